@@ -1,0 +1,35 @@
+"""Thresholds the mapping applies when it turns medication history into trials.
+
+They are clinic policy, not facts: each default cites where it comes from, and a clinic may set
+them differently in the `[policy]` table of the TOML configuration (see README, "Policy").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MappingPolicy:
+    # >= 6 weeks at >= the minimum adequate dose: the blog rule the clinic adopted, the Fabbri 2021
+    # EHR phenotype (>= 6 weeks before a switch) and the MTI's 6-week column.
+    min_adequate_weeks: float = 6.0
+    # Proportion of days covered >= 80 %: the common adherence convention (UNVERIFIED as a
+    # guideline value; kept as policy).
+    pdc_threshold: float = 0.8
+    # Fabbri 2021 (CPRD TRD phenotype): > 26 weeks between prescriptions of the same drug starts a
+    # new episode; > 14 weeks between supplies marks a treatment break (likely non-adherence).
+    new_trial_gap_weeks: float = 26.0
+    refill_gap_weeks: float = 14.0
+    # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
+    # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
+    # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4).
+    baseline_days_before: int = 30
+    baseline_days_after: int = 14
+    on_treatment_from_week: float = 4.0
+    on_treatment_days_after_end: int = 30
+    # The current episode ends after >= 6 months of remission (PHQ-9 < 5) or a treatment-free gap
+    # of that length ending in a PHQ-9 < 5 (ATHF long form separates episodes by 2 months of
+    # euthymia; 6 months is the conservative choice: more trials stay in the episode).
+    episode_gap_months: int = 6
+    remission_below: int = 5  # PHQ-9 < 5 is remission (CMS159)

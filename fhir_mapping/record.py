@@ -1,0 +1,290 @@
+"""Domain records the decision rules read.
+
+Plain frozen dataclasses: no FHIR model types and no HTTP types leave this package, so the rules in
+`services/` are pure functions of these records and can be tested without either.
+
+The shape follows the Maudsley Treatment Inventory's per-drug row (drug, dose, weeks at or above
+the minimum dose, adherence, response), which is what a psychiatrist writes down when taking a
+treatment history (Fekadu, Donocik, Cleare, BMC Psychiatry 2018;18:100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """The FHIR resource a fact was read from (type and logical id), so a card can cite it."""
+
+    resource_type: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.id}"
+
+
+class Role(StrEnum):
+    """What a medication is on this pathway."""
+
+    ANTIDEPRESSANT = "antidepressant"
+    AUGMENTATION = "augmentation"  # adjunct per CANMAT 2023 Table 7.2 (aripiprazole, lithium, ...)
+
+
+class AdherenceStatus(StrEnum):
+    VERIFIED = "verified"  # refill data exist and PDC >= policy threshold, no refill gap
+    POOR = "poor"  # refill data contradict adherence (PDC below threshold or a refill gap)
+    UNVERIFIED = "unverified"  # no refill data: not contradicted, but the card says so
+
+
+class Verdict(StrEnum):
+    """The adequacy verdict of one trial (ATHF-style: was this a fair test of the drug?)."""
+
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
+    ONGOING = "ongoing"  # still running and not yet long enough at an adequate dose
+    NOT_A_TRIAL = "not-a-trial"  # e.g. low-dose trazodone for sleep: not an antidepressant trial
+
+
+class InadequacyReason(StrEnum):
+    DOSE_BELOW_MINIMUM = "dose-below-minimum"
+    TOO_SHORT = "too-short"
+    POOR_ADHERENCE = "poor-adherence"
+    DOSE_UNKNOWN = "dose-unknown"
+    LOW_DOSE_OTHER_INDICATION = "low-dose-other-indication"
+
+
+@dataclass(frozen=True, slots=True)
+class DoseSegment:
+    """One stretch of a trial at one daily dose. `mg_per_day` None means the dose is unknown."""
+
+    start: date
+    end: date
+    mg_per_day: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefillGap:
+    """A stretch with no supply on hand longer than the policy's refill-gap threshold."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class Adherence:
+    status: AdherenceStatus
+    pdc: float | None = None  # proportion of days covered, 0..1, from MedicationDispense
+    refill_gaps: tuple[RefillGap, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
+
+    instrument: str
+    value: int | None
+    date: date
+    item9: int | None = None  # PHQ-9 item 9 (LOINC 44260-8), 0..3, where known
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One ingredient's course in one episode of treatment."""
+
+    ingredient: str  # lower-case generic name, e.g. "sertraline"
+    drug_class: str  # mechanism group used for "switch to a different mechanism", e.g. "SSRI"
+    role: Role
+    start: date
+    end: date  # the as-of date for an ongoing course
+    ongoing: bool
+    segments: tuple[DoseSegment, ...]
+    min_adequate_mg: float | None  # from the dose table; None when the table has no verified value
+    max_mg: float | None
+    weeks_at_adequate_dose: float
+    adherence: Adherence
+    verdict: Verdict
+    reasons: tuple[InadequacyReason, ...] = ()
+    baseline: Score | None = None  # latest PHQ-9 in the 30 days before start (or first 14 days)
+    on_treatment: Score | None = None  # latest PHQ-9 from week 4 to 30 days after the end
+    sources: tuple[SourceRef, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "part of fluoxetine/olanzapine combination product"
+
+    @property
+    def max_mg_per_day(self) -> float | None:
+        doses = [s.mg_per_day for s in self.segments if s.mg_per_day is not None]
+        return max(doses) if doses else None
+
+    @property
+    def current_mg_per_day(self) -> float | None:
+        return self.segments[-1].mg_per_day if self.segments else None
+
+    @property
+    def response(self) -> bool | None:
+        """>= 50 % drop in PHQ-9 from baseline (CANMAT 2023); None when either score is missing."""
+        if not (self.baseline and self.on_treatment):
+            return None
+        if self.baseline.value is None or self.on_treatment.value is None:
+            return None
+        if self.baseline.value == 0:
+            return None
+        return self.on_treatment.value <= self.baseline.value * 0.5
+
+    @property
+    def remission(self) -> bool | None:
+        """PHQ-9 < 5 on treatment (CMS159 definition)."""
+        if self.on_treatment is None or self.on_treatment.value is None:
+            return None
+        return self.on_treatment.value < 5
+
+    @property
+    def failed(self) -> bool:
+        """An adequate trial without remission: counts toward treatment resistance.
+
+        A missing on-treatment score is not evidence of response; the clinician is told that
+        the outcome was inferred from the switch (the Fabbri 2021 EHR phenotype does the same).
+        """
+        return self.verdict is Verdict.ADEQUATE and self.remission is not True and self.response is not True
+
+
+class FindingKind(StrEnum):
+    """Diagnoses and findings the rules need, recognised from SNOMED CT / ICD-10-CM value sets."""
+
+    DEPRESSION = "depression"  # MDD or depression, any
+    TRD = "trd"  # SNOMED 1153570009
+    MDD_IN_REMISSION = "mdd-in-remission"
+    BIPOLAR = "bipolar"  # bipolar disorder, mania or hypomania
+    PSYCHOTIC = "psychotic"  # psychotic features or a psychotic disorder
+    SUBSTANCE_USE = "substance-use"
+    EPILEPSY = "epilepsy"  # epilepsy or seizures (TMS contraindication)
+    HYPOTHYROIDISM = "hypothyroidism"
+    B12_DEFICIENCY = "b12-deficiency"
+    FOLATE_DEFICIENCY = "folate-deficiency"
+    VITAMIN_D_DEFICIENCY = "vitamin-d-deficiency"
+    SLEEP_APNEA = "sleep-apnea"
+    SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record
+    ANXIETY = "anxiety"
+    PTSD = "ptsd"
+    PREGNANCY = "pregnancy"
+    SUICIDAL_IDEATION = "suicidal-ideation"
+    SELF_HARM = "self-harm"
+    IMPLANTED_DEVICE = "implanted-device"  # metal or stimulators near the head (TMS contraindication)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: FindingKind
+    code: str
+    system: str
+    display: str
+    onset: date | None
+    source: SourceRef | None = None
+    severity: str | None = None  # e.g. "severe" for MDD coded with severity
+
+
+@dataclass(frozen=True, slots=True)
+class LabResult:
+    """A lab the diagnosis review reads. `test` is "tsh", "free-t4", "b12", "folate" or "vitamin-d"."""
+
+    test: str
+    value: float | None
+    unit: str | None
+    date: date
+    flag: str | None = None  # "low" | "high" | "normal" from interpretation or reference range
+    source: SourceRef | None = None
+
+
+class ProcedureKind(StrEnum):
+    PSYCHOTHERAPY = "psychotherapy"
+    ECT = "ect"
+    TMS = "tms"
+    CPAP = "cpap"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRecord:
+    kind: ProcedureKind
+    code: str
+    system: str
+    date: date | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """An open or completed ServiceRequest the rules must not duplicate (TMS, psychiatry, ...)."""
+
+    kind: str  # "tms" | "ect" | "psychiatry" | "psychotherapy" | "suicide-risk-assessment" | "lab:<test>"
+    status: str
+    authored: date | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalContext:
+    findings: tuple[Finding, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+
+    def has(self, kind: FindingKind) -> bool:
+        return any(f.kind is kind for f in self.findings)
+
+    def of(self, kind: FindingKind) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind is kind)
+
+    def latest_lab(self, test: str) -> LabResult | None:
+        found = [lab for lab in self.labs if lab.test == test]
+        return max(found, key=lambda lab: lab.date) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    id: str | None  # logical id: used only to key snoozes (hashed), never logged
+    age: int | None
+    sex: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOrder:
+    """An antidepressant or adjunct on the hook's draftOrders (order-select / order-sign)."""
+
+    id: str  # the draft resource's id (stable across order-select and order-sign)
+    ingredient: str
+    drug_class: str
+    role: Role
+    mg_per_day: float | None
+    min_adequate_mg: float | None
+    max_mg: float | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
+    patient: Patient
+    as_of: date
+    trials: tuple[Trial, ...] = ()
+    scores: tuple[Score, ...] = ()
+    context: ClinicalContext = field(default_factory=ClinicalContext)
+    procedures: tuple[ProcedureRecord, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    draft_orders: tuple[DraftOrder, ...] = ()
+    episode_start: date | None = None  # start of the current depressive episode, where known
+    resources_read: int = 0
+    resources_skipped: int = 0  # unparseable or irrelevant resources; counted for the log
+
+    def phq9(self) -> tuple[Score, ...]:
+        """PHQ-9 totals, oldest first."""
+        return tuple(sorted((s for s in self.scores if s.instrument == "PHQ-9"), key=lambda s: s.date))
+
+    def latest_phq9(self) -> Score | None:
+        scores = [s for s in self.phq9() if s.value is not None]
+        return scores[-1] if scores else None
+
+    def antidepressant_trials(self) -> tuple[Trial, ...]:
+        return tuple(t for t in self.trials if t.role is Role.ANTIDEPRESSANT)

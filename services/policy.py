@@ -1,0 +1,82 @@
+"""Clinic policy: the thresholds a clinic may set differently, with documented defaults.
+
+Loaded from the `[policy]` table of the TOML configuration (pydantic at the edge, a frozen dataclass
+inside). Every default cites its source; README "Policy" lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fhir_mapping.policy import MappingPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    mapping: MappingPolicy = field(default_factory=MappingPolicy)
+    # TMS: >= 2 adequate failed trials in the current episode (CANMAT 2023 TRD definition; most
+    # payers). Medicare LCD L34998 accepts 1; Ambetter CP.BH.200 and L37086 want >= 2 classes.
+    tms_min_failed_trials: int = 2
+    tms_require_distinct_classes: bool = False
+    # Latest PHQ-9 >= 10 (moderate, Kroenke 2001). Some payers want >= 15 (Ambetter CP.BH.200).
+    tms_min_phq9: int = 10
+    # Suicide-risk card: the latest PHQ-9 item 9 within this many days.
+    suicide_item9_lookback_days: int = 30
+    # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
+    # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
+    mbc_interval_days: int = 90
+    mbc_after_trial_weeks: float = 4.0
+    # Diagnosis review: no TSH within 12 months when TRD is met -> suggest ordering one.
+    tsh_lookback_days: int = 365
+    # Feedback: an overridden card snoozes its topic for this patient for N days.
+    snooze_days: int = 90
+    # A current PHQ-9 at or below this counts as "no depression to act on" with remission.
+    order_dedupe_hours: int = 24
+
+    @property
+    def remission_below(self) -> int:
+        return self.mapping.remission_below
+
+
+class _MappingPolicyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_adequate_weeks: float = Field(6.0, gt=0, le=52)
+    pdc_threshold: float = Field(0.8, gt=0, le=1)
+    new_trial_gap_weeks: float = Field(26.0, gt=0)
+    refill_gap_weeks: float = Field(14.0, gt=0)
+    baseline_days_before: int = Field(30, ge=0)
+    baseline_days_after: int = Field(14, ge=0)
+    on_treatment_from_week: float = Field(4.0, ge=0)
+    on_treatment_days_after_end: int = Field(30, ge=0)
+    episode_gap_months: int = Field(6, ge=1)
+    remission_below: int = Field(5, ge=1, le=27)
+
+
+class PolicyConfig(BaseModel):
+    """The `[policy]` table. Unknown keys are refused so a typo cannot silently keep a default."""
+
+    model_config = ConfigDict(extra="forbid")
+    tms_min_failed_trials: int = Field(2, ge=1, le=10)
+    tms_require_distinct_classes: bool = False
+    tms_min_phq9: int = Field(10, ge=0, le=27)
+    suicide_item9_lookback_days: int = Field(30, ge=1)
+    mbc_interval_days: int = Field(90, ge=1)
+    mbc_after_trial_weeks: float = Field(4.0, ge=0)
+    tsh_lookback_days: int = Field(365, ge=1)
+    snooze_days: int = Field(90, ge=0)
+    order_dedupe_hours: int = Field(24, ge=0)
+    mapping: _MappingPolicyConfig = Field(default_factory=_MappingPolicyConfig)
+
+    def to_policy(self) -> Policy:
+        data = self.model_dump()
+        mapping = MappingPolicy(**data.pop("mapping"))
+        return Policy(mapping=mapping, **data)
+
+
+def load_policy(table: Mapping[str, Any] | None) -> Policy:
+    """Build a Policy from the TOML `[policy]` table (None = all defaults)."""
+    return PolicyConfig.model_validate(dict(table or {})).to_policy()

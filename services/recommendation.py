@@ -1,0 +1,72 @@
+"""What a rule recommends, before it becomes a CDS Hooks card.
+
+Generic enough for `cds_hooks` to render without knowing anything about depression: a topic, an
+urgency, text, the basis, and proposed FHIR resources (already validated with fhir.resources R4B,
+carried as plain JSON dicts). `cds_hooks` adds uuids, links and the wire format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Indicator(StrEnum):
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+
+INDICATOR_ORDER = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A proposed change: `type` is create|update|delete, `resource` a FHIR R4 resource as JSON."""
+
+    type: str
+    description: str
+    resource: dict[str, Any] | None = None
+    resource_id: str | None = None  # for delete: "ServiceRequest/123"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    label: str
+    actions: tuple[Action, ...] = ()
+    is_recommended: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideReason:
+    code: str
+    display: str
+    system: str = "urn:trd-cds:override-reason"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    label: str
+    url: str | None = None
+    topic_code: str | None = None  # source.topic.code: the card's topic
+    topic_display: str | None = None
+    topic_system: str = "urn:trd-cds:card-topic"
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    topic: str  # "suicide-risk", "adherence-review", ... (one card per topic at most)
+    indicator: Indicator
+    summary: str  # < 140 characters, concrete
+    detail: str  # markdown: the basis (trials table, scores, guideline)
+    source: Source
+    suggestions: tuple[Suggestion, ...] = ()
+    override_reasons: tuple[OverrideReason, ...] = ()
+    # False for topics that must never be snoozed by feedback (suicide-risk).
+    snoozable: bool = True
+    # Cards that discuss trials carry a link to the treatment timeline.
+    wants_timeline: bool = False
+    # Order hooks: a key (draft id + topic + dose) so order-sign does not repeat a card already
+    # shown at order-select for the same draft. None = no de-duplication.
+    dedupe_key: str | None = None
