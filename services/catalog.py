@@ -21,6 +21,10 @@ class ServiceDefinition:
     title: str
     description: str
     prefetch: tuple[tuple[str, str], ...]  # (key, template), in discovery order
+    # Keys without which the service cannot judge the pathway: when they can be had neither from
+    # prefetch nor from the FHIR server, the call is answered 412 rather than with cards built on
+    # half a chart (a missing medication list would read as "no trials": unsafe).
+    required: frozenset[str] = frozenset()
     usage_requirements: str | None = None
 
 
@@ -42,6 +46,7 @@ def services() -> tuple[ServiceDefinition, ...]:
         ("serviceRequests", "ServiceRequest?patient={{context.patientId}}&_count=1000"),
         ("devices", "Device?patient={{context.patientId}}&_count=1000"),
     )
+    required = frozenset({"medicationRequests", "conditions", "observations"})
     usage = (
         "Works from prefetch alone; with fhirServer and fhirAuthorization it fetches any prefetch "
         "key that is absent. Cards only suggest; a clinician decides."
@@ -57,6 +62,7 @@ def services() -> tuple[ServiceDefinition, ...]:
                 "optimise/switch/augment, psychotherapy, measurement-based care, TMS referral."
             ),
             prefetch=common,
+            required=required,
             usage_requirements=usage,
         ),
         ServiceDefinition(
@@ -69,6 +75,7 @@ def services() -> tuple[ServiceDefinition, ...]:
                 "has no mood stabiliser, and when the patient already meets TMS criteria."
             ),
             prefetch=common,
+            required=required,
             usage_requirements=usage,
         ),
         ServiceDefinition(
@@ -80,6 +87,7 @@ def services() -> tuple[ServiceDefinition, ...]:
                 "repeating a card already shown for the same draft."
             ),
             prefetch=common,
+            required=required,
             usage_requirements=usage,
         ),
     )

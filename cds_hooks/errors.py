@@ -1,0 +1,64 @@
+"""Errors the protocol layer answers with, and the JSON bodies it sends for them.
+
+Exception tree:
+
+    CdsError                      -> 4xx with {"error": code, "message": ...}
+    ├── BadRequest                -> 400 (malformed JSON, wrong types, invalid UTF-8)
+    ├── UnknownService            -> 404
+    ├── PayloadTooLarge           -> 413
+    ├── Unauthorized              -> 401 (generic message only; details go to the log)
+    └── PreconditionFailed        -> 412 (the data could not be had: what was missing is named)
+
+Nothing a client sends may produce a 500 or a stack trace in a body: the app's last-resort handler
+answers 500 with a generic message and logs the exception type only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CdsError(Exception):
+    status_code = 400
+    code = "bad-request"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class BadRequest(CdsError):
+    status_code = 400
+    code = "bad-request"
+
+
+class UnknownService(CdsError):
+    status_code = 404
+    code = "unknown-service"
+
+
+class PayloadTooLarge(CdsError):
+    status_code = 413
+    code = "payload-too-large"
+
+
+class Unauthorized(CdsError):
+    status_code = 401
+    code = "unauthorized"
+
+    def __init__(self, log_reason: str) -> None:
+        # The client sees a generic message; the reason is for the log only.
+        super().__init__("authentication failed")
+        self.log_reason = log_reason
+
+
+class PreconditionFailed(CdsError):
+    status_code = 412
+    code = "prefetch-unavailable"

@@ -1,0 +1,269 @@
+"""Reading FHIR data for a hook call: a small protocol, a `requests` implementation, an in-memory one.
+
+Exception tree (like httpx's, so callers catch what they can handle):
+
+    FhirError
+    ├── FhirTimeout        connect/read timeout or the call's total budget ran out
+    ├── FhirAuthError      401/403 from the FHIR server
+    ├── FhirNotFound       404
+    ├── FhirUnavailable    connection refused, 5xx after retries, too many pages
+    ├── FhirBadResponse    not JSON, not FHIR, larger than the cap
+    └── FhirForbiddenUrl   the URL is not on the allowlist (no request was sent)
+
+The access token travels only in the Authorization header, only to URLs under the allowed base,
+and never appears in an exception message or a log line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import orjson
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from cds_hooks.settings import FhirSettings
+
+
+class FhirError(Exception):
+    reason = "fhir-error"
+
+
+class FhirTimeout(FhirError):
+    reason = "timeout"
+
+
+class FhirAuthError(FhirError):
+    reason = "unauthorized"
+
+
+class FhirNotFound(FhirError):
+    reason = "not-found"
+
+
+class FhirUnavailable(FhirError):
+    reason = "unavailable"
+
+
+class FhirBadResponse(FhirError):
+    reason = "bad-response"
+
+
+class FhirForbiddenUrl(FhirError):
+    reason = "forbidden-url"
+
+
+class FhirSource(Protocol):
+    """Where absent prefetch data comes from."""
+
+    def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
+        """Run a relative query ("Observation?patient=1&code=...") and return its resources,
+        following `next` links. Raises FhirError."""
+        ...
+
+
+def same_origin(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port) and a.path.startswith(
+        b.path.rstrip("/")
+    )
+
+
+def url_allowed(url: str, prefixes: tuple[str, ...]) -> bool:
+    """True when `url` is under one of the allowed prefixes (scheme, host, port and path prefix)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+        return False
+    for prefix in prefixes:
+        p = urlsplit(prefix)
+        if (parts.scheme, parts.hostname, parts.port) != (p.scheme, p.hostname, p.port):
+            continue
+        base_path = p.path.rstrip("/")
+        if not base_path or parts.path == base_path or parts.path.startswith(base_path + "/"):
+            return True
+    return False
+
+
+class RequestsFhirSource:
+    """FHIR reads with one pooled `requests.Session` per service (not per call)."""
+
+    def __init__(self, settings: FhirSettings, session: requests.Session | None = None) -> None:
+        self._settings = settings
+        self._session = session or self._new_session(settings)
+
+    @staticmethod
+    def _new_session(settings: FhirSettings) -> requests.Session:
+        session = requests.Session()
+        # Bounded retries on idempotent GETs only, for connection errors and 502/503/504.
+        retry = Retry(
+            total=settings.retries,
+            connect=settings.retries,
+            read=0,
+            status=settings.retries,
+            backoff_factor=0.2,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=8, pool_maxsize=32)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.trust_env = False  # no proxies or netrc credentials picked up from the environment
+        return session
+
+    def bind(self, base_url: str, access_token: str | None) -> BoundFhirSource:
+        return BoundFhirSource(self._session, self._settings, base_url, access_token)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+class BoundFhirSource:
+    """A FhirSource for one hook call: one server, one token."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        settings: FhirSettings,
+        base_url: str,
+        access_token: str | None,
+    ) -> None:
+        self._session = session
+        self._settings = settings
+        self._base = base_url.rstrip("/") + "/"
+        self._token = access_token
+
+    def __repr__(self) -> str:
+        return "BoundFhirSource(<redacted>)"
+
+    def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
+        resources: list[dict[str, Any]] = []
+        for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline):
+            resources.extend(_resources_of(page))
+        return resources
+
+    def _pages(self, url: str, deadline: float) -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        pages = 0
+        next_url: str | None = url
+        while next_url:
+            if pages >= self._settings.max_pages:
+                raise FhirUnavailable(f"more than {self._settings.max_pages} pages of results")
+            if next_url in seen:
+                raise FhirBadResponse("the server's next links loop")
+            seen.add(next_url)
+            page = self._get(next_url, deadline)
+            pages += 1
+            yield page
+            next_url = _next_link(page)
+            if next_url is not None and not same_origin(next_url, self._base):
+                # A next link to another host would carry the token elsewhere: stop here.
+                raise FhirBadResponse("a next link points outside the FHIR server")
+
+    def _get(self, url: str, deadline: float) -> dict[str, Any]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FhirTimeout("the FHIR fetch budget ran out")
+        headers = {"Accept": "application/fhir+json"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        timeout = (
+            min(self._settings.connect_timeout, remaining),
+            min(self._settings.read_timeout, remaining),
+        )
+        try:
+            response = self._session.get(
+                url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            )
+        except requests.Timeout as exc:
+            raise FhirTimeout("the FHIR server did not answer in time") from exc
+        except requests.RequestException as exc:
+            raise FhirUnavailable(
+                f"the FHIR server could not be reached ({type(exc).__name__})"
+            ) from exc
+        try:
+            return self._read(response, deadline)
+        finally:
+            response.close()
+
+    def _read(self, response: requests.Response, deadline: float) -> dict[str, Any]:
+        status = response.status_code
+        if status in (401, 403):
+            raise FhirAuthError(f"the FHIR server refused the access token (HTTP {status})")
+        if status == 404:
+            raise FhirNotFound("the FHIR server answered 404")
+        if 300 <= status < 400:
+            raise FhirBadResponse(
+                f"the FHIR server redirected (HTTP {status}); redirects are not followed"
+            )
+        if status >= 400:
+            raise FhirUnavailable(f"the FHIR server answered HTTP {status}")
+        cap = self._settings.max_response_bytes
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > cap:
+                    raise FhirBadResponse(f"a FHIR response exceeded {cap} bytes")
+                if time.monotonic() > deadline:
+                    raise FhirTimeout("the FHIR fetch budget ran out while reading")
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise FhirTimeout(f"reading the FHIR response failed ({type(exc).__name__})") from exc
+        try:
+            body = orjson.loads(b"".join(chunks))
+        except orjson.JSONDecodeError as exc:
+            raise FhirBadResponse("the FHIR server's answer is not JSON") from exc
+        if not isinstance(body, dict) or "resourceType" not in body:
+            raise FhirBadResponse("the FHIR server's answer is not a FHIR resource")
+        if body["resourceType"] == "OperationOutcome":
+            raise FhirUnavailable("the FHIR server answered with an OperationOutcome")
+        return body
+
+
+def _next_link(page: dict[str, Any]) -> str | None:
+    if page.get("resourceType") != "Bundle":
+        return None
+    for link in page.get("link") or []:
+        if (
+            isinstance(link, dict)
+            and link.get("relation") == "next"
+            and isinstance(link.get("url"), str)
+        ):
+            return str(link["url"])
+    return None
+
+
+def _resources_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    if body.get("resourceType") == "Bundle":
+        out = []
+        for entry in body.get("entry") or []:
+            if not isinstance(entry, dict):
+                continue
+            search = entry.get("search")
+            if isinstance(search, dict) and search.get("mode") == "outcome":
+                continue
+            resource = entry.get("resource")
+            if isinstance(resource, dict) and "resourceType" in resource:
+                out.append(resource)
+        return out
+    return [body]
+
+
+class InMemoryFhirSource:
+    """A FhirSource over a fixed list of resources (tests, the offline CLI)."""
+
+    def __init__(self, resources: list[dict[str, Any]]) -> None:
+        self._resources = resources
+        self.queries: list[str] = []
+
+    def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
+        self.queries.append(query)
+        resource_type = query.split("?", 1)[0].split("/", 1)[0]
+        return [r for r in self._resources if r.get("resourceType") == resource_type]

@@ -1,0 +1,86 @@
+"""CDS Hooks 2.0.1 request models (#http-request).
+
+Tolerant where real EHRs deviate harmlessly (unknown fields, `patientId` written as
+`Patient/123`, a draftOrders Bundle without `type`), strict where a wrong type would mislead the
+service (hook and hookInstance must be strings, context must be an object).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def strip_reference(value: str | None, resource_type: str) -> str | None:
+    """`Patient/123` -> `123`; a bare id is returned as is."""
+    if value is None:
+        return None
+    prefix = f"{resource_type}/"
+    value = value.strip()
+    if value.startswith(prefix):
+        value = value[len(prefix) :]
+    return value or None
+
+
+class FhirAuthorization(BaseModel):
+    """#passing-the-access-token-to-the-cds-service. Never logged, never stored."""
+
+    model_config = ConfigDict(extra="allow")
+    access_token: str = Field(min_length=1)
+    token_type: str = "Bearer"
+    expires_in: int | None = None
+    scope: str | None = None
+    subject: str | None = None
+    patient: str | None = None
+
+    def __repr__(self) -> str:  # keep the token out of tracebacks and debug output
+        return "FhirAuthorization(access_token='***')"
+
+    __str__ = __repr__
+
+
+class HookContext(BaseModel):
+    """The union of the contexts of patient-view, order-select and order-sign."""
+
+    model_config = ConfigDict(extra="allow")
+    userId: str | None = None
+    patientId: str | None = None
+    encounterId: str | None = None
+    selections: list[str] | None = None
+    draftOrders: dict[str, Any] | None = None
+
+    @field_validator("patientId")
+    @classmethod
+    def _bare_patient_id(cls, value: str | None) -> str | None:
+        return strip_reference(value, "Patient")
+
+    @field_validator("encounterId")
+    @classmethod
+    def _bare_encounter_id(cls, value: str | None) -> str | None:
+        return strip_reference(value, "Encounter")
+
+    @field_validator("draftOrders")
+    @classmethod
+    def _draft_orders_is_bundle(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if value.get("resourceType") != "Bundle":
+            raise ValueError("context.draftOrders must be a FHIR Bundle")
+        entries = value.get("entry", [])
+        if not isinstance(entries, list):
+            raise ValueError("context.draftOrders.entry must be an array")
+        return value
+
+
+class HookRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    hook: str = Field(min_length=1, max_length=200)
+    hookInstance: str = Field(min_length=1, max_length=200)
+    fhirServer: str | None = Field(None, max_length=2000)
+    fhirAuthorization: FhirAuthorization | None = None
+    context: HookContext
+    prefetch: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"HookRequest(hook={self.hook!r}, hookInstance={self.hookInstance!r})"

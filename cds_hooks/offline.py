@@ -1,0 +1,113 @@
+"""Evaluating a saved record or request without a server: the engine behind `trd-cds evaluate`.
+
+Same pipeline as the HTTP path (prefetch rules, mapping, services, card rendering) minus what needs
+state: no store (so no snoozes or order de-duplication) and no FHIR fetches.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cds_hooks.cards import to_cards
+from cds_hooks.models.card import CdsResponse
+from cds_hooks.models.request import HookRequest
+from cds_hooks.prefetch import draft_order_resources, gather, resources_in
+from services import catalog
+from services.evaluation import Evaluation, HookInput, evaluate
+from services.policy import Policy
+
+
+class OfflineInputError(ValueError):
+    """The file is neither a Bundle with one patient nor a usable CDS Hooks request."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineResult:
+    response: CdsResponse
+    evaluation: Evaluation
+
+
+def evaluate_document(document: Any, *, hook: str, as_of: date, policy: Policy) -> OfflineResult:
+    if not isinstance(document, dict):
+        raise OfflineInputError(
+            "the file must hold a JSON object (a FHIR Bundle or a CDS Hooks request)"
+        )
+    if document.get("resourceType") == "Bundle":
+        return _from_bundle(document, hook=hook, as_of=as_of, policy=policy)
+    if "hook" in document and "context" in document:
+        return _from_request(document, as_of=as_of, policy=policy)
+    raise OfflineInputError(
+        "the file is neither a FHIR Bundle nor a CDS Hooks request (no hook/context)"
+    )
+
+
+def _service_for(hook: str) -> catalog.ServiceDefinition:
+    for service in catalog.services():
+        if service.hook == hook:
+            return service
+    known = ", ".join(s.hook for s in catalog.services())
+    raise OfflineInputError(f"no service handles hook {hook!r} (known: {known})")
+
+
+def _from_bundle(
+    bundle: Mapping[str, Any], *, hook: str, as_of: date, policy: Policy
+) -> OfflineResult:
+    resources, _skipped = resources_in(bundle)
+    patients = {r.get("id") for r in resources if r.get("resourceType") == "Patient"}
+    if len(patients) != 1:
+        raise OfflineInputError(f"the Bundle must hold exactly one Patient, found {len(patients)}")
+    patient_id = str(next(iter(patients)))
+    service = _service_for(hook)
+    hook_input = HookInput(
+        service_id=service.id,
+        hook=hook,
+        hook_instance=str(uuid.uuid4()),
+        patient_id=patient_id,
+        resources=resources,
+        as_of=as_of,
+    )
+    evaluation = evaluate(hook_input, policy)
+    return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
+
+
+def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -> OfflineResult:
+    from pydantic import ValidationError
+
+    try:
+        request = HookRequest.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise OfflineInputError(f"invalid CDS Hooks request at {where}: {first['msg']}") from exc
+    service = _service_for(request.hook)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        gathered = gather(
+            service.prefetch,
+            request,
+            source=None,
+            source_problem="offline evaluation does not fetch from a FHIR server",
+            executor=executor,
+            budget_seconds=1.0,
+        )
+    missing = sorted(set(gathered.missing) & service.required)
+    if missing:
+        raise OfflineInputError(f"the request lacks required prefetch keys: {', '.join(missing)}")
+    hook_input = HookInput(
+        service_id=service.id,
+        hook=request.hook,
+        hook_instance=request.hookInstance,
+        patient_id=request.context.patientId,
+        resources=gathered.resources,
+        as_of=as_of,
+        draft_orders=draft_order_resources(request),
+        selections=tuple(request.context.selections or ()),
+        user_id=request.context.userId,
+        encounter_id=request.context.encounterId,
+    )
+    evaluation = evaluate(hook_input, policy)
+    return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)

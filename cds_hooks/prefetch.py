@@ -1,0 +1,156 @@
+"""Turning a hook request's prefetch (and, where needed, the FHIR server) into a list of resources.
+
+The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
+- present with data (a searchset or collection Bundle, or a single resource): used as is;
+- absent: the query is fetched from `fhirServer` with the bearer token, following `next` links;
+- `null`: the EHR says there is no data: nothing is fetched;
+- an empty Bundle: no data of that kind;
+- an OperationOutcome (the EHR's prefetch failed): fetched, or treated as missing.
+Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
+concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from cds_hooks.fhir_source import FhirError, FhirSource
+from cds_hooks.models.request import HookRequest
+
+_TOKEN = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
+
+
+@dataclass(slots=True)
+class Gathered:
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
+    missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
+    skipped: int = 0  # entries that were not FHIR resources
+
+
+def render_template(template: str, request: HookRequest) -> str | None:
+    """Fill `{{context.x}}` tokens from the hook context; None when a token has no value."""
+    context = request.context.model_dump()
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        path = match.group(1)
+        value: Any = None
+        if path.startswith("context."):
+            value = context.get(path.removeprefix("context."))
+        elif path == "userPractitionerId" and isinstance(context.get("userId"), str):
+            user = context["userId"]
+            value = user.split("/", 1)[1] if user.startswith("Practitioner/") else None
+        if value is None or isinstance(value, dict | list):
+            missing = True
+            return ""
+        return str(value)
+
+    rendered = _TOKEN.sub(fill, template)
+    return None if missing else rendered
+
+
+def resources_in(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The resources a prefetch value holds (Bundle entries, or the resource itself)."""
+    if value.get("resourceType") == "Bundle":
+        out: list[dict[str, Any]] = []
+        skipped = 0
+        entries = value.get("entry") or []
+        if not isinstance(entries, list):
+            return [], 1
+        for entry in entries:
+            resource = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+                skipped += 1
+                continue
+            search = entry.get("search")
+            if resource["resourceType"] == "OperationOutcome" or (
+                isinstance(search, dict) and search.get("mode") == "outcome"
+            ):
+                continue  # a warning about the search, not patient data
+            out.append(resource)
+        return out, skipped
+    if isinstance(value.get("resourceType"), str):
+        return [dict(value)], 0
+    return [], 1
+
+
+def gather(
+    templates: Sequence[tuple[str, str]],
+    request: HookRequest,
+    *,
+    source: FhirSource | None,
+    source_problem: str | None,
+    executor: Executor,
+    budget_seconds: float,
+) -> Gathered:
+    """Collect the resources for one hook call.
+
+    `source` is None when the FHIR server may not be used; `source_problem` then says why
+    (no fhirServer, not on the allowlist, ...), and it is what a 412 names.
+    """
+    result = Gathered()
+    prefetch = request.prefetch or {}
+    to_fetch: list[tuple[str, str]] = []
+    for key, template in templates:
+        if key in prefetch:
+            value = prefetch[key]
+            if value is None:
+                continue  # the EHR says: no data
+            if isinstance(value, dict) and value.get("resourceType") != "OperationOutcome":
+                resources, skipped = resources_in(value)
+                result.resources.extend(resources)
+                result.skipped += skipped
+                continue
+            if isinstance(value, list):  # tolerated: a bare array of resources
+                for item in value:
+                    if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
+                        result.resources.append(item)
+                    else:
+                        result.skipped += 1
+                continue
+            # An OperationOutcome (or junk) in place of data: the EHR's prefetch failed.
+        query = render_template(template, request)
+        if query is None:
+            result.missing[key] = "the prefetch template needs a context value the request lacks"
+            continue
+        to_fetch.append((key, query))
+
+    if not to_fetch:
+        return result
+    if source is None:
+        for key, _query in to_fetch:
+            result.missing[key] = source_problem or "no FHIR server to fetch from"
+        return result
+
+    deadline = time.monotonic() + budget_seconds
+    futures = {
+        key: executor.submit(source.search, query, deadline=deadline) for key, query in to_fetch
+    }
+    for key, future in futures.items():
+        try:
+            resources = future.result(timeout=max(0.0, deadline - time.monotonic()) + 1.0)
+        except FhirError as exc:
+            result.missing[key] = f"FHIR server: {exc}"
+            continue
+        except TimeoutError:
+            future.cancel()
+            result.missing[key] = "FHIR server: the fetch budget ran out"
+            continue
+        result.resources.extend(resources)
+        result.fetched.append(key)
+    return result
+
+
+def draft_order_resources(request: HookRequest) -> list[dict[str, Any]]:
+    bundle = request.context.draftOrders
+    if not bundle:
+        return []
+    resources, _skipped = resources_in(bundle)
+    return resources

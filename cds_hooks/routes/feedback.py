@@ -1,0 +1,72 @@
+"""POST /cds-services/{id}/feedback (#feedback)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from cds_hooks import logs
+from cds_hooks.body import parse_model, read_json
+from cds_hooks.deps import AuthenticatorDep, SettingsDep, StoreDep
+from cds_hooks.errors import UnknownService
+from cds_hooks.models.feedback import FeedbackRequest
+from cds_hooks.responses import JsonResponse
+from cds_hooks.routes.hooks import service_url
+from cds_hooks.store import FeedbackRecord, utcnow
+from services import catalog
+
+router = APIRouter(tags=["feedback"])
+
+
+@router.post(
+    "/cds-services/{service_id}/feedback",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": FeedbackRequest.model_json_schema(
+                        ref_template="#/components/schemas/{model}"
+                    )
+                }
+            },
+        }
+    },
+)
+async def feedback(
+    service_id: str,
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    authenticator: AuthenticatorDep,
+) -> JsonResponse:
+    audience = service_url(settings.server.public_url, request, service_id) + "/feedback"
+    await run_in_threadpool(
+        authenticator.authenticate, request.headers.get("authorization"), audience=audience
+    )
+    if catalog.by_id(service_id) is None:
+        raise UnknownService(f"no CDS service with id {service_id!r}")
+    body = parse_model(FeedbackRequest, await read_json(request, settings.server.max_body_bytes))
+    records = [
+        FeedbackRecord(
+            service_id=service_id,
+            card_uuid=item.card,
+            outcome=item.outcome,
+            outcome_timestamp=item.outcomeTimestamp,
+            accepted_suggestions=tuple(s.id for s in item.acceptedSuggestions or ()),
+            override_code=item.overrideReason.reason.code
+            if item.overrideReason and item.overrideReason.reason
+            else None,
+            override_system=item.overrideReason.reason.system
+            if item.overrideReason and item.overrideReason.reason
+            else None,
+            override_comment=item.overrideReason.userComment if item.overrideReason else None,
+        )
+        for item in body.feedback
+    ]
+    snooze_days = settings.clinical_policy().snooze_days
+    inserted = await run_in_threadpool(
+        store.add_feedback, records, snooze_days=snooze_days, now=utcnow()
+    )
+    logs.event("feedback.stored", service=service_id, items=len(records), new=inserted, status=200)
+    return JsonResponse({"stored": inserted, "received": len(records)})

@@ -1,0 +1,35 @@
+"""GET /timeline/{token}: the treatment-timeline page a card links to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from cds_hooks.deps import TimelinesDep
+
+router = APIRouter(tags=["timeline"])
+
+_NOT_FOUND = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Timeline not available</title></head>'
+    "<body><h1>Timeline not available</h1><p>This link has expired or is unknown. Open the patient's chart "
+    "again to get a fresh link.</p></body></html>"
+)
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@router.get("/timeline/{token}", response_class=HTMLResponse)
+def timeline(token: str, timelines: TimelinesDep) -> HTMLResponse:
+    entry = timelines.get(token) if len(token) <= 100 else None
+    if entry is None:
+        return HTMLResponse(_NOT_FOUND, status_code=404, headers=_HEADERS)
+    from services.timeline import render_page  # the renderer is heavy-ish; load on first use
+
+    page = render_page(entry.value, expires_at=datetime.fromtimestamp(entry.expires_at, UTC))
+    return HTMLResponse(page, headers=_HEADERS)

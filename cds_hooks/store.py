@@ -1,0 +1,334 @@
+"""What the service keeps: feedback, the cards it issued, snoozes. SQLAlchemy Core over SQLite
+(default, a file under ./var) or PostgreSQL (a `postgresql+psycopg://` URL).
+
+Every write is one transaction; feedback is idempotent (the same item twice is one row, enforced by
+a unique constraint, so concurrent duplicates cannot both land). Patients are keyed by an HMAC of
+their id with a per-deployment secret kept in the database: the store never holds a raw patient id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.pool import NullPool
+
+metadata = MetaData()
+
+meta_table = Table(
+    "trd_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+feedback_table = Table(
+    "trd_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("service_id", String(200), nullable=False),
+    Column("card_uuid", String(200), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("outcome_timestamp", DateTime(timezone=True), nullable=False),
+    Column("accepted_suggestions", Text, nullable=True),  # JSON array of suggestion uuids
+    Column("override_code", String(200), nullable=True),
+    Column("override_system", String(500), nullable=True),
+    Column("override_comment", Text, nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint(
+        "service_id", "card_uuid", "outcome", "outcome_timestamp", name="uq_feedback_item"
+    ),
+)
+
+issued_table = Table(
+    "trd_issued_card",
+    metadata,
+    Column("card_uuid", String(64), primary_key=True),
+    Column("service_id", String(200), nullable=False),
+    Column("hook_instance", String(200), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("patient_key", String(64), nullable=True, index=True),
+    Column("dedupe_key", String(300), nullable=True),
+    Column("snoozable", Boolean, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+
+snooze_table = Table(
+    "trd_snooze",
+    metadata,
+    Column("patient_key", String(64), primary_key=True),
+    Column("topic", String(100), primary_key=True),
+    Column("until", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCard:
+    card_uuid: str
+    service_id: str
+    hook_instance: str
+    topic: str
+    patient_key: str | None
+    dedupe_key: str | None
+    snoozable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRecord:
+    service_id: str
+    card_uuid: str
+    outcome: str
+    outcome_timestamp: datetime
+    accepted_suggestions: tuple[str, ...]
+    override_code: str | None
+    override_system: str | None
+    override_comment: str | None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        metadata.create_all(self.engine)
+        self._secret = self._deployment_secret()
+
+    # -- patient keys ---------------------------------------------------------------------------
+    def _deployment_secret(self) -> bytes:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(meta_table.c.value).where(meta_table.c.key == "patient_key_secret")
+            ).first()
+            if row is not None:
+                return bytes.fromhex(row[0])
+            secret = secrets.token_hex(32)
+            _insert_ignore(
+                conn, meta_table, [{"key": "patient_key_secret", "value": secret}], ["key"]
+            )
+            row = conn.execute(
+                select(meta_table.c.value).where(meta_table.c.key == "patient_key_secret")
+            ).one()
+            return bytes.fromhex(row[0])
+
+    def patient_key(self, patient_id: str | None) -> str | None:
+        if not patient_id:
+            return None
+        return hmac.new(self._secret, patient_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    # -- issued cards ---------------------------------------------------------------------------
+    def record_issued(self, cards: Iterable[IssuedCard], now: datetime) -> None:
+        rows = [
+            {
+                "card_uuid": c.card_uuid,
+                "service_id": c.service_id,
+                "hook_instance": c.hook_instance,
+                "topic": c.topic,
+                "patient_key": c.patient_key,
+                "dedupe_key": c.dedupe_key,
+                "snoozable": c.snoozable,
+                "issued_at": now,
+            }
+            for c in cards
+        ]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            _insert_ignore(conn, issued_table, rows, ["card_uuid"])
+
+    def issued_card(self, card_uuid: str) -> IssuedCard | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(issued_table).where(issued_table.c.card_uuid == card_uuid)
+            ).first()
+        if row is None:
+            return None
+        return IssuedCard(
+            card_uuid=row.card_uuid,
+            service_id=row.service_id,
+            hook_instance=row.hook_instance,
+            topic=row.topic,
+            patient_key=row.patient_key,
+            dedupe_key=row.dedupe_key,
+            snoozable=row.snoozable,
+        )
+
+    def recent_dedupe_keys(
+        self, patient_key: str | None, *, since: datetime, exclude_hook_instance: str
+    ) -> set[str]:
+        """Dedupe keys of cards issued for this patient since `since` by other hook calls."""
+        if patient_key is None:
+            return set()
+        query = select(issued_table.c.dedupe_key).where(
+            issued_table.c.patient_key == patient_key,
+            issued_table.c.dedupe_key.is_not(None),
+            issued_table.c.issued_at >= since,
+            issued_table.c.hook_instance != exclude_hook_instance,
+        )
+        with self.engine.connect() as conn:
+            return {row[0] for row in conn.execute(query)}
+
+    # -- snoozes --------------------------------------------------------------------------------
+    def snoozed_topics(self, patient_key: str | None, now: datetime) -> set[str]:
+        if patient_key is None:
+            return set()
+        query = select(snooze_table.c.topic, snooze_table.c.until).where(
+            snooze_table.c.patient_key == patient_key
+        )
+        with self.engine.connect() as conn:
+            return {row.topic for row in conn.execute(query) if _aware(row.until) > now}
+
+    # -- feedback -------------------------------------------------------------------------------
+    def add_feedback(
+        self, items: Iterable[FeedbackRecord], *, snooze_days: int, now: datetime
+    ) -> int:
+        """Store feedback items (idempotently) and apply snoozes, all in one transaction.
+
+        Returns the number of new rows. An overridden card *with a reason* snoozes its topic for
+        its patient; without a reason it does not (the safer reading: a bare dismissal is not a
+        clinical decision about the patient). Cards marked not snoozable are never snoozed.
+        """
+        items = list(items)
+        rows = [
+            {
+                "service_id": i.service_id,
+                "card_uuid": i.card_uuid,
+                "outcome": i.outcome,
+                "outcome_timestamp": _aware(i.outcome_timestamp),
+                "accepted_suggestions": json.dumps(list(i.accepted_suggestions))
+                if i.accepted_suggestions
+                else None,
+                "override_code": i.override_code,
+                "override_system": i.override_system,
+                "override_comment": i.override_comment,
+                "received_at": now,
+            }
+            for i in items
+        ]
+        with self.engine.begin() as conn:
+            inserted = _insert_ignore(
+                conn,
+                feedback_table,
+                rows,
+                ["service_id", "card_uuid", "outcome", "outcome_timestamp"],
+            )
+            if snooze_days > 0:
+                for item in items:
+                    if item.outcome != "overridden" or not item.override_code:
+                        continue
+                    card = conn.execute(
+                        select(issued_table).where(issued_table.c.card_uuid == item.card_uuid)
+                    ).first()
+                    if card is None or not card.snoozable or card.patient_key is None:
+                        continue
+                    until = _aware(item.outcome_timestamp) + timedelta(days=snooze_days)
+                    _upsert_snooze(conn, card.patient_key, card.topic, until)
+        return inserted
+
+    def feedback_rows(self, card_uuid: str | None = None) -> list[dict[str, Any]]:
+        query = select(feedback_table).order_by(feedback_table.c.id)
+        if card_uuid is not None:
+            query = query.where(feedback_table.c.card_uuid == card_uuid)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1))
+            return True
+        except Exception:  # noqa: BLE001 - health check: any failure means "not ready"
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # NullPool: a connection per unit of work; SQLite connections are cheap and this keeps
+        # threads from sharing one. WAL lets readers proceed while a writer commits.
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"timeout": 30, "check_same_thread": False}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _insert_ignore(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]
+) -> int:
+    if not rows:
+        return 0
+    dialect = conn.dialect.name
+    stmt: Any
+    if dialect == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database dialect {dialect}")
+    total = 0
+    for row in rows:
+        total += conn.execute(stmt, row).rowcount or 0
+    return total
+
+
+def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: datetime) -> None:
+    values = {"patient_key": patient_key, "topic": topic, "until": until}
+    stmt: Any
+    if conn.dialect.name == "sqlite":
+        stmt = sqlite.insert(snooze_table).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["patient_key", "topic"], set_={"until": until}
+        )
+    else:
+        stmt = postgresql.insert(snooze_table).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["patient_key", "topic"], set_={"until": until}
+        )
+    conn.execute(stmt)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
