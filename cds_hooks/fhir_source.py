@@ -73,14 +73,31 @@ def same_origin(url: str, base: str) -> bool:
     )
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def url_allowed(url: str, prefixes: tuple[str, ...]) -> bool:
     """True when `url` is under one of the allowed prefixes (scheme, host, port and path prefix)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
         return False
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
     for prefix in prefixes:
+        # "http://127.0.0.1:*" allows any port on that host (the loopback default); otherwise the
+        # port must match exactly (an absent port means the scheme's default).
+        any_port = False
         p = urlsplit(prefix)
-        if (parts.scheme, parts.hostname, parts.port) != (p.scheme, p.hostname, p.port):
+        if p.netloc.endswith(":*"):
+            any_port = True
+            p = urlsplit(prefix.replace(":*", "", 1))
+        if (parts.scheme, parts.hostname) != (p.scheme, p.hostname):
+            continue
+        if not any_port and (parts.port or _DEFAULT_PORTS[parts.scheme]) != (
+            p.port or _DEFAULT_PORTS[p.scheme]
+        ):
             continue
         base_path = p.path.rstrip("/")
         if not base_path or parts.path == base_path or parts.path.startswith(base_path + "/"):

@@ -85,7 +85,11 @@ class FhirSettings(_Strict):
     retries: int = Field(2, ge=0, le=5)
     # With auth off, fhirServer must start with one of these (default: loopback only). With auth
     # on, each issuer's own fhir_servers list applies instead.
-    allowed_servers: tuple[str, ...] = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+    allowed_servers: tuple[str, ...] = (
+        "http://127.0.0.1:*",
+        "http://localhost:*",
+        "http://[::1]:*",
+    )
 
 
 class DatabaseSettings(_Strict):

@@ -1,0 +1,218 @@
+"""The five prefetch cases, template rendering and resource extraction (CDS Hooks 2.0.1)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from cds_hooks.fhir_source import FhirUnavailable, InMemoryFhirSource, url_allowed
+from cds_hooks.models import HookRequest
+from cds_hooks.prefetch import gather, render_template, resources_in
+
+TEMPLATES = (
+    ("patient", "Patient/{{context.patientId}}"),
+    ("conditions", "Condition?patient={{context.patientId}}"),
+    ("observations", "Observation?patient={{context.patientId}}&code=http://loinc.org|44261-6"),
+)
+CONDITION = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"}}
+OBSERVATION = {"resourceType": "Observation", "id": "o1", "status": "final"}
+PATIENT = {"resourceType": "Patient", "id": "p1"}
+
+
+def _request(prefetch: dict[str, Any] | None, **context: Any) -> HookRequest:
+    return HookRequest.model_validate(
+        {
+            "hook": "patient-view",
+            "hookInstance": "h",
+            "context": {"patientId": "p1", **context},
+            "prefetch": prefetch,
+        }
+    )
+
+
+def _gather(request: HookRequest, source: Any = None, problem: str | None = "no server") -> Any:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return gather(
+            TEMPLATES,
+            request,
+            source=source,
+            source_problem=problem,
+            executor=pool,
+            budget_seconds=5,
+        )
+
+
+def _searchset(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": r} for r in resources],
+    }
+
+
+def test_render_template_fills_context_tokens() -> None:
+    assert (
+        render_template("Condition?patient={{context.patientId}}", _request(None))
+        == "Condition?patient=p1"
+    )
+    assert render_template("Encounter/{{context.encounterId}}", _request(None)) is None
+    assert (
+        render_template(
+            "Practitioner/{{userPractitionerId}}", _request(None, userId="Practitioner/9")
+        )
+        == "Practitioner/9"
+    )
+
+
+def test_present_keys_are_used_and_recognised_by_resource_type_not_key() -> None:
+    # The EHR put the Condition under "observations" and a single resource under "patient".
+    request = _request(
+        {
+            "patient": PATIENT,
+            "conditions": _searchset(OBSERVATION),
+            "observations": _searchset(CONDITION),
+        }
+    )
+    result = _gather(request)
+    assert sorted(r["resourceType"] for r in result.resources) == [
+        "Condition",
+        "Observation",
+        "Patient",
+    ]
+    assert result.missing == {}
+
+
+def test_absent_key_is_fetched_from_the_source() -> None:
+    source = InMemoryFhirSource([CONDITION, OBSERVATION, PATIENT])
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": _searchset(CONDITION)}),
+        source=source,
+        problem=None,
+    )
+    assert source.queries == ["Observation?patient=p1&code=http://loinc.org|44261-6"]
+    assert result.fetched == ["observations"]
+    assert {r["id"] for r in result.resources} == {"p1", "c1", "o1"}
+
+
+def test_null_key_means_no_data_and_is_not_fetched() -> None:
+    source = InMemoryFhirSource([CONDITION])
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": None, "observations": None}),
+        source=source,
+        problem=None,
+    )
+    assert source.queries == []
+    assert result.missing == {}
+    assert [r["resourceType"] for r in result.resources] == ["Patient"]
+
+
+def test_empty_bundle_is_no_data() -> None:
+    result = _gather(
+        _request(
+            {
+                "patient": PATIENT,
+                "conditions": _searchset(),
+                "observations": {"resourceType": "Bundle"},
+            }
+        )
+    )
+    assert result.missing == {}
+    assert len(result.resources) == 1
+
+
+def test_operation_outcome_in_place_of_data_is_fetched() -> None:
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "timeout"}],
+    }
+    source = InMemoryFhirSource([CONDITION])
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": outcome, "observations": None}),
+        source=source,
+        problem=None,
+    )
+    assert source.queries == ["Condition?patient=p1"]
+    assert [r["id"] for r in result.resources] == ["p1", "c1"]
+
+
+def test_operation_outcome_without_server_is_missing() -> None:
+    outcome = {"resourceType": "OperationOutcome", "issue": []}
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": outcome, "observations": None}),
+        problem="no fhirServer",
+    )
+    assert result.missing == {"conditions": "no fhirServer"}
+
+
+def test_absent_keys_without_server_are_missing_with_the_reason() -> None:
+    result = _gather(
+        _request({"patient": PATIENT}), problem="fhirServer is not on this service's allowlist"
+    )
+    assert result.missing == {
+        "conditions": "fhirServer is not on this service's allowlist",
+        "observations": "fhirServer is not on this service's allowlist",
+    }
+
+
+def test_server_failure_marks_the_key_missing() -> None:
+    class Failing:
+        def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
+            raise FhirUnavailable("the FHIR server answered HTTP 503")
+
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": None}), source=Failing(), problem=None
+    )
+    assert result.missing == {"observations": "FHIR server: the FHIR server answered HTTP 503"}
+
+
+def test_outcome_entries_and_junk_are_not_resources() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [
+            {"resource": CONDITION},
+            {"resource": {"resourceType": "OperationOutcome"}, "search": {"mode": "outcome"}},
+            {"fullUrl": "urn:uuid:x"},
+            "junk",
+        ],
+    }
+    resources, skipped = resources_in(bundle)
+    assert resources == [CONDITION]
+    assert skipped == 2
+
+
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("https://fhir.example.org/r4", True),
+        ("https://fhir.example.org/r4/", True),
+        ("https://fhir.example.org/r4/Patient", True),
+        ("https://fhir.example.org/r4x", False),
+        ("https://fhir.example.org/", False),
+        ("http://fhir.example.org/r4", False),
+        ("https://fhir.example.org:8443/r4", False),
+        ("https://evil.example.org/r4", False),
+        ("https://fhir.example.org@evil.example.org/r4", False),
+        ("https://user@fhir.example.org/r4", False),
+        ("file:///etc/passwd", False),
+        ("gopher://fhir.example.org/r4", False),
+    ],
+)
+def test_url_allowlist(url: str, allowed: bool) -> None:
+    assert url_allowed(url, ("https://fhir.example.org/r4",)) is allowed
+
+
+def test_default_allowlist_is_loopback_only() -> None:
+    from cds_hooks.settings import FhirSettings
+
+    prefixes = FhirSettings().allowed_servers
+    assert url_allowed("http://127.0.0.1:8090/fhir", prefixes)
+    assert url_allowed("http://localhost:8090/fhir", prefixes)
+    assert not url_allowed("http://10.0.0.5/fhir", prefixes)
+    assert not url_allowed("http://169.254.169.254/latest/meta-data", prefixes)
+
+
+def test_explicit_default_port_matches() -> None:
+    assert url_allowed("https://fhir.example.org:443/r4", ("https://fhir.example.org/r4",))
+    assert not url_allowed("https://fhir.example.org:99999/r4", ("https://fhir.example.org/r4",))
