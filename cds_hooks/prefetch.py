@@ -97,25 +97,17 @@ def gather(
     """
     result = Gathered()
     prefetch = request.prefetch or {}
+    covered = _collect(prefetch, result)
     to_fetch: list[tuple[str, str]] = []
     for key, template in templates:
-        if key in prefetch:
-            value = prefetch[key]
-            if value is None:
-                continue  # the EHR says: no data
-            if isinstance(value, dict) and value.get("resourceType") != "OperationOutcome":
-                resources, skipped = resources_in(value)
-                result.resources.extend(resources)
-                result.skipped += skipped
-                continue
-            if isinstance(value, list):  # tolerated: a bare array of resources
-                for item in value:
-                    if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
-                        result.resources.append(item)
-                    else:
-                        result.skipped += 1
-                continue
-            # An OperationOutcome (or junk) in place of data: the EHR's prefetch failed.
+        value = prefetch.get(key, _ABSENT)
+        if value is None:
+            continue  # the EHR says: no data
+        if value is not _ABSENT and _is_data(value):
+            continue  # already collected above
+        if value is _ABSENT and template_type(template) in covered:
+            continue  # the EHR sent this kind of data under a key of its own naming
+        # Absent, or an OperationOutcome (or junk) in place of data: the EHR's prefetch failed.
         query = render_template(template, request)
         if query is None:
             result.missing[key] = "the prefetch template needs a context value the request lacks"
@@ -146,6 +138,58 @@ def gather(
         result.resources.extend(resources)
         result.fetched.append(key)
     return result
+
+
+_ABSENT: Any = object()
+
+
+def template_type(template: str) -> str:
+    """The resource type a template asks for ("Observation?patient=..." -> "Observation")."""
+    return template.split("?", 1)[0].split("/", 1)[0]
+
+
+def _is_data(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get("resourceType") not in (None, "OperationOutcome")
+    return isinstance(value, list)
+
+
+def _collect(prefetch: Mapping[str, Any], result: Gathered) -> set[str]:
+    """Take the resources from every prefetch value, whatever its key, and return the resource
+    types the EHR has covered: those of the resources it sent, plus those an empty Bundle stands
+    for when its key or its self link names a type ("MedicationRequest": empty = none)."""
+    covered: set[str] = set()
+    for key, value in prefetch.items():
+        if not _is_data(value):
+            continue
+        if isinstance(value, list):  # tolerated: a bare array of resources
+            for item in value:
+                if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
+                    result.resources.append(item)
+                    covered.add(item["resourceType"])
+                else:
+                    result.skipped += 1
+            continue
+        resources, skipped = resources_in(value)
+        result.resources.extend(resources)
+        result.skipped += skipped
+        covered.update(r["resourceType"] for r in resources)
+        if value.get("resourceType") == "Bundle" and not resources:
+            named = _type_named_by(key, value)
+            if named:
+                covered.add(named)
+    return covered
+
+
+def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:
+    for link in bundle.get("link") or []:
+        if isinstance(link, dict) and link.get("relation") == "self" and isinstance(link.get("url"), str):
+            path = link["url"].split("?", 1)[0].rstrip("/")
+            candidate = path.rsplit("/", 1)[-1]
+            if candidate[:1].isupper():
+                return candidate
+    candidate = key[:1].upper() + key[1:]
+    return candidate[:-1] if candidate.endswith("s") else candidate
 
 
 def draft_order_resources(request: HookRequest) -> list[dict[str, Any]]:

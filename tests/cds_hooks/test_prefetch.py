@@ -216,3 +216,29 @@ def test_default_allowlist_is_loopback_only() -> None:
 def test_explicit_default_port_matches() -> None:
     assert url_allowed("https://fhir.example.org:443/r4", ("https://fhir.example.org/r4",))
     assert not url_allowed("https://fhir.example.org:99999/r4", ("https://fhir.example.org/r4",))
+
+
+def test_ehr_named_keys_cover_our_keys_by_resource_type() -> None:
+    # AHRQ-style prefetch: keys named after resource types, one of them an empty Bundle.
+    request = _request(
+        {
+            "Patient": PATIENT,
+            "Condition": {"resourceType": "Bundle", "type": "searchset", "entry": []},
+            "Observation": _searchset(OBSERVATION),
+        }
+    )
+    source = InMemoryFhirSource([CONDITION])
+    result = _gather(request, source=source, problem=None)
+    assert source.queries == []
+    assert result.missing == {}
+    assert {r["id"] for r in result.resources} == {"p1", "o1"}
+
+
+def test_empty_bundle_self_link_names_its_type() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "link": [{"relation": "self", "url": "https://ehr.example/fhir/Condition?patient=p1"}],
+    }
+    result = _gather(_request({"patient": PATIENT, "whatever": bundle, "observations": None}), problem="none")
+    assert result.missing == {}
