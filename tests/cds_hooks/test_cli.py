@@ -1,0 +1,92 @@
+"""`trd-cds evaluate`: the integration engineer's offline replay tool (exact shape from issue 2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_hooks.cli import main
+
+
+def _write(tmp_path: Path, data: Any, name: str = "input.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{oops", "is not valid JSON"),
+        ("[]", "must hold a JSON object"),
+        ({"resourceType": "Patient", "id": "x"}, "neither a FHIR Bundle nor a CDS Hooks request"),
+        (
+            {"resourceType": "Bundle", "type": "collection", "entry": []},
+            "exactly one Patient, found 0",
+        ),
+        (
+            {
+                "resourceType": "Bundle",
+                "entry": [
+                    {"resource": {"resourceType": "Patient", "id": "a"}},
+                    {"resource": {"resourceType": "Patient", "id": "b"}},
+                ],
+            },
+            "exactly one Patient, found 2",
+        ),
+        (
+            {"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "1"}},
+            "lacks required prefetch keys: conditions, medicationRequests, observations",
+        ),
+        (
+            {"hook": "patient-view", "hookInstance": 3, "context": {}},
+            "invalid CDS Hooks request at hookInstance",
+        ),
+        (
+            {"hook": "appointment-book", "hookInstance": "x", "context": {}},
+            "no service handles hook 'appointment-book'",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Any, message: str
+) -> None:
+    path = _write(tmp_path, content)
+    assert main(["evaluate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("trd-cds: error: ")
+    assert message in captured.err
+
+
+def test_missing_file_and_bad_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(tmp_path / "absent.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    path = _write(tmp_path, {"resourceType": "Bundle"})
+    assert main(["evaluate", str(path), "--as-of", "26/11/2026"]) == 2
+    assert "--as-of must be a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_bad_config_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _write(tmp_path, "[policy]\ntms_min_phq9 = 'high'\n", "bad.toml")
+    path = _write(tmp_path, {"resourceType": "Bundle"})
+    assert main(["evaluate", str(path), "--config", str(config)]) == 2
+    assert "invalid configuration at policy.tms_min_phq9" in capsys.readouterr().err
+    typo = _write(tmp_path, "[policy]\ntms_min_phq = 15\n", "typo.toml")
+    assert main(["evaluate", str(path), "--config", str(typo)]) == 2
+    assert "policy.tms_min_phq" in capsys.readouterr().err
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).parent / "trd-cds"
+    result = subprocess.run(
+        [str(exe), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0
+    assert "serve" in result.stdout and "evaluate" in result.stdout
