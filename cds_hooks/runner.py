@@ -119,12 +119,16 @@ class HookRunner:
         evaluation = evaluate(hook_input, self.policy)
 
         patient_key = self.store.patient_key(patient_id)
-        snoozed = self.store.snoozed_topics(patient_key, now)
-        shown = self.store.recent_dedupe_keys(
-            patient_key,
-            since=now - timedelta(hours=self.policy.order_dedupe_hours),
-            exclude_hook_instance=request.hookInstance,
-        )
+        snoozed: set[str] = set()
+        shown: set[str] = set()
+        if evaluation.recommendations:  # nothing to filter: no database round trip
+            snoozed = self.store.snoozed_topics(patient_key, now)
+            if any(r.dedupe_key for r in evaluation.recommendations):
+                shown = self.store.recent_dedupe_keys(
+                    patient_key,
+                    since=now - timedelta(hours=self.policy.order_dedupe_hours),
+                    exclude_hook_instance=request.hookInstance,
+                )
         recs = [
             r
             for r in evaluation.recommendations

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
 
 metadata = MetaData()
 
@@ -277,11 +277,19 @@ def _engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        # NullPool: a connection per unit of work; SQLite connections are cheap and this keeps
-        # threads from sharing one. WAL lets readers proceed while a writer commits.
-        engine = create_engine(
-            url, poolclass=NullPool, connect_args={"timeout": 30, "check_same_thread": False}
-        )
+        # A small pool of connections (each used by one thread at a time); WAL lets readers
+        # proceed while a writer commits. In-memory databases get one shared connection.
+        if database in (None, "", ":memory:"):
+            engine = create_engine(
+                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            engine = create_engine(
+                url,
+                pool_size=8,
+                max_overflow=8,
+                connect_args={"timeout": 30, "check_same_thread": False},
+            )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
