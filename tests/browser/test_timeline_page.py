@@ -1,0 +1,79 @@
+"""The timeline page in a real browser: headless Chromium loads it from a loopback server, the
+rendered DOM has the lanes, points and legend, nothing else was fetched, the Content-Security-
+Policy blocked nothing, and a screenshot is saved under the test's tmp dir."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from services.timeline import render_page
+from tests.browser.chromium import dump_dom, png_size, screenshot, serve
+from tests.browser.example_record import PHQ9, example_record
+
+pytestmark = pytest.mark.browser
+
+PATH = "/timeline/test-token"
+
+
+class _Elements(HTMLParser):
+    """Every start tag of the rendered DOM with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+
+    def with_class(self, cls: str) -> list[dict[str, str]]:
+        return [a for _, a in self.elements if cls in a.get("class", "").split()]
+
+    def with_id(self, id_: str) -> list[tuple[str, dict[str, str]]]:
+        return [(t, a) for t, a in self.elements if a.get("id") == id_]
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_page(example_record(), expires_at=datetime(2025, 3, 14, 12, 30, tzinfo=UTC))
+
+
+def test_rendered_dom_has_lanes_points_and_legend(chromium: str, page: str) -> None:
+    with serve({PATH: page}) as server:
+        run = dump_dom(chromium, server.base_url + PATH)
+        requested = list(server.requests)
+    dom = _Elements()
+    dom.feed(run.stdout)
+    assert [a["data-ingredient"] for a in dom.with_class("lane")] == [
+        "sertraline",
+        "venlafaxine",
+        "escitalopram",
+        "aripiprazole",
+    ]
+    assert len(dom.with_class("dose-segment")) == 10
+    assert [a["data-value"] for a in dom.with_class("phq9-point")] == [str(v) for _, v, _ in PHQ9]
+    assert [a["data-date"] for a in dom.with_class("item9-positive")] == [
+        "2023-05-30",
+        "2024-03-18",
+    ]
+    assert len(dom.with_class("refill-gap")) == 1
+    assert len(dom.with_class("procedure")) == 12
+    assert [t for t, _ in dom.with_id("legend")] == ["g"]
+    assert len(dom.with_class("legend-item")) == 12
+    assert [t for t, _ in dom.with_id("timeline-title")] == ["title"]
+    # The browser fetched the page and nothing else it was not given (at most a favicon probe).
+    assert [p for p in requested if p != "/favicon.ico"] == [PATH]
+    # The strict Content-Security-Policy let the page's own stylesheet through: no violations.
+    assert [m for m in run.console_messages() if "Content Security Policy" in m] == []
+
+
+def test_screenshot_is_saved(chromium: str, page: str, tmp_path: Path) -> None:
+    with serve({PATH: page}) as server:
+        png = screenshot(chromium, server.base_url + PATH, tmp_path / "timeline.png")
+    assert png == tmp_path / "timeline.png"
+    assert png_size(png) == (1400, 900)
+    # A blank or error page compresses to a few kB; the drawn timeline is far larger.
+    assert png.stat().st_size > 40_000
