@@ -2,13 +2,24 @@
 
 Loaded once from data/antidepressants.csv and data/augmentation_agents.csv (one row per drug, each
 with its source and verification status). Doses are mg/day.
+
+Four drugs have a row in each file because CANMAT 2023 lists them both as antidepressants
+(Table 3.3) and as adjuncts (Table 7.2): bupropion, mirtazapine, mianserin and quetiapine.
+`drug_info(name)` returns the antidepressant row for them; `drug_info(name, Role.AUGMENTATION)`
+returns the adjunct row (whether a course was augmentation depends on what else was taken at the
+same time, which only the episode builder knows).
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from fhir_mapping.record import Role
+
+_FILES = ("data/antidepressants.csv", "data/augmentation_agents.csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,15 +32,131 @@ class DrugInfo:
     min_adequate_mg: float | None  # lower bound of the CANMAT 2023 range; None when unverified
     max_mg: float | None
     canmat_line: str | None  # "1st" | "2nd" | "3rd" (CANMAT 2023 Table 3.3 / 7.2)
-    low_dose_use: str | None  # e.g. "insomnia": below the range this drug is not an antidepressant trial
+    low_dose_use: (
+        str | None
+    )  # e.g. "insomnia": below the range this drug is not an antidepressant trial
     source: str
     status: str  # confirmed | corroborated | UNVERIFIED (of the dose values)
 
 
-def drug_info(ingredient: str) -> DrugInfo | None:
-    """The row for a generic name (case-insensitive), or None."""
-    raise NotImplementedError
+@dataclass(frozen=True, slots=True)
+class DrugNaming:
+    """How a drug is named in charts: what terminology.py needs besides the DrugInfo row."""
+
+    ingredient: str
+    aliases: tuple[str, ...]  # other names of the same ingredient ("lithium carbonate")
+    # A fixed combination counted as one drug (dextromethorphan-bupropion): the names that must all
+    # appear, the first one being the component whose mg the dose range is expressed in.
+    combination_of: tuple[str, ...]
+    # Words one of which the product name must contain, e.g. selegiline is an antidepressant only
+    # as the transdermal system (oral selegiline 5-10 mg is MAO-B selective, for Parkinson disease).
+    requires_form: tuple[str, ...]
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+def _optional(text: str) -> str | None:
+    text = text.strip()
+    return text or None
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in text.split(";") if part.strip())
+
+
+@cache
+def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
+    rows: list[tuple[DrugInfo, DrugNaming]] = []
+    for name in _FILES:
+        text = resources.files("fhir_mapping").joinpath(name).read_text("utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            ingredient = row["ingredient"].strip().lower()
+            info = DrugInfo(
+                ingredient=ingredient,
+                drug_class=row["drug_class"].strip(),
+                role=Role(row["role"].strip()),
+                rxcui=_optional(row["rxcui"]),
+                atc=_optional(row["atc"]),
+                min_adequate_mg=_number(row["min_adequate_mg_day"]),
+                max_mg=_number(row["max_mg_day"]),
+                canmat_line=_optional(row["canmat_line"]),
+                low_dose_use=_optional(row["low_dose_use"]),
+                source=row["source"].strip(),
+                status=row["status"].strip(),
+            )
+            naming = DrugNaming(
+                ingredient=ingredient,
+                aliases=_split(row["aliases"]),
+                combination_of=_split(row["combination_of"]),
+                requires_form=_split(row["requires_form"]),
+            )
+            rows.append((info, naming))
+    return tuple(rows)
+
+
+@cache
+def _by_key() -> dict[tuple[str, Role], DrugInfo]:
+    table: dict[tuple[str, Role], DrugInfo] = {}
+    for info, _ in _rows():
+        key = (info.ingredient, info.role)
+        if key in table:
+            raise ValueError(f"duplicate drug table row: {info.ingredient} ({info.role})")
+        table[key] = info
+    return table
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    """Every accepted name (lower case) -> the table's ingredient key."""
+    index: dict[str, str] = {}
+    for _, naming in _rows():
+        index[naming.ingredient] = naming.ingredient
+        for alias in naming.aliases:
+            index[alias] = naming.ingredient
+    return index
+
+
+def canonical_ingredient(name: str) -> str | None:
+    """The table's key for a generic name or alias ("Lithium Carbonate" -> "lithium"), or None."""
+    key = " ".join(name.lower().split())
+    return _alias_index().get(key)
+
+
+def drug_info(ingredient: str, role: Role | None = None) -> DrugInfo | None:
+    """The row for a generic name (case-insensitive, aliases accepted), or None.
+
+    Without `role`, the antidepressant row is preferred where a drug has both (see module doc).
+    """
+    key = canonical_ingredient(ingredient)
+    if key is None:
+        return None
+    table = _by_key()
+    if role is not None:
+        return table.get((key, role))
+    return table.get((key, Role.ANTIDEPRESSANT)) or table.get((key, Role.AUGMENTATION))
 
 
 def all_drugs() -> tuple[DrugInfo, ...]:
-    raise NotImplementedError
+    """Every row of both tables: one per (ingredient, role), antidepressants first."""
+    return tuple(info for info, _ in _rows())
+
+
+@cache
+def drug_namings() -> tuple[DrugNaming, ...]:
+    """Naming data of each ingredient (one entry per ingredient, rows of both tables merged)."""
+    merged: dict[str, DrugNaming] = {}
+    for _, naming in _rows():
+        first = merged.get(naming.ingredient)
+        if first is None:
+            merged[naming.ingredient] = naming
+            continue
+        merged[naming.ingredient] = DrugNaming(
+            ingredient=first.ingredient,
+            aliases=tuple(dict.fromkeys(first.aliases + naming.aliases)),
+            combination_of=first.combination_of or naming.combination_of,
+            requires_form=first.requires_form or naming.requires_form,
+        )
+    return tuple(merged.values())

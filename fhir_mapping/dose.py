@@ -1,0 +1,493 @@
+"""Daily dose in mg from FHIR R4 Dosage elements (MedicationRequest.dosageInstruction,
+MedicationStatement.dosage, MedicationDispense.dosageInstruction).
+
+One dosage line gives an amount per administration and a number of administrations per day:
+
+- amount: `doseAndRate[].doseQuantity` (the "ordered" entry when several), or the upper end of
+  `doseRange`; in mass units (mg, g, mcg -> mg), counts (tablets, capsules, patches, Synthea's
+  unit-less `{value: 1}`) or volume (mL). Counts and volumes become mg with the product strength.
+  Without a structured dose, the free-text sig (`text`, then `patientInstruction`) is read as a
+  last resort ("100 mg daily", "2 tabs at bedtime", "1 tab po bid").
+- administrations per day: `timing.repeat` frequency / (period x periodUnit), else the number of
+  `timeOfDay` / `when` entries (scaled by `dayOfWeek`), else `timing.code` (BID, TID...), else the
+  sig text. `frequencyMax` / `periodMax` are ignored on purpose: they are "up to" ceilings, and
+  reading them would overstate exposure and could make an inadequate trial look adequate.
+- as-needed lines (`asNeededBoolean` / `asNeededCodeableConcept`, "prn" in a sig) count at most one
+  administration per day, for the same reason.
+
+Lines with the same `sequence` (or none) are taken together and add up (50 mg in the morning +
+100 mg at bedtime = 150 mg/day). Different sequences follow one another (a titration); the last
+sequence is the dose the patient ends on. An unknown dose stays None, never 0.
+
+Unit conversion factors and sig abbreviations are data (data/dose_units.csv,
+data/sig_frequencies.csv), as the CDC opioid CDS keeps its conversion factors in tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount per day of one kind: "mass" (mg), "count" (tablets, capsules...) or "volume" (mL)."""
+
+    value: float
+    kind: str
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _units() -> dict[str, tuple[str, float]]:
+    return {
+        row["unit"].strip().lower(): (row["kind"], float(row["factor"]))
+        for row in _table("dose_units.csv")
+    }
+
+
+@cache
+def _frequencies() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
+    """(GTS code -> per day, sig term -> (rate|event, per day))."""
+    gts: dict[str, float] = {}
+    terms: dict[str, tuple[str, float]] = {}
+    for row in _table("sig_frequencies.csv"):
+        if row["kind"] == "gts":
+            gts[row["term"].upper()] = float(row["per_day"])
+        else:
+            terms[row["term"].lower()] = (row["kind"], float(row["per_day"]))
+    return gts, terms
+
+
+def unit_factor(unit: object, code: object = None) -> tuple[str, float] | None:
+    """(kind, factor) of a unit: mass -> mg per unit, volume -> mL per unit, count -> 1,
+    time -> days per unit. The UCUM/SNOMED `code` is tried before the human-readable `unit`."""
+    table = _units()
+    for candidate in (code, unit):
+        if isinstance(candidate, str) and candidate.strip():
+            key = candidate.strip().lower().replace("\u00b5", "u").replace("\u03bc", "u")
+            found = table.get(key)
+            if found is not None:
+                return found
+    return None
+
+
+def duration_days(quantity: object) -> float | None:
+    """A FHIR Duration (value + unit/code) in days; a bare number is read as days."""
+    if not isinstance(quantity, Mapping):
+        return None
+    value = _number(quantity.get("value"))
+    if value is None:
+        return None
+    if quantity.get("unit") is None and quantity.get("code") is None:
+        return value
+    found = unit_factor(quantity.get("unit"), quantity.get("code"))
+    if found is None or found[0] != "time":
+        return None
+    return value * found[1]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Timing
+
+
+def frequency_per_day(timing: object) -> float | None:
+    """Administrations per day from a FHIR Timing, or None when it does not say."""
+    if not isinstance(timing, Mapping):
+        return None
+    repeat = timing.get("repeat")
+    if isinstance(repeat, Mapping):
+        per_day = _repeat_per_day(repeat)
+        if per_day is not None:
+            return per_day
+    code = timing.get("code")
+    if isinstance(code, Mapping):
+        gts, _ = _frequencies()
+        for coding in code.get("coding") or ():
+            if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
+                found = gts.get(coding["code"].upper())
+                if found is not None:
+                    return found
+        text = code.get("text")
+        if isinstance(text, str):
+            return sig_frequency(text)
+    return None
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _repeat_per_day(repeat: Mapping[str, Any]) -> float | None:
+    frequency = _number(repeat.get("frequency"))
+    period = _number(repeat.get("period"))
+    unit = repeat.get("periodUnit")
+    times_of_day = _list(repeat.get("timeOfDay"))
+    when = _list(repeat.get("when"))
+    days_of_week = _list(repeat.get("dayOfWeek"))
+    per_event = len(times_of_day) or len(when)
+    if period is not None and isinstance(unit, str):
+        found = unit_factor(unit)
+        if found is None or found[0] != "time" or period <= 0:
+            return None
+        days = period * found[1]
+        per_day = (frequency if frequency else (per_event or 1)) / days
+        if days_of_week and days == 1:
+            per_day *= len(days_of_week) / 7
+        return per_day
+    if per_event:
+        return per_event * (len(days_of_week) / 7 if days_of_week else 1.0)
+    if days_of_week:
+        return (frequency or 1.0) * len(days_of_week) / 7
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Free-text sig
+
+_NUM = r"\d+(?:\.\d+)?"
+_WORD_NUMBERS = {
+    "one and a half": "1.5",
+    "one-half": "0.5",
+    "one half": "0.5",
+    "half": "0.5",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+}
+_AMOUNT = re.compile(
+    rf"(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+)(?![a-z])"
+)
+_BARE_TAKE = re.compile(
+    rf"\b(?:take|give|chew)\s+(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\b"
+)
+_EVERY_HOURS = re.compile(
+    rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*{_NUM}\s*)?(?:h|hr|hrs|hour|hours)\b"
+)
+_EVERY_DAYS = re.compile(rf"\bevery\s*(?P<n>{_NUM})\s*days?\b")
+_TIMES_A_DAY = re.compile(rf"\b(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*(?:day|daily)\b")
+_PRN = re.compile(r"\b(?:prn|as needed|when needed|if needed)\b")
+_DISPENSE = re.compile(
+    rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{_NUM}\s*[a-z{{}}]*"
+)
+# "1 tablet (50 mg total)": the mass in parentheses is the dose; "100 mg (2 tablets)": the mass is.
+_COUNT_THEN_MASS = re.compile(
+    rf"{_NUM}\s*(?:[a-z{{}}]+\s*){{0,3}}\(\s*(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\b[^)]*\)"
+)
+_MASS_THEN_COUNT = re.compile(
+    rf"(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\s*\(\s*{_NUM}\s*[a-z{{}}]+[^)]*\)"
+)
+
+
+def _normalise_sig(text: str) -> str:
+    text = text.lower().replace("\u00bd", " 0.5 ")
+    text = re.sub(r"(?<=[a-z])\.(?=[a-z])", "", text)  # b.i.d. -> bid.
+    text = re.sub(r"(?<=[a-z])\.", " ", text)  # bid. -> bid
+    text = re.sub(r"\b1/2\b", "0.5", text)
+    for word, digits in _WORD_NUMBERS.items():
+        text = re.sub(rf"\b{word}\b", digits, text)
+    text = _DISPENSE.sub(" ", text)
+    text = _COUNT_THEN_MASS.sub(lambda m: m.group("mass"), text)
+    text = _MASS_THEN_COUNT.sub(lambda m: m.group("mass"), text)
+    return " ".join(text.split())
+
+
+@cache
+def _term_pattern() -> re.Pattern[str]:
+    _, terms = _frequencies()
+    names = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
+
+
+def _clause_frequency(clause: str) -> float | None:
+    """Administrations per day said in a piece of sig: the largest rate ("bid" -> 2), else the
+    number of distinct times of day ("in the morning and at bedtime" -> 2)."""
+    _, terms = _frequencies()
+    rates: list[float] = []
+    events: set[str] = set()
+    for match in _term_pattern().finditer(clause):
+        kind, per_day = terms[match.group(1)]
+        if kind == "rate":
+            rates.append(per_day)
+        else:
+            events.add(match.group(1))
+    for match in _EVERY_HOURS.finditer(clause):
+        hours = float(match.group("n"))
+        if hours > 0:
+            rates.append(24.0 / hours)
+    for match in _EVERY_DAYS.finditer(clause):
+        days = float(match.group("n"))
+        if days > 0:
+            rates.append(1.0 / days)
+    for match in _TIMES_A_DAY.finditer(clause):
+        rates.append(float(match.group("n")))
+    if rates:
+        return max(rates)
+    if events:
+        return float(len(events))
+    return None
+
+
+def sig_frequency(text: str) -> float | None:
+    """Administrations per day said anywhere in a sig, or None."""
+    normalised = _normalise_sig(text)
+    per_day = _clause_frequency(normalised)
+    if per_day is not None and _PRN.search(normalised):
+        per_day = min(per_day, 1.0)
+    return per_day
+
+
+@dataclass(frozen=True, slots=True)
+class _SigDose:
+    value: float  # per administration
+    kind: str
+    per_day: float | None
+
+
+def _sig_doses(text: str) -> list[_SigDose]:
+    normalised = _normalise_sig(text)
+    found: list[tuple[int, float, str]] = []
+    for match in _AMOUNT.finditer(normalised):
+        unit = unit_factor(match.group("u"))
+        if unit is None or unit[0] == "time":
+            continue
+        found.append((match.start(), float(match.group("n")) * unit[1], unit[0]))
+    if not found:
+        for match in _BARE_TAKE.finditer(normalised):
+            found.append((match.start(), float(match.group("n")), "count"))  # "take 1 daily"
+    found.sort()
+    doses: list[_SigDose] = []
+    for i, (start, value, kind) in enumerate(found):
+        begin = 0 if i == 0 else start
+        end = found[i + 1][0] if i + 1 < len(found) else len(normalised)
+        doses.append(_SigDose(value, kind, _clause_frequency(normalised[begin:end])))
+    if len(doses) > 1 and any(d.per_day is not None for d in doses):
+        # An amount with no frequency of its own next to one that has one describes the product
+        # ("50 mg tablet: take 2 daily"), not a further dose.
+        doses = [d for d in doses if d.per_day is not None]
+    if _PRN.search(normalised):
+        doses = [
+            _SigDose(d.value, d.kind, min(d.per_day, 1.0) if d.per_day else d.per_day)
+            for d in doses
+        ]
+    return doses
+
+
+# --------------------------------------------------------------------------------------------
+# Dosage lines
+
+
+class _NoDose:
+    """Marker: the line carries instructions only ("take with food")."""
+
+
+_NO_DOSE = _NoDose()
+
+
+def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    entries = [e for e in line.get("doseAndRate") or () if isinstance(e, Mapping)]
+    with_dose = [e for e in entries if "doseQuantity" in e or "doseRange" in e]
+    for entry in with_dose:
+        type_ = entry.get("type")
+        codings = type_.get("coding") if isinstance(type_, Mapping) else None
+        for coding in codings or ():
+            if isinstance(coding, Mapping) and coding.get("code") == "ordered":
+                return entry
+    return with_dose[0] if with_dose else None
+
+
+def _quantity_amount(quantity: object) -> tuple[float, str] | None:
+    """(amount converted to mg / count / mL, kind) of a Quantity; unit-less means one unit
+    of the product (Synthea writes `doseQuantity {value: 1}` for one tablet)."""
+    if not isinstance(quantity, Mapping):
+        return None
+    value = _number(quantity.get("value"))
+    if value is None:
+        return None
+    unit, code = quantity.get("unit"), quantity.get("code")
+    if unit is None and code is None:
+        return value, "count"
+    found = unit_factor(unit, code)
+    if found is None or found[0] == "time":
+        return None
+    return value * found[1], found[0]
+
+
+def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
+    as_needed = line.get("asNeededBoolean") is True or isinstance(
+        line.get("asNeededCodeableConcept"), Mapping
+    )
+    texts = [
+        t
+        for t in (line.get("text"), line.get("patientInstruction"))
+        if isinstance(t, str) and t.strip()
+    ]
+    per_day = frequency_per_day(line.get("timing"))
+    entry = _ordered_dose(line)
+    if entry is not None:
+        if "doseQuantity" in entry:
+            amount = _quantity_amount(entry.get("doseQuantity"))
+        else:
+            range_ = entry.get("doseRange")
+            bound = None
+            if isinstance(range_, Mapping):
+                bound = (
+                    range_.get("high")
+                    if isinstance(range_.get("high"), Mapping)
+                    else range_.get("low")
+                )
+            amount = _quantity_amount(bound)
+        if amount is None:
+            return None
+        if per_day is None:
+            per_day = next((f for f in (sig_frequency(t) for t in texts) if f is not None), None)
+        if per_day is None:
+            return None
+        if as_needed:
+            per_day = min(per_day, 1.0)
+        return Amount(amount[0] * per_day, amount[1])
+    for text in texts:
+        doses = _sig_doses(text)
+        if not doses:
+            continue
+        total: float = 0.0
+        kinds = {d.kind for d in doses}
+        if len(kinds) != 1:
+            return None
+        for dose in doses:
+            freq = dose.per_day if dose.per_day is not None else per_day
+            if freq is None:
+                return None
+            if as_needed:
+                freq = min(freq, 1.0)
+            total += dose.value * freq
+        return Amount(total, kinds.pop())
+    if line.get("timing") is not None:
+        return None  # a scheduled line whose amount is not given: unknown, not "no dose"
+    return _NO_DOSE
+
+
+def _governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The lines of the last `sequence` (all lines when they share one or have none)."""
+    lines = [d for d in dosages if isinstance(d, Mapping)]
+    sequences = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
+    if len(sequences) <= 1:
+        return lines
+    last = max(sequences)
+    return [d for d in lines if d.get("sequence") == last]
+
+
+def daily_amounts(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, ...] | None:
+    """Per-day amounts of the governing dosage lines; None when any of them is unknown or none
+    carries a dose."""
+    if not dosages:
+        return None
+    amounts: list[Amount] = []
+    for line in _governing_lines(dosages):
+        amount = _line_amount(line)
+        if amount is None:
+            return None
+        if isinstance(amount, Amount):
+            amounts.append(amount)
+    return tuple(amounts) if amounts else None
+
+
+def _to_mg(
+    amount: Amount, strength_mg: float | None, per_ml: bool, mass_applies: bool
+) -> float | None:
+    if amount.kind == "mass":
+        return amount.value if mass_applies else None
+    if strength_mg is None:
+        return None
+    if amount.kind == "count" and not per_ml:
+        return amount.value * strength_mg
+    if amount.kind == "volume" and per_ml:
+        return amount.value * strength_mg
+    return None
+
+
+def daily_dose_mg(
+    dosages: Sequence[Mapping[str, Any]] | None,
+    *,
+    strength_mg: float | None = None,
+    per_ml: bool = False,
+    mass_applies: bool = True,
+) -> float | None:
+    """mg/day of one ingredient.
+
+    `strength_mg` is the ingredient's mg per unit of the product (per tablet, capsule, patch-day,
+    or per mL when `per_ml`). `mass_applies` is False for a component of a combination product,
+    where a dose written in mg does not say which ingredient it counts.
+    """
+    amounts = daily_amounts(dosages)
+    if amounts is None:
+        return None
+    total = 0.0
+    for amount in amounts:
+        mg = _to_mg(amount, strength_mg, per_ml, mass_applies)
+        if mg is None:
+            return None
+        total += mg
+    # A zero dose ("0 mg" at the end of a taper) says nothing about exposure: unknown, not 0.
+    return round(total, 4) if total > 0 else None
+
+
+def daily_units(
+    dosages: Sequence[Mapping[str, Any]] | None,
+    *,
+    strength_mg: float | None = None,
+    per_ml: bool = False,
+) -> float | None:
+    """Units of the product used per day (tablets/capsules/patches, or mL when `per_ml`), for
+    turning a dispensed quantity into days of supply."""
+    amounts = daily_amounts(dosages)
+    if amounts is None:
+        return None
+    total = 0.0
+    for amount in amounts:
+        if amount.kind == "mass":
+            if not strength_mg:
+                return None
+            total += amount.value / strength_mg
+        elif (amount.kind == "volume") == per_ml:
+            total += amount.value
+        else:
+            return None
+    return total if total > 0 else None
+
+
+def quantity_units(quantity: object, *, per_ml: bool) -> float | None:
+    """A dispensed/ordered Quantity as units of the product (tablets, or mL when `per_ml`)."""
+    amount = _quantity_amount(quantity)
+    if amount is None:
+        return None
+    value, kind = amount
+    if kind == "count" and not per_ml:
+        return value
+    if kind == "volume" and per_ml:
+        return value
+    return None

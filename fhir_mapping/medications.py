@@ -1,0 +1,383 @@
+"""MedicationRequest / MedicationStatement / MedicationDispense -> MedicationEvent.
+
+One resource gives one event per recognised component (a fluoxetine/olanzapine capsule gives a
+fluoxetine event and an olanzapine event). The medication is read from
+`medicationCodeableConcept`, or from `medicationReference` resolved to a contained Medication
+("#id") or a Medication among the same resources ("Medication/<id>", or "urn:uuid:<id>" as Synthea
+writes it, with the uuid as the Medication's id).
+
+Cheap first: the medication is recognised from the plain dict before any model validation, so
+the many irrelevant medications of a chart are never validated (parse.py: ~1 ms each). What is
+kept is validated with fhir.resources R4B; an invalid resource is skipped and counted.
+
+Statuses (issue 3): `entered-in-error` and `cancelled` are dropped everywhere; `draft`
+MedicationRequests are dropped here (drafts come only from the hook's draftOrders, see
+`draft_orders`). Also dropped because they say the drug was *not* taken or given:
+MedicationStatement `not-taken`, MedicationDispense `declined`, MedicationRequest with
+`doNotPerform: true`, `proposal` / `option` intents (a suggestion, not a prescription), and a
+referenced Medication that is itself `entered-in-error`. Intent `plan` is kept: some EHRs export
+documented home medications that way, and they are exposure history. Other statuses are kept on
+the event for the episode builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.parse import is_valid
+from fhir_mapping.record import DraftOrder, SourceRef
+from fhir_mapping.terminology import Component, recognise
+
+_KINDS = {
+    "MedicationRequest": EventKind.ORDER,
+    "MedicationStatement": EventKind.STATEMENT,
+    "MedicationDispense": EventKind.DISPENSE,
+}
+_DROPPED_STATUSES = {
+    "MedicationRequest": frozenset({"entered-in-error", "cancelled", "draft"}),
+    "MedicationStatement": frozenset({"entered-in-error", "cancelled", "not-taken"}),
+    "MedicationDispense": frozenset({"entered-in-error", "cancelled", "declined"}),
+}
+_DROPPED_INTENTS = frozenset({"proposal", "option"})
+_DOSAGE_FIELD = {
+    "MedicationRequest": "dosageInstruction",
+    "MedicationStatement": "dosage",
+    "MedicationDispense": "dosageInstruction",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Small readers
+
+
+def parse_date(value: object) -> date | None:
+    """The calendar date of a FHIR date/dateTime ("2024-03-05T10:00:00+01:00" -> 2024-03-05);
+    a partial date takes its first day ("2024-03" -> 2024-03-01)."""
+    if not isinstance(value, str) or len(value) < 4:
+        return None
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 and parts[1] else 1
+        day = int(parts[2][:2]) if len(parts) > 2 and parts[2] else 1
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+def _period(value: object) -> tuple[date | None, date | None]:
+    if not isinstance(value, Mapping):
+        return None, None
+    return parse_date(value.get("start")), parse_date(value.get("end"))
+
+
+def _dosages(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    lines = resource.get(_DOSAGE_FIELD.get(str(resource.get("resourceType")), ""))
+    return [d for d in lines if isinstance(d, Mapping)] if isinstance(lines, list) else []
+
+
+def _bounds(
+    dosages: Sequence[Mapping[str, Any]], start: date | None
+) -> tuple[date | None, date | None]:
+    """(earliest boundsPeriod.start, latest boundsPeriod.end or start + boundsDuration)."""
+    starts: list[date] = []
+    ends: list[date] = []
+    for line in dosages:
+        timing = line.get("timing")
+        repeat = timing.get("repeat") if isinstance(timing, Mapping) else None
+        if not isinstance(repeat, Mapping):
+            continue
+        begin, end = _period(repeat.get("boundsPeriod"))
+        if begin is not None:
+            starts.append(begin)
+        if end is not None:
+            ends.append(end)
+        days = duration_days(repeat.get("boundsDuration"))
+        anchor = begin or start
+        if days is not None and anchor is not None:
+            ends.append(anchor + timedelta(days=days))
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+def _index(resources: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Medication resources by logical id."""
+    index: dict[str, Mapping[str, Any]] = {}
+    for resource in resources:
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Medication":
+            rid = resource.get("id")
+            if isinstance(rid, str) and rid:
+                index.setdefault(rid, resource)
+    return index
+
+
+def _referenced_medication(
+    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, bool]:
+    """(the Medication a medicationReference points to, whether it was found among the resources
+    rather than contained)."""
+    reference = resource.get("medicationReference")
+    if not isinstance(reference, Mapping):
+        return None, False
+    target = reference.get("reference")
+    if not isinstance(target, str) or not target:
+        return None, False
+    if target.startswith("#"):
+        for contained in resource.get("contained") or ():
+            if (
+                isinstance(contained, Mapping)
+                and contained.get("resourceType") == "Medication"
+                and contained.get("id") == target[1:]
+            ):
+                return contained, False
+        return None, False
+    if target.startswith("urn:uuid:"):
+        found = medications.get(target[len("urn:uuid:") :])
+        return found, found is not None
+    parts = target.split("/")
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    if len(parts) >= 2 and parts[-2] == "Medication":
+        found = medications.get(parts[-1])
+        return found, found is not None
+    return None, False
+
+
+def _components(
+    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+) -> tuple[tuple[Component, ...], Mapping[str, Any] | None]:
+    """(recognised components, the bundled Medication they came from, to validate too)."""
+    concept = resource.get("medicationCodeableConcept")
+    if isinstance(concept, Mapping):
+        return recognise(concept), None
+    medication, bundled = _referenced_medication(resource, medications)
+    if medication is not None:
+        if medication.get("status") == "entered-in-error":
+            return (), None
+        return recognise(None, medication), medication if bundled else None
+    reference = resource.get("medicationReference")
+    display = reference.get("display") if isinstance(reference, Mapping) else None
+    if isinstance(display, str) and display.strip():
+        return recognise({"text": display}), None
+    return (), None
+
+
+def _notes(components: tuple[Component, ...]) -> tuple[str, ...]:
+    if len(components) < 2:
+        return ()
+    return ("component of " + "/".join(c.ingredient for c in components),)
+
+
+# --------------------------------------------------------------------------------------------
+# Supply
+
+
+def _order_supply(
+    resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]], component: Component
+) -> float | None:
+    """Days covered by an order: expectedSupplyDuration x (1 + numberOfRepeatsAllowed), else the
+    ordered quantity divided by the daily use, times the same fills."""
+    request = resource.get("dispenseRequest")
+    if not isinstance(request, Mapping):
+        return None
+    repeats = request.get("numberOfRepeatsAllowed")
+    fills = 1 + (
+        repeats if isinstance(repeats, int) and not isinstance(repeats, bool) and repeats > 0 else 0
+    )
+    days = duration_days(request.get("expectedSupplyDuration"))
+    if days is None:
+        days = _quantity_days(request.get("quantity"), dosages, component)
+    return days * fills if days is not None else None
+
+
+def _quantity_days(
+    quantity: object, dosages: Sequence[Mapping[str, Any]], component: Component
+) -> float | None:
+    units = quantity_units(quantity, per_ml=component.per_ml)
+    per_day = daily_units(dosages, strength_mg=component.strength_mg, per_ml=component.per_ml)
+    if units is None or per_day is None:
+        return None
+    return units / per_day
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+
+
+def _start_and_end(
+    resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]]
+) -> tuple[date | None, date | None]:
+    kind = resource.get("resourceType")
+    if kind == "MedicationRequest":
+        authored = parse_date(resource.get("authoredOn"))
+        bounds_start, bounds_end = _bounds(dosages, authored)
+        request = resource.get("dispenseRequest")
+        validity_start = (
+            _period(request.get("validityPeriod"))[0] if isinstance(request, Mapping) else None
+        )
+        return authored or bounds_start or validity_start, bounds_end
+    if kind == "MedicationStatement":
+        period_start, period_end = _period(resource.get("effectivePeriod"))
+        start = (
+            period_start
+            or parse_date(resource.get("effectiveDateTime"))
+            or parse_date(resource.get("dateAsserted"))
+            or period_end
+        )
+        return start, period_end
+    handed = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
+    return handed, None
+
+
+def _events_of(
+    resource: Mapping[str, Any], components: tuple[Component, ...], start: date, end: date | None
+) -> list[MedicationEvent]:
+    kind = _KINDS[str(resource["resourceType"])]
+    dosages = _dosages(resource)
+    source = SourceRef(str(resource["resourceType"]), str(resource.get("id") or ""))
+    status = str(resource.get("status") or "unknown")
+    combination = len(components) > 1
+    events: list[MedicationEvent] = []
+    for component in components:
+        info = drug_info(component.ingredient)
+        if info is None:
+            continue
+        notes = _notes(components)
+        mg = daily_dose_mg(
+            dosages,
+            strength_mg=component.strength_mg,
+            per_ml=component.per_ml,
+            mass_applies=not combination,
+        )
+        supply: float | None = None
+        if kind is EventKind.ORDER:
+            supply = _order_supply(resource, dosages, component)
+        elif kind is EventKind.DISPENSE:
+            supply = duration_days(resource.get("daysSupply"))
+            if supply is None:
+                supply = _quantity_days(resource.get("quantity"), dosages, component)
+            if mg is None and supply and component.strength_mg is not None:
+                # No sig on the dispense: quantity x strength / daysSupply is the dose claims
+                # data imply (30 x 50 mg tablets for 30 days = 50 mg/day).
+                units = quantity_units(resource.get("quantity"), per_ml=component.per_ml)
+                if units is not None:
+                    mg = round(units * component.strength_mg / supply, 4)
+                    notes = (*notes, "dose from dispensed quantity and days supply")
+        events.append(
+            MedicationEvent(
+                kind=kind,
+                ingredient=info.ingredient,
+                drug_class=info.drug_class,
+                role=info.role,
+                start=start,
+                end=end,
+                mg_per_day=mg,
+                days_supply=supply,
+                status=status,
+                source=source,
+                notes=notes,
+            )
+        )
+    return events
+
+
+def _dropped(resource: Mapping[str, Any]) -> bool:
+    kind = str(resource.get("resourceType"))
+    if resource.get("status") in _DROPPED_STATUSES[kind]:
+        return True
+    if kind == "MedicationRequest":
+        return resource.get("doNotPerform") is True or resource.get("intent") in _DROPPED_INTENTS
+    return False
+
+
+def medication_events(
+    resources: Sequence[Mapping[str, Any]], *, as_of: date
+) -> tuple[list[MedicationEvent], int]:
+    """(events of the antidepressants and adjuncts among `resources`, number of medication
+    resources skipped as invalid).
+
+    Skipped and counted: resources of a recognised drug that fail R4B validation (or whose bundled
+    Medication does) and those with no usable date. Events starting after `as_of` are dropped, so a
+    replay sees the chart as it was that day. The same (type, id) is read once.
+    """
+    medications = _index(resources)
+    events: list[MedicationEvent] = []
+    skipped = 0
+    seen: set[tuple[str, str]] = set()
+    for resource in resources:
+        if not isinstance(resource, Mapping) or resource.get("resourceType") not in _KINDS:
+            continue
+        if _dropped(resource):
+            continue
+        components, medication = _components(resource, medications)
+        if not components:
+            continue  # not psychiatric: never validated
+        rid = resource.get("id")
+        if isinstance(rid, str) and rid:
+            key = (str(resource["resourceType"]), rid)
+            if key in seen:
+                continue
+            seen.add(key)
+        if not is_valid(resource) or (medication is not None and not is_valid(medication)):
+            skipped += 1
+            continue
+        start, end = _start_and_end(resource, _dosages(resource))
+        if start is None:
+            skipped += 1
+            continue
+        if start > as_of:
+            continue
+        events.extend(_events_of(resource, components, start, end))
+    events.sort(key=lambda e: (e.start, e.ingredient, e.kind.value, e.source.id))
+    return events, skipped
+
+
+def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:
+    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status).
+
+    `resources` may be the draftOrders Bundle itself or its entries' resources. Drafts are read
+    defensively but not model-validated: a draft is often still incomplete (no subject yet), and
+    missing a dose check on the order being signed is worse than reading an imperfect draft.
+    """
+    flat: list[Mapping[str, Any]] = []
+    for resource in resources:
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Bundle":
+            for entry in resource.get("entry") or ():
+                if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
+                    flat.append(entry["resource"])
+        elif isinstance(resource, Mapping):
+            flat.append(resource)
+    medications = _index(flat)
+    orders: list[DraftOrder] = []
+    for resource in flat:
+        if resource.get("resourceType") != "MedicationRequest":
+            continue
+        components, _ = _components(resource, medications)
+        dosages = _dosages(resource)
+        for component in components:
+            info = drug_info(component.ingredient)
+            if info is None:
+                continue
+            rid = str(resource.get("id") or "")
+            orders.append(
+                DraftOrder(
+                    id=rid,
+                    ingredient=info.ingredient,
+                    drug_class=info.drug_class,
+                    role=info.role,
+                    mg_per_day=daily_dose_mg(
+                        dosages,
+                        strength_mg=component.strength_mg,
+                        per_ml=component.per_ml,
+                        mass_applies=len(components) == 1,
+                    ),
+                    min_adequate_mg=info.min_adequate_mg,
+                    max_mg=info.max_mg,
+                    source=SourceRef("MedicationRequest", rid),
+                )
+            )
+    return tuple(orders)
