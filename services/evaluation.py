@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fhir_mapping import build
 from fhir_mapping.record import PatientRecord
+from services.order_hooks import order_hook
+from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
+
+ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +43,21 @@ class Evaluation:
 
 def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
     """Map the resources to a record and run the hook's rules; recommendations come ordered
-    critical, warning, info, one per topic at most."""
-    raise NotImplementedError  # implemented with the rules (issue 4)
+    critical, warning, info, one per topic at most. A hook this service does not know gets no
+    recommendations."""
+    record = build.build_record(
+        hook_input.resources,
+        as_of=hook_input.as_of,
+        patient_id=hook_input.patient_id,
+        policy=policy.mapping,
+        draft_orders=hook_input.draft_orders,
+    )
+    if hook_input.hook == "patient-view":
+        recommendations = patient_view(record, policy)
+    elif hook_input.hook in ORDER_HOOKS:
+        # order-select names the newly selected drafts; order-sign checks every draft.
+        selections = hook_input.selections if hook_input.hook == "order-select" else ()
+        recommendations = order_hook(record, policy, hook=hook_input.hook, selections=selections)
+    else:
+        recommendations = ()
+    return Evaluation(record=record, recommendations=recommendations)

@@ -22,6 +22,12 @@ class Policy:
     # payers). Medicare LCD L34998 accepts 1; Ambetter CP.BH.200 and L37086 want >= 2 classes.
     tms_min_failed_trials: int = 2
     tms_require_distinct_classes: bool = False
+    # With tms_require_distinct_classes: how many distinct mechanism classes must have failed
+    # (L37086 "at least 2 classes"; Ambetter CP.BH.200 "from different classes").
+    tms_min_distinct_classes: int = 2
+    # TRD = inadequate response to >= 2 adequate antidepressant trials in the current episode
+    # (CANMAT 2023 Q.7.b para 182; CPS 2023; Weissman 2023). Gates the TSH check and staging text.
+    trd_min_failed_trials: int = 2
     # Latest PHQ-9 >= 10 (moderate, Kroenke 2001). Some payers want >= 15 (Ambetter CP.BH.200).
     tms_min_phq9: int = 10
     # Suicide-risk card: the latest PHQ-9 item 9 within this many days.
@@ -62,6 +68,8 @@ class PolicyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tms_min_failed_trials: int = Field(2, ge=1, le=10)
     tms_require_distinct_classes: bool = False
+    tms_min_distinct_classes: int = Field(2, ge=2, le=10)
+    trd_min_failed_trials: int = Field(2, ge=1, le=10)
     tms_min_phq9: int = Field(10, ge=0, le=27)
     suicide_item9_lookback_days: int = Field(30, ge=1)
     mbc_interval_days: int = Field(90, ge=1)

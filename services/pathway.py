@@ -1,0 +1,301 @@
+"""Where the patient stands on the TRD pathway: the derived facts every rule shares.
+
+Computed once per evaluation from the PatientRecord and the Policy, so every card counts trials,
+remission and contraindications the same way:
+- TRD: >= policy.trd_min_failed_trials adequate, failed antidepressant trials (distinct
+  ingredients) in the current episode (CANMAT 2023 para 182).
+- remission: latest PHQ-9 < policy.remission_below (CMS159), unless the score predates the current
+  episode or a later depression diagnosis.
+- TMS: the criteria of REFERENCE.md 3.2-3.4 (LCD L34998 / L37086, payer policies) with the clinic's
+  thresholds; the reasons it is not suggested are kept so other cards can say why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.record import (
+    Finding,
+    FindingKind,
+    PatientRecord,
+    ProcedureKind,
+    Role,
+    Score,
+    Trial,
+    Verdict,
+)
+from services import tables
+from services.policy import Policy
+
+# FHIR RequestStatus values: a request in one of these is still open.
+OPEN_REQUEST_STATUSES = frozenset({"draft", "active", "on-hold"})
+# ... and one in these never happened, so it does not count as "already referred".
+VOID_REQUEST_STATUSES = frozenset({"revoked", "entered-in-error"})
+
+TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
+
+
+@dataclass(frozen=True, slots=True)
+class SuicideSignal:
+    """Why the suicide-risk card fires: positive PHQ-9 item 9 answers and/or problem-list findings."""
+
+    positive_item9: tuple[Score, ...]  # item 9 > 0 within the look-back window, oldest first
+    latest_item9: Score | None  # the latest item-9 answer in the window (may be 0)
+    findings: tuple[Finding, ...]  # suicidal ideation / self-harm
+
+    @property
+    def highest_item9(self) -> int | None:
+        values = [s.item9 for s in self.positive_item9 if s.item9 is not None]
+        return max(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class TmsAssessment:
+    eligible: bool
+    blockers: tuple[str, ...]  # why a TMS referral is not suggested, in plain words
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayFacts:
+    as_of: date
+    episode_start: date | None
+    episode_trials: tuple[Trial, ...]  # antidepressant trials that started in the current episode
+    failed_trials: tuple[Trial, ...]  # adequate and failed, one per ingredient, oldest first
+    failed_classes: tuple[str, ...]  # their mechanism classes, distinct, in order of failure
+    inadequate_trials: tuple[Trial, ...]
+    ongoing_trials: tuple[Trial, ...]  # antidepressant trials running on the as-of date
+    augmentations: tuple[Trial, ...]  # adjunct trials in the current episode
+    latest_phq9: Score | None
+    meets_trd: bool
+    is_depressed: bool
+    in_remission: bool
+    depression_finding: Finding | None  # the Condition a referral cites as its reason
+    bipolar: tuple[Finding, ...]
+    psychotic: tuple[Finding, ...]
+    tms_contraindications: tuple[Finding, ...]
+    ect_pointers: tuple[Finding, ...]  # psychotic features: ECT / antipsychotic (CANMAT 2023 3.6)
+    tms_open: bool  # a TMS referral or course in this episode already
+    tms: TmsAssessment
+    suicide: SuicideSignal | None
+    # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
+    # bupropion with epilepsy: (ingredient, note, finding display).
+    cautions: tuple[tuple[str, str, str], ...] = ()
+
+    def caution_for(self, ingredient: str) -> str | None:
+        """Why this ingredient is contraindicated here, or None."""
+        for name, note, display in self.cautions:
+            if name == ingredient.lower():
+                return f"{note} ({display} on record)"
+        return None
+
+    @property
+    def failed_ingredients(self) -> tuple[str, ...]:
+        return tuple(t.ingredient for t in self.failed_trials)
+
+    @property
+    def active(self) -> bool:
+        """Depressed and not in remission: the pathway cards apply."""
+        return self.is_depressed and not self.in_remission
+
+
+def in_episode(day: date | None, episode_start: date | None) -> bool:
+    """Undated facts and facts on or after the episode start belong to the current episode."""
+    return day is None or episode_start is None or day >= episode_start
+
+
+def _failed_one_per_ingredient(trials: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: t.start):
+        if trial.failed:
+            latest[trial.ingredient] = trial  # a re-tried drug counts once: keep its latest trial
+    return tuple(sorted(latest.values(), key=lambda t: t.start))
+
+
+def _distinct(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _depression_finding(record: PatientRecord) -> Finding | None:
+    candidates = record.context.of(FindingKind.TRD) + record.context.of(FindingKind.DEPRESSION)
+    if not candidates:
+        return None
+    # A finding with a resource to cite wins; then the most recent onset.
+    return max(candidates, key=lambda f: (f.source is not None, f.onset or date.min))
+
+
+def _in_remission(record: PatientRecord, policy: Policy, episode_start: date | None) -> bool:
+    latest = record.latest_phq9()
+    ctx = record.context
+    if latest is None or latest.value is None:
+        # No score: only a coded "MDD in remission" without an active depression code says so.
+        return (
+            ctx.has(FindingKind.MDD_IN_REMISSION)
+            and not ctx.has(FindingKind.DEPRESSION)
+            and not ctx.has(FindingKind.TRD)
+        )
+    if latest.value >= policy.remission_below:
+        return False
+    # A low score older than the current episode or than a later depression diagnosis no longer
+    # describes the patient: do not let it silence the pathway (the safer reading).
+    onsets = [
+        f.onset
+        for f in ctx.of(FindingKind.DEPRESSION) + ctx.of(FindingKind.TRD)
+        if f.onset is not None
+    ]
+    newer = [d for d in onsets if d > latest.date]
+    if episode_start is not None and latest.date < episode_start:
+        return False
+    return not newer
+
+
+def _suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | None:
+    window_start = record.as_of - timedelta(days=policy.suicide_item9_lookback_days)
+    answered = sorted(
+        (
+            s
+            for s in record.scores
+            if s.item9 is not None and window_start <= s.date <= record.as_of
+        ),
+        key=lambda s: s.date,
+    )
+    # Any positive answer in the window counts, not only the latest: item 9 = 0 does not rule out
+    # risk (REFERENCE.md 5), so a recent positive answer keeps the card until risk is assessed.
+    positive = tuple(s for s in answered if (s.item9 or 0) > 0)
+    findings = record.context.of(FindingKind.SUICIDAL_IDEATION) + record.context.of(
+        FindingKind.SELF_HARM
+    )
+    if not positive and not findings:
+        return None
+    return SuicideSignal(
+        positive_item9=positive,
+        latest_item9=answered[-1] if answered else None,
+        findings=findings,
+    )
+
+
+def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
+    referred = any(
+        r.kind == "tms"
+        and r.status not in VOID_REQUEST_STATUSES
+        and (r.status in OPEN_REQUEST_STATUSES or in_episode(r.authored, episode_start))
+        for r in record.referrals
+    )
+    course = any(
+        p.kind is ProcedureKind.TMS and in_episode(p.date, episode_start) for p in record.procedures
+    )
+    return referred or course
+
+
+def _tms_assessment(
+    policy: Policy,
+    *,
+    depression: Finding | None,
+    bipolar: tuple[Finding, ...],
+    psychotic: tuple[Finding, ...],
+    failed: tuple[Trial, ...],
+    failed_classes: tuple[str, ...],
+    latest: Score | None,
+    contraindications: tuple[Finding, ...],
+    tms_open: bool,
+) -> TmsAssessment:
+    blockers: list[str] = []
+    if bipolar:
+        blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
+    if psychotic:
+        blockers.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
+    if depression is None:
+        blockers.append("no depression diagnosis on the problem list")
+    if len(failed) < policy.tms_min_failed_trials:
+        blockers.append(
+            f"{len(failed)} adequate failed trial(s) in this episode; "
+            f"policy needs {policy.tms_min_failed_trials}"
+        )
+    if (
+        policy.tms_require_distinct_classes
+        and len(failed_classes) < policy.tms_min_distinct_classes
+    ):
+        blockers.append(
+            f"failed trials span {len(failed_classes)} class(es); "
+            f"policy needs {policy.tms_min_distinct_classes}"
+        )
+    if latest is None or latest.value is None:
+        blockers.append("no PHQ-9 on record to document severity")
+    elif latest.value < policy.tms_min_phq9:
+        blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
+    blockers.extend(f"contraindication: {f.display}" for f in contraindications)
+    if tms_open:
+        blockers.append("a TMS referral or course is already on record in this episode")
+    return TmsAssessment(eligible=not blockers, blockers=tuple(blockers))
+
+
+def _cautions(record: PatientRecord) -> tuple[tuple[str, str, str], ...]:
+    found = []
+    for caution in tables.drug_cautions():
+        findings = record.context.of(FindingKind(caution.finding))
+        if findings:
+            found.append((caution.ingredient, caution.note, findings[0].display))
+    return tuple(found)
+
+
+def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
+    episode_start = record.episode_start
+    ctx = record.context
+    antidepressant = record.antidepressant_trials()
+    episode_trials = tuple(t for t in antidepressant if in_episode(t.start, episode_start))
+    failed = _failed_one_per_ingredient(episode_trials)
+    failed_classes = _distinct([t.drug_class for t in failed])
+    latest = record.latest_phq9()
+    meets_trd = len(failed) >= policy.trd_min_failed_trials
+    depression = _depression_finding(record)
+    score_says_depressed = (
+        latest is not None
+        and latest.value is not None
+        and tables.phq9_band(latest.value).indicates_depression
+    )
+    is_depressed = depression is not None or score_says_depressed or meets_trd
+    bipolar = ctx.of(FindingKind.BIPOLAR)
+    psychotic = ctx.of(FindingKind.PSYCHOTIC)
+    contraindications = tuple(f for kind in TMS_CONTRAINDICATION_KINDS for f in ctx.of(kind))
+    tms_open = _tms_open(record, episode_start)
+    return PathwayFacts(
+        as_of=record.as_of,
+        episode_start=episode_start,
+        episode_trials=episode_trials,
+        failed_trials=failed,
+        failed_classes=failed_classes,
+        inadequate_trials=tuple(t for t in episode_trials if t.verdict is Verdict.INADEQUATE),
+        ongoing_trials=tuple(
+            t for t in episode_trials if t.ongoing and t.verdict is not Verdict.NOT_A_TRIAL
+        ),
+        augmentations=tuple(
+            t
+            for t in record.trials
+            if t.role is Role.AUGMENTATION
+            and t.verdict is not Verdict.NOT_A_TRIAL
+            and in_episode(t.start, episode_start)
+        ),
+        latest_phq9=latest,
+        meets_trd=meets_trd,
+        is_depressed=is_depressed,
+        in_remission=_in_remission(record, policy, episode_start),
+        depression_finding=depression,
+        bipolar=bipolar,
+        psychotic=psychotic,
+        tms_contraindications=contraindications,
+        ect_pointers=psychotic,
+        tms_open=tms_open,
+        tms=_tms_assessment(
+            policy,
+            depression=depression,
+            bipolar=bipolar,
+            psychotic=psychotic,
+            failed=failed,
+            failed_classes=failed_classes,
+            latest=latest,
+            contraindications=contraindications,
+            tms_open=tms_open,
+        ),
+        suicide=_suicide_signal(record, policy),
+        cautions=_cautions(record),
+    )

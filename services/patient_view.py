@@ -1,0 +1,48 @@
+"""patient-view: the whole pathway, one card per topic, critical first.
+
+Suicide risk is always evaluated and never suppressed. Every other card needs a depressed patient
+who is not in remission (PathwayFacts.active): a patient with no depression, or in remission, gets
+no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fhir_mapping.record import PatientRecord
+from services import cards
+from services.policy import Policy
+from services.recommendation import Recommendation
+from services.rules import (
+    adherence_review,
+    diagnosis_review,
+    measurement_based_care,
+    optimize_switch_augment,
+    psychotherapy,
+    suicide_risk,
+    tms_referral,
+)
+from services.rules.context import RuleContext, build_context
+
+Rule = Callable[[RuleContext], Recommendation | None]
+
+# Cards that apply only while the patient is depressed and not in remission.
+PATHWAY_RULES: tuple[Rule, ...] = (
+    adherence_review.rule,
+    diagnosis_review.rule,
+    optimize_switch_augment.rule,
+    tms_referral.rule,
+    psychotherapy.rule,
+    measurement_based_care.rule,
+)
+
+
+def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
+    found = [suicide_risk.rule(ctx)]
+    if ctx.facts.active:
+        found.extend(rule(ctx) for rule in PATHWAY_RULES)
+    return cards.ordered(found)
+
+
+def patient_view(record: PatientRecord, policy: Policy) -> tuple[Recommendation, ...]:
+    return run_rules(build_context(record, policy, hook="patient-view"))

@@ -1,0 +1,185 @@
+"""Diagnosis review: confirm the diagnosis and look for medical contributors before escalating.
+
+CANMAT 2023 (para 184) asks, on poor response, to re-evaluate the diagnosis (missed bipolar
+disorder), comorbidity and medical contributors; para 181 names substance use and undiagnosed sleep
+apnea. Psychotic features change the treatment (antidepressant + antipsychotic, or ECT; CANMAT 2023
+Table 3.6 and para 215). Lab flags come from each lab's own reference interval (the mapping reads
+interpretation or range); REFERENCE.md 6 gives no cut-offs of its own.
+
+What is checked when:
+- bipolar disorder / mania and psychotic features: whenever the pathway applies;
+- active substance use: once an antidepressant has been tried in this episode;
+- thyroid, B12, folate, vitamin D, untreated sleep apnea: after >= 1 adequate failed trial;
+- no TSH within policy.tsh_lookback_days: when TRD is met (suggests ordering TSH, LOINC 3016-3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fhir_mapping.record import Finding, FindingKind, LabResult, ProcedureKind, SourceRef
+from services import cards, suggestions
+from services.pathway import OPEN_REQUEST_STATUSES
+from services.recommendation import Recommendation, Suggestion
+from services.rules.context import RuleContext
+
+TOPIC = "diagnosis-review"
+ABNORMAL = frozenset({"low", "high"})
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    short: str  # for the summary
+    text: str  # markdown bullet for the detail
+
+
+def _finding_ref(finding: Finding) -> str:
+    onset = f", since {finding.onset.isoformat()}" if finding.onset else ""
+    return f"{finding.display} ({finding.system} {finding.code}{onset})"
+
+
+def _lab_ref(lab: LabResult) -> str:
+    value = "no value" if lab.value is None else f"{lab.value:g} {lab.unit or ''}".strip()
+    return f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
+
+
+def _psychiatric(ctx: RuleContext) -> list[Item]:
+    facts, record = ctx.facts, ctx.record
+    items: list[Item] = []
+    if facts.bipolar:
+        items.append(
+            Item(
+                "bipolar disorder on record",
+                f"**Bipolar disorder or mania on record:** {_finding_ref(facts.bipolar[0])}. The "
+                "unipolar TRD pathway does not apply; antidepressants only with a mood stabiliser "
+                "(ISBD 2013). Confirm the diagnosis with psychiatry.",
+            )
+        )
+    if facts.psychotic:
+        items.append(
+            Item(
+                "psychotic features",
+                f"**Psychotic features:** {_finding_ref(facts.psychotic[0])}. Treat with an "
+                "antidepressant plus an antipsychotic, or consider ECT (CANMAT 2023 Table 3.6, "
+                "para 215); TMS policies exclude psychotic features.",
+            )
+        )
+    substance = record.context.of(FindingKind.SUBSTANCE_USE)
+    if substance and facts.episode_trials:
+        items.append(
+            Item(
+                "active substance use",
+                f"**Substance use:** {_finding_ref(substance[0])}. Substance use disorders are "
+                "associated with poor response (CANMAT 2023 para 181): address it before "
+                "escalating.",
+            )
+        )
+    return items
+
+
+def _low(ctx: RuleContext, kind: FindingKind, test: str, label: str) -> Item | None:
+    findings = ctx.record.context.of(kind)
+    lab = ctx.record.context.latest_lab(test)
+    if findings:
+        return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
+    if lab is not None and lab.flag == "low":
+        return Item(f"low {label}", f"**Low {label}:** {_lab_ref(lab)}.")
+    return None
+
+
+def _medical(ctx: RuleContext) -> list[Item]:
+    record = ctx.record
+    items: list[Item] = []
+    hypothyroid = record.context.of(FindingKind.HYPOTHYROIDISM)
+    tsh = record.context.latest_lab("tsh")
+    if tsh is not None and tsh.flag in ABNORMAL:
+        value = "" if tsh.value is None else f" {tsh.value:g}"
+        items.append(Item(f"TSH {tsh.flag}{value}", f"**Abnormal TSH:** {_lab_ref(tsh)}."))
+    elif hypothyroid:
+        items.append(
+            Item(
+                "hypothyroidism",
+                f"**Hypothyroidism on record:** {_finding_ref(hypothyroid[0])}; check it is "
+                "treated.",
+            )
+        )
+    for kind, test, label in (
+        (FindingKind.B12_DEFICIENCY, "b12", "B12"),
+        (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
+        (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
+    ):
+        item = _low(ctx, kind, test, label)
+        if item is not None:
+            items.append(item)
+    apnea = record.context.of(FindingKind.SLEEP_APNEA)
+    treated = record.context.has(FindingKind.SLEEP_APNEA_TREATED) or any(
+        p.kind is ProcedureKind.CPAP for p in record.procedures
+    )
+    if apnea and not treated:
+        items.append(
+            Item(
+                "untreated sleep apnea",
+                f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. It can "
+                "drive residual fatigue, insomnia and low motivation (CANMAT 2023 para 181).",
+            )
+        )
+    return items
+
+
+def tsh_missing(ctx: RuleContext) -> bool:
+    """TRD met, no TSH within the look-back and no TSH order already open."""
+    if not ctx.facts.meets_trd:
+        return False
+    since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
+    tsh = ctx.record.context.latest_lab("tsh")
+    if tsh is not None and tsh.date >= since:
+        return False
+    return not any(
+        r.kind == "lab:tsh" and r.status in OPEN_REQUEST_STATUSES for r in ctx.record.referrals
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    items = _psychiatric(ctx)
+    if ctx.facts.failed_trials:
+        items += _medical(ctx)
+    suggestion: list[Suggestion] = []
+    if tsh_missing(ctx):
+        days = ctx.policy.tsh_lookback_days
+        items.append(
+            Item(
+                f"no TSH in {days} days",
+                f"**No TSH in the last {days} days** while TRD criteria are met: thyroid "
+                "dysfunction is a treatable contributor (CANMAT 2023 para 184).",
+            )
+        )
+        reasons: list[SourceRef] = []
+        depression = ctx.facts.depression_finding
+        if depression is not None and depression.source is not None:
+            reasons.append(depression.source)
+        resource = None
+        if ctx.patient_id is not None:
+            resource = suggestions.service_request(
+                patient_id=ctx.patient_id,
+                concept="tsh",
+                text="TSH (thyroid work-up in treatment-resistant depression)",
+                reasons=reasons,
+            )
+        suggestion.append(suggestions.create("Order TSH", resource, recommended=True))
+    if not items:
+        return None
+    shorts = "; ".join(i.short for i in items)
+    summary = cards.fit_summary(
+        f"Confirm the diagnosis before escalating: {shorts}",
+        f"Before escalating: {shorts}",
+        f"Review diagnosis before escalating ({len(items)} findings)",
+    )
+    detail = cards.join_sections(
+        "\n".join(f"- {i.text}" for i in items),
+        cards.scores_section(ctx.record),
+        cards.guideline_links("canmat2023", "isbd2013")
+        if ctx.facts.bipolar
+        else cards.guideline_links("canmat2023"),
+    )
+    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=suggestion)

@@ -1,0 +1,70 @@
+"""Psychotherapy: after an adequate antidepressant failure with no psychotherapy on record.
+
+CANMAT 2023 adds psychological treatment early in difficult-to-treat depression (paras 185-186);
+CBT and IPT have the evidence (CBT more effective at 6-12 months, para 73). LCD L37086 and several
+payers also want a psychotherapy trial before TMS. "On record" = a psychotherapy procedure at any
+time, or a psychotherapy referral that is open or was completed.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import ProcedureKind, SourceRef
+from services import cards, suggestions
+from services.pathway import VOID_REQUEST_STATUSES
+from services.recommendation import Recommendation
+from services.rules.context import RuleContext
+
+TOPIC = "psychotherapy"
+THERAPIES = (("cbt", "CBT"), ("ipt", "IPT"))  # concepts in data/order_codes.csv
+
+
+def psychotherapy_on_record(ctx: RuleContext) -> bool:
+    record = ctx.record
+    done = any(p.kind is ProcedureKind.PSYCHOTHERAPY for p in record.procedures)
+    referred = any(
+        r.kind == "psychotherapy" and r.status not in VOID_REQUEST_STATUSES
+        for r in record.referrals
+    )
+    return done or referred
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    facts = ctx.facts
+    if not facts.failed_trials or psychotherapy_on_record(ctx):
+        return None
+    count = len(facts.failed_trials)
+    noun = "trial" if count == 1 else "trials"
+    failed = cards.names(facts.failed_trials)
+    summary = cards.fit_summary(
+        f"{count} adequate {noun} failed ({failed}) and no psychotherapy on record: consider a CBT "
+        "or IPT referral",
+        f"{count} adequate {noun} failed, no psychotherapy on record: consider CBT or IPT",
+    )
+    reasons: list[SourceRef] = []
+    depression = facts.depression_finding
+    if depression is not None and depression.source is not None:
+        reasons.append(depression.source)
+    found = []
+    for concept, label in THERAPIES:
+        resource = None
+        if ctx.patient_id is not None:
+            resource = suggestions.service_request(
+                patient_id=ctx.patient_id,
+                concept=concept,
+                text=f"Referral for {label} (depression not responding to antidepressants)",
+                reasons=reasons,
+            )
+        found.append(suggestions.create(f"Refer for {label}", resource))
+    basis = (
+        "No psychotherapy procedure or referral is on record. CANMAT 2023 recommends adding a "
+        "psychological treatment (CBT, IPT) early when antidepressants have not worked."
+    )
+    if not (facts.bipolar or facts.psychotic):
+        basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
+    detail = cards.join_sections(
+        basis,
+        cards.trial_table(facts.episode_trials, ctx.policy.mapping.min_adequate_weeks),
+        cards.scores_section(ctx.record),
+        cards.guideline_links("canmat2023", "lcd-l37086"),
+    )
+    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=found)

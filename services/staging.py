@@ -1,0 +1,162 @@
+"""Maudsley Staging Method (Fekadu et al. 2009; standardised in BMC Psychiatry 2018;18:100).
+
+Five dimensions (duration, severity, failed antidepressants, augmentation, ECT) add up to 3-15,
+banded mild 3-6, moderate 7-10, severe 11-15. Points come from data/maudsley.csv. Severity uses the
+latest PHQ-9 band (psychotic features score 5): a design choice, not a published equivalence
+(REFERENCE.md 2.1), so the card shows each dimension's basis for the clinician to check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
+from services import tables
+from services.pathway import PathwayFacts, in_episode
+
+
+@dataclass(frozen=True, slots=True)
+class StageDimension:
+    name: str  # "Duration", "Severity", ...
+    category: str  # the MSM category, e.g. "sub-acute"
+    basis: str  # what the category was read from, e.g. "episode since 2023-01-10 (17 months)"
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class MaudsleyStage:
+    duration: StageDimension
+    severity: StageDimension
+    failed_medications: StageDimension
+    augmentation: StageDimension
+    ect: StageDimension
+
+    @property
+    def dimensions(self) -> tuple[StageDimension, ...]:
+        return (self.duration, self.severity, self.failed_medications, self.augmentation, self.ect)
+
+    @property
+    def total(self) -> int:
+        return sum(d.points for d in self.dimensions)
+
+    @property
+    def band(self) -> str:
+        return band_for(self.total)
+
+
+def _row(dimension: str, value: int) -> tables.MaudsleyRow:
+    for row in tables.maudsley_rows():
+        if row.dimension != dimension or row.lower is None:
+            continue
+        if value >= row.lower and (row.upper is None or value <= row.upper):
+            return row
+    raise ValueError(f"no Maudsley {dimension} row for {value}")
+
+
+def points_for(dimension: str, value: int) -> tuple[str, int]:
+    """(category, points) of a numeric value: months, PHQ-9 total or a count."""
+    row = _row(dimension, value)
+    assert row.points is not None  # only band rows have no points
+    return row.category, row.points
+
+
+def band_for(total: int) -> str:
+    return _row("band", total).category
+
+
+def _psychosis_points() -> tuple[str, int]:
+    row = next(
+        r
+        for r in tables.maudsley_rows()
+        if r.dimension == "severity" and r.unit == "psychotic-features"
+    )
+    assert row.points is not None
+    return row.category, row.points
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from start to end (0 when end precedes start)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, str] | None:
+    if record.episode_start is not None:
+        return record.episode_start, "current episode since"
+    onsets = [
+        f.onset
+        for f in record.context.of(FindingKind.DEPRESSION) + record.context.of(FindingKind.TRD)
+        if f.onset is not None
+    ]
+    if onsets:
+        return min(onsets), "depression onset"
+    if facts.episode_trials:
+        return min(t.start for t in facts.episode_trials), "first antidepressant trial"
+    return None
+
+
+def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
+    anchor = _episode_anchor(record, facts)
+    if anchor is None:
+        category, points = points_for("duration", 0)
+        return StageDimension("Duration", category, "onset unknown: scored as acute", points)
+    start, label = anchor
+    months = months_between(start, record.as_of)
+    category, points = points_for("duration", months)
+    return StageDimension(
+        "Duration", category, f"{label} {start.isoformat()} ({months} months)", points
+    )
+
+
+def _severity(facts: PathwayFacts) -> StageDimension:
+    if facts.psychotic:
+        category, points = _psychosis_points()
+        return StageDimension(
+            "Severity", category, f"psychotic features: {facts.psychotic[0].display}", points
+        )
+    latest = facts.latest_phq9
+    if latest is None or latest.value is None:
+        category, points = points_for("severity", 0)
+        return StageDimension("Severity", category, "no PHQ-9 on record: scored as lowest", points)
+    category, points = points_for("severity", latest.value)
+    return StageDimension(
+        "Severity", category, f"PHQ-9 {latest.value} on {latest.date.isoformat()}", points
+    )
+
+
+def _failed(facts: PathwayFacts) -> StageDimension:
+    count = len(facts.failed_trials)
+    category, points = points_for("failed-medications", count)
+    names = ", ".join(facts.failed_ingredients) or "none"
+    return StageDimension("Failed antidepressants", category, f"{count} ({names})", points)
+
+
+def _augmentation(facts: PathwayFacts) -> StageDimension:
+    names = tuple(dict.fromkeys(t.ingredient for t in facts.augmentations))
+    category, points = points_for("augmentation", 1 if names else 0)
+    return StageDimension("Augmentation", category, ", ".join(names) or "none on record", points)
+
+
+def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
+    courses = [
+        p
+        for p in record.procedures
+        if p.kind is ProcedureKind.ECT and in_episode(p.date, facts.episode_start)
+    ]
+    category, points = points_for("ect", 1 if courses else 0)
+    dates = sorted(p.date.isoformat() for p in courses if p.date is not None)
+    basis = f"ECT on record ({dates[0]})" if dates else ("ECT on record" if courses else "none")
+    return StageDimension("ECT", category, basis, points)
+
+
+def maudsley_stage(record: PatientRecord, facts: PathwayFacts) -> MaudsleyStage:
+    return MaudsleyStage(
+        duration=_duration(record, facts),
+        severity=_severity(facts),
+        failed_medications=_failed(facts),
+        augmentation=_augmentation(facts),
+        ect=_ect(record, facts),
+    )

@@ -1,0 +1,215 @@
+"""The decision services' reference tables (services/data/*.csv), loaded once.
+
+Each table carries its source and a verification status per row; see services/data/README.md.
+The rules read facts from here (thresholds, codes, guideline links, card topics), never literals.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from services.recommendation import Indicator, OverrideReason
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("services").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() == "true"
+
+
+@dataclass(frozen=True, slots=True)
+class Guideline:
+    key: str
+    label: str
+    url: str
+    source: str
+    status: str
+
+
+@cache
+def guidelines() -> dict[str, Guideline]:
+    return {row["key"]: Guideline(**row) for row in _rows("guidelines.csv")}
+
+
+def guideline(key: str) -> Guideline:
+    return guidelines()[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A card topic: its default indicator, guideline and behaviour flags."""
+
+    code: str
+    display: str
+    indicator: Indicator
+    guideline: str  # key into guidelines.csv
+    snoozable: bool
+    wants_timeline: bool
+    rank: int  # row order: ties within one indicator keep this order
+
+
+@cache
+def topics() -> dict[str, Topic]:
+    return {
+        row["topic"]: Topic(
+            code=row["topic"],
+            display=row["display"],
+            indicator=Indicator(row["indicator"]),
+            guideline=row["guideline"],
+            snoozable=_flag(row["snoozable"]),
+            wants_timeline=_flag(row["wants_timeline"]),
+            rank=rank,
+        )
+        for rank, row in enumerate(_rows("topics.csv"))
+    }
+
+
+def topic(code: str) -> Topic:
+    return topics()[code]
+
+
+@cache
+def override_reasons(topic_code: str) -> tuple[OverrideReason, ...]:
+    """The topic's own reasons first, then the ones every card offers ("*")."""
+    rows = _rows("override_reasons.csv")
+    own = [r for r in rows if r["topic"] == topic_code]
+    common = [r for r in rows if r["topic"] == "*"]
+    return tuple(
+        OverrideReason(code=r["code"], display=r["display"], system=r["system"])
+        for r in own + common
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Phq9Band:
+    band: str
+    lower: int
+    upper: int
+    label: str
+    indicates_depression: bool  # >= 10: sensitivity/specificity 88 % for MDD (Kroenke 2001)
+
+
+@cache
+def phq9_bands() -> tuple[Phq9Band, ...]:
+    return tuple(
+        Phq9Band(
+            band=r["band"],
+            lower=int(r["lower"]),
+            upper=int(r["upper"]),
+            label=r["label"],
+            indicates_depression=_flag(r["indicates_depression"]),
+        )
+        for r in _rows("phq9_bands.csv")
+    )
+
+
+def phq9_band(value: int) -> Phq9Band:
+    for band in phq9_bands():
+        if band.lower <= value <= band.upper:
+            return band
+    raise ValueError(f"PHQ-9 total out of range 0-27: {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class Item9Answer:
+    value: int
+    answer_code: str  # LOINC answer list LL358-3
+    display: str
+    escalate: bool  # "more than half the days" / "nearly every day": higher risk (Simon 2013)
+
+
+@cache
+def item9_answers() -> dict[int, Item9Answer]:
+    return {
+        int(r["value"]): Item9Answer(
+            value=int(r["value"]),
+            answer_code=r["answer_code"],
+            display=r["display"],
+            escalate=_flag(r["escalate"]),
+        )
+        for r in _rows("phq9_item9_answers.csv")
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    concept: str
+    system: str
+    code: str
+    display: str
+    status: str
+
+
+@cache
+def order_codes() -> dict[str, CodeRow]:
+    return {
+        r["concept"]: CodeRow(
+            concept=r["concept"],
+            system=r["system"],
+            code=r["code"],
+            display=r["display"],
+            status=r["status"],
+        )
+        for r in _rows("order_codes.csv")
+    }
+
+
+def order_code(concept: str) -> CodeRow:
+    return order_codes()[concept]
+
+
+@cache
+def mood_stabilisers() -> frozenset[str]:
+    """Ingredients that count as mood-stabilising cover in bipolar disorder (ISBD 2013)."""
+    return frozenset(r["ingredient"].lower() for r in _rows("mood_stabilisers.csv"))
+
+
+@dataclass(frozen=True, slots=True)
+class MaudsleyRow:
+    dimension: str  # duration | severity | failed-medications | augmentation | ect | band
+    category: str
+    lower: int | None
+    upper: int | None  # None = open-ended
+    points: int | None  # None for band rows
+    unit: str
+
+
+@cache
+def maudsley_rows() -> tuple[MaudsleyRow, ...]:
+    return tuple(
+        MaudsleyRow(
+            dimension=r["dimension"],
+            category=r["category"],
+            lower=_int_or_none(r["lower"]),
+            upper=_int_or_none(r["upper"]),
+            points=_int_or_none(r["points"]),
+            unit=r["unit"],
+        )
+        for r in _rows("maudsley.csv")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DrugCaution:
+    ingredient: str
+    finding: str  # a fhir_mapping.record.FindingKind value
+    note: str
+
+
+@cache
+def drug_cautions() -> tuple[DrugCaution, ...]:
+    """Drug-condition contraindications the switch list and order checks respect."""
+    return tuple(
+        DrugCaution(ingredient=r["ingredient"].lower(), finding=r["finding"], note=r["note"])
+        for r in _rows("drug_cautions.csv")
+    )

@@ -1,0 +1,44 @@
+"""Shared assertions for the service tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+
+from fhir_mapping.record import PatientRecord
+from services.policy import Policy
+from services.recommendation import Recommendation
+from services.rules.context import RuleContext, build_context
+
+REQUEST_STATUS = {"draft"}
+REQUEST_INTENT = {"proposal"}
+
+
+def ctx(
+    record: PatientRecord, policy: Policy | None = None, hook: str = "patient-view"
+) -> RuleContext:
+    return build_context(record, policy or Policy(), hook=hook)
+
+
+def resources(rec: Recommendation) -> list[dict[str, Any]]:
+    return [a.resource for s in rec.suggestions for a in s.actions if a.resource is not None]
+
+
+def assert_valid_proposals(rec: Recommendation, patient_id: str = "p1") -> None:
+    """Every suggested resource validates with R4B and is a draft proposal for the patient."""
+    for resource in resources(rec):
+        model = get_fhir_model_class(resource["resourceType"])
+        model.model_validate(resource)
+        assert resource["status"] in REQUEST_STATUS
+        assert resource["intent"] in REQUEST_INTENT
+        assert resource["subject"] == {"reference": f"Patient/{patient_id}"}
+    for suggestion in rec.suggestions:
+        for action in suggestion.actions:
+            assert action.type == "create"
+            assert action.description
+
+
+def codes(resource: dict[str, Any]) -> list[tuple[str, str]]:
+    concept = resource.get("code") or resource.get("medicationCodeableConcept") or {}
+    return [(c["system"], c["code"]) for c in concept.get("coding", [])]

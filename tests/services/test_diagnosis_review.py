@@ -1,0 +1,127 @@
+"""diagnosis-review: bipolar, psychosis, substance use, thyroid, B12/D, sleep apnea, TSH order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.record import FindingKind, ProcedureKind
+from services.policy import Policy
+from services.rules import diagnosis_review
+from tests.services import factories as f
+from tests.services.helpers import assert_valid_proposals, codes, ctx, resources
+
+BIPOLAR = f.finding(
+    FindingKind.BIPOLAR, code="F31.81", display="Bipolar II disorder", system=f.ICD10
+)
+
+
+def test_no_card_for_an_uncomplicated_trd_patient() -> None:
+    assert diagnosis_review.rule(ctx(f.trd_record())) is None
+
+
+def test_bipolar_disorder_on_record() -> None:
+    rec = diagnosis_review.rule(ctx(f.trd_record(findings=(f.mdd(), BIPOLAR))))
+    assert rec is not None
+    assert rec.summary == "Confirm the diagnosis before escalating: bipolar disorder on record"
+    assert (
+        "Bipolar II disorder (http://hl7.org/fhir/sid/icd-10-cm F31.81, since 2022-12-01)"
+        in rec.detail
+    )
+    assert "Pacchiarotti" in rec.detail
+
+
+def test_psychotic_features_and_substance_use() -> None:
+    record = f.trd_record(
+        findings=(
+            f.mdd(),
+            f.finding(
+                FindingKind.PSYCHOTIC,
+                code="F33.3",
+                display="MDD, recurrent, severe with psychotic symptoms",
+            ),
+            f.finding(FindingKind.SUBSTANCE_USE, code="7200002", display="Alcoholism"),
+        )
+    )
+    rec = diagnosis_review.rule(ctx(record))
+    assert rec is not None
+    assert rec.summary == (
+        "Confirm the diagnosis before escalating: psychotic features; active substance use"
+    )
+    assert "ECT" in rec.detail
+
+
+def test_substance_use_waits_for_a_treatment_trial() -> None:
+    record = f.record(
+        findings=(
+            f.mdd(),
+            f.finding(FindingKind.SUBSTANCE_USE, code="7200002", display="Alcoholism"),
+        )
+    )
+    assert diagnosis_review.rule(ctx(record)) is None
+
+
+def test_no_tsh_in_twelve_months_when_trd_is_met_suggests_tsh() -> None:
+    record = f.trd_record(labs=(f.lab("tsh", 2.0, date(2023, 5, 1)),))
+    rec = diagnosis_review.rule(ctx(record))
+    assert rec is not None
+    assert rec.summary == "Confirm the diagnosis before escalating: no TSH in 365 days"
+    assert_valid_proposals(rec)
+    (resource,) = resources(rec)
+    assert codes(resource) == [("http://loinc.org", "3016-3")]
+    assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
+
+
+def test_tsh_look_back_follows_policy_and_open_orders() -> None:
+    record = f.trd_record(labs=(f.lab("tsh", 2.0, date(2023, 5, 1)),))
+    assert diagnosis_review.rule(ctx(record, Policy(tsh_lookback_days=800))) is None
+    ordered = f.trd_record(labs=(), referrals=(f.referral("lab:tsh", "active"),))
+    assert diagnosis_review.rule(ctx(ordered)) is None
+
+
+def test_no_tsh_check_before_trd() -> None:
+    one_failure = f.trd_record(trials=(f.sertraline_failed(),), labs=())
+    assert diagnosis_review.rule(ctx(one_failure)) is None
+
+
+def test_abnormal_tsh_and_low_vitamins_after_a_failure() -> None:
+    record = f.trd_record(
+        trials=(f.sertraline_failed(),),
+        labs=(
+            f.lab("tsh", 7.8, date(2024, 2, 1), flag="high"),
+            f.lab("b12", 150, date(2024, 2, 1), flag="low", unit="pg/mL"),
+            f.lab("vitamin-d", 32, date(2024, 2, 1), flag="normal", unit="ng/mL"),
+        ),
+        findings=(
+            f.mdd(),
+            f.finding(
+                FindingKind.VITAMIN_D_DEFICIENCY, code="E55.9", display="Vitamin D deficiency"
+            ),
+        ),
+    )
+    rec = diagnosis_review.rule(ctx(record))
+    assert rec is not None
+    assert rec.summary == (
+        "Confirm the diagnosis before escalating: TSH high 7.8; low B12; vitamin D deficiency"
+    )
+    assert "**Abnormal TSH:** 7.8 mIU/L, high, 2024-02-01." in rec.detail
+
+
+def test_medical_contributors_wait_for_a_failed_trial() -> None:
+    record = f.record(findings=(f.mdd(),), labs=(f.lab("tsh", 7.8, date(2024, 2, 1), flag="high"),))
+    assert diagnosis_review.rule(ctx(record)) is None
+
+
+def test_sleep_apnea_only_when_untreated() -> None:
+    apnea = f.finding(
+        FindingKind.SLEEP_APNEA, code="78275009", display="Obstructive sleep apnea syndrome"
+    )
+    untreated = f.trd_record(findings=(f.mdd(), apnea))
+    rec = diagnosis_review.rule(ctx(untreated))
+    assert rec is not None and rec.summary.endswith("untreated sleep apnea")
+    cpap = f.trd_record(
+        findings=(f.mdd(), apnea),
+        procedures=(f.procedure(ProcedureKind.CPAP, date(2023, 2, 1), code="446573003"),),
+    )
+    assert diagnosis_review.rule(ctx(cpap)) is None
+    coded = f.trd_record(findings=(f.mdd(), apnea, f.finding(FindingKind.SLEEP_APNEA_TREATED)))
+    assert diagnosis_review.rule(ctx(coded)) is None

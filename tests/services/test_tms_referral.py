@@ -1,0 +1,94 @@
+"""tms-referral: criteria, policy thresholds, contraindications, exclusions, existing referrals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
+from services.policy import Policy
+from services.recommendation import Indicator, Recommendation
+from services.rules import tms_referral
+from tests.services import factories as f
+from tests.services.helpers import assert_valid_proposals, codes, ctx, resources
+
+
+def _run(record: PatientRecord, policy: Policy | None = None) -> Recommendation | None:
+    return tms_referral.rule(ctx(record, policy))
+
+
+def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
+    rec = _run(f.trd_record())
+    assert rec is not None
+    assert (
+        rec.summary
+        == "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
+    )
+    assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
+    assert_valid_proposals(rec)
+    (resource,) = resources(rec)
+    assert codes(resource) == [("http://www.ama-assn.org/go/cpt", "90867")]
+    assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
+    assert resource["status"] == "draft" and resource["intent"] == "proposal"
+    assert "| Total |  | moderate | 7 |" in rec.detail
+    assert "L34998" in rec.detail and "L37086" in rec.detail
+    assert rec.source.topic_code == "tms-referral"
+
+
+def test_policy_minimum_trials() -> None:
+    one = f.trd_record(trials=(f.sertraline_failed(),))
+    assert _run(one) is None
+    rec = _run(one, Policy(tms_min_failed_trials=1))
+    assert rec is not None
+    assert rec.summary == "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral"
+    assert _run(f.trd_record(), Policy(tms_min_failed_trials=3)) is None
+
+
+def test_phq9_threshold_policy() -> None:
+    record = f.trd_record(scores=(f.score(12, date(2024, 5, 20)),))
+    assert _run(record) is not None
+    assert _run(record, Policy(tms_min_phq9=15)) is None
+    assert _run(f.trd_record(scores=(f.score(9, date(2024, 5, 20)),))) is None
+    assert _run(f.trd_record(scores=())) is None
+
+
+def test_distinct_classes_policy() -> None:
+    escitalopram = f.trial(
+        "escitalopram", "SSRI", start=date(2023, 5, 1), mg=20, min_mg=10, max_mg=20
+    )
+    same_class = f.trd_record(trials=(f.sertraline_failed(), escitalopram))
+    assert _run(same_class) is not None
+    assert _run(same_class, Policy(tms_require_distinct_classes=True)) is None
+    assert _run(f.trd_record(), Policy(tms_require_distinct_classes=True)) is not None
+
+
+def test_contraindications_and_exclusions() -> None:
+    for extra in (
+        f.finding(FindingKind.EPILEPSY, code="84757009", display="Epilepsy"),
+        f.finding(FindingKind.IMPLANTED_DEVICE, code="Z96.21", display="Cochlear implant status"),
+        f.finding(FindingKind.BIPOLAR, code="13746004", display="Bipolar disorder"),
+        f.finding(FindingKind.PSYCHOTIC, code="F33.3", display="MDD with psychotic symptoms"),
+    ):
+        assert _run(f.trd_record(findings=(f.mdd(), extra))) is None, extra.kind
+
+
+def test_needs_a_depression_diagnosis() -> None:
+    assert _run(f.trd_record(findings=())) is None
+
+
+def test_existing_referral_or_course() -> None:
+    assert _run(f.trd_record(referrals=(f.referral("tms", "active"),))) is None
+    assert _run(f.trd_record(referrals=(f.referral("tms", "draft"),))) is None
+    assert _run(f.trd_record(referrals=(f.referral("tms", "entered-in-error"),))) is not None
+    course = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 1, 8), "90867"),))
+    assert _run(course) is None
+    earlier = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2020, 1, 8), "90867"),))
+    assert _run(earlier) is not None
+
+
+def test_trd_diagnosis_code_is_cited_when_it_is_the_only_one() -> None:
+    trd = f.finding(
+        FindingKind.TRD, code="1153570009", display="Treatment resistant depression", rid="trd-1"
+    )
+    rec = _run(f.trd_record(findings=(trd,)))
+    assert rec is not None
+    assert resources(rec)[0]["reasonReference"] == [{"reference": "Condition/trd-1"}]
