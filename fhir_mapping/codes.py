@@ -1,4 +1,9 @@
-"""LOINC codes of the scales and labs the rules read (data/observation_codes.csv, with sources)."""
+"""LOINC codes of the scales and labs the rules read (data/observation_codes.csv, with sources).
+
+`instrument` names the rating scale a code belongs to ("PHQ-9", "PHQ-2", "GAD-7"; empty for labs)
+and `max_score` its highest valid value (a result outside 0..max_score is a data error and is
+dropped). PHQ-9 answers coded as LOINC answers (item 9) are in data/phq9_answer_codes.csv.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,47 @@ class ObservationCode:
     display: str
     source: str
     status: str
+    instrument: str | None = None  # "PHQ-9" | "PHQ-2" | "GAD-7" for scale codes
+    max_score: int | None = None
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
 
 
 @cache
 def observation_codes() -> tuple[ObservationCode, ...]:
-    text = resources.files("fhir_mapping").joinpath("data/observation_codes.csv").read_text("utf-8")
-    return tuple(ObservationCode(**row) for row in csv.DictReader(text.splitlines()))
+    return tuple(
+        ObservationCode(
+            concept=row["concept"],
+            system=row["system"],
+            code=row["code"],
+            display=row["display"],
+            source=row["source"],
+            status=row["status"],
+            instrument=row.get("instrument") or None,
+            max_score=int(row["max_score"]) if row.get("max_score") else None,
+        )
+        for row in _read("observation_codes.csv")
+    )
 
 
 @cache
 def observation_concepts() -> dict[tuple[str, str], str]:
     """(system, code) -> concept, for the cheap pre-validation filter."""
     return {(c.system, c.code): c.concept for c in observation_codes()}
+
+
+@cache
+def observation_code_rows() -> dict[tuple[str, str], ObservationCode]:
+    """(system, code) -> the full row (instrument, valid range)."""
+    return {(c.system, c.code): c for c in observation_codes()}
+
+
+@cache
+def phq9_answer_values() -> dict[tuple[str, str], int]:
+    """(system, LOINC answer code) -> item score 0..3 (answer list LL358-3)."""
+    return {
+        (row["system"], row["code"]): int(row["value"]) for row in _read("phq9_answer_codes.csv")
+    }

@@ -1,0 +1,102 @@
+"""Was a course a fair test of the drug? Weeks at an adequate dose and the verdict of one trial.
+
+- weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
+  (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
+  their CANMAT 2023 target range).
+- Verdict:
+   - NOT_A_TRIAL: the drug has a low-dose use (DrugInfo.low_dose_use, e.g. trazodone for sleep)
+     and the highest known dose stays below the minimum: not a trial of that drug as treatment.
+   - ADEQUATE: weeks at an adequate dose >= min_adequate_weeks and adherence not POOR.
+   - ONGOING: still running and not yet adequate; reasons tell what else than time currently
+     falls short (dose below the minimum or unknown, poor adherence).
+   - INADEQUATE otherwise, with reasons: DOSE_UNKNOWN (no known dose or no verified minimum, or
+     unknown-dose time that could have made it adequate), DOSE_BELOW_MINIMUM (time below the
+     minimum), TOO_SHORT (too few weeks at the minimum, or in all), POOR_ADHERENCE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import (
+    Adherence,
+    AdherenceStatus,
+    DoseSegment,
+    InadequacyReason,
+    Verdict,
+)
+
+
+def _days(segment: DoseSegment) -> int:
+    return (segment.end - segment.start).days
+
+
+def _fmt(mg: float) -> str:
+    return f"{mg:g}"
+
+
+def judge(
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    info: DrugInfo | None,
+    adherence: Adherence,
+    ongoing: bool,
+    ingredient: str,
+    policy: MappingPolicy,
+) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
+    """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments."""
+    known = [s for s in segments if s.mg_per_day is not None]
+    unknown_days = sum(_days(s) for s in segments if s.mg_per_day is None)
+    total_days = sum(_days(s) for s in segments)
+    adequate_days = (
+        sum(_days(s) for s in known if s.mg_per_day is not None and s.mg_per_day >= minimum)
+        if minimum is not None
+        else 0
+    )
+    weeks = adequate_days / 7
+    needed = policy.min_adequate_weeks * 7
+    top = max((s.mg_per_day for s in known if s.mg_per_day is not None), default=None)
+    notes: list[str] = []
+    if (
+        info is not None
+        and info.low_dose_use
+        and minimum is not None
+        and top is not None
+        and top < minimum
+    ):
+        notes.append(
+            f"{ingredient} at most {_fmt(top)} mg/day, below the antidepressant range "
+            f"(>= {_fmt(minimum)} mg/day): low-dose use ({info.low_dose_use}), not a trial"
+        )
+        return (
+            Verdict.NOT_A_TRIAL,
+            (InadequacyReason.LOW_DOSE_OTHER_INDICATION,),
+            weeks,
+            tuple(notes),
+        )
+    poor = adherence.status is AdherenceStatus.POOR
+    if adequate_days >= needed and not poor:
+        return Verdict.ADEQUATE, (), weeks, ()
+    reasons: list[InadequacyReason] = []
+    if minimum is None:
+        reasons.append(InadequacyReason.DOSE_UNKNOWN)
+        notes.append(f"no verified minimum adequate dose for {ingredient} in the drug table")
+    elif not known or (adequate_days < needed <= adequate_days + unknown_days):
+        reasons.append(InadequacyReason.DOSE_UNKNOWN)
+    if minimum is not None and any(
+        s.mg_per_day is not None and s.mg_per_day < minimum for s in known
+    ):
+        reasons.append(InadequacyReason.DOSE_BELOW_MINIMUM)
+    # An ongoing course is not "too short": it is still running (ONGOING says so).
+    if (
+        not ongoing
+        and adequate_days < needed
+        and (total_days < needed or (minimum is not None and top is not None and top >= minimum))
+    ):
+        reasons.append(InadequacyReason.TOO_SHORT)
+    if poor:
+        reasons.append(InadequacyReason.POOR_ADHERENCE)
+    verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
+    return verdict, tuple(reasons), weeks, tuple(notes)

@@ -1,0 +1,213 @@
+"""Code tables of the clinical context, loaded once from the package's data/ folder.
+
+- condition_codes.csv: SNOMED CT / ICD-10-CM codes -> FindingKind. Built from the VSAC value sets in
+  ../shared/clinical/vsac_valueset_extract.csv (Depression, Major Depression Including Remission,
+  Bipolar, Schizophrenia or Psychotic Disorder, Alcohol and Drug Dependence, Epilepsy, Seizure
+  Disorder, Generalized Anxiety Disorder, Dysthymia), codes.csv / code_verification.csv and the
+  Synthea codes of REFERENCE.md 4.6. One code may carry several kinds: a bipolar-depressed code
+  (F31.3x, in VSAC "Depression") is both "bipolar" and "depression", so the rules always see the
+  bipolar exclusion. ICD-10-CM families are `match=prefix` rows on the dot-less code (F31, G40,
+  F10-F19 without F17 nicotine, as VSAC "Alcohol and Drug Dependence" does). "anxiety" follows
+  VSAC "Generalized Anxiety Disorder", which is broad (panic, phobias, OCD, stress disorders and
+  PTSD; its PTSD members are also "ptsd"). ICD-9-CM rows of the extract are not used (FHIR R4
+  charts of the period this service reads code ICD-10-CM).
+  `counts_when_resolved=yes` marks lifetime or history-type findings that still matter after the
+  condition resolved: bipolar (a past manic episode makes the disorder bipolar; CANMAT 2023 asks
+  to rule out missed bipolar disorder), epilepsy/seizure history (TMS risk), self-harm (a past
+  attempt is the strongest suicide risk factor; Synthea resolves attempts after discharge) and
+  implanted devices (the metal stays in place).
+- procedure_codes.csv / device_codes.csv: CPT / SNOMED codes of psychotherapy, ECT, TMS, CPAP,
+  psychiatry referral, suicide risk assessment, and implanted devices near the head.
+- procedure_terms.csv: words matched in free text when a code is missing ("*" = word prefix).
+- lab_ranges.csv: reference intervals used only when the Observation carries neither an
+  interpretation nor a referenceRange.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.fhir_fields import ICD10CM
+from fhir_mapping.record import FindingKind
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionCode:
+    kind: FindingKind
+    system: str
+    code: str  # ICD-10-CM without the dot, upper case
+    prefix: bool
+    severity: str | None
+    counts_when_resolved: bool
+    display: str
+    source: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureCode:
+    kind: str  # psychotherapy | ect | tms | cpap | psychiatry | suicide-risk-assessment | implanted-device
+    system: str
+    code: str
+    display: str
+    source: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    kind: str
+    pattern: re.Pattern[str]
+    applies_to: frozenset[str]  # "procedure" | "service-request" | "device"
+
+
+@dataclass(frozen=True, slots=True)
+class LabRange:
+    test: str
+    units: frozenset[str]
+    low: float | None
+    high: float | None
+    source: str
+    status: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def normalise_code(system: str, code: str) -> str:
+    """ICD-10-CM codes are compared without the dot and in upper case (F32.1 == F321 == f321)."""
+    if system == ICD10CM:
+        return code.replace(".", "").replace(" ", "").upper()
+    return code.strip()
+
+
+@cache
+def condition_codes() -> tuple[ConditionCode, ...]:
+    return tuple(
+        ConditionCode(
+            kind=FindingKind(row["kind"]),
+            system=row["system"],
+            code=normalise_code(row["system"], row["code"]),
+            prefix=row["match"] == "prefix",
+            severity=row["severity"] or None,
+            counts_when_resolved=row["counts_when_resolved"] == "yes",
+            display=row["display"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in _rows("condition_codes.csv")
+    )
+
+
+@cache
+def _condition_index() -> tuple[
+    dict[tuple[str, str], tuple[ConditionCode, ...]], tuple[ConditionCode, ...]
+]:
+    exact: dict[tuple[str, str], list[ConditionCode]] = {}
+    prefixes: list[ConditionCode] = []
+    for row in condition_codes():
+        if row.prefix:
+            prefixes.append(row)
+        else:
+            exact.setdefault((row.system, row.code), []).append(row)
+    return {k: tuple(v) for k, v in exact.items()}, tuple(prefixes)
+
+
+def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
+    """Every table row a (system, code) falls under: exact rows, then ICD-10-CM families."""
+    exact, prefixes = _condition_index()
+    key = normalise_code(system, code)
+    found = list(exact.get((system, key), ()))
+    if system == ICD10CM:
+        found.extend(p for p in prefixes if key.startswith(p.code))
+    return tuple(found)
+
+
+def _procedure_rows(name: str) -> tuple[ProcedureCode, ...]:
+    return tuple(
+        ProcedureCode(
+            kind=row["kind"],
+            system=row["system"],
+            code=row["code"],
+            display=row["display"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in _rows(name)
+    )
+
+
+@cache
+def procedure_codes() -> dict[tuple[str, str], ProcedureCode]:
+    return {(row.system, row.code): row for row in _procedure_rows("procedure_codes.csv")}
+
+
+@cache
+def device_codes() -> dict[tuple[str, str], ProcedureCode]:
+    return {(row.system, row.code): row for row in _procedure_rows("device_codes.csv")}
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # "psychiatr*" matches a word starting with "psychiatr"; "tms" only the whole word.
+    if term.endswith("*"):
+        return re.compile(r"\b" + re.escape(term[:-1]))
+    return re.compile(r"\b" + re.escape(term) + r"\b")
+
+
+@cache
+def terms() -> tuple[Term, ...]:
+    return tuple(
+        Term(
+            kind=row["kind"],
+            pattern=_term_pattern(row["term"].lower()),
+            applies_to=frozenset(row["applies_to"].split()),
+        )
+        for row in _rows("procedure_terms.csv")
+    )
+
+
+def term_kinds(text: str, applies_to: str) -> tuple[str, ...]:
+    """Kinds whose words occur in `text` (already lower-cased), in table order, no repeats."""
+    if not text:
+        return ()
+    found: list[str] = []
+    for term in terms():
+        if applies_to in term.applies_to and term.kind not in found and term.pattern.search(text):
+            found.append(term.kind)
+    return tuple(found)
+
+
+@cache
+def lab_ranges() -> dict[str, LabRange]:
+    def _float(value: str) -> float | None:
+        return float(value) if value else None
+
+    return {
+        row["test"]: LabRange(
+            test=row["test"],
+            units=frozenset(u.lower() for u in row["units"].split("|")),
+            low=_float(row["low"]),
+            high=_float(row["high"]),
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in _rows("lab_ranges.csv")
+    }
+
+
+def any_code_in(
+    pairs: Iterable[tuple[str, str, str]], table: dict[tuple[str, str], ProcedureCode]
+) -> ProcedureCode | None:
+    """The first table row one of the codings falls under."""
+    for system, code, _ in pairs:
+        row = table.get((system, code))
+        if row is not None:
+            return row
+    return None

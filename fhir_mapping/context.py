@@ -1,0 +1,284 @@
+"""Clinical context: diagnoses, procedures and devices the rules need (labs: labs.py; open
+ServiceRequests: referrals.py).
+
+Rules (each resource already passed model validation; see clinical_codes.py for the tables):
+
+- Condition -> Finding. Codes are matched by SNOMED CT (http://snomed.info/sct) and ICD-10-CM
+  (http://hl7.org/fhir/sid/icd-10-cm, with or without the dot). A condition counts when it was
+  active on the as-of date: clinicalStatus active/recurrence/relapse, or no clinicalStatus and no
+  abatement; an abatement dated after as-of means it was still active then (replays). Resolved,
+  inactive or remitted conditions count only for the lifetime/history kinds of the table
+  (bipolar, epilepsy/seizure history, self-harm, implanted devices). A depression code whose
+  clinicalStatus is "remission" yields MDD_IN_REMISSION instead of DEPRESSION.
+  verificationStatus refuted or entered-in-error drops the condition; provisional, differential and
+  unconfirmed diagnoses are kept (a suspected bipolar disorder must still stop an SSRI-only plan).
+  Conditions whose onset (else recordedDate) is after as-of are ignored.
+- Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
+  also yields SLEEP_APNEA_TREATED and an implant procedure IMPLANTED_DEVICE.
+- Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
+  -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from fhir_mapping.clinical_codes import (
+    ConditionCode,
+    any_code_in,
+    condition_matches,
+    device_codes,
+    procedure_codes,
+    term_kinds,
+)
+from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, status_code
+from fhir_mapping.labs import lab_result
+from fhir_mapping.record import (
+    ClinicalContext,
+    Finding,
+    FindingKind,
+    ProcedureKind,
+    ProcedureRecord,
+    SourceRef,
+)
+
+Resource = Mapping[str, Any]
+
+_ACTIVE = frozenset({"active", "recurrence", "relapse"})
+_DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+_COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
+_PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
+
+
+# --- cheap pre-validation filters -------------------------------------------------------------
+
+
+def wants_condition(resource: Resource) -> bool:
+    return any(condition_matches(s, c) for s, c, _ in codings(resource.get("code")))
+
+
+def _procedure_kinds(resource: Resource) -> tuple[str, ...]:
+    row = any_code_in(codings(resource.get("code")), procedure_codes())
+    if row is not None:
+        return (row.kind,)
+    return term_kinds(concept_text(resource.get("code")), "procedure")
+
+
+def wants_procedure(resource: Resource) -> bool:
+    return bool(_procedure_kinds(resource))
+
+
+def _device_text(resource: Resource) -> str:
+    parts = [concept_text(resource.get("type"))]
+    for name in resource.get("deviceName") or ():
+        if isinstance(name, Mapping) and isinstance(name.get("name"), str):
+            parts.append(name["name"].lower())
+    return " ".join(parts)
+
+
+def _device_kinds(resource: Resource) -> tuple[str, ...]:
+    row = any_code_in(codings(resource.get("type")), device_codes())
+    if row is not None:
+        return (row.kind,)
+    return term_kinds(_device_text(resource), "device")
+
+
+def wants_device(resource: Resource) -> bool:
+    return bool(_device_kinds(resource))
+
+
+# --- conditions ---------------------------------------------------------------------------------
+
+
+def _abatement_date(resource: Resource) -> tuple[bool, date | None]:
+    """(abated at all, the date it abated where known)."""
+    abated = False
+    for key in ("abatementDateTime", "abatementString", "abatementAge", "abatementRange"):
+        if resource.get(key) is not None:
+            abated = True
+    when = parse_date(resource.get("abatementDateTime"))
+    period = resource.get("abatementPeriod")
+    if isinstance(period, Mapping):
+        abated = True
+        when = when or parse_date(period.get("end")) or parse_date(period.get("start"))
+    if resource.get("abatementBoolean") is True:
+        abated = True
+    return abated, when
+
+
+def condition_onset(resource: Resource) -> date | None:
+    onset = parse_date(resource.get("onsetDateTime"))
+    if onset is None:
+        period = resource.get("onsetPeriod")
+        if isinstance(period, Mapping):
+            onset = parse_date(period.get("start"))
+    return onset
+
+
+def _condition_state(resource: Resource, as_of: date) -> str | None:
+    """ "active", "inactive" (resolved/remission/inactive at as-of), "remission", or None to drop."""
+    if status_code(resource.get("verificationStatus")) in _DROPPED_VERIFICATION:
+        return None
+    onset = condition_onset(resource)
+    dated = onset or parse_date(resource.get("recordedDate"))
+    if dated is not None and dated > as_of:
+        return None
+    clinical = status_code(resource.get("clinicalStatus"))
+    abated, abated_on = _abatement_date(resource)
+    if abated_on is not None:
+        # A replay as of a day before the abatement sees the condition still active.
+        if abated_on > as_of:
+            return "active"
+        return "remission" if clinical == "remission" else "inactive"
+    if clinical is None:
+        return "inactive" if abated else "active"
+    if clinical in _ACTIVE:
+        return "active"
+    return "remission" if clinical == "remission" else "inactive"
+
+
+def _finding(
+    row: ConditionCode,
+    kind: FindingKind,
+    system: str,
+    code: str,
+    display: str,
+    onset: date | None,
+    source: SourceRef | None,
+) -> Finding:
+    return Finding(
+        kind=kind,
+        code=code,
+        system=system,
+        display=display or row.display,
+        onset=onset,
+        source=source,
+        severity=row.severity if kind is FindingKind.DEPRESSION else None,
+    )
+
+
+def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...]:
+    """The findings one Condition supports on the as-of date (one per kind)."""
+    state = _condition_state(resource, as_of)
+    if state is None:
+        return ()
+    onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
+    source = source_ref(resource)
+    found: dict[FindingKind, Finding] = {}
+    for system, code, display in codings(resource.get("code")):
+        for row in condition_matches(system, code):
+            kind = row.kind
+            if state != "active" and not row.counts_when_resolved:
+                if state == "remission" and kind is FindingKind.DEPRESSION:
+                    kind = FindingKind.MDD_IN_REMISSION
+                else:
+                    continue
+            current = found.get(kind)
+            # Keep the first coding, unless a later one adds the severity the first lacks.
+            if current is None or (current.severity is None and row.severity is not None):
+                found[kind] = _finding(row, kind, system, code, display, onset, source)
+    return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
+
+
+# --- procedures and devices ------------------------------------------------------------------
+
+
+def _performed(resource: Resource) -> date | None:
+    when = parse_date(resource.get("performedDateTime"))
+    if when is None:
+        period = resource.get("performedPeriod")
+        if isinstance(period, Mapping):
+            when = parse_date(period.get("start")) or parse_date(period.get("end"))
+    return when
+
+
+def _first_coding(concept: object) -> tuple[str, str, str]:
+    for coding in codings(concept):
+        return coding
+    return ("", "", "")
+
+
+def procedure_facts(
+    resource: Resource, *, as_of: date
+) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
+    """ProcedureRecords and findings (CPAP, implants) from one Procedure."""
+    if resource.get("status") not in _COUNTED_PROCEDURE:
+        return (), ()
+    when = _performed(resource)
+    if when is not None and when > as_of:
+        return (), ()
+    source = source_ref(resource)
+    system, code, display = _first_coding(resource.get("code"))
+    records: list[ProcedureRecord] = []
+    findings: list[Finding] = []
+    for kind in _procedure_kinds(resource):
+        if kind in _PROCEDURE_KINDS:
+            records.append(ProcedureRecord(_PROCEDURE_KINDS[kind], code, system, when, source))
+        if kind == "cpap":
+            findings.append(
+                Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, when, source)
+            )
+        elif kind == "implanted-device":
+            findings.append(
+                Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
+            )
+    return tuple(records), tuple(findings)
+
+
+def device_findings(resource: Resource) -> tuple[Finding, ...]:
+    if resource.get("status") == "entered-in-error":
+        return ()
+    system, code, display = _first_coding(resource.get("type"))
+    source = source_ref(resource)
+    found: list[Finding] = []
+    for kind in _device_kinds(resource):
+        if kind == "cpap":
+            found.append(
+                Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, None, source)
+            )
+        elif kind == "implanted-device":
+            found.append(Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, None, source))
+    return tuple(found)
+
+
+# --- the whole context -----------------------------------------------------------------------------
+
+
+def _finding_key(f: Finding) -> tuple[str, date, str, str, str]:
+    return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
+
+
+def clinical_context(
+    *,
+    conditions: Iterable[Resource] = (),
+    procedures: Iterable[Resource] = (),
+    devices: Iterable[Resource] = (),
+    observations: Iterable[Resource] = (),
+    as_of: date,
+) -> tuple[ClinicalContext, tuple[ProcedureRecord, ...]]:
+    """The findings and labs, and the procedure history, as of a date (inputs already validated)."""
+    findings: set[Finding] = set()
+    records: set[ProcedureRecord] = set()
+    for resource in conditions:
+        findings.update(condition_findings(resource, as_of=as_of))
+    for resource in procedures:
+        recs, found = procedure_facts(resource, as_of=as_of)
+        records.update(recs)
+        findings.update(found)
+    for resource in devices:
+        findings.update(device_findings(resource))
+    labs = {lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None}
+    context = ClinicalContext(
+        findings=tuple(sorted(findings, key=_finding_key)),
+        labs=tuple(
+            sorted(labs, key=lambda x: (x.test, x.date, str(x.source or ""), x.value or 0.0))
+        ),
+    )
+    ordered = tuple(
+        sorted(
+            records, key=lambda r: (r.date or date.min, r.kind.value, r.code, str(r.source or ""))
+        )
+    )
+    return context, ordered

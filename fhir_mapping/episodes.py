@@ -1,0 +1,328 @@
+"""Medication events -> trials: one ingredient's course, its dose timeline and its verdict.
+
+Rules (thresholds from MappingPolicy; drug doses from the drug table):
+
+1. Events that say nothing was taken are dropped: orders `draft` (they come only from the hook's
+   draftOrders), `cancelled`, `entered-in-error`; statements `not-taken`, `intended`,
+   `entered-in-error`; dispenses other than `completed`. Events dated after as-of are ignored.
+2. Each event covers [start, end). Its end is the latest of: the stated end (boundsPeriod /
+   effectivePeriod end); start + days of supply (a dispense's daysSupply; an order's
+   expectedSupplyDuration x (1 + repeats), cut at the next order of another drug of the same role:
+   a switch ends the old supply); as-of for an `active` / `on-hold` order or statement.
+   An order or statement with none of these (typically `stopped` / `completed` without a
+   duration, as Synthea writes them), and a dispense without daysSupply, ends at the next event
+   of the same ingredient when that comes within `refill_gap_weeks` (Fabbri 2021: prescriptions
+   <= 14 weeks apart are continuous treatment); otherwise at start + ASSUMED_DAYS_WITHOUT_DURATION
+   (30 days, one usual fill), or earlier at the next order of another drug of the same role.
+   Why so short: an undated course is counted as little as the chart proves, so a trial is not
+   called adequate (and TRD not suggested) on time the record does not show; the note says so.
+3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
+   more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
+   starts a new trial. Gaps inside a trial are not counted as time on the drug.
+4. Dose timeline: the dose of the latest event with a known dose holds until an event with another
+   known dose starts (a dose change is a new DoseSegment, not a new trial); an event with an
+   unknown dose does not erase a known one. On one day an order's dose wins over a statement's,
+   a statement's over a dispense's; then the higher dose. Segment ends are exclusive.
+5. Weeks at an adequate dose and the verdict: adequacy.py.
+6. A trial ends where its covered time ends (exclusive) or at as-of; it is ongoing when the covered
+   time reaches as-of. Adherence comes from its dispenses (adherence.py), over first dispense ->
+   trial end. Role: augmentation when all its events say so, or for a drug the table lists both
+   ways (bupropion, mirtazapine, ...) when it was started during another antidepressant course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from fhir_mapping.adequacy import judge
+from fhir_mapping.adherence import UNVERIFIED, dispense_adherence
+from fhir_mapping.drug_table import DrugInfo, drug_info
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import (
+    DoseSegment,
+    Role,
+    Trial,
+)
+
+DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
+
+# An order/statement/dispense that states no duration is assumed to cover one usual fill.
+ASSUMED_DAYS_WITHOUT_DURATION = 30
+
+_DROPPED: dict[EventKind, frozenset[str]] = {
+    EventKind.ORDER: frozenset({"draft", "cancelled", "entered-in-error"}),
+    EventKind.STATEMENT: frozenset({"not-taken", "intended", "entered-in-error"}),
+}
+_OPEN = frozenset({"active", "on-hold"})
+_KIND_RANK = {EventKind.ORDER: 0, EventKind.STATEMENT: 1, EventKind.DISPENSE: 2}
+
+
+def _usable(event: MedicationEvent, as_of: date) -> bool:
+    if event.start > as_of:
+        return False
+    if event.kind is EventKind.DISPENSE:
+        return event.status == "completed"
+    return event.status not in _DROPPED[event.kind]
+
+
+def _event_key(e: MedicationEvent) -> tuple[date, int, float, str, date, float, str]:
+    return (
+        e.start,
+        _KIND_RANK[e.kind],
+        -(e.mg_per_day if e.mg_per_day is not None else -1.0),
+        str(e.source),
+        e.end or date.min,
+        e.days_supply if e.days_supply is not None else -1.0,
+        e.status,
+    )
+
+
+@dataclass(slots=True)
+class _Span:
+    event: MedicationEvent
+    start: date
+    end: date  # exclusive; may lie after as-of
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    spans: list[_Span] = field(default_factory=list)
+    end: date = date.min
+
+
+def _next_start(starts: Sequence[date], after: date) -> date | None:
+    for start in starts:
+        if start > after:
+            return start
+    return None
+
+
+def _span(
+    event: MedicationEvent,
+    same_ingredient: Sequence[date],
+    other_orders: Sequence[date],
+    as_of: date,
+    policy: MappingPolicy,
+) -> _Span:
+    ends = [event.start]
+    stated = False
+    if event.end is not None:
+        ends.append(event.end)
+        stated = True
+    switch = _next_start(other_orders, event.start)
+    if event.days_supply is not None and event.days_supply > 0:
+        supply_end = event.start + timedelta(days=round(event.days_supply))
+        if event.kind is EventKind.ORDER and switch is not None and switch < supply_end:
+            supply_end = switch
+        ends.append(supply_end)
+        stated = True
+    if event.kind is not EventKind.DISPENSE and event.status in _OPEN:
+        ends.append(as_of)
+        stated = True
+    note = None
+    if not stated:
+        following = _next_start(same_ingredient, event.start)
+        if following is not None and (following - event.start).days <= policy.refill_gap_weeks * 7:
+            ends.append(following)
+        else:
+            assumed = event.start + timedelta(days=ASSUMED_DAYS_WITHOUT_DURATION)
+            if switch is not None and switch < assumed:
+                assumed = switch
+            ends.append(assumed)
+            note = (
+                f"{event.source}: no duration stated; counted {(assumed - event.start).days} days "
+                f"from {event.start.isoformat()}"
+            )
+    return _Span(event, event.start, max(ends), note)
+
+
+def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
+    gap = policy.new_trial_gap_weeks * 7
+    clusters: list[_Cluster] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end, _event_key(s.event))):
+        if not clusters or (span.start - clusters[-1].end).days > gap:
+            clusters.append(_Cluster())
+        current = clusters[-1]
+        current.spans.append(span)
+        current.end = max(current.end, span.end)
+    return clusters
+
+
+def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
+    """Union of the spans' [start, end) clipped at `until`, as sorted disjoint intervals."""
+    intervals = sorted((s.start, min(s.end, until)) for s in spans if min(s.end, until) > s.start)
+    merged: list[tuple[date, date]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _timeline(events: Iterable[MedicationEvent]) -> list[tuple[date, float | None]]:
+    timeline: list[tuple[date, float | None]] = []
+    for event in sorted(events, key=_event_key):
+        mg = event.mg_per_day
+        if timeline and timeline[-1][0] == event.start:
+            if timeline[-1][1] is None and mg is not None:
+                timeline[-1] = (event.start, mg)
+            continue
+        if mg is None:
+            if not timeline:
+                timeline.append((event.start, None))
+            continue
+        if not timeline or timeline[-1][1] != mg:
+            timeline.append((event.start, mg))
+    return timeline
+
+
+def _dose_on(timeline: Sequence[tuple[date, float | None]], day: date) -> float | None:
+    dose: float | None = timeline[0][1] if timeline else None
+    for start, mg in timeline:
+        if start > day:
+            break
+        dose = mg
+    return dose
+
+
+def _segments(
+    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, float | None]]
+) -> tuple[DoseSegment, ...]:
+    segments: list[DoseSegment] = []
+    for start, end in coverage:
+        cuts = [start, *(d for d, _ in timeline if start < d < end), end]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            mg = _dose_on(timeline, a)
+            if segments and segments[-1].end == a and segments[-1].mg_per_day == mg:
+                segments[-1] = DoseSegment(segments[-1].start, b, mg)
+            else:
+                segments.append(DoseSegment(a, b, mg))
+    return tuple(segments)
+
+
+def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
+    """The table row for the role the drug plays here, else its other row (bupropion, mirtazapine
+    have both an antidepressant and an adjunct row)."""
+    other = Role.AUGMENTATION if role is Role.ANTIDEPRESSANT else Role.ANTIDEPRESSANT
+    return lookup(ingredient, role) or lookup(ingredient, other)
+
+
+def _trial(
+    ingredient: str,
+    cluster: _Cluster,
+    role: Role,
+    lookup: DrugLookup,
+    as_of: date,
+    policy: MappingPolicy,
+) -> Trial:
+    events = sorted((s.event for s in cluster.spans), key=_event_key)
+    info = _info(lookup, ingredient, role)
+    start = min(s.start for s in cluster.spans)
+    ongoing = cluster.end >= as_of
+    end = min(cluster.end, as_of)
+    coverage = _coverage(cluster.spans, end)
+    timeline = _timeline(events)
+    segments = _segments(coverage, timeline) or (
+        DoseSegment(start, start, _dose_on(timeline, start)),
+    )
+    minimum = info.min_adequate_mg if info is not None else None
+    adherence = (
+        dispense_adherence(events, window_end=end, policy=policy)
+        if any(e.kind is EventKind.DISPENSE for e in events)
+        else UNVERIFIED
+    )
+    verdict, reasons, weeks, verdict_notes = judge(
+        segments, minimum, info, adherence, ongoing, ingredient, policy
+    )
+    notes: list[str] = []
+    for text in [
+        *(s.note for s in cluster.spans),
+        *(n for e in events for n in e.notes),
+        *verdict_notes,
+    ]:
+        if text and text not in notes:
+            notes.append(text)
+    sources = sorted({e.source for e in events}, key=lambda s: (s.resource_type, s.id))
+    return Trial(
+        ingredient=ingredient,
+        drug_class=info.drug_class if info is not None else events[0].drug_class,
+        role=role,
+        start=start,
+        end=end,
+        ongoing=ongoing,
+        segments=segments,
+        min_adequate_mg=minimum,
+        max_mg=info.max_mg if info is not None else None,
+        weeks_at_adequate_dose=weeks,
+        adherence=adherence,
+        verdict=verdict,
+        reasons=reasons,
+        sources=tuple(sources),
+        notes=tuple(notes),
+    )
+
+
+def _role(
+    ingredient: str,
+    cluster: _Cluster,
+    earlier: Sequence[Trial],
+    lookup: DrugLookup,
+) -> Role:
+    """Augmentation when every event says so; for a drug listed both as an antidepressant and as
+    an adjunct (bupropion, mirtazapine, mianserin, quetiapine: CANMAT 2023 Tables 3.3 and 7.2),
+    augmentation when it was started while another antidepressant course was running (added on),
+    else antidepressant."""
+    events = [s.event for s in cluster.spans]
+    if all(e.role is Role.AUGMENTATION for e in events):
+        return Role.AUGMENTATION
+    dual = (
+        lookup(ingredient, Role.ANTIDEPRESSANT) is not None
+        and lookup(ingredient, Role.AUGMENTATION) is not None
+    )
+    start = min(s.start for s in cluster.spans)
+    if dual and any(
+        t.role is Role.ANTIDEPRESSANT
+        and t.ingredient != ingredient
+        and t.start < start
+        and (t.end > start or t.ongoing)
+        for t in earlier
+    ):
+        return Role.AUGMENTATION
+    return Role.ANTIDEPRESSANT
+
+
+def build_trials(
+    events: Iterable[MedicationEvent],
+    *,
+    as_of: date,
+    policy: MappingPolicy | None = None,
+    drug_lookup: DrugLookup = drug_info,
+) -> tuple[Trial, ...]:
+    """Trials from medication events (any order, duplicates allowed), sorted by start."""
+    policy = policy or MappingPolicy()
+    usable = sorted({e for e in events if _usable(e, as_of)}, key=_event_key)
+    orders = [e for e in usable if e.kind is EventKind.ORDER]
+    by_ingredient: dict[str, list[MedicationEvent]] = {}
+    for event in usable:
+        by_ingredient.setdefault(event.ingredient, []).append(event)
+    clusters: list[tuple[str, _Cluster]] = []
+    for ingredient, own in by_ingredient.items():
+        same_starts = sorted({e.start for e in own})
+        spans = []
+        for event in own:
+            switches = sorted(
+                {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
+            )
+            spans.append(_span(event, same_starts, switches, as_of, policy))
+        clusters.extend((ingredient, c) for c in _cluster(spans, policy))
+    clusters.sort(key=lambda ic: (min(s.start for s in ic[1].spans), ic[0]))
+    trials: list[Trial] = []
+    for ingredient, cluster in clusters:
+        role = _role(ingredient, cluster, trials, drug_lookup)
+        trials.append(_trial(ingredient, cluster, role, drug_lookup, as_of, policy))
+    return tuple(sorted(trials, key=lambda t: (t.start, t.ingredient, t.end)))

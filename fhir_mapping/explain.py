@@ -1,0 +1,113 @@
+"""A plain-text account of a PatientRecord, for `trd-cds evaluate --explain`.
+
+It shows what the mapping built and why: per trial the ingredient, class, mg/day segments with
+dates, weeks at an adequate dose, adherence, PHQ-9 before and on treatment, verdict and reasons;
+then scores, findings, labs, procedures, referrals and the episode start. It prints patient data:
+meant for a developer's terminal, never for logs.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import PatientRecord, Score, Trial
+
+
+def _mg(value: float | None) -> str:
+    return "dose unknown" if value is None else f"{value:g} mg/day"
+
+
+def _score(score: Score | None) -> str:
+    if score is None:
+        return "none"
+    value = "?" if score.value is None else str(score.value)
+    item9 = "" if score.item9 is None else f", item 9 = {score.item9}"
+    return f"{value} on {score.date.isoformat()}{item9}"
+
+
+def _trial_lines(number: int, trial: Trial) -> list[str]:
+    state = "ongoing" if trial.ongoing else "ended"
+    lines = [
+        f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
+        f"{trial.start.isoformat()} -> {trial.end.isoformat()} ({state})",
+    ]
+    minimum = "unknown" if trial.min_adequate_mg is None else f"{trial.min_adequate_mg:g}"
+    maximum = "unknown" if trial.max_mg is None else f"{trial.max_mg:g}"
+    lines.append(f"   adequate range: {minimum}-{maximum} mg/day")
+    for segment in trial.segments:
+        days = (segment.end - segment.start).days
+        lines.append(
+            f"   {segment.start.isoformat()} -> {segment.end.isoformat()}: "
+            f"{_mg(segment.mg_per_day)} ({days} days)"
+        )
+    lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
+    adherence = trial.adherence
+    pdc = "" if adherence.pdc is None else f", PDC {adherence.pdc:.0%}"
+    gaps = "".join(
+        f"; refill gap {g.start.isoformat()} -> {g.end.isoformat()} ({g.days} days)"
+        for g in adherence.refill_gaps
+    )
+    lines.append(f"   adherence: {adherence.status.value}{pdc}{gaps}")
+    lines.append(
+        f"   PHQ-9 baseline: {_score(trial.baseline)}; on treatment: {_score(trial.on_treatment)}"
+    )
+    outcome = []
+    if trial.response is not None:
+        outcome.append("response" if trial.response else "no response")
+    if trial.remission is not None:
+        outcome.append("remission" if trial.remission else "no remission")
+    if outcome:
+        lines.append(f"   outcome: {', '.join(outcome)}")
+    why = f" ({', '.join(r.value for r in trial.reasons)})" if trial.reasons else ""
+    lines.append(f"   verdict: {trial.verdict.value}{why}")
+    lines.extend(f"   note: {note}" for note in trial.notes)
+    if trial.sources:
+        lines.append(f"   from: {', '.join(str(s) for s in trial.sources)}")
+    return lines
+
+
+def explain(record: PatientRecord) -> str:
+    patient = record.patient
+    lines = [
+        f"Record as of {record.as_of.isoformat()}: age {patient.age if patient.age is not None else '?'}, "
+        f"sex {patient.sex or '?'}; {record.resources_read} resources read, "
+        f"{record.resources_skipped} skipped",
+        f"Current episode start: {record.episode_start.isoformat() if record.episode_start else 'unknown'}",
+        "",
+        f"Trials ({len(record.trials)}):",
+    ]
+    for number, trial in enumerate(record.trials, 1):
+        lines.extend(_trial_lines(number, trial))
+    if not record.trials:
+        lines.append("   none")
+    lines += ["", f"Scores ({len(record.scores)}):"]
+    for score in record.scores:
+        lines.append(
+            f"   {score.instrument}: {_score(score)}"
+            + (f" [{score.source}]" if score.source else "")
+        )
+    lines += ["", f"Findings ({len(record.context.findings)}):"]
+    for finding in record.context.findings:
+        onset = finding.onset.isoformat() if finding.onset else "date unknown"
+        severity = f", {finding.severity}" if finding.severity else ""
+        lines.append(
+            f"   {finding.kind.value}: {finding.code} {finding.display} ({onset}{severity})"
+            + (f" [{finding.source}]" if finding.source else "")
+        )
+    lines += ["", f"Labs ({len(record.context.labs)}):"]
+    for lab in record.context.labs:
+        value = "?" if lab.value is None else f"{lab.value:g}"
+        lines.append(
+            f"   {lab.test}: {value} {lab.unit or ''} on {lab.date.isoformat()} ({lab.flag or 'no flag'})"
+        )
+    lines += ["", f"Procedures ({len(record.procedures)}):"]
+    for proc in record.procedures:
+        when = proc.date.isoformat() if proc.date else "date unknown"
+        lines.append(f"   {proc.kind.value}: {proc.code} on {when}")
+    lines += ["", f"Referrals ({len(record.referrals)}):"]
+    for ref in record.referrals:
+        when = ref.authored.isoformat() if ref.authored else "date unknown"
+        lines.append(f"   {ref.kind}: {ref.status}, authored {when}")
+    if record.draft_orders:
+        lines += ["", f"Draft orders ({len(record.draft_orders)}):"]
+        for draft in record.draft_orders:
+            lines.append(f"   {draft.ingredient}: {_mg(draft.mg_per_day)} ({draft.role.value})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,63 @@
+"""ServiceRequests already on the chart, so the rules do not suggest what is already ordered.
+
+ServiceRequest (status active / draft / on-hold / completed; not revoked or entered-in-error, not
+doNotPerform, authored up to as-of) -> Referral of kind tms, ect, psychiatry, psychotherapy,
+suicide-risk-assessment (data/procedure_codes.csv) or lab:<test> (a lab LOINC of
+data/observation_codes.csv), by code, else by words in the text (data/procedure_terms.csv).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
+from fhir_mapping.codes import observation_concepts
+from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref
+from fhir_mapping.record import Referral
+
+Resource = Mapping[str, Any]
+
+_OPEN_REQUEST = frozenset({"active", "draft", "on-hold", "completed"})
+_REFERRAL_KINDS = frozenset(
+    {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment"}
+)
+
+
+def _request_kinds(resource: Resource) -> tuple[str, ...]:
+    concept = resource.get("code")
+    kinds: list[str] = []
+    concepts = observation_concepts()
+    tests = lab_ranges()
+    table = procedure_codes()
+    for system, code, _ in codings(concept):
+        row = table.get((system, code))
+        if row is not None and row.kind in _REFERRAL_KINDS and row.kind not in kinds:
+            kinds.append(row.kind)
+        lab = concepts.get((system, code))
+        if lab in tests and f"lab:{lab}" not in kinds:
+            kinds.append(f"lab:{lab}")
+    if not kinds:
+        kinds.extend(k for k in term_kinds(concept_text(concept), "service-request"))
+    return tuple(kinds)
+
+
+def wants_service_request(resource: Resource) -> bool:
+    return bool(_request_kinds(resource))
+
+
+def referrals(resource: Resource, *, as_of: date) -> tuple[Referral, ...]:
+    status = resource.get("status")
+    if status not in _OPEN_REQUEST or resource.get("doNotPerform") is True:
+        return ()
+    authored = parse_date(resource.get("authoredOn"))
+    if authored is not None and authored > as_of:
+        return ()
+    source = source_ref(resource)
+    return tuple(Referral(kind, str(status), authored, source) for kind in _request_kinds(resource))
+
+
+def all_referrals(requests: Iterable[Resource], *, as_of: date) -> tuple[Referral, ...]:
+    found = {ref for r in requests for ref in referrals(r, as_of=as_of)}
+    return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source or ""))))

@@ -1,0 +1,294 @@
+"""Rating-scale scores from Observations, and the PHQ-9 before and on each trial.
+
+Encodings read (LOINC codes in data/observation_codes.csv):
+
+- PHQ-9 total 44261-6 or 89204-2 (Synthea's teen code, used for all ages), PHQ-2 55758-7 and
+  GAD-7 70274-6 as valueInteger or valueQuantity (unit `{score}` or none), standalone or as a
+  `component` of the PHQ-9 panel 44249-1 / 89206-7. A panel's own value counts as its total when
+  it has no total component (some EHRs file the total on the panel).
+- PHQ-9 item 9 (44260-8) as valueInteger 0-3, valueQuantity, or a LOINC answer (LA6568-5 = 0 ...
+  LA6571-9 = 3, data/phq9_answer_codes.csv), standalone or as a panel component. A standalone item
+  9 joins the PHQ-9 total it belongs to: first one linked to it (hasMember / derivedFrom either
+  way, or members of the same panel), else one of the same encounter, else one of the same day;
+  otherwise it stays a PHQ-9 Score with value None and item9 set, so the suicide-safety rule
+  still sees it. When two item-9 answers meet on one total, the higher is kept (safer).
+- Only status final / amended / corrected counts; Observations dated after as-of are ignored;
+  values outside the instrument's range (0..max_score) are dropped as data errors.
+- The same total reported twice (panel component and standalone Observation) counts once.
+
+Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
+start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
+score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
+`on_treatment_days_after_end` days after it ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
+from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import Score, SourceRef, Trial
+
+Resource = Mapping[str, Any]
+
+_COUNTED = frozenset({"final", "amended", "corrected"})
+_SCORE_CONCEPTS = frozenset({"phq9-total", "phq9-panel", "phq9-item9", "phq2-total", "gad7-total"})
+PHQ9 = "PHQ-9"
+
+
+def _row(concept: object) -> ObservationCode | None:
+    rows = observation_code_rows()
+    for system, code, _ in codings(concept):
+        row = rows.get((system, code))
+        if row is not None:
+            return row
+    return None
+
+
+def wants(resource: Resource) -> bool:
+    """Cheap pre-validation filter: an Observation coded as one of the scales."""
+    row = _row(resource.get("code"))
+    return row is not None and row.concept in _SCORE_CONCEPTS
+
+
+def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
+    """An integer score within 0..max_score from value[x], or None."""
+    raw: float | None = None
+    if "valueInteger" in element:
+        raw = number(element.get("valueInteger"))
+    elif isinstance(element.get("valueQuantity"), Mapping):
+        raw = number(element["valueQuantity"].get("value"))
+    elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
+        raw = float(element["valueString"].strip())
+    elif "valueCodeableConcept" in element:
+        answers = phq9_answer_values()
+        for system, code, _ in codings(element.get("valueCodeableConcept")):
+            if (system, code) in answers:
+                raw = float(answers[(system, code)])
+                break
+    if raw is None or raw != int(raw):
+        return None
+    value = int(raw)
+    if value < 0 or (max_score is not None and value > max_score):
+        return None
+    return value
+
+
+@dataclass(slots=True)
+class _Total:
+    """A score being assembled, with what links other Observations to it."""
+
+    instrument: str
+    value: int | None
+    day: date
+    item9: int | None
+    source: SourceRef | None
+    obs_id: str | None
+    links: set[str]  # ids of hasMember / derivedFrom targets
+    parents: set[str]  # ids of panels listing this Observation as a member
+    encounter: str | None
+
+
+def _merge_item9(current: int | None, new: int | None) -> int | None:
+    if current is None:
+        return new
+    if new is None:
+        return current
+    return max(current, new)
+
+
+def _links(resource: Resource) -> set[str]:
+    found: set[str] = set()
+    for key in ("hasMember", "derivedFrom"):
+        for ref in resource.get(key) or ():
+            rid = ref_id(ref)
+            if rid:
+                found.add(rid)
+    return found
+
+
+def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score, ...]:
+    """Scores from validated Observations, oldest first."""
+    totals: list[_Total] = []
+    items: list[_Total] = []
+    parent_of: dict[str, set[str]] = {}
+    kept: list[tuple[Resource, ObservationCode, date]] = []
+    for resource in observations:
+        if resource.get("status") not in _COUNTED:
+            continue
+        row = _row(resource.get("code"))
+        day = effective_date(resource)
+        if row is None or row.concept not in _SCORE_CONCEPTS or day is None or day > as_of:
+            continue
+        kept.append((resource, row, day))
+        rid = resource.get("id")
+        if isinstance(rid, str):
+            for member in _links(resource) if row.concept == "phq9-panel" else ():
+                parent_of.setdefault(member, set()).add(rid)
+    for resource, row, day in kept:
+        rid = resource.get("id") if isinstance(resource.get("id"), str) else None
+        source = SourceRef("Observation", rid) if rid else None
+        encounter = ref_id(resource.get("encounter"))
+        links = _links(resource)
+        parents = parent_of.get(rid, set()) if rid else set()
+        instrument = row.instrument or PHQ9
+        if row.concept == "phq9-item9":
+            answer = _value(resource, row.max_score)
+            if answer is not None:
+                items.append(
+                    _Total(PHQ9, None, day, answer, source, rid, links, parents, encounter)
+                )
+            continue
+        value: int | None = None
+        item9: int | None = None
+        if row.concept == "phq9-panel":
+            for component in resource.get("component") or ():
+                if not isinstance(component, Mapping):
+                    continue
+                part = _row(component.get("code"))
+                if part is None:
+                    continue
+                if part.concept == "phq9-total" and value is None:
+                    value = _value(component, part.max_score)
+                elif part.concept == "phq9-item9":
+                    item9 = _merge_item9(item9, _value(component, part.max_score))
+            if value is None:
+                value = _value(resource, _phq9_max())
+        else:
+            value = _value(resource, row.max_score)
+            for component in resource.get("component") or ():
+                part = _row(component.get("code")) if isinstance(component, Mapping) else None
+                if (
+                    part is not None
+                    and part.concept == "phq9-item9"
+                    and isinstance(component, Mapping)
+                ):
+                    item9 = _merge_item9(item9, _value(component, part.max_score))
+        if value is None and item9 is None:
+            continue  # e.g. a panel whose members are separate Observations
+        target = totals if value is not None else items
+        target.append(_Total(instrument, value, day, item9, source, rid, links, parents, encounter))
+    for item in items:
+        match = _owner(item, [t for t in totals if t.instrument == PHQ9])
+        if match is None:
+            totals.append(item)
+        else:
+            match.item9 = _merge_item9(match.item9, item.item9)
+    return _dedupe(totals)
+
+
+def _phq9_max() -> int | None:
+    for row in observation_code_rows().values():
+        if row.concept == "phq9-total":
+            return row.max_score
+    return None
+
+
+def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
+    """The PHQ-9 total a standalone item 9 belongs to (see module docstring for the order)."""
+
+    def linked(total: _Total) -> bool:
+        if item.obs_id and item.obs_id in total.links:
+            return True
+        if total.obs_id and total.obs_id in item.links:
+            return True
+        return bool(item.parents & total.parents)
+
+    def key(total: _Total) -> tuple[int, str]:
+        return (abs((total.day - item.day).days), str(total.source or ""))
+
+    for test in (
+        linked,
+        lambda t: item.encounter is not None and t.encounter == item.encounter,
+        lambda t: t.day == item.day,
+    ):
+        found = [t for t in totals if test(t)]
+        if found:
+            return min(found, key=key)
+    return None
+
+
+def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
+    merged: dict[tuple[str, date, int | None, str], _Total] = {}
+    for total in sorted(totals, key=lambda t: (t.day, t.instrument, str(t.source or ""))):
+        # A valued total merges with the same value on the same day; an orphan item 9 only with
+        # itself (its source), so two separate orphan answers both stay visible.
+        key = (
+            total.instrument,
+            total.day,
+            total.value,
+            "" if total.value is not None else str(total.source or ""),
+        )
+        found = merged.get(key)
+        if found is None:
+            merged[key] = _Total(
+                total.instrument,
+                total.value,
+                total.day,
+                total.item9,
+                total.source,
+                total.obs_id,
+                total.links,
+                total.parents,
+                total.encounter,
+            )
+        else:
+            found.item9 = _merge_item9(found.item9, total.item9)
+    scores = [Score(t.instrument, t.value, t.day, t.item9, t.source) for t in merged.values()]
+    return tuple(sorted(scores, key=_score_order))
+
+
+def _score_order(score: Score) -> tuple[date, str, int, int, str]:
+    return (
+        score.date,
+        score.instrument,
+        -1 if score.value is None else score.value,
+        -1 if score.item9 is None else score.item9,
+        str(score.source or ""),
+    )
+
+
+def baseline_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -> Score | None:
+    valued = [s for s in phq9 if s.instrument == PHQ9 and s.value is not None]
+    before = [
+        s
+        for s in valued
+        if trial.start - timedelta(days=policy.baseline_days_before) <= s.date <= trial.start
+    ]
+    if before:
+        return max(before, key=_score_order)
+    early = [
+        s
+        for s in valued
+        if trial.start < s.date <= trial.start + timedelta(days=policy.baseline_days_after)
+    ]
+    return min(early, key=_score_order) if early else None
+
+
+def on_treatment_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -> Score | None:
+    first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+    last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
+    window = [
+        s for s in phq9 if s.instrument == PHQ9 and s.value is not None and first <= s.date <= last
+    ]
+    return max(window, key=_score_order) if window else None
+
+
+def attach_scores(
+    trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
+) -> tuple[Trial, ...]:
+    phq9 = [s for s in scores if s.instrument == PHQ9]
+    return tuple(
+        dataclasses.replace(
+            trial,
+            baseline=baseline_score(trial, phq9, policy),
+            on_treatment=on_treatment_score(trial, phq9, policy),
+        )
+        for trial in trials
+    )
