@@ -58,22 +58,7 @@ def test_patient_view_topics(s: Scenario) -> None:
     assert topics <= allowed, (s.name, sorted(topics))
 
 
-# Known mapping disagreement: the bipolar chart's sertraline -> bupropion cross-taper (4 weeks of
-# overlap) is read as bupropion augmentation, so only sertraline counts as a failed antidepressant.
-MAPPING_KNOWN_ISSUES = {
-    "bipolar": "fhir_mapping reads the sertraline->bupropion cross-taper as augmentation",
-}
-
-
-def _count_param(s: Scenario) -> object:
-    if s.name in MAPPING_KNOWN_ISSUES:
-        return pytest.param(
-            s, id=s.name, marks=pytest.mark.xfail(reason=MAPPING_KNOWN_ISSUES[s.name])
-        )
-    return pytest.param(s, id=s.name)
-
-
-@pytest.mark.parametrize("s", [_count_param(s) for s in SCENARIOS])
+@pytest.mark.parametrize("s", SCENARIOS, ids=lambda s: s.name)
 def test_failed_trial_count(s: Scenario) -> None:
     result = _evaluate(s, "patient-view")
     facts = derive_facts(result.record, Policy())
