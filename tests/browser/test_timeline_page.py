@@ -5,35 +5,18 @@ Policy blocked nothing, and a screenshot is saved under the test's tmp dir."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from services.timeline import render_page
 from tests.browser.chromium import dump_dom, png_size, screenshot, serve
+from tests.browser.dom import parse
 from tests.browser.example_record import PHQ9, example_record
 
 pytestmark = pytest.mark.browser
 
 PATH = "/timeline/test-token"
-
-
-class _Elements(HTMLParser):
-    """Every start tag of the rendered DOM with its attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, {k: v or "" for k, v in attrs}))
-
-    def with_class(self, cls: str) -> list[dict[str, str]]:
-        return [a for _, a in self.elements if cls in a.get("class", "").split()]
-
-    def with_id(self, id_: str) -> list[tuple[str, dict[str, str]]]:
-        return [(t, a) for t, a in self.elements if a.get("id") == id_]
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +28,7 @@ def test_rendered_dom_has_lanes_points_and_legend(chromium: str, page: str) -> N
     with serve({PATH: page}) as server:
         run = dump_dom(chromium, server.base_url + PATH)
         requested = list(server.requests)
-    dom = _Elements()
-    dom.feed(run.stdout)
+    dom = parse(run.stdout)
     assert [a["data-ingredient"] for a in dom.with_class("lane")] == [
         "sertraline",
         "venlafaxine",
