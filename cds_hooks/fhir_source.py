@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import orjson
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -119,7 +120,7 @@ class RequestsFhirSource:
         retry = Retry(
             total=settings.retries,
             connect=settings.retries,
-            read=0,
+            read=False,  # never retry a read (and keep a read timeout a Timeout, not a ConnectionError)
             status=settings.retries,
             backoff_factor=0.2,
             status_forcelist=(502, 503, 504),
@@ -224,14 +225,19 @@ class BoundFhirSource:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(chunk_size=65536):
+            while True:
+                # One network read at a time (not "until 64 KiB arrived"), so a server dripping a
+                # byte at a time cannot hold the worker past the call's deadline.
+                chunk = response.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > cap:
                     raise FhirBadResponse(f"a FHIR response exceeded {cap} bytes")
                 if time.monotonic() > deadline:
                     raise FhirTimeout("the FHIR fetch budget ran out while reading")
                 chunks.append(chunk)
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise FhirTimeout(f"reading the FHIR response failed ({type(exc).__name__})") from exc
         try:
             body = orjson.loads(b"".join(chunks))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,20 +114,36 @@ def gather(
             continue
         to_fetch.append((key, query))
 
-    if not to_fetch:
-        return result
     if source is None:
         for key, _query in to_fetch:
             result.missing[key] = source_problem or "no FHIR server to fetch from"
         return result
 
     deadline = time.monotonic() + budget_seconds
+    if to_fetch:
+        _fetch(to_fetch, source, executor, deadline, result)
+    _resolve_medications(source, executor, deadline, result)
+    return result
+
+
+def _wait(future: Future[list[dict[str, Any]]], deadline: float) -> list[dict[str, Any]]:
+    # One grace second past the call's deadline in all (not per key), for the worker to notice.
+    return future.result(timeout=max(0.0, deadline + 1.0 - time.monotonic()))
+
+
+def _fetch(
+    to_fetch: list[tuple[str, str]],
+    source: FhirSource,
+    executor: Executor,
+    deadline: float,
+    result: Gathered,
+) -> None:
     futures = {
         key: executor.submit(source.search, query, deadline=deadline) for key, query in to_fetch
     }
     for key, future in futures.items():
         try:
-            resources = future.result(timeout=max(0.0, deadline - time.monotonic()) + 1.0)
+            resources = _wait(future, deadline)
         except FhirError as exc:
             result.missing[key] = f"FHIR server: {exc}"
             continue
@@ -137,7 +153,50 @@ def gather(
             continue
         result.resources.extend(resources)
         result.fetched.append(key)
-    return result
+
+
+_MEDICATION_HOLDERS = frozenset(
+    {"MedicationRequest", "MedicationStatement", "MedicationDispense", "MedicationAdministration"}
+)
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")  # FHIR id syntax: nothing else goes into a URL
+
+
+def _resolve_medications(
+    source: FhirSource, executor: Executor, deadline: float, result: Gathered
+) -> None:
+    """Read the Medications that medication resources reference but nobody sent.
+
+    The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
+    `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
+    patient-safety gap), so each missing `Medication/<id>` is read by id (a plain read, within
+    the spec's recommended queries); when a read fails the medication data count as missing.
+    """
+    present = {r.get("id") for r in result.resources if r.get("resourceType") == "Medication"}
+    wanted: set[str] = set()
+    for resource in result.resources:
+        if resource.get("resourceType") not in _MEDICATION_HOLDERS:
+            continue
+        reference = resource.get("medicationReference")
+        ref = reference.get("reference") if isinstance(reference, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("Medication/"):
+            continue
+        medication_id = ref.removeprefix("Medication/").split("/_history", 1)[0]
+        if medication_id not in present and _ID.fullmatch(medication_id):
+            wanted.add(medication_id)
+    futures = {
+        mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
+        for mid in sorted(wanted)
+    }
+    for future in futures.values():
+        try:
+            result.resources.extend(_wait(future, deadline))
+        except (FhirError, TimeoutError) as exc:
+            future.cancel()
+            reason = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
+            result.missing.setdefault(
+                "medicationRequests",
+                f"FHIR server: a referenced Medication could not be read ({reason})",
+            )
 
 
 _ABSENT: Any = object()
@@ -183,8 +242,12 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> set[str]:
 
 def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:
     for link in bundle.get("link") or []:
-        if isinstance(link, dict) and link.get("relation") == "self" and isinstance(link.get("url"), str):
-            path = link["url"].split("?", 1)[0].rstrip("/")
+        if (
+            isinstance(link, dict)
+            and link.get("relation") == "self"
+            and isinstance(link.get("url"), str)
+        ):
+            path = str(link["url"]).split("?", 1)[0].rstrip("/")
             candidate = path.rsplit("/", 1)[-1]
             if candidate[:1].isupper():
                 return candidate
