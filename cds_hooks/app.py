@@ -34,9 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.timeline.ttl_minutes * 60, settings.timeline.max_entries
     )
     runner = HookRunner(settings, store, fhir, timelines)
+    authenticator = Authenticator(settings, engine=store.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        logs.route_server_loggers()  # after the server configured its own loggers
         warm_up()
         # Long-lived start-up objects (models, tables) never need collecting: freezing them keeps
         # gen-2 collections short, which is what pushed p99 latency up (issue 6 measurements).
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logs.event("service.started")
         yield
         runner.close()
+        authenticator.close()
         fhir.close()
         store.close()
 
@@ -59,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.runner = runner
     app.state.timelines = timelines
-    app.state.authenticator = Authenticator(settings)
+    app.state.authenticator = authenticator
 
     app.add_middleware(
         CORSMiddleware,

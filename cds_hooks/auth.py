@@ -1,21 +1,125 @@
 """Authentication of the calling EHR (CDS Hooks 2.0.1 #trusting-cds-clients).
 
 With `auth.required = false` (local demos only) every caller is anonymous and the FHIR allowlist is
-the settings' default. The JWT verification itself lives in `jwt_verifier.py`.
+the settings' default (`[fhir] allowed_servers`, loopback only). With it on, the caller must send
+`Authorization: Bearer <JWT>` signed by a configured issuer (jwt_verifier.py says what is checked),
+and the hook may then fetch only from that issuer's `fhir_servers` (the SSRF guard in runner.py).
 """
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from sqlalchemy import Engine
+
+from cds_hooks import logs
 from cds_hooks.errors import Unauthorized
+from cds_hooks.jwks import JwksError, KeySet, describe, key_set_from_config
+from cds_hooks.jwt_verifier import JwtVerifier
+from cds_hooks.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStore
 from cds_hooks.runner import Caller
-from cds_hooks.settings import Settings
+from cds_hooks.settings import ConfigError, Settings
+
+_SUPPORTED_ALGORITHMS = frozenset(
+    {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
+)
+_BEARER = re.compile(r"Bearer +(\S+)", re.IGNORECASE)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (RFC 6750 2.1)."""
+    if authorization is None or not authorization.strip():
+        raise Unauthorized("no Authorization header")
+    match = _BEARER.fullmatch(authorization.strip())
+    if match is None:
+        raise Unauthorized("Authorization header is not 'Bearer <token>'")
+    return match.group(1)
 
 
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        key_sets: Mapping[str, KeySet] | None = None,
+        replay: ReplayStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._settings = settings
+        auth = settings.auth
+        self._fhir_servers = {i.iss: tuple(i.fhir_servers) for i in auth.issuers}
+        self._verifier: JwtVerifier | None = None
+        self._key_sets: dict[str, KeySet] = {}
+        self._replay: ReplayStore | None = None
+        if not auth.required:
+            return
+        if not settings.server.public_url:
+            # The audience would otherwise come from the request's Host header, which the caller
+            # controls: a token minted for another service could be replayed here under its name.
+            raise ConfigError("auth.required = true needs server.public_url (the JWT audience)")
+        if len(self._fhir_servers) != len(auth.issuers):
+            raise ConfigError("auth.issuers lists the same iss twice")
+        unknown = sorted(set(auth.algorithms) - _SUPPORTED_ALGORITHMS)
+        if unknown:
+            raise ConfigError(f"auth.algorithms has unknown algorithms {unknown}")
+        try:
+            self._key_sets = dict(key_sets) if key_sets is not None else self._build_key_sets()
+        except JwksError as exc:
+            raise ConfigError(f"auth.issuers: {exc}") from exc
+        if replay is None:
+            if auth.replay_store == "database":
+                if engine is None:
+                    raise ConfigError("auth.replay_store = 'database' needs the service's database")
+                replay = DatabaseReplayStore(engine)
+            else:
+                replay = MemoryReplayStore(auth.replay_max_entries)
+        self._replay = replay
+        self._verifier = JwtVerifier(auth, self._key_sets, replay, clock=clock)
+        logs.event(
+            "auth.configured",
+            issuers=describe(self._key_sets),
+            replayStore=auth.replay_store,
+            publicUrl=settings.server.public_url or None,
+        )
 
-    def authenticate(self, authorization: str | None, *, audience: str) -> Caller:
-        if not self._settings.auth.required:
+    def _build_key_sets(self) -> dict[str, KeySet]:
+        auth = self._settings.auth
+        return {
+            issuer.iss: key_set_from_config(
+                jwks_url=issuer.jwks_url,
+                jwks_file=issuer.jwks_file,
+                base_dir=self._settings.base_dir,
+                cache_seconds=auth.jwks_cache_seconds,
+                min_refresh_seconds=auth.jwks_min_refresh_seconds,
+                timeout_seconds=auth.jwks_timeout_seconds,
+            )
+            for issuer in auth.issuers
+        }
+
+    @property
+    def required(self) -> bool:
+        return self._verifier is not None
+
+    def authenticate(
+        self,
+        authorization: str | None,
+        *,
+        audience: str,
+        also_audiences: Sequence[str] = (),
+    ) -> Caller:
+        """Who is calling. `audience` is the exact URL the JWT's `aud` must name; the feedback
+        route also accepts its service's URL (`also_audiences`). Raises Unauthorized."""
+        if self._verifier is None:
             return Caller()
-        raise Unauthorized("JWT verification is not configured")
+        token = bearer_token(authorization)
+        verified = self._verifier.verify(token, audiences=(audience, *also_audiences))
+        return Caller(issuer=verified.issuer, fhir_servers=self._fhir_servers[verified.issuer])
+
+    def close(self) -> None:
+        for key_set in self._key_sets.values():
+            key_set.close()
+        if self._replay is not None:
+            self._replay.close()

@@ -41,9 +41,26 @@ def configure(level: str = "INFO") -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
+    route_server_loggers()
     # uvicorn's access log prints the request line (paths hold no PHI here, but query strings of
     # other tools might); ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
+
+
+# uvicorn and gunicorn log an application's exception with its message and traceback, and messages
+# may quote a request (a patient's name in a ValueError). Their error loggers go through the JSON
+# formatter, which keeps the exception's type only.
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "gunicorn.error")
+
+
+def route_server_loggers() -> None:
+    """Re-applied at start-up (lifespan): uvicorn.run configures its loggers after create_app."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    for name in SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers[:] = [handler]
+        server_logger.propagate = False
 
 
 def event(name: str, level: int = logging.INFO, **fields: Any) -> None:

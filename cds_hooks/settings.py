@@ -59,6 +59,15 @@ class AuthSettings(_Strict):
     max_token_lifetime_seconds: int = Field(3600, ge=60)
     algorithms: tuple[str, ...] = ("ES384", "RS384", "ES256", "RS256")
     jwks_cache_seconds: int = Field(3600, ge=0)
+    # A token with a kid the cached key set lacks reloads the set (key rotation), at most this
+    # often per issuer, so made-up kids cannot make the service hammer the issuer's JWKS URL.
+    jwks_min_refresh_seconds: int = Field(60, ge=0, le=3600)
+    jwks_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    # Where used jti values are remembered: "memory" (one process only) or "database" (shared by
+    # every worker and replica through [database] url; needed as soon as there is more than one).
+    replay_store: Literal["memory", "database"] = "memory"
+    # The in-process store refuses new tokens (401) rather than forget unexpired ones when full.
+    replay_max_entries: int = Field(200_000, ge=1000)
 
     @field_validator("algorithms")
     @classmethod

@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     select,
@@ -120,6 +122,9 @@ class Store:
         self.engine = _engine(url)
         metadata.create_all(self.engine)
         self._secret = self._deployment_secret()
+        # Built once: constructing a statement costs more than SQLite takes to run it (issue 6).
+        self._insert_issued = _insert_ignore_statement(self.engine.dialect.name, issued_table)
+        self._issued_writes = GroupCommit(self._write_issued)
 
     # -- patient keys ---------------------------------------------------------------------------
     def _deployment_secret(self) -> bytes:
@@ -145,6 +150,8 @@ class Store:
 
     # -- issued cards ---------------------------------------------------------------------------
     def record_issued(self, cards: Iterable[IssuedCard], now: datetime) -> None:
+        """Store the cards a hook call issued; returns once they are committed. Concurrent calls
+        share one transaction (group commit): a commit costs more than the rows it writes."""
         rows = [
             {
                 "card_uuid": c.card_uuid,
@@ -158,10 +165,12 @@ class Store:
             }
             for c in cards
         ]
-        if not rows:
-            return
+        if rows:
+            self._issued_writes.submit(rows)
+
+    def _write_issued(self, rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
-            _insert_ignore(conn, issued_table, rows, ["card_uuid"])
+            conn.execute(self._insert_issued, rows)
 
     def issued_card(self, card_uuid: str) -> IssuedCard | None:
         with self.engine.connect() as conn:
@@ -199,11 +208,9 @@ class Store:
     def snoozed_topics(self, patient_key: str | None, now: datetime) -> set[str]:
         if patient_key is None:
             return set()
-        query = select(snooze_table.c.topic, snooze_table.c.until).where(
-            snooze_table.c.patient_key == patient_key
-        )
         with self.engine.connect() as conn:
-            return {row.topic for row in conn.execute(query) if _aware(row.until) > now}
+            rows = conn.execute(_SNOOZES_OF_PATIENT, {"patient_key": patient_key})
+            return {row.topic for row in rows if _aware(row.until) > now}
 
     # -- feedback -------------------------------------------------------------------------------
     def add_feedback(
@@ -303,6 +310,71 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+_SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
+    snooze_table.c.patient_key == bindparam("patient_key")
+)
+
+
+def _insert_ignore_statement(dialect: str, table: Table) -> Any:
+    """INSERT ... ON CONFLICT (primary key) DO NOTHING, for executemany."""
+    keys = [c.name for c in table.primary_key.columns]
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+    raise RuntimeError(f"unsupported database dialect {dialect}")  # pragma: no cover
+
+
+class GroupCommit:
+    """Writes rows from concurrent callers in shared transactions (group commit).
+
+    `submit` returns once the caller's rows are committed, or raises what the write raised, so
+    callers see the same guarantees as a write of their own. While one caller writes, the rows of
+    others queue up, and the next of them writes the whole queue at once.
+    """
+
+    def __init__(self, write: Callable[[list[dict[str, Any]]], None]) -> None:
+        self._write = write
+        self._condition = threading.Condition()
+        self._queue: list[dict[str, Any]] = []
+        self._next_batch = 0  # the batch the queued rows will be written in
+        self._written = -1  # the last batch written (successfully or not)
+        self._writing = False
+        self._errors: dict[int, BaseException] = {}
+
+    def submit(self, rows: list[dict[str, Any]]) -> None:
+        with self._condition:
+            self._queue.extend(rows)
+            mine = self._next_batch
+            while self._written < mine:
+                if not self._writing:
+                    break
+                self._condition.wait()
+            else:
+                error = self._errors.get(mine)
+                if error is not None:
+                    raise error
+                return
+            self._writing = True
+            batch, self._queue = self._queue, []
+            self._next_batch += 1
+        error = None
+        try:
+            self._write(batch)
+        except BaseException as exc:  # handed to every caller of the batch, then re-raised
+            error = exc
+        with self._condition:
+            self._writing = False
+            self._written = mine
+            if error is not None:
+                self._errors[mine] = error
+                for old in [b for b in self._errors if b < mine - 64]:
+                    del self._errors[old]
+            self._condition.notify_all()
+        if error is not None:
+            raise error
+
+
 def _insert_ignore(
     conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]
 ) -> int:
@@ -316,9 +388,12 @@ def _insert_ignore(
         stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database dialect {dialect}")
+    # Count what went in with RETURNING: with psycopg an ON CONFLICT insert reports rowcount -1.
+    stmt = stmt.returning(*table.primary_key.columns)
     total = 0
     for row in rows:
-        total += conn.execute(stmt, row).rowcount or 0
+        if conn.execute(stmt, row).first() is not None:
+            total += 1
     return total
 
 

@@ -10,6 +10,7 @@ from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, SettingsDep, StoreDep
 from cds_hooks.errors import UnknownService
 from cds_hooks.models.feedback import FeedbackRequest
+from cds_hooks.openapi import json_request_body
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import service_url
 from cds_hooks.store import FeedbackRecord, utcnow
@@ -20,18 +21,7 @@ router = APIRouter(tags=["feedback"])
 
 @router.post(
     "/cds-services/{service_id}/feedback",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": FeedbackRequest.model_json_schema(
-                        ref_template="#/components/schemas/{model}"
-                    )
-                }
-            },
-        }
-    },
+    openapi_extra={"requestBody": json_request_body(FeedbackRequest)},
 )
 async def feedback(
     service_id: str,
@@ -40,9 +30,12 @@ async def feedback(
     store: StoreDep,
     authenticator: AuthenticatorDep,
 ) -> JsonResponse:
-    audience = service_url(settings.server.public_url, request, service_id) + "/feedback"
+    service = service_url(settings.server.public_url, request, service_id)
     await run_in_threadpool(
-        authenticator.authenticate, request.headers.get("authorization"), audience=audience
+        authenticator.authenticate,
+        request.headers.get("authorization"),
+        audience=service + "/feedback",
+        also_audiences=(service,),
     )
     if catalog.by_id(service_id) is None:
         raise UnknownService(f"no CDS service with id {service_id!r}")

@@ -1,0 +1,38 @@
+"""gunicorn settings for the container (Dockerfile CMD): uvicorn workers, loopback-safe defaults.
+
+Environment: TRD_CDS_BIND (default 0.0.0.0:8080), WEB_CONCURRENCY (workers, default 1),
+GUNICORN_TIMEOUT (seconds, default 60). The service's own settings come from TRD_CDS_CONFIG.
+
+One worker by default: the treatment-timeline links a card carries resolve in the process that
+made them (cds_hooks/timeline_cache.py). With more workers or replicas, use
+`[auth] replay_store = "database"` and sticky sessions for /timeline/ (docs/security.md, "Scaling
+out").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+bind = os.environ.get("TRD_CDS_BIND", "0.0.0.0:8080")
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+# The maintained worker class (pip install uvicorn-worker); uvicorn's own module is deprecated.
+worker_class = (
+    "uvicorn_worker.UvicornWorker"
+    if importlib.util.find_spec("uvicorn_worker") is not None
+    else "uvicorn.workers.UvicornWorker"
+)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 20
+keepalive = 5
+# Each worker builds its own app (database engine, HTTP session): nothing shared across fork.
+preload_app = False
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 20_000
+max_requests_jitter = 2_000
+# The service writes its own JSON line per request; gunicorn's access log would repeat the URL.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Trust X-Forwarded-* only from the local reverse proxy, if any.
+forwarded_allow_ips = "127.0.0.1"

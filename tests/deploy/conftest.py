@@ -1,0 +1,3 @@
+from tests.deploy.databases import database_url
+
+__all__ = ["database_url"]

@@ -1,0 +1,54 @@
+"""The databases the store is tested on: a SQLite file always; PostgreSQL when
+TRD_CDS_TEST_POSTGRES_URL names a server (scripts/start-postgres.sh starts a throwaway one).
+
+Each PostgreSQL test gets a database of its own, created and dropped around it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.pool import NullPool
+
+POSTGRES_ENV = "TRD_CDS_TEST_POSTGRES_URL"
+
+
+def postgres_base_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set (scripts/with-postgres.sh sets it)")
+    return url
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    base = postgres_base_url()
+    name = f"trd_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trd-cds.db'}"
+    else:
+        yield from _fresh_postgres_database()
