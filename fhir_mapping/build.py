@@ -42,26 +42,36 @@ def _version(resource: Resource) -> tuple[str, int, bytes]:
         if isinstance(meta.get("lastUpdated"), str):
             updated = meta["lastUpdated"]
         raw = meta.get("versionId")
-        if isinstance(raw, str) and raw.isdigit():
+        # isdecimal, not isdigit: int() refuses "²"; and an id is at most 64 characters (int()
+        # refuses more than 4300 digits).
+        if isinstance(raw, str) and raw.isdecimal() and len(raw) <= 64:
             version = int(raw)
-    return (updated, version, _canonical(resource))
+    return (updated, version, _canonical(resource) or b"")
 
 
-def _canonical(resource: Resource) -> bytes:
-    return orjson.dumps(resource, option=orjson.OPT_SORT_KEYS, default=str)
+def _canonical(resource: Resource) -> bytes | None:
+    """Sorted-key JSON of a resource; None when orjson cannot write it (nested deeper than its
+    254-level limit: such a resource is kept as it came and fails model validation later)."""
+    try:
+        return orjson.dumps(resource, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:  # orjson.JSONEncodeError
+        return None
 
 
 def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
     """Unique resources (order of first appearance) and how many inputs were not resources."""
-    by_key: dict[tuple[str, str] | bytes, Resource] = {}
+    by_key: dict[tuple[str, str] | bytes | int, Resource] = {}
     not_resources = 0
     for item in resources:
         if not isinstance(item, Mapping) or not isinstance(item.get("resourceType"), str):
             not_resources += 1
             continue
         rid = item.get("id")
-        key: tuple[str, str] | bytes
-        key = (item["resourceType"], rid) if isinstance(rid, str) and rid else _canonical(item)
+        key: tuple[str, str] | bytes | int
+        if isinstance(rid, str) and rid:
+            key = (item["resourceType"], rid)
+        else:  # no id: the same content counts once; content orjson cannot write counts apart
+            key = _canonical(item) or id(item)
         current = by_key.get(key)
         if current is None or current is not item and _version(item) > _version(current):
             by_key[key] = item

@@ -33,7 +33,14 @@ from fhir_mapping.clinical_codes import (
     procedure_codes,
     term_kinds,
 )
-from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, status_code
+from fhir_mapping.fhir_fields import (
+    array,
+    codings,
+    concept_text,
+    parse_date,
+    source_ref,
+    status_code,
+)
 from fhir_mapping.labs import lab_result
 from fhir_mapping.record import (
     ClinicalContext,
@@ -55,8 +62,17 @@ _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 # --- cheap pre-validation filters -------------------------------------------------------------
 
 
+def _condition_term_kinds(resource: Resource) -> tuple[str, ...]:
+    """Kinds named in a Condition's text when no code matched: problem lists often carry an
+    implant as free text ("Deep brain stimulator in situ"), and a missed implant is a missed TMS
+    contraindication (procedure_terms.csv rows that apply to "condition")."""
+    return term_kinds(concept_text(resource.get("code")), "condition")
+
+
 def wants_condition(resource: Resource) -> bool:
-    return any(condition_matches(s, c) for s, c, _ in codings(resource.get("code")))
+    return any(condition_matches(s, c) for s, c, _ in codings(resource.get("code"))) or bool(
+        _condition_term_kinds(resource)
+    )
 
 
 def _procedure_kinds(resource: Resource) -> tuple[str, ...]:
@@ -72,7 +88,7 @@ def wants_procedure(resource: Resource) -> bool:
 
 def _device_text(resource: Resource) -> str:
     parts = [concept_text(resource.get("type"))]
-    for name in resource.get("deviceName") or ():
+    for name in array(resource.get("deviceName")):
         if isinstance(name, Mapping) and isinstance(name.get("name"), str):
             parts.append(name["name"].lower())
     return " ".join(parts)
@@ -179,6 +195,21 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
+    if FindingKind.IMPLANTED_DEVICE not in found and "implanted-device" in _condition_term_kinds(
+        resource
+    ):
+        # An implant stays in the head whatever the condition's status says (lifetime kind).
+        concept = resource.get("code")
+        system, code, display = next(iter(codings(concept)), ("", "", ""))
+        text = concept.get("text") if isinstance(concept, Mapping) else None
+        found[FindingKind.IMPLANTED_DEVICE] = Finding(
+            FindingKind.IMPLANTED_DEVICE,
+            code,
+            system,
+            text if isinstance(text, str) and text else display,
+            onset,
+            source,
+        )
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
 
 

@@ -33,6 +33,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.fhir_fields import array
+
 GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
 
 
@@ -124,7 +126,7 @@ def frequency_per_day(timing: object) -> float | None:
     code = timing.get("code")
     if isinstance(code, Mapping):
         gts, _ = _frequencies()
-        for coding in code.get("coding") or ():
+        for coding in array(code.get("coding")):
             if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
                 found = gts.get(coding["code"].upper())
                 if found is not None:
@@ -309,12 +311,12 @@ _NO_DOSE = _NoDose()
 
 
 def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    entries = [e for e in line.get("doseAndRate") or () if isinstance(e, Mapping)]
+    entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, Mapping)]
     with_dose = [e for e in entries if "doseQuantity" in e or "doseRange" in e]
     for entry in with_dose:
         type_ = entry.get("type")
         codings = type_.get("coding") if isinstance(type_, Mapping) else None
-        for coding in codings or ():
+        for coding in array(codings):
             if isinstance(coding, Mapping) and coding.get("code") == "ordered":
                 return entry
     return with_dose[0] if with_dose else None

@@ -37,6 +37,9 @@ class DrugInfo:
     )  # e.g. "insomnia": below the range this drug is not an antidepressant trial
     source: str
     status: str  # confirmed | corroborated | UNVERIFIED (of the dose values)
+    # Markets where CANMAT 2023 Table 3.3 notes the drug is not available ("Canada", "US"), so a
+    # card does not offer mianserin or agomelatine to a US clinician without saying so.
+    not_marketed_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,11 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 low_dose_use=_optional(row["low_dose_use"]),
                 source=row["source"].strip(),
                 status=row["status"].strip(),
+                not_marketed_in=tuple(
+                    part.strip()
+                    for part in (row.get("not_marketed_in") or "").split(";")
+                    if part.strip()
+                ),
             )
             naming = DrugNaming(
                 ingredient=ingredient,

@@ -17,6 +17,11 @@ ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"
 CPT = "http://www.ama-assn.org/go/cpt"
 
+# Years a chart date can fall in. "0001-01-01" or "9999-12-31" are placeholders or typing errors,
+# and the arithmetic the mapping does around a date (weeks before a trial, days after its end)
+# would leave Python's date range (years 1 to 9999) at its ends: read them as no date.
+FIRST_YEAR, LAST_YEAR = 1800, 9000
+
 
 def parse_date(value: object) -> date | None:
     """The calendar date of a FHIR date/dateTime/instant ("2024", "2024-05", "2024-05-03T10:00:00Z").
@@ -30,16 +35,25 @@ def parse_date(value: object) -> date | None:
         year = int(value[0:4])
         month = int(value[5:7]) if len(value) >= 7 else 1
         day = int(value[8:10]) if len(value) >= 10 else 1
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def array(value: object) -> list[Any]:
+    """The items of a JSON array; anything else (absent, null, a number, a string, an object)
+    reads as no items. For fields read before model validation (the cheap filters, medications,
+    draft orders), where `for x in value or ()` would fail on a number."""
+    return value if isinstance(value, list) else []
 
 
 def codings(concept: object) -> Iterator[tuple[str, str, str]]:
     """(system, code, display) of each coding of a CodeableConcept."""
     if not isinstance(concept, Mapping):
         return
-    for coding in concept.get("coding") or ():
+    for coding in array(concept.get("coding")):
         if not isinstance(coding, Mapping):
             continue
         code = coding.get("code")

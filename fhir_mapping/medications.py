@@ -22,6 +22,7 @@ the event for the episode builder.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -29,9 +30,13 @@ from typing import Any
 from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array
 from fhir_mapping.parse import is_valid
 from fhir_mapping.record import DraftOrder, SourceRef
 from fhir_mapping.terminology import Component, recognise
+
+# No fill or order covers ten years: a longer supply is a data error (read as unknown).
+MAX_SUPPLY_DAYS = 3660.0
 
 _KINDS = {
     "MedicationRequest": EventKind.ORDER,
@@ -65,6 +70,8 @@ def parse_date(value: object) -> date | None:
         year = int(parts[0])
         month = int(parts[1]) if len(parts) > 1 and parts[1] else 1
         day = int(parts[2][:2]) if len(parts) > 2 and parts[2] else 1
+        if not FIRST_YEAR <= year <= LAST_YEAR:  # placeholders such as 0001-01-01: no date
+            return None
         return date(year, month, day)
     except (ValueError, IndexError):
         return None
@@ -127,7 +134,7 @@ def _referenced_medication(
     if not isinstance(target, str) or not target:
         return None, False
     if target.startswith("#"):
-        for contained in resource.get("contained") or ():
+        for contained in array(resource.get("contained")):
             if (
                 isinstance(contained, Mapping)
                 and contained.get("resourceType") == "Medication"
@@ -267,6 +274,12 @@ def _events_of(
                 if units is not None:
                     mg = round(units * component.strength_mg / supply, 4)
                     notes = (*notes, "dose from dispensed quantity and days supply")
+        # Absurd numbers (1e308 tablets, a supply of 2**64 days) are errors, not history: read
+        # them as unknown, which also keeps the date arithmetic on them in range.
+        if mg is not None and not math.isfinite(mg):
+            mg = None
+        if supply is not None and not supply <= MAX_SUPPLY_DAYS:
+            supply = None
         events.append(
             MedicationEvent(
                 kind=kind,
@@ -286,11 +299,15 @@ def _events_of(
 
 
 def _dropped(resource: Mapping[str, Any]) -> bool:
+    # Read before model validation: a status or intent that is not a string is no status.
     kind = str(resource.get("resourceType"))
-    if resource.get("status") in _DROPPED_STATUSES[kind]:
+    status, intent = resource.get("status"), resource.get("intent")
+    if isinstance(status, str) and status in _DROPPED_STATUSES[kind]:
         return True
     if kind == "MedicationRequest":
-        return resource.get("doNotPerform") is True or resource.get("intent") in _DROPPED_INTENTS
+        return resource.get("doNotPerform") is True or (
+            isinstance(intent, str) and intent in _DROPPED_INTENTS
+        )
     return False
 
 
@@ -346,7 +363,7 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
     flat: list[Mapping[str, Any]] = []
     for resource in resources:
         if isinstance(resource, Mapping) and resource.get("resourceType") == "Bundle":
-            for entry in resource.get("entry") or ():
+            for entry in array(resource.get("entry")):
                 if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
                     flat.append(entry["resource"])
         elif isinstance(resource, Mapping):

@@ -14,6 +14,10 @@ class MappingPolicy:
     # >= 6 weeks at >= the minimum adequate dose: the blog rule the clinic adopted, the Fabbri 2021
     # EHR phenotype (>= 6 weeks before a switch) and the MTI's 6-week column.
     min_adequate_weeks: float = 6.0
+    # 4 to < 6 weeks at an adequate dose is "possibly adequate - review", not adequate: it is not
+    # counted as a failure, but the card asks the clinician to judge it (REFERENCE.md 0.2; the ATHF
+    # long form counted > 4 weeks).
+    possibly_adequate_weeks: float = 4.0
     # Proportion of days covered >= 80 %: the common adherence convention (UNVERIFIED as a
     # guideline value; kept as policy).
     pdc_threshold: float = 0.8

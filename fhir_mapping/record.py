@@ -145,13 +145,26 @@ class Trial:
         return self.on_treatment.value < 5
 
     @property
-    def failed(self) -> bool:
-        """An adequate trial without remission: counts toward treatment resistance.
+    def outcome_unmeasured(self) -> bool:
+        """No PHQ-9 total on treatment: response and remission cannot be judged from scores."""
+        return self.on_treatment is None or self.on_treatment.value is None
 
-        A missing on-treatment score is not evidence of response; the clinician is told that
-        the outcome was inferred from the switch (the Fabbri 2021 EHR phenotype does the same).
+    @property
+    def failed(self) -> bool:
+        """An adequate trial without response or remission: counts toward treatment resistance.
+
+        For a course that has ended, a missing on-treatment score is not evidence of response:
+        stopping or switching is read as failure and the card says the outcome was inferred (the
+        Fabbri 2021 EHR phenotype counts a switch after >= 6 weeks as a failure). A course still
+        running with no on-treatment score has no outcome yet: it is not counted as failed, so no
+        switch, augmentation or TMS is proposed on an unmeasured trial (the safer reading; the
+        measurement-based-care card asks for the PHQ-9 instead).
         """
-        return self.verdict is Verdict.ADEQUATE and self.remission is not True and self.response is not True
+        if self.verdict is not Verdict.ADEQUATE:
+            return False
+        if self.ongoing and self.outcome_unmeasured:
+            return False
+        return self.remission is not True and self.response is not True
 
 
 class FindingKind(StrEnum):
@@ -175,7 +188,9 @@ class FindingKind(StrEnum):
     PREGNANCY = "pregnancy"
     SUICIDAL_IDEATION = "suicidal-ideation"
     SELF_HARM = "self-harm"
-    IMPLANTED_DEVICE = "implanted-device"  # metal or stimulators near the head (TMS contraindication)
+    IMPLANTED_DEVICE = (
+        "implanted-device"  # metal or stimulators near the head (TMS contraindication)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +295,9 @@ class PatientRecord:
 
     def phq9(self) -> tuple[Score, ...]:
         """PHQ-9 totals, oldest first."""
-        return tuple(sorted((s for s in self.scores if s.instrument == "PHQ-9"), key=lambda s: s.date))
+        return tuple(
+            sorted((s for s in self.scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
+        )
 
     def latest_phq9(self) -> Score | None:
         scores = [s for s in self.phq9() if s.value is not None]

@@ -32,6 +32,7 @@ from typing import Any
 
 from fhir_mapping.dose import unit_factor
 from fhir_mapping.drug_table import all_drugs, canonical_ingredient, drug_info, drug_namings
+from fhir_mapping.fhir_fields import array
 
 RXNORM_SYSTEMS = frozenset(
     {"http://www.nlm.nih.gov/research/umls/rxnorm", "urn:oid:2.16.840.1.113883.6.88"}
@@ -269,7 +270,7 @@ def _texts(concept: Mapping[str, Any]) -> list[str]:
     texts: list[str] = []
     if isinstance(concept.get("text"), str) and concept["text"].strip():
         texts.append(concept["text"])
-    for coding in concept.get("coding") or ():
+    for coding in array(concept.get("coding")):
         if (
             isinstance(coding, Mapping)
             and isinstance(coding.get("display"), str)
@@ -282,7 +283,7 @@ def _texts(concept: Mapping[str, Any]) -> list[str]:
 
 def _codes(concept: Mapping[str, Any], systems: frozenset[str]) -> list[str]:
     codes: list[str] = []
-    for coding in concept.get("coding") or ():
+    for coding in array(concept.get("coding")):
         if not isinstance(coding, Mapping):
             continue
         system, code = coding.get("system"), coding.get("code")
@@ -395,7 +396,7 @@ def _from_medication(medication: Mapping[str, Any]) -> tuple[Component, ...]:
     code = medication.get("code")
     from_code = _from_concept(code) if isinstance(code, Mapping) else ()
     from_ingredients: dict[str, Component] = {}
-    for ingredient in medication.get("ingredient") or ():
+    for ingredient in array(medication.get("ingredient")):
         if not isinstance(ingredient, Mapping) or not isinstance(
             ingredient.get("itemCodeableConcept"), Mapping
         ):

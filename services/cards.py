@@ -9,7 +9,9 @@ comes from data/topics.csv and data/override_reasons.csv.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
+from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     AdherenceStatus,
     InadequacyReason,
@@ -98,38 +100,85 @@ def adherence_text(trial: Trial) -> str:
     return "; ".join(parts)
 
 
-def reason_text(trial: Trial, reason: InadequacyReason, min_weeks: float) -> str:
+def _days(start: date, end: date) -> int:
+    return (end - start).days
+
+
+def below_minimum(trial: Trial) -> tuple[float, float] | None:
+    """(highest dose below the minimum adequate dose, weeks spent below it), or None."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return None
+    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+    if not low:
+        return None
+    top = max(s.mg_per_day for s in low if s.mg_per_day is not None)
+    return top, sum(_days(s.start, s.end) for s in low) / 7
+
+
+def unknown_dose_weeks(trial: Trial) -> float:
+    return sum(_days(s.start, s.end) for s in trial.segments if s.mg_per_day is None) / 7
+
+
+def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
+    """4 to < 6 weeks at an adequate dose (policy values): "possibly adequate - review"."""
+    return (
+        InadequacyReason.TOO_SHORT in trial.reasons
+        and policy.possibly_adequate_weeks <= trial.weeks_at_adequate_dose
+        and trial.weeks_at_adequate_dose < policy.min_adequate_weeks
+    )
+
+
+def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
     if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
-        return (
-            f"dose {fmt_mg(trial.max_mg_per_day)} mg/day below the minimum adequate "
-            f"{fmt_mg(trial.min_adequate_mg)} mg/day"
-        )
+        low = below_minimum(trial)
+        dose = "a dose" if low is None else f"{fmt_mg(low[0])} mg/day for {fmt_weeks(low[1])} weeks"
+        return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is InadequacyReason.TOO_SHORT:
-        return (
+        weeks = (
             f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
-            f"(needs {fmt_weeks(min_weeks)})"
+            f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
         )
+        if possibly_adequate(trial, policy):
+            return f"possibly adequate - review: {weeks}; not counted as a failure"
+        return weeks
     if reason is InadequacyReason.POOR_ADHERENCE:
         return f"adherence contradicted by refill data ({adherence_text(trial)})"
     if reason is InadequacyReason.DOSE_UNKNOWN:
-        return "dose unknown"
+        if trial.min_adequate_mg is None:
+            return (
+                f"no verified minimum adequate dose for {trial.ingredient}: judge the dose "
+                "clinically"
+            )
+        unknown = unknown_dose_weeks(trial)
+        span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
+        return f"dose not recorded{span}: confirm the dose taken"
     return "low dose for another indication"
 
 
-def verdict_text(trial: Trial, min_weeks: float) -> str:
+def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is Verdict.NOT_A_TRIAL:
         return "not an antidepressant trial"
     if trial.verdict is Verdict.ONGOING:
-        return "ongoing"
+        why = "; ".join(
+            reason_text(trial, r, policy)
+            for r in trial.reasons
+            if r is not InadequacyReason.TOO_SHORT
+        )
+        return f"ongoing; {why}" if why else "ongoing"
     if trial.verdict is Verdict.INADEQUATE:
-        why = "; ".join(reason_text(trial, r, min_weeks) for r in trial.reasons)
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
         return f"not adequate: {why}" if why else "not adequate"
     if trial.remission:
         return "adequate: remission"
     if trial.response:
         return "adequate: response"
+    if trial.outcome_unmeasured:
+        if trial.ongoing:
+            return "adequate; outcome not measured yet (no PHQ-9 on treatment)"
+        return "failed (adequate; no PHQ-9 on treatment: outcome inferred from stopping it)"
     if trial.response is None:
-        return "failed (adequate; no on-treatment PHQ-9, inferred from the switch)"
+        return "failed (adequate; no baseline PHQ-9, not in remission on treatment)"
     return "failed (adequate; < 50 % PHQ-9 drop)"
 
 
@@ -142,20 +191,26 @@ def _phq9_pair(trial: Trial) -> str:
     return f"{value(trial.baseline)} → {value(trial.on_treatment)}"
 
 
-def trial_table(trials: Sequence[Trial], min_weeks: float) -> str:
-    """The trials as a markdown table, oldest first."""
+def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
+    """The trials as a markdown table, oldest first.
+
+    A course that is not an antidepressant trial (e.g. trazodone 50 mg at night for sleep) shows
+    no adherence or PHQ-9 columns: an as-needed hypnotic's refill rate and the depression scores
+    around it say nothing about it, and "poor adherence" on it would mislead.
+    """
     rows = []
     for t in sorted(trials, key=lambda t: t.start):
         end = "ongoing" if t.ongoing else t.end.isoformat()
+        not_a_trial = t.verdict is Verdict.NOT_A_TRIAL
         rows.append(
             (
                 f"{t.ingredient} ({t.drug_class})",
                 dose_path(t),
                 f"{t.start.isoformat()} – {end}",
                 fmt_weeks(t.weeks_at_adequate_dose),
-                adherence_text(t),
-                _phq9_pair(t),
-                verdict_text(t, min_weeks),
+                "–" if not_a_trial else adherence_text(t),
+                "–" if not_a_trial else _phq9_pair(t),
+                verdict_text(t, policy),
             )
         )
     return table(

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role, Trial
 from services import cards, drugs, tables
+from services.pathway import ongoing_mood_stabiliser
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import suicide_risk, tms_referral
@@ -70,29 +71,31 @@ def selected_drafts(record: PatientRecord, selections: Sequence[str]) -> tuple[D
     )
 
 
-def _prior_failures(record: PatientRecord) -> tuple[Trial, ...]:
-    """Failed antidepressant trials that have ended (any episode: a past failure still informs)."""
-    return tuple(t for t in record.antidepressant_trials() if t.failed and not t.ongoing)
+def _failures(record: PatientRecord) -> tuple[Trial, ...]:
+    """Failed antidepressant trials, ended or still running (any episode: a past failure still
+    informs). A drug that failed and is still taken counts for its class: ordering escitalopram
+    while the citalopram that failed is still running is a switch within a failed class."""
+    return tuple(t for t in record.antidepressant_trials() if t.failed)
 
 
 def _trial_brief(t: Trial) -> str:
+    end = "ongoing" if t.ongoing else t.end.isoformat()
     return (
         f"{t.ingredient} up to {cards.fmt_mg(t.max_mg_per_day)} mg/day, "
-        f"{t.start.isoformat()} – {t.end.isoformat()}"
+        f"{t.start.isoformat()} – {end}"
     )
 
 
 def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     current = {t.ingredient for t in ctx.record.antidepressant_trials() if t.ongoing}
     if draft.ingredient in current:
-        return None
-    failures = _prior_failures(ctx.record)
+        return None  # raising or renewing the current drug is optimisation, not a repeat
+    failures = _failures(ctx.record)
     same_drug = [t for t in failures if t.ingredient == draft.ingredient]
     same_class = [t for t in failures if t.drug_class == draft.drug_class and t not in same_drug]
     if not (same_drug or same_class):
         return None
-    weeks = ctx.policy.mapping.min_adequate_weeks
-    table = cards.trial_table(same_drug + same_class, weeks)
+    table = cards.trial_table(same_drug + same_class, ctx.policy.mapping)
     if same_drug:
         t = same_drug[-1]
         summary = cards.fit_summary(
@@ -104,11 +107,12 @@ def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         body = f"An adequate trial of {_trial_brief(t)} did not bring response or remission."
     else:
         others = cards.names(same_class)
+        count = len(dict.fromkeys(t.ingredient for t in same_class))
+        failed = "failed an adequate trial" if count == 1 else f"failed {count} adequate trials"
         summary = cards.fit_summary(
             f"{draft.ingredient.capitalize()} is in the class of {others} ({draft.drug_class}), "
-            "which failed an adequate trial: consider another class",
-            f"{draft.ingredient.capitalize()}: its class ({draft.drug_class}) already failed an "
-            "adequate trial",
+            f"which {failed}: consider another class",
+            f"{draft.ingredient.capitalize()}: its class ({draft.drug_class}) {failed}",
         )
         body = (
             f"{draft.ingredient} belongs to {draft.drug_class}; "
@@ -143,25 +147,53 @@ def _dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and mg < draft.min_adequate_mg
         and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
     ):
-        found.append(
-            OrderCheck(
-                BELOW,
-                draft,
-                f"{name} {cards.fmt_mg(mg)} mg/day is below the minimum adequate dose "
-                f"({cards.fmt_mg(draft.min_adequate_mg)} mg/day); fine for titration",
-                f"A trial counts as adequate only at {cards.fmt_mg(draft.min_adequate_mg)} mg/day "
-                f"or more for {cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks "
-                "(CANMAT 2023 Table 3.3). Plan the titration to reach it.",
-            )
+        minimum = cards.fmt_mg(draft.min_adequate_mg)
+        rule_text = (
+            f"A trial counts as adequate only at {minimum} mg/day or more for "
+            f"{cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks (CANMAT 2023 Table "
+            "3.3)."
         )
+        stuck = _weeks_already_below(ctx, draft)
+        if stuck is None:
+            summary = (
+                f"{name} {cards.fmt_mg(mg)} mg/day is below the minimum adequate dose "
+                f"({minimum} mg/day); fine for titration"
+            )
+            detail = f"{rule_text} Plan the titration to reach it."
+        else:
+            # A renewal of a dose that has already run for a full trial's length below the
+            # minimum is not titration: say so rather than "fine for titration".
+            summary = cards.fit_summary(
+                f"{name} {cards.fmt_mg(mg)} mg/day continues {cards.fmt_weeks(stuck)} weeks below "
+                f"the minimum adequate dose ({minimum} mg/day): consider raising it",
+                f"{name} {cards.fmt_mg(mg)} mg/day: already {cards.fmt_weeks(stuck)} weeks below "
+                f"the {minimum} mg/day minimum",
+            )
+            detail = (
+                f"{draft.ingredient} has been taken below {minimum} mg/day for "
+                f"{cards.fmt_weeks(stuck)} weeks; this order keeps it there. {rule_text}"
+            )
+        found.append(OrderCheck(BELOW, draft, summary, detail))
     return found
+
+
+def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
+    """Weeks the running course of the drafted drug has spent below its minimum, when that is
+    already a full trial's length (policy min_adequate_weeks); else None."""
+    for trial in ctx.facts.ongoing_trials:
+        if trial.ingredient != draft.ingredient:
+            continue
+        low = cards.below_minimum(trial)
+        if low is not None and low[1] >= ctx.policy.mapping.min_adequate_weeks:
+            return low[1]
+    return None
 
 
 def _has_mood_stabiliser(record: PatientRecord) -> str | None:
     stabilisers = tables.mood_stabilisers()
-    for t in record.trials:
-        if t.ongoing and t.ingredient.lower() in stabilisers:
-            return t.ingredient
+    running = ongoing_mood_stabiliser(record)
+    if running is not None:
+        return running
     for d in record.draft_orders:
         if d.ingredient.lower() in stabilisers:
             return d.ingredient
@@ -178,8 +210,8 @@ def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         f"{draft.ingredient.capitalize()} ordered with bipolar disorder on record and no mood "
         "stabiliser: risk of a switch to mania",
         f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). No "
-        "lithium, valproate, lamotrigine or antipsychotic is active or on this order. ISBD 2013: "
-        "in bipolar I, antidepressants only as an adjunct to a mood stabiliser.",
+        "mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in bipolar I, "
+        "antidepressants only as an adjunct to a mood stabiliser.",
     )
 
 
@@ -194,7 +226,15 @@ def _caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"{draft.ingredient.capitalize()}: {why}",
             f"{draft.ingredient.capitalize()} is contraindicated by a condition on record",
         ),
-        f"{draft.ingredient}: {why}. Source: CPS Therapeutic Choices 2023, Table 6.",
+        f"{draft.ingredient}: {why}. Source: {_caution_source(draft.ingredient)}.",
+    )
+
+
+def _caution_source(ingredient: str) -> str:
+    """The source column of data/drug_cautions.csv for this drug (never a literal here)."""
+    return next(
+        (c.source for c in tables.drug_cautions() if c.ingredient == ingredient.lower()),
+        "data/drug_cautions.csv",
     )
 
 

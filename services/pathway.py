@@ -20,6 +20,7 @@ from fhir_mapping.record import (
     FindingKind,
     PatientRecord,
     ProcedureKind,
+    Referral,
     Role,
     Score,
     Trial,
@@ -54,6 +55,10 @@ class SuicideSignal:
 class TmsAssessment:
     eligible: bool
     blockers: tuple[str, ...]  # why a TMS referral is not suggested, in plain words
+    # The blockers that are about the patient rather than about the pathway's count thresholds
+    # (contraindication, psychotic features, age, an ECT referral already open): the optimise card
+    # names them, since there will be no TMS card to say why.
+    clinical: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class PathwayFacts:
     # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
     # bupropion with epilepsy: (ingredient, note, finding display).
     cautions: tuple[tuple[str, str, str], ...] = ()
+    ect_open: Referral | None = None  # an open ECT referral (no second one is proposed)
 
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None."""
@@ -161,6 +167,9 @@ def _suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | No
     )
     # Any positive answer in the window counts, not only the latest: item 9 = 0 does not rule out
     # risk (REFERENCE.md 5), so a recent positive answer keeps the card until risk is assessed.
+    # A positive answer older than the window is not carried forward (issue 4: "in the last 30
+    # days"): it should have been assessed when recorded, and a later screen is the current one;
+    # a clinic wanting a longer memory sets suicide_item9_lookback_days.
     positive = tuple(s for s in answered if (s.item9 or 0) > 0)
     findings = record.context.of(FindingKind.SUICIDAL_IDEATION) + record.context.of(
         FindingKind.SELF_HARM
@@ -198,12 +207,23 @@ def _tms_assessment(
     latest: Score | None,
     contraindications: tuple[Finding, ...],
     tms_open: bool,
+    age: int | None = None,
+    ect_open: Referral | None = None,
 ) -> TmsAssessment:
     blockers: list[str] = []
+    clinical: list[str] = []
     if bipolar:
         blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
     if psychotic:
-        blockers.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
+        clinical.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
+    if age is not None and age < policy.adult_age:
+        # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
+        clinical.append(
+            f"patient is {age}: the TMS criteria here are for adults (policy: {policy.adult_age}+"
+            "); the adolescent clearance found (NeuroStar, ages 15-21) is as an adjunct only: "
+            "decide with child and adolescent psychiatry"
+        )
+    blockers.extend(clinical)
     if depression is None:
         blockers.append("no depression diagnosis on the problem list")
     if len(failed) < policy.tms_min_failed_trials:
@@ -223,10 +243,32 @@ def _tms_assessment(
         blockers.append("no PHQ-9 on record to document severity")
     elif latest.value < policy.tms_min_phq9:
         blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
-    blockers.extend(f"contraindication: {f.display}" for f in contraindications)
+    after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
+    if ect_open is not None:
+        when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
+        after.append(f"an ECT referral is already open ({ect_open.status}{when})")
+    blockers.extend(after)
+    clinical.extend(after)
     if tms_open:
         blockers.append("a TMS referral or course is already on record in this episode")
-    return TmsAssessment(eligible=not blockers, blockers=tuple(blockers))
+    return TmsAssessment(eligible=not blockers, blockers=tuple(blockers), clinical=tuple(clinical))
+
+
+def ongoing_mood_stabiliser(record: PatientRecord) -> str | None:
+    """A mood stabiliser or antipsychotic running on the as-of date (data/mood_stabilisers.csv)."""
+    stabilisers = tables.mood_stabilisers()
+    return next(
+        (t.ingredient for t in record.trials if t.ongoing and t.ingredient.lower() in stabilisers),
+        None,
+    )
+
+
+def _ect_open(record: PatientRecord) -> Referral | None:
+    """An ECT referral still open: neuromodulation is already being arranged."""
+    return next(
+        (r for r in record.referrals if r.kind == "ect" and r.status in OPEN_REQUEST_STATUSES),
+        None,
+    )
 
 
 def _cautions(record: PatientRecord) -> tuple[tuple[str, str, str], ...]:
@@ -295,7 +337,10 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             latest=latest,
             contraindications=contraindications,
             tms_open=tms_open,
+            age=record.patient.age,
+            ect_open=_ect_open(record),
         ),
         suicide=_suicide_signal(record, policy),
         cautions=_cautions(record),
+        ect_open=_ect_open(record),
     )

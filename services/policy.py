@@ -30,6 +30,12 @@ class Policy:
     trd_min_failed_trials: int = 2
     # Latest PHQ-9 >= 10 (moderate, Kroenke 2001). Some payers want >= 15 (Ambetter CP.BH.200).
     tms_min_phq9: int = 10
+    # Adulthood for the pathway: CANMAT 2023 is the adult MDD guideline, LCD L34998 covers adults
+    # and Ambetter CP.BH.200 wants >= 18. Younger patients get no TMS card (the optimise card says
+    # why: the only adolescent clearance found is NeuroStar K231926, as an adjunct for ages 15-21,
+    # REFERENCE.md 3.1, a specialist decision rather than a pathway default), and the optimise
+    # card says its doses and agents come from adult guidelines. An unknown age does not block.
+    adult_age: int = 18
     # Suicide-risk card: the latest PHQ-9 item 9 within this many days.
     suicide_item9_lookback_days: int = 30
     # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
@@ -51,6 +57,7 @@ class Policy:
 class _MappingPolicyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     min_adequate_weeks: float = Field(6.0, gt=0, le=52)
+    possibly_adequate_weeks: float = Field(4.0, ge=0, le=52)
     pdc_threshold: float = Field(0.8, gt=0, le=1)
     new_trial_gap_weeks: float = Field(26.0, gt=0)
     refill_gap_weeks: float = Field(14.0, gt=0)
@@ -71,6 +78,7 @@ class PolicyConfig(BaseModel):
     tms_min_distinct_classes: int = Field(2, ge=2, le=10)
     trd_min_failed_trials: int = Field(2, ge=1, le=10)
     tms_min_phq9: int = Field(10, ge=0, le=27)
+    adult_age: int = Field(18, ge=0, le=120)
     suicide_item9_lookback_days: int = Field(30, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)

@@ -204,12 +204,18 @@ class DrugCaution:
     ingredient: str
     finding: str  # a fhir_mapping.record.FindingKind value
     note: str
+    source: str = ""
 
 
 @cache
 def drug_cautions() -> tuple[DrugCaution, ...]:
     """Drug-condition contraindications the switch list and order checks respect."""
     return tuple(
-        DrugCaution(ingredient=r["ingredient"].lower(), finding=r["finding"], note=r["note"])
+        DrugCaution(
+            ingredient=r["ingredient"].lower(),
+            finding=r["finding"],
+            note=r["note"],
+            source=r["source"],
+        )
         for r in _rows("drug_cautions.csv")
     )

@@ -2,15 +2,23 @@
 
 An inadequate trial (below the minimum adequate dose, too short, adherence contradicted by refill
 data, or dose unknown) does not count toward treatment resistance; CANMAT 2023 (para 184) asks to
-assess adherence before concluding that an antidepressant failed. Ongoing trials whose refill data
-already contradict adherence are listed too, and so are ongoing trials that have run for the minimum adequate duration without
-being adequate (e.g. 12 weeks below the minimum dose). Low-dose use for another indication (e.g. trazodone
-for sleep) is not an antidepressant trial and is not flagged.
+assess adherence before concluding that an antidepressant failed. Also listed:
+- ongoing trials whose refill data already contradict adherence, and ongoing trials that have run
+  for the minimum adequate duration without being adequate (e.g. 12 weeks below the minimum dose),
+  unless the dose has since been raised into the adequate range and adherence is not contradicted
+  (the clinician has acted: the trial is now running fairly and becomes adequate with time);
+- 4 to < 6 weeks at an adequate dose: "possibly adequate - review" (REFERENCE.md 0.2), not counted;
+- treatment-resistant depression on the problem list (SNOMED 1153570009) while the chart documents
+  fewer adequate failed trials than the TRD definition needs: the history is outside the chart, so
+  the card asks for it to be recorded before anything is escalated on it (no TMS on zero
+  documented trials).
+Low-dose use for another indication (e.g. trazodone for sleep) is not an antidepressant trial and
+is not flagged.
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import AdherenceStatus, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from services import cards
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
@@ -34,24 +42,33 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     return tuple(sorted(dict.fromkeys(flagged), key=lambda t: t.start))
 
 
+def _now_adequate_dose(trial: Trial) -> bool:
+    current, minimum = trial.current_mg_per_day, trial.min_adequate_mg
+    return current is not None and minimum is not None and current >= minimum
+
+
 def _ongoing_but_unfair(ctx: RuleContext, trial: Trial) -> bool:
     """A running trial already contradicted by refill data, or one that has run long enough to be
-    adequate but is not (e.g. 12 weeks below the minimum dose)."""
+    adequate but is not (e.g. 12 weeks below the minimum dose) and is still not at an adequate
+    dose today."""
     if trial.verdict is not Verdict.ONGOING:
         return False
     if trial.adherence.status is AdherenceStatus.POOR:
         return True
+    if _now_adequate_dose(trial):
+        return False  # titrated into range: a fair trial is now running
     weeks_running = (ctx.record.as_of - trial.start).days / 7
     return weeks_running >= ctx.policy.mapping.min_adequate_weeks and any(
         r in FLAGGED_REASONS for r in trial.reasons
     )
 
 
-def _short_reason(trial: Trial) -> str:
+def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     reasons = trial.reasons
-    if InadequacyReason.DOSE_BELOW_MINIMUM in reasons:
+    low = cards.below_minimum(trial)
+    if InadequacyReason.DOSE_BELOW_MINIMUM in reasons and low is not None:
         return (
-            f"{trial.ingredient} {cards.fmt_mg(trial.max_mg_per_day)} mg/day "
+            f"{trial.ingredient} {cards.fmt_mg(low[0])} mg/day "
             f"< {cards.fmt_mg(trial.min_adequate_mg)} minimum"
         )
     if InadequacyReason.POOR_ADHERENCE in reasons or trial.adherence.status is AdherenceStatus.POOR:
@@ -59,14 +76,20 @@ def _short_reason(trial: Trial) -> str:
             return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}"
         return f"{trial.ingredient} refill gaps"
     if InadequacyReason.TOO_SHORT in reasons:
-        return f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
+        weeks = f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
+        if cards.possibly_adequate(trial, ctx.policy.mapping):
+            return f"{weeks}, possibly adequate"
+        return weeks
     if InadequacyReason.DOSE_UNKNOWN in reasons:
-        return f"{trial.ingredient} dose unknown"
+        if trial.min_adequate_mg is None:
+            return f"{trial.ingredient} no verified minimum dose"
+        return f"{trial.ingredient} dose not recorded"
     return f"{trial.ingredient} not adequate"
 
 
-def _reason_lines(trial: Trial, min_weeks: float) -> list[str]:
-    lines = [cards.reason_text(trial, r, min_weeks) for r in trial.reasons if r in FLAGGED_REASONS]
+def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
+    mapping = ctx.policy.mapping
+    lines = [cards.reason_text(trial, r, mapping) for r in trial.reasons if r in FLAGGED_REASONS]
     if trial.verdict is Verdict.ONGOING:
         poor = trial.adherence.status is AdherenceStatus.POOR
         if poor and InadequacyReason.POOR_ADHERENCE not in trial.reasons:
@@ -78,35 +101,78 @@ def _reason_lines(trial: Trial, min_weeks: float) -> list[str]:
     return lines
 
 
+def undocumented_trd(ctx: RuleContext) -> bool:
+    """TRD coded on the problem list but fewer adequate failed trials in the chart than TRD needs."""
+    return (
+        ctx.record.context.has(FindingKind.TRD)
+        and len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials
+    )
+
+
+def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
+    """(summary, detail bullet) for TRD on the problem list without the trials to show for it."""
+    finding = ctx.record.context.of(FindingKind.TRD)[0]
+    count = len(ctx.facts.failed_trials)
+    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    if ctx.record.antidepressant_trials():
+        chart = f"{count} adequate failed trial{'' if count == 1 else 's'} in the chart"
+    else:
+        chart = "no antidepressant trial in the chart"
+    summary = cards.fit_summary(
+        f"Treatment-resistant depression on the problem list but {chart}: record the treatment "
+        "history",
+        f"TRD on the problem list but {chart}: record the treatment history",
+    )
+    bullet = (
+        f"- **{finding.display}** ({finding.system} {finding.code}{onset}) is on the problem list, "
+        f"but the chart documents {chart} (TRD needs "
+        f"{ctx.policy.trd_min_failed_trials}). Record the earlier trials (drug, mg/day, weeks, "
+        "adherence, response) and confirm adherence with the patient or pharmacy before "
+        "escalating; until then no TMS referral is suggested on this basis."
+    )
+    return summary, bullet
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     flagged = flagged_trials(ctx)
-    if not flagged:
+    trd = undocumented_trd(ctx)
+    if not flagged and not trd:
         return None
     mapping = ctx.policy.mapping
-    count = len(flagged)
-    noun = "trial" if count == 1 else "trials"
-    parts = "; ".join(_short_reason(t) for t in flagged)
-    summary = cards.fit_summary(
-        f"{count} {noun} not adequate ({parts}): review dose and adherence before counting failures",
-        f"{count} {noun} not adequate ({parts}): review before counting as failed",
-        f"{count} antidepressant {noun} not adequate ({cards.names(flagged)}): review dose, "
-        "duration and adherence",
-        f"{count} antidepressant {noun} not adequate: review dose, duration and adherence",
-    )
-    bullets = []
-    for trial in flagged:
-        why = "; ".join(_reason_lines(trial, mapping.min_adequate_weeks))
-        bullets.append(f"- **{trial.ingredient}** ({trial.start.isoformat()}): {why}")
+    sections: list[str] = []
+    summary = ""
+    if trd:
+        summary, bullet = _undocumented_trd_text(ctx)
+        sections.append("**Treatment history not in the chart:**\n" + bullet)
+    if flagged:
+        count = len(flagged)
+        noun = "trial" if count == 1 else "trials"
+        parts = "; ".join(_short_reason(ctx, t) for t in flagged)
+        summary = cards.fit_summary(
+            f"{count} {noun} not adequate ({parts}): review dose and adherence before counting "
+            "failures",
+            f"{count} {noun} not adequate ({parts}): review before counting as failed",
+            f"{count} antidepressant {noun} not adequate ({cards.names(flagged)}): review dose, "
+            "duration and adherence",
+            f"{count} antidepressant {noun} not adequate: review dose, duration and adherence",
+        )
+        bullets = []
+        for trial in flagged:
+            why = "; ".join(_reason_lines(ctx, trial))
+            bullets.append(f"- **{trial.ingredient}** ({trial.start.isoformat()}): {why}")
+        sections.append("**Not a fair test yet:**\n" + "\n".join(bullets))
     detail = cards.join_sections(
-        "**Not a fair test yet:**\n" + "\n".join(bullets),
-        cards.trial_table(ctx.facts.episode_trials, mapping.min_adequate_weeks),
+        *sections,
+        cards.trial_table(ctx.facts.episode_trials, mapping) if ctx.facts.episode_trials else "",
         (
             f"Adequate trial = at least the minimum adequate dose (CANMAT 2023 Table 3.3) for "
             f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks, adherence not contradicted "
             f"(PDC at least {cards.fmt_pct(mapping.pdc_threshold)}, no refill gap over "
-            f"{cards.fmt_weeks(mapping.refill_gap_weeks)} weeks). Ask about missed doses, side "
-            "effects and cost; confirm the dose taken; record intolerance if the drug was stopped "
-            "for side effects."
+            f"{cards.fmt_weeks(mapping.refill_gap_weeks)} weeks); "
+            f"{cards.fmt_weeks(mapping.possibly_adequate_weeks)} to under "
+            f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks is possibly adequate and needs "
+            "review. Ask about missed doses, side effects and cost; confirm the dose taken; record "
+            "intolerance if the drug was stopped for side effects."
         ),
         cards.scores_section(ctx.record),
         cards.guideline_links("canmat2023"),

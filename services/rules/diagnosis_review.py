@@ -18,9 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fhir_mapping.record import Finding, FindingKind, LabResult, ProcedureKind, SourceRef
-from services import cards, suggestions
-from services.pathway import OPEN_REQUEST_STATUSES
+from fhir_mapping.record import (
+    Finding,
+    FindingKind,
+    LabResult,
+    ProcedureKind,
+    SourceRef,
+)
+from services import cards, suggestions, tables
+from services.pathway import OPEN_REQUEST_STATUSES, ongoing_mood_stabiliser
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
 
@@ -48,14 +54,22 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
     facts, record = ctx.facts, ctx.record
     items: list[Item] = []
     if facts.bipolar:
-        items.append(
-            Item(
-                "bipolar disorder on record",
-                f"**Bipolar disorder or mania on record:** {_finding_ref(facts.bipolar[0])}. The "
-                "unipolar TRD pathway does not apply; antidepressants only with a mood stabiliser "
-                "(ISBD 2013). Confirm the diagnosis with psychiatry.",
-            )
+        text = (
+            f"**Bipolar disorder or mania on record:** {_finding_ref(facts.bipolar[0])}. The "
+            "unipolar TRD pathway does not apply; antidepressants only with a mood stabiliser "
+            "(ISBD 2013). Confirm the diagnosis with psychiatry."
         )
+        short = "bipolar disorder on record"
+        # Safety: an antidepressant running alone in bipolar disorder is named, not left implied.
+        alone = facts.ongoing_trials  # antidepressants at treatment doses (not low-dose sleep)
+        if alone and ongoing_mood_stabiliser(record) is None:
+            names = cards.names(alone)
+            short = f"bipolar disorder on record, {names} without a mood stabiliser"
+            text += (
+                f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
+                "on record: risk of a switch to mania."
+            )
+        items.append(Item(short, text))
     if facts.psychotic:
         items.append(
             Item(
@@ -65,6 +79,9 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 "para 215); TMS policies exclude psychotic features.",
             )
         )
+    outdated = _remission_coded_but_depressed(ctx)
+    if outdated is not None:
+        items.append(outdated)
     substance = record.context.of(FindingKind.SUBSTANCE_USE)
     if substance and facts.episode_trials:
         items.append(
@@ -76,6 +93,26 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             )
         )
     return items
+
+
+def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:
+    """The problem list says "in remission" (e.g. F33.41) while the latest PHQ-9 says moderate
+    depression or worse: the coded diagnosis is out of date (relapse?) and a referral citing it
+    would not stand."""
+    remission = ctx.record.context.of(FindingKind.MDD_IN_REMISSION)
+    latest = ctx.facts.latest_phq9
+    if not remission or latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    if any(f.onset is not None and f.onset > latest.date for f in remission):
+        return None  # coded after the score: the newer judgement stands
+    return Item(
+        "problem list says remission",
+        f"**Problem list says remission:** {_finding_ref(remission[0])}, but "
+        f"{cards.phq9_text(latest)}. Update the diagnosis (relapse or recurrence?) before "
+        "acting on it.",
+    )
 
 
 def _low(ctx: RuleContext, kind: FindingKind, test: str, label: str) -> Item | None:
@@ -150,8 +187,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         items.append(
             Item(
                 f"no TSH in {days} days",
-                f"**No TSH in the last {days} days** while TRD criteria are met: thyroid "
-                "dysfunction is a treatable contributor (CANMAT 2023 para 184).",
+                f"**No TSH in the last {days} days** after {len(ctx.facts.failed_trials)} "
+                "adequate antidepressant trials failed: thyroid dysfunction is a treatable "
+                "contributor (CANMAT 2023 para 184).",
             )
         )
         reasons: list[SourceRef] = []

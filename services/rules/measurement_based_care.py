@@ -21,13 +21,14 @@ TOPIC = "measurement-based-care"
 def _due_reason(ctx: RuleContext, trial: Trial, latest: Score | None) -> str | None:
     as_of = ctx.record.as_of
     interval = ctx.policy.mbc_interval_days
+    # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response.
     if latest is None:
-        return "no PHQ-9 on record"
+        return "no PHQ-9 total on record"
     if latest.date < as_of - timedelta(days=interval):
-        return f"no PHQ-9 in {(as_of - latest.date).days} days"
+        return f"no PHQ-9 total in {(as_of - latest.date).days} days"
     checkpoint = trial.start + timedelta(weeks=ctx.policy.mbc_after_trial_weeks)
     if checkpoint <= as_of and latest.date <= trial.start:
-        return f"no PHQ-9 since {trial.ingredient} started"
+        return f"no PHQ-9 total since {trial.ingredient} started"
     return None
 
 
@@ -58,7 +59,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
         f"response and remission (PHQ-9 < {ctx.policy.remission_below}) cannot be judged "
         "without it.",
-        cards.trial_table(ongoing, ctx.policy.mapping.min_adequate_weeks),
+        cards.trial_table(ongoing, ctx.policy.mapping),
         cards.scores_section(ctx.record),
         cards.guideline_links("canmat2023", "kroenke2001"),
     )

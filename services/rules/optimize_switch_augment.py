@@ -16,6 +16,7 @@ from __future__ import annotations
 from fhir_mapping.record import SourceRef, Trial
 from services import cards, drugs, suggestions
 from services.recommendation import Recommendation, Suggestion
+from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "optimize-switch-augment"
@@ -93,7 +94,10 @@ def _switch_section(ctx: RuleContext) -> str:
     failed_classes = frozenset(facts.failed_classes)
     lines = []
     if facts.failed_trials:
-        failed = ", ".join(f"{t.drug_class} ({t.ingredient})" for t in facts.failed_trials)
+        by_failed_class: dict[str, list[str]] = {}
+        for t in facts.failed_trials:
+            by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
+        failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
         lines.append(f"Classes that already failed an adequate trial, not proposed: {failed}.")
     same_class = [
         t
@@ -105,7 +109,9 @@ def _switch_section(ctx: RuleContext) -> str:
             f"Current {t.ingredient} is in a class that already failed ({t.drug_class}); a "
             "switch within a failed class is less likely to help (CANMAT 2023 Figure 7.1)."
         )
-    taken = {t.ingredient for t in facts.ongoing_trials} | set(facts.failed_ingredients)
+    # Not proposed as a switch: what failed, and whatever is taken now in any role (mirtazapine
+    # already added to an SSRI is not a "switch option").
+    taken = {t.ingredient for t in ctx.record.trials if t.ongoing} | set(facts.failed_ingredients)
     candidates = [d for d in drugs.switch_candidates(failed_classes) if d.ingredient not in taken]
     cautioned = [(d, facts.caution_for(d.ingredient)) for d in candidates]
     candidates = [d for d, why in cautioned if why is None]
@@ -113,7 +119,10 @@ def _switch_section(ctx: RuleContext) -> str:
     if candidates:
         by_class: dict[str, list[str]] = {}
         for d in candidates:
-            by_class.setdefault(d.drug_class, []).append(d.ingredient)
+            name = d.ingredient
+            if d.not_marketed_in:
+                name += f" (not marketed in {'/'.join(d.not_marketed_in)})"
+            by_class.setdefault(d.drug_class, []).append(name)
         options = "; ".join(f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items())
         lines.append(f"Switch options (CANMAT 2023 first line, other mechanisms): {options}.")
     else:
@@ -148,14 +157,17 @@ def _no_tms_section(ctx: RuleContext) -> str:
     facts = ctx.facts
     if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
         return ""
-    blockers = [b for b in facts.tms.blockers if "contraindication" in b or "psychotic" in b]
+    blockers = facts.tms.clinical
     if not blockers:
         return ""
-    return (
+    text = (
         "**Why no TMS referral:** "
         + "; ".join(blockers)
-        + " (LCD L37086 and payer policies). Discuss ECT or other options with psychiatry."
+        + " (LCD L34998/L37086 and payer policies). Discuss ECT or other options with psychiatry."
     )
+    if populations.is_minor(ctx):
+        text += " " + cards.guideline_links("fda-k231926")
+    return text
 
 
 def _summary(ctx: RuleContext, low: tuple[Trial, ...], used: set[str]) -> str:
@@ -189,6 +201,10 @@ def _summary(ctx: RuleContext, low: tuple[Trial, ...], used: set[str]) -> str:
     no_tms = ""
     if facts.tms_contraindications and count >= ctx.policy.tms_min_failed_trials:
         no_tms = f"; TMS contraindicated ({facts.tms_contraindications[0].display})"
+    elif populations.is_minor(ctx) and count >= ctx.policy.tms_min_failed_trials:
+        no_tms = f"; TMS: adults only (age {ctx.record.patient.age})"
+    elif facts.ect_open is not None and count >= ctx.policy.tms_min_failed_trials:
+        no_tms = "; ECT referral already open"
     return cards.fit_summary(
         f"{count} adequate trials failed ({failed}): augment ({adjunct_text}) or switch class"
         + no_tms,
@@ -210,13 +226,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections: list[str] = []
     if facts.suicide is not None:
         sections.append("**Suicide risk card open:** assess risk before changing treatment.")
+    sections.append(populations.population_notes(ctx))
     if facts.psychotic:
         sections.append(
             f"**Psychotic features:** {facts.psychotic[0].display}. CANMAT 2023 Table 3.6: "
             "antidepressant plus an atypical antipsychotic; ECT is especially effective with "
             "psychotic features (para 215). TMS policies exclude psychotic features."
         )
-        found.append(_ect_suggestion(ctx))
+        if facts.ect_open is None:
+            found.append(_ect_suggestion(ctx))
+        else:
+            sections.append("**ECT:** a referral is already open; not proposed again.")
     for trial in low:
         sections.append(
             f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day is "
@@ -232,7 +252,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     trials = facts.episode_trials + tuple(t for t in facts.augmentations)
     sections += [
         _no_tms_section(ctx),
-        cards.trial_table(trials, mapping.min_adequate_weeks) if trials else "",
+        cards.trial_table(trials, mapping) if trials else "",
         cards.scores_section(ctx.record),
         cards.staging_section(ctx.stage) if facts.failed_trials else "",
         cards.guideline_links("canmat2023", "maudsley2018")

@@ -63,7 +63,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     detail = cards.join_sections(
         basis,
-        cards.trial_table(facts.episode_trials, ctx.policy.mapping.min_adequate_weeks),
+        cards.trial_table(facts.episode_trials, ctx.policy.mapping),
         cards.scores_section(ctx.record),
         cards.guideline_links("canmat2023", "lcd-l37086"),
     )

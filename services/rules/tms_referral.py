@@ -11,8 +11,10 @@ evaluation (CPT 90867) citing the depression Condition.
 
 from __future__ import annotations
 
+from fhir_mapping.record import AdherenceStatus
 from services import cards, suggestions
 from services.recommendation import Recommendation
+from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "tms-referral"
@@ -38,6 +40,16 @@ def _criteria(ctx: RuleContext) -> str:
         "- No epilepsy/seizure disorder or implanted device near the head on record",
         "- No TMS referral or course in this episode",
     ]
+    unverified = [
+        t for t in facts.failed_trials if t.adherence.status is AdherenceStatus.UNVERIFIED
+    ]
+    if unverified:
+        # Adherence not contradicted, but not shown either (no dispensing data): say so, since a
+        # referral and a payer will both rely on these trials (issue 3: "say so").
+        lines.append(
+            f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
+            "with the patient or pharmacy"
+        )
     return "**Criteria met:**\n" + "\n".join(lines)
 
 
@@ -70,9 +82,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections = []
     if facts.suicide is not None:
         sections.append("**Suicide risk card open:** assess risk before referring.")
+    sections.append(populations.population_notes(ctx, tms=True))
     sections += [
         _criteria(ctx),
-        cards.trial_table(facts.episode_trials, ctx.policy.mapping.min_adequate_weeks),
+        cards.trial_table(facts.episode_trials, ctx.policy.mapping),
         cards.scores_section(ctx.record),
         cards.staging_section(ctx.stage),
         cards.guideline_links("lcd-l34998", "lcd-l37086", "canmat2023", "maudsley2018"),

@@ -405,3 +405,31 @@ def test_tables_carry_source_and_status_on_every_row() -> None:
     assert all(row.source and row.status in statuses for row in condition_codes())
     assert all(row.source and row.status in statuses for row in procedure_codes().values())
     assert all(r.source and r.status in statuses for r in lab_ranges().values())
+
+
+def test_implant_written_only_as_problem_list_text_is_found() -> None:
+    """A stimulator charted as free text (or under a local code) is still metal near the head:
+    a missed implant is a missed TMS contraindication (LCD L34998 / L37086)."""
+    dbs = condition("dbs", "http://hospital.example.org/problems", "P-4471", "x", ONSET)
+    dbs["code"] = {
+        "coding": [{"system": "http://hospital.example.org/problems", "code": "P-4471"}],
+        "text": "Deep brain stimulator in situ",
+    }
+    assert wants_condition(dbs) is True
+    assert_valid([dbs])
+    (implant,) = condition_findings(dbs, as_of=AS_OF)
+    assert (implant.kind, implant.display, implant.code, implant.onset) == (
+        K.IMPLANTED_DEVICE,
+        "Deep brain stimulator in situ",
+        "P-4471",
+        ONSET,
+    )
+    # An implant does not stop being one when the problem is marked resolved; a refuted entry
+    # is dropped like any other.
+    dbs["clinicalStatus"]["coding"][0]["code"] = "resolved"
+    assert kinds(dbs) == [K.IMPLANTED_DEVICE]
+    dbs["verificationStatus"]["coding"][0]["code"] = "refuted"
+    assert kinds(dbs) == []
+    unrelated = condition("u", SNOMED, "0", "x", ONSET)
+    unrelated["code"] = {"text": "Stimulant use disorder, mild"}
+    assert wants_condition(unrelated) is False

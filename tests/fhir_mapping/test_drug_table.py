@@ -156,10 +156,34 @@ def test_unverified_doses_are_none() -> None:
         None,
     )
     fluvoxamine = drug_info("fluvoxamine")
-    assert fluvoxamine is not None and (fluvoxamine.min_adequate_mg, fluvoxamine.max_mg) == (
-        150,
-        None,
-    )
+    # CANMAT 2023's fluvoxamine row was not captured: 150 mg is CPS's usual lower bound, so the
+    # row is honest about it (it was marked "confirmed").
+    assert fluvoxamine is not None and (
+        fluvoxamine.min_adequate_mg,
+        fluvoxamine.max_mg,
+        fluvoxamine.status,
+    ) == (150, None, "UNVERIFIED")
+    assert fluvoxamine.source.startswith("CPS Therapeutic Choices")
+
+
+def test_markets_where_canmat_notes_a_drug_is_not_available() -> None:
+    """CANMAT 2023 Table 3.3 availability notes (REFERENCE.md 1.6), so a switch list does not
+    offer mianserin to a US clinician without saying so."""
+    unavailable = {
+        d.ingredient: d.not_marketed_in
+        for d in all_drugs()
+        if d.role is Role.ANTIDEPRESSANT and d.not_marketed_in
+    }
+    assert unavailable == {
+        "milnacipran": ("Canada",),
+        "mianserin": ("Canada", "US"),
+        "agomelatine": ("Canada", "US"),
+        "nefazodone": ("Canada",),
+        "selegiline": ("Canada",),
+        "moclobemide": ("US",),
+        "reboxetine": ("Canada", "US"),
+        "dextromethorphan-bupropion": ("Canada",),
+    }
 
 
 def test_low_dose_use_only_for_the_sleep_and_pain_drugs() -> None:

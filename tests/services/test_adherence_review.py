@@ -52,8 +52,8 @@ def test_names_drug_dose_minimum_and_weeks() -> None:
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.WARNING, True, True)
     assert (
-        "- **sertraline** (2023-01-09): dose 25 mg/day below the minimum adequate 50 mg/day"
-        in rec.detail
+        "- **sertraline** (2023-01-09): 25 mg/day for 10 weeks, below the minimum adequate "
+        "50 mg/day" in rec.detail
     )
     assert "- **venlafaxine** (2023-04-03): 3 weeks at an adequate dose (needs 6)" in rec.detail
     assert "| sertraline (SSRI) | 25 | 2023-01-09 – 2023-03-20 | 0 |" in rec.detail
@@ -145,8 +145,8 @@ def test_summary_falls_back_when_many_trials() -> None:
         "6 antidepressant trials not adequate: review dose, duration and adherence"
     )
     assert (
-        "- **paroxetine** (2023-05-01): 2 weeks at an adequate dose (needs 6); dose unknown"
-        in rec.detail
+        "- **paroxetine** (2023-05-01): 2 weeks at an adequate dose (needs 6); dose not "
+        "recorded: confirm the dose taken" in rec.detail
     )
 
 
@@ -167,7 +167,7 @@ def test_ongoing_trial_long_enough_but_below_minimum_dose() -> None:
     rec = adherence_review.rule(ctx(f.trd_record(trials=(citalopram,))))
     assert rec is not None
     assert rec.summary.startswith("1 trial not adequate (citalopram 10 mg/day < 20 minimum)")
-    assert "dose 10 mg/day below the minimum adequate 20 mg/day; ongoing" in rec.detail
+    assert "10 mg/day for 12 weeks, below the minimum adequate 20 mg/day; ongoing" in rec.detail
     five_weeks = f.trial(
         "citalopram",
         "SSRI",

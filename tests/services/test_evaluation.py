@@ -117,3 +117,9 @@ def test_policy_table_accepts_the_added_fields() -> None:
     assert (Policy().tms_min_distinct_classes, Policy().trd_min_failed_trials) == (2, 2)
     with pytest.raises(ValueError):
         load_policy({"tms_min_distinct_classes": 1})
+
+
+def test_policy_table_sets_adult_age_and_possibly_adequate_weeks() -> None:
+    policy = load_policy({"adult_age": 21, "mapping": {"possibly_adequate_weeks": 3}})
+    assert (policy.adult_age, policy.mapping.possibly_adequate_weeks) == (21, 3.0)
+    assert (Policy().adult_age, Policy().mapping.possibly_adequate_weeks) == (18, 4.0)

@@ -237,3 +237,66 @@ def test_long_joined_key_is_hashed_stably() -> None:
     assert len(key) == len("order-dose-above-range:sha256:") + 64
     again = _run(f.trd_record(draft_orders=drafts), hook="order-sign")
     assert again["order-dose-above-range"].dedupe_key == key
+
+
+def test_renewing_a_dose_already_a_full_trial_below_minimum_is_not_titration() -> None:
+    # Citalopram 10 mg for 12 weeks, renewed at 10 mg: "fine for titration" would be wrong.
+    running = f.trial(
+        "citalopram",
+        "SSRI",
+        start=date(2024, 3, 11),
+        mg=10,
+        min_mg=20,
+        max_mg=40,
+        ongoing=True,
+        verdict=Verdict.ONGOING,
+        weeks_adequate=0,
+    )
+    record = f.record(
+        trials=(running,),
+        scores=(f.score(14, date(2024, 5, 20)),),
+        findings=(f.mdd(),),
+        draft_orders=(f.draft("citalopram", "SSRI", mg=10, min_mg=20, max_mg=40),),
+    )
+    rec = _run(record)["order-dose-below-range"]
+    assert rec.summary == (
+        "Citalopram 10 mg/day continues 12 weeks below the minimum adequate dose (20 mg/day): "
+        "consider raising it"
+    )
+    assert rec.detail.startswith(
+        "citalopram has been taken below 20 mg/day for 12 weeks; this order keeps it there."
+    )
+
+
+def test_a_failed_drug_still_running_counts_for_its_class() -> None:
+    # Citalopram failed and is still taken; escitalopram (same class) is drafted as the switch.
+    citalopram = f.trial(
+        "citalopram", "SSRI", start=date(2023, 9, 4), mg=40, min_mg=20, max_mg=40, ongoing=True
+    )
+    record = f.record(
+        trials=(citalopram,),
+        scores=(f.score(17, date(2024, 5, 20)),),
+        findings=(f.mdd(),),
+        draft_orders=(f.draft("escitalopram", "SSRI", mg=10),),
+    )
+    rec = _run(record)["order-repeats-failed-trial"]
+    assert rec.summary == (
+        "Escitalopram is in the class of citalopram (SSRI), which failed an adequate trial: "
+        "consider another class"
+    )
+    assert "citalopram up to 40 mg/day, 2023-09-04 – ongoing failed." in rec.detail
+
+
+def test_contraindication_cites_its_own_table_source() -> None:
+    # The source comes from data/drug_cautions.csv, row by row (it was one literal for all).
+    epilepsy = f.finding(FindingKind.EPILEPSY, code="G40.909", display="Epilepsy")
+    record = f.record(
+        findings=(epilepsy,),
+        draft_orders=(
+            f.draft(
+                "dextromethorphan-bupropion", "NMDA antagonist", mg=105, min_mg=105, max_mg=210
+            ),
+        ),
+    )
+    rec = _run(record)["order-drug-contraindicated"]
+    assert "Source: CPS 2023 Table 6 for its bupropion component (REFERENCE.md 3.4)." in rec.detail

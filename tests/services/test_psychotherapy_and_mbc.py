@@ -53,7 +53,7 @@ def test_mbc_no_phq9_in_90_days() -> None:
     rec = measurement_based_care.rule(ctx(record))
     assert rec is not None
     assert rec.summary == (
-        "On bupropion since 2023-12-04; no PHQ-9 in 123 days: repeat the PHQ-9 to measure response"
+        "On bupropion since 2023-12-04; no PHQ-9 total in 123 days: repeat the PHQ-9 to measure response"
     )
     assert_valid_proposals(rec)
     assert codes(resources(rec)[0]) == [("http://loinc.org", "44249-1")]
@@ -64,7 +64,7 @@ def test_mbc_none_since_the_current_trial_started_four_weeks_ago() -> None:
     rec = measurement_based_care.rule(ctx(record))
     assert rec is not None
     assert rec.summary == (
-        "On bupropion since 2024-04-01; no PHQ-9 since bupropion started: repeat the PHQ-9 to "
+        "On bupropion since 2024-04-01; no PHQ-9 total since bupropion started: repeat the PHQ-9 to "
         "measure response"
     )
 
@@ -87,5 +87,5 @@ def test_mbc_interval_follows_policy() -> None:
 def test_mbc_with_no_phq9_at_all() -> None:
     record = _on(date(2024, 4, 1), ())
     rec = measurement_based_care.rule(ctx(record))
-    assert rec is not None and "no PHQ-9 on record" in rec.summary
+    assert rec is not None and "no PHQ-9 total on record" in rec.summary
     assert ProcedureKind.PSYCHOTHERAPY  # the TRD record keeps its therapy: only MBC is asked here

@@ -101,3 +101,58 @@ def test_tms_scenario_summary_names_drugs_and_score() -> None:
     for ingredient, trial in s.expect["trials"].items():
         if trial["verdict"] == "adequate":
             assert ingredient in tms.summary
+
+
+def _scenario(name: str) -> Scenario:
+    return next(x for x in SCENARIOS if x.name == name)
+
+
+def test_escitalopram_after_citalopram_names_both_failed_ssris() -> None:
+    # Citalopram 40 mg failed and is still running; escitalopram is its S-enantiomer. The running
+    # failure counts for the class (it was ignored because it had not ended).
+    s = _scenario("order_select_failed_class")
+    (card,) = [
+        r
+        for r in _evaluate(s, "order-select").recommendations
+        if r.topic == "order-repeats-failed-trial"
+    ]
+    assert card.summary == (
+        "Escitalopram is in the class of sertraline, citalopram (SSRI), which failed 2 adequate "
+        "trials: consider another class"
+    )
+    assert "citalopram up to 40 mg/day, 2024-09-09 – ongoing" in card.detail
+
+
+def test_bipolar_names_the_antidepressant_running_without_a_mood_stabiliser() -> None:
+    s = _scenario("bipolar")
+    review = next(
+        r for r in _evaluate(s, "patient-view").recommendations if r.topic == "diagnosis-review"
+    )
+    assert review.summary == (
+        "Confirm the diagnosis before escalating: bipolar disorder on record, bupropion without "
+        "a mood stabiliser; no TSH in 365 days"
+    )
+    assert "TRD criteria" not in review.detail  # two failures in bipolar II are not TRD
+
+
+def test_statement_only_history_says_adherence_is_unverified_on_the_tms_card() -> None:
+    s = _scenario("statement_only_history")
+    tms = next(r for r in _evaluate(s, "patient-view").recommendations if r.topic == "tms-referral")
+    assert (
+        "- Adherence not verified by dispensing data for fluoxetine, duloxetine: confirm with the "
+        "patient or pharmacy"
+    ) in tms.detail
+
+
+def test_low_dose_trazodone_row_shows_no_adherence_or_scores() -> None:
+    # An as-needed hypnotic's refill rate is not "poor adherence" to an antidepressant.
+    s = _scenario("low_dose_trazodone_for_sleep")
+    optimise = next(
+        r
+        for r in _evaluate(s, "patient-view").recommendations
+        if r.topic == "optimize-switch-augment"
+    )
+    assert (
+        "| trazodone (serotonin modulator) | 50 | 2025-02-03 – ongoing | 0 | – | – | "
+        "not an antidepressant trial |"
+    ) in optimise.detail
