@@ -264,6 +264,7 @@ def _trial(
         reasons=reasons,
         sources=tuple(sources),
         notes=tuple(notes),
+        remission_below=policy.remission_below,
     )
 
 

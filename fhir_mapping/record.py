@@ -116,6 +116,9 @@ class Trial:
     on_treatment: Score | None = None  # latest PHQ-9 from week 4 to 30 days after the end
     sources: tuple[SourceRef, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. "part of fluoxetine/olanzapine combination product"
+    # The clinic's remission cut-off (MappingPolicy.remission_below; CMS159: PHQ-9 < 5), carried
+    # on the trial so `remission` follows the clinic's policy rather than a literal.
+    remission_below: int = 5
 
     @property
     def max_mg_per_day(self) -> float | None:
@@ -139,10 +142,10 @@ class Trial:
 
     @property
     def remission(self) -> bool | None:
-        """PHQ-9 < 5 on treatment (CMS159 definition)."""
+        """PHQ-9 below the remission cut-off on treatment (CMS159: < 5)."""
         if self.on_treatment is None or self.on_treatment.value is None:
             return None
-        return self.on_treatment.value < 5
+        return self.on_treatment.value < self.remission_below
 
     @property
     def outcome_unmeasured(self) -> bool:

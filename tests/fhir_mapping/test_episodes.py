@@ -478,3 +478,19 @@ def test_add_months_clamps_to_the_month_end() -> None:
     assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
     assert add_months(date(2023, 1, 15), 6) == date(2023, 7, 15)
     assert add_months(date(2023, 9, 30), 6) == date(2024, 3, 30)
+
+
+def test_remission_follows_the_clinic_cut_off() -> None:
+    from dataclasses import replace
+
+    from fhir_mapping.record import Score
+
+    (trial,) = trials(
+        [order("sertraline", date(2024, 1, 1), 100, status="active")],
+        date(2024, 6, 1),
+        MappingPolicy(remission_below=4),
+    )
+    scored = replace(trial, on_treatment=Score("PHQ-9", 4, date(2024, 3, 1)))
+    assert scored.remission_below == 4
+    assert scored.remission is False
+    assert replace(scored, remission_below=5).remission is True
