@@ -36,7 +36,8 @@ class Policy:
     # REFERENCE.md 3.1, a specialist decision rather than a pathway default), and the optimise
     # card says its doses and agents come from adult guidelines. An unknown age does not block.
     adult_age: int = 18
-    # Suicide-risk card: the latest PHQ-9 item 9 within this many days.
+    # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
+    # risk out: REFERENCE.md 5; the card says when the latest answer was 0).
     suicide_item9_lookback_days: int = 30
     # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
@@ -46,7 +47,8 @@ class Policy:
     tsh_lookback_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days.
     snooze_days: int = 90
-    # A current PHQ-9 at or below this counts as "no depression to act on" with remission.
+    # Order hooks: order-sign does not repeat a card order-select showed for the same draft
+    # within this many hours.
     order_dedupe_hours: int = 24
 
     @property
