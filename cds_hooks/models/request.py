@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from cds_hooks.models.text import StoredText
+
 
 def strip_reference(value: str | None, resource_type: str) -> str | None:
     """`Patient/123` -> `123`; a bare id is returned as is."""
@@ -76,7 +78,7 @@ class HookContext(BaseModel):
 class HookRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     hook: str = Field(min_length=1, max_length=200)
-    hookInstance: str = Field(min_length=1, max_length=200)
+    hookInstance: StoredText = Field(min_length=1, max_length=200)  # kept with issued cards
     fhirServer: str | None = Field(None, max_length=2000)
     fhirAuthorization: FhirAuthorization | None = None
     context: HookContext
