@@ -90,3 +90,48 @@ def test_console_script_is_installed() -> None:
     )
     assert result.returncode == 0
     assert "serve" in result.stdout and "evaluate" in result.stdout
+
+
+def _synthea_patient_bundles() -> list[Path]:
+    from tests.conftest import SHARED
+
+    folder = SHARED / "fhir" / "synthea"
+    return sorted(
+        p
+        for p in folder.rglob("*.json")
+        if not p.name.startswith(("hospitalInformation", "practitionerInformation"))
+    )
+
+
+def test_evaluate_prints_a_valid_response_for_every_shared_synthea_patient(
+    shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cds_hooks.test_spec_examples import assert_spec_invariants
+
+    bundles = _synthea_patient_bundles()
+    assert len(bundles) == 30
+    for bundle in bundles:
+        assert main(["evaluate", str(bundle), "--as-of", "2025-08-01"]) == 0, bundle.name
+        captured = capsys.readouterr()
+        assert captured.err == "", bundle.name
+        assert_spec_invariants(json.loads(captured.out))
+
+
+def test_evaluate_explain_and_timeline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import REPO_ROOT
+
+    request = REPO_ROOT / "tests" / "fixtures" / "patients" / "trd_meets_tms.request.json"
+    svg = tmp_path / "timeline.svg"
+    assert (
+        main(
+            ["evaluate", str(request), "--as-of", "2025-06-02", "--explain", "--timeline", str(svg)]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    topics = {c["source"]["topic"]["code"] for c in json.loads(captured.out)["cards"]}
+    assert "tms-referral" in topics
+    assert (
+        "sertraline" in captured.err and "venlafaxine" in captured.err and "verdict" in captured.err
+    )
+    assert svg.read_text().startswith("<svg") and 'data-ingredient="venlafaxine"' in svg.read_text()
