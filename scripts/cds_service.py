@@ -11,24 +11,19 @@ into `service.log`. It gets its own process group and is stopped with SIGTERM th
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from scripts.fhir_server import (
     REPO_ROOT,
+    ChildProcess,
     child_environment,
     free_port,
-    loopback_session,
-    stop_process_group,
+    spawn,
+    wait_until_ready,
 )
 
 START_TIMEOUT_SECONDS = 60.0
@@ -74,28 +69,12 @@ def config_toml(
     )
 
 
-@dataclass
-class CdsService:
+@dataclass(kw_only=True)
+class CdsService(ChildProcess):
+    """A running `trd-cds serve`, reached at `base_url`."""
+
     base_url: str  # http://127.0.0.1:PORT
     port: int
-    process: subprocess.Popen[bytes]
-    workdir: Path
-    log_path: Path
-    _remove_workdir: bool = False
-
-    def log_tail(self, chars: int = 2000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        stop_process_group(self.process)
-        if self._remove_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def start_cds_service(
@@ -105,7 +84,8 @@ def start_cds_service(
     port: int | None = None,
     start_timeout: float = START_TIMEOUT_SECONDS,
 ) -> CdsService:
-    """Start `trd-cds serve` on 127.0.0.1 and return once GET /health answers 200."""
+    """Start `trd-cds serve` on 127.0.0.1 and return once GET /health answers 200. The caller
+    must call `stop()`, or use the service as a context manager."""
     remove = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="trd-cds-service-")) if workdir is None else workdir
     port = port or free_port()
@@ -117,8 +97,10 @@ def start_cds_service(
     log_path = workdir / "service.log"
     env = child_environment()
     env.pop("TRD_CDS_CONFIG", None)  # the file given with --config is the only configuration
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
+    service = CdsService(
+        base_url=f"http://127.0.0.1:{port}",
+        port=port,
+        process=spawn(
             [
                 *service_command(),
                 "serve",
@@ -131,61 +113,21 @@ def start_cds_service(
             ],
             cwd=REPO_ROOT,
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    service = CdsService(
-        base_url=f"http://127.0.0.1:{port}",
-        port=port,
-        process=process,
+            log_path=log_path,
+        ),
         workdir=workdir,
         log_path=log_path,
         _remove_workdir=remove,
     )
-    try:
-        _wait_until_ready(service, start_timeout)
-    except BaseException:
-        service.stop()
-        raise
-    return service
-
-
-@contextmanager
-def running_cds_service(
-    *,
-    allowed_fhir_servers: Sequence[str] = (),
-    workdir: Path | None = None,
-    port: int | None = None,
-    start_timeout: float = START_TIMEOUT_SECONDS,
-) -> Iterator[CdsService]:
-    """`start_cds_service(...)` for the block; stopped however the block ends."""
-    service = start_cds_service(
-        allowed_fhir_servers=allowed_fhir_servers,
-        workdir=workdir,
-        port=port,
-        start_timeout=start_timeout,
+    return wait_until_ready(
+        service,
+        f"{service.base_url}/health",
+        name="trd-cds serve",
+        error=CdsServiceError,
+        timeout=start_timeout,
     )
-    try:
-        yield service
-    finally:
-        service.stop()
 
 
-def _wait_until_ready(service: CdsService, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    with loopback_session() as probe:
-        while time.monotonic() < deadline:
-            if not service.alive():
-                raise CdsServiceError(
-                    f"trd-cds serve exited with status {service.process.returncode} at start:\n"
-                    f"{service.log_tail()}"
-                )
-            with suppress(requests.RequestException):
-                if probe.get(f"{service.base_url}/health", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.2)
-    raise CdsServiceError(
-        f"trd-cds serve did not answer GET /health within {timeout:.0f} s:\n{service.log_tail()}"
-    )
+# The service is a context manager (`with start_cds_service(...) as service:` stops it however
+# the block ends); this name says so at the call site.
+running_cds_service = start_cds_service

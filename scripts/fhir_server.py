@@ -17,6 +17,10 @@ What `start_fhir_server()` guarantees, for the demo and the integration tests al
 
 Errors: FhirServerError (did not start, or died), FhirLoadError (a bundle or one of its entries was
 refused). See ../shared/fhir/FHIR_SERVER.md for the server's measured behaviour.
+
+The process helpers under "child processes" (`spawn`, `ChildProcess`, `wait_until_ready`,
+`stop_process_group`, ...) serve scripts/cds_service.py too: one way to start, watch and stop a
+loopback server.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -109,8 +114,141 @@ def transaction_of_puts(resources: Sequence[Mapping[str, Any]], base_url: str) -
     }
 
 
-@dataclass
-class LocalFhirServer:
+# -- child processes ---------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ChildProcess:
+    """A loopback server started by `spawn`: its process (group), work dir and log. Used as a
+    context manager, it is stopped however the block ends."""
+
+    process: subprocess.Popen[bytes]
+    workdir: Path
+    log_path: Path
+    _remove_workdir: bool = False  # a temporary dir made for this run, removed at stop
+
+    def log_tail(self, chars: int = 2000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """Stop the process group and remove the temporary work dir (safe to call twice)."""
+        stop_process_group(self.process)
+        if self._remove_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def spawn(
+    command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    """Run `command` with no stdin, its stdout and stderr into `log_path`, in a session of its own:
+    its own process group, stopped as a whole by `stop_process_group`, and a Ctrl-C in the
+    terminal reaches only the caller, which then stops it in order."""
+    with log_path.open("wb") as log_file:
+        return subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+Child = TypeVar("Child", bound=ChildProcess)
+
+
+def wait_until_ready(
+    child: Child,
+    url: str,
+    *,
+    name: str,
+    error: type[RuntimeError],
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
+) -> Child:
+    """`child` once GET `url` answers 200; raises `error` (with the log's tail) if it exits first
+    or does not answer within `timeout` seconds, and then stops it: a server that failed to
+    start is never left running."""
+    try:
+        _poll_until_ready(child, url, name, error, timeout, headers)
+    except BaseException:
+        child.stop()
+        raise
+    return child
+
+
+def _poll_until_ready(
+    child: ChildProcess,
+    url: str,
+    name: str,
+    error: type[RuntimeError],
+    timeout: float,
+    headers: Mapping[str, str] | None,
+) -> None:
+    deadline = time.monotonic() + timeout
+    with loopback_session() as probe:
+        while time.monotonic() < deadline:
+            if not child.alive():
+                raise error(
+                    f"{name} exited with status {child.process.returncode} at start:\n"
+                    f"{child.log_tail()}"
+                )
+            with suppress(requests.RequestException):
+                if probe.get(url, headers=headers, timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+    raise error(
+        f"{name} did not answer GET {urlsplit(url).path} within {timeout:.0f} s:\n"
+        f"{child.log_tail()}"
+    )
+
+
+def stop_process_group(
+    process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_SECONDS
+) -> None:
+    """SIGTERM the process's group (it was started in a session of its own), wait, then SIGKILL.
+
+    A stopped (SIGSTOPped) group is continued first so it can act on the SIGTERM."""
+    if process.poll() is not None:
+        return
+    for sig in (signal.SIGCONT, signal.SIGTERM):
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+
+
+def child_environment() -> dict[str, str]:
+    """The caller's environment without SEKMET_* (which override sekmet's settings file) and
+    without proxy variables (everything here is loopback; a proxy must never see it)."""
+    drop = ("http_proxy", "https_proxy", "all_proxy")
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("SEKMET_") and k.lower() not in drop
+    } | {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+
+
+# -- the FHIR server ----------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class LocalFhirServer(ChildProcess):
     """A running sekmet. `base_url` is where to reach it directly (http://127.0.0.1:PORT/fhir);
     `advertised_base_url` is what it writes into its links (the same unless a proxy fronts it)."""
 
@@ -118,10 +256,6 @@ class LocalFhirServer:
     advertised_base_url: str
     port: int
     token: str | None
-    process: subprocess.Popen[bytes]
-    workdir: Path
-    log_path: Path
-    _remove_workdir: bool = False
     _session: requests.Session = field(default_factory=loopback_session)
 
     # -- requests ------------------------------------------------------------------------------
@@ -184,22 +318,10 @@ class LocalFhirServer:
             page = self.get(nxt[0]) if nxt else None
         return out
 
-    # -- process -------------------------------------------------------------------------------
-    def log_tail(self, chars: int = 2000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
     def stop(self) -> None:
         """Stop the server (its whole process group) and remove the temporary data dir."""
         self._session.close()
-        stop_process_group(self.process)
-        if self._remove_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        super().stop()
 
 
 def direct_url(url: str, advertised_base_url: str, base_url: str) -> str:
@@ -210,34 +332,6 @@ def direct_url(url: str, advertised_base_url: str, base_url: str) -> str:
         if url == base or url.startswith(base + "/"):
             return base_url.rstrip("/") + url[len(base) :]
     raise ValueError("refusing to follow a link outside the local FHIR server")
-
-
-def stop_process_group(
-    process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_SECONDS
-) -> None:
-    """SIGTERM the process's group (it was started in a session of its own), wait, then SIGKILL.
-
-    A stopped (SIGSTOPped) group is continued first so it can act on the SIGTERM."""
-    if process.poll() is not None:
-        return
-    for sig in (signal.SIGCONT, signal.SIGTERM):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout)
-
-
-def child_environment() -> dict[str, str]:
-    """The caller's environment without SEKMET_* (which override sekmet's settings file) and
-    without proxy variables (everything here is loopback; a proxy must never see it)."""
-    drop = ("http_proxy", "https_proxy", "all_proxy")
-    return {
-        k: v for k, v in os.environ.items() if not k.startswith("SEKMET_") and k.lower() not in drop
-    } | {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 
 
 def start_fhir_server(
@@ -254,8 +348,8 @@ def start_fhir_server(
     `workdir` holds settings.yaml, the data dir and sekmet.log (a temporary dir, removed at stop,
     when None; an existing `workdir/data` is refused: the server must start empty).
     `advertised_base_url` (e.g. a recording proxy's http://127.0.0.1:N/fhir) goes into sekmet's
-    links; the default is its own address. The caller must call `stop()` (or use
-    `running_fhir_server`)."""
+    links; the default is its own address. The caller must call `stop()`, or use the server as a
+    context manager."""
     if not executable.is_file():
         raise FhirServerError(
             f"sekmet-fhir is not installed ({executable}); run `make fhir-server`"
@@ -279,8 +373,12 @@ def start_fhir_server(
         encoding="utf-8",
     )
     log_path = workdir / "sekmet.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
+    server = LocalFhirServer(
+        base_url=base_url,
+        advertised_base_url=advertised_base_url or base_url,
+        port=port,
+        token=token,
+        process=spawn(
             [
                 str(executable),
                 "serve",
@@ -293,75 +391,26 @@ def start_fhir_server(
             ],
             cwd=workdir,
             env=child_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped as a whole, and Ctrl-C in
-            # the terminal reaches only the caller, which then stops it in order
-        )
-    server = LocalFhirServer(
-        base_url=base_url,
-        advertised_base_url=advertised_base_url or base_url,
-        port=port,
-        token=token,
-        process=process,
+            log_path=log_path,
+        ),
         workdir=workdir,
         log_path=log_path,
         _remove_workdir=remove,
     )
-    try:
-        _wait_until_ready(server, start_timeout)
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-@contextmanager
-def running_fhir_server(
-    *,
-    workdir: Path | None = None,
-    token: str | None = None,
-    port: int | None = None,
-    advertised_base_url: str | None = None,
-    executable: Path = SEKMET,
-    start_timeout: float = START_TIMEOUT_SECONDS,
-) -> Iterator[LocalFhirServer]:
-    """`start_fhir_server(...)` for the block; stopped however the block ends."""
-    server = start_fhir_server(
-        workdir=workdir,
-        token=token,
-        port=port,
-        advertised_base_url=advertised_base_url,
-        executable=executable,
-        start_timeout=start_timeout,
+    # /metadata is public in sekmet (CapabilityStatement), token or not.
+    return wait_until_ready(
+        server,
+        f"{base_url}/metadata",
+        name="sekmet",
+        error=FhirServerError,
+        timeout=start_timeout,
+        headers=server.headers(),
     )
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
-def _wait_until_ready(server: LocalFhirServer, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    with loopback_session() as probe:
-        while time.monotonic() < deadline:
-            if not server.alive():
-                raise FhirServerError(
-                    f"sekmet exited with status {server.process.returncode} at start:\n"
-                    f"{server.log_tail()}"
-                )
-            with suppress(requests.RequestException):
-                # /metadata is public in sekmet (CapabilityStatement), token or not.
-                response = probe.get(
-                    f"{server.base_url}/metadata", headers=server.headers(), timeout=2
-                )
-                if response.status_code == 200:
-                    return
-            time.sleep(0.2)
-    raise FhirServerError(
-        f"sekmet did not answer GET /fhir/metadata within {timeout:.0f} s:\n{server.log_tail()}"
-    )
+# The server is a context manager (`with start_fhir_server(...) as fhir:` stops it however the
+# block ends); this name says so at the call site.
+running_fhir_server = start_fhir_server
 
 
 def _outcome_text(response: requests.Response) -> str:

@@ -5,10 +5,13 @@ A 46-year-old woman with recurrent major depression, as of 14 March 2025: sertra
 (inadequate: poor adherence), escitalopram 10 -> 20 mg (adequate, current) with aripiprazole added
 then stopped, twelve weekly CBT sessions, and monthly PHQ-9 scores with one positive item 9.
 Doses and ranges follow CANMAT 2023 Table 3.3 / 7.2 as carried in the project's drug table.
+
+Its builders (`trial`, `phq9_scores`) build tests/services/test_timeline.py's records too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from fhir_mapping.record import (
@@ -45,48 +48,87 @@ PHQ9 = (
 )
 
 
-def _score(day: date, value: int, item9: int) -> Score:
-    return Score(instrument="PHQ-9", value=value, date=day, item9=item9)
+# -- builders, shared with tests/services/test_timeline.py ----------------------------------------
+
+
+def phq9_scores(rows: Iterable[tuple[date, int | None, int | None]]) -> tuple[Score, ...]:
+    """PHQ-9 results from (date, total, item 9) rows."""
+    return tuple(Score("PHQ-9", value, day, item9=item9) for day, value, item9 in rows)
+
+
+def trial(
+    ingredient: str,
+    drug_class: str,
+    role: Role,
+    segments: tuple[tuple[date, date, float | None], ...],
+    *,
+    min_mg: float | None,
+    max_mg: float | None,
+    verdict: Verdict = Verdict.ADEQUATE,
+    reasons: tuple[InadequacyReason, ...] = (),
+    adherence: Adherence | None = None,
+    ongoing: bool = False,
+    weeks: float = 8.0,
+    baseline: Score | None = None,
+    on_treatment: Score | None = None,
+    notes: tuple[str, ...] = (),
+) -> Trial:
+    """A trial from its dose steps (start, end, mg/day), running from the first step's start to
+    the last one's end; adherence verified (PDC 92 %) unless given."""
+    return Trial(
+        ingredient=ingredient,
+        drug_class=drug_class,
+        role=role,
+        start=segments[0][0],
+        end=segments[-1][1],
+        ongoing=ongoing,
+        segments=tuple(DoseSegment(start, end, mg) for start, end, mg in segments),
+        min_adequate_mg=min_mg,
+        max_mg=max_mg,
+        weeks_at_adequate_dose=weeks,
+        adherence=adherence or Adherence(AdherenceStatus.VERIFIED, pdc=0.92),
+        verdict=verdict,
+        reasons=reasons,
+        baseline=baseline,
+        on_treatment=on_treatment,
+        notes=notes,
+    )
+
+
+# -- the example ----------------------------------------------------------------------------------
 
 
 def example_record() -> PatientRecord:
-    scores = tuple(_score(*row) for row in PHQ9)
+    scores = phq9_scores(PHQ9)
     by_date = {s.date: s for s in scores}
-    sertraline = Trial(
-        ingredient="sertraline",
-        drug_class="SSRI",
-        role=Role.ANTIDEPRESSANT,
-        start=date(2023, 6, 5),
-        end=date(2023, 10, 30),
-        ongoing=False,
-        segments=(
-            DoseSegment(date(2023, 6, 5), date(2023, 7, 3), 50.0),
-            DoseSegment(date(2023, 7, 3), date(2023, 8, 28), 100.0),
-            DoseSegment(date(2023, 8, 28), date(2023, 10, 30), 150.0),
+    sertraline = trial(
+        "sertraline",
+        "SSRI",
+        Role.ANTIDEPRESSANT,
+        (
+            (date(2023, 6, 5), date(2023, 7, 3), 50.0),
+            (date(2023, 7, 3), date(2023, 8, 28), 100.0),
+            (date(2023, 8, 28), date(2023, 10, 30), 150.0),
         ),
-        min_adequate_mg=50.0,
+        min_mg=50.0,
         max_mg=200.0,
-        weeks_at_adequate_dose=21.0,
+        weeks=21.0,
         adherence=Adherence(status=AdherenceStatus.VERIFIED, pdc=0.94),
-        verdict=Verdict.ADEQUATE,
         baseline=by_date[date(2023, 5, 30)],
         on_treatment=by_date[date(2023, 10, 23)],
     )
-    venlafaxine = Trial(
-        ingredient="venlafaxine",
-        drug_class="SNRI",
-        role=Role.ANTIDEPRESSANT,
-        start=date(2023, 10, 30),
-        end=date(2024, 6, 24),
-        ongoing=False,
-        segments=(
-            DoseSegment(date(2023, 10, 30), date(2023, 11, 27), 37.5),
-            DoseSegment(date(2023, 11, 27), date(2023, 12, 26), 75.0),
-            DoseSegment(date(2023, 12, 26), date(2024, 6, 24), 150.0),
+    venlafaxine = trial(
+        "venlafaxine",
+        "SNRI",
+        Role.ANTIDEPRESSANT,
+        (
+            (date(2023, 10, 30), date(2023, 11, 27), 37.5),
+            (date(2023, 11, 27), date(2023, 12, 26), 75.0),
+            (date(2023, 12, 26), date(2024, 6, 24), 150.0),
         ),
-        min_adequate_mg=75.0,
+        min_mg=75.0,
         max_mg=225.0,
-        weeks_at_adequate_dose=12.0,
+        weeks=12.0,
         adherence=Adherence(
             status=AdherenceStatus.POOR,
             pdc=0.58,
@@ -97,41 +139,34 @@ def example_record() -> PatientRecord:
         baseline=by_date[date(2023, 10, 23)],
         on_treatment=by_date[date(2024, 6, 17)],
     )
-    escitalopram = Trial(
-        ingredient="escitalopram",
-        drug_class="SSRI",
-        role=Role.ANTIDEPRESSANT,
-        start=date(2024, 6, 24),
-        end=date(2025, 3, 14),
-        ongoing=True,
-        segments=(
-            DoseSegment(date(2024, 6, 24), date(2024, 7, 22), 10.0),
-            DoseSegment(date(2024, 7, 22), date(2025, 3, 14), 20.0),
+    escitalopram = trial(
+        "escitalopram",
+        "SSRI",
+        Role.ANTIDEPRESSANT,
+        (
+            (date(2024, 6, 24), date(2024, 7, 22), 10.0),
+            (date(2024, 7, 22), date(2025, 3, 14), 20.0),
         ),
-        min_adequate_mg=10.0,
+        min_mg=10.0,
         max_mg=20.0,
-        weeks_at_adequate_dose=37.6,
+        ongoing=True,
+        weeks=37.6,
         adherence=Adherence(status=AdherenceStatus.VERIFIED, pdc=0.91),
-        verdict=Verdict.ADEQUATE,
         baseline=by_date[date(2024, 6, 17)],
         on_treatment=by_date[date(2025, 3, 3)],
     )
-    aripiprazole = Trial(
-        ingredient="aripiprazole",
-        drug_class="antipsychotic",
-        role=Role.AUGMENTATION,
-        start=date(2024, 10, 7),
-        end=date(2024, 12, 16),
-        ongoing=False,
-        segments=(
-            DoseSegment(date(2024, 10, 7), date(2024, 10, 28), 2.0),
-            DoseSegment(date(2024, 10, 28), date(2024, 12, 16), 5.0),
+    aripiprazole = trial(
+        "aripiprazole",
+        "antipsychotic",
+        Role.AUGMENTATION,
+        (
+            (date(2024, 10, 7), date(2024, 10, 28), 2.0),
+            (date(2024, 10, 28), date(2024, 12, 16), 5.0),
         ),
-        min_adequate_mg=2.0,
+        min_mg=2.0,
         max_mg=15.0,
-        weeks_at_adequate_dose=10.0,
+        weeks=10.0,
         adherence=Adherence(status=AdherenceStatus.UNVERIFIED),
-        verdict=Verdict.ADEQUATE,
         baseline=by_date[date(2024, 10, 1)],
         on_treatment=by_date[date(2025, 1, 13)],
         notes=("stopped for akathisia",),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scripts.fhir_server import free_port
 
 FHIR_JSON = "application/fhir+json"
 # Hop-by-hop headers (RFC 9110 7.6.1) a proxy must not forward, plus the ones it recomputes.
@@ -245,11 +246,8 @@ def searchset(
     return bundle
 
 
-def free_closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released): connecting is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# A loopback port nobody listens on (bound, then released): connecting to it is refused.
+free_closed_port = free_port
 
 
 # -- behaviours -----------------------------------------------------------------------------
@@ -437,9 +435,7 @@ def served(app: Any) -> Iterator[str]:
     """An ASGI app under uvicorn on a free loopback port; yields its base URL, stops on exit."""
     import uvicorn  # only the tests that serve over HTTP need it
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none"
     )

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.sekmet import SEKMET, SHARED, FhirServer, require, running_sekmet
+from scripts.fhir_server import SEKMET
+from tests.integration.sekmet import SHARED, FhirServer, require, running_sekmet
 
 
 @pytest.fixture(scope="session")

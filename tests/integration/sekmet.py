@@ -9,7 +9,8 @@ sekmet builds its `next` links from its configured `base_url`, which is set to t
 address, so every request the service makes (next pages included) passes through the recorder,
 and the tests can assert exactly which queries were sent and with which Authorization header.
 sekmet itself requires that bearer token (`server_auth: bearer`), so a fetch with a wrong or no
-token really gets a 401 from the real server.
+token really gets a 401 from the real server. sekmet is started, loaded and stopped by
+scripts/fhir_server.py, as for the demo (loopback only, empty data dir, strict validation).
 
 Needs `.venv-fhir` (`make fhir-server`) and `../shared` beside the repository: the tests are
 skipped without them, except under CI (env `CI` set), where their absence is a failure.
@@ -21,8 +22,6 @@ import json
 import os
 import secrets
 import signal
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,16 +30,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from tests.faults.loopback import Forward, LoopbackServer, free_closed_port
+from scripts.fhir_server import (
+    FhirLoadError,
+    FhirServerError,
+    LocalFhirServer,
+    start_fhir_server,
+)
+from tests.faults.loopback import Forward, LoopbackServer
+from tests.fixtures.scenarios import all_scenarios
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = REPO_ROOT / ".." / "shared"
 SYNTHEA = SHARED / "fhir" / "synthea"
-SEKMET = REPO_ROOT / ".venv-fhir" / "bin" / "sekmet"
-START_TIMEOUT_SECONDS = 60.0
-FHIR_JSON = "application/fhir+json"
 
 # Self-contained smart-2019 bundles (Synthea 2.4): fluoxetine x2 + MDD; sertraline, 12 Conditions.
 SMART_2019 = {
@@ -78,46 +80,28 @@ class LoadedPatient:
 
 @dataclass(slots=True)
 class FhirServer:
-    """The running sekmet server, reached through the recorder."""
+    """The running sekmet (scripts/fhir_server.py), reached through the recorder."""
 
     base_url: str  # what the service is given as fhirServer (the recorder's /fhir)
-    direct_url: str  # sekmet itself, for loading and for building EHR-style prefetch
     token: str
+    local: LocalFhirServer  # sekmet itself, for loading and for building EHR-style prefetch
     recorder: LoopbackServer
     forward: Forward
-    process: subprocess.Popen[bytes]
     patients: dict[str, LoadedPatient] = field(default_factory=dict)
     scenario_ids: dict[str, str] = field(default_factory=dict)  # scenario name -> patient id
 
     def get(self, query: str) -> dict[str, Any]:
         """GET a relative query straight from sekmet (as the EHR does to build prefetch)."""
-        response = requests.get(
-            f"{self.direct_url}/{query}",
-            headers={"Accept": FHIR_JSON, "Authorization": f"Bearer {self.token}"},
-            timeout=30,
-        )
-        response.raise_for_status()
-        body: dict[str, Any] = response.json()
-        return body
-
-    def search_all(self, query: str) -> list[dict[str, Any]]:
-        """Every resource of a search, following sekmet's next links by hand."""
-        out: list[dict[str, Any]] = []
-        page: dict[str, Any] | None = self.get(query)
-        while page is not None:
-            out.extend(e["resource"] for e in page.get("entry", []))
-            nxt = [link["url"] for link in page.get("link", []) if link["relation"] == "next"]
-            page = self.get(nxt[0].removeprefix(self.base_url + "/")) if nxt else None
-        return out
+        return self.local.get(query)
 
     @contextmanager
     def frozen(self) -> Iterator[None]:
         """The server process stopped (SIGSTOP): it accepts connections but never answers."""
-        self.process.send_signal(signal.SIGSTOP)
+        self.local.process.send_signal(signal.SIGSTOP)
         try:
             yield
         finally:
-            self.process.send_signal(signal.SIGCONT)
+            self.local.process.send_signal(signal.SIGCONT)
 
 
 def require(path: Path, what: str) -> None:
@@ -129,78 +113,10 @@ def require(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
-def _settings_yaml(data_dir: Path, public_base: str, token: str) -> str:
-    # JSON is valid YAML; every value a plain string or number.
-    return json.dumps(
-        {
-            "base_url": f"{public_base}/fhir",
-            "host": "127.0.0.1",
-            "data_dir": str(data_dir),
-            "own_private_key_path": str(data_dir / "keys" / "sekmet_private.pem"),
-            "simulator": {"enabled": False},
-            "validation": {"inbound": "strict"},
-            "max_body_log": 2000,
-            "server_auth": {"types": ["bearer"], "tokens": [token]},
-        },
-        indent=2,
-    )
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"sekmet exited with status {process.returncode} at start:\n{tail}")
-        try:
-            if requests.get(f"{url}/metadata", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"sekmet did not answer GET /fhir/metadata within {START_TIMEOUT_SECONDS} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGCONT)  # in case a test left it frozen
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def post_bundle(server_url: str, token: str, bundle: dict[str, Any] | bytes) -> dict[str, Any]:
-    data = bundle if isinstance(bundle, bytes) else json.dumps(bundle).encode()
-    response = requests.post(
-        server_url,
-        data=data,
-        headers={
-            "Content-Type": FHIR_JSON,
-            "Accept": FHIR_JSON,
-            "Prefer": "return=minimal",
-            "Authorization": f"Bearer {token}",
-        },
-        timeout=120,
-    )
-    assert response.status_code == 200, f"loading a bundle failed: {response.text[:500]}"
-    body: dict[str, Any] = response.json()
-    failed = [
-        e["response"]["status"]
-        for e in body.get("entry", [])
-        if not e["response"]["status"].startswith(("200", "201"))
-    ]
-    assert failed == [], f"entries refused: {failed[:5]}"
-    return body
-
-
 def _load_synthea(server: FhirServer, key: str, relative: str) -> None:
     path = SYNTHEA / relative
     raw = path.read_bytes()
-    answer = post_bundle(server.direct_url, server.token, raw)
+    answer = server.local.post_bundle(raw)
     locations = [e["response"]["location"] for e in answer["entry"]]
     patient_ids = [
         loc.split("/Patient/", 1)[1].split("/")[0] for loc in locations if "/Patient/" in loc
@@ -210,82 +126,40 @@ def _load_synthea(server: FhirServer, key: str, relative: str) -> None:
     server.patients[key] = LoadedPatient(key, patient_ids[0], path, resources)
 
 
-def _load_scenarios(server: FhirServer) -> None:
-    """The project's hand-built scenario charts (tests/fixtures/scenarios.py), when present,
-    written with PUT so their ids (and the references between them) are kept."""
-    try:
-        from tests.fixtures.scenarios import all_scenarios
-    except ImportError:  # written by another helper; absent in early checkouts
-        return
+def _load(server: FhirServer) -> None:
+    """The chosen Synthea patients, and the project's hand-built scenario charts
+    (tests/fixtures/scenarios.py) written with PUT so their ids (and references) are kept."""
+    for key, relative in SMART_2019.items():
+        _load_synthea(server, key, relative)
+    for relative in NY_SHARED:
+        server.local.post_bundle((SYNTHEA / relative).read_bytes())
+    for key, relative in EXAFLUENCE.items():
+        _load_synthea(server, key, relative)
     for scenario in all_scenarios():
-        entries = [
-            {
-                "fullUrl": f"{server.direct_url}/{r['resourceType']}/{r['id']}",
-                "resource": r,
-                "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"},
-            }
-            for r in scenario.resources
-        ]
-        post_bundle(
-            server.direct_url,
-            server.token,
-            {"resourceType": "Bundle", "type": "transaction", "entry": entries},
-        )
+        server.local.put_resources(scenario.resources)
         server.scenario_ids[scenario.name] = scenario.patient_id
 
 
 @contextmanager
 def running_sekmet(workdir: Path) -> Iterator[FhirServer]:
-    """sekmet started in `workdir` behind a recorder, loaded with the chosen Synthea patients and
-    the project's scenarios; stopped (SIGTERM, then SIGKILL) on exit, whatever happened."""
+    """sekmet started in `workdir` (scripts/fhir_server.py) behind a recorder, loaded with the
+    chosen Synthea patients and the project's scenarios; stopped on exit, whatever happened."""
     token = "integration-" + secrets.token_hex(12)
     forward = Forward()
     # "/fhir-old/..." is forwarded too: a wrong base path, which sekmet answers with a 404.
-    recorder = LoopbackServer({"fhir": forward, "fhir-old": forward}).start()
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        port = free_closed_port()
-        config = workdir / "settings.yaml"
-        config.write_text(_settings_yaml(workdir / "data", recorder.base_url, token))
-        log = workdir / "sekmet.log"
-        with log.open("wb") as log_file:
-            process = subprocess.Popen(
-                [
-                    str(SEKMET),
-                    "serve",
-                    "--config",
-                    str(config),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                ],
-                cwd=workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
+    with LoopbackServer({"fhir": forward, "fhir-old": forward}) as recorder:
+        try:
+            local = start_fhir_server(
+                workdir=workdir, token=token, advertised_base_url=recorder.url("fhir")
             )
-        direct = f"http://127.0.0.1:{port}/fhir"
-        _wait_until_ready(direct, process, log)
-        forward.upstream = f"http://127.0.0.1:{port}"
-        server = FhirServer(
-            base_url=recorder.url("fhir"),
-            direct_url=direct,
-            token=token,
-            recorder=recorder,
-            forward=forward,
-            process=process,
-        )
-        for key, relative in SMART_2019.items():
-            _load_synthea(server, key, relative)
-        for relative in NY_SHARED:
-            post_bundle(direct, token, (SYNTHEA / relative).read_bytes())
-        for key, relative in EXAFLUENCE.items():
-            _load_synthea(server, key, relative)
-        _load_scenarios(server)
-        recorder.clear()
-        yield server
-    finally:
-        if process is not None:
-            _stop(process)
-        recorder.stop()
+        except FhirServerError as exc:
+            pytest.fail(f"the FHIR server did not start: {exc}", pytrace=False)
+        with local:
+            forward.upstream = f"http://127.0.0.1:{local.port}"
+            server = FhirServer(recorder.url("fhir"), token, local, recorder, forward)
+            try:
+                _load(server)
+            except FhirLoadError as exc:
+                pytest.fail(f"loading the test patients failed: {exc}", pytrace=False)
+            recorder.clear()
+            yield server

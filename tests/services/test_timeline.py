@@ -1,6 +1,6 @@
 """The treatment-timeline picture: structure, wording, escaping and self-containment.
 
-Records are built by hand. The SVG is parsed with ElementTree, so every test also proves the
+Records are built by hand (with tests/browser/example_record.py's builders). The SVG is parsed with ElementTree, so every test also proves the
 picture is well-formed XML.
 """
 
@@ -17,7 +17,6 @@ import pytest
 from fhir_mapping.record import (
     Adherence,
     AdherenceStatus,
-    DoseSegment,
     InadequacyReason,
     Patient,
     PatientRecord,
@@ -39,6 +38,7 @@ from services.timeline import (
     render_svg,
     timeline_style,
 )
+from tests.browser.example_record import phq9_scores, trial
 
 NS = {"svg": SVG_NS}
 AS_OF = date(2025, 3, 1)
@@ -62,46 +62,11 @@ PHQ9 = (
 )
 
 
-def _scores() -> tuple[Score, ...]:
-    return tuple(Score("PHQ-9", value, day, item9=item9) for day, value, item9 in PHQ9)
-
-
-def _trial(
-    ingredient: str,
-    drug_class: str,
-    role: Role,
-    segments: tuple[tuple[date, date, float | None], ...],
-    *,
-    min_mg: float | None,
-    max_mg: float | None,
-    verdict: Verdict = Verdict.ADEQUATE,
-    reasons: tuple[InadequacyReason, ...] = (),
-    adherence: Adherence | None = None,
-    ongoing: bool = False,
-    weeks: float = 8.0,
-) -> Trial:
-    return Trial(
-        ingredient=ingredient,
-        drug_class=drug_class,
-        role=role,
-        start=segments[0][0],
-        end=segments[-1][1],
-        ongoing=ongoing,
-        segments=tuple(DoseSegment(start, end, mg) for start, end, mg in segments),
-        min_adequate_mg=min_mg,
-        max_mg=max_mg,
-        weeks_at_adequate_dose=weeks,
-        adherence=adherence or Adherence(AdherenceStatus.VERIFIED, pdc=0.92),
-        verdict=verdict,
-        reasons=reasons,
-    )
-
-
 def three_drug_record() -> PatientRecord:
     """Sertraline 50 -> 100 mg; venlafaxine 37.5 -> 150 -> 300 mg with a 41-day refill gap (poor
     adherence); aripiprazole augmentation 2 -> 5 mg, still taken; a year of PHQ-9 with one item-9
     positive; a week of TMS (and a CPAP set-up, which is not drawn)."""
-    sertraline = _trial(
+    sertraline = trial(
         "sertraline",
         "SSRI",
         Role.ANTIDEPRESSANT,
@@ -113,7 +78,7 @@ def three_drug_record() -> PatientRecord:
         max_mg=200.0,
         weeks=12.0,
     )
-    venlafaxine = _trial(
+    venlafaxine = trial(
         "venlafaxine",
         "SNRI",
         Role.ANTIDEPRESSANT,
@@ -133,7 +98,7 @@ def three_drug_record() -> PatientRecord:
         ),
         weeks=20.0,
     )
-    aripiprazole = _trial(
+    aripiprazole = trial(
         "aripiprazole",
         "antipsychotic",
         Role.AUGMENTATION,
@@ -159,7 +124,7 @@ def three_drug_record() -> PatientRecord:
         as_of=AS_OF,
         # Deliberately out of order: the picture sorts antidepressants first, then augmentation.
         trials=(aripiprazole, venlafaxine, sertraline),
-        scores=_scores(),
+        scores=phq9_scores(PHQ9),
         procedures=(*tms, cpap),
     )
 
@@ -216,7 +181,7 @@ def test_one_lane_per_trial_antidepressants_first() -> None:
 
 
 def test_augmentation_started_before_an_antidepressant_still_comes_last() -> None:
-    early_adjunct = _trial(
+    early_adjunct = trial(
         "lithium carbonate",
         "mood stabilizer",
         Role.AUGMENTATION,
@@ -435,7 +400,7 @@ def test_month_axis_runs_from_before_the_first_event_to_as_of() -> None:
 def test_dose_category(
     mg: float | None, min_mg: float | None, max_mg: float | None, expected: DoseCategory
 ) -> None:
-    trial = _trial(
+    sertraline = trial(
         "sertraline",
         "SSRI",
         Role.ANTIDEPRESSANT,
@@ -443,7 +408,7 @@ def test_dose_category(
         min_mg=min_mg,
         max_mg=max_mg,
     )
-    assert dose_category(mg, trial) is expected
+    assert dose_category(mg, sertraline) is expected
 
 
 def test_trial_without_segments_is_drawn_as_dose_unknown() -> None:
@@ -476,7 +441,7 @@ def test_text_from_data_is_escaped() -> None:
         patient=Patient(None, None, None),
         as_of=AS_OF,
         trials=(
-            _trial(
+            trial(
                 nasty,
                 "<b>SSRI</b>",
                 Role.ANTIDEPRESSANT,
@@ -574,7 +539,9 @@ def test_empty_record_renders_a_valid_page_saying_there_is_nothing_to_draw() -> 
 
 
 def test_scores_without_trials_and_trials_without_scores() -> None:
-    scores_only = PatientRecord(patient=Patient(None, None, None), as_of=AS_OF, scores=_scores())
+    scores_only = PatientRecord(
+        patient=Patient(None, None, None), as_of=AS_OF, scores=phq9_scores(PHQ9)
+    )
     root = _svg(scores_only)
     assert len(_by_class(root, "phq9-point")) == len(PHQ9)
     assert "No antidepressant trials on record" in _texts(root)
