@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from tests.faults.harness import ALL_KEYS
 from tests.fuzz.hostile import (
     BASES,
     FEEDBACK,
@@ -109,20 +110,7 @@ def test_wrong_types_at_every_envelope_field(
 @given(
     kind=st.sampled_from(KINDS),
     replaced=st.dictionaries(
-        st.sampled_from(
-            [
-                "patient",
-                "medicationRequests",
-                "medicationStatements",
-                "medicationDispenses",
-                "conditions",
-                "observations",
-                "procedures",
-                "serviceRequests",
-                "devices",
-                "an-ehr-own-key",
-            ]
-        ),
+        st.sampled_from([*ALL_KEYS, "an-ehr-own-key"]),
         st.one_of(hostile_values, st.just("__ABSENT__")),
         min_size=1,
         max_size=4,

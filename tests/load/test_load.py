@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -32,6 +30,8 @@ import orjson
 import pytest
 import requests
 
+from scripts.cds_service import service_command
+from scripts.fhir_server import free_port
 from tests.fixtures import scenarios, sizes
 
 CLIENTS = 32
@@ -93,12 +93,6 @@ def _calls() -> list[Call]:
 
 
 # --- the service process --------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -117,16 +111,9 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _serve_command() -> list[str]:
-    script = Path(sys.executable).with_name("trd-cds")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "cds_hooks.cli"]  # pragma: no cover - not installed as a script
-
-
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "trd-cds.toml"
     # Small caches so that run 1 fills them: the comparison then measures leaks, not warm-up.
     config.write_text(
@@ -150,7 +137,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
     env = {k: v for k, v in os.environ.items() if k != "TRD_CDS_CONFIG"}
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*_serve_command(), "serve", "--config", str(config), "--port", str(port)],
+            [*service_command(), "serve", "--config", str(config), "--port", str(port)],
             cwd=tmp_path,
             env=env,
             stdin=subprocess.DEVNULL,
