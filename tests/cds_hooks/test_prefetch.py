@@ -240,5 +240,7 @@ def test_empty_bundle_self_link_names_its_type() -> None:
         "type": "searchset",
         "link": [{"relation": "self", "url": "https://ehr.example/fhir/Condition?patient=p1"}],
     }
-    result = _gather(_request({"patient": PATIENT, "whatever": bundle, "observations": None}), problem="none")
+    result = _gather(
+        _request({"patient": PATIENT, "whatever": bundle, "observations": None}), problem="none"
+    )
     assert result.missing == {}
