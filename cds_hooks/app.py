@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,12 +15,14 @@ from cds_hooks import logs
 from cds_hooks.auth import Authenticator
 from cds_hooks.errors import CdsError, Unauthorized
 from cds_hooks.fhir_source import RequestsFhirSource
+from cds_hooks.gc_tuning import settle_gc
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes import discovery, feedback, health, hooks, timeline
 from cds_hooks.runner import HookRunner
 from cds_hooks.settings import Settings, load_settings
 from cds_hooks.store import Store
-from cds_hooks.timeline_cache import TimelineCache
+from cds_hooks.timeline_cache import TimelineCache, TimelineStore
+from cds_hooks.timeline_store import DatabaseTimelineStore
 from fhir_mapping.record import PatientRecord
 
 
@@ -30,9 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.configure(settings.logging.level)
     store = Store(settings.database.url)
     fhir = RequestsFhirSource(settings.fhir)
-    timelines: TimelineCache[PatientRecord] = TimelineCache(
-        settings.timeline.ttl_minutes * 60, settings.timeline.max_entries
-    )
+    timelines = _timeline_store(settings, store)
     runner = HookRunner(settings, store, fhir, timelines)
     authenticator = Authenticator(settings, engine=store.engine)
 
@@ -40,12 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         logs.route_server_loggers()  # after the server configured its own loggers
         warm_up()
-        # Long-lived start-up objects (models, tables) never need collecting: freezing them keeps
-        # gen-2 collections short, which is what pushed p99 latency up (issue 6 measurements).
-        gc.collect()
-        gc.freeze()
+        settle_gc()  # freeze start-up objects, collect young ones less often (issue 6)
         logs.event("service.started")
         yield
+        runner.flush()  # issued cards still waiting for their batch, before the store closes
         runner.close()
         authenticator.close()
         fhir.close()
@@ -75,6 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     _install_error_handlers(app)
     return app
+
+
+def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRecord]:
+    ttl = settings.timeline.ttl_minutes * 60
+    if settings.timeline.store == "database":
+        return DatabaseTimelineStore(store.engine, ttl)
+    return TimelineCache(ttl, settings.timeline.max_entries)
 
 
 def warm_up() -> None:

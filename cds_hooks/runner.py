@@ -1,6 +1,11 @@
 """One hook call from envelope to cards: gather data, evaluate, filter, render, remember, log.
 
-The routes stay a few lines; this is where the protocol's steps live, in order.
+The routes stay a few lines; this is where the protocol's steps live, in order. There are two
+ways through (issue 6): `answer` does everything and may wait (FHIR fetches, mapping a chart not
+seen before), so the route runs it in the thread pool; `answer_from_cache` answers a chart
+evaluated moments ago, with nothing to fetch, on the event loop, because a thread hop would cost
+more than the whole answer. Both read snoozes and de-duplication fresh, and both leave the issued
+cards to `record`, which the route awaits after the answer is sent.
 """
 
 from __future__ import annotations
@@ -8,23 +13,26 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from cds_hooks import logs
-from cds_hooks.cards import to_cards
+from cds_hooks.cards import CardTemplate, IssuedCards, card_template, new_uuids, timeline_link
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
+from cds_hooks.evaluation_cache import EvaluationCache
 from cds_hooks.fhir_source import FhirSource, RequestsFhirSource, url_allowed
-from cds_hooks.models.card import CdsResponse
+from cds_hooks.issued_recorder import IssuedRecorder
+from cds_hooks.loop_sqlite import LoopBusy
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import draft_order_resources, gather
+from cds_hooks.prefetch import Gathered, draft_order_resources, gather
 from cds_hooks.settings import Settings
 from cds_hooks.store import IssuedCard, Store, utcnow
-from cds_hooks.timeline_cache import TimelineCache
+from cds_hooks.timeline_cache import TimelineCache, TimelineStore
 from fhir_mapping.record import PatientRecord
 from services import catalog
-from services.evaluation import HookInput, evaluate
+from services.catalog import ServiceDefinition
+from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
 
 
@@ -36,23 +44,61 @@ class Caller:
     fhir_servers: tuple[str, ...] | None = None  # the issuer's allowlist; None = settings default
 
 
+class _MayWait(Exception):
+    """This answer needs something that may wait: it cannot be given on the event loop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An evaluation and what every answer from it shares, computed once: its cards rendered
+    (templates[i] is recommendations[i]'s card), the patient's key in the store, and the
+    timeline token handed out for its record (reused while it has more than half its life)."""
+
+    evaluation: Evaluation
+    templates: tuple[CardTemplate, ...]
+    patient_key: str | None
+    timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A hook call's cards, and the issued-card rows to store once they are sent."""
+
+    cards: IssuedCards
+    issued: tuple[IssuedCard, ...]
+    issued_at: datetime
+    hook_instance: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.cards.to_json()
+
+
 class HookRunner:
     def __init__(
         self,
         settings: Settings,
         store: Store,
         fhir: RequestsFhirSource,
-        timelines: TimelineCache[PatientRecord],
+        timelines: TimelineStore[PatientRecord],
     ) -> None:
         self.settings = settings
         self.policy: Policy = settings.clinical_policy()
         self.store = store
         self.fhir = fhir
         self.timelines = timelines
+        self._timeline_ttl = settings.timeline.ttl_minutes * 60
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="fhir-fetch")
+        # The same chart again (chart re-opened, order-select then order-sign) is not re-mapped.
+        self.evaluations: EvaluationCache[Prepared] = EvaluationCache()
+        # Issued cards are stored from the event loop, in batches (used on the loop only).
+        self.recorder = IssuedRecorder(store)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def flush(self) -> None:
+        """Store the issued cards still waiting for their batch (on the event loop)."""
+        self.recorder.flush()
 
     def run(
         self,
@@ -62,15 +108,25 @@ class HookRunner:
         caller: Caller,
         base_url: str,
         as_of: date | None = None,
-    ) -> CdsResponse:
+    ) -> IssuedCards:
+        """One hook call; returns once the issued cards are stored."""
+        answer = self.answer(service_id, request, caller=caller, base_url=base_url, as_of=as_of)
+        self.store.record_issued(answer.issued, answer.issued_at)
+        return answer.cards
+
+    def answer(
+        self,
+        service_id: str,
+        request: HookRequest,
+        *,
+        caller: Caller,
+        base_url: str,
+        as_of: date | None = None,
+    ) -> Answer:
+        """One hook call, fetching and evaluating as needed (blocking: run it in a thread). The
+        issued cards are not stored yet: see `record`."""
         started = time.perf_counter()
-        definition = catalog.by_id(service_id)
-        if definition is None:
-            raise UnknownService(f"no CDS service with id {service_id!r}")
-        if request.hook != definition.hook:
-            raise BadRequest(
-                f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}"
-            )
+        definition = _definition(service_id, request)
         source, problem = self._source_for(request, caller)
         gathered = gather(
             definition.prefetch,
@@ -80,15 +136,8 @@ class HookRunner:
             executor=self.executor,
             budget_seconds=self.settings.fhir.total_timeout,
         )
+        fields = _log_fields(service_id, request, gathered)
         missing_required = sorted(set(gathered.missing) & definition.required)
-        fields: dict[str, Any] = {
-            "service": service_id,
-            "hook": request.hook,
-            "hookInstance": request.hookInstance,
-            "prefetchKeys": sorted((request.prefetch or {}).keys()),
-            "fetchedKeys": gathered.fetched,
-            "missingKeys": sorted(gathered.missing),
-        }
         if missing_required:
             logs.event(
                 "hook.precondition_failed",
@@ -101,72 +150,153 @@ class HookRunner:
                 "required FHIR data could not be obtained from prefetch or the FHIR server",
                 details={"missing": {k: gathered.missing[k] for k in missing_required}},
             )
-
         now = utcnow()
-        patient_id = request.context.patientId
-        hook_input = HookInput(
-            service_id=service_id,
-            hook=request.hook,
-            hook_instance=request.hookInstance,
-            patient_id=patient_id,
-            resources=gathered.resources,
-            as_of=as_of or now.date(),
-            draft_orders=draft_order_resources(request),
-            selections=tuple(request.context.selections or ()),
-            user_id=request.context.userId,
-            encounter_id=request.context.encounterId,
+        hook_input = _hook_input(service_id, request, gathered, as_of or now.date())
+        prepared, cached = self.evaluations.evaluate(hook_input, self._prepare)
+        return self._finish(
+            prepared, request, now, base_url, fields, gathered, started, cached, on_loop=False
         )
-        evaluation = evaluate(hook_input, self.policy)
 
-        patient_key = self.store.patient_key(patient_id)
+    def answer_from_cache(
+        self, service_id: str, request: HookRequest, *, base_url: str
+    ) -> Answer | None:
+        """The same answer as `answer`, when it can be had without waiting on anything: every
+        prefetch key present (no FHIR fetch), the evaluation cached (no mapping), and a store whose
+        reads never wait (SQLite). Then it runs on the event loop, with no thread hop: a hop costs
+        more than this whole path (issue 6). None otherwise: run `answer` in the thread pool."""
+        if not self.store.reads_never_wait:
+            return None
+        started = time.perf_counter()
+        definition = _definition(service_id, request)
+        gathered = gather(
+            definition.prefetch,
+            request,
+            source=None,
+            source_problem="not fetched on the event loop",
+            executor=self.executor,
+            budget_seconds=0.0,
+        )
+        if gathered.missing:
+            return None  # something to fetch, or a 412 to explain: the full path does both
+        now = utcnow()
+        hook_input = _hook_input(service_id, request, gathered, now.date())
+        prepared = self.evaluations.get(hook_input)
+        if prepared is None:
+            return None
+        fields = _log_fields(service_id, request, gathered)
+        try:
+            return self._finish(
+                prepared, request, now, base_url, fields, gathered, started, True, on_loop=True
+            )
+        except (LoopBusy, _MayWait):
+            return None  # the SQLite file was locked (rare), or a database write is needed
+
+    async def record(self, answer: Answer) -> None:
+        """Store the answer's issued cards (awaited after the answer is sent). Never raises: a
+        failure is logged, and only feedback and de-duplication for those cards are lost."""
+        try:
+            await self.recorder.record(answer.issued, answer.issued_at)
+        except Exception as exc:  # noqa: BLE001 - the answer is already on its way
+            logs.event(
+                "hook.record_failed",
+                logging.ERROR,
+                hookInstance=answer.hook_instance,
+                cards=len(answer.issued),
+                exception=type(exc).__name__,
+            )
+
+    def _prepare(self, hook_input: HookInput) -> Prepared:
+        # `evaluate` is looked up here, at call time: tests replace it with a fake.
+        evaluation = evaluate(hook_input, self.policy)
+        return Prepared(
+            evaluation,
+            tuple(card_template(r) for r in evaluation.recommendations),
+            self.store.patient_key(hook_input.patient_id),
+        )
+
+    def _timeline_token(self, prepared: Prepared, *, on_loop: bool) -> str:
+        """A token for the record's timeline page: the answers of one cached evaluation show one
+        record, so they share its token while it has more than half its life left. On the event
+        loop a new token can only come from the in-process store (the database store writes):
+        otherwise _MayWait sends the call to the thread pool."""
+        in_memory = isinstance(self.timelines, TimelineCache)
+        if prepared.timeline:
+            token, expires_at = prepared.timeline[0]
+            # The in-process store may have evicted it (bounded); database rows live until
+            # they expire.
+            fresh = expires_at - time.time() > self._timeline_ttl / 2
+            if fresh and (not in_memory or self.timelines.get(token) is not None):
+                return token
+        if on_loop and not in_memory:
+            raise _MayWait("a new timeline token is a database write")
+        token, expires_at = self.timelines.put(prepared.evaluation.record)
+        prepared.timeline[:] = [(token, expires_at)]
+        return token
+
+    def _finish(
+        self,
+        prepared: Prepared,
+        request: HookRequest,
+        now: datetime,
+        base_url: str,
+        fields: dict[str, Any],
+        gathered: Gathered,
+        started: float,
+        cached: bool,
+        *,
+        on_loop: bool,
+    ) -> Answer:
+        """Snoozes and de-duplication (always read fresh, even for a cached evaluation), cards."""
+        evaluation = prepared.evaluation
+        patient_key = prepared.patient_key
         snoozed: set[str] = set()
         shown: set[str] = set()
         if evaluation.recommendations:  # nothing to filter: no database round trip
-            snoozed = self.store.snoozed_topics(patient_key, now)
+            snoozed = self.store.snoozed_topics(patient_key, now, on_loop=on_loop)
             if any(r.dedupe_key for r in evaluation.recommendations):
                 shown = self.store.recent_dedupe_keys(
                     patient_key,
                     since=now - timedelta(hours=self.policy.order_dedupe_hours),
                     exclude_hook_instance=request.hookInstance,
+                    on_loop=on_loop,
                 )
-        recs = [
-            r
-            for r in evaluation.recommendations
+        kept = [
+            (r, template)
+            for r, template in zip(evaluation.recommendations, prepared.templates, strict=True)
             if not (r.snoozable and r.topic in snoozed)
             and not (r.dedupe_key and r.dedupe_key in shown)
         ]
-        timeline_url = None
-        if any(r.wants_timeline for r in recs):
-            token, _expires = self.timelines.put(evaluation.record)
+        link = None
+        if any(r.wants_timeline for r, _template in kept):
             base = self.settings.server.public_url or base_url.rstrip("/")
-            timeline_url = f"{base}/timeline/{token}"
-        cards = to_cards(recs, timeline_url=timeline_url)
-        self.store.record_issued(
-            (
-                IssuedCard(
-                    card_uuid=card.uuid,
-                    service_id=service_id,
-                    hook_instance=request.hookInstance,
-                    topic=rec.topic,
-                    patient_key=patient_key,
-                    dedupe_key=rec.dedupe_key,
-                    snoozable=rec.snoozable,
-                )
-                for card, rec in zip(cards, recs, strict=True)
-            ),
-            now,
+            token = self._timeline_token(prepared, on_loop=on_loop)
+            link = timeline_link(f"{base}/timeline/{token}")
+        uuids = iter(new_uuids(sum(template.uuid_count for _r, template in kept)))
+        cards = [template.issue(uuids, timeline_link=link) for _r, template in kept]
+        issued = tuple(
+            IssuedCard(
+                card_uuid=card["uuid"],
+                service_id=fields["service"],
+                hook_instance=request.hookInstance,
+                topic=r.topic,
+                patient_key=patient_key,
+                dedupe_key=r.dedupe_key,
+                snoozable=r.snoozable,
+            )
+            for card, (r, _template) in zip(cards, kept, strict=True)
         )
         logs.event(
             "hook.answered",
             status=200,
             **fields,
-            cards=[r.topic for r in recs],
-            suppressed=len(evaluation.recommendations) - len(recs),
+            cards=[r.topic for r, _template in kept],
+            suppressed=len(evaluation.recommendations) - len(kept),
             resourcesRead=evaluation.record.resources_read,
             resourcesSkipped=evaluation.record.resources_skipped + gathered.skipped,
+            cachedEvaluation=cached,
             durationMs=round((time.perf_counter() - started) * 1000, 2),
         )
-        return CdsResponse(cards=cards)
+        return Answer(IssuedCards(cards), issued, now, request.hookInstance)
 
     def _source_for(
         self, request: HookRequest, caller: Caller
@@ -184,3 +314,42 @@ class HookRunner:
             return None, "fhirServer is not on this service's allowlist"
         token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
         return self.fhir.bind(server, token), None
+
+
+def _definition(service_id: str, request: HookRequest) -> ServiceDefinition:
+    definition = catalog.by_id(service_id)
+    if definition is None:
+        raise UnknownService(f"no CDS service with id {service_id!r}")
+    if request.hook != definition.hook:
+        raise BadRequest(
+            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}"
+        )
+    return definition
+
+
+def _log_fields(service_id: str, request: HookRequest, gathered: Gathered) -> dict[str, Any]:
+    return {
+        "service": service_id,
+        "hook": request.hook,
+        "hookInstance": request.hookInstance,
+        "prefetchKeys": sorted((request.prefetch or {}).keys()),
+        "fetchedKeys": gathered.fetched,
+        "missingKeys": sorted(gathered.missing),
+    }
+
+
+def _hook_input(
+    service_id: str, request: HookRequest, gathered: Gathered, as_of: date
+) -> HookInput:
+    return HookInput(
+        service_id=service_id,
+        hook=request.hook,
+        hook_instance=request.hookInstance,
+        patient_id=request.context.patientId,
+        resources=gathered.resources,
+        as_of=as_of,
+        draft_orders=draft_order_resources(request),
+        selections=tuple(request.context.selections or ()),
+        user_id=request.context.userId,
+        encounter_id=request.context.encounterId,
+    )

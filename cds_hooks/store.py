@@ -4,6 +4,11 @@
 Every write is one transaction; feedback is idempotent (the same item twice is one row, enforced by
 a unique constraint, so concurrent duplicates cannot both land). Patients are keyed by an HMAC of
 their id with a per-deployment secret kept in the database: the store never holds a raw patient id.
+
+Issued cards, written on every hook call, go in batches (issue 6): from a writer thread
+(batch_writer.py), or, for an SQLite file, from the event loop itself on a connection that never
+waits for a lock (loop_sqlite.py), which also serves a cached answer's snooze and de-duplication
+reads.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +44,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.pool import StaticPool
+
+from cds_hooks.batch_writer import BatchWriter
+from cds_hooks.loop_sqlite import LoopSqlite
 
 metadata = MetaData()
 
@@ -112,6 +120,23 @@ class FeedbackRecord:
     override_comment: str | None
 
 
+def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, Any]]:
+    """The trd_issued_card rows of the cards a hook call issued at `now`."""
+    return [
+        {
+            "card_uuid": c.card_uuid,
+            "service_id": c.service_id,
+            "hook_instance": c.hook_instance,
+            "topic": c.topic,
+            "patient_key": c.patient_key,
+            "dedupe_key": c.dedupe_key,
+            "snoozable": c.snoozable,
+            "issued_at": now,
+        }
+        for c in cards
+    ]
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -124,7 +149,9 @@ class Store:
         self._secret = self._deployment_secret()
         # Built once: constructing a statement costs more than SQLite takes to run it (issue 6).
         self._insert_issued = _insert_ignore_statement(self.engine.dialect.name, issued_table)
-        self._issued_writes = GroupCommit(self._write_issued)
+        self._issued_writer = BatchWriter(self._write_issued, name="issued-card-writer")
+        # The event loop's own connection for a cached answer's reads and writes (SQLite files).
+        self._loop = _loop_connection(url, self.engine, self._insert_issued)
 
     # -- patient keys ---------------------------------------------------------------------------
     def _deployment_secret(self) -> bytes:
@@ -150,23 +177,35 @@ class Store:
 
     # -- issued cards ---------------------------------------------------------------------------
     def record_issued(self, cards: Iterable[IssuedCard], now: datetime) -> None:
-        """Store the cards a hook call issued; returns once they are committed. Concurrent calls
-        share one transaction (group commit): a commit costs more than the rows it writes."""
-        rows = [
-            {
-                "card_uuid": c.card_uuid,
-                "service_id": c.service_id,
-                "hook_instance": c.hook_instance,
-                "topic": c.topic,
-                "patient_key": c.patient_key,
-                "dedupe_key": c.dedupe_key,
-                "snoozable": c.snoozable,
-                "issued_at": now,
-            }
-            for c in cards
-        ]
-        if rows:
-            self._issued_writes.submit(rows)
+        """Store the cards a hook call issued; returns once they are committed."""
+        future = self.record_issued_later(cards, now)
+        if future is not None:
+            future.result()
+
+    def record_issued_later(
+        self, cards: Iterable[IssuedCard], now: datetime
+    ) -> Future[None] | None:
+        """Queue the cards for the writer thread, which commits concurrent calls' cards in one
+        transaction; the Future completes once they are committed (None: nothing to write)."""
+        rows = issued_rows(cards, now)
+        return self.write_rows_later(rows) if rows else None
+
+    def write_rows_later(self, rows: list[dict[str, Any]]) -> Future[None]:
+        """Queue issued-card rows (`issued_rows`) for the writer thread."""
+        return self._issued_writer.submit(rows)
+
+    def write_rows_on_loop(self, rows: list[dict[str, Any]]) -> bool:
+        """Commit issued-card rows from the event loop, if the database is free right now; False
+        when another connection holds the write lock (nothing was written: hand the rows to
+        `write_rows_later`). SQLite files only (`reads_never_wait`); see loop_sqlite.py."""
+        return self._loop_only().insert_issued(rows)
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file (PASSIVE: waits for nobody). For a
+        thread: it syncs the files to disk."""
+        if self._loop is not None:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _write_issued(self, rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
@@ -189,12 +228,31 @@ class Store:
             snoozable=row.snoozable,
         )
 
+    @property
+    def reads_never_wait(self) -> bool:
+        """True when the `on_loop=True` reads and `write_rows_on_loop` may run on the event loop:
+        SQLite files only (loop_sqlite.py: they never wait for a lock). A PostgreSQL query is a
+        network round trip and always goes through the thread pool."""
+        return self._loop is not None
+
+    def _loop_only(self) -> LoopSqlite:
+        if self._loop is None:
+            raise RuntimeError("this store's queries may wait: not from the event loop")
+        return self._loop
+
     def recent_dedupe_keys(
-        self, patient_key: str | None, *, since: datetime, exclude_hook_instance: str
+        self,
+        patient_key: str | None,
+        *,
+        since: datetime,
+        exclude_hook_instance: str,
+        on_loop: bool = False,
     ) -> set[str]:
         """Dedupe keys of cards issued for this patient since `since` by other hook calls."""
         if patient_key is None:
             return set()
+        if on_loop:
+            return self._loop_only().dedupe_keys(patient_key, since, exclude_hook_instance)
         query = select(issued_table.c.dedupe_key).where(
             issued_table.c.patient_key == patient_key,
             issued_table.c.dedupe_key.is_not(None),
@@ -205,9 +263,14 @@ class Store:
             return {row[0] for row in conn.execute(query)}
 
     # -- snoozes --------------------------------------------------------------------------------
-    def snoozed_topics(self, patient_key: str | None, now: datetime) -> set[str]:
+    def snoozed_topics(
+        self, patient_key: str | None, now: datetime, *, on_loop: bool = False
+    ) -> set[str]:
         if patient_key is None:
             return set()
+        if on_loop:
+            snoozes = self._loop_only().snoozes(patient_key)
+            return {topic for topic, until in snoozes if _aware(until) > now}
         with self.engine.connect() as conn:
             rows = conn.execute(_SNOOZES_OF_PATIENT, {"patient_key": patient_key})
             return {row.topic for row in rows if _aware(row.until) > now}
@@ -255,7 +318,11 @@ class Store:
                     ).first()
                     if card is None or not card.snoozable or card.patient_key is None:
                         continue
-                    until = _aware(item.outcome_timestamp) + timedelta(days=snooze_days)
+                    # The snooze runs from the override, and an override cannot be later than
+                    # its receipt: a future stamp (a wrong EHR clock, year 9999) must not
+                    # silence the topic for longer than snooze_days (nor overflow the date).
+                    start = min(_aware(item.outcome_timestamp), _aware(now))
+                    until = start + timedelta(days=snooze_days)
                     _upsert_snooze(conn, card.patient_key, card.topic, until)
         return inserted
 
@@ -275,6 +342,9 @@ class Store:
             return False
 
     def close(self) -> None:
+        self._issued_writer.close()
+        if self._loop is not None:
+            self._loop.close()
         self.engine.dispose()
 
 
@@ -315,6 +385,28 @@ _SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
 )
 
 
+_DEDUPE_KEYS_OF_PATIENT = select(issued_table.c.dedupe_key).where(
+    issued_table.c.patient_key == bindparam("patient_key"),
+    issued_table.c.dedupe_key.is_not(None),
+    issued_table.c.issued_at >= bindparam("since", type_=issued_table.c.issued_at.type),
+    issued_table.c.hook_instance != bindparam("exclude"),
+)
+
+
+def _loop_connection(url: str, engine: Engine, insert_issued: Any) -> LoopSqlite | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return LoopSqlite(
+        parsed.database,
+        engine,
+        snoozes=_SNOOZES_OF_PATIENT,
+        dedupe_keys=_DEDUPE_KEYS_OF_PATIENT,
+        insert_issued=insert_issued,
+        until_type=snooze_table.c.until.type,
+    )
+
+
 def _insert_ignore_statement(dialect: str, table: Table) -> Any:
     """INSERT ... ON CONFLICT (primary key) DO NOTHING, for executemany."""
     keys = [c.name for c in table.primary_key.columns]
@@ -323,56 +415,6 @@ def _insert_ignore_statement(dialect: str, table: Table) -> Any:
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
     raise RuntimeError(f"unsupported database dialect {dialect}")  # pragma: no cover
-
-
-class GroupCommit:
-    """Writes rows from concurrent callers in shared transactions (group commit).
-
-    `submit` returns once the caller's rows are committed, or raises what the write raised, so
-    callers see the same guarantees as a write of their own. While one caller writes, the rows of
-    others queue up, and the next of them writes the whole queue at once.
-    """
-
-    def __init__(self, write: Callable[[list[dict[str, Any]]], None]) -> None:
-        self._write = write
-        self._condition = threading.Condition()
-        self._queue: list[dict[str, Any]] = []
-        self._next_batch = 0  # the batch the queued rows will be written in
-        self._written = -1  # the last batch written (successfully or not)
-        self._writing = False
-        self._errors: dict[int, BaseException] = {}
-
-    def submit(self, rows: list[dict[str, Any]]) -> None:
-        with self._condition:
-            self._queue.extend(rows)
-            mine = self._next_batch
-            while self._written < mine:
-                if not self._writing:
-                    break
-                self._condition.wait()
-            else:
-                error = self._errors.get(mine)
-                if error is not None:
-                    raise error
-                return
-            self._writing = True
-            batch, self._queue = self._queue, []
-            self._next_batch += 1
-        error = None
-        try:
-            self._write(batch)
-        except BaseException as exc:  # handed to every caller of the batch, then re-raised
-            error = exc
-        with self._condition:
-            self._writing = False
-            self._written = mine
-            if error is not None:
-                self._errors[mine] = error
-                for old in [b for b in self._errors if b < mine - 64]:
-                    del self._errors[old]
-            self._condition.notify_all()
-        if error is not None:
-            raise error
 
 
 def _insert_ignore(

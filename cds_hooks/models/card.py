@@ -101,10 +101,10 @@ class CdsResponse(_Model):
         return cards
 
     def to_json(self) -> dict[str, Any]:
-        return {"cards": [_prune(c.model_dump(mode="json", exclude_none=True)) for c in self.cards]}
+        return {"cards": [prune(c.model_dump(mode="json", exclude_none=True)) for c in self.cards]}
 
 
-def _prune(value: Any) -> Any:
+def prune(value: Any) -> Any:
     """Drop empty arrays and nulls recursively (but keep FHIR resources' own content intact)."""
     if isinstance(value, dict):
         out = {}
@@ -112,11 +112,11 @@ def _prune(value: Any) -> Any:
             if key == "resource":
                 out[key] = item
                 continue
-            item = _prune(item)
+            item = prune(item)
             if item is None or item == []:
                 continue
             out[key] = item
         return out
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [prune(v) for v in value]
     return value

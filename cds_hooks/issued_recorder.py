@@ -1,0 +1,109 @@
+"""Storing the cards hook calls issued, from the event loop, in batches, after the answers are sent.
+
+Measured (issue 6): writing each call's cards from a thread cost a cached answer a third of its CPU,
+less for the rows than for the threads: every hand-over of the GIL between the event loop and a
+writer thread stalls the loop. So calls add their rows to a batch on the loop, and the batch is
+written at most every `interval` seconds (a lone call at once):
+- with SQLite, by the loop itself on its own connection, which never waits for a lock
+  (`Store.write_rows_on_loop`); if another connection holds the write lock, the batch goes to the
+  writer thread instead; and every `checkpoint_every` batches a checkpoint runs in a thread;
+- with PostgreSQL (a network round trip), always by the writer thread.
+Each call awaits its batch (the HTTP route does so in a background task, after the answer is sent),
+so once a call has returned, its cards are on disk, as feedback and de-duplication expect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Any
+
+from cds_hooks.store import IssuedCard, Store, issued_rows
+
+
+class IssuedRecorder:
+    def __init__(
+        self, store: Store, *, interval: float = 0.01, checkpoint_every: int = 500
+    ) -> None:
+        self._store = store
+        self._interval = interval
+        self._checkpoint_every = checkpoint_every
+        self._rows: list[dict[str, Any]] = []
+        self._batch: asyncio.Future[None] | None = None  # the batch now filling up
+        self._timer: asyncio.TimerHandle | None = None  # when that batch is written
+        self._last_write = 0.0
+        self._writes_since_checkpoint = 0
+        self._checkpointing = False
+
+    async def record(self, cards: Iterable[IssuedCard], now: datetime) -> None:
+        """Add the cards to the current batch and wait until it is committed (or raise what the
+        write raised)."""
+        rows = issued_rows(cards, now)
+        if not rows:
+            return
+        self._rows.extend(rows)
+        batch = self._batch
+        if batch is None:
+            loop = asyncio.get_running_loop()
+            batch = self._batch = loop.create_future()
+            delay = max(0.0, self._last_write + self._interval - time.monotonic())
+            self._timer = loop.call_later(delay, self._write)
+        # Shielded: a caller that goes away must not cancel the batch of the others.
+        await asyncio.shield(batch)
+
+    def flush(self) -> None:
+        """Write the batch now filling up, if any (at shut-down, before the store closes)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._write()
+
+    def _write(self) -> None:
+        rows, self._rows = self._rows, []
+        batch, self._batch = self._batch, None
+        self._timer = None
+        self._last_write = time.monotonic()
+        if batch is None or not rows:
+            return
+        try:
+            if self._store.reads_never_wait and self._store.write_rows_on_loop(rows):
+                batch.set_result(None)
+                self._maybe_checkpoint()
+                return
+            # PostgreSQL, or the SQLite file locked by another connection: the writer thread.
+            _chain(self._store.write_rows_later(rows), batch)
+        except Exception as exc:  # noqa: BLE001 - every caller of the batch gets it
+            batch.set_exception(exc)
+
+    def _maybe_checkpoint(self) -> None:
+        self._writes_since_checkpoint += 1
+        if self._writes_since_checkpoint < self._checkpoint_every or self._checkpointing:
+            return
+        self._writes_since_checkpoint = 0
+        self._checkpointing = True
+        loop = asyncio.get_running_loop()
+        done = loop.run_in_executor(None, self._store.checkpoint)
+        done.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint_done(self, done: asyncio.Future[None]) -> None:
+        self._checkpointing = False
+        if not done.cancelled():
+            done.exception()  # retrieved: a failed checkpoint is retried with the next one
+
+
+def _chain(source: Future[None], target: asyncio.Future[None]) -> None:
+    """Complete the loop's `target` when the writer thread's `source` completes."""
+    loop = target.get_loop()
+
+    def copy(_source: Future[None]) -> None:
+        if target.done():
+            return
+        error = source.exception()
+        if error is not None:
+            target.set_exception(error)
+        else:
+            target.set_result(None)
+
+    source.add_done_callback(lambda _s: loop.call_soon_threadsafe(copy, source))

@@ -1,0 +1,392 @@
+"""Structural properties behind the benchmark's numbers (issue 6). No timing is asserted here:
+only what work is done, and how often.
+
+- irrelevant resources (vitals, labs the rules do not read, encounters, other medications) are
+  never model-validated, so cost grows with the resources the rules read, not with the chart;
+- the validation cache and the evaluation cache avoid repeating work for the same chart, and
+  never serve a stale answer when a resource changes;
+- absent prefetch keys are fetched concurrently;
+- a cached answer is served without waiting on anything (no fetch, no lock), and the cards it
+  issued are stored in batches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import sqlite3
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.inprocess import hook_input, with_phq9s
+from cds_hooks.app import create_app
+from cds_hooks.batch_writer import BatchWriter
+from cds_hooks.evaluation_cache import EvaluationCache, digest
+from cds_hooks.issued_recorder import IssuedRecorder
+from cds_hooks.models.request import HookRequest
+from cds_hooks.prefetch import gather
+from cds_hooks.runner import Caller, HookRunner
+from cds_hooks.settings import load_settings
+from cds_hooks.store import IssuedCard, Store, issued_rows, utcnow
+from fhir_mapping import parse
+from services.catalog import by_id
+from services.evaluation import Evaluation, HookInput, evaluate
+from services.policy import Policy
+from tests.fixtures import sizes
+from tests.fixtures.scenarios import Chart
+
+AS_OF = date(2025, 6, 2)  # the fixtures' as-of date
+SERVICE = "trd-patient-view"
+
+
+def _validations(hook: HookInput) -> int:
+    """Model validations one cold evaluate() runs (validation cache cleared first)."""
+    parse.clear_cache()
+    before = parse.validations
+    evaluate(hook, Policy())
+    return parse.validations - before
+
+
+def _input(resources: list[dict[str, Any]], patient_id: str) -> HookInput:
+    return HookInput(
+        service_id=SERVICE,
+        hook="patient-view",
+        hook_instance="h-1",
+        patient_id=patient_id,
+        resources=resources,
+        as_of=AS_OF,
+    )
+
+
+# --- cost grows with relevant resources only --------------------------------------------------
+
+
+def test_a_chart_of_irrelevant_resources_validates_only_the_patient() -> None:
+    chart = Chart(
+        "bench-irrelevant", given="A", family="B", gender="female", birth_date=date(1970, 1, 1)
+    )
+    for n in range(20):  # encounters: never asked for, never read
+        chart.visit(AS_OF - timedelta(days=30 * n + 1))
+    # vitals, metabolic panels, blood counts, lipids, HbA1c, hypertension / diabetes /
+    # hyperlipidemia conditions, lisinopril / metformin / atorvastatin orders and fills
+    sizes.add_irrelevant(chart, 600, AS_OF - timedelta(days=3650), AS_OF - timedelta(days=1))
+    kinds = {r["resourceType"] for r in chart.resources}
+    assert {"Encounter", "Observation", "MedicationRequest", "Condition"} <= kinds
+    assert _validations(_input(chart.resources, chart.pid)) == 1  # the Patient
+
+
+def test_thousands_of_irrelevant_resources_add_no_validation() -> None:
+    small = hook_input(sizes.sized(10), AS_OF)
+    large = hook_input(sizes.sized(2000), AS_OF)
+    assert len(large.resources) == 2000
+    assert _validations(small) == sizes.CORE_SIZE
+    assert _validations(large) == sizes.CORE_SIZE
+
+
+def test_a_ten_year_chart_validates_what_the_typical_one_does() -> None:
+    # Same relevant history; ten years of chronic care added around it.
+    typical = hook_input(sizes.typical(), AS_OF)
+    ten_year = hook_input(sizes.ten_year(), AS_OF)
+    assert len(ten_year.resources) > 10 * len(typical.resources)
+    assert _validations(ten_year) == _validations(typical)
+
+
+@pytest.mark.parametrize("extra", [0, 7, 40])
+def test_each_relevant_resource_is_validated_once(extra: int) -> None:
+    request = with_phq9s(sizes.sized(10), extra)
+    assert _validations(hook_input(request, AS_OF)) == sizes.CORE_SIZE + extra
+
+
+# --- caches: no repeated work, never a stale answer --------------------------------------------
+
+
+def test_the_same_chart_again_is_not_validated_again() -> None:
+    hook = hook_input(sizes.typical(), AS_OF)
+    parse.clear_cache()
+    evaluate(hook, Policy())
+    before = parse.validations
+    evaluate(hook, Policy())
+    assert parse.validations == before
+
+
+def test_a_new_version_of_one_resource_is_validated_again_alone() -> None:
+    request = sizes.typical()
+    hook = hook_input(request, AS_OF)
+    parse.clear_cache()
+    evaluate(hook, Policy())
+    changed = copy.deepcopy(request)
+    observation = next(
+        e["resource"]
+        for e in changed["prefetch"]["observations"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "44261-6"
+    )
+    observation["meta"]["versionId"] = "2"
+    before = parse.validations
+    evaluate(hook_input(changed, AS_OF), Policy())
+    assert parse.validations - before == 1
+
+
+class _Counting:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, hook: HookInput) -> Evaluation:
+        self.calls += 1
+        return evaluate(hook, Policy())
+
+
+def test_the_evaluation_cache_maps_the_same_chart_once() -> None:
+    cache: EvaluationCache[Evaluation] = EvaluationCache()
+    compute = _Counting()
+    request = sizes.small()
+    first, cached_first = cache.evaluate(hook_input(request, AS_OF), compute)
+    again = hook_input(copy.deepcopy(request), AS_OF)  # equal content, new objects
+    second, cached_second = cache.evaluate(again, compute)
+    assert (compute.calls, cached_first, cached_second) == (1, False, True)
+    assert second is first
+
+
+def test_the_evaluation_cache_sees_a_new_version_a_changed_unversioned_resource_and_the_date() -> (
+    None
+):
+    request = sizes.small()
+    base = digest(hook_input(request, AS_OF))
+    # a new version of a versioned resource
+    versioned = copy.deepcopy(request)
+    versioned["prefetch"]["patient"]["meta"]["versionId"] = "2"
+    # the same resource without meta, then with one field changed: named by its content
+    unversioned = copy.deepcopy(request)
+    del unversioned["prefetch"]["patient"]["meta"]
+    edited = copy.deepcopy(unversioned)
+    edited["prefetch"]["patient"]["gender"] = "male"
+    keys = {
+        base,
+        digest(hook_input(versioned, AS_OF)),
+        digest(hook_input(unversioned, AS_OF)),
+        digest(hook_input(edited, AS_OF)),
+        digest(hook_input(request, AS_OF + timedelta(days=1))),
+    }
+    assert len(keys) == 5
+    assert digest(hook_input(copy.deepcopy(request), AS_OF)) == base
+
+
+def test_the_evaluation_cache_expires_and_stays_bounded() -> None:
+    now = [0.0]
+    cache: EvaluationCache[str] = EvaluationCache(60.0, 2, clock=lambda: now[0])
+    hooks = [hook_input(sizes.sized(n), AS_OF) for n in (10, 11, 12)]
+    for hook in hooks:
+        cache.evaluate(hook, lambda _h: "x")
+    assert len(cache) == 2
+    assert cache.get(hooks[0]) is None  # the least recently used went first
+    assert cache.get(hooks[2]) == "x"
+    now[0] = 61.0
+    assert cache.get(hooks[2]) is None
+
+
+# --- the FHIR-fetch path --------------------------------------------------------------------------
+
+
+class _OverlapSource:
+    """A FhirSource whose searches only return once `parties` of them are running at the same
+    time: fetched one after another, the first would wait forever (BrokenBarrierError)."""
+
+    def __init__(self, parties: int) -> None:
+        self.barrier = threading.Barrier(parties, timeout=10)
+        self.queries: list[str] = []
+        self._lock = threading.Lock()
+
+    def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
+        with self._lock:
+            self.queries.append(query)
+        self.barrier.wait()
+        return []
+
+
+def test_absent_prefetch_keys_are_fetched_concurrently() -> None:
+    definition = by_id(SERVICE)
+    assert definition is not None
+    request = HookRequest.model_validate(
+        {"hook": "patient-view", "hookInstance": "h-1", "context": {"patientId": "p1"}}
+    )
+    source = _OverlapSource(len(definition.prefetch))
+    with ThreadPoolExecutor(max_workers=len(definition.prefetch)) as executor:
+        gathered = gather(
+            definition.prefetch,
+            request,
+            source=source,
+            source_problem=None,
+            executor=executor,
+            budget_seconds=30.0,
+        )
+    assert gathered.missing == {}
+    assert sorted(gathered.fetched) == sorted(key for key, _template in definition.prefetch)
+    assert len(source.queries) == len(definition.prefetch)
+
+
+# --- a cached answer, on the event loop --------------------------------------------------------
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Iterator[HookRunner]:
+    settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    app = create_app(settings)
+    hook_runner: HookRunner = app.state.runner
+    yield hook_runner
+    hook_runner.close()
+    hook_runner.store.close()
+
+
+def _request(payload: dict[str, Any]) -> HookRequest:
+    return HookRequest.model_validate(payload)
+
+
+def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner) -> None:
+    payload = sizes.small()
+    request = _request(payload)
+    assert runner.answer_from_cache(SERVICE, request, base_url="http://x/") is None  # not seen
+    full = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
+    cached = runner.answer_from_cache(SERVICE, request, base_url="http://x/")
+    assert cached is not None
+
+    def content(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for card in cards:
+            card = {k: v for k, v in card.items() if k not in ("uuid", "links")}
+            card["suggestions"] = [
+                {k: v for k, v in s.items() if k != "uuid"} for s in card.get("suggestions", [])
+            ]
+            out.append(card)
+        return out
+
+    assert content(cached.cards.cards) == content(full.cards.cards)
+    assert {c["uuid"] for c in cached.cards.cards}.isdisjoint(c["uuid"] for c in full.cards.cards)
+    # one prefetch key absent: it has to be fetched, which the event loop never does
+    partial = {k: v for k, v in payload.items() if k != "prefetch"}
+    partial["prefetch"] = {k: v for k, v in payload["prefetch"].items() if k != "devices"}
+    assert runner.answer_from_cache(SERVICE, _request(partial), base_url="http://x/") is None
+
+
+def test_the_loop_connection_never_waits_for_a_lock(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite"
+    store = Store(f"sqlite:///{database}")
+    card = IssuedCard("c-1", SERVICE, "h-1", "tms-referral", "k", None, True)
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    assert store.write_rows_on_loop(issued_rows([card], utcnow())) is False
+    other.execute("ROLLBACK")
+    assert store.issued_card("c-1") is None
+    assert store.write_rows_on_loop(issued_rows([card], utcnow())) is True
+    assert store.issued_card("c-1") == card
+    other.close()
+    store.close()
+
+
+def test_the_writer_thread_commits_concurrent_calls_together() -> None:
+    batches: list[list[dict[str, Any]]] = []
+    release = threading.Event()
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        release.wait(10)
+        batches.append(rows)
+
+    writer = BatchWriter(write, name="test-writer", min_interval=0.0)
+    first = writer.submit([{"n": 1}])  # written alone; the next ones queue behind it
+    second = writer.submit([{"n": 2}])
+    third = writer.submit([{"n": 3}, {"n": 4}])
+    release.set()
+    for future in (first, second, third):
+        future.result(timeout=10)
+    writer.close()
+    assert second is third  # one batch, one Future
+    assert [[row["n"] for row in batch] for batch in batches] in ([[1], [2, 3, 4]], [[1, 2, 3, 4]])
+
+
+def test_a_failed_batch_fails_every_caller_of_it() -> None:
+    def write(rows: list[dict[str, Any]]) -> None:
+        raise OSError("disk full")
+
+    writer = BatchWriter(write, name="test-writer", min_interval=0.0)
+    future = writer.submit([{"n": 1}])
+    with pytest.raises(OSError, match="disk full"):
+        future.result(timeout=10)
+    writer.close()
+
+
+def test_issued_cards_of_concurrent_calls_are_stored_in_one_batch(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    writes: list[int] = []
+    real = store.write_rows_on_loop
+
+    def counting(rows: list[dict[str, Any]]) -> bool:
+        writes.append(len(rows))
+        return real(rows)
+
+    store.write_rows_on_loop = counting  # type: ignore[method-assign]
+    recorder = IssuedRecorder(store, interval=0.05)
+    cards = [
+        IssuedCard(f"c-{n}", SERVICE, f"h-{n}", "tms-referral", "k", None, True) for n in range(3)
+    ]
+
+    async def calls() -> None:
+        await recorder.record(cards[:1], utcnow())  # alone: written at once
+        await asyncio.gather(*(recorder.record([card], utcnow()) for card in cards[1:]))
+
+    asyncio.run(calls())
+    assert writes == [1, 2]
+    assert [store.issued_card(c.card_uuid) for c in cards] == cards
+    store.close()
+
+
+def test_issued_cards_go_to_the_writer_thread_when_the_database_is_locked(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite"
+    store = Store(f"sqlite:///{database}")
+    recorder = IssuedRecorder(store)
+    card = IssuedCard("c-1", SERVICE, "h-1", "tms-referral", "k", None, True)
+    other = sqlite3.connect(database, isolation_level=None)
+
+    async def call() -> None:
+        other.execute("BEGIN IMMEDIATE")
+        waiting = asyncio.ensure_future(recorder.record([card], utcnow()))
+        await asyncio.sleep(0.05)  # the loop found the lock taken; the thread waits for it
+        assert not waiting.done()
+        other.execute("ROLLBACK")
+        await waiting
+
+    asyncio.run(call())
+    assert store.issued_card("c-1") == card
+    other.close()
+    store.close()
+
+
+def test_a_database_timeline_store_is_never_written_from_the_event_loop(tmp_path: Path) -> None:
+    settings = load_settings(
+        None,
+        database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"},
+        timeline={"store": "database"},
+    )
+    app = create_app(settings)
+    runner: HookRunner = app.state.runner
+    request = _request(sizes.typical())
+
+    def links(cards: list[dict[str, Any]]) -> set[str]:
+        return {link["url"] for card in cards for link in card.get("links", [])}
+
+    first = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert len(links(first.cards.cards)) == 1  # the thread pool wrote the token
+    again = runner.answer_from_cache(SERVICE, request, base_url="http://x/")
+    assert again is not None and links(again.cards.cards) == links(first.cards.cards)
+    # Past half its life the token is renewed, which is a database write: not on the loop.
+    prepared = next(iter(runner.evaluations._items.values()))[1]
+    token, _expires_at = prepared.timeline[0]
+    prepared.timeline[:] = [(token, 1.0)]
+    assert runner.answer_from_cache(SERVICE, request, base_url="http://x/") is None
+    renewed = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert links(renewed.cards.cards).isdisjoint(links(first.cards.cards))
+    runner.close()
+    runner.store.close()
