@@ -107,7 +107,10 @@ class DatabaseSettings(_Strict):
 
 class TimelineSettings(_Strict):
     ttl_minutes: int = Field(15, ge=1, le=24 * 60)
-    max_entries: int = Field(10_000, ge=10)
+    max_entries: int = Field(10_000, ge=10)  # in-process store only
+    # "memory": links resolve in the process that made them; "database": in every replica that
+    # shares [database] url (use it with more than one worker or replica).
+    store: Literal["memory", "database"] = "memory"
 
 
 class LoggingSettings(_Strict):

@@ -12,9 +12,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +49,11 @@ class TimelineCache(Generic[T]):
                 del self._items[token]
                 return None
             return entry
+
+
+class TimelineStore(Protocol[T_co]):
+    """Where card links' records live: in this process (TimelineCache) or in the database."""
+
+    def put(self, value: T_co) -> tuple[str, float]: ...
+
+    def get(self, token: str) -> Entry[T_co] | None: ...

@@ -5,7 +5,7 @@ GUNICORN_TIMEOUT (seconds, default 60). The service's own settings come from TRD
 
 One worker by default: the treatment-timeline links a card carries resolve in the process that
 made them (cds_hooks/timeline_cache.py). With more workers or replicas, use
-`[auth] replay_store = "database"` and sticky sessions for /timeline/ (docs/security.md, "Scaling
+`[auth] replay_store = "database"` and sticky sessions for /timeline/ (README.md, Security, "Scaling
 out").
 """
 

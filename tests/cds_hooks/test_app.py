@@ -405,3 +405,43 @@ def test_feedback_for_unknown_service_is_404(client: TestClient) -> None:
 
 def test_health(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "database": True}
+
+
+def test_timeline_links_resolve_across_replicas_with_the_database_store(
+    tmp_path: Path, fake: FakeServices
+) -> None:
+    # Two app instances sharing one database stand for two replicas behind a load balancer.
+    db = {"url": f"sqlite:///{tmp_path / 'shared.sqlite'}"}
+    one = load_settings(None, database=db, timeline={"store": "database"})
+    two = load_settings(None, database=db, timeline={"store": "database"})
+    with TestClient(create_app(one)) as first, TestClient(create_app(two)) as second:
+        card = first.post("/cds-services/trd-patient-view", json=_body()).json()["cards"][0]
+        path = card["links"][0]["url"].removeprefix("http://testserver")
+        page = second.get(path)
+        assert page.status_code == 200 and "<svg" in page.text
+        assert second.get(path[:-3] + "xyz").status_code == 404
+
+
+def test_expired_timeline_links_are_404(
+    tmp_path: Path, fake: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as time_module
+
+    real = time_module.time
+
+    def later() -> float:
+        return real() + 16 * 60  # past the 15-minute default lifetime
+
+    for store in ("memory", "database"):
+        settings = load_settings(
+            None,
+            database={"url": f"sqlite:///{tmp_path / (store + '.sqlite')}"},
+            timeline={"store": store},
+        )
+        with TestClient(create_app(settings)) as client:
+            card = client.post("/cds-services/trd-patient-view", json=_body()).json()["cards"][0]
+            path = card["links"][0]["url"].removeprefix("http://testserver")
+            assert client.get(path).status_code == 200
+            monkeypatch.setattr(time_module, "time", later)
+            assert client.get(path).status_code == 404, store
+            monkeypatch.setattr(time_module, "time", real)
