@@ -1,0 +1,275 @@
+"""One lane per trial: dose segments against the adequate range, refill gaps, margin text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.record import Role, Trial
+from services.timeline.layout import GUTTER, LINE, MARGIN, WIDTH
+from services.timeline.scale import TimeScale
+from services.timeline.style import (
+    CATEGORY_TEXT,
+    DoseCategory,
+    TimelineStyle,
+    category_fill,
+    dose_category,
+)
+from services.timeline.svg import HALO, INK, MUTED, el, num, svg_text, text_width, tooltip, wrap
+from services.timeline.wording import (
+    adherence_text,
+    day_text,
+    display_name,
+    mg_text,
+    outcome_text,
+    range_text,
+    reasons_text,
+    verdict_text,
+)
+
+
+def _lane_lines(trial: Trial) -> list[tuple[str, int, int, str]]:
+    """The margin text of a lane: (text, font size, weight, colour) per line."""
+    width = GUTTER - MARGIN - 14
+    name = display_name(trial.ingredient) + (" (current)" if trial.ongoing else "")
+    lines = [(t, 14, 700, INK) for t in wrap(name, 14, width)]
+    kind = "augmentation" if trial.role is Role.AUGMENTATION else trial.drug_class
+    lines += [
+        (t, 12, 400, MUTED) for t in wrap(f"{kind} · adequate {range_text(trial)}", 12, width)
+    ]
+    verdict = f"{verdict_text(trial)} · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+    lines += [(t, 12, 700, INK) for t in wrap(verdict, 12, width)]
+    if trial.reasons:
+        lines += [(t, 12, 400, INK) for t in wrap(f"Why: {reasons_text(trial)}", 12, width)]
+    lines += [(t, 12, 400, INK) for t in wrap(adherence_text(trial), 12, width)]
+    outcome = outcome_text(trial)
+    if outcome:
+        lines.append((outcome, 12, 400, INK))
+    return lines
+
+
+def trial_lane(
+    trial: Trial, index: int, scale: TimeScale, top: float, style: TimelineStyle
+) -> tuple[str, str, float]:
+    """(the lane's stripe, painted under the grid; the lane; its height)."""
+    lines = _lane_lines(trial)
+    height = max(84.0, 12 + LINE * len(lines) + 12)
+    stripe = el(
+        "rect",
+        x=0,
+        y=top,
+        width=WIDTH,
+        height=height,
+        fill="#F3F3F3" if index % 2 == 0 else "#FFFFFF",
+    )
+    out: list[str] = []
+    line_y = top + 20
+    for content, size, weight, colour in lines:
+        out.append(
+            svg_text(MARGIN, line_y, content, font_size=size, font_weight=weight, fill=colour)
+        )
+        line_y += LINE
+
+    # Bars stand on a baseline near the lane's bottom; the strip under it holds gap labels.
+    baseline = top + height - 20
+    room = height - 36
+    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
+    scale_to = max([v for v in (*doses, trial.min_adequate_mg, trial.max_mg) if v] or [1.0]) * 1.1
+
+    def bar_height(mg: float | None) -> float:
+        if mg is None:
+            return room * 0.5  # unknown dose: half height and dotted, never read as a dose
+        return max(4.0, room * mg / scale_to)
+
+    x_start, x_end = scale.x(trial.start), scale.x(trial.end)
+    width = max(x_end - x_start, 3)
+    # The drug's adequate range as a band behind the bars: a bar that reaches it is in range.
+    lo, hi = trial.min_adequate_mg, trial.max_mg
+    if lo is not None:
+        y_lo = baseline - bar_height(lo)
+        y_hi = baseline - (bar_height(hi) if hi is not None else room)
+        out.append(
+            el(
+                "rect",
+                cls="adequate-range",
+                x=x_start,
+                y=y_hi,
+                width=width,
+                height=y_lo - y_hi,
+                fill=style.adequate,
+                fill_opacity=0.15,
+            )
+        )
+        out.append(
+            el(
+                "line",
+                x1=x_start,
+                x2=x_start + width,
+                y1=y_lo,
+                y2=y_lo,
+                stroke=style.adequate,
+                stroke_width=1.3,
+                stroke_dasharray="5 3",
+            )
+        )
+    out.append(
+        el("line", x1=x_start, x2=x_start + width, y1=baseline, y2=baseline, stroke="#888888")
+    )
+
+    # A trial without any dose still shows when it ran (dose unknown), never as adequate.
+    spans = [(s.start, s.end, s.mg_per_day) for s in trial.segments] or [
+        (trial.start, trial.end, None)
+    ]
+    gaps = [(scale.x(g.start), scale.x(g.end)) for g in trial.adherence.refill_gaps]
+    labels: list[tuple[str, float, float]] = []
+    for start, end, mg in spans:
+        svg, (label, x0, x1, label_y) = _segment(
+            trial, start, end, mg, scale, baseline, bar_height(mg), style
+        )
+        out.append(svg)
+        labels.append((label, _visible_centre(x0, x1, gaps), label_y))
+    last_gap_label = -1e9
+    for gap in trial.adherence.refill_gaps:
+        gx0, gx1 = scale.x(gap.start), scale.x(gap.end)
+        # The long label when it fits the box, else a short one; none when it would run into
+        # the previous gap's label (the box's tooltip still says it).
+        label = f"refill gap {gap.days} d"
+        if text_width(label, 11) > gx1 - gx0 + 30:
+            label = f"gap {gap.days} d"
+        half = text_width(label, 11) / 2
+        centre = (gx0 + gx1) / 2
+        if centre - half < last_gap_label + 4:
+            label = ""
+        else:
+            last_gap_label = centre + half
+        out.append(
+            el(
+                "g",
+                tooltip(
+                    f"Refill gap: no supply from {day_text(gap.start)} to {day_text(gap.end)} "
+                    f"({gap.days} days)"
+                ),
+                el(
+                    "rect",
+                    x=gx0,
+                    y=baseline - room - 2,
+                    width=max(gx1 - gx0, 3),
+                    height=room + 2,
+                    fill="#FFFFFF",
+                    fill_opacity=0.9,
+                    stroke=INK,
+                    stroke_width=1.3,
+                    stroke_dasharray="4 3",
+                ),
+                svg_text(
+                    centre,
+                    baseline + 14,
+                    label,
+                    font_size=11,
+                    font_weight=700,
+                    text_anchor="middle",
+                    fill=INK,
+                )
+                if label
+                else "",
+                cls="refill-gap",
+                data_start=gap.start.isoformat(),
+                data_days=gap.days,
+            )
+        )
+    # Labels last: over the bars and the refill-gap boxes.
+    out.extend(_dose_labels(labels, x_start, scale.x1))
+    lane = el(
+        "g",
+        *out,
+        cls="lane",
+        data_ingredient=trial.ingredient,
+        data_role=trial.role.value,
+        data_verdict=trial.verdict.value,
+    )
+    return stripe, lane, height
+
+
+def _segment(
+    trial: Trial,
+    start: date,
+    end: date,
+    mg: float | None,
+    scale: TimeScale,
+    baseline: float,
+    height: float,
+    style: TimelineStyle,
+) -> tuple[str, tuple[str, float, float, float]]:
+    """(the bar, (its label, the bar's left and right x, the label's baseline y))."""
+    category = dose_category(mg, trial)
+    x0, x1 = scale.x(start), scale.x(end)
+    dose = f"{mg_text(mg)} mg/day" if mg is not None else "dose unknown"
+    tip = (
+        f"{display_name(trial.ingredient)} {dose}, {day_text(start)} to {day_text(end)}: "
+        f"{CATEGORY_TEXT[category]} (adequate {range_text(trial)})"
+    )
+    rect = el(
+        "rect",
+        x=x0,
+        y=baseline - height,
+        width=max(x1 - x0, 3),
+        height=height,
+        fill=category_fill(category, style),
+        stroke=INK,
+        stroke_width=0.8,
+        stroke_dasharray="3 2" if category is DoseCategory.UNKNOWN else None,
+    )
+    svg = el(
+        "g",
+        tooltip(tip),
+        rect,
+        cls=f"dose-segment {category.value}",
+        data_mg=mg_text(mg) if mg is not None else "",
+        data_category=category.value,
+        data_start=start.isoformat(),
+        data_end=end.isoformat(),
+    )
+    label = f"{mg_text(mg)} mg" if mg is not None else "dose ?"
+    return svg, (label, x0, x1, baseline - height - 5)
+
+
+def _visible_centre(x0: float, x1: float, gaps: list[tuple[float, float]]) -> float:
+    """The centre of the longest part of [x0, x1] outside the refill gaps, so a dose label sits
+    on the bar that was actually supplied rather than in a gap."""
+    parts = [(x0, x1)]
+    for g0, g1 in gaps:
+        parts = [
+            piece
+            for a, b in parts
+            for piece in ((a, min(b, g0)), (max(a, g1), b))
+            if piece[1] - piece[0] > 0
+        ]
+    if not parts:
+        return (x0 + x1) / 2
+    a, b = max(parts, key=lambda p: p[1] - p[0])
+    return (a + b) / 2
+
+
+def _dose_labels(labels: list[tuple[str, float, float]], left: float, right: float) -> list[str]:
+    """Dose labels over the bars, left to right; one that would overlap the previous one is left
+    out (the bar's tooltip still gives the dose)."""
+    out: list[str] = []
+    last_right = -1e9
+    for label, centre, y in labels:
+        half = text_width(label, 11.5) / 2
+        centre = min(max(centre, left + half), right - half)
+        if centre - half < last_right + 6:
+            continue
+        out.append(
+            svg_text(
+                centre,
+                y,
+                label,
+                font_size=11.5,
+                font_weight=600,
+                text_anchor="middle",
+                fill=INK,
+                **HALO,
+            )
+        )
+        last_right = centre + half
+    return out

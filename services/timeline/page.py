@@ -1,0 +1,82 @@
+"""The HTML page around the picture, with a Content-Security-Policy that loads nothing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from fhir_mapping.record import PatientRecord
+from services.timeline.picture import DEFAULT_TITLE, render_svg
+from services.timeline.wording import day_text
+
+_PAGE_CSS = """
+:root { color-scheme: light; }
+body { margin: 0; background: #FFFFFF; color: #1A1A1A;
+  font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial,
+    'Liberation Sans', 'DejaVu Sans', sans-serif; }
+main { padding: 14px 20px 20px; max-width: 1360px; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+p.lede { font-size: 14px; margin: 0 0 10px; color: #444444; max-width: 100ch; }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; max-width: 1360px; display: block; }
+figcaption { font-size: 13px; color: #444444; margin-top: 8px; }
+"""
+
+
+def _style_hash(css: str) -> str:
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def render_page(record: PatientRecord, *, expires_at: datetime | None = None) -> str:
+    """A complete HTML document showing the timeline; nothing in it loads from anywhere.
+
+    The Content-Security-Policy admits only the page's own stylesheet (by hash): no scripts, no
+    fetches, no forms. frame-ancestors cannot be set from a meta tag; the route's headers do that.
+    """
+    caption = f"Generated from the record as of {day_text(record.as_of)}"
+    if expires_at is not None:
+        caption += f"; this link expires {_timestamp(expires_at)}"
+    caption += ". Reconstructed from coded EHR data: check against the chart before acting."
+    csp = (
+        f"default-src 'none'; style-src '{_style_hash(_PAGE_CSS)}'; img-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="referrer" content="no-referrer">',
+            '<meta name="robots" content="noindex, nofollow">',
+            f"<title>{escape(DEFAULT_TITLE)}</title>",
+            f"<style>{_PAGE_CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            "<h1>Treatment timeline</h1>",
+            '<p class="lede">Antidepressant trials with each dose against the drug\'s adequate '
+            "range, refill gaps, PHQ-9 scores and procedures.</p>",
+            "<figure>",
+            render_svg(record),
+            f"<figcaption>{escape(caption)}</figcaption>",
+            "</figure>",
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _timestamp(moment: datetime) -> str:
+    text = f"{day_text(moment.date())} {moment:%H:%M}"
+    offset = moment.utcoffset()
+    if offset is None:
+        return text
+    return text + (" UTC" if not offset else f" (UTC{moment:%z})")

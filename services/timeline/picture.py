@@ -1,0 +1,89 @@
+"""The whole picture: sections stacked on one time axis in one standalone SVG document."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from fhir_mapping.record import PatientRecord
+from services.timeline.contents import event_dates, ordered_trials
+from services.timeline.lanes import trial_lane
+from services.timeline.layout import (
+    AXIS_HEIGHT,
+    MARGIN,
+    PHQ9_HEIGHT,
+    SECTION_GAP,
+    WIDTH,
+    section_heading,
+)
+from services.timeline.legend import legend_block
+from services.timeline.phq9 import phq9_panel
+from services.timeline.procedures import procedure_rows
+from services.timeline.scale import as_of_label, month_grid, time_axis, time_scale
+from services.timeline.style import pattern_defs, timeline_style
+from services.timeline.summary import describe
+from services.timeline.svg import MUTED, svg_document, svg_text
+from services.timeline.wording import day_text
+
+DEFAULT_TITLE = "Antidepressant treatment timeline"
+
+
+def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE) -> str:
+    """The record's treatment timeline as a standalone SVG document (well-formed XML)."""
+    style = timeline_style()
+    head = (
+        f'<title id="timeline-title">{escape(title)}</title>'
+        f'<desc id="timeline-desc">{escape(describe(record))}</desc>'
+    )
+    dates = event_dates(record)
+    if not dates:
+        message = (
+            "Nothing to draw: no antidepressant trials, PHQ-9 scores or procedures on record "
+            f"as of {day_text(record.as_of)}."
+        )
+        empty = svg_text(
+            WIDTH / 2, 66, message, font_size=15, text_anchor="middle", fill=MUTED, cls="empty"
+        )
+        return svg_document(WIDTH, 120, head, empty)
+
+    scale = time_scale(dates, record.as_of)
+    backgrounds: list[str] = []
+    body: list[str] = []
+    y = float(MARGIN + 12)
+    panels_top = y + 14
+    bands, phq9 = phq9_panel(record, scale, y, style)
+    backgrounds.append(bands)
+    body.append(phq9)
+    y += 14 + PHQ9_HEIGHT + SECTION_GAP
+    body.append(section_heading(y, "Medication trials"))
+    y += 8
+    trials = ordered_trials(record)
+    for i, trial in enumerate(trials):
+        stripe, lane, height = trial_lane(trial, i, scale, y, style)
+        backgrounds.append(stripe)
+        body.append(lane)
+        y += height
+    if not trials:
+        body.append(
+            svg_text(
+                (scale.x0 + scale.x1) / 2,
+                y + 30,
+                "No antidepressant trials on record",
+                font_size=14,
+                text_anchor="middle",
+                fill=MUTED,
+            )
+        )
+        y += 50
+    procedures, height = procedure_rows(record, scale, y + 22, style)
+    if procedures:
+        body.append(procedures)
+        y += 22 + height
+    panels_bottom = y + 6
+    body.append(time_axis(scale, panels_bottom, record.as_of))
+    body.append(as_of_label(scale, panels_top - 14, record.as_of))
+    legend, legend_height = legend_block(panels_bottom + AXIS_HEIGHT, style)
+    body.append(legend)
+    height = panels_bottom + AXIS_HEIGHT + legend_height + MARGIN
+    # Paint order: band and stripe backgrounds, then the month grid, then the data on top.
+    grid = month_grid(scale, panels_top, panels_bottom, record.as_of)
+    return svg_document(WIDTH, height, head, pattern_defs(style), *backgrounds, grid, *body)

@@ -1,0 +1,90 @@
+"""What the picture shows, in words: the SVG's <desc>, read by screen readers."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
+from services.timeline.contents import (
+    PROCEDURE_ROWS,
+    item9_positive,
+    ordered_trials,
+    treatment_procedures,
+)
+from services.timeline.style import timeline_style
+from services.timeline.wording import day_text, mg_text, plural, reasons_text
+
+_SUMMARY_VERDICT = {
+    Verdict.ADEQUATE: "adequate trial",
+    Verdict.INADEQUATE: "inadequate trial",
+    Verdict.ONGOING: "ongoing, not yet adequate",
+    Verdict.NOT_A_TRIAL: "not an antidepressant trial",
+}
+
+
+def describe(record: PatientRecord) -> str:
+    """What the picture shows, in words (the SVG's <desc>, read by screen readers)."""
+    trials = ordered_trials(record)
+    scores = record.phq9()
+    procedures = treatment_procedures(record)
+    if not (trials or scores or procedures):
+        return (
+            "Nothing to draw: no antidepressant trials, PHQ-9 scores or depression procedures "
+            f"on record as of {day_text(record.as_of)}."
+        )
+    antidepressants = [t for t in trials if t.role is Role.ANTIDEPRESSANT]
+    augmentations = [t for t in trials if t.role is Role.AUGMENTATION]
+    sentences = [f"Treatment timeline as of {day_text(record.as_of)}."]
+    if antidepressants:
+        sentences.append(
+            f"{plural(len(antidepressants), 'antidepressant trial')}: "
+            + "; ".join(_trial_summary(t) for t in antidepressants)
+            + "."
+        )
+    else:
+        sentences.append("No antidepressant trials.")
+    if augmentations:
+        sentences.append(
+            "Augmentation: " + "; ".join(_trial_summary(t) for t in augmentations) + "."
+        )
+    valued = [s for s in scores if s.value is not None]
+    if valued:
+        latest = valued[-1]
+        band = timeline_style().band_of(latest.value or 0)
+        sentences.append(
+            f"{plural(len(scores), 'PHQ-9 score')} from {day_text(scores[0].date)}; latest "
+            f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}."
+        )
+    else:
+        sentences.append("No PHQ-9 total scores.")
+    positives = [s for s in scores if item9_positive(s)]
+    if positives:
+        sentences.append(
+            f"Item 9 (thoughts of death or self-harm) positive on "
+            f"{plural(len(positives), 'occasion')}, latest {day_text(positives[-1].date)}."
+        )
+    for kind, name in PROCEDURE_ROWS:
+        rows = [p for p in procedures if p.kind is kind]
+        if rows:
+            dated = sorted(p.date for p in rows if p.date is not None)
+            when = f" from {day_text(dated[0])} to {day_text(dated[-1])}" if dated else ""
+            sentences.append(f"{name}: {plural(len(rows), 'session')}{when}.")
+    return " ".join(sentences)
+
+
+def _trial_summary(trial: Trial) -> str:
+    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
+    if not doses:
+        dose = "dose unknown"
+    elif min(doses) == max(doses):
+        dose = f"{mg_text(doses[0])} mg/day"
+    else:
+        dose = f"{mg_text(min(doses))} to {mg_text(max(doses))} mg/day"
+    text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
+    text += ", ongoing" if trial.ongoing else f" to {day_text(trial.end)}"
+    text += f", {_SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))}"
+    if trial.reasons:
+        text += f" ({reasons_text(trial)})"
+    if trial.adherence.pdc is not None:
+        text += f", PDC {round(trial.adherence.pdc * 100)} %"
+    if trial.adherence.refill_gaps:
+        text += f", {plural(len(trial.adherence.refill_gaps), 'refill gap')}"
+    return text
