@@ -16,7 +16,7 @@ from typing import Any
 from cds_hooks.cards import to_cards
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import draft_order_resources, gather, resources_in
+from cds_hooks.prefetch import gather, hook_input, resources_in
 from services import catalog
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
@@ -63,7 +63,7 @@ def _from_bundle(
         raise OfflineInputError(f"the Bundle must hold exactly one Patient, found {len(patients)}")
     patient_id = str(next(iter(patients)))
     service = _service_for(hook)
-    hook_input = HookInput(
+    call = HookInput(
         service_id=service.id,
         hook=hook,
         hook_instance=str(uuid.uuid4()),
@@ -71,7 +71,7 @@ def _from_bundle(
         resources=resources,
         as_of=as_of,
     )
-    evaluation = evaluate(hook_input, policy)
+    evaluation = evaluate(call, policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
 
 
@@ -97,17 +97,5 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
     missing = sorted(set(gathered.missing) & service.required)
     if missing:
         raise OfflineInputError(f"the request lacks required prefetch keys: {', '.join(missing)}")
-    hook_input = HookInput(
-        service_id=service.id,
-        hook=request.hook,
-        hook_instance=request.hookInstance,
-        patient_id=request.context.patientId,
-        resources=gathered.resources,
-        as_of=as_of,
-        draft_orders=draft_order_resources(request),
-        selections=tuple(request.context.selections or ()),
-        user_id=request.context.userId,
-        encounter_id=request.context.encounterId,
-    )
-    evaluation = evaluate(hook_input, policy)
+    evaluation = evaluate(hook_input(service.id, request, gathered, as_of), policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)

@@ -17,10 +17,12 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from cds_hooks.fhir_source import FhirError, FhirSource
 from cds_hooks.models.request import HookRequest
+from services.evaluation import HookInput
 
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
@@ -261,3 +263,19 @@ def draft_order_resources(request: HookRequest) -> list[dict[str, Any]]:
         return []
     resources, _skipped = resources_in(bundle)
     return resources
+
+
+def hook_input(service_id: str, request: HookRequest, gathered: Gathered, as_of: date) -> HookInput:
+    """What the decision services receive for one hook call."""
+    return HookInput(
+        service_id=service_id,
+        hook=request.hook,
+        hook_instance=request.hookInstance,
+        patient_id=request.context.patientId,
+        resources=gathered.resources,
+        as_of=as_of,
+        draft_orders=draft_order_resources(request),
+        selections=tuple(request.context.selections or ()),
+        user_id=request.context.userId,
+        encounter_id=request.context.encounterId,
+    )

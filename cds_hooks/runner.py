@@ -25,7 +25,7 @@ from cds_hooks.fhir_source import FhirSource, RequestsFhirSource, url_allowed
 from cds_hooks.issued_recorder import IssuedRecorder
 from cds_hooks.loop_sqlite import LoopBusy
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import Gathered, draft_order_resources, gather
+from cds_hooks.prefetch import Gathered, gather, hook_input
 from cds_hooks.settings import Settings
 from cds_hooks.store import IssuedCard, Store, utcnow
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
@@ -151,8 +151,8 @@ class HookRunner:
                 details={"missing": {k: gathered.missing[k] for k in missing_required}},
             )
         now = utcnow()
-        hook_input = _hook_input(service_id, request, gathered, as_of or now.date())
-        prepared, cached = self.evaluations.evaluate(hook_input, self._prepare)
+        call = hook_input(service_id, request, gathered, as_of or now.date())
+        prepared, cached = self.evaluations.evaluate(call, self._prepare)
         return self._finish(
             prepared, request, now, base_url, fields, gathered, started, cached, on_loop=False
         )
@@ -179,8 +179,8 @@ class HookRunner:
         if gathered.missing:
             return None  # something to fetch, or a 412 to explain: the full path does both
         now = utcnow()
-        hook_input = _hook_input(service_id, request, gathered, now.date())
-        prepared = self.evaluations.get(hook_input)
+        call = hook_input(service_id, request, gathered, now.date())
+        prepared = self.evaluations.get(call)
         if prepared is None:
             return None
         fields = _log_fields(service_id, request, gathered)
@@ -336,20 +336,3 @@ def _log_fields(service_id: str, request: HookRequest, gathered: Gathered) -> di
         "fetchedKeys": gathered.fetched,
         "missingKeys": sorted(gathered.missing),
     }
-
-
-def _hook_input(
-    service_id: str, request: HookRequest, gathered: Gathered, as_of: date
-) -> HookInput:
-    return HookInput(
-        service_id=service_id,
-        hook=request.hook,
-        hook_instance=request.hookInstance,
-        patient_id=request.context.patientId,
-        resources=gathered.resources,
-        as_of=as_of,
-        draft_orders=draft_order_resources(request),
-        selections=tuple(request.context.selections or ()),
-        user_id=request.context.userId,
-        encounter_id=request.context.encounterId,
-    )
