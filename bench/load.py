@@ -3,6 +3,10 @@
 Both keep `connections` keep-alive connections busy, each sending the next POST as soon as the
 previous answer arrived, for `seconds`; both report the same LoadResult. wrk is preferred: it is C,
 so it takes less of the two cores away from the server under test.
+
+With `once=True` (the first-sight cells) each body is sent exactly once and the run ends with the
+last answer (`seconds` is then only an upper bound); the result also carries every latency, so a
+cell can pool its rounds and report exact percentiles over all the charts it sent.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import time
@@ -35,6 +40,7 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     mean_ms: float
+    latencies_us: tuple[int, ...] = ()  # every request's latency, ascending (`once` runs only)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,13 +51,30 @@ def tool() -> str:
 
 
 def run_load(
-    url: str, bodies: Sequence[Path], *, connections: int, seconds: int, workdir: Path
+    url: str,
+    bodies: Sequence[Path],
+    *,
+    connections: int,
+    seconds: int,
+    workdir: Path,
+    once: bool = False,
 ) -> LoadResult:
-    """POST the bodies (cycled, one after another) to `url` for `seconds`."""
+    """POST the bodies (cycled, one after another) to `url` for `seconds`; with `once`, each body
+    exactly once (at most `seconds`)."""
     if tool() == "wrk":
-        return _wrk(url, bodies, connections=connections, seconds=seconds, workdir=workdir)
+        return _wrk(
+            url, bodies, connections=connections, seconds=seconds, workdir=workdir, once=once
+        )
     raw = [b.read_bytes() for b in bodies]
-    return asyncio.run(_asyncio_load(url, raw, connections=connections, seconds=seconds))
+    return asyncio.run(_asyncio_load(url, raw, connections=connections, seconds=seconds, once=once))
+
+
+def percentile(ascending: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending sequence (p in 0..100)."""
+    if not ascending:
+        return 0.0
+    rank = max(1, -(-len(ascending) * p // 100))  # ceil(n * p / 100), at least 1
+    return ascending[min(len(ascending), int(rank)) - 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,7 +82,13 @@ def run_load(
 
 
 def _wrk(
-    url: str, bodies: Sequence[Path], *, connections: int, seconds: int, workdir: Path
+    url: str,
+    bodies: Sequence[Path],
+    *,
+    connections: int,
+    seconds: int,
+    workdir: Path,
+    once: bool,
 ) -> LoadResult:
     listing = workdir / "wrk-bodies.txt"
     listing.write_text("".join(f"{b}\n" for b in bodies), "utf-8")
@@ -74,14 +103,24 @@ def _wrk(
         str(_LUA),
         url,
     ]
-    env = {**os.environ, "BENCH_BODIES": str(listing)}
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=seconds + 30, check=False
-    )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
+    env = {**os.environ, "BENCH_BODIES": str(listing), "BENCH_ONCE": "1" if once else "0"}
+    if once:
+        returncode, stdout, stderr = _wrk_once(command, env, seconds)
+    else:
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=seconds + 30, check=False
+        )
+        returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
+    lines = stdout.splitlines()
+    line = next((x for x in lines if x.startswith("BENCH_JSON ")), None)
+    if returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({returncode}): {stderr.strip()[:500]}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
+    latencies: tuple[int, ...] = ()
+    listed = next((x for x in lines if x.startswith("BENCH_LATENCIES ")), None)
+    if listed is not None:
+        pairs = [p.split(":") for p in listed.removeprefix("BENCH_LATENCIES ").split(",") if p]
+        latencies = tuple(sorted(int(v) for v, c in pairs for _ in range(int(c))))
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
     duration = raw["duration_us"] / 1e6
     return LoadResult(
@@ -96,7 +135,29 @@ def _wrk(
         p99_ms=raw["p99_us"] / 1000,
         max_ms=raw["max_us"] / 1000,
         mean_ms=round(raw["mean_us"] / 1000, 3),
+        latencies_us=latencies,
     )
+
+
+def _wrk_once(command: list[str], env: dict[str, str], seconds: int) -> tuple[int, str, str]:
+    """Run wrk until post.lua says every body was answered, then end it with SIGINT (wrk's own
+    way to stop early: it still prints its summary); `seconds` (-d) bounds the run."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    head: list[str] = []
+    for line in process.stdout:
+        head.append(line)
+        if line.startswith("BENCH_DONE"):
+            process.send_signal(signal.SIGINT)
+            break
+    try:
+        stdout, stderr = process.communicate(timeout=seconds + 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    return process.returncode, "".join(head) + stdout, stderr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +167,7 @@ _MAX_REQUESTS = 200_000
 
 
 async def _asyncio_load(
-    url: str, bodies: Sequence[bytes], *, connections: int, seconds: int
+    url: str, bodies: Sequence[bytes], *, connections: int, seconds: int, once: bool = False
 ) -> LoadResult:
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
@@ -123,12 +184,13 @@ async def _asyncio_load(
     errors = 0
     started = time.perf_counter()
     deadline = started + seconds
+    limit = len(messages) if once else _MAX_REQUESTS
 
     async def worker() -> None:
         nonlocal errors, sent_count
         reader, writer = await asyncio.open_connection(host, int(port))
         try:
-            while time.perf_counter() < deadline and len(latencies) < _MAX_REQUESTS:
+            while time.perf_counter() < deadline and sent_count < limit:
                 message = messages[sent_count % len(messages)]
                 sent_count += 1
                 sent = time.perf_counter()
@@ -147,7 +209,7 @@ async def _asyncio_load(
     ordered = sorted(latencies) or [0.0]
 
     def pct(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000, 3)
+        return round(percentile(ordered, p) * 1000, 3)
 
     return LoadResult(
         tool="asyncio",
@@ -161,6 +223,7 @@ async def _asyncio_load(
         p99_ms=pct(99),
         max_ms=round(ordered[-1] * 1000, 3),
         mean_ms=round(statistics.fmean(ordered) * 1000, 3),
+        latencies_us=tuple(round(x * 1e6) for x in sorted(latencies)) if once else (),
     )
 
 

@@ -2,15 +2,19 @@
 
 Steps: build the request bodies from the fixture builders; start the service and the floor (one at
 a time, timing each from exec to its first answers); warm both up; drive them with the load
-generator, alternating service and floor round by round at each concurrency; measure RSS; stop
-them; time `evaluate()` in process against chart size; check the targets of issue 6; write
-bench/results/latest.json and latest.md and print the table. Bounded: about two minutes.
+generator, alternating service and floor round by round: the repeat cells (one chart sent again
+and again: a chart seen moments ago) at each concurrency, then the first-sight cells (issue 14:
+every request a chart never seen before, each sent once; see bench/bodies.py for how the ids are
+varied); measure RSS; stop them; time `evaluate()` in process against chart size, on first sight
+and repeated; check the targets of issues 6 and 14; write bench/results/latest.json and latest.md
+and print the table. Bounded: about three minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -27,7 +31,10 @@ READMES = (
     Path(__file__).resolve().parent / "README.md",
     Path(__file__).resolve().parents[1] / "README.md",
 )
-FIRST_SIGHT_VARIANTS = 150
+# First-sight cells: (rounds, charts per round). Each round sends its own never-seen charts to the
+# service, then the same bodies to the floor; no chart is sent twice to the same server.
+FIRST_SIGHT = {"typical": (5, 100), "ten_year": (4, 10)}
+FIRST_SIGHT_TIMEOUT_S = 120  # upper bound of one round (wrk -d); a round ends with its last answer
 
 
 def aggregate(rounds: list[load.LoadResult]) -> dict[str, Any]:
@@ -73,6 +80,64 @@ def alternate(
     return {name: aggregate(cell) for name, cell in results.items()}
 
 
+def pooled(rounds: list[load.LoadResult]) -> dict[str, Any]:
+    """One first-sight cell from its rounds: percentiles over every request of every round (each
+    a different chart), so the max is the worst chart of the cell."""
+    latencies = sorted(x / 1000 for r in rounds for x in r.latencies_us)
+    seconds = sum(r.seconds for r in rounds)
+    requests = sum(r.requests for r in rounds)
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 2),
+        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(load.percentile(latencies, 50), 3),
+        "p90_ms": round(load.percentile(latencies, 90), 3),
+        "p99_ms": round(load.percentile(latencies, 99), 3),
+        "max_ms": round(latencies[-1], 3) if latencies else 0.0,
+        "errors": sum(r.errors for r in rounds),
+        "rounds": [{k: v for k, v in r.as_dict().items() if k != "latencies_us"} for r in rounds],
+        "latencies_ms": [round(x, 3) for x in latencies],
+    }
+
+
+def first_sight(
+    pair: list[servers.Server],
+    body: bodies.Body,
+    *,
+    rounds: int,
+    per_round: int,
+    workdir: Path,
+    first_variant: int = 0,
+) -> dict[str, Any]:
+    """Each round: `per_round` variants never sent before, each POSTed once at concurrency 1 to
+    the service, then the same bodies to the floor."""
+    results: dict[str, list[load.LoadResult]] = {s.name: [] for s in pair}
+    for n in range(rounds):
+        paths = bodies.first_sight_variants(
+            body, per_round, workdir, start=first_variant + n * per_round
+        )
+        for server in pair:
+            results[server.name].append(
+                load.run_load(
+                    server.url(servers.SERVICE_PATH),
+                    paths,
+                    connections=1,
+                    seconds=FIRST_SIGHT_TIMEOUT_S,
+                    workdir=workdir,
+                    once=True,
+                )
+            )
+        bodies.remove(paths)
+    cells = {name: pooled(cell) for name, cell in results.items()}
+    return {
+        **cells,
+        "ratio": ratios(cells),
+        "charts": rounds * per_round,
+        "rounds": rounds,
+        "ids": "every UUID renamed per chart (bench/bodies.py): no chart sent twice",
+    }
+
+
 def ratios(cells: dict[str, dict[str, Any]]) -> dict[str, float]:
     service, floor = cells["service"], cells["floor"]
     return {
@@ -87,7 +152,6 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
     made = bodies.standard(workdir)
     typical = [made["typical"].path]
     ten_year = [made["ten_year"].path]
-    first_sight = bodies.first_sight_variants(made["typical"], FIRST_SIGHT_VARIANTS, workdir)
     config = servers.write_config(workdir)
     first_body = made["typical"].path.read_bytes()
 
@@ -142,21 +206,15 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
             pair, [made["small"].path], connections=1, rounds=1, seconds=seconds, workdir=workdir
         )
         cells["small_c1"] = {**cell, "ratio": ratios(cell)}
-        # Every request a chart the service has never seen (fresh ids): no cache can help.
-        cells["typical_first_sight_c1"] = {
-            "service": aggregate(
-                [
-                    load.run_load(
-                        service.url(servers.SERVICE_PATH),
-                        first_sight,
-                        connections=1,
-                        seconds=seconds,
-                        workdir=workdir,
-                    )
-                ]
-            ),
-            "variants": len(first_sight),
-        }
+        # Every request a chart the service has never seen (fresh ids): no cache can help. A short
+        # warm-up of never-seen charts first (variants numbered apart from the measured ones).
+        first_sight(
+            pair, made["typical"], rounds=1, per_round=20, workdir=workdir, first_variant=90_000
+        )
+        for name, (chart_rounds, per_round) in FIRST_SIGHT.items():
+            cells[f"{name}_first_sight_c1"] = first_sight(
+                pair, made[name], rounds=chart_rounds, per_round=per_round, workdir=workdir
+            )
         rss = {s.name: s.rss_mb() for s in pair}
         cold = {s.name: s.cold_start for s in pair}
     finally:
@@ -170,6 +228,7 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
         "settings": {
             "seconds_per_round": seconds,
             "rounds": rounds,
+            "first_sight": {name: list(plan) for name, plan in FIRST_SIGHT.items()},
             "server": "uvicorn, 1 worker, uvloop, httptools, access log off, 127.0.0.1",
             "database": "SQLite (temporary file)",
         },
@@ -195,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="service/floor rounds per cell (5)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     parser.add_argument(
-        "--check", action="store_true", help="exit 1 when a target of issue 6 is missed"
+        "--check", action="store_true", help="exit 1 when a target of issue 6 or 14 is missed"
     )
     args = parser.parse_args(argv)
+    load_before = _load_average()  # the machine is shared: the report says how busy it was
     with tempfile.TemporaryDirectory(prefix="trd-cds-bench-") as tmp:
         results = run(seconds=args.seconds, rounds=args.rounds, workdir=Path(tmp))
+    results["load_average"] = {"before": load_before, "after": _load_average()}
     results["targets"] = report.targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
@@ -213,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     if missed:
         print(f"targets missed: {'; '.join(missed)}", file=sys.stderr)
     return 1 if args.check and missed else 0
+
+
+def _load_average() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover - no /proc/loadavg
+        return []
 
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@
    - INADEQUATE otherwise, with reasons: DOSE_UNKNOWN (no known dose or no verified minimum, or
      unknown-dose time that could have made it adequate), DOSE_BELOW_MINIMUM (time below the
      minimum), TOO_SHORT (too few weeks at the minimum, or in all), POOR_ADHERENCE.
+   - An intolerant course (documented side effects, allergy or adverse event; issue 10) that is
+     not adequate has the one reason INTOLERANCE: it ended because of the drug, so "too short",
+     "dose below minimum" or "poor adherence" would misdescribe it and send the clinician to an
+     adherence review. INADEQUATE once ended, ONGOING while it still runs. Whether it counts
+     toward TMS is payer policy (services/policy.py). An adequate course stays ADEQUATE.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ def judge(
     ongoing: bool,
     ingredient: str,
     policy: MappingPolicy,
+    *,
+    intolerant: bool = False,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments."""
     known = [s for s in segments if s.mg_per_day is not None]
@@ -79,6 +86,9 @@ def judge(
     poor = adherence.status is AdherenceStatus.POOR
     if adequate_days >= needed and not poor:
         return Verdict.ADEQUATE, (), weeks, ()
+    if intolerant:
+        verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
+        return verdict, (InadequacyReason.INTOLERANCE,), weeks, ()
     reasons: list[InadequacyReason] = []
     if minimum is None:
         reasons.append(InadequacyReason.DOSE_UNKNOWN)

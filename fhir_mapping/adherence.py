@@ -11,19 +11,147 @@
   without dispense data, or when no dispense states its days of supply (nothing to count).
   A dispense without daysSupply, among others that state it, is taken to cover the median of the
   stated ones (an estimate; it neither invents nor drops a fill).
+- Documented adherence (US Core medication-adherence extension on a MedicationRequest or
+  MedicationStatement; codes in data/adherence_codes.csv): documented non-compliance ("partial
+  non-compliance", "non-compliance", "does not take") makes the trial's adherence POOR whatever
+  the refill data say, so the trial is not adequate and no TMS referral rests on it; documented
+  compliance ("complies with drug therapy") verifies adherence only where no refill data exist
+  (a patient's word never overrides refill data that contradict it). Any documented
+  non-compliance during the trial counts, even if a later one says "complies": the safer reading
+  is not to claim an adequate trial the record says was not taken as prescribed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from importlib import resources
 from statistics import median
+from typing import Any
 
-from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.events import EventKind, MedicationEvent, ReportedAdherence
+from fhir_mapping.fhir_fields import array, codings, parse_date
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Adherence, AdherenceStatus, RefillGap
 
 UNVERIFIED = Adherence(AdherenceStatus.UNVERIFIED)
+
+# US Core 7+ (http://hl7.org/fhir/us/core/StructureDefinition/us-core-medication-adherence): a
+# complex extension with sub-extensions medicationAdherence (CodeableConcept, 1..1), dateAsserted
+# (dateTime, 1..1) and informationSource (CodeableConcept, 0..*).
+ADHERENCE_EXTENSION = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-medication-adherence"
+
+_STATUS = {"poor": AdherenceStatus.POOR, "verified": AdherenceStatus.VERIFIED}
+
+
+@dataclass(frozen=True, slots=True)
+class _AdherenceCodes:
+    codes: Mapping[tuple[str, str], AdherenceStatus]  # (canonical system, code) -> status
+    poor_terms: tuple[str, ...]
+    verified_terms: tuple[str, ...]
+
+
+@cache
+def _adherence_codes() -> _AdherenceCodes:
+    text = resources.files("fhir_mapping").joinpath("data/adherence_codes.csv").read_text("utf-8")
+    codes: dict[tuple[str, str], AdherenceStatus] = {}
+    poor: list[str] = []
+    verified: list[str] = []
+    for row in csv.DictReader(text.splitlines()):
+        status = _STATUS[row["adherence"]]
+        if row["kind"] == "code":
+            codes[(canonical_system(row["system"]), row["code"].lower())] = status
+        else:
+            (poor if status is AdherenceStatus.POOR else verified).append(row["term"].lower())
+    return _AdherenceCodes(codes, tuple(poor), tuple(verified))
+
+
+def _classify(concept: object) -> tuple[AdherenceStatus, str] | None:
+    """(status, text for the card) of an adherence code: a listed code first, then the words of
+    its text and displays, non-compliance before compliance ("non-compliant" holds "compliant")."""
+    if not isinstance(concept, Mapping):
+        return None
+    table = _adherence_codes()
+    shown = next((d for _, _, d in codings(concept) if d), None)
+    text = concept.get("text")
+    label = text if isinstance(text, str) and text.strip() else shown
+    for system, code, display in codings(concept):
+        status = table.codes.get((system, code.lower()))
+        if status is not None:
+            return status, label or display or code
+    words = " ".join(
+        [d.lower() for _, _, d in codings(concept) if d]
+        + ([text.lower()] if isinstance(text, str) else [])
+    )
+    if any(term in words for term in table.poor_terms):
+        return AdherenceStatus.POOR, label or words
+    if any(term in words for term in table.verified_terms):
+        return AdherenceStatus.VERIFIED, label or words
+    return None
+
+
+def reported_adherence(resource: Mapping[str, Any]) -> ReportedAdherence | None:
+    """The adherence documented on a MedicationRequest / MedicationStatement, or None.
+
+    Several extensions: any non-compliance wins (see the module docstring). A code this service
+    cannot classify says nothing.
+    """
+    found: list[ReportedAdherence] = []
+    for extension in array(resource.get("extension")):
+        if not isinstance(extension, Mapping) or extension.get("url") != ADHERENCE_EXTENSION:
+            continue
+        concept: object = None
+        asserted: date | None = None
+        for part in array(extension.get("extension")):
+            if not isinstance(part, Mapping):
+                continue
+            if part.get("url") == "medicationAdherence":
+                concept = part.get("valueCodeableConcept")
+            elif part.get("url") == "dateAsserted":
+                asserted = parse_date(part.get("valueDateTime"))
+        classified = _classify(concept)
+        if classified is not None:
+            found.append(ReportedAdherence(classified[0], classified[1], asserted))
+    if not found:
+        return None
+    poor = [r for r in found if r.status is AdherenceStatus.POOR]
+    return (poor or found)[0]
+
+
+def _documented_text(report: ReportedAdherence, source: str) -> str:
+    when = f", {report.asserted.isoformat()}" if report.asserted else ""
+    return f"documented: {report.text}{when} ({source})"
+
+
+def with_reported(adherence: Adherence, events: Sequence[MedicationEvent]) -> Adherence:
+    """The dispense-based adherence of a trial, corrected by adherence documented on its events."""
+    reports = [
+        (e.reported_adherence, str(e.source)) for e in events if e.reported_adherence is not None
+    ]
+    if not reports:
+        return adherence
+    poor = [(r, s) for r, s in reports if r.status is AdherenceStatus.POOR]
+    if poor:
+        report, source = max(poor, key=lambda rs: (rs[0].asserted or date.min, rs[1]))
+        return Adherence(
+            AdherenceStatus.POOR,
+            adherence.pdc,
+            adherence.refill_gaps,
+            _documented_text(report, source),
+        )
+    report, source = max(reports, key=lambda rs: (rs[0].asserted or date.min, rs[1]))
+    if adherence.status is AdherenceStatus.UNVERIFIED:
+        return Adherence(
+            AdherenceStatus.VERIFIED,
+            adherence.pdc,
+            adherence.refill_gaps,
+            _documented_text(report, source),
+        )
+    return adherence  # refill data speak for themselves (and win over a contrary report)
 
 
 def dispense_adherence(

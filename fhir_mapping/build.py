@@ -2,8 +2,8 @@
 
 Steps: de-duplicate (same resourceType and id count once, the latest meta.lastUpdated / versionId
 winning; resources without an id by their canonical JSON), drop other patients' resources, keep
-only the types and codes the rules read (a cheap dict check), validate those with fhir.resources
-R4B (`parse.is_valid`, cached), then map: medications -> trials (episodes.py, adherence.py),
+only the types and codes the rules read (a cheap dict check), then map them with tolerant readers
+(no whole-resource validation; what cannot be read is reported as a DataGap, see gaps.py): medications -> trials (episodes.py, adherence.py),
 Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / Device -> clinical
 context (context.py), ServiceRequest -> referrals (referrals.py), and the current episode
 (episode.py).
@@ -13,19 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import cache, partial
 from typing import Any
 
 import orjson
 
-from fhir_mapping import context, labs, scores
+from fhir_mapping import context, intolerance, labs, questionnaires, scores, suicide_screen
+from fhir_mapping.codes import observation_codes
 from fhir_mapping.episode import current_episode_start
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import parse_date, references_patient, subject_reference
+from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medications import draft_orders as read_draft_orders
 from fhir_mapping.medications import medication_events
-from fhir_mapping.parse import is_valid
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Patient, PatientRecord
+from fhir_mapping.record import DataGap, Patient, PatientRecord
 from fhir_mapping.referrals import all_referrals, wants_service_request
 
 Resource = Mapping[str, Any]
@@ -63,7 +65,7 @@ def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
     by_key: dict[tuple[str, str] | bytes | int, Resource] = {}
     not_resources = 0
     for item in resources:
-        if not isinstance(item, Mapping) or not isinstance(item.get("resourceType"), str):
+        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
             not_resources += 1
             continue
         rid = item.get("id")
@@ -78,15 +80,43 @@ def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
     return list(by_key.values()), not_resources
 
 
-def _belongs(resource: Resource, patient_id: str | None) -> bool:
+def _not_belonging(resource: Resource, patient_id: str | None) -> str | None:
+    """Why a resource is not this patient's, or None when it is (or carries no patient at all,
+    as Medication, Practitioner and Organization do).
+
+    Issue 10 ("one patient, whole data"): only the context patient's resources are read; another
+    patient's are left out and reported, never merged (another patient's PHQ-9 once raised a
+    critical card for the context patient). A clinical resource with no subject cannot be
+    attributed, so it is left out and reported too.
+    """
     if patient_id is None:
-        return True
-    if resource["resourceType"] == "Patient":
-        return resource.get("id") == patient_id
+        return None
+    kind = resource["resourceType"]
+    if kind == "Patient":
+        return None if resource.get("id") == patient_id else "another patient's resource"
+    if kind not in DOMAINS_OF_TYPE or kind == "Medication":
+        return None
     subject = subject_reference(resource)
     if subject is None:
-        return True  # Medication and other shared resources carry no patient
-    return references_patient(subject, patient_id)
+        return "no subject: cannot be attributed to this patient"
+    return None if references_patient(subject, patient_id) else "another patient's resource"
+
+
+def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, int]:
+    """(resources about `patient_id`, clinical resources about someone else or no one): lets the
+    protocol layer refuse a request whose prefetch is all another patient's (issue 10)."""
+    own = foreign = 0
+    for item in resources:
+        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
+            continue
+        kind = item["resourceType"]
+        if kind not in DOMAINS_OF_TYPE or kind == "Medication":
+            continue
+        if _not_belonging(item, patient_id) is None:
+            own += 1
+        else:
+            foreign += 1
+    return own, foreign
 
 
 def _age(birth: date | None, as_of: date) -> int | None:
@@ -107,11 +137,64 @@ def _patient(patients: list[Resource], patient_id: str | None, as_of: date) -> P
         id=patient_id or (rid if isinstance(rid, str) else None),
         age=_age(parse_date(chosen.get("birthDate")), as_of),
         sex=gender if isinstance(gender, str) else None,
+        deceased=_deceased(chosen, as_of),
     )
 
 
+def _deceased(patient: Resource, as_of: date) -> bool:
+    """Patient.deceased[x] (issue 11 item 14): deceasedBoolean true, or a deceasedDateTime on or
+    before as-of (a replay of an earlier day saw a living patient). A deceasedDateTime whose date
+    cannot be read still records a death (EHRs write none for a living patient)."""
+    if patient.get("deceasedBoolean") is True:
+        return True
+    raw = patient.get("deceasedDateTime")
+    if raw is None or raw is False:
+        return False
+    died = parse_date(raw)
+    return died is None or died <= as_of
+
+
+@cache
+def _observation_code_values() -> frozenset[str]:
+    """Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes."""
+    return frozenset(row.code for row in observation_codes())
+
+
+def _has_observation_code(resource: Resource) -> bool:
+    """Whether any coding of Observation.code has a code of data/observation_codes.csv: false
+    for the vitals and labs that make up most of a chart, which are then rejected with one set
+    lookup per coding (issue 14) instead of three passes of `codings` (system spellings and all).
+    Exact, not a heuristic: the three readers below look each coding's (system, code) up in
+    tables built from that file (codes.observation_code_rows / observation_concepts), so none of
+    them wants an Observation without such a code (tests/fhir_mapping/test_hot_path.py)."""
+    concept = resource.get("code")
+    if not isinstance(concept, (dict, Mapping)):
+        return False
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return False
+    known = _observation_code_values()
+    for coding in items:
+        if isinstance(coding, (dict, Mapping)):
+            code = coding.get("code")
+            if isinstance(code, str) and code.strip() in known:
+                return True
+    return False
+
+
 def _wants_observation(resource: Resource) -> bool:
-    return scores.wants(resource) or labs.wants_lab(resource)
+    if not _has_observation_code(resource):
+        return False
+    return scores.wants(resource) or labs.wants_lab(resource) or suicide_screen.wants(resource)
+
+
+def _wants_questionnaire_response(
+    resource: Resource, site_items: questionnaires.SiteItems | None = None
+) -> bool:
+    """A PHQ-9 (questionnaires.py) or a C-SSRS screen (suicide_screen.py)."""
+    return questionnaires.wants_questionnaire_response(
+        resource, site_items=site_items
+    ) or suicide_screen.wants_questionnaire_response(resource)
 
 
 def _wants_patient(resource: Resource) -> bool:
@@ -125,7 +208,10 @@ _WANTS: dict[str, Callable[[Resource], bool]] = {
     "Device": context.wants_device,
     "ServiceRequest": wants_service_request,
     "Observation": _wants_observation,
+    "QuestionnaireResponse": _wants_questionnaire_response,
     "Patient": _wants_patient,
+    "AllergyIntolerance": intolerance.wants_intolerance,
+    "AdverseEvent": intolerance.wants_intolerance,
 }
 
 
@@ -136,6 +222,8 @@ def build_record(
     patient_id: str | None = None,
     policy: MappingPolicy | None = None,
     draft_orders: Iterable[Mapping[str, Any]] = (),
+    unavailable: Mapping[str, str] | None = None,
+    incomplete: Mapping[str, str] | None = None,
 ) -> PatientRecord:
     """Build the record of one patient.
 
@@ -143,33 +231,71 @@ def build_record(
     they are skipped by a cheap check before any model validation. Duplicates (same type and id)
     count once. Resources dated after `as_of` are ignored, so a replay with --as-of sees the chart
     as it was that day.
+
+    `unavailable` and `incomplete` are the protocol layer's report, by resource type, of data it
+    could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
+    Bundle page it could not follow); they become domain DataGaps on the record, so cards say
+    "not available" instead of "not on record".
     """
     policy = policy or MappingPolicy()
     unique, skipped = _dedupe(resources)
+    site = policy.site_codes
+    if site:  # the site's local codes read as the standard ones they map to (site_codes.py)
+        unique = [site.with_standard_codes(r) for r in unique]
+        draft_orders = [site.with_standard_codes(d) for d in draft_orders]
     read = len(unique) + skipped
     kept: dict[str, list[Resource]] = {}
     medication_resources: list[Resource] = []
+    gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
     for resource in unique:
         kind = resource["resourceType"]
-        if not _belongs(resource, patient_id):
+        elsewhere = _not_belonging(resource, patient_id)
+        if elsewhere is not None:
             skipped += 1
+            gaps.extend(resource_gap(resource, elsewhere))
             continue
         if kind in _MEDICATION_TYPES:
             medication_resources.append(resource)
             continue
         wants = _WANTS.get(kind)
-        if wants is None or not wants(resource) or not is_valid(resource):
+        if kind == "QuestionnaireResponse" and site:  # a site's own PHQ-9 forms (site map)
+            wants = partial(_wants_questionnaire_response, site_items=site.questionnaire_items)
+        # No whole-resource validation (issue 10): the readers take each field defensively, so a
+        # resource non-conformant outside the fields read is still read.
+        if wants is None or not wants(resource):
             skipped += 1
             continue
         kept.setdefault(kind, []).append(resource)
 
-    events, medication_skipped = medication_events(medication_resources, as_of=as_of)
-    skipped += medication_skipped
+    events, medication_gaps = medication_events(medication_resources, as_of=as_of)
+    skipped += len({g.source for g in medication_gaps})
+    gaps.extend(medication_gaps)
     observations = kept.get("Observation", [])
-    all_scores = scores.read_scores(observations, as_of=as_of)
-    trials = scores.attach_scores(
-        build_trials(events, as_of=as_of, policy=policy), all_scores, policy
+    # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
+    # recorded both ways counts once (questionnaires.merge_scores).
+    questionnaire_scores, questionnaire_gaps = questionnaires.read_questionnaire_scores(
+        kept.get("QuestionnaireResponse", []), as_of=as_of, site_items=site.questionnaire_items
     )
+    gaps.extend(questionnaire_gaps)
+    all_scores = questionnaires.merge_scores(
+        scores.read_scores(observations, as_of=as_of), questionnaire_scores, observations
+    )
+    # Intolerance documented outside the medication resources marks the trial it concerns.
+    intolerances = intolerance.read_intolerances(
+        kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", []),
+        medication_resources,
+        as_of=as_of,
+    )
+    trials = scores.attach_scores(
+        build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances),
+        all_scores,
+        policy,
+    )
+    # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
+    screens, screen_gaps = suicide_screen.read_screens(
+        observations, kept.get("QuestionnaireResponse", []), as_of=as_of
+    )
+    gaps.extend(screen_gaps)
     clinical, procedures = context.clinical_context(
         conditions=kept.get("Condition", []),
         procedures=kept.get("Procedure", []),
@@ -191,4 +317,6 @@ def build_record(
         ),
         resources_read=read,
         resources_skipped=skipped,
+        gaps=tuple(gaps),
+        suicide_screens=screens,
     )

@@ -17,7 +17,10 @@
   attempt is the strongest suicide risk factor; Synthea resolves attempts after discharge) and
   implanted devices (the metal stays in place).
 - procedure_codes.csv / device_codes.csv: CPT / SNOMED codes of psychotherapy, ECT, TMS, CPAP,
-  psychiatry referral, suicide risk assessment, and implanted devices near the head.
+  psychiatry referral and suicide risk assessment. Implants, metal near the head and the other
+  TMS safety screen items have their own tables (tms_safety.py, issue 11 item 6). G90.81 of VSAC
+  "Epilepsy" (v2026) is serotonin syndrome, not a seizure disorder, and is left out; febrile
+  convulsions (R56.0x) are not in the table (issue 11 item 7).
 - procedure_terms.csv: words matched in free text when a code is missing ("*" = word prefix).
 - lab_ranges.csv: reference intervals used only when the Observation carries neither an
   interpretation nor a referenceRange.
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.fhir_fields import ICD10CM
+from fhir_mapping.code_systems import ICD10CM, canonical_system
 from fhir_mapping.record import FindingKind
 
 
@@ -82,8 +85,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def normalise_code(system: str, code: str) -> str:
-    """ICD-10-CM codes are compared without the dot and in upper case (F32.1 == F321 == f321)."""
-    if system == ICD10CM:
+    """ICD-10-CM codes are compared without the dot and in upper case (F32.1 == F321 == f321),
+    whichever name the system goes by (the URI or its OID, code_systems.py)."""
+    if canonical_system(system) == ICD10CM:
         return code.replace(".", "").replace(" ", "").upper()
     return code.strip()
 
@@ -93,7 +97,7 @@ def condition_codes() -> tuple[ConditionCode, ...]:
     return tuple(
         ConditionCode(
             kind=FindingKind(row["kind"]),
-            system=row["system"],
+            system=canonical_system(row["system"]),
             code=normalise_code(row["system"], row["code"]),
             prefix=row["match"] == "prefix",
             severity=row["severity"] or None,
@@ -123,6 +127,7 @@ def _condition_index() -> tuple[
 def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
     """Every table row a (system, code) falls under: exact rows, then ICD-10-CM families."""
     exact, prefixes = _condition_index()
+    system = canonical_system(system)
     key = normalise_code(system, code)
     found = list(exact.get((system, key), ()))
     if system == ICD10CM:
@@ -134,8 +139,8 @@ def _procedure_rows(name: str) -> tuple[ProcedureCode, ...]:
     return tuple(
         ProcedureCode(
             kind=row["kind"],
-            system=row["system"],
-            code=row["code"],
+            system=canonical_system(row["system"]),
+            code=row["code"].strip(),
             display=row["display"],
             source=row["source"],
             status=row["status"],
@@ -205,9 +210,9 @@ def lab_ranges() -> dict[str, LabRange]:
 def any_code_in(
     pairs: Iterable[tuple[str, str, str]], table: dict[tuple[str, str], ProcedureCode]
 ) -> ProcedureCode | None:
-    """The first table row one of the codings falls under."""
+    """The first table row one of the codings falls under (systems compared canonically)."""
     for system, code, _ in pairs:
-        row = table.get((system, code))
+        row = table.get((canonical_system(system), code.strip()))
         if row is not None:
             return row
     return None

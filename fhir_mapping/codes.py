@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.code_systems import canonical_system
+
 
 @dataclass(frozen=True, slots=True)
 class ObservationCode:
@@ -35,8 +37,8 @@ def observation_codes() -> tuple[ObservationCode, ...]:
     return tuple(
         ObservationCode(
             concept=row["concept"],
-            system=row["system"],
-            code=row["code"],
+            system=canonical_system(row["system"]),
+            code=row["code"].strip(),
             display=row["display"],
             source=row["source"],
             status=row["status"],
@@ -49,7 +51,8 @@ def observation_codes() -> tuple[ObservationCode, ...]:
 
 @cache
 def observation_concepts() -> dict[tuple[str, str], str]:
-    """(system, code) -> concept, for the cheap pre-validation filter."""
+    """(system, code) -> concept, for the cheap pre-validation filter. Systems are canonical
+    (code_systems.py): look them up with what `fhir_fields.codings` yields."""
     return {(c.system, c.code): c.concept for c in observation_codes()}
 
 
@@ -63,5 +66,6 @@ def observation_code_rows() -> dict[tuple[str, str], ObservationCode]:
 def phq9_answer_values() -> dict[tuple[str, str], int]:
     """(system, LOINC answer code) -> item score 0..3 (answer list LL358-3)."""
     return {
-        (row["system"], row["code"]): int(row["value"]) for row in _read("phq9_answer_codes.csv")
+        (canonical_system(row["system"]), row["code"].strip()): int(row["value"])
+        for row in _read("phq9_answer_codes.csv")
     }

@@ -17,6 +17,9 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
   also yields SLEEP_APNEA_TREATED and an implant procedure IMPLANTED_DEVICE.
 - Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
   -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED.
+- TMS safety screen (tms_safety.py, issue 11 item 6): Conditions, Procedures and Devices whose
+  codes or text name metal or a stimulator near the head yield IMPLANTED_DEVICE; those that need
+  the TMS service's safety screen (pacemaker, shunt, stroke, brain tumour, ...) TMS_CAUTION.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from fhir_mapping import tms_safety
 from fhir_mapping.clinical_codes import (
     ConditionCode,
     any_code_in,
@@ -40,6 +44,7 @@ from fhir_mapping.fhir_fields import (
     parse_date,
     source_ref,
     status_code,
+    string,
 )
 from fhir_mapping.labs import lab_result
 from fhir_mapping.record import (
@@ -70,8 +75,11 @@ def _condition_term_kinds(resource: Resource) -> tuple[str, ...]:
 
 
 def wants_condition(resource: Resource) -> bool:
-    return any(condition_matches(s, c) for s, c, _ in codings(resource.get("code"))) or bool(
-        _condition_term_kinds(resource)
+    concept = resource.get("code")
+    return (
+        any(condition_matches(s, c) for s, c, _ in codings(concept))
+        or bool(_condition_term_kinds(resource))
+        or tms_safety.wanted(concept, "condition", concept_text(concept))
     )
 
 
@@ -83,7 +91,10 @@ def _procedure_kinds(resource: Resource) -> tuple[str, ...]:
 
 
 def wants_procedure(resource: Resource) -> bool:
-    return bool(_procedure_kinds(resource))
+    concept = resource.get("code")
+    return bool(_procedure_kinds(resource)) or tms_safety.wanted(
+        concept, "procedure", concept_text(concept)
+    )
 
 
 def _device_text(resource: Resource) -> str:
@@ -102,7 +113,20 @@ def _device_kinds(resource: Resource) -> tuple[str, ...]:
 
 
 def wants_device(resource: Resource) -> bool:
-    return bool(_device_kinds(resource))
+    return bool(_device_kinds(resource)) or tms_safety.wanted(
+        resource.get("type"), "device", _device_text(resource)
+    )
+
+
+def _device_label(resource: Resource) -> str:
+    """What the chart calls the device: its type text or display, else its name."""
+    label = tms_safety.concept_label(resource.get("type"))
+    if label:
+        return label
+    for name in array(resource.get("deviceName")):
+        if isinstance(name, Mapping) and isinstance(name.get("name"), str) and name["name"]:
+            return str(name["name"])
+    return ""
 
 
 # --- conditions ---------------------------------------------------------------------------------
@@ -195,21 +219,20 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
-    if FindingKind.IMPLANTED_DEVICE not in found and "implanted-device" in _condition_term_kinds(
-        resource
+    # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
+    # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
+    # aneurysm clipping 2015"); an implant stays in place whatever the status says.
+    concept = resource.get("code")
+    for finding in tms_safety.findings(
+        concept,
+        applies_to="condition",
+        text=concept_text(concept),
+        label=tms_safety.concept_label(concept),
+        active=state == "active",
+        onset=onset,
+        source=source,
     ):
-        # An implant stays in the head whatever the condition's status says (lifetime kind).
-        concept = resource.get("code")
-        system, code, display = next(iter(codings(concept)), ("", "", ""))
-        text = concept.get("text") if isinstance(concept, Mapping) else None
-        found[FindingKind.IMPLANTED_DEVICE] = Finding(
-            FindingKind.IMPLANTED_DEVICE,
-            code,
-            system,
-            text if isinstance(text, str) and text else display,
-            onset,
-            source,
-        )
+        found.setdefault(finding.kind, finding)
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
 
 
@@ -235,7 +258,7 @@ def procedure_facts(
     resource: Resource, *, as_of: date
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
     """ProcedureRecords and findings (CPAP, implants) from one Procedure."""
-    if resource.get("status") not in _COUNTED_PROCEDURE:
+    if string(resource.get("status")) not in _COUNTED_PROCEDURE:
         return (), ()
     when = _performed(resource)
     if when is not None and when > as_of:
@@ -255,6 +278,21 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
+    concept = resource.get("code")
+    kinds = {f.kind for f in findings}
+    findings.extend(
+        f
+        for f in tms_safety.findings(
+            concept,
+            applies_to="procedure",
+            text=concept_text(concept),
+            label=tms_safety.concept_label(concept),
+            active=True,
+            onset=when,
+            source=source,
+        )
+        if f.kind not in kinds
+    )
     return tuple(records), tuple(findings)
 
 
@@ -271,6 +309,21 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
             )
         elif kind == "implanted-device":
             found.append(Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, None, source))
+    # Devices carry no implant date in R4 (manufactureDate is not one): the card says so.
+    kinds = {f.kind for f in found}
+    found.extend(
+        f
+        for f in tms_safety.findings(
+            resource.get("type"),
+            applies_to="device",
+            text=_device_text(resource),
+            label=_device_label(resource),
+            active=True,
+            onset=None,
+            source=source,
+        )
+        if f.kind not in kinds
+    )
     return tuple(found)
 
 

@@ -3,15 +3,21 @@ MedicationStatement.dosage, MedicationDispense.dosageInstruction).
 
 One dosage line gives an amount per administration and a number of administrations per day:
 
-- amount: `doseAndRate[].doseQuantity` (the "ordered" entry when several), or the upper end of
-  `doseRange`; in mass units (mg, g, mcg -> mg), counts (tablets, capsules, patches, Synthea's
-  unit-less `{value: 1}`) or volume (mL). Counts and volumes become mg with the product strength.
-  Without a structured dose, the free-text sig (`text`, then `patientInstruction`) is read as a
-  last resort ("100 mg daily", "2 tabs at bedtime", "1 tab po bid").
+- amount: `doseAndRate[].doseQuantity` (the "ordered" entry when several: Epic sends calculated,
+  admin-amount and ordered entries that may disagree), or the upper end of `doseRange`; a
+  `doseQuantity` / `doseRange` placed directly on the Dosage (STU3 style, Epic's documented
+  example) is read the same way; in mass units (mg, g, mcg -> mg), counts (tablets, capsules,
+  patches, UCUM annotations such as `{pill}`, Synthea's unit-less `{value: 1}`) or volume (mL).
+  Counts and volumes become mg with the product strength. Without a structured dose, the
+  free-text sig (`text`, then `patientInstruction`) is read as a last resort ("100 mg daily",
+  "2 tabs at bedtime", "1 tab po bid").
 - administrations per day: `timing.repeat` frequency / (period x periodUnit), else the number of
-  `timeOfDay` / `when` entries (scaled by `dayOfWeek`), else `timing.code` (BID, TID...), else the
-  sig text. `frequencyMax` / `periodMax` are ignored on purpose: they are "up to" ceilings, and
-  reading them would overstate exposure and could make an inadequate trial look adequate.
+  `timeOfDay` / `when` entries (scaled by `dayOfWeek`), else `timing.code` (BID, TID...), else
+  administration times in `timing.code` (Epic writes "0900", "0900, 2100": one administration a
+  day each), else the sig text. `frequencyMax` / `periodMax` are ignored on purpose: they are
+  "up to" ceilings, and reading them would overstate exposure and could make an inadequate trial
+  look adequate. `repeat.count` is never a rate: it is the total number of administrations of the
+  course (Epic sandbox: count 365 with one 09:00 dose a day).
 - as-needed lines (`asNeededBoolean` / `asNeededCodeableConcept`, "prn" in a sig) count at most one
   administration per day, for the same reason.
 
@@ -133,8 +139,35 @@ def frequency_per_day(timing: object) -> float | None:
                     return found
         text = code.get("text")
         if isinstance(text, str):
-            return sig_frequency(text)
+            found_in_text = sig_frequency(text)
+            if found_in_text is not None:
+                return found_in_text
+        times = _administration_times(
+            [c.get("code") for c in array(code.get("coding")) if isinstance(c, Mapping)] + [text]
+        )
+        if times:
+            return float(times)
     return None
+
+
+# A 24-hour clock time ("0900", "09:00", "21:00:00"): Epic's timing codes for scheduled doses.
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d(?::[0-5]\d)?")
+_TIME_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+")
+
+
+def _administration_times(values: Sequence[object]) -> int:
+    """How many distinct clock times the timing codes name ("0900" -> 1, "0900, 2100" -> 2), when
+    every code or text that says anything is made of clock times only; else 0. Each time is one
+    administration a day."""
+    times: set[str] = set()
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        tokens = [t for t in _TIME_SEPARATORS.split(value.strip()) if t]
+        if not tokens or not all(_CLOCK.fullmatch(t) for t in tokens):
+            return 0
+        times.update(t.replace(":", "")[:4] for t in tokens)
+    return len(times)
 
 
 def _list(value: object) -> list[Any]:
@@ -310,16 +343,32 @@ class _NoDose:
 _NO_DOSE = _NoDose()
 
 
+def _is_ordered(entry: Mapping[str, Any]) -> bool:
+    """A doseAndRate entry typed "ordered" (HL7 dose-rate-type, Epic's dose-rate-type, or only
+    the type's text)."""
+    type_ = entry.get("type")
+    if not isinstance(type_, Mapping):
+        return False
+    codes = [c.get("code") for c in array(type_.get("coding")) if isinstance(c, Mapping)]
+    text = type_.get("text")
+    return "ordered" in codes or (isinstance(text, str) and text.strip().lower() == "ordered")
+
+
 def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
     entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, Mapping)]
     with_dose = [e for e in entries if "doseQuantity" in e or "doseRange" in e]
     for entry in with_dose:
-        type_ = entry.get("type")
-        codings = type_.get("coding") if isinstance(type_, Mapping) else None
-        for coding in array(codings):
-            if isinstance(coding, Mapping) and coding.get("code") == "ordered":
-                return entry
-    return with_dose[0] if with_dose else None
+        if _is_ordered(entry):
+            return entry
+    if with_dose:
+        return with_dose[0]
+    # STU3 style: the dose directly on the Dosage (Epic's documented CDS Hooks example). Read only
+    # when doseAndRate says nothing, so the two can never be added up.
+    if isinstance(line.get("doseQuantity"), Mapping):
+        return {"doseQuantity": line["doseQuantity"]}
+    if isinstance(line.get("doseRange"), Mapping):
+        return {"doseRange": line["doseRange"]}
+    return None
 
 
 def _quantity_amount(quantity: object) -> tuple[float, str] | None:

@@ -19,7 +19,13 @@ from importlib import resources
 
 from fhir_mapping.record import Role
 
-_FILES = ("data/antidepressants.csv", "data/augmentation_agents.csv")
+# interacting_drugs.csv: drugs that are not on the pathway but interact with it (linezolid and
+# intravenous methylene blue act as MAOIs, issue 11 item 1); role "interacting", no doses.
+_FILES = (
+    "data/antidepressants.csv",
+    "data/augmentation_agents.csv",
+    "data/interacting_drugs.csv",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +150,11 @@ def drug_info(ingredient: str, role: Role | None = None) -> DrugInfo | None:
     table = _by_key()
     if role is not None:
         return table.get((key, role))
-    return table.get((key, Role.ANTIDEPRESSANT)) or table.get((key, Role.AUGMENTATION))
+    return (
+        table.get((key, Role.ANTIDEPRESSANT))
+        or table.get((key, Role.AUGMENTATION))
+        or table.get((key, Role.INTERACTING))
+    )
 
 
 def all_drugs() -> tuple[DrugInfo, ...]:

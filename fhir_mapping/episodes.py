@@ -5,17 +5,33 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 1. Events that say nothing was taken are dropped: orders `draft` (they come only from the hook's
    draftOrders), `cancelled`, `entered-in-error`; statements `not-taken`, `intended`,
    `entered-in-error`; dispenses other than `completed`. Events dated after as-of are ignored.
-2. Each event covers [start, end). Its end is the latest of: the stated end (boundsPeriod /
-   effectivePeriod end); start + days of supply (a dispense's daysSupply; an order's
-   expectedSupplyDuration x (1 + repeats), cut at the next order of another drug of the same role:
-   a switch ends the old supply); as-of for an `active` / `on-hold` order or statement.
-   An order or statement with none of these (typically `stopped` / `completed` without a
-   duration, as Synthea writes them), and a dispense without daysSupply, ends at the next event
-   of the same ingredient when that comes within `refill_gap_weeks` (Fabbri 2021: prescriptions
-   <= 14 weeks apart are continuous treatment); otherwise at start + ASSUMED_DAYS_WITHOUT_DURATION
-   (30 days, one usual fill), or earlier at the next order of another drug of the same role.
-   Why so short: an undated course is counted as little as the chart proves, so a trial is not
-   called adequate (and TRD not suggested) on time the record does not show; the note says so.
+2. Each event covers [start, end) (issue 10, "medication history truth"):
+   a. An explicit end ends the course: an order's boundsPeriod.end (or start + boundsDuration), a
+      statement's effectivePeriod.end, whatever the status. Nothing stretches it: not the supply,
+      not unused refills, not an `active` status. It also ends supply already handed out: a
+      dispense or fill running past another record's stated end of the same drug stops there,
+      unless a record of that drug starts on or after that end (the course went on).
+   b. A dispense covers its daysSupply. An order covers ONE fill (expectedSupplyDuration, else the
+      ordered quantity / daily use); refills authorised are not supply taken:
+      - when dispenses of the drug fall in the order's window (its fills x (1 + refills)), the
+        covered time comes from the dispenses, and the order itself covers none beyond them;
+      - without dispenses, the refills count only up to the next record of the same drug, or a
+        switch to another drug of the same role, within the window (a re-order, a statement or
+        the switch shows the course was still being managed then); never past the last record.
+        The safer reading: an order with no end and unused repeats, and nothing after it, is one
+        fill (a note says so), so a trial is not called adequate on time the record does not
+        show. The cost is an under-counted trial, which delays a TMS suggestion (the adherence
+        card then asks for the history); an over-counted one would claim adequacy falsely.
+      An order's fill is cut at the next order of another drug of the same role (a switch).
+   c. An `active` / `on-hold` order or statement without an explicit end runs to as-of.
+   d. An order or statement with none of these (typically `stopped` / `completed` without a
+      duration, as Synthea writes them), and a dispense without daysSupply, ends at the next event
+      of the same ingredient when that comes within `refill_gap_weeks` (Fabbri 2021:
+      prescriptions <= 14 weeks apart are continuous treatment); otherwise at start +
+      ASSUMED_DAYS_WITHOUT_DURATION (30 days, one usual fill), or earlier at the next order of
+      another drug of the same role. Why so short: an undated course is counted as little as the
+      chart proves, so a trial is not called adequate (and TRD not suggested) on time the record
+      does not show; the note says so.
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.
@@ -26,8 +42,17 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 5. Weeks at an adequate dose and the verdict: adequacy.py.
 6. A trial ends where its covered time ends (exclusive) or at as-of; it is ongoing when the covered
    time reaches as-of. Adherence comes from its dispenses (adherence.py), over first dispense ->
-   trial end. Role: augmentation when all its events say so, or for a drug the table lists both
-   ways (bupropion, mirtazapine, ...) when it was started during another antidepressant course.
+   trial end, corrected by adherence documented on its orders and statements (US Core
+   medication-adherence extension). Role: augmentation when all its events say so, or for a drug
+   the table lists both ways (bupropion, mirtazapine, ...) when it was started during another
+   antidepressant course.
+7. Intolerance (issue 10): a stop reason on one of the trial's events (statusReason "adverse
+   effect"), or an AllergyIntolerance / AdverseEvent naming the drug (intolerance.py), marks the
+   trial intolerant. It goes to the trial of that drug that started last on or before the
+   record's date (an undated record: the latest trial of the drug). An intolerant trial that is
+   not adequate is judged INADEQUATE (ONGOING while it runs) for intolerance alone: not "too
+   short", not "poor adherence"; refill data that look poor are not judged (the drug was stopped
+   or skipped because of the side effects), so no adherence card is raised on it.
 """
 
 from __future__ import annotations
@@ -37,12 +62,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from fhir_mapping.adequacy import judge
-from fhir_mapping.adherence import UNVERIFIED, dispense_adherence
+from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
+    Adherence,
+    AdherenceStatus,
+    DoseBasis,
     DoseSegment,
+    InadequacyReason,
+    Intolerance,
     Role,
     Trial,
 )
@@ -86,6 +116,9 @@ class _Span:
     start: date
     end: date  # exclusive; may lie after as-of
     note: str | None = None
+    # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
+    # an end yields to another record's explicit end of the same drug (rule 2a).
+    from_supply: bool = False
 
 
 @dataclass(slots=True)
@@ -101,43 +134,110 @@ def _next_start(starts: Sequence[date], after: date) -> date | None:
     return None
 
 
+def _days(value: float) -> timedelta:
+    return timedelta(days=round(value))
+
+
+def _dispensed_in_window(
+    event: MedicationEvent,
+    dispense_starts: Sequence[date],
+    order_starts: Sequence[date],
+    policy: MappingPolicy,
+) -> bool:
+    """True when a dispense of the drug falls in the time an order's fills could cover and before
+    the next order of the drug (a dispense after a re-order fills the re-order)."""
+    if event.days_supply is not None and event.days_supply > 0:
+        window = _days(event.days_supply * (1 + event.refills))
+    else:
+        window = timedelta(weeks=policy.refill_gap_weeks)
+    last = event.start + window
+    reorder = _next_start(order_starts, event.start)
+    return any(
+        event.start <= d <= last and (reorder is None or d < reorder) for d in dispense_starts
+    )
+
+
 def _span(
     event: MedicationEvent,
     same_ingredient: Sequence[date],
     other_orders: Sequence[date],
     as_of: date,
     policy: MappingPolicy,
+    dispense_starts: Sequence[date] = (),
+    order_starts: Sequence[date] = (),
 ) -> _Span:
-    ends = [event.start]
+    start = event.start
+    is_order = event.kind is EventKind.ORDER
+    open_ = event.kind is not EventKind.DISPENSE and event.status in _OPEN
+    if event.end is not None and event.kind is not EventKind.DISPENSE:
+        return _Span(event, start, max(event.end, start))  # 2a: the stated end ends the course
+    if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
+        # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
+        # refill data then judge the gaps).
+        return _Span(event, start, max(as_of, start) if open_ else start)
+    ends = [start]
     stated = False
-    if event.end is not None:
-        ends.append(event.end)
-        stated = True
-    switch = _next_start(other_orders, event.start)
+    from_supply = False
+    note = None
+    switch = _next_start(other_orders, start)
     if event.days_supply is not None and event.days_supply > 0:
-        supply_end = event.start + timedelta(days=round(event.days_supply))
-        if event.kind is EventKind.ORDER and switch is not None and switch < supply_end:
+        supply_end = start + _days(event.days_supply)
+        if is_order and event.refills > 0:
+            authorised = start + _days(event.days_supply * (1 + event.refills))
+            # The next record of this drug, or a switch to another drug of the same role: either
+            # shows the course was still being managed then.
+            nexts = [d for d in (_next_start(same_ingredient, start), switch) if d is not None]
+            following = min(nexts) if nexts else None
+            if following is not None and supply_end < following <= authorised:
+                supply_end = following  # the refills bridged the time up to that record
+            elif not open_:
+                note = (
+                    f"{event.source}: {event.refills} refill(s) authorised but not shown as "
+                    f"taken (no dispense or later record): counted one fill "
+                    f"({round(event.days_supply)} days)"
+                )
+        if is_order and switch is not None and switch < supply_end:
             supply_end = switch
         ends.append(supply_end)
-        stated = True
-    if event.kind is not EventKind.DISPENSE and event.status in _OPEN:
+        stated = from_supply = True
+    if open_:
         ends.append(as_of)
-        stated = True
-    note = None
+        stated, from_supply, note = True, False, None
     if not stated:
-        following = _next_start(same_ingredient, event.start)
-        if following is not None and (following - event.start).days <= policy.refill_gap_weeks * 7:
+        from_supply = True
+        following = _next_start(same_ingredient, start)
+        if following is not None and (following - start).days <= policy.refill_gap_weeks * 7:
             ends.append(following)
         else:
-            assumed = event.start + timedelta(days=ASSUMED_DAYS_WITHOUT_DURATION)
+            assumed = start + timedelta(days=ASSUMED_DAYS_WITHOUT_DURATION)
             if switch is not None and switch < assumed:
                 assumed = switch
             ends.append(assumed)
             note = (
-                f"{event.source}: no duration stated; counted {(assumed - event.start).days} days "
-                f"from {event.start.isoformat()}"
+                f"{event.source}: no duration stated; counted {(assumed - start).days} days "
+                f"from {start.isoformat()}"
             )
-    return _Span(event, event.start, max(ends), note)
+    return _Span(event, start, max(ends), note, from_supply)
+
+
+def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
+    """Rule 2a for supply already handed out: a supply-derived span running past an explicit end
+    of the same drug stops there, unless a record of the drug starts on or after that end and
+    before the span's end (the course went on)."""
+    stated = sorted(
+        {
+            s.event.end
+            for s in spans
+            if s.event.end is not None and s.event.kind is not EventKind.DISPENSE
+        }
+    )
+    for span in spans:
+        if not span.from_supply:
+            continue
+        for end in stated:
+            if span.start <= end < span.end and not any(end <= d < span.end for d in starts):
+                span.end = end
+                break
 
 
 def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
@@ -219,6 +319,7 @@ def _trial(
     lookup: DrugLookup,
     as_of: date,
     policy: MappingPolicy,
+    documented: Sequence[Intolerance] = (),
 ) -> Trial:
     events = sorted((s.event for s in cluster.spans), key=_event_key)
     info = _info(lookup, ingredient, role)
@@ -231,14 +332,35 @@ def _trial(
         DoseSegment(start, start, _dose_on(timeline, start)),
     )
     minimum = info.min_adequate_mg if info is not None else None
-    adherence = (
+    maximum = info.max_mg if info is not None else None
+    # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
+    basis, per_administration = _dose_basis(events)
+    if basis is not DoseBasis.DAILY:
+        minimum = maximum = None
+    adherence = with_reported(
         dispense_adherence(events, window_end=end, policy=policy)
         if any(e.kind is EventKind.DISPENSE for e in events)
-        else UNVERIFIED
+        else UNVERIFIED,
+        events,
     )
+    intolerance = _intolerance(events, documented)
     verdict, reasons, weeks, verdict_notes = judge(
-        segments, minimum, info, adherence, ongoing, ingredient, policy
+        segments,
+        minimum,
+        info,
+        adherence,
+        ongoing,
+        ingredient,
+        policy,
+        intolerant=intolerance is not None,
     )
+    if InadequacyReason.INTOLERANCE in reasons and adherence.status is AdherenceStatus.POOR:
+        # Judged first with the refill data as they are (intolerance never makes a course look
+        # more adequate); then refill data that look poor on a drug stopped or skipped for its
+        # side effects are not shown as adherence: no "poor adherence" is read into them.
+        adherence = Adherence(
+            AdherenceStatus.UNVERIFIED, documented="not judged: the course ended for intolerance"
+        )
     notes: list[str] = []
     for text in [
         *(s.note for s in cluster.spans),
@@ -257,7 +379,7 @@ def _trial(
         ongoing=ongoing,
         segments=segments,
         min_adequate_mg=minimum,
-        max_mg=info.max_mg if info is not None else None,
+        max_mg=maximum,
         weeks_at_adequate_dose=weeks,
         adherence=adherence,
         verdict=verdict,
@@ -265,7 +387,52 @@ def _trial(
         sources=tuple(sources),
         notes=tuple(notes),
         remission_below=policy.remission_below,
+        intolerance=intolerance,
+        dose_basis=basis,
+        mg_per_administration=per_administration,
     )
+
+
+def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | None]:
+    """The basis of the latest event (oral aripiprazole bridging to its injection ends as an
+    injection course) and the latest known dose per session or injection."""
+    basis = events[-1].dose_basis if events else DoseBasis.DAILY
+    if basis is DoseBasis.DAILY:
+        return basis, None
+    doses = [e.mg_per_administration for e in events if e.mg_per_administration is not None]
+    return basis, (doses[-1] if doses else None)
+
+
+def _intolerance(
+    events: Sequence[MedicationEvent], documented: Sequence[Intolerance]
+) -> Intolerance | None:
+    """The trial's intolerance: a stop reason on one of its events first (it is about this very
+    course), else an AllergyIntolerance / AdverseEvent matched to it; the latest of either."""
+    own = [e.intolerance for e in events if e.intolerance is not None]
+    found = own or list(documented)
+    if not found:
+        return None
+    return max(found, key=lambda i: (i.date or date.min, str(i.source)))
+
+
+def _match_intolerances(
+    intolerances: Iterable[Intolerance], clusters: Sequence[tuple[str, _Cluster]]
+) -> dict[int, list[Intolerance]]:
+    """Cluster index -> the documented intolerances that belong to it: for each, the trial of its
+    drug that started last on or before its date (undated: the drug's latest trial). A record
+    dated before any trial of the drug concerns a course outside the chart: matched to none."""
+    matched: dict[int, list[Intolerance]] = {}
+    for intolerance in intolerances:
+        candidates = [
+            (min(s.start for s in cluster.spans), index)
+            for index, (ingredient, cluster) in enumerate(clusters)
+            if ingredient == intolerance.ingredient
+        ]
+        if intolerance.date is not None:
+            candidates = [c for c in candidates if c[0] <= intolerance.date]
+        if candidates:
+            matched.setdefault(max(candidates)[1], []).append(intolerance)
+    return matched
 
 
 def _role(
@@ -279,6 +446,8 @@ def _role(
     augmentation when it was started while another antidepressant course was running (added on),
     else antidepressant."""
     events = [s.event for s in cluster.spans]
+    if all(e.role is Role.INTERACTING for e in events):
+        return Role.INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
     if all(e.role is Role.AUGMENTATION for e in events):
         return Role.AUGMENTATION
     dual = (
@@ -303,8 +472,13 @@ def build_trials(
     as_of: date,
     policy: MappingPolicy | None = None,
     drug_lookup: DrugLookup = drug_info,
+    intolerances: Iterable[Intolerance] = (),
 ) -> tuple[Trial, ...]:
-    """Trials from medication events (any order, duplicates allowed), sorted by start."""
+    """Trials from medication events (any order, duplicates allowed), sorted by start.
+
+    `intolerances` are those documented outside the medication resources (AllergyIntolerance,
+    AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
+    """
     policy = policy or MappingPolicy()
     usable = sorted({e for e in events if _usable(e, as_of)}, key=_event_key)
     orders = [e for e in usable if e.kind is EventKind.ORDER]
@@ -314,16 +488,24 @@ def build_trials(
     clusters: list[tuple[str, _Cluster]] = []
     for ingredient, own in by_ingredient.items():
         same_starts = sorted({e.start for e in own})
+        dispense_starts = sorted({e.start for e in own if e.kind is EventKind.DISPENSE})
+        order_starts = sorted({e.start for e in own if e.kind is EventKind.ORDER})
         spans = []
         for event in own:
             switches = sorted(
                 {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
             )
-            spans.append(_span(event, same_starts, switches, as_of, policy))
+            spans.append(
+                _span(event, same_starts, switches, as_of, policy, dispense_starts, order_starts)
+            )
+        _cap_at_stated_ends(spans, same_starts)
         clusters.extend((ingredient, c) for c in _cluster(spans, policy))
     clusters.sort(key=lambda ic: (min(s.start for s in ic[1].spans), ic[0]))
+    matched = _match_intolerances(intolerances, clusters)
     trials: list[Trial] = []
-    for ingredient, cluster in clusters:
+    for index, (ingredient, cluster) in enumerate(clusters):
         role = _role(ingredient, cluster, trials, drug_lookup)
-        trials.append(_trial(ingredient, cluster, role, drug_lookup, as_of, policy))
+        trials.append(
+            _trial(ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ()))
+        )
     return tuple(sorted(trials, key=lambda t: (t.start, t.ingredient, t.end)))

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fhir_mapping.record import Role, SourceRef
+from fhir_mapping.record import AdherenceStatus, DoseBasis, Intolerance, Role, SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedAdherence:
+    """Adherence documented on the resource (US Core medication-adherence extension): POOR for
+    "partial non-compliance" / "non-compliance" / "does not take", VERIFIED for "complies"."""
+
+    status: AdherenceStatus
+    text: str  # the code's display or text, for the card
+    asserted: date | None  # the extension's dateAsserted
 
 
 class EventKind(StrEnum):
@@ -26,13 +36,21 @@ class MedicationEvent:
     drug_class: str
     role: Role
     start: date  # authoredOn / effective start / whenHandedOver (else whenPrepared)
-    # Explicit end where the resource states one: boundsPeriod.end, effectivePeriod.end.
-    # None when the resource does not say (episodes.py then infers it).
+    # Explicit end where the resource states one: boundsPeriod.end (or start + boundsDuration),
+    # effectivePeriod.end. It ends the course (episodes.py). None when the resource does not say.
     end: date | None
     mg_per_day: float | None  # None = unknown, never 0
-    # Days of supply this event covers: dispense daysSupply, or for an order
-    # expectedSupplyDuration x (1 + numberOfRepeatsAllowed). None when not stated.
+    # Days of supply of ONE fill: dispense daysSupply; for an order expectedSupplyDuration, else
+    # the ordered quantity / daily use. Refills are `refills`, never folded in: refills authorised
+    # are not supply taken (issue 10). None when not stated.
     days_supply: float | None
     status: str  # the resource's status (entered-in-error / cancelled never reach here)
     source: SourceRef
     notes: tuple[str, ...] = ()  # e.g. "component of fluoxetine/olanzapine"
+    refills: int = 0  # an order's dispenseRequest.numberOfRepeatsAllowed
+    intolerance: Intolerance | None = None  # statusReason: stopped for side effects / allergy
+    reported_adherence: ReportedAdherence | None = None  # US Core medication-adherence extension
+    # Esketamine sessions and long-acting injections (dose_basis.py): `mg_per_day` is then only a
+    # time average for supply arithmetic; the dose a clinician reads is `mg_per_administration`.
+    dose_basis: DoseBasis = DoseBasis.DAILY
+    mg_per_administration: float | None = None

@@ -1,13 +1,15 @@
 """A plain-text account of a PatientRecord, for `trd-cds evaluate --explain`.
 
 It shows what the mapping built and why: per trial the ingredient, class, mg/day segments with
-dates, weeks at an adequate dose, adherence, PHQ-9 before and on treatment, verdict and reasons;
+dates, weeks at an adequate dose, adherence (measured and documented), documented intolerance,
+PHQ-9 before and on treatment, verdict and reasons;
 then scores, findings, labs, procedures, referrals and the episode start. It prints patient data:
 meant for a developer's terminal, never for logs.
 """
 
 from __future__ import annotations
 
+from fhir_mapping.gaps import describe
 from fhir_mapping.record import PatientRecord, Score, Trial
 
 
@@ -45,7 +47,12 @@ def _trial_lines(number: int, trial: Trial) -> list[str]:
         f"; refill gap {g.start.isoformat()} -> {g.end.isoformat()} ({g.days} days)"
         for g in adherence.refill_gaps
     )
-    lines.append(f"   adherence: {adherence.status.value}{pdc}{gaps}")
+    documented = f"; {adherence.documented}" if adherence.documented else ""
+    lines.append(f"   adherence: {adherence.status.value}{pdc}{gaps}{documented}")
+    if trial.intolerance is not None:
+        intolerance = trial.intolerance
+        when = f" on {intolerance.date.isoformat()}" if intolerance.date else ""
+        lines.append(f"   intolerance: {intolerance.reason}{when} [{intolerance.source}]")
     lines.append(
         f"   PHQ-9 baseline: {_score(trial.baseline)}; on treatment: {_score(trial.on_treatment)}"
     )
@@ -110,4 +117,8 @@ def explain(record: PatientRecord) -> str:
         lines += ["", f"Draft orders ({len(record.draft_orders)}):"]
         for draft in record.draft_orders:
             lines.append(f"   {draft.ingredient}: {_mg(draft.mg_per_day)} ({draft.role.value})")
+    lines += ["", f"Not read ({len(record.gaps)}):"]
+    lines.extend(f"   {line}" for line in describe(record.gaps, limit=50))
+    if not record.gaps:
+        lines.append("   nothing: every relevant resource was read")
     return "\n".join(lines) + "\n"

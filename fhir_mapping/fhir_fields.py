@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+# The system URIs are re-exported: modules and tests imported them from here before code_systems.
+from fhir_mapping.code_systems import CPT as CPT
+from fhir_mapping.code_systems import ICD10CM as ICD10CM
+from fhir_mapping.code_systems import LOINC as LOINC
+from fhir_mapping.code_systems import SNOMED as SNOMED
+from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import SourceRef
-
-SNOMED = "http://snomed.info/sct"
-ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
-LOINC = "http://loinc.org"
-CPT = "http://www.ama-assn.org/go/cpt"
 
 # Years a chart date can fall in. "0001-01-01" or "9999-12-31" are placeholders or typing errors,
 # and the arithmetic the mapping does around a date (weeks before a trial, days after its end)
@@ -50,19 +52,32 @@ def array(value: object) -> list[Any]:
 
 
 def codings(concept: object) -> Iterator[tuple[str, str, str]]:
-    """(system, code, display) of each coding of a CodeableConcept."""
-    if not isinstance(concept, Mapping):
+    """(system, code, display) of each coding of a CodeableConcept.
+
+    `system` is canonical (code_systems.canonical_system: `urn:oid:2.16.840.1.113883.6.90` reads
+    as http://hl7.org/fhir/sid/icd-10-cm) and `code` has no surrounding whitespace, so every
+    reader that compares codings through this function compares them the same way."""
+    # `dict` first: it is what JSON gives, and it is answered at C speed where the
+    # Mapping ABC check costs more than the rest of a coding (this runs for every coding of every
+    # resource the cheap filters look at: issue 14). Other Mappings still read the same way.
+    if not isinstance(concept, (dict, Mapping)):
         return
-    for coding in array(concept.get("coding")):
-        if not isinstance(coding, Mapping):
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return
+    for coding in items:
+        if not isinstance(coding, (dict, Mapping)):
             continue
         code = coding.get("code")
-        if not isinstance(code, str) or not code:
+        if not isinstance(code, str):
+            continue
+        code = code.strip()
+        if not code:
             continue
         system = coding.get("system")
         display = coding.get("display")
         yield (
-            system if isinstance(system, str) else "",
+            canonical_system(system) if isinstance(system, str) else "",
             code,
             display if isinstance(display, str) else "",
         )
@@ -102,18 +117,25 @@ def ref_id(reference: object) -> str | None:
     return parts[-1] if parts else None
 
 
+@lru_cache(maxsize=256)
+def _patient_spellings(patient_id: str) -> tuple[str, str, str]:
+    """urn:uuid:<id>, Patient/<id> and /Patient/<id>, built once per patient, not per resource."""
+    return f"urn:uuid:{patient_id}", f"Patient/{patient_id}", f"/Patient/{patient_id}"
+
+
 def references_patient(reference: object, patient_id: str) -> bool:
     """True when a Reference names this patient (Patient/<id>, urn:uuid:<id>, absolute URL)."""
-    if isinstance(reference, Mapping):
+    if isinstance(reference, (dict, Mapping)):
         reference = reference.get("reference")
     if not isinstance(reference, str):
         return False
-    if reference == f"urn:uuid:{patient_id}":
+    urn, relative, absolute = _patient_spellings(patient_id)
+    if reference in (relative, urn):  # how nearly every resource says it
         return True
     path = reference.split("?")[0]
     if "/_history/" in path:
         path = path.split("/_history/")[0]
-    return path == f"Patient/{patient_id}" or path.endswith(f"/Patient/{patient_id}")
+    return path == relative or path.endswith(absolute)
 
 
 def subject_reference(resource: Mapping[str, Any]) -> object:
@@ -151,3 +173,9 @@ def source_ref(resource: Mapping[str, Any]) -> SourceRef | None:
     if isinstance(rid, str) and rid:
         return SourceRef(str(resource.get("resourceType")), rid)
     return None
+
+
+def string(value: object) -> str | None:
+    """A JSON string, else None: tolerant reading of a code or status field (issue 10) — a
+    malformed value (an object, a list) counts as absent instead of failing a set lookup."""
+    return value if isinstance(value, str) else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.codes import observation_concepts
-from fhir_mapping.fhir_fields import codings, effective_date, number, source_ref
+from fhir_mapping.fhir_fields import codings, effective_date, number, source_ref, string
 from fhir_mapping.record import LabResult
 
 Resource = Mapping[str, Any]
@@ -91,7 +91,7 @@ def _range_flag(resource: Resource, value: float, unit: str | None) -> str | Non
 
 def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     test = _lab_test(resource)
-    if test is None or resource.get("status") not in _COUNTED_OBSERVATION:
+    if test is None or string(resource.get("status")) not in _COUNTED_OBSERVATION:
         return None
     when = effective_date(resource)
     if when is None or when > as_of:

@@ -6,9 +6,11 @@ fluoxetine event and an olanzapine event). The medication is read from
 ("#id") or a Medication among the same resources ("Medication/<id>", or "urn:uuid:<id>" as Synthea
 writes it, with the uuid as the Medication's id).
 
-Cheap first: the medication is recognised from the plain dict before any model validation, so
-the many irrelevant medications of a chart are never validated (parse.py: ~1 ms each). What is
-kept is validated with fhir.resources R4B; an invalid resource is skipped and counted.
+Read tolerantly (issue 10): fields are read from the plain dict defensively, a malformed field
+counts as absent, and a resource is left out only when its drug or its date cannot be read; then
+it is reported as a DataGap, never dropped in silence. No whole-resource model validation: real
+EHRs send resources that are non-conformant outside the fields read here (Epic's `category` as
+one object), and the drug history is worth more than the conformance.
 
 Statuses (issue 3): `entered-in-error` and `cancelled` are dropped everywhere; `draft`
 MedicationRequests are dropped here (drafts come only from the hook's draftOrders, see
@@ -27,12 +29,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.adherence import reported_adherence
 from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
+from fhir_mapping.dose_basis import mark_draft, mark_events
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array
-from fhir_mapping.parse import is_valid
-from fhir_mapping.record import DraftOrder, SourceRef
+from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings
+from fhir_mapping.gaps import resource_gap
+from fhir_mapping.intolerance import status_reason_intolerance
+from fhir_mapping.record import DataGap, DraftOrder, SourceRef
 from fhir_mapping.terminology import Component, recognise
 
 # No fill or order covers ten years: a longer supply is a data error (read as unknown).
@@ -156,21 +161,63 @@ def _referenced_medication(
 
 def _components(
     resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
-) -> tuple[tuple[Component, ...], Mapping[str, Any] | None]:
-    """(recognised components, the bundled Medication they came from, to validate too)."""
+) -> tuple[tuple[Component, ...], str | None]:
+    """(recognised components, why the drug could not be identified at all, or None).
+
+    An empty tuple with no reason is a drug that was identified and is not on this pathway
+    (lisinopril): most of a chart, skipped in silence. A reason means the drug itself could not be
+    read (a Medication reference that resolves to nothing and carries no display, no code and no
+    text): it might have been an antidepressant, so the caller reports it (issue 10).
+    """
     concept = resource.get("medicationCodeableConcept")
     if isinstance(concept, Mapping):
-        return recognise(concept), None
-    medication, bundled = _referenced_medication(resource, medications)
+        found = recognise(concept)
+        if found or _identifiable(concept):
+            return found, None
+        return (), "drug not identifiable: no name and no standard drug code"
+    medication, _bundled = _referenced_medication(resource, medications)
+    reference = resource.get("medicationReference")
+    display = reference.get("display") if isinstance(reference, Mapping) else None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
             return (), None
-        return recognise(None, medication), medication if bundled else None
-    reference = resource.get("medicationReference")
-    display = reference.get("display") if isinstance(reference, Mapping) else None
+        found = recognise(None, medication)
+        if found or _identifiable(medication.get("code")):
+            return found, None
+        if isinstance(display, str) and display.strip():
+            return recognise({"text": display}), None
+        return (), "the referenced Medication has no drug code or name"
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None
-    return (), None
+    if isinstance(reference, Mapping) and isinstance(reference.get("reference"), str):
+        return (), "medication reference not found"
+    return (), "no medication"
+
+
+# Drug code systems whose codes identify a drug even without a display: a code of these that the
+# tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
+# with no text identifies nothing the service can read.
+_DRUG_SYSTEMS = frozenset(
+    {
+        "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://hl7.org/fhir/sid/ndc",
+        "http://www.whocc.no/atc",
+        "http://snomed.info/sct",
+    }
+)
+
+
+def _identifiable(concept: object) -> bool:
+    """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
+    or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
+    if not isinstance(concept, Mapping):
+        return False
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return True
+    return any(
+        display.strip() or system in _DRUG_SYSTEMS for system, _code, display in codings(concept)
+    )
 
 
 def _notes(components: tuple[Component, ...]) -> tuple[str, ...]:
@@ -186,19 +233,26 @@ def _notes(components: tuple[Component, ...]) -> tuple[str, ...]:
 def _order_supply(
     resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]], component: Component
 ) -> float | None:
-    """Days covered by an order: expectedSupplyDuration x (1 + numberOfRepeatsAllowed), else the
-    ordered quantity divided by the daily use, times the same fills."""
+    """Days ONE fill of an order covers: expectedSupplyDuration, else the ordered quantity divided
+    by the daily use. Refills are read apart (`_refills`): refills authorised are not supply
+    taken (issue 10; the old "supply x (1 + repeats)" stretched a finished 12-week course with
+    unused refills to 6 months and read it as PDC 25-50 %). episodes.py decides what they count."""
     request = resource.get("dispenseRequest")
     if not isinstance(request, Mapping):
         return None
-    repeats = request.get("numberOfRepeatsAllowed")
-    fills = 1 + (
-        repeats if isinstance(repeats, int) and not isinstance(repeats, bool) and repeats > 0 else 0
-    )
     days = duration_days(request.get("expectedSupplyDuration"))
     if days is None:
         days = _quantity_days(request.get("quantity"), dosages, component)
-    return days * fills if days is not None else None
+    return days
+
+
+def _refills(resource: Mapping[str, Any]) -> int:
+    """dispenseRequest.numberOfRepeatsAllowed (0 when absent or malformed)."""
+    request = resource.get("dispenseRequest")
+    repeats = request.get("numberOfRepeatsAllowed") if isinstance(request, Mapping) else None
+    if isinstance(repeats, int) and not isinstance(repeats, bool) and 0 < repeats <= 100:
+        return repeats
+    return 0
 
 
 def _quantity_days(
@@ -226,7 +280,9 @@ def _start_and_end(
         validity_start = (
             _period(request.get("validityPeriod"))[0] if isinstance(request, Mapping) else None
         )
-        return authored or bounds_start or validity_start, bounds_end
+        start = authored or bounds_start or validity_start
+        # An end before the start is a data error: the course is read as ending where it began.
+        return start, (max(bounds_end, start) if bounds_end and start else bounds_end)
     if kind == "MedicationStatement":
         period_start, period_end = _period(resource.get("effectivePeriod"))
         start = (
@@ -235,7 +291,7 @@ def _start_and_end(
             or parse_date(resource.get("dateAsserted"))
             or period_end
         )
-        return start, period_end
+        return start, (max(period_end, start) if period_end and start else period_end)
     handed = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
     return handed, None
 
@@ -246,8 +302,13 @@ def _events_of(
     kind = _KINDS[str(resource["resourceType"])]
     dosages = _dosages(resource)
     source = SourceRef(str(resource["resourceType"]), str(resource.get("id") or ""))
-    status = str(resource.get("status") or "unknown")
+    raw_status = resource.get("status")
+    # A malformed status counts as absent (tolerant reading), not as its repr.
+    status = raw_status if isinstance(raw_status, str) and raw_status else "unknown"
     combination = len(components) > 1
+    # Documented adherence (US Core extension) on an order or statement; a dispense is itself the
+    # adherence evidence.
+    reported = reported_adherence(resource) if kind is not EventKind.DISPENSE else None
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
@@ -293,6 +354,9 @@ def _events_of(
                 status=status,
                 source=source,
                 notes=notes,
+                refills=_refills(resource) if kind is EventKind.ORDER else 0,
+                intolerance=status_reason_intolerance(resource, info.ingredient, end),
+                reported_adherence=reported,
             )
         )
     return events
@@ -313,44 +377,47 @@ def _dropped(resource: Mapping[str, Any]) -> bool:
 
 def medication_events(
     resources: Sequence[Mapping[str, Any]], *, as_of: date
-) -> tuple[list[MedicationEvent], int]:
-    """(events of the antidepressants and adjuncts among `resources`, number of medication
-    resources skipped as invalid).
+) -> tuple[list[MedicationEvent], list[DataGap]]:
+    """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
-    Skipped and counted: resources of a recognised drug that fail R4B validation (or whose bundled
-    Medication does) and those with no usable date. Events starting after `as_of` are dropped, so a
+    Read tolerantly (issue 10): no whole-resource validation; each field is read defensively and a
+    malformed one counts as absent. Left out, and returned as a DataGap naming the resource: a
+    drug that cannot be identified at all (an unresolvable Medication reference with no display)
+    and a recognised drug with no usable date. Events starting after `as_of` are dropped, so a
     replay sees the chart as it was that day. The same (type, id) is read once.
     """
     medications = _index(resources)
     events: list[MedicationEvent] = []
-    skipped = 0
+    gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
     for resource in resources:
         if not isinstance(resource, Mapping) or resource.get("resourceType") not in _KINDS:
             continue
         if _dropped(resource):
             continue
-        components, medication = _components(resource, medications)
-        if not components:
-            continue  # not psychiatric: never validated
         rid = resource.get("id")
         if isinstance(rid, str) and rid:
             key = (str(resource["resourceType"]), rid)
             if key in seen:
                 continue
             seen.add(key)
-        if not is_valid(resource) or (medication is not None and not is_valid(medication)):
-            skipped += 1
+        components, unreadable = _components(resource, medications)
+        if unreadable is not None:
+            gaps.extend(resource_gap(resource, unreadable))
             continue
+        if not components:
+            continue  # not on this pathway
         start, end = _start_and_end(resource, _dosages(resource))
         if start is None:
-            skipped += 1
+            gaps.extend(resource_gap(resource, "an antidepressant or adjunct with no usable date"))
             continue
         if start > as_of:
             continue
-        events.extend(_events_of(resource, components, start, end))
+        medication = _referenced_medication(resource, medications)[0]
+        found = _events_of(resource, components, start, end)
+        events.extend(mark_events(found, resource, medication))
     events.sort(key=lambda e: (e.start, e.ingredient, e.kind.value, e.source.id))
-    return events, skipped
+    return events, gaps
 
 
 def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:
@@ -380,21 +447,27 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
             if info is None:
                 continue
             rid = str(resource.get("id") or "")
+            # Esketamine sessions and long-acting injections are per session/interval, not
+            # mg/day (dose_basis.py): the draft says so and carries no mg/day range.
             orders.append(
-                DraftOrder(
-                    id=rid,
-                    ingredient=info.ingredient,
-                    drug_class=info.drug_class,
-                    role=info.role,
-                    mg_per_day=daily_dose_mg(
-                        dosages,
-                        strength_mg=component.strength_mg,
-                        per_ml=component.per_ml,
-                        mass_applies=len(components) == 1,
+                mark_draft(
+                    DraftOrder(
+                        id=rid,
+                        ingredient=info.ingredient,
+                        drug_class=info.drug_class,
+                        role=info.role,
+                        mg_per_day=daily_dose_mg(
+                            dosages,
+                            strength_mg=component.strength_mg,
+                            per_ml=component.per_ml,
+                            mass_applies=len(components) == 1,
+                        ),
+                        min_adequate_mg=info.min_adequate_mg,
+                        max_mg=info.max_mg,
+                        source=SourceRef("MedicationRequest", rid),
                     ),
-                    min_adequate_mg=info.min_adequate_mg,
-                    max_mg=info.max_mg,
-                    source=SourceRef("MedicationRequest", rid),
+                    resource,
+                    _referenced_medication(resource, medications)[0],
                 )
             )
     return tuple(orders)

@@ -6,7 +6,9 @@ them differently in the `[policy]` table of the TOML configuration (see README, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from fhir_mapping.site_codes import SiteCodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +39,6 @@ class MappingPolicy:
     # euthymia; 6 months is the conservative choice: more trials stay in the episode).
     episode_gap_months: int = 6
     remission_below: int = 5  # PHQ-9 < 5 is remission (CMS159)
+    # The site's local codes mapped to standard ones (the `[codes]` table, not `[policy]`: it
+    # describes the EHR, not a clinical choice). Empty by default: standard codes only.
+    site_codes: SiteCodes = field(default_factory=SiteCodes)

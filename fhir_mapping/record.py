@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the screen record lives with its reader; no import cycle at run time
+    from fhir_mapping.suicide_screen import SuicideScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,19 @@ class Role(StrEnum):
 
     ANTIDEPRESSANT = "antidepressant"
     AUGMENTATION = "augmentation"  # adjunct per CANMAT 2023 Table 7.2 (aripiprazole, lithium, ...)
+    # Not a pathway drug: recognised only because it interacts with antidepressants (linezolid and
+    # methylene blue act as MAOIs, issue 11 item 1). Never a trial of the pathway, never proposed.
+    INTERACTING = "interacting"
+
+
+class DoseBasis(StrEnum):
+    """What a drug's dose is counted per (data/dose_basis.csv). Only DAILY doses are judged
+    against a mg/day range; a per-session or per-interval dose is shown as such, never as mg/day
+    (issue 11 item 5b)."""
+
+    DAILY = "daily"
+    SESSION = "session"  # esketamine: 56 or 84 mg per session in clinic
+    INTERVAL = "interval"  # long-acting injectables: mg per injection every few weeks
 
 
 class AdherenceStatus(StrEnum):
@@ -54,6 +71,9 @@ class InadequacyReason(StrEnum):
     POOR_ADHERENCE = "poor-adherence"
     DOSE_UNKNOWN = "dose-unknown"
     LOW_DOSE_OTHER_INDICATION = "low-dose-other-indication"
+    # Stopped for side effects, an allergy or an adverse event (issue 10): not a fair test of
+    # efficacy, and not poor adherence either. Payers may count it toward TMS (Policy).
+    INTOLERANCE = "intolerance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +102,20 @@ class Adherence:
     status: AdherenceStatus
     pdc: float | None = None  # proportion of days covered, 0..1, from MedicationDispense
     refill_gaps: tuple[RefillGap, ...] = ()
+    # Adherence documented on the order or statement (US Core medication-adherence extension),
+    # e.g. "Drugs - partial non-compliance (finding), 2023-08-11, MedicationRequest/abc".
+    documented: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Intolerance:
+    """Why a course is documented as not tolerated: a stop reason (statusReason "adverse
+    effect"), an AllergyIntolerance or an AdverseEvent naming the drug (issue 10)."""
+
+    ingredient: str
+    reason: str  # as documented, e.g. "Medication stopped - side effect", "nausea"
+    date: date | None  # when it was documented or occurred, where known
+    source: SourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +127,11 @@ class Score:
     date: date
     item9: int | None = None  # PHQ-9 item 9 (LOINC 44260-8), 0..3, where known
     source: SourceRef | None = None
+    # Item 9 not recorded: `item9` is the lower bound the total proves (the other eight items
+    # score at most 24, so a total of 25-27 means item 9 >= total - 24). Cards must say so.
+    item9_inferred: bool = False
+    # No total recorded: `value` is the sum of the nine answered items (QuestionnaireResponse).
+    total_computed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +158,12 @@ class Trial:
     # The clinic's remission cut-off (MappingPolicy.remission_below; CMS159: PHQ-9 < 5), carried
     # on the trial so `remission` follows the clinic's policy rather than a literal.
     remission_below: int = 5
+    # Documented intolerance of this course (side effects, allergy, adverse event), else None.
+    intolerance: Intolerance | None = None
+    # A per-session or per-interval drug (esketamine, long-acting injectables): the segments'
+    # mg/day are a time average for supply arithmetic only, never a dose to judge or show.
+    dose_basis: DoseBasis = DoseBasis.DAILY
+    mg_per_administration: float | None = None  # the latest session / injection dose, in mg
 
     @property
     def max_mg_per_day(self) -> float | None:
@@ -189,11 +234,26 @@ class FindingKind(StrEnum):
     ANXIETY = "anxiety"
     PTSD = "ptsd"
     PREGNANCY = "pregnancy"
+    # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
+    # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
+    POSTPARTUM = "postpartum"
     SUICIDAL_IDEATION = "suicidal-ideation"
     SELF_HARM = "self-harm"
+    # Catatonic features (ICD-10-CM F06.1, SNOMED "with catatonic features"): ECT or a
+    # benzodiazepine first, not TMS (CANMAT 2023 Table 3.6, para 215; issue 11 item 8).
+    CATATONIA = "catatonia"
     IMPLANTED_DEVICE = (
         "implanted-device"  # metal or stimulators near the head (TMS contraindication)
     )
+    # TMS safety screen items that keep the TMS card but must be screened first (issue 11 item
+    # 6; tms_safety.py): pacemaker/ICD, CSF shunt, stent, retained fragments, stroke, brain
+    # tumour, traumatic brain injury, raised intracranial pressure.
+    TMS_CAUTION = "tms-caution"
+    # Label contraindications of bupropion (issue 11 item 5a): a current or past eating disorder
+    # (anorexia or bulimia nervosa: counts when resolved) and an active alcohol or sedative
+    # withdrawal (abrupt discontinuation lowers the seizure threshold).
+    EATING_DISORDER = "eating-disorder"
+    ALCOHOL_SEDATIVE_WITHDRAWAL = "alcohol-sedative-withdrawal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +284,9 @@ class ProcedureKind(StrEnum):
     ECT = "ect"
     TMS = "tms"
     CPAP = "cpap"
+    # A documented suicide risk assessment (SNOMED 225337009): acknowledges an earlier positive
+    # suicide-risk signal (issue 11 item 10).
+    SUICIDE_RISK_ASSESSMENT = "suicide-risk-assessment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +329,9 @@ class Patient:
     id: str | None  # logical id: used only to key snoozes (hashed), never logged
     age: int | None
     sex: str | None
+    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no cards at any hook
+    # (issue 11 item 14).
+    deceased: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +346,52 @@ class DraftOrder:
     min_adequate_mg: float | None
     max_mg: float | None
     source: SourceRef | None = None
+    dose_basis: DoseBasis = DoseBasis.DAILY  # see Trial.dose_basis
+    mg_per_administration: float | None = None
+
+
+class DataDomain(StrEnum):
+    """The kinds of chart data a conclusion rests on. A gap in one is reported on the cards whose
+    conclusion it could change (issue 10 "never silent")."""
+
+    MEDICATIONS = "medications"  # MedicationRequest / Statement / Dispense (and Medication)
+    SCORES = "scores"  # PHQ-9 and other scales (Observation, QuestionnaireResponse)
+    CONDITIONS = "conditions"  # diagnoses: bipolar, psychosis, epilepsy, MDD, ...
+    PROCEDURES = "procedures"  # psychotherapy, ECT, TMS, CPAP
+    REFERRALS = "referrals"  # ServiceRequest
+    DEVICES = "devices"  # implants (TMS safety)
+    LABS = "labs"  # TSH, B12, folate, vitamin D
+    INTOLERANCES = "intolerances"  # AllergyIntolerance / AdverseEvent naming a drug
+    PATIENT = "patient"  # the Patient resource (age, sex)
+
+
+class GapCause(StrEnum):
+    LEFT_OUT = "left-out"  # a resource that was sent and could not be read
+    NOT_PROVIDED = "not-provided"  # a kind of data neither sent nor fetchable
+    PARTIAL = "partial"  # data sent in part (a Bundle whose next pages could not be read)
+
+
+@dataclass(frozen=True, slots=True)
+class DataGap:
+    """Data the service could not read, so a card can say so instead of concluding in silence.
+
+    Either one resource left out (`source` names it, `reason` says why: "medication reference not
+    found", "no date", "another patient's resource") or a whole domain that was neither provided
+    nor fetchable (`whole_domain`, `reason` says why: "prefetch key 'procedures' was not sent and
+    the FHIR server could not be asked"). Reasons carry no patient data beyond resource ids.
+    """
+
+    domain: DataDomain
+    reason: str
+    source: SourceRef | None = None
+    whole_domain: bool = False
+    cause: GapCause = GapCause.LEFT_OUT
+
+    def line(self) -> str:
+        if self.whole_domain:
+            return f"{self.domain.value} not available: {self.reason}"
+        where = f"{self.source}, " if self.source is not None else ""
+        return f"{where}{self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +407,26 @@ class PatientRecord:
     episode_start: date | None = None  # start of the current depressive episode, where known
     resources_read: int = 0
     resources_skipped: int = 0  # unparseable or irrelevant resources; counted for the log
+    # What could not be read (resources left out, domains not available): see DataGap.
+    gaps: tuple[DataGap, ...] = ()
+    # C-SSRS screens and documented suicide risk levels, oldest first (suicide_screen.py).
+    suicide_screens: tuple[SuicideScreen, ...] = ()
+
+    def gaps_in(self, *domains: DataDomain) -> tuple[DataGap, ...]:
+        """The gaps that touch any of `domains` (all gaps when none is named)."""
+        if not domains:
+            return self.gaps
+        return tuple(g for g in self.gaps if g.domain in domains)
+
+    def unavailable(self, domain: DataDomain) -> bool:
+        """True when none of this domain's data could be seen: a card must then say "not
+        available", never "not on record"."""
+        return any(g.whole_domain and g.domain is domain for g in self.gaps)
+
+    def incomplete(self, domain: DataDomain) -> bool:
+        """True when some of this domain's data could not be seen (a kind of it not provided,
+        later pages not read, or the whole domain): an absence in it is not proven."""
+        return any(g.domain is domain and g.cause is not GapCause.LEFT_OUT for g in self.gaps)
 
     def phq9(self) -> tuple[Score, ...]:
         """PHQ-9 totals, oldest first."""

@@ -40,6 +40,16 @@ def _request_kinds(resource: Resource) -> tuple[str, ...]:
             kinds.append(f"lab:{lab}")
     if not kinds:
         kinds.extend(k for k in term_kinds(concept_text(concept), "service-request"))
+    elif kinds == ["psychiatry"]:
+        # A generic "Referral to psychiatry service" (SNOMED 183524004) is how this service codes
+        # its own TMS and ECT evaluation proposals (services/data/order_codes.csv: no SNOMED
+        # referral concept is specific to them); the text says which. Read it, or an accepted
+        # TMS referral would not stop the next one being proposed.
+        kinds.extend(
+            k
+            for k in term_kinds(concept_text(concept), "service-request")
+            if k in ("tms", "ect") and k not in kinds
+        )
     return tuple(kinds)
 
 

@@ -15,6 +15,8 @@ Encodings read (LOINC codes in data/observation_codes.csv):
 - Only status final / amended / corrected counts; Observations dated after as-of are ignored;
   values outside the instrument's range (0..max_score) are dropped as data errors.
 - The same total reported twice (panel component and standalone Observation) counts once.
+- A PHQ-9 total of 25 or more with no item-9 answer proves item 9 >= total - 24: it is carried
+  as `item9` with `item9_inferred` set (`infer_item9`), so the suicide-safety rule sees it.
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
 start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
@@ -31,7 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
-from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id
+from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id, string
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Score, SourceRef, Trial
 
@@ -120,7 +122,7 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
     parent_of: dict[str, set[str]] = {}
     kept: list[tuple[Resource, ObservationCode, date]] = []
     for resource in observations:
-        if resource.get("status") not in _COUNTED:
+        if string(resource.get("status")) not in _COUNTED:
             continue
         row = _row(resource.get("code"))
         day = effective_date(resource)
@@ -180,7 +182,7 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
             totals.append(item)
         else:
             match.item9 = _merge_item9(match.item9, item.item9)
-    return _dedupe(totals)
+    return tuple(infer_item9(score) for score in _dedupe(totals))
 
 
 def _phq9_max() -> int | None:
@@ -188,6 +190,39 @@ def _phq9_max() -> int | None:
         if row.concept == "phq9-total":
             return row.max_score
     return None
+
+
+def _item9_max() -> int | None:
+    for row in observation_code_rows().values():
+        if row.concept == "phq9-item9":
+            return row.max_score
+    return None
+
+
+def item9_floor(total: int) -> int | None:
+    """The least item-9 answer a PHQ-9 total proves, or None when it proves none above 0.
+
+    The other eight items score at most total_max - item9_max (27 - 3 = 24, data/
+    observation_codes.csv), so a total of 25 proves item 9 >= 1, 26 proves >= 2 and 27 proves 3.
+    """
+    total_max, item_max = _phq9_max(), _item9_max()
+    if total_max is None or item_max is None or total > total_max:
+        return None
+    floor = total - (total_max - item_max)
+    return floor if floor >= 1 else None
+
+
+def infer_item9(score: Score) -> Score:
+    """A PHQ-9 with no item-9 answer recorded, whose total proves item 9 >= 1, carries that lower
+    bound as `item9` with `item9_inferred` set (issue 10 item 5): the suicide-safety rule must not
+    miss a positive item 9 only because the EHR filed the total alone. Recorded answers are never
+    replaced."""
+    if score.instrument != PHQ9 or score.item9 is not None or score.value is None:
+        return score
+    floor = item9_floor(score.value)
+    if floor is None:
+        return score
+    return dataclasses.replace(score, item9=floor, item9_inferred=True)
 
 
 def _owner(item: _Total, totals: list[_Total]) -> _Total | None:

@@ -2,7 +2,8 @@
 
 Order of evidence (REFERENCE §0.8; issue 3 "Medications"):
 
-1. RxNorm codings at any level (system http://www.nlm.nih.gov/research/umls/rxnorm): clinical
+1. RxNorm codings at any level (system http://www.nlm.nih.gov/research/umls/rxnorm, or any name
+   code_systems.py knows for it, such as urn:oid:2.16.840.1.113883.6.88): clinical
    drugs and packs with their strength (data/rxnorm_products.csv, built from the VSAC
    antidepressant value sets plus Synthea's legacy codes 406022 "Fluoxetine 25MG" and 328670
    "Sertraline 100MG"), ingredient and precise-ingredient (salt) codes, and brand-name codes
@@ -24,20 +25,17 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.code_systems import ATC, RXNORM
 from fhir_mapping.dose import unit_factor
 from fhir_mapping.drug_table import all_drugs, canonical_ingredient, drug_info, drug_namings
-from fhir_mapping.fhir_fields import array
+from fhir_mapping.fhir_fields import array, codings
 
-RXNORM_SYSTEMS = frozenset(
-    {"http://www.nlm.nih.gov/research/umls/rxnorm", "urn:oid:2.16.840.1.113883.6.88"}
-)
-ATC_SYSTEMS = frozenset({"http://www.whocc.no/atc", "urn:oid:2.16.840.1.113883.6.73"})
 # Ingredient-level term types: the code names the drug, the strength comes from the text.
 _INGREDIENT_TTYS = frozenset({"IN", "PIN", "MIN"})
 
@@ -281,20 +279,10 @@ def _texts(concept: Mapping[str, Any]) -> list[str]:
     return texts
 
 
-def _codes(concept: Mapping[str, Any], systems: frozenset[str]) -> list[str]:
-    codes: list[str] = []
-    for coding in array(concept.get("coding")):
-        if not isinstance(coding, Mapping):
-            continue
-        system, code = coding.get("system"), coding.get("code")
-        if (
-            isinstance(system, str)
-            and system.strip() in systems
-            and isinstance(code, str)
-            and code.strip()
-        ):
-            codes.append(code.strip())
-    return codes
+def _codes(concept: Mapping[str, Any], system: str) -> list[str]:
+    """The codes of a concept's codings in `system` (a canonical URI), whatever name the coding
+    gives its system (its OID, another spelling: code_systems.py)."""
+    return [code for found, code, _ in codings(concept) if found == system]
 
 
 def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[Component, ...]:
@@ -313,6 +301,55 @@ def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[
     return tuple(result.values())
 
 
+# What a concept is recognised as, by its content (issue 14). Charts of different patients name
+# the same products (the same codes, displays and texts), and recognising one costs a regex pass
+# over its names: a medication-heavy chart seen for the first time spent most of its mapping
+# here, on products it (and the charts before it) had already named. The key is everything
+# `_from_concept` reads (text and each coding's system, code and display, a value of another
+# type standing for absent as it does there); the tables it reads are loaded once per process.
+_RECOGNISED_MAX = 4096
+_recognised: dict[tuple[object, ...], tuple[Component, ...]] = {}
+
+_Reader = Callable[[Mapping[str, Any]], tuple[Component, ...]]
+
+
+def _concept_key(concept: Mapping[str, Any]) -> tuple[object, ...]:
+    text = concept.get("text")
+    key: list[object] = [text if isinstance(text, str) else None]
+    items = concept.get("coding")
+    if isinstance(items, list):
+        for coding in items:
+            if isinstance(coding, (dict, Mapping)):
+                system, code, display = (
+                    coding.get("system"),
+                    coding.get("code"),
+                    coding.get("display"),
+                )
+                key.append(
+                    (
+                        system if isinstance(system, str) else None,
+                        code if isinstance(code, str) else None,
+                        display if isinstance(display, str) else None,
+                    )
+                )
+    return tuple(key)
+
+
+def _by_content(read: _Reader) -> _Reader:
+    def cached(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+        key = _concept_key(concept)
+        found = _recognised.get(key)
+        if found is None:
+            found = read(concept)
+            if len(_recognised) >= _RECOGNISED_MAX:
+                _recognised.clear()  # bounded; refilled by the products now in use
+            _recognised[key] = found
+        return found
+
+    return cached
+
+
+@_by_content
 def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
     texts = _texts(concept)
     joined = _normalise(" | ".join(texts))
@@ -323,7 +360,7 @@ def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
     clinical: list[_Product] = []
     ingredients: list[str] = []
     excluded = False
-    for code in _codes(concept, RXNORM_SYSTEMS):
+    for code in _codes(concept, RXNORM):
         product = products.get(code)
         if product is not None:
             if product.excluded:
@@ -347,7 +384,7 @@ def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
     if excluded:
         return ()
     atc = _atc_index()
-    atc_ingredients = [atc[c.upper()] for c in _codes(concept, ATC_SYSTEMS) if c.upper() in atc]
+    atc_ingredients = [atc[c.upper()] for c in _codes(concept, ATC) if c.upper() in atc]
     if atc_ingredients:
         return _with_required_forms(_with_text_strengths(atc_ingredients, texts), joined)
     for text in texts:

@@ -334,8 +334,8 @@ def test_synthea_sertraline_without_dosage_is_dose_unknown() -> None:
     assert (trial.verdict, trial.reasons) == (Verdict.ONGOING, (InadequacyReason.DOSE_UNKNOWN,))
 
 
-def test_irrelevant_resources_are_never_model_validated() -> None:
-    from fhir_mapping import parse
+def test_the_mapping_runs_no_model_validation() -> None:
+    from fhir_mapping import conformance
 
     unrelated = [
         lab(
@@ -351,9 +351,9 @@ def test_irrelevant_resources_are_never_model_validated() -> None:
         ),
         {"resourceType": "Encounter", "id": "never-enc", "status": "finished"},
     ]
-    before = parse.validations
+    before = conformance.validations
     record = build_record(unrelated, as_of=AS_OF, patient_id="p-001")
-    assert parse.validations == before
+    assert conformance.validations == before
     assert (record.resources_read, record.resources_skipped) == (3, 3)
 
 

@@ -31,6 +31,7 @@ AUGMENTATION_CLASSES = MECHANISM_GROUPS | {
     "wake-promoting agent",
     "anticonvulsant",
     "dopamine agonist",
+    "typical antipsychotic",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {
@@ -49,7 +50,9 @@ def _data(name: str) -> list[dict[str, str]]:
 def test_row_counts_and_roles() -> None:
     drugs = all_drugs()
     assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 37
-    assert len([d for d in drugs if d.role is Role.AUGMENTATION]) == 16
+    # 16 CANMAT 2023 Table 7.2 adjuncts + 5 other antipsychotics recognised so a running one is
+    # seen (issue 11 item 3: no second antipsychotic is proposed).
+    assert len([d for d in drugs if d.role is Role.AUGMENTATION]) == 21
     assert all(d.ingredient == d.ingredient.lower().strip() for d in drugs)
 
 

@@ -372,8 +372,10 @@ def test_same_day_order_dose_wins_over_dispense_and_duplicates_count_once() -> N
     base = order("sertraline", date(2024, 1, 1), 100, supply=56)
     events = [base, base, dispense("sertraline", date(2024, 1, 1), 50, 28)]
     (trial,) = trials(events, date(2024, 12, 1))
-    assert trial.segments == (DoseSegment(date(2024, 1, 1), date(2024, 2, 26), 100.0),)
-    assert trial.weeks_at_adequate_dose == 8.0
+    # Issue 10: with a dispense of the order, the covered time is the dispensed 28 days, not the
+    # order's 56 (it used to be).
+    assert trial.segments == (DoseSegment(date(2024, 1, 1), date(2024, 1, 29), 100.0),)
+    assert trial.weeks_at_adequate_dose == 4.0
 
 
 def test_policy_thresholds_are_used() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from fhir_mapping import parse
+from fhir_mapping import conformance
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medications import draft_orders, medication_events, parse_date
 from fhir_mapping.record import DraftOrder, Role, SourceRef
@@ -301,8 +301,8 @@ def test_fixture_is_valid_r4b(resource: Resource) -> None:
 
 
 def events_of(*resources: Resource, as_of: date = AS_OF) -> list[MedicationEvent]:
-    events, skipped = medication_events(list(resources), as_of=as_of)
-    assert skipped == 0
+    events, gaps = medication_events(list(resources), as_of=as_of)
+    assert gaps == []
     return events
 
 
@@ -331,18 +331,20 @@ def test_synthea_legacy_code_one_unit_daily_is_25_mg() -> None:
 
 
 def test_scd_tablets_and_supply_with_repeats() -> None:
+    # Issue 10: one fill is the supply; refills authorised are kept apart (not supply taken).
     event = only(SCD_TABLETS)
-    assert (event.ingredient, event.mg_per_day, event.start, event.days_supply) == (
-        "sertraline",
-        100.0,
-        date(2024, 1, 10),
-        90.0,
-    )
+    assert (
+        event.ingredient,
+        event.mg_per_day,
+        event.start,
+        event.days_supply,
+        event.refills,
+    ) == ("sertraline", 100.0, date(2024, 1, 10), 30.0, 2)
 
 
 def test_supply_from_quantity_when_no_duration() -> None:
     event = only(QUANTITY_SUPPLY)
-    assert (event.mg_per_day, event.days_supply) == (20.0, 60.0)
+    assert (event.mg_per_day, event.days_supply, event.refills) == (20.0, 30.0, 1)
 
 
 def test_mg_dose_and_bounds_period_end() -> None:
@@ -393,8 +395,12 @@ def test_bundled_solution_by_versioned_reference() -> None:
     assert (event.ingredient, event.mg_per_day) == ("fluoxetine", 20.0)
 
 
-def test_unresolved_reference_is_not_an_event() -> None:
-    assert events_of(BUNDLED_MEDICATION) == []
+def test_unresolved_reference_is_not_an_event_and_is_reported() -> None:
+    events, gaps = medication_events([BUNDLED_MEDICATION], as_of=AS_OF)
+    assert events == []
+    assert [(str(g.source), g.reason) for g in gaps] == [
+        ("MedicationRequest/mr-bundled-urn", "medication reference not found")
+    ]
 
 
 def test_combination_gives_one_event_per_component() -> None:
@@ -510,15 +516,14 @@ def test_dispense_when_prepared_and_supply_from_quantity() -> None:
     ids=lambda r: r["id"],
 )
 def test_dropped(resource: Resource) -> None:
-    assert medication_events([resource], as_of=AS_OF) == ([], 0)
+    assert medication_events([resource], as_of=AS_OF) == ([], [])
 
 
 def test_as_of_includes_the_day_itself() -> None:
     assert [e.start for e in events_of(FUTURE, as_of=date(2024, 7, 1))] == [date(2024, 7, 1)]
 
 
-def test_invalid_resources_are_skipped_and_counted_irrelevant_ones_never_validated() -> None:
-    parse.clear_cache()
+def test_unreadable_dates_are_reported_irrelevant_ones_ignored_and_nothing_validated() -> None:
     invalid = request("mr-invalid-date", concept=rxnorm("312941", "sertraline 50 MG Oral Tablet"))
     invalid["authoredOn"] = "last tuesday"
     undated = request(
@@ -528,13 +533,17 @@ def test_invalid_resources_are_skipped_and_counted_irrelevant_ones_never_validat
         "mr-lisinopril-broken", concept=rxnorm("314076", "lisinopril 10 MG Oral Tablet")
     )
     broken_lisinopril["authoredOn"] = "never"
-    before = parse.validations
-    events, skipped = medication_events(
+    before = conformance.validations
+    events, gaps = medication_events(
         [invalid, undated, broken_lisinopril, SCD_TABLETS], as_of=AS_OF
     )
     assert [e.source.id for e in events] == ["mr-sertraline-scd"]
-    assert skipped == 2
-    assert parse.validations - before == 3  # the lisinopril order was never validated
+    # The two sertraline orders are left out and named; the lisinopril order is off the pathway.
+    assert sorted((str(g.source), g.reason) for g in gaps) == [
+        ("MedicationRequest/mr-invalid-date", "an antidepressant or adjunct with no usable date"),
+        ("MedicationRequest/mr-undated", "an antidepressant or adjunct with no usable date"),
+    ]
+    assert conformance.validations == before  # read tolerantly: no model validation
 
 
 def test_duplicates_count_once_and_order_does_not_matter() -> None:
@@ -550,7 +559,9 @@ def test_duplicates_count_once_and_order_does_not_matter() -> None:
 
 def test_garbage_entries_are_ignored() -> None:
     garbage: list[Any] = [{}, {"resourceType": "MedicationRequest"}, "x", None]
-    assert medication_events(garbage, as_of=AS_OF) == ([], 0)
+    events, gaps = medication_events(garbage, as_of=AS_OF)
+    # A MedicationRequest with no medication at all may have been an antidepressant: reported.
+    assert (events, [g.reason for g in gaps]) == ([], ["no medication"])
 
 
 @pytest.mark.parametrize(
@@ -650,8 +661,8 @@ def test_every_synthea_bundle_maps_with_the_dose_its_product_name_says() -> None
             e["resource"] for e in bundle.get("entry") or () if "resource" in e
         ]
         by_id = {(r["resourceType"], r.get("id")): r for r in resources}
-        events, skipped = medication_events(resources, as_of=date(2026, 1, 1))
-        assert skipped == 0, path.name
+        events, gaps = medication_events(resources, as_of=date(2026, 1, 1))
+        assert gaps == [], path.name
         for event in events:
             resource = by_id[(event.source.resource_type, event.source.id)]
             name = resource["medicationCodeableConcept"]["text"]
@@ -680,4 +691,4 @@ def test_every_synthea_bundle_maps_with_the_dose_its_product_name_says() -> None
 def test_medication_entered_in_error_is_not_read() -> None:
     withdrawn = {**SERTRALINE_MEDICATION, "status": "entered-in-error"}
     get_fhir_model_class("Medication").model_validate(withdrawn)
-    assert medication_events([BUNDLED_MEDICATION, withdrawn], as_of=AS_OF) == ([], 0)
+    assert medication_events([BUNDLED_MEDICATION, withdrawn], as_of=AS_OF) == ([], [])

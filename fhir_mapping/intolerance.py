@@ -1,0 +1,316 @@
+"""Documented intolerance of an antidepressant or adjunct (issue 10): a course stopped for side
+effects is not a fair test of efficacy and not poor adherence either; payers count it as
+"intolerance" (services/policy.py, `tms_count_intolerant_trials`).
+
+Three sources, all named on the trial they mark (episodes.py attaches them):
+
+1. A stop reason on the medication resource itself: MedicationRequest.statusReason (HL7
+   medicationrequest-status-reason `sintol` / `salg`), MedicationStatement.statusReason (SNOMED CT
+   "Medication stopped - side effect", "Treatment not tolerated", ...), or words such as
+   "adverse effect", "side effects", "not tolerated" in its text or displays
+   (data/intolerance_reasons.csv, with sources).
+2. An AllergyIntolerance whose substance (`code`, or a `reaction.substance`) is a recognised drug,
+   allergy or intolerance alike (either way the drug could not be continued). Left out: a
+   `refuted` or `entered-in-error` verification, and an `inactive` or `resolved` clinical status
+   (re-exposure was tolerated, so it no longer says the drug cannot be used).
+3. An AdverseEvent (actuality `actual`) whose suspectEntity names the drug: by display, a
+   CodeableConcept (R5 style), or a reference to a Medication, MedicationRequest,
+   MedicationStatement or MedicationAdministration among the same resources. A suspect assessed
+   "unlikely" to have caused the event is not counted.
+
+A resource whose drug is not on this pathway (penicillin) is not relevant and is skipped quietly.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.fhir_fields import array, codings, parse_date, ref_id, status_code
+from fhir_mapping.record import Intolerance, SourceRef
+from fhir_mapping.terminology import recognise
+
+INTOLERANCE_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
+_MEDICATION_RECORDS = frozenset(
+    {"MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense"}
+)
+# AllergyIntolerance statuses that withdraw the record (FHIR R4 allergyintolerance-verification /
+# allergyintolerance-clinical): refuted or in error, or the reaction is gone on re-exposure.
+_VOID_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+_VOID_CLINICAL = frozenset({"inactive", "resolved"})
+# Statuses of a course still running or not begun: a stop reason cannot apply to them.
+_RUNNING = frozenset({"active", "intended", "draft"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reasons:
+    codes: Mapping[tuple[str, str], str]  # (canonical system, lower-case code) -> term
+    terms: re.Pattern[str]
+    not_causal: frozenset[tuple[str, str]]
+
+
+@cache
+def _reasons() -> _Reasons:
+    text = (
+        resources.files("fhir_mapping").joinpath("data/intolerance_reasons.csv").read_text("utf-8")
+    )
+    codes: dict[tuple[str, str], str] = {}
+    terms: list[str] = []
+    not_causal: set[tuple[str, str]] = set()
+    for row in csv.DictReader(text.splitlines()):
+        key = (canonical_system(row["system"]), row["code"].lower())
+        if row["kind"] == "code":
+            codes[key] = row["term"]
+        elif row["kind"] == "term":
+            terms.append(row["term"].lower())
+        elif row["kind"] == "not-causal":
+            not_causal.add(key)
+    pattern = re.compile(
+        r"(?<![a-z])(?:"
+        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        + r")s?(?![a-z])"
+    )
+    return _Reasons(codes, pattern, frozenset(not_causal))
+
+
+def _concepts(value: object) -> list[Mapping[str, Any]]:
+    """A CodeableConcept or a list of them (MedicationRequest.statusReason is one, Statement's a
+    list; senders mix them up)."""
+    if isinstance(value, Mapping):
+        return [value]
+    return [c for c in array(value) if isinstance(c, Mapping)]
+
+
+def _label(concept: Mapping[str, Any]) -> str | None:
+    if isinstance(concept.get("concept"), Mapping):  # R5 CodeableReference (US Core 7+ examples)
+        concept = concept["concept"]
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    return next((d for _, _, d in codings(concept) if d.strip()), None)
+
+
+def intolerance_reason(concept: object) -> str | None:
+    """The documented reason when a stop reason says the drug was not tolerated, else None."""
+    table = _reasons()
+    for item in _concepts(concept):
+        for system, code, display in codings(item):
+            term = table.codes.get((system, code.lower()))
+            if term is not None:
+                return _label(item) or display or term
+        words = " ".join(
+            [d for _, _, d in codings(item) if d]
+            + ([item["text"]] if isinstance(item.get("text"), str) else [])
+        ).lower()
+        if words and table.terms.search(words):
+            return _label(item)
+    return None
+
+
+def status_reason_intolerance(
+    resource: Mapping[str, Any], ingredient: str, when: date | None
+) -> Intolerance | None:
+    """Intolerance stated as the stop reason of a medication resource (statusReason, or a
+    dispense's statusReasonCodeableConcept), dated `when` (the course's stated end, where known)."""
+    status = resource.get("status")
+    if isinstance(status, str) and status in _RUNNING:
+        return None  # still being taken: whatever the reason says, the course was not stopped
+    value = resource.get("statusReason")
+    if value is None:
+        value = resource.get("statusReasonCodeableConcept")
+    reason = intolerance_reason(value)
+    if reason is None:
+        return None
+    rid = resource.get("id")
+    source = SourceRef(str(resource.get("resourceType")), rid if isinstance(rid, str) else "")
+    return Intolerance(ingredient=ingredient, reason=reason, date=when, source=source)
+
+
+# --------------------------------------------------------------------------------------------
+# AllergyIntolerance and AdverseEvent
+
+
+def _allergy_void(resource: Mapping[str, Any]) -> bool:
+    verification = status_code(resource.get("verificationStatus"))
+    clinical = status_code(resource.get("clinicalStatus"))
+    return verification in _VOID_VERIFICATION or clinical in _VOID_CLINICAL
+
+
+def _allergy_ingredients(resource: Mapping[str, Any]) -> list[str]:
+    concepts = [resource.get("code")]
+    concepts += [
+        r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
+    ]
+    found: list[str] = []
+    for concept in concepts:
+        if isinstance(concept, Mapping):
+            found += [c.ingredient for c in recognise(concept) if c.ingredient not in found]
+    return found
+
+
+def wants_intolerance(resource: Mapping[str, Any]) -> bool:
+    """Cheap filter before mapping: an AllergyIntolerance naming a drug of this pathway, or an
+    actual AdverseEvent with a suspect entity (resolved later, it may reference an order)."""
+    kind = resource.get("resourceType")
+    if kind == "AllergyIntolerance":
+        return not _allergy_void(resource) and bool(_allergy_ingredients(resource))
+    if kind == "AdverseEvent":
+        return resource.get("actuality") != "potential" and bool(
+            array(resource.get("suspectEntity"))
+        )
+    return False
+
+
+def _allergy_date(resource: Mapping[str, Any]) -> date | None:
+    onset = parse_date(resource.get("onsetDateTime"))
+    period = resource.get("onsetPeriod")
+    if onset is None and isinstance(period, Mapping):
+        onset = parse_date(period.get("start"))
+    for reaction in array(resource.get("reaction")):
+        if onset is None and isinstance(reaction, Mapping):
+            onset = parse_date(reaction.get("onset"))
+    return (
+        onset
+        or parse_date(resource.get("lastOccurrence"))
+        or parse_date(resource.get("recordedDate"))
+    )
+
+
+def _allergy_reason(resource: Mapping[str, Any]) -> str:
+    kind = resource.get("type") if resource.get("type") in ("allergy", "intolerance") else None
+    manifestations = [
+        label
+        for reaction in array(resource.get("reaction"))
+        if isinstance(reaction, Mapping)
+        for concept in array(reaction.get("manifestation"))
+        if isinstance(concept, Mapping) and (label := _label(concept)) is not None
+    ]
+    head = f"documented {kind}" if kind else "documented allergy/intolerance"
+    return f"{head}: {', '.join(manifestations)}" if manifestations else head
+
+
+def _index(resources: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    index: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for resource in resources:
+        kind, rid = resource.get("resourceType"), resource.get("id")
+        if isinstance(kind, str) and isinstance(rid, str) and rid:
+            index.setdefault((kind, rid), resource)
+    return index
+
+
+def _drug_of_record(
+    record: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[str]:
+    """Ingredients of a medication record (its concept, or its referenced Medication)."""
+    concept = record.get("medicationCodeableConcept")
+    if isinstance(concept, Mapping):
+        return [c.ingredient for c in recognise(concept)]
+    reference = record.get("medicationReference")
+    target = ref_id(reference)
+    medication = index.get(("Medication", target)) if target else None
+    pointer = reference.get("reference") if isinstance(reference, Mapping) else None
+    if medication is None and isinstance(pointer, str) and pointer.startswith("#"):
+        medication = next(
+            (
+                c
+                for c in array(record.get("contained"))
+                if isinstance(c, Mapping) and c.get("id") == target
+            ),
+            None,
+        )
+    if medication is not None:
+        return [c.ingredient for c in recognise(None, medication)]
+    display = reference.get("display") if isinstance(reference, Mapping) else None
+    return [c.ingredient for c in recognise({"text": display})] if isinstance(display, str) else []
+
+
+def _suspect_ingredients(
+    entity: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[str]:
+    table = _reasons()
+    for causality in array(entity.get("causality")):
+        if isinstance(causality, Mapping):
+            assessed = {(s, c.lower()) for s, c, _ in codings(causality.get("assessment"))}
+            if assessed & table.not_causal:
+                return []
+    concept = entity.get("instanceCodeableConcept")
+    if isinstance(concept, Mapping):
+        return [c.ingredient for c in recognise(concept)]
+    instance = entity.get("instance")
+    if not isinstance(instance, Mapping):
+        return []
+    reference = instance.get("reference")
+    if isinstance(reference, str):
+        parts = [p for p in reference.split("/") if p]
+        if "_history" in parts:
+            parts = parts[: parts.index("_history")]
+        if len(parts) >= 2:
+            target = index.get((parts[-2], parts[-1]))
+            if target is not None:
+                if parts[-2] == "Medication":
+                    return [c.ingredient for c in recognise(None, target)]
+                if parts[-2] in _MEDICATION_RECORDS:
+                    return _drug_of_record(target, index)
+    display = instance.get("display")
+    if isinstance(display, str) and display.strip():
+        return [c.ingredient for c in recognise({"text": display})]
+    return []
+
+
+def _event_reason(resource: Mapping[str, Any]) -> str:
+    concept = resource.get("event")
+    label = _label(concept) if isinstance(concept, Mapping) else None
+    return f"adverse event: {label}" if label else "adverse event"
+
+
+def read_intolerances(
+    resources: Iterable[Mapping[str, Any]],
+    medication_resources: Sequence[Mapping[str, Any]] = (),
+    *,
+    as_of: date,
+) -> tuple[Intolerance, ...]:
+    """Intolerances documented by AllergyIntolerance / AdverseEvent resources, one per drug named.
+
+    `medication_resources` (Medication, MedicationRequest, ...) resolve an AdverseEvent's suspect
+    entity reference. Records dated after `as_of` are ignored (a replay sees the chart as it was).
+    """
+    index = _index(medication_resources)
+    found: list[Intolerance] = []
+    for resource in resources:
+        kind = resource.get("resourceType")
+        rid = resource.get("id")
+        source = SourceRef(str(kind), rid if isinstance(rid, str) else "")
+        if kind == "AllergyIntolerance":
+            if _allergy_void(resource):
+                continue
+            when = _allergy_date(resource)
+            ingredients = _allergy_ingredients(resource)
+            reason = _allergy_reason(resource)
+        elif kind == "AdverseEvent":
+            if resource.get("actuality") == "potential":
+                continue
+            when = (
+                parse_date(resource.get("date"))
+                or parse_date(resource.get("detected"))
+                or parse_date(resource.get("recordedDate"))
+            )
+            ingredients = []
+            for entity in array(resource.get("suspectEntity")):
+                if isinstance(entity, Mapping):
+                    ingredients += [
+                        i for i in _suspect_ingredients(entity, index) if i not in ingredients
+                    ]
+            reason = _event_reason(resource)
+        else:
+            continue
+        if when is not None and when > as_of:
+            continue
+        found += [Intolerance(i, reason, when, source) for i in ingredients]
+    return tuple(found)

@@ -1,0 +1,459 @@
+"""C-SSRS screens and documented suicide risk levels, read into `SuicideScreen` records.
+
+A structured suicide screen is both a source of the suicide-risk signal (a yes to an ideation
+question) and the documented risk assessment that acknowledges an earlier positive PHQ-9 item 9
+(issue 11 items 9-10; REFERENCE.md 5). Codes are in data/observation_codes.csv (so the Observation
+prefetch asks for them), the meaning of each question in data/suicide_screen_items.csv and the
+answers in data/suicide_screen_answers.csv.
+
+Encodings read:
+
+- Observation: the C-SSRS screener panel (LOINC 93373-9, or the full scale 93245-9) with its
+  questions as `component`s, or each question as its own Observation (93246-7 wish to be dead ...
+  93250-9 plan, 93267-3 suicidal behaviour in the lifetime, 93269-9 "was this within the past 3
+  months?"), answered as valueBoolean, valueCodeableConcept (LOINC LA33-6 Yes / LA32-8 No, SNOMED
+  373066001 / 373067005; a coding without a system, or only a display or text "Yes" / "No") or
+  valueString; and a documented suicide risk level (93374-7) whose value reads low, moderate
+  (also "medium") or high in a coding display, its text or a valueString.
+- QuestionnaireResponse: the questions found by an `item.code` with the item's LOINC code, else by
+  a linkId that is the LOINC code (LHC-Forms "/93246-7", also the last segment of a nested path);
+  items nest (`item.item`, `answer.item`). Date = `authored`.
+
+One screen per day: every answer and level recorded the same day is one administration (a
+QuestionnaireResponse and the Observations extracted from it count once); two answers to one
+question that disagree read as yes (the safer reading).
+
+Statuses: Observations final / amended / corrected and responses completed / amended are read in
+full (`complete`). A preliminary Observation or an in-progress / stopped response is read for its
+yes answers and a moderate or high level only: a patient's yes counts whether or not the form was
+finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored, and so
+is anything dated after as-of.
+
+Never silent: a C-SSRS resource without a date, an answer that reads neither yes nor no and a risk
+level that cannot be read are returned as DataGaps (DataDomain.SCORES), not dropped. An unreadable
+level is not taken as an assessment (it could say "high").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.codes import observation_code_rows
+from fhir_mapping.fhir_fields import LOINC, array, codings, effective_date, parse_date, source_ref
+from fhir_mapping.record import DataDomain, DataGap, SourceRef
+
+Resource = Mapping[str, Any]
+
+INSTRUMENT = "C-SSRS"
+_PANEL = "cssrs-panel"
+_LEVEL = "suicide-risk-level"
+_LIFETIME = "cssrs-behaviour"
+_RECENT = "cssrs-behaviour-recent"
+_FULL_OBSERVATION = frozenset({"final", "amended", "corrected"})
+_PART_OBSERVATION = frozenset({"preliminary"})
+_FULL_RESPONSE = frozenset({"completed", "amended"})
+_PART_RESPONSE = frozenset({"in-progress", "stopped"})
+# Levels in order of risk (a semantic order, not a clinical threshold).
+_LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
+_MAX_DEPTH = 32  # deeper nesting is not a form a person filled in
+
+
+@dataclass(frozen=True, slots=True)
+class SuicideScreen:
+    """One day's structured suicide screen (C-SSRS) and/or documented suicide risk level."""
+
+    date: date
+    complete: bool  # a finished form: it can acknowledge an earlier signal
+    positive: tuple[str, ...]  # questions answered yes that mean current risk
+    history: tuple[str, ...]  # yes answers about the past only (behaviour, not in 3 months)
+    negative: tuple[str, ...]  # questions answered no
+    escalate: bool  # a yes the Columbia triage ranks high, or a documented high level
+    risk_level: str | None = None  # "low" | "moderate" | "high" (LOINC 93374-7)
+    source: SourceRef | None = None
+    asked_ideation: bool = False  # at least one ideation question was answered
+
+    @property
+    def is_positive(self) -> bool:
+        """Current risk found: a yes to an ideation or recent-behaviour question, or a moderate
+        or high documented level."""
+        return bool(self.positive) or _LEVEL_RANK.get(self.risk_level or "", 0) >= 1
+
+    @property
+    def assesses(self) -> bool:
+        """A finished screen that asked about ideation, or a documented risk level: a suicide
+        risk assessment that can acknowledge an earlier positive signal."""
+        return self.complete and (self.asked_ideation or self.risk_level is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    concept: str
+    question: str
+    meaning: str  # "ideation" | "behaviour" (recent) | "history" (lifetime)
+    escalate: bool
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def questions() -> dict[str, _Question]:
+    """Concept -> what the question asks (data/suicide_screen_items.csv)."""
+    return {
+        row["concept"]: _Question(
+            concept=row["concept"],
+            question=row["question"],
+            meaning=row["meaning"],
+            escalate=row["escalate"] == "yes",
+        )
+        for row in _read("suicide_screen_items.csv")
+    }
+
+
+@cache
+def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str], dict[str, str]]:
+    """(system, code) -> yes/no; code -> yes/no (no system); yes/no terms; risk-level terms."""
+    coded: dict[tuple[str, str], str] = {}
+    bare: dict[str, str] = {}
+    yes_no: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    for row in _read("suicide_screen_answers.csv"):
+        if row["kind"] == "yes-no" and row["code"]:
+            coded[(row["system"], row["code"])] = row["value"]
+            bare[row["code"]] = row["value"]
+        elif row["kind"] == "yes-no":
+            yes_no[row["term"].lower()] = row["value"]
+        else:
+            levels[row["term"].lower()] = row["value"]
+    return coded, bare, yes_no, levels
+
+
+@cache
+def _concepts() -> dict[tuple[str, str], str]:
+    """(system, code) -> concept for the C-SSRS panel, questions and the risk level."""
+    wanted = set(questions()) | {_PANEL, _LEVEL}
+    return {
+        key: row.concept for key, row in observation_code_rows().items() if row.concept in wanted
+    }
+
+
+@cache
+def _loinc_concepts() -> dict[str, str]:
+    return {code: concept for (system, code), concept in _concepts().items() if system == LOINC}
+
+
+def _concept_of(concept: object) -> str | None:
+    table = _concepts()
+    for system, code, _ in codings(concept):
+        found = table.get((system, code))
+        if found is not None:
+            return found
+    return None
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+
+def _term(text: object, table: Mapping[str, str]) -> str | None:
+    if not isinstance(text, str):
+        return None
+    return table.get(text.strip().lower().rstrip("."))
+
+
+def _coding_yes_no(coding: Mapping[str, Any]) -> str | None:
+    coded, bare, yes_no, _ = _answers()
+    code = coding.get("code")
+    if isinstance(code, str):
+        code = code.strip()
+        system = coding.get("system")
+        found = coded.get((system, code)) if isinstance(system, str) else None
+        if found is None:
+            # Codings without a system, or under a system spelt another way (vendor README
+            # trap 9): the LOINC / SNOMED yes-no codes do not collide with one another.
+            found = bare.get(code)
+        if found is not None:
+            return found
+    return _term(coding.get("display"), yes_no)
+
+
+def _yes_no(element: Mapping[str, Any]) -> bool | None:
+    """A yes (True) or no (False) from an Observation, component or answer; None if unreadable."""
+    _, _, yes_no, _ = _answers()
+    value = element.get("valueBoolean")
+    if isinstance(value, bool):
+        return value
+    found: str | None = None
+    concept = element.get("valueCodeableConcept")
+    if isinstance(concept, Mapping):
+        for coding in array(concept.get("coding")):
+            if isinstance(coding, Mapping) and found is None:
+                found = _coding_yes_no(coding)
+        found = found or _term(concept.get("text"), yes_no)
+    coding = element.get("valueCoding")
+    if found is None and isinstance(coding, Mapping):
+        found = _coding_yes_no(coding)
+    if found is None:
+        found = _term(element.get("valueString"), yes_no)
+    return None if found is None else found == "yes"
+
+
+def _level(element: Mapping[str, Any]) -> str | None:
+    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
+    _, _, _, levels = _answers()
+    texts: list[str] = []
+    concept = element.get("valueCodeableConcept")
+    if isinstance(concept, Mapping):
+        texts.extend(display for _, _, display in codings(concept))
+        texts.extend(code for _, code, _ in codings(concept))
+        if isinstance(concept.get("text"), str):
+            texts.append(concept["text"])
+    for key in ("valueString", "valueCoding"):
+        value = element.get(key)
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, Mapping):
+            texts.extend(str(value.get(k) or "") for k in ("display", "code"))
+    found = [
+        level
+        for text in texts
+        for term, level in levels.items()
+        if re.search(rf"\b{re.escape(term)}\b", text.lower())
+    ]
+    return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
+
+
+# --- one day's answers ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Day:
+    answers: dict[str, bool] = field(default_factory=dict)  # concept -> yes
+    levels: list[str] = field(default_factory=list)
+    complete: bool = False
+    sources: list[tuple[int, SourceRef]] = field(default_factory=list)
+
+    def answer(self, concept: str, yes: bool, *, full: bool) -> None:
+        if not full and not yes:
+            return  # an unfinished form's "no" is not a finished answer
+        self.answers[concept] = self.answers.get(concept, False) or yes
+
+    def level(self, level: str, *, full: bool) -> None:
+        if full or _LEVEL_RANK.get(level, 0) >= 1:
+            self.levels.append(level)
+
+
+@dataclass(slots=True)
+class _Reader:
+    as_of: date
+    days: dict[date, _Day] = field(default_factory=dict)
+    gaps: list[DataGap] = field(default_factory=list)
+
+    def gap(self, resource: Resource, reason: str) -> None:
+        self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource)))
+
+    def day(self, when: date, resource: Resource, rank: int, *, full: bool) -> _Day:
+        found = self.days.setdefault(when, _Day())
+        found.complete = found.complete or full
+        source = source_ref(resource)
+        if source is not None:
+            found.sources.append((rank, source))
+        return found
+
+    def element(self, concept: str, element: Mapping[str, Any], resource: Resource) -> bool | None:
+        yes = _yes_no(element)
+        if yes is None:
+            asked = questions()[concept].question
+            self.gap(resource, f"C-SSRS answer to '{asked}' could not be read")
+        return yes
+
+    def observation(self, resource: Resource) -> None:
+        status = resource.get("status")
+        full = status in _FULL_OBSERVATION
+        if not (full or status in _PART_OBSERVATION):
+            return
+        concept = _concept_of(resource.get("code"))
+        if concept is None:
+            return
+        when = effective_date(resource)
+        if when is None:
+            self.gap(resource, "C-SSRS / suicide risk level without a date")
+            return
+        if when > self.as_of:
+            return
+        parts: list[tuple[str, Mapping[str, Any]]] = []
+        # Which resource a screen cites: a response (0), else the panel (1), else a question or
+        # level Observation (2).
+        rank = 1 if concept == _PANEL else 2
+        if concept == _LEVEL:
+            level = _level(resource)
+            if level is None:
+                self.gap(resource, "suicide risk level could not be read")
+                return
+            self.day(when, resource, rank, full=full).level(level, full=full)
+            return
+        if concept == _PANEL:
+            for component in array(resource.get("component")):
+                if isinstance(component, Mapping):
+                    part = _concept_of(component.get("code"))
+                    if part is not None:
+                        parts.append((part, component))
+        else:
+            parts.append((concept, resource))
+        readable: list[tuple[str, Mapping[str, Any]]] = []
+        for part, element in parts:
+            if part == _LEVEL:
+                level = _level(element)
+                if level is None:
+                    self.gap(resource, "suicide risk level could not be read")
+                else:
+                    self.day(when, resource, rank, full=full).level(level, full=full)
+            else:
+                readable.append((part, element))
+        if not readable:
+            return  # a panel whose questions are separate Observations
+        day = self.day(when, resource, rank, full=full)
+        for part, element in readable:
+            yes = self.element(part, element, resource)
+            if yes is not None:
+                day.answer(part, yes, full=full)
+
+    def response(self, resource: Resource) -> None:
+        status = resource.get("status")
+        full = status in _FULL_RESPONSE
+        if not (full or status in _PART_RESPONSE):
+            return
+        found = list(_response_items(resource))
+        if not found:
+            return
+        when = parse_date(resource.get("authored"))
+        if when is None:
+            self.gap(resource, "C-SSRS questionnaire response without a date")
+            return
+        if when > self.as_of:
+            return
+        day = self.day(when, resource, 0, full=full)
+        for concept, item in found:
+            for answer in array(item.get("answer")):
+                if not isinstance(answer, Mapping):
+                    continue
+                if concept == _LEVEL:
+                    level = _level(answer)
+                    if level is None:
+                        self.gap(resource, "suicide risk level could not be read")
+                    else:
+                        day.level(level, full=full)
+                    continue
+                yes = self.element(concept, answer, resource)
+                if yes is not None:
+                    day.answer(concept, yes, full=full)
+
+
+def _link_concept(link_id: object) -> str | None:
+    """LHC-Forms linkIds: "/93246-7", or a nested path whose last segment is the LOINC code."""
+    if not isinstance(link_id, str):
+        return None
+    segments = [s for s in link_id.strip().split("/") if s]
+    return _loinc_concepts().get(segments[-1]) if segments else None
+
+
+def _response_items(resource: Resource) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(concept, item) of every C-SSRS question or risk level in a response, at any depth."""
+    stack: list[tuple[object, int]] = [(resource.get("item"), 0)]
+    while stack:
+        items, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        for item in array(items):
+            if not isinstance(item, Mapping):
+                continue
+            concept = None
+            for code in array(item.get("code")):
+                concept = concept or _concept_of({"coding": [code]})
+            concept = concept or _link_concept(item.get("linkId"))
+            if concept is not None and concept != _PANEL:
+                yield concept, item
+            stack.append((item.get("item"), depth + 1))
+            for answer in array(item.get("answer")):
+                if isinstance(answer, Mapping):
+                    stack.append((answer.get("item"), depth + 1))
+
+
+def _screen(when: date, day: _Day) -> SuicideScreen:
+    table = questions()
+    positive: list[str] = []
+    history: list[str] = []
+    negative: list[str] = []
+    escalate = False
+    recent = day.answers.get(_RECENT)
+    for concept, yes in day.answers.items():
+        question = table[concept]
+        if not yes:
+            negative.append(question.question)
+            continue
+        if concept == _LIFETIME:
+            if recent is True:
+                continue  # the recent-behaviour yes says it
+            if recent is False:
+                history.append(question.question)
+                continue
+            # Lifetime behaviour with the 3-month follow-up not recorded: recency unknown, so it
+            # counts as current (the safer reading), without the high-risk escalation.
+            positive.append(f"{question.question}; whether in the past 3 months not recorded")
+            continue
+        positive.append(question.question)
+        escalate = escalate or question.escalate
+    level = max(day.levels, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if day.levels else None
+    ranked = sorted(day.sources, key=lambda pair: (pair[0], str(pair[1])))
+    return SuicideScreen(
+        date=when,
+        complete=day.complete,
+        positive=tuple(positive),
+        history=tuple(history),
+        negative=tuple(negative),
+        escalate=escalate or level == "high",
+        risk_level=level,
+        source=ranked[0][1] if ranked else None,
+        asked_ideation=any(table[c].meaning == "ideation" for c in day.answers),
+    )
+
+
+# --- public surface --------------------------------------------------------------------------------
+
+
+def wants(resource: Resource) -> bool:
+    """Cheap filter: an Observation coded as a C-SSRS panel, question or suicide risk level."""
+    return _concept_of(resource.get("code")) is not None
+
+
+def wants_questionnaire_response(resource: Resource) -> bool:
+    """Cheap filter: a QuestionnaireResponse holding at least one C-SSRS question."""
+    return next(_response_items(resource), None) is not None
+
+
+def read_screens(
+    observations: Iterable[Resource],
+    responses: Iterable[Resource] = (),
+    *,
+    as_of: date,
+) -> tuple[tuple[SuicideScreen, ...], tuple[DataGap, ...]]:
+    """The screens (one per day, oldest first) and what could not be read."""
+    reader = _Reader(as_of)
+    for resource in observations:
+        if isinstance(resource, Mapping) and wants(resource):
+            reader.observation(resource)
+    for resource in responses:
+        if isinstance(resource, Mapping):
+            reader.response(resource)
+    screens = tuple(
+        _screen(when, day) for when, day in sorted(reader.days.items()) if day.answers or day.levels
+    )
+    return screens, tuple(reader.gaps)

@@ -1,0 +1,329 @@
+"""TMS safety screen: what in a chart rules TMS out, and what the TMS service must screen first.
+
+Issue 11 item 6. Two severities, as data (data/tms_safety_codes.csv, data/tms_safety_terms.csv,
+each row with its source and status):
+
+- absolute -> FindingKind.IMPLANTED_DEVICE: conductive, ferromagnetic or magnetic-sensitive metal
+  or a stimulator in or near the head (cochlear implants, DBS/VNS and other neurostimulators,
+  aneurysm clips and coils, metal in the head or eye). The NeuroStar label contraindicates
+  "metals implanted in the head within 30 cm of the treatment coil" and LCD L34998/L37086 name
+  "implanted magnetic-sensitive devices or metal within 30 cm" (REFERENCE.md 3.2/3.4). The TMS
+  card is not shown; the optimise card says why.
+- caution -> FindingKind.TMS_CAUTION: pacemakers and ICDs (the label's "use with caution"),
+  CSF shunts, stents, retained fragments whose location is not coded, stroke, brain tumour,
+  traumatic brain injury and raised intracranial pressure. The TMS card stays and names each one
+  on its "TMS safety screen required" line, with date and source, so the TMS service asks.
+
+Where the sources disagree or are silent (a neurostimulator whose site is not coded, an
+otological implant of unknown type), the row takes the safer severity and is marked UNVERIFIED.
+
+Recognised from codes (ICD-10-CM exact codes and families, SNOMED CT) on Conditions, Device.type
+and Procedures, and from free text: Condition.code text and displays, Device type text and
+deviceName, Procedure.code text. Terms match on word boundaries ("tbi" is not "tibia"; "stroke"
+is not "sunstroke"), and NegEx-style negation (data/text_negations.csv; Chapman et al. 2001)
+drops "No pacemaker", "denies shunt", "Pacemaker: none"; phrases that contain a screened word
+without asserting it ("heat stroke", "risk of stroke") are `exclude` rows. A negation cue applies
+within five words of the term in the same clause (NegEx's window); a conjunction ("but") or
+punctuation ends its scope. Text is read for a severity only when no code on the same resource
+gave it, so a coded finding keeps its code and display.
+
+A resolved or inactive Condition counts where the row says so (counts_when_resolved): metal
+stays in place and a stroke, tumour or brain injury stays in the history; raised intracranial
+pressure counts only while active.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cache, lru_cache
+from importlib import resources
+
+from fhir_mapping.code_systems import ICD10CM, canonical_system
+from fhir_mapping.fhir_fields import codings
+from fhir_mapping.record import Finding, FindingKind, SourceRef
+
+
+class Severity(StrEnum):
+    ABSOLUTE = "absolute"  # no TMS card
+    CAUTION = "caution"  # TMS card with a "TMS safety screen required" line
+
+
+KIND_OF: dict[Severity, FindingKind] = {
+    Severity.ABSOLUTE: FindingKind.IMPLANTED_DEVICE,
+    Severity.CAUTION: FindingKind.TMS_CAUTION,
+}
+
+# NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
+# Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
+_SCOPE_WORDS = 5
+_CLAUSE_END = re.compile(r"[.;,]")
+_WORD_REST = re.compile(r"\w*")
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyCode:
+    severity: Severity
+    what: str
+    system: str
+    code: str  # ICD-10-CM without the dot, upper case
+    prefix: bool
+    display: str
+    applies_to: frozenset[str]  # "condition" | "device" | "procedure"
+    counts_when_resolved: bool
+    source: str
+    code_status: str
+    status: str  # of the severity classification
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyTerm:
+    severity: Severity | None  # None: an `exclude` phrase (contains a term, is not the finding)
+    what: str
+    pattern: re.Pattern[str]
+    applies_to: frozenset[str]
+    counts_when_resolved: bool
+    source: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Negations:
+    pre: tuple[re.Pattern[str], ...]
+    post: tuple[re.Pattern[str], ...]
+    answer: re.Pattern[str] | None
+    stop: re.Pattern[str] | None
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _code_key(system: str, code: str) -> str:
+    code = code.strip()
+    return code.replace(".", "").replace(" ", "").upper() if system == ICD10CM else code
+
+
+@cache
+def safety_codes() -> tuple[SafetyCode, ...]:
+    rows = []
+    for row in _rows("tms_safety_codes.csv"):
+        system = canonical_system(row["system"])
+        rows.append(
+            SafetyCode(
+                severity=Severity(row["severity"]),
+                what=row["what"],
+                system=system,
+                code=_code_key(system, row["code"]),
+                prefix=row["match"] == "prefix",
+                display=row["display"],
+                applies_to=frozenset(row["applies_to"].split()),
+                counts_when_resolved=row["counts_when_resolved"] == "yes",
+                source=row["source"],
+                code_status=row["code_status"],
+                status=row["status"],
+            )
+        )
+    return tuple(rows)
+
+
+@cache
+def _code_index() -> tuple[dict[tuple[str, str], tuple[SafetyCode, ...]], tuple[SafetyCode, ...]]:
+    exact: dict[tuple[str, str], list[SafetyCode]] = {}
+    prefixes: list[SafetyCode] = []
+    for row in safety_codes():
+        if row.prefix:
+            prefixes.append(row)
+        else:
+            exact.setdefault((row.system, row.code), []).append(row)
+    return {k: tuple(v) for k, v in exact.items()}, tuple(prefixes)
+
+
+def code_rows(system: str, code: str, applies_to: str) -> tuple[SafetyCode, ...]:
+    """The table rows a (system, code) falls under for this resource type."""
+    exact, prefixes = _code_index()
+    system = canonical_system(system)
+    key = _code_key(system, code)
+    found = [r for r in exact.get((system, key), ()) if applies_to in r.applies_to]
+    if system == ICD10CM:
+        found.extend(r for r in prefixes if applies_to in r.applies_to and key.startswith(r.code))
+    return tuple(found)
+
+
+def _phrase(term: str) -> re.Pattern[str]:
+    # "pacemaker*" matches a word starting with "pacemaker"; "vns" only the whole word.
+    if term.endswith("*"):
+        return re.compile(r"\b" + re.escape(term[:-1]))
+    return re.compile(r"\b" + re.escape(term) + r"\b")
+
+
+@cache
+def safety_terms() -> tuple[SafetyTerm, ...]:
+    return tuple(
+        SafetyTerm(
+            severity=None if row["severity"] == "exclude" else Severity(row["severity"]),
+            what=row["what"],
+            pattern=_phrase(normalise_text(row["term"])),
+            applies_to=frozenset(row["applies_to"].split()),
+            counts_when_resolved=row["counts_when_resolved"] == "yes",
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in _rows("tms_safety_terms.csv")
+    )
+
+
+def _alternation(cues: list[str]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    # Longest first, so "with no" wins over "no" where both could match.
+    ordered = sorted(cues, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in ordered) + r")\b")
+
+
+@cache
+def _negations() -> _Negations:
+    by_role: dict[str, list[str]] = {}
+    for row in _rows("text_negations.csv"):
+        by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
+    answer = by_role.get("answer", [])
+    return _Negations(
+        pre=tuple(_phrase(c) for c in by_role.get("pre", [])),
+        post=tuple(_phrase(c) for c in by_role.get("post", [])),
+        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No".
+        answer=(
+            re.compile(r"^\s*[:?\-]\s*(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
+            if answer
+            else None
+        ),
+        stop=_alternation(by_role.get("stop", [])),
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, a hyphen or underscore inside a word read as a space ("bone-anchored",
+    "VP-shunt"), runs of whitespace as one space. A free-standing dash ("Shunt - no") stays."""
+    text = re.sub(r"(?<=\w)[-_](?=\w)", " ", text.lower())
+    return " ".join(text.split())
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    neg = _negations()
+    before = _CLAUSE_END.split(text[:start])[-1]
+    if neg.stop is not None:
+        stops = list(neg.stop.finditer(before))
+        if stops:
+            before = before[stops[-1].end() :]
+    window = " ".join(before.split()[-_SCOPE_WORDS:])
+    if any(p.search(window) for p in neg.pre):
+        return True
+    rest = text[end:]
+    if neg.answer is not None and neg.answer.search(rest):
+        return True
+    after = _CLAUSE_END.split(rest)[0]
+    if neg.stop is not None:
+        stop = neg.stop.search(after)
+        if stop is not None:
+            after = after[: stop.start()]
+    window = " ".join(after.split()[:_SCOPE_WORDS])
+    return any(p.search(window) for p in neg.post)
+
+
+# Texts up to this length are remembered with what they assert (issue 14): the same condition
+# and procedure names recur across charts (each is read twice per chart too: the cheap filter,
+# then the finding), and reading one costs a pass of every term's and negation's pattern. The
+# terms and negations are loaded once per process, so a text always reads the same.
+_MEMO_TEXT_MAX = 512
+
+
+def text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
+    """The terms asserted in `text` for this resource type: matched on word boundaries, not
+    negated and not inside an `exclude` phrase. One row per severity, in table order."""
+    if len(text) <= _MEMO_TEXT_MAX:
+        return _remembered_text_rows(text, applies_to)
+    return _text_rows(text, applies_to)
+
+
+@lru_cache(maxsize=8192)
+def _remembered_text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
+    return _text_rows(text, applies_to)
+
+
+def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
+    text = normalise_text(text)
+    if not text:
+        return ()
+    terms = [t for t in safety_terms() if applies_to in t.applies_to]
+    excluded = [
+        (m.start(), m.end()) for t in terms if t.severity is None for m in t.pattern.finditer(text)
+    ]
+    found: dict[Severity, SafetyTerm] = {}
+    for term in terms:
+        if term.severity is None or term.severity in found:
+            continue
+        for match in term.pattern.finditer(text):
+            # A prefix term ("pacemaker*") ends where its word ends ("pacemakers: none").
+            rest = _WORD_REST.match(text, match.end())
+            s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)
+            if any(a <= s and e <= b for a, b in excluded) or _negated(text, s, e):
+                continue
+            found[term.severity] = term
+            break
+    return tuple(found[s] for s in Severity if s in found)
+
+
+def wanted(concept: object, applies_to: str, text: str) -> bool:
+    """Cheap pre-validation check: does a code or the text name a screened item?"""
+    if any(code_rows(s, c, applies_to) for s, c, _ in codings(concept)):
+        return True
+    return bool(text_rows(text, applies_to))
+
+
+def findings(
+    concept: object,
+    *,
+    applies_to: str,
+    text: str,
+    label: str,
+    active: bool,
+    onset: date | None,
+    source: SourceRef | None,
+) -> tuple[Finding, ...]:
+    """At most one finding per severity for one resource.
+
+    `concept` holds the codes (Condition.code, Device.type, Procedure.code); `text` is all the
+    free text to read (displays included); `label` is what the card shows for a text-only match
+    (the concept text or device name as the chart wrote it); `active` is False for a resolved
+    or inactive Condition, whose rows count only where counts_when_resolved says so.
+    """
+    found: dict[Severity, Finding] = {}
+    for system, code, display in codings(concept):
+        for row in code_rows(system, code, applies_to):
+            if (active or row.counts_when_resolved) and row.severity not in found:
+                found[row.severity] = Finding(
+                    KIND_OF[row.severity], code, system, display or row.display, onset, source
+                )
+    first = next(iter(codings(concept)), ("", "", ""))
+    for term in text_rows(text, applies_to):
+        assert term.severity is not None  # text_rows never returns exclude rows
+        if term.severity in found or not (active or term.counts_when_resolved):
+            continue
+        found[term.severity] = Finding(
+            KIND_OF[term.severity], first[1], first[0], label or first[2], onset, source
+        )
+    return tuple(found[s] for s in Severity if s in found)
+
+
+def concept_label(concept: object) -> str:
+    """The text a chart wrote for a CodeableConcept (as written, not lower-cased), else its
+    first display."""
+    if isinstance(concept, Mapping):
+        text = concept.get("text")
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return next((d for _, _, d in codings(concept) if d), "")
