@@ -14,6 +14,8 @@ from datetime import date
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     AdherenceStatus,
+    DataDomain,
+    DoseBasis,
     InadequacyReason,
     PatientRecord,
     Score,
@@ -78,8 +80,18 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+# How a dose that is not mg/day is written (issue 11 item 5b): never as an averaged mg/day.
+PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
+
+
 def dose_path(trial: Trial) -> str:
-    """Consecutive distinct doses, e.g. "25 → 50 → 100"."""
+    """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
+    per session or injection (its segments hold a time average, not a dose)."""
+    if trial.dose_basis is not DoseBasis.DAILY:
+        unit = PER_ADMINISTRATION[trial.dose_basis]
+        if trial.mg_per_administration is None:
+            return f"dosed {unit} (not mg/day)"
+        return f"{fmt_mg(trial.mg_per_administration)} mg {unit}"
     doses: list[str] = []
     for segment in trial.segments:
         text = fmt_mg(segment.mg_per_day)
@@ -90,14 +102,29 @@ def dose_path(trial: Trial) -> str:
 
 def adherence_text(trial: Trial) -> str:
     adherence = trial.adherence
+    if trial.intolerance is not None and adherence.status is AdherenceStatus.UNVERIFIED:
+        # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
+        return adherence.documented or "not judged: the course ended for intolerance"
     parts = [adherence.status.value]
     if adherence.pdc is not None:
         parts.append(f"PDC {fmt_pct(adherence.pdc)}")
     for gap in adherence.refill_gaps:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
-    if adherence.status is AdherenceStatus.UNVERIFIED:
+    if adherence.documented:  # US Core medication-adherence extension
+        parts.append(adherence.documented)
+    elif adherence.status is AdherenceStatus.UNVERIFIED:
         parts.append("no dispensing data")
     return "; ".join(parts)
+
+
+def intolerance_text(trial: Trial) -> str:
+    """The documented intolerance, e.g. "not tolerated: Medication stopped - side effect
+    (2024-03-15, MedicationRequest/abc)"."""
+    intolerance = trial.intolerance
+    if intolerance is None:
+        return ""
+    when = f"{intolerance.date.isoformat()}, " if intolerance.date else ""
+    return f"not tolerated: {intolerance.reason} ({when}{intolerance.source})"
 
 
 def _days(start: date, end: date) -> int:
@@ -143,8 +170,19 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             return f"possibly adequate - review: {weeks}; not counted as a failure"
         return weeks
     if reason is InadequacyReason.POOR_ADHERENCE:
+        if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
+            pdc = trial.adherence.pdc
+            refills = f"; refill data PDC {fmt_pct(pdc)}" if pdc is not None else ""
+            return f"non-adherence {trial.adherence.documented}{refills}"
         return f"adherence contradicted by refill data ({adherence_text(trial)})"
+    if reason is InadequacyReason.INTOLERANCE:
+        return intolerance_text(trial)
     if reason is InadequacyReason.DOSE_UNKNOWN:
+        if trial.dose_basis is not DoseBasis.DAILY:
+            return (
+                f"{trial.ingredient} is dosed {PER_ADMINISTRATION[trial.dose_basis]}: no mg/day "
+                "range applies, judge the course clinically"
+            )
         if trial.min_adequate_mg is None:
             return (
                 f"no verified minimum adequate dose for {trial.ingredient}: judge the dose "
@@ -159,6 +197,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is Verdict.NOT_A_TRIAL:
         return "not an antidepressant trial"
+    if InadequacyReason.INTOLERANCE in trial.reasons:
+        # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
+        running = "ongoing; " if trial.verdict is Verdict.ONGOING else ""
+        return f"{running}intolerant ({intolerance_text(trial)})"
     if trial.verdict is Verdict.ONGOING:
         why = "; ".join(
             reason_text(trial, r, policy)
@@ -169,6 +211,13 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is Verdict.INADEQUATE:
         why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
         return f"not adequate: {why}" if why else "not adequate"
+    outcome = _adequate_text(trial)
+    if trial.intolerance is not None:  # adequate, and documented as not tolerated
+        return f"{outcome}; {intolerance_text(trial)}"
+    return outcome
+
+
+def _adequate_text(trial: Trial) -> str:
     if trial.remission:
         return "adequate: remission"
     if trial.response:
@@ -237,6 +286,8 @@ def phq9_text(score: Score) -> str:
 def scores_section(record: PatientRecord, limit: int = 4) -> str:
     scores = [s for s in record.phq9() if s.value is not None][-limit:]
     if not scores:
+        if record.incomplete(DataDomain.SCORES):
+            return "**Scores:** no PHQ-9 in the data that could be read."
         return "**Scores:** no PHQ-9 on record."
     lines = ", ".join(phq9_text(s) for s in reversed(scores))
     return f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."

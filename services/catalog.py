@@ -3,7 +3,9 @@
 Prefetch templates use only the syntax CDS Hooks 2.0 recommends (#prefetch-query-restrictions):
 instance reads, type searches by patient, token equality (comma = OR), `_count`. They ask only for
 what the rules read; Observations are limited by LOINC code to the scales and labs in
-fhir_mapping/data/observation_codes.csv.
+fhir_mapping/data/observation_codes.csv, plus the site's local codes that map to them (the
+`[codes]` configuration, fhir_mapping/site_codes.py), so the EHR also sends its own rows (an Epic
+flowsheet row holding the PHQ-9 total under a local code only).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from fhir_mapping.codes import observation_codes
+from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,23 +31,51 @@ class ServiceDefinition:
     usage_requirements: str | None = None
 
 
-def _observation_query() -> str:
-    codes = ",".join(f"{c.system}|{c.code}" for c in observation_codes())
+def _token(system: str, code: str) -> str:
+    """system|code as a token search value, with FHIR search's escapes (\\ , | $) in each part."""
+
+    def escape(part: str) -> str:
+        for char in ("\\", ",", "|", "$"):
+            part = part.replace(char, "\\" + char)
+        return part
+
+    return f"{escape(system)}|{escape(code)}"
+
+
+def _observation_query(site_codes: SiteCodes) -> str:
+    standard = [(c.system, c.code) for c in observation_codes()]
+    local = site_codes.local_codes_for(standard)
+    codes = ",".join(_token(system, code) for system, code in (*standard, *local))
     return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_count=1000"
 
 
 @cache
-def services() -> tuple[ServiceDefinition, ...]:
+def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, ...]:
+    """The services and their prefetch templates; `site_codes` adds the site's local codes to
+    the Observation query (settings `[codes]`). Cached per value: settings do not change while
+    the service runs."""
     common = (
         ("patient", "Patient/{{context.patientId}}"),
         ("medicationRequests", "MedicationRequest?patient={{context.patientId}}&_count=1000"),
         ("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_count=1000"),
         ("medicationDispenses", "MedicationDispense?patient={{context.patientId}}&_count=1000"),
         ("conditions", "Condition?patient={{context.patientId}}&_count=1000"),
-        ("observations", _observation_query()),
+        ("observations", _observation_query(site_codes)),
+        # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,
+        # not `questionnaire=<canonicals>`: a site's own PHQ-9 form, and LHC-Forms ones with no
+        # canonical url, would be missed; the mapping drops other forms cheaply. Not required.
+        (
+            "questionnaireResponses",
+            "QuestionnaireResponse?patient={{context.patientId}}&_count=1000",
+        ),
         ("procedures", "Procedure?patient={{context.patientId}}&_count=1000"),
         ("serviceRequests", "ServiceRequest?patient={{context.patientId}}&_count=1000"),
         ("devices", "Device?patient={{context.patientId}}&_count=1000"),
+        # Documented intolerance of an antidepressant (fhir_mapping/intolerance.py): a trial
+        # stopped for side effects is "intolerant", not poor adherence. Not required: many EHRs do
+        # not expose AdverseEvent, and the stop reason on the order is read without them.
+        ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
+        ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
     required = frozenset({"medicationRequests", "conditions", "observations"})
     usage = (
@@ -93,5 +124,5 @@ def services() -> tuple[ServiceDefinition, ...]:
     )
 
 
-def by_id(service_id: str) -> ServiceDefinition | None:
-    return next((s for s in services() if s.id == service_id), None)
+def by_id(service_id: str, site_codes: SiteCodes = NO_SITE_CODES) -> ServiceDefinition | None:
+    return next((s for s in services(site_codes) if s.id == service_id), None)

@@ -1,23 +1,34 @@
 """order-select / order-sign: checks of the draft antidepressant order(s).
 
-For each draft antidepressant (only the selected ones at order-select when selections are given):
+For each draft (only the selected ones at order-select when selections are given):
+- MAOI washout (critical; any draft the washout table knows, linezolid included): an MAOI with a
+  serotonergic or noradrenergic antidepressant that runs, stopped within its washout, or is on
+  the same order, in both directions (REFERENCE.md 1.7; Keks 2016; services/washout.py);
+and for each draft antidepressant:
 - the drug, or its mechanism class, already failed an adequate trial (a continuing drug is not
   flagged: raising or renewing the current drug is optimisation, not a repeat);
-- the daily dose is below the minimum adequate dose or above the maximum (CANMAT 2023 Table 3.3);
-- bipolar disorder with no mood stabiliser on record or on the order (ISBD 2013; list in
+- the daily dose is below the minimum adequate dose or above the maximum (CANMAT 2023 Table 3.3),
+  or above the labelled maximum for the patient's age (data/older_adult_doses.csv: citalopram
+  over 20 mg/day over 60). A drug dosed per session or injection (esketamine, long-acting
+  injectables) has no mg/day and is never judged against a mg/day range;
+- bipolar disorder with no antimanic mood stabiliser or antipsychotic on record or on the order
+  (ISBD 2013; lamotrigine alone is not antimanic cover, CANMAT/ISBD 2018;
   data/mood_stabilisers.csv);
-- a drug-condition contraindication on record (data/drug_cautions.csv: bupropion with epilepsy);
+- drug-condition contraindications on record (data/drug_cautions.csv: bupropion with epilepsy,
+  a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy);
 and, once per hook, the TMS card when the patient already meets the criteria and the suicide-risk
 card when it applies.
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
-patient is depressed and not in remission (like patient-view). Dose above the maximum, bipolar
-without a mood stabiliser, drug-condition contraindications and suicide risk are safety checks of
-the order and always speak.
+patient is depressed and not in remission (like patient-view). MAOI washout, dose above the
+maximum or the age limit, bipolar without antimanic cover, contraindications and suicide risk are
+safety checks of the order and always speak.
 
-Every card carries `dedupe_key` = "{draft id}:{topic}:{mg/day}" so the protocol layer can skip at
-order-sign a card already shown at order-select for the same draft and dose; a card covering
-several drafts joins their keys with "," (hashed when longer than DEDUPE_KEY_MAX).
+Every card carries `dedupe_key` = "{draft id}:{topic}:{mg/day}" (a card covering several drafts
+joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX). The protocol layer shows the
+card again on every call (an EHR re-calls order-select as the form changes, may drop earlier cards
+and may time out before showing one: CDS Hooks 2.0.1) and leaves it out only once feedback says the
+clinician accepted or overrode that same card for that draft and dose (cds_hooks/store.py).
 """
 
 from __future__ import annotations
@@ -27,8 +38,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fhir_mapping.record import DraftOrder, PatientRecord, Role, Trial
-from services import cards, drugs, tables
+from fhir_mapping.record import DoseBasis, DraftOrder, FindingKind, PatientRecord, Role, Trial
+from services import age_limits, cards, drugs, tables, washout
 from services.pathway import ongoing_mood_stabiliser
 from services.policy import Policy
 from services.recommendation import Recommendation
@@ -40,6 +51,8 @@ ABOVE = "order-dose-above-range"
 BELOW = "order-dose-below-range"
 BIPOLAR = "order-bipolar-no-mood-stabiliser"
 CONTRAINDICATED = "order-drug-contraindicated"
+MAOI = "order-maoi-interaction"
+AGE_LIMIT = "order-dose-above-age-limit"
 # A card covering many drafts would get a long joined key: past this length it is hashed, so it
 # stays short and still identical for the same drafts and doses at order-select and order-sign.
 DEDUPE_KEY_MAX = 200
@@ -124,7 +137,9 @@ def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
 
 def _dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     mg = draft.mg_per_day
-    if mg is None:
+    if mg is None or draft.dose_basis is not DoseBasis.DAILY:
+        # Esketamine sessions and long-acting injections: their mg/day is only a time average
+        # (fhir_mapping/dose_basis.py), never a dose to call "below minimum" or "above maximum".
         return []
     found = []
     name = draft.ingredient.capitalize()
@@ -190,6 +205,7 @@ def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
 
 
 def _has_mood_stabiliser(record: PatientRecord) -> str | None:
+    """An antimanic mood stabiliser or antipsychotic running or on the order (ISBD 2013)."""
     stabilisers = tables.mood_stabilisers()
     running = ongoing_mood_stabiliser(record)
     if running is not None:
@@ -200,41 +216,168 @@ def _has_mood_stabiliser(record: PatientRecord) -> str | None:
     return None
 
 
+def _without_antimanic_cover(record: PatientRecord) -> str | None:
+    """A mood stabiliser running or on the order that gives no antimanic cover (lamotrigine)."""
+    weak = tables.stabilisers_without_antimanic_cover()
+    running = [t.ingredient for t in record.trials if t.ongoing and t.ingredient.lower() in weak]
+    ordered = [d.ingredient for d in record.draft_orders if d.ingredient.lower() in weak]
+    return next(iter(running + ordered), None)
+
+
 def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not ctx.facts.bipolar or _has_mood_stabiliser(ctx.record) is not None:
         return None
     finding = ctx.facts.bipolar[0]
+    name = draft.ingredient.capitalize()
+    detail = (
+        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). No "
+        "mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in bipolar I, "
+        "antidepressants only as an adjunct to a mood stabiliser."
+    )
+    weak = _without_antimanic_cover(ctx.record)
+    if weak is None:
+        return OrderCheck(
+            BIPOLAR,
+            draft,
+            f"{name} ordered with bipolar disorder on record and no mood stabiliser: risk of a "
+            "switch to mania",
+            detail,
+        )
+    # Lamotrigine prevents depressive relapse but has no antimanic efficacy: on its own it does
+    # not protect against an antidepressant-induced switch (CANMAT/ISBD 2018).
     return OrderCheck(
         BIPOLAR,
         draft,
-        f"{draft.ingredient.capitalize()} ordered with bipolar disorder on record and no mood "
-        "stabiliser: risk of a switch to mania",
-        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). No "
-        "mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in bipolar I, "
-        "antidepressants only as an adjunct to a mood stabiliser.",
+        cards.fit_summary(
+            f"{name} ordered with bipolar disorder and only {weak} (not antimanic): risk of a "
+            "switch to mania",
+            f"{name} with bipolar disorder and only {weak}: no antimanic cover",
+        ),
+        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+        f"{weak.capitalize()} is on record or on this order, but it has no antimanic efficacy: "
+        "alone it is not cover against a switch to mania. No antimanic mood stabiliser (lithium, "
+        "valproate) or antipsychotic is active or on this order. CANMAT/ISBD 2018: "
+        "antidepressants in bipolar I only as an adjunct to an antimanic agent. "
+        + cards.guideline_links("canmat-isbd2018"),
     )
 
 
 def _caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    why = ctx.facts.caution_for(draft.ingredient)
-    if why is None:
+    """Every contraindication row of data/drug_cautions.csv for this drug whose condition is on
+    record, each with its own source (a drug can have several: bupropion)."""
+    found = []
+    for caution in tables.drug_cautions():
+        if caution.ingredient != draft.ingredient.lower():
+            continue
+        findings = ctx.record.context.of(FindingKind(caution.finding))
+        if findings:
+            found.append((caution, findings[0]))
+    if not found:
         return None
+    name = draft.ingredient.capitalize()
+    lines = [
+        f"- {caution.note} ({on_record.display}, {on_record.system} {on_record.code}"
+        + (f", since {on_record.onset.isoformat()}" if on_record.onset else "")
+        + f"). Source: {caution.source}."
+        for caution, on_record in found
+    ]
+    first, shown = found[0]
     return OrderCheck(
         CONTRAINDICATED,
         draft,
         cards.fit_summary(
-            f"{draft.ingredient.capitalize()}: {why}",
-            f"{draft.ingredient.capitalize()} is contraindicated by a condition on record",
+            f"{name}: {first.note} ({shown.display} on record)",
+            f"{name}: {first.note}",
+            f"{name} is contraindicated by a condition on record ({shown.display})",
         ),
-        f"{draft.ingredient}: {why}. Source: {_caution_source(draft.ingredient)}.",
+        f"{draft.ingredient} and what is on record:\n\n" + "\n".join(lines),
     )
 
 
-def _caution_source(ingredient: str) -> str:
-    """The source column of data/drug_cautions.csv for this drug (never a literal here)."""
-    return next(
-        (c.source for c in tables.drug_cautions() if c.ingredient == ingredient.lower()),
-        "data/drug_cautions.csv",
+def _maoi_check(
+    ctx: RuleContext, draft: DraftOrder, reported: set[frozenset[str]]
+) -> OrderCheck | None:
+    """An MAOI meeting a serotonergic or noradrenergic antidepressant, either way round.
+    `reported` holds the pairs of drafts on the same order already reported (one card line for
+    citalopram + phenelzine ordered together, not two)."""
+    found = []
+    for conflict in washout.draft_conflicts(ctx.record, draft):
+        if conflict.old.on_order:
+            pair = frozenset({conflict.new, conflict.old.ingredient})
+            if pair in reported:
+                continue
+            reported.add(pair)
+        found.append(conflict)
+    if not found:
+        return None
+    first = found[0]
+    return OrderCheck(
+        MAOI,
+        draft,
+        _maoi_summary(draft, first),
+        "\n\n".join(c.why() for c in found),
+    )
+
+
+def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
+    new, old = draft.ingredient.capitalize(), c.old.ingredient
+    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
+    start = c.earliest_start
+    if c.old.on_order:
+        return cards.fit_summary(
+            f"{new} and {old} on the same order: {c.maoi} is an MAOI, serotonin syndrome risk",
+            f"{new} and {old} on one order: MAOI combination",
+        )
+    if c.into_maoi:
+        label = washout.kind_label(c.new_row)
+        if start is None:
+            return cards.fit_summary(
+                f"{new} ({label}) ordered while {old} is running: stop {old} at least {c.days} "
+                "days first",
+                f"{new} ({label}) with {old} running: {c.days}-day washout needed",
+            )
+        return cards.fit_summary(
+            f"{new} ({label}) ordered {ago} days after {old} stopped: not before "
+            f"{start.isoformat()} ({c.days}-day washout)",
+            f"{new} ({label}): not before {start.isoformat()} ({c.days} days after {old})",
+        )
+    label = washout.kind_label(c.old.row)
+    if start is None:
+        return cards.fit_summary(
+            f"{new} ordered while {old} ({label}) is running: serotonin syndrome risk; "
+            f"{c.days} days off {old} first",
+            f"{new} with {old} ({label}) running: {c.days}-day washout needed",
+        )
+    return cards.fit_summary(
+        f"{new} ordered {ago} days after {old} ({label}) stopped: not before "
+        f"{start.isoformat()} ({c.days}-day washout)",
+        f"{new}: not before {start.isoformat()} ({c.days} days after {old}, {label})",
+    )
+
+
+def _age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if draft.dose_basis is not DoseBasis.DAILY:
+        return None
+    age = ctx.record.patient.age
+    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day)
+    if limit is None:
+        return None
+    name, mg, top = (
+        draft.ingredient.capitalize(),
+        cards.fmt_mg(draft.mg_per_day),
+        cards.fmt_mg(limit.max_mg),
+    )
+    return OrderCheck(
+        AGE_LIMIT,
+        draft,
+        cards.fit_summary(
+            f"{name} {mg} mg/day at age {age}: above the labelled {top} mg/day maximum from age "
+            f"{limit.min_age}",
+            f"{name} {mg} mg/day at age {age}: above the {top} mg/day older-adult maximum",
+        ),
+        f"{draft.ingredient} {mg} mg/day for a patient aged {age}: the labelled maximum from age "
+        f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
+        "another antidepressant.",
     )
 
 
@@ -259,14 +402,23 @@ def _keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | No
 def run_order_checks(
     ctx: RuleContext, selections: Sequence[str] = ()
 ) -> tuple[Recommendation, ...]:
-    drafts = [d for d in selected_drafts(ctx.record, selections) if d.role is Role.ANTIDEPRESSANT]
-    if not drafts:
-        return ()
+    if ctx.record.patient.deceased:
+        return ()  # issue 11 item 14: a deceased patient gets no cards
+    selected = selected_drafts(ctx.record, selections)
+    drafts = [d for d in selected if d.role is Role.ANTIDEPRESSANT]
     by_topic: dict[str, list[OrderCheck]] = {}
+    # The MAOI check covers every selected draft (linezolid is not an antidepressant, and an
+    # MAOI meeting one is the most dangerous finding here); the others, antidepressants only.
+    reported: set[frozenset[str]] = set()
+    for draft in selected:
+        found = _maoi_check(ctx, draft, reported)
+        if found is not None:
+            by_topic.setdefault(found.topic, []).append(found)
     for draft in drafts:
         checks: list[OrderCheck | None] = [
             _caution_check(ctx, draft),
             _bipolar_check(ctx, draft),
+            _age_check(ctx, draft),
         ]
         checks += _dose_checks(ctx, draft)
         if ctx.facts.active:
@@ -274,11 +426,12 @@ def run_order_checks(
         for finding in checks:
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
-    found: list[Recommendation | None] = [_keyed(suicide_risk.rule(ctx), drafts[0])]
-    found += [_merge(topic, items) for topic, items in by_topic.items()]
-    if ctx.facts.active:
-        found.append(_keyed(tms_referral.rule(ctx), drafts[0]))
-    return cards.ordered(found)
+    found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
+    if drafts:
+        found_recs.insert(0, _keyed(suicide_risk.rule(ctx), drafts[0]))
+        if ctx.facts.active:
+            found_recs.append(_keyed(tms_referral.rule(ctx), drafts[0]))
+    return cards.ordered(found_recs)
 
 
 def order_hook(

@@ -7,13 +7,15 @@ remission and contraindications the same way:
 - remission: latest PHQ-9 < policy.remission_below (CMS159), unless the score predates the current
   episode or a later depression diagnosis.
 - TMS: the criteria of REFERENCE.md 3.2-3.4 (LCD L34998 / L37086, payer policies) with the clinic's
-  thresholds; the reasons it is not suggested are kept so other cards can say why.
+  thresholds; the reasons it is not suggested are kept so other cards can say why. Courses ended
+  for documented intolerance count with the failed ones when policy.tms_count_intolerant_trials
+  (payers' "failure or intolerance"); they never count toward TRD.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from fhir_mapping.record import (
     Finding,
@@ -27,6 +29,8 @@ from fhir_mapping.record import (
     Verdict,
 )
 from services import tables
+from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
+from services.acute_risk import TmsExclusions, suicide_signal, tms_exclusions
 from services.policy import Policy
 
 # FHIR RequestStatus values: a request in one of these is still open.
@@ -37,18 +41,13 @@ VOID_REQUEST_STATUSES = frozenset({"revoked", "entered-in-error"})
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
 
 
-@dataclass(frozen=True, slots=True)
-class SuicideSignal:
-    """Why the suicide-risk card fires: positive PHQ-9 item 9 answers and/or problem-list findings."""
-
-    positive_item9: tuple[Score, ...]  # item 9 > 0 within the look-back window, oldest first
-    latest_item9: Score | None  # the latest item-9 answer in the window (may be 0)
-    findings: tuple[Finding, ...]  # suicidal ideation / self-harm
-
-    @property
-    def highest_item9(self) -> int | None:
-        values = [s.item9 for s in self.positive_item9 if s.item9 is not None]
-        return max(values) if values else None
+def finding_line(f: Finding) -> str:
+    """A finding as a TMS line names it: what the chart says, its code, date and resource, so
+    the TMS service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04,
+    Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
+    when = f"since {f.onset.isoformat()}" if f.onset else "date not recorded"
+    parts = [p for p in (f.code, when, str(f.source) if f.source else "") if p]
+    return f"{f.display or f.code} ({', '.join(parts)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +58,14 @@ class TmsAssessment:
     # (contraindication, psychotic features, age, an ECT referral already open): the optimise card
     # names them, since there will be no TMS card to say why.
     clinical: tuple[str, ...] = ()
+    # The acute-risk blockers (issue 11 item 8): TMS waits for an acute suicide-risk signal or
+    # catatonia. When they are the only blockers, TMS would otherwise be the next step.
+    acute: tuple[str, ...] = ()
+
+    @property
+    def only_acute(self) -> bool:
+        """Blocked by acute risk alone: the TMS criteria are otherwise met."""
+        return bool(self.acute) and set(self.blockers) <= set(self.acute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,15 @@ class PathwayFacts:
     # bupropion with epilepsy: (ingredient, note, finding display).
     cautions: tuple[tuple[str, str, str], ...] = ()
     ect_open: Referral | None = None  # an open ECT referral (no second one is proposed)
+    # TMS safety screen items (issue 11 item 6: pacemaker, shunt, stroke, brain tumour, ...):
+    # they keep the TMS card, which names each one on its "TMS safety screen required" line.
+    tms_cautions: tuple[Finding, ...] = ()
+    # Ended courses with documented intolerance in this episode, one per drug, not already in
+    # failed_trials (issue 10). With policy.tms_count_intolerant_trials they count toward TMS.
+    intolerant_trials: tuple[Trial, ...] = ()
+    # The trials the TMS criteria counted: failed_trials, plus intolerant_trials when the policy
+    # counts them (payers: "failure or intolerance"), oldest first.
+    tms_trials: tuple[Trial, ...] = ()
 
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None."""
@@ -115,6 +131,25 @@ def _failed_one_per_ingredient(trials: tuple[Trial, ...]) -> tuple[Trial, ...]:
     for trial in sorted(trials, key=lambda t: t.start):
         if trial.failed:
             latest[trial.ingredient] = trial  # a re-tried drug counts once: keep its latest trial
+    return tuple(sorted(latest.values(), key=lambda t: t.start))
+
+
+def _intolerant_one_per_ingredient(
+    trials: tuple[Trial, ...], failed: tuple[Trial, ...]
+) -> tuple[Trial, ...]:
+    """Ended courses with documented intolerance (issue 10), one per drug, leaving out drugs
+    already counted as failed. A drug still taken despite a recorded reaction is not counted:
+    the course has not ended for intolerance."""
+    counted = {t.ingredient for t in failed}
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: t.start):
+        if (
+            trial.intolerance is not None
+            and not trial.ongoing
+            and trial.verdict is not Verdict.NOT_A_TRIAL
+            and trial.ingredient not in counted
+        ):
+            latest[trial.ingredient] = trial
     return tuple(sorted(latest.values(), key=lambda t: t.start))
 
 
@@ -155,34 +190,6 @@ def _in_remission(record: PatientRecord, policy: Policy, episode_start: date | N
     return not newer
 
 
-def _suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | None:
-    window_start = record.as_of - timedelta(days=policy.suicide_item9_lookback_days)
-    answered = sorted(
-        (
-            s
-            for s in record.scores
-            if s.item9 is not None and window_start <= s.date <= record.as_of
-        ),
-        key=lambda s: s.date,
-    )
-    # Any positive answer in the window counts, not only the latest: item 9 = 0 does not rule out
-    # risk (REFERENCE.md 5), so a recent positive answer keeps the card until risk is assessed.
-    # A positive answer older than the window is not carried forward (issue 4: "in the last 30
-    # days"): it should have been assessed when recorded, and a later screen is the current one;
-    # a clinic wanting a longer memory sets suicide_item9_lookback_days.
-    positive = tuple(s for s in answered if (s.item9 or 0) > 0)
-    findings = record.context.of(FindingKind.SUICIDAL_IDEATION) + record.context.of(
-        FindingKind.SELF_HARM
-    )
-    if not positive and not findings:
-        return None
-    return SuicideSignal(
-        positive_item9=positive,
-        latest_item9=answered[-1] if answered else None,
-        findings=findings,
-    )
-
-
 def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
     referred = any(
         r.kind == "tms"
@@ -209,9 +216,14 @@ def _tms_assessment(
     tms_open: bool,
     age: int | None = None,
     ect_open: Referral | None = None,
+    acute: TmsExclusions | None = None,
 ) -> TmsAssessment:
-    blockers: list[str] = []
-    clinical: list[str] = []
+    # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
+    # what comes instead of TMS (acute_risk.tms_exclusions). The suicide line is said on the
+    # suicide-risk card; catatonia, with no card of its own, is a clinical blocker.
+    acute = acute or TmsExclusions()
+    blockers: list[str] = [acute.suicide] if acute.suicide else []
+    clinical: list[str] = [acute.catatonia] if acute.catatonia else []
     if bipolar:
         blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
     if psychotic:
@@ -227,9 +239,13 @@ def _tms_assessment(
     if depression is None:
         blockers.append("no depression diagnosis on the problem list")
     if len(failed) < policy.tms_min_failed_trials:
+        counted = (
+            "adequate failed or not tolerated trial(s)"
+            if any(t.intolerance is not None and not t.failed for t in failed)
+            else "adequate failed trial(s)"
+        )
         blockers.append(
-            f"{len(failed)} adequate failed trial(s) in this episode; "
-            f"policy needs {policy.tms_min_failed_trials}"
+            f"{len(failed)} {counted} in this episode; policy needs {policy.tms_min_failed_trials}"
         )
     if (
         policy.tms_require_distinct_classes
@@ -251,7 +267,12 @@ def _tms_assessment(
     clinical.extend(after)
     if tms_open:
         blockers.append("a TMS referral or course is already on record in this episode")
-    return TmsAssessment(eligible=not blockers, blockers=tuple(blockers), clinical=tuple(clinical))
+    return TmsAssessment(
+        eligible=not blockers,
+        blockers=tuple(blockers),
+        clinical=tuple(clinical),
+        acute=acute.lines,
+    )
 
 
 def ongoing_mood_stabiliser(record: PatientRecord) -> str | None:
@@ -287,6 +308,14 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_trials = tuple(t for t in antidepressant if in_episode(t.start, episode_start))
     failed = _failed_one_per_ingredient(episode_trials)
     failed_classes = _distinct([t.drug_class for t in failed])
+    intolerant = _intolerant_one_per_ingredient(episode_trials, failed)
+    # TMS counts as payers count (policy.tms_count_intolerant_trials); TRD stays CANMAT's
+    # "inadequate response to adequate trials" (failed only).
+    tms_trials = (
+        tuple(sorted(failed + intolerant, key=lambda t: t.start))
+        if policy.tms_count_intolerant_trials
+        else failed
+    )
     latest = record.latest_phq9()
     meets_trd = len(failed) >= policy.trd_min_failed_trials
     depression = _depression_finding(record)
@@ -300,6 +329,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     psychotic = ctx.of(FindingKind.PSYCHOTIC)
     contraindications = tuple(f for kind in TMS_CONTRAINDICATION_KINDS for f in ctx.of(kind))
     tms_open = _tms_open(record, episode_start)
+    suicide = suicide_signal(record, policy)
     return PathwayFacts(
         as_of=record.as_of,
         episode_start=episode_start,
@@ -332,15 +362,19 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             depression=depression,
             bipolar=bipolar,
             psychotic=psychotic,
-            failed=failed,
-            failed_classes=failed_classes,
+            failed=tms_trials,
+            failed_classes=_distinct([t.drug_class for t in tms_trials]),
             latest=latest,
             contraindications=contraindications,
             tms_open=tms_open,
             age=record.patient.age,
             ect_open=_ect_open(record),
+            acute=tms_exclusions(suicide, ctx.of(FindingKind.CATATONIA)),
         ),
-        suicide=_suicide_signal(record, policy),
+        suicide=suicide,
         cautions=_cautions(record),
         ect_open=_ect_open(record),
+        tms_cautions=ctx.of(FindingKind.TMS_CAUTION),
+        intolerant_trials=intolerant,
+        tms_trials=tms_trials,
     )

@@ -1,8 +1,10 @@
 """patient-view: the whole pathway, one card per topic, critical first.
 
-Suicide risk is always evaluated and never suppressed. Every other card needs a depressed patient
+Suicide risk is always evaluated and never suppressed; so is a running dose above the labelled
+maximum for the patient's age (age_dose_limit). Every other card needs a depressed patient
 who is not in remission (PathwayFacts.active): a patient with no depression, or in remission, gets
 no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
+A deceased patient (Patient.deceased[x]) gets no cards at all.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import (
     adherence_review,
+    age_dose_limit,
     diagnosis_review,
     measurement_based_care,
     optimize_switch_augment,
@@ -38,7 +41,11 @@ PATHWAY_RULES: tuple[Rule, ...] = (
 
 
 def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
-    found = [suicide_risk.rule(ctx)]
+    if ctx.record.patient.deceased:
+        return ()  # issue 11 item 14: a deceased patient gets no cards
+    # Safety cards speak whatever the pathway stage: suicide risk, and a running dose above the
+    # labelled maximum for the patient's age (issue 11 item 5).
+    found = [suicide_risk.rule(ctx), age_dose_limit.rule(ctx)]
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     return cards.ordered(found)

@@ -30,6 +30,16 @@ class Policy:
     trd_min_failed_trials: int = 2
     # Latest PHQ-9 >= 10 (moderate, Kroenke 2001). Some payers want >= 15 (Ambetter CP.BH.200).
     tms_min_phq9: int = 10
+    # Whether a course ended for documented intolerance (side effects, allergy, adverse event)
+    # counts toward tms_min_failed_trials / the distinct classes, as payers count it
+    # (REFERENCE.md 3.2-3.3): Medicare LCD L34998 "failed >= 1 adequate trial of
+    # psychopharmacologic therapy or documented intolerance"; L37086 "inadequate response or
+    # intolerance to adequate trials of psychopharmacologic agents"; Ambetter CP.BH.200
+    # "failure/intolerance of >= 2 adequate antidepressant trials from different classes".
+    # Only ended courses count (a drug still taken despite a recorded reaction is not a failed
+    # tolerability trial), one per drug. It does not change the TRD count (trd_min_failed_trials:
+    # CANMAT 2023 defines TRD by inadequate response, not intolerance).
+    tms_count_intolerant_trials: bool = True
     # Adulthood for the pathway: CANMAT 2023 is the adult MDD guideline, LCD L34998 covers adults
     # and Ambetter CP.BH.200 wants >= 18. Younger patients get no TMS card (the optimise card says
     # why: the only adolescent clearance found is NeuroStar K231926, as an adjunct for ages 15-21,
@@ -39,6 +49,12 @@ class Policy:
     # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
     # risk out: REFERENCE.md 5; the card says when the latest answer was 0).
     suicide_item9_lookback_days: int = 30
+    # Suicide-risk card: suicidal ideation or self-harm on the problem list is a current signal when
+    # dated within this many days (undated active ideation always is); older entries are risk-factor
+    # lines. 90 days: the C-SSRS screener's window for recent suicidal behaviour (3 months, LOINC
+    # 93269-9), and the measurement-based-care interval, so a patient on the pathway has had a
+    # PHQ-9 (with item 9) since. A clinic wanting a longer memory raises it (issue 11 item 9).
+    suicide_condition_recent_days: int = 90
     # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
@@ -47,8 +63,8 @@ class Policy:
     tsh_lookback_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days.
     snooze_days: int = 90
-    # Order hooks: order-sign does not repeat a card order-select showed for the same draft
-    # within this many hours.
+    # Order hooks: a card the clinician already accepted or overrode for the same draft, topic
+    # and dose within this many hours is not shown again (a card merely sent is: issue 11 item 15).
     order_dedupe_hours: int = 24
 
     @property
@@ -80,8 +96,10 @@ class PolicyConfig(BaseModel):
     tms_min_distinct_classes: int = Field(2, ge=2, le=10)
     trd_min_failed_trials: int = Field(2, ge=1, le=10)
     tms_min_phq9: int = Field(10, ge=0, le=27)
+    tms_count_intolerant_trials: bool = True
     adult_age: int = Field(18, ge=0, le=120)
     suicide_item9_lookback_days: int = Field(30, ge=1)
+    suicide_condition_recent_days: int = Field(90, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     tsh_lookback_days: int = Field(365, ge=1)

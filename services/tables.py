@@ -170,8 +170,22 @@ def order_code(concept: str) -> CodeRow:
 
 @cache
 def mood_stabilisers() -> frozenset[str]:
-    """Ingredients that count as mood-stabilising cover in bipolar disorder (ISBD 2013)."""
-    return frozenset(r["ingredient"].lower() for r in _rows("mood_stabilisers.csv"))
+    """Ingredients that count as mood-stabilising cover for an antidepressant in bipolar disorder
+    (ISBD 2013): the antimanic ones. Lamotrigine is a mood stabiliser without antimanic efficacy,
+    so on its own it is not cover (CANMAT/ISBD 2018): see `stabilisers_without_antimanic_cover`."""
+    return frozenset(
+        r["ingredient"].lower() for r in _rows("mood_stabilisers.csv") if _flag(r["antimanic"])
+    )
+
+
+@cache
+def stabilisers_without_antimanic_cover() -> frozenset[str]:
+    """Mood stabilisers that do not protect against mania (lamotrigine): named on the card."""
+    return frozenset(
+        r["ingredient"].lower()
+        for r in _rows("mood_stabilisers.csv")
+        if not _flag(r["antimanic"])
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             f"< {cards.fmt_mg(trial.min_adequate_mg)} minimum"
         )
     if InadequacyReason.POOR_ADHERENCE in reasons or trial.adherence.status is AdherenceStatus.POOR:
+        if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
+            return f"{trial.ingredient} non-adherence documented"
         if trial.adherence.pdc is not None:
             return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}"
         return f"{trial.ingredient} refill gaps"

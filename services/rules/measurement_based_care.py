@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fhir_mapping.record import Score, Trial
+from fhir_mapping.record import DataDomain, Score, Trial
 from services import cards, suggestions
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
@@ -23,6 +23,9 @@ def _due_reason(ctx: RuleContext, trial: Trial, latest: Score | None) -> str | N
     interval = ctx.policy.mbc_interval_days
     # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response.
     if latest is None:
+        # Scores not all seen (issue 10): an absence is not proven, so say what was read.
+        if ctx.record.incomplete(DataDomain.SCORES):
+            return "no PHQ-9 total in the data that could be read"
         return "no PHQ-9 total on record"
     if latest.date < as_of - timedelta(days=interval):
         return f"no PHQ-9 total in {(as_of - latest.date).days} days"

@@ -8,7 +8,7 @@ time, or a psychotherapy referral that is open or was completed.
 
 from __future__ import annotations
 
-from fhir_mapping.record import ProcedureKind, SourceRef
+from fhir_mapping.record import DataDomain, ProcedureKind, SourceRef
 from services import cards, suggestions
 from services.pathway import VOID_REQUEST_STATUSES
 from services.recommendation import Recommendation
@@ -28,6 +28,13 @@ def psychotherapy_on_record(ctx: RuleContext) -> bool:
     return done or referred
 
 
+def history_unavailable(ctx: RuleContext) -> bool:
+    """True when the procedures or referrals could not all be seen: an absence of psychotherapy
+    is then not proven, and no card may say "none on record" (issue 10)."""
+    record = ctx.record
+    return record.incomplete(DataDomain.PROCEDURES) or record.incomplete(DataDomain.REFERRALS)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     if not facts.failed_trials or psychotherapy_on_record(ctx):
@@ -35,10 +42,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     count = len(facts.failed_trials)
     noun = "trial" if count == 1 else "trials"
     failed = cards.names(facts.failed_trials)
+    unseen = history_unavailable(ctx)
+    absence = "psychotherapy history not available" if unseen else "no psychotherapy on record"
     summary = cards.fit_summary(
-        f"{count} adequate {noun} failed ({failed}) and no psychotherapy on record: consider a CBT "
-        "or IPT referral",
-        f"{count} adequate {noun} failed, no psychotherapy on record: consider CBT or IPT",
+        f"{count} adequate {noun} failed ({failed}) and {absence}: consider a CBT or IPT referral",
+        f"{count} adequate {noun} failed, {absence}: consider CBT or IPT",
     )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding
@@ -55,9 +63,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 reasons=reasons,
             )
         found.append(suggestions.create(f"Refer for {label}", resource))
+    seen = (
+        "The psychotherapy history could not be read (procedures or referrals not available: see "
+        "below); check whether CBT or IPT has been tried."
+        if unseen
+        else "No psychotherapy procedure or referral is on record."
+    )
     basis = (
-        "No psychotherapy procedure or referral is on record. CANMAT 2023 recommends adding a "
-        "psychological treatment (CBT, IPT) early when antidepressants have not worked."
+        f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
+        "antidepressants have not worked."
     )
     if not (facts.bipolar or facts.psychotic):
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."

@@ -288,11 +288,12 @@ def test_sixteen_year_old_gets_no_tms_card_and_is_told_why() -> None:
     found = cards(chart(*two_failed_trials(), birth="2009-01-10"))
     assert "tms-referral" not in found
     optimise = found["optimize-switch-augment"]
+    # Issue 11 item 11: under 18 the switch follows the age list (NICE NG134), not adult classes.
     assert optimise.summary == (
-        "2 adequate trials failed (sertraline, venlafaxine): augment (aripiprazole or "
-        "brexpiprazole) or switch class; TMS: adults only (age 16)"
+        "2 adequate trials failed (sertraline, venlafaxine): switch to fluoxetine or citalopram "
+        "(NICE NG134) or augment; TMS: adults only (age 16)"
     )
-    assert "**Age 16:** the doses and agents on this card come from adult guidelines" in (
+    assert "**Age 16:** antidepressant choices follow the under-18 list (NICE NG134, FDA)" in (
         optimise.detail
     )
     assert "patient is 16: the TMS criteria here are for adults (policy: 18+)" in optimise.detail
@@ -366,10 +367,12 @@ def test_item9_positive_45_days_ago_then_zero_yesterday_is_outside_the_window() 
     ]
     assert "suicide-risk" not in cards(chart(*resources))
     longer = cards(chart(*resources), Policy(suicide_item9_lookback_days=60))
-    first = next(iter(longer.values()))
-    assert (first.topic, first.summary[:50]) == (
-        "suicide-risk",
-        "PHQ-9 item 9 = 2 (more than half the days) on 2025",
+    # Issue 11 item 10: within the longer look-back the card keeps the positive answer, but the
+    # later item 9 = 0 acknowledges it: information, no longer critical.
+    card = longer["suicide-risk"]
+    assert card.indicator == "info"
+    assert card.summary.startswith(
+        "PHQ-9 item 9 = 2 (more than half the days) on 2025-04-18; item 9 = 0 on 2025-06-01"
     )
 
 
@@ -391,6 +394,14 @@ def test_phq9_of_27_counts_and_an_impossible_35_is_never_shown() -> None:
         fr.phq9_total("phq-bad", date(2025, 5, 30), 35),
     )
     assert record.latest_phq9() is not None and record.latest_phq9().value == 27  # type: ignore[union-attr]
-    for card in cards(record).values():
+    found = cards(record)
+    for card in found.values():
         assert "35" not in card.summary and "PHQ-9 35" not in card.detail
-    assert cards(record)["tms-referral"].summary.endswith("PHQ-9 27: consider TMS referral")
+    # Issue 11: a total of 27 proves item 9 = 3 (inferred), an acute suicide-risk signal, so the
+    # suicide-risk card quotes the 27 and TMS is not the next step (item 8): no TMS card, and the
+    # suicide-risk card names ECT and esketamine instead.
+    assert found["suicide-risk"].summary.startswith(
+        "PHQ-9 total 27 on 2025-05-26 implies item 9 at least 3 (not recorded)"
+    )
+    assert "tms-referral" not in found
+    assert "ECT" in found["suicide-risk"].detail and "esketamine" in found["suicide-risk"].detail

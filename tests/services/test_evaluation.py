@@ -29,6 +29,8 @@ class FakeMapping:
         patient_id: str | None = None,
         policy: MappingPolicy | None = None,
         draft_orders: Iterable[Mapping[str, Any]] = (),
+        unavailable: Mapping[str, str] | None = None,
+        incomplete: Mapping[str, str] | None = None,
     ) -> PatientRecord:
         self.calls.append(
             {

@@ -103,7 +103,9 @@ def test_augmenter_already_used_is_not_proposed_again() -> None:
     assert "(brexpiprazole)" in rec.summary
 
 
-def test_current_drug_in_a_failed_class_is_called_out() -> None:
+def test_current_drug_in_a_failed_class_is_left_to_run_until_it_can_be_judged() -> None:
+    # Issue 11 item 2: escitalopram started four weeks ago has not had its trial yet, so no
+    # switch/augment card (the old card called out its failed class and proposed switching).
     escitalopram = f.trial(
         "escitalopram",
         "SSRI",
@@ -114,7 +116,26 @@ def test_current_drug_in_a_failed_class_is_called_out() -> None:
         ongoing=True,
         verdict=Verdict.ONGOING,
     )
-    rec = _run(f.trd_record(trials=(f.sertraline_failed(), escitalopram)))
+    assert _run(f.trd_record(trials=(f.sertraline_failed(), escitalopram))) is None
+
+
+def test_current_drug_in_a_failed_class_is_called_out() -> None:
+    # With psychotic features the card shows the switch section whatever the current trial's
+    # state, and still names the failed class of the drug now taken.
+    escitalopram = f.trial(
+        "escitalopram",
+        "SSRI",
+        start=date(2024, 5, 6),
+        mg=10,
+        min_mg=10,
+        max_mg=20,
+        ongoing=True,
+        verdict=Verdict.ONGOING,
+    )
+    psychotic = f.finding(FindingKind.PSYCHOTIC, code="F32.3", display="MDD with psychosis")
+    rec = _run(
+        f.trd_record(trials=(f.sertraline_failed(), escitalopram), findings=(f.mdd(), psychotic))
+    )
     assert rec is not None
     assert "Current escitalopram is in a class that already failed (SSRI)" in rec.detail
 
@@ -133,13 +154,15 @@ def test_psychotic_features_point_to_antipsychotic_or_ect() -> None:
     )
     rec = _run(f.trd_record(findings=(f.mdd(), psychotic)))
     assert rec is not None
+    # Issue 11 item 4: antipsychotic-range doses (STOP-PD) or ECT, never augmentation doses.
     assert rec.summary == (
-        "Psychotic features (MDD, severe with psychotic features): add an antipsychotic to the "
-        "antidepressant, or refer for ECT"
+        "Psychotic features (MDD, severe with psychotic features): antidepressant plus "
+        "antipsychotic at antipsychotic-range dose, or ECT"
     )
+    assert [s.label for s in rec.suggestions] == ["Refer for ECT evaluation"]
     assert_valid_proposals(rec)
     ect = resources(rec)[0]
-    assert codes(ect) == [("http://www.ama-assn.org/go/cpt", "90870")]
+    assert codes(ect) == [("http://snomed.info/sct", "183524004")]  # a referral, not CPT 90870
     assert ect["reasonReference"] == [
         {"reference": "Condition/psy-1"},
         {"reference": "Condition/mdd-1"},

@@ -152,6 +152,7 @@ def test_suicide_signal_window_and_any_positive_answer() -> None:
 
 
 def test_suicide_signal_from_problem_list() -> None:
-    record = f.record(findings=(f.finding(FindingKind.SUICIDAL_IDEATION, code="6471006"),))
-    signal = facts(record).suicide
+    # Issue 11 item 9: a recently dated entry (an older one is a risk-factor line only).
+    ideation = f.finding(FindingKind.SUICIDAL_IDEATION, code="6471006", onset=date(2024, 5, 20))
+    signal = facts(f.record(findings=(ideation,))).suicide
     assert signal is not None and signal.positive_item9 == () and len(signal.findings) == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from fhir_mapping.record import FindingKind, InadequacyReason, PatientRecord, Verdict
+from fhir_mapping.record import FindingKind, InadequacyReason, PatientRecord, SourceRef, Verdict
+from fhir_mapping.suicide_screen import SuicideScreen
 from services import cards
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -42,17 +43,35 @@ def _everything_record() -> PatientRecord:
         baseline=18,
         after=None,
     )
-    return f.trd_record(
+    record = f.trd_record(
         trials=(f.sertraline_failed(), f.venlafaxine_failed(), low_dose, current),
         scores=(f.score(18, date(2024, 1, 5)), f.score(16, date(2024, 2, 20), item9=1)),
         findings=(
             f.mdd(),
             f.finding(FindingKind.SUBSTANCE_USE, code="7200002", display="Alcoholism"),
-            f.finding(FindingKind.SUICIDAL_IDEATION, code="6471006", display="Suicidal ideation"),
+            f.finding(
+                FindingKind.SUICIDAL_IDEATION,
+                code="6471006",
+                display="Suicidal ideation",
+                onset=date(2024, 5, 20),
+            ),
         ),
         procedures=(),
         labs=(),
     )
+    # Issue 11: the recent ideation was assessed the same day (C-SSRS: a passive wish to be dead):
+    # a warning, not acute risk, so the TMS card still appears alongside it.
+    screen = SuicideScreen(
+        date=date(2024, 5, 20),
+        complete=True,
+        positive=("Wish to be dead (past month)",),
+        history=(),
+        negative=("Non-specific active suicidal thoughts (past month)",),
+        escalate=False,
+        source=SourceRef("QuestionnaireResponse", "cssrs-1"),
+        asked_ideation=True,
+    )
+    return dataclasses.replace(record, suicide_screens=(screen,))
 
 
 def test_every_topic_once_in_indicator_order() -> None:
@@ -68,7 +87,8 @@ def test_every_topic_once_in_indicator_order() -> None:
     ]
     ranks = [INDICATOR_ORDER[r.indicator] for r in recs]
     assert ranks == sorted(ranks)
-    assert recs[0].indicator is Indicator.CRITICAL
+    # Issue 11: an assessed, non-acute finding is a warning (an acute one would remove the TMS card).
+    assert recs[0].indicator is Indicator.WARNING
 
 
 def test_summaries_are_short_and_concrete() -> None:

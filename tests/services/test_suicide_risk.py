@@ -69,27 +69,38 @@ def test_no_card_for_item9_zero_or_outside_lookback() -> None:
     assert suicide_risk.rule(ctx(old, longer)) is not None
 
 
-def test_earlier_positive_answer_is_not_cancelled_by_a_later_zero() -> None:
+def test_a_later_zero_acknowledges_but_does_not_cancel_an_earlier_positive_answer() -> None:
+    # Issue 11 item 10 changed this: a later item 9 = 0 makes the card information (no longer
+    # critical), and the card stays while the positive answer is in the look-back (the safer
+    # choice than removing it: a 0 does not rule risk out).
     record = f.trd_record(
         scores=(f.score(18, date(2024, 5, 10), item9=3), f.score(15, date(2024, 5, 30), item9=0))
     )
     rec = suicide_risk.rule(ctx(record))
     assert rec is not None
-    assert rec.summary.startswith("PHQ-9 item 9 = 3 (nearly every day) on 2024-05-10")
-    assert "Latest item 9 answer is 0 (2024-05-30)" in rec.detail
+    assert rec.indicator is Indicator.INFO and rec.snoozable is False
+    assert rec.summary == (
+        "PHQ-9 item 9 = 3 (nearly every day) on 2024-05-10; item 9 = 0 on 2024-05-30: recheck "
+        "at each visit"
+    )
+    assert "assessed: PHQ-9 item 9 = 0, total 15 on 2024-05-30" in rec.detail
+    assert "a 0 does not rule risk out" in rec.detail
+    assert rec.suggestions == ()
 
 
 def test_problem_list_ideation_fires_without_scores() -> None:
-    record = f.record(
-        findings=(
-            f.finding(FindingKind.SUICIDAL_IDEATION, code="6471006", display="Suicidal ideation"),
-        )
+    # Issue 11 item 9: ideation counts when recently dated (policy.suicide_condition_recent_days).
+    ideation = f.finding(
+        FindingKind.SUICIDAL_IDEATION,
+        code="6471006",
+        display="Suicidal ideation",
+        onset=date(2024, 5, 20),
     )
-    rec = suicide_risk.rule(ctx(record))
+    rec = suicide_risk.rule(ctx(f.record(findings=(ideation,))))
     assert rec is not None
     assert rec.summary == (
-        "Suicidal ideation on the problem list: complete a suicide risk assessment today "
-        "(e.g. C-SSRS)"
+        "Suicidal ideation on the problem list since 2024-05-20: complete a suicide risk "
+        "assessment today (e.g. C-SSRS)"
     )
     assert resources(rec)[0]["reasonReference"] == [
         {"reference": "Condition/cond-suicidal-ideation"}

@@ -126,19 +126,23 @@ def test_order_codes_used_by_suggestions() -> None:
         "http://snomed.info/sct",
         "225337009",
     )
-    assert (codes["tms-evaluation"].system, codes["tms-evaluation"].code) == (
-        "http://www.ama-assn.org/go/cpt",
-        "90867",
-    )
+    # A proposal to refer is coded as a referral, never as the treatment's CPT (90867 is a TMS
+    # session, 90870 an ECT treatment): issue 11 item 16.
+    for concept in ("tms-evaluation", "ect-evaluation"):
+        assert (codes[concept].system, codes[concept].code) == (
+            "http://snomed.info/sct",
+            "183524004",
+        )
     assert (codes["tsh"].system, codes["tsh"].code) == ("http://loinc.org", "3016-3")
     assert codes["cssrs-screener"].code == "93373-9"
 
 
 def test_mood_stabilisers_cover_the_issue_list() -> None:
-    assert {"lithium", "valproate", "lamotrigine", "aripiprazole", "quetiapine"} <= (
-        tables.mood_stabilisers()
-    )
+    assert {"lithium", "valproate", "aripiprazole", "quetiapine"} <= tables.mood_stabilisers()
     assert "sertraline" not in tables.mood_stabilisers()
+    # Lamotrigine is a mood stabiliser without antimanic efficacy: not cover (CANMAT/ISBD 2018).
+    assert "lamotrigine" not in tables.mood_stabilisers()
+    assert tables.stabilisers_without_antimanic_cover() == {"lamotrigine"}
 
 
 def test_codes_agree_with_the_shared_reference() -> None:
@@ -149,13 +153,19 @@ def test_codes_agree_with_the_shared_reference() -> None:
     text = (shared / "codes.csv").read_text("utf-8") + (shared / "code_verification.csv").read_text(
         "utf-8"
     )
+    # ... or in the mapping's own verified table (SNOMED 183524004 "Referral to psychiatry
+    # service", VSAC 2.16.840.1.113883.3.526.3.1570), which reads the accepted proposal back.
+    text += resources.files("fhir_mapping").joinpath("data/procedure_codes.csv").read_text("utf-8")
     for row in tables.order_codes().values():
         if row.code:
             assert row.code in text, row
 
 
 def test_bupropion_is_contraindicated_with_epilepsy() -> None:
-    assert [(c.ingredient, c.finding) for c in tables.drug_cautions()] == [
+    assert {(c.ingredient, c.finding) for c in tables.drug_cautions()} >= {
         ("bupropion", "epilepsy"),
         ("dextromethorphan-bupropion", "epilepsy"),
-    ]
+        ("bupropion", "eating-disorder"),
+        ("bupropion", "alcohol-sedative-withdrawal"),
+        ("paroxetine", "pregnancy"),
+    }

@@ -26,7 +26,7 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
     assert_valid_proposals(rec)
     (resource,) = resources(rec)
-    assert codes(resource) == [("http://www.ama-assn.org/go/cpt", "90867")]
+    assert codes(resource) == [("http://snomed.info/sct", "183524004")]  # referral, not CPT
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"
     assert "| Total |  | moderate | 7 |" in rec.detail

@@ -1,0 +1,70 @@
+"""Labelled maximum doses for older adults (issue 11 item 5): data/older_adult_doses.csv.
+
+Citalopram above 20 mg/day over 60 prolongs the QT interval (FDA 2011, revised 2012); a few other
+labels set an older-adult maximum (escitalopram, paroxetine, imipramine, desipramine). Order hooks
+warn when a draft exceeds it, patient-view when a running dose does, and a dose the service proposes
+never goes above it (`capped`).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class AgeLimit:
+    ingredient: str
+    min_age: int  # the limit applies from this age (inclusive: the safer reading)
+    max_mg: float
+    note: str
+    source: str
+    status: str
+
+
+@cache
+def limits() -> dict[str, AgeLimit]:
+    text = resources.files("services").joinpath("data/older_adult_doses.csv").read_text("utf-8")
+    return {
+        row["ingredient"].strip().lower(): AgeLimit(
+            ingredient=row["ingredient"].strip().lower(),
+            min_age=int(row["min_age"]),
+            max_mg=float(row["max_mg_day"]),
+            note=row["note"].strip(),
+            source=row["source"].strip(),
+            status=row["status"].strip(),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def limit_for(ingredient: str, age: int | None) -> AgeLimit | None:
+    """The older-adult maximum that applies to this patient, or None (no label limit, or the age
+    is unknown: an unknown age is not assumed old, and the cards do not guess)."""
+    if age is None:
+        return None
+    limit = limits().get(ingredient.lower())
+    return limit if limit is not None and age >= limit.min_age else None
+
+
+def exceeded(ingredient: str, age: int | None, mg_per_day: float | None) -> AgeLimit | None:
+    """The limit a daily dose is above, or None."""
+    limit = limit_for(ingredient, age)
+    if limit is None or mg_per_day is None or mg_per_day <= limit.max_mg:
+        return None
+    return limit
+
+
+def capped(ingredient: str, age: int | None, mg_per_day: float | None) -> float | None:
+    """A proposed daily dose, lowered to the older-adult maximum where one applies."""
+    limit = limit_for(ingredient, age)
+    if limit is None or mg_per_day is None:
+        return mg_per_day
+    return min(mg_per_day, limit.max_mg)
+
+
+def label(limit: AgeLimit) -> str:
+    status = "" if limit.status != "UNVERIFIED" else " (UNVERIFIED)"
+    return f"{limit.note}. Source: {limit.source}{status}."

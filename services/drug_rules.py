@@ -1,0 +1,211 @@
+"""Which drugs a card may propose for whom: population rules and the psychotic-depression regimen.
+
+Four tables in services/data, each row with its source and status (services/data/README.md):
+
+- drug_class_groups.csv: drug-table classes that belong to a group ("antipsychotic"), so "any
+  running antipsychotic" is read from the drug table's class column, never from a name list.
+- age_restricted_antidepressants.csv: under 18, the agents in order (fluoxetine first, then
+  sertraline, citalopram, escitalopram; NICE NG134, FDA), the ones never proposed (venlafaxine,
+  paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA).
+- condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
+  with psychotic features) or makes text-only (antipsychotics in pregnancy).
+- psychotic_depression_regimens.csv: antidepressant plus antipsychotic at antipsychotic-range doses
+  (STOP-PD: sertraline 150-200 mg/day with olanzapine 15-20 mg/day).
+
+A rule names either one ingredient or a class (a drug-table class, or a group of this file), so
+"TCA" and "antipsychotic" rows cover every drug of the class.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import FindingKind
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("services").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _age(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+class Choice(StrEnum):
+    """What a rule does to a drug for the patients it applies to."""
+
+    FIRST = "first"  # the preferred agent (proposed before the others)
+    NEXT = "next"  # proposed after the first choices
+    NEVER = "never"  # never proposed (named on the card with the reason)
+    NOT_ONE_CLICK = "not-one-click"  # named as text, never as a ready-to-accept order
+    BOXED_WARNING = "boxed-warning"  # a note on every card that proposes antidepressants
+
+
+@cache
+def class_groups() -> dict[str, frozenset[str]]:
+    """Group name -> the drug-table classes in it (lower case)."""
+    groups: dict[str, set[str]] = {}
+    for row in _rows("drug_class_groups.csv"):
+        groups.setdefault(row["group"].strip(), set()).add(row["drug_class"].strip().lower())
+    return {name: frozenset(classes) for name, classes in groups.items()}
+
+
+def in_group(drug_class: str, group: str) -> bool:
+    return drug_class.strip().lower() in class_groups().get(group, frozenset())
+
+
+def is_antipsychotic(drug_class: str) -> bool:
+    return in_group(drug_class, "antipsychotic")
+
+
+@dataclass(frozen=True, slots=True)
+class DrugRule:
+    """One row: a rule for one ingredient or one class (drug-table class or group)."""
+
+    ingredient: str | None
+    drug_class: str | None
+    choice: Choice
+    note: str
+    cite: str  # the short citation a card shows ("NICE NG134")
+    source: str
+    rank: int | None = None
+    min_age: int | None = None  # age rows: the rule applies from this age ...
+    below_age: int | None = None  # ... up to this age (exclusive)
+    finding: FindingKind | None = None  # condition rows: the finding on record it applies to
+
+    def covers(self, ingredient: str, drug_class: str) -> bool:
+        """Whether the rule is about this drug (all drugs when it names neither)."""
+        if self.ingredient is not None:
+            return self.ingredient == ingredient.lower()
+        if self.drug_class is not None:
+            wanted = self.drug_class.lower()
+            return drug_class.lower() == wanted or in_group(drug_class, self.drug_class)
+        return True
+
+    def label(self) -> str:
+        """How the card names what the rule is about ("paroxetine", "TCA antidepressants")."""
+        if self.ingredient is not None:
+            return self.ingredient
+        if self.drug_class == "TCA":
+            return "tricyclic antidepressants"
+        return f"{self.drug_class}s" if self.drug_class else "antidepressants"
+
+
+@cache
+def age_rules() -> tuple[DrugRule, ...]:
+    return tuple(
+        DrugRule(
+            ingredient=row["ingredient"].strip().lower() or None,
+            drug_class=row["drug_class"].strip() or None,
+            choice=Choice(row["choice"].strip()),
+            note=row["note"].strip(),
+            cite=row["cite"].strip(),
+            source=row["source"].strip(),
+            rank=_age(row["rank"]),
+            min_age=_age(row["min_age"]),
+            below_age=_age(row["below_age"]),
+        )
+        for row in _rows("age_restricted_antidepressants.csv")
+    )
+
+
+def rules_for_age(age: int | None) -> tuple[DrugRule, ...]:
+    """The age rows that apply at this age (none when the age is unknown)."""
+    if age is None:
+        return ()
+    return tuple(
+        r
+        for r in age_rules()
+        if r.below_age is not None and age < r.below_age and (r.min_age is None or age >= r.min_age)
+    )
+
+
+def age_restricted(age: int | None) -> bool:
+    """True when the age has an ordered list of agents: only those are proposed as a switch."""
+    return any(r.choice in (Choice.FIRST, Choice.NEXT) for r in rules_for_age(age))
+
+
+@cache
+def condition_rules() -> tuple[DrugRule, ...]:
+    return tuple(
+        DrugRule(
+            ingredient=row["ingredient"].strip().lower() or None,
+            drug_class=row["drug_class"].strip() or None,
+            choice=Choice(row["rule"].strip()),
+            note=row["note"].strip(),
+            cite=row["cite"].strip(),
+            source=row["source"].strip(),
+            finding=FindingKind(row["finding"].strip()),
+        )
+        for row in _rows("condition_drug_rules.csv")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Regimen:
+    """Antidepressant plus antipsychotic at antipsychotic-range doses for psychotic depression."""
+
+    name: str
+    antidepressant: str
+    antidepressant_min_mg: float
+    antidepressant_max_mg: float
+    antipsychotic: str
+    antipsychotic_min_mg: float
+    antipsychotic_max_mg: float
+    min_age: int | None
+    source: str
+    status: str
+
+    def text(self) -> str:
+        return (
+            f"{self.antipsychotic} {_mg(self.antipsychotic_min_mg)}-"
+            f"{_mg(self.antipsychotic_max_mg)} mg/day with {self.antidepressant} "
+            f"{_mg(self.antidepressant_min_mg)}-{_mg(self.antidepressant_max_mg)} mg/day "
+            f"({self.name})"
+        )
+
+
+def _mg(value: float) -> str:
+    return f"{value:g}"
+
+
+@cache
+def psychotic_depression_regimens() -> tuple[Regimen, ...]:
+    out = []
+    for row in _rows("psychotic_depression_regimens.csv"):
+        numbers = [
+            _number(row[k])
+            for k in (
+                "antidepressant_min_mg_day",
+                "antidepressant_max_mg_day",
+                "antipsychotic_min_mg_day",
+                "antipsychotic_max_mg_day",
+            )
+        ]
+        if any(n is None for n in numbers):
+            raise ValueError(f"psychotic-depression regimen without a dose range: {row}")
+        ad_lo, ad_hi, ap_lo, ap_hi = (float(n or 0) for n in numbers)
+        out.append(
+            Regimen(
+                name=row["regimen"].strip(),
+                antidepressant=row["antidepressant"].strip().lower(),
+                antidepressant_min_mg=ad_lo,
+                antidepressant_max_mg=ad_hi,
+                antipsychotic=row["antipsychotic"].strip().lower(),
+                antipsychotic_min_mg=ap_lo,
+                antipsychotic_max_mg=ap_hi,
+                min_age=_age(row["min_age"]),
+                source=row["source"].strip(),
+                status=row["status"].strip(),
+            )
+        )
+    return tuple(out)

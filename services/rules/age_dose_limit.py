@@ -1,0 +1,77 @@
+"""patient-view: a running antidepressant above the labelled maximum for the patient's age.
+
+Citalopram above 20 mg/day over 60 (FDA 2011/2012, QT prolongation) and the other older-adult
+maxima of data/older_adult_doses.csv. This is its own small card, shown only when a running dose
+is above the limit, because the places it could otherwise live are not always there: the
+optimise card appears only when something failed or is below range, and none appears in
+remission, while the QT risk of the dose does not end with remission. The order hooks say the
+same for a draft (order_hooks AGE_LIMIT); a dose the service proposes never exceeds the limit.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DoseBasis, Trial
+from services import age_limits, cards, drugs, suggestions
+from services.recommendation import Recommendation, Suggestion
+from services.rules.context import RuleContext
+
+TOPIC = "dose-above-age-limit"
+
+
+def _above(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
+    found = []
+    for trial in ctx.record.trials:
+        if not trial.ongoing or trial.dose_basis is not DoseBasis.DAILY:
+            continue
+        limit = age_limits.exceeded(
+            trial.ingredient, ctx.record.patient.age, trial.current_mg_per_day
+        )
+        if limit is not None:
+            found.append((trial, limit))
+    return found
+
+
+def _reduce(ctx: RuleContext, trial: Trial, limit: age_limits.AgeLimit) -> Suggestion:
+    label = f"Reduce {trial.ingredient} to {cards.fmt_mg(limit.max_mg)} mg/day"
+    resource = None
+    if ctx.patient_id is not None:
+        info = drugs.info(trial.ingredient)
+        resource = suggestions.medication_request(
+            patient_id=ctx.patient_id,
+            ingredient=trial.ingredient,
+            rxcui=info.rxcui if info else None,
+            mg_per_day=limit.max_mg,
+            reasons=list(trial.sources[-1:]),
+            note=f"Older-adult maximum: {limit.note} ({limit.source}).",
+        )
+    return suggestions.create(label, resource)
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    above = _above(ctx)
+    if not above:
+        return None
+    age = ctx.record.patient.age
+    trial, limit = above[0]
+    name = trial.ingredient.capitalize()
+    mg, top = cards.fmt_mg(trial.current_mg_per_day), cards.fmt_mg(limit.max_mg)
+    lines = [
+        f"**{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day, age {age}:** "
+        f"the labelled maximum from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
+        f"{age_limits.label(lim)}"
+        for t, lim in above
+    ]
+    return cards.make(
+        TOPIC,
+        summary=cards.fit_summary(
+            f"{name} {mg} mg/day at age {age}: above the labelled {top} mg/day maximum from age "
+            f"{limit.min_age}",
+            f"{name} {mg} mg/day at age {age}: above the {top} mg/day older-adult maximum",
+        ),
+        detail=cards.join_sections(
+            *lines,
+            cards.trial_table([t for t, _ in above], ctx.policy.mapping),
+            cards.guideline_links("fda-citalopram-2012"),
+        ),
+        suggestions=[_reduce(ctx, t, lim) for t, lim in above],
+    )

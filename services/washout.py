@@ -1,0 +1,335 @@
+"""MAOIs and the antidepressants they must not meet: washout intervals (issue 11 item 1).
+
+An MAOI (phenelzine, tranylcypromine, isocarboxazid, transdermal selegiline; moclobemide, a
+reversible one; linezolid and intravenous methylene blue, which act as MAOIs) taken with a
+serotonergic or noradrenergic antidepressant risks serotonin syndrome or a hypertensive crisis. So:
+- starting such an antidepressant needs the MAOI stopped for its interval (14 days; 21 before
+  clomipramine or imipramine; 24 hours after linezolid or methylene blue);
+- starting an MAOI needs the other drug stopped for 5 half-lives, and never less than the 2 weeks
+  of CPS 2023 Table 5 (fluoxetine: 5 weeks, norfluoxetine);
+- one MAOI to another needs the first one's interval.
+(REFERENCE.md 1.7, CPS 2023 Table 5; Keks, Hope, Keogh, Aust Prescr 2016;39:76-83.)
+
+Intervals and half-lives are data (data/maoi_washout.csv, one row per drug with its source). An
+antidepressant with no row is treated as serotonergic with the 2-week interval: the safer guess.
+What the record says the patient takes is its trials: running ones, and ended ones by their end date
+(the last day covered by a prescription, fill or statement, as the mapping infers it, which is why
+the card gives the date it used and an override reason says the real stop date was earlier).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
+
+MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting"})
+INTERACTING_KINDS = frozenset({"serotonergic", "noradrenergic"})
+# CPS 2023 Table 5 (REFERENCE.md 1.7): to or from an irreversible MAOI, 2 weeks. Used for an
+# antidepressant the table does not list (the safer guess), never instead of a listed value.
+_FALLBACK_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class WashoutRow:
+    ingredient: str
+    kind: str  # maoi | rima | maoi-acting | serotonergic | noradrenergic | none
+    half_life_hours: float | None  # the longest-lived active moiety
+    # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any
+    # other drug: days off an irreversible MAOI before this drug may start.
+    days_after_maoi: int | None
+    days_before_maoi: int | None  # days off this drug before an MAOI may start
+    source: str
+    status: str
+
+    @property
+    def is_maoi(self) -> bool:
+        return self.kind in MAOI_KINDS
+
+    @property
+    def interacts(self) -> bool:
+        return self.kind in INTERACTING_KINDS
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+@cache
+def table() -> dict[str, WashoutRow]:
+    text = resources.files("services").joinpath("data/maoi_washout.csv").read_text("utf-8")
+    return {
+        row["ingredient"].strip().lower(): WashoutRow(
+            ingredient=row["ingredient"].strip().lower(),
+            kind=row["kind"].strip(),
+            half_life_hours=float(row["half_life_hours"]) if row["half_life_hours"] else None,
+            days_after_maoi=_int(row["days_after_maoi"]),
+            days_before_maoi=_int(row["days_before_maoi"]),
+            source=row["source"].strip(),
+            status=row["status"].strip(),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:
+    found = table().get(ingredient.lower())
+    if found is None and role is Role.ANTIDEPRESSANT:
+        return WashoutRow(
+            ingredient=ingredient.lower(),
+            kind="serotonergic",
+            half_life_hours=None,
+            days_after_maoi=_FALLBACK_DAYS,
+            days_before_maoi=_FALLBACK_DAYS,
+            source=(
+                "no row in data/maoi_washout.csv: treated as serotonergic with the 2-week interval "
+                "of CPS 2023 Table 5 (REFERENCE.md 1.7)"
+            ),
+            status="UNVERIFIED",
+        )
+    return found
+
+
+def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
+    """Days off `old` before `new` may start; None when the pair needs no MAOI washout."""
+    if old.ingredient == new.ingredient:
+        return None
+    if old.is_maoi and new.is_maoi:
+        return old.days_after_maoi
+    if old.is_maoi and new.interacts:
+        own = old.days_after_maoi or 0
+        # 24 hours after linezolid whatever follows; after a true MAOI the longer of the two
+        # (clomipramine and imipramine need 3 weeks, CPS 2023 Table 5).
+        return own if old.kind == "maoi-acting" else max(own, new.days_after_maoi or 0)
+    if old.interacts and new.is_maoi:
+        return old.days_before_maoi
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A drug the patient takes, took, or is being ordered alongside the draft."""
+
+    ingredient: str
+    row: WashoutRow
+    running: bool  # running on the as-of date, or on this same order
+    on_order: bool
+    start: date | None
+    end: date | None  # the last day of an ended course
+    source: SourceRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    new: str  # the drug being started
+    new_row: WashoutRow
+    old: Exposure
+    days: int  # the washout needed between them
+    as_of: date
+
+    @property
+    def into_maoi(self) -> bool:
+        return self.new_row.is_maoi and not self.old.row.is_maoi
+
+    @property
+    def maoi(self) -> str:
+        return self.new if self.into_maoi else self.old.ingredient
+
+    @property
+    def earliest_start(self) -> date | None:
+        """The first day the new drug may start; None while the old one is still taken."""
+        if self.old.running or self.old.end is None:
+            return None
+        return self.old.end + timedelta(days=self.days)
+
+    def state(self) -> str:
+        """Where the old drug stands, as the end of a sentence about it: "is running (since
+        2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
+        old = self.old
+        if old.on_order:
+            return "is on this same order"
+        if old.running:
+            return f"is running (since {old.start.isoformat()})" if old.start else "is running"
+        assert old.end is not None
+        ago = (self.as_of - old.end).days
+        return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
+
+    def interval_text(self) -> str:
+        """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 384 h with its active
+        metabolite)"."""
+        row = self.old.row
+        extra = []
+        if self.days % 7 == 0 and self.days >= 14:
+            extra.append(f"{self.days // 7} weeks")
+        if self.into_maoi and row.half_life_hours is not None:
+            extra.append(
+                f"5 half-lives of {self.old.ingredient}, t½ about {row.half_life_hours:g} h with "
+                "its active metabolite"
+            )
+        return f"{self.days} days" + (f" ({'; '.join(extra)})" if extra else "")
+
+    def why(self) -> str:
+        """One markdown paragraph: the pair, where the old drug stands, the risk, when the new
+        drug may start, and the source of the interval."""
+        old, new = self.old, self.new
+        if self.into_maoi:
+            pair = f"**{old.ingredient.capitalize()} → {new} ({_KIND_TEXT[self.new_row.kind]})**"
+        else:
+            pair = f"**{old.ingredient.capitalize()} ({_KIND_TEXT[old.row.kind]}) → {new}**"
+        cite = f" ({old.source})" if old.source is not None and not old.on_order else ""
+        start = self.earliest_start
+        if old.on_order:
+            when = (
+                f"they cannot start together: {new} needs at least {self.interval_text()} off "
+                f"{old.ingredient}"
+            )
+        elif start is None:
+            when = (
+                f"stop {old.ingredient}, then allow at least {self.interval_text()} before the "
+                f"first dose of {new}"
+            )
+        else:
+            when = (
+                f"{new} not before {start.isoformat()}: at least {self.interval_text()} after "
+                f"{old.ingredient}"
+            )
+        # The interval comes from the row of the drug being stopped, except after an MAOI where
+        # the new drug needs longer (clomipramine, imipramine): then that drug's row is the basis.
+        basis_row = old.row
+        if (
+            old.row.is_maoi
+            and self.new_row.days_after_maoi == self.days
+            and old.row.days_after_maoi != self.days
+        ):
+            basis_row = self.new_row
+        unverified = " (UNVERIFIED)" if basis_row.status == "UNVERIFIED" else ""
+        return (
+            f"{pair}: {old.ingredient} {self.state()}{cite}. An MAOI with a serotonergic or "
+            f"noradrenergic antidepressant risks serotonin syndrome or a hypertensive crisis: "
+            f"{when}. Interval: {basis_row.source}{unverified}."
+        )
+
+
+_KIND_TEXT = {"maoi": "MAOI", "rima": "reversible MAOI", "maoi-acting": "acts as an MAOI"}
+
+
+def kind_label(row: WashoutRow) -> str:
+    """ "MAOI", "reversible MAOI" or "acts as an MAOI" (linezolid)."""
+    return _KIND_TEXT.get(row.kind, row.kind)
+
+
+def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: (t.end, t.ongoing)):
+        latest[trial.ingredient] = trial
+    return list(latest.values())
+
+
+def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> list[Exposure]:
+    """Every course on record with a washout row (any role, any verdict: trazodone at night is
+    still serotonergic), its latest course only, and the other drafts of the same order."""
+    found: list[Exposure] = []
+    for trial in _latest_per_ingredient(record.trials):
+        row = row_for(trial.ingredient, trial.role)
+        if row is None or not (row.is_maoi or row.interacts):
+            continue
+        found.append(
+            Exposure(
+                ingredient=trial.ingredient,
+                row=row,
+                running=trial.ongoing,
+                on_order=False,
+                start=trial.start,
+                end=None if trial.ongoing else trial.end,
+                source=trial.sources[-1] if trial.sources else None,
+            )
+        )
+    for draft in drafts:
+        row = row_for(draft.ingredient, draft.role)
+        if row is None or not (row.is_maoi or row.interacts):
+            continue
+        found.append(Exposure(draft.ingredient, row, True, True, None, None, draft.source))
+    return found
+
+
+def conflicts_for(
+    ingredient: str,
+    role: Role | None,
+    record: PatientRecord,
+    *,
+    drafts: Sequence[DraftOrder] = (),
+) -> list[Conflict]:
+    """What starting `ingredient` now would run into: courses running or stopped within their
+    washout, and other drugs on the same order."""
+    new = row_for(ingredient, role)
+    if new is None or not (new.is_maoi or new.interacts):
+        return []
+    found = []
+    for old in exposures(record, drafts=drafts):
+        if old.ingredient == new.ingredient:
+            continue
+        days = days_needed(old.row, new)
+        if days is None:
+            continue
+        if old.running or old.end is None or (record.as_of - old.end).days < days:
+            found.append(Conflict(new.ingredient, new, old, days, record.as_of))
+    return found
+
+
+def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
+    """The conflicts of one draft order with the record and with the order's other drafts."""
+    others = [
+        d for d in record.draft_orders if d.id != draft.id or d.ingredient != draft.ingredient
+    ]
+    return conflicts_for(draft.ingredient, draft.role, record, drafts=others)
+
+
+def _is_maoi(ingredient: str) -> bool:
+    row = row_for(ingredient, Role.ANTIDEPRESSANT)
+    return row is not None and row.is_maoi
+
+
+def switch_note(record: PatientRecord, candidates: Sequence[str]) -> str:
+    """The washout line for a card that proposes switching to `candidates`: an MAOI running or
+    stopped within its interval means none of them may start yet; an MAOI among the candidates
+    needs the running serotonergic drugs stopped first. "" when no switch crosses an MAOI."""
+    lines: list[str] = []
+    waits: dict[tuple[str, str, int], list[str]] = {}
+    for name in candidates:
+        for conflict in conflicts_for(name, Role.ANTIDEPRESSANT, record):
+            key = (conflict.old.ingredient, conflict.state(), conflict.days)
+            waits.setdefault(key, []).append(name)
+    for (old, state, days), names in waits.items():
+        target = ", ".join(names)
+        if all(_is_maoi(n) for n in names):
+            lines.append(f"{old} {state}: stop it at least {days} days before {target}.")
+        else:
+            lines.append(f"{old} (an MAOI) {state}: at least {days} days off it before {target}.")
+    if not lines:
+        return ""
+    return (
+        "**Washout (MAOI):** "
+        + " ".join(lines)
+        + " Serotonin syndrome or a hypertensive crisis otherwise (CPS 2023 Table 5; Keks et al. "
+        "Aust Prescr 2016)."
+    )
+
+
+def switch_lines(record: PatientRecord, options: Sequence[str]) -> list[str]:
+    """`switch_note` for a card's switch options as written ("SSRI: sertraline, escitalopram",
+    "fluoxetine (first choice; NICE NG134)"): the drugs are found by name in the text. [] when no
+    option crosses into or out of an MAOI, so the caller can `extend` its lines with it."""
+    text = " ".join(options).lower()
+    named = [
+        name
+        for name in table()
+        if re.search(r"(?<![a-z-])" + re.escape(name) + r"(?![a-z-])", text)
+    ]
+    note = switch_note(record, named)
+    return [note] if note else []
