@@ -1,46 +1,86 @@
-"""The FastAPI application: `create_app(settings)` wires settings, store, FHIR client and routes."""
+"""The FastAPI application: `create_app(settings)` wires settings, store, FHIR client and routes.
+
+Start-up says what it is doing: one `service.started` line with the version, where the
+configuration came from (the file, or the embedded defaults; keys set by environment variables
+and secret files, by name only), auth on or off, the database kind and the address served, and a
+warning when a non-loopback address is served with auth off. A database that cannot be reached
+is one `service.database_unreachable` line and exit status 3 (StartupError), not a traceback.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cds_hooks import logs
+from cds_hooks import logs, metrics, openapi
 from cds_hooks.auth import Authenticator
 from cds_hooks.errors import CdsError, Unauthorized
 from cds_hooks.fhir_source import RequestsFhirSource
 from cds_hooks.gc_tuning import settle_gc
+from cds_hooks.middleware import REQUEST_ID_HEADER, RequestContext
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes import discovery, feedback, health, hooks, timeline
+from cds_hooks.routes import metrics as metrics_route
 from cds_hooks.runner import HookRunner
-from cds_hooks.settings import Settings, load_settings
+from cds_hooks.settings import ConfigError, Settings, load_settings
 from cds_hooks.store import Store
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
 from cds_hooks.timeline_store import DatabaseTimelineStore
+from cds_hooks.version import VERSION
 from fhir_mapping.record import PatientRecord
 
+# gunicorn's bind address (deploy/gunicorn.conf.py reads the same variable).
+BIND_ENV = "TRD_CDS_BIND"
+# gunicorn takes a worker's exit status 3 as "worker failed to boot" and stops, rather than
+# starting the worker again and again against a database that is not there.
+EXIT_STARTUP_FAILED = 3
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or load_settings()
+
+class StartupError(SystemExit):
+    """The service cannot start; the reason is already logged as one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_STARTUP_FAILED)
+        self.message = message
+
+
+def create_app(settings: Settings | None = None, *, listen_host: str | None = None) -> FastAPI:
+    """The application. `listen_host` is the address the server binds (for the start-up line and
+    its warning); by default $TRD_CDS_BIND's host (gunicorn), else `[server] host`.
+
+    Without `settings` (a server's entry point: gunicorn's `app_factory()`), they are loaded from
+    the file and the environment, and a configuration error is one `service.config_invalid` line
+    and StartupError rather than a traceback. With them (tests, `trd-cds serve`), ConfigError is
+    the caller's to report."""
+    if settings is None:
+        return _create_from_environment(listen_host)
     logs.configure(settings.logging.level)
-    store = Store(settings.database.url)
+    store = _open_store(settings)
     fhir = RequestsFhirSource(settings.fhir)
+    # Count and time the requests to EHR FHIR servers (metrics.py); no URL is recorded.
+    metrics.instrument_session(fhir._session)
     timelines = _timeline_store(settings, store)
     runner = HookRunner(settings, store, fhir, timelines)
     authenticator = Authenticator(settings, engine=store.engine)
+    host = listen_host if listen_host is not None else _bind_host(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         logs.route_server_loggers()  # after the server configured its own loggers
         warm_up()
         settle_gc()  # freeze start-up objects, collect young ones less often (issue 6)
-        logs.event("service.started")
+        _log_start(settings, host, auth=authenticator.required)
         yield
         runner.flush()  # issued cards still waiting for their batch, before the store closes
         runner.close()
@@ -51,9 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="trd-cds",
         summary="CDS Hooks 2.0 service for the treatment-resistant depression pathway",
-        version="0.1.0",
+        version=VERSION,
         lifespan=lifespan,
         default_response_class=JsonResponse,
+        docs_url=None,  # served offline by openapi.install
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -65,13 +107,124 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=list(settings.server.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type"],
+        # Whatever headers the EHR's page adds (a correlation id, X-Request-ID, tracing headers)
+        # pass the preflight: no cookies are ever accepted (allow_credentials stays off) and
+        # callers are authenticated by their JWT, so a header name grants nothing.
+        allow_headers=["*"],
+        expose_headers=[REQUEST_ID_HEADER],
+        # Chromium's Private Network Access: a public page (the CDS Hooks sandbox) calling a
+        # service on a private or loopback address asks first; answered for allowed origins.
+        allow_private_network=True,
         max_age=600,
     )
-    for module in (discovery, hooks, feedback, health, timeline):
+    app.add_middleware(RequestContext)  # outermost: the request id is on every line, CORS's too
+    for module in (discovery, hooks, feedback, health, timeline, metrics_route):
         app.include_router(module.router)
+    openapi.install(app)
     _install_error_handlers(app)
     return app
+
+
+def _create_from_environment(listen_host: str | None) -> FastAPI:
+    try:
+        return create_app(load_settings(), listen_host=listen_host)
+    except ConfigError as exc:
+        logs.configure("INFO")
+        logs.event("service.config_invalid", logging.ERROR, detail=str(exc))
+        raise StartupError(str(exc)) from exc
+
+
+def _open_store(settings: Settings) -> Store:
+    try:
+        return Store(settings.database.url)
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        fields = _database_fields(settings.database.url)
+        logs.event(
+            "service.database_unreachable",
+            logging.ERROR,
+            **fields,
+            exception=type(exc).__name__,
+            detail=_first_line(exc, settings.database.url),
+            hint="check [database] url (or TRD_CDS_DATABASE__URL) and that the database answers",
+        )
+        raise StartupError(f"the database ({fields['database']}) cannot be reached") from exc
+
+
+def _database_fields(url: str) -> dict[str, Any]:
+    """The database's kind and where it is, never its credentials."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return {"database": "unparseable URL"}
+    fields: dict[str, Any] = {"database": parsed.get_backend_name()}
+    if parsed.host:
+        fields["databaseHost"] = parsed.host
+        if parsed.port:
+            fields["databasePort"] = parsed.port
+    if parsed.database and parsed.get_backend_name() != "sqlite":
+        fields["databaseName"] = parsed.database
+    elif parsed.database:
+        fields["databaseFile"] = parsed.database
+    return fields
+
+
+def _first_line(exc: BaseException, url: str) -> str:
+    """The driver's own first line ("connection refused", "password authentication failed for
+    user ..."), which says what to fix; with the URL's password, if any, blanked out."""
+    cause: Any = getattr(exc, "orig", None) or exc
+    line = (str(cause).strip().splitlines() or [type(exc).__name__])[0][:300]
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    if password:
+        line = line.replace(str(password), "***")
+    return line
+
+
+def _bind_host(settings: Settings) -> str:
+    bind = os.environ.get(BIND_ENV)
+    if bind:
+        if bind.startswith("unix:"):
+            return bind
+        host, _, _port = bind.rpartition(":")
+        return host.strip("[]") or bind
+    return settings.server.host
+
+
+def is_loopback(host: str) -> bool:
+    if host.startswith("unix:") or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
+    source = settings.source
+    fields: dict[str, Any] = {
+        "version": VERSION,
+        "config": source.describe(),
+        "auth": "on" if auth else "off",
+        **{k: v for k, v in _database_fields(settings.database.url).items() if k == "database"},
+        "listen": host,
+        "publicUrl": settings.server.public_url or None,
+        "metricsMultiprocess": bool(os.environ.get(metrics.MULTIPROC_ENV)),
+    }
+    if source.environment:
+        fields["environment"] = list(source.environment)  # keys only: values may be secrets
+    if source.secret_files:
+        fields["secretFiles"] = list(source.secret_files)
+    logs.event("service.started", **fields)
+    if not auth and not is_loopback(host):
+        logs.event(
+            "service.exposed_without_auth",
+            logging.WARNING,
+            listen=host,
+            hint="auth is off and the service listens beyond loopback: any caller can send it "
+            "charts and read cards; set [auth] required = true (README, Security)",
+        )
 
 
 def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRecord]:
@@ -108,31 +261,49 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CdsError)
     async def _cds_error(_request: Request, exc: CdsError) -> JsonResponse:
         if isinstance(exc, Unauthorized):
-            logs.event("auth.refused", logging.WARNING, status=401, reason=exc.log_reason)
+            # The exact mismatch (which aud, which jku) when the verifier knows it; never the token.
+            mismatch = getattr(exc, "mismatch", None)
+            extra = {"mismatch": mismatch} if mismatch else {}
+            logs.event("auth.refused", logging.WARNING, status=401, reason=exc.log_reason, **extra)
             return JsonResponse(exc.body(), status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        if exc.status_code != 412:  # 412 is logged by the runner with its keys
-            logs.event("request.refused", logging.INFO, status=exc.status_code, error=exc.code)
+        if exc.status_code != 412:  # 412 is logged by the runner with its keys and reasons
+            detail_keys = sorted(exc.details) if exc.details else []
+            logs.event(
+                "request.refused",
+                logging.INFO,
+                status=exc.status_code,
+                error=exc.code,
+                reason=f"{exc.code}: {', '.join(detail_keys)}" if detail_keys else exc.code,
+            )
         return JsonResponse(exc.body(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()))
+        logs.event("request.refused", logging.INFO, status=400, error="bad-request", field=where)
         return JsonResponse(
             {"error": "bad-request", "message": f"invalid {where}: {first.get('msg')}"},
             status_code=400,
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JsonResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JsonResponse:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         message = exc.detail if isinstance(exc.detail, str) else "request refused"
-        return JsonResponse({"error": code, "message": message}, status_code=exc.status_code)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
-        # Never a stack trace in the body; the log gets the exception type only.
-        logs.logger.error("request.failed", exc_info=exc, extra={"fields": {"status": 500}})
+        # A wrong URL or method is an integration engineer's most common first error: logged
+        # with the method and the path (without its query string, capped), which is what they
+        # typed. Paths here hold no tokens: /timeline/{token} answers its own 404 page.
+        logs.event(
+            "request.refused",
+            logging.INFO,
+            status=exc.status_code,
+            error=code,
+            method=request.method,
+            path=request.url.path[:200],
+        )
         return JsonResponse(
-            {"error": "internal-error", "message": "the service failed to answer"}, status_code=500
+            {"error": code, "message": message},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
         )

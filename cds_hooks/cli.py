@@ -1,11 +1,20 @@
-"""The `trd-cds` command: `serve` the service, or `evaluate` a saved record offline.
+"""The `trd-cds` command: `serve` the service, `evaluate` a saved record offline, or send a
+saved `request` to a running service.
 
+    trd-cds --version
     trd-cds serve [--host 127.0.0.1] [--port 8080] [--config FILE]
     trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--config FILE]
-                          [--explain] [--timeline out.svg]
+                          [--explain] [--timeline out.svg] [--strict]
+    trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
+                         [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json]
+
+`serve` exits 2 on a configuration error and 3 when the database cannot be reached (one log line
+says why). `request` is the first call of the README (first_call.py): it exits 0 when the service
+answered 200, 1 on an error answer, 2 when the file or the service cannot be used.
 
 `evaluate` prints the CDS Hooks response JSON on stdout and exits 0; bad input prints one line on
-stderr and exits 2.
+stderr and exits 2. With --strict it also validates every resource against FHIR R4 (the service
+itself reads tolerantly), lists each problem on stderr and exits 3 when there is one.
 """
 
 from __future__ import annotations
@@ -19,12 +28,15 @@ from pathlib import Path
 import orjson
 
 from cds_hooks.settings import ConfigError, load_settings
+from cds_hooks.version import VERSION
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_CONFORMANT = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trd-cds", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"trd-cds {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="start the CDS Hooks service")
@@ -53,10 +65,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument(
         "--timeline", default=None, help="write the treatment timeline SVG to this file"
     )
+    ev.add_argument(
+        "--strict",
+        action="store_true",
+        help="also list every resource that is not valid FHIR R4 (stderr; exit 3 if any)",
+    )
+
+    req = commands.add_parser(
+        "request", help="send a saved CDS Hooks request to a running service, print the cards"
+    )
+    req.add_argument(
+        "file", help="a CDS Hooks request (e.g. tests/fixtures/patients/*.request.json)"
+    )
+    req.add_argument(
+        "--url", default=None, help="the service's base URL (default http://127.0.0.1:8080)"
+    )
+    req.add_argument(
+        "--service", default=None, help="service id (default: the one discovery lists for the hook)"
+    )
+    req.add_argument(
+        "--shift-dates-to-today",
+        dest="shift_dates",
+        action="store_true",
+        help="move every date so that the day the file is written as of is today",
+    )
+    req.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help="the day the file is written as of (default 2025-06-02, the project's fixtures)",
+    )
+    req.add_argument("--bearer", default=None, help="a JWT to send when the service has auth on")
+    req.add_argument(
+        "--json", dest="raw_json", action="store_true", help="print the response JSON as is"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "request":
+        return _request(args)
     return _evaluate(args)
 
 
@@ -68,7 +116,7 @@ def _fail(message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from cds_hooks.app import create_app
+    from cds_hooks.app import StartupError, create_app
 
     try:
         settings = load_settings(args.config)
@@ -78,8 +126,14 @@ def _serve(args: argparse.Namespace) -> int:
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
     settings = settings.model_copy(update={"server": server})
+    try:
+        app = create_app(settings, listen_host=server.host)
+    except StartupError as exc:  # already logged as one line
+        return int(exc.code or 1)
+    except ConfigError as exc:  # e.g. auth on without public_url
+        return _fail(str(exc))
     uvicorn.run(
-        create_app(settings),
+        app,
         host=server.host,
         port=server.port,
         access_log=False,
@@ -87,6 +141,24 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
     )
     return 0
+
+
+def _request(args: argparse.Namespace) -> int:
+    from cds_hooks.first_call import DEFAULT_URL, run
+
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        return _fail(f"--as-of must be a date as YYYY-MM-DD, not {args.as_of!r}")
+    return run(
+        Path(args.file),
+        base_url=args.url or DEFAULT_URL,
+        service_id=args.service,
+        shift_dates=args.shift_dates,
+        as_of=as_of,
+        bearer=args.bearer,
+        raw_json=args.raw_json,
+    )
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -129,7 +201,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     sys.stdout.write(
         orjson.dumps(result.response.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n"
     )
+    if args.strict:
+        return _strict(document)
     return 0
+
+
+def _strict(document: object) -> int:
+    """List what the file sends that is not valid R4: the service reads around it, an integration
+    engineer wants to know (issue 14)."""
+    from cds_hooks.offline import document_resources
+    from fhir_mapping.conformance import report
+
+    resources = document_resources(document)
+    problems = report(resources)
+    for problem in problems:
+        print(f"trd-cds: not valid R4: {problem}", file=sys.stderr)
+    invalid = len({p.resource for p in problems})
+    print(
+        f"trd-cds: {invalid} of {len(resources)} resources are not valid FHIR R4", file=sys.stderr
+    )
+    return EXIT_NOT_CONFORMANT if problems else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

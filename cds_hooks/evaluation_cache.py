@@ -62,6 +62,8 @@ def digest(hook_input: HookInput) -> bytes | None:
                 hook_input.as_of.isoformat(),
                 list(hook_input.selections),
                 list(hook_input.draft_orders),
+                sorted(hook_input.unavailable.items()),
+                sorted(hook_input.incomplete.items()),
                 names,
                 unversioned,
             ]

@@ -17,7 +17,7 @@ and never appears in an exception message or a log line.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -178,7 +178,7 @@ class BoundFhirSource:
             page = self._get(next_url, deadline)
             pages += 1
             yield page
-            next_url = _next_link(page)
+            next_url = next_link(page)
             if next_url is not None and not same_origin(next_url, self._base):
                 # A next link to another host would carry the token elsewhere: stop here.
                 raise FhirBadResponse("a next link points outside the FHIR server")
@@ -250,7 +250,8 @@ class BoundFhirSource:
         return body
 
 
-def _next_link(page: dict[str, Any]) -> str | None:
+def next_link(page: Mapping[str, Any]) -> str | None:
+    """The `next` link of a searchset Bundle page, or None."""
     if page.get("resourceType") != "Bundle":
         return None
     for link in page.get("link") or []:

@@ -7,18 +7,27 @@ Checked, in this order (the first failure refuses the token with a reason for th
    so an HS256 token "signed" with the issuer's public key is refused before any key is touched);
    `kid` present; no `crit` extensions (RFC 7515 4.1.11: unknown critical headers must refuse);
 3. `iss` (read unverified only to choose the keys) is a configured issuer;
-4. `jku`, if present, equals that issuer's configured `jwks_url` (it is never fetched itself;
+4. `jku`, if present, names that issuer's configured `jwks_url` (it is never fetched itself;
    for an issuer configured with a `jwks_file` it is ignored: keys come from the file only);
 5. the signature verifies with a key of that kid from *that issuer's* key set (an unknown kid
    reloads the set once, rate-limited: key rotation);
-6. claims: `aud` (string or array) contains one of the expected audiences exactly; `exp` and `iat`
+6. claims: `aud` (string or array) names one of the expected audiences; `exp` and `iat`
    are numbers, `iat` not in the future and `exp` not past (both with the clock skew), `nbf`
    honoured when present; `exp - iat` at most the configured lifetime; `jti` a non-empty string;
    extra claims (`sub`, `tenant`, ...) tolerated;
 7. `jti` not seen before within its lifetime (replay store), claimed last so that a token refused
    for another reason never burns an identifier.
 
-Reasons never quote the token or a value taken from it.
+URLs (`aud`, `jku`) are compared as the same resource, not character by character: the scheme
+and host in any case, the default port written or not (`:443` on https, `:80` on http), with or
+without a trailing slash. Those differences are harmless (RFC 3986 6.2.3 normalisation; a trailing
+slash is what EHR configuration screens add), and refusing them made every call of a correctly
+configured EHR a 401. Anything else (another host, port, path, query) is refused.
+
+Reasons never quote the token. A refusal for `aud` or `jku` carries the exact mismatch for the log
+(`Mismatch.mismatch`: what was expected, what the token names): the `aud` values of a token whose
+signature verified, and the `jku` reduced to scheme, host, port and path (it is read before the
+signature, so nothing else of it is repeated), each capped in length.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import orjson
@@ -42,6 +52,58 @@ from cds_hooks.settings import AuthSettings, IssuerSettings
 MAX_TOKEN_BYTES = 8192
 MAX_JTI_CHARS = 256
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAX_LOGGED_CHARS = 200
+_MAX_LOGGED_AUDIENCES = 5
+
+
+class Mismatch(Unauthorized):
+    """A refusal because a URL claim names another URL; `mismatch` says which, for the log."""
+
+    def __init__(self, log_reason: str, mismatch: dict[str, Any]) -> None:
+        super().__init__(log_reason)
+        self.mismatch = mismatch
+
+
+def same_url(a: str, b: str) -> bool:
+    """Whether two URLs name the same resource up to harmless differences (module docstring)."""
+    first, second = canonical_url(a), canonical_url(b)
+    return first is not None and first == second
+
+
+def canonical_url(url: str) -> str | None:
+    """`url` with scheme and host in lower case, no default port, no trailing slash; None when it
+    is not an absolute http(s) URL without user-info."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}{query}"
+
+
+def _loggable_url(value: object) -> str:
+    """An unverified URL from a token header, reduced for a log line: scheme, host, port and
+    path only, capped (no user-info, query or fragment)."""
+    if not isinstance(value, str):
+        return f"(not a string: {type(value).__name__})"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "(not a URL)"
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return "(not an http(s) URL)"
+    netloc = parts.hostname + (f":{port}" if port is not None else "")
+    return f"{parts.scheme}://{netloc}{parts.path}"[:_MAX_LOGGED_CHARS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +158,15 @@ class JwtVerifier:
         if issuer is None:
             raise Unauthorized("token issuer is not a configured issuer")
         jku = header.get("jku")
-        if jku is not None and issuer.jwks_url and jku != issuer.jwks_url:
-            raise Unauthorized("token jku is not the issuer's configured jwks_url")
+        if (
+            jku is not None
+            and issuer.jwks_url
+            and not (isinstance(jku, str) and same_url(jku, issuer.jwks_url))
+        ):
+            raise Mismatch(
+                "token jku is not the issuer's configured jwks_url",
+                {"claim": "jku", "expected": issuer.jwks_url, "received": _loggable_url(jku)},
+            )
 
         claims = self._verified_claims(token, issuer=iss, kid=kid, alg=alg)
         verified = self._check_claims(claims, iss, audiences)
@@ -159,8 +228,22 @@ class JwtVerifier:
         token_audiences = [aud] if isinstance(aud, str) else aud
         if not isinstance(token_audiences, list) or not token_audiences:
             raise Unauthorized("token has no aud")
-        if not any(isinstance(a, str) and a in audiences for a in token_audiences):
-            raise Unauthorized("token aud is not this service's URL")
+        expected = {canonical_url(a) or a for a in audiences}
+        if not any(
+            isinstance(a, str) and (canonical_url(a) or a) in expected for a in token_audiences
+        ):
+            raise Mismatch(
+                "token aud is not this service's URL",
+                {
+                    "claim": "aud",
+                    "expected": list(audiences),
+                    "received": [
+                        str(a)[:_MAX_LOGGED_CHARS] for a in token_audiences[:_MAX_LOGGED_AUDIENCES]
+                    ],
+                    "hint": "the URL the EHR calls must be [server] public_url + "
+                    "/cds-services/{id} (README, Security)",
+                },
+            )
 
         exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
         if exp is None:

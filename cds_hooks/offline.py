@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from cds_hooks.cards import to_cards
+from cds_hooks.errors import BadRequest
+from cds_hooks.hook_context import require_context, require_one_patient
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
 from cds_hooks.prefetch import gather, hook_input, resources_in
@@ -85,6 +87,10 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
         where = ".".join(str(p) for p in first["loc"])
         raise OfflineInputError(f"invalid CDS Hooks request at {where}: {first['msg']}") from exc
     service = _service_for(request.hook)
+    try:
+        require_context(request)
+    except BadRequest as exc:
+        raise OfflineInputError(exc.message) from exc
     with ThreadPoolExecutor(max_workers=1) as executor:
         gathered = gather(
             service.prefetch,
@@ -94,8 +100,31 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
             executor=executor,
             budget_seconds=1.0,
         )
+    try:
+        require_one_patient(request, gathered.resources)
+    except BadRequest as exc:
+        raise OfflineInputError(exc.message) from exc
     missing = sorted(set(gathered.missing) & service.required)
     if missing:
         raise OfflineInputError(f"the request lacks required prefetch keys: {', '.join(missing)}")
     evaluation = evaluate(hook_input(service.id, request, gathered, as_of), policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
+
+
+def document_resources(document: Any) -> list[dict[str, Any]]:
+    """Every FHIR resource a file holds: a Bundle's entries, or a request's prefetch values and
+    draft orders (for `trd-cds evaluate --strict`)."""
+    if not isinstance(document, dict):
+        return []
+    if document.get("resourceType") == "Bundle":
+        return resources_in(document)[0]
+    found: list[dict[str, Any]] = []
+    prefetch = document.get("prefetch")
+    for value in (prefetch or {}).values() if isinstance(prefetch, dict) else ():
+        if isinstance(value, dict):
+            found.extend(resources_in(value)[0])
+    context = document.get("context")
+    drafts = context.get("draftOrders") if isinstance(context, dict) else None
+    if isinstance(drafts, dict):
+        found.extend(resources_in(drafts)[0])
+    return found

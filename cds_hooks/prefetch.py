@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cds_hooks.fhir_source import FhirError, FhirSource
+from cds_hooks.fhir_source import FhirError, FhirSource, next_link, same_origin
 from cds_hooks.models.request import HookRequest
 from services.evaluation import HookInput
 
@@ -33,6 +33,23 @@ class Gathered:
     fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
     missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
     skipped: int = 0  # entries that were not FHIR resources
+    # The same, by resource type, for the mapping: "not available" rather than "not on record".
+    unavailable: dict[str, str] = field(default_factory=dict)  # type -> why none could be had
+    incomplete: dict[str, str] = field(default_factory=dict)  # type -> why some may be missing
+    # Prefetched Bundles with a `next` link: (key, the resource types they hold, the next url).
+    pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
+
+    def mark_missing(
+        self, key: str, resource_type: str, reason: str, *, long: str | None = None
+    ) -> None:
+        """`reason` for the 412 body (keyed by the key already); `long` for the cards."""
+        self.missing[key] = reason
+        self.unavailable.setdefault(resource_type, long or f"prefetch key {key!r}: {reason}")
+
+    def mark_incomplete(self, resource_types: Sequence[str], reason: str) -> None:
+        for kind in resource_types:
+            self.incomplete.setdefault(kind, reason)
 
 
 def render_template(template: str, request: HookRequest) -> str | None:
@@ -112,20 +129,54 @@ def gather(
         # Absent, or an OperationOutcome (or junk) in place of data: the EHR's prefetch failed.
         query = render_template(template, request)
         if query is None:
-            result.missing[key] = "the prefetch template needs a context value the request lacks"
+            result.mark_missing(
+                key,
+                template_type(template),
+                "the prefetch template needs a context value the request lacks",
+            )
             continue
         to_fetch.append((key, query))
 
     if source is None:
-        for key, _query in to_fetch:
-            result.missing[key] = source_problem or "no FHIR server to fetch from"
+        for key, query in to_fetch:
+            why = source_problem or "no FHIR server to fetch from"
+            result.mark_missing(
+                key,
+                template_type(query),
+                why,
+                long=f"prefetch key {key!r} was not sent and the FHIR server could not be asked ({why})",
+            )
+        for key, kinds, _url in result.pages:
+            result.mark_incomplete(
+                kinds,
+                f"the prefetched {key!r} Bundle has more pages that could not be read "
+                f"({source_problem or 'no FHIR server to fetch from'})",
+            )
         return result
 
     deadline = time.monotonic() + budget_seconds
-    if to_fetch:
-        _fetch(to_fetch, source, executor, deadline, result)
+    pages = _next_pages(result.pages, request.fhirServer or "", result)
+    if to_fetch or pages:
+        _fetch(to_fetch, source, executor, deadline, result, pages=pages)
     _resolve_medications(source, executor, deadline, result)
     return result
+
+
+def _next_pages(
+    pages: Sequence[tuple[str, tuple[str, ...], str]], server: str, result: Gathered
+) -> list[tuple[str, tuple[str, ...], str]]:
+    """The prefetched Bundles' next links that may be followed: only on the EHR's own FHIR
+    server, since the token goes with the request. Others leave that data incomplete."""
+    allowed: list[tuple[str, tuple[str, ...], str]] = []
+    for key, kinds, url in pages:
+        if server and same_origin(url, server.rstrip("/") + "/"):
+            allowed.append((key, kinds, url))
+        else:
+            result.mark_incomplete(
+                kinds,
+                f"the prefetched {key!r} Bundle has more pages on another server, not followed",
+            )
+    return allowed
 
 
 def _wait(future: Future[list[dict[str, Any]]], deadline: float) -> list[dict[str, Any]]:
@@ -139,28 +190,49 @@ def _fetch(
     executor: Executor,
     deadline: float,
     result: Gathered,
+    *,
+    pages: Sequence[tuple[str, tuple[str, ...], str]] = (),
 ) -> None:
+    """Fetch the absent keys and the prefetched Bundles' next pages, concurrently. The pages are
+    followed with the same limits as a fetched key (page count, size, the call's budget)."""
     futures = {
         key: executor.submit(source.search, query, deadline=deadline) for key, query in to_fetch
     }
+    page_futures = [
+        (key, kinds, executor.submit(source.search, url, deadline=deadline))
+        for key, kinds, url in pages
+    ]
     for key, future in futures.items():
+        kind = template_type(dict(to_fetch)[key])
         try:
             resources = _wait(future, deadline)
         except FhirError as exc:
-            result.missing[key] = f"FHIR server: {exc}"
+            result.mark_missing(key, kind, f"FHIR server: {exc}")
             continue
         except TimeoutError:
             future.cancel()
-            result.missing[key] = "FHIR server: the fetch budget ran out"
+            result.mark_missing(key, kind, "FHIR server: the fetch budget ran out")
             continue
         result.resources.extend(resources)
         result.fetched.append(key)
+    for key, kinds, future in page_futures:
+        try:
+            result.resources.extend(_wait(future, deadline))
+            result.fetched.append(f"{key} (next pages)")
+        except (FhirError, TimeoutError) as exc:
+            future.cancel()
+            why = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
+            result.mark_incomplete(
+                kinds, f"the prefetched {key!r} Bundle's next pages could not be read ({why})"
+            )
 
 
 _MEDICATION_HOLDERS = frozenset(
     {"MedicationRequest", "MedicationStatement", "MedicationDispense", "MedicationAdministration"}
 )
-_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")  # FHIR id syntax: nothing else goes into a URL
+# FHIR id characters: nothing else goes into a URL. No length cap at 64 (FHIR's own limit): Epic
+# sandbox Medication ids run to 109 characters and must still be read (issue 10).
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,256}")
 
 
 def _resolve_medications(
@@ -171,7 +243,9 @@ def _resolve_medications(
     The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
     `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
     patient-safety gap), so each missing `Medication/<id>` is read by id (a plain read, within
-    the spec's recommended queries); when a read fails the medication data count as missing.
+    the spec's recommended queries). When a read fails, the order stays unresolved and the
+    mapping reports it by name on the cards ("medication reference not found"): one unreadable
+    Medication no longer fails the whole call with a 412.
     """
     present = {r.get("id") for r in result.resources if r.get("resourceType") == "Medication"}
     wanted: set[str] = set()
@@ -180,9 +254,12 @@ def _resolve_medications(
             continue
         reference = resource.get("medicationReference")
         ref = reference.get("reference") if isinstance(reference, dict) else None
-        if not isinstance(ref, str) or not ref.startswith("Medication/"):
+        if not isinstance(ref, str) or "Medication/" not in ref or ref.startswith("#"):
             continue
-        medication_id = ref.removeprefix("Medication/").split("/_history", 1)[0]
+        path = ref.split("/_history", 1)[0]
+        if not (path.startswith("Medication/") or "/Medication/" in path):
+            continue
+        medication_id = path.rsplit("Medication/", 1)[1]
         if medication_id not in present and _ID.fullmatch(medication_id):
             wanted.add(medication_id)
     futures = {
@@ -192,13 +269,9 @@ def _resolve_medications(
     for future in futures.values():
         try:
             result.resources.extend(_wait(future, deadline))
-        except (FhirError, TimeoutError) as exc:
+        except (FhirError, TimeoutError):
             future.cancel()
-            reason = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
-            result.missing.setdefault(
-                "medicationRequests",
-                f"FHIR server: a referenced Medication could not be read ({reason})",
-            )
+            result.unreadable_medications += 1
 
 
 _ABSENT: Any = object()
@@ -235,6 +308,13 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> set[str]:
         result.resources.extend(resources)
         result.skipped += skipped
         covered.update(r["resourceType"] for r in resources)
+        following = next_link(value)
+        if following is not None:
+            # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).
+            kinds = sorted({r["resourceType"] for r in resources}) or [
+                _type_named_by(key, value) or key
+            ]
+            result.pages.append((key, tuple(kinds), following))
         if value.get("resourceType") == "Bundle" and not resources:
             named = _type_named_by(key, value)
             if named:
@@ -278,4 +358,6 @@ def hook_input(service_id: str, request: HookRequest, gathered: Gathered, as_of:
         selections=tuple(request.context.selections or ()),
         user_id=request.context.userId,
         encounter_id=request.context.encounterId,
+        unavailable=dict(gathered.unavailable),
+        incomplete=dict(gathered.incomplete),
     )

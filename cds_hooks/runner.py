@@ -22,6 +22,7 @@ from cds_hooks.cards import CardTemplate, IssuedCards, card_template, new_uuids,
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
 from cds_hooks.evaluation_cache import EvaluationCache
 from cds_hooks.fhir_source import FhirSource, RequestsFhirSource, url_allowed
+from cds_hooks.hook_context import require_context, require_one_patient
 from cds_hooks.issued_recorder import IssuedRecorder
 from cds_hooks.loop_sqlite import LoopBusy
 from cds_hooks.models.request import HookRequest
@@ -29,6 +30,7 @@ from cds_hooks.prefetch import Gathered, gather, hook_input
 from cds_hooks.settings import Settings
 from cds_hooks.store import IssuedCard, Store, utcnow
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
+from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import PatientRecord
 from services import catalog
 from services.catalog import ServiceDefinition
@@ -126,7 +128,7 @@ class HookRunner:
         """One hook call, fetching and evaluating as needed (blocking: run it in a thread). The
         issued cards are not stored yet: see `record`."""
         started = time.perf_counter()
-        definition = _definition(service_id, request)
+        definition = _definition(service_id, request, self.policy)
         source, problem = self._source_for(request, caller)
         gathered = gather(
             definition.prefetch,
@@ -137,6 +139,7 @@ class HookRunner:
             budget_seconds=self.settings.fhir.total_timeout,
         )
         fields = _log_fields(service_id, request, gathered)
+        require_one_patient(request, gathered.resources)
         missing_required = sorted(set(gathered.missing) & definition.required)
         if missing_required:
             logs.event(
@@ -144,6 +147,8 @@ class HookRunner:
                 logging.WARNING,
                 status=412,
                 **fields,
+                # Why each required key could not be had (the service's own texts, no PHI).
+                reasons={k: gathered.missing[k] for k in missing_required},
                 durationMs=round((time.perf_counter() - started) * 1000, 2),
             )
             raise PreconditionFailed(
@@ -167,7 +172,7 @@ class HookRunner:
         if not self.store.reads_never_wait:
             return None
         started = time.perf_counter()
-        definition = _definition(service_id, request)
+        definition = _definition(service_id, request, self.policy)
         gathered = gather(
             definition.prefetch,
             request,
@@ -176,7 +181,7 @@ class HookRunner:
             executor=self.executor,
             budget_seconds=0.0,
         )
-        if gathered.missing:
+        if gathered.missing or gathered.pages:
             return None  # something to fetch, or a 412 to explain: the full path does both
         now = utcnow()
         call = hook_input(service_id, request, gathered, now.date())
@@ -250,11 +255,13 @@ class HookRunner:
         evaluation = prepared.evaluation
         patient_key = prepared.patient_key
         snoozed: set[str] = set()
-        shown: set[str] = set()
+        # Order cards are left out only once answered (accepted or overridden) for the same
+        # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
+        answered: set[str] = set()
         if evaluation.recommendations:  # nothing to filter: no database round trip
             snoozed = self.store.snoozed_topics(patient_key, now, on_loop=on_loop)
             if any(r.dedupe_key for r in evaluation.recommendations):
-                shown = self.store.recent_dedupe_keys(
+                answered = self.store.acknowledged_dedupe_keys(
                     patient_key,
                     since=now - timedelta(hours=self.policy.order_dedupe_hours),
                     exclude_hook_instance=request.hookInstance,
@@ -264,7 +271,7 @@ class HookRunner:
             (r, template)
             for r, template in zip(evaluation.recommendations, prepared.templates, strict=True)
             if not (r.snoozable and r.topic in snoozed)
-            and not (r.dedupe_key and r.dedupe_key in shown)
+            and not (r.dedupe_key and r.dedupe_key in answered)
         ]
         link = None
         if any(r.wants_timeline for r, _template in kept):
@@ -293,6 +300,9 @@ class HookRunner:
             suppressed=len(evaluation.recommendations) - len(kept),
             resourcesRead=evaluation.record.resources_read,
             resourcesSkipped=evaluation.record.resources_skipped + gathered.skipped,
+            leftOut=reason_counts(evaluation.record.gaps),
+            dataUnavailable=sorted(gathered.unavailable),
+            dataIncomplete=sorted(gathered.incomplete),
             cachedEvaluation=cached,
             durationMs=round((time.perf_counter() - started) * 1000, 2),
         )
@@ -316,14 +326,16 @@ class HookRunner:
         return self.fhir.bind(server, token), None
 
 
-def _definition(service_id: str, request: HookRequest) -> ServiceDefinition:
-    definition = catalog.by_id(service_id)
+def _definition(service_id: str, request: HookRequest, policy: Policy) -> ServiceDefinition:
+    # With the site's local codes ([codes]) in its templates: absent keys are fetched with them.
+    definition = catalog.by_id(service_id, policy.mapping.site_codes)
     if definition is None:
         raise UnknownService(f"no CDS service with id {service_id!r}")
     if request.hook != definition.hook:
         raise BadRequest(
             f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}"
         )
+    require_context(request)
     return definition
 
 

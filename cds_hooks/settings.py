@@ -1,19 +1,38 @@
-"""Service settings: one object, read from a TOML file, injected everywhere.
+"""Service settings: one object, read from a TOML file and the environment, injected everywhere.
 
 The file is named by `--config` or the `TRD_CDS_CONFIG` environment variable; without one the
 embedded defaults serve a local demo (SQLite under ./var, no auth, loopback FHIR servers only).
-Validators fail fast: the service refuses to start with auth required and no trusted issuer.
+Environment variables (`TRD_CDS_DATABASE__URL`) and secret files (`/run/secrets`) override the
+file key by key (config_layers.py has the rules). Validators fail fast: the service refuses to
+start with auth required and no trusted issuer, or with a key it does not know.
+
+Relative paths: a `jwks_file` written in the file is resolved against the file's folder; one set
+by a variable or a secret file (or with no file at all), against the working directory. A SQLite
+path in `database.url` is SQLAlchemy's: relative to the working directory, wherever it is written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from cds_hooks import config_layers
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.site_codes import LocalCode, QuestionnaireLink, SiteCodes
 from services.policy import Policy, PolicyConfig
 
 CONFIG_ENV = "TRD_CDS_CONFIG"
@@ -117,6 +136,110 @@ class LoggingSettings(_Strict):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class LocalCodeSettings(_Strict):
+    """One `[[codes.local]]` entry: a site's local code and the standard code it stands for."""
+
+    system: str = Field(min_length=1)  # as the EHR writes it, e.g. an Epic flowsheet-row OID
+    code: str = Field(min_length=1)
+    maps_to: str  # "system|code", e.g. "http://loinc.org|44261-6"
+    display: str = ""  # optional: what the row is, for people reading the file and the cards
+
+    @field_validator("system", "code")
+    @classmethod
+    def _no_separator(cls, value: str) -> str:
+        value = value.strip()
+        if not value or "|" in value:
+            raise ValueError(f"{value!r} must be non-empty and must not contain '|'")
+        return value
+
+    @field_validator("maps_to")
+    @classmethod
+    def _token(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split("|")]
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(
+                f"maps_to {value!r} must be 'system|code', e.g. 'http://loinc.org|44261-6'"
+            )
+        return "|".join(parts)
+
+    def local_code(self) -> LocalCode:
+        system, code = self.maps_to.split("|")
+        return LocalCode(self.system, self.code, system, code, self.display)
+
+
+_LOINC_CODE = re.compile(r"\d{1,7}-\d")
+
+
+class QuestionnaireItemSettings(_Strict):
+    """One `[[codes.questionnaire_items]]` entry: an item of a site's own PHQ-9 Questionnaire."""
+
+    questionnaire: str = Field(min_length=1)  # the Questionnaire's canonical URL
+    link_id: str = Field(min_length=1)
+    loinc: str  # the LOINC code of the item it asks, e.g. "44260-8" for item 9
+
+    @field_validator("loinc")
+    @classmethod
+    def _loinc(cls, value: str) -> str:
+        value = value.strip()
+        if not _LOINC_CODE.fullmatch(value):
+            raise ValueError(f"loinc {value!r} is not a LOINC code such as '44260-8'")
+        return value
+
+
+class CodesSettings(_Strict):
+    """The `[codes]` table: a site's local codes mapped to the standard ones (README,
+    "Site code maps"). One local code maps to one standard code: a code listed twice with two
+    different targets is refused, since which one the site meant cannot be guessed."""
+
+    local: tuple[LocalCodeSettings, ...] = ()
+    questionnaire_items: tuple[QuestionnaireItemSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _unambiguous(self) -> CodesSettings:
+        site = self.site_codes()
+        for entry in self.local:
+            found = site.codes[_key(entry.system, entry.code)]
+            mapped = entry.local_code()
+            if found != _key(mapped.maps_to_system, mapped.maps_to_code):
+                raise ValueError(
+                    f"local code {entry.system}|{entry.code} is mapped twice, to different codes"
+                )
+        for item in self.questionnaire_items:
+            if site.questionnaire_item(item.questionnaire, item.link_id) != item.loinc:
+                raise ValueError(
+                    f"questionnaire item {item.questionnaire} {item.link_id!r} is mapped twice, "
+                    "to different LOINC codes"
+                )
+        return self
+
+    def site_codes(self) -> SiteCodes:
+        return SiteCodes(
+            local_codes=tuple(entry.local_code() for entry in self.local),
+            questionnaire_links=tuple(
+                QuestionnaireLink(i.questionnaire, i.link_id, i.loinc)
+                for i in self.questionnaire_items
+            ),
+        )
+
+
+def _key(system: str, code: str) -> tuple[str, str]:
+    return canonical_system(system.strip()), code.strip()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConfigSource:
+    """Where the settings came from: the file (None: the embedded defaults), and the keys set by
+    environment variables and secret files (names only: values may be secrets)."""
+
+    file: Path | None = None
+    environment: tuple[str, ...] = ()
+    secret_files: tuple[str, ...] = ()
+    secrets_dir: Path | None = None
+
+    def describe(self) -> str:
+        return str(self.file) if self.file is not None else "embedded defaults"
+
+
 class Settings(_Strict):
     server: ServerSettings = Field(default_factory=ServerSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -125,11 +248,29 @@ class Settings(_Strict):
     timeline: TimelineSettings = Field(default_factory=TimelineSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
-    # Where relative paths in the file (jwks_file) are resolved from.
+    codes: CodesSettings = Field(default_factory=CodesSettings)
+    # Where a relative jwks_file not written in the file is resolved from (the file's own are
+    # made absolute against its folder as it is read).
     base_dir: Path = Field(default_factory=Path.cwd)
+    # Where the values came from, for the start-up log line (not a key: set by load_settings).
+    _source: ConfigSource = PrivateAttr(default_factory=lambda: ConfigSource())
+
+    @property
+    def source(self) -> ConfigSource:
+        return self._source
 
     def clinical_policy(self) -> Policy:
-        return self.policy.to_policy()
+        """The `[policy]` table, with the site's code maps (`[codes]`) for the mapping."""
+        policy = self.policy.to_policy()
+        mapping = dataclasses.replace(policy.mapping, site_codes=self.site_codes())
+        return dataclasses.replace(policy, mapping=mapping)
+
+    def site_codes(self) -> SiteCodes:
+        return self.codes.site_codes()
+
+
+# The tables a variable or secret file may set (base_dir is derived, not a key).
+SECTIONS = tuple(name for name in Settings.model_fields if name != "base_dir")
 
 
 class ConfigError(Exception):
@@ -137,10 +278,12 @@ class ConfigError(Exception):
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
-    """Read settings from `path`, else $TRD_CDS_CONFIG, else the embedded defaults."""
+    """Read settings from `path`, else $TRD_CDS_CONFIG, else the embedded defaults; then lay the
+    secret files and the `TRD_CDS_*` environment variables over them (config_layers.py). Keyword
+    `overrides` (tests, the command line) replace whole tables and win over everything."""
     chosen = path or os.environ.get(CONFIG_ENV) or None
     data: dict[str, Any] = {}
-    base_dir = Path.cwd()
+    file: Path | None = None
     if chosen:
         file = Path(chosen)
         try:
@@ -149,13 +292,63 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
             raise ConfigError(f"config file not found: {file}") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
-        base_dir = file.resolve().parent
-    data.setdefault("base_dir", base_dir)
+        data = _resolve_paths(data, file.resolve().parent)
+    try:
+        directory = config_layers.secrets_dir()
+        secrets = (
+            config_layers.secrets_layer(Settings, SECTIONS, directory)
+            if directory is not None
+            else config_layers.Layer()
+        )
+        environment = config_layers.environment_layer(Settings, SECTIONS)
+    except config_layers.LayerError as exc:
+        raise ConfigError(str(exc)) from exc
+    data = config_layers.merge(data, secrets.values, environment.values)
     for key, value in overrides.items():
         data[key] = value
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid configuration at {where}: {first['msg']}") from exc
+        source = _origin(first["loc"], overrides, environment, secrets, file)
+        raise ConfigError(f"invalid configuration at {where}{source}: {first['msg']}") from exc
+    settings._source = ConfigSource(
+        file=file.resolve() if file is not None else None,
+        environment=environment.keys(),
+        secret_files=secrets.keys(),
+        secrets_dir=directory if secrets.values else None,
+    )
+    return settings
+
+
+def _origin(
+    loc: tuple[int | str, ...],
+    overrides: dict[str, Any],
+    environment: config_layers.Layer,
+    secrets: config_layers.Layer,
+    file: Path | None,
+) -> str:
+    """ " (environment variable TRD_CDS_X__Y)": where the refused value came from."""
+    if loc and str(loc[0]) in overrides:
+        return ""
+    origin = environment.origin_of(loc) or secrets.origin_of(loc)
+    if origin is not None:
+        return f" ({origin})"
+    return f" (in {file})" if file is not None else ""
+
+
+def _resolve_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The file's relative `jwks_file` paths made absolute against the file's folder, so that
+    they mean the same whatever the working directory and whatever else sets other keys."""
+    auth = data.get("auth")
+    if not isinstance(auth, dict) or not isinstance(auth.get("issuers"), list):
+        return data
+    issuers = []
+    for issuer in auth["issuers"]:
+        if isinstance(issuer, dict) and isinstance(issuer.get("jwks_file"), str):
+            jwks_file = Path(issuer["jwks_file"])
+            if not jwks_file.is_absolute():
+                issuer = {**issuer, "jwks_file": str(folder / jwks_file)}
+        issuers.append(issuer)
+    return {**data, "auth": {**auth, "issuers": issuers}}

@@ -38,6 +38,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    literal_column,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -62,7 +63,8 @@ feedback_table = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("service_id", String(200), nullable=False),
-    Column("card_uuid", String(200), nullable=False),
+    # Indexed: the de-duplication read joins issued cards to their feedback by card uuid.
+    Column("card_uuid", String(200), nullable=False, index=True),
     Column("outcome", String(20), nullable=False),
     Column("outcome_timestamp", DateTime(timezone=True), nullable=False),
     Column("accepted_suggestions", Text, nullable=True),  # JSON array of suggestion uuids
@@ -240,7 +242,7 @@ class Store:
             raise RuntimeError("this store's queries may wait: not from the event loop")
         return self._loop
 
-    def recent_dedupe_keys(
+    def acknowledged_dedupe_keys(
         self,
         patient_key: str | None,
         *,
@@ -248,19 +250,22 @@ class Store:
         exclude_hook_instance: str,
         on_loop: bool = False,
     ) -> set[str]:
-        """Dedupe keys of cards issued for this patient since `since` by other hook calls."""
+        """Dedupe keys of this patient's cards (issued since `since` by other hook calls) that the
+        clinician already answered: feedback "accepted" or "overridden" on that very card.
+
+        Issued alone is not enough to leave a card out (issue 11 item 15): an EHR re-calls
+        order-select as the form changes (same draft, new hookInstance), may drop the earlier
+        cards when it calls again (CDS Hooks 2.0.1 "Update stale guidance") and may time out
+        before showing one; so a safety or dose card comes back until it was answered. The key
+        holds the draft id, topic and dose, so a changed dose is a new key and shows again.
+        """
         if patient_key is None:
             return set()
         if on_loop:
             return self._loop_only().dedupe_keys(patient_key, since, exclude_hook_instance)
-        query = select(issued_table.c.dedupe_key).where(
-            issued_table.c.patient_key == patient_key,
-            issued_table.c.dedupe_key.is_not(None),
-            issued_table.c.issued_at >= since,
-            issued_table.c.hook_instance != exclude_hook_instance,
-        )
+        parameters = {"patient_key": patient_key, "since": since, "exclude": exclude_hook_instance}
         with self.engine.connect() as conn:
-            return {row[0] for row in conn.execute(query)}
+            return {row[0] for row in conn.execute(_DEDUPE_KEYS_OF_PATIENT, parameters)}
 
     # -- snoozes --------------------------------------------------------------------------------
     def snoozed_topics(
@@ -385,11 +390,25 @@ _SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
 )
 
 
-_DEDUPE_KEYS_OF_PATIENT = select(issued_table.c.dedupe_key).where(
-    issued_table.c.patient_key == bindparam("patient_key"),
-    issued_table.c.dedupe_key.is_not(None),
-    issued_table.c.issued_at >= bindparam("since", type_=issued_table.c.issued_at.type),
-    issued_table.c.hook_instance != bindparam("exclude"),
+# CDS Hooks 2.0 feedback outcomes that answer a card (the spec has no other): written as literals so
+# the statement has only the three named parameters (loop_sqlite.py compiles it once, positionally).
+ACKNOWLEDGED_OUTCOMES = ("accepted", "overridden")
+
+# The dedupe keys of a patient's answered cards: issued-card rows joined to their feedback rows by
+# card uuid (Store.acknowledged_dedupe_keys). Both paths use it: SQLAlchemy and the loop connection.
+_DEDUPE_KEYS_OF_PATIENT = (
+    select(issued_table.c.dedupe_key)
+    .join(feedback_table, feedback_table.c.card_uuid == issued_table.c.card_uuid)
+    .where(
+        issued_table.c.patient_key == bindparam("patient_key"),
+        issued_table.c.dedupe_key.is_not(None),
+        issued_table.c.issued_at >= bindparam("since", type_=issued_table.c.issued_at.type),
+        issued_table.c.hook_instance != bindparam("exclude"),
+        feedback_table.c.outcome.in_(
+            [literal_column(f"'{outcome}'") for outcome in ACKNOWLEDGED_OUTCOMES]
+        ),
+    )
+    .distinct()
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -13,6 +15,8 @@ class ServiceDescription(BaseModel):
     id: str
     prefetch: dict[str, str] | None = None
     usageRequirements: str | None = None
+    # Namespaced keys of the service's own (CDS Hooks 2.0 "Extensions"), e.g. its version.
+    extension: dict[str, Any] | None = None
 
 
 class DiscoveryResponse(BaseModel):

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from cds_hooks import logs
+from cds_hooks.deps import SettingsDep
 from cds_hooks.models.discovery import DiscoveryResponse, ServiceDescription
+from cds_hooks.version import VERSION
 from services import catalog
+
+# The spec's extension mechanism (namespaced keys on each service): which build answers.
+VERSION_EXTENSION = "trd-cds.version"
 
 router = APIRouter(tags=["discovery"])
 
 
 @router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
-def discovery() -> DiscoveryResponse:
-    return DiscoveryResponse(
+def discovery(settings: SettingsDep) -> DiscoveryResponse:
+    # The site's local codes ([codes]) join the Observation template, so the EHR sends its rows.
+    response = DiscoveryResponse(
         services=[
             ServiceDescription(
                 hook=s.hook,
@@ -21,7 +28,11 @@ def discovery() -> DiscoveryResponse:
                 id=s.id,
                 prefetch=dict(s.prefetch),
                 usageRequirements=s.usage_requirements,
+                extension={VERSION_EXTENSION: VERSION},
             )
-            for s in catalog.services()
+            for s in catalog.services(settings.site_codes())
         ]
     )
+    # An EHR's first call: logged, so "did it ever reach us?" has an answer.
+    logs.event("discovery.served", status=200, services=len(response.services))
+    return response

@@ -10,9 +10,15 @@ from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, SettingsDep, StoreDep
 from cds_hooks.errors import UnknownService
 from cds_hooks.models.feedback import FeedbackRequest
-from cds_hooks.openapi import json_request_body
+from cds_hooks.openapi import (
+    BAD_REQUEST_EXAMPLE,
+    UNAUTHORIZED_EXAMPLE,
+    FeedbackStored,
+    error,
+    json_request_body,
+)
 from cds_hooks.responses import JsonResponse
-from cds_hooks.routes.hooks import service_url
+from cds_hooks.routes.hooks import ServiceId, service_url
 from cds_hooks.store import FeedbackRecord, utcnow
 from services import catalog
 
@@ -22,9 +28,19 @@ router = APIRouter(tags=["feedback"])
 @router.post(
     "/cds-services/{service_id}/feedback",
     openapi_extra={"requestBody": json_request_body(FeedbackRequest)},
+    responses={
+        200: {"model": FeedbackStored, "description": "Stored (an item sent again is not)"},
+        400: error("Malformed feedback", BAD_REQUEST_EXAMPLE),
+        401: error(
+            "Authentication failed (auth on): the reason is in the log", UNAUTHORIZED_EXAMPLE
+        ),
+        404: error("Unknown service"),
+        413: error("Body too large"),
+        500: error("The service failed (logged with the request id)"),
+    },
 )
 async def feedback(
-    service_id: str,
+    service_id: ServiceId,
     request: Request,
     settings: SettingsDep,
     store: StoreDep,

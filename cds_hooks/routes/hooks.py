@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import HookServicesDep
+from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
-from cds_hooks.openapi import json_request_body
+from cds_hooks.openapi import (
+    BAD_REQUEST_EXAMPLE,
+    PRECONDITION_EXAMPLE,
+    UNAUTHORIZED_EXAMPLE,
+    error,
+    hook_request_examples,
+    json_request_body,
+    service_id_schema,
+)
 from cds_hooks.responses import JsonResponse
 from cds_hooks.runner import Caller
 
 router = APIRouter(tags=["hooks"])
 
-_REQUEST_BODY: dict[str, Any] = {
-    "requestBody": json_request_body(HookRequest),
-    "responses": {
-        "200": {"description": "Cards (possibly none)"},
-        "400": {"description": "Malformed request"},
-        "401": {"description": "Authentication failed"},
-        "404": {"description": "Unknown service"},
-        "412": {"description": "Required FHIR data could not be obtained"},
-        "413": {"description": "Body too large"},
-    },
+ServiceId = Annotated[
+    str,
+    Path(
+        description="The service's id, as discovery lists it (GET /cds-services)",
+        json_schema_extra=service_id_schema(),
+    ),
+]
+
+_OPENAPI: dict[str, Any] = {"requestBody": json_request_body(HookRequest, hook_request_examples())}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": CdsResponse, "description": "Cards (possibly none)"},
+    400: error("Malformed request, or a hook that does not match the service", BAD_REQUEST_EXAMPLE),
+    401: error("Authentication failed (auth on): the reason is in the log", UNAUTHORIZED_EXAMPLE),
+    404: error("Unknown service"),
+    412: error("Required FHIR data could not be obtained", PRECONDITION_EXAMPLE),
+    413: error("Body too large"),
+    500: error("The service failed (logged with the request id)"),
 }
 
 
@@ -35,9 +51,9 @@ def service_url(settings_public_url: str, request: Request, service_id: str) -> 
     return f"{base}/cds-services/{service_id}"
 
 
-@router.post("/cds-services/{service_id}", openapi_extra=_REQUEST_BODY)
+@router.post("/cds-services/{service_id}", openapi_extra=_OPENAPI, responses=_RESPONSES)
 async def call_service(
-    service_id: str,
+    service_id: ServiceId,
     request: Request,
     services: HookServicesDep,
 ) -> JsonResponse:

@@ -135,3 +135,24 @@ def test_evaluate_explain_and_timeline(tmp_path: Path, capsys: pytest.CaptureFix
         "sertraline" in captured.err and "venlafaxine" in captured.err and "verdict" in captured.err
     )
     assert svg.read_text().startswith("<svg") and 'data-ingredient="venlafaxine"' in svg.read_text()
+
+
+def test_strict_lists_what_is_not_r4_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Epic's STU3-style `category` object is read by the service (tolerant) and reported by
+    --strict (for the integration engineer); a conformant file exits 0."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "patients"
+    request = json.loads((fixture / "trd_meets_tms.request.json").read_text("utf-8"))
+    clean = _write(tmp_path, request, "clean.json")
+    assert main(["evaluate", str(clean), "--as-of", "2025-06-02", "--strict"]) == 0
+    assert "0 of " in capsys.readouterr().err
+    order = request["prefetch"]["medicationRequests"]["entry"][0]["resource"]
+    order["category"] = order["category"][0]
+    vendor = _write(tmp_path, request, "vendor.json")
+    assert main(["evaluate", str(vendor), "--as-of", "2025-06-02", "--strict"]) == 3
+    captured = capsys.readouterr()
+    cards = json.loads(captured.out)["cards"]
+    assert any(c["source"]["topic"]["code"] == "tms-referral" for c in cards)
+    assert f"not valid R4: MedicationRequest/{order['id']}: category" in captured.err
+    assert "1 of " in captured.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services import catalog
 from tests.faults import records
 
 # Small budgets so each fault ends quickly; the assertions bound the time by these numbers.
@@ -19,17 +20,9 @@ FHIR_BUDGET: dict[str, Any] = {
 HANG_BOUND_SECONDS: float = FHIR_BUDGET["total_timeout"] + 5.0
 TOKEN = "fault-test-access-token-8c1f2a"  # a test value, only ever sent to loopback
 REQUIRED_KEYS = ["conditions", "medicationRequests", "observations"]
-ALL_KEYS = [
-    "patient",
-    "medicationRequests",
-    "medicationStatements",
-    "medicationDispenses",
-    "conditions",
-    "observations",
-    "procedures",
-    "serviceRequests",
-    "devices",
-]
+# Every prefetch key the service declares (the catalog is the one source: a key added there is
+# fetched, and counted, here too).
+ALL_KEYS = [key for key, _template in catalog.services()[0].prefetch]
 
 
 def hook_body(

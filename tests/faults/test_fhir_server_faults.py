@@ -21,6 +21,7 @@ from cds_hooks.app import create_app
 from cds_hooks.settings import Settings
 from tests.faults import fakes, records
 from tests.faults.harness import (
+    ALL_KEYS,
     FHIR_BUDGET,
     HANG_BOUND_SECONDS,
     REQUIRED_KEYS,
@@ -91,7 +92,7 @@ def test_fault_without_prefetch_answers_412_naming_the_required_keys(
     assert TOKEN not in response.text
     if route != "refused":
         # Every one of the nine prefetch queries went to the faulty server, none elsewhere.
-        assert len({h.path.split("?")[0] for h in faulty.hits_under(route)}) == 9
+        assert len({h.path.split("?")[0] for h in faulty.hits_under(route)}) == len(ALL_KEYS)
 
 
 @pytest.mark.parametrize(("route", "reason"), FAULTS, ids=FAULT_IDS)
@@ -128,7 +129,13 @@ def test_fault_with_required_keys_prefetched_still_answers_cards(
             "Procedure",
             "ServiceRequest",
             "Device",
+            "QuestionnaireResponse",
+            "AllergyIntolerance",
+            "AdverseEvent",
         }
+        # What could not be had is handed to the mapping by type, so no card claims its absence.
+        unavailable = fake.calls[-1].unavailable
+        assert set(unavailable) == fetched - {records.PATIENT_ID} | {"Patient"}
 
 
 def test_healthy_server_is_the_control(
@@ -146,7 +153,7 @@ def test_healthy_server_is_the_control(
         records.PATIENT_ID,
     ]
     hits = faulty.hits_under("ok")
-    assert len(hits) == 9
+    assert len(hits) == len(ALL_KEYS)
     assert {h.headers["authorization"] for h in hits} == {f"Bearer {TOKEN}"}
     assert {h.headers["accept"] for h in hits} == {"application/fhir+json"}
 
@@ -232,7 +239,7 @@ def test_token_never_reaches_another_host(
     fakes.install(monkeypatch)
     response = client.post(URL, json=hook_body(faulty.url(route)))
     assert response.status_code == 412
-    assert len(faulty.hits_under(route)) == 9
+    assert len(faulty.hits_under(route)) == len(ALL_KEYS)
     assert {h.headers["authorization"] for h in faulty.hits_under(route)} == {f"Bearer {TOKEN}"}
     assert elsewhere.hits == []  # nothing at all was sent there, token or not
 

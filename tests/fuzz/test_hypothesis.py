@@ -271,9 +271,11 @@ def test_patient_ids_of_odd_shapes(fuzz_client: TestClient, kind: str, patient_i
     request["context"]["patientId"] = patient_id
     response = post(fuzz_client, _path_of(kind), request)
     event(f"status {response.status_code}")  # --hypothesis-show-statistics
-    assert_clean(response)
-    # Any string is a patient id to the envelope; resources of another patient are skipped.
-    assert response.status_code == 200
+    body = assert_clean(response)
+    # Any string is a patient id to the envelope, but the prefetch is all another patient's (or
+    # the id is blank): a 400 naming context.patientId, never cards about the wrong patient.
+    assert response.status_code == 400
+    assert "context.patientId" in body["message"]
 
 
 # --- feedback -----------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ _HUGE_PLACES: list[tuple[tuple[Any, ...], int]] = [
     (("hook",), 400),
     (("hookInstance",), 400),
     (("fhirServer",), 400),
-    (("context", "patientId"), 200),
+    (("context", "patientId"), 400),  # then no prefetched resource is about that patient
     (("context", "userId"), 200),
     (("context", "encounterId"), 200),
     (("context", "selections"), 200),

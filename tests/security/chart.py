@@ -103,6 +103,9 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "procedures": [],
         "serviceRequests": [],
         "devices": [],
+        "questionnaireResponses": [],
+        "allergyIntolerances": [],
+        "adverseEvents": [],
     }
 
 

@@ -1,0 +1,56 @@
+"""Checks that a hook call is about one patient, with the context its hook is defined by.
+
+Issue 10 3a: required context fields are checked per hook (a 400 naming them, not a 412 or an
+empty answer), and a prefetch that holds clinical data, none of it the context patient's, is a
+broken request (a 400, not cards about nobody). Mixed data is read for the context patient alone;
+the mapping reports the rest on the cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cds_hooks.errors import BadRequest
+from cds_hooks.models.request import HookRequest
+from fhir_mapping.build import patient_counts
+
+# CDS Hooks 2.0.1 hook definitions (patient-view 1.0, order-select 1.0, order-sign 1.1): the
+# context fields each hook marks REQUIRED and this service reads. `userId` is required by the
+# spec too, but nothing here reads it, and refusing a call over it would only hide cards.
+REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
+    "patient-view": ("patientId",),
+    "order-select": ("patientId", "selections", "draftOrders"),
+    "order-sign": ("patientId", "draftOrders"),
+}
+
+
+def missing_context(request: HookRequest) -> list[str]:
+    """The context fields the hook requires that the request lacks (or sends empty)."""
+    absent = []
+    for name in REQUIRED_CONTEXT.get(request.hook, ()):
+        value = getattr(request.context, name, None)
+        if value is None or (isinstance(value, list) and not value):
+            absent.append(name)
+    return absent
+
+
+def require_context(request: HookRequest) -> None:
+    absent = missing_context(request)
+    if absent:
+        raise BadRequest(
+            f"hook {request.hook!r} requires context.{', context.'.join(absent)}",
+            details={"missingContext": absent},
+        )
+
+
+def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -> None:
+    patient_id = request.context.patientId
+    if patient_id is None:
+        return
+    own, foreign = patient_counts(resources, patient_id)
+    if own == 0 and foreign > 0:
+        raise BadRequest(
+            f"none of the {foreign} clinical resources in prefetch is about context.patientId: "
+            "they name another patient or none",
+            details={"foreignResources": foreign},
+        )

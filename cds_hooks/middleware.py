@@ -1,0 +1,112 @@
+"""The request's envelope: its id, its metrics, and the last word on an unexpected error.
+
+A plain ASGI middleware (not Starlette's BaseHTTPMiddleware, which costs a task per request):
+
+- request id: the caller's `X-Request-ID`, else its `X-Correlation-ID`, when it is a plain
+  identifier (letters, digits, `-_.:`, at most 128 characters: anything else could smuggle text
+  into the log); otherwise a new UUID. Every log line of the request carries it (logs.py) and the
+  response echoes it in `X-Request-ID`, so an EHR's own id finds our lines and ours finds theirs;
+- metrics: each response is counted and timed by route template (metrics.py);
+- an exception no handler took: one `request.failed` line with the exception's type and code
+  location (never its message, which may quote a patient), and a generic JSON 500 that carries
+  the request id. It is not raised further: the server would log it a second time, without
+  the request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cds_hooks import logs, metrics
+from cds_hooks.responses import JsonResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_INCOMING = (b"x-request-id", b"x-correlation-id")
+_SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+_INTERNAL_ERROR = {"error": "internal-error", "message": "the service failed to answer"}
+
+
+def incoming_request_id(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The caller's request or correlation id, when it is safe to log and echo."""
+    found = {name.lower(): value for name, value in headers if name.lower() in _INCOMING}
+    for name in _INCOMING:
+        value = found.get(name, b"").strip()
+        if _SANE_ID.fullmatch(value):
+            return value.decode("ascii")
+    return None
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = incoming_request_id(scope.get("headers", [])) or str(uuid.uuid4())
+        # Routing rewrites the scope (a mount moves the path into root_path): keep what matched.
+        pristine = {k: scope.get(k) for k in ("type", "path", "root_path", "method", "app")}
+        token = logs.request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = int(message["status"])
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
+                headers.append((b"x-request-id", rid.encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:  # noqa: BLE001 - the last resort: logged by type and place
+            logs.event(
+                "request.failed",
+                logging.ERROR,
+                status=500,
+                method=scope.get("method"),
+                route=_route(scope, pristine),
+                exception=type(exc).__name__,
+                where=logs.where(exc.__traceback__),
+                responseStarted=response_started,
+            )
+            if not response_started:
+                await JsonResponse(_INTERNAL_ERROR, status_code=500)(scope, receive, send_with_id)
+        finally:
+            metrics.observe_request(
+                _route(scope, pristine),
+                str(scope.get("method", "")),
+                status,
+                time.perf_counter() - started,
+                service_id=scope.get("path_params", {}).get("service_id"),
+            )
+            logs.request_id.reset(token)
+
+
+def _route(scope: Scope, pristine: dict[str, Any]) -> str:
+    """The matched route's template ("/cds-services/{service_id}"), never the raw path: paths
+    hold timeline tokens and whatever a caller typed. Unmatched paths are "unmatched"."""
+    route: Any = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    router = getattr(pristine.get("app"), "router", None)
+    for candidate in getattr(router, "routes", ()):
+        match, _child = candidate.matches(pristine)
+        if match is not Match.NONE:  # PARTIAL: the path matched, the method did not (405)
+            return str(getattr(candidate, "path", "unmatched"))
+    return "unmatched"
