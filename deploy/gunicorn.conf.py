@@ -1,7 +1,10 @@
 """gunicorn settings for the container (Dockerfile CMD): uvicorn workers, loopback-safe defaults.
 
 Environment: TRD_CDS_BIND (default 0.0.0.0:8080), WEB_CONCURRENCY (workers, default 1),
-GUNICORN_TIMEOUT (seconds, default 60). The service's own settings come from TRD_CDS_CONFIG.
+GUNICORN_TIMEOUT (seconds, default 60). The service's own settings come from TRD_CDS_CONFIG and
+TRD_CDS_* variables. PROMETHEUS_MULTIPROC_DIR (the image sets /tmp/trd-cds-metrics): each worker
+writes its metrics there and /metrics adds up every worker's (cds_hooks/metrics.py); the
+directory is emptied when gunicorn starts and a dead worker's live values are dropped.
 
 One worker by default: the treatment-timeline links a card carries resolve in the process that
 made them (cds_hooks/timeline_cache.py). With more workers or replicas, use
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+from typing import Any
 
 bind = os.environ.get("TRD_CDS_BIND", "0.0.0.0:8080")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
@@ -36,3 +41,22 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Trust X-Forwarded-* only from the local reverse proxy, if any.
 forwarded_allow_ips = "127.0.0.1"
+# Read-only root filesystem: no control socket ($HOME/.gunicorn/gunicorn.ctl by default, gunicorn
+# 27); nothing here uses `gunicornc`.
+control_socket_disable = True
+
+_METRICS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def on_starting(_server: Any) -> None:
+    """An empty metrics directory: files left by a previous run would be counted again."""
+    if _METRICS_DIR:
+        shutil.rmtree(_METRICS_DIR, ignore_errors=True)
+        os.makedirs(_METRICS_DIR, exist_ok=True)
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    if _METRICS_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,6 +1,6 @@
 """`make demo`: the service end to end, as an EHR meets it, on this machine only.
 
-    .venv/bin/python -m scripts.demo [--hold] [--no-colour]
+    .venv/bin/python -m scripts.demo [--hold] [--no-colour]     (make demo [HOLD=1])
 
 1. starts a real FHIR R4 server (sekmet-fhir from `make fhir-server`) on 127.0.0.1, empty, with a
    bearer token made up for this run;
@@ -17,7 +17,7 @@
 
 The scenarios are written as of a fixed day (2025-06-02); the service judges against today. So
 every date in the charts is moved forward by the same number of days before loading
-(scripts/date_shift.py): each interval the rules read stays exactly as written.
+(cds_hooks/date_shift.py): each interval the rules read stays exactly as written.
 
 Exit status: 0 when every step worked and every patient got the cards expected, 1 otherwise,
 130 on Ctrl-C. Nothing but 127.0.0.1 is contacted.
@@ -39,10 +39,10 @@ from typing import Any, TypeVar
 
 import requests
 
+from cds_hooks.card_text import Style, colour_wanted, render_cards, topics
+from cds_hooks.date_shift import days_between, shift_resources
 from scripts import ehr
-from scripts.card_summary import Style, colour_wanted, render_cards, topics
 from scripts.cds_service import CdsService, CdsServiceError, start_cds_service
-from scripts.date_shift import days_between, shift_resources
 from scripts.fhir_server import (
     FhirLoadError,
     FhirServerError,
@@ -379,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-colour", "--no-color", dest="no_colour", action="store_true")
     args = parser.parse_args(argv)
     console = Console(Style(colour=colour_wanted() and not args.no_colour))
+    # A shell starts a background job (`make test &`, CI runners) with SIGINT ignored, and Python
+    # then leaves it ignored: Ctrl-C (or a test's SIGINT) would not stop the demo. Take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(console, hold=args.hold)
