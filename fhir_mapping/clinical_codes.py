@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.code_systems import ICD10CM, canonical_system
+from fhir_mapping.code_systems import ICD9CM, ICD10CM, canonical_system
 from fhir_mapping.record import FindingKind
 
 
@@ -85,9 +85,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def normalise_code(system: str, code: str) -> str:
-    """ICD-10-CM codes are compared without the dot and in upper case (F32.1 == F321 == f321),
-    whichever name the system goes by (the URI or its OID, code_systems.py)."""
-    if canonical_system(system) == ICD10CM:
+    """ICD-10-CM and ICD-9-CM codes are compared without the dot and in upper case (F32.1 ==
+    F321 == f321; 296.89 == 29689, as VSAC lists them), whichever name the system goes by (the
+    URI or its OID, code_systems.py)."""
+    if canonical_system(system) in (ICD10CM, ICD9CM):
         return code.replace(".", "").replace(" ", "").upper()
     return code.strip()
 

@@ -37,6 +37,7 @@ from fhir_mapping.clinical_codes import (
     procedure_codes,
     term_kinds,
 )
+from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import (
     array,
     codings,
@@ -80,6 +81,7 @@ def wants_condition(resource: Resource) -> bool:
         any(condition_matches(s, c) for s, c, _ in codings(concept))
         or bool(_condition_term_kinds(resource))
         or tms_safety.wanted(concept, "condition", concept_text(concept))
+        or bool(text_kinds(concept_text(concept)))
     )
 
 
@@ -219,6 +221,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
+    if not found:
+        found.update(_text_findings(resource, state, onset, source))
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
     # aneurysm clipping 2015"); an implant stays in place whatever the status says.
@@ -234,6 +238,31 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     ):
         found.setdefault(finding.kind, finding)
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
+
+
+# Text-only diagnoses that still count once resolved: bipolar disorder is lifelong (as its codes
+# are, condition_codes.csv counts_when_resolved); the others only while active.
+_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR})
+
+
+def _text_findings(
+    resource: Resource, state: str, onset: date | None, source: SourceRef | None
+) -> dict[FindingKind, Finding]:
+    """Findings named only in the Condition's text (diagnosis_text.py), when no code matched."""
+    concept = resource.get("code")
+    found: dict[FindingKind, Finding] = {}
+    for kind in text_kinds(concept_text(concept)):
+        if state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
+            continue
+        found[kind] = Finding(
+            kind=kind,
+            code="",
+            system="text",
+            display=tms_safety.concept_label(concept),
+            onset=onset,
+            source=source,
+        )
+    return found
 
 
 # --- procedures and devices ------------------------------------------------------------------

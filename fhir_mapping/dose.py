@@ -245,6 +245,8 @@ def _normalise_sig(text: str) -> str:
     text = re.sub(r"\b1/2\b", "0.5", text)
     for word, digits in _WORD_NUMBERS.items():
         text = re.sub(rf"\b{word}\b", digits, text)
+    # Epic writes the number twice: "2 (two) times daily" -> "2 (2) times daily" -> "2 times daily".
+    text = re.sub(r"\b(\d+(?:\.\d+)?)\s*\(\s*\1\s*\)", r"\1", text)
     text = _DISPENSE.sub(" ", text)
     text = _COUNT_THEN_MASS.sub(lambda m: m.group("mass"), text)
     text = _MASS_THEN_COUNT.sub(lambda m: m.group("mass"), text)
@@ -430,7 +432,10 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
         if len(kinds) != 1:
             return None
         for dose in doses:
-            freq = dose.per_day if dose.per_day is not None else per_day
+            # The structured timing governs a single dose (the sig text is the last resort); a sig
+            # of several doses ("1 in the morning and 2 at night") carries its own frequencies.
+            structured_first = len(doses) == 1 and per_day is not None
+            freq = per_day if structured_first or dose.per_day is None else dose.per_day
             if freq is None:
                 return None
             if as_needed:

@@ -327,3 +327,9 @@ def concept_label(concept: object) -> str:
         if isinstance(text, str) and text.strip():
             return text.strip()
     return next((d for _, _, d in codings(concept) if d), "")
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at text[start:end] (of `normalise_text` output) is negated: the same
+    NegEx-style reading the screen uses, shared with the diagnosis text reader."""
+    return _negated(text, start, end)

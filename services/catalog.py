@@ -13,8 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
+
+# The HL7 OID of LOINC as C-CDA conversions write it (fhir_mapping/data/code_systems.csv).
+LOINC_OID = "urn:oid:2.16.840.1.113883.6.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +47,16 @@ def _token(system: str, code: str) -> str:
 
 
 def _observation_query(site_codes: SiteCodes) -> str:
+    """Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
+    C-CDA conversion's `urn:oid:2.16.840.1.113883.6.1` as written and token search matches the
+    system exactly, so `http://loinc.org|44261-6` alone never brings those PHQ-9s (issue 10).
+    A site's local codes follow."""
     standard = [(c.system, c.code) for c in observation_codes()]
     local = site_codes.local_codes_for(standard)
-    codes = ",".join(_token(system, code) for system, code in (*standard, *local))
+    oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
+    codes = ",".join(
+        _token(system, code) for system, code in dict.fromkeys((*standard, *oid_spelt, *local))
+    )
     return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_count=1000"
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
 from tests.faults import fakes
-from tests.faults.harness import REQUIRED_KEYS, hook_body
+from tests.faults.harness import ALL_KEYS, REQUIRED_KEYS, hook_body
 from tests.integration.sekmet import FhirServer
 from tests.integration.support import URL, expected_queries, queries_sent, settings_for
 
@@ -71,7 +71,7 @@ def test_no_fhir_authorization_sends_no_token_and_the_server_refuses(
     assert set(_missing_reasons(response.json()).values()) == {
         "FHIR server: the FHIR server refused the access token (HTTP 401)"
     }
-    assert len(fhir.recorder.hits) == 9
+    assert len(fhir.recorder.hits) == len(ALL_KEYS)
     assert all("authorization" not in h.headers for h in fhir.recorder.hits)
 
 
@@ -88,7 +88,7 @@ def test_wrong_base_path_answers_404_and_412(
     assert set(_missing_reasons(response.json()).values()) == {
         "FHIR server: the FHIR server answered 404"
     }
-    assert len(fhir.recorder.hits_under("fhir-old")) == 9
+    assert len(fhir.recorder.hits_under("fhir-old")) == len(ALL_KEYS)
 
 
 def test_frozen_server_times_out_with_412_then_the_service_recovers(
@@ -106,9 +106,9 @@ def test_frozen_server_times_out_with_412_then_the_service_recovers(
     for key in REQUIRED_KEYS:
         assert "did not answer in time" in _missing_reasons(response.json())[key]
     # A read timeout is not retried (the server may still be working on the first request).
-    assert len(fhir.recorder.hits) == 9
+    assert len(fhir.recorder.hits) == len(ALL_KEYS)
 
     fhir.recorder.clear()
     recovered = client.post(URL, json=body)
     assert recovered.status_code == 200, recovered.text
-    assert len(fhir.recorder.hits) == 9
+    assert len(fhir.recorder.hits) == len(ALL_KEYS)

@@ -1,0 +1,50 @@
+"""Diagnoses named only in a Condition's text: the kinds that stop or gate a card.
+
+Real problem lists carry text-only entries (Oracle Health "health concerns", outside records typed
+in: "Bipolar II disorder per outside psychiatrist"). A bipolar, psychotic, epileptic or catatonic
+patient whose diagnosis is only text would otherwise be proposed TMS or an antidepressant without
+cover (vendor README trap 10). Read only when no coding of the Condition matched the code tables
+(codes win), with the TMS screen's NegEx-style negation ("no history of seizure disorder",
+"family history of bipolar" are not the patient's). The terms are data (data/diagnosis_terms.csv).
+
+Depression itself is deliberately not read from text: it qualifies a patient for TMS and payers
+require a coded diagnosis, so text alone must not open that door. Uncertain wording ("rule out
+bipolar") is read as the finding: it blocks TMS and raises the diagnosis-review card, the safer
+direction, and the card names the text so the clinician can judge it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+from importlib import resources
+
+from fhir_mapping.record import FindingKind
+from fhir_mapping.tms_safety import negated, normalise_text
+
+
+@cache
+def _terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
+    text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
+    found = []
+    for row in csv.DictReader(text.splitlines()):
+        term = row["term"].strip().lower()
+        body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+        found.append((FindingKind(row["kind"]), re.compile(r"\b" + body)))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def text_kinds(text: str) -> tuple[FindingKind, ...]:
+    """The kinds `text` asserts (not negated), in table order, no repeats."""
+    text = normalise_text(text)
+    if not text:
+        return ()
+    kinds: list[FindingKind] = []
+    for kind, pattern in _terms():
+        if kind in kinds:
+            continue
+        if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
+            kinds.append(kind)
+    return tuple(kinds)

@@ -1,0 +1,76 @@
+"""Diagnoses named only in a Condition's text (vendor README trap 10): read, negation respected,
+codes first, and never depression from text alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fhir_mapping.context import condition_findings
+from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.record import FindingKind
+
+AS_OF = date(2025, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Bipolar II disorder per outside psychiatrist", (FindingKind.BIPOLAR,)),
+        ("Hx manic-depressive illness", (FindingKind.BIPOLAR,)),
+        ("Schizoaffective d/o", (FindingKind.PSYCHOTIC,)),
+        ("Seizure disorder, on levetiracetam", (FindingKind.EPILEPSY,)),
+        ("No history of seizure disorder", ()),
+        ("Denies mania or psychosis", ()),
+        ("Family history of bipolar disorder", ()),
+        ("Major depressive disorder, recurrent", ()),  # never a qualifying diagnosis from text
+        ("Heat exhaustion", ()),
+    ],
+)
+def test_text_kinds(text: str, kinds: tuple[FindingKind, ...]) -> None:
+    assert text_kinds(text) == kinds
+
+
+def _condition(code: dict[str, object], status: str = "active") -> dict[str, object]:
+    return {
+        "resourceType": "Condition",
+        "id": "c1",
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": status,
+                }
+            ]
+        },
+        "code": code,
+        "subject": {"reference": "Patient/p1"},
+        "onsetDateTime": "2019-03-01",
+    }
+
+
+def test_an_oracle_health_concern_in_text_only_is_a_bipolar_finding_naming_the_text() -> None:
+    (finding,) = condition_findings(
+        _condition({"text": "Bipolar II disorder per outside psychiatrist"}), as_of=AS_OF
+    )
+    assert finding.kind is FindingKind.BIPOLAR
+    assert finding.system == "text"
+    assert "Bipolar II disorder" in finding.display
+    # Bipolar disorder is lifelong: a resolved text entry still counts, as its codes do.
+    resolved = _condition({"text": "Bipolar disorder"}, status="resolved")
+    assert [f.kind for f in condition_findings(resolved, as_of=AS_OF)] == [FindingKind.BIPOLAR]
+    # A resolved seizure disorder in text does not block TMS; an active one does.
+    assert condition_findings(_condition({"text": "Seizure disorder"}, "resolved"), as_of=AS_OF) == ()
+
+
+def test_codes_win_over_text() -> None:
+    coded = _condition(
+        {
+            "coding": [
+                {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F33.1", "display": "MDD"}
+            ],
+            "text": "MDD, r/o bipolar",
+        }
+    )
+    assert [f.kind for f in condition_findings(coded, as_of=AS_OF)] == [FindingKind.DEPRESSION]
