@@ -5,8 +5,10 @@ previous answer arrived, for `seconds`; both report the same LoadResult. wrk is 
 so it takes less of the two cores away from the server under test.
 
 With `once=True` (the first-sight cells) each body is sent exactly once and the run ends with the
-last answer (`seconds` is then only an upper bound); the result also carries every latency, so a
-cell can pool its rounds and report exact percentiles over all the charts it sent.
+last answer (`seconds` is then only an upper bound), always by the asyncio client: the result
+carries every request's own latency, so a cell can pool its rounds and report exact percentiles
+over all the charts it sent. wrk cannot give those: it corrects its histogram for coordinated
+omission (synthetic samples below each slow one) and does not expose single latencies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import time
@@ -61,10 +62,8 @@ def run_load(
 ) -> LoadResult:
     """POST the bodies (cycled, one after another) to `url` for `seconds`; with `once`, each body
     exactly once (at most `seconds`)."""
-    if tool() == "wrk":
-        return _wrk(
-            url, bodies, connections=connections, seconds=seconds, workdir=workdir, once=once
-        )
+    if tool() == "wrk" and not once:
+        return _wrk(url, bodies, connections=connections, seconds=seconds, workdir=workdir)
     raw = [b.read_bytes() for b in bodies]
     return asyncio.run(_asyncio_load(url, raw, connections=connections, seconds=seconds, once=once))
 
@@ -82,13 +81,7 @@ def percentile(ascending: Sequence[float], p: float) -> float:
 
 
 def _wrk(
-    url: str,
-    bodies: Sequence[Path],
-    *,
-    connections: int,
-    seconds: int,
-    workdir: Path,
-    once: bool,
+    url: str, bodies: Sequence[Path], *, connections: int, seconds: int, workdir: Path
 ) -> LoadResult:
     listing = workdir / "wrk-bodies.txt"
     listing.write_text("".join(f"{b}\n" for b in bodies), "utf-8")
@@ -103,24 +96,14 @@ def _wrk(
         str(_LUA),
         url,
     ]
-    env = {**os.environ, "BENCH_BODIES": str(listing), "BENCH_ONCE": "1" if once else "0"}
-    if once:
-        returncode, stdout, stderr = _wrk_once(command, env, seconds)
-    else:
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=seconds + 30, check=False
-        )
-        returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
-    lines = stdout.splitlines()
-    line = next((x for x in lines if x.startswith("BENCH_JSON ")), None)
-    if returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({returncode}): {stderr.strip()[:500]}")
+    env = {**os.environ, "BENCH_BODIES": str(listing)}
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=seconds + 30, check=False
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
-    latencies: tuple[int, ...] = ()
-    listed = next((x for x in lines if x.startswith("BENCH_LATENCIES ")), None)
-    if listed is not None:
-        pairs = [p.split(":") for p in listed.removeprefix("BENCH_LATENCIES ").split(",") if p]
-        latencies = tuple(sorted(int(v) for v, c in pairs for _ in range(int(c))))
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
     duration = raw["duration_us"] / 1e6
     return LoadResult(
@@ -135,29 +118,7 @@ def _wrk(
         p99_ms=raw["p99_us"] / 1000,
         max_ms=raw["max_us"] / 1000,
         mean_ms=round(raw["mean_us"] / 1000, 3),
-        latencies_us=latencies,
     )
-
-
-def _wrk_once(command: list[str], env: dict[str, str], seconds: int) -> tuple[int, str, str]:
-    """Run wrk until post.lua says every body was answered, then end it with SIGINT (wrk's own
-    way to stop early: it still prints its summary); `seconds` (-d) bounds the run."""
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    head: list[str] = []
-    for line in process.stdout:
-        head.append(line)
-        if line.startswith("BENCH_DONE"):
-            process.send_signal(signal.SIGINT)
-            break
-    try:
-        stdout, stderr = process.communicate(timeout=seconds + 30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        stdout, stderr = process.communicate()
-    return process.returncode, "".join(head) + stdout, stderr
 
 
 # ---------------------------------------------------------------------------------------------

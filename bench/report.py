@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.servers import SERVICE_FACTORY
+
 # A README shows the latest results between these two lines (the lines themselves are kept).
 SECTION_START = "<!-- bench:start (written by `make bench`) -->"
 SECTION_END = "<!-- bench:end -->"
@@ -119,7 +121,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             issue="14",
         ),
     ]
-    for key in ("relevant", "relevant_fills"):
+    for key in ("relevant", "relevant_fills") if evaluation else ():
         out.append(
             _target(
                 f"in process, first sight: per added {SERIES[key]} resource",
@@ -130,15 +132,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 issue="14",
             )
         )
+    if evaluation:
+        out.append(
+            _target(
+                f"in process, first sight: per added {SERIES['irrelevant']} resource",
+                evaluation["irrelevant"]["first_fit"]["per_resource_us"],
+                PER_IRRELEVANT_MAX_US,
+                at_most=True,
+                unit=" µs",
+                issue="14",
+            )
+        )
     out += [
-        _target(
-            f"in process, first sight: per added {SERIES['irrelevant']} resource",
-            evaluation["irrelevant"]["first_fit"]["per_resource_us"],
-            PER_IRRELEVANT_MAX_US,
-            at_most=True,
-            unit=" µs",
-            issue="14",
-        ),
         _target(
             "cold start: exec to first hook answer",
             service_start["first_hook_s"],
@@ -210,6 +215,8 @@ def markdown(results: dict[str, Any]) -> str:
             "is shared, so read the ratios (service and floor measured alternately) before the "
             "absolute numbers."
         )
+    factory = settings.get("service_factory")
+    variant = f" Service factory: `{factory}`." if factory != SERVICE_FACTORY else ""
     lines = [
         "## Benchmark (`make bench`)",
         "",
@@ -223,7 +230,7 @@ def markdown(results: dict[str, Any]) -> str:
         "cache keyed by a resource or patient can help), each sent once at concurrency 1, in "
         "rounds alternating service and floor (the floor gets the same bodies); percentiles over "
         "all the cell's charts. The floor is the same stack with a handler that parses the body "
-        f"and returns one fixed card. Whole run: {results['bench_seconds']} s.{busy}",
+        f"and returns one fixed card. Whole run: {results['bench_seconds']} s.{busy}{variant}",
         "",
         "| request | resources | relevant | bytes |",
         "|---|---:|---:|---:|",
@@ -246,36 +253,9 @@ def markdown(results: dict[str, Any]) -> str:
         for who in ("service", "floor"):
             lines.append(_load_row(full, who, cell[who]))
         lines.append(_ratio_row(full, cell["ratio"]))
+    if results["evaluate"]:
+        lines += _evaluate_lines(results["evaluate"])
     lines += [
-        "",
-        "| in-process `evaluate()` | resources | relevant | validations | first sight ms | repeat ms |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, s in results["evaluate"].items():
-        for p in s["points"]:
-            lines.append(
-                _row(
-                    [
-                        SERIES.get(name, name),
-                        p["resources"],
-                        p["relevant"],
-                        p["validations"],
-                        _ms(p["first_ms"]),
-                        _ms(p["repeat_ms"]),
-                    ]
-                )
-            )
-    fits = "; ".join(
-        f"per added *{SERIES.get(name, name)}* resource {s['first_fit']['per_resource_us']} µs on "
-        f"first sight (R² {s['first_fit']['r2']}), {s['repeat_fit']['per_resource_us']} µs "
-        f"repeated (R² {s['repeat_fit']['r2']})"
-        for name, s in results["evaluate"].items()
-    )
-    lines += [
-        "",
-        f"Linear fits (least squares): {fits}. First sight = the median of "
-        "evaluate() on never-seen variants of the chart (ids renamed); repeat = the same input "
-        "again.",
         "",
         "| process | exec → first 200 on /cds-services | exec → first hook answered | RSS after load | peak RSS |",
         "|---|---:|---:|---:|---:|",
@@ -299,6 +279,48 @@ def markdown(results: dict[str, Any]) -> str:
             _row([t["issue"], t["name"], t["value"], t["limit"], "yes" if t["met"] else "**NO**"])
         )
     return "\n".join(lines) + "\n"
+
+
+def _evaluate_lines(evaluation: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "| in-process `evaluate()` | resources | relevant | validations | first sight ms | repeat ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in evaluation.items():
+        for p in s["points"]:
+            lines.append(
+                _row(
+                    [
+                        SERIES.get(name, name),
+                        p["resources"],
+                        p["relevant"],
+                        p["validations"],
+                        _ms(p["first_ms"]),
+                        _ms(p["repeat_ms"]),
+                    ]
+                )
+            )
+    fits = "; ".join(
+        f"per added *{SERIES.get(name, name)}* resource {s['first_fit']['per_resource_us']} µs on "
+        f"first sight (R² {s['first_fit']['r2']}), {s['repeat_fit']['per_resource_us']} µs "
+        f"repeated (R² {s['repeat_fit']['r2']})"
+        for name, s in evaluation.items()
+    )
+    lines += [
+        "",
+        f"Linear fits (least squares): {fits}. First sight = the median of "
+        "evaluate() on never-seen variants of the chart (ids renamed); repeat = the same input "
+        "again; CPU time of the calling thread.",
+    ]
+    return lines
+
+
+def without_heading(table: str) -> str:
+    """The table without its "## Benchmark" heading: the project README shows it inside its own
+    Performance section."""
+    first, _, rest = table.partition("\n")
+    return rest.lstrip("\n") if first.startswith("## ") else table
 
 
 def replace_section(readme: Path, table: str) -> bool:

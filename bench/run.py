@@ -147,7 +147,14 @@ def ratios(cells: dict[str, dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
+def run(
+    *,
+    seconds: int,
+    rounds: int,
+    workdir: Path,
+    factory: str = servers.SERVICE_FACTORY,
+    in_process: bool = True,
+) -> dict[str, Any]:
     wall = time.perf_counter()
     made = bodies.standard(workdir)
     typical = [made["typical"].path]
@@ -160,7 +167,7 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
         # One at a time, so neither start-up competes with the other for the CPU.
         service = servers.start_and_time(
             "service",
-            servers.SERVICE_FACTORY,
+            factory,
             workdir=workdir,
             config=config,
             first_body=first_body,
@@ -221,7 +228,7 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
         for server in started:
             server.stop()
 
-    evaluation = inprocess.run(date.today())
+    evaluation = inprocess.run(date.today()) if in_process else {}
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine.describe(load.tool()),
@@ -230,6 +237,7 @@ def run(*, seconds: int, rounds: int, workdir: Path) -> dict[str, Any]:
             "rounds": rounds,
             "first_sight": {name: list(plan) for name, plan in FIRST_SIGHT.items()},
             "server": "uvicorn, 1 worker, uvloop, httptools, access log off, 127.0.0.1",
+            "service_factory": factory,
             "database": "SQLite (temporary file)",
         },
         "requests": {
@@ -256,19 +264,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a target of issue 6 or 14 is missed"
     )
+    parser.add_argument(
+        "--service-factory",
+        default=servers.SERVICE_FACTORY,
+        help="the service's app factory (module:function), e.g. a variant without one piece of "
+        "machinery; results then go to --out only, never to the READMEs",
+    )
+    parser.add_argument(
+        "--skip-inprocess", action="store_true", help="HTTP cells only (no evaluate() series)"
+    )
     args = parser.parse_args(argv)
     load_before = _load_average()  # the machine is shared: the report says how busy it was
     with tempfile.TemporaryDirectory(prefix="trd-cds-bench-") as tmp:
-        results = run(seconds=args.seconds, rounds=args.rounds, workdir=Path(tmp))
+        results = run(
+            seconds=args.seconds,
+            rounds=args.rounds,
+            workdir=Path(tmp),
+            factory=args.service_factory,
+            in_process=not args.skip_inprocess,
+        )
     results["load_average"] = {"before": load_before, "after": _load_average()}
     results["targets"] = report.targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     table = report.markdown(results)
     (args.out / "latest.md").write_text(table, "utf-8")
-    if args.out == RESULTS:  # the published results: the READMEs show them
+    published = args.out == RESULTS and args.service_factory == servers.SERVICE_FACTORY
+    if published and not args.skip_inprocess:  # the published results: the READMEs show them
         for readme in READMES:
-            report.replace_section(readme, table)
+            inside = readme.parent != RESULTS.parent  # the project README: its own heading
+            report.replace_section(readme, report.without_heading(table) if inside else table)
     print(table)
     missed = [t["name"] for t in results["targets"] if not t["met"]]
     if missed:

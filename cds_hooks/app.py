@@ -30,13 +30,14 @@ from cds_hooks.fhir_source import RequestsFhirSource
 from cds_hooks.gc_tuning import settle_gc
 from cds_hooks.middleware import REQUEST_ID_HEADER, RequestContext
 from cds_hooks.responses import JsonResponse
-from cds_hooks.routes import discovery, feedback, health, hooks, timeline
+from cds_hooks.routes import discovery, feedback, health, hooks, packet, timeline
 from cds_hooks.routes import metrics as metrics_route
 from cds_hooks.runner import HookRunner
+from cds_hooks.schema import SchemaOutOfDate
 from cds_hooks.settings import ConfigError, Settings, load_settings
 from cds_hooks.store import Store
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
-from cds_hooks.timeline_store import DatabaseTimelineStore
+from cds_hooks.timeline_store import database_timelines
 from cds_hooks.version import VERSION
 from fhir_mapping.record import PatientRecord
 
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, *, listen_host: str | None = No
         max_age=600,
     )
     app.add_middleware(RequestContext)  # outermost: the request id is on every line, CORS's too
-    for module in (discovery, hooks, feedback, health, timeline, metrics_route):
+    for module in (discovery, hooks, feedback, health, timeline, packet, metrics_route):
         app.include_router(module.router)
     openapi.install(app)
     _install_error_handlers(app)
@@ -136,7 +137,20 @@ def _create_from_environment(listen_host: str | None) -> FastAPI:
 
 def _open_store(settings: Settings) -> Store:
     try:
-        return Store(settings.database.url)
+        store = Store(settings.database.url)
+    except SchemaOutOfDate as exc:
+        # PostgreSQL is migrated by `trd-cds db upgrade`, never by the service (whose database
+        # user needs no DDL rights): one line naming both revisions and the command.
+        logs.event(
+            "service.database_schema_behind",
+            logging.ERROR,
+            **_database_fields(settings.database.url),
+            schemaRevision=exc.current,
+            schemaNeeded=exc.head,
+            hint="run `trd-cds db upgrade` (same configuration) with a user allowed to create "
+            "tables, then start the service again (README, Deployment)",
+        )
+        raise StartupError(str(exc)) from exc
     except (SQLAlchemyError, OSError, ImportError) as exc:
         fields = _database_fields(settings.database.url)
         logs.event(
@@ -148,6 +162,22 @@ def _open_store(settings: Settings) -> Store:
             hint="check [database] url (or TRD_CDS_DATABASE__URL) and that the database answers",
         )
         raise StartupError(f"the database ({fields['database']}) cannot be reached") from exc
+    if store.schema.upgraded:
+        logs.event(
+            "service.database_schema_upgraded",
+            schemaFrom=store.schema.upgraded_from,
+            schemaRevision=store.schema.revision,
+        )
+    elif store.schema.newer_than_this_version:
+        logs.event(
+            "service.database_schema_newer",
+            logging.WARNING,
+            schemaRevision=store.schema.revision,
+            schemaNeeded=store.schema.head,
+            hint="a newer release migrated this database; migrations only add, so this "
+            "version still works, but upgrade it",
+        )
+    return store
 
 
 def _database_fields(url: str) -> dict[str, Any]:
@@ -229,8 +259,9 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
 
 def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRecord]:
     ttl = settings.timeline.ttl_minutes * 60
-    if settings.timeline.store == "database":
-        return DatabaseTimelineStore(store.engine, ttl)
+    # "auto": in the database (shared by replicas) unless it is SQLite (settings.py).
+    if settings.timeline_store == "database":
+        return database_timelines(store.engine, ttl)
     return TimelineCache(ttl, settings.timeline.max_entries)
 
 

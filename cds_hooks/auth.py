@@ -1,7 +1,8 @@
 """Authentication of the calling EHR (CDS Hooks 2.0.1 #trusting-cds-clients).
 
-With `auth.required = false` (local demos only) every caller is anonymous and the FHIR allowlist is
-the settings' default (`[fhir] allowed_servers`, loopback only). With it on, the caller must send
+With `auth.required = false` (local demos only) every caller is the same local issuer
+(tenancy.LOCAL_ISSUER) and the FHIR allowlist is the settings' default (`[fhir] allowed_servers`,
+loopback only). With it on, the caller must send
 `Authorization: Bearer <JWT>` signed by a configured issuer (jwt_verifier.py says what is checked),
 and the hook may then fetch only from that issuer's `fhir_servers` (the SSRF guard in runner.py).
 """
@@ -70,7 +71,7 @@ class Authenticator:
         except JwksError as exc:
             raise ConfigError(f"auth.issuers: {exc}") from exc
         if replay is None:
-            if auth.replay_store == "database":
+            if settings.replay_store == "database":
                 if engine is None:
                     raise ConfigError("auth.replay_store = 'database' needs the service's database")
                 replay = DatabaseReplayStore(engine)
@@ -81,7 +82,7 @@ class Authenticator:
         logs.event(
             "auth.configured",
             issuers=describe(self._key_sets),
-            replayStore=auth.replay_store,
+            replayStore=settings.replay_store,
             publicUrl=settings.server.public_url or None,
         )
 
@@ -116,7 +117,11 @@ class Authenticator:
             return Caller()
         token = bearer_token(authorization)
         verified = self._verifier.verify(token, audiences=(audience, *also_audiences))
-        return Caller(issuer=verified.issuer, fhir_servers=self._fhir_servers[verified.issuer])
+        return Caller(
+            issuer=verified.issuer,
+            fhir_servers=self._fhir_servers[verified.issuer],
+            tenant=verified.tenant,
+        )
 
     def close(self) -> None:
         for key_set in self._key_sets.values():

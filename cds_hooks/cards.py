@@ -3,6 +3,12 @@
 `to_card` builds the validated wire model. A `CardTemplate` is that card rendered to JSON once:
 the same evaluation (a cached one, issue 6) issues its cards again with fresh uuids and a fresh
 timeline link, without validating and serialising the same content on every call.
+
+Two pages a card may link to, both behind the same short-lived token: the treatment timeline
+(cards that want it: `Recommendation.wants_timeline`) and the referral summary, for a card whose
+suggestion attaches a document to the request it proposes (a DocumentReference created in the
+same suggestion: the TMS referral's packet). The summary page shows that document's content,
+rendered again from the same record.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from cds_hooks.models.card import Action, Card, Coding, Link, Source, Suggestion
 from services.recommendation import Recommendation
 
 
-def to_card(rec: Recommendation, *, timeline_url: str | None = None) -> Card:
+def to_card(
+    rec: Recommendation, *, timeline_url: str | None = None, packet_url: str | None = None
+) -> Card:
     source = Source(
         label=rec.source.label,
         url=rec.source.url,
@@ -45,6 +53,8 @@ def to_card(rec: Recommendation, *, timeline_url: str | None = None) -> Card:
     links = []
     if timeline_url and rec.wants_timeline:
         links.append(Link(label=TIMELINE_LINK_LABEL, url=timeline_url, type="absolute"))
+    if packet_url and attaches_document(rec):
+        links.append(Link(label=PACKET_LINK_LABEL, url=packet_url, type="absolute"))
     return Card(
         summary=rec.summary,
         detail=rec.detail or None,
@@ -59,19 +69,38 @@ def to_card(rec: Recommendation, *, timeline_url: str | None = None) -> Card:
     )
 
 
-def to_cards(recs: Sequence[Recommendation], *, timeline_url: str | None = None) -> list[Card]:
-    return [to_card(r, timeline_url=timeline_url) for r in recs]
+def to_cards(
+    recs: Sequence[Recommendation],
+    *,
+    timeline_url: str | None = None,
+    packet_url: str | None = None,
+) -> list[Card]:
+    return [to_card(r, timeline_url=timeline_url, packet_url=packet_url) for r in recs]
 
 
 TIMELINE_LINK_LABEL = "View treatment timeline"
+PACKET_LINK_LABEL = "TMS referral summary"
+
+
+def attaches_document(rec: Recommendation) -> bool:
+    """A suggestion of the card creates a DocumentReference (a summary attached to the request
+    it proposes): the card links to the page that shows it."""
+    return any(
+        action.type == "create"
+        and action.resource is not None
+        and action.resource.get("resourceType") == "DocumentReference"
+        for suggestion in rec.suggestions
+        for action in suggestion.actions
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class CardTemplate:
-    """A recommendation's card as validated wire JSON, without its uuids and timeline link."""
+    """A recommendation's card as validated wire JSON, without its uuids and links."""
 
     body: dict[str, Any]
     wants_timeline: bool
+    wants_packet: bool = False  # links to the referral summary (`attaches_document`)
 
     @property
     def uuid_count(self) -> int:
@@ -79,17 +108,30 @@ class CardTemplate:
         return 1 + len(self.body.get("suggestions") or ())
 
     def issue(
-        self, uuids: Iterator[str], *, timeline_link: dict[str, Any] | None = None
+        self,
+        uuids: Iterator[str],
+        *,
+        timeline_link: dict[str, Any] | None = None,
+        packet_link: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The card as sent: a new card uuid, new suggestion uuids (taken from `uuids`), the
-        timeline link (from `timeline_link()`) when the card wants one. The body's nested content
-        is shared, never mutated (the response is serialised as is)."""
+        timeline link (from `timeline_link()`) when the card wants one, then the referral-summary
+        link (from `packet_link()`) when it wants that. The body's nested content is shared,
+        never mutated (the response is serialised as is)."""
         card: dict[str, Any] = {"uuid": next(uuids), **self.body}
         suggestions = self.body.get("suggestions")
         if suggestions:
             card["suggestions"] = [{**s, "uuid": next(uuids)} for s in suggestions]
-        if timeline_link is not None and self.wants_timeline:
-            card["links"] = [timeline_link]
+        links = [
+            link
+            for link, wanted in (
+                (timeline_link, self.wants_timeline),
+                (packet_link, self.wants_packet),
+            )
+            if link is not None and wanted
+        ]
+        if links:
+            card["links"] = links
         return card
 
 
@@ -114,9 +156,19 @@ def timeline_link(url: str) -> dict[str, Any]:
     return {**_TIMELINE_LINK, "url": url}
 
 
-# Validated through the wire model once: an absolute link (appContext is for smart links only).
+def packet_link(url: str) -> dict[str, Any]:
+    """The card link to the referral-summary page, like `timeline_link`."""
+    if not url:
+        raise ValueError("a referral-summary link needs a url")
+    return {**_PACKET_LINK, "url": url}
+
+
+# Validated through the wire model once: absolute links (appContext is for smart links only).
 _TIMELINE_LINK: dict[str, Any] = Link(
     label=TIMELINE_LINK_LABEL, url="https://placeholder.invalid/", type="absolute"
+).model_dump(mode="json", exclude_none=True)
+_PACKET_LINK: dict[str, Any] = Link(
+    label=PACKET_LINK_LABEL, url="https://placeholder.invalid/", type="absolute"
 ).model_dump(mode="json", exclude_none=True)
 
 
@@ -127,7 +179,9 @@ def card_template(rec: Recommendation) -> CardTemplate:
     body.pop("links", None)
     for suggestion in body.get("suggestions") or ():
         suggestion.pop("uuid", None)
-    return CardTemplate(body=body, wants_timeline=rec.wants_timeline)
+    return CardTemplate(
+        body=body, wants_timeline=rec.wants_timeline, wants_packet=attaches_document(rec)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,10 @@ saved `request` to a running service.
     trd-cds --version
     trd-cds serve [--host 127.0.0.1] [--port 8080] [--config FILE]
     trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--config FILE]
-                          [--explain] [--timeline out.svg] [--strict]
+                          [--explain] [--timeline out.svg] [--packet out.html] [--strict]
     trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
                          [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json]
+    trd-cds db upgrade|current [--config FILE]
 
 `serve` exits 2 on a configuration error and 3 when the database cannot be reached (one log line
 says why). `request` is the first call of the README (first_call.py): it exits 0 when the service
@@ -66,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeline", default=None, help="write the treatment timeline SVG to this file"
     )
     ev.add_argument(
+        "--packet",
+        default=None,
+        help="write the TMS referral summary (a printable HTML page) to this file",
+    )
+    ev.add_argument(
         "--strict",
         action="store_true",
         help="also list every resource that is not valid FHIR R4 (stderr; exit 3 if any)",
@@ -100,7 +106,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", dest="raw_json", action="store_true", help="print the response JSON as is"
     )
 
+    db = commands.add_parser(
+        "db", help="the database schema: apply the migrations (upgrade) or show the revision"
+    )
+    db.add_argument(
+        "action",
+        choices=("upgrade", "current"),
+        help="upgrade: migrate [database] url to this version's schema (run it, with a user "
+        "allowed to create tables, before starting a new version); current: print the "
+        "revision, exit 1 when it is behind",
+    )
+    db.add_argument("--config", default=None, help="TOML configuration file (or $TRD_CDS_CONFIG)")
+
     args = parser.parse_args(argv)
+    if args.command == "db":
+        return _db(args)
     if args.command == "serve":
         return _serve(args)
     if args.command == "request":
@@ -141,6 +161,48 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
     )
     return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    """`trd-cds db upgrade|current`: exit 0 done (or at the head), 1 behind (current), 2 bad
+    configuration, 3 the database cannot be reached. Prints the database's kind and place,
+    never its credentials."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cds_hooks import schema
+    from cds_hooks.app import EXIT_STARTUP_FAILED
+    from cds_hooks.store import open_engine
+
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    url = settings.database.url
+    where = schema.describe(url)
+    try:
+        engine = open_engine(url)
+        try:
+            if args.action == "upgrade":
+                before, after = schema.upgrade(engine)
+                change = "already at" if before == after else f"{before or 'empty'} ->"
+                print(f"trd-cds: database {where}: schema {change} {after} (head)")
+                return 0
+            with engine.connect() as connection:
+                found = schema.current(connection)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        reason = schema.first_line(exc, url)
+        print(f"trd-cds: error: the database {where} cannot be used: {reason}", file=sys.stderr)
+        return EXIT_STARTUP_FAILED
+    head = schema.head()
+    state = "at the head" if found == head else f"behind: run `{schema.UPGRADE_COMMAND}`"
+    if found is not None and found != head and not schema.known(found):
+        state = "newer than this version"
+    print(
+        f"trd-cds: database {where}: schema {found or 'none'}, this version needs {head}: {state}"
+    )
+    return 0 if found == head or state == "newer than this version" else 1
 
 
 def _request(args: argparse.Namespace) -> int:
@@ -198,6 +260,14 @@ def _evaluate(args: argparse.Namespace) -> int:
             Path(args.timeline).write_text(render_svg(result.evaluation.record), "utf-8")
         except OSError as exc:
             return _fail(f"cannot write {args.timeline}: {exc.strerror or exc}")
+    if args.packet:
+        from services.packet import render_packet
+
+        page = render_packet(result.evaluation.record, settings.clinical_policy())
+        try:
+            Path(args.packet).write_text(page, "utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {args.packet}: {exc.strerror or exc}")
     sys.stdout.write(
         orjson.dumps(result.response.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n"
     )

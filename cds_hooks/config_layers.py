@@ -32,7 +32,11 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
-from pydantic_settings.sources import EnvSettingsSource, NestedSecretsSettingsSource
+from pydantic_settings.sources import (
+    EnvSettingsSource,
+    NestedSecretsSettingsSource,
+    SecretsSettingsSource,
+)
 
 ENV_PREFIX = "TRD_CDS_"
 NESTED_DELIMITER = "__"
@@ -120,8 +124,9 @@ def secrets_layer(model: type[BaseModel], sections: Iterable[str], directory: Pa
     names = _setting_names(files, sections, what=f"secret file in {directory}")
     if not names:
         return Layer()
+    settings_cls = _sources_class(model, sections)
     source = NestedSecretsSettingsSource(
-        _sources_class(model, sections),
+        SecretsSettingsSource(settings_cls, secrets_dir=directory),
         secrets_dir=directory,
         secrets_dir_missing="error",
         secrets_prefix=ENV_PREFIX,

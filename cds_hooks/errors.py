@@ -4,6 +4,7 @@ Exception tree:
 
     CdsError                      -> 4xx with {"error": code, "message": ...}
     ├── BadRequest                -> 400 (malformed JSON, wrong types, invalid UTF-8)
+    │   └── UnknownCard           -> 400 (feedback on a card not issued to this caller)
     ├── UnknownService            -> 404
     ├── PayloadTooLarge           -> 413
     ├── Unauthorized              -> 401 (generic message only; details go to the log)
@@ -37,6 +38,10 @@ class CdsError(Exception):
 class BadRequest(CdsError):
     status_code = 400
     code = "bad-request"
+
+
+class UnknownCard(BadRequest):
+    code = "unknown-card"
 
 
 class UnknownService(CdsError):

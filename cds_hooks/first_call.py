@@ -129,9 +129,11 @@ def run(
     bearer: str | None = None,
     raw_json: bool = False,
     today: date | None = None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     base_url = base_url.rstrip("/").removesuffix("/cds-services")
     today = today or date.today()
     style = Style(colour=colour_wanted(out) and not raw_json)

@@ -12,7 +12,7 @@ from typing import Any
 
 from cds_hooks.errors import BadRequest
 from cds_hooks.models.request import HookRequest
-from fhir_mapping.build import patient_counts
+from fhir_mapping.build import has_own_resource, patient_counts
 
 # CDS Hooks 2.0.1 hook definitions (patient-view 1.0, order-select 1.0, order-sign 1.1): the
 # context fields each hook marks REQUIRED and this service reads. `userId` is required by the
@@ -47,6 +47,8 @@ def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -
     patient_id = request.context.patientId
     if patient_id is None:
         return
+    if has_own_resource(resources, patient_id):
+        return  # decided by the first of the patient's resources; the counts only name a refusal
     own, foreign = patient_counts(resources, patient_id)
     if own == 0 and foreign > 0:
         raise BadRequest(

@@ -14,7 +14,8 @@ Checked, in this order (the first failure refuses the token with a reason for th
 6. claims: `aud` (string or array) names one of the expected audiences; `exp` and `iat`
    are numbers, `iat` not in the future and `exp` not past (both with the clock skew), `nbf`
    honoured when present; `exp - iat` at most the configured lifetime; `jti` a non-empty string;
-   extra claims (`sub`, `tenant`, ...) tolerated;
+   `tenant`, when present, a printable string of at most 200 characters (it keys the caller's clinical
+   state: tenancy.py); other extra claims (`sub`, ...) tolerated;
 7. `jti` not seen before within its lifetime (replay store), claimed last so that a token refused
    for another reason never burns an identifier.
 
@@ -48,6 +49,7 @@ from cds_hooks.errors import Unauthorized
 from cds_hooks.jwks import JwksError, KeySet
 from cds_hooks.replay import ReplayStore, ReplayStoreFull
 from cds_hooks.settings import AuthSettings, IssuerSettings
+from cds_hooks.tenancy import MAX_TENANT_CHARS
 
 MAX_TOKEN_BYTES = 8192
 MAX_JTI_CHARS = 256
@@ -113,6 +115,7 @@ class VerifiedToken:
     issued_at: float
     expires_at: float
     subject: str | None
+    tenant: str | None = None  # the `tenant` claim: the organisation calling (tenancy.py)
 
 
 class JwtVerifier:
@@ -267,6 +270,14 @@ class JwtVerifier:
         jti = claims.get("jti")
         if not isinstance(jti, str) or not jti or len(jti) > MAX_JTI_CHARS:
             raise Unauthorized("token has no usable jti")
+        tenant = claims.get("tenant")
+        if tenant is not None and (
+            not isinstance(tenant, str)
+            or not tenant
+            or len(tenant) > MAX_TENANT_CHARS
+            or not tenant.isprintable()  # it is stored: no NUL (PostgreSQL refuses it), no controls
+        ):
+            raise Unauthorized("token tenant is not a printable string of 1 to 200 characters")
         sub = claims.get("sub")
         return VerifiedToken(
             issuer=iss,
@@ -274,6 +285,7 @@ class JwtVerifier:
             issued_at=iat,
             expires_at=exp,
             subject=sub if isinstance(sub, str) else None,
+            tenant=tenant,
         )
 
 

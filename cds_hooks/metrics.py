@@ -63,7 +63,7 @@ MAX_LABEL_CHARS = 120
 HOOK_ROUTE = "/cds-services/{service_id}"
 
 # No `*_created` series: one per label set, of no use on a dashboard.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 # The default registry: in one process it also carries the process_* and python_* collectors.
 REGISTRY: CollectorRegistry = DEFAULT_REGISTRY
@@ -145,7 +145,7 @@ def exposition() -> bytes:
     """The text a scrape gets: every worker's counts in multiprocess mode, else this process's."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 
@@ -185,15 +185,35 @@ def service_label(service_id: object) -> str:
 # -- HTTP (middleware.py) --------------------------------------------------------------------------
 
 
+# Methods are the caller's to choose (any token goes on the request line): others are "other".
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# The labelled children, looked up once per label set: `labels()` takes a lock and builds a key
+# on every call, a cost every request would pay (issue 6). Keys are bounded (route templates,
+# methods above, status codes, catalog ids).
+_children: dict[tuple[str, str, int, str | None], tuple[Any, ...]] = {}
+
+
 def observe_request(
     route: str, method: str, status: int, seconds: float, service_id: object = None
 ) -> None:
-    HTTP_REQUESTS.labels(route, method, str(status)).inc()
-    HTTP_SECONDS.labels(route).observe(seconds)
-    if route == HOOK_ROUTE and method == "POST":
-        service = service_label(service_id)
-        HOOK_CALLS.labels(service, str(status)).inc()
-        HOOK_SECONDS.labels(service).observe(seconds)
+    method = method if method in _METHODS else "other"
+    hook = route == HOOK_ROUTE and method == "POST"
+    service = service_label(service_id) if hook else None
+    key = (route, method, status, service)
+    children = _children.get(key)
+    if children is None:
+        children = (
+            HTTP_REQUESTS.labels(route, method, str(status)),
+            HTTP_SECONDS.labels(route),
+        )
+        if service is not None:
+            children += (HOOK_CALLS.labels(service, str(status)), HOOK_SECONDS.labels(service))
+        _children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
+    if service is not None:
+        children[2].inc()
+        children[3].observe(seconds)
 
 
 # -- log events (logs.event) -----------------------------------------------------------------------

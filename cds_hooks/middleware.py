@@ -4,7 +4,7 @@ A plain ASGI middleware (not Starlette's BaseHTTPMiddleware, which costs a task 
 
 - request id: the caller's `X-Request-ID`, else its `X-Correlation-ID`, when it is a plain
   identifier (letters, digits, `-_.:`, at most 128 characters: anything else could smuggle text
-  into the log); otherwise a new UUID. Every log line of the request carries it (logs.py) and the
+  into the log); otherwise a new one (`new_request_id`). Every log line of the request carries it (logs.py) and the
   response echoes it in `X-Request-ID`, so an EHR's own id finds our lines and ours finds theirs;
 - metrics: each response is counted and timed by route template (metrics.py);
 - an exception no handler took: one `request.failed` line with the exception's type and code
@@ -15,10 +15,12 @@ A plain ASGI middleware (not Starlette's BaseHTTPMiddleware, which costs a task 
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.routing import Match
@@ -28,19 +30,45 @@ from cds_hooks import logs, metrics
 from cds_hooks.responses import JsonResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_INCOMING = (b"x-request-id", b"x-correlation-id")
 _SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 _INTERNAL_ERROR = {"error": "internal-error", "message": "the service failed to answer"}
 
 
 def incoming_request_id(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The caller's request or correlation id, when it is safe to log and echo."""
-    found = {name.lower(): value for name, value in headers if name.lower() in _INCOMING}
-    for name in _INCOMING:
-        value = found.get(name, b"").strip()
-        if _SANE_ID.fullmatch(value):
-            return value.decode("ascii")
+    """The caller's request or correlation id, when it is safe to log and echo (ASGI header
+    names are lower case)."""
+    request_id: bytes | None = None
+    correlation_id: bytes | None = None
+    for name, value in headers:
+        if name == b"x-request-id":
+            request_id = value.strip()
+        elif name == b"x-correlation-id":
+            correlation_id = value.strip()
+    for candidate in (request_id, correlation_id):
+        if candidate is not None and _SANE_ID.fullmatch(candidate):
+            return candidate.decode("ascii")
     return None
+
+
+# Our own ids: a random prefix per process and a counter. Unique across processes and replicas
+# (48 random bits), and cheap: uuid4 reads the kernel's random source on every call, which costs
+# more than the rest of this middleware. They are labels, not secrets.
+_PREFIX = secrets.token_hex(6)
+_counter = itertools.count(1)
+
+
+def _new_prefix() -> None:
+    """A forked child (a server that preloads the app) gets its own prefix."""
+    global _PREFIX, _counter
+    _PREFIX = secrets.token_hex(6)
+    _counter = itertools.count(1)
+
+
+os.register_at_fork(after_in_child=_new_prefix)
+
+
+def new_request_id() -> str:
+    return f"{_PREFIX}-{next(_counter):x}"
 
 
 class RequestContext:
@@ -51,7 +79,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = incoming_request_id(scope.get("headers", [])) or str(uuid.uuid4())
+        rid = incoming_request_id(scope.get("headers", [])) or new_request_id()
         # Routing rewrites the scope (a mount moves the path into root_path): keep what matched.
         pristine = {k: scope.get(k) for k in ("type", "path", "root_path", "method", "app")}
         token = logs.request_id.set(rid)

@@ -189,11 +189,19 @@ def _docs_router(app: FastAPI) -> APIRouter:
 
 def _drop_422(document: dict[str, Any]) -> None:
     """FastAPI documents a 422 for every route with parameters; this service never sends one
-    (request validation answers 400 with ErrorBody)."""
+    (request validation answers 400 with ErrorBody). And it gives a route whose response class
+    is not its own JSONResponse (ours is orjson's) a default `"type": "string"`, which it then
+    merges with the declared model's `$ref`: the model is what the body is."""
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
-            if isinstance(operation, dict):
-                operation.get("responses", {}).pop("422", None)
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.get("responses", {})
+            responses.pop("422", None)
+            for response in responses.values():
+                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                if isinstance(schema, dict) and "$ref" in schema:
+                    schema.pop("type", None)
     schemas = document.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)

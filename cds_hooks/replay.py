@@ -5,11 +5,16 @@ A token is claimed only after everything else about it has been verified, so an 
 burns an identifier. Entries are kept until the token's `exp` plus the clock skew, the last moment
 the verifier would still accept it.
 
+- `DatabaseReplayStore`: table `trd_jwt_replay` in the service's database, shared by every worker
+  and replica. Identifiers are stored hashed with their issuer. The default whenever
+  `[database] url` is not SQLite (`[auth] replay_store = "auto"`).
 - `MemoryReplayStore`: in this process. Right for one process only: behind a load balancer or with
-  several gunicorn workers, a replay sent to another process would pass. When full it refuses new
-  tokens (fails closed) rather than forget unexpired ones.
-- `DatabaseReplayStore`: a table in the service's database (the same SQLAlchemy metadata as the
-  feedback store), shared by every replica. Identifiers are stored hashed with their issuer.
+  several gunicorn workers, a replay sent to another process would pass. The default with SQLite
+  (the single-host demo). When full it refuses new tokens (fails closed) rather than forget
+  unexpired ones.
+
+The table is created by the migrations (schema.py), not here: the service's database user needs
+no DDL rights.
 """
 
 from __future__ import annotations
@@ -102,7 +107,6 @@ class DatabaseReplayStore:
         self._clock = clock
         self._purge_every = purge_every_seconds
         self._purged_at = 0.0
-        replay_table.create(engine, checkfirst=True)
 
     def claim(self, issuer: str, jti: str, expires_at: float) -> bool:
         key = token_key(issuer, jti)

@@ -18,7 +18,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from cds_hooks import logs
-from cds_hooks.cards import CardTemplate, IssuedCards, card_template, new_uuids, timeline_link
+from cds_hooks.cards import (
+    CardTemplate,
+    IssuedCards,
+    card_template,
+    new_uuids,
+    packet_link,
+    timeline_link,
+)
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
 from cds_hooks.evaluation_cache import EvaluationCache
 from cds_hooks.fhir_source import FhirSource, RequestsFhirSource, url_allowed
@@ -29,6 +36,7 @@ from cds_hooks.models.request import HookRequest
 from cds_hooks.prefetch import Gathered, gather, hook_input
 from cds_hooks.settings import Settings
 from cds_hooks.store import IssuedCard, Store, utcnow
+from cds_hooks.tenancy import LOCAL_ISSUER, Scope
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
 from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import PatientRecord
@@ -40,10 +48,16 @@ from services.policy import Policy
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who is calling, as established by authentication (None fields when auth is off)."""
+    """Who is calling, as established by authentication (with auth off: the local issuer, the
+    settings' FHIR allowlist). Its `scope` owns the clinical state of its calls (tenancy.py)."""
 
-    issuer: str | None = None
+    issuer: str = LOCAL_ISSUER
     fhir_servers: tuple[str, ...] | None = None  # the issuer's allowlist; None = settings default
+    tenant: str | None = None  # the JWT's `tenant` claim, when it has one
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.issuer, self.tenant)
 
 
 class _MayWait(Exception):
@@ -53,12 +67,13 @@ class _MayWait(Exception):
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """An evaluation and what every answer from it shares, computed once: its cards rendered
-    (templates[i] is recommendations[i]'s card), the patient's key in the store, and the
-    timeline token handed out for its record (reused while it has more than half its life)."""
+    (templates[i] is recommendations[i]'s card), the patient's id (keyed in the store per caller:
+    two EHRs may send the same chart), and the timeline token handed out for its record (reused
+    while it has more than half its life)."""
 
     evaluation: Evaluation
     templates: tuple[CardTemplate, ...]
-    patient_key: str | None
+    patient_id: str | None
     timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
 
 
@@ -159,11 +174,20 @@ class HookRunner:
         call = hook_input(service_id, request, gathered, as_of or now.date())
         prepared, cached = self.evaluations.evaluate(call, self._prepare)
         return self._finish(
-            prepared, request, now, base_url, fields, gathered, started, cached, on_loop=False
+            prepared,
+            request,
+            caller,
+            now,
+            base_url,
+            fields,
+            gathered,
+            started,
+            cached,
+            on_loop=False,
         )
 
     def answer_from_cache(
-        self, service_id: str, request: HookRequest, *, base_url: str
+        self, service_id: str, request: HookRequest, *, caller: Caller, base_url: str
     ) -> Answer | None:
         """The same answer as `answer`, when it can be had without waiting on anything: every
         prefetch key present (no FHIR fetch), the evaluation cached (no mapping), and a store whose
@@ -191,7 +215,16 @@ class HookRunner:
         fields = _log_fields(service_id, request, gathered)
         try:
             return self._finish(
-                prepared, request, now, base_url, fields, gathered, started, True, on_loop=True
+                prepared,
+                request,
+                caller,
+                now,
+                base_url,
+                fields,
+                gathered,
+                started,
+                True,
+                on_loop=True,
             )
         except (LoopBusy, _MayWait):
             return None  # the SQLite file was locked (rare), or a database write is needed
@@ -216,7 +249,7 @@ class HookRunner:
         return Prepared(
             evaluation,
             tuple(card_template(r) for r in evaluation.recommendations),
-            self.store.patient_key(hook_input.patient_id),
+            hook_input.patient_id,
         )
 
     def _timeline_token(self, prepared: Prepared, *, on_loop: bool) -> str:
@@ -242,6 +275,7 @@ class HookRunner:
         self,
         prepared: Prepared,
         request: HookRequest,
+        caller: Caller,
         now: datetime,
         base_url: str,
         fields: dict[str, Any],
@@ -253,7 +287,8 @@ class HookRunner:
     ) -> Answer:
         """Snoozes and de-duplication (always read fresh, even for a cached evaluation), cards."""
         evaluation = prepared.evaluation
-        patient_key = prepared.patient_key
+        # This caller's patient: snoozes and answered cards of another EHR never apply here.
+        patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
         snoozed: set[str] = set()
         # Order cards are left out only once answered (accepted or overridden) for the same
         # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
@@ -273,13 +308,17 @@ class HookRunner:
             if not (r.snoozable and r.topic in snoozed)
             and not (r.dedupe_key and r.dedupe_key in answered)
         ]
-        link = None
-        if any(r.wants_timeline for r, _template in kept):
+        link = packet = None
+        if any(r.wants_timeline or template.wants_packet for r, template in kept):
             base = self.settings.server.public_url or base_url.rstrip("/")
             token = self._timeline_token(prepared, on_loop=on_loop)
             link = timeline_link(f"{base}/timeline/{token}")
+            # The referral summary (cards.py) opens with the same token: one record, two pages.
+            packet = packet_link(f"{base}/packet/{token}")
         uuids = iter(new_uuids(sum(template.uuid_count for _r, template in kept)))
-        cards = [template.issue(uuids, timeline_link=link) for _r, template in kept]
+        cards = [
+            template.issue(uuids, timeline_link=link, packet_link=packet) for _r, template in kept
+        ]
         issued = tuple(
             IssuedCard(
                 card_uuid=card["uuid"],
@@ -289,6 +328,8 @@ class HookRunner:
                 patient_key=patient_key,
                 dedupe_key=r.dedupe_key,
                 snoozable=r.snoozable,
+                issuer=caller.issuer,
+                tenant=caller.tenant,
             )
             for card, (r, _template) in zip(cards, kept, strict=True)
         )
@@ -323,6 +364,15 @@ class HookRunner:
             # SSRF guard: never call a server the configuration does not name.
             return None, "fhirServer is not on this service's allowlist"
         token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
+        if token is None and not self.settings.fhir.fetch_without_authorization:
+            # CDS Hooks 2.0 "FHIR Resource Access": the FHIR server may be used only when the
+            # request carries both fhirServer and fhirAuthorization. An open test server is an
+            # opt-in ([fhir] fetch_without_authorization), never the default.
+            return None, (
+                "the request has fhirServer but no fhirAuthorization: the service fetches only "
+                "with the EHR's access token ([fhir] fetch_without_authorization = true allows "
+                "open test servers)"
+            )
         return self.fhir.bind(server, token), None
 
 

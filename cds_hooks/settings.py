@@ -82,9 +82,10 @@ class AuthSettings(_Strict):
     # often per issuer, so made-up kids cannot make the service hammer the issuer's JWKS URL.
     jwks_min_refresh_seconds: int = Field(60, ge=0, le=3600)
     jwks_timeout_seconds: float = Field(5.0, gt=0, le=60)
-    # Where used jti values are remembered: "memory" (one process only) or "database" (shared by
-    # every worker and replica through [database] url; needed as soon as there is more than one).
-    replay_store: Literal["memory", "database"] = "memory"
+    # Where used jti values are remembered: "database" (table trd_jwt_replay, shared by every
+    # worker and replica through [database] url) or "memory" (one process only: a token replayed
+    # to another process would pass). "auto": the database unless [database] url is SQLite.
+    replay_store: Literal["auto", "memory", "database"] = "auto"
     # The in-process store refuses new tokens (401) rather than forget unexpired ones when full.
     replay_max_entries: int = Field(200_000, ge=1000)
 
@@ -104,10 +105,15 @@ class AuthSettings(_Strict):
 
 
 class FhirSettings(_Strict):
-    connect_timeout: float = Field(3.0, gt=0, le=60)
-    read_timeout: float = Field(10.0, gt=0, le=120)
+    # Budgets that fit the EHR's wait (README, "Fetching from the EHR's FHIR server"): CDS Hooks
+    # sets no timeout, and EHRs wait a few seconds for cards before showing the chart without
+    # them; an answer after that is thrown away. So each request gets 2 s to connect and 4 s to
+    # read, and all fetches of one hook call 5 s together (requests run concurrently; the call
+    # stops waiting 1 s after that). A site whose EHR waits longer may raise them.
+    connect_timeout: float = Field(2.0, gt=0, le=60)
+    read_timeout: float = Field(4.0, gt=0, le=120)
     # Wall-clock budget for all FHIR fetches of one hook call.
-    total_timeout: float = Field(20.0, gt=0, le=300)
+    total_timeout: float = Field(5.0, gt=0, le=300)
     max_pages: int = Field(20, ge=1, le=1000)
     max_response_bytes: int = Field(20 * 1024 * 1024, ge=1024)
     retries: int = Field(2, ge=0, le=5)
@@ -118,6 +124,11 @@ class FhirSettings(_Strict):
         "http://localhost:*",
         "http://[::1]:*",
     )
+    # CDS Hooks 2.0 "FHIR Resource Access": the service may use the FHIR server only when the
+    # request carries both fhirServer and fhirAuthorization. Without the access token nothing is
+    # fetched (a 412 names the missing keys and says why). true: fetch without one, for open test
+    # servers only (the public CDS Hooks sandbox's, a local HAPI); never for an EHR.
+    fetch_without_authorization: bool = False
 
 
 class DatabaseSettings(_Strict):
@@ -127,9 +138,10 @@ class DatabaseSettings(_Strict):
 class TimelineSettings(_Strict):
     ttl_minutes: int = Field(15, ge=1, le=24 * 60)
     max_entries: int = Field(10_000, ge=10)  # in-process store only
-    # "memory": links resolve in the process that made them; "database": in every replica that
-    # shares [database] url (use it with more than one worker or replica).
-    store: Literal["memory", "database"] = "memory"
+    # "database": the records behind card links in table trd_stored_record (as JSON, without the
+    # patient id), so a link opens in every replica that shares [database] url; "memory": in the
+    # process that made it only. "auto": the database unless [database] url is SQLite.
+    store: Literal["auto", "memory", "database"] = "auto"
 
 
 class LoggingSettings(_Strict):
@@ -267,6 +279,26 @@ class Settings(_Strict):
 
     def site_codes(self) -> SiteCodes:
         return self.codes.site_codes()
+
+    @property
+    def replay_store(self) -> Literal["memory", "database"]:
+        """Where used jti values live: `[auth] replay_store`, "auto" resolved."""
+        return _shared_store(self.auth.replay_store, self.database.url)
+
+    @property
+    def timeline_store(self) -> Literal["memory", "database"]:
+        """Where timeline links' records live: `[timeline] store`, "auto" resolved."""
+        return _shared_store(self.timeline.store, self.database.url)
+
+
+def _shared_store(
+    choice: Literal["auto", "memory", "database"], database_url: str
+) -> Literal["memory", "database"]:
+    """ "auto": in the database whenever it can be shared by replicas (anything but SQLite);
+    in process memory for SQLite, the embedded single-host database of the demo."""
+    if choice != "auto":
+        return choice
+    return "memory" if database_url.strip().lower().startswith("sqlite") else "database"
 
 
 # The tables a variable or secret file may set (base_dir is derived, not a key).

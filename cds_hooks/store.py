@@ -3,7 +3,13 @@
 
 Every write is one transaction; feedback is idempotent (the same item twice is one row, enforced by
 a unique constraint, so concurrent duplicates cannot both land). Patients are keyed by an HMAC of
-their id with a per-deployment secret kept in the database: the store never holds a raw patient id.
+the calling EHR (issuer, tenant) and their id with a per-deployment secret kept in the database:
+the store never holds a raw patient id, and one EHR's snoozes and de-duplication never reach
+another EHR's patient of the same id (tenancy.py). Feedback is accepted only for cards this service
+issued to the same EHR.
+
+The tables are created and altered by the migrations (schema.py, `trd-cds db upgrade`), never at
+run time, except that an SQLite database is upgraded by the service itself.
 
 Issued cards, written on every hook call, go in batches (issue 6): from a writer thread
 (batch_writer.py), or, for an SQLite file, from the event loop itself on a connection that never
@@ -48,6 +54,7 @@ from sqlalchemy.pool import StaticPool
 
 from cds_hooks.batch_writer import BatchWriter
 from cds_hooks.loop_sqlite import LoopSqlite
+from cds_hooks.tenancy import LOCAL_ISSUER, Scope
 
 metadata = MetaData()
 
@@ -88,6 +95,10 @@ issued_table = Table(
     Column("dedupe_key", String(300), nullable=True),
     Column("snoozable", Boolean, nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False),
+    # The EHR the card went to (tenancy.py): feedback is accepted from it only. NULL on rows
+    # issued before migration 0002.
+    Column("issuer", String(500), nullable=True),
+    Column("tenant", String(200), nullable=True),
 )
 
 snooze_table = Table(
@@ -108,6 +119,16 @@ class IssuedCard:
     patient_key: str | None
     dedupe_key: str | None
     snoozable: bool
+    issuer: str = LOCAL_ISSUER
+    tenant: str | None = None
+
+
+class CardNotIssued(Exception):
+    """Feedback names cards this service did not issue to this caller (nothing was stored)."""
+
+    def __init__(self, positions: list[int]) -> None:
+        super().__init__(f"feedback items {positions} name cards not issued to this caller")
+        self.positions = positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +155,8 @@ def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, An
             "dedupe_key": c.dedupe_key,
             "snoozable": c.snoozable,
             "issued_at": now,
+            "issuer": c.issuer,
+            "tenant": c.tenant,
         }
         for c in cards
     ]
@@ -145,9 +168,16 @@ def _aware(value: datetime) -> datetime:
 
 class Store:
     def __init__(self, url: str) -> None:
+        from cds_hooks import schema  # imports this module's tables
+
         self.url = url
         self.engine = _engine(url)
-        metadata.create_all(self.engine)
+        try:
+            # At the head revision, or SQLite upgraded here; else SchemaOutOfDate (schema.py).
+            self.schema = schema.ensure(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._secret = self._deployment_secret()
         # Built once: constructing a statement costs more than SQLite takes to run it (issue 6).
         self._insert_issued = _insert_ignore_statement(self.engine.dialect.name, issued_table)
@@ -172,10 +202,13 @@ class Store:
             ).one()
             return bytes.fromhex(row[0])
 
-    def patient_key(self, patient_id: str | None) -> str | None:
+    def patient_key(self, patient_id: str | None, scope: Scope) -> str | None:
+        """The key of this EHR's (issuer, tenant) patient: the same id from another EHR is
+        another patient."""
         if not patient_id:
             return None
-        return hmac.new(self._secret, patient_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        material = scope.key_material() + patient_id.encode("utf-8")
+        return hmac.new(self._secret, material, hashlib.sha256).hexdigest()
 
     # -- issued cards ---------------------------------------------------------------------------
     def record_issued(self, cards: Iterable[IssuedCard], now: datetime) -> None:
@@ -228,6 +261,8 @@ class Store:
             patient_key=row.patient_key,
             dedupe_key=row.dedupe_key,
             snoozable=row.snoozable,
+            issuer=row.issuer,
+            tenant=row.tenant,
         )
 
     @property
@@ -282,13 +317,21 @@ class Store:
 
     # -- feedback -------------------------------------------------------------------------------
     def add_feedback(
-        self, items: Iterable[FeedbackRecord], *, snooze_days: int, now: datetime
+        self,
+        items: Iterable[FeedbackRecord],
+        *,
+        snooze_days: int,
+        now: datetime,
+        scope: Scope,
     ) -> int:
         """Store feedback items (idempotently) and apply snoozes, all in one transaction.
 
-        Returns the number of new rows. An overridden card *with a reason* snoozes its topic for
-        its patient; without a reason it does not (the safer reading: a bare dismissal is not a
-        clinical decision about the patient). Cards marked not snoozable are never snoozed.
+        Returns the number of new rows. Every item must name a card this service issued, under
+        the item's service id, to the EHR sending the feedback (`scope`): otherwise nothing is
+        stored and CardNotIssued names the items. So one EHR cannot answer, and snooze, another
+        EHR's cards. An overridden card *with a reason* snoozes its topic for its patient; without
+        a reason it does not (the safer reading: a bare dismissal is not a clinical decision about
+        the patient). Cards marked not snoozable are never snoozed.
         """
         items = list(items)
         rows = [
@@ -308,6 +351,14 @@ class Store:
             for i in items
         ]
         with self.engine.begin() as conn:
+            cards = _issued_cards(conn, [i.card_uuid for i in items])
+            foreign = [
+                n
+                for n, item in enumerate(items)
+                if not _issued_to(cards.get(item.card_uuid), item.service_id, scope)
+            ]
+            if foreign:
+                raise CardNotIssued(foreign)
             inserted = _insert_ignore(
                 conn,
                 feedback_table,
@@ -318,10 +369,8 @@ class Store:
                 for item in items:
                     if item.outcome != "overridden" or not item.override_code:
                         continue
-                    card = conn.execute(
-                        select(issued_table).where(issued_table.c.card_uuid == item.card_uuid)
-                    ).first()
-                    if card is None or not card.snoozable or card.patient_key is None:
+                    card = cards[item.card_uuid]
+                    if not card.snoozable or card.patient_key is None:
                         continue
                     # The snooze runs from the override, and an override cannot be later than
                     # its receipt: a future stamp (a wrong EHR clock, year 9999) must not
@@ -351,6 +400,12 @@ class Store:
         if self._loop is not None:
             self._loop.close()
         self.engine.dispose()
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url` set up as the store's own (SQLite pragmas, pool sizes); no schema
+    check (`trd-cds db` uses it to migrate)."""
+    return _engine(url)
 
 
 def _engine(url: str) -> Engine:
@@ -395,10 +450,16 @@ _SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
 ACKNOWLEDGED_OUTCOMES = ("accepted", "overridden")
 
 # The dedupe keys of a patient's answered cards: issued-card rows joined to their feedback rows by
-# card uuid (Store.acknowledged_dedupe_keys). Both paths use it: SQLAlchemy and the loop connection.
+# card uuid and service (Store.acknowledged_dedupe_keys). Both paths use it: SQLAlchemy and the
+# loop connection. The patient key holds the calling EHR (tenancy.py) and feedback is stored only
+# from the EHR a card went to, so one EHR's answers never leave out another EHR's cards.
 _DEDUPE_KEYS_OF_PATIENT = (
     select(issued_table.c.dedupe_key)
-    .join(feedback_table, feedback_table.c.card_uuid == issued_table.c.card_uuid)
+    .join(
+        feedback_table,
+        (feedback_table.c.card_uuid == issued_table.c.card_uuid)
+        & (feedback_table.c.service_id == issued_table.c.service_id),
+    )
     .where(
         issued_table.c.patient_key == bindparam("patient_key"),
         issued_table.c.dedupe_key.is_not(None),
@@ -456,6 +517,25 @@ def _insert_ignore(
         if conn.execute(stmt, row).first() is not None:
             total += 1
     return total
+
+
+def _issued_cards(conn: Connection, card_uuids: list[str]) -> dict[str, Any]:
+    """The issued-card rows of these uuids, by uuid (one query, in the caller's transaction)."""
+    if not card_uuids:
+        return {}
+    rows = conn.execute(select(issued_table).where(issued_table.c.card_uuid.in_(set(card_uuids))))
+    return {row.card_uuid: row for row in rows}
+
+
+def _issued_to(card: Any, service_id: str, scope: Scope) -> bool:
+    """Whether `card` (an issued-card row, or None) was issued by `service_id` to `scope`. Rows
+    issued before migration 0002 have no issuer: they match nobody."""
+    return (
+        card is not None
+        and card.service_id == service_id
+        and card.issuer == scope.issuer
+        and card.tenant == scope.tenant
+    )
 
 
 def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: datetime) -> None:

@@ -1,8 +1,9 @@
 """Short-lived, unguessable tokens for the treatment-timeline page.
 
 A token refers to an evaluated record held in this process (bounded, expiring). No patient data goes
-into the URL. With several replicas behind a load balancer, sticky sessions or a shared store are
-needed for the link to resolve on another replica (see README, "Scaling out").
+into the URL. This is `[timeline] store = "memory"`, the default with SQLite only: a link resolves
+in the process that made it. With `[database] url` on PostgreSQL the default is the database
+(timeline_store.py), where a link made by one replica opens on every other (README, "Scaling out").
 """
 
 from __future__ import annotations

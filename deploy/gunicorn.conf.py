@@ -59,4 +59,4 @@ def child_exit(_server: Any, worker: Any) -> None:
     if _METRICS_DIR:
         from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -119,6 +119,21 @@ def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, i
     return own, foreign
 
 
+def has_own_resource(resources: Iterable[object], patient_id: str) -> bool:
+    """Whether any clinical resource is about `patient_id`: `patient_counts(...)[0] > 0`, decided
+    at the first such resource (in a real request, nearly always the first one) instead of after
+    reading every resource of a 2,000-resource chart (issue 14)."""
+    for item in resources:
+        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
+            continue
+        kind = item["resourceType"]
+        if kind not in DOMAINS_OF_TYPE or kind == "Medication":
+            continue
+        if _not_belonging(item, patient_id) is None:
+            return True
+    return False
+
+
 def _age(birth: date | None, as_of: date) -> int | None:
     if birth is None or birth > as_of:
         return None
@@ -318,5 +333,6 @@ def build_record(
         resources_read=read,
         resources_skipped=skipped,
         gaps=tuple(gaps),
+        intolerances=tuple(intolerances),
         suicide_screens=screens,
     )

@@ -5,16 +5,42 @@ dates, weeks at an adequate dose, adherence (measured and documented), documente
 PHQ-9 before and on treatment, verdict and reasons;
 then scores, findings, labs, procedures, referrals and the episode start. It prints patient data:
 meant for a developer's terminal, never for logs.
+
+A drug dosed per session (esketamine) or per injection (long-acting injectables) is shown by its
+dose per administration, never as mg/day: its segments hold a time average for supply arithmetic
+only (dose_basis.py, issue 11 item 5b), so they are listed by date without a dose.
 """
 
 from __future__ import annotations
 
+from fhir_mapping import dose_basis
 from fhir_mapping.gaps import describe
-from fhir_mapping.record import PatientRecord, Score, Trial
+from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Score, Trial
+
+# How a dose that is not mg/day is named when data/dose_basis.csv has no row for the drug.
+_PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
 
 
 def _mg(value: float | None) -> str:
     return "dose unknown" if value is None else f"{value:g} mg/day"
+
+
+def _per(ingredient: str, basis: DoseBasis) -> str:
+    """ "per session" / "per injection", as data/dose_basis.csv words it for this drug."""
+    rule = dose_basis.rules().get(ingredient.lower())
+    return rule.shown_as if rule is not None and rule.shown_as else _PER_ADMINISTRATION[basis]
+
+
+def _administered(ingredient: str, basis: DoseBasis, mg: float | None) -> str:
+    """ "84 mg per session"; "dose per session not recorded" when unknown."""
+    per = _per(ingredient, basis)
+    return f"dose {per} not recorded" if mg is None else f"{mg:g} mg {per}"
+
+
+def _draft_dose(draft: DraftOrder) -> str:
+    if draft.dose_basis is DoseBasis.DAILY:
+        return _mg(draft.mg_per_day)
+    return _administered(draft.ingredient, draft.dose_basis, draft.mg_per_administration)
 
 
 def _score(score: Score | None) -> str:
@@ -31,15 +57,27 @@ def _trial_lines(number: int, trial: Trial) -> list[str]:
         f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
         f"{trial.start.isoformat()} -> {trial.end.isoformat()} ({state})",
     ]
-    minimum = "unknown" if trial.min_adequate_mg is None else f"{trial.min_adequate_mg:g}"
-    maximum = "unknown" if trial.max_mg is None else f"{trial.max_mg:g}"
-    lines.append(f"   adequate range: {minimum}-{maximum} mg/day")
-    for segment in trial.segments:
-        days = (segment.end - segment.start).days
-        lines.append(
-            f"   {segment.start.isoformat()} -> {segment.end.isoformat()}: "
-            f"{_mg(segment.mg_per_day)} ({days} days)"
-        )
+    if trial.dose_basis is not DoseBasis.DAILY:
+        # Per session / per injection: no mg/day range applies, and the segments' mg/day is an
+        # average, not a dose: the dates are shown, the dose once, per administration.
+        per = _per(trial.ingredient, trial.dose_basis)
+        dose = _administered(trial.ingredient, trial.dose_basis, trial.mg_per_administration)
+        lines.append(f"   dose: {dose} (latest; dosed {per}, no mg/day range applies)")
+        for segment in trial.segments:
+            days = (segment.end - segment.start).days
+            lines.append(
+                f"   {segment.start.isoformat()} -> {segment.end.isoformat()} ({days} days)"
+            )
+    else:
+        minimum = "unknown" if trial.min_adequate_mg is None else f"{trial.min_adequate_mg:g}"
+        maximum = "unknown" if trial.max_mg is None else f"{trial.max_mg:g}"
+        lines.append(f"   adequate range: {minimum}-{maximum} mg/day")
+        for segment in trial.segments:
+            days = (segment.end - segment.start).days
+            lines.append(
+                f"   {segment.start.isoformat()} -> {segment.end.isoformat()}: "
+                f"{_mg(segment.mg_per_day)} ({days} days)"
+            )
     lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
     adherence = trial.adherence
     pdc = "" if adherence.pdc is None else f", PDC {adherence.pdc:.0%}"
@@ -116,7 +154,7 @@ def explain(record: PatientRecord) -> str:
     if record.draft_orders:
         lines += ["", f"Draft orders ({len(record.draft_orders)}):"]
         for draft in record.draft_orders:
-            lines.append(f"   {draft.ingredient}: {_mg(draft.mg_per_day)} ({draft.role.value})")
+            lines.append(f"   {draft.ingredient}: {_draft_dose(draft)} ({draft.role.value})")
     lines += ["", f"Not read ({len(record.gaps)}):"]
     lines.extend(f"   {line}" for line in describe(record.gaps, limit=50))
     if not record.gaps:

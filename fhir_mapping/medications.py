@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
+
 from fhir_mapping.adherence import reported_adherence
 from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
 from fhir_mapping.dose_basis import mark_draft, mark_events
@@ -296,6 +298,40 @@ def _start_and_end(
     return handed, None
 
 
+# mg/day by the sig's content (issue 14): a patient's fills and refills repeat the same dosage
+# lines, and so do other patients' ("1 tablet daily"); reading one walks its timing, dose and
+# unit tables. The key is the lines' canonical JSON with the component's strength; lines JSON
+# cannot write exactly (a number beyond 64 bits, nesting past orjson's limit, or a NaN, which
+# orjson would write as null) are read every time.
+_DOSE_MEMO_MAX = 4096
+_dose_memo: dict[tuple[bytes, float | None, bool, bool], float | None] = {}
+
+
+def _daily_dose_mg(
+    dosages: Sequence[Mapping[str, Any]],
+    *,
+    strength_mg: float | None,
+    per_ml: bool,
+    mass_applies: bool,
+) -> float | None:
+    try:
+        text = orjson.dumps(dosages, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        text = b"null"
+    if b"null" in text:
+        return daily_dose_mg(
+            dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
+        )
+    key = (text, strength_mg, per_ml, mass_applies)
+    if key in _dose_memo:
+        return _dose_memo[key]
+    mg = daily_dose_mg(dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies)
+    if len(_dose_memo) >= _DOSE_MEMO_MAX:
+        _dose_memo.clear()
+    _dose_memo[key] = mg
+    return mg
+
+
 def _events_of(
     resource: Mapping[str, Any], components: tuple[Component, ...], start: date, end: date | None
 ) -> list[MedicationEvent]:
@@ -315,7 +351,7 @@ def _events_of(
         if info is None:
             continue
         notes = _notes(components)
-        mg = daily_dose_mg(
+        mg = _daily_dose_mg(
             dosages,
             strength_mg=component.strength_mg,
             per_ml=component.per_ml,

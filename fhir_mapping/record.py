@@ -409,6 +409,10 @@ class PatientRecord:
     resources_skipped: int = 0  # unparseable or irrelevant resources; counted for the log
     # What could not be read (resources left out, domains not available): see DataGap.
     gaps: tuple[DataGap, ...] = ()
+    # Every documented intolerance read (AllergyIntolerance, AdverseEvent, stop reasons), including
+    # those of a drug with no course on this chart ("sertraline allergy, 2019"): the cards must
+    # never propose such a drug even though no trial carries the record.
+    intolerances: tuple[Intolerance, ...] = ()
     # C-SSRS screens and documented suicide risk levels, oldest first (suicide_screen.py).
     suicide_screens: tuple[SuicideScreen, ...] = ()
 

@@ -6,6 +6,12 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   GAD-7 70274-6 as valueInteger or valueQuantity (unit `{score}` or none), standalone or as a
   `component` of the PHQ-9 panel 44249-1 / 89206-7. A panel's own value counts as its total when
   it has no total component (some EHRs file the total on the panel).
+- The other depression scales payers accept for TMS (issue 12): BDI-II 89209-1, and HAM-D (17
+  items), MADRS and QIDS-SR16, for which no LOINC code could be confirmed: they are read under the
+  project codes `urn:trd-cds:scale|hamd17-total` / `madrs-total` / `qids-sr16-total`, which a
+  site's own codes map to (`[codes]`). Each is a standalone total, `Score(instrument=...)` with
+  the instrument named in data/observation_codes.csv ("HAM-D17", "MADRS", "QIDS-SR16",
+  "BDI-II"), checked against its range; none takes part in the PHQ-9 logic below.
 - PHQ-9 item 9 (44260-8) as valueInteger 0-3, valueQuantity, or a LOINC answer (LA6568-5 = 0 ...
   LA6571-9 = 3, data/phq9_answer_codes.csv), standalone or as a panel component. A standalone item
   9 joins the PHQ-9 total it belongs to: first one linked to it (hasMember / derivedFrom either
@@ -30,6 +36,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
@@ -40,7 +47,20 @@ from fhir_mapping.record import Score, SourceRef, Trial
 Resource = Mapping[str, Any]
 
 _COUNTED = frozenset({"final", "amended", "corrected"})
-_SCORE_CONCEPTS = frozenset({"phq9-total", "phq9-panel", "phq9-item9", "phq2-total", "gad7-total"})
+_SCORE_CONCEPTS = frozenset(
+    {
+        "phq9-total",
+        "phq9-panel",
+        "phq9-item9",
+        "phq2-total",
+        "gad7-total",
+        # The other severity scales payers accept for TMS (issue 12): standalone totals only.
+        "hamd17-total",
+        "madrs-total",
+        "qids-sr16-total",
+        "bdi2-total",
+    }
+)
 PHQ9 = "PHQ-9"
 
 
@@ -185,6 +205,7 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
     return tuple(infer_item9(score) for score in _dedupe(totals))
 
 
+@cache  # read for every PHQ-9 (item9_floor); the table is loaded once per process
 def _phq9_max() -> int | None:
     for row in observation_code_rows().values():
         if row.concept == "phq9-total":
@@ -192,6 +213,7 @@ def _phq9_max() -> int | None:
     return None
 
 
+@cache
 def _item9_max() -> int | None:
     for row in observation_code_rows().values():
         if row.concept == "phq9-item9":

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from importlib import resources
 from typing import Any
 
@@ -336,6 +336,7 @@ def _concept_key(concept: Mapping[str, Any]) -> tuple[object, ...]:
 
 
 def _by_content(read: _Reader) -> _Reader:
+    @wraps(read)  # the reading itself stays reachable as `__wrapped__` (tests compare the two)
     def cached(concept: Mapping[str, Any]) -> tuple[Component, ...]:
         key = _concept_key(concept)
         found = _recognised.get(key)

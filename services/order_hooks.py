@@ -4,6 +4,12 @@ For each draft (only the selected ones at order-select when selections are given
 - MAOI washout (critical; any draft the washout table knows, linezolid included): an MAOI with a
   serotonergic or noradrenergic antidepressant that runs, stopped within its washout, or is on
   the same order, in both directions (REFERENCE.md 1.7; Keks 2016; services/washout.py);
+- not tolerated before (warning; any pathway draft): the drug's latest course carries a documented
+  intolerance (stop reason, AllergyIntolerance, AdverseEvent; services/tolerability.py) and it is
+  not running now; the card names the reason, date and resource;
+- a second antipsychotic (warning; any pathway draft of the drug table's "antipsychotic" group)
+  while one runs, at any dose and in any role, or after another on the same order (issue 11
+  item 3);
 and for each draft antidepressant:
 - the drug, or its mechanism class, already failed an adequate trial (a continuing drug is not
   flagged: raising or renewing the current drug is optimisation, not a repeat);
@@ -12,8 +18,8 @@ and for each draft antidepressant:
   over 20 mg/day over 60). A drug dosed per session or injection (esketamine, long-acting
   injectables) has no mg/day and is never judged against a mg/day range;
 - bipolar disorder with no antimanic mood stabiliser or antipsychotic on record or on the order
-  (ISBD 2013; lamotrigine alone is not antimanic cover, CANMAT/ISBD 2018;
-  data/mood_stabilisers.csv);
+  (ISBD 2013; lamotrigine, lurasidone or brexpiprazole alone is not antimanic cover, CANMAT/ISBD
+  2018; data/mood_stabilisers.csv, services/mood_cover.py);
 - drug-condition contraindications on record (data/drug_cautions.csv: bupropion with epilepsy,
   a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy);
 and, once per hook, the TMS card when the patient already meets the criteria and the suicide-risk
@@ -21,8 +27,8 @@ card when it applies.
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
 patient is depressed and not in remission (like patient-view). MAOI washout, dose above the
-maximum or the age limit, bipolar without antimanic cover, contraindications and suicide risk are
-safety checks of the order and always speak.
+maximum or the age limit, bipolar without antimanic cover, contraindications, a drug not tolerated
+before, a second antipsychotic and suicide risk are safety checks of the order and always speak.
 
 Every card carries `dedupe_key` = "{draft id}:{topic}:{mg/day}" (a card covering several drafts
 joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX). The protocol layer shows the
@@ -39,7 +45,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, FindingKind, PatientRecord, Role, Trial
-from services import age_limits, cards, drugs, tables, washout
+from services import (
+    age_limits,
+    cards,
+    drug_rules,
+    drugs,
+    mood_cover,
+    tables,
+    tolerability,
+    washout,
+)
 from services.pathway import ongoing_mood_stabiliser
 from services.policy import Policy
 from services.recommendation import Recommendation
@@ -53,6 +68,8 @@ BIPOLAR = "order-bipolar-no-mood-stabiliser"
 CONTRAINDICATED = "order-drug-contraindicated"
 MAOI = "order-maoi-interaction"
 AGE_LIMIT = "order-dose-above-age-limit"
+NOT_TOLERATED = "order-not-tolerated"
+STACKING = "order-antipsychotic-stacking"
 # A card covering many drafts would get a long joined key: past this length it is hashed, so it
 # stays short and still identical for the same drafts and doses at order-select and order-sign.
 DEDUPE_KEY_MAX = 200
@@ -133,6 +150,126 @@ def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
         )
     return OrderCheck(REPEATS, draft, summary, cards.join_sections(body, table))
+
+
+def _intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A drug ordered again after its latest course was documented as not tolerated (a stop
+    reason, an AllergyIntolerance or an AdverseEvent: services/tolerability.py), any episode and
+    any role. A drug running today is not flagged: the order renews a course the patient is
+    taking now (the EHR's own allergy check still sees an active AllergyIntolerance), and a card
+    on every renewal would be noise."""
+    course = tolerability.not_tolerated(ctx.record).get(draft.ingredient)
+    if course is None:
+        return _documented_intolerance_check(draft, ctx)
+    if course.ongoing or course.intolerance is None:
+        return None
+    intolerance = course.intolerance
+    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    name = draft.ingredient.capitalize()
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"{name} was not tolerated before ({intolerance.reason}, {when}): check before "
+            "re-starting it",
+            f"{name} was not tolerated before ({when}): check before re-starting it",
+            f"{name} was documented as not tolerated: check before re-starting it",
+        ),
+        cards.join_sections(
+            f"**Not tolerated before:** {tolerability.course_line(course)}. A re-challenge is a "
+            "deliberate decision with the patient; otherwise choose a drug with a different "
+            "side-effect profile (CANMAT 2023 para 190: switch when tolerability is poor).",
+            cards.trial_table([course], ctx.policy.mapping),
+        ),
+    )
+
+
+def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> OrderCheck | None:
+    """An intolerance documented for a drug with no course on this chart (an allergy recorded
+    before the chart's medication history begins)."""
+    intolerance = tolerability.documented_without_a_course(ctx.record).get(ctx_draft.ingredient)
+    if intolerance is None:
+        return None
+    name = ctx_draft.ingredient.capitalize()
+    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    return OrderCheck(
+        NOT_TOLERATED,
+        ctx_draft,
+        cards.fit_summary(
+            f"{name} was documented as not tolerated ({intolerance.reason}, {when}): check "
+            "before starting it",
+            f"{name} was documented as not tolerated: check before starting it",
+        ),
+        f"**Documented intolerance:** "
+        f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. No course of it "
+        "is on this chart. A re-challenge is a deliberate decision with the patient (CANMAT 2023 "
+        "para 190: switch when tolerability is poor).",
+    )
+
+
+def _running_dose(trial: Trial) -> str:
+    """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)"; a per-session or
+    per-injection drug by its dose per administration (cards.dose_path), never as mg/day."""
+    dose = (
+        f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+        if trial.dose_basis is DoseBasis.DAILY
+        else cards.dose_path(trial)
+    )
+    cite = f" ({trial.sources[-1]})" if trial.sources else ""
+    return f"{trial.ingredient} {dose} since {trial.start.isoformat()}{cite}"
+
+
+def _stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A second antipsychotic ordered while one runs, or after another one on the same order
+    (issue 11 item 3; the pair is reported once, on the later draft). The class comes from the
+    drug table (drug_class_groups.csv "antipsychotic": atypical, typical, SDAM), at any dose and
+    in any role: quetiapine 25 mg at night for sleep is still an antipsychotic. A new dose of the
+    running one is not stacking."""
+    if not drug_rules.is_antipsychotic(draft.drug_class):
+        return None
+    running = [
+        t
+        for t in ctx.record.trials
+        if t.ongoing
+        and t.ingredient != draft.ingredient
+        and drug_rules.is_antipsychotic(t.drug_class)
+    ]
+    drafts = list(ctx.record.draft_orders)
+    earlier = drafts[: drafts.index(draft)] if draft in drafts else []
+    others = [
+        d
+        for d in earlier
+        if d.ingredient != draft.ingredient and drug_rules.is_antipsychotic(d.drug_class)
+    ]
+    if not running and not others:
+        return None
+    held = [_running_dose(t) for t in running] + [
+        f"{d.ingredient} on this same order" for d in others
+    ]
+    name = draft.ingredient.capitalize()
+    if running:
+        first = running[0].ingredient
+        summary = cards.fit_summary(
+            f"{name} ordered while {first} (an antipsychotic) is running: a second antipsychotic",
+            f"{name}: a second antipsychotic ({first} already running)",
+        )
+    else:
+        first = others[0].ingredient
+        summary = cards.fit_summary(
+            f"{name} and {first} on the same order: two antipsychotics",
+            f"{name}: a second antipsychotic on the same order",
+        )
+    return OrderCheck(
+        STACKING,
+        draft,
+        summary,
+        f"{draft.ingredient} ({draft.drug_class}) would be a second antipsychotic: "
+        + "; ".join(held)
+        + ". Combining antipsychotics adds their side effects (metabolic, QT, movement) and is "
+        "not a CANMAT 2023 strategy for depression (Table 7.2 adjuncts are single agents): "
+        "optimise or replace the one running; when switching, plan the cross-taper and the "
+        "stop date of the first.",
+    )
 
 
 def _dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
@@ -216,14 +353,6 @@ def _has_mood_stabiliser(record: PatientRecord) -> str | None:
     return None
 
 
-def _without_antimanic_cover(record: PatientRecord) -> str | None:
-    """A mood stabiliser running or on the order that gives no antimanic cover (lamotrigine)."""
-    weak = tables.stabilisers_without_antimanic_cover()
-    running = [t.ingredient for t in record.trials if t.ongoing and t.ingredient.lower() in weak]
-    ordered = [d.ingredient for d in record.draft_orders if d.ingredient.lower() in weak]
-    return next(iter(running + ordered), None)
-
-
 def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not ctx.facts.bipolar or _has_mood_stabiliser(ctx.record) is not None:
         return None
@@ -234,8 +363,8 @@ def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         "mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in bipolar I, "
         "antidepressants only as an adjunct to a mood stabiliser."
     )
-    weak = _without_antimanic_cover(ctx.record)
-    if weak is None:
+    weak = mood_cover.without_antimanic_cover(ctx.record)
+    if not weak:
         return OrderCheck(
             BIPOLAR,
             draft,
@@ -243,22 +372,28 @@ def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             "switch to mania",
             detail,
         )
-    # Lamotrigine prevents depressive relapse but has no antimanic efficacy: on its own it does
-    # not protect against an antidepressant-induced switch (CANMAT/ISBD 2018).
+    # Lamotrigine prevents depressive relapse but has no antimanic efficacy; lurasidone treats
+    # bipolar depression, not mania; brexpiprazole has no bipolar indication: on their own they
+    # do not protect against an antidepressant-induced switch (CANMAT/ISBD 2018;
+    # data/mood_stabilisers.csv says why for each).
+    only = mood_cover.only_text(weak)
     return OrderCheck(
         BIPOLAR,
         draft,
         cards.fit_summary(
-            f"{name} ordered with bipolar disorder and only {weak} (not antimanic): risk of a "
-            "switch to mania",
-            f"{name} with bipolar disorder and only {weak}: no antimanic cover",
+            f"{name} ordered with bipolar disorder and {only}: risk of a switch to mania",
+            f"{name} with bipolar disorder and {only}: no antimanic cover",
+            f"{name} with bipolar disorder and no antimanic cover",
         ),
         f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
-        f"{weak.capitalize()} is on record or on this order, but it has no antimanic efficacy: "
-        "alone it is not cover against a switch to mania. No antimanic mood stabiliser (lithium, "
-        "valproate) or antipsychotic is active or on this order. CANMAT/ISBD 2018: "
-        "antidepressants in bipolar I only as an adjunct to an antimanic agent. "
-        + cards.guideline_links("canmat-isbd2018"),
+        + " ".join(
+            f"{n.capitalize()} is on record or on this order, but it "
+            f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to mania."
+            for n in weak
+        )
+        + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic is "
+        "active or on this order. CANMAT/ISBD 2018: antidepressants in bipolar I only as an "
+        "adjunct to an antimanic agent. " + cards.guideline_links("canmat-isbd2018"),
     )
 
 
@@ -414,6 +549,12 @@ def run_order_checks(
         found = _maoi_check(ctx, draft, reported)
         if found is not None:
             by_topic.setdefault(found.topic, []).append(found)
+        # Not tolerated before, and antipsychotic stacking: any pathway draft (an adjunct such as
+        # aripiprazole is not an antidepressant), and safety checks that speak in any state.
+        if draft.role is not Role.INTERACTING:
+            for check in (_intolerance_check(ctx, draft), _stacking_check(ctx, draft)):
+                if check is not None:
+                    by_topic.setdefault(check.topic, []).append(check)
     for draft in drafts:
         checks: list[OrderCheck | None] = [
             _caution_check(ctx, draft),

@@ -9,7 +9,9 @@ remission and contraindications the same way:
 - TMS: the criteria of REFERENCE.md 3.2-3.4 (LCD L34998 / L37086, payer policies) with the clinic's
   thresholds; the reasons it is not suggested are kept so other cards can say why. Courses ended
   for documented intolerance count with the failed ones when policy.tms_count_intolerant_trials
-  (payers' "failure or intolerance"); they never count toward TRD.
+  (payers' "failure or intolerance"); they never count toward TRD. A current trial that is
+  responding (>= 50 % PHQ-9 drop) blocks TMS: it is continued, not switched (issue 11 item 2).
+  Whether a payer would approve the referral is services/payer_criteria.py's (issue 12).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -157,12 +160,24 @@ def _distinct(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def qualifies_as_mdd(finding: Finding) -> bool:
+    """A depression code that may stand as the diagnosis a TMS referral cites: not an "in
+    remission" code (F32.4/F32.5, F33.4x: issue 12) and not a bipolar-depression code (F31.3-F31.5
+    sit in the VSAC depression value set too, so they also read as DEPRESSION)."""
+    kinds = {row.kind for row in condition_matches(finding.system, finding.code)}
+    return not kinds & {FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR}
+
+
 def _depression_finding(record: PatientRecord) -> Finding | None:
     candidates = record.context.of(FindingKind.TRD) + record.context.of(FindingKind.DEPRESSION)
     if not candidates:
         return None
-    # A finding with a resource to cite wins; then the most recent onset.
-    return max(candidates, key=lambda f: (f.source is not None, f.onset or date.min))
+    # An active, non-remission code wins (a referral must not cite "MDD, in full remission" as
+    # its reason: issue 12); then a finding with a resource to cite; then the most recent onset.
+    return max(
+        candidates,
+        key=lambda f: (qualifies_as_mdd(f), f.source is not None, f.onset or date.min),
+    )
 
 
 def _in_remission(record: PatientRecord, policy: Policy, episode_start: date | None) -> bool:
@@ -217,6 +232,7 @@ def _tms_assessment(
     age: int | None = None,
     ect_open: Referral | None = None,
     acute: TmsExclusions | None = None,
+    responding: tuple[Trial, ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (acute_risk.tms_exclusions). The suicide line is said on the
@@ -255,6 +271,18 @@ def _tms_assessment(
             f"failed trials span {len(failed_classes)} class(es); "
             f"policy needs {policy.tms_min_distinct_classes}"
         )
+    if responding:
+        # A current trial with a >= 50 % PHQ-9 drop is continued, not switched or escalated
+        # (CANMAT 2023 para 180; issue 11 item 2): no TMS card while it responds (issue 12).
+        blockers.append(
+            "the current trial is responding ("
+            + ", ".join(
+                f"{t.ingredient}: PHQ-9 {t.baseline.value} -> {t.on_treatment.value}"
+                for t in responding
+                if t.baseline is not None and t.on_treatment is not None
+            )
+            + ", a >= 50 % drop): it is continued, not switched"
+        )
     if latest is None or latest.value is None:
         blockers.append("no PHQ-9 on record to document severity")
     elif latest.value < policy.tms_min_phq9:
@@ -272,6 +300,23 @@ def _tms_assessment(
         blockers=tuple(blockers),
         clinical=tuple(clinical),
         acute=acute.lines,
+    )
+
+
+def _responding(
+    episode_trials: tuple[Trial, ...], record: PatientRecord, episode_start: date | None
+) -> tuple[Trial, ...]:
+    """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
+    baseline (Trial.response), antidepressants and adjuncts alike."""
+    adjuncts = tuple(
+        t
+        for t in record.trials
+        if t.role is Role.AUGMENTATION and in_episode(t.start, episode_start)
+    )
+    return tuple(
+        t
+        for t in episode_trials + adjuncts
+        if t.ongoing and t.verdict is not Verdict.NOT_A_TRIAL and t.response is True
     )
 
 
@@ -370,6 +415,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             age=record.patient.age,
             ect_open=_ect_open(record),
             acute=tms_exclusions(suicide, ctx.of(FindingKind.CATATONIA)),
+            responding=_responding(episode_trials, record, episode_start),
         ),
         suicide=suicide,
         cautions=_cautions(record),

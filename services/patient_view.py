@@ -1,7 +1,8 @@
 """patient-view: the whole pathway, one card per topic, critical first.
 
-Suicide risk is always evaluated and never suppressed; so is a running dose above the labelled
-maximum for the patient's age (age_dose_limit). Every other card needs a depressed patient
+Suicide risk is always evaluated and never suppressed; so are an MAOI running with a serotonergic
+or noradrenergic antidepressant (maoi_combination) and a running dose above the labelled maximum
+for the patient's age (age_dose_limit). Every other card needs a depressed patient
 who is not in remission (PathwayFacts.active): a patient with no depression, or in remission, gets
 no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
 A deceased patient (Patient.deceased[x]) gets no cards at all.
@@ -19,6 +20,7 @@ from services.rules import (
     adherence_review,
     age_dose_limit,
     diagnosis_review,
+    maoi_combination,
     measurement_based_care,
     optimize_switch_augment,
     psychotherapy,
@@ -43,9 +45,10 @@ PATHWAY_RULES: tuple[Rule, ...] = (
 def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
     if ctx.record.patient.deceased:
         return ()  # issue 11 item 14: a deceased patient gets no cards
-    # Safety cards speak whatever the pathway stage: suicide risk, and a running dose above the
-    # labelled maximum for the patient's age (issue 11 item 5).
-    found = [suicide_risk.rule(ctx), age_dose_limit.rule(ctx)]
+    # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
+    # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
+    # for the patient's age (issue 11 items 1 and 5).
+    found = [suicide_risk.rule(ctx), maoi_combination.rule(ctx), age_dose_limit.rule(ctx)]
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     return cards.ordered(found)

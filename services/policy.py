@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fhir_mapping.policy import MappingPolicy
 
@@ -46,6 +46,24 @@ class Policy:
     # REFERENCE.md 3.1, a specialist decision rather than a pathway default), and the optimise
     # card says its doses and agents come from adult guidelines. An unknown age does not block.
     adult_age: int = 18
+    # Payer criteria (issue 12): the rule set the TMS card judges a referral against, by id of a
+    # shipped set (services/data/payer_criteria: "l34998", "l37086", "l33398",
+    # "ambetter-cp-bh-200", "aetna-cpb-0469"). Default L37086: of the Medicare TMS LCDs read it asks
+    # the most (two classes, a psychotherapy trial, severe MDD), so "Criteria met" on it is the
+    # least likely to be refused; a clinic sets the one its payer mix follows.
+    payer_criteria: str = "l37086"
+    # The clinic's own rule set file (TOML, the shipped files' format), used instead of
+    # payer_criteria; validated at start with the file and the problem named.
+    payer_criteria_file: str | None = None
+    # Whether the TMS card is shown when the pathway says TMS is appropriate (the thresholds above)
+    # but a payer criterion is not yet met. True: shown, headed "Payer criteria not yet met" with
+    # what to document, so the gap can be closed before referring (the safer default: the option
+    # is not hidden, and its cost is stated). False: no TMS card until every criterion is met.
+    tms_card_when_payer_criteria_unmet: bool = True
+    # A severity score older than this does not document the current severity for a payer (nor
+    # one from before the current episode). 90 days: the measurement-based-care interval below,
+    # so a patient on the pathway has a score this recent; payers' own windows were not read.
+    payer_score_max_age_days: int = 90
     # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
     # risk out: REFERENCE.md 5; the card says when the latest answer was 0).
     suicide_item9_lookback_days: int = 30
@@ -63,8 +81,10 @@ class Policy:
     tsh_lookback_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days.
     snooze_days: int = 90
-    # Order hooks: a card the clinician already accepted or overrode for the same draft, topic
-    # and dose within this many hours is not shown again (a card merely sent is: issue 11 item 15).
+    # Order hooks: a card is left out only when feedback shows the clinician already accepted or
+    # overrode that same card (same draft, topic and dose) on a card issued within this many hours
+    # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/store.py
+    # acknowledged_dedupe_keys). 0 leaves nothing out.
     order_dedupe_hours: int = 24
 
     @property
@@ -98,6 +118,10 @@ class PolicyConfig(BaseModel):
     tms_min_phq9: int = Field(10, ge=0, le=27)
     tms_count_intolerant_trials: bool = True
     adult_age: int = Field(18, ge=0, le=120)
+    payer_criteria: str = Field("l37086", min_length=1)
+    payer_criteria_file: str | None = None
+    tms_card_when_payer_criteria_unmet: bool = True
+    payer_score_max_age_days: int = Field(90, ge=1, le=730)
     suicide_item9_lookback_days: int = Field(30, ge=1)
     suicide_condition_recent_days: int = Field(90, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
@@ -106,6 +130,24 @@ class PolicyConfig(BaseModel):
     snooze_days: int = Field(90, ge=0)
     order_dedupe_hours: int = Field(24, ge=0)
     mapping: _MappingPolicyConfig = Field(default_factory=_MappingPolicyConfig)
+
+    @model_validator(mode="after")
+    def _payer_criteria(self) -> PolicyConfig:
+        """Load the payer rule set now, so a start with an unknown name or a broken file fails
+        with the file and the problem named instead of on the first TMS card."""
+        # Imported here: services.payer_criteria reads the pathway, which reads this module.
+        from services.payer_criteria import PayerCriteriaError, resolve_rule_set
+
+        if self.payer_criteria_file and "payer_criteria" in self.model_fields_set:
+            raise ValueError(
+                "set payer_criteria or payer_criteria_file, not both: the file's rule set is "
+                "the one used"
+            )
+        try:
+            resolve_rule_set(self.payer_criteria, self.payer_criteria_file)
+        except PayerCriteriaError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
 
     def to_policy(self) -> Policy:
         data = self.model_dump()

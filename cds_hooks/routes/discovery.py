@@ -16,7 +16,14 @@ VERSION_EXTENSION = "trd-cds.version"
 router = APIRouter(tags=["discovery"])
 
 
-@router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
+@router.get(
+    "/cds-services",
+    response_model=DiscoveryResponse,
+    response_model_exclude_none=True,
+    # Declared again for the document: FastAPI documents a response model only for its own
+    # JSONResponse class, and this app's default is orjson's (responses.py).
+    responses={200: {"model": DiscoveryResponse, "description": "The services"}},
+)
 def discovery(settings: SettingsDep) -> DiscoveryResponse:
     # The site's local codes ([codes]) join the Observation template, so the EHR sends its rows.
     response = DiscoveryResponse(

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from cds_hooks import logs
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, SettingsDep, StoreDep
-from cds_hooks.errors import UnknownService
+from cds_hooks.errors import UnknownCard, UnknownService
 from cds_hooks.models.feedback import FeedbackRequest
 from cds_hooks.openapi import (
     BAD_REQUEST_EXAMPLE,
@@ -19,7 +19,7 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import ServiceId, service_url
-from cds_hooks.store import FeedbackRecord, utcnow
+from cds_hooks.store import CardNotIssued, FeedbackRecord, utcnow
 from services import catalog
 
 router = APIRouter(tags=["feedback"])
@@ -30,7 +30,11 @@ router = APIRouter(tags=["feedback"])
     openapi_extra={"requestBody": json_request_body(FeedbackRequest)},
     responses={
         200: {"model": FeedbackStored, "description": "Stored (an item sent again is not)"},
-        400: error("Malformed feedback", BAD_REQUEST_EXAMPLE),
+        400: error(
+            "Malformed feedback, or feedback on a card this service did not issue to the caller "
+            "(error `unknown-card`; nothing is stored)",
+            BAD_REQUEST_EXAMPLE,
+        ),
         401: error(
             "Authentication failed (auth on): the reason is in the log", UNAUTHORIZED_EXAMPLE
         ),
@@ -47,7 +51,7 @@ async def feedback(
     authenticator: AuthenticatorDep,
 ) -> JsonResponse:
     service = service_url(settings.server.public_url, request, service_id)
-    await run_in_threadpool(
+    caller = await run_in_threadpool(
         authenticator.authenticate,
         request.headers.get("authorization"),
         audience=service + "/feedback",
@@ -74,8 +78,16 @@ async def feedback(
         for item in body.feedback
     ]
     snooze_days = settings.clinical_policy().snooze_days
-    inserted = await run_in_threadpool(
-        store.add_feedback, records, snooze_days=snooze_days, now=utcnow()
-    )
+    try:
+        # Only for cards this service issued to this caller (store.py); else nothing is stored.
+        inserted = await run_in_threadpool(
+            store.add_feedback, records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
+        )
+    except CardNotIssued as exc:
+        raise UnknownCard(
+            f"feedback names cards service {service_id!r} did not issue to this caller: "
+            "nothing was stored",
+            details={"items": [f"feedback.{n}.card" for n in exc.positions]},
+        ) from exc
     logs.event("feedback.stored", service=service_id, items=len(records), new=inserted, status=200)
     return JsonResponse({"stored": inserted, "received": len(records)})

@@ -72,7 +72,7 @@ async def call_service(
     hook_request = parse_model(HookRequest, data)
     # A chart seen moments ago, with nothing to fetch, is answered on the event loop; anything
     # that may wait (a FHIR fetch, mapping a new chart, a networked database) in the thread pool.
-    answer = runner.answer_from_cache(service_id, hook_request, base_url=base_url)
+    answer = runner.answer_from_cache(service_id, hook_request, caller=caller, base_url=base_url)
     if answer is None:
         answer = await run_in_threadpool(
             runner.answer, service_id, hook_request, caller=caller, base_url=base_url

@@ -25,7 +25,7 @@ from fhir_mapping.record import (
     ProcedureKind,
     SourceRef,
 )
-from services import cards, suggestions, tables
+from services import cards, mood_cover, suggestions, tables
 from services.pathway import OPEN_REQUEST_STATUSES, ongoing_mood_stabiliser
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -64,11 +64,25 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         alone = facts.ongoing_trials  # antidepressants at treatment doses (not low-dose sleep)
         if alone and ongoing_mood_stabiliser(record) is None:
             names = cards.names(alone)
-            short = f"bipolar disorder on record, {names} without a mood stabiliser"
-            text += (
-                f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
-                "on record: risk of a switch to mania."
-            )
+            # Lamotrigine, lurasidone or brexpiprazole running is not "no mood stabiliser": it is
+            # a drug without antimanic cover, named as the order hooks name it (CANMAT/ISBD 2018;
+            # data/mood_stabilisers.csv).
+            weak = mood_cover.without_antimanic_cover(record, drafts=False)
+            if weak:
+                only = mood_cover.only_text(weak)
+                short = f"bipolar disorder on record, {names} with {only}"
+                text += (
+                    f" {names.capitalize()} is running with {only}. "
+                    f"{mood_cover.reasons_text(weak)}. With no antimanic mood stabiliser "
+                    "(lithium, valproate) or antimanic antipsychotic on record: risk of a switch "
+                    "to mania (CANMAT/ISBD 2018)."
+                )
+            else:
+                short = f"bipolar disorder on record, {names} without a mood stabiliser"
+                text += (
+                    f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
+                    "on record: risk of a switch to mania."
+                )
         items.append(Item(short, text))
     if facts.psychotic:
         items.append(
@@ -213,11 +227,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"Before escalating: {shorts}",
         f"Review diagnosis before escalating ({len(items)} findings)",
     )
+    keys = ["canmat2023"]
+    if ctx.facts.bipolar:
+        keys.append("isbd2013")
+        if mood_cover.without_antimanic_cover(ctx.record, drafts=False):
+            keys.append("canmat-isbd2018")
     detail = cards.join_sections(
         "\n".join(f"- {i.text}" for i in items),
         cards.scores_section(ctx.record),
-        cards.guideline_links("canmat2023", "isbd2013")
-        if ctx.facts.bipolar
-        else cards.guideline_links("canmat2023"),
+        cards.guideline_links(*keys),
     )
     return cards.make(TOPIC, summary=summary, detail=detail, suggestions=suggestion)

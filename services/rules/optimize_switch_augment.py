@@ -20,7 +20,18 @@ Safety rules (issue 11):
   regimen table: STOP-PD) or ECT, never augmentation doses or bupropion; after a failed
   combination, ECT;
 - population rules (populations.py): the under-18 list, the boxed warning under 25, no paroxetine
-  in pregnancy, and antipsychotics as text only (no ready-to-accept order) in pregnancy and under 18.
+  in pregnancy, and antipsychotics as text only (no ready-to-accept order) in pregnancy and
+  under 18;
+- a drug the patient did not tolerate (its latest course carries Trial.intolerance: a stop reason,
+  an AllergyIntolerance or an AdverseEvent; services/tolerability.py) is never proposed, as a
+  switch, an adjunct or part of a regimen; the card names it in one line;
+- a depressed patient on no antidepressant whose course(s) in this episode ended for intolerance,
+  with no failed trial, gets this card as a switch to a better-tolerated agent (CANMAT 2023 para
+  190: switch first when tolerability is poor). Not the adherence card: the course was not a
+  question of dose or adherence, and the adherence card stays quiet on documented intolerance
+  (issue 10); one card, not two;
+- dose ranges the card prints for an older adult are capped at the labelled older-adult maximum
+  (age_limits.py), as the dose it proposes is.
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ from datetime import timedelta
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, SourceRef, Trial, Verdict
-from services import age_limits, cards, drug_rules, drugs, suggestions, washout
+from services import age_limits, cards, drug_rules, drugs, suggestions, tolerability, washout
 from services.drug_rules import Regimen
 from services.pathway import in_episode
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -111,8 +122,31 @@ def running_antipsychotics(ctx: RuleContext) -> tuple[Trial, ...]:
     )
 
 
+def not_tolerated(ctx: RuleContext) -> frozenset[str]:
+    """Ingredients never proposed because the patient did not tolerate them."""
+    return tolerability.held_back(ctx.record)
+
+
 def _dose(trial: Trial) -> str:
     return f"{trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+
+
+def _top(ctx: RuleContext, trial: Trial) -> float | None:
+    """The top of the trial's range for this patient: the labelled older-adult maximum where one
+    applies (citalopram 20 mg/day from 60), else the adult maximum."""
+    return age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.max_mg)
+
+
+def _range(ctx: RuleContext, trial: Trial) -> str:
+    """ "20-40" for an adult; "20, also the maximum at age 70" when the older-adult maximum meets
+    the minimum; "10-20 at age 70" when it lowers the top."""
+    low, top = trial.min_adequate_mg, _top(ctx, trial)
+    if top == trial.max_mg:
+        return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
+    age = ctx.record.patient.age
+    if top is not None and low is not None and top <= low:
+        return f"{cards.fmt_mg(top)}, also the maximum at age {age}"
+    return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)} at age {age}"
 
 
 def _drop(trial: Trial) -> str:
@@ -159,10 +193,12 @@ def _first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ..
     """CANMAT first-line adjuncts not used yet, without a second antipsychotic and without what
     this patient must never get."""
     stacked = bool(running_antipsychotics(ctx))
+    intolerant = not_tolerated(ctx)
     return tuple(
         d
         for d in drugs.first_line_augmenters()
         if d.ingredient not in used
+        and d.ingredient not in intolerant
         and not (stacked and drug_rules.is_antipsychotic(d.drug_class))
         and populations.never(ctx, d.ingredient, d.drug_class) is None
     )
@@ -187,13 +223,19 @@ def _augmenter_suggestions(ctx: RuleContext, used: set[str]) -> list[Suggestion]
     return out
 
 
-def _raise_dose_suggestion(ctx: RuleContext, trial: Trial) -> Suggestion:
-    label = f"Raise {trial.ingredient} to {cards.fmt_mg(trial.min_adequate_mg)} mg/day"
+def _raise_dose_suggestion(ctx: RuleContext, trial: Trial) -> Suggestion | None:
+    """Raise a running dose to the minimum adequate dose (never above the older-adult maximum).
+    None for a drug with a recorded reaction: more of it is not offered as one click (the dose
+    section says why)."""
+    if trial.ingredient in not_tolerated(ctx):
+        return None
+    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
     resource = _medication(
         ctx,
         drugs.info(trial.ingredient),
         trial.ingredient,
-        trial.min_adequate_mg,
+        mg,
         "Dose optimisation toward the adequate range (CANMAT 2023 Table 3.3).",
     )
     return suggestions.create(label, resource, recommended=True)
@@ -219,9 +261,14 @@ def _switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
     """(names proposed, notes on what was left out, the heading) for a switch."""
     facts = ctx.facts
     failed_classes = frozenset(facts.failed_classes)
-    # Not proposed as a switch: what failed, and whatever is taken now in any role (mirtazapine
-    # already added to an SSRI is not a "switch option").
-    taken = {t.ingredient for t in ctx.record.trials if t.ongoing} | set(facts.failed_ingredients)
+    # Not proposed as a switch: what failed, whatever is taken now in any role (mirtazapine
+    # already added to an SSRI is not a "switch option"), and what was not tolerated (named on
+    # the card's own "Not tolerated" line, not here).
+    taken = (
+        {t.ingredient for t in ctx.record.trials if t.ongoing}
+        | set(facts.failed_ingredients)
+        | not_tolerated(ctx)
+    )
     notes: list[str] = []
     names: list[str] = []
     choices = populations.age_choices(ctx)
@@ -269,6 +316,9 @@ def _switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
             name += f" (not marketed in {'/'.join(d.not_marketed_in)})"
         by_class.setdefault(d.drug_class, []).append(name)
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
+    if not failed_classes:
+        # No class has failed (a course ended for intolerance): every first-line class is open.
+        return names, notes, "Options (CANMAT 2023 first line)"
     return names, notes, "Switch options (CANMAT 2023 first line, other mechanisms)"
 
 
@@ -301,10 +351,15 @@ def _switch_section(ctx: RuleContext) -> str:
             "Every agent of the under-18 list has been tried or is ruled out: decide the next "
             "step with child and adolescent psychiatry."
         )
+    elif failed_classes:
+        lines.append(
+            "No first-line agent of another mechanism is left (failed, not tolerated or ruled "
+            "out): consider second-line agents or neuromodulation with psychiatry."
+        )
     else:
         lines.append(
-            "Every first-line mechanism class has failed adequately: consider second-line agents "
-            "or neuromodulation with psychiatry."
+            "No first-line agent is left (not tolerated or ruled out): choose the next agent "
+            "with psychiatry."
         )
     # Switch-specific safety lines (e.g. washout when crossing into or out of an MAOI) go after
     # the options and before the notes on what was left out.
@@ -320,7 +375,7 @@ def _second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[st
         if d.role is Role.AUGMENTATION
         and d.canmat_line == SECOND_LINE
         and not drug_rules.is_antipsychotic(d.drug_class)
-        and d.ingredient not in used | taken
+        and d.ingredient not in used | taken | not_tolerated(ctx)
         and populations.never(ctx, d.ingredient, d.drug_class) is None
         and ctx.facts.caution_for(d.ingredient) is None
     ]
@@ -409,23 +464,50 @@ def _opening(ctx: RuleContext) -> list[str]:
     return sections
 
 
-def _dose_section(trial: Trial) -> str:
-    return (
+def _dose_section(ctx: RuleContext, trial: Trial) -> str:
+    low, top, age = trial.min_adequate_mg, _top(ctx, trial), ctx.record.patient.age
+    cap = ""
+    if top == trial.max_mg:
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
+    elif top is not None and low is not None and top <= low:
+        target = f"the adequate dose {cards.fmt_mg(top)} mg/day"
+        cap = f", which is also the maximum at age {age}"
+    else:
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day at age {age}"
+    text = (
         f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day is "
-        f"below the adequate range {cards.fmt_mg(trial.min_adequate_mg)}-"
-        f"{cards.fmt_mg(trial.max_mg)} mg/day (CANMAT 2023 Table 3.3); raise it before judging "
-        "response."
+        f"below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response."
     )
+    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
+    if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:
+        text += (
+            f" The labelled maximum from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
+            f"mg/day: {age_limits.label(limit)}"
+        )
+    course = tolerability.not_tolerated(ctx.record).get(trial.ingredient)
+    if course is not None:
+        text += (
+            f" A reaction to it is on record ({tolerability.brief(course)}): raise it only if "
+            "it is tolerated now; not offered as a ready-to-accept order."
+        )
+    return text
+
+
+def _raise(ctx: RuleContext, trial: Trial, sections: list[str], found: list[Suggestion]) -> None:
+    """The dose section of a running trial below its range, and its raise suggestion if any."""
+    sections.append(_dose_section(ctx, trial))
+    suggestion = _raise_dose_suggestion(ctx, trial)
+    if suggestion is not None:
+        found.append(suggestion)
 
 
 # --- summaries ----------------------------------------------------------------------------------
 
 
-def _low_summary(t: Trial) -> str:
+def _low_summary(ctx: RuleContext, t: Trial) -> str:
     return cards.fit_summary(
         f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below the "
-        f"adequate range ({cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(t.max_mg)}): raise "
-        "the dose before judging response",
+        f"adequate range ({_range(ctx, t)}): raise the dose before judging response",
         f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below "
         f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: raise the dose",
     )
@@ -541,8 +623,7 @@ def _toward_remission(
             f"{cards.fmt_mg(t.current_mg_per_day)}) and repeat the PHQ-9 after the change."
         )
     for t in low:
-        sections.append(_dose_section(t))
-        found.append(_raise_dose_suggestion(ctx, t))
+        _raise(ctx, t, sections, found)
     if not room and not low:
         return None
     first = (low or tuple(room))[0]
@@ -660,8 +741,7 @@ def _psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     else:
         sections.append("**ECT:** a referral is already open; not proposed again.")
     for t in subtherapeutic(ctx):
-        sections.append(_dose_section(t))
-        found.append(_raise_dose_suggestion(ctx, t))
+        _raise(ctx, t, sections, found)
     for t in facts.ongoing_trials:
         barred = populations.never(ctx, t.ingredient, t.drug_class)
         if barred is not None:
@@ -670,6 +750,7 @@ def _psychotic_depression(ctx: RuleContext) -> Recommendation | None:
             )
     if facts.failed_trials:
         sections.append(_switch_section(ctx))
+    sections.append(tolerability.line(ctx.record))
     extra = ("stop-pd",) if regimen is not None else ()
     return cards.make(
         TOPIC,
@@ -744,7 +825,12 @@ def _propose_regimen(
     held = populations.text_only(ctx, regimen.antipsychotic, ap_class)
     years = populations.age(ctx)
     why_text: str | None = None
-    if held is not None:
+    intolerant = tolerability.not_tolerated(ctx.record)
+    if regimen.antipsychotic in intolerant:
+        # Never propose a drug the patient did not tolerate: the clinician picks the
+        # antipsychotic (the card's "Not tolerated" line names the record).
+        why_text = f"not tolerated before ({tolerability.brief(intolerant[regimen.antipsychotic])})"
+    elif held is not None:
         why_text = held.reason()
     elif regimen.min_age is not None and years is not None and years < regimen.min_age:
         why_text = f"{regimen.name} enrolled adults ({regimen.min_age}+); age {years}"
@@ -784,12 +870,14 @@ def _propose_regimen(
         ad_class = ad_info.drug_class if ad_info else ""
         barred = populations.never(ctx, regimen.antidepressant, ad_class)
         failed = regimen.antidepressant in ctx.facts.failed_ingredients
-        if barred is not None or failed or ad_info is None:
-            why = (
-                barred.reason()
-                if barred is not None
-                else f"{regimen.antidepressant} already failed alone in this episode"
-            )
+        untolerated = intolerant.get(regimen.antidepressant)
+        if barred is not None or failed or untolerated is not None or ad_info is None:
+            if barred is not None:
+                why = barred.reason()
+            elif untolerated is not None:
+                why = f"{regimen.antidepressant} was not tolerated before"
+            else:
+                why = f"{regimen.antidepressant} already failed alone in this episode"
             sections.append(
                 f"**Combination:** no antidepressant is running and {why}: choose the "
                 f"antidepressant with psychiatry, then add {regimen.antipsychotic} {ap_target} "
@@ -809,6 +897,65 @@ def _propose_regimen(
     found.append(suggestions.create_many(label, [r for r in resources if r is not None]))
 
 
+def after_intolerance(ctx: RuleContext) -> tuple[Trial, ...]:
+    """Courses of this episode ended for documented intolerance (PathwayFacts.intolerant_trials)
+    while no antidepressant or adjunct runs now: the patient is off treatment because the last
+    drug was not tolerated. () otherwise (e.g. already on the next drug: it is left to run)."""
+    if current_trials(ctx):
+        return ()
+    return ctx.facts.intolerant_trials
+
+
+def _switch_for_intolerance(ctx: RuleContext) -> Recommendation:
+    """Off treatment after a course that was not tolerated, with nothing failed: switch to a
+    better-tolerated agent (CANMAT 2023 para 190: switch first when tolerability is poor). The
+    intolerant drug is never proposed; the rest of its class is (an intolerance is of a drug,
+    not a mechanism failure), and the options stay text: which agent depends on the side effect
+    and the clinician's choice, so nothing is ready to accept."""
+    stopped = after_intolerance(ctx)
+    last = stopped[-1]
+    intolerance = last.intolerance
+    reason = intolerance.reason if intolerance is not None else "not tolerated"
+    when = intolerance.date.isoformat() if intolerance is not None and intolerance.date else None
+    sections = _opening(ctx)
+    sections.append(
+        "**Stopped for intolerance, no antidepressant running:** "
+        + "; ".join(tolerability.course_line(t) for t in stopped)
+        + ". Not a failure of efficacy (not counted toward treatment resistance) and not a "
+        "question of adherence; never proposed again. CANMAT 2023 (para 190): switch when "
+        "tolerability is poor; choose an agent with a different side-effect profile."
+    )
+    names, notes, heading = _switch_candidates(ctx)
+    lines: list[str] = []
+    if names:
+        separator = "; then " if populations.age_choices(ctx) else "; "
+        lines.append(f"{heading}: {separator.join(names)}.")
+    else:
+        lines.append(
+            "No first-line agent is left (not tolerated or ruled out): choose the next agent "
+            "with psychiatry."
+        )
+    lines.extend(washout.switch_lines(ctx.record, names))
+    sections.append("**Switch:** " + " ".join(lines + notes))
+    sections.append(tolerability.line(ctx.record, named=(t.ingredient for t in stopped)))
+    name = last.ingredient.capitalize()
+    dated = f"{reason}, {when}" if when else reason
+    summary = cards.fit_summary(
+        f"{name} not tolerated ({dated}) and no antidepressant running: switch to a "
+        "better-tolerated agent (CANMAT 2023)",
+        f"{name} not tolerated ({dated}), no antidepressant running: switch to a "
+        "better-tolerated agent",
+        f"{name} not tolerated ({when or 'date not recorded'}), no antidepressant running: "
+        "switch to a better-tolerated agent",
+        f"{name} not tolerated, no antidepressant running: switch to a better-tolerated agent",
+    )
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(*sections, *_basis(ctx)),
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     if facts.bipolar:
@@ -820,14 +967,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if good:
         return _toward_remission(ctx, good, low)
     waiting = not_yet_judged(ctx)
+    if not low and not facts.failed_trials and after_intolerance(ctx):
+        return _switch_for_intolerance(ctx)
     if not (low or (facts.failed_trials and not waiting)):
         return None
     used = {t.ingredient for t in facts.augmentations}
     found: list[Suggestion] = []
     sections = _opening(ctx)
     for trial in low:
-        sections.append(_dose_section(trial))
-        found.append(_raise_dose_suggestion(ctx, trial))
+        _raise(ctx, trial, sections, found)
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
         pending = [t for t in waiting if t not in low]
@@ -837,7 +985,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 + "; ".join(f"{_dose(t)} since {t.start.isoformat()}" for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
-        summary = _low_summary(low[0])
+        summary = _low_summary(ctx, low[0])
     else:
         blind = unmeasured(ctx)
         if blind:
@@ -850,10 +998,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if facts.failed_trials:
             sections.append(_augment_section(ctx, used))
             sections.append(_switch_section(ctx))
+            sections.append(tolerability.line(ctx.record))
             if not blind:
                 found.extend(_augmenter_suggestions(ctx, used))
         if low:
-            summary = _low_summary(low[0])
+            summary = _low_summary(ctx, low[0])
         elif blind:
             summary = _unmeasured_summary(ctx, blind[0])
         else:

@@ -1,12 +1,22 @@
 """TMS referral: MDD with enough adequate failed trials, still depressed, nothing against it.
 
-Criteria (REFERENCE.md 3.1-3.4; thresholds are clinic policy): a depression diagnosis, not bipolar
-and no psychotic features (Ambetter CP.BH.200, L37086, PSY301.015); >= policy.tms_min_failed_trials
-adequate failed antidepressant trials in the current episode (CANMAT TRD definition; L34998 accepts
-1), optionally from >= policy.tms_min_distinct_classes classes (L37086); latest PHQ-9 >=
-policy.tms_min_phq9; no epilepsy/seizure disorder or implanted device near the head (L34998,
-L37086); no TMS referral or course already in this episode. The suggestion is a referral for TMS
-evaluation (CPT 90867) citing the depression Condition.
+When the card shows (the clinical pathway, services/pathway.py, thresholds are clinic policy): a
+depression diagnosis, not bipolar and no psychotic features; >= policy.tms_min_failed_trials trials
+counted in the current episode (adequate and failed, plus those ended for documented intolerance
+when policy.tms_count_intolerant_trials: the summary says which), optionally from
+>= policy.tms_min_distinct_classes classes; latest PHQ-9 >= policy.tms_min_phq9; no epilepsy/seizure
+disorder or implanted device near the head; no TMS referral or course already in this episode; no
+current trial responding (a responding trial is continued, not switched); no acute risk.
+
+Whether the referral would be approved (issue 12) is the payer's: the card lists each criterion of
+the clinic's payer rule set (services/payer_criteria.py, `[policy] payer_criteria`, default LCD
+L37086) as met / not met / not on record / not available with its evidence, and says "Criteria
+met" only when every one is met ("on the data that could be read" when the record has gaps);
+otherwise "Payer criteria not yet met" and what to document. With
+policy.tms_card_when_payer_criteria_unmet false, no card until they are all met. One line notes
+anxious distress (GAD-7 in its moderate band or above: comorbid anxiety predicts a poorer
+response, CANMAT 2023 para 181). The suggestion is a referral for TMS evaluation citing the
+depression Condition.
 
 TMS safety screen (issue 11 item 6, fhir_mapping/tms_safety.py): metal or a stimulator in or near
 the head is a contraindication (no card; the optimise card says why). Pacemakers, shunts, stents,
@@ -18,14 +28,28 @@ the condition, procedure or device list could not be read it says "not available
 
 from __future__ import annotations
 
-from fhir_mapping.record import AdherenceStatus, DataDomain
+from datetime import timedelta
+
+from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
 from services import acute_risk, cards, data_gaps, suggestions
-from services.pathway import finding_line
+from services.packet import attach_packet
+from services.pathway import finding_line, in_episode
+from services.payer_criteria import (
+    BAND_RANKS,
+    CriterionResult,
+    PayerEvaluation,
+    evaluate_payer_criteria,
+    scale_band,
+)
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "tms-referral"
+GAD7 = "GAD-7"
+# The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
+# 10 or more warrants further evaluation; scale_bands.csv has the numbers).
+_ANXIETY_FROM = "moderate"
 
 # Where the contraindication screen looks, and what the card calls each list when it is missing.
 _SCREENED: tuple[tuple[DataDomain, str], ...] = (
@@ -63,26 +87,41 @@ def _safety_items(ctx: RuleContext) -> str:
     return "; ".join(finding_line(f) for f in ctx.facts.tms_cautions)
 
 
-def _criteria(ctx: RuleContext) -> str:
-    facts, policy = ctx.facts, ctx.policy
-    latest = facts.latest_phq9
-    depression = facts.depression_finding
-    lines = [
-        f"- Depression diagnosis: {depression.display if depression else 'none'}; no bipolar "
-        "disorder or psychotic features on record",
-        f"- Adequate failed trials this episode: {len(facts.failed_trials)} "
-        f"(policy: at least {policy.tms_min_failed_trials})",
-        f"- Classes: {', '.join(facts.failed_classes)}"
-        + (
-            f" (policy: at least {policy.tms_min_distinct_classes} distinct)"
-            if policy.tms_require_distinct_classes
-            else " (distinct classes not required by policy)"
-        ),
-        f"- Latest PHQ-9: {latest.value if latest else 'none'} "
-        f"(policy: at least {policy.tms_min_phq9})",
-        _screen_line(ctx),
-        "- No TMS referral or course in this episode",
-    ]
+def _criterion_line(result: CriterionResult) -> str:
+    unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
+    evidence = "; ".join(result.evidence)
+    return f"- **{result.status.label}** · {result.label}{unverified}: {evidence}"
+
+
+def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
+    """The payer's criteria, each with its status and evidence, under a header that says
+    "Criteria met" only when every one is met (issue 12)."""
+    facts = ctx.facts
+    rule_set = evaluation.rule_set
+    payer = f"[{rule_set.name}]({rule_set.url})"
+    if evaluation.met:
+        # Never plain "criteria met" on a history known to be incomplete (issue 10): the gaps
+        # are listed under "Data not read" on this card.
+        header = (
+            f"**Criteria met on the data that could be read** ({payer}; the record is "
+            "incomplete: see *Data not read*):"
+            if ctx.record.gaps_in(*data_gaps.topic_domains().get(TOPIC, ()))
+            else f"**Criteria met** ({payer}):"
+        )
+    else:
+        missing = []
+        if evaluation.to_document:
+            missing.append("to document: " + "; ".join(evaluation.to_document))
+        if evaluation.not_available:
+            missing.append(
+                "could not be checked (data not available): "
+                + ", ".join(r.label.lower() for r in evaluation.not_available)
+            )
+        header = f"**Payer criteria not yet met** ({payer}): " + "; ".join(missing) + "."
+    lines = [_criterion_line(r) for r in evaluation.results]
+    if rule_set.note:
+        lines.append(f"- {rule_set.note}")
+    lines.append(_screen_line(ctx))
     unverified = [
         t for t in facts.failed_trials if t.adherence.status is AdherenceStatus.UNVERIFIED
     ]
@@ -93,15 +132,66 @@ def _criteria(ctx: RuleContext) -> str:
             f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
             "with the patient or pharmacy"
         )
-    # Never "criteria met" on a history known to be incomplete (issue 10): the gaps are listed
-    # under "Data not read" on this card.
-    header = (
-        "**Criteria met on the data that could be read** (the record is incomplete: see "
-        "*Data not read*):"
-        if ctx.record.gaps_in(*data_gaps.topic_domains().get(TOPIC, ()))
-        else "**Criteria met:**"
-    )
     return header + "\n" + "\n".join(lines)
+
+
+def _counted(trials: tuple[Trial, ...], *, named: bool) -> str:
+    """What the TMS count rests on, in words: failed trials, and those not tolerated when the
+    clinic counts them (policy.tms_count_intolerant_trials), so the text says what was counted."""
+    failed = tuple(t for t in trials if t.failed)
+    other = tuple(t for t in trials if not t.failed)
+
+    def part(group: tuple[Trial, ...], what: str, adequate: bool) -> str:
+        n = len(group)
+        noun = "trial" if n == 1 else "trials"
+        text = f"{n} {'adequate ' if adequate else ''}{noun} {what}"
+        return f"{text} ({cards.names(group)})" if named else text
+
+    if not other:
+        return part(failed, "failed", True)
+    if not failed:
+        return part(other, "not tolerated", False)
+    return f"{part(failed, 'failed', True)} and {len(other)} not tolerated" + (
+        f" ({cards.names(other)})" if named else ""
+    )
+
+
+def anxiety_line(ctx: RuleContext) -> str:
+    """One line on anxious distress: the latest GAD-7 of this episode, within the payer score
+    window, in its moderate band or above (Spitzer 2006: >= 10 warrants further evaluation).
+    Comorbid anxiety predicts a poorer antidepressant response (CANMAT 2023 para 181; STAR*D
+    anxious depression, Fava 2008: REFERENCE.md 1.7 notes), which the TMS service weighs."""
+    record, facts = ctx.record, ctx.facts
+    horizon = record.as_of - timedelta(days=ctx.policy.payer_score_max_age_days)
+    found = [
+        s
+        for s in record.scores
+        if s.instrument == GAD7
+        and s.value is not None
+        and s.date >= horizon
+        and in_episode(s.date, facts.episode_start)
+    ]
+    if not found:
+        return ""
+    latest = max(found, key=lambda s: s.date)
+    assert latest.value is not None
+    band = scale_band(GAD7, latest.value)
+    if band is None or band.rank < BAND_RANKS[_ANXIETY_FROM]:
+        return ""
+    return (
+        f"**Anxious distress:** GAD-7 {latest.value} ({band.label}, {band.citation}) on "
+        f"{latest.date.isoformat()}: comorbid anxiety predicts a poorer response (CANMAT 2023 "
+        "para 181); tell the TMS service."
+    )
+
+
+def _payer_note(evaluation: PayerEvaluation) -> str:
+    """The payer status for the TMS service, which reads the referral rather than the card."""
+    name = evaluation.rule_set.name
+    if evaluation.met:
+        return f" Payer criteria ({name}): met on the record."
+    missing = "; ".join(evaluation.to_document) or "data not available"
+    return f" Payer criteria ({name}): not yet met (to document: {missing})."
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -111,14 +201,18 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # here as well as in the eligibility, so no change to the TMS criteria can bring it back.
     if not facts.tms.eligible or acute_risk.blocks_tms(facts.suicide, ctx.record):
         return None
+    evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
+    if not evaluation.met and not ctx.policy.tms_card_when_payer_criteria_unmet:
+        return None
     latest = facts.latest_phq9
     assert latest is not None and latest.value is not None  # eligibility requires a PHQ-9
-    count = len(facts.failed_trials)
-    failed = cards.names(facts.failed_trials)
-    noun = "trial" if count == 1 else "trials"
+    # The count the eligibility used (facts.tms_trials: failed, plus not tolerated when the
+    # clinic counts intolerance), said as what it is.
+    counted = facts.tms_trials
+    payer = "" if evaluation.met else f"; {evaluation.rule_set.name} criteria not yet met"
     summary = cards.fit_summary(
-        f"{count} adequate {noun} failed ({failed}); PHQ-9 {latest.value}: consider TMS referral",
-        f"{count} adequate {noun} failed; PHQ-9 {latest.value}: consider TMS referral",
+        f"{_counted(counted, named=True)}; PHQ-9 {latest.value}: consider TMS referral{payer}",
+        f"{_counted(counted, named=False)}; PHQ-9 {latest.value}: consider TMS referral{payer}",
     )
     depression = facts.depression_finding
     resource = None
@@ -129,13 +223,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             text="Referral for transcranial magnetic stimulation (TMS) evaluation",
             reasons=[depression.source] if depression and depression.source else [],
             note=(
-                f"{count} adequate antidepressant trials failed in this episode ({failed}); "
+                f"Antidepressant trials in this episode: {_counted(counted, named=True)}; "
                 f"latest PHQ-9 {latest.value} on {latest.date.isoformat()}."
                 + (
                     f" TMS safety screen required: {_safety_items(ctx)}."
                     if facts.tms_cautions
                     else ""
                 )
+                + _payer_note(evaluation)
             ),
         )
     sections = []
@@ -150,7 +245,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "decides whether and how TMS can be given."
         )
     sections += [
-        _criteria(ctx),
+        _criteria(ctx, evaluation),
+        anxiety_line(ctx),
         cards.trial_table(facts.episode_trials, ctx.policy.mapping),
         cards.scores_section(ctx.record),
         cards.staging_section(ctx.stage),
@@ -161,8 +257,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=summary,
         detail=cards.join_sections(*sections),
         suggestions=(
-            suggestions.create(
-                "Refer for TMS evaluation", resource, recommended=facts.suicide is None
+            # The referral carries the referral summary (services/packet): a DocumentReference
+            # created with it and named in its supportingInfo.
+            attach_packet(
+                suggestions.create(
+                    "Refer for TMS evaluation", resource, recommended=facts.suicide is None
+                ),
+                ctx.record,
+                facts,
+                ctx.policy,
             ),
         ),
     )

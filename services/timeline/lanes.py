@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import Role, Trial
-from services.timeline.layout import GUTTER, LINE, MARGIN, WIDTH
+from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
     CATEGORY_TEXT,
@@ -14,7 +14,18 @@ from services.timeline.style import (
     category_fill,
     dose_category,
 )
-from services.timeline.svg import HALO, INK, MUTED, el, num, svg_text, text_width, tooltip, wrap
+from services.timeline.svg import (
+    HALO,
+    INK,
+    MUTED,
+    Attr,
+    el,
+    num,
+    svg_text,
+    text_width,
+    tooltip,
+    wrap,
+)
 from services.timeline.wording import (
     adherence_text,
     day_text,
@@ -27,9 +38,10 @@ from services.timeline.wording import (
 )
 
 
-def _lane_lines(trial: Trial) -> list[tuple[str, int, int, str]]:
-    """The margin text of a lane: (text, font size, weight, colour) per line."""
-    width = GUTTER - MARGIN - 14
+def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]:
+    """The text of a lane (in the gutter, or above the bars): (text, font size, weight, colour)
+    per line."""
+    width = layout.text_width
     name = display_name(trial.ingredient) + (" (current)" if trial.ongoing else "")
     lines = [(t, 14, 700, INK) for t in wrap(name, 14, width)]
     kind = "augmentation" if trial.role is Role.AUGMENTATION else trial.drug_class
@@ -48,30 +60,34 @@ def _lane_lines(trial: Trial) -> list[tuple[str, int, int, str]]:
 
 
 def trial_lane(
-    trial: Trial, index: int, scale: TimeScale, top: float, style: TimelineStyle
+    trial: Trial, index: int, scale: TimeScale, top: float, style: TimelineStyle, layout: Layout
 ) -> tuple[str, str, float]:
     """(the lane's stripe, painted under the grid; the lane; its height)."""
-    lines = _lane_lines(trial)
-    height = max(84.0, 12 + LINE * len(lines) + 12)
-    stripe = el(
-        "rect",
-        x=0,
-        y=top,
-        width=WIDTH,
-        height=height,
-        fill="#F3F3F3" if index % 2 == 0 else "#FFFFFF",
+    lines = _lane_lines(trial, layout)
+    if layout.labels_above:  # the text, then the bar strip under it
+        height = 8 + LINE * len(lines) + layout.bar_area
+    else:  # the text in the gutter, beside the bars
+        height = max(layout.bar_area, 12 + LINE * len(lines) + 12)
+    fill = "#F3F3F3" if index % 2 == 0 else "#FFFFFF"
+    stripe = el("rect", x=0, y=top, width=layout.width, height=height, fill=fill)
+    # Narrow: the text stands over the month grid; an outline in the stripe's colour keeps the
+    # grid lines from crossing it.
+    halo: dict[str, Attr] = (
+        {"stroke": fill, "stroke_width": 4, "paint_order": "stroke"} if layout.labels_above else {}
     )
     out: list[str] = []
     line_y = top + 20
     for content, size, weight, colour in lines:
         out.append(
-            svg_text(MARGIN, line_y, content, font_size=size, font_weight=weight, fill=colour)
+            svg_text(
+                MARGIN, line_y, content, font_size=size, font_weight=weight, fill=colour, **halo
+            )
         )
         line_y += LINE
 
     # Bars stand on a baseline near the lane's bottom; the strip under it holds gap labels.
     baseline = top + height - 20
-    room = height - 36
+    room = (layout.bar_area if layout.labels_above else height) - 36
     doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
     scale_to = max([v for v in (*doses, trial.min_adequate_mg, trial.max_mg) if v] or [1.0]) * 1.1
 
@@ -123,7 +139,7 @@ def trial_lane(
     labels: list[tuple[str, float, float]] = []
     for start, end, mg in spans:
         svg, (label, x0, x1, label_y) = _segment(
-            trial, start, end, mg, scale, baseline, bar_height(mg), style
+            trial, start, end, mg, scale, baseline, bar_height(mg), style, layout.id_prefix
         )
         out.append(svg)
         labels.append((label, _visible_centre(x0, x1, gaps), label_y))
@@ -198,6 +214,7 @@ def _segment(
     baseline: float,
     height: float,
     style: TimelineStyle,
+    id_prefix: str,
 ) -> tuple[str, tuple[str, float, float, float]]:
     """(the bar, (its label, the bar's left and right x, the label's baseline y))."""
     category = dose_category(mg, trial)
@@ -213,7 +230,7 @@ def _segment(
         y=baseline - height,
         width=max(x1 - x0, 3),
         height=height,
-        fill=category_fill(category, style),
+        fill=category_fill(category, style, id_prefix),
         stroke=INK,
         stroke_width=0.8,
         stroke_dasharray="3 2" if category is DoseCategory.UNKNOWN else None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from services.timeline.contents import PROCEDURE_ROWS
-from services.timeline.layout import MARGIN, WIDTH
+from services.timeline.layout import MARGIN, Layout
 from services.timeline.procedures import procedure_marker
 from services.timeline.style import TimelineStyle
 from services.timeline.svg import INK, Attr, el, num, svg_text, text_width
 
 
-def legend_block(top: float, style: TimelineStyle) -> tuple[str, float]:
+def legend_block(top: float, style: TimelineStyle, layout: Layout) -> tuple[str, float]:
     """(the legend, its height): icon + words, flowing over as many rows as it needs."""
 
     def swatch(fill: str, **attrs: Attr) -> str:
@@ -17,10 +17,13 @@ def legend_block(top: float, style: TimelineStyle) -> tuple[str, float]:
         return el("rect", x=0, y=-11, width=22, height=14, fill=fill, **outline)
 
     items: list[tuple[str, str]] = [
-        (swatch("url(#pat-below-minimum)"), "Below minimum adequate dose"),
+        (swatch(f"url(#{layout.id('pat-below-minimum')})"), "Below minimum adequate dose"),
         (swatch(style.adequate), "Adequate dose"),
-        (swatch("url(#pat-above-maximum)"), "Above maximum dose"),
-        (swatch("url(#pat-unknown)", stroke_dasharray="3 2"), "Dose or range unknown"),
+        (swatch(f"url(#{layout.id('pat-above-maximum')})"), "Above maximum dose"),
+        (
+            swatch(f"url(#{layout.id('pat-unknown')})", stroke_dasharray="3 2"),
+            "Dose or range unknown",
+        ),
         (
             el("rect", x=0, y=-11, width=22, height=14, fill=style.adequate, fill_opacity=0.15)
             + el(
@@ -76,7 +79,7 @@ def legend_block(top: float, style: TimelineStyle) -> tuple[str, float]:
     x, y = float(MARGIN), top + 24
     for icon, label in items:
         width = 30 + text_width(label, 12) + 18
-        if x + width > WIDTH - MARGIN:
+        if x + width > layout.width - MARGIN:
             x, y = float(MARGIN), y + 24
         out.append(
             el(
@@ -88,4 +91,4 @@ def legend_block(top: float, style: TimelineStyle) -> tuple[str, float]:
             )
         )
         x += width
-    return el("g", *out, id="legend"), y + 12 - top
+    return el("g", *out, id=layout.id("legend")), y + 12 - top

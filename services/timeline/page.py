@@ -1,4 +1,11 @@
-"""The HTML page around the picture, with a Content-Security-Policy that loads nothing."""
+"""The HTML page around the picture, with a Content-Security-Policy that loads nothing.
+
+The page holds the picture in both layouts (layout.py) and shows one by the window's width: the
+wide one where it scales to legible text (a window of at least 1260 px: its smallest labels,
+11 px, stay at 10 px or more), the narrow one below that, as in an EHR's pop-up, drawn for a
+600 px window at about 1:1 and never enlarged past 1.4 times. Nothing reflows inside an SVG, so
+the narrow layout is its own drawing: text above the bars, the plot across the window.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from fhir_mapping.record import PatientRecord
+from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
 from services.timeline.wording import day_text
 
@@ -21,7 +29,17 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 p.lede { font-size: 14px; margin: 0 0 10px; color: #444444; max-width: 100ch; }
 figure { margin: 0; }
 figure svg { width: 100%; height: auto; max-width: 1360px; display: block; }
+figure .layout-narrow { display: none; }
+figure .layout-narrow svg { max-width: 780px; }
 figcaption { font-size: 13px; color: #444444; margin-top: 8px; }
+@media (max-width: 1259px) {
+  figure .layout-wide { display: none; }
+  figure .layout-narrow { display: block; }
+}
+@media (max-width: 720px) {
+  main { padding: 10px 12px 16px; }
+  h1 { font-size: 19px; }
+}
 """
 
 
@@ -63,7 +81,8 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
             '<p class="lede">Antidepressant trials with each dose against the drug\'s adequate '
             "range, refill gaps, PHQ-9 scores and procedures.</p>",
             "<figure>",
-            render_svg(record),
+            f'<div class="layout-wide">{render_svg(record)}</div>',
+            f'<div class="layout-narrow">{render_svg(record, layout=NARROW)}</div>',
             f"<figcaption>{escape(caption)}</figcaption>",
             "</figure>",
             "</main>",

@@ -6,19 +6,20 @@ from collections.abc import Callable
 
 from fhir_mapping.record import PatientRecord, Score
 from services.timeline.contents import item9_positive
-from services.timeline.layout import GUTTER, PHQ9_HEIGHT, section_heading
+from services.timeline.layout import MARGIN, PHQ9_HEIGHT, Layout, section_heading
 from services.timeline.scale import TimeScale
 from services.timeline.style import TimelineStyle
-from services.timeline.svg import HALO, INK, MUTED, el, num, svg_text, tooltip
+from services.timeline.svg import HALO, INK, MUTED, el, num, svg_text, tooltip, wrap
 from services.timeline.wording import day_text
 
 _LABEL_SPACING = 24  # px between two value labels on the same side of the PHQ-9 line
 
 
 def phq9_panel(
-    record: PatientRecord, scale: TimeScale, top: float, style: TimelineStyle
-) -> tuple[str, str]:
-    """(the severity bands, painted under the grid; the score line and points)."""
+    record: PatientRecord, scale: TimeScale, top: float, style: TimelineStyle, layout: Layout
+) -> tuple[str, str, float]:
+    """(the severity bands, painted under the grid; the score line and points; the height of
+    the band key under the panel, narrow layout only)."""
     scores = record.phq9()
     plot_top = top + 14
     maximum = style.phq9_maximum
@@ -34,20 +35,21 @@ def phq9_panel(
         bands.append(
             el("rect", x=scale.x0, y=y_top, width=width, height=y_bottom - y_top, fill=band.fill)
         )
-        out.append(
-            svg_text(
-                GUTTER - 30,
-                (y_top + y_bottom) / 2 + 4,
-                band.label,
-                font_size=12,
-                text_anchor="end",
-                fill=MUTED,
+        if not layout.labels_above:  # narrow: no gutter for the names, see the key below
+            out.append(
+                svg_text(
+                    layout.gutter - 30,
+                    (y_top + y_bottom) / 2 + 4,
+                    band.label,
+                    font_size=12,
+                    text_anchor="end",
+                    fill=MUTED,
+                )
             )
-        )
         if band.lower > 0:
             out.append(
                 svg_text(
-                    GUTTER - 7,
+                    layout.gutter - 7,
                     y(band.lower) + 4,
                     str(band.lower),
                     font_size=11,
@@ -66,6 +68,26 @@ def phq9_panel(
             stroke="#AAAAAA",
         )
     )
+    key_height = 0.0
+    if layout.labels_above:
+        # Narrow: the band names as a key under the panel, where no score can cover them.
+        key = "Bands (Kroenke 2001): " + " · ".join(
+            f"{b.lower}–{b.upper} {b.label}" for b in style.bands
+        )
+        lines = wrap(key, 11, layout.text_width, max_lines=3)
+        for i, line in enumerate(lines):
+            out.append(
+                svg_text(
+                    MARGIN,
+                    plot_top + PHQ9_HEIGHT + 18 + 14 * i,
+                    line,
+                    font_size=11,
+                    fill=MUTED,
+                    cls="band-key",
+                    **HALO,
+                )
+            )
+        key_height = 14.0 * len(lines) + 8
     background = el("g", *bands, cls="phq9-bands")
     if not scores:
         out.append(
@@ -78,7 +100,7 @@ def phq9_panel(
                 fill=MUTED,
             )
         )
-        return background, el("g", *out, id="phq9")
+        return background, el("g", *out, id=layout.id("phq9")), key_height
 
     valued = [s for s in scores if s.value is not None]
     if len(valued) > 1:
@@ -110,7 +132,7 @@ def phq9_panel(
         if side is not None:
             last_x[side] = x
         out.append(_phq9_point(score, x, y, side, style))
-    return background, el("g", *out, id="phq9")
+    return background, el("g", *out, id=layout.id("phq9")), key_height
 
 
 def _label_above(score: Score, valued: list[Score], maximum: int) -> bool:

@@ -12,7 +12,8 @@ from services.timeline.layout import (
     MARGIN,
     PHQ9_HEIGHT,
     SECTION_GAP,
-    WIDTH,
+    WIDE,
+    Layout,
     section_heading,
 )
 from services.timeline.legend import legend_block
@@ -21,18 +22,19 @@ from services.timeline.procedures import procedure_rows
 from services.timeline.scale import as_of_label, month_grid, time_axis, time_scale
 from services.timeline.style import pattern_defs, timeline_style
 from services.timeline.summary import describe
-from services.timeline.svg import MUTED, svg_document, svg_text
+from services.timeline.svg import MUTED, svg_document, svg_text, wrap
 from services.timeline.wording import day_text
 
 DEFAULT_TITLE = "Antidepressant treatment timeline"
 
 
-def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE) -> str:
-    """The record's treatment timeline as a standalone SVG document (well-formed XML)."""
+def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE, layout: Layout = WIDE) -> str:
+    """The record's treatment timeline as a standalone SVG document (well-formed XML), in the
+    wide layout unless told otherwise (layout.py)."""
     style = timeline_style()
     head = (
-        f'<title id="timeline-title">{escape(title)}</title>'
-        f'<desc id="timeline-desc">{escape(describe(record))}</desc>'
+        f'<title id="{layout.id("timeline-title")}">{escape(title)}</title>'
+        f'<desc id="{layout.id("timeline-desc")}">{escape(describe(record))}</desc>'
     )
     dates = event_dates(record)
     if not dates:
@@ -40,25 +42,37 @@ def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE) -> str:
             "Nothing to draw: no antidepressant trials, PHQ-9 scores or procedures on record "
             f"as of {day_text(record.as_of)}."
         )
-        empty = svg_text(
-            WIDTH / 2, 66, message, font_size=15, text_anchor="middle", fill=MUTED, cls="empty"
+        lines = wrap(message, 15, layout.width - 2 * MARGIN, max_lines=4)
+        empty = [
+            svg_text(
+                layout.width / 2,
+                66 + 20 * i,
+                line,
+                font_size=15,
+                text_anchor="middle",
+                fill=MUTED,
+                cls="empty",
+            )
+            for i, line in enumerate(lines)
+        ]
+        return svg_document(
+            layout.width, 100 + 20 * len(lines), head, *empty, **_document_attrs(layout)
         )
-        return svg_document(WIDTH, 120, head, empty)
 
-    scale = time_scale(dates, record.as_of)
+    scale = time_scale(dates, record.as_of, layout)
     backgrounds: list[str] = []
     body: list[str] = []
     y = float(MARGIN + 12)
     panels_top = y + 14
-    bands, phq9 = phq9_panel(record, scale, y, style)
+    bands, phq9, key_height = phq9_panel(record, scale, y, style, layout)
     backgrounds.append(bands)
     body.append(phq9)
-    y += 14 + PHQ9_HEIGHT + SECTION_GAP
+    y += 14 + PHQ9_HEIGHT + key_height + SECTION_GAP
     body.append(section_heading(y, "Medication trials"))
     y += 8
     trials = ordered_trials(record)
     for i, trial in enumerate(trials):
-        stripe, lane, height = trial_lane(trial, i, scale, y, style)
+        stripe, lane, height = trial_lane(trial, i, scale, y, style, layout)
         backgrounds.append(stripe)
         body.append(lane)
         y += height
@@ -74,16 +88,29 @@ def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE) -> str:
             )
         )
         y += 50
-    procedures, height = procedure_rows(record, scale, y + 22, style)
+    procedures, height = procedure_rows(record, scale, y + 22, style, layout)
     if procedures:
         body.append(procedures)
         y += 22 + height
     panels_bottom = y + 6
     body.append(time_axis(scale, panels_bottom, record.as_of))
-    body.append(as_of_label(scale, panels_top - 14, record.as_of))
-    legend, legend_height = legend_block(panels_bottom + AXIS_HEIGHT, style)
+    body.append(as_of_label(scale, panels_top - 14, record.as_of, layout))
+    legend, legend_height = legend_block(panels_bottom + AXIS_HEIGHT, style, layout)
     body.append(legend)
     height = panels_bottom + AXIS_HEIGHT + legend_height + MARGIN
     # Paint order: band and stripe backgrounds, then the month grid, then the data on top.
     grid = month_grid(scale, panels_top, panels_bottom, record.as_of)
-    return svg_document(WIDTH, height, head, pattern_defs(style), *backgrounds, grid, *body)
+    return svg_document(
+        layout.width,
+        height,
+        head,
+        pattern_defs(style, layout.id_prefix),
+        *backgrounds,
+        grid,
+        *body,
+        **_document_attrs(layout),
+    )
+
+
+def _document_attrs(layout: Layout) -> dict[str, str]:
+    return {"id_prefix": layout.id_prefix, "layout": layout.name}

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind
 from services.timeline.contents import PROCEDURE_ROWS, treatment_procedures
-from services.timeline.layout import MARGIN, PROCEDURE_ROW, RIGHT, section_heading
+from services.timeline.layout import MARGIN, PROCEDURE_ROW, Layout, section_heading
 from services.timeline.scale import TimeScale
 from services.timeline.style import TimelineStyle
-from services.timeline.svg import GRID, INK, MUTED, el, num, svg_text, text_width, tooltip
+from services.timeline.svg import GRID, HALO, INK, MUTED, el, num, svg_text, text_width, tooltip
 from services.timeline.wording import day_text, plural
 
 # Sessions closer than this belong to one course (TMS runs daily for 4-6 weeks, therapy weekly).
@@ -38,7 +38,7 @@ def _courses(days: list[date]) -> list[tuple[date, date, int]]:
 
 
 def procedure_rows(
-    record: PatientRecord, scale: TimeScale, top: float, style: TimelineStyle
+    record: PatientRecord, scale: TimeScale, top: float, style: TimelineStyle, layout: Layout
 ) -> tuple[str, float]:
     """(the procedure rows, their height); nothing when there are none."""
     procedures = treatment_procedures(record)
@@ -51,11 +51,17 @@ def procedure_rows(
         if not rows:
             continue
         dated = sorted(p.date for p in rows if p.date is not None)
-        centre = y + PROCEDURE_ROW / 2
         label = f"{name} · {plural(len(rows), 'session')}"
         if len(dated) < len(rows):
             label += f" ({len(rows) - len(dated)} undated)"
-        out.append(svg_text(MARGIN, centre + 4, label, font_size=12, font_weight=600, fill=INK))
+        if layout.labels_above:  # narrow: the row's name on its own line above it
+            out.append(
+                svg_text(MARGIN, y + 14, label, font_size=12, font_weight=600, fill=INK, **HALO)
+            )
+            y += 16
+        centre = y + PROCEDURE_ROW / 2
+        if not layout.labels_above:
+            out.append(svg_text(MARGIN, centre + 4, label, font_size=12, font_weight=600, fill=INK))
         out.append(el("line", x1=scale.x0, x2=scale.x1, y1=centre, y2=centre, stroke=GRID))
         colour = style.procedure_colour(kind)
         courses = _courses(dated)
@@ -104,8 +110,8 @@ def procedure_rows(
         for i, (first, last, count) in enumerate(courses):
             text = plural(count, "session") if count > 1 else day_text(first)
             x = scale.x(last) + 11
-            limit = scale.x(courses[i + 1][0]) if i + 1 < len(courses) else scale.x1 + RIGHT
+            limit = scale.x(courses[i + 1][0]) if i + 1 < len(courses) else scale.x1 + layout.right
             if x + text_width(text, 11) < limit - 6:
                 out.append(svg_text(x, centre + 4, text, font_size=11, fill=MUTED))
         y += PROCEDURE_ROW
-    return el("g", *out, id="procedures"), y - top
+    return el("g", *out, id=layout.id("procedures")), y - top

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.timeline.layout import GUTTER, MARGIN, RIGHT, WIDTH
+from services.timeline.layout import MARGIN, Layout
 from services.timeline.svg import GRID, HALO, INK, MUTED, el, svg_text, text_width
 from services.timeline.wording import MONTHS, day_text
 
@@ -28,13 +28,13 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def time_scale(dates: list[date], as_of: date) -> TimeScale:
+def time_scale(dates: list[date], as_of: date, layout: Layout) -> TimeScale:
     # Start a little before the first event, on a month boundary, so the first bar is off the
     # axis edge; end just after as_of so the "as of" line and the latest score stay inside.
     start = (min(dates) - timedelta(days=14)).replace(day=1)
     last = max([as_of, *dates])
     end = last + timedelta(days=max(7, (last - start).days // 40))
-    return TimeScale(start=start, end=end, x0=GUTTER, x1=WIDTH - RIGHT)
+    return TimeScale(start=start, end=end, x0=layout.gutter, x1=layout.width - layout.right)
 
 
 def _month_ticks(scale: TimeScale) -> list[date]:
@@ -109,9 +109,9 @@ def time_axis(scale: TimeScale, top: float, as_of: date) -> str:
     return el("g", *out, cls="time-axis")
 
 
-def as_of_label(scale: TimeScale, y: float, as_of: date) -> str:
+def as_of_label(scale: TimeScale, y: float, as_of: date, layout: Layout) -> str:
     text = f"as of {day_text(as_of)}"
-    x = min(scale.x(as_of), WIDTH - MARGIN - text_width(text, 11) / 2)
+    x = min(scale.x(as_of), layout.width - MARGIN - text_width(text, 11) / 2)
     return svg_text(
         x, y, text, font_size=11, font_weight=700, text_anchor="middle", fill=INK, **HALO
     )

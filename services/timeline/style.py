@@ -116,19 +116,19 @@ def dose_category(mg: float | None, trial: Trial) -> DoseCategory:
     return DoseCategory.ADEQUATE
 
 
-def category_fill(category: DoseCategory, style: TimelineStyle) -> str:
+def category_fill(category: DoseCategory, style: TimelineStyle, id_prefix: str = "") -> str:
     if category is DoseCategory.ADEQUATE:
         return style.adequate  # solid: the one category without a pattern
-    return f"url(#pat-{category.value})"
+    return f"url(#{id_prefix}pat-{category.value})"
 
 
-def pattern_defs(style: TimelineStyle) -> str:
+def pattern_defs(style: TimelineStyle, id_prefix: str = "") -> str:
     """Fill patterns: each dose category differs by pattern as well as by colour."""
     below = el(
         "pattern",
         el("rect", width=8, height=8, fill=style.below_minimum),
         el("line", x1=0, y1=0, x2=0, y2=8, stroke=INK, stroke_width=2.5, stroke_opacity=0.55),
-        id="pat-below-minimum",
+        id=f"{id_prefix}pat-below-minimum",
         width=8,
         height=8,
         patternUnits="userSpaceOnUse",
@@ -138,7 +138,7 @@ def pattern_defs(style: TimelineStyle) -> str:
         "pattern",
         el("rect", width=7, height=7, fill=style.above_maximum),
         el("path", d="M0 0 L7 7 M7 0 L0 7", stroke=INK, stroke_width=1.4, stroke_opacity=0.7),
-        id="pat-above-maximum",
+        id=f"{id_prefix}pat-above-maximum",
         width=7,
         height=7,
         patternUnits="userSpaceOnUse",
@@ -147,7 +147,7 @@ def pattern_defs(style: TimelineStyle) -> str:
         "pattern",
         el("rect", width=6, height=6, fill="#EEEEEE"),
         el("circle", cx=3, cy=3, r=1.3, fill="#666666"),
-        id="pat-unknown",
+        id=f"{id_prefix}pat-unknown",
         width=6,
         height=6,
         patternUnits="userSpaceOnUse",

@@ -87,7 +87,9 @@ def wrap(text: str, size: float, width: float, max_lines: int = 2) -> list[str]:
     return kept
 
 
-def svg_document(width: float, height: float, *children: str) -> str:
+def svg_document(
+    width: float, height: float, *children: str, id_prefix: str = "", layout: str = "wide"
+) -> str:
     return el(
         "svg",
         el("rect", width=width, height=height, fill="#FFFFFF"),
@@ -97,7 +99,8 @@ def svg_document(width: float, height: float, *children: str) -> str:
         width=width,
         height=height,
         role="img",
-        aria_labelledby="timeline-title timeline-desc",
+        aria_labelledby=f"{id_prefix}timeline-title {id_prefix}timeline-desc",
         font_family=FONT_STACK,
         cls="treatment-timeline",
+        data_layout=layout,
     )

@@ -1,5 +1,6 @@
 """A small harness around headless Chromium: find it, load a URL, read the rendered DOM, take a
-screenshot, serve pages from loopback.
+screenshot, serve pages from loopback; and, through the DevTools protocol (`DevTools`), set the
+window size or print media, read computed styles and print to PDF.
 
 Chromium runs as a subprocess (no driver, no extra dependency), with everything that would talk to
 the network on its own switched off, in a throw-away profile, and bounded by a timeout after which
@@ -8,17 +9,23 @@ its whole process group is killed. Install it with scripts/install-chromium.sh (
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
 
@@ -165,3 +172,185 @@ def serve(pages: Mapping[str, str]) -> Iterator[LocalServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# -- the DevTools protocol over a pipe ---------------------------------------------------------
+#
+# For what the command-line switches cannot do (a 600 px viewport's computed styles, print media,
+# Page.printToPDF at a chosen paper size), Chromium is driven through its DevTools protocol over
+# `--remote-debugging-pipe`: JSON messages, each ended by a NUL byte, written to the browser's
+# file descriptor 3 and read from its descriptor 4. No port is opened and no driver is needed.
+
+
+def _above_four(fd: int) -> int:
+    """`fd`, moved to a number above 4 if need be, so "3<&fd 4>&fd" never overwrites its own
+    source."""
+    if fd > 4:
+        return fd
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5)
+    os.close(fd)
+    return moved
+
+
+class DevTools:
+    """One headless Chromium with one page, driven over the DevTools protocol. Use as a context
+    manager; every call is bounded by `timeout` and the process group is killed on exit."""
+
+    def __init__(self, executable: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._executable = executable
+        self._timeout = timeout
+        self._next_id = 0
+        self._buffer = b""
+        self._events: list[dict[str, Any]] = []
+        self._session = ""
+
+    def __enter__(self) -> DevTools:
+        self._profile = tempfile.TemporaryDirectory(prefix="trd-cds-chromium-")
+        to_browser, self._write_fd = (_above_four(fd) for fd in os.pipe())
+        self._read_fd, from_browser = (_above_four(fd) for fd in os.pipe())
+        # The pipe ends become the browser's descriptors 3 and 4 by a shell redirection (a
+        # preexec_fn is not safe while a test's loopback server thread runs). bash, not sh:
+        # dash reads only single-digit descriptors, and a test process holds many.
+        wire = f'exec "$@" 3<&{to_browser} 4>&{from_browser} {to_browser}<&- {from_browser}>&-'
+        command = [
+            "/bin/bash",
+            "-c",
+            wire,
+            "sh",
+            self._executable,
+            *FLAGS,
+            "--remote-debugging-pipe",
+            f"--user-data-dir={self._profile.name}",
+            "about:blank",
+        ]
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(to_browser, from_browser),
+            start_new_session=True,
+        )
+        os.close(to_browser)
+        os.close(from_browser)
+        try:
+            target = self.call("Target.createTarget", url="about:blank", session=False)
+            attached = self.call(
+                "Target.attachToTarget", targetId=target["targetId"], flatten=True, session=False
+            )
+            self._session = attached["sessionId"]
+            self.call("Page.enable")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait(timeout=10)
+        for fd in (self._write_fd, self._read_fd):
+            with suppress(OSError):
+                os.close(fd)
+        self._profile.cleanup()
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ChromiumError("no answer from Chromium's DevTools pipe in time")
+            ready, _, _ = select.select([self._read_fd], [], [], remaining)
+            if ready:
+                chunk = os.read(self._read_fd, 1 << 16)
+                if not chunk:
+                    raise ChromiumError("Chromium closed its DevTools pipe")
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        decoded: dict[str, Any] = json.loads(message)
+        return decoded
+
+    def call(self, method: str, *, session: bool = True, **params: Any) -> dict[str, Any]:
+        """Send one command and wait for its answer; events that arrive meanwhile are kept."""
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = self._session
+        os.write(self._write_fd, json.dumps(message).encode("utf-8") + b"\0")
+        deadline = time.monotonic() + self._timeout
+        while True:
+            answer = self._receive(deadline)
+            if answer.get("id") != self._next_id:
+                self._events.append(answer)
+                continue
+            if "error" in answer:
+                raise ChromiumError(f"{method}: {answer['error']}")
+            result: dict[str, Any] = answer.get("result", {})
+            return result
+
+    def wait_for(self, event: str) -> dict[str, Any]:
+        deadline = time.monotonic() + self._timeout
+        while True:
+            for i, seen in enumerate(self._events):
+                if seen.get("method") == event:
+                    del self._events[i]
+                    params: dict[str, Any] = seen.get("params", {})
+                    return params
+            self._events.append(self._receive(deadline))
+
+    def viewport(self, width: int, height: int) -> None:
+        """A desktop window of this size in CSS px (device scale 1)."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def media(self, media: str) -> None:
+        """Lay the page out for "print" or "screen" media."""
+        self.call("Emulation.setEmulatedMedia", media=media)
+
+    def load(self, url: str) -> None:
+        self._events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression: str) -> Any:
+        """A JavaScript expression's value, read by the test (DevTools evaluation runs whatever
+        the page's Content-Security-Policy says about the page's own scripts)."""
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise ChromiumError(f"script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def screenshot(self, out: Path, *, full_page: bool = False) -> Path:
+        """A PNG of the viewport (or of the whole page)."""
+        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            width, height = self.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+            )
+            params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+        data = self.call("Page.captureScreenshot", **params)["data"]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(base64.b64decode(data))
+        return out
+
+    def print_to_pdf(self, paper: tuple[float, float]) -> bytes:
+        """The page printed on `paper` (width, height in inches), with the page's own @page
+        margins and a tagged (structured) PDF."""
+        width, height = paper
+        data = self.call(
+            "Page.printToPDF",
+            paperWidth=width,
+            paperHeight=height,
+            preferCSSPageSize=False,
+            printBackground=True,
+            generateTaggedPDF=True,
+        )["data"]
+        return base64.b64decode(data)
+
+
+A4 = (210 / 25.4, 297 / 25.4)  # inches
+LETTER = (8.5, 11.0)

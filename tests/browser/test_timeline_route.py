@@ -24,7 +24,7 @@ from scripts.cds_service import CdsService, running_cds_service
 from scripts.date_shift import days_between, shift_resources
 from scripts.fhir_server import loopback_session
 from tests.browser.chromium import dump_dom, png_size, screenshot
-from tests.browser.dom import parse
+from tests.browser.dom import parse, wide_layout
 from tests.fixtures.scenarios import cds_request, scenario
 
 pytestmark = pytest.mark.browser
@@ -62,9 +62,13 @@ def test_the_cards_link_to_the_timeline_on_this_service(served: Served) -> None:
     topics = [c["source"]["topic"]["code"] for c in served.cards]
     assert topics == ["optimize-switch-augment", "tms-referral"]
     for card in served.cards:
-        assert card["links"] == [
-            {"label": "View treatment timeline", "url": served.link, "type": "absolute"}
-        ]
+        # First the timeline (the TMS card then links its referral summary:
+        # tests/browser/test_packet_route.py).
+        assert card["links"][0] == {
+            "label": "View treatment timeline",
+            "url": served.link,
+            "type": "absolute",
+        }
     prefix = f"{served.service.base_url}/timeline/"
     assert served.link.startswith(prefix)
     token = served.link.removeprefix(prefix)
@@ -76,7 +80,7 @@ def test_the_cards_link_to_the_timeline_on_this_service(served: Served) -> None:
 
 def test_chromium_renders_the_patients_timeline(chromium: str, served: Served) -> None:
     run = dump_dom(chromium, served.link)
-    dom = parse(run.stdout)
+    dom = parse(wide_layout(run.stdout))
     assert [a["data-ingredient"] for a in dom.with_class("lane")] == ["sertraline", "venlafaxine"]
     # Sertraline 50 -> 100 -> 150 -> 200, venlafaxine XR 75 -> 150 -> 225 (mg/day).
     assert [a["data-mg"] for a in dom.with_class("dose-segment")] == [

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
 from cds_hooks.settings import load_settings
+from cds_hooks.tenancy import Scope
 from fhir_mapping.record import Patient, PatientRecord
 from services.evaluation import Evaluation, HookInput
 from services.policy import Policy
@@ -392,7 +393,7 @@ def test_store_holds_no_raw_patient_id(client: TestClient, fake: FakeServices) -
             for row in conn.exec_driver_sql(f"select * from {table}")
         )
     assert "patient-raw-id-42" not in dump
-    assert store.patient_key("patient-raw-id-42") in dump
+    assert store.patient_key("patient-raw-id-42", Scope()) in dump  # auth off: the local issuer
 
 
 @pytest.mark.parametrize(

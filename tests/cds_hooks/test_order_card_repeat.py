@@ -68,7 +68,12 @@ def _dose_cards(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _override(client: TestClient, card: dict[str, Any], service: str = "order-select") -> None:
-    feedback = {
+    response = client.post(f"/cds-services/trd-{service}/feedback", json=_override_body(card))
+    assert response.status_code == 200, response.text
+
+
+def _override_body(card: dict[str, Any]) -> dict[str, Any]:
+    return {
         "feedback": [
             {
                 "card": card["uuid"],
@@ -81,8 +86,6 @@ def _override(client: TestClient, card: dict[str, Any], service: str = "order-se
             }
         ]
     }
-    response = client.post(f"/cds-services/trd-{service}/feedback", json=feedback)
-    assert response.status_code == 200, response.text
 
 
 def test_the_dose_card_comes_back_on_every_order_select_and_at_order_sign(
@@ -143,9 +146,21 @@ def test_accepted_counts_as_answered(client: TestClient) -> None:
     assert _dose_cards(_cards(client, _request("sign-1", "order-sign"))) == []
 
 
-def test_feedback_on_a_card_never_issued_hides_nothing(client: TestClient) -> None:
-    """Only an answer to that very card counts: feedback naming some other uuid is stored but
-    leaves the dose card in place."""
-    _cards(client, _request("select-1"))
-    _override(client, {"uuid": "00000000-0000-4000-8000-000000000000"})
+def test_feedback_on_a_card_never_issued_is_refused_and_hides_nothing(client: TestClient) -> None:
+    """Only an answer to that very card counts: feedback naming some other uuid, or this card
+    sent to another service's feedback URL, is refused (400, nothing stored) and leaves the dose
+    card in place."""
+    card = _dose_cards(_cards(client, _request("select-1")))[0]
+    for uuid, service in (
+        ("00000000-0000-4000-8000-000000000000", "order-select"),
+        (card["uuid"], "order-sign"),  # issued by trd-order-select, not by trd-order-sign
+    ):
+        response = client.post(
+            f"/cds-services/trd-{service}/feedback", json=_override_body({"uuid": uuid})
+        )
+        assert response.status_code == 400
+        assert response.json()["error"] == "unknown-card"
+        assert response.json()["details"] == {"items": ["feedback.0.card"]}
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert store.feedback_rows() == []
     assert [c["summary"] for c in _dose_cards(_cards(client, _request("select-2")))] == [DOSE_CARD]

@@ -56,17 +56,25 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _start_demo() -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "scripts.demo"],
-        cwd=REPO_ROOT,
-        env=_environment(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+def _start_demo(*, sigint_ignored: bool = False) -> subprocess.Popen[str]:
+    """With `sigint_ignored`, the demo starts as a shell starts a background job (`make test &`):
+    SIGINT ignored, which a child inherits through exec (set here around the spawn, not in a
+    preexec_fn, which is unsafe with threads)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if sigint_ignored else None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "scripts.demo"],
+            cwd=REPO_ROOT,
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _finish(process: subprocess.Popen[str], timeout: float) -> DemoRun:
@@ -201,8 +209,13 @@ def test_nothing_is_left_running(demo: DemoRun) -> None:
     assert re.search(r"^stopped the service and the FHIR server \(\d+\.\d s\)$", demo.stdout, re.M)
 
 
-def test_ctrl_c_stops_everything(sekmet: Path) -> None:
-    process = _start_demo()
+@pytest.mark.parametrize(
+    "sigint_ignored", [False, True], ids=["foreground", "background-job-sigint-ignored"]
+)
+def test_ctrl_c_stops_everything(sekmet: Path, sigint_ignored: bool) -> None:
+    """Also when the demo inherits SIGINT ignored, as in `make test &` or a CI runner's
+    background job: it takes Ctrl-C back (scripts/demo.py, main)."""
+    process = _start_demo(sigint_ignored=sigint_ignored)
     assert process.stdout is not None
     seen: list[str] = []
     deadline = time.monotonic() + TIMEOUT_SECONDS

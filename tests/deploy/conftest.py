@@ -1,3 +1,3 @@
-from tests.deploy.databases import database_url
+from tests.deploy.databases import database_url, empty_database_url
 
-__all__ = ["database_url"]
+__all__ = ["database_url", "empty_database_url"]

@@ -1,7 +1,10 @@
 """The databases the store is tested on: a SQLite file always; PostgreSQL when
 TRD_CDS_TEST_POSTGRES_URL names a server (scripts/start-postgres.sh starts a throwaway one).
 
-Each PostgreSQL test gets a database of its own, created and dropped around it.
+Each PostgreSQL test gets a database of its own, created and dropped around it. `database_url` is
+ready for the service, as a deployment's is: a PostgreSQL database migrated to the head revision
+(`trd-cds db upgrade`, which the service itself never runs there), an SQLite file left empty (the
+service upgrades SQLite itself). `empty_database_url` is empty on both, for the migrations' tests.
 """
 
 from __future__ import annotations
@@ -26,29 +29,56 @@ def postgres_base_url() -> str:
     return url
 
 
-def _fresh_postgres_database() -> Iterator[str]:
+def _fresh_postgres_database(*, migrated: bool = True) -> Iterator[str]:
+    """A new PostgreSQL database, migrated to the head revision unless `migrated` is False."""
     base = postgres_base_url()
     name = f"trd_test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+        if migrated:
+            migrate(url)
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
+def migrate(url: str) -> None:
+    """What `trd-cds db upgrade` does: the schema at the head revision."""
+    from cds_hooks import schema
+    from cds_hooks.store import open_engine
+
+    engine = open_engine(url)
+    try:
+        schema.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+_DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=_DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
+    """A fresh database the service can start on: a SQLite file, or a new PostgreSQL database
+    migrated to the head revision."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'trd-cds.db'}"
     else:
         yield from _fresh_postgres_database()
+
+
+@pytest.fixture(params=_DATABASES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database (no schema at all): a SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trd-cds.db'}"
+    else:
+        yield from _fresh_postgres_database(migrated=False)

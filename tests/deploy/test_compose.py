@@ -59,8 +59,8 @@ def _mounted_config(service: dict[str, Any]) -> tuple[Path, str]:
 # --- docker-compose.yml ----------------------------------------------------------------------------
 
 
-def test_compose_names_the_three_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"cds", "fhir", "db"}
+def test_compose_names_the_services(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"cds", "migrate", "fhir", "db"}
     assert compose["services"]["fhir"]["image"].startswith("hapiproject/hapi:")
     assert compose["services"]["db"]["image"].startswith("postgres:")
     assert compose["services"]["cds"]["build"] == {"context": ".", "dockerfile": "Dockerfile"}
@@ -84,6 +84,19 @@ def test_compose_healthchecks_and_start_order(compose: dict[str, Any]) -> None:
     assert cds["depends_on"]["fhir"] == {"condition": "service_started"}
 
 
+def test_compose_migrates_the_schema_before_the_service_starts(compose: dict[str, Any]) -> None:
+    """The service never creates tables on PostgreSQL (it refuses to start on an old schema), so
+    a one-shot `trd-cds db upgrade` from the same image and configuration runs first."""
+    services = compose["services"]
+    cds, migrate = services["cds"], services["migrate"]
+    assert cds["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert migrate["command"] == ["trd-cds", "db", "upgrade"]
+    assert (migrate["build"], migrate["image"]) == (cds["build"], cds["image"])
+    assert _mounted_config(migrate) == _mounted_config(cds)
+    assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert migrate["restart"] == "no"
+
+
 def test_compose_mounts_a_config_that_loads_and_matches_the_other_services(
     compose: dict[str, Any],
 ) -> None:
@@ -103,7 +116,7 @@ def test_compose_mounts_a_config_that_loads_and_matches_the_other_services(
     )
     # Auth is on, replay protection is shared, and fetches may go to the compose HAPI only.
     assert settings.auth.required is True
-    assert settings.auth.replay_store == "database"
+    assert settings.replay_store == "database" and settings.timeline_store == "database"
     (issuer,) = settings.auth.issuers
     assert issuer.iss == "https://sandbox.cds-hooks.org"
     assert issuer.jwks_url == "https://sandbox.cds-hooks.org/.well-known/jwks.json"
@@ -127,14 +140,15 @@ def test_the_compose_config_is_the_one_the_image_expects(
 
 
 def test_dockerfile_base_user_healthcheck_and_command(dockerfile: list[tuple[str, str]]) -> None:
-    assert _instructions(dockerfile, "FROM") == ["python:3.11-slim"]
+    (base,) = _instructions(dockerfile, "FROM")
+    assert re.fullmatch(r"python:3\.11-slim@sha256:[0-9a-f]{64}", base), base  # test_container.py
     (user,) = _instructions(dockerfile, "USER")
     assert user.split(":")[0] not in ("root", "0")
-    assert any(
-        'pip install ".[postgres,server]"' in run for run in _instructions(dockerfile, "RUN")
-    )
+    runs = _instructions(dockerfile, "RUN")
+    assert any("pip install --require-hashes --no-deps -r requirements.lock" in r for r in runs)
+    assert any("pip install --no-deps --no-build-isolation ." in r for r in runs)
     (health,) = _instructions(dockerfile, "HEALTHCHECK")
-    assert "http://127.0.0.1:8080/health" in health
+    assert "http://127.0.0.1:8080/readyz" in health
     assert _instructions(dockerfile, "EXPOSE") == ["8080"]
     (cmd,) = _instructions(dockerfile, "CMD")
     assert __import__("json").loads(cmd) == [
@@ -157,7 +171,14 @@ def test_dockerfile_copies_what_exists_and_dockerignore_keeps_it(
     for args in _instructions(dockerfile, "COPY"):
         parts = [p for p in args.split() if not p.startswith("--")]
         sources.extend(parts[:-1])
-    assert set(sources) >= {"pyproject.toml", "cds_hooks", "fhir_mapping", "services"}
+    assert set(sources) >= {
+        "pyproject.toml",
+        "requirements.lock",
+        "LICENSE",
+        "cds_hooks",
+        "fhir_mapping",
+        "services",
+    }
     readme = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get("readme")
     if readme:  # setuptools reads it while building the wheel
         assert readme in sources
@@ -241,7 +262,7 @@ def test_config_example_sets_every_key_and_loads() -> None:
     assert sorted(k for k in present - expected if not k.startswith("policy.")) == []
     settings = load_settings(path)
     assert settings.auth.required is True
-    assert settings.auth.replay_store == "database"
+    assert settings.replay_store == "database" and settings.timeline_store == "database"
     assert all(i.iss != "https://sandbox.cds-hooks.org" for i in settings.auth.issuers)
     assert all(urlsplit(i.jwks_url or "").scheme == "https" for i in settings.auth.issuers)
 

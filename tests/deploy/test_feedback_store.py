@@ -1,5 +1,8 @@
 """Feedback durability on SQLite and PostgreSQL: one row per item under concurrency, nothing lost
-once answered 200 (even when the process is killed), nothing stored from a batch that fails."""
+once answered 200 (even when the process is killed), nothing stored from a batch that fails.
+
+Feedback is accepted only for cards the service issued (to the same caller), so each test first
+records its cards as issued, the way a hook call does (`issue`)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from cds_hooks import store as store_module
 from cds_hooks.app import create_app
 from cds_hooks.settings import load_settings
 from cds_hooks.store import FeedbackRecord, IssuedCard, Store
+from cds_hooks.tenancy import Scope
 from tests.deploy.test_processes import free_port, wait_for
 
 SERVICE = "trd-patient-view"
@@ -54,6 +58,20 @@ def record(card: str, outcome: str = "accepted", code: str | None = None) -> Fee
     )
 
 
+def issue(store: Store, *cards: str, patient: str = "patient-1") -> str:
+    """Record `cards` as issued by SERVICE to the local caller (auth off); the patient's key."""
+    patient_key = store.patient_key(patient, Scope())
+    assert patient_key is not None
+    store.record_issued(
+        [
+            IssuedCard(card, SERVICE, "hook-1", "tms-referral", patient_key, None, True)
+            for card in cards
+        ],
+        WHEN,
+    )
+    return patient_key
+
+
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = load_settings(None, database={"url": database_url})
@@ -83,6 +101,7 @@ def race(action: Any, threads: int) -> list[Any]:
 
 def test_concurrent_posts_of_the_same_item_store_one_row(client: TestClient) -> None:
     card = str(uuid.uuid4())
+    issue(client.app.state.store, card)  # type: ignore[attr-defined]
     body = {"feedback": [item(card)]}
     responses = race(lambda _i: client.post(URL, json=body), threads=12)
     assert [r.status_code for r in responses] == [200] * 12
@@ -96,8 +115,11 @@ def test_concurrent_posts_of_the_same_item_store_one_row(client: TestClient) -> 
 def test_two_replicas_racing_on_one_database_store_one_row(database_url: str) -> None:
     replicas = [Store(database_url), Store(database_url)]
     card = str(uuid.uuid4())
+    issue(replicas[0], card)
     results = race(
-        lambda i: replicas[i % 2].add_feedback([record(card)], snooze_days=90, now=WHEN),
+        lambda i: replicas[i % 2].add_feedback(
+            [record(card)], snooze_days=90, now=WHEN, scope=Scope()
+        ),
         threads=10,
     )
     assert sorted(results) == [0] * 9 + [1]
@@ -107,11 +129,13 @@ def test_two_replicas_racing_on_one_database_store_one_row(database_url: str) ->
 
 
 def test_a_batch_with_one_invalid_item_stores_nothing(client: TestClient) -> None:
-    good, bad = str(uuid.uuid4()), str(uuid.uuid4())
+    good, bad, unknown = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    issue(client.app.state.store, good, bad)  # type: ignore[attr-defined]
     for invalid in (
         item(bad, outcome="maybe"),
         item(bad, overrideReason={"userComment": "accepted with a reason"}),
         {**item(bad), "outcomeTimestamp": "yesterday"},
+        item(unknown),  # a card this service never issued
     ):
         response = client.post(URL, json={"feedback": [item(good), invalid]})
         assert response.status_code == 400
@@ -122,22 +146,19 @@ def test_a_failure_inside_the_transaction_stores_nothing(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(database_url)
-    patient_key = store.patient_key("patient-1")
-    card = str(uuid.uuid4())
-    store.record_issued(
-        [IssuedCard(card, SERVICE, "hook-1", "tms-referral", patient_key, None, True)], WHEN
-    )
-    batch = [record(str(uuid.uuid4())), record(card, "overridden", code="patient-declined")]
+    card, other = str(uuid.uuid4()), str(uuid.uuid4())
+    patient_key = issue(store, card, other)
+    batch = [record(other), record(card, "overridden", code="patient-declined")]
 
     def crash(*_args: Any, **_kw: Any) -> None:
         raise RuntimeError("the database went away mid-request")
 
     monkeypatch.setattr(store_module, "_upsert_snooze", crash)
     with pytest.raises(RuntimeError):
-        store.add_feedback(batch, snooze_days=90, now=WHEN)
+        store.add_feedback(batch, snooze_days=90, now=WHEN, scope=Scope())
     assert store.feedback_rows() == []  # the first item's insert was rolled back with the rest
     monkeypatch.undo()
-    assert store.add_feedback(batch, snooze_days=90, now=WHEN) == 2
+    assert store.add_feedback(batch, snooze_days=90, now=WHEN, scope=Scope()) == 2
     assert store.snoozed_topics(patient_key, WHEN) == {"tms-referral"}
     store.close()
 
@@ -145,13 +166,13 @@ def test_a_failure_inside_the_transaction_stores_nothing(
 def test_stored_feedback_and_patient_keys_survive_reopening(database_url: str) -> None:
     first = Store(database_url)
     card = str(uuid.uuid4())
-    assert first.add_feedback([record(card)], snooze_days=90, now=WHEN) == 1
-    key = first.patient_key("patient-1")
+    key = issue(first, card)
+    assert first.add_feedback([record(card)], snooze_days=90, now=WHEN, scope=Scope()) == 1
     first.close()
     second = Store(database_url)
     assert [r["card_uuid"] for r in second.feedback_rows()] == [card]
-    assert second.add_feedback([record(card)], snooze_days=90, now=WHEN) == 0
-    assert second.patient_key("patient-1") == key  # snoozes still find their patient
+    assert second.add_feedback([record(card)], snooze_days=90, now=WHEN, scope=Scope()) == 0
+    assert second.patient_key("patient-1", Scope()) == key  # snoozes still find their patient
     second.close()
 
 
@@ -178,6 +199,9 @@ def test_feedback_answered_200_survives_a_killed_process(database_url: str, tmp_
         stderr=subprocess.DEVNULL,
     )
     cards = [str(uuid.uuid4()) for _ in range(5)]
+    issuer = Store(database_url)  # the cards as a hook call would have recorded them
+    issue(issuer, *cards)
+    issuer.close()
     try:
         assert wait_for(f"http://127.0.0.1:{port}/health", 30, process).status_code == 200
         for card in cards:

@@ -70,7 +70,9 @@ def test_the_image_command_serves_health_and_discovery(tmp_path: Path) -> None:
     try:
         health = wait_for(f"http://127.0.0.1:{port}/health", 30, process)
         assert health.status_code == 200
-        assert health.json() == {"status": "ok", "database": True}
+        from cds_hooks.version import VERSION
+
+        assert health.json() == {"status": "ok", "database": True, "version": VERSION}
         discovery = requests.get(f"http://127.0.0.1:{port}/cds-services", timeout=5)
         assert {s["hook"] for s in discovery.json()["services"]} >= {"patient-view"}
     finally:
@@ -104,8 +106,11 @@ def test_without_its_config_the_image_command_refuses_to_start(tmp_path: Path) -
         capture_output=True,
         timeout=60,
     )
-    assert result.returncode != 0
+    assert result.returncode == 3  # gunicorn's "worker failed to boot": it stops, no respawn loop
     assert b"config file not found" in result.stdout + result.stderr
+    # One line from the service saying why, not a traceback.
+    assert b'"event":"service.config_invalid"' in result.stderr
+    assert b"Traceback" not in result.stdout + result.stderr
 
 
 def _postgres_available() -> bool:

@@ -516,7 +516,11 @@ def test_end_to_end_intolerant_plus_failed_trial_meets_tms_as_payers_count() -> 
     assert "tms-referral" in found
     assert "adherence-review" not in found
     # The trial table shows the course as not tolerated, never as poor adherence.
-    row = next(line for line in found["tms-referral"].detail.splitlines() if "sertraline" in line)
+    row = next(
+        line
+        for line in found["tms-referral"].detail.splitlines()
+        if line.startswith("| sertraline")
+    )
     assert (
         "intolerant (not tolerated: adverse effect (2024-01-22, MedicationRequest/mr-sert))" in row
     )

@@ -44,6 +44,10 @@ _APP = create_app(
     )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+# The document carries real examples (the trd_meets_tms request, issue 13); schemathesis cannot
+# run its "examples" phase beside `@schema.given()`. Generated cases only here; the examples are
+# checked against the service in tests/cds_hooks/test_openapi_docs.py.
+schema.config.phases.examples.enabled = False
 
 SERVICES = {s.id: s for s in catalog.services()}
 STEERS = ("as-generated", "real-service", "real-service-and-hook", "answered-prefetch")

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
 from cds_hooks.settings import ConfigError, load_settings
+from cds_hooks.store import IssuedCard, utcnow
 from tests.security.conftest import LogCapture
 from tests.security.servers import RecordingServer
 from tests.security.tokens import (
@@ -338,11 +339,18 @@ def test_the_spec_example_jwt_is_refused_as_expired(
 # --- the feedback route's audience --------------------------------------------------------------
 
 
-def _feedback() -> dict[str, Any]:
+def _feedback(client: TestClient | None = None) -> dict[str, Any]:
+    """Feedback on a new card, issued (with `client`) to the sandbox issuer as a hook call would:
+    feedback is accepted only for cards issued to its caller."""
+    card = str(uuid.uuid4())
+    if client is not None:
+        store = client.app.state.store  # type: ignore[attr-defined]
+        issued = IssuedCard(card, SERVICE, "hook-1", "tms-referral", None, None, True, SANDBOX_ISS)
+        store.record_issued([issued], utcnow())
     return {
         "feedback": [
             {
-                "card": str(uuid.uuid4()),
+                "card": card,
                 "outcome": "accepted",
                 "acceptedSuggestions": [{"id": str(uuid.uuid4())}],
                 "outcomeTimestamp": "2026-03-01T10:00:00Z",
@@ -366,7 +374,7 @@ def test_feedback_audience(
     client, _capture = app_and_logs
     response = client.post(
         f"{HOOK_URL}/feedback",
-        json=_feedback(),
+        json=_feedback(client),
         headers={"Authorization": f"Bearer {es_minter.token(aud=aud)}"},
     )
     assert response.status_code == status

@@ -22,17 +22,38 @@ def ctx(
 
 
 def resources(rec: Recommendation) -> list[dict[str, Any]]:
-    return [a.resource for s in rec.suggestions for a in s.actions if a.resource is not None]
+    """The proposed requests (not the documents attached to them: `documents`)."""
+    return [
+        a.resource
+        for s in rec.suggestions
+        for a in s.actions
+        if a.resource is not None and a.resource["resourceType"] != "DocumentReference"
+    ]
+
+
+def documents(rec: Recommendation) -> list[dict[str, Any]]:
+    """Documents a suggestion attaches to its request (the TMS referral's summary)."""
+    return [
+        a.resource
+        for s in rec.suggestions
+        for a in s.actions
+        if a.resource is not None and a.resource["resourceType"] == "DocumentReference"
+    ]
 
 
 def assert_valid_proposals(rec: Recommendation, patient_id: str = "p1") -> None:
-    """Every suggested resource validates with R4B and is a draft proposal for the patient."""
+    """Every suggested resource validates with R4B and is a draft proposal for the patient; an
+    attached document is a current DocumentReference about the patient."""
     for resource in resources(rec):
         model = get_fhir_model_class(resource["resourceType"])
         model.model_validate(resource)
         assert resource["status"] in REQUEST_STATUS
         assert resource["intent"] in REQUEST_INTENT
         assert resource["subject"] == {"reference": f"Patient/{patient_id}"}
+    for document in documents(rec):
+        get_fhir_model_class("DocumentReference").model_validate(document)
+        assert document["status"] == "current"
+        assert document["subject"] == {"reference": f"Patient/{patient_id}"}
     for suggestion in rec.suggestions:
         for action in suggestion.actions:
             assert action.type == "create"

@@ -38,6 +38,7 @@ from services.timeline import (
     render_svg,
     timeline_style,
 )
+from services.timeline.layout import NARROW
 from tests.browser.example_record import phq9_scores, trial
 
 NS = {"svg": SVG_NS}
@@ -471,7 +472,8 @@ def test_no_external_references() -> None:
         assert "<script" not in document.lower()
         assert "href" not in document
         assert "@import" not in document
-        assert "url(" not in document.replace("url(#pat-", "")
+        # Only the picture's own fill patterns (the narrow layout's ids are prefixed).
+        assert "url(" not in re.sub(r"url\(#(narrow-)?pat-", "", document)
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -482,7 +484,9 @@ def test_page_is_a_complete_html_document_with_a_strict_csp() -> None:
     assert page.startswith("<!doctype html>\n")
     assert '<meta charset="utf-8">' in page
     assert "<h1>Treatment timeline</h1>" in page
-    assert page.count("<svg ") == 1
+    # The picture in both layouts, one shown by the window's width (services/timeline/page.py).
+    assert page.count("<svg ") == 2
+    assert re.findall(r'data-layout="(\w+)"', page) == ["wide", "narrow"]
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
     assert csp is not None
     style = re.search(r"<style>(.*?)</style>", page, re.S)
@@ -563,3 +567,90 @@ def test_description_summarises_the_history() -> None:
         "Item 9 (thoughts of death or self-harm) positive on 2 occasions, latest 10 Jun 2024. "
         "TMS: 5 sessions from 6 Jan 2025 to 10 Jan 2025."
     )
+
+
+# --- the narrow layout (a 600 px pop-up) -----------------------------------------------------------
+
+
+def _narrow(record: PatientRecord) -> ET.Element:
+    return ET.fromstring(render_svg(record, layout=NARROW))
+
+
+def test_narrow_layout_draws_the_same_marks_as_the_wide_one() -> None:
+    record = three_drug_record()
+    wide, narrow = _svg(record), _narrow(record)
+    assert narrow.get("width") == "560" and narrow.get("data-layout") == "narrow"
+    for cls, attr in (
+        ("lane", "data-ingredient"),
+        ("dose-segment", "data-mg"),
+        ("phq9-point", "data-value"),
+        ("refill-gap", "data-start"),
+        ("procedure", "data-date"),
+        ("legend-item", "transform"),
+    ):
+        if attr == "transform":  # legend items flow over more rows: same count, other places
+            assert len(_by_class(narrow, cls)) == len(_by_class(wide, cls)) == 12
+        else:
+            assert [e.get(attr) for e in _by_class(narrow, cls)] == [
+                e.get(attr) for e in _by_class(wide, cls)
+            ]
+    desc = narrow.find("svg:desc", NS)
+    assert desc is not None and desc.text == describe(record)
+
+
+def test_narrow_layout_ids_never_collide_with_the_wide_ones() -> None:
+    page = render_page(three_drug_record())
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert {"legend", "phq9", "procedures", "narrow-legend", "narrow-phq9"} <= set(ids)
+    # Each picture names its own title and description, and fills from its own patterns (a
+    # pattern in the hidden picture would not paint in the shown one).
+    narrow = page.split('<div class="layout-narrow">', 1)[1]
+    assert 'aria-labelledby="narrow-timeline-title narrow-timeline-desc"' in narrow
+    assert set(re.findall(r"url\(#([\w-]+)\)", narrow)) <= {
+        "narrow-pat-below-minimum",
+        "narrow-pat-above-maximum",
+        "narrow-pat-unknown",
+    }
+    assert "url(#narrow-pat-above-maximum)" in narrow  # venlafaxine 300 mg
+
+
+def test_narrow_layout_text_is_never_smaller_than_11_px_and_stays_inside() -> None:
+    root = _narrow(three_drug_record())
+    width = float(root.get("width") or 0)
+    texts = list(root.iter(f"{{{SVG_NS}}}text"))
+    assert texts
+    for text in texts:
+        # Drawn at about 1:1 in a 600 px window (page.py), so user units are CSS px.
+        assert float(text.get("font-size") or 0) >= 11, "".join(text.itertext())
+        x = float(text.get("x") or 0)
+        assert 0 <= x <= width
+
+
+def test_narrow_lane_text_stands_above_its_bars() -> None:
+    root = _narrow(three_drug_record())
+    for lane in _by_class(root, "lane"):
+        lines = [t for t in lane.findall(f"{{{SVG_NS}}}text") if t.get("x") == "16"]
+        bars = [r for s in _by_class(lane, "dose-segment") for r in s.iter(f"{{{SVG_NS}}}rect")]
+        assert lines and bars
+        lowest_text = max(float(t.get("y") or 0) for t in lines)
+        highest_bar = min(float(b.get("y") or 0) for b in bars)
+        assert lowest_text < highest_bar, lane.get("data-ingredient")
+        # Full-width text: one line holds what the wide gutter wraps onto two.
+        assert _texts(lane)[0] in ("Sertraline", "Venlafaxine", "Aripiprazole (current)")
+
+
+def test_narrow_layout_keys_the_phq9_bands_under_the_panel() -> None:
+    root = _narrow(three_drug_record())
+    key = " ".join("".join(t.itertext()) for t in _by_class(root, "band-key"))
+    assert key.startswith("Bands (Kroenke 2001): 0–4 none–minimal · 5–9 mild")
+    assert "20–27 severe" in key
+    # No band name inside the plot, where a score could cover it: only in the key.
+    panel = root.find("svg:g[@id='narrow-phq9']", NS)
+    assert panel is not None
+    plain = [
+        "".join(t.itertext())
+        for t in panel.iter(f"{{{SVG_NS}}}text")
+        if "band-key" not in (t.get("class") or "")
+    ]
+    assert not {b.label for b in timeline_style().bands} & set(plain)

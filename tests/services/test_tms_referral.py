@@ -22,6 +22,7 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert (
         rec.summary
         == "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
+        "; Medicare LCD L37086 criteria not yet met"  # PHQ-9 17 is not "severe" (issue 12)
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
     assert_valid_proposals(rec)
@@ -39,7 +40,10 @@ def test_policy_minimum_trials() -> None:
     assert _run(one) is None
     rec = _run(one, Policy(tms_min_failed_trials=1))
     assert rec is not None
-    assert rec.summary == "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral"
+    assert rec.summary == (
+        "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral; Medicare LCD "
+        "L37086 criteria not yet met"
+    )
     assert _run(f.trd_record(), Policy(tms_min_failed_trials=3)) is None
 
 

@@ -94,7 +94,12 @@ def cards(record: PatientRecord) -> dict[str, Recommendation]:
 
 
 def referral_note(card: Recommendation) -> str:
-    (resource,) = [a.resource for s in card.suggestions for a in s.actions if a.resource]
+    (resource,) = [
+        a.resource
+        for s in card.suggestions
+        for a in s.actions
+        if a.resource and a.resource["resourceType"] == "ServiceRequest"
+    ]
     assert resource is not None
     return str(resource["note"][0]["text"])
 

@@ -1,0 +1,53 @@
+"""The packet attached to a referral suggestion: one more create action, and the link to it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fhir_mapping.record import PatientRecord
+from services.packet.document import packet_document, supporting_reference
+from services.packet.page import TITLE, render_packet
+from services.pathway import PathwayFacts
+from services.policy import Policy
+from services.recommendation import Action, Suggestion
+
+ATTACH_DESCRIPTION = f"Attach the {TITLE} (DocumentReference) to the referral"
+
+
+def attach_packet(
+    suggestion: Suggestion, record: PatientRecord, facts: PathwayFacts, policy: Policy
+) -> Suggestion:
+    """`suggestion` with the packet attached to its ServiceRequest: `supportingInfo` names a
+    DocumentReference that a second create action of the same suggestion carries. Unchanged when
+    there is no ServiceRequest to attach to (no patient id: no resource is proposed)."""
+    patient_id = record.patient.id
+    index = next(
+        (
+            i
+            for i, a in enumerate(suggestion.actions)
+            if a.type == "create"
+            and a.resource is not None
+            and a.resource.get("resourceType") == "ServiceRequest"
+        ),
+        None,
+    )
+    if patient_id is None or index is None:
+        return suggestion
+    action = suggestion.actions[index]
+    assert action.resource is not None
+    document = packet_document(
+        patient_id=patient_id,
+        html=render_packet(record, policy, facts=facts),
+        created=record.as_of,
+    )
+    request = {
+        **action.resource,
+        "supportingInfo": [
+            *action.resource.get("supportingInfo", ()),
+            supporting_reference(document),
+        ],
+    }
+    actions = list(suggestion.actions)
+    actions[index] = dataclasses.replace(action, resource=request)
+    actions.append(Action(type="create", description=ATTACH_DESCRIPTION, resource=document))
+    return dataclasses.replace(suggestion, actions=tuple(actions))

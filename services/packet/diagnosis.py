@@ -1,0 +1,75 @@
+"""The diagnosis: the depression diagnosis the referral cites (code, onset, severity, resource),
+the episode, and what would rule TMS out (bipolar disorder, psychotic features)."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DataDomain, Finding, FindingKind, PatientRecord
+from services.packet.html import Cell, bullets, el, table, text
+from services.packet.wording import code_text, day_text, finding_text, maybe_day
+from services.pathway import PathwayFacts
+
+_KINDS = (FindingKind.TRD, FindingKind.DEPRESSION, FindingKind.MDD_IN_REMISSION)
+_KIND_TEXT = {
+    FindingKind.TRD: "treatment-resistant depression",
+    FindingKind.DEPRESSION: "depression",
+    # A payer does not accept "in remission" as the qualifying diagnosis: said beside it.
+    FindingKind.MDD_IN_REMISSION: "in remission",
+}
+
+
+def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
+    kind = _KIND_TEXT.get(finding.kind, finding.kind.value)
+    if finding == cited:
+        kind += " · cited as the referral's reason"
+    return (
+        finding.display or finding.code,
+        code_text(finding.system, finding.code) or "no code (read from text)",
+        maybe_day(finding.onset),
+        finding.severity or "not coded",
+        kind,
+        (str(finding.source), "ref") if finding.source else "–",
+    )
+
+
+def _none_line(record: PatientRecord, what: str) -> str:
+    if record.unavailable(DataDomain.CONDITIONS):
+        return f"{what}: the condition list was not available, so this could not be checked."
+    if record.incomplete(DataDomain.CONDITIONS):
+        return f"{what}: none in the conditions that could be read (the list is incomplete)."
+    return f"{what}: none on record."
+
+
+def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
+    parts = [text("h2", "Diagnosis")]
+    cited = facts.depression_finding
+    findings = [f for kind in _KINDS for f in record.context.of(kind)]
+    # The cited diagnosis first, then by onset (undated last).
+    findings.sort(key=lambda f: (f != cited, f.onset is None, f.onset or record.as_of))
+    if findings:
+        parts.append(
+            table(
+                ("Diagnosis", "Code", "Onset", "Severity", "Kind", "Source"),
+                [_row(f, cited) for f in findings],
+                caption="Depression diagnoses",
+                cls="diagnoses",
+                stack=True,
+            )
+        )
+    else:
+        parts.append(text("p", _none_line(record, "Depression diagnosis"), cls="empty"))
+    episode = (
+        f"Current episode from {day_text(record.episode_start)}."
+        if record.episode_start
+        else "Start of the current episode not known: every trial on record is counted in it."
+    )
+    lines = [episode]
+    for what, found in (
+        ("Bipolar disorder", facts.bipolar),
+        ("Psychotic features", facts.psychotic),
+    ):
+        if found:
+            lines.append(f"{what}: " + "; ".join(finding_text(f) for f in found))
+        else:
+            lines.append(_none_line(record, what))
+    parts.append(bullets(lines, cls="lines"))
+    return el("section", *parts, id="diagnosis")

@@ -1,0 +1,78 @@
+"""The TMS contraindication screen: what in the chart rules TMS out, what the TMS service must
+screen first (fhir_mapping/tms_safety.py), the lists that could not be checked, and the
+suicide-risk signal a TMS service must know about."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DataDomain, PatientRecord
+from services.packet.html import bullets, el, text
+from services.packet.wording import day_text, finding_text
+from services.pathway import PathwayFacts
+
+# Where the screen looks, and what the packet calls each list when it could not be read.
+SCREENED: tuple[tuple[DataDomain, str], ...] = (
+    (DataDomain.CONDITIONS, "condition list"),
+    (DataDomain.PROCEDURES, "procedure list"),
+    (DataDomain.DEVICES, "device list"),
+)
+
+
+def unchecked_lists(record: PatientRecord) -> list[str]:
+    return [name for domain, name in SCREENED if record.unavailable(domain)]
+
+
+def _suicide_lines(facts: PathwayFacts) -> list[str]:
+    signal = facts.suicide
+    if signal is None:
+        return []
+    lines = [
+        f"Suicide-risk signal ({signal.level.value}): {event.text}{event.at()}"
+        for event in signal.signals
+    ]
+    lines += [f"Assessed {day_text(check.day)}: {check.text}" for check in signal.checks]
+    return lines or [f"Suicide-risk signal ({signal.level.value})"]
+
+
+def safety_section(record: PatientRecord, facts: PathwayFacts) -> str:
+    parts = [text("h2", "TMS contraindication screen")]
+    absolute = facts.tms_contraindications
+    cautions = facts.tms_cautions
+    unchecked = unchecked_lists(record)
+    if absolute:
+        parts.append(text("h3", "Contraindications on record (TMS not suggested)", cls="alert"))
+        parts.append(bullets((finding_text(f) for f in absolute), cls="lines"))
+    if cautions:
+        parts.append(text("h3", "To screen before TMS (caution)"))
+        parts.append(bullets((finding_text(f) for f in cautions), cls="lines"))
+    if not (absolute or cautions):
+        parts.append(
+            text(
+                "p",
+                "No epilepsy or seizure disorder, no metal or stimulator in or near the head and "
+                "no other TMS safety item recognised in the chart's codes and text.",
+            )
+        )
+    if unchecked:
+        parts.append(
+            text(
+                "p",
+                f"Not available: {', '.join(unchecked)}. Implants and neurological history "
+                "could not be fully checked: ask at the TMS safety screen.",
+                cls="alert",
+            )
+        )
+    suicide = _suicide_lines(facts)
+    if suicide:
+        parts.append(text("h3", "Suicide risk"))
+        parts.append(bullets(suicide, cls="lines"))
+    parts.append(
+        text(
+            "p",
+            "Screened from codes and text: ICD-10-CM, SNOMED CT and free text on conditions, "
+            "devices and procedures (LCD L34998 / L37086: implanted magnetic-sensitive devices "
+            "or metal within 30 cm of the coil; seizure disorder). The TMS service's own safety "
+            "questionnaire still applies.",
+            cls="note",
+        )
+    )
+    return el("section", *parts, id="safety")

@@ -1,0 +1,76 @@
+"""The box at the top: the few facts a reviewer looks for first, each pointing to its section."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import PatientRecord
+from services import cards
+from services.packet.html import el, text
+from services.packet.payer import counted_trials, verdict_text
+from services.packet.safety import unchecked_lists
+from services.packet.severity import latest_phq9_text
+from services.packet.wording import code_text, maybe_day, plural
+from services.pathway import PathwayFacts
+from services.payer_criteria import PayerEvaluation
+
+
+def _item(term: str, description: str, target: str) -> str:
+    return el("div", text("dt", term), el("dd", el("a", description, href=f"#{target}")))
+
+
+def _diagnosis(facts: PathwayFacts) -> str:
+    finding = facts.depression_finding
+    if finding is None:
+        return "no depression diagnosis on the problem list"
+    code = code_text(finding.system, finding.code)
+    return f"{finding.display or finding.code}{f' ({code})' if code else ''}, since " + maybe_day(
+        finding.onset
+    )
+
+
+def _trials(facts: PathwayFacts, payer: PayerEvaluation | None) -> str:
+    counted = counted_trials(payer, facts)
+    if not counted:
+        return "none counted"
+    classes = list(dict.fromkeys(t.drug_class for t in counted))
+    return (
+        f"{len(counted)} counted ({cards.names(counted)}), "
+        f"{plural(len(classes), 'class', 'classes')}"
+    )
+
+
+def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
+    parts = []
+    if facts.tms_contraindications:
+        parts.append(plural(len(facts.tms_contraindications), "contraindication"))
+    if facts.tms_cautions:
+        parts.append(f"{plural(len(facts.tms_cautions), 'item')} to screen")
+    unchecked = unchecked_lists(record)
+    if unchecked:
+        parts.append(f"not available: {', '.join(unchecked)}")
+    return "; ".join(parts) or "nothing recognised"
+
+
+def _criteria(payer: PayerEvaluation | None, facts: PathwayFacts) -> str:
+    if payer is not None:
+        return verdict_text(payer)
+    clinic = "met" if facts.tms.eligible else f"{len(facts.tms.blockers)} not met"
+    return f"no payer rule set evaluated; clinic criteria {clinic}"
+
+
+def summary_box(record: PatientRecord, facts: PathwayFacts, payer: PayerEvaluation | None) -> str:
+    items = [
+        _item("Diagnosis", text("span", _diagnosis(facts)), "diagnosis"),
+        _item("Latest severity", text("span", latest_phq9_text(record)), "severity"),
+        _item("Trials for TMS", text("span", _trials(facts, payer)), "trials"),
+        _item("Safety screen", text("span", _safety(record, facts)), "safety"),
+        _item("Payer criteria", text("span", _criteria(payer, facts)), "payer"),
+    ]
+    if record.gaps:
+        items.append(
+            _item(
+                "Data not read",
+                text("span", plural(len(record.gaps), "gap")),
+                "unread",
+            )
+        )
+    return el("dl", *items, cls="summary")

@@ -1,0 +1,129 @@
+"""Every medication trial: drug and class, doses, dates, weeks at an adequate dose, adherence,
+PHQ-9 before and after, outcome or intolerance, and whether the TMS criteria counted it.
+
+The cells are the cards' own wording (services/cards.py), so the packet and the TMS card never
+describe the same trial two ways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
+from services import cards
+from services.packet.html import Cell, el, table, text
+from services.packet.wording import day_text
+from services.pathway import PathwayFacts
+
+_HEADER = (
+    "Drug (class)",
+    "Doses, mg/day",
+    "Dates",
+    "Weeks at adequate dose",
+    "Adherence",
+    "PHQ-9 before → after",
+    "Outcome",
+    "Counted for TMS",
+)
+
+
+def _score(score: Score | None) -> str:
+    if score is None or score.value is None:
+        return "–"
+    return f"{score.value} ({day_text(score.date)})"
+
+
+def _phq9(trial: Trial) -> str:
+    if trial.verdict is Verdict.NOT_A_TRIAL:
+        return "–"
+    return f"{_score(trial.baseline)} → {_score(trial.on_treatment)}"
+
+
+def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) -> str:
+    """Whether the TMS criteria counted this course (`counted`: payer_criteria's count, or the
+    clinic's), and as what."""
+    if trial.role is Role.AUGMENTATION:
+        return "no: augmentation"
+    if trial in counted:
+        return "yes: failed" if trial.failed else "yes: not tolerated"
+    if trial not in facts.episode_trials:
+        return "no: earlier episode"
+    if trial.failed:
+        # A drug tried twice counts once (its latest course).
+        return "no: its later course counts"
+    if trial in facts.intolerant_trials:
+        return "no: intolerance not counted"
+    return "no"
+
+
+def _row(
+    trial: Trial, facts: PathwayFacts, policy: MappingPolicy, counted: tuple[Trial, ...]
+) -> tuple[Cell, ...]:
+    end = "ongoing" if trial.ongoing else day_text(trial.end)
+    not_a_trial = trial.verdict is Verdict.NOT_A_TRIAL
+    verdict = counted_text(trial, facts, counted)
+    return (
+        f"{trial.ingredient} ({trial.drug_class})",
+        cards.dose_path(trial),
+        f"{day_text(trial.start)} – {end}",
+        cards.fmt_weeks(trial.weeks_at_adequate_dose),
+        # Adherence and outcome may name resources (long ids): those cells break anywhere.
+        ("–" if not_a_trial else cards.adherence_text(trial), "ref"),
+        _phq9(trial),
+        (cards.verdict_text(trial, policy), "ref"),
+        (verdict, "counted" if verdict.startswith("yes") else "not-counted"),
+    )
+
+
+def _trial_table(
+    trials: Sequence[Trial],
+    facts: PathwayFacts,
+    policy: MappingPolicy,
+    counted: tuple[Trial, ...],
+    *,
+    caption: str,
+) -> str:
+    rows = [_row(t, facts, policy, counted) for t in sorted(trials, key=lambda t: (t.start, t.end))]
+    return table(_HEADER, rows, caption=caption, cls="trials", stack=True)
+
+
+def trials_section(
+    record: PatientRecord,
+    facts: PathwayFacts,
+    policy: MappingPolicy,
+    counted: tuple[Trial, ...],
+) -> str:
+    antidepressants = [t for t in record.trials if t.role is Role.ANTIDEPRESSANT]
+    augmentation = [t for t in record.trials if t.role is Role.AUGMENTATION]
+    parts = [text("h2", "Medication trials")]
+    classes = list(dict.fromkeys(t.drug_class for t in counted))
+    if counted:
+        parts.append(
+            text(
+                "p",
+                f"Counted for TMS: {len(counted)} "
+                f"({cards.names(counted)}; {len(classes)} "
+                f"{'class' if len(classes) == 1 else 'classes'}: {', '.join(classes)}).",
+                cls="lede",
+            )
+        )
+    if antidepressants:
+        parts.append(
+            _trial_table(antidepressants, facts, policy, counted, caption="Antidepressant trials")
+        )
+    else:
+        parts.append(text("p", "No antidepressant trials on record.", cls="empty"))
+    if augmentation:
+        parts.append(_trial_table(augmentation, facts, policy, counted, caption="Augmentation"))
+    parts.append(
+        text(
+            "p",
+            "Adequate: at least the minimum adequate dose (CANMAT 2023 Table 3.3) for at least "
+            f"{cards.fmt_weeks(policy.min_adequate_weeks)} weeks with adherence not contradicted "
+            "by refill data; response: a PHQ-9 drop of at least 50 %. Intolerance is as "
+            "documented in the chart.",
+            cls="note",
+        )
+    )
+    return el("section", *parts, id="trials")

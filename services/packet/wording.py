@@ -1,0 +1,53 @@
+"""The packet's words: dates, code systems, findings, counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
+from fhir_mapping.record import Finding
+from services.timeline.wording import day_text as day_text  # one date style on both pages
+
+# How a reader names a code system; FHIR's URI where the system has no short name.
+_SYSTEM_NAMES = {
+    SNOMED: "SNOMED CT",
+    ICD10CM: "ICD-10-CM",
+    ICD9CM: "ICD-9-CM",
+    LOINC: "LOINC",
+    CPT: "CPT",
+    RXNORM: "RxNorm",
+}
+
+
+def system_name(system: str) -> str:
+    return _SYSTEM_NAMES.get(system, system)
+
+
+def code_text(system: str, code: str) -> str:
+    """ "ICD-10-CM F33.2"; "" when there is no code (a finding read from free text)."""
+    if not code:
+        return ""
+    return f"{system_name(system)} {code}" if system else code
+
+
+def maybe_day(day: date | None, missing: str = "date not recorded") -> str:
+    return day_text(day) if day is not None else missing
+
+
+def span_text(first: date, last: date) -> str:
+    return day_text(first) if first == last else f"{day_text(first)} – {day_text(last)}"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def finding_text(finding: Finding) -> str:
+    """What the chart says, its code, onset and resource: "Presence of cardiac pacemaker
+    (ICD-10-CM Z95.0, since 4 Mar 2019, Condition/abc)"."""
+    parts = [
+        code_text(finding.system, finding.code),
+        f"since {day_text(finding.onset)}" if finding.onset else "date not recorded",
+        str(finding.source) if finding.source else "",
+    ]
+    return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"

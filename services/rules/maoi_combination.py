@@ -1,0 +1,110 @@
+"""patient-view: an MAOI running together with a serotonergic or noradrenergic antidepressant.
+
+The order hooks stop such a combination when it is ordered (order_hooks MAOI, services/washout.py);
+a chart can still hold both as running (started elsewhere, an order not discontinued, linezolid
+given on a ward). An MAOI with a serotonergic or noradrenergic antidepressant risks serotonin
+syndrome or a hypertensive crisis (REFERENCE.md 1.7; CPS 2023 Table 5; Keks et al., Aust Prescr
+2016), so it is a critical card whatever the pathway stage, from the same washout table
+(data/maoi_washout.csv): which drugs interact, and the interval each way for the switch that ends
+the combination. Two MAOIs together count too (one MAOI to another needs the first one's
+interval). Both drugs must be running courses on the as-of date; a course stopped within its
+washout is the order hooks' business (a new start), not this card's.
+
+Nothing is offered as a one-click order: which drug to stop is the prescriber's decision. The
+card is not snoozable (data/topics.csv): it ends when the medication list records a stop.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Role
+from services import cards, washout
+from services.recommendation import Recommendation
+from services.rules.context import RuleContext
+
+TOPIC = "maoi-combination"
+
+
+def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Exposure]]:
+    """(MAOI, other) pairs of courses running on the as-of date that must not meet, each once."""
+    running = [e for e in washout.exposures(ctx.record) if e.running]
+    pairs: list[tuple[washout.Exposure, washout.Exposure]] = []
+    seen: set[frozenset[str]] = set()
+    for maoi in (e for e in running if e.row.is_maoi):
+        for other in running:
+            key = frozenset({maoi.ingredient, other.ingredient})
+            if other.ingredient == maoi.ingredient or key in seen:
+                continue
+            if washout.days_needed(maoi.row, other.row) is None:
+                continue
+            seen.add(key)
+            pairs.append((maoi, other))
+    return pairs
+
+
+def _since(e: washout.Exposure) -> str:
+    when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
+    cite = f", {e.source}" if e.source is not None else ""
+    return f"{e.ingredient} ({washout.kind_label(e.row)}) running {when}{cite}"
+
+
+def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
+    """ "citalopram → phenelzine: at least 14 days (2 weeks) off citalopram" (the washout table's
+    interval for a switch from `old` to `new`), or "" when the pair needs none."""
+    days = washout.days_needed(old.row, new.row)
+    if days is None:
+        return ""
+    conflict = washout.Conflict(new.ingredient, new.row, old, days, ctx.record.as_of)
+    return (
+        f"{old.ingredient} → {new.ingredient}: at least {conflict.interval_text()} off "
+        f"{old.ingredient}"
+    )
+
+
+def _sources(a: washout.Exposure, b: washout.Exposure) -> str:
+    rows = {a.row.ingredient: a.row, b.row.ingredient: b.row}
+    return "; ".join(
+        f"{name}: {row.source}" + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
+        for name, row in rows.items()
+    )
+
+
+def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure) -> str:
+    ways = [w for w in (_interval(ctx, other, maoi), _interval(ctx, maoi, other)) if w]
+    return (
+        f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
+        f"{_since(other)}. An MAOI with a serotonergic or noradrenergic antidepressant risks "
+        "serotonin syndrome or a hypertensive crisis: confirm today what the patient takes, check "
+        "for signs of serotonin syndrome, and decide with psychiatry which one to stop. If one "
+        "was already stopped, record its stop date (the card ends then). Washout for a switch "
+        "between them: " + "; ".join(ways) + f". Intervals: {_sources(maoi, other)}."
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    pairs = running_pairs(ctx)
+    if not pairs:
+        return None
+    maoi, other = pairs[0]
+    m, o = maoi.ingredient.capitalize(), other.ingredient
+    label = washout.kind_label(maoi.row)
+    summary = cards.fit_summary(
+        f"{m} ({label}) and {o} both running: serotonin syndrome or hypertensive crisis risk; "
+        "stop one",
+        f"{m} ({label}) and {o} both running: stop one (serotonin syndrome risk)",
+        f"{m} and {o} both running: MAOI combination",
+    )
+    trials = [
+        t
+        for t in ctx.record.trials
+        if t.ongoing and t.ingredient in {e.ingredient for pair in pairs for e in pair}
+    ]
+    pathway = [t for t in trials if t.role is not Role.INTERACTING]
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(
+            *(_pair_text(ctx, a, b) for a, b in pairs),
+            cards.trial_table(pathway, ctx.policy.mapping) if pathway else "",
+            cards.guideline_links("keks2016"),
+        ),
+    )
