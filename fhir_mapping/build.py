@@ -292,6 +292,7 @@ def build_record(
         kept.get("QuestionnaireResponse", []), as_of=as_of, site_items=site.questionnaire_items
     )
     gaps.extend(questionnaire_gaps)
+    gaps.extend(scores.score_gaps(observations, as_of=as_of))
     all_scores = questionnaires.merge_scores(
         scores.read_scores(observations, as_of=as_of), questionnaire_scores, observations
     )

@@ -41,8 +41,9 @@ from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
 from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id, string
+from fhir_mapping.gaps import resource_gap
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Score, SourceRef, Trial
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, Trial
 
 Resource = Mapping[str, Any]
 
@@ -203,6 +204,37 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
         else:
             match.item9 = _merge_item9(match.item9, item.item9)
     return tuple(infer_item9(score) for score in _dedupe(totals))
+
+
+def score_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
+    """Rating-scale Observations `read_scores` cannot use, as DataGaps (issue 10, never silent):
+    no usable date, or a total / item-9 value that is missing, not a number or out of range. An
+    undated item-9 answer of 2 is exactly what must not vanish in silence."""
+    gaps: list[DataGap] = []
+    for resource in observations:
+        if string(resource.get("status")) not in _COUNTED:
+            continue
+        row = _row(resource.get("code"))
+        if row is None or row.concept not in _SCORE_CONCEPTS or row.concept == "phq9-panel":
+            continue
+        day = effective_date(resource)
+        if day is not None and day > as_of:
+            continue
+        name = row.instrument or PHQ9
+        if day is None:
+            reason = f"a {name} result with no usable date"
+        elif _value(resource, row.max_score) is None and not _has_components(resource):
+            what = "item 9 answer" if row.concept == "phq9-item9" else "score"
+            reason = f"a {name} {what} that is missing, not a number or out of range"
+        else:
+            continue
+        gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
+    return gaps
+
+
+def _has_components(resource: Resource) -> bool:
+    components = resource.get("component")
+    return isinstance(components, list) and any(isinstance(c, Mapping) for c in components)
 
 
 @cache  # read for every PHQ-9 (item9_floor); the table is loaded once per process

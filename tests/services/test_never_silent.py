@@ -175,3 +175,33 @@ def test_a_medication_with_an_epic_length_id_is_fetched_by_id() -> None:
         )
     assert f"Medication/{EPIC_ID}" in source.queries
     assert any(r.get("id") == EPIC_ID for r in gathered.resources)
+
+
+def test_an_undated_item9_answer_is_reported_not_dropped() -> None:
+    """Item 9 answered 2 with no date cannot be placed in the 30-day window: no card may claim
+    it, and none may drop it in silence: the data-quality card names it."""
+    request = _request("remission.request.json")
+    assert _topics(_cards(request)) == []  # the control: a patient in remission, nothing to say
+    item9 = {
+        "resourceType": "Observation",
+        "id": "epic-item9-undated",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "survey",
+                    }
+                ]
+            }
+        ],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "44260-8"}]},
+        "subject": {"reference": f"Patient/{request['context']['patientId']}"},
+        "valueInteger": 2,
+    }
+    request["prefetch"]["observations"]["entry"].append({"resource": item9})
+    recs = _cards(request)
+    assert _topics(recs) == ["data-quality"]
+    assert "Observation/epic-item9-undated" in recs[0].detail
+    assert "no usable date" in recs[0].detail
