@@ -11,6 +11,9 @@
 # and rebuild; tests/deploy/test_container.py checks the pin is there.
 FROM python:3.11-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
 
+# One gunicorn worker unless WEB_CONCURRENCY says more. With a PostgreSQL [database] url the state
+# workers and replicas share (used JWT ids, timeline records, feedback, snoozes) is in the database
+# by default: raise it freely. With SQLite (memory stores) keep one (README, "Scaling out").
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -42,6 +45,10 @@ RUN pip install --no-deps --no-build-isolation . \
 
 WORKDIR /app
 COPY deploy/gunicorn.conf.py /app/gunicorn.conf.py
+# The schema is never created by the service on PostgreSQL: run `trd-cds db upgrade` from this
+# image (same configuration, a user allowed to create tables) before starting a new version;
+# compose's `migrate` service and the Kubernetes init container do. Migrations ship in the package
+# (cds_hooks/migrations/).
 # No configuration is baked in: mount one at $TRD_CDS_CONFIG (deploy/config.example.toml documents
 # every key; docker-compose.yml mounts deploy/compose.toml; deploy/kubernetes uses a ConfigMap)
 # and give secrets as TRD_CDS_* variables or files in /run/secrets. Without a file the service

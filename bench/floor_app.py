@@ -1,10 +1,11 @@
 """The framework floor: the service's stack with nothing behind the route.
 
-Same FastAPI app settings (orjson response class, CORS middleware with the same options, the same
-GC setup after start-up: `cds_hooks.gc_tuning.settle_gc`), the same body reading
-(`cds_hooks.body.read_json`: size cap, orjson), served by the same uvicorn settings; the handler
-parses the body and answers one fixed card. Whatever the service costs above this is ours to
-explain.
+Same FastAPI app settings (orjson response class, CORS middleware with the same options, the
+service's request envelope `cds_hooks.middleware.RequestContext`: request id, metrics, last-resort
+error handling; the same GC setup after start-up: `cds_hooks.gc_tuning.settle_gc`), the same body
+reading (`cds_hooks.body.read_json`: size cap, orjson), served by the same uvicorn settings; the
+handler parses the body and answers one fixed card. Whatever the service costs above this is ours
+to explain.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cds_hooks.body import read_json
 from cds_hooks.gc_tuning import settle_gc
+from cds_hooks.middleware import REQUEST_ID_HEADER, RequestContext
 from cds_hooks.responses import JsonResponse
 from cds_hooks.settings import ServerSettings
 
@@ -52,13 +54,16 @@ def create_floor_app() -> FastAPI:
         yield
 
     app = FastAPI(title="trd-cds floor", lifespan=lifespan, default_response_class=JsonResponse)
-    app.add_middleware(
+    app.add_middleware(  # as cds_hooks/app.py configures it
         CORSMiddleware,
         allow_origins=list(server.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type"],
+        allow_headers=["*"],
+        expose_headers=[REQUEST_ID_HEADER],
+        allow_private_network=True,
         max_age=600,
     )
+    app.add_middleware(RequestContext)
 
     @app.get("/cds-services")
     async def discovery() -> JsonResponse:

@@ -6,10 +6,10 @@ TRD_CDS_* variables. PROMETHEUS_MULTIPROC_DIR (the image sets /tmp/trd-cds-metri
 writes its metrics there and /metrics adds up every worker's (cds_hooks/metrics.py); the
 directory is emptied when gunicorn starts and a dead worker's live values are dropped.
 
-One worker by default: the treatment-timeline links a card carries resolve in the process that
-made them (cds_hooks/timeline_cache.py). With more workers or replicas, use
-`[auth] replay_store = "database"` and sticky sessions for /timeline/ (README.md, Security, "Scaling
-out").
+One worker by default, which suits any database. With `[database] url` on PostgreSQL every store
+the workers must share (used JWT ids, timeline records, feedback, snoozes, issued cards) is in the
+database by default, so WEB_CONCURRENCY and the replica count may be raised freely; with SQLite
+(memory stores) keep one worker (README.md, Security, "Scaling out").
 """
 
 from __future__ import annotations

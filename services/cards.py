@@ -25,6 +25,7 @@ from fhir_mapping.record import (
 from services import tables
 from services.recommendation import (
     INDICATOR_ORDER,
+    Evidence,
     Indicator,
     Recommendation,
     Source,
@@ -283,7 +284,10 @@ def phq9_text(score: Score) -> str:
     return f"PHQ-9 {score.value} ({band.label}) on {score.date.isoformat()}"
 
 
-def scores_section(record: PatientRecord, limit: int = 4) -> str:
+SCORES_SHOWN = 4  # the latest PHQ-9 totals a scores section lists
+
+
+def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
     scores = [s for s in record.phq9() if s.value is not None][-limit:]
     if not scores:
         if record.incomplete(DataDomain.SCORES):
@@ -294,19 +298,57 @@ def scores_section(record: PatientRecord, limit: int = 4) -> str:
 
 
 def staging_section(stage: MaudsleyStage) -> str:
-    rows = [(d.name, d.basis, d.category, str(d.points)) for d in stage.dimensions]
-    rows.append(("Total", "", stage.band, str(stage.total)))
-    return "**Maudsley Staging Method** (3-15):\n\n" + table(
-        ("Dimension", "Basis", "Category", "Points"), rows
+    """The Maudsley stage in one line, every dimension with its points, category and basis (issue
+    12: a five-row table on each card was most of a screen; nothing is left out)."""
+    parts = "; ".join(
+        f"{d.name.lower()} {d.points} ({d.category}: {d.basis})" for d in stage.dimensions
+    )
+    return f"**Maudsley staging:** {stage.total} of 3-15, {stage.band}: {parts}."
+
+
+# --- evidence shared between the cards of one screen (services/screen.py) -----------------------
+
+
+def trial_key(trial: Trial) -> str:
+    return f"trial:{trial.ingredient}:{trial.start.isoformat()}"
+
+
+def trials_evidence(trials: Sequence[Trial], policy: MappingPolicy) -> Evidence:
+    """The trials table as evidence another card of the screen may point to instead."""
+    return Evidence(
+        key="trials",
+        text=trial_table(trials, policy),
+        covers=frozenset(trial_key(t) for t in trials),
     )
 
 
-def guideline_links(*keys: str) -> str:
+def scores_evidence(record: PatientRecord) -> Evidence:
+    shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
+    return Evidence(
+        key="scores",
+        text=scores_section(record),
+        covers=frozenset(f"phq9:{s.date.isoformat()}:{s.value}" for s in shown),
+    )
+
+
+def staging_evidence(stage: MaudsleyStage) -> Evidence:
+    return Evidence(key="staging", text=staging_section(stage), covers=frozenset({"staging"}))
+
+
+def evidence_sections(*evidence: Evidence) -> tuple[str, ...]:
+    return tuple(e.text for e in evidence)
+
+
+def guideline_links(*keys: str, linked: str = "") -> str:
+    """The guidelines' links, each once; a guideline whose link `linked` (the detail above)
+    already holds is not repeated."""
     items = []
     for key in dict.fromkeys(keys):
         g = tables.guideline(key)
+        if f"]({g.url})" in linked:
+            continue
         items.append(f"[{g.label}]({g.url})")
-    return "**Guideline:** " + "; ".join(items) + "."
+    return "**Guideline:** " + "; ".join(items) + "." if items else ""
 
 
 def join_sections(*sections: str) -> str:
@@ -327,8 +369,11 @@ def make(
     suggestions: Sequence[Suggestion] = (),
     indicator: Indicator | None = None,
     dedupe_key: str | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> Recommendation:
-    """A Recommendation with the topic's indicator, flags, source and override reasons."""
+    """A Recommendation with the topic's indicator, flags, source and override reasons.
+    `evidence`: the shared sections the detail holds (trials, scores, staging), so one screen can
+    show each once (services/screen.py)."""
     topic = tables.topic(topic_code)
     return Recommendation(
         topic=topic.code,
@@ -341,6 +386,7 @@ def make(
         snoozable=topic.snoozable,
         wants_timeline=topic.wants_timeline,
         dedupe_key=dedupe_key,
+        evidence=tuple(e for e in evidence if e.text and e.text in detail),
     )
 
 

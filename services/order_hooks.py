@@ -22,8 +22,10 @@ and for each draft antidepressant:
   2018; data/mood_stabilisers.csv, services/mood_cover.py);
 - drug-condition contraindications on record (data/drug_cautions.csv: bupropion with epilepsy,
   a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy);
-and, once per hook, the TMS card when the patient already meets the criteria and the suicide-risk
-card when it applies.
+and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
+drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
+issue 12), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
+shown once per hook call (services/screen.py).
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
 patient is depressed and not in remission (like patient-view). MAOI washout, dose above the
@@ -51,6 +53,7 @@ from services import (
     drug_rules,
     drugs,
     mood_cover,
+    screen,
     tables,
     tolerability,
     washout,
@@ -570,9 +573,18 @@ def run_order_checks(
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     if drafts:
         found_recs.insert(0, _keyed(suicide_risk.rule(ctx), drafts[0]))
-        if ctx.facts.active:
-            found_recs.append(_keyed(tms_referral.rule(ctx), drafts[0]))
-    return cards.ordered(found_recs)
+        changing = [d for d in drafts if not _renews_running(ctx, d)]
+        if ctx.facts.active and changing:
+            # The TMS card belongs with a change of treatment (a new drug: the moment the
+            # alternative matters), not with every renewal or dose change of the drug the
+            # patient takes now (issue 12: patient-view shows it on the chart).
+            found_recs.append(_keyed(tms_referral.rule(ctx), changing[0]))
+    return screen.compose(cards.ordered(found_recs), ctx.facts)
+
+
+def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """The draft renews or re-doses an antidepressant the patient takes now."""
+    return any(t.ingredient == draft.ingredient for t in ctx.facts.ongoing_trials)
 
 
 def order_hook(

@@ -31,7 +31,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import tables
+from services import tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
 from services.acute_risk import TmsExclusions, suicide_signal, tms_exclusions
 from services.policy import Policy
@@ -233,6 +233,7 @@ def _tms_assessment(
     ect_open: Referral | None = None,
     acute: TmsExclusions | None = None,
     responding: tuple[Trial, ...] = (),
+    earlier_course: str | None = None,
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (acute_risk.tms_exclusions). The suicide line is said on the
@@ -291,6 +292,10 @@ def _tms_assessment(
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
         after.append(f"an ECT referral is already open ({ect_open.status}{when})")
+    if earlier_course is not None:
+        # A measured earlier course without response (issue 12; services/tms_course.py): no
+        # retreatment on this pathway (L37086), and the optimise card says why.
+        after.append(earlier_course)
     blockers.extend(after)
     clinical.extend(after)
     if tms_open:
@@ -416,6 +421,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             ect_open=_ect_open(record),
             acute=tms_exclusions(suicide, ctx.of(FindingKind.CATATONIA)),
             responding=_responding(episode_trials, record, episode_start),
+            earlier_course=tms_course.blocker(record, policy),
         ),
         suicide=suicide,
         cautions=_cautions(record),

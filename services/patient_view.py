@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fhir_mapping.record import PatientRecord
-from services import cards
+from services import cards, screen
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import (
@@ -25,6 +25,7 @@ from services.rules import (
     optimize_switch_augment,
     psychotherapy,
     suicide_risk,
+    tms_course,
     tms_referral,
 )
 from services.rules.context import RuleContext, build_context
@@ -37,6 +38,7 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     diagnosis_review.rule,
     optimize_switch_augment.rule,
     tms_referral.rule,
+    tms_course.rule,
     psychotherapy.rule,
     measurement_based_care.rule,
 )
@@ -51,7 +53,8 @@ def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
     found = [suicide_risk.rule(ctx), maoi_combination.rule(ctx), age_dose_limit.rule(ctx)]
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
-    return cards.ordered(found)
+    # One screen (issue 12): each evidence section once, snooze fingerprints set.
+    return screen.compose(cards.ordered(found), ctx.facts)
 
 
 def patient_view(record: PatientRecord, policy: Policy) -> tuple[Recommendation, ...]:

@@ -79,8 +79,26 @@ class Policy:
     mbc_after_trial_weeks: float = 4.0
     # Diagnosis review: no TSH within 12 months when TRD is met -> suggest ordering one.
     tsh_lookback_days: int = 365
-    # Feedback: an overridden card snoozes its topic for this patient for N days.
+    # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
+    # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
+    # The age from which ECT is named first among the options beyond medication (CANMAT 2023
+    # para 215: "especially effective in older patients"). 65: the older-adult threshold the
+    # drug tables use where a label says only "elderly" (services/data/README.md).
+    older_adult_age: int = 65
+    # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
+    # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
+    # payer_criteria.Criterion.course_gap_days); a course with a session in the last
+    # tms_session_recent_days is running (TMS runs 5 days a week: REFERENCE.md 3.3).
+    tms_course_gap_days: int = 30
+    tms_session_recent_days: int = 7
+    # During a course a PHQ-9 at least every tms_scale_interval_days (payer policy PSY301.015:
+    # "weekly standardized rating scales", REFERENCE.md 3.3), and a response check from week
+    # tms_response_check_weeks; by tms_course_weeks (LCD L34998: "up to 6 weeks" of daily TMS,
+    # REFERENCE.md 3.2) a course without response is reviewed.
+    tms_scale_interval_days: int = 7
+    tms_response_check_weeks: float = 4.0
+    tms_course_weeks: float = 6.0
     # Order hooks: a card is left out only when feedback shows the clinician already accepted or
     # overrode that same card (same draft, topic and dose) on a card issued within this many hours
     # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/store.py
@@ -128,6 +146,12 @@ class PolicyConfig(BaseModel):
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     tsh_lookback_days: int = Field(365, ge=1)
     snooze_days: int = Field(90, ge=0)
+    older_adult_age: int = Field(65, ge=18, le=120)
+    tms_course_gap_days: int = Field(30, ge=1, le=365)
+    tms_session_recent_days: int = Field(7, ge=1, le=90)
+    tms_scale_interval_days: int = Field(7, ge=1, le=90)
+    tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
+    tms_course_weeks: float = Field(6.0, gt=0, le=26)
     order_dedupe_hours: int = Field(24, ge=0)
     mapping: _MappingPolicyConfig = Field(default_factory=_MappingPolicyConfig)
 

@@ -55,6 +55,18 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """A section of a card's detail that other cards of the same screen may repeat: the trials
+    table, the scores, the staging. `text` is the section exactly as it stands in the detail;
+    `covers` names what it shows (trial and score identities), so a card may leave its copy out,
+    pointing to another card, only when that card's copy covers it (services/screen.py)."""
+
+    key: str  # "trials" | "scores" | "staging"
+    text: str
+    covers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     topic: str  # "suicide-risk", "adherence-review", ... (one card per topic at most)
     indicator: Indicator
@@ -70,3 +82,9 @@ class Recommendation:
     # Order hooks: a key (draft id + topic + dose) so order-sign does not repeat a card already
     # shown at order-select for the same draft. None = no de-duplication.
     dedupe_key: str | None = None
+    # The evidence sections the detail holds (see Evidence): one screen shows each once.
+    evidence: tuple[Evidence, ...] = ()
+    # A fingerprint of the evidence the card's conclusion rests on (failed trials, the latest
+    # PHQ-9 band): a snooze recorded against one fingerprint ends when it changes (new evidence).
+    # None = the snooze holds whatever changes.
+    evidence_key: str | None = None

@@ -11,8 +11,8 @@ date (and bipolar / psychotic features, which rule TMS out); the severity histor
 result with date, band, PHQ-9 item 9 and source); every medication trial (drug, class, doses,
 dates, weeks at an adequate dose, adherence, PHQ-9 before and after, outcome or intolerance,
 whether the TMS criteria counted it); psychotherapy (type, dates, sessions); earlier TMS and ECT;
-the TMS contraindication screen; the chosen payer's criteria, met / not met / not on record; and
-what could not be read. Nothing is fetched: no scripts, fonts, images or external stylesheets,
+the TMS contraindication screen; the chosen payer's criteria, met / not met / not on record / not
+available; and what could not be read. Nothing is fetched: no scripts, fonts, images or external stylesheets,
 system fonts only, and every text from the chart is escaped.
 
 It must read in a 600 px pop-up (tables stack into blocks, nothing shrinks) and print on A4 or
@@ -20,9 +20,10 @@ Letter with no table row cut across a page and the table header on every page (s
 
 Modules, one idea each: `html` (elements, escaping, tables), `wording`, `style` (CSS, CSP),
 `diagnosis`, `severity`, `trials`, `therapy` (psychotherapy, earlier TMS / ECT), `safety`,
-`payer` (the payer criteria section: services/payer_criteria.py's evaluation), `unread` (data not read),
-`summary` (the box at the top), `page` (render_packet), `codes` (data/packet_codes.csv),
-`document` (the DocumentReference), `attach` (the referral suggestion with the packet).
+`payer` (the payer criteria section, from services/payer_criteria.py's evaluation), `unread`
+(data not read), `summary` (the box at the top), `page` (render_packet), `codes`
+(data/packet_codes.csv), `document` (the DocumentReference), `attach` (the referral suggestion
+with the packet).
 """
 
 from __future__ import annotations

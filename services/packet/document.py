@@ -2,13 +2,14 @@
 
 The TMS card's suggestion creates two resources: the ServiceRequest (the referral) and this
 DocumentReference (the packet, its HTML inline as base64). The ServiceRequest names the document
-in `supportingInfo` by `urn:uuid:<id>`, a reference to a resource created in the same
-suggestion. CDS Hooks 2.0 says a suggestion's actions are applied together, "as per FHIR's rules
-for processing transactions": an EHR that writes the actions as one transaction Bundle gives the
-DocumentReference's entry the fullUrl `urn:uuid:<its id>`, and the FHIR server then replaces the
-reference with the id it assigns (FHIR R4 http.html#trules). The same value is the document's
-`masterIdentifier` (system urn:ietf:rfc:3986), so an EHR that creates the two one by one can still
-find the document the reference means.
+in `supportingInfo` by the relative reference `DocumentReference/<id>`. CDS Hooks 2.0 says a
+suggestion's actions are processed "as per FHIR's rules for processing transactions with the CDS
+Client's fhirServer as the base url for the inferred full URL of the transaction bundle
+entries": the created DocumentReference's inferred fullUrl is `<fhirServer>/DocumentReference/<id>`,
+which the relative reference resolves to, and the FHIR server rewrites it to the id it assigns
+(FHIR R4 http.html#trules). A `urn:uuid:` reference would need a fullUrl that suggestions cannot
+carry. The id is also the document's `masterIdentifier` (`urn:uuid:<id>`, system
+urn:ietf:rfc:3986), so an EHR that creates the two one by one can still find the document.
 
 The id is a name-based UUID (RFC 4122 version 5) of the patient and the packet's content: the
 same packet gives the same id, so an EHR that already holds it can tell.
@@ -73,4 +74,4 @@ def packet_document(*, patient_id: str, html: str, created: date) -> dict[str, A
 
 def supporting_reference(document: dict[str, Any]) -> dict[str, str]:
     """The ServiceRequest.supportingInfo entry naming `document` within the same suggestion."""
-    return {"reference": f"urn:uuid:{document['id']}", "display": TITLE}
+    return {"reference": f"DocumentReference/{document['id']}", "display": TITLE}

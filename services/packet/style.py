@@ -38,7 +38,7 @@ dl.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px
   border-radius: 6px; background: #F6F6F6; }
 dl.summary dt { font-size: 13px; font-weight: 700; color: #444444; }
 dl.summary dd { margin: 0; }
-dl.summary a { color: inherit; }
+dl.summary a { color: inherit; text-decoration-color: #AAAAAA; }
 table { width: 100%; border-collapse: collapse; margin: 6px 0 4px; font-size: 14px; }
 caption { text-align: left; font-weight: 700; padding: 4px 0; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #CCCCCC;

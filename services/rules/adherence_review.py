@@ -21,6 +21,7 @@ from __future__ import annotations
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from services import cards
 from services.recommendation import Recommendation
+from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
 
 TOPIC = "adherence-review"
@@ -39,7 +40,11 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
         if any(r in FLAGGED_REASONS for r in t.reasons) or not t.reasons
     ]
     flagged += [t for t in ctx.facts.ongoing_trials if _ongoing_but_unfair(ctx, t)]
-    return tuple(sorted(dict.fromkeys(flagged), key=lambda t: t.start))
+    # One card per concern (issue 12): a running trial below its minimum dose whose adherence is
+    # not contradicted is the optimise card's ("raise the dose", with the weeks below it); this
+    # card keeps the ones whose refills contradict adherence.
+    raised = set(optimize_switch_augment.subtherapeutic(ctx))
+    return tuple(sorted(dict.fromkeys(t for t in flagged if t not in raised), key=lambda t: t.start))
 
 
 def _now_adequate_dose(trial: Trial) -> bool:
@@ -163,9 +168,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             why = "; ".join(_reason_lines(ctx, trial))
             bullets.append(f"- **{trial.ingredient}** ({trial.start.isoformat()}): {why}")
         sections.append("**Not a fair test yet:**\n" + "\n".join(bullets))
+    trials = ctx.facts.episode_trials
+    table = cards.trials_evidence(trials, mapping) if trials else None
+    scores = cards.scores_evidence(ctx.record)
     detail = cards.join_sections(
         *sections,
-        cards.trial_table(ctx.facts.episode_trials, mapping) if ctx.facts.episode_trials else "",
+        table.text if table is not None else "",
         (
             f"Adequate trial = at least the minimum adequate dose (CANMAT 2023 Table 3.3) for "
             f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks, adherence not contradicted "
@@ -176,7 +184,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "review. Ask about missed doses, side effects and cost; confirm the dose taken; record "
             "intolerance if the drug was stopped for side effects."
         ),
-        cards.scores_section(ctx.record),
+        scores.text,
         cards.guideline_links("canmat2023"),
     )
-    return cards.make(TOPIC, summary=summary, detail=detail)
+    evidence = (table, scores) if table is not None else (scores,)
+    return cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence)

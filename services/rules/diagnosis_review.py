@@ -27,7 +27,8 @@ from fhir_mapping.record import (
 )
 from services import cards, mood_cover, suggestions, tables
 from services.pathway import OPEN_REQUEST_STATUSES, ongoing_mood_stabiliser
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
 
 TOPIC = "diagnosis-review"
@@ -84,7 +85,8 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                     "on record: risk of a switch to mania."
                 )
         items.append(Item(short, text))
-    if facts.psychotic:
+    if facts.psychotic and not optimize_switch_augment.speaks_to_psychotic_features(ctx):
+        # Said here only when the optimise card does not take them up (issue 12: once a screen).
         items.append(
             Item(
                 "psychotic features",
@@ -196,14 +198,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if ctx.facts.failed_trials:
         items += _medical(ctx)
     suggestion: list[Suggestion] = []
+    findings = len(items)  # what is on record; a missing TSH is not a finding (below)
     if tsh_missing(ctx):
         days = ctx.policy.tsh_lookback_days
         items.append(
             Item(
                 f"no TSH in {days} days",
                 f"**No TSH in the last {days} days** after {len(ctx.facts.failed_trials)} "
-                "adequate antidepressant trials failed: thyroid dysfunction is a treatable "
-                "contributor (CANMAT 2023 para 184).",
+                "adequate antidepressant trials failed: consider one if clinically indicated "
+                "(CANMAT 2023 Table 5.1: laboratory tests when clinically indicated; thyroid "
+                "dysfunction is a treatable contributor, para 184).",
             )
         )
         reasons: list[SourceRef] = []
@@ -218,23 +222,42 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 text="TSH (thyroid work-up in treatment-resistant depression)",
                 reasons=reasons,
             )
-        suggestion.append(suggestions.create("Order TSH", resource, recommended=True))
+        # Not marked recommended: CANMAT 2023 asks for labs when clinically indicated.
+        suggestion.append(suggestions.create("Order TSH", resource))
     if not items:
         return None
     shorts = "; ".join(i.short for i in items)
-    summary = cards.fit_summary(
-        f"Confirm the diagnosis before escalating: {shorts}",
-        f"Before escalating: {shorts}",
-        f"Review diagnosis before escalating ({len(items)} findings)",
-    )
+    # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
+    # chart holds nothing that contradicts the diagnosis.
+    indicator = Indicator.INFO if findings == 0 else None
+    if findings == 0:
+        summary = cards.fit_summary(
+            f"No TSH in {ctx.policy.tsh_lookback_days} days after "
+            f"{len(ctx.facts.failed_trials)} failed trials: consider one if clinically indicated",
+            f"No TSH in {ctx.policy.tsh_lookback_days} days: consider one if clinically indicated",
+        )
+    else:
+        summary = cards.fit_summary(
+            f"Confirm the diagnosis before escalating: {shorts}",
+            f"Before escalating: {shorts}",
+            f"Review diagnosis before escalating ({len(items)} findings)",
+        )
     keys = ["canmat2023"]
     if ctx.facts.bipolar:
         keys.append("isbd2013")
         if mood_cover.without_antimanic_cover(ctx.record, drafts=False):
             keys.append("canmat-isbd2018")
+    scores = cards.scores_evidence(ctx.record)
     detail = cards.join_sections(
         "\n".join(f"- {i.text}" for i in items),
-        cards.scores_section(ctx.record),
+        scores.text,
         cards.guideline_links(*keys),
     )
-    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=suggestion)
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=detail,
+        suggestions=suggestion,
+        indicator=indicator,
+        evidence=(scores,),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import DataDomain, Score, Trial
-from services import cards, suggestions
+from services import cards, suggestions, tms_course
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
@@ -39,6 +39,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     ongoing = ctx.facts.ongoing_trials
     if not ongoing:
         return None
+    if tms_course.running_course(ctx.record, ctx.policy) is not None:
+        return None  # during a TMS course the tms-course card asks for the scales (weekly)
     trial = max(ongoing, key=lambda t: t.start)  # the current trial: the latest started
     latest = next((s for s in reversed(ctx.record.phq9()) if s.value is not None), None)
     why = _due_reason(ctx, trial, latest)
@@ -56,14 +58,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             concept="phq9-panel",
             text="PHQ-9 to measure response to the current antidepressant",
         )
+    evidence = (
+        cards.trials_evidence(ongoing, ctx.policy.mapping),
+        cards.scores_evidence(ctx.record),
+    )
     detail = cards.join_sections(
         f"PHQ-9 at least every {ctx.policy.mbc_interval_days} days on an antidepressant and once "
         f"after a new trial starts (checked from week "
         f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
         f"response and remission (PHQ-9 < {ctx.policy.remission_below}) cannot be judged "
         "without it.",
-        cards.trial_table(ongoing, ctx.policy.mapping),
-        cards.scores_section(ctx.record),
+        *cards.evidence_sections(*evidence),
         cards.guideline_links("canmat2023", "kroenke2001"),
     )
     return cards.make(
@@ -71,4 +76,5 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=summary,
         detail=detail,
         suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
+        evidence=evidence,
     )

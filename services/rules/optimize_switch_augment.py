@@ -40,11 +40,20 @@ from datetime import timedelta
 
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
-from fhir_mapping.record import Role, SourceRef, Trial, Verdict
-from services import age_limits, cards, drug_rules, drugs, suggestions, tolerability, washout
+from fhir_mapping.record import AdherenceStatus, Role, SourceRef, Trial, Verdict
+from services import (
+    age_limits,
+    cards,
+    drug_rules,
+    drugs,
+    pathway_options,
+    suggestions,
+    tolerability,
+    washout,
+)
 from services.drug_rules import Regimen
 from services.pathway import in_episode
-from services.recommendation import Indicator, Recommendation, Suggestion
+from services.recommendation import Evidence, Indicator, Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 
@@ -55,13 +64,18 @@ SECOND_LINE = "2nd"  # the drug table's canmat_line value for CANMAT 2023 second
 
 
 def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
-    """Ongoing antidepressant trials whose current dose is below the minimum adequate dose."""
+    """Ongoing antidepressant trials whose current dose is below the minimum adequate dose and
+    whose adherence the refill data do not contradict. One card per concern (issue 12): this card
+    raises the dose of such a trial and the adherence card leaves it alone; a trial whose refills
+    contradict adherence is the adherence card's (raising a dose that is not being taken is not
+    the next step: CANMAT 2023 para 184, assess adherence first)."""
     return tuple(
         t
         for t in ctx.facts.ongoing_trials
         if t.min_adequate_mg is not None
         and t.current_mg_per_day is not None
         and t.current_mg_per_day < t.min_adequate_mg
+        and t.adherence.status is not AdherenceStatus.POOR
     )
 
 
@@ -376,6 +390,8 @@ def _second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[st
         and d.canmat_line == SECOND_LINE
         and not drug_rules.is_antipsychotic(d.drug_class)
         and d.ingredient not in used | taken | not_tolerated(ctx)
+        # Esketamine is named with the options beyond medication (its REMS, its indications).
+        and d.ingredient not in pathway_options.options()
         and populations.never(ctx, d.ingredient, d.drug_class) is None
         and ctx.facts.caution_for(d.ingredient) is None
     ]
@@ -397,7 +413,15 @@ def _augment_section(ctx: RuleContext, used: set[str]) -> str:
             f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
             for d in remaining
         ]
-        lines.append(f"First-line adjuncts (CANMAT 2023 Table 7.2): {', '.join(ranges)}.")
+        watch = (
+            f" (antipsychotics: {pathway_options.antipsychotic_monitoring()})"
+            if any(drug_rules.is_antipsychotic(d.drug_class) for d in remaining)
+            else ""
+        )
+        lines.append(f"First-line adjuncts (CANMAT 2023 Table 7.2): {', '.join(ranges)}{watch}.")
+        second = _second_line_named(ctx, used)
+        if second:
+            lines.append(f"Second line: {', '.join(second)}.")
         held: dict[str, list[str]] = {}
         for d in remaining:
             why = populations.text_only(ctx, d.ingredient, d.drug_class)
@@ -413,11 +437,60 @@ def _augment_section(ctx: RuleContext, used: set[str]) -> str:
         if others:
             lines.append(
                 f"Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): "
-                f"{', '.join(others)}."
+                f"{', '.join(_with_monitoring(others))}."
             )
     else:
-        lines.append("First-line adjuncts already used; second-line adjuncts per Table 7.2.")
-    return "**Augment:** " + " ".join(lines)
+        others = _second_line_non_antipsychotics(ctx, used)
+        named = f": {', '.join(_with_monitoring(others))}" if others else ""
+        lines.append(f"First-line adjuncts already used; second line (Table 7.2){named}.")
+    lines.extend(_running_adjunct_lines(ctx))
+    return "**Augment:** " + " ".join(line for line in lines if line)
+
+
+def _range_text(info: DrugInfo) -> str:
+    if info.min_adequate_mg is None:
+        return ""
+    return f"{cards.fmt_mg(info.min_adequate_mg)}-{cards.fmt_mg(info.max_mg)} mg/day"
+
+
+def _with_monitoring(names: list[str]) -> list[str]:
+    """Second-line adjuncts with their target level or dose and monitoring where the monitoring
+    table has them (lithium, liothyronine: data/augmentation_monitoring.csv), else their range."""
+    out = []
+    for name in names:
+        info = drugs.info(name)
+        dose = _range_text(info) if info is not None else ""
+        out.append(pathway_options.adjunct_line(name, dose).strip())
+    return out
+
+
+def _second_line_named(ctx: RuleContext, used: set[str]) -> list[str]:
+    """Lithium and liothyronine while first-line adjuncts remain: named with their target level
+    or dose only (their monitoring is shown once they are the option, or running)."""
+    found = (
+        pathway_options.second_line_target(name)
+        for name in _second_line_non_antipsychotics(ctx, used)
+    )
+    return [text for text in found if text is not None]
+
+
+def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
+    """Monitoring of an adjunct already running: lithium, liothyronine, an antipsychotic."""
+    lines = []
+    for t in ctx.facts.augmentations:
+        if not t.ongoing:
+            continue
+        row = pathway_options.monitoring_for(t.ingredient)
+        if row is not None:
+            lines.append(
+                f"{pathway_options.adjunct_line(t.ingredient, '').capitalize()}: running."
+            )
+        elif drug_rules.is_antipsychotic(t.drug_class):
+            lines.append(
+                f"{t.ingredient.capitalize()} running: "
+                f"{pathway_options.antipsychotic_monitoring()}."
+            )
+    return lines
 
 
 def _no_tms_section(ctx: RuleContext) -> str:
@@ -425,6 +498,10 @@ def _no_tms_section(ctx: RuleContext) -> str:
     if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
         return ""
     blockers = facts.tms.clinical
+    if facts.psychotic:
+        # Psychotic features appear once (issue 12): the card's own psychotic section already
+        # says that TMS policies exclude them and that ECT is preferred.
+        blockers = tuple(b for b in blockers if not b.startswith("psychotic features on record"))
     if not blockers:
         return ""
     text = (
@@ -437,10 +514,39 @@ def _no_tms_section(ctx: RuleContext) -> str:
     return text
 
 
-def _basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
-    """The trial table, scores, stage and guideline links every variant of the card ends with."""
+def _evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
+    """The trials (with the adjuncts), scores and, after a failure, the stage: the evidence this
+    card shares with the others of its screen (services/screen.py keeps it once)."""
     facts = ctx.facts
     trials = facts.episode_trials + tuple(t for t in facts.augmentations)
+    found = []
+    if trials:
+        found.append(cards.trials_evidence(trials, ctx.policy.mapping))
+    found.append(cards.scores_evidence(ctx.record))
+    if facts.failed_trials:
+        found.append(cards.staging_evidence(ctx.stage))
+    return tuple(found)
+
+
+def _next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """The rest of the pathway (issue 12): ECT, esketamine and ketamine after two or more failed
+    adequate trials (ECT first for an older adult), and one line on pharmacogenomic testing
+    after a poor response (services/pathway_options.py)."""
+    failed = len(ctx.facts.failed_trials)
+    if populations.is_minor(ctx):
+        return []  # the adult options are not named for a minor: decided with child psychiatry
+    return [
+        pathway_options.beyond_medication(
+            failed, ctx.record.patient.age, ctx.policy, exclude=exclude
+        ),
+        pathway_options.pgx_line(failed),
+    ]
+
+
+def _basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
+    """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
+    guideline links."""
+    facts = ctx.facts
     keys = ["canmat2023"]
     if facts.failed_trials:
         keys.append("maudsley2018")
@@ -449,9 +555,7 @@ def _basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
     keys.extend(extra_guidelines)
     return [
         _no_tms_section(ctx),
-        cards.trial_table(trials, ctx.policy.mapping) if trials else "",
-        cards.scores_section(ctx.record),
-        cards.staging_section(ctx.stage) if facts.failed_trials else "",
+        *cards.evidence_sections(*_evidence(ctx)),
         cards.guideline_links(*keys),
     ]
 
@@ -474,9 +578,16 @@ def _dose_section(ctx: RuleContext, trial: Trial) -> str:
         cap = f", which is also the maximum at age {age}"
     else:
         target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day at age {age}"
+    low_weeks = cards.below_minimum(trial)
+    so_far = (
+        f" for {cards.fmt_weeks(low_weeks[1])} weeks so far"
+        if low_weeks is not None and low_weeks[1] >= 1
+        else ""
+    )
     text = (
-        f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day is "
-        f"below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response."
+        f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day{so_far} "
+        f"is below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response "
+        "(not an adequate trial until then)."
     )
     limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
     if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:
@@ -641,6 +752,7 @@ def _toward_remission(
         detail=cards.join_sections(*sections, *_basis(ctx)),
         suggestions=found,
         indicator=Indicator.INFO,
+        evidence=_evidence(ctx),
     )
 
 
@@ -681,6 +793,17 @@ def _failed_combination(ctx: RuleContext, regimen: Regimen) -> Trial | None:
     return None
 
 
+def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
+    """Whether this card takes up psychotic features (its psychotic-depression variant), so the
+    diagnosis review need not say them again (issue 12: psychotic features appear once). Not in
+    bipolar disorder (no card), nor when an antidepressant and an antipsychotic are running and
+    responding (nothing to change)."""
+    facts = ctx.facts
+    if not facts.psychotic or facts.bipolar:
+        return False
+    return not (running_antipsychotics(ctx) and responding(ctx))
+
+
 def _psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     """Antidepressant plus antipsychotic at antipsychotic-range doses, or ECT (CANMAT 2023 Table
     3.6, para 215; STOP-PD); never augmentation doses, a second antipsychotic or bupropion; ECT
@@ -689,7 +812,7 @@ def _psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     finding = facts.psychotic[0]
     regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)
     stacked = running_antipsychotics(ctx)
-    if stacked and responding(ctx):
+    if not speaks_to_psychotic_features(ctx):
         return None  # antidepressant and antipsychotic running and responding: nothing to change
     failed = _failed_combination(ctx, regimen) if regimen is not None else None
     reasons = [f.source for f in facts.psychotic if f.source is not None] + _reasons(ctx)
@@ -751,12 +874,17 @@ def _psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     if facts.failed_trials:
         sections.append(_switch_section(ctx))
     sections.append(tolerability.line(ctx.record))
+    # Esketamine and ketamine are not named here: the esketamine label asks for care with
+    # psychosis, and CANMAT's options with psychotic features are the antipsychotic or ECT
+    # (acute_risk.py says the same). Pharmacogenomic testing is one line after a failure.
+    sections.append(pathway_options.pgx_line(len(facts.failed_trials)))
     extra = ("stop-pd",) if regimen is not None else ()
     return cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(*sections, *_basis(ctx, *extra)),
         suggestions=found,
+        evidence=_evidence(ctx),
     )
 
 
@@ -953,6 +1081,7 @@ def _switch_for_intolerance(ctx: RuleContext) -> Recommendation:
         TOPIC,
         summary=summary,
         detail=cards.join_sections(*sections, *_basis(ctx)),
+        evidence=_evidence(ctx),
     )
 
 
@@ -999,6 +1128,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             sections.append(_augment_section(ctx, used))
             sections.append(_switch_section(ctx))
             sections.append(tolerability.line(ctx.record))
+            sections.extend(_next_options(ctx))
             if not blind:
                 found.extend(_augmenter_suggestions(ctx, used))
         if low:
@@ -1012,4 +1142,5 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=summary,
         detail=cards.join_sections(*sections, *_basis(ctx)),
         suggestions=found,
+        evidence=_evidence(ctx),
     )

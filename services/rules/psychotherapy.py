@@ -75,10 +75,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     )
     if not (facts.bipolar or facts.psychotic):
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
+    evidence = (
+        cards.trials_evidence(facts.episode_trials, ctx.policy.mapping),
+        cards.scores_evidence(ctx.record),
+    )
     detail = cards.join_sections(
         basis,
-        cards.trial_table(facts.episode_trials, ctx.policy.mapping),
-        cards.scores_section(ctx.record),
+        *cards.evidence_sections(*evidence),
         cards.guideline_links("canmat2023", "lcd-l37086"),
     )
-    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=found)
+    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=found, evidence=evidence)

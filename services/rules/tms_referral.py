@@ -31,11 +31,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
-from services import acute_risk, cards, data_gaps, suggestions
+from services import acute_risk, cards, data_gaps, suggestions, tms_course
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import (
     BAND_RANKS,
+    CriterionKind,
     CriterionResult,
     PayerEvaluation,
     evaluate_payer_criteria,
@@ -185,6 +186,14 @@ def anxiety_line(ctx: RuleContext) -> str:
     )
 
 
+def _earlier_course(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
+    """An earlier TMS course is never ignored (issue 12): named with its response, unless the
+    payer's own retreatment criterion (a line above) already does."""
+    if any(r.kind is CriterionKind.RETREATMENT for r in evaluation.results):
+        return ""
+    return tms_course.retreatment_line(ctx.record, ctx.policy)
+
+
 def _payer_note(evaluation: PayerEvaluation) -> str:
     """The payer status for the TMS service, which reads the referral rather than the card."""
     name = evaluation.rule_set.name
@@ -244,18 +253,26 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"**TMS safety screen required:** {_safety_items(ctx)}. Tell the TMS service, which "
             "decides whether and how TMS can be given."
         )
+    evidence = (
+        cards.trials_evidence(facts.episode_trials, ctx.policy.mapping),
+        cards.scores_evidence(ctx.record),
+        cards.staging_evidence(ctx.stage),
+    )
     sections += [
         _criteria(ctx, evaluation),
         anxiety_line(ctx),
-        cards.trial_table(facts.episode_trials, ctx.policy.mapping),
-        cards.scores_section(ctx.record),
-        cards.staging_section(ctx.stage),
-        cards.guideline_links("lcd-l34998", "lcd-l37086", "canmat2023", "maudsley2018"),
+        _earlier_course(ctx, evaluation),
+        *cards.evidence_sections(*evidence),
     ]
+    body = cards.join_sections(*sections)
+    links = cards.guideline_links(
+        "lcd-l34998", "lcd-l37086", "canmat2023", "maudsley2018", linked=body
+    )
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections),
+        detail=cards.join_sections(body, links),
+        evidence=evidence,
         suggestions=(
             # The referral carries the referral summary (services/packet): a DocumentReference
             # created with it and named in its supportingInfo.

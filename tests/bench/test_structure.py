@@ -209,9 +209,11 @@ def _request(payload: dict[str, Any]) -> HookRequest:
 def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner) -> None:
     payload = sizes.small()
     request = _request(payload)
-    assert runner.answer_from_cache(SERVICE, request, base_url="http://x/") is None  # not seen
+    assert (
+        runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/") is None
+    )  # not seen
     full = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
-    cached = runner.answer_from_cache(SERVICE, request, base_url="http://x/")
+    cached = runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert cached is not None
 
     def content(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -229,7 +231,10 @@ def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner
     # one prefetch key absent: it has to be fetched, which the event loop never does
     partial = {k: v for k, v in payload.items() if k != "prefetch"}
     partial["prefetch"] = {k: v for k, v in payload["prefetch"].items() if k != "devices"}
-    assert runner.answer_from_cache(SERVICE, _request(partial), base_url="http://x/") is None
+    assert (
+        runner.answer_from_cache(SERVICE, _request(partial), caller=Caller(), base_url="http://x/")
+        is None
+    )
 
 
 def test_the_loop_connection_never_waits_for_a_lock(tmp_path: Path) -> None:
@@ -339,13 +344,13 @@ def test_a_database_timeline_store_is_never_written_from_the_event_loop(tmp_path
 
     first = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert len(links(first.cards.cards)) == 1  # the thread pool wrote the token
-    again = runner.answer_from_cache(SERVICE, request, base_url="http://x/")
+    again = runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert again is not None and links(again.cards.cards) == links(first.cards.cards)
     # Past half its life the token is renewed, which is a database write: not on the loop.
     prepared = next(iter(runner.evaluations._items.values()))[1]
     token, _expires_at = prepared.timeline[0]
     prepared.timeline[:] = [(token, 1.0)]
-    assert runner.answer_from_cache(SERVICE, request, base_url="http://x/") is None
+    assert runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/") is None
     renewed = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert links(renewed.cards.cards).isdisjoint(links(first.cards.cards))
     runner.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, timedelta
+from html import unescape
 
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.record import (
@@ -63,9 +64,15 @@ SECTIONS = [
 ]
 
 
-def cells(html: str, label: str) -> list[str]:
-    """The text of every table cell of one column (by its data-label), as written in `html`."""
-    return re.findall(rf'<td data-label="{re.escape(label)}"[^>]*>([^<]*)</td>', html)
+def cells(html: str, label: str, table: str | None = None) -> list[str]:
+    """The text of every table cell of one column (by its data-label), unescaped;
+    only in the tables of class `table` when given ("trials", "scores", "diagnoses", ...)."""
+    if table is not None:
+        html = "".join(
+            re.findall(rf'<table class="(?:stack )?{re.escape(table)}">.*?</table>', html, re.S)
+        )
+    found = re.findall(rf'<td data-label="{re.escape(label)}"[^>]*>([^<]*)</td>', html)
+    return [unescape(cell) for cell in found]
 
 
 UNREAD = DataGap(

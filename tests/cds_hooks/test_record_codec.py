@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 import pytest
+from fhir.resources.R4B import get_fhir_model_class
 
 from cds_hooks import record_codec
 from cds_hooks.offline import evaluate_document
@@ -119,6 +120,8 @@ def _per_session_and_per_interval_doses() -> PatientRecord:
         _cssrs_screen(patient, date(2025, 5, 20)),
     ]
     drafts = (order(injection, AS_OF, 400, 4, "draft", "d-lai"),)
+    for resource in [*chart, *drafts]:  # valid R4, as an EHR would send them
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
     # Data the protocol layer could not obtain: a domain not provided, one provided in part.
     return build_record(
         chart,

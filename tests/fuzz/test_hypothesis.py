@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from cds_hooks.store import IssuedCard
 from tests.faults.harness import ALL_KEYS
 from tests.fuzz.hostile import (
     BASES,
@@ -298,8 +299,12 @@ def test_feedback_bodies(
     event(f"{shape}: status {response.status_code}")  # --hypothesis-show-statistics
     assert_clean(response, feedback=True)
     assert response.status_code in (200, 400)
-    if shape == "as written":  # every well-formed item is stored (or was already)
-        assert response.status_code == 200
+    if shape == "as written":  # every well-formed item is stored (or was already) ...
+        issued = {card["uuid"] for card in issued_cards}
+        if all(item["card"] in issued for item in body["feedback"]):
+            assert response.status_code == 200
+        else:  # ... unless one names a card the service never issued: then none is
+            assert response.json()["error"] == "unknown-card"
 
 
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59Z", "9000-01-01T00:00:00+05:00"])
@@ -367,6 +372,15 @@ def test_feedback_item_count_is_bounded(fuzz_client: TestClient, count: int, sta
         {"card": f"card-{n}", "outcome": "accepted", "outcomeTimestamp": "2025-06-02T14:30:00Z"}
         for n in range(count)
     ]
+    # Feedback is accepted only for cards the service issued (store.py): these were.
+    store = fuzz_client.app.state.store  # type: ignore[attr-defined]
+    store.record_issued(
+        [
+            IssuedCard(item["card"], "trd-patient-view", "h-1", "tms-referral", None, None, True)
+            for item in items
+        ],
+        datetime.now(UTC),
+    )
     response = post(fuzz_client, FEEDBACK, {"feedback": items})
     assert_clean(response, feedback=True)
     assert response.status_code == status

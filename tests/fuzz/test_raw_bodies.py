@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.settings import Settings
+from cds_hooks.store import IssuedCard, utcnow
 from tests.fuzz.hostile import (
     FEEDBACK,
     JSON,
@@ -132,7 +133,23 @@ def test_nesting_the_parser_accepts_is_answered(
 
 
 def test_feedback_with_deep_extra_fields_is_stored(fuzz_client: TestClient) -> None:
-    raw = with_raw(_feedback_body(), ("feedback", 0, "extension"), deep(1000))
+    body = _feedback_body()
+    store = fuzz_client.app.state.store  # type: ignore[attr-defined]
+    store.record_issued(  # feedback is accepted only for cards the service issued
+        [
+            IssuedCard(
+                body["feedback"][0]["card"],
+                "trd-patient-view",
+                "h",
+                "tms-referral",
+                None,
+                None,
+                True,
+            )
+        ],
+        utcnow(),
+    )
+    raw = with_raw(body, ("feedback", 0, "extension"), deep(1000))
     response = post(fuzz_client, FEEDBACK, raw)
     assert assert_clean(response, feedback=True) == {"stored": 1, "received": 1}
 

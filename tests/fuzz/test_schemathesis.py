@@ -3,8 +3,9 @@ in process (issue 5, "Fault tolerance": no 5xx, ever).
 
 Every operation gets positive and negative examples (schema-conforming and schema-violating
 bodies, paths and headers); every answer must be below 500, and every 4xx must carry the
-service's JSON error body `{"error", "message"}` (errors.py), except the timeline page's 404,
-which is an HTML page for a browser by design (routes/timeline.py).
+service's JSON error body `{"error", "message"}` (errors.py), except the timeline's and the
+referral summary's 404, which are HTML pages for a browser by design (routes/timeline.py,
+routes/packet.py).
 
 Generated path ids are almost never a real service id, and a generated `hook` never matches the
 service, so most requests would stop at the 404 or the hook check. A `steer` drawn beside each case
@@ -65,7 +66,9 @@ def json_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx of the JSON API is {"error": code, "message": text} (the HTML page excepted)."""
     if not 400 <= response.status_code < 500:
         return None
-    if case.operation.path == "/timeline/{token}" and response.status_code == 404:
+    if case.operation.path in ("/timeline/{token}", "/packet/{token}") and (
+        response.status_code == 404
+    ):
         assert response.headers["content-type"][0].startswith("text/html"), response.headers
         return None
     assert response.headers["content-type"][0].startswith("application/json"), response.headers

@@ -96,8 +96,9 @@ def _with_card(card_id: str) -> dict[str, Any]:
         (lambda c: _override(c, code="c" * 201), "feedback.0.overrideReason.reason.code", 400),
         (lambda c: _override(c, system="s" * 501), "feedback.0.overrideReason.reason.system", 400),
         (lambda c: _override(c, code="c" * 200, system="s" * 500), None, 200),
-        (lambda c: _with_card("k" * 200), None, 200),
-        (lambda c: _with_card("\u00e9\u2028\U0001f600"), None, 200),
+        # Ids no card of this service has: looked up without error, refused as unknown (400).
+        (lambda c: _with_card("k" * 200), None, 400),
+        (lambda c: _with_card("\u00e9\u2028\U0001f600"), None, 400),
     ],
     ids=[
         "nul-card",

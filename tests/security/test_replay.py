@@ -171,3 +171,19 @@ def test_replicas_sharing_the_database_refuse_a_replayed_token(
             replica_a.post(f"/cds-services/{SERVICE}", json=body, headers=headers).status_code
             == 401
         )
+
+
+def test_the_default_replay_store_is_the_database_unless_it_is_sqlite(
+    database_url: str, auth_settings: Callable[..., Settings]
+) -> None:
+    """`[auth] replay_store = "auto"` (the default): shared through PostgreSQL, so a second
+    replica refuses a replayed token without any setting; in memory for the SQLite demo."""
+    base = auth_settings()
+    settings = base.model_copy(
+        update={"database": base.database.model_copy(update={"url": database_url})}
+    )
+    assert settings.auth.replay_store == "auto"
+    with TestClient(create_app(settings)) as client:
+        replay = client.app.state.authenticator._replay  # type: ignore[attr-defined]
+    expected = MemoryReplayStore if database_url.startswith("sqlite") else DatabaseReplayStore
+    assert type(replay) is expected

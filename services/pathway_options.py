@@ -1,0 +1,162 @@
+"""The rest of the pathway, named (issue 12): ECT, esketamine, ketamine, pharmacogenomic testing,
+and the monitoring of the second-line adjuncts, as lines for the optimise card.
+
+Facts are data (data/pathway_options.csv, data/augmentation_monitoring.csv, each row with its
+source and status); this module only chooses which apply and words them:
+- after two or more failed adequate trials (policy.trd_min_failed_trials: CANMAT 2023's TRD
+  count), ECT, esketamine and ketamine are named as the options beyond medication, each with its
+  line, level of evidence, label status and safety issue; ketamine is said to be off-label;
+- for an older adult (policy.older_adult_age) ECT is named first: CANMAT 2023 para 215 finds it
+  especially effective in older patients. (Frailty codes were not added to the mapping: the
+  SNOMED frailty codes seen disagree between sources; age is what the rule reads.)
+- the acute-risk, psychotic and catatonic cases keep their own gates (acute_risk.py, the
+  psychotic-depression variant of the optimise card): there ECT comes first, and it is said there;
+- pharmacogenomic testing is one info line after a poor response (CANMAT 2023 para 184), no more;
+- lithium and liothyronine (T3) with their target level or dose and monitoring, and the
+  metabolic and movement monitoring of an antipsychotic adjunct.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from services.policy import Policy
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("services").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayOption:
+    option: str  # "ect" | "esketamine" | "ketamine" | "pgx"
+    label: str
+    when: frozenset[str]  # situations that name it: trd, older-adult, poor-response
+    line: str  # its guideline line, e.g. "CANMAT 2023 second line"
+    level: str  # CANMAT level of evidence, "" when not read
+    card: str  # what the card says: what it offers, its label status, its safety issue
+    source: str
+    status: str
+
+
+@cache
+def options() -> dict[str, PathwayOption]:
+    return {
+        r["option"]: PathwayOption(
+            option=r["option"],
+            label=r["label"],
+            when=frozenset(w for w in r["when"].split(";") if w),
+            line=r["line"],
+            level=r["level"],
+            card=r["card"],
+            source=r["source"],
+            status=r["status"],
+        )
+        for r in _rows("pathway_options.csv")
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    agent: str  # an ingredient, or "" for a drug-table group row
+    group: str  # "antipsychotic" for the class row (data/drug_class_groups.csv), else ""
+    target: str  # the target level or dose, e.g. "serum 0.5-0.8 mmol/L"
+    monitoring: str
+    source: str
+    status: str
+
+
+@cache
+def monitoring_rows() -> tuple[Monitoring, ...]:
+    return tuple(
+        Monitoring(
+            agent=r["agent"].lower(),
+            group=r["group"],
+            target=r["target"],
+            monitoring=r["monitoring"],
+            source=r["source"],
+            status=r["status"],
+        )
+        for r in _rows("augmentation_monitoring.csv")
+    )
+
+
+def monitoring_for(agent: str) -> Monitoring | None:
+    return next((m for m in monitoring_rows() if m.agent and m.agent == agent.lower()), None)
+
+
+def group_monitoring(group: str) -> Monitoring | None:
+    return next((m for m in monitoring_rows() if m.group == group), None)
+
+
+def _unverified(status: str) -> str:
+    return " (UNVERIFIED)" if status == "UNVERIFIED" else ""
+
+
+def beyond_medication(
+    failed: int, age: int | None, policy: Policy, *, exclude: frozenset[str] = frozenset()
+) -> str:
+    """The options beyond medication once `failed` adequate trials have failed (CANMAT 2023's TRD
+    count, policy.trd_min_failed_trials), ECT first for an older adult; "" before that. `exclude`:
+    options the card already names."""
+    if failed < policy.trd_min_failed_trials:
+        return ""
+    older = age is not None and age >= policy.older_adult_age
+    chosen = [o for o in options().values() if "trd" in o.when and o.option not in exclude]
+    if older:
+        chosen.sort(key=lambda o: "older-adult" not in o.when)
+    if not chosen:
+        return ""
+    shared = {(o.line, o.level) for o in chosen}
+    items = []
+    for o in chosen:
+        grade = "" if len(shared) == 1 else f"{o.line}, {o.level}; ".replace(", ;", ";")
+        first = (
+            f"; first choice at age {age} (CANMAT 2023 para 215)"
+            if older and "older-adult" in o.when
+            else ""
+        )
+        items.append(f"{o.label} ({grade}{o.card}{first}){_unverified(o.status)}")
+    head = f"{failed} adequate trials failed"
+    if len(shared) == 1:
+        line, level = next(iter(shared))
+        head += f"; {line}, {level}" if level else f"; {line}"
+    return f"**Beyond medication** ({head}): " + "; ".join(items) + "."
+
+
+def pgx_line(failed: int) -> str:
+    """One info line on pharmacogenomic testing after a poor response (>= 1 adequate failure:
+    CANMAT 2023 para 184 lists it among the steps of assessing poor response), no more."""
+    option = options()["pgx"]
+    if failed < 1 or "poor-response" not in option.when:
+        return ""
+    return f"{option.label} {option.card} ({option.line}){_unverified(option.status)}."
+
+
+def second_line_target(agent: str) -> str | None:
+    """ "lithium (serum 0.5-0.8 mmol/L)" for an adjunct with a monitoring row, else None."""
+    row = monitoring_for(agent)
+    if row is None or not row.target:
+        return None
+    return f"{agent} ({row.target}){_unverified(row.status)}"
+
+
+def adjunct_line(agent: str, dose: str) -> str:
+    """An adjunct with its target level or dose and its monitoring when the monitoring table has
+    it ("lithium (serum 0.5-0.8 mmol/L; monitor level, electrolytes, ...)"), else its range."""
+    row = monitoring_for(agent)
+    if row is None:
+        return f"{agent} {dose}".strip()
+    return f"{agent} ({row.target}; monitor {row.monitoring}){_unverified(row.status)}"
+
+
+def antipsychotic_monitoring() -> str:
+    """ "monitor weight, blood pressure, ...": for an antipsychotic adjunct."""
+    row = group_monitoring("antipsychotic")
+    if row is None:
+        return ""
+    return f"monitor {row.monitoring}{_unverified(row.status)}"

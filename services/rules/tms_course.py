@@ -1,0 +1,177 @@
+"""TMS course management (issue 12): measure a course while it runs, and record how it went.
+
+A course is read from the TMS sessions on record (services/tms_course.py). The card (info) shows:
+- while a course runs, when a PHQ-9 is due: none within policy.tms_scale_interval_days (payer
+  policy PSY301.015 asks for weekly rating scales during TMS, REFERENCE.md 3.3), or none before
+  the first session to measure the course from;
+- from week policy.tms_response_check_weeks of a running course, the response check: the PHQ-9
+  change since the course began against the 50 % that makes a response (CANMAT 2023 para 180,
+  and LCD L37086's retreatment criterion); by week policy.tms_course_weeks (L34998 covers "up to
+  6 weeks" of daily TMS) without response, the course is reviewed and the options beyond it named;
+- a course of this episode that ended with no PHQ-9 since: record the response, since a later
+  retreatment is judged on it (L37086: retreatment only for patients who responded and relapsed).
+An earlier course without response blocks a new TMS referral (pathway.py); one with a response is
+named on the TMS card. Nothing to do (scales up to date, before week 4, responding course
+measured) means no card.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DataDomain, Score
+from services import cards, pathway_options, suggestions, tms_course
+from services.pathway import in_episode
+from services.recommendation import Recommendation, Suggestion
+from services.rules.context import RuleContext
+from services.tms_course import TmsCourse
+
+TOPIC = "tms-course"
+
+
+def _latest_score(ctx: RuleContext) -> Score | None:
+    return next((s for s in reversed(ctx.record.phq9()) if s.value is not None), None)
+
+
+def _scale_due(ctx: RuleContext, course: TmsCourse) -> str | None:
+    """Why a PHQ-9 is due during the course, or None."""
+    latest = _latest_score(ctx)
+    interval = ctx.policy.tms_scale_interval_days
+    if latest is None:
+        if ctx.record.incomplete(DataDomain.SCORES):
+            return "no PHQ-9 total in the data that could be read"
+        return "no PHQ-9 total on record"
+    days = (ctx.record.as_of - latest.date).days
+    if days > interval:
+        return f"no PHQ-9 total in {days} days (during a course: at least every {interval} days)"
+    return None
+
+
+def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str | None]:
+    """(detail lines, summary phrase) of the response check; nothing before its week."""
+    weeks = course.weeks(ctx.record.as_of)
+    policy = ctx.policy
+    if weeks < policy.tms_response_check_weeks:
+        return [], None
+    week = cards.fmt_weeks(round(weeks, 1))
+    response = course.response
+    if response is None:
+        return (
+            [
+                f"**Response check (week {week}):** {course.outcome()}: the response cannot be "
+                "judged; a PHQ-9 now and one from before the course are needed (response = a "
+                ">= 50 % drop, CANMAT 2023 para 180)."
+            ],
+            "response not measurable",
+        )
+    change = course.change or 0.0
+    if response:
+        state = (
+            f"response (>= 50 %, CANMAT 2023 para 180); remission below "
+            f"{policy.remission_below} (CMS159)"
+        )
+        return (
+            [
+                f"**Response check (week {week}):** {course.outcome()}: {state}. A response on "
+                "record is what a later retreatment needs (LCD L37086)."
+            ],
+            f"responding ({round(change * 100)} % better)",
+        )
+    lines = [
+        f"**Response check (week {week}):** {course.outcome()}: no response yet (response = a "
+        ">= 50 % drop, CANMAT 2023 para 180)."
+    ]
+    if weeks >= policy.tms_course_weeks:
+        lines.append(
+            f"**Week {week} without response:** LCD L34998 covers up to "
+            f"{cards.fmt_weeks(policy.tms_course_weeks)} weeks of daily TMS: review the course "
+            "with the TMS service. A course without response also rules out a retreatment "
+            "(LCD L37086)."
+        )
+        options = pathway_options.beyond_medication(
+            len(ctx.facts.failed_trials), ctx.record.patient.age, ctx.policy
+        )
+        if options:
+            lines.append(options)
+        return lines, f"no response by week {week}: review the course"
+    return lines, f"no response yet ({round(change * 100)} % better)"
+
+
+def _phq9_suggestion(ctx: RuleContext, text: str) -> Suggestion:
+    resource = None
+    if ctx.patient_id is not None:
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id, concept="phq9-panel", text=text
+        )
+    return suggestions.create("Ask for a PHQ-9", resource, recommended=True)
+
+
+def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
+    due = _scale_due(ctx, course)
+    response, phrase = _response_lines(ctx, course)
+    if due is None and not response:
+        return None
+    week = cards.fmt_weeks(round(course.weeks(ctx.record.as_of), 1))
+    head = f"TMS course since {course.start.isoformat()} (week {week}, {course.sessions} sessions)"
+    sections = [
+        f"**TMS course:** first session {course.start.isoformat()}, latest "
+        f"{course.end.isoformat()}, {course.sessions} sessions on record (week {week})."
+    ]
+    found: list[Suggestion] = []
+    if due is not None:
+        sections.append(
+            f"**PHQ-9 due:** {due}. Rate the course weekly (payer policies ask for standardised "
+            "rating scales during TMS, REFERENCE.md 3.3); its response, and any later "
+            "retreatment, are judged on these scores."
+        )
+        found.append(_phq9_suggestion(ctx, "PHQ-9 during the TMS course"))
+    if course.baseline is None:
+        sections.append(
+            "**No PHQ-9 before the first session** (within "
+            f"{ctx.policy.mapping.baseline_days_before} days): the course's response cannot be "
+            "measured from its start."
+        )
+    sections.extend(response)
+    sections.append(cards.guideline_links("canmat2023", "lcd-l34998", "lcd-l37086"))
+    what = "PHQ-9 due" if due is not None else phrase or "response check"
+    if due is not None and phrase:
+        what = f"PHQ-9 due; {phrase}"
+    return cards.make(
+        TOPIC,
+        summary=cards.fit_summary(f"{head}: {what}", f"TMS course week {week}: {what}"),
+        detail=cards.join_sections(*sections),
+        suggestions=found,
+    )
+
+
+def _ended_unmeasured(ctx: RuleContext) -> Recommendation | None:
+    """A course of this episode that ended with no PHQ-9 since: record how it went."""
+    ended = [
+        c
+        for c in tms_course.earlier_courses(ctx.record, ctx.policy)
+        if in_episode(c.start, ctx.facts.episode_start)
+    ]
+    if not ended or ended[-1].latest is not None:
+        return None
+    course = ended[-1]
+    detail = cards.join_sections(
+        f"**TMS course ended:** {course.dates()}, {course.sessions} sessions; "
+        f"{course.outcome()}. Record a PHQ-9: whether the course brought a response decides "
+        "what comes next, and a later retreatment needs a documented response (LCD L37086: "
+        "retreatment only for patients who responded, > 50 % improvement, and relapsed).",
+        cards.guideline_links("lcd-l37086", "canmat2023"),
+    )
+    return cards.make(
+        TOPIC,
+        summary=cards.fit_summary(
+            f"TMS course {course.dates()} ended with no PHQ-9 since: record the response",
+            "TMS course ended with no PHQ-9 since: record the response",
+        ),
+        detail=detail,
+        suggestions=(_phq9_suggestion(ctx, "PHQ-9 after the TMS course"),),
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    course = tms_course.running_course(ctx.record, ctx.policy)
+    if course is not None:
+        return _running(ctx, course)
+    return _ended_unmeasured(ctx)

@@ -1,0 +1,179 @@
+"""TMS courses on record (issue 12): what a course is, whether it runs, and how it went.
+
+A course is the TMS sessions on record (Procedures, CPT 90867-90869: ProcedureKind.TMS) no more
+than policy.tms_course_gap_days apart; one with a session in the last
+policy.tms_session_recent_days is running. Its response is measured as the pathway measures a
+trial: the latest PHQ-9 total up to policy.mapping.baseline_days_before before its first session
+is the baseline, the latest from its first session to policy.mapping.on_treatment_days_after_end
+after its last is the outcome; response = a drop of at least 50 % (CANMAT 2023 para 180; the
+retreatment criterion of LCD L37086 uses the same 50 %: data/payer_criteria/l37086.toml), remission
+= below policy.remission_below (CMS159).
+
+What follows from a course:
+- while it runs, the tms-course card (rules/tms_course.py) reminds of the scale and checks the
+  response from week policy.tms_response_check_weeks;
+- an earlier course that did not bring a response rules out a TMS referral on this pathway:
+  L37086 permits retreatment only for patients who responded (> 50 % improvement) and relapsed,
+  and a non-responder is unlikely to respond again (pathway.py names it as a TMS blocker);
+- an earlier course with a response, or one whose response is not on record, is named on the TMS
+  card (the payer's own retreatment criterion, where its rule set has one, says the rest).
+A referral marked completed with no sessions on record is an earlier course whose sessions are
+not in the chart: it is never ignored either (the payer criterion says "not on record").
+
+This module imports nothing from pathway.py (pathway.py imports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.record import PatientRecord, ProcedureKind, Score, SourceRef
+from services.policy import Policy
+
+RESPONSE_DROP = 0.5  # >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L37086 retreatment)
+
+
+@dataclass(frozen=True, slots=True)
+class TmsCourse:
+    start: date
+    end: date  # the latest session
+    sessions: int
+    running: bool
+    baseline: Score | None  # latest PHQ-9 total before the first session (within the window)
+    latest: Score | None  # latest PHQ-9 total from the first session on
+    sources: tuple[SourceRef, ...] = ()
+
+    @property
+    def change(self) -> float | None:
+        """Fractional PHQ-9 drop from baseline to the latest score (0.5 = 50 % better)."""
+        b, a = self.baseline, self.latest
+        if b is None or a is None or b.value is None or a.value is None or not b.value:
+            return None
+        return (b.value - a.value) / b.value
+
+    @property
+    def response(self) -> bool | None:
+        change = self.change
+        return None if change is None else change >= RESPONSE_DROP
+
+    def weeks(self, as_of: date) -> float:
+        """Weeks since the first session (to as-of while it runs, to the last session after)."""
+        last = as_of if self.running else self.end
+        return (last - self.start).days / 7
+
+    def dates(self) -> str:
+        end = "ongoing" if self.running else self.end.isoformat()
+        return f"{self.start.isoformat()} - {end}"
+
+    def outcome(self) -> str:
+        """ "PHQ-9 19 (2025-01-06) -> 8 (2025-02-17), 58 % better" or what is missing."""
+        b, a = self.baseline, self.latest
+        if b is None or b.value is None:
+            return "no PHQ-9 before the course on record"
+        if a is None or a.value is None:
+            return f"PHQ-9 {b.value} ({b.date.isoformat()}) before it; none since"
+        change = self.change or 0.0
+        word = "better" if change >= 0 else "worse"
+        return (
+            f"PHQ-9 {b.value} ({b.date.isoformat()}) -> {a.value} ({a.date.isoformat()}), "
+            f"{round(abs(change) * 100)} % {word}"
+        )
+
+
+def _groups(days: list[tuple[date, SourceRef | None]], gap: int) -> list[list[tuple[date, SourceRef | None]]]:
+    groups: list[list[tuple[date, SourceRef | None]]] = []
+    for item in sorted(days, key=lambda d: d[0]):
+        if groups and (item[0] - groups[-1][-1][0]).days <= gap:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
+    """The TMS courses on record, oldest first. Undated sessions cannot be placed in a course
+    and are left to the payer criterion and the timeline, which list them."""
+    sessions = [
+        (p.date, p.source)
+        for p in record.procedures
+        if p.kind is ProcedureKind.TMS and p.date is not None and p.date <= record.as_of
+    ]
+    if not sessions:
+        return ()
+    mapping = policy.mapping
+    scores = [s for s in record.phq9() if s.value is not None]
+    found = []
+    for group in _groups(sessions, policy.tms_course_gap_days):
+        start, end = group[0][0], group[-1][0]
+        running = (record.as_of - end).days <= policy.tms_session_recent_days
+        before = [
+            s
+            for s in scores
+            if start - timedelta(days=mapping.baseline_days_before) <= s.date <= start
+        ]
+        horizon = record.as_of if running else end + timedelta(
+            days=mapping.on_treatment_days_after_end
+        )
+        after = [s for s in scores if start < s.date <= horizon]
+        found.append(
+            TmsCourse(
+                start=start,
+                end=end,
+                sessions=len(group),
+                running=running,
+                baseline=before[-1] if before else None,
+                latest=after[-1] if after else None,
+                sources=tuple(s for _, s in group if s is not None),
+            )
+        )
+    return tuple(found)
+
+
+def running_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:
+    found = courses(record, policy)
+    return found[-1] if found and found[-1].running else None
+
+
+def earlier_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
+    """Courses that have ended, oldest first."""
+    return tuple(c for c in courses(record, policy) if not c.running)
+
+
+def failed_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:
+    """The latest ended course when it is measured and brought no response: no retreatment on
+    this pathway (L37086: retreatment only for patients who responded and relapsed)."""
+    ended = earlier_courses(record, policy)
+    if not ended:
+        return None
+    last = ended[-1]
+    return last if last.response is False else None
+
+
+def blocker(record: PatientRecord, policy: Policy) -> str | None:
+    """Why a TMS referral is not suggested after an earlier course, or None."""
+    course = failed_course(record, policy)
+    if course is None:
+        return None
+    return (
+        f"an earlier TMS course ({course.dates()}, {course.sessions} sessions) brought no "
+        f"response ({course.outcome()}): LCD L37086 permits retreatment only after a response "
+        "(> 50 % improvement) and relapse"
+    )
+
+
+def retreatment_line(record: PatientRecord, policy: Policy) -> str:
+    """The TMS card's line on an earlier course, so it is never ignored: its dates, sessions and
+    response, and what L37086 asks of a retreatment. "" when there is none."""
+    ended = earlier_courses(record, policy)
+    if not ended:
+        return ""
+    last = ended[-1]
+    if last.response is True:
+        state = "responded: a retreatment may be considered after relapse"
+    else:
+        state = "response not on record: document it (a retreatment needs a prior response)"
+    return (
+        f"**Earlier TMS course:** {last.dates()}, {last.sessions} sessions; {last.outcome()}; "
+        f"{state} (LCD L37086)."
+    )
