@@ -4,7 +4,10 @@ Start-up says what it is doing: one `service.started` line with the version, whe
 configuration came from (the file, or the embedded defaults; keys set by environment variables
 and secret files, by name only), auth on or off, the database kind and the address served, and a
 warning when a non-loopback address is served with auth off. A database that cannot be reached
-is one `service.database_unreachable` line and exit status 3 (StartupError), not a traceback.
+is one `service.database_unreachable` line and exit status 3 (StartupError), not a traceback;
+so is a PostgreSQL schema behind this version's (`service.database_schema_behind`: run
+`trd-cds db upgrade`; schema.py), while an SQLite file is upgraded here. The shared stores (used
+JWT ids, timeline records) follow the database: in it on PostgreSQL, in memory with SQLite.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from cds_hooks.loop_sqlite import LoopBusy
 from cds_hooks.models.request import HookRequest
 from cds_hooks.prefetch import Gathered, gather, hook_input
 from cds_hooks.settings import Settings
-from cds_hooks.store import IssuedCard, Store, utcnow
+from cds_hooks.store import IssuedCard, Store, snooze_key, utcnow
 from cds_hooks.tenancy import LOCAL_ISSUER, Scope
 from cds_hooks.timeline_cache import TimelineCache, TimelineStore
 from fhir_mapping.gaps import reason_counts
@@ -305,7 +305,8 @@ class HookRunner:
         kept = [
             (r, template)
             for r, template in zip(evaluation.recommendations, prepared.templates, strict=True)
-            if not (r.snoozable and r.topic in snoozed)
+            # A snooze holds while the card rests on the same evidence (store.snooze_key).
+            if not (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
             and not (r.dedupe_key and r.dedupe_key in answered)
         ]
         link = packet = None
@@ -324,7 +325,7 @@ class HookRunner:
                 card_uuid=card["uuid"],
                 service_id=fields["service"],
                 hook_instance=request.hookInstance,
-                topic=r.topic,
+                topic=snooze_key(r.topic, r.evidence_key),
                 patient_key=patient_key,
                 dedupe_key=r.dedupe_key,
                 snoozable=r.snoozable,

@@ -306,6 +306,8 @@ class Store:
     def snoozed_topics(
         self, patient_key: str | None, now: datetime, *, on_loop: bool = False
     ) -> set[str]:
+        """The patient's current snoozes, as snooze keys (`snooze_key`): a card is snoozed when
+        its own key is among them."""
         if patient_key is None:
             return set()
         if on_loop:
@@ -552,6 +554,16 @@ def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: dateti
             index_elements=["patient_key", "topic"], set_={"until": until}
         )
     conn.execute(stmt)
+
+
+def snooze_key(topic: str, evidence_key: str | None) -> str:
+    """What an issued card row's `topic` column and a snooze row hold for a card: its topic, or
+    "topic@fingerprint" when the card carries an evidence fingerprint (issue 12:
+    Recommendation.evidence_key, services/screen.py). An override snoozes that key, so the
+    snooze matches only a card of the same topic resting on the same evidence: a new failed
+    trial or a PHQ-9 in another band is a new key, and the card is back (the snooze ends early).
+    No new column: a topic is at most 100 characters and a fingerprint 16."""
+    return f"{topic}@{evidence_key}" if evidence_key else topic
 
 
 def utcnow() -> datetime:

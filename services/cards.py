@@ -298,12 +298,13 @@ def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
 
 
 def staging_section(stage: MaudsleyStage) -> str:
-    """The Maudsley stage in one line, every dimension with its points, category and basis (issue
-    12: a five-row table on each card was most of a screen; nothing is left out)."""
-    parts = "; ".join(
-        f"{d.name.lower()} {d.points} ({d.category}: {d.basis})" for d in stage.dimensions
-    )
-    return f"**Maudsley staging:** {stage.total} of 3-15, {stage.band}: {parts}."
+    """The Maudsley stage in one line: the total, its band and every dimension with its points
+    and category (issue 12: a five-row table on each card was most of a screen). What each
+    dimension was read from is on the screen already or one click away: the episode start in the
+    referral summary and on the timeline, the PHQ-9 and the failed trials on the cards."""
+    parts = "; ".join(f"{d.name} {d.points} ({d.category})" for d in stage.dimensions)
+    g = tables.guideline("maudsley2018")
+    return f"**Maudsley staging** ([{g.short}]({g.url})): {stage.total} of 15, {stage.band}. {parts}."
 
 
 # --- evidence shared between the cards of one screen (services/screen.py) -----------------------
@@ -331,12 +332,28 @@ def scores_evidence(record: PatientRecord) -> Evidence:
     )
 
 
+def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, Evidence]:
+    """Trials and scores kept behind the card's links, not in its text (the treatment timeline
+    shows every trial and PHQ-9 on record; the TMS referral summary every trial of the episode
+    and the severity history). Other cards of the screen say `pointer` instead of their own
+    table (services/screen.py)."""
+    trials = frozenset(trial_key(t) for t in record.trials)
+    scores = frozenset(
+        f"phq9:{s.date.isoformat()}:{s.value}" for s in record.phq9() if s.value is not None
+    )
+    return (
+        Evidence(key="trials", text="", covers=trials, pointer=pointer),
+        Evidence(key="scores", text="", covers=scores, pointer=pointer),
+    )
+
+
 def staging_evidence(stage: MaudsleyStage) -> Evidence:
     return Evidence(key="staging", text=staging_section(stage), covers=frozenset({"staging"}))
 
 
 def evidence_sections(*evidence: Evidence) -> tuple[str, ...]:
-    return tuple(e.text for e in evidence)
+    """The sections' texts for a detail, each once (two may share a pointer line)."""
+    return tuple(dict.fromkeys(e.text for e in evidence if e.text))
 
 
 def guideline_links(*keys: str, linked: str = "") -> str:
@@ -347,7 +364,9 @@ def guideline_links(*keys: str, linked: str = "") -> str:
         g = tables.guideline(key)
         if f"]({g.url})" in linked:
             continue
-        items.append(f"[{g.label}]({g.url})")
+        # The short name (issue 12: a screen a clinician can read); the card's `source` carries
+        # the full label of its own guideline.
+        items.append(f"[{g.short or g.label}]({g.url})")
     return "**Guideline:** " + "; ".join(items) + "." if items else ""
 
 
@@ -359,6 +378,20 @@ def source_for(topic_code: str) -> Source:
     topic = tables.topic(topic_code)
     g = tables.guideline(topic.guideline)
     return Source(label=g.label, url=g.url, topic_code=topic.code, topic_display=topic.display)
+
+
+def _without_source_link(detail: str, source: tables.Guideline) -> str:
+    """The detail without its guideline line's link to the card's own source: the card's
+    `source` (label and URL, shown by the EHR with every card) already names it."""
+    link = f"[{source.short or source.label}]({source.url})"
+    for old, new in (
+        (f"**Guideline:** {link}.", ""),
+        (f"**Guideline:** {link}; ", "**Guideline:** "),
+        (f"; {link}", ""),
+    ):
+        if old in detail:
+            return detail.replace(old, new, 1).rstrip()
+    return detail
 
 
 def make(
@@ -379,14 +412,16 @@ def make(
         topic=topic.code,
         indicator=indicator or topic.indicator,
         summary=fit_summary(summary),
-        detail=detail,
+        detail=_without_source_link(detail, tables.guideline(topic.guideline)),
         source=source_for(topic_code),
         suggestions=tuple(suggestions),
         override_reasons=tables.override_reasons(topic.code),
         snoozable=topic.snoozable,
         wants_timeline=topic.wants_timeline,
         dedupe_key=dedupe_key,
-        evidence=tuple(e for e in evidence if e.text and e.text in detail),
+        # A section the detail does not hold is no evidence of it; one with no text is kept
+        # behind the card's links (linked_evidence).
+        evidence=tuple(e for e in evidence if not e.text or e.text in detail),
     )
 
 

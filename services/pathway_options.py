@@ -121,11 +121,11 @@ def beyond_medication(
             else ""
         )
         items.append(f"{o.label} ({grade}{o.card}{first}){_unverified(o.status)}")
-    head = f"{failed} adequate trials failed"
+    head = ""
     if len(shared) == 1:
         line, level = next(iter(shared))
-        head += f"; {line}, {level}" if level else f"; {line}"
-    return f"**Beyond medication** ({head}): " + "; ".join(items) + "."
+        head = f" ({line}, {level})" if level else f" ({line})"
+    return f"**Beyond medication**{head}: " + "; ".join(items) + "."
 
 
 def pgx_line(failed: int) -> str:
@@ -134,7 +134,10 @@ def pgx_line(failed: int) -> str:
     option = options()["pgx"]
     if failed < 1 or "poor-response" not in option.when:
         return ""
-    return f"{option.label} {option.card} ({option.line}){_unverified(option.status)}."
+    return (
+        f"{option.label} {option.card} after a poor response ({option.line})"
+        f"{_unverified(option.status)}."
+    )
 
 
 def second_line_target(agent: str) -> str | None:
@@ -142,7 +145,7 @@ def second_line_target(agent: str) -> str | None:
     row = monitoring_for(agent)
     if row is None or not row.target:
         return None
-    return f"{agent} ({row.target}){_unverified(row.status)}"
+    return f"{agent} ({row.target})"
 
 
 def adjunct_line(agent: str, dose: str) -> str:

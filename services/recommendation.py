@@ -64,6 +64,9 @@ class Evidence:
     key: str  # "trials" | "scores" | "staging"
     text: str
     covers: frozenset[str] = frozenset()
+    # What another card says instead when this card keeps the section; "" = "on the <this
+    # topic> card" (a card whose section is itself a pointer to a linked page says where).
+    pointer: str = ""
 
 
 @dataclass(frozen=True, slots=True)

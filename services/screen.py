@@ -2,13 +2,17 @@
 
 Each rule builds a card that is complete on its own (and tested so). Shown together, the trials
 table, the scores and the Maudsley staging would repeat on every card that rests on them. This
-post-pass, run once per hook call on the ordered recommendations, keeps each evidence section
-(recommendation.Evidence) on one card, the one where the decision is made: the first card, in the
-order of DECIDES, that carries it. Another card's copy becomes one line naming where it is
-("**Trials and scores:** on the TMS referral card; the treatment timeline has every dose and
-date."). A copy is left out only when the kept one covers everything it shows (the same trials
-and scores or more): no fact is lost from the screen, and each card's timeline link still opens
-the whole history.
+post-pass, run once per hook call on the ordered recommendations, shows each evidence section
+(recommendation.Evidence) once:
+- the trials table and the PHQ-9 scores go behind the treatment timeline link when a card of the
+  screen carries it (the timeline shows every trial with its doses, dates, weeks at an adequate
+  dose, verdict, adherence and PDC, and every PHQ-9): each card says so in one line ("**Trials
+  and scores:** on the treatment timeline ..."); the TMS card also names its referral summary;
+- otherwise, and for the Maudsley staging (which no linked page shows), the section stays on the
+  card where the decision is made, the first card in the order of DECIDES that carries it, and
+  another card's copy becomes one line naming that card. A copy is left out only when the kept
+  one covers everything it shows (the same trials and scores or more): no fact leaves the screen
+  without being one click away.
 
 It also gives every snoozable card its evidence fingerprint (`Recommendation.evidence_key`): the
 failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
@@ -40,6 +44,12 @@ DECIDES = (
 )
 
 _NAMES = {"trials": "trials", "scores": "scores", "staging": "staging"}
+# What the timeline holds for every card (services/timeline): each trial and PHQ-9 on record.
+TIMELINE_KEYS = ("trials", "scores")
+TIMELINE = (
+    "**Trials and scores:** on the treatment timeline (every dose, date, week at an adequate "
+    "dose, adherence and PHQ-9)."
+)
 
 
 def _rank(rec: Recommendation, position: int) -> tuple[int, int]:
@@ -60,12 +70,9 @@ def _owners(recs: Sequence[Recommendation]) -> dict[str, int]:
 
 
 def _pointer(keys: list[str], owner: Recommendation) -> str:
-    what = " and ".join(_NAMES.get(k, k) for k in keys)
+    what = ", ".join(_NAMES.get(k, k) for k in keys)
     where = tables.topic(owner.topic).display
-    return (
-        f"**{what[0].upper()}{what[1:]}:** on the {where} card; the treatment timeline has every "
-        "dose, date and score."
-    )
+    return f"**{what[0].upper()}{what[1:]}:** on the {where} card."
 
 
 def _drop(detail: str, block: str) -> str:
@@ -76,39 +83,66 @@ def _drop(detail: str, block: str) -> str:
     return detail
 
 
-def _without(rec: Recommendation, moved: list[tuple[Evidence, Recommendation]]) -> Recommendation:
-    """The card with the moved sections replaced by one pointer line per owning card, where its
-    first moved section stood."""
+def _without(rec: Recommendation, moved: list[tuple[Evidence, Evidence, Recommendation]]) -> Recommendation:
+    """The card with the moved sections replaced by pointer lines, each where the first section
+    it replaces stood: the kept section's own pointer when it has one, else one line per owning
+    card naming it."""
     detail = rec.detail
-    keys: dict[str, list[str]] = {}
-    owners: dict[str, Recommendation] = {}
-    for evidence, owner in moved:
-        mark = f"\x00{owner.topic}\x00"
-        if owner.topic in keys:
+    groups: dict[str, tuple[Recommendation, Evidence, list[str]]] = {}
+    for evidence, kept, owner in moved:
+        group = kept.pointer or owner.topic
+        mark = f"\x00{group}\x00"
+        if group in groups:
             detail = _drop(detail, evidence.text)
+            groups[group][2].append(evidence.key)
         else:
             detail = detail.replace(evidence.text, mark, 1)
-        keys.setdefault(owner.topic, []).append(evidence.key)
-        owners[owner.topic] = owner
-    for topic, found in keys.items():
-        detail = detail.replace(f"\x00{topic}\x00", _pointer(found, owners[topic]), 1)
-    kept = tuple(e for e in rec.evidence if all(e is not m for m, _ in moved))
-    return dataclasses.replace(rec, detail=detail, evidence=kept)
+            groups[group] = (owner, kept, [evidence.key])
+    for group, (owner, kept, keys) in groups.items():
+        line = kept.pointer or _pointer(keys, owner)
+        detail = detail.replace(f"\x00{group}\x00", line, 1)
+    gone = [m for m, _, _ in moved]
+    kept_here = tuple(e for e in rec.evidence if all(e is not m for m in gone))
+    return dataclasses.replace(rec, detail=detail, evidence=kept_here)
+
+
+def _behind_timeline(recs: Sequence[Recommendation]) -> dict[str, Evidence]:
+    """The trials and scores kept behind the timeline link, when a card of the screen has that
+    link: the timeline shows every trial (doses, dates, weeks at an adequate dose, verdict,
+    adherence and PDC) and every PHQ-9 on record, so it covers any card's table. The pointer is
+    the one a card keeping them behind its links gives (the TMS card also names its referral
+    summary), else TIMELINE."""
+    if not any(r.wants_timeline for r in recs):
+        return {}
+    found: dict[str, Evidence] = {}
+    for key in TIMELINE_KEYS:
+        linked = next(
+            (e for r in recs for e in r.evidence if e.key == key and not e.text and e.pointer),
+            None,
+        )
+        found[key] = Evidence(key=key, text="", pointer=linked.pointer if linked else TIMELINE)
+    return found
 
 
 def share_evidence(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
     """Each evidence section once per screen (see the module docstring); order unchanged."""
     owners = _owners(recs)
+    behind = _behind_timeline(recs)
     out = []
     for i, rec in enumerate(recs):
-        moved: list[tuple[Evidence, Recommendation]] = []
+        moved: list[tuple[Evidence, Evidence, Recommendation]] = []
         for evidence in rec.evidence:
+            if not evidence.text:
+                continue  # already behind this card's links
+            if evidence.key in behind:
+                moved.append((evidence, behind[evidence.key], rec))
+                continue
             j = owners.get(evidence.key, i)
             if j == i:
                 continue
             kept = next(e for e in recs[j].evidence if e.key == evidence.key)
             if evidence.covers <= kept.covers:
-                moved.append((evidence, recs[j]))
+                moved.append((evidence, kept, recs[j]))
         out.append(_without(rec, moved) if moved else rec)
     return tuple(out)
 

@@ -31,6 +31,7 @@ def _flag(text: str) -> bool:
 class Guideline:
     key: str
     label: str
+    short: str  # how a card's guideline line names it ("CANMAT 2023"); the label is the source's
     url: str
     source: str
     status: str

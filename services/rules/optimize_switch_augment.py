@@ -345,7 +345,7 @@ def _switch_section(ctx: RuleContext) -> str:
         for t in facts.failed_trials:
             by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
         failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
-        lines.append(f"Classes that already failed an adequate trial, not proposed: {failed}.")
+        lines.append(f"Failed an adequate trial, not proposed: {failed}.")
     same_class = [
         t
         for t in facts.ongoing_trials
@@ -547,9 +547,7 @@ def _basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
     """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
     guideline links."""
     facts = ctx.facts
-    keys = ["canmat2023"]
-    if facts.failed_trials:
-        keys.append("maudsley2018")
+    keys = ["canmat2023"]  # the staging line links its own source (Fekadu 2018)
     if populations.age_choices(ctx):
         keys.append("nice-ng134")
     keys.extend(extra_guidelines)

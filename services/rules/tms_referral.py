@@ -38,6 +38,7 @@ from services.payer_criteria import (
     BAND_RANKS,
     CriterionKind,
     CriterionResult,
+    CriterionStatus,
     PayerEvaluation,
     evaluate_payer_criteria,
     scale_band,
@@ -47,6 +48,9 @@ from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "tms-referral"
+# What other cards of the screen say instead of their trials table and scores: this card keeps
+# them behind its two links (it shows no table of its own).
+LINKED = "**Trials and scores:** see the TMS referral summary and the treatment timeline."
 GAD7 = "GAD-7"
 # The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
 # 10 or more warrants further evaluation; scale_bands.csv has the numbers).
@@ -94,6 +98,36 @@ def _criterion_line(result: CriterionResult) -> str:
     return f"- **{result.status.label}** · {result.label}{unverified}: {evidence}"
 
 
+# Met criteria whose evidence the card shows in full: the score and the trials the TMS decision
+# rests on (the card's evidence: issue 12). The evidence of the other met criteria (age,
+# diagnosis code and resource, psychotherapy sessions, the contraindication screen, an earlier
+# course) is in the TMS referral summary the card links to, criterion by criterion.
+_EVIDENCE_SHOWN = frozenset(
+    {CriterionKind.SEVERITY, CriterionKind.TRIALS, CriterionKind.AUGMENTATION}
+)
+
+
+def _criterion_lines(evaluation: PayerEvaluation) -> list[str]:
+    """Each criterion with its status: what is not met, not on record or not available with its
+    evidence (what to act on), the met score and trials with theirs, then the other met criteria
+    named on one line (issue 12: a screen a clinician can read)."""
+    lines = []
+    briefly: list[str] = []
+    for r in evaluation.results:
+        if r.status is CriterionStatus.MET and r.kind not in _EVIDENCE_SHOWN:
+            unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
+            briefly.append(r.label + unverified)
+        else:
+            lines.append(_criterion_line(r))
+    if briefly:
+        lines.append(
+            f"- **{CriterionStatus.MET.label}** · "
+            + " · ".join(briefly)
+            + " (evidence: TMS referral summary)"
+        )
+    return lines
+
+
 def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     """The payer's criteria, each with its status and evidence, under a header that says
     "Criteria met" only when every one is met (issue 12)."""
@@ -119,7 +153,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
                 + ", ".join(r.label.lower() for r in evaluation.not_available)
             )
         header = f"**Payer criteria not yet met** ({payer}): " + "; ".join(missing) + "."
-    lines = [_criterion_line(r) for r in evaluation.results]
+    lines = _criterion_lines(evaluation)
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(_screen_line(ctx))
@@ -253,9 +287,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"**TMS safety screen required:** {_safety_items(ctx)}. Tell the TMS service, which "
             "decides whether and how TMS can be given."
         )
+    # The criteria above state the trials (drug, class, outcome) and the severity score they
+    # rest on; the trials table and the score history are one click away (issue 12: a screen a
+    # clinician can read): the referral summary holds both, the timeline every dose and date.
     evidence = (
-        cards.trials_evidence(facts.episode_trials, ctx.policy.mapping),
-        cards.scores_evidence(ctx.record),
+        *cards.linked_evidence(ctx.record, pointer=LINKED),
         cards.staging_evidence(ctx.stage),
     )
     sections += [
@@ -265,9 +301,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         *cards.evidence_sections(*evidence),
     ]
     body = cards.join_sections(*sections)
-    links = cards.guideline_links(
-        "lcd-l34998", "lcd-l37086", "canmat2023", "maudsley2018", linked=body
-    )
+    links = cards.guideline_links("lcd-l34998", "lcd-l37086", "canmat2023", linked=body)
     return cards.make(
         TOPIC,
         summary=summary,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ def postgres_base_url() -> str:
     return url
 
 
-def _fresh_postgres_database(*, migrated: bool = True) -> Iterator[str]:
+def _fresh_postgres_database(*, migrated: bool = True) -> Generator[str, None, None]:
     """A new PostgreSQL database, migrated to the head revision unless `migrated` is False."""
     base = postgres_base_url()
     name = f"trd_test_{uuid.uuid4().hex[:16]}"

@@ -91,6 +91,7 @@ def client(database_url: str) -> Iterator[TestClient]:
 
 
 def _timeline_path(body: dict[str, Any]) -> str:
+    url: str
     (url,) = {
         link["url"]
         for card in body["cards"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from fhir_mapping.record import (
@@ -12,7 +13,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from services.recommendation import Indicator
-from services.rules import adherence_review
+from services.rules import adherence_review, optimize_switch_augment
 from tests.services import factories as f
 from tests.services.helpers import ctx
 
@@ -164,10 +165,23 @@ def test_ongoing_trial_long_enough_but_below_minimum_dose() -> None:
         reasons=(InadequacyReason.DOSE_BELOW_MINIMUM,),
         weeks_adequate=0,
     )
-    rec = adherence_review.rule(ctx(f.trd_record(trials=(citalopram,))))
+    running = ctx(f.trd_record(trials=(citalopram,)))
+    # One card per concern (issue 12): the under-dosed running trial is the optimise card's
+    # ("raise the dose", with its weeks below the minimum), not a second, adherence card.
+    assert adherence_review.rule(running) is None
+    optimise = optimize_switch_augment.rule(running)
+    assert optimise is not None
+    assert "**Dose:** citalopram 10 mg/day for 12 weeks so far is below" in optimise.detail
+    # Refill data contradicting adherence make it the adherence card's again (adherence first).
+    poor = dataclasses.replace(
+        citalopram, adherence=Adherence(AdherenceStatus.POOR, pdc=0.5)
+    )
+    rec = adherence_review.rule(ctx(f.trd_record(trials=(poor,))))
     assert rec is not None
     assert rec.summary.startswith("1 trial not adequate (citalopram 10 mg/day < 20 minimum)")
-    assert "10 mg/day for 12 weeks, below the minimum adequate 20 mg/day; ongoing" in rec.detail
+    assert "refill data contradict adherence" in rec.detail
+    assert "10 mg/day for 12 weeks, below the minimum adequate 20 mg/day" in rec.detail
+    assert optimize_switch_augment.subtherapeutic(ctx(f.trd_record(trials=(poor,)))) == ()
     five_weeks = f.trial(
         "citalopram",
         "SSRI",

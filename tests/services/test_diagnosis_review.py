@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from fhir_mapping.record import FindingKind, ProcedureKind
 from services.policy import Policy
-from services.rules import diagnosis_review
+from services.recommendation import Indicator
+from services.rules import diagnosis_review, optimize_switch_augment
 from tests.services import factories as f
 from tests.services.helpers import assert_valid_proposals, codes, ctx, resources
 
@@ -44,10 +46,20 @@ def test_psychotic_features_and_substance_use() -> None:
     )
     rec = diagnosis_review.rule(ctx(record))
     assert rec is not None
-    assert rec.summary == (
-        "Confirm the diagnosis before escalating: psychotic features; active substance use"
+    # Psychotic features appear once a screen (issue 12): the optimise card's psychotic-depression
+    # variant takes them up, with ECT, so this card names only the substance use.
+    assert rec.summary == "Confirm the diagnosis before escalating: active substance use"
+    assert "psychotic" not in rec.detail.lower()
+    optimise = optimize_switch_augment.rule(ctx(record))
+    assert optimise is not None and "**Psychotic features:**" in optimise.detail
+    assert "ECT" in optimise.detail
+    # With bipolar disorder too, the optimise card stays silent, so this card says them.
+    both = dataclasses.replace(
+        record,
+        context=dataclasses.replace(record.context, findings=(*record.context.findings, BIPOLAR)),
     )
-    assert "ECT" in rec.detail
+    said = diagnosis_review.rule(ctx(both))
+    assert said is not None and "**Psychotic features:**" in said.detail
 
 
 def test_substance_use_waits_for_a_treatment_trial() -> None:
@@ -64,7 +76,14 @@ def test_no_tsh_in_twelve_months_when_trd_is_met_suggests_tsh() -> None:
     record = f.trd_record(labs=(f.lab("tsh", 2.0, date(2023, 5, 1)),))
     rec = diagnosis_review.rule(ctx(record))
     assert rec is not None
-    assert rec.summary == "Confirm the diagnosis before escalating: no TSH in 365 days"
+    # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1: labs
+    # when clinically indicated); the order is offered, not recommended.
+    assert rec.indicator is Indicator.INFO
+    assert rec.summary == (
+        "No TSH in 365 days after 2 failed trials: consider one if clinically indicated"
+    )
+    assert "consider one if clinically indicated (CANMAT 2023 Table 5.1" in rec.detail
+    assert [s.is_recommended for s in rec.suggestions] == [False]
     assert_valid_proposals(rec)
     (resource,) = resources(rec)
     assert codes(resource) == [("http://loinc.org", "3016-3")]

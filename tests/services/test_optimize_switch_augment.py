@@ -49,7 +49,7 @@ def test_one_failure_switch_mechanism_or_augment() -> None:
         "(aripiprazole or brexpiprazole)"
     )
     assert (
-        "Classes that already failed an adequate trial, not proposed: SSRI (sertraline)."
+        "Failed an adequate trial, not proposed: SSRI (sertraline)."
         in rec.detail
     )
     assert (
@@ -78,7 +78,8 @@ def test_two_failures_first_line_augmentation_or_class_switch() -> None:
         "Switch options (CANMAT 2023 first line, other mechanisms): NDRI: bupropion; NaSSA: mirtazapine."
         in rec.detail
     )
-    assert "| Total |  | moderate | 7 |" in rec.detail
+    assert "**Maudsley staging** ([Fekadu 2018](" in rec.detail
+    assert "): 7 of 15, moderate." in rec.detail
     for resource in resources(rec):
         assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
 
@@ -167,7 +168,12 @@ def test_psychotic_features_point_to_antipsychotic_or_ect() -> None:
         {"reference": "Condition/psy-1"},
         {"reference": "Condition/mdd-1"},
     ]
-    assert "**Why no TMS referral:** psychotic features on record" in rec.detail
+    # Psychotic features appear once (issue 12): the card's own psychotic section says that TMS
+    # policies exclude them, so its "Why no TMS referral" does not repeat them.
+    assert "TMS policies exclude psychotic features" in rec.detail
+    assert "**Why no TMS referral:** psychotic features on record" not in rec.detail
+    # Esketamine and ketamine are not named with psychotic features (the label's caution).
+    assert "esketamine" not in rec.detail and "Beyond medication" not in rec.detail
 
 
 def test_tms_contraindication_is_explained_here() -> None:

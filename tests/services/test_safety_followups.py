@@ -370,7 +370,8 @@ def test_off_treatment_after_an_intolerant_course_gets_one_switch_card() -> None
     assert "SNRI: venlafaxine" in options and "NDRI: bupropion" in options
     assert "sertraline" not in options
     # Named once, not again on a second "not tolerated" line; never as failure or poor adherence.
-    assert card.detail.count("AllergyIntolerance/ai-sert") == 2  # the section and the trial row
+    # The section; the trial row is on the timeline (issue 12: the trials table once a screen).
+    assert card.detail.count("AllergyIntolerance/ai-sert") == 1
     assert "Not tolerated, never proposed" not in card.detail
     assert "failed" not in card.summary
     assert "poor adherence" not in card.detail and "not adequate" not in card.detail
@@ -653,8 +654,9 @@ def test_below_range_summary_at_70_shows_the_age_capped_range() -> None:
     assert "20-40" not in card.summary + card.detail
     assert labels(card) == "Raise citalopram to 20 mg/day"
     assert (
-        "**Dose:** citalopram 10 mg/day is below the adequate dose 20 mg/day (CANMAT 2023 Table "
-        "3.3), which is also the maximum at age 70; raise it before judging response."
+        "**Dose:** citalopram 10 mg/day for 13 weeks so far is below the adequate dose 20 mg/day "
+        "(CANMAT 2023 Table 3.3), which is also the maximum at age 70; raise it before judging "
+        "response (not an adequate trial until then)."
     ) in card.detail
     assert "The labelled maximum from age 60 is 20 mg/day" in card.detail
 

@@ -12,6 +12,7 @@ from services.evaluation import Evaluation, HookInput, evaluate
 from services.pathway import derive_facts
 from services.policy import Policy
 from services.recommendation import INDICATOR_ORDER
+from services.rules import build_context, optimize_switch_augment
 from tests.fixtures.scenarios import Scenario, all_scenarios
 from tests.services.helpers import assert_valid_proposals
 
@@ -147,12 +148,15 @@ def test_statement_only_history_says_adherence_is_unverified_on_the_tms_card() -
 def test_low_dose_trazodone_row_shows_no_adherence_or_scores() -> None:
     # An as-needed hypnotic's refill rate is not "poor adherence" to an antidepressant.
     s = _scenario("low_dose_trazodone_for_sleep")
-    optimise = next(
-        r
-        for r in _evaluate(s, "patient-view").recommendations
-        if r.topic == "optimize-switch-augment"
-    )
-    assert (
+    result = _evaluate(s, "patient-view")
+    # The card by itself holds the trials table; on the screen it is behind the timeline link
+    # (issue 12: the evidence once), which every card names.
+    alone = optimize_switch_augment.rule(build_context(result.record, Policy()))
+    assert alone is not None
+    row = (
         "| trazodone (serotonin modulator) | 50 | 2025-02-03 – ongoing | 0 | – | – | "
         "not an antidepressant trial |"
-    ) in optimise.detail
+    )
+    assert row in alone.detail
+    optimise = next(r for r in result.recommendations if r.topic == "optimize-switch-augment")
+    assert row not in optimise.detail and "on the treatment timeline" in optimise.detail

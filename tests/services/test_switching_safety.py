@@ -312,10 +312,13 @@ def test_a_running_antipsychotic_means_no_second_one(text: str, running: str) ->
     assert (
         f"An antipsychotic is already running ({running}): a second antipsychotic is not proposed"
     ) in card.detail
+    # Lithium and T3 with their target level or dose and monitoring (issue 12).
     assert (
-        "Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): lithium, liothyronine"
-        in card.detail
-    )
+        "Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): lithium (serum 0.5-0.8 "
+        "mmol/L; monitor level, electrolytes, calcium, creatinine/eGFR, TSH at baseline and "
+        "every 6-12 months), liothyronine (25-50 µg/day; monitor TSH, free T4, heart rate) "
+        "(UNVERIFIED)"
+    ) in card.detail
     assert _proposed_ingredients(card) == []
     for name in ("aripiprazole", "brexpiprazole", "cariprazine", "olanzapine", "risperidone"):
         assert name not in " ".join(s.label for s in card.suggestions)

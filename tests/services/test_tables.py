@@ -101,6 +101,7 @@ def test_topic_flags() -> None:
         "adherence-review",
         "optimize-switch-augment",
         "tms-referral",
+        "tms-course",
         "order-repeats-failed-trial",
     }
     assert t["tms-referral"].snoozable is True

@@ -30,8 +30,9 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert codes(resource) == [("http://snomed.info/sct", "183524004")]  # referral, not CPT
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"
-    assert "| Total |  | moderate | 7 |" in rec.detail
-    assert "L34998" in rec.detail and "L37086" in rec.detail
+    assert "): 7 of 15, moderate." in rec.detail  # the Maudsley staging line
+    # L37086 (the payer set) is linked in the detail; L34998 is the card's own source.
+    assert "L37086" in rec.detail and "L34998" in rec.source.label
     assert rec.source.topic_code == "tms-referral"
 
 
