@@ -96,7 +96,6 @@ def pooled(rounds: list[load.LoadResult]) -> dict[str, Any]:
         "max_ms": round(latencies[-1], 3) if latencies else 0.0,
         "errors": sum(r.errors for r in rounds),
         "rounds": [{k: v for k, v in r.as_dict().items() if k != "latencies_us"} for r in rounds],
-        "latencies_ms": [round(x, 3) for x in latencies],
     }
 
 

@@ -304,7 +304,9 @@ def staging_section(stage: MaudsleyStage) -> str:
     referral summary and on the timeline, the PHQ-9 and the failed trials on the cards."""
     parts = "; ".join(f"{d.name} {d.points} ({d.category})" for d in stage.dimensions)
     g = tables.guideline("maudsley2018")
-    return f"**Maudsley staging** ([{g.short}]({g.url})): {stage.total} of 15, {stage.band}. {parts}."
+    return (
+        f"**Maudsley staging** ([{g.short}]({g.url})): {stage.total} of 15, {stage.band}. {parts}."
+    )
 
 
 # --- evidence shared between the cards of one screen (services/screen.py) -----------------------

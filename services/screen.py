@@ -46,10 +46,7 @@ DECIDES = (
 _NAMES = {"trials": "trials", "scores": "scores", "staging": "staging"}
 # What the timeline holds for every card (services/timeline): each trial and PHQ-9 on record.
 TIMELINE_KEYS = ("trials", "scores")
-TIMELINE = (
-    "**Trials and scores:** on the treatment timeline (every dose, date, week at an adequate "
-    "dose, adherence and PHQ-9)."
-)
+TIMELINE = "**Trials and scores:** on the treatment timeline (doses, dates, adherence, PHQ-9)."
 
 
 def _rank(rec: Recommendation, position: int) -> tuple[int, int]:
@@ -83,7 +80,9 @@ def _drop(detail: str, block: str) -> str:
     return detail
 
 
-def _without(rec: Recommendation, moved: list[tuple[Evidence, Evidence, Recommendation]]) -> Recommendation:
+def _without(
+    rec: Recommendation, moved: list[tuple[Evidence, Evidence, Recommendation]]
+) -> Recommendation:
     """The card with the moved sections replaced by pointer lines, each where the first section
     it replaces stood: the kept section's own pointer when it has one, else one line per owning
     card naming it."""
@@ -98,9 +97,12 @@ def _without(rec: Recommendation, moved: list[tuple[Evidence, Evidence, Recommen
         else:
             detail = detail.replace(evidence.text, mark, 1)
             groups[group] = (owner, kept, [evidence.key])
-    for group, (owner, kept, keys) in groups.items():
-        line = kept.pointer or _pointer(keys, owner)
-        detail = detail.replace(f"\x00{group}\x00", line, 1)
+    # One paragraph for all of them, where the first moved section stood.
+    lines = [kept.pointer or _pointer(keys, owner) for owner, kept, keys in groups.values()]
+    marks = [f"\x00{group}\x00" for group in groups]
+    detail = detail.replace(marks[0], " ".join(dict.fromkeys(lines)), 1)
+    for mark in marks[1:]:
+        detail = _drop(detail, mark)
     gone = [m for m, _, _ in moved]
     kept_here = tuple(e for e in rec.evidence if all(e is not m for m in gone))
     return dataclasses.replace(rec, detail=detail, evidence=kept_here)
@@ -165,9 +167,7 @@ def evidence_key(facts: PathwayFacts) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
-def fingerprint(
-    recs: Sequence[Recommendation], facts: PathwayFacts
-) -> tuple[Recommendation, ...]:
+def fingerprint(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
     """Every snoozable card with the evidence fingerprint its snooze is stored with."""
     key = evidence_key(facts)
     return tuple(dataclasses.replace(r, evidence_key=key) if r.snoozable else r for r in recs)

@@ -81,7 +81,9 @@ class TmsCourse:
         )
 
 
-def _groups(days: list[tuple[date, SourceRef | None]], gap: int) -> list[list[tuple[date, SourceRef | None]]]:
+def _groups(
+    days: list[tuple[date, SourceRef | None]], gap: int
+) -> list[list[tuple[date, SourceRef | None]]]:
     groups: list[list[tuple[date, SourceRef | None]]] = []
     for item in sorted(days, key=lambda d: d[0]):
         if groups and (item[0] - groups[-1][-1][0]).days <= gap:
@@ -112,8 +114,8 @@ def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
             for s in scores
             if start - timedelta(days=mapping.baseline_days_before) <= s.date <= start
         ]
-        horizon = record.as_of if running else end + timedelta(
-            days=mapping.on_treatment_days_after_end
+        horizon = (
+            record.as_of if running else end + timedelta(days=mapping.on_treatment_days_after_end)
         )
         after = [s for s in scores if start < s.date <= horizon]
         found.append(

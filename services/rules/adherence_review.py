@@ -44,7 +44,9 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     # not contradicted is the optimise card's ("raise the dose", with the weeks below it); this
     # card keeps the ones whose refills contradict adherence.
     raised = set(optimize_switch_augment.subtherapeutic(ctx))
-    return tuple(sorted(dict.fromkeys(t for t in flagged if t not in raised), key=lambda t: t.start))
+    return tuple(
+        sorted(dict.fromkeys(t for t in flagged if t not in raised), key=lambda t: t.start)
+    )
 
 
 def _now_adequate_dose(trial: Trial) -> bool:

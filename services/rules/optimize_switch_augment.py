@@ -482,9 +482,8 @@ def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
             continue
         row = pathway_options.monitoring_for(t.ingredient)
         if row is not None:
-            lines.append(
-                f"{pathway_options.adjunct_line(t.ingredient, '').capitalize()}: running."
-            )
+            line = pathway_options.adjunct_line(t.ingredient, "")
+            lines.append(f"{line[:1].upper()}{line[1:]}: running.")
         elif drug_rules.is_antipsychotic(t.drug_class):
             lines.append(
                 f"{t.ingredient.capitalize()} running: "
@@ -546,7 +545,6 @@ def _next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) ->
 def _basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
     """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
     guideline links."""
-    facts = ctx.facts
     keys = ["canmat2023"]  # the staging line links its own source (Fekadu 2018)
     if populations.age_choices(ctx):
         keys.append("nice-ng134")

@@ -152,6 +152,9 @@ def _ended_unmeasured(ctx: RuleContext) -> Recommendation | None:
     if not ended or ended[-1].latest is not None:
         return None
     course = ended[-1]
+    if any(s.value is not None and s.date > course.end for s in ctx.record.phq9()):
+        return None  # scored since, if late: the payer's retreatment criterion judges that
+
     detail = cards.join_sections(
         f"**TMS course ended:** {course.dates()}, {course.sessions} sessions; "
         f"{course.outcome()}. Record a PHQ-9: whether the course brought a response decides "

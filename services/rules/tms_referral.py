@@ -107,14 +107,16 @@ _EVIDENCE_SHOWN = frozenset(
 )
 
 
-def _criterion_lines(evaluation: PayerEvaluation) -> list[str]:
+def _criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[str]:
     """Each criterion with its status: what is not met, not on record or not available with its
     evidence (what to act on), the met score and trials with theirs, then the other met criteria
-    named on one line (issue 12: a screen a clinician can read)."""
+    named on one line (issue 12: a screen a clinician can read). An earlier TMS course is never
+    reduced to a name: with one on record the retreatment criterion keeps its evidence."""
+    shown = _EVIDENCE_SHOWN | ({CriterionKind.RETREATMENT} if earlier_tms else set())
     lines = []
     briefly: list[str] = []
     for r in evaluation.results:
-        if r.status is CriterionStatus.MET and r.kind not in _EVIDENCE_SHOWN:
+        if r.status is CriterionStatus.MET and r.kind not in shown:
             unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
             briefly.append(r.label + unverified)
         else:
@@ -153,7 +155,10 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
                 + ", ".join(r.label.lower() for r in evaluation.not_available)
             )
         header = f"**Payer criteria not yet met** ({payer}): " + "; ".join(missing) + "."
-    lines = _criterion_lines(evaluation)
+    earlier = bool(tms_course.earlier_courses(ctx.record, ctx.policy)) or any(
+        r.kind == "tms" and r.status == "completed" for r in ctx.record.referrals
+    )
+    lines = _criterion_lines(evaluation, earlier_tms=earlier)
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(_screen_line(ctx))

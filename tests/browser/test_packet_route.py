@@ -133,7 +133,7 @@ def test_the_referral_carries_the_summary_as_a_document(chromium: str, served: S
     ServiceRequest.model_validate(request)
     DocumentReference.model_validate(document)
     assert request["supportingInfo"] == [
-        {"reference": f"urn:uuid:{document['id']}", "display": "TMS referral summary"}
+        {"reference": f"DocumentReference/{document['id']}", "display": "TMS referral summary"}
     ]
     assert document["subject"] == request["subject"]
     attachment = document["content"][0]["attachment"]

@@ -515,10 +515,13 @@ def test_end_to_end_intolerant_plus_failed_trial_meets_tms_as_payers_count() -> 
     assert [t.verdict for t in record.trials] == [Verdict.INADEQUATE, Verdict.ADEQUATE]
     assert "tms-referral" in found
     assert "adherence-review" not in found
-    # The trial table shows the course as not tolerated, never as poor adherence.
+    # The trial table (in the referral summary and on the timeline: issue 12, the TMS card keeps
+    # it behind its links) shows the course as not tolerated, never as poor adherence.
+    tms = found["tms-referral"].detail
+    assert "sertraline" in tms and "poor" not in tms
     row = next(
         line
-        for line in found["tms-referral"].detail.splitlines()
+        for line in cards.trial_table(record.trials, Policy().mapping).splitlines()
         if line.startswith("| sertraline")
     )
     assert (

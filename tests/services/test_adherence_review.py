@@ -173,9 +173,7 @@ def test_ongoing_trial_long_enough_but_below_minimum_dose() -> None:
     assert optimise is not None
     assert "**Dose:** citalopram 10 mg/day for 12 weeks so far is below" in optimise.detail
     # Refill data contradicting adherence make it the adherence card's again (adherence first).
-    poor = dataclasses.replace(
-        citalopram, adherence=Adherence(AdherenceStatus.POOR, pdc=0.5)
-    )
+    poor = dataclasses.replace(citalopram, adherence=Adherence(AdherenceStatus.POOR, pdc=0.5))
     rec = adherence_review.rule(ctx(f.trd_record(trials=(poor,))))
     assert rec is not None
     assert rec.summary.startswith("1 trial not adequate (citalopram 10 mg/day < 20 minimum)")
