@@ -48,7 +48,7 @@ COPY deploy/gunicorn.conf.py /app/gunicorn.conf.py
 # The schema is never created by the service on PostgreSQL: run `trd-cds db upgrade` from this
 # image (same configuration, a user allowed to create tables) before starting a new version;
 # compose's `migrate` service and the Kubernetes init container do. Migrations ship in the package
-# (cds_hooks/migrations/).
+# (cds_hooks/storage/migrations/).
 # No configuration is baked in: mount one at $TRD_CDS_CONFIG (deploy/config.example.toml documents
 # every key; docker-compose.yml mounts deploy/compose.toml; deploy/kubernetes uses a ConfigMap)
 # and give secrets as TRD_CDS_* variables or files in /run/secrets. Without a file the service

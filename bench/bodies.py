@@ -8,7 +8,7 @@ reference and fullUrl, context.patientId and userId, hookInstance: the fixtures 
 UUIDs) replaced by uuid5(uuid5(NAMESPACE_URL, "trd-cds-bench/<body>/<n>"), old UUID). The same old
 id becomes the same new id within a variant, so references still resolve and the chart means the
 same; no id is shared between two variants or with the original. The evaluation cache's key names
-each resource by its type and id (cds_hooks/evaluation_cache.py), so each variant is a chart the
+each resource by its type and id (cds_hooks/performance/evaluation_cache.py), so each variant is a chart the
 service has never seen, and nothing keyed by a resource or patient id can help. Only the ids change:
 codes, displays and texts are the same, as in a real EHR's stream of different patients on the
 same formulary.

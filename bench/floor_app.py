@@ -1,8 +1,8 @@
 """The framework floor: the service's stack with nothing behind the route.
 
 Same FastAPI app settings (orjson response class, CORS middleware with the same options, the
-service's request envelope `cds_hooks.middleware.RequestContext`: request id, metrics, last-resort
-error handling; the same GC setup after start-up: `cds_hooks.gc_tuning.settle_gc`), the same body
+service's request envelope `cds_hooks.observability.middleware.RequestContext`: request id, metrics, last-resort
+error handling; the same GC setup after start-up: `cds_hooks.performance.gc_tuning.settle_gc`), the same body
 reading (`cds_hooks.body.read_json`: size cap, orjson), served by the same uvicorn settings; the
 handler parses the body and answers one fixed card. Whatever the service costs above this is ours
 to explain.
@@ -18,10 +18,10 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from cds_hooks.body import read_json
-from cds_hooks.gc_tuning import settle_gc
-from cds_hooks.middleware import REQUEST_ID_HEADER, RequestContext
+from cds_hooks.config.settings import ServerSettings
+from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext
+from cds_hooks.performance.gc_tuning import settle_gc
 from cds_hooks.responses import JsonResponse
-from cds_hooks.settings import ServerSettings
 
 _CARD: dict[str, Any] = {
     "cards": [

@@ -16,7 +16,7 @@ Three series:
 A least-squares line through each series gives the cost per added resource, and R^2 shows how
 straight it is. Times are the CPU time of the calling thread (`time.thread_time`), not wall time:
 the machine is shared, and another process's burst would otherwise land in a point at random. The
-process's GC is set up as the server's is (`cds_hooks.gc_tuning.settle_gc`); a collection a call
+process's GC is set up as the server's is (`cds_hooks.performance.gc_tuning.settle_gc`); a collection a call
 triggers is part of its cost.
 """
 
@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bench.bodies import renamed_request
-from cds_hooks.gc_tuning import settle_gc
+from cds_hooks.performance.gc_tuning import settle_gc
 from fhir_mapping import conformance
 from services.evaluation import HookInput, evaluate
 from services.policy import Policy

@@ -26,22 +26,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cds_hooks import logs, metrics, openapi
-from cds_hooks.auth import Authenticator
+from cds_hooks import openapi
+from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.errors import CdsError, Unauthorized
-from cds_hooks.fhir_source import RequestsFhirSource
-from cds_hooks.gc_tuning import settle_gc
-from cds_hooks.middleware import REQUEST_ID_HEADER, RequestContext
+from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
+from cds_hooks.observability import logs, metrics
+from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext
+from cds_hooks.observability.version import VERSION
+from cds_hooks.performance.gc_tuning import settle_gc
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes import discovery, feedback, health, hooks, packet, timeline
 from cds_hooks.routes import metrics as metrics_route
 from cds_hooks.runner import HookRunner
-from cds_hooks.schema import SchemaOutOfDate
-from cds_hooks.settings import ConfigError, Settings, load_settings
-from cds_hooks.store import Store
-from cds_hooks.timeline_cache import TimelineCache, TimelineStore
-from cds_hooks.timeline_store import database_timelines
-from cds_hooks.version import VERSION
+from cds_hooks.security.auth import Authenticator
+from cds_hooks.storage.schema import SchemaOutOfDate
+from cds_hooks.storage.store import Store
+from cds_hooks.storage.timeline_cache import TimelineCache, TimelineStore
+from cds_hooks.storage.timeline_store import database_timelines
 from fhir_mapping.record import PatientRecord
 
 # gunicorn's bind address (deploy/gunicorn.conf.py reads the same variable).

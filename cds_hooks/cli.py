@@ -28,8 +28,8 @@ from pathlib import Path
 
 import orjson
 
-from cds_hooks.settings import ConfigError, load_settings
-from cds_hooks.version import VERSION
+from cds_hooks.config.settings import ConfigError, load_settings
+from cds_hooks.observability.version import VERSION
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONFORMANT = 3
@@ -169,9 +169,9 @@ def _db(args: argparse.Namespace) -> int:
     never its credentials."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from cds_hooks import schema
     from cds_hooks.app import EXIT_STARTUP_FAILED
-    from cds_hooks.store import open_engine
+    from cds_hooks.storage import schema
+    from cds_hooks.storage.store import open_engine
 
     try:
         settings = load_settings(args.config)

@@ -13,11 +13,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from cds_hooks.auth import Authenticator
+from cds_hooks.config.settings import Settings
 from cds_hooks.runner import HookRunner
-from cds_hooks.settings import Settings
-from cds_hooks.store import Store
-from cds_hooks.timeline_cache import TimelineStore
+from cds_hooks.security.auth import Authenticator
+from cds_hooks.storage.store import Store
+from cds_hooks.storage.timeline_cache import TimelineStore
 from fhir_mapping.record import PatientRecord
 
 

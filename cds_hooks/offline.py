@@ -15,10 +15,10 @@ from typing import Any
 
 from cds_hooks.cards import to_cards
 from cds_hooks.errors import BadRequest
-from cds_hooks.hook_context import require_context, require_one_patient
+from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
+from cds_hooks.fhir_data.prefetch import gather, hook_input, resources_in
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import gather, hook_input, resources_in
 from services import catalog
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy

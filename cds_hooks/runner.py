@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from cds_hooks import logs
 from cds_hooks.cards import (
     CardTemplate,
     IssuedCards,
@@ -26,18 +25,19 @@ from cds_hooks.cards import (
     packet_link,
     timeline_link,
 )
+from cds_hooks.config.settings import Settings
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
-from cds_hooks.evaluation_cache import EvaluationCache
-from cds_hooks.fhir_source import FhirSource, RequestsFhirSource, url_allowed
-from cds_hooks.hook_context import require_context, require_one_patient
-from cds_hooks.issued_recorder import IssuedRecorder
-from cds_hooks.loop_sqlite import LoopBusy
+from cds_hooks.fhir_data.fhir_source import FhirSource, RequestsFhirSource, url_allowed
+from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
+from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import Gathered, gather, hook_input
-from cds_hooks.settings import Settings
-from cds_hooks.store import IssuedCard, Store, snooze_key, utcnow
-from cds_hooks.tenancy import LOCAL_ISSUER, Scope
-from cds_hooks.timeline_cache import TimelineCache, TimelineStore
+from cds_hooks.observability import logs
+from cds_hooks.performance.evaluation_cache import EvaluationCache
+from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.storage.issued_recorder import IssuedRecorder
+from cds_hooks.storage.loop_sqlite import LoopBusy
+from cds_hooks.storage.store import IssuedCard, Store, snooze_key, utcnow
+from cds_hooks.storage.timeline_cache import TimelineCache, TimelineStore
 from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import PatientRecord
 from services import catalog

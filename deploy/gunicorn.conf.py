@@ -3,7 +3,7 @@
 Environment: TRD_CDS_BIND (default 0.0.0.0:8080), WEB_CONCURRENCY (workers, default 1),
 GUNICORN_TIMEOUT (seconds, default 60). The service's own settings come from TRD_CDS_CONFIG and
 TRD_CDS_* variables. PROMETHEUS_MULTIPROC_DIR (the image sets /tmp/trd-cds-metrics): each worker
-writes its metrics there and /metrics adds up every worker's (cds_hooks/metrics.py); the
+writes its metrics there and /metrics adds up every worker's (cds_hooks/observability/metrics.py); the
 directory is emptied when gunicorn starts and a dead worker's live values are dropped.
 
 One worker by default, which suits any database. With `[database] url` on PostgreSQL every store

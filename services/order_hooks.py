@@ -36,7 +36,7 @@ Every card carries `dedupe_key` = "{draft id}:{topic}:{mg/day}" (a card covering
 joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX). The protocol layer shows the
 card again on every call (an EHR re-calls order-select as the form changes, may drop earlier cards
 and may time out before showing one: CDS Hooks 2.0.1) and leaves it out only once feedback says the
-clinician accepted or overrode that same card for that draft and dose (cds_hooks/store.py).
+clinician accepted or overrode that same card for that draft and dose (cds_hooks/storage/store.py).
 """
 
 from __future__ import annotations

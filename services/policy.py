@@ -101,7 +101,7 @@ class Policy:
     tms_course_weeks: float = 6.0
     # Order hooks: a card is left out only when feedback shows the clinician already accepted or
     # overrode that same card (same draft, topic and dose) on a card issued within this many hours
-    # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/store.py
+    # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/storage/store.py
     # acknowledged_dedupe_keys). 0 leaves nothing out.
     order_dedupe_hours: int = 24
 

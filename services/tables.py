@@ -183,9 +183,7 @@ def mood_stabilisers() -> frozenset[str]:
 def stabilisers_without_antimanic_cover() -> frozenset[str]:
     """Mood stabilisers that do not protect against mania (lamotrigine): named on the card."""
     return frozenset(
-        r["ingredient"].lower()
-        for r in _rows("mood_stabilisers.csv")
-        if not _flag(r["antimanic"])
+        r["ingredient"].lower() for r in _rows("mood_stabilisers.csv") if not _flag(r["antimanic"])
     )
 
 

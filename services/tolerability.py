@@ -33,7 +33,7 @@ def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]
     on or after that record (an allergy from 2019, before the chart's history begins): held back
     like a course that was not tolerated."""
     found: dict[str, Intolerance] = {}
-    for intolerance in sorted(record.intolerances, key=lambda i: (i.date or date.min)):
+    for intolerance in sorted(record.intolerances, key=lambda i: i.date or date.min):
         later = [
             t
             for t in record.trials

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cds_hooks import logs
 from cds_hooks.deps import SettingsDep
 from cds_hooks.models.discovery import DiscoveryResponse, ServiceDescription
-from cds_hooks.version import VERSION
+from cds_hooks.observability import logs
+from cds_hooks.observability.version import VERSION
 from services import catalog
 
 # The spec's extension mechanism (namespaced keys on each service): which build answers.

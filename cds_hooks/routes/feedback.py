@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from cds_hooks import logs
 from cds_hooks.body import parse_model, read_json
-from cds_hooks.deps import AuthenticatorDep, SettingsDep, StoreDep
+from cds_hooks.deps import AuthenticatorDep, RunnerDep, SettingsDep, StoreDep
 from cds_hooks.errors import UnknownCard, UnknownService
 from cds_hooks.models.feedback import FeedbackRequest
+from cds_hooks.observability import logs
 from cds_hooks.openapi import (
     BAD_REQUEST_EXAMPLE,
     UNAUTHORIZED_EXAMPLE,
@@ -19,7 +19,7 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import ServiceId, service_url
-from cds_hooks.store import CardNotIssued, FeedbackRecord, utcnow
+from cds_hooks.storage.store import CardNotIssued, FeedbackRecord, utcnow
 from services import catalog
 
 router = APIRouter(tags=["feedback"])
@@ -49,6 +49,7 @@ async def feedback(
     settings: SettingsDep,
     store: StoreDep,
     authenticator: AuthenticatorDep,
+    runner: RunnerDep,
 ) -> JsonResponse:
     service = service_url(settings.server.public_url, request, service_id)
     caller = await run_in_threadpool(
@@ -78,11 +79,21 @@ async def feedback(
         for item in body.feedback
     ]
     snooze_days = settings.clinical_policy().snooze_days
+
+    def add() -> int:
+        return store.add_feedback(
+            records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
+        )
+
     try:
         # Only for cards this service issued to this caller (store.py); else nothing is stored.
-        inserted = await run_in_threadpool(
-            store.add_feedback, records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
-        )
+        try:
+            inserted = await run_in_threadpool(add)
+        except CardNotIssued:
+            # Issued cards are written in batches just after the answer (issued_recorder.py):
+            # feedback that beats its card's batch waits for it once, then is judged again.
+            await runner.recorder.settle()
+            inserted = await run_in_threadpool(add)
     except CardNotIssued as exc:
         raise UnknownCard(
             f"feedback names cards service {service_id!r} did not issue to this caller: "

@@ -14,9 +14,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.deps import StoreDep
+from cds_hooks.observability.version import VERSION
 from cds_hooks.openapi import Liveness, Readiness
 from cds_hooks.responses import JsonResponse
-from cds_hooks.version import VERSION
 
 router = APIRouter(tags=["health"])
 

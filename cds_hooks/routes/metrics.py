@@ -1,11 +1,11 @@
-"""GET /metrics: Prometheus text exposition (cds_hooks/metrics.py says what is counted)."""
+"""GET /metrics: Prometheus text exposition (cds_hooks/observability/metrics.py says what is counted)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from cds_hooks import metrics
+from cds_hooks.observability import metrics
 
 router = APIRouter(tags=["operations"])
 

@@ -182,6 +182,14 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
             + acute_risk.suicide_alternatives()
             + "."
         )
+    elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
+        # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
+        # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
+        # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:
+        # antipsychotic combination or ECT), and esketamine is not indicated there.
+        sections.append(
+            "**Treatment while the risk is acute:** " + acute_risk.acute_treatment() + "."
+        )
     sections.append(cards.guideline_links("simon2013", "cssrs"))
     return cards.join_sections(*sections)
 

@@ -22,7 +22,7 @@ import pytest
 from bench import bodies, load, report
 from bench.inprocess import hook_input
 from bench.run import pooled, ratios
-from cds_hooks.evaluation_cache import digest
+from cds_hooks.performance.evaluation_cache import digest
 from services.evaluation import evaluate
 from services.policy import Policy
 from tests.fixtures import sizes

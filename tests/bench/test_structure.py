@@ -26,14 +26,14 @@ import pytest
 
 from bench.inprocess import hook_input, with_phq9s
 from cds_hooks.app import create_app
-from cds_hooks.batch_writer import BatchWriter
-from cds_hooks.evaluation_cache import EvaluationCache, digest
-from cds_hooks.issued_recorder import IssuedRecorder
+from cds_hooks.config.settings import load_settings
+from cds_hooks.fhir_data.prefetch import gather
 from cds_hooks.models.request import HookRequest
-from cds_hooks.prefetch import gather
+from cds_hooks.performance.evaluation_cache import EvaluationCache, digest
 from cds_hooks.runner import Caller, HookRunner
-from cds_hooks.settings import load_settings
-from cds_hooks.store import IssuedCard, Store, issued_rows, utcnow
+from cds_hooks.storage.batch_writer import BatchWriter
+from cds_hooks.storage.issued_recorder import IssuedRecorder
+from cds_hooks.storage.store import IssuedCard, Store, issued_rows, utcnow
 from fhir_mapping import conformance
 from services.catalog import by_id
 from services.evaluation import Evaluation, HookInput, evaluate

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
-from cds_hooks.tenancy import Scope
+from cds_hooks.config.settings import load_settings
+from cds_hooks.security.tenancy import Scope
 from fhir_mapping.record import Patient, PatientRecord
 from services.evaluation import Evaluation, HookInput
 from services.policy import Policy
@@ -110,7 +110,15 @@ def test_prefetch_templates_use_only_the_allowed_syntax(client: TestClient) -> N
                     name = param.split("=", 1)[0]
                     # `subject`: a resource reference like `patient` (spec: "Resource references");
                     # R4 AdverseEvent has no `patient` search parameter.
-                    allowed = {"patient", "subject", "code", "_count", "_sort", "status", "category"}
+                    allowed = {
+                        "patient",
+                        "subject",
+                        "code",
+                        "_count",
+                        "_sort",
+                        "status",
+                        "category",
+                    }
                     assert name in allowed, template
                     assert ":" not in name, template  # no modifiers
 
@@ -424,7 +432,7 @@ def test_feedback_for_unknown_service_is_404(client: TestClient) -> None:
 
 
 def test_health(client: TestClient) -> None:
-    from cds_hooks.version import VERSION
+    from cds_hooks.observability.version import VERSION
 
     assert client.get("/health").json() == {"status": "ok", "database": True, "version": VERSION}
 

@@ -1,4 +1,4 @@
-"""Configuration from the environment and secret files as well as TOML (cds_hooks/config_layers.py):
+"""Configuration from the environment and secret files as well as TOML (cds_hooks/config/config_layers.py):
 precedence (environment over secret files over the file over defaults), key-by-key merging,
 unknown keys refused wherever they come from, relative paths, and where each value came from."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cds_hooks.settings import ConfigError, load_settings
+from cds_hooks.config.settings import ConfigError, load_settings
 
 FILE = """
 [server]

@@ -22,8 +22,8 @@ import uvicorn
 from cds_hooks import first_call
 from cds_hooks.app import create_app
 from cds_hooks.cli import main
+from cds_hooks.config.settings import load_settings
 from cds_hooks.examples import FIXTURES_AS_OF
-from cds_hooks.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 TRD = REPO / "tests/fixtures/patients/trd_meets_tms.request.json"

@@ -30,7 +30,7 @@ def document() -> dict[str, Any]:
     import tempfile
 
     from cds_hooks.app import create_app
-    from cds_hooks.settings import load_settings
+    from cds_hooks.config.settings import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(None, database={"url": f"sqlite:///{tmp}/db.sqlite"})

@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from cds_hooks import logs
 from cds_hooks import runner as runner_module
 from cds_hooks.app import EXIT_STARTUP_FAILED, StartupError, create_app
-from cds_hooks.settings import Settings, load_settings
-from cds_hooks.version import VERSION
+from cds_hooks.config.settings import Settings, load_settings
+from cds_hooks.observability import logs
+from cds_hooks.observability.version import VERSION
 from fhir_mapping.record import Patient, PatientRecord
 from services.evaluation import Evaluation, HookInput
 from services.policy import Policy
@@ -236,17 +236,17 @@ def test_generated_request_ids_differ_in_each_process() -> None:
     import subprocess
     import sys
 
-    from cds_hooks.middleware import new_request_id
+    from cds_hooks.observability.middleware import new_request_id
 
     ours = {new_request_id() for _ in range(1000)}
     assert len(ours) == 1000
-    code = "from cds_hooks.middleware import new_request_id; print(new_request_id())"
+    code = "from cds_hooks.observability.middleware import new_request_id; print(new_request_id())"
     other = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout.strip()
     assert other.split("-")[0] != next(iter(ours)).split("-")[0]
     # A forked worker (a server that preloads the app) gets its own prefix: the at-fork hook.
-    from cds_hooks import middleware
+    from cds_hooks.observability import middleware
 
     before = middleware.new_request_id().split("-")[0]
     middleware._new_prefix()
@@ -476,7 +476,7 @@ def test_resources_left_out_and_unavailable_data_are_counted_from_the_hook_line(
 
 
 def test_reason_labels_are_bounded(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cds_hooks import metrics
+    from cds_hooks.observability import metrics
 
     # A fresh bound for this test, so the made-up reasons do not use up the process's own.
     monkeypatch.setattr(metrics, "_refusal_reason", metrics._Bounded())

@@ -24,7 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 
 REQUEST = (
     Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from cds_hooks.cards import (
     to_card,
 )
 from cds_hooks.cli import main
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 from services.evaluation import Evaluation, HookInput
 from services.policy import Policy
 from services.recommendation import Recommendation

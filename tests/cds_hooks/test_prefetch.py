@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.fhir_source import FhirUnavailable, InMemoryFhirSource, url_allowed
+from cds_hooks.fhir_data.fhir_source import FhirUnavailable, InMemoryFhirSource, url_allowed
+from cds_hooks.fhir_data.prefetch import gather, render_template, resources_in
 from cds_hooks.models import HookRequest
-from cds_hooks.prefetch import gather, render_template, resources_in
 
 TEMPLATES = (
     ("patient", "Patient/{{context.patientId}}"),
@@ -204,7 +204,7 @@ def test_url_allowlist(url: str, allowed: bool) -> None:
 
 
 def test_default_allowlist_is_loopback_only() -> None:
-    from cds_hooks.settings import FhirSettings
+    from cds_hooks.config.settings import FhirSettings
 
     prefixes = FhirSettings().allowed_servers
     assert url_allowed("http://127.0.0.1:8090/fhir", prefixes)

@@ -1,4 +1,4 @@
-"""The JSON codec of `PatientRecord` (cds_hooks/record_codec.py), which is how records are stored in
+"""The JSON codec of `PatientRecord` (cds_hooks/storage/record_codec.py), which is how records are stored in
 the shared database instead of pickles: every record the project's fixtures produce comes back
 equal, field for field and type for type, and a row that is not what the service writes is refused
 rather than obeyed."""
@@ -19,9 +19,9 @@ import orjson
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks import record_codec
 from cds_hooks.offline import evaluate_document
-from cds_hooks.record_codec import RecordCodecError
+from cds_hooks.storage import record_codec
+from cds_hooks.storage.record_codec import RecordCodecError
 from fhir_mapping.build import build_record
 from fhir_mapping.record import (
     DataDomain,

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import ConfigError, load_settings
+from cds_hooks.config.settings import ConfigError, load_settings
 from fhir_mapping.code_systems import LOINC, RXNORM
 from fhir_mapping.site_codes import LocalCode, QuestionnaireLink
 

@@ -22,8 +22,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
+from cds_hooks.config.settings import load_settings
 from cds_hooks.date_shift import days_between, shift_json
-from cds_hooks.settings import load_settings
 from tests.fixtures import builders as b
 from tests.fixtures import scenarios
 

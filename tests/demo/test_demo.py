@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from services import catalog
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 180.0  # the demo takes a few seconds; two minutes is its budget
 SECTION = re.compile(r"^\[(\d+)/(\d+)\] (\w+) - ", re.MULTILINE)
@@ -123,7 +125,8 @@ def test_each_patient_once_through_prefetch_then_trd_by_self_fetch(demo: DemoRun
         "trd_meets_tms",
     ]
     blocks = [block for _, block in demo.sections()]
-    assert all("  prefetch: 9 queries, " in b for b in blocks[:6])
+    queries = len(catalog.services()[0].prefetch)  # one per prefetch key the service declares
+    assert all(f"  prefetch: {queries} queries, " in b for b in blocks[:6])
     assert (
         "no prefetch: fhirServer + bearer token, the service fetches the chart itself" in blocks[6]
     )
@@ -162,7 +165,12 @@ def test_trd_patient_gets_a_tms_referral_and_a_timeline_link(demo: DemoRun) -> N
     for name, block in demo.sections():
         if name != "trd_meets_tms":
             continue
-        assert re.search(r"^  INFO      .*consider TMS referral$", block, re.M), block
+        # PHQ-9 18 does not meet the default payer set (L37086 asks for severe): the card says so.
+        assert re.search(
+            r"^  INFO      .*consider TMS referral; Medicare LCD L37086 criteria not yet met$",
+            block,
+            re.M,
+        ), block
         assert "            * suggests: Refer for TMS evaluation\n" in block
         assert re.search(
             r"^  WARNING   2 adequate trials failed \(sertraline, venlafaxine\)", block, re.M

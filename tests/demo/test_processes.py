@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 from scripts.cds_service import config_toml, running_cds_service
 from scripts.fhir_server import (
     FhirLoadError,

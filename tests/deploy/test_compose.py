@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel
 from sqlalchemy.engine.url import make_url
 
-from cds_hooks.settings import Settings, load_settings
+from cds_hooks.config.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

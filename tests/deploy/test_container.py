@@ -111,7 +111,7 @@ def test_the_changelog_has_the_current_version_and_unreleased_work() -> None:
 
 
 def test_no_module_writes_the_version_itself() -> None:
-    """One version: pyproject.toml's, read from the package metadata (cds_hooks/version.py)."""
+    """One version: pyproject.toml's, read from the package metadata (cds_hooks/observability/version.py)."""
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     for path in (ROOT / "cds_hooks").rglob("*.py"):
         assert f'"{version}"' not in path.read_text(), path

@@ -21,11 +21,11 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 
-from cds_hooks import store as store_module
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
-from cds_hooks.store import FeedbackRecord, IssuedCard, Store
-from cds_hooks.tenancy import Scope
+from cds_hooks.config.settings import load_settings
+from cds_hooks.security.tenancy import Scope
+from cds_hooks.storage import store as store_module
+from cds_hooks.storage.store import FeedbackRecord, IssuedCard, Store
 from tests.deploy.test_processes import free_port, wait_for
 
 SERVICE = "trd-patient-view"

@@ -1,5 +1,5 @@
 """Every deployment migrates the schema before the service starts, with the database user allowed
-to create tables, while the service connects as one that may not (cds_hooks/schema.py): the
+to create tables, while the service connects as one that may not (cds_hooks/storage/schema.py): the
 Kubernetes Deployment's init container (compose's one-shot `migrate` service is checked in
 test_compose.py)."""
 
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cds_hooks import schema
 from cds_hooks.cli import main
+from cds_hooks.storage import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy/kubernetes"

@@ -1,4 +1,4 @@
-"""Schema migrations (cds_hooks/schema.py, cds_hooks/migrations/), on SQLite and PostgreSQL.
+"""Schema migrations (cds_hooks/storage/schema.py, cds_hooks/storage/migrations/), on SQLite and PostgreSQL.
 
 - They build exactly the tables the code declares, from an empty database and from the schema the
   service created before migrations existed (release 0.1.0, reconstructed below from the code of
@@ -49,19 +49,19 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
-from cds_hooks import schema
 from cds_hooks.app import StartupError, create_app
-from cds_hooks.replay import DatabaseReplayStore
-from cds_hooks.settings import load_settings
-from cds_hooks.store import CardNotIssued, FeedbackRecord, Store, open_engine
-from cds_hooks.tenancy import Scope
+from cds_hooks.config.settings import load_settings
+from cds_hooks.security.replay import DatabaseReplayStore
+from cds_hooks.security.tenancy import Scope
+from cds_hooks.storage import schema
+from cds_hooks.storage.store import CardNotIssued, FeedbackRecord, Store, open_engine
 from tests.deploy.databases import _fresh_postgres_database, migrate, postgres_base_url
 from tests.security import chart
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
-# --- the schema of release 0.1.0, as its code declared it (cds_hooks/store.py, replay.py and
+# --- the schema of release 0.1.0, as its code declared it (cds_hooks/storage/store.py, replay.py and
 # timeline_store.py at that release) and `metadata.create_all` built it -------------------------
 
 LANDED = MetaData()

@@ -70,7 +70,7 @@ def test_the_image_command_serves_health_and_discovery(tmp_path: Path) -> None:
     try:
         health = wait_for(f"http://127.0.0.1:{port}/health", 30, process)
         assert health.status_code == 200
-        from cds_hooks.version import VERSION
+        from cds_hooks.observability.version import VERSION
 
         assert health.json() == {"status": "ok", "database": True, "version": VERSION}
         discovery = requests.get(f"http://127.0.0.1:{port}/cds-services", timeout=5)

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import requests
 
-from cds_hooks.store import Store
+from cds_hooks.storage.store import Store
 from tests.deploy.databases import _fresh_postgres_database
 from tests.deploy.test_processes import free_port, wait_for
 from tests.security import chart

@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import Settings, load_settings
-from cds_hooks.timeline_cache import TimelineCache
-from cds_hooks.timeline_store import DatabaseTimelineStore, stored_record_table
+from cds_hooks.config.settings import Settings, load_settings
+from cds_hooks.storage.timeline_cache import TimelineCache
+from cds_hooks.storage.timeline_store import DatabaseTimelineStore, stored_record_table
 from tests.security import chart
 
 SERVICE = "/cds-services/trd-patient-view"

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import Settings, load_settings
+from cds_hooks.config.settings import Settings, load_settings
 from tests.faults import loopback, records
 from tests.faults.harness import FHIR_BUDGET
 

@@ -18,7 +18,7 @@ import requests
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import Settings
+from cds_hooks.config.settings import Settings
 from tests.faults import fakes, records
 from tests.faults.harness import (
     ALL_KEYS,

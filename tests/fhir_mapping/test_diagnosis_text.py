@@ -61,7 +61,9 @@ def test_an_oracle_health_concern_in_text_only_is_a_bipolar_finding_naming_the_t
     resolved = _condition({"text": "Bipolar disorder"}, status="resolved")
     assert [f.kind for f in condition_findings(resolved, as_of=AS_OF)] == [FindingKind.BIPOLAR]
     # A resolved seizure disorder in text does not block TMS; an active one does.
-    assert condition_findings(_condition({"text": "Seizure disorder"}, "resolved"), as_of=AS_OF) == ()
+    assert (
+        condition_findings(_condition({"text": "Seizure disorder"}, "resolved"), as_of=AS_OF) == ()
+    )
 
 
 def test_codes_win_over_text() -> None:

@@ -5,7 +5,7 @@ tolerance": no 5xx, ever). Built as raw bytes, at the exact boundaries that matt
 - orjson refuses nesting deeper than 1024 (the body is a 400 before any Python recursion);
 - orjson *serialises* at most 254 levels, and the mapping, the validation cache and the evaluation
   cache serialise resources (fhir_mapping/build.py `_canonical`, fhir_mapping/parse.py,
-  cds_hooks/evaluation_cache.py), so depths on both sides of 254 inside a resource are tested;
+  cds_hooks/performance/evaluation_cache.py), so depths on both sides of 254 inside a resource are tested;
 - the body limit is `server.max_body_bytes` (5 MiB by default), enforced from Content-Length and,
   for chunked bodies, while reading.
 """
@@ -18,8 +18,8 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from cds_hooks.settings import Settings
-from cds_hooks.store import IssuedCard, utcnow
+from cds_hooks.config.settings import Settings
+from cds_hooks.storage.store import IssuedCard, utcnow
 from tests.fuzz.hostile import (
     FEEDBACK,
     JSON,

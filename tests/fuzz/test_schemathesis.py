@@ -29,7 +29,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 from services import catalog
 from tests.cds_hooks.test_spec_examples import assert_spec_invariants
 

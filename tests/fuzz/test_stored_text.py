@@ -18,7 +18,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 from tests.deploy.databases import _fresh_postgres_database
 from tests.fuzz.hostile import (
     BASES,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from cds_hooks.settings import Settings, load_settings
+from cds_hooks.config.settings import Settings, load_settings
 from fhir_mapping.codes import observation_codes
 from services import catalog
 from tests.faults.loopback import Hit

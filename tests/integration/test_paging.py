@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.fhir_source import FhirUnavailable, RequestsFhirSource
-from cds_hooks.settings import FhirSettings
+from cds_hooks.config.settings import FhirSettings
+from cds_hooks.fhir_data.fhir_source import FhirUnavailable, RequestsFhirSource
 from tests.faults import fakes
 from tests.faults.harness import ALL_KEYS, hook_body, only_absent
 from tests.integration.sekmet import FhirServer

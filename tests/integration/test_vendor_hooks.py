@@ -25,7 +25,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
+from cds_hooks.config.settings import load_settings
 from scripts.date_shift import days_between, shift_json, shift_resources
 from tests.faults.harness import hook_body
 from tests.fixtures import vendor_charts as V

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from cds_hooks import logs
 from cds_hooks.app import create_app
-from cds_hooks.settings import Settings, load_settings
+from cds_hooks.config.settings import Settings, load_settings
+from cds_hooks.observability import logs
 from tests.deploy.databases import database_url
 from tests.security.servers import RecordingServer, json_reply
 from tests.security.tokens import (

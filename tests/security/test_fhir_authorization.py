@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import FhirSettings, Settings, load_settings
+from cds_hooks.config.settings import FhirSettings, Settings, load_settings
 from tests.security import chart
 from tests.security.servers import RecordingServer
 from tests.security.test_ssrf import HOOK_URL, fhir_server

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.jwks import FileKeySet, JwksError, UrlKeySet, check_jwks_url, parse_jwks
+from cds_hooks.security.jwks import FileKeySet, JwksError, UrlKeySet, check_jwks_url, parse_jwks
 from tests.security.servers import RecordingServer, json_reply
 from tests.security.tokens import cds_hooks_dir, new_ec_key, new_rsa_key
 

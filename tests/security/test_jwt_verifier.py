@@ -11,11 +11,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.warnings import InsecureKeyLengthWarning
 
+from cds_hooks.config.settings import AuthSettings
 from cds_hooks.errors import Unauthorized
-from cds_hooks.jwks import parse_jwks
-from cds_hooks.jwt_verifier import JwtVerifier
-from cds_hooks.replay import MemoryReplayStore
-from cds_hooks.settings import AuthSettings
+from cds_hooks.security.jwks import parse_jwks
+from cds_hooks.security.jwt_verifier import JwtVerifier
+from cds_hooks.security.replay import MemoryReplayStore
 from tests.security.tokens import Minter, SigningKey, cds_hooks_dir, new_ec_key, new_rsa_key
 
 SPEC = "HL7__cds-hooks"

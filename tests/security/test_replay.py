@@ -13,9 +13,14 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from cds_hooks.app import create_app
-from cds_hooks.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStoreFull, replay_table
-from cds_hooks.settings import Settings
-from cds_hooks.store import Store
+from cds_hooks.config.settings import Settings
+from cds_hooks.security.replay import (
+    DatabaseReplayStore,
+    MemoryReplayStore,
+    ReplayStoreFull,
+    replay_table,
+)
+from cds_hooks.storage.store import Store
 from tests.security.tokens import SERVICE, Minter
 
 

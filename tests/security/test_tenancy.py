@@ -1,6 +1,6 @@
 """Two EHRs (issuers), or two organisations on one EHR (the JWT `tenant` claim), never share
 clinical state: snoozes, de-duplication and issued cards are keyed by the caller as well as the
-patient, and feedback is accepted only from the EHR the card was issued to (cds_hooks/tenancy.py).
+patient, and feedback is accepted only from the EHR the card was issued to (cds_hooks/security/tenancy.py).
 
 The two issuers of tests/security/conftest.py (the sandbox, ES384; an EHR, RS384) send the same
 chart under the same patient id, as two hospitals whose EHRs number patients alike would.
@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from cds_hooks.app import create_app
-from cds_hooks.settings import load_settings
-from cds_hooks.store import Store
-from cds_hooks.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.config.settings import load_settings
+from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.storage.store import Store
 from tests.security import chart
 from tests.security.tokens import PUBLIC_URL, RSA_ISS, SANDBOX_ISS, SERVICE, Minter
 

@@ -13,10 +13,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from cds_hooks.config.settings import AuthSettings
 from cds_hooks.errors import Unauthorized
-from cds_hooks.jwt_verifier import JwtVerifier, Mismatch, canonical_url, same_url
-from cds_hooks.replay import MemoryReplayStore
-from cds_hooks.settings import AuthSettings
+from cds_hooks.security.jwt_verifier import JwtVerifier, Mismatch, canonical_url, same_url
+from cds_hooks.security.replay import MemoryReplayStore
 from tests.security import chart
 from tests.security.conftest import LogCapture
 from tests.security.test_jwt_verifier import StaticKeys

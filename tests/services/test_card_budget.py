@@ -48,6 +48,9 @@ from tests.services import factories as f
 pytestmark = pytest.mark.real_drug_table
 
 READ_TARGET = 2000  # characters of detail, as read, on a typical TRD screen
+# Screens allowed to grow, by what issue 12 asked to add: the suicide-risk card names ECT and
+# esketamine as the first options while the risk is acute (one line).
+GROWTH: dict[tuple[str, str], int] = {("item9_positive", "patient-view"): 260}
 CARDS_TARGET = 3
 
 # (cards, raw characters, read characters) per (fixture, hook), measured with this module's
@@ -175,7 +178,7 @@ def test_card_budget_report() -> None:
     for s in SCREENS:
         cards_before, _, read_before = BEFORE[(s.fixture, s.hook)]
         assert s.cards <= cards_before, (s.fixture, s.hook, s.topics)
-        assert s.read <= read_before, (s.fixture, s.hook)
+        assert s.read <= read_before + GROWTH.get((s.fixture, s.hook), 0), (s.fixture, s.hook)
         if not s.trd:
             continue
         assert s.cards <= CARDS_TARGET, (s.fixture, s.topics)

@@ -14,10 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from cds_hooks.fhir_source import InMemoryFhirSource
+from cds_hooks.fhir_data.fhir_source import InMemoryFhirSource
+from cds_hooks.fhir_data.prefetch import gather
 from cds_hooks.models.request import HookRequest
 from cds_hooks.offline import evaluate_document
-from cds_hooks.prefetch import gather
 from services import catalog
 from services.policy import Policy
 from services.recommendation import Recommendation

@@ -352,3 +352,26 @@ def test_an_earlier_course_with_response_is_named_on_the_tms_card() -> None:
     card = tms_referral.rule(ctx(record))
     assert card is not None and "**Earlier TMS course:**" not in card.detail
     assert "- **Met** · Earlier TMS: TMS course 2021-03-01 - 2021-04-09: PHQ-9 20" in card.detail
+
+
+def test_acute_risk_names_ect_and_esketamine_first_whatever_the_trials() -> None:
+    """Issue 12: in the acute-risk case ECT and esketamine come first, even before two trials
+    have failed (item9_positive: one course, item 9 answered 2 last month)."""
+    chart = scenarios.scenario("item9_positive")
+    record = build_record(chart.resources, as_of=chart.as_of, patient_id=chart.patient_id)
+    (card,) = [r for r in patient_view(record, Policy()) if r.topic == "suicide-risk"]
+    assert card.indicator is Indicator.CRITICAL
+    section = next(
+        s for s in card.detail.split("\n\n") if s.startswith("**Treatment while the risk is acute")
+    )
+    assert "ECT" in section and "esketamine" in section
+    # Not for psychotic depression: esketamine is not indicated there (the optimise card's path).
+    psychotic = dataclasses.replace(
+        record,
+        context=dataclasses.replace(
+            record.context,
+            findings=(*record.context.findings, f.finding(FindingKind.PSYCHOTIC)),
+        ),
+    )
+    (card,) = [r for r in patient_view(psychotic, Policy()) if r.topic == "suicide-risk"]
+    assert "Treatment while the risk is acute" not in card.detail

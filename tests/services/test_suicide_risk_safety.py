@@ -380,7 +380,10 @@ def test_no_tms_naming_when_tms_is_not_otherwise_met() -> None:
     one_failed = f.trd_record(trials=(f.sertraline_failed(),), scores=(f.score(19, D, item9=2),))
     card = suicide_risk.rule(ctx(one_failed))
     assert card is not None and card.indicator is Indicator.CRITICAL
-    assert "Not TMS now" not in card.detail and "esketamine" not in card.detail
+    assert "Not TMS now" not in card.detail
+    # Issue 12: ECT and esketamine still come first while the risk is acute, in one short line.
+    (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**Treatment while")]
+    assert "ECT" in line and "esketamine" in line and "TMS" not in line
 
 
 def test_catatonia_blocks_tms_and_the_optimise_card_names_ect() -> None:

@@ -53,7 +53,7 @@ from prometheus_client import (
 )
 from requests.adapters import BaseAdapter
 
-from cds_hooks.version import VERSION
+from cds_hooks.observability.version import VERSION
 from services import catalog
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -27,7 +27,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from cds_hooks.settings import FhirSettings
+from cds_hooks.config.settings import FhirSettings
 
 
 class FhirError(Exception):

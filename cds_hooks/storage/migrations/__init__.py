@@ -1,4 +1,4 @@
-"""The database schema's Alembic migrations, shipped with the package (cds_hooks/schema.py runs
+"""The database schema's Alembic migrations, shipped with the package (cds_hooks/storage/schema.py runs
 them; `trd-cds db upgrade` is the command).
 
 Adding one: declare the change in the code's tables (store.py, replay.py, timeline_store.py), then

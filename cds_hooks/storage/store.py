@@ -52,9 +52,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.pool import StaticPool
 
-from cds_hooks.batch_writer import BatchWriter
-from cds_hooks.loop_sqlite import LoopSqlite
-from cds_hooks.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.storage.batch_writer import BatchWriter
+from cds_hooks.storage.loop_sqlite import LoopSqlite
 
 metadata = MetaData()
 
@@ -168,7 +168,7 @@ def _aware(value: datetime) -> datetime:
 
 class Store:
     def __init__(self, url: str) -> None:
-        from cds_hooks import schema  # imports this module's tables
+        from cds_hooks.storage import schema  # imports this module's tables
 
         self.url = url
         self.engine = _engine(url)

@@ -26,7 +26,7 @@ from typing import Any
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cds_hooks import logs, metrics
+from cds_hooks.observability import logs, metrics
 from cds_hooks.responses import JsonResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"

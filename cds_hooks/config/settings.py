@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from cds_hooks import config_layers
+from cds_hooks.config import config_layers
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.site_codes import LocalCode, QuestionnaireLink, SiteCodes
 from services.policy import Policy, PolicyConfig

@@ -45,11 +45,11 @@ import jwt
 import orjson
 from jwt.exceptions import InvalidKeyError, InvalidSignatureError, PyJWTError
 
+from cds_hooks.config.settings import AuthSettings, IssuerSettings
 from cds_hooks.errors import Unauthorized
-from cds_hooks.jwks import JwksError, KeySet
-from cds_hooks.replay import ReplayStore, ReplayStoreFull
-from cds_hooks.settings import AuthSettings, IssuerSettings
-from cds_hooks.tenancy import MAX_TENANT_CHARS
+from cds_hooks.security.jwks import JwksError, KeySet
+from cds_hooks.security.replay import ReplayStore, ReplayStoreFull
+from cds_hooks.security.tenancy import MAX_TENANT_CHARS
 
 MAX_TOKEN_BYTES = 8192
 MAX_JTI_CHARS = 256

@@ -28,9 +28,10 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Column, Engine, Float, String, Table, Text, delete, select
 
-from cds_hooks import logs, record_codec
-from cds_hooks.store import metadata
-from cds_hooks.timeline_cache import Entry
+from cds_hooks.observability import logs
+from cds_hooks.storage import record_codec
+from cds_hooks.storage.store import metadata
+from cds_hooks.storage.timeline_cache import Entry
 from fhir_mapping.record import PatientRecord
 
 T = TypeVar("T")

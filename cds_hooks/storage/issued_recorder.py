@@ -15,13 +15,14 @@ so once a call has returned, its cards are on disk, as feedback and de-duplicati
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
-from cds_hooks.store import IssuedCard, Store, issued_rows
+from cds_hooks.storage.store import IssuedCard, Store, issued_rows
 
 
 class IssuedRecorder:
@@ -37,6 +38,7 @@ class IssuedRecorder:
         self._last_write = 0.0
         self._writes_since_checkpoint = 0
         self._checkpointing = False
+        self._inflight: set[asyncio.Future[None]] = set()  # batches handed over, not yet done
 
     async def record(self, cards: Iterable[IssuedCard], now: datetime) -> None:
         """Add the cards to the current batch and wait until it is committed (or raise what the
@@ -60,6 +62,17 @@ class IssuedRecorder:
             self._timer.cancel()
         self._write()
 
+    async def settle(self) -> None:
+        """Wait until every card recorded so far is written: feedback can arrive within the few
+        milliseconds before its card's batch is (the EHR's click, a fast client), and feedback is
+        accepted only for cards on record (store.add_feedback)."""
+        if self._batch is not None:
+            self.flush()
+        for batch in list(self._inflight):
+            # The write's own callers get its error; here only its completion matters.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(batch)
+
     def _write(self) -> None:
         rows, self._rows = self._rows, []
         batch, self._batch = self._batch, None
@@ -67,6 +80,8 @@ class IssuedRecorder:
         self._last_write = time.monotonic()
         if batch is None or not rows:
             return
+        self._inflight.add(batch)
+        batch.add_done_callback(self._inflight.discard)
         try:
             if self._store.reads_never_wait and self._store.write_rows_on_loop(rows):
                 batch.set_result(None)

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from cds_hooks.store import metadata
+from cds_hooks.storage.store import metadata
 
 replay_table = Table(
     "trd_jwt_replay",

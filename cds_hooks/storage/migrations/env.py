@@ -1,4 +1,4 @@
-"""Alembic's environment: migrations run on the connection cds_hooks/schema.py hands over (in its
+"""Alembic's environment: migrations run on the connection cds_hooks/storage/schema.py hands over (in its
 transaction, under its lock), with the version kept in `trd_schema_version`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from cds_hooks.schema import VERSION_TABLE, declared_metadata
+from cds_hooks.storage.schema import VERSION_TABLE, declared_metadata
 
 config = context.config
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from cds_hooks import metrics
+from cds_hooks.observability import metrics
 
 LOGGER_NAME = "trd_cds"
 logger = logging.getLogger(LOGGER_NAME)
@@ -34,7 +34,7 @@ logger = logging.getLogger(LOGGER_NAME)
 request_id: ContextVar[str | None] = ContextVar("trd_cds_request_id", default=None)
 
 # Frames in these folders are "ours": an error's location names the innermost one of them.
-_PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _PROJECT_PACKAGES = ("cds_hooks", "fhir_mapping", "services")
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import Engine
 
-from cds_hooks import logs
+from cds_hooks.config.settings import ConfigError, Settings
 from cds_hooks.errors import Unauthorized
-from cds_hooks.jwks import JwksError, KeySet, describe, key_set_from_config
-from cds_hooks.jwt_verifier import JwtVerifier
-from cds_hooks.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStore
+from cds_hooks.observability import logs
 from cds_hooks.runner import Caller
-from cds_hooks.settings import ConfigError, Settings
+from cds_hooks.security.jwks import JwksError, KeySet, describe, key_set_from_config
+from cds_hooks.security.jwt_verifier import JwtVerifier
+from cds_hooks.security.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStore
 
 _SUPPORTED_ALGORITHMS = frozenset(
     {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}

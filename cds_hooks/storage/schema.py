@@ -1,4 +1,4 @@
-"""The database schema's version: Alembic migrations (cds_hooks/migrations/), applied by
+"""The database schema's version: Alembic migrations (cds_hooks/storage/migrations/), applied by
 `trd-cds db upgrade`, checked by the service at start.
 
 Two database users, two jobs. The migrations create and alter tables, so they run as a user with
@@ -78,8 +78,8 @@ class SchemaStatus:
 
 def declared_metadata() -> MetaData:
     """The tables the code declares (every module that adds one to the store's metadata)."""
-    from cds_hooks import replay, timeline_store  # noqa: F401 - their tables join the metadata
-    from cds_hooks.store import metadata
+    from cds_hooks.security import replay  # noqa: F401 - their tables join the metadata
+    from cds_hooks.storage.store import metadata
 
     return metadata
 

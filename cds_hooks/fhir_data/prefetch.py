@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cds_hooks.fhir_source import FhirError, FhirSource, next_link, same_origin
+from cds_hooks.fhir_data.fhir_source import FhirError, FhirSource, next_link, same_origin
 from cds_hooks.models.request import HookRequest
 from services.evaluation import HookInput
 

@@ -1,0 +1,1 @@
+"""Logs, metrics, request ids and the version an operator sees."""

@@ -1,0 +1,1 @@
+"""Speed machinery that earns its keep on a bench cell (see bench/README.md)."""

@@ -1,0 +1,1 @@
+"""What the service keeps: feedback, snoozes, issued cards, stored records, the schema and its migrations."""
