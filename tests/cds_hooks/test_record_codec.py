@@ -118,6 +118,7 @@ def _per_session_and_per_interval_doses() -> PatientRecord:
         order(esketamine, date(2025, 4, 7), 56, 1, "active", "mr-esk"),
         undated,  # left out, and named as such: a DataGap with its source
         _cssrs_screen(patient, date(2025, 5, 20)),
+        _old_allergy(patient),  # no course on the chart: kept as PatientRecord.intolerances
     ]
     drafts = (order(injection, AS_OF, 400, 4, "draft", "d-lai"),)
     for resource in [*chart, *drafts]:  # valid R4, as an EHR would send them
@@ -131,6 +132,38 @@ def _per_session_and_per_interval_doses() -> PatientRecord:
         unavailable={"Procedure": "prefetch key 'procedures' was not sent"},
         incomplete={"MedicationDispense": "the prefetched Bundle has more pages"},
     )
+
+
+def _old_allergy(patient: str) -> dict[str, Any]:
+    """A 2019 sertraline intolerance (US Core AllergyIntolerance) with no course on the chart."""
+    return {
+        "resourceType": "AllergyIntolerance",
+        "id": "ai-old-sertraline",
+        "clinicalStatus": {
+            "coding": [
+                fb.coding(
+                    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                    "active",
+                    "Active",
+                )
+            ]
+        },
+        "verificationStatus": {
+            "coding": [
+                fb.coding(
+                    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+                    "confirmed",
+                    "Confirmed",
+                )
+            ]
+        },
+        "type": "intolerance",
+        "category": ["medication"],
+        "code": fb.concept(fb.RXNORM, "36437", "sertraline"),
+        "patient": fb.reference("Patient", patient),
+        "recordedDate": "2019-05-06",
+        "reaction": [{"manifestation": [{"text": "Severe nausea"}]}],
+    }
 
 
 def _cssrs_screen(patient: str, day: date) -> dict[str, Any]:
@@ -195,6 +228,7 @@ def test_the_fixtures_reach_every_kind_of_value_the_record_holds() -> None:
     assert any(g.whole_domain for g in gaps) and any(g.source is not None for g in gaps)
     assert {g.cause for g in gaps} == set(GapCause)
     assert any(type(v).__name__ == "Intolerance" for v in everything)
+    assert any(record.intolerances for record in fixture_records().values())
     assert {v for v in everything if isinstance(v, DoseBasis)} == set(DoseBasis)
     assert any(type(v).__name__ == "SuicideScreen" for v in everything)
     assert any(type(v).__name__ == "RefillGap" for v in everything)
