@@ -11,7 +11,7 @@ remission and contraindications the same way:
   for documented intolerance count with the failed ones when policy.tms_count_intolerant_trials
   (payers' "failure or intolerance"); they never count toward TRD. A current trial that is
   responding (>= 50 % PHQ-9 drop) blocks TMS: it is continued, not switched (issue 11 item 2).
-  Whether a payer would approve the referral is services/payer_criteria.py's (issue 12).
+  Whether a payer would approve the referral is services/payer_criteria/'s (issue 12).
 """
 
 from __future__ import annotations

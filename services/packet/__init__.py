@@ -20,7 +20,7 @@ Letter with no table row cut across a page and the table header on every page (s
 
 Modules, one idea each: `html` (elements, escaping, tables), `wording`, `style` (CSS, CSP),
 `diagnosis`, `severity`, `trials`, `therapy` (psychotherapy, earlier TMS / ECT), `safety`,
-`payer` (the payer criteria section, from services/payer_criteria.py's evaluation), `unread`
+`payer` (the payer criteria section, from services/payer_criteria/'s evaluation), `unread`
 (data not read), `summary` (the box at the top), `page` (render_packet), `codes`
 (data/packet_codes.csv), `document` (the DocumentReference), `attach` (the referral suggestion
 with the packet).

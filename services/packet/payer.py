@@ -1,7 +1,7 @@
 """The chosen payer's TMS criteria: each met / not met / not on record / not available, with the
 evidence it rests on and where the payer says so.
 
-The rule sets and their evaluation are services/payer_criteria.py's (`evaluate_payer_criteria`,
+The rule sets and their evaluation are services/payer_criteria/'s (`evaluate_payer_criteria`,
 pure): the packet renders the same evaluation the TMS card shows. "All criteria met" only when
 every criterion is met, and then "on the data that could be read" when the chart has gaps in
 what the criteria read.

@@ -9,7 +9,7 @@ disorder or implanted device near the head; no TMS referral or course already in
 current trial responding (a responding trial is continued, not switched); no acute risk.
 
 Whether the referral would be approved (issue 12) is the payer's: the card lists each criterion of
-the clinic's payer rule set (services/payer_criteria.py, `[policy] payer_criteria`, default LCD
+the clinic's payer rule set (services/payer_criteria/, `[policy] payer_criteria`, default LCD
 L37086) as met / not met / not on record / not available with its evidence, and says "Criteria
 met" only when every one is met ("on the data that could be read" when the record has gaps);
 otherwise "Payer criteria not yet met" and what to document. With

@@ -1,0 +1,100 @@
+"""The rule-set model: criterion kinds and statuses, a criterion with the parameters its kind
+reads, and a payer's rule set (one TOML file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from fhir_mapping.record import FindingKind
+from services.payer_criteria.bands import BAND_RANKS, scale_bands
+
+
+class CriterionKind(StrEnum):
+    AGE = "age"
+    DIAGNOSIS = "diagnosis"
+    EXCLUSIONS = "exclusions"
+    SEVERITY = "severity"
+    TRIALS = "trials"
+    AUGMENTATION = "augmentation"
+    PSYCHOTHERAPY = "psychotherapy"
+    CONTRAINDICATIONS = "contraindications"
+    CONCURRENT = "concurrent"
+    RETREATMENT = "retreatment"
+
+
+class CriterionStatus(StrEnum):
+    MET = "met"
+    NOT_MET = "not-met"
+    NOT_ON_RECORD = "not-on-record"
+    NOT_AVAILABLE = "not-available"
+
+    @property
+    def label(self) -> str:
+        return {
+            "met": "Met",
+            "not-met": "Not met",
+            "not-on-record": "Not on record",
+            "not-available": "Not available",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One criterion of a payer rule set, with the parameters its kind reads."""
+
+    id: str
+    kind: CriterionKind
+    label: str  # short, for a card line: "Psychotherapy"
+    wording: str  # the policy's words, briefly quoted or summarised
+    to_document: str  # what a card asks for when it is not met: "a psychotherapy trial"
+    source: str  # where the wording was read (section, summary, REFERENCE.md)
+    status: str  # confirmed | corroborated | UNVERIFIED (of the criterion as read)
+    min_age: int | None = None
+    refuse_severities: tuple[str, ...] = ()
+    findings: tuple[FindingKind, ...] = ()
+    instruments: tuple[str, ...] = ()
+    min_band: str | None = None
+    min_scores: tuple[tuple[str, int], ...] = ()  # (instrument, cut-off) where the policy says
+    min_trials: int = 1
+    min_classes: int = 1
+    count_intolerant: bool = False
+    min_sessions: int = 1
+    cautions: Literal["screen", "ignore"] = "screen"
+    ingredients: tuple[str, ...] = ()
+    min_improvement: float = 0.5
+    course_gap_days: int = 30
+
+    def cut_off(self, instrument: str) -> tuple[int, str] | None:
+        """The least score of `instrument` that meets this severity criterion, and how a card
+        says it ("PHQ-9 >= 20, severe, Kroenke 2001"); None when the scale has no such band."""
+        own = dict(self.min_scores).get(instrument)
+        if own is not None:
+            return own, f"{instrument} >= {own}"
+        if self.min_band is None:
+            return None
+        wanted = BAND_RANKS[self.min_band]
+        bands = [b for b in scale_bands() if b.instrument == instrument and b.rank >= wanted]
+        if not bands:
+            return None
+        first = min(bands, key=lambda b: b.lower)
+        return first.lower, f"{instrument} >= {first.lower} ({first.label}, {first.citation})"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A payer's TMS criteria (one TOML file)."""
+
+    id: str  # "l37086"
+    name: str  # "Medicare LCD L37086"
+    title: str
+    url: str
+    source: str
+    status: str  # of the set as a whole; UNVERIFIED when its text could not be read
+    criteria: tuple[Criterion, ...]
+    note: str = ""  # shown with the criteria, e.g. why the whole set is UNVERIFIED
+    # What the TMS service itself must meet (prescriber, device, session limits): for the
+    # referral packet; not judged from the patient's chart.
+    service_requirements: tuple[str, ...] = ()
+    not_encoded: tuple[str, ...] = ()  # parts of the policy not judged from the chart, and why

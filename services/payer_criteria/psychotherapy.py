@@ -1,0 +1,56 @@
+"""The `psychotherapy` criterion: psychotherapy Procedures had; a referral alone is not a trial."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.clinical_codes import procedure_codes
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import ProcedureKind, ProcedureRecord
+from services.pathway import VOID_REQUEST_STATUSES
+from services.payer_criteria.inputs import Inputs, Outcome, absent
+from services.payer_criteria.model import Criterion, CriterionStatus
+
+
+def _procedure_name(p: ProcedureRecord) -> str:
+    row = procedure_codes().get((canonical_system(p.system), p.code))
+    return f"{row.display if row else 'psychotherapy'} ({p.code})"
+
+
+def evaluate_psychotherapy(c: Criterion, x: Inputs) -> Outcome:
+    record = x.record
+    sessions = sorted(
+        (p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY),
+        key=lambda p: p.date or date.min,
+    )
+    if sessions:
+        dated = [p.date for p in sessions if p.date is not None]
+        if not dated:
+            span = ", undated"
+        elif min(dated) == max(dated):
+            span = f", {min(dated).isoformat()}"
+        else:
+            span = f", {min(dated).isoformat()} - {max(dated).isoformat()}"
+        kinds = "; ".join(dict.fromkeys(_procedure_name(p) for p in sessions))
+        line = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
+        if len(sessions) >= c.min_sessions:
+            return Outcome(CriterionStatus.MET, (line,))
+        return Outcome(CriterionStatus.NOT_MET, (f"{line}; the policy reads {c.min_sessions}+",))
+    referrals = [
+        r
+        for r in record.referrals
+        if r.kind == "psychotherapy" and r.status not in VOID_REQUEST_STATUSES
+    ]
+    if referrals:
+        # A referral is not a trial: the payer asks for therapy that was had.
+        lines = tuple(
+            f"referral {r.status}"
+            + (f" {r.authored.isoformat()}" if r.authored else "")
+            + (f" ({r.source})" if r.source else "")
+            + ", no session documented"
+            for r in referrals
+        )
+        if x.unseen(c.kind):
+            return Outcome(CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
+        return Outcome(CriterionStatus.NOT_ON_RECORD, lines)
+    return absent(x, c.kind, "psychotherapy history", "no psychotherapy on record")

@@ -1,0 +1,75 @@
+"""The `retreatment` criterion: an earlier TMS course must show its response on the PHQ-9."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from fhir_mapping.record import ProcedureKind
+from services.payer_criteria.inputs import Inputs, Outcome
+from services.payer_criteria.model import Criterion, CriterionStatus
+
+
+def _courses(sessions: Sequence[date], gap_days: int) -> list[tuple[date, date]]:
+    """TMS sessions grouped into courses: more than `gap_days` apart starts a new one."""
+    courses: list[list[date]] = []
+    for day in sorted(sessions):
+        if courses and (day - courses[-1][-1]).days <= gap_days:
+            courses[-1].append(day)
+        else:
+            courses.append([day])
+    return [(c[0], c[-1]) for c in courses]
+
+
+def evaluate_retreatment(c: Criterion, x: Inputs) -> Outcome:
+    record, mapping = x.record, x.policy.mapping
+    dates = [p.date for p in record.procedures if p.kind is ProcedureKind.TMS and p.date]
+    referred = [
+        r
+        for r in record.referrals
+        if r.kind == "tms" and r.status == "completed" and r.authored is not None
+    ]
+    if not dates and not referred:
+        if x.unseen(c.kind):
+            return Outcome(CriterionStatus.NOT_AVAILABLE, ("TMS history not available",))
+        return Outcome(CriterionStatus.MET, ("no earlier TMS course on record: initial course",))
+    if not dates:
+        r = max(referred, key=lambda r: r.authored or date.min)
+        return Outcome(
+            CriterionStatus.NOT_ON_RECORD,
+            (
+                f"an earlier TMS referral was completed ({r.authored}, {r.source}); no course "
+                "sessions or response on record",
+            ),
+        )
+    start, end = _courses(dates, c.course_gap_days)[-1]
+    phq9 = [s for s in record.phq9() if s.value is not None]
+    before = [
+        s for s in phq9 if start - timedelta(days=mapping.baseline_days_before) <= s.date <= start
+    ]
+    after = [
+        s
+        for s in phq9
+        if start + timedelta(weeks=mapping.on_treatment_from_week)
+        <= s.date
+        <= end + timedelta(days=mapping.on_treatment_days_after_end)
+    ]
+    course = f"TMS course {start.isoformat()} - {end.isoformat()}"
+    if not before or not after:
+        return Outcome(
+            CriterionStatus.NOT_ON_RECORD,
+            (f"{course}: no PHQ-9 {'before' if not before else 'after'} it to show the response",),
+        )
+    b, a = before[-1], after[-1]
+    assert b.value is not None and a.value is not None
+    improvement = (b.value - a.value) / b.value if b.value else 0.0
+    line = (
+        f"{course}: PHQ-9 {b.value} ({b.date.isoformat()}) -> {a.value} ({a.date.isoformat()}), "
+        f"{round(improvement * 100)} % improvement"
+    )
+    if improvement >= c.min_improvement:
+        return Outcome(CriterionStatus.MET, (line,))
+    return Outcome(
+        CriterionStatus.NOT_MET,
+        (f"{line}; retreatment needs {round(c.min_improvement * 100)} %",),
+    )

@@ -1,0 +1,61 @@
+"""The `severity` criterion: the latest score of each accepted scale in the window and episode,
+against the policy's band or its own cut-off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fhir_mapping.record import Score
+from services.pathway import in_episode
+from services.payer_criteria.bands import scale_band
+from services.payer_criteria.inputs import Inputs, Outcome, absent
+from services.payer_criteria.model import Criterion, CriterionStatus
+
+
+def evaluate_severity(c: Criterion, x: Inputs) -> Outcome:
+    record, facts = x.record, x.facts
+    horizon = record.as_of - timedelta(days=x.policy.payer_score_max_age_days)
+    current: dict[str, Score] = {}
+    older: dict[str, Score] = {}
+    for s in sorted(record.scores, key=lambda s: s.date):
+        if s.instrument not in c.instruments or s.value is None:
+            continue
+        fresh = s.date >= horizon and in_episode(s.date, facts.episode_start)
+        (current if fresh else older)[s.instrument] = s
+    evidence: list[str] = []
+    met = False
+    for instrument in c.instruments:
+        score = current.get(instrument)
+        if score is None or score.value is None:
+            continue
+        band = scale_band(instrument, score.value)
+        shown = f"{instrument} {score.value} on {score.date.isoformat()}"
+        if band is not None:
+            unverified = " (band UNVERIFIED)" if band.status == "UNVERIFIED" else ""
+            shown += f" ({band.label}, {band.citation}{unverified})"
+        cut = c.cut_off(instrument)
+        if cut is not None and score.value >= cut[0]:
+            met = True
+        elif cut is not None:
+            shown += f": below {cut[1]}"
+        evidence.append(shown)
+    if met:
+        return Outcome(CriterionStatus.MET, tuple(evidence))
+    if evidence:
+        return Outcome(CriterionStatus.NOT_MET, tuple(evidence))
+    window = x.policy.payer_score_max_age_days
+    if older:
+        latest = max(older.values(), key=lambda s: s.date)
+        return Outcome(
+            CriterionStatus.NOT_ON_RECORD,
+            (
+                f"no {'/'.join(c.instruments)} in the last {window} days of this episode "
+                f"(latest: {latest.instrument} {latest.value} on {latest.date.isoformat()})",
+            ),
+        )
+    return absent(
+        x,
+        c.kind,
+        "rating scale scores",
+        f"no {'/'.join(c.instruments)} score on record",
+    )

@@ -1,0 +1,127 @@
+"""The augment section: first-line adjuncts (CANMAT 2023 Table 7.2) not used yet, second-line
+ones with their targets and monitoring, and the monitoring of an adjunct already running."""
+
+from __future__ import annotations
+
+from fhir_mapping import drug_table
+from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.record import Role
+from services import cards, drug_rules, drugs, pathway_options
+from services.rules import populations
+from services.rules.context import RuleContext
+from services.rules.optimize.courses import not_tolerated, running_antipsychotics
+from services.rules.optimize.orders import first_line_adjuncts
+from services.rules.optimize.wording import dose_text
+
+SECOND_LINE = "2nd"  # the drug table's canmat_line value for CANMAT 2023 second-line agents
+
+
+def second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[str]:
+    taken = {t.ingredient for t in ctx.record.trials if t.ongoing}
+    return [
+        d.ingredient
+        for d in drug_table.all_drugs()
+        if d.role is Role.AUGMENTATION
+        and d.canmat_line == SECOND_LINE
+        and not drug_rules.is_antipsychotic(d.drug_class)
+        and d.ingredient not in used | taken | not_tolerated(ctx)
+        # Esketamine is named with the options beyond medication (its REMS, its indications).
+        and d.ingredient not in pathway_options.options()
+        and populations.never(ctx, d.ingredient, d.drug_class) is None
+        and ctx.facts.caution_for(d.ingredient) is None
+    ]
+
+
+def augment_section(ctx: RuleContext, used: set[str]) -> str:
+    lines = []
+    if used:
+        lines.append(f"Adjuncts already used in this episode: {', '.join(sorted(used))}.")
+    stacked = running_antipsychotics(ctx)
+    if stacked:
+        lines.append(
+            f"An antipsychotic is already running ({', '.join(dose_text(t) for t in stacked)}): a "
+            "second antipsychotic is not proposed; optimise or replace the one running."
+        )
+    remaining = first_line_adjuncts(ctx, used)
+    if remaining:
+        ranges = [
+            f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
+            for d in remaining
+        ]
+        watch = (
+            f" (antipsychotics: {pathway_options.antipsychotic_monitoring()})"
+            if any(drug_rules.is_antipsychotic(d.drug_class) for d in remaining)
+            else ""
+        )
+        lines.append(f"First-line adjuncts (CANMAT 2023 Table 7.2): {', '.join(ranges)}{watch}.")
+        second = _second_line_named(ctx, used)
+        if second:
+            lines.append(f"Second line: {', '.join(second)}.")
+        held: dict[str, list[str]] = {}
+        for d in remaining:
+            why = populations.text_only(ctx, d.ingredient, d.drug_class)
+            if why is not None:
+                held.setdefault(why.reason(), []).append(d.ingredient)
+        for reason, names in held.items():
+            lines.append(
+                f"{' and '.join(names)}: named here, not offered as a ready-to-accept order: "
+                f"{reason}."
+            )
+    elif stacked:
+        others = second_line_non_antipsychotics(ctx, used)
+        if others:
+            lines.append(
+                f"Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): "
+                f"{', '.join(_with_monitoring(others))}."
+            )
+    else:
+        others = second_line_non_antipsychotics(ctx, used)
+        named = f": {', '.join(_with_monitoring(others))}" if others else ""
+        lines.append(f"First-line adjuncts already used; second line (Table 7.2){named}.")
+    lines.extend(_running_adjunct_lines(ctx))
+    return "**Augment:** " + " ".join(line for line in lines if line)
+
+
+def _range_text(info: DrugInfo) -> str:
+    if info.min_adequate_mg is None:
+        return ""
+    return f"{cards.fmt_mg(info.min_adequate_mg)}-{cards.fmt_mg(info.max_mg)} mg/day"
+
+
+def _with_monitoring(names: list[str]) -> list[str]:
+    """Second-line adjuncts with their target level or dose and monitoring where the monitoring
+    table has them (lithium, liothyronine: data/augmentation_monitoring.csv), else their range."""
+    out = []
+    for name in names:
+        info = drugs.info(name)
+        dose = _range_text(info) if info is not None else ""
+        out.append(pathway_options.adjunct_line(name, dose).strip())
+    return out
+
+
+def _second_line_named(ctx: RuleContext, used: set[str]) -> list[str]:
+    """Lithium and liothyronine while first-line adjuncts remain: named with their target level
+    or dose only (their monitoring is shown once they are the option, or running)."""
+    found = (
+        pathway_options.second_line_target(name)
+        for name in second_line_non_antipsychotics(ctx, used)
+    )
+    return [text for text in found if text is not None]
+
+
+def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
+    """Monitoring of an adjunct already running: lithium, liothyronine, an antipsychotic."""
+    lines = []
+    for t in ctx.facts.augmentations:
+        if not t.ongoing:
+            continue
+        row = pathway_options.monitoring_for(t.ingredient)
+        if row is not None:
+            line = pathway_options.adjunct_line(t.ingredient, "")
+            lines.append(f"{line[:1].upper()}{line[1:]}: running.")
+        elif drug_rules.is_antipsychotic(t.drug_class):
+            lines.append(
+                f"{t.ingredient.capitalize()} running: "
+                f"{pathway_options.antipsychotic_monitoring()}."
+            )
+    return lines

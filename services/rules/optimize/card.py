@@ -1,0 +1,83 @@
+"""What every variant of the optimise / switch / augment card shares: its topic, its opening
+lines, why no TMS referral, its evidence, the rest of the pathway and its guideline links."""
+
+from __future__ import annotations
+
+from services import cards, pathway_options
+from services.recommendation import Evidence
+from services.rules import populations
+from services.rules.context import RuleContext
+
+TOPIC = "optimize-switch-augment"
+
+
+def _no_tms_section(ctx: RuleContext) -> str:
+    facts = ctx.facts
+    if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
+        return ""
+    blockers = facts.tms.clinical
+    if facts.psychotic:
+        # Psychotic features appear once (issue 12): the card's own psychotic section already
+        # says that TMS policies exclude them and that ECT is preferred.
+        blockers = tuple(b for b in blockers if not b.startswith("psychotic features on record"))
+    if not blockers:
+        return ""
+    text = (
+        "**Why no TMS referral:** "
+        + "; ".join(blockers)
+        + " (LCD L34998/L37086 and payer policies). Discuss ECT or other options with psychiatry."
+    )
+    if populations.is_minor(ctx):
+        text += " " + cards.guideline_links("fda-k231926")
+    return text
+
+
+def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
+    """The trials (with the adjuncts), scores and, after a failure, the stage: the evidence this
+    card shares with the others of its screen (services/screen.py keeps it once)."""
+    facts = ctx.facts
+    trials = facts.episode_trials + tuple(t for t in facts.augmentations)
+    found = []
+    if trials:
+        found.append(cards.trials_evidence(trials, ctx.policy.mapping))
+    found.append(cards.scores_evidence(ctx.record))
+    if facts.failed_trials:
+        found.append(cards.staging_evidence(ctx.stage))
+    return tuple(found)
+
+
+def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """The rest of the pathway (issue 12): ECT, esketamine and ketamine after two or more failed
+    adequate trials (ECT first for an older adult), and one line on pharmacogenomic testing
+    after a poor response (services/pathway_options.py)."""
+    failed = len(ctx.facts.failed_trials)
+    if populations.is_minor(ctx):
+        return []  # the adult options are not named for a minor: decided with child psychiatry
+    return [
+        pathway_options.beyond_medication(
+            failed, ctx.record.patient.age, ctx.policy, exclude=exclude
+        ),
+        pathway_options.pgx_line(failed),
+    ]
+
+
+def basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
+    """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
+    guideline links."""
+    keys = ["canmat2023"]  # the staging line links its own source (Fekadu 2018)
+    if populations.age_choices(ctx):
+        keys.append("nice-ng134")
+    keys.extend(extra_guidelines)
+    return [
+        _no_tms_section(ctx),
+        *cards.evidence_sections(*card_evidence(ctx)),
+        cards.guideline_links(*keys),
+    ]
+
+
+def opening(ctx: RuleContext) -> list[str]:
+    sections = []
+    if ctx.facts.suicide is not None:
+        sections.append("**Suicide risk card open:** assess risk before changing treatment.")
+    sections.append(populations.population_notes(ctx))
+    return sections

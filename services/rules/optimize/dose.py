@@ -1,0 +1,133 @@
+"""Dose optimisation: a running dose below its adequate range is raised before response is
+judged (CANMAT 2023 Table 3.3), and a responding course is optimised toward remission within its
+range (para 187) instead of switched or augmented."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fhir_mapping.record import Trial
+from services import age_limits, cards, tolerability
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules.context import RuleContext
+from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
+from services.rules.optimize.orders import raise_dose_suggestion
+from services.rules.optimize.wording import dose_text, drop_text, range_label, range_top, short_drop
+
+
+def dose_section(ctx: RuleContext, trial: Trial) -> str:
+    low, top, age = trial.min_adequate_mg, range_top(ctx, trial), ctx.record.patient.age
+    cap = ""
+    if top == trial.max_mg:
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
+    elif top is not None and low is not None and top <= low:
+        target = f"the adequate dose {cards.fmt_mg(top)} mg/day"
+        cap = f", which is also the maximum at age {age}"
+    else:
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day at age {age}"
+    low_weeks = cards.below_minimum(trial)
+    so_far = (
+        f" for {cards.fmt_weeks(low_weeks[1])} weeks so far"
+        if low_weeks is not None and low_weeks[1] >= 1
+        else ""
+    )
+    text = (
+        f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day{so_far} "
+        f"is below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response "
+        "(not an adequate trial until then)."
+    )
+    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
+    if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:
+        text += (
+            f" The labelled maximum from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
+            f"mg/day: {age_limits.label(limit)}"
+        )
+    course = tolerability.not_tolerated(ctx.record).get(trial.ingredient)
+    if course is not None:
+        text += (
+            f" A reaction to it is on record ({tolerability.brief(course)}): raise it only if "
+            "it is tolerated now; not offered as a ready-to-accept order."
+        )
+    return text
+
+
+def raise_dose(
+    ctx: RuleContext, trial: Trial, sections: list[str], found: list[Suggestion]
+) -> None:
+    """The dose section of a running trial below its range, and its raise suggestion if any."""
+    sections.append(dose_section(ctx, trial))
+    suggestion = raise_dose_suggestion(ctx, trial)
+    if suggestion is not None:
+        found.append(suggestion)
+
+
+def low_summary(ctx: RuleContext, t: Trial) -> str:
+    return cards.fit_summary(
+        f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below the "
+        f"adequate range ({range_label(ctx, t)}): raise the dose before judging response",
+        f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below "
+        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: raise the dose",
+    )
+
+
+def toward_remission(
+    ctx: RuleContext, good: tuple[Trial, ...], low: tuple[Trial, ...]
+) -> Recommendation | None:
+    """A responding current trial: no switch or augmentation; optimise the dose toward remission
+    where the range leaves room (CANMAT 2023 para 187: higher doses within the range work better).
+    Nothing to optimise (every responding drug at the top of its range) means no card."""
+    found: list[Suggestion] = []
+    sections = opening(ctx)
+    # The top of the range is lowered to the labelled older-adult maximum where one applies
+    # (citalopram 20 mg/day over 60: age_limits.py), so no raise is proposed above it.
+    age = ctx.record.patient.age
+    top = {t: age_limits.capped(t.ingredient, age, t.max_mg) for t in good + low}
+    # A response measured long ago says little about today: no dose change is pushed on it
+    # (the measurement card asks for a new PHQ-9 first).
+    fresh = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
+    room = [
+        t
+        for t in good
+        if t.on_treatment is not None
+        and t.on_treatment.date >= fresh
+        and t.current_mg_per_day is not None
+        and (t_max := top[t]) is not None
+        and t.current_mg_per_day < t_max
+        and t not in low
+    ]
+    for t in good:
+        state = "in remission on its last score" if t.remission else "not in remission"
+        sections.append(
+            f"**Responding:** {dose_text(t)} since {t.start.isoformat()}: {drop_text(t)} (response is a "
+            f">= 50 % drop, CANMAT 2023 para 180); {state} (PHQ-9 < "
+            f"{ctx.policy.remission_below}, CMS159). Switching or adding an adjunct is not "
+            "proposed while the current trial responds."
+        )
+    for t in room:
+        sections.append(
+            f"**Optimise toward remission:** higher doses within the range are more effective "
+            f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
+            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(top[t])} mg/day (now "
+            f"{cards.fmt_mg(t.current_mg_per_day)}) and repeat the PHQ-9 after the change."
+        )
+    for t in low:
+        raise_dose(ctx, t, sections, found)
+    if not room and not low:
+        return None
+    first = (low or tuple(room))[0]
+    resp = good[0]
+    summary = cards.fit_summary(
+        f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}), not in remission: "
+        f"optimise {first.ingredient} within {cards.fmt_mg(first.min_adequate_mg)}-"
+        f"{cards.fmt_mg(top[first])} mg/day; no switch or adjunct",
+        f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}): optimise the dose "
+        "toward remission; no switch or adjunct",
+    )
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(*sections, *basis(ctx)),
+        suggestions=found,
+        indicator=Indicator.INFO,
+        evidence=card_evidence(ctx),
+    )

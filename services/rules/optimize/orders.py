@@ -1,0 +1,102 @@
+"""The card's ready-to-accept suggestions: medication requests (raise a dose, add a first-line
+adjunct) and the ECT referral, with the findings they are for."""
+
+from __future__ import annotations
+
+from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.record import SourceRef, Trial
+from services import age_limits, cards, drug_rules, drugs, suggestions
+from services.recommendation import Suggestion
+from services.rules import populations
+from services.rules.context import RuleContext
+from services.rules.optimize.courses import not_tolerated, running_antipsychotics
+
+
+def finding_refs(ctx: RuleContext) -> list[SourceRef]:
+    depression = ctx.facts.depression_finding
+    return [depression.source] if depression is not None and depression.source else []
+
+
+def medication(
+    ctx: RuleContext,
+    info: DrugInfo | None,
+    ingredient: str,
+    mg: float | None,
+    note: str,
+    reasons: list[SourceRef] | None = None,
+) -> dict[str, object] | None:
+    if ctx.patient_id is None:
+        return None
+    return suggestions.medication_request(
+        patient_id=ctx.patient_id,
+        ingredient=ingredient,
+        rxcui=info.rxcui if info else None,
+        mg_per_day=mg,
+        reasons=finding_refs(ctx) if reasons is None else reasons,
+        note=note,
+    )
+
+
+def first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...]:
+    """CANMAT first-line adjuncts not used yet, without a second antipsychotic and without what
+    this patient must never get."""
+    stacked = bool(running_antipsychotics(ctx))
+    intolerant = not_tolerated(ctx)
+    return tuple(
+        d
+        for d in drugs.first_line_augmenters()
+        if d.ingredient not in used
+        and d.ingredient not in intolerant
+        and not (stacked and drug_rules.is_antipsychotic(d.drug_class))
+        and populations.never(ctx, d.ingredient, d.drug_class) is None
+    )
+
+
+def augmenter_suggestions(ctx: RuleContext, used: set[str]) -> list[Suggestion]:
+    out = []
+    for drug in first_line_adjuncts(ctx, used):
+        if populations.text_only(ctx, drug.ingredient, drug.drug_class) is not None:
+            continue  # named in the augment section with the reason, never one click
+        label = f"Propose adjunctive {drug.ingredient}"
+        if drug.min_adequate_mg is not None:
+            label += f" {cards.fmt_mg(drug.min_adequate_mg)} mg/day"
+        resource = medication(
+            ctx,
+            drug,
+            drug.ingredient,
+            drug.min_adequate_mg,
+            "Adjunct to the current antidepressant (CANMAT 2023 Table 7.2, first line).",
+        )
+        out.append(suggestions.create(label + " (CANMAT first line)", resource))
+    return out
+
+
+def raise_dose_suggestion(ctx: RuleContext, trial: Trial) -> Suggestion | None:
+    """Raise a running dose to the minimum adequate dose (never above the older-adult maximum).
+    None for a drug with a recorded reaction: more of it is not offered as one click (the dose
+    section says why)."""
+    if trial.ingredient in not_tolerated(ctx):
+        return None
+    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
+    resource = medication(
+        ctx,
+        drugs.info(trial.ingredient),
+        trial.ingredient,
+        mg,
+        "Dose optimisation toward the adequate range (CANMAT 2023 Table 3.3).",
+    )
+    return suggestions.create(label, resource, recommended=True)
+
+
+def ect_suggestion(ctx: RuleContext, *, recommended: bool = False) -> Suggestion:
+    refs = [f.source for f in ctx.facts.psychotic if f.source is not None] + finding_refs(ctx)
+    resource = None
+    if ctx.patient_id is not None:
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="ect-evaluation",
+            text="Referral for ECT evaluation (depression with psychotic features)",
+            reasons=refs,
+        )
+    return suggestions.create("Refer for ECT evaluation", resource, recommended=recommended)

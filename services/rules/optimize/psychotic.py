@@ -1,0 +1,279 @@
+"""Psychotic depression: antidepressant plus antipsychotic at antipsychotic-range doses (STOP-PD)
+or ECT (CANMAT 2023 Table 3.6, para 215); no second antipsychotic; ECT after a failed
+combination."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Role, SourceRef, Trial
+from services import cards, drug_rules, drugs, pathway_options, suggestions, tolerability
+from services.drug_rules import Regimen
+from services.pathway import in_episode
+from services.recommendation import Recommendation, Suggestion
+from services.rules import populations
+from services.rules.context import RuleContext
+from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
+from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
+from services.rules.optimize.dose import raise_dose
+from services.rules.optimize.orders import ect_suggestion, finding_refs, medication
+from services.rules.optimize.switch import switch_section
+from services.rules.optimize.wording import dose_text, drop_text
+
+
+def _weeks_at_or_above(trial: Trial, mg: float) -> float:
+    days = sum(
+        (s.end - s.start).days
+        for s in trial.segments
+        if s.mg_per_day is not None and s.mg_per_day >= mg
+    )
+    return days / 7
+
+
+def _failed_combination(ctx: RuleContext, regimen: Regimen) -> Trial | None:
+    """The regimen's antipsychotic given at its antipsychotic-range dose for an adequate time
+    alongside an antidepressant, without response or remission: the combination failed."""
+    antidepressants = ctx.record.antidepressant_trials()
+    for t in ctx.record.trials:
+        if t.ingredient != regimen.antipsychotic or not in_episode(
+            t.start, ctx.facts.episode_start
+        ):
+            continue
+        if (
+            _weeks_at_or_above(t, regimen.antipsychotic_min_mg)
+            < ctx.policy.mapping.min_adequate_weeks
+        ):
+            continue
+        if t.response is True or t.remission is True or (t.ongoing and t.outcome_unmeasured):
+            continue
+        if any(a.start <= t.end and a.end >= t.start for a in antidepressants):
+            return t
+    return None
+
+
+def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
+    """Whether this card takes up psychotic features (its psychotic-depression variant), so the
+    diagnosis review need not say them again (issue 12: psychotic features appear once). Not in
+    bipolar disorder (no card), nor when an antidepressant and an antipsychotic are running and
+    responding (nothing to change)."""
+    facts = ctx.facts
+    if not facts.psychotic or facts.bipolar:
+        return False
+    return not (running_antipsychotics(ctx) and responding(ctx))
+
+
+def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
+    """Antidepressant plus antipsychotic at antipsychotic-range doses, or ECT (CANMAT 2023 Table
+    3.6, para 215; STOP-PD); never augmentation doses, a second antipsychotic or bupropion; ECT
+    after a failed combination."""
+    facts = ctx.facts
+    finding = facts.psychotic[0]
+    regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)
+    stacked = running_antipsychotics(ctx)
+    if not speaks_to_psychotic_features(ctx):
+        return None  # antidepressant and antipsychotic running and responding: nothing to change
+    failed = _failed_combination(ctx, regimen) if regimen is not None else None
+    reasons = [f.source for f in facts.psychotic if f.source is not None] + finding_refs(ctx)
+    found: list[Suggestion] = []
+    sections = opening(ctx)
+    sections.append(
+        f"**Psychotic features:** {finding.display}. CANMAT 2023 Table 3.6: antidepressant plus "
+        "an atypical antipsychotic at antipsychotic-range doses; ECT is especially effective "
+        "with psychotic features (para 215). Augmentation doses (e.g. aripiprazole 2 mg/day) "
+        "are not a treatment of psychotic depression. TMS policies exclude psychotic features."
+    )
+    if regimen is not None:
+        sections.append(
+            f"**Regimen with trial evidence:** {regimen.text()} (Meyers 2009, Arch Gen "
+            "Psychiatry; Flint 2019, JAMA)."
+        )
+    if failed is not None:
+        summary = cards.fit_summary(
+            f"Psychotic depression: {failed.ingredient} at antipsychotic-range dose with an "
+            "antidepressant failed: refer for ECT (CANMAT 2023)",
+            "Psychotic depression: antidepressant plus antipsychotic failed: refer for ECT",
+        )
+        floor = regimen.antipsychotic_min_mg if regimen is not None else 0.0
+        weeks = cards.fmt_weeks(_weeks_at_or_above(failed, floor))
+        sections.append(
+            f"**Combination failed:** {dose_text(failed)} from {failed.start.isoformat()}, {weeks} "
+            f"weeks at an antipsychotic-range dose with an antidepressant, {drop_text(failed)}: "
+            "refer for ECT (CANMAT 2023 para 215)."
+        )
+    elif stacked:
+        sections.append(_running_antipsychotic_section(ctx, stacked, regimen, found, reasons))
+        summary = cards.fit_summary(
+            f"Psychotic features ({finding.display}): {stacked[0].ingredient} already running, "
+            "no second antipsychotic: antipsychotic-range dose or ECT",
+            "Psychotic features: antipsychotic already running, no second one: antipsychotic-"
+            "range dose or ECT",
+        )
+    else:
+        if regimen is not None:
+            _propose_regimen(ctx, regimen, found, sections, reasons)
+        summary = cards.fit_summary(
+            f"Psychotic features ({finding.display}): antidepressant plus antipsychotic at "
+            "antipsychotic-range dose, or ECT",
+            "Psychotic features: antidepressant plus antipsychotic at antipsychotic-range dose, "
+            "or ECT",
+        )
+    if facts.ect_open is None:
+        found.append(ect_suggestion(ctx, recommended=failed is not None))
+    else:
+        sections.append("**ECT:** a referral is already open; not proposed again.")
+    for t in subtherapeutic(ctx):
+        raise_dose(ctx, t, sections, found)
+    for t in facts.ongoing_trials:
+        barred = populations.never(ctx, t.ingredient, t.drug_class)
+        if barred is not None:
+            sections.append(
+                f"**Current antidepressant:** {dose_text(t)}: {barred.reason()}; consider changing it."
+            )
+    if facts.failed_trials:
+        sections.append(switch_section(ctx))
+    sections.append(tolerability.line(ctx.record))
+    # Esketamine and ketamine are not named here: the esketamine label asks for care with
+    # psychosis, and CANMAT's options with psychotic features are the antipsychotic or ECT
+    # (acute_risk.py says the same). Pharmacogenomic testing is one line after a failure.
+    sections.append(pathway_options.pgx_line(len(facts.failed_trials)))
+    extra = ("stop-pd",) if regimen is not None else ()
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(*sections, *basis(ctx, *extra)),
+        suggestions=found,
+        evidence=card_evidence(ctx),
+    )
+
+
+def _running_antipsychotic_section(
+    ctx: RuleContext,
+    stacked: tuple[Trial, ...],
+    regimen: Regimen | None,
+    found: list[Suggestion],
+    reasons: list[SourceRef],
+) -> str:
+    running = ", ".join(dose_text(t) for t in stacked)
+    text = f"**Antipsychotic running:** {running}; a second antipsychotic is not proposed."
+    for t in stacked:
+        if regimen is not None and t.ingredient == regimen.antipsychotic:
+            mg = t.current_mg_per_day
+            if mg is not None and mg < regimen.antipsychotic_min_mg:
+                text += (
+                    f" {t.ingredient} is below the antipsychotic range "
+                    f"{cards.fmt_mg(regimen.antipsychotic_min_mg)}-"
+                    f"{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day ({regimen.name})."
+                )
+                held = populations.text_only(ctx, t.ingredient, t.drug_class)
+                if held is not None:
+                    text += (
+                        f" Raising {t.ingredient} is not offered as a ready-to-accept order: "
+                        f"{held.reason()}."
+                    )
+                else:
+                    label = (
+                        f"Raise {t.ingredient} to {cards.fmt_mg(regimen.antipsychotic_min_mg)} "
+                        f"mg/day ({regimen.name})"
+                    )
+                    resource = medication(
+                        ctx,
+                        drugs.info(t.ingredient),
+                        t.ingredient,
+                        regimen.antipsychotic_min_mg,
+                        f"Antipsychotic-range dose for psychotic depression ({regimen.name}).",
+                        reasons,
+                    )
+                    found.append(suggestions.create(label, resource))
+        else:
+            text += (
+                f" {t.ingredient}: no antipsychotic-range dose for psychotic depression is on "
+                "file here (trial evidence: "
+                + (regimen.text() if regimen else "none on file")
+                + "): review the agent and dose with psychiatry."
+            )
+    return text
+
+
+def _propose_regimen(
+    ctx: RuleContext,
+    regimen: Regimen,
+    found: list[Suggestion],
+    sections: list[str],
+    reasons: list[SourceRef],
+) -> None:
+    """Propose the regimen: its antipsychotic added to the running antidepressant, or both drugs
+    when no antidepressant runs. Text only (no ready-to-accept order) when the patient's age or a
+    finding says so, or when no antidepressant runs and the regimen's own one already failed in
+    this episode (the clinician chooses the antidepressant; an antipsychotic alone is not the
+    regimen)."""
+    ap_info = drugs.info(regimen.antipsychotic)
+    ap_class = ap_info.drug_class if ap_info else "atypical antipsychotic"
+    held = populations.text_only(ctx, regimen.antipsychotic, ap_class)
+    years = populations.age(ctx)
+    why_text: str | None = None
+    intolerant = tolerability.not_tolerated(ctx.record)
+    if regimen.antipsychotic in intolerant:
+        # Never propose a drug the patient did not tolerate: the clinician picks the
+        # antipsychotic (the card's "Not tolerated" line names the record).
+        why_text = f"not tolerated before ({tolerability.brief(intolerant[regimen.antipsychotic])})"
+    elif held is not None:
+        why_text = held.reason()
+    elif regimen.min_age is not None and years is not None and years < regimen.min_age:
+        why_text = f"{regimen.name} enrolled adults ({regimen.min_age}+); age {years}"
+    if why_text is not None:
+        sections.append(
+            f"**Not offered as a ready-to-accept order:** {regimen.antipsychotic}: {why_text}."
+        )
+        return
+    running_ad = [t for t in ctx.facts.ongoing_trials if t.role is Role.ANTIDEPRESSANT]
+    note = f"Antipsychotic-range dose for psychotic depression ({regimen.name})."
+    ap_target = (
+        f"{cards.fmt_mg(regimen.antipsychotic_min_mg)}-"
+        f"{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day"
+    )
+    resources = [
+        medication(ctx, ap_info, regimen.antipsychotic, regimen.antipsychotic_min_mg, note, reasons)
+    ]
+    usable = [t for t in running_ad if populations.never(ctx, t.ingredient, t.drug_class) is None]
+    if running_ad and not usable:
+        sections.append(
+            f"**Combination:** the running antidepressant ({', '.join(dose_text(t) for t in running_ad)})"
+            f" is not one to combine here: choose another with psychiatry ({regimen.name} used "
+            f"{regimen.antidepressant}), then add {regimen.antipsychotic} {ap_target}; not offered "
+            "as a ready-to-accept order."
+        )
+        return
+    if usable:
+        running_ad = usable
+        label = (
+            f"Add {regimen.antipsychotic} {cards.fmt_mg(regimen.antipsychotic_min_mg)} mg/day "
+            f"to {running_ad[0].ingredient} (target {ap_target}, {regimen.name})"
+        )
+    else:
+        ad_info = drugs.info(regimen.antidepressant)
+        ad_class = ad_info.drug_class if ad_info else ""
+        barred = populations.never(ctx, regimen.antidepressant, ad_class)
+        failed = regimen.antidepressant in ctx.facts.failed_ingredients
+        untolerated = intolerant.get(regimen.antidepressant)
+        if barred is not None or failed or untolerated is not None or ad_info is None:
+            if barred is not None:
+                why = barred.reason()
+            elif untolerated is not None:
+                why = f"{regimen.antidepressant} was not tolerated before"
+            else:
+                why = f"{regimen.antidepressant} already failed alone in this episode"
+            sections.append(
+                f"**Combination:** no antidepressant is running and {why}: choose the "
+                f"antidepressant with psychiatry, then add {regimen.antipsychotic} {ap_target} "
+                f"({regimen.name}); not offered as a ready-to-accept order."
+            )
+            return
+        resources.append(
+            medication(
+                ctx, ad_info, regimen.antidepressant, regimen.antidepressant_min_mg, note, reasons
+            )
+        )
+        label = (
+            f"Start {regimen.antidepressant} {cards.fmt_mg(regimen.antidepressant_min_mg)} and "
+            f"{regimen.antipsychotic} {cards.fmt_mg(regimen.antipsychotic_min_mg)} mg/day "
+            f"({regimen.name})"
+        )
+    found.append(suggestions.create_many(label, [r for r in resources if r is not None]))

@@ -1,0 +1,128 @@
+"""The switch section: what failed and is not proposed, and the switch options (CANMAT 2023
+first line of other mechanisms; under 18 the guideline's ordered list, NICE NG134)."""
+
+from __future__ import annotations
+
+from services import cards, drug_rules, drugs, washout
+from services.rules import populations
+from services.rules.context import RuleContext
+from services.rules.optimize.courses import not_tolerated
+
+
+def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
+    """(names proposed, notes on what was left out, the heading) for a switch."""
+    facts = ctx.facts
+    failed_classes = frozenset(facts.failed_classes)
+    # Not proposed as a switch: what failed, whatever is taken now in any role (mirtazapine
+    # already added to an SSRI is not a "switch option"), and what was not tolerated (named on
+    # the card's own "Not tolerated" line, not here).
+    taken = (
+        {t.ingredient for t in ctx.record.trials if t.ongoing}
+        | set(facts.failed_ingredients)
+        | not_tolerated(ctx)
+    )
+    notes: list[str] = []
+    names: list[str] = []
+    choices = populations.age_choices(ctx)
+    if choices:
+        # Under 18 the guideline's order applies even inside a failed class (NICE NG134:
+        # sertraline or citalopram after fluoxetine), so only failed ingredients are left out.
+        for rule in choices:
+            ingredient = rule.ingredient or ""
+            info = drugs.info(ingredient)
+            if ingredient in taken or info is None:
+                continue
+            why = facts.caution_for(ingredient)
+            if why is not None:
+                notes.append(f"{ingredient} not listed: {why}.")
+                continue
+            barred = populations.never(ctx, ingredient, info.drug_class)
+            if barred is not None:
+                notes.append(f"{ingredient} not listed: {barred.reason()}.")
+                continue
+            label = "first choice" if rule.choice is drug_rules.Choice.FIRST else "next"
+            names.append(f"{ingredient} ({label}; {rule.cite})")
+        barred_names = [r.label() for r in populations.age_never(ctx)]
+        if barred_names:
+            cites = sorted({r.cite for r in populations.age_never(ctx)})
+            notes.append(
+                f"Never proposed under {populations.age_never(ctx)[0].below_age}: "
+                f"{', '.join(barred_names)} ({'; '.join(cites)})."
+            )
+        heading = f"Switch options at age {populations.age(ctx)}, in guideline order"
+        return names, notes, heading
+    by_class: dict[str, list[str]] = {}
+    for d in drugs.switch_candidates(failed_classes):
+        if d.ingredient in taken:
+            continue
+        why = facts.caution_for(d.ingredient)
+        if why is not None:
+            notes.append(f"{d.ingredient} not listed: {why}.")
+            continue
+        barred = populations.never(ctx, d.ingredient, d.drug_class)
+        if barred is not None:
+            notes.append(f"{d.ingredient} not listed: {barred.reason()}.")
+            continue
+        name = d.ingredient
+        if d.not_marketed_in:
+            name += f" (not marketed in {'/'.join(d.not_marketed_in)})"
+        by_class.setdefault(d.drug_class, []).append(name)
+    names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
+    if not failed_classes:
+        # No class has failed (a course ended for intolerance): every first-line class is open.
+        return names, notes, "Options (CANMAT 2023 first line)"
+    return names, notes, "Switch options (CANMAT 2023 first line, other mechanisms)"
+
+
+def switch_section(ctx: RuleContext) -> str:
+    facts = ctx.facts
+    failed_classes = frozenset(facts.failed_classes)
+    lines = []
+    if facts.failed_trials:
+        by_failed_class: dict[str, list[str]] = {}
+        for t in facts.failed_trials:
+            by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
+        failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
+        lines.append(f"Failed an adequate trial, not proposed: {failed}.")
+    same_class = [
+        t
+        for t in facts.ongoing_trials
+        if t.drug_class in failed_classes and t.ingredient not in facts.failed_ingredients
+    ]
+    for t in same_class:
+        lines.append(
+            f"Current {t.ingredient} is in a class that already failed ({t.drug_class}); a "
+            "switch within a failed class is less likely to help (CANMAT 2023 Figure 7.1)."
+        )
+    names, notes, heading = switch_candidates(ctx)
+    if names:
+        separator = "; then " if populations.age_choices(ctx) else "; "
+        lines.append(f"{heading}: {separator.join(names)}.")
+    elif populations.age_choices(ctx):
+        lines.append(
+            "Every agent of the under-18 list has been tried or is ruled out: decide the next "
+            "step with child and adolescent psychiatry."
+        )
+    elif failed_classes:
+        lines.append(
+            "No first-line agent of another mechanism is left (failed, not tolerated or ruled "
+            "out): consider second-line agents or neuromodulation with psychiatry."
+        )
+    else:
+        lines.append(
+            "No first-line agent is left (not tolerated or ruled out): choose the next agent "
+            "with psychiatry."
+        )
+    # Switch-specific safety lines (e.g. washout when crossing into or out of an MAOI) go after
+    # the options and before the notes on what was left out.
+    lines.extend(washout.switch_lines(ctx.record, names))
+    return "**Switch:** " + " ".join(lines + notes)
+
+
+def age_switch(ctx: RuleContext) -> str | None:
+    """ "fluoxetine or citalopram" for an age with an ordered list; None for adults."""
+    if not populations.age_choices(ctx):
+        return None
+    names, _, _ = switch_candidates(ctx)
+    first = [n.split(" (")[0] for n in names][:2]
+    return cards.or_list(first) if first else "the next agent with child psychiatry"

@@ -1,0 +1,48 @@
+"""How the card words a course: its dose, its range for this patient's age, its PHQ-9 change."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Trial
+from services import age_limits, cards
+from services.rules.context import RuleContext
+
+
+def dose_text(trial: Trial) -> str:
+    return f"{trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+
+
+def range_top(ctx: RuleContext, trial: Trial) -> float | None:
+    """The top of the trial's range for this patient: the labelled older-adult maximum where one
+    applies (citalopram 20 mg/day from 60), else the adult maximum."""
+    return age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.max_mg)
+
+
+def range_label(ctx: RuleContext, trial: Trial) -> str:
+    """ "20-40" for an adult; "20, also the maximum at age 70" when the older-adult maximum meets
+    the minimum; "10-20 at age 70" when it lowers the top."""
+    low, top = trial.min_adequate_mg, range_top(ctx, trial)
+    if top == trial.max_mg:
+        return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
+    age = ctx.record.patient.age
+    if top is not None and low is not None and top <= low:
+        return f"{cards.fmt_mg(top)}, also the maximum at age {age}"
+    return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)} at age {age}"
+
+
+def drop_text(trial: Trial) -> str:
+    """ "PHQ-9 18 (2025-01-06) → 8 (2025-05-19), -56 %" for a trial with both scores."""
+    before, after = trial.baseline, trial.on_treatment
+    if before is None or after is None or before.value is None or after.value is None:
+        return "PHQ-9 not measured"
+    change = (before.value - after.value) / before.value if before.value else 0.0
+    return (
+        f"PHQ-9 {before.value} ({before.date.isoformat()}) → {after.value} "
+        f"({after.date.isoformat()}), -{cards.fmt_pct(change)}"
+    )
+
+
+def short_drop(trial: Trial) -> str:
+    before, after = trial.baseline, trial.on_treatment
+    if before is None or after is None:
+        return "PHQ-9 not measured"
+    return f"PHQ-9 {before.value} → {after.value}"
