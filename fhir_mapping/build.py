@@ -11,7 +11,7 @@ context (context.py), ServiceRequest -> referrals (referrals.py), and the curren
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache, partial
 from typing import Any
@@ -102,20 +102,24 @@ def _not_belonging(resource: Resource, patient_id: str | None) -> str | None:
     return None if references_patient(subject, patient_id) else "another patient's resource"
 
 
-def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, int]:
-    """(resources about `patient_id`, clinical resources about someone else or no one): lets the
-    protocol layer refuse a request whose prefetch is all another patient's (issue 10)."""
-    own = foreign = 0
+def _attributions(resources: Iterable[object], patient_id: str) -> Iterator[bool]:
+    """For each clinical resource (not Medication), whether it is about `patient_id`."""
     for item in resources:
         if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
             continue
         kind = item["resourceType"]
         if kind not in DOMAINS_OF_TYPE or kind == "Medication":
             continue
-        if _not_belonging(item, patient_id) is None:
-            own += 1
-        else:
-            foreign += 1
+        yield _not_belonging(item, patient_id) is None
+
+
+def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, int]:
+    """(resources about `patient_id`, clinical resources about someone else or no one): lets the
+    protocol layer refuse a request whose prefetch is all another patient's (issue 10)."""
+    own = foreign = 0
+    for about_patient in _attributions(resources, patient_id):
+        own += about_patient
+        foreign += not about_patient
     return own, foreign
 
 
@@ -123,15 +127,7 @@ def has_own_resource(resources: Iterable[object], patient_id: str) -> bool:
     """Whether any clinical resource is about `patient_id`: `patient_counts(...)[0] > 0`, decided
     at the first such resource (in a real request, nearly always the first one) instead of after
     reading every resource of a 2,000-resource chart (issue 14)."""
-    for item in resources:
-        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
-            continue
-        kind = item["resourceType"]
-        if kind not in DOMAINS_OF_TYPE or kind == "Medication":
-            continue
-        if _not_belonging(item, patient_id) is None:
-            return True
-    return False
+    return any(_attributions(resources, patient_id))
 
 
 def _age(birth: date | None, as_of: date) -> int | None:

@@ -66,7 +66,7 @@ from fhir_mapping.code_systems import LOINC, canonical_system
 from fhir_mapping.codes import phq9_answer_values
 from fhir_mapping.fhir_fields import array, number, parse_date, ref_id
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.scores import PHQ9, infer_item9
+from fhir_mapping.scores import PHQ9, infer_item9, score_order
 
 Resource = Mapping[str, Any]
 SiteItems = Mapping[tuple[str, str], str]  # (questionnaire canonical, linkId) -> LOINC item code
@@ -465,20 +465,10 @@ def read_questionnaire_scores(
         if score is not None:
             found.append(score)
         gaps.extend(problems)
-    return sorted(found, key=_order), gaps
+    return sorted(found, key=score_order), gaps
 
 
 # --- one administration, once --------------------------------------------------------------------
-def _order(score: Score) -> tuple[date, str, int, int, str]:
-    return (
-        score.date,
-        score.instrument,
-        -1 if score.value is None else score.value,
-        -1 if score.item9 is None else score.item9,
-        str(score.source or ""),
-    )
-
-
 def _response_id(reference: object) -> str | None:
     """The id of a reference to a QuestionnaireResponse ("QuestionnaireResponse/x", a full URL,
     "urn:uuid:x"); None for references to other types."""
@@ -574,4 +564,4 @@ def merge_scores(
         for score in group:
             pool.remove(score)
         out.append(_combine([response, *group]) if group else response)
-    return tuple(sorted([*pool, *out], key=_order))
+    return tuple(sorted([*pool, *out], key=score_order))

@@ -330,10 +330,11 @@ def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
         else:
             found.item9 = _merge_item9(found.item9, total.item9)
     scores = [Score(t.instrument, t.value, t.day, t.item9, t.source) for t in merged.values()]
-    return tuple(sorted(scores, key=_score_order))
+    return tuple(sorted(scores, key=score_order))
 
 
-def _score_order(score: Score) -> tuple[date, str, int, int, str]:
+def score_order(score: Score) -> tuple[date, str, int, int, str]:
+    """A total order of scores: by date, then instrument, value, item 9, source."""
     return (
         score.date,
         score.instrument,
@@ -351,13 +352,13 @@ def baseline_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -
         if trial.start - timedelta(days=policy.baseline_days_before) <= s.date <= trial.start
     ]
     if before:
-        return max(before, key=_score_order)
+        return max(before, key=score_order)
     early = [
         s
         for s in valued
         if trial.start < s.date <= trial.start + timedelta(days=policy.baseline_days_after)
     ]
-    return min(early, key=_score_order) if early else None
+    return min(early, key=score_order) if early else None
 
 
 def on_treatment_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -> Score | None:
@@ -366,7 +367,7 @@ def on_treatment_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolic
     window = [
         s for s in phq9 if s.instrument == PHQ9 and s.value is not None and first <= s.date <= last
     ]
-    return max(window, key=_score_order) if window else None
+    return max(window, key=score_order) if window else None
 
 
 def attach_scores(
