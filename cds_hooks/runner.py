@@ -29,10 +29,10 @@ from cds_hooks.config.settings import Settings
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
 from cds_hooks.fhir_data.fhir_source import FhirSource, RequestsFhirSource, url_allowed
 from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
-from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input
+from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input, unresolved_medications
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
-from cds_hooks.performance.evaluation_cache import EvaluationCache
+from cds_hooks.performance.evaluation_cache import UNSET, EvaluationCache, Unset
 from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.loop_sqlite import LoopBusy
@@ -75,6 +75,19 @@ class Prepared:
     templates: tuple[CardTemplate, ...]
     patient_id: str | None
     timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopMiss:
+    """What `answer_on_loop` read of a request before finding no cached evaluation: its complete
+    prefetch (nothing to fetch, no page to follow, no Medication to read), the hook input and its
+    cache key, for `answer` in the thread pool."""
+
+    gathered: Gathered
+    call: HookInput
+    key: bytes | None
+    started: float  # perf_counter() when the call reached the runner (durationMs)
+    snoozed: frozenset[str] | None  # the patient's snoozes, read on the loop (None: not read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +152,23 @@ class HookRunner:
         caller: Caller,
         base_url: str,
         as_of: date | None = None,
+        seen: LoopMiss | None = None,
     ) -> Answer:
         """One hook call, fetching and evaluating as needed (blocking: run it in a thread). The
-        issued cards are not stored yet: see `record`."""
+        issued cards are not stored yet: see `record`. `seen`: what `answer_on_loop` already
+        read of this request (complete prefetch, its cache key), not read again."""
+        if seen is not None and as_of is None and seen.call.as_of == utcnow().date():
+            # The service, context, patient and prefetch were checked on the loop already.
+            return self._evaluate_and_finish(
+                request,
+                caller,
+                base_url,
+                seen.gathered,
+                seen.call,
+                seen.started,
+                key=seen.key,
+                snoozed=seen.snoozed,
+            )
         started = time.perf_counter()
         definition = _definition(service_id, request, self.policy)
         source, problem = self._source_for(request, caller)
@@ -170,29 +197,52 @@ class HookRunner:
                 "required FHIR data could not be obtained from prefetch or the FHIR server",
                 details={"missing": {k: gathered.missing[k] for k in missing_required}},
             )
-        now = utcnow()
-        call = hook_input(service_id, request, gathered, as_of or now.date())
-        prepared, cached = self.evaluations.evaluate(call, self._prepare)
+        call = hook_input(service_id, request, gathered, as_of or utcnow().date())
+        return self._evaluate_and_finish(request, caller, base_url, gathered, call, started)
+
+    def _evaluate_and_finish(
+        self,
+        request: HookRequest,
+        caller: Caller,
+        base_url: str,
+        gathered: Gathered,
+        call: HookInput,
+        started: float,
+        *,
+        key: bytes | None | Unset = UNSET,
+        snoozed: frozenset[str] | None = None,
+    ) -> Answer:
+        prepared, cached = self.evaluations.evaluate(call, self._prepare, key=key)
         return self._finish(
             prepared,
             request,
             caller,
-            now,
+            utcnow(),
             base_url,
-            fields,
+            _log_fields(call.service_id, request, gathered),
             gathered,
             started,
             cached,
             on_loop=False,
+            snoozed=snoozed,
         )
 
     def answer_from_cache(
         self, service_id: str, request: HookRequest, *, caller: Caller, base_url: str
     ) -> Answer | None:
+        """`answer_on_loop`'s answer, or None."""
+        first = self.answer_on_loop(service_id, request, caller=caller, base_url=base_url)
+        return first if isinstance(first, Answer) else None
+
+    def answer_on_loop(
+        self, service_id: str, request: HookRequest, *, caller: Caller, base_url: str
+    ) -> Answer | LoopMiss | None:
         """The same answer as `answer`, when it can be had without waiting on anything: every
         prefetch key present (no FHIR fetch), the evaluation cached (no mapping), and a store whose
         reads never wait (SQLite). Then it runs on the event loop, with no thread hop: a hop costs
-        more than this whole path (issue 6). None otherwise: run `answer` in the thread pool."""
+        more than this whole path (issue 6). Otherwise run `answer` in the thread pool, handing it
+        the `LoopMiss` when the prefetch was complete (a chart not seen yet: issue 14's first
+        sight), so it is not gathered and digested twice; None when there is something to fetch."""
         if not self.store.reads_never_wait:
             return None
         started = time.perf_counter()
@@ -209,9 +259,21 @@ class HookRunner:
             return None  # something to fetch, or a 412 to explain: the full path does both
         now = utcnow()
         call = hook_input(service_id, request, gathered, now.date())
-        prepared = self.evaluations.get(call)
+        key, prepared = self.evaluations.lookup(call)
         if prepared is None:
-            return None
+            if unresolved_medications(gathered.resources):
+                return None  # Medications to read by id: the full path gathers with the server
+            # Exactly what `answer` would gather: nothing to fetch, no page, no Medication to read.
+            require_one_patient(request, gathered.resources)
+            try:  # read here, where SQLite reads cost tens of µs, not in the thread pool
+                snoozed: frozenset[str] | None = frozenset(
+                    self.store.snoozed_topics(
+                        self.store.patient_key(call.patient_id, caller.scope), now, on_loop=True
+                    )
+                )
+            except LoopBusy:
+                snoozed = None  # the file is locked: the thread pool reads them
+            return LoopMiss(gathered, call, key, started, snoozed)
         fields = _log_fields(service_id, request, gathered)
         try:
             return self._finish(
@@ -284,17 +346,21 @@ class HookRunner:
         cached: bool,
         *,
         on_loop: bool,
+        snoozed: frozenset[str] | None = None,
     ) -> Answer:
-        """Snoozes and de-duplication (always read fresh, even for a cached evaluation), cards."""
+        """Snoozes and de-duplication (always read fresh, even for a cached evaluation: `snoozed`
+        when this call read them already), cards."""
         evaluation = prepared.evaluation
         # This caller's patient: snoozes and answered cards of another EHR never apply here.
         patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
-        snoozed: set[str] = set()
         # Order cards are left out only once answered (accepted or overridden) for the same
         # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
         answered: set[str] = set()
-        if evaluation.recommendations:  # nothing to filter: no database round trip
-            snoozed = self.store.snoozed_topics(patient_key, now, on_loop=on_loop)
+        if not evaluation.recommendations:  # nothing to filter: no database round trip
+            snoozed = frozenset()
+        else:
+            if snoozed is None:
+                snoozed = frozenset(self.store.snoozed_topics(patient_key, now, on_loop=on_loop))
             if any(r.dedupe_key for r in evaluation.recommendations):
                 answered = self.store.acknowledged_dedupe_keys(
                     patient_key,

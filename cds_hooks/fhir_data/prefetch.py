@@ -247,9 +247,24 @@ def _resolve_medications(
     mapping reports it by name on the cards ("medication reference not found"): one unreadable
     Medication no longer fails the whole call with a 412.
     """
-    present = {r.get("id") for r in result.resources if r.get("resourceType") == "Medication"}
+    futures = {
+        mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
+        for mid in sorted(unresolved_medications(result.resources))
+    }
+    for future in futures.values():
+        try:
+            result.resources.extend(_wait(future, deadline))
+        except (FhirError, TimeoutError):
+            future.cancel()
+            result.unreadable_medications += 1
+
+
+def unresolved_medications(resources: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The ids of the Medications that medication resources reference by `Medication/<id>` and
+    that are not among `resources` (what `_resolve_medications` reads)."""
+    present = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
     wanted: set[str] = set()
-    for resource in result.resources:
+    for resource in resources:
         if resource.get("resourceType") not in _MEDICATION_HOLDERS:
             continue
         reference = resource.get("medicationReference")
@@ -262,16 +277,7 @@ def _resolve_medications(
         medication_id = path.rsplit("Medication/", 1)[1]
         if medication_id not in present and _ID.fullmatch(medication_id):
             wanted.add(medication_id)
-    futures = {
-        mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
-        for mid in sorted(wanted)
-    }
-    for future in futures.values():
-        try:
-            result.resources.extend(_wait(future, deadline))
-        except (FhirError, TimeoutError):
-            future.cancel()
-            result.unreadable_medications += 1
+    return wanted
 
 
 _ABSENT: Any = object()

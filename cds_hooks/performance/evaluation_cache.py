@@ -32,6 +32,13 @@ from services.evaluation import HookInput
 T = TypeVar("T")
 
 DEFAULT_TTL_SECONDS = 300.0
+
+
+class Unset:
+    """The type of UNSET: no key given (None is a key: "not cacheable")."""
+
+
+UNSET = Unset()
 DEFAULT_MAX_ENTRIES = 256
 
 
@@ -91,12 +98,20 @@ class EvaluationCache(Generic[T]):
         self.hits = 0
         self.misses = 0
 
-    def evaluate(self, hook_input: HookInput, compute: Callable[[HookInput], T]) -> tuple[T, bool]:
+    def evaluate(
+        self,
+        hook_input: HookInput,
+        compute: Callable[[HookInput], T],
+        *,
+        key: bytes | None | Unset = UNSET,
+    ) -> tuple[T, bool]:
         """(compute(hook_input), from the cache when the same input was seen within the TTL;
-        whether it came from the cache)."""
+        whether it came from the cache). `key`: `digest(hook_input)` when the caller has it
+        already (a miss on the event loop, runner.py), so a 160 KB chart is not digested twice."""
         if self._max <= 0:
             return compute(hook_input), False
-        key = digest(hook_input)
+        if isinstance(key, Unset):
+            key = digest(hook_input)
         if key is None:
             return compute(hook_input), False
         now = self._clock()
@@ -119,18 +134,23 @@ class EvaluationCache(Generic[T]):
 
     def get(self, hook_input: HookInput) -> T | None:
         """What the cache holds for `hook_input`, without computing anything (None: a miss)."""
+        return self.lookup(hook_input)[1]
+
+    def lookup(self, hook_input: HookInput) -> tuple[bytes | None, T | None]:
+        """(the input's key, what the cache holds for it or None), without computing anything;
+        the key can be handed to `evaluate` after a miss."""
         if self._max <= 0:
-            return None
+            return None, None
         key = digest(hook_input)
         if key is None:
-            return None
+            return None, None
         with self._lock:
             entry = self._items.get(key)
             if entry is None or entry[0] <= self._clock():
-                return None
+                return key, None
             self._items.move_to_end(key)
             self.hits += 1
-            return entry[1]
+            return key, entry[1]
 
     def clear(self) -> None:
         with self._lock:

@@ -22,7 +22,7 @@ from cds_hooks.openapi import (
     service_id_schema,
 )
 from cds_hooks.responses import JsonResponse
-from cds_hooks.runner import Caller
+from cds_hooks.runner import Answer, Caller
 
 router = APIRouter(tags=["hooks"])
 
@@ -72,10 +72,12 @@ async def call_service(
     hook_request = parse_model(HookRequest, data)
     # A chart seen moments ago, with nothing to fetch, is answered on the event loop; anything
     # that may wait (a FHIR fetch, mapping a new chart, a networked database) in the thread pool.
-    answer = runner.answer_from_cache(service_id, hook_request, caller=caller, base_url=base_url)
-    if answer is None:
+    first = runner.answer_on_loop(service_id, hook_request, caller=caller, base_url=base_url)
+    if isinstance(first, Answer):
+        answer = first
+    else:  # a chart to map (what the loop read of it comes along) or data to fetch
         answer = await run_in_threadpool(
-            runner.answer, service_id, hook_request, caller=caller, base_url=base_url
+            runner.answer, service_id, hook_request, caller=caller, base_url=base_url, seen=first
         )
     # The issued cards are stored once the answer is out (a background task runs after the
     # response is sent): the EHR does not wait for the commit.

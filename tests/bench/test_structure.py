@@ -25,12 +25,14 @@ from typing import Any
 import pytest
 
 from bench.inprocess import hook_input, with_phq9s
+from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
 from cds_hooks.config.settings import load_settings
 from cds_hooks.fhir_data.prefetch import gather
 from cds_hooks.models.request import HookRequest
+from cds_hooks.performance import evaluation_cache
 from cds_hooks.performance.evaluation_cache import EvaluationCache, digest
-from cds_hooks.runner import Caller, HookRunner
+from cds_hooks.runner import Answer, Caller, HookRunner, LoopMiss
 from cds_hooks.storage.batch_writer import BatchWriter
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.store import IssuedCard, Store, issued_rows, utcnow
@@ -206,6 +208,17 @@ def _request(payload: dict[str, Any]) -> HookRequest:
     return HookRequest.model_validate(payload)
 
 
+def _content(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for card in cards:
+        card = {k: v for k, v in card.items() if k not in ("uuid", "links")}
+        card["suggestions"] = [
+            {k: v for k, v in s.items() if k != "uuid"} for s in card.get("suggestions", [])
+        ]
+        out.append(card)
+    return out
+
+
 def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner) -> None:
     payload = sizes.small()
     request = _request(payload)
@@ -215,18 +228,7 @@ def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner
     full = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
     cached = runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert cached is not None
-
-    def content(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = []
-        for card in cards:
-            card = {k: v for k, v in card.items() if k not in ("uuid", "links")}
-            card["suggestions"] = [
-                {k: v for k, v in s.items() if k != "uuid"} for s in card.get("suggestions", [])
-            ]
-            out.append(card)
-        return out
-
-    assert content(cached.cards.cards) == content(full.cards.cards)
+    assert _content(cached.cards.cards) == _content(full.cards.cards)
     assert {c["uuid"] for c in cached.cards.cards}.isdisjoint(c["uuid"] for c in full.cards.cards)
     # one prefetch key absent: it has to be fetched, which the event loop never does
     partial = {k: v for k, v in payload.items() if k != "prefetch"}
@@ -235,6 +237,55 @@ def test_a_cached_answer_needs_the_cache_and_nothing_to_fetch(runner: HookRunner
         runner.answer_from_cache(SERVICE, _request(partial), caller=Caller(), base_url="http://x/")
         is None
     )
+
+
+def test_a_first_sight_chart_is_gathered_and_digested_once(
+    runner: HookRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a chart not seen yet, with complete prefetch, is read on the event loop once;
+    the thread pool maps it from what the loop read (same cards as a full `answer`)."""
+    request = _request(sizes.small())
+    first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert isinstance(first, LoopMiss)
+    assert first.key is not None and len(first.call.resources) == len(sizes.flatten(sizes.small()))
+    calls: list[str] = []
+    monkeypatch.setattr(runner_module, "gather", lambda *a, **k: calls.append("gather"))
+    digests: list[str] = []
+    real_digest = evaluation_cache.digest
+    monkeypatch.setattr(
+        evaluation_cache, "digest", lambda call: digests.append("digest") or real_digest(call)
+    )
+    reused = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/", seen=first)
+    assert calls == [] and digests == []  # neither done again
+    monkeypatch.undo()
+    runner.evaluations.clear()
+    full = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert _content(reused.cards.cards) == _content(full.cards.cards)
+    # cached now: answered on the loop
+    assert isinstance(
+        runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/"), Answer
+    )
+
+
+def test_a_medication_to_read_by_id_is_not_handed_over_from_the_loop(runner: HookRunner) -> None:
+    """A MedicationRequest naming a Medication nobody sent: the thread pool must gather with the
+    FHIR server (prefetch.py _resolve_medications), so the loop hands nothing over."""
+    payload = sizes.small()
+    payload["prefetch"]["medicationRequests"]["entry"].append(
+        {
+            "resource": {
+                "resourceType": "MedicationRequest",
+                "id": "mr-by-reference",
+                "status": "active",
+                "intent": "order",
+                "medicationReference": {"reference": "Medication/not-sent"},
+                "subject": {"reference": f"Patient/{payload['context']['patientId']}"},
+                "authoredOn": "2025-01-02",
+            }
+        }
+    )
+    request = _request(payload)
+    assert runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/") is None
 
 
 def test_the_loop_connection_never_waits_for_a_lock(tmp_path: Path) -> None:
