@@ -7,8 +7,12 @@ source and status); this module only chooses which apply and words them:
   count), ECT, esketamine and ketamine are named as the options beyond medication, each with its
   line, level of evidence, label status and safety issue; ketamine is said to be off-label;
 - for an older adult (policy.older_adult_age) ECT is named first: CANMAT 2023 para 215 finds it
-  especially effective in older patients. (Frailty codes were not added to the mapping: the
-  SNOMED frailty codes seen disagree between sources; age is what the rule reads.)
+  especially effective in older patients. Frailty coded on the chart (ICD-10-CM R54, SNOMED
+  frailty findings: fhir_mapping/frailty.py) is named beside it as part of the basis ("frailty
+  coded (R54, 2024-03-01)"). By default age alone suffices (policy.older_adult_requires_frailty
+  False, the safer reading: para 215 speaks of older patients, not frail ones, and a chart
+  without a frailty code does not show that the patient is not frail); a clinic may require the
+  code as well;
 - the acute-risk, psychotic and catatonic cases keep their own gates (acute_risk.py, the
   psychotic-depression variant of the optimise card): there ECT comes first, and it is said there;
 - pharmacogenomic testing is one info line after a poor response (CANMAT 2023 para 184), no more;
@@ -20,9 +24,11 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.record import Finding
 from services.policy import Policy
 
 
@@ -97,15 +103,43 @@ def _unverified(status: str) -> str:
     return " (UNVERIFIED)" if status == "UNVERIFIED" else ""
 
 
+def latest_frailty(frailty: tuple[Finding, ...]) -> Finding | None:
+    """The most recently dated frailty entry (an undated one only when none is dated)."""
+    return max(frailty, key=lambda f: f.onset or date.min, default=None)
+
+
+def older_adult(age: int | None, frailty: tuple[Finding, ...], policy: Policy) -> bool:
+    """The older adult for whom ECT comes first: policy.older_adult_age reached and, when
+    policy.older_adult_requires_frailty, frailty coded (record.context.frailty)."""
+    if age is None or age < policy.older_adult_age:
+        return False
+    return bool(frailty) or not policy.older_adult_requires_frailty
+
+
+def _frailty_basis(frailty: tuple[Finding, ...]) -> str:
+    """ "; frailty coded (R54, 2024-03-01)": the code and date of the latest entry, if any."""
+    entry = latest_frailty(frailty)
+    if entry is None:
+        return ""
+    when = entry.onset.isoformat() if entry.onset is not None else "undated"
+    return f"; frailty coded ({entry.code}, {when})"
+
+
 def beyond_medication(
-    failed: int, age: int | None, policy: Policy, *, exclude: frozenset[str] = frozenset()
+    failed: int,
+    age: int | None,
+    policy: Policy,
+    *,
+    exclude: frozenset[str] = frozenset(),
+    frailty: tuple[Finding, ...] = (),
 ) -> str:
     """The options beyond medication once `failed` adequate trials have failed (CANMAT 2023's TRD
-    count, policy.trd_min_failed_trials), ECT first for an older adult; "" before that. `exclude`:
-    options the card already names."""
+    count, policy.trd_min_failed_trials), ECT first for an older adult (`older_adult`), naming
+    coded frailty (`frailty`: record.context.frailty) as part of that basis; "" before that.
+    `exclude`: options the card already names."""
     if failed < policy.trd_min_failed_trials:
         return ""
-    older = age is not None and age >= policy.older_adult_age
+    older = older_adult(age, frailty, policy)
     chosen = [o for o in options().values() if "trd" in o.when and o.option not in exclude]
     if older:
         chosen.sort(key=lambda o: "older-adult" not in o.when)
@@ -116,7 +150,7 @@ def beyond_medication(
     for o in chosen:
         grade = "" if len(shared) == 1 else f"{o.line}, {o.level}; ".replace(", ;", ";")
         first = (
-            f"; first choice at age {age} (CANMAT 2023 para 215)"
+            f"; first choice at age {age} (CANMAT 2023 para 215){_frailty_basis(frailty)}"
             if older and "older-adult" in o.when
             else ""
         )

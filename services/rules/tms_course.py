@@ -87,7 +87,10 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
             "(LCD L37086)."
         )
         options = pathway_options.beyond_medication(
-            len(ctx.facts.failed_trials), ctx.record.patient.age, ctx.policy
+            len(ctx.facts.failed_trials),
+            ctx.record.patient.age,
+            ctx.policy,
+            frailty=ctx.record.context.frailty,
         )
         if options:
             lines.append(options)
