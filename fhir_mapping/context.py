@@ -24,11 +24,11 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_safety
+from fhir_mapping import frailty, tms_safety
 from fhir_mapping.clinical_codes import (
     ConditionCode,
     any_code_in,
@@ -66,36 +66,42 @@ _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 
 # --- cheap pre-validation filters -------------------------------------------------------------
-
-
-def _condition_term_kinds(resource: Resource) -> tuple[str, ...]:
-    """Kinds named in a Condition's text when no code matched: problem lists often carry an
-    implant as free text ("Deep brain stimulator in situ"), and a missed implant is a missed TMS
-    contraindication (procedure_terms.csv rows that apply to "condition")."""
-    return term_kinds(concept_text(resource.get("code")), "condition")
+#
+# Each reader below reads a resource's codings and text once and hands them on (issue 14): a
+# Condition was walked eight times, between its filter and its findings.
 
 
 def wants_condition(resource: Resource) -> bool:
     concept = resource.get("code")
+    coded = tuple(codings(concept))
+    if any(condition_matches(s, c) for s, c, _ in coded):
+        return True
+    text = concept_text(concept, coded)
     return (
-        any(condition_matches(s, c) for s, c, _ in codings(concept))
-        or bool(_condition_term_kinds(resource))
-        or tms_safety.wanted(concept, "condition", concept_text(concept))
-        or bool(text_kinds(concept_text(concept)))
+        # Kinds named in the text when no code matched: problem lists often carry an implant as
+        # free text ("Deep brain stimulator in situ"), and a missed implant is a missed TMS
+        # contraindication (procedure_terms.csv rows that apply to "condition").
+        bool(term_kinds(text, "condition"))
+        or tms_safety.wanted(concept, "condition", text, coded)
+        or bool(text_kinds(text))
+        or frailty.wanted(concept)
     )
 
 
-def _procedure_kinds(resource: Resource) -> tuple[str, ...]:
-    row = any_code_in(codings(resource.get("code")), procedure_codes())
+def _procedure_kinds(coded: Sequence[tuple[str, str, str]], text: str) -> tuple[str, ...]:
+    """Kinds of a Procedure from its codings (`coded`), else from its text."""
+    row = any_code_in(coded, procedure_codes())
     if row is not None:
         return (row.kind,)
-    return term_kinds(concept_text(resource.get("code")), "procedure")
+    return term_kinds(text, "procedure")
 
 
 def wants_procedure(resource: Resource) -> bool:
     concept = resource.get("code")
-    return bool(_procedure_kinds(resource)) or tms_safety.wanted(
-        concept, "procedure", concept_text(concept)
+    coded = tuple(codings(concept))
+    text = concept_text(concept, coded)
+    return bool(_procedure_kinds(coded, text)) or tms_safety.wanted(
+        concept, "procedure", text, coded
     )
 
 
@@ -208,8 +214,12 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         return ()
     onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
     source = source_ref(resource)
+    concept = resource.get("code")
+    coded = tuple(codings(concept))
+    text = concept_text(concept, coded)
+    label = tms_safety.concept_label(concept, coded)
     found: dict[FindingKind, Finding] = {}
-    for system, code, display in codings(resource.get("code")):
+    for system, code, display in coded:
         for row in condition_matches(system, code):
             kind = row.kind
             if state != "active" and not row.counts_when_resolved:
@@ -222,19 +232,19 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
     if not found:
-        found.update(_text_findings(resource, state, onset, source))
+        found.update(_text_findings(text, label, state, onset, source))
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
     # aneurysm clipping 2015"); an implant stays in place whatever the status says.
-    concept = resource.get("code")
     for finding in tms_safety.findings(
         concept,
         applies_to="condition",
-        text=concept_text(concept),
-        label=tms_safety.concept_label(concept),
+        text=text,
+        label=label,
         active=state == "active",
         onset=onset,
         source=source,
+        coded=coded,
     ):
         found.setdefault(finding.kind, finding)
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
@@ -246,19 +256,19 @@ _TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR})
 
 
 def _text_findings(
-    resource: Resource, state: str, onset: date | None, source: SourceRef | None
+    text: str, label: str, state: str, onset: date | None, source: SourceRef | None
 ) -> dict[FindingKind, Finding]:
-    """Findings named only in the Condition's text (diagnosis_text.py), when no code matched."""
-    concept = resource.get("code")
+    """Findings named only in the Condition's text (`text`: its concept_text; `label`: its
+    concept_label), by diagnosis_text.py, when no code matched."""
     found: dict[FindingKind, Finding] = {}
-    for kind in text_kinds(concept_text(concept)):
+    for kind in text_kinds(text):
         if state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
             continue
         found[kind] = Finding(
             kind=kind,
             code="",
             system="text",
-            display=tms_safety.concept_label(concept),
+            display=label,
             onset=onset,
             source=source,
         )
@@ -293,10 +303,13 @@ def procedure_facts(
     if when is not None and when > as_of:
         return (), ()
     source = source_ref(resource)
-    system, code, display = _first_coding(resource.get("code"))
+    concept = resource.get("code")
+    coded = tuple(codings(concept))
+    text = concept_text(concept, coded)
+    system, code, display = coded[0] if coded else ("", "", "")
     records: list[ProcedureRecord] = []
     findings: list[Finding] = []
-    for kind in _procedure_kinds(resource):
+    for kind in _procedure_kinds(coded, text):
         if kind in _PROCEDURE_KINDS:
             records.append(ProcedureRecord(_PROCEDURE_KINDS[kind], code, system, when, source))
         if kind == "cpap":
@@ -307,18 +320,18 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
-    concept = resource.get("code")
     kinds = {f.kind for f in findings}
     findings.extend(
         f
         for f in tms_safety.findings(
             concept,
             applies_to="procedure",
-            text=concept_text(concept),
-            label=tms_safety.concept_label(concept),
+            text=text,
+            label=tms_safety.concept_label(concept, coded),
             active=True,
             onset=when,
             source=source,
+            coded=coded,
         )
         if f.kind not in kinds
     )
@@ -374,8 +387,11 @@ def clinical_context(
     """The findings and labs, and the procedure history, as of a date (inputs already validated)."""
     findings: set[Finding] = set()
     records: set[ProcedureRecord] = set()
+    frail: list[Finding] = []
     for resource in conditions:
         findings.update(condition_findings(resource, as_of=as_of))
+        if (coded_frailty := frailty.condition_frailty(resource, as_of=as_of)) is not None:
+            frail.append(coded_frailty)
     for resource in procedures:
         recs, found = procedure_facts(resource, as_of=as_of)
         records.update(recs)
@@ -388,6 +404,7 @@ def clinical_context(
         labs=tuple(
             sorted(labs, key=lambda x: (x.test, x.date, str(x.source or ""), x.value or 0.0))
         ),
+        frailty=frailty.ordered(frail),
     )
     ordered = tuple(
         sorted(

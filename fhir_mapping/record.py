@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the screen record lives with its reader; no import cycle at run time
@@ -254,6 +255,9 @@ class FindingKind(StrEnum):
     # withdrawal (abrupt discontinuation lowers the seizure threshold).
     EATING_DISORDER = "eating-disorder"
     ALCOHOL_SEDATIVE_WITHDRAWAL = "alcohol-sedative-withdrawal"
+    # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; frailty.py). Kept in
+    # ClinicalContext.frailty, not in `findings`: it only qualifies "older adult" (issue 12).
+    FRAILTY = "frailty"
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +316,8 @@ class Referral:
 class ClinicalContext:
     findings: tuple[Finding, ...] = ()
     labs: tuple[LabResult, ...] = ()
+    # Active, confirmed frailty Conditions (fhir_mapping/frailty.py), oldest first.
+    frailty: tuple[Finding, ...] = ()
 
     def has(self, kind: FindingKind) -> bool:
         return any(f.kind is kind for f in self.findings)
@@ -394,6 +400,9 @@ class DataGap:
         return f"{where}{self.reason}"
 
 
+_DATE = attrgetter("date")
+
+
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
     patient: Patient
@@ -434,13 +443,12 @@ class PatientRecord:
 
     def phq9(self) -> tuple[Score, ...]:
         """PHQ-9 totals, oldest first."""
-        return tuple(
-            sorted((s for s in self.scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
-        )
+        # Asked for by many rules on every call (issue 14): a list and attrgetter, not a
+        # generator and a lambda, read a long chart's scores at about half the cost.
+        return tuple(sorted([s for s in self.scores if s.instrument == "PHQ-9"], key=_DATE))
 
     def latest_phq9(self) -> Score | None:
-        scores = [s for s in self.phq9() if s.value is not None]
-        return scores[-1] if scores else None
+        return next((s for s in reversed(self.phq9()) if s.value is not None), None)
 
     def antidepressant_trials(self) -> tuple[Trial, ...]:
         return tuple(t for t in self.trials if t.role is Role.ANTIDEPRESSANT)

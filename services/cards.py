@@ -8,6 +8,8 @@ comes from data/topics.csv and data/override_reasons.csv.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -396,6 +398,15 @@ def _without_source_link(detail: str, source: tables.Guideline) -> str:
     return detail
 
 
+def _source_links_as_names(text: str, url: str | None) -> str:
+    """Every link in `text` to the card's own source URL as its label alone: the card's `source`
+    (shown by the EHR with every card) is that link, and a URL in the detail is characters the EHR
+    receives and the clinician does not read (issue 12: a screen a clinician can read)."""
+    if not url:
+        return text
+    return re.sub(r"\[([^\]]*)\]\(" + re.escape(url) + r"\)", r"\1", text)
+
+
 def make(
     topic_code: str,
     *,
@@ -405,17 +416,27 @@ def make(
     indicator: Indicator | None = None,
     dedupe_key: str | None = None,
     evidence: Sequence[Evidence] = (),
+    source: Source | None = None,
 ) -> Recommendation:
     """A Recommendation with the topic's indicator, flags, source and override reasons.
     `evidence`: the shared sections the detail holds (trials, scores, staging), so one screen can
-    show each once (services/screen.py)."""
+    show each once (services/screen.py). `source`: instead of the topic's guideline, when the
+    card rests on something the clinic chose (the TMS card: the payer rule set it evaluates).
+    Links to the source's URL are left as their labels, in the detail and its evidence alike."""
     topic = tables.topic(topic_code)
+    if source is None:
+        source = source_for(topic_code)
+        detail = _without_source_link(detail, tables.guideline(topic.guideline))
+    detail = _source_links_as_names(detail, source.url)
+    evidence = [
+        dataclasses.replace(e, text=_source_links_as_names(e.text, source.url)) for e in evidence
+    ]
     return Recommendation(
         topic=topic.code,
         indicator=indicator or topic.indicator,
         summary=fit_summary(summary),
-        detail=_without_source_link(detail, tables.guideline(topic.guideline)),
-        source=source_for(topic_code),
+        detail=detail,
+        source=source,
         suggestions=tuple(suggestions),
         override_reasons=tables.override_reasons(topic.code),
         snoozable=topic.snoozable,

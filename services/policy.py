@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fhir_mapping.policy import MappingPolicy
+
+# The markets the drug table's not_marketed_in column names (CANMAT 2023 Table 3.3 availability
+# notes: fhir_mapping/data/antidepressants.csv), or "any" for no market (see Policy.drug_market).
+DrugMarket = Literal["US", "Canada", "any"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,12 @@ class Policy:
     # para 215: "especially effective in older patients"). 65: the older-adult threshold the
     # drug tables use where a label says only "elderly" (services/data/README.md).
     older_adult_age: int = 65
+    # True: ECT is named first only when frailty is also coded (R54 or a SNOMED frailty finding,
+    # fhir_mapping/frailty.py). False (default, the safer reading): age alone suffices, because
+    # para 215 speaks of older patients, not frail ones, and frailty is often not coded, so a chart
+    # without the code does not show that the patient is not frail. Coded frailty is named on the
+    # card either way.
+    older_adult_requires_frailty: bool = False
     # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
     # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
     # payer_criteria.Criterion.course_gap_days); a course with a session in the last
@@ -104,6 +114,15 @@ class Policy:
     # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/storage/store.py
     # acknowledged_dedupe_keys). 0 leaves nothing out.
     order_dedupe_hours: int = 24
+    # The market the optimise card's switch list follows: "US", "Canada" or "any". A CANMAT 2023
+    # first-line agent that CANMAT's Table 3.3 availability notes say is not marketed there (the
+    # drug table's not_marketed_in: mianserin and agomelatine in the US) is not listed as a switch
+    # option; one clause names it ("CANMAT also lists mianserin, agomelatine (not marketed in the
+    # US)"), so nothing the guideline lists is left out without a word. "any": every option listed,
+    # each unavailable one with "(not marketed in ...)". Default "US": the default payer rule set
+    # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
+    # more thing to read past on a screen meant to be read at a glance (issue 12).
+    drug_market: DrugMarket = "US"
 
     @property
     def remission_below(self) -> int:
@@ -147,12 +166,14 @@ class PolicyConfig(BaseModel):
     tsh_lookback_days: int = Field(365, ge=1)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
+    older_adult_requires_frailty: bool = False
     tms_course_gap_days: int = Field(30, ge=1, le=365)
     tms_session_recent_days: int = Field(7, ge=1, le=90)
     tms_scale_interval_days: int = Field(7, ge=1, le=90)
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     order_dedupe_hours: int = Field(24, ge=0)
+    drug_market: DrugMarket = "US"
     mapping: _MappingPolicyConfig = Field(default_factory=_MappingPolicyConfig)
 
     @model_validator(mode="after")

@@ -14,6 +14,10 @@ post-pass, run once per hook call on the ordered recommendations, shows each evi
   one covers everything it shows (the same trials and scores or more): no fact leaves the screen
   without being one click away.
 
+A link to another card's source URL (the TMS card's CANMAT 2023 beside the CANMAT-sourced
+optimise card) is left as its label: the source link the EHR shows with that card is the same
+click (`source_links_once`).
+
 It also gives every snoozable card its evidence fingerprint (`Recommendation.evidence_key`): the
 failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
 stored with the fingerprint of the card it was given on (cds_hooks/storage/store.py), so it ends early
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Sequence
 
 from services import tables
@@ -47,6 +52,7 @@ _NAMES = {"trials": "trials", "scores": "scores", "staging": "staging"}
 # What the timeline holds for every card (services/timeline): each trial and PHQ-9 on record.
 TIMELINE_KEYS = ("trials", "scores")
 TIMELINE = "**Trials and scores:** on the treatment timeline (doses, dates, adherence, PHQ-9)."
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")  # a markdown link: [label](url)
 
 
 def _rank(rec: Recommendation, position: int) -> tuple[int, int]:
@@ -69,7 +75,8 @@ def _owners(recs: Sequence[Recommendation]) -> dict[str, int]:
 def _pointer(keys: list[str], owner: Recommendation) -> str:
     what = ", ".join(_NAMES.get(k, k) for k in keys)
     where = tables.topic(owner.topic).display
-    return f"**{what[0].upper()}{what[1:]}:** on the {where} card."
+    # Where, in as few words as the card's own name (issue 12: the raw markdown counts).
+    return f"**{what[0].upper()}{what[1:]}:** {where} card."
 
 
 def _drop(detail: str, block: str) -> str:
@@ -149,6 +156,37 @@ def share_evidence(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]
     return tuple(out)
 
 
+def _link_as_name(text: str, urls: frozenset[str]) -> str:
+    """`text` with each markdown link to one of `urls` left as its label."""
+
+    def name(match: re.Match[str]) -> str:
+        return match.group(1) if match.group(2) in urls else match.group(0)
+
+    return _LINK.sub(name, text)
+
+
+def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
+    """A link to a URL that another card of the screen has as its `source` is left as its label
+    (e.g. the TMS card's "CANMAT 2023" when the optimise card's source is CANMAT 2023): the EHR
+    shows every card's source link, so the guideline stays named on the card and one click away
+    on the screen, and its URL is not sent twice (issue 12: the raw markdown counts). The label
+    stays, so a card shown alone (its neighbour snoozed) still names what it follows."""
+    out = []
+    for i, rec in enumerate(recs):
+        others = frozenset(r.source.url for j, r in enumerate(recs) if j != i and r.source.url) - {
+            rec.source.url
+        }
+        detail = _link_as_name(rec.detail, others) if others else rec.detail
+        if detail == rec.detail:
+            out.append(rec)
+            continue
+        evidence = tuple(
+            dataclasses.replace(e, text=_link_as_name(e.text, others)) for e in rec.evidence
+        )
+        out.append(dataclasses.replace(rec, detail=detail, evidence=evidence))
+    return tuple(out)
+
+
 def evidence_key(facts: PathwayFacts) -> str:
     """The fingerprint of the evidence a pathway card rests on: the failed and not tolerated
     trials of this episode (drug and start) and the latest PHQ-9 band. Hashed: the store keeps
@@ -174,5 +212,6 @@ def fingerprint(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Re
 
 
 def compose(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
-    """One hook call's recommendations as one screen: evidence once, fingerprints set."""
-    return fingerprint(share_evidence(recs), facts)
+    """One hook call's recommendations as one screen: evidence once, a source's link once,
+    fingerprints set."""
+    return fingerprint(source_links_once(share_evidence(recs)), facts)

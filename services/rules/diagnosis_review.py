@@ -205,9 +205,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             Item(
                 f"no TSH in {days} days",
                 f"**No TSH in the last {days} days** after {len(ctx.facts.failed_trials)} "
-                "adequate antidepressant trials failed: consider one if clinically indicated "
-                "(CANMAT 2023 Table 5.1: laboratory tests when clinically indicated; thyroid "
-                "dysfunction is a treatable contributor, para 184).",
+                "adequate trials failed: consider one if clinically indicated (CANMAT 2023 "
+                "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
             )
         )
         reasons: list[SourceRef] = []

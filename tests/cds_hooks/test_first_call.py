@@ -80,7 +80,7 @@ def test_the_readme_call_returns_the_documented_cards_today(
     )
     assert re.search(r"^  INFO      .*consider TMS referral", out, re.M)
     assert "            * suggests: Refer for TMS evaluation" in out
-    assert re.search(r"^            source: Medicare LCD L34998", out, re.M)
+    assert re.search(r"^            source: Medicare LCD L37086", out, re.M)  # the payer set judged
     # The PHQ-9 the chart's author dated 21 days before 2025-06-02 is 21 days before today.
     links = re.findall(rf"View treatment timeline: ({re.escape(service)}/timeline/\S+)$", out, re.M)
     assert links and len(set(links)) == 1

@@ -3,12 +3,15 @@
 Every fixture (tests/fixtures/scenarios.py and the vendor charts of tests/fixtures/vendor_charts.py)
 goes through the offline engine (prefetch rules, mapping, services, cards) at patient-view, and at
 order-select where it has a draft. The report prints, per screen, the cards and the characters of
-detail: raw (the markdown as sent) and read (as rendered: a link counts its label, not its URL;
-bold markers and table rules are not read). BEFORE holds the same numbers measured on the tree
-before this work (commit e51b42d). The targets: a typical treatment-resistant chart shows at most
-3 cards and under 2,000 characters (read); no screen shows more cards than before; each evidence
-section (trials table, scores, staging) appears once a screen; and what left the cards is one
-click away (the referral summary and the timeline hold every cell of the trials table).
+detail: raw (the markdown as sent: what the EHR receives) and read (as rendered: a link counts its
+label, not its URL; bold markers and table rules are not read). BEFORE holds the same numbers
+measured on the tree before this work (commit e51b42d). The targets: a typical treatment-resistant
+chart shows at most 3 cards and under 2,000 characters of raw markdown, and so does every
+treatment-resistant screen but the crowded ones (CROWDED), which at least halve theirs; no screen
+shows more cards or more characters than before; each evidence section (trials table, scores,
+staging) appears once a screen; and what left the cards is one click away (the referral summary
+and the timeline hold every cell of the trials table; a guideline another card of the screen has
+as its source is that card's source link).
 
 Also here, the rest of "one screen": one card per concern (an under-dosed trial, psychotic
 features), a missing TSH as information, no TMS card on a renewal of the current drug, the
@@ -26,6 +29,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pytest
+from pydantic import ValidationError
 
 from cds_hooks.offline import OfflineResult, evaluate_document
 from fhir_mapping.build import build_record
@@ -36,8 +40,11 @@ from services.packet.page import render_packet
 from services.packet.wording import day_text
 from services.pathway import derive_facts
 from services.patient_view import patient_view
-from services.policy import Policy
+from services.payer_criteria import builtin_rule_sets
+from services.policy import Policy, load_policy
 from services.recommendation import Indicator, Recommendation
+from services.rules import optimize_switch_augment, tms_referral
+from services.rules.context import build_context
 from services.timeline.page import render_page
 from tests.fixtures import builders as b
 from tests.fixtures import scenarios as S
@@ -47,7 +54,7 @@ from tests.services import factories as f
 
 pytestmark = pytest.mark.real_drug_table
 
-READ_TARGET = 2000  # characters of detail, as read, on a typical TRD screen
+RAW_TARGET = 2000  # characters of detail, raw markdown as sent, on a TRD screen
 # Screens allowed to grow, by what issue 12 asked to add: the suicide-risk card names ECT and
 # esketamine as the first options while the risk is acute (one line).
 GROWTH: dict[tuple[str, str], int] = {("item9_positive", "patient-view"): 260}
@@ -84,12 +91,13 @@ BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
 }
 
 # Treatment-resistant charts with more on their screen than the pathway's next step: a same-class
-# history (two SSRIs) with two payer criteria to document and eight switch options; unverified
-# adherence and no TSH in a year (a third, information card). Each must still halve its detail.
+# history (two SSRIs) with two payer criteria to document and nine switch options (2,072 raw);
+# unverified adherence and no TSH in a year, a third, information card (2,303 raw). Under 2,000
+# they would lose decision-relevant lines (a payer criterion to document, a switch option, the
+# adherence caveat a referral relies on), so each must instead halve its raw detail.
 CROWDED = {
     ("statement_only_history", "patient-view"),
     ("order_select_failed_class", "patient-view"),
-    ("medication_reference", "patient-view"),
 }
 
 
@@ -176,22 +184,42 @@ def test_card_budget_report() -> None:
     print("\n" + "\n".join(rows))
     assert {(s.fixture, s.hook) for s in SCREENS} == set(BEFORE)
     for s in SCREENS:
-        cards_before, _, read_before = BEFORE[(s.fixture, s.hook)]
+        cards_before, raw_before, read_before = BEFORE[(s.fixture, s.hook)]
+        growth = GROWTH.get((s.fixture, s.hook), 0)
         assert s.cards <= cards_before, (s.fixture, s.hook, s.topics)
-        assert s.read <= read_before + GROWTH.get((s.fixture, s.hook), 0), (s.fixture, s.hook)
+        assert s.raw <= raw_before + growth, (s.fixture, s.hook, s.raw)
+        assert s.read <= read_before + growth, (s.fixture, s.hook, s.read)
         if not s.trd:
             continue
         assert s.cards <= CARDS_TARGET, (s.fixture, s.topics)
         if (s.fixture, s.hook) in CROWDED:
-            assert s.read <= read_before * 0.6, (s.fixture, s.read, read_before)
+            assert s.raw <= raw_before / 2, (s.fixture, s.raw, raw_before)
         else:
-            assert s.read < READ_TARGET, (s.fixture, s.hook, s.read)
+            assert s.raw < RAW_TARGET, (s.fixture, s.hook, s.raw)
+
+
+def test_every_treatment_resistant_screen_but_the_crowded_is_under_the_raw_target() -> None:
+    """The screens the target holds for, named, so a fixture that stops being treatment-resistant
+    (and so leaves the loop above) is noticed."""
+    under = {(s.fixture, s.hook) for s in SCREENS if s.trd and s.raw < RAW_TARGET}
+    assert under == {
+        ("trd_meets_tms", "patient-view"),
+        ("medication_reference", "patient-view"),
+        ("oracle_chart", "patient-view"),
+        ("bipolar", "patient-view"),
+        ("epilepsy_contraindication", "patient-view"),
+        ("psychotic_features", "patient-view"),
+        ("tms_already_referred", "patient-view"),
+        ("order_select_failed_class", "order-select"),
+        ("ccda_chart", "patient-view"),
+    }
+    assert not CROWDED & under
 
 
 def test_the_typical_trd_chart_meets_the_target() -> None:
     (s,) = [x for x in SCREENS if (x.fixture, x.hook) == ("trd_meets_tms", "patient-view")]
     assert s.topics == ["optimize-switch-augment", "tms-referral"]
-    assert s.cards <= CARDS_TARGET and s.read < READ_TARGET
+    assert s.cards <= CARDS_TARGET and s.raw < RAW_TARGET
     before_cards, before_raw, before_read = BEFORE[("trd_meets_tms", "patient-view")]
     assert s.read < before_read / 1.9 and s.raw < before_raw / 2
 
@@ -237,9 +265,7 @@ def test_what_left_the_cards_is_in_the_referral_summary_and_on_the_timeline() ->
         assert f"{day_text(score.date)}PHQ-9{score.value}".replace(" ", "") in flat
     screen_cards = {r.topic: r for r in patient_view(record, Policy())}
     assert "**Maudsley staging** (" in screen_cards["tms-referral"].detail
-    assert "**Staging:** on the TMS referral card." in (
-        screen_cards["optimize-switch-augment"].detail
-    )
+    assert "**Staging:** TMS referral card." in screen_cards["optimize-switch-augment"].detail
 
 
 # --- one card per concern ------------------------------------------------------------------------
@@ -336,3 +362,88 @@ def test_the_snooze_fingerprint_changes_with_new_evidence_only() -> None:
     item9 = dataclasses.replace(base, scores=(f.score(17, date(2024, 5, 27), item9=1),))
     risk = [r for r in patient_view(item9, Policy()) if r.topic == "suicide-risk"]
     assert risk and risk[0].evidence_key is None and risk[0].indicator is Indicator.CRITICAL
+
+
+# --- sources: what the card evaluates, linked once a screen ---------------------------------------
+
+
+@pytest.mark.parametrize("payer", sorted(builtin_rule_sets()))
+def test_the_tms_card_source_is_the_payer_rule_set_it_evaluates(payer: str) -> None:
+    """The TMS card's source names the rule set its criteria are judged against (the clinic's
+    `payer_criteria`), never another LCD; the detail names it and does not repeat its URL."""
+    rule_set = builtin_rule_sets()[payer]
+    found = {
+        r.topic: r for r in patient_view(_record(S.trd_meets_tms()), Policy(payer_criteria=payer))
+    }
+    tms = found["tms-referral"]
+    assert (tms.source.label, tms.source.url) == (
+        f"{rule_set.name}: {rule_set.title}",
+        rule_set.url,
+    )
+    assert f"({rule_set.name})" in tms.detail or f"({rule_set.name};" in tms.detail
+    assert rule_set.url not in tms.detail
+    others = [r for key, r in builtin_rule_sets().items() if key != payer]
+    for other in others:  # no other payer set is named or linked as if it were evaluated
+        assert other.url not in tms.detail and other.name not in tms.detail + tms.source.label
+
+
+def test_a_guideline_another_card_has_as_its_source_is_named_not_linked() -> None:
+    """On the typical screen the optimise card's source is CANMAT 2023: the TMS card names CANMAT
+    2023 without its URL (the optimise card's source link is the same click). Alone, the TMS
+    card links it."""
+    record = _record(S.trd_meets_tms())
+    ctx = build_context(record, Policy())
+    alone = tms_referral.rule(ctx)
+    optimise = optimize_switch_augment.rule(ctx)
+    assert alone is not None and optimise is not None
+    canmat = optimise.source.url
+    assert canmat == "https://pmc.ncbi.nlm.nih.gov/articles/PMC11351064/"
+    assert "**Guideline:** [CANMAT 2023](" + canmat + ")." in alone.detail
+    assert screen.source_links_once([alone]) == (alone,)
+    _, together = screen.source_links_once([optimise, alone])
+    assert "**Guideline:** CANMAT 2023." in together.detail and canmat not in together.detail
+    assert together.detail == alone.detail.replace(f"[CANMAT 2023]({canmat})", "CANMAT 2023")
+    # A link to the card's own source stays a link nowhere, and other links are kept.
+    assert "[Fekadu 2018](https://doi.org/10.1186/s12888-018-1679-x)" in together.detail
+    (s,) = [x for x in SCREENS if (x.fixture, x.hook) == ("trd_meets_tms", "patient-view")]
+    assert s.details[1] == together.detail
+
+
+# --- switch options the clinic can prescribe (policy drug_market) ---------------------------------
+
+
+def _switch_line(fixture: Callable[[], S.Scenario], policy: Policy) -> str:
+    found = {r.topic: r for r in patient_view(_record(fixture()), policy)}
+    (line,) = [
+        x
+        for x in found["optimize-switch-augment"].detail.split("\n\n")
+        if x.startswith("**Switch:**")
+    ]
+    return line
+
+
+def test_options_not_marketed_in_the_clinics_market_are_named_once_not_offered() -> None:
+    # Default: a US clinic. Mianserin and agomelatine (CANMAT 2023 first line; Table 3.3: not
+    # marketed in Canada or the US) are not options; one clause says CANMAT lists them.
+    us = _switch_line(S.trd_meets_tms, Policy())
+    assert "NaSSA: mirtazapine; serotonin modulator: vortioxetine, vilazodone." in us
+    assert us.endswith("CANMAT also lists mianserin, agomelatine (not marketed in the US).")
+    assert us.count("mianserin") == 1 and "melatonergic" not in us
+    # Milnacipran is marketed in the US (not in Canada): listed, no note.
+    assert "levomilnacipran, milnacipran; NDRI" in _switch_line(S.medication_reference, Policy())
+    # A Canadian clinic: milnacipran is named in the clause too.
+    canada = _switch_line(S.medication_reference, Policy(drug_market="Canada"))
+    assert "levomilnacipran; NDRI" in canada
+    assert canada.endswith("CANMAT also lists milnacipran, agomelatine (not marketed in Canada).")
+    # "any": every CANMAT option listed, each unavailable one with its note (no clause).
+    anywhere = _switch_line(S.trd_meets_tms, Policy(drug_market="any"))
+    assert "NaSSA: mirtazapine, mianserin (not marketed in Canada/US)" in anywhere
+    assert "melatonergic: agomelatine (not marketed in Canada/US)" in anywhere
+    assert "CANMAT also lists" not in anywhere
+
+
+def test_the_drug_market_is_checked_at_start() -> None:
+    assert load_policy({}).drug_market == "US"
+    assert load_policy({"drug_market": "Canada"}).drug_market == "Canada"
+    with pytest.raises(ValidationError):
+        load_policy({"drug_market": "USA"})  # a typo never silently lists everything

@@ -251,7 +251,12 @@ def test_mirtazapine_added_to_an_ssri_is_augmentation_and_not_offered_as_a_switc
     assert (stage.augmentation.basis, stage.augmentation.points) == ("mirtazapine", 1)
     detail = cards(record)["optimize-switch-augment"].detail
     assert "Adjuncts already used in this episode: mirtazapine." in detail
-    assert "NaSSA: mianserin (not marketed in Canada/US)" in detail
+    # Mianserin (CANMAT first line, not marketed in the US: policy drug_market) is named, not
+    # offered; with drug_market "any" it is listed with its note.
+    assert "NaSSA: mianserin" not in detail
+    assert "CANMAT also lists mianserin, agomelatine (not marketed in the US)." in detail
+    anywhere = cards(record, Policy(drug_market="any"))["optimize-switch-augment"].detail
+    assert "NaSSA: mianserin (not marketed in Canada/US)" in anywhere
 
 
 def test_lithium_augmentation_scores_the_maudsley_augmentation_point() -> None:

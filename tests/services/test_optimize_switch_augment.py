@@ -48,7 +48,7 @@ def test_one_failure_switch_mechanism_or_augment() -> None:
         "1 adequate trial failed (sertraline): switch to a non-SSRI mechanism or augment "
         "(aripiprazole or brexpiprazole)"
     )
-    assert "Failed an adequate trial, not proposed: SSRI (sertraline)." in rec.detail
+    assert "Failed, not proposed: SSRI (sertraline)." in rec.detail
     assert (
         "Switch options (CANMAT 2023 first line, other mechanisms): SNRI: venlafaxine, duloxetine; NDRI: bupropion; NaSSA: mirtazapine."
         in rec.detail

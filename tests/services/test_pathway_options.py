@@ -45,13 +45,13 @@ CPT = "http://www.ama-assn.org/go/cpt"
 
 BEYOND = (
     "**Beyond medication** (CANMAT 2023 second line, Level 1): ECT (65-75 % response; "
-    "anaesthesia, transient memory effects); esketamine nasal spray (FDA: TRD (alone since 2025, "
-    "or with an oral antidepressant) and MDD with acute suicidal ideation or behaviour; REMS: 2 h "
-    "observation); IV ketamine (off-label) (UNVERIFIED)."
+    "anaesthesia, transient memory effects); esketamine nasal spray (FDA: TRD, alone or with an "
+    "oral antidepressant; MDD with acute suicidal ideation or behaviour; REMS: 2 h observation); "
+    "IV ketamine (off-label) (UNVERIFIED)."
 )
 PGX = "Pharmacogenomic testing may help after a poor response (CANMAT 2023 para 184)."
 ANTIPSYCHOTIC_MONITORING = (
-    "(antipsychotics: monitor weight, blood pressure, glucose, lipids at baseline, week 12, "
+    "(antipsychotics: monitor weight, BP, glucose, lipids at baseline, week 12, "
     "yearly; akathisia, EPS, tardive dyskinesia)"
 )
 LITHIUM = (
@@ -187,7 +187,7 @@ def test_a_running_antipsychotic_adjunct_gets_metabolic_and_movement_monitoring(
     )  # fmt: skip
     rec = optimise(f.trd_record(trials=(f.sertraline_failed(), f.venlafaxine_failed(), quetiapine)))
     assert (
-        "Quetiapine running: monitor weight, blood pressure, glucose, lipids at baseline, week "
+        "Quetiapine running: monitor weight, BP, glucose, lipids at baseline, week "
         "12, yearly; akathisia, EPS, tardive dyskinesia."
     ) in rec.detail
 

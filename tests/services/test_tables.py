@@ -80,9 +80,7 @@ def test_item9_answers_escalate_from_more_than_half_the_days() -> None:
 def test_guidelines_named_in_the_brief() -> None:
     g = tables.guidelines()
     assert g["canmat2023"].url == "https://pmc.ncbi.nlm.nih.gov/articles/PMC11351064/"
-    assert g["maudsley2018"].url == (
-        "https://bmcpsychiatry.biomedcentral.com/articles/10.1186/s12888-018-1679-x"
-    )
+    assert g["maudsley2018"].url == "https://doi.org/10.1186/s12888-018-1679-x"
     assert "L34998" in g["lcd-l34998"].label and "L37086" in g["lcd-l37086"].label
     assert "Kroenke" in g["kroenke2001"].label and "C-SSRS" in g["cssrs"].label
     assert all(x.url.startswith("https://") for x in g.values())

@@ -31,8 +31,14 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"
     assert "): 7 of 15, moderate." in rec.detail  # the Maudsley staging line
-    # L37086 (the payer set) is linked in the detail; L34998 is the card's own source.
-    assert "L37086" in rec.detail and "L34998" in rec.source.label
+    # The card's source is the payer set it evaluates (default L37086), named in the detail and
+    # linked once, as the source; no other LCD is cited as its source.
+    assert rec.source.label == "Medicare LCD L37086: Transcranial Magnetic Stimulation (TMS)"
+    assert rec.source.url == (
+        "https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdId=37086"
+    )
+    assert "(Medicare LCD L37086):" in rec.detail and rec.source.url not in rec.detail
+    assert "L34998" not in rec.detail + rec.source.label
     assert rec.source.topic_code == "tms-referral"
 
 

@@ -55,7 +55,11 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
         return []  # the adult options are not named for a minor: decided with child psychiatry
     return [
         pathway_options.beyond_medication(
-            failed, ctx.record.patient.age, ctx.policy, exclude=exclude
+            failed,
+            ctx.record.patient.age,
+            ctx.policy,
+            exclude=exclude,
+            frailty=ctx.record.context.frailty,
         ),
         pathway_options.pgx_line(failed),
     ]

@@ -8,6 +8,9 @@ from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
 
+# How the card names a market (policy.drug_market) in running text.
+_MARKET_NAMES = {"US": "the US"}
+
 
 def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
     """(names proposed, notes on what was left out, the heading) for a switch."""
@@ -52,9 +55,13 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
         heading = f"Switch options at age {populations.age(ctx)}, in guideline order"
         return names, notes, heading
     by_class: dict[str, list[str]] = {}
+    market = ctx.policy.drug_market
+    unavailable: list[str] = []
     for d in drugs.switch_candidates(failed_classes):
         if d.ingredient in taken:
             continue
+        # A caution or a population bar is said before the market: a drug the card names (even in
+        # its "CANMAT also lists" clause) never comes without its reason not to use it.
         why = facts.caution_for(d.ingredient)
         if why is not None:
             notes.append(f"{d.ingredient} not listed: {why}.")
@@ -63,11 +70,20 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
         if barred is not None:
             notes.append(f"{d.ingredient} not listed: {barred.reason()}.")
             continue
+        if market in d.not_marketed_in:
+            unavailable.append(d.ingredient)  # not an option where the clinic prescribes
+            continue
         name = d.ingredient
-        if d.not_marketed_in:
+        if d.not_marketed_in and market == "any":
             name += f" (not marketed in {'/'.join(d.not_marketed_in)})"
         by_class.setdefault(d.drug_class, []).append(name)
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
+    if unavailable:
+        notes.insert(
+            0,
+            f"CANMAT also lists {', '.join(unavailable)} (not marketed in "
+            f"{_MARKET_NAMES.get(market, market)}).",
+        )
     if not failed_classes:
         # No class has failed (a course ended for intolerance): every first-line class is open.
         return names, notes, "Options (CANMAT 2023 first line)"
@@ -83,7 +99,7 @@ def switch_section(ctx: RuleContext) -> str:
         for t in facts.failed_trials:
             by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
         failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
-        lines.append(f"Failed an adequate trial, not proposed: {failed}.")
+        lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so
     same_class = [
         t
         for t in facts.ongoing_trials
