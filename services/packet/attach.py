@@ -6,8 +6,9 @@ import dataclasses
 
 from fhir_mapping.record import PatientRecord
 from services.packet.document import packet_document, supporting_reference
-from services.packet.page import TITLE, render_packet
+from services.packet.page import EVALUATE, TITLE, Evaluate, render_packet
 from services.pathway import PathwayFacts
+from services.payer_criteria import PayerEvaluation
 from services.policy import Policy
 from services.recommendation import Action, Suggestion
 
@@ -15,11 +16,18 @@ ATTACH_DESCRIPTION = f"Attach the {TITLE} (DocumentReference) to the referral"
 
 
 def attach_packet(
-    suggestion: Suggestion, record: PatientRecord, facts: PathwayFacts, policy: Policy
+    suggestion: Suggestion,
+    record: PatientRecord,
+    facts: PathwayFacts,
+    policy: Policy,
+    *,
+    payer: PayerEvaluation | None | Evaluate = EVALUATE,
 ) -> Suggestion:
     """`suggestion` with the packet attached to its ServiceRequest: `supportingInfo` names a
     DocumentReference that a second create action of the same suggestion carries. Unchanged when
-    there is no ServiceRequest to attach to (no patient id: no resource is proposed)."""
+    there is no ServiceRequest to attach to (no patient id: no resource is proposed). `payer` as
+    render_packet's: a rule that has already evaluated the payer criteria on this record, facts
+    and policy passes its evaluation (issue 14: not computed twice)."""
     patient_id = record.patient.id
     index = next(
         (
@@ -37,7 +45,7 @@ def attach_packet(
     assert action.resource is not None
     document = packet_document(
         patient_id=patient_id,
-        html=render_packet(record, policy, facts=facts),
+        html=render_packet(record, policy, facts=facts, payer=payer),
         created=record.as_of,
     )
     request = {

@@ -4,7 +4,7 @@ the episode, and what would rule TMS out (bipolar disorder, psychotic features).
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, Finding, FindingKind, PatientRecord
-from services.packet.html import Cell, bullets, el, table, text
+from services.packet.html import Cell, bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, finding_text, maybe_day
 from services.pathway import PathwayFacts
 
@@ -15,6 +15,8 @@ _KIND_TEXT = {
     # A payer does not accept "in remission" as the qualifying diagnosis: said beside it.
     FindingKind.MDD_IN_REMISSION: "in remission",
 }
+
+_OPEN = section_open("diagnosis", "Diagnosis")  # built once (issue 14, speed)
 
 
 def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
@@ -40,7 +42,7 @@ def _none_line(record: PatientRecord, what: str) -> str:
 
 
 def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
-    parts = [text("h2", "Diagnosis")]
+    parts = [_OPEN]
     cited = facts.depression_finding
     findings = [f for kind in _KINDS for f in record.context.of(kind)]
     # The cited diagnosis first, then by onset (undated last).
@@ -72,4 +74,5 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
         else:
             lines.append(_none_line(record, what))
     parts.append(bullets(lines, cls="lines"))
-    return el("section", *parts, id="diagnosis")
+    parts.append("</section>")
+    return "".join(parts)

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from services.packet.codes import document_code
-from services.packet.page import TITLE
+from services.packet.page import HEAD, TITLE
 
 # RFC 3986 URIs as identifiers: the FHIR R4 way to carry a urn:uuid as an Identifier.
 URI_SYSTEM = "urn:ietf:rfc:3986"
@@ -35,13 +35,35 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:trd-cds:tms-referral-summary")
 
 
 def packet_id(patient_id: str, html: str) -> str:
-    digest = hashlib.sha256(f"{patient_id}\n{html}".encode()).hexdigest()
-    return str(uuid.uuid5(_NAMESPACE, digest))
+    return _packet_id(patient_id, html.encode("utf-8"))
+
+
+def _packet_id(patient_id: str, html: bytes) -> str:
+    # The hash of f"{patient_id}\n{html}" in UTF-8, fed in parts: the page is encoded once.
+    digest = hashlib.sha256(patient_id.encode("utf-8"))
+    digest.update(b"\n")
+    digest.update(html)
+    return str(uuid.uuid5(_NAMESPACE, digest.hexdigest()))
+
+
+# Every packet starts with page.HEAD (the doctype, CSP and stylesheet): its base64 is computed
+# once. Base64 turns each 3 bytes into 4 characters, so the encoding of a prefix whose length is
+# a multiple of 3 is exactly the start of the whole's; the rest is encoded per packet.
+_PREFIX = HEAD.encode("utf-8")[: len(HEAD.encode("utf-8")) // 3 * 3]
+_PREFIX_BASE64 = base64.b64encode(_PREFIX).decode("ascii")
+
+
+def _base64(html: bytes) -> str:
+    if html.startswith(_PREFIX):
+        rest = base64.b64encode(memoryview(html)[len(_PREFIX) :]).decode("ascii")
+        return _PREFIX_BASE64 + rest
+    return base64.b64encode(html).decode("ascii")
 
 
 def packet_document(*, patient_id: str, html: str, created: date) -> dict[str, Any]:
     """A DocumentReference holding the packet's HTML."""
-    doc_id = packet_id(patient_id, html)
+    data = html.encode("utf-8")
+    doc_id = _packet_id(patient_id, data)
     return {
         "resourceType": "DocumentReference",
         "id": doc_id,
@@ -63,7 +85,7 @@ def packet_document(*, patient_id: str, html: str, created: date) -> dict[str, A
                 "attachment": {
                     "contentType": "text/html",
                     "language": "en",
-                    "data": base64.b64encode(html.encode("utf-8")).decode("ascii"),
+                    "data": _base64(data),
                     "title": TITLE,
                     "creation": created.isoformat(),
                 }

@@ -2,44 +2,98 @@
 
 Every text that comes from data (drug names, diagnoses, free-text reasons, resource ids) goes
 through `esc` here, so the packet stays well-formed and inert whatever the chart holds.
+
+Written for speed (the packet is rendered on every TMS card, issue 14): most texts hold none of
+the five characters `esc` replaces, so it only looks for them; elements are f-strings, and a
+table's header cells and cell openings are built once per header.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
+from functools import lru_cache
 
 Attr = str | int | None
 
 
 def esc(text: object) -> str:
-    """Text for an element or an attribute: &, <, >, " and ' escaped."""
-    return escape(str(text), quote=True)
+    """Text for an element or an attribute: &, <, >, " and ' escaped (as html.escape)."""
+    if type(text) is not str:
+        text = str(text)
+    # html.escape's five replacements in its order (& first), each only when its character is
+    # there: most texts hold none of them, and a test costs less than a replacement.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "'" in text:
+        text = text.replace("'", "&#x27;")
+    return text
+
+
+# Keyword name -> attribute name, filled as names are used (a handful in the packet).
+_NAMES: dict[str, str] = {"cls": "class"}
+
+
+def _attrs(attrs: dict[str, Attr]) -> str:
+    """' name="value"' for each attribute, in the order given; None drops one."""
+    out = ""
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        name = _NAMES.get(key)
+        if name is None:
+            name = _NAMES[key] = key.replace("_", "-")
+        out += f' {name}="{esc(value)}"'
+    return out
 
 
 def el(tag: str, *children: str, **attrs: Attr) -> str:
     """An element. Keyword names become attribute names (cls -> class, data_label -> data-label);
     None drops the attribute; values are escaped. Children are markup, already escaped."""
-    parts = [tag]
-    for key, value in attrs.items():
-        if value is None:
-            continue
-        name = "class" if key == "cls" else key.replace("_", "-")
-        parts.append(f'{name}="{esc(value)}"')
-    return f"<{' '.join(parts)}>{''.join(children)}</{tag}>"
+    if attrs:
+        return f"<{tag}{_attrs(attrs)}>{''.join(children)}</{tag}>"
+    return f"<{tag}>{''.join(children)}</{tag}>"
 
 
 def text(tag: str, content: str, **attrs: Attr) -> str:
     """An element holding raw text (escaped here)."""
-    return el(tag, esc(content), **attrs)
+    if attrs:
+        return f"<{tag}{_attrs(attrs)}>{esc(content)}</{tag}>"
+    return f"<{tag}>{esc(content)}</{tag}>"
+
+
+def section_open(section_id: str, heading: str) -> str:
+    """'<section id="…"><h2>…</h2>': a section's opening, which its module builds once; the
+    section ends with "</section>"."""
+    return f'<section id="{esc(section_id)}">{text("h2", heading)}'
 
 
 def bullets(lines: Iterable[str], **attrs: Attr) -> str:
     """A list of raw text lines (escaped here)."""
-    return el("ul", *(text("li", line) for line in lines), **attrs)
+    items = "".join([f"<li>{esc(line)}</li>" for line in lines])
+    return f"<ul{_attrs(attrs)}>{items}</ul>"
 
 
 Cell = str | tuple[str, str]  # raw text, or (raw text, class)
+
+
+@lru_cache(maxsize=64)
+def _header(header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A table's <thead>, and each column's cell opening without its closing '>'
+    ('<td data-label="Date"'). The packet's headers are constants: built once each."""
+    head = "".join([f'<th scope="col">{esc(h)}</th>' for h in header])
+    return f"<thead><tr>{head}</tr></thead>", tuple(f'<td data-label="{esc(h)}"' for h in header)
+
+
+@lru_cache(maxsize=64)
+def _class_attr(cls: str | None) -> str:
+    """' class="ref"' ("" for None): the cell classes are the packet's own few words."""
+    return "" if cls is None else f' class="{esc(cls)}"'
 
 
 def table(
@@ -54,18 +108,28 @@ def table(
     too wide for a narrow window) shows each row as a block of "label: value" lines on a narrow
     screen. In print the header repeats on every page and no row is cut across a page break
     (style.py)."""
-    head = el("thead", el("tr", *(text("th", h, scope="col") for h in header)))
-    body_rows = []
+    head, openings = _header(tuple(header))
+    width = len(openings)
+    body: list[str] = []
+    add = body.append
+    # The loop runs once per cell (a few hundred a packet): a text cell's escape test is inlined.
     for row in rows:
-        cells = []
-        for label, cell in zip(header, row, strict=True):
-            content, cell_cls = cell if isinstance(cell, tuple) else (cell, None)
-            cells.append(text("td", content, data_label=label, cls=cell_cls))
-        body_rows.append(el("tr", *cells))
-    return el(
-        "table",
-        text("caption", caption),
-        head,
-        el("tbody", *body_rows),
-        cls=f"stack {cls}" if stack else cls,
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
+        add("<tr>")
+        for opening, cell in zip(openings, row, strict=False):  # lengths checked above
+            if type(cell) is str:
+                if "&" in cell or "<" in cell or ">" in cell or '"' in cell or "'" in cell:
+                    cell = esc(cell)
+                add(f"{opening}>{cell}</td>")
+            elif isinstance(cell, tuple):
+                content, cell_cls = cell
+                add(f"{opening}{_class_attr(cell_cls)}>{esc(content)}</td>")
+            else:
+                add(f"{opening}>{esc(cell)}</td>")
+        add("</tr>")
+    table_cls = esc(f"stack {cls}" if stack else cls)
+    return (
+        f'<table class="{table_cls}"><caption>{esc(caption)}</caption>{head}'
+        f"<tbody>{''.join(body)}</tbody></table>"
     )

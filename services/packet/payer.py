@@ -10,7 +10,7 @@ what the criteria read.
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Trial
-from services.packet.html import Cell, bullets, el, table, text
+from services.packet.html import Cell, bullets, section_open, table, text
 from services.pathway import PathwayFacts
 from services.payer_criteria import (
     CriterionKind,
@@ -27,6 +27,16 @@ _STATUS_CLASS = {
     CriterionStatus.NOT_ON_RECORD: "status not-on-record",
     CriterionStatus.NOT_AVAILABLE: "status not-available",
 }
+
+# The section's constant markup, built once (issue 14, speed).
+_OPEN = section_open("payer", "Payer criteria")
+_NOT_EVALUATED = text(
+    "p",
+    "No payer rule set was evaluated for this summary: check the payer's criteria "
+    "before sending. The clinic's own TMS criteria:",
+    cls="alert",
+)
+_HEADER = ("Criterion", "Status", "Evidence", "Source")
 
 
 def payer_evaluation(record: PatientRecord, facts: PathwayFacts, policy: Policy) -> PayerEvaluation:
@@ -88,18 +98,9 @@ def _clinic_lines(facts: PathwayFacts) -> list[str]:
 
 
 def payer_section(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> str:
-    parts = [text("h2", "Payer criteria")]
     if evaluation is None:
-        parts.append(
-            text(
-                "p",
-                "No payer rule set was evaluated for this summary: check the payer's criteria "
-                "before sending. The clinic's own TMS criteria:",
-                cls="alert",
-            )
-        )
-        parts.append(bullets(_clinic_lines(facts), cls="lines"))
-        return el("section", *parts, id="payer")
+        return f"{_OPEN}{_NOT_EVALUATED}{bullets(_clinic_lines(facts), cls='lines')}</section>"
+    parts = [_OPEN]
     rule_set = evaluation.rule_set
     parts.append(
         text(
@@ -110,7 +111,7 @@ def payer_section(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> st
     )
     parts.append(
         table(
-            ("Criterion", "Status", "Evidence", "Source"),
+            _HEADER,
             [_row(r) for r in evaluation.results],
             caption=f"{rule_set.name}: {rule_set.title}",
             cls="criteria",
@@ -123,4 +124,5 @@ def payer_section(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> st
     notes += [f"Not judged from the chart: {line}" for line in rule_set.not_encoded]
     notes += [f"Required of the TMS service: {line}" for line in rule_set.service_requirements]
     parts.append(bullets(notes, cls="lines note"))
-    return el("section", *parts, id="payer")
+    parts.append("</section>")
+    return "".join(parts)

@@ -5,7 +5,7 @@ suicide-risk signal a TMS service must know about."""
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, PatientRecord
-from services.packet.html import bullets, el, text
+from services.packet.html import bullets, section_open, text
 from services.packet.wording import day_text, finding_text
 from services.pathway import PathwayFacts
 
@@ -14,6 +14,25 @@ SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.CONDITIONS, "condition list"),
     (DataDomain.PROCEDURES, "procedure list"),
     (DataDomain.DEVICES, "device list"),
+)
+
+# The section's constant markup, built once (issue 14, speed).
+_OPEN = section_open("safety", "TMS contraindication screen")
+_ABSOLUTE = text("h3", "Contraindications on record (TMS not suggested)", cls="alert")
+_CAUTIONS = text("h3", "To screen before TMS (caution)")
+_NOTHING = text(
+    "p",
+    "No epilepsy or seizure disorder, no metal or stimulator in or near the head and "
+    "no other TMS safety item recognised in the chart's codes and text.",
+)
+_SUICIDE = text("h3", "Suicide risk")
+_NOTE = text(
+    "p",
+    "Screened from codes and text: ICD-10-CM, SNOMED CT and free text on conditions, "
+    "devices and procedures (LCD L34998 / L37086: implanted magnetic-sensitive devices "
+    "or metal within 30 cm of the coil; seizure disorder). The TMS service's own safety "
+    "questionnaire still applies.",
+    cls="note",
 )
 
 
@@ -34,24 +53,18 @@ def _suicide_lines(facts: PathwayFacts) -> list[str]:
 
 
 def safety_section(record: PatientRecord, facts: PathwayFacts) -> str:
-    parts = [text("h2", "TMS contraindication screen")]
+    parts = [_OPEN]
     absolute = facts.tms_contraindications
     cautions = facts.tms_cautions
     unchecked = unchecked_lists(record)
     if absolute:
-        parts.append(text("h3", "Contraindications on record (TMS not suggested)", cls="alert"))
+        parts.append(_ABSOLUTE)
         parts.append(bullets((finding_text(f) for f in absolute), cls="lines"))
     if cautions:
-        parts.append(text("h3", "To screen before TMS (caution)"))
+        parts.append(_CAUTIONS)
         parts.append(bullets((finding_text(f) for f in cautions), cls="lines"))
     if not (absolute or cautions):
-        parts.append(
-            text(
-                "p",
-                "No epilepsy or seizure disorder, no metal or stimulator in or near the head and "
-                "no other TMS safety item recognised in the chart's codes and text.",
-            )
-        )
+        parts.append(_NOTHING)
     if unchecked:
         parts.append(
             text(
@@ -63,16 +76,8 @@ def safety_section(record: PatientRecord, facts: PathwayFacts) -> str:
         )
     suicide = _suicide_lines(facts)
     if suicide:
-        parts.append(text("h3", "Suicide risk"))
+        parts.append(_SUICIDE)
         parts.append(bullets(suicide, cls="lines"))
-    parts.append(
-        text(
-            "p",
-            "Screened from codes and text: ICD-10-CM, SNOMED CT and free text on conditions, "
-            "devices and procedures (LCD L34998 / L37086: implanted magnetic-sensitive devices "
-            "or metal within 30 cm of the coil; seizure disorder). The TMS service's own safety "
-            "questionnaire still applies.",
-            cls="note",
-        )
-    )
-    return el("section", *parts, id="safety")
+    parts.append(_NOTE)
+    parts.append("</section>")
+    return "".join(parts)

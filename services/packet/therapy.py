@@ -7,8 +7,12 @@ from datetime import date
 
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord
-from services.packet.html import bullets, el, table, text
+from services.packet.html import bullets, section_open, table, text
 from services.packet.wording import code_text, maybe_day, plural, span_text
+
+# The sections' openings, built once (issue 14, speed).
+_THERAPY = section_open("psychotherapy", "Psychotherapy")
+_NEUROMODULATION = section_open("neuromodulation", "Earlier TMS and ECT")
 
 
 def _type_text(procedure: ProcedureRecord) -> str:
@@ -21,8 +25,13 @@ def _type_text(procedure: ProcedureRecord) -> str:
 def _grouped(procedures: list[ProcedureRecord]) -> list[tuple[str, list[date], int]]:
     """(type, dated sessions oldest first, undated sessions) per code, first session first."""
     groups: dict[str, tuple[list[date], list[ProcedureRecord]]] = {}
+    names: dict[tuple[str, str], str] = {}  # _type_text reads the code only: once per code
     for p in procedures:
-        dated, undated = groups.setdefault(_type_text(p), ([], []))
+        code = (p.system, p.code)
+        name = names.get(code)
+        if name is None:
+            name = names[code] = _type_text(p)
+        dated, undated = groups.setdefault(name, ([], []))
         if p.date is None:
             undated.append(p)
         else:
@@ -54,7 +63,7 @@ def _absence(record: PatientRecord, what: str) -> str:
 
 
 def therapy_section(record: PatientRecord) -> str:
-    parts = [text("h2", "Psychotherapy")]
+    parts = [_THERAPY]
     sessions = [p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY]
     if sessions:
         rows = [
@@ -74,12 +83,12 @@ def therapy_section(record: PatientRecord) -> str:
     referrals = _referral_lines(record, "psychotherapy", "Psychotherapy")
     if referrals:
         parts.append(bullets(referrals, cls="lines"))
-    return el("section", *parts, id="psychotherapy")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def neuromodulation_section(record: PatientRecord) -> str:
     """Earlier TMS and ECT: a payer asks about a prior TMS course (retreatment) and ECT."""
-    parts = [text("h2", "Earlier TMS and ECT")]
     lines: list[str] = []
     for kind, name in ((ProcedureKind.TMS, "TMS"), (ProcedureKind.ECT, "ECT")):
         done = [p for p in record.procedures if p.kind is kind]
@@ -91,5 +100,4 @@ def neuromodulation_section(record: PatientRecord) -> str:
         else:
             lines.append(_absence(record, name))
         lines += _referral_lines(record, kind.value, name)
-    parts.append(bullets(lines, cls="lines"))
-    return el("section", *parts, id="neuromodulation")
+    return f"{_NEUROMODULATION}{bullets(lines, cls='lines')}</section>"

@@ -8,11 +8,12 @@ describe the same trial two ways.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
 from services import cards
-from services.packet.html import Cell, el, table, text
+from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
 
@@ -26,6 +27,8 @@ _HEADER = (
     "Outcome",
     "Counted for TMS",
 )
+_OPEN = section_open("trials", "Medication trials")  # built once (issue 14, speed)
+_NONE = text("p", "No antidepressant trials on record.", cls="empty")
 
 
 def _score(score: Score | None) -> str:
@@ -88,6 +91,19 @@ def _trial_table(
     return table(_HEADER, rows, caption=caption, cls="trials", stack=True)
 
 
+@lru_cache(maxsize=8)
+def _note(weeks: str) -> str:
+    """The adequacy note, for the clinic's minimum weeks (a policy value: built once each)."""
+    return text(
+        "p",
+        "Adequate: at least the minimum adequate dose (CANMAT 2023 Table 3.3) for at least "
+        f"{weeks} weeks with adherence not contradicted "
+        "by refill data; response: a PHQ-9 drop of at least 50 %. Intolerance is as "
+        "documented in the chart.",
+        cls="note",
+    )
+
+
 def trials_section(
     record: PatientRecord,
     facts: PathwayFacts,
@@ -96,7 +112,7 @@ def trials_section(
 ) -> str:
     antidepressants = [t for t in record.trials if t.role is Role.ANTIDEPRESSANT]
     augmentation = [t for t in record.trials if t.role is Role.AUGMENTATION]
-    parts = [text("h2", "Medication trials")]
+    parts = [_OPEN]
     classes = list(dict.fromkeys(t.drug_class for t in counted))
     if counted:
         parts.append(
@@ -113,17 +129,9 @@ def trials_section(
             _trial_table(antidepressants, facts, policy, counted, caption="Antidepressant trials")
         )
     else:
-        parts.append(text("p", "No antidepressant trials on record.", cls="empty"))
+        parts.append(_NONE)
     if augmentation:
         parts.append(_trial_table(augmentation, facts, policy, counted, caption="Augmentation"))
-    parts.append(
-        text(
-            "p",
-            "Adequate: at least the minimum adequate dose (CANMAT 2023 Table 3.3) for at least "
-            f"{cards.fmt_weeks(policy.min_adequate_weeks)} weeks with adherence not contradicted "
-            "by refill data; response: a PHQ-9 drop of at least 50 %. Intolerance is as "
-            "documented in the chart.",
-            cls="note",
-        )
-    )
-    return el("section", *parts, id="trials")
+    parts.append(_note(cards.fmt_weeks(policy.min_adequate_weeks)))
+    parts.append("</section>")
+    return "".join(parts)

@@ -12,7 +12,8 @@ Whether the referral would be approved (issue 12) is the payer's: the card lists
 the clinic's payer rule set (services/payer_criteria/, `[policy] payer_criteria`, default LCD
 L37086) as met / not met / not on record / not available with its evidence, and says "Criteria
 met" only when every one is met ("on the data that could be read" when the record has gaps);
-otherwise "Payer criteria not yet met" and what to document. With
+otherwise "Payer criteria not yet met" and what to document. That rule set is the card's `source`
+(its name and URL), so the source the EHR shows is the policy the card evaluates. With
 policy.tms_card_when_payer_criteria_unmet false, no card until they are all met. One line notes
 anxious distress (GAD-7 in its moderate band or above: comorbid anxiety predicts a poorer
 response, CANMAT 2023 para 181). The suggestion is a referral for TMS evaluation citing the
@@ -31,7 +32,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
-from services import acute_risk, cards, data_gaps, suggestions, tms_course
+from services import acute_risk, cards, data_gaps, suggestions, tables, tms_course
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import (
@@ -43,14 +44,15 @@ from services.payer_criteria import (
     evaluate_payer_criteria,
     scale_band,
 )
-from services.recommendation import Recommendation
+from services.recommendation import Recommendation, Source
 from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "tms-referral"
 # What other cards of the screen say instead of their trials table and scores: this card keeps
-# them behind its two links (it shows no table of its own).
-LINKED = "**Trials and scores:** see the TMS referral summary and the treatment timeline."
+# them behind its two links, "TMS referral summary" and "View treatment timeline" (it shows no
+# table of its own). One short line (issue 12: the screen's raw markdown under 2,000 characters).
+LINKED = "**Trials and scores:** TMS referral summary and timeline."
 GAD7 = "GAD-7"
 # The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
 # 10 or more warrants further evaluation; scale_bands.csv has the numbers).
@@ -135,7 +137,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     "Criteria met" only when every one is met (issue 12)."""
     facts = ctx.facts
     rule_set = evaluation.rule_set
-    payer = f"[{rule_set.name}]({rule_set.url})"
+    payer = rule_set.name  # named, not linked: the card's source is this rule set (`_source`)
     if evaluation.met:
         # Never plain "criteria met" on a history known to be incomplete (issue 10): the gaps
         # are listed under "Data not read" on this card.
@@ -242,6 +244,20 @@ def _payer_note(evaluation: PayerEvaluation) -> str:
     return f" Payer criteria ({name}): not yet met (to document: {missing})."
 
 
+def _source(evaluation: PayerEvaluation) -> Source:
+    """The card's source: the payer rule set its criteria are judged against (the clinic's
+    `[policy] payer_criteria`, default L37086), so the source the EHR shows is the policy the card
+    evaluates, not another LCD (issue 12)."""
+    rule_set = evaluation.rule_set
+    topic = tables.topic(TOPIC)
+    return Source(
+        label=f"{rule_set.name}: {rule_set.title}",
+        url=rule_set.url,
+        topic_code=topic.code,
+        topic_display=topic.display,
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
@@ -306,12 +322,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         *cards.evidence_sections(*evidence),
     ]
     body = cards.join_sections(*sections)
-    links = cards.guideline_links("lcd-l34998", "lcd-l37086", "canmat2023", linked=body)
+    # The payer rule set is the card's source; CANMAT 2023 is the pathway the card's own threshold
+    # follows (policy.tms_min_failed_trials: its TRD definition), linked once (on a screen whose
+    # optimise card has it as its source, named only: services/screen.py).
+    links = cards.guideline_links("canmat2023", linked=body)
     return cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(body, links),
         evidence=evidence,
+        source=_source(evaluation),
         suggestions=(
             # The referral carries the referral summary (services/packet): a DocumentReference
             # created with it and named in its supportingInfo.
@@ -322,6 +342,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 ctx.record,
                 facts,
                 ctx.policy,
+                payer=evaluation,  # the same evaluation, not computed again for the packet
             ),
         ),
     )
