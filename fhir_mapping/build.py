@@ -18,8 +18,10 @@ from typing import Any
 
 import orjson
 
-from fhir_mapping import context, intolerance, labs, questionnaires, scores, suicide_screen
-from fhir_mapping.codes import observation_codes
+from fhir_mapping import context, intolerance, questionnaires, scores, suicide_screen
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.episode import current_episode_start
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import parse_date, references_patient, subject_reference
@@ -166,37 +168,71 @@ def _deceased(patient: Resource, as_of: date) -> bool:
 
 
 @cache
+def _observation_readers() -> dict[tuple[str, str], tuple[ObservationCode, bool, bool]]:
+    """(system, code) of data/observation_codes.csv -> (its row, whether labs.py reads it as a
+    lab, whether suicide_screen.py reads it as a C-SSRS item). Systems are canonical, as
+    `fhir_fields.codings` yields them."""
+    tests = lab_ranges()
+    screens = suicide_screen.screen_concepts()
+    return {
+        key: (row, row.concept in tests, row.concept in screens)
+        for key, row in observation_code_rows().items()
+    }
+
+
+@cache
 def _observation_code_values() -> frozenset[str]:
     """Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes."""
-    return frozenset(row.code for row in observation_codes())
+    return frozenset(code for _, code in _observation_readers() if code)
 
 
-def _has_observation_code(resource: Resource) -> bool:
-    """Whether any coding of Observation.code has a code of data/observation_codes.csv: false
-    for the vitals and labs that make up most of a chart, which are then rejected with one set
-    lookup per coding (issue 14) instead of three passes of `codings` (system spellings and all).
-    Exact, not a heuristic: the three readers below look each coding's (system, code) up in
-    tables built from that file (codes.observation_code_rows / observation_concepts), so none of
-    them wants an Observation without such a code (tests/fhir_mapping/test_hot_path.py)."""
+_NO_READER: tuple[None, bool, bool] = (None, False, False)
+
+
+def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
+    """Which readers want an Observation, from one walk of its `code.coding` (issue 14): (the
+    scale row scores.py reads it by, or None; whether labs.py reads it; whether suicide_screen.py
+    does). Exactly what scores.scale_row, labs.wants_lab and suicide_screen.wants answer, each
+    of which walks the codings itself (tests/fhir_mapping/test_hot_path.py): scores.py takes the
+    first coding in the table, the other two the first coding of their own concepts; a coding
+    whose code is in no row can change none of the three, so the vitals and labs that make up
+    most of a chart are rejected with one set lookup per coding, before any system is read. The
+    rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
+    codes are stripped, systems canonical."""
     concept = resource.get("code")
     if not isinstance(concept, (dict, Mapping)):
-        return False
+        return _NO_READER
     items = concept.get("coding")
     if not isinstance(items, list):
-        return False
+        return _NO_READER
     known = _observation_code_values()
+    readers = _observation_readers()
+    first: ObservationCode | None = None
+    lab = screen = False
     for coding in items:
-        if isinstance(coding, (dict, Mapping)):
-            code = coding.get("code")
-            if isinstance(code, str) and code.strip() in known:
-                return True
-    return False
+        if not isinstance(coding, (dict, Mapping)):
+            continue
+        code = coding.get("code")
+        if not isinstance(code, str):
+            continue
+        code = code.strip()
+        if code not in known:
+            continue
+        system = coding.get("system")
+        found = readers.get((canonical_system(system) if isinstance(system, str) else "", code))
+        if found is None:
+            continue
+        row, is_lab, is_screen = found
+        if first is None:
+            first = row
+        lab = lab or is_lab
+        screen = screen or is_screen
+    return (first if first is not None and scores.is_scale(first) else None), lab, screen
 
 
 def _wants_observation(resource: Resource) -> bool:
-    if not _has_observation_code(resource):
-        return False
-    return scores.wants(resource) or labs.wants_lab(resource) or suicide_screen.wants(resource)
+    scale, lab, screen = _observation_reads(resource)
+    return scale is not None or lab or screen
 
 
 def _wants_questionnaire_response(
@@ -212,13 +248,13 @@ def _wants_patient(resource: Resource) -> bool:
     return True
 
 
-# The cheap pre-validation filter of each resource type the rules read.
+# The cheap pre-validation filter of each resource type the rules read (Observations: build_record
+# sorts them by reader with `_observation_reads`).
 _WANTS: dict[str, Callable[[Resource], bool]] = {
     "Condition": context.wants_condition,
     "Procedure": context.wants_procedure,
     "Device": context.wants_device,
     "ServiceRequest": wants_service_request,
-    "Observation": _wants_observation,
     "QuestionnaireResponse": _wants_questionnaire_response,
     "Patient": _wants_patient,
     "AllergyIntolerance": intolerance.wants_intolerance,
@@ -257,22 +293,60 @@ def build_record(
     read = len(unique) + skipped
     kept: dict[str, list[Resource]] = {}
     medication_resources: list[Resource] = []
+    # Observations are sorted by reader as they are filtered, from one walk of their codings:
+    # each reader then reads only its own (issue 14). `observations` keeps them all, in order,
+    # for questionnaires.merge_scores, which follows any Observation's links to a response.
+    observations: list[Resource] = []
+    rated: list[tuple[Resource, ObservationCode]] = []
+    lab_observations: list[Resource] = []
+    screen_observations: list[Resource] = []
+    wants_by_kind = _WANTS
+    if site:  # a site's own PHQ-9 forms (site map)
+        wants_by_kind = {
+            **_WANTS,
+            "QuestionnaireResponse": partial(
+                _wants_questionnaire_response, site_items=site.questionnaire_items
+            ),
+        }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
+    # How nearly every resource names the patient: its subject is {"reference": one of these}.
+    # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
+    # which is asked only about the rest (issue 14).
+    plainly_own = (
+        (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
+    )
     for resource in unique:
         kind = resource["resourceType"]
-        elsewhere = _not_belonging(resource, patient_id)
-        if elsewhere is not None:
-            skipped += 1
-            gaps.extend(resource_gap(resource, elsewhere))
-            continue
+        subject = resource.get("subject")
+        if not (
+            kind != "Patient"
+            and isinstance(subject, dict)
+            and subject.get("reference") in plainly_own
+        ):
+            elsewhere = _not_belonging(resource, patient_id)
+            if elsewhere is not None:
+                skipped += 1
+                gaps.extend(resource_gap(resource, elsewhere))
+                continue
         if kind in _MEDICATION_TYPES:
             medication_resources.append(resource)
             continue
-        wants = _WANTS.get(kind)
-        if kind == "QuestionnaireResponse" and site:  # a site's own PHQ-9 forms (site map)
-            wants = partial(_wants_questionnaire_response, site_items=site.questionnaire_items)
         # No whole-resource validation (issue 10): the readers take each field defensively, so a
         # resource non-conformant outside the fields read is still read.
+        if kind == "Observation":
+            scale, lab, screen = _observation_reads(resource)
+            if scale is None and not lab and not screen:
+                skipped += 1
+                continue
+            observations.append(resource)
+            if scale is not None:
+                rated.append((resource, scale))
+            if lab:
+                lab_observations.append(resource)
+            if screen:
+                screen_observations.append(resource)
+            continue
+        wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
             skipped += 1
             continue
@@ -281,22 +355,28 @@ def build_record(
     events, medication_gaps = medication_events(medication_resources, as_of=as_of)
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)
-    observations = kept.get("Observation", [])
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
     # recorded both ways counts once (questionnaires.merge_scores).
     questionnaire_scores, questionnaire_gaps = questionnaires.read_questionnaire_scores(
         kept.get("QuestionnaireResponse", []), as_of=as_of, site_items=site.questionnaire_items
     )
     gaps.extend(questionnaire_gaps)
-    gaps.extend(scores.score_gaps(observations, as_of=as_of))
-    all_scores = questionnaires.merge_scores(
-        scores.read_scores(observations, as_of=as_of), questionnaire_scores, observations
+    observation_scores, observation_gaps = scores.read_rated(rated, as_of=as_of)
+    gaps.extend(observation_gaps)
+    all_scores = (
+        questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
+        if questionnaire_scores
+        # Nothing to merge: read_rated's scores are in score_order already (an inferred item 9
+        # cannot reorder them: it follows from the value, and valued totals of one instrument
+        # and day are merged into one).
+        else observation_scores
     )
     # Intolerance documented outside the medication resources marks the trial it concerns.
-    intolerances = intolerance.read_intolerances(
-        kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", []),
-        medication_resources,
-        as_of=as_of,
+    documented = kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", [])
+    intolerances = (
+        intolerance.read_intolerances(documented, medication_resources, as_of=as_of)
+        if documented
+        else ()
     )
     trials = scores.attach_scores(
         build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances),
@@ -305,14 +385,14 @@ def build_record(
     )
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
     screens, screen_gaps = suicide_screen.read_screens(
-        observations, kept.get("QuestionnaireResponse", []), as_of=as_of
+        screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
     )
     gaps.extend(screen_gaps)
     clinical, procedures = context.clinical_context(
         conditions=kept.get("Condition", []),
         procedures=kept.get("Procedure", []),
         devices=kept.get("Device", []),
-        observations=observations,
+        observations=lab_observations,
         as_of=as_of,
     )
     return PatientRecord(

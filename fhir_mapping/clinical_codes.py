@@ -32,7 +32,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.code_systems import ICD9CM, ICD10CM, canonical_system
@@ -125,6 +125,9 @@ def _condition_index() -> tuple[
     return {k: tuple(v) for k, v in exact.items()}, tuple(prefixes)
 
 
+# Remembered by (system, code) (issue 14): charts of different patients code the same diagnoses,
+# and an ICD-10-CM code is checked against every family row.
+@lru_cache(maxsize=4096)
 def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
     """Every table row a (system, code) falls under: exact rows, then ICD-10-CM families."""
     exact, prefixes = _condition_index()
@@ -179,10 +182,27 @@ def terms() -> tuple[Term, ...]:
     )
 
 
+# Texts up to this length are remembered with their kinds, as tms_safety.text_rows does (issue 14):
+# the same condition and procedure names recur across charts, and reading one runs every term's
+# pattern. The terms are loaded once per process, so a text always reads the same.
+_MEMO_TEXT_MAX = 512
+
+
 def term_kinds(text: str, applies_to: str) -> tuple[str, ...]:
     """Kinds whose words occur in `text` (already lower-cased), in table order, no repeats."""
     if not text:
         return ()
+    if len(text) <= _MEMO_TEXT_MAX:
+        return _remembered_term_kinds(text, applies_to)
+    return _term_kinds(text, applies_to)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_term_kinds(text: str, applies_to: str) -> tuple[str, ...]:
+    return _term_kinds(text, applies_to)
+
+
+def _term_kinds(text: str, applies_to: str) -> tuple[str, ...]:
     found: list[str] = []
     for term in terms():
         if applies_to in term.applies_to and term.kind not in found and term.pattern.search(text):

@@ -35,7 +35,7 @@ import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -85,14 +85,20 @@ def _frequencies() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
 def unit_factor(unit: object, code: object = None) -> tuple[str, float] | None:
     """(kind, factor) of a unit: mass -> mg per unit, volume -> mL per unit, count -> 1,
     time -> days per unit. The UCUM/SNOMED `code` is tried before the human-readable `unit`."""
-    table = _units()
     for candidate in (code, unit):
-        if isinstance(candidate, str) and candidate.strip():
-            key = candidate.strip().lower().replace("\u00b5", "u").replace("\u03bc", "u")
-            found = table.get(key)
+        if isinstance(candidate, str):
+            found = _unit_of(candidate)
             if found is not None:
                 return found
     return None
+
+
+@lru_cache(maxsize=1024)
+def _unit_of(text: str) -> tuple[str, float] | None:
+    """The table row of a unit as written. Remembered by its text (issue 14): a chart writes the
+    same few units ("mg", "d", "{tbl}") on every dose, supply and quantity it sends."""
+    key = text.strip().lower().replace("\u00b5", "u").replace("\u03bc", "u")
+    return _units().get(key) if key else None
 
 
 def duration_days(quantity: object) -> float | None:

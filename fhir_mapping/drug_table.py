@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.record import Role
@@ -133,6 +133,7 @@ def _alias_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=1024)  # by name: every medication event looks its ingredient up (issue 14)
 def canonical_ingredient(name: str) -> str | None:
     """The table's key for a generic name or alias ("Lithium Carbonate" -> "lithium"), or None."""
     key = " ".join(name.lower().split())

@@ -57,6 +57,7 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -98,7 +99,10 @@ def _usable(event: MedicationEvent, as_of: date) -> bool:
     return event.status not in _DROPPED[event.kind]
 
 
-def _event_key(e: MedicationEvent) -> tuple[date, int, float, str, date, float, str]:
+_EventKey = tuple[date, int, float, str, date, float, str]
+
+
+def _event_key(e: MedicationEvent) -> _EventKey:
     return (
         e.start,
         _KIND_RANK[e.kind],
@@ -119,6 +123,8 @@ class _Span:
     # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
     # an end yields to another record's explicit end of the same drug (rule 2a).
     from_supply: bool = False
+    # _event_key(event), computed once per event (issue 14): the spans are sorted by it twice.
+    key: _EventKey | None = None
 
 
 @dataclass(slots=True)
@@ -128,10 +134,10 @@ class _Cluster:
 
 
 def _next_start(starts: Sequence[date], after: date) -> date | None:
-    for start in starts:
-        if start > after:
-            return start
-    return None
+    """The first of `starts` (sorted) after `after`: found by bisection, as every event of a
+    long course asks it (issue 14)."""
+    index = bisect_right(starts, after)
+    return starts[index] if index < len(starts) else None
 
 
 def _days(value: float) -> timedelta:
@@ -240,10 +246,14 @@ def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
                 break
 
 
+def _span_key(span: _Span) -> _EventKey:
+    return span.key if span.key is not None else _event_key(span.event)
+
+
 def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
     gap = policy.new_trial_gap_weeks * 7
     clusters: list[_Cluster] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end, _event_key(s.event))):
+    for span in sorted(spans, key=lambda s: (s.start, s.end, _span_key(s))):
         if not clusters or (span.start - clusters[-1].end).days > gap:
             clusters.append(_Cluster())
         current = clusters[-1]
@@ -265,8 +275,9 @@ def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
 
 
 def _timeline(events: Iterable[MedicationEvent]) -> list[tuple[date, float | None]]:
+    """The dose timeline of events already in _event_key order (as `_trial` holds them)."""
     timeline: list[tuple[date, float | None]] = []
-    for event in sorted(events, key=_event_key):
+    for event in events:
         mg = event.mg_per_day
         if timeline and timeline[-1][0] == event.start:
             if timeline[-1][1] is None and mg is not None:
@@ -321,7 +332,7 @@ def _trial(
     policy: MappingPolicy,
     documented: Sequence[Intolerance] = (),
 ) -> Trial:
-    events = sorted((s.event for s in cluster.spans), key=_event_key)
+    events = [s.event for s in sorted(cluster.spans, key=_span_key)]
     info = _info(lookup, ingredient, role)
     start = min(s.start for s in cluster.spans)
     ongoing = cluster.end >= as_of
@@ -361,15 +372,20 @@ def _trial(
         adherence = Adherence(
             AdherenceStatus.UNVERIFIED, documented="not judged: the course ended for intolerance"
         )
-    notes: list[str] = []
-    for text in [
-        *(s.note for s in cluster.spans),
-        *(n for e in events for n in e.notes),
-        *verdict_notes,
-    ]:
-        if text and text not in notes:
-            notes.append(text)
-    sources = sorted({e.source for e in events}, key=lambda s: (s.resource_type, s.id))
+    # First occurrence of each, in order (a dict, not `not in` a list: a long course of undated
+    # fills has a note per fill).
+    notes = dict.fromkeys(
+        text
+        for text in (
+            *(s.note for s in cluster.spans),
+            *(n for e in events for n in e.notes),
+            *verdict_notes,
+        )
+        if text
+    )
+    # One per (type, id), in that order: keyed by the pair, hashed at C speed (issue 14).
+    by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
+    sources = [by_source[key] for key in sorted(by_source)]
     return Trial(
         ingredient=ingredient,
         drug_class=info.drug_class if info is not None else events[0].drug_class,
@@ -466,6 +482,26 @@ def _role(
     return Role.ANTIDEPRESSANT
 
 
+def _sorted_unique(
+    events: Iterable[MedicationEvent],
+) -> list[tuple[MedicationEvent, _EventKey]]:
+    """The events in _event_key order, each with its key (computed once: it travels with the
+    event's span, issue 14), an event equal to an earlier one left out. Equal events have equal
+    keys, so duplicates are looked for only among neighbours with the same key, not by hashing
+    every event's seventeen fields. Events whose keys tie keep their input order."""
+    keyed = sorted(((e, _event_key(e)) for e in events), key=lambda pair: pair[1])
+    unique: list[tuple[MedicationEvent, _EventKey]] = []
+    run_start = 0  # where the current run of equal keys starts in `unique`
+    for event, key in keyed:
+        if unique and unique[-1][1] == key:
+            if any(event == other for other, _ in unique[run_start:]):
+                continue
+        else:
+            run_start = len(unique)
+        unique.append((event, key))
+    return unique
+
+
 def build_trials(
     events: Iterable[MedicationEvent],
     *,
@@ -480,24 +516,28 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     """
     policy = policy or MappingPolicy()
-    usable = sorted({e for e in events if _usable(e, as_of)}, key=_event_key)
-    orders = [e for e in usable if e.kind is EventKind.ORDER]
-    by_ingredient: dict[str, list[MedicationEvent]] = {}
-    for event in usable:
-        by_ingredient.setdefault(event.ingredient, []).append(event)
+    usable = _sorted_unique(e for e in events if _usable(e, as_of))
+    orders = [e for e, _ in usable if e.kind is EventKind.ORDER]
+    by_ingredient: dict[str, list[tuple[MedicationEvent, _EventKey]]] = {}
+    for event, key in usable:
+        by_ingredient.setdefault(event.ingredient, []).append((event, key))
     clusters: list[tuple[str, _Cluster]] = []
     for ingredient, own in by_ingredient.items():
-        same_starts = sorted({e.start for e in own})
-        dispense_starts = sorted({e.start for e in own if e.kind is EventKind.DISPENSE})
-        order_starts = sorted({e.start for e in own if e.kind is EventKind.ORDER})
+        same_starts = sorted({e.start for e, _ in own})
+        dispense_starts = sorted({e.start for e, _ in own if e.kind is EventKind.DISPENSE})
+        order_starts = sorted({e.start for e, _ in own if e.kind is EventKind.ORDER})
+        # The starts of other drugs' orders in each role (a switch), once per role, not per event.
+        switches_by_role: dict[Role, list[date]] = {}
         spans = []
-        for event in own:
-            switches = sorted(
-                {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
-            )
-            spans.append(
-                _span(event, same_starts, switches, as_of, policy, dispense_starts, order_starts)
-            )
+        for event, key in own:
+            switches = switches_by_role.get(event.role)
+            if switches is None:
+                switches = switches_by_role[event.role] = sorted(
+                    {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
+                )
+            span = _span(event, same_starts, switches, as_of, policy, dispense_starts, order_starts)
+            span.key = key
+            spans.append(span)
         _cap_at_stated_ends(spans, same_starts)
         clusters.extend((ingredient, c) for c in _cluster(spans, policy))
     clusters.sort(key=lambda ic: (min(s.start for s in ic[1].spans), ic[0]))

@@ -6,7 +6,7 @@ wrong type reads as absent). FHIR's camelCase field names are kept on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -33,6 +33,9 @@ def parse_date(value: object) -> date | None:
     """
     if not isinstance(value, str) or len(value) < 4:
         return None
+    found = iso_day(value)
+    if found is not None:
+        return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     try:
         year = int(value[0:4])
         month = int(value[5:7]) if len(value) >= 7 else 1
@@ -40,6 +43,22 @@ def parse_date(value: object) -> date | None:
         if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def iso_day(value: str) -> date | None:
+    """The date of a value starting "YYYY-MM-DD" (ASCII digits, a valid day), as every EHR writes
+    a full date or dateTime, read at C speed (issue 14); None for anything else, which the
+    callers then read their own way (partial dates, stray characters). For such a value their
+    readings give this same date: the digits are the same numbers whoever converts them."""
+    if value[4:5] != "-" or value[7:8] != "-":
+        return None
+    head = value[:10]
+    if not head.isascii():
+        return None
+    try:
+        return date.fromisoformat(head)
     except ValueError:
         return None
 
@@ -83,11 +102,12 @@ def codings(concept: object) -> Iterator[tuple[str, str, str]]:
         )
 
 
-def concept_text(concept: object) -> str:
-    """Lower-cased text and displays of a CodeableConcept, for term matching."""
-    if not isinstance(concept, Mapping):
+def concept_text(concept: object, coded: Iterable[tuple[str, str, str]] | None = None) -> str:
+    """Lower-cased text and displays of a CodeableConcept, for term matching. `coded` is the
+    concept's `codings`, when the caller has read them already (issue 14: once per concept)."""
+    if not isinstance(concept, (dict, Mapping)):
         return ""
-    parts = [display for _, _, display in codings(concept)]
+    parts = [display for _, _, display in (codings(concept) if coded is None else coded)]
     text = concept.get("text")
     if isinstance(text, str):
         parts.append(text)

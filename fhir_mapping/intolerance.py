@@ -125,6 +125,8 @@ def status_reason_intolerance(
     value = resource.get("statusReason")
     if value is None:
         value = resource.get("statusReasonCodeableConcept")
+        if value is None:
+            return None  # no stop reason: what nearly every medication resource says
     reason = intolerance_reason(value)
     if reason is None:
         return None

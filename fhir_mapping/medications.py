@@ -36,7 +36,7 @@ from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantit
 from fhir_mapping.dose_basis import mark_draft, mark_events
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings
+from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings, iso_day
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.record import DataGap, DraftOrder, SourceRef
@@ -65,6 +65,10 @@ _DOSAGE_FIELD = {
 
 # --------------------------------------------------------------------------------------------
 # Small readers
+#
+# `isinstance(x, (dict, Mapping))` on the fields every medication resource passes through: JSON
+# gives dicts, answered at C speed, where the Mapping ABC check alone costs more than the read
+# (issue 14); other Mappings still read the same way.
 
 
 def parse_date(value: object) -> date | None:
@@ -72,6 +76,9 @@ def parse_date(value: object) -> date | None:
     a partial date takes its first day ("2024-03" -> 2024-03-01)."""
     if not isinstance(value, str) or len(value) < 4:
         return None
+    found = iso_day(value)  # the common "YYYY-MM-DD..." at C speed
+    if found is not None:
+        return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     parts = value[:10].split("-")
     try:
         year = int(parts[0])
@@ -85,14 +92,14 @@ def parse_date(value: object) -> date | None:
 
 
 def _period(value: object) -> tuple[date | None, date | None]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, (dict, Mapping)):
         return None, None
     return parse_date(value.get("start")), parse_date(value.get("end"))
 
 
 def _dosages(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     lines = resource.get(_DOSAGE_FIELD.get(str(resource.get("resourceType")), ""))
-    return [d for d in lines if isinstance(d, Mapping)] if isinstance(lines, list) else []
+    return [d for d in lines if isinstance(d, (dict, Mapping))] if isinstance(lines, list) else []
 
 
 def _bounds(
@@ -122,7 +129,7 @@ def _index(resources: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any
     """Medication resources by logical id."""
     index: dict[str, Mapping[str, Any]] = {}
     for resource in resources:
-        if isinstance(resource, Mapping) and resource.get("resourceType") == "Medication":
+        if isinstance(resource, (dict, Mapping)) and resource.get("resourceType") == "Medication":
             rid = resource.get("id")
             if isinstance(rid, str) and rid:
                 index.setdefault(rid, resource)
@@ -135,7 +142,7 @@ def _referenced_medication(
     """(the Medication a medicationReference points to, whether it was found among the resources
     rather than contained)."""
     reference = resource.get("medicationReference")
-    if not isinstance(reference, Mapping):
+    if not isinstance(reference, (dict, Mapping)):
         return None, False
     target = reference.get("reference")
     if not isinstance(target, str) or not target:
@@ -172,14 +179,14 @@ def _components(
     text): it might have been an antidepressant, so the caller reports it (issue 10).
     """
     concept = resource.get("medicationCodeableConcept")
-    if isinstance(concept, Mapping):
+    if isinstance(concept, (dict, Mapping)):
         found = recognise(concept)
         if found or _identifiable(concept):
             return found, None
         return (), "drug not identifiable: no name and no standard drug code"
     medication, _bundled = _referenced_medication(resource, medications)
     reference = resource.get("medicationReference")
-    display = reference.get("display") if isinstance(reference, Mapping) else None
+    display = reference.get("display") if isinstance(reference, (dict, Mapping)) else None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
             return (), None
@@ -191,7 +198,7 @@ def _components(
         return (), "the referenced Medication has no drug code or name"
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None
-    if isinstance(reference, Mapping) and isinstance(reference.get("reference"), str):
+    if isinstance(reference, (dict, Mapping)) and isinstance(reference.get("reference"), str):
         return (), "medication reference not found"
     return (), "no medication"
 
@@ -212,7 +219,7 @@ _DRUG_SYSTEMS = frozenset(
 def _identifiable(concept: object) -> bool:
     """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
     or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
-    if not isinstance(concept, Mapping):
+    if not isinstance(concept, (dict, Mapping)):
         return False
     text = concept.get("text")
     if isinstance(text, str) and text.strip():
@@ -307,6 +314,16 @@ _DOSE_MEMO_MAX = 4096
 _dose_memo: dict[tuple[bytes, float | None, bool, bool], float | None] = {}
 
 
+def _dosage_text(dosages: Sequence[Mapping[str, Any]]) -> bytes | None:
+    """The dose memo's key for these lines (their canonical JSON), or None when JSON cannot write
+    them exactly (see above): computed once per resource, whatever its number of components."""
+    try:
+        text = orjson.dumps(dosages, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        return None
+    return None if b"null" in text else text
+
+
 def _daily_dose_mg(
     dosages: Sequence[Mapping[str, Any]],
     *,
@@ -314,11 +331,25 @@ def _daily_dose_mg(
     per_ml: bool,
     mass_applies: bool,
 ) -> float | None:
-    try:
-        text = orjson.dumps(dosages, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # orjson.JSONEncodeError
-        text = b"null"
-    if b"null" in text:
+    return _remembered_dose(
+        _dosage_text(dosages),
+        dosages,
+        strength_mg=strength_mg,
+        per_ml=per_ml,
+        mass_applies=mass_applies,
+    )
+
+
+def _remembered_dose(
+    text: bytes | None,
+    dosages: Sequence[Mapping[str, Any]],
+    *,
+    strength_mg: float | None,
+    per_ml: bool,
+    mass_applies: bool,
+) -> float | None:
+    """daily_dose_mg of `dosages`, whose `_dosage_text` is `text`."""
+    if text is None:
         return daily_dose_mg(
             dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
         )
@@ -333,10 +364,14 @@ def _daily_dose_mg(
 
 
 def _events_of(
-    resource: Mapping[str, Any], components: tuple[Component, ...], start: date, end: date | None
+    resource: Mapping[str, Any],
+    components: tuple[Component, ...],
+    start: date,
+    end: date | None,
+    dosages: Sequence[Mapping[str, Any]],
 ) -> list[MedicationEvent]:
+    """The events of one resource, `dosages` its dosage lines (`_dosages`)."""
     kind = _KINDS[str(resource["resourceType"])]
-    dosages = _dosages(resource)
     source = SourceRef(str(resource["resourceType"]), str(resource.get("id") or ""))
     raw_status = resource.get("status")
     # A malformed status counts as absent (tolerant reading), not as its repr.
@@ -345,13 +380,16 @@ def _events_of(
     # Documented adherence (US Core extension) on an order or statement; a dispense is itself the
     # adherence evidence.
     reported = reported_adherence(resource) if kind is not EventKind.DISPENSE else None
+    text = _dosage_text(dosages)  # once per resource, whatever its number of components
+    combination_notes = _notes(components)
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
         if info is None:
             continue
-        notes = _notes(components)
-        mg = _daily_dose_mg(
+        notes = combination_notes
+        mg = _remembered_dose(
+            text,
             dosages,
             strength_mg=component.strength_mg,
             per_ml=component.per_ml,
@@ -427,7 +465,7 @@ def medication_events(
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
     for resource in resources:
-        if not isinstance(resource, Mapping) or resource.get("resourceType") not in _KINDS:
+        if not isinstance(resource, (dict, Mapping)) or resource.get("resourceType") not in _KINDS:
             continue
         if _dropped(resource):
             continue
@@ -443,16 +481,18 @@ def medication_events(
             continue
         if not components:
             continue  # not on this pathway
-        start, end = _start_and_end(resource, _dosages(resource))
+        dosages = _dosages(resource)
+        start, end = _start_and_end(resource, dosages)
         if start is None:
             gaps.extend(resource_gap(resource, "an antidepressant or adjunct with no usable date"))
             continue
         if start > as_of:
             continue
         medication = _referenced_medication(resource, medications)[0]
-        found = _events_of(resource, components, start, end)
+        found = _events_of(resource, components, start, end, dosages)
         events.extend(mark_events(found, resource, medication))
-    events.sort(key=lambda e: (e.start, e.ingredient, e.kind.value, e.source.id))
+    # EventKind is a StrEnum: the member orders as its value (`.value` is a slow property).
+    events.sort(key=lambda e: (e.start, e.ingredient, e.kind, e.source.id))
     return events, gaps
 
 

@@ -33,6 +33,7 @@ score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the tr
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -74,10 +75,21 @@ def _row(concept: object) -> ObservationCode | None:
     return None
 
 
+def is_scale(row: ObservationCode) -> bool:
+    """Whether a row of data/observation_codes.csv is one of the scales read here."""
+    return row.concept in _SCORE_CONCEPTS
+
+
+def scale_row(resource: Resource) -> ObservationCode | None:
+    """The row an Observation is read by (the first of its codings in data/observation_codes.csv),
+    when that row is a scale; else None."""
+    row = _row(resource.get("code"))
+    return row if row is not None and row.concept in _SCORE_CONCEPTS else None
+
+
 def wants(resource: Resource) -> bool:
     """Cheap pre-validation filter: an Observation coded as one of the scales."""
-    row = _row(resource.get("code"))
-    return row is not None and row.concept in _SCORE_CONCEPTS
+    return scale_row(resource) is not None
 
 
 def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
@@ -85,7 +97,7 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     raw: float | None = None
     if "valueInteger" in element:
         raw = number(element.get("valueInteger"))
-    elif isinstance(element.get("valueQuantity"), Mapping):
+    elif isinstance(element.get("valueQuantity"), (dict, Mapping)):  # dict: at C speed
         raw = number(element["valueQuantity"].get("value"))
     elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
         raw = float(element["valueString"].strip())
@@ -116,6 +128,21 @@ class _Total:
     links: set[str]  # ids of hasMember / derivedFrom targets
     parents: set[str]  # ids of panels listing this Observation as a member
     encounter: str | None
+    ref: str  # str(source), or "" without one: the last key of every order below
+
+    def score(self) -> Score:
+        """The Score, with the item 9 its total proves where none was recorded (infer_item9)."""
+        return infer_item9(Score(self.instrument, self.value, self.day, self.item9, self.source))
+
+    def order(self) -> tuple[date, str, int, int, str]:
+        """score_order of the recorded score (item 9 as recorded, before any inference)."""
+        return (
+            self.day,
+            self.instrument,
+            -1 if self.value is None else self.value,
+            -1 if self.item9 is None else self.item9,
+            self.ref,
+        )
 
 
 def _merge_item9(current: int | None, new: int | None) -> int | None:
@@ -137,38 +164,76 @@ def _links(resource: Resource) -> set[str]:
 
 
 def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score, ...]:
-    """Scores from validated Observations, oldest first."""
+    """Scores from Observations, oldest first (score_order)."""
+    return read_rated(_rated(observations), as_of=as_of)[0]
+
+
+def score_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
+    """Rating-scale Observations `read_scores` cannot use, as DataGaps (issue 10, never silent):
+    no usable date, or a total / item-9 value that is missing, not a number or out of range. An
+    undated item-9 answer of 2 is exactly what must not vanish in silence."""
+    return read_rated(_rated(observations), as_of=as_of)[1]
+
+
+def _rated(observations: Iterable[Resource]) -> list[tuple[Resource, ObservationCode]]:
+    return [(r, row) for r in observations if (row := scale_row(r)) is not None]
+
+
+def read_rated(
+    rated: Iterable[tuple[Resource, ObservationCode]], *, as_of: date
+) -> tuple[tuple[Score, ...], list[DataGap]]:
+    """`read_scores` and `score_gaps` in one walk, for Observations whose scale row the caller
+    has already found (`scale_row`; build.py finds it while sorting the chart's Observations):
+    each Observation's code, date and value are read once (issue 14)."""
     totals: list[_Total] = []
     items: list[_Total] = []
+    gaps: list[DataGap] = []
     parent_of: dict[str, set[str]] = {}
-    kept: list[tuple[Resource, ObservationCode, date]] = []
-    for resource in observations:
+    kept: list[tuple[Resource, ObservationCode, date, int | None]] = []
+    for resource, row in rated:
         if string(resource.get("status")) not in _COUNTED:
             continue
-        row = _row(resource.get("code"))
         day = effective_date(resource)
-        if row is None or row.concept not in _SCORE_CONCEPTS or day is None or day > as_of:
-            continue
-        kept.append((resource, row, day))
+        value: int | None = None
+        if row.concept == "phq9-panel":
+            # A panel's total comes from its components (below): no gap of its own.
+            if day is None or day > as_of:
+                continue
+        else:
+            if day is not None and day > as_of:
+                continue
+            name = row.instrument or PHQ9
+            if day is None:
+                gaps.extend(
+                    resource_gap(
+                        resource, f"a {name} result with no usable date", DataDomain.SCORES
+                    )
+                )
+                continue
+            value = _value(resource, row.max_score)
+            if value is None and not _has_components(resource):
+                what = "item 9 answer" if row.concept == "phq9-item9" else "score"
+                reason = f"a {name} {what} that is missing, not a number or out of range"
+                gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
+        kept.append((resource, row, day, value))
         rid = resource.get("id")
-        if isinstance(rid, str):
-            for member in _links(resource) if row.concept == "phq9-panel" else ():
+        if isinstance(rid, str) and row.concept == "phq9-panel":
+            for member in _links(resource):
                 parent_of.setdefault(member, set()).add(rid)
-    for resource, row, day in kept:
+    for resource, row, day, value in kept:
         rid = resource.get("id") if isinstance(resource.get("id"), str) else None
         source = SourceRef("Observation", rid) if rid else None
+        ref = str(source) if source is not None else ""
         encounter = ref_id(resource.get("encounter"))
         links = _links(resource)
         parents = parent_of.get(rid, set()) if rid else set()
         instrument = row.instrument or PHQ9
         if row.concept == "phq9-item9":
-            answer = _value(resource, row.max_score)
-            if answer is not None:
+            if value is not None:  # the answer, read above
                 items.append(
-                    _Total(PHQ9, None, day, answer, source, rid, links, parents, encounter)
+                    _Total(PHQ9, None, day, value, source, rid, links, parents, encounter, ref)
                 )
             continue
-        value: int | None = None
         item9: int | None = None
         if row.concept == "phq9-panel":
             for component in resource.get("component") or ():
@@ -184,7 +249,6 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
             if value is None:
                 value = _value(resource, _phq9_max())
         else:
-            value = _value(resource, row.max_score)
             for component in resource.get("component") or ():
                 part = _row(component.get("code")) if isinstance(component, Mapping) else None
                 if (
@@ -196,40 +260,16 @@ def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score
         if value is None and item9 is None:
             continue  # e.g. a panel whose members are separate Observations
         target = totals if value is not None else items
-        target.append(_Total(instrument, value, day, item9, source, rid, links, parents, encounter))
+        target.append(
+            _Total(instrument, value, day, item9, source, rid, links, parents, encounter, ref)
+        )
     for item in items:
         match = _owner(item, [t for t in totals if t.instrument == PHQ9])
         if match is None:
             totals.append(item)
         else:
             match.item9 = _merge_item9(match.item9, item.item9)
-    return tuple(infer_item9(score) for score in _dedupe(totals))
-
-
-def score_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
-    """Rating-scale Observations `read_scores` cannot use, as DataGaps (issue 10, never silent):
-    no usable date, or a total / item-9 value that is missing, not a number or out of range. An
-    undated item-9 answer of 2 is exactly what must not vanish in silence."""
-    gaps: list[DataGap] = []
-    for resource in observations:
-        if string(resource.get("status")) not in _COUNTED:
-            continue
-        row = _row(resource.get("code"))
-        if row is None or row.concept not in _SCORE_CONCEPTS or row.concept == "phq9-panel":
-            continue
-        day = effective_date(resource)
-        if day is not None and day > as_of:
-            continue
-        name = row.instrument or PHQ9
-        if day is None:
-            reason = f"a {name} result with no usable date"
-        elif _value(resource, row.max_score) is None and not _has_components(resource):
-            what = "item 9 answer" if row.concept == "phq9-item9" else "score"
-            reason = f"a {name} {what} that is missing, not a number or out of range"
-        else:
-            continue
-        gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
-    return gaps
+    return _dedupe(totals), gaps
 
 
 def _has_components(resource: Resource) -> bool:
@@ -290,7 +330,7 @@ def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
         return bool(item.parents & total.parents)
 
     def key(total: _Total) -> tuple[int, str]:
-        return (abs((total.day - item.day).days), str(total.source or ""))
+        return (abs((total.day - item.day).days), total.ref)
 
     for test in (
         linked,
@@ -305,32 +345,22 @@ def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
 
 def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
     merged: dict[tuple[str, date, int | None, str], _Total] = {}
-    for total in sorted(totals, key=lambda t: (t.day, t.instrument, str(t.source or ""))):
+    for total in sorted(totals, key=lambda t: (t.day, t.instrument, t.ref)):
         # A valued total merges with the same value on the same day; an orphan item 9 only with
         # itself (its source), so two separate orphan answers both stay visible.
         key = (
             total.instrument,
             total.day,
             total.value,
-            "" if total.value is not None else str(total.source or ""),
+            "" if total.value is not None else total.ref,
         )
         found = merged.get(key)
         if found is None:
-            merged[key] = _Total(
-                total.instrument,
-                total.value,
-                total.day,
-                total.item9,
-                total.source,
-                total.obs_id,
-                total.links,
-                total.parents,
-                total.encounter,
-            )
+            merged[key] = total  # the totals are not read again: merging may change it in place
         else:
             found.item9 = _merge_item9(found.item9, total.item9)
-    scores = [Score(t.instrument, t.value, t.day, t.item9, t.source) for t in merged.values()]
-    return tuple(sorted(scores, key=score_order))
+    # In score_order of the recorded scores, then with the item 9 a total proves (infer_item9).
+    return tuple(total.score() for total in sorted(merged.values(), key=_Total.order))
 
 
 def score_order(score: Score) -> tuple[date, str, int, int, str]:
@@ -344,36 +374,47 @@ def score_order(score: Score) -> tuple[date, str, int, int, str]:
     )
 
 
-def baseline_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -> Score | None:
-    valued = [s for s in phq9 if s.instrument == PHQ9 and s.value is not None]
-    before = [
-        s
-        for s in valued
-        if trial.start - timedelta(days=policy.baseline_days_before) <= s.date <= trial.start
-    ]
+class PHQ9ByDate:
+    """The valued PHQ-9 totals of a chart in date order, for the windows below: each trial's
+    windows are found by bisection (issue 14), not by reading every score for every trial.
+    Scores of one date keep the order they came in, so max / min by score_order pick the same
+    score among equals as a walk of the scores in that order would."""
+
+    def __init__(self, scores: Iterable[Score]) -> None:
+        self.scores = sorted(
+            (s for s in scores if s.instrument == PHQ9 and s.value is not None),
+            key=lambda s: s.date,
+        )
+        self.days = [s.date for s in self.scores]
+
+    def between(self, first: date, last: date) -> list[Score]:
+        """The scores dated first..last, both included."""
+        return self.scores[bisect_left(self.days, first) : bisect_right(self.days, last)]
+
+    def after(self, start: date, last: date) -> list[Score]:
+        """The scores dated after start up to last included."""
+        return self.scores[bisect_right(self.days, start) : bisect_right(self.days, last)]
+
+
+def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+    before = phq9.between(trial.start - timedelta(days=policy.baseline_days_before), trial.start)
     if before:
         return max(before, key=score_order)
-    early = [
-        s
-        for s in valued
-        if trial.start < s.date <= trial.start + timedelta(days=policy.baseline_days_after)
-    ]
+    early = phq9.after(trial.start, trial.start + timedelta(days=policy.baseline_days_after))
     return min(early, key=score_order) if early else None
 
 
-def on_treatment_score(trial: Trial, phq9: Iterable[Score], policy: MappingPolicy) -> Score | None:
+def on_treatment_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
-    window = [
-        s for s in phq9 if s.instrument == PHQ9 and s.value is not None and first <= s.date <= last
-    ]
+    window = phq9.between(first, last)
     return max(window, key=score_order) if window else None
 
 
 def attach_scores(
     trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
 ) -> tuple[Trial, ...]:
-    phq9 = [s for s in scores if s.instrument == PHQ9]
+    phq9 = PHQ9ByDate(scores)
     return tuple(
         dataclasses.replace(
             trial,

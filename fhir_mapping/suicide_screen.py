@@ -138,9 +138,16 @@ def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, st
 
 
 @cache
+def screen_concepts() -> frozenset[str]:
+    """The concepts of data/observation_codes.csv read here: the C-SSRS panel, its questions and
+    the suicide risk level."""
+    return frozenset(questions()) | {_PANEL, _LEVEL}
+
+
+@cache
 def _concepts() -> dict[tuple[str, str], str]:
     """(system, code) -> concept for the C-SSRS panel, questions and the risk level."""
-    wanted = set(questions()) | {_PANEL, _LEVEL}
+    wanted = screen_concepts()
     return {
         key: row.concept for key, row in observation_code_rows().items() if row.concept in wanted
     }

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -144,6 +144,8 @@ def _code_index() -> tuple[dict[tuple[str, str], tuple[SafetyCode, ...]], tuple[
     return {k: tuple(v) for k, v in exact.items()}, tuple(prefixes)
 
 
+# Remembered by value, as clinical_codes.condition_matches is (issue 14).
+@lru_cache(maxsize=4096)
 def code_rows(system: str, code: str, applies_to: str) -> tuple[SafetyCode, ...]:
     """The table rows a (system, code) falls under for this resource type."""
     exact, prefixes = _code_index()
@@ -277,9 +279,14 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
     return tuple(found[s] for s in Severity if s in found)
 
 
-def wanted(concept: object, applies_to: str, text: str) -> bool:
-    """Cheap pre-validation check: does a code or the text name a screened item?"""
-    if any(code_rows(s, c, applies_to) for s, c, _ in codings(concept)):
+Coded = Sequence[tuple[str, str, str]]  # `fhir_fields.codings` of a concept, read once
+
+
+def wanted(concept: object, applies_to: str, text: str, coded: Coded | None = None) -> bool:
+    """Cheap pre-validation check: does a code or the text name a screened item? `coded` is
+    `codings(concept)` when the caller has it."""
+    pairs = codings(concept) if coded is None else coded
+    if any(code_rows(s, c, applies_to) for s, c, _ in pairs):
         return True
     return bool(text_rows(text, applies_to))
 
@@ -293,22 +300,26 @@ def findings(
     active: bool,
     onset: date | None,
     source: SourceRef | None,
+    coded: Coded | None = None,
 ) -> tuple[Finding, ...]:
     """At most one finding per severity for one resource.
 
     `concept` holds the codes (Condition.code, Device.type, Procedure.code); `text` is all the
     free text to read (displays included); `label` is what the card shows for a text-only match
     (the concept text or device name as the chart wrote it); `active` is False for a resolved
-    or inactive Condition, whose rows count only where counts_when_resolved says so.
+    or inactive Condition, whose rows count only where counts_when_resolved says so; `coded` is
+    `codings(concept)` when the caller has it.
     """
+    if coded is None:
+        coded = tuple(codings(concept))
     found: dict[Severity, Finding] = {}
-    for system, code, display in codings(concept):
+    for system, code, display in coded:
         for row in code_rows(system, code, applies_to):
             if (active or row.counts_when_resolved) and row.severity not in found:
                 found[row.severity] = Finding(
                     KIND_OF[row.severity], code, system, display or row.display, onset, source
                 )
-    first = next(iter(codings(concept)), ("", "", ""))
+    first = coded[0] if coded else ("", "", "")
     for term in text_rows(text, applies_to):
         assert term.severity is not None  # text_rows never returns exclude rows
         if term.severity in found or not (active or term.counts_when_resolved):
@@ -319,14 +330,14 @@ def findings(
     return tuple(found[s] for s in Severity if s in found)
 
 
-def concept_label(concept: object) -> str:
+def concept_label(concept: object, coded: Coded | None = None) -> str:
     """The text a chart wrote for a CodeableConcept (as written, not lower-cased), else its
-    first display."""
+    first display (`coded`: `codings(concept)` when the caller has it)."""
     if isinstance(concept, Mapping):
         text = concept.get("text")
         if isinstance(text, str) and text.strip():
             return text.strip()
-    return next((d for _, _, d in codings(concept) if d), "")
+    return next((d for _, _, d in (codings(concept) if coded is None else coded) if d), "")
 
 
 def negated(text: str, start: int, end: int) -> bool:
