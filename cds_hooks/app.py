@@ -42,7 +42,6 @@ from cds_hooks.security.auth import Authenticator
 from cds_hooks.storage.schema import SchemaOutOfDate
 from cds_hooks.storage.store import Store
 from cds_hooks.storage.timeline_cache import TimelineCache, TimelineStore
-from cds_hooks.storage.timeline_store import database_timelines
 from fhir_mapping.record import PatientRecord
 
 # gunicorn's bind address (deploy/gunicorn.conf.py reads the same variable).
@@ -265,25 +264,21 @@ def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRe
     ttl = settings.timeline.ttl_minutes * 60
     # "auto": in the database (shared by replicas) unless it is SQLite (settings.py).
     if settings.timeline_store == "database":
+        # Imported here: with SQLite (`make run`) its table and JSON codec are never used.
+        from cds_hooks.storage.timeline_store import database_timelines
+
         return database_timelines(store.engine, ttl)
     return TimelineCache(ttl, settings.timeline.max_entries)
 
 
 def warm_up() -> None:
-    """Load tables and model classes before the first request (cold start is measured)."""
-    from fhir.resources.R4B import get_fhir_model_class
-
+    """Load the data tables the first request would otherwise load (cold start is measured from
+    exec to the first hook answered, issue 14). No fhir.resources model class is loaded here: the
+    chart is read tolerantly from plain JSON (fhir_mapping), and the only models the hot path
+    uses are the two services/suggestions.py imports for its proposals."""
     from fhir_mapping import codes
 
     codes.observation_codes()
-    for name in (
-        "MedicationRequest",
-        "MedicationStatement",
-        "MedicationDispense",
-        "Condition",
-        "Observation",
-    ):
-        get_fhir_model_class(name)
     try:
         from fhir_mapping import drug_table
 

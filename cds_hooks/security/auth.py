@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -19,9 +20,13 @@ from cds_hooks.config.settings import ConfigError, Settings
 from cds_hooks.errors import Unauthorized
 from cds_hooks.observability import logs
 from cds_hooks.runner import Caller
-from cds_hooks.security.jwks import JwksError, KeySet, describe, key_set_from_config
-from cds_hooks.security.jwt_verifier import JwtVerifier
 from cds_hooks.security.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStore
+
+if TYPE_CHECKING:
+    # PyJWT and cryptography (0.04 to 0.1 s of start-up, issue 14) are imported in __init__
+    # only when auth is required: with auth off no token is ever read.
+    from cds_hooks.security.jwks import KeySet
+    from cds_hooks.security.jwt_verifier import JwtVerifier
 
 _SUPPORTED_ALGORITHMS = frozenset(
     {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
@@ -57,6 +62,9 @@ class Authenticator:
         self._replay: ReplayStore | None = None
         if not auth.required:
             return
+        from cds_hooks.security.jwks import JwksError, describe
+        from cds_hooks.security.jwt_verifier import JwtVerifier
+
         if not settings.server.public_url:
             # The audience would otherwise come from the request's Host header, which the caller
             # controls: a token minted for another service could be replayed here under its name.
@@ -87,6 +95,8 @@ class Authenticator:
         )
 
     def _build_key_sets(self) -> dict[str, KeySet]:
+        from cds_hooks.security.jwks import key_set_from_config
+
         auth = self._settings.auth
         return {
             issuer.iss: key_set_from_config(

@@ -25,12 +25,11 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from cds_hooks.storage.store import metadata
+from cds_hooks.storage.store import dialect_insert, metadata
 
 replay_table = Table(
     "trd_jwt_replay",
@@ -117,10 +116,10 @@ class DatabaseReplayStore:
             if now_ts - self._purged_at >= self._purge_every:
                 self._purged_at = now_ts
                 conn.execute(delete(replay_table).where(replay_table.c.expires_at <= now))
-            dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+            dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
             # RETURNING says whether the row went in (psycopg reports rowcount -1 here).
             stmt = (
-                dialect.insert(replay_table)
+                dialect_insert(dialect, replay_table)
                 .on_conflict_do_nothing(index_elements=["token_key"])
                 .returning(replay_table.c.token_key)
             )

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import json
 import secrets
+import sqlite3
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -47,7 +50,6 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.pool import StaticPool
@@ -433,13 +435,32 @@ def _engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _journal_mode_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+_WAL_WAIT_SECONDS = 30.0  # as long as the connection's busy timeout
+
+
+def _journal_mode_wal(cursor: Any) -> None:
+    """Put the connection in WAL mode. On a new, still empty file another worker may be
+    building the schema (schema._create holds a write lock for it): SQLite then answers the
+    journal-mode change with "database is locked" at once, without its busy handler, so the
+    change is retried here for as long as the busy timeout would have waited."""
+    deadline = time.monotonic() + _WAL_WAIT_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 _SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
@@ -489,14 +510,19 @@ def _loop_connection(url: str, engine: Engine, insert_issued: Any) -> LoopSqlite
     )
 
 
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """The INSERT of `dialect` (sqlite or postgresql), which has ON CONFLICT. Its module is
+    imported on first use, so an SQLite deployment never loads PostgreSQL's (start-up time,
+    issue 14)."""
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - only these are supported
+        raise RuntimeError(f"unsupported database dialect {dialect}")
+    return importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert(table)
+
+
 def _insert_ignore_statement(dialect: str, table: Table) -> Any:
     """INSERT ... ON CONFLICT (primary key) DO NOTHING, for executemany."""
     keys = [c.name for c in table.primary_key.columns]
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
-    raise RuntimeError(f"unsupported database dialect {dialect}")  # pragma: no cover
+    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=keys)
 
 
 def _insert_ignore(
@@ -504,14 +530,7 @@ def _insert_ignore(
 ) -> int:
     if not rows:
         return 0
-    dialect = conn.dialect.name
-    stmt: Any
-    if dialect == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
-    elif dialect == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"unsupported database dialect {dialect}")
+    stmt = dialect_insert(conn.dialect.name, table).on_conflict_do_nothing(index_elements=keys)
     # Count what went in with RETURNING: with psycopg an ON CONFLICT insert reports rowcount -1.
     stmt = stmt.returning(*table.primary_key.columns)
     total = 0
@@ -542,17 +561,11 @@ def _issued_to(card: Any, service_id: str, scope: Scope) -> bool:
 
 def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: datetime) -> None:
     values = {"patient_key": patient_key, "topic": topic, "until": until}
-    stmt: Any
-    if conn.dialect.name == "sqlite":
-        stmt = sqlite.insert(snooze_table).values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["patient_key", "topic"], set_={"until": until}
-        )
-    else:
-        stmt = postgresql.insert(snooze_table).values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["patient_key", "topic"], set_={"until": until}
-        )
+    dialect = "sqlite" if conn.dialect.name == "sqlite" else "postgresql"
+    stmt = dialect_insert(dialect, snooze_table).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["patient_key", "topic"], set_={"until": until}
+    )
     conn.execute(stmt)
 
 
