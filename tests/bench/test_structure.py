@@ -305,22 +305,27 @@ def test_the_loop_connection_never_waits_for_a_lock(tmp_path: Path) -> None:
 
 def test_the_writer_thread_commits_concurrent_calls_together() -> None:
     batches: list[list[dict[str, Any]]] = []
+    writing = threading.Event()
     release = threading.Event()
 
     def write(rows: list[dict[str, Any]]) -> None:
+        writing.set()
         release.wait(10)
         batches.append(rows)
 
     writer = BatchWriter(write, name="test-writer", min_interval=0.0)
     first = writer.submit([{"n": 1}])  # written alone; the next ones queue behind it
+    # Once the writer is inside the first write (not before: on a busy machine the thread may
+    # take its batch late, and 1 and 2 would then share it), the next calls queue together.
+    assert writing.wait(10)
     second = writer.submit([{"n": 2}])
     third = writer.submit([{"n": 3}, {"n": 4}])
     release.set()
     for future in (first, second, third):
         future.result(timeout=10)
     writer.close()
-    assert second is third  # one batch, one Future
-    assert [[row["n"] for row in batch] for batch in batches] in ([[1], [2, 3, 4]], [[1, 2, 3, 4]])
+    assert second is third and first is not second  # one batch, one Future
+    assert [[row["n"] for row in batch] for batch in batches] == [[1], [2, 3, 4]]
 
 
 def test_a_failed_batch_fails_every_caller_of_it() -> None:
