@@ -46,7 +46,8 @@ class PayerEvaluation:
     @property
     def met(self) -> bool:
         """Every criterion met: the only state in which a card may say "Criteria met"."""
-        return all(r.met for r in self.results)
+        met = CriterionStatus.MET  # read several times per card: no property call per result
+        return all(r.status is met for r in self.results)
 
     @property
     def to_document(self) -> tuple[str, ...]:

@@ -274,8 +274,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
     payer = "" if evaluation.met else f"; {evaluation.rule_set.name} criteria not yet met"
+    counted_named = _counted(counted, named=True)  # said in the summary and the referral
+    safety_items = _safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
-        f"{_counted(counted, named=True)}; PHQ-9 {latest.value}: consider TMS referral{payer}",
+        f"{counted_named}; PHQ-9 {latest.value}: consider TMS referral{payer}",
         f"{_counted(counted, named=False)}; PHQ-9 {latest.value}: consider TMS referral{payer}",
     )
     depression = facts.depression_finding
@@ -287,13 +289,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             text="Referral for transcranial magnetic stimulation (TMS) evaluation",
             reasons=[depression.source] if depression and depression.source else [],
             note=(
-                f"Antidepressant trials in this episode: {_counted(counted, named=True)}; "
+                f"Antidepressant trials in this episode: {counted_named}; "
                 f"latest PHQ-9 {latest.value} on {latest.date.isoformat()}."
-                + (
-                    f" TMS safety screen required: {_safety_items(ctx)}."
-                    if facts.tms_cautions
-                    else ""
-                )
+                + (f" TMS safety screen required: {safety_items}." if facts.tms_cautions else "")
                 + _payer_note(evaluation)
             ),
         )
@@ -305,7 +303,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # Device labels advise caution, not exclusion, for these (NeuroStar: implanted devices
         # controlled by physiological signals); the TMS service decides after its own screen.
         sections.append(
-            f"**TMS safety screen required:** {_safety_items(ctx)}. Tell the TMS service, which "
+            f"**TMS safety screen required:** {safety_items}. Tell the TMS service, which "
             "decides whether and how TMS can be given."
         )
     # The criteria above state the trials (drug, class, outcome) and the severity score they
