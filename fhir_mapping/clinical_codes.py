@@ -15,7 +15,14 @@
   condition resolved: bipolar (a past manic episode makes the disorder bipolar; CANMAT 2023 asks
   to rule out missed bipolar disorder), epilepsy/seizure history (TMS risk), self-harm (a past
   attempt is the strongest suicide risk factor; Synthea resolves attempts after discharge) and
-  implanted devices (the metal stays in place).
+  implanted devices (the metal stays in place). "frailty" rows (ICD-10-CM R54, SNOMED CT 248279007
+  and 404904002, each source in its row) feed `ClinicalContext.frailty`, not `findings`, and only
+  when confirmed (context.py `_CONFIRMED_ONLY`). Left out on purpose: SNOMED 713634000 and
+  129839007 (sources give each another meaning: the eFI Frailty Index score; at risk of pressure
+  ulcers), the UK-edition mild/moderate/severe frailty findings (not in the US edition), and the
+  Clinical Frailty Scale (Rockwood 2005) score: no LOINC code was found and its SNOMED score code
+  differs between versions of the one guide that has it. A site's local frailty code can be
+  mapped to R54 in `[codes]`.
 - procedure_codes.csv / device_codes.csv: CPT / SNOMED codes of psychotherapy, ECT, TMS, CPAP,
   psychiatry referral and suicide risk assessment. Implants, metal near the head and the other
   TMS safety screen items have their own tables (tms_safety.py, issue 11 item 6). G90.81 of VSAC

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import frailty, tms_safety
+from fhir_mapping import tms_safety
 from fhir_mapping.clinical_codes import (
     ConditionCode,
     any_code_in,
@@ -61,6 +61,13 @@ Resource = Mapping[str, Any]
 
 _ACTIVE = frozenset({"active", "recurrence", "relapse"})
 _DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+# Kinds that count only when recorded as a diagnosis, not when suspected (unconfirmed,
+# provisional, differential). Unlike bipolar disorder, where a suspected diagnosis must still stop
+# an SSRI-only plan, frailty only qualifies "older adult" (issue 12), and the card names the code
+# as the basis of a ranking: "frailty coded" must mean a clinician recorded it (a missing
+# verificationStatus reads as recorded, as US Core allows).
+_CONFIRMED_ONLY = frozenset({FindingKind.FRAILTY})
+_SUSPECTED = frozenset({"unconfirmed", "provisional", "differential"})
 _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
@@ -84,7 +91,6 @@ def wants_condition(resource: Resource) -> bool:
         bool(term_kinds(text, "condition"))
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
-        or frailty.wanted(concept)
     )
 
 
@@ -219,9 +225,12 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     text = concept_text(concept, coded)
     label = tms_safety.concept_label(concept, coded)
     found: dict[FindingKind, Finding] = {}
+    suspected = status_code(resource.get("verificationStatus")) in _SUSPECTED
     for system, code, display in coded:
         for row in condition_matches(system, code):
             kind = row.kind
+            if suspected and kind in _CONFIRMED_ONLY:
+                continue
             if state != "active" and not row.counts_when_resolved:
                 if state == "remission" and kind is FindingKind.DEPRESSION:
                     kind = FindingKind.MDD_IN_REMISSION
@@ -231,7 +240,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
-    if not found:
+    if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses
         found.update(_text_findings(text, label, state, onset, source))
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
@@ -387,11 +396,8 @@ def clinical_context(
     """The findings and labs, and the procedure history, as of a date (inputs already validated)."""
     findings: set[Finding] = set()
     records: set[ProcedureRecord] = set()
-    frail: list[Finding] = []
     for resource in conditions:
         findings.update(condition_findings(resource, as_of=as_of))
-        if (coded_frailty := frailty.condition_frailty(resource, as_of=as_of)) is not None:
-            frail.append(coded_frailty)
     for resource in procedures:
         recs, found = procedure_facts(resource, as_of=as_of)
         records.update(recs)
@@ -399,12 +405,15 @@ def clinical_context(
     for resource in devices:
         findings.update(device_findings(resource))
     labs = {lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None}
+    # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
+    # reading `findings` sees it.
+    frailty = {f for f in findings if f.kind is FindingKind.FRAILTY}
     context = ClinicalContext(
-        findings=tuple(sorted(findings, key=_finding_key)),
+        findings=tuple(sorted(findings - frailty, key=_finding_key)),
         labs=tuple(
             sorted(labs, key=lambda x: (x.test, x.date, str(x.source or ""), x.value or 0.0))
         ),
-        frailty=frailty.ordered(frail),
+        frailty=tuple(sorted(frailty, key=_finding_key)),
     )
     ordered = tuple(
         sorted(

@@ -255,7 +255,7 @@ class FindingKind(StrEnum):
     # withdrawal (abrupt discontinuation lowers the seizure threshold).
     EATING_DISORDER = "eating-disorder"
     ALCOHOL_SEDATIVE_WITHDRAWAL = "alcohol-sedative-withdrawal"
-    # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; frailty.py). Kept in
+    # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; condition_codes.csv). Kept in
     # ClinicalContext.frailty, not in `findings`: it only qualifies "older adult" (issue 12).
     FRAILTY = "frailty"
 
@@ -316,7 +316,7 @@ class Referral:
 class ClinicalContext:
     findings: tuple[Finding, ...] = ()
     labs: tuple[LabResult, ...] = ()
-    # Active, confirmed frailty Conditions (fhir_mapping/frailty.py), oldest first.
+    # Active, confirmed frailty Conditions (condition_codes.csv kind "frailty"; context.py), oldest first.
     frailty: tuple[Finding, ...] = ()
 
     def has(self, kind: FindingKind) -> bool:

@@ -8,7 +8,7 @@ source and status); this module only chooses which apply and words them:
   line, level of evidence, label status and safety issue; ketamine is said to be off-label;
 - for an older adult (policy.older_adult_age) ECT is named first: CANMAT 2023 para 215 finds it
   especially effective in older patients. Frailty coded on the chart (ICD-10-CM R54, SNOMED
-  frailty findings: fhir_mapping/frailty.py) is named beside it as part of the basis ("frailty
+  frailty findings: condition_codes.csv kind "frailty") is named beside it as part of the basis ("frailty
   coded (R54, 2024-03-01)"). By default age alone suffices (policy.older_adult_requires_frailty
   False, the safer reading: para 215 speaks of older patients, not frail ones, and a chart
   without a frailty code does not show that the patient is not frail); a clinic may require the

@@ -91,7 +91,7 @@ class Policy:
     # drug tables use where a label says only "elderly" (services/data/README.md).
     older_adult_age: int = 65
     # True: ECT is named first only when frailty is also coded (R54 or a SNOMED frailty finding,
-    # fhir_mapping/frailty.py). False (default, the safer reading): age alone suffices, because
+    # condition_codes.csv kind "frailty"). False (default, the safer reading): age alone suffices, because
     # para 215 speaks of older patients, not frail ones, and frailty is often not coded, so a chart
     # without the code does not show that the patient is not frail. Coded frailty is named on the
     # card either way.

@@ -1,4 +1,4 @@
-"""Frailty coded on the chart -> ClinicalContext.frailty (fhir_mapping/frailty.py, issue 12).
+"""Frailty coded on the chart -> ClinicalContext.frailty (condition_codes.csv kind "frailty", fhir_mapping/context.py; issue 12).
 
 Charts are built as tests/fixtures/builders.py builds Conditions, coded as Epic and US Core send
 them: ICD-10-CM (http://hl7.org/fhir/sid/icd-10-cm) first, the SNOMED CT concept as a second
@@ -69,8 +69,8 @@ def chart(*conditions: Resource, site: SiteCodes | None = None) -> PatientRecord
 
 
 def test_frailty_table_rows_have_a_source_and_a_status_and_leave_out_contradicted_codes() -> None:
-    text = resources.files("fhir_mapping").joinpath("data/frailty_codes.csv").read_text("utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
+    text = resources.files("fhir_mapping").joinpath("data/condition_codes.csv").read_text("utf-8")
+    rows = [r for r in csv.DictReader(text.splitlines()) if r["kind"] == "frailty"]
     for row in rows:
         assert row["source"].strip() and row["status"] in {
             "confirmed",
