@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -10,6 +11,7 @@ from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext, build_context
+from tests.fixtures import builders as b
 
 REQUEST_STATUS = {"draft"}
 REQUEST_INTENT = {"proposal"}
@@ -63,3 +65,27 @@ def assert_valid_proposals(rec: Recommendation, patient_id: str = "p1") -> None:
 def codes(resource: dict[str, Any]) -> list[tuple[str, str]]:
     concept = resource.get("code") or resource.get("medicationCodeableConcept") or {}
     return [(c["system"], c["code"]) for c in concept.get("coding", [])]
+
+
+def weekdays(first: date, last: date) -> list[date]:
+    """Monday to Friday from `first` to `last`, both included: a daily TMS course's days."""
+    return [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).weekday() < 5
+    ]
+
+
+def tms_sessions(days: list[date], patient: str) -> list[dict[str, Any]]:
+    """One TMS Procedure per day (CPT 90867 for the first session, then 90868), as charted."""
+    return [
+        b.procedure(
+            b.CPT,
+            "90867" if n == 0 else "90868",
+            "TMS initial" if n == 0 else "TMS subsequent",
+            day,
+            patient=patient,
+            id=f"tms-{day.isoformat()}",
+        )
+        for n, day in enumerate(days)
+    ]

@@ -10,7 +10,7 @@ born in January 1947 (78 on 2025-06-02) and frailty on the problem list as Epic 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from services.patient_view import patient_view
 from services.policy import Policy, load_policy
 from tests.fixtures import builders as b
 from tests.fixtures import scenarios
+from tests.services.helpers import tms_sessions, weekdays
 
 CODED = date(2024, 3, 1)
 FAILED = 2  # trd_meets_tms: sertraline and venlafaxine, both adequate and failed
@@ -178,23 +179,7 @@ def test_a_frail_patient_whose_tms_course_fails_gets_ect_first_with_frailty_name
     """The TMS-course card (services/rules/tms_course.py) names the options beyond medication
     when a course has no response by week 6: for a frail 78-year-old, ECT first, frailty named."""
     patient = scenarios.trd_meets_tms().patient_id
-    first, last = date(2025, 4, 21), date(2025, 5, 30)
-    days = [
-        first + timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).weekday() < 5
-    ]
-    sessions = [
-        b.procedure(
-            b.CPT,
-            "90867" if n == 0 else "90868",
-            "TMS initial" if n == 0 else "TMS subsequent",
-            day,
-            patient=patient,
-            id=f"tms-{day.isoformat()}",
-        )
-        for n, day in enumerate(days)
-    ]
+    sessions = tms_sessions(weekdays(date(2025, 4, 21), date(2025, 5, 30)), patient)
     scores = [*b.phq9(date(2025, 4, 18), 20, 0, patient=patient)]
     scores += b.phq9(date(2025, 5, 29), 16, 0, patient=patient)
     record = chart(coded=True, extra=[*sessions, *scores])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -37,7 +37,7 @@ from services.rules import optimize_switch_augment, suicide_risk, tms_referral
 from tests.fixtures import builders as b
 from tests.fixtures import scenarios
 from tests.services import factories as f
-from tests.services.helpers import assert_valid_proposals, codes, ctx
+from tests.services.helpers import assert_valid_proposals, codes, ctx, tms_sessions, weekdays
 from tests.services.helpers import resources as proposed
 
 STATUSES = {"confirmed", "corroborated", "UNVERIFIED"}
@@ -230,12 +230,7 @@ def _tms_chart(
     """trd_meets_tms (as of 2025-06-02) with TMS sessions (CPT 90867 then 90868) and extra
     PHQ-9s, mapped by the real mapping."""
     s = scenarios.trd_meets_tms()
-    extra = []
-    for n, day in enumerate(sessions):
-        code, display = ("90867", "TMS initial") if n == 0 else ("90868", "TMS subsequent")
-        extra.append(
-            b.procedure(CPT, code, display, day, patient=s.patient_id, id=f"tms-{day.isoformat()}")
-        )
+    extra = tms_sessions(sessions, s.patient_id)
     for day, total in scores:
         extra += b.phq9(day, total, 0, patient=s.patient_id)
     return build_record(
@@ -243,17 +238,9 @@ def _tms_chart(
     )
 
 
-def _weekdays(first: date, last: date) -> list[date]:
-    return [
-        first + timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).weekday() < 5
-    ]
-
-
 @pytest.mark.real_drug_table
 def test_a_running_course_without_a_recent_phq9_gets_a_scale_reminder() -> None:
-    record = _tms_chart(_weekdays(date(2025, 5, 19), date(2025, 5, 30)))
+    record = _tms_chart(weekdays(date(2025, 5, 19), date(2025, 5, 30)))
     course = tms_course.running_course(record, Policy())
     assert course is not None and course.sessions == 10
     found = screen(record)
@@ -273,7 +260,7 @@ def test_a_running_course_without_a_recent_phq9_gets_a_scale_reminder() -> None:
 @pytest.mark.real_drug_table
 def test_response_check_from_week_4_says_responding() -> None:
     record = _tms_chart(
-        _weekdays(date(2025, 4, 21), date(2025, 5, 30)),
+        weekdays(date(2025, 4, 21), date(2025, 5, 30)),
         [(date(2025, 4, 18), 20), (date(2025, 5, 29), 9)],
     )
     card = screen(record)["tms-course"]
@@ -288,7 +275,7 @@ def test_response_check_from_week_4_says_responding() -> None:
 @pytest.mark.real_drug_table
 def test_no_response_by_week_6_reviews_the_course_and_names_the_options() -> None:
     record = _tms_chart(
-        _weekdays(date(2025, 4, 21), date(2025, 5, 30)),
+        weekdays(date(2025, 4, 21), date(2025, 5, 30)),
         [(date(2025, 4, 18), 20), (date(2025, 5, 29), 16)],
     )
     card = screen(record)["tms-course"]
@@ -301,7 +288,7 @@ def test_no_response_by_week_6_reviews_the_course_and_names_the_options() -> Non
 @pytest.mark.real_drug_table
 def test_an_ended_course_with_no_phq9_since_asks_for_one() -> None:
     # The course began after the chart's PHQ-9 of 2025-05-12 and ended on 2025-05-23.
-    record = _tms_chart(_weekdays(date(2025, 5, 13), date(2025, 5, 23)))
+    record = _tms_chart(weekdays(date(2025, 5, 13), date(2025, 5, 23)))
     card = screen(record)["tms-course"]
     assert card.summary == (
         "TMS course 2025-05-13 - 2025-05-23 ended with no PHQ-9 since: record the response"
@@ -311,7 +298,7 @@ def test_an_ended_course_with_no_phq9_since_asks_for_one() -> None:
 
 def _earlier_course(after: int) -> PatientRecord:
     """trd_record with a TMS course in an earlier episode (2021) and PHQ-9 20 before it."""
-    days = _weekdays(date(2021, 3, 1), date(2021, 4, 9))
+    days = weekdays(date(2021, 3, 1), date(2021, 4, 9))
     sessions = tuple(
         ProcedureRecord(
             ProcedureKind.TMS, "90868", CPT, d, SourceRef("Procedure", f"tms-{d.isoformat()}")
