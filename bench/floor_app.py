@@ -2,7 +2,8 @@
 
 Same FastAPI app settings (orjson response class, CORS middleware with the same options, the
 service's request envelope `cds_hooks.observability.middleware.RequestContext`: request id, metrics, last-resort
-error handling; the same GC setup after start-up: `cds_hooks.performance.gc_tuning.settle_gc`), the same body
+error handling; the same GC setup: `cds_hooks.performance.gc_tuning.settle_gc` after start-up and
+`CollectBetweenRequests` around each request), the same body
 reading (`cds_hooks.body.read_json`: size cap, orjson), served by the same uvicorn settings; the
 handler parses the body and answers one fixed card. Whatever the service costs above this is ours
 to explain.
@@ -20,7 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from cds_hooks.body import read_json
 from cds_hooks.config.settings import ServerSettings
 from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext
-from cds_hooks.performance.gc_tuning import settle_gc
+from cds_hooks.performance.gc_tuning import CollectBetweenRequests, settle_gc
 from cds_hooks.responses import JsonResponse
 
 _CARD: dict[str, Any] = {
@@ -64,6 +65,7 @@ def create_floor_app() -> FastAPI:
         max_age=600,
     )
     app.add_middleware(RequestContext)
+    app.add_middleware(CollectBetweenRequests)
 
     @app.get("/cds-services")
     async def discovery() -> JsonResponse:

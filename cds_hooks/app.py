@@ -33,7 +33,7 @@ from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
 from cds_hooks.observability import logs, metrics
 from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext
 from cds_hooks.observability.version import VERSION
-from cds_hooks.performance.gc_tuning import settle_gc
+from cds_hooks.performance.gc_tuning import CollectBetweenRequests, settle_gc
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes import discovery, feedback, health, hooks, packet, timeline
 from cds_hooks.routes import metrics as metrics_route
@@ -121,7 +121,8 @@ def create_app(settings: Settings | None = None, *, listen_host: str | None = No
         allow_private_network=True,
         max_age=600,
     )
-    app.add_middleware(RequestContext)  # outermost: the request id is on every line, CORS's too
+    app.add_middleware(RequestContext)  # the request id is on every line, CORS's too
+    app.add_middleware(CollectBetweenRequests)  # outermost: no GC pass inside a request
     for module in (discovery, hooks, feedback, health, timeline, packet, metrics_route):
         app.include_router(module.router)
     openapi.install(app)

@@ -1,11 +1,13 @@
 """One hook call from envelope to cards: gather data, evaluate, filter, render, remember, log.
 
-The routes stay a few lines; this is where the protocol's steps live, in order. There are two
-ways through (issue 6): `answer` does everything and may wait (FHIR fetches, mapping a chart not
-seen before), so the route runs it in the thread pool; `answer_from_cache` answers a chart
-evaluated moments ago, with nothing to fetch, on the event loop, because a thread hop would cost
-more than the whole answer. Both read snoozes and de-duplication fresh, and both leave the issued
-cards to `record`, which the route awaits after the answer is sent.
+The routes stay a few lines; this is where the protocol's steps live, in order. There are three
+ways through: `answer` does everything and may wait (FHIR fetches, a networked database, mapping a
+large chart), so the route runs it in the thread pool; `answer_on_loop` answers a chart evaluated
+moments ago, with nothing to fetch, on the event loop, because a thread hop would cost more than
+the whole answer (issue 6); and `answer_first_sight_on_loop` maps a chart of typical size not seen
+before on the loop too, from what `answer_on_loop` read of it (issue 14). All read snoozes and
+de-duplication fresh, and all leave the issued cards to `record`, which the route awaits after the
+answer is sent.
 """
 
 from __future__ import annotations
@@ -75,6 +77,13 @@ class Prepared:
     templates: tuple[CardTemplate, ...]
     patient_id: str | None
     timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
+
+
+# A chart not seen yet with at most this many resources is mapped on the event loop (issue 14):
+# the thread-pool hop costs about 0.5 ms of a ~8 ms first sight, and mapping is pure CPU, which
+# under the GIL holds the loop in 5 ms slices anyway. Larger charts (a 10-year chart maps in
+# ~50 ms) go to the thread pool, so the loop is never held longer than a typical chart's mapping.
+LOOP_MAX_RESOURCES = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +236,37 @@ class HookRunner:
             snoozed=snoozed,
         )
 
+    def answer_first_sight_on_loop(
+        self, request: HookRequest, *, caller: Caller, base_url: str, seen: LoopMiss
+    ) -> Answer | None:
+        """A chart not seen yet, mapped and answered on the event loop when nothing in it can
+        wait: a complete prefetch (`seen`), snoozes already read, a chart of at most
+        LOOP_MAX_RESOURCES resources, the same day as `seen` was read. None: run `answer` in the
+        thread pool with `seen` (the evaluation is cached by then if it was made here)."""
+        if (
+            seen.snoozed is None
+            or len(seen.call.resources) > LOOP_MAX_RESOURCES
+            or seen.call.as_of != utcnow().date()
+        ):
+            return None
+        prepared, cached = self.evaluations.evaluate(seen.call, self._prepare, key=seen.key)
+        try:
+            return self._finish(
+                prepared,
+                request,
+                caller,
+                utcnow(),
+                base_url,
+                _log_fields(seen.call.service_id, request, seen.gathered),
+                seen.gathered,
+                seen.started,
+                cached,
+                on_loop=True,
+                snoozed=seen.snoozed,
+            )
+        except (LoopBusy, _MayWait):
+            return None  # a database write (a timeline token) or a locked file: the thread pool
+
     def answer_from_cache(
         self, service_id: str, request: HookRequest, *, caller: Caller, base_url: str
     ) -> Answer | None:
@@ -242,7 +282,8 @@ class HookRunner:
         reads never wait (SQLite). Then it runs on the event loop, with no thread hop: a hop costs
         more than this whole path (issue 6). Otherwise run `answer` in the thread pool, handing it
         the `LoopMiss` when the prefetch was complete (a chart not seen yet: issue 14's first
-        sight), so it is not gathered and digested twice; None when there is something to fetch."""
+        sight: `answer_first_sight_on_loop` may map it here), so it is not gathered and digested
+        twice; None when there is something to fetch."""
         if not self.store.reads_never_wait:
             return None
         started = time.perf_counter()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Path, Request
 from starlette.background import BackgroundTask
@@ -22,9 +23,10 @@ from cds_hooks.openapi import (
     service_id_schema,
 )
 from cds_hooks.responses import JsonResponse
-from cds_hooks.runner import Answer, Caller
+from cds_hooks.runner import Answer, Caller, HookRunner, LoopMiss
 
 router = APIRouter(tags=["hooks"])
+T = TypeVar("T")
 
 ServiceId = Annotated[
     str,
@@ -70,16 +72,59 @@ async def call_service(
         caller = authenticator.authenticate(authorization, audience=audience)
     data = await read_json(request, settings.server.max_body_bytes)
     hook_request = parse_model(HookRequest, data)
-    # A chart seen moments ago, with nothing to fetch, is answered on the event loop; anything
-    # that may wait (a FHIR fetch, mapping a new chart, a networked database) in the thread pool.
+    # A chart seen moments ago, or a new chart of typical size, with nothing to fetch, is
+    # answered on the event loop; anything that may wait (a FHIR fetch, a networked database) or
+    # a large chart to map, in the thread pool.
     first = runner.answer_on_loop(service_id, hook_request, caller=caller, base_url=base_url)
+    if isinstance(first, LoopMiss):
+        first = (
+            runner.answer_first_sight_on_loop(
+                hook_request, caller=caller, base_url=base_url, seen=first
+            )
+            or first
+        )
     if isinstance(first, Answer):
         answer = first
-    else:  # a chart to map (what the loop read of it comes along) or data to fetch
+    else:  # what the loop read of the chart, if anything, comes along
         answer = await run_in_threadpool(
-            runner.answer, service_id, hook_request, caller=caller, base_url=base_url, seen=first
+            _OneCall(
+                runner.answer,
+                service_id,
+                hook_request,
+                caller=caller,
+                base_url=base_url,
+                seen=first,
+            )
         )
-    # The issued cards are stored once the answer is out (a background task runs after the
-    # response is sent): the EHR does not wait for the commit.
-    background = BackgroundTask(runner.record, answer) if answer.issued else None
+    # A background task runs after the response is sent: the EHR does not wait for the issued
+    # cards' commit, nor for the parsed request to be freed (milliseconds for a large chart).
+    background = BackgroundTask(_after_answer, runner, answer, (data, hook_request, first))
     return JsonResponse(answer.to_json(), background=background)
+
+
+async def _after_answer(runner: HookRunner, answer: Answer, _request_read: object) -> None:
+    """Stores the issued cards. `_request_read` (the parsed body and what was read of it) is
+    held by the task until the answer is out, and let go with it."""
+    if answer.issued:
+        await runner.record(answer)
+
+
+class _OneCall(Generic[T]):
+    """A call for the thread pool that lets go of its arguments before it returns, so the
+    worker thread does not hold a parsed chart after the answer is handed back (it would be
+    freed later, at a random point of another request, and a collection between requests would
+    scan it: issue 14)."""
+
+    def __init__(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> None:
+        self._call: tuple[Callable[..., T], tuple[Any, ...], dict[str, Any]] | None = (
+            func,
+            args,
+            kwargs,
+        )
+
+    def __call__(self) -> T:
+        if self._call is None:
+            raise RuntimeError("a _OneCall is called once")
+        func, args, kwargs = self._call
+        self._call = None
+        return func(*args, **kwargs)

@@ -267,6 +267,73 @@ def test_a_first_sight_chart_is_gathered_and_digested_once(
     )
 
 
+def test_a_first_sight_chart_of_typical_size_is_mapped_on_the_loop(
+    runner: HookRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: no thread hop for a new chart of typical size; the same cards as `answer`."""
+    request = _request(sizes.typical())
+    first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert isinstance(first, LoopMiss) and first.snoozed is not None
+    assert len(first.call.resources) <= runner_module.LOOP_MAX_RESOURCES
+    on_loop = runner.answer_first_sight_on_loop(
+        request, caller=Caller(), base_url="http://x/", seen=first
+    )
+    assert on_loop is not None and on_loop.cards.cards
+    runner.evaluations.clear()
+    full = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert _content(on_loop.cards.cards) == _content(full.cards.cards)
+
+
+def test_a_large_chart_or_unread_snoozes_go_to_the_thread_pool(
+    runner: HookRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = _request(sizes.small())
+    first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert isinstance(first, LoopMiss)
+    prepared: list[str] = []
+    real_prepare = runner._prepare
+    monkeypatch.setattr(runner, "_prepare", lambda call: prepared.append("x") or real_prepare(call))
+    kwargs: dict[str, Any] = {"caller": Caller(), "base_url": "http://x/"}
+    monkeypatch.setattr(runner_module, "LOOP_MAX_RESOURCES", len(first.call.resources) - 1)
+    assert runner.answer_first_sight_on_loop(request, **kwargs, seen=first) is None
+    monkeypatch.setattr(runner_module, "LOOP_MAX_RESOURCES", len(first.call.resources))
+    unread = LoopMiss(first.gathered, first.call, first.key, first.started, None)
+    assert runner.answer_first_sight_on_loop(request, **kwargs, seen=unread) is None
+    assert prepared == []  # neither mapped anything on the loop
+    assert runner.answer_first_sight_on_loop(request, **kwargs, seen=first) is not None
+    assert prepared == ["x"]
+
+
+def test_the_route_maps_a_typical_new_chart_without_the_thread_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from cds_hooks.routes import hooks as hooks_route
+
+    hops: list[str] = []
+    real_hop = hooks_route.run_in_threadpool
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append("hop")
+        return await real_hop(func, *args, **kwargs)
+
+    monkeypatch.setattr(hooks_route, "run_in_threadpool", counted)
+    settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    with TestClient(create_app(settings)) as client:
+        response = client.post(f"/cds-services/{SERVICE}", json=sizes.typical())
+        assert response.status_code == 200 and response.json()["cards"]
+        assert hops == []
+        monkeypatch.setattr(runner_module, "LOOP_MAX_RESOURCES", 10)
+        renamed = sizes.typical()
+        renamed["hookInstance"] = "d5c6a3a0-2f4e-4c55-9a8e-0f1d2c3b4a5e"
+        for entry in renamed["prefetch"]["conditions"]["entry"]:
+            entry["resource"]["id"] = entry["resource"]["id"] + "-b"  # a chart not seen yet
+        response = client.post(f"/cds-services/{SERVICE}", json=renamed)
+        assert response.status_code == 200 and response.json()["cards"]
+        assert hops == ["hop"]
+
+
 def test_a_medication_to_read_by_id_is_not_handed_over_from_the_loop(runner: HookRunner) -> None:
     """A MedicationRequest naming a Medication nobody sent: the thread pool must gather with the
     FHIR server (prefetch.py _resolve_medications), so the loop hands nothing over."""
@@ -415,5 +482,33 @@ def test_a_database_timeline_store_is_never_written_from_the_event_loop(tmp_path
     assert runner.answer_from_cache(SERVICE, request, caller=Caller(), base_url="http://x/") is None
     renewed = runner.answer(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert links(renewed.cards.cards).isdisjoint(links(first.cards.cards))
+    runner.close()
+    runner.store.close()
+
+
+def test_a_first_sight_needing_a_database_timeline_token_finishes_in_the_thread_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mapped on the loop, but the new token is a database write: the loop gives up, and the
+    thread pool answers from the evaluation the loop made (mapped once)."""
+    settings = load_settings(
+        None,
+        database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"},
+        timeline={"store": "database"},
+    )
+    runner: HookRunner = create_app(settings).state.runner
+    request = _request(sizes.typical())
+    first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
+    assert isinstance(first, LoopMiss)
+    prepared: list[str] = []
+    real_prepare = runner._prepare
+    monkeypatch.setattr(runner, "_prepare", lambda call: prepared.append("x") or real_prepare(call))
+    kwargs: dict[str, Any] = {"caller": Caller(), "base_url": "http://x/"}
+    assert runner.answer_first_sight_on_loop(request, **kwargs, seen=first) is None
+    answer = runner.answer(SERVICE, request, **kwargs, seen=first)
+    assert prepared == ["x"]
+    assert any(
+        "/timeline/" in link["url"] for c in answer.cards.cards for link in c.get("links", [])
+    )
     runner.close()
     runner.store.close()
