@@ -14,9 +14,11 @@ benchmark's charts found none).
   in flight: about a fifth of its latency, for nothing collected. `CollectBetweenRequests` turns
   automatic collection off while a request is in flight and back on when none is, so a collection
   that falls due runs between requests, when the young generation holds only what outlived them
-  (cached evaluations, a few thousand objects). Should requests overlap without a gap for long,
-  the collector is let run anyway once `OVERLAP_LIMIT` young containers have piled up, so cyclic
-  garbage stays bounded.
+  (cached evaluations, a few thousand objects). A request stops counting as in flight when the
+  app calls `scope[REQUEST_DONE]` (the hook route does once its answer is sent and the parsed
+  chart let go, before it waits for the issued cards' batch), else when it returns. Should
+  requests overlap without a gap for long, the collector is let run anyway once `OVERLAP_LIMIT`
+  young containers have piled up, so cyclic garbage stays bounded.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 GC_THRESHOLD = (10_000, 10, 10)  # CPython's default: (700, 10, 10)
 OVERLAP_LIMIT = 1_000_000  # young containers tolerated while requests overlap without a gap
+# Scope key of a callable: "this request's own objects are let go; it no longer counts".
+REQUEST_DONE = "trd_cds.request_done"
 
 
 def settle_gc() -> None:
@@ -54,11 +58,21 @@ class CollectBetweenRequests:
         self._in_flight += 1
         if self._owned:
             gc.disable()
-        try:
-            await self.app(scope, receive, send)
-        finally:
+        ended = False
+
+        def done() -> None:
+            nonlocal ended
+            if ended:
+                return
+            ended = True
             self._in_flight -= 1
             if self._owned and (self._in_flight == 0 or gc.get_count()[0] > OVERLAP_LIMIT):
                 # A collection now due runs at the next allocation: between requests, or (past
                 # the overlap limit) once, before the next request turns the collector off.
                 gc.enable()
+
+        scope[REQUEST_DONE] = done
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            done()

@@ -22,6 +22,7 @@ from cds_hooks.openapi import (
     json_request_body,
     service_id_schema,
 )
+from cds_hooks.performance.gc_tuning import REQUEST_DONE
 from cds_hooks.responses import JsonResponse
 from cds_hooks.runner import Answer, Caller, HookRunner, LoopMiss
 
@@ -96,15 +97,28 @@ async def call_service(
                 seen=first,
             )
         )
-    # A background task runs after the response is sent: the EHR does not wait for the issued
-    # cards' commit, nor for the parsed request to be freed (milliseconds for a large chart).
-    background = BackgroundTask(_after_answer, runner, answer, (data, hook_request, first))
+    # A background task runs after the response is sent: the EHR does not wait for the parsed
+    # request to be freed (milliseconds for a large chart), nor for the issued cards' commit.
+    held: list[object] = [data, hook_request, first]
+    del data, hook_request, first
+    background = BackgroundTask(
+        _after_answer, runner, answer, held, request.scope.get(REQUEST_DONE)
+    )
     return JsonResponse(answer.to_json(), background=background)
 
 
-async def _after_answer(runner: HookRunner, answer: Answer, _request_read: object) -> None:
-    """Stores the issued cards. `_request_read` (the parsed body and what was read of it) is
-    held by the task until the answer is out, and let go with it."""
+async def _after_answer(
+    runner: HookRunner,
+    answer: Answer,
+    held: list[object],
+    request_done: Callable[[], None] | None,
+) -> None:
+    """Lets go of what the request read (`held`), tells the GC middleware this request's own
+    objects are gone (gc_tuning.py: a collection may run while the cards wait for their batch),
+    then stores the issued cards."""
+    held.clear()
+    if request_done is not None:
+        request_done()
     if answer.issued:
         await runner.record(answer)
 

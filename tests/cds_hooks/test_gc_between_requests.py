@@ -166,3 +166,40 @@ def test_a_thread_pool_call_lets_go_of_its_arguments_before_it_returns() -> None
     assert alive() is None  # released although `call` is still referenced
     with pytest.raises(RuntimeError):
         call()
+
+
+def test_a_request_that_says_it_is_done_stops_counting_before_it_returns() -> None:
+    during_tail: list[bool] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[gc_tuning.REQUEST_DONE]()
+        during_tail.append(gc.isenabled())  # e.g. waiting for the issued cards' batch
+        scope[gc_tuning.REQUEST_DONE]()  # a second call changes nothing
+
+    asyncio.run(CollectBetweenRequests(app)(_http(), _receive, _send))
+    assert during_tail == [True]
+    assert gc.isenabled()
+
+
+def test_the_hook_route_lets_go_of_the_chart_before_the_cards_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the issued cards wait for their batch the request no longer counts as in flight:
+    under steady load requests overlap through those waits, and would hold every collection
+    off until the overlap limit."""
+    from cds_hooks.runner import Answer, HookRunner
+
+    while_recording: list[bool] = []
+    settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    app = create_app(settings)
+    real_record = HookRunner.record
+
+    async def record(self: HookRunner, answer: Answer) -> None:
+        while_recording.append(gc.isenabled())
+        await real_record(self, answer)
+
+    monkeypatch.setattr(HookRunner, "record", record)
+    with TestClient(app) as client:
+        response = client.post("/cds-services/trd-patient-view", json=sizes.typical())
+        assert response.status_code == 200
+    assert while_recording == [True]
