@@ -37,6 +37,16 @@ from services.staging import MaudsleyStage
 
 SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
 
+# Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
+# reading a member off its Enum class costs about ten times reading a global (issue 14).
+_DAILY = DoseBasis.DAILY
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ONGOING = Verdict.ONGOING
+_INADEQUATE = Verdict.INADEQUATE
+_INTOLERANCE = InadequacyReason.INTOLERANCE
+_TOO_SHORT = InadequacyReason.TOO_SHORT
+
 
 def fmt_mg(mg: float | None) -> str:
     if mg is None:
@@ -71,16 +81,19 @@ def fit_summary(*candidates: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    if "|" in text or "\n" in text:  # most cells hold neither: no copies made for them
+        return text.replace("|", "\\|").replace("\n", " ")
+    return text
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = [
-        "| " + " | ".join(_cell(h) for h in header) + " |",
-        "|" + "---|" * len(header),
-    ]
-    lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+    lines = [_table_row(header), "|" + "---|" * len(header)]
+    lines.extend(map(_table_row, rows))
     return "\n".join(lines)
+
+
+def _table_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(map(_cell, cells)) + " |"
 
 
 # How a dose that is not mg/day is written (issue 11 item 5b): never as an averaged mg/day.
@@ -90,7 +103,7 @@ PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per
 def dose_path(trial: Trial) -> str:
     """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
     per session or injection (its segments hold a time average, not a dose)."""
-    if trial.dose_basis is not DoseBasis.DAILY:
+    if trial.dose_basis is not _DAILY:
         unit = PER_ADMINISTRATION[trial.dose_basis]
         if trial.mg_per_administration is None:
             return f"dosed {unit} (not mg/day)"
@@ -105,7 +118,7 @@ def dose_path(trial: Trial) -> str:
 
 def adherence_text(trial: Trial) -> str:
     adherence = trial.adherence
-    if trial.intolerance is not None and adherence.status is AdherenceStatus.UNVERIFIED:
+    if trial.intolerance is not None and adherence.status is _UNVERIFIED:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
     parts = [adherence.status.value]
@@ -115,7 +128,7 @@ def adherence_text(trial: Trial) -> str:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
     if adherence.documented:  # US Core medication-adherence extension
         parts.append(adherence.documented)
-    elif adherence.status is AdherenceStatus.UNVERIFIED:
+    elif adherence.status is _UNVERIFIED:
         parts.append("no dispensing data")
     return "; ".join(parts)
 
@@ -198,20 +211,16 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
 
 
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
-    if trial.verdict is Verdict.NOT_A_TRIAL:
+    if trial.verdict is _NOT_A_TRIAL:
         return "not an antidepressant trial"
-    if InadequacyReason.INTOLERANCE in trial.reasons:
+    if _INTOLERANCE in trial.reasons:
         # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
-        running = "ongoing; " if trial.verdict is Verdict.ONGOING else ""
+        running = "ongoing; " if trial.verdict is _ONGOING else ""
         return f"{running}intolerant ({intolerance_text(trial)})"
-    if trial.verdict is Verdict.ONGOING:
-        why = "; ".join(
-            reason_text(trial, r, policy)
-            for r in trial.reasons
-            if r is not InadequacyReason.TOO_SHORT
-        )
+    if trial.verdict is _ONGOING:
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons if r is not _TOO_SHORT)
         return f"ongoing; {why}" if why else "ongoing"
-    if trial.verdict is Verdict.INADEQUATE:
+    if trial.verdict is _INADEQUATE:
         why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
         return f"not adequate: {why}" if why else "not adequate"
     outcome = _adequate_text(trial)
@@ -253,7 +262,7 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
     rows = []
     for t in sorted(trials, key=lambda t: t.start):
         end = "ongoing" if t.ongoing else t.end.isoformat()
-        not_a_trial = t.verdict is Verdict.NOT_A_TRIAL
+        not_a_trial = t.verdict is _NOT_A_TRIAL
         rows.append(
             (
                 f"{t.ingredient} ({t.drug_class})",
@@ -290,7 +299,11 @@ SCORES_SHOWN = 4  # the latest PHQ-9 totals a scores section lists
 
 
 def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
-    scores = [s for s in record.phq9() if s.value is not None][-limit:]
+    return _scores_text(record, [s for s in record.phq9() if s.value is not None][-limit:])
+
+
+def _scores_text(record: PatientRecord, scores: Sequence[Score]) -> str:
+    """The scores section for the latest PHQ-9 totals `scores` (oldest first)."""
     if not scores:
         if record.incomplete(DataDomain.SCORES):
             return "**Scores:** no PHQ-9 in the data that could be read."
@@ -331,7 +344,7 @@ def scores_evidence(record: PatientRecord) -> Evidence:
     shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
     return Evidence(
         key="scores",
-        text=scores_section(record),
+        text=_scores_text(record, shown),
         covers=frozenset(f"phq9:{s.date.isoformat()}:{s.value}" for s in shown),
     )
 
@@ -387,6 +400,8 @@ def source_for(topic_code: str) -> Source:
 def _without_source_link(detail: str, source: tables.Guideline) -> str:
     """The detail without its guideline line's link to the card's own source: the card's
     `source` (label and URL, shown by the EHR with every card) already names it."""
+    if f"]({source.url})" not in detail:
+        return detail  # no link to it at all (one scan, not one per form below)
     link = f"[{source.short or source.label}]({source.url})"
     for old, new in (
         (f"**Guideline:** {link}.", ""),
@@ -402,9 +417,14 @@ def _source_links_as_names(text: str, url: str | None) -> str:
     """Every link in `text` to the card's own source URL as its label alone: the card's `source`
     (shown by the EHR with every card) is that link, and a URL in the detail is characters the EHR
     receives and the clinician does not read (issue 12: a screen a clinician can read)."""
-    if not url:
-        return text
+    if not url or f"]({url})" not in text:
+        return text  # nothing to replace: a link to the URL holds "](url)"
     return re.sub(r"\[([^\]]*)\]\(" + re.escape(url) + r"\)", r"\1", text)
+
+
+def _evidence_links_as_names(evidence: Evidence, url: str | None) -> Evidence:
+    text = _source_links_as_names(evidence.text, url)
+    return evidence if text == evidence.text else dataclasses.replace(evidence, text=text)
 
 
 def make(
@@ -428,9 +448,7 @@ def make(
         source = source_for(topic_code)
         detail = _without_source_link(detail, tables.guideline(topic.guideline))
     detail = _source_links_as_names(detail, source.url)
-    evidence = [
-        dataclasses.replace(e, text=_source_links_as_names(e.text, source.url)) for e in evidence
-    ]
+    evidence = [_evidence_links_as_names(e, source.url) for e in evidence]
     return Recommendation(
         topic=topic.code,
         indicator=indicator or topic.indicator,

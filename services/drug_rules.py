@@ -120,13 +120,19 @@ def age_rules() -> tuple[DrugRule, ...]:
 
 def rules_for_age(age: int | None) -> tuple[DrugRule, ...]:
     """The age rows that apply at this age (none when the age is unknown)."""
-    if age is None:
-        return ()
+    if age is None or age >= _oldest_covered():
+        return ()  # an adult past every age row: asked for every drug a card weighs
     return tuple(
         r
         for r in age_rules()
         if r.below_age is not None and age < r.below_age and (r.min_age is None or age >= r.min_age)
     )
+
+
+@cache
+def _oldest_covered() -> int:
+    """The age from which no age row applies (the highest `below_age`; 0 when none has one)."""
+    return max((r.below_age for r in age_rules() if r.below_age is not None), default=0)
 
 
 def age_restricted(age: int | None) -> bool:

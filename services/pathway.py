@@ -43,6 +43,13 @@ VOID_REQUEST_STATUSES = frozenset({"revoked", "entered-in-error"})
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
 
+# Enum members compared per trial or procedure, as module constants: on Python 3.11 reading a
+# member off its Enum class costs about ten times reading a global (issue 14).
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_INADEQUATE = Verdict.INADEQUATE
+_AUGMENTATION = Role.AUGMENTATION
+_TMS = ProcedureKind.TMS
+
 
 def finding_line(f: Finding) -> str:
     """A finding as a TMS line names it: what the chart says, its code, date and resource, so
@@ -149,7 +156,7 @@ def _intolerant_one_per_ingredient(
         if (
             trial.intolerance is not None
             and not trial.ongoing
-            and trial.verdict is not Verdict.NOT_A_TRIAL
+            and trial.verdict is not _NOT_A_TRIAL
             and trial.ingredient not in counted
         ):
             latest[trial.ingredient] = trial
@@ -168,8 +175,20 @@ def qualifies_as_mdd(finding: Finding) -> bool:
     return not kinds & {FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR}
 
 
-def _depression_finding(record: PatientRecord) -> Finding | None:
-    candidates = record.context.of(FindingKind.TRD) + record.context.of(FindingKind.DEPRESSION)
+def _by_kind(record: PatientRecord) -> dict[FindingKind, tuple[Finding, ...]]:
+    """The record's findings by kind, each kind's in record order (as ClinicalContext.of gives
+    them): one pass over the findings for the dozen kinds the facts ask about."""
+    grouped: dict[FindingKind, list[Finding]] = {}
+    for finding in record.context.findings:
+        grouped.setdefault(finding.kind, []).append(finding)
+    return {kind: tuple(found) for kind, found in grouped.items()}
+
+
+def _depression_finding(
+    record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
+) -> Finding | None:
+    of = _by_kind(record) if by_kind is None else by_kind
+    candidates = of.get(FindingKind.TRD, ()) + of.get(FindingKind.DEPRESSION, ())
     if not candidates:
         return None
     # An active, non-remission code wins (a referral must not cite "MDD, in full remission" as
@@ -180,15 +199,20 @@ def _depression_finding(record: PatientRecord) -> Finding | None:
     )
 
 
-def _in_remission(record: PatientRecord, policy: Policy, episode_start: date | None) -> bool:
-    latest = record.latest_phq9()
-    ctx = record.context
+def _in_remission(
+    record: PatientRecord,
+    policy: Policy,
+    episode_start: date | None,
+    latest: Score | None,
+    by_kind: dict[FindingKind, tuple[Finding, ...]],
+) -> bool:
+    """`latest`: the record's latest PHQ-9 total; `by_kind`: its findings by kind (_by_kind)."""
     if latest is None or latest.value is None:
         # No score: only a coded "MDD in remission" without an active depression code says so.
         return (
-            ctx.has(FindingKind.MDD_IN_REMISSION)
-            and not ctx.has(FindingKind.DEPRESSION)
-            and not ctx.has(FindingKind.TRD)
+            FindingKind.MDD_IN_REMISSION in by_kind
+            and FindingKind.DEPRESSION not in by_kind
+            and FindingKind.TRD not in by_kind
         )
     if latest.value >= policy.remission_below:
         return False
@@ -196,7 +220,7 @@ def _in_remission(record: PatientRecord, policy: Policy, episode_start: date | N
     # describes the patient: do not let it silence the pathway (the safer reading).
     onsets = [
         f.onset
-        for f in ctx.of(FindingKind.DEPRESSION) + ctx.of(FindingKind.TRD)
+        for f in by_kind.get(FindingKind.DEPRESSION, ()) + by_kind.get(FindingKind.TRD, ())
         if f.onset is not None
     ]
     newer = [d for d in onsets if d > latest.date]
@@ -212,10 +236,10 @@ def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
         and (r.status in OPEN_REQUEST_STATUSES or in_episode(r.authored, episode_start))
         for r in record.referrals
     )
-    course = any(
-        p.kind is ProcedureKind.TMS and in_episode(p.date, episode_start) for p in record.procedures
+    # The procedures (many on a chart in therapy) are read only when no referral says it already.
+    return referred or any(
+        p.kind is _TMS and in_episode(p.date, episode_start) for p in record.procedures
     )
-    return referred or course
 
 
 def _tms_assessment(
@@ -314,14 +338,12 @@ def _responding(
     """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
     baseline (Trial.response), antidepressants and adjuncts alike."""
     adjuncts = tuple(
-        t
-        for t in record.trials
-        if t.role is Role.AUGMENTATION and in_episode(t.start, episode_start)
+        t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)
     )
     return tuple(
         t
         for t in episode_trials + adjuncts
-        if t.ongoing and t.verdict is not Verdict.NOT_A_TRIAL and t.response is True
+        if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
     )
 
 
@@ -342,10 +364,13 @@ def _ect_open(record: PatientRecord) -> Referral | None:
     )
 
 
-def _cautions(record: PatientRecord) -> tuple[tuple[str, str, str], ...]:
+def _cautions(
+    record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
+) -> tuple[tuple[str, str, str], ...]:
+    of = _by_kind(record) if by_kind is None else by_kind
     found = []
     for caution in tables.drug_cautions():
-        findings = record.context.of(FindingKind(caution.finding))
+        findings = of.get(FindingKind(caution.finding), ())
         if findings:
             found.append((caution.ingredient, caution.note, findings[0].display))
     return tuple(found)
@@ -353,7 +378,7 @@ def _cautions(record: PatientRecord) -> tuple[tuple[str, str, str], ...]:
 
 def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
-    ctx = record.context
+    by_kind = _by_kind(record)
     antidepressant = record.antidepressant_trials()
     episode_trials = tuple(t for t in antidepressant if in_episode(t.start, episode_start))
     failed = _failed_one_per_ingredient(episode_trials)
@@ -368,39 +393,42 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     )
     latest = record.latest_phq9()
     meets_trd = len(failed) >= policy.trd_min_failed_trials
-    depression = _depression_finding(record)
+    depression = _depression_finding(record, by_kind)
     score_says_depressed = (
         latest is not None
         and latest.value is not None
         and tables.phq9_band(latest.value).indicates_depression
     )
     is_depressed = depression is not None or score_says_depressed or meets_trd
-    bipolar = ctx.of(FindingKind.BIPOLAR)
-    psychotic = ctx.of(FindingKind.PSYCHOTIC)
-    contraindications = tuple(f for kind in TMS_CONTRAINDICATION_KINDS for f in ctx.of(kind))
+    bipolar = by_kind.get(FindingKind.BIPOLAR, ())
+    psychotic = by_kind.get(FindingKind.PSYCHOTIC, ())
+    contraindications = tuple(
+        f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())
+    )
     tms_open = _tms_open(record, episode_start)
     suicide = suicide_signal(record, policy)
+    ect_open = _ect_open(record)
     return PathwayFacts(
         as_of=record.as_of,
         episode_start=episode_start,
         episode_trials=episode_trials,
         failed_trials=failed,
         failed_classes=failed_classes,
-        inadequate_trials=tuple(t for t in episode_trials if t.verdict is Verdict.INADEQUATE),
+        inadequate_trials=tuple(t for t in episode_trials if t.verdict is _INADEQUATE),
         ongoing_trials=tuple(
-            t for t in episode_trials if t.ongoing and t.verdict is not Verdict.NOT_A_TRIAL
+            t for t in episode_trials if t.ongoing and t.verdict is not _NOT_A_TRIAL
         ),
         augmentations=tuple(
             t
             for t in record.trials
-            if t.role is Role.AUGMENTATION
-            and t.verdict is not Verdict.NOT_A_TRIAL
+            if t.role is _AUGMENTATION
+            and t.verdict is not _NOT_A_TRIAL
             and in_episode(t.start, episode_start)
         ),
         latest_phq9=latest,
         meets_trd=meets_trd,
         is_depressed=is_depressed,
-        in_remission=_in_remission(record, policy, episode_start),
+        in_remission=_in_remission(record, policy, episode_start, latest, by_kind),
         depression_finding=depression,
         bipolar=bipolar,
         psychotic=psychotic,
@@ -418,15 +446,15 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             contraindications=contraindications,
             tms_open=tms_open,
             age=record.patient.age,
-            ect_open=_ect_open(record),
-            acute=tms_exclusions(suicide, ctx.of(FindingKind.CATATONIA)),
+            ect_open=ect_open,
+            acute=tms_exclusions(suicide, by_kind.get(FindingKind.CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),
         ),
         suicide=suicide,
-        cautions=_cautions(record),
-        ect_open=_ect_open(record),
-        tms_cautions=ctx.of(FindingKind.TMS_CAUTION),
+        cautions=_cautions(record, by_kind),
+        ect_open=ect_open,
+        tms_cautions=by_kind.get(FindingKind.TMS_CAUTION, ()),
         intolerant_trials=intolerant,
         tms_trials=tms_trials,
     )

@@ -165,6 +165,11 @@ def _link_as_name(text: str, urls: frozenset[str]) -> str:
     return _LINK.sub(name, text)
 
 
+def _evidence_link_as_name(evidence: Evidence, urls: frozenset[str]) -> Evidence:
+    text = _link_as_name(evidence.text, urls)
+    return evidence if text == evidence.text else dataclasses.replace(evidence, text=text)
+
+
 def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
     """A link to a URL that another card of the screen has as its `source` is left as its label
     (e.g. the TMS card's "CANMAT 2023" when the optimise card's source is CANMAT 2023): the EHR
@@ -176,13 +181,13 @@ def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, .
         others = frozenset(r.source.url for j, r in enumerate(recs) if j != i and r.source.url) - {
             rec.source.url
         }
-        detail = _link_as_name(rec.detail, others) if others else rec.detail
+        # A link to one of `others` holds its URL: most details hold none of them.
+        linked = any(url in rec.detail for url in others)
+        detail = _link_as_name(rec.detail, others) if linked else rec.detail
         if detail == rec.detail:
             out.append(rec)
             continue
-        evidence = tuple(
-            dataclasses.replace(e, text=_link_as_name(e.text, others)) for e in rec.evidence
-        )
+        evidence = tuple(_evidence_link_as_name(e, others) for e in rec.evidence)
         out.append(dataclasses.replace(rec, detail=detail, evidence=evidence))
     return tuple(out)
 

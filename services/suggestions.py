@@ -9,7 +9,7 @@ an order. Codes come from data/order_codes.csv; drug codes from the drug table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.servicerequest import ServiceRequest
@@ -40,30 +40,53 @@ Order = tuple[Any, ...] | None
 # still raises.
 _FREE_TEXT = frozenset({"text", "display", "reference"})
 _CHECKED_MAX = 1024
-_checked: dict[tuple[Model, object], Order] = {}
+_checked: dict[tuple[Model, tuple[object, ...]], Order] = {}
+
+# A template is written flat, one token per key, value and bracket (issue 14: a flat tuple of
+# strings is built and hashed at a fraction of the cost of nested tuples). The structural
+# tokens are objects no JSON value can equal, so two resources share a template only when
+# they share their structure, keys and non-free-text values.
+_OBJECT, _ARRAY, _END, _TEXT, _REFERENCE = (object() for _ in range(5))
+_UNSEEN = object()
 
 
-def _template(value: object, key: str | None = None) -> object:
-    """The template of a JSON value (see above), or None when it must be validated in full."""
+def _template(value: dict[str, Any]) -> tuple[object, ...] | None:
+    """The template of a JSON resource (see above), or None when it must be validated in full."""
+    tokens: list[object] = []
+    return tuple(tokens) if _walk(value, tokens) else None
+
+
+def _walk(value: object, tokens: list[object]) -> bool:
+    """Append the template tokens of a JSON object or array; False when it has none. A string is
+    read where its key says what it is (inside an object); anything else (a number, a boolean, a
+    string in an array: none of which a proposal here holds) is validated in full."""
     if isinstance(value, dict):
-        parts = []
+        tokens.append(_OBJECT)
         for name, item in value.items():
-            part = _template(item, name)
-            if part is None:
-                return None
-            parts.append((name, part))
-        return ("{", tuple(parts))
+            tokens.append(name)
+            if type(item) is not str:
+                if not _walk(item, tokens):
+                    return False
+            elif name not in _FREE_TEXT:
+                tokens.append(item)  # a code, a system, a status: as written
+            elif not item.strip():
+                return False
+            elif name == "reference":
+                # A reference keeps the resource type it names; its id, like text, is any string.
+                tokens.append(_REFERENCE)
+                tokens.append(item.partition("/")[0])
+            else:
+                tokens.append(_TEXT)
+        tokens.append(_END)
+        return True
     if isinstance(value, list):
-        items = [_template(item, key) for item in value]
-        return None if any(item is None for item in items) else ("[", tuple(items))
-    if type(value) is str:
-        if key not in _FREE_TEXT:
-            return value
-        if not value.strip():
-            return None
-        # A reference keeps the resource type it names; its id, like text, is any string.
-        return ("ref", value.partition("/")[0]) if key == "reference" else ("text",)
-    return None
+        tokens.append(_ARRAY)
+        for item in value:
+            if not _walk(item, tokens):
+                return False
+        tokens.append(_END)
+        return True
+    return False
 
 
 def _order(value: object) -> Order:
@@ -71,6 +94,22 @@ def _order(value: object) -> Order:
         return tuple((name, _order(item)) for name, item in value.items())
     if isinstance(value, list):
         return tuple(_order(item) for item in value)
+    return None
+
+
+def _plan(value: object, order: Order) -> Order:
+    """`order` with None wherever `value` is already in that order: `_arranged` keeps such a part
+    as it is instead of copying it (most of a proposal is written in the model's order already;
+    a template fixes the input's key order and list lengths, so the plan holds for all of it)."""
+    if order is None:
+        return None
+    if isinstance(value, dict):
+        inner = tuple((name, _plan(value[name], part)) for name, part in order)
+        same = tuple(value) == tuple(name for name, _ in order)
+        return None if same and all(part is None for _, part in inner) else inner
+    if isinstance(value, list):
+        items = tuple(_plan(item, part) for item, part in zip(value, order, strict=True))
+        return None if all(part is None for part in items) else items
     return None
 
 
@@ -85,16 +124,17 @@ def _arranged(value: Any, order: Order) -> Any:
 def _validated(model: Model, data: dict[str, Any]) -> dict[str, Any]:
     template = _template(data)
     if template is not None:
-        order = _checked.get((model, template))
-        if order is not None:
-            arranged: dict[str, Any] = _arranged(data, order)
+        plan = _checked.get((model, template), _UNSEEN)
+        if plan is not _UNSEEN:
+            # A plan of None: the resource is in the model's order already, kept as built.
+            arranged: dict[str, Any] = _arranged(data, cast(Order, plan))
             return arranged
     resource = model.model_validate(data)
     dumped: dict[str, Any] = resource.model_dump(mode="json", exclude_none=True)
     if template is not None and dumped == data:
         if len(_checked) >= _CHECKED_MAX:
             _checked.clear()
-        _checked[(model, template)] = _order(dumped)
+        _checked[(model, template)] = _plan(data, _order(dumped))
     return dumped
 
 

@@ -264,14 +264,16 @@ def conflicts_for(
     record: PatientRecord,
     *,
     drafts: Sequence[DraftOrder] = (),
+    known: Sequence[Exposure] | None = None,
 ) -> list[Conflict]:
     """What starting `ingredient` now would run into: courses running or stopped within their
-    washout, and other drugs on the same order."""
+    washout, and other drugs on the same order. `known`: `exposures(record, drafts=drafts)`
+    when the caller has read them already (one read for several candidates)."""
     new = row_for(ingredient, role)
     if new is None or not (new.is_maoi or new.interacts):
         return []
     found = []
-    for old in exposures(record, drafts=drafts):
+    for old in exposures(record, drafts=drafts) if known is None else known:
         if old.ingredient == new.ingredient:
             continue
         days = days_needed(old.row, new)
@@ -291,8 +293,15 @@ def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
 
 
 def _is_maoi(ingredient: str) -> bool:
-    row = row_for(ingredient, Role.ANTIDEPRESSANT)
+    # The table's own row: a drug without one is read as serotonergic (row_for), never an MAOI.
+    row = table().get(ingredient.lower())
     return row is not None and row.is_maoi
+
+
+def maoi_on_record(record: PatientRecord) -> bool:
+    """Whether any course on record is of an MAOI (running or not): without one, no course on
+    record needs a washout before a non-MAOI, so the exposures need not be read at all."""
+    return any(_is_maoi(t.ingredient) for t in record.trials)
 
 
 def switch_note(record: PatientRecord, candidates: Sequence[str]) -> str:
@@ -301,8 +310,11 @@ def switch_note(record: PatientRecord, candidates: Sequence[str]) -> str:
     needs the running serotonergic drugs stopped first. "" when no switch crosses an MAOI."""
     lines: list[str] = []
     waits: dict[tuple[str, str, int], list[str]] = {}
+    if not any(_is_maoi(n) for n in candidates) and not maoi_on_record(record):
+        return ""  # a washout is needed only into or out of an MAOI (days_needed)
+    known = exposures(record)
     for name in candidates:
-        for conflict in conflicts_for(name, Role.ANTIDEPRESSANT, record):
+        for conflict in conflicts_for(name, Role.ANTIDEPRESSANT, record, known=known):
             key = (conflict.old.ingredient, conflict.state(), conflict.days)
             waits.setdefault(key, []).append(name)
     for (old, state, days), names in waits.items():
@@ -326,10 +338,17 @@ def switch_lines(record: PatientRecord, options: Sequence[str]) -> list[str]:
     "fluoxetine (first choice; NICE NG134)"): the drugs are found by name in the text. [] when no
     option crosses into or out of an MAOI, so the caller can `extend` its lines with it."""
     text = " ".join(options).lower()
-    named = [
-        name
-        for name in table()
-        if re.search(r"(?<![a-z-])" + re.escape(name) + r"(?![a-z-])", text)
-    ]
+    # The substring test first: most names are not in the text at all, and it is far cheaper
+    # than the word-boundary search it guards (which needs the substring to match).
+    named = [name for name, word in _name_patterns() if name in text and word.search(text)]
     note = switch_note(record, named)
     return [note] if note else []
+
+
+@cache
+def _name_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each table ingredient, in table order, with the pattern that finds it as a whole name
+    (not inside a longer or hyphenated word)."""
+    return tuple(
+        (name, re.compile(r"(?<![a-z-])" + re.escape(name) + r"(?![a-z-])")) for name in table()
+    )

@@ -20,8 +20,10 @@ _OPEN = section_open("diagnosis", "Diagnosis")  # built once (issue 14, speed)
 
 
 def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
-    kind = _KIND_TEXT.get(finding.kind, finding.kind.value)
-    if finding == cited:
+    kind = _KIND_TEXT.get(finding.kind) or finding.kind.value
+    # `is` first: the cited finding is usually this very record, and a dataclass's == compares
+    # every field (an object always equals itself, so the answer is the same).
+    if finding is cited or finding == cited:
         kind += " · cited as the referral's reason"
     return (
         finding.display or finding.code,
@@ -46,7 +48,8 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
     cited = facts.depression_finding
     findings = [f for kind in _KINDS for f in record.context.of(kind)]
     # The cited diagnosis first, then by onset (undated last).
-    findings.sort(key=lambda f: (f != cited, f.onset is None, f.onset or record.as_of))
+    as_of = record.as_of
+    findings.sort(key=lambda f: (f is not cited and f != cited, f.onset is None, f.onset or as_of))
     if findings:
         parts.append(
             table(

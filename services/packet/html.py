@@ -90,10 +90,17 @@ def _header(header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     return f"<thead><tr>{head}</tr></thead>", tuple(f'<td data-label="{esc(h)}"' for h in header)
 
 
-@lru_cache(maxsize=64)
+# ' class="ref"' by cell class: the cell classes are the packet's own few words (constants in
+# its modules, never chart data), each attribute built once as it is first used.
+_CLASS_ATTRS: dict[str | None, str] = {None: ""}
+
+
 def _class_attr(cls: str | None) -> str:
-    """' class="ref"' ("" for None): the cell classes are the packet's own few words."""
-    return "" if cls is None else f' class="{esc(cls)}"'
+    """' class="ref"' ("" for None), kept in _CLASS_ATTRS."""
+    attr = _CLASS_ATTRS.get(cls)
+    if attr is None:
+        attr = _CLASS_ATTRS[cls] = "" if cls is None else f' class="{esc(cls)}"'
+    return attr
 
 
 def table(
@@ -112,21 +119,28 @@ def table(
     width = len(openings)
     body: list[str] = []
     add = body.append
-    # The loop runs once per cell (a few hundred a packet): a text cell's escape test is inlined.
+    class_attrs = _CLASS_ATTRS
+    # The loop runs once per cell (a few hundred a packet): the escape test is inlined, so a
+    # cell pays for `esc` only when it holds one of its characters (most hold none).
     for row in rows:
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
         add("<tr>")
-        for opening, cell in zip(openings, row, strict=False):  # lengths checked above
+        # Lengths checked above; a keyword argument (strict=) would cost zip a dict per row.
+        for opening, cell in zip(openings, row):  # noqa: B905
             if type(cell) is str:
-                if "&" in cell or "<" in cell or ">" in cell or '"' in cell or "'" in cell:
-                    cell = esc(cell)
-                add(f"{opening}>{cell}</td>")
-            elif isinstance(cell, tuple):
-                content, cell_cls = cell
-                add(f"{opening}{_class_attr(cell_cls)}>{esc(content)}</td>")
+                attr = ""
+            elif type(cell) is tuple or isinstance(cell, tuple):  # (text, class)
+                cell, cell_cls = cell
+                attr = class_attrs.get(cell_cls) or _class_attr(cell_cls)
+                if type(cell) is not str:
+                    cell = str(cell)
             else:
-                add(f"{opening}>{esc(cell)}</td>")
+                attr = ""
+                cell = str(cell)
+            if "&" in cell or "<" in cell or ">" in cell or '"' in cell or "'" in cell:
+                cell = esc(cell)
+            add(f"{opening}{attr}>{cell}</td>")
         add("</tr>")
     table_cls = esc(f"stack {cls}" if stack else cls)
     return (

@@ -8,7 +8,7 @@ from enum import Enum
 from fhir_mapping.record import PatientRecord
 from services.packet.diagnosis import diagnosis_section
 from services.packet.html import esc, text
-from services.packet.payer import counted_trials, payer_evaluation, payer_section
+from services.packet.payer import counted_trials, payer_evaluation, payer_section, verdict_text
 from services.packet.safety import safety_section
 from services.packet.severity import latest_phq9_text, severity_section
 from services.packet.style import CSS, content_security_policy
@@ -105,16 +105,18 @@ def render_packet(
         "L37086 and the device labels."
     )
     latest = latest_phq9_text(record)  # said twice: in the summary and the severity history
+    # The payer's verdict is said twice too: in the summary and the payer section.
+    verdict = verdict_text(payer) if payer is not None else None
     return (
         f"{_TOP}{esc(_patient_line(record))}</p>"
-        f"{summary_box(record, facts, payer, latest=latest)}</header>"
+        f"{summary_box(record, facts, payer, latest=latest, verdict=verdict)}</header>"
         f"{diagnosis_section(record, facts)}"
         f"{severity_section(record, latest=latest)}"
         f"{trials_section(record, facts, policy.mapping, counted_trials(payer, facts))}"
         f"{therapy_section(record)}"
         f"{neuromodulation_section(record)}"
         f"{safety_section(record, facts)}"
-        f"{payer_section(payer, facts)}"
+        f"{payer_section(payer, facts, verdict=verdict)}"
         f"{unread_section(record)}"
         f"<footer>{esc(footer)}</footer></main></body>\n</html>\n"
     )

@@ -97,7 +97,10 @@ def _clinic_lines(facts: PathwayFacts) -> list[str]:
     return [f"Not met: {blocker}" for blocker in facts.tms.blockers]
 
 
-def payer_section(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> str:
+def payer_section(
+    evaluation: PayerEvaluation | None, facts: PathwayFacts, *, verdict: str | None = None
+) -> str:
+    """`verdict`: verdict_text(evaluation), when the caller has it already."""
     if evaluation is None:
         return f"{_OPEN}{_NOT_EVALUATED}{bullets(_clinic_lines(facts), cls='lines')}</section>"
     parts = [_OPEN]
@@ -105,7 +108,7 @@ def payer_section(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> st
     parts.append(
         text(
             "p",
-            verdict_text(evaluation),
+            verdict if verdict is not None else verdict_text(evaluation),
             cls="verdict met" if evaluation.met else "verdict alert",
         )
     )

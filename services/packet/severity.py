@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
-from services.payer_criteria import ScaleBand, scale_band, scale_bands
+from services.payer_criteria import ScaleBand, bands_by_instrument, scale_band
 
 _HEADER = ("Date", "Scale", "Score", "Severity", "PHQ-9 item 9", "Source")
 # The section's constant markup, built once (issue 14, speed).
@@ -24,50 +26,6 @@ def band_text(score: Score) -> str:
         return "–"
     band = scale_band(score.instrument, score.value)
     return band.label if band is not None else "–"
-
-
-def _citations(scores: list[Score], bands: list[ScaleBand | None]) -> str:
-    """ "PHQ-9: Kroenke 2001; GAD-7: Spitzer 2006" for the scales shown (`bands`: each score's)."""
-    cited: dict[str, str] = {}
-    for score, band in zip(scores, bands, strict=True):
-        if band is not None and score.instrument not in cited:
-            cited[score.instrument] = band.citation
-    return "; ".join(f"{name}: {citation}" for name, citation in cited.items())
-
-
-# scale_bands() grouped by scale, with the tuple it was grouped from: [(bands, grouped)].
-_GROUPED: list[tuple[tuple[ScaleBand, ...], dict[str, tuple[ScaleBand, ...]]]] = []
-
-
-def _bands_by_scale() -> dict[str, tuple[ScaleBand, ...]]:
-    """scale_bands() (loaded once) grouped by scale, each group in the table's order; grouped
-    again should scale_bands() ever return another tuple."""
-    bands = scale_bands()
-    held = _GROUPED[0] if _GROUPED else None
-    if held is None or held[0] is not bands:
-        grouped: dict[str, list[ScaleBand]] = {}
-        for band in bands:
-            grouped.setdefault(band.instrument, []).append(band)
-        held = (bands, {name: tuple(group) for name, group in grouped.items()})
-        _GROUPED[:] = [held]
-    return held[1]
-
-
-def _bands(scores: list[Score]) -> list[ScaleBand | None]:
-    """Each score's band: scale_band's (the first band of the score's scale that holds its
-    value), looked up in the score's own scale's few bands rather than all of them."""
-    by_scale = _bands_by_scale()
-    out: list[ScaleBand | None] = []
-    for score in scores:
-        value = score.value
-        found = None
-        if value is not None:
-            for band in by_scale.get(score.instrument, ()):
-                if band.lower <= value <= band.upper:
-                    found = band
-                    break
-        out.append(found)
-    return out
 
 
 def _value(score: Score) -> str:
@@ -104,12 +62,30 @@ def latest_phq9_text(record: PatientRecord) -> str:
     return f"PHQ-9 {latest.value} ({band_text(latest)}) on {day_text(latest.date)}"
 
 
+_ORDER = attrgetter("date", "instrument")
+
+
 def severity_section(record: PatientRecord, *, latest: str | None = None) -> str:
     """`latest`: latest_phq9_text(record), when the caller has it already."""
-    scores = sorted(record.scores, key=lambda s: (s.date, s.instrument))
+    scores = sorted(record.scores, key=_ORDER)
     if scores:
-        bands = _bands(scores)
-        cited = _citations(scores, bands)
+        # One pass: each score's band (scale_band's: the first band of its own scale holding
+        # its value), its row, and the citation of each scale shown (the first band's).
+        by_scale = bands_by_instrument()
+        cited: dict[str, str] = {}
+        rows = []
+        for score in scores:
+            value = score.value
+            band = None
+            if value is not None:
+                for candidate in by_scale.get(score.instrument, ()):
+                    if candidate.lower <= value <= candidate.upper:
+                        band = candidate
+                        if score.instrument not in cited:
+                            cited[score.instrument] = candidate.citation
+                        break
+            rows.append(_row(score, band))
+        citations = "; ".join(f"{name}: {citation}" for name, citation in cited.items())
         return (
             _OPEN
             + text(
@@ -117,13 +93,12 @@ def severity_section(record: PatientRecord, *, latest: str | None = None) -> str
                 f"Latest: {latest if latest is not None else latest_phq9_text(record)}.",
                 cls="lede",
             )
-            + table(
-                _HEADER,
-                [_row(s, b) for s, b in zip(scores, bands, strict=True)],
-                caption="Rating-scale results, oldest first",
-                cls="scores",
+            + table(_HEADER, rows, caption="Rating-scale results, oldest first", cls="scores")
+            + (
+                text("p", f"Severity bands: {citations}. {_ITEM9_NOTE}", cls="note")
+                if citations
+                else _NOTE
             )
-            + (text("p", f"Severity bands: {cited}. {_ITEM9_NOTE}", cls="note") if cited else _NOTE)
             + "</section>"
         )
     if record.incomplete(DataDomain.SCORES):

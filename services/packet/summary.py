@@ -81,8 +81,10 @@ def summary_box(
     payer: PayerEvaluation | None,
     *,
     latest: str | None = None,
+    verdict: str | None = None,
 ) -> str:
-    """`latest`: latest_phq9_text(record), when the caller has it already."""
+    """`latest`: latest_phq9_text(record), and `verdict`: the payer's verdict_text, when the
+    caller has them already."""
     unread = (
         f"{_UNREAD}<span>{esc(plural(len(record.gaps), 'gap'))}</span>{_END}" if record.gaps else ""
     )
@@ -93,6 +95,7 @@ def summary_box(
         f"</span>{_END}"
         f"{_TRIALS}<span>{esc(_trials(facts, payer))}</span>{_END}"
         f"{_SAFETY}<span>{esc(_safety(record, facts))}</span>{_END}"
-        f"{_CRITERIA}<span>{esc(_criteria(payer, facts))}</span>{_END}"
+        f"{_CRITERIA}<span>{esc(verdict if verdict is not None else _criteria(payer, facts))}"
+        f"</span>{_END}"
         f"{unread}</dl>"
     )

@@ -99,5 +99,5 @@ def neuromodulation_section(record: PatientRecord) -> str:
             lines.append(f"{name}: {_sessions(dated, undated)}{when}")
         else:
             lines.append(_absence(record, name))
-        lines += _referral_lines(record, kind.value, name)
+        lines += _referral_lines(record, kind, name)  # a StrEnum: equal to its value
     return f"{_NEUROMODULATION}{bullets(lines, cls='lines')}</section>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
@@ -79,6 +80,9 @@ def _row(
     )
 
 
+_DATES = attrgetter("start", "end")  # oldest first
+
+
 def _trial_table(
     trials: Sequence[Trial],
     facts: PathwayFacts,
@@ -87,7 +91,7 @@ def _trial_table(
     *,
     caption: str,
 ) -> str:
-    rows = [_row(t, facts, policy, counted) for t in sorted(trials, key=lambda t: (t.start, t.end))]
+    rows = [_row(t, facts, policy, counted) for t in sorted(trials, key=_DATES)]
     return table(_HEADER, rows, caption=caption, cls="trials", stack=True)
 
 

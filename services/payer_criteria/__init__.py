@@ -44,7 +44,14 @@ returns), `findings` (how a card names findings), one module per group of criter
 (the rule set on a chart). Import from this package, not from its modules.
 """
 
-from services.payer_criteria.bands import BAND_RANKS, PHQ9, ScaleBand, scale_band, scale_bands
+from services.payer_criteria.bands import (
+    BAND_RANKS,
+    PHQ9,
+    ScaleBand,
+    bands_by_instrument,
+    scale_band,
+    scale_bands,
+)
 from services.payer_criteria.errors import PayerCriteriaError
 from services.payer_criteria.evaluate import evaluate_payer_criteria
 from services.payer_criteria.loading import (
@@ -69,6 +76,7 @@ __all__ = [
     "PayerEvaluation",
     "RuleSet",
     "ScaleBand",
+    "bands_by_instrument",
     "builtin_rule_sets",
     "evaluate_payer_criteria",
     "load_rule_set_file",

@@ -86,12 +86,22 @@ def scale_bands() -> tuple[ScaleBand, ...]:
     return tuple(found)
 
 
+@cache
+def bands_by_instrument() -> Mapping[str, tuple[ScaleBand, ...]]:
+    """scale_bands() grouped by scale, each group in the tables' order: a score is looked up
+    among its own scale's few bands (read for every score of a card and the referral packet)."""
+    grouped: dict[str, list[ScaleBand]] = {}
+    for band in scale_bands():
+        grouped.setdefault(band.instrument, []).append(band)
+    return {name: tuple(group) for name, group in grouped.items()}
+
+
 def scale_band(instrument: str, value: int) -> ScaleBand | None:
     """The band a score falls in, or None for an instrument without bands or a value outside."""
-    return next(
-        (b for b in scale_bands() if b.instrument == instrument and b.lower <= value <= b.upper),
-        None,
-    )
+    for band in bands_by_instrument().get(instrument, ()):
+        if band.lower <= value <= band.upper:
+            return band
+    return None
 
 
 def known_instruments() -> frozenset[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from fhir_mapping.record import FindingKind
@@ -32,12 +33,16 @@ class CriterionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "met": "Met",
-            "not-met": "Not met",
-            "not-on-record": "Not on record",
-            "not-available": "Not available",
-        }[self.value]
+        return _STATUS_LABELS[self]
+
+
+# How a card and the packet say each status (a table built once, not per read: issue 14).
+_STATUS_LABELS = {
+    CriterionStatus.MET: "Met",
+    CriterionStatus.NOT_MET: "Not met",
+    CriterionStatus.NOT_ON_RECORD: "Not on record",
+    CriterionStatus.NOT_AVAILABLE: "Not available",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +79,19 @@ class Criterion:
             return own, f"{instrument} >= {own}"
         if self.min_band is None:
             return None
-        wanted = BAND_RANKS[self.min_band]
-        bands = [b for b in scale_bands() if b.instrument == instrument and b.rank >= wanted]
-        if not bands:
-            return None
-        first = min(bands, key=lambda b: b.lower)
-        return first.lower, f"{instrument} >= {first.lower} ({first.label}, {first.citation})"
+        return _band_cut_off(self.min_band, instrument)
+
+
+@lru_cache(maxsize=64)
+def _band_cut_off(min_band: str, instrument: str) -> tuple[int, str] | None:
+    """Criterion.cut_off for a band: read from the scale tables once per (band, scale), the
+    pair being code-table values (the policies' few bands, the known scales)."""
+    wanted = BAND_RANKS[min_band]
+    bands = [b for b in scale_bands() if b.instrument == instrument and b.rank >= wanted]
+    if not bands:
+        return None
+    first = min(bands, key=lambda b: b.lower)
+    return first.lower, f"{instrument} >= {first.lower} ({first.label}, {first.citation})"
 
 
 @dataclass(frozen=True, slots=True)

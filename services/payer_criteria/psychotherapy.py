@@ -6,32 +6,35 @@ from datetime import date
 
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.record import ProcedureKind, ProcedureRecord
+from fhir_mapping.record import ProcedureKind
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, Outcome, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 
 
-def _procedure_name(p: ProcedureRecord) -> str:
-    row = procedure_codes().get((canonical_system(p.system), p.code))
-    return f"{row.display if row else 'psychotherapy'} ({p.code})"
+def _procedure_name(system: str, code: str) -> str:
+    row = procedure_codes().get((canonical_system(system), code))
+    return f"{row.display if row else 'psychotherapy'} ({code})"
 
 
 def evaluate_psychotherapy(c: Criterion, x: Inputs) -> Outcome:
     record = x.record
     sessions = sorted(
-        (p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY),
+        [p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY],
         key=lambda p: p.date or date.min,
     )
     if sessions:
-        dated = [p.date for p in sessions if p.date is not None]
+        dated = [p.date for p in sessions if p.date is not None]  # oldest first, as sorted
         if not dated:
             span = ", undated"
-        elif min(dated) == max(dated):
-            span = f", {min(dated).isoformat()}"
+        elif dated[0] == dated[-1]:
+            span = f", {dated[0].isoformat()}"
         else:
-            span = f", {min(dated).isoformat()} - {max(dated).isoformat()}"
-        kinds = "; ".join(dict.fromkeys(_procedure_name(p) for p in sessions))
+            span = f", {dated[0].isoformat()} - {dated[-1].isoformat()}"
+        # Named once per code (a course is many sessions of one or two codes), in the order
+        # each code first appears.
+        codes = dict.fromkeys([(p.system, p.code) for p in sessions])
+        kinds = "; ".join(dict.fromkeys([_procedure_name(*code) for code in codes]))
         line = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
         if len(sessions) >= c.min_sessions:
             return Outcome(CriterionStatus.MET, (line,))

@@ -4,6 +4,7 @@ against the policy's band or its own cut-off."""
 from __future__ import annotations
 
 from datetime import timedelta
+from operator import attrgetter
 
 from fhir_mapping.record import Score
 from services.pathway import in_episode
@@ -11,13 +12,15 @@ from services.payer_criteria.bands import scale_band
 from services.payer_criteria.inputs import Inputs, Outcome, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 
+_DATE = attrgetter("date")  # C-level sort key: every score of the chart, every evaluation
+
 
 def evaluate_severity(c: Criterion, x: Inputs) -> Outcome:
     record, facts = x.record, x.facts
     horizon = record.as_of - timedelta(days=x.policy.payer_score_max_age_days)
     current: dict[str, Score] = {}
     older: dict[str, Score] = {}
-    for s in sorted(record.scores, key=lambda s: s.date):
+    for s in sorted(record.scores, key=_DATE):
         if s.instrument not in c.instruments or s.value is None:
             continue
         fresh = s.date >= horizon and in_episode(s.date, facts.episode_start)

@@ -43,10 +43,14 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     # One card per concern (issue 12): a running trial below its minimum dose whose adherence is
     # not contradicted is the optimise card's ("raise the dose", with the weeks below it); this
     # card keeps the ones whose refills contradict adherence.
-    raised = set(optimize_switch_augment.subtherapeutic(ctx))
-    return tuple(
-        sorted(dict.fromkeys(t for t in flagged if t not in raised), key=lambda t: t.start)
-    )
+    # Kept by equality, first one first, without hashing: a Trial's hash walks every segment
+    # and score it holds, and these lists are a few trials long.
+    raised = optimize_switch_augment.subtherapeutic(ctx)
+    kept: list[Trial] = []
+    for trial in flagged:
+        if trial not in raised and trial not in kept:
+            kept.append(trial)
+    return tuple(sorted(kept, key=lambda t: t.start))
 
 
 def _now_adequate_dose(trial: Trial) -> bool:

@@ -166,10 +166,11 @@ def _medical(ctx: RuleContext) -> list[Item]:
         if item is not None:
             items.append(item)
     apnea = record.context.of(FindingKind.SLEEP_APNEA)
-    treated = record.context.has(FindingKind.SLEEP_APNEA_TREATED) or any(
-        p.kind is ProcedureKind.CPAP for p in record.procedures
-    )
-    if apnea and not treated:
+    # Treatment is looked for only when there is apnea to treat (a chart's procedures are many).
+    if apnea and not (
+        record.context.has(FindingKind.SLEEP_APNEA_TREATED)
+        or any(p.kind is ProcedureKind.CPAP for p in record.procedures)
+    ):
         items.append(
             Item(
                 "untreated sleep apnea",

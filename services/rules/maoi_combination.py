@@ -26,6 +26,8 @@ TOPIC = "maoi-combination"
 
 def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Exposure]]:
     """(MAOI, other) pairs of courses running on the as-of date that must not meet, each once."""
+    if not washout.maoi_on_record(ctx.record):
+        return []  # nearly every chart: no MAOI course at all, so no pair
     running = [e for e in washout.exposures(ctx.record) if e.running]
     pairs: list[tuple[washout.Exposure, washout.Exposure]] = []
     seen: set[frozenset[str]] = set()

@@ -36,6 +36,7 @@ Safety rules (issue 11):
 
 from __future__ import annotations
 
+from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
 from services import cards, tolerability
 from services.recommendation import Recommendation, Suggestion
@@ -78,9 +79,14 @@ __all__ = [
 ]
 
 
-def _summary(ctx: RuleContext, used: set[str]) -> str:
+def _summary(
+    ctx: RuleContext, used: set[str], remaining: tuple[DrugInfo, ...] | None = None
+) -> str:
+    """`remaining`: `first_line_adjuncts(ctx, used)` when the caller has them already."""
     facts = ctx.facts
-    adjuncts = [d.ingredient for d in first_line_adjuncts(ctx, used)]
+    if remaining is None:
+        remaining = first_line_adjuncts(ctx, used)
+    adjuncts = [d.ingredient for d in remaining]
     if adjuncts:
         adjunct_text = cards.or_list(adjuncts)
     elif running_antipsychotics(ctx):
@@ -174,23 +180,26 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 + " has no PHQ-9 on treatment: repeat the PHQ-9 before switching or adding an "
                 "adjunct (it may be working); the options below are not offered as orders yet."
             )
+        # The first-line adjuncts left, read once for the section, the orders and the summary.
+        remaining = first_line_adjuncts(ctx, used) if facts.failed_trials else ()
         if facts.failed_trials:
-            sections.append(augment_section(ctx, used))
+            sections.append(augment_section(ctx, used, remaining))
             sections.append(switch_section(ctx))
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
             if not blind:
-                found.extend(augmenter_suggestions(ctx, used))
+                found.extend(augmenter_suggestions(ctx, used, remaining))
         if low:
             summary = low_summary(ctx, low[0])
         elif blind:
             summary = _unmeasured_summary(ctx, blind[0])
         else:
-            summary = _summary(ctx, used)
+            summary = _summary(ctx, used, remaining)
+    evidence = card_evidence(ctx)
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections, *basis(ctx)),
+        detail=cards.join_sections(*sections, *basis(ctx, evidence=evidence)),
         suggestions=found,
-        evidence=card_evidence(ctx),
+        evidence=evidence,
     )

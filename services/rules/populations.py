@@ -19,6 +19,7 @@ name what is on record, and leave the decision to the specialist (the safer beha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,42 +59,45 @@ class Restriction:
         return f"{self.rule.note} ({self.why}; {self.rule.cite})"
 
 
-def restrictions(ctx: RuleContext, ingredient: str, drug_class: str) -> tuple[Restriction, ...]:
-    """Every age or condition rule about this drug that applies to this patient."""
-    found: list[Restriction] = []
+_RESTRICTING = frozenset({Choice.NEVER, Choice.NOT_ONE_CLICK})
+
+
+def _applying(
+    ctx: RuleContext, ingredient: str, drug_class: str, wanted: Choice | None = None
+) -> Iterator[Restriction]:
+    """The age rules that restrict (never, or not as one click), then the condition rules, that
+    apply to this drug for this patient, in table order; only those of choice `wanted` when one
+    is named. A generator: `never` and `text_only` ask for the first one only, for every drug a
+    card weighs, so the rest is not read."""
     years = age(ctx)
     for rule in drug_rules.rules_for_age(years):
-        if rule.choice in (Choice.NEVER, Choice.NOT_ONE_CLICK) and rule.covers(
-            ingredient, drug_class
-        ):
-            found.append(Restriction(rule, f"age {years}"))
+        if rule.choice not in _RESTRICTING or (wanted is not None and rule.choice is not wanted):
+            continue
+        if rule.covers(ingredient, drug_class):
+            yield Restriction(rule, f"age {years}")
     for rule in drug_rules.condition_rules():
-        if rule.finding is None or not rule.covers(ingredient, drug_class):
+        if rule.finding is None or (wanted is not None and rule.choice is not wanted):
+            continue
+        if not rule.covers(ingredient, drug_class):
             continue
         finding = latest(ctx, rule.finding)
         if finding is not None:
-            found.append(Restriction(rule, f"on record: {_named(finding)}"))
-    return tuple(found)
+            yield Restriction(rule, f"on record: {_named(finding)}")
+
+
+def restrictions(ctx: RuleContext, ingredient: str, drug_class: str) -> tuple[Restriction, ...]:
+    """Every age or condition rule about this drug that applies to this patient."""
+    return tuple(_applying(ctx, ingredient, drug_class))
 
 
 def never(ctx: RuleContext, ingredient: str, drug_class: str) -> Restriction | None:
     """Why this drug is never proposed for this patient, or None."""
-    return next(
-        (r for r in restrictions(ctx, ingredient, drug_class) if r.rule.choice is Choice.NEVER),
-        None,
-    )
+    return next(_applying(ctx, ingredient, drug_class, Choice.NEVER), None)
 
 
 def text_only(ctx: RuleContext, ingredient: str, drug_class: str) -> Restriction | None:
     """Why this drug may be named but not offered as a ready-to-accept order, or None."""
-    return next(
-        (
-            r
-            for r in restrictions(ctx, ingredient, drug_class)
-            if r.rule.choice is Choice.NOT_ONE_CLICK
-        ),
-        None,
-    )
+    return next(_applying(ctx, ingredient, drug_class, Choice.NOT_ONE_CLICK), None)
 
 
 def age_choices(ctx: RuleContext) -> tuple[DrugRule, ...]:

@@ -177,24 +177,28 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     return header + "\n" + "\n".join(lines)
 
 
-def _counted(trials: tuple[Trial, ...], *, named: bool) -> str:
-    """What the TMS count rests on, in words: failed trials, and those not tolerated when the
-    clinic counts them (policy.tms_count_intolerant_trials), so the text says what was counted."""
-    failed = tuple(t for t in trials if t.failed)
-    other = tuple(t for t in trials if not t.failed)
+def _counted(trials: tuple[Trial, ...]) -> tuple[str, str]:
+    """What the TMS count rests on, in words, with and without the drugs' names: failed trials,
+    and those not tolerated when the clinic counts them (policy.tms_count_intolerant_trials), so
+    the text says what was counted. Each trial's `failed` is read once (a chain of properties)."""
+    failed: list[Trial] = []
+    other: list[Trial] = []
+    for t in trials:
+        (failed if t.failed else other).append(t)
 
-    def part(group: tuple[Trial, ...], what: str, adequate: bool) -> str:
+    def part(group: list[Trial], what: str, adequate: bool) -> tuple[str, str]:
         n = len(group)
         noun = "trial" if n == 1 else "trials"
         text = f"{n} {'adequate ' if adequate else ''}{noun} {what}"
-        return f"{text} ({cards.names(group)})" if named else text
+        return f"{text} ({cards.names(group)})", text
 
     if not other:
         return part(failed, "failed", True)
     if not failed:
         return part(other, "not tolerated", False)
-    return f"{part(failed, 'failed', True)} and {len(other)} not tolerated" + (
-        f" ({cards.names(other)})" if named else ""
+    named, plain = part(failed, "failed", True)
+    return f"{named} and {len(other)} not tolerated ({cards.names(other)})", (
+        f"{plain} and {len(other)} not tolerated"
     )
 
 
@@ -266,19 +270,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not facts.tms.eligible or acute_risk.blocks_tms(facts.suicide, ctx.record):
         return None
     evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
-    if not evaluation.met and not ctx.policy.tms_card_when_payer_criteria_unmet:
+    met = evaluation.met
+    if not met and not ctx.policy.tms_card_when_payer_criteria_unmet:
         return None
     latest = facts.latest_phq9
     assert latest is not None and latest.value is not None  # eligibility requires a PHQ-9
     # The count the eligibility used (facts.tms_trials: failed, plus not tolerated when the
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
-    payer = "" if evaluation.met else f"; {evaluation.rule_set.name} criteria not yet met"
-    counted_named = _counted(counted, named=True)  # said in the summary and the referral
+    payer = "" if met else f"; {evaluation.rule_set.name} criteria not yet met"
+    counted_named, counted_plain = _counted(counted)  # said in the summary and the referral
     safety_items = _safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
         f"{counted_named}; PHQ-9 {latest.value}: consider TMS referral{payer}",
-        f"{_counted(counted, named=False)}; PHQ-9 {latest.value}: consider TMS referral{payer}",
+        f"{counted_plain}; PHQ-9 {latest.value}: consider TMS referral{payer}",
     )
     depression = facts.depression_finding
     resource = None

@@ -14,25 +14,33 @@ from services.rules.optimize.orders import first_line_adjuncts
 from services.rules.optimize.wording import dose_text
 
 SECOND_LINE = "2nd"  # the drug table's canmat_line value for CANMAT 2023 second-line agents
+# Compared for every row of the drug table: on Python 3.11 reading a member off its Enum class
+# costs about ten times reading a global (issue 14).
+_AUGMENTATION = Role.AUGMENTATION
 
 
 def second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[str]:
-    taken = {t.ingredient for t in ctx.record.trials if t.ongoing}
+    # Used, running or not tolerated: read once, not once per drug of the table.
+    excluded = used | {t.ingredient for t in ctx.record.trials if t.ongoing} | not_tolerated(ctx)
+    # Esketamine is named with the options beyond medication (its REMS, its indications).
+    beyond = pathway_options.options()
     return [
         d.ingredient
         for d in drug_table.all_drugs()
-        if d.role is Role.AUGMENTATION
+        if d.role is _AUGMENTATION
         and d.canmat_line == SECOND_LINE
         and not drug_rules.is_antipsychotic(d.drug_class)
-        and d.ingredient not in used | taken | not_tolerated(ctx)
-        # Esketamine is named with the options beyond medication (its REMS, its indications).
-        and d.ingredient not in pathway_options.options()
+        and d.ingredient not in excluded
+        and d.ingredient not in beyond
         and populations.never(ctx, d.ingredient, d.drug_class) is None
         and ctx.facts.caution_for(d.ingredient) is None
     ]
 
 
-def augment_section(ctx: RuleContext, used: set[str]) -> str:
+def augment_section(
+    ctx: RuleContext, used: set[str], remaining: tuple[DrugInfo, ...] | None = None
+) -> str:
+    """`remaining`: `first_line_adjuncts(ctx, used)` when the caller has them already."""
     lines = []
     if used:
         lines.append(f"Adjuncts already used in this episode: {', '.join(sorted(used))}.")
@@ -42,7 +50,8 @@ def augment_section(ctx: RuleContext, used: set[str]) -> str:
             f"An antipsychotic is already running ({', '.join(dose_text(t) for t in stacked)}): a "
             "second antipsychotic is not proposed; optimise or replace the one running."
         )
-    remaining = first_line_adjuncts(ctx, used)
+    if remaining is None:
+        remaining = first_line_adjuncts(ctx, used)
     if remaining:
         ranges = [
             f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"

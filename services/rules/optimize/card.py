@@ -3,6 +3,8 @@ lines, why no TMS referral, its evidence, the rest of the pathway and its guidel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services import cards, pathway_options
 from services.recommendation import Evidence
 from services.rules import populations
@@ -65,16 +67,21 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
     ]
 
 
-def basis(ctx: RuleContext, *extra_guidelines: str) -> list[str]:
+def basis(
+    ctx: RuleContext, *extra_guidelines: str, evidence: Sequence[Evidence] | None = None
+) -> list[str]:
     """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
-    guideline links."""
+    guideline links. `evidence`: `card_evidence(ctx)` when the caller has built it already (the
+    card carries it too: one trials table built, not two)."""
+    if evidence is None:
+        evidence = card_evidence(ctx)
     keys = ["canmat2023"]  # the staging line links its own source (Fekadu 2018)
     if populations.age_choices(ctx):
         keys.append("nice-ng134")
     keys.extend(extra_guidelines)
     return [
         _no_tms_section(ctx),
-        *cards.evidence_sections(*card_evidence(ctx)),
+        *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
     ]
 

@@ -123,11 +123,12 @@ def toward_remission(
         f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}): optimise the dose "
         "toward remission; no switch or adjunct",
     )
+    evidence = card_evidence(ctx)
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections, *basis(ctx)),
+        detail=cards.join_sections(*sections, *basis(ctx, evidence=evidence)),
         suggestions=found,
         indicator=Indicator.INFO,
-        evidence=card_evidence(ctx),
+        evidence=evidence,
     )

@@ -65,9 +65,10 @@ def switch_for_intolerance(ctx: RuleContext) -> Recommendation:
         "switch to a better-tolerated agent",
         f"{name} not tolerated, no antidepressant running: switch to a better-tolerated agent",
     )
+    evidence = card_evidence(ctx)
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections, *basis(ctx)),
-        evidence=card_evidence(ctx),
+        detail=cards.join_sections(*sections, *basis(ctx, evidence=evidence)),
+        evidence=evidence,
     )

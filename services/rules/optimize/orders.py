@@ -52,9 +52,12 @@ def first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...
     )
 
 
-def augmenter_suggestions(ctx: RuleContext, used: set[str]) -> list[Suggestion]:
+def augmenter_suggestions(
+    ctx: RuleContext, used: set[str], remaining: tuple[DrugInfo, ...] | None = None
+) -> list[Suggestion]:
+    """`remaining`: `first_line_adjuncts(ctx, used)` when the caller has them already."""
     out = []
-    for drug in first_line_adjuncts(ctx, used):
+    for drug in first_line_adjuncts(ctx, used) if remaining is None else remaining:
         if populations.text_only(ctx, drug.ingredient, drug.drug_class) is not None:
             continue  # named in the augment section with the reason, never one click
         label = f"Propose adjunctive {drug.ingredient}"

@@ -135,12 +135,13 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     # (acute_risk.py says the same). Pharmacogenomic testing is one line after a failure.
     sections.append(pathway_options.pgx_line(len(facts.failed_trials)))
     extra = ("stop-pd",) if regimen is not None else ()
+    evidence = card_evidence(ctx)
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections, *basis(ctx, *extra)),
+        detail=cards.join_sections(*sections, *basis(ctx, *extra, evidence=evidence)),
         suggestions=found,
-        evidence=card_evidence(ctx),
+        evidence=evidence,
     )
 
 
