@@ -34,10 +34,6 @@ from fhir_mapping.record import (
 )
 
 
-def _days(segment: DoseSegment) -> int:
-    return (segment.end - segment.start).days
-
-
 def _fmt(mg: float) -> str:
     return f"{mg:g}"
 
@@ -54,17 +50,27 @@ def judge(
     intolerant: bool = False,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments."""
-    known = [s for s in segments if s.mg_per_day is not None]
-    unknown_days = sum(_days(s) for s in segments if s.mg_per_day is None)
-    total_days = sum(_days(s) for s in segments)
-    adequate_days = (
-        sum(_days(s) for s in known if s.mg_per_day is not None and s.mg_per_day >= minimum)
-        if minimum is not None
-        else 0
-    )
+    # One pass over the segments gathers every sum the verdict needs (issue 14).
+    unknown_days = total_days = adequate_days = 0
+    top: float | None = None  # the highest known dose
+    any_known = below = False  # a known dose at all; one below the minimum
+    for segment in segments:
+        days = (segment.end - segment.start).days
+        total_days += days
+        mg = segment.mg_per_day
+        if mg is None:
+            unknown_days += days
+            continue
+        any_known = True
+        if top is None or mg > top:
+            top = mg
+        if minimum is not None:
+            if mg >= minimum:
+                adequate_days += days
+            elif mg < minimum:
+                below = True
     weeks = adequate_days / 7
     needed = policy.min_adequate_weeks * 7
-    top = max((s.mg_per_day for s in known if s.mg_per_day is not None), default=None)
     notes: list[str] = []
     if (
         info is not None
@@ -93,11 +99,9 @@ def judge(
     if minimum is None:
         reasons.append(InadequacyReason.DOSE_UNKNOWN)
         notes.append(f"no verified minimum adequate dose for {ingredient} in the drug table")
-    elif not known or (adequate_days < needed <= adequate_days + unknown_days):
+    elif not any_known or (adequate_days < needed <= adequate_days + unknown_days):
         reasons.append(InadequacyReason.DOSE_UNKNOWN)
-    if minimum is not None and any(
-        s.mg_per_day is not None and s.mg_per_day < minimum for s in known
-    ):
+    if below:
         reasons.append(InadequacyReason.DOSE_BELOW_MINIMUM)
     # An ongoing course is not "too short": it is still running (ONGOING says so).
     if (

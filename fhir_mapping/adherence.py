@@ -47,6 +47,13 @@ ADHERENCE_EXTENSION = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-m
 
 _STATUS = {"poor": AdherenceStatus.POOR, "verified": AdherenceStatus.VERIFIED}
 
+# Enum members read once per dispense or per trial, as module constants: on Python 3.11 reading a
+# member off its Enum class costs about ten times reading a global (issue 14).
+_DISPENSE = EventKind.DISPENSE
+_POOR = AdherenceStatus.POOR
+_VERIFIED = AdherenceStatus.VERIFIED
+_LAST_DAY = date.max.toordinal()
+
 
 @dataclass(frozen=True, slots=True)
 class _AdherenceCodes:
@@ -154,45 +161,60 @@ def with_reported(adherence: Adherence, events: Sequence[MedicationEvent]) -> Ad
     return adherence  # refill data speak for themselves (and win over a contrary report)
 
 
+def _dispense_order(e: MedicationEvent) -> tuple[date, float, str]:
+    return (e.start, -(e.days_supply or 0.0), str(e.source))
+
+
 def dispense_adherence(
     events: Iterable[MedicationEvent], *, window_end: date, policy: MappingPolicy
 ) -> Adherence:
     """PDC and refill gaps of the dispenses among `events`, up to `window_end` (exclusive)."""
-    dispenses = sorted(
-        (e for e in events if e.kind is EventKind.DISPENSE),
-        key=lambda e: (e.start, -(e.days_supply or 0.0), str(e.source)),
-    )
+    dispenses = [e for e in events if e.kind is _DISPENSE]
+    starts = [e.start for e in dispenses]
+    # Order of hand-over (same day: the larger supply first). A trial's dispenses usually come in
+    # date order, one a day: then they are in that order already and no key is built (issue 14).
+    if starts != sorted(set(starts)):
+        dispenses.sort(key=_dispense_order)
     stated = [e.days_supply for e in dispenses if e.days_supply is not None and e.days_supply > 0]
-    if not dispenses or not stated:
+    if not stated:
         return UNVERIFIED
-    fallback = float(median(stated))
+    # Only a dispense without daysSupply uses the median of the stated ones.
+    fallback = float(median(stated)) if len(stated) < len(dispenses) else 0.0
     first = dispenses[0].start
     if window_end <= first:
         window_end = first + timedelta(days=1)
+    # Day numbers (date ordinals), not dates: the loop runs once per fill, and integer sums cost a
+    # fraction of building a timedelta for each (issue 14).
+    window = window_end.toordinal()
     gap_days = policy.refill_gap_weeks * 7
     covered = 0
-    supply_end = first  # first day without supply on hand
+    supply_end = first.toordinal()  # first day without supply on hand
     gaps: list[RefillGap] = []
     for event in dispenses:
-        if event.start >= window_end:
+        start = event.start.toordinal()
+        if start >= window:
             break
-        if (event.start - supply_end).days > gap_days:
-            gaps.append(RefillGap(supply_end, event.start))
-        days = (
-            event.days_supply
-            if event.days_supply is not None and event.days_supply > 0
-            else fallback
-        )
-        begin = max(event.start, supply_end)
-        end = begin + timedelta(days=round(days))
-        covered += max(0, (min(end, window_end) - begin).days)
-        supply_end = max(supply_end, end)
-    if (window_end - supply_end).days > gap_days:
-        gaps.append(RefillGap(supply_end, window_end))
-    pdc = round(covered / (window_end - first).days, 4)
+        if start - supply_end > gap_days:
+            gaps.append(RefillGap(date.fromordinal(supply_end), event.start))
+        days = event.days_supply
+        if not (days is not None and days > 0):
+            days = fallback
+        begin = start if start > supply_end else supply_end
+        end = begin + round(days)
+        if end > _LAST_DAY:
+            # Past the calendar: date arithmetic raises for it as it always did.
+            date.fromordinal(begin) + timedelta(days=round(days))
+        held = (end if end < window else window) - begin
+        if held > 0:
+            covered += held
+        if end > supply_end:
+            supply_end = end
+    if window - supply_end > gap_days:
+        gaps.append(RefillGap(date.fromordinal(supply_end), window_end))
+    pdc = round(covered / (window - first.toordinal()), 4)
     ok = pdc >= policy.pdc_threshold and not gaps
     return Adherence(
-        status=AdherenceStatus.VERIFIED if ok else AdherenceStatus.POOR,
+        status=_VERIFIED if ok else _POOR,
         pdc=pdc,
         refill_gaps=tuple(gaps),
     )

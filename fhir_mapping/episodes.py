@@ -57,10 +57,12 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from fhir_mapping.adequacy import judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
@@ -90,11 +92,22 @@ _DROPPED: dict[EventKind, frozenset[str]] = {
 _OPEN = frozenset({"active", "on-hold"})
 _KIND_RANK = {EventKind.ORDER: 0, EventKind.STATEMENT: 1, EventKind.DISPENSE: 2}
 
+# Enum members compared once per event, as module constants: on Python 3.11 reading a member off
+# its Enum class costs about ten times reading a global (issue 14).
+_ORDER = EventKind.ORDER
+_DISPENSE = EventKind.DISPENSE
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+_AUGMENTATION = Role.AUGMENTATION
+_INTERACTING = Role.INTERACTING
+_DAILY = DoseBasis.DAILY
+_POOR = AdherenceStatus.POOR
+_INTOLERANCE = InadequacyReason.INTOLERANCE
+
 
 def _usable(event: MedicationEvent, as_of: date) -> bool:
     if event.start > as_of:
         return False
-    if event.kind is EventKind.DISPENSE:
+    if event.kind is _DISPENSE:
         return event.status == "completed"
     return event.status not in _DROPPED[event.kind]
 
@@ -103,11 +116,13 @@ _EventKey = tuple[date, int, float, str, date, float, str]
 
 
 def _event_key(e: MedicationEvent) -> _EventKey:
+    source = e.source
     return (
         e.start,
         _KIND_RANK[e.kind],
         -(e.mg_per_day if e.mg_per_day is not None else -1.0),
-        str(e.source),
+        # str(source), written out: one call fewer per event (issue 14).
+        f"{source.resource_type}/{source.id}",
         e.end or date.min,
         e.days_supply if e.days_supply is not None else -1.0,
         e.status,
@@ -117,20 +132,22 @@ def _event_key(e: MedicationEvent) -> _EventKey:
 @dataclass(slots=True)
 class _Span:
     event: MedicationEvent
+    # _event_key(event), computed once per event (issue 14): the spans are sorted by it twice.
+    key: _EventKey
     start: date
     end: date  # exclusive; may lie after as-of
     note: str | None = None
     # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
     # an end yields to another record's explicit end of the same drug (rule 2a).
     from_supply: bool = False
-    # _event_key(event), computed once per event (issue 14): the spans are sorted by it twice.
-    key: _EventKey | None = None
 
 
 @dataclass(slots=True)
 class _Cluster:
     spans: list[_Span] = field(default_factory=list)
     end: date = date.min
+    # The first span's start (the spans come in start order): the trial's start (issue 14).
+    start: date = date.min
 
 
 def _next_start(starts: Sequence[date], after: date) -> date | None:
@@ -140,8 +157,14 @@ def _next_start(starts: Sequence[date], after: date) -> date | None:
     return starts[index] if index < len(starts) else None
 
 
+# Building a timedelta costs several times a date addition: the spans of every event add whole
+# days of supply, so the usual ones (up to a year and more) are built once, here (issue 14).
+_DAY_DELTAS = tuple(timedelta(days=n) for n in range(1000))
+
+
 def _days(value: float) -> timedelta:
-    return timedelta(days=round(value))
+    days = round(value)
+    return _DAY_DELTAS[days] if 0 <= days < 1000 else timedelta(days=days)
 
 
 def _dispensed_in_window(
@@ -157,14 +180,21 @@ def _dispensed_in_window(
     else:
         window = timedelta(weeks=policy.refill_gap_weeks)
     last = event.start + window
+    # The first dispense on or after the order decides: both bounds are upper bounds, so if it
+    # falls outside them every later one does too (bisection, not a scan, issue 14).
+    index = bisect_left(dispense_starts, event.start)
+    if index == len(dispense_starts):
+        return False
+    first = dispense_starts[index]
+    if first > last:
+        return False
     reorder = _next_start(order_starts, event.start)
-    return any(
-        event.start <= d <= last and (reorder is None or d < reorder) for d in dispense_starts
-    )
+    return reorder is None or first < reorder
 
 
 def _span(
     event: MedicationEvent,
+    key: _EventKey,
     same_ingredient: Sequence[date],
     other_orders: Sequence[date],
     as_of: date,
@@ -173,57 +203,72 @@ def _span(
     order_starts: Sequence[date] = (),
 ) -> _Span:
     start = event.start
-    is_order = event.kind is EventKind.ORDER
-    open_ = event.kind is not EventKind.DISPENSE and event.status in _OPEN
-    if event.end is not None and event.kind is not EventKind.DISPENSE:
-        return _Span(event, start, max(event.end, start))  # 2a: the stated end ends the course
-    if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
-        # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
-        # refill data then judge the gaps).
-        return _Span(event, start, max(as_of, start) if open_ else start)
-    ends = [start]
-    stated = False
+    kind = event.kind
+    if kind is _DISPENSE:
+        if event.days_supply is not None and event.days_supply > 0:
+            # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
+            return _Span(event, key, start, start + _days(event.days_supply), None, True)
+        is_order = open_ = False
+    else:
+        if event.end is not None:
+            # 2a: the stated end ends the course
+            return _Span(event, key, start, event.end if event.end > start else start)
+        is_order = kind is _ORDER
+        open_ = event.status in _OPEN
+        if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
+            # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
+            # refill data then judge the gaps).
+            return _Span(event, key, start, max(as_of, start) if open_ else start)
+    # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
+    end = start
     from_supply = False
     note = None
-    switch = _next_start(other_orders, start)
-    if event.days_supply is not None and event.days_supply > 0:
-        supply_end = start + _days(event.days_supply)
+    days_supply = event.days_supply
+    if days_supply is not None and days_supply > 0:
+        # The next order of another drug of the same role (a switch) cuts only an order's fill.
+        switch = _next_start(other_orders, start) if is_order else None
+        supply_end = start + _days(days_supply)
         if is_order and event.refills > 0:
-            authorised = start + _days(event.days_supply * (1 + event.refills))
+            authorised = start + _days(days_supply * (1 + event.refills))
             # The next record of this drug, or a switch to another drug of the same role: either
             # shows the course was still being managed then.
-            nexts = [d for d in (_next_start(same_ingredient, start), switch) if d is not None]
-            following = min(nexts) if nexts else None
+            following = _next_start(same_ingredient, start)
+            if following is None or (switch is not None and switch < following):
+                following = switch
             if following is not None and supply_end < following <= authorised:
                 supply_end = following  # the refills bridged the time up to that record
             elif not open_:
                 note = (
                     f"{event.source}: {event.refills} refill(s) authorised but not shown as "
                     f"taken (no dispense or later record): counted one fill "
-                    f"({round(event.days_supply)} days)"
+                    f"({round(days_supply)} days)"
                 )
         if is_order and switch is not None and switch < supply_end:
             supply_end = switch
-        ends.append(supply_end)
-        stated = from_supply = True
-    if open_:
-        ends.append(as_of)
-        stated, from_supply, note = True, False, None
-    if not stated:
+        if supply_end > end:
+            end = supply_end
+        from_supply = True
+    elif not open_:
+        # 2d: no duration stated at all
         from_supply = True
         following = _next_start(same_ingredient, start)
         if following is not None and (following - start).days <= policy.refill_gap_weeks * 7:
-            ends.append(following)
+            end = following
         else:
-            assumed = start + timedelta(days=ASSUMED_DAYS_WITHOUT_DURATION)
+            assumed = start + _DAY_DELTAS[ASSUMED_DAYS_WITHOUT_DURATION]
+            switch = _next_start(other_orders, start)
             if switch is not None and switch < assumed:
                 assumed = switch
-            ends.append(assumed)
+            end = assumed
             note = (
                 f"{event.source}: no duration stated; counted {(assumed - start).days} days "
                 f"from {start.isoformat()}"
             )
-    return _Span(event, start, max(ends), note, from_supply)
+    if open_:
+        from_supply = False
+        if as_of > end:
+            end = as_of
+    return _Span(event, key, start, end, note, from_supply)
 
 
 def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
@@ -231,45 +276,59 @@ def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
     of the same drug stops there, unless a record of the drug starts on or after that end and
     before the span's end (the course went on)."""
     stated = sorted(
-        {
-            s.event.end
-            for s in spans
-            if s.event.end is not None and s.event.kind is not EventKind.DISPENSE
-        }
+        {s.event.end for s in spans if s.event.end is not None and s.event.kind is not _DISPENSE}
     )
+    if not stated:
+        return
     for span in spans:
         if not span.from_supply:
             continue
-        for end in stated:
-            if span.start <= end < span.end and not any(end <= d < span.end for d in starts):
+        # Only the stated ends inside [start, end) can cut; `starts` is sorted, so "a record
+        # starts in [end, span end)" is one bisection (issue 14: a long course has many fills).
+        for end in stated[bisect_left(stated, span.start) :]:
+            if end >= span.end:
+                break
+            index = bisect_left(starts, end)
+            if index == len(starts) or starts[index] >= span.end:
                 span.end = end
                 break
 
 
-def _span_key(span: _Span) -> _EventKey:
-    return span.key if span.key is not None else _event_key(span.event)
+_CLUSTER_ORDER = attrgetter("start", "end", "key")
+_KEY = attrgetter("key")
 
 
 def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
     gap = policy.new_trial_gap_weeks * 7
     clusters: list[_Cluster] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end, _span_key(s))):
-        if not clusters or (span.start - clusters[-1].end).days > gap:
-            clusters.append(_Cluster())
-        current = clusters[-1]
+    current = _Cluster()
+    for span in sorted(spans, key=_CLUSTER_ORDER):
+        if not clusters or (span.start - current.end).days > gap:
+            current = _Cluster([], span.end, span.start)
+            clusters.append(current)
         current.spans.append(span)
-        current.end = max(current.end, span.end)
+        if span.end > current.end:
+            current.end = span.end
     return clusters
 
 
 def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
-    """Union of the spans' [start, end) clipped at `until`, as sorted disjoint intervals."""
-    intervals = sorted((s.start, min(s.end, until)) for s in spans if min(s.end, until) > s.start)
+    """Union of the spans' [start, end) clipped at `until`, as sorted disjoint intervals. The
+    spans come in start order (as a cluster holds them): the union does not depend on the order
+    of spans that start on the same day, so no sort is needed (issue 14)."""
     merged: list[tuple[date, date]] = []
-    for start, end in intervals:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+    last_start = last_end = date.min
+    for span in spans:
+        start = span.start
+        end = span.end if span.end < until else until
+        if end <= start:
+            continue
+        if merged and start <= last_end:
+            if end > last_end:
+                last_end = end
+                merged[-1] = (last_start, end)
         else:
+            last_start, last_end = start, end
             merged.append((start, end))
     return merged
 
@@ -304,22 +363,39 @@ def _dose_on(timeline: Sequence[tuple[date, float | None]], day: date) -> float 
 def _segments(
     coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, float | None]]
 ) -> tuple[DoseSegment, ...]:
-    segments: list[DoseSegment] = []
+    """The covered time cut at each dose change, the dose of each piece as _dose_on reads it; a
+    piece that continues the previous one at the same dose extends it.
+
+    One walk over both (the coverage is sorted and disjoint, the timeline's dates ascend and are
+    unique), and each DoseSegment is built once, not again at every extension (issue 14)."""
+    pieces: list[list[Any]] = []  # [start, end, mg per day]
+    count = len(timeline)
+    dose: float | None = timeline[0][1] if timeline else None  # _dose_on before the first date
+    index = 0  # timeline[:index] start on or before the current cut
     for start, end in coverage:
-        cuts = [start, *(d for d, _ in timeline if start < d < end), end]
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            mg = _dose_on(timeline, a)
-            if segments and segments[-1].end == a and segments[-1].mg_per_day == mg:
-                segments[-1] = DoseSegment(segments[-1].start, b, mg)
+        while index < count and timeline[index][0] <= start:
+            dose = timeline[index][1]
+            index += 1
+        cut = start
+        while True:
+            # The next cut: the next dose change inside (start, end), else the end.
+            following = timeline[index][0] if index < count and timeline[index][0] < end else end
+            last = pieces[-1] if pieces else None
+            if last is not None and last[1] == cut and last[2] == dose:
+                last[1], last[2] = following, dose
             else:
-                segments.append(DoseSegment(a, b, mg))
-    return tuple(segments)
+                pieces.append([cut, following, dose])
+            if following == end:
+                break
+            cut, dose = following, timeline[index][1]
+            index += 1
+    return tuple([DoseSegment(a, b, mg) for a, b, mg in pieces])
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
     """The table row for the role the drug plays here, else its other row (bupropion, mirtazapine
     have both an antidepressant and an adjunct row)."""
-    other = Role.AUGMENTATION if role is Role.ANTIDEPRESSANT else Role.ANTIDEPRESSANT
+    other = _AUGMENTATION if role is _ANTIDEPRESSANT else _ANTIDEPRESSANT
     return lookup(ingredient, role) or lookup(ingredient, other)
 
 
@@ -332,26 +408,28 @@ def _trial(
     policy: MappingPolicy,
     documented: Sequence[Intolerance] = (),
 ) -> Trial:
-    events = [s.event for s in sorted(cluster.spans, key=_span_key)]
+    spans = cluster.spans
+    events = [s.event for s in sorted(spans, key=_KEY)]
     info = _info(lookup, ingredient, role)
-    start = min(s.start for s in cluster.spans)
+    start = cluster.start
     ongoing = cluster.end >= as_of
-    end = min(cluster.end, as_of)
-    coverage = _coverage(cluster.spans, end)
+    end = cluster.end if cluster.end < as_of else as_of
+    coverage = _coverage(spans, end)
     timeline = _timeline(events)
     segments = _segments(coverage, timeline) or (
         DoseSegment(start, start, _dose_on(timeline, start)),
     )
-    minimum = info.min_adequate_mg if info is not None else None
-    maximum = info.max_mg if info is not None else None
+    if info is not None:
+        minimum, maximum = info.min_adequate_mg, info.max_mg
+    else:
+        minimum = maximum = None
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
-    if basis is not DoseBasis.DAILY:
+    if basis is not _DAILY:
         minimum = maximum = None
+    dispenses = [e for e in events if e.kind is _DISPENSE]
     adherence = with_reported(
-        dispense_adherence(events, window_end=end, policy=policy)
-        if any(e.kind is EventKind.DISPENSE for e in events)
-        else UNVERIFIED,
+        dispense_adherence(dispenses, window_end=end, policy=policy) if dispenses else UNVERIFIED,
         events,
     )
     intolerance = _intolerance(events, documented)
@@ -365,7 +443,7 @@ def _trial(
         policy,
         intolerant=intolerance is not None,
     )
-    if InadequacyReason.INTOLERANCE in reasons and adherence.status is AdherenceStatus.POOR:
+    if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
         # more adequate); then refill data that look poor on a drug stopped or skipped for its
         # side effects are not shown as adherence: no "poor adherence" is read into them.
@@ -373,19 +451,14 @@ def _trial(
             AdherenceStatus.UNVERIFIED, documented="not judged: the course ended for intolerance"
         )
     # First occurrence of each, in order (a dict, not `not in` a list: a long course of undated
-    # fills has a note per fill).
-    notes = dict.fromkeys(
-        text
-        for text in (
-            *(s.note for s in cluster.spans),
-            *(n for e in events for n in e.notes),
-            *verdict_notes,
-        )
-        if text
-    )
+    # fills has a note per fill). Most courses have none: a list, not chained generators.
+    texts = [s.note for s in spans if s.note]
+    for event in events:
+        if event.notes:
+            texts.extend(n for n in event.notes if n)
+    texts.extend(n for n in verdict_notes if n)
     # One per (type, id), in that order: keyed by the pair, hashed at C speed (issue 14).
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
-    sources = [by_source[key] for key in sorted(by_source)]
     return Trial(
         ingredient=ingredient,
         drug_class=info.drug_class if info is not None else events[0].drug_class,
@@ -400,8 +473,8 @@ def _trial(
         adherence=adherence,
         verdict=verdict,
         reasons=reasons,
-        sources=tuple(sources),
-        notes=tuple(notes),
+        sources=tuple([by_source[key] for key in sorted(by_source)]),
+        notes=tuple(dict.fromkeys(texts)),
         remission_below=policy.remission_below,
         intolerance=intolerance,
         dose_basis=basis,
@@ -412,8 +485,8 @@ def _trial(
 def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | None]:
     """The basis of the latest event (oral aripiprazole bridging to its injection ends as an
     injection course) and the latest known dose per session or injection."""
-    basis = events[-1].dose_basis if events else DoseBasis.DAILY
-    if basis is DoseBasis.DAILY:
+    basis = events[-1].dose_basis if events else _DAILY
+    if basis is _DAILY:
         return basis, None
     doses = [e.mg_per_administration for e in events if e.mg_per_administration is not None]
     return basis, (doses[-1] if doses else None)
@@ -440,7 +513,7 @@ def _match_intolerances(
     matched: dict[int, list[Intolerance]] = {}
     for intolerance in intolerances:
         candidates = [
-            (min(s.start for s in cluster.spans), index)
+            (cluster.start, index)
             for index, (ingredient, cluster) in enumerate(clusters)
             if ingredient == intolerance.ingredient
         ]
@@ -461,25 +534,28 @@ def _role(
     an adjunct (bupropion, mirtazapine, mianserin, quetiapine: CANMAT 2023 Tables 3.3 and 7.2),
     augmentation when it was started while another antidepressant course was running (added on),
     else antidepressant."""
-    events = [s.event for s in cluster.spans]
-    if all(e.role is Role.INTERACTING for e in events):
-        return Role.INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
-    if all(e.role is Role.AUGMENTATION for e in events):
-        return Role.AUGMENTATION
-    dual = (
-        lookup(ingredient, Role.ANTIDEPRESSANT) is not None
-        and lookup(ingredient, Role.AUGMENTATION) is not None
-    )
-    start = min(s.start for s in cluster.spans)
-    if dual and any(
-        t.role is Role.ANTIDEPRESSANT
+    spans = cluster.spans
+    if all(s.event.role is _INTERACTING for s in spans):
+        return _INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
+    if all(s.event.role is _AUGMENTATION for s in spans):
+        return _AUGMENTATION
+    start = cluster.start
+    # The table is asked only when another antidepressant course was running at the start.
+    if any(
+        t.role is _ANTIDEPRESSANT
         and t.ingredient != ingredient
         and t.start < start
         and (t.end > start or t.ongoing)
         for t in earlier
+    ) and (
+        lookup(ingredient, _ANTIDEPRESSANT) is not None
+        and lookup(ingredient, _AUGMENTATION) is not None
     ):
-        return Role.AUGMENTATION
-    return Role.ANTIDEPRESSANT
+        return _AUGMENTATION
+    return _ANTIDEPRESSANT
+
+
+_SECOND = itemgetter(1)
 
 
 def _sorted_unique(
@@ -489,16 +565,20 @@ def _sorted_unique(
     event's span, issue 14), an event equal to an earlier one left out. Equal events have equal
     keys, so duplicates are looked for only among neighbours with the same key, not by hashing
     every event's seventeen fields. Events whose keys tie keep their input order."""
-    keyed = sorted(((e, _event_key(e)) for e in events), key=lambda pair: pair[1])
+    keyed = sorted([(e, _event_key(e)) for e in events], key=_SECOND)
     unique: list[tuple[MedicationEvent, _EventKey]] = []
     run_start = 0  # where the current run of equal keys starts in `unique`
-    for event, key in keyed:
-        if unique and unique[-1][1] == key:
+    last: _EventKey | None = None
+    for pair in keyed:
+        key = pair[1]
+        if key == last:
+            event = pair[0]
             if any(event == other for other, _ in unique[run_start:]):
                 continue
         else:
             run_start = len(unique)
-        unique.append((event, key))
+        last = key  # the key of unique[-1]
+        unique.append(pair)
     return unique
 
 
@@ -516,16 +596,24 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     """
     policy = policy or MappingPolicy()
-    usable = _sorted_unique(e for e in events if _usable(e, as_of))
-    orders = [e for e, _ in usable if e.kind is EventKind.ORDER]
+    usable = _sorted_unique([e for e in events if _usable(e, as_of)])
     by_ingredient: dict[str, list[tuple[MedicationEvent, _EventKey]]] = {}
-    for event, key in usable:
-        by_ingredient.setdefault(event.ingredient, []).append((event, key))
+    orders: list[MedicationEvent] = []
+    for pair in usable:
+        event = pair[0]
+        own = by_ingredient.get(event.ingredient)
+        if own is None:
+            by_ingredient[event.ingredient] = [pair]
+        else:
+            own.append(pair)
+        if event.kind is _ORDER:
+            orders.append(event)
     clusters: list[tuple[str, _Cluster]] = []
     for ingredient, own in by_ingredient.items():
-        same_starts = sorted({e.start for e, _ in own})
-        dispense_starts = sorted({e.start for e, _ in own if e.kind is EventKind.DISPENSE})
-        order_starts = sorted({e.start for e, _ in own if e.kind is EventKind.ORDER})
+        # `own` is in key order, so start order: each list of starts is sorted as it is built.
+        same_starts = list(dict.fromkeys([e.start for e, _ in own]))
+        dispense_starts = list(dict.fromkeys([e.start for e, _ in own if e.kind is _DISPENSE]))
+        order_starts = list(dict.fromkeys([e.start for e, _ in own if e.kind is _ORDER]))
         # The starts of other drugs' orders in each role (a switch), once per role, not per event.
         switches_by_role: dict[Role, list[date]] = {}
         spans = []
@@ -535,17 +623,21 @@ def build_trials(
                 switches = switches_by_role[event.role] = sorted(
                     {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
                 )
-            span = _span(event, same_starts, switches, as_of, policy, dispense_starts, order_starts)
-            span.key = key
-            spans.append(span)
+            spans.append(
+                _span(
+                    event, key, same_starts, switches, as_of, policy, dispense_starts, order_starts
+                )
+            )
         _cap_at_stated_ends(spans, same_starts)
         clusters.extend((ingredient, c) for c in _cluster(spans, policy))
-    clusters.sort(key=lambda ic: (min(s.start for s in ic[1].spans), ic[0]))
-    matched = _match_intolerances(intolerances, clusters)
+    # A cluster's start is its trial's start, and one drug's clusters never start on one day: the
+    # trials come out of this order sorted by (start, ingredient), as they are returned.
+    clusters.sort(key=lambda ic: (ic[1].start, ic[0]))
+    matched = _match_intolerances(intolerances, clusters) if intolerances else {}
     trials: list[Trial] = []
     for index, (ingredient, cluster) in enumerate(clusters):
         role = _role(ingredient, cluster, trials, drug_lookup)
         trials.append(
             _trial(ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ()))
         )
-    return tuple(sorted(trials, key=lambda t: (t.start, t.ingredient, t.end)))
+    return tuple(trials)

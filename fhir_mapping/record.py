@@ -209,11 +209,19 @@ class Trial:
         switch, augmentation or TMS is proposed on an unmeasured trial (the safer reading; the
         measurement-based-care card asks for the PHQ-9 instead).
         """
-        if self.verdict is not Verdict.ADEQUATE:
+        if self.verdict is not _ADEQUATE:
             return False
-        if self.ongoing and self.outcome_unmeasured:
-            return False
-        return self.remission is not True and self.response is not True
+        # `remission is not True and response is not True`, read straight off the scores: the
+        # rules ask this of every trial several times per card (issue 14).
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.value is None:
+            return not self.ongoing  # outcome unmeasured: neither remission nor response known
+        if on_treatment.value < self.remission_below:
+            return False  # remission
+        baseline = self.baseline
+        if baseline is None or baseline.value is None or baseline.value == 0:
+            return True  # response unknown
+        return not on_treatment.value <= baseline.value * 0.5
 
 
 class FindingKind(StrEnum):
@@ -323,7 +331,8 @@ class ClinicalContext:
         return any(f.kind is kind for f in self.findings)
 
     def of(self, kind: FindingKind) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.kind is kind)
+        # A list, not a generator, into the tuple: the rules ask this dozens of times per request.
+        return tuple([f for f in self.findings if f.kind is kind])
 
     def latest_lab(self, test: str) -> LabResult | None:
         found = [lab for lab in self.labs if lab.test == test]
@@ -402,6 +411,12 @@ class DataGap:
 
 _DATE = attrgetter("date")
 
+# Enum members the helpers compare per item, as module constants: on Python 3.11 reading a member
+# off its Enum class costs about ten times reading a global (issue 14).
+_ADEQUATE = Verdict.ADEQUATE
+_LEFT_OUT = GapCause.LEFT_OUT
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+
 
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
@@ -425,21 +440,27 @@ class PatientRecord:
     # C-SSRS screens and documented suicide risk levels, oldest first (suicide_screen.py).
     suicide_screens: tuple[SuicideScreen, ...] = ()
 
+    # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
+    # return before starting a generator then (issue 14).
     def gaps_in(self, *domains: DataDomain) -> tuple[DataGap, ...]:
         """The gaps that touch any of `domains` (all gaps when none is named)."""
-        if not domains:
+        if not domains or not self.gaps:
             return self.gaps
-        return tuple(g for g in self.gaps if g.domain in domains)
+        return tuple([g for g in self.gaps if g.domain in domains])
 
     def unavailable(self, domain: DataDomain) -> bool:
         """True when none of this domain's data could be seen: a card must then say "not
         available", never "not on record"."""
+        if not self.gaps:
+            return False
         return any(g.whole_domain and g.domain is domain for g in self.gaps)
 
     def incomplete(self, domain: DataDomain) -> bool:
         """True when some of this domain's data could not be seen (a kind of it not provided,
         later pages not read, or the whole domain): an absence in it is not proven."""
-        return any(g.domain is domain and g.cause is not GapCause.LEFT_OUT for g in self.gaps)
+        if not self.gaps:
+            return False
+        return any(g.domain is domain and g.cause is not _LEFT_OUT for g in self.gaps)
 
     def phq9(self) -> tuple[Score, ...]:
         """PHQ-9 totals, oldest first."""
@@ -448,7 +469,10 @@ class PatientRecord:
         return tuple(sorted([s for s in self.scores if s.instrument == "PHQ-9"], key=_DATE))
 
     def latest_phq9(self) -> Score | None:
-        return next((s for s in reversed(self.phq9()) if s.value is not None), None)
+        for score in reversed(self.phq9()):
+            if score.value is not None:
+                return score
+        return None
 
     def antidepressant_trials(self) -> tuple[Trial, ...]:
-        return tuple(t for t in self.trials if t.role is Role.ANTIDEPRESSANT)
+        return tuple([t for t in self.trials if t.role is _ANTIDEPRESSANT])
