@@ -42,7 +42,7 @@ _MEDICATION_TYPES = frozenset(
 def _version(resource: Resource) -> tuple[str, int, bytes]:
     meta = resource.get("meta")
     updated, version = "", -1
-    if isinstance(meta, Mapping):
+    if isinstance(meta, (dict, Mapping)):
         if isinstance(meta.get("lastUpdated"), str):
             updated = meta["lastUpdated"]
         raw = meta.get("versionId")
@@ -65,19 +65,21 @@ def _canonical(resource: Resource) -> bytes | None:
 def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
     """Unique resources (order of first appearance) and how many inputs were not resources."""
     by_key: dict[tuple[str, str] | bytes | int, Resource] = {}
+    keep = by_key.setdefault  # the first of a key is kept as it comes: one lookup, not two
     not_resources = 0
     for item in resources:
-        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
+        if not isinstance(item, (dict, Mapping)) or not isinstance(
+            kind := item.get("resourceType"), str
+        ):
             not_resources += 1
             continue
         rid = item.get("id")
-        key: tuple[str, str] | bytes | int
-        if isinstance(rid, str) and rid:
-            key = (item["resourceType"], rid)
-        else:  # no id: the same content counts once; content orjson cannot write counts apart
-            key = _canonical(item) or id(item)
-        current = by_key.get(key)
-        if current is None or current is not item and _version(item) > _version(current):
+        # No id: the same content counts once; content orjson cannot write counts apart.
+        key: tuple[str, str] | bytes | int = (
+            (kind, rid) if isinstance(rid, str) and rid else _canonical(item) or id(item)
+        )
+        current = keep(key, item)
+        if current is not item and _version(item) > _version(current):
             by_key[key] = item
     return list(by_key.values()), not_resources
 
@@ -180,12 +182,13 @@ def _observation_readers() -> dict[tuple[str, str], tuple[ObservationCode, bool,
     }
 
 
-@cache
-def _observation_code_values() -> frozenset[str]:
-    """Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes."""
-    return frozenset(code for _, code in _observation_readers() if code)
+# Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes: built at import,
+# as it is read for every coding of every Observation (a cached call cost a tenth of the reading).
+_OBSERVATION_CODE_VALUES = frozenset(code for _, code in observation_code_rows() if code)
 
 
+# What `_observation_reads` answers, itself, for an Observation no reader wants (build_record
+# skips it by identity).
 _NO_READER: tuple[None, bool, bool] = (None, False, False)
 
 
@@ -198,15 +201,15 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     whose code is in no row can change none of the three, so the vitals and labs that make up
     most of a chart are rejected with one set lookup per coding, before any system is read. The
     rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
-    codes are stripped, systems canonical."""
+    codes are stripped, systems canonical. An Observation no reader wants gets `_NO_READER`
+    itself, which build_record tells by identity."""
     concept = resource.get("code")
     if not isinstance(concept, (dict, Mapping)):
         return _NO_READER
     items = concept.get("coding")
     if not isinstance(items, list):
         return _NO_READER
-    known = _observation_code_values()
-    readers = _observation_readers()
+    known = _OBSERVATION_CODE_VALUES
     first: ObservationCode | None = None
     lab = screen = False
     for coding in items:
@@ -219,7 +222,9 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
         if code not in known:
             continue
         system = coding.get("system")
-        found = readers.get((canonical_system(system) if isinstance(system, str) else "", code))
+        found = _observation_readers().get(
+            (canonical_system(system) if isinstance(system, str) else "", code)
+        )
         if found is None:
             continue
         row, is_lab, is_screen = found
@@ -227,7 +232,10 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
             first = row
         lab = lab or is_lab
         screen = screen or is_screen
-    return (first if first is not None and scores.is_scale(first) else None), lab, screen
+    if first is None:  # no coding in the table (the common case): no reader, nothing built
+        return _NO_READER
+    scale = first if scores.is_scale(first) else None
+    return _NO_READER if scale is None and not lab and not screen else (scale, lab, screen)
 
 
 def _wants_observation(resource: Resource) -> bool:
@@ -334,10 +342,11 @@ def build_record(
         # No whole-resource validation (issue 10): the readers take each field defensively, so a
         # resource non-conformant outside the fields read is still read.
         if kind == "Observation":
-            scale, lab, screen = _observation_reads(resource)
-            if scale is None and not lab and not screen:
+            reads = _observation_reads(resource)
+            if reads is _NO_READER:
                 skipped += 1
                 continue
+            scale, lab, screen = reads
             observations.append(resource)
             if scale is not None:
                 rated.append((resource, scale))

@@ -236,11 +236,12 @@ def lab_ranges() -> dict[str, LabRange]:
 
 
 def any_code_in(
-    pairs: Iterable[tuple[str, str, str]], table: dict[tuple[str, str], ProcedureCode]
+    coded: Iterable[tuple[str, str, str]], table: dict[tuple[str, str], ProcedureCode]
 ) -> ProcedureCode | None:
-    """The first table row one of the codings falls under (systems compared canonically)."""
-    for system, code, _ in pairs:
-        row = table.get((canonical_system(system), code.strip()))
+    """The first table row one of the codings falls under. `coded` is `fhir_fields.codings`
+    output: its systems are canonical and its codes stripped already, as the table's are."""
+    for system, code, _ in coded:
+        row = table.get((system, code))
         if row is not None:
             return row
     return None

@@ -80,9 +80,10 @@ _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 def wants_condition(resource: Resource) -> bool:
     concept = resource.get("code")
-    coded = tuple(codings(concept))
-    if any(condition_matches(s, c) for s, c, _ in coded):
-        return True
+    coded = codings(concept)
+    for system, code, _ in coded:
+        if condition_matches(system, code):
+            return True
     text = concept_text(concept, coded)
     return (
         # Kinds named in the text when no code matched: problem lists often carry an implant as
@@ -104,9 +105,11 @@ def _procedure_kinds(coded: Sequence[tuple[str, str, str]], text: str) -> tuple[
 
 def wants_procedure(resource: Resource) -> bool:
     concept = resource.get("code")
-    coded = tuple(codings(concept))
-    text = concept_text(concept, coded)
-    return bool(_procedure_kinds(coded, text)) or tms_safety.wanted(
+    coded = codings(concept)
+    if any_code_in(coded, procedure_codes()) is not None:  # `_procedure_kinds` by its code
+        return True
+    text = concept_text(concept, coded)  # read only when no code was enough
+    return bool(term_kinds(text, "procedure")) or tms_safety.wanted(
         concept, "procedure", text, coded
     )
 
@@ -114,7 +117,7 @@ def wants_procedure(resource: Resource) -> bool:
 def _device_text(resource: Resource) -> str:
     parts = [concept_text(resource.get("type"))]
     for name in array(resource.get("deviceName")):
-        if isinstance(name, Mapping) and isinstance(name.get("name"), str):
+        if isinstance(name, (dict, Mapping)) and isinstance(name.get("name"), str):
             parts.append(name["name"].lower())
     return " ".join(parts)
 
@@ -138,7 +141,7 @@ def _device_label(resource: Resource) -> str:
     if label:
         return label
     for name in array(resource.get("deviceName")):
-        if isinstance(name, Mapping) and isinstance(name.get("name"), str) and name["name"]:
+        if isinstance(name, (dict, Mapping)) and isinstance(name.get("name"), str) and name["name"]:
             return str(name["name"])
     return ""
 
@@ -154,7 +157,7 @@ def _abatement_date(resource: Resource) -> tuple[bool, date | None]:
             abated = True
     when = parse_date(resource.get("abatementDateTime"))
     period = resource.get("abatementPeriod")
-    if isinstance(period, Mapping):
+    if isinstance(period, (dict, Mapping)):
         abated = True
         when = when or parse_date(period.get("end")) or parse_date(period.get("start"))
     if resource.get("abatementBoolean") is True:
@@ -166,17 +169,18 @@ def condition_onset(resource: Resource) -> date | None:
     onset = parse_date(resource.get("onsetDateTime"))
     if onset is None:
         period = resource.get("onsetPeriod")
-        if isinstance(period, Mapping):
+        if isinstance(period, (dict, Mapping)):
             onset = parse_date(period.get("start"))
     return onset
 
 
-def _condition_state(resource: Resource, as_of: date) -> str | None:
-    """ "active", "inactive" (resolved/remission/inactive at as-of), "remission", or None to drop."""
-    if status_code(resource.get("verificationStatus")) in _DROPPED_VERIFICATION:
+def _condition_state(
+    resource: Resource, as_of: date, verification: str | None, dated: date | None
+) -> str | None:
+    """ "active", "inactive" (resolved/remission/inactive at as-of), "remission", or None to drop.
+    `verification` is the verificationStatus code; `dated` the onset, else the recorded date."""
+    if verification in _DROPPED_VERIFICATION:
         return None
-    onset = condition_onset(resource)
-    dated = onset or parse_date(resource.get("recordedDate"))
     if dated is not None and dated > as_of:
         return None
     clinical = status_code(resource.get("clinicalStatus"))
@@ -215,17 +219,18 @@ def _finding(
 
 def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...]:
     """The findings one Condition supports on the as-of date (one per kind)."""
-    state = _condition_state(resource, as_of)
+    verification = status_code(resource.get("verificationStatus"))
+    onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
+    state = _condition_state(resource, as_of, verification, onset)
     if state is None:
         return ()
-    onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
     source = source_ref(resource)
     concept = resource.get("code")
-    coded = tuple(codings(concept))
+    coded = codings(concept)
     text = concept_text(concept, coded)
     label = tms_safety.concept_label(concept, coded)
     found: dict[FindingKind, Finding] = {}
-    suspected = status_code(resource.get("verificationStatus")) in _SUSPECTED
+    suspected = verification in _SUSPECTED
     for system, code, display in coded:
         for row in condition_matches(system, code):
             kind = row.kind
@@ -291,7 +296,7 @@ def _performed(resource: Resource) -> date | None:
     when = parse_date(resource.get("performedDateTime"))
     if when is None:
         period = resource.get("performedPeriod")
-        if isinstance(period, Mapping):
+        if isinstance(period, (dict, Mapping)):
             when = parse_date(period.get("start")) or parse_date(period.get("end"))
     return when
 
@@ -313,7 +318,7 @@ def procedure_facts(
         return (), ()
     source = source_ref(resource)
     concept = resource.get("code")
-    coded = tuple(codings(concept))
+    coded = codings(concept)
     text = concept_text(concept, coded)
     system, code, display = coded[0] if coded else ("", "", "")
     records: list[ProcedureRecord] = []
@@ -329,21 +334,18 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
-    kinds = {f.kind for f in findings}
-    findings.extend(
-        f
-        for f in tms_safety.findings(
-            concept,
-            applies_to="procedure",
-            text=text,
-            label=tms_safety.concept_label(concept, coded),
-            active=True,
-            onset=when,
-            source=source,
-            coded=coded,
-        )
-        if f.kind not in kinds
+    screened = tms_safety.findings(
+        concept,
+        applies_to="procedure",
+        text=text,
+        active=True,
+        onset=when,
+        source=source,
+        coded=coded,
     )
+    if screened:  # seldom: most procedures name nothing the TMS safety screen asks about
+        kinds = {f.kind for f in findings}
+        findings.extend(f for f in screened if f.kind not in kinds)
     return tuple(records), tuple(findings)
 
 

@@ -6,7 +6,7 @@ wrong type reads as absent). FHIR's camelCase field names are kept on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -70,20 +70,23 @@ def array(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def codings(concept: object) -> Iterator[tuple[str, str, str]]:
+def codings(concept: object) -> tuple[tuple[str, str, str], ...]:
     """(system, code, display) of each coding of a CodeableConcept.
 
     `system` is canonical (code_systems.canonical_system: `urn:oid:2.16.840.1.113883.6.90` reads
     as http://hl7.org/fhir/sid/icd-10-cm) and `code` has no surrounding whitespace, so every
-    reader that compares codings through this function compares them the same way."""
+    reader that compares codings through this function compares them the same way. A tuple, not
+    a generator: a concept has one to three codings, and resuming a generator for each cost more
+    than the coding's own reading (issue 14); readers that walk a concept twice share it."""
     # `dict` first: it is what JSON gives, and it is answered at C speed where the
     # Mapping ABC check costs more than the rest of a coding (this runs for every coding of every
     # resource the cheap filters look at: issue 14). Other Mappings still read the same way.
     if not isinstance(concept, (dict, Mapping)):
-        return
+        return ()
     items = concept.get("coding")
     if not isinstance(items, list):
-        return
+        return ()
+    found: list[tuple[str, str, str]] = []
     for coding in items:
         if not isinstance(coding, (dict, Mapping)):
             continue
@@ -95,11 +98,14 @@ def codings(concept: object) -> Iterator[tuple[str, str, str]]:
             continue
         system = coding.get("system")
         display = coding.get("display")
-        yield (
-            canonical_system(system) if isinstance(system, str) else "",
-            code,
-            display if isinstance(display, str) else "",
+        found.append(
+            (
+                canonical_system(system) if isinstance(system, str) else "",
+                code,
+                display if isinstance(display, str) else "",
+            )
         )
+    return tuple(found)
 
 
 def concept_text(concept: object, coded: Iterable[tuple[str, str, str]] | None = None) -> str:
@@ -123,7 +129,7 @@ def status_code(concept: object) -> str | None:
 
 def ref_id(reference: object) -> str | None:
     """The logical id a Reference points to: "Observation/1", "urn:uuid:1", ".../Observation/1/_history/2"."""
-    if isinstance(reference, Mapping):
+    if isinstance(reference, (dict, Mapping)):
         reference = reference.get("reference")
     if not isinstance(reference, str) or not reference:
         return None
@@ -131,6 +137,12 @@ def ref_id(reference: object) -> str | None:
         return reference[len("urn:uuid:") :]
     if reference.startswith("#"):
         return reference[1:]
+    if "?" not in reference and "_history" not in reference:
+        # "Type/id", as nearly every reference is written: the last segment, found without
+        # splitting the whole reference (a trailing "/" is read by the general case below).
+        last = reference.rpartition("/")[2]
+        if last:
+            return last
     parts = [p for p in reference.split("?")[0].split("/") if p]
     if "_history" in parts:
         parts = parts[: parts.index("_history")]
@@ -171,7 +183,7 @@ def effective_date(resource: Mapping[str, Any]) -> date | None:
     found = parse_date(resource.get("effectiveDateTime"))
     if found is None:
         period = resource.get("effectivePeriod")
-        if isinstance(period, Mapping):
+        if isinstance(period, (dict, Mapping)):
             found = parse_date(period.get("start")) or parse_date(period.get("end"))
     if found is None:
         found = parse_date(resource.get("effectiveInstant"))
@@ -182,7 +194,7 @@ def effective_date(resource: Mapping[str, Any]) -> date | None:
 
 def number(value: object) -> float | None:
     """A JSON number that is not a bool."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 

@@ -67,13 +67,13 @@ def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
 
 def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
     for ref in resource.get("referenceRange") or ():
-        if not isinstance(ref, Mapping):
+        if not isinstance(ref, (dict, Mapping)):
             continue
         bounds: list[float | None] = []
         for key in ("low", "high"):
             quantity = ref.get(key)
             bound = None
-            if isinstance(quantity, Mapping):
+            if isinstance(quantity, (dict, Mapping)):
                 bound_unit = _quantity_unit(quantity)
                 if (
                     bound_unit is not None
@@ -98,7 +98,7 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         return None
     quantity = resource.get("valueQuantity")
     value = unit = None
-    if isinstance(quantity, Mapping):
+    if isinstance(quantity, (dict, Mapping)):
         value = number(quantity.get("value"))
         unit = _quantity_unit(quantity)
     flag = _interpretation_flag(resource)

@@ -35,13 +35,15 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
-from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id, string
+from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, Trial
@@ -97,8 +99,8 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     raw: float | None = None
     if "valueInteger" in element:
         raw = number(element.get("valueInteger"))
-    elif isinstance(element.get("valueQuantity"), (dict, Mapping)):  # dict: at C speed
-        raw = number(element["valueQuantity"].get("value"))
+    elif isinstance(quantity := element.get("valueQuantity"), (dict, Mapping)):  # dict: C speed
+        raw = number(quantity.get("value"))
     elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
         raw = float(element["valueString"].strip())
     elif "valueCodeableConcept" in element:
@@ -115,24 +117,36 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     return value
 
 
+_NO_IDS: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class _Total:
-    """A score being assembled, with what links other Observations to it."""
+    """A score being assembled. What links other Observations to it (`links`, `parents`,
+    `encounter`) is read only when a standalone item 9 looks for its total (`_link`): most charts
+    have none, and reading every score's references cost more than the rest of it (issue 14)."""
 
     instrument: str
     value: int | None
     day: date
     item9: int | None
-    source: SourceRef | None
     obs_id: str | None
-    links: set[str]  # ids of hasMember / derivedFrom targets
-    parents: set[str]  # ids of panels listing this Observation as a member
-    encounter: str | None
-    ref: str  # str(source), or "" without one: the last key of every order below
+    ref: str  # "Observation/<id>" (str of its SourceRef), or "" without one: the last sort key
+    resource: Resource  # the Observation, read again only by `_link`
+    links: AbstractSet[str] = _NO_IDS  # ids of hasMember / derivedFrom targets
+    parents: AbstractSet[str] = _NO_IDS  # ids of panels listing this Observation as a member
+    encounter: str | None = None
 
     def score(self) -> Score:
-        """The Score, with the item 9 its total proves where none was recorded (infer_item9)."""
-        return infer_item9(Score(self.instrument, self.value, self.day, self.item9, self.source))
+        """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
+        reading, made before the Score is built instead of replacing it after."""
+        item9, inferred = self.item9, False
+        if item9 is None and self.value is not None and self.instrument == PHQ9:
+            floor = item9_floor(self.value)
+            if floor is not None:
+                item9, inferred = floor, True
+        source = SourceRef("Observation", self.obs_id) if self.obs_id else None
+        return Score(self.instrument, self.value, self.day, item9, source, inferred)
 
     def order(self) -> tuple[date, str, int, int, str]:
         """score_order of the recorded score (item 9 as recorded, before any inference)."""
@@ -163,6 +177,13 @@ def _links(resource: Resource) -> set[str]:
     return found
 
 
+def _link(total: _Total, parent_of: Mapping[str, set[str]]) -> None:
+    """Read what links other Observations to a total (for `_owner`)."""
+    total.links = _links(total.resource)
+    total.parents = parent_of.get(total.obs_id, _NO_IDS) if total.obs_id else _NO_IDS
+    total.encounter = ref_id(total.resource.get("encounter"))
+
+
 def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score, ...]:
     """Scores from Observations, oldest first (score_order)."""
     return read_rated(_rated(observations), as_of=as_of)[0]
@@ -189,92 +210,107 @@ def read_rated(
     items: list[_Total] = []
     gaps: list[DataGap] = []
     parent_of: dict[str, set[str]] = {}
-    kept: list[tuple[Resource, ObservationCode, date, int | None]] = []
     for resource, row in rated:
-        if string(resource.get("status")) not in _COUNTED:
+        status = resource.get("status")
+        if not isinstance(status, str) or status not in _COUNTED:  # malformed reads as absent
             continue
         day = effective_date(resource)
-        value: int | None = None
+        item9: int | None = None
         if row.concept == "phq9-panel":
-            # A panel's total comes from its components (below): no gap of its own.
+            # A panel's total comes from its components: no gap of its own.
             if day is None or day > as_of:
                 continue
+            rid = resource.get("id")
+            if isinstance(rid, str):
+                for member in _links(resource):
+                    parent_of.setdefault(member, set()).add(rid)
+            value, item9 = _panel_values(resource)
         else:
-            if day is not None and day > as_of:
-                continue
-            name = row.instrument or PHQ9
             if day is None:
-                gaps.extend(
-                    resource_gap(
-                        resource, f"a {name} result with no usable date", DataDomain.SCORES
-                    )
-                )
+                name = row.instrument or PHQ9
+                reason = f"a {name} result with no usable date"
+                gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
+                continue
+            if day > as_of:
                 continue
             value = _value(resource, row.max_score)
             if value is None and not _has_components(resource):
+                name = row.instrument or PHQ9
                 what = "item 9 answer" if row.concept == "phq9-item9" else "score"
                 reason = f"a {name} {what} that is missing, not a number or out of range"
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
-        kept.append((resource, row, day, value))
-        rid = resource.get("id")
-        if isinstance(rid, str) and row.concept == "phq9-panel":
-            for member in _links(resource):
-                parent_of.setdefault(member, set()).add(rid)
-    for resource, row, day, value in kept:
-        rid = resource.get("id") if isinstance(resource.get("id"), str) else None
-        source = SourceRef("Observation", rid) if rid else None
-        ref = str(source) if source is not None else ""
-        encounter = ref_id(resource.get("encounter"))
-        links = _links(resource)
-        parents = parent_of.get(rid, set()) if rid else set()
-        instrument = row.instrument or PHQ9
-        if row.concept == "phq9-item9":
-            if value is not None:  # the answer, read above
-                items.append(
-                    _Total(PHQ9, None, day, value, source, rid, links, parents, encounter, ref)
-                )
-            continue
-        item9: int | None = None
-        if row.concept == "phq9-panel":
-            for component in resource.get("component") or ():
-                if not isinstance(component, Mapping):
+            if row.concept == "phq9-item9":  # a standalone answer: its total is found below
+                item9, value = value, None
+                if item9 is None:
                     continue
-                part = _row(component.get("code"))
-                if part is None:
-                    continue
-                if part.concept == "phq9-total" and value is None:
-                    value = _value(component, part.max_score)
-                elif part.concept == "phq9-item9":
-                    item9 = _merge_item9(item9, _value(component, part.max_score))
-            if value is None:
-                value = _value(resource, _phq9_max())
-        else:
-            for component in resource.get("component") or ():
-                part = _row(component.get("code")) if isinstance(component, Mapping) else None
-                if (
-                    part is not None
-                    and part.concept == "phq9-item9"
-                    and isinstance(component, Mapping)
-                ):
-                    item9 = _merge_item9(item9, _value(component, part.max_score))
+            elif components := resource.get("component"):
+                item9 = _component_item9(components)
         if value is None and item9 is None:
             continue  # e.g. a panel whose members are separate Observations
+        rid = resource.get("id")
+        if not isinstance(rid, str):
+            rid = None
+        ref = f"Observation/{rid}" if rid else ""
+        instrument = PHQ9 if row.concept == "phq9-item9" else row.instrument or PHQ9
         target = totals if value is not None else items
-        target.append(
-            _Total(instrument, value, day, item9, source, rid, links, parents, encounter, ref)
-        )
+        target.append(_Total(instrument, value, day, item9, rid, ref, resource))
+    if items:
+        _join_items(items, totals, parent_of)
+    return _dedupe(totals), gaps
+
+
+def _panel_values(panel: Resource) -> tuple[int | None, int | None]:
+    """(total, item 9) of a PHQ-9 panel: from its components, else the panel's own value as the
+    total (some EHRs file the total on the panel)."""
+    value = item9 = None
+    for component in panel.get("component") or ():
+        if not isinstance(component, (dict, Mapping)):
+            continue
+        part = _row(component.get("code"))
+        if part is None:
+            continue
+        if part.concept == "phq9-total" and value is None:
+            value = _value(component, part.max_score)
+        elif part.concept == "phq9-item9":
+            item9 = _merge_item9(item9, _value(component, part.max_score))
+    if value is None:
+        value = _value(panel, _phq9_max())
+    return value, item9
+
+
+def _component_item9(components: Any) -> int | None:
+    """The item-9 answer filed as a component of a total (the higher of two)."""
+    item9 = None
+    for component in components:
+        if not isinstance(component, (dict, Mapping)):
+            continue
+        part = _row(component.get("code"))
+        if part is not None and part.concept == "phq9-item9":
+            item9 = _merge_item9(item9, _value(component, part.max_score))
+    return item9
+
+
+def _join_items(
+    items: list[_Total], totals: list[_Total], parent_of: Mapping[str, set[str]]
+) -> None:
+    """Each standalone item 9 joins the PHQ-9 total it belongs to (`_owner`), or stays a score
+    of its own in `totals`, where a later item 9 may find it."""
+    candidates = [t for t in totals if t.instrument == PHQ9]
+    for total in (*candidates, *items):
+        _link(total, parent_of)
     for item in items:
-        match = _owner(item, [t for t in totals if t.instrument == PHQ9])
+        match = _owner(item, candidates)
         if match is None:
             totals.append(item)
+            if item.instrument == PHQ9:
+                candidates.append(item)
         else:
             match.item9 = _merge_item9(match.item9, item.item9)
-    return _dedupe(totals), gaps
 
 
 def _has_components(resource: Resource) -> bool:
     components = resource.get("component")
-    return isinstance(components, list) and any(isinstance(c, Mapping) for c in components)
+    return isinstance(components, list) and any(isinstance(c, (dict, Mapping)) for c in components)
 
 
 @cache  # read for every PHQ-9 (item9_floor); the table is loaded once per process
@@ -345,7 +381,7 @@ def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
 
 def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
     merged: dict[tuple[str, date, int | None, str], _Total] = {}
-    for total in sorted(totals, key=lambda t: (t.day, t.instrument, t.ref)):
+    for total in totals:
         # A valued total merges with the same value on the same day; an orphan item 9 only with
         # itself (its source), so two separate orphan answers both stay visible.
         key = (
@@ -354,12 +390,16 @@ def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
             total.value,
             "" if total.value is not None else total.ref,
         )
-        found = merged.get(key)
-        if found is None:
-            merged[key] = total  # the totals are not read again: merging may change it in place
-        else:
-            found.item9 = _merge_item9(found.item9, total.item9)
-    # In score_order of the recorded scores, then with the item 9 a total proves (infer_item9).
+        found = merged.setdefault(key, total)
+        if found is not total:
+            # The first in (day, instrument, source) order stands for the merged ones (the
+            # earlier of equal sources); it is not read again, so it may change in place.
+            item9 = _merge_item9(found.item9, total.item9)
+            if total.ref < found.ref:
+                merged[key] = found = total
+            found.item9 = item9
+    # In score_order of the recorded scores (unique: merged scores differ in value or source),
+    # then with the item 9 a total proves (infer_item9).
     return tuple(total.score() for total in sorted(merged.values(), key=_Total.order))
 
 
@@ -383,7 +423,7 @@ class PHQ9ByDate:
     def __init__(self, scores: Iterable[Score]) -> None:
         self.scores = sorted(
             (s for s in scores if s.instrument == PHQ9 and s.value is not None),
-            key=lambda s: s.date,
+            key=_DATE,
         )
         self.days = [s.date for s in self.scores]
 
@@ -395,20 +435,45 @@ class PHQ9ByDate:
         """The scores dated after start up to last included."""
         return self.scores[bisect_right(self.days, start) : bisect_right(self.days, last)]
 
+    def latest(self, first: date, last: date) -> Score | None:
+        """max(between(first, last), key=score_order). score_order compares dates first, so only
+        the scores of the window's last date can be that maximum: they are found by bisection
+        and compared, in the order they came in, like the whole window (issue 14)."""
+        days = self.days
+        high = bisect_right(days, last)
+        low = bisect_left(days, first, 0, high)
+        if low >= high:
+            return None
+        low = bisect_left(days, days[high - 1], low, high)
+        return max(self.scores[low:high], key=score_order)
+
+    def earliest_after(self, start: date, last: date) -> Score | None:
+        """min(after(start, last), key=score_order), from the window's first date alone."""
+        days = self.days
+        high = bisect_right(days, last)
+        low = bisect_right(days, start, 0, high)
+        if low >= high:
+            return None
+        high = bisect_right(days, days[low], low, high)
+        return min(self.scores[low:high], key=score_order)
+
+
+_DATE = attrgetter("date")
+
 
 def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
-    before = phq9.between(trial.start - timedelta(days=policy.baseline_days_before), trial.start)
-    if before:
-        return max(before, key=score_order)
-    early = phq9.after(trial.start, trial.start + timedelta(days=policy.baseline_days_after))
-    return min(early, key=score_order) if early else None
+    before = phq9.latest(trial.start - timedelta(days=policy.baseline_days_before), trial.start)
+    if before is not None:
+        return before
+    return phq9.earliest_after(
+        trial.start, trial.start + timedelta(days=policy.baseline_days_after)
+    )
 
 
 def on_treatment_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
-    window = phq9.between(first, last)
-    return max(window, key=score_order) if window else None
+    return phq9.latest(first, last)
 
 
 def attach_scores(
@@ -416,10 +481,25 @@ def attach_scores(
 ) -> tuple[Trial, ...]:
     phq9 = PHQ9ByDate(scores)
     return tuple(
-        dataclasses.replace(
-            trial,
-            baseline=baseline_score(trial, phq9, policy),
-            on_treatment=on_treatment_score(trial, phq9, policy),
+        _with_scores(
+            trial, baseline_score(trial, phq9, policy), on_treatment_score(trial, phq9, policy)
         )
         for trial in trials
     )
+
+
+# Trial's fields in order, read at C speed: dataclasses.replace walks them in Python (issue 14).
+_TRIAL_FIELDS = tuple(f.name for f in dataclasses.fields(Trial))
+assert all(f.init for f in dataclasses.fields(Trial))  # every field is an __init__ argument
+_trial_values = attrgetter(*_TRIAL_FIELDS)
+_BASELINE, _ON_TREATMENT = _TRIAL_FIELDS.index("baseline"), _TRIAL_FIELDS.index("on_treatment")
+
+
+def _with_scores(trial: Trial, baseline: Score | None, on_treatment: Score | None) -> Trial:
+    """dataclasses.replace(trial, baseline=..., on_treatment=...), built from the field values
+    in order; the trial itself when neither changes."""
+    if baseline is trial.baseline and on_treatment is trial.on_treatment:
+        return trial
+    values = list(_trial_values(trial))
+    values[_BASELINE], values[_ON_TREATMENT] = baseline, on_treatment
+    return Trial(*values)

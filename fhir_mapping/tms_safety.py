@@ -53,6 +53,8 @@ class Severity(StrEnum):
     CAUTION = "caution"  # TMS card with a "TMS safety screen required" line
 
 
+_SEVERITIES = tuple(Severity)  # in declaration order, without iterating the Enum on each read
+
 KIND_OF: dict[Severity, FindingKind] = {
     Severity.ABSOLUTE: FindingKind.IMPLANTED_DEVICE,
     Severity.CAUTION: FindingKind.TMS_CAUTION,
@@ -276,7 +278,7 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
                 continue
             found[term.severity] = term
             break
-    return tuple(found[s] for s in Severity if s in found)
+    return tuple(found[s] for s in _SEVERITIES if s in found)
 
 
 Coded = Sequence[tuple[str, str, str]]  # `fhir_fields.codings` of a concept, read once
@@ -285,9 +287,9 @@ Coded = Sequence[tuple[str, str, str]]  # `fhir_fields.codings` of a concept, re
 def wanted(concept: object, applies_to: str, text: str, coded: Coded | None = None) -> bool:
     """Cheap pre-validation check: does a code or the text name a screened item? `coded` is
     `codings(concept)` when the caller has it."""
-    pairs = codings(concept) if coded is None else coded
-    if any(code_rows(s, c, applies_to) for s, c, _ in pairs):
-        return True
+    for system, code, _ in codings(concept) if coded is None else coded:
+        if code_rows(system, code, applies_to):
+            return True
     return bool(text_rows(text, applies_to))
 
 
@@ -296,7 +298,7 @@ def findings(
     *,
     applies_to: str,
     text: str,
-    label: str,
+    label: str | None = None,
     active: bool,
     onset: date | None,
     source: SourceRef | None,
@@ -306,12 +308,13 @@ def findings(
 
     `concept` holds the codes (Condition.code, Device.type, Procedure.code); `text` is all the
     free text to read (displays included); `label` is what the card shows for a text-only match
-    (the concept text or device name as the chart wrote it); `active` is False for a resolved
+    (the concept text or device name as the chart wrote it; None: `concept_label`, read only when
+    a text matched, which is seldom); `active` is False for a resolved
     or inactive Condition, whose rows count only where counts_when_resolved says so; `coded` is
     `codings(concept)` when the caller has it.
     """
     if coded is None:
-        coded = tuple(codings(concept))
+        coded = codings(concept)
     found: dict[Severity, Finding] = {}
     for system, code, display in coded:
         for row in code_rows(system, code, applies_to):
@@ -324,16 +327,20 @@ def findings(
         assert term.severity is not None  # text_rows never returns exclude rows
         if term.severity in found or not (active or term.counts_when_resolved):
             continue
+        if label is None:
+            label = concept_label(concept, coded)
         found[term.severity] = Finding(
             KIND_OF[term.severity], first[1], first[0], label or first[2], onset, source
         )
-    return tuple(found[s] for s in Severity if s in found)
+    if not found:  # nearly every resource: no walk of the severities
+        return ()
+    return tuple(found[s] for s in _SEVERITIES if s in found)
 
 
 def concept_label(concept: object, coded: Coded | None = None) -> str:
     """The text a chart wrote for a CodeableConcept (as written, not lower-cased), else its
     first display (`coded`: `codings(concept)` when the caller has it)."""
-    if isinstance(concept, Mapping):
+    if isinstance(concept, (dict, Mapping)):
         text = concept.get("text")
         if isinstance(text, str) and text.strip():
             return text.strip()
