@@ -41,6 +41,9 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array
 
+# `isinstance(x, (dict, Mapping))` throughout: JSON gives dicts, answered at C speed, where the
+# Mapping ABC check alone costs more than the read (issue 14); other Mappings read the same way.
+
 GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
 
 
@@ -85,12 +88,11 @@ def _frequencies() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
 def unit_factor(unit: object, code: object = None) -> tuple[str, float] | None:
     """(kind, factor) of a unit: mass -> mg per unit, volume -> mL per unit, count -> 1,
     time -> days per unit. The UCUM/SNOMED `code` is tried before the human-readable `unit`."""
-    for candidate in (code, unit):
-        if isinstance(candidate, str):
-            found = _unit_of(candidate)
-            if found is not None:
-                return found
-    return None
+    if isinstance(code, str):
+        found = _unit_of(code)
+        if found is not None:
+            return found
+    return _unit_of(unit) if isinstance(unit, str) else None
 
 
 @lru_cache(maxsize=1024)
@@ -103,21 +105,24 @@ def _unit_of(text: str) -> tuple[str, float] | None:
 
 def duration_days(quantity: object) -> float | None:
     """A FHIR Duration (value + unit/code) in days; a bare number is read as days."""
-    if not isinstance(quantity, Mapping):
+    # Read for every order and dispense (issue 14): absent or a JSON dict is answered before the
+    # Mapping ABC check, and the number is checked inline rather than by `_number`.
+    if quantity is None or not isinstance(quantity, (dict, Mapping)):
         return None
-    value = _number(quantity.get("value"))
-    if value is None:
+    value = quantity.get("value")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if quantity.get("unit") is None and quantity.get("code") is None:
-        return value
-    found = unit_factor(quantity.get("unit"), quantity.get("code"))
+    unit, code = quantity.get("unit"), quantity.get("code")
+    if unit is None and code is None:
+        return float(value)
+    found = unit_factor(unit, code)
     if found is None or found[0] != "time":
         return None
-    return value * found[1]
+    return float(value) * found[1]
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
@@ -128,18 +133,18 @@ def _number(value: object) -> float | None:
 
 def frequency_per_day(timing: object) -> float | None:
     """Administrations per day from a FHIR Timing, or None when it does not say."""
-    if not isinstance(timing, Mapping):
+    if not isinstance(timing, (dict, Mapping)):
         return None
     repeat = timing.get("repeat")
-    if isinstance(repeat, Mapping):
+    if isinstance(repeat, (dict, Mapping)):
         per_day = _repeat_per_day(repeat)
         if per_day is not None:
             return per_day
     code = timing.get("code")
-    if isinstance(code, Mapping):
+    if isinstance(code, (dict, Mapping)):
         gts, _ = _frequencies()
         for coding in array(code.get("coding")):
-            if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
+            if isinstance(coding, (dict, Mapping)) and isinstance(coding.get("code"), str):
                 found = gts.get(coding["code"].upper())
                 if found is not None:
                     return found
@@ -149,7 +154,8 @@ def frequency_per_day(timing: object) -> float | None:
             if found_in_text is not None:
                 return found_in_text
         times = _administration_times(
-            [c.get("code") for c in array(code.get("coding")) if isinstance(c, Mapping)] + [text]
+            [c.get("code") for c in array(code.get("coding")) if isinstance(c, (dict, Mapping))]
+            + [text]
         )
         if times:
             return float(times)
@@ -355,15 +361,15 @@ def _is_ordered(entry: Mapping[str, Any]) -> bool:
     """A doseAndRate entry typed "ordered" (HL7 dose-rate-type, Epic's dose-rate-type, or only
     the type's text)."""
     type_ = entry.get("type")
-    if not isinstance(type_, Mapping):
+    if not isinstance(type_, (dict, Mapping)):
         return False
-    codes = [c.get("code") for c in array(type_.get("coding")) if isinstance(c, Mapping)]
+    codes = [c.get("code") for c in array(type_.get("coding")) if isinstance(c, (dict, Mapping))]
     text = type_.get("text")
     return "ordered" in codes or (isinstance(text, str) and text.strip().lower() == "ordered")
 
 
 def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, Mapping)]
+    entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, (dict, Mapping))]
     with_dose = [e for e in entries if "doseQuantity" in e or "doseRange" in e]
     for entry in with_dose:
         if _is_ordered(entry):
@@ -372,9 +378,9 @@ def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
         return with_dose[0]
     # STU3 style: the dose directly on the Dosage (Epic's documented CDS Hooks example). Read only
     # when doseAndRate says nothing, so the two can never be added up.
-    if isinstance(line.get("doseQuantity"), Mapping):
+    if isinstance(line.get("doseQuantity"), (dict, Mapping)):
         return {"doseQuantity": line["doseQuantity"]}
-    if isinstance(line.get("doseRange"), Mapping):
+    if isinstance(line.get("doseRange"), (dict, Mapping)):
         return {"doseRange": line["doseRange"]}
     return None
 
@@ -382,7 +388,7 @@ def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def _quantity_amount(quantity: object) -> tuple[float, str] | None:
     """(amount converted to mg / count / mL, kind) of a Quantity; unit-less means one unit
     of the product (Synthea writes `doseQuantity {value: 1}` for one tablet)."""
-    if not isinstance(quantity, Mapping):
+    if not isinstance(quantity, (dict, Mapping)):
         return None
     value = _number(quantity.get("value"))
     if value is None:
@@ -413,10 +419,10 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
         else:
             range_ = entry.get("doseRange")
             bound = None
-            if isinstance(range_, Mapping):
+            if isinstance(range_, (dict, Mapping)):
                 bound = (
                     range_.get("high")
-                    if isinstance(range_.get("high"), Mapping)
+                    if isinstance(range_.get("high"), (dict, Mapping))
                     else range_.get("low")
                 )
             amount = _quantity_amount(bound)
@@ -455,7 +461,7 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
 
 def _governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The lines of the last `sequence` (all lines when they share one or have none)."""
-    lines = [d for d in dosages if isinstance(d, Mapping)]
+    lines = [d for d in dosages if isinstance(d, (dict, Mapping))]
     sequences = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
     if len(sequences) <= 1:
         return lines

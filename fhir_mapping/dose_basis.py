@@ -17,14 +17,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
-from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import array, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
 
@@ -130,23 +129,6 @@ def per_administration_mg(mg_per_day: float | None, resource: Resource) -> float
     if per_day is None:
         return None
     return round(mg_per_day / per_day, 2)
-
-
-def mark_events(
-    events: Iterable[MedicationEvent], resource: Resource, medication: Resource | None
-) -> list[MedicationEvent]:
-    """The events of one resource with their dose basis (unchanged for daily drugs)."""
-    marked = []
-    for event in events:
-        basis = basis_of(event.ingredient, resource, medication)
-        if basis is not DoseBasis.DAILY:
-            event = dataclasses.replace(
-                event,
-                dose_basis=basis,
-                mg_per_administration=per_administration_mg(event.mg_per_day, resource),
-            )
-        marked.append(event)
-    return marked
 
 
 def mark_draft(draft: DraftOrder, resource: Resource, medication: Resource | None) -> DraftOrder:

@@ -145,17 +145,36 @@ def drug_info(ingredient: str, role: Role | None = None) -> DrugInfo | None:
 
     Without `role`, the antidepressant row is preferred where a drug has both (see module doc).
     """
+    if role is None:
+        # A name written as the table writes it (what every medication event and trial asks
+        # with): one lookup.
+        found = _preferred().get(ingredient)
+        if found is not None:
+            return found
     key = canonical_ingredient(ingredient)
     if key is None:
         return None
-    table = _by_key()
     if role is not None:
-        return table.get((key, role))
-    return (
-        table.get((key, Role.ANTIDEPRESSANT))
-        or table.get((key, Role.AUGMENTATION))
-        or table.get((key, Role.INTERACTING))
-    )
+        return _by_key().get((key, role))
+    return _preferred().get(key)
+
+
+@cache
+def _preferred() -> dict[str, DrugInfo]:
+    """Every accepted name as the alias index writes it -> the row of its ingredient when no
+    role is asked: the antidepressant row, else the adjunct row, else the interacting-drug row
+    (see module doc)."""
+    table = _by_key()
+    preferred: dict[str, DrugInfo] = {}
+    for name, key in _alias_index().items():
+        found = (
+            table.get((key, Role.ANTIDEPRESSANT))
+            or table.get((key, Role.AUGMENTATION))
+            or table.get((key, Role.INTERACTING))
+        )
+        if found is not None:
+            preferred[name] = found
+    return preferred
 
 
 def all_drugs() -> tuple[DrugInfo, ...]:

@@ -118,7 +118,8 @@ def status_reason_intolerance(
     resource: Mapping[str, Any], ingredient: str, when: date | None
 ) -> Intolerance | None:
     """Intolerance stated as the stop reason of a medication resource (statusReason, or a
-    dispense's statusReasonCodeableConcept), dated `when` (the course's stated end, where known)."""
+    dispense's statusReasonCodeableConcept), dated `when` (the course's stated end, where known).
+    None for a resource with neither field (medications.py skips the call for those)."""
     status = resource.get("status")
     if isinstance(status, str) and status in _RUNNING:
         return None  # still being taken: whatever the reason says, the course was not stopped

@@ -26,41 +26,66 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
+from types import MappingProxyType
 from typing import Any
 
 import orjson
 
 from fhir_mapping.adherence import reported_adherence
 from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
-from fhir_mapping.dose_basis import mark_draft, mark_events
+from fhir_mapping.dose_basis import basis_of, mark_draft, per_administration_mg
+from fhir_mapping.dose_basis import rules as basis_rules
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings, iso_day
+from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.intolerance import status_reason_intolerance
-from fhir_mapping.record import DataGap, DraftOrder, SourceRef
+from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, SourceRef
 from fhir_mapping.terminology import Component, recognise
 
 # No fill or order covers ten years: a longer supply is a data error (read as unknown).
 MAX_SUPPLY_DAYS = 3660.0
 
-_KINDS = {
-    "MedicationRequest": EventKind.ORDER,
-    "MedicationStatement": EventKind.STATEMENT,
-    "MedicationDispense": EventKind.DISPENSE,
-}
-_DROPPED_STATUSES = {
-    "MedicationRequest": frozenset({"entered-in-error", "cancelled", "draft"}),
-    "MedicationStatement": frozenset({"entered-in-error", "cancelled", "not-taken"}),
-    "MedicationDispense": frozenset({"entered-in-error", "cancelled", "declined"}),
+
+@dataclass(frozen=True, slots=True)
+class _TypeReading:
+    """How one medication resource type is read, looked up once per resource: its event kind,
+    the statuses that drop it, and the field holding its dosage lines."""
+
+    name: str
+    kind: EventKind
+    dropped_statuses: frozenset[str]
+    dosage_field: str
+
+
+_TYPES = {
+    reading.name: reading
+    for reading in (
+        _TypeReading(
+            "MedicationRequest",
+            EventKind.ORDER,
+            frozenset({"entered-in-error", "cancelled", "draft"}),
+            "dosageInstruction",
+        ),
+        _TypeReading(
+            "MedicationStatement",
+            EventKind.STATEMENT,
+            frozenset({"entered-in-error", "cancelled", "not-taken"}),
+            "dosage",
+        ),
+        _TypeReading(
+            "MedicationDispense",
+            EventKind.DISPENSE,
+            frozenset({"entered-in-error", "cancelled", "declined"}),
+            "dosageInstruction",
+        ),
+    )
 }
 _DROPPED_INTENTS = frozenset({"proposal", "option"})
-_DOSAGE_FIELD = {
-    "MedicationRequest": "dosageInstruction",
-    "MedicationStatement": "dosage",
-    "MedicationDispense": "dosageInstruction",
-}
+_NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,9 +101,17 @@ def parse_date(value: object) -> date | None:
     a partial date takes its first day ("2024-03" -> 2024-03-01)."""
     if not isinstance(value, str) or len(value) < 4:
         return None
-    found = iso_day(value)  # the common "YYYY-MM-DD..." at C speed
-    if found is not None:
-        return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+    # The common "YYYY-MM-DD..." at C speed: fhir_fields.iso_day, written out here because
+    # every medication resource's date comes through (issue 14).
+    if value[4:5] == "-" and value[7:8] == "-":
+        head = value[:10]
+        if head.isascii():
+            try:
+                found = date.fromisoformat(head)
+            except ValueError:
+                pass  # read below, as iso_day's callers do
+            else:
+                return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     parts = value[:10].split("-")
     try:
         year = int(parts[0])
@@ -98,8 +131,13 @@ def _period(value: object) -> tuple[date | None, date | None]:
 
 
 def _dosages(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    lines = resource.get(_DOSAGE_FIELD.get(str(resource.get("resourceType")), ""))
-    return [d for d in lines if isinstance(d, (dict, Mapping))] if isinstance(lines, list) else []
+    reading = _TYPES.get(str(resource.get("resourceType")))
+    return _lines(resource.get(reading.dosage_field)) if reading is not None else []
+
+
+def _lines(value: object) -> list[Mapping[str, Any]]:
+    """The dosage lines of a dosage field (a malformed line counts as absent)."""
+    return [d for d in value if isinstance(d, (dict, Mapping))] if isinstance(value, list) else []
 
 
 def _bounds(
@@ -110,8 +148,8 @@ def _bounds(
     ends: list[date] = []
     for line in dosages:
         timing = line.get("timing")
-        repeat = timing.get("repeat") if isinstance(timing, Mapping) else None
-        if not isinstance(repeat, Mapping):
+        repeat = timing.get("repeat") if isinstance(timing, (dict, Mapping)) else None
+        if not isinstance(repeat, (dict, Mapping)):
             continue
         begin, end = _period(repeat.get("boundsPeriod"))
         if begin is not None:
@@ -168,39 +206,41 @@ def _referenced_medication(
     return None, False
 
 
-def _components(
+def _drug(
     resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
-) -> tuple[tuple[Component, ...], str | None]:
-    """(recognised components, why the drug could not be identified at all, or None).
+) -> tuple[tuple[Component, ...], str | None, Mapping[str, Any] | None]:
+    """(recognised components, why the drug could not be identified at all or None, the
+    Medication its medicationReference points to or None), the reference resolved once.
 
     An empty tuple with no reason is a drug that was identified and is not on this pathway
     (lisinopril): most of a chart, skipped in silence. A reason means the drug itself could not be
     read (a Medication reference that resolves to nothing and carries no display, no code and no
     text): it might have been an antidepressant, so the caller reports it (issue 10).
     """
+    reference = resource.get("medicationReference")
+    # Nearly every resource codes its drug inline: no reference to resolve.
+    medication = None if reference is None else _referenced_medication(resource, medications)[0]
     concept = resource.get("medicationCodeableConcept")
-    if isinstance(concept, (dict, Mapping)):
+    if concept is not None and isinstance(concept, (dict, Mapping)):
         found = recognise(concept)
         if found or _identifiable(concept):
-            return found, None
-        return (), "drug not identifiable: no name and no standard drug code"
-    medication, _bundled = _referenced_medication(resource, medications)
-    reference = resource.get("medicationReference")
+            return found, None, medication
+        return (), "drug not identifiable: no name and no standard drug code", medication
     display = reference.get("display") if isinstance(reference, (dict, Mapping)) else None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
-            return (), None
+            return (), None, medication
         found = recognise(None, medication)
         if found or _identifiable(medication.get("code")):
-            return found, None
+            return found, None, medication
         if isinstance(display, str) and display.strip():
-            return recognise({"text": display}), None
-        return (), "the referenced Medication has no drug code or name"
+            return recognise({"text": display}), None, medication
+        return (), "the referenced Medication has no drug code or name", medication
     if isinstance(display, str) and display.strip():
-        return recognise({"text": display}), None
+        return recognise({"text": display}), None, None
     if isinstance(reference, (dict, Mapping)) and isinstance(reference.get("reference"), str):
-        return (), "medication reference not found"
-    return (), "no medication"
+        return (), "medication reference not found", None
+    return (), "no medication", None
 
 
 # Drug code systems whose codes identify a drug even without a display: a code of these that the
@@ -247,7 +287,7 @@ def _order_supply(
     taken (issue 10; the old "supply x (1 + repeats)" stretched a finished 12-week course with
     unused refills to 6 months and read it as PDC 25-50 %). episodes.py decides what they count."""
     request = resource.get("dispenseRequest")
-    if not isinstance(request, Mapping):
+    if not isinstance(request, (dict, Mapping)):
         return None
     days = duration_days(request.get("expectedSupplyDuration"))
     if days is None:
@@ -258,7 +298,9 @@ def _order_supply(
 def _refills(resource: Mapping[str, Any]) -> int:
     """dispenseRequest.numberOfRepeatsAllowed (0 when absent or malformed)."""
     request = resource.get("dispenseRequest")
-    repeats = request.get("numberOfRepeatsAllowed") if isinstance(request, Mapping) else None
+    repeats = (
+        request.get("numberOfRepeatsAllowed") if isinstance(request, (dict, Mapping)) else None
+    )
     if isinstance(repeats, int) and not isinstance(repeats, bool) and 0 < repeats <= 100:
         return repeats
     return 0
@@ -287,7 +329,9 @@ def _start_and_end(
         bounds_start, bounds_end = _bounds(dosages, authored)
         request = resource.get("dispenseRequest")
         validity_start = (
-            _period(request.get("validityPeriod"))[0] if isinstance(request, Mapping) else None
+            _period(request.get("validityPeriod"))[0]
+            if isinstance(request, (dict, Mapping))
+            else None
         )
         start = authored or bounds_start or validity_start
         # An end before the start is a data error: the course is read as ending where it began.
@@ -307,18 +351,20 @@ def _start_and_end(
 
 # mg/day by the sig's content (issue 14): a patient's fills and refills repeat the same dosage
 # lines, and so do other patients' ("1 tablet daily"); reading one walks its timing, dose and
-# unit tables. The key is the lines' canonical JSON with the component's strength; lines JSON
-# cannot write exactly (a number beyond 64 bits, nesting past orjson's limit, or a NaN, which
-# orjson would write as null) are read every time.
+# unit tables. The key is the lines' JSON with the component's strength; lines JSON cannot write
+# exactly (a number beyond 64 bits, nesting past orjson's limit, or a NaN, which orjson would
+# write as null) are read every time. The keys are written in the order sent, not sorted: the
+# same sender writes the same lines the same way, and lines sent in another key order are only
+# a second entry, read the same.
 _DOSE_MEMO_MAX = 4096
 _dose_memo: dict[tuple[bytes, float | None, bool, bool], float | None] = {}
 
 
 def _dosage_text(dosages: Sequence[Mapping[str, Any]]) -> bytes | None:
-    """The dose memo's key for these lines (their canonical JSON), or None when JSON cannot write
-    them exactly (see above): computed once per resource, whatever its number of components."""
+    """The dose memo's key for these lines (their JSON), or None when JSON cannot write them
+    exactly (see above): computed once per resource, whatever its number of components."""
     try:
-        text = orjson.dumps(dosages, option=orjson.OPT_SORT_KEYS)
+        text = orjson.dumps(dosages)
     except TypeError:  # orjson.JSONEncodeError
         return None
     return None if b"null" in text else text
@@ -331,31 +377,29 @@ def _daily_dose_mg(
     per_ml: bool,
     mass_applies: bool,
 ) -> float | None:
-    return _remembered_dose(
-        _dosage_text(dosages),
-        dosages,
-        strength_mg=strength_mg,
-        per_ml=per_ml,
-        mass_applies=mass_applies,
-    )
+    return _remembered_dose(_dosage_text(dosages), dosages, strength_mg, per_ml, mass_applies)
+
+
+_UNREAD = object()  # not in the dose memo (None is a remembered "dose unknown")
 
 
 def _remembered_dose(
     text: bytes | None,
     dosages: Sequence[Mapping[str, Any]],
-    *,
     strength_mg: float | None,
     per_ml: bool,
     mass_applies: bool,
 ) -> float | None:
-    """daily_dose_mg of `dosages`, whose `_dosage_text` is `text`."""
+    """daily_dose_mg of `dosages`, whose `_dosage_text` is `text`. Positional: it runs once per
+    medication event, where keyword passing alone cost as much as the memo lookup."""
     if text is None:
         return daily_dose_mg(
             dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
         )
     key = (text, strength_mg, per_ml, mass_applies)
-    if key in _dose_memo:
-        return _dose_memo[key]
+    found = _dose_memo.get(key, _UNREAD)
+    if found is not _UNREAD:
+        return found  # type: ignore[return-value]
     mg = daily_dose_mg(dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies)
     if len(_dose_memo) >= _DOSE_MEMO_MAX:
         _dose_memo.clear()
@@ -365,23 +409,46 @@ def _remembered_dose(
 
 def _events_of(
     resource: Mapping[str, Any],
-    components: tuple[Component, ...],
-    start: date,
-    end: date | None,
+    reading: _TypeReading,
+    drug: tuple[tuple[Component, ...], Mapping[str, Any] | None],
+    dates: tuple[date, date | None],
     dosages: Sequence[Mapping[str, Any]],
 ) -> list[MedicationEvent]:
-    """The events of one resource, `dosages` its dosage lines (`_dosages`)."""
-    kind = _KINDS[str(resource["resourceType"])]
-    source = SourceRef(str(resource["resourceType"]), str(resource.get("id") or ""))
+    """The events of one resource of type `reading`: `drug` its (components, referenced
+    Medication), `dates` its (start, end), `dosages` its dosage lines (`_lines`).
+
+    Everything that does not depend on the component (source, status, adherence, refills, a
+    dispense's days supply, the dose memo's key) is read once per resource, whatever its number
+    of components; each event is built complete, with its dose basis (dose_basis.py), rather than
+    built and then copied."""
+    components, medication = drug
+    start, end = dates
+    kind = reading.kind
+    rid = resource.get("id")
+    source = SourceRef(reading.name, rid if isinstance(rid, str) else str(rid or ""))
     raw_status = resource.get("status")
     # A malformed status counts as absent (tolerant reading), not as its repr.
     status = raw_status if isinstance(raw_status, str) and raw_status else "unknown"
     combination = len(components) > 1
     # Documented adherence (US Core extension) on an order or statement; a dispense is itself the
-    # adherence evidence.
-    reported = reported_adherence(resource) if kind is not EventKind.DISPENSE else None
-    text = _dosage_text(dosages)  # once per resource, whatever its number of components
-    combination_notes = _notes(components)
+    # adherence evidence. No extension at all (most resources): nothing documented.
+    reported = (
+        reported_adherence(resource)
+        if kind is not EventKind.DISPENSE and resource.get("extension") is not None
+        else None
+    )
+    text = _dosage_text(dosages)
+    combination_notes = _notes(components) if combination else ()
+    # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
+    # drug table gives every event: any other drug is a daily one without asking.
+    non_daily = basis_rules()
+    refills = _refills(resource) if kind is EventKind.ORDER else 0
+    stated_supply = (
+        duration_days(resource.get("daysSupply")) if kind is EventKind.DISPENSE else None
+    )
+    # Most resources state no stop reason (the fields status_reason_intolerance reads), and
+    # then no intolerance.
+    stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
@@ -389,17 +456,13 @@ def _events_of(
             continue
         notes = combination_notes
         mg = _remembered_dose(
-            text,
-            dosages,
-            strength_mg=component.strength_mg,
-            per_ml=component.per_ml,
-            mass_applies=not combination,
+            text, dosages, component.strength_mg, component.per_ml, not combination
         )
         supply: float | None = None
         if kind is EventKind.ORDER:
             supply = _order_supply(resource, dosages, component)
         elif kind is EventKind.DISPENSE:
-            supply = duration_days(resource.get("daysSupply"))
+            supply = stated_supply
             if supply is None:
                 supply = _quantity_days(resource.get("quantity"), dosages, component)
             if mg is None and supply and component.strength_mg is not None:
@@ -415,38 +478,47 @@ def _events_of(
             mg = None
         if supply is not None and not supply <= MAX_SUPPLY_DAYS:
             supply = None
+        basis = (
+            basis_of(info.ingredient, resource, medication)
+            if info.ingredient in non_daily
+            else DoseBasis.DAILY
+        )
+        # Positional, in the order of MedicationEvent's fields (issue 14: passing sixteen
+        # keywords cost a fifth of building the event); test_medication_event_fields pins it.
         events.append(
             MedicationEvent(
-                kind=kind,
-                ingredient=info.ingredient,
-                drug_class=info.drug_class,
-                role=info.role,
-                start=start,
-                end=end,
-                mg_per_day=mg,
-                days_supply=supply,
-                status=status,
-                source=source,
-                notes=notes,
-                refills=_refills(resource) if kind is EventKind.ORDER else 0,
-                intolerance=status_reason_intolerance(resource, info.ingredient, end),
-                reported_adherence=reported,
+                kind,
+                info.ingredient,
+                info.drug_class,
+                info.role,
+                start,
+                end,
+                mg,  # mg_per_day
+                supply,  # days_supply
+                status,
+                source,
+                notes,
+                refills,
+                status_reason_intolerance(resource, info.ingredient, end) if stopped else None,
+                reported,  # reported_adherence
+                basis,  # dose_basis
+                None if basis is DoseBasis.DAILY else per_administration_mg(mg, resource),
             )
         )
     return events
 
 
-def _dropped(resource: Mapping[str, Any]) -> bool:
-    # Read before model validation: a status or intent that is not a string is no status.
-    kind = str(resource.get("resourceType"))
-    status, intent = resource.get("status"), resource.get("intent")
-    if isinstance(status, str) and status in _DROPPED_STATUSES[kind]:
-        return True
-    if kind == "MedicationRequest":
-        return resource.get("doNotPerform") is True or (
-            isinstance(intent, str) and intent in _DROPPED_INTENTS
-        )
-    return False
+def _not_prescribed(request: Mapping[str, Any]) -> bool:
+    """A MedicationRequest that says not to give the drug, or only suggests it."""
+    intent = request.get("intent")
+    return request.get("doNotPerform") is True or (
+        isinstance(intent, str) and intent in _DROPPED_INTENTS
+    )
+
+
+# The events' order: EventKind is a StrEnum, so a member orders as its value (`.value` is a slow
+# property), and attrgetter builds the key tuple at C speed.
+_EVENT_ORDER = attrgetter("start", "ingredient", "kind", "source.id")
 
 
 def medication_events(
@@ -460,39 +532,50 @@ def medication_events(
     and a recognised drug with no usable date. Events starting after `as_of` are dropped, so a
     replay sees the chart as it was that day. The same (type, id) is read once.
     """
-    medications = _index(resources)
+    # Medications by id, indexed on the first resource that references one: most charts code
+    # their drugs inline and never need it.
+    medications: Mapping[str, Mapping[str, Any]] | None = None
     events: list[MedicationEvent] = []
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
     for resource in resources:
-        if not isinstance(resource, (dict, Mapping)) or resource.get("resourceType") not in _KINDS:
+        if not isinstance(resource, (dict, Mapping)):
             continue
-        if _dropped(resource):
+        reading = _TYPES.get(resource.get("resourceType"))  # type: ignore[arg-type]
+        if reading is None:
+            continue
+        # Dropped: the resource says the drug was not taken or given (module docstring). Read
+        # before any validation: a status or intent that is not a string is no status.
+        status = resource.get("status")
+        if isinstance(status, str) and status in reading.dropped_statuses:
+            continue
+        if reading.kind is EventKind.ORDER and _not_prescribed(resource):
             continue
         rid = resource.get("id")
         if isinstance(rid, str) and rid:
-            key = (str(resource["resourceType"]), rid)
+            key = (reading.name, rid)
             if key in seen:
                 continue
             seen.add(key)
-        components, unreadable = _components(resource, medications)
+        if medications is None and resource.get("medicationReference") is not None:
+            medications = _index(resources)
+        components, unreadable, medication = _drug(resource, medications or _NO_MEDICATIONS)
         if unreadable is not None:
             gaps.extend(resource_gap(resource, unreadable))
             continue
         if not components:
             continue  # not on this pathway
-        dosages = _dosages(resource)
+        dosages = _lines(resource.get(reading.dosage_field))
         start, end = _start_and_end(resource, dosages)
         if start is None:
             gaps.extend(resource_gap(resource, "an antidepressant or adjunct with no usable date"))
             continue
         if start > as_of:
             continue
-        medication = _referenced_medication(resource, medications)[0]
-        found = _events_of(resource, components, start, end, dosages)
-        events.extend(mark_events(found, resource, medication))
-    # EventKind is a StrEnum: the member orders as its value (`.value` is a slow property).
-    events.sort(key=lambda e: (e.start, e.ingredient, e.kind, e.source.id))
+        events.extend(
+            _events_of(resource, reading, (components, medication), (start, end), dosages)
+        )
+    events.sort(key=_EVENT_ORDER)
     return events, gaps
 
 
@@ -516,7 +599,7 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
     for resource in flat:
         if resource.get("resourceType") != "MedicationRequest":
             continue
-        components, _ = _components(resource, medications)
+        components, _, medication = _drug(resource, medications)
         dosages = _dosages(resource)
         for component in components:
             info = drug_info(component.ingredient)
@@ -543,7 +626,7 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                         source=SourceRef("MedicationRequest", rid),
                     ),
                     resource,
-                    _referenced_medication(resource, medications)[0],
+                    medication,
                 )
             )
     return tuple(orders)

@@ -313,38 +313,35 @@ _recognised: dict[tuple[object, ...], tuple[Component, ...]] = {}
 _Reader = Callable[[Mapping[str, Any]], tuple[Component, ...]]
 
 
-def _concept_key(concept: Mapping[str, Any]) -> tuple[object, ...]:
-    text = concept.get("text")
-    key: list[object] = [text if isinstance(text, str) else None]
-    items = concept.get("coding")
-    if isinstance(items, list):
-        for coding in items:
-            if isinstance(coding, (dict, Mapping)):
-                system, code, display = (
-                    coding.get("system"),
-                    coding.get("code"),
-                    coding.get("display"),
-                )
-                key.append(
-                    (
-                        system if isinstance(system, str) else None,
-                        code if isinstance(code, str) else None,
-                        display if isinstance(display, str) else None,
-                    )
-                )
-    return tuple(key)
-
-
 def _by_content(read: _Reader) -> _Reader:
     @wraps(read)  # the reading itself stays reachable as `__wrapped__` (tests compare the two)
     def cached(concept: Mapping[str, Any]) -> tuple[Component, ...]:
-        key = _concept_key(concept)
-        found = _recognised.get(key)
+        # The key, built here rather than by a helper: this runs for every medication resource.
+        text = concept.get("text")
+        key: list[object] = [text if isinstance(text, str) else None]
+        items = concept.get("coding")
+        if isinstance(items, list):
+            for coding in items:
+                if isinstance(coding, (dict, Mapping)):
+                    system, code, display = (
+                        coding.get("system"),
+                        coding.get("code"),
+                        coding.get("display"),
+                    )
+                    key.append(
+                        (
+                            system if isinstance(system, str) else None,
+                            code if isinstance(code, str) else None,
+                            display if isinstance(display, str) else None,
+                        )
+                    )
+        content = tuple(key)
+        found = _recognised.get(content)
         if found is None:
             found = read(concept)
             if len(_recognised) >= _RECOGNISED_MAX:
                 _recognised.clear()  # bounded; refilled by the products now in use
-            _recognised[key] = found
+            _recognised[content] = found
         return found
 
     return cached
