@@ -222,6 +222,7 @@ class HookRunner:
         *,
         key: bytes | None | Unset = UNSET,
         snoozed: frozenset[str] | None = None,
+        on_loop: bool = False,
     ) -> Answer:
         prepared, cached = self.evaluations.evaluate(call, self._prepare, key=key)
         return self._finish(
@@ -234,7 +235,7 @@ class HookRunner:
             gathered,
             started,
             cached,
-            on_loop=False,
+            on_loop=on_loop,
             snoozed=snoozed,
         )
 
@@ -251,20 +252,17 @@ class HookRunner:
             or seen.call.as_of != utcnow().date()
         ):
             return None
-        prepared, cached = self.evaluations.evaluate(seen.call, self._prepare, key=seen.key)
         try:
-            return self._finish(
-                prepared,
+            return self._evaluate_and_finish(
                 request,
                 caller,
-                utcnow(),
                 base_url,
-                _log_fields(seen.call.service_id, request, seen.gathered),
                 seen.gathered,
+                seen.call,
                 seen.started,
-                cached,
-                on_loop=True,
+                key=seen.key,
                 snoozed=seen.snoozed,
+                on_loop=True,
             )
         except (LoopBusy, _MayWait):
             return None  # a database write (a timeline token) or a locked file: the thread pool

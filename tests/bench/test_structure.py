@@ -267,6 +267,14 @@ def test_a_first_sight_chart_is_gathered_and_digested_once(
     )
 
 
+def _count_mappings(runner: HookRunner, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list that gets one item per chart the runner maps."""
+    prepared: list[str] = []
+    real_prepare = runner._prepare
+    monkeypatch.setattr(runner, "_prepare", lambda call: prepared.append("x") or real_prepare(call))
+    return prepared
+
+
 def test_a_first_sight_chart_of_typical_size_is_mapped_on_the_loop(
     runner: HookRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,9 +298,7 @@ def test_a_large_chart_or_unread_snoozes_go_to_the_thread_pool(
     request = _request(sizes.small())
     first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert isinstance(first, LoopMiss)
-    prepared: list[str] = []
-    real_prepare = runner._prepare
-    monkeypatch.setattr(runner, "_prepare", lambda call: prepared.append("x") or real_prepare(call))
+    prepared = _count_mappings(runner, monkeypatch)
     kwargs: dict[str, Any] = {"caller": Caller(), "base_url": "http://x/"}
     monkeypatch.setattr(runner_module, "LOOP_MAX_RESOURCES", len(first.call.resources) - 1)
     assert runner.answer_first_sight_on_loop(request, **kwargs, seen=first) is None
@@ -500,9 +506,7 @@ def test_a_first_sight_needing_a_database_timeline_token_finishes_in_the_thread_
     request = _request(sizes.typical())
     first = runner.answer_on_loop(SERVICE, request, caller=Caller(), base_url="http://x/")
     assert isinstance(first, LoopMiss)
-    prepared: list[str] = []
-    real_prepare = runner._prepare
-    monkeypatch.setattr(runner, "_prepare", lambda call: prepared.append("x") or real_prepare(call))
+    prepared = _count_mappings(runner, monkeypatch)
     kwargs: dict[str, Any] = {"caller": Caller(), "base_url": "http://x/"}
     assert runner.answer_first_sight_on_loop(request, **kwargs, seen=first) is None
     answer = runner.answer(SERVICE, request, **kwargs, seen=first)
