@@ -170,16 +170,7 @@ class HookRunner:
         read of this request (complete prefetch, its cache key), not read again."""
         if seen is not None and as_of is None and seen.call.as_of == utcnow().date():
             # The service, context, patient and prefetch were checked on the loop already.
-            return self._evaluate_and_finish(
-                request,
-                caller,
-                base_url,
-                seen.gathered,
-                seen.call,
-                seen.started,
-                key=seen.key,
-                snoozed=seen.snoozed,
-            )
+            return self._answer_seen(request, caller, base_url, seen, on_loop=False)
         started = time.perf_counter()
         definition = _definition(service_id, request, self.policy)
         source, problem = self._source_for(request, caller)
@@ -239,6 +230,22 @@ class HookRunner:
             snoozed=snoozed,
         )
 
+    def _answer_seen(
+        self, request: HookRequest, caller: Caller, base_url: str, seen: LoopMiss, *, on_loop: bool
+    ) -> Answer:
+        """The answer to a chart `answer_on_loop` has read (no gathering or digest again)."""
+        return self._evaluate_and_finish(
+            request,
+            caller,
+            base_url,
+            seen.gathered,
+            seen.call,
+            seen.started,
+            key=seen.key,
+            snoozed=seen.snoozed,
+            on_loop=on_loop,
+        )
+
     def answer_first_sight_on_loop(
         self, request: HookRequest, *, caller: Caller, base_url: str, seen: LoopMiss
     ) -> Answer | None:
@@ -253,17 +260,7 @@ class HookRunner:
         ):
             return None
         try:
-            return self._evaluate_and_finish(
-                request,
-                caller,
-                base_url,
-                seen.gathered,
-                seen.call,
-                seen.started,
-                key=seen.key,
-                snoozed=seen.snoozed,
-                on_loop=True,
-            )
+            return self._answer_seen(request, caller, base_url, seen, on_loop=True)
         except (LoopBusy, _MayWait):
             return None  # a database write (a timeline token) or a locked file: the thread pool
 

@@ -17,6 +17,7 @@ from fhir_mapping.adherence import dispense_adherence
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseSegment, Role, SourceRef
+from tests.fhir_mapping.test_adherence import dispense
 
 POLICY = MappingPolicy()
 DAY0 = date(2023, 1, 1)
@@ -89,7 +90,7 @@ def _order(start: date, supply: float | None, refills: int) -> MedicationEvent:
     )
 
 
-def test_dispensed_in_window_bisection_reads_as_the_scan_over_every_dispense() -> None:
+def test_dispensed_in_window_bisection_reads_as_the_scan_over_everydispense() -> None:
     rng = random.Random(10)
     for _ in range(3000):
         dispensed = sorted(
@@ -111,28 +112,13 @@ def test_dispensed_in_window_bisection_reads_as_the_scan_over_every_dispense() -
         assert episodes._dispensed_in_window(order, dispensed, ordered, POLICY) is scanned
 
 
-def _dispense(day: date, supply: float | None, rid: str) -> MedicationEvent:
-    return MedicationEvent(
-        kind=EventKind.DISPENSE,
-        ingredient="sertraline",
-        drug_class="SSRI",
-        role=Role.ANTIDEPRESSANT,
-        start=day,
-        end=None,
-        mg_per_day=100.0,
-        days_supply=supply,
-        status="completed",
-        source=SourceRef("MedicationDispense", rid),
-    )
-
-
 def test_adherence_does_not_depend_on_the_order_the_dispenses_come_in() -> None:
     """Same-day fills (the larger first), fills out of date order, fills without daysSupply and
     long gaps: the shortcut that skips the sort for fills already in date order must agree."""
     rng = random.Random(7)
     for _ in range(2000):
         fills = [
-            _dispense(
+            dispense(
                 DAY0 + timedelta(rng.randint(0, 300)),
                 rng.choice([None, 0.0, 7.0, 30.0, 90.0]),
                 f"d{index}",
@@ -148,8 +134,8 @@ def test_adherence_does_not_depend_on_the_order_the_dispenses_come_in() -> None:
 
 def test_a_gap_between_fills_is_dated_by_the_day_the_supply_ran_out() -> None:
     fills = [
-        _dispense(DAY0, 30.0, "a"),
-        _dispense(DAY0 + timedelta(200), 30.0, "b"),
+        dispense(DAY0, 30.0, "a"),
+        dispense(DAY0 + timedelta(200), 30.0, "b"),
     ]
     adherence = dispense_adherence(fills, window_end=DAY0 + timedelta(230), policy=POLICY)
     assert [(g.start, g.end) for g in adherence.refill_gaps] == [

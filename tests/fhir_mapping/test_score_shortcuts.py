@@ -17,17 +17,13 @@ import random
 from datetime import date, timedelta
 
 from fhir_mapping.record import (
-    Adherence,
-    AdherenceStatus,
-    DoseSegment,
-    Role,
     Score,
     SourceRef,
     Trial,
-    Verdict,
 )
 from fhir_mapping.scores import PHQ9ByDate, _with_scores, read_scores, score_order
 from tests.fhir_mapping.fhir_resources import assert_valid, phq9_panel, phq9_total
+from tests.fhir_mapping.test_scores import _trial as trial_between
 
 AS_OF = date(2025, 1, 1)
 D = date(2024, 6, 3)
@@ -82,20 +78,9 @@ def test_window_by_bisection_picks_the_score_max_and_min_pick() -> None:
 
 
 def _trial() -> Trial:
-    start, end = date(2024, 3, 1), date(2024, 6, 1)
-    return Trial(
-        ingredient="sertraline",
-        drug_class="SSRI",
-        role=Role.ANTIDEPRESSANT,
-        start=start,
-        end=end,
-        ongoing=False,
-        segments=(DoseSegment(start, end, 100.0),),
-        min_adequate_mg=50,
-        max_mg=200,
-        weeks_at_adequate_dose=(end - start).days / 7,
-        adherence=Adherence(AdherenceStatus.UNVERIFIED),
-        verdict=Verdict.ADEQUATE,
+    """A trial with sources and notes, which setting its scores must keep."""
+    return dataclasses.replace(
+        trial_between(date(2024, 3, 1), date(2024, 6, 1)),
         sources=(SourceRef("MedicationRequest", "m"),),
         notes=("a note",),
     )
