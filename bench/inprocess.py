@@ -7,12 +7,17 @@ Each point is timed two ways:
 - repeat: the same hook input again and again (what a per-resource cache inside `evaluate()`
   would speed up; there is none since the mapping reads tolerantly, so the two should agree).
 
-Three series:
+Three series, each like-for-like: at every point the evaluation gives the same cards, word for
+word, so a series' slope is the cost of reading one more resource of its kind and nothing else (a
+card gained or lost between two points would add a step that the line spreads over every
+resource; tests/bench/test_structure.py checks the cards and that every added resource is read):
 - `irrelevant`: sized(n), n = 10..5000 resources around a constant relevant core (the fixture's
   CORE_SIZE): real charts grow by vitals, labs and other medications the rules never read;
-- `relevant`: the same small chart plus k weekly PHQ-9s, so only what the rules read grows;
-- `relevant_fills`: the same small chart plus k weekly fills of its venlafaxine order (7-day
-  supply each): medication events, the costliest relevant resources to read.
+- `relevant`: the same small chart plus k weekly PHQ-9s from before its episode (`with_phq9s`),
+  so only what the rules read grows;
+- `relevant_fills`: a small chart with a long venlafaxine trial (`fills_base`) plus k more daily
+  fills of its order inside that trial (`with_fills`): medication events, the costliest relevant
+  resources to read.
 A least-squares line through each series gives the cost per added resource, and R^2 shows how
 straight it is. Times are the CPU time of the calling thread (`time.thread_time`), not wall time:
 the machine is shared, and another process's burst would otherwise land in a point at random. The
@@ -26,7 +31,7 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -37,6 +42,13 @@ from fhir_mapping import conformance
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
 from tests.fixtures import builders, sizes
+from tests.fixtures.scenarios import (
+    MDD_RECURRENT_SEVERE,
+    PSYCHOTHERAPY_60,
+    Chart,
+    Scenario,
+    cds_request,
+)
 
 IRRELEVANT_SIZES = (10, 25, 50, 100, 250, 500, 1000, 2000, 3500, 5000)
 RELEVANT_EXTRA = (0, 25, 50, 100, 200, 400)
@@ -139,43 +151,182 @@ def _with_entries(
     return {**request, "prefetch": {**request["prefetch"], key: grown}}
 
 
+PHQ9_TOTAL = "44261-6"  # LOINC: PHQ-9 total score
+# Weekly PHQ-9s before the episode: the newest this long before the chart's first PHQ-9 (the
+# episode's baseline), well outside every trial's baseline window (30 days before its start).
+PHQ9_LEAD = timedelta(weeks=20)
+
+
 def with_phq9s(request: dict[str, Any], extra: int) -> dict[str, Any]:
-    """The request plus `extra` weekly PHQ-9 totals (relevant: the rules read every one)."""
+    """The request plus `extra` weekly PHQ-9 totals (44261-6, as builders.phq9 writes them) from
+    before its current episode: the newest PHQ9_LEAD before the request's earliest PHQ-9, the
+    others a week apart going back (400 reach back about eight years).
+
+    Relevant, and read: the score reader keeps every one (record.scores grows by `extra`), and
+    the rules walk them (episode start, severity and payer windows, suicide-risk screens). Like
+    for like, so the cards stay the same word for word at every point:
+    - before the episode: no trial's baseline or on-treatment window holds one, so no response
+      or remission changes, and none is the latest PHQ-9 of the chart or of any window;
+    - the newest added one has the same date and total at every point (they are added going
+      back), so a list of the latest PHQ-9s reads the same however many there are;
+    - totals 6-9 (mild, Kroenke 2001): never below the remission cut-off (5), so no run of them
+      is a sustained remission that would close an earlier episode, and no severe symptoms the
+      chart's diagnosis dates would contradict (residual symptoms of recurrent MDD between
+      episodes, followed in a measurement-based-care registry). Weekly is denser than most
+      registries, but a chart of 400 monthly PHQ-9s would have to reach back 33 years.
+    Within the episode they could not be like for like: 400 of them would not fit an episode of
+    months at any sane rate, and each would change the scores the cards list.
+    """
     patient = request["context"]["patientId"]
-    first = date(2016, 1, 4)
+    first = _earliest(
+        r["effectiveDateTime"]
+        for r in sizes.flatten(request)
+        if r["resourceType"] == "Observation" and PHQ9_TOTAL in _codes(r.get("code"))
+    )
+    newest = first - PHQ9_LEAD
     added = []
     for week in range(extra):
-        added.extend(builders.phq9(first + timedelta(weeks=week), 15 + week % 5, patient=patient))
+        added.extend(builders.phq9(newest - timedelta(weeks=week), 6 + week % 4, patient=patient))
     return _with_entries(request, "observations", added)
 
 
+# The fills series' chart: sized()'s core story a year earlier, so its venlafaxine trial (since
+# FILLS_VENLAFAXINE_FROM, ongoing) holds 401 daily fills before the fixtures' as-of date
+# (2025-06-02) and any later one.
+FILLS_SERTRALINE_FROM = date(2023, 10, 23)
+FILLS_VENLAFAXINE_FROM = date(2024, 2, 12)
+
+
+def fills_base(as_of: date) -> dict[str, Any]:
+    """The fills series' smallest chart, 10 resources: sized()'s relevant core (a TRD patient
+    who meets TMS criteria: MDD, an adequate failed sertraline trial, then venlafaxine 225 mg
+    with PHQ-9 19 -> 17 -> 18, one psychotherapy session, one TSH) with its two trials, the
+    PHQ-9s at their starts and the session a year earlier, and one daily fill of the venlafaxine order (handed over the day before `as_of`)
+    where sized(10) has one irrelevant resource.
+
+    Why not sized(10): its venlafaxine trial is 16 weeks long at the fixtures' as-of date, too
+    short to hold 400 fills at any realistic rate, and fills outside the trial (the old series
+    went back years before the order) move the trial's start, which changes its weeks, the
+    episode, the staging and, at a later as-of, the adherence verdict and so the cards. Why one
+    fill already here: without any the trial's adherence is "unverified" and a card says so; with
+    one, adherence is verified (PDC 100 %) at every point, so the cards read the same.
+    """
+    chart = Chart(
+        "bench_fills",
+        given="Morgan",
+        family="Delacroix",
+        gender="female",
+        birth_date=date(1972, 5, 18),
+        as_of=as_of,
+    )
+    mdd = chart.diagnosis(MDD_RECURRENT_SEVERE, FILLS_SERTRALINE_FROM, key="mdd")
+    sertraline = builders.ANTIDEPRESSANTS["410584"]
+    venlafaxine = builders.ANTIDEPRESSANTS["808748"]
+    chart.add(
+        builders.medication_request(
+            sertraline.rxcui,
+            sertraline.display,
+            FILLS_SERTRALINE_FROM,
+            status="stopped",
+            patient=chart.pid,
+            bounds_end=FILLS_VENLAFAXINE_FROM,
+            reason_condition=mdd,
+            id=chart.id("sertraline"),
+        ),
+        builders.medication_request(
+            venlafaxine.rxcui,
+            venlafaxine.display,
+            FILLS_VENLAFAXINE_FROM,
+            patient=chart.pid,
+            reason_condition=mdd,
+            id=chart.id("venlafaxine"),
+        ),
+    )
+    chart.phq9(FILLS_SERTRALINE_FROM, 19)
+    chart.phq9(FILLS_VENLAFAXINE_FROM, 17)
+    chart.phq9(date(2025, 5, 12), 18)
+    chart.add(
+        builders.procedure(*PSYCHOTHERAPY_60, date(2023, 12, 5), patient=chart.pid, minutes=60),
+        builders.lab(
+            "3016-3", 2.1, "m[IU]/L", date(2025, 3, 24), "N", (0.4, 4.0), patient=chart.pid
+        ),
+        *_daily_fills(
+            chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 1
+        ),
+    )
+    scenario = Scenario(chart.name, "bench: fills series", as_of, chart.pid, chart.resources, {})
+    return cds_request(scenario, observation_filter=False)
+
+
 def with_fills(request: dict[str, Any], extra: int) -> dict[str, Any]:
-    """The request plus `extra` weekly 7-day fills of its venlafaxine order, the newest a week
-    before the order's last PHQ-9 (relevant: each is a medication event of the current trial)."""
+    """The request plus `extra` daily fills of its venlafaxine order, on the days before the
+    earliest fill of that order already on the request (fills_base has one), going back.
+
+    Each fill hands over one tablet, a day's supply, as builders.medication_dispense writes a
+    fill (authorizingPrescription: the order; type: refill, since the order's first fill
+    predates the dispensing on record). Daily (instalment) dispensing is what a pharmacy does
+    where the prescriber limits the supply a patient holds (e.g. for overdose risk); it is how 400
+    fills fit in one trial of over a year. Like for like, so the cards stay the same word for word at every point:
+    - every fill lies inside the trial (after the order, before as-of), so the trial's start,
+      end, dose, weeks and verdict do not move, and it is one trial at every point;
+    - each fill's supply lasts exactly until the next, so the supply is continuous from the
+      first fill to as-of: PDC 100 %, no refill gap, adherence verified at every point.
+    Relevant, and read: each is a medication event of the venlafaxine trial (its sources grow by
+    `extra`), and the adherence reader walks every one.
+    """
     patient = request["context"]["patientId"]
+    resources = sizes.flatten(request)
     order = next(
         r
-        for r in sizes.flatten(request)
+        for r in resources
         if r["resourceType"] == "MedicationRequest"
         and "venlafaxine" in str(r.get("medicationCodeableConcept", {})).lower()
     )
-    coding = order["medicationCodeableConcept"]["coding"][0]
-    last = date(2025, 5, 5)
-    fills = [
-        builders.medication_dispense(
-            coding["code"],
-            coding["display"],
-            last - timedelta(weeks=week),
-            7,
-            7,
-            patient=patient,
-            prescription=order["id"],
-            refill=week < extra - 1,
-            id=builders.make_id("bench-fill", patient, str(week)),
-        )
-        for week in range(extra)
-    ]
+    reference = f"MedicationRequest/{order['id']}"
+    earliest = _earliest(
+        r["whenHandedOver"]
+        for r in resources
+        if r["resourceType"] == "MedicationDispense"
+        and any(p.get("reference") == reference for p in r.get("authorizingPrescription", []))
+    )
+    product = builders.ANTIDEPRESSANTS[order["medicationCodeableConcept"]["coding"][0]["code"]]
+    fills = _daily_fills(patient, order["id"], product, earliest - timedelta(days=1), extra)
     return _with_entries(request, "medicationDispenses", fills)
+
+
+def _daily_fills(
+    patient: str, order: str, product: builders.Product, newest: date, count: int
+) -> list[dict[str, Any]]:
+    """`count` fills of one tablet (a day's supply) of `order`, one a day, the newest on `newest`."""
+    days = [newest - timedelta(days=n) for n in range(count)]
+    return [
+        builders.medication_dispense(
+            product.rxcui,
+            product.display,
+            day,
+            1,
+            1,
+            patient=patient,
+            quantity_unit=product.unit,
+            prescription=order,
+            refill=True,
+            dose_unit=product.unit,
+            id=builders.make_id("bench-fill", order, day.isoformat()),
+        )
+        for day in days
+    ]
+
+
+def _earliest(moments: Iterable[str]) -> date:
+    """The earliest day of FHIR dateTimes; a series extends what its base chart already holds."""
+    days = [date.fromisoformat(moment[:10]) for moment in moments]
+    if not days:
+        raise ValueError("the request holds none of what this series extends (see its base)")
+    return min(days)
+
+
+def _codes(concept: Any) -> set[str]:
+    return {str(c.get("code")) for c in (concept or {}).get("coding", [])}
 
 
 def series(
@@ -191,19 +342,31 @@ def series(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesPlan:
+    """One series: the sizes of its points and how to build the request at one of them (the
+    bench measures these; tests/bench/test_structure.py checks the same requests)."""
+
+    label: str
+    steps: tuple[int, ...]
+    request: Callable[[int], dict[str, Any]]
+
+
+def plans(as_of: date) -> tuple[SeriesPlan, ...]:
+    base = sizes.sized(10)
+    fills = fills_base(as_of)
+    return (
+        SeriesPlan("irrelevant", IRRELEVANT_SIZES, sizes.sized),
+        SeriesPlan("relevant", RELEVANT_EXTRA, lambda k: with_phq9s(base, k)),
+        SeriesPlan("relevant_fills", RELEVANT_EXTRA, lambda k: with_fills(fills, k)),
+    )
+
+
 def run(as_of: date) -> dict[str, Any]:
     settle_gc()  # the server's GC settings (cds_hooks/app.py applies them after start-up)
-    by_size = series(
-        "irrelevant", [sizes.sized(n) for n in IRRELEVANT_SIZES], lambda p: p.resources, as_of
-    )
-    base = sizes.sized(10)
-    by_relevant = series(
-        "relevant", [with_phq9s(base, k) for k in RELEVANT_EXTRA], lambda p: p.resources, as_of
-    )
-    by_fills = series(
-        "relevant_fills",
-        [with_fills(base, k) for k in RELEVANT_EXTRA],
-        lambda p: p.resources,
-        as_of,
-    )
-    return {"irrelevant": by_size, "relevant": by_relevant, "relevant_fills": by_fills}
+    return {
+        plan.label: series(
+            plan.label, [plan.request(n) for n in plan.steps], lambda p: p.resources, as_of
+        )
+        for plan in plans(as_of)
+    }

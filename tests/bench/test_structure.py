@@ -5,6 +5,8 @@ only what work is done, and how often.
   never model-validated, so cost grows with the resources the rules read, not with the chart;
 - the validation cache and the evaluation cache avoid repeating work for the same chart, and
   never serve a stale answer when a resource changes;
+- each in-process series (bench/inprocess.py) is like for like: every point gives the same cards,
+  and every resource a relevant series adds is read, so a slope is the cost of one resource;
 - absent prefetch keys are fetched concurrently;
 - a cached answer is served without waiting on anything (no fetch, no lock), and the cards it
   issued are stored in batches.
@@ -18,13 +20,15 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B import get_fhir_model_class
 
-from bench.inprocess import hook_input, with_phq9s
+from bench.inprocess import SeriesPlan, hook_input, plans, with_phq9s
 from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
 from cds_hooks.config.settings import load_settings
@@ -37,6 +41,7 @@ from cds_hooks.storage.batch_writer import BatchWriter
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.store import IssuedCard, Store, issued_rows, utcnow
 from fhir_mapping import conformance
+from fhir_mapping.record import PatientRecord, SourceRef, Trial
 from services.catalog import by_id
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
@@ -92,6 +97,102 @@ def test_relevant_resources_are_read_without_model_validation(extra: int) -> Non
 
 def test_a_ten_year_chart_runs_no_validation() -> None:
     assert _validations(hook_input(sizes.ten_year(), AS_OF)) == 0
+
+
+# --- the in-process series are like for like (bench/inprocess.py) -----------------------------
+# A card gained or lost between two points of a series is a step the fitted line spreads over
+# every resource: the slope would not be the cost of one more resource. The bench runs the series
+# as of the fixtures' date (bench/run.py); a year and a half later is checked too, so they stay
+# like for like whatever date they are run at.
+SERIES_AS_OF = (AS_OF, date(2026, 12, 2))
+
+
+def _plan(label: str, as_of: date) -> SeriesPlan:
+    return next(p for p in plans(as_of) if p.label == label)
+
+
+def _steps(plan: SeriesPlan) -> list[int]:
+    """The smallest, a middle and the largest point."""
+    return [plan.steps[0], plan.steps[len(plan.steps) // 2], plan.steps[-1]]
+
+
+def _evaluated(request: dict[str, Any], as_of: date) -> Evaluation:
+    return evaluate(hook_input(request, as_of), Policy())
+
+
+def _added(smaller: dict[str, Any], larger: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resources of `larger` that `smaller` does not hold (by type and id)."""
+    held = {(r["resourceType"], r["id"]) for r in sizes.flatten(smaller)}
+    return [r for r in sizes.flatten(larger) if (r["resourceType"], r["id"]) not in held]
+
+
+def _venlafaxine(record: PatientRecord) -> Trial:
+    [trial] = [t for t in record.trials if t.ingredient == "venlafaxine"]  # one trial, never two
+    return trial
+
+
+@pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
+@pytest.mark.parametrize("label", ["irrelevant", "relevant", "relevant_fills"])
+def test_every_point_of_an_in_process_series_gives_the_same_cards(label: str, as_of: date) -> None:
+    plan = _plan(label, as_of)
+    evaluations = [_evaluated(plan.request(n), as_of) for n in _steps(plan)]
+    card_sets = [[(r.topic, r.indicator) for r in e.recommendations] for e in evaluations]
+    texts = [
+        [(r.summary, r.detail, tuple(s.label for s in r.suggestions)) for r in e.recommendations]
+        for e in evaluations
+    ]
+    assert card_sets[0]  # a series that raised no card would be like for like trivially
+    assert card_sets[1:] == [card_sets[0]] * 2  # the same rules, indicators and number of cards
+    assert texts[1:] == [texts[0]] * 2  # ... word for word: nothing on them counts resources
+    assert len({e.record.episode_start for e in evaluations}) == 1
+
+
+@pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
+def test_every_phq9_the_relevant_series_adds_is_read_and_changes_no_trial(as_of: date) -> None:
+    plan = _plan("relevant", as_of)
+    smallest, *larger = [plan.request(n) for n in _steps(plan)]
+    base = _evaluated(smallest, as_of).record
+    for request, extra in zip(larger, _steps(plan)[1:], strict=True):
+        added = _added(smallest, request)
+        assert len(added) == extra - plan.steps[0]
+        assert {r["resourceType"] for r in added} == {"Observation"}
+        record = _evaluated(request, as_of).record
+        # every added PHQ-9 is a score the rules read ...
+        assert len(record.scores) == len(base.scores) + len(added)
+        assert {SourceRef("Observation", r["id"]) for r in added} <= {
+            s.source for s in record.phq9()
+        }
+        # ... and none is a trial's baseline or on-treatment score
+        assert record.trials == base.trials
+
+
+@pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
+def test_every_fill_the_fills_series_adds_is_an_event_of_the_same_trial(as_of: date) -> None:
+    plan = _plan("relevant_fills", as_of)
+    smallest, *larger = [plan.request(n) for n in _steps(plan)]
+    base = _evaluated(smallest, as_of).record
+    for request, extra in zip(larger, _steps(plan)[1:], strict=True):
+        added = _added(smallest, request)
+        assert len(added) == extra - plan.steps[0]
+        assert {r["resourceType"] for r in added} == {"MedicationDispense"}
+        record = _evaluated(request, as_of).record
+        trial, before = _venlafaxine(record), _venlafaxine(base)
+        # every added fill is a medication event of the venlafaxine trial ...
+        assert len(trial.sources) == len(before.sources) + len(added)
+        assert {SourceRef("MedicationDispense", r["id"]) for r in added} <= set(trial.sources)
+        # ... and only that: the same trial (start, end, dose, weeks, adherence, verdict), the
+        # same other trials
+        assert replace(trial, sources=()) == replace(before, sources=())
+        assert [t for t in record.trials if t is not trial] == [
+            t for t in base.trials if t is not before
+        ]
+
+
+def test_the_relevant_series_add_valid_fhir() -> None:
+    for label in ("relevant", "relevant_fills"):
+        plan = _plan(label, AS_OF)
+        for resource in sizes.flatten(plan.request(plan.steps[1])):
+            get_fhir_model_class(resource["resourceType"]).model_validate(resource)
 
 
 class _Counting:
