@@ -5,13 +5,15 @@
   resource or patient id can answer it from an earlier request;
 - a first-sight run sends each chart exactly once and keeps every request's own latency, and a
   cell's percentiles are taken over all the charts of all its rounds;
+- the bodies are dated for the day of the run, so the server, reading as of its clock, reads the
+  chart the fixtures describe as of their own date, whatever the day (the cards do not drift);
 - the report states issue 14's targets as explicit rows, met or not by the numbers.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from services.policy import Policy
 from tests.fixtures import sizes
 
 AS_OF = date(2025, 6, 2)  # the fixtures' as-of date
+LATER = date(2026, 12, 2)  # a day the bench ran on, 18 months after it
 
 
 def _ids(request: dict[str, Any]) -> set[str]:
@@ -196,3 +199,50 @@ def test_the_report_states_issue_14s_targets_and_judges_them_by_the_numbers() ->
         "typical, first sight (500 charts): service p50 / floor p50",
         "10-year, first sight: service max over 40 charts",
     }
+
+
+def _cards(request: dict[str, Any], as_of: date, *, back: timedelta = timedelta()) -> list[Any]:
+    """What a clinician reads of each card (dates moved `back`, to compare two days' readings)."""
+    evaluation = evaluate(hook_input(request, as_of), Policy())
+    read = [(r.topic, str(r.indicator), r.summary, r.detail) for r in evaluation.recommendations]
+    moved: list[Any] = orjson.loads(bodies.shift_dates(orjson.dumps(read), -back))
+    return moved
+
+
+def test_the_fixtures_own_as_of_is_the_bodies_anchor() -> None:
+    assert bodies.FIXTURES_AS_OF == AS_OF
+
+
+@pytest.mark.parametrize("name", ["small", "typical"])
+def test_a_body_dated_for_a_later_day_reads_then_as_the_fixture_reads_on_its_own(
+    name: str, tmp_path: Path
+) -> None:
+    request = getattr(sizes, name)()
+    body = bodies.write(name, request, tmp_path, today=LATER)
+    later = _cards(orjson.loads(body.path.read_bytes()), LATER, back=LATER - AS_OF)
+    assert later == _cards(request, AS_OF)
+    assert later  # a chart with something to say, so the comparison has content
+
+
+def test_an_undated_body_would_drift_which_is_why_bodies_are_dated() -> None:
+    # Without the shift, the typical chart read 18 months on is another chart to the rules
+    # (stale PHQ-9 and TSH, adherence gaps): the cells would measure other cards every day.
+    request = sizes.typical()
+    assert [c[0] for c in _cards(request, LATER)] != [c[0] for c in _cards(request, AS_OF)]
+
+
+def test_shift_dates_moves_dates_and_datetimes_only() -> None:
+    raw = (
+        b'{"a":"2025-06-02","b":"2024-02-29T09:30:00-05:00","c":"2025-01-18T14:30:00Z",'
+        b'"id":"3fd1fba4-aa76-5955-8106-001c590a24f6","code":"44249-1","x":"2025-13-40",'
+        b'"n":"12025-06-02"}'
+    )
+    moved = orjson.loads(bodies.shift_dates(raw, timedelta(days=365)))
+    assert moved["a"] == "2026-06-02"
+    assert moved["b"] == "2025-02-28T09:30:00-05:00"  # a day's arithmetic, not a year's
+    assert moved["c"] == "2026-01-18T14:30:00Z"
+    assert moved["id"] == "3fd1fba4-aa76-5955-8106-001c590a24f6"
+    assert moved["code"] == "44249-1"
+    assert moved["x"] == "2025-13-40"  # not a date: left as written
+    assert moved["n"] == "12025-06-02"  # inside a longer number: not a date
+    assert bodies.shift_dates(raw, timedelta()) is raw
