@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.record import FindingKind
@@ -59,11 +59,16 @@ def class_groups() -> dict[str, frozenset[str]]:
     return {name: frozenset(classes) for name, classes in groups.items()}
 
 
+@lru_cache(maxsize=256)
 def in_group(drug_class: str, group: str) -> bool:
+    # Cached by (class, group): both are drug-table and data-file values, a few dozen pairs, and
+    # the cards ask it for every row of the drug table they weigh (issue 14).
     return drug_class.strip().lower() in class_groups().get(group, frozenset())
 
 
+@lru_cache(maxsize=128)
 def is_antipsychotic(drug_class: str) -> bool:
+    # Cached by class (a drug-table value): asked for every course and adjunct a card weighs.
     return in_group(drug_class, "antipsychotic")
 
 

@@ -1,40 +1,74 @@
 """What the rules ask of the drug table (fhir_mapping.drug_table): which agents to propose.
 
 Drug names never appear in rule logic: first-line adjuncts and antidepressants are the rows the
-table marks with CANMAT 2023 line "1st" (Table 3.3 for antidepressants, Table 7.2 for adjuncts).
+table marks with CANMAT 2023 line "1st" (Table 3.3 for antidepressants, Table 7.2 for adjuncts),
+second-line adjuncts line "2nd" (Table 7.2).
 The table module is looked up at call time so tests can substitute a small table.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role
 
 FIRST_LINE = "1st"  # the table's canmat_line value for CANMAT 2023 first-line agents
+SECOND_LINE = "2nd"  # the table's canmat_line value for CANMAT 2023 second-line agents
+# Compared for every row of the table: on Python 3.11 reading a member off its Enum class costs
+# about ten times reading a global (issue 14).
+_AUGMENTATION = Role.AUGMENTATION
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 
 
 def info(ingredient: str) -> DrugInfo | None:
     return drug_table.drug_info(ingredient)
 
 
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The rows a card proposes from, each group in table order."""
+
+    first_line_antidepressants: tuple[DrugInfo, ...]  # CANMAT 2023 Table 3.3, line "1st"
+    first_line_augmenters: tuple[DrugInfo, ...]  # CANMAT 2023 Table 7.2, line "1st"
+    second_line_augmenters: tuple[DrugInfo, ...]  # CANMAT 2023 Table 7.2, line "2nd"
+
+
+def lines() -> Lines:
+    """The table's first-line antidepressants and first- and second-line adjuncts, read in one
+    pass (the optimise card weighs all three; RuleContext.drug_lines keeps them for one
+    evaluation)."""
+    antidepressants: list[DrugInfo] = []
+    first: list[DrugInfo] = []
+    second: list[DrugInfo] = []
+    for d in drug_table.all_drugs():
+        role, line = d.role, d.canmat_line
+        if role is _ANTIDEPRESSANT:
+            if line == FIRST_LINE:
+                antidepressants.append(d)
+        elif role is _AUGMENTATION:
+            if line == FIRST_LINE:
+                first.append(d)
+            elif line == SECOND_LINE:
+                second.append(d)
+    return Lines(tuple(antidepressants), tuple(first), tuple(second))
+
+
 def first_line_augmenters() -> tuple[DrugInfo, ...]:
     """CANMAT 2023 Table 7.2 first-line adjuncts (aripiprazole, brexpiprazole), in table order."""
-    return tuple(
-        d
-        for d in drug_table.all_drugs()
-        if d.role is Role.AUGMENTATION and d.canmat_line == FIRST_LINE
-    )
+    return lines().first_line_augmenters
 
 
 def first_line_antidepressants() -> tuple[DrugInfo, ...]:
-    return tuple(
-        d
-        for d in drug_table.all_drugs()
-        if d.role is Role.ANTIDEPRESSANT and d.canmat_line == FIRST_LINE
-    )
+    return lines().first_line_antidepressants
 
 
-def switch_candidates(excluded_classes: frozenset[str]) -> tuple[DrugInfo, ...]:
-    """First-line antidepressants whose mechanism class has not failed adequately."""
-    return tuple(d for d in first_line_antidepressants() if d.drug_class not in excluded_classes)
+def switch_candidates(
+    excluded_classes: frozenset[str], first_line: tuple[DrugInfo, ...] | None = None
+) -> tuple[DrugInfo, ...]:
+    """First-line antidepressants whose mechanism class has not failed adequately.
+    `first_line`: `first_line_antidepressants()` when the caller has read them already."""
+    if first_line is None:
+        first_line = first_line_antidepressants()
+    return tuple([d for d in first_line if d.drug_class not in excluded_classes])

@@ -16,8 +16,11 @@ remission and contraindications the same way:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import (
@@ -49,6 +52,17 @@ _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _INADEQUATE = Verdict.INADEQUATE
 _AUGMENTATION = Role.AUGMENTATION
 _TMS = ProcedureKind.TMS
+# Trials sorted by start, oldest first, several times per evaluation: a C-level key.
+_START = attrgetter("start")
+_DEPRESSION = FindingKind.DEPRESSION
+_TRD = FindingKind.TRD
+_MDD_IN_REMISSION = FindingKind.MDD_IN_REMISSION
+_BIPOLAR = FindingKind.BIPOLAR
+_PSYCHOTIC = FindingKind.PSYCHOTIC
+_CATATONIA = FindingKind.CATATONIA
+_TMS_CAUTION = FindingKind.TMS_CAUTION
+# Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd).
+_NOT_CITED = frozenset({FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR})
 
 
 def finding_line(f: Finding) -> str:
@@ -113,6 +127,16 @@ class PathwayFacts:
     # The trials the TMS criteria counted: failed_trials, plus intolerant_trials when the policy
     # counts them (payers: "failure or intolerance"), oldest first.
     tms_trials: tuple[Trial, ...] = ()
+    # The record's findings by kind, each kind's in record order (as ClinicalContext.of gives
+    # them), grouped once for the rules that ask about a dozen kinds (findings_of). Left out of
+    # comparison and hashing: the record's findings are compared where they matter.
+    findings_by_kind: Mapping[FindingKind, tuple[Finding, ...]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+
+    def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
+        """`record.context.of(kind)`, without reading every finding again."""
+        return self.findings_by_kind.get(kind, ())
 
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None."""
@@ -123,7 +147,7 @@ class PathwayFacts:
 
     @property
     def failed_ingredients(self) -> tuple[str, ...]:
-        return tuple(t.ingredient for t in self.failed_trials)
+        return tuple([t.ingredient for t in self.failed_trials])
 
     @property
     def active(self) -> bool:
@@ -138,10 +162,10 @@ def in_episode(day: date | None, episode_start: date | None) -> bool:
 
 def _failed_one_per_ingredient(trials: tuple[Trial, ...]) -> tuple[Trial, ...]:
     latest: dict[str, Trial] = {}
-    for trial in sorted(trials, key=lambda t: t.start):
+    for trial in sorted(trials, key=_START):
         if trial.failed:
             latest[trial.ingredient] = trial  # a re-tried drug counts once: keep its latest trial
-    return tuple(sorted(latest.values(), key=lambda t: t.start))
+    return tuple(sorted(latest.values(), key=_START))
 
 
 def _intolerant_one_per_ingredient(
@@ -152,7 +176,7 @@ def _intolerant_one_per_ingredient(
     the course has not ended for intolerance."""
     counted = {t.ingredient for t in failed}
     latest: dict[str, Trial] = {}
-    for trial in sorted(trials, key=lambda t: t.start):
+    for trial in sorted(trials, key=_START):
         if (
             trial.intolerance is not None
             and not trial.ongoing
@@ -160,7 +184,7 @@ def _intolerant_one_per_ingredient(
             and trial.ingredient not in counted
         ):
             latest[trial.ingredient] = trial
-    return tuple(sorted(latest.values(), key=lambda t: t.start))
+    return tuple(sorted(latest.values(), key=_START))
 
 
 def _distinct(values: list[str]) -> tuple[str, ...]:
@@ -171,8 +195,9 @@ def qualifies_as_mdd(finding: Finding) -> bool:
     """A depression code that may stand as the diagnosis a TMS referral cites: not an "in
     remission" code (F32.4/F32.5, F33.4x: issue 12) and not a bipolar-depression code (F31.3-F31.5
     sit in the VSAC depression value set too, so they also read as DEPRESSION)."""
-    kinds = {row.kind for row in condition_matches(finding.system, finding.code)}
-    return not kinds & {FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR}
+    return not any(
+        row.kind in _NOT_CITED for row in condition_matches(finding.system, finding.code)
+    )
 
 
 def _by_kind(record: PatientRecord) -> dict[FindingKind, tuple[Finding, ...]]:
@@ -188,7 +213,7 @@ def _depression_finding(
     record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
 ) -> Finding | None:
     of = _by_kind(record) if by_kind is None else by_kind
-    candidates = of.get(FindingKind.TRD, ()) + of.get(FindingKind.DEPRESSION, ())
+    candidates = of.get(_TRD, ()) + of.get(_DEPRESSION, ())
     if not candidates:
         return None
     # An active, non-remission code wins (a referral must not cite "MDD, in full remission" as
@@ -209,19 +234,13 @@ def _in_remission(
     """`latest`: the record's latest PHQ-9 total; `by_kind`: its findings by kind (_by_kind)."""
     if latest is None or latest.value is None:
         # No score: only a coded "MDD in remission" without an active depression code says so.
-        return (
-            FindingKind.MDD_IN_REMISSION in by_kind
-            and FindingKind.DEPRESSION not in by_kind
-            and FindingKind.TRD not in by_kind
-        )
+        return _MDD_IN_REMISSION in by_kind and _DEPRESSION not in by_kind and _TRD not in by_kind
     if latest.value >= policy.remission_below:
         return False
     # A low score older than the current episode or than a later depression diagnosis no longer
     # describes the patient: do not let it silence the pathway (the safer reading).
     onsets = [
-        f.onset
-        for f in by_kind.get(FindingKind.DEPRESSION, ()) + by_kind.get(FindingKind.TRD, ())
-        if f.onset is not None
+        f.onset for f in by_kind.get(_DEPRESSION, ()) + by_kind.get(_TRD, ()) if f.onset is not None
     ]
     newer = [d for d in onsets if d > latest.date]
     if episode_start is not None and latest.date < episode_start:
@@ -338,12 +357,14 @@ def _responding(
     """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
     baseline (Trial.response), antidepressants and adjuncts alike."""
     adjuncts = tuple(
-        t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)
+        [t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)]
     )
     return tuple(
-        t
-        for t in episode_trials + adjuncts
-        if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
+        [
+            t
+            for t in episode_trials + adjuncts
+            if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
+        ]
     )
 
 
@@ -364,13 +385,18 @@ def _ect_open(record: PatientRecord) -> Referral | None:
     )
 
 
+# A drug_cautions.csv value as its FindingKind: a handful of values, read for every evaluation
+# (calling the Enum class costs a Python-level lookup each time).
+_finding_kind = lru_cache(maxsize=64)(FindingKind)
+
+
 def _cautions(
     record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
 ) -> tuple[tuple[str, str, str], ...]:
     of = _by_kind(record) if by_kind is None else by_kind
     found = []
     for caution in tables.drug_cautions():
-        findings = of.get(FindingKind(caution.finding), ())
+        findings = of.get(_finding_kind(caution.finding), ())
         if findings:
             found.append((caution.ingredient, caution.note, findings[0].display))
     return tuple(found)
@@ -380,14 +406,14 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
     by_kind = _by_kind(record)
     antidepressant = record.antidepressant_trials()
-    episode_trials = tuple(t for t in antidepressant if in_episode(t.start, episode_start))
+    episode_trials = tuple([t for t in antidepressant if in_episode(t.start, episode_start)])
     failed = _failed_one_per_ingredient(episode_trials)
     failed_classes = _distinct([t.drug_class for t in failed])
     intolerant = _intolerant_one_per_ingredient(episode_trials, failed)
     # TMS counts as payers count (policy.tms_count_intolerant_trials); TRD stays CANMAT's
     # "inadequate response to adequate trials" (failed only).
     tms_trials = (
-        tuple(sorted(failed + intolerant, key=lambda t: t.start))
+        tuple(sorted(failed + intolerant, key=_START))
         if policy.tms_count_intolerant_trials
         else failed
     )
@@ -400,10 +426,10 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         and tables.phq9_band(latest.value).indicates_depression
     )
     is_depressed = depression is not None or score_says_depressed or meets_trd
-    bipolar = by_kind.get(FindingKind.BIPOLAR, ())
-    psychotic = by_kind.get(FindingKind.PSYCHOTIC, ())
+    bipolar = by_kind.get(_BIPOLAR, ())
+    psychotic = by_kind.get(_PSYCHOTIC, ())
     contraindications = tuple(
-        f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())
+        [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]
     )
     tms_open = _tms_open(record, episode_start)
     suicide = suicide_signal(record, policy)
@@ -414,16 +440,18 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         episode_trials=episode_trials,
         failed_trials=failed,
         failed_classes=failed_classes,
-        inadequate_trials=tuple(t for t in episode_trials if t.verdict is _INADEQUATE),
+        inadequate_trials=tuple([t for t in episode_trials if t.verdict is _INADEQUATE]),
         ongoing_trials=tuple(
-            t for t in episode_trials if t.ongoing and t.verdict is not _NOT_A_TRIAL
+            [t for t in episode_trials if t.ongoing and t.verdict is not _NOT_A_TRIAL]
         ),
         augmentations=tuple(
-            t
-            for t in record.trials
-            if t.role is _AUGMENTATION
-            and t.verdict is not _NOT_A_TRIAL
-            and in_episode(t.start, episode_start)
+            [
+                t
+                for t in record.trials
+                if t.role is _AUGMENTATION
+                and t.verdict is not _NOT_A_TRIAL
+                and in_episode(t.start, episode_start)
+            ]
         ),
         latest_phq9=latest,
         meets_trd=meets_trd,
@@ -447,14 +475,15 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             tms_open=tms_open,
             age=record.patient.age,
             ect_open=ect_open,
-            acute=tms_exclusions(suicide, by_kind.get(FindingKind.CATATONIA, ())),
+            acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
         ect_open=ect_open,
-        tms_cautions=by_kind.get(FindingKind.TMS_CAUTION, ()),
+        tms_cautions=by_kind.get(_TMS_CAUTION, ()),
         intolerant_trials=intolerant,
         tms_trials=tms_trials,
+        findings_by_kind=by_kind,
     )

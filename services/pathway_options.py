@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.record import Finding
@@ -91,8 +91,18 @@ def monitoring_rows() -> tuple[Monitoring, ...]:
     )
 
 
+@cache
+def _by_agent() -> dict[str, Monitoring]:
+    """Agent -> its first monitoring row: the cards ask for each adjunct they name."""
+    found: dict[str, Monitoring] = {}
+    for m in monitoring_rows():
+        if m.agent:
+            found.setdefault(m.agent, m)
+    return found
+
+
 def monitoring_for(agent: str) -> Monitoring | None:
-    return next((m for m in monitoring_rows() if m.agent and m.agent == agent.lower()), None)
+    return _by_agent().get(agent.lower())
 
 
 def group_monitoring(group: str) -> Monitoring | None:
@@ -139,7 +149,21 @@ def beyond_medication(
     `exclude`: options the card already names."""
     if failed < policy.trd_min_failed_trials:
         return ""
-    older = older_adult(age, frailty, policy)
+    if not older_adult(age, frailty, policy):
+        return _beyond_for_adults(exclude)
+    return _beyond(exclude, older=True, age=age, frailty=frailty)
+
+
+@lru_cache(maxsize=16)
+def _beyond_for_adults(exclude: frozenset[str]) -> str:
+    # Not an older adult, the lines are the data file's alone (no age, no frailty): built once
+    # per set of options the card already names, a handful (issue 14).
+    return _beyond(exclude, older=False, age=None, frailty=())
+
+
+def _beyond(
+    exclude: frozenset[str], *, older: bool, age: int | None, frailty: tuple[Finding, ...]
+) -> str:
     chosen = [o for o in options().values() if "trd" in o.when and o.option not in exclude]
     if older:
         chosen.sort(key=lambda o: "older-adult" not in o.when)
@@ -191,8 +215,10 @@ def adjunct_line(agent: str, dose: str) -> str:
     return f"{agent} ({row.target}; monitor {row.monitoring}){_unverified(row.status)}"
 
 
+@cache
 def antipsychotic_monitoring() -> str:
-    """ "monitor weight, blood pressure, ...": for an antipsychotic adjunct."""
+    """ "monitor weight, blood pressure, ...": for an antipsychotic adjunct (data only, so read
+    once)."""
     row = group_monitoring("antipsychotic")
     if row is None:
         return ""

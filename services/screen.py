@@ -31,6 +31,9 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 from services import tables
 from services.pathway import PathwayFacts
@@ -55,17 +58,30 @@ TIMELINE = "**Trials and scores:** on the treatment timeline (doses, dates, adhe
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")  # a markdown link: [label](url)
 
 
-def _rank(rec: Recommendation, position: int) -> tuple[int, int]:
-    try:
-        return (DECIDES.index(rec.topic), position)
-    except ValueError:
-        return (len(DECIDES), position)
+_DECIDES_RANK = {topic: rank for rank, topic in enumerate(DECIDES)}
+
+# Recommendation's fields in order, read in one call: each screen pass copies a card with a field
+# or two changed, and dataclasses.replace re-reads and checks the field list on every copy.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Recommendation))
+_VALUES = attrgetter(*_FIELDS)
+_POSITION = {name: i for i, name in enumerate(_FIELDS)}
+
+
+def with_fields(rec: Recommendation, **changes: Any) -> Recommendation:
+    """`dataclasses.replace(rec, **changes)` for a Recommendation (every field is an init field)."""
+    values = list(_VALUES(rec))
+    for name, value in changes.items():
+        values[_POSITION[name]] = value
+    return Recommendation(*values)
+
+
+_LAST = len(DECIDES)  # the rank of a topic DECIDES does not list
 
 
 def _owners(recs: Sequence[Recommendation]) -> dict[str, int]:
     """Evidence key -> index of the card that keeps it."""
     owners: dict[str, int] = {}
-    order = sorted(range(len(recs)), key=lambda i: _rank(recs[i], i))
+    order = sorted(range(len(recs)), key=lambda i: (_DECIDES_RANK.get(recs[i].topic, _LAST), i))
     for i in order:
         for evidence in recs[i].evidence:
             owners.setdefault(evidence.key, i)
@@ -81,79 +97,115 @@ def _pointer(keys: list[str], owner: Recommendation) -> str:
 
 def _drop(detail: str, block: str) -> str:
     """The detail without one section (sections are joined by a blank line)."""
+    at = detail.find(block)
+    if at >= 2 and detail.startswith("\n\n", at - 2):
+        # The usual case, in one search: the section's first occurrence follows a blank line, so
+        # it is where "\n\n" + block first occurs too (the first candidate below).
+        return detail[: at - 2] + detail[at + len(block) :]
     for candidate in ("\n\n" + block, block + "\n\n", block):
         if candidate in detail:
             return detail.replace(candidate, "", 1)
     return detail
 
 
-def _without(
-    rec: Recommendation, moved: list[tuple[Evidence, Evidence, Recommendation]]
-) -> Recommendation:
-    """The card with the moved sections replaced by pointer lines, each where the first section
+@dataclass(slots=True)
+class _Draft:
+    """One card while the screen passes edit it: what they change, copied into a Recommendation
+    once at the end (a frozen dataclass costs a dozen attribute writes per copy: issue 14)."""
+
+    rec: Recommendation
+    detail: str
+    evidence: tuple[Evidence, ...]
+    evidence_key: str | None
+    changed: bool = False
+
+    @classmethod
+    def of(cls, rec: Recommendation) -> _Draft:
+        return cls(rec, rec.detail, rec.evidence, rec.evidence_key)
+
+    def done(self) -> Recommendation:
+        if not self.changed:
+            return self.rec
+        return with_fields(
+            self.rec, detail=self.detail, evidence=self.evidence, evidence_key=self.evidence_key
+        )
+
+
+# A section moved off a card: (the section, the pointer of the copy kept, the card keeping it).
+_Moved = tuple[Evidence, str, Recommendation]
+
+
+def _without(detail: str, moved: list[_Moved]) -> str:
+    """The detail with the moved sections replaced by pointer lines, each where the first section
     it replaces stood: the kept section's own pointer when it has one, else one line per owning
     card naming it."""
-    detail = rec.detail
-    groups: dict[str, tuple[Recommendation, Evidence, list[str]]] = {}
-    for evidence, kept, owner in moved:
-        group = kept.pointer or owner.topic
+    groups: dict[str, tuple[Recommendation, str, list[str]]] = {}
+    for evidence, pointer, owner in moved:
+        group = pointer or owner.topic
         mark = f"\x00{group}\x00"
         if group in groups:
             detail = _drop(detail, evidence.text)
             groups[group][2].append(evidence.key)
         else:
             detail = detail.replace(evidence.text, mark, 1)
-            groups[group] = (owner, kept, [evidence.key])
+            groups[group] = (owner, pointer, [evidence.key])
     # One paragraph for all of them, where the first moved section stood.
-    lines = [kept.pointer or _pointer(keys, owner) for owner, kept, keys in groups.values()]
+    lines = [pointer or _pointer(keys, owner) for owner, pointer, keys in groups.values()]
     marks = [f"\x00{group}\x00" for group in groups]
     detail = detail.replace(marks[0], " ".join(dict.fromkeys(lines)), 1)
     for mark in marks[1:]:
         detail = _drop(detail, mark)
-    gone = [m for m, _, _ in moved]
-    kept_here = tuple(e for e in rec.evidence if all(e is not m for m in gone))
-    return dataclasses.replace(rec, detail=detail, evidence=kept_here)
+    return detail
 
 
-def _behind_timeline(recs: Sequence[Recommendation]) -> dict[str, Evidence]:
+def _behind_timeline(recs: Sequence[Recommendation]) -> dict[str, str]:
     """The trials and scores kept behind the timeline link, when a card of the screen has that
-    link: the timeline shows every trial (doses, dates, weeks at an adequate dose, verdict,
-    adherence and PDC) and every PHQ-9 on record, so it covers any card's table. The pointer is
-    the one a card keeping them behind its links gives (the TMS card also names its referral
-    summary), else TIMELINE."""
+    link, each with the pointer other cards give instead: the timeline shows every trial (doses,
+    dates, weeks at an adequate dose, verdict, adherence and PDC) and every PHQ-9 on record, so
+    it covers any card's table. The pointer is the one a card keeping them behind its links gives
+    (the TMS card also names its referral summary; the first such card's), else TIMELINE."""
     if not any(r.wants_timeline for r in recs):
         return {}
-    found: dict[str, Evidence] = {}
-    for key in TIMELINE_KEYS:
-        linked = next(
-            (e for r in recs for e in r.evidence if e.key == key and not e.text and e.pointer),
-            None,
-        )
-        found[key] = Evidence(key=key, text="", pointer=linked.pointer if linked else TIMELINE)
-    return found
+    linked: dict[str, str] = {}
+    for r in recs:
+        for e in r.evidence:
+            if not e.text and e.pointer and e.key in TIMELINE_KEYS:
+                linked.setdefault(e.key, e.pointer)
+    return {key: linked.get(key, TIMELINE) for key in TIMELINE_KEYS}
+
+
+def _share(recs: Sequence[Recommendation], drafts: list[_Draft]) -> None:
+    """Each evidence section once per screen (see the module docstring), into `drafts`."""
+    owners = _owners(recs)
+    behind = _behind_timeline(recs)
+    for i, rec in enumerate(recs):
+        moved: list[_Moved] = []
+        kept_here: list[Evidence] = []
+        for evidence in rec.evidence:
+            if evidence.text:  # else already behind this card's links
+                pointer = behind.get(evidence.key)
+                if pointer is not None:
+                    moved.append((evidence, pointer, rec))
+                    continue
+                j = owners.get(evidence.key, i)
+                if j != i:
+                    kept = next(e for e in recs[j].evidence if e.key == evidence.key)
+                    if evidence.covers <= kept.covers:
+                        moved.append((evidence, kept.pointer, recs[j]))
+                        continue
+            kept_here.append(evidence)
+        if moved:
+            draft = drafts[i]
+            draft.detail = _without(draft.detail, moved)
+            draft.evidence = tuple(kept_here)
+            draft.changed = True
 
 
 def share_evidence(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
     """Each evidence section once per screen (see the module docstring); order unchanged."""
-    owners = _owners(recs)
-    behind = _behind_timeline(recs)
-    out = []
-    for i, rec in enumerate(recs):
-        moved: list[tuple[Evidence, Evidence, Recommendation]] = []
-        for evidence in rec.evidence:
-            if not evidence.text:
-                continue  # already behind this card's links
-            if evidence.key in behind:
-                moved.append((evidence, behind[evidence.key], rec))
-                continue
-            j = owners.get(evidence.key, i)
-            if j == i:
-                continue
-            kept = next(e for e in recs[j].evidence if e.key == evidence.key)
-            if evidence.covers <= kept.covers:
-                moved.append((evidence, kept, recs[j]))
-        out.append(_without(rec, moved) if moved else rec)
-    return tuple(out)
+    drafts = [_Draft.of(r) for r in recs]
+    _share(recs, drafts)
+    return tuple([d.done() for d in drafts])
 
 
 def _link_as_name(text: str, urls: frozenset[str]) -> str:
@@ -166,8 +218,27 @@ def _link_as_name(text: str, urls: frozenset[str]) -> str:
 
 
 def _evidence_link_as_name(evidence: Evidence, urls: frozenset[str]) -> Evidence:
+    if not any(url in evidence.text for url in urls):
+        return evidence  # no link to any of them (a link holds its URL): nothing to change
     text = _link_as_name(evidence.text, urls)
     return evidence if text == evidence.text else dataclasses.replace(evidence, text=text)
+
+
+def _source_links(drafts: list[_Draft]) -> None:
+    """`source_links_once`, on the drafts."""
+    urls = [d.rec.source.url for d in drafts]
+    for i, draft in enumerate(drafts):
+        own = urls[i]
+        others = frozenset([url for j, url in enumerate(urls) if j != i and url and url != own])
+        # A link to one of `others` holds its URL: most details hold none of them.
+        if not any(url in draft.detail for url in others):
+            continue
+        detail = _link_as_name(draft.detail, others)
+        if detail == draft.detail:
+            continue
+        draft.detail = detail
+        draft.evidence = tuple([_evidence_link_as_name(e, others) for e in draft.evidence])
+        draft.changed = True
 
 
 def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, ...]:
@@ -176,20 +247,9 @@ def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, .
     shows every card's source link, so the guideline stays named on the card and one click away
     on the screen, and its URL is not sent twice (issue 12: the raw markdown counts). The label
     stays, so a card shown alone (its neighbour snoozed) still names what it follows."""
-    out = []
-    for i, rec in enumerate(recs):
-        others = frozenset(r.source.url for j, r in enumerate(recs) if j != i and r.source.url) - {
-            rec.source.url
-        }
-        # A link to one of `others` holds its URL: most details hold none of them.
-        linked = any(url in rec.detail for url in others)
-        detail = _link_as_name(rec.detail, others) if linked else rec.detail
-        if detail == rec.detail:
-            out.append(rec)
-            continue
-        evidence = tuple(_evidence_link_as_name(e, others) for e in rec.evidence)
-        out.append(dataclasses.replace(rec, detail=detail, evidence=evidence))
-    return tuple(out)
+    drafts = [_Draft.of(r) for r in recs]
+    _source_links(drafts)
+    return tuple([d.done() for d in drafts])
 
 
 def evidence_key(facts: PathwayFacts) -> str:
@@ -210,13 +270,27 @@ def evidence_key(facts: PathwayFacts) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
+def _fingerprint(drafts: list[_Draft], facts: PathwayFacts) -> None:
+    key = evidence_key(facts)
+    for draft in drafts:
+        if draft.rec.snoozable:
+            draft.evidence_key = key
+            draft.changed = True
+
+
 def fingerprint(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
     """Every snoozable card with the evidence fingerprint its snooze is stored with."""
-    key = evidence_key(facts)
-    return tuple(dataclasses.replace(r, evidence_key=key) if r.snoozable else r for r in recs)
+    drafts = [_Draft.of(r) for r in recs]
+    _fingerprint(drafts, facts)
+    return tuple([d.done() for d in drafts])
 
 
 def compose(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
     """One hook call's recommendations as one screen: evidence once, a source's link once,
-    fingerprints set."""
-    return fingerprint(source_links_once(share_evidence(recs)), facts)
+    fingerprints set (`fingerprint(source_links_once(share_evidence(recs)), facts)`, each card
+    copied once at the end)."""
+    drafts = [_Draft.of(r) for r in recs]
+    _share(recs, drafts)
+    _source_links(drafts)
+    _fingerprint(drafts, facts)
+    return tuple([d.done() for d in drafts])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
 from services import tables
@@ -38,7 +39,14 @@ class MaudsleyStage:
 
     @property
     def total(self) -> int:
-        return sum(d.points for d in self.dimensions)
+        # The five points added directly: read for every card that shows the stage.
+        return (
+            self.duration.points
+            + self.severity.points
+            + self.failed_medications.points
+            + self.augmentation.points
+            + self.ect.points
+        )
 
     @property
     def band(self) -> str:
@@ -50,11 +58,21 @@ class MaudsleyStage:
 _ECT = ProcedureKind.ECT
 
 
-def _row(dimension: str, value: int) -> tables.MaudsleyRow:
+@cache
+def _numeric_rows() -> dict[str, tuple[tables.MaudsleyRow, ...]]:
+    """Dimension -> its rows with a numeric range, in table order: each stage reads six of them."""
+    found: dict[str, list[tables.MaudsleyRow]] = {}
     for row in tables.maudsley_rows():
-        if row.dimension != dimension or row.lower is None:
-            continue
-        if value >= row.lower and (row.upper is None or value <= row.upper):
+        if row.lower is not None:
+            found.setdefault(row.dimension, []).append(row)
+    return {dimension: tuple(rows) for dimension, rows in found.items()}
+
+
+def _row(dimension: str, value: int) -> tables.MaudsleyRow:
+    for row in _numeric_rows().get(dimension, ()):
+        lower = row.lower
+        assert lower is not None  # _numeric_rows keeps only rows with a range
+        if value >= lower and (row.upper is None or value <= row.upper):
             return row
     raise ValueError(f"no Maudsley {dimension} row for {value}")
 
@@ -70,6 +88,7 @@ def band_for(total: int) -> str:
     return _row("band", total).category
 
 
+@cache
 def _psychosis_points() -> tuple[str, int]:
     row = next(
         r
@@ -140,7 +159,7 @@ def _failed(facts: PathwayFacts) -> StageDimension:
 
 
 def _augmentation(facts: PathwayFacts) -> StageDimension:
-    names = tuple(dict.fromkeys(t.ingredient for t in facts.augmentations))
+    names = tuple(dict.fromkeys([t.ingredient for t in facts.augmentations]))
     category, points = points_for("augmentation", 1 if names else 0)
     return StageDimension("Augmentation", category, ", ".join(names) or "none on record", points)
 

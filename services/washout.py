@@ -338,9 +338,13 @@ def switch_lines(record: PatientRecord, options: Sequence[str]) -> list[str]:
     "fluoxetine (first choice; NICE NG134)"): the drugs are found by name in the text. [] when no
     option crosses into or out of an MAOI, so the caller can `extend` its lines with it."""
     text = " ".join(options).lower()
+    # With no MAOI on record only an MAOI among the options can need a washout (days_needed
+    # pairs an MAOI with something), so only the MAOI names are looked for; switch_note gives
+    # the same line as with every name found (tests pin it).
+    patterns = _name_patterns() if maoi_on_record(record) else _maoi_patterns()
     # The substring test first: most names are not in the text at all, and it is far cheaper
     # than the word-boundary search it guards (which needs the substring to match).
-    named = [name for name, word in _name_patterns() if name in text and word.search(text)]
+    named = [name for name, word in patterns if name in text and word.search(text)]
     note = switch_note(record, named)
     return [note] if note else []
 
@@ -352,3 +356,9 @@ def _name_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (name, re.compile(r"(?<![a-z-])" + re.escape(name) + r"(?![a-z-])")) for name in table()
     )
+
+
+@cache
+def _maoi_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """`_name_patterns` of the MAOIs only."""
+    return tuple((name, word) for name, word in _name_patterns() if _is_maoi(name))

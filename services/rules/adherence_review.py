@@ -117,14 +117,14 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
 def undocumented_trd(ctx: RuleContext) -> bool:
     """TRD coded on the problem list but fewer adequate failed trials in the chart than TRD needs."""
     return (
-        ctx.record.context.has(FindingKind.TRD)
+        bool(ctx.facts.findings_of(FindingKind.TRD))
         and len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials
     )
 
 
 def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
     """(summary, detail bullet) for TRD on the problem list without the trials to show for it."""
-    finding = ctx.record.context.of(FindingKind.TRD)[0]
+    finding = ctx.facts.findings_of(FindingKind.TRD)[0]
     count = len(ctx.facts.failed_trials)
     onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
     if ctx.record.antidepressant_trials():

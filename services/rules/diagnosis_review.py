@@ -98,7 +98,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
     outdated = _remission_coded_but_depressed(ctx)
     if outdated is not None:
         items.append(outdated)
-    substance = record.context.of(FindingKind.SUBSTANCE_USE)
+    substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
     if substance and facts.episode_trials:
         items.append(
             Item(
@@ -115,7 +115,7 @@ def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:
     """The problem list says "in remission" (e.g. F33.41) while the latest PHQ-9 says moderate
     depression or worse: the coded diagnosis is out of date (relapse?) and a referral citing it
     would not stand."""
-    remission = ctx.record.context.of(FindingKind.MDD_IN_REMISSION)
+    remission = ctx.facts.findings_of(FindingKind.MDD_IN_REMISSION)
     latest = ctx.facts.latest_phq9
     if not remission or latest is None or latest.value is None:
         return None
@@ -131,9 +131,27 @@ def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:
     )
 
 
-def _low(ctx: RuleContext, kind: FindingKind, test: str, label: str) -> Item | None:
-    findings = ctx.record.context.of(kind)
-    lab = ctx.record.context.latest_lab(test)
+def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:
+    """Each test's latest result (`context.latest_lab`, the first of the latest date), in one
+    pass over the labs for the five tests the card reads."""
+    latest: dict[str, LabResult] = {}
+    for lab in ctx.record.context.labs:
+        seen = latest.get(lab.test)
+        if seen is None or lab.date > seen.date:
+            latest[lab.test] = lab
+    return latest
+
+
+def _low(
+    ctx: RuleContext,
+    kind: FindingKind,
+    test: str,
+    label: str,
+    labs: dict[str, LabResult] | None = None,
+) -> Item | None:
+    """`labs`: `_latest_labs(ctx)` when the caller has read them already."""
+    findings = ctx.facts.findings_of(kind)
+    lab = (_latest_labs(ctx) if labs is None else labs).get(test)
     if findings:
         return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
     if lab is not None and lab.flag == "low":
@@ -141,11 +159,14 @@ def _low(ctx: RuleContext, kind: FindingKind, test: str, label: str) -> Item | N
     return None
 
 
-def _medical(ctx: RuleContext) -> list[Item]:
-    record = ctx.record
+def _medical(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list[Item]:
+    """`labs`: `_latest_labs(ctx)` when the caller has read them already."""
+    record, facts = ctx.record, ctx.facts
+    if labs is None:
+        labs = _latest_labs(ctx)
     items: list[Item] = []
-    hypothyroid = record.context.of(FindingKind.HYPOTHYROIDISM)
-    tsh = record.context.latest_lab("tsh")
+    hypothyroid = facts.findings_of(FindingKind.HYPOTHYROIDISM)
+    tsh = labs.get("tsh")
     if tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
         items.append(Item(f"TSH {tsh.flag}{value}", f"**Abnormal TSH:** {_lab_ref(tsh)}."))
@@ -162,13 +183,13 @@ def _medical(ctx: RuleContext) -> list[Item]:
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
-        item = _low(ctx, kind, test, label)
+        item = _low(ctx, kind, test, label, labs)
         if item is not None:
             items.append(item)
-    apnea = record.context.of(FindingKind.SLEEP_APNEA)
+    apnea = facts.findings_of(FindingKind.SLEEP_APNEA)
     # Treatment is looked for only when there is apnea to treat (a chart's procedures are many).
     if apnea and not (
-        record.context.has(FindingKind.SLEEP_APNEA_TREATED)
+        facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
         or any(p.kind is ProcedureKind.CPAP for p in record.procedures)
     ):
         items.append(
@@ -181,12 +202,13 @@ def _medical(ctx: RuleContext) -> list[Item]:
     return items
 
 
-def tsh_missing(ctx: RuleContext) -> bool:
-    """TRD met, no TSH within the look-back and no TSH order already open."""
+def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> bool:
+    """TRD met, no TSH within the look-back and no TSH order already open. `labs`:
+    `_latest_labs(ctx)` when the caller has read them already."""
     if not ctx.facts.meets_trd:
         return False
     since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
-    tsh = ctx.record.context.latest_lab("tsh")
+    tsh = (_latest_labs(ctx) if labs is None else labs).get("tsh")
     if tsh is not None and tsh.date >= since:
         return False
     return not any(
@@ -196,11 +218,12 @@ def tsh_missing(ctx: RuleContext) -> bool:
 
 def rule(ctx: RuleContext) -> Recommendation | None:
     items = _psychiatric(ctx)
+    labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
     if ctx.facts.failed_trials:
-        items += _medical(ctx)
+        items += _medical(ctx, labs)
     suggestion: list[Suggestion] = []
     findings = len(items)  # what is on record; a missing TSH is not a finding (below)
-    if tsh_missing(ctx):
+    if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
         items.append(
             Item(

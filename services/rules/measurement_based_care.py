@@ -42,7 +42,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if tms_course.running_course(ctx.record, ctx.policy) is not None:
         return None  # during a TMS course the tms-course card asks for the scales (weekly)
     trial = max(ongoing, key=lambda t: t.start)  # the current trial: the latest started
-    latest = next((s for s in reversed(ctx.record.phq9()) if s.value is not None), None)
+    latest = ctx.facts.latest_phq9  # the latest PHQ-9 total (record.latest_phq9)
     why = _due_reason(ctx, trial, latest)
     if why is None:
         return None

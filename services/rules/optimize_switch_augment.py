@@ -148,10 +148,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if facts.psychotic:
         return psychotic_depression(ctx)
     low = subtherapeutic(ctx)
-    good = responding(ctx)
+    current = current_trials(ctx)  # asked three questions below
+    good = responding(ctx, current)
     if good:
         return toward_remission(ctx, good, low)
-    waiting = not_yet_judged(ctx)
+    waiting = not_yet_judged(ctx, current)
     if not low and not facts.failed_trials and after_intolerance(ctx):
         return switch_for_intolerance(ctx)
     if not (low or (facts.failed_trials and not waiting)):
@@ -172,7 +173,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             )
         summary = low_summary(ctx, low[0])
     else:
-        blind = unmeasured(ctx)
+        blind = unmeasured(ctx, current)
         if blind:
             sections.append(
                 "**Current trial not measured:** "

@@ -19,14 +19,18 @@ name what is on record, and leave the decision to the specialist (the safer beha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services import drug_rules
 from services.drug_rules import Choice, DrugRule
-from services.rules.context import RuleContext
+from services.policy import Policy
+
+if TYPE_CHECKING:  # the context holds this module's Population: no import cycle at run time
+    from services.rules.context import RuleContext
 
 
 def age(ctx: RuleContext) -> int | None:
@@ -34,14 +38,18 @@ def age(ctx: RuleContext) -> int | None:
 
 
 def is_minor(ctx: RuleContext) -> bool:
-    years = age(ctx)
-    return years is not None and years < ctx.policy.adult_age
+    return ctx.population.minor
+
+
+def _latest_of(findings: tuple[Finding, ...], kind: FindingKind) -> Finding | None:
+    """The finding of this kind with the latest onset (undated ones count as oldest)."""
+    found = [f for f in findings if f.kind is kind]
+    return max(found, key=lambda f: f.onset or date.min) if found else None
 
 
 def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
     """The finding of this kind with the latest onset (undated ones count as oldest)."""
-    found = ctx.record.context.of(kind)
-    return max(found, key=lambda f: f.onset or date.min) if found else None
+    return _latest_of(ctx.record.context.findings, kind)
 
 
 def _named(finding: Finding) -> str:
@@ -60,71 +68,133 @@ class Restriction:
 
 
 _RESTRICTING = frozenset({Choice.NEVER, Choice.NOT_ONE_CLICK})
+# Compared for every drug a card weighs: on Python 3.11 reading a member off its Enum class costs
+# about ten times reading a global (issue 14).
+_NEVER = Choice.NEVER
+_NOT_ONE_CLICK = Choice.NOT_ONE_CLICK
+_BOXED_WARNING = Choice.BOXED_WARNING
+_ORDERED = (Choice.FIRST, Choice.NEXT)
+_PREGNANCY = FindingKind.PREGNANCY
+_POSTPARTUM = FindingKind.POSTPARTUM
 
 
-def _applying(
-    ctx: RuleContext, ingredient: str, drug_class: str, wanted: Choice | None = None
-) -> Iterator[Restriction]:
-    """The age rules that restrict (never, or not as one click), then the condition rules, that
-    apply to this drug for this patient, in table order; only those of choice `wanted` when one
-    is named. A generator: `never` and `text_only` ask for the first one only, for every drug a
-    card weighs, so the rest is not read."""
-    years = age(ctx)
-    for rule in drug_rules.rules_for_age(years):
-        if rule.choice not in _RESTRICTING or (wanted is not None and rule.choice is not wanted):
-            continue
-        if rule.covers(ingredient, drug_class):
-            yield Restriction(rule, f"age {years}")
+@dataclass(frozen=True, slots=True)
+class Population:
+    """What the population rules say about one patient, read once per evaluation (build_context)
+    rather than once for every drug a card weighs: the cards ask `never` and `text_only` for each
+    agent of the drug table, and the answer depends only on the age and the findings on record."""
+
+    minor: bool
+    # The restricting age rules (never, or not as one click), then the condition rules whose
+    # finding is on record, in table order, each with why it applies to this patient: every
+    # rule `never`, `text_only` and `restrictions` can answer with, before asking about a drug.
+    applying: tuple[Restriction, ...]
+    choices: tuple[DrugRule, ...]  # the age list's agents, in order (see age_choices)
+    never_rows: tuple[DrugRule, ...]  # the age list's "never proposed" rows (see age_never)
+    boxed: DrugRule | None  # the boxed-warning row for this age (see boxed_warning)
+    pregnancy: Finding | None  # the latest pregnancy finding on record
+    postpartum: Finding | None  # the latest postpartum-onset finding on record
+
+
+def _latest(found: tuple[Finding, ...]) -> Finding:
+    return max(found, key=lambda f: f.onset or date.min)
+
+
+def population(
+    record: PatientRecord,
+    policy: Policy,
+    by_kind: Mapping[FindingKind, tuple[Finding, ...]] | None = None,
+) -> Population:
+    """The population rules that apply to this patient (age rows for the age, condition rows
+    whose finding is on record), in the order the rules are asked. `by_kind`: the record's
+    findings by kind (PathwayFacts.findings_by_kind) when the caller has grouped them."""
+    if by_kind is None:
+        grouped: dict[FindingKind, list[Finding]] = {}
+        for finding in record.context.findings:
+            grouped.setdefault(finding.kind, []).append(finding)
+        by_kind = {kind: tuple(found) for kind, found in grouped.items()}
+    years = record.patient.age
+    minor = years is not None and years < policy.adult_age
+    by_age = drug_rules.rules_for_age(years)
+    applying = [Restriction(r, f"age {years}") for r in by_age if r.choice in _RESTRICTING]
     for rule in drug_rules.condition_rules():
-        if rule.finding is None or (wanted is not None and rule.choice is not wanted):
-            continue
-        if not rule.covers(ingredient, drug_class):
-            continue
-        finding = latest(ctx, rule.finding)
-        if finding is not None:
-            yield Restriction(rule, f"on record: {_named(finding)}")
+        found = by_kind.get(rule.finding) if rule.finding is not None else None
+        if found:
+            applying.append(Restriction(rule, f"on record: {_named(_latest(found))}"))
+    pregnancy = by_kind.get(_PREGNANCY)
+    postpartum = by_kind.get(_POSTPARTUM)
+    if not by_age and not applying and not pregnancy and not postpartum:
+        return _UNRESTRICTED[minor]  # most adults: no rule and nothing on record applies
+    chosen = [r for r in by_age if r.choice in _ORDERED and r.ingredient is not None]
+    return Population(
+        minor=minor,
+        applying=tuple(applying),
+        choices=tuple(sorted(chosen, key=lambda r: r.rank if r.rank is not None else 99)),
+        never_rows=tuple([r for r in by_age if r.choice is _NEVER]),
+        boxed=next((r for r in by_age if r.choice is _BOXED_WARNING), None),
+        pregnancy=_latest(pregnancy) if pregnancy else None,
+        postpartum=_latest(postpartum) if postpartum else None,
+    )
+
+
+# A patient no age row, condition row or pregnancy finding applies to: the same answer for all of
+# them, by whether the clinic's adult age is reached (it holds nothing about the patient).
+_UNRESTRICTED = {
+    minor: Population(
+        minor=minor,
+        applying=(),
+        choices=(),
+        never_rows=(),
+        boxed=None,
+        pregnancy=None,
+        postpartum=None,
+    )
+    for minor in (False, True)
+}
 
 
 def restrictions(ctx: RuleContext, ingredient: str, drug_class: str) -> tuple[Restriction, ...]:
-    """Every age or condition rule about this drug that applies to this patient."""
-    return tuple(_applying(ctx, ingredient, drug_class))
+    """Every age or condition rule about this drug that applies to this patient: the restricting
+    age rules, then the condition rules, in table order."""
+    return tuple(r for r in ctx.population.applying if r.rule.covers(ingredient, drug_class))
 
 
 def never(ctx: RuleContext, ingredient: str, drug_class: str) -> Restriction | None:
     """Why this drug is never proposed for this patient, or None."""
-    return next(_applying(ctx, ingredient, drug_class, Choice.NEVER), None)
+    for restriction in ctx.population.applying:  # most patients: none at all
+        rule = restriction.rule
+        if rule.choice is _NEVER and rule.covers(ingredient, drug_class):
+            return restriction
+    return None
 
 
 def text_only(ctx: RuleContext, ingredient: str, drug_class: str) -> Restriction | None:
     """Why this drug may be named but not offered as a ready-to-accept order, or None."""
-    return next(_applying(ctx, ingredient, drug_class, Choice.NOT_ONE_CLICK), None)
+    for restriction in ctx.population.applying:  # most patients: none at all
+        rule = restriction.rule
+        if rule.choice is _NOT_ONE_CLICK and rule.covers(ingredient, drug_class):
+            return restriction
+    return None
 
 
 def age_choices(ctx: RuleContext) -> tuple[DrugRule, ...]:
     """The agents the age list proposes, in order (empty when the age has no list)."""
-    chosen = [
-        r
-        for r in drug_rules.rules_for_age(age(ctx))
-        if r.choice in (Choice.FIRST, Choice.NEXT) and r.ingredient is not None
-    ]
-    return tuple(sorted(chosen, key=lambda r: r.rank if r.rank is not None else 99))
+    return ctx.population.choices
 
 
 def age_never(ctx: RuleContext) -> tuple[DrugRule, ...]:
     """The age list's "never proposed" rows for this patient (venlafaxine, paroxetine, TCAs)."""
-    return tuple(r for r in drug_rules.rules_for_age(age(ctx)) if r.choice is Choice.NEVER)
+    return ctx.population.never_rows
 
 
 def boxed_warning(ctx: RuleContext) -> DrugRule | None:
-    return next(
-        (r for r in drug_rules.rules_for_age(age(ctx)) if r.choice is Choice.BOXED_WARNING), None
-    )
+    return ctx.population.boxed
 
 
 def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     """Markdown lines for a card that proposes medication changes (and TMS when `tms`)."""
     lines: list[str] = []
-    pregnancy = latest(ctx, FindingKind.PREGNANCY)
+    pregnancy = ctx.population.pregnancy
     if pregnancy is not None:
         since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
         what = "medication and TMS options" if tms else "medication options"
@@ -134,7 +204,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."
         )
-    postpartum = latest(ctx, FindingKind.POSTPARTUM)
+    postpartum = ctx.population.postpartum
     if postpartum is not None:
         since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
         lines.append(

@@ -30,6 +30,7 @@ the condition, procedure or device list could not be read it says "not available
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
 from services import acute_risk, cards, data_gaps, suggestions, tables, tms_course
@@ -107,6 +108,13 @@ def _criterion_line(result: CriterionResult) -> str:
 _EVIDENCE_SHOWN = frozenset(
     {CriterionKind.SEVERITY, CriterionKind.TRIALS, CriterionKind.AUGMENTATION}
 )
+# ... and, with an earlier TMS course on record, the retreatment criterion too.
+_EVIDENCE_SHOWN_RETREATMENT = _EVIDENCE_SHOWN | {CriterionKind.RETREATMENT}
+# Compared per criterion or trial: on Python 3.11 reading a member off its Enum class costs about
+# ten times reading a global (issue 14).
+_MET = CriterionStatus.MET
+_RETREATMENT = CriterionKind.RETREATMENT
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
 
 
 def _criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[str]:
@@ -114,20 +122,18 @@ def _criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[
     evidence (what to act on), the met score and trials with theirs, then the other met criteria
     named on one line (issue 12: a screen a clinician can read). An earlier TMS course is never
     reduced to a name: with one on record the retreatment criterion keeps its evidence."""
-    shown = _EVIDENCE_SHOWN | ({CriterionKind.RETREATMENT} if earlier_tms else set())
+    shown = _EVIDENCE_SHOWN_RETREATMENT if earlier_tms else _EVIDENCE_SHOWN
     lines = []
     briefly: list[str] = []
     for r in evaluation.results:
-        if r.status is CriterionStatus.MET and r.kind not in shown:
+        if r.status is _MET and r.kind not in shown:
             unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
             briefly.append(r.label + unverified)
         else:
             lines.append(_criterion_line(r))
     if briefly:
         lines.append(
-            f"- **{CriterionStatus.MET.label}** · "
-            + " · ".join(briefly)
-            + " (evidence: TMS referral summary)"
+            f"- **{_MET.label}** · " + " · ".join(briefly) + " (evidence: TMS referral summary)"
         )
     return lines
 
@@ -164,9 +170,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(_screen_line(ctx))
-    unverified = [
-        t for t in facts.failed_trials if t.adherence.status is AdherenceStatus.UNVERIFIED
-    ]
+    unverified = [t for t in facts.failed_trials if t.adherence.status is _UNVERIFIED]
     if unverified:
         # Adherence not contradicted, but not shown either (no dispensing data): say so, since a
         # referral and a payer will both rely on these trials (issue 3: "say so").
@@ -234,7 +238,7 @@ def anxiety_line(ctx: RuleContext) -> str:
 def _earlier_course(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     """An earlier TMS course is never ignored (issue 12): named with its response, unless the
     payer's own retreatment criterion (a line above) already does."""
-    if any(r.kind is CriterionKind.RETREATMENT for r in evaluation.results):
+    if any(r.kind is _RETREATMENT for r in evaluation.results):
         return ""
     return tms_course.retreatment_line(ctx.record, ctx.policy)
 
@@ -253,10 +257,17 @@ def _source(evaluation: PayerEvaluation) -> Source:
     `[policy] payer_criteria`, default L37086), so the source the EHR shows is the policy the card
     evaluates, not another LCD (issue 12)."""
     rule_set = evaluation.rule_set
+    return _source_of(rule_set.name, rule_set.title, rule_set.url)
+
+
+@lru_cache(maxsize=16)
+def _source_of(name: str, title: str, url: str) -> Source:
+    # Cached by the rule set's name, title and URL (the clinic's configuration, a handful of
+    # values): the same Source for every TMS card, built once.
     topic = tables.topic(TOPIC)
     return Source(
-        label=f"{rule_set.name}: {rule_set.title}",
-        url=rule_set.url,
+        label=f"{name}: {title}",
+        url=url,
         topic_code=topic.code,
         topic_display=topic.display,
     )
@@ -316,7 +327,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # clinician can read): the referral summary holds both, the timeline every dose and date.
     evidence = (
         *cards.linked_evidence(ctx.record, pointer=LINKED),
-        cards.staging_evidence(ctx.stage),
+        ctx.staging_evidence,  # built once for the cards that carry it
     )
     sections += [
         _criteria(ctx, evaluation),

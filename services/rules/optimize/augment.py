@@ -3,20 +3,14 @@ ones with their targets and monitoring, and the monitoring of an adjunct already
 
 from __future__ import annotations
 
-from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
-from fhir_mapping.record import Role
 from services import cards, drug_rules, drugs, pathway_options
+from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 from services.rules.optimize.orders import first_line_adjuncts
 from services.rules.optimize.wording import dose_text
-
-SECOND_LINE = "2nd"  # the drug table's canmat_line value for CANMAT 2023 second-line agents
-# Compared for every row of the drug table: on Python 3.11 reading a member off its Enum class
-# costs about ten times reading a global (issue 14).
-_AUGMENTATION = Role.AUGMENTATION
 
 
 def second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[str]:
@@ -26,10 +20,8 @@ def second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[str
     beyond = pathway_options.options()
     return [
         d.ingredient
-        for d in drug_table.all_drugs()
-        if d.role is _AUGMENTATION
-        and d.canmat_line == SECOND_LINE
-        and not drug_rules.is_antipsychotic(d.drug_class)
+        for d in ctx.drug_lines.second_line_augmenters
+        if not drug_rules.is_antipsychotic(d.drug_class)
         and d.ingredient not in excluded
         and d.ingredient not in beyond
         and populations.never(ctx, d.ingredient, d.drug_class) is None

@@ -44,7 +44,7 @@ def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
         found.append(cards.trials_evidence(trials, ctx.policy.mapping))
     found.append(cards.scores_evidence(ctx.record))
     if facts.failed_trials:
-        found.append(cards.staging_evidence(ctx.stage))
+        found.append(ctx.staging_evidence)  # built once for the cards that carry it
     return tuple(found)
 
 

@@ -5,12 +5,19 @@ tolerated. The facts every section of the optimise / switch / augment card reads
 from __future__ import annotations
 
 from fhir_mapping.record import AdherenceStatus, Role, Trial, Verdict
-from services import drug_rules, tolerability
+from services import drug_rules
 from services.pathway import in_episode
 from services.rules.context import RuleContext
 
 # Courses whose outcome is the pathway's business (not e.g. an interacting drug such as linezolid).
 PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
+# Compared per course, several times per card: on Python 3.11 reading a member off its Enum class
+# costs about ten times reading a global (issue 14).
+_POOR = AdherenceStatus.POOR
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ONGOING = Verdict.ONGOING
+_ADEQUATE = Verdict.ADEQUATE
+_AUGMENTATION = Role.AUGMENTATION
 
 
 def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -20,12 +27,14 @@ def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
     contradict adherence is the adherence card's (raising a dose that is not being taken is not
     the next step: CANMAT 2023 para 184, assess adherence first)."""
     return tuple(
-        t
-        for t in ctx.facts.ongoing_trials
-        if t.min_adequate_mg is not None
-        and t.current_mg_per_day is not None
-        and t.current_mg_per_day < t.min_adequate_mg
-        and t.adherence.status is not AdherenceStatus.POOR
+        [
+            t
+            for t in ctx.facts.ongoing_trials
+            if t.min_adequate_mg is not None
+            and t.current_mg_per_day is not None
+            and t.current_mg_per_day < t.min_adequate_mg
+            and t.adherence.status is not _POOR
+        ]
     )
 
 
@@ -33,45 +42,59 @@ def current_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     """Antidepressant and adjunct courses of this episode running on the as-of date."""
     start = ctx.facts.episode_start
     return tuple(
-        t
-        for t in ctx.record.trials
-        if t.ongoing
-        and t.role in PATHWAY_ROLES
-        and t.verdict is not Verdict.NOT_A_TRIAL
-        and in_episode(t.start, start)
+        [
+            t
+            for t in ctx.record.trials
+            if t.ongoing
+            and t.role in PATHWAY_ROLES
+            and t.verdict is not _NOT_A_TRIAL
+            and in_episode(t.start, start)
+        ]
     )
 
 
-def responding(ctx: RuleContext) -> tuple[Trial, ...]:
+# `current` below: `current_trials(ctx)` when the caller has read them already (the card asks
+# three of these questions of the same courses).
+
+
+def responding(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
     """Current courses with a >= 50 % PHQ-9 drop from their baseline (Trial.response)."""
-    return tuple(t for t in current_trials(ctx) if t.response is True)
+    if current is None:
+        current = current_trials(ctx)
+    return tuple([t for t in current if t.response is True])
 
 
-def not_yet_judged(ctx: RuleContext) -> tuple[Trial, ...]:
+def not_yet_judged(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
     """Current courses that have not run long enough, at an adequate dose, to be judged (verdict
     ongoing). Switching or adding to a course before its fair test is what CANMAT's sequence
     (optimise, then judge, then switch or add) rules out; the adherence card asks about doses."""
-    return tuple(t for t in current_trials(ctx) if _pending(ctx, t))
+    if current is None:
+        current = current_trials(ctx)
+    return tuple([t for t in current if _pending(ctx, t)])
 
 
 def _pending(ctx: RuleContext, trial: Trial) -> bool:
     if trial.response is True:
         return False
-    if trial.role is Role.AUGMENTATION and trial.min_adequate_mg is None:
+    if trial.role is _AUGMENTATION and trial.min_adequate_mg is None:
         # No mg/day range to judge it by (esketamine per session, an antipsychotic that is not a
         # CANMAT adjunct): only its first weeks count as "too early", or it would block forever.
         return (trial.end - trial.start).days < ctx.policy.mapping.min_adequate_weeks * 7
-    return trial.verdict is Verdict.ONGOING
+    return trial.verdict is _ONGOING
 
 
-def unmeasured(ctx: RuleContext) -> tuple[Trial, ...]:
+def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
     """Current adequate courses with no PHQ-9 on treatment: whether they work is unknown. The
     card still names the options, but offers nothing ready to accept until the PHQ-9 is
     repeated (an unmeasured course may be the one that is working: the safer reading)."""
+    if current is None:
+        current = current_trials(ctx)
     return tuple(
-        t
-        for t in current_trials(ctx)
-        if t.verdict is Verdict.ADEQUATE and t.outcome_unmeasured and not _pending(ctx, t)
+        [
+            t
+            for t in current
+            if t.verdict is _ADEQUATE and t.outcome_unmeasured and not _pending(ctx, t)
+        ]
     )
 
 
@@ -79,10 +102,11 @@ def running_antipsychotics(ctx: RuleContext) -> tuple[Trial, ...]:
     """Every antipsychotic running on the as-of date, in any role and at any dose (a 25 mg
     quetiapine for sleep is still an antipsychotic a second one would be stacked on)."""
     return tuple(
-        t for t in ctx.record.trials if t.ongoing and drug_rules.is_antipsychotic(t.drug_class)
+        [t for t in ctx.record.trials if t.ongoing and drug_rules.is_antipsychotic(t.drug_class)]
     )
 
 
 def not_tolerated(ctx: RuleContext) -> frozenset[str]:
-    """Ingredients never proposed because the patient did not tolerate them."""
-    return tolerability.held_back(ctx.record)
+    """Ingredients never proposed because the patient did not tolerate them (read once per
+    evaluation: RuleContext.held_back)."""
+    return ctx.held_back

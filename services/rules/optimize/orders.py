@@ -44,7 +44,7 @@ def first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...
     intolerant = not_tolerated(ctx)
     return tuple(
         d
-        for d in drugs.first_line_augmenters()
+        for d in ctx.drug_lines.first_line_augmenters
         if d.ingredient not in used
         and d.ingredient not in intolerant
         and not (stacked and drug_rules.is_antipsychotic(d.drug_class))

@@ -57,7 +57,7 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
     by_class: dict[str, list[str]] = {}
     market = ctx.policy.drug_market
     unavailable: list[str] = []
-    for d in drugs.switch_candidates(failed_classes):
+    for d in drugs.switch_candidates(failed_classes, ctx.drug_lines.first_line_antidepressants):
         if d.ingredient in taken:
             continue
         # A caution or a population bar is said before the market: a drug the card names (even in
@@ -100,10 +100,11 @@ def switch_section(ctx: RuleContext) -> str:
             by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
         failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
         lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so
+    failed_names = facts.failed_ingredients  # a property: read once
     same_class = [
         t
         for t in facts.ongoing_trials
-        if t.drug_class in failed_classes and t.ingredient not in facts.failed_ingredients
+        if t.drug_class in failed_classes and t.ingredient not in failed_names
     ]
     for t in same_class:
         lines.append(
