@@ -9,9 +9,11 @@ comes from data/topics.csv and data/override_reasons.csv.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -46,6 +48,9 @@ _ONGOING = Verdict.ONGOING
 _INADEQUATE = Verdict.INADEQUATE
 _INTOLERANCE = InadequacyReason.INTOLERANCE
 _TOO_SHORT = InadequacyReason.TOO_SHORT
+# Each adherence status as a card says it (its value: Enum.value is a Python-level property on
+# 3.11, read per trial).
+_ADHERENCE_WORDS = {status: status.value for status in AdherenceStatus}
 
 
 def fmt_mg(mg: float | None) -> str:
@@ -63,7 +68,7 @@ def fmt_pct(fraction: float) -> str:
 
 
 def names(trials: Iterable[Trial]) -> str:
-    return ", ".join(dict.fromkeys(t.ingredient for t in trials))
+    return ", ".join(dict.fromkeys([t.ingredient for t in trials]))
 
 
 def or_list(items: Sequence[str]) -> str:
@@ -93,7 +98,12 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _table_row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(map(_cell, cells)) + " |"
+    # Most rows hold no "|" and no line break: one look at the whole row, and each cell is
+    # looked at only when the row has one (issue 14).
+    joined = "".join(cells)
+    if "|" in joined or "\n" in joined:
+        cells = [_cell(c) for c in cells]
+    return "| " + " | ".join(cells) + " |"
 
 
 # How a dose that is not mg/day is written (issue 11 item 5b): never as an averaged mg/day.
@@ -121,7 +131,7 @@ def adherence_text(trial: Trial) -> str:
     if trial.intolerance is not None and adherence.status is _UNVERIFIED:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
-    parts = [adherence.status.value]
+    parts = [_ADHERENCE_WORDS[adherence.status]]
     if adherence.pdc is not None:
         parts.append(f"PDC {fmt_pct(adherence.pdc)}")
     for gap in adherence.refill_gaps:
@@ -232,24 +242,29 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
 def _adequate_text(trial: Trial) -> str:
     if trial.remission:
         return "adequate: remission"
-    if trial.response:
+    response = trial.response  # computed from the scores on each read: read once
+    if response:
         return "adequate: response"
     if trial.outcome_unmeasured:
         if trial.ongoing:
             return "adequate; outcome not measured yet (no PHQ-9 on treatment)"
         return "failed (adequate; no PHQ-9 on treatment: outcome inferred from stopping it)"
-    if trial.response is None:
+    if response is None:
         return "failed (adequate; no baseline PHQ-9, not in remission on treatment)"
     return "failed (adequate; < 50 % PHQ-9 drop)"
 
 
-def _phq9_pair(trial: Trial) -> str:
-    def value(score: Score | None) -> str:
-        if score is None or score.value is None:
-            return "–"
-        return str(score.value)
+def _score_value(score: Score | None) -> str:
+    if score is None or score.value is None:
+        return "–"
+    return str(score.value)
 
-    return f"{value(trial.baseline)} → {value(trial.on_treatment)}"
+
+def _phq9_pair(trial: Trial) -> str:
+    return f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
+
+
+_START = operator.attrgetter("start")  # oldest first: a C-level sort key
 
 
 def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
@@ -260,7 +275,7 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
     around it say nothing about it, and "poor adherence" on it would mislead.
     """
     rows = []
-    for t in sorted(trials, key=lambda t: t.start):
+    for t in sorted(trials, key=_START):
         end = "ongoing" if t.ongoing else t.end.isoformat()
         not_a_trial = t.verdict is _NOT_A_TRIAL
         rows.append(
@@ -288,28 +303,42 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
     )
 
 
-def phq9_text(score: Score) -> str:
+def phq9_text(score: Score, day: str | None = None) -> str:
+    """`day`: the score's date as ISO text, when the caller has it already."""
+    if day is None:
+        day = score.date.isoformat()
     if score.value is None:
-        return f"PHQ-9 (no total) on {score.date.isoformat()}"
+        return f"PHQ-9 (no total) on {day}"
     band = tables.phq9_band(score.value)
-    return f"PHQ-9 {score.value} ({band.label}) on {score.date.isoformat()}"
+    return f"PHQ-9 {score.value} ({band.label}) on {day}"
 
 
 SCORES_SHOWN = 4  # the latest PHQ-9 totals a scores section lists
 
 
 def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
-    return _scores_text(record, [s for s in record.phq9() if s.value is not None][-limit:])
+    shown = [s for s in record.phq9() if s.value is not None][-limit:]
+    return _scores_text(record, shown, [s.date.isoformat() for s in shown])
 
 
-def _scores_text(record: PatientRecord, scores: Sequence[Score]) -> str:
-    """The scores section for the latest PHQ-9 totals `scores` (oldest first)."""
+def _scores_text(record: PatientRecord, scores: Sequence[Score], days: Sequence[str]) -> str:
+    """The scores section for the latest PHQ-9 totals `scores` (oldest first), `days` their
+    dates as ISO text (written once for the text and the evidence's keys)."""
     if not scores:
         if record.incomplete(DataDomain.SCORES):
             return "**Scores:** no PHQ-9 in the data that could be read."
         return "**Scores:** no PHQ-9 on record."
-    lines = ", ".join(phq9_text(s) for s in reversed(scores))
+    lines = ", ".join(
+        [phq9_text(s, day) for s, day in zip(reversed(scores), reversed(days), strict=True)]
+    )
     return f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."
+
+
+@lru_cache(maxsize=1)
+def _staging_head() -> str:
+    """The staging line's opening, with its link to the Maudsley paper (a guideline row)."""
+    g = tables.guideline("maudsley2018")
+    return f"**Maudsley staging** ([{g.short}]({g.url})): "
 
 
 def staging_section(stage: MaudsleyStage) -> str:
@@ -317,11 +346,8 @@ def staging_section(stage: MaudsleyStage) -> str:
     and category (issue 12: a five-row table on each card was most of a screen). What each
     dimension was read from is on the screen already or one click away: the episode start in the
     referral summary and on the timeline, the PHQ-9 and the failed trials on the cards."""
-    parts = "; ".join(f"{d.name} {d.points} ({d.category})" for d in stage.dimensions)
-    g = tables.guideline("maudsley2018")
-    return (
-        f"**Maudsley staging** ([{g.short}]({g.url})): {stage.total} of 15, {stage.band}. {parts}."
-    )
+    parts = "; ".join([f"{d.name} {d.points} ({d.category})" for d in stage.dimensions])
+    return f"{_staging_head()}{stage.total} of 15, {stage.band}. {parts}."
 
 
 # --- evidence shared between the cards of one screen (services/screen.py) -----------------------
@@ -336,16 +362,17 @@ def trials_evidence(trials: Sequence[Trial], policy: MappingPolicy) -> Evidence:
     return Evidence(
         key="trials",
         text=trial_table(trials, policy),
-        covers=frozenset(trial_key(t) for t in trials),
+        covers=frozenset([trial_key(t) for t in trials]),
     )
 
 
 def scores_evidence(record: PatientRecord) -> Evidence:
     shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
+    days = [s.date.isoformat() for s in shown]
     return Evidence(
         key="scores",
-        text=_scores_text(record, shown),
-        covers=frozenset(f"phq9:{s.date.isoformat()}:{s.value}" for s in shown),
+        text=_scores_text(record, shown, days),
+        covers=frozenset([f"phq9:{day}:{s.value}" for s, day in zip(shown, days, strict=True)]),
     )
 
 
@@ -354,9 +381,9 @@ def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, E
     shows every trial and PHQ-9 on record; the TMS referral summary every trial of the episode
     and the severity history). Other cards of the screen say `pointer` instead of their own
     table (services/screen.py)."""
-    trials = frozenset(trial_key(t) for t in record.trials)
+    trials = frozenset([trial_key(t) for t in record.trials])
     scores = frozenset(
-        f"phq9:{s.date.isoformat()}:{s.value}" for s in record.phq9() if s.value is not None
+        [f"phq9:{s.date.isoformat()}:{s.value}" for s in record.phq9() if s.value is not None]
     )
     return (
         Evidence(key="trials", text="", covers=trials, pointer=pointer),
@@ -364,13 +391,16 @@ def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, E
     )
 
 
+_STAGING_COVERS = frozenset({"staging"})
+
+
 def staging_evidence(stage: MaudsleyStage) -> Evidence:
-    return Evidence(key="staging", text=staging_section(stage), covers=frozenset({"staging"}))
+    return Evidence(key="staging", text=staging_section(stage), covers=_STAGING_COVERS)
 
 
 def evidence_sections(*evidence: Evidence) -> tuple[str, ...]:
     """The sections' texts for a detail, each once (two may share a pointer line)."""
-    return tuple(dict.fromkeys(e.text for e in evidence if e.text))
+    return tuple(dict.fromkeys([e.text for e in evidence if e.text]))
 
 
 def guideline_links(*keys: str, linked: str = "") -> str:
@@ -388,10 +418,13 @@ def guideline_links(*keys: str, linked: str = "") -> str:
 
 
 def join_sections(*sections: str) -> str:
-    return "\n\n".join(s for s in sections if s)
+    return "\n\n".join([s for s in sections if s])
 
 
+@lru_cache(maxsize=64)
 def source_for(topic_code: str) -> Source:
+    """The topic's guideline as a card's source: the same (immutable) Source for every card of
+    the topic, built once per topic (a handful in topics.csv)."""
     topic = tables.topic(topic_code)
     g = tables.guideline(topic.guideline)
     return Source(label=g.label, url=g.url, topic_code=topic.code, topic_display=topic.display)
@@ -413,18 +446,25 @@ def _without_source_link(detail: str, source: tables.Guideline) -> str:
     return detail
 
 
+@lru_cache(maxsize=32)
+def _link_pattern(url: str) -> re.Pattern[str]:
+    """A markdown link to `url`, its label as group 1: compiled once per source URL (a
+    guideline's or a payer rule set's, a handful in all)."""
+    return re.compile(r"\[([^\]]*)\]\(" + re.escape(url) + r"\)")
+
+
+# A link's label, the replacement of each link: r"\1" as a C-level callable (issue 14: a template
+# is expanded per match in Python on 3.11).
+_LABEL = operator.methodcaller("group", 1)
+
+
 def _source_links_as_names(text: str, url: str | None) -> str:
     """Every link in `text` to the card's own source URL as its label alone: the card's `source`
     (shown by the EHR with every card) is that link, and a URL in the detail is characters the EHR
     receives and the clinician does not read (issue 12: a screen a clinician can read)."""
     if not url or f"]({url})" not in text:
         return text  # nothing to replace: a link to the URL holds "](url)"
-    return re.sub(r"\[([^\]]*)\]\(" + re.escape(url) + r"\)", r"\1", text)
-
-
-def _evidence_links_as_names(evidence: Evidence, url: str | None) -> Evidence:
-    text = _source_links_as_names(evidence.text, url)
-    return evidence if text == evidence.text else dataclasses.replace(evidence, text=text)
+    return _link_pattern(url).sub(_LABEL, text)
 
 
 def make(
@@ -447,8 +487,19 @@ def make(
     if source is None:
         source = source_for(topic_code)
         detail = _without_source_link(detail, tables.guideline(topic.guideline))
-    detail = _source_links_as_names(detail, source.url)
-    evidence = [_evidence_links_as_names(e, source.url) for e in evidence]
+    url = source.url
+    detail = _source_links_as_names(detail, url)
+    link = f"]({url})"  # what a link to the source holds (_source_links_as_names' test)
+    kept = []
+    for e in evidence:
+        if url and link in e.text:
+            text = _source_links_as_names(e.text, url)
+            if text != e.text:
+                e = dataclasses.replace(e, text=text)
+        # A section the detail does not hold is no evidence of it; one with no text is kept
+        # behind the card's links (linked_evidence).
+        if not e.text or e.text in detail:
+            kept.append(e)
     return Recommendation(
         topic=topic.code,
         indicator=indicator or topic.indicator,
@@ -460,9 +511,7 @@ def make(
         snoozable=topic.snoozable,
         wants_timeline=topic.wants_timeline,
         dedupe_key=dedupe_key,
-        # A section the detail does not hold is no evidence of it; one with no text is kept
-        # behind the card's links (linked_evidence).
-        evidence=tuple(e for e in evidence if not e.text or e.text in detail),
+        evidence=tuple(kept),
     )
 
 

@@ -122,7 +122,14 @@ def _arranged(value: Any, order: Order) -> Any:
 
 
 def _validated(model: Model, data: dict[str, Any]) -> dict[str, Any]:
-    template = _template(data)
+    return _validated_as(model, _template(data), data)
+
+
+def _validated_as(
+    model: Model, template: tuple[object, ...] | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    """`data` validated, or taken as it is when its `template` (None: none, validate in full)
+    has validated before."""
     if template is not None:
         plan = _checked.get((model, template), _UNSEEN)
         if plan is not _UNSEEN:
@@ -138,8 +145,24 @@ def _validated(model: Model, data: dict[str, Any]) -> dict[str, Any]:
     return dumped
 
 
-def _concept(concept: str, text: str) -> dict[str, Any]:
-    row = tables.order_code(concept)
+# The builders below know which of their inputs are free text and which are codes, so each
+# names its resource's template itself (its "shape") instead of walking the JSON it built
+# (issue 14: the walk cost a proposal more than the rest of its building). A shape holds every
+# input that `_template` would keep (the concept, the code, the priority, which optional
+# elements are there, the resource type of each reference) and is None where `_template` would
+# be (a blank text): tests/services/test_suggestion_shapes.py pins each shape to the template.
+# Shapes start with the resource type (a str), templates with `_OBJECT`: the two never meet.
+
+
+def _free(*texts: str | None) -> bool:
+    """Every text given is a non-blank string (None: an element left out)."""
+    for text in texts:
+        if text is not None and (type(text) is not str or not text.strip()):
+            return False
+    return True
+
+
+def _concept(row: tables.CodeRow, text: str) -> dict[str, Any]:
     return {
         "coding": [{"system": row.system, "code": row.code, "display": row.display}],
         "text": text,
@@ -148,6 +171,11 @@ def _concept(concept: str, text: str) -> dict[str, Any]:
 
 def _references(refs: Sequence[SourceRef]) -> list[dict[str, str]]:
     return [{"reference": str(ref)} for ref in dict.fromkeys(refs)]
+
+
+def _reference_types(references: list[dict[str, str]]) -> tuple[str, ...]:
+    """What `_template` keeps of each reference: the resource type before its "/"."""
+    return tuple([r["reference"].partition("/")[0] for r in references])
 
 
 def service_request(
@@ -160,20 +188,36 @@ def service_request(
     note: str | None = None,
 ) -> dict[str, Any]:
     """A draft ServiceRequest proposal (referral, assessment or lab) as validated JSON."""
+    # Keys in the order fhir.resources writes them (FHIR's element order), so the validated
+    # resource is the dict as built: no copy to reorder it (issue 14).
     data: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "status": STATUS,
         "intent": INTENT,
-        "code": _concept(concept, text),
-        "subject": {"reference": f"Patient/{patient_id}"},
     }
     if priority:
         data["priority"] = priority
-    if reasons:
-        data["reasonReference"] = _references(reasons)
+    row = tables.order_code(concept)
+    data["code"] = _concept(row, text)
+    data["subject"] = {"reference": f"Patient/{patient_id}"}
+    references = _references(reasons) if reasons else None
+    if references is not None:
+        data["reasonReference"] = references
     if note:
         data["note"] = [{"text": note}]
-    return _validated(ServiceRequest, data)
+    shape = (
+        (
+            "ServiceRequest",
+            row.system,
+            row.code,
+            priority or None,
+            _reference_types(references) if references is not None else None,
+            bool(note),
+        )
+        if _free(text, row.display, note or None)
+        else None
+    )
+    return _validated_as(ServiceRequest, shape, data)
 
 
 def medication_request(
@@ -190,24 +234,41 @@ def medication_request(
     The dose is stated as text only: strength, schedule and titration are the prescriber's choice
     (several agents are taken in divided doses), so no structured timing is proposed.
     """
-    concept: dict[str, Any] = {"text": ingredient}
-    if rxcui:
-        rxnorm = tables.order_code("rxnorm").system
-        concept["coding"] = [{"system": rxnorm, "code": rxcui, "display": ingredient}]
+    rxnorm = tables.order_code("rxnorm").system if rxcui else None
     dose = f"{ingredient} {fmt_mg(mg_per_day)} mg/day" if mg_per_day else ingredient
+    # Keys in the order fhir.resources writes them (FHIR's element order), so the validated
+    # resource is the dict as built: no copy to reorder it (issue 14).
+    concept: dict[str, Any] = (
+        {"coding": [{"system": rxnorm, "code": rxcui, "display": ingredient}], "text": ingredient}
+        if rxcui
+        else {"text": ingredient}
+    )
     data: dict[str, Any] = {
         "resourceType": "MedicationRequest",
         "status": STATUS,
         "intent": INTENT,
         "medicationCodeableConcept": concept,
         "subject": {"reference": f"Patient/{patient_id}"},
-        "dosageInstruction": [{"text": f"{dose}; choose strength, schedule and titration"}],
     }
-    if reasons:
-        data["reasonReference"] = _references(reasons)
+    references = _references(reasons) if reasons else None
+    if references is not None:
+        data["reasonReference"] = references
     if note:
         data["note"] = [{"text": note}]
-    return _validated(MedicationRequest, data)
+    instruction = f"{dose}; choose strength, schedule and titration"
+    data["dosageInstruction"] = [{"text": instruction}]
+    shape = (
+        (
+            "MedicationRequest",
+            rxnorm,
+            rxcui or None,
+            _reference_types(references) if references is not None else None,
+            bool(note),
+        )
+        if _free(ingredient, instruction, note or None) and (not rxcui or type(rxcui) is str)
+        else None
+    )
+    return _validated_as(MedicationRequest, shape, data)
 
 
 def create(label: str, resource: dict[str, Any] | None, *, recommended: bool = False) -> Suggestion:

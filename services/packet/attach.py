@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.record import PatientRecord
-from services.packet.document import packet_document, supporting_reference
-from services.packet.page import EVALUATE, TITLE, Evaluate, render_packet
+from services.packet.document import packet_document_of, supporting_reference
+from services.packet.page import EVALUATE, TITLE, Evaluate, packet_parts
 from services.pathway import PathwayFacts
 from services.payer_criteria import PayerEvaluation
 from services.policy import Policy
@@ -43,9 +43,12 @@ def attach_packet(
         return suggestion
     action = suggestion.actions[index]
     assert action.resource is not None
-    document = packet_document(
+    # The page's parts encoded one by one (page.packet_parts: most are ASCII), as
+    # render_packet(...).encode("utf-8") would be.
+    parts = packet_parts(record, policy, facts=facts, payer=payer)
+    document = packet_document_of(
         patient_id=patient_id,
-        html=render_packet(record, policy, facts=facts, payer=payer),
+        data=b"".join([part.encode("utf-8") for part in parts]),
         created=record.as_of,
     )
     request = {

@@ -36,6 +36,8 @@ def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
 
 
 def _none_line(record: PatientRecord, what: str) -> str:
+    if not record.gaps:  # every list read (most charts): nothing to tell apart (issue 14)
+        return f"{what}: none on record."
     if record.unavailable(DataDomain.CONDITIONS):
         return f"{what}: the condition list was not available, so this could not be checked."
     if record.incomplete(DataDomain.CONDITIONS):

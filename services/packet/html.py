@@ -41,6 +41,11 @@ _NAMES: dict[str, str] = {"cls": "class"}
 
 def _attrs(attrs: dict[str, Attr]) -> str:
     """' name="value"' for each attribute, in the order given; None drops one."""
+    if len(attrs) == 1 and "cls" in attrs:
+        # The packet's usual one, a class of its own (a constant, never chart data): kept per
+        # class as a table cell's is.
+        cls = attrs["cls"]
+        return _class_attr(cls if cls is None else str(cls))
     out = ""
     for key, value in attrs.items():
         if value is None:
@@ -79,7 +84,15 @@ def bullets(lines: Iterable[str], **attrs: Attr) -> str:
     return f"<ul{_attrs(attrs)}>{items}</ul>"
 
 
-Cell = str | tuple[str, str]  # raw text, or (raw text, class)
+class Rendered(str):
+    """A whole cell (`<td …>…</td>`) already written by `rendered_cell` for its column, which
+    `table` takes as it is: for a cell whose text is the same on every packet (a rule set's
+    wording and source), rendered once by its module instead of escaped again on each."""
+
+    __slots__ = ()
+
+
+Cell = str | tuple[str, str] | Rendered  # raw text, (raw text, class), or a rendered cell
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +101,12 @@ def _header(header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     ('<td data-label="Date"'). The packet's headers are constants: built once each."""
     head = "".join([f'<th scope="col">{esc(h)}</th>' for h in header])
     return f"<thead><tr>{head}</tr></thead>", tuple(f'<td data-label="{esc(h)}"' for h in header)
+
+
+def rendered_cell(column: str, content: str, cls: str | None = None) -> Rendered:
+    """The cell `table` writes for raw text `content` (with `cls`, if any) in the column headed
+    `column`."""
+    return Rendered(f'<td data-label="{esc(column)}"{_class_attr(cls)}>{esc(content)}</td>')
 
 
 # ' class="ref"' by cell class: the cell classes are the packet's own few words (constants in
@@ -130,6 +149,9 @@ def table(
         for opening, cell in zip(openings, row):  # noqa: B905
             if type(cell) is str:
                 attr = ""
+            elif type(cell) is Rendered:  # written by `rendered_cell` for this column
+                add(cell)
+                continue
             elif type(cell) is tuple or isinstance(cell, tuple):  # (text, class)
                 cell, cell_cls = cell
                 attr = class_attrs.get(cell_cls) or _class_attr(cell_cls)

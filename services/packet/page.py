@@ -94,6 +94,21 @@ def render_packet(
     none. `payer` is the clinic's chosen payer rule set (policy.payer_criteria), evaluated here
     unless an evaluation (or None: no payer section, the clinic's criteria instead) is given. Every text from the chart is escaped; the Content-Security-Policy
     admits only the page's own stylesheet."""
+    return "".join(packet_parts(record, policy, facts=facts, expires_at=expires_at, payer=payer))
+
+
+def packet_parts(
+    record: PatientRecord,
+    policy: Policy,
+    *,
+    facts: PathwayFacts | None = None,
+    expires_at: datetime | None = None,
+    payer: PayerEvaluation | None | Evaluate = EVALUATE,
+) -> list[str]:
+    """render_packet's document in its parts, in order (arguments as render_packet's): the copy
+    attached to a referral encodes each part on its own (issue 14). Most parts (the head, the
+    payer criteria, ...) are ASCII, whose UTF-8 is a plain copy; joined first, one "→" of the
+    trials table would have sent every character of the page through the UTF-8 encoder."""
     facts = facts if facts is not None else derive_facts(record, policy)
     if isinstance(payer, Evaluate):
         payer = payer_evaluation(record, facts, policy)
@@ -107,16 +122,19 @@ def render_packet(
     latest = latest_phq9_text(record)  # said twice: in the summary and the severity history
     # The payer's verdict is said twice too: in the summary and the payer section.
     verdict = verdict_text(payer) if payer is not None else None
-    return (
-        f"{_TOP}{esc(_patient_line(record))}</p>"
-        f"{summary_box(record, facts, payer, latest=latest, verdict=verdict)}</header>"
-        f"{diagnosis_section(record, facts)}"
-        f"{severity_section(record, latest=latest)}"
-        f"{trials_section(record, facts, policy.mapping, counted_trials(payer, facts))}"
-        f"{therapy_section(record)}"
-        f"{neuromodulation_section(record)}"
-        f"{safety_section(record, facts)}"
-        f"{payer_section(payer, facts, verdict=verdict)}"
-        f"{unread_section(record)}"
-        f"<footer>{esc(footer)}</footer></main></body>\n</html>\n"
-    )
+    counted = counted_trials(payer, facts)  # in the summary and the trials section
+    return [
+        _TOP,
+        f"{esc(_patient_line(record))}</p>",  # its own part: " · " is not ASCII
+        f"{summary_box(record, facts, payer, latest=latest, verdict=verdict, counted=counted)}"
+        "</header>",
+        diagnosis_section(record, facts),
+        severity_section(record, latest=latest),
+        trials_section(record, facts, policy.mapping, counted),
+        therapy_section(record),
+        neuromodulation_section(record),
+        safety_section(record, facts),
+        payer_section(payer, facts, verdict=verdict),
+        unread_section(record),
+        f"<footer>{esc(footer)}</footer></main></body>\n</html>\n",
+    ]

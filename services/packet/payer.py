@@ -9,8 +9,10 @@ what the criteria read.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fhir_mapping.record import PatientRecord, Trial
-from services.packet.html import Cell, bullets, section_open, table, text
+from services.packet.html import Cell, Rendered, bullets, rendered_cell, section_open, table, text
 from services.pathway import PathwayFacts
 from services.payer_criteria import (
     CriterionKind,
@@ -37,6 +39,17 @@ _NOT_EVALUATED = text(
     cls="alert",
 )
 _HEADER = ("Criterion", "Status", "Evidence", "Source")
+# The statuses a verdict names, in its order, each as it says them; and the trials kind, read per
+# criterion: module constants (issue 14: an Enum member read off its class costs ten globals).
+_UNMET = tuple(
+    (status, status.label.lower())
+    for status in (
+        CriterionStatus.NOT_MET,
+        CriterionStatus.NOT_ON_RECORD,
+        CriterionStatus.NOT_AVAILABLE,
+    )
+)
+_TRIALS = CriterionKind.TRIALS
 
 
 def payer_evaluation(record: PatientRecord, facts: PathwayFacts, policy: Policy) -> PayerEvaluation:
@@ -47,13 +60,13 @@ def payer_evaluation(record: PatientRecord, facts: PathwayFacts, policy: Policy)
 def counted_trials(evaluation: PayerEvaluation | None, facts: PathwayFacts) -> tuple[Trial, ...]:
     """The trials the criteria counted: the payer's trials criterion where the rule set has one,
     else the clinic's own TMS count (services/pathway.py)."""
-    if evaluation is not None and any(r.kind is CriterionKind.TRIALS for r in evaluation.results):
+    if evaluation is not None and any(r.kind is _TRIALS for r in evaluation.results):
         return evaluation.counted_trials
     return facts.tms_trials
 
 
 def _names(results: tuple[CriterionResult, ...]) -> str:
-    return "; ".join(r.label for r in results)
+    return "; ".join([r.label for r in results])
 
 
 def verdict_text(evaluation: PayerEvaluation) -> str:
@@ -62,33 +75,41 @@ def verdict_text(evaluation: PayerEvaluation) -> str:
         where = " on the data that could be read" if evaluation.incomplete else ""
         return f"All {len(evaluation.results)} criteria of {name} are met{where}."
     parts = []
-    for status in (
-        CriterionStatus.NOT_MET,
-        CriterionStatus.NOT_ON_RECORD,
-        CriterionStatus.NOT_AVAILABLE,
-    ):
-        found = tuple(r for r in evaluation.results if r.status is status)
+    for status, said in _UNMET:
+        found = tuple([r for r in evaluation.results if r.status is status])
         if found:
-            parts.append(f"{status.label.lower()}: {_names(found)}")
+            parts.append(f"{said}: {_names(found)}")
     return f"{name}: " + " · ".join(parts) + "."
 
 
-def _source(result: CriterionResult) -> str:
-    if result.source_status == "confirmed":
-        return result.source
-    return f"{result.source} ({result.source_status})"
+@lru_cache(maxsize=64)
+def _criterion_cells(
+    label: str, wording: str, source: str, source_status: str
+) -> tuple[Rendered, Rendered]:
+    """A criterion's own cells (its words, its source): the rule set's text, the same on every
+    packet, rendered once per criterion (issue 14: escaping them was most of the section's
+    cost). Keyed by the criterion's text, a few dozen in all the rule sets."""
+    source_text = source if source_status == "confirmed" else f"{source} ({source_status})"
+    return (
+        rendered_cell(_HEADER[0], f"{label}: {wording}"),
+        rendered_cell(_HEADER[3], source_text, "ref"),
+    )
+
+
+# The status cell of each status, rendered once.
+_STATUS_CELLS = {
+    status: rendered_cell(_HEADER[1], status.label, cls) for status, cls in _STATUS_CLASS.items()
+}
 
 
 def _row(result: CriterionResult) -> tuple[Cell, ...]:
     evidence = "; ".join(result.evidence) or "–"
     if result.to_document:
         evidence += f". To document: {result.to_document}"
-    return (
-        f"{result.label}: {result.wording}",
-        (result.status.label, _STATUS_CLASS[result.status]),
-        (evidence, "ref"),
-        (_source(result), "ref"),
+    criterion, source = _criterion_cells(
+        result.label, result.wording, result.source, result.source_status
     )
+    return (criterion, _STATUS_CELLS[result.status], (evidence, "ref"), source)
 
 
 def _clinic_lines(facts: PathwayFacts) -> list[str]:
@@ -121,11 +142,34 @@ def payer_section(
             stack=True,
         )
     )
-    notes = [f"Policy: {rule_set.name}, {rule_set.url} (read as {rule_set.status})"]
-    if rule_set.note:
-        notes.append(rule_set.note)
-    notes += [f"Not judged from the chart: {line}" for line in rule_set.not_encoded]
-    notes += [f"Required of the TMS service: {line}" for line in rule_set.service_requirements]
-    parts.append(bullets(notes, cls="lines note"))
+    parts.append(
+        _notes(
+            rule_set.name,
+            rule_set.url,
+            rule_set.status,
+            rule_set.note,
+            rule_set.not_encoded,
+            rule_set.service_requirements,
+        )
+    )
     parts.append("</section>")
     return "".join(parts)
+
+
+@lru_cache(maxsize=16)
+def _notes(
+    name: str,
+    url: str,
+    status: str,
+    note: str,
+    not_encoded: tuple[str, ...],
+    service_requirements: tuple[str, ...],
+) -> str:
+    """The rule set's notes: the policy, what is not judged from the chart, what the TMS service
+    must meet. The rule set's own text, the same on every packet: written once per rule set."""
+    notes = [f"Policy: {name}, {url} (read as {status})"]
+    if note:
+        notes.append(note)
+    notes += [f"Not judged from the chart: {line}" for line in not_encoded]
+    notes += [f"Required of the TMS service: {line}" for line in service_requirements]
+    return bullets(notes, cls="lines note")

@@ -37,6 +37,8 @@ _NOTE = text(
 
 
 def unchecked_lists(record: PatientRecord) -> list[str]:
+    if not record.gaps:  # every list read (most charts): none to look for (issue 14)
+        return []
     return [name for domain, name in SCREENED if record.unavailable(domain)]
 
 

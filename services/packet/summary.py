@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import PatientRecord, Trial
 from services import cards
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
@@ -27,11 +27,10 @@ def _diagnosis(facts: PathwayFacts) -> str:
     )
 
 
-def _trials(facts: PathwayFacts, payer: PayerEvaluation | None) -> str:
-    counted = counted_trials(payer, facts)
+def _trials(counted: tuple[Trial, ...]) -> str:
     if not counted:
         return "none counted"
-    classes = list(dict.fromkeys(t.drug_class for t in counted))
+    classes = list(dict.fromkeys([t.drug_class for t in counted]))
     return (
         f"{len(counted)} counted ({cards.names(counted)}), "
         f"{plural(len(classes), 'class', 'classes')}"
@@ -82,9 +81,10 @@ def summary_box(
     *,
     latest: str | None = None,
     verdict: str | None = None,
+    counted: tuple[Trial, ...] | None = None,
 ) -> str:
-    """`latest`: latest_phq9_text(record), and `verdict`: the payer's verdict_text, when the
-    caller has them already."""
+    """`latest`: latest_phq9_text(record), `verdict`: the payer's verdict_text, and `counted`:
+    counted_trials(payer, facts), when the caller has them already."""
     unread = (
         f"{_UNREAD}<span>{esc(plural(len(record.gaps), 'gap'))}</span>{_END}" if record.gaps else ""
     )
@@ -93,7 +93,9 @@ def summary_box(
         f"{_DIAGNOSIS}<span>{esc(_diagnosis(facts))}</span>{_END}"
         f"{_SEVERITY}<span>{esc(latest if latest is not None else latest_phq9_text(record))}"
         f"</span>{_END}"
-        f"{_TRIALS}<span>{esc(_trials(facts, payer))}</span>{_END}"
+        f"{_TRIALS}<span>"
+        f"{esc(_trials(counted if counted is not None else counted_trials(payer, facts)))}"
+        f"</span>{_END}"
         f"{_SAFETY}<span>{esc(_safety(record, facts))}</span>{_END}"
         f"{_CRITERIA}<span>{esc(verdict if verdict is not None else _criteria(payer, facts))}"
         f"</span>{_END}"

@@ -13,6 +13,10 @@ from services.packet.wording import code_text, maybe_day, plural, span_text
 # The sections' openings, built once (issue 14, speed).
 _THERAPY = section_open("psychotherapy", "Psychotherapy")
 _NEUROMODULATION = section_open("neuromodulation", "Earlier TMS and ECT")
+# Compared per procedure: module constants (issue 14: an Enum member read off its class costs
+# about ten globals on Python 3.11).
+_PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
+_NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (ProcedureKind.ECT, "ECT"))
 
 
 def _type_text(procedure: ProcedureRecord) -> str:
@@ -55,6 +59,8 @@ def _referral_lines(record: PatientRecord, kind: str, name: str) -> list[str]:
 
 
 def _absence(record: PatientRecord, what: str) -> str:
+    if not record.gaps:  # every list read (most charts): nothing to tell apart (issue 14)
+        return f"{what}: none on record."
     if record.unavailable(DataDomain.PROCEDURES):
         return f"{what}: the procedure list was not available, so this could not be checked."
     if record.incomplete(DataDomain.PROCEDURES):
@@ -64,7 +70,7 @@ def _absence(record: PatientRecord, what: str) -> str:
 
 def therapy_section(record: PatientRecord) -> str:
     parts = [_THERAPY]
-    sessions = [p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY]
+    sessions = [p for p in record.procedures if p.kind is _PSYCHOTHERAPY]
     if sessions:
         rows = [
             (name, span_text(dated[0], dated[-1]) if dated else "undated", _sessions(dated, n))
@@ -90,7 +96,7 @@ def therapy_section(record: PatientRecord) -> str:
 def neuromodulation_section(record: PatientRecord) -> str:
     """Earlier TMS and ECT: a payer asks about a prior TMS course (retreatment) and ECT."""
     lines: list[str] = []
-    for kind, name in ((ProcedureKind.TMS, "TMS"), (ProcedureKind.ECT, "ECT")):
+    for kind, name in _NEUROMODULATION_KINDS:
         done = [p for p in record.procedures if p.kind is kind]
         if done:
             dated = sorted(p.date for p in done if p.date is not None)

@@ -30,6 +30,11 @@ _HEADER = (
 )
 _OPEN = section_open("trials", "Medication trials")  # built once (issue 14, speed)
 _NONE = text("p", "No antidepressant trials on record.", cls="empty")
+# Compared per trial: module constants (issue 14: an Enum member read off its class costs about
+# ten globals on Python 3.11).
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+_AUGMENTATION = Role.AUGMENTATION
 
 
 def _score(score: Score | None) -> str:
@@ -39,7 +44,7 @@ def _score(score: Score | None) -> str:
 
 
 def _phq9(trial: Trial) -> str:
-    if trial.verdict is Verdict.NOT_A_TRIAL:
+    if trial.verdict is _NOT_A_TRIAL:
         return "–"
     return f"{_score(trial.baseline)} → {_score(trial.on_treatment)}"
 
@@ -47,7 +52,7 @@ def _phq9(trial: Trial) -> str:
 def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) -> str:
     """Whether the TMS criteria counted this course (`counted`: payer_criteria's count, or the
     clinic's), and as what."""
-    if trial.role is Role.AUGMENTATION:
+    if trial.role is _AUGMENTATION:
         return "no: augmentation"
     if trial in counted:
         return "yes: failed" if trial.failed else "yes: not tolerated"
@@ -65,7 +70,7 @@ def _row(
     trial: Trial, facts: PathwayFacts, policy: MappingPolicy, counted: tuple[Trial, ...]
 ) -> tuple[Cell, ...]:
     end = "ongoing" if trial.ongoing else day_text(trial.end)
-    not_a_trial = trial.verdict is Verdict.NOT_A_TRIAL
+    not_a_trial = trial.verdict is _NOT_A_TRIAL
     verdict = counted_text(trial, facts, counted)
     return (
         f"{trial.ingredient} ({trial.drug_class})",
@@ -114,10 +119,10 @@ def trials_section(
     policy: MappingPolicy,
     counted: tuple[Trial, ...],
 ) -> str:
-    antidepressants = [t for t in record.trials if t.role is Role.ANTIDEPRESSANT]
-    augmentation = [t for t in record.trials if t.role is Role.AUGMENTATION]
+    antidepressants = [t for t in record.trials if t.role is _ANTIDEPRESSANT]
+    augmentation = [t for t in record.trials if t.role is _AUGMENTATION]
     parts = [_OPEN]
-    classes = list(dict.fromkeys(t.drug_class for t in counted))
+    classes = list(dict.fromkeys([t.drug_class for t in counted]))
     if counted:
         parts.append(
             text(

@@ -38,8 +38,8 @@ evaluation the card shows.
 
 Modules, one idea each: `model` (criterion kinds and statuses, Criterion, RuleSet), `loading`
 (TOML files validated at the edge, the shipped sets, the clinic's choice), `bands` (scale severity
-bands), `results` (CriterionResult, PayerEvaluation), `inputs` (what an evaluator reads and
-returns), `findings` (how a card names findings), one module per group of criterion kinds
+bands), `results` (CriterionResult: what an evaluator returns; PayerEvaluation), `inputs` (what
+an evaluator reads), `findings` (how a card names findings), one module per group of criterion kinds
 (`eligibility`, `severity`, `trials`, `psychotherapy`, `safety`, `retreatment`), and `evaluate`
 (the rule set on a chart). Import from this package, not from its modules.
 """

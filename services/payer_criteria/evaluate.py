@@ -11,9 +11,9 @@ from services.payer_criteria.eligibility import (
     evaluate_diagnosis,
     evaluate_exclusions,
 )
-from services.payer_criteria.inputs import DOMAINS, Inputs, Outcome
+from services.payer_criteria.inputs import DOMAINS, Inputs
 from services.payer_criteria.loading import rule_set_for
-from services.payer_criteria.model import Criterion, CriterionKind, CriterionStatus
+from services.payer_criteria.model import Criterion, CriterionKind
 from services.payer_criteria.psychotherapy import evaluate_psychotherapy
 from services.payer_criteria.results import CriterionResult, PayerEvaluation
 from services.payer_criteria.retreatment import evaluate_retreatment
@@ -22,7 +22,7 @@ from services.payer_criteria.severity import evaluate_severity
 from services.payer_criteria.trials import counted_trials, evaluate_augmentation, evaluate_trials
 from services.policy import Policy
 
-_EVALUATORS: Mapping[CriterionKind, Callable[[Criterion, Inputs], Outcome]] = {
+_EVALUATORS: Mapping[CriterionKind, Callable[[Criterion, Inputs], CriterionResult]] = {
     CriterionKind.AGE: evaluate_age,
     CriterionKind.DIAGNOSIS: evaluate_diagnosis,
     CriterionKind.EXCLUSIONS: evaluate_exclusions,
@@ -34,6 +34,7 @@ _EVALUATORS: Mapping[CriterionKind, Callable[[Criterion, Inputs], Outcome]] = {
     CriterionKind.CONCURRENT: evaluate_concurrent,
     CriterionKind.RETREATMENT: evaluate_retreatment,
 }
+_TRIALS = CriterionKind.TRIALS  # compared per criterion: a module constant (issue 14)
 
 
 def evaluate_payer_criteria(
@@ -45,31 +46,18 @@ def evaluate_payer_criteria(
     results = []
     counted: tuple[Trial, ...] = ()
     for criterion in rule_set.criteria:
-        outcome = _EVALUATORS[criterion.kind](criterion, inputs)
-        if criterion.kind is CriterionKind.TRIALS:
+        kind = criterion.kind
+        results.append(_EVALUATORS[kind](criterion, inputs))
+        if kind is _TRIALS:
             counted = counted_trials(criterion, facts)
-        results.append(
-            CriterionResult(
-                id=criterion.id,
-                kind=criterion.kind,
-                label=criterion.label,
-                wording=criterion.wording,
-                status=outcome.status,
-                evidence=outcome.evidence,
-                to_document=(
-                    None
-                    if outcome.status is CriterionStatus.MET
-                    else outcome.to_document or criterion.to_document
-                ),
-                source=criterion.source,
-                source_status=criterion.status,
-                details=outcome.details,
-            )
-        )
-    domains = {d for c in rule_set.criteria for d in DOMAINS[c.kind]}
+    # A chart without gaps has none in any domain: the criteria's domains are read only when
+    # there are gaps to look among (issue 14).
+    incomplete = bool(record.gaps) and bool(
+        record.gaps_in(*{d for c in rule_set.criteria for d in DOMAINS[c.kind]})
+    )
     return PayerEvaluation(
         rule_set=rule_set,
         results=tuple(results),
-        incomplete=bool(record.gaps_in(*domains)),
+        incomplete=incomplete,
         counted_trials=counted,
     )

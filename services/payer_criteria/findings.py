@@ -3,7 +3,8 @@ them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
 
@@ -22,5 +23,8 @@ def findings_of(kinds: Sequence[FindingKind], record: PatientRecord) -> list[Fin
     return [f for kind in kinds for f in record.context.of(kind)]
 
 
-def finding_names(kinds: Iterable[FindingKind]) -> str:
-    return ", ".join(_FINDING_NAMES.get(k, k.value.replace("-", " ")) for k in kinds)
+@lru_cache(maxsize=32)
+def finding_names(kinds: tuple[FindingKind, ...]) -> str:
+    """The kinds' names, e.g. "seizure disorder, bipolar disorder": once per criterion's kinds
+    (a rule set's own list, issue 14)."""
+    return ", ".join([_FINDING_NAMES.get(k) or k.value.replace("-", " ") for k in kinds])

@@ -1,6 +1,6 @@
-"""What a criterion's evaluator reads (record, pathway facts, policy) and returns, and the
-rule that an absence is "not available", not "not on record", when the data could not all be
-seen."""
+"""What a criterion's evaluator reads (record, pathway facts, policy), and the rule that an
+absence is "not available", not "not on record", when the data could not all be seen. An
+evaluator returns the criterion's result (results.judged)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import DataDomain, PatientRecord
 from services.pathway import PathwayFacts
-from services.payer_criteria.model import CriterionKind, CriterionStatus
+from services.payer_criteria.model import Criterion, CriterionKind, CriterionStatus
+from services.payer_criteria.results import CriterionResult, judged
 from services.policy import Policy
 
 # The chart data each kind reads: a gap in one makes an absence "not available".
@@ -39,19 +40,14 @@ class Inputs:
 
     def unseen(self, kind: CriterionKind) -> bool:
         """Whether some of the data this kind reads could not be seen (an absence unproven)."""
-        return any(self.record.incomplete(d) for d in DOMAINS[kind])
+        record = self.record
+        if not record.gaps:  # nothing left out (most charts): no domain to look at (issue 14)
+            return False
+        return any(record.incomplete(d) for d in DOMAINS[kind])
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: CriterionStatus
-    evidence: tuple[str, ...]
-    to_document: str | None = None  # overrides the criterion's own wording when set
-    details: tuple[str, ...] = ()
-
-
-def absent(inputs: Inputs, kind: CriterionKind, what: str, evidence: str) -> Outcome:
+def absent(c: Criterion, inputs: Inputs, what: str, evidence: str) -> CriterionResult:
     """Nothing found: "not available" when the data could not all be seen, else "not on record"."""
-    if inputs.unseen(kind):
-        return Outcome(CriterionStatus.NOT_AVAILABLE, (f"{what} not available",))
-    return Outcome(CriterionStatus.NOT_ON_RECORD, (evidence,))
+    if inputs.unseen(c.kind):
+        return judged(c, CriterionStatus.NOT_AVAILABLE, (f"{what} not available",))
+    return judged(c, CriterionStatus.NOT_ON_RECORD, (evidence,))

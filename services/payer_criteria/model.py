@@ -74,7 +74,10 @@ class Criterion:
     def cut_off(self, instrument: str) -> tuple[int, str] | None:
         """The least score of `instrument` that meets this severity criterion, and how a card
         says it ("PHQ-9 >= 20, severe, Kroenke 2001"); None when the scale has no such band."""
-        own = dict(self.min_scores).get(instrument)
+        own = None
+        for name, cut in self.min_scores:  # a few pairs: no dict built per read
+            if name == instrument:
+                own = cut  # the last pair of a scale wins, as in a dict of them
         if own is not None:
             return own, f"{instrument} >= {own}"
         if self.min_band is None:

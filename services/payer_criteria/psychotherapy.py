@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import ProcedureKind
 from services.pathway import VOID_REQUEST_STATUSES
-from services.payer_criteria.inputs import Inputs, Outcome, absent
+from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
+from services.payer_criteria.results import CriterionResult, judged
+
+_PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
 
 
+@lru_cache(maxsize=64)
 def _procedure_name(system: str, code: str) -> str:
+    """The code table's name of a psychotherapy code, once per code (a handful: issue 14)."""
     row = procedure_codes().get((canonical_system(system), code))
     return f"{row.display if row else 'psychotherapy'} ({code})"
 
 
-def evaluate_psychotherapy(c: Criterion, x: Inputs) -> Outcome:
+def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
     record = x.record
     sessions = sorted(
-        [p for p in record.procedures if p.kind is ProcedureKind.PSYCHOTHERAPY],
+        [p for p in record.procedures if p.kind is _PSYCHOTHERAPY],
         key=lambda p: p.date or date.min,
     )
     if sessions:
@@ -37,8 +43,8 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> Outcome:
         kinds = "; ".join(dict.fromkeys([_procedure_name(*code) for code in codes]))
         line = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
         if len(sessions) >= c.min_sessions:
-            return Outcome(CriterionStatus.MET, (line,))
-        return Outcome(CriterionStatus.NOT_MET, (f"{line}; the policy reads {c.min_sessions}+",))
+            return judged(c, CriterionStatus.MET, (line,))
+        return judged(c, CriterionStatus.NOT_MET, (f"{line}; the policy reads {c.min_sessions}+",))
     referrals = [
         r
         for r in record.referrals
@@ -54,6 +60,6 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> Outcome:
             for r in referrals
         )
         if x.unseen(c.kind):
-            return Outcome(CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
-        return Outcome(CriterionStatus.NOT_ON_RECORD, lines)
-    return absent(x, c.kind, "psychotherapy history", "no psychotherapy on record")
+            return judged(c, CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
+        return judged(c, CriterionStatus.NOT_ON_RECORD, lines)
+    return absent(c, x, "psychotherapy history", "no psychotherapy on record")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import Trial
-from services.payer_criteria.model import CriterionKind, CriterionStatus, RuleSet
+from services.payer_criteria.model import Criterion, CriterionKind, CriterionStatus, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,32 @@ class CriterionResult:
     @property
     def met(self) -> bool:
         return self.status is CriterionStatus.MET
+
+
+_MET = CriterionStatus.MET  # compared per criterion: a module constant (issue 14)
+
+
+def judged(
+    c: Criterion,
+    status: CriterionStatus,
+    evidence: tuple[str, ...],
+    to_document: str | None = None,
+    details: tuple[str, ...] = (),
+) -> CriterionResult:
+    """How criterion `c` stands on this chart: what an evaluator returns. `to_document`: what
+    is missing, when it is not the criterion's own wording (nothing when met)."""
+    return CriterionResult(
+        id=c.id,
+        kind=c.kind,
+        label=c.label,
+        wording=c.wording,
+        status=status,
+        evidence=evidence,
+        to_document=None if status is _MET else to_document or c.to_document,
+        source=c.source,
+        source_status=c.status,
+        details=details,
+    )
 
 
 @dataclass(frozen=True, slots=True)

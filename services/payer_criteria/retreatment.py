@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from fhir_mapping.record import ProcedureKind
-from services.payer_criteria.inputs import Inputs, Outcome
+from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
+from services.payer_criteria.results import CriterionResult, judged
+
+_TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
 
 
 def _courses(sessions: Sequence[date], gap_days: int) -> list[tuple[date, date]]:
@@ -21,9 +24,9 @@ def _courses(sessions: Sequence[date], gap_days: int) -> list[tuple[date, date]]
     return [(c[0], c[-1]) for c in courses]
 
 
-def evaluate_retreatment(c: Criterion, x: Inputs) -> Outcome:
+def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
     record, mapping = x.record, x.policy.mapping
-    dates = [p.date for p in record.procedures if p.kind is ProcedureKind.TMS and p.date]
+    dates = [p.date for p in record.procedures if p.kind is _TMS and p.date]
     referred = [
         r
         for r in record.referrals
@@ -31,11 +34,12 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> Outcome:
     ]
     if not dates and not referred:
         if x.unseen(c.kind):
-            return Outcome(CriterionStatus.NOT_AVAILABLE, ("TMS history not available",))
-        return Outcome(CriterionStatus.MET, ("no earlier TMS course on record: initial course",))
+            return judged(c, CriterionStatus.NOT_AVAILABLE, ("TMS history not available",))
+        return judged(c, CriterionStatus.MET, ("no earlier TMS course on record: initial course",))
     if not dates:
         r = max(referred, key=lambda r: r.authored or date.min)
-        return Outcome(
+        return judged(
+            c,
             CriterionStatus.NOT_ON_RECORD,
             (
                 f"an earlier TMS referral was completed ({r.authored}, {r.source}); no course "
@@ -56,7 +60,8 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> Outcome:
     ]
     course = f"TMS course {start.isoformat()} - {end.isoformat()}"
     if not before or not after:
-        return Outcome(
+        return judged(
+            c,
             CriterionStatus.NOT_ON_RECORD,
             (f"{course}: no PHQ-9 {'before' if not before else 'after'} it to show the response",),
         )
@@ -68,8 +73,9 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> Outcome:
         f"{round(improvement * 100)} % improvement"
     )
     if improvement >= c.min_improvement:
-        return Outcome(CriterionStatus.MET, (line,))
-    return Outcome(
+        return judged(c, CriterionStatus.MET, (line,))
+    return judged(
+        c,
         CriterionStatus.NOT_MET,
         (f"{line}; retreatment needs {round(c.min_improvement * 100)} %",),
     )

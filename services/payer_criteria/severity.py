@@ -9,20 +9,25 @@ from operator import attrgetter
 from fhir_mapping.record import Score
 from services.pathway import in_episode
 from services.payer_criteria.bands import scale_band
-from services.payer_criteria.inputs import Inputs, Outcome, absent
+from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
+from services.payer_criteria.results import CriterionResult, judged
 
 _DATE = attrgetter("date")  # C-level sort key: every score of the chart, every evaluation
 
 
-def evaluate_severity(c: Criterion, x: Inputs) -> Outcome:
+def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
     record, facts = x.record, x.facts
     horizon = record.as_of - timedelta(days=x.policy.payer_score_max_age_days)
     current: dict[str, Score] = {}
     older: dict[str, Score] = {}
-    for s in sorted(record.scores, key=_DATE):
-        if s.instrument not in c.instruments or s.value is None:
-            continue
+    instruments = c.instruments
+    # The accepted scales' totals only, then oldest first (a stable sort: the same order as
+    # sorting every score and skipping the others).
+    for s in sorted(
+        [s for s in record.scores if s.instrument in instruments and s.value is not None],
+        key=_DATE,
+    ):
         fresh = s.date >= horizon and in_episode(s.date, facts.episode_start)
         (current if fresh else older)[s.instrument] = s
     evidence: list[str] = []
@@ -43,13 +48,14 @@ def evaluate_severity(c: Criterion, x: Inputs) -> Outcome:
             shown += f": below {cut[1]}"
         evidence.append(shown)
     if met:
-        return Outcome(CriterionStatus.MET, tuple(evidence))
+        return judged(c, CriterionStatus.MET, tuple(evidence))
     if evidence:
-        return Outcome(CriterionStatus.NOT_MET, tuple(evidence))
+        return judged(c, CriterionStatus.NOT_MET, tuple(evidence))
     window = x.policy.payer_score_max_age_days
     if older:
         latest = max(older.values(), key=lambda s: s.date)
-        return Outcome(
+        return judged(
+            c,
             CriterionStatus.NOT_ON_RECORD,
             (
                 f"no {'/'.join(c.instruments)} in the last {window} days of this episode "
@@ -57,8 +63,8 @@ def evaluate_severity(c: Criterion, x: Inputs) -> Outcome:
             ),
         )
     return absent(
+        c,
         x,
-        c.kind,
         "rating scale scores",
         f"no {'/'.join(c.instruments)} score on record",
     )

@@ -4,28 +4,31 @@ how each counted trial reads as evidence."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from fhir_mapping.record import Trial
 from services.pathway import PathwayFacts
-from services.payer_criteria.inputs import Inputs, Outcome, absent
+from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
+from services.payer_criteria.results import CriterionResult, judged
+
+_START = attrgetter("start")  # oldest first: a C-level sort key
 
 
 def counted_trials(c: Criterion, facts: PathwayFacts) -> tuple[Trial, ...]:
     counted = facts.failed_trials + (facts.intolerant_trials if c.count_intolerant else ())
-    return tuple(sorted(counted, key=lambda t: t.start))
+    return tuple(sorted(counted, key=_START))
 
 
 def _classes(trials: Iterable[Trial]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t.drug_class for t in trials))
+    return tuple(dict.fromkeys([t.drug_class for t in trials]))
 
 
 def trial_line(trial: Trial) -> str:
     """A counted trial as evidence: drug, class, dose, dates, weeks, outcome or intolerance."""
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
-    dose = (
-        f"{trial.max_mg_per_day:g} mg/day" if trial.max_mg_per_day is not None else "dose unknown"
-    )
+    top = trial.max_mg_per_day  # computed from the segments on each read: read once
+    dose = f"{top:g} mg/day" if top is not None else "dose unknown"
     head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {trial.start.isoformat()} - {end}"
     if trial.failed:
         scores = ""
@@ -41,14 +44,16 @@ def trial_line(trial: Trial) -> str:
     return head
 
 
-def evaluate_trials(c: Criterion, x: Inputs) -> Outcome:
+def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     facts = x.facts
     counted = counted_trials(c, facts)
     classes = _classes(counted)
     plural = "es" if c.min_classes > 1 else ""
     named = ", ".join(
-        f"{t.ingredient} ({t.drug_class}, {'failed' if t.failed else 'not tolerated'})"
-        for t in counted
+        [
+            f"{t.ingredient} ({t.drug_class}, {'failed' if t.failed else 'not tolerated'})"
+            for t in counted
+        ]
     )
     summary = (
         f"{len(counted)} counted from {len(classes)} class{'es' if len(classes) != 1 else ''}"
@@ -60,29 +65,31 @@ def evaluate_trials(c: Criterion, x: Inputs) -> Outcome:
         summary += "; not counted (this policy counts failed trials only): " + ", ".join(
             f"{t.ingredient} (not tolerated)" for t in facts.intolerant_trials
         )
-    details = tuple(trial_line(t) for t in counted)
+    details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
-        return Outcome(CriterionStatus.MET, (summary,), details=details)
+        return judged(c, CriterionStatus.MET, (summary,), details=details)
     if x.unseen(c.kind):
-        return Outcome(
+        return judged(
+            c,
             CriterionStatus.NOT_AVAILABLE,
             (summary, "medication history not available in full"),
             details=details,
         )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
-    return Outcome(status, (summary,), details=details)
+    return judged(c, status, (summary,), details=details)
 
 
-def evaluate_augmentation(c: Criterion, x: Inputs) -> Outcome:
+def evaluate_augmentation(c: Criterion, x: Inputs) -> CriterionResult:
     trials = x.facts.augmentations
     named = ", ".join(f"{t.ingredient} (from {t.start.isoformat()})" for t in trials)
     details = tuple(trial_line(t) for t in trials)
     if len(trials) >= c.min_trials:
-        return Outcome(CriterionStatus.MET, (named,), details=details)
+        return judged(c, CriterionStatus.MET, (named,), details=details)
     if trials:
-        return Outcome(
+        return judged(
+            c,
             CriterionStatus.NOT_MET,
             (f"{named}; needs {c.min_trials} augmentation trials",),
             details=details,
         )
-    return absent(x, c.kind, "medication history", "no augmentation trial in this episode")
+    return absent(c, x, "medication history", "no augmentation trial in this episode")
