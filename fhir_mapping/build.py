@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from functools import cache, partial
-from typing import Any
+from functools import partial
+from itertools import repeat
+from typing import Any, cast
 
 import orjson
 
@@ -24,7 +25,12 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.episode import current_episode_start
 from fhir_mapping.episodes import build_trials
-from fhir_mapping.fhir_fields import parse_date, references_patient, subject_reference
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    parse_date,
+    references_patient,
+    subject_reference,
+)
 from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medications import draft_orders as read_draft_orders
 from fhir_mapping.medications import medication_events
@@ -42,7 +48,7 @@ _MEDICATION_TYPES = frozenset(
 def _version(resource: Resource) -> tuple[str, int, bytes]:
     meta = resource.get("meta")
     updated, version = "", -1
-    if isinstance(meta, (dict, Mapping)):
+    if isinstance(meta, JSON_OBJECT):
         if isinstance(meta.get("lastUpdated"), str):
             updated = meta["lastUpdated"]
         raw = meta.get("versionId")
@@ -62,13 +68,45 @@ def _canonical(resource: Resource) -> bytes | None:
         return None
 
 
+_JUST_STR = {str}
+_JUST_DICT = {dict}
+
+
+def _all_distinct(items: list[object]) -> list[Resource] | None:
+    """`items` themselves when each is a resource with an id no other item has, as in nearly every
+    request; else None. Found at C speed, one `map` per field (issue 14: `_unique_by_walk` cost a
+    quarter of reading an irrelevant resource): every item a JSON object (a dict) whose
+    resourceType and id are strings, no id empty, no id twice. Ids distinct whatever the type
+    means (type, id) pairs distinct, so the walk would keep every item, in order."""
+    if set(map(type, items)) != _JUST_DICT:
+        return None
+    objects = cast("list[dict[str, Any]]", items)
+    if set(map(type, map(dict.get, objects, repeat("resourceType")))) != _JUST_STR:
+        return None
+    ids = list(map(dict.get, objects, repeat("id")))
+    if set(map(type, ids)) != _JUST_STR:
+        return None
+    distinct = set(ids)
+    if len(distinct) != len(ids) or "" in distinct:
+        return None
+    return cast("list[Resource]", items)
+
+
 def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
     """Unique resources (order of first appearance) and how many inputs were not resources."""
+    items = list(resources)
+    distinct = _all_distinct(items)
+    return (distinct, 0) if distinct is not None else _unique_by_walk(items)
+
+
+def _unique_by_walk(items: Iterable[object]) -> tuple[list[Resource], int]:
+    """`_dedupe`, one item at a time: the same type and id count once, the latest version
+    winning; content without an id once; what is not a resource is counted."""
     by_key: dict[tuple[str, str] | bytes | int, Resource] = {}
     keep = by_key.setdefault  # the first of a key is kept as it comes: one lookup, not two
     not_resources = 0
-    for item in resources:
-        if not isinstance(item, (dict, Mapping)) or not isinstance(
+    for item in items:
+        if not isinstance(item, JSON_OBJECT) or not isinstance(
             kind := item.get("resourceType"), str
         ):
             not_resources += 1
@@ -109,7 +147,7 @@ def _not_belonging(resource: Resource, patient_id: str | None) -> str | None:
 def _attributions(resources: Iterable[object], patient_id: str) -> Iterator[bool]:
     """For each clinical resource (not Medication), whether it is about `patient_id`."""
     for item in resources:
-        if not isinstance(item, (dict, Mapping)) or not isinstance(item.get("resourceType"), str):
+        if not isinstance(item, JSON_OBJECT) or not isinstance(item.get("resourceType"), str):
             continue
         kind = item["resourceType"]
         if kind not in DOMAINS_OF_TYPE or kind == "Medication":
@@ -169,18 +207,32 @@ def _deceased(patient: Resource, as_of: date) -> bool:
     return died is None or died <= as_of
 
 
-@cache
-def _observation_readers() -> dict[tuple[str, str], tuple[ObservationCode, bool, bool]]:
-    """(system, code) of data/observation_codes.csv -> (its row, whether labs.py reads it as a
-    lab, whether suicide_screen.py reads it as a C-SSRS item). Systems are canonical, as
-    `fhir_fields.codings` yields them."""
+def _observation_readers() -> dict[
+    tuple[str, str], tuple[ObservationCode, ObservationCode | None, bool, bool]
+]:
+    """(system, code) of data/observation_codes.csv -> (its row, the row again when scores.py
+    reads it as a scale or None, whether labs.py reads it as a lab, whether suicide_screen.py
+    reads it as a C-SSRS item). Systems are canonical, as `fhir_fields.codings` yields them."""
     tests = lab_ranges()
     screens = suicide_screen.screen_concepts()
     return {
-        key: (row, row.concept in tests, row.concept in screens)
+        key: (
+            row,
+            row if scores.is_scale(row) else None,
+            row.concept in tests,
+            row.concept in screens,
+        )
         for key, row in observation_code_rows().items()
     }
 
+
+# Built at import, as `_observation_reads` asks it of every coded Observation the rules read
+# (issue 14: a cached call and an `is_scale` call per Observation cost more than the lookup).
+_OBSERVATION_READERS = _observation_readers()
+# Each system of the table is its own canonical spelling, so a coding that writes it so (nearly
+# every one) is found as written, without canonical_system; another spelling is then looked up
+# canonically, as before.
+assert all(canonical_system(system) == system for system, _ in _OBSERVATION_READERS)
 
 # Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes: built at import,
 # as it is read for every coding of every Observation (a cached call cost a tenth of the reading).
@@ -204,16 +256,17 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     codes are stripped, systems canonical. An Observation no reader wants gets `_NO_READER`
     itself, which build_record tells by identity."""
     concept = resource.get("code")
-    if not isinstance(concept, (dict, Mapping)):
+    if not isinstance(concept, JSON_OBJECT):
         return _NO_READER
     items = concept.get("coding")
     if not isinstance(items, list):
         return _NO_READER
     known = _OBSERVATION_CODE_VALUES
     first: ObservationCode | None = None
+    scale: ObservationCode | None = None
     lab = screen = False
     for coding in items:
-        if not isinstance(coding, (dict, Mapping)):
+        if not isinstance(coding, JSON_OBJECT):
             continue
         code = coding.get("code")
         if not isinstance(code, str):
@@ -222,19 +275,20 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
         if code not in known:
             continue
         system = coding.get("system")
-        found = _observation_readers().get(
-            (canonical_system(system) if isinstance(system, str) else "", code)
+        if not isinstance(system, str):
+            system = ""
+        found = _OBSERVATION_READERS.get((system, code)) or _OBSERVATION_READERS.get(
+            (canonical_system(system), code)
         )
         if found is None:
             continue
-        row, is_lab, is_screen = found
-        if first is None:
-            first = row
+        row, row_scale, is_lab, is_screen = found
+        if first is None:  # scores.py reads the first coding in the table
+            first, scale = row, row_scale
         lab = lab or is_lab
         screen = screen or is_screen
     if first is None:  # no coding in the table (the common case): no reader, nothing built
         return _NO_READER
-    scale = first if scores.is_scale(first) else None
     return _NO_READER if scale is None and not lab and not screen else (scale, lab, screen)
 
 
@@ -336,11 +390,9 @@ def build_record(
                 skipped += 1
                 gaps.extend(resource_gap(resource, elsewhere))
                 continue
-        if kind in _MEDICATION_TYPES:
-            medication_resources.append(resource)
-            continue
         # No whole-resource validation (issue 10): the readers take each field defensively, so a
-        # resource non-conformant outside the fields read is still read.
+        # resource non-conformant outside the fields read is still read. Observations first:
+        # most of a chart (vitals, labs).
         if kind == "Observation":
             reads = _observation_reads(resource)
             if reads is _NO_READER:
@@ -355,13 +407,16 @@ def build_record(
             if screen:
                 screen_observations.append(resource)
             continue
+        if kind in _MEDICATION_TYPES:
+            medication_resources.append(resource)
+            continue
         wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
             skipped += 1
             continue
         kept.setdefault(kind, []).append(resource)
 
-    events, medication_gaps = medication_events(medication_resources, as_of=as_of)
+    events, medication_gaps = medication_events(medication_resources, as_of=as_of, unique=True)
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration

@@ -39,6 +39,7 @@ from fhir_mapping.clinical_codes import (
 )
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
     array,
     codings,
     concept_text,
@@ -117,7 +118,7 @@ def wants_procedure(resource: Resource) -> bool:
 def _device_text(resource: Resource) -> str:
     parts = [concept_text(resource.get("type"))]
     for name in array(resource.get("deviceName")):
-        if isinstance(name, (dict, Mapping)) and isinstance(name.get("name"), str):
+        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str):
             parts.append(name["name"].lower())
     return " ".join(parts)
 
@@ -141,7 +142,7 @@ def _device_label(resource: Resource) -> str:
     if label:
         return label
     for name in array(resource.get("deviceName")):
-        if isinstance(name, (dict, Mapping)) and isinstance(name.get("name"), str) and name["name"]:
+        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str) and name["name"]:
             return str(name["name"])
     return ""
 
@@ -157,7 +158,7 @@ def _abatement_date(resource: Resource) -> tuple[bool, date | None]:
             abated = True
     when = parse_date(resource.get("abatementDateTime"))
     period = resource.get("abatementPeriod")
-    if isinstance(period, (dict, Mapping)):
+    if isinstance(period, JSON_OBJECT):
         abated = True
         when = when or parse_date(period.get("end")) or parse_date(period.get("start"))
     if resource.get("abatementBoolean") is True:
@@ -169,7 +170,7 @@ def condition_onset(resource: Resource) -> date | None:
     onset = parse_date(resource.get("onsetDateTime"))
     if onset is None:
         period = resource.get("onsetPeriod")
-        if isinstance(period, (dict, Mapping)):
+        if isinstance(period, JSON_OBJECT):
             onset = parse_date(period.get("start"))
     return onset
 
@@ -296,7 +297,7 @@ def _performed(resource: Resource) -> date | None:
     when = parse_date(resource.get("performedDateTime"))
     if when is None:
         period = resource.get("performedPeriod")
-        if isinstance(period, (dict, Mapping)):
+        if isinstance(period, JSON_OBJECT):
             when = parse_date(period.get("start")) or parse_date(period.get("end"))
     return when
 

@@ -39,9 +39,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array
+from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES, array
 
-# `isinstance(x, (dict, Mapping))` throughout: JSON gives dicts, answered at C speed, where the
+# `isinstance(x, JSON_OBJECT)` throughout: JSON gives dicts, answered at C speed, where the
 # Mapping ABC check alone costs more than the read (issue 14); other Mappings read the same way.
 
 GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
@@ -107,10 +107,10 @@ def duration_days(quantity: object) -> float | None:
     """A FHIR Duration (value + unit/code) in days; a bare number is read as days."""
     # Read for every order and dispense (issue 14): absent or a JSON dict is answered before the
     # Mapping ABC check, and the number is checked inline rather than by `_number`.
-    if quantity is None or not isinstance(quantity, (dict, Mapping)):
+    if quantity is None or not isinstance(quantity, JSON_OBJECT):
         return None
     value = quantity.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
         return None
     unit, code = quantity.get("unit"), quantity.get("code")
     if unit is None and code is None:
@@ -122,7 +122,7 @@ def duration_days(quantity: object) -> float | None:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
         return None
     return float(value)
 
@@ -133,18 +133,18 @@ def _number(value: object) -> float | None:
 
 def frequency_per_day(timing: object) -> float | None:
     """Administrations per day from a FHIR Timing, or None when it does not say."""
-    if not isinstance(timing, (dict, Mapping)):
+    if not isinstance(timing, JSON_OBJECT):
         return None
     repeat = timing.get("repeat")
-    if isinstance(repeat, (dict, Mapping)):
+    if isinstance(repeat, JSON_OBJECT):
         per_day = _repeat_per_day(repeat)
         if per_day is not None:
             return per_day
     code = timing.get("code")
-    if isinstance(code, (dict, Mapping)):
+    if isinstance(code, JSON_OBJECT):
         gts, _ = _frequencies()
         for coding in array(code.get("coding")):
-            if isinstance(coding, (dict, Mapping)) and isinstance(coding.get("code"), str):
+            if isinstance(coding, JSON_OBJECT) and isinstance(coding.get("code"), str):
                 found = gts.get(coding["code"].upper())
                 if found is not None:
                     return found
@@ -154,7 +154,7 @@ def frequency_per_day(timing: object) -> float | None:
             if found_in_text is not None:
                 return found_in_text
         times = _administration_times(
-            [c.get("code") for c in array(code.get("coding")) if isinstance(c, (dict, Mapping))]
+            [c.get("code") for c in array(code.get("coding")) if isinstance(c, JSON_OBJECT)]
             + [text]
         )
         if times:
@@ -361,15 +361,15 @@ def _is_ordered(entry: Mapping[str, Any]) -> bool:
     """A doseAndRate entry typed "ordered" (HL7 dose-rate-type, Epic's dose-rate-type, or only
     the type's text)."""
     type_ = entry.get("type")
-    if not isinstance(type_, (dict, Mapping)):
+    if not isinstance(type_, JSON_OBJECT):
         return False
-    codes = [c.get("code") for c in array(type_.get("coding")) if isinstance(c, (dict, Mapping))]
+    codes = [c.get("code") for c in array(type_.get("coding")) if isinstance(c, JSON_OBJECT)]
     text = type_.get("text")
     return "ordered" in codes or (isinstance(text, str) and text.strip().lower() == "ordered")
 
 
 def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, (dict, Mapping))]
+    entries = [e for e in array(line.get("doseAndRate")) if isinstance(e, JSON_OBJECT)]
     with_dose = [e for e in entries if "doseQuantity" in e or "doseRange" in e]
     for entry in with_dose:
         if _is_ordered(entry):
@@ -378,9 +378,9 @@ def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
         return with_dose[0]
     # STU3 style: the dose directly on the Dosage (Epic's documented CDS Hooks example). Read only
     # when doseAndRate says nothing, so the two can never be added up.
-    if isinstance(line.get("doseQuantity"), (dict, Mapping)):
+    if isinstance(line.get("doseQuantity"), JSON_OBJECT):
         return {"doseQuantity": line["doseQuantity"]}
-    if isinstance(line.get("doseRange"), (dict, Mapping)):
+    if isinstance(line.get("doseRange"), JSON_OBJECT):
         return {"doseRange": line["doseRange"]}
     return None
 
@@ -388,7 +388,7 @@ def _ordered_dose(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def _quantity_amount(quantity: object) -> tuple[float, str] | None:
     """(amount converted to mg / count / mL, kind) of a Quantity; unit-less means one unit
     of the product (Synthea writes `doseQuantity {value: 1}` for one tablet)."""
-    if not isinstance(quantity, (dict, Mapping)):
+    if not isinstance(quantity, JSON_OBJECT):
         return None
     value = _number(quantity.get("value"))
     if value is None:
@@ -419,10 +419,10 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
         else:
             range_ = entry.get("doseRange")
             bound = None
-            if isinstance(range_, (dict, Mapping)):
+            if isinstance(range_, JSON_OBJECT):
                 bound = (
                     range_.get("high")
-                    if isinstance(range_.get("high"), (dict, Mapping))
+                    if isinstance(range_.get("high"), JSON_OBJECT)
                     else range_.get("low")
                 )
             amount = _quantity_amount(bound)
@@ -461,7 +461,7 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
 
 def _governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The lines of the last `sequence` (all lines when they share one or have none)."""
-    lines = [d for d in dosages if isinstance(d, (dict, Mapping))]
+    lines = [d for d in dosages if isinstance(d, JSON_OBJECT)]
     sequences = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
     if len(sequences) <= 1:
         return lines

@@ -25,6 +25,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Finding, FindingKind, Role, Score, Trial, Verdict
@@ -34,6 +35,9 @@ from fhir_mapping.record import Finding, FindingKind, Role, Score, Trial, Verdic
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _DEPRESSION = FindingKind.DEPRESSION
+# Sort keys built at C speed, not by a lambda per trial or score (issue 14).
+_START_END = attrgetter("start", "end")
+_DATE_VALUE = attrgetter("date", "value")
 
 
 def add_months(day: date, months: int) -> date:
@@ -55,12 +59,12 @@ def current_episode_start(
     months = policy.episode_gap_months
     below = policy.remission_below
     treated = sorted(
-        (t for t in trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL),
-        key=lambda t: (t.start, t.end),
+        [t for t in trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL],
+        key=_START_END,
     )
+    # By (date, value): every score here has a value.
     phq9 = sorted(
-        (s for s in scores if s.instrument == "PHQ-9" and s.value is not None),
-        key=lambda s: (s.date, s.value or 0),
+        [s for s in scores if s.instrument == "PHQ-9" and s.value is not None], key=_DATE_VALUE
     )
     breaks: list[date] = []
 

@@ -19,6 +19,15 @@ from fhir_mapping.code_systems import SNOMED as SNOMED
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import SourceRef
 
+# What `isinstance(value, JSON_OBJECT)` accepts as a JSON object: `dict` first, as JSON gives it,
+# answered at C speed (the Mapping ABC check alone costs more than most reads, issue 14); any
+# other Mapping still reads the same way. A module constant: `isinstance(x, (dict, Mapping))`
+# written at the call builds the tuple on every call, which cost as much as the check itself.
+JSON_OBJECT = (dict, Mapping)
+# A JSON number (bool aside, which the readers check first), as a module constant for the same
+# reason.
+NUMBER_TYPES = (int, float)
+
 # Years a chart date can fall in. "0001-01-01" or "9999-12-31" are placeholders or typing errors,
 # and the arithmetic the mapping does around a date (weeks before a trial, days after its end)
 # would leave Python's date range (years 1 to 9999) at its ends: read them as no date.
@@ -33,9 +42,19 @@ def parse_date(value: object) -> date | None:
     """
     if not isinstance(value, str) or len(value) < 4:
         return None
-    found = iso_day(value)
-    if found is not None:
-        return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+    # "YYYY-MM-DD..." (ASCII digits, a valid day), as every EHR writes a full date or dateTime,
+    # read at C speed (issue 14), here rather than by a helper: every dated resource comes
+    # through. Anything else (partial dates, stray characters) is read below; for such a value
+    # the reading below gives this same date: the digits are the same numbers either way.
+    if value[4:5] == "-" and value[7:8] == "-":
+        head = value[:10]
+        if head.isascii():
+            try:
+                found = date.fromisoformat(head)
+            except ValueError:
+                pass  # read below
+            else:
+                return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     try:
         year = int(value[0:4])
         month = int(value[5:7]) if len(value) >= 7 else 1
@@ -43,22 +62,6 @@ def parse_date(value: object) -> date | None:
         if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def iso_day(value: str) -> date | None:
-    """The date of a value starting "YYYY-MM-DD" (ASCII digits, a valid day), as every EHR writes
-    a full date or dateTime, read at C speed (issue 14); None for anything else, which the
-    callers then read their own way (partial dates, stray characters). For such a value their
-    readings give this same date: the digits are the same numbers whoever converts them."""
-    if value[4:5] != "-" or value[7:8] != "-":
-        return None
-    head = value[:10]
-    if not head.isascii():
-        return None
-    try:
-        return date.fromisoformat(head)
     except ValueError:
         return None
 
@@ -78,17 +81,16 @@ def codings(concept: object) -> tuple[tuple[str, str, str], ...]:
     reader that compares codings through this function compares them the same way. A tuple, not
     a generator: a concept has one to three codings, and resuming a generator for each cost more
     than the coding's own reading (issue 14); readers that walk a concept twice share it."""
-    # `dict` first: it is what JSON gives, and it is answered at C speed where the
-    # Mapping ABC check costs more than the rest of a coding (this runs for every coding of every
-    # resource the cheap filters look at: issue 14). Other Mappings still read the same way.
-    if not isinstance(concept, (dict, Mapping)):
+    # JSON_OBJECT: a dict is answered at C speed (this runs for every coding of every resource
+    # the cheap filters look at: issue 14).
+    if not isinstance(concept, JSON_OBJECT):
         return ()
     items = concept.get("coding")
     if not isinstance(items, list):
         return ()
     found: list[tuple[str, str, str]] = []
     for coding in items:
-        if not isinstance(coding, (dict, Mapping)):
+        if not isinstance(coding, JSON_OBJECT):
             continue
         code = coding.get("code")
         if not isinstance(code, str):
@@ -111,7 +113,7 @@ def codings(concept: object) -> tuple[tuple[str, str, str], ...]:
 def concept_text(concept: object, coded: Iterable[tuple[str, str, str]] | None = None) -> str:
     """Lower-cased text and displays of a CodeableConcept, for term matching. `coded` is the
     concept's `codings`, when the caller has read them already (issue 14: once per concept)."""
-    if not isinstance(concept, (dict, Mapping)):
+    if not isinstance(concept, JSON_OBJECT):
         return ""
     parts = [display for _, _, display in (codings(concept) if coded is None else coded)]
     text = concept.get("text")
@@ -129,7 +131,7 @@ def status_code(concept: object) -> str | None:
 
 def ref_id(reference: object) -> str | None:
     """The logical id a Reference points to: "Observation/1", "urn:uuid:1", ".../Observation/1/_history/2"."""
-    if isinstance(reference, (dict, Mapping)):
+    if isinstance(reference, JSON_OBJECT):
         reference = reference.get("reference")
     if not isinstance(reference, str) or not reference:
         return None
@@ -157,7 +159,7 @@ def _patient_spellings(patient_id: str) -> tuple[str, str, str]:
 
 def references_patient(reference: object, patient_id: str) -> bool:
     """True when a Reference names this patient (Patient/<id>, urn:uuid:<id>, absolute URL)."""
-    if isinstance(reference, (dict, Mapping)):
+    if isinstance(reference, JSON_OBJECT):
         reference = reference.get("reference")
     if not isinstance(reference, str):
         return False
@@ -183,7 +185,7 @@ def effective_date(resource: Mapping[str, Any]) -> date | None:
     found = parse_date(resource.get("effectiveDateTime"))
     if found is None:
         period = resource.get("effectivePeriod")
-        if isinstance(period, (dict, Mapping)):
+        if isinstance(period, JSON_OBJECT):
             found = parse_date(period.get("start")) or parse_date(period.get("end"))
     if found is None:
         found = parse_date(resource.get("effectiveInstant"))
@@ -194,7 +196,7 @@ def effective_date(resource: Mapping[str, Any]) -> date | None:
 
 def number(value: object) -> float | None:
     """A JSON number that is not a bool."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
         return None
     return float(value)
 

@@ -14,7 +14,14 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.codes import observation_concepts
-from fhir_mapping.fhir_fields import codings, effective_date, number, source_ref, string
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    codings,
+    effective_date,
+    number,
+    source_ref,
+    string,
+)
 from fhir_mapping.record import LabResult
 
 Resource = Mapping[str, Any]
@@ -67,13 +74,13 @@ def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
 
 def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
     for ref in resource.get("referenceRange") or ():
-        if not isinstance(ref, (dict, Mapping)):
+        if not isinstance(ref, JSON_OBJECT):
             continue
         bounds: list[float | None] = []
         for key in ("low", "high"):
             quantity = ref.get(key)
             bound = None
-            if isinstance(quantity, (dict, Mapping)):
+            if isinstance(quantity, JSON_OBJECT):
                 bound_unit = _quantity_unit(quantity)
                 if (
                     bound_unit is not None
@@ -98,7 +105,7 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         return None
     quantity = resource.get("valueQuantity")
     value = unit = None
-    if isinstance(quantity, (dict, Mapping)):
+    if isinstance(quantity, JSON_OBJECT):
         value = number(quantity.get("value"))
         unit = _quantity_unit(quantity)
     flag = _interpretation_flag(resource)

@@ -24,10 +24,10 @@ the event for the episode builder.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from math import isfinite
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
@@ -40,11 +40,11 @@ from fhir_mapping.dose_basis import basis_of, mark_draft, per_administration_mg
 from fhir_mapping.dose_basis import rules as basis_rules
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR, array, codings
+from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, array
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, SourceRef
-from fhir_mapping.terminology import Component, recognise
+from fhir_mapping.terminology import Component, concept_reading, names_a_drug, recognise
 
 # No fill or order covers ten years: a longer supply is a data error (read as unknown).
 MAX_SUPPLY_DAYS = 3660.0
@@ -85,13 +85,19 @@ _TYPES = {
     )
 }
 _DROPPED_INTENTS = frozenset({"proposal", "option"})
+# Enum members compared for every resource, as module constants: on Python 3.11 reading a member
+# off its Enum class costs about ten times reading a global (issue 14).
+_ORDER = EventKind.ORDER
+_STATEMENT = EventKind.STATEMENT
+_DISPENSE = EventKind.DISPENSE
+_DAILY = DoseBasis.DAILY
 _NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
 # --------------------------------------------------------------------------------------------
 # Small readers
 #
-# `isinstance(x, (dict, Mapping))` on the fields every medication resource passes through: JSON
+# `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
 # gives dicts, answered at C speed, where the Mapping ABC check alone costs more than the read
 # (issue 14); other Mappings still read the same way.
 
@@ -101,15 +107,14 @@ def parse_date(value: object) -> date | None:
     a partial date takes its first day ("2024-03" -> 2024-03-01)."""
     if not isinstance(value, str) or len(value) < 4:
         return None
-    # The common "YYYY-MM-DD..." at C speed: fhir_fields.iso_day, written out here because
-    # every medication resource's date comes through (issue 14).
+    # The common "YYYY-MM-DD..." at C speed, as fhir_fields.parse_date reads it (issue 14).
     if value[4:5] == "-" and value[7:8] == "-":
         head = value[:10]
         if head.isascii():
             try:
                 found = date.fromisoformat(head)
             except ValueError:
-                pass  # read below, as iso_day's callers do
+                pass  # read below, as fhir_fields.parse_date does
             else:
                 return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     parts = value[:10].split("-")
@@ -125,7 +130,7 @@ def parse_date(value: object) -> date | None:
 
 
 def _period(value: object) -> tuple[date | None, date | None]:
-    if not isinstance(value, (dict, Mapping)):
+    if not isinstance(value, JSON_OBJECT):
         return None, None
     return parse_date(value.get("start")), parse_date(value.get("end"))
 
@@ -137,7 +142,7 @@ def _dosages(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _lines(value: object) -> list[Mapping[str, Any]]:
     """The dosage lines of a dosage field (a malformed line counts as absent)."""
-    return [d for d in value if isinstance(d, (dict, Mapping))] if isinstance(value, list) else []
+    return [d for d in value if isinstance(d, JSON_OBJECT)] if isinstance(value, list) else []
 
 
 def _bounds(
@@ -148,8 +153,8 @@ def _bounds(
     ends: list[date] = []
     for line in dosages:
         timing = line.get("timing")
-        repeat = timing.get("repeat") if isinstance(timing, (dict, Mapping)) else None
-        if not isinstance(repeat, (dict, Mapping)):
+        repeat = timing.get("repeat") if isinstance(timing, JSON_OBJECT) else None
+        if not isinstance(repeat, JSON_OBJECT):
             continue
         begin, end = _period(repeat.get("boundsPeriod"))
         if begin is not None:
@@ -167,7 +172,7 @@ def _index(resources: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any
     """Medication resources by logical id."""
     index: dict[str, Mapping[str, Any]] = {}
     for resource in resources:
-        if isinstance(resource, (dict, Mapping)) and resource.get("resourceType") == "Medication":
+        if isinstance(resource, JSON_OBJECT) and resource.get("resourceType") == "Medication":
             rid = resource.get("id")
             if isinstance(rid, str) and rid:
                 index.setdefault(rid, resource)
@@ -180,7 +185,7 @@ def _referenced_medication(
     """(the Medication a medicationReference points to, whether it was found among the resources
     rather than contained)."""
     reference = resource.get("medicationReference")
-    if not isinstance(reference, (dict, Mapping)):
+    if not isinstance(reference, JSON_OBJECT):
         return None, False
     target = reference.get("reference")
     if not isinstance(target, str) or not target:
@@ -221,52 +226,27 @@ def _drug(
     # Nearly every resource codes its drug inline: no reference to resolve.
     medication = None if reference is None else _referenced_medication(resource, medications)[0]
     concept = resource.get("medicationCodeableConcept")
-    if concept is not None and isinstance(concept, (dict, Mapping)):
-        found = recognise(concept)
-        if found or _identifiable(concept):
+    if concept is not None and isinstance(concept, JSON_OBJECT):
+        # recognise(concept) and names_a_drug(concept), remembered together (issue 14).
+        found, named = concept_reading(concept)
+        if found or named:
             return found, None, medication
         return (), "drug not identifiable: no name and no standard drug code", medication
-    display = reference.get("display") if isinstance(reference, (dict, Mapping)) else None
+    display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
             return (), None, medication
         found = recognise(None, medication)
-        if found or _identifiable(medication.get("code")):
+        if found or names_a_drug(medication.get("code")):
             return found, None, medication
         if isinstance(display, str) and display.strip():
             return recognise({"text": display}), None, medication
         return (), "the referenced Medication has no drug code or name", medication
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None, None
-    if isinstance(reference, (dict, Mapping)) and isinstance(reference.get("reference"), str):
+    if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
         return (), "medication reference not found", None
     return (), "no medication", None
-
-
-# Drug code systems whose codes identify a drug even without a display: a code of these that the
-# tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
-# with no text identifies nothing the service can read.
-_DRUG_SYSTEMS = frozenset(
-    {
-        "http://www.nlm.nih.gov/research/umls/rxnorm",
-        "http://hl7.org/fhir/sid/ndc",
-        "http://www.whocc.no/atc",
-        "http://snomed.info/sct",
-    }
-)
-
-
-def _identifiable(concept: object) -> bool:
-    """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
-    or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
-    if not isinstance(concept, (dict, Mapping)):
-        return False
-    text = concept.get("text")
-    if isinstance(text, str) and text.strip():
-        return True
-    return any(
-        display.strip() or system in _DRUG_SYSTEMS for system, _code, display in codings(concept)
-    )
 
 
 def _notes(components: tuple[Component, ...]) -> tuple[str, ...]:
@@ -287,7 +267,7 @@ def _order_supply(
     taken (issue 10; the old "supply x (1 + repeats)" stretched a finished 12-week course with
     unused refills to 6 months and read it as PDC 25-50 %). episodes.py decides what they count."""
     request = resource.get("dispenseRequest")
-    if not isinstance(request, (dict, Mapping)):
+    if not isinstance(request, JSON_OBJECT):
         return None
     days = duration_days(request.get("expectedSupplyDuration"))
     if days is None:
@@ -298,9 +278,7 @@ def _order_supply(
 def _refills(resource: Mapping[str, Any]) -> int:
     """dispenseRequest.numberOfRepeatsAllowed (0 when absent or malformed)."""
     request = resource.get("dispenseRequest")
-    repeats = (
-        request.get("numberOfRepeatsAllowed") if isinstance(request, (dict, Mapping)) else None
-    )
+    repeats = request.get("numberOfRepeatsAllowed") if isinstance(request, JSON_OBJECT) else None
     if isinstance(repeats, int) and not isinstance(repeats, bool) and 0 < repeats <= 100:
         return repeats
     return 0
@@ -321,22 +299,20 @@ def _quantity_days(
 
 
 def _start_and_end(
-    resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]]
+    resource: Mapping[str, Any], kind: EventKind, dosages: Sequence[Mapping[str, Any]]
 ) -> tuple[date | None, date | None]:
-    kind = resource.get("resourceType")
-    if kind == "MedicationRequest":
+    """(start, explicit end) of a resource of event kind `kind` (its type's, as `_TYPES` has it)."""
+    if kind is _ORDER:
         authored = parse_date(resource.get("authoredOn"))
         bounds_start, bounds_end = _bounds(dosages, authored)
         request = resource.get("dispenseRequest")
         validity_start = (
-            _period(request.get("validityPeriod"))[0]
-            if isinstance(request, (dict, Mapping))
-            else None
+            _period(request.get("validityPeriod"))[0] if isinstance(request, JSON_OBJECT) else None
         )
         start = authored or bounds_start or validity_start
         # An end before the start is a data error: the course is read as ending where it began.
         return start, (max(bounds_end, start) if bounds_end and start else bounds_end)
-    if kind == "MedicationStatement":
+    if kind is _STATEMENT:
         period_start, period_end = _period(resource.get("effectivePeriod"))
         start = (
             period_start
@@ -434,7 +410,7 @@ def _events_of(
     # adherence evidence. No extension at all (most resources): nothing documented.
     reported = (
         reported_adherence(resource)
-        if kind is not EventKind.DISPENSE and resource.get("extension") is not None
+        if kind is not _DISPENSE and resource.get("extension") is not None
         else None
     )
     text = _dosage_text(dosages)
@@ -442,10 +418,8 @@ def _events_of(
     # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
     # drug table gives every event: any other drug is a daily one without asking.
     non_daily = basis_rules()
-    refills = _refills(resource) if kind is EventKind.ORDER else 0
-    stated_supply = (
-        duration_days(resource.get("daysSupply")) if kind is EventKind.DISPENSE else None
-    )
+    refills = _refills(resource) if kind is _ORDER else 0
+    stated_supply = duration_days(resource.get("daysSupply")) if kind is _DISPENSE else None
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
@@ -459,9 +433,9 @@ def _events_of(
             text, dosages, component.strength_mg, component.per_ml, not combination
         )
         supply: float | None = None
-        if kind is EventKind.ORDER:
+        if kind is _ORDER:
             supply = _order_supply(resource, dosages, component)
-        elif kind is EventKind.DISPENSE:
+        elif kind is _DISPENSE:
             supply = stated_supply
             if supply is None:
                 supply = _quantity_days(resource.get("quantity"), dosages, component)
@@ -474,14 +448,14 @@ def _events_of(
                     notes = (*notes, "dose from dispensed quantity and days supply")
         # Absurd numbers (1e308 tablets, a supply of 2**64 days) are errors, not history: read
         # them as unknown, which also keeps the date arithmetic on them in range.
-        if mg is not None and not math.isfinite(mg):
+        if mg is not None and not isfinite(mg):
             mg = None
         if supply is not None and not supply <= MAX_SUPPLY_DAYS:
             supply = None
         basis = (
             basis_of(info.ingredient, resource, medication)
             if info.ingredient in non_daily
-            else DoseBasis.DAILY
+            else _DAILY
         )
         # Positional, in the order of MedicationEvent's fields (issue 14: passing sixteen
         # keywords cost a fifth of building the event); test_medication_event_fields pins it.
@@ -502,7 +476,7 @@ def _events_of(
                 status_reason_intolerance(resource, info.ingredient, end) if stopped else None,
                 reported,  # reported_adherence
                 basis,  # dose_basis
-                None if basis is DoseBasis.DAILY else per_administration_mg(mg, resource),
+                None if basis is _DAILY else per_administration_mg(mg, resource),
             )
         )
     return events
@@ -522,7 +496,7 @@ _EVENT_ORDER = attrgetter("start", "ingredient", "kind", "source.id")
 
 
 def medication_events(
-    resources: Sequence[Mapping[str, Any]], *, as_of: date
+    resources: Sequence[Mapping[str, Any]], *, as_of: date, unique: bool = False
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -530,7 +504,8 @@ def medication_events(
     malformed one counts as absent. Left out, and returned as a DataGap naming the resource: a
     drug that cannot be identified at all (an unresolvable Medication reference with no display)
     and a recognised drug with no usable date. Events starting after `as_of` are dropped, so a
-    replay sees the chart as it was that day. The same (type, id) is read once.
+    replay sees the chart as it was that day. The same (type, id) is read once; `unique` says
+    the caller has made them unique already (build_record: then no resource is looked for twice).
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.
@@ -539,7 +514,7 @@ def medication_events(
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
     for resource in resources:
-        if not isinstance(resource, (dict, Mapping)):
+        if not isinstance(resource, JSON_OBJECT):
             continue
         reading = _TYPES.get(resource.get("resourceType"))  # type: ignore[arg-type]
         if reading is None:
@@ -549,14 +524,15 @@ def medication_events(
         status = resource.get("status")
         if isinstance(status, str) and status in reading.dropped_statuses:
             continue
-        if reading.kind is EventKind.ORDER and _not_prescribed(resource):
+        if reading.kind is _ORDER and _not_prescribed(resource):
             continue
-        rid = resource.get("id")
-        if isinstance(rid, str) and rid:
-            key = (reading.name, rid)
-            if key in seen:
-                continue
-            seen.add(key)
+        if not unique:
+            rid = resource.get("id")
+            if isinstance(rid, str) and rid:
+                key = (reading.name, rid)
+                if key in seen:
+                    continue
+                seen.add(key)
         if medications is None and resource.get("medicationReference") is not None:
             medications = _index(resources)
         components, unreadable, medication = _drug(resource, medications or _NO_MEDICATIONS)
@@ -566,7 +542,7 @@ def medication_events(
         if not components:
             continue  # not on this pathway
         dosages = _lines(resource.get(reading.dosage_field))
-        start, end = _start_and_end(resource, dosages)
+        start, end = _start_and_end(resource, reading.kind, dosages)
         if start is None:
             gaps.extend(resource_gap(resource, "an antidepressant or adjunct with no usable date"))
             continue

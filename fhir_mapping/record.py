@@ -469,10 +469,12 @@ class PatientRecord:
         return tuple(sorted([s for s in self.scores if s.instrument == "PHQ-9"], key=_DATE))
 
     def latest_phq9(self) -> Score | None:
-        for score in reversed(self.phq9()):
-            if score.value is not None:
-                return score
-        return None
+        """The last of `phq9()` with a value. Found without sorting (asked twice per request,
+        issue 14): max keeps the first of equal dates it meets, so over the valued totals
+        reversed it keeps the last of the latest day, as the last of phq9() (a stable sort by
+        date) is."""
+        valued = [s for s in self.scores if s.instrument == "PHQ-9" and s.value is not None]
+        return max(reversed(valued), key=_DATE) if valued else None
 
     def antidepressant_trials(self) -> tuple[Trial, ...]:
         return tuple([t for t in self.trials if t.role is _ANTIDEPRESSANT])

@@ -33,6 +33,7 @@ score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the tr
 from __future__ import annotations
 
 import dataclasses
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
@@ -43,7 +44,15 @@ from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
-from fhir_mapping.fhir_fields import codings, effective_date, number, ref_id
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    NUMBER_TYPES,
+    codings,
+    effective_date,
+    number,
+    parse_date,
+    ref_id,
+)
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, Trial
@@ -99,8 +108,11 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     raw: float | None = None
     if "valueInteger" in element:
         raw = number(element.get("valueInteger"))
-    elif isinstance(quantity := element.get("valueQuantity"), (dict, Mapping)):  # dict: C speed
-        raw = number(quantity.get("value"))
+    elif isinstance(quantity := element.get("valueQuantity"), JSON_OBJECT):  # dict: C speed
+        # `number`, written out: every valueQuantity score comes through here (issue 14).
+        found = quantity.get("value")
+        if isinstance(found, NUMBER_TYPES) and not isinstance(found, bool):
+            raw = float(found)
     elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
         raw = float(element["valueString"].strip())
     elif "valueCodeableConcept" in element:
@@ -109,9 +121,11 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             if (system, code) in answers:
                 raw = float(answers[(system, code)])
                 break
-    if raw is None or raw != int(raw):
+    if raw is None:
         return None
     value = int(raw)
+    if value != raw:
+        return None
     if value < 0 or (max_score is not None and value > max_score):
         return None
     return value
@@ -131,7 +145,6 @@ class _Total:
     day: date
     item9: int | None
     obs_id: str | None
-    ref: str  # "Observation/<id>" (str of its SourceRef), or "" without one: the last sort key
     resource: Resource  # the Observation, read again only by `_link`
     links: AbstractSet[str] = _NO_IDS  # ids of hasMember / derivedFrom targets
     parents: AbstractSet[str] = _NO_IDS  # ids of panels listing this Observation as a member
@@ -141,12 +154,24 @@ class _Total:
         """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
         reading, made before the Score is built instead of replacing it after."""
         item9, inferred = self.item9, False
-        if item9 is None and self.value is not None and self.instrument == PHQ9:
-            floor = item9_floor(self.value)
+        value = self.value
+        if (
+            item9 is None
+            and value is not None
+            and value > _NO_FLOOR_UP_TO  # item9_floor proves nothing up to it: not asked
+            and self.instrument == PHQ9
+        ):
+            floor = item9_floor(value)
             if floor is not None:
                 item9, inferred = floor, True
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
         return Score(self.instrument, self.value, self.day, item9, source, inferred)
+
+    @property
+    def ref(self) -> str:
+        """The last sort key: "Observation/<id>" (str of its SourceRef), or "" without one. Built
+        when asked (ties, merges, item-9 joins), not for every score (issue 14)."""
+        return f"Observation/{self.obs_id}" if self.obs_id else ""
 
     def order(self) -> tuple[date, str, int, int, str]:
         """score_order of the recorded score (item 9 as recorded, before any inference)."""
@@ -214,7 +239,9 @@ def read_rated(
         status = resource.get("status")
         if not isinstance(status, str) or status not in _COUNTED:  # malformed reads as absent
             continue
-        day = effective_date(resource)
+        # effective_date, its usual first reading (effectiveDateTime) asked here: one call fewer
+        # per score (issue 14); the others only when that gives no date.
+        day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
         item9: int | None = None
         if row.concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
@@ -250,10 +277,9 @@ def read_rated(
         rid = resource.get("id")
         if not isinstance(rid, str):
             rid = None
-        ref = f"Observation/{rid}" if rid else ""
         instrument = PHQ9 if row.concept == "phq9-item9" else row.instrument or PHQ9
         target = totals if value is not None else items
-        target.append(_Total(instrument, value, day, item9, rid, ref, resource))
+        target.append(_Total(instrument, value, day, item9, rid, resource))
     if items:
         _join_items(items, totals, parent_of)
     return _dedupe(totals), gaps
@@ -264,7 +290,7 @@ def _panel_values(panel: Resource) -> tuple[int | None, int | None]:
     total (some EHRs file the total on the panel)."""
     value = item9 = None
     for component in panel.get("component") or ():
-        if not isinstance(component, (dict, Mapping)):
+        if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
         if part is None:
@@ -282,7 +308,7 @@ def _component_item9(components: Any) -> int | None:
     """The item-9 answer filed as a component of a total (the higher of two)."""
     item9 = None
     for component in components:
-        if not isinstance(component, (dict, Mapping)):
+        if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
         if part is not None and part.concept == "phq9-item9":
@@ -310,7 +336,7 @@ def _join_items(
 
 def _has_components(resource: Resource) -> bool:
     components = resource.get("component")
-    return isinstance(components, list) and any(isinstance(c, (dict, Mapping)) for c in components)
+    return isinstance(components, list) and any(isinstance(c, JSON_OBJECT) for c in components)
 
 
 @cache  # read for every PHQ-9 (item9_floor); the table is loaded once per process
@@ -329,13 +355,23 @@ def _item9_max() -> int | None:
     return None
 
 
+# The two maxima item9_floor reads, from the table at import: it runs for every PHQ-9 total, and
+# two cached calls cost more than the rest of it (issue 14).
+_PHQ9_MAX, _ITEM9_MAX = _phq9_max(), _item9_max()
+# The highest total item9_floor proves nothing for (24 = 27 - 3: the other eight items alone reach
+# it); with no maxima in the table it proves nothing for any total.
+_NO_FLOOR_UP_TO: float = (
+    _PHQ9_MAX - _ITEM9_MAX if _PHQ9_MAX is not None and _ITEM9_MAX is not None else math.inf
+)
+
+
 def item9_floor(total: int) -> int | None:
     """The least item-9 answer a PHQ-9 total proves, or None when it proves none above 0.
 
     The other eight items score at most total_max - item9_max (27 - 3 = 24, data/
     observation_codes.csv), so a total of 25 proves item 9 >= 1, 26 proves >= 2 and 27 proves 3.
     """
-    total_max, item_max = _phq9_max(), _item9_max()
+    total_max, item_max = _PHQ9_MAX, _ITEM9_MAX
     if total_max is None or item_max is None or total > total_max:
         return None
     floor = total - (total_max - item_max)
@@ -380,6 +416,26 @@ def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
 
 
 def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
+    """The scores of `totals`, those of one merge key merged (`_merged`), in score_order of the
+    recorded scores (unique: merged scores differ in value or source), with the item 9 a total
+    proves (infer_item9).
+
+    A chart seldom has two scores of one instrument on one day, and then no two totals merge
+    (the merge key holds both) and the order is by (day, instrument) alone: both are found at C
+    speed. Only then are the totals merged and ordered by the whole key, which costs a Python
+    walk and call per total (issue 14)."""
+    ordered = sorted(totals, key=_DAY_INSTRUMENT)
+    if len(set(map(_DAY_INSTRUMENT, ordered))) != len(ordered):
+        ordered = sorted(_merged(totals), key=_Total.order)
+    return tuple([total.score() for total in ordered])
+
+
+# (day, instrument), the first two items of `_Total.order` and of `_merged`'s key, at C speed.
+_DAY_INSTRUMENT = attrgetter("day", "instrument")
+
+
+def _merged(totals: list[_Total]) -> Iterable[_Total]:
+    """One total per merge key, in order of first appearance."""
     merged: dict[tuple[str, date, int | None, str], _Total] = {}
     for total in totals:
         # A valued total merges with the same value on the same day; an orphan item 9 only with
@@ -398,9 +454,7 @@ def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
             if total.ref < found.ref:
                 merged[key] = found = total
             found.item9 = item9
-    # In score_order of the recorded scores (unique: merged scores differ in value or source),
-    # then with the item 9 a total proves (infer_item9).
-    return tuple(total.score() for total in sorted(merged.values(), key=_Total.order))
+    return merged.values()
 
 
 def score_order(score: Score) -> tuple[date, str, int, int, str]:
@@ -422,10 +476,9 @@ class PHQ9ByDate:
 
     def __init__(self, scores: Iterable[Score]) -> None:
         self.scores = sorted(
-            (s for s in scores if s.instrument == PHQ9 and s.value is not None),
-            key=_DATE,
+            [s for s in scores if s.instrument == PHQ9 and s.value is not None], key=_DATE
         )
-        self.days = [s.date for s in self.scores]
+        self.days = list(map(_DATE, self.scores))
 
     def between(self, first: date, last: date) -> list[Score]:
         """The scores dated first..last, both included."""

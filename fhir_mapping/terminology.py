@@ -25,16 +25,18 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache, wraps
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+import orjson
 
 from fhir_mapping.code_systems import ATC, RXNORM
 from fhir_mapping.dose import unit_factor
 from fhir_mapping.drug_table import all_drugs, canonical_ingredient, drug_info, drug_namings
-from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
 
 # Ingredient-level term types: the code names the drug, the strength comes from the text.
 _INGREDIENT_TTYS = frozenset({"IN", "PIN", "MIN"})
@@ -301,54 +303,34 @@ def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[
     return tuple(result.values())
 
 
-# What a concept is recognised as, by its content (issue 14). Charts of different patients name
-# the same products (the same codes, displays and texts), and recognising one costs a regex pass
-# over its names: a medication-heavy chart seen for the first time spent most of its mapping
-# here, on products it (and the charts before it) had already named. The key is everything
-# `_from_concept` reads (text and each coding's system, code and display, a value of another
-# type standing for absent as it does there); the tables it reads are loaded once per process.
-_RECOGNISED_MAX = 4096
-_recognised: dict[tuple[object, ...], tuple[Component, ...]] = {}
-
-_Reader = Callable[[Mapping[str, Any]], tuple[Component, ...]]
-
-
-def _by_content(read: _Reader) -> _Reader:
-    @wraps(read)  # the reading itself stays reachable as `__wrapped__` (tests compare the two)
-    def cached(concept: Mapping[str, Any]) -> tuple[Component, ...]:
-        # The key, built here rather than by a helper: this runs for every medication resource.
-        text = concept.get("text")
-        key: list[object] = [text if isinstance(text, str) else None]
-        items = concept.get("coding")
-        if isinstance(items, list):
-            for coding in items:
-                if isinstance(coding, (dict, Mapping)):
-                    system, code, display = (
-                        coding.get("system"),
-                        coding.get("code"),
-                        coding.get("display"),
-                    )
-                    key.append(
-                        (
-                            system if isinstance(system, str) else None,
-                            code if isinstance(code, str) else None,
-                            display if isinstance(display, str) else None,
-                        )
-                    )
-        content = tuple(key)
-        found = _recognised.get(content)
-        if found is None:
-            found = read(concept)
-            if len(_recognised) >= _RECOGNISED_MAX:
-                _recognised.clear()  # bounded; refilled by the products now in use
-            _recognised[content] = found
-        return found
-
-    return cached
+# Drug code systems whose codes identify a drug even without a display: a code of these that the
+# tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
+# with no text identifies nothing the service can read.
+_DRUG_SYSTEMS = frozenset(
+    {
+        "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://hl7.org/fhir/sid/ndc",
+        "http://www.whocc.no/atc",
+        "http://snomed.info/sct",
+    }
+)
 
 
-@_by_content
-def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+def names_a_drug(concept: object) -> bool:
+    """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
+    or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
+    if not isinstance(concept, JSON_OBJECT):
+        return False
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return True
+    return any(
+        display.strip() or system in _DRUG_SYSTEMS for system, _code, display in codings(concept)
+    )
+
+
+def _read_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+    """The components a CodeableConcept names, read afresh (`_from_concept` remembers them)."""
     texts = _texts(concept)
     joined = _normalise(" | ".join(texts))
     if _exclusion_pattern().search(joined):
@@ -390,6 +372,57 @@ def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
         if components:
             return components
     return ()
+
+
+# What a concept is recognised as, by its content (issue 14). Charts of different patients name
+# the same products (the same codes, displays and texts), and recognising one costs a regex pass
+# over its names: a medication-heavy chart seen for the first time spent most of its mapping
+# here, on products it (and the charts before it) had already named. The key is the concept's
+# JSON, written by orjson at C speed (building a key of its fields in Python cost as much as the
+# rest of rejecting a lisinopril order): the same JSON is the same content, so the same reading.
+# Keys are written in the order sent, not sorted: the same sender writes a product the same way,
+# and a concept sent in another key order is only a second entry, read the same. A concept JSON
+# cannot write (not a dict, nesting past orjson's limit, a number beyond 64 bits, invalid UTF-8)
+# is read every time, and so is one holding a value orjson would write as a string or an object
+# but the readings above do not read as one (a str subclass, a date, a dataclass: the options
+# below make orjson refuse them). JSON writes NaN as null: both are a value of another type than
+# a string, which every reading above takes as absent. A request body is JSON, so the Python
+# values orjson still writes as JSON (a tuple, a UUID, an Enum) never reach here from one. The
+# tables read are loaded once per process.
+_RECOGNISED_MAX = 4096
+_KEY_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_recognised: dict[bytes, tuple[tuple[Component, ...], bool]] = {}
+
+
+def concept_reading(concept: Mapping[str, Any]) -> tuple[tuple[Component, ...], bool]:
+    """(the antidepressant / augmentation components a CodeableConcept names, `names_a_drug`),
+    remembered by the concept's content: what `_drug` in medications.py asks of every
+    medication resource, most of which are off this pathway (lisinopril, metformin)."""
+    try:
+        key = orjson.dumps(concept, option=_KEY_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return _read_concept(concept), names_a_drug(concept)
+    found = _recognised.get(key)
+    if found is None:
+        found = (_read_concept(concept), names_a_drug(concept))
+        if len(_recognised) >= _RECOGNISED_MAX:
+            _recognised.clear()  # bounded; refilled by the products now in use
+        _recognised[key] = found
+    return found
+
+
+def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+    """`_read_concept`, remembered by content (`concept_reading`)."""
+    return concept_reading(concept)[0]
+
+
+# The reading itself stays reachable as `__wrapped__`, as when a decorator remembered it (tests
+# compare the two).
+_from_concept.__wrapped__ = _read_concept  # type: ignore[attr-defined]
 
 
 def _ratio_strength(ratio: object) -> tuple[float | None, bool]:
@@ -462,11 +495,12 @@ def recognise(
     `concept` is a medicationCodeableConcept; `medication` a Medication resource (from a
     medicationReference), read when the concept says nothing.
     """
-    # dict first: answered at C speed for every medication resource of a chart (issue 14).
-    if isinstance(concept, (dict, Mapping)):
+    # dict first: answered at C speed for every medication resource of a chart (issue 14); and
+    # None (no Medication, nearly always) before the Mapping ABC check, which costs more.
+    if concept is not None and isinstance(concept, JSON_OBJECT):
         components = _from_concept(concept)
         if components:
             return components
-    if isinstance(medication, (dict, Mapping)):
+    if medication is not None and isinstance(medication, JSON_OBJECT):
         return _from_medication(medication)
     return ()

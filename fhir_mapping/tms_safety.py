@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -44,7 +44,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.code_systems import ICD10CM, canonical_system
-from fhir_mapping.fhir_fields import codings
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 
 
@@ -340,7 +340,7 @@ def findings(
 def concept_label(concept: object, coded: Coded | None = None) -> str:
     """The text a chart wrote for a CodeableConcept (as written, not lower-cased), else its
     first display (`coded`: `codings(concept)` when the caller has it)."""
-    if isinstance(concept, (dict, Mapping)):
+    if isinstance(concept, JSON_OBJECT):
         text = concept.get("text")
         if isinstance(text, str) and text.strip():
             return text.strip()
