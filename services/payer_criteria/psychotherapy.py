@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.code_systems import canonical_system
@@ -16,9 +15,7 @@ from services.payer_criteria.results import CriterionResult, judged
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
 
 
-@lru_cache(maxsize=64)
 def _procedure_name(system: str, code: str) -> str:
-    """The code table's name of a psychotherapy code, once per code (a handful: issue 14)."""
     row = procedure_codes().get((canonical_system(system), code))
     return f"{row.display if row else 'psychotherapy'} ({code})"
 
