@@ -43,8 +43,6 @@ from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
 from tests.fixtures import builders, sizes
 from tests.fixtures.scenarios import (
-    MDD_RECURRENT_SEVERE,
-    PSYCHOTHERAPY_60,
     Chart,
     Scenario,
     cds_request,
@@ -201,8 +199,9 @@ def fills_base(as_of: date) -> dict[str, Any]:
     """The fills series' smallest chart, 10 resources: sized()'s relevant core (a TRD patient
     who meets TMS criteria: MDD, an adequate failed sertraline trial, then venlafaxine 225 mg
     with PHQ-9 19 -> 17 -> 18, one psychotherapy session, one TSH) with its two trials, the
-    PHQ-9s at their starts and the session a year earlier, and one daily fill of the venlafaxine order (handed over the day before `as_of`)
-    where sized(10) has one irrelevant resource.
+    PHQ-9s at their starts and the session a year earlier (`sizes.core_relevant`'s date
+    parameters), and one daily fill of the venlafaxine order, handed over the day before
+    `as_of`, where sized(10) has one irrelevant resource.
 
     Why not sized(10): its venlafaxine trial is 16 weeks long at the fixtures' as-of date, too
     short to hold 400 fills at any realistic rate, and fills outside the trial (the old series
@@ -219,37 +218,14 @@ def fills_base(as_of: date) -> dict[str, Any]:
         birth_date=date(1972, 5, 18),
         as_of=as_of,
     )
-    mdd = chart.diagnosis(MDD_RECURRENT_SEVERE, FILLS_SERTRALINE_FROM, key="mdd")
-    sertraline = builders.ANTIDEPRESSANTS["410584"]
+    sizes.core_relevant(
+        chart,
+        sertraline_from=FILLS_SERTRALINE_FROM,
+        venlafaxine_from=FILLS_VENLAFAXINE_FROM,
+        psychotherapy_on=date(2023, 12, 5),
+    )
     venlafaxine = builders.ANTIDEPRESSANTS["808748"]
     chart.add(
-        builders.medication_request(
-            sertraline.rxcui,
-            sertraline.display,
-            FILLS_SERTRALINE_FROM,
-            status="stopped",
-            patient=chart.pid,
-            bounds_end=FILLS_VENLAFAXINE_FROM,
-            reason_condition=mdd,
-            id=chart.id("sertraline"),
-        ),
-        builders.medication_request(
-            venlafaxine.rxcui,
-            venlafaxine.display,
-            FILLS_VENLAFAXINE_FROM,
-            patient=chart.pid,
-            reason_condition=mdd,
-            id=chart.id("venlafaxine"),
-        ),
-    )
-    chart.phq9(FILLS_SERTRALINE_FROM, 19)
-    chart.phq9(FILLS_VENLAFAXINE_FROM, 17)
-    chart.phq9(date(2025, 5, 12), 18)
-    chart.add(
-        builders.procedure(*PSYCHOTHERAPY_60, date(2023, 12, 5), patient=chart.pid, minutes=60),
-        builders.lab(
-            "3016-3", 2.1, "m[IU]/L", date(2025, 3, 24), "N", (0.4, 4.0), patient=chart.pid
-        ),
         *_daily_fills(
             chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 1
         ),
