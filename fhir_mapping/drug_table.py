@@ -46,6 +46,10 @@ class DrugInfo:
     # Markets where CANMAT 2023 Table 3.3 notes the drug is not available ("Canada", "US"), so a
     # card does not offer mianserin or agomelatine to a US clinician without saying so.
     not_marketed_in: tuple[str, ...] = ()
+    # Markets where the drug is sold but depression is not a labelled use (milnacipran in the US is
+    # labelled for fibromyalgia only), so a card never offers it as an antidepressant there
+    # without saying it would be off-label.
+    off_label_for_depression_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,11 @@ def _optional(text: str) -> str | None:
     return text or None
 
 
+def _markets(text: str | None) -> tuple[str, ...]:
+    """A market list ("Canada;US") as written: market names keep their case."""
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
+
+
 def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in text.split(";") if part.strip())
 
@@ -95,11 +104,8 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 low_dose_use=_optional(row["low_dose_use"]),
                 source=row["source"].strip(),
                 status=row["status"].strip(),
-                not_marketed_in=tuple(
-                    part.strip()
-                    for part in (row.get("not_marketed_in") or "").split(";")
-                    if part.strip()
-                ),
+                not_marketed_in=_markets(row.get("not_marketed_in")),
+                off_label_for_depression_in=_markets(row.get("off_label_for_depression_in")),
             )
             naming = DrugNaming(
                 ingredient=ingredient,

@@ -119,7 +119,9 @@ class Policy:
     # drug table's not_marketed_in: mianserin and agomelatine in the US) is not listed as a switch
     # option; one clause names it ("CANMAT also lists mianserin, agomelatine (not marketed in the
     # US)"), so nothing the guideline lists is left out without a word. "any": every option listed,
-    # each unavailable one with "(not marketed in ...)". Default "US": the default payer rule set
+    # each unavailable one with "(not marketed in ...)". A drug sold there but not labelled for
+    # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
+    # ("off-label in the US" under "any"). Default "US": the default payer rule set
     # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
     # more thing to read past on a screen meant to be read at a glance (issue 12).
     drug_market: DrugMarket = "US"

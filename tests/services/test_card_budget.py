@@ -7,7 +7,8 @@ detail: raw (the markdown as sent: what the EHR receives) and read (as rendered:
 label, not its URL; bold markers and table rules are not read). BEFORE holds the same numbers
 measured on the tree before this work (commit e51b42d). The targets: a typical treatment-resistant
 chart shows at most 3 cards and under 2,000 characters of raw markdown, and so does every
-treatment-resistant screen but the crowded ones (CROWDED), which at least halve theirs; no screen
+treatment-resistant screen but the crowded ones (CROWDED), which at least halve theirs, and those a
+safety caveat took just over it (CAVEAT_OVER_TARGET, each with its own bound); no screen
 shows more cards or more characters than before; each evidence section (trials table, scores,
 staging) appears once a screen; and what left the cards is one click away (the referral summary
 and the timeline hold every cell of the trials table; a guideline another card of the screen has
@@ -95,6 +96,11 @@ BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
 # unverified adherence and no TSH in a year, a third, information card (2,303 raw). Under 2,000
 # they would lose decision-relevant lines (a payer criterion to document, a switch option, the
 # adherence caveat a referral relies on), so each must instead halve its raw detail.
+# Screens allowed over RAW_TARGET by a caveat that keeps an option honest, with the most they may
+# show. Milnacipran's "(off-label)" (US label: fibromyalgia only) took medication_reference from
+# 1,996 to 2,008 characters: the caveat is not noise, and an option offered without it reads as
+# labelled for depression.
+CAVEAT_OVER_TARGET: dict[tuple[str, str], int] = {("medication_reference", "patient-view"): 2010}
 CROWDED = {
     ("statement_only_history", "patient-view"),
     ("order_select_failed_class", "patient-view"),
@@ -194,6 +200,8 @@ def test_card_budget_report() -> None:
         assert s.cards <= CARDS_TARGET, (s.fixture, s.topics)
         if (s.fixture, s.hook) in CROWDED:
             assert s.raw <= raw_before / 2, (s.fixture, s.raw, raw_before)
+        elif (s.fixture, s.hook) in CAVEAT_OVER_TARGET:
+            assert s.raw <= CAVEAT_OVER_TARGET[(s.fixture, s.hook)], (s.fixture, s.raw)
         else:
             assert s.raw < RAW_TARGET, (s.fixture, s.hook, s.raw)
 
@@ -204,7 +212,6 @@ def test_every_treatment_resistant_screen_but_the_crowded_is_under_the_raw_targe
     under = {(s.fixture, s.hook) for s in SCREENS if s.trd and s.raw < RAW_TARGET}
     assert under == {
         ("trd_meets_tms", "patient-view"),
-        ("medication_reference", "patient-view"),
         ("oracle_chart", "patient-view"),
         ("bipolar", "patient-view"),
         ("epilepsy_contraindication", "patient-view"),
@@ -213,7 +220,7 @@ def test_every_treatment_resistant_screen_but_the_crowded_is_under_the_raw_targe
         ("order_select_failed_class", "order-select"),
         ("ccda_chart", "patient-view"),
     }
-    assert not CROWDED & under
+    assert not CROWDED & under and not CAVEAT_OVER_TARGET.keys() & under
 
 
 def test_the_typical_trd_chart_meets_the_target() -> None:
@@ -429,8 +436,11 @@ def test_options_not_marketed_in_the_clinics_market_are_named_once_not_offered()
     assert "NaSSA: mirtazapine; serotonin modulator: vortioxetine, vilazodone." in us
     assert us.endswith("CANMAT also lists mianserin, agomelatine (not marketed in the US).")
     assert us.count("mianserin") == 1 and "melatonergic" not in us
-    # Milnacipran is marketed in the US (not in Canada): listed, no note.
-    assert "levomilnacipran, milnacipran; NDRI" in _switch_line(S.medication_reference, Policy())
+    # Milnacipran is marketed in the US (not in Canada) but labelled there for fibromyalgia only:
+    # listed, and never without saying it would be off-label for depression.
+    us_milnacipran = _switch_line(S.medication_reference, Policy())
+    assert "levomilnacipran, milnacipran (off-label); NDRI" in us_milnacipran
+    assert us_milnacipran.count("milnacipran (") == 1  # levomilnacipran is labelled for MDD
     # A Canadian clinic: milnacipran is named in the clause too.
     canada = _switch_line(S.medication_reference, Policy(drug_market="Canada"))
     assert "levomilnacipran; NDRI" in canada
@@ -439,6 +449,8 @@ def test_options_not_marketed_in_the_clinics_market_are_named_once_not_offered()
     anywhere = _switch_line(S.trd_meets_tms, Policy(drug_market="any"))
     assert "NaSSA: mirtazapine, mianserin (not marketed in Canada/US)" in anywhere
     assert "melatonergic: agomelatine (not marketed in Canada/US)" in anywhere
+    anywhere_snri = _switch_line(S.medication_reference, Policy(drug_market="any"))
+    assert "milnacipran (not marketed in Canada; off-label in the US); NDRI" in anywhere_snri
     assert "CANMAT also lists" not in anywhere
 
 

@@ -74,8 +74,19 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
             unavailable.append(d.ingredient)  # not an option where the clinic prescribes
             continue
         name = d.ingredient
+        caveats = []
         if d.not_marketed_in and market == "any":
-            name += f" (not marketed in {'/'.join(d.not_marketed_in)})"
+            caveats.append(f"not marketed in {'/'.join(d.not_marketed_in)}")
+        # Sold but not labelled for depression where the clinic prescribes (milnacipran in the
+        # US: fibromyalgia only): still a CANMAT option, never offered as if it were labelled.
+        # "(off-label)" as the card's "IV ketamine (off-label)"; under "any" it names where.
+        if market in d.off_label_for_depression_in:
+            caveats.append("off-label")
+        elif market == "any" and d.off_label_for_depression_in:
+            where = "/".join(_MARKET_NAMES.get(m, m) for m in d.off_label_for_depression_in)
+            caveats.append(f"off-label in {where}")
+        if caveats:
+            name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
     if unavailable:
