@@ -44,8 +44,9 @@ from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import PatientRecord
 from services import catalog
 from services.catalog import ServiceDefinition
-from services.evaluation import Evaluation, HookInput, evaluate
+from services.evaluation import Evaluation, HookInput, evaluate, screen_without
 from services.policy import Policy
+from services.recommendation import Recommendation
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,15 @@ class Prepared:
     templates: tuple[CardTemplate, ...]
     patient_id: str | None
     timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
+    # The screen without some topics (snoozed, answered), by those topics: `_screen_without`.
+    without: dict[frozenset[str], tuple[tuple[Recommendation, CardTemplate], ...]] = field(
+        default_factory=dict
+    )
+
+
+# How many hidden-topic sets a Prepared keeps composed screens for: one patient rarely has more
+# than one or two (a snooze, an answered order card), and each screen is a few KB.
+_WITHOUT_KEPT = 4
 
 
 # A chart not seen yet with at most this many resources is mapped on the event loop (issue 14):
@@ -352,6 +362,21 @@ class HookRunner:
             hook_input.patient_id,
         )
 
+    def _screen_without(
+        self, prepared: Prepared, hidden: frozenset[str]
+    ) -> list[tuple[Recommendation, CardTemplate]]:
+        """The cards shown when `hidden` topics are left out: the screen composed again without
+        them (services.evaluation.screen_without), so no card points to one not shown. Kept on
+        the evaluation for the next call with the same cards hidden (a snooze lasts days)."""
+        found = prepared.without.get(hidden)
+        if found is None:
+            recs = screen_without(prepared.evaluation, self.policy, hidden)
+            found = tuple((r, card_template(r)) for r in recs)
+            if len(prepared.without) >= _WITHOUT_KEPT:
+                prepared.without.clear()
+            prepared.without[hidden] = found
+        return list(found)
+
     def _timeline_token(self, prepared: Prepared, *, on_loop: bool) -> str:
         """A token for the record's timeline page: the answers of one cached evaluation show one
         record, so they share its token while it has more than half its life left. On the event
@@ -406,13 +431,18 @@ class HookRunner:
                     exclude_hook_instance=request.hookInstance,
                     on_loop=on_loop,
                 )
-        kept = [
-            (r, template)
-            for r, template in zip(evaluation.recommendations, prepared.templates, strict=True)
+        hidden = frozenset(
+            r.topic
+            for r in evaluation.recommendations
             # A snooze holds while the card rests on the same evidence (store.snooze_key).
-            if not (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
-            and not (r.dedupe_key and r.dedupe_key in answered)
-        ]
+            if (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
+            or (r.dedupe_key and r.dedupe_key in answered)
+        )
+        kept = (
+            list(zip(evaluation.recommendations, prepared.templates, strict=True))
+            if not hidden
+            else self._screen_without(prepared, hidden)
+        )
         link = packet = None
         if any(r.wants_timeline or template.wants_packet for r, template in kept):
             base = self.settings.server.public_url or base_url.rstrip("/")

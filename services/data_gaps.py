@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import resources
 
@@ -62,13 +63,20 @@ def section(gaps: Sequence[DataGap]) -> str:
 
 
 def annotate(
-    recommendations: Sequence[Recommendation], record: PatientRecord
+    recommendations: Sequence[Recommendation],
+    record: PatientRecord,
+    *,
+    hidden: AbstractSet[str] = frozenset(),
 ) -> tuple[Recommendation, ...]:
-    """The recommendations with their gap lines, plus a data-quality card where needed."""
+    """The recommendations with their gap lines, plus a data-quality card where needed. The
+    gaps of `hidden` topics' cards (left off this screen: snoozed, or already answered) count as
+    carried: the clinician saw them on that card, so hiding it raises no card of its own."""
     if not record.gaps:
         return tuple(recommendations)
     out: list[Recommendation] = []
     reported: set[DataGap] = set()
+    for topic in hidden:
+        reported.update(_shown(record.gaps_in(*_domains(topic))))
     for rec in recommendations:
         gaps = _shown(record.gaps_in(*_domains(rec.topic)))
         if not gaps:

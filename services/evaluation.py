@@ -7,6 +7,7 @@ them to a PatientRecord (fhir_mapping) and runs the hook's rules. Nothing here k
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,6 +47,10 @@ class HookInput:
 class Evaluation:
     record: PatientRecord
     recommendations: tuple[Recommendation, ...]
+    # The hook and selections the rules ran for, so that `screen_without` can run them again;
+    # None: recommendations not made by the rules (a test's stand-in), which are only filtered.
+    hook: str | None = None
+    selections: tuple[str, ...] = ()
 
 
 def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
@@ -61,17 +66,48 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
         unavailable=hook_input.unavailable,
         incomplete=hook_input.incomplete,
     )
-    if hook_input.hook == "patient-view":
-        recommendations = patient_view(record, policy)
-    elif hook_input.hook in ORDER_HOOKS:
-        # order-select names the newly selected drafts; order-sign checks every draft.
-        selections = hook_input.selections if hook_input.hook == "order-select" else ()
-        recommendations = order_hook(record, policy, hook=hook_input.hook, selections=selections)
+    # order-select names the newly selected drafts; order-sign checks every draft.
+    selections = tuple(hook_input.selections) if hook_input.hook == "order-select" else ()
+    return Evaluation(
+        record=record,
+        recommendations=_screen(record, policy, hook_input.hook, selections, frozenset()),
+        hook=hook_input.hook,
+        selections=selections,
+    )
+
+
+def screen_without(
+    evaluation: Evaluation, policy: Policy, hidden: AbstractSet[str]
+) -> tuple[Recommendation, ...]:
+    """The evaluation's screen without the cards of `hidden` topics (snoozed, or order cards
+    already answered), composed again from the rules: a card shown never points to a card that
+    is not (its trials, scores or staging "on the TMS referral card"), and a section that card
+    kept comes back to the cards shown. Rare (a snooze or an answered order card), so the rules
+    simply run again on the record."""
+    if evaluation.hook is None:
+        return tuple(r for r in evaluation.recommendations if r.topic not in hidden)
+    return _screen(evaluation.record, policy, evaluation.hook, evaluation.selections, hidden)
+
+
+def _screen(
+    record: PatientRecord,
+    policy: Policy,
+    hook: str,
+    selections: tuple[str, ...],
+    hidden: AbstractSet[str],
+) -> tuple[Recommendation, ...]:
+    if hook == "patient-view":
+        recommendations = patient_view(record, policy, hidden=hidden)
+    elif hook in ORDER_HOOKS:
+        recommendations = order_hook(
+            record, policy, hook=hook, selections=selections, hidden=hidden
+        )
     else:
-        recommendations = ()
-    if hook_input.hook in ORDER_HOOKS or hook_input.hook == "patient-view":
-        recommendations = data_gaps.annotate(recommendations, record)
+        return ()
+    # Gaps a hidden card carries count as reported: hiding a card the clinician has seen never
+    # raises a data-quality card of its own.
+    recommendations = data_gaps.annotate(recommendations, record, hidden=hidden)
     if record.patient.deceased:
         # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
-        recommendations = ()
-    return Evaluation(record=record, recommendations=recommendations)
+        return ()
+    return tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations

@@ -44,6 +44,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, FindingKind, PatientRecord, Role, Trial
@@ -538,8 +539,9 @@ def _keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | No
 
 
 def run_order_checks(
-    ctx: RuleContext, selections: Sequence[str] = ()
+    ctx: RuleContext, selections: Sequence[str] = (), hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
+    """The order cards; without the cards of `hidden` topics when given (screen.compose)."""
     if ctx.record.patient.deceased:
         return ()  # issue 11 item 14: a deceased patient gets no cards
     selected = selected_drafts(ctx.record, selections)
@@ -579,7 +581,7 @@ def run_order_checks(
             # alternative matters), not with every renewal or dose change of the drug the
             # patient takes now (issue 12: patient-view shows it on the chart).
             found_recs.append(_keyed(tms_referral.rule(ctx), changing[0]))
-    return screen.compose(cards.ordered(found_recs), ctx.facts)
+    return screen.compose(cards.ordered(found_recs), ctx.facts, hidden)
 
 
 def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
@@ -588,6 +590,11 @@ def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
 
 
 def order_hook(
-    record: PatientRecord, policy: Policy, *, hook: str, selections: Sequence[str] = ()
+    record: PatientRecord,
+    policy: Policy,
+    *,
+    hook: str,
+    selections: Sequence[str] = (),
+    hidden: AbstractSet[str] = frozenset(),
 ) -> tuple[Recommendation, ...]:
-    return run_order_checks(build_context(record, policy, hook=hook), selections)
+    return run_order_checks(build_context(record, policy, hook=hook), selections, hidden)

@@ -11,6 +11,7 @@ A deceased patient (Patient.deceased[x]) gets no cards at all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
@@ -44,7 +45,10 @@ PATHWAY_RULES: tuple[Rule, ...] = (
 )
 
 
-def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
+def run_rules(
+    ctx: RuleContext, hidden: AbstractSet[str] = frozenset()
+) -> tuple[Recommendation, ...]:
+    """The screen; without the cards of `hidden` topics when given (screen.compose)."""
     if ctx.record.patient.deceased:
         return ()  # issue 11 item 14: a deceased patient gets no cards
     # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
@@ -54,8 +58,10 @@ def run_rules(ctx: RuleContext) -> tuple[Recommendation, ...]:
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
-    return screen.compose(cards.ordered(found), ctx.facts)
+    return screen.compose(cards.ordered(found), ctx.facts, hidden)
 
 
-def patient_view(record: PatientRecord, policy: Policy) -> tuple[Recommendation, ...]:
-    return run_rules(build_context(record, policy, hook="patient-view"))
+def patient_view(
+    record: PatientRecord, policy: Policy, *, hidden: AbstractSet[str] = frozenset()
+) -> tuple[Recommendation, ...]:
+    return run_rules(build_context(record, policy, hook="patient-view"), hidden)

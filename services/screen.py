@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -285,10 +286,18 @@ def fingerprint(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Re
     return tuple([d.done() for d in drafts])
 
 
-def compose(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
+def compose(
+    recs: Sequence[Recommendation], facts: PathwayFacts, hidden: AbstractSet[str] = frozenset()
+) -> tuple[Recommendation, ...]:
     """One hook call's recommendations as one screen: evidence once, a source's link once,
     fingerprints set (`fingerprint(source_links_once(share_evidence(recs)), facts)`, each card
-    copied once at the end)."""
+    copied once at the end).
+
+    The cards of `hidden` topics (snoozed, or an order card already answered: the protocol layer
+    decides) are left out first, so the screen is composed of the cards shown: no pointer names a
+    card that is not there, and no section moves onto one."""
+    if hidden:
+        recs = [r for r in recs if r.topic not in hidden]
     drafts = [_Draft.of(r) for r in recs]
     _share(recs, drafts)
     _source_links(drafts)

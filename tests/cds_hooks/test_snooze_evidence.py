@@ -121,3 +121,19 @@ def test_the_snooze_is_stored_with_the_cards_fingerprint(client: TestClient) -> 
         (topic,) = [row[0] for row in conn.exec_driver_sql("select topic from trd_snooze")]
     name, _, fingerprint = topic.partition("@")
     assert name == TMS and len(fingerprint) == 16 and int(fingerprint, 16) >= 0
+
+
+def test_the_card_left_on_screen_does_not_point_to_the_snoozed_one(client: TestClient) -> None:
+    """On the full screen the optimise card leaves the staging to the TMS card ("**Staging:** TMS
+    referral card."). With the TMS card snoozed, the optimise card is composed without it: the
+    staging is back on it, the trials and scores are on the timeline its link opens."""
+    first = _cards(client, _request("h-1"))
+    assert "**Staging:** TMS referral card." in first[OPTIMISE]["detail"]  # the control
+    _override(client, first[TMS], "payer-criteria-not-met")
+    for instance in ("h-2", "h-3"):  # composed again, then as kept with the evaluation
+        (alone,) = _cards(client, _request(instance)).values()
+        assert alone["source"]["topic"]["code"] == OPTIMISE
+        assert "TMS referral" not in alone["detail"]
+        assert "**Maudsley staging**" in alone["detail"]
+        assert "on the treatment timeline" in alone["detail"]
+        assert [link["label"] for link in alone["links"]] == ["View treatment timeline"]
