@@ -50,8 +50,12 @@ from fhir_mapping.record import FindingKind
 class ConditionCode:
     kind: FindingKind
     system: str
-    code: str  # ICD-10-CM without the dot, upper case
+    code: str  # ICD-10-CM without the dot, upper case (a pattern row: the regular expression)
     prefix: bool
+    # match=pattern (ICD-10-CM only): the code, dot-less and upper case, starts with a match of
+    # this expression. For families no prefix can name, such as "T36-T65 whose 6th character
+    # is 2" (intentional self-harm by poisoning, NCHS NHSR 108).
+    pattern: re.Pattern[str] | None
     severity: str | None
     counts_when_resolved: bool
     display: str
@@ -106,8 +110,13 @@ def condition_codes() -> tuple[ConditionCode, ...]:
         ConditionCode(
             kind=FindingKind(row["kind"]),
             system=canonical_system(row["system"]),
-            code=normalise_code(row["system"], row["code"]),
+            code=(
+                row["code"].strip()
+                if row["match"] == "pattern"
+                else normalise_code(row["system"], row["code"])
+            ),
             prefix=row["match"] == "prefix",
+            pattern=re.compile(row["code"].strip()) if row["match"] == "pattern" else None,
             severity=row["severity"] or None,
             counts_when_resolved=row["counts_when_resolved"] == "yes",
             display=row["display"],
@@ -123,9 +132,9 @@ def _condition_index() -> tuple[
     dict[tuple[str, str], tuple[ConditionCode, ...]], tuple[ConditionCode, ...]
 ]:
     exact: dict[tuple[str, str], list[ConditionCode]] = {}
-    prefixes: list[ConditionCode] = []
+    prefixes: list[ConditionCode] = []  # prefix and pattern rows: the ICD-10-CM families
     for row in condition_codes():
-        if row.prefix:
+        if row.prefix or row.pattern is not None:
             prefixes.append(row)
         else:
             exact.setdefault((row.system, row.code), []).append(row)
@@ -142,7 +151,11 @@ def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
     key = normalise_code(system, code)
     found = list(exact.get((system, key), ()))
     if system == ICD10CM:
-        found.extend(p for p in prefixes if key.startswith(p.code))
+        found.extend(
+            p
+            for p in prefixes
+            if (p.pattern.match(key) if p.pattern is not None else key.startswith(p.code))
+        )
     return tuple(found)
 
 

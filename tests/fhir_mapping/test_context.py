@@ -132,6 +132,36 @@ def test_codes_and_families() -> None:
     ) == [K.SUBSTANCE_USE]
 
 
+@pytest.mark.parametrize(
+    ("code", "self_harm"),
+    [
+        # T14.91 needs its 7th character on a chart: the billable forms must count.
+        ("T14.91XA", True),
+        ("T14.91XS", True),
+        ("T14.91", True),
+        # T36-T65 and T71 with a 6th character of 2, or a 5th of 2 where no 6th level exists
+        # (NCHS NHSR 108): intentional self-harm by poisoning, toxic effect or asphyxiation.
+        ("T43.212A", True),  # SNRI poisoning, intentional self-harm
+        ("T42.4X2A", True),
+        ("T43.92XA", True),
+        ("T58.02XA", True),
+        ("T71.162A", True),  # hanging, intentional self-harm
+        ("X78.9XXA", True),  # X71-X83
+        ("X83.8XXD", True),
+        # The same families with another intent are not self-harm.
+        ("T43.211A", False),  # accidental
+        ("T43.215A", False),  # adverse effect
+        ("T43.91XA", False),
+        ("T71.161A", False),
+        ("X84", False),
+        ("X70", False),
+    ],
+)
+def test_intentional_self_harm_as_charts_code_it(code: str, self_harm: bool) -> None:
+    found = kinds(condition("sh", ICD10CM, code, "Injury or poisoning", ONSET))
+    assert (K.SELF_HARM in found) is self_harm, (code, found)
+
+
 def test_resolved_condition_is_ignored_but_history_kinds_count() -> None:
     resolved: dict[str, Any] = {"clinical": "resolved", "abatement": date(2024, 1, 1)}
     assert (

@@ -105,3 +105,58 @@ def test_epic_flowsheet_item9_raises_the_suicide_risk_card_with_the_site_map() -
     with_map = _evaluate(s, [*s.resources, *rows], mapped)
     assert with_map.recommendations[0].topic == "suicide-risk"
     assert "suicide-risk" not in _topics(_evaluate(s, [*s.resources, *rows]))
+
+
+@pytest.mark.parametrize(
+    ("code", "display"),
+    [
+        ("T14.91XA", "Suicide attempt, initial encounter"),
+        (
+            "T43.212A",
+            "Poisoning by selective serotonin and norepinephrine reuptake inhibitors, "
+            "intentional self-harm, initial encounter",
+        ),
+    ],
+)
+def test_a_suicide_attempt_coded_as_billed_raises_the_critical_card(
+    code: str, display: str
+) -> None:
+    """ICD-10-CM T-codes carry a 7th character on every real chart (review: T14.91XA and an
+    intentional SNRI overdose were not recognised, so TMS was suggested with no suicide card)."""
+    s = scenario("trd_meets_tms")
+    attempt = {
+        "resourceType": "Condition",
+        "id": "attempt-1",
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "resolved",
+                }
+            ]
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "encounter-diagnosis",
+                    }
+                ]
+            }
+        ],
+        "code": {
+            "coding": [
+                {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code, "display": display}
+            ],
+            "text": display,
+        },
+        "subject": {"reference": f"Patient/{s.patient_id}"},
+        "onsetDateTime": "2025-04-01",
+        "abatementDateTime": "2025-04-03",
+    }
+    assert_valid([attempt])
+    result = _evaluate(s, [*s.resources, attempt])
+    first = result.recommendations[0]
+    assert (first.topic, first.indicator.value) == ("suicide-risk", "critical")
+    assert "higher suicide risk" in first.summary
