@@ -199,6 +199,13 @@ class Trial:
         return self.on_treatment is None or self.on_treatment.value is None
 
     @property
+    def outcome_inferred(self) -> bool:
+        """Counted as failed with no PHQ-9 on treatment: the failure was read from the course
+        having stopped (Fabbri 2021 EHR phenotype), not measured; every card that counts it says
+        so."""
+        return self.failed and self.outcome_unmeasured
+
+    @property
     def failed(self) -> bool:
         """An adequate trial without response or remission: counts toward treatment resistance.
 

@@ -346,7 +346,14 @@ def staging_section(stage: MaudsleyStage) -> str:
     and category (issue 12: a five-row table on each card was most of a screen). What each
     dimension was read from is on the screen already or one click away: the episode start in the
     referral summary and on the timeline, the PHQ-9 and the failed trials on the cards."""
-    parts = "; ".join([f"{d.name} {d.points} ({d.category})" for d in stage.dimensions])
+    parts = "; ".join(
+        [
+            f"{d.name} {d.points} ({d.category}; {d.assumed})"
+            if d.assumed
+            else f"{d.name} {d.points} ({d.category})"
+            for d in stage.dimensions
+        ]
+    )
     return f"{_staging_head()}{stage.total} of 15, {stage.band}. {parts}."
 
 

@@ -23,6 +23,10 @@ class StageDimension:
     category: str  # the MSM category, e.g. "sub-acute"
     basis: str  # what the category was read from, e.g. "episode since 2023-01-10 (17 months)"
     points: int
+    # Said beside the category wherever the stage is shown in one line: the category was not
+    # read from the chart but assumed ("no PHQ-9 on record: scored as lowest"), so a card never
+    # shows "Severity 1 (subsyndromal)" as if a score had said so.
+    assumed: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +148,8 @@ def _severity(facts: PathwayFacts) -> StageDimension:
     latest = facts.latest_phq9
     if latest is None or latest.value is None:
         category, points = points_for("severity", 0)
-        return StageDimension("Severity", category, "no PHQ-9 on record: scored as lowest", points)
+        basis = "no PHQ-9 on record: scored as lowest"
+        return StageDimension("Severity", category, basis, points, assumed=basis)
     category, points = points_for("severity", latest.value)
     return StageDimension(
         "Severity", category, f"PHQ-9 {latest.value} on {latest.date.isoformat()}", points

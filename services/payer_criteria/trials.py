@@ -35,6 +35,11 @@ def trial_line(trial: Trial) -> str:
         if trial.baseline and trial.on_treatment:
             scores = f", PHQ-9 {trial.baseline.value} -> {trial.on_treatment.value}"
         weeks = f"{trial.weeks_at_adequate_dose:g}"
+        if trial.outcome_inferred:
+            return (
+                f"{head}: stopped after {weeks} weeks at an adequate dose, no PHQ-9 on "
+                "treatment: failure inferred from stopping it"
+            )
         return f"{head}: failed after {weeks} weeks at an adequate dose{scores}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
@@ -44,17 +49,18 @@ def trial_line(trial: Trial) -> str:
     return head
 
 
+def _outcome(trial: Trial) -> str:
+    if not trial.failed:
+        return "not tolerated"
+    return "failed, inferred: no PHQ-9 on treatment" if trial.outcome_inferred else "failed"
+
+
 def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     facts = x.facts
     counted = counted_trials(c, facts)
     classes = _classes(counted)
     plural = "es" if c.min_classes > 1 else ""
-    named = ", ".join(
-        [
-            f"{t.ingredient} ({t.drug_class}, {'failed' if t.failed else 'not tolerated'})"
-            for t in counted
-        ]
-    )
+    named = ", ".join([f"{t.ingredient} ({t.drug_class}, {_outcome(t)})" for t in counted])
     summary = (
         f"{len(counted)} counted from {len(classes)} class{'es' if len(classes) != 1 else ''}"
         + (f": {named}" if named else "")

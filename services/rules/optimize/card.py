@@ -90,5 +90,18 @@ def opening(ctx: RuleContext) -> list[str]:
     sections = []
     if ctx.facts.suicide is not None:
         sections.append("**Suicide risk card open:** assess risk before changing treatment.")
+    inferred = [t for t in ctx.facts.failed_trials if t.outcome_inferred]
+    if inferred:
+        # Trial.failed counts a stopped adequate course with no PHQ-9 on it as failed (Fabbri
+        # 2021); the card says which failures were inferred, so none is read as measured.
+        sections.append(
+            "**Failure inferred:** "
+            + ", ".join(
+                f"{t.ingredient} (stopped after {t.weeks_at_adequate_dose:g} weeks at an "
+                "adequate dose)"
+                for t in inferred
+            )
+            + ": no PHQ-9 on treatment; confirm the response with the patient."
+        )
     sections.append(populations.population_notes(ctx))
     return sections
