@@ -37,7 +37,10 @@ def history_unavailable(ctx: RuleContext) -> bool:
 
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
-    if not facts.failed_trials or psychotherapy_on_record(ctx):
+    # Bipolar disorder on record: the unipolar pathway this card belongs to (counted antidepressant
+    # failures, LCD L37086's trial before TMS) does not apply, and the diagnosis-review card says
+    # so; its "N adequate trials failed" beside that card would contradict it (review finding).
+    if facts.bipolar or not facts.failed_trials or psychotherapy_on_record(ctx):
         return None
     count = len(facts.failed_trials)
     noun = "trial" if count == 1 else "trials"
@@ -73,7 +76,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
         "antidepressants have not worked."
     )
-    if not (facts.bipolar or facts.psychotic):
+    if not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     evidence = (
         cards.trials_evidence(facts.episode_trials, ctx.policy.mapping),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import PatientRecord, ProcedureKind, Score, Verdict
+from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind, Score, Verdict
 from services.policy import Policy
 from services.rules import measurement_based_care, psychotherapy
 from tests.services import factories as f
@@ -32,6 +32,17 @@ def test_no_psychotherapy_card_when_on_record_or_no_failure() -> None:
     revoked = f.trd_record(procedures=(), referrals=(f.referral("psychotherapy", "revoked"),))
     assert psychotherapy.rule(ctx(revoked)) is not None
     assert psychotherapy.rule(ctx(f.record(findings=(f.mdd(),)))) is None
+
+
+def test_no_psychotherapy_card_on_a_bipolar_chart() -> None:
+    """The card counts antidepressant failures on the unipolar pathway; with bipolar disorder on
+    record the diagnosis-review card says that pathway does not apply (review finding 10)."""
+    unipolar = f.trd_record(procedures=())
+    assert psychotherapy.rule(ctx(unipolar)) is not None  # the control
+    bipolar = f.trd_record(
+        procedures=(), findings=(f.mdd(), f.finding(FindingKind.BIPOLAR, code="16506000"))
+    )
+    assert psychotherapy.rule(ctx(bipolar)) is None
 
 
 def _on(drug_start: date, scores: tuple[Score, ...]) -> PatientRecord:
