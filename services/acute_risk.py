@@ -16,22 +16,39 @@ card that must not be ignored.
 
 Acknowledgement: a documented assessment on or after a signal closes it: a finished C-SSRS that
 asked about ideation, a documented risk level, or a suicide risk assessment Procedure (SNOMED
-225337009); also a later PHQ-9 whose item 9 = 0 (strictly later: the same visit's 0 does not
-close its own positive). A PHQ-9 item 9 = 0 never closes a positive C-SSRS (a broader screen does
-not overrule the specific one), and a screen never closes itself. Undated ideation is closed by
-any assessment within the ideation window. The level of the card then follows:
+225337009). A screen never closes itself. Undated ideation is closed by any assessment within the
+ideation window.
+
+A later PHQ-9 with item 9 = 0 closes nothing (review patient-view finding 6): it is a re-screen,
+not the "more detailed suicide screen" a positive item 9 calls for (PMC10172543 table 1), item 9
+alone "is an insufficient assessment tool for suicide risk" (Na et al.) and a 0 does not rule risk
+out (REFERENCE.md 5). The card names it ("a later PHQ-9 item 9 = 0 on <date>; no risk assessment
+on record"), never "assessed". Within the look-back the card stays critical: a positive answer of
+the last weeks has not been assessed, and one recorded C-SSRS closes it.
+
+A positive item 9 that no assessment followed does not disappear on time alone (review finding 5;
+REFERENCE.md 5 "never auto-dismiss"): past suicide_item9_lookback_days it stays an open signal
+until policy.suicide_unassessed_item9_days (365: Simon 2013's one-year risk). Such an older
+answer is
+- still UNASSESSED (critical) when no item 9 was answered after it: it is the latest word on
+  suicidal thoughts in the chart, and nobody ever asked further;
+- RESCREENED (warning) when a later item 9 = 0 exists: a later negative screen (NPV 97 % against
+  the C-SSRS, Na et al.) makes it no longer an acute signal, so it does not block TMS or name ECT,
+  but the loop was never closed, so the card asks for a recorded assessment instead of vanishing.
+An older positive that was assessed leaves, as before. The level of the card then follows:
 
 | level | when | card |
 |---|---|---|
-| UNASSESSED | a current item 9, ideation, self-harm or unfinished screen not yet assessed | critical: assess today |
+| UNASSESSED | a current item 9, ideation, self-harm or unfinished screen not yet assessed (a later item 9 = 0 does not change this), or an older unassessed item 9 with no item 9 answered since | critical: assess today |
 | HIGH | an assessment itself found high risk (C-SSRS intent / plan / recent behaviour, level high) and nothing later closed it | critical |
 | FOUND | an assessment found current risk that is not high | warning |
-| ASSESSED | every current signal was assessed and the assessments found none, or a later item 9 = 0 | info |
+| RESCREENED | only older item 9 answers are open, none assessed, each followed by an item 9 = 0 | warning: record an assessment |
+| ASSESSED | every current signal was assessed and the assessments found none | info |
 
 ASSESSED keeps an info card rather than no card while the positive answer is inside the look-back:
-item 9 = 0 does not rule risk out (REFERENCE.md 5, "never auto-dismiss"), and the card then says
-what was found and when; it goes once the positive answer leaves the look-back. The card is never
-snoozed while any signal is current (data/topics.csv).
+a negative screen does not rule risk out (REFERENCE.md 5, "never auto-dismiss"), and the card then
+says what was found and when; it goes once the positive answer leaves the look-back. The card is
+never snoozed while any signal is current (data/topics.csv).
 
 The TMS gate (issue 11 item 8): while the suicide-risk level is acute (UNASSESSED or HIGH), or
 psychotic features or catatonia are on record, TMS is not the next step (payer TMS policies
@@ -80,13 +97,14 @@ class SignalKind(StrEnum):
 class CheckKind(StrEnum):
     SCREEN = "screen"  # a finished C-SSRS or a documented risk level
     PROCEDURE = "procedure"  # a suicide risk assessment Procedure
-    PHQ9 = "phq9"  # a later PHQ-9 with item 9 = 0
+    PHQ9 = "phq9"  # a later PHQ-9 with item 9 = 0: a re-screen, named but never closing
 
 
 class SuicideLevel(StrEnum):
     UNASSESSED = "unassessed"
     HIGH = "high"
     FOUND = "found"
+    RESCREENED = "rescreened"
     ASSESSED = "assessed"
 
 
@@ -138,11 +156,21 @@ class SuicideSignal:
     open: tuple[RiskEvent, ...]  # those no documented assessment closed
     checks: tuple[RiskCheck, ...]  # assessments since the first current signal, oldest first
     history: tuple[str, ...]  # risk-factor lines (past attempts, old ideation, past behaviour)
-    positive_item9: tuple[Score, ...]  # item 9 > 0 within the look-back window, oldest first
-    latest_item9: Score | None  # the latest item-9 answer in the window (may be 0)
+    # item 9 > 0 behind the signals, oldest first: those within the look-back, and older ones
+    # that no assessment followed (policy.suicide_unassessed_item9_days)
+    positive_item9: tuple[Score, ...]
+    latest_item9: Score | None  # the latest item-9 answer since the first of them (may be 0)
     findings: tuple[Finding, ...]  # current suicidal ideation / self-harm findings
     # Start of the ideation window: an assessment since then acknowledges undated ideation.
     undated_from: date | None = None
+    # Later PHQ-9s with item 9 = 0 since the first signal, oldest first: named on the card, never
+    # an assessment (they close nothing).
+    rescreens: tuple[RiskCheck, ...] = ()
+    # Open item-9 answers older than the look-back with an item 9 = 0 since: not acute.
+    lowered: tuple[RiskEvent, ...] = ()
+    # Start of the item-9 look-back: an open answer before it is there only because it was
+    # never assessed.
+    lookback_from: date | None = None
 
     @property
     def highest_item9(self) -> int | None:
@@ -154,9 +182,28 @@ class SuicideSignal:
         """Not yet assessed, or assessed as high risk: the critical card, and no TMS."""
         return self.level in (SuicideLevel.UNASSESSED, SuicideLevel.HIGH)
 
+    @property
+    def urgent(self) -> tuple[RiskEvent, ...]:
+        """The open signals that set the level: all but the lowered (re-screened older) ones."""
+        return tuple(e for e in self.open if e not in self.lowered)
+
     def closing(self, event: RiskEvent) -> RiskCheck | None:
         """The first documented assessment that acknowledges `event`, or None."""
         return next((c for c in self.checks if _closes(c, event, self.undated_from)), None)
+
+    def rescreen(self, event: RiskEvent) -> RiskCheck | None:
+        """The latest PHQ-9 item 9 = 0 after `event` (not an assessment), or None."""
+        later = [c for c in self.rescreens if event.day is None or c.day > event.day]
+        return later[-1] if later else None
+
+    def older(self, event: RiskEvent) -> bool:
+        """An item-9 answer from before the look-back, kept because it was never assessed."""
+        return (
+            event.kind is SignalKind.ITEM9
+            and event.day is not None
+            and self.lookback_from is not None
+            and event.day < self.lookback_from
+        )
 
     def reasons(self) -> list[SourceRef]:
         """The resources a proposed assessment cites: the open signals', else all current."""
@@ -220,9 +267,7 @@ def _closes(check: RiskCheck, event: RiskEvent, undated_from: date | None) -> bo
     if check.source is not None and check.source == event.source:
         return False  # a screen does not acknowledge itself
     if check.kind is CheckKind.PHQ9:
-        if event.kind is SignalKind.SCREEN:
-            return False  # item 9 = 0 does not overrule a positive C-SSRS
-        return event.day is None or check.day > event.day
+        return False  # a re-screen, not a risk assessment (module docstring)
     if event.day is None:
         return undated_from is None or check.day >= undated_from
     return check.day >= event.day
@@ -232,18 +277,27 @@ def _window_start(as_of: date, days: int) -> date:
     return as_of - timedelta(days=days)
 
 
+def _unassessed_from(as_of: date, policy: Policy) -> date:
+    """How far back an item-9 answer that no assessment followed is still a signal."""
+    days = max(policy.suicide_item9_lookback_days, policy.suicide_unassessed_item9_days)
+    return _window_start(as_of, days)
+
+
 def _events(
     record: PatientRecord, policy: Policy
 ) -> tuple[list[RiskEvent], list[str], list[Finding]]:
+    """The candidate signals; item-9 answers from before the look-back are among them here and
+    are dropped by suicide_signal when an assessment followed them."""
     as_of = record.as_of
     screen_from = _window_start(as_of, policy.suicide_item9_lookback_days)
+    item9_from = _unassessed_from(as_of, policy)
     condition_from = _window_start(as_of, policy.suicide_condition_recent_days)
     recent_days = policy.suicide_condition_recent_days
     events: list[RiskEvent] = []
     history: list[str] = []
     current: list[Finding] = []
     for score in record.phq9():
-        if (score.item9 or 0) > 0 and screen_from <= score.date <= as_of:
+        if (score.item9 or 0) > 0 and item9_from <= score.date <= as_of:
             events.append(_item9_event(score))
     for screen in record.suicide_screens:
         if screen.history:
@@ -300,7 +354,28 @@ def _events(
     return events, history, current
 
 
+def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:
+    """PHQ-9s with an answered item 9 = 0 since `since`: re-screens, not assessments."""
+    found = []
+    for score in record.phq9():
+        if score.item9 == 0 and not score.item9_inferred and since <= score.date <= record.as_of:
+            total = f", total {score.value}" if score.value is not None else ""
+            found.append(
+                RiskCheck(
+                    CheckKind.PHQ9,
+                    score.date,
+                    f"PHQ-9 item 9 = 0{total}",
+                    "item 9 = 0",
+                    False,
+                    score.source,
+                )
+            )
+    found.sort(key=lambda c: (c.day, str(c.source or "")))
+    return found
+
+
 def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
+    """The documented assessments since `since` (never a PHQ-9: see _rescreens)."""
     checks: list[RiskCheck] = []
     for screen in record.suicide_screens:
         if screen.assesses and since <= screen.date <= record.as_of:
@@ -326,32 +401,27 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                     proc.source,
                 )
             )
-    for score in record.phq9():
-        if score.item9 == 0 and not score.item9_inferred and since <= score.date <= record.as_of:
-            total = f", total {score.value}" if score.value is not None else ""
-            checks.append(
-                RiskCheck(
-                    CheckKind.PHQ9,
-                    score.date,
-                    f"PHQ-9 item 9 = 0{total}",
-                    "item 9 = 0",
-                    False,
-                    score.source,
-                )
-            )
     checks.sort(key=lambda c: (c.day, c.kind.value, str(c.source or "")))
     return checks
 
 
-def _level(open_events: Iterable[RiskEvent]) -> SuicideLevel:
-    events = list(open_events)
+def _level(open_events: Iterable[RiskEvent], lowered: tuple[RiskEvent, ...]) -> SuicideLevel:
+    events = [e for e in open_events if e not in lowered]
     if any(e.kind is not SignalKind.SCREEN or not e.assessed for e in events):
         return SuicideLevel.UNASSESSED
     if any(e.escalate for e in events):
         return SuicideLevel.HIGH
     if events:
         return SuicideLevel.FOUND
+    if lowered:
+        return SuicideLevel.RESCREENED
     return SuicideLevel.ASSESSED
+
+
+def _since(events: list[RiskEvent], ideation_from: date) -> date:
+    """Where the assessments that can acknowledge `events` start."""
+    first = min((e.day for e in events if e.day is not None), default=ideation_from)
+    return min(first, ideation_from) if any(e.day is None for e in events) else first
 
 
 def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | None:
@@ -359,25 +429,51 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
     events, history, current = _events(record, policy)
     if not events:
         return None
-    ideation_from = _window_start(record.as_of, policy.suicide_condition_recent_days)
-    first = min((e.day for e in events if e.day is not None), default=ideation_from)
-    since = min(first, ideation_from) if any(e.day is None for e in events) else first
+    as_of = record.as_of
+    ideation_from = _window_start(as_of, policy.suicide_condition_recent_days)
+    screen_from = _window_start(as_of, policy.suicide_item9_lookback_days)
+
+    def is_older(e: RiskEvent) -> bool:
+        return e.kind is SignalKind.ITEM9 and e.day is not None and e.day < screen_from
+
+    if any(is_older(e) for e in events):
+        # An answer from before the look-back stays only while no assessment followed it.
+        earlier = _checks(record, _since(events, ideation_from))
+        events = [
+            e
+            for e in events
+            if not (is_older(e) and any(_closes(c, e, ideation_from) for c in earlier))
+        ]
+        if not events:
+            return None
+    since = _since(events, ideation_from)
     checks = _checks(record, since)
+    rescreens = tuple(_rescreens(record, since))
     open_events = tuple(e for e in events if not any(_closes(c, e, ideation_from) for c in checks))
-    screen_from = _window_start(record.as_of, policy.suicide_item9_lookback_days)
-    answered = [
-        s for s in record.phq9() if s.item9 is not None and screen_from <= s.date <= record.as_of
-    ]
+    # An older unassessed answer with an item 9 = 0 since is no longer acute (module docstring).
+    lowered = tuple(
+        e
+        for e in open_events
+        if is_older(e) and any(e.day is not None and r.day > e.day for r in rescreens)
+    )
+    item9_from = min(screen_from, since)
+    answered = [s for s in record.phq9() if s.item9 is not None and item9_from <= s.date <= as_of]
+    item9_sources = {(e.day, e.source) for e in events if e.kind is SignalKind.ITEM9}
     return SuicideSignal(
-        level=_level(open_events),
+        level=_level(open_events, lowered),
         signals=tuple(events),
         open=open_events,
         checks=tuple(checks),
         history=tuple(history),
-        positive_item9=tuple(s for s in answered if (s.item9 or 0) > 0),
+        positive_item9=tuple(
+            s for s in answered if (s.item9 or 0) > 0 and (s.date, s.source) in item9_sources
+        ),
         latest_item9=answered[-1] if answered else None,
         findings=tuple(current),
         undated_from=ideation_from,
+        rescreens=rescreens,
+        lowered=lowered,
+        lookback_from=screen_from,
     )
 
 
@@ -392,7 +488,8 @@ def _tms_lines() -> dict[str, str]:
 
 
 def _brief(signal: SuicideSignal) -> str:
-    event = next((e for e in reversed(signal.open) if e.escalate), None) or signal.open[-1]
+    urgent = signal.urgent or signal.open
+    event = next((e for e in reversed(urgent) if e.escalate), None) or urgent[-1]
     state = "found high risk" if signal.level is SuicideLevel.HIGH else "not yet assessed"
     return f"{event.short}{event.at()}, {state}"
 
@@ -459,6 +556,21 @@ def referral_note(signal: SuicideSignal) -> str:
             "**Suicide risk:** assessed, and current suicidal thoughts were found (see that card): "
             "confirm the safety plan before referring."
         )
+    if signal.level is SuicideLevel.RESCREENED:
+        event = signal.lowered[-1]
+        again = signal.rescreen(event)
+        later = f"; a later PHQ-9 item 9 = 0 on {again.day.isoformat()} is not one" if again else ""
+        return (
+            f"**Suicide risk:** {event.short}{event.at()} was never followed by a risk "
+            f"assessment{later}. See that card: record an assessment before referring."
+        )
     if signal.level is SuicideLevel.ASSESSED:
-        return "**Suicide risk:** a recent positive finding has been assessed (see that card)."
+        # Only a C-SSRS, a documented risk level or a risk-assessment Procedure makes ASSESSED
+        # (a later item 9 = 0 closes nothing), so "assessed" is true here.
+        closed = [c for c in (signal.closing(e) for e in signal.signals) if c is not None]
+        check = max(closed, key=lambda c: c.day) if closed else None
+        found = f": {check.short} on {check.day.isoformat()}" if check is not None else ""
+        return (
+            f"**Suicide risk:** a recent positive finding has been assessed{found} (see that card)."
+        )
     return "**Suicide risk card open:** assess risk before referring."

@@ -12,16 +12,25 @@ For each draft (only the selected ones at order-select when selections are given
   item 3);
 and for each draft antidepressant:
 - the drug, or its mechanism class, already failed an adequate trial (a continuing drug is not
-  flagged: raising or renewing the current drug is optimisation, not a repeat);
+  flagged: raising or renewing the current drug is optimisation, not a repeat); a failure only
+  inferred from a stop (no PHQ-9 on treatment) is not called a failure: the card says what the
+  record shows, as information (review finding 8);
 - the daily dose is below the minimum adequate dose or above the maximum (CANMAT 2023 Table 3.3),
   or above the labelled maximum for the patient's age (data/older_adult_doses.csv: citalopram
   over 20 mg/day over 60). A drug dosed per session or injection (esketamine, long-acting
   injectables) has no mg/day and is never judged against a mg/day range;
-- bipolar disorder with no antimanic mood stabiliser or antipsychotic on record or on the order
-  (ISBD 2013; lamotrigine, lurasidone or brexpiprazole alone is not antimanic cover, CANMAT/ISBD
-  2018; data/mood_stabilisers.csv, services/mood_cover.py);
+- bipolar disorder with no antimanic mood stabiliser or antipsychotic at an antimanic dose on
+  record or on the order (ISBD 2013; lamotrigine, lurasidone or brexpiprazole alone is not
+  antimanic cover, CANMAT/ISBD 2018; quetiapine 25 mg or aripiprazole 2 mg is not either, and a
+  dose not read is not counted: data/mood_stabilisers.csv `min_antimanic_mg_day`,
+  services/mood_cover.py, pathway.antimanic_dose; review finding 2);
 - drug-condition contraindications on record (data/drug_cautions.csv: bupropion with epilepsy,
-  a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy);
+  a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy) and
+  the population tables' "never" rules the switch cards apply (rules/populations.py: under 18,
+  paroxetine, venlafaxine and tricyclics, NICE NG134; bupropion with psychotic features: review
+  findings 1 and 7); under 25, the FDA boxed warning on suicidality as one line on the first card;
+- a dose or an age that could not be read: the dose and age checks say they were not done, on a
+  card the draft already gets or on a data-quality card (review finding 12);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
 issue 12), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
@@ -51,6 +60,7 @@ from fhir_mapping.record import DoseBasis, DraftOrder, FindingKind, PatientRecor
 from services import (
     age_limits,
     cards,
+    data_gaps,
     drug_rules,
     drugs,
     mood_cover,
@@ -59,10 +69,12 @@ from services import (
     tolerability,
     washout,
 )
-from services.pathway import ongoing_mood_stabiliser
+from services.drug_rules import Choice
+from services.mood_cover import antimanic_dose, antimanic_dose_short
+from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
 from services.policy import Policy
-from services.recommendation import Recommendation
-from services.rules import suicide_risk, tms_referral
+from services.recommendation import Indicator, Recommendation
+from services.rules import populations, suicide_risk, tms_referral
 from services.rules.context import RuleContext, build_context
 
 REPEATS = "order-repeats-failed-trial"
@@ -74,6 +86,9 @@ MAOI = "order-maoi-interaction"
 AGE_LIMIT = "order-dose-above-age-limit"
 NOT_TOLERATED = "order-not-tolerated"
 STACKING = "order-antipsychotic-stacking"
+# A draft whose dose or the patient's age could not be read, and no other card to carry it: the
+# data-quality card says which checks were not done (issue 10 "never silent"; review finding 12).
+NOT_CHECKED = data_gaps.TOPIC
 # A card covering many drafts would get a long joined key: past this length it is hashed, so it
 # stays short and still identical for the same drafts and doses at order-select and order-sign.
 DEDUPE_KEY_MAX = 200
@@ -87,6 +102,9 @@ class OrderCheck:
     draft: DraftOrder
     summary: str
     detail: str
+    # Instead of the topic's indicator (None: the topic's). Only ever lower: a repeat of a trial
+    # whose failure was inferred, not measured, is information (review finding 8).
+    indicator: Indicator | None = None
 
 
 def dedupe_key(draft: DraftOrder, topic: str) -> str:
@@ -120,6 +138,30 @@ def _trial_brief(t: Trial) -> str:
     )
 
 
+def _stopped_brief(t: Trial) -> str:
+    """What the record shows of a course counted as failed only because it stopped (no PHQ-9 on
+    treatment): "sertraline stopped after 52 weeks at up to 100 mg/day (2022-01-10 – 2023-01-10);
+    outcome not recorded (no PHQ-9 on treatment)". Never "failed": that is inferred, not seen."""
+    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    return (
+        f"{t.ingredient} stopped after {weeks} weeks at up to {cards.fmt_mg(t.max_mg_per_day)} "
+        f"mg/day ({t.start.isoformat()} – {t.end.isoformat()}); outcome not recorded (no PHQ-9 "
+        "on treatment)"
+    )
+
+
+# Said on a repeat card whose failures are all inferred: the drug may well have worked (a long
+# course then a stop, with no switch, is also what a successful course looks like).
+_ASK_OUTCOME = (
+    "Whether it worked is not recorded: ask the patient. If it brought response or remission, it "
+    "is a reasonable choice again; if not, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+)
+_ASK_CLASS_OUTCOME = (
+    "Whether it worked is not recorded: ask the patient. If it did not, CANMAT 2023 prefers a "
+    "distinct mechanism (Figure 7.1)."
+)
+
+
 def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     current = {t.ingredient for t in ctx.record.antidepressant_trials() if t.ongoing}
     if draft.ingredient in current:
@@ -130,30 +172,72 @@ def _repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not (same_drug or same_class):
         return None
     table = cards.trial_table(same_drug + same_class, ctx.policy.mapping)
-    if same_drug:
-        t = same_drug[-1]
+    # Trial.failed also counts a stopped course with no PHQ-9 on it (the Fabbri 2021 phenotype):
+    # the card says "failed" only of failures measured by a score (review finding 8).
+    measured_drug = [t for t in same_drug if not t.outcome_unmeasured]
+    measured_class = [t for t in same_class if not t.outcome_unmeasured]
+    inferred = [t for t in same_drug + same_class if t.outcome_unmeasured]
+    stopped_note = (
+        "No PHQ-9 on treatment for: " + "; ".join(_stopped_brief(t) for t in inferred) + "."
+        if inferred
+        else ""
+    )
+    name = draft.ingredient.capitalize()
+    indicator: Indicator | None = None
+    if measured_drug:
+        t = measured_drug[-1]
         summary = cards.fit_summary(
-            f"{draft.ingredient.capitalize()} already failed an adequate trial "
+            f"{name} already failed an adequate trial "
             f"({cards.fmt_mg(t.max_mg_per_day)} mg/day, ended {t.end.isoformat()}): consider a "
             "different mechanism",
-            f"{draft.ingredient.capitalize()} already failed an adequate trial",
+            f"{name} already failed an adequate trial",
         )
-        body = f"An adequate trial of {_trial_brief(t)} did not bring response or remission."
-    else:
-        others = cards.names(same_class)
-        count = len(dict.fromkeys(t.ingredient for t in same_class))
+        body = cards.join_sections(
+            f"An adequate trial of {_trial_brief(t)} did not bring response or remission.",
+            stopped_note,
+        )
+    elif measured_class:
+        others = cards.names(measured_class)
+        count = len(dict.fromkeys(t.ingredient for t in measured_class))
         failed = "failed an adequate trial" if count == 1 else f"failed {count} adequate trials"
         summary = cards.fit_summary(
-            f"{draft.ingredient.capitalize()} is in the class of {others} ({draft.drug_class}), "
+            f"{name} is in the class of {others} ({draft.drug_class}), "
             f"which {failed}: consider another class",
-            f"{draft.ingredient.capitalize()}: its class ({draft.drug_class}) {failed}",
+            f"{name}: its class ({draft.drug_class}) {failed}",
         )
-        body = (
+        body = cards.join_sections(
             f"{draft.ingredient} belongs to {draft.drug_class}; "
-            + "; ".join(_trial_brief(t) for t in same_class)
-            + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+            + "; ".join(_trial_brief(t) for t in measured_class)
+            + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1).",
+            stopped_note,
         )
-    return OrderCheck(REPEATS, draft, summary, cards.join_sections(body, table))
+    else:
+        # Every failure behind the card was inferred from a stop: say what the record shows, as
+        # information, and let the clinician ask (a drug that worked before is a reasonable
+        # first choice in a recurrence).
+        indicator = Indicator.INFO
+        t = (same_drug or same_class)[-1]
+        weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+        if same_drug:
+            summary = cards.fit_summary(
+                f"{name} was stopped after {weeks} weeks at up to "
+                f"{cards.fmt_mg(t.max_mg_per_day)} mg/day; outcome not recorded (no PHQ-9 on "
+                "treatment)",
+                f"{name} was stopped after {weeks} weeks; outcome not recorded",
+            )
+            body = _ASK_OUTCOME  # the course itself: the summary and the trials table
+        else:
+            summary = cards.fit_summary(
+                f"{name} is in the class of {t.ingredient} ({draft.drug_class}), stopped after "
+                f"{weeks} weeks; outcome not recorded (no PHQ-9 on treatment)",
+                f"{name}: {t.ingredient} ({draft.drug_class}) stopped; outcome not recorded",
+            )
+            body = (
+                f"{draft.ingredient} belongs to {draft.drug_class}; "
+                + "; ".join(_stopped_brief(c) for c in same_class)
+                + f". {_ASK_CLASS_OUTCOME}"
+            )
+    return OrderCheck(REPEATS, draft, summary, cards.join_sections(body, table), indicator)
 
 
 def _intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -346,15 +430,88 @@ def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
 
 
 def _has_mood_stabiliser(record: PatientRecord) -> str | None:
-    """An antimanic mood stabiliser or antipsychotic running or on the order (ISBD 2013)."""
+    """An antimanic mood stabiliser or antipsychotic running or on the order, at an antimanic
+    dose (ISBD 2013; data/mood_stabilisers.csv `min_antimanic_mg_day`: quetiapine 25 mg at night
+    is not cover; lithium and valproate count at any dose, judged by level: see
+    pathway.antimanic_dose)."""
     stabilisers = tables.mood_stabilisers()
     running = ongoing_mood_stabiliser(record)
     if running is not None:
         return running
     for d in record.draft_orders:
-        if d.ingredient.lower() in stabilisers:
+        if d.ingredient.lower() in stabilisers and not antimanic_dose_short(
+            d.ingredient, d.mg_per_day, d.dose_basis
+        ):
             return d.ingredient
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _LowCover:
+    """An antimanic agent running or on the order whose dose is not shown to be antimanic."""
+
+    ingredient: str
+    mg_per_day: float | None
+    basis: DoseBasis
+    where: str  # "MedicationRequest/mr-q" or "on this order"
+
+    def short(self) -> str:
+        """ "quetiapine 25 mg/day" / "quetiapine (dose not read)"."""
+        if self.basis is not DoseBasis.DAILY:
+            return f"{self.ingredient} (dose per injection)"
+        if self.mg_per_day is None:
+            return f"{self.ingredient} (dose not read)"
+        return f"{self.ingredient} {cards.fmt_mg(self.mg_per_day)} mg/day"
+
+    def line(self) -> str:
+        threshold = antimanic_dose(self.ingredient)
+        minimum = "" if threshold is None else f"{cards.fmt_mg(threshold.min_mg)} mg/day"
+        unverified = (
+            " (UNVERIFIED)" if threshold is not None and threshold.status == "UNVERIFIED" else ""
+        )
+        name = self.ingredient.capitalize()
+        if self.basis is not DoseBasis.DAILY:
+            what = (
+                f"{name} ({self.where}) is dosed per injection or session: its daily dose cannot "
+                f"be compared with the antimanic dose (from {minimum}{unverified})"
+            )
+        elif self.mg_per_day is None:
+            what = (
+                f"{name} ({self.where}) has a daily dose that could not be read: it cannot be "
+                f"judged against the antimanic dose (from {minimum}{unverified})"
+            )
+        else:
+            what = (
+                f"{name} {cards.fmt_mg(self.mg_per_day)} mg/day ({self.where}) is below the dose "
+                f"at which it treats mania (from {minimum}{unverified}; acute-mania doses, "
+                "data/mood_stabilisers.csv)"
+            )
+        return (
+            f"{what}, so it is not counted as cover against a switch to mania: confirm the dose "
+            "or add an antimanic agent."
+        )
+
+
+def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
+    """The antimanic agents running or on the order below their antimanic dose, or whose dose
+    cannot be judged (named on the bipolar card, with their dose)."""
+    running = [
+        _LowCover(
+            t.ingredient,
+            t.current_mg_per_day,
+            t.dose_basis,
+            str(t.sources[-1]) if t.sources else "running",
+        )
+        for t in stabilisers_below_antimanic_dose(record)
+    ]
+    stabilisers = tables.mood_stabilisers()
+    ordered = [
+        _LowCover(d.ingredient, d.mg_per_day, d.dose_basis, "on this order")
+        for d in record.draft_orders
+        if d.ingredient.lower() in stabilisers
+        and antimanic_dose_short(d.ingredient, d.mg_per_day, d.dose_basis)
+    ]
+    return tuple(running + ordered)
 
 
 def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -362,13 +519,14 @@ def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     finding = ctx.facts.bipolar[0]
     name = draft.ingredient.capitalize()
-    detail = (
-        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). No "
-        "mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in bipolar I, "
-        "antidepressants only as an adjunct to a mood stabiliser."
-    )
     weak = mood_cover.without_antimanic_cover(ctx.record)
-    if not weak:
+    low = _low_cover(ctx.record)
+    if not weak and not low:
+        detail = (
+            f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+            "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
+            "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
+        )
         return OrderCheck(
             BIPOLAR,
             draft,
@@ -379,57 +537,103 @@ def _bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # Lamotrigine prevents depressive relapse but has no antimanic efficacy; lurasidone treats
     # bipolar depression, not mania; brexpiprazole has no bipolar indication: on their own they
     # do not protect against an antidepressant-induced switch (CANMAT/ISBD 2018;
-    # data/mood_stabilisers.csv says why for each).
-    only = mood_cover.only_text(weak)
-    return OrderCheck(
-        BIPOLAR,
-        draft,
-        cards.fit_summary(
+    # data/mood_stabilisers.csv says why for each). An antimanic antipsychotic below its
+    # antimanic dose (quetiapine 25 mg for sleep, aripiprazole 2 mg as augmentation) does not
+    # either (review finding 2).
+    if weak:
+        only = mood_cover.only_text(weak)
+        summary = cards.fit_summary(
             f"{name} ordered with bipolar disorder and {only}: risk of a switch to mania",
             f"{name} with bipolar disorder and {only}: no antimanic cover",
             f"{name} with bipolar disorder and no antimanic cover",
-        ),
-        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
-        + " ".join(
-            f"{n.capitalize()} is on record or on this order, but it "
-            f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to mania."
-            for n in weak
         )
-        + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic is "
-        "active or on this order. CANMAT/ISBD 2018: antidepressants in bipolar I only as an "
-        "adjunct to an antimanic agent. " + cards.guideline_links("canmat-isbd2018"),
+    else:
+        below = " and ".join(c.short() for c in low)
+        summary = cards.fit_summary(
+            f"{name} ordered with bipolar disorder and only {below}, not an antimanic dose: risk "
+            "of a switch to mania",
+            f"{name} with bipolar disorder and only {below}: no antimanic cover",
+            f"{name} with bipolar disorder and no antimanic cover",
+        )
+    lines = [
+        f"{n.capitalize()} is on record or on this order, but it "
+        f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to mania."
+        for n in weak
+    ] + [c.line() for c in low]
+    return OrderCheck(
+        BIPOLAR,
+        draft,
+        summary,
+        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+        + " ".join(lines)
+        + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
+        + (" at an antimanic dose" if low else "")
+        + " is active or on this order. CANMAT/ISBD 2018: antidepressants in bipolar I only as "
+        "an adjunct to an antimanic agent. " + cards.guideline_links("canmat-isbd2018"),
     )
 
 
 def _caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     """Every contraindication row of data/drug_cautions.csv for this drug whose condition is on
-    record, each with its own source (a drug can have several: bupropion)."""
-    found = []
+    record, each with its own source (a drug can have several: bupropion); then every "never"
+    rule of the population tables that applies to this patient, the rules the switch cards apply
+    (rules/populations.py): under 18, paroxetine, venlafaxine and tricyclics are not to be used
+    for depression (data/age_restricted_antidepressants.csv, NICE NG134: review finding 1), and
+    bupropion is never proposed with psychotic features (data/condition_drug_rules.csv: review
+    finding 7). A rule both tables hold (paroxetine in pregnancy) is said once.
+
+    A warning, like the label contraindications beside it, not critical: the card cannot be
+    snoozed and comes back on every call until the clinician accepts or overrides it, and critical
+    stays kept for what harms at once (an MAOI combination, suicide risk), so that it still reads
+    as "stop now" when it appears."""
+    found: list[tuple[str, str]] = []  # (summary, detail line)
+    said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
+    name = draft.ingredient.capitalize()
     for caution in tables.drug_cautions():
         if caution.ingredient != draft.ingredient.lower():
             continue
         findings = ctx.record.context.of(FindingKind(caution.finding))
         if findings:
-            found.append((caution, findings[0]))
+            on_record = findings[0]
+            said.add(caution.finding)
+            found.append(
+                (
+                    cards.fit_summary(
+                        f"{name}: {caution.note} ({on_record.display} on record)",
+                        f"{name}: {caution.note}",
+                        f"{name} is contraindicated by a condition on record ({on_record.display})",
+                    ),
+                    f"- {caution.note} ({on_record.display}, {on_record.system} "
+                    f"{on_record.code}"
+                    + (f", since {on_record.onset.isoformat()}" if on_record.onset else "")
+                    + f"). Source: {caution.source}.",
+                )
+            )
+    for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
+        rule = restriction.rule
+        if rule.choice is not Choice.NEVER:
+            continue  # "not as one click" rows are about proposals, not a clinician's own order
+        if rule.finding is not None and rule.finding.value in said:
+            continue
+        seen = ctx.record.context.of(rule.finding) if rule.finding is not None else ()
+        found.append(
+            (
+                cards.fit_summary(
+                    f"{name}: {rule.note} ({restriction.why}; {rule.cite})",
+                    *(f"{name}: {rule.note} ({f.display} on record)" for f in seen[:1]),
+                    f"{name}: {rule.note} ({rule.cite})",
+                    f"{name}: not to be used for this patient ({rule.cite})",
+                ),
+                f"- {rule.note} ({restriction.why}; {rule.cite}). Source: {rule.source}.",
+            )
+        )
     if not found:
         return None
-    name = draft.ingredient.capitalize()
-    lines = [
-        f"- {caution.note} ({on_record.display}, {on_record.system} {on_record.code}"
-        + (f", since {on_record.onset.isoformat()}" if on_record.onset else "")
-        + f"). Source: {caution.source}."
-        for caution, on_record in found
-    ]
-    first, shown = found[0]
     return OrderCheck(
         CONTRAINDICATED,
         draft,
-        cards.fit_summary(
-            f"{name}: {first.note} ({shown.display} on record)",
-            f"{name}: {first.note}",
-            f"{name} is contraindicated by a condition on record ({shown.display})",
-        ),
-        f"{draft.ingredient} and what is on record:\n\n" + "\n".join(lines),
+        found[0][0],
+        f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
     )
 
 
@@ -462,9 +666,22 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
     new, old = draft.ingredient.capitalize(), c.old.ingredient
     ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
     start = c.earliest_start
+    if c.urgent_use:
+        # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
+        # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
+        state = (
+            "on the same order"
+            if c.old.on_order
+            else ("running" if start is None else f"stopped {ago} days ago")
+        )
+        return cards.fit_summary(
+            f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
+            f"monitor ({c.risk_short}); else an alternative",
+            f"{new} with {old} {state}: if urgent give it and monitor; else an alternative",
+        )
     if c.old.on_order:
         return cards.fit_summary(
-            f"{new} and {old} on the same order: {c.maoi} is an MAOI, serotonin syndrome risk",
+            f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
             f"{new} and {old} on one order: MAOI combination",
         )
     if c.into_maoi:
@@ -478,19 +695,19 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         return cards.fit_summary(
             f"{new} ({label}) ordered {ago} days after {old} stopped: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
-            f"{new} ({label}): not before {start.isoformat()} ({c.days} days after {old})",
+            f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
     label = washout.kind_label(c.old.row)
     if start is None:
         return cards.fit_summary(
-            f"{new} ordered while {old} ({label}) is running: serotonin syndrome risk; "
-            f"{c.days} days off {old} first",
+            f"{new} ordered while {old} ({label}) is running: {c.risk_short}; "
+            f"{washout.days_text(c.days)} off {old} first",
             f"{new} with {old} ({label}) running: {c.days}-day washout needed",
         )
     return cards.fit_summary(
         f"{new} ordered {ago} days after {old} ({label}) stopped: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
-        f"{new}: not before {start.isoformat()} ({c.days} days after {old}, {label})",
+        f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
     )
 
 
@@ -529,7 +746,100 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
     keys = ",".join(dedupe_key(f.draft, topic) for f in findings)
     if len(keys) > DEDUPE_KEY_MAX:
         keys = f"{topic}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
-    return cards.make(topic, summary=first.summary, detail=detail, dedupe_key=keys)
+    # A lower indicator only when every finding merged asks for it (one measured failure among
+    # inferred ones keeps the topic's warning).
+    lowered = {f.indicator for f in findings}
+    indicator = first.indicator if len(lowered) == 1 else None
+    return cards.make(
+        topic, summary=first.summary, detail=detail, dedupe_key=keys, indicator=indicator
+    )
+
+
+def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
+    """The dose and age checks of an antidepressant draft that could not run, one line each
+    (review finding 12: never skipped in silence). A drug dosed per session or injection has no
+    daily dose to check, by design, and gets no line."""
+    lines = []
+    age = ctx.record.patient.age
+    where = f" ({draft.source})" if draft.source is not None else ""
+    if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None:
+        checks = "the dose range (CANMAT 2023 Table 3.3)"
+        limit = age_limits.limit_for(draft.ingredient, age)
+        if limit is not None:
+            checks += (
+                f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"
+            )
+        lines.append(
+            f"**Dose not read:** the daily dose of {draft.ingredient}{where} could not be read "
+            f"from the order, so {checks} could not be checked: check the dose."
+        )
+    if age is None:
+        rules = [
+            f"under {r.below_age}: {r.cite}"
+            for r in drug_rules.age_rules()
+            if r.below_age is not None and r.covers(draft.ingredient, draft.drug_class)
+        ]
+        limit = age_limits.limits().get(draft.ingredient.lower())
+        if limit is not None:
+            rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")
+        which = f" ({'; '.join(dict.fromkeys(rules))})" if rules else ""
+        lines.append(
+            f"**Age not known:** the patient's birth date could not be read, so the age rules for "
+            f"{draft.ingredient}{which} could not be checked: check the age."
+        )
+    return lines
+
+
+def _with_lines(check: OrderCheck, lines: list[str]) -> OrderCheck:
+    return dataclasses.replace(check, detail=cards.join_sections(check.detail, *lines))
+
+
+def _carry_not_checked(
+    ctx: RuleContext, drafts: list[DraftOrder], by_topic: dict[str, list[OrderCheck]]
+) -> None:
+    """Put each draft's "could not be checked" lines on the first card the draft already gets;
+    a draft with no card gets a data-quality card that says which checks were not done."""
+    for draft in drafts:
+        lines = _not_checked(ctx, draft)
+        if not lines:
+            continue
+        carrier = next(
+            (
+                (topic, i)
+                for topic, checks in by_topic.items()
+                for i, check in enumerate(checks)
+                if check.draft is draft
+            ),
+            None,
+        )
+        if carrier is not None:
+            topic, i = carrier
+            by_topic[topic][i] = _with_lines(by_topic[topic][i], lines)
+            continue
+        name = draft.ingredient.capitalize()
+        dose = draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None
+        age = ctx.record.patient.age is None
+        what = " and ".join(w for w, missing in (("dose", dose), ("age", age)) if missing)
+        by_topic.setdefault(NOT_CHECKED, []).append(
+            OrderCheck(
+                NOT_CHECKED,
+                draft,
+                cards.fit_summary(
+                    f"{name} order: {what} not read, so the {what} checks were not done",
+                    f"{name}: {what} checks not done",
+                ),
+                "\n\n".join(lines),
+            )
+        )
+
+
+def _boxed_warning_line(ctx: RuleContext) -> str:
+    """The FDA boxed warning on suicidality for a patient under 25 (data/
+    age_restricted_antidepressants.csv), one line, or "" when it does not apply."""
+    warning = populations.boxed_warning(ctx)
+    if warning is None:
+        return ""
+    return f"**Boxed warning (age {populations.age(ctx)}):** {warning.note} ({warning.cite})."
 
 
 def _keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | None:
@@ -572,16 +882,28 @@ def run_order_checks(
         for finding in checks:
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
+    _carry_not_checked(ctx, drafts, by_topic)
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     if drafts:
-        found_recs.insert(0, _keyed(suicide_risk.rule(ctx), drafts[0]))
+        # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
+        found_recs.insert(0, _keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))
         changing = [d for d in drafts if not _renews_running(ctx, d)]
         if ctx.facts.active and changing:
             # The TMS card belongs with a change of treatment (a new drug: the moment the
             # alternative matters), not with every renewal or dose change of the drug the
             # patient takes now (issue 12: patient-view shows it on the chart).
             found_recs.append(_keyed(tms_referral.rule(ctx), changing[0]))
-    return screen.compose(cards.ordered(found_recs), ctx.facts, hidden)
+    shown = screen.compose(cards.ordered(found_recs), ctx.facts, hidden)
+    boxed = _boxed_warning_line(ctx) if drafts else ""
+    if boxed and shown:
+        # One line on the first card shown (review finding 1): the EHR's drug database shows
+        # the label's boxed warning itself, so it raises no card of its own.
+        first = shown[0]
+        shown = (
+            dataclasses.replace(first, detail=cards.join_sections(first.detail, boxed)),
+            *shown[1:],
+        )
+    return shown
 
 
 def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:

@@ -34,7 +34,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import tables, tms_course
+from services import mood_cover, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
 from services.acute_risk import TmsExclusions, suicide_signal, tms_exclusions
 from services.policy import Policy
@@ -369,12 +369,37 @@ def _responding(
 
 
 def ongoing_mood_stabiliser(record: PatientRecord) -> str | None:
-    """A mood stabiliser or antipsychotic running on the as-of date (data/mood_stabilisers.csv)."""
+    """An antimanic mood stabiliser or antipsychotic running on the as-of date at an antimanic
+    dose (data/mood_stabilisers.csv: the `antimanic` rows, from `min_antimanic_mg_day` when the
+    row has one; order-hook review finding 2)."""
     stabilisers = tables.mood_stabilisers()
     return next(
-        (t.ingredient for t in record.trials if t.ongoing and t.ingredient.lower() in stabilisers),
+        (
+            t.ingredient
+            for t in record.trials
+            if t.ongoing
+            and t.ingredient.lower() in stabilisers
+            and not _below_antimanic_dose(t, record)
+        ),
         None,
     )
+
+
+def stabilisers_below_antimanic_dose(record: PatientRecord) -> tuple[Trial, ...]:
+    """Antimanic agents running below their antimanic dose (or at a dose not read), which
+    `ongoing_mood_stabiliser` does not count: the cards name them and their dose."""
+    stabilisers = tables.mood_stabilisers()
+    return tuple(
+        t
+        for t in record.trials
+        if t.ongoing and t.ingredient.lower() in stabilisers and _below_antimanic_dose(t, record)
+    )
+
+
+def _below_antimanic_dose(trial: Trial, record: PatientRecord) -> bool:
+    return mood_cover.antimanic_dose_short(
+        trial.ingredient, trial.current_mg_per_day, trial.dose_basis
+    ) and not mood_cover.in_labelled_combination(trial, record)
 
 
 def _ect_open(record: PatientRecord) -> Referral | None:

@@ -71,6 +71,15 @@ class Policy:
     # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
     # risk out: REFERENCE.md 5; the card says when the latest answer was 0).
     suicide_item9_lookback_days: int = 30
+    # Suicide-risk card: a PHQ-9 item 9 > 0 that no documented risk assessment followed (a C-SSRS
+    # that asked about ideation, a documented risk level, a risk-assessment Procedure; a later
+    # item 9 = 0 is not one: REFERENCE.md 5, Na et al.) stays an open signal for this many days,
+    # past suicide_item9_lookback_days, instead of disappearing on time alone (review
+    # patient-view finding 5). 365: Simon 2013 measured the raised attempt risk over the year
+    # after the answer (REFERENCE.md 5), and Simon 2016 (J Clin Psychiatry, 2-year follow-up)
+    # found the excess risk declining but still raised after the first year. Values below
+    # suicide_item9_lookback_days act as suicide_item9_lookback_days.
+    suicide_unassessed_item9_days: int = 365
     # Suicide-risk card: suicidal ideation or self-harm on the problem list is a current signal when
     # dated within this many days (undated active ideation always is); older entries are risk-factor
     # lines. 90 days: the C-SSRS screener's window for recent suicidal behaviour (3 months, LOINC
@@ -162,6 +171,7 @@ class PolicyConfig(BaseModel):
     tms_card_when_payer_criteria_unmet: bool = True
     payer_score_max_age_days: int = Field(90, ge=1, le=730)
     suicide_item9_lookback_days: int = Field(30, ge=1)
+    suicide_unassessed_item9_days: int = Field(365, ge=1)
     suicide_condition_recent_days: int = Field(90, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)

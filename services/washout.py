@@ -10,6 +10,13 @@ serotonergic or noradrenergic antidepressant risks serotonin syndrome or a hyper
 - one MAOI to another needs the first one's interval.
 (REFERENCE.md 1.7, CPS 2023 Table 5; Keks, Hope, Keogh, Aust Prescr 2016;39:76-83.)
 
+Beyond antidepressants (review finding 5): serotonergic opioids (tramadol, meperidine, methadone,
+tapentadol, fentanyl) and dextromethorphan risk serotonin toxicity with an MAOI, sympathomimetic
+stimulants a hypertensive crisis (each row's `risk`), both ways round; oral MAO-B inhibitors
+(rasagiline, safinamide) count as MAOIs. Linezolid and IV methylene blue over a serotonergic drug
+are not elective MAOI starts (finding 6): the card follows the FDA urgent-use advice (give it,
+stop the other drug, monitor) in the row's `urgent_use`, and never asks to wait weeks first.
+
 Intervals and half-lives are data (data/maoi_washout.csv, one row per drug with its source). An
 antidepressant with no row is treated as serotonergic with the 2-week interval: the safer guess.
 What the record says the patient takes is its trials: running ones, and ended ones by their end date
@@ -29,17 +36,42 @@ from importlib import resources
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
 
-MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting"})
-INTERACTING_KINDS = frozenset({"serotonergic", "noradrenergic"})
+# maob: an oral MAO-B inhibitor for Parkinson disease (rasagiline, safinamide), whose labels
+# still forbid the MAOI combinations (review finding 5).
+MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
+# The drugs an MAOI must not meet: antidepressants (serotonergic, noradrenergic), serotonergic
+# opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
+# crisis). Which risk a pair carries is each row's `risk` column.
+INTERACTING_KINDS = frozenset(
+    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant"}
+)
+_NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant"})
 # CPS 2023 Table 5 (REFERENCE.md 1.7): to or from an irreversible MAOI, 2 weeks. Used for an
 # antidepressant the table does not list (the safer guess), never instead of a listed value.
 _FALLBACK_DAYS = 14
+# What the interval of a row whose `basis` is "minimum" is (review finding 13: the 14 days of a
+# short half-life drug are this floor, not 5 half-lives).
+_MINIMUM_TEXT = "the 2-week minimum of CPS 2023 Table 5"
+# The same, as a card summary says it (a stimulant's risk is not serotonin syndrome).
+_RISK_SHORT = {
+    "serotonin": "serotonin syndrome risk",
+    "hypertensive": "hypertensive crisis risk",
+    "serotonin-or-hypertensive": "serotonin syndrome risk",
+}
+# The risk of a pair, by the `risk` column of the non-MAOI row (two MAOIs: both).
+_RISK_TEXT = {
+    "serotonin": "serotonin toxicity (serotonin syndrome)",
+    "hypertensive": "a hypertensive crisis",
+    "serotonin-or-hypertensive": "serotonin syndrome or a hypertensive crisis",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class WashoutRow:
     ingredient: str
-    kind: str  # maoi | rima | maoi-acting | serotonergic | noradrenergic | none
+    # maoi | rima | maoi-acting | maob | serotonergic | noradrenergic | opioid | antitussive |
+    # stimulant | none
+    kind: str
     half_life_hours: float | None  # the longest-lived active moiety
     # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any
     # other drug: days off an irreversible MAOI before this drug may start.
@@ -47,6 +79,17 @@ class WashoutRow:
     days_before_maoi: int | None  # days off this drug before an MAOI may start
     source: str
     status: str
+    # serotonin | hypertensive | serotonin-or-hypertensive: what meeting an MAOI risks.
+    risk: str = "serotonin-or-hypertensive"
+    # The half-life is of an active metabolite (norfluoxetine), not of the drug itself.
+    metabolite: bool = False
+    # What days_before_maoi is: "half-lives" (5 of them), "minimum" (the 2-week floor of CPS
+    # 2023 Table 5, longer than 5 half-lives), "label" (a labelled interval, longer), or
+    # "safer-default" (no source gives one: 2 weeks kept as the safer value).
+    basis: str = ""
+    # maoi-acting drugs given for an infection or an emergency (linezolid, IV methylene blue):
+    # the urgent-use advice, with its source (FDA Drug Safety Communications 2011).
+    urgent_use: str = ""
 
     @property
     def is_maoi(self) -> bool:
@@ -73,6 +116,10 @@ def table() -> dict[str, WashoutRow]:
             days_before_maoi=_int(row["days_before_maoi"]),
             source=row["source"].strip(),
             status=row["status"].strip(),
+            risk=row["risk"].strip() or "serotonin-or-hypertensive",
+            metabolite=row["metabolite"].strip() == "true",
+            basis=row["basis"].strip(),
+            urgent_use=row["urgent_use"].strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }
@@ -92,8 +139,22 @@ def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:
                 "of CPS 2023 Table 5 (REFERENCE.md 1.7)"
             ),
             status="UNVERIFIED",
+            basis="minimum",
         )
     return found
+
+
+def days_text(days: int) -> str:
+    """ "1 day", "14 days" (24 hours after linezolid is one day)."""
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def risk_text(a: WashoutRow, b: WashoutRow) -> str:
+    """What an MAOI meeting the other drug risks: the non-MAOI row's `risk` ("a hypertensive
+    crisis" for a stimulant, serotonin toxicity for an opioid); both for two MAOIs."""
+    other = b if a.is_maoi else a
+    key = other.risk if not other.is_maoi else "serotonin-or-hypertensive"
+    return _RISK_TEXT.get(key, _RISK_TEXT["serotonin-or-hypertensive"])
 
 
 def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
@@ -142,6 +203,25 @@ class Conflict:
         return self.new if self.into_maoi else self.old.ingredient
 
     @property
+    def risk(self) -> str:
+        """ "serotonin toxicity (serotonin syndrome)", "a hypertensive crisis", or both."""
+        return risk_text(self.old.row, self.new_row)
+
+    @property
+    def risk_short(self) -> str:
+        """ "serotonin syndrome risk" or "hypertensive crisis risk", for a card summary."""
+        other = self.new_row if self.old.row.is_maoi else self.old.row
+        key = other.risk if not other.is_maoi else "serotonin-or-hypertensive"
+        return _RISK_SHORT.get(key, _RISK_SHORT["serotonin-or-hypertensive"])
+
+    @property
+    def urgent_use(self) -> bool:
+        """Linezolid or IV methylene blue ordered over a serotonergic drug: not an elective MAOI
+        start. The FDA advice is to give it when urgent (stopping the other drug and
+        monitoring), so the card must never ask for weeks of washout first (finding 6)."""
+        return self.into_maoi and bool(self.new_row.urgent_use)
+
+    @property
     def earliest_start(self) -> date | None:
         """The first day the new drug may start; None while the old one is still taken."""
         if self.old.running or self.old.end is None:
@@ -161,17 +241,17 @@ class Conflict:
         return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
 
     def interval_text(self) -> str:
-        """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 384 h with its active
-        metabolite)"."""
+        """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 168 h with its active
+        metabolite)"; "14 days (2 weeks; the 2-week minimum of CPS 2023 Table 5, longer than 5
+        half-lives of sertraline, t½ about 26 h)". What the interval is comes from the row's
+        `basis`: a half-life is named as the reason only where 5 of them make the interval
+        (review finding 13), and "with its active metabolite" only where the row says so."""
         row = self.old.row
         extra = []
         if self.days % 7 == 0 and self.days >= 14:
             extra.append(f"{self.days // 7} weeks")
-        if self.into_maoi and row.half_life_hours is not None:
-            extra.append(
-                f"5 half-lives of {self.old.ingredient}, t½ about {row.half_life_hours:g} h with "
-                "its active metabolite"
-            )
+        if self.into_maoi and row.days_before_maoi == self.days:
+            extra.extend(part for part in (_basis_text(row, self.old.ingredient),) if part)
         return f"{self.days} days" + (f" ({'; '.join(extra)})" if extra else "")
 
     def why(self) -> str:
@@ -201,22 +281,80 @@ class Conflict:
             )
         # The interval comes from the row of the drug being stopped, except after an MAOI where
         # the new drug needs longer (clomipramine, imipramine): then that drug's row is the basis.
+        # A drug that is not an antidepressant (an opioid, a stimulant) after an MAOI: its own
+        # row holds the labelled interval after an MAOI, the MAOI's row only the antidepressant one.
         basis_row = old.row
-        if (
-            old.row.is_maoi
-            and self.new_row.days_after_maoi == self.days
-            and old.row.days_after_maoi != self.days
+        if old.row.is_maoi and (
+            (self.new_row.days_after_maoi == self.days and old.row.days_after_maoi != self.days)
+            or self.new_row.kind in _NOT_ANTIDEPRESSANT_KINDS
         ):
             basis_row = self.new_row
         unverified = " (UNVERIFIED)" if basis_row.status == "UNVERIFIED" else ""
+        if self.urgent_use:
+            return self._urgent_why(pair, cite, basis_row, unverified)
         return (
-            f"{pair}: {old.ingredient} {self.state()}{cite}. An MAOI with a serotonergic or "
-            f"noradrenergic antidepressant risks serotonin syndrome or a hypertensive crisis: "
+            f"{pair}: {old.ingredient} {self.state()}{cite}. {_article(kind_label(self.maoi_row))}"
+            f" with {old.ingredient if self.into_maoi else new} risks {self.risk}: "
             f"{when}. Interval: {basis_row.source}{unverified}."
         )
 
+    @property
+    def maoi_row(self) -> WashoutRow:
+        return self.new_row if self.into_maoi else self.old.row
 
-_KIND_TEXT = {"maoi": "MAOI", "rima": "reversible MAOI", "maoi-acting": "acts as an MAOI"}
+    def _urgent_why(self, pair: str, cite: str, basis_row: WashoutRow, unverified: str) -> str:
+        """Linezolid / IV methylene blue over a serotonergic drug (FDA Drug Safety
+        Communications 2011): give it when urgent, stop the other drug and monitor; otherwise
+        an alternative. Never "wait weeks before the antibiotic"."""
+        old, new = self.old, self.new
+        after = self.new_row.days_after_maoi or 1
+        last = "24 hours" if after == 1 else f"{after} days"
+        stop = "" if old.end is not None and not old.running else f"stop {old.ingredient}, "
+        return (
+            f"{pair}: {old.ingredient} {self.state()}{cite}. {new.capitalize()} acts as an MAOI; "
+            f"with {old.ingredient} it risks {self.risk}. **If the indication is urgent or "
+            f"life-threatening, do not delay {new}:** {stop}give {new}, and monitor for "
+            f"{self.risk} until {self.days} days after the last {old.ingredient} dose (its "
+            f"washout) or until {last} after the last {new} dose, whichever comes first. If it "
+            f"is not urgent, consider an alternative to {new}. Advice: {self.new_row.urgent_use}"
+            f" ({self.new_row.status}). Washout of {old.ingredient}: {basis_row.source}"
+            f"{unverified}."
+        )
+
+
+_KIND_TEXT = {
+    "maoi": "MAOI",
+    "rima": "reversible MAOI",
+    "maoi-acting": "acts as an MAOI",
+    "maob": "MAO-B inhibitor",
+}
+
+
+def _article(label: str) -> str:
+    """ "An MAOI", "A reversible MAOI", "A drug that acts as an MAOI", "An MAO-B inhibitor"."""
+    if label.startswith("acts"):
+        return f"A drug that {label}"
+    return ("An " if label[:1] in "AEIOUM" else "A ") + label
+
+
+def _basis_text(row: WashoutRow, name: str) -> str:
+    """Why `row.days_before_maoi` days (see WashoutRow.basis): true half-life arithmetic only."""
+    half = row.half_life_hours
+    t_half = (
+        f"t½ about {half:g} h" + (" with its active metabolite" if row.metabolite else "")
+        if half is not None
+        else ""
+    )
+    if row.basis == "half-lives" and half is not None:
+        return f"5 half-lives of {name}, {t_half}"
+    longer = f", longer than 5 half-lives of {name}, {t_half}" if half is not None else ""
+    if row.basis == "minimum":
+        return _MINIMUM_TEXT + longer
+    if row.basis == "label":
+        return "the labelled interval" + longer
+    if row.basis == "safer-default":
+        return "no source gives an interval for this direction: 2 weeks kept as the safer value"
+    return ""
 
 
 def kind_label(row: WashoutRow) -> str:

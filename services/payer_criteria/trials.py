@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
+from services import cards
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -34,7 +35,7 @@ def trial_line(trial: Trial) -> str:
         scores = ""
         if trial.baseline and trial.on_treatment:
             scores = f", PHQ-9 {trial.baseline.value} -> {trial.on_treatment.value}"
-        weeks = f"{trial.weeks_at_adequate_dose:g}"
+        weeks = cards.fmt_weeks(trial.weeks_at_adequate_dose)
         if trial.outcome_inferred:
             return (
                 f"{head}: stopped after {weeks} weeks at an adequate dose, no PHQ-9 on "

@@ -26,7 +26,11 @@ from fhir_mapping.record import (
     SourceRef,
 )
 from services import cards, mood_cover, suggestions, tables
-from services.pathway import OPEN_REQUEST_STATUSES, ongoing_mood_stabiliser
+from services.pathway import (
+    OPEN_REQUEST_STATUSES,
+    ongoing_mood_stabiliser,
+    stabilisers_below_antimanic_dose,
+)
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
@@ -77,6 +81,21 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                     f"{mood_cover.reasons_text(weak)}. With no antimanic mood stabiliser "
                     "(lithium, valproate) or antimanic antipsychotic on record: risk of a switch "
                     "to mania (CANMAT/ISBD 2018)."
+                )
+            elif low := stabilisers_below_antimanic_dose(record):
+                # An antimanic agent below its antimanic dose (quetiapine 25 mg at night) is not
+                # "no mood stabiliser": it is named with its dose, as the order hooks name it.
+                below = " and ".join(
+                    f"{t.ingredient} {cards.fmt_mg(t.current_mg_per_day)} mg/day"
+                    if t.current_mg_per_day is not None
+                    else f"{t.ingredient} (dose not read)"
+                    for t in low
+                )
+                short = f"bipolar disorder on record, {names} with only {below}"
+                text += (
+                    f" {names.capitalize()} is running with only {below}, below the dose at "
+                    "which it treats mania (data/mood_stabilisers.csv): not cover against a "
+                    "switch to mania (CANMAT/ISBD 2018)."
                 )
             else:
                 short = f"bipolar disorder on record, {names} without a mood stabiliser"

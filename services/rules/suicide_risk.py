@@ -2,18 +2,28 @@
 
 The signal, its sources and how far it was assessed come from acute_risk.py (PHQ-9 item 9 > 0,
 a positive C-SSRS, recent suicidal ideation or self-harm on the problem list; acknowledged by a
-C-SSRS, a documented risk assessment or a later item 9 = 0). The card follows its level:
+C-SSRS or a documented risk assessment, never by a later item 9 = 0). The card follows its level:
 
 - not yet assessed: critical, first. The summary names the most serious finding and its date; the
   suggestion is a same-day structured risk assessment (SNOMED 225337009, e.g. the C-SSRS
   screener). Item 9 asks for a structured follow-up when positive (PMC10172543 table 1); answers
   2-3 carry a higher one-year attempt risk (Simon 2013), so the wording escalates. REFERENCE.md 5.
+  A later item 9 = 0 is named as what it is ("a later PHQ-9 item 9 = 0 on <date>; no risk
+  assessment on record"), and the card stays critical (review patient-view finding 6).
 - assessed and found high (C-SSRS intent, plan or behaviour in the past 3 months; a documented
   high level): critical; a same-day clinician assessment is proposed.
 - assessed and found current risk that is not high: warning, no suggestion.
-- assessed with no current risk found, or a later item 9 = 0: info, saying what was found and
-  when; at order hooks this card is left out (an assessed finding on every order is noise; the
-  patient-view card still shows it until the positive answer leaves the look-back).
+- re-screened only: an item 9 > 0 older than the look-back that no assessment followed, with an
+  item 9 = 0 since (acute_risk.py): warning, proposing a structured assessment at routine
+  priority, so an answer nobody assessed never vanishes on time alone (review finding 5).
+- assessed with no current risk found: info, saying what was found and when; at order hooks this
+  card is left out (an assessed finding on every order is noise; the patient-view card still
+  shows it until the positive answer leaves the look-back).
+
+At order-select / order-sign, when a drafted drug is dangerous in overdose
+(data/overdose_toxicity.csv: the tricyclics, venlafaxine; MAOIs and lithium UNVERIFIED) the card
+adds one line asking to limit the quantity supplied (means restriction; review order-hooks
+finding 14): prescribing is the moment the supply is decided.
 
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
@@ -22,22 +32,81 @@ service reads can lag the visit) and "under crisis team care". The topic is neve
 
 from __future__ import annotations
 
-from fhir_mapping.record import SourceRef
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DraftOrder, SourceRef
 from services import acute_risk, cards, suggestions, tables
-from services.acute_risk import CheckKind, RiskEvent, SignalKind, SuicideLevel, SuicideSignal
+from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 
 TOPIC = "suicide-risk"
 # Same day: FHIR request-priority "asap" (above "urgent", below the emergency "stat").
 PRIORITY = "asap"
+# An older answer re-screened negative since: the assessment is still owed, not today's emergency.
+RESCREENED_PRIORITY = "routine"
 
 _INDICATOR = {
     SuicideLevel.UNASSESSED: Indicator.CRITICAL,
     SuicideLevel.HIGH: Indicator.CRITICAL,
     SuicideLevel.FOUND: Indicator.WARNING,
+    SuicideLevel.RESCREENED: Indicator.WARNING,
     SuicideLevel.ASSESSED: Indicator.INFO,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class OverdoseRisk:
+    """A drug dangerous in overdose (data/overdose_toxicity.csv)."""
+
+    ingredient: str
+    why: str
+    status: str
+
+
+@cache
+def _overdose_table() -> tuple[dict[str, OverdoseRisk], str]:
+    """(ingredient -> why it is dangerous in overdose, the means-restriction advice)."""
+    text = resources.files("services").joinpath("data/overdose_toxicity.csv").read_text("utf-8")
+    drugs: dict[str, OverdoseRisk] = {}
+    advice = ""
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] == "advice":
+            advice = row["text"]
+        else:
+            drugs[row["name"]] = OverdoseRisk(row["name"], row["text"], row["status"])
+    return drugs, advice
+
+
+def overdose_risks(drafts: Sequence[DraftOrder]) -> tuple[OverdoseRisk, ...]:
+    """The drafted drugs that are dangerous in overdose, once each, in draft order."""
+    drugs, _ = _overdose_table()
+    found: dict[str, OverdoseRisk] = {}
+    for draft in drafts:
+        risk = drugs.get(draft.ingredient)
+        if risk is not None:
+            found.setdefault(risk.ingredient, risk)
+    return tuple(found.values())
+
+
+def means_restriction_line(drafts: Sequence[DraftOrder]) -> str | None:
+    """The card's line about limiting the quantity of a drafted drug that is dangerous in
+    overdose (review order-hooks finding 14), or None when no draft is one."""
+    risks = overdose_risks(drafts)
+    if not risks:
+        return None
+    _, advice = _overdose_table()
+    named = "; ".join(
+        f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
+        for r in risks
+    )
+    # The advice is a design drawn from the confirmed toxicity rows (its own guideline wording
+    # was not read: the table says so); an unverified drug fact is marked on the card.
+    return f"**Quantity on this order:** {named}. {advice[0].upper()}{advice[1:]}."
 
 
 def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
@@ -49,10 +118,13 @@ def _summary(signal: SuicideSignal) -> str:
     level = signal.level
     if level is SuicideLevel.UNASSESSED:
         unassessed = tuple(
-            e for e in signal.open if e.kind is not SignalKind.SCREEN or not e.assessed
+            e for e in signal.urgent if e.kind is not SignalKind.SCREEN or not e.assessed
         )
         event = _lead(unassessed)
         head = f"{event.short}{event.at()}"
+        if signal.rescreen(event) is not None or signal.older(event):
+            # Said in the summary: a later item 9 = 0 or the time since does not make it assessed.
+            head += ", no assessment on record"
         if event.escalate:
             return cards.fit_summary(
                 f"{head}: higher suicide risk, assess today (C-SSRS) and plan safety",
@@ -79,22 +151,38 @@ def _summary(signal: SuicideSignal) -> str:
             f"{event.short}{event.at()}: risk assessed; safety plan and follow-up",
             "Suicidal thoughts found on assessment: safety plan and follow-up",
         )
+    if level is SuicideLevel.RESCREENED:
+        event = _lead(signal.lowered)
+        again = signal.rescreen(event)
+        zero = f" (item 9 = 0 on {again.day.isoformat()})" if again is not None else ""
+        return cards.fit_summary(
+            f"{event.short}{event.at()}, no risk assessment on record{zero}: assess and record "
+            "it (C-SSRS)",
+            f"{event.short}{event.at()}, no risk assessment on record: assess (C-SSRS)",
+            f"{event.short}: no risk assessment on record",
+        )
     event = _lead(signal.signals)
     check = signal.closing(event)
     after = f"; {check.short} on {check.day.isoformat()}" if check is not None else ""
-    # A later item 9 = 0 is not an assessment: say what it is, not "assessed".
-    state = "recheck at each visit" if _only_phq9(signal) else "assessed, reassess at each visit"
     return cards.fit_summary(
-        f"{event.short}{event.at()}{after}: {state}",
+        f"{event.short}{event.at()}{after}: assessed, reassess at each visit",
         f"{event.short}{event.at()}{after}",
         f"{event.short}{after}",
     )
 
 
-def _only_phq9(signal: SuicideSignal) -> bool:
-    """Every current signal was acknowledged by a later PHQ-9 item 9 = 0 alone."""
-    closing = [signal.closing(e) for e in signal.signals]
-    return all(c is not None and c.kind is CheckKind.PHQ9 for c in closing)
+def _unassessed_state(signal: SuicideSignal, event: RiskEvent) -> str:
+    """What stands after a signal nobody assessed: never "assessed" for a later item 9 = 0."""
+    again = signal.rescreen(event)
+    if again is not None:
+        where = f" [{again.source}]" if again.source is not None else ""
+        return (
+            f"not yet assessed: a later {again.text} on {again.day.isoformat()}{where}; no risk "
+            "assessment on record"
+        )
+    if signal.older(event):
+        return "not yet assessed: no risk assessment and no later item 9 answer on record"
+    return "not yet assessed"
 
 
 def _found_lines(signal: SuicideSignal) -> list[str]:
@@ -106,7 +194,7 @@ def _found_lines(signal: SuicideSignal) -> list[str]:
         elif event.kind is SignalKind.SCREEN and event.assessed:
             state = "the assessment itself; nothing later on record"
         else:
-            state = "not yet assessed"
+            state = _unassessed_state(signal, event)
         where = f" [{event.source}]" if event.source is not None else ""
         when = "" if event.dated else f" on {event.when()}"
         lines.append(f"- {event.text}{when}{where}: {state}")
@@ -117,7 +205,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
     level = signal.level
     open_kinds = {e.kind for e in signal.open}
     if level is SuicideLevel.UNASSESSED:
-        escalated = [e for e in signal.open if e.escalate]
+        escalated = [e for e in signal.urgent if e.escalate]
         if any(e.kind is SignalKind.ITEM9 for e in escalated):
             text = (
                 "Answers of 'more than half the days' or 'nearly every day' carry a higher one-year "
@@ -149,12 +237,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
             "team holds the plan."
         )
     lookback = ctx.policy.suicide_item9_lookback_days
-    if _only_phq9(signal):
+    if level is SuicideLevel.RESCREENED:
+        window = max(lookback, ctx.policy.suicide_unassessed_item9_days)
         return (
-            "A later PHQ-9 item 9 = 0 makes this no longer urgent, but it is not a risk "
-            "assessment and a 0 does not rule risk out (REFERENCE.md 5): kept as information "
-            f"while the positive finding is within the {lookback}-day look-back. Recheck at "
-            "each visit."
+            f"This answer is older than the {lookback}-day look-back and a later PHQ-9 answered "
+            "item 9 = 0, so it is no longer an urgent signal. But no suicide risk assessment "
+            "followed it: item 9 alone is not one, and a 0 does not rule risk out (REFERENCE.md "
+            "5). Complete and record a structured assessment (C-SSRS); the card stays until one "
+            f"is on record or the answer is more than {window} days old."
         )
     return (
         "Assessed after the positive finding. Kept as information while it is within the "
@@ -195,6 +285,8 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
 
 
 def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
+    if signal.level is SuicideLevel.RESCREENED:
+        return _rescreened_suggestion(ctx, signal)
     if not signal.acute:
         return None  # assessed: nothing to order (the clinician overrides or it ages out)
     reasons: list[SourceRef] = signal.reasons()
@@ -226,17 +318,42 @@ def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
     return suggestions.create(label, resource, recommended=True)
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
+def _rescreened_suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion:
+    """The assessment an older, never-assessed answer still needs, at routine priority."""
+    cssrs = tables.order_code("cssrs-screener")
+    resource = None
+    if ctx.patient_id is not None:
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="suicide-risk-assessment",
+            text="Structured suicide risk assessment (earlier positive PHQ-9 item 9 not assessed)",
+            reasons=[e.source for e in signal.lowered if e.source is not None],
+            priority=RESCREENED_PRIORITY,
+            note=f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers.",
+        )
+    return suggestions.create(
+        "Order a suicide risk assessment (C-SSRS)", resource, recommended=True
+    )
+
+
+def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recommendation | None:
+    """The card. `drafts`: the draft orders the order hook is about (default: every draft on the
+    record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line."""
     signal = ctx.facts.suicide
     if signal is None:
         return None
     if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view":
         return None
     found = _suggestion(ctx, signal)
+    detail = _detail(ctx, signal)
+    if ctx.hook != "patient-view":
+        quantity = means_restriction_line(ctx.record.draft_orders if drafts is None else drafts)
+        if quantity is not None:
+            detail = cards.join_sections(quantity, detail)
     return cards.make(
         TOPIC,
         summary=_summary(signal),
-        detail=_detail(ctx, signal),
+        detail=detail,
         suggestions=(found,) if found is not None else (),
         indicator=_INDICATOR[signal.level],
     )

@@ -33,6 +33,14 @@ AUGMENTATION_CLASSES = MECHANISM_GROUPS | {
     "dopamine agonist",
     "typical antipsychotic",
 }
+# Drugs recognised only for the MAOI interaction check (interacting_drugs.csv, review finding 5).
+INTERACTING_CLASSES = {
+    "MAOI",
+    "opioid (serotonergic)",
+    "antitussive (serotonergic)",
+    "stimulant (sympathomimetic)",
+    "MAO-B inhibitor",
+}
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {
     "selegiline (transdermal)": "selegiline",
@@ -58,7 +66,10 @@ def test_row_counts_and_roles() -> None:
 
 def test_classes_are_the_short_mechanism_groups() -> None:
     for drug in all_drugs():
-        allowed = MECHANISM_GROUPS if drug.role is Role.ANTIDEPRESSANT else AUGMENTATION_CLASSES
+        allowed = {
+            Role.ANTIDEPRESSANT: MECHANISM_GROUPS,
+            Role.INTERACTING: INTERACTING_CLASSES,
+        }.get(drug.role, AUGMENTATION_CLASSES)
         assert drug.drug_class in allowed, drug
 
 
@@ -252,10 +263,11 @@ def test_ingredient_codes_match_code_verification() -> None:
                 continue
             info = drug_info(SHARED_NAMES.get(row["name"], row["name"]))
             if info is None:
-                continue  # dextromethorphan alone is not a pathway drug
+                continue
             assert info.rxcui == row["code"], row["name"]
             checked += 1
-    assert checked == 38
+    # 38 pathway drugs + dextromethorphan (an interacting drug: MAOI check, review finding 5).
+    assert checked == 39
 
 
 def test_every_drug_code_is_an_ingredient_row_of_the_product_table() -> None:

@@ -171,7 +171,6 @@ def test_text(text: str, expected: list[tuple[str, float | None, bool]]) -> None
         {"text": "doxepin 5% cream"},
         {"text": "amitriptyline 2% / ketamine 0.5% topical cream"},
         {"text": "Lithium orotate 5 mg"},
-        {"text": "dextromethorphan 15 mg/5 mL syrup"},
         rxnorm("314076", "lisinopril 10 MG Oral Tablet"),
         {"text": "atorvastatin 20 mg"},
         {"coding": [{"system": ATC, "code": "C10AA05"}]},

@@ -363,22 +363,28 @@ def test_free_text_stimulator_on_the_problem_list_blocks_tms() -> None:
 
 
 def test_item9_positive_45_days_ago_then_zero_yesterday_is_outside_the_window() -> None:
-    # Decision (policy.suicide_item9_lookback_days = 30, issue 4): the positive answer should
-    # have been assessed when it was recorded; a fresh 0 yesterday is the current screen. A clinic
-    # wanting the longer memory sets the look-back (the card then keeps the positive answer).
+    # Decision (policy.suicide_item9_lookback_days = 30, issue 4): a fresh 0 yesterday is the
+    # current screen, so the older positive answer is no longer an acute signal. Changed after
+    # the psychiatrist's review (patient-view findings 5 and 6): it was never assessed, and a 0
+    # is not an assessment, so it does not vanish either: a warning asks for the assessment
+    # (policy.suicide_unassessed_item9_days).
     resources = [
         *two_failed_trials(),
         fr.phq9_panel("panel-old", date(2025, 4, 18), total=16, item9_score=2),
         fr.phq9_panel("panel-new", date(2025, 6, 1), total=12, item9_score=0),
     ]
-    assert "suicide-risk" not in cards(chart(*resources))
-    longer = cards(chart(*resources), Policy(suicide_item9_lookback_days=60))
-    # Issue 11 item 10: within the longer look-back the card keeps the positive answer, but the
-    # later item 9 = 0 acknowledges it: information, no longer critical.
-    card = longer["suicide-risk"]
-    assert card.indicator == "info"
+    card = cards(chart(*resources))["suicide-risk"]
+    assert card.indicator == "warning"
     assert card.summary.startswith(
-        "PHQ-9 item 9 = 2 (more than half the days) on 2025-04-18; item 9 = 0 on 2025-06-01"
+        "PHQ-9 item 9 = 2 (more than half the days) on 2025-04-18, no risk assessment on record"
+    )
+    longer = cards(chart(*resources), Policy(suicide_item9_lookback_days=60))
+    # Within the longer look-back the positive answer is current, and the later item 9 = 0 does
+    # not acknowledge it: still critical until an assessment is recorded.
+    card = longer["suicide-risk"]
+    assert card.indicator == "critical"
+    assert card.summary.startswith(
+        "PHQ-9 item 9 = 2 (more than half the days) on 2025-04-18, no assessment on record"
     )
 
 

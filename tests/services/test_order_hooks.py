@@ -121,7 +121,7 @@ def test_bipolar_with_a_mood_stabiliser_on_record_or_on_the_order() -> None:
             f.draft(
                 "quetiapine",
                 "atypical antipsychotic",
-                mg=150,
+                mg=400,  # an antimanic dose (data/mood_stabilisers.csv min_antimanic_mg_day)
                 min_mg=150,
                 max_mg=300,
                 rid="draft-2",

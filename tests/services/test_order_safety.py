@@ -271,7 +271,9 @@ def test_linezolid_ordered_while_sertraline_runs_and_sertraline_a_day_after_line
     )
     rec = at_order(record)["order-maoi-interaction"]
     assert rec.indicator is Indicator.CRITICAL
-    assert rec.summary.startswith("Linezolid (acts as an MAOI) ordered while sertraline is running")
+    # Not an elective MAOI start: the FDA urgent-use advice, never weeks of waiting (review
+    # finding 6; tests/services/test_maoi_review.py).
+    assert rec.summary.startswith("Linezolid with sertraline running: if urgent give it")
     # A linezolid course that ended 3 days ago: the labels allow restarting after 24 hours.
     course = fb.medication_request(
         None,

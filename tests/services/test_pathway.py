@@ -138,8 +138,18 @@ def test_suicide_signal_window_and_any_positive_answer() -> None:
     as_of = f.AS_OF
     within = f.trd_record(scores=(f.score(17, date(2024, 5, 4), item9=1),))  # 30 days before
     assert facts(within).suicide is not None
-    outside = f.trd_record(scores=(f.score(17, date(2024, 5, 3), item9=1),))  # 31 days before
-    assert facts(outside).suicide is None
+    # 31 days before: outside the look-back. Never assessed, it stays an open signal (review
+    # patient-view finding 5: no disappearing on time alone); assessed, it leaves.
+    outside = f.trd_record(scores=(f.score(17, date(2024, 5, 3), item9=1),))
+    unassessed = facts(outside).suicide
+    assert unassessed is not None and unassessed.level.value == "unassessed"
+    assessed = f.trd_record(
+        scores=(f.score(17, date(2024, 5, 3), item9=1),),
+        procedures=(
+            f.procedure(ProcedureKind.SUICIDE_RISK_ASSESSMENT, date(2024, 5, 3), "225337009"),
+        ),
+    )
+    assert facts(assessed).suicide is None
     zero = f.trd_record(scores=(f.score(17, date(2024, 5, 20), item9=0),))
     assert facts(zero).suicide is None
     then_zero = f.trd_record(

@@ -497,9 +497,9 @@ def _phenelzine_and(other: Resource, *, latest_phq9: int = 17) -> list[Resource 
     [
         (
             CITALOPRAM_20,
-            "citalopram → phenelzine: at least 14 days (2 weeks; 5 half-lives of citalopram, t½ "
-            "about 35 h with its active metabolite) off citalopram; phenelzine → citalopram: at "
-            "least 14 days (2 weeks) off phenelzine.",
+            "citalopram → phenelzine: at least 14 days (2 weeks; the 2-week minimum of CPS 2023 "
+            "Table 5, longer than 5 half-lives of citalopram, t½ about 35 h) off citalopram; "
+            "phenelzine → citalopram: at least 14 days (2 weeks) off phenelzine.",
         ),
         (
             FLUOXETINE_20,
@@ -613,7 +613,9 @@ def test_lurasidone_or_brexpiprazole_alone_is_not_antimanic_cover(
 
 
 def test_control_aripiprazole_is_antimanic_cover() -> None:
-    running = order(ARIPIPRAZOLE_5, date(2024, 6, 3), rid="mr-ap")
+    # At an antimanic dose: 3 x 5 mg = 15 mg/day (data/mood_stabilisers.csv min_antimanic_mg_day;
+    # 5 mg/day, an augmentation dose, is no longer cover: order-hook review finding 2).
+    running = order(ARIPIPRAZOLE_5, date(2024, 6, 3), rid="mr-ap", per_day=3)
     recs = at_order(chart(*_bipolar_on_sertraline(running), drafts=(draft(ESCITALOPRAM_10),)))
     assert "order-bipolar-no-mood-stabiliser" not in recs
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from fhir_mapping.record import FindingKind
+from fhir_mapping.record import FindingKind, ProcedureKind
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator
@@ -60,32 +60,40 @@ def test_suggestion_is_a_same_day_risk_assessment_citing_the_answer() -> None:
     assert rec.suggestions[0].is_recommended is True
 
 
-def test_no_card_for_item9_zero_or_outside_lookback() -> None:
+def test_no_card_for_item9_zero_or_an_assessed_answer_outside_lookback() -> None:
     zero = f.trd_record(scores=(f.score(19, date(2024, 5, 28), item9=0),))
     assert suicide_risk.rule(ctx(zero)) is None
-    old = f.trd_record(scores=(f.score(19, date(2024, 4, 1), item9=3),))
-    assert suicide_risk.rule(ctx(old)) is None
+    # Outside the look-back an answer leaves once it was assessed; one never assessed stays
+    # (review patient-view finding 5; tests/services/test_suicide_risk_review.py).
+    assessed = f.trd_record(
+        scores=(f.score(19, date(2024, 4, 1), item9=3),),
+        procedures=(f.procedure(ProcedureKind.SUICIDE_RISK_ASSESSMENT, date(2024, 4, 1)),),
+    )
+    assert suicide_risk.rule(ctx(assessed)) is None
     longer = Policy(suicide_item9_lookback_days=90)
-    assert suicide_risk.rule(ctx(old, longer)) is not None
+    assert suicide_risk.rule(ctx(assessed, longer)) is not None
 
 
-def test_a_later_zero_acknowledges_but_does_not_cancel_an_earlier_positive_answer() -> None:
-    # Issue 11 item 10 changed this: a later item 9 = 0 makes the card information (no longer
-    # critical), and the card stays while the positive answer is in the look-back (the safer
-    # choice than removing it: a 0 does not rule risk out).
+def test_a_later_zero_does_not_acknowledge_an_earlier_positive_answer() -> None:
+    # Issue 11 item 10 had a later item 9 = 0 make this card information; the psychiatrist's
+    # review (patient-view finding 6) showed why that is wrong: item 9 = 0 is a re-screen, not
+    # the risk assessment a positive answer calls for, so the card stays critical and says what
+    # the 0 is, never "assessed".
     record = f.trd_record(
         scores=(f.score(18, date(2024, 5, 10), item9=3), f.score(15, date(2024, 5, 30), item9=0))
     )
     rec = suicide_risk.rule(ctx(record))
     assert rec is not None
-    assert rec.indicator is Indicator.INFO and rec.snoozable is False
-    assert rec.summary == (
-        "PHQ-9 item 9 = 3 (nearly every day) on 2024-05-10; item 9 = 0 on 2024-05-30: recheck "
-        "at each visit"
+    assert rec.indicator is Indicator.CRITICAL and rec.snoozable is False
+    assert rec.summary.startswith(
+        "PHQ-9 item 9 = 3 (nearly every day) on 2024-05-10, no assessment on record: "
     )
-    assert "assessed: PHQ-9 item 9 = 0, total 15 on 2024-05-30" in rec.detail
+    assert "not yet assessed: a later PHQ-9 item 9 = 0, total 15 on 2024-05-30" in rec.detail
+    assert "assessed: PHQ-9" not in rec.detail
     assert "a 0 does not rule risk out" in rec.detail
-    assert rec.suggestions == ()
+    assert [s.label for s in rec.suggestions] == [
+        "Order a same-day suicide risk assessment (C-SSRS)"
+    ]
 
 
 def test_problem_list_ideation_fires_without_scores() -> None:

@@ -4,8 +4,8 @@
   no TMS card (patient-view or order hooks); ECT and esketamine are named instead.
 - 9: the suicide-risk card's sources: item 9 > 0, a positive C-SSRS, recent ideation or self-harm
   on the problem list; a past attempt is a risk-factor line, not a card.
-- 10: a documented assessment (C-SSRS, a risk-assessment Procedure, a later item 9 = 0) makes the
-  card no longer critical and says what was found and when; override reasons for "assessment
+- 10: a documented assessment (C-SSRS, a risk-assessment Procedure; since the psychiatrist's
+  review no longer a later item 9 = 0) makes the card no longer critical and says what was found and when; override reasons for "assessment
   completed today" and "under crisis team care"; never snoozed.
 - 14: a deceased patient gets no cards at any hook.
 
@@ -309,7 +309,10 @@ def test_a_later_item9_zero_does_not_overrule_a_high_cssrs() -> None:
     assert card.suggestions[0].label == "Order a same-day psychiatric suicide risk assessment"
 
 
-def test_later_item9_zero_acknowledges_recent_ideation() -> None:
+def test_later_item9_zero_does_not_acknowledge_recent_ideation() -> None:
+    # Changed after the psychiatrist's review (patient-view finding 6): a later item 9 = 0 is a
+    # re-screen, not a risk assessment, so recent ideation on the problem list stays critical
+    # and the card names the 0 for what it is.
     ideation = f.finding(
         FindingKind.SUICIDAL_IDEATION, code="6471006", display="Suicidal ideation", onset=D
     )
@@ -317,12 +320,12 @@ def test_later_item9_zero_acknowledges_recent_ideation() -> None:
         findings=(f.mdd(), ideation), scores=(f.score(9, D + timedelta(days=2), item9=0),)
     )
     card = suicide_risk.rule(ctx(record))
-    assert card is not None and card.indicator is Indicator.INFO
-    assert card.summary == (
-        "Suicidal ideation on the problem list since 2024-05-28; item 9 = 0 on 2024-05-30: "
-        "recheck at each visit"
+    assert card is not None and card.indicator is Indicator.CRITICAL
+    assert card.summary.startswith(
+        "Suicidal ideation on the problem list since 2024-05-28, no assessment on record: "
     )
-    assert "it is not a risk assessment" in card.detail
+    assert "not yet assessed: a later PHQ-9 item 9 = 0, total 9 on 2024-05-30" in card.detail
+    assert "assessed: PHQ-9" not in card.detail
 
 
 def test_assessed_card_is_left_out_at_order_hooks_but_an_open_one_is_not() -> None:

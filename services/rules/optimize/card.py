@@ -97,8 +97,8 @@ def opening(ctx: RuleContext) -> list[str]:
         sections.append(
             "**Failure inferred:** "
             + ", ".join(
-                f"{t.ingredient} (stopped after {t.weeks_at_adequate_dose:g} weeks at an "
-                "adequate dose)"
+                f"{t.ingredient} (stopped after {cards.fmt_weeks(t.weeks_at_adequate_dose)} "
+                "weeks at an adequate dose)"
                 for t in inferred
             )
             + ": no PHQ-9 on treatment; confirm the response with the patient."
