@@ -321,10 +321,10 @@ def _events(
     for finding in record.context.of(FindingKind.SUICIDAL_IDEATION):
         if finding.onset is None or finding.onset >= condition_from:
             current.append(finding)
-            short = f"{finding.display} on the problem list"
-            text = f"{short} ({finding.system} {finding.code})" + (
+            text = f"{finding.display} on the problem list ({finding.system} {finding.code})" + (
                 "" if finding.onset else ", no date recorded: counted as current"
             )
+            short = f"{_summary_name(finding, 'Suicidal ideation')} on the problem list"
             events.append(
                 RiskEvent(SignalKind.IDEATION, finding.onset, text, short, False, finding.source)
             )
@@ -341,7 +341,7 @@ def _events(
                     SignalKind.SELF_HARM,
                     finding.onset,
                     f"{finding.display} ({finding.system} {finding.code})",
-                    finding.display,
+                    _summary_name(finding, "Self-harm or suicide attempt"),
                     True,
                     finding.source,
                     weight=3,
@@ -352,6 +352,19 @@ def _events(
             history.append(_finding_line(finding, f"past self-harm ({when}): a risk factor"))
     events.sort(key=lambda e: (e.day or date.min, e.kind.value, str(e.source or "")))
     return events, history, current
+
+
+# A chart's own display leads the card summary when it is short; a long one ("Poisoning by
+# selective serotonin and norepinephrine reuptake inhibitors, intentional self-harm, initial
+# encounter") would push "assess today" past the 140-character summary, so the summary names
+# the kind and the code instead and the detail keeps the display.
+_SUMMARY_NAME_MAX = 60
+
+
+def _summary_name(finding: Finding, kind: str) -> str:
+    if len(finding.display) <= _SUMMARY_NAME_MAX:
+        return finding.display
+    return f"{kind} ({finding.code})"
 
 
 def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:
