@@ -64,6 +64,7 @@ from services import (
     drug_rules,
     drugs,
     mood_cover,
+    order_doses,
     screen,
     tables,
     tolerability,
@@ -870,13 +871,28 @@ def run_order_checks(
             for check in (_intolerance_check(ctx, draft), _stacking_check(ctx, draft)):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
+    combined = order_doses.together(drafts)
+    dosed_once: set[str] = set()
     for draft in drafts:
         checks: list[OrderCheck | None] = [
             _caution_check(ctx, draft),
             _bipolar_check(ctx, draft),
-            _age_check(ctx, draft),
         ]
-        checks += _dose_checks(ctx, draft)
+        both = combined.get(draft.ingredient)
+        if both is None:
+            checks.append(_age_check(ctx, draft))
+            checks += _dose_checks(ctx, draft)
+        elif draft.ingredient not in dosed_once:
+            # One drug on several drafts: its dose and age checks read the total, once.
+            dosed_once.add(draft.ingredient)
+            total = order_doses.as_one(draft, both)
+            for check in [_age_check(ctx, total), *_dose_checks(ctx, total)]:
+                if check is not None:
+                    checks.append(
+                        dataclasses.replace(
+                            check, detail=cards.join_sections(both.note(), check.detail)
+                        )
+                    )
         if ctx.facts.active:
             checks.append(_repeat_check(ctx, draft))
         for finding in checks:

@@ -228,9 +228,18 @@ def test_bupropion_order_with_epilepsy() -> None:
 
 
 def test_long_joined_key_is_hashed_stably() -> None:
+    # Five different drugs, each above its maximum (one drug on several drafts is judged as one
+    # dose: services/order_doses.py), so the card covers five drafts.
+    above = [
+        ("bupropion", "NDRI", 600, 150, 450),
+        ("sertraline", "SSRI", 300, 50, 200),
+        ("fluoxetine", "SSRI", 80, 20, 60),
+        ("citalopram", "SSRI", 60, 20, 40),
+        ("venlafaxine", "SNRI", 450, 75, 375),
+    ]
     drafts = tuple(
-        f.draft("bupropion", "NDRI", mg=600, min_mg=150, max_mg=450, rid=f"{'x' * 40}-{i}")
-        for i in range(5)
+        f.draft(name, cls, mg=mg, min_mg=low, max_mg=top, rid=f"{'x' * 40}-{i}")
+        for i, (name, cls, mg, low, top) in enumerate(above)
     )
     key = _run(f.trd_record(draft_orders=drafts))["order-dose-above-range"].dedupe_key
     assert key is not None and key.startswith("order-dose-above-range:sha256:")

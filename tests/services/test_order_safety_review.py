@@ -407,3 +407,33 @@ def test_the_olanzapine_of_an_olanzapine_fluoxetine_capsule_is_cover() -> None:
     )
     assert pathway.ongoing_mood_stabiliser(apart) is None
     assert [t.ingredient for t in pathway.stabilisers_below_antimanic_dose(apart)] == ["olanzapine"]
+
+
+# --- one drug on several drafts (review finding 3: doses were never added up) --------------------
+
+
+def test_two_citalopram_orders_are_judged_as_one_dose_against_the_age_limit() -> None:
+    drafts = (drafted(CITALOPRAM_20, rid="d1"), drafted(CITALOPRAM_20, rid="d2"))
+    found = at_order(chart(*depressed(), drafts=drafts, birth=date(1953, 1, 1)))
+    card = found[order_hooks.AGE_LIMIT]
+    assert card.summary.startswith("Citalopram 40 mg/day at age 72")
+    assert "**2 orders of citalopram together:** 20 + 20 = 40 mg/day" in card.detail
+    # The control: one 20 mg order at 72 is within the limit.
+    alone = at_order(chart(*depressed(), drafts=drafts[:1], birth=date(1953, 1, 1)))
+    assert order_hooks.AGE_LIMIT not in alone
+
+
+def test_a_dose_made_of_two_strengths_is_not_called_below_the_minimum() -> None:
+    sertraline_25 = ("312940", "sertraline 25 MG Oral Tablet")
+    drafts = (drafted(SERTRALINE_100, rid="d1"), drafted(sertraline_25, rid="d2"))
+    found = at_order(chart(*depressed(), drafts=drafts))
+    assert order_hooks.BELOW not in found and order_hooks.ABOVE not in found
+
+
+def test_two_fluoxetine_orders_above_the_maximum_together_get_the_card() -> None:
+    drafts = (
+        drafted(FLUOXETINE_20, tablets=2, rid="d1"),
+        drafted(FLUOXETINE_20, tablets=2, rid="d2"),
+    )
+    card = at_order(chart(*depressed(), drafts=drafts))[order_hooks.ABOVE]
+    assert card.summary == "Fluoxetine 80 mg/day is above the usual maximum of 60 mg/day"
