@@ -31,6 +31,10 @@ and for each draft antidepressant:
   findings 1 and 7); under 25, the FDA boxed warning on suicidality as one line on the first card;
 - a dose or an age that could not be read: the dose and age checks say they were not done, on a
   card the draft already gets or on a data-quality card (review finding 12);
+- one drug on several drafts is judged as one daily dose (services/order_doses.py); an adjunct
+  above its CANMAT 2023 Table 7.2 augmentation range gets the above-range card with its target
+  and monitoring (lithium: its serum level); an antimanic agent with bipolar disorder or psychotic
+  features on record is not held to its depression range (review findings 3 and 4);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
 issue 12), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
@@ -65,6 +69,7 @@ from services import (
     drugs,
     mood_cover,
     order_doses,
+    pathway_options,
     screen,
     tables,
     tolerability,
@@ -369,7 +374,11 @@ def _dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         return []
     found = []
     name = draft.ingredient.capitalize()
-    if draft.max_mg is not None and mg > draft.max_mg:
+    if (
+        draft.max_mg is not None
+        and mg > draft.max_mg
+        and not _treats_mania_or_psychosis(ctx, draft)
+    ):
         found.append(
             OrderCheck(
                 ABOVE,
@@ -416,6 +425,44 @@ def _dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
             )
         found.append(OrderCheck(BELOW, draft, summary, detail))
     return found
+
+
+def _treats_mania_or_psychosis(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """An antimanic agent (data/mood_stabilisers.csv) with bipolar disorder or psychotic features
+    on record: its depression range (quetiapine 150-300 mg/day) is not its ceiling there
+    (antimanic and antipsychotic doses are higher), so no "above the range" card."""
+    return bool(ctx.facts.bipolar or ctx.facts.psychotic) and (
+        draft.ingredient.lower() in tables.mood_stabilisers()
+    )
+
+
+def _augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """An adjunct drafted above its CANMAT 2023 Table 7.2 augmentation range (lithium 1800 mg/day
+    against 600-1200; review finding 4); not for an antimanic agent with bipolar disorder or
+    psychotic features on record (`_treats_mania_or_psychosis`)."""
+    mg = draft.mg_per_day
+    if (
+        mg is None
+        or draft.dose_basis is not DoseBasis.DAILY
+        or draft.max_mg is None
+        or mg <= draft.max_mg
+        or _treats_mania_or_psychosis(ctx, draft)
+    ):
+        return None
+    low, top = cards.fmt_mg(draft.min_adequate_mg), cards.fmt_mg(draft.max_mg)
+    # The agent's target and monitoring (data/augmentation_monitoring.csv): lithium is dosed by
+    # its serum level, so the card asks for it.
+    watch = pathway_options.monitoring_for(draft.ingredient)
+    check = f" Target {watch.target}; monitor {watch.monitoring}." if watch is not None else ""
+    return OrderCheck(
+        ABOVE,
+        draft,
+        f"{draft.ingredient.capitalize()} {cards.fmt_mg(mg)} mg/day is above the augmentation "
+        f"range of {low}-{top} mg/day",
+        f"{draft.ingredient} {cards.fmt_mg(mg)} mg/day as an adjunct in depression exceeds the "
+        f"CANMAT 2023 Table 7.2 range ({low}-{top} mg/day). Check the dose and the "
+        f"indication.{check}",
+    )
 
 
 def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
@@ -871,6 +918,10 @@ def run_order_checks(
             for check in (_intolerance_check(ctx, draft), _stacking_check(ctx, draft)):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
+        if draft.role is Role.AUGMENTATION:
+            above = _augmentation_above_range(ctx, draft)
+            if above is not None:
+                by_topic.setdefault(above.topic, []).append(above)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()
     for draft in drafts:

@@ -437,3 +437,30 @@ def test_two_fluoxetine_orders_above_the_maximum_together_get_the_card() -> None
     )
     card = at_order(chart(*depressed(), drafts=drafts))[order_hooks.ABOVE]
     assert card.summary == "Fluoxetine 80 mg/day is above the usual maximum of 60 mg/day"
+
+
+# --- adjuncts drafted above their augmentation range (review finding 4) -------------------------
+
+
+def test_lithium_above_the_augmentation_range_gets_the_card_with_its_level() -> None:
+    lithium_300 = (None, "lithium carbonate 300 MG Oral Capsule")
+    record = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 1, 6), rid="mr-s"),
+        drafts=(drafted(lithium_300, per_day=6),),
+    )
+    card = at_order(record)[order_hooks.ABOVE]
+    assert card.summary == "Lithium 1800 mg/day is above the augmentation range of 600-1200 mg/day"
+    assert "Target serum 0.5-0.8 mmol/L" in card.detail
+    # Within the range: no card.
+    within = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 1, 6), rid="mr-s"),
+        drafts=(drafted(lithium_300, per_day=3),),
+    )
+    assert order_hooks.ABOVE not in at_order(within)
+
+
+def test_an_antipsychotic_dose_with_bipolar_disorder_is_not_called_above_the_range() -> None:
+    record = chart(*depressed(), bipolar_i(), drafts=(drafted(QUETIAPINE_400),))
+    assert order_hooks.ABOVE not in at_order(record)
