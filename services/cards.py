@@ -54,9 +54,11 @@ _ADHERENCE_WORDS = {status: status.value for status in AdherenceStatus}
 
 
 def fmt_mg(mg: float | None) -> str:
+    """mg as a clinician writes it: 37.5, 0.025, and a weekly 90 mg as 12.86 a day, never the
+    raw 12.8571 of the arithmetic (review finding 10)."""
     if mg is None:
         return "unknown"
-    return f"{mg:g}"
+    return f"{round(mg, 2 if abs(mg) >= 1 else 4):g}"
 
 
 def fmt_weeks(weeks: float) -> str:

@@ -54,3 +54,16 @@ def test_ongoing_verdict_names_what_keeps_it_from_being_adequate() -> None:
     assert cards.verdict_text(low, POLICY) == (
         "ongoing; 10 mg/day for 12 weeks, below the minimum adequate 20 mg/day"
     )
+
+
+def test_mg_are_written_as_a_clinician_writes_them() -> None:
+    """A weekly 90 mg fluoxetine is 12.86 mg a day, not the raw 12.8571 (review finding 10);
+    small doses keep their digits (liothyronine 0.0125 mg)."""
+    assert [cards.fmt_mg(mg) for mg in (90 / 7, 0.025, 0.0125, 187.5, 1800.0, None)] == [
+        "12.86",
+        "0.025",
+        "0.0125",
+        "187.5",
+        "1800",
+        "unknown",
+    ]
