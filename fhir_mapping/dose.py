@@ -310,6 +310,33 @@ def sig_frequency(text: str) -> float | None:
     return per_day
 
 
+# A sig in steps ("1 tablet daily for 7 days, then 1.5 tablets daily") or with a conditional
+# increase ("50 mg daily. May increase to 100 mg if tolerated") describes doses taken one after
+# another or perhaps later, never together: adding them up gave 62.5 mg/day for a 25 then
+# 37.5 mg titration and counted it as an adequate trial (review finding). The dose the patient
+# is on is the last step that is neither a condition nor a stop, as the last `sequence` of
+# structured lines is (this module's docstring).
+_STEP = re.compile(r"(?:[.;,]\s*|\s)(?:and\s+)?then\b|(?<=[a-z]{2})\.\s+(?=[a-z])|;\s*")
+_CONDITIONAL = re.compile(
+    r"\b(?:may|can|could)\s+(?:increase|titrate|go\s+up|raise)|\bif\s+(?:tolerated|needed)\b|"
+    r"\bas\s+tolerated\b|\bincrease\s+(?:to|by)\b|\btitrate\b"
+)
+_STOP = re.compile(r"^\s*(?:stop|discontinue|off)\b")
+
+
+def governing_step(text: str) -> str:
+    """The part of a sig that says the dose the patient ends on: the last step that gives an
+    amount and is neither conditional ("may increase to 100 mg") nor a stop. A sig without
+    "then" or a conditional increase is returned whole (its doses are taken together: "1 in
+    the morning and 2 at night")."""
+    lowered = text.lower()
+    if " then" not in lowered and ",then" not in lowered and not _CONDITIONAL.search(lowered):
+        return text
+    steps = [s for s in _STEP.split(lowered) if s.strip()]
+    kept = [s for s in steps if not _CONDITIONAL.search(s) and not _STOP.match(s) and _sig_doses(s)]
+    return kept[-1] if kept else text
+
+
 @dataclass(frozen=True, slots=True)
 class _SigDose:
     value: float  # per administration
@@ -436,7 +463,7 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
             per_day = min(per_day, 1.0)
         return Amount(amount[0] * per_day, amount[1])
     for text in texts:
-        doses = _sig_doses(text)
+        doses = _sig_doses(governing_step(text))
         if not doses:
             continue
         total: float = 0.0

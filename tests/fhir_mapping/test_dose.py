@@ -233,6 +233,25 @@ def test_sig_text(text: str, strength: float | None, expected: float) -> None:
     assert daily_dose_mg([sig(text)], strength_mg=strength) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "strength", "expected"),
+    [
+        # A titration in steps is the dose the patient ends on, never the sum of the steps (the
+        # review's 25 then 37.5 mg read as 62.5 mg/day made an under-dosed trial "adequate").
+        ("Take 1 tablet by mouth daily for 7 days, then 1.5 tablets daily", 25, 37.5),
+        ("0.25 tab daily for 7 days then 0.5 tab daily", 100, 50),
+        ("Take 1 tab p.o. daily for 7 days then 2 tabs p.o. daily", 25, 50),
+        # A conditional increase is not taken yet.
+        ("Take 50 mg daily. May increase to 100 mg daily after 2 weeks if tolerated", None, 50),
+        ("Take 150 mg by mouth daily; may increase to 300 mg", None, 150),
+        # A taper ends on its last dosing step, not on "stop".
+        ("Take 2 tablets daily for 1 week, then 1 tablet daily for 1 week, then stop", 25, 25),
+    ],
+)
+def test_sig_steps_are_not_added_up(text: str, strength: float | None, expected: float) -> None:
+    assert daily_dose_mg([sig(text)], strength_mg=strength) == expected
+
+
 def test_patient_instruction_when_there_is_no_text() -> None:
     line = {"patientInstruction": "Take two capsules every morning"}
     assert daily_dose_mg([line], strength_mg=30) == 60
