@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.code_systems import LOINC, canonical_system
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,19 @@ def observation_concepts() -> dict[tuple[str, str], str]:
 def observation_code_rows() -> dict[tuple[str, str], ObservationCode]:
     """(system, code) -> the full row (instrument, valid range)."""
     return {(c.system, c.code): c for c in observation_codes()}
+
+
+@cache
+def phq9_answer_codes_without_system() -> dict[str, int]:
+    """LOINC answer code -> item score, for a coding sent without a system (SDC writes them so:
+    ../shared/fhir/vendor trap 9). LOINC "LA" answer codes are LOINC's own and name one answer
+    whatever the system left out, so reading them is safe; a bare code of any other table is
+    not read."""
+    return {
+        code: value
+        for (system, code), value in phq9_answer_values().items()
+        if system == LOINC and code.startswith("LA")
+    }
 
 
 @cache

@@ -43,7 +43,12 @@ from functools import cache
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.codes import ObservationCode, observation_code_rows, phq9_answer_values
+from fhir_mapping.codes import (
+    ObservationCode,
+    observation_code_rows,
+    phq9_answer_codes_without_system,
+    phq9_answer_values,
+)
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     NUMBER_TYPES,
@@ -120,6 +125,9 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
         for system, code, _ in codings(element.get("valueCodeableConcept")):
             if (system, code) in answers:
                 raw = float(answers[(system, code)])
+                break
+            if not system and code in (bare := phq9_answer_codes_without_system()):
+                raw = float(bare[code])  # "LA6570-1" with its system left out (SDC)
                 break
     if raw is None:
         return None

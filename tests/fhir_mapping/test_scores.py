@@ -82,6 +82,26 @@ def test_item9_standalone_loinc_answer_joins_by_encounter() -> None:
     )
 
 
+@pytest.mark.parametrize(("system", "read_as"), [(None, 2), ("", 2), ("urn:other:codes", None)])
+def test_item9_loinc_answer_without_its_system_is_read(
+    system: str | None, read_as: int | None
+) -> None:
+    """SDC writes answer codings without a system (../shared/fhir/vendor trap 9). A LOINC "LA"
+    answer code names one answer: read it (review: a dropped "more than half the days" left the
+    suicide card out); the same code under another system is not LOINC's and is not read."""
+    item = item9_obs("i", D, 2, answer=True)
+    coding = item["valueCodeableConcept"]["coding"][0]
+    if system is None:
+        del coding["system"]
+    else:
+        coding["system"] = system
+    resources = [phq9_total("t", D, 14), item]
+    if system != "":
+        assert_valid(resources)  # an empty system is not valid R4, but EHRs send it
+    scores = read_scores(resources, as_of=AS_OF)
+    assert scores[0].item9 == read_as
+
+
 def test_item9_linked_by_derived_from_wins_over_same_day() -> None:
     scores = read(
         [
