@@ -7,7 +7,7 @@ intolerance, in any episode and any role (a reaction does not expire with the ep
 course of the same drug without one is a re-challenge that was tolerated, like an
 AllergyIntolerance marked resolved: the drug is no longer held back. A course still running with a
 recorded reaction counts too (the cards never propose more of it; the order hooks leave renewals
-of a running course alone, see order_hooks._intolerance_check).
+of a running course alone, see order_hooks.intolerance_check).
 """
 
 from __future__ import annotations

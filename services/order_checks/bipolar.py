@@ -1,0 +1,158 @@
+"""The bipolar check: an antidepressant ordered with bipolar disorder on record and no
+antimanic cover, or cover only below its antimanic dose or not antimanic at all (ISBD 2013,
+CANMAT/ISBD 2018; services/mood_cover.py; review finding 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord
+from services import cards, mood_cover, tables
+from services.mood_cover import antimanic_dose, antimanic_dose_short
+from services.order_checks.model import BIPOLAR, OrderCheck
+from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
+from services.rules.context import RuleContext
+
+
+def _has_mood_stabiliser(record: PatientRecord) -> str | None:
+    """An antimanic mood stabiliser or antipsychotic running or on the order, at an antimanic
+    dose (ISBD 2013; data/mood_stabilisers.csv `min_antimanic_mg_day`: quetiapine 25 mg at night
+    is not cover; lithium and valproate count at any dose, judged by level: see
+    pathway.antimanic_dose)."""
+    stabilisers = tables.mood_stabilisers()
+    running = ongoing_mood_stabiliser(record)
+    if running is not None:
+        return running
+    for d in record.draft_orders:
+        if d.ingredient.lower() in stabilisers and not antimanic_dose_short(
+            d.ingredient, d.mg_per_day, d.dose_basis
+        ):
+            return d.ingredient
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _LowCover:
+    """An antimanic agent running or on the order whose dose is not shown to be antimanic."""
+
+    ingredient: str
+    mg_per_day: float | None
+    basis: DoseBasis
+    where: str  # "MedicationRequest/mr-q" or "on this order"
+
+    def short(self) -> str:
+        """ "quetiapine 25 mg/day" / "quetiapine (dose not read)"."""
+        if self.basis is not DoseBasis.DAILY:
+            return f"{self.ingredient} (dose per injection)"
+        if self.mg_per_day is None:
+            return f"{self.ingredient} (dose not read)"
+        return f"{self.ingredient} {cards.fmt_mg(self.mg_per_day)} mg/day"
+
+    def line(self) -> str:
+        threshold = antimanic_dose(self.ingredient)
+        minimum = "" if threshold is None else f"{cards.fmt_mg(threshold.min_mg)} mg/day"
+        unverified = (
+            " (UNVERIFIED)" if threshold is not None and threshold.status == "UNVERIFIED" else ""
+        )
+        name = self.ingredient.capitalize()
+        if self.basis is not DoseBasis.DAILY:
+            what = (
+                f"{name} ({self.where}) is dosed per injection or session: its daily dose cannot "
+                f"be compared with the antimanic dose (from {minimum}{unverified})"
+            )
+        elif self.mg_per_day is None:
+            what = (
+                f"{name} ({self.where}) has a daily dose that could not be read: it cannot be "
+                f"judged against the antimanic dose (from {minimum}{unverified})"
+            )
+        else:
+            what = (
+                f"{name} {cards.fmt_mg(self.mg_per_day)} mg/day ({self.where}) is below the dose "
+                f"at which it treats mania (from {minimum}{unverified}; acute-mania doses, "
+                "data/mood_stabilisers.csv)"
+            )
+        return (
+            f"{what}, so it is not counted as cover against a switch to mania: confirm the dose "
+            "or add an antimanic agent."
+        )
+
+
+def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
+    """The antimanic agents running or on the order below their antimanic dose, or whose dose
+    cannot be judged (named on the bipolar card, with their dose)."""
+    running = [
+        _LowCover(
+            t.ingredient,
+            t.current_mg_per_day,
+            t.dose_basis,
+            str(t.sources[-1]) if t.sources else "running",
+        )
+        for t in stabilisers_below_antimanic_dose(record)
+    ]
+    stabilisers = tables.mood_stabilisers()
+    ordered = [
+        _LowCover(d.ingredient, d.mg_per_day, d.dose_basis, "on this order")
+        for d in record.draft_orders
+        if d.ingredient.lower() in stabilisers
+        and antimanic_dose_short(d.ingredient, d.mg_per_day, d.dose_basis)
+    ]
+    return tuple(running + ordered)
+
+
+def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if not ctx.facts.bipolar or _has_mood_stabiliser(ctx.record) is not None:
+        return None
+    finding = ctx.facts.bipolar[0]
+    name = draft.ingredient.capitalize()
+    weak = mood_cover.without_antimanic_cover(ctx.record)
+    low = _low_cover(ctx.record)
+    if not weak and not low:
+        detail = (
+            f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+            "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
+            "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
+        )
+        return OrderCheck(
+            BIPOLAR,
+            draft,
+            f"{name} ordered with bipolar disorder on record and no mood stabiliser: risk of a "
+            "switch to mania",
+            detail,
+        )
+    # Lamotrigine prevents depressive relapse but has no antimanic efficacy; lurasidone treats
+    # bipolar depression, not mania; brexpiprazole has no bipolar indication: on their own they
+    # do not protect against an antidepressant-induced switch (CANMAT/ISBD 2018;
+    # data/mood_stabilisers.csv says why for each). An antimanic antipsychotic below its
+    # antimanic dose (quetiapine 25 mg for sleep, aripiprazole 2 mg as augmentation) does not
+    # either (review finding 2).
+    if weak:
+        only = mood_cover.only_text(weak)
+        summary = cards.fit_summary(
+            f"{name} ordered with bipolar disorder and {only}: risk of a switch to mania",
+            f"{name} with bipolar disorder and {only}: no antimanic cover",
+            f"{name} with bipolar disorder and no antimanic cover",
+        )
+    else:
+        below = " and ".join(c.short() for c in low)
+        summary = cards.fit_summary(
+            f"{name} ordered with bipolar disorder and only {below}, not an antimanic dose: risk "
+            "of a switch to mania",
+            f"{name} with bipolar disorder and only {below}: no antimanic cover",
+            f"{name} with bipolar disorder and no antimanic cover",
+        )
+    lines = [
+        f"{n.capitalize()} is on record or on this order, but it "
+        f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to mania."
+        for n in weak
+    ] + [c.line() for c in low]
+    return OrderCheck(
+        BIPOLAR,
+        draft,
+        summary,
+        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+        + " ".join(lines)
+        + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
+        + (" at an antimanic dose" if low else "")
+        + " is active or on this order. CANMAT/ISBD 2018: antidepressants in bipolar I only as "
+        "an adjunct to an antimanic agent. " + cards.guideline_links("canmat-isbd2018"),
+    )

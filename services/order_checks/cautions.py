@@ -1,0 +1,85 @@
+"""The caution checks of a drafted drug for this patient: drug-condition contraindications
+on record (data/drug_cautions.csv), the population tables' "never" rules (rules/populations.py;
+review findings 1 and 7), and the FDA boxed warning line for a patient under 25."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder, FindingKind
+from services import cards, tables
+from services.drug_rules import Choice
+from services.order_checks.model import CONTRAINDICATED, OrderCheck
+from services.rules import populations
+from services.rules.context import RuleContext
+
+
+def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """Every contraindication row of data/drug_cautions.csv for this drug whose condition is on
+    record, each with its own source (a drug can have several: bupropion); then every "never"
+    rule of the population tables that applies to this patient, the rules the switch cards apply
+    (rules/populations.py): under 18, paroxetine, venlafaxine and tricyclics are not to be used
+    for depression (data/age_restricted_antidepressants.csv, NICE NG134: review finding 1), and
+    bupropion is never proposed with psychotic features (data/condition_drug_rules.csv: review
+    finding 7). A rule both tables hold (paroxetine in pregnancy) is said once.
+
+    A warning, like the label contraindications beside it, not critical: the card cannot be
+    snoozed and comes back on every call until the clinician accepts or overrides it, and critical
+    stays kept for what harms at once (an MAOI combination, suicide risk), so that it still reads
+    as "stop now" when it appears."""
+    found: list[tuple[str, str]] = []  # (summary, detail line)
+    said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
+    name = draft.ingredient.capitalize()
+    for caution in tables.drug_cautions():
+        if caution.ingredient != draft.ingredient.lower():
+            continue
+        findings = ctx.record.context.of(FindingKind(caution.finding))
+        if findings:
+            on_record = findings[0]
+            said.add(caution.finding)
+            found.append(
+                (
+                    cards.fit_summary(
+                        f"{name}: {caution.note} ({on_record.display} on record)",
+                        f"{name}: {caution.note}",
+                        f"{name} is contraindicated by a condition on record ({on_record.display})",
+                    ),
+                    f"- {caution.note} ({on_record.display}, {on_record.system} "
+                    f"{on_record.code}"
+                    + (f", since {on_record.onset.isoformat()}" if on_record.onset else "")
+                    + f"). Source: {caution.source}.",
+                )
+            )
+    for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
+        rule = restriction.rule
+        if rule.choice is not Choice.NEVER:
+            continue  # "not as one click" rows are about proposals, not a clinician's own order
+        if rule.finding is not None and rule.finding.value in said:
+            continue
+        seen = ctx.record.context.of(rule.finding) if rule.finding is not None else ()
+        found.append(
+            (
+                cards.fit_summary(
+                    f"{name}: {rule.note} ({restriction.why}; {rule.cite})",
+                    *(f"{name}: {rule.note} ({f.display} on record)" for f in seen[:1]),
+                    f"{name}: {rule.note} ({rule.cite})",
+                    f"{name}: not to be used for this patient ({rule.cite})",
+                ),
+                f"- {rule.note} ({restriction.why}; {rule.cite}). Source: {rule.source}.",
+            )
+        )
+    if not found:
+        return None
+    return OrderCheck(
+        CONTRAINDICATED,
+        draft,
+        found[0][0],
+        f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+    )
+
+
+def boxed_warning_line(ctx: RuleContext) -> str:
+    """The FDA boxed warning on suicidality for a patient under 25 (data/
+    age_restricted_antidepressants.csv), one line, or "" when it does not apply."""
+    warning = populations.boxed_warning(ctx)
+    if warning is None:
+        return ""
+    return f"**Boxed warning (age {populations.age(ctx)}):** {warning.note} ({warning.cite})."

@@ -1,0 +1,228 @@
+"""The dose and age checks of a draft: below the minimum adequate or above the maximum dose
+(CANMAT 2023 Table 3.3), above an adjunct's augmentation range (Table 7.2), above the labelled
+maximum for the patient's age; and, when a dose or the age could not be read, the lines saying
+which of these checks were not done (review finding 12: never skipped in silence)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fhir_mapping.record import DoseBasis, DraftOrder
+from services import age_limits, cards, drug_rules, drugs, pathway_options, tables
+from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
+from services.rules.context import RuleContext
+
+
+def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
+    mg = draft.mg_per_day
+    if mg is None or draft.dose_basis is not DoseBasis.DAILY:
+        # Esketamine sessions and long-acting injections: their mg/day is only a time average
+        # (fhir_mapping/dose_basis.py), never a dose to call "below minimum" or "above maximum".
+        return []
+    found = []
+    name = draft.ingredient.capitalize()
+    if (
+        draft.max_mg is not None
+        and mg > draft.max_mg
+        and not _treats_mania_or_psychosis(ctx, draft)
+    ):
+        found.append(
+            OrderCheck(
+                ABOVE,
+                draft,
+                f"{name} {cards.fmt_mg(mg)} mg/day is above the usual maximum of "
+                f"{cards.fmt_mg(draft.max_mg)} mg/day",
+                f"{draft.ingredient} {cards.fmt_mg(mg)} mg/day exceeds the CANMAT 2023 Table 3.3 "
+                f"range ({cards.fmt_mg(draft.min_adequate_mg)}-{cards.fmt_mg(draft.max_mg)} "
+                "mg/day, from product monographs). Check the dose and the indication.",
+            )
+        )
+    low_dose_use = (info := drugs.info(draft.ingredient)) is not None and info.low_dose_use
+    if (
+        ctx.facts.active
+        and draft.min_adequate_mg is not None
+        and mg < draft.min_adequate_mg
+        and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
+    ):
+        minimum = cards.fmt_mg(draft.min_adequate_mg)
+        rule_text = (
+            f"A trial counts as adequate only at {minimum} mg/day or more for "
+            f"{cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks (CANMAT 2023 Table "
+            "3.3)."
+        )
+        stuck = _weeks_already_below(ctx, draft)
+        if stuck is None:
+            summary = (
+                f"{name} {cards.fmt_mg(mg)} mg/day is below the minimum adequate dose "
+                f"({minimum} mg/day); fine for titration"
+            )
+            detail = f"{rule_text} Plan the titration to reach it."
+        else:
+            # A renewal of a dose that has already run for a full trial's length below the
+            # minimum is not titration: say so rather than "fine for titration".
+            summary = cards.fit_summary(
+                f"{name} {cards.fmt_mg(mg)} mg/day continues {cards.fmt_weeks(stuck)} weeks below "
+                f"the minimum adequate dose ({minimum} mg/day): consider raising it",
+                f"{name} {cards.fmt_mg(mg)} mg/day: already {cards.fmt_weeks(stuck)} weeks below "
+                f"the {minimum} mg/day minimum",
+            )
+            detail = (
+                f"{draft.ingredient} has been taken below {minimum} mg/day for "
+                f"{cards.fmt_weeks(stuck)} weeks; this order keeps it there. {rule_text}"
+            )
+        found.append(OrderCheck(BELOW, draft, summary, detail))
+    return found
+
+
+def _treats_mania_or_psychosis(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """An antimanic agent (data/mood_stabilisers.csv) with bipolar disorder or psychotic features
+    on record: its depression range (quetiapine 150-300 mg/day) is not its ceiling there
+    (antimanic and antipsychotic doses are higher), so no "above the range" card."""
+    return bool(ctx.facts.bipolar or ctx.facts.psychotic) and (
+        draft.ingredient.lower() in tables.mood_stabilisers()
+    )
+
+
+def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """An adjunct drafted above its CANMAT 2023 Table 7.2 augmentation range (lithium 1800 mg/day
+    against 600-1200; review finding 4); not for an antimanic agent with bipolar disorder or
+    psychotic features on record (`_treats_mania_or_psychosis`)."""
+    mg = draft.mg_per_day
+    if (
+        mg is None
+        or draft.dose_basis is not DoseBasis.DAILY
+        or draft.max_mg is None
+        or mg <= draft.max_mg
+        or _treats_mania_or_psychosis(ctx, draft)
+    ):
+        return None
+    low, top = cards.fmt_mg(draft.min_adequate_mg), cards.fmt_mg(draft.max_mg)
+    # The agent's target and monitoring (data/augmentation_monitoring.csv): lithium is dosed by
+    # its serum level, so the card asks for it.
+    watch = pathway_options.monitoring_for(draft.ingredient)
+    check = f" Target {watch.target}; monitor {watch.monitoring}." if watch is not None else ""
+    return OrderCheck(
+        ABOVE,
+        draft,
+        f"{draft.ingredient.capitalize()} {cards.fmt_mg(mg)} mg/day is above the augmentation "
+        f"range of {low}-{top} mg/day",
+        f"{draft.ingredient} {cards.fmt_mg(mg)} mg/day as an adjunct in depression exceeds the "
+        f"CANMAT 2023 Table 7.2 range ({low}-{top} mg/day). Check the dose and the "
+        f"indication.{check}",
+    )
+
+
+def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
+    """Weeks the running course of the drafted drug has spent below its minimum, when that is
+    already a full trial's length (policy min_adequate_weeks); else None."""
+    for trial in ctx.facts.ongoing_trials:
+        if trial.ingredient != draft.ingredient:
+            continue
+        low = cards.below_minimum(trial)
+        if low is not None and low[1] >= ctx.policy.mapping.min_adequate_weeks:
+            return low[1]
+    return None
+
+
+def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if draft.dose_basis is not DoseBasis.DAILY:
+        return None
+    age = ctx.record.patient.age
+    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day)
+    if limit is None:
+        return None
+    name, mg, top = (
+        draft.ingredient.capitalize(),
+        cards.fmt_mg(draft.mg_per_day),
+        cards.fmt_mg(limit.max_mg),
+    )
+    return OrderCheck(
+        AGE_LIMIT,
+        draft,
+        cards.fit_summary(
+            f"{name} {mg} mg/day at age {age}: above the labelled {top} mg/day maximum from age "
+            f"{limit.min_age}",
+            f"{name} {mg} mg/day at age {age}: above the {top} mg/day older-adult maximum",
+        ),
+        f"{draft.ingredient} {mg} mg/day for a patient aged {age}: the labelled maximum from age "
+        f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
+        "another antidepressant.",
+    )
+
+
+def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
+    """The dose and age checks of an antidepressant draft that could not run, one line each
+    (review finding 12: never skipped in silence). A drug dosed per session or injection has no
+    daily dose to check, by design, and gets no line."""
+    lines = []
+    age = ctx.record.patient.age
+    where = f" ({draft.source})" if draft.source is not None else ""
+    if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None:
+        checks = "the dose range (CANMAT 2023 Table 3.3)"
+        limit = age_limits.limit_for(draft.ingredient, age)
+        if limit is not None:
+            checks += (
+                f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"
+            )
+        lines.append(
+            f"**Dose not read:** the daily dose of {draft.ingredient}{where} could not be read "
+            f"from the order, so {checks} could not be checked: check the dose."
+        )
+    if age is None:
+        rules = [
+            f"under {r.below_age}: {r.cite}"
+            for r in drug_rules.age_rules()
+            if r.below_age is not None and r.covers(draft.ingredient, draft.drug_class)
+        ]
+        limit = age_limits.limits().get(draft.ingredient.lower())
+        if limit is not None:
+            rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")
+        which = f" ({'; '.join(dict.fromkeys(rules))})" if rules else ""
+        lines.append(
+            f"**Age not known:** the patient's birth date could not be read, so the age rules for "
+            f"{draft.ingredient}{which} could not be checked: check the age."
+        )
+    return lines
+
+
+def _with_lines(check: OrderCheck, lines: list[str]) -> OrderCheck:
+    return dataclasses.replace(check, detail=cards.join_sections(check.detail, *lines))
+
+
+def carry_not_checked(
+    ctx: RuleContext, drafts: list[DraftOrder], by_topic: dict[str, list[OrderCheck]]
+) -> None:
+    """Put each draft's "could not be checked" lines on the first card the draft already gets;
+    a draft with no card gets a data-quality card that says which checks were not done."""
+    for draft in drafts:
+        lines = _not_checked(ctx, draft)
+        if not lines:
+            continue
+        carrier = next(
+            (
+                (topic, i)
+                for topic, checks in by_topic.items()
+                for i, check in enumerate(checks)
+                if check.draft is draft
+            ),
+            None,
+        )
+        if carrier is not None:
+            topic, i = carrier
+            by_topic[topic][i] = _with_lines(by_topic[topic][i], lines)
+            continue
+        name = draft.ingredient.capitalize()
+        dose = draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None
+        age = ctx.record.patient.age is None
+        what = " and ".join(w for w, missing in (("dose", dose), ("age", age)) if missing)
+        by_topic.setdefault(NOT_CHECKED, []).append(
+            OrderCheck(
+                NOT_CHECKED,
+                draft,
+                cards.fit_summary(
+                    f"{name} order: {what} not read, so the {what} checks were not done",
+                    f"{name}: {what} checks not done",
+                ),
+                "\n\n".join(lines),
+            )
+        )

@@ -1,0 +1,84 @@
+"""The MAOI check: an MAOI meeting a serotonergic or noradrenergic antidepressant, either way
+round, running, within its washout or on the same order (services/washout.py), and the card
+summary for each shape of conflict (linezolid: never "wait weeks", review finding 6)."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder
+from services import cards, washout
+from services.order_checks.model import MAOI, OrderCheck
+from services.rules.context import RuleContext
+
+
+def maoi_check(
+    ctx: RuleContext, draft: DraftOrder, reported: set[frozenset[str]]
+) -> OrderCheck | None:
+    """An MAOI meeting a serotonergic or noradrenergic antidepressant, either way round.
+    `reported` holds the pairs of drafts on the same order already reported (one card line for
+    citalopram + phenelzine ordered together, not two)."""
+    found = []
+    for conflict in washout.draft_conflicts(ctx.record, draft):
+        if conflict.old.on_order:
+            pair = frozenset({conflict.new, conflict.old.ingredient})
+            if pair in reported:
+                continue
+            reported.add(pair)
+        found.append(conflict)
+    if not found:
+        return None
+    first = found[0]
+    return OrderCheck(
+        MAOI,
+        draft,
+        _maoi_summary(draft, first),
+        "\n\n".join(c.why() for c in found),
+    )
+
+
+def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
+    new, old = draft.ingredient.capitalize(), c.old.ingredient
+    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
+    start = c.earliest_start
+    if c.urgent_use:
+        # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
+        # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
+        state = (
+            "on the same order"
+            if c.old.on_order
+            else ("running" if start is None else f"stopped {ago} days ago")
+        )
+        return cards.fit_summary(
+            f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
+            f"monitor ({c.risk_short}); else an alternative",
+            f"{new} with {old} {state}: if urgent give it and monitor; else an alternative",
+        )
+    if c.old.on_order:
+        return cards.fit_summary(
+            f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
+            f"{new} and {old} on one order: MAOI combination",
+        )
+    if c.into_maoi:
+        label = washout.kind_label(c.new_row)
+        if start is None:
+            return cards.fit_summary(
+                f"{new} ({label}) ordered while {old} is running: stop {old} at least {c.days} "
+                "days first",
+                f"{new} ({label}) with {old} running: {c.days}-day washout needed",
+            )
+        return cards.fit_summary(
+            f"{new} ({label}) ordered {ago} days after {old} stopped: not before "
+            f"{start.isoformat()} ({c.days}-day washout)",
+            f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
+        )
+    label = washout.kind_label(c.old.row)
+    if start is None:
+        return cards.fit_summary(
+            f"{new} ordered while {old} ({label}) is running: {c.risk_short}; "
+            f"{washout.days_text(c.days)} off {old} first",
+            f"{new} with {old} ({label}) running: {c.days}-day washout needed",
+        )
+    return cards.fit_summary(
+        f"{new} ordered {ago} days after {old} ({label}) stopped: not before "
+        f"{start.isoformat()} ({c.days}-day washout)",
+        f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
+    )

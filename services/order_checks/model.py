@@ -1,0 +1,43 @@
+"""What an order check returns: `OrderCheck`, the card topics of the order hooks and the
+dedupe key a card carries (one place, so every check module and the hook agree on them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import DraftOrder
+from services import cards, data_gaps
+from services.recommendation import Indicator
+
+REPEATS = "order-repeats-failed-trial"
+ABOVE = "order-dose-above-range"
+BELOW = "order-dose-below-range"
+BIPOLAR = "order-bipolar-no-mood-stabiliser"
+CONTRAINDICATED = "order-drug-contraindicated"
+MAOI = "order-maoi-interaction"
+AGE_LIMIT = "order-dose-above-age-limit"
+NOT_TOLERATED = "order-not-tolerated"
+STACKING = "order-antipsychotic-stacking"
+# A draft whose dose or the patient's age could not be read, and no other card to carry it: the
+# data-quality card says which checks were not done (issue 10 "never silent"; review finding 12).
+NOT_CHECKED = data_gaps.TOPIC
+# A card covering many drafts would get a long joined key: past this length it is hashed, so it
+# stays short and still identical for the same drafts and doses at order-select and order-sign.
+DEDUPE_KEY_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCheck:
+    """One check's result for one draft, before drafts of the same topic are merged."""
+
+    topic: str
+    draft: DraftOrder
+    summary: str
+    detail: str
+    # Instead of the topic's indicator (None: the topic's). Only ever lower: a repeat of a trial
+    # whose failure was inferred, not measured, is information (review finding 8).
+    indicator: Indicator | None = None
+
+
+def dedupe_key(draft: DraftOrder, topic: str) -> str:
+    return f"{draft.id}:{topic}:{cards.fmt_mg(draft.mg_per_day)}"

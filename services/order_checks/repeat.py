@@ -1,0 +1,128 @@
+"""The repeat check: a drafted antidepressant, or its class, that already failed an adequate
+trial. A failure only inferred from a stop (no PHQ-9 on treatment) is said as what the record
+shows, as information, never as "failed" (review finding 8)."""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder, PatientRecord, Trial
+from services import cards
+from services.order_checks.model import REPEATS, OrderCheck
+from services.recommendation import Indicator
+from services.rules.context import RuleContext
+
+
+def _failures(record: PatientRecord) -> tuple[Trial, ...]:
+    """Failed antidepressant trials, ended or still running (any episode: a past failure still
+    informs). A drug that failed and is still taken counts for its class: ordering escitalopram
+    while the citalopram that failed is still running is a switch within a failed class."""
+    return tuple(t for t in record.antidepressant_trials() if t.failed)
+
+
+def _trial_brief(t: Trial) -> str:
+    end = "ongoing" if t.ongoing else t.end.isoformat()
+    return (
+        f"{t.ingredient} up to {cards.fmt_mg(t.max_mg_per_day)} mg/day, "
+        f"{t.start.isoformat()} – {end}"
+    )
+
+
+def _stopped_brief(t: Trial) -> str:
+    """What the record shows of a course counted as failed only because it stopped (no PHQ-9 on
+    treatment): "sertraline stopped after 52 weeks at up to 100 mg/day (2022-01-10 – 2023-01-10);
+    outcome not recorded (no PHQ-9 on treatment)". Never "failed": that is inferred, not seen."""
+    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    return (
+        f"{t.ingredient} stopped after {weeks} weeks at up to {cards.fmt_mg(t.max_mg_per_day)} "
+        f"mg/day ({t.start.isoformat()} – {t.end.isoformat()}); outcome not recorded (no PHQ-9 "
+        "on treatment)"
+    )
+
+
+# Said on a repeat card whose failures are all inferred: the drug may well have worked (a long
+# course then a stop, with no switch, is also what a successful course looks like).
+_ASK_OUTCOME = (
+    "Whether it worked is not recorded: ask the patient. If it brought response or remission, it "
+    "is a reasonable choice again; if not, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+)
+_ASK_CLASS_OUTCOME = (
+    "Whether it worked is not recorded: ask the patient. If it did not, CANMAT 2023 prefers a "
+    "distinct mechanism (Figure 7.1)."
+)
+
+
+def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    current = {t.ingredient for t in ctx.record.antidepressant_trials() if t.ongoing}
+    if draft.ingredient in current:
+        return None  # raising or renewing the current drug is optimisation, not a repeat
+    failures = _failures(ctx.record)
+    same_drug = [t for t in failures if t.ingredient == draft.ingredient]
+    same_class = [t for t in failures if t.drug_class == draft.drug_class and t not in same_drug]
+    if not (same_drug or same_class):
+        return None
+    table = cards.trial_table(same_drug + same_class, ctx.policy.mapping)
+    # Trial.failed also counts a stopped course with no PHQ-9 on it (the Fabbri 2021 phenotype):
+    # the card says "failed" only of failures measured by a score (review finding 8).
+    measured_drug = [t for t in same_drug if not t.outcome_unmeasured]
+    measured_class = [t for t in same_class if not t.outcome_unmeasured]
+    inferred = [t for t in same_drug + same_class if t.outcome_unmeasured]
+    stopped_note = (
+        "No PHQ-9 on treatment for: " + "; ".join(_stopped_brief(t) for t in inferred) + "."
+        if inferred
+        else ""
+    )
+    name = draft.ingredient.capitalize()
+    indicator: Indicator | None = None
+    if measured_drug:
+        t = measured_drug[-1]
+        summary = cards.fit_summary(
+            f"{name} already failed an adequate trial "
+            f"({cards.fmt_mg(t.max_mg_per_day)} mg/day, ended {t.end.isoformat()}): consider a "
+            "different mechanism",
+            f"{name} already failed an adequate trial",
+        )
+        body = cards.join_sections(
+            f"An adequate trial of {_trial_brief(t)} did not bring response or remission.",
+            stopped_note,
+        )
+    elif measured_class:
+        others = cards.names(measured_class)
+        count = len(dict.fromkeys(t.ingredient for t in measured_class))
+        failed = "failed an adequate trial" if count == 1 else f"failed {count} adequate trials"
+        summary = cards.fit_summary(
+            f"{name} is in the class of {others} ({draft.drug_class}), "
+            f"which {failed}: consider another class",
+            f"{name}: its class ({draft.drug_class}) {failed}",
+        )
+        body = cards.join_sections(
+            f"{draft.ingredient} belongs to {draft.drug_class}; "
+            + "; ".join(_trial_brief(t) for t in measured_class)
+            + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1).",
+            stopped_note,
+        )
+    else:
+        # Every failure behind the card was inferred from a stop: say what the record shows, as
+        # information, and let the clinician ask (a drug that worked before is a reasonable
+        # first choice in a recurrence).
+        indicator = Indicator.INFO
+        t = (same_drug or same_class)[-1]
+        weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+        if same_drug:
+            summary = cards.fit_summary(
+                f"{name} was stopped after {weeks} weeks at up to "
+                f"{cards.fmt_mg(t.max_mg_per_day)} mg/day; outcome not recorded (no PHQ-9 on "
+                "treatment)",
+                f"{name} was stopped after {weeks} weeks; outcome not recorded",
+            )
+            body = _ASK_OUTCOME  # the course itself: the summary and the trials table
+        else:
+            summary = cards.fit_summary(
+                f"{name} is in the class of {t.ingredient} ({draft.drug_class}), stopped after "
+                f"{weeks} weeks; outcome not recorded (no PHQ-9 on treatment)",
+                f"{name}: {t.ingredient} ({draft.drug_class}) stopped; outcome not recorded",
+            )
+            body = (
+                f"{draft.ingredient} belongs to {draft.drug_class}; "
+                + "; ".join(_stopped_brief(c) for c in same_class)
+                + f". {_ASK_CLASS_OUTCOME}"
+            )
+    return OrderCheck(REPEATS, draft, summary, cards.join_sections(body, table), indicator)
