@@ -337,3 +337,22 @@ def test_a_running_pair_names_the_risk_of_the_drug_meeting_the_maoi() -> None:
         "An MAOI with a serotonergic or noradrenergic antidepressant risks serotonin syndrome "
         "or a hypertensive crisis"
     ) in ssri
+
+
+@pytest.mark.parametrize(
+    ("product", "ingredient"),
+    [
+        ("Ultram 50 MG Oral Tablet", "tramadol"),
+        ("Demerol 50 MG Oral Tablet", "meperidine"),
+        ("Ritalin 10 MG Oral Tablet", "methylphenidate"),
+        ("Vyvanse 30 MG Oral Capsule", "lisdexamfetamine"),
+        ("Adderall 10 MG Oral Tablet", "amphetamine"),
+        ("Azilect 1 MG Oral Tablet", "rasagiline"),
+    ],
+)
+def test_an_interacting_drug_written_by_its_brand_meets_the_maoi(
+    product: str, ingredient: str
+) -> None:
+    record = chart(*on_phenelzine(), drafts=(draft((None, product)),))
+    assert ingredient in [d.ingredient for d in record.draft_orders]
+    assert at_order(record)[MAOI].indicator is Indicator.CRITICAL
