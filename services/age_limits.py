@@ -22,6 +22,25 @@ class AgeLimit:
     note: str
     source: str
     status: str
+    # "maximum": the label says not to exceed it (citalopram over 60, paroxetine, desipramine);
+    # "recommended": the label gives the usual or recommended older-adult dose (escitalopram
+    # 10 mg/day, imipramine "generally not necessary to exceed"), which cards must not call a
+    # maximum (order-hook review finding 11).
+    kind: str = "maximum"
+
+    def words(self) -> str:
+        """ "labelled maximum" or "labelled recommended dose", as the label says it."""
+        return "labelled maximum" if self.kind == "maximum" else "labelled recommended dose"
+
+    def short(self) -> str:
+        """ "older-adult maximum" or "older-adult recommended dose", for a short summary."""
+        return "older-adult maximum" if self.kind == "maximum" else "older-adult recommended dose"
+
+    def labelled(self, mg: str) -> str:
+        """ "labelled 20 mg/day maximum" / "labelled recommended 10 mg/day" (`mg` formatted)."""
+        if self.kind == "maximum":
+            return f"labelled {mg} mg/day maximum"
+        return f"labelled recommended {mg} mg/day"
 
 
 @cache
@@ -35,6 +54,7 @@ def limits() -> dict[str, AgeLimit]:
             note=row["note"].strip(),
             source=row["source"].strip(),
             status=row["status"].strip(),
+            kind=row["limit_kind"].strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }

@@ -140,11 +140,11 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         AGE_LIMIT,
         draft,
         cards.fit_summary(
-            f"{name} {mg} mg/day at age {age}: above the labelled {top} mg/day maximum from age "
+            f"{name} {mg} mg/day at age {age}: above the {limit.labelled(top)} from age "
             f"{limit.min_age}",
-            f"{name} {mg} mg/day at age {age}: above the {top} mg/day older-adult maximum",
+            f"{name} {mg} mg/day at age {age}: above the {top} mg/day {limit.short()}",
         ),
-        f"{draft.ingredient} {mg} mg/day for a patient aged {age}: the labelled maximum from age "
+        f"{draft.ingredient} {mg} mg/day for a patient aged {age}: the {limit.words()} from age "
         f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
         "another antidepressant.",
     )

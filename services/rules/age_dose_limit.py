@@ -57,16 +57,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     mg, top = cards.fmt_mg(trial.current_mg_per_day), cards.fmt_mg(limit.max_mg)
     lines = [
         f"**{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day, age {age}:** "
-        f"the labelled maximum from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
+        f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
         f"{age_limits.label(lim)}"
         for t, lim in above
     ]
     return cards.make(
         TOPIC,
         summary=cards.fit_summary(
-            f"{name} {mg} mg/day at age {age}: above the labelled {top} mg/day maximum from age "
+            f"{name} {mg} mg/day at age {age}: above the {limit.labelled(top)} from age "
             f"{limit.min_age}",
-            f"{name} {mg} mg/day at age {age}: above the {top} mg/day older-adult maximum",
+            f"{name} {mg} mg/day at age {age}: above the {top} mg/day {limit.short()}",
         ),
         detail=cards.join_sections(
             *lines,

@@ -27,6 +27,7 @@ from tests.fixtures import builders as fb
 from tests.services.test_order_safety import (
     AS_OF,
     CITALOPRAM_20,
+    CITALOPRAM_40,
     FLUOXETINE_20,
     PAROXETINE_20,
     SERTRALINE_100,
@@ -464,3 +465,18 @@ def test_lithium_above_the_augmentation_range_gets_the_card_with_its_level() -> 
 def test_an_antipsychotic_dose_with_bipolar_disorder_is_not_called_above_the_range() -> None:
     record = chart(*depressed(), bipolar_i(), drafts=(drafted(QUETIAPINE_400),))
     assert order_hooks.ABOVE not in at_order(record)
+
+
+def test_a_labelled_recommended_older_adult_dose_is_not_called_a_maximum() -> None:
+    """Escitalopram's label recommends 10 mg/day for most elderly patients; it sets no maximum
+    (review finding 11). Citalopram over 60 has a labelled maximum and keeps the word."""
+    escitalopram_20 = ("351250", "escitalopram 20 MG Oral Tablet")
+    record = chart(*depressed(), drafts=(drafted(escitalopram_20),), birth=date(1955, 1, 1))
+    card = at_order(record)[order_hooks.AGE_LIMIT]
+    assert card.summary.startswith(
+        "Escitalopram 20 mg/day at age 70: above the labelled recommended 10 mg/day from age 65"
+    )
+    assert "maximum" not in card.summary
+    assert "the labelled recommended dose from age 65 is 10 mg/day" in card.detail
+    citalopram = chart(*depressed(), drafts=(drafted(CITALOPRAM_40),), birth=date(1953, 1, 1))
+    assert "labelled 20 mg/day maximum" in at_order(citalopram)[order_hooks.AGE_LIMIT].summary

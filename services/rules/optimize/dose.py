@@ -39,7 +39,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
     limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
     if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:
         text += (
-            f" The labelled maximum from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
+            f" The {limit.words()} from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
             f"mg/day: {age_limits.label(limit)}"
         )
     course = tolerability.not_tolerated(ctx.record).get(trial.ingredient)
