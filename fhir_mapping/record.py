@@ -133,6 +133,12 @@ class Score:
     item9_inferred: bool = False
     # No total recorded: `value` is the sum of the nine answered items (QuestionnaireResponse).
     total_computed: bool = False
+    # A PHQ-9 item 9 answer of this score is on record but could not be read (a code under an
+    # unknown system, out of range, not a number) and no readable one joined it: the answer's
+    # resource (id "" when it has none). It may be positive, so the suicide-risk rule names it
+    # (review patient-view finding 3); it is also a DataGap. On an answer with no total of its
+    # own, `value` and `item9` are None.
+    item9_unread: SourceRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

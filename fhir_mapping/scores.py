@@ -18,6 +18,11 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   way, or members of the same panel), else one of the same encounter, else one of the same day;
   otherwise it stays a PHQ-9 Score with value None and item9 set, so the suicide-safety rule
   still sees it. When two item-9 answers meet on one total, the higher is kept (safer).
+- An item-9 answer that is present but cannot be read (a code under an unknown system, out of
+  range, not a number) is a DataGap as before, and also joins its total the same way as
+  `Score.item9_unread` (or stays a Score of its own with value and item9 None): it may be
+  positive, so the suicide-safety rule must see it (review patient-view finding 3). A readable
+  answer on the same score wins (`item9_unread` is set only while `item9` is None).
 - Only status final / amended / corrected counts; Observations dated after as-of are ignored;
   values outside the instrument's range (0..max_score) are dropped as data errors.
 - The same total reported twice (panel component and standalone Observation) counts once.
@@ -157,6 +162,7 @@ class _Total:
     links: AbstractSet[str] = _NO_IDS  # ids of hasMember / derivedFrom targets
     parents: AbstractSet[str] = _NO_IDS  # ids of panels listing this Observation as a member
     encounter: str | None = None
+    unread: SourceRef | None = None  # an item-9 answer of it that could not be read
 
     def score(self) -> Score:
         """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
@@ -173,7 +179,11 @@ class _Total:
             if floor is not None:
                 item9, inferred = floor, True
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
-        return Score(self.instrument, self.value, self.day, item9, source, inferred)
+        # An unreadable answer matters only while no readable one was recorded with it.
+        unread = self.unread if self.item9 is None else None
+        return Score(
+            self.instrument, self.value, self.day, item9, source, inferred, item9_unread=unread
+        )
 
     @property
     def ref(self) -> str:
@@ -251,6 +261,7 @@ def read_rated(
         # per score (issue 14); the others only when that gives no date.
         day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
         item9: int | None = None
+        unread = False  # an item-9 answer is present but unreadable (finding 3)
         if row.concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
             if day is None or day > as_of:
@@ -259,7 +270,7 @@ def read_rated(
             if isinstance(rid, str):
                 for member in _links(resource):
                     parent_of.setdefault(member, set()).add(rid)
-            value, item9 = _panel_values(resource)
+            value, item9, unread = _panel_values(resource)
         else:
             if day is None:
                 name = row.instrument or PHQ9
@@ -276,27 +287,32 @@ def read_rated(
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
             if row.concept == "phq9-item9":  # a standalone answer: its total is found below
                 item9, value = value, None
-                if item9 is None:
+                # Unreadable (the gap above): kept, flagged, so the suicide-risk rule sees it.
+                unread = item9 is None and not _has_components(resource)
+                if item9 is None and not unread:
                     continue
             elif components := resource.get("component"):
-                item9 = _component_item9(components)
-        if value is None and item9 is None:
+                item9, unread = _component_item9(components)
+        if value is None and item9 is None and not unread:
             continue  # e.g. a panel whose members are separate Observations
         rid = resource.get("id")
         if not isinstance(rid, str):
             rid = None
         instrument = PHQ9 if row.concept == "phq9-item9" else row.instrument or PHQ9
         target = totals if value is not None else items
-        target.append(_Total(instrument, value, day, item9, rid, resource))
+        # The unreadable answer is this resource (a standalone answer or a component of it).
+        unread_ref = SourceRef("Observation", rid or "") if unread else None
+        target.append(_Total(instrument, value, day, item9, rid, resource, unread=unread_ref))
     if items:
         _join_items(items, totals, parent_of)
     return _dedupe(totals), gaps
 
 
-def _panel_values(panel: Resource) -> tuple[int | None, int | None]:
-    """(total, item 9) of a PHQ-9 panel: from its components, else the panel's own value as the
-    total (some EHRs file the total on the panel)."""
+def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:
+    """(total, item 9, an item-9 answer unreadable) of a PHQ-9 panel: from its components, else
+    the panel's own value as the total (some EHRs file the total on the panel)."""
     value = item9 = None
+    unread = False
     for component in panel.get("component") or ():
         if not isinstance(component, JSON_OBJECT):
             continue
@@ -306,22 +322,28 @@ def _panel_values(panel: Resource) -> tuple[int | None, int | None]:
         if part.concept == "phq9-total" and value is None:
             value = _value(component, part.max_score)
         elif part.concept == "phq9-item9":
-            item9 = _merge_item9(item9, _value(component, part.max_score))
+            answer = _value(component, part.max_score)
+            unread = unread or answer is None
+            item9 = _merge_item9(item9, answer)
     if value is None:
         value = _value(panel, _phq9_max())
-    return value, item9
+    return value, item9, unread
 
 
-def _component_item9(components: Any) -> int | None:
-    """The item-9 answer filed as a component of a total (the higher of two)."""
+def _component_item9(components: Any) -> tuple[int | None, bool]:
+    """The item-9 answer filed as a component of a total (the higher of two), and whether an
+    item-9 component is there but could not be read."""
     item9 = None
+    unread = False
     for component in components:
         if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
         if part is not None and part.concept == "phq9-item9":
-            item9 = _merge_item9(item9, _value(component, part.max_score))
-    return item9
+            answer = _value(component, part.max_score)
+            unread = unread or answer is None
+            item9 = _merge_item9(item9, answer)
+    return item9, unread
 
 
 def _join_items(
@@ -340,6 +362,7 @@ def _join_items(
                 candidates.append(item)
         else:
             match.item9 = _merge_item9(match.item9, item.item9)
+            match.unread = match.unread or item.unread  # the answer's own resource
 
 
 def _has_components(resource: Resource) -> bool:
@@ -459,9 +482,11 @@ def _merged(totals: list[_Total]) -> Iterable[_Total]:
             # The first in (day, instrument, source) order stands for the merged ones (the
             # earlier of equal sources); it is not read again, so it may change in place.
             item9 = _merge_item9(found.item9, total.item9)
+            unread = found.unread or total.unread
             if total.ref < found.ref:
                 merged[key] = found = total
             found.item9 = item9
+            found.unread = unread
     return merged.values()
 
 

@@ -43,7 +43,20 @@ An older positive that was assessed leaves, as before. The level of the card the
 | HIGH | an assessment itself found high risk (C-SSRS intent / plan / recent behaviour, level high) and nothing later closed it | critical |
 | FOUND | an assessment found current risk that is not high | warning |
 | RESCREENED | only older item 9 answers are open, none assessed, each followed by an item 9 = 0 | warning: record an assessment |
+| UNREAD | only an unreadable item 9 answer is open (below) | warning: check it in the chart |
 | ASSESSED | every current signal was assessed and the assessments found none | info |
+
+An item 9 answer that is on record but could not be read (`Score.item9_unread`: a code under an
+unknown system, a value out of range, text that is not a number) within the item-9 look-back is a
+signal of its own (review patient-view finding 3): it may be positive, and a footnote among the
+data gaps is not where a possible positive answer may sit. A readable item 9 answer or a
+documented assessment (as above: C-SSRS, risk level, risk-assessment Procedure) dated the same day
+or later supersedes it: no card. It is a WARNING, not critical: nothing on record says the answer
+is above 0 (most item 9 answers are 0: Simon 2013's cohort), a critical card for every
+mis-coded answer would teach clinicians to dismiss the one card that must not be dismissed, and
+the action is a look at the chart first, then an assessment today if it is positive. So it does
+not block TMS either; the TMS card says the same in its suicide-risk line, and the other
+signals, when present, set the level as before (the unread answer is named among them).
 
 ASSESSED keeps an info card rather than no card while the positive answer is inside the look-back:
 a negative screen does not rule risk out (REFERENCE.md 5, "never auto-dismiss"), and the card then
@@ -67,7 +80,6 @@ the acute risk the payer policies exclude.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -92,6 +104,7 @@ class SignalKind(StrEnum):
     IDEATION = "ideation"
     SELF_HARM = "self-harm"
     SCREEN = "screen"
+    UNREAD = "unread"  # an item 9 answer on record that could not be read (module docstring)
 
 
 class CheckKind(StrEnum):
@@ -105,6 +118,7 @@ class SuicideLevel(StrEnum):
     HIGH = "high"
     FOUND = "found"
     RESCREENED = "rescreened"
+    UNREAD = "unread"
     ASSESSED = "assessed"
 
 
@@ -184,8 +198,16 @@ class SuicideSignal:
 
     @property
     def urgent(self) -> tuple[RiskEvent, ...]:
-        """The open signals that set the level: all but the lowered (re-screened older) ones."""
-        return tuple(e for e in self.open if e not in self.lowered)
+        """The open signals that set the level: all but the lowered (re-screened older) and the
+        unread ones."""
+        return tuple(
+            e for e in self.open if e not in self.lowered and e.kind is not SignalKind.UNREAD
+        )
+
+    @property
+    def unread(self) -> tuple[RiskEvent, ...]:
+        """Item 9 answers on record that could not be read and nothing superseded, oldest first."""
+        return tuple(e for e in self.open if e.kind is SignalKind.UNREAD)
 
     def closing(self, event: RiskEvent) -> RiskCheck | None:
         """The first documented assessment that acknowledges `event`, or None."""
@@ -239,6 +261,31 @@ def _item9_event(score: Score) -> RiskEvent:
         weight=value,
         dated=dated,
     )
+
+
+def _unread_event(score: Score) -> RiskEvent:
+    """An item 9 answer that could not be read: the card says exactly what the record shows."""
+    ref = score.item9_unread
+    source = ref if ref is not None and ref.id else None
+    where = str(source) if source is not None else "no resource id"
+    text = f"PHQ-9 item 9 answer on {score.date.isoformat()} could not be read ({where})"
+    return RiskEvent(SignalKind.UNREAD, score.date, text, text, False, source, dated=True)
+
+
+def unread_line(event: RiskEvent) -> str:
+    """What to do about an unreadable item 9 answer, in one line (card summary, TMS card)."""
+    return f"{event.text}: check it in the chart; if it is above 0, assess suicide risk today"
+
+
+def _unread_superseded(record: PatientRecord, score: Score) -> bool:
+    """A readable item 9 answer or a documented assessment on the same day or later."""
+    day = score.date
+    if any(
+        s.item9 is not None and not s.item9_inferred and day <= s.date <= record.as_of
+        for s in record.phq9()
+    ):
+        return True
+    return bool(_checks(record, day))
 
 
 def _screen_text(screen: SuicideScreen) -> tuple[str, str]:
@@ -299,6 +346,13 @@ def _events(
     for score in record.phq9():
         if (score.item9 or 0) > 0 and item9_from <= score.date <= as_of:
             events.append(_item9_event(score))
+        elif (
+            score.item9_unread is not None
+            and score.item9 is None
+            and screen_from <= score.date <= as_of
+            and not _unread_superseded(record, score)
+        ):
+            events.append(_unread_event(score))
     for screen in record.suicide_screens:
         if screen.history:
             history.append(
@@ -418,8 +472,9 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
     return checks
 
 
-def _level(open_events: Iterable[RiskEvent], lowered: tuple[RiskEvent, ...]) -> SuicideLevel:
-    events = [e for e in open_events if e not in lowered]
+def _level(open_events: tuple[RiskEvent, ...], lowered: tuple[RiskEvent, ...]) -> SuicideLevel:
+    # An unreadable answer sets the level only when nothing else is open (module docstring).
+    events = [e for e in open_events if e not in lowered and e.kind is not SignalKind.UNREAD]
     if any(e.kind is not SignalKind.SCREEN or not e.assessed for e in events):
         return SuicideLevel.UNASSESSED
     if any(e.escalate for e in events):
@@ -428,6 +483,8 @@ def _level(open_events: Iterable[RiskEvent], lowered: tuple[RiskEvent, ...]) -> 
         return SuicideLevel.FOUND
     if lowered:
         return SuicideLevel.RESCREENED
+    if any(e.kind is SignalKind.UNREAD for e in open_events):
+        return SuicideLevel.UNREAD
     return SuicideLevel.ASSESSED
 
 
@@ -563,7 +620,16 @@ def blocks_tms(suicide: SuicideSignal | None, record: PatientRecord) -> bool:
 
 
 def referral_note(signal: SuicideSignal) -> str:
-    """The TMS card's line about an open suicide-risk card (an acute one removes the TMS card)."""
+    """The TMS card's line about an open suicide-risk card (an acute one removes the TMS card),
+    with any unreadable item 9 answer said in one line after it."""
+    note = _referral_note(signal)
+    unread = _unread_note(signal)
+    if signal.level is SuicideLevel.UNREAD:
+        return f"**Suicide risk:** {unread}"
+    return f"{note} {unread}" if unread else note
+
+
+def _referral_note(signal: SuicideSignal) -> str:
     if signal.level is SuicideLevel.FOUND:
         return (
             "**Suicide risk:** assessed, and current suicidal thoughts were found (see that card): "
@@ -587,3 +653,12 @@ def referral_note(signal: SuicideSignal) -> str:
             f"**Suicide risk:** a recent positive finding has been assessed{found} (see that card)."
         )
     return "**Suicide risk card open:** assess risk before referring."
+
+
+def _unread_note(signal: SuicideSignal) -> str:
+    """The unreadable item 9 answers, in one line (the latest; how many more)."""
+    unread = signal.unread
+    if not unread:
+        return ""
+    more = f" ({len(unread) - 1} more on that card)" if len(unread) > 1 else ""
+    return unread_line(unread[-1]) + more + "."

@@ -55,6 +55,11 @@ _INDICATOR = {
     SuicideLevel.HIGH: Indicator.CRITICAL,
     SuicideLevel.FOUND: Indicator.WARNING,
     SuicideLevel.RESCREENED: Indicator.WARNING,
+    # An item 9 answer that could not be read: a warning, not critical. Nothing on record says it
+    # is positive (most answers are 0), the first step is a look at the chart, and a critical card
+    # for every mis-coded answer would wear down the one card that must never be dismissed
+    # (acute_risk module docstring). It still may not sit as a data-gap footnote (finding 3).
+    SuicideLevel.UNREAD: Indicator.WARNING,
     SuicideLevel.ASSESSED: Indicator.INFO,
 }
 
@@ -161,6 +166,15 @@ def _summary(signal: SuicideSignal) -> str:
             f"{event.short}{event.at()}, no risk assessment on record: assess (C-SSRS)",
             f"{event.short}: no risk assessment on record",
         )
+    if level is SuicideLevel.UNREAD:
+        event = signal.unread[-1]
+        # The resource id often does not fit in 140 characters: the Found line always has it.
+        unread = f"PHQ-9 item 9 answer on {event.when()} could not be read"
+        return cards.fit_summary(
+            acute_risk.unread_line(event),
+            f"{unread}: check it in the chart; if it is above 0, assess suicide risk today",
+            f"{unread}: check it in the chart",
+        )
     event = _lead(signal.signals)
     check = signal.closing(event)
     after = f"; {check.short} on {check.day.isoformat()}" if check is not None else ""
@@ -188,6 +202,9 @@ def _unassessed_state(signal: SuicideSignal, event: RiskEvent) -> str:
 def _found_lines(signal: SuicideSignal) -> list[str]:
     lines = []
     for event in signal.signals:
+        if event.kind is SignalKind.UNREAD:  # the line names the resource itself
+            lines.append(f"- {acute_risk.unread_line(event)}")
+            continue
         check = signal.closing(event)
         if check is not None:
             state = f"assessed: {check.text} on {check.day.isoformat()}"
@@ -237,6 +254,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
             "team holds the plan."
         )
     lookback = ctx.policy.suicide_item9_lookback_days
+    if level is SuicideLevel.UNREAD:
+        return (
+            "The answer is on record but the service could not read it (a code it does not "
+            "know, a value out of range, or text that is not a number), so it may be positive. "
+            "Look at it in the chart: if it is above 0 ('several days' or more), complete a "
+            "structured suicide risk assessment today (C-SSRS). The card goes once a readable "
+            f"item 9 or an assessment is recorded on that day or later, or after {lookback} days."
+        )
     if level is SuicideLevel.RESCREENED:
         window = max(lookback, ctx.policy.suicide_unassessed_item9_days)
         return (

@@ -175,7 +175,9 @@ def test_only_final_amended_corrected_count_and_not_after_as_of() -> None:
 def test_out_of_range_values_are_dropped() -> None:
     resources = [phq9_total("big", D, 28), item9_obs("i", D, 3), phq2("p2", D, 7)]
     resources[1]["valueInteger"] = 4
-    assert read(resources) == ()
+    # No value is read; the item 9 answer stays, flagged unread, for the suicide-risk rule
+    # (review patient-view finding 3).
+    assert read(resources) == (Score("PHQ-9", None, D, None, obs("i"), item9_unread=obs("i")),)
 
 
 def test_prefilter_takes_scales_not_labs() -> None:
