@@ -160,9 +160,16 @@ def _next_start(starts: Sequence[date], after: date) -> date | None:
 # Building a timedelta costs several times a date addition: the spans of every event add whole
 # days of supply, so the usual ones (up to a year and more) are built once, here (issue 14).
 _DAY_DELTAS = tuple(timedelta(days=n) for n in range(1000))
+# The same, by number of days: a whole number of days (a supply is nearly always one, 30.0 or
+# 90.0) finds its timedelta here at dict speed, since a float hashes and compares equal to the
+# integer it equals; round() is a slow call, asked only of other values (issue 14).
+_DELTA_OF_DAYS: dict[float, timedelta] = dict(enumerate(_DAY_DELTAS))
 
 
 def _days(value: float) -> timedelta:
+    whole = _DELTA_OF_DAYS.get(value)
+    if whole is not None:
+        return whole
     days = round(value)
     return _DAY_DELTAS[days] if 0 <= days < 1000 else timedelta(days=days)
 
@@ -294,15 +301,25 @@ def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
                 break
 
 
-_CLUSTER_ORDER = attrgetter("start", "end", "key")
-_KEY = attrgetter("key")
+# The order a trial's notes come in: by span start, then end, then event key.
+_NOTE_ORDER = attrgetter("start", "end", "key")
+_SOURCE_ID = attrgetter("id")
+_SOURCE_TYPE = attrgetter("resource_type")
 
 
 def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
+    """The spans (in _event_key order, as build_trials makes them) cut into clusters where a gap
+    of more than new_trial_gap_weeks opens; each cluster keeps its spans in that order.
+
+    Key order is start order, and which cluster a span joins does not depend on the order of
+    spans that start on the same day (every end lies on or after its start, so a later span of
+    that day always joins the cluster of the first), so the spans are not sorted again: the
+    trial reads its events in key order as they stand, and only its notes are put in
+    _NOTE_ORDER (issue 14; test_fill_shortcuts pins this to the sorted reading)."""
     gap = policy.new_trial_gap_weeks * 7
     clusters: list[_Cluster] = []
     current = _Cluster()
-    for span in sorted(spans, key=_CLUSTER_ORDER):
+    for span in spans:
         if not clusters or (span.start - current.end).days > gap:
             current = _Cluster([], span.end, span.start)
             clusters.append(current)
@@ -408,8 +425,8 @@ def _trial(
     policy: MappingPolicy,
     documented: Sequence[Intolerance] = (),
 ) -> Trial:
-    spans = cluster.spans
-    events = [s.event for s in sorted(spans, key=_KEY)]
+    spans = cluster.spans  # in _event_key order (`_cluster`)
+    events = [s.event for s in spans]
     info = _info(lookup, ingredient, role)
     start = cluster.start
     ongoing = cluster.end >= as_of
@@ -452,13 +469,19 @@ def _trial(
         )
     # First occurrence of each, in order (a dict, not `not in` a list: a long course of undated
     # fills has a note per fill). Most courses have none: a list, not chained generators.
-    texts = [s.note for s in spans if s.note]
+    # Only the spans with a note are put in _NOTE_ORDER (`_cluster`).
+    noted = sorted([s for s in spans if s.note], key=_NOTE_ORDER)
+    texts = [s.note for s in noted if s.note]
     for event in events:
         if event.notes:
             texts.extend(n for n in event.notes if n)
     texts.extend(n for n in verdict_notes if n)
-    # One per (type, id), in that order: keyed by the pair, hashed at C speed (issue 14).
+    # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
+    # (a stable sort) by type, so each sort compares plain strings at C speed rather than
+    # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
+    sources = sorted(by_source.values(), key=_SOURCE_ID)
+    sources.sort(key=_SOURCE_TYPE)
     return Trial(
         ingredient=ingredient,
         drug_class=info.drug_class if info is not None else events[0].drug_class,
@@ -473,7 +496,7 @@ def _trial(
         adherence=adherence,
         verdict=verdict,
         reasons=reasons,
-        sources=tuple([by_source[key] for key in sorted(by_source)]),
+        sources=tuple(sources),
         notes=tuple(dict.fromkeys(texts)),
         remission_below=policy.remission_below,
         intolerance=intolerance,

@@ -107,17 +107,18 @@ def parse_date(value: object) -> date | None:
     a partial date takes its first day ("2024-03" -> 2024-03-01)."""
     if not isinstance(value, str) or len(value) < 4:
         return None
-    # The common "YYYY-MM-DD..." at C speed, as fhir_fields.parse_date reads it (issue 14).
-    if value[4:5] == "-" and value[7:8] == "-":
-        head = value[:10]
-        if head.isascii():
-            try:
-                found = date.fromisoformat(head)
-            except ValueError:
-                pass  # read below, as fhir_fields.parse_date does
-            else:
-                return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
-    parts = value[:10].split("-")
+    # The common "YYYY-MM-DD..." at C speed, as fhir_fields.parse_date reads it (issue 14). The
+    # dashes are looked for in the first ten characters, taken once: a shorter head would fail
+    # fromisoformat and be read below all the same.
+    head = value[:10]
+    if len(head) == 10 and head[4] == "-" and head[7] == "-" and head.isascii():
+        try:
+            found = date.fromisoformat(head)
+        except ValueError:
+            pass  # read below, as fhir_fields.parse_date does
+        else:
+            return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+    parts = head.split("-")
     try:
         year = int(parts[0])
         month = int(parts[1]) if len(parts) > 1 and parts[1] else 1
@@ -331,19 +332,20 @@ def _start_and_end(
 # exactly (a number beyond 64 bits, nesting past orjson's limit, or a NaN, which orjson would
 # write as null) are read every time. The keys are written in the order sent, not sorted: the
 # same sender writes the same lines the same way, and lines sent in another key order are only
-# a second entry, read the same.
+# a second entry, read the same. Only JSON without a null is remembered, so a null never stands
+# for a NaN; the lines that hit the memo have the very JSON of a remembered entry, so they hold
+# no null either, and only a miss looks for one (issue 14: the search cost as much as a lookup).
 _DOSE_MEMO_MAX = 4096
 _dose_memo: dict[tuple[bytes, float | None, bool, bool], float | None] = {}
 
 
 def _dosage_text(dosages: Sequence[Mapping[str, Any]]) -> bytes | None:
-    """The dose memo's key for these lines (their JSON), or None when JSON cannot write them
-    exactly (see above): computed once per resource, whatever its number of components."""
+    """The dose memo's key for these lines (their JSON), or None when orjson cannot write them
+    (see above): computed once per resource, whatever its number of components."""
     try:
-        text = orjson.dumps(dosages)
+        return orjson.dumps(dosages)
     except TypeError:  # orjson.JSONEncodeError
         return None
-    return None if b"null" in text else text
 
 
 def _daily_dose_mg(
@@ -377,9 +379,12 @@ def _remembered_dose(
     if found is not _UNREAD:
         return found  # type: ignore[return-value]
     mg = daily_dose_mg(dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies)
-    if len(_dose_memo) >= _DOSE_MEMO_MAX:
-        _dose_memo.clear()
-    _dose_memo[key] = mg
+    # A null may be a NaN as JSON writes it: such lines are read every time (see above). find,
+    # not `in`: `in` first tries its operand as a byte value and formats the TypeError of that.
+    if text.find(b"null") == -1:
+        if len(_dose_memo) >= _DOSE_MEMO_MAX:
+            _dose_memo.clear()
+        _dose_memo[key] = mg
     return mg
 
 
