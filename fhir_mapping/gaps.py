@@ -54,11 +54,15 @@ def noun(domain: DataDomain, count: int) -> str:
 
 
 def resource_gap(
-    resource: Mapping[str, object], reason: str, domain: DataDomain | None = None
+    resource: Mapping[str, object],
+    reason: str,
+    domain: DataDomain | None = None,
+    *,
+    taken_now: tuple[str, ...] = (),
 ) -> list[DataGap]:
     """The gap of one left-out resource, in `domain` or else the first domain its type feeds (an
     Observation is counted once, as a score, unless the caller knows it is a lab); none for a
-    type that feeds no domain."""
+    type that feeds no domain. `taken_now`: DataGap.taken_now."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     if not isinstance(kind, str):
@@ -67,7 +71,7 @@ def resource_gap(
     if domain is None and not domains:
         return []
     source = SourceRef(kind, rid) if isinstance(rid, str) and rid else None
-    return [DataGap(domain or domains[0], reason, source)]
+    return [DataGap(domain or domains[0], reason, source, taken_now=taken_now)]
 
 
 def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> tuple[DataGap, ...]:
@@ -103,10 +107,15 @@ _ASKED: Mapping[str, tuple[DataDomain, ...]] = {
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     """One line per (domain, reason): "2 medication records left out (medication reference not
     found): MedicationRequest/a, MedicationRequest/b"; whole domains as "… not available: …"."""
-    grouped: dict[tuple[DataDomain, str, bool], list[SourceRef | None]] = {}
+    grouped: dict[tuple[DataDomain, str, bool], list[str | None]] = {}
     for gap in gaps:
         key = (gap.domain, gap.reason, gap.cause is not GapCause.LEFT_OUT)
-        grouped.setdefault(key, []).append(gap.source)
+        # A drug taken now with no dates is named with its resource (the card may say what the
+        # logs may not: reason_counts below never reads taken_now).
+        ref = None if gap.source is None else str(gap.source)
+        if ref is not None and gap.taken_now:
+            ref += f" ({', '.join(gap.taken_now)}, taken now)"
+        grouped.setdefault(key, []).append(ref)
     lines: list[str] = []
     for (domain, reason, domain_level), sources in grouped.items():
         if domain_level:
@@ -114,7 +123,7 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
             continue
         count = len(sources)
         noun = _NOUN[domain] + ("" if count == 1 else "s")
-        named = [str(s) for s in sources if s is not None]
+        named = [s for s in sources if s is not None]
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )

@@ -90,6 +90,13 @@ _DROPPED_INTENTS = frozenset({"proposal", "option"})
 _ORDER = EventKind.ORDER
 _STATEMENT = EventKind.STATEMENT
 _DISPENSE = EventKind.DISPENSE
+# Statuses that say the drug is taken now, for a resource whose dates cannot be read (a C-CDA
+# or patient-reported statement often carries none): the safety checks still see the drug.
+# A dispense says nothing about now without its date.
+_TAKEN_NOW: dict[EventKind, frozenset[str]] = {
+    EventKind.STATEMENT: frozenset({"active", "intended"}),
+    EventKind.ORDER: frozenset({"active", "on-hold"}),
+}
 _DAILY = DoseBasis.DAILY
 _NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
@@ -549,7 +556,15 @@ def medication_events(
         dosages = _lines(resource.get(reading.dosage_field))
         start, end = _start_and_end(resource, reading.kind, dosages)
         if start is None:
-            gaps.extend(resource_gap(resource, "an antidepressant or adjunct with no usable date"))
+            # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
+            now = status in _TAKEN_NOW.get(reading.kind, ())
+            gaps.extend(
+                resource_gap(
+                    resource,
+                    "an antidepressant or adjunct with no usable date",
+                    taken_now=tuple(c.ingredient for c in components) if now else (),
+                )
+            )
             continue
         if start > as_of:
             continue

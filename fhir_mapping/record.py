@@ -414,6 +414,11 @@ class DataGap:
     source: SourceRef | None = None
     whole_domain: bool = False
     cause: GapCause = GapCause.LEFT_OUT
+    # A recognised drug the resource says is taken now (an active MedicationStatement or order)
+    # whose dates could not be read: its ingredients, so the safety checks that ask what is
+    # running (an MAOI with a serotonergic drug: services/washout.py) still see it, and the card
+    # line names it. Never in `reason`: reasons go to the logs, drug names must not.
+    taken_now: tuple[str, ...] = ()
 
     def line(self) -> str:
         if self.whole_domain:

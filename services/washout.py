@@ -388,11 +388,27 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 source=trial.sources[-1] if trial.sources else None,
             )
         )
+    found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
     for draft in drafts:
         row = row_for(draft.ingredient, draft.role)
         if row is None or not (row.is_maoi or row.interacts):
             continue
         found.append(Exposure(draft.ingredient, row, True, True, None, None, draft.source))
+    return found
+
+
+def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposure]:
+    """Drugs an active statement or order says are taken now but whose dates could not be read
+    (DataGap.taken_now: left out of the trials): running for the MAOI checks, the safer reading
+    of "active" (review: an undated active phenelzine statement hid the MAOI combination)."""
+    found: list[Exposure] = []
+    for gap in record.gaps:
+        for ingredient in gap.taken_now:
+            row = row_for(ingredient, None)
+            if ingredient in known or row is None or not (row.is_maoi or row.interacts):
+                continue
+            known.add(ingredient)
+            found.append(Exposure(ingredient, row, True, False, None, None, gap.source))
     return found
 
 
@@ -439,7 +455,9 @@ def _is_maoi(ingredient: str) -> bool:
 def maoi_on_record(record: PatientRecord) -> bool:
     """Whether any course on record is of an MAOI (running or not): without one, no course on
     record needs a washout before a non-MAOI, so the exposures need not be read at all."""
-    return any(_is_maoi(t.ingredient) for t in record.trials)
+    return any(_is_maoi(t.ingredient) for t in record.trials) or any(
+        _is_maoi(name) for gap in record.gaps for name in gap.taken_now
+    )
 
 
 def switch_note(record: PatientRecord, candidates: Sequence[str]) -> str:

@@ -20,8 +20,9 @@ from importlib import resources
 
 import pytest
 
+from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import Role
-from services import washout
+from services import data_gaps, washout
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator
@@ -356,3 +357,62 @@ def test_an_interacting_drug_written_by_its_brand_meets_the_maoi(
     record = chart(*on_phenelzine(), drafts=(draft((None, product)),))
     assert ingredient in [d.ingredient for d in record.draft_orders]
     assert at_order(record)[MAOI].indicator is Indicator.CRITICAL
+
+
+# --- an MAOI taken now whose dates could not be read (patient-view review finding 4) ------------
+
+
+def _undated_phenelzine(status: str) -> Resource:
+    """A MedicationStatement as C-CDA conversions and patient-reported lists write it: no
+    effective[x], no dateAsserted."""
+    return {
+        "resourceType": "MedicationStatement",
+        "id": "ms-phenelzine",
+        "status": status,
+        "medicationCodeableConcept": {
+            "coding": [
+                {
+                    "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                    "code": "8123",
+                    "display": "phenelzine",
+                }
+            ],
+            "text": "phenelzine",
+        },
+        "subject": {"reference": f"Patient/{P}"},
+        "dosage": [{"text": "1 tablet three times daily"}],
+    }
+
+
+def test_an_undated_active_maoi_statement_still_meets_the_running_antidepressant() -> None:
+    statement = _undated_phenelzine("active")
+    record = chart(*depressed(), taking(SERTRALINE_100, date(2025, 1, 6), rid="mr-s"), statement)
+    assert "phenelzine" not in {t.ingredient for t in record.trials}  # no dates: no trial
+    (gap,) = [g for g in record.gaps if g.taken_now]
+    assert gap.taken_now == ("phenelzine",)
+    found = {r.topic: r for r in patient_view(record, Policy())}
+    card = found["maoi-combination"]
+    assert card.indicator is Indicator.CRITICAL
+    assert card.summary.startswith("Phenelzine (MAOI) and sertraline both running")
+    assert "phenelzine (MAOI) running start not recorded, MedicationStatement/ms-phenelzine" in (
+        card.detail
+    )
+    # The data-gap line names the drug on the card; the logs' counts never do.
+    assert any(
+        "MedicationStatement/ms-phenelzine (phenelzine, taken now)" in r.detail
+        for r in data_gaps.annotate(tuple(found.values()), record)
+    )
+    assert all("phenelzine" not in reason for reason in reason_counts(record.gaps))
+    # The same statement at an order: a serotonergic draft meets it.
+    ordered = chart(*depressed(), statement, drafts=(drafted(FLUOXETINE_20),))
+    assert at_order(ordered)[MAOI].indicator is Indicator.CRITICAL
+
+
+def test_an_undated_statement_no_longer_taken_is_only_the_gap() -> None:
+    record = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 1, 6), rid="mr-s"),
+        _undated_phenelzine("completed"),
+    )
+    assert not any(g.taken_now for g in record.gaps)
+    assert "maoi-combination" not in {r.topic for r in patient_view(record, Policy())}
