@@ -302,6 +302,15 @@ def _performed(resource: Resource) -> date | None:
     return when
 
 
+def _performed_end(resource: Resource, start: date | None) -> date | None:
+    """The end of a performedPeriod later than its start (ProcedureRecord.performed_end)."""
+    period = resource.get("performedPeriod")
+    if start is None or not isinstance(period, JSON_OBJECT):
+        return None
+    end = parse_date(period.get("end"))
+    return end if end is not None and end > start else None
+
+
 def _first_coding(concept: object) -> tuple[str, str, str]:
     for coding in codings(concept):
         return coding
@@ -326,7 +335,16 @@ def procedure_facts(
     findings: list[Finding] = []
     for kind in _procedure_kinds(coded, text):
         if kind in _PROCEDURE_KINDS:
-            records.append(ProcedureRecord(_PROCEDURE_KINDS[kind], code, system, when, source))
+            records.append(
+                ProcedureRecord(
+                    _PROCEDURE_KINDS[kind],
+                    code,
+                    system,
+                    when,
+                    source,
+                    performed_end=_performed_end(resource, when),
+                )
+            )
         if kind == "cpap":
             findings.append(
                 Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, when, source)

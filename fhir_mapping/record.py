@@ -16,6 +16,9 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+# The date type under another name, for a class whose field named `date` hides it.
+_Day = date
+
 if TYPE_CHECKING:  # the screen record lives with its reader; no import cycle at run time
     from fhir_mapping.suicide_screen import SuicideScreen
 
@@ -321,6 +324,10 @@ class ProcedureRecord:
     system: str
     date: date | None
     source: SourceRef | None = None
+    # The last day of a performedPeriod that spans days (a whole TMS or ECT course documented as
+    # one Procedure); None for a procedure on one day. A course's dates must come from the record,
+    # not be cut to its first day (patient-view review finding 9).
+    performed_end: _Day | None = None
 
 
 @dataclass(frozen=True, slots=True)

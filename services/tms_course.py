@@ -38,11 +38,21 @@ RESPONSE_DROP = 0.5  # >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L3708
 class TmsCourse:
     start: date
     end: date  # the latest session
-    sessions: int
+    sessions: int  # Procedures on record: a session each, or a course documented as one
     running: bool
     baseline: Score | None  # latest PHQ-9 total before the first session (within the window)
     latest: Score | None  # latest PHQ-9 total from the first session on
     sources: tuple[SourceRef, ...] = ()
+    # False when a Procedure of the course covers a period (a course documented as one): the
+    # number of sessions is then not on record, and the cards do not count them.
+    sessions_counted: bool = True
+
+    def sessions_text(self) -> str:
+        """ "12 sessions" / "1 session", or "sessions not counted" for a course documented as a
+        period."""
+        if not self.sessions_counted:
+            return "sessions not counted (documented as a period)"
+        return "1 session" if self.sessions == 1 else f"{self.sessions} sessions"
 
     @property
     def change(self) -> float | None:
@@ -81,15 +91,22 @@ class TmsCourse:
         )
 
 
-def _groups(
-    days: list[tuple[date, SourceRef | None]], gap: int
-) -> list[list[tuple[date, SourceRef | None]]]:
-    groups: list[list[tuple[date, SourceRef | None]]] = []
+# A session or a course documented as one Procedure: (first day, last day, its resource).
+_Sessions = tuple[date, date, SourceRef | None]
+
+
+def _groups(days: list[_Sessions], gap: int) -> list[list[_Sessions]]:
+    """Sessions grouped into courses: a new course after more than `gap` days without one (a
+    course documented as one Procedure covers its whole period)."""
+    groups: list[list[_Sessions]] = []
+    last = date.min
     for item in sorted(days, key=lambda d: d[0]):
-        if groups and (item[0] - groups[-1][-1][0]).days <= gap:
+        if groups and (item[0] - last).days <= gap:
             groups[-1].append(item)
+            last = max(last, item[1])
         else:
             groups.append([item])
+            last = item[1]
     return groups
 
 
@@ -97,7 +114,7 @@ def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
     """The TMS courses on record, oldest first. Undated sessions cannot be placed in a course
     and are left to the payer criterion and the timeline, which list them."""
     sessions = [
-        (p.date, p.source)
+        (p.date, min(p.performed_end or p.date, record.as_of), p.source)
         for p in record.procedures
         if p.kind is ProcedureKind.TMS and p.date is not None and p.date <= record.as_of
     ]
@@ -107,7 +124,7 @@ def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
     scores = [s for s in record.phq9() if s.value is not None]
     found = []
     for group in _groups(sessions, policy.tms_course_gap_days):
-        start, end = group[0][0], group[-1][0]
+        start, end = group[0][0], max(item[1] for item in group)
         running = (record.as_of - end).days <= policy.tms_session_recent_days
         before = [
             s
@@ -123,10 +140,11 @@ def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
                 start=start,
                 end=end,
                 sessions=len(group),
+                sessions_counted=all(first == last for first, last, _ in group),
                 running=running,
                 baseline=before[-1] if before else None,
                 latest=after[-1] if after else None,
-                sources=tuple(s for _, s in group if s is not None),
+                sources=tuple(s for _, _, s in group if s is not None),
             )
         )
     return tuple(found)
@@ -158,7 +176,7 @@ def blocker(record: PatientRecord, policy: Policy) -> str | None:
     if course is None:
         return None
     return (
-        f"an earlier TMS course ({course.dates()}, {course.sessions} sessions) brought no "
+        f"an earlier TMS course ({course.dates()}, {course.sessions_text()}) brought no "
         f"response ({course.outcome()}): LCD L37086 permits retreatment only after a response "
         "(> 50 % improvement) and relapse"
     )
@@ -176,6 +194,6 @@ def retreatment_line(record: PatientRecord, policy: Policy) -> str:
     else:
         state = "response not on record: document it (a retreatment needs a prior response)"
     return (
-        f"**Earlier TMS course:** {last.dates()}, {last.sessions} sessions; {last.outcome()}; "
+        f"**Earlier TMS course:** {last.dates()}, {last.sessions_text()}; {last.outcome()}; "
         f"{state} (LCD L37086)."
     )

@@ -113,10 +113,10 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
     if due is None and not response:
         return None
     week = cards.fmt_weeks(round(course.weeks(ctx.record.as_of), 1))
-    head = f"TMS course since {course.start.isoformat()} (week {week}, {course.sessions} sessions)"
+    head = f"TMS course since {course.start.isoformat()} (week {week}, {course.sessions_text()})"
     sections = [
         f"**TMS course:** first session {course.start.isoformat()}, latest "
-        f"{course.end.isoformat()}, {course.sessions} sessions on record (week {week})."
+        f"{course.end.isoformat()}, {course.sessions_text()} on record (week {week})."
     ]
     found: list[Suggestion] = []
     if due is not None:
@@ -159,7 +159,7 @@ def _ended_unmeasured(ctx: RuleContext) -> Recommendation | None:
         return None  # scored since, if late: the payer's retreatment criterion judges that
 
     detail = cards.join_sections(
-        f"**TMS course ended:** {course.dates()}, {course.sessions} sessions; "
+        f"**TMS course ended:** {course.dates()}, {course.sessions_text()}; "
         f"{course.outcome()}. Record a PHQ-9: whether the course brought a response decides "
         "what comes next, and a later retreatment needs a documented response (LCD L37086: "
         "retreatment only for patients who responded, > 50 % improvement, and relapsed).",
