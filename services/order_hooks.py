@@ -73,6 +73,7 @@ from services.order_checks.doses import (
     carry_not_checked,
     dose_checks,
 )
+from services.order_checks.duplicate import same_class_check
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.maoi import maoi_check
 from services.order_checks.model import (
@@ -86,6 +87,7 @@ from services.order_checks.model import (
     NOT_CHECKED,
     NOT_TOLERATED,
     REPEATS,
+    SAME_CLASS,
     STACKING,
     OrderCheck,
     dedupe_key,
@@ -110,6 +112,7 @@ __all__ = [
     "NOT_CHECKED",
     "NOT_TOLERATED",
     "REPEATS",
+    "SAME_CLASS",
     "STACKING",
     "OrderCheck",
     "intolerance_check",
@@ -204,8 +207,9 @@ def run_order_checks(
                             check, detail=cards.join_sections(both.note(), check.detail)
                         )
                     )
-        if ctx.facts.active:
-            checks.append(repeat_check(ctx, draft))
+        repeat = repeat_check(ctx, draft) if ctx.facts.active else None
+        # A class that failed and still runs is one concern: said on the repeat card.
+        checks += same_class_check(ctx, draft, repeat)
         for finding in checks:
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)

@@ -18,6 +18,7 @@ MAOI = "order-maoi-interaction"
 AGE_LIMIT = "order-dose-above-age-limit"
 NOT_TOLERATED = "order-not-tolerated"
 STACKING = "order-antipsychotic-stacking"
+SAME_CLASS = "order-same-class-running"
 # A draft whose dose or the patient's age could not be read, and no other card to carry it: the
 # data-quality card says which checks were not done (issue 10 "never silent"; review finding 12).
 NOT_CHECKED = data_gaps.TOPIC

@@ -9,7 +9,7 @@ from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
 
 
-def _running_dose(trial: Trial) -> str:
+def running_dose(trial: Trial) -> str:
     """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)"; a per-session or
     per-injection drug by its dose per administration (cards.dose_path), never as mg/day."""
     dose = (
@@ -45,7 +45,7 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     ]
     if not running and not others:
         return None
-    held = [_running_dose(t) for t in running] + [
+    held = [running_dose(t) for t in running] + [
         f"{d.ingredient} on this same order" for d in others
     ]
     name = draft.ingredient.capitalize()

@@ -288,12 +288,16 @@ def test_a_failed_drug_still_running_counts_for_its_class() -> None:
         findings=(f.mdd(),),
         draft_orders=(f.draft("escitalopram", "SSRI", mg=10),),
     )
-    rec = _run(record)["order-repeats-failed-trial"]
+    found = _run(record)
+    rec = found["order-repeats-failed-trial"]
+    # Still running: the repeat card says so and asks for the switch plan (one card, not two).
     assert rec.summary == (
         "Escitalopram is in the class of citalopram (SSRI), which failed an adequate trial: "
-        "consider another class"
+        "consider another class; citalopram still running"
     )
     assert "citalopram up to 40 mg/day, 2023-09-04 – ongoing failed." in rec.detail
+    assert "record citalopram's stop date" in rec.detail
+    assert "order-same-class-running" not in found
 
 
 def test_contraindication_cites_its_own_table_source() -> None:

@@ -480,3 +480,32 @@ def test_a_labelled_recommended_older_adult_dose_is_not_called_a_maximum() -> No
     assert "the labelled recommended dose from age 65 is 10 mg/day" in card.detail
     citalopram = chart(*depressed(), drafts=(drafted(CITALOPRAM_40),), birth=date(1953, 1, 1))
     assert "labelled 20 mg/day maximum" in at_order(citalopram)[order_hooks.AGE_LIMIT].summary
+
+
+def test_a_second_ssri_ordered_while_one_runs_asks_for_the_switch_plan() -> None:
+    record = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 5, 1), rid="mr-s"),
+        drafts=(drafted(FLUOXETINE_20),),
+    )
+    card = at_order(record)[order_hooks.SAME_CLASS]
+    assert card.indicator is Indicator.WARNING and not card.snoozable
+    assert card.summary == (
+        "Fluoxetine ordered while sertraline (SSRI) is running: two SSRIs; plan the switch"
+    )
+    assert "record sertraline's stop date" in card.detail
+    # Another mechanism beside it is a CANMAT combination, not a duplicate: no card.
+    mirtazapine = ("311725", "mirtazapine 15 MG Oral Tablet")
+    combined = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 5, 1), rid="mr-s"),
+        drafts=(drafted(mirtazapine),),
+    )
+    assert order_hooks.SAME_CLASS not in at_order(combined)
+    # A new dose of the running drug is not a second one.
+    renewal = chart(
+        *depressed(),
+        taking(SERTRALINE_100, date(2025, 5, 1), rid="mr-s"),
+        drafts=(drafted(SERTRALINE_100, tablets=1.5),),
+    )
+    assert order_hooks.SAME_CLASS not in at_order(renewal)

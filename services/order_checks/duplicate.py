@@ -1,0 +1,81 @@
+"""A second antidepressant of the class of one already running (order-hook review finding 3):
+escitalopram drafted while citalopram runs, fluoxetine on top of sertraline.
+
+CANMAT 2023 combines antidepressants across mechanisms (an SSRI or SNRI with mirtazapine or
+bupropion), never two of one class: two SSRIs add serotonergic load and side effects (and for
+citalopram and escitalopram, the QT effect capped at 20 mg/day over 60) with no strategy behind
+them. Ordering the new drug is usually a switch whose stop of the old one is not on the order yet,
+so the card asks for the plan (a direct switch or a cross-taper and the old drug's stop date)
+rather than calling the order wrong. MAOIs are the MAOI check's (order_checks/maoi.py). When the
+running drug's class also failed, the repeat card already speaks about the class: the line joins
+it (one concern, one card: issue 12).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fhir_mapping.record import DraftOrder, Role, Trial
+from services import cards
+from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
+from services.order_checks.stacking import running_dose
+from services.rules.context import RuleContext
+
+
+def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
+    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+        return []
+    return [
+        t
+        for t in ctx.record.trials
+        if t.ongoing
+        and t.role is Role.ANTIDEPRESSANT
+        and t.ingredient != draft.ingredient
+        and t.drug_class == draft.drug_class
+    ]
+
+
+def _plan(draft: DraftOrder, running: list[Trial]) -> str:
+    first = running[0].ingredient
+    return (
+        f"{draft.ingredient} ({draft.drug_class}) with "
+        + "; ".join(running_dose(t) for t in running)
+        + ". Two antidepressants of one class add serotonergic load and side effects and are "
+        "not a CANMAT 2023 combination (combinations pair different mechanisms). If "
+        f"{draft.ingredient} replaces {first}, plan the switch (direct, or a short cross-taper) "
+        f"and record {first}'s stop date; if both are meant to continue, say why."
+    )
+
+
+def same_class_check(
+    ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None = None
+) -> list[OrderCheck]:
+    """The checks of the draft's class: `repeat` (the repeat check's card for this draft, if
+    any) with the same-class line folded in, or the same-class card of its own."""
+    running = _running_same_class(ctx, draft)
+    found = [repeat] if repeat is not None else []
+    if not running:
+        return found
+    first, cls = running[0].ingredient, draft.drug_class
+    if repeat is not None and repeat.topic == REPEATS:
+        return [
+            dataclasses.replace(
+                repeat,
+                summary=cards.fit_summary(
+                    f"{repeat.summary}; {first} still running", repeat.summary
+                ),
+                detail=cards.join_sections(repeat.detail, _plan(draft, running)),
+            )
+        ]
+    name = draft.ingredient.capitalize()
+    return found + [
+        OrderCheck(
+            SAME_CLASS,
+            draft,
+            cards.fit_summary(
+                f"{name} ordered while {first} ({cls}) is running: two {cls}s; plan the switch",
+                f"{name}: a second {cls} ({first} already running)",
+            ),
+            _plan(draft, running),
+        )
+    ]
