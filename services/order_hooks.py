@@ -31,6 +31,9 @@ and for each draft antidepressant:
   findings 1 and 7); under 25, the FDA boxed warning on suicidality as one line on the first card;
 - a dose or an age that could not be read: the dose and age checks say they were not done, on a
   card the draft already gets or on a data-quality card (review finding 12);
+- a second antidepressant of the class of one running (fluoxetine on sertraline): the card asks
+  for the switch plan, folded into the repeat card when that class also failed
+  (order_checks/duplicate.py);
 - one drug on several drafts is judged as one daily dose (services/order_doses.py); an adjunct
   above its CANMAT 2023 Table 7.2 augmentation range gets the above-range card with its target
   and monitoring (lithium: its serum level); an antimanic agent with bipolar disorder or psychotic
