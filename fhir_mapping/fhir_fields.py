@@ -40,21 +40,23 @@ def parse_date(value: object) -> date | None:
     The date part is taken as written (no time-zone shift): a chart dated "2024-05-03T23:30-05:00"
     is the 3rd for the clinician who wrote it. Partial dates fall on the first day of the period.
     """
-    if not isinstance(value, str) or len(value) < 4:
+    if not isinstance(value, str):
         return None
     # "YYYY-MM-DD..." (ASCII digits, a valid day), as every EHR writes a full date or dateTime,
     # read at C speed (issue 14), here rather than by a helper: every dated resource comes
-    # through. Anything else (partial dates, stray characters) is read below; for such a value
-    # the reading below gives this same date: the digits are the same numbers either way.
+    # through. date.fromisoformat takes ten characters with "-" at 4 and 7 only as YYYY-MM-DD
+    # in ASCII digits (it refuses other digits: tests/fhir_mapping/test_date_shortcuts.py).
+    # Anything else (partial dates, stray characters) is read below; for such a value the
+    # reading below gives this same date: the digits are the same numbers either way.
     if value[4:5] == "-" and value[7:8] == "-":
-        head = value[:10]
-        if head.isascii():
-            try:
-                found = date.fromisoformat(head)
-            except ValueError:
-                pass  # read below
-            else:
-                return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+        try:
+            found = date.fromisoformat(value[:10])
+        except ValueError:
+            pass  # read below
+        else:
+            return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+    if len(value) < 4:
+        return None
     try:
         year = int(value[0:4])
         month = int(value[5:7]) if len(value) >= 7 else 1

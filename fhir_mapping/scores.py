@@ -122,7 +122,7 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
         # `number`, written out: every valueQuantity score comes through here (issue 14).
         found = quantity.get("value")
         if isinstance(found, NUMBER_TYPES) and not isinstance(found, bool):
-            raw = float(found)
+            raw = found  # an int as it is: int(raw) below takes either (no float() call)
     elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
         raw = float(element["valueString"].strip())
     elif "valueCodeableConcept" in element:
@@ -262,7 +262,8 @@ def read_rated(
         day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
         item9: int | None = None
         unread = False  # an item-9 answer is present but unreadable (finding 3)
-        if row.concept == "phq9-panel":
+        concept = row.concept  # read once: asked three times below (issue 14)
+        if concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
             if day is None or day > as_of:
                 continue
@@ -282,10 +283,10 @@ def read_rated(
             value = _value(resource, row.max_score)
             if value is None and not _has_components(resource):
                 name = row.instrument or PHQ9
-                what = "item 9 answer" if row.concept == "phq9-item9" else "score"
+                what = "item 9 answer" if concept == "phq9-item9" else "score"
                 reason = f"a {name} {what} that is missing, not a number or out of range"
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
-            if row.concept == "phq9-item9":  # a standalone answer: its total is found below
+            if concept == "phq9-item9":  # a standalone answer: its total is found below
                 item9, value = value, None
                 # Unreadable (the gap above): kept, flagged, so the suicide-risk rule sees it.
                 unread = item9 is None and not _has_components(resource)
@@ -298,11 +299,11 @@ def read_rated(
         rid = resource.get("id")
         if not isinstance(rid, str):
             rid = None
-        instrument = PHQ9 if row.concept == "phq9-item9" else row.instrument or PHQ9
-        target = totals if value is not None else items
-        # The unreadable answer is this resource (a standalone answer or a component of it).
-        unread_ref = SourceRef("Observation", rid or "") if unread else None
-        target.append(_Total(instrument, value, day, item9, rid, resource, unread=unread_ref))
+        instrument = PHQ9 if concept == "phq9-item9" else row.instrument or PHQ9
+        total = _Total(instrument, value, day, item9, rid, resource)
+        if unread:  # the unreadable answer is this resource (a standalone answer or a component)
+            total.unread = SourceRef("Observation", rid or "")
+        (totals if value is not None else items).append(total)
     if items:
         _join_items(items, totals, parent_of)
     return _dedupe(totals), gaps

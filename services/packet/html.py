@@ -5,7 +5,9 @@ through `esc` here, so the packet stays well-formed and inert whatever the chart
 
 Written for speed (the packet is rendered on every TMS card, issue 14): most texts hold none of
 the five characters `esc` replaces, so it only looks for them; elements are f-strings, and a
-table's header cells and cell openings are built once per header.
+table's header cells and cell openings are built once per header. A table with a row per chart
+entry (the severity history: one per score) writes each row as one f-string instead of
+`table`'s walk of its cells (`written_table`).
 """
 
 from __future__ import annotations
@@ -164,8 +166,45 @@ def table(
                 cell = esc(cell)
             add(f"{opening}{attr}>{cell}</td>")
         add("</tr>")
+    return _table(head, body, caption=caption, cls=cls, stack=stack)
+
+
+def _table(head: str, body: list[str], *, caption: str, cls: str, stack: bool) -> str:
     table_cls = esc(f"stack {cls}" if stack else cls)
     return (
         f'<table class="{table_cls}"><caption>{esc(caption)}</caption>{head}'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def plain(content: str) -> bool:
+    """Whether `esc` leaves `content` as it is (it holds none of the five characters)."""
+    return not (
+        "&" in content or "<" in content or ">" in content or '"' in content or "'" in content
+    )
+
+
+def cell_openings(header: Sequence[str]) -> tuple[str, ...]:
+    """Each column's cell opening as `table` writes it, without its class and closing '>'
+    ('<td data-label="Date"'), for a module that writes its rows itself (`written_table`)."""
+    return _header(tuple(header))[1]
+
+
+def class_attr(cls: str | None) -> str:
+    """A cell's class attribute as `table` writes it (' class="ref"'; "" for None)."""
+    return _class_attr(cls)
+
+
+def written_table(
+    header: Sequence[str],
+    rows: list[str],
+    *,
+    caption: str,
+    cls: str,
+    stack: bool = False,
+) -> str:
+    """`table`, for rows (`<tr>…</tr>`) its caller has written as `table` would, from
+    `cell_openings` and `class_attr` (tests/services/test_severity_rows.py pins the two to
+    one output)."""
+    head, _ = _header(tuple(header))
+    return _table(head, rows, caption=caption, cls=cls, stack=stack)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from operator import attrgetter
 
 from fhir_mapping.record import DataDomain, PatientRecord, Score
-from services.packet.html import Cell, section_open, table, text
+from services.packet.html import (
+    cell_openings,
+    class_attr,
+    esc,
+    plain,
+    section_open,
+    text,
+    written_table,
+)
 from services.packet.wording import day_text
 from services.payer_criteria import ScaleBand, bands_by_instrument, scale_band
 
@@ -16,6 +24,10 @@ _ITEM9_NOTE = "PHQ-9 item 9 asks about thoughts of death or self-harm (0 = not a
 _NOTE = text("p", _ITEM9_NOTE, cls="note")
 _NONE_READ = text("p", "No rating-scale results in the data that could be read.", cls="empty")
 _NONE = text("p", "No rating-scale results on record.", cls="empty")
+# A chart's every score has a row: each is written as one f-string from the cell openings and
+# classes `table` would write (issue 14: its walk of six cells cost more than the row's texts).
+_DATE, _SCALE, _SCORE, _SEVERITY, _ITEM9, _SOURCE = cell_openings(_HEADER)
+_POSITIVE, _REF = class_attr("positive"), class_attr("ref")
 
 
 def band_text(score: Score) -> str:
@@ -36,22 +48,31 @@ def _value(score: Score) -> str:
     return str(score.value)
 
 
-def _item9(score: Score) -> Cell:
+def _item9(score: Score) -> tuple[str, str]:
+    """The item-9 cell's text and class attribute."""
     if score.instrument != "PHQ-9" or score.item9 is None:
-        return "–"
+        return "–", ""
     value = f"at least {score.item9} (from the total)" if score.item9_inferred else str(score.item9)
     # Any answer above "not at all" is a positive screen for thoughts of self-harm.
-    return (value, "positive") if score.item9 >= 1 else value
+    return value, _POSITIVE if score.item9 >= 1 else ""
 
 
-def _row(score: Score, band: ScaleBand | None) -> tuple[Cell, ...]:
+def _row(score: Score, band: ScaleBand | None) -> str:
+    """The score's row, as `table` writes it (tests/services/test_severity_rows.py)."""
+    item9, item9_attr = _item9(score)
+    source = score.source
+    scale = score.instrument
+    severity = band.label if band is not None else "–"  # band_text's
+    cited = str(source) if source else "–"
+    # Of the cells, only the scale's name and band (data tables) and the source (the chart's
+    # resource id) can hold a character `esc` replaces: one test for the three, as nearly no
+    # row holds one; dates and numbers are written here.
+    if not plain(scale + severity + cited):
+        scale, severity, cited = esc(scale), esc(severity), esc(cited)
     return (
-        day_text(score.date),
-        score.instrument,
-        _value(score),
-        band.label if band is not None else "–",  # band_text's
-        _item9(score),
-        (str(score.source), "ref") if score.source else "–",
+        f"<tr>{_DATE}>{day_text(score.date)}</td>{_SCALE}>{scale}</td>"
+        f"{_SCORE}>{_value(score)}</td>{_SEVERITY}>{severity}</td>"
+        f"{_ITEM9}{item9_attr}>{item9}</td>{_SOURCE}{_REF if source else ''}>{cited}</td></tr>"
     )
 
 
@@ -93,7 +114,9 @@ def severity_section(record: PatientRecord, *, latest: str | None = None) -> str
                 f"Latest: {latest if latest is not None else latest_phq9_text(record)}.",
                 cls="lede",
             )
-            + table(_HEADER, rows, caption="Rating-scale results, oldest first", cls="scores")
+            + written_table(
+                _HEADER, rows, caption="Rating-scale results, oldest first", cls="scores"
+            )
             + (
                 text("p", f"Severity bands: {citations}. {_ITEM9_NOTE}", cls="note")
                 if citations
