@@ -11,33 +11,29 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from cds_hooks.offline import evaluate_document
+from cds_hooks.offline import OfflineResult, evaluate_document
 from fhir_mapping.record import Score, Trial
 from services.payer_criteria.trials import trial_line
 from tests.fixtures import vendor_charts as V
 from tests.fixtures.test_vendor_charts import EPIC_POLICY
 
 
-def _epic_cards() -> dict[str, str]:
+def _epic() -> OfflineResult:
     chart = V.epic_chart()
-    result = evaluate_document(
+    return evaluate_document(
         V.hook_request(chart, "patient-view"),
         hook="patient-view",
         as_of=chart.as_of,
         policy=EPIC_POLICY,
     )
-    return {c.source.topic.code: c.detail for c in result.response.cards if c.source.topic}
+
+
+def _epic_cards() -> dict[str, str]:
+    return {c.source.topic.code: c.detail or "" for c in _epic().response.cards if c.source.topic}
 
 
 def _sertraline() -> Trial:
-    chart = V.epic_chart()
-    result = evaluate_document(
-        V.hook_request(chart, "patient-view"),
-        hook="patient-view",
-        as_of=chart.as_of,
-        policy=EPIC_POLICY,
-    )
-    (trial,) = [t for t in result.evaluation.record.trials if t.ingredient == "sertraline"]
+    (trial,) = [t for t in _epic().evaluation.record.trials if t.ingredient == "sertraline"]
     return trial
 
 
