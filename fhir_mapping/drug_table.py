@@ -64,6 +64,10 @@ class DrugNaming:
     # Words one of which the product name must contain, e.g. selegiline is an antidepressant only
     # as the transdermal system (oral selegiline 5-10 mg is MAO-B selective, for Parkinson disease).
     requires_form: tuple[str, ...]
+    # What a product of this ingredient without the required form is read as instead of being
+    # dropped: oral selegiline is not an antidepressant trial, but it still meets an MAOI check
+    # ("oral selegiline", an interacting row). None: such a product is not read.
+    without_form: str | None = None
 
 
 def _number(text: str) -> float | None:
@@ -112,6 +116,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 aliases=_split(row["aliases"]),
                 combination_of=_split(row["combination_of"]),
                 requires_form=_split(row["requires_form"]),
+                without_form=_optional(row.get("without_form_read_as") or ""),
             )
             rows.append((info, naming))
     return tuple(rows)
@@ -202,5 +207,6 @@ def drug_namings() -> tuple[DrugNaming, ...]:
             aliases=tuple(dict.fromkeys(first.aliases + naming.aliases)),
             combination_of=first.combination_of or naming.combination_of,
             requires_form=first.requires_form or naming.requires_form,
+            without_form=first.without_form or naming.without_form,
         )
     return tuple(merged.values())

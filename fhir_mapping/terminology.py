@@ -156,6 +156,13 @@ def _required_forms() -> dict[str, tuple[str, ...]]:
     return {n.ingredient: n.requires_form for n in drug_namings() if n.requires_form}
 
 
+@cache
+def _without_form() -> dict[str, str]:
+    """Ingredient -> what a product of it without its required form is read as (oral
+    selegiline: an MAO-B inhibitor for the MAOI checks), from the drug table."""
+    return {n.ingredient: n.without_form for n in drug_namings() if n.without_form}
+
+
 # --------------------------------------------------------------------------------------------
 # Text
 
@@ -254,12 +261,17 @@ def _with_required_forms(
     components: tuple[Component, ...], normalised_text: str
 ) -> tuple[Component, ...]:
     required = _required_forms()
-    return tuple(
-        c
-        for c in components
-        if c.ingredient not in required
-        or any(word in normalised_text for word in required[c.ingredient])
-    )
+    if not any(c.ingredient in required for c in components):
+        return components
+    kept: list[Component] = []
+    for c in components:
+        if c.ingredient not in required or any(
+            word in normalised_text for word in required[c.ingredient]
+        ):
+            kept.append(c)
+        elif (other := _without_form().get(c.ingredient)) is not None:
+            kept.append(Component(other, c.strength_mg, c.per_ml, c.display))
+    return tuple(kept)
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,11 +352,13 @@ def _read_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
     clinical: list[_Product] = []
     ingredients: list[str] = []
     excluded = False
+    excluded_products: list[_Product] = []
     for code in _codes(concept, RXNORM):
         product = products.get(code)
         if product is not None:
             if product.excluded:
                 excluded = True
+                excluded_products.append(product)
             elif product.tty in _INGREDIENT_TTYS:
                 ingredients.extend(product.ingredients)
             else:
@@ -362,7 +376,10 @@ def _read_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
     if ingredients:
         return _with_required_forms(_with_text_strengths(ingredients, texts), joined)
     if excluded:
-        return ()
+        # An excluded clinical drug (oral selegiline) is still read as what its ingredient is
+        # without the required form, when the table says (antidepressants.csv
+        # without_form_read_as); otherwise not at all.
+        return _excluded_as(excluded_products)
     atc = _atc_index()
     atc_ingredients = [atc[c.upper()] for c in _codes(concept, ATC) if c.upper() in atc]
     if atc_ingredients:
@@ -413,6 +430,16 @@ def concept_reading(concept: Mapping[str, Any]) -> tuple[tuple[Component, ...], 
             _recognised.clear()  # bounded; refilled by the products now in use
         _recognised[key] = found
     return found
+
+
+def _excluded_as(products: list[_Product]) -> tuple[Component, ...]:
+    other = _without_form()
+    return tuple(
+        Component(other[ingredient], strength, product.per_ml, product.display)
+        for product in products[:1]
+        for ingredient, strength in zip(product.ingredients, product.strengths, strict=True)
+        if ingredient in other
+    )
 
 
 def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:

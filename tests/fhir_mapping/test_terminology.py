@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.record import Role
 from fhir_mapping.terminology import Component, parse_product_text, recognise
 from tests.fhir_mapping.medication_resources import (
     ATC,
@@ -165,9 +167,6 @@ def test_text(text: str, expected: list[tuple[str, float | None, bool]]) -> None
 @pytest.mark.parametrize(
     "concept",
     [
-        {"text": "selegiline 5 mg tablet"},  # MAO-B dose for Parkinson disease
-        rxnorm("859193", "selegiline hydrochloride 5 MG Oral Tablet"),  # excluded SCD
-        rxnorm("9639", "selegiline", "selegiline 5 mg capsule"),  # IN code, oral form
         {"text": "doxepin 5% cream"},
         {"text": "amitriptyline 2% / ketamine 0.5% topical cream"},
         {"text": "Lithium orotate 5 mg"},
@@ -180,6 +179,26 @@ def test_text(text: str, expected: list[tuple[str, float | None, bool]]) -> None
 )
 def test_not_recognised(concept: dict[str, Any]) -> None:
     assert recognise(concept) == ()
+
+
+@pytest.mark.parametrize(
+    "concept",
+    [
+        {"text": "selegiline 5 mg tablet"},  # MAO-B dose for Parkinson disease
+        rxnorm("859193", "selegiline hydrochloride 5 MG Oral Tablet"),  # excluded SCD
+        rxnorm("9639", "selegiline", "selegiline 5 mg capsule"),  # IN code, oral form
+    ],
+)
+def test_oral_selegiline_is_read_as_an_mao_b_inhibitor_not_an_antidepressant(
+    concept: dict[str, Any],
+) -> None:
+    """Selegiline is an antidepressant only as the transdermal system; by mouth (Parkinson
+    doses) it is still an MAOI for interactions: read as "oral selegiline", an interacting row
+    (antidepressants.csv without_form_read_as), never as a selegiline trial."""
+    (component,) = recognise(concept)
+    assert component.ingredient == "oral selegiline"
+    info = drug_info("oral selegiline")
+    assert info is not None and info.role is Role.INTERACTING
 
 
 def test_none_and_garbage_are_not_recognised() -> None:

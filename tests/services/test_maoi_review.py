@@ -175,19 +175,20 @@ def test_rasagiline_is_an_maoi_both_ways(hook: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="oral selegiline is dropped by fhir_mapping/terminology.py (requires_form transdermal, "
-    "rxnorm_products 859186/859193/859190 'excluded'): recognising it as an MAO-B inhibitor "
-    "needs a terminology change (reported, not in this module's files)",
-)
 def test_oral_selegiline_running_meets_a_drafted_ssri() -> None:
     record = chart(
         *depressed(),
         taking((None, "selegiline hydrochloride 5 MG Oral Capsule"), date(2024, 6, 3), rid="mr-x"),
         drafts=(drafted(SERTRALINE_100),),
     )
-    assert MAOI in at_order(record)
+    # Oral selegiline is not an antidepressant trial (the antidepressant is the transdermal
+    # system), but it is an MAOI for interactions (antidepressants.csv without_form_read_as).
+    assert [(t.ingredient, t.role) for t in record.trials] == [
+        ("oral selegiline", Role.INTERACTING)
+    ]
+    assert at_order(record)[MAOI].summary.startswith(
+        "Sertraline ordered while oral selegiline (MAO-B inhibitor) is running"
+    )
 
 
 # --- finding 6: linezolid is not an elective MAOI start ------------------------------------------
