@@ -36,8 +36,9 @@ from fhir_mapping.record import (
 )
 from services import mood_cover, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
-from services.acute_risk import TmsExclusions, suicide_signal, tms_exclusions
+from services.acute_risk import suicide_signal
 from services.policy import Policy
+from services.tms_gate import TmsExclusions, tms_exclusions
 
 # FHIR RequestStatus values: a request in one of these is still open.
 OPEN_REQUEST_STATUSES = frozenset({"draft", "active", "on-hold"})
@@ -279,7 +280,7 @@ def _tms_assessment(
     earlier_course: str | None = None,
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
-    # what comes instead of TMS (acute_risk.tms_exclusions). The suicide line is said on the
+    # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
     # suicide-risk card; catatonia, with no card of its own, is a clinical blocker.
     acute = acute or TmsExclusions()
     blockers: list[str] = [acute.suicide] if acute.suicide else []

@@ -39,7 +39,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import DraftOrder, SourceRef
-from services import acute_risk, cards, suggestions, tables
+from services import acute_risk, cards, suggestions, tables, tms_gate
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -294,7 +294,7 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
         # that is always shown while the risk is acute) what comes instead.
         sections.append(
             "**Not TMS now:** the TMS criteria are otherwise met. "
-            + acute_risk.suicide_alternatives()
+            + tms_gate.suicide_alternatives()
             + "."
         )
     elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
@@ -303,7 +303,7 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
         # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:
         # antipsychotic combination or ECT), and esketamine is not indicated there.
         sections.append(
-            "**Treatment while the risk is acute:** " + acute_risk.acute_treatment() + "."
+            "**Treatment while the risk is acute:** " + tms_gate.acute_treatment() + "."
         )
     sections.append(cards.guideline_links("simon2013", "cssrs"))
     return cards.join_sections(*sections)

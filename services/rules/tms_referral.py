@@ -33,7 +33,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
-from services import acute_risk, cards, data_gaps, suggestions, tables, tms_course
+from services import cards, data_gaps, suggestions, tables, tms_course, tms_gate
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import (
@@ -278,7 +278,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
     # catatonia TMS is not the next step (the optimise card names ECT / esketamine instead). Checked
     # here as well as in the eligibility, so no change to the TMS criteria can bring it back.
-    if not facts.tms.eligible or acute_risk.blocks_tms(facts.suicide, ctx.record):
+    if not facts.tms.eligible or tms_gate.blocks_tms(facts.suicide, ctx.record):
         return None
     evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
     met = evaluation.met
@@ -313,7 +313,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         )
     sections = []
     if facts.suicide is not None:
-        sections.append(acute_risk.referral_note(facts.suicide))
+        sections.append(tms_gate.referral_note(facts.suicide))
     sections.append(populations.population_notes(ctx, tms=True))
     if facts.tms_cautions:
         # Device labels advise caution, not exclusion, for these (NeuroStar: implanted devices

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
-from services import acute_risk
+from services import acute_risk, tms_gate
 from services.acute_risk import CheckKind, SuicideLevel
 from services.evaluation import HookInput, evaluate
 from services.order_hooks import order_hook
@@ -147,8 +147,8 @@ def test_old_unassessed_answer_rescreened_negative_is_a_warning_asking_for_the_a
     assert request["priority"] == "routine"
     assert_valid_proposals(card)
     # Not acute: TMS is not blocked, and its line says the truth about the answer.
-    assert not acute_risk.blocks_tms(signal, record)
-    note = acute_risk.referral_note(signal)
+    assert not tms_gate.blocks_tms(signal, record)
+    note = tms_gate.referral_note(signal)
     assert "never followed by a risk assessment" in note
     assert "a later PHQ-9 item 9 = 0 on 2024-05-14 is not one" in note
     assert "has been assessed" not in note
@@ -209,7 +209,7 @@ def test_a_real_assessment_still_makes_the_card_information_and_the_tms_line_nam
     record = f.trd_record(scores=(answer,), procedures=(assessed,))
     signal = _signal(record)
     assert signal.level is SuicideLevel.ASSESSED
-    assert acute_risk.referral_note(signal) == (
+    assert tms_gate.referral_note(signal) == (
         "**Suicide risk:** a recent positive finding has been assessed: risk assessment "
         "documented on 2024-05-29 (see that card)."
     )

@@ -24,7 +24,7 @@ import pytest
 
 from fhir_mapping.record import FindingKind, Patient, PatientRecord, ProcedureKind, SourceRef
 from fhir_mapping.suicide_screen import SuicideScreen
-from services import acute_risk
+from services import acute_risk, tms_gate
 from services.evaluation import HookInput, evaluate
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
@@ -417,12 +417,12 @@ def test_the_gate_itself_covers_psychosis_catatonia_and_acute_suicide_risk() -> 
     catatonia = f.finding(FindingKind.CATATONIA, code="247917007", onset=date(2024, 5, 1))
     for findings in ((f.mdd(), psychotic), (f.mdd(), catatonia)):
         record = f.trd_record(findings=findings)
-        assert acute_risk.blocks_tms(None, record)
+        assert tms_gate.blocks_tms(None, record)
     acute = f.trd_record(scores=(f.score(19, D, item9=1),))
-    assert acute_risk.blocks_tms(ctx(acute).facts.suicide, acute)
+    assert tms_gate.blocks_tms(ctx(acute).facts.suicide, acute)
     assessed = _with(acute, _screen(D))
-    assert not acute_risk.blocks_tms(ctx(assessed).facts.suicide, assessed)
-    assert not acute_risk.blocks_tms(None, f.trd_record())
+    assert not tms_gate.blocks_tms(ctx(assessed).facts.suicide, assessed)
+    assert not tms_gate.blocks_tms(None, f.trd_record())
 
 
 # --- item 14: deceased patients ---------------------------------------------------------------------

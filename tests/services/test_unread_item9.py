@@ -22,7 +22,7 @@ from cds_hooks.storage import record_codec
 from fhir_mapping.build import build_record
 from fhir_mapping.record import DataDomain, Score, SourceRef
 from fhir_mapping.scores import read_scores, score_gaps
-from services import acute_risk
+from services import tms_gate
 from services.acute_risk import SuicideLevel
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
@@ -270,7 +270,7 @@ def test_rule_level_and_supersession_on_records() -> None:
     unread = Score("PHQ-9", 14, day, None, None, item9_unread=SourceRef("Observation", ""))
     signal = ctx(f.trd_record(scores=(unread,))).facts.suicide
     assert signal is not None and signal.level is SuicideLevel.UNREAD and not signal.acute
-    assert acute_risk.referral_note(signal) == (
+    assert tms_gate.referral_note(signal) == (
         f"**Suicide risk:** {_expected(day, 'no resource id')}."
     )
     card = suicide_risk.rule(ctx(f.trd_record(scores=(unread,))))
