@@ -70,27 +70,28 @@ def unread_dose(drug: tuple[str | None, str]) -> Resource:
     return draft_of(drug, dose_value=None, frequency=None, text="as directed")
 
 
-def bipolar_i() -> Resource:
+def _problem(code: str, display: str, onset: date, rid: str) -> Resource:
+    """An ICD-10-CM problem-list Condition, as EHRs send them."""
     return fb.condition(
-        fb.ICD10CM,
+        fb.ICD10CM, code, display, onset, category="problem-list-item", patient=P, id=rid
+    )
+
+
+def bipolar_i() -> Resource:
+    return _problem(
         "F31.4",
         "Bipolar disorder, current episode depressed, severe, without psychotic features",
         date(2019, 3, 4),
-        category="problem-list-item",
-        patient=P,
-        id="cond-bp1",
+        "cond-bp1",
     )
 
 
 def psychotic_depression() -> Resource:
-    return fb.condition(
-        fb.ICD10CM,
+    return _problem(
         "F33.3",
         "Major depressive disorder, recurrent, severe with psychotic symptoms",
         date(2024, 1, 10),
-        category="problem-list-item",
-        patient=P,
-        id="cond-psy",
+        "cond-psy",
     )
 
 
