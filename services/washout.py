@@ -52,17 +52,39 @@ _FALLBACK_DAYS = 14
 # What the interval of a row whose `basis` is "minimum" is (review finding 13: the 14 days of a
 # short half-life drug are this floor, not 5 half-lives).
 _MINIMUM_TEXT = "the 2-week minimum of CPS 2023 Table 5"
-# The same, as a card summary says it (a stimulant's risk is not serotonin syndrome).
-_RISK_SHORT = {
-    "serotonin": "serotonin syndrome risk",
-    "hypertensive": "hypertensive crisis risk",
-    "serotonin-or-hypertensive": "serotonin syndrome risk",
-}
-# The risk of a pair, by the `risk` column of the non-MAOI row (two MAOIs: both).
-_RISK_TEXT = {
-    "serotonin": "serotonin toxicity (serotonin syndrome)",
-    "hypertensive": "a hypertensive crisis",
-    "serotonin-or-hypertensive": "serotonin syndrome or a hypertensive crisis",
+
+
+@dataclass(frozen=True, slots=True)
+class RiskWords:
+    """How the cards word the risk of a pair (a stimulant's risk is not serotonin syndrome)."""
+
+    text: str  # in a sentence: "risks serotonin toxicity (serotonin syndrome)"
+    short: str  # in a short summary: "serotonin syndrome risk"
+    summary: str  # in a full summary: "serotonin syndrome or hypertensive crisis risk"
+    signs: str  # "check for signs of serotonin syndrome"
+
+
+# By the `risk` column of the non-MAOI row (two MAOIs: both).
+_BOTH = "serotonin-or-hypertensive"
+_RISK_WORDS = {
+    "serotonin": RiskWords(
+        "serotonin toxicity (serotonin syndrome)",
+        "serotonin syndrome risk",
+        "serotonin syndrome risk",
+        "serotonin syndrome",
+    ),
+    "hypertensive": RiskWords(
+        "a hypertensive crisis",
+        "hypertensive crisis risk",
+        "hypertensive crisis risk",
+        "a hypertensive crisis",
+    ),
+    _BOTH: RiskWords(
+        "serotonin syndrome or a hypertensive crisis",
+        "serotonin syndrome risk",
+        "serotonin syndrome or hypertensive crisis risk",
+        "serotonin syndrome",
+    ),
 }
 
 
@@ -149,12 +171,16 @@ def days_text(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-def risk_text(a: WashoutRow, b: WashoutRow) -> str:
+def risk_words(a: WashoutRow, b: WashoutRow) -> RiskWords:
     """What an MAOI meeting the other drug risks: the non-MAOI row's `risk` ("a hypertensive
     crisis" for a stimulant, serotonin toxicity for an opioid); both for two MAOIs."""
     other = b if a.is_maoi else a
-    key = other.risk if not other.is_maoi else "serotonin-or-hypertensive"
-    return _RISK_TEXT.get(key, _RISK_TEXT["serotonin-or-hypertensive"])
+    key = other.risk if not other.is_maoi else _BOTH
+    return _RISK_WORDS.get(key, _RISK_WORDS[_BOTH])
+
+
+def risk_text(a: WashoutRow, b: WashoutRow) -> str:
+    return risk_words(a, b).text
 
 
 def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
@@ -210,9 +236,7 @@ class Conflict:
     @property
     def risk_short(self) -> str:
         """ "serotonin syndrome risk" or "hypertensive crisis risk", for a card summary."""
-        other = self.new_row if self.old.row.is_maoi else self.old.row
-        key = other.risk if not other.is_maoi else "serotonin-or-hypertensive"
-        return _RISK_SHORT.get(key, _RISK_SHORT["serotonin-or-hypertensive"])
+        return risk_words(self.old.row, self.new_row).short
 
     @property
     def urgent_use(self) -> bool:

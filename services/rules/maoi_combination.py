@@ -70,29 +70,6 @@ def _sources(a: washout.Exposure, b: washout.Exposure) -> str:
     )
 
 
-# What a pair risks, by the washout table's `risk` column of the drug meeting the MAOI (an opioid:
-# serotonin toxicity; a stimulant: a hypertensive crisis; an antidepressant: either).
-def _risk_key(maoi: washout.Exposure, other: washout.Exposure) -> str:
-    return "serotonin-or-hypertensive" if other.row.is_maoi else other.row.risk
-
-
-_LONG = {
-    "serotonin": "serotonin syndrome risk",
-    "hypertensive": "hypertensive crisis risk",
-    "serotonin-or-hypertensive": "serotonin syndrome or hypertensive crisis risk",
-}
-_SHORT = {
-    "serotonin": "serotonin syndrome risk",
-    "hypertensive": "hypertensive crisis risk",
-    "serotonin-or-hypertensive": "serotonin syndrome risk",
-}
-_SIGNS = {
-    "serotonin": "serotonin syndrome",
-    "hypertensive": "a hypertensive crisis",
-    "serotonin-or-hypertensive": "serotonin syndrome",
-}
-
-
 def _risk_sentence(maoi: washout.Exposure, other: washout.Exposure) -> str:
     if other.row.kind in ("serotonergic", "noradrenergic"):
         # The sentence every antidepressant pair has carried since issue 11.
@@ -108,7 +85,8 @@ def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure
     return (
         f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
         f"{_since(other)}. {_risk_sentence(maoi, other)}: confirm today what the patient takes, "
-        f"check for signs of {_SIGNS[_risk_key(maoi, other)]}, and decide with psychiatry which one "
+        f"check for signs of {washout.risk_words(maoi.row, other.row).signs}, and decide with "
+        "psychiatry which one "
         "to stop. If one "
         "was already stopped, record its stop date (the card ends then). Washout for a switch "
         "between them: " + "; ".join(ways) + f". Intervals: {_sources(maoi, other)}."
@@ -122,10 +100,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     maoi, other = pairs[0]
     m, o = maoi.ingredient.capitalize(), other.ingredient
     label = washout.kind_label(maoi.row)
-    risk = _risk_key(maoi, other)
+    risk = washout.risk_words(maoi.row, other.row)
     summary = cards.fit_summary(
-        f"{m} ({label}) and {o} both running: {_LONG[risk]}; stop one",
-        f"{m} ({label}) and {o} both running: stop one ({_SHORT[risk]})",
+        f"{m} ({label}) and {o} both running: {risk.summary}; stop one",
+        f"{m} ({label}) and {o} both running: stop one ({risk.short})",
         f"{m} and {o} both running: MAOI combination",
     )
     trials = [
