@@ -34,6 +34,8 @@ from fhir_mapping.fhir_fields import (
 from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medications import draft_orders as read_draft_orders
 from fhir_mapping.medications import medication_events
+from fhir_mapping.phq9_lookalike import may_name_phq9
+from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, Patient, PatientRecord
 from fhir_mapping.referrals import all_referrals, wants_service_request
@@ -371,6 +373,7 @@ def build_record(
             ),
         }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
+    lookalikes: list[Resource] = []  # Observations named PHQ-9 that no reader took
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
     # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
     # which is asked only about the rest (issue 14).
@@ -397,6 +400,10 @@ def build_record(
             reads = _observation_reads(resource)
             if reads is _NO_READER:
                 skipped += 1
+                # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
+                # in silence: its total and item 9 are not known (phq9_lookalike.py).
+                if may_name_phq9(resource):
+                    lookalikes.append(resource)
                 continue
             scale, lab, screen = reads
             observations.append(resource)
@@ -416,6 +423,8 @@ def build_record(
             continue
         kept.setdefault(kind, []).append(resource)
 
+    if lookalikes:
+        gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
     events, medication_gaps = medication_events(medication_resources, as_of=as_of, unique=True)
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)

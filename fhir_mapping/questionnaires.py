@@ -42,6 +42,20 @@ A response that is clearly a PHQ-9 but cannot be used (no `authored` date, no st
 total or item 9) is returned as a `DataGap` in DataDomain.SCORES, never dropped in silence; so is
 an item-9 answer that is present but unreadable (the total, if any, still counts).
 
+An item-9 answer that is present but unreadable (an unknown answer code or system, text that is
+no answer, a number out of range, a value type no PHQ-9 answer has) is also carried on the Score
+as `item9_unread` (the response), exactly as scores.py does for an Observation: it may be
+positive, so the suicide-risk rule raises its "could not be read: check it in the chart" card and
+the TMS card says so (review patient-view finding 3). The Score is built even when nothing else of
+the response is readable (value and item9 None), and for an unfinished form. The precedence is
+scores.py's: a readable item-9 answer on the same score wins (a second, unreadable answer beside a
+readable one is a DataGap only). An item 9 that was asked and not answered (no `answer`) is not
+unread: it is simply not recorded (`item9` None, as on any PHQ-9 filed without item 9).
+
+A response that is no PHQ-9 this module can read but looks like one (its Questionnaire named
+PHQ-9 or "Patient Health Questionnaire": phq9_lookalike.py) is a DataGap of its own, with
+phq9_lookalike.UNRECOGNISED_PHQ9 as its reason: never a score, never dropped in silence.
+
 Duplicates: US Core derives Observations from the response (`derivedFrom`), and some EHRs file
 both. `merge_scores` counts one administration once: an Observation score derived from the
 response (directly or through its panel), else one of the same day with the same total, else one
@@ -65,6 +79,7 @@ from typing import Any
 from fhir_mapping.code_systems import LOINC, canonical_system
 from fhir_mapping.codes import phq9_answer_values
 from fhir_mapping.fhir_fields import array, number, parse_date, ref_id
+from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.scores import PHQ9, infer_item9, score_order
 
@@ -356,6 +371,8 @@ def _answer_score(
 class _Answers:
     scores: dict[str, int] = field(default_factory=dict)  # LOINC -> score (items and the total)
     unreadable: set[str] = field(default_factory=set)  # LOINC codes answered but not readable
+    # LOINC codes with an unreadable answer beside a readable one (the readable one counts).
+    partly_unreadable: set[str] = field(default_factory=set)
     any_phq9_item: bool = False
 
 
@@ -375,6 +392,8 @@ def _answers(resource: Resource, form: _Form, site: Mapping[tuple[str, str], str
         if not values:
             found.unreadable.add(code)
             continue
+        if len(values) < len(read):
+            found.partly_unreadable.add(code)
         # Two answers to one item (a repeated item, a copy in a nested group): the higher one
         # counts, the safer reading for item 9.
         best = max(values)
@@ -395,7 +414,10 @@ def wants_questionnaire_response(resource: Resource, site_items: SiteItems | Non
     if resource.get("resourceType") != QR:
         return False
     site = _site_lookup(site_items)
-    return _is_phq9(_form(resource, site), resource.get("item"), site)
+    # A response that only looks like a PHQ-9 is kept too: read_questionnaire_scores reports it.
+    return _is_phq9(_form(resource, site), resource.get("item"), site) or (
+        questionnaire_looks_like_phq9(resource)
+    )
 
 
 def _source(resource: Resource) -> SourceRef | None:
@@ -408,7 +430,7 @@ def _read_one(
 ) -> tuple[Score | None, list[DataGap]]:
     form = _form(resource, site)
     if not _is_phq9(form, resource.get("item"), site):
-        return None, []
+        return None, _lookalike(resource, as_of)
     source = _source(resource)
 
     def gap(reason: str) -> DataGap:
@@ -423,9 +445,15 @@ def _read_one(
     item9_code = _item9_code()
     item9 = answers.scores.get(item9_code)
     gaps: list[DataGap] = []
+    # An item-9 answer on record that could not be read (module docstring): the Score carries it
+    # so the suicide-risk rule sees it; a readable answer beside it wins (scores.py's rule).
+    unread: SourceRef | None = None
     if item9_code in answers.unreadable:
         gaps.append(gap("PHQ-9 item 9 answer could not be read"))
-    if status in _ITEM9_ONLY and item9 is None:
+        unread = SourceRef(QR, source.id if source is not None else "")
+    elif item9_code in answers.partly_unreadable:
+        gaps.append(gap("PHQ-9 item 9 has an answer that could not be read beside a readable one"))
+    if status in _ITEM9_ONLY and item9 is None and unread is None:
         return None, gaps  # an unfinished form without an item-9 answer says nothing yet
     day = parse_date(resource.get("authored"))
     if day is None:
@@ -445,9 +473,26 @@ def _read_one(
             reason = "PHQ-9 questionnaire response without a total, all nine items or item 9"
         else:
             reason = "PHQ-9 questionnaire response without a readable answer"
-        return None, [*gaps, gap(reason)]
-    score = Score(PHQ9, value, day, item9, source, total_computed=computed)
+        gaps.append(gap(reason))
+        if unread is None:
+            return None, gaps
+    score = Score(PHQ9, value, day, item9, source, total_computed=computed, item9_unread=unread)
     return infer_item9(score), gaps
+
+
+def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
+    """A response this module cannot read as a PHQ-9 that looks like one (phq9_lookalike.py):
+    one DataGap, unless it is no result (entered in error, no status R4 defines) or is dated
+    after as-of."""
+    if not questionnaire_looks_like_phq9(resource):
+        return []
+    status = resource.get("status")
+    if isinstance(status, str) and status and status not in _FULL and status not in _ITEM9_ONLY:
+        return []
+    day = parse_date(resource.get("authored"))
+    if day is not None and day > as_of:
+        return []
+    return [lookalike_gap(resource)]
 
 
 def read_questionnaire_scores(
@@ -516,12 +561,15 @@ def _combine(group: list[Score]) -> Score:
     valued = chosen
     if chosen.value is None:
         valued = next((s for s in group if s.value is not None), chosen)
+    # An unreadable item-9 answer of either record stays while none is readable (scores.py).
+    unread = None if recorded else next((s.item9_unread for s in group if s.item9_unread), None)
     merged = dataclasses.replace(
         chosen,
         value=valued.value,
         total_computed=valued.total_computed,
         item9=max(recorded) if recorded else None,
         item9_inferred=False,
+        item9_unread=unread,
     )
     return infer_item9(merged)
 

@@ -47,8 +47,9 @@ An older positive that was assessed leaves, as before. The level of the card the
 | ASSESSED | every current signal was assessed and the assessments found none | info |
 
 An item 9 answer that is on record but could not be read (`Score.item9_unread`: a code under an
-unknown system, a value out of range, text that is not a number) within the item-9 look-back is a
-signal of its own (review patient-view finding 3): it may be positive, and a footnote among the
+unknown system, a value out of range, text that is not a number; in an Observation or in a
+QuestionnaireResponse alike) within the item-9 look-back is a signal of its own (review
+patient-view finding 3): it may be positive, and a footnote among the
 data gaps is not where a possible positive answer may sit. A readable item 9 answer or a
 documented assessment (as above: C-SSRS, risk level, risk-assessment Procedure) dated the same day
 or later supersedes it: no card. It is a WARNING, not critical: nothing on record says the answer
@@ -57,6 +58,12 @@ mis-coded answer would teach clinicians to dismiss the one card that must not be
 the action is a look at the chart first, then an assessment today if it is positive. So it does
 not block TMS either; the TMS card says the same in its suicide-risk line, and the other
 signals, when present, set the level as before (the unread answer is named among them).
+
+A result that only looks like a PHQ-9 (named PHQ-9 under codes the service does not know:
+fhir_mapping/phq9_lookalike.py) is no signal here: it is a DataGap without a date, so no look-back
+can be applied to it, and a card on every chart of a site whose codes are not configured would
+teach clinicians to dismiss this one. Its item 9 is said to be "not known" on every card that
+lists it (services/data_gaps.py) and on the measurement-based-care card, never read as negative.
 
 ASSESSED keeps an info card rather than no card while the positive answer is inside the look-back:
 a negative screen does not rule risk out (REFERENCE.md 5, "never auto-dismiss"), and the card then

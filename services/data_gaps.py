@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.gaps import describe, noun
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
 from services import cards
 from services.recommendation import Recommendation
@@ -112,3 +113,53 @@ def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
         section(gaps),
     )
     return cards.make(TOPIC, summary=summary, detail=detail)
+
+
+# --- PHQ-9s the service could not recognise --------------------------------------------------------
+
+
+def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
+    """The resources named PHQ-9 that could not be read as one (fhir_mapping/phq9_lookalike.py):
+    an Epic flowsheet row under a local code only, a site's own PHQ-9 form. While any is on the
+    chart, "no PHQ-9 on record" is not what the record shows, and item 9 is not known."""
+    if not record.gaps:  # most charts: nothing to look for
+        return ()
+    return tuple([g for g in record.gaps_in(DataDomain.SCORES) if is_unrecognised_phq9(g)])
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def unrecognised_phq9_text(gaps: Sequence[DataGap], *, short: bool = False) -> str:
+    """ "6 observations named PHQ-9 use codes this service does not know (a site code can be
+    configured)": what `unrecognised_phq9` found, counted by kind, with what would fix it.
+    `short`: "6 observations named PHQ-9 use unknown codes", for a card summary."""
+    responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    observations = len(gaps) - responses
+    if short:
+        counted = " and ".join(
+            _count(n, noun)
+            for n, noun in ((observations, "observation"), (responses, "questionnaire response"))
+            if n
+        )
+        verb = "uses" if len(gaps) == 1 else "use"
+        what = "codes" if not responses else "forms" if not observations else "codes or forms"
+        what = "an unknown form" if what == "forms" and len(gaps) == 1 else f"unknown {what}"
+        return f"{counted} named PHQ-9 {verb} {what}"
+    if not responses:
+        verb = "uses" if observations == 1 else "use"
+        return (
+            f"{_count(observations, 'observation')} named PHQ-9 {verb} codes this service does "
+            "not know (a site code can be configured)"
+        )
+    verb = "uses" if len(gaps) == 1 else "use"
+    if not observations:
+        return (
+            f"{_count(responses, 'questionnaire response')} named PHQ-9 {verb} a form this "
+            "service does not know (its items can be mapped in the site configuration)"
+        )
+    return (
+        f"{_count(observations, 'observation')} and {_count(responses, 'questionnaire response')} "
+        "named PHQ-9 use codes or forms this service does not know (a site code can be configured)"
+    )

@@ -4,35 +4,64 @@ Due when there is no PHQ-9 within policy.mbc_interval_days, or the current trial
 policy.mbc_after_trial_weeks ago and no PHQ-9 was recorded after its start (issue 4: "none since
 the current trial started 4+ weeks ago"; response is judged after >= 4 weeks; CANMAT 2023 Table
 5.1: use validated scales, Level 2).
+
+The card never claims more than the record shows. With no PHQ-9 total read, it says "no PHQ-9
+total on record" only when nothing of the scores was left out; with results named PHQ-9 that the
+service could not recognise (an Epic flowsheet row under a local code only, a site's own form:
+fhir_mapping/phq9_lookalike.py) it counts them and says a site code can be configured, and that
+their item 9 answers are not known (never that none was positive); with other scores left out,
+"in the data that could be read". A due PHQ-9 on a chart with such results says so too: one of
+them may be the recent PHQ-9 this card asks for.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from fhir_mapping.record import DataDomain, Score, Trial
-from services import cards, suggestions, tms_course
+from fhir_mapping.record import DataDomain, DataGap, Score, Trial
+from services import cards, data_gaps, suggestions, tms_course
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "measurement-based-care"
 
 
-def _due_reason(ctx: RuleContext, trial: Trial, latest: Score | None) -> str | None:
+def _due_reason(
+    ctx: RuleContext, trial: Trial, latest: Score | None, unrecognised: tuple[DataGap, ...]
+) -> str | None:
     as_of = ctx.record.as_of
     interval = ctx.policy.mbc_interval_days
     # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response.
     if latest is None:
-        # Scores not all seen (issue 10): an absence is not proven, so say what was read.
-        if ctx.record.incomplete(DataDomain.SCORES):
+        if unrecognised:  # PHQ-9s on the chart the service could not read (module docstring)
+            return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
+        # Scores not all seen (issue 10), or some left out: an absence is not proven, so say
+        # what was read.
+        if ctx.record.incomplete(DataDomain.SCORES) or ctx.record.gaps_in(DataDomain.SCORES):
             return "no PHQ-9 total in the data that could be read"
         return "no PHQ-9 total on record"
+    # The unrecognised PHQ-9s' dates are not read: one may be more recent than the latest total.
+    none = "no PHQ-9 total that could be read" if unrecognised else "no PHQ-9 total"
     if latest.date < as_of - timedelta(days=interval):
-        return f"no PHQ-9 total in {(as_of - latest.date).days} days"
+        return f"{none} in {(as_of - latest.date).days} days"
     checkpoint = trial.start + timedelta(weeks=ctx.policy.mbc_after_trial_weeks)
     if checkpoint <= as_of and latest.date <= trial.start:
-        return f"no PHQ-9 total since {trial.ingredient} started"
+        return f"{none} since {trial.ingredient} started"
     return None
+
+
+def _unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) -> str:
+    """What the results named PHQ-9 that could not be read mean for this card: their totals and
+    item 9 answers are unknown (never "no positive item 9")."""
+    if not unrecognised:
+        return ""
+    head = "" if any_total else "No PHQ-9 total could be read: "
+    return (
+        f"**PHQ-9s not read:** {head}{data_gaps.unrecognised_phq9_text(unrecognised)}. Their "
+        "totals and their item 9 answers (thoughts of being better off dead or of self-harm) are "
+        "not known: check them in the chart, and if an item 9 is above 0, assess suicide risk "
+        "today."
+    )
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -43,14 +72,22 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None  # during a TMS course the tms-course card asks for the scales (weekly)
     trial = max(ongoing, key=lambda t: t.start)  # the current trial: the latest started
     latest = ctx.facts.latest_phq9  # the latest PHQ-9 total (record.latest_phq9)
-    why = _due_reason(ctx, trial, latest)
+    unrecognised = data_gaps.unrecognised_phq9(ctx.record)
+    why = _due_reason(ctx, trial, latest, unrecognised)
     if why is None:
         return None
-    summary = cards.fit_summary(
+    candidates = [
         f"On {trial.ingredient} since {trial.start.isoformat()}; {why}: repeat the PHQ-9 to "
         "measure response",
         f"On {trial.ingredient}; {why}: repeat the PHQ-9",
-    )
+    ]
+    if unrecognised and latest is None:
+        # The count in fewer words; the detail says what would fix it (a site code).
+        short = data_gaps.unrecognised_phq9_text(unrecognised, short=True)
+        candidates.append(
+            f"On {trial.ingredient}; no PHQ-9 total could be read ({short}): repeat the PHQ-9"
+        )
+    summary = cards.fit_summary(*candidates)
     resource = None
     if ctx.patient_id is not None:
         resource = suggestions.service_request(
@@ -58,9 +95,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             concept="phq9-panel",
             text="PHQ-9 to measure response to the current antidepressant",
         )
+    trials = cards.trials_evidence(ongoing, ctx.policy.mapping)
+    # With no total read and PHQ-9s not recognised, the shared scores section ("no PHQ-9 on
+    # record") would claim more than the record shows: the section below says it instead.
     evidence = (
-        cards.trials_evidence(ongoing, ctx.policy.mapping),
-        cards.scores_evidence(ctx.record),
+        (trials,)
+        if unrecognised and latest is None
+        else (trials, cards.scores_evidence(ctx.record))
     )
     detail = cards.join_sections(
         f"PHQ-9 at least every {ctx.policy.mbc_interval_days} days on an antidepressant and once "
@@ -68,6 +109,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
         f"response and remission (PHQ-9 < {ctx.policy.remission_below}) cannot be judged "
         "without it.",
+        _unrecognised_section(unrecognised, latest is not None),
         *cards.evidence_sections(*evidence),
         cards.guideline_links("canmat2023", "kroenke2001"),
     )

@@ -15,6 +15,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.build import build_record
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.questionnaires import (
     merge_scores,
@@ -202,8 +203,12 @@ def test_site_map_for_a_sites_own_questionnaire() -> None:
     link_ids = [f"phq9_{n}" for n in range(1, 10)] + ["phq9_total", "phq9_difficulty"]
     response = Q.lhc_forms(ANSWERS, 14, link_ids=link_ids, questionnaire=f"{site_form}|3.1")
     valid(response)
-    assert not wants_questionnaire_response(response)
-    assert read(response) == ([], [])
+    # Unmapped, it is not read, but it is named PHQ-9: a DataGap, never silence (phq9_lookalike).
+    assert wants_questionnaire_response(response)
+    assert read(response) == (
+        [],
+        [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE, qr("qr-lhc"))],
+    )
     site_items = {(site_form, f"phq9_{n}"): code for n, code in enumerate(Q.ITEMS, start=1)}
     site_items[(site_form, "phq9_total")] = Q.TOTAL
     assert wants_questionnaire_response(response, site_items)
@@ -285,7 +290,8 @@ def test_no_readable_answer_is_a_gap() -> None:
         if "answer" in item:
             item["answer"] = [{"valueCoding": {"code": "unknown-code"}}]
     scores, gaps = read(valid(response))
-    assert scores == []
+    # Item 9 was answered and cannot be read: the Score carries it for the suicide-risk rule.
+    assert scores == [Score("PHQ-9", None, DAY, None, qr("qr-sdc"), item9_unread=qr("qr-sdc"))]
     assert [g.reason for g in gaps] == [
         "PHQ-9 item 9 answer could not be read",
         "PHQ-9 questionnaire response without a total, all nine items or item 9",
@@ -297,7 +303,9 @@ def test_unreadable_item9_is_reported_and_the_total_still_counts() -> None:
     item9 = next(i for i in response["item"] if i["linkId"] == "/44260-8")
     item9["answer"] = [{"valueCoding": {"system": Q.LOINC, "code": "LA0000-0"}}]
     scores, gaps = read(valid(response))
-    assert scores == [Score("PHQ-9", 14, DAY, None, qr("qr-uscore"))]
+    assert scores == [
+        Score("PHQ-9", 14, DAY, None, qr("qr-uscore"), item9_unread=qr("qr-uscore"))
+    ]
     assert gaps == [
         DataGap(DataDomain.SCORES, "PHQ-9 item 9 answer could not be read", qr("qr-uscore"))
     ]
