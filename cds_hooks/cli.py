@@ -171,7 +171,7 @@ def _db(args: argparse.Namespace) -> int:
 
     from cds_hooks.app import EXIT_STARTUP_FAILED
     from cds_hooks.storage import schema
-    from cds_hooks.storage.store import open_engine
+    from cds_hooks.storage.engine import open_engine
 
     try:
         settings = load_settings(args.config)

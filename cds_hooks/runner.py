@@ -7,7 +7,7 @@ moments ago, with nothing to fetch, on the event loop, because a thread hop woul
 the whole answer (issue 6); and `answer_first_sight_on_loop` maps a chart of typical size not seen
 before on the loop too, from what `answer_on_loop` read of it (issue 14). All read snoozes and
 de-duplication fresh, and all leave the issued cards to `record`, which the route awaits after the
-answer is sent.
+answer is sent. The last step of each (what the caller is shown) is card_issuer.py.
 """
 
 from __future__ import annotations
@@ -15,79 +15,32 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from cds_hooks.cards import (
-    CardTemplate,
-    IssuedCards,
-    card_template,
-    new_uuids,
-    packet_link,
-    timeline_link,
-)
+from cds_hooks.card_issuer import CardIssuer
+from cds_hooks.cards import IssuedCards, card_template
 from cds_hooks.config.settings import Settings
 from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
-from cds_hooks.fhir_data.fhir_source import FhirSource, RequestsFhirSource, url_allowed
+from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
 from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
 from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input, unresolved_medications
+from cds_hooks.fhir_data.server_access import source_for
+from cds_hooks.hook_answer import Answer, LoopMiss, MayWait, Prepared
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
 from cds_hooks.performance.evaluation_cache import UNSET, EvaluationCache, Unset
-from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.security.caller import Caller
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.loop_sqlite import LoopBusy
-from cds_hooks.storage.store import IssuedCard, Store, snooze_key, utcnow
-from cds_hooks.storage.timeline_cache import TimelineCache, TimelineStore
-from fhir_mapping.gaps import reason_counts
+from cds_hooks.storage.store import Store
+from cds_hooks.storage.timeline_cache import TimelineStore
+from cds_hooks.storage.timestamps import utcnow
 from fhir_mapping.record import PatientRecord
 from services import catalog
 from services.catalog import ServiceDefinition
-from services.evaluation import Evaluation, HookInput, evaluate, screen_without
+from services.evaluation import HookInput, evaluate
 from services.policy import Policy
-from services.recommendation import Recommendation
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is calling, as established by authentication (with auth off: the local issuer, the
-    settings' FHIR allowlist). Its `scope` owns the clinical state of its calls (tenancy.py)."""
-
-    issuer: str = LOCAL_ISSUER
-    fhir_servers: tuple[str, ...] | None = None  # the issuer's allowlist; None = settings default
-    tenant: str | None = None  # the JWT's `tenant` claim, when it has one
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(self.issuer, self.tenant)
-
-
-class _MayWait(Exception):
-    """This answer needs something that may wait: it cannot be given on the event loop."""
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """An evaluation and what every answer from it shares, computed once: its cards rendered
-    (templates[i] is recommendations[i]'s card), the patient's id (keyed in the store per caller:
-    two EHRs may send the same chart), and the timeline token handed out for its record (reused
-    while it has more than half its life)."""
-
-    evaluation: Evaluation
-    templates: tuple[CardTemplate, ...]
-    patient_id: str | None
-    timeline: list[tuple[str, float]] = field(default_factory=list)  # [(token, expires_at)]
-    # The screen without some topics (snoozed, answered), by those topics: `_screen_without`.
-    without: dict[frozenset[str], tuple[tuple[Recommendation, CardTemplate], ...]] = field(
-        default_factory=dict
-    )
-
-
-# How many hidden-topic sets a Prepared keeps composed screens for: one patient rarely has more
-# than one or two (a snooze, an answered order card), and each screen is a few KB.
-_WITHOUT_KEPT = 4
-
 
 # A chart not seen yet with at most this many resources is mapped on the event loop (issue 14):
 # the thread-pool hop costs about 0.5 ms of a ~8 ms first sight, and mapping is pure CPU, which
@@ -96,32 +49,6 @@ _WITHOUT_KEPT = 4
 # charts (a 10-year chart takes tens of ms) go to the thread pool, so the loop is never held
 # longer than that.
 LOOP_MAX_RESOURCES = 300
-
-
-@dataclass(frozen=True, slots=True)
-class LoopMiss:
-    """What `answer_on_loop` read of a request before finding no cached evaluation: its complete
-    prefetch (nothing to fetch, no page to follow, no Medication to read), the hook input and its
-    cache key, for `answer` in the thread pool."""
-
-    gathered: Gathered
-    call: HookInput
-    key: bytes | None
-    started: float  # perf_counter() when the call reached the runner (durationMs)
-    snoozed: frozenset[str] | None  # the patient's snoozes, read on the loop (None: not read)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A hook call's cards, and the issued-card rows to store once they are sent."""
-
-    cards: IssuedCards
-    issued: tuple[IssuedCard, ...]
-    issued_at: datetime
-    hook_instance: str
-
-    def to_json(self) -> dict[str, Any]:
-        return self.cards.to_json()
 
 
 class HookRunner:
@@ -137,12 +64,13 @@ class HookRunner:
         self.store = store
         self.fhir = fhir
         self.timelines = timelines
-        self._timeline_ttl = settings.timeline.ttl_minutes * 60
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="fhir-fetch")
         # The same chart again (chart re-opened, order-select then order-sign) is not re-mapped.
         self.evaluations: EvaluationCache[Prepared] = EvaluationCache()
         # Issued cards are stored from the event loop, in batches (used on the loop only).
         self.recorder = IssuedRecorder(store)
+        # The last step of every answer: snoozes, de-duplication, links, issued rows (card_issuer.py).
+        self.issuer = CardIssuer(settings, self.policy, store, timelines)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -183,7 +111,7 @@ class HookRunner:
             return self._answer_seen(request, caller, base_url, seen, on_loop=False)
         started = time.perf_counter()
         definition = _definition(service_id, request, self.policy)
-        source, problem = self._source_for(request, caller)
+        source, problem = source_for(request, caller, self.settings, self.fhir)
         gathered = gather(
             definition.prefetch,
             request,
@@ -226,7 +154,7 @@ class HookRunner:
         on_loop: bool = False,
     ) -> Answer:
         prepared, cached = self.evaluations.evaluate(call, self._prepare, key=key)
-        return self._finish(
+        return self.issuer.finish(
             prepared,
             request,
             caller,
@@ -271,7 +199,7 @@ class HookRunner:
             return None
         try:
             return self._answer_seen(request, caller, base_url, seen, on_loop=True)
-        except (LoopBusy, _MayWait):
+        except (LoopBusy, MayWait):
             return None  # a database write (a timeline token) or a locked file: the thread pool
 
     def answer_from_cache(
@@ -324,7 +252,7 @@ class HookRunner:
             return LoopMiss(gathered, call, key, started, snoozed)
         fields = _log_fields(service_id, request, gathered)
         try:
-            return self._finish(
+            return self.issuer.finish(
                 prepared,
                 request,
                 caller,
@@ -336,7 +264,7 @@ class HookRunner:
                 True,
                 on_loop=True,
             )
-        except (LoopBusy, _MayWait):
+        except (LoopBusy, MayWait):
             return None  # the SQLite file was locked (rare), or a database write is needed
 
     async def record(self, answer: Answer) -> None:
@@ -361,154 +289,6 @@ class HookRunner:
             tuple(card_template(r) for r in evaluation.recommendations),
             hook_input.patient_id,
         )
-
-    def _screen_without(
-        self, prepared: Prepared, hidden: frozenset[str]
-    ) -> list[tuple[Recommendation, CardTemplate]]:
-        """The cards shown when `hidden` topics are left out: the screen composed again without
-        them (services.evaluation.screen_without), so no card points to one not shown. Kept on
-        the evaluation for the next call with the same cards hidden (a snooze lasts days)."""
-        found = prepared.without.get(hidden)
-        if found is None:
-            recs = screen_without(prepared.evaluation, self.policy, hidden)
-            found = tuple((r, card_template(r)) for r in recs)
-            if len(prepared.without) >= _WITHOUT_KEPT:
-                prepared.without.clear()
-            prepared.without[hidden] = found
-        return list(found)
-
-    def _timeline_token(self, prepared: Prepared, *, on_loop: bool) -> str:
-        """A token for the record's timeline page: the answers of one cached evaluation show one
-        record, so they share its token while it has more than half its life left. On the event
-        loop a new token can only come from the in-process store (the database store writes):
-        otherwise _MayWait sends the call to the thread pool."""
-        in_memory = isinstance(self.timelines, TimelineCache)
-        if prepared.timeline:
-            token, expires_at = prepared.timeline[0]
-            # The in-process store may have evicted it (bounded); database rows live until
-            # they expire.
-            fresh = expires_at - time.time() > self._timeline_ttl / 2
-            if fresh and (not in_memory or self.timelines.get(token) is not None):
-                return token
-        if on_loop and not in_memory:
-            raise _MayWait("a new timeline token is a database write")
-        token, expires_at = self.timelines.put(prepared.evaluation.record)
-        prepared.timeline[:] = [(token, expires_at)]
-        return token
-
-    def _finish(
-        self,
-        prepared: Prepared,
-        request: HookRequest,
-        caller: Caller,
-        now: datetime,
-        base_url: str,
-        fields: dict[str, Any],
-        gathered: Gathered,
-        started: float,
-        cached: bool,
-        *,
-        on_loop: bool,
-        snoozed: frozenset[str] | None = None,
-    ) -> Answer:
-        """Snoozes and de-duplication (always read fresh, even for a cached evaluation: `snoozed`
-        when this call read them already), cards."""
-        evaluation = prepared.evaluation
-        # This caller's patient: snoozes and answered cards of another EHR never apply here.
-        patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
-        # Order cards are left out only once answered (accepted or overridden) for the same
-        # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
-        answered: set[str] = set()
-        if not evaluation.recommendations:  # nothing to filter: no database round trip
-            snoozed = frozenset()
-        else:
-            if snoozed is None:
-                snoozed = frozenset(self.store.snoozed_topics(patient_key, now, on_loop=on_loop))
-            if any(r.dedupe_key for r in evaluation.recommendations):
-                answered = self.store.acknowledged_dedupe_keys(
-                    patient_key,
-                    since=now - timedelta(hours=self.policy.order_dedupe_hours),
-                    exclude_hook_instance=request.hookInstance,
-                    on_loop=on_loop,
-                )
-        hidden = frozenset(
-            r.topic
-            for r in evaluation.recommendations
-            # A snooze holds while the card rests on the same evidence (store.snooze_key).
-            if (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
-            or (r.dedupe_key and r.dedupe_key in answered)
-        )
-        kept = (
-            list(zip(evaluation.recommendations, prepared.templates, strict=True))
-            if not hidden
-            else self._screen_without(prepared, hidden)
-        )
-        link = packet = None
-        if any(r.wants_timeline or template.wants_packet for r, template in kept):
-            base = self.settings.server.public_url or base_url.rstrip("/")
-            token = self._timeline_token(prepared, on_loop=on_loop)
-            link = timeline_link(f"{base}/timeline/{token}")
-            # The referral summary (cards.py) opens with the same token: one record, two pages.
-            packet = packet_link(f"{base}/packet/{token}")
-        uuids = iter(new_uuids(sum(template.uuid_count for _r, template in kept)))
-        cards = [
-            template.issue(uuids, timeline_link=link, packet_link=packet) for _r, template in kept
-        ]
-        issued = tuple(
-            IssuedCard(
-                card_uuid=card["uuid"],
-                service_id=fields["service"],
-                hook_instance=request.hookInstance,
-                topic=snooze_key(r.topic, r.evidence_key),
-                patient_key=patient_key,
-                dedupe_key=r.dedupe_key,
-                snoozable=r.snoozable,
-                issuer=caller.issuer,
-                tenant=caller.tenant,
-            )
-            for card, (r, _template) in zip(cards, kept, strict=True)
-        )
-        logs.event(
-            "hook.answered",
-            status=200,
-            **fields,
-            cards=[r.topic for r, _template in kept],
-            suppressed=len(evaluation.recommendations) - len(kept),
-            resourcesRead=evaluation.record.resources_read,
-            resourcesSkipped=evaluation.record.resources_skipped + gathered.skipped,
-            leftOut=reason_counts(evaluation.record.gaps),
-            dataUnavailable=sorted(gathered.unavailable),
-            dataIncomplete=sorted(gathered.incomplete),
-            cachedEvaluation=cached,
-            durationMs=round((time.perf_counter() - started) * 1000, 2),
-        )
-        return Answer(IssuedCards(cards), issued, now, request.hookInstance)
-
-    def _source_for(
-        self, request: HookRequest, caller: Caller
-    ) -> tuple[FhirSource | None, str | None]:
-        server = request.fhirServer
-        if not server:
-            return None, "the request has no fhirServer"
-        allowed = (
-            caller.fhir_servers
-            if caller.fhir_servers is not None
-            else self.settings.fhir.allowed_servers
-        )
-        if not url_allowed(server, allowed):
-            # SSRF guard: never call a server the configuration does not name.
-            return None, "fhirServer is not on this service's allowlist"
-        token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
-        if token is None and not self.settings.fhir.fetch_without_authorization:
-            # CDS Hooks 2.0 "FHIR Resource Access": the FHIR server may be used only when the
-            # request carries both fhirServer and fhirAuthorization. An open test server is an
-            # opt-in ([fhir] fetch_without_authorization), never the default.
-            return None, (
-                "the request has fhirServer but no fhirAuthorization: the service fetches only "
-                "with the EHR's access token ([fhir] fetch_without_authorization = true allows "
-                "open test servers)"
-            )
-        return self.fhir.bind(server, token), None
 
 
 def _definition(service_id: str, request: HookRequest, policy: Policy) -> ServiceDefinition:

@@ -19,7 +19,8 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import ServiceId, service_url
-from cds_hooks.storage.store import CardNotIssued, FeedbackRecord, utcnow
+from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord
+from cds_hooks.storage.timestamps import utcnow
 from services import catalog
 
 router = APIRouter(tags=["feedback"])

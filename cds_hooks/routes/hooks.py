@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import HookServicesDep
+from cds_hooks.hook_answer import Answer, LoopMiss
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
 from cds_hooks.openapi import (
@@ -24,7 +25,8 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.performance.gc_tuning import REQUEST_DONE
 from cds_hooks.responses import JsonResponse
-from cds_hooks.runner import Answer, Caller, HookRunner, LoopMiss
+from cds_hooks.runner import HookRunner
+from cds_hooks.security.caller import Caller
 
 router = APIRouter(tags=["hooks"])
 T = TypeVar("T")

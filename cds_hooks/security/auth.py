@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from cds_hooks.config.settings import ConfigError, Settings
 from cds_hooks.errors import Unauthorized
 from cds_hooks.observability import logs
-from cds_hooks.runner import Caller
+from cds_hooks.security.caller import Caller
 from cds_hooks.security.replay import DatabaseReplayStore, MemoryReplayStore, ReplayStore
 
 if TYPE_CHECKING:

@@ -29,7 +29,8 @@ from typing import Protocol
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, update
 
-from cds_hooks.storage.store import dialect_insert, metadata
+from cds_hooks.storage.inserts import dialect_insert
+from cds_hooks.storage.tables import metadata
 
 replay_table = Table(
     "trd_jwt_replay",

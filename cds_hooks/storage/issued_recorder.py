@@ -22,7 +22,8 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
-from cds_hooks.storage.store import IssuedCard, Store, issued_rows
+from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
+from cds_hooks.storage.store import Store
 
 
 class IssuedRecorder:

@@ -111,7 +111,7 @@ def declared_metadata() -> MetaData:
     """The tables the code declares (every module that adds one to the store's metadata)."""
     from cds_hooks.security import replay  # noqa: F401 - their tables join the metadata
     from cds_hooks.storage import timeline_store  # noqa: F401
-    from cds_hooks.storage.store import metadata
+    from cds_hooks.storage.tables import metadata
 
     return metadata
 

@@ -14,166 +14,42 @@ run time, except that an SQLite database is upgraded by the service itself.
 Issued cards, written on every hook call, go in batches (issue 6): from a writer thread
 (batch_writer.py), or, for an SQLite file, from the event loop itself on a connection that never
 waits for a lock (loop_sqlite.py), which also serves a cached answer's snooze and de-duplication
-reads.
+reads. The tables are declared in tables.py, the engine set up in engine.py, and the reads both
+paths share are queries.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import json
 import secrets
-import sqlite3
-import time
 from collections.abc import Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    bindparam,
-    create_engine,
-    event,
-    literal_column,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.engine.url import make_url
-from sqlalchemy.pool import StaticPool
 
-from cds_hooks.security.tenancy import LOCAL_ISSUER, Scope
+from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
+from cds_hooks.storage.engine import open_engine
+from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord
+from cds_hooks.storage.inserts import dialect_insert, insert_ignore, insert_ignore_statement
+from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
 from cds_hooks.storage.loop_sqlite import LoopSqlite
-
-metadata = MetaData()
-
-meta_table = Table(
-    "trd_meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-feedback_table = Table(
-    "trd_feedback",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("service_id", String(200), nullable=False),
-    # Indexed: the de-duplication read joins issued cards to their feedback by card uuid.
-    Column("card_uuid", String(200), nullable=False, index=True),
-    Column("outcome", String(20), nullable=False),
-    Column("outcome_timestamp", DateTime(timezone=True), nullable=False),
-    Column("accepted_suggestions", Text, nullable=True),  # JSON array of suggestion uuids
-    Column("override_code", String(200), nullable=True),
-    Column("override_system", String(500), nullable=True),
-    Column("override_comment", Text, nullable=True),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint(
-        "service_id", "card_uuid", "outcome", "outcome_timestamp", name="uq_feedback_item"
-    ),
-)
-
-issued_table = Table(
-    "trd_issued_card",
-    metadata,
-    Column("card_uuid", String(64), primary_key=True),
-    Column("service_id", String(200), nullable=False),
-    Column("hook_instance", String(200), nullable=False),
-    Column("topic", String(100), nullable=False),
-    Column("patient_key", String(64), nullable=True, index=True),
-    Column("dedupe_key", String(300), nullable=True),
-    Column("snoozable", Boolean, nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-    # The EHR the card went to (tenancy.py): feedback is accepted from it only. NULL on rows
-    # issued before migration 0002.
-    Column("issuer", String(500), nullable=True),
-    Column("tenant", String(200), nullable=True),
-)
-
-snooze_table = Table(
-    "trd_snooze",
-    metadata,
-    Column("patient_key", String(64), primary_key=True),
-    Column("topic", String(100), primary_key=True),
-    Column("until", DateTime(timezone=True), nullable=False),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedCard:
-    card_uuid: str
-    service_id: str
-    hook_instance: str
-    topic: str
-    patient_key: str | None
-    dedupe_key: str | None
-    snoozable: bool
-    issuer: str = LOCAL_ISSUER
-    tenant: str | None = None
-
-
-class CardNotIssued(Exception):
-    """Feedback names cards this service did not issue to this caller (nothing was stored)."""
-
-    def __init__(self, positions: list[int]) -> None:
-        super().__init__(f"feedback items {positions} name cards not issued to this caller")
-        self.positions = positions
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRecord:
-    service_id: str
-    card_uuid: str
-    outcome: str
-    outcome_timestamp: datetime
-    accepted_suggestions: tuple[str, ...]
-    override_code: str | None
-    override_system: str | None
-    override_comment: str | None
-
-
-def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, Any]]:
-    """The trd_issued_card rows of the cards a hook call issued at `now`."""
-    return [
-        {
-            "card_uuid": c.card_uuid,
-            "service_id": c.service_id,
-            "hook_instance": c.hook_instance,
-            "topic": c.topic,
-            "patient_key": c.patient_key,
-            "dedupe_key": c.dedupe_key,
-            "snoozable": c.snoozable,
-            "issued_at": now,
-            "issuer": c.issuer,
-            "tenant": c.tenant,
-        }
-        for c in cards
-    ]
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from cds_hooks.storage.queries import DEDUPE_KEYS_OF_PATIENT, SNOOZES_OF_PATIENT, loop_connection
+from cds_hooks.storage.tables import feedback_table, issued_table, meta_table, snooze_table
+from cds_hooks.storage.timestamps import aware
 
 
 class Store:
     def __init__(self, url: str) -> None:
-        from cds_hooks.storage import schema  # imports this module's tables
+        from cds_hooks.storage import schema  # imports the tables (tables.py)
 
         self.url = url
-        self.engine = _engine(url)
+        self.engine = open_engine(url)
         try:
             # At the head revision, or SQLite upgraded here; else SchemaOutOfDate (schema.py).
             self.schema = schema.ensure(self.engine)
@@ -182,10 +58,10 @@ class Store:
             raise
         self._secret = self._deployment_secret()
         # Built once: constructing a statement costs more than SQLite takes to run it (issue 6).
-        self._insert_issued = _insert_ignore_statement(self.engine.dialect.name, issued_table)
+        self._insert_issued = insert_ignore_statement(self.engine.dialect.name, issued_table)
         self._issued_writer = BatchWriter(self._write_issued, name="issued-card-writer")
         # The event loop's own connection for a cached answer's reads and writes (SQLite files).
-        self._loop = _loop_connection(url, self.engine, self._insert_issued)
+        self._loop = loop_connection(url, self.engine, self._insert_issued)
 
     # -- patient keys ---------------------------------------------------------------------------
     def _deployment_secret(self) -> bytes:
@@ -196,7 +72,7 @@ class Store:
             if row is not None:
                 return bytes.fromhex(row[0])
             secret = secrets.token_hex(32)
-            _insert_ignore(
+            insert_ignore(
                 conn, meta_table, [{"key": "patient_key_secret", "value": secret}], ["key"]
             )
             row = conn.execute(
@@ -302,7 +178,7 @@ class Store:
             return self._loop_only().dedupe_keys(patient_key, since, exclude_hook_instance)
         parameters = {"patient_key": patient_key, "since": since, "exclude": exclude_hook_instance}
         with self.engine.connect() as conn:
-            return {row[0] for row in conn.execute(_DEDUPE_KEYS_OF_PATIENT, parameters)}
+            return {row[0] for row in conn.execute(DEDUPE_KEYS_OF_PATIENT, parameters)}
 
     # -- snoozes --------------------------------------------------------------------------------
     def snoozed_topics(
@@ -314,10 +190,10 @@ class Store:
             return set()
         if on_loop:
             snoozes = self._loop_only().snoozes(patient_key)
-            return {topic for topic, until in snoozes if _aware(until) > now}
+            return {topic for topic, until in snoozes if aware(until) > now}
         with self.engine.connect() as conn:
-            rows = conn.execute(_SNOOZES_OF_PATIENT, {"patient_key": patient_key})
-            return {row.topic for row in rows if _aware(row.until) > now}
+            rows = conn.execute(SNOOZES_OF_PATIENT, {"patient_key": patient_key})
+            return {row.topic for row in rows if aware(row.until) > now}
 
     # -- feedback -------------------------------------------------------------------------------
     def add_feedback(
@@ -343,7 +219,7 @@ class Store:
                 "service_id": i.service_id,
                 "card_uuid": i.card_uuid,
                 "outcome": i.outcome,
-                "outcome_timestamp": _aware(i.outcome_timestamp),
+                "outcome_timestamp": aware(i.outcome_timestamp),
                 "accepted_suggestions": json.dumps(list(i.accepted_suggestions))
                 if i.accepted_suggestions
                 else None,
@@ -363,7 +239,7 @@ class Store:
             ]
             if foreign:
                 raise CardNotIssued(foreign)
-            inserted = _insert_ignore(
+            inserted = insert_ignore(
                 conn,
                 feedback_table,
                 rows,
@@ -379,7 +255,7 @@ class Store:
                     # The snooze runs from the override, and an override cannot be later than
                     # its receipt: a future stamp (a wrong EHR clock, year 9999) must not
                     # silence the topic for longer than snooze_days (nor overflow the date).
-                    start = min(_aware(item.outcome_timestamp), _aware(now))
+                    start = min(aware(item.outcome_timestamp), aware(now))
                     until = start + timedelta(days=snooze_days)
                     _upsert_snooze(conn, card.patient_key, card.topic, until)
         return inserted
@@ -404,140 +280,6 @@ class Store:
         if self._loop is not None:
             self._loop.close()
         self.engine.dispose()
-
-
-def open_engine(url: str) -> Engine:
-    """An engine for `url` set up as the store's own (SQLite pragmas, pool sizes); no schema
-    check (`trd-cds db` uses it to migrate)."""
-    return _engine(url)
-
-
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        # A small pool of connections (each used by one thread at a time); WAL lets readers
-        # proceed while a writer commits. In-memory databases get one shared connection.
-        if database in (None, "", ":memory:"):
-            engine = create_engine(
-                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-            )
-        else:
-            engine = create_engine(
-                url,
-                pool_size=8,
-                max_overflow=8,
-                connect_args={"timeout": 30, "check_same_thread": False},
-            )
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            _journal_mode_wal(cursor)
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
-
-
-_WAL_WAIT_SECONDS = 30.0  # as long as the connection's busy timeout
-
-
-def _journal_mode_wal(cursor: Any) -> None:
-    """Put the connection in WAL mode. On a new, still empty file another worker may be
-    building the schema (schema._create holds a write lock for it): SQLite then answers the
-    journal-mode change with "database is locked" at once, without its busy handler, so the
-    change is retried here for as long as the busy timeout would have waited."""
-    deadline = time.monotonic() + _WAL_WAIT_SECONDS
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.01)
-
-
-_SNOOZES_OF_PATIENT = select(snooze_table.c.topic, snooze_table.c.until).where(
-    snooze_table.c.patient_key == bindparam("patient_key")
-)
-
-
-# CDS Hooks 2.0 feedback outcomes that answer a card (the spec has no other): written as literals so
-# the statement has only the three named parameters (loop_sqlite.py compiles it once, positionally).
-ACKNOWLEDGED_OUTCOMES = ("accepted", "overridden")
-
-# The dedupe keys of a patient's answered cards: issued-card rows joined to their feedback rows by
-# card uuid and service (Store.acknowledged_dedupe_keys). Both paths use it: SQLAlchemy and the
-# loop connection. The patient key holds the calling EHR (tenancy.py) and feedback is stored only
-# from the EHR a card went to, so one EHR's answers never leave out another EHR's cards.
-_DEDUPE_KEYS_OF_PATIENT = (
-    select(issued_table.c.dedupe_key)
-    .join(
-        feedback_table,
-        (feedback_table.c.card_uuid == issued_table.c.card_uuid)
-        & (feedback_table.c.service_id == issued_table.c.service_id),
-    )
-    .where(
-        issued_table.c.patient_key == bindparam("patient_key"),
-        issued_table.c.dedupe_key.is_not(None),
-        issued_table.c.issued_at >= bindparam("since", type_=issued_table.c.issued_at.type),
-        issued_table.c.hook_instance != bindparam("exclude"),
-        feedback_table.c.outcome.in_(
-            [literal_column(f"'{outcome}'") for outcome in ACKNOWLEDGED_OUTCOMES]
-        ),
-    )
-    .distinct()
-)
-
-
-def _loop_connection(url: str, engine: Engine, insert_issued: Any) -> LoopSqlite | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return LoopSqlite(
-        parsed.database,
-        engine,
-        snoozes=_SNOOZES_OF_PATIENT,
-        dedupe_keys=_DEDUPE_KEYS_OF_PATIENT,
-        insert_issued=insert_issued,
-        until_type=snooze_table.c.until.type,
-    )
-
-
-def dialect_insert(dialect: str, table: Table) -> Any:
-    """The INSERT of `dialect` (sqlite or postgresql), which has ON CONFLICT. Its module is
-    imported on first use, so an SQLite deployment never loads PostgreSQL's (start-up time,
-    issue 14)."""
-    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - only these are supported
-        raise RuntimeError(f"unsupported database dialect {dialect}")
-    return importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert(table)
-
-
-def _insert_ignore_statement(dialect: str, table: Table) -> Any:
-    """INSERT ... ON CONFLICT (primary key) DO NOTHING, for executemany."""
-    keys = [c.name for c in table.primary_key.columns]
-    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=keys)
-
-
-def _insert_ignore(
-    conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> int:
-    if not rows:
-        return 0
-    stmt = dialect_insert(conn.dialect.name, table).on_conflict_do_nothing(index_elements=keys)
-    # Count what went in with RETURNING: with psycopg an ON CONFLICT insert reports rowcount -1.
-    stmt = stmt.returning(*table.primary_key.columns)
-    total = 0
-    for row in rows:
-        if conn.execute(stmt, row).first() is not None:
-            total += 1
-    return total
 
 
 def _issued_cards(conn: Connection, card_uuids: list[str]) -> dict[str, Any]:
@@ -567,17 +309,3 @@ def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: dateti
         index_elements=["patient_key", "topic"], set_={"until": until}
     )
     conn.execute(stmt)
-
-
-def snooze_key(topic: str, evidence_key: str | None) -> str:
-    """What an issued card row's `topic` column and a snooze row hold for a card: its topic, or
-    "topic@fingerprint" when the card carries an evidence fingerprint (issue 12:
-    Recommendation.evidence_key, services/screen.py). An override snoozes that key, so the
-    snooze matches only a card of the same topic resting on the same evidence: a new failed
-    trial or a PHQ-9 in another band is a new key, and the card is back (the snooze ends early).
-    No new column: a topic is at most 100 characters and a fingerprint 16."""
-    return f"{topic}@{evidence_key}" if evidence_key else topic
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -30,7 +30,7 @@ from sqlalchemy import Column, Engine, Float, String, Table, Text, delete, selec
 
 from cds_hooks.observability import logs
 from cds_hooks.storage import record_codec
-from cds_hooks.storage.store import metadata
+from cds_hooks.storage.tables import metadata
 from cds_hooks.storage.timeline_cache import Entry
 from fhir_mapping.record import PatientRecord
 

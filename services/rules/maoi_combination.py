@@ -17,7 +17,7 @@ card is not snoozable (data/topics.csv): it ends when the medication list record
 from __future__ import annotations
 
 from fhir_mapping.record import Role
-from services import cards, washout
+from services import cards, washout, washout_table, washout_words
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
@@ -36,7 +36,7 @@ def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Expo
             key = frozenset({maoi.ingredient, other.ingredient})
             if other.ingredient == maoi.ingredient or key in seen:
                 continue
-            if washout.days_needed(maoi.row, other.row) is None:
+            if washout_table.days_needed(maoi.row, other.row) is None:
                 continue
             seen.add(key)
             pairs.append((maoi, other))
@@ -46,13 +46,13 @@ def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Expo
 def _since(e: washout.Exposure) -> str:
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     cite = f", {e.source}" if e.source is not None else ""
-    return f"{e.ingredient} ({washout.kind_label(e.row)}) running {when}{cite}"
+    return f"{e.ingredient} ({washout_words.kind_label(e.row)}) running {when}{cite}"
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
     """ "citalopram → phenelzine: at least 14 days (2 weeks) off citalopram" (the washout table's
     interval for a switch from `old` to `new`), or "" when the pair needs none."""
-    days = washout.days_needed(old.row, new.row)
+    days = washout_table.days_needed(old.row, new.row)
     if days is None:
         return ""
     conflict = washout.Conflict(new.ingredient, new.row, old, days, ctx.record.as_of)
@@ -77,7 +77,7 @@ def _risk_sentence(maoi: washout.Exposure, other: washout.Exposure) -> str:
             "An MAOI with a serotonergic or noradrenergic antidepressant risks serotonin syndrome "
             "or a hypertensive crisis"
         )
-    return f"An MAOI with {other.ingredient} risks {washout.risk_text(maoi.row, other.row)}"
+    return f"An MAOI with {other.ingredient} risks {washout_words.risk_text(maoi.row, other.row)}"
 
 
 def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure) -> str:
@@ -85,7 +85,7 @@ def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure
     return (
         f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
         f"{_since(other)}. {_risk_sentence(maoi, other)}: confirm today what the patient takes, "
-        f"check for signs of {washout.risk_words(maoi.row, other.row).signs}, and decide with "
+        f"check for signs of {washout_words.risk_words(maoi.row, other.row).signs}, and decide with "
         "psychiatry which one "
         "to stop. If one "
         "was already stopped, record its stop date (the card ends then). Washout for a switch "
@@ -99,8 +99,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     maoi, other = pairs[0]
     m, o = maoi.ingredient.capitalize(), other.ingredient
-    label = washout.kind_label(maoi.row)
-    risk = washout.risk_words(maoi.row, other.row)
+    label = washout_words.kind_label(maoi.row)
+    risk = washout_words.risk_words(maoi.row, other.row)
     summary = cards.fit_summary(
         f"{m} ({label}) and {o} both running: {risk.summary}; stop one",
         f"{m} ({label}) and {o} both running: stop one ({risk.short})",

@@ -33,13 +33,17 @@ from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
 from cds_hooks.config.settings import load_settings
 from cds_hooks.fhir_data.prefetch import gather
+from cds_hooks.hook_answer import Answer, LoopMiss
 from cds_hooks.models.request import HookRequest
 from cds_hooks.performance import evaluation_cache
 from cds_hooks.performance.evaluation_cache import EvaluationCache, digest
-from cds_hooks.runner import Answer, Caller, HookRunner, LoopMiss
+from cds_hooks.runner import HookRunner
+from cds_hooks.security.caller import Caller
 from cds_hooks.storage.batch_writer import BatchWriter
+from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
 from cds_hooks.storage.issued_recorder import IssuedRecorder
-from cds_hooks.storage.store import IssuedCard, Store, issued_rows, utcnow
+from cds_hooks.storage.store import Store
+from cds_hooks.storage.timestamps import utcnow
 from fhir_mapping import conformance
 from fhir_mapping.record import PatientRecord, SourceRef, Trial
 from services.catalog import by_id

@@ -8,8 +8,9 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cds_hooks.storage.issued_cards import IssuedCard
 from cds_hooks.storage.issued_recorder import IssuedRecorder
-from cds_hooks.storage.store import IssuedCard, Store
+from cds_hooks.storage.store import Store
 
 
 def test_settle_writes_the_batch_still_filling_up(tmp_path: Path) -> None:

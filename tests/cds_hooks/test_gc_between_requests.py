@@ -187,7 +187,8 @@ def test_the_hook_route_lets_go_of_the_chart_before_the_cards_batch(
     """While the issued cards wait for their batch the request no longer counts as in flight:
     under steady load requests overlap through those waits, and would hold every collection
     off until the overlap limit."""
-    from cds_hooks.runner import Answer, HookRunner
+    from cds_hooks.hook_answer import Answer
+    from cds_hooks.runner import HookRunner
 
     while_recording: list[bool] = []
     settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"})

@@ -50,7 +50,7 @@ def _fresh_postgres_database(*, migrated: bool = True) -> Generator[str, None, N
 def migrate(url: str) -> None:
     """What `trd-cds db upgrade` does: the schema at the head revision."""
     from cds_hooks.storage import schema
-    from cds_hooks.storage.store import open_engine
+    from cds_hooks.storage.engine import open_engine
 
     engine = open_engine(url)
     try:

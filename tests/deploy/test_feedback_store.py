@@ -25,7 +25,9 @@ from cds_hooks.app import create_app
 from cds_hooks.config.settings import load_settings
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage import store as store_module
-from cds_hooks.storage.store import FeedbackRecord, IssuedCard, Store
+from cds_hooks.storage.feedback_records import FeedbackRecord
+from cds_hooks.storage.issued_cards import IssuedCard
+from cds_hooks.storage.store import Store
 from tests.deploy.test_processes import free_port, wait_for
 
 SERVICE = "trd-patient-view"

@@ -54,7 +54,9 @@ from cds_hooks.config.settings import load_settings
 from cds_hooks.security.replay import DatabaseReplayStore
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage import schema
-from cds_hooks.storage.store import CardNotIssued, FeedbackRecord, Store, open_engine
+from cds_hooks.storage.engine import open_engine
+from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord
+from cds_hooks.storage.store import Store
 from tests.deploy.databases import _fresh_postgres_database, migrate, postgres_base_url
 from tests.security import chart
 

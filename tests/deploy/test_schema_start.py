@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import inspect
 
 from cds_hooks.storage import schema
-from cds_hooks.storage.store import Store, open_engine
+from cds_hooks.storage.engine import open_engine
+from cds_hooks.storage.store import Store
 
 
 def _statements(path: Path) -> list[str]:

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from cds_hooks.storage.store import IssuedCard
+from cds_hooks.storage.issued_cards import IssuedCard
 from tests.faults.harness import ALL_KEYS
 from tests.fuzz.hostile import (
     BASES,

@@ -19,7 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_hooks.config.settings import Settings
-from cds_hooks.storage.store import IssuedCard, utcnow
+from cds_hooks.storage.issued_cards import IssuedCard
+from cds_hooks.storage.timestamps import utcnow
 from tests.fuzz.hostile import (
     FEEDBACK,
     JSON,

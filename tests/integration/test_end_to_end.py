@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
 from cds_hooks.models.request import HookRequest
-from cds_hooks.runner import Caller
+from cds_hooks.security.caller import Caller
 from tests.faults.harness import hook_body
 from tests.faults.loopback import served
 from tests.integration.sekmet import FhirServer

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 
 from cds_hooks.app import create_app
 from cds_hooks.config.settings import ConfigError, load_settings
-from cds_hooks.storage.store import IssuedCard, utcnow
+from cds_hooks.storage.issued_cards import IssuedCard
+from cds_hooks.storage.timestamps import utcnow
 from tests.security.conftest import LogCapture
 from tests.security.servers import RecordingServer
 from tests.security.tokens import (

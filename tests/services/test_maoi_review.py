@@ -22,7 +22,7 @@ import pytest
 
 from fhir_mapping.gaps import reason_counts
 from fhir_mapping.record import Role
-from services import data_gaps, washout
+from services import data_gaps, washout_table
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator
@@ -282,7 +282,7 @@ def _rows(package: str, name: str) -> list[dict[str, str]]:
 
 def test_every_interval_basis_is_true_arithmetic() -> None:
     checked = 0
-    for row in washout.table().values():
+    for row in washout_table.table().values():
         days, half = row.days_before_maoi, row.half_life_hours
         if days is None:
             assert row.is_maoi or row.kind == "none", row.ingredient
@@ -296,21 +296,23 @@ def test_every_interval_basis_is_true_arithmetic() -> None:
         elif row.basis == "label":
             assert five is not None and five < days, row.ingredient
         checked += 1
-    assert checked == len([r for r in washout.table().values() if r.interacts]) > 40
+    assert checked == len([r for r in washout_table.table().values() if r.interacts]) > 40
 
 
 def test_every_interacting_drug_has_a_washout_row_with_the_right_risk() -> None:
     risks = {"opioid": "serotonin", "antitussive": "serotonin", "stimulant": "hypertensive"}
     for drug in _rows("fhir_mapping", "interacting_drugs.csv"):
-        row = washout.table()[drug["ingredient"]]
+        row = washout_table.table()[drug["ingredient"]]
         assert row.source and row.status, drug["ingredient"]
         if row.is_maoi:
             assert row.days_after_maoi is not None
         else:
             assert row.interacts and row.risk == risks[row.kind], drug["ingredient"]
             assert row.days_after_maoi and row.days_after_maoi >= 14
-    assert washout.table()["linezolid"].urgent_use.startswith("FDA Drug Safety Communications")
-    assert washout.table()["methylene blue"].urgent_use
+    assert washout_table.table()["linezolid"].urgent_use.startswith(
+        "FDA Drug Safety Communications"
+    )
+    assert washout_table.table()["methylene blue"].urgent_use
 
 
 # --- the chart card for a pair already running (rules/maoi_combination.py) ----------------------

@@ -24,7 +24,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir_mapping import drug_table
 from fhir_mapping.build import build_record
 from fhir_mapping.record import DoseBasis, PatientRecord, Role
-from services import age_limits, cards, order_hooks, tables, washout
+from services import age_limits, cards, order_hooks, tables, washout_switch, washout_table
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -338,16 +338,16 @@ def test_switch_suggestions_out_of_an_maoi_state_the_washout() -> None:
 
 def test_switch_line_into_an_maoi_names_the_running_drug() -> None:
     record = f.record(trials=(f.trial("fluoxetine", start=date(2024, 1, 8), mg=40, ongoing=True),))
-    assert washout.switch_lines(record, ["MAOI: phenelzine, tranylcypromine"]) == [
+    assert washout_switch.switch_lines(record, ["MAOI: phenelzine, tranylcypromine"]) == [
         "**Washout (MAOI):** fluoxetine is running (since 2024-01-08): stop it at least 35 days "
         "before phenelzine, tranylcypromine. Serotonin syndrome or a hypertensive crisis "
         "otherwise (CPS 2023 Table 5; Keks et al. Aust Prescr 2016)."
     ]
-    assert washout.switch_lines(record, ["SNRI: venlafaxine, duloxetine"]) == []
+    assert washout_switch.switch_lines(record, ["SNRI: venlafaxine, duloxetine"]) == []
 
 
 def test_every_antidepressant_has_a_washout_row_and_half_lives_agree() -> None:
-    rows = washout.table()
+    rows = washout_table.table()
     for drug in drug_table.all_drugs():
         if drug.role is Role.ANTIDEPRESSANT:
             assert drug.ingredient in rows, drug.ingredient

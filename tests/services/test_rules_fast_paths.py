@@ -35,7 +35,7 @@ from services import (
     staging,
     tables,
     tolerability,
-    washout,
+    washout_switch,
 )
 from services import patient_view as pv
 from services.drug_rules import Choice
@@ -371,9 +371,11 @@ def test_a_switch_line_looks_for_maoi_names_only_when_none_is_on_record() -> Non
     for record in records:
         for options in options_sets:
             text = " ".join(options).lower()
-            named = [n for n, word in washout._name_patterns() if n in text and word.search(text)]
-            note = washout.switch_note(record, named)
-            assert washout.switch_lines(record, options) == ([note] if note else [])
+            named = [
+                n for n, word in washout_switch._name_patterns() if n in text and word.search(text)
+            ]
+            note = washout_switch.switch_note(record, named)
+            assert washout_switch.switch_lines(record, options) == ([note] if note else [])
             lines_seen += bool(note)
     assert lines_seen >= 3
 

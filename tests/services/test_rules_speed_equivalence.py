@@ -12,7 +12,7 @@ import pytest
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from fhir_mapping.record import Finding, FindingKind, Role, SourceRef
-from services import suggestions, washout
+from services import suggestions, washout, washout_switch
 from services.drug_rules import Choice
 from services.policy import Policy
 from services.rules import populations
@@ -84,7 +84,7 @@ def test_a_switch_line_finds_a_drug_only_as_a_whole_name() -> None:
         "phenelzine", "MAOI", start=date(2024, 1, 8), mg=45, min_mg=45, max_mg=90, ongoing=True
     )
     record = f.record(trials=(phenelzine,))
-    lines = washout.switch_lines(record, ["SNRI: desvenlafaxine"])
+    lines = washout_switch.switch_lines(record, ["SNRI: desvenlafaxine"])
     assert len(lines) == 1
     assert "before desvenlafaxine." in lines[0]
     # "venlafaxine" sits inside "desvenlafaxine" but is not named on its own.
@@ -92,10 +92,10 @@ def test_a_switch_line_finds_a_drug_only_as_a_whole_name() -> None:
     # No MAOI on either side: no washout line.
     assert washout.maoi_on_record(record)
     assert not washout.maoi_on_record(f.record(trials=(f.trial(),)))
-    assert washout.switch_lines(f.record(trials=(f.trial(),)), ["SNRI: duloxetine"]) == []
+    assert washout_switch.switch_lines(f.record(trials=(f.trial(),)), ["SNRI: duloxetine"]) == []
     # An MAOI proposed while a serotonergic drug runs: a line, with no MAOI on record.
     running = f.record(trials=(f.trial(ongoing=True),))
-    assert washout.switch_lines(running, ["MAOI: phenelzine"]) != []
+    assert washout_switch.switch_lines(running, ["MAOI: phenelzine"]) != []
     assert washout.conflicts_for("duloxetine", Role.ANTIDEPRESSANT, record) == (
         washout.conflicts_for(
             "duloxetine", Role.ANTIDEPRESSANT, record, known=washout.exposures(record)

@@ -4,7 +4,7 @@ switch to a better-tolerated agent (CANMAT 2023 para 190)."""
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, tolerability, washout
+from services import cards, tolerability, washout_switch
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -51,7 +51,7 @@ def switch_for_intolerance(ctx: RuleContext) -> Recommendation:
             "No first-line agent is left (not tolerated or ruled out): choose the next agent "
             "with psychiatry."
         )
-    lines.extend(washout.switch_lines(ctx.record, names))
+    lines.extend(washout_switch.switch_lines(ctx.record, names))
     sections.append("**Switch:** " + " ".join(lines + notes))
     sections.append(tolerability.line(ctx.record, named=(t.ingredient for t in stopped)))
     name = last.ingredient.capitalize()

@@ -3,7 +3,7 @@ first line of other mechanisms; under 18 the guideline's ordered list, NICE NG13
 
 from __future__ import annotations
 
-from services import cards, drug_rules, drugs, washout
+from services import cards, drug_rules, drugs, washout_switch
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
@@ -143,7 +143,7 @@ def switch_section(ctx: RuleContext) -> str:
         )
     # Switch-specific safety lines (e.g. washout when crossing into or out of an MAOI) go after
     # the options and before the notes on what was left out.
-    lines.extend(washout.switch_lines(ctx.record, names))
+    lines.extend(washout_switch.switch_lines(ctx.record, names))
     return "**Switch:** " + " ".join(lines + notes)
 
 

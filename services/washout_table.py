@@ -1,0 +1,127 @@
+"""The MAOI washout table (data/maoi_washout.csv): one row per drug with its kind, half-life,
+intervals and source, and the interval a pair of rows needs. Separate from the checks that apply it
+(washout.py) and the words that explain it (washout_words.py). See washout.py for the clinical why.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import Role
+
+# maob: an oral MAO-B inhibitor for Parkinson disease (rasagiline, safinamide), whose labels
+# still forbid the MAOI combinations (review finding 5).
+MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
+# The drugs an MAOI must not meet: antidepressants (serotonergic, noradrenergic), serotonergic
+# opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
+# crisis). Which risk a pair carries is each row's `risk` column.
+INTERACTING_KINDS = frozenset(
+    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant"}
+)
+NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant"})
+# CPS 2023 Table 5 (REFERENCE.md 1.7): to or from an irreversible MAOI, 2 weeks. Used for an
+# antidepressant the table does not list (the safer guess), never instead of a listed value.
+_FALLBACK_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class WashoutRow:
+    ingredient: str
+    # maoi | rima | maoi-acting | maob | serotonergic | noradrenergic | opioid | antitussive |
+    # stimulant | none
+    kind: str
+    half_life_hours: float | None  # the longest-lived active moiety
+    # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any
+    # other drug: days off an irreversible MAOI before this drug may start.
+    days_after_maoi: int | None
+    days_before_maoi: int | None  # days off this drug before an MAOI may start
+    source: str
+    status: str
+    # serotonin | hypertensive | serotonin-or-hypertensive: what meeting an MAOI risks.
+    risk: str = "serotonin-or-hypertensive"
+    # The half-life is of an active metabolite (norfluoxetine), not of the drug itself.
+    metabolite: bool = False
+    # What days_before_maoi is: "half-lives" (5 of them), "minimum" (the 2-week floor of CPS
+    # 2023 Table 5, longer than 5 half-lives), "label" (a labelled interval, longer), or
+    # "safer-default" (no source gives one: 2 weeks kept as the safer value).
+    basis: str = ""
+    # maoi-acting drugs given for an infection or an emergency (linezolid, IV methylene blue):
+    # the urgent-use advice, with its source (FDA Drug Safety Communications 2011).
+    urgent_use: str = ""
+
+    @property
+    def is_maoi(self) -> bool:
+        return self.kind in MAOI_KINDS
+
+    @property
+    def interacts(self) -> bool:
+        return self.kind in INTERACTING_KINDS
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+@cache
+def table() -> dict[str, WashoutRow]:
+    text = resources.files("services").joinpath("data/maoi_washout.csv").read_text("utf-8")
+    return {
+        row["ingredient"].strip().lower(): WashoutRow(
+            ingredient=row["ingredient"].strip().lower(),
+            kind=row["kind"].strip(),
+            half_life_hours=float(row["half_life_hours"]) if row["half_life_hours"] else None,
+            days_after_maoi=_int(row["days_after_maoi"]),
+            days_before_maoi=_int(row["days_before_maoi"]),
+            source=row["source"].strip(),
+            status=row["status"].strip(),
+            risk=row["risk"].strip() or "serotonin-or-hypertensive",
+            metabolite=row["metabolite"].strip() == "true",
+            basis=row["basis"].strip(),
+            urgent_use=row["urgent_use"].strip(),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:
+    found = table().get(ingredient.lower())
+    if found is None and role is Role.ANTIDEPRESSANT:
+        return WashoutRow(
+            ingredient=ingredient.lower(),
+            kind="serotonergic",
+            half_life_hours=None,
+            days_after_maoi=_FALLBACK_DAYS,
+            days_before_maoi=_FALLBACK_DAYS,
+            source=(
+                "no row in data/maoi_washout.csv: treated as serotonergic with the 2-week interval "
+                "of CPS 2023 Table 5 (REFERENCE.md 1.7)"
+            ),
+            status="UNVERIFIED",
+            basis="minimum",
+        )
+    return found
+
+
+def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
+    """Days off `old` before `new` may start; None when the pair needs no MAOI washout."""
+    if old.ingredient == new.ingredient:
+        return None
+    if old.is_maoi and new.is_maoi:
+        return old.days_after_maoi
+    if old.is_maoi and new.interacts:
+        own = old.days_after_maoi or 0
+        # 24 hours after linezolid whatever follows; after a true MAOI the longer of the two
+        # (clomipramine and imipramine need 3 weeks, CPS 2023 Table 5).
+        return own if old.kind == "maoi-acting" else max(own, new.days_after_maoi or 0)
+    if old.interacts and new.is_maoi:
+        return old.days_before_maoi
+    return None
+
+
+def is_maoi(ingredient: str) -> bool:
+    # The table's own row: a drug without one is read as serotonergic (row_for), never an MAOI.
+    row = table().get(ingredient.lower())
+    return row is not None and row.is_maoi
