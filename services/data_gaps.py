@@ -127,6 +127,13 @@ def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
     return tuple([g for g in record.gaps_in(DataDomain.SCORES) if is_unrecognised_phq9(g)])
 
 
+def no_phq9_words(record: PatientRecord) -> str:
+    """How a card says that no PHQ-9 total was read: "no PHQ-9 on record", or, while resources
+    named PHQ-9 could not be read (`unrecognised_phq9`), "no PHQ-9 that could be read", since
+    the first would claim more than the record shows."""
+    return "no PHQ-9 that could be read" if unrecognised_phq9(record) else "no PHQ-9 on record"
+
+
 def _count(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 

@@ -20,7 +20,7 @@ click (`source_links_once`).
 
 It also gives every snoozable card its evidence fingerprint (`Recommendation.evidence_key`): the
 failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
-stored with the fingerprint of the card it was given on (cds_hooks/storage/store.py), so it ends early
+stored with the fingerprint of the card it was given on (cds_hooks/storage/issued_cards.py), so it ends early
 when a new trial fails or a PHQ-9 crosses into another band (Kroenke 2001: the bands are where the
 pathway's thresholds sit, PHQ-9 10 for TMS, 20 for a "severe" payer criterion).
 """

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 
 from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
-from services import tables
+from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
 
 
@@ -139,7 +139,7 @@ def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     )
 
 
-def _severity(facts: PathwayFacts) -> StageDimension:
+def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     if facts.psychotic:
         category, points = _psychosis_points()
         return StageDimension(
@@ -148,7 +148,7 @@ def _severity(facts: PathwayFacts) -> StageDimension:
     latest = facts.latest_phq9
     if latest is None or latest.value is None:
         category, points = points_for("severity", 0)
-        basis = "no PHQ-9 on record: scored as lowest"
+        basis = f"{data_gaps.no_phq9_words(record)}: scored as lowest"
         return StageDimension("Severity", category, basis, points, assumed=basis)
     category, points = points_for("severity", latest.value)
     return StageDimension(
@@ -182,7 +182,7 @@ def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
 def maudsley_stage(record: PatientRecord, facts: PathwayFacts) -> MaudsleyStage:
     return MaudsleyStage(
         duration=_duration(record, facts),
-        severity=_severity(facts),
+        severity=_severity(record, facts),
         failed_medications=_failed(facts),
         augmentation=_augmentation(facts),
         ect=_ect(record, facts),

@@ -299,3 +299,11 @@ def test_every_term_passes_build_records_first_look() -> None:
 def test_first_look_rejects_vitals_and_labs() -> None:
     for text in ("Body Height", "Hemoglobin A1c", "GAD-7 total score", "Heart rate"):
         assert not may_name_phq9({"code": {"text": text, "coding": [{"display": text}]}})
+
+
+def test_staging_does_not_say_no_phq9_on_record_beside_unread_phq9s() -> None:
+    """The Maudsley severity scored without a PHQ-9 says the PHQ-9s could not be read, not that
+    there are none (a card never claims more than the record shows)."""
+    detail = _screen(_epic_record_with_lookalikes())["optimize-switch-augment"].detail
+    assert "no PHQ-9 that could be read: scored as lowest" in detail
+    assert "no PHQ-9 on record" not in detail
