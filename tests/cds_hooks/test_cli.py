@@ -156,3 +156,12 @@ def test_strict_lists_what_is_not_r4_and_exits_3(
     assert any(c["source"]["topic"]["code"] == "tms-referral" for c in cards)
     assert f"not valid R4: MedicationRequest/{order['id']}: category" in captured.err
     assert "1 of " in captured.err
+
+
+def test_help_says_what_every_command_does_in_whole_sentences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "or send a saved `request` to a running service." in out
