@@ -24,7 +24,9 @@
   differs between versions of the one guide that has it. A site's local frailty code can be
   mapped to R54 in `[codes]`.
 - procedure_codes.csv / device_codes.csv: CPT / SNOMED codes of psychotherapy, ECT, TMS, CPAP,
-  psychiatry referral and suicide risk assessment. Implants, metal near the head and the other
+  psychiatry referral and suicide risk assessment. Psychotherapy rows name their kind
+  (`psychotherapy_kind`: standalone, group, add-on to an E/M visit, crisis; APA CPT 2013 guidance),
+  so a crisis session or an add-on to a medication check is not read as a course of therapy. Implants, metal near the head and the other
   TMS safety screen items have their own tables (tms_safety.py, issue 11 item 6). G90.81 of VSAC
   "Epilepsy" (v2026) is serotonin syndrome, not a seizure disorder, and is left out; febrile
   convulsions (R56.0x) are not in the table (issue 11 item 7).
@@ -71,6 +73,10 @@ class ProcedureCode:
     display: str
     source: str
     status: str
+    # Psychotherapy rows only (procedure_codes.csv `psychotherapy_kind`, sources in `kind_source`):
+    # standalone | group | add-on (to an E/M visit) | crisis. Which make a course of therapy is
+    # the clinic's (services/policy.py psychotherapy_course_kinds; review 6 finding 4).
+    psychotherapy_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +174,7 @@ def _procedure_rows(name: str) -> tuple[ProcedureCode, ...]:
             display=row["display"],
             source=row["source"],
             status=row["status"],
+            psychotherapy_kind=row.get("psychotherapy_kind") or "",
         )
         for row in _rows(name)
     )

@@ -34,7 +34,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import mood_cover, tables, tms_course
+from services import intolerance_count, mood_cover, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
 from services.acute_risk import suicide_signal
 from services.policy import Policy
@@ -125,8 +125,13 @@ class PathwayFacts:
     # Ended courses with documented intolerance in this episode, one per drug, not already in
     # failed_trials (issue 10). With policy.tms_count_intolerant_trials they count toward TMS.
     intolerant_trials: tuple[Trial, ...] = ()
-    # The trials the TMS criteria counted: failed_trials, plus intolerant_trials when the policy
-    # counts them (payers: "failure or intolerance"), oldest first.
+    # Of intolerant_trials, those that count toward TMS (services/intolerance_count.py: the
+    # minimum adequate dose reached, or policy.tms_intolerant_min_days run), and the others with
+    # why not ("25 mg/day, below the 50 mg/day minimum, for 4 days"): "to confirm", not counted.
+    tms_intolerant_trials: tuple[Trial, ...] = ()
+    unconfirmed_intolerance: tuple[tuple[Trial, str], ...] = ()
+    # The trials the TMS criteria counted: failed_trials, plus tms_intolerant_trials when the
+    # policy counts intolerance (payers: "failure or intolerance"), oldest first.
     tms_trials: tuple[Trial, ...] = ()
     # The record's findings by kind, each kind's in record order (as ClinicalContext.of gives
     # them), grouped once for the rules that ask about a dozen kinds (findings_of). Left out of
@@ -278,6 +283,7 @@ def _tms_assessment(
     acute: TmsExclusions | None = None,
     responding: tuple[Trial, ...] = (),
     earlier_course: str | None = None,
+    unconfirmed: tuple[tuple[Trial, str], ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -307,6 +313,13 @@ def _tms_assessment(
         )
         blockers.append(
             f"{len(failed)} {counted} in this episode; policy needs {policy.tms_min_failed_trials}"
+            # A short course stopped for intolerance is named, not silently dropped (review 6
+            # finding 5): the clinician can confirm it.
+            + (
+                f" (not counted: {intolerance_count.to_confirm_text(unconfirmed)})"
+                if unconfirmed
+                else ""
+            )
         )
     if (
         policy.tms_require_distinct_classes
@@ -436,10 +449,14 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     failed = _failed_one_per_ingredient(episode_trials)
     failed_classes = _distinct([t.drug_class for t in failed])
     intolerant = _intolerant_one_per_ingredient(episode_trials, failed)
-    # TMS counts as payers count (policy.tms_count_intolerant_trials); TRD stays CANMAT's
-    # "inadequate response to adequate trials" (failed only).
+    # TMS counts as payers count (policy.tms_count_intolerant_trials), an intolerance only when
+    # the course was a trial of the drug (services/intolerance_count.py, review 6 finding 5); TRD
+    # stays CANMAT's "inadequate response to adequate trials" (failed only).
+    intolerant_counted, intolerant_unconfirmed = intolerance_count.split(
+        intolerant, policy.tms_intolerant_min_days
+    )
     tms_trials = (
-        tuple(sorted(failed + intolerant, key=_START))
+        tuple(sorted(failed + intolerant_counted, key=_START))
         if policy.tms_count_intolerant_trials
         else failed
     )
@@ -504,12 +521,15 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),
+            unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
         ect_open=ect_open,
         tms_cautions=by_kind.get(_TMS_CAUTION, ()),
         intolerant_trials=intolerant,
+        tms_intolerant_trials=intolerant_counted,
+        unconfirmed_intolerance=intolerant_unconfirmed,
         tms_trials=tms_trials,
         findings_by_kind=by_kind,
     )

@@ -44,6 +44,28 @@ class Policy:
     # tolerability trial), one per drug. It does not change the TRD count (trd_min_failed_trials:
     # CANMAT 2023 defines TRD by inadequate response, not intolerance).
     tms_count_intolerant_trials: bool = True
+    # A course ended for intolerance counts (above) only when it was a trial of the drug: it
+    # reached the drug's minimum adequate dose (the dose table's min, CANMAT 2023 Table 3.3) or
+    # ran at least this many days. Otherwise it is "not tolerated (to confirm: ...)" and not
+    # counted (review 6 finding 5). Why: L37086 reads "intolerance to adequate trials"; early
+    # antidepressant side effects (nausea, jitteriness) are common in the first days and often
+    # ease within 1-2 weeks, so a "suspected intolerance" after 4 days of a starting dose is not
+    # a tried drug class. 14 days: project convention from that 1-2 week course (patient
+    # information sources; UNVERIFIED against a payer's own definition, none read states one).
+    tms_intolerant_min_days: int = 14
+    # Psychotherapy (review 6 finding 4). The kinds of session that make a course of therapy
+    # (fhir_mapping/data/procedure_codes.csv `psychotherapy_kind`): standalone sessions and group
+    # psychotherapy (group CBT is a NICE NG222 first-line format). Not add-on psychotherapy to a
+    # medication visit (CPT 90833/90836/90838) nor crisis psychotherapy (90839/90840): neither is
+    # a trial of CBT, IPT or behavioural activation (CANMAT 2023), so neither satisfies a payer's
+    # "adequate psychotherapy trial" nor silences the psychotherapy card.
+    psychotherapy_course_kinds: tuple[str, ...] = ("standalone", "group")
+    # Sessions that make "an adequate psychotherapy trial" where the payer's text states no number
+    # (none of the shipped rule sets does): fewer is "to confirm", not "met". 8: the shortest
+    # structured course NICE NG222 (2022) describes for depression (group CBT, "usually 8 regular
+    # sessions"; individual CBT, IPT and behavioural activation for more severe depression usually
+    # run 12-16). A clinic whose payer names a number sets it, or the rule set's min_sessions.
+    psychotherapy_min_sessions: int = 8
     # Adulthood for the pathway: CANMAT 2023 is the adult MDD guideline, LCD L34998 covers adults
     # and Ambetter CP.BH.200 wants >= 18. Younger patients get no TMS card (the optimise card says
     # why: the only adolescent clearance found is NeuroStar K231926, as an adjunct for ages 15-21,
@@ -147,6 +169,7 @@ class _MappingPolicyConfig(BaseModel):
     pdc_threshold: float = Field(0.8, gt=0, le=1)
     new_trial_gap_weeks: float = Field(26.0, gt=0)
     refill_gap_weeks: float = Field(14.0, gt=0)
+    supply_gap_days: int = Field(30, ge=1, le=365)
     baseline_days_before: int = Field(30, ge=0)
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)
@@ -165,6 +188,12 @@ class PolicyConfig(BaseModel):
     trd_min_failed_trials: int = Field(2, ge=1, le=10)
     tms_min_phq9: int = Field(10, ge=0, le=27)
     tms_count_intolerant_trials: bool = True
+    tms_intolerant_min_days: int = Field(14, ge=0, le=365)
+    psychotherapy_course_kinds: tuple[Literal["standalone", "group", "add-on", "crisis"], ...] = (
+        "standalone",
+        "group",
+    )
+    psychotherapy_min_sessions: int = Field(8, ge=1, le=100)
     adult_age: int = Field(18, ge=0, le=120)
     payer_criteria: str = Field("l37086", min_length=1)
     payer_criteria_file: str | None = None

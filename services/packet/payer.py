@@ -73,7 +73,16 @@ def verdict_text(evaluation: PayerEvaluation) -> str:
     name = evaluation.rule_set.name
     if evaluation.met:
         where = " on the data that could be read" if evaluation.incomplete else ""
-        return f"All {len(evaluation.results)} criteria of {name} are met{where}."
+        confirm = evaluation.to_confirm
+        # A met criterion that rests partly on what no chart shows is said with it (review 6
+        # finding 4: L37086's "without improvement" after psychotherapy).
+        rest = (
+            "; to confirm before sending: "
+            + "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in confirm)
+            if confirm
+            else ""
+        )
+        return f"All {len(evaluation.results)} criteria of {name} are met{where}{rest}."
     parts = []
     for status, said in _UNMET:
         found = tuple([r for r in evaluation.results if r.status is status])
@@ -96,20 +105,27 @@ def _criterion_cells(
     )
 
 
-# The status cell of each status, rendered once.
+# The status cell of each status, rendered once; and of a met criterion with a part to confirm.
 _STATUS_CELLS = {
     status: rendered_cell(_HEADER[1], status.label, cls) for status, cls in _STATUS_CLASS.items()
 }
+_MET_TO_CONFIRM = rendered_cell(
+    _HEADER[1], f"{CriterionStatus.MET.label}, to confirm", "status met to-confirm"
+)
 
 
 def _row(result: CriterionResult) -> tuple[Cell, ...]:
     evidence = "; ".join(result.evidence) or "–"
     if result.to_document:
         evidence += f". To document: {result.to_document}"
+    status = _STATUS_CELLS[result.status]
+    if result.to_confirm:
+        evidence += f". To confirm: {result.to_confirm}"
+        status = _MET_TO_CONFIRM
     criterion, source = _criterion_cells(
         result.label, result.wording, result.source, result.source_status
     )
-    return (criterion, _STATUS_CELLS[result.status], (evidence, "ref"), source)
+    return (criterion, status, (evidence, "ref"), source)
 
 
 def _clinic_lines(facts: PathwayFacts) -> list[str]:

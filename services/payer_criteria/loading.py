@@ -38,6 +38,7 @@ class _CriterionFile(BaseModel):
     min_classes: int | None = Field(None, ge=1, le=10)
     count_intolerant: bool | None = None
     min_sessions: int | None = Field(None, ge=1, le=100)
+    to_confirm: str | None = Field(None, min_length=1)
     cautions: Literal["screen", "ignore"] | None = None
     ingredients: list[str] = []
     min_improvement: float | None = Field(None, gt=0, le=1)
@@ -63,7 +64,7 @@ class _CriterionFile(BaseModel):
             CriterionKind.DIAGNOSIS: {"refuse_severities"},
             CriterionKind.SEVERITY: {"min_band", "min_scores"},
             CriterionKind.TRIALS: {"min_classes"},
-            CriterionKind.PSYCHOTHERAPY: {"min_sessions"},
+            CriterionKind.PSYCHOTHERAPY: {"min_sessions", "to_confirm"},
             CriterionKind.CONTRAINDICATIONS: {"cautions"},
             CriterionKind.RETREATMENT: {"min_improvement", "course_gap_days"},
         }
@@ -115,7 +116,8 @@ class _CriterionFile(BaseModel):
             min_trials=self.min_trials or 1,
             min_classes=self.min_classes or 1,
             count_intolerant=bool(self.count_intolerant),
-            min_sessions=self.min_sessions or 1,
+            min_sessions=self.min_sessions,
+            to_confirm=self.to_confirm or "",
             cautions=self.cautions or "screen",
             ingredients=tuple(i.strip().lower() for i in self.ingredients),
             min_improvement=self.min_improvement or 0.5,

@@ -65,7 +65,13 @@ class Criterion:
     min_trials: int = 1
     min_classes: int = 1
     count_intolerant: bool = False
-    min_sessions: int = 1
+    # Sessions of a course (policy.psychotherapy_course_kinds) the payer's own text asks for;
+    # None: it states no number, and policy.psychotherapy_min_sessions decides what is "to
+    # confirm" (review 6 finding 4).
+    min_sessions: int | None = None
+    # What the policy asks of the psychotherapy that no chart shows (L37086 "without
+    # improvement"): a met criterion says it is to confirm. "": nothing.
+    to_confirm: str = ""
     cautions: Literal["screen", "ignore"] = "screen"
     ingredients: tuple[str, ...] = ()
     min_improvement: float = 0.5

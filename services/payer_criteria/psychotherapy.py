@@ -1,55 +1,66 @@
-"""The `psychotherapy` criterion: psychotherapy Procedures had; a referral alone is not a trial."""
+"""The `psychotherapy` criterion: a course of psychotherapy had; a referral alone is not a trial,
+nor is a crisis session or psychotherapy added to a medication visit (review 6 finding 4).
+
+- Sessions of the kinds that make a course (services/psychotherapy_sessions.py, policy
+  psychotherapy_course_kinds) are counted against the payer's own number (`min_sessions`) where
+  its text states one, else against policy.psychotherapy_min_sessions: fewer is "to confirm"
+  (not on record, with what to confirm), never "met", since no payer text read defines
+  "adequate".
+- Met, the criterion still names what the chart cannot show (`to_confirm`, L37086 "without
+  improvement"), so the card and the packet say "Met, to confirm", not a plain "Met".
+- Crisis and add-on sessions are listed for the reviewer, never counted.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
-from fhir_mapping.clinical_codes import procedure_codes
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.record import ProcedureKind
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
-
-_PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
-
-
-def _procedure_name(system: str, code: str) -> str:
-    row = procedure_codes().get((canonical_system(system), code))
-    return f"{row.display if row else 'psychotherapy'} ({code})"
+from services.psychotherapy_sessions import (
+    not_a_course_line,
+    psychotherapy_sessions,
+    sessions_line,
+)
 
 
 def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
     record = x.record
-    sessions = sorted(
-        [p for p in record.procedures if p.kind is _PSYCHOTHERAPY],
-        key=lambda p: p.date or date.min,
-    )
-    if sessions:
-        dated = [p.date for p in sessions if p.date is not None]  # oldest first, as sorted
-        if not dated:
-            span = ", undated"
-        elif dated[0] == dated[-1]:
-            span = f", {dated[0].isoformat()}"
-        else:
-            span = f", {dated[0].isoformat()} - {dated[-1].isoformat()}"
-        # Named once per code (a course is many sessions of one or two codes), in the order
-        # each code first appears.
-        codes = dict.fromkeys([(p.system, p.code) for p in sessions])
-        kinds = "; ".join(dict.fromkeys([_procedure_name(*code) for code in codes]))
-        line = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
-        if len(sessions) >= c.min_sessions:
-            return judged(c, CriterionStatus.MET, (line,))
-        return judged(c, CriterionStatus.NOT_MET, (f"{line}; the policy reads {c.min_sessions}+",))
+    found = psychotherapy_sessions(record, x.policy)
+    other = (not_a_course_line(found),) if found.other else ()
+    if found.course:
+        line = sessions_line(found.course)
+        n = len(found.course)
+        if c.min_sessions is not None:  # the payer's own number: met or not met on it
+            if n >= c.min_sessions:
+                return judged(c, CriterionStatus.MET, (line, *other), to_confirm=c.to_confirm)
+            return judged(
+                c,
+                CriterionStatus.NOT_MET,
+                (f"{line}; the policy reads {c.min_sessions}+", *other),
+            )
+        need = x.policy.psychotherapy_min_sessions
+        if n >= need:
+            return judged(c, CriterionStatus.MET, (line, *other), to_confirm=c.to_confirm)
+        # The payer states no number: fewer sessions than the clinic's default may still be an
+        # adequate trial, but the chart does not show it. Safer "to confirm" than "met" on a
+        # packet a reviewer would refuse.
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            (f"{line}; fewer than the clinic's {need}: to confirm as adequate", *other),
+            to_document=f"an adequate psychotherapy trial ({n} session{'s' if n != 1 else ''} "
+            "on record)",
+        )
     referrals = [
         r
         for r in record.referrals
         if r.kind == "psychotherapy" and r.status not in VOID_REQUEST_STATUSES
     ]
-    if referrals:
-        # A referral is not a trial: the payer asks for therapy that was had.
-        lines = tuple(
+    if referrals or other:
+        # A referral is not a trial (the payer asks for therapy that was had), nor is a crisis
+        # session or an add-on to a medication visit.
+        lines = other + tuple(
             f"referral {r.status}"
             + (f" {r.authored.isoformat()}" if r.authored else "")
             + (f" ({r.source})" if r.source else "")

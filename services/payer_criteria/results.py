@@ -24,10 +24,23 @@ class CriterionResult:
     # Longer lines for the referral packet (each counted trial with doses, dates and outcome);
     # the card shows `evidence` and the trial table.
     details: tuple[str, ...] = ()
+    # A met criterion that rests partly on what the chart cannot show (L37086's "without
+    # improvement" after psychotherapy: review 6 finding 4): what the clinician confirms before
+    # sending. Shown beside "Met" on the card and in the packet, so "met" is never claimed for
+    # the part not judged. None: nothing left to confirm.
+    to_confirm: str | None = None
 
     @property
     def met(self) -> bool:
         return self.status is CriterionStatus.MET
+
+    @property
+    def status_text(self) -> str:
+        """The status as a card and the packet say it: "Met, to confirm" when part of a met
+        criterion is not judged from the chart."""
+        if self.to_confirm and self.status is _MET:
+            return f"{self.status.label}, to confirm"
+        return self.status.label
 
 
 _MET = CriterionStatus.MET  # compared per criterion: a module constant (issue 14)
@@ -39,9 +52,11 @@ def judged(
     evidence: tuple[str, ...],
     to_document: str | None = None,
     details: tuple[str, ...] = (),
+    to_confirm: str | None = None,
 ) -> CriterionResult:
     """How criterion `c` stands on this chart: what an evaluator returns. `to_document`: what
-    is missing, when it is not the criterion's own wording (nothing when met)."""
+    is missing, when it is not the criterion's own wording (nothing when met). `to_confirm`: what
+    a met criterion leaves to the clinician (ignored unless met)."""
     return CriterionResult(
         id=c.id,
         kind=c.kind,
@@ -53,6 +68,7 @@ def judged(
         source=c.source,
         source_status=c.status,
         details=details,
+        to_confirm=to_confirm if status is _MET else None,
     )
 
 
@@ -84,6 +100,11 @@ class PayerEvaluation:
             if r.to_document
             and r.status in (CriterionStatus.NOT_MET, CriterionStatus.NOT_ON_RECORD)
         )
+
+    @property
+    def to_confirm(self) -> tuple[CriterionResult, ...]:
+        """Met criteria with a part the chart does not show (CriterionResult.to_confirm)."""
+        return tuple(r for r in self.results if r.to_confirm)
 
     @property
     def not_available(self) -> tuple[CriterionResult, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards
+from services import cards, intolerance_count
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -17,7 +17,10 @@ _START = attrgetter("start")  # oldest first: a C-level sort key
 
 
 def counted_trials(c: Criterion, facts: PathwayFacts) -> tuple[Trial, ...]:
-    counted = facts.failed_trials + (facts.intolerant_trials if c.count_intolerant else ())
+    """The failed trials, plus the intolerances that were trials of the drug where the payer
+    counts intolerance (PathwayFacts.tms_intolerant_trials: services/intolerance_count.py, the one
+    definition the TMS card's count reads too)."""
+    counted = facts.failed_trials + (facts.tms_intolerant_trials if c.count_intolerant else ())
     return tuple(sorted(counted, key=_START))
 
 
@@ -67,11 +70,16 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         + (f": {named}" if named else "")
         + f"; needs {c.min_trials} from {c.min_classes} class{plural}"
     )
+    unconfirmed = facts.unconfirmed_intolerance if c.count_intolerant else ()
     if not c.count_intolerant and facts.intolerant_trials:
         # Say what was left out, so "1 counted" is not read as "only 1 tried".
         summary += "; not counted (this policy counts failed trials only): " + ", ".join(
             f"{t.ingredient} (not tolerated)" for t in facts.intolerant_trials
         )
+    elif unconfirmed:
+        # An intolerance after days of a starting dose is not "intolerance to an adequate trial"
+        # (review 6 finding 5): named, not counted, for the clinician to confirm.
+        summary += "; not counted: " + intolerance_count.to_confirm_text(unconfirmed)
     details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
         return judged(c, CriterionStatus.MET, (summary,), details=details)
@@ -82,8 +90,25 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             (summary, "medication history not available in full"),
             details=details,
         )
+    if unconfirmed and _would_meet(c, counted, tuple(t for t, _ in unconfirmed)):
+        # Met only if the unconfirmed intolerances counted: what the chart leaves to confirm,
+        # so "not on record" (documentation can settle it), never "met".
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            (summary,),
+            to_document=f"{c.to_document}: confirm "
+            + ", ".join(f"{t.ingredient}'s intolerance" for t, _ in unconfirmed)
+            + " or document another trial",
+            details=details,
+        )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
     return judged(c, status, (summary,), details=details)
+
+
+def _would_meet(c: Criterion, counted: tuple[Trial, ...], more: tuple[Trial, ...]) -> bool:
+    trials = counted + more
+    return len(trials) >= c.min_trials and len(_classes(trials)) >= c.min_classes
 
 
 def evaluate_augmentation(c: Criterion, x: Inputs) -> CriterionResult:

@@ -2,15 +2,24 @@
 
 CANMAT 2023 adds psychological treatment early in difficult-to-treat depression (paras 185-186);
 CBT and IPT have the evidence (CBT more effective at 6-12 months, para 73). LCD L37086 and several
-payers also want a psychotherapy trial before TMS. "On record" = a psychotherapy procedure at any
-time, or a psychotherapy referral that is open or was completed.
+payers also want a psychotherapy trial before TMS. "On record" = a session of a kind that makes a
+course of therapy (standalone or group psychotherapy: services/psychotherapy_sessions.py, policy
+psychotherapy_course_kinds) at any time, or a psychotherapy referral that is open or was
+completed. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
+(90833/90836/90838) is not a trial of CBT or IPT: it keeps the card, which names it (review 6
+finding 4).
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, ProcedureKind, SourceRef
+from fhir_mapping.record import DataDomain, SourceRef
 from services import cards, suggestions
 from services.pathway import VOID_REQUEST_STATUSES
+from services.psychotherapy_sessions import (
+    PsychotherapySessions,
+    not_a_course_line,
+    psychotherapy_sessions,
+)
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
@@ -18,14 +27,16 @@ TOPIC = "psychotherapy"
 THERAPIES = (("cbt", "CBT"), ("ipt", "IPT"))  # concepts in data/order_codes.csv
 
 
-def psychotherapy_on_record(ctx: RuleContext) -> bool:
+def psychotherapy_on_record(ctx: RuleContext, found: PsychotherapySessions | None = None) -> bool:
+    """A course of therapy had or started (a session of a course kind), or referred for."""
     record = ctx.record
-    done = any(p.kind is ProcedureKind.PSYCHOTHERAPY for p in record.procedures)
+    if found is None:
+        found = psychotherapy_sessions(record, ctx.policy)
     referred = any(
         r.kind == "psychotherapy" and r.status not in VOID_REQUEST_STATUSES
         for r in record.referrals
     )
-    return done or referred
+    return bool(found.course) or referred
 
 
 def history_unavailable(ctx: RuleContext) -> bool:
@@ -40,13 +51,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Bipolar disorder on record: the unipolar pathway this card belongs to (counted antidepressant
     # failures, LCD L37086's trial before TMS) does not apply, and the diagnosis-review card says
     # so; its "N adequate trials failed" beside that card would contradict it (review finding).
-    if facts.bipolar or not facts.failed_trials or psychotherapy_on_record(ctx):
+    if facts.bipolar or not facts.failed_trials:
+        return None
+    sessions = psychotherapy_sessions(ctx.record, ctx.policy)
+    if psychotherapy_on_record(ctx, sessions):
         return None
     count = len(facts.failed_trials)
     noun = "trial" if count == 1 else "trials"
     failed = cards.names(facts.failed_trials)
     unseen = history_unavailable(ctx)
-    absence = "psychotherapy history not available" if unseen else "no psychotherapy on record"
+    if unseen:
+        absence = "psychotherapy history not available"
+    elif sessions.other:
+        absence = "no course of psychotherapy on record"
+    else:
+        absence = "no psychotherapy on record"
     summary = cards.fit_summary(
         f"{count} adequate {noun} failed ({failed}) and {absence}: consider a CBT or IPT referral",
         f"{count} adequate {noun} failed, {absence}: consider CBT or IPT",
@@ -66,12 +85,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 reasons=reasons,
             )
         found.append(suggestions.create(f"Refer for {label}", resource))
-    seen = (
-        "The psychotherapy history could not be read (procedures or referrals not available: see "
-        "below); check whether CBT or IPT has been tried."
-        if unseen
-        else "No psychotherapy procedure or referral is on record."
-    )
+    if unseen:
+        seen = (
+            "The psychotherapy history could not be read (procedures or referrals not available: "
+            "see below); check whether CBT or IPT has been tried."
+        )
+    elif sessions.other:
+        # Said as what it is, so the card is not read as missing the therapy on record.
+        seen = (
+            f"On record: {not_a_course_line(sessions)}. A crisis session or psychotherapy added to a "
+            "medication visit is not a course of CBT or IPT."
+        )
+    else:
+        seen = "No psychotherapy procedure or referral is on record."
     basis = (
         f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
         "antidepressants have not worked."

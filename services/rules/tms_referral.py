@@ -98,7 +98,7 @@ def _safety_items(ctx: RuleContext) -> str:
 def _criterion_line(result: CriterionResult) -> str:
     unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
     evidence = "; ".join(result.evidence)
-    return f"- **{result.status.label}** · {result.label}{unverified}: {evidence}"
+    return f"- **{result.status_text}** · {result.label}{unverified}: {evidence}"
 
 
 # Met criteria whose evidence the card shows in full: the score and the trials the TMS decision
@@ -128,7 +128,9 @@ def _criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[
     for r in evaluation.results:
         if r.status is _MET and r.kind not in shown:
             unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
-            briefly.append(r.label + unverified)
+            # A part the chart cannot show stays beside the name (review 6 finding 4).
+            confirm = f" (to confirm: {r.to_confirm})" if r.to_confirm else ""
+            briefly.append(r.label + unverified + confirm)
         else:
             lines.append(_criterion_line(r))
     if briefly:
@@ -170,13 +172,28 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(_screen_line(ctx))
-    unverified = [t for t in facts.failed_trials if t.adherence.status is _UNVERIFIED]
+    # Adherence not contradicted, but not shown by refill data either (none, fills without days'
+    # supply, or only a report such as the patient's "I take it", review 6 finding 6): say so,
+    # since a referral and a payer will both rely on these trials (issue 3: "say so").
+    unverified = [
+        t
+        for t in facts.failed_trials
+        if t.adherence.status is _UNVERIFIED or t.adherence.pdc is None
+    ]
     if unverified:
-        # Adherence not contradicted, but not shown either (no dispensing data): say so, since a
-        # referral and a payer will both rely on these trials (issue 3: "say so").
         lines.append(
             f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
             "with the patient or pharmacy"
+        )
+    # A supply gap inside a counted trial (review 6 finding 1), even with a PDC that looks fine.
+    lapsed = [t for t in facts.failed_trials if t.adherence.supply_gaps]
+    for trial in lapsed:
+        gap = trial.adherence.supply_gaps[0]
+        more = len(trial.adherence.supply_gaps) - 1
+        lines.append(
+            f"- No supply of {trial.ingredient} dispensed for {gap.days} days from "
+            f"{gap.start.isoformat()}{f' (and {more} more gap)' if more else ''}: confirm "
+            "adherence before relying on this trial"
         )
     return header + "\n" + "\n".join(lines)
 

@@ -109,10 +109,14 @@ def _plain_row(r: CriterionResult) -> tuple[html.Cell, ...]:
     evidence = "; ".join(r.evidence) or "–"
     if r.to_document:
         evidence += f". To document: {r.to_document}"
+    status = (r.status.label, payer._STATUS_CLASS[r.status])
+    if r.to_confirm:  # a met criterion with a part the chart cannot show (review 6 finding 4)
+        evidence += f". To confirm: {r.to_confirm}"
+        status = (f"{r.status.label}, to confirm", "status met to-confirm")
     source = r.source if r.source_status == "confirmed" else f"{r.source} ({r.source_status})"
     return (
         f"{r.label}: {r.wording}",
-        (r.status.label, payer._STATUS_CLASS[r.status]),
+        status,
         (evidence, "ref"),
         (source, "ref"),
     )

@@ -175,7 +175,9 @@ def test_a_chart_meeting_every_criterion_says_criteria_met(name: str) -> None:
     assert rule_set.url not in rec.detail
     for result in ev.results:
         unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
-        assert met_named(rec.detail, result.label + unverified), result.label
+        # A part the chart cannot show stays beside the name (review 6 finding 4).
+        confirm = f" (to confirm: {result.to_confirm})" if result.to_confirm else ""
+        assert met_named(rec.detail, result.label + unverified + confirm), result.label
     assert "Not met" not in rec.detail and "to document" not in rec.detail
     assert "not yet met" not in rec.summary
     note = referral(rec)["note"][0]["text"]
@@ -827,8 +829,9 @@ def test_a_real_trd_chart_with_phq9_18_is_not_yet_severe_for_l37086() -> None:
     rec = _tms_card([], Policy())
     assert line("Severity", CriterionStatus.NOT_MET) + ": PHQ-9 18 on 2025-05-12" in rec.detail
     assert met_named(rec.detail, "Diagnosis")  # F33.2, coded severe
-    # The psychotherapy sessions are in the referral summary (issue 12: one screen).
-    assert met_named(rec.detail, "Psychotherapy")
+    # The psychotherapy sessions are in the referral summary (issue 12: one screen); what the
+    # chart cannot show stays beside the name (review 6 finding 4).
+    assert met_named(rec.detail, "Psychotherapy (to confirm: no improvement after it)")
     assert "11 sessions, 2024-11-12 - 2025-04-01" not in rec.detail
     assert line("Medication trials", CriterionStatus.MET) in rec.detail
     assert "to document: a current score in the severe band." in rec.detail

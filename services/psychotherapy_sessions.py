@@ -1,0 +1,97 @@
+"""The psychotherapy sessions on record, split into those that make a course of therapy and those
+that do not (review 6 finding 4): the one reading the psychotherapy card and the payer's
+psychotherapy criterion share.
+
+A session's kind is its code's (fhir_mapping/data/procedure_codes.csv `psychotherapy_kind`, APA
+CPT 2013 guidance): standalone, group, add-on (psychotherapy added to a medication visit, CPT
+90833/90836/90838) or crisis (90839/90840). The clinic's policy.psychotherapy_course_kinds
+(default standalone and group) make a course; a crisis session or brief therapy added to a
+medication check is not a trial of CBT, IPT or behavioural activation (CANMAT 2023), so it is
+listed, never counted. A psychotherapy Procedure whose code is not in the table (read from its
+text, "psychotherapy", "cognitive behavioural therapy": procedure_terms.csv) counts as a
+standalone session, as it did before kinds were read: its text named a therapy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.clinical_codes import procedure_codes
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
+from services.policy import Policy
+
+_PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
+# The kind of a session whose code is not in the table (see the module docstring).
+UNCODED_KIND = "standalone"
+# How a line names the sessions that are not a course, by kind.
+_NOT_A_COURSE = {
+    "add-on": "psychotherapy added to a medication visit",
+    "crisis": "crisis psychotherapy",
+    "group": "group psychotherapy",
+    "standalone": "individual psychotherapy",
+}
+
+
+def session_kind(procedure: ProcedureRecord) -> str:
+    """standalone | group | add-on | crisis, from the procedure's code."""
+    row = procedure_codes().get((canonical_system(procedure.system), procedure.code))
+    return (row.psychotherapy_kind if row is not None else "") or UNCODED_KIND
+
+
+@dataclass(frozen=True, slots=True)
+class PsychotherapySessions:
+    """The record's psychotherapy sessions, oldest first (undated first, as the payer criterion
+    always listed them)."""
+
+    course: tuple[ProcedureRecord, ...]  # of the kinds that make a course (policy)
+    other: tuple[ProcedureRecord, ...]  # crisis, add-on: listed, not counted
+    other_kinds: tuple[str, ...]  # the kinds of `other`, distinct, in order of first session
+
+
+def psychotherapy_sessions(record: PatientRecord, policy: Policy) -> PsychotherapySessions:
+    sessions = sorted(
+        [p for p in record.procedures if p.kind is _PSYCHOTHERAPY],
+        key=lambda p: p.date or date.min,
+    )
+    course: list[ProcedureRecord] = []
+    other: list[ProcedureRecord] = []
+    kinds: list[str] = []
+    wanted = policy.psychotherapy_course_kinds
+    for p in sessions:
+        kind = session_kind(p)
+        if kind in wanted:
+            course.append(p)
+        else:
+            other.append(p)
+            kinds.append(kind)
+    return PsychotherapySessions(tuple(course), tuple(other), tuple(dict.fromkeys(kinds)))
+
+
+def _procedure_name(system: str, code: str) -> str:
+    row = procedure_codes().get((canonical_system(system), code))
+    return f"{row.display if row else 'psychotherapy'} ({code})"
+
+
+def sessions_line(sessions: Sequence[ProcedureRecord]) -> str:
+    """ "8 sessions, 2024-06-10 - 2024-09-16: Psychotherapy, 45 minutes with patient (90834)":
+    the count, the span and each code once, in the order each first appears."""
+    dated = [p.date for p in sessions if p.date is not None]  # oldest first, as sorted
+    if not dated:
+        span = ", undated"
+    elif dated[0] == dated[-1]:
+        span = f", {dated[0].isoformat()}"
+    else:
+        span = f", {dated[0].isoformat()} - {dated[-1].isoformat()}"
+    codes = dict.fromkeys([(p.system, p.code) for p in sessions])
+    kinds = "; ".join(dict.fromkeys([_procedure_name(*code) for code in codes]))
+    return f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
+
+
+def not_a_course_line(found: PsychotherapySessions) -> str:
+    """The sessions that do not make a course, said as what they are: "crisis psychotherapy,
+    not a course of therapy: 1 session, 2024-07-02: Psychotherapy for crisis; ... (90839)"."""
+    what = " and ".join(_NOT_A_COURSE.get(k, k) for k in found.other_kinds)
+    return f"{what}, not a course of therapy: {sessions_line(found.other)}"
