@@ -15,6 +15,11 @@ source and status); this module only chooses which apply and words them:
   code as well;
 - the acute-risk, psychotic and catatonic cases keep their own gates (acute_risk.py, the
   psychotic-depression variant of the optimise card): there ECT comes first, and it is said there;
+- ECT on record (review 6 finding 7, `ect_history`): a course in this episode is named with its
+  dates, sessions and PHQ-9s ("discuss the next step with the ECT service") and ECT leaves the
+  list, never offered again as if untried; an earlier course is one line, a response in it
+  being a reason to prefer ECT (data/pathway_options.csv rows "ect-relapse",
+  "ect-prior-response");
 - pharmacogenomic testing is one info line after a poor response (CANMAT 2023 para 184), no more;
 - lithium and liothyronine (T3) with their target level or dose and monitoring, and the
   metabolic and movement monitoring of an antipsychotic adjunct.
@@ -28,8 +33,12 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.record import Finding
+from fhir_mapping.record import Finding, PatientRecord, ProcedureKind
+from services import tms_course
 from services.policy import Policy
+from services.tms_course import TmsCourse
+
+_ECT = ProcedureKind.ECT
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -184,6 +193,106 @@ def _beyond(
         line, level = next(iter(shared))
         head = f" ({line}, {level})" if level else f" ({line})"
     return f"**Beyond medication**{head}: " + "; ".join(items) + "."
+
+
+@dataclass(frozen=True, slots=True)
+class EctHistory:
+    """What the record says about ECT, for the options beyond medication (review 6 finding 7).
+    `line`: one line on the course (this episode's, else an earlier one), "" when none is on
+    record; `exclude`: {"ect"} when a course ended or runs in this episode, so ECT is not offered
+    as if untried."""
+
+    line: str = ""
+    exclude: frozenset[str] = frozenset()
+
+
+_NO_ECT = EctHistory()
+_ECT_TRIED = frozenset({"ect"})
+
+
+def _ect_scores(course: TmsCourse, policy: Policy) -> str:
+    """ "PHQ-9 24 (2025-01-02) -> 9 (2025-02-03), 63 % better" or the score(s) on record, each
+    dated, and what is missing: no response is judged without both."""
+    before, after = course.baseline, course.latest
+    window = policy.mapping.baseline_days_before
+    if before is None or before.value is None:
+        if after is None or after.value is None:
+            return "no PHQ-9 around it on record"
+        return (
+            f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {window} days before it)"
+        )
+    if after is None or after.value is None:
+        return f"PHQ-9 {before.value} on {before.date.isoformat()} before it, none since"
+    return course.outcome()
+
+
+def _ect_state(course: TmsCourse) -> str:
+    if course.response is True:
+        return ", responded"
+    if course.response is False:
+        return ", no response"
+    return ""
+
+
+def _this_episode_ect(course: TmsCourse, policy: Policy) -> str:
+    if course.running:
+        return (
+            f"**ECT in this episode:** running since {course.start.isoformat()} "
+            f"({course.sessions_text()} so far): review the course with the ECT service."
+        )
+    head = (
+        f"**ECT in this episode:** {course.sessions_text()}, {course.start.isoformat()} to "
+        f"{course.end.isoformat()}; {_ect_scores(course, policy)}{_ect_state(course)}"
+    )
+    if course.response is True:
+        # Responded, then depressed again: relapse after ECT, whose answer is continuation or
+        # maintenance ECT (CANMAT 2023 para 220), a decision for the ECT service.
+        relapse = options()["ect-relapse"]
+        return (
+            f"{head}; {relapse.card} ({relapse.line}){_unverified(relapse.status)}: discuss "
+            "with the ECT service."
+        )
+    return f"{head}: discuss the next step with the ECT service."
+
+
+def _earlier_ect(course: TmsCourse, policy: Policy) -> str:
+    year = course.start.year
+    if course.response is True:
+        prior = options()["ect-prior-response"]
+        return (
+            f"**Earlier ECT:** responded in {year} ({course.sessions_text()}, "
+            f"{_ect_scores(course, policy)}): {prior.card} ({prior.line})"
+            f"{_unverified(prior.status)}."
+        )
+    state = "no response" if course.response is False else "response unknown"
+    return (
+        f"**Earlier ECT:** {course.sessions_text()} in {year}; {_ect_scores(course, policy)}: "
+        f"{state}."
+    )
+
+
+def ect_history(record: PatientRecord, policy: Policy, episode_start: date | None) -> EctHistory:
+    """The ECT line beside the options beyond medication (review 6 finding 7): a course that ran
+    or ended in this episode (from `episode_start`; all of them when it is unknown) is named
+    with its dates, sessions and PHQ-9s, and ECT is not offered again as if untried; else the
+    latest earlier course, a response in it being a reason to prefer ECT. ECT sessions without
+    a date cannot be placed in an episode: they are named, and ECT stays on the list."""
+    if not any(p.kind is _ECT for p in record.procedures):
+        return _NO_ECT  # most charts
+    found = tms_course.ect_courses(record, policy)
+    current = [c for c in found if episode_start is None or c.end >= episode_start]
+    if current:
+        return EctHistory(_this_episode_ect(current[-1], policy), _ECT_TRIED)
+    if found:
+        return EctHistory(_earlier_ect(found[-1], policy))
+    undated = sum(1 for p in record.procedures if p.kind is _ECT and p.date is None)
+    if not undated:
+        return _NO_ECT  # only sessions after as-of
+    sessions = "1 ECT session" if undated == 1 else f"{undated} ECT sessions"
+    return EctHistory(
+        f"**ECT on record:** {sessions} without a date: confirm when, and the response, with "
+        "the ECT service."
+    )
 
 
 def pgx_line(failed: int) -> str:

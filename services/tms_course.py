@@ -110,13 +110,16 @@ def _groups(days: list[_Sessions], gap: int) -> list[list[_Sessions]]:
     return groups
 
 
-def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
-    """The TMS courses on record, oldest first. Undated sessions cannot be placed in a course
-    and are left to the payer criterion and the timeline, which list them."""
+def courses(
+    record: PatientRecord, policy: Policy, kind: ProcedureKind = ProcedureKind.TMS
+) -> tuple[TmsCourse, ...]:
+    """The TMS courses on record (`kind` ECT: the ECT courses, grouped and measured the same
+    way), oldest first. Undated sessions cannot be placed in a course and are left to the payer
+    criterion and the timeline, which list them."""
     sessions = [
         (p.date, min(p.performed_end or p.date, record.as_of), p.source)
         for p in record.procedures
-        if p.kind is ProcedureKind.TMS and p.date is not None and p.date <= record.as_of
+        if p.kind is kind and p.date is not None and p.date <= record.as_of
     ]
     if not sessions:
         return ()
@@ -148,6 +151,13 @@ def courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
             )
         )
     return tuple(found)
+
+
+def ect_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
+    """The ECT courses on record (CPT 90870: ProcedureKind.ECT), oldest first: sessions 2-3 a
+    week, so the TMS grouping (policy.tms_course_gap_days) and the same PHQ-9 windows apply
+    (review 6 finding 7: a course in this episode is not offered again as untried)."""
+    return courses(record, policy, ProcedureKind.ECT)
 
 
 def running_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:

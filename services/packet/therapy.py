@@ -1,14 +1,17 @@
-"""Psychotherapy (type, dates, sessions) and earlier neuromodulation (TMS, ECT), from the
-procedures and referrals on record."""
+"""Psychotherapy (type, dates, sessions) and earlier neuromodulation (TMS, ECT: each ECT course
+with its PHQ-9 before and after), from the procedures and referrals on record."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from fhir_mapping.clinical_codes import procedure_codes
-from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord
+from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord, Score
+from services import tms_course
 from services.packet.html import bullets, section_open, table, text
-from services.packet.wording import code_text, maybe_day, plural, span_text
+from services.packet.wording import code_text, day_text, maybe_day, plural, span_text
+from services.policy import Policy
+from services.tms_course import TmsCourse
 
 # The sections' openings, built once (issue 14, speed).
 _THERAPY = section_open("psychotherapy", "Psychotherapy")
@@ -16,7 +19,8 @@ _NEUROMODULATION = section_open("neuromodulation", "Earlier TMS and ECT")
 # Compared per procedure: module constants (issue 14: an Enum member read off its class costs
 # about ten globals on Python 3.11).
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
-_NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (ProcedureKind.ECT, "ECT"))
+_ECT = ProcedureKind.ECT
+_NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (_ECT, "ECT"))
 
 
 def _type_text(procedure: ProcedureRecord) -> str:
@@ -93,12 +97,61 @@ def therapy_section(record: PatientRecord) -> str:
     return "".join(parts)
 
 
-def neuromodulation_section(record: PatientRecord) -> str:
-    """Earlier TMS and ECT: a payer asks about a prior TMS course (retreatment) and ECT."""
+def _score_text(score: Score) -> str:
+    return f"{score.value} ({day_text(score.date)})"
+
+
+def _ect_scores(course: TmsCourse, policy: Policy) -> str:
+    """The PHQ-9 before and after an ECT course, each dated (the course's windows:
+    services/tms_course.py), or which is missing: no response is claimed without both."""
+    before, after = course.baseline, course.latest
+    window = policy.mapping.baseline_days_before
+    if before is None or before.value is None:
+        if after is None or after.value is None:
+            return "no PHQ-9 around it on record"
+        return f"PHQ-9 {_score_text(after)} during or after it; none in the {window} days before it"
+    if after is None or after.value is None:
+        return f"PHQ-9 {_score_text(before)} before it; none during or after it"
+    change = course.change or 0.0
+    word = "better" if change >= 0 else "worse"
+    state = "response (≥ 50 % drop)" if course.response else "no response (< 50 % drop)"
+    return (
+        f"PHQ-9 {_score_text(before)} → {_score_text(after)}, {round(abs(change) * 100)} % "
+        f"{word}: {state}"
+    )
+
+
+def _ect_lines(record: PatientRecord, policy: Policy, done: list[ProcedureRecord]) -> list[str]:
+    """One line per ECT course with its sessions, dates and the PHQ-9 before and after (review
+    6 finding 7: the evidence a payer asks of an ECT failure); sessions that cannot be placed
+    in a course (undated, or dated after as-of) on a line of their own, never dropped."""
+    lines = []
+    for course in tms_course.ect_courses(record, policy):
+        running = " (running)" if course.running else ""
+        lines.append(
+            f"ECT: {course.sessions_text()}, {span_text(course.start, course.end)}{running}; "
+            f"{_ect_scores(course, policy)}"
+        )
+    rest = [p for p in done if p.date is None or p.date > record.as_of]
+    if rest:
+        undated = sum(1 for p in rest if p.date is None)
+        later = len(rest) - undated
+        what = [f"{undated} undated"] if undated else []
+        what += [f"{later} dated after {day_text(record.as_of)}"] if later else []
+        lines.append(f"ECT: {plural(len(rest), 'session')} not in a course ({', '.join(what)})")
+    return lines
+
+
+def neuromodulation_section(record: PatientRecord, policy: Policy | None = None) -> str:
+    """Earlier TMS and ECT: a payer asks about a prior TMS course (retreatment) and ECT (an
+    ECT course with its PHQ-9 before and after). `policy`: the clinic's (its course grouping
+    and PHQ-9 windows); the defaults when not given."""
     lines: list[str] = []
     for kind, name in _NEUROMODULATION_KINDS:
         done = [p for p in record.procedures if p.kind is kind]
-        if done:
+        if done and kind is _ECT:
+            lines += _ect_lines(record, policy if policy is not None else Policy(), done)
+        elif done:
             dated = sorted(p.date for p in done if p.date is not None)
             undated = len(done) - len(dated)
             when = f", {span_text(dated[0], dated[-1])}" if dated else ""

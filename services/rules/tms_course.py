@@ -86,14 +86,17 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
             "with the TMS service. A course without response also rules out a retreatment "
             "(LCD L37086)."
         )
+        # An ECT course in this episode is named with its PHQ-9s, not offered as untried
+        # (review 6 finding 7), as on the optimise card.
+        ect = pathway_options.ect_history(ctx.record, ctx.policy, ctx.facts.episode_start)
         options = pathway_options.beyond_medication(
             len(ctx.facts.failed_trials),
             ctx.record.patient.age,
             ctx.policy,
+            exclude=ect.exclude,
             frailty=ctx.record.context.frailty,
         )
-        if options:
-            lines.append(options)
+        lines.extend(line for line in (options, ect.line) if line)
         return lines, f"no response by week {week}: review the course"
     return lines, f"no response yet ({round(change * 100)} % better)"
 

@@ -50,19 +50,24 @@ def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
 
 def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> list[str]:
     """The rest of the pathway (issue 12): ECT, esketamine and ketamine after two or more failed
-    adequate trials (ECT first for an older adult), and one line on pharmacogenomic testing
-    after a poor response (services/pathway_options.py)."""
+    adequate trials (ECT first for an older adult; not offered when a course ran in this
+    episode), the ECT course on record, and one line on pharmacogenomic testing after a poor
+    response (services/pathway_options.py)."""
     failed = len(ctx.facts.failed_trials)
     if populations.is_minor(ctx):
         return []  # the adult options are not named for a minor: decided with child psychiatry
+    # ECT on record (review 6 finding 7): a course in this episode is named, with its PHQ-9s,
+    # instead of ECT as an untried option; an earlier one is a line beside the options.
+    ect = pathway_options.ect_history(ctx.record, ctx.policy, ctx.facts.episode_start)
     return [
         pathway_options.beyond_medication(
             failed,
             ctx.record.patient.age,
             ctx.policy,
-            exclude=exclude,
+            exclude=exclude | ect.exclude,
             frailty=ctx.record.context.frailty,
         ),
+        ect.line,
         pathway_options.pgx_line(failed),
     ]
 

@@ -119,6 +119,9 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
         found.append(ect_suggestion(ctx, recommended=failed is not None))
     else:
         sections.append("**ECT:** a referral is already open; not proposed again.")
+    # An ECT course on record is named beside the ECT proposal, with its dates and PHQ-9s
+    # (review 6 finding 7): a course that failed in this episode is the ECT service's to weigh.
+    sections.append(pathway_options.ect_history(ctx.record, ctx.policy, facts.episode_start).line)
     for t in subtherapeutic(ctx):
         raise_dose(ctx, t, sections, found)
     for t in facts.ongoing_trials:
