@@ -48,8 +48,11 @@ def judge(
     policy: MappingPolicy,
     *,
     intolerant: bool = False,
+    as_needed: bool = False,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
-    """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments."""
+    """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments.
+    `as_needed`: every dosage line of the course says "as needed" (a drug whose low-dose use is
+    as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then)."""
     # One pass over the segments gathers every sum the verdict needs (issue 14).
     unknown_days = total_days = adequate_days = 0
     top: float | None = None  # the highest known dose
@@ -75,6 +78,7 @@ def judge(
     if (
         info is not None
         and info.low_dose_use
+        and (as_needed or not info.low_dose_only_as_needed)
         and minimum is not None
         and top is not None
         and top < minimum

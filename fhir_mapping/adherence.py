@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -37,7 +37,7 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.events import EventKind, MedicationEvent, ReportedAdherence
 from fhir_mapping.fhir_fields import array, codings, parse_date
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Adherence, AdherenceStatus, RefillGap
+from fhir_mapping.record import Adherence, AdherenceStatus, RefillGap, Score, Trial
 
 UNVERIFIED = Adherence(AdherenceStatus.UNVERIFIED)
 
@@ -114,6 +114,7 @@ def reported_adherence(resource: Mapping[str, Any]) -> ReportedAdherence | None:
             continue
         concept: object = None
         asserted: date | None = None
+        reporter: str | None = None
         for part in array(extension.get("extension")):
             if not isinstance(part, Mapping):
                 continue
@@ -121,18 +122,43 @@ def reported_adherence(resource: Mapping[str, Any]) -> ReportedAdherence | None:
                 concept = part.get("valueCodeableConcept")
             elif part.get("url") == "dateAsserted":
                 asserted = parse_date(part.get("valueDateTime"))
+            elif part.get("url") == "informationSource" and reporter is None:
+                reporter = _reporter(part.get("valueCodeableConcept"))
         classified = _classify(concept)
         if classified is not None:
-            found.append(ReportedAdherence(classified[0], classified[1], asserted))
+            found.append(ReportedAdherence(classified[0], classified[1], asserted, reporter))
     if not found:
         return None
     poor = [r for r in found if r.status is AdherenceStatus.POOR]
     return (poor or found)[0]
 
 
+# US Core's informationSource binding (us-core-medication-adherence-information-source) draws
+# on HL7 v3 RoleCode and SNOMED CT; a code read here is worded by who it is, any other code by its
+# display or text. Only the patient is singled out: self-report is the weakest evidence of
+# adherence and the card says so (review 6 finding 6).
+_PATIENT_CODES = frozenset({"pat", "116154003"})  # v3 RoleCode PAT; SNOMED CT Patient (person)
+
+
+def _reporter(concept: object) -> str | None:
+    if not isinstance(concept, Mapping):
+        return None
+    for _, code, display in codings(concept):
+        if code.lower() in _PATIENT_CODES:
+            return "patient"
+        if display:
+            return display.lower()
+    text = concept.get("text")
+    return text.strip().lower() if isinstance(text, str) and text.strip() else None
+
+
 def _documented_text(report: ReportedAdherence, source: str) -> str:
-    when = f", {report.asserted.isoformat()}" if report.asserted else ""
-    return f"documented: {report.text}{when} ({source})"
+    """E.g. "reported by patient (2025-05-19): Complies with drug therapy (MedicationStatement/x)";
+    "documented (...)" when the record does not say who reported it. Never "verified": it is a
+    report, not a measurement (review 6 finding 6)."""
+    who = f"reported by {report.reported_by}" if report.reported_by else "documented"
+    when = f" ({report.asserted.isoformat()})" if report.asserted else ""
+    return f"{who}{when}: {report.text} ({source})"
 
 
 def with_reported(adherence: Adherence, events: Sequence[MedicationEvent]) -> Adherence:
@@ -145,19 +171,18 @@ def with_reported(adherence: Adherence, events: Sequence[MedicationEvent]) -> Ad
     poor = [(r, s) for r, s in reports if r.status is AdherenceStatus.POOR]
     if poor:
         report, source = max(poor, key=lambda rs: (rs[0].asserted or date.min, rs[1]))
-        return Adherence(
-            AdherenceStatus.POOR,
-            adherence.pdc,
-            adherence.refill_gaps,
-            _documented_text(report, source),
+        return replace(
+            adherence, status=AdherenceStatus.POOR, documented=_documented_text(report, source)
         )
     report, source = max(reports, key=lambda rs: (rs[0].asserted or date.min, rs[1]))
     if adherence.status is AdherenceStatus.UNVERIFIED:
-        return Adherence(
-            AdherenceStatus.VERIFIED,
-            adherence.pdc,
-            adherence.refill_gaps,
-            _documented_text(report, source),
+        # VERIFIED for the rules (a report of compliance does not contradict adherence, as no
+        # refill data do); the wording says "reported by ... (date)", never "verified", and the
+        # TMS card still asks to confirm it (pdc None: not measured).
+        return replace(
+            adherence,
+            status=AdherenceStatus.VERIFIED,
+            documented=_documented_text(report, source),
         )
     return adherence  # refill data speak for themselves (and win over a contrary report)
 
@@ -175,7 +200,8 @@ def _dispense_order(e: MedicationEvent) -> tuple[date, float, str]:
 def dispense_adherence(
     events: Iterable[MedicationEvent], *, window_end: date, policy: MappingPolicy
 ) -> Adherence:
-    """PDC and refill gaps of the dispenses among `events`, up to `window_end` (exclusive)."""
+    """PDC, refill gaps and supply gaps of the dispenses among `events`, up to `window_end`
+    (exclusive)."""
     dispenses = [e for e in events if e.kind is _DISPENSE]
     starts = [e.start for e in dispenses]
     # Order of hand-over (same day: the larger supply first). A trial's dispenses usually come in
@@ -186,7 +212,8 @@ def dispense_adherence(
         dispenses.sort(key=_dispense_order)
     stated = [e.days_supply for e in dispenses if e.days_supply is not None and e.days_supply > 0]
     if not stated:
-        return UNVERIFIED
+        # Fills on record, none stating its days: nothing to count, but not "no dispensing data".
+        return Adherence(AdherenceStatus.UNVERIFIED, fills=len(dispenses))
     # Only a dispense without daysSupply uses the median of the stated ones.
     fallback = float(median(stated)) if len(stated) < len(dispenses) else 0.0
     first = dispenses[0].start
@@ -196,35 +223,85 @@ def dispense_adherence(
     # fraction of building a timedelta for each (issue 14).
     window = window_end.toordinal()
     gap_days = policy.refill_gap_weeks * 7
+    lapse_days = policy.supply_gap_days
     covered = 0
     supply_end = first.toordinal()  # first day without supply on hand
     gaps: list[RefillGap] = []
+    lapses: list[RefillGap] = []
+    # Dispenses handed over on one day (two strengths of one drug: sertraline 100 mg + 50 mg for
+    # 150 mg, review 6 finding 2) cover the SAME days, side by side: the day's longest supply
+    # counts once. Carrying one after the other would double the days covered and read half the
+    # supply as PDC 100 %; the parallel reading never claims more supply than the fills show.
+    previous_day = -1
+    day_begin = 0
     for event in dispenses:
         start = event.start.toordinal()
         if start >= window:
             break
-        if start - supply_end > gap_days:
-            gaps.append(RefillGap(date.fromordinal(supply_end), event.start))
         days = event.days_supply
         if not (days is not None and days > 0):
             days = fallback
-        begin = start if start > supply_end else supply_end
         whole = _WHOLE_DAYS.get(days)
-        end = begin + (whole if whole is not None else round(days))
+        length = whole if whole is not None else round(days)
+        if start == previous_day:
+            # Same day as the previous fill: in parallel from the same first day.
+            begin = day_begin
+            end = begin + length
+            if end <= supply_end:
+                continue
+            held = (end if end < window else window) - (supply_end if supply_end > begin else begin)
+        else:
+            previous_day = start
+            if start - supply_end > gap_days:
+                gaps.append(RefillGap(date.fromordinal(supply_end), event.start))
+            if start - supply_end >= lapse_days:
+                lapses.append(RefillGap(date.fromordinal(supply_end), event.start))
+            begin = start if start > supply_end else supply_end
+            day_begin = begin
+            end = begin + length
+            held = (end if end < window else window) - begin
         if end > _LAST_DAY:
             # Past the calendar: date arithmetic raises for it as it always did.
             date.fromordinal(begin) + timedelta(days=round(days))
-        held = (end if end < window else window) - begin
         if held > 0:
             covered += held
         if end > supply_end:
             supply_end = end
     if window - supply_end > gap_days:
         gaps.append(RefillGap(date.fromordinal(supply_end), window_end))
+    if window - supply_end >= lapse_days:
+        lapses.append(RefillGap(date.fromordinal(supply_end), window_end))
     pdc = round(covered / (window - first.toordinal()), 4)
     ok = pdc >= policy.pdc_threshold and not gaps
     return Adherence(
         status=_VERIFIED if ok else _POOR,
         pdc=pdc,
         refill_gaps=tuple(gaps),
+        supply_gaps=tuple(lapses),
+        fills=len(dispenses),
     )
+
+
+def response_before_gap(trial: Trial, scores: Iterable[Score], *, from_week: float) -> Score | None:
+    """The latest PHQ-9 that showed response (>= 50 % drop from the trial's baseline) while the
+    drug was on hand, before the supply gap its on-treatment score was taken in; else None.
+
+    Review 6 finding 1: response on the drug, then a PHQ-9 back at baseline seven weeks into a
+    lapse, is a relapse off the drug, not a failed trial. Scores from `from_week` (the policy's
+    on-treatment window) count, as for the on-treatment score.
+    """
+    gap = trial.outcome_gap
+    baseline = trial.baseline
+    if gap is None or baseline is None or not baseline.value:
+        return None
+    first = trial.start + timedelta(days=round(from_week * 7))
+    cut = baseline.value * 0.5
+    hits = [
+        s
+        for s in scores
+        if s.instrument == "PHQ-9"
+        and s.value is not None
+        and first <= s.date < gap.start
+        and s.value <= cut
+    ]
+    return max(hits, key=lambda s: s.date) if hits else None

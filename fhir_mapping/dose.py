@@ -4,7 +4,7 @@ MedicationStatement.dosage, MedicationDispense.dosageInstruction).
 One dosage line gives an amount per administration and a number of administrations per day:
 
 - amount: `doseAndRate[].doseQuantity` (the "ordered" entry when several: Epic sends calculated,
-  admin-amount and ordered entries that may disagree), or the upper end of `doseRange`; a
+  admin-amount and ordered entries that may disagree), or both ends of `doseRange`; a
   `doseQuantity` / `doseRange` placed directly on the Dosage (STU3 style, Epic's documented
   example) is read the same way; in mass units (mg, g, mcg -> mg), counts (tablets, capsules,
   patches, UCUM annotations such as `{pill}`, Synthea's unit-less `{value: 1}`) or volume (mL).
@@ -20,6 +20,13 @@ One dosage line gives an amount per administration and a number of administratio
   course (Epic sandbox: count 365 with one 09:00 dose a day).
 - as-needed lines (`asNeededBoolean` / `asNeededCodeableConcept`, "prn" in a sig) count at most one
   administration per day, for the same reason.
+
+Ranges carry both bounds (`Amount.high`): a `doseRange`, a sig "25-50 mg" / "1-2 tablets" /
+"1-2 times a day" / "every 4-6 hours", and a timing's `frequencyMax`. The two ends answer opposite
+questions, so each reader picks one: the LOWER end is the dose the record proves was taken (trial
+adequacy, antimanic cover: `daily_dose_mg`), the UPPER end the dose the patient may take (above a
+maximum, an age limit: `daily_dose_bounds`; days of supply: `daily_units`). A `doseRange` with only
+a `high` ("up to 100 mg") proves no dose at all: its lower end is 0, read as unknown.
 
 Lines with the same `sequence` (or none) are taken together and add up (50 mg in the morning +
 100 mg at bedtime = 150 mg/day). Different sequences follow one another (a titration); the last
@@ -49,10 +56,18 @@ GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """An amount per day of one kind: "mass" (mg), "count" (tablets, capsules...) or "volume" (mL)."""
+    """An amount per day of one kind: "mass" (mg), "count" (tablets, capsules...) or "volume" (mL).
+
+    `value` is the lower end of a range (the amount the record proves), `high` its upper end;
+    None when the line states no range."""
 
     value: float
     kind: str
+    high: float | None = None
+
+    @property
+    def upper(self) -> float:
+        return self.high if self.high is not None else self.value
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,10 +248,13 @@ _BARE_TAKE = re.compile(
     rf"\b(?:take|give|chew)\s+(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\b"
 )
 _EVERY_HOURS = re.compile(
-    rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*{_NUM}\s*)?(?:h|hr|hrs|hour|hours)\b"
+    rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*(?P<hi>{_NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
 )
 _EVERY_DAYS = re.compile(rf"\bevery\s*(?P<n>{_NUM})\s*days?\b")
-_TIMES_A_DAY = re.compile(rf"\b(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*(?:day|daily)\b")
+_TIMES_A_DAY = re.compile(
+    rf"\b(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*"
+    r"(?:day|daily)\b"
+)
 _PRN = re.compile(r"\b(?:prn|as needed|when needed|if needed)\b")
 _DISPENSE = re.compile(
     rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{_NUM}\s*[a-z{{}}]*"
@@ -272,42 +290,53 @@ def _term_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
 
 
-def _clause_frequency(clause: str) -> float | None:
-    """Administrations per day said in a piece of sig: the largest rate ("bid" -> 2), else the
-    number of distinct times of day ("in the morning and at bedtime" -> 2)."""
+def _clause_frequency(clause: str) -> tuple[float, float] | None:
+    """(lower, upper) administrations per day said in a piece of sig: the largest rate ("bid" ->
+    2), else the number of distinct times of day ("in the morning and at bedtime" -> 2). A range
+    ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same."""
     _, terms = _frequencies()
-    rates: list[float] = []
+    rates: list[tuple[float, float]] = []
     events: set[str] = set()
     for match in _term_pattern().finditer(clause):
         kind, per_day = terms[match.group(1)]
         if kind == "rate":
-            rates.append(per_day)
+            rates.append((per_day, per_day))
         else:
             events.add(match.group(1))
     for match in _EVERY_HOURS.finditer(clause):
         hours = float(match.group("n"))
-        if hours > 0:
-            rates.append(24.0 / hours)
+        longest = float(match.group("hi")) if match.group("hi") else hours
+        if hours > 0 and longest > 0:
+            # Every 4-6 hours: 4 a day at the least (every 6 h), 6 at the most (every 4 h).
+            rates.append((24.0 / max(hours, longest), 24.0 / min(hours, longest)))
     for match in _EVERY_DAYS.finditer(clause):
         days = float(match.group("n"))
         if days > 0:
-            rates.append(1.0 / days)
+            rates.append((1.0 / days, 1.0 / days))
     for match in _TIMES_A_DAY.finditer(clause):
-        rates.append(float(match.group("n")))
+        most = float(match.group("n"))
+        least = float(match.group("lo")) if match.group("lo") else most
+        rates.append((min(least, most), max(least, most)))
     if rates:
-        return max(rates)
+        return max(r[0] for r in rates), max(r[1] for r in rates)
     if events:
-        return float(len(events))
+        return float(len(events)), float(len(events))
     return None
 
 
-def sig_frequency(text: str) -> float | None:
-    """Administrations per day said anywhere in a sig, or None."""
+def sig_frequency_bounds(text: str) -> tuple[float, float] | None:
+    """(lower, upper) administrations per day said anywhere in a sig, or None."""
     normalised = _normalise_sig(text)
-    per_day = _clause_frequency(normalised)
-    if per_day is not None and _PRN.search(normalised):
-        per_day = min(per_day, 1.0)
-    return per_day
+    found = _clause_frequency(normalised)
+    if found is not None and _PRN.search(normalised):
+        found = (min(found[0], 1.0), min(found[1], 1.0))
+    return found
+
+
+def sig_frequency(text: str) -> float | None:
+    """Administrations per day said anywhere in a sig (the lower end of a range), or None."""
+    found = sig_frequency_bounds(text)
+    return found[0] if found is not None else None
 
 
 # A sig in steps ("1 tablet daily for 7 days, then 1.5 tablets daily") or with a conditional
@@ -339,38 +368,56 @@ def governing_step(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _SigDose:
-    value: float  # per administration
+    value: float  # per administration; the lower end of "1-2 tablets"
     kind: str
-    per_day: float | None
+    per_day: tuple[float, float] | None  # (lower, upper) administrations per day
+    high: float | None = None  # the upper end of "1-2 tablets"; None when no range
 
 
 def _sig_doses(text: str) -> list[_SigDose]:
     normalised = _normalise_sig(text)
-    found: list[tuple[int, float, str]] = []
+    # (where, lower, upper, kind): "25-50 mg" and "1-2 tablets" carry both ends.
+    found: list[tuple[int, float, float, str]] = []
     for match in _AMOUNT.finditer(normalised):
         unit = unit_factor(match.group("u"))
         if unit is None or unit[0] == "time":
             continue
-        found.append((match.start(), float(match.group("n")) * unit[1], unit[0]))
+        found.append((match.start(), *_ends(match, unit[1]), unit[0]))
     if not found:
         for match in _BARE_TAKE.finditer(normalised):
-            found.append((match.start(), float(match.group("n")), "count"))  # "take 1 daily"
+            found.append((match.start(), *_ends(match, 1.0), "count"))  # "take 1 daily"
     found.sort()
     doses: list[_SigDose] = []
-    for i, (start, value, kind) in enumerate(found):
+    for i, (start, low, high, kind) in enumerate(found):
         begin = 0 if i == 0 else start
         end = found[i + 1][0] if i + 1 < len(found) else len(normalised)
-        doses.append(_SigDose(value, kind, _clause_frequency(normalised[begin:end])))
+        doses.append(
+            _SigDose(
+                low, kind, _clause_frequency(normalised[begin:end]), high if high != low else None
+            )
+        )
     if len(doses) > 1 and any(d.per_day is not None for d in doses):
         # An amount with no frequency of its own next to one that has one describes the product
         # ("50 mg tablet: take 2 daily"), not a further dose.
         doses = [d for d in doses if d.per_day is not None]
     if _PRN.search(normalised):
         doses = [
-            _SigDose(d.value, d.kind, min(d.per_day, 1.0) if d.per_day else d.per_day)
+            _SigDose(
+                d.value,
+                d.kind,
+                (min(d.per_day[0], 1.0), min(d.per_day[1], 1.0)) if d.per_day else d.per_day,
+                d.high,
+            )
             for d in doses
         ]
     return doses
+
+
+def _ends(match: re.Match[str], factor: float) -> tuple[float, float]:
+    """(lower, upper) amount of a sig amount, "1-2 tabs" -> (1, 2), "2 tabs" -> (2, 2)."""
+    most = float(match.group("n")) * factor
+    least = float(match.group("lo")) * factor if match.group("lo") else most
+    return min(least, most), max(least, most)
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,6 +476,45 @@ def _quantity_amount(quantity: object) -> tuple[float, str] | None:
     return value * found[1], found[0]
 
 
+def _range_ends(range_: object) -> tuple[float, float | None, str] | None:
+    """(lower, upper, kind) of a doseRange; upper None when it equals the lower. A range with no
+    `low` proves no dose ("up to 100 mg"): its lower end is 0 (read as unknown by
+    `daily_dose_mg`); one with no `high` is its `low`."""
+    if not isinstance(range_, JSON_OBJECT):
+        return None
+    low = (
+        _quantity_amount(range_.get("low")) if isinstance(range_.get("low"), JSON_OBJECT) else None
+    )
+    high = (
+        _quantity_amount(range_.get("high"))
+        if isinstance(range_.get("high"), JSON_OBJECT)
+        else None
+    )
+    if high is None:
+        return None if low is None else (low[0], None, low[1])
+    if low is None:
+        return 0.0, high[0], high[1]
+    if low[1] != high[1]:
+        return None  # "1 tablet to 100 mg": no one kind to add up
+    least, most = min(low[0], high[0]), max(low[0], high[0])
+    return least, (most if most != least else None), low[1]
+
+
+def _timing_high(timing: object, per_day: float) -> float:
+    """The upper administrations per day of a timing: `frequencyMax` ("1 to 3 times a day")
+    raises it; `periodMax` only lowers it (a longer interval), so the rate stays."""
+    if not isinstance(timing, JSON_OBJECT):
+        return per_day
+    repeat = timing.get("repeat")
+    if not isinstance(repeat, JSON_OBJECT):
+        return per_day
+    most = _number(repeat.get("frequencyMax"))
+    frequency = _number(repeat.get("frequency")) or 1.0
+    if most is None or most <= frequency:
+        return per_day
+    return per_day * most / frequency
+
+
 def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
     as_needed = line.get("asNeededBoolean") is True or isinstance(
         line.get("asNeededCodeableConcept"), Mapping
@@ -438,35 +524,38 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
         for t in (line.get("text"), line.get("patientInstruction"))
         if isinstance(t, str) and t.strip()
     ]
-    per_day = frequency_per_day(line.get("timing"))
+    timing = line.get("timing")
+    per_day = frequency_per_day(timing)
     entry = _ordered_dose(line)
     if entry is not None:
+        high: float | None = None
         if "doseQuantity" in entry:
             amount = _quantity_amount(entry.get("doseQuantity"))
         else:
-            range_ = entry.get("doseRange")
-            bound = None
-            if isinstance(range_, JSON_OBJECT):
-                bound = (
-                    range_.get("high")
-                    if isinstance(range_.get("high"), JSON_OBJECT)
-                    else range_.get("low")
-                )
-            amount = _quantity_amount(bound)
+            ends = _range_ends(entry.get("doseRange"))
+            amount = None if ends is None else (ends[0], ends[2])
+            high = None if ends is None else ends[1]
         if amount is None:
             return None
-        if per_day is None:
-            per_day = next((f for f in (sig_frequency(t) for t in texts) if f is not None), None)
-        if per_day is None:
-            return None
+        if per_day is not None:
+            per_day_high = _timing_high(timing, per_day)
+        else:
+            bounds = next(
+                (f for f in (sig_frequency_bounds(t) for t in texts) if f is not None), None
+            )
+            if bounds is None:
+                return None
+            per_day, per_day_high = bounds
         if as_needed:
-            per_day = min(per_day, 1.0)
-        return Amount(amount[0] * per_day, amount[1])
+            per_day, per_day_high = min(per_day, 1.0), min(per_day_high, 1.0)
+        low_total = amount[0] * per_day
+        high_total = (high if high is not None else amount[0]) * per_day_high
+        return Amount(low_total, amount[1], high_total if high_total != low_total else None)
     for text in texts:
         doses = _sig_doses(governing_step(text))
         if not doses:
             continue
-        total: float = 0.0
+        total = total_high = 0.0
         kinds = {d.kind for d in doses}
         if len(kinds) != 1:
             return None
@@ -474,13 +563,17 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
             # The structured timing governs a single dose (the sig text is the last resort); a sig
             # of several doses ("1 in the morning and 2 at night") carries its own frequencies.
             structured_first = len(doses) == 1 and per_day is not None
-            freq = per_day if structured_first or dose.per_day is None else dose.per_day
-            if freq is None:
-                return None
+            if structured_first or dose.per_day is None:
+                if per_day is None:
+                    return None
+                freq = (per_day, _timing_high(timing, per_day))
+            else:
+                freq = dose.per_day
             if as_needed:
-                freq = min(freq, 1.0)
-            total += dose.value * freq
-        return Amount(total, kinds.pop())
+                freq = (min(freq[0], 1.0), min(freq[1], 1.0))
+            total += dose.value * freq[0]
+            total_high += (dose.high if dose.high is not None else dose.value) * freq[1]
+        return Amount(total, kinds.pop(), total_high if total_high != total else None)
     if line.get("timing") is not None:
         return None  # a scheduled line whose amount is not given: unknown, not "no dose"
     return _NO_DOSE
@@ -494,6 +587,27 @@ def _governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, 
         return lines
     last = max(sequences)
     return [d for d in lines if d.get("sequence") == last]
+
+
+def as_needed(dosages: Sequence[Mapping[str, Any]] | None) -> bool:
+    """Whether every governing dosage line is taken only as needed (`asNeededBoolean` true, an
+    `asNeededCodeableConcept`, or "prn" / "as needed" in its sig): a drug kept for sleep at
+    night when needed, not a daily course. False without a dosage (unknown is not "as needed")."""
+    if not dosages:
+        return False
+    lines = _governing_lines(dosages)
+    return bool(lines) and all(_line_as_needed(line) for line in lines)
+
+
+def _line_as_needed(line: Mapping[str, Any]) -> bool:
+    if line.get("asNeededBoolean") is True or isinstance(
+        line.get("asNeededCodeableConcept"), JSON_OBJECT
+    ):
+        return True
+    return any(
+        isinstance(t, str) and _PRN.search(_normalise_sig(t)) is not None
+        for t in (line.get("text"), line.get("patientInstruction"))
+    )
 
 
 def daily_amounts(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, ...] | None:
@@ -512,17 +626,47 @@ def daily_amounts(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, 
 
 
 def _to_mg(
-    amount: Amount, strength_mg: float | None, per_ml: bool, mass_applies: bool
+    value: float, kind: str, strength_mg: float | None, per_ml: bool, mass_applies: bool
 ) -> float | None:
-    if amount.kind == "mass":
-        return amount.value if mass_applies else None
+    if kind == "mass":
+        return value if mass_applies else None
     if strength_mg is None:
         return None
-    if amount.kind == "count" and not per_ml:
-        return amount.value * strength_mg
-    if amount.kind == "volume" and per_ml:
-        return amount.value * strength_mg
+    if kind == "count" and not per_ml:
+        return value * strength_mg
+    if kind == "volume" and per_ml:
+        return value * strength_mg
     return None
+
+
+def daily_dose_bounds(
+    dosages: Sequence[Mapping[str, Any]] | None,
+    *,
+    strength_mg: float | None = None,
+    per_ml: bool = False,
+    mass_applies: bool = True,
+) -> tuple[float | None, float | None]:
+    """(lower, upper) mg/day of one ingredient. The lower end is `daily_dose_mg`; the upper end
+    is None when the dosage states no range (it is then the lower end) or cannot be read. A
+    range with no lower end ("up to 100 mg") gives (None, 100): no dose is proven."""
+    amounts = daily_amounts(dosages)
+    if amounts is None:
+        return None, None
+    total = total_high = 0.0
+    for amount in amounts:
+        mg = _to_mg(amount.value, amount.kind, strength_mg, per_ml, mass_applies)
+        if mg is None:
+            return None, None
+        total += mg
+        if amount.high is not None:
+            mg = _to_mg(amount.high, amount.kind, strength_mg, per_ml, mass_applies)
+            if mg is None:
+                return None, None
+        total_high += mg
+    # A zero dose ("0 mg" at the end of a taper) says nothing about exposure: unknown, not 0.
+    low = round(total, 4) if total > 0 else None
+    high = round(total_high, 4) if total_high > 0 else None
+    return low, (high if high != low else None)
 
 
 def daily_dose_mg(
@@ -532,23 +676,16 @@ def daily_dose_mg(
     per_ml: bool = False,
     mass_applies: bool = True,
 ) -> float | None:
-    """mg/day of one ingredient.
+    """mg/day of one ingredient: the LOWER end of a range, the dose the record proves was
+    taken (the reading for trial adequacy; `daily_dose_bounds` gives the upper end too).
 
     `strength_mg` is the ingredient's mg per unit of the product (per tablet, capsule, patch-day,
     or per mL when `per_ml`). `mass_applies` is False for a component of a combination product,
     where a dose written in mg does not say which ingredient it counts.
     """
-    amounts = daily_amounts(dosages)
-    if amounts is None:
-        return None
-    total = 0.0
-    for amount in amounts:
-        mg = _to_mg(amount, strength_mg, per_ml, mass_applies)
-        if mg is None:
-            return None
-        total += mg
-    # A zero dose ("0 mg" at the end of a taper) says nothing about exposure: unknown, not 0.
-    return round(total, 4) if total > 0 else None
+    return daily_dose_bounds(
+        dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
+    )[0]
 
 
 def daily_units(
@@ -558,18 +695,21 @@ def daily_units(
     per_ml: bool = False,
 ) -> float | None:
     """Units of the product used per day (tablets/capsules/patches, or mL when `per_ml`), for
-    turning a dispensed quantity into days of supply."""
+    turning a dispensed quantity into days of supply. A range is read at its UPPER end: the
+    fill lasts the shorter time, so supply is never stretched into coverage (and adherence)
+    the record does not show."""
     amounts = daily_amounts(dosages)
     if amounts is None:
         return None
     total = 0.0
     for amount in amounts:
+        value = amount.upper
         if amount.kind == "mass":
             if not strength_mg:
                 return None
-            total += amount.value / strength_mg
+            total += value / strength_mg
         elif (amount.kind == "volume") == per_ml:
-            total += amount.value
+            total += value
         else:
             return None
     return total if total > 0 else None

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
-from fhir_mapping.fhir_fields import array, concept_text
+from fhir_mapping.fhir_fields import array, codings, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
 
 Resource = Mapping[str, Any]
@@ -143,3 +143,132 @@ def mark_draft(draft: DraftOrder, resource: Resource, medication: Resource | Non
         min_adequate_mg=None,
         max_mg=None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Dose equivalents: a product whose mg are not the mg the ranges are written in.
+#
+# Aplenzin is bupropion hydrobromide: 522 mg of it is 450 mg of the hydrochloride the bupropion
+# range (max 450 mg/day) is written in, so 522 mg read as such is a false "above maximum" and an
+# overstated trial. Prozac Weekly is 90 mg once a week, the labelled switch from 20 mg/day: read
+# as 90/7 = 12.86 mg/day it makes a patient stable on it look under-dosed. The events and drafts
+# of such a product carry the reference dose in `mg_per_day` (so every check judges it against
+# the range as written) and the key of their row, so the cards can say what the record says
+# beside it ("HBr 522 mg/day (= 450 mg bupropion HCl)"). Which products: data/dose_equivalents.csv
+# (RxCUIs, and words looked for in the drug's name only: never in the sig, where "weekly" would
+# turn a daily product's odd sig into 140 mg/day).
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalence:
+    key: str
+    ingredient: str
+    rxcuis: frozenset[str]
+    pattern: re.Pattern[str]
+    written_mg: float  # this many mg of the product, taken once per `per_days` days ...
+    per_days: float
+    equivalent_mg: float  # ... is this many mg/day of the reference form
+    written_prefix: str  # "HBr": how the written dose is named after the ingredient
+    written_unit: str  # "mg/day", "mg weekly"
+    equivalent_unit: str  # "mg bupropion HCl", "mg/day"
+
+    def reference_mg(self, mg_per_day: float | None) -> float | None:
+        """The reference mg/day of the product's mg/day as the record states it (a weekly dose
+        as its average mg/day)."""
+        if mg_per_day is None:
+            return None
+        # To 2 decimals: the mg/day it scales is already rounded (90 mg weekly is 12.8571 mg/day),
+        # and 19.9999 must not read as below a 20 mg/day minimum.
+        return round(mg_per_day * self.per_days * self.equivalent_mg / self.written_mg, 2)
+
+    def written(self, reference_mg: float) -> float:
+        """The dose as the record writes it (per day, or per week), from the reference mg/day."""
+        return reference_mg * self.written_mg / self.equivalent_mg
+
+    def text(self, reference_mg: float | None, reference_high: float | None = None) -> str:
+        """ "HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)": the dose as
+        written and its equivalent, with the unit; a range has both ends."""
+
+        def ends(low: float | None, high: float | None, scale: bool) -> str:
+            def one(mg: float | None) -> str:
+                if mg is None:
+                    return "unknown"
+                value = self.written(mg) if scale else mg
+                return f"{round(value, 2):g}"
+
+            if high is None:
+                return one(low)
+            return f"{one(low)}-{one(high)}" if low is not None else f"up to {one(high)}"
+
+        prefix = f"{self.written_prefix} " if self.written_prefix else ""
+        return (
+            f"{prefix}{ends(reference_mg, reference_high, True)} {self.written_unit} "
+            f"(= {ends(reference_mg, reference_high, False)} {self.equivalent_unit})"
+        )
+
+
+@cache
+def equivalences() -> dict[str, Equivalence]:
+    text = resources.files("fhir_mapping").joinpath("data/dose_equivalents.csv").read_text("utf-8")
+    found: dict[str, Equivalence] = {}
+    for row in csv.DictReader(text.splitlines()):
+        terms = [t.strip().lower() for t in row["name_terms"].split(";") if t.strip()]
+        found[row["key"].strip()] = Equivalence(
+            key=row["key"].strip(),
+            ingredient=row["ingredient"].strip().lower(),
+            rxcuis=frozenset(c.strip() for c in row["rxcuis"].split(";") if c.strip()),
+            pattern=re.compile("|".join(_term(t) for t in terms)) if terms else re.compile("$^"),
+            written_mg=float(row["written_mg"]),
+            per_days=float(row["per_days"]),
+            equivalent_mg=float(row["equivalent_mg"]),
+            written_prefix=row["written_prefix"].strip(),
+            written_unit=row["written_unit"].strip(),
+            equivalent_unit=row["equivalent_unit"].strip(),
+        )
+    return found
+
+
+@cache
+def equivalence_ingredients() -> frozenset[str]:
+    """The ingredients some row applies to: any other drug is read as written without asking."""
+    return frozenset(e.ingredient for e in equivalences().values())
+
+
+def _names(resource: Resource, medication: Resource | None, display: str) -> tuple[str, set[str]]:
+    """(lower-cased names of the drug, its codes): the concept's and the Medication's codings,
+    text and form, the reference's display and the recognised product's display."""
+    concepts = [resource.get("medicationCodeableConcept")]
+    if isinstance(medication, Mapping):
+        concepts += [medication.get("code"), medication.get("form")]
+    parts = [display.lower()]
+    codes: set[str] = set()
+    for concept in concepts:
+        coded = codings(concept)
+        codes.update(code for _, code, _ in coded)
+        parts.append(concept_text(concept, coded))
+    reference = resource.get("medicationReference")
+    if isinstance(reference, Mapping) and isinstance(reference.get("display"), str):
+        parts.append(reference["display"].lower())
+    return " | ".join(p for p in parts if p), codes
+
+
+def equivalence_of(
+    ingredient: str, resource: Resource, medication: Resource | None, display: str = ""
+) -> Equivalence | None:
+    """The dose-equivalent row of this product (by RxCUI, else by a word of its name), or None:
+    its mg are then the mg the ranges are written in."""
+    rows = [e for e in equivalences().values() if e.ingredient == ingredient.lower()]
+    if not rows:
+        return None
+    names, codes = _names(resource, medication, display)
+    for row in rows:
+        if row.rxcuis & codes or row.pattern.search(names):
+            return row
+    return None
+
+
+def shown_dose(key: str | None, mg_per_day: float | None, high: float | None = None) -> str | None:
+    """The dose as written beside its equivalent for a product with a dose-equivalent row (`key`,
+    as the events, trials and drafts carry it); None for any other product."""
+    row = equivalences().get(key) if key else None
+    return row.text(mg_per_day, high) if row is not None else None

@@ -50,6 +50,11 @@ class DrugInfo:
     # labelled for fibromyalgia only), so a card never offers it as an antidepressant there
     # without saying it would be off-label.
     off_label_for_depression_in: tuple[str, ...] = ()
+    # `low_dose_use` only when every dosage line says "as needed" (column low_dose_when =
+    # as-needed): mirtazapine 15 mg is both a bedtime sleep aid and the labelled antidepressant
+    # starting dose, so a scheduled 15 mg course stays a (low-dose) trial that a card asks to
+    # raise; trazodone below its range is a sleep dose however it is written.
+    low_dose_only_as_needed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,14 @@ class DrugNaming:
     # dropped: oral selegiline is not an antidepressant trial, but it still meets an MAOI check
     # ("oral selegiline", an interacting row). None: such a product is not read.
     without_form: str | None = None
+
+
+def _low_dose_when(text: str | None) -> bool:
+    """The low_dose_when column: "as-needed" (True), or empty (False: at any low dose)."""
+    value = (text or "").strip()
+    if value not in ("", "as-needed"):
+        raise ValueError(f"antidepressants.csv low_dose_when must be empty or as-needed: {value!r}")
+    return value == "as-needed"
 
 
 def _number(text: str) -> float | None:
@@ -110,6 +123,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 status=row["status"].strip(),
                 not_marketed_in=_markets(row.get("not_marketed_in")),
                 off_label_for_depression_in=_markets(row.get("off_label_for_depression_in")),
+                low_dose_only_as_needed=_low_dose_when(row.get("low_dose_when")),
             )
             naming = DrugNaming(
                 ingredient=ingredient,

@@ -23,7 +23,11 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
         show. The cost is an under-counted trial, which delays a TMS suggestion (the adherence
         card then asks for the history); an over-counted one would claim adequacy falsely.
       An order's fill is cut at the next order of another drug of the same role (a switch).
-   c. An `active` / `on-hold` order or statement without an explicit end runs to as-of.
+   c. An `active` / `on-hold` order or an `active` statement without an explicit end runs to
+      as-of. An `on-hold` statement does not (the drug is held, not taken): medications.py ends it
+      at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
+      A supply gap of >= supply_gap_days between dispenses is cut out of the covered time even
+      where an open order spans it (review 6 finding 1).
    d. An order or statement with none of these (typically `stopped` / `completed` without a
       duration, as Synthea writes them), and a dispense without daysSupply, ends at the next event
       of the same ingredient when that comes within `refill_gap_weeks` (Fabbri 2021:
@@ -76,6 +80,7 @@ from fhir_mapping.record import (
     DoseSegment,
     InadequacyReason,
     Intolerance,
+    RefillGap,
     Role,
     Trial,
 )
@@ -90,6 +95,13 @@ _DROPPED: dict[EventKind, frozenset[str]] = {
     EventKind.STATEMENT: frozenset({"not-taken", "intended", "entered-in-error"}),
 }
 _OPEN = frozenset({"active", "on-hold"})
+# A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
+# halted", so the patient is not taking it now. medications.py ends it at the last date the
+# record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
+# stays open: its dispenses, or their absence, then judge the time (refill data show the hold).
+_OPEN_STATEMENT = frozenset({"active"})
+_ON_HOLD = "on-hold"
+_STATEMENT = EventKind.STATEMENT
 _KIND_RANK = {EventKind.ORDER: 0, EventKind.STATEMENT: 1, EventKind.DISPENSE: 2}
 
 # Enum members compared once per event, as module constants: on Python 3.11 reading a member off
@@ -140,6 +152,10 @@ class _Span:
     # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
     # an end yields to another record's explicit end of the same drug (rule 2a).
     from_supply: bool = False
+    # A statement `on-hold` (rule 2c): the span runs to as-of, so the course stays in view of the
+    # MAOI and interaction checks (a drug held on an unknown day may have been taken days ago:
+    # the safer reading), but only the time up to here counts as covered (review 6 finding 3).
+    covered_until: date | None = None
 
 
 @dataclass(slots=True)
@@ -218,10 +234,15 @@ def _span(
         is_order = open_ = False
     else:
         if event.end is not None:
+            if kind is _STATEMENT and event.status == _ON_HOLD:
+                # 2c: held, not taken: covered up to the end medications.py read (dateAsserted,
+                # else the start), in view of the safety checks up to as-of.
+                held = event.end if event.end > start else start
+                return _Span(event, key, start, max(as_of, held), None, False, held)
             # 2a: the stated end ends the course
             return _Span(event, key, start, event.end if event.end > start else start)
         is_order = kind is _ORDER
-        open_ = event.status in _OPEN
+        open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
         if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
             # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
             # refill data then judge the gaps).
@@ -338,6 +359,9 @@ def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
     for span in spans:
         start = span.start
         end = span.end if span.end < until else until
+        held = span.covered_until
+        if held is not None and held < end:
+            end = held  # an `on-hold` statement: covered only up to here (rule 2c)
         if end <= start:
             continue
         if merged and start <= last_end:
@@ -350,26 +374,117 @@ def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
     return merged
 
 
-def _timeline(events: Iterable[MedicationEvent]) -> list[tuple[date, float | None]]:
-    """The dose timeline of events already in _event_key order (as `_trial` holds them)."""
-    timeline: list[tuple[date, float | None]] = []
+def _without(
+    coverage: Sequence[tuple[date, date]], gaps: Sequence[RefillGap]
+) -> list[tuple[date, date]]:
+    """The covered stretches (sorted, disjoint) with the supply gaps cut out of them."""
+    kept: list[tuple[date, date]] = []
+    for start, end in coverage:
+        pieces = [(start, end)]
+        for gap in gaps:
+            cut: list[tuple[date, date]] = []
+            for a, b in pieces:
+                if gap.end <= a or b <= gap.start:
+                    cut.append((a, b))
+                    continue
+                if a < gap.start:
+                    cut.append((a, gap.start))
+                if gap.end < b:
+                    cut.append((gap.end, b))
+            pieces = cut
+        kept.extend(pieces)
+    return kept
+
+
+# A dose on the timeline: mg/day, None when unknown, or a ranged dose's (lower, upper) pair
+# (DoseSegment): a change of either end is a new segment. A plain dose stays a float, so a
+# chart without ranges is walked as before (issue 14).
+_Dose = float | tuple[float, float] | None
+
+
+def _dose_of(event: MedicationEvent) -> _Dose:
+    mg, high = event.mg_per_day, event.mg_per_day_high
+    return mg if mg is None or high is None else (mg, high)
+
+
+def _segment(start: date, end: date, dose: _Dose) -> DoseSegment:
+    if isinstance(dose, tuple):
+        return DoseSegment(start, end, dose[0], dose[1])
+    return DoseSegment(start, end, dose)
+
+
+def _combined_fill(day: Sequence[MedicationEvent]) -> float | None:
+    """The summed dose of one day's dispenses of different strengths (review 6 finding 2), else
+    None.
+
+    Two strengths of one ingredient handed over on the same day, each with its daily dose and the
+    same days of supply (sertraline 100 mg + 50 mg tablets, 30 days each), are one regimen taken
+    together: 150 mg/day. Only that shape is summed: the same dose twice on a day may be one fill
+    recorded twice (never summed, it would overstate the dose), a titration pack's starter strength
+    comes with a shorter supply, and orders that merely overlap are never summed (an order left
+    open after a dose change would double the dose and call an under-dosed trial adequate)."""
+    fills = [e for e in day if e.kind is _DISPENSE and e.mg_per_day is not None]
+    if len(fills) < 2:
+        return None
+    supplies = {e.days_supply for e in fills}
+    if len(supplies) != 1 or not (fills[0].days_supply or 0.0) > 0:
+        return None
+    if any(e.mg_per_day_high is not None for e in fills):
+        return None  # a ranged dose: its parts are not one number each
+    strengths = {e.mg_per_day for e in fills if e.mg_per_day is not None}
+    return float(sum(strengths)) if len(strengths) > 1 else None
+
+
+def _day_dose(day: Sequence[MedicationEvent]) -> _Dose:
+    """One day's dose: the first known one in _event_key order (an order's before a statement's,
+    a statement's before a dispense's; then the higher), unless the day's dispenses are a
+    combined regimen (_combined_fill) and every order or statement of the day with a dose names
+    one of its strengths (they are its parts, not another dose)."""
+    known = next((e for e in day if e.mg_per_day is not None), None)
+    if known is None:
+        return None
+    if len(day) > 1:
+        combined = _combined_fill(day)
+        if combined is not None:
+            parts = {e.mg_per_day for e in day if e.kind is _DISPENSE}
+            if all(
+                e.mg_per_day in parts and e.mg_per_day_high is None
+                for e in day
+                if e.kind is not _DISPENSE and e.mg_per_day is not None
+            ):
+                return combined
+    return _dose_of(known)
+
+
+def _timeline(events: Iterable[MedicationEvent]) -> list[tuple[date, _Dose]]:
+    """The dose timeline of events already in _event_key order (as `_trial` holds them): one
+    dose per day with events (_day_dose); a day whose events state no dose keeps the dose before
+    it. Each day is read whole (review 6 finding 2: reading the day's second fill as a change
+    of dose drew 150 -> 75 -> 150 -> 75 for a patient on 150 + 75 mg)."""
+    timeline: list[tuple[date, _Dose]] = []
+    day: list[MedicationEvent] = []
     for event in events:
-        mg = event.mg_per_day
-        if timeline and timeline[-1][0] == event.start:
-            if timeline[-1][1] is None and mg is not None:
-                timeline[-1] = (event.start, mg)
-            continue
-        if mg is None:
-            if not timeline:
-                timeline.append((event.start, None))
-            continue
-        if not timeline or timeline[-1][1] != mg:
-            timeline.append((event.start, mg))
+        if day and day[0].start != event.start:
+            _extend(timeline, day)
+            day = []
+        day.append(event)
+    if day:
+        _extend(timeline, day)
     return timeline
 
 
-def _dose_on(timeline: Sequence[tuple[date, float | None]], day: date) -> float | None:
-    dose: float | None = timeline[0][1] if timeline else None
+def _extend(timeline: list[tuple[date, _Dose]], day: Sequence[MedicationEvent]) -> None:
+    dose = _day_dose(day)
+    if dose is None:
+        if not timeline:
+            timeline.append((day[0].start, None))
+        return
+    if not timeline or timeline[-1][1] != dose:
+        timeline.append((day[0].start, dose))
+
+
+def _dose_on(timeline: Sequence[tuple[date, _Dose]], day: date) -> _Dose:
+    dose: _Dose = timeline[0][1] if timeline else None
     for start, mg in timeline:
         if start > day:
             break
@@ -378,16 +493,16 @@ def _dose_on(timeline: Sequence[tuple[date, float | None]], day: date) -> float 
 
 
 def _segments(
-    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, float | None]]
+    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, _Dose]]
 ) -> tuple[DoseSegment, ...]:
     """The covered time cut at each dose change, the dose of each piece as _dose_on reads it; a
     piece that continues the previous one at the same dose extends it.
 
     One walk over both (the coverage is sorted and disjoint, the timeline's dates ascend and are
     unique), and each DoseSegment is built once, not again at every extension (issue 14)."""
-    pieces: list[list[Any]] = []  # [start, end, mg per day]
+    pieces: list[list[Any]] = []  # [start, end, dose]
     count = len(timeline)
-    dose: float | None = timeline[0][1] if timeline else None  # _dose_on before the first date
+    dose: _Dose = timeline[0][1] if timeline else None  # _dose_on before the first date
     index = 0  # timeline[:index] start on or before the current cut
     for start, end in coverage:
         while index < count and timeline[index][0] <= start:
@@ -406,7 +521,12 @@ def _segments(
                 break
             cut, dose = following, timeline[index][1]
             index += 1
-    return tuple([DoseSegment(a, b, mg) for a, b, mg in pieces])
+    return tuple(
+        [
+            DoseSegment(a, b, mg) if not isinstance(mg, tuple) else DoseSegment(a, b, *mg)
+            for a, b, mg in pieces
+        ]
+    )
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -414,6 +534,14 @@ def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
     have both an antidepressant and an adjunct row)."""
     other = _AUGMENTATION if role is _ANTIDEPRESSANT else _ANTIDEPRESSANT
     return lookup(ingredient, role) or lookup(ingredient, other)
+
+
+def _as_needed(events: Sequence[MedicationEvent]) -> bool:
+    """Mirtazapine for sleep (review 6 finding 10): every dosage on record for the course says
+    "as needed" (events without a dosage, such as a dispense without a sig, say nothing). A
+    course with one scheduled dosage is a course, not a sleep aid."""
+    stated = [e.as_needed for e in events if e.as_needed is not None]
+    return bool(stated) and all(stated)
 
 
 def _trial(
@@ -431,11 +559,18 @@ def _trial(
     start = cluster.start
     ongoing = cluster.end >= as_of
     end = cluster.end if cluster.end < as_of else as_of
-    coverage = _coverage(spans, end)
-    timeline = _timeline(events)
-    segments = _segments(coverage, timeline) or (
-        DoseSegment(start, start, _dose_on(timeline, start)),
+    dispenses = [e for e in events if e.kind is _DISPENSE]
+    adherence = with_reported(
+        dispense_adherence(dispenses, window_end=end, policy=policy) if dispenses else UNVERIFIED,
+        events,
     )
+    coverage = _coverage(spans, end)
+    if adherence.supply_gaps:
+        # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
+        # on the drug, even where an open order (rule 2c) or a statement spans it.
+        coverage = _without(coverage, adherence.supply_gaps)
+    timeline = _timeline(events)
+    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
     if info is not None:
         minimum, maximum = info.min_adequate_mg, info.max_mg
     else:
@@ -444,11 +579,6 @@ def _trial(
     basis, per_administration = _dose_basis(events)
     if basis is not _DAILY:
         minimum = maximum = None
-    dispenses = [e for e in events if e.kind is _DISPENSE]
-    adherence = with_reported(
-        dispense_adherence(dispenses, window_end=end, policy=policy) if dispenses else UNVERIFIED,
-        events,
-    )
     intolerance = _intolerance(events, documented)
     verdict, reasons, weeks, verdict_notes = judge(
         segments,
@@ -459,6 +589,9 @@ def _trial(
         ingredient,
         policy,
         intolerant=intolerance is not None,
+        as_needed=_as_needed(events)
+        if info is not None and info.low_dose_only_as_needed
+        else False,
     )
     if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
@@ -502,7 +635,30 @@ def _trial(
         intolerance=intolerance,
         dose_basis=basis,
         mg_per_administration=per_administration,
+        dose_equivalence=_equivalence(events),
+        on_hold=_on_hold(spans),
     )
+
+
+def _on_hold(spans: Sequence[_Span]) -> date | None:
+    """The date an `on-hold` statement of the course last supports it (review 6 finding 3),
+    when no record of the drug starts after that statement; else None."""
+    held = [s for s in spans if s.covered_until is not None]
+    if not held:
+        return None
+    latest = max(held, key=lambda s: s.start)
+    if any(s.start > latest.start for s in spans):
+        return None  # taken up again after the hold
+    return latest.covered_until
+
+
+def _equivalence(events: Sequence[MedicationEvent]) -> str | None:
+    """The dose-equivalent key shared by every event of the course (all Aplenzin, all Prozac
+    Weekly), else None: a course mixing forms is shown in the reference mg it is judged in."""
+    first = events[0].dose_equivalence if events else None
+    if first is None:
+        return None
+    return first if all(e.dose_equivalence == first for e in events) else None
 
 
 def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | None]:

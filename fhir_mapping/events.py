@@ -21,6 +21,9 @@ class ReportedAdherence:
     status: AdherenceStatus
     text: str  # the code's display or text, for the card
     asserted: date | None  # the extension's dateAsserted
+    # Who reported it, as the card words it ("patient", "clinician"): the extension's
+    # informationSource, else None (then the card says "documented"). Review 6 finding 6.
+    reported_by: str | None = None
 
 
 class EventKind(StrEnum):
@@ -54,3 +57,17 @@ class MedicationEvent:
     # time average for supply arithmetic; the dose a clinician reads is `mg_per_administration`.
     dose_basis: DoseBasis = DoseBasis.DAILY
     mg_per_administration: float | None = None
+    # The upper end of a ranged dose ("50-200 mg", "1-2 tablets"; dose.daily_dose_bounds); None
+    # when the dose is no range. `mg_per_day` is the lower end: the dose the record proves.
+    mg_per_day_high: float | None = None
+    # A product whose mg are not the range's mg (bupropion HBr, weekly fluoxetine): the key of
+    # its dose_basis.equivalences row; `mg_per_day` then holds the reference mg/day.
+    dose_equivalence: str | None = None
+    # Whether every dosage line says "as needed" (dose.as_needed); None when the resource has no
+    # dosage (a dispense without a sig) or the drug's reading never asks: it is read only for a
+    # drug whose low-dose use is as-needed (DrugInfo.low_dose_only_as_needed: mirtazapine).
+    as_needed: bool | None = None
+
+    @property
+    def mg_per_day_upper(self) -> float | None:
+        return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day

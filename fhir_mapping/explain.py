@@ -21,7 +21,12 @@ from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Score, Tri
 _PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
 
 
-def _mg(value: float | None) -> str:
+def _mg(value: float | None, high: float | None = None) -> str:
+    """ "150 mg/day"; a ranged dose as its two ends (DoseSegment: the lower end is the dose the
+    adequacy verdict reads, the upper end the one the "too high" checks read)."""
+    if high is not None:
+        low = "dose unknown" if value is None else f"{value:g}"
+        return f"{low} to {high:g} mg/day (range)"
     return "dose unknown" if value is None else f"{value:g} mg/day"
 
 
@@ -39,7 +44,7 @@ def _administered(ingredient: str, basis: DoseBasis, mg: float | None) -> str:
 
 def _draft_dose(draft: DraftOrder) -> str:
     if draft.dose_basis is DoseBasis.DAILY:
-        return _mg(draft.mg_per_day)
+        return _mg(draft.mg_per_day, draft.mg_per_day_high)
     return _administered(draft.ingredient, draft.dose_basis, draft.mg_per_administration)
 
 
@@ -76,7 +81,7 @@ def _trial_lines(number: int, trial: Trial) -> list[str]:
             days = (segment.end - segment.start).days
             lines.append(
                 f"   {segment.start.isoformat()} -> {segment.end.isoformat()}: "
-                f"{_mg(segment.mg_per_day)} ({days} days)"
+                f"{_mg(segment.mg_per_day, segment.mg_per_day_high)} ({days} days)"
             )
     lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
     adherence = trial.adherence

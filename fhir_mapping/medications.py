@@ -35,8 +35,20 @@ from typing import Any
 import orjson
 
 from fhir_mapping.adherence import reported_adherence
-from fhir_mapping.dose import daily_dose_mg, daily_units, duration_days, quantity_units
-from fhir_mapping.dose_basis import basis_of, mark_draft, per_administration_mg
+from fhir_mapping.dose import (
+    as_needed,
+    daily_dose_bounds,
+    daily_units,
+    duration_days,
+    quantity_units,
+)
+from fhir_mapping.dose_basis import (
+    basis_of,
+    equivalence_ingredients,
+    equivalence_of,
+    mark_draft,
+    per_administration_mg,
+)
 from fhir_mapping.dose_basis import rules as basis_rules
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
@@ -93,8 +105,11 @@ _DISPENSE = EventKind.DISPENSE
 # Statuses that say the drug is taken now, for a resource whose dates cannot be read (a C-CDA
 # or patient-reported statement often carries none): the safety checks still see the drug.
 # A dispense says nothing about now without its date.
+# `on-hold` counts as taken now for these checks only (not as time on the drug: episodes.py): a
+# drug held days ago, an MAOI above all, still matters to an interaction or washout check, and
+# the safer reading is to keep it in view (review 6 finding 3).
 _TAKEN_NOW: dict[EventKind, frozenset[str]] = {
-    EventKind.STATEMENT: frozenset({"active", "intended"}),
+    EventKind.STATEMENT: frozenset({"active", "intended", "on-hold"}),
     EventKind.ORDER: frozenset({"active", "on-hold"}),
 }
 _DAILY = DoseBasis.DAILY
@@ -322,12 +337,14 @@ def _start_and_end(
         return start, (max(bounds_end, start) if bounds_end and start else bounds_end)
     if kind is _STATEMENT:
         period_start, period_end = _period(resource.get("effectivePeriod"))
+        asserted = parse_date(resource.get("dateAsserted"))
         start = (
-            period_start
-            or parse_date(resource.get("effectiveDateTime"))
-            or parse_date(resource.get("dateAsserted"))
-            or period_end
+            period_start or parse_date(resource.get("effectiveDateTime")) or asserted or period_end
         )
+        if period_end is None and start is not None and resource.get("status") == "on-hold":
+            # Held, not taken (review 6 finding 3): the record supports the course up to the
+            # date it was asserted, else its start (duration not recorded); never to as-of.
+            period_end = asserted if asserted is not None and asserted > start else start
         return start, (max(period_end, start) if period_end and start else period_end)
     handed = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
     return handed, None
@@ -343,7 +360,9 @@ def _start_and_end(
 # for a NaN; the lines that hit the memo have the very JSON of a remembered entry, so they hold
 # no null either, and only a miss looks for one (issue 14: the search cost as much as a lookup).
 _DOSE_MEMO_MAX = 4096
-_dose_memo: dict[tuple[bytes, float | None, bool, bool], float | None] = {}
+# The memo holds (lower, upper) mg/day (dose.daily_dose_bounds): a ranged dose has both ends.
+_DoseBounds = tuple[float | None, float | None]
+_dose_memo: dict[tuple[bytes, float | None, bool, bool], _DoseBounds] = {}
 
 
 def _dosage_text(dosages: Sequence[Mapping[str, Any]]) -> bytes | None:
@@ -362,10 +381,11 @@ def _daily_dose_mg(
     per_ml: bool,
     mass_applies: bool,
 ) -> float | None:
-    return _remembered_dose(_dosage_text(dosages), dosages, strength_mg, per_ml, mass_applies)
+    """The remembered lower end (dose.daily_dose_mg) of `dosages`."""
+    return _remembered_dose(_dosage_text(dosages), dosages, strength_mg, per_ml, mass_applies)[0]
 
 
-_UNREAD = object()  # not in the dose memo (None is a remembered "dose unknown")
+_UNREAD = object()  # not in the dose memo
 
 
 def _remembered_dose(
@@ -374,18 +394,20 @@ def _remembered_dose(
     strength_mg: float | None,
     per_ml: bool,
     mass_applies: bool,
-) -> float | None:
-    """daily_dose_mg of `dosages`, whose `_dosage_text` is `text`. Positional: it runs once per
-    medication event, where keyword passing alone cost as much as the memo lookup."""
+) -> _DoseBounds:
+    """daily_dose_bounds of `dosages`, whose `_dosage_text` is `text`. Positional: it runs once
+    per medication event, where keyword passing alone cost as much as the memo lookup."""
     if text is None:
-        return daily_dose_mg(
+        return daily_dose_bounds(
             dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
         )
     key = (text, strength_mg, per_ml, mass_applies)
     found = _dose_memo.get(key, _UNREAD)
     if found is not _UNREAD:
         return found  # type: ignore[return-value]
-    mg = daily_dose_mg(dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies)
+    mg = daily_dose_bounds(
+        dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies
+    )
     # A null may be a NaN as JSON writes it: such lines are read every time (see above). find,
     # not `in`: `in` first tries its operand as a byte value and formats the TypeError of that.
     if text.find(b"null") == -1:
@@ -430,6 +452,7 @@ def _events_of(
     # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
     # drug table gives every event: any other drug is a daily one without asking.
     non_daily = basis_rules()
+    equivalents = equivalence_ingredients()
     refills = _refills(resource) if kind is _ORDER else 0
     stated_supply = duration_days(resource.get("daysSupply")) if kind is _DISPENSE else None
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
@@ -441,7 +464,9 @@ def _events_of(
         if info is None:
             continue
         notes = combination_notes
-        mg = _remembered_dose(
+        # The lower end of a ranged dose is the dose (adequacy); the upper end rides along for
+        # the checks of a dose that may be too high (dose.py docstring).
+        mg, mg_high = _remembered_dose(
             text, dosages, component.strength_mg, component.per_ml, not combination
         )
         supply: float | None = None
@@ -462,6 +487,15 @@ def _events_of(
         # them as unknown, which also keeps the date arithmetic on them in range.
         if mg is not None and not isfinite(mg):
             mg = None
+        if mg_high is not None and (not isfinite(mg_high) or (mg is not None and mg_high <= mg)):
+            mg_high = None  # absurd, or a dose from the quantity at or above the sig's upper end
+        # A product whose mg are not the range's mg (Aplenzin, Prozac Weekly): the reference
+        # dose, so every check judges it against the range as written (dose_basis.py).
+        equivalent = None
+        if info.ingredient in equivalents:
+            equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
+            if equivalent is not None:
+                mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
         if supply is not None and not supply <= MAX_SUPPLY_DAYS:
             supply = None
         basis = (
@@ -489,6 +523,9 @@ def _events_of(
                 reported,  # reported_adherence
                 basis,  # dose_basis
                 None if basis is _DAILY else per_administration_mg(mg, resource),
+                mg_high,  # mg_per_day_high
+                None if equivalent is None else equivalent.key,  # dose_equivalence
+                as_needed(dosages) if dosages and info.low_dose_only_as_needed else None,
             )
         )
     return events
@@ -604,6 +641,16 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
             rid = str(resource.get("id") or "")
             # Esketamine sessions and long-acting injections are per session/interval, not
             # mg/day (dose_basis.py): the draft says so and carries no mg/day range.
+            mg, mg_high = daily_dose_bounds(
+                dosages,
+                strength_mg=component.strength_mg,
+                per_ml=component.per_ml,
+                mass_applies=len(components) == 1,
+            )
+            # Aplenzin, Prozac Weekly: judged at the reference dose (dose_basis.py).
+            equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
+            if equivalent is not None:
+                mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
             orders.append(
                 mark_draft(
                     DraftOrder(
@@ -611,12 +658,9 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                         ingredient=info.ingredient,
                         drug_class=info.drug_class,
                         role=info.role,
-                        mg_per_day=daily_dose_mg(
-                            dosages,
-                            strength_mg=component.strength_mg,
-                            per_ml=component.per_ml,
-                            mass_applies=len(components) == 1,
-                        ),
+                        mg_per_day=mg,  # the lower end of a range: adequacy
+                        mg_per_day_high=mg_high,  # the upper end: "above the maximum"
+                        dose_equivalence=None if equivalent is None else equivalent.key,
                         min_adequate_mg=info.min_adequate_mg,
                         max_mg=info.max_mg,
                         source=SourceRef("MedicationRequest", rid),

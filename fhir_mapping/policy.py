@@ -27,6 +27,13 @@ class MappingPolicy:
     # new episode; > 14 weeks between supplies marks a treatment break (likely non-adherence).
     new_trial_gap_weeks: float = 26.0
     refill_gap_weeks: float = 14.0
+    # A stretch of >= 30 days with no dispensed supply on hand inside a trial is named on the cards
+    # and the packet (review 6 finding 1) and is not counted as time on the drug, even where an
+    # open order spans it; a PHQ-9 taken in it does not decide a failure. 30 days is one usual
+    # fill: a DESIGN CHOICE (no guideline value found; permissible gaps of about a month are a
+    # common pharmacoepidemiology convention, UNVERIFIED). It does not by itself make adherence
+    # POOR (that stays PDC and refill_gap_weeks).
+    supply_gap_days: int = 30
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
     # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4).

@@ -82,11 +82,20 @@ class InadequacyReason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DoseSegment:
-    """One stretch of a trial at one daily dose. `mg_per_day` None means the dose is unknown."""
+    """One stretch of a trial at one daily dose. `mg_per_day` None means the dose is unknown.
+
+    A ranged dose ("50-200 mg", "1-2 tablets") has both ends: `mg_per_day` is the LOWER end, the
+    dose the record proves was taken (trial adequacy reads it), `mg_per_day_high` the upper end
+    (None: no range). Checks of a dose that may be too high read `mg_per_day_upper`."""
 
     start: date
     end: date
     mg_per_day: float | None
+    mg_per_day_high: float | None = None
+
+    @property
+    def mg_per_day_upper(self) -> float | None:
+        return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,16 @@ class Adherence:
     # Adherence documented on the order or statement (US Core medication-adherence extension),
     # e.g. "Drugs - partial non-compliance (finding), 2023-08-11, MedicationRequest/abc".
     documented: str | None = None
+    # Stretches of >= MappingPolicy.supply_gap_days with no dispensed supply on hand (review 6
+    # finding 1): named on the cards and the packet, not counted as time on the drug, and a PHQ-9
+    # taken in one does not decide a failure. They do not change `status` (PDC and
+    # `refill_gaps` do).
+    supply_gaps: tuple[RefillGap, ...] = ()
+    # The trial's dispenses on record (review 6 finding 9): fills without daysSupply are still
+    # fills, so "no dispensing data" is never said when this is above 0.
+    fills: int = 0
+    # Some days of supply were estimated (quantity / the authorising order's daily dose).
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +193,26 @@ class Trial:
     # mg/day are a time average for supply arithmetic only, never a dose to judge or show.
     dose_basis: DoseBasis = DoseBasis.DAILY
     mg_per_administration: float | None = None  # the latest session / injection dose, in mg
+    # Every event of the course is a product whose mg are not the range's mg (bupropion HBr,
+    # weekly fluoxetine: dose_basis.equivalences): the segments hold the reference mg/day, and
+    # this key lets a card write the dose as the record does beside it. None: written as is.
+    dose_equivalence: str | None = None
+    # The course's latest statement is `on-hold` (review 6 finding 3): the drug is not taken now.
+    # The date is the last one the record supports (its dateAsserted, else its start).
+    on_hold: date | None = None
+
+    @property
+    def outcome_gap(self) -> RefillGap | None:
+        """The supply gap the on-treatment PHQ-9 was taken in, else None (review 6 finding 1):
+        a score taken off the drug does not decide the trial's outcome."""
+        on_treatment = self.on_treatment
+        if on_treatment is None:
+            return None
+        day = on_treatment.date
+        for gap in self.adherence.supply_gaps:
+            if gap.start <= day < gap.end:
+                return gap
+        return None
 
     @property
     def max_mg_per_day(self) -> float | None:
@@ -182,7 +221,18 @@ class Trial:
 
     @property
     def current_mg_per_day(self) -> float | None:
+        """The latest segment's dose, at the LOWER end of a range (adequacy, cover)."""
         return self.segments[-1].mg_per_day if self.segments else None
+
+    @property
+    def current_mg_per_day_upper(self) -> float | None:
+        """The latest segment's dose at the UPPER end of a range: for "above a maximum" checks."""
+        return self.segments[-1].mg_per_day_upper if self.segments else None
+
+    @property
+    def current_mg_per_day_high(self) -> float | None:
+        """The latest segment's upper end when its dose is a range, else None."""
+        return self.segments[-1].mg_per_day_high if self.segments else None
 
     @property
     def response(self) -> bool | None:
@@ -232,6 +282,13 @@ class Trial:
         on_treatment = self.on_treatment
         if on_treatment is None or on_treatment.value is None:
             return not self.ongoing  # outcome unmeasured: neither remission nor response known
+        if self.on_hold is not None and on_treatment.date > self.on_hold:
+            return False  # scored while the drug was held (review 6 finding 3): to confirm
+        if self.adherence.supply_gaps and self.outcome_gap is not None:
+            # Scored with no drug on hand (review 6 finding 1): a relapse off the drug, or a score
+            # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
+            # safer reading for a TMS referral and a payer packet.
+            return False
         if on_treatment.value < self.remission_below:
             return False  # remission
         baseline = self.baseline
@@ -383,6 +440,17 @@ class DraftOrder:
     source: SourceRef | None = None
     dose_basis: DoseBasis = DoseBasis.DAILY  # see Trial.dose_basis
     mg_per_administration: float | None = None
+    # The upper end of a ranged order ("50-200 mg daily"); None: no range. `mg_per_day` is the
+    # lower end (see DoseSegment): "below the minimum" reads it, "above the maximum" and the age
+    # limits read `mg_per_day_upper`.
+    mg_per_day_high: float | None = None
+    # A product whose mg are not the range's mg (see Trial.dose_equivalence): `mg_per_day` is the
+    # reference dose (Aplenzin 522 mg -> 450 mg bupropion HCl).
+    dose_equivalence: str | None = None
+
+    @property
+    def mg_per_day_upper(self) -> float | None:
+        return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day
 
 
 class DataDomain(StrEnum):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
+from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     AdherenceStatus,
@@ -26,7 +27,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import tables
+from services import data_gaps, tables, trial_dates
 from services.recommendation import (
     INDICATOR_ORDER,
     Evidence,
@@ -48,9 +49,16 @@ _ONGOING = Verdict.ONGOING
 _INADEQUATE = Verdict.INADEQUATE
 _INTOLERANCE = InadequacyReason.INTOLERANCE
 _TOO_SHORT = InadequacyReason.TOO_SHORT
-# Each adherence status as a card says it (its value: Enum.value is a Python-level property on
-# 3.11, read per trial).
-_ADHERENCE_WORDS = {status: status.value for status in AdherenceStatus}
+# Each adherence status as a card says it (a dict: Enum.value is a Python-level property on
+# 3.11, read per trial). Never "verified" (review 6 finding 6): refill data show possession, not
+# ingestion, and a report is a report; VERIFIED reads "refills on time (PDC nn %)", or the report
+# ("reported by patient (date): ...") when no refill data exist (adherence_text).
+_ADHERENCE_WORDS = {
+    AdherenceStatus.VERIFIED: "refills on time",
+    AdherenceStatus.POOR: "poor",
+    AdherenceStatus.UNVERIFIED: "unverified",
+}
+_VERIFIED = AdherenceStatus.VERIFIED
 
 
 def fmt_mg(mg: float | None) -> str:
@@ -121,8 +129,18 @@ def dose_path(trial: Trial) -> str:
             return f"dosed {unit} (not mg/day)"
         return f"{fmt_mg(trial.mg_per_administration)} mg {unit}"
     doses: list[str] = []
+    equivalence = trial.dose_equivalence
     for segment in trial.segments:
-        text = fmt_mg(segment.mg_per_day)
+        high = segment.mg_per_day_high
+        # A ranged dose as its range, never one number that claims more than the record shows;
+        # an equivalent-dose product (Aplenzin, Prozac Weekly) as written beside its equivalent.
+        if equivalence is not None:
+            text = shown_dose(equivalence, segment.mg_per_day, high) or fmt_mg(segment.mg_per_day)
+        elif high is not None:
+            low = segment.mg_per_day
+            text = f"{fmt_mg(low)}-{fmt_mg(high)}" if low is not None else f"up to {fmt_mg(high)}"
+        else:
+            text = fmt_mg(segment.mg_per_day)
         if not doses or doses[-1] != text:
             doses.append(text)
     return " → ".join(doses) if doses else "unknown"
@@ -133,15 +151,39 @@ def adherence_text(trial: Trial) -> str:
     if trial.intolerance is not None and adherence.status is _UNVERIFIED:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
-    parts = [_ADHERENCE_WORDS[adherence.status]]
-    if adherence.pdc is not None:
-        parts.append(f"PDC {fmt_pct(adherence.pdc)}")
+    status, pdc = adherence.status, adherence.pdc
+    # Supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6 f. 1).
+    lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+    parts: list[str] = []
+    if status is _VERIFIED and pdc is not None:
+        parts.append(
+            f"refills: PDC {fmt_pct(pdc)}" if lapses else f"refills on time (PDC {fmt_pct(pdc)})"
+        )
+    elif status is not _VERIFIED or adherence.documented is None:
+        # VERIFIED without PDC rests on a report: the report alone says so (below).
+        parts.append(_ADHERENCE_WORDS[status])
+        if pdc is not None:
+            parts.append(f"PDC {fmt_pct(pdc)}")
     for gap in adherence.refill_gaps:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
+    for gap in lapses:
+        parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+    outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
+    if outcome_gap is not None and trial.on_treatment is not None:
+        parts.append(f"PHQ-9 of {trial.on_treatment.date.isoformat()} taken in a supply gap")
+    if adherence.estimated:
+        parts.append("days' supply estimated from quantity and the order's dose")
     if adherence.documented:  # US Core medication-adherence extension
         parts.append(adherence.documented)
-    elif adherence.status is _UNVERIFIED:
-        parts.append("no dispensing data")
+    elif status is _UNVERIFIED:
+        fills = adherence.fills
+        parts.append(
+            f"{fills} fill{'' if fills == 1 else 's'} on record, days' supply not stated"
+            if fills
+            else "no dispensing data"
+        )
+    if trial.on_hold is not None:  # review 6 finding 3
+        parts.append(f"on hold as of {trial.on_hold.isoformat()}: not taken now")
     return "; ".join(parts)
 
 
@@ -190,6 +232,12 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         dose = "a dose" if low is None else f"{fmt_mg(low[0])} mg/day for {fmt_weeks(low[1])} weeks"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is InadequacyReason.TOO_SHORT:
+        if trial_dates.start_unknown(trial):
+            # No start, no length: "0 weeks" would read as measured (review 6 finding 8).
+            return (
+                "weeks at an adequate dose not known: start not recorded "
+                f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+            )
         weeks = (
             f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
             f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
@@ -218,6 +266,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             )
         unknown = unknown_dose_weeks(trial)
         span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
+        # A length the record does not state is not shown as weeks (review 6 finding 8).
+        assumed = trial_dates.assumed_days(trial)
+        if assumed is not None:
+            span = f"; duration not recorded (counted as {assumed} days)"
         return f"dose not recorded{span}: confirm the dose taken"
     return "low dose for another indication"
 
@@ -251,6 +303,13 @@ def _adequate_text(trial: Trial) -> str:
         if trial.ongoing:
             return "adequate; outcome not measured yet (no PHQ-9 on treatment)"
         return "failed (adequate; no PHQ-9 on treatment: outcome inferred from stopping it)"
+    if not trial.failed:
+        # Scored with no drug on hand, after a hold or in a supply gap (review 6 findings 1 and
+        # 3): not a failure of the drug (Trial.failed); the packet's outcome cell says more.
+        on_treatment = trial.on_treatment
+        when = f" of {on_treatment.date.isoformat()}" if on_treatment is not None else ""
+        off = "after it was put on hold" if trial.on_hold is not None else "in a supply gap"
+        return f"adequate; to confirm: the PHQ-9{when} was taken {off}"
     if response is None:
         return "failed (adequate; no baseline PHQ-9, not in remission on treatment)"
     return "failed (adequate; < 50 % PHQ-9 drop)"
@@ -329,7 +388,7 @@ def _scores_text(record: PatientRecord, scores: Sequence[Score], days: Sequence[
     if not scores:
         if record.incomplete(DataDomain.SCORES):
             return "**Scores:** no PHQ-9 in the data that could be read."
-        return "**Scores:** no PHQ-9 on record."
+        return f"**Scores:** {data_gaps.no_phq9_words(record)}."
     lines = ", ".join(
         [phq9_text(s, day) for s, day in zip(reversed(scores), reversed(days), strict=True)]
     )

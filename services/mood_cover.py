@@ -94,7 +94,10 @@ def antimanic_dose_short(ingredient: str, mg_per_day: float | None, basis: DoseB
     """True when an agent with an antimanic dose threshold is not shown to be at it: below the
     table's minimum (quetiapine 25 mg at night, aripiprazole 2 mg as augmentation), or a dose
     that cannot be judged as mg/day (not read, or a per-injection dose). A dose that cannot be
-    judged is treated as not cover, the safer reading: the bipolar card then fires and asks."""
+    judged is treated as not cover, the safer reading: the bipolar card then fires and asks.
+
+    `mg_per_day` is the LOWER end of a ranged dose ("25-300 mg at night"; DoseSegment): cover is
+    "is the dose high enough to protect", and a dose that may not be taken is no cover."""
     threshold = antimanic_dose(ingredient)
     if threshold is None:
         return False

@@ -5,6 +5,10 @@ same drug twice by mistake (citalopram 20 mg twice = 40 mg/day, above the 20 mg/
 Judged one draft at a time, the first reads as "25 mg/day, below the minimum" and the second is
 never tested against the limit. So the dose and age checks read the total per ingredient of the
 drafts the hook is about; the card names the parts.
+
+A ranged draft ("50-200 mg daily", "1-2 tablets") has two ends (DraftOrder.mg_per_day and
+`mg_per_day_high`): the total carries both, and a ranged dose is written as its range, never as
+one number that claims more than the order says (`fmt_dose`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,38 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fhir_mapping.record import DoseBasis, DraftOrder
+from fhir_mapping.dose_basis import shown_dose
+from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services import cards
+
+
+def fmt_dose(mg: float | None, high: float | None) -> str:
+    """A daily dose as the record states it: "50-200" for a range, "up to 200" for a range with
+    no lower end, else cards.fmt_mg ("150", "unknown")."""
+    if high is None:
+        return cards.fmt_mg(mg)
+    if mg is None:
+        return f"up to {cards.fmt_mg(high)}"
+    return f"{cards.fmt_mg(mg)}-{cards.fmt_mg(high)}"
+
+
+def dose_text(mg: float | None, high: float | None = None, equivalence: str | None = None) -> str:
+    """A daily dose with its unit, as the record states it: "150 mg/day", "50-200 mg/day", and
+    for a product whose mg are not the range's mg the dose as written beside its equivalent
+    ("HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)")."""
+    return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} mg/day"
+
+
+def draft_dose(draft: DraftOrder) -> str:
+    """The draft's daily dose as `dose_text` writes it (with its unit)."""
+    return dose_text(draft.mg_per_day, draft.mg_per_day_high, draft.dose_equivalence)
+
+
+def trial_dose(trial: Trial) -> str:
+    """The running dose of a trial as `dose_text` writes it (with its unit)."""
+    return dose_text(
+        trial.current_mg_per_day, trial.current_mg_per_day_high, trial.dose_equivalence
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +56,28 @@ class Together:
     """Two or more daily drafts of one ingredient with readable doses."""
 
     ingredient: str
-    parts: tuple[float, ...]  # mg/day of each draft, in draft order
+    parts: tuple[float, ...]  # mg/day of each draft (the lower end of a range), in draft order
+    # The upper end of each part (the part itself when it is no range); empty: no part is ranged.
+    parts_high: tuple[float, ...] = ()
 
     @property
     def total(self) -> float:
         return sum(self.parts)
 
+    @property
+    def total_high(self) -> float | None:
+        """The total at every part's upper end; None when no part is a range."""
+        return sum(self.parts_high) if self.parts_high else None
+
     def note(self) -> str:
-        parts = " + ".join(f"{cards.fmt_mg(mg)}" for mg in self.parts)
+        highs = self.parts_high or self.parts
+        parts = " + ".join(
+            fmt_dose(mg, high if high != mg else None)
+            for mg, high in zip(self.parts, highs, strict=True)
+        )
         return (
             f"**{len(self.parts)} orders of {self.ingredient} together:** {parts} = "
-            f"{cards.fmt_mg(self.total)} mg/day, judged as one dose."
+            f"{fmt_dose(self.total, self.total_high)} mg/day, judged as one dose."
         )
 
 
@@ -40,13 +85,22 @@ def together(drafts: Sequence[DraftOrder]) -> dict[str, Together]:
     """Ingredient -> its drafts' doses, for ingredients drafted more than once at a daily dose
     that can be read. A draft dosed per session or injection, or whose dose cannot be read, is
     judged alone (its checks say so)."""
-    doses: dict[str, list[float]] = {}
+    doses: dict[str, list[DraftOrder]] = {}
     for d in drafts:
         if d.dose_basis is DoseBasis.DAILY and d.mg_per_day is not None:
-            doses.setdefault(d.ingredient, []).append(d.mg_per_day)
-    return {name: Together(name, tuple(mg)) for name, mg in doses.items() if len(mg) > 1}
+            doses.setdefault(d.ingredient, []).append(d)
+    found: dict[str, Together] = {}
+    for name, same in doses.items():
+        if len(same) < 2:
+            continue
+        parts = tuple([d.mg_per_day for d in same if d.mg_per_day is not None])
+        ranged = any(d.mg_per_day_high is not None for d in same)
+        highs = tuple([d.mg_per_day_upper or 0.0 for d in same]) if ranged else ()
+        found[name] = Together(name, parts, highs)
+    return found
 
 
 def as_one(draft: DraftOrder, found: Together) -> DraftOrder:
-    """The first draft of the ingredient carrying the total daily dose, for the dose checks."""
-    return dataclasses.replace(draft, mg_per_day=found.total)
+    """The first draft of the ingredient carrying the total daily dose (both ends of a range),
+    for the dose checks."""
+    return dataclasses.replace(draft, mg_per_day=found.total, mg_per_day_high=found.total_high)

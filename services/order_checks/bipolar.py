@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord
-from services import cards, mood_cover, tables
+from services import cards, mood_cover, order_doses, tables
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
@@ -36,9 +36,14 @@ class _LowCover:
     """An antimanic agent running or on the order whose dose is not shown to be antimanic."""
 
     ingredient: str
-    mg_per_day: float | None
+    mg_per_day: float | None  # the LOWER end of a range: cover must be a dose that is taken
     basis: DoseBasis
     where: str  # "MedicationRequest/mr-q" or "on this order"
+    mg_per_day_high: float | None = None  # the upper end of a ranged dose, shown with it
+
+    def _dose(self) -> str:
+        """ "25 mg/day"; a ranged dose as its range ("25-400 mg/day"), judged at its lower end."""
+        return order_doses.dose_text(self.mg_per_day, self.mg_per_day_high)
 
     def short(self) -> str:
         """ "quetiapine 25 mg/day" / "quetiapine (dose not read)"."""
@@ -46,7 +51,7 @@ class _LowCover:
             return f"{self.ingredient} (dose per injection)"
         if self.mg_per_day is None:
             return f"{self.ingredient} (dose not read)"
-        return f"{self.ingredient} {cards.fmt_mg(self.mg_per_day)} mg/day"
+        return f"{self.ingredient} {self._dose()}"
 
     def line(self) -> str:
         threshold = antimanic_dose(self.ingredient)
@@ -67,7 +72,7 @@ class _LowCover:
             )
         else:
             what = (
-                f"{name} {cards.fmt_mg(self.mg_per_day)} mg/day ({self.where}) is below the dose "
+                f"{name} {self._dose()} ({self.where}) is below the dose "
                 f"at which it treats mania (from {minimum}{unverified}; acute-mania doses, "
                 "data/mood_stabilisers.csv)"
             )
@@ -86,12 +91,13 @@ def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
             t.current_mg_per_day,
             t.dose_basis,
             str(t.sources[-1]) if t.sources else "running",
+            t.current_mg_per_day_high,
         )
         for t in stabilisers_below_antimanic_dose(record)
     ]
     stabilisers = tables.mood_stabilisers()
     ordered = [
-        _LowCover(d.ingredient, d.mg_per_day, d.dose_basis, "on this order")
+        _LowCover(d.ingredient, d.mg_per_day, d.dose_basis, "on this order", d.mg_per_day_high)
         for d in record.draft_orders
         if d.ingredient.lower() in stabilisers
         and antimanic_dose_short(d.ingredient, d.mg_per_day, d.dose_basis)

@@ -1,7 +1,11 @@
 """The dose and age checks of a draft: below the minimum adequate or above the maximum dose
 (CANMAT 2023 Table 3.3), above an adjunct's augmentation range (Table 7.2), above the labelled
 maximum for the patient's age; and, when a dose or the age could not be read, the lines saying
-which of these checks were not done (review finding 12: never skipped in silence)."""
+which of these checks were not done (review finding 12: never skipped in silence).
+
+A ranged draft ("50-200 mg daily") is judged at the end that is safe for each question: "above
+the maximum" and the age limit at its UPPER end (the patient may take that much), "below the
+minimum adequate dose" at its LOWER end (the record proves no more). Its cards write the range."""
 
 from __future__ import annotations
 
@@ -10,29 +14,41 @@ import dataclasses
 from fhir_mapping.record import DoseBasis, DraftOrder
 from services import age_limits, cards, drug_rules, drugs, pathway_options, tables
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
+from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 
 
+def _reaches(draft: DraftOrder) -> str:
+    """How a dose above a limit is said: "is" for one dose, "reaches" for a range whose upper
+    end is above it (the lower end may not be)."""
+    return "reaches" if draft.mg_per_day_high is not None else "is"
+
+
 def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
-    mg = draft.mg_per_day
-    if mg is None or draft.dose_basis is not DoseBasis.DAILY:
+    # The upper end of a ranged order: the patient may take that much, so "above the maximum"
+    # reads it (the safe reading for a dose that may be too high).
+    upper = draft.mg_per_day_upper
+    if upper is None or draft.dose_basis is not DoseBasis.DAILY:
         # Esketamine sessions and long-acting injections: their mg/day is only a time average
         # (fhir_mapping/dose_basis.py), never a dose to call "below minimum" or "above maximum".
         return []
+    # The lower end: the dose the record proves, so "below the minimum adequate dose" reads it.
+    mg = draft.mg_per_day
     found = []
     name = draft.ingredient.capitalize()
+    shown = draft_dose(draft)
     if (
         draft.max_mg is not None
-        and mg > draft.max_mg
+        and upper > draft.max_mg
         and not _treats_mania_or_psychosis(ctx, draft)
     ):
         found.append(
             OrderCheck(
                 ABOVE,
                 draft,
-                f"{name} {cards.fmt_mg(mg)} mg/day is above the usual maximum of "
+                f"{name} {shown} {_reaches(draft)} above the usual maximum of "
                 f"{cards.fmt_mg(draft.max_mg)} mg/day",
-                f"{draft.ingredient} {cards.fmt_mg(mg)} mg/day exceeds the CANMAT 2023 Table 3.3 "
+                f"{draft.ingredient} {shown} exceeds the CANMAT 2023 Table 3.3 "
                 f"range ({cards.fmt_mg(draft.min_adequate_mg)}-{cards.fmt_mg(draft.max_mg)} "
                 "mg/day, from product monographs). Check the dose and the indication.",
             )
@@ -40,6 +56,7 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     low_dose_use = (info := drugs.info(draft.ingredient)) is not None and info.low_dose_use
     if (
         ctx.facts.active
+        and mg is not None
         and draft.min_adequate_mg is not None
         and mg < draft.min_adequate_mg
         and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
@@ -53,17 +70,20 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         stuck = _weeks_already_below(ctx, draft)
         if stuck is None:
             summary = (
-                f"{name} {cards.fmt_mg(mg)} mg/day is below the minimum adequate dose "
+                f"{name} {shown} is below the minimum adequate dose "
                 f"({minimum} mg/day); fine for titration"
+                if draft.mg_per_day_high is None
+                else f"{name} {shown} starts below the minimum adequate dose "
+                f"({minimum} mg/day); counted at its lower end"
             )
             detail = f"{rule_text} Plan the titration to reach it."
         else:
             # A renewal of a dose that has already run for a full trial's length below the
             # minimum is not titration: say so rather than "fine for titration".
             summary = cards.fit_summary(
-                f"{name} {cards.fmt_mg(mg)} mg/day continues {cards.fmt_weeks(stuck)} weeks below "
+                f"{name} {shown} continues {cards.fmt_weeks(stuck)} weeks below "
                 f"the minimum adequate dose ({minimum} mg/day): consider raising it",
-                f"{name} {cards.fmt_mg(mg)} mg/day: already {cards.fmt_weeks(stuck)} weeks below "
+                f"{name} {shown}: already {cards.fmt_weeks(stuck)} weeks below "
                 f"the {minimum} mg/day minimum",
             )
             detail = (
@@ -86,8 +106,9 @@ def _treats_mania_or_psychosis(ctx: RuleContext, draft: DraftOrder) -> bool:
 def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     """An adjunct drafted above its CANMAT 2023 Table 7.2 augmentation range (lithium 1800 mg/day
     against 600-1200; review finding 4); not for an antimanic agent with bipolar disorder or
-    psychotic features on record (`_treats_mania_or_psychosis`)."""
-    mg = draft.mg_per_day
+    psychotic features on record (`_treats_mania_or_psychosis`). A ranged draft is judged at its
+    upper end: the patient may take that much."""
+    mg = draft.mg_per_day_upper
     if (
         mg is None
         or draft.dose_basis is not DoseBasis.DAILY
@@ -104,9 +125,9 @@ def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck 
     return OrderCheck(
         ABOVE,
         draft,
-        f"{draft.ingredient.capitalize()} {cards.fmt_mg(mg)} mg/day is above the augmentation "
-        f"range of {low}-{top} mg/day",
-        f"{draft.ingredient} {cards.fmt_mg(mg)} mg/day as an adjunct in depression exceeds the "
+        f"{draft.ingredient.capitalize()} {draft_dose(draft)} {_reaches(draft)} above the "
+        f"augmentation range of {low}-{top} mg/day",
+        f"{draft.ingredient} {draft_dose(draft)} as an adjunct in depression exceeds the "
         f"CANMAT 2023 Table 7.2 range ({low}-{top} mg/day). Check the dose and the "
         f"indication.{check}",
     )
@@ -128,23 +149,23 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if draft.dose_basis is not DoseBasis.DAILY:
         return None
     age = ctx.record.patient.age
-    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day)
+    # The upper end of a ranged order: the patient may take that much (the safe reading).
+    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper)
     if limit is None:
         return None
     name, mg, top = (
         draft.ingredient.capitalize(),
-        cards.fmt_mg(draft.mg_per_day),
+        draft_dose(draft),
         cards.fmt_mg(limit.max_mg),
     )
     return OrderCheck(
         AGE_LIMIT,
         draft,
         cards.fit_summary(
-            f"{name} {mg} mg/day at age {age}: above the {limit.labelled(top)} from age "
-            f"{limit.min_age}",
-            f"{name} {mg} mg/day at age {age}: above the {top} mg/day {limit.short()}",
+            f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
+            f"{name} {mg} at age {age}: above the {top} mg/day {limit.short()}",
         ),
-        f"{draft.ingredient} {mg} mg/day for a patient aged {age}: the {limit.words()} from age "
+        f"{draft.ingredient} {mg} for a patient aged {age}: the {limit.words()} from age "
         f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
         "another antidepressant.",
     )
@@ -157,7 +178,7 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     lines = []
     age = ctx.record.patient.age
     where = f" ({draft.source})" if draft.source is not None else ""
-    if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None:
+    if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day_upper is None:
         checks = "the dose range (CANMAT 2023 Table 3.3)"
         limit = age_limits.limit_for(draft.ingredient, age)
         if limit is not None:
@@ -212,7 +233,7 @@ def carry_not_checked(
             by_topic[topic][i] = _with_lines(by_topic[topic][i], lines)
             continue
         name = draft.ingredient.capitalize()
-        dose = draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day is None
+        dose = draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day_upper is None
         age = ctx.record.patient.age is None
         what = " and ".join(w for w, missing in (("dose", dose), ("age", age)) if missing)
         by_topic.setdefault(NOT_CHECKED, []).append(

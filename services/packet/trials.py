@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from operator import attrgetter
 
+from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
-from services import cards
+from services import cards, trial_dates
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
@@ -66,21 +67,66 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
     return "no"
 
 
-def _row(
-    trial: Trial, facts: PathwayFacts, policy: MappingPolicy, counted: tuple[Trial, ...]
-) -> tuple[Cell, ...]:
+def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -> str:
+    """The outcome cell: the cards' verdict, unless the PHQ-9 that would decide it was taken
+    with no drug on hand (review 6 findings 1 and 3): then the trial is not called failed, and
+    the cell says why ("response, then relapse during a supply gap", or "to confirm")."""
+    score = trial.on_treatment
+    if trial.verdict is _NOT_A_TRIAL or score is None or score.value is None:
+        return cards.verdict_text(trial, policy)
+    if trial.on_hold is not None and score.date > trial.on_hold:
+        return (
+            f"to confirm: PHQ-9 {_on(score)} taken while {trial.ingredient} was on hold "
+            f"(not taken since {day_text(trial.on_hold)} at the latest)"
+        )
+    gap = trial.outcome_gap
+    if gap is None:
+        return cards.verdict_text(trial, policy)
+    lapse = f"no supply for {gap.days} days from {day_text(gap.start)}"
+    earlier = response_before_gap(trial, scores, from_week=policy.on_treatment_from_week)
+    if earlier is not None:
+        return (
+            f"response (PHQ-9 {_on(earlier)}), then relapse during a supply gap ({lapse}; "
+            f"PHQ-9 {_on(score)}): not counted as a failed trial"
+        )
+    return f"to confirm: PHQ-9 {_on(score)} scored during a supply gap ({lapse})"
+
+
+def _on(score: Score) -> str:
+    return f"{score.value} on {day_text(score.date)}"
+
+
+def _dates(trial: Trial) -> str:
+    if trial.on_hold is not None:
+        return f"{day_text(trial.start)} – on hold (not taken now)"
+    # A start or duration the record does not state is said so (review 6 finding 8).
+    if trial_dates.start_unknown(trial):
+        return f"start not recorded – {day_text(trial.end)}"
+    assumed = trial_dates.whole_course_assumed(trial)
+    if assumed is not None:
+        return f"{day_text(trial.start)} – duration not recorded (counted as {assumed} days)"
     end = "ongoing" if trial.ongoing else day_text(trial.end)
+    return f"{day_text(trial.start)} – {end}"
+
+
+def _row(
+    trial: Trial,
+    facts: PathwayFacts,
+    policy: MappingPolicy,
+    counted: tuple[Trial, ...],
+    scores: Sequence[Score] = (),
+) -> tuple[Cell, ...]:
     not_a_trial = trial.verdict is _NOT_A_TRIAL
     verdict = counted_text(trial, facts, counted)
     return (
         f"{trial.ingredient} ({trial.drug_class})",
         cards.dose_path(trial),
-        f"{day_text(trial.start)} – {end}",
-        cards.fmt_weeks(trial.weeks_at_adequate_dose),
+        _dates(trial),
+        trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose)),
         # Adherence and outcome may name resources (long ids): those cells break anywhere.
         ("–" if not_a_trial else cards.adherence_text(trial), "ref"),
         _phq9(trial),
-        (cards.verdict_text(trial, policy), "ref"),
+        (outcome_text(trial, scores, policy), "ref"),
         (verdict, "counted" if verdict.startswith("yes") else "not-counted"),
     )
 
@@ -95,8 +141,9 @@ def _trial_table(
     counted: tuple[Trial, ...],
     *,
     caption: str,
+    scores: Sequence[Score] = (),
 ) -> str:
-    rows = [_row(t, facts, policy, counted) for t in sorted(trials, key=_DATES)]
+    rows = [_row(t, facts, policy, counted, scores) for t in sorted(trials, key=_DATES)]
     return table(_HEADER, rows, caption=caption, cls="trials", stack=True)
 
 
@@ -133,14 +180,27 @@ def trials_section(
                 cls="lede",
             )
         )
+    # The PHQ-9 history, read only when a trial's outcome score fell in a supply gap.
+    scores = record.phq9() if any(t.adherence.supply_gaps for t in record.trials) else ()
     if antidepressants:
         parts.append(
-            _trial_table(antidepressants, facts, policy, counted, caption="Antidepressant trials")
+            _trial_table(
+                antidepressants,
+                facts,
+                policy,
+                counted,
+                caption="Antidepressant trials",
+                scores=scores,
+            )
         )
     else:
         parts.append(_NONE)
     if augmentation:
-        parts.append(_trial_table(augmentation, facts, policy, counted, caption="Augmentation"))
+        parts.append(
+            _trial_table(
+                augmentation, facts, policy, counted, caption="Augmentation", scores=scores
+            )
+        )
     parts.append(_note(cards.fmt_weeks(policy.min_adequate_weeks)))
     parts.append("</section>")
     return "".join(parts)

@@ -12,14 +12,20 @@ assess adherence before concluding that an antidepressant failed. Also listed:
   fewer adequate failed trials than the TRD definition needs: the history is outside the chart, so
   the card asks for it to be recorded before anything is escalated on it (no TMS on zero
   documented trials).
+- supply gaps (review 6 finding 1): a stretch of >= supply_gap_days (policy, default 30) with no
+  drug dispensed inside a trial of this episode, named even when the PDC looks fine; when the
+  trial's outcome PHQ-9 was taken in the gap the trial is not counted as failed, and a response
+  before the gap reads as a relapse off the drug;
+- courses whose latest statement is `on-hold` (review 6 finding 3): not taken now.
 Low-dose use for another indication (e.g. trazodone for sleep) is not an antidepressant trial and
 is not flagged.
 """
 
 from __future__ import annotations
 
+from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
-from services import cards
+from services import cards, trial_dates
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
@@ -114,6 +120,70 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     return lines
 
 
+def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    """The episode's trials with a supply gap or on hold that `flagged` does not list already
+    (a flagged trial names its gaps in its adherence text)."""
+    return tuple(
+        t
+        for t in ctx.facts.episode_trials
+        if (t.adherence.supply_gaps or t.on_hold is not None)
+        and t.verdict is not Verdict.NOT_A_TRIAL
+        and t not in flagged
+    )
+
+
+def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
+    """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
+    head = f"- **{trial.ingredient}** ({trial.start.isoformat()}): "
+    if trial.on_hold is not None:
+        return (
+            f"{head}on hold as of {trial.on_hold.isoformat()}: not taken now; time on hold is not "
+            "counted as a trial. Record when and why it was stopped (side effects: record the "
+            "intolerance)."
+        )
+    gaps = trial.adherence.supply_gaps
+    lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
+    pdc = trial.adherence.pdc
+    refills = f" (PDC {cards.fmt_pct(pdc)})" if pdc is not None else ""
+    line = f"{head}no supply dispensed for {lapses}{refills}: not counted as time on the drug."
+    score = trial.on_treatment
+    if trial.outcome_gap is not None and score is not None and score.value is not None:
+        earlier = response_before_gap(
+            trial, ctx.record.phq9(), from_week=ctx.policy.mapping.on_treatment_from_week
+        )
+        taken = f"PHQ-9 {score.value} on {score.date.isoformat()} was taken in the gap"
+        if earlier is not None:
+            line += (
+                f" {taken}, after a response ({earlier.value} on {earlier.date.isoformat()}): "
+                "a relapse off the drug, not counted as a failed trial."
+            )
+        else:
+            line += f" {taken}: outcome to confirm, not counted as a failed trial."
+    return line + " Ask about the gap (cost, side effects, stopped on purpose)."
+
+
+def _lapse_summary(lapsed: tuple[Trial, ...]) -> str:
+    if len(lapsed) == 1:
+        trial = lapsed[0]
+        if trial.on_hold is not None:
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold as of {trial.on_hold.isoformat()}, not taken now: "
+                "record why before counting it as a trial",
+                f"{trial.ingredient} on hold, not taken now: record why",
+            )
+        gap = trial.adherence.supply_gaps[0]
+        return cards.fit_summary(
+            f"{trial.ingredient}: no supply dispensed for {gap.days} days from "
+            f"{gap.start.isoformat()}: ask about the gap before counting the trial",
+            f"{trial.ingredient}: {gap.days}-day supply gap: ask before counting the trial",
+        )
+    return cards.fit_summary(
+        f"{len(lapsed)} trials with a supply gap or on hold ({cards.names(lapsed)}): ask before "
+        "counting them",
+        f"{len(lapsed)} trials with a supply gap or on hold: ask before counting them",
+    )
+
+
 def undocumented_trd(ctx: RuleContext) -> bool:
     """TRD coded on the problem list but fewer adequate failed trials in the chart than TRD needs."""
     return (
@@ -149,7 +219,8 @@ def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
 def rule(ctx: RuleContext) -> Recommendation | None:
     flagged = flagged_trials(ctx)
     trd = undocumented_trd(ctx)
-    if not flagged and not trd:
+    lapsed = lapsed_trials(ctx, flagged)
+    if not flagged and not trd and not lapsed:
         return None
     mapping = ctx.policy.mapping
     sections: list[str] = []
@@ -172,8 +243,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         bullets = []
         for trial in flagged:
             why = "; ".join(_reason_lines(ctx, trial))
-            bullets.append(f"- **{trial.ingredient}** ({trial.start.isoformat()}): {why}")
+            # A start the record does not state is not shown as one (review 6 finding 8).
+            bullets.append(f"- **{trial.ingredient}** ({trial_dates.start_iso(trial)}): {why}")
         sections.append("**Not a fair test yet:**\n" + "\n".join(bullets))
+    if lapsed:
+        if not summary:
+            summary = _lapse_summary(lapsed)
+        sections.append(
+            "**Supply gaps and holds:**\n" + "\n".join(_lapse_line(ctx, t) for t in lapsed)
+        )
     trials = ctx.facts.episode_trials
     table = cards.trials_evidence(trials, mapping) if trials else None
     scores = cards.scores_evidence(ctx.record)

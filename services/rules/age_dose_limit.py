@@ -6,12 +6,16 @@ is above the limit, because the places it could otherwise live are not always th
 optimise card appears only when something failed or is below range, and none appears in
 remission, while the QT risk of the dose does not end with remission. The order hooks say the
 same for a draft (order_hooks AGE_LIMIT); a dose the service proposes never exceeds the limit.
+
+A ranged dose ("20-40 mg daily") is judged at its UPPER end: the patient may take that much, and
+the QT risk is the dose taken. The card writes the range as the record states it.
 """
 
 from __future__ import annotations
 
 from fhir_mapping.record import DoseBasis, Trial
 from services import age_limits, cards, drugs, suggestions
+from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
 
@@ -23,8 +27,9 @@ def _above(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
     for trial in ctx.record.trials:
         if not trial.ongoing or trial.dose_basis is not DoseBasis.DAILY:
             continue
+        # The upper end of a ranged dose: the safe reading for "above the limit".
         limit = age_limits.exceeded(
-            trial.ingredient, ctx.record.patient.age, trial.current_mg_per_day
+            trial.ingredient, ctx.record.patient.age, trial.current_mg_per_day_upper
         )
         if limit is not None:
             found.append((trial, limit))
@@ -54,9 +59,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     age = ctx.record.patient.age
     trial, limit = above[0]
     name = trial.ingredient.capitalize()
-    mg, top = cards.fmt_mg(trial.current_mg_per_day), cards.fmt_mg(limit.max_mg)
+    mg, top = trial_dose(trial), cards.fmt_mg(limit.max_mg)
     lines = [
-        f"**{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day, age {age}:** "
+        f"**{t.ingredient.capitalize()} {trial_dose(t)}, age {age}:** "
         f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
         f"{age_limits.label(lim)}"
         for t, lim in above
@@ -64,9 +69,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     return cards.make(
         TOPIC,
         summary=cards.fit_summary(
-            f"{name} {mg} mg/day at age {age}: above the {limit.labelled(top)} from age "
-            f"{limit.min_age}",
-            f"{name} {mg} mg/day at age {age}: above the {top} mg/day {limit.short()}",
+            f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
+            f"{name} {mg} at age {age}: above the {top} mg/day {limit.short()}",
         ),
         detail=cards.join_sections(
             *lines,

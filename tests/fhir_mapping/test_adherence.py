@@ -54,7 +54,7 @@ def test_dispenses_without_days_supply_are_unverified() -> None:
         window_end=date(2024, 3, 1),
         policy=POLICY,
     )
-    assert result == Adherence(AdherenceStatus.UNVERIFIED)
+    assert result == Adherence(AdherenceStatus.UNVERIFIED, fills=2)  # fills, no days stated
 
 
 def test_early_refill_is_shifted_forward() -> None:
@@ -64,7 +64,7 @@ def test_early_refill_is_shifted_forward() -> None:
         window_end=date(2024, 3, 1),
         policy=POLICY,
     )
-    assert result == Adherence(AdherenceStatus.VERIFIED, pdc=1.0, refill_gaps=())
+    assert result == Adherence(AdherenceStatus.VERIFIED, pdc=1.0, refill_gaps=(), fills=2)
 
 
 def test_late_refills_lower_pdc_below_threshold() -> None:
@@ -73,7 +73,7 @@ def test_late_refills_lower_pdc_below_threshold() -> None:
     result = dispense_adherence(
         [dispense(d, 30) for d in days], window_end=date(2024, 5, 1), policy=POLICY
     )
-    assert result == Adherence(AdherenceStatus.POOR, pdc=0.7438, refill_gaps=())
+    assert result == Adherence(AdherenceStatus.POOR, pdc=0.7438, refill_gaps=(), fills=3)
 
 
 def test_pdc_exactly_at_threshold_is_verified() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping.dose import (
+    daily_dose_bounds,
     daily_dose_mg,
     daily_units,
     duration_days,
@@ -92,7 +93,9 @@ def test_units_that_do_not_fit_the_product_are_unknown() -> None:
     assert daily_dose_mg([quantity_line({"value": 8, "unit": "mEq"})], strength_mg=300) is None
 
 
-def test_dose_range_takes_the_upper_end() -> None:
+def test_dose_range_is_read_at_its_lower_end_with_the_upper_end_beside_it() -> None:
+    # DOSE6: the lower end is the dose the record proves (adequacy); the upper end is for the
+    # "dose too high" checks (daily_dose_bounds).
     line = {
         "timing": daily(),
         "doseAndRate": [
@@ -105,7 +108,8 @@ def test_dose_range_takes_the_upper_end() -> None:
             }
         ],
     }
-    assert daily_dose_mg([line]) == 100
+    assert daily_dose_mg([line]) == 50
+    assert daily_dose_bounds([line]) == (50, 100)
 
 
 def test_ordered_entry_wins_over_calculated() -> None:
@@ -222,7 +226,7 @@ def test_structured_dose_with_frequency_only_in_text() -> None:
         ("take 2 tablets by mouth every 12 hours", 10, 40),
         ("1 tab po daily #30 tab 2 refills", 50, 50),
         ("sertraline 50 mg tablet: take 2 tablets daily", 50, 100),
-        ("take 1-2 tabs at bedtime as needed for sleep", 50, 100),
+        ("take 1-2 tabs at bedtime as needed for sleep", 50, 50),  # lower end (DOSE6)
         ("1/2 tablet daily", 50, 25),
         ("take 3 times a day 25 mg", None, 75),
         ("Take 1 by mouth daily", 20, 20),
@@ -367,3 +371,21 @@ def test_ehr_unit_text_tabs() -> None:
 
 def test_a_zero_dose_is_unknown() -> None:
     assert daily_dose_mg([dose_mg(0)]) is None
+
+
+def test_as_needed_is_every_governing_line_as_needed() -> None:
+    from fhir_mapping.dose import as_needed
+
+    assert as_needed([{"asNeededBoolean": True, "text": "1 tab at bedtime"}])
+    assert as_needed([{"asNeededCodeableConcept": {"text": "sleep"}}])
+    assert as_needed([{"text": "Take 1 tablet at bedtime PRN sleep"}])
+    assert not as_needed([{"text": "Take 1 tablet at bedtime"}])
+    assert not as_needed([{"asNeededBoolean": False}])
+    assert not as_needed([])
+    assert not as_needed(None)
+    # Two lines at once, one scheduled: not as needed.
+    assert not as_needed([{"asNeededBoolean": True}, {"text": "15 mg at bedtime"}])
+    # A titration's last sequence governs.
+    assert as_needed(
+        [{"sequence": 1, "text": "15 mg nightly"}, {"sequence": 2, "asNeededBoolean": True}]
+    )

@@ -223,6 +223,7 @@ def test_low_dose_use_only_for_the_sleep_and_pain_drugs() -> None:
         "amitriptyline": "pain/insomnia",
         "doxepin": "insomnia",
         "quetiapine": "insomnia",
+        "mirtazapine": "insomnia",  # 7.5-15 mg at bedtime for sleep (review 6 finding 10)
     }
 
 

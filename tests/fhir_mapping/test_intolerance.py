@@ -266,10 +266,9 @@ def test_allergy_intolerance_marks_the_trial_and_its_poor_refills_are_not_judged
     assert (trial.adherence.status, trial.adherence.pdc) == (AdherenceStatus.UNVERIFIED, None)
     # Without it, the same course is poor adherence (the check above can fail).
     (plain,) = record_of(*_course(med)).trials
-    assert (plain.adherence.status, plain.reasons) == (
-        AdherenceStatus.POOR,
-        (InadequacyReason.POOR_ADHERENCE,),
-    )
+    # (Also too short: the 8 weeks with no supply dispensed are not time on the drug.)
+    assert plain.adherence.status is AdherenceStatus.POOR
+    assert InadequacyReason.POOR_ADHERENCE in plain.reasons
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,9 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "reported_adherence",
         "dose_basis",
         "mg_per_administration",
+        "mg_per_day_high",
+        "dose_equivalence",
+        "as_needed",
     ]
 
 

@@ -367,7 +367,8 @@ def test_documented_partial_non_compliance_makes_an_adequate_trial_poor() -> Non
     assert trial.adherence.status is AdherenceStatus.POOR
     assert trial.adherence.pdc == 1.0  # the refill data alone looked fine
     assert trial.adherence.documented == (
-        "documented: Drugs - partial non-compliance (finding), 2024-02-19 (MedicationRequest/mr-sert)"
+        "reported by patient (2024-02-19): Drugs - partial non-compliance (finding) "
+        "(MedicationRequest/mr-sert)"
     )
     assert (trial.verdict, trial.reasons) == (
         Verdict.INADEQUATE,

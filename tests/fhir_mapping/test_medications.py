@@ -361,8 +361,9 @@ def test_bounds_duration_gives_the_end() -> None:
     assert (event.mg_per_day, event.start, event.end) == (30.0, date(2024, 1, 10), date(2024, 3, 6))
 
 
-def test_dose_range_upper_end() -> None:
-    assert only(DOSE_RANGE).mg_per_day == 300.0
+def test_dose_range_lower_end_with_the_upper_end_beside_it() -> None:
+    event = only(DOSE_RANGE)
+    assert (event.mg_per_day, event.mg_per_day_high) == (150.0, 300.0)
 
 
 def test_brand_in_text_only_with_text_sig() -> None:

@@ -303,9 +303,7 @@ def test_unreadable_item9_is_reported_and_the_total_still_counts() -> None:
     item9 = next(i for i in response["item"] if i["linkId"] == "/44260-8")
     item9["answer"] = [{"valueCoding": {"system": Q.LOINC, "code": "LA0000-0"}}]
     scores, gaps = read(valid(response))
-    assert scores == [
-        Score("PHQ-9", 14, DAY, None, qr("qr-uscore"), item9_unread=qr("qr-uscore"))
-    ]
+    assert scores == [Score("PHQ-9", 14, DAY, None, qr("qr-uscore"), item9_unread=qr("qr-uscore"))]
     assert gaps == [
         DataGap(DataDomain.SCORES, "PHQ-9 item 9 answer could not be read", qr("qr-uscore"))
     ]

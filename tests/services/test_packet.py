@@ -279,9 +279,9 @@ def test_every_trial_with_doses_dates_weeks_adherence_and_outcome() -> None:
     ]
     assert cells(html, "Weeks at adequate dose") == ["21", "12", "37.6", "10"]
     assert cells(html, "Adherence") == [
-        "verified; PDC 94 %",
+        "refills on time (PDC 94 %)",
         "poor; PDC 58 %; gap 15 wk from 2024-01-29",
-        "verified; PDC 91 %",
+        "refills on time (PDC 91 %)",
         "not judged: the course ended for intolerance",
     ]
     assert cells(html, "PHQ-9 before → after") == [
@@ -400,7 +400,7 @@ def test_payer_criteria_each_with_status_evidence_and_source() -> None:
         "Met",
         "Not met",
         "Not met",
-        "Met",
+        "Met, to confirm",  # psychotherapy: "without improvement" is not in the chart
         "Not on record",
         "Met",
     ]
@@ -416,8 +416,13 @@ def test_payer_criteria_each_with_status_evidence_and_source() -> None:
 
 def test_all_criteria_met_only_when_every_one_is() -> None:
     html = render_packet(meets_l37086(), POLICY)
-    assert set(cells(html, "Status")) == {"Met"}
-    assert "All 7 criteria of Medicare LCD L37086 are met." in section(html, "payer")
+    # L37086's "without improvement" after psychotherapy is not in the chart: met, and said to
+    # be confirmed before sending (review 6 finding 4).
+    assert set(cells(html, "Status")) == {"Met", "Met, to confirm"}
+    assert (
+        "All 7 criteria of Medicare LCD L37086 are met; to confirm before sending: "
+        "psychotherapy: no improvement after it." in section(html, "payer")
+    )
     # With something left unread, met means met on what could be read.
     gap = DataGap(
         DataDomain.MEDICATIONS,
@@ -425,7 +430,7 @@ def test_all_criteria_met_only_when_every_one_is() -> None:
         SourceRef("MedicationRequest", "m"),
     )
     incomplete = dataclasses.replace(meets_l37086(), gaps=(gap,))
-    assert "are met on the data that could be read." in section(
+    assert "are met on the data that could be read; to confirm" in section(
         render_packet(incomplete, POLICY), "payer"
     )
 

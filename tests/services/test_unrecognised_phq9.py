@@ -307,3 +307,11 @@ def test_staging_does_not_say_no_phq9_on_record_beside_unread_phq9s() -> None:
     detail = _screen(_epic_record_with_lookalikes())["optimize-switch-augment"].detail
     assert "no PHQ-9 that could be read: scored as lowest" in detail
     assert "no PHQ-9 on record" not in detail
+
+
+def test_the_scores_section_does_not_say_no_phq9_on_record_beside_unread_phq9s() -> None:
+    from services import cards
+
+    assert cards.scores_section(_epic_record_with_lookalikes()) == (
+        "**Scores:** no PHQ-9 that could be read."
+    )

@@ -1,18 +1,32 @@
 """Dose optimisation: a running dose below its adequate range is raised before response is
 judged (CANMAT 2023 Table 3.3), and a responding course is optimised toward remission within its
-range (para 187) instead of switched or augmented."""
+range (para 187) instead of switched or augmented.
+
+A ranged dose ("50-200 mg daily") is below the range at its LOWER end (the dose the record
+proves; adequacy reads it), and leaves room to raise only below its UPPER end (no raise is
+proposed to a dose the patient may already take). The cards write the range."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
 from services import age_limits, cards, tolerability
+from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
 from services.rules.optimize.wording import dose_text, drop_text, range_label, range_top, short_drop
+
+
+def _bare(trial: Trial) -> str:
+    """The running dose after "(now ...": the number alone ("100", "50-200"), the range's unit
+    already said; a product with a dose equivalent as written beside its equivalent."""
+    return shown_dose(
+        trial.dose_equivalence, trial.current_mg_per_day, trial.current_mg_per_day_high
+    ) or fmt_dose(trial.current_mg_per_day, trial.current_mg_per_day_high)
 
 
 def dose_section(ctx: RuleContext, trial: Trial) -> str:
@@ -32,7 +46,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         else ""
     )
     text = (
-        f"**Dose:** {trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day{so_far} "
+        f"**Dose:** {trial.ingredient} {trial_dose(trial)}{so_far} "
         f"is below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response "
         "(not an adequate trial until then)."
     )
@@ -63,9 +77,9 @@ def raise_dose(
 
 def low_summary(ctx: RuleContext, t: Trial) -> str:
     return cards.fit_summary(
-        f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below the "
+        f"{t.ingredient.capitalize()} {trial_dose(t)} is below the "
         f"adequate range ({range_label(ctx, t)}): raise the dose before judging response",
-        f"{t.ingredient.capitalize()} {cards.fmt_mg(t.current_mg_per_day)} mg/day is below "
+        f"{t.ingredient.capitalize()} {trial_dose(t)} is below "
         f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: raise the dose",
     )
 
@@ -91,8 +105,10 @@ def toward_remission(
         if t.on_treatment is not None
         and t.on_treatment.date >= fresh
         and t.current_mg_per_day is not None
+        and (upper := t.current_mg_per_day_upper) is not None
         and (t_max := top[t]) is not None
-        and t.current_mg_per_day < t_max
+        # The upper end of a ranged dose: no raise toward a top the patient may already take.
+        and upper < t_max
         and t not in low
     ]
     for t in good:
@@ -108,7 +124,7 @@ def toward_remission(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
             f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(top[t])} mg/day (now "
-            f"{cards.fmt_mg(t.current_mg_per_day)}) and repeat the PHQ-9 after the change."
+            f"{_bare(t)}) and repeat the PHQ-9 after the change."
         )
     for t in low:
         raise_dose(ctx, t, sections, found)

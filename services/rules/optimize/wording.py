@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fhir_mapping.record import Trial
 from services import age_limits, cards
+from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 
 
 def dose_text(trial: Trial) -> str:
-    return f"{trial.ingredient} {cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+    # The running dose as the record states it: a range as its range, an equivalent-dose product
+    # (Aplenzin, Prozac Weekly) as written beside its equivalent (order_doses.trial_dose).
+    return f"{trial.ingredient} {trial_dose(trial)}"
 
 
 def range_top(ctx: RuleContext, trial: Trial) -> float | None:
