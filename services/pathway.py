@@ -34,7 +34,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import intolerance_count, mood_cover, tables, tms_course
+from services import data_gaps, intolerance_count, mood_cover, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
 from services.acute_risk import suicide_signal
 from services.policy import Policy
@@ -284,6 +284,7 @@ def _tms_assessment(
     responding: tuple[Trial, ...] = (),
     earlier_course: str | None = None,
     unconfirmed: tuple[tuple[Trial, str], ...] = (),
+    no_phq9: str = "no PHQ-9 on record",
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -342,7 +343,7 @@ def _tms_assessment(
             + ", a >= 50 % drop): it is continued, not switched"
         )
     if latest is None or latest.value is None:
-        blockers.append("no PHQ-9 on record to document severity")
+        blockers.append(f"{no_phq9} to document severity")  # data_gaps.no_phq9_words
     elif latest.value < policy.tms_min_phq9:
         blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
     after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
@@ -521,6 +522,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),
+            no_phq9=data_gaps.no_phq9_words(record),
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
         ),
         suicide=suicide,

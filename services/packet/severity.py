@@ -5,6 +5,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from fhir_mapping.record import DataDomain, PatientRecord, Score
+from services import data_gaps
 from services.packet.html import (
     cell_openings,
     class_attr,
@@ -79,7 +80,7 @@ def _row(score: Score, band: ScaleBand | None) -> str:
 def latest_phq9_text(record: PatientRecord) -> str:
     latest = record.latest_phq9()
     if latest is None or latest.value is None:
-        return "no PHQ-9 on record"
+        return data_gaps.no_phq9_words(record)
     return f"PHQ-9 {latest.value} ({band_text(latest)}) on {day_text(latest.date)}"
 
 

@@ -315,3 +315,14 @@ def test_the_scores_section_does_not_say_no_phq9_on_record_beside_unread_phq9s()
     assert cards.scores_section(_epic_record_with_lookalikes()) == (
         "**Scores:** no PHQ-9 that could be read."
     )
+
+
+def test_the_tms_blocker_and_packet_do_not_say_no_phq9_on_record_beside_unread_phq9s() -> None:
+    from services.packet.severity import latest_phq9_text
+    from services.pathway import derive_facts
+
+    record = _epic_record_with_lookalikes()
+    assert latest_phq9_text(record) == "no PHQ-9 that could be read"
+    blockers = derive_facts(record, Policy()).tms.blockers
+    assert "no PHQ-9 that could be read to document severity" in blockers
+    assert not any("no PHQ-9 on record" in b for b in blockers)
