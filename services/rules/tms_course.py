@@ -18,7 +18,7 @@ measured) means no card.
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, Score
-from services import cards, pathway_options, suggestions, tms_course
+from services import cards, data_gaps, pathway_options, suggestions, tms_course
 from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -38,6 +38,8 @@ def _scale_due(ctx: RuleContext, course: TmsCourse) -> str | None:
     if latest is None:
         if ctx.record.incomplete(DataDomain.SCORES):
             return "no PHQ-9 total in the data that could be read"
+        if data_gaps.unrecognised_phq9(ctx.record):  # PHQ-9s named but not read
+            return "no PHQ-9 total that could be read"
         return "no PHQ-9 total on record"
     days = (ctx.record.as_of - latest.date).days
     if days > interval:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
+from services import data_gaps
 from services.timeline.contents import (
     PROCEDURE_ROWS,
     item9_positive,
@@ -54,7 +55,14 @@ def describe(record: PatientRecord) -> str:
             f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}."
         )
     else:
-        sentences.append("No PHQ-9 total scores.")
+        # Beside PHQ-9s that could not be read (phq9_lookalike.py), "none" would claim more than
+        # the record shows.
+        unread = data_gaps.unrecognised_phq9(record)
+        sentences.append(
+            f"No PHQ-9 total that could be read ({len(unread)} named PHQ-9 not read)."
+            if unread
+            else "No PHQ-9 total scores."
+        )
     positives = [s for s in scores if item9_positive(s)]
     if positives:
         sentences.append(

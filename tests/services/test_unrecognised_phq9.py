@@ -326,3 +326,11 @@ def test_the_tms_blocker_and_packet_do_not_say_no_phq9_on_record_beside_unread_p
     blockers = derive_facts(record, Policy()).tms.blockers
     assert "no PHQ-9 that could be read to document severity" in blockers
     assert not any("no PHQ-9 on record" in b for b in blockers)
+
+
+def test_the_timeline_summary_names_unread_phq9s() -> None:
+    from services.timeline.summary import describe
+
+    text = describe(_epic_record_with_lookalikes())
+    assert "No PHQ-9 total that could be read (7 named PHQ-9 not read)." in text
+    assert "No PHQ-9 total scores." not in text
