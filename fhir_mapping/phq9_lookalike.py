@@ -95,20 +95,21 @@ def may_name_phq9(resource: Resource) -> bool:
     if not isinstance(concept, dict):
         return False
     text = concept.get("text")
-    if isinstance(text, str) and _mentions_phq(text.lower()):
-        return True
+    # Inline, no helper call: this runs on every vital and lab (issue 14).
+    if isinstance(text, str):
+        lowered = text.lower()
+        if "phq" in lowered or "patient health" in lowered:
+            return True
     codings = concept.get("coding")
     if isinstance(codings, list):
         for coding in codings:
             if isinstance(coding, dict):
                 display = coding.get("display")
-                if isinstance(display, str) and _mentions_phq(display.lower()):
-                    return True
+                if isinstance(display, str):
+                    lowered = display.lower()
+                    if "phq" in lowered or "patient health" in lowered:
+                        return True
     return False
-
-
-def _mentions_phq(lowered: str) -> bool:
-    return "phq" in lowered or "patient health" in lowered
 
 
 def observation_looks_like_phq9(resource: Resource) -> bool:
