@@ -14,11 +14,11 @@ standalone session, as it did before kinds were read: its text named a therapy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping.clinical_codes import procedure_codes
+from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
 from services.policy import Policy
@@ -37,7 +37,17 @@ _NOT_A_COURSE = {
 
 def session_kind(procedure: ProcedureRecord) -> str:
     """standalone | group | add-on | crisis, from the procedure's code."""
-    row = procedure_codes().get((canonical_system(procedure.system), procedure.code))
+    return _kind_in(procedure_codes(), procedure)
+
+
+def _kind_in(codes: Mapping[tuple[str, str], ProcedureCode], procedure: ProcedureRecord) -> str:
+    """`session_kind` with the code table passed in (read once per chart, not per session)."""
+    # The system as written first: nearly every chart writes the canonical URI the table is keyed
+    # by, and canonical_system returns such a URI unchanged (tests/services/
+    # test_code_table_shortcuts.py), so the second look-up is needed only for an alias.
+    row = codes.get((procedure.system, procedure.code))
+    if row is None:
+        row = codes.get((canonical_system(procedure.system), procedure.code))
     return (row.psychotherapy_kind if row is not None else "") or UNCODED_KIND
 
 
@@ -60,8 +70,9 @@ def psychotherapy_sessions(record: PatientRecord, policy: Policy) -> Psychothera
     other: list[ProcedureRecord] = []
     kinds: list[str] = []
     wanted = policy.psychotherapy_course_kinds
+    codes = procedure_codes()
     for p in sessions:
-        kind = session_kind(p)
+        kind = _kind_in(codes, p)
         if kind in wanted:
             course.append(p)
         else:

@@ -51,10 +51,13 @@ def switch_lines(record: PatientRecord, options: Sequence[str]) -> list[str]:
     # With no MAOI on record only an MAOI among the options can need a washout (days_needed
     # pairs an MAOI with something), so only the MAOI names are looked for; switch_note gives
     # the same line as with every name found (tests pin it).
-    patterns = _name_patterns() if maoi_on_record(record) else _maoi_patterns()
+    on_record = maoi_on_record(record)
+    patterns = _name_patterns() if on_record else _maoi_patterns()
     # The substring test first: most names are not in the text at all, and it is far cheaper
     # than the word-boundary search it guards (which needs the substring to match).
     named = [name for name, word in patterns if name in text and word.search(text)]
+    if not named and not on_record:
+        return []  # switch_note's own first answer, without asking maoi_on_record again
     note = switch_note(record, named)
     return [note] if note else []
 

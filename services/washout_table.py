@@ -123,5 +123,11 @@ def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
 
 def is_maoi(ingredient: str) -> bool:
     # The table's own row: a drug without one is read as serotonergic (row_for), never an MAOI.
-    row = table().get(ingredient.lower())
-    return row is not None and row.is_maoi
+    return ingredient.lower() in maoi_names()
+
+
+@cache
+def maoi_names() -> frozenset[str]:
+    """The ingredients whose row is an MAOI: one set look-up per drug, where is_maoi is asked of
+    every trial of a chart several times per evaluation (issue 14)."""
+    return frozenset(name for name, row in table().items() if row.is_maoi)
