@@ -25,6 +25,30 @@ _KID = re.compile(rb"<<(.*?)>>|(\d+) 0 R|(\d+)", re.S)
 _PAGES = re.compile(rb"/Type /Pages\s.*?/Kids \[(.*?)\]", re.S)
 
 
+def _page_order(objects: dict[int, bytes]) -> list[int]:
+    """The page objects in document order. A long document's page tree has intermediate /Pages
+    nodes (ISO 32000-1, 7.7.3.2: Chromium groups pages once there are many): walk it from the
+    root, the /Pages node without a /Parent."""
+    roots = [
+        body
+        for body in objects.values()
+        if _PAGES.search(body) is not None and b"/Parent" not in body
+    ]
+    if not roots:
+        raise ValueError("no /Pages object: not a PDF Chromium wrote")
+
+    def walk(body: bytes) -> list[int]:
+        found = _PAGES.search(body)
+        assert found is not None
+        order: list[int] = []
+        for number in (int(n) for n in re.findall(rb"(\d+) 0 R", found.group(1))):
+            kid = objects.get(number, b"")
+            order.extend(walk(kid) if _PAGES.search(kid) is not None else [number])
+        return order
+
+    return walk(roots[0])
+
+
 @dataclass(frozen=True, slots=True)
 class Element:
     number: int
@@ -38,10 +62,7 @@ class TaggedPdf:
     def __init__(self, data: bytes) -> None:
         self.data = data
         objects = {int(n): body for n, body in _OBJECT.findall(data)}
-        pages = _PAGES.search(data)
-        if pages is None:
-            raise ValueError("no /Pages object: not a PDF Chromium wrote")
-        self.page_objects = [int(n) for n in re.findall(rb"(\d+) 0 R", pages.group(1))]
+        self.page_objects = _page_order(objects)
         self.elements: dict[int, Element] = {}
         for number, body in objects.items():
             if b"/Type /StructElem" not in body:
