@@ -36,7 +36,9 @@ EXIT_NOT_CONFORMANT = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="trd-cds", description=__doc__.split("\n\n")[0].replace("\n", " "))
+    parser = argparse.ArgumentParser(
+        prog="trd-cds", description=__doc__.split("\n\n")[0].replace("\n", " ")
+    )
     parser.add_argument("--version", action="version", version=f"trd-cds {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True)
 
