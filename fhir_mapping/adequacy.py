@@ -21,7 +21,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.policy import MappingPolicy
@@ -118,3 +120,30 @@ def judge(
         reasons.append(InadequacyReason.POOR_ADHERENCE)
     verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
     return verdict, tuple(reasons), weeks, tuple(notes)
+
+
+def adequate_from(
+    segments: Sequence[DoseSegment], minimum: float | None, policy: MappingPolicy
+) -> date | None:
+    """The day the course became an adequate trial: the day its time at >= the minimum adequate
+    dose reached policy.min_adequate_weeks (review 7 finding 6), else None.
+
+    A PHQ-9 taken before that day was taken during "possibly adequate" time (REFERENCE.md 0.2:
+    4 to < 6 weeks is "possibly adequate - review"): it can show a response, but it cannot show
+    that an adequate trial failed (Trial.failed). Segments are in date order (episodes._segments);
+    time below the minimum, at an unknown dose or in a supply gap (not in the segments) does not
+    count, exactly as for weeks_at_adequate_dose.
+    """
+    if minimum is None:
+        return None
+    needed = math.ceil(policy.min_adequate_weeks * 7)
+    counted = 0
+    for segment in segments:
+        mg = segment.mg_per_day
+        if mg is None or mg < minimum:
+            continue
+        days = (segment.end - segment.start).days
+        if counted + days >= needed:
+            return segment.start + timedelta(days=needed - counted)
+        counted += days
+    return None

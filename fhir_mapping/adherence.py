@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from operator import lt
+from operator import attrgetter, lt
 from statistics import median
 from typing import Any
 
@@ -197,6 +197,9 @@ def _dispense_order(e: MedicationEvent) -> tuple[date, float, str]:
     return (e.start, -(e.days_supply or 0.0), str(e.source))
 
 
+_SUPPLY_ESTIMATED = attrgetter("supply_estimated")
+
+
 def dispense_adherence(
     events: Iterable[MedicationEvent], *, window_end: date, policy: MappingPolicy
 ) -> Adherence:
@@ -279,6 +282,9 @@ def dispense_adherence(
         refill_gaps=tuple(gaps),
         supply_gaps=tuple(lapses),
         fills=len(dispenses),
+        # Days of some fills estimated from quantity and the order's dose (review 6 finding 9):
+        # the cards and packet say so beside the PDC.
+        estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
     )
 
 

@@ -37,7 +37,7 @@ from fhir_mapping.clinical_codes import (
     procedure_codes,
     term_kinds,
 )
-from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     array,
@@ -70,6 +70,11 @@ _DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 _CONFIRMED_ONLY = frozenset({FindingKind.FRAILTY})
 _SUSPECTED = frozenset({"unconfirmed", "provisional", "differential"})
 _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
+# Substance use in remission (review 7 finding 8): a remission code (F10.21), a remission
+# clinicalStatus, or the Condition's text ("in sustained remission") makes the substance-use finding
+# SUBSTANCE_USE_IN_REMISSION, never also active use (CANMAT 2023 para 181 is about current use).
+_SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
+_IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 
@@ -240,12 +245,16 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             if state != "active" and not row.counts_when_resolved:
                 if state == "remission" and kind is FindingKind.DEPRESSION:
                     kind = FindingKind.MDD_IN_REMISSION
+                elif state == "remission" and kind is _SUBSTANCE_USE:
+                    kind = _IN_REMISSION
                 else:
                     continue
             current = found.get(kind)
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
                 found[kind] = _finding(row, kind, system, code, display, onset, source)
+    if _SUBSTANCE_USE in found:
+        _substance_in_remission(found, text)
     if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses
         found.update(_text_findings(text, label, state, onset, source))
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
@@ -263,6 +272,21 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     ):
         found.setdefault(finding.kind, finding)
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
+
+
+def _substance_in_remission(found: dict[FindingKind, Finding], text: str) -> None:
+    """One Condition's substance-use finding, made SUBSTANCE_USE_IN_REMISSION when one of its
+    codes (F10.21 beside the F10 family row) or its text says so. In place: the remission reading
+    wins over the family code ("Alcohol dependence, uncomplicated" with text "in sustained
+    remission" is the clinician's current word)."""
+    if _IN_REMISSION not in found:
+        if not says_in_remission(text):
+            return
+        active = found[_SUBSTANCE_USE]
+        found[_IN_REMISSION] = Finding(
+            _IN_REMISSION, active.code, active.system, active.display, active.onset, active.source
+        )
+    del found[_SUBSTANCE_USE]
 
 
 # Text-only diagnoses that still count once resolved: bipolar disorder is lifelong (as its codes

@@ -11,6 +11,10 @@ Depression itself is deliberately not read from text: it qualifies a patient for
 require a coded diagnosis, so text alone must not open that door. Uncertain wording ("rule out
 bipolar") is read as the finding: it blocks TMS and raises the diagnosis-review card, the safer
 direction, and the card names the text so the clinician can judge it.
+
+Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
+diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
+a Condition already coded as substance use (`says_in_remission`, review 7 finding 8).
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from importlib import resources
 from fhir_mapping.record import FindingKind
 from fhir_mapping.tms_safety import negated, normalise_text
 
+# Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
+_QUALIFIERS = frozenset({FindingKind.SUBSTANCE_USE_IN_REMISSION})
+
 
 @cache
-def _terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
+def _all_terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
     text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
     found = []
     for row in csv.DictReader(text.splitlines()):
@@ -33,6 +40,28 @@ def _terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
         body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
         found.append((FindingKind(row["kind"]), re.compile(r"\b" + body)))
     return tuple(found)
+
+
+@cache
+def _terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
+    return tuple(t for t in _all_terms() if t[0] not in _QUALIFIERS)
+
+
+@cache
+def _remission_terms() -> tuple[re.Pattern[str], ...]:
+    return tuple(p for kind, p in _all_terms() if kind is FindingKind.SUBSTANCE_USE_IN_REMISSION)
+
+
+@lru_cache(maxsize=1024)
+def says_in_remission(text: str) -> bool:
+    """Whether a substance-use Condition's text or display says it is in remission ("Alcohol use
+    disorder, severe, in sustained remission"), not negated ("not in remission")."""
+    text = normalise_text(text)
+    return any(
+        not negated(text, m.start(), m.end())
+        for pattern in _remission_terms()
+        for m in pattern.finditer(text)
+    )
 
 
 @lru_cache(maxsize=4096)

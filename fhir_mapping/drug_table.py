@@ -21,10 +21,14 @@ from fhir_mapping.record import Role
 
 # interacting_drugs.csv: drugs that are not on the pathway but interact with it (linezolid and
 # intravenous methylene blue act as MAOIs, issue 11 item 1); role "interacting", no doses.
+# interaction_partners.csv: the same shape, for the drugs of the interaction table that meet no
+# MAOI (tamoxifen, tizanidine, ramelteon: services/data/drug_interactions.csv, review 7 finding
+# 5); a file of its own because every row of interacting_drugs.csv has an MAOI washout row.
 _FILES = (
     "data/antidepressants.csv",
     "data/augmentation_agents.csv",
     "data/interacting_drugs.csv",
+    "data/interaction_partners.csv",
 )
 
 

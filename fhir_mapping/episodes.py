@@ -26,6 +26,13 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
    c. An `active` / `on-hold` order or an `active` statement without an explicit end runs to
       as-of. An `on-hold` statement does not (the drug is held, not taken): medications.py ends it
       at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
+      Nor does an `on-hold` order with no dispense in its window: it covers what a stopped order
+      would (2b, 2d), and the trial says "on hold" (review 6 finding 3). An `active` statement
+      counts only up to `statement_confirmed_days` after the record last confirms it (its
+      dateAsserted, else its start, or a later record of the drug; review 6 finding 11): past
+      that it is only listed, and the trial says "listed as active; not confirmed since".
+      Held and listed courses still run to as-of for the safety checks (an MAOI held or listed
+      is kept in view: the safer reading), but that time is not covered (`_Span.covered_until`).
       A supply gap of >= supply_gap_days between dispenses is cut out of the covered time even
       where an open order spans it (review 6 finding 1).
    d. An order or statement with none of these (typically `stopped` / `completed` without a
@@ -68,7 +75,7 @@ from datetime import date, timedelta
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from fhir_mapping.adequacy import judge
+from fhir_mapping.adequacy import adequate_from, judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
@@ -83,6 +90,7 @@ from fhir_mapping.record import (
     RefillGap,
     Role,
     Trial,
+    Verdict,
 )
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
@@ -152,10 +160,14 @@ class _Span:
     # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
     # an end yields to another record's explicit end of the same drug (rule 2a).
     from_supply: bool = False
-    # A statement `on-hold` (rule 2c): the span runs to as-of, so the course stays in view of the
-    # MAOI and interaction checks (a drug held on an unknown day may have been taken days ago:
-    # the safer reading), but only the time up to here counts as covered (review 6 finding 3).
+    # A statement or an undispensed order `on-hold`, or a stale `active` statement (rule 2c): the
+    # span runs to as-of, so the course stays in view of the MAOI and interaction checks (a drug
+    # held on an unknown day may have been taken days ago: the safer reading), but only the time
+    # up to here counts as covered (review 6 findings 3 and 11).
     covered_until: date | None = None
+    # A stale `active` statement (rule 2c, review 6 finding 11): the last date the record
+    # confirms the drug; None for every other span.
+    listed: date | None = None
 
 
 @dataclass(slots=True)
@@ -231,7 +243,7 @@ def _span(
         if event.days_supply is not None and event.days_supply > 0:
             # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
             return _Span(event, key, start, start + _days(event.days_supply), None, True)
-        is_order = open_ = False
+        is_order = open_ = held_order = False
     else:
         if event.end is not None:
             if kind is _STATEMENT and event.status == _ON_HOLD:
@@ -247,6 +259,27 @@ def _span(
             # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
             # refill data then judge the gaps).
             return _Span(event, key, start, max(as_of, start) if open_ else start)
+        if open_ and not is_order and not (event.days_supply and event.days_supply > 0):
+            # 2c: an `active` statement counts up to statement_confirmed_days after the record
+            # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
+            # latest record of the drug. Asked only of open statements (issue 14).
+            asserted = event.asserted
+            confirmed = asserted if asserted is not None and asserted > start else start
+            latest = same_ingredient[-1] if same_ingredient else start
+            if latest > confirmed:
+                confirmed = latest
+            counted = confirmed + timedelta(days=policy.statement_confirmed_days)
+            if counted < as_of:
+                listed = (
+                    f"{event.source}: listed as active, not confirmed since "
+                    f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
+                )
+                return _Span(event, key, start, as_of, listed, False, counted, confirmed)
+        held_order = is_order and open_ and event.status == _ON_HOLD
+        if held_order:
+            # 2c: an order on hold with no dispense: covered as a stopped order (2b, 2d), in view
+            # of the safety checks up to as-of (review 6 finding 3).
+            open_ = False
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
     end = start
     from_supply = False
@@ -296,6 +329,8 @@ def _span(
         from_supply = False
         if as_of > end:
             end = as_of
+    elif held_order:
+        return _Span(event, key, start, max(as_of, end), note, False, end)
     return _Span(event, key, start, end, note, from_supply)
 
 
@@ -637,19 +672,39 @@ def _trial(
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
         on_hold=_on_hold(spans),
+        unconfirmed_since=_unconfirmed_since(spans, as_of),
+        # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
+        adequate_from=adequate_from(segments, minimum, policy)
+        if verdict is Verdict.ADEQUATE
+        else None,
     )
 
 
 def _on_hold(spans: Sequence[_Span]) -> date | None:
-    """The date an `on-hold` statement of the course last supports it (review 6 finding 3),
-    when no record of the drug starts after that statement; else None."""
-    held = [s for s in spans if s.covered_until is not None]
+    """The date an `on-hold` statement or order of the course last supports it (review 6
+    finding 3), when no record of the drug starts after it; else None."""
+    held = [s for s in spans if s.covered_until is not None and s.listed is None]
     if not held:
         return None
     latest = max(held, key=lambda s: s.start)
     if any(s.start > latest.start for s in spans):
         return None  # taken up again after the hold
     return latest.covered_until
+
+
+def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:
+    """The last date the record confirms a course kept running only by stale `active`
+    statements (rule 2c, review 6 finding 11); None when no stale statement is in the course or
+    another record covers it up to as-of."""
+    listed = [s.listed for s in spans if s.listed is not None]
+    if not listed:
+        return None
+    for span in spans:
+        if span.listed is None:
+            end = span.covered_until or span.end
+            if end >= as_of:
+                return None
+    return max(listed)
 
 
 def _equivalence(events: Sequence[MedicationEvent]) -> str | None:

@@ -67,6 +67,13 @@ class MedicationEvent:
     # dosage (a dispense without a sig) or the drug's reading never asks: it is read only for a
     # drug whose low-dose use is as-needed (DrugInfo.low_dose_only_as_needed: mirtazapine).
     as_needed: bool | None = None
+    # A dispense without daysSupply whose `days_supply` was estimated as its quantity / the
+    # authorising order's daily units (review 6 finding 9): the adherence it gives is worded
+    # "estimated from quantity and the order's dose", never as stated supply.
+    supply_estimated: bool = False
+    # A statement's dateAsserted (None for other kinds, or when not stated): the day the record
+    # last confirms an `active` statement, with its start (episodes.py rule 2c, review 6 f. 11).
+    asserted: date | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

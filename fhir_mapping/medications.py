@@ -25,7 +25,7 @@ the event for the episode builder.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from math import isfinite
 from operator import attrgetter
@@ -37,6 +37,7 @@ import orjson
 from fhir_mapping.adherence import reported_adherence
 from fhir_mapping.dose import (
     as_needed,
+    daily_amounts,
     daily_dose_bounds,
     daily_units,
     duration_days,
@@ -455,6 +456,8 @@ def _events_of(
     equivalents = equivalence_ingredients()
     refills = _refills(resource) if kind is _ORDER else 0
     stated_supply = duration_days(resource.get("daysSupply")) if kind is _DISPENSE else None
+    # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
+    asserted = parse_date(resource.get("dateAsserted")) if kind is _STATEMENT else None
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
@@ -526,6 +529,8 @@ def _events_of(
                 mg_high,  # mg_per_day_high
                 None if equivalent is None else equivalent.key,  # dose_equivalence
                 as_needed(dosages) if dosages and info.low_dose_only_as_needed else None,
+                False,  # supply_estimated: set by _estimate_supplies
+                asserted,
             )
         )
     return events
@@ -562,6 +567,7 @@ def medication_events(
     events: list[MedicationEvent] = []
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
+    pending: list[_Pending] = []  # dispenses without days of supply: _estimate_supplies
     for resource in resources:
         if not isinstance(resource, JSON_OBJECT):
             continue
@@ -605,11 +611,149 @@ def medication_events(
             continue
         if start > as_of:
             continue
-        events.extend(
-            _events_of(resource, reading, (components, medication), (start, end), dosages)
-        )
+        new = _events_of(resource, reading, (components, medication), (start, end), dosages)
+        events.extend(new)
+        # A dispense without days of supply (Oracle Health): estimated after the loop from its
+        # authorising order, which may come later in the chart. A dispense stating daysSupply
+        # (the common case) costs one comparison here (issue 14).
+        if reading.kind is _DISPENSE and new and new[0].days_supply is None:
+            pending.append((resource, len(events) - len(new), components))
+    if pending:
+        _estimate_supplies(events, pending, resources, medications)
     events.sort(key=_EVENT_ORDER)
     return events, gaps
+
+
+# --------------------------------------------------------------------------------------------
+# Days of supply estimated from the authorising order (review 6 finding 9)
+#
+# Oracle Health sends MedicationDispenses with a quantity (30 tablets) and no daysSupply, and
+# often no sig of their own; the order they fill carries the sig. The dispense's quantity divided
+# by the order's daily units ("1 tablet daily") is the usual estimate. The order's sig is read at
+# the UPPER end of a range (dose.daily_units): the fill then lasts the shorter time, the safer
+# reading for adherence. Only when the units agree: the same ingredient, a count (tablets,
+# capsules) or a volume the dispense's quantity is in, and for a dose written in units the same
+# product strength (a "1 tablet daily" order of 100 mg tablets says nothing of how long 50 mg
+# tablets last). Anything else stays unestimated ("days' supply not stated").
+
+_ESTIMATED_NOTE = "days supply estimated from quantity and the order's dose"
+_Pending = tuple[Mapping[str, Any], int, tuple[Component, ...]]
+
+
+def _estimate_supplies(
+    events: list[MedicationEvent],
+    pending: Sequence[_Pending],
+    resources: Sequence[Mapping[str, Any]],
+    medications: Mapping[str, Mapping[str, Any]] | None,
+) -> None:
+    """Fill in `days_supply` of the pending dispenses' events (their index in `events`, their
+    components) from their authorising orders, looked up in one index of the chart's orders."""
+    orders: dict[str, Mapping[str, Any]] | None = None
+    for dispense, first, components in pending:
+        references = dispense.get("authorizingPrescription")
+        if not isinstance(references, list) or not references:
+            continue
+        if orders is None:
+            orders = _orders_by_id(resources)
+        order = _authorising_order(references, orders)
+        if order is None:
+            continue
+        if medications is None and order.get("medicationReference") is not None:
+            medications = _index(resources)
+        ordered = _drug(order, medications or _NO_MEDICATIONS)[0]
+        dosages = _lines(order.get("dosageInstruction"))
+        quantity = dispense.get("quantity")
+        index = first
+        for component in components:
+            if drug_info(component.ingredient) is None:
+                continue  # no event was built for it (_events_of)
+            event = events[index]
+            index += 1
+            if event.days_supply is not None:
+                continue
+            days = _estimated_days(quantity, component, ordered, dosages)
+            if days is not None:
+                events[index - 1] = replace(
+                    event,
+                    days_supply=days,
+                    notes=(*event.notes, _ESTIMATED_NOTE),
+                    supply_estimated=True,
+                )
+
+
+def _orders_by_id(resources: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """The chart's MedicationRequests by id, those that say a drug was prescribed (module
+    docstring): built once per chart, only when a dispense needs its order."""
+    orders: dict[str, Mapping[str, Any]] = {}
+    dropped = _TYPES["MedicationRequest"].dropped_statuses
+    for resource in resources:
+        if not isinstance(resource, JSON_OBJECT) or resource.get("resourceType") != (
+            "MedicationRequest"
+        ):
+            continue
+        status = resource.get("status")
+        if (isinstance(status, str) and status in dropped) or _not_prescribed(resource):
+            continue
+        rid = resource.get("id")
+        if isinstance(rid, str) and rid:
+            orders.setdefault(rid, resource)
+    return orders
+
+
+def _authorising_order(
+    references: Sequence[object], orders: Mapping[str, Mapping[str, Any]]
+) -> Mapping[str, Any] | None:
+    """The one order the dispense's authorizingPrescription names among `orders` (a relative
+    "MedicationRequest/<id>", with or without _history, an absolute URL, or "urn:uuid:<id>");
+    None when none is found or the references name different orders."""
+    found: dict[int, Mapping[str, Any]] = {}
+    for reference in references:
+        target = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
+        if not isinstance(target, str) or not target:
+            continue
+        if target.startswith("urn:uuid:"):
+            rid = target[len("urn:uuid:") :]
+        else:
+            parts = target.split("/")
+            if "_history" in parts:
+                parts = parts[: parts.index("_history")]
+            if len(parts) < 2 or parts[-2] != "MedicationRequest":
+                continue
+            rid = parts[-1]
+        order = orders.get(rid)
+        if order is not None:
+            found[id(order)] = order
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _estimated_days(
+    quantity: object,
+    component: Component,
+    ordered: Sequence[Component],
+    dosages: Sequence[Mapping[str, Any]],
+) -> float | None:
+    """The dispensed quantity / the order's daily units of the same ingredient (upper end of a
+    range), or None when the units do not agree (see above)."""
+    same = [c for c in ordered if c.ingredient == component.ingredient]
+    if len(same) != 1 or same[0].per_ml != component.per_ml:
+        return None
+    units = quantity_units(quantity, per_ml=component.per_ml)
+    amounts = daily_amounts(dosages)
+    if units is None or amounts is None:
+        return None
+    for amount in amounts:
+        if amount.kind == "mass":
+            # mg per day / the dispensed product's mg per unit: needs that strength, and a dose in
+            # mg of a combination order does not say which ingredient it counts.
+            if component.strength_mg is None or len(ordered) > 1:
+                return None
+        elif component.strength_mg is None or same[0].strength_mg != component.strength_mg:
+            return None  # units of a product of another (or an unknown) strength
+    per_day = daily_units(dosages, strength_mg=component.strength_mg, per_ml=component.per_ml)
+    if per_day is None:
+        return None
+    days = units / per_day
+    return days if isfinite(days) and 0 < days <= MAX_SUPPLY_DAYS else None
 
 
 def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:

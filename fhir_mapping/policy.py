@@ -34,6 +34,17 @@ class MappingPolicy:
     # common pharmacoepidemiology convention, UNVERIFIED). It does not by itself make adherence
     # POOR (that stays PDC and refill_gap_weeks).
     supply_gap_days: int = 30
+    # An `active` MedicationStatement with no end counts as time on the drug only up to this many
+    # days after the record last confirms it: its dateAsserted, else its start, or a later order,
+    # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are
+    # snapshots, and "active" in a 2012 document says nothing of 2025. Past that the drug is only
+    # listed ("listed as active in a statement; not confirmed since ..."): not counted towards an
+    # adequate trial, still in view of the MAOI and interaction checks (a listed-active MAOI is
+    # the safer reading there). meta.lastUpdated is NOT a confirmation: a server sets it when it
+    # stores or converts the resource (the HL7 C-CDA-on-FHIR Smile sample: lastUpdated 2022 on a
+    # 2012 list entry). 365 days is about one annual medication review: a DESIGN CHOICE (no
+    # guideline value found; UNVERIFIED).
+    statement_confirmed_days: int = 365
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
     # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4).

@@ -197,9 +197,20 @@ class Trial:
     # weekly fluoxetine: dose_basis.equivalences): the segments hold the reference mg/day, and
     # this key lets a card write the dose as the record does beside it. None: written as is.
     dose_equivalence: str | None = None
-    # The course's latest statement is `on-hold` (review 6 finding 3): the drug is not taken now.
-    # The date is the last one the record supports (its dateAsserted, else its start).
+    # The course's latest statement is `on-hold`, or its order is on hold with no dispense
+    # (review 6 finding 3): the drug is not taken now. The date is the last one the record
+    # supports (a statement's dateAsserted, else its start; an order's one fill).
     on_hold: date | None = None
+    # The course runs on only because a MedicationStatement lists it `active` and nothing has
+    # confirmed it for MappingPolicy.statement_confirmed_days (review 6 finding 11): the last
+    # date the record confirms it. Time after that + the policy's days is not covered (the
+    # segments stop there); the course stays ongoing for the safety checks, and a PHQ-9 taken
+    # after the covered time does not decide its outcome. None: no such listing.
+    unconfirmed_since: date | None = None
+    # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
+    # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
+    # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).
+    adequate_from: date | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:
@@ -253,9 +264,38 @@ class Trial:
         return self.on_treatment.value < self.remission_below
 
     @property
+    def outcome_before_adequate(self) -> bool:
+        """The on-treatment PHQ-9 (the latest) was taken before the course became adequate
+        (`adequate_from`) and shows neither response nor remission (review 7 finding 6): no
+        PHQ-9 since the trial became adequate says whether it failed. REFERENCE.md 0.2: 4 to
+        < 6 weeks is "possibly adequate - review", so a week-5 score cannot prove the failure
+        of an adequate trial; a response or remission at week 5 is still one."""
+        adequate_from, on_treatment = self.adequate_from, self.on_treatment
+        if adequate_from is None or on_treatment is None or on_treatment.value is None:
+            return False
+        if on_treatment.date >= adequate_from or on_treatment.value < self.remission_below:
+            return False
+        baseline = self.baseline
+        if baseline is None or baseline.value is None or baseline.value == 0:
+            return True  # response unknown
+        return not on_treatment.value <= baseline.value * 0.5
+
+    @property
     def outcome_unmeasured(self) -> bool:
-        """No PHQ-9 total on treatment: response and remission cannot be judged from scores."""
-        return self.on_treatment is None or self.on_treatment.value is None
+        """No PHQ-9 total on treatment, or none since the course became adequate that could
+        show its failure (`outcome_before_adequate`): whether it failed is not measured."""
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.value is None:
+            return True
+        return self.adequate_from is not None and self.outcome_before_adequate
+
+    @property
+    def unmeasured_text(self) -> str:
+        """Why the outcome is not measured, as cards say it: "no PHQ-9 on treatment", or "no
+        PHQ-9 since it became adequate (2025-05-26)" when the only score predates that."""
+        if self.adequate_from is not None and self.outcome_before_adequate:
+            return f"no PHQ-9 since it became adequate ({self.adequate_from.isoformat()})"
+        return "no PHQ-9 on treatment"
 
     @property
     def outcome_inferred(self) -> bool:
@@ -282,8 +322,17 @@ class Trial:
         on_treatment = self.on_treatment
         if on_treatment is None or on_treatment.value is None:
             return not self.ongoing  # outcome unmeasured: neither remission nor response known
+        if self.adequate_from is not None and self.outcome_before_adequate:
+            # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
+            # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
+            # inferred failure (outcome_inferred), never a measured one.
+            return not self.ongoing
         if self.on_hold is not None and on_treatment.date > self.on_hold:
             return False  # scored while the drug was held (review 6 finding 3): to confirm
+        if self.unconfirmed_since is not None and (
+            not self.segments or on_treatment.date >= self.segments[-1].end
+        ):
+            return False  # scored after the time the record confirms (review 6 finding 11)
         if self.adherence.supply_gaps and self.outcome_gap is not None:
             # Scored with no drug on hand (review 6 finding 1): a relapse off the drug, or a score
             # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
@@ -305,7 +354,15 @@ class FindingKind(StrEnum):
     MDD_IN_REMISSION = "mdd-in-remission"
     BIPOLAR = "bipolar"  # bipolar disorder, mania or hypomania
     PSYCHOTIC = "psychotic"  # psychotic features or a psychotic disorder
-    SUBSTANCE_USE = "substance-use"
+    # A primary psychotic disorder (schizophrenia, schizoaffective, delusional disorder: ICD-10-CM
+    # F20-F25), recorded beside PSYCHOTIC (review 7 finding 9): not MDD with psychotic features,
+    # and the unipolar TRD pathway does not apply (REFERENCE.md; CMS159 exclusion).
+    PSYCHOTIC_DISORDER = "psychotic-disorder"
+    SUBSTANCE_USE = "substance-use"  # active (a code or text "in remission" reads as the next)
+    SUBSTANCE_USE_IN_REMISSION = "substance-use-in-remission"  # F1x.11/.21/.91 (review 7 f. 8)
+    # Chronic liver disease or cirrhosis (ICD-10-CM K70, K72-K74, B18): duloxetine is avoided
+    # there (Cymbalta label; review 7 finding 3).
+    LIVER_DISEASE = "liver-disease"
     EPILEPSY = "epilepsy"  # epilepsy or seizures (TMS contraindication)
     HYPOTHYROIDISM = "hypothyroidism"
     B12_DEFICIENCY = "b12-deficiency"
@@ -369,6 +426,9 @@ class ProcedureKind(StrEnum):
     ECT = "ect"
     TMS = "tms"
     CPAP = "cpap"
+    # A supervised esketamine session (HCPCS G2082/G2083): the sessions of a course on record
+    # (review 7 finding 7), so esketamine is not offered again as if untried.
+    ESKETAMINE = "esketamine"
     # A documented suicide risk assessment (SNOMED 225337009): acknowledges an earlier positive
     # suicide-risk signal (issue 11 item 10).
     SUICIDE_RISK_ASSESSMENT = "suicide-risk-assessment"

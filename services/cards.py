@@ -184,6 +184,8 @@ def adherence_text(trial: Trial) -> str:
         )
     if trial.on_hold is not None:  # review 6 finding 3
         parts.append(f"on hold as of {trial.on_hold.isoformat()}: not taken now")
+    if trial.unconfirmed_since is not None:  # review 6 finding 11
+        parts.append(f"listed as active; not confirmed since {trial.unconfirmed_since.isoformat()}")
     return "; ".join(parts)
 
 
@@ -301,8 +303,8 @@ def _adequate_text(trial: Trial) -> str:
         return "adequate: response"
     if trial.outcome_unmeasured:
         if trial.ongoing:
-            return "adequate; outcome not measured yet (no PHQ-9 on treatment)"
-        return "failed (adequate; no PHQ-9 on treatment: outcome inferred from stopping it)"
+            return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
+        return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
     if not trial.failed:
         # Scored with no drug on hand, after a hold or in a supply gap (review 6 findings 1 and
         # 3): not a failure of the drug (Trial.failed); the packet's outcome cell says more.

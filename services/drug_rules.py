@@ -8,7 +8,8 @@ Four tables in services/data, each row with its source and status (services/data
   sertraline, citalopram, escitalopram; NICE NG134, FDA), the ones never proposed (venlafaxine,
   paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA).
 - condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
-  with psychotic features) or makes text-only (antipsychotics in pregnancy).
+  with psychotic features), makes text-only (antipsychotics in pregnancy) or names with a caveat
+  of its own (esketamine and lithium in pregnancy).
 - psychotic_depression_regimens.csv: antidepressant plus antipsychotic at antipsychotic-range doses
   (STOP-PD: sertraline 150-200 mg/day with olanzapine 15-20 mg/day).
 
@@ -48,6 +49,10 @@ class Choice(StrEnum):
     NEVER = "never"  # never proposed (named on the card with the reason)
     NOT_ONE_CLICK = "not-one-click"  # named as text, never as a ready-to-accept order
     BOXED_WARNING = "boxed-warning"  # a note on every card that proposes antidepressants
+    # A note of its own wherever the drug may come up for the patients the rule applies to (the
+    # card's population notes, and a clinician's own order of it): esketamine and lithium in
+    # pregnancy (review 7 finding 10). The drug is still named; the note says what to weigh.
+    CAVEAT = "caveat"
 
 
 @cache

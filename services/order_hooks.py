@@ -77,7 +77,9 @@ from services.order_checks.doses import (
     dose_checks,
 )
 from services.order_checks.duplicate import same_class_check
+from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
+from services.order_checks.labs import lab_checks
 from services.order_checks.maoi import maoi_check
 from services.order_checks.model import (
     ABOVE,
@@ -184,10 +186,19 @@ def run_order_checks(
             for check in (intolerance_check(ctx, draft), stacking_check(ctx, draft)):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
+            # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
+            # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
+            for check in lab_checks(ctx, draft):
+                by_topic.setdefault(check.topic, []).append(check)
         if draft.role is Role.AUGMENTATION:
             above = augmentation_above_range(ctx, draft)
             if above is not None:
                 by_topic.setdefault(above.topic, []).append(above)
+            # Label cautions and population caveats for an adjunct too (review 7 finding 10:
+            # esketamine or lithium ordered in pregnancy); antidepressants get theirs below.
+            caution = caution_check(ctx, draft)
+            if caution is not None:
+                by_topic.setdefault(caution.topic, []).append(caution)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()
     for draft in drafts:
@@ -217,7 +228,11 @@ def run_order_checks(
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
     carry_not_checked(ctx, drafts, by_topic)
+    # Interactions outside the MAOI table (review 7 finding 5): one card for every selected
+    # draft, any role; it also rewords "fine for titration" for a draft in a critical pair.
+    interactions = interaction_card(ctx, selected, by_topic)
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
+    found_recs.append(interactions)
     if drafts:
         # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
         found_recs.insert(0, _keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))

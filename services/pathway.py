@@ -60,6 +60,7 @@ _TRD = FindingKind.TRD
 _MDD_IN_REMISSION = FindingKind.MDD_IN_REMISSION
 _BIPOLAR = FindingKind.BIPOLAR
 _PSYCHOTIC = FindingKind.PSYCHOTIC
+_PSYCHOTIC_DISORDER = FindingKind.PSYCHOTIC_DISORDER
 _CATATONIA = FindingKind.CATATONIA
 _TMS_CAUTION = FindingKind.TMS_CAUTION
 # Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd).
@@ -139,6 +140,11 @@ class PathwayFacts:
     findings_by_kind: Mapping[FindingKind, tuple[Finding, ...]] = field(
         default_factory=dict, compare=False, hash=False
     )
+    # A primary psychotic disorder on record (schizophrenia, schizoaffective, delusional disorder:
+    # review 7 finding 9). Its findings are in `psychotic` too (everything that excludes psychotic
+    # features still excludes it), but it is not psychotic depression: like bipolar disorder, the
+    # unipolar TRD pathway does not apply and no psychotic-depression regimen is proposed.
+    psychotic_disorder: tuple[Finding, ...] = ()
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -285,6 +291,7 @@ def _tms_assessment(
     earlier_course: str | None = None,
     unconfirmed: tuple[tuple[Trial, str], ...] = (),
     no_phq9: str = "no PHQ-9 on record",
+    psychotic_disorder: tuple[Finding, ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -294,7 +301,11 @@ def _tms_assessment(
     clinical: list[str] = [acute.catatonia] if acute.catatonia else []
     if bipolar:
         blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
-    if psychotic:
+    if psychotic_disorder:
+        # As bipolar disorder: outside the unipolar pathway, and a coverage exclusion (REFERENCE.md
+        # exclusions table: schizophrenia and schizoaffective diagnoses, Ambetter CP.BH.200).
+        blockers.append(f"psychotic disorder on record ({psychotic_disorder[0].display})")
+    elif psychotic:
         clinical.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
     if age is not None and age < policy.adult_age:
         # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
@@ -524,6 +535,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             earlier_course=tms_course.blocker(record, policy),
             no_phq9=data_gaps.no_phq9_words(record),
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
+            psychotic_disorder=by_kind.get(_PSYCHOTIC_DISORDER, ()),
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
@@ -534,4 +546,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         unconfirmed_intolerance=intolerant_unconfirmed,
         tms_trials=tms_trials,
         findings_by_kind=by_kind,
+        psychotic_disorder=by_kind.get(_PSYCHOTIC_DISORDER, ()),
     )

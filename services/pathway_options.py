@@ -20,6 +20,10 @@ source and status); this module only chooses which apply and words them:
   list, never offered again as if untried; an earlier course is one line, a response in it
   being a reason to prefer ECT (data/pathway_options.csv rows "ect-relapse",
   "ect-prior-response");
+- esketamine and IV ketamine on record (review 7 finding 7, also `ect_history`): a course in this
+  episode (the drug's orders, statements or dispenses: a Trial; esketamine sessions: HCPCS
+  G2082/G2083, ProcedureKind.ESKETAMINE) is named with its dates, sessions and PHQ-9s and the
+  option leaves the list, as for ECT; an earlier course is one line;
 - pharmacogenomic testing is one info line after a poor response (CANMAT 2023 para 184), no more;
 - lithium and liothyronine (T3) with their target level or dose and monitoring, and the
   metabolic and movement monitoring of an antipsychotic adjunct.
@@ -29,16 +33,20 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.record import Finding, PatientRecord, ProcedureKind
+from fhir_mapping.record import Finding, PatientRecord, ProcedureKind, Score
 from services import tms_course
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
 _ECT = ProcedureKind.ECT
+_ESKETAMINE_SESSION = ProcedureKind.ESKETAMINE
+# Options beyond medication that are a drug course (data/pathway_options.csv `option`), keyed by
+# the drug table's ingredient of that course, with the name the card gives a course of it.
+_DRUG_COURSES = {"esketamine": "Esketamine", "ketamine": "IV ketamine"}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -272,6 +280,24 @@ def _earlier_ect(course: TmsCourse, policy: Policy) -> str:
 
 
 def ect_history(record: PatientRecord, policy: Policy, episode_start: date | None) -> EctHistory:
+    """The lines on ECT, esketamine and IV ketamine courses on record beside the options beyond
+    medication, and the options they take off the list (`_ect_history`, `_drug_history`;
+    reviews 6 finding 7 and 7 finding 7): none of them is offered again as if untried after a
+    course in this episode."""
+    found = [_ect_history(record, policy, episode_start)]
+    if any(t.ingredient in _DRUG_COURSES for t in record.trials) or any(
+        p.kind is _ESKETAMINE_SESSION for p in record.procedures
+    ):
+        found.extend(
+            _drug_history(ingredient, record, policy, episode_start) for ingredient in _DRUG_COURSES
+        )
+    else:
+        return found[0]  # most charts
+    lines = [h.line for h in found if h.line]
+    return EctHistory("\n\n".join(lines), frozenset().union(*(h.exclude for h in found)))
+
+
+def _ect_history(record: PatientRecord, policy: Policy, episode_start: date | None) -> EctHistory:
     """The ECT line beside the options beyond medication (review 6 finding 7): a course that ran
     or ended in this episode (from `episode_start`; all of them when it is unknown) is named
     with its dates, sessions and PHQ-9s, and ECT is not offered again as if untried; else the
@@ -293,6 +319,84 @@ def ect_history(record: PatientRecord, policy: Policy, episode_start: date | Non
         f"**ECT on record:** {sessions} without a date: confirm when, and the response, with "
         "the ECT service."
     )
+
+
+def _measured(
+    record: PatientRecord, policy: Policy, start: date, end: date, running: bool, sessions: int
+) -> TmsCourse:
+    """A drug course measured as a TMS or ECT course is (services/tms_course.py): the latest
+    PHQ-9 total in the baseline window before its start, the latest from its start to
+    on_treatment_days_after_end after its end (to as-of while it runs)."""
+    mapping = policy.mapping
+    first = start - timedelta(days=mapping.baseline_days_before)
+    last = record.as_of if running else end + timedelta(days=mapping.on_treatment_days_after_end)
+    scores: list[Score] = [s for s in record.phq9() if s.value is not None]
+    before = [s for s in scores if first <= s.date <= start]
+    after = [s for s in scores if start < s.date <= last]
+    return TmsCourse(
+        start=start,
+        end=end,
+        sessions=sessions,
+        running=running,
+        baseline=before[-1] if before else None,
+        latest=after[-1] if after else None,
+    )
+
+
+def _drug_history(
+    ingredient: str, record: PatientRecord, policy: Policy, episode_start: date | None
+) -> EctHistory:
+    """An esketamine or IV ketamine course on record (review 7 finding 7): its orders,
+    statements or dispenses (a Trial of `ingredient`) and, for esketamine, its supervised
+    sessions (HCPCS G2082/G2083). A course that ran or ended in this episode is named with its
+    dates, sessions and PHQ-9s and the option leaves the list; else the latest earlier course is
+    one line. Ketamine has no session code of its own (an IV infusion code says nothing of the
+    drug), so its infusions are not counted."""
+    label = _DRUG_COURSES[ingredient]
+    spans: list[tuple[date, date, bool]] = [
+        (t.start, t.end, t.ongoing) for t in record.trials if t.ingredient == ingredient
+    ]
+    session_days: list[date] = []
+    if ingredient == "esketamine":
+        for course in tms_course.courses(record, policy, _ESKETAMINE_SESSION):
+            spans.append((course.start, course.end, course.running))
+        session_days = [
+            p.date
+            for p in record.procedures
+            if p.kind is _ESKETAMINE_SESSION and p.date is not None and p.date <= record.as_of
+        ]
+    if not spans:
+        return _NO_ECT
+    current = [s for s in spans if episode_start is None or s[1] >= episode_start]
+    chosen = current or [max(spans, key=lambda s: s[1])]
+    start = min(s[0] for s in chosen)
+    end = max(s[1] for s in chosen)
+    running = any(s[2] for s in chosen)
+    sessions = sum(1 for day in session_days if start <= day <= end)
+    course = _measured(record, policy, start, end, running, sessions)
+    if sessions:
+        counted = course.sessions_text()
+    elif ingredient == "esketamine":
+        counted = "sessions not on record"
+    else:
+        counted = "infusions not counted: no ketamine session code"
+    if not current:
+        return EctHistory(
+            f"**Earlier course of {ingredient}:** {start.year} ({counted}); "
+            f"{_ect_scores(course, policy)}{_ect_state(course)}."
+        )
+    if running:
+        line = (
+            f"**{label} in this episode:** running since {start.isoformat()} ({counted} so "
+            "far): review the course with its prescriber."
+        )
+    else:
+        line = (
+            f"**{label} in this episode:** {start.isoformat()} to {end.isoformat()} "
+            f"({counted}); {_ect_scores(course, policy)}{_ect_state(course)}: not offered "
+            "again as untried; discuss the next step with psychiatry."
+        )
+    return EctHistory(line, frozenset({ingredient}))
 
 
 def pgx_line(failed: int) -> str:

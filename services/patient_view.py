@@ -21,6 +21,7 @@ from services.rules import (
     adherence_review,
     age_dose_limit,
     diagnosis_review,
+    interactions,
     maoi_combination,
     measurement_based_care,
     optimize_switch_augment,
@@ -55,6 +56,8 @@ def run_rules(
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).
     found = [suicide_risk.rule(ctx), maoi_combination.rule(ctx), age_dose_limit.rule(ctx)]
+    # Two running drugs in a pair of data/drug_interactions.csv (review 7 finding 5).
+    found.append(interactions.rule(ctx))
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.

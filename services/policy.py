@@ -112,8 +112,22 @@ class Policy:
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
     mbc_after_trial_weeks: float = 4.0
+    # A running dose below its adequate range gets the optimise card's "raise the dose" only
+    # after this many weeks on it (review 7 finding 11): a first week at 25 mg of sertraline is
+    # a titration step that the sig usually already plans ("then increase to 2 tablets"), and
+    # order-select calls a draft below the range "fine for titration". 2 weeks: the shorter end
+    # of the review's "about 2-4 weeks", so a dose left below the range is still flagged soon
+    # (the safer choice); usual label titration steps are 1 week or less. A DESIGN CHOICE
+    # (UNVERIFIED as a guideline value). 0: flag a sub-range dose at once, as before.
+    below_range_grace_weeks: float = 2.0
     # Diagnosis review: no TSH within 12 months when TRD is met -> suggest ordering one.
     tsh_lookback_days: int = 365
+    # Safety labs (review 7 findings 1 and 4: lithium level, QTc, sodium; services/lab_safety.py):
+    # a result acts on an order or a line (a warning) only while it is at most this many days
+    # old; an older one is named with its date as "last ... on <date>", never acted on as current.
+    # 365: the lithium monitoring interval's upper end (CANMAT 2023 para 164: every 6-12 months),
+    # used for QTc and sodium too (project convention, UNVERIFIED: no source sets one window).
+    lab_recent_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
@@ -170,6 +184,7 @@ class _MappingPolicyConfig(BaseModel):
     new_trial_gap_weeks: float = Field(26.0, gt=0)
     refill_gap_weeks: float = Field(14.0, gt=0)
     supply_gap_days: int = Field(30, ge=1, le=365)
+    statement_confirmed_days: int = Field(365, ge=1, le=3660)
     baseline_days_before: int = Field(30, ge=0)
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)
@@ -204,7 +219,9 @@ class PolicyConfig(BaseModel):
     suicide_condition_recent_days: int = Field(90, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
+    below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
+    lab_recent_days: int = Field(365, ge=1, le=3660)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, FindingKind
 from services import cards, tables
-from services.drug_rules import Choice
+from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
 from services.rules import populations
 from services.rules.context import RuleContext
+
+# Population rules a clinician's own order is checked against: "never", and the caveats a drug
+# carries for this patient (esketamine or lithium in pregnancy: review 7 finding 10).
+_ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT})
 
 
 def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -19,7 +23,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     (rules/populations.py): under 18, paroxetine, venlafaxine and tricyclics are not to be used
     for depression (data/age_restricted_antidepressants.csv, NICE NG134: review finding 1), and
     bupropion is never proposed with psychotic features (data/condition_drug_rules.csv: review
-    finding 7). A rule both tables hold (paroxetine in pregnancy) is said once.
+    finding 7), and the caveat rows (esketamine, lithium in pregnancy: review 7 finding 10). A
+    rule both tables hold (paroxetine in pregnancy) is said once. Duloxetine with chronic liver
+    disease or cirrhosis is a drug_cautions.csv row (review 7 finding 3).
 
     A warning, like the label contraindications beside it, not critical: the card cannot be
     snoozed and comes back on every call until the clinician accepts or overrides it, and critical
@@ -50,7 +56,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             )
     for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
         rule = restriction.rule
-        if rule.choice is not Choice.NEVER:
+        if rule.choice not in _ON_ORDER:
             continue  # "not as one click" rows are about proposals, not a clinician's own order
         if rule.finding is not None and rule.finding.value in said:
             continue
@@ -61,7 +67,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     f"{name}: {rule.note} ({restriction.why}; {rule.cite})",
                     *(f"{name}: {rule.note} ({f.display} on record)" for f in seen[:1]),
                     f"{name}: {rule.note} ({rule.cite})",
-                    f"{name}: not to be used for this patient ({rule.cite})",
+                    f"{name}: not to be used for this patient ({rule.cite})"
+                    if rule.choice is not Choice.CAVEAT
+                    # A caveat is not a bar: its short form never says "not to be used".
+                    else f"{name} with {_finding_words(rule)} on record: see the caveat "
+                    f"({rule.cite})",
                 ),
                 f"- {rule.note} ({restriction.why}; {rule.cite}). Source: {rule.source}.",
             )
@@ -74,6 +84,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
     )
+
+
+def _finding_words(rule: DrugRule) -> str:
+    return rule.finding.value.replace("-", " ") if rule.finding is not None else "a finding"
 
 
 def boxed_warning_line(ctx: RuleContext) -> str:

@@ -79,6 +79,18 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
             f"to confirm: PHQ-9 {_on(score)} taken while {trial.ingredient} was on hold "
             f"(not taken since {day_text(trial.on_hold)} at the latest)"
         )
+    listed = trial.unconfirmed_since
+    if (
+        listed is not None
+        and trial.verdict is Verdict.ADEQUATE
+        and trial.segments
+        and score.date >= trial.segments[-1].end
+    ):
+        # Review 6 finding 11: scored after the time the record confirms the drug was taken.
+        return (
+            f"to confirm: PHQ-9 {_on(score)} taken after {trial.ingredient} was last confirmed "
+            f"on {day_text(listed)} (only listed as active since)"
+        )
     gap = trial.outcome_gap
     if gap is None:
         return cards.verdict_text(trial, policy)
@@ -99,6 +111,11 @@ def _on(score: Score) -> str:
 def _dates(trial: Trial) -> str:
     if trial.on_hold is not None:
         return f"{day_text(trial.start)} – on hold (not taken now)"
+    if trial.unconfirmed_since is not None:  # review 6 finding 11
+        return (
+            f"{day_text(trial.start)} – listed as active, not confirmed since "
+            f"{day_text(trial.unconfirmed_since)}"
+        )
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"

@@ -41,8 +41,8 @@ def trial_line(trial: Trial) -> str:
         weeks = cards.fmt_weeks(trial.weeks_at_adequate_dose)
         if trial.outcome_inferred:
             return (
-                f"{head}: stopped after {weeks} weeks at an adequate dose, no PHQ-9 on "
-                "treatment: failure inferred from stopping it"
+                f"{head}: stopped after {weeks} weeks at an adequate dose, "
+                f"{trial.unmeasured_text}: failure inferred from stopping it"
             )
         return f"{head}: failed after {weeks} weeks at an adequate dose{scores}"
     if trial.intolerance is not None:
@@ -56,7 +56,7 @@ def trial_line(trial: Trial) -> str:
 def _outcome(trial: Trial) -> str:
     if not trial.failed:
         return "not tolerated"
-    return "failed, inferred: no PHQ-9 on treatment" if trial.outcome_inferred else "failed"
+    return f"failed, inferred: {trial.unmeasured_text}" if trial.outcome_inferred else "failed"
 
 
 def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:

@@ -16,7 +16,11 @@ assess adherence before concluding that an antidepressant failed. Also listed:
   drug dispensed inside a trial of this episode, named even when the PDC looks fine; when the
   trial's outcome PHQ-9 was taken in the gap the trial is not counted as failed, and a response
   before the gap reads as a relapse off the drug;
-- courses whose latest statement is `on-hold` (review 6 finding 3): not taken now.
+- courses whose latest statement is `on-hold`, or whose order is on hold with no dispense
+  (review 6 finding 3): not taken now;
+- courses kept running only by an `active` MedicationStatement that nothing has confirmed for
+  statement_confirmed_days (policy, default 365; review 6 finding 11): "listed as active; not
+  confirmed since ...", a reconciliation prompt; the time after it is not counted.
 Low-dose use for another indication (e.g. trazodone for sleep) is not an antidepressant trial and
 is not flagged.
 """
@@ -92,7 +96,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
         if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
             return f"{trial.ingredient} non-adherence documented"
         if trial.adherence.pdc is not None:
-            return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}"
+            estimated = " (estimated)" if trial.adherence.estimated else ""
+            return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}{estimated}"
         return f"{trial.ingredient} refill gaps"
     if InadequacyReason.TOO_SHORT in reasons:
         weeks = f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
@@ -115,18 +120,39 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
             lines.append(
                 f"ongoing; refill data contradict adherence ({cards.adherence_text(trial)})"
             )
+        elif trial.unconfirmed_since is not None:
+            lines.append(_listed_text(trial))
         else:
             lines.append("ongoing")
     return lines
 
 
+def _listed_text(trial: Trial) -> str:
+    """Review 6 finding 11: a stale `active` statement is a reconciliation question, not weeks."""
+    since = trial.unconfirmed_since
+    assert since is not None
+    counted = trial.segments[-1].end.isoformat() if trial.segments else since.isoformat()
+    return (
+        f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
+        f"{counted} not counted. Reconcile the medication list (still taken? dose?)"
+    )
+
+
 def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, ...]:
     """The episode's trials with a supply gap or on hold that `flagged` does not list already
     (a flagged trial names its gaps in its adherence text)."""
+    facts = ctx.facts
+    # A stale listing is named even when it began before this episode (a 2012 C-CDA entry still
+    # "active" beside today's drug, review 6 finding 11): it is a reconciliation question.
+    listed = [
+        t
+        for t in ctx.record.antidepressant_trials()
+        if t.unconfirmed_since is not None and t.ongoing and t not in facts.episode_trials
+    ]
     return tuple(
         t
-        for t in ctx.facts.episode_trials
-        if (t.adherence.supply_gaps or t.on_hold is not None)
+        for t in (*facts.episode_trials, *listed)
+        if (t.adherence.supply_gaps or t.on_hold is not None or t.unconfirmed_since is not None)
         and t.verdict is not Verdict.NOT_A_TRIAL
         and t not in flagged
     )
@@ -135,6 +161,8 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
 def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
     """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
     head = f"- **{trial.ingredient}** ({trial.start.isoformat()}): "
+    if trial.unconfirmed_since is not None and trial.on_hold is None:
+        return f"{head}{_listed_text(trial)}."
     if trial.on_hold is not None:
         return (
             f"{head}on hold as of {trial.on_hold.isoformat()}: not taken now; time on hold is not "
@@ -144,7 +172,10 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
     gaps = trial.adherence.supply_gaps
     lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
     pdc = trial.adherence.pdc
-    refills = f" (PDC {cards.fmt_pct(pdc)})" if pdc is not None else ""
+    estimated = (
+        ", estimated from quantity and the order's dose" if trial.adherence.estimated else ""
+    )
+    refills = f" (PDC {cards.fmt_pct(pdc)}{estimated})" if pdc is not None else ""
     line = f"{head}no supply dispensed for {lapses}{refills}: not counted as time on the drug."
     score = trial.on_treatment
     if trial.outcome_gap is not None and score is not None and score.value is not None:
@@ -171,16 +202,27 @@ def _lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 "record why before counting it as a trial",
                 f"{trial.ingredient} on hold, not taken now: record why",
             )
+        if trial.unconfirmed_since is not None:
+            since = trial.unconfirmed_since.isoformat()
+            return cards.fit_summary(
+                f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile "
+                "the medication list before counting it as a trial",
+                f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile",
+            )
         gap = trial.adherence.supply_gaps[0]
         return cards.fit_summary(
             f"{trial.ingredient}: no supply dispensed for {gap.days} days from "
             f"{gap.start.isoformat()}: ask about the gap before counting the trial",
             f"{trial.ingredient}: {gap.days}-day supply gap: ask before counting the trial",
         )
+    what = (
+        "a supply gap, on hold or not confirmed"
+        if any(t.unconfirmed_since is not None for t in lapsed)
+        else "a supply gap or on hold"
+    )
     return cards.fit_summary(
-        f"{len(lapsed)} trials with a supply gap or on hold ({cards.names(lapsed)}): ask before "
-        "counting them",
-        f"{len(lapsed)} trials with a supply gap or on hold: ask before counting them",
+        f"{len(lapsed)} trials with {what} ({cards.names(lapsed)}): ask before counting them",
+        f"{len(lapsed)} trials with {what}: ask before counting them",
     )
 
 
@@ -249,9 +291,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if lapsed:
         if not summary:
             summary = _lapse_summary(lapsed)
-        sections.append(
-            "**Supply gaps and holds:**\n" + "\n".join(_lapse_line(ctx, t) for t in lapsed)
+        title = (
+            "Supply gaps, holds and unconfirmed listings"
+            if any(t.unconfirmed_since is not None for t in lapsed)
+            else "Supply gaps and holds"
         )
+        sections.append(f"**{title}:**\n" + "\n".join(_lapse_line(ctx, t) for t in lapsed))
     trials = ctx.facts.episode_trials
     table = cards.trials_evidence(trials, mapping) if trials else None
     scores = cards.scores_evidence(ctx.record)

@@ -43,6 +43,9 @@ ABNORMAL = frozenset({"low", "high"})
 class Item:
     short: str  # for the summary
     text: str  # markdown bullet for the detail
+    # Said in the detail only: never in the summary, never a reason for a warning or a card of
+    # its own (a substance use disorder in remission: review 7 finding 8).
+    info: bool = False
 
 
 def _finding_ref(finding: Finding) -> str:
@@ -104,7 +107,23 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                     "on record: risk of a switch to mania."
                 )
         items.append(Item(short, text))
-    if facts.psychotic and not optimize_switch_augment.speaks_to_psychotic_features(ctx):
+    disorder = facts.psychotic_disorder
+    if disorder:
+        # Schizoaffective disorder or schizophrenia is not MDD with psychotic features (review 7
+        # finding 9): psychotic disorders are excluded from the TRD flag (REFERENCE.md, CMS159)
+        # and schizoaffective disorder is a TMS coverage exclusion (Ambetter CP.BH.200), so the
+        # card says, as for bipolar disorder, that the unipolar pathway does not apply.
+        items.append(
+            Item(
+                "psychotic disorder on record",
+                f"**Psychotic disorder on record:** {_finding_ref(disorder[0])}. Not major "
+                "depression with psychotic features: the unipolar TRD pathway and the "
+                "psychotic-depression regimen (STOP-PD) do not apply, and TMS policies exclude "
+                "it. Plan antidepressant changes with the treating psychiatrist; a running "
+                "antipsychotic stays with its prescriber.",
+            )
+        )
+    elif facts.psychotic and not optimize_switch_augment.speaks_to_psychotic_features(ctx):
         # Said here only when the optimise card does not take them up (issue 12: once a screen).
         items.append(
             Item(
@@ -125,6 +144,21 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 f"**Substance use:** {_finding_ref(substance[0])}. Substance use disorders are "
                 "associated with poor response (CANMAT 2023 para 181): address it before "
                 "escalating.",
+            )
+        )
+    remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
+    if remitted and not substance and facts.episode_trials:
+        # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
+        # comorbid, current use, so this never gates escalation; a detail line only.
+        f = remitted[0]
+        onset = f", onset {f.onset.isoformat()}" if f.onset else ""
+        items.append(
+            Item(
+                "",
+                f"**Substance use disorder in remission:** {f.display} ({f.system} {f.code}"
+                f"{onset}). Not active use and not a reason to hold escalation; keep it in mind "
+                "with drugs that can be misused (esketamine: boxed warning on abuse and misuse).",
+                info=True,
             )
         )
     return items
@@ -241,7 +275,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if ctx.facts.failed_trials:
         items += _medical(ctx, labs)
     suggestion: list[Suggestion] = []
-    findings = len(items)  # what is on record; a missing TSH is not a finding (below)
+    # What is on record; a missing TSH is not a finding (below), nor an info-only line.
+    findings = sum(1 for i in items if not i.info)
     if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
         items.append(
@@ -266,9 +301,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             )
         # Not marked recommended: CANMAT 2023 asks for labs when clinically indicated.
         suggestion.append(suggestions.create("Order TSH", resource))
-    if not items:
-        return None
-    shorts = "; ".join(i.short for i in items)
+    if not items or all(i.info for i in items):
+        return None  # info lines ride along on a card that exists for something else
+    shorts = "; ".join(i.short for i in items if not i.info)
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
     indicator = Indicator.INFO if findings == 0 else None
@@ -282,7 +317,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary = cards.fit_summary(
             f"Confirm the diagnosis before escalating: {shorts}",
             f"Before escalating: {shorts}",
-            f"Review diagnosis before escalating ({len(items)} findings)",
+            f"Review diagnosis before escalating ({sum(1 for i in items if not i.info)} findings)",
         )
     keys = ["canmat2023"]
     if ctx.facts.bipolar:

@@ -47,6 +47,18 @@ def _due_reason(
     checkpoint = trial.start + timedelta(weeks=ctx.policy.mbc_after_trial_weeks)
     if checkpoint <= as_of and latest.date <= trial.start:
         return f"{none} since {trial.ingredient} started"
+    adequate = trial.adequate_from
+    if (
+        adequate is not None
+        and adequate <= as_of
+        and latest.date < adequate
+        and trial.outcome_unmeasured
+    ):
+        # Review 7 finding 6: the course became an adequate trial after its last PHQ-9 (a
+        # week-5 score does not show that a 6-week trial failed): the outcome needs a PHQ-9.
+        return (
+            f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
+        )
     return None
 
 

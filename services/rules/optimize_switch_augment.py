@@ -177,9 +177,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if blind:
             sections.append(
                 "**Current trial not measured:** "
-                + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in blind)
-                + " has no PHQ-9 on treatment: repeat the PHQ-9 before switching or adding an "
-                "adjunct (it may be working); the options below are not offered as orders yet."
+                + "; ".join(
+                    f"{dose_text(t)} since {t.start.isoformat()} has {t.unmeasured_text}"
+                    for t in blind
+                )
+                + ": repeat the PHQ-9 before switching or adding an adjunct (it may be working); "
+                "the options below are not offered as orders yet."
             )
         # The first-line adjuncts left, read once for the section, the orders and the summary.
         remaining = first_line_adjuncts(ctx, used) if facts.failed_trials else ()

@@ -73,6 +73,7 @@ _RESTRICTING = frozenset({Choice.NEVER, Choice.NOT_ONE_CLICK})
 _NEVER = Choice.NEVER
 _NOT_ONE_CLICK = Choice.NOT_ONE_CLICK
 _BOXED_WARNING = Choice.BOXED_WARNING
+_CAVEAT = Choice.CAVEAT
 _ORDERED = (Choice.FIRST, Choice.NEXT)
 _PREGNANCY = FindingKind.PREGNANCY
 _POSTPARTUM = FindingKind.POSTPARTUM
@@ -203,6 +204,14 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             f"{since}). The {what} on this card come from guidelines that do not cover "
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."
+        )
+    if not tms:
+        # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
+        # finding 10), beside the header that names the finding.
+        lines.extend(
+            f"**{r.rule.label().capitalize()}, if considered:** {r.rule.note} ({r.rule.cite})."
+            for r in ctx.population.applying
+            if r.rule.choice is _CAVEAT
         )
     postpartum = ctx.population.postpartum
     if postpartum is not None:

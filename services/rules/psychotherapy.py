@@ -51,7 +51,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Bipolar disorder on record: the unipolar pathway this card belongs to (counted antidepressant
     # failures, LCD L37086's trial before TMS) does not apply, and the diagnosis-review card says
     # so; its "N adequate trials failed" beside that card would contradict it (review finding).
-    if facts.bipolar or not facts.failed_trials:
+    # A primary psychotic disorder likewise (review 7 finding 9).
+    if facts.bipolar or facts.psychotic_disorder or not facts.failed_trials:
         return None
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):

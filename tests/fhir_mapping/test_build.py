@@ -105,11 +105,11 @@ def chart() -> list[dict[str, Any]]:
     later = phq9_total("phq-future", date(2025, 4, 1), 25)
     glucose = lab(
         "glucose",
-        "2345-7",
-        "Glucose [Mass/volume] in Serum or Plasma",
+        "718-7",  # haemoglobin: not read (glucose is, since review 7 finding 4)
+        "Hemoglobin [Mass/volume] in Blood",
         date(2024, 5, 1),
-        95,
-        "mg/dL",
+        13.5,
+        "g/dL",
     )
     other = [
         patient("p-002", birth="1990-01-01", gender="male"),
@@ -340,11 +340,11 @@ def test_the_mapping_runs_no_model_validation() -> None:
     unrelated = [
         lab(
             "never-glucose",
-            "2345-7",
-            "Glucose [Mass/volume] in Serum or Plasma",
+            "718-7",  # haemoglobin: not read (glucose is, since review 7 finding 4)
+            "Hemoglobin [Mass/volume] in Blood",
             date(2024, 5, 1),
-            95,
-            "mg/dL",
+            13.5,
+            "g/dL",
         ),
         condition(
             "never-htn", "http://snomed.info/sct", "38341003", "Hypertension", date(2019, 3, 1)

@@ -102,7 +102,8 @@ def test_other_systems_are_left_as_written(system: str) -> None:
 
 def test_canonical_uris_are_the_fhir_r4_ones() -> None:
     table = known_systems()
-    assert set(table.values()) == {RXNORM, ICD10CM, SNOMED, LOINC, ICD9CM, CPT, NDC, ATC}
+    hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"  # review 7 finding 7
+    assert set(table.values()) == {RXNORM, ICD10CM, SNOMED, LOINC, ICD9CM, CPT, NDC, ATC, hcpcs}
     for uri in table.values():
         assert table[uri] == uri  # each canonical URI maps to itself: the exact fast path
 

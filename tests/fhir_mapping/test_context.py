@@ -117,8 +117,10 @@ def test_codes_and_families() -> None:
     assert kinds(condition("o", ICD10CM, "Z96.21", "Cochlear implant status", ONSET)) == [
         K.IMPLANTED_DEVICE
     ]
+    # A primary psychotic disorder as well as psychotic (review 7 finding 9).
     assert kinds(condition("p", ICD10CM, "F20.9", "Schizophrenia, unspecified", ONSET)) == [
-        K.PSYCHOTIC
+        K.PSYCHOTIC,
+        K.PSYCHOTIC_DISORDER,
     ]
     assert kinds(
         condition("q", SNOMED, "370143000", "Major depressive disorder (disorder)", ONSET)

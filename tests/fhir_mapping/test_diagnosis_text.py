@@ -19,7 +19,8 @@ AS_OF = date(2025, 6, 2)
     [
         ("Bipolar II disorder per outside psychiatrist", (FindingKind.BIPOLAR,)),
         ("Hx manic-depressive illness", (FindingKind.BIPOLAR,)),
-        ("Schizoaffective d/o", (FindingKind.PSYCHOTIC,)),
+        # A primary psychotic disorder too (review 7 finding 9: not psychotic depression).
+        ("Schizoaffective d/o", (FindingKind.PSYCHOTIC, FindingKind.PSYCHOTIC_DISORDER)),
         ("Seizure disorder, on levetiracetam", (FindingKind.EPILEPSY,)),
         ("No history of seizure disorder", ()),
         ("Denies mania or psychosis", ()),

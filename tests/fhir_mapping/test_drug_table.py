@@ -40,6 +40,11 @@ INTERACTING_CLASSES = {
     "antitussive (serotonergic)",
     "stimulant (sympathomimetic)",
     "MAO-B inhibitor",
+    # interaction_partners.csv: the pairs of services/data/drug_interactions.csv (review 7
+    # finding 5).
+    "antioestrogen",
+    "muscle relaxant",
+    "hypnotic (melatonin agonist)",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {
@@ -58,9 +63,10 @@ def _data(name: str) -> list[dict[str, str]]:
 def test_row_counts_and_roles() -> None:
     drugs = all_drugs()
     assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 37
-    # 16 CANMAT 2023 Table 7.2 adjuncts + 5 other antipsychotics recognised so a running one is
-    # seen (issue 11 item 3: no second antipsychotic is proposed).
-    assert len([d for d in drugs if d.role is Role.AUGMENTATION]) == 21
+    # 17 CANMAT 2023 Table 7.2 adjuncts (racemic ketamine IV: review 7 finding 7) + 5 other
+    # antipsychotics recognised so a running one is seen (issue 11 item 3: no second
+    # antipsychotic is proposed).
+    assert len([d for d in drugs if d.role is Role.AUGMENTATION]) == 22
     assert all(d.ingredient == d.ingredient.lower().strip() for d in drugs)
 
 

@@ -55,6 +55,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "mg_per_day_high",
         "dose_equivalence",
         "as_needed",
+        "supply_estimated",
+        "asserted",
     ]
 
 

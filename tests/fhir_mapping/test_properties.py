@@ -84,11 +84,11 @@ def irrelevant() -> list[dict[str, Any]]:
     return [
         lab(
             "glu",
-            "2345-7",
-            "Glucose [Mass/volume] in Serum or Plasma",
+            "718-7",  # haemoglobin: not read (glucose is, since review 7 finding 4)
+            "Hemoglobin [Mass/volume] in Blood",
             date(2024, 5, 1),
-            95,
-            "mg/dL",
+            13.5,
+            "g/dL",
         ),
         condition("htn", SNOMED, "38341003", "Hypertension", date(2019, 3, 1)),
         procedure(

@@ -177,7 +177,11 @@ def test_when_first_line_adjuncts_are_used_lithium_comes_with_its_monitoring() -
 def test_a_running_lithium_is_named_with_its_level_and_monitoring() -> None:
     lithium = _used("lithium", date(2024, 2, 5), ongoing=True, mg=900, min_mg=600, max_mg=1200)
     rec = optimise(f.trd_record(trials=(f.sertraline_failed(), f.venlafaxine_failed(), lithium)))
-    assert f"{LITHIUM[0].upper()}{LITHIUM[1:]}: running." in rec.detail
+    # Review 7 finding 1: the line names the level and kidney tests, or that none is on record.
+    assert (
+        f"{LITHIUM[0].upper()}{LITHIUM[1:]}: running; no lithium level on record; no creatinine "
+        "or eGFR on record."
+    ) in rec.detail
 
 
 def test_a_running_antipsychotic_adjunct_gets_metabolic_and_movement_monitoring() -> None:
@@ -188,7 +192,8 @@ def test_a_running_antipsychotic_adjunct_gets_metabolic_and_movement_monitoring(
     rec = optimise(f.trd_record(trials=(f.sertraline_failed(), f.venlafaxine_failed(), quetiapine)))
     assert (
         "Quetiapine running: monitor weight, BP, glucose, lipids at baseline, week "
-        "12, yearly; akathisia, EPS, tardive dyskinesia."
+        "12, yearly; akathisia, EPS, tardive dyskinesia; no glucose, HbA1c or lipids on record "
+        "since 2024-02-05."
     ) in rec.detail
 
 

@@ -4,7 +4,7 @@ ones with their targets and monitoring, and the monitoring of an adjunct already
 from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
-from services import cards, drug_rules, drugs, pathway_options
+from services import cards, drug_rules, drugs, lab_safety, pathway_options
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -111,7 +111,10 @@ def _second_line_named(ctx: RuleContext, used: set[str]) -> list[str]:
 
 
 def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
-    """Monitoring of an adjunct already running: lithium, liothyronine, an antipsychotic."""
+    """Monitoring of an adjunct already running: lithium, liothyronine, an antipsychotic. The
+    lithium line names the last level, creatinine and eGFR with their dates, and the
+    antipsychotic line the glucose/HbA1c and lipids since it started (review 7 findings 1 and 4:
+    the card recited the schedule beside a level of 1.4 mmol/L it never read)."""
     lines = []
     for t in ctx.facts.augmentations:
         if not t.ongoing:
@@ -119,10 +122,16 @@ def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
         row = pathway_options.monitoring_for(t.ingredient)
         if row is not None:
             line = pathway_options.adjunct_line(t.ingredient, "")
-            lines.append(f"{line[:1].upper()}{line[1:]}: running.")
+            labs = (
+                f"; {lab_safety.lithium_level_text(ctx.record, ctx.policy)}"
+                if t.ingredient == "lithium"
+                else ""
+            )
+            lines.append(f"{line[:1].upper()}{line[1:]}: running{labs}.")
         elif drug_rules.is_antipsychotic(t.drug_class):
             lines.append(
                 f"{t.ingredient.capitalize()} running: "
-                f"{pathway_options.antipsychotic_monitoring()}."
+                f"{pathway_options.antipsychotic_monitoring()}; "
+                f"{lab_safety.metabolic_text(ctx.record, t.start)}."
             )
     return lines

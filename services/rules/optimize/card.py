@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.record import Trial
 from services import cards, pathway_options
 from services.recommendation import Evidence
 from services.rules import populations
@@ -91,6 +92,18 @@ def basis(
     ]
 
 
+def _early_score(trial: Trial) -> str:
+    """ "; last PHQ-9 21 on 2025-02-10, before it became adequate on 2025-02-17" for a course
+    whose only on-treatment PHQ-9 predates adequacy (Trial.outcome_before_adequate), else ""."""
+    score, adequate = trial.on_treatment, trial.adequate_from
+    if not trial.outcome_before_adequate or score is None or adequate is None:
+        return ""
+    return (
+        f"; last PHQ-9 {score.value} on {score.date.isoformat()}, before it became adequate on "
+        f"{adequate.isoformat()}"
+    )
+
+
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
     if ctx.facts.suicide is not None:
@@ -99,14 +112,18 @@ def opening(ctx: RuleContext) -> list[str]:
     if inferred:
         # Trial.failed counts a stopped adequate course with no PHQ-9 on it as failed (Fabbri
         # 2021); the card says which failures were inferred, so none is read as measured.
+        # A PHQ-9 taken only before the course became adequate (review 7 finding 6) is named
+        # with that date: it was measured, just too early to show the failure.
+        early = any(t.outcome_before_adequate for t in inferred)
         sections.append(
             "**Failure inferred:** "
             + ", ".join(
                 f"{t.ingredient} (stopped after {cards.fmt_weeks(t.weeks_at_adequate_dose)} "
-                "weeks at an adequate dose)"
+                f"weeks at an adequate dose{_early_score(t)})"
                 for t in inferred
             )
-            + ": no PHQ-9 on treatment; confirm the response with the patient."
+            + (": no PHQ-9 since it became adequate" if early else ": no PHQ-9 on treatment")
+            + "; confirm the response with the patient."
         )
     sections.append(populations.population_notes(ctx))
     return sections

@@ -34,8 +34,26 @@ def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
             and t.current_mg_per_day is not None
             and t.current_mg_per_day < t.min_adequate_mg
             and t.adherence.status is not _POOR
+            and not in_titration(t, ctx.policy.below_range_grace_weeks)
         ]
     )
+
+
+def in_titration(trial: Trial, grace_weeks: float) -> bool:
+    """The running dose has been below the minimum adequate dose for less than `grace_weeks`
+    (policy.below_range_grace_weeks; review 7 finding 11): a titration step such as a first
+    week at 25 mg of sertraline, not yet a dose to raise. Counted from the start of the latest
+    run of below-minimum segments to the course's end (the as-of date while it runs)."""
+    minimum = trial.min_adequate_mg
+    if grace_weeks <= 0 or minimum is None or not trial.segments:
+        return False
+    since = trial.segments[-1].start
+    for segment in reversed(trial.segments):
+        mg = segment.mg_per_day
+        if mg is None or mg >= minimum:
+            break
+        since = segment.start
+    return (trial.end - since).days < grace_weeks * 7
 
 
 def current_trials(ctx: RuleContext) -> tuple[Trial, ...]:

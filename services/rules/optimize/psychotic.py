@@ -55,7 +55,10 @@ def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     bipolar disorder (no card), nor when an antidepressant and an antipsychotic are running and
     responding (nothing to change)."""
     facts = ctx.facts
-    if not facts.psychotic or facts.bipolar:
+    # A primary psychotic disorder (schizoaffective disorder, schizophrenia) is not MDD with
+    # psychotic features, and STOP-PD enrolled psychotic MDD only (review 7 finding 9): as in
+    # bipolar disorder, no card here; the diagnosis review says the unipolar pathway does not apply.
+    if not facts.psychotic or facts.bipolar or facts.psychotic_disorder:
         return False
     return not (running_antipsychotics(ctx) and responding(ctx))
 
@@ -187,11 +190,14 @@ def _running_antipsychotic_section(
                     )
                     found.append(suggestions.create(label, resource))
         else:
+            # Not judged against the trial regimen (review 7 finding 9): an established
+            # antipsychotic (clozapine above all) is not reviewed against STOP-PD's olanzapine;
+            # its dose stays with its prescriber.
             text += (
                 f" {t.ingredient}: no antipsychotic-range dose for psychotic depression is on "
-                "file here (trial evidence: "
-                + (regimen.text() if regimen else "none on file")
-                + "): review the agent and dose with psychiatry."
+                "file here, so it is not judged against "
+                + (regimen.name if regimen else "a trial regimen")
+                + "; any change to it is for its prescriber."
             )
     return text
 

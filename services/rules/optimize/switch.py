@@ -3,7 +3,7 @@ first line of other mechanisms; under 18 the guideline's ordered list, NICE NG13
 
 from __future__ import annotations
 
-from services import cards, drug_rules, drugs, washout_switch
+from services import cards, drug_rules, drugs, lab_safety, washout_switch
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
@@ -144,6 +144,8 @@ def switch_section(ctx: RuleContext) -> str:
     # Switch-specific safety lines (e.g. washout when crossing into or out of an MAOI) go after
     # the options and before the notes on what was left out.
     lines.extend(washout_switch.switch_lines(ctx.record, names))
+    # A recent sodium or QTc that argues against some of the options (review 7 finding 4).
+    lines.extend(lab_safety.switch_lines(ctx.record, ctx.policy, names))
     return "**Switch:** " + " ".join(lines + notes)
 
 

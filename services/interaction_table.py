@@ -1,0 +1,247 @@
+"""Drug interactions beyond the MAOI table (review 7 finding 5): a small, sourced list of pairs.
+
+data/drug_interactions.csv holds one row per interaction a psychiatrist must not miss on a TRD
+pathway: clozapine with fluvoxamine (strong CYP1A2 inhibition: a third of the clozapine dose),
+tramadol with serotonergic antidepressants or bupropion (serotonin syndrome, seizures), tamoxifen
+with strong CYP2D6-inhibiting antidepressants (less endoxifen), and fluvoxamine with tizanidine or
+ramelteon (contraindicated). Each row names a drug, its partners (ingredients, or `class:NAME` for
+a drug-table class such as `class:SSRI`), a severity (critical | warning | info), the risk, the
+action and the label section it comes from. It is not an interaction database: pairs outside it
+are not checked, and the cards say so. MAOI combinations stay with the washout table
+(services/washout.py), which also knows the intervals.
+
+This module reads the table and finds the pairs among what a patient takes: courses running on the
+as-of date (any role: tramadol and tamoxifen are `interacting` rows of the drug table), drugs an
+active statement says are taken but whose dates could not be read (DataGap.taken_now: running,
+the safer reading), and the drafts of an order. A course that has ended is not a partner: the
+interactions listed here are of two drugs taken together.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
+from services import cards
+from services.recommendation import Indicator
+
+_SEVERITY = {"critical": Indicator.CRITICAL, "warning": Indicator.WARNING, "info": Indicator.INFO}
+_RANK = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
+_CLASS = "class:"
+
+# Said on every interaction card: the table is short on purpose, so a card must not read as "all
+# interactions were checked".
+NOT_CHECKED = (
+    "Only the interactions in this service's short table (data/drug_interactions.csv) and MAOI "
+    "combinations are checked here; use the EHR's interaction screening for the rest."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRow:
+    id: str
+    drug: str
+    partners: tuple[str, ...]  # ingredients and class:NAME tokens
+    severity: Indicator
+    short: str  # the risk in a few words, for a card summary
+    act: str  # the action in a few words, for a card summary
+    risk: str
+    action: str
+    source: str
+    status: str
+
+    def names(self, ingredient: str) -> bool:
+        """Whether `ingredient` is one of the partners (by name or by its drug-table class)."""
+        if ingredient in self.partners:
+            return True
+        info = drug_info(ingredient)
+        return info is not None and f"{_CLASS}{info.drug_class}" in self.partners
+
+
+@cache
+def table() -> tuple[InteractionRow, ...]:
+    text = resources.files("services").joinpath("data/drug_interactions.csv").read_text("utf-8")
+    rows = []
+    for row in csv.DictReader(text.splitlines()):
+        rows.append(
+            InteractionRow(
+                id=row["id"].strip(),
+                drug=row["drug"].strip().lower(),
+                partners=tuple(p.strip() for p in row["partners"].split(";") if p.strip()),
+                severity=_SEVERITY[row["severity"].strip()],
+                short=row["short"].strip(),
+                act=row["act"].strip(),
+                risk=row["risk"].strip(),
+                action=row["action"].strip(),
+                source=row["source"].strip(),
+                status=row["status"].strip(),
+            )
+        )
+    return tuple(rows)
+
+
+@cache
+def _drugs() -> frozenset[str]:
+    """The ingredients a row is about: a drug outside these never needs the partner lookup."""
+    return frozenset(r.drug for r in table())
+
+
+def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
+    """The rows a pair of ingredients matches, either way round."""
+    if a == b:
+        return ()
+    return tuple(
+        row
+        for row in table()
+        if (row.drug == a and row.names(b)) or (row.drug == b and row.names(a))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Taking:
+    """A drug the patient takes, or that is on the order, as a card names it."""
+
+    ingredient: str
+    mg_per_day: float | None
+    start: date | None
+    on_order: bool
+    source: SourceRef | None
+
+    def text(self) -> str:
+        """ "clozapine 300 mg/day since 2020-03-02 (MedicationRequest/mr-1)", "fluvoxamine
+        100 mg/day on this order"; what is not recorded is said, never guessed."""
+        dose = (
+            f"{cards.fmt_mg(self.mg_per_day)} mg/day"
+            if self.mg_per_day is not None
+            else "dose not read"
+        )
+        if self.on_order:
+            return f"{self.ingredient} {dose} on this order"
+        when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
+        cite = f" ({self.source})" if self.source is not None else ""
+        return f"{self.ingredient} {dose}, running {when}{cite}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    first: Taking
+    second: Taking
+    rows: tuple[InteractionRow, ...]
+
+    @property
+    def severity(self) -> Indicator:
+        return min((r.severity for r in self.rows), key=_RANK.__getitem__)
+
+    @property
+    def lead(self) -> InteractionRow:
+        """The row the summary quotes: the most severe."""
+        return min(self.rows, key=lambda r: _RANK[r.severity])
+
+    def names(self) -> frozenset[str]:
+        return frozenset({self.first.ingredient, self.second.ingredient})
+
+    def summary(self, more: int) -> str:
+        """ "Fluvoxamine ordered with clozapine running: raises clozapine levels; a third of the
+        clozapine dose, or avoid" (+ how many more pairs the card holds)."""
+        a, b = self.first.ingredient.capitalize(), self.second.ingredient
+        if self.first.on_order and self.second.on_order:
+            pair = f"{a} and {b} on one order"
+        elif self.first.on_order:
+            pair = f"{a} ordered with {b} running"
+        else:
+            pair = f"{a} and {b} both running"
+        row = self.lead
+        extra = f" (+{more} more)" if more else ""
+        return cards.fit_summary(
+            f"{pair}: {row.short}; {row.act}{extra}",
+            f"{pair}: {row.short}{extra}",
+            f"{a} with {b}: {row.short}{extra}",
+        )
+
+    def text(self) -> str:
+        """One markdown paragraph: both drugs with dose and start, each risk, action, source."""
+        lines = [
+            f"{row.risk[0].upper()}{row.risk[1:]}: {row.action}. Source: {row.source}"
+            + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
+            + "."
+            for row in self.rows
+        ]
+        head = (
+            f"**{self.first.ingredient.capitalize()} with {self.second.ingredient}** "
+            f"({self.severity.value}): {self.first.text()}; {self.second.text()}."
+        )
+        return head + " " + " ".join(lines)
+
+
+def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: (t.end, t.start)):
+        if trial.ongoing:
+            latest[trial.ingredient] = trial
+    return latest
+
+
+def running(record: PatientRecord) -> list[Taking]:
+    """What the patient takes on the as-of date: running courses, then undated active ones."""
+    found = []
+    for trial in _latest_running(record.trials).values():
+        mg = trial.segments[-1].mg_per_day if trial.segments else None
+        found.append(
+            Taking(
+                trial.ingredient,
+                mg,
+                trial.start,
+                False,
+                trial.sources[-1] if trial.sources else None,
+            )
+        )
+    known = {t.ingredient for t in found}
+    for gap in record.gaps:
+        for ingredient in gap.taken_now:
+            if ingredient not in known:
+                known.add(ingredient)
+                found.append(Taking(ingredient, None, None, False, gap.source))
+    return found
+
+
+def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
+    return [Taking(d.ingredient, d.mg_per_day, None, True, d.source) for d in drafts]
+
+
+def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) -> list[Pair]:
+    """The pairs the table lists, each once. With `news` (the drafts of an order): only pairs
+    with at least one of them in, each draft against everything taken and the other drafts;
+    else every pair among `takings` (patient-view)."""
+    everything = list(takings) + list(news or ())
+    if not any(t.ingredient in _drugs() for t in everything):
+        return []  # nearly every chart: no clozapine, tramadol, tamoxifen, ... at all
+    found: list[Pair] = []
+    seen: set[frozenset[str]] = set()
+    firsts = everything if news is None else list(news)
+    for first in firsts:
+        for second in everything:
+            key = frozenset({first.ingredient, second.ingredient})
+            if len(key) < 2 or key in seen:
+                continue
+            rows = rows_for(first.ingredient, second.ingredient)
+            if not rows:
+                continue
+            seen.add(key)
+            pair = Pair(first, second, rows)
+            if news is None and pair.lead.drug != first.ingredient:
+                # Two running drugs: the row's own drug first ("Tramadol and venlafaxine"),
+                # whatever order the chart listed them in.
+                pair = Pair(second, first, rows)
+            found.append(pair)
+    found.sort(key=lambda p: _RANK[p.severity])
+    return found
+
+
+def highest(found: Sequence[Pair]) -> Indicator:
+    return min((p.severity for p in found), key=_RANK.__getitem__)

@@ -1,0 +1,245 @@
+"""Safety labs the cards act on (review 7 findings 1 and 4): the lithium level, QTc and sodium,
+and the labs a running adjunct is monitored with (creatinine/eGFR for lithium; HbA1c, glucose
+and lipids for an antipsychotic).
+
+The thresholds are rows of data/lab_safety.csv (with sources); which result is recent enough to
+act on is the clinic's (policy.lab_recent_days). A value is compared only in a unit the lab table
+knows (fhir_mapping/data/lab_ranges.csv); otherwise the lab's own H/L interpretation decides, and
+a value read in neither way is named with its date and "not compared". Every line prints the
+result's date. When lab results could not be obtained (the Observation prefetch missing or only
+partly read: record.incomplete(LABS)), the lines say the check was not done instead of "no level
+on record" (issue 10, never silent).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.record import DataDomain, LabResult, PatientRecord
+from services import cards
+from services.policy import Policy
+
+# How a test is named on a line.
+LABEL = {
+    "lithium": "lithium level",
+    "qtc": "QTc",
+    "sodium": "sodium",
+    "creatinine": "creatinine",
+    "egfr": "eGFR",
+    "hba1c": "HbA1c",
+    "glucose": "glucose",
+    "ldl": "LDL",
+    "triglycerides": "triglycerides",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LabRule:
+    check: str  # "lithium-target" | "qtc-stop" | "qtc-caution" | "sodium-low"
+    test: str
+    drugs: frozenset[str]
+    classes: tuple[str, ...]
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+    status: str
+
+    def applies_to(self, ingredient: str, drug_class: str) -> bool:
+        return ingredient in self.drugs or drug_class in self.classes
+
+    def bounds(self) -> str:
+        """ "0.5-0.8 mmol/L", "500 ms", "130 mmol/L"."""
+        if self.low is not None and self.high is not None:
+            return f"{cards.fmt_mg(self.low)}-{cards.fmt_mg(self.high)} {self.unit}"
+        bound = self.high if self.high is not None else self.low
+        return f"{cards.fmt_mg(bound)} {self.unit}"
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def rules() -> tuple[LabRule, ...]:
+    text = resources.files("services").joinpath("data/lab_safety.csv").read_text("utf-8")
+    return tuple(
+        LabRule(
+            check=row["check"],
+            test=row["test"],
+            drugs=frozenset(d for d in row["drugs"].split(";") if d),
+            classes=tuple(c for c in row["classes"].split(";") if c),
+            low=_float(row["low"]),
+            high=_float(row["high"]),
+            unit=row["unit"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
+    return next(
+        (r for r in rules() if r.check == check and r.applies_to(ingredient, drug_class)), None
+    )
+
+
+def latest(record: PatientRecord, *tests: str, since: date | None = None) -> LabResult | None:
+    """The latest result of any of `tests` (on or after `since` when given)."""
+    found = [
+        lab
+        for lab in record.context.labs
+        if lab.test in tests and (since is None or lab.date >= since)
+    ]
+    return max(found, key=lambda lab: lab.date) if found else None
+
+
+def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:
+    return lab.date >= record.as_of - timedelta(days=policy.lab_recent_days)
+
+
+def labs_missing(record: PatientRecord) -> bool:
+    """Some lab results could not be obtained: an absence proves nothing."""
+    return record.incomplete(DataDomain.LABS)
+
+
+def value(lab: LabResult) -> float | None:
+    """The value in a unit the lab table knows, else None (never compared)."""
+    if lab.value is None or lab.unit is None:
+        return None
+    known = lab_ranges().get(lab.test)
+    return lab.value if known is not None and lab.unit.lower() in known.units else None
+
+
+def text(lab: LabResult) -> str:
+    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20"."""
+    if lab.value is None:
+        return f"a result on {lab.date.isoformat()}"
+    unit = f" {lab.unit}" if lab.unit else ""
+    return f"{cards.fmt_mg(lab.value)}{unit} on {lab.date.isoformat()}"
+
+
+def above(rule: LabRule, lab: LabResult) -> bool | None:
+    """Whether the result is above the rule's upper bound: by its value in a known unit, else by
+    the lab's own interpretation (H/HH) when the rule has an upper bound; None: not known."""
+    if rule.high is None:
+        return None
+    number = value(lab)
+    if number is not None:
+        return number > rule.high
+    return True if lab.flag == "high" else None
+
+
+def below(rule: LabRule, lab: LabResult) -> bool | None:
+    if rule.low is None:
+        return None
+    number = value(lab)
+    if number is not None:
+        return number < rule.low
+    return True if lab.flag == "low" else None
+
+
+def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
+    """ "no lithium level on record" ("... on record since 2024-07-01"), or, while lab results
+    could not all be obtained, "lithium level not checked: lab results not (fully) available"."""
+    if labs_missing(record):
+        return f"{what} not checked: lab results not (fully) available"
+    return f"no {what} on record" + (f" since {since.isoformat()}" if since else "")
+
+
+# --- lines of the optimise card ------------------------------------------------------------------
+
+
+def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
+    """What the running-lithium line adds (review 7 finding 1): the last level and its date
+    against the augmentation target ("last level 1.4 mmol/L on 2025-05-20: **above the 0.5-0.8
+    mmol/L target**"), its creatinine and eGFR (CANMAT 2023 para 164), or that none is on
+    record, or that the check was not done."""
+    rule = rule_for("lithium-target", "lithium", "")
+    lab = latest(record, "lithium")
+    if lab is None:
+        level = absent_text(record, "lithium level")
+    else:
+        level = f"last level {text(lab)}"
+        if rule is not None:
+            high, low = above(rule, lab), below(rule, lab)
+            if high:
+                # Bold: the level that decides the next dose (toxicity tracks the serum level:
+                # FDA boxed warning), even when it is older than lab_recent_days.
+                level += f": **above the {rule.bounds()} target**"
+            elif low:
+                level += f": below the {rule.bounds()} target"
+            elif high is None and low is None:
+                level += " (unit not compared)"
+        if not is_recent(record, policy, lab):
+            level += f" (over {policy.lab_recent_days} days ago: due)"
+    kidney = [
+        f"{LABEL[test]} {text(found)}"
+        for test in ("creatinine", "egfr")
+        if (found := latest(record, test)) is not None
+    ]
+    renal = "; ".join(kidney) if kidney else absent_text(record, "creatinine or eGFR")
+    return f"{level}; {renal}"
+
+
+def metabolic_text(record: PatientRecord, started: date) -> str:
+    """What the running-antipsychotic line adds (review 7 finding 4): the latest glucose or
+    HbA1c and the latest lipid since the adjunct started, with dates, or "no glucose, HbA1c or
+    lipids on record since <start>", or that the check was not done."""
+    sugar = latest(record, "hba1c", "glucose", since=started)
+    lipid = latest(record, "ldl", "triglycerides", since=started)
+    if sugar is None and lipid is None:
+        return absent_text(record, "glucose, HbA1c or lipids", started)
+    parts = [
+        f"{LABEL[lab.test]} {text(lab)}" if lab is not None else absent_text(record, what)
+        for lab, what in ((sugar, "glucose or HbA1c"), (lipid, "lipids"))
+    ]
+    return f"since it started ({started.isoformat()}): " + "; ".join(parts)
+
+
+def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> list[str]:
+    """One line each when the switch list offers drugs a recent result argues against (review 7
+    finding 4): SSRIs/SNRIs with a low sodium, citalopram/escitalopram with a long QTc. `options`:
+    the switch list's entries ("SNRI: venlafaxine, duloxetine")."""
+    lines: list[str] = []
+    offered = " ".join(options)
+    sodium = latest(record, "sodium")
+    rule = next((r for r in rules() if r.check == "sodium-low"), None)
+    classes = list(rule.classes) if rule is not None else []
+    if (
+        rule is not None
+        and sodium is not None
+        and is_recent(record, policy, sodium)
+        and below(rule, sodium)
+        and any(option.startswith(tuple(classes)) for option in options)
+    ):
+        age = record.patient.age
+        older = (
+            f" (greater risk at {age})" if age is not None and age >= policy.older_adult_age else ""
+        )
+        lines.append(
+            f"Sodium {text(sodium)}, below {rule.bounds()}: "
+            f"{' and '.join(c + 's' for c in classes)} can lower it further{older}."
+        )
+    qtc = latest(record, "qtc")
+    if qtc is not None and is_recent(record, policy, qtc):
+        named = [
+            r
+            for r in rules()
+            if r.check in ("qtc-stop", "qtc-caution")
+            and any(drug in offered for drug in r.drugs)
+            and above(r, qtc)
+        ]
+        if named:
+            worst = max(named, key=lambda r: r.high or 0.0)
+            drugs = sorted({d for r in named for d in r.drugs if d in offered})
+            lines.append(
+                f"QTc {text(qtc)}, above {worst.bounds()}: {' and '.join(drugs)} prolong it."
+            )
+    return lines

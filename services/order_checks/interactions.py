@@ -1,0 +1,89 @@
+"""The interaction check of an order (review 7 finding 5): a draft meeting a running drug, or
+another draft, in a pair of data/drug_interactions.csv (services/interaction_table.py).
+
+One card for the order, whatever the number of pairs, at the highest severity found (clozapine
+with fluvoxamine: critical). Every selected draft is checked, an `interacting` one too (tizanidine
+ordered while fluvoxamine runs). It is a safety check of the order: it speaks whatever the pathway
+stage. MAOI combinations are the MAOI check's (order_checks/maoi.py).
+
+A draft in a critical interaction must not also read "fine for titration" (the clozapine +
+fluvoxamine draft got it): its below-range finding is reworded to put the interaction first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+
+from fhir_mapping.record import DraftOrder
+from services import cards, interaction_table
+from services.order_checks.model import BELOW, DEDUPE_KEY_MAX, OrderCheck, dedupe_key
+from services.recommendation import Indicator, Recommendation
+from services.rules.context import RuleContext
+
+TOPIC = "order-drug-interaction"
+
+
+def interaction_card(
+    ctx: RuleContext,
+    selected: Sequence[DraftOrder],
+    by_topic: dict[str, list[OrderCheck]],
+) -> Recommendation | None:
+    """The interaction card of the selected drafts, or None. Rewords the below-range findings
+    (in `by_topic`) of a draft in a critical interaction."""
+    if not selected:
+        return None
+    others = [d for d in ctx.record.draft_orders if d not in selected]
+    found = interaction_table.pairs(
+        interaction_table.running(ctx.record) + interaction_table.on_order(others),
+        news=interaction_table.on_order(selected),
+    )
+    if not found:
+        return None
+    severity = interaction_table.highest(found)
+    critical = {name for p in found if p.severity is Indicator.CRITICAL for name in p.names()}
+    _temper_titration(by_topic, critical)
+    summary = found[0].summary(len(found) - 1)
+    involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
+    keys = ",".join(dedupe_key(d, TOPIC) for d in involved)
+    if len(keys) > DEDUPE_KEY_MAX:
+        keys = f"{TOPIC}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
+        indicator=severity,
+        dedupe_key=keys,
+    )
+
+
+def _temper_titration(by_topic: dict[str, list[OrderCheck]], critical: set[str]) -> None:
+    """A below-range draft in a critical interaction: "raise it later" is not the advice while
+    the interaction stands (review 7 finding 5: clozapine + fluvoxamine read "fine for
+    titration"). The finding stays (the dose is still below range), worded for the interaction."""
+    below = by_topic.get(BELOW)
+    if not below or not critical:
+        return
+    by_topic[BELOW] = [
+        dataclasses.replace(
+            check,
+            summary=cards.fit_summary(
+                f"{check.draft.ingredient.capitalize()} "
+                f"{cards.fmt_mg(check.draft.mg_per_day)} mg/day is below the minimum adequate "
+                f"dose ({cards.fmt_mg(check.draft.min_adequate_mg)} mg/day); settle the "
+                "interaction before any titration",
+                f"{check.draft.ingredient.capitalize()}: below the adequate dose; settle the "
+                "interaction first",
+            ),
+            # doses.py's "plan the titration" sentence would contradict the line that follows.
+            detail=(
+                check.detail.replace(" Plan the titration to reach it.", "")
+                + " A critical interaction is on this order (see its card): do not raise the "
+                "dose until it is settled."
+            ),
+        )
+        if check.draft.ingredient in critical
+        else check
+        for check in below
+    ]

@@ -1,0 +1,38 @@
+"""patient-view: two running drugs that interact (review 7 finding 5), beyond the MAOI table.
+
+The order hooks check a pair when it is ordered (order_checks/interactions.py); a chart can still
+hold both running (started by another prescriber: tramadol from the pain clinic, tamoxifen from
+oncology). One card per patient for every pair found in data/drug_interactions.csv
+(services/interaction_table.py), at the highest severity among them, so several pairs do not make
+several cards. Pairs the table marks `info` (clozapine with sertraline: monitor) are left to the
+order hooks: a stable regimen is not a card on every chart view.
+
+A safety card: it speaks whatever the pathway stage (in remission, tramadol with venlafaxine is
+still a seizure and serotonin-syndrome risk). Snoozable with a reason (data/topics.csv): a
+deliberate, monitored combination (clozapine already at a third of its dose) is the prescriber's
+call. Nothing is one-click: which drug to change is the prescribers' decision.
+"""
+
+from __future__ import annotations
+
+from services import cards, interaction_table
+from services.recommendation import Indicator, Recommendation
+from services.rules.context import RuleContext
+
+TOPIC = "drug-interaction"
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = [
+        p
+        for p in interaction_table.pairs(interaction_table.running(ctx.record))
+        if p.severity is not Indicator.INFO
+    ]
+    if not found:
+        return None
+    return cards.make(
+        TOPIC,
+        summary=found[0].summary(len(found) - 1),
+        detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
+        indicator=interaction_table.highest(found),
+    )
