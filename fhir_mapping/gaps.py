@@ -5,7 +5,8 @@ Two sources of gaps:
   Medication reference it cannot resolve, no date): one gap each, naming the resource;
 - data the protocol layer could not obtain (a prefetch key neither sent nor fetchable, a prefetched
   Bundle whose later pages could not be read): one gap per domain, reported by resource type
-  because `cds_hooks` knows resource types, not domains.
+  (or type and prefetch key, for the Observation keys) because `cds_hooks` knows resource types
+  and keys, not domains.
 
 Which domain a resource type feeds is FHIR structure, not clinical fact, so it lives here as code.
 """
@@ -33,6 +34,33 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
     "AdverseEvent": (DataDomain.INTOLERANCES,),
     "Patient": (DataDomain.PATIENT,),
 }
+
+# Prefetch keys narrower than their resource type (services/catalog.py). The service asks for
+# Observations under two keys, so that neither query is too long for the EHR's FHIR server:
+# `observations` (rating scales and suicide screens) and `labs`. A key that could not be had leaves
+# only its own domain unseen: an absent `labs` must not say "PHQ-9 not available". The protocol
+# layer reports such a key's data as "<type>:<key>" ("Observation:labs", see `feed`); every other
+# key by its resource type alone.
+DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
+    "observations": (DataDomain.SCORES,),
+    "labs": (DataDomain.LABS,),
+}
+
+
+def feed(resource_type: str, key: str) -> str:
+    """What the protocol layer reports a prefetch key's missing data under: "Observation:labs"
+    for a key narrower than its type (DOMAINS_OF_KEY), else the type ("Condition")."""
+    if resource_type == "Observation" and key in DOMAINS_OF_KEY:
+        return f"{resource_type}:{key}"
+    return resource_type
+
+
+def domains_of_feed(name: str) -> tuple[DataDomain, ...]:
+    """The domains a reported feed stands for: a key's own ("Observation:labs" -> labs), else
+    every domain its resource type feeds ("Observation" -> scores and labs)."""
+    kind, _, key = name.partition(":")
+    return DOMAINS_OF_KEY.get(key, ()) if key else DOMAINS_OF_TYPE.get(kind, ())
+
 
 # Readable names for card lines ("2 medication records could not be read").
 _NOUN = {
@@ -75,33 +103,53 @@ def resource_gap(
 
 
 def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> tuple[DataGap, ...]:
-    """Domain gaps from the protocol layer's report, keyed by resource type.
+    """Domain gaps from the protocol layer's report, keyed by feed: a resource type, or a
+    resource type and prefetch key ("Observation:labs", see `feed`).
 
-    A domain is `whole_domain` (nothing of it could be seen) only when every type that feeds it
-    and that the service asks for is unavailable; a domain fed by several types with one missing
-    (MedicationStatement absent, MedicationRequest read) is incomplete, not unavailable.
+    A domain is `whole_domain` (nothing of it could be seen) only when every feed of it that the
+    service asks for is unavailable; a domain fed by several (MedicationStatement absent,
+    MedicationRequest read; `observations` absent, QuestionnaireResponse read) is incomplete, not
+    unavailable. A bare "Observation" stands for both Observation keys.
     """
     gaps: list[DataGap] = []
-    for kind, reason in sorted(unavailable.items()):
-        for domain in DOMAINS_OF_TYPE.get(kind, ()):
-            feeders = {t for t, ds in _ASKED.items() if domain in ds}
-            whole = feeders <= set(unavailable)
+    down = {asked for name in unavailable for asked in _asked_feeds(name)}
+    for name, reason in sorted(unavailable.items()):
+        kind = name.partition(":")[0]
+        for domain in domains_of_feed(name):
+            feeders = {f for f, ds in _ASKED.items() if domain in ds}
             gaps.append(
                 DataGap(
-                    domain, f"{kind}: {reason}", whole_domain=whole, cause=GapCause.NOT_PROVIDED
+                    domain,
+                    f"{kind}: {reason}",
+                    whole_domain=feeders <= down,
+                    cause=GapCause.NOT_PROVIDED,
                 )
             )
-    for kind, reason in sorted(incomplete.items()):
-        for domain in DOMAINS_OF_TYPE.get(kind, ()):
+    for name, reason in sorted(incomplete.items()):
+        kind = name.partition(":")[0]
+        for domain in domains_of_feed(name):
             gaps.append(DataGap(domain, f"{kind}: {reason}", cause=GapCause.PARTIAL))
     return tuple(gaps)
 
 
-# The types the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
+# The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
 # these (the service never asks for MedicationAdministration, so its absence proves nothing).
+# Observations are asked for under two keys, one per domain (DOMAINS_OF_KEY).
 _ASKED: Mapping[str, tuple[DataDomain, ...]] = {
-    k: v for k, v in DOMAINS_OF_TYPE.items() if k not in ("MedicationAdministration", "Medication")
+    **{
+        k: v
+        for k, v in DOMAINS_OF_TYPE.items()
+        if k not in ("MedicationAdministration", "Medication", "Observation")
+    },
+    **{feed("Observation", key): domains for key, domains in DOMAINS_OF_KEY.items()},
 }
+
+
+def _asked_feeds(name: str) -> set[str]:
+    """The asked feeds a reported one covers: itself, or for a bare type every key of it."""
+    if ":" in name or name != "Observation":
+        return {name}
+    return {f for f in _ASKED if f.partition(":")[0] == name}
 
 
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:

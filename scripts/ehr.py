@@ -100,7 +100,11 @@ def prefetch(
                 data[key] = {
                     "resourceType": "Bundle",
                     "type": "searchset",
-                    "total": len(resources),
+                    # A searchset's total counts its matches: not the informational
+                    # OperationOutcome a server may add to a page (sekmet, Epic).
+                    "total": sum(
+                        1 for r in resources if r.get("resourceType") != "OperationOutcome"
+                    ),
                     "entry": [
                         {
                             "fullUrl": f"{fhir.base_url}/{r['resourceType']}/{r['id']}",

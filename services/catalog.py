@@ -6,6 +6,10 @@ what the rules read; Observations are limited by LOINC code to the scales and la
 fhir_mapping/data/observation_codes.csv, plus the site's local codes that map to them (the
 `[codes]` configuration, fhir_mapping/site_codes.py), so the EHR also sends its own rows (an Epic
 flowsheet row holding the PHQ-9 total under a local code only).
+
+The Observation codes are asked for under two keys, `observations` (rating scales and suicide
+screens) and `labs`, so that no query string is longer than MAX_QUERY_BYTES (review 8): one
+template with every code was 2.9 KB once sent, over the 2,048-byte default of IIS.
 """
 
 from __future__ import annotations
@@ -13,12 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
-from fhir_mapping.codes import observation_codes
+from fhir_mapping.codes import ObservationCode, observation_codes
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
 # The HL7 OID of LOINC as C-CDA conversions write it (fhir_mapping/data/code_systems.csv).
 LOINC_OID = "urn:oid:2.16.840.1.113883.6.1"
+
+# The longest query string (after `?`, as the service's client percent-encodes it: `|` -> %7C) a
+# prefetch template may have. Epic Interconnect runs on IIS, whose default request filtering
+# (requestFiltering/requestLimits maxQueryString) refuses a query string over 2,048 bytes with a
+# 404.15: the fetch would read "404" and every required key a 412. The margin leaves room for a
+# long patient id (64 characters, FHIR's maximum, is measured) and a few site codes. Checked by
+# tests/cds_hooks/test_prefetch_templates.py.
+MAX_QUERY_BYTES = 1800
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +59,21 @@ def _token(system: str, code: str) -> str:
     return f"{escape(system)}|{escape(code)}"
 
 
-def _observation_query(site_codes: SiteCodes) -> str:
-    """Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
+def _is_lab(row: ObservationCode) -> bool:
+    """A lab row (what fhir_mapping/labs.py reads: the tests of data/lab_ranges.csv); every other
+    row (scales, suicide screens) is asked for under `observations`."""
+    return row.concept in lab_ranges()
+
+
+def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
+    """The lab rows (`labs=True`) or the other rows of observation_codes.csv as one query.
+
+    Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
     C-CDA conversion's `urn:oid:2.16.840.1.113883.6.1` as written and token search matches the
     system exactly, so `http://loinc.org|44261-6` alone never brings those PHQ-9s (issue 10).
-    A site's local codes follow."""
-    standard = [(c.system, c.code) for c in observation_codes()]
+    The site's local codes that map to these rows follow (so a local PHQ-9 code goes with the
+    scales, a local TSH code with the labs)."""
+    standard = [(c.system, c.code) for c in observation_codes() if _is_lab(c) is labs]
     local = site_codes.local_codes_for(standard)
     oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
     codes = ",".join(
@@ -71,7 +93,11 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_count=1000"),
         ("medicationDispenses", "MedicationDispense?patient={{context.patientId}}&_count=1000"),
         ("conditions", "Condition?patient={{context.patientId}}&_count=1000"),
-        ("observations", _observation_query(site_codes)),
+        # Rating scales and suicide screens, then labs: two keys so that neither query is too
+        # long for an IIS-fronted FHIR server (MAX_QUERY_BYTES). Each key's domain:
+        # fhir_mapping/gaps.py DOMAINS_OF_KEY.
+        ("observations", _observation_query(site_codes, labs=False)),
+        ("labs", _observation_query(site_codes, labs=True)),
         # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,
         # not `questionnaire=<canonicals>`: a site's own PHQ-9 form, and LHC-Forms ones with no
         # canonical url, would be missed; the mapping drops other forms cheaply. Not required.
@@ -88,6 +114,10 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
         ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
+    # `labs` is not required: a lab the EHR cannot send (the key missing, the server failing)
+    # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
+    # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
+    # Scores are required: without them a non-response or suicide risk cannot be judged.
     required = frozenset({"medicationRequests", "conditions", "observations"})
     usage = (
         "Works from prefetch alone; with fhirServer and fhirAuthorization it fetches any prefetch "

@@ -16,6 +16,7 @@ and never appears in an exception message or a log line.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
@@ -160,9 +161,19 @@ class BoundFhirSource:
         return "BoundFhirSource(<redacted>)"
 
     def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
-        resources: list[dict[str, Any]] = []
+        resources = SearchResults()
+        total: int | None = None
+        matches = 0
         for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline):
             resources.extend(_resources_of(page))
+            # A searchset's total is the server's count of matches for the whole search (on the
+            # first page at least); the pages together must hold that many.
+            total = declared_total(page) if total is None else total
+            matches += match_count(page)
+        if total is not None and total > matches:
+            resources.incomplete = (
+                f"the FHIR server's answer holds {matches} of the {total} matches its total counts"
+            )
         return resources
 
     def _pages(self, url: str, deadline: float) -> Iterator[dict[str, Any]]:
@@ -264,8 +275,77 @@ def next_link(page: Mapping[str, Any]) -> str | None:
     return None
 
 
+class SearchResults(list[dict[str, Any]]):
+    """A search's resources; `incomplete` says why some may be missing (None: all of them)."""
+
+    incomplete: str | None = None
+
+
+# OperationOutcome issue severities that mean the search failed (FHIR R4 issue-severity). Warning
+# and information outcomes ride along with good results: Epic adds one to many searches.
+_FAILED_SEVERITIES = frozenset({"error", "fatal"})
+# An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
+_ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def search_failure(bundle: Mapping[str, Any]) -> str | None:
+    """The issue codes ("exception") of a search Bundle's OperationOutcome entries of severity
+    error or fatal (whatever their search.mode), or None when the search did not fail.
+
+    HAPI and Epic report a failed search as a Bundle holding such an outcome: read as an empty
+    result it would pass for "no diagnoses on record". Only the codes come back, for the 412 body
+    and the log: `diagnostics` and `details.text` are free text that may quote the patient."""
+    if bundle.get("resourceType") != "Bundle":
+        return None
+    entries = bundle.get("entry")
+    codes: list[str] = []
+    for entry in entries if isinstance(entries, list) else ():
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "OperationOutcome":
+            continue
+        issues = resource.get("issue")
+        for issue in issues if isinstance(issues, list) else ():
+            if isinstance(issue, dict) and issue.get("severity") in _FAILED_SEVERITIES:
+                code = issue.get("code")
+                good = isinstance(code, str) and _ISSUE_CODE.fullmatch(code) is not None
+                codes.append(str(code) if good else "unknown")
+    return ", ".join(dict.fromkeys(codes)) if codes else None
+
+
+def declared_total(bundle: Mapping[str, Any]) -> int | None:
+    """A searchset's `total` (its server's count of matches), or None."""
+    total = bundle.get("total")
+    if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "searchset":
+        return None
+    return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+
+
+def match_count(bundle: Mapping[str, Any]) -> int:
+    """The entries `total` counts: search.mode "match", or no mode (FHIR: match is the default
+    reading); not `include` entries (a Medication that came with an order) nor outcomes."""
+    entries = bundle.get("entry")
+    count = 0
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, dict):
+            continue
+        resource = entry.get("resource")
+        if isinstance(resource, dict) and resource.get("resourceType") == "OperationOutcome":
+            continue
+        search = entry.get("search")
+        mode = search.get("mode") if isinstance(search, dict) else None
+        if mode in (None, "match"):
+            count += 1
+    return count
+
+
 def _resources_of(body: dict[str, Any]) -> list[dict[str, Any]]:
     if body.get("resourceType") == "Bundle":
+        failed = search_failure(body)
+        if failed is not None:
+            # The type could not be obtained: not "none on record" (review 8).
+            raise FhirUnavailable(
+                f"the FHIR server's search failed (OperationOutcome in the Bundle: {failed})"
+            )
         out = []
         for entry in body.get("entry") or []:
             if not isinstance(entry, dict):

@@ -5,9 +5,16 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
 - absent: the query is fetched from `fhirServer` with the bearer token, following `next` links;
 - `null`: the EHR says there is no data: nothing is fetched;
 - an empty Bundle: no data of that kind;
-- an OperationOutcome (the EHR's prefetch failed): fetched, or treated as missing.
+- an OperationOutcome (the EHR's prefetch failed): fetched, or treated as missing. So is a Bundle
+  holding an OperationOutcome of severity error or fatal (how HAPI and Epic report a failed
+  search); warning and information outcomes (Epic adds them to many searches) are ignored.
 Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
+A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete.
+
+What could not be had is reported by feed (fhir_mapping/gaps.py `feed`): the resource type, or
+for the two Observation keys the type and key ("Observation:labs"), so that a missing `labs`
+leaves only the labs domain unseen.
 """
 
 from __future__ import annotations
@@ -20,8 +27,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cds_hooks.fhir_data.fhir_source import FhirError, FhirSource, next_link, same_origin
+from cds_hooks.fhir_data.fhir_source import (
+    FhirError,
+    FhirSource,
+    SearchResults,
+    declared_total,
+    match_count,
+    next_link,
+    same_origin,
+    search_failure,
+)
 from cds_hooks.models.request import HookRequest
+from fhir_mapping.gaps import feed
 from services.evaluation import HookInput
 
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
@@ -32,24 +49,26 @@ class Gathered:
     resources: list[dict[str, Any]] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
     missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
+    # Prefetched Bundles that report a failed search: key -> the OperationOutcome's issue codes.
+    failed: dict[str, str] = field(default_factory=dict)
     skipped: int = 0  # entries that were not FHIR resources
-    # The same, by resource type, for the mapping: "not available" rather than "not on record".
-    unavailable: dict[str, str] = field(default_factory=dict)  # type -> why none could be had
-    incomplete: dict[str, str] = field(default_factory=dict)  # type -> why some may be missing
-    # Prefetched Bundles with a `next` link: (key, the resource types they hold, the next url).
+    # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gaps.py `feed`), for
+    # the mapping: "not available" rather than "not on record".
+    unavailable: dict[str, str] = field(default_factory=dict)  # feed -> why none could be had
+    incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing
+    # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
     pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
     unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
 
-    def mark_missing(
-        self, key: str, resource_type: str, reason: str, *, long: str | None = None
-    ) -> None:
-        """`reason` for the 412 body (keyed by the key already); `long` for the cards."""
+    def mark_missing(self, key: str, fed: str, reason: str, *, long: str | None = None) -> None:
+        """`fed`: the feed of the key's data; `reason` for the 412 body (keyed by the key
+        already); `long` for the cards."""
         self.missing[key] = reason
-        self.unavailable.setdefault(resource_type, long or f"prefetch key {key!r}: {reason}")
+        self.unavailable.setdefault(fed, long or f"prefetch key {key!r}: {reason}")
 
-    def mark_incomplete(self, resource_types: Sequence[str], reason: str) -> None:
-        for kind in resource_types:
-            self.incomplete.setdefault(kind, reason)
+    def mark_incomplete(self, feeds: Sequence[str], reason: str) -> None:
+        for fed in feeds:
+            self.incomplete.setdefault(fed, reason)
 
 
 def render_template(template: str, request: HookRequest) -> str | None:
@@ -117,21 +136,26 @@ def gather(
     result = Gathered()
     prefetch = request.prefetch or {}
     covered = _collect(prefetch, result)
+    keys_of_type: dict[str, set[str]] = {}
+    for key, template in templates:
+        keys_of_type.setdefault(template_type(template), set()).add(key)
     to_fetch: list[tuple[str, str]] = []
     for key, template in templates:
         value = prefetch.get(key, _ABSENT)
+        kind = template_type(template)
         if value is None:
             continue  # the EHR says: no data
-        if value is not _ABSENT and _is_data(value):
+        if value is not _ABSENT and _is_data(value) and key not in result.failed:
             continue  # already collected above
-        if value is _ABSENT and template_type(template) in covered:
+        if value is _ABSENT and _covered(kind, covered, keys_of_type[kind]):
             continue  # the EHR sent this kind of data under a key of its own naming
-        # Absent, or an OperationOutcome (or junk) in place of data: the EHR's prefetch failed.
+        # Absent, an OperationOutcome (or junk) in place of data, or a Bundle reporting a failed
+        # search: the EHR's prefetch failed.
         query = render_template(template, request)
         if query is None:
             result.mark_missing(
                 key,
-                template_type(template),
+                feed(kind, key),
                 "the prefetch template needs a context value the request lacks",
             )
             continue
@@ -140,9 +164,20 @@ def gather(
     if source is None:
         for key, query in to_fetch:
             why = source_problem or "no FHIR server to fetch from"
+            failed = result.failed.get(key)
+            if failed is not None:
+                # Only the issue codes: the outcome's diagnostics may quote the patient.
+                what = f"the EHR's prefetch search failed (OperationOutcome: {failed})"
+                result.mark_missing(
+                    key,
+                    feed(template_type(query), key),
+                    f"{what}; {why}",
+                    long=f"prefetch key {key!r}: {what} and the FHIR server could not be asked ({why})",
+                )
+                continue
             result.mark_missing(
                 key,
-                template_type(query),
+                feed(template_type(query), key),
                 why,
                 long=f"prefetch key {key!r} was not sent and the FHIR server could not be asked ({why})",
             )
@@ -203,21 +238,24 @@ def _fetch(
         for key, kinds, url in pages
     ]
     for key, future in futures.items():
-        kind = template_type(dict(to_fetch)[key])
+        fed = feed(template_type(dict(to_fetch)[key]), key)
         try:
             resources = _wait(future, deadline)
         except FhirError as exc:
-            result.mark_missing(key, kind, f"FHIR server: {exc}")
+            result.mark_missing(key, fed, f"FHIR server: {exc}")
             continue
         except TimeoutError:
             future.cancel()
-            result.mark_missing(key, kind, "FHIR server: the fetch budget ran out")
+            result.mark_missing(key, fed, "FHIR server: the fetch budget ran out")
             continue
         result.resources.extend(resources)
         result.fetched.append(key)
+        if isinstance(resources, SearchResults) and resources.incomplete:
+            result.mark_incomplete([fed], f"fetching {key!r}: {resources.incomplete}")
     for key, kinds, future in page_futures:
         try:
-            result.resources.extend(_wait(future, deadline))
+            resources = _wait(future, deadline)
+            result.resources.extend(resources)
             result.fetched.append(f"{key} (next pages)")
         except (FhirError, TimeoutError) as exc:
             future.cancel()
@@ -294,38 +332,85 @@ def _is_data(value: Any) -> bool:
     return isinstance(value, list)
 
 
-def _collect(prefetch: Mapping[str, Any], result: Gathered) -> set[str]:
-    """Take the resources from every prefetch value, whatever its key, and return the resource
-    types the EHR has covered: those of the resources it sent, plus those an empty Bundle stands
-    for when its key or its self link names a type ("MedicationRequest": empty = none)."""
-    covered: set[str] = set()
+def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str]]:
+    """Take the resources from every prefetch value, whatever its key, and return, by key, the
+    resource types the EHR has covered: those of the resources it sent, plus those an empty
+    Bundle stands for when its key or its self link names a type ("MedicationRequest": empty =
+    none). A Bundle reporting a failed search gives nothing and covers nothing: its key goes to
+    `result.failed`."""
+    covered: dict[str, set[str]] = {}
     for key, value in prefetch.items():
         if not _is_data(value):
             continue
+        types = covered.setdefault(key, set())
         if isinstance(value, list):  # tolerated: a bare array of resources
             for item in value:
                 if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
                     result.resources.append(item)
-                    covered.add(item["resourceType"])
+                    types.add(item["resourceType"])
                 else:
                     result.skipped += 1
+            continue
+        failed = search_failure(value)
+        if failed is not None:
+            # Even beside some entries: a failed search's Bundle is not the chart's data.
+            result.failed[key] = failed
             continue
         resources, skipped = resources_in(value)
         result.resources.extend(resources)
         result.skipped += skipped
-        covered.update(r["resourceType"] for r in resources)
+        types.update(r["resourceType"] for r in resources)
+        feeds = [feed(kind, key) for kind in _match_types(value)] or [
+            feed(_type_named_by(key, value) or key, key)
+        ]
         following = next_link(value)
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).
-            kinds = sorted({r["resourceType"] for r in resources}) or [
-                _type_named_by(key, value) or key
-            ]
-            result.pages.append((key, tuple(kinds), following))
+            result.pages.append((key, tuple(feeds), following))
+        else:
+            total = declared_total(value)
+            matches = match_count(value)
+            if total is not None and total > matches:
+                # The server counted more matches than the EHR passed on, and there is no next
+                # page to read them from: "equivalent to the server's answer" it is not.
+                result.mark_incomplete(
+                    feeds,
+                    f"the prefetched {key!r} Bundle holds {matches} entries, fewer than its total "
+                    f"of {total}, and has no next link to the rest",
+                )
         if value.get("resourceType") == "Bundle" and not resources:
             named = _type_named_by(key, value)
             if named:
-                covered.add(named)
+                types.add(named)
     return covered
+
+
+def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: set[str]) -> bool:
+    """Whether an absent key's resource type came under a key of the EHR's own naming. The
+    service's other keys of the same type do not count: `observations` sent does not mean
+    `labs` (a different code list) was."""
+    return any(kind in types for key, types in covered.items() if key not in own_keys)
+
+
+def _match_types(bundle: Mapping[str, Any]) -> list[str]:
+    """The resource types of a Bundle's match entries (not `include` nor outcome entries)."""
+    if bundle.get("resourceType") != "Bundle":
+        kind = bundle.get("resourceType")
+        return [kind] if isinstance(kind, str) else []
+    entries = bundle.get("entry")
+    kinds: set[str] = set()
+    for entry in entries if isinstance(entries, list) else ():
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        search = entry.get("search") if isinstance(entry, dict) else None
+        mode = search.get("mode") if isinstance(search, dict) else None
+        if (
+            isinstance(resource, dict)
+            and isinstance(resource.get("resourceType"), str)
+            and resource["resourceType"] != "OperationOutcome"
+            and mode in (None, "match")
+        ):
+            kinds.add(resource["resourceType"])
+    return sorted(kinds)
 
 
 def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:

@@ -267,9 +267,22 @@ def serve_resources(resources: list[dict[str, Any]]) -> Behaviour:
             else:
                 ex.send_json(404, operation_outcome("not-found", f"{kind}/{parts[1]} not found"))
             return
+        # A `code` token list (system|code, comma = OR) is honoured, as a real server does: the
+        # service asks for Observations under two keys with different code lists.
+        tokens = {
+            t for k, v in parse_qsl(urlsplit(ex.path).query) if k == "code" for t in v.split(",")
+        }
+        if tokens:
+            matching = [r for r in matching if _codes_of(r) & tokens]
         ex.send_json(200, searchset(matching))
 
     return behave
+
+
+def _codes_of(resource: Mapping[str, Any]) -> set[str]:
+    code = resource.get("code")
+    codings = code.get("coding") if isinstance(code, Mapping) else None
+    return {f"{c.get('system')}|{c.get('code')}" for c in codings or () if isinstance(c, Mapping)}
 
 
 def sleep_then_answer(seconds: float) -> Behaviour:

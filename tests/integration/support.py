@@ -70,6 +70,24 @@ def catalog_observations(patient: LoadedPatient) -> int:
     )
 
 
+def observations_by_key(patient: LoadedPatient) -> dict[str, int]:
+    """How many of the patient's Observations each Observation template's code list selects."""
+    definition = catalog.by_id(SERVICE)
+    assert definition is not None
+    out: dict[str, int] = {}
+    for key, template in definition.prefetch:
+        if not template.startswith("Observation?"):
+            continue
+        wanted = set(template.split("&code=", 1)[1].split("&", 1)[0].split(","))
+        out[key] = sum(
+            1
+            for r in patient.resources
+            if r["resourceType"] == "Observation"
+            and any(f"{c.get('system')}|{c.get('code')}" in wanted for c in r["code"]["coding"])
+        )
+    return out
+
+
 # What the service fetches for a patient, by resource type, as the bundle holds it.
 FETCHED_TYPES = (
     "MedicationRequest",

@@ -22,7 +22,13 @@ from cds_hooks.fhir_data.fhir_source import FhirUnavailable, RequestsFhirSource
 from tests.faults import fakes
 from tests.faults.harness import ALL_KEYS, hook_body, only_absent
 from tests.integration.sekmet import FhirServer
-from tests.integration.support import URL, expected_counts, fetched_types, settings_for
+from tests.integration.support import (
+    URL,
+    expected_counts,
+    fetched_types,
+    observations_by_key,
+    settings_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -50,9 +56,14 @@ def test_hook_follows_every_next_page(
     assert len(ids) == len(set(ids))
     # One request per page: ceil(n / page) for a type with data, one (empty) page otherwise.
     requests_per_type = Counter(fetched_types(fhir.recorder.hits))
-    for resource_type in ("Condition", "MedicationRequest", "Procedure", "Observation"):
+    for resource_type in ("Condition", "MedicationRequest", "Procedure"):
         n = expected.get(resource_type, 0)
         assert requests_per_type[resource_type] == max(1, math.ceil(n / PAGE)), resource_type
+    # Observations are asked for under two keys (`observations`, `labs`), each paged on its own.
+    assert requests_per_type["Observation"] == sum(
+        max(1, math.ceil(n / PAGE)) for n in observations_by_key(eliseo).values()
+    )
+    assert sum(observations_by_key(eliseo).values()) == expected.get("Observation", 0)
     assert requests_per_type["Condition"] == 6
     # Pages after the first are the server's own next links, carrying the token too.
     later_pages = [h for h in fhir.recorder.hits if "_offset=" in h.path]

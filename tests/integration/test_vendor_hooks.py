@@ -91,7 +91,8 @@ def test_epic_order_select_without_prefetch_fetches_the_chart_and_warns(
         assert f"Medication/{medication['id']}" in sent  # read by id, no _include needed
     assert f"Patient/{pid}" in sent
     assert any(q.startswith(f"MedicationRequest?patient={pid}") for q in sent)
-    (observations,) = [q for q in sent if q.startswith("Observation?")]
+    # The flowsheet row (a PHQ-9 total) is asked for with the scales, not with the labs.
+    (observations,) = [q for q in sent if q.startswith("Observation?") and "44261-6" in q]
     assert f"{V.FLOWSHEET}|3049" in observations  # the site's flowsheet row was asked for
     assert {h.headers.get("authorization") for h in fhir.recorder.hits} == {f"Bearer {fhir.token}"}
     assert len(sent) == len(set(sent))  # each query once
@@ -129,5 +130,6 @@ def test_without_the_site_map_the_flowsheet_rows_are_not_asked_for(
     with TestClient(create_app(settings)) as client:
         response = client.post("/cds-services/trd-patient-view", json=body)
     assert _topics(response) == ["optimize-switch-augment", "measurement-based-care"]
-    (observations,) = [q for q in queries_sent(fhir.recorder.hits) if q.startswith("Observation?")]
-    assert V.FLOWSHEET not in observations
+    observations = [q for q in queries_sent(fhir.recorder.hits) if q.startswith("Observation?")]
+    assert len(observations) == 2  # `observations` and `labs`
+    assert not any(V.FLOWSHEET in q for q in observations)

@@ -100,6 +100,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "medicationDispenses": [],
         "conditions": [depression],
         "observations": phqs,
+        "labs": [],
         "procedures": [],
         "serviceRequests": [],
         "devices": [],

@@ -172,6 +172,7 @@ def test_one_line_per_hook_call_with_what_an_operator_needs(
         "medicationStatements",
         "medicationDispenses",
         "observations",
+        "labs",
         "procedures",
         "serviceRequests",
         "devices",

@@ -147,7 +147,7 @@ LEVEL_HIGH = lab("14334-7", 1.4, "mmol/L", date(2025, 5, 20), "H")
 
 
 def test_observation_prefetch_asks_for_the_safety_labs_under_both_loinc_spellings() -> None:
-    query = dict(services()[0].prefetch)["observations"]
+    query = dict(services()[0].prefetch)["labs"]  # the lab key (review 8 finding 3)
     for code in ("14334-7", "8636-3", "2951-2", "2947-0", "2160-0", "98979-8", "4548-4", "2571-8"):
         assert f"http://loinc.org|{code}," in query or query.endswith(f"|{code}&_count=1000")
         assert f"urn:oid:2.16.840.1.113883.6.1|{code}" in query, code
