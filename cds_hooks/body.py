@@ -18,7 +18,7 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     if declared is not None:
         try:
             if int(declared) > max_bytes:
-                raise PayloadTooLarge(f"request body exceeds the {max_bytes}-byte limit")
+                raise PayloadTooLarge(_too_large(max_bytes))
         except ValueError as exc:
             raise BadRequest("Content-Length is not a number") from exc
     chunks: list[bytes] = []
@@ -26,7 +26,7 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     async for chunk in request.stream():
         size += len(chunk)
         if size > max_bytes:
-            raise PayloadTooLarge(f"request body exceeds the {max_bytes}-byte limit")
+            raise PayloadTooLarge(_too_large(max_bytes))
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
@@ -40,6 +40,16 @@ async def read_json(request: Request, max_bytes: int) -> Any:
             else f"not valid JSON ({exc.msg} at position {exc.pos})"
         )
         raise BadRequest(f"request body is {reason}") from exc
+
+
+def _too_large(max_bytes: int) -> str:
+    """The 413 message: the limit, and the setting an operator raises it with (review 8 finding
+    4: a bare 413 told nobody why a long chart got no cards, nor what to change)."""
+    return (
+        f"request body exceeds the {max_bytes}-byte limit ({max_bytes / 2**20:.1f} MiB); "
+        "the service's operator can raise it with the setting [server] max_body_bytes "
+        "(environment variable TRD_CDS_SERVER__MAX_BODY_BYTES)"
+    )
 
 
 def _bad_utf8(raw: bytes) -> bool:

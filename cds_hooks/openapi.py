@@ -63,6 +63,12 @@ class FeedbackStored(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stored: int = Field(description="Feedback items stored now (an item sent again is not)")
     received: int = Field(description="Feedback items in the request")
+    unknownCards: list[str] | None = Field(
+        None,
+        description="Items naming a card this service did not issue to the caller, as paths "
+        "into the request (`feedback.1.card`): not stored. Absent when there are none; when no "
+        "item names a known card the answer is 400 `unknown-card` instead",
+    )
 
 
 class Liveness(BaseModel):

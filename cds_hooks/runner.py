@@ -29,6 +29,7 @@ from cds_hooks.fhir_data.server_access import source_for
 from cds_hooks.hook_answer import Answer, LoopMiss, MayWait, Prepared
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
+from cds_hooks.order_drafts import checked_drafts
 from cds_hooks.performance.evaluation_cache import UNSET, EvaluationCache, Unset
 from cds_hooks.security.caller import Caller
 from cds_hooks.storage.issued_recorder import IssuedRecorder
@@ -61,6 +62,9 @@ class HookRunner:
     ) -> None:
         self.settings = settings
         self.policy: Policy = settings.clinical_policy()
+        # "Today" is the site's date ([server] timezone; review 8 finding 9), not UTC's: chart
+        # dates are the clinic's calendar dates.
+        self.zone = settings.server.zone
         self.store = store
         self.fhir = fhir
         self.timelines = timelines
@@ -71,6 +75,10 @@ class HookRunner:
         self.recorder = IssuedRecorder(store)
         # The last step of every answer: snoozes, de-duplication, links, issued rows (card_issuer.py).
         self.issuer = CardIssuer(settings, self.policy, store, timelines)
+
+    def today(self) -> date:
+        """The as-of date of a hook call: today in the site's time zone."""
+        return utcnow().astimezone(self.zone).date()
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -106,7 +114,7 @@ class HookRunner:
         """One hook call, fetching and evaluating as needed (blocking: run it in a thread). The
         issued cards are not stored yet: see `record`. `seen`: what `answer_on_loop` already
         read of this request (complete prefetch, its cache key), not read again."""
-        if seen is not None and as_of is None and seen.call.as_of == utcnow().date():
+        if seen is not None and as_of is None and seen.call.as_of == self.today():
             # The service, context, patient and prefetch were checked on the loop already.
             return self._answer_seen(request, caller, base_url, seen, on_loop=False)
         started = time.perf_counter()
@@ -137,7 +145,7 @@ class HookRunner:
                 "required FHIR data could not be obtained from prefetch or the FHIR server",
                 details={"missing": {k: gathered.missing[k] for k in missing_required}},
             )
-        call = hook_input(service_id, request, gathered, as_of or utcnow().date())
+        call = checked_drafts(hook_input(service_id, request, gathered, as_of or self.today()))
         return self._evaluate_and_finish(request, caller, base_url, gathered, call, started)
 
     def _evaluate_and_finish(
@@ -194,7 +202,7 @@ class HookRunner:
         if (
             seen.snoozed is None
             or len(seen.call.resources) > LOOP_MAX_RESOURCES
-            or seen.call.as_of != utcnow().date()
+            or seen.call.as_of != self.today()
         ):
             return None
         try:
@@ -234,7 +242,9 @@ class HookRunner:
         if gathered.missing or gathered.pages:
             return None  # something to fetch, or a 412 to explain: the full path does both
         now = utcnow()
-        call = hook_input(service_id, request, gathered, now.date())
+        call = checked_drafts(
+            hook_input(service_id, request, gathered, now.astimezone(self.zone).date())
+        )
         key, prepared = self.evaluations.lookup(call)
         if prepared is None:
             if unresolved_medications(gathered.resources):

@@ -126,7 +126,8 @@ def first_call_block() -> str:
     lines = [
         FIRST_CALL_MARK,
         "```",
-        f"POST {BASE}/cds-services/trd-patient-view (patient-view, 12 prefetch keys; dates moved "
+        f"POST {BASE}/cds-services/trd-patient-view (patient-view, {len(document['prefetch'])} "
+        "prefetch keys; dates moved "
         f"{days} days: {FIXTURES_AS_OF} is today ({FIRST_CALL_DAY}))",
         "200 in 0.19 s, request id 3f1c0c8e-…",
         f"{n} card{'' if n == 1 else 's'}:",

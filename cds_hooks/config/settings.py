@@ -17,8 +17,10 @@ import dataclasses
 import os
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -48,13 +50,42 @@ class ServerSettings(_Strict):
     # The service's external base URL. The JWT `aud` must equal public_url + "/cds-services/{id}";
     # timeline links are built from it. Empty: derived from each request's own base URL.
     public_url: str = ""
-    max_body_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    # Larger bodies get 413 naming this setting. 16 MiB (review 8 finding 4): a 10-year chart
+    # with dispenses and labs is 2-6 MB, and the EHR cannot shrink its request, so a lower cap
+    # leaves the longest charts with no decision support at all. Parsed, a body costs about ten
+    # times its size in memory while it is evaluated (README, "Sizing").
+    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     cors_origins: tuple[str, ...] = ("*",)
+    # The site's time zone (IANA name): "today" for every hook call is the date there, since
+    # chart dates are the clinic's calendar dates (review 8 finding 9). UTC would judge a chart
+    # opened after 19:00 in New York as of tomorrow (item-9 look-back, intervals, trial weeks).
+    timezone: str = "UTC"
 
     @field_validator("public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        value = value.strip()
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(
+                f"timezone {value!r} is not a known IANA time zone (e.g. 'America/New_York', "
+                "'Europe/London', 'UTC')"
+            ) from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)  # cached by zoneinfo itself
+
+    def today(self) -> date:
+        """Today's date in the site's time zone: the as-of date of a hook call."""
+        return datetime.now(self.zone).date()
 
 
 class IssuerSettings(_Strict):

@@ -86,3 +86,16 @@ class HookRequest(BaseModel):
 
     def __repr__(self) -> str:
         return f"HookRequest(hook={self.hook!r}, hookInstance={self.hookInstance!r})"
+
+    def spec_warnings(self) -> list[str]:
+        """What the request gets wrong that the service tolerates, for the log (no values).
+
+        `fhirAuthorization` without `fhirServer` breaks #http-request_1 ("fhirServer ...
+        If fhirAuthorization is provided, this field is REQUIRED"; invariant cds-r-1). It is
+        accepted, not refused (review 8 finding 7): the data to act on is in prefetch, and a
+        400 would leave the clinician with no cards at all over a field the service can do
+        without. But it is an EHR misconfiguration that later shows up as unexplained 412s
+        (nothing can be fetched), so the log names it."""
+        if self.fhirAuthorization is not None and not self.fhirServer:
+            return ["fhirAuthorization is given without fhirServer, which the spec then requires"]
+        return []

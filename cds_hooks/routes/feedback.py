@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -19,7 +23,7 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import ServiceId, service_url
-from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord
+from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord, StoredFeedback
 from cds_hooks.storage.timestamps import utcnow
 from services import catalog
 
@@ -30,9 +34,13 @@ router = APIRouter(tags=["feedback"])
     "/cds-services/{service_id}/feedback",
     openapi_extra={"requestBody": json_request_body(FeedbackRequest)},
     responses={
-        200: {"model": FeedbackStored, "description": "Stored (an item sent again is not)"},
+        200: {
+            "model": FeedbackStored,
+            "description": "Stored (an item sent again is not); items naming a card this service "
+            "did not issue to the caller are not stored and are listed in `unknownCards`",
+        },
         400: error(
-            "Malformed feedback, or feedback on a card this service did not issue to the caller "
+            "Malformed feedback, or feedback naming no card this service issued to the caller "
             "(error `unknown-card`; nothing is stored)",
             BAD_REQUEST_EXAMPLE,
         ),
@@ -82,24 +90,49 @@ async def feedback(
     snooze_days = settings.clinical_policy().snooze_days
 
     def add() -> int:
+        # All or nothing: an item naming a card not on record yet is judged again below.
         return store.add_feedback(
             records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
         )
 
+    def add_known() -> StoredFeedback:
+        return store.add_known_feedback(
+            records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
+        )
+
     try:
-        # Only for cards this service issued to this caller (store.py); else nothing is stored.
+        # Only for cards this service issued to this caller (store.py).
         try:
-            inserted = await run_in_threadpool(add)
+            outcome = StoredFeedback(await run_in_threadpool(add))
         except CardNotIssued:
             # Issued cards are written in batches just after the answer (issued_recorder.py):
-            # feedback that beats its card's batch waits for it once, then is judged again.
+            # feedback that beats its card's batch waits for it once, then is judged again. Then
+            # the known items are stored and the others named (review 8 finding 5: EHRs batch
+            # feedback and do not resend after a 4xx, so refusing the batch would lose the valid
+            # overrides too); a batch naming no known card at all is refused below.
             await runner.recorder.settle()
-            inserted = await run_in_threadpool(add)
+            outcome = await run_in_threadpool(add_known)
     except CardNotIssued as exc:
         raise UnknownCard(
             f"feedback names cards service {service_id!r} did not issue to this caller: "
             "nothing was stored",
-            details={"items": [f"feedback.{n}.card" for n in exc.positions]},
+            details={"items": _paths(exc.positions)},
         ) from exc
-    logs.event("feedback.stored", service=service_id, items=len(records), new=inserted, status=200)
-    return JsonResponse({"stored": inserted, "received": len(records)})
+    unknown = _paths(outcome.unknown)
+    logs.event(
+        "feedback.stored",
+        logging.WARNING if unknown else logging.INFO,
+        service=service_id,
+        items=len(records),
+        new=outcome.stored,
+        unknownCards=len(unknown),
+        status=200,
+    )
+    answer: dict[str, Any] = {"stored": outcome.stored, "received": len(records)}
+    if unknown:  # named as the 400's details.items are: paths into the request, no uuids
+        answer["unknownCards"] = unknown
+    return JsonResponse(answer)
+
+
+def _paths(positions: Iterable[int]) -> list[str]:
+    return [f"feedback.{n}.card" for n in positions]

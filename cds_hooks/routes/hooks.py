@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -11,9 +12,11 @@ from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import HookServicesDep
+from cds_hooks.errors import UnknownService
 from cds_hooks.hook_answer import Answer, LoopMiss
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
+from cds_hooks.observability import logs
 from cds_hooks.openapi import (
     BAD_REQUEST_EXAMPLE,
     PRECONDITION_EXAMPLE,
@@ -27,6 +30,7 @@ from cds_hooks.performance.gc_tuning import REQUEST_DONE
 from cds_hooks.responses import JsonResponse
 from cds_hooks.runner import HookRunner
 from cds_hooks.security.caller import Caller
+from services import catalog
 
 router = APIRouter(tags=["hooks"])
 T = TypeVar("T")
@@ -73,8 +77,20 @@ async def call_service(
         )
     else:  # auth off: nothing blocks, so no thread hop (issue 6: each hop costs latency)
         caller = authenticator.authenticate(authorization, audience=audience)
+    if catalog.by_id(service_id) is None:
+        # Before the body is read (review 8 finding 12): a wrong URL is named as such (404), not
+        # as whatever the body lacks, as the feedback route does. The catalog is cached: cheap.
+        raise UnknownService(f"no CDS service with id {service_id!r}")
     data = await read_json(request, settings.server.max_body_bytes)
     hook_request = parse_model(HookRequest, data)
+    for problem in hook_request.spec_warnings():  # tolerated, but said (never the token)
+        logs.event(
+            "request.warning",
+            logging.WARNING,
+            service=service_id,
+            hookInstance=hook_request.hookInstance,
+            problem=problem,
+        )
     # A chart seen moments ago, or a new chart of typical size, with nothing to fetch, is
     # answered on the event loop; anything that may wait (a FHIR fetch, a networked database) or
     # a large chart to map, in the thread pool.

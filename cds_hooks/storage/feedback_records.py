@@ -1,5 +1,5 @@
-"""A feedback item as the store keeps it, and the refusal of feedback for cards not issued to the
-caller. Separate from the Store so the feedback route can build and refuse items without it.
+"""A feedback item as the store keeps it, what storing a batch did, and the refusal of feedback
+for cards not issued to the caller. Separate from the Store so the feedback route can build and refuse items without it.
 """
 
 from __future__ import annotations
@@ -26,3 +26,13 @@ class FeedbackRecord:
     override_code: str | None
     override_system: str | None
     override_comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeedback:
+    """What storing a feedback batch did: `stored` new rows (an item sent again is not one), and
+    the positions in the batch of the items naming no card issued to the caller (`unknown`),
+    which were not stored (Store.add_known_feedback)."""
+
+    stored: int
+    unknown: tuple[int, ...] = ()

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
 from cds_hooks.storage.engine import open_engine
-from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord
+from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord, StoredFeedback
 from cds_hooks.storage.inserts import dialect_insert, insert_ignore, insert_ignore_statement
 from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
 from cds_hooks.storage.loop_sqlite import LoopSqlite
@@ -213,23 +213,38 @@ class Store:
         a reason it does not (the safer reading: a bare dismissal is not a clinical decision about
         the patient). Cards marked not snoozable are never snoozed.
         """
-        items = list(items)
-        rows = [
-            {
-                "service_id": i.service_id,
-                "card_uuid": i.card_uuid,
-                "outcome": i.outcome,
-                "outcome_timestamp": aware(i.outcome_timestamp),
-                "accepted_suggestions": json.dumps(list(i.accepted_suggestions))
-                if i.accepted_suggestions
-                else None,
-                "override_code": i.override_code,
-                "override_system": i.override_system,
-                "override_comment": i.override_comment,
-                "received_at": now,
-            }
-            for i in items
-        ]
+        return self._add_feedback(
+            list(items), snooze_days=snooze_days, now=now, scope=scope, keep_known=False
+        ).stored
+
+    def add_known_feedback(
+        self,
+        items: Iterable[FeedbackRecord],
+        *,
+        snooze_days: int,
+        now: datetime,
+        scope: Scope,
+    ) -> StoredFeedback:
+        """As `add_feedback`, but the items naming a card issued to this caller are stored even
+        when others in the batch do not (review 8 finding 5: EHRs batch feedback and do not
+        resend after a 4xx, so one card the service no longer knows, from before a database
+        reset or a lost batch of issued cards, would lose the valid overrides with it, and an
+        override drives a snooze). The others are named in `unknown` and stored nowhere, and
+        change nothing. A batch with no known card at all raises CardNotIssued (nothing
+        stored): a caller posting to the wrong service or the wrong URL should hear it."""
+        return self._add_feedback(
+            list(items), snooze_days=snooze_days, now=now, scope=scope, keep_known=True
+        )
+
+    def _add_feedback(
+        self,
+        items: list[FeedbackRecord],
+        *,
+        snooze_days: int,
+        now: datetime,
+        scope: Scope,
+        keep_known: bool,
+    ) -> StoredFeedback:
         with self.engine.begin() as conn:
             cards = _issued_cards(conn, [i.card_uuid for i in items])
             foreign = [
@@ -237,8 +252,26 @@ class Store:
                 for n, item in enumerate(items)
                 if not _issued_to(cards.get(item.card_uuid), item.service_id, scope)
             ]
-            if foreign:
+            if foreign and (not keep_known or len(foreign) == len(items)):
                 raise CardNotIssued(foreign)
+            skipped = set(foreign)
+            known = [item for n, item in enumerate(items) if n not in skipped]
+            rows = [
+                {
+                    "service_id": i.service_id,
+                    "card_uuid": i.card_uuid,
+                    "outcome": i.outcome,
+                    "outcome_timestamp": aware(i.outcome_timestamp),
+                    "accepted_suggestions": json.dumps(list(i.accepted_suggestions))
+                    if i.accepted_suggestions
+                    else None,
+                    "override_code": i.override_code,
+                    "override_system": i.override_system,
+                    "override_comment": i.override_comment,
+                    "received_at": now,
+                }
+                for i in known
+            ]
             inserted = insert_ignore(
                 conn,
                 feedback_table,
@@ -246,7 +279,7 @@ class Store:
                 ["service_id", "card_uuid", "outcome", "outcome_timestamp"],
             )
             if snooze_days > 0:
-                for item in items:
+                for item in known:
                     if item.outcome != "overridden" or not item.override_code:
                         continue
                     card = cards[item.card_uuid]
@@ -258,7 +291,7 @@ class Store:
                     start = min(aware(item.outcome_timestamp), aware(now))
                     until = start + timedelta(days=snooze_days)
                     _upsert_snooze(conn, card.patient_key, card.topic, until)
-        return inserted
+        return StoredFeedback(inserted, tuple(foreign))
 
     def feedback_rows(self, card_uuid: str | None = None) -> list[dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id)

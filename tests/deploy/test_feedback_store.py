@@ -137,11 +137,26 @@ def test_a_batch_with_one_invalid_item_stores_nothing(client: TestClient) -> Non
         item(bad, outcome="maybe"),
         item(bad, overrideReason={"userComment": "accepted with a reason"}),
         {**item(bad), "outcomeTimestamp": "yesterday"},
-        item(unknown),  # a card this service never issued
     ):
         response = client.post(URL, json={"feedback": [item(good), invalid]})
         assert response.status_code == 400
+    # Naming only cards this service never issued: refused whole.
+    response = client.post(URL, json={"feedback": [item(unknown), item(str(uuid.uuid4()))]})
+    assert response.status_code == 400 and response.json()["error"] == "unknown-card"
     assert client.app.state.store.feedback_rows() == []  # type: ignore[attr-defined]
+
+
+def test_a_batch_with_one_unknown_card_stores_the_known_items(client: TestClient) -> None:
+    """Review 8 finding 5, on each database: the known item is stored, the unknown one named."""
+    good, unknown = str(uuid.uuid4()), str(uuid.uuid4())
+    issue(client.app.state.store, good)  # type: ignore[attr-defined]
+    batch = {"feedback": [item(unknown), item(good)]}
+    first = client.post(URL, json=batch)
+    again = client.post(URL, json=batch)  # idempotent: nothing more is stored
+    assert first.json() == {"stored": 1, "received": 2, "unknownCards": ["feedback.0.card"]}
+    assert again.json() == {"stored": 0, "received": 2, "unknownCards": ["feedback.0.card"]}
+    rows = client.app.state.store.feedback_rows()  # type: ignore[attr-defined]
+    assert [r["card_uuid"] for r in rows] == [good]
 
 
 def test_a_failure_inside_the_transaction_stores_nothing(
@@ -159,6 +174,11 @@ def test_a_failure_inside_the_transaction_stores_nothing(
     with pytest.raises(RuntimeError):
         store.add_feedback(batch, snooze_days=90, now=WHEN, scope=Scope())
     assert store.feedback_rows() == []  # the first item's insert was rolled back with the rest
+    # The same for a batch stored in part (review 8 finding 5): still one transaction.
+    partial = [record(str(uuid.uuid4())), *batch]
+    with pytest.raises(RuntimeError):
+        store.add_known_feedback(partial, snooze_days=90, now=WHEN, scope=Scope())
+    assert store.feedback_rows() == []
     monkeypatch.undo()
     assert store.add_feedback(batch, snooze_days=90, now=WHEN, scope=Scope()) == 2
     assert store.snoozed_topics(patient_key, WHEN) == {"tms-referral"}

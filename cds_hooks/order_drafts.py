@@ -1,0 +1,175 @@
+"""The order hooks' context checked against itself: selections that name no draft order, and draft
+MedicationRequests whose medication has no readable shape (review 8 finding 8).
+
+CDS Hooks order-select: "`selections` ... The FHIR id of the newly selected order(s). The
+`selections` field references FHIR resources in the `draftOrders` Bundle." A client that breaks
+this (a stale id, a temporary id replaced when the draft was saved) would otherwise get a quiet
+`{"cards": []}`: the rules look only at the selected drafts, and none is. So:
+
+- when no selection names a draft, every draft order is checked, as order-sign does. Checking all
+  drafts is the safer reading for the patient: a check of an order the clinician did not select
+  just now can at worst repeat a card, while checking none hides an MAOI or a failed class on the
+  order being written. A selection that names no draft is said on the cards all the same;
+- a selection that names no draft while others do is said too (that order was not checked);
+- a draft MedicationRequest whose medication cannot be read at all (`medicationCodeableConcept`
+  sent as an array, no medication[x], a concept with no code and no name) is named: it might be
+  the antidepressant (or the MAOI) the checks are for.
+
+They reach the cards as the protocol layer's other reports do: `HookInput.incomplete` under
+MedicationRequest, which the record turns into a medications DataGap, said on the cards it could
+change or on a `data-quality` card of its own (services/data_gaps.py). Only resource references go
+in the text (no patient data); the log counts them.
+
+The shape checks are structural only (this layer knows FHIR, not drugs): a concept that is well
+formed but names a drug the mapping does not recognise is the mapping's to judge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cds_hooks.observability import logs
+from services.evaluation import HookInput
+
+ORDER_HOOKS = frozenset({"order-select", "order-sign"})
+DRAFT_TYPE = "MedicationRequest"  # the type whose incomplete report carries these lines
+_SHOWN = 3  # references named per line; the rest are counted
+_REF_MAX = 120  # a reference longer than this is cut (the client's text, on a card)
+
+
+def checked_drafts(call: HookInput) -> HookInput:
+    """`call` with its selections read against its draft orders: unchanged for a context that
+    agrees with itself (nearly every call), else with the selections widened to every draft
+    when none names one, and the mismatch and any unreadable draft reported under
+    `incomplete["MedicationRequest"]`."""
+    if call.hook not in ORDER_HOOKS:
+        return call
+    drafts = [d for d in call.draft_orders if isinstance(d, Mapping)]
+    problems: list[str] = []
+    selections = tuple(call.selections)
+    unmatched: list[str] = []
+    if selections:
+        known = _references(drafts)
+        unmatched = [s for s in selections if s not in known]
+        if unmatched and len(unmatched) == len(selections):
+            selections = ()  # none names a draft: every draft is checked (order-sign's reading)
+            problems.append(
+                f"{_selected(unmatched)} among the draft orders sent with this hook: "
+                f"{_all_drafts(len(drafts))}"
+            )
+        elif unmatched:
+            problems.append(
+                f"{_selected(unmatched)} among the draft orders sent with this hook: not checked"
+            )
+    unreadable = [
+        (draft, why) for draft in drafts if (why := _unreadable_medication(draft)) is not None
+    ]
+    for why in dict.fromkeys(w for _, w in unreadable):
+        refs = [_reference(d) for d, w in unreadable if w == why]
+        noun = "draft order" if len(refs) == 1 else "draft orders"
+        problems.append(f"{noun} {_named(refs)}: the medication could not be read ({why})")
+    if not problems:
+        return call
+    logs.event(
+        "hook.draft_orders_unread",
+        logging.WARNING,
+        service=call.service_id,
+        hookInstance=call.hook_instance,
+        unmatchedSelections=len(unmatched),
+        allDraftsChecked=not selections and bool(call.selections),
+        unreadableDrafts=len(unreadable),
+    )
+    incomplete = dict(call.incomplete)
+    earlier = incomplete.get(DRAFT_TYPE)
+    incomplete[DRAFT_TYPE] = "; ".join([*([earlier] if earlier else []), *problems])
+    return dataclasses.replace(call, selections=selections, incomplete=incomplete)
+
+
+def _references(drafts: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    """What a selection may name a draft by: "MedicationRequest/abc" (the spec's form) or the
+    bare id, as services/order_hooks.selected_drafts matches them."""
+    refs: set[str] = set()
+    for draft in drafts:
+        rid, kind = draft.get("id"), draft.get("resourceType")
+        if isinstance(rid, str) and rid:
+            refs.add(rid)
+            if isinstance(kind, str):
+                refs.add(f"{kind}/{rid}")
+    return frozenset(refs)
+
+
+def _unreadable_medication(draft: Mapping[str, Any]) -> str | None:
+    """Why this draft MedicationRequest's medication has no shape a drug could be read from, or
+    None (it has one, or the draft is not a MedicationRequest)."""
+    if draft.get("resourceType") != DRAFT_TYPE:
+        return None
+    concept = draft.get("medicationCodeableConcept")
+    reference = draft.get("medicationReference")
+    if concept is not None:
+        if not isinstance(concept, Mapping):
+            return f"medicationCodeableConcept is {_json_kind(concept)}, not a CodeableConcept"
+        if _names_something(concept):
+            return None
+        if not isinstance(reference, Mapping):
+            return "medicationCodeableConcept has no code and no text"
+    if reference is None:
+        return "no medicationCodeableConcept or medicationReference"
+    if not isinstance(reference, Mapping):
+        return f"medicationReference is {_json_kind(reference)}, not a Reference"
+    if not any(_text(reference.get(k)) for k in ("reference", "display")) and not isinstance(
+        reference.get("identifier"), Mapping
+    ):
+        return "medicationReference has no reference and no display"
+    return None
+
+
+def _names_something(concept: Mapping[str, Any]) -> bool:
+    if _text(concept.get("text")):
+        return True
+    codings = concept.get("coding")
+    return isinstance(codings, list) and any(
+        isinstance(c, Mapping) and (_text(c.get("code")) or _text(c.get("display")))
+        for c in codings
+    )
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool | int | float):
+        return "a number" if not isinstance(value, bool) else "a boolean"
+    return "not an object"
+
+
+def _reference(draft: Mapping[str, Any]) -> str:
+    rid = draft.get("id")
+    return f"{DRAFT_TYPE}/{rid}" if isinstance(rid, str) and rid else f"a {DRAFT_TYPE} with no id"
+
+
+def _named(refs: Sequence[str]) -> str:
+    cut = [r if len(r) <= _REF_MAX else r[:_REF_MAX] + "…" for r in refs]
+    more = len(cut) - _SHOWN
+    return ", ".join(cut[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+
+def _selected(unmatched: Sequence[str]) -> str:
+    if len(unmatched) == 1:
+        return f"the selected order {_named(unmatched)} is not"
+    return f"the selected orders {_named(unmatched)} are not"
+
+
+def _all_drafts(count: int) -> str:
+    if count == 0:
+        return "there are none, so no order was checked"
+    if count == 1:
+        return "the one draft order was checked instead"
+    return f"all {count} draft orders were checked instead"
