@@ -491,31 +491,35 @@ def _day_dose(day: Sequence[MedicationEvent]) -> _Dose:
     return _dose_of(known)
 
 
-def _timeline(events: Iterable[MedicationEvent]) -> list[tuple[date, _Dose]]:
+def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
     """The dose timeline of events already in _event_key order (as `_trial` holds them): one
     dose per day with events (_day_dose); a day whose events state no dose keeps the dose before
     it. Each day is read whole (review 6 finding 2: reading the day's second fill as a change
-    of dose drew 150 -> 75 -> 150 -> 75 for a patient on 150 + 75 mg)."""
+    of dose drew 150 -> 75 -> 150 -> 75 for a patient on 150 + 75 mg).
+
+    A day's events are neighbours in key order (it sorts by start first), so each day is the run
+    of events up to the next start. A day with one event (nearly every day of a long course of
+    fills) has that event's dose, which is what _day_dose answers for it: it is read directly,
+    without building a list for the day (issue 14; tests/fhir_mapping/test_speed7_shortcuts.py
+    pins this to the reading of each day through _day_dose)."""
     timeline: list[tuple[date, _Dose]] = []
-    day: list[MedicationEvent] = []
-    for event in events:
-        if day and day[0].start != event.start:
-            _extend(timeline, day)
-            day = []
-        day.append(event)
-    if day:
-        _extend(timeline, day)
+    count = len(events)
+    index = 0
+    while index < count:
+        event = events[index]
+        start = event.start
+        following = index + 1
+        while following < count and events[following].start == start:
+            following += 1
+        one_event = following == index + 1
+        dose = _dose_of(event) if one_event else _day_dose(events[index:following])
+        index = following
+        if dose is None:
+            if not timeline:
+                timeline.append((start, None))  # no dose known yet: the course starts unknown
+        elif not timeline or timeline[-1][1] != dose:
+            timeline.append((start, dose))
     return timeline
-
-
-def _extend(timeline: list[tuple[date, _Dose]], day: Sequence[MedicationEvent]) -> None:
-    dose = _day_dose(day)
-    if dose is None:
-        if not timeline:
-            timeline.append((day[0].start, None))
-        return
-    if not timeline or timeline[-1][1] != dose:
-        timeline.append((day[0].start, dose))
 
 
 def _dose_on(timeline: Sequence[tuple[date, _Dose]], day: date) -> _Dose:

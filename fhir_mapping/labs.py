@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -20,7 +22,6 @@ from fhir_mapping.fhir_fields import (
     effective_date,
     number,
     source_ref,
-    string,
 )
 from fhir_mapping.record import LabResult
 
@@ -32,6 +33,8 @@ _HIGH = frozenset({"H", "HH", "HU", ">"})
 
 
 def _lab_test(resource: Resource) -> str | None:
+    """The test of the first coding whose concept is a lab of data/lab_ranges.csv (the plain
+    reading, through `codings`: `wants_lab` and the tests measure `_read_lab_test` against it)."""
     concepts = observation_concepts()
     tests = lab_ranges()
     for system, code, _ in codings(resource.get("code")):
@@ -45,6 +48,48 @@ def wants_lab(resource: Resource) -> bool:
     return _lab_test(resource) is not None
 
 
+@cache
+def _lab_tests() -> dict[tuple[str, str], str]:
+    """(canonical system, code) -> lab test, for the concepts of data/observation_codes.csv that
+    data/lab_ranges.csv names: one look-up per coding in `_read_lab_test`."""
+    tests = lab_ranges()
+    return {key: concept for key, concept in observation_concepts().items() if concept in tests}
+
+
+def _read_lab_test(resource: Resource) -> str | None:
+    """`_lab_test`, read per Observation that lab_result reads (issue 14): the codings are walked
+    in place, without building `codings`' (system, code, display) tuples, and the system is
+    looked up as written before its canonical spelling (the table's systems are canonical, so a
+    coding that writes one is found as written). What `codings` skips is skipped here: a coding
+    that is not an object, a code that is not a non-empty string after stripping; a system that
+    is not a string reads as "" (tests/fhir_mapping/test_speed7_shortcuts.py pins the two)."""
+    concept = resource.get("code")
+    if not isinstance(concept, JSON_OBJECT):
+        return None
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return None
+    tests = _lab_tests()
+    for coding in items:
+        if not isinstance(coding, JSON_OBJECT):
+            continue
+        code = coding.get("code")
+        if not isinstance(code, str):
+            continue
+        code = code.strip()
+        if not code:
+            continue
+        system = coding.get("system")
+        if not isinstance(system, str):
+            system = ""
+        test = tests.get((system, code))
+        if test is None:
+            test = tests.get((canonical_system(system), code))
+        if test is not None:
+            return test
+    return None
+
+
 def _compare(value: float, low: float | None, high: float | None) -> str | None:
     if low is None and high is None:
         return None
@@ -56,8 +101,25 @@ def _compare(value: float, low: float | None, high: float | None) -> str | None:
 
 
 def _interpretation_flag(resource: Resource) -> str | None:
+    """The flag of the first interpretation code this module knows (L/LL/LU/<, H/HH/HU/>, N).
+
+    The codings are walked in place (issue 14: every lab read has one), skipping what `codings`
+    skips (a coding that is not an object, a code that is not a non-empty string after
+    stripping); the system is not read, as no system decides the flag
+    (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading)."""
     for concept in resource.get("interpretation") or ():
-        for _, code, _ in codings(concept):
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        items = concept.get("coding")
+        if not isinstance(items, list):
+            continue
+        for coding in items:
+            if not isinstance(coding, JSON_OBJECT):
+                continue
+            code = coding.get("code")
+            if not isinstance(code, str):
+                continue
+            code = code.strip()
             if code in _LOW:
                 return "low"
             if code in _HIGH:
@@ -97,8 +159,12 @@ def _range_flag(resource: Resource, value: float, unit: str | None) -> str | Non
 
 
 def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
-    test = _lab_test(resource)
-    if test is None or string(resource.get("status")) not in _COUNTED_OBSERVATION:
+    test = _read_lab_test(resource)
+    if test is None:
+        return None
+    # Tolerant reading (issue 10): a status that is not a string counts as absent, not counted.
+    status = resource.get("status")
+    if not isinstance(status, str) or status not in _COUNTED_OBSERVATION:
         return None
     when = effective_date(resource)
     if when is None or when > as_of:
