@@ -69,8 +69,9 @@ def test_compose_names_the_services(compose: dict[str, Any]) -> None:
 
 def test_compose_ports(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert services["cds"]["ports"] == ["8080:8080"]
-    assert services["fhir"]["ports"] == ["8090:8080"]
+    # Published on the host's loopback only (no production auth in the sandbox).
+    assert services["cds"]["ports"] == ["127.0.0.1:8080:8080"]
+    assert services["fhir"]["ports"] == ["127.0.0.1:8090:8080"]
     assert "ports" not in services["db"]  # PostgreSQL stays on the compose network
 
 
@@ -78,7 +79,7 @@ def test_compose_healthchecks_and_start_order(compose: dict[str, Any]) -> None:
     cds, db = compose["services"]["cds"], compose["services"]["db"]
     probe = " ".join(cds["healthcheck"]["test"])
     assert cds["healthcheck"]["test"][0] == "CMD"
-    assert "http://127.0.0.1:8080/health" in probe
+    assert "http://127.0.0.1:8080/readyz" in probe  # as the Dockerfile's HEALTHCHECK
     assert db["healthcheck"]["test"] == ["CMD-SHELL", "pg_isready -U trd -d trd"]
     assert cds["depends_on"]["db"] == {"condition": "service_healthy"}
     assert cds["depends_on"]["fhir"] == {"condition": "service_started"}
@@ -120,10 +121,10 @@ def test_compose_mounts_a_config_that_loads_and_matches_the_other_services(
     (issuer,) = settings.auth.issuers
     assert issuer.iss == "https://sandbox.cds-hooks.org"
     assert issuer.jwks_url == "https://sandbox.cds-hooks.org/.well-known/jwks.json"
-    fhir_container_port = services["fhir"]["ports"][0].split(":")[1]
+    fhir_container_port = services["fhir"]["ports"][0].split(":")[-1]
     assert issuer.fhir_servers == (f"http://fhir:{fhir_container_port}/fhir",)
     # The JWT audience is the URL the browser calls: the published host port.
-    host_port = services["cds"]["ports"][0].split(":")[0]
+    host_port = services["cds"]["ports"][0].split(":")[-2]
     assert settings.server.public_url == f"http://localhost:{host_port}"
     assert services["cds"]["environment"]["TRD_CDS_BIND"].endswith(":8080")
 
