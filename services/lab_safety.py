@@ -110,11 +110,26 @@ def labs_missing(record: PatientRecord) -> bool:
 
 
 def value(lab: LabResult) -> float | None:
-    """The value in a unit the lab table knows, else None (never compared)."""
+    """The value in a unit the lab table knows, or converted from another unit of the same
+    quantity (data/lab_unit_factors.csv: a QTc in seconds), else None (never compared)."""
     if lab.value is None or lab.unit is None:
         return None
+    unit = lab.unit.lower()
     known = lab_ranges().get(lab.test)
-    return lab.value if known is not None and lab.unit.lower() in known.units else None
+    if known is not None and unit in known.units:
+        return lab.value
+    factor = _unit_factors().get((lab.test, unit))
+    return lab.value * factor if factor is not None else None
+
+
+@cache
+def _unit_factors() -> dict[tuple[str, str], float]:
+    """(test, lower-case unit) -> factor to the unit the thresholds are written in."""
+    text = resources.files("services").joinpath("data/lab_unit_factors.csv").read_text("utf-8")
+    return {
+        (row["test"], row["unit"].strip().lower()): float(row["factor"])
+        for row in csv.DictReader(text.splitlines())
+    }
 
 
 def text(lab: LabResult) -> str:

@@ -296,3 +296,13 @@ def test_running_aripiprazole_without_metabolic_labs_says_none_since_it_started(
         "since it started (2024-07-01): HbA1c 5.9 % on 2025-01-10; no lipids on record."
         in with_labs.detail
     )
+
+
+def test_a_qtc_sent_in_seconds_is_compared_in_ms() -> None:
+    # US Core's and ECG devices' shape: QTc 0.512 s is 512 ms (data/lab_unit_factors.csv).
+    record = trd(lab("8636-3", 0.512, "s", date(2025, 5, 20)), drafts=(drafted(CITALOPRAM_40),))
+    card = at_order(record)["order-qtc"]
+    assert card.indicator is Indicator.WARNING
+    assert "above 500 ms" in card.summary
+    normal = trd(lab("8636-3", 0.43, "s", date(2025, 5, 20)), drafts=(drafted(CITALOPRAM_40),))
+    assert "order-qtc" not in at_order(normal)
