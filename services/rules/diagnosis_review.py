@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fhir_mapping.record import (
+    DataDomain,
     Finding,
     FindingKind,
     LabResult,
@@ -277,12 +278,24 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     suggestion: list[Suggestion] = []
     # What is on record; a missing TSH is not a finding (below), nor an info-only line.
     findings = sum(1 for i in items if not i.info)
+    # Lab results that could not be obtained (the optional `labs` prefetch key not sent, a
+    # failed search): a TSH may well be on record, so the line says it is not known, not absent.
+    labs_unread = ctx.record.incomplete(DataDomain.LABS)
     if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
+        failed = len(ctx.facts.failed_trials)
         items.append(
             Item(
+                "TSH not known (lab results not available)",
+                f"**TSH not known:** lab results could not all be read; after {failed} adequate "
+                "trials failed, check the latest TSH in the chart and consider one if clinically "
+                "indicated (CANMAT 2023 Table 5.1; thyroid dysfunction is a treatable "
+                "contributor, para 184).",
+            )
+            if labs_unread
+            else Item(
                 f"no TSH in {days} days",
-                f"**No TSH in the last {days} days** after {len(ctx.facts.failed_trials)} "
+                f"**No TSH in the last {days} days** after {failed} "
                 "adequate trials failed: consider one if clinically indicated (CANMAT 2023 "
                 "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
             )
@@ -307,7 +320,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
     indicator = Indicator.INFO if findings == 0 else None
-    if findings == 0:
+    if findings == 0 and labs_unread:
+        summary = cards.fit_summary(
+            f"TSH not known (lab results not available) after {len(ctx.facts.failed_trials)} "
+            "failed trials: check it in the chart",
+            "TSH not known (lab results not available): check it in the chart",
+        )
+    elif findings == 0:
         summary = cards.fit_summary(
             f"No TSH in {ctx.policy.tsh_lookback_days} days after "
             f"{len(ctx.facts.failed_trials)} failed trials: consider one if clinically indicated",

@@ -210,3 +210,28 @@ def test_a_hook_without_labs_is_answered_with_the_labs_named_unavailable(
     response = client.post(HOOK, json=body)
     assert response.status_code == 412
     assert list(response.json()["details"]["missing"]) == ["observations"]
+
+
+def test_without_labs_the_missing_tsh_is_not_known_not_absent() -> None:
+    """An EHR on the old templates sends no `labs`: the TSH line says the TSH is not known, never
+    "no TSH in 365 days" (this chart's TSH is in `labs`), and the card names the labs not read."""
+    from datetime import date
+
+    from cds_hooks.offline import evaluate_document
+    from services.policy import Policy
+
+    body = json.loads(
+        (REPO / "tests/fixtures/patients/trd_meets_tms.request.json").read_text("utf-8")
+    )
+    sent = evaluate_document(body, hook="patient-view", as_of=date(2025, 6, 2), policy=Policy())
+    with_labs = {c.source.topic.code: c for c in sent.response.cards if c.source.topic}
+    assert "diagnosis-review" not in with_labs  # its TSH is in `labs`
+    del body["prefetch"]["labs"]
+    result = evaluate_document(body, hook="patient-view", as_of=date(2025, 6, 2), policy=Policy())
+    cards = {c.source.topic.code: c for c in result.response.cards if c.source.topic}
+    review = cards["diagnosis-review"]
+    assert review.summary == (
+        "TSH not known (lab results not available) after 2 failed trials: check it in the chart"
+    )
+    assert "No TSH" not in (review.detail or "")
+    assert "Labs not (fully) available" in (review.detail or "")
