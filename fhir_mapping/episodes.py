@@ -168,6 +168,8 @@ class _Span:
     # A stale `active` statement (rule 2c, review 6 finding 11): the last date the record
     # confirms the drug; None for every other span.
     listed: date | None = None
+    # Rule 2d (no duration stated): the days counted by assumption; None for every other span.
+    assumed_days: int | None = None
 
 
 @dataclass(slots=True)
@@ -284,6 +286,7 @@ def _span(
     end = start
     from_supply = False
     note = None
+    assumed_days = None
     days_supply = event.days_supply
     if days_supply is not None and days_supply > 0:
         # The next order of another drug of the same role (a switch) cuts only an order's fill.
@@ -321,8 +324,9 @@ def _span(
             if switch is not None and switch < assumed:
                 assumed = switch
             end = assumed
+            assumed_days = (assumed - start).days
             note = (
-                f"{event.source}: no duration stated; counted {(assumed - start).days} days "
+                f"{event.source}: no duration stated; counted {assumed_days} days "
                 f"from {start.isoformat()}"
             )
     if open_:
@@ -331,7 +335,7 @@ def _span(
             end = as_of
     elif held_order:
         return _Span(event, key, start, max(as_of, end), note, False, end)
-    return _Span(event, key, start, end, note, from_supply)
+    return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
 
 
 def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
@@ -676,12 +680,20 @@ def _trial(
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
         on_hold=_on_hold(spans),
+        assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE
         else None,
     )
+
+
+def _assumed_days(spans: Sequence[_Span]) -> int | None:
+    """The days counted by assumption (rule 2d) over the course's records without any duration,
+    summed; None when every record states one (review 6 finding 8: cards say so)."""
+    days = [s.assumed_days for s in spans if s.assumed_days is not None]
+    return sum(days) if days else None
 
 
 def _on_hold(spans: Sequence[_Span]) -> date | None:

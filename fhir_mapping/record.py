@@ -211,6 +211,10 @@ class Trial:
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).
     adequate_from: date | None = None
+    # Days counted for records of the course that state no duration at all (episodes.py rule
+    # 2d: ASSUMED_DAYS_WITHOUT_DURATION), summed; None when every record states one. Cards and
+    # the packet say "duration not recorded" (services/trial_dates.py, review 6 finding 8).
+    assumed_days: int | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:

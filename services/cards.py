@@ -269,7 +269,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         unknown = unknown_dose_weeks(trial)
         span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
         # A length the record does not state is not shown as weeks (review 6 finding 8).
-        assumed = trial_dates.assumed_days(trial)
+        assumed = trial.assumed_days
         if assumed is not None:
             span = f"; duration not recorded (counted as {assumed} days)"
         return f"dose not recorded{span}: confirm the dose taken"

@@ -3,34 +3,17 @@ state is said as such on the cards and in the packet, never shown as measured hi
 
 - Duration not recorded: a course with no stated end, supply or later record is counted
   ASSUMED_DAYS_WITHOUT_DURATION days from its start (fhir_mapping/episodes.py rule 2d, the
-  conservative reading); the mapping says so in a Trial note ("...: no duration stated; counted
-  30 days from 2024-09-30"), which is read here. The weeks are shown as "duration not recorded
-  (counted as 30 days)", not "4.3 weeks".
+  conservative reading), which the Trial carries as `assumed_days`. The weeks are shown as
+  "duration not recorded (counted as 30 days)", not "4.3 weeks".
 - Start not recorded: a MedicationStatement with only `effectivePeriod.end` (C-CDA conversions)
   gets its end as its start (fhir_mapping/medications.py), so the course has no length. A course
   of statements alone that begins and ends on one day is read as that: "start not recorded"
   with the date it ended, not "30 Sep 2024 – 30 Sep 2024, 0 weeks".
-
-Both are read from what the Trial carries today (a note, its dates and sources); a structured
-flag on the Trial (start_recorded, assumed_days) would replace the reading (see the review-6
-report).
 """
 
 from __future__ import annotations
 
-import re
-
 from fhir_mapping.record import Trial
-
-# The note fhir_mapping/episodes.py writes for rule 2d (no duration stated).
-_ASSUMED = re.compile(r": no duration stated; counted (\d+) days from \d{4}-\d{2}-\d{2}")
-
-
-def assumed_days(trial: Trial) -> int | None:
-    """Days counted for a statement or order without any duration (episodes.py rule 2d), summed
-    over the course's such records; None when every part of the course has a stated duration."""
-    days = [int(m.group(1)) for note in trial.notes if (m := _ASSUMED.search(note))]
-    return sum(days) if days else None
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -56,7 +39,7 @@ def start_iso(trial: Trial) -> str:
 def whole_course_assumed(trial: Trial) -> int | None:
     """The days counted when the course's whole length is the assumed one (one record without a
     duration and nothing after it), else None: its end is then not a date the record states."""
-    days = assumed_days(trial)
+    days = trial.assumed_days
     if days is None or trial.ongoing or (trial.end - trial.start).days != days:
         return None
     return days
@@ -66,7 +49,7 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
     """The packet's weeks-at-an-adequate-dose cell: `weeks` (formatted), or what it rests on."""
     if start_unknown(trial):
         return "not known (start not recorded)"
-    days = assumed_days(trial)
+    days = trial.assumed_days
     if days is not None:
         return f"{weeks} (duration not recorded: {days} days counted)"
     return weeks
