@@ -37,7 +37,14 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.events import EventKind, MedicationEvent, ReportedAdherence
 from fhir_mapping.fhir_fields import array, codings, parse_date
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Adherence, AdherenceStatus, RefillGap, Score, Trial
+from fhir_mapping.record import (
+    RESPONSE_FRACTION,
+    Adherence,
+    AdherenceStatus,
+    RefillGap,
+    Score,
+    Trial,
+)
 
 UNVERIFIED = Adherence(AdherenceStatus.UNVERIFIED)
 
@@ -301,7 +308,7 @@ def response_before_gap(trial: Trial, scores: Iterable[Score], *, from_week: flo
     if gap is None or baseline is None or not baseline.value:
         return None
     first = trial.start + timedelta(days=round(from_week * 7))
-    cut = baseline.value * 0.5
+    cut = baseline.value * RESPONSE_FRACTION
     hits = [
         s
         for s in scores

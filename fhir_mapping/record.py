@@ -163,6 +163,12 @@ class Score:
     item9_unread: SourceRef | None = None
 
 
+# Response: a PHQ-9 at or below this fraction of its baseline (a >= 50 % drop, CANMAT 2023 para
+# 180). One name for every reader (Trial, adherence.response_before_gap); a constant, not a call,
+# as `failed` is asked of every trial several times per card (issue 14).
+RESPONSE_FRACTION = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class Trial:
     """One ingredient's course in one episode of treatment."""
@@ -258,7 +264,7 @@ class Trial:
             return None
         if self.baseline.value == 0:
             return None
-        return self.on_treatment.value <= self.baseline.value * 0.5
+        return self.on_treatment.value <= self.baseline.value * RESPONSE_FRACTION
 
     @property
     def remission(self) -> bool | None:
@@ -282,7 +288,7 @@ class Trial:
         baseline = self.baseline
         if baseline is None or baseline.value is None or baseline.value == 0:
             return True  # response unknown
-        return not on_treatment.value <= baseline.value * 0.5
+        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
 
     @property
     def outcome_unmeasured(self) -> bool:
@@ -347,7 +353,7 @@ class Trial:
         baseline = self.baseline
         if baseline is None or baseline.value is None or baseline.value == 0:
             return True  # response unknown
-        return not on_treatment.value <= baseline.value * 0.5
+        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
 
 
 class FindingKind(StrEnum):

@@ -28,10 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from fhir_mapping.record import PatientRecord, ProcedureKind, Score, SourceRef
+from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from services.policy import Policy
 
-RESPONSE_DROP = 0.5  # >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L37086 retreatment)
+# >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L37086 retreatment), the trials' definition.
+RESPONSE_DROP = 1 - RESPONSE_FRACTION
 
 
 @dataclass(frozen=True, slots=True)
