@@ -31,7 +31,6 @@ from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards
 from services.recommendation import Indicator
 
-_SEVERITY = {"critical": Indicator.CRITICAL, "warning": Indicator.WARNING, "info": Indicator.INFO}
 _RANK = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
 _CLASS = "class:"
 
@@ -74,7 +73,7 @@ def table() -> tuple[InteractionRow, ...]:
                 id=row["id"].strip(),
                 drug=row["drug"].strip().lower(),
                 partners=tuple(p.strip() for p in row["partners"].split(";") if p.strip()),
-                severity=_SEVERITY[row["severity"].strip()],
+                severity=Indicator(row["severity"].strip()),
                 short=row["short"].strip(),
                 act=row["act"].strip(),
                 risk=row["risk"].strip(),
