@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, *, listen_host: str | None = No
     if settings is None:
         return _create_from_environment(listen_host)
     logs.configure(settings.logging.level)
+    # Before anything is opened: `[codes]` that make a prefetch query too long for the FHIR
+    # server's front stop the start (ConfigError, as any other configuration error).
+    settings.check_prefetch_templates()
     store = _open_store(settings)
     fhir = RequestsFhirSource(settings.fhir)
     # Count and time the requests to EHR FHIR servers (metrics.py); no URL is recorded.

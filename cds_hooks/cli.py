@@ -6,7 +6,7 @@ saved `request` to a running service.
     trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--config FILE]
                           [--explain] [--timeline out.svg] [--packet out.html] [--strict]
     trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
-                         [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json]
+                         [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json] [--config FILE]
     trd-cds db upgrade|current [--config FILE]
 
 `serve` exits 2 on a configuration error and 3 when the database cannot be reached (one log line
@@ -16,6 +16,10 @@ answered 200, 1 on an error answer, 2 when the file or the service cannot be use
 `evaluate` prints the CDS Hooks response JSON on stdout and exits 0; bad input prints one line on
 stderr and exits 2. With --strict it also validates every resource against FHIR R4 (the service
 itself reads tolerantly), lists each problem on stderr and exits 3 when there is one.
+
+"Today" (`evaluate` without --as-of, `request --shift-dates-to-today`) is the date in the
+configured `[server] timezone`, read from the same file and variables as the server's, so the
+command line and the service judge a chart opened near midnight as of the same day.
 """
 
 from __future__ import annotations
@@ -106,6 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     req.add_argument("--bearer", default=None, help="a JWT to send when the service has auth on")
     req.add_argument(
         "--json", dest="raw_json", action="store_true", help="print the response JSON as is"
+    )
+    req.add_argument(
+        "--config",
+        default=None,
+        help="TOML configuration file (or $TRD_CDS_CONFIG): its [server] timezone says what "
+        "day today is for --shift-dates-to-today",
     )
 
     db = commands.add_parser(
@@ -214,6 +224,12 @@ def _request(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         return _fail(f"--as-of must be a date as YYYY-MM-DD, not {args.as_of!r}")
+    today = None
+    if args.shift_dates:  # the day the dates move to: the service's today, in its time zone
+        try:
+            today = load_settings(args.config).server.today()
+        except ConfigError as exc:
+            return _fail(str(exc))
     return run(
         Path(args.file),
         base_url=args.url or DEFAULT_URL,
@@ -222,6 +238,7 @@ def _request(args: argparse.Namespace) -> int:
         as_of=as_of,
         bearer=args.bearer,
         raw_json=args.raw_json,
+        today=today,
     )
 
 
@@ -233,7 +250,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(str(exc))
     try:
-        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+        # Without --as-of: today where the site is ([server] timezone), as the server judges it.
+        as_of = date.fromisoformat(args.as_of) if args.as_of else settings.server.today()
     except ValueError:
         return _fail(f"--as-of must be a date as YYYY-MM-DD, not {args.as_of!r}")
     path = Path(args.file)

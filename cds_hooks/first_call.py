@@ -9,6 +9,7 @@ An integration engineer's first call, copy-pasted from the README:
 2. with --shift-dates-to-today, moves every date in it by (today - the day it was written as of;
    `--as-of`, by default the project's fixtures' day), so the service, which judges against
    today, sees the chart as its author meant it (date_shift.py says what moves and what not);
+   "today" is the date in `[server] timezone`, as the service reads it;
 3. gives it a fresh hookInstance (each EHR call has its own);
 4. finds the service for its hook through discovery (or takes --service) and POSTs the request,
    with `Authorization: Bearer` when --bearer is given (auth on);
@@ -35,6 +36,7 @@ import orjson
 import requests
 
 from cds_hooks.card_text import Style, colour_wanted, render_cards
+from cds_hooks.config.settings import ServerSettings
 from cds_hooks.date_shift import days_between, shift_json
 from cds_hooks.examples import FIXTURES_AS_OF
 
@@ -135,7 +137,10 @@ def run(
     out = out or sys.stdout
     err = err or sys.stderr
     base_url = base_url.rstrip("/").removesuffix("/cds-services")
-    today = today or date.today()
+    # The day the dates move to is the service's today: `trd-cds request` passes it in the
+    # configured [server] timezone; the default is the embedded default zone's (UTC), never the
+    # machine's local date, which the service does not use.
+    today = today or ServerSettings().today()
     style = Style(colour=colour_wanted(out) and not raw_json)
     try:
         document = load_request(file)

@@ -14,8 +14,10 @@ template with every code was 2.9 KB once sent, over the 2,048-byte default of II
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import quote
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
@@ -32,6 +34,14 @@ LOINC_OID = "urn:oid:2.16.840.1.113883.6.1"
 # long patient id (64 characters, FHIR's maximum, is measured) and a few site codes. Checked by
 # tests/cds_hooks/test_prefetch_templates.py.
 MAX_QUERY_BYTES = 1800
+
+# The characters the service's FHIR client (`requests`, cds_hooks/fhir_data/fhir_source.py) leaves
+# as they are in a URL (requests.utils.requote_uri); every other byte is percent-encoded, `|` as
+# %7C, and the web server in front of the FHIR server counts the query string so encoded.
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+# A template's context values filled in with FHIR's longest id (1-64 characters).
+_TEMPLATE_TOKEN = re.compile(r"\{\{[^}]*\}\}")
+LONGEST_ID = "x" * 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,50 @@ def _is_lab(row: ObservationCode) -> bool:
     return row.concept in lab_ranges()
 
 
+def query_bytes(template: str) -> int:
+    """The length in bytes of `template`'s query string (after `?`) once sent: each `{{...}}`
+    filled with a 64-character id, percent-encoded as the service's client sends it."""
+    _path, has_query, query = _TEMPLATE_TOKEN.sub(LONGEST_ID, template).partition("?")
+    return len(quote(query, safe=_URL_SAFE)) if has_query else 0
+
+
+@dataclass(frozen=True, slots=True)
+class LongQuery:
+    """A prefetch template whose query string is over the limit, for the start-up refusal."""
+
+    key: str
+    length: int  # bytes, as query_bytes() measures them
+    local_codes: int  # the site's `[codes]` local codes it asks for (what the site can trim)
+
+
+def overlong_templates(
+    site_codes: SiteCodes, limit: int = MAX_QUERY_BYTES
+) -> tuple[LongQuery, ...]:
+    """The prefetch templates (each key once: every service shares them) whose query string is
+    over `limit` bytes with the site's local codes added."""
+    found: dict[str, LongQuery] = {}
+    for service in services(site_codes):
+        for key, template in service.prefetch:
+            length = query_bytes(template)
+            if length > limit and key not in found:
+                labs = _OBSERVATION_KEYS.get(key)
+                local = 0 if labs is None else len(_local_codes(site_codes, labs=labs))
+                found[key] = LongQuery(key, length, local)
+    return tuple(found.values())
+
+
+# The keys the site's local codes are added to, each with whether it holds the labs.
+_OBSERVATION_KEYS = {"observations": False, "labs": True}
+
+
+def _standard_codes(*, labs: bool) -> list[tuple[str, str]]:
+    return [(c.system, c.code) for c in observation_codes() if _is_lab(c) is labs]
+
+
+def _local_codes(site_codes: SiteCodes, *, labs: bool) -> tuple[tuple[str, str], ...]:
+    return site_codes.local_codes_for(_standard_codes(labs=labs))
+
+
 def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
     """The lab rows (`labs=True`) or the other rows of observation_codes.csv as one query.
 
@@ -73,8 +127,8 @@ def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
     system exactly, so `http://loinc.org|44261-6` alone never brings those PHQ-9s (issue 10).
     The site's local codes that map to these rows follow (so a local PHQ-9 code goes with the
     scales, a local TSH code with the labs)."""
-    standard = [(c.system, c.code) for c in observation_codes() if _is_lab(c) is labs]
-    local = site_codes.local_codes_for(standard)
+    standard = _standard_codes(labs=labs)
+    local = _local_codes(site_codes, labs=labs)
     oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
     codes = ",".join(
         _token(system, code) for system, code in dict.fromkeys((*standard, *oid_spelt, *local))

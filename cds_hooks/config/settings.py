@@ -17,7 +17,7 @@ import dataclasses
 import os
 import re
 import tomllib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,9 +35,16 @@ from pydantic import (
 from cds_hooks.config import config_layers
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.site_codes import LocalCode, QuestionnaireLink, SiteCodes
+from services.catalog import MAX_QUERY_BYTES, LongQuery, overlong_templates
 from services.policy import Policy, PolicyConfig
 
 CONFIG_ENV = "TRD_CDS_CONFIG"
+
+
+def utc_now() -> datetime:
+    """The clock every "today" outside a hook call is read from (`trd-cds evaluate`, `trd-cds
+    request`): one function, so that a test can stop it."""
+    return datetime.now(UTC)
 
 
 class _Strict(BaseModel):
@@ -84,8 +91,9 @@ class ServerSettings(_Strict):
         return ZoneInfo(self.timezone)  # cached by zoneinfo itself
 
     def today(self) -> date:
-        """Today's date in the site's time zone: the as-of date of a hook call."""
-        return datetime.now(self.zone).date()
+        """Today's date in the site's time zone: the as-of date of a hook call, and of the
+        command line's offline evaluation, so both judge a chart opened near midnight alike."""
+        return utc_now().astimezone(self.zone).date()
 
 
 class IssuerSettings(_Strict):
@@ -147,6 +155,12 @@ class FhirSettings(_Strict):
     total_timeout: float = Field(5.0, gt=0, le=300)
     max_pages: int = Field(20, ge=1, le=1000)
     max_response_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    # The longest query string a prefetch template may send (services/catalog.py MAX_QUERY_BYTES:
+    # under IIS's default 2,048, which fronts Epic Interconnect). The `[codes]` local codes lengthen
+    # the Observation templates; one over this stops the service at start-up rather than have every
+    # fetch of it answered 404.15 (and every call 412). Raise it only for a FHIR server known to
+    # accept longer queries.
+    max_query_bytes: int = Field(MAX_QUERY_BYTES, ge=256, le=65536)
     retries: int = Field(2, ge=0, le=5)
     # With auth off, fhirServer must start with one of these (default: loopback only). With auth
     # on, each issuer's own fhir_servers list applies instead.
@@ -320,6 +334,37 @@ class Settings(_Strict):
     def timeline_store(self) -> Literal["memory", "database"]:
         """Where timeline links' records live: `[timeline] store`, "auto" resolved."""
         return _shared_store(self.timeline.store, self.database.url)
+
+    def check_prefetch_templates(self) -> None:
+        """Raise ConfigError when the site's `[codes]` make a prefetch template's query string
+        longer than `[fhir] max_query_bytes` (review 8 finding 3).
+
+        Refused at start-up, not warned about: an IIS front answers such a fetch 404.15, which
+        the service can only report as "the FHIR server answered 404", so every call the EHR did
+        not prefetch would be a 412 naming neither the cause nor the fix, on a warning line
+        nobody reads until clinicians say the cards are gone. The limit is a setting, so a site
+        whose FHIR server takes longer queries is not stuck."""
+        limit = self.fhir.max_query_bytes
+        long = overlong_templates(self.site_codes(), limit)
+        if long:
+            raise ConfigError("; ".join(_too_long(query, limit) for query in long))
+
+
+def _too_long(query: LongQuery, limit: int) -> str:
+    if query.local_codes:
+        fix = (
+            f"trim {query.length - limit:,} bytes from [codes]: remove some of the "
+            f"{query.local_codes} [[codes.local]] entries mapped to {query.key!r} codes, or raise "
+            "[fhir] max_query_bytes if the FHIR server is known to accept longer query strings"
+        )
+    else:  # the built-in template alone: only a lowered limit gets here
+        fix = f"[fhir] max_query_bytes must be at least {query.length:,}"
+    return (
+        f"prefetch template {query.key!r} would send a {query.length:,}-byte query string "
+        f"(with a 64-character patient id, percent-encoded as sent), over the {limit:,}-byte "
+        "limit ([fhir] max_query_bytes): a FHIR server behind IIS (Epic Interconnect) refuses "
+        f"one over 2,048 bytes by default, so every fetch of it would fail; {fix}"
+    )
 
 
 def _shared_store(
