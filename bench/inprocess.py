@@ -11,8 +11,11 @@ Three series, each like-for-like: at every point the evaluation gives the same c
 word, so a series' slope is the cost of reading one more resource of its kind and nothing else (a
 card gained or lost between two points would add a step that the line spreads over every
 resource; tests/bench/test_structure.py checks the cards and that every added resource is read):
-- `irrelevant`: sized(n), n = 10..5000 resources around a constant relevant core (the fixture's
-  CORE_SIZE): real charts grow by vitals, labs and other medications the rules never read;
+- `irrelevant`: sized_unread(n), n = 10..5000 resources around a constant relevant core (the
+  fixture's CORE_SIZE): real charts grow by vitals, labs and other medications the rules never
+  read. Not sized(n): its chronic care holds metabolic panels, HbA1c and lipids, which the
+  safety-lab checks read, and lisinopril (an interacting drug); sized_unread(n) has the same
+  visits with none of them, so the slope is the cost of a resource the service does not read;
 - `relevant`: the same small chart plus k weekly PHQ-9s from before its episode (`with_phq9s`),
   so only what the rules read grows;
 - `relevant_fills`: a small chart with a long venlafaxine trial (`fills_base`) plus k more daily
@@ -332,7 +335,7 @@ def plans(as_of: date) -> tuple[SeriesPlan, ...]:
     base = sizes.sized(10)
     fills = fills_base(as_of)
     return (
-        SeriesPlan("irrelevant", IRRELEVANT_SIZES, sizes.sized),
+        SeriesPlan("irrelevant", IRRELEVANT_SIZES, sizes.sized_unread),
         SeriesPlan("relevant", RELEVANT_EXTRA, lambda k: with_phq9s(base, k)),
         SeriesPlan("relevant_fills", RELEVANT_EXTRA, lambda k: with_fills(fills, k)),
     )

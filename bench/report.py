@@ -35,7 +35,7 @@ FIRST_SIGHT_CELLS = {
     "ten_year_first_sight_c1": "10-year, first sight, c=1",
 }
 SERIES = {
-    "irrelevant": "irrelevant (vitals, labs, other drugs)",
+    "irrelevant": "irrelevant (vitals, unread labs, other drugs)",
     "relevant": "relevant (PHQ-9s)",
     "relevant_fills": "relevant (antidepressant fills)",
 }
