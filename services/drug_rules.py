@@ -8,8 +8,10 @@ Four tables in services/data, each row with its source and status (services/data
   sertraline, citalopram, escitalopram; NICE NG134, FDA), the ones never proposed (venlafaxine,
   paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA).
 - condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
-  with psychotic features), makes text-only (antipsychotics in pregnancy) or names with a caveat
-  of its own (esketamine and lithium in pregnancy).
+  with psychotic features, duloxetine with active alcohol use), makes text-only (antipsychotics in
+  pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy). A row's
+  `finding_codes` names a code set of finding_code_sets.csv that narrows its finding kind (the
+  alcohol codes of the substance-use kind); empty, every finding of the kind counts.
 - psychotic_depression_regimens.csv: antidepressant plus antipsychotic at antipsychotic-range doses
   (STOP-PD: sertraline 150-200 mg/day with olanzapine 15-20 mg/day).
 
@@ -25,7 +27,9 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.record import FindingKind
+from fhir_mapping.clinical_codes import normalise_code
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import Finding, FindingKind
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -78,6 +82,56 @@ def is_antipsychotic(drug_class: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeSet:
+    """Codes that narrow a condition row to part of its finding kind (data/finding_code_sets.csv):
+    duloxetine's label speaks of alcohol use, while the substance-use kind holds every substance.
+    Findings keep the chart's own coding (fhir_mapping/context.py), so the set is matched on it,
+    ICD-10-CM codes without the dot as clinical_codes.py compares them."""
+
+    name: str
+    exact: frozenset[tuple[str, str]]  # (canonical system, normalised code)
+    prefixes: tuple[tuple[str, str], ...]  # (canonical system, normalised code prefix)
+
+    def holds(self, finding: Finding) -> bool:
+        system = canonical_system(finding.system)
+        code = normalise_code(system, finding.code)
+        if (system, code) in self.exact:
+            return True
+        return any(system == s and code.startswith(p) for s, p in self.prefixes)
+
+
+@cache
+def code_sets() -> dict[str, CodeSet]:
+    """Set name -> its codes (data/finding_code_sets.csv)."""
+    exact: dict[str, set[tuple[str, str]]] = {}
+    prefixes: dict[str, list[tuple[str, str]]] = {}
+    for row in _rows("finding_code_sets.csv"):
+        name = row["set"].strip()
+        system = canonical_system(row["system"].strip())
+        key = (system, normalise_code(system, row["code"].strip()))
+        match = row["match"].strip()
+        if match == "exact":
+            exact.setdefault(name, set()).add(key)
+        elif match == "prefix":
+            prefixes.setdefault(name, []).append(key)
+        else:
+            raise ValueError(f"finding_code_sets.csv: unknown match {match!r}: {row}")
+    return {
+        name: CodeSet(name, frozenset(exact.get(name, ())), tuple(prefixes.get(name, ())))
+        for name in exact.keys() | prefixes.keys()
+    }
+
+
+def _code_set(name: str) -> CodeSet | None:
+    if not name.strip():
+        return None
+    found = code_sets().get(name.strip())
+    if found is None:  # a typo in the table would make the rule apply to no one: fail loudly
+        raise ValueError(f"condition_drug_rules.csv names an unknown code set {name!r}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class DrugRule:
     """One row: a rule for one ingredient or one class (drug-table class or group)."""
 
@@ -91,6 +145,16 @@ class DrugRule:
     min_age: int | None = None  # age rows: the rule applies from this age ...
     below_age: int | None = None  # ... up to this age (exclusive)
     finding: FindingKind | None = None  # condition rows: the finding on record it applies to
+    # Condition rows: only the findings of that kind coded in this set count (alcohol use of
+    # the substance-use kind); None, every finding of the kind.
+    finding_codes: CodeSet | None = None
+
+    def matching(self, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+        """The findings of this row's kind, among `found`, that the row applies to."""
+        codes = self.finding_codes
+        if codes is None:
+            return found  # most rows: every finding of the kind
+        return tuple([f for f in found if codes.holds(f)])
 
     def covers(self, ingredient: str, drug_class: str) -> bool:
         """Whether the rule is about this drug (all drugs when it names neither)."""
@@ -161,6 +225,7 @@ def condition_rules() -> tuple[DrugRule, ...]:
             cite=row["cite"].strip(),
             source=row["source"].strip(),
             finding=FindingKind(row["finding"].strip()),
+            finding_codes=_code_set(row.get("finding_codes") or ""),
         )
         for row in _rows("condition_drug_rules.csv")
     )

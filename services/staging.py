@@ -4,6 +4,10 @@ Five dimensions (duration, severity, failed antidepressants, augmentation, ECT) 
 banded mild 3-6, moderate 7-10, severe 11-15. Points come from data/maudsley.csv. Severity uses the
 latest PHQ-9 band (psychotic features score 5): a design choice, not a published equivalence
 (REFERENCE.md 2.1), so the card shows each dimension's basis for the clinician to check.
+
+The MSM psychosis item is a depressive episode with psychotic features. A primary psychotic
+disorder (schizoaffective disorder, schizophrenia: review 7 finding 9) is not: its psychotic
+symptoms are not scored as "severe with psychosis", and the severity line says why.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, ProcedureKind, SourceRef
 from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
 
@@ -25,7 +29,8 @@ class StageDimension:
     points: int
     # Said beside the category wherever the stage is shown in one line: the category was not
     # read from the chart but assumed ("no PHQ-9 on record: scored as lowest"), so a card never
-    # shows "Severity 1 (subsyndromal)" as if a score had said so.
+    # shows "Severity 1 (subsyndromal)" as if a score had said so; or a part of the chart was
+    # left out of it on purpose (a primary psychotic disorder's psychosis, not the MSM item).
     assumed: str = ""
 
 
@@ -139,21 +144,49 @@ def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     )
 
 
+def _condition_key(finding: Finding) -> tuple[SourceRef | None, str, str]:
+    """One Condition's coding: the psychotic and psychotic-disorder findings one Condition gives
+    share it (fhir_mapping/context.py reads both kinds from the same coding or text)."""
+    return finding.source, finding.system, finding.code
+
+
+def depressive_psychosis(facts: PathwayFacts) -> tuple[Finding, ...]:
+    """The psychotic findings that are psychotic features of depression: facts.psychotic less
+    the ones a primary psychotic disorder on record accounts for (its findings are in
+    facts.psychotic too, so that every TMS and bupropion exclusion still applies)."""
+    if not facts.psychotic_disorder:
+        return facts.psychotic  # most charts
+    disorder = {_condition_key(f) for f in facts.psychotic_disorder}
+    return tuple([f for f in facts.psychotic if _condition_key(f) not in disorder])
+
+
 def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
-    if facts.psychotic:
+    features = depressive_psychosis(facts)
+    if features:
         category, points = _psychosis_points()
         return StageDimension(
-            "Severity", category, f"psychotic features: {facts.psychotic[0].display}", points
+            "Severity", category, f"psychotic features: {features[0].display}", points
         )
+    # A primary psychotic disorder: its psychosis is not the MSM item (a depressive episode with
+    # psychotic features), so the PHQ-9 band is scored and the line says why the item was not,
+    # never "severe with psychosis" as if this were unipolar psychotic depression.
+    disorder = (
+        f"psychosis item not scored: {facts.psychotic_disorder[0].display} is a primary "
+        "psychotic disorder, not depression with psychotic features"
+        if facts.psychotic_disorder
+        else ""
+    )
     latest = facts.latest_phq9
     if latest is None or latest.value is None:
         category, points = points_for("severity", 0)
         basis = f"{data_gaps.no_phq9_words(record)}: scored as lowest"
-        return StageDimension("Severity", category, basis, points, assumed=basis)
+        said = f"{basis}; {disorder}" if disorder else basis
+        return StageDimension("Severity", category, said, points, assumed=said)
     category, points = points_for("severity", latest.value)
-    return StageDimension(
-        "Severity", category, f"PHQ-9 {latest.value} on {latest.date.isoformat()}", points
-    )
+    basis = f"PHQ-9 {latest.value} on {latest.date.isoformat()}"
+    if disorder:
+        return StageDimension("Severity", category, f"{basis}; {disorder}", points, disorder)
+    return StageDimension("Severity", category, basis, points)
 
 
 def _failed(facts: PathwayFacts) -> StageDimension:

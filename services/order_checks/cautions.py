@@ -4,7 +4,9 @@ review findings 1 and 7), and the FDA boxed warning line for a patient under 25.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder, FindingKind
+from datetime import date
+
+from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cards, tables
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
@@ -25,7 +27,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     bupropion is never proposed with psychotic features (data/condition_drug_rules.csv: review
     finding 7), and the caveat rows (esketamine, lithium in pregnancy: review 7 finding 10). A
     rule both tables hold (paroxetine in pregnancy) is said once. Duloxetine with chronic liver
-    disease or cirrhosis is a drug_cautions.csv row (review 7 finding 3).
+    disease or cirrhosis is a drug_cautions.csv row (review 7 finding 3); duloxetine with active
+    alcohol use a condition_drug_rules.csv row narrowed to the alcohol codes (Cymbalta label 5.2;
+    alcohol use in remission is another finding kind and never triggers it: review 7 finding 8).
 
     A warning, like the label contraindications beside it, not critical: the card cannot be
     snoozed and comes back on every call until the clinician accepts or overrides it, and critical
@@ -60,7 +64,15 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             continue  # "not as one click" rows are about proposals, not a clinician's own order
         if rule.finding is not None and rule.finding.value in said:
             continue
-        seen = ctx.record.context.of(rule.finding) if rule.finding is not None else ()
+        # The findings the row applies to (duloxetine: the alcohol codes of the substance-use
+        # kind), latest first: the one populations.py names in `restriction.why`.
+        seen = (
+            _latest_first(rule.matching(ctx.record.context.of(rule.finding)))
+            if rule.finding is not None
+            else ()
+        )
+        # The date the diagnosis is on record from, beside the diagnosis `why` names.
+        since = f", since {seen[0].onset.isoformat()}" if seen and seen[0].onset else ""
         found.append(
             (
                 cards.fit_summary(
@@ -73,7 +85,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     else f"{name} with {_finding_words(rule)} on record: see the caveat "
                     f"({rule.cite})",
                 ),
-                f"- {rule.note} ({restriction.why}; {rule.cite}). Source: {rule.source}.",
+                f"- {rule.note} ({restriction.why}{since}; {rule.cite}). Source: {rule.source}.",
             )
         )
     if not found:
@@ -84,6 +96,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
     )
+
+
+def _latest_first(found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Latest onset first (undated last), as populations.py picks the finding it names."""
+    return tuple(sorted(found, key=lambda f: f.onset or date.min, reverse=True))
 
 
 def _finding_words(rule: DrugRule) -> str:

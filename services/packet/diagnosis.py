@@ -1,5 +1,6 @@
 """The diagnosis: the depression diagnosis the referral cites (code, onset, severity, resource),
-the episode, and what would rule TMS out (bipolar disorder, psychotic features)."""
+the episode, and what would rule TMS out (bipolar disorder, a primary psychotic disorder,
+psychotic features)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fhir_mapping.record import DataDomain, Finding, FindingKind, PatientRecord
 from services.packet.html import Cell, bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, finding_text, maybe_day
 from services.pathway import PathwayFacts
+from services.staging import depressive_psychosis
 
 _KINDS = (FindingKind.TRD, FindingKind.DEPRESSION, FindingKind.MDD_IN_REMISSION)
 _KIND_TEXT = {
@@ -70,14 +72,27 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
         else "Start of the current episode not known: every trial on record is counted in it."
     )
     lines = [episode]
-    for what, found in (
-        ("Bipolar disorder", facts.bipolar),
-        ("Psychotic features", facts.psychotic),
-    ):
-        if found:
-            lines.append(f"{what}: " + "; ".join(finding_text(f) for f in found))
-        else:
-            lines.append(_none_line(record, what))
+    if facts.bipolar:
+        lines.append("Bipolar disorder: " + "; ".join(finding_text(f) for f in facts.bipolar))
+    else:
+        lines.append(_none_line(record, "Bipolar disorder"))
+    # A primary psychotic disorder (schizoaffective disorder, schizophrenia: review 7 finding 9)
+    # is named as what it is, as bipolar disorder is, never as depression with psychotic
+    # features: a reviewer would read that as unipolar psychotic depression. Its line is written
+    # only when one is on record ("Psychotic features: none" already says there is none).
+    disorder = facts.psychotic_disorder
+    if disorder:
+        lines.append(
+            "Primary psychotic disorder (not depression with psychotic features; the unipolar "
+            "TRD pathway does not apply): " + "; ".join(finding_text(f) for f in disorder)
+        )
+    features = depressive_psychosis(facts)
+    if features:
+        lines.append("Psychotic features: " + "; ".join(finding_text(f) for f in features))
+    elif disorder:
+        lines.append("Psychotic features: none coded apart from the psychotic disorder above.")
+    else:
+        lines.append(_none_line(record, "Psychotic features"))
     parts.append(bullets(lines, cls="lines"))
     parts.append("</section>")
     return "".join(parts)

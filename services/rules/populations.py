@@ -11,7 +11,8 @@ rule exists it is data (services/drug_rules.py and its tables) and applied here:
 - under 25: the FDA boxed warning on suicidality is shown with any antidepressant proposal;
 - pregnancy: paroxetine is never proposed (first-trimester cardiac malformations, FDA 2005) and
   antipsychotics are text only (FDA 2011 class labelling: individual risk-benefit decision);
-- psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis).
+- psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis);
+- active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity).
 
 Where no sourced rule exists the cards say plainly that their basis does not cover the patient,
 name what is on record, and leave the decision to the specialist (the safer behaviour).
@@ -120,6 +121,9 @@ def population(
     applying = [Restriction(r, f"age {years}") for r in by_age if r.choice in _RESTRICTING]
     for rule in drug_rules.condition_rules():
         found = by_kind.get(rule.finding) if rule.finding is not None else None
+        if found:
+            # A row narrowed to some codes of its kind (duloxetine: alcohol, not every substance)
+            found = rule.matching(found)
         if found:
             applying.append(Restriction(rule, f"on record: {_named(_latest(found))}"))
     pregnancy = by_kind.get(_PREGNANCY)
