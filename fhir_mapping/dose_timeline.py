@@ -1,0 +1,101 @@
+"""A course's dose over time: its dose timeline and the DoseSegments cut from it (rule 4 of
+episodes.py).
+
+`_timeline` turns a course's events (in `_event_key` order) into one dose per day with events
+(same_day_dose.py), a day whose events state no dose keeping the dose before it; `_segments` cuts
+the covered time at each dose change. Apart from the spans and clusters: how long the drug was
+taken and at what dose are decided independently, and meet only in the Trial (trial_record.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from fhir_mapping.events import MedicationEvent
+from fhir_mapping.record import DoseSegment
+from fhir_mapping.same_day_dose import _day_dose, _Dose, _dose_of
+
+
+def _segment(start: date, end: date, dose: _Dose) -> DoseSegment:
+    if isinstance(dose, tuple):
+        return DoseSegment(start, end, dose[0], dose[1])
+    return DoseSegment(start, end, dose)
+
+
+def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
+    """The dose timeline of events already in _event_key order (as `_trial` holds them): one
+    dose per day with events (_day_dose); a day whose events state no dose keeps the dose before
+    it. Each day is read whole (review 6 finding 2: reading the day's second fill as a change
+    of dose drew 150 -> 75 -> 150 -> 75 for a patient on 150 + 75 mg).
+
+    A day's events are neighbours in key order (it sorts by start first), so each day is the run
+    of events up to the next start. A day with one event (nearly every day of a long course of
+    fills) has that event's dose, which is what _day_dose answers for it: it is read directly,
+    without building a list for the day (issue 14; tests/fhir_mapping/test_speed7_shortcuts.py
+    pins this to the reading of each day through _day_dose)."""
+    timeline: list[tuple[date, _Dose]] = []
+    count = len(events)
+    index = 0
+    while index < count:
+        event = events[index]
+        start = event.start
+        following = index + 1
+        while following < count and events[following].start == start:
+            following += 1
+        one_event = following == index + 1
+        dose = _dose_of(event) if one_event else _day_dose(events[index:following])
+        index = following
+        if dose is None:
+            if not timeline:
+                timeline.append((start, None))  # no dose known yet: the course starts unknown
+        elif not timeline or timeline[-1][1] != dose:
+            timeline.append((start, dose))
+    return timeline
+
+
+def _dose_on(timeline: Sequence[tuple[date, _Dose]], day: date) -> _Dose:
+    dose: _Dose = timeline[0][1] if timeline else None
+    for start, mg in timeline:
+        if start > day:
+            break
+        dose = mg
+    return dose
+
+
+def _segments(
+    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, _Dose]]
+) -> tuple[DoseSegment, ...]:
+    """The covered time cut at each dose change, the dose of each piece as _dose_on reads it; a
+    piece that continues the previous one at the same dose extends it.
+
+    One walk over both (the coverage is sorted and disjoint, the timeline's dates ascend and are
+    unique), and each DoseSegment is built once, not again at every extension (issue 14)."""
+    pieces: list[list[Any]] = []  # [start, end, dose]
+    count = len(timeline)
+    dose: _Dose = timeline[0][1] if timeline else None  # _dose_on before the first date
+    index = 0  # timeline[:index] start on or before the current cut
+    for start, end in coverage:
+        while index < count and timeline[index][0] <= start:
+            dose = timeline[index][1]
+            index += 1
+        cut = start
+        while True:
+            # The next cut: the next dose change inside (start, end), else the end.
+            following = timeline[index][0] if index < count and timeline[index][0] < end else end
+            last = pieces[-1] if pieces else None
+            if last is not None and last[1] == cut and last[2] == dose:
+                last[1], last[2] = following, dose
+            else:
+                pieces.append([cut, following, dose])
+            if following == end:
+                break
+            cut, dose = following, timeline[index][1]
+            index += 1
+    return tuple(
+        [
+            DoseSegment(a, b, mg) if not isinstance(mg, tuple) else DoseSegment(a, b, *mg)
+            for a, b, mg in pieces
+        ]
+    )

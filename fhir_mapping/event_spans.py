@@ -1,0 +1,242 @@
+"""The time one medication event covers: its span [start, end) (rule 2 of episodes.py, 2a-2d).
+
+`_span` reads an event's stated end (2a), its supply: a dispense's days, an order's one fill and
+the refills the record shows were used (2b), an open order's or statement's run to as-of and the
+limits on held and stale `active` records (2c), and the one usual fill assumed for a record without
+any duration (2d); `_cap_at_stated_ends` stops supply already handed out at another record's stated
+end of the drug (2a). Apart because this is the one place the record's dates become time on the
+drug, and its rules are the subtlest of the mapping: the rule text is episodes.py's docstring, which
+the comments here cite by number.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.usable_events import _EventKey
+
+# An order/statement/dispense that states no duration is assumed to cover one usual fill.
+ASSUMED_DAYS_WITHOUT_DURATION = 30
+
+_OPEN = frozenset({"active", "on-hold"})
+# A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
+# halted", so the patient is not taking it now. medications.py ends it at the last date the
+# record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
+# stays open: its dispenses, or their absence, then judge the time (refill data show the hold).
+_OPEN_STATEMENT = frozenset({"active"})
+_ON_HOLD = "on-hold"
+_STATEMENT = EventKind.STATEMENT
+
+# Enum members compared once per event, as module constants: on Python 3.11 reading a member off
+# its Enum class costs about ten times reading a global (issue 14).
+_ORDER = EventKind.ORDER
+_DISPENSE = EventKind.DISPENSE
+
+
+@dataclass(slots=True)
+class _Span:
+    event: MedicationEvent
+    # _event_key(event), computed once per event (issue 14): the spans are sorted by it twice.
+    key: _EventKey
+    start: date
+    end: date  # exclusive; may lie after as-of
+    note: str | None = None
+    # True when the end comes from supply or an assumption (not an explicit end, not as-of): such
+    # an end yields to another record's explicit end of the same drug (rule 2a).
+    from_supply: bool = False
+    # A statement or an undispensed order `on-hold`, or a stale `active` statement (rule 2c): the
+    # span runs to as-of, so the course stays in view of the MAOI and interaction checks (a drug
+    # held on an unknown day may have been taken days ago: the safer reading), but only the time
+    # up to here counts as covered (review 6 findings 3 and 11).
+    covered_until: date | None = None
+    # A stale `active` statement (rule 2c, review 6 finding 11): the last date the record
+    # confirms the drug; None for every other span.
+    listed: date | None = None
+    # Rule 2d (no duration stated): the days counted by assumption; None for every other span.
+    assumed_days: int | None = None
+
+
+def _next_start(starts: Sequence[date], after: date) -> date | None:
+    """The first of `starts` (sorted) after `after`: found by bisection, as every event of a
+    long course asks it (issue 14)."""
+    index = bisect_right(starts, after)
+    return starts[index] if index < len(starts) else None
+
+
+# Building a timedelta costs several times a date addition: the spans of every event add whole
+# days of supply, so the usual ones (up to a year and more) are built once, here (issue 14).
+_DAY_DELTAS = tuple(timedelta(days=n) for n in range(1000))
+# The same, by number of days: a whole number of days (a supply is nearly always one, 30.0 or
+# 90.0) finds its timedelta here at dict speed, since a float hashes and compares equal to the
+# integer it equals; round() is a slow call, asked only of other values (issue 14).
+_DELTA_OF_DAYS: dict[float, timedelta] = dict(enumerate(_DAY_DELTAS))
+
+
+def _days(value: float) -> timedelta:
+    whole = _DELTA_OF_DAYS.get(value)
+    if whole is not None:
+        return whole
+    days = round(value)
+    return _DAY_DELTAS[days] if 0 <= days < 1000 else timedelta(days=days)
+
+
+def _dispensed_in_window(
+    event: MedicationEvent,
+    dispense_starts: Sequence[date],
+    order_starts: Sequence[date],
+    policy: MappingPolicy,
+) -> bool:
+    """True when a dispense of the drug falls in the time an order's fills could cover and before
+    the next order of the drug (a dispense after a re-order fills the re-order)."""
+    if event.days_supply is not None and event.days_supply > 0:
+        window = _days(event.days_supply * (1 + event.refills))
+    else:
+        window = timedelta(weeks=policy.refill_gap_weeks)
+    last = event.start + window
+    # The first dispense on or after the order decides: both bounds are upper bounds, so if it
+    # falls outside them every later one does too (bisection, not a scan, issue 14).
+    index = bisect_left(dispense_starts, event.start)
+    if index == len(dispense_starts):
+        return False
+    first = dispense_starts[index]
+    if first > last:
+        return False
+    reorder = _next_start(order_starts, event.start)
+    return reorder is None or first < reorder
+
+
+def _span(
+    event: MedicationEvent,
+    key: _EventKey,
+    same_ingredient: Sequence[date],
+    other_orders: Sequence[date],
+    as_of: date,
+    policy: MappingPolicy,
+    dispense_starts: Sequence[date] = (),
+    order_starts: Sequence[date] = (),
+) -> _Span:
+    start = event.start
+    kind = event.kind
+    if kind is _DISPENSE:
+        if event.days_supply is not None and event.days_supply > 0:
+            # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
+            return _Span(event, key, start, start + _days(event.days_supply), None, True)
+        is_order = open_ = held_order = False
+    else:
+        if event.end is not None:
+            if kind is _STATEMENT and event.status == _ON_HOLD:
+                # 2c: held, not taken: covered up to the end medications.py read (dateAsserted,
+                # else the start), in view of the safety checks up to as-of.
+                held = event.end if event.end > start else start
+                return _Span(event, key, start, max(as_of, held), None, False, held)
+            # 2a: the stated end ends the course
+            return _Span(event, key, start, event.end if event.end > start else start)
+        is_order = kind is _ORDER
+        open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
+        if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
+            # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
+            # refill data then judge the gaps).
+            return _Span(event, key, start, max(as_of, start) if open_ else start)
+        if open_ and not is_order and not (event.days_supply and event.days_supply > 0):
+            # 2c: an `active` statement counts up to statement_confirmed_days after the record
+            # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
+            # latest record of the drug. Asked only of open statements (issue 14).
+            asserted = event.asserted
+            confirmed = asserted if asserted is not None and asserted > start else start
+            latest = same_ingredient[-1] if same_ingredient else start
+            if latest > confirmed:
+                confirmed = latest
+            counted = confirmed + timedelta(days=policy.statement_confirmed_days)
+            if counted < as_of:
+                listed = (
+                    f"{event.source}: listed as active, not confirmed since "
+                    f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
+                )
+                return _Span(event, key, start, as_of, listed, False, counted, confirmed)
+        held_order = is_order and open_ and event.status == _ON_HOLD
+        if held_order:
+            # 2c: an order on hold with no dispense: covered as a stopped order (2b, 2d), in view
+            # of the safety checks up to as-of (review 6 finding 3).
+            open_ = False
+    # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
+    end = start
+    from_supply = False
+    note = None
+    assumed_days = None
+    days_supply = event.days_supply
+    if days_supply is not None and days_supply > 0:
+        # The next order of another drug of the same role (a switch) cuts only an order's fill.
+        switch = _next_start(other_orders, start) if is_order else None
+        supply_end = start + _days(days_supply)
+        if is_order and event.refills > 0:
+            authorised = start + _days(days_supply * (1 + event.refills))
+            # The next record of this drug, or a switch to another drug of the same role: either
+            # shows the course was still being managed then.
+            following = _next_start(same_ingredient, start)
+            if following is None or (switch is not None and switch < following):
+                following = switch
+            if following is not None and supply_end < following <= authorised:
+                supply_end = following  # the refills bridged the time up to that record
+            elif not open_:
+                note = (
+                    f"{event.source}: {event.refills} refill(s) authorised but not shown as "
+                    f"taken (no dispense or later record): counted one fill "
+                    f"({round(days_supply)} days)"
+                )
+        if is_order and switch is not None and switch < supply_end:
+            supply_end = switch
+        if supply_end > end:
+            end = supply_end
+        from_supply = True
+    elif not open_:
+        # 2d: no duration stated at all
+        from_supply = True
+        following = _next_start(same_ingredient, start)
+        if following is not None and (following - start).days <= policy.refill_gap_weeks * 7:
+            end = following
+        else:
+            assumed = start + _DAY_DELTAS[ASSUMED_DAYS_WITHOUT_DURATION]
+            switch = _next_start(other_orders, start)
+            if switch is not None and switch < assumed:
+                assumed = switch
+            end = assumed
+            assumed_days = (assumed - start).days
+            note = (
+                f"{event.source}: no duration stated; counted {assumed_days} days "
+                f"from {start.isoformat()}"
+            )
+    if open_:
+        from_supply = False
+        if as_of > end:
+            end = as_of
+    elif held_order:
+        return _Span(event, key, start, max(as_of, end), note, False, end)
+    return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
+
+
+def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
+    """Rule 2a for supply already handed out: a supply-derived span running past an explicit end
+    of the same drug stops there, unless a record of the drug starts on or after that end and
+    before the span's end (the course went on)."""
+    stated = sorted(
+        {s.event.end for s in spans if s.event.end is not None and s.event.kind is not _DISPENSE}
+    )
+    if not stated:
+        return
+    for span in spans:
+        if not span.from_supply:
+            continue
+        # Only the stated ends inside [start, end) can cut; `starts` is sorted, so "a record
+        # starts in [end, span end)" is one bisection (issue 14: a long course has many fills).
+        for end in stated[bisect_left(stated, span.start) :]:
+            if end >= span.end:
+                break
+            index = bisect_left(starts, end)
+            if index == len(starts) or starts[index] >= span.end:
+                span.end = end
+                break

@@ -1,0 +1,234 @@
+"""One course -> its Trial: dose segments, adherence, intolerance, verdict and notes (rules 5 to 7
+of episodes.py, for one course).
+
+`_trial` puts together, for one cluster of spans, what the other modules compute: the covered time
+(course_clusters.py) less the refill gaps (adherence.py), the dose segments (dose_timeline.py), the
+drug table row for the role the drug plays, the verdict (adequacy.py), the course's own
+intolerance, and what the cards say about how far the record supports the course (on hold, listed
+but not confirmed since, days assumed, dose basis and equivalence). Apart from episodes.py, which
+decides what the courses are and how they relate to one another (a drug's role, the course a
+documented intolerance belongs to): this module reads one course at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from operator import attrgetter
+
+from fhir_mapping.adequacy import adequate_from, judge
+from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
+from fhir_mapping.course_clusters import _Cluster, _coverage, _without
+from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline
+from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.event_spans import _Span
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import (
+    Adherence,
+    AdherenceStatus,
+    DoseBasis,
+    InadequacyReason,
+    Intolerance,
+    Role,
+    Trial,
+    Verdict,
+)
+
+DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
+
+# Enum members compared once per event, as module constants: on Python 3.11 reading a member off
+# its Enum class costs about ten times reading a global (issue 14).
+_DISPENSE = EventKind.DISPENSE
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+_AUGMENTATION = Role.AUGMENTATION
+_DAILY = DoseBasis.DAILY
+_POOR = AdherenceStatus.POOR
+_INTOLERANCE = InadequacyReason.INTOLERANCE
+
+# The order a trial's notes come in: by span start, then end, then event key.
+_NOTE_ORDER = attrgetter("start", "end", "key")
+_SOURCE_ID = attrgetter("id")
+_SOURCE_TYPE = attrgetter("resource_type")
+
+
+def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
+    """The table row for the role the drug plays here, else its other row (bupropion, mirtazapine
+    have both an antidepressant and an adjunct row)."""
+    other = _AUGMENTATION if role is _ANTIDEPRESSANT else _ANTIDEPRESSANT
+    return lookup(ingredient, role) or lookup(ingredient, other)
+
+
+def _as_needed(events: Sequence[MedicationEvent]) -> bool:
+    """Mirtazapine for sleep (review 6 finding 10): every dosage on record for the course says
+    "as needed" (events without a dosage, such as a dispense without a sig, say nothing). A
+    course with one scheduled dosage is a course, not a sleep aid."""
+    stated = [e.as_needed for e in events if e.as_needed is not None]
+    return bool(stated) and all(stated)
+
+
+def _trial(
+    ingredient: str,
+    cluster: _Cluster,
+    role: Role,
+    lookup: DrugLookup,
+    as_of: date,
+    policy: MappingPolicy,
+    documented: Sequence[Intolerance] = (),
+) -> Trial:
+    spans = cluster.spans  # in _event_key order (`_cluster`)
+    events = [s.event for s in spans]
+    info = _info(lookup, ingredient, role)
+    start = cluster.start
+    ongoing = cluster.end >= as_of
+    end = cluster.end if cluster.end < as_of else as_of
+    dispenses = [e for e in events if e.kind is _DISPENSE]
+    adherence = with_reported(
+        dispense_adherence(dispenses, window_end=end, policy=policy) if dispenses else UNVERIFIED,
+        events,
+    )
+    coverage = _coverage(spans, end)
+    if adherence.supply_gaps:
+        # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
+        # on the drug, even where an open order (rule 2c) or a statement spans it.
+        coverage = _without(coverage, adherence.supply_gaps)
+    timeline = _timeline(events)
+    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
+    if info is not None:
+        minimum, maximum = info.min_adequate_mg, info.max_mg
+    else:
+        minimum = maximum = None
+    # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
+    basis, per_administration = _dose_basis(events)
+    if basis is not _DAILY:
+        minimum = maximum = None
+    intolerance = _intolerance(events, documented)
+    verdict, reasons, weeks, verdict_notes = judge(
+        segments,
+        minimum,
+        info,
+        adherence,
+        ongoing,
+        ingredient,
+        policy,
+        intolerant=intolerance is not None,
+        as_needed=_as_needed(events)
+        if info is not None and info.low_dose_only_as_needed
+        else False,
+    )
+    if _INTOLERANCE in reasons and adherence.status is _POOR:
+        # Judged first with the refill data as they are (intolerance never makes a course look
+        # more adequate); then refill data that look poor on a drug stopped or skipped for its
+        # side effects are not shown as adherence: no "poor adherence" is read into them.
+        adherence = Adherence(
+            AdherenceStatus.UNVERIFIED, documented="not judged: the course ended for intolerance"
+        )
+    # First occurrence of each, in order (a dict, not `not in` a list: a long course of undated
+    # fills has a note per fill). Most courses have none: a list, not chained generators.
+    # Only the spans with a note are put in _NOTE_ORDER (`_cluster`).
+    noted = sorted([s for s in spans if s.note], key=_NOTE_ORDER)
+    texts = [s.note for s in noted if s.note]
+    for event in events:
+        if event.notes:
+            texts.extend(n for n in event.notes if n)
+    texts.extend(n for n in verdict_notes if n)
+    # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
+    # (a stable sort) by type, so each sort compares plain strings at C speed rather than
+    # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
+    by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
+    sources = sorted(by_source.values(), key=_SOURCE_ID)
+    sources.sort(key=_SOURCE_TYPE)
+    return Trial(
+        ingredient=ingredient,
+        drug_class=info.drug_class if info is not None else events[0].drug_class,
+        role=role,
+        start=start,
+        end=end,
+        ongoing=ongoing,
+        segments=segments,
+        min_adequate_mg=minimum,
+        max_mg=maximum,
+        weeks_at_adequate_dose=weeks,
+        adherence=adherence,
+        verdict=verdict,
+        reasons=reasons,
+        sources=tuple(sources),
+        notes=tuple(dict.fromkeys(texts)),
+        remission_below=policy.remission_below,
+        intolerance=intolerance,
+        dose_basis=basis,
+        mg_per_administration=per_administration,
+        dose_equivalence=_equivalence(events),
+        on_hold=_on_hold(spans),
+        assumed_days=_assumed_days(spans),
+        unconfirmed_since=_unconfirmed_since(spans, as_of),
+        # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
+        adequate_from=adequate_from(segments, minimum, policy)
+        if verdict is Verdict.ADEQUATE
+        else None,
+    )
+
+
+def _assumed_days(spans: Sequence[_Span]) -> int | None:
+    """The days counted by assumption (rule 2d) over the course's records without any duration,
+    summed; None when every record states one (review 6 finding 8: cards say so)."""
+    days = [s.assumed_days for s in spans if s.assumed_days is not None]
+    return sum(days) if days else None
+
+
+def _on_hold(spans: Sequence[_Span]) -> date | None:
+    """The date an `on-hold` statement or order of the course last supports it (review 6
+    finding 3), when no record of the drug starts after it; else None."""
+    held = [s for s in spans if s.covered_until is not None and s.listed is None]
+    if not held:
+        return None
+    latest = max(held, key=lambda s: s.start)
+    if any(s.start > latest.start for s in spans):
+        return None  # taken up again after the hold
+    return latest.covered_until
+
+
+def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:
+    """The last date the record confirms a course kept running only by stale `active`
+    statements (rule 2c, review 6 finding 11); None when no stale statement is in the course or
+    another record covers it up to as-of."""
+    listed = [s.listed for s in spans if s.listed is not None]
+    if not listed:
+        return None
+    for span in spans:
+        if span.listed is None:
+            end = span.covered_until or span.end
+            if end >= as_of:
+                return None
+    return max(listed)
+
+
+def _equivalence(events: Sequence[MedicationEvent]) -> str | None:
+    """The dose-equivalent key shared by every event of the course (all Aplenzin, all Prozac
+    Weekly), else None: a course mixing forms is shown in the reference mg it is judged in."""
+    first = events[0].dose_equivalence if events else None
+    if first is None:
+        return None
+    return first if all(e.dose_equivalence == first for e in events) else None
+
+
+def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | None]:
+    """The basis of the latest event (oral aripiprazole bridging to its injection ends as an
+    injection course) and the latest known dose per session or injection."""
+    basis = events[-1].dose_basis if events else _DAILY
+    if basis is _DAILY:
+        return basis, None
+    doses = [e.mg_per_administration for e in events if e.mg_per_administration is not None]
+    return basis, (doses[-1] if doses else None)
+
+
+def _intolerance(
+    events: Sequence[MedicationEvent], documented: Sequence[Intolerance]
+) -> Intolerance | None:
+    """The trial's intolerance: a stop reason on one of its events first (it is about this very
+    course), else an AllergyIntolerance / AdverseEvent matched to it; the latest of either."""
+    own = [e.intolerance for e in events if e.intolerance is not None]
+    found = own or list(documented)
+    if not found:
+        return None
+    return max(found, key=lambda i: (i.date or date.min, str(i.source)))
