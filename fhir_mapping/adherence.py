@@ -11,6 +11,12 @@
   without dispense data, or when no dispense states its days of supply (nothing to count).
   A dispense without daysSupply, among others that state it, is taken to cover the median of the
   stated ones (an estimate; it neither invents nor drops a fill).
+- No PDC (`first_fill` instead) when the fills show no refill to judge and the PDC would only
+  claim coverage: the window is no longer than the first fill's days' supply (a 10-day course on
+  a 30-day fill: "PDC 100 %" says nothing), or all fills were handed over on one day (a refill is
+  a second hand-over; a PDC of one fill is only its days over the window). Such a course is
+  UNVERIFIED (adherence not shown, not contradicted). A single fill that leaves the window
+  uncovered keeps its PDC and POOR: the low PDC and the gap are what the record shows.
 - Documented adherence (US Core medication-adherence extension on a MedicationRequest or
   MedicationStatement; codes in data/adherence_codes.csv): documented non-compliance ("partial
   non-compliance", "non-compliance", "does not take") makes the trial's adherence POOR whatever
@@ -41,6 +47,7 @@ from fhir_mapping.record import (
     RESPONSE_FRACTION,
     Adherence,
     AdherenceStatus,
+    Fill,
     RefillGap,
     Score,
     Trial,
@@ -60,6 +67,7 @@ _STATUS = {"poor": AdherenceStatus.POOR, "verified": AdherenceStatus.VERIFIED}
 _DISPENSE = EventKind.DISPENSE
 _POOR = AdherenceStatus.POOR
 _VERIFIED = AdherenceStatus.VERIFIED
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
 _LAST_DAY = date.max.toordinal()
 
 
@@ -244,6 +252,7 @@ def dispense_adherence(
     # supply as PDC 100 %; the parallel reading never claims more supply than the fills show.
     previous_day = -1
     day_begin = 0
+    first_day = first.toordinal()
     for event in dispenses:
         start = event.start.toordinal()
         if start >= window:
@@ -281,8 +290,21 @@ def dispense_adherence(
         gaps.append(RefillGap(date.fromordinal(supply_end), window_end))
     if window - supply_end >= lapse_days:
         lapses.append(RefillGap(date.fromordinal(supply_end), window_end))
-    pdc = round(covered / (window - first.toordinal()), 4)
+    pdc = round(covered / (window - first_day), 4)
     ok = pdc >= policy.pdc_threshold and not gaps
+    if ok:
+        # No refill to judge (module docstring): the first fill is named instead of a PDC that
+        # claims more than the record shows. The first day's supply is read here, not per fill.
+        first_days, refilled = _first_fill(dispenses, fallback, window_end)
+        if not refilled or window - first_day <= first_days:
+            return Adherence(
+                status=_UNVERIFIED,
+                refill_gaps=tuple(gaps),
+                supply_gaps=tuple(lapses),
+                fills=len(dispenses),
+                estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
+                first_fill=Fill(first, first_days),
+            )
     return Adherence(
         status=_VERIFIED if ok else _POOR,
         pdc=pdc,
@@ -293,6 +315,27 @@ def dispense_adherence(
         # the cards and packet say so beside the PDC.
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
     )
+
+
+def _first_fill(
+    dispenses: Sequence[MedicationEvent], fallback: float, window_end: date
+) -> tuple[int, bool]:
+    """(The first hand-over day's longest supply in whole days, as `dispense_adherence` counts
+    them; whether a later hand-over day falls before `window_end`, i.e. a refill was made).
+    `dispenses` in hand-over order; a fill without days takes `fallback`."""
+    first = dispenses[0].start
+    longest = 0
+    for event in dispenses:
+        if event.start != first:
+            return longest, event.start < window_end
+        days = event.days_supply
+        if not (days is not None and days > 0):
+            days = fallback
+        whole = _WHOLE_DAYS.get(days)
+        length = whole if whole is not None else round(days)
+        if length > longest:
+            longest = length
+    return longest, False
 
 
 def response_before_gap(trial: Trial, scores: Iterable[Score], *, from_week: float) -> Score | None:

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import orjson
 
-from fhir_mapping import context, intolerance, questionnaires, scores, suicide_screen
+from fhir_mapping import context, intolerance, labs, questionnaires, scores, suicide_screen
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
@@ -468,6 +468,8 @@ def build_record(
         observations=lab_observations,
         as_of=as_of,
     )
+    if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
+        gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     return PatientRecord(
         patient=_patient(kept.get("Patient", []), patient_id, as_of),
         as_of=as_of,

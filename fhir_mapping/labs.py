@@ -4,13 +4,25 @@ Observation (status final / amended / corrected, dated up to as-of) -> LabResult
 from Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else the Observation's own
 referenceRange (when its unit is the value's), else the default interval of data/lab_ranges.csv
 when the unit is one the table knows; else no flag: a value in an unknown unit is never compared.
+
+A panel (data/lab_panels.csv: an ECG, LOINC 34534-8 / 11524-6) has no value of its own: its
+result is its component of a test the panel carries (the QTc), dated by the panel. A result whose
+value sits only in components of its own test (an 8636-3 QTc sent with Bazett and Fridericia
+components and no value) is read the same way. Several components of the test: the longest value
+in the first one's unit counts (the safer reading for a "QTc above" check).
+
+What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
+or with neither a value nor an interpretation (a panel whose QTc component has none).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
+from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
@@ -23,7 +35,8 @@ from fhir_mapping.fhir_fields import (
     number,
     source_ref,
 )
-from fhir_mapping.record import LabResult
+from fhir_mapping.gaps import resource_gap
+from fhir_mapping.record import DataDomain, DataGap, LabResult
 
 Resource = Mapping[str, Any]
 
@@ -158,6 +171,93 @@ def _range_flag(resource: Resource, value: float, unit: str | None) -> str | Non
     return None
 
 
+@cache
+def panel_tests() -> dict[str, tuple[str, ...]]:
+    """Panel concept -> the tests read from its components (data/lab_panels.csv)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_panels.csv").read_text("utf-8")
+    found: dict[str, list[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        found.setdefault(row["panel"], []).append(row["component_test"])
+    return {panel: tuple(tests) for panel, tests in found.items()}
+
+
+# Read per lab Observation (issue 14): a dict, not a cached call.
+_PANELS = panel_tests()
+
+# How a gap reason names a test (display words, not clinical facts).
+_NAMES = {
+    "tsh": "TSH",
+    "free-t4": "free T4",
+    "b12": "vitamin B12",
+    "folate": "folate",
+    "vitamin-d": "vitamin D",
+    "lithium": "lithium level",
+    "qtc": "QTc",
+    "sodium": "sodium",
+    "creatinine": "creatinine",
+    "egfr": "eGFR",
+    "hba1c": "HbA1c",
+    "glucose": "glucose",
+    "ldl": "LDL",
+    "triglycerides": "triglycerides",
+    "ecg": "ECG",
+}
+
+
+def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> str | None:
+    """The flag of a result or component: its interpretation, else its reference range, else the
+    table's default interval in a unit the table knows."""
+    flag = _interpretation_flag(part)
+    if flag is None and value is not None:
+        flag = _range_flag(part, value, unit)
+        if flag is None and unit is not None:
+            default = lab_ranges()[test]
+            if unit.lower() in default.units:
+                flag = _compare(value, default.low, default.high)
+    return flag
+
+
+def _value(part: Resource) -> tuple[float | None, str | None]:
+    quantity = part.get("valueQuantity")
+    if not isinstance(quantity, JSON_OBJECT):
+        return None, None
+    return number(quantity.get("value")), _quantity_unit(quantity)
+
+
+def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> LabResult | None:
+    """The result of the first of `tests` found among the components, dated `when` (the
+    Observation's date); None when no component is of those tests. Of several components of the
+    test (a Bazett and a Fridericia QTc), the longest value in the first valued one's unit counts:
+    a "QTc above" check then errs toward saying so. With no value in any, one with an
+    interpretation flag, else one with neither (a LabResult without value: `lab_gaps` names it)."""
+    components = resource.get("component")
+    if not isinstance(components, list):
+        return None
+    test: str | None = None
+    found: list[tuple[float | None, str | None, str | None]] = []
+    for component in components:
+        if not isinstance(component, JSON_OBJECT):
+            continue
+        own = _read_lab_test(component)
+        if own is None or own not in tests or (test is not None and own != test):
+            continue
+        test = own
+        value, unit = _value(component)
+        found.append((value, unit, _flag(component, own, value, unit)))
+    if test is None:
+        return None
+    valued = [f for f in found if f[0] is not None]
+    if valued:
+        unit = valued[0][1]
+        same = [f for f in valued if f[1] == unit]
+        value, unit, flag = max(same, key=lambda f: f[0] or 0.0)
+    else:
+        value, unit, flag = next((f for f in found if f[2] is not None), found[0])
+    return LabResult(
+        test=test, value=value, unit=unit, date=when, flag=flag, source=source_ref(resource)
+    )
+
+
 def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     test = _read_lab_test(resource)
     if test is None:
@@ -169,6 +269,9 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     when = effective_date(resource)
     if when is None or when > as_of:
         return None
+    if test in _PANELS:  # an ECG: no value of its own, its QTc component is the result
+        return _from_components(resource, _PANELS[test], when)
+    # `_value` and `_flag`, inline: read for every lab of a chart (issue 14).
     quantity = resource.get("valueQuantity")
     value = unit = None
     if isinstance(quantity, JSON_OBJECT):
@@ -181,6 +284,74 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
             default = lab_ranges()[test]
             if unit.lower() in default.units:
                 flag = _compare(value, default.low, default.high)
+    if value is None and flag is None and "component" in resource:
+        # A QTc with no value of its own and its Bazett / Fridericia values as components.
+        found = _from_components(resource, (test,), when)
+        if found is not None and (found.value is not None or found.flag is not None):
+            return found
     return LabResult(
         test=test, value=value, unit=unit, date=when, flag=flag, source=source_ref(resource)
     )
+
+
+def lab_gaps(
+    observations: Sequence[Resource], read: Sequence[LabResult], *, as_of: date
+) -> list[DataGap]:
+    """The lab results `lab_result` cannot use (never silent, issue 10), one DataGap each: a
+    counted result with no usable date (it is left out), or dated up to as-of with neither a value
+    nor an interpretation (kept as a result on its date, never compared: an ECG whose QTc
+    component has no value, a QTc "pending"). An ECG without a QTc component measured none: no
+    gap. `observations`: those build_record routes to the labs (`wants_lab`); `read`: what
+    `lab_result` made of them (ClinicalContext.labs), so an Observation already read with a value
+    or flag is passed over by its id without being read again (issue 14)."""
+    if len(read) == len(observations) and None not in map(_VALUE, read):
+        # Each Observation gives at most one result: as many results as Observations, all with
+        # a value, is every one read (a chart's usual labs; found at C speed, issue 14).
+        return []
+    usable = {
+        lab.source.id
+        for lab in read
+        if lab.source is not None and (lab.value is not None or lab.flag is not None)
+    }
+    gaps: list[DataGap] = []
+    for resource in observations:
+        rid = resource.get("id")
+        if isinstance(rid, str) and rid in usable:  # ids are unique here: build_record de-dupes
+            continue
+        test = _read_lab_test(resource)
+        if test is None:
+            continue
+        status = resource.get("status")
+        if not isinstance(status, str) or status not in _COUNTED_OBSERVATION:
+            continue
+        panel = _PANELS.get(test)
+        name = _NAMES.get(test, test)
+        when = effective_date(resource)
+        if when is None:
+            if panel is None:
+                reason = f"{name} result with no usable date"
+            # (as_of stands in for the missing date: only whether a QTc is there is asked)
+            elif (found := _from_components(resource, panel, as_of)) is not None:
+                reason = (
+                    f"{name} with no usable date ({_NAMES.get(found.test, found.test)} not read)"
+                )
+            else:
+                continue  # an undated ECG without a QTc: nothing the checks read is missing
+            gaps.extend(resource_gap(resource, reason, _LABS))
+            continue
+        if when > as_of:
+            continue
+        result = lab_result(resource, as_of=as_of)
+        if result is None or result.value is not None or result.flag is not None:
+            continue
+        reason = (
+            f"{name} whose {_NAMES.get(result.test, result.test)} is missing or not a number"
+            if panel
+            else f"{name} result that is missing or not a number"
+        )
+        gaps.extend(resource_gap(resource, reason, _LABS))
+    return gaps
+
+
+_LABS = DataDomain.LABS
+_VALUE = attrgetter("value")

@@ -111,6 +111,15 @@ class RefillGap:
 
 
 @dataclass(frozen=True, slots=True)
+class Fill:
+    """A trial's first hand-over day and the days' supply handed over then (the longest of the
+    day's fills: two strengths handed over together cover the same days)."""
+
+    date: date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Adherence:
     status: AdherenceStatus
     pdc: float | None = None  # proportion of days covered, 0..1, from MedicationDispense
@@ -128,6 +137,11 @@ class Adherence:
     fills: int = 0
     # Some days of supply were estimated (quantity / the authorising order's daily dose).
     estimated: bool = False
+    # Set when the fills state their days but no PDC is given (`pdc` None, adherence.py): the
+    # course is no longer than its first fill's supply (no refill was due), or it has one fill
+    # day only (a PDC of one fill is that fill's days over the course). The first fill, so cards
+    # say "one fill (2025-05-01, 30 days)" instead of a "PDC 100 %" that says nothing.
+    first_fill: Fill | None = None
 
 
 @dataclass(frozen=True, slots=True)

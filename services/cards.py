@@ -164,6 +164,8 @@ def adherence_text(trial: Trial) -> str:
         parts.append(_ADHERENCE_WORDS[status])
         if pdc is not None:
             parts.append(f"PDC {fmt_pct(pdc)}")
+    if adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC (adherence.py)
+        parts.append(first_fill_text(trial))
     for gap in adherence.refill_gaps:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
     for gap in lapses:
@@ -175,7 +177,7 @@ def adherence_text(trial: Trial) -> str:
         parts.append("days' supply estimated from quantity and the order's dose")
     if adherence.documented:  # US Core medication-adherence extension
         parts.append(adherence.documented)
-    elif status is _UNVERIFIED:
+    elif status is _UNVERIFIED and adherence.first_fill is None:
         fills = adherence.fills
         parts.append(
             f"{fills} fill{'' if fills == 1 else 's'} on record, days' supply not stated"
@@ -187,6 +189,20 @@ def adherence_text(trial: Trial) -> str:
     if trial.unconfirmed_since is not None:  # review 6 finding 11
         parts.append(f"listed as active; not confirmed since {trial.unconfirmed_since.isoformat()}")
     return "; ".join(parts)
+
+
+def first_fill_text(trial: Trial) -> str:
+    """A course with no refill to judge (Adherence.first_fill, adherence.py): "one fill
+    (2024-01-08, 30 days): too short to judge refills", or "first fill 2024-01-08 (90 days) of
+    2" when a refill came before that supply ran out."""
+    adherence = trial.adherence
+    fill = adherence.first_fill
+    if fill is None:
+        return ""
+    day, fills = fill.date.isoformat(), adherence.fills
+    days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
+    what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
+    return f"{what}: too short to judge refills"
 
 
 def intolerance_text(trial: Trial) -> str:

@@ -148,7 +148,27 @@ def _qtc(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             "effective dose and repeat the ECG.",
             indicator=Indicator.INFO,
         )
+    if lab_safety.value(lab) is None and lab.flag is None:
+        return _qtc_not_compared(draft, lab, stop or caution)
     return None
+
+
+def _qtc_not_compared(draft: DraftOrder, lab: LabResult, rule: LabRule | None) -> OrderCheck:
+    """The latest QTc has neither a value in a unit the table knows nor the lab's own flag (an
+    ECG whose QTc component is not a number: also a DataGap, named on this card): the check
+    was not done, and saying nothing would read as "QTc fine" (issue 10, never silent)."""
+    name = draft.ingredient.capitalize()
+    day = lab.date.isoformat()
+    bound = f" (above {rule.bounds()} the label says to stop it)" if rule is not None else ""
+    return OrderCheck(
+        QTC,
+        draft,
+        f"{name} order: QTc of {day} not compared, its value could not be read",
+        f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
+        f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done. "
+        "Read the QTc on the ECG before ordering.",
+        indicator=Indicator.INFO,
+    )
 
 
 def _sodium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
