@@ -1,0 +1,202 @@
+"""The free-text sig (dose.py's last resort): its amounts ("100 mg", "1-2 tabs"), its
+administrations per day ("bid", "every 4-6 hours", "in the morning and at bedtime"), as-needed
+("prn"), and the step of a titration or conditional sig that says the dose the patient ends on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from fhir_mapping.dose_tables import frequency_table, unit_factor
+
+_NUM = r"\d+(?:\.\d+)?"
+_WORD_NUMBERS = {
+    "one and a half": "1.5",
+    "one-half": "0.5",
+    "one half": "0.5",
+    "half": "0.5",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+}
+_AMOUNT = re.compile(
+    rf"(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+)(?![a-z])"
+)
+_BARE_TAKE = re.compile(
+    rf"\b(?:take|give|chew)\s+(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\b"
+)
+_EVERY_HOURS = re.compile(
+    rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*(?P<hi>{_NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
+)
+_EVERY_DAYS = re.compile(rf"\bevery\s*(?P<n>{_NUM})\s*days?\b")
+_TIMES_A_DAY = re.compile(
+    rf"\b(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*"
+    r"(?:day|daily)\b"
+)
+PRN = re.compile(r"\b(?:prn|as needed|when needed|if needed)\b")
+_DISPENSE = re.compile(
+    rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{_NUM}\s*[a-z{{}}]*"
+)
+# "1 tablet (50 mg total)": the mass in parentheses is the dose; "100 mg (2 tablets)": the mass is.
+_COUNT_THEN_MASS = re.compile(
+    rf"{_NUM}\s*(?:[a-z{{}}]+\s*){{0,3}}\(\s*(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\b[^)]*\)"
+)
+_MASS_THEN_COUNT = re.compile(
+    rf"(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\s*\(\s*{_NUM}\s*[a-z{{}}]+[^)]*\)"
+)
+
+
+def normalise_sig(text: str) -> str:
+    text = text.lower().replace("\u00bd", " 0.5 ")
+    text = re.sub(r"(?<=[a-z])\.(?=[a-z])", "", text)  # b.i.d. -> bid.
+    text = re.sub(r"(?<=[a-z])\.", " ", text)  # bid. -> bid
+    text = re.sub(r"\b1/2\b", "0.5", text)
+    for word, digits in _WORD_NUMBERS.items():
+        text = re.sub(rf"\b{word}\b", digits, text)
+    # Epic writes the number twice: "2 (two) times daily" -> "2 (2) times daily" -> "2 times daily".
+    text = re.sub(r"\b(\d+(?:\.\d+)?)\s*\(\s*\1\s*\)", r"\1", text)
+    text = _DISPENSE.sub(" ", text)
+    text = _COUNT_THEN_MASS.sub(lambda m: m.group("mass"), text)
+    text = _MASS_THEN_COUNT.sub(lambda m: m.group("mass"), text)
+    return " ".join(text.split())
+
+
+@cache
+def _term_pattern() -> re.Pattern[str]:
+    _, terms = frequency_table()
+    names = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
+
+
+def _clause_frequency(clause: str) -> tuple[float, float] | None:
+    """(lower, upper) administrations per day said in a piece of sig: the largest rate ("bid" ->
+    2), else the number of distinct times of day ("in the morning and at bedtime" -> 2). A range
+    ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same."""
+    _, terms = frequency_table()
+    rates: list[tuple[float, float]] = []
+    events: set[str] = set()
+    for match in _term_pattern().finditer(clause):
+        kind, per_day = terms[match.group(1)]
+        if kind == "rate":
+            rates.append((per_day, per_day))
+        else:
+            events.add(match.group(1))
+    for match in _EVERY_HOURS.finditer(clause):
+        hours = float(match.group("n"))
+        longest = float(match.group("hi")) if match.group("hi") else hours
+        if hours > 0 and longest > 0:
+            # Every 4-6 hours: 4 a day at the least (every 6 h), 6 at the most (every 4 h).
+            rates.append((24.0 / max(hours, longest), 24.0 / min(hours, longest)))
+    for match in _EVERY_DAYS.finditer(clause):
+        days = float(match.group("n"))
+        if days > 0:
+            rates.append((1.0 / days, 1.0 / days))
+    for match in _TIMES_A_DAY.finditer(clause):
+        most = float(match.group("n"))
+        least = float(match.group("lo")) if match.group("lo") else most
+        rates.append((min(least, most), max(least, most)))
+    if rates:
+        return max(r[0] for r in rates), max(r[1] for r in rates)
+    if events:
+        return float(len(events)), float(len(events))
+    return None
+
+
+def sig_frequency_bounds(text: str) -> tuple[float, float] | None:
+    """(lower, upper) administrations per day said anywhere in a sig, or None."""
+    normalised = normalise_sig(text)
+    found = _clause_frequency(normalised)
+    if found is not None and PRN.search(normalised):
+        found = (min(found[0], 1.0), min(found[1], 1.0))
+    return found
+
+
+def sig_frequency(text: str) -> float | None:
+    """Administrations per day said anywhere in a sig (the lower end of a range), or None."""
+    found = sig_frequency_bounds(text)
+    return found[0] if found is not None else None
+
+
+# A sig in steps ("1 tablet daily for 7 days, then 1.5 tablets daily") or with a conditional
+# increase ("50 mg daily. May increase to 100 mg if tolerated") describes doses taken one after
+# another or perhaps later, never together: adding them up gave 62.5 mg/day for a 25 then
+# 37.5 mg titration and counted it as an adequate trial (review finding). The dose the patient
+# is on is the last step that is neither a condition nor a stop, as the last `sequence` of
+# structured lines is (dose.py's docstring).
+_STEP = re.compile(r"(?:[.;,]\s*|\s)(?:and\s+)?then\b|(?<=[a-z]{2})\.\s+(?=[a-z])|;\s*")
+_CONDITIONAL = re.compile(
+    r"\b(?:may|can|could)\s+(?:increase|titrate|go\s+up|raise)|\bif\s+(?:tolerated|needed)\b|"
+    r"\bas\s+tolerated\b|\bincrease\s+(?:to|by)\b|\btitrate\b"
+)
+_STOP = re.compile(r"^\s*(?:stop|discontinue|off)\b")
+
+
+def governing_step(text: str) -> str:
+    """The part of a sig that says the dose the patient ends on: the last step that gives an
+    amount and is neither conditional ("may increase to 100 mg") nor a stop. A sig without
+    "then" or a conditional increase is returned whole (its doses are taken together: "1 in
+    the morning and 2 at night")."""
+    lowered = text.lower()
+    if " then" not in lowered and ",then" not in lowered and not _CONDITIONAL.search(lowered):
+        return text
+    steps = [s for s in _STEP.split(lowered) if s.strip()]
+    kept = [s for s in steps if not _CONDITIONAL.search(s) and not _STOP.match(s) and sig_doses(s)]
+    return kept[-1] if kept else text
+
+
+@dataclass(frozen=True, slots=True)
+class _SigDose:
+    value: float  # per administration; the lower end of "1-2 tablets"
+    kind: str
+    per_day: tuple[float, float] | None  # (lower, upper) administrations per day
+    high: float | None = None  # the upper end of "1-2 tablets"; None when no range
+
+
+def sig_doses(text: str) -> list[_SigDose]:
+    normalised = normalise_sig(text)
+    # (where, lower, upper, kind): "25-50 mg" and "1-2 tablets" carry both ends.
+    found: list[tuple[int, float, float, str]] = []
+    for match in _AMOUNT.finditer(normalised):
+        unit = unit_factor(match.group("u"))
+        if unit is None or unit[0] == "time":
+            continue
+        found.append((match.start(), *_ends(match, unit[1]), unit[0]))
+    if not found:
+        for match in _BARE_TAKE.finditer(normalised):
+            found.append((match.start(), *_ends(match, 1.0), "count"))  # "take 1 daily"
+    found.sort()
+    doses: list[_SigDose] = []
+    for i, (start, low, high, kind) in enumerate(found):
+        begin = 0 if i == 0 else start
+        end = found[i + 1][0] if i + 1 < len(found) else len(normalised)
+        doses.append(
+            _SigDose(
+                low, kind, _clause_frequency(normalised[begin:end]), high if high != low else None
+            )
+        )
+    if len(doses) > 1 and any(d.per_day is not None for d in doses):
+        # An amount with no frequency of its own next to one that has one describes the product
+        # ("50 mg tablet: take 2 daily"), not a further dose.
+        doses = [d for d in doses if d.per_day is not None]
+    if PRN.search(normalised):
+        doses = [
+            _SigDose(
+                d.value,
+                d.kind,
+                (min(d.per_day[0], 1.0), min(d.per_day[1], 1.0)) if d.per_day else d.per_day,
+                d.high,
+            )
+            for d in doses
+        ]
+    return doses
+
+
+def _ends(match: re.Match[str], factor: float) -> tuple[float, float]:
+    """(lower, upper) amount of a sig amount, "1-2 tabs" -> (1, 2), "2 tabs" -> (2, 2)."""
+    most = float(match.group("n")) * factor
+    least = float(match.group("lo")) * factor if match.group("lo") else most
+    return min(least, most), max(least, most)

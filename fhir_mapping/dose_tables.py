@@ -1,0 +1,75 @@
+"""The dose reader's tables (dose.py): unit conversion factors (data/dose_units.csv) and sig
+frequencies (data/sig_frequencies.csv), with the readers of a unit and of a Duration on them."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache, lru_cache
+from importlib import resources
+
+from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES
+
+# `isinstance(x, JSON_OBJECT)` throughout: JSON gives dicts, answered at C speed, where the
+# Mapping ABC check alone costs more than the read (issue 14); other Mappings read the same way.
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _units() -> dict[str, tuple[str, float]]:
+    return {
+        row["unit"].strip().lower(): (row["kind"], float(row["factor"]))
+        for row in _table("dose_units.csv")
+    }
+
+
+@cache
+def frequency_table() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
+    """(GTS code -> per day, sig term -> (rate|event, per day))."""
+    gts: dict[str, float] = {}
+    terms: dict[str, tuple[str, float]] = {}
+    for row in _table("sig_frequencies.csv"):
+        if row["kind"] == "gts":
+            gts[row["term"].upper()] = float(row["per_day"])
+        else:
+            terms[row["term"].lower()] = (row["kind"], float(row["per_day"]))
+    return gts, terms
+
+
+def unit_factor(unit: object, code: object = None) -> tuple[str, float] | None:
+    """(kind, factor) of a unit: mass -> mg per unit, volume -> mL per unit, count -> 1,
+    time -> days per unit. The UCUM/SNOMED `code` is tried before the human-readable `unit`."""
+    if isinstance(code, str):
+        found = _unit_of(code)
+        if found is not None:
+            return found
+    return _unit_of(unit) if isinstance(unit, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _unit_of(text: str) -> tuple[str, float] | None:
+    """The table row of a unit as written. Remembered by its text (issue 14): a chart writes the
+    same few units ("mg", "d", "{tbl}") on every dose, supply and quantity it sends."""
+    key = text.strip().lower().replace("\u00b5", "u").replace("\u03bc", "u")
+    return _units().get(key) if key else None
+
+
+def duration_days(quantity: object) -> float | None:
+    """A FHIR Duration (value + unit/code) in days; a bare number is read as days."""
+    # Read for every order and dispense (issue 14): absent or a JSON dict is answered before the
+    # Mapping ABC check, and the number is checked inline rather than by `number`.
+    if quantity is None or not isinstance(quantity, JSON_OBJECT):
+        return None
+    value = quantity.get("value")
+    if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
+        return None
+    unit, code = quantity.get("unit"), quantity.get("code")
+    if unit is None and code is None:
+        return float(value)
+    found = unit_factor(unit, code)
+    if found is None or found[0] != "time":
+        return None
+    return float(value) * found[1]

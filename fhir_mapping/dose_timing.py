@@ -1,0 +1,112 @@
+"""Administrations per day from a FHIR Timing (dose.py): `timing.repeat` frequency / period,
+`timeOfDay` / `when` entries, `timing.code` (BID, TID... or Epic's administration times), and the
+upper rate a `frequencyMax` allows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fhir_mapping.dose_sig import sig_frequency
+from fhir_mapping.dose_tables import frequency_table, unit_factor
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, number
+
+# `isinstance(x, JSON_OBJECT)` throughout: JSON gives dicts, answered at C speed, where the
+# Mapping ABC check alone costs more than the read (issue 14); other Mappings read the same way.
+
+GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
+
+
+def frequency_per_day(timing: object) -> float | None:
+    """Administrations per day from a FHIR Timing, or None when it does not say."""
+    if not isinstance(timing, JSON_OBJECT):
+        return None
+    repeat = timing.get("repeat")
+    if isinstance(repeat, JSON_OBJECT):
+        per_day = _repeat_per_day(repeat)
+        if per_day is not None:
+            return per_day
+    code = timing.get("code")
+    if isinstance(code, JSON_OBJECT):
+        gts, _ = frequency_table()
+        for coding in array(code.get("coding")):
+            if isinstance(coding, JSON_OBJECT) and isinstance(coding.get("code"), str):
+                found = gts.get(coding["code"].upper())
+                if found is not None:
+                    return found
+        text = code.get("text")
+        if isinstance(text, str):
+            found_in_text = sig_frequency(text)
+            if found_in_text is not None:
+                return found_in_text
+        times = _administration_times(
+            [c.get("code") for c in array(code.get("coding")) if isinstance(c, JSON_OBJECT)]
+            + [text]
+        )
+        if times:
+            return float(times)
+    return None
+
+
+# A 24-hour clock time ("0900", "09:00", "21:00:00"): Epic's timing codes for scheduled doses.
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d(?::[0-5]\d)?")
+_TIME_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+")
+
+
+def _administration_times(values: Sequence[object]) -> int:
+    """How many distinct clock times the timing codes name ("0900" -> 1, "0900, 2100" -> 2), when
+    every code or text that says anything is made of clock times only; else 0. Each time is one
+    administration a day."""
+    times: set[str] = set()
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        tokens = [t for t in _TIME_SEPARATORS.split(value.strip()) if t]
+        if not tokens or not all(_CLOCK.fullmatch(t) for t in tokens):
+            return 0
+        times.update(t.replace(":", "")[:4] for t in tokens)
+    return len(times)
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _repeat_per_day(repeat: Mapping[str, Any]) -> float | None:
+    frequency = number(repeat.get("frequency"))
+    period = number(repeat.get("period"))
+    unit = repeat.get("periodUnit")
+    times_of_day = _list(repeat.get("timeOfDay"))
+    when = _list(repeat.get("when"))
+    days_of_week = _list(repeat.get("dayOfWeek"))
+    per_event = len(times_of_day) or len(when)
+    if period is not None and isinstance(unit, str):
+        found = unit_factor(unit)
+        if found is None or found[0] != "time" or period <= 0:
+            return None
+        days = period * found[1]
+        per_day = (frequency if frequency else (per_event or 1)) / days
+        if days_of_week and days == 1:
+            per_day *= len(days_of_week) / 7
+        return per_day
+    if per_event:
+        return per_event * (len(days_of_week) / 7 if days_of_week else 1.0)
+    if days_of_week:
+        return (frequency or 1.0) * len(days_of_week) / 7
+    return None
+
+
+def timing_high(timing: object, per_day: float) -> float:
+    """The upper administrations per day of a timing: `frequencyMax` ("1 to 3 times a day")
+    raises it; `periodMax` only lowers it (a longer interval), so the rate stays."""
+    if not isinstance(timing, JSON_OBJECT):
+        return per_day
+    repeat = timing.get("repeat")
+    if not isinstance(repeat, JSON_OBJECT):
+        return per_day
+    most = number(repeat.get("frequencyMax"))
+    frequency = number(repeat.get("frequency")) or 1.0
+    if most is None or most <= frequency:
+        return per_day
+    return per_day * most / frequency

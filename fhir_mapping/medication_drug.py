@@ -1,0 +1,107 @@
+"""The drug a medication resource names: its `medicationCodeableConcept`, or its
+`medicationReference` resolved to a contained Medication ("#id") or a Medication among the same
+resources ("Medication/<id>", or "urn:uuid:<id>" as Synthea writes it), recognised as the
+pathway's components (terminology.py); and the note a combination product's events carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from fhir_mapping.fhir_fields import JSON_OBJECT, array
+from fhir_mapping.terminology import Component, concept_reading, names_a_drug, recognise
+
+# No Medication resources to resolve a reference against (nothing references one).
+NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+
+# `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
+# gives dicts, answered at C speed, where the Mapping ABC check alone costs more than the read
+# (issue 14); other Mappings still read the same way.
+
+
+def medication_index(resources: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Medication resources by logical id."""
+    index: dict[str, Mapping[str, Any]] = {}
+    for resource in resources:
+        if isinstance(resource, JSON_OBJECT) and resource.get("resourceType") == "Medication":
+            rid = resource.get("id")
+            if isinstance(rid, str) and rid:
+                index.setdefault(rid, resource)
+    return index
+
+
+def _referenced_medication(
+    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, bool]:
+    """(the Medication a medicationReference points to, whether it was found among the resources
+    rather than contained)."""
+    reference = resource.get("medicationReference")
+    if not isinstance(reference, JSON_OBJECT):
+        return None, False
+    target = reference.get("reference")
+    if not isinstance(target, str) or not target:
+        return None, False
+    if target.startswith("#"):
+        for contained in array(resource.get("contained")):
+            if (
+                isinstance(contained, Mapping)
+                and contained.get("resourceType") == "Medication"
+                and contained.get("id") == target[1:]
+            ):
+                return contained, False
+        return None, False
+    if target.startswith("urn:uuid:"):
+        found = medications.get(target[len("urn:uuid:") :])
+        return found, found is not None
+    parts = target.split("/")
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    if len(parts) >= 2 and parts[-2] == "Medication":
+        found = medications.get(parts[-1])
+        return found, found is not None
+    return None, False
+
+
+def read_drug(
+    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+) -> tuple[tuple[Component, ...], str | None, Mapping[str, Any] | None]:
+    """(recognised components, why the drug could not be identified at all or None, the
+    Medication its medicationReference points to or None), the reference resolved once.
+
+    An empty tuple with no reason is a drug that was identified and is not on this pathway
+    (lisinopril): most of a chart, skipped in silence. A reason means the drug itself could not be
+    read (a Medication reference that resolves to nothing and carries no display, no code and no
+    text): it might have been an antidepressant, so the caller reports it (issue 10).
+    """
+    reference = resource.get("medicationReference")
+    # Nearly every resource codes its drug inline: no reference to resolve.
+    medication = None if reference is None else _referenced_medication(resource, medications)[0]
+    concept = resource.get("medicationCodeableConcept")
+    if concept is not None and isinstance(concept, JSON_OBJECT):
+        # recognise(concept) and names_a_drug(concept), remembered together (issue 14).
+        found, named = concept_reading(concept)
+        if found or named:
+            return found, None, medication
+        return (), "drug not identifiable: no name and no standard drug code", medication
+    display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
+    if medication is not None:
+        if medication.get("status") == "entered-in-error":
+            return (), None, medication
+        found = recognise(None, medication)
+        if found or names_a_drug(medication.get("code")):
+            return found, None, medication
+        if isinstance(display, str) and display.strip():
+            return recognise({"text": display}), None, medication
+        return (), "the referenced Medication has no drug code or name", medication
+    if isinstance(display, str) and display.strip():
+        return recognise({"text": display}), None, None
+    if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
+        return (), "medication reference not found", None
+    return (), "no medication", None
+
+
+def component_notes(components: tuple[Component, ...]) -> tuple[str, ...]:
+    if len(components) < 2:
+        return ()
+    return ("component of " + "/".join(c.ingredient for c in components),)
