@@ -24,7 +24,7 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
         card then asks for the history); an over-counted one would claim adequacy falsely.
       An order's fill is cut at the next order of another drug of the same role (a switch).
    c. An `active` / `on-hold` order or an `active` statement without an explicit end runs to
-      as-of. An `on-hold` statement does not (the drug is held, not taken): medications.py ends it
+      as-of. An `on-hold` statement does not (the drug is held, not taken): medication_dates.py ends it
       at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
       Nor does an `on-hold` order with no dispense in its window: it covers what a stopped order
       would (2b, 2d), and the trial says "on hold" (review 6 finding 3). An `active` statement

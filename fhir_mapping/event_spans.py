@@ -25,7 +25,7 @@ ASSUMED_DAYS_WITHOUT_DURATION = 30
 
 _OPEN = frozenset({"active", "on-hold"})
 # A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
-# halted", so the patient is not taking it now. medications.py ends it at the last date the
+# halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
 # record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
 # stays open: its dispenses, or their absence, then judge the time (refill data show the hold).
 _OPEN_STATEMENT = frozenset({"active"})

@@ -417,7 +417,7 @@ _recognised: dict[bytes, tuple[tuple[Component, ...], bool]] = {}
 
 def concept_reading(concept: Mapping[str, Any]) -> tuple[tuple[Component, ...], bool]:
     """(the antidepressant / augmentation components a CodeableConcept names, `names_a_drug`),
-    remembered by the concept's content: what `_drug` in medications.py asks of every
+    remembered by the concept's content: what `read_drug` in medication_drug.py asks of every
     medication resource, most of which are off this pathway (lisinopril, metformin)."""
     try:
         key = orjson.dumps(concept, option=_KEY_OPTIONS)
