@@ -425,7 +425,14 @@ def build_record(
 
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
-    events, medication_gaps = medication_events(medication_resources, as_of=as_of, unique=True)
+    drafts = read_draft_orders(list(draft_orders))
+    events, medication_gaps = medication_events(
+        medication_resources,
+        as_of=as_of,
+        unique=True,
+        # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
+        drafted=frozenset([d.ingredient for d in drafts]),
+    )
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
@@ -478,7 +485,7 @@ def build_record(
         context=clinical,
         procedures=procedures,
         referrals=all_referrals(kept.get("ServiceRequest", []), as_of=as_of),
-        draft_orders=read_draft_orders(list(draft_orders)),
+        draft_orders=drafts,
         episode_start=current_episode_start(
             trials, all_scores, clinical.findings, as_of=as_of, policy=policy
         ),

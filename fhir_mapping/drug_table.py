@@ -23,7 +23,9 @@ from fhir_mapping.record import Role
 # intravenous methylene blue act as MAOIs, issue 11 item 1); role "interacting", no doses.
 # interaction_partners.csv: the same shape, for the drugs of the interaction table that meet no
 # MAOI (tamoxifen, tizanidine, ramelteon: services/data/drug_interactions.csv, review 7 finding
-# 5); a file of its own because every row of interacting_drugs.csv has an MAOI washout row.
+# 5); a file of its own because every row of interacting_drugs.csv has an MAOI washout row. Its
+# `read_only_with` column names the drugs without which a row's drug is not read at all (the
+# NSAIDs, ACE inhibitors, ARBs and thiazides that raise a lithium level: lithium).
 _FILES = (
     "data/antidepressants.csv",
     "data/augmentation_agents.csv",
@@ -59,6 +61,12 @@ class DrugInfo:
     # starting dose, so a scheduled 15 mg course stays a (low-dose) trial that a card asks to
     # raise; trazodone below its range is a sleep dose however it is written.
     low_dose_only_as_needed: bool = False
+    # Read only when one of these ingredients is on the chart or drafted (column read_only_with):
+    # lisinopril, ibuprofen or hydrochlorothiazide matter to this service only as drugs that
+    # raise a lithium level. Read on every chart, the blood-pressure drugs of most patients
+    # would become lanes on the timeline and "no usable date" gaps on cards about nothing they
+    # change (noise), and cost their reading on every call.
+    read_only_with: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 not_marketed_in=_markets(row.get("not_marketed_in")),
                 off_label_for_depression_in=_markets(row.get("off_label_for_depression_in")),
                 low_dose_only_as_needed=_low_dose_when(row.get("low_dose_when")),
+                read_only_with=frozenset(_split(row.get("read_only_with") or "")),
             )
             naming = DrugNaming(
                 ingredient=ingredient,
@@ -206,6 +215,7 @@ def _preferred() -> dict[str, DrugInfo]:
     return preferred
 
 
+@cache  # asked for on every evaluation (services/drugs.py)
 def all_drugs() -> tuple[DrugInfo, ...]:
     """Every row of both tables: one per (ingredient, role), antidepressants first."""
     return tuple(info for info, _ in _rows())

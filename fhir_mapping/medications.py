@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from math import isfinite
 from operator import attrgetter
 from typing import Any
@@ -47,7 +48,7 @@ from fhir_mapping.dose_memo import (
     remembered_doses,
 )
 from fhir_mapping.dose_tables import duration_days
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.gaps import resource_gap
@@ -217,7 +218,11 @@ _EVENT_ORDER = attrgetter("start", "ingredient", "kind", "source.id")
 
 
 def medication_events(
-    resources: Sequence[Mapping[str, Any]], *, as_of: date, unique: bool = False
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    as_of: date,
+    unique: bool = False,
+    drafted: frozenset[str] = frozenset(),
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -227,6 +232,10 @@ def medication_events(
     and a recognised drug with no usable date. Events starting after `as_of` are dropped, so a
     replay sees the chart as it was that day. The same (type, id) is read once; `unique` says
     the caller has made them unique already (build_record: then no resource is looked for twice).
+
+    A drug read only with another (DrugInfo.read_only_with: lisinopril with lithium) is read
+    only when that other one has an event here or is among `drafted` (the ingredients of the
+    hook's draft orders); otherwise it is left out in silence, as a drug off the pathway is.
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.
@@ -235,6 +244,9 @@ def medication_events(
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
     pending: list[PendingDispense] = []  # dispenses without days of supply: estimate_supplies
+    # Resources whose every drug is read only with another, until the others are known.
+    deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any]] = []
+    conditional = conditional_ingredients()
     for resource in resources:
         if not isinstance(resource, JSON_OBJECT):
             continue
@@ -263,32 +275,65 @@ def medication_events(
             continue
         if not components:
             continue  # not on this pathway
-        dosages = dosage_lines(resource.get(reading.dosage_field))
-        start, end = start_and_end(resource, reading.kind, dosages)
-        if start is None:
-            # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
-            now = status in TAKEN_NOW.get(reading.kind, ())
-            gaps.extend(
-                resource_gap(
-                    resource,
-                    "an antidepressant or adjunct with no usable date",
-                    taken_now=tuple(c.ingredient for c in components) if now else (),
+        if components[0].ingredient in conditional and all(
+            c.ingredient in conditional for c in components
+        ):
+            deferred.append((resource, reading, components, medication))
+            continue
+        _read_resource(resource, reading, components, medication, as_of, events, gaps, pending)
+    if deferred:
+        present = drafted.union([e.ingredient for e in events])
+        for resource, reading, components, medication in deferred:
+            if any(conditional[c.ingredient] & present for c in components):
+                _read_resource(
+                    resource, reading, components, medication, as_of, events, gaps, pending
                 )
-            )
-            continue
-        if start > as_of:
-            continue
-        new = _events_of(resource, reading, (components, medication), (start, end), dosages)
-        events.extend(new)
-        # A dispense without days of supply (Oracle Health): estimated after the loop from its
-        # authorising order, which may come later in the chart. A dispense stating daysSupply
-        # (the common case) costs one comparison here (issue 14).
-        if reading.kind is DISPENSE and new and new[0].days_supply is None:
-            pending.append((resource, len(events) - len(new), components))
     if pending:
         estimate_supplies(events, pending, resources, medications)
     events.sort(key=_EVENT_ORDER)
     return events, gaps
+
+
+def _read_resource(
+    resource: Mapping[str, Any],
+    reading: TypeReading,
+    components: tuple[Component, ...],
+    medication: Mapping[str, Any] | None,
+    as_of: date,
+    events: list[MedicationEvent],
+    gaps: list[DataGap],
+    pending: list[PendingDispense],
+) -> None:
+    """Add the events of one resource whose drug is recognised to `events` (or its gap to
+    `gaps`, or it to `pending` when it is a dispense without days of supply)."""
+    dosages = dosage_lines(resource.get(reading.dosage_field))
+    start, end = start_and_end(resource, reading.kind, dosages)
+    if start is None:
+        # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
+        now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+        gaps.extend(
+            resource_gap(
+                resource,
+                "an antidepressant or adjunct with no usable date",
+                taken_now=tuple(c.ingredient for c in components) if now else (),
+            )
+        )
+        return
+    if start > as_of:
+        return
+    new = _events_of(resource, reading, (components, medication), (start, end), dosages)
+    events.extend(new)
+    # A dispense without days of supply (Oracle Health): estimated after the loop from its
+    # authorising order, which may come later in the chart. A dispense stating daysSupply
+    # (the common case) costs one comparison here (issue 14).
+    if reading.kind is DISPENSE and new and new[0].days_supply is None:
+        pending.append((resource, len(events) - len(new), components))
+
+
+@cache
+def conditional_ingredients() -> dict[str, frozenset[str]]:
+    """Each drug read only with another -> the drugs it is read with (DrugInfo.read_only_with)."""
+    return {d.ingredient: d.read_only_with for d in all_drugs() if d.read_only_with}
 
 
 def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:

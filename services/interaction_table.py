@@ -3,15 +3,19 @@
 data/drug_interactions.csv holds one row per interaction a psychiatrist must not miss on a TRD
 pathway: clozapine with fluvoxamine (strong CYP1A2 inhibition: a third of the clozapine dose),
 tramadol with serotonergic antidepressants or bupropion (serotonin syndrome, seizures), tamoxifen
-with strong CYP2D6-inhibiting antidepressants (less endoxifen), and fluvoxamine with tizanidine or
-ramelteon (contraindicated). Each row names a drug, its partners (ingredients, or `class:NAME` for
-a drug-table class such as `class:SSRI`), a severity (critical | warning | info), the risk, the
-action and the label section it comes from. It is not an interaction database: pairs outside it
+with strong CYP2D6-inhibiting antidepressants (less endoxifen), fluvoxamine with tizanidine or
+ramelteon (contraindicated), lithium with NSAIDs, ACE inhibitors, angiotensin II receptor blockers
+and thiazide diuretics (higher lithium levels: a level within days), and pimozide or thioridazine
+with the antidepressants their labels contraindicate (QT prolongation). Each row names a drug, its
+partners (ingredients, or `class:NAME` for a drug-table class such as `class:SSRI` or
+`class:NSAID`), a severity (critical | warning | info), the risk, the action and the label section
+it comes from. It is not an interaction database: pairs outside it
 are not checked, and the cards say so. MAOI combinations stay with the washout table
 (services/washout.py), which also knows the intervals.
 
 This module reads the table and finds the pairs among what a patient takes: courses running on the
-as-of date (any role: tramadol and tamoxifen are `interacting` rows of the drug table), drugs an
+as-of date (any role: tramadol, tamoxifen and lisinopril are `interacting` rows of the drug table,
+never trials: fhir_mapping/data/interacting_drugs.csv, interaction_partners.csv), drugs an
 active statement says are taken but whose dates could not be read (DataGap.taken_now: running,
 the safer reading), and the drafts of an order. A course that has ended is not a partner: the
 interactions listed here are of two drugs taken together.
@@ -219,7 +223,9 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
     else every pair among `takings` (patient-view)."""
     everything = list(takings) + list(news or ())
     if not any(t.ingredient in _drugs() for t in everything):
-        return []  # nearly every chart: no clozapine, tramadol, tamoxifen, ... at all
+        # Nearly every chart: no clozapine, tramadol, tamoxifen, lithium, ... at all. Lisinopril
+        # or ibuprofen alone stops here too: only a row's own drug (lithium) opens the pairs.
+        return []
     found: list[Pair] = []
     seen: set[frozenset[str]] = set()
     firsts = everything if news is None else list(news)

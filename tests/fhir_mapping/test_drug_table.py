@@ -45,6 +45,13 @@ INTERACTING_CLASSES = {
     "antioestrogen",
     "muscle relaxant",
     "hypnotic (melatonin agonist)",
+    # Drugs that raise lithium levels (task H1: drug_interactions.csv lithium-* rows), and
+    # pimozide / thioridazine, antipsychotics recognised for their contraindicated pairs.
+    "NSAID",
+    "ACE inhibitor",
+    "angiotensin II receptor blocker",
+    "thiazide diuretic",
+    "typical antipsychotic",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {

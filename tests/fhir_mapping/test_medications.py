@@ -254,9 +254,11 @@ FUTURE = request(
     authored="2024-07-01",
     dosage=[synthea_dose()],
 )
-LISINOPRIL = request(
-    "mr-lisinopril",
-    concept=rxnorm("314076", "lisinopril 10 MG Oral Tablet"),
+# A drug off the pathway. (Lisinopril, which these tests used, is read beside lithium now: it
+# raises a lithium level; tests/services/test_interactions_lithium.py.)
+AMLODIPINE = request(
+    "mr-amlodipine",
+    concept=rxnorm("308136", "amLODIPine 2.5 MG Oral Tablet"),
     dosage=[synthea_dose()],
 )
 
@@ -291,7 +293,7 @@ FIXTURES: list[Resource] = [
     PROPOSAL,
     DO_NOT_PERFORM,
     FUTURE,
-    LISINOPRIL,
+    AMLODIPINE,
 ]
 
 
@@ -512,7 +514,7 @@ def test_dispense_when_prepared_and_supply_from_quantity() -> None:
         STATEMENT_NOT_TAKEN,
         DISPENSE_DECLINED,
         FUTURE,
-        LISINOPRIL,
+        AMLODIPINE,
     ],
     ids=lambda r: r["id"],
 )
@@ -588,7 +590,7 @@ def test_draft_orders_from_a_bundle() -> None:
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"resource": DRAFT}, {"resource": LISINOPRIL}, {"resource": COMBINATION}],
+        "entry": [{"resource": DRAFT}, {"resource": AMLODIPINE}, {"resource": COMBINATION}],
     }
     get_fhir_model_class("Bundle").model_validate(bundle)
     orders = draft_orders([bundle])

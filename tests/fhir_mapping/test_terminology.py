@@ -170,7 +170,8 @@ def test_text(text: str, expected: list[tuple[str, float | None, bool]]) -> None
         {"text": "doxepin 5% cream"},
         {"text": "amitriptyline 2% / ketamine 0.5% topical cream"},
         {"text": "Lithium orotate 5 mg"},
-        rxnorm("314076", "lisinopril 10 MG Oral Tablet"),
+        # Not on this pathway (lisinopril is read now: it raises lithium levels, task H1).
+        rxnorm("308136", "amLODIPine 2.5 MG Oral Tablet"),
         {"text": "atorvastatin 20 mg"},
         {"coding": [{"system": ATC, "code": "C10AA05"}]},
         {"coding": [{"system": "http://snomed.info/sct", "code": "372594008"}]},  # no text
