@@ -113,6 +113,14 @@ def packet_document_of(*, patient_id: str, data: bytes, created: date) -> dict[s
     }
 
 
-def supporting_reference(document: dict[str, Any]) -> dict[str, str]:
-    """The ServiceRequest.supportingInfo entry naming `document` within the same suggestion."""
-    return {"reference": f"DocumentReference/{document['id']}", "display": TITLE}
+def supporting_reference(document: dict[str, Any]) -> dict[str, Any]:
+    """The ServiceRequest.supportingInfo entry naming `document` within the same suggestion: by
+    its relative reference (resolved within the suggestion's transaction) and by its
+    masterIdentifier, which survives an EHR that creates the two one by one and lets the server
+    assign the document another id (FHIR R4 http.html#create: a given id is ignored; review 8
+    finding 6). FHIR R4 Reference: when both are present they must agree, and they do."""
+    return {
+        "reference": f"DocumentReference/{document['id']}",
+        "identifier": {"system": URI_SYSTEM, "value": f"urn:uuid:{document['id']}"},
+        "display": TITLE,
+    }

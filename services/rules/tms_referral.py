@@ -50,6 +50,9 @@ from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "tms-referral"
+# The referral without the summary attached: for an EHR that creates orders from a card but not
+# documents (the summary is then sent from the card's link).
+ORDER_ONLY_LABEL = "Refer for TMS evaluation (order only, summary not attached)"
 # What other cards of the screen say instead of their trials table and scores: this card keeps
 # them behind its two links, "TMS referral summary" and "View treatment timeline" (it shows no
 # table of its own). One short line (issue 12: the screen's raw markdown under 2,000 characters).
@@ -375,5 +378,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 ctx.policy,
                 payer=evaluation,  # the same evaluation, not computed again for the packet
             ),
+            # The same referral alone (review 8 finding 6): a suggestion's actions are AND'd, and
+            # many EHRs accept order suggestions (ServiceRequest, MedicationRequest) but will not
+            # create a DocumentReference, so the referral above would fail as a whole there. The
+            # summary stays one click away (the card's link) for the clinician to send.
+            *((suggestions.create(ORDER_ONLY_LABEL, resource),) if resource is not None else ()),
         ),
     )

@@ -126,14 +126,20 @@ def test_600_px_window_and_a4_print_of_the_served_page(
 
 
 def test_the_referral_carries_the_summary_as_a_document(chromium: str, served: Served) -> None:
-    (suggestion,) = served.tms["suggestions"]
+    suggestion, order_only = served.tms["suggestions"]  # with the summary, and alone
+    (alone,) = order_only["actions"]
+    assert "supportingInfo" not in alone["resource"]
     (request_action, document_action) = suggestion["actions"]
     assert request_action["type"] == document_action["type"] == "create"
     request, document = request_action["resource"], document_action["resource"]
     ServiceRequest.model_validate(request)
     DocumentReference.model_validate(document)
     assert request["supportingInfo"] == [
-        {"reference": f"DocumentReference/{document['id']}", "display": "TMS referral summary"}
+        {
+            "reference": f"DocumentReference/{document['id']}",
+            "identifier": document["masterIdentifier"],
+            "display": "TMS referral summary",
+        }
     ]
     assert document["subject"] == request["subject"]
     attachment = document["content"][0]["attachment"]

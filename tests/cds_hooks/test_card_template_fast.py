@@ -130,7 +130,7 @@ def test_a_known_shape_with_other_free_text_is_built_and_checked(
 ) -> None:
     tms = _tms()
     card_template(tms)
-    (suggestion,) = tms.suggestions
+    suggestion, order_only = tms.suggestions  # the referral with its summary, and alone
     resources = [a.resource for a in suggestion.actions]
     other_patient = [{**r, "subject": {"reference": "Patient/other"}} for r in resources if r]
     other = dataclasses.replace(
@@ -147,6 +147,7 @@ def test_a_known_shape_with_other_free_text_is_built_and_checked(
                 ),
                 is_recommended=True,
             ),
+            dataclasses.replace(order_only, label="Another label, alone"),
         ),
     )
     assert len(other.summary) == 139

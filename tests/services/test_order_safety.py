@@ -691,8 +691,8 @@ def test_lamotrigine_alone_is_not_antimanic_cover_for_an_antidepressant() -> Non
 
 def test_tms_and_ect_proposals_are_referrals_not_treatment_cpt_codes() -> None:
     tms = {r.topic: r for r in patient_view(f.trd_record(), Policy())}["tms-referral"]
-    (resource,) = proposals(tms)
-    assert codes(resource) == [("http://snomed.info/sct", "183524004")]
+    resource, order_only = proposals(tms)  # with its summary attached, and alone
+    assert codes(resource) == codes(order_only) == [("http://snomed.info/sct", "183524004")]
     assert resource["code"]["coding"][0]["display"] == "Referral to psychiatry service"
     assert "transcranial magnetic stimulation (TMS) evaluation" in resource["code"]["text"]
     everything_proposed = [
@@ -714,7 +714,7 @@ def test_an_accepted_tms_referral_read_back_stops_the_next_proposal() -> None:
     """The accepted proposal comes back coded as a psychiatry referral with TMS in its text: it is
     read as a TMS referral, so the TMS card is not proposed again."""
     tms = {r.topic: r for r in patient_view(f.trd_record(), Policy())}["tms-referral"]
-    (proposal,) = proposals(tms)
+    proposal, _order_only = proposals(tms)
     signed = {
         **proposal,
         "id": "sr-tms",

@@ -94,7 +94,7 @@ def test_the_codes_come_from_a_table_with_sources() -> None:
 def test_the_tms_referral_creates_the_request_and_its_summary_together() -> None:
     record = f.trd_record()  # built once: the factories number their resources
     rec = tms_card(record)
-    (suggestion,) = rec.suggestions
+    suggestion, _order_only = rec.suggestions
     request_action, document_action = suggestion.actions
     assert (request_action.type, document_action.type) == ("create", "create")
     assert document_action.description == ATTACH_DESCRIPTION
@@ -104,8 +104,14 @@ def test_the_tms_referral_creates_the_request_and_its_summary_together() -> None
     DocumentReference.model_validate(document)
     assert request["resourceType"] == "ServiceRequest"
     assert request["status"] == "draft" and request["intent"] == "proposal"
+    # By the relative reference (resolved in the suggestion's transaction) and by the document's
+    # masterIdentifier, which still names it if the EHR creates the two one by one.
     assert request["supportingInfo"] == [
-        {"reference": f"DocumentReference/{document['id']}", "display": "TMS referral summary"}
+        {
+            "reference": f"DocumentReference/{document['id']}",
+            "identifier": document["masterIdentifier"],
+            "display": "TMS referral summary",
+        }
     ]
     assert document["subject"] == request["subject"] == {"reference": "Patient/p1"}
     # The attached packet is the page's, rendered from the same record, without an expiry.
@@ -117,7 +123,7 @@ def test_the_tms_referral_creates_the_request_and_its_summary_together() -> None
 def test_attaching_changes_nothing_else_of_the_referral() -> None:
     record = f.trd_record()
     rec = tms_card(record)
-    (suggestion,) = rec.suggestions
+    suggestion, _order_only = rec.suggestions
     request = suggestion.actions[0].resource
     assert request is not None
     without = {k: v for k, v in request.items() if k != "supportingInfo"}
@@ -138,3 +144,29 @@ def test_nothing_is_attached_without_a_request_to_attach_it_to() -> None:
     assert attach_packet(with_request, no_patient, facts, POLICY) == with_request
     medication = create("Propose", {"resourceType": "MedicationRequest"})
     assert attach_packet(medication, record, facts, POLICY) == medication
+
+
+def test_the_referral_is_also_offered_alone_for_an_ehr_that_creates_no_documents() -> None:
+    """Review 8 finding 6: a suggestion's actions are AND'd, so an EHR that creates orders but not
+    DocumentReferences could not accept the referral at all. The second suggestion proposes the
+    same ServiceRequest alone, not recommended over the first."""
+    rec = tms_card(f.trd_record())
+    with_summary, order_only = rec.suggestions
+    assert (with_summary.label, with_summary.is_recommended) == ("Refer for TMS evaluation", True)
+    assert order_only.label == tms_referral.ORDER_ONLY_LABEL
+    assert order_only.is_recommended is False
+    (action,) = order_only.actions
+    assert action.type == "create" and action.resource is not None
+    ServiceRequest.model_validate(action.resource)
+    request = with_summary.actions[0].resource
+    assert request is not None
+    assert action.resource == {k: v for k, v in request.items() if k != "supportingInfo"}
+    assert "supportingInfo" not in action.resource
+
+
+def test_without_a_patient_id_there_is_one_suggestion_and_nothing_to_create() -> None:
+    record = f.trd_record()
+    no_patient = dataclasses.replace(record, patient=dataclasses.replace(record.patient, id=None))
+    rec = tms_card(no_patient)
+    (suggestion,) = rec.suggestions
+    assert suggestion.actions == ()

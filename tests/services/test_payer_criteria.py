@@ -121,11 +121,11 @@ def card(record: PatientRecord, policy: Policy) -> Recommendation | None:
 
 
 def referral(rec: Recommendation) -> dict[str, Any]:
-    """The proposed TMS ServiceRequest (the suggestion may carry other resources with it)."""
+    """The proposed TMS ServiceRequest of the first suggestion (which carries the summary with it;
+    the second proposes the same request alone: tests/services/test_packet_document.py)."""
     (found,) = [
         a.resource
-        for s in rec.suggestions
-        for a in s.actions
+        for a in rec.suggestions[0].actions
         if a.resource is not None and a.resource["resourceType"] == "ServiceRequest"
     ]
     return found

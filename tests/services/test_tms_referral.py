@@ -26,7 +26,9 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
     assert_valid_proposals(rec)
-    (resource,) = resources(rec)
+    # The referral with its summary, and the same referral alone (order only).
+    resource, order_only = resources(rec)
+    assert order_only == {k: v for k, v in resource.items() if k != "supportingInfo"}
     assert codes(resource) == [("http://snomed.info/sct", "183524004")]  # referral, not CPT
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"

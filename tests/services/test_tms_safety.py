@@ -96,8 +96,7 @@ def cards(record: PatientRecord) -> dict[str, Recommendation]:
 def referral_note(card: Recommendation) -> str:
     (resource,) = [
         a.resource
-        for s in card.suggestions
-        for a in s.actions
+        for a in card.suggestions[0].actions  # the second suggestion: the same request alone
         if a.resource and a.resource["resourceType"] == "ServiceRequest"
     ]
     assert resource is not None

@@ -112,7 +112,7 @@ def _assert_unread_card(found: dict[str, Recommendation], day: date, ref: str) -
     # not the recommended action and the card's suicide-risk line says what to check.
     tms = found["tms-referral"]
     assert f"**Suicide risk:** {_expected(day, ref)}." in tms.detail
-    assert [s.is_recommended for s in tms.suggestions] == [False]
+    assert [s.is_recommended for s in tms.suggestions] == [False, False]
 
 
 # --- the card on EHR-shaped charts ----------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_standalone_item9_under_an_unknown_answer_system_raises_a_warning_card()
     s = scenario("trd_meets_tms")
     baseline = _cards(s)
     assert "suicide-risk" not in baseline
-    assert [x.is_recommended for x in baseline["tms-referral"].suggestions] == [True]
+    assert [x.is_recommended for x in baseline["tms-referral"].suggestions] == [True, False]
     phq9, item_id = _unreadable_phq9(s, DAY, SITE_ANSWER)
     found = _cards(s, phq9)
     # The answer joins the PHQ-9 total of its day; the card cites the answer itself.
@@ -161,7 +161,7 @@ def test_a_readable_item9_on_the_same_day_or_later_supersedes_it() -> None:
     for readable in (same_day, later):
         found = _cards(s, phq9, readable)
         assert "suicide-risk" not in found
-        assert [x.is_recommended for x in found["tms-referral"].suggestions] == [True]
+        assert [x.is_recommended for x in found["tms-referral"].suggestions] == [True, False]
     # A readable answer before it says nothing about this one.
     assert found_indicator(_cards(s, phq9, earlier)) is Indicator.WARNING
 
