@@ -303,6 +303,10 @@ def _text_findings(
     for kind in text_kinds(text):
         if state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
             continue
+        if kind is _SUBSTANCE_USE and says_in_remission(text):
+            # "Alcohol use disorder, severe, in sustained remission" typed in: not current use
+            # (review 7 finding 8), as the same words beside a code read.
+            kind = _IN_REMISSION
         found[kind] = Finding(
             kind=kind,
             code="",

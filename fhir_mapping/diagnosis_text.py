@@ -3,7 +3,8 @@
 Real problem lists carry text-only entries (Oracle Health "health concerns", outside records typed
 in: "Bipolar II disorder per outside psychiatrist"). A bipolar, psychotic, epileptic or catatonic
 patient whose diagnosis is only text would otherwise be proposed TMS or an antidepressant without
-cover (vendor README trap 10). Read only when no coding of the Condition matched the code tables
+cover (vendor README trap 10); a substance use disorder typed in ("Alcohol use disorder, severe")
+would go unreviewed, and duloxetine be offered beside it. Read only when no coding of the Condition matched the code tables
 (codes win), with the TMS screen's NegEx-style negation ("no history of seizure disorder",
 "family history of bipolar" are not the patient's). The terms are data (data/diagnosis_terms.csv).
 
@@ -14,7 +15,7 @@ direction, and the card names the text so the clinician can judge it.
 
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
-a Condition already coded as substance use (`says_in_remission`, review 7 finding 8).
+a Condition coded, or named in its text, as substance use (`says_in_remission`, review 7 finding 8).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ A rule names either one ingredient or a class (a drug-table class, or a group of
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -91,8 +92,14 @@ class CodeSet:
     name: str
     exact: frozenset[tuple[str, str]]  # (canonical system, normalised code)
     prefixes: tuple[tuple[str, str], ...]  # (canonical system, normalised code prefix)
+    # Words that put a text-only finding (fhir_mapping/diagnosis_text.py: system "text", no code)
+    # in the set: "Alcohol use disorder, severe" typed in is alcohol use as F10.20 is.
+    terms: tuple[re.Pattern[str], ...] = ()
 
     def holds(self, finding: Finding) -> bool:
+        if finding.system == "text":
+            label = finding.display.lower()
+            return any(term.search(label) for term in self.terms)
         system = canonical_system(finding.system)
         code = normalise_code(system, finding.code)
         if (system, code) in self.exact:
@@ -105,8 +112,13 @@ def code_sets() -> dict[str, CodeSet]:
     """Set name -> its codes (data/finding_code_sets.csv)."""
     exact: dict[str, set[tuple[str, str]]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
+    terms: dict[str, list[re.Pattern[str]]] = {}
     for row in _rows("finding_code_sets.csv"):
         name = row["set"].strip()
+        if row["match"].strip() == "term":  # system "text": a word of a text-only finding
+            word = re.escape(row["code"].strip().lower())
+            terms.setdefault(name, []).append(re.compile(rf"\b{word}"))
+            continue
         system = canonical_system(row["system"].strip())
         key = (system, normalise_code(system, row["code"].strip()))
         match = row["match"].strip()
@@ -117,8 +129,13 @@ def code_sets() -> dict[str, CodeSet]:
         else:
             raise ValueError(f"finding_code_sets.csv: unknown match {match!r}: {row}")
     return {
-        name: CodeSet(name, frozenset(exact.get(name, ())), tuple(prefixes.get(name, ())))
-        for name in exact.keys() | prefixes.keys()
+        name: CodeSet(
+            name,
+            frozenset(exact.get(name, ())),
+            tuple(prefixes.get(name, ())),
+            tuple(terms.get(name, ())),
+        )
+        for name in exact.keys() | prefixes.keys() | terms.keys()
     }
 
 

@@ -166,7 +166,9 @@ def test_remission_clinical_status_on_an_active_code_is_in_remission() -> None:
 def test_remission_text_alone_names_no_diagnosis() -> None:
     # "in remission" is a qualifier of a coded substance use disorder, never a diagnosis itself.
     assert text_kinds("Depression in remission") == ()
-    assert text_kinds("Alcohol use disorder in sustained remission") == ()
+    # The disorder it qualifies is read (context.py then makes it the remission finding:
+    # tests/services/test_substance_use_text.py); "in remission" adds no kind of its own.
+    assert text_kinds("Alcohol use disorder in sustained remission") == (K.SUBSTANCE_USE,)
 
 
 # --- finding 9: primary psychotic disorders ---------------------------------------------------
