@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -298,12 +298,20 @@ def search_failure(bundle: Mapping[str, Any]) -> str | None:
     if bundle.get("resourceType") != "Bundle":
         return None
     entries = bundle.get("entry")
-    codes: list[str] = []
+    outcomes: list[Mapping[str, Any]] = []
     for entry in entries if isinstance(entries, list) else ():
         resource = entry.get("resource") if isinstance(entry, dict) else None
-        if not isinstance(resource, dict) or resource.get("resourceType") != "OperationOutcome":
-            continue
-        issues = resource.get("issue")
+        if isinstance(resource, dict) and resource.get("resourceType") == "OperationOutcome":
+            outcomes.append(resource)
+    return outcome_failure(outcomes)
+
+
+def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
+    """`search_failure` of a Bundle whose OperationOutcome entries are `outcomes` (in entry
+    order): the codes of their issues of severity error or fatal, each once, or None."""
+    codes: list[str] = []
+    for outcome in outcomes:
+        issues = outcome.get("issue")
         for issue in issues if isinstance(issues, list) else ():
             if isinstance(issue, dict) and issue.get("severity") in _FAILED_SEVERITIES:
                 code = issue.get("code")
