@@ -420,3 +420,23 @@ def test_the_read_only_with_column_names_lithium_for_every_level_raiser_and_noth
     }
     assert {i for i, w in conditional.items() if w} == raisers
     assert {w for i, w in conditional.items() if w} == {frozenset({"lithium"})}
+
+
+def test_brand_only_home_medications_meet_lithium() -> None:
+    """Review 9 finding 1: home medications entered by brand, text only ("Zestril 20 mg tablet",
+    "Advil 200 mg tablet"), as patient-entered Epic and Oracle statements are; read only beside
+    lithium, as the generics are."""
+    zestril = fb.medication_statement(None, "Zestril 20 mg tablet", date(2023, 3, 6), patient=P)
+    zestril["id"] = "ms-zestril"
+    advil = fb.medication_statement(None, "Advil 200 mg tablet", date(2024, 2, 5), patient=P)
+    advil["id"] = "ms-advil"
+    card = on_chart(chart(*depressed(), on_lithium(), zestril, advil))[CHART]
+    assert "**Lithium with lisinopril** (warning)" in card.detail
+    assert "**Lithium with ibuprofen** (warning)" in card.detail
+    alone = chart(*depressed(), taking(SERTRALINE_100, date(2024, 9, 2), rid="mr-s"), zestril)
+    assert [t.ingredient for t in alone.trials if t.role is Role.INTERACTING] == []
+    assert alone.gaps == ()
+
+
+def test_a_voltaren_gel_is_not_read_as_oral_diclofenac() -> None:
+    assert recognise({"text": "Voltaren gel 1%"}) == ()
