@@ -1,0 +1,215 @@
+"""Reading the drugs a CodeableConcept names, codes first, and remembering each reading.
+
+Rules 1-3 of the order of evidence (terminology.py) applied to one concept: RxNorm clinical drugs
+and packs with their strengths, ingredient and brand codes (strength from the text), ATC codes,
+then the text and displays (product_text.py). A code-level match decides on its own. Also
+`names_a_drug` (does the concept name a drug a reader can check) and the memo by the concept's
+JSON (`concept_reading`, issue 14). Apart from the Medication resource (terminology.py), which
+reads its concepts through here, and from the text reading, which knows nothing of codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from fhir_mapping.code_systems import ATC, RXNORM
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_vocabulary import (
+    _atc_index,
+    _brands,
+    _exclusion_pattern,
+    _Product,
+    _products,
+    _without_form,
+)
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
+from fhir_mapping.product_text import (
+    Component,
+    _normalise,
+    _with_required_forms,
+    parse_product_text,
+)
+
+# Ingredient-level term types: the code names the drug, the strength comes from the text.
+_INGREDIENT_TTYS = frozenset({"IN", "PIN", "MIN"})
+
+
+# --------------------------------------------------------------------------------------------
+# CodeableConcept
+
+
+def _texts(concept: Mapping[str, Any]) -> list[str]:
+    texts: list[str] = []
+    if isinstance(concept.get("text"), str) and concept["text"].strip():
+        texts.append(concept["text"])
+    for coding in array(concept.get("coding")):
+        if (
+            isinstance(coding, Mapping)
+            and isinstance(coding.get("display"), str)
+            and coding["display"].strip()
+            and coding["display"] not in texts
+        ):
+            texts.append(coding["display"])
+    return texts
+
+
+def _codes(concept: Mapping[str, Any], system: str) -> list[str]:
+    """The codes of a concept's codings in `system` (a canonical URI), whatever name the coding
+    gives its system (its OID, another spelling: code_systems.py)."""
+    return [code for found, code, _ in codings(concept) if found == system]
+
+
+def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[Component, ...]:
+    """Components for ingredients known from codes, with strengths read from the names."""
+    parsed: dict[str, Component] = {}
+    for text in texts:
+        for component in parse_product_text(text):
+            if component.strength_mg is not None:
+                parsed.setdefault(component.ingredient, component)
+    display = texts[0] if texts else ""
+    result: dict[str, Component] = {}
+    for ingredient in ingredients:
+        if drug_info(ingredient) is None or ingredient in result:
+            continue
+        result[ingredient] = parsed.get(ingredient) or Component(ingredient, None, False, display)
+    return tuple(result.values())
+
+
+# Drug code systems whose codes identify a drug even without a display: a code of these that the
+# tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
+# with no text identifies nothing the service can read.
+_DRUG_SYSTEMS = frozenset(
+    {
+        "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://hl7.org/fhir/sid/ndc",
+        "http://www.whocc.no/atc",
+        "http://snomed.info/sct",
+    }
+)
+
+
+def names_a_drug(concept: object) -> bool:
+    """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
+    or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
+    if not isinstance(concept, JSON_OBJECT):
+        return False
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return True
+    return any(
+        display.strip() or system in _DRUG_SYSTEMS for system, _code, display in codings(concept)
+    )
+
+
+def _read_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+    """The components a CodeableConcept names, read afresh (`_from_concept` remembers them)."""
+    texts = _texts(concept)
+    joined = _normalise(" | ".join(texts))
+    if _exclusion_pattern().search(joined):
+        return ()
+    products = _products()
+    brand_codes = _brands()[1]
+    clinical: list[_Product] = []
+    ingredients: list[str] = []
+    excluded = False
+    excluded_products: list[_Product] = []
+    for code in _codes(concept, RXNORM):
+        product = products.get(code)
+        if product is not None:
+            if product.excluded:
+                excluded = True
+                excluded_products.append(product)
+            elif product.tty in _INGREDIENT_TTYS:
+                ingredients.extend(product.ingredients)
+            else:
+                clinical.append(product)
+        elif code in brand_codes:
+            ingredients.extend(brand_codes[code])
+    if clinical:
+        product = clinical[0]
+        components = tuple(
+            Component(ingredient, strength, product.per_ml, product.display)
+            for ingredient, strength in zip(product.ingredients, product.strengths, strict=True)
+            if drug_info(ingredient) is not None
+        )
+        return _with_required_forms(components, _normalise(product.display + " | " + joined))
+    if ingredients:
+        return _with_required_forms(_with_text_strengths(ingredients, texts), joined)
+    if excluded:
+        # An excluded clinical drug (oral selegiline) is still read as what its ingredient is
+        # without the required form, when the table says (antidepressants.csv
+        # without_form_read_as); otherwise not at all.
+        return _excluded_as(excluded_products)
+    atc = _atc_index()
+    atc_ingredients = [atc[c.upper()] for c in _codes(concept, ATC) if c.upper() in atc]
+    if atc_ingredients:
+        return _with_required_forms(_with_text_strengths(atc_ingredients, texts), joined)
+    for text in texts:
+        components = parse_product_text(text)
+        if components:
+            return components
+    return ()
+
+
+# What a concept is recognised as, by its content (issue 14). Charts of different patients name
+# the same products (the same codes, displays and texts), and recognising one costs a regex pass
+# over its names: a medication-heavy chart seen for the first time spent most of its mapping
+# here, on products it (and the charts before it) had already named. The key is the concept's
+# JSON, written by orjson at C speed (building a key of its fields in Python cost as much as the
+# rest of rejecting a lisinopril order): the same JSON is the same content, so the same reading.
+# Keys are written in the order sent, not sorted: the same sender writes a product the same way,
+# and a concept sent in another key order is only a second entry, read the same. A concept JSON
+# cannot write (not a dict, nesting past orjson's limit, a number beyond 64 bits, invalid UTF-8)
+# is read every time, and so is one holding a value orjson would write as a string or an object
+# but the readings above do not read as one (a str subclass, a date, a dataclass: the options
+# below make orjson refuse them). JSON writes NaN as null: both are a value of another type than
+# a string, which every reading above takes as absent. A request body is JSON, so the Python
+# values orjson still writes as JSON (a tuple, a UUID, an Enum) never reach here from one. The
+# tables read are loaded once per process.
+_RECOGNISED_MAX = 4096
+_KEY_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_recognised: dict[bytes, tuple[tuple[Component, ...], bool]] = {}
+
+
+def concept_reading(concept: Mapping[str, Any]) -> tuple[tuple[Component, ...], bool]:
+    """(the antidepressant / augmentation components a CodeableConcept names, `names_a_drug`),
+    remembered by the concept's content: what `read_drug` in medication_drug.py asks of every
+    medication resource, most of which are off this pathway (lisinopril, metformin)."""
+    try:
+        key = orjson.dumps(concept, option=_KEY_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return _read_concept(concept), names_a_drug(concept)
+    found = _recognised.get(key)
+    if found is None:
+        found = (_read_concept(concept), names_a_drug(concept))
+        if len(_recognised) >= _RECOGNISED_MAX:
+            _recognised.clear()  # bounded; refilled by the products now in use
+        _recognised[key] = found
+    return found
+
+
+def _excluded_as(products: list[_Product]) -> tuple[Component, ...]:
+    other = _without_form()
+    return tuple(
+        Component(other[ingredient], strength, product.per_ml, product.display)
+        for product in products[:1]
+        for ingredient, strength in zip(product.ingredients, product.strengths, strict=True)
+        if ingredient in other
+    )
+
+
+def _from_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:
+    """`_read_concept`, remembered by content (`concept_reading`)."""
+    return concept_reading(concept)[0]
+
+
+# The reading itself stays reachable as `__wrapped__`, as when a decorator remembered it (tests
+# compare the two).
+_from_concept.__wrapped__ = _read_concept  # type: ignore[attr-defined]

@@ -1,0 +1,252 @@
+"""What the record shows about suicide risk: the candidate signals and the assessments.
+
+The candidate signals (`_events`): PHQ-9 item 9 answers > 0 (and unreadable ones), positive
+C-SSRS screens, suicidal ideation and self-harm on the problem list, each as a `RiskEvent` with
+the wording the card uses, and the risk-factor lines (older ideation, past self-harm, past
+behaviour); the documented assessments (`_checks`: C-SSRS, risk level, risk-assessment
+Procedure) and the PHQ-9 re-screens with item 9 = 0 (`_rescreens`). Apart from the judgement
+(acute_risk.py: which signals stay open and the card level), which this module does not make:
+here only what is on record within which window (policy look-backs), and how it is worded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fhir_mapping.record import (
+    Finding,
+    FindingKind,
+    PatientRecord,
+    ProcedureKind,
+    Score,
+)
+from fhir_mapping.suicide_screen import INSTRUMENT, SuicideScreen
+from services import tables
+from services.policy import Policy
+from services.risk_signal import CheckKind, RiskCheck, RiskEvent, SignalKind
+
+
+def _item9_event(score: Score) -> RiskEvent:
+    value = score.item9 or 0
+    answer = tables.item9_answers()[value]
+    short = f"PHQ-9 item 9 = {value} ({answer.display.lower()})"
+    text = short + (f", total {score.value}" if score.value is not None else "")
+    dated = score.item9_inferred
+    if dated:
+        # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
+        # 24): the card says so rather than quoting an answer nobody gave.
+        day = score.date.isoformat()
+        short = f"PHQ-9 total {score.value} on {day} implies item 9 at least {value} (not recorded)"
+        text = (
+            f"PHQ-9 item 9 not recorded; a total of {score.value} on {day} implies item 9 at least "
+            f"{value} (the other eight items score at most 24)"
+        )
+    return RiskEvent(
+        SignalKind.ITEM9,
+        score.date,
+        text,
+        short,
+        answer.escalate,
+        score.source,
+        weight=value,
+        dated=dated,
+    )
+
+
+def _unread_event(score: Score) -> RiskEvent:
+    """An item 9 answer that could not be read: the card says exactly what the record shows."""
+    ref = score.item9_unread
+    source = ref if ref is not None and ref.id else None
+    where = str(source) if source is not None else "no resource id"
+    text = f"PHQ-9 item 9 answer on {score.date.isoformat()} could not be read ({where})"
+    return RiskEvent(SignalKind.UNREAD, score.date, text, text, False, source, dated=True)
+
+
+def unread_line(event: RiskEvent) -> str:
+    """What to do about an unreadable item 9 answer, in one line (card summary, TMS card)."""
+    return f"{event.text}: check it in the chart; if it is above 0, assess suicide risk today"
+
+
+def _unread_superseded(record: PatientRecord, score: Score) -> bool:
+    """A readable item 9 answer or a documented assessment on the same day or later."""
+    day = score.date
+    if any(
+        s.item9 is not None and not s.item9_inferred and day <= s.date <= record.as_of
+        for s in record.phq9()
+    ):
+        return True
+    return bool(_checks(record, day))
+
+
+def _screen_text(screen: SuicideScreen) -> tuple[str, str]:
+    """(full, short) description of a screen's result."""
+    unfinished = " (form not completed)" if not screen.complete else ""
+    parts = []
+    if screen.positive:
+        parts.append("yes to " + "; ".join(screen.positive))
+    if screen.risk_level is not None:
+        parts.append(f"documented risk level {screen.risk_level}")
+    if parts:
+        first = screen.positive[0] if screen.positive else f"risk level {screen.risk_level}"
+        more = len(screen.positive) - 1 + (screen.risk_level is not None and bool(screen.positive))
+        short = f"{INSTRUMENT}{unfinished}: {first.lower()}" + (f" (+{more} more)" if more else "")
+        return f"{INSTRUMENT}{unfinished}: " + ", ".join(parts), short
+    negatives = "no to " + "; ".join(screen.negative) if screen.negative else "negative"
+    return f"{INSTRUMENT}{unfinished}: {negatives}", f"{INSTRUMENT} negative"
+
+
+def _finding_line(finding: Finding, note: str) -> str:
+    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    return f"{finding.display} ({finding.system} {finding.code}){onset}: {note}"
+
+
+def _window_start(as_of: date, days: int) -> date:
+    return as_of - timedelta(days=days)
+
+
+def _unassessed_from(as_of: date, policy: Policy) -> date:
+    """How far back an item-9 answer that no assessment followed is still a signal."""
+    days = max(policy.suicide_item9_lookback_days, policy.suicide_unassessed_item9_days)
+    return _window_start(as_of, days)
+
+
+def _events(
+    record: PatientRecord, policy: Policy
+) -> tuple[list[RiskEvent], list[str], list[Finding]]:
+    """The candidate signals; item-9 answers from before the look-back are among them here and
+    are dropped by suicide_signal when an assessment followed them."""
+    as_of = record.as_of
+    screen_from = _window_start(as_of, policy.suicide_item9_lookback_days)
+    item9_from = _unassessed_from(as_of, policy)
+    condition_from = _window_start(as_of, policy.suicide_condition_recent_days)
+    recent_days = policy.suicide_condition_recent_days
+    events: list[RiskEvent] = []
+    history: list[str] = []
+    current: list[Finding] = []
+    for score in record.phq9():
+        if (score.item9 or 0) > 0 and item9_from <= score.date <= as_of:
+            events.append(_item9_event(score))
+        elif (
+            score.item9_unread is not None
+            and score.item9 is None
+            and screen_from <= score.date <= as_of
+            and not _unread_superseded(record, score)
+        ):
+            events.append(_unread_event(score))
+    for screen in record.suicide_screens:
+        if screen.history:
+            history.append(
+                f"{INSTRUMENT} on {screen.date.isoformat()}: yes to " + "; ".join(screen.history)
+            )
+        if screen.is_positive and screen_from <= screen.date <= as_of:
+            text, short = _screen_text(screen)
+            events.append(
+                RiskEvent(
+                    SignalKind.SCREEN,
+                    screen.date,
+                    text,
+                    short,
+                    screen.escalate,
+                    screen.source,
+                    assessed=screen.complete,
+                    weight=3 if screen.escalate else 1,
+                )
+            )
+    for finding in record.context.of(FindingKind.SUICIDAL_IDEATION):
+        if finding.onset is None or finding.onset >= condition_from:
+            current.append(finding)
+            text = f"{finding.display} on the problem list ({finding.system} {finding.code})" + (
+                "" if finding.onset else ", no date recorded: counted as current"
+            )
+            short = f"{_summary_name(finding, 'Suicidal ideation')} on the problem list"
+            events.append(
+                RiskEvent(SignalKind.IDEATION, finding.onset, text, short, False, finding.source)
+            )
+        else:
+            history.append(
+                _finding_line(finding, f"older than {recent_days} days, not a current signal")
+            )
+    for finding in record.context.of(FindingKind.SELF_HARM):
+        if finding.onset is not None and finding.onset >= condition_from:
+            current.append(finding)
+            # A recent attempt is the strongest short-term risk factor: escalated wording.
+            events.append(
+                RiskEvent(
+                    SignalKind.SELF_HARM,
+                    finding.onset,
+                    f"{finding.display} ({finding.system} {finding.code})",
+                    _summary_name(finding, "Self-harm or suicide attempt"),
+                    True,
+                    finding.source,
+                    weight=3,
+                )
+            )
+        else:
+            when = "date not recorded" if finding.onset is None else "history"
+            history.append(_finding_line(finding, f"past self-harm ({when}): a risk factor"))
+    events.sort(key=lambda e: (e.day or date.min, e.kind.value, str(e.source or "")))
+    return events, history, current
+
+
+# A chart's own display leads the card summary when it is short; a long one ("Poisoning by
+# selective serotonin and norepinephrine reuptake inhibitors, intentional self-harm, initial
+# encounter") would push "assess today" past the 140-character summary, so the summary names
+# the kind and the code instead and the detail keeps the display.
+_SUMMARY_NAME_MAX = 60
+
+
+def _summary_name(finding: Finding, kind: str) -> str:
+    if len(finding.display) <= _SUMMARY_NAME_MAX:
+        return finding.display
+    return f"{kind} ({finding.code})"
+
+
+def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:
+    """PHQ-9s with an answered item 9 = 0 since `since`: re-screens, not assessments."""
+    found = []
+    for score in record.phq9():
+        if score.item9 == 0 and not score.item9_inferred and since <= score.date <= record.as_of:
+            total = f", total {score.value}" if score.value is not None else ""
+            found.append(
+                RiskCheck(
+                    CheckKind.PHQ9,
+                    score.date,
+                    f"PHQ-9 item 9 = 0{total}",
+                    "item 9 = 0",
+                    False,
+                    score.source,
+                )
+            )
+    found.sort(key=lambda c: (c.day, str(c.source or "")))
+    return found
+
+
+def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
+    """The documented assessments since `since` (never a PHQ-9: see _rescreens)."""
+    checks: list[RiskCheck] = []
+    for screen in record.suicide_screens:
+        if screen.assesses and since <= screen.date <= record.as_of:
+            text, short = _screen_text(screen)
+            checks.append(
+                RiskCheck(
+                    CheckKind.SCREEN, screen.date, text, short, screen.is_positive, screen.source
+                )
+            )
+    for proc in record.procedures:
+        if (
+            proc.kind is ProcedureKind.SUICIDE_RISK_ASSESSMENT
+            and proc.date is not None
+            and since <= proc.date <= record.as_of
+        ):
+            checks.append(
+                RiskCheck(
+                    CheckKind.PROCEDURE,
+                    proc.date,
+                    f"Suicide risk assessment documented ({proc.system} {proc.code})",
+                    "risk assessment documented",
+                    False,
+                    proc.source,
+                )
+            )
+    checks.sort(key=lambda c: (c.day, c.kind.value, str(c.source or "")))
+    return checks
