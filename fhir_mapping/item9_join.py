@@ -1,0 +1,79 @@
+"""A standalone PHQ-9 item 9 joins the total it belongs to (scores.py, "PHQ-9 item 9").
+
+The order: first a total linked to it (hasMember / derivedFrom either way, or members of the same
+panel), else one of the same encounter, else one of the same day, the nearest in days first;
+otherwise it stays a PHQ-9 Score of its own, so the suicide-safety rule still sees it. When two
+item-9 answers meet on one total, the higher is kept (safer). Apart from scores.py's walk: only a
+chart with a standalone item 9 needs it, and only then are the links read (issue 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.fhir_fields import ref_id
+from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.score_totals import _NO_IDS, _merge_item9, _Total
+
+Resource = Mapping[str, Any]
+
+
+def _links(resource: Resource) -> set[str]:
+    found: set[str] = set()
+    for key in ("hasMember", "derivedFrom"):
+        for ref in resource.get(key) or ():
+            rid = ref_id(ref)
+            if rid:
+                found.add(rid)
+    return found
+
+
+def _link(total: _Total, parent_of: Mapping[str, set[str]]) -> None:
+    """Read what links other Observations to a total (for `_owner`)."""
+    total.links = _links(total.resource)
+    total.parents = parent_of.get(total.obs_id, _NO_IDS) if total.obs_id else _NO_IDS
+    total.encounter = ref_id(total.resource.get("encounter"))
+
+
+def _join_items(
+    items: list[_Total], totals: list[_Total], parent_of: Mapping[str, set[str]]
+) -> None:
+    """Each standalone item 9 joins the PHQ-9 total it belongs to (`_owner`), or stays a score
+    of its own in `totals`, where a later item 9 may find it."""
+    candidates = [t for t in totals if t.instrument == PHQ9]
+    for total in (*candidates, *items):
+        _link(total, parent_of)
+    for item in items:
+        match = _owner(item, candidates)
+        if match is None:
+            totals.append(item)
+            if item.instrument == PHQ9:
+                candidates.append(item)
+        else:
+            match.item9 = _merge_item9(match.item9, item.item9)
+            match.unread = match.unread or item.unread  # the answer's own resource
+
+
+def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
+    """The PHQ-9 total a standalone item 9 belongs to (see module docstring for the order)."""
+
+    def linked(total: _Total) -> bool:
+        if item.obs_id and item.obs_id in total.links:
+            return True
+        if total.obs_id and total.obs_id in item.links:
+            return True
+        return bool(item.parents & total.parents)
+
+    def key(total: _Total) -> tuple[int, str]:
+        return (abs((total.day - item.day).days), total.ref)
+
+    for test in (
+        linked,
+        lambda t: item.encounter is not None and t.encounter == item.encounter,
+        lambda t: t.day == item.day,
+    ):
+        found = [t for t in totals if test(t)]
+        if found:
+            return min(found, key=key)
+    return None

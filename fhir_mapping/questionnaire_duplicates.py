@@ -1,0 +1,128 @@
+"""One PHQ-9 administration filed both as Observations and as a QuestionnaireResponse, counted
+once.
+
+Duplicates: US Core derives Observations from the response (`derivedFrom`), and some EHRs file
+both. `merge_scores` counts one administration once: an Observation score derived from the
+response (directly or through its panel), else one of the same day with the same total, else one
+of the same day where either has no total. The merged score keeps the source that recorded item 9
+(the response when both or neither did), the highest recorded item-9 answer, and the total of
+that source (else the other's).
+
+Apart from questionnaires.py: it relates scores already read (by scores.py and questionnaires.py)
+and the Observations' links, not one response's answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from fhir_mapping.fhir_fields import array, ref_id
+from fhir_mapping.item9_floor import PHQ9, infer_item9
+from fhir_mapping.questionnaire_codes import QR
+from fhir_mapping.record import Score
+from fhir_mapping.score_totals import score_order
+
+Resource = Mapping[str, Any]
+
+
+def _response_id(reference: object) -> str | None:
+    """The id of a reference to a QuestionnaireResponse ("QuestionnaireResponse/x", a full URL,
+    "urn:uuid:x"); None for references to other types."""
+    raw = reference.get("reference") if isinstance(reference, Mapping) else reference
+    if not isinstance(raw, str):
+        return None
+    if f"{QR}/" not in raw and not raw.startswith("urn:uuid:"):
+        return None
+    return ref_id(raw)
+
+
+def _derived(observations: Iterable[Resource]) -> dict[str, set[str]]:
+    """Observation id -> the QuestionnaireResponse ids it was derived from (directly, or through
+    the panel that lists it in hasMember)."""
+    derived: dict[str, set[str]] = {}
+    panels: list[tuple[Resource, set[str]]] = []
+    for resource in observations:
+        rid = resource.get("id")
+        if not isinstance(rid, str):
+            continue
+        sources = {
+            qr
+            for ref in array(resource.get("derivedFrom"))
+            if (qr := _response_id(ref)) is not None
+        }
+        if sources:
+            derived.setdefault(rid, set()).update(sources)
+            panels.append((resource, sources))
+    for panel, sources in panels:
+        for member in array(panel.get("hasMember")):
+            mid = ref_id(member)
+            if mid:
+                derived.setdefault(mid, set()).update(sources)
+    return derived
+
+
+def _recorded(score: Score) -> bool:
+    return score.item9 is not None and not score.item9_inferred
+
+
+def _combine(group: list[Score]) -> Score:
+    """One score for one administration (module docstring, "Duplicates")."""
+    chosen = next((s for s in group if _recorded(s)), group[0])
+    recorded = [s.item9 for s in group if _recorded(s) and s.item9 is not None]
+    valued = chosen
+    if chosen.value is None:
+        valued = next((s for s in group if s.value is not None), chosen)
+    # An unreadable item-9 answer of either record stays while none is readable (scores.py).
+    unread = None if recorded else next((s.item9_unread for s in group if s.item9_unread), None)
+    merged = dataclasses.replace(
+        chosen,
+        value=valued.value,
+        total_computed=valued.total_computed,
+        item9=max(recorded) if recorded else None,
+        item9_inferred=False,
+        item9_unread=unread,
+    )
+    return infer_item9(merged)
+
+
+def _same_administration(
+    response: Score, candidates: list[Score], derived: Mapping[str, set[str]]
+) -> list[Score]:
+    """The Observation scores that record the same PHQ-9 as `response`: every one derived from
+    it, else the first of the same day with the same total, else the first of the same day
+    where either has no total."""
+    qr_id = response.source.id if response.source is not None else None
+    if qr_id is not None:
+        linked = [
+            s for s in candidates if s.source is not None and qr_id in derived.get(s.source.id, ())
+        ]
+        if linked:
+            return linked
+    same_day = [s for s in candidates if s.date == response.date]
+    if response.value is not None:
+        same_total = [s for s in same_day if s.value == response.value]
+        if same_total:
+            return same_total[:1]
+    partial = [s for s in same_day if s.value is None or response.value is None]
+    return partial[:1]
+
+
+def merge_scores(
+    observation_scores: Iterable[Score],
+    questionnaire_scores: Iterable[Score],
+    observations: Iterable[Resource] = (),
+) -> tuple[Score, ...]:
+    """All scores, oldest first, with each PHQ-9 administration recorded both as Observations
+    and as a QuestionnaireResponse counted once (module docstring, "Duplicates")."""
+    pool = list(observation_scores)
+    derived = _derived(observations)
+    out: list[Score] = []
+    for response in questionnaire_scores:
+        candidates = [s for s in pool if s.instrument == PHQ9]
+        group = _same_administration(response, candidates, derived)
+        for score in group:
+            pool.remove(score)
+        out.append(_combine([response, *group]) if group else response)
+    return tuple(sorted([*pool, *out], key=score_order))

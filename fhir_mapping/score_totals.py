@@ -1,0 +1,144 @@
+"""A score being assembled from Observations (`_Total`), the order of scores, and one score
+per administration.
+
+`_Total` holds what scores.py's walk reads of one Observation until every standalone item 9 has
+found its total (item9_join.py); `_dedupe` then counts the same total reported twice (panel
+component and standalone Observation) once, keeping the higher item-9 answer (`_merge_item9`), and
+orders the scores by `score_order`, which `_Total.order` mirrors (kept side by side so the two
+stay one order). Apart from the walk: how a score is held and merged does not depend on how its
+Observation was coded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter
+from typing import Any
+
+from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, item9_floor
+from fhir_mapping.record import Score, SourceRef
+
+Resource = Mapping[str, Any]
+
+_NO_IDS: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class _Total:
+    """A score being assembled. What links other Observations to it (`links`, `parents`,
+    `encounter`) is read only when a standalone item 9 looks for its total (`_link`): most charts
+    have none, and reading every score's references cost more than the rest of it (issue 14)."""
+
+    instrument: str
+    value: int | None
+    day: date
+    item9: int | None
+    obs_id: str | None
+    resource: Resource  # the Observation, read again only by `_link`
+    links: AbstractSet[str] = _NO_IDS  # ids of hasMember / derivedFrom targets
+    parents: AbstractSet[str] = _NO_IDS  # ids of panels listing this Observation as a member
+    encounter: str | None = None
+    unread: SourceRef | None = None  # an item-9 answer of it that could not be read
+
+    def score(self) -> Score:
+        """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
+        reading, made before the Score is built instead of replacing it after."""
+        item9, inferred = self.item9, False
+        value = self.value
+        if (
+            item9 is None
+            and value is not None
+            and value > _NO_FLOOR_UP_TO  # item9_floor proves nothing up to it: not asked
+            and self.instrument == PHQ9
+        ):
+            floor = item9_floor(value)
+            if floor is not None:
+                item9, inferred = floor, True
+        source = SourceRef("Observation", self.obs_id) if self.obs_id else None
+        # An unreadable answer matters only while no readable one was recorded with it.
+        unread = self.unread if self.item9 is None else None
+        return Score(
+            self.instrument, self.value, self.day, item9, source, inferred, item9_unread=unread
+        )
+
+    @property
+    def ref(self) -> str:
+        """The last sort key: "Observation/<id>" (str of its SourceRef), or "" without one. Built
+        when asked (ties, merges, item-9 joins), not for every score (issue 14)."""
+        return f"Observation/{self.obs_id}" if self.obs_id else ""
+
+    def order(self) -> tuple[date, str, int, int, str]:
+        """score_order of the recorded score (item 9 as recorded, before any inference)."""
+        return (
+            self.day,
+            self.instrument,
+            -1 if self.value is None else self.value,
+            -1 if self.item9 is None else self.item9,
+            self.ref,
+        )
+
+
+def _merge_item9(current: int | None, new: int | None) -> int | None:
+    if current is None:
+        return new
+    if new is None:
+        return current
+    return max(current, new)
+
+
+def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
+    """The scores of `totals`, those of one merge key merged (`_merged`), in score_order of the
+    recorded scores (unique: merged scores differ in value or source), with the item 9 a total
+    proves (infer_item9).
+
+    A chart seldom has two scores of one instrument on one day, and then no two totals merge
+    (the merge key holds both) and the order is by (day, instrument) alone: both are found at C
+    speed. Only then are the totals merged and ordered by the whole key, which costs a Python
+    walk and call per total (issue 14)."""
+    ordered = sorted(totals, key=_DAY_INSTRUMENT)
+    if len(set(map(_DAY_INSTRUMENT, ordered))) != len(ordered):
+        ordered = sorted(_merged(totals), key=_Total.order)
+    return tuple([total.score() for total in ordered])
+
+
+# (day, instrument), the first two items of `_Total.order` and of `_merged`'s key, at C speed.
+_DAY_INSTRUMENT = attrgetter("day", "instrument")
+
+
+def _merged(totals: list[_Total]) -> Iterable[_Total]:
+    """One total per merge key, in order of first appearance."""
+    merged: dict[tuple[str, date, int | None, str], _Total] = {}
+    for total in totals:
+        # A valued total merges with the same value on the same day; an orphan item 9 only with
+        # itself (its source), so two separate orphan answers both stay visible.
+        key = (
+            total.instrument,
+            total.day,
+            total.value,
+            "" if total.value is not None else total.ref,
+        )
+        found = merged.setdefault(key, total)
+        if found is not total:
+            # The first in (day, instrument, source) order stands for the merged ones (the
+            # earlier of equal sources); it is not read again, so it may change in place.
+            item9 = _merge_item9(found.item9, total.item9)
+            unread = found.unread or total.unread
+            if total.ref < found.ref:
+                merged[key] = found = total
+            found.item9 = item9
+            found.unread = unread
+    return merged.values()
+
+
+def score_order(score: Score) -> tuple[date, str, int, int, str]:
+    """A total order of scores: by date, then instrument, value, item 9, source."""
+    return (
+        score.date,
+        score.instrument,
+        -1 if score.value is None else score.value,
+        -1 if score.item9 is None else score.item9,
+        str(score.source or ""),
+    )

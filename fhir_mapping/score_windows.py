@@ -1,0 +1,113 @@
+"""The PHQ-9 before and on each trial: its baseline and on-treatment scores.
+
+Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
+start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
+score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
+`on_treatment_days_after_end` days after it ends.
+
+Apart from scores.py: it reads Scores already made (from Observations and QuestionnaireResponses
+alike) and Trials, not FHIR.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import date, timedelta
+from operator import attrgetter
+
+from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import Score, Trial
+from fhir_mapping.score_totals import score_order
+
+
+class PHQ9ByDate:
+    """The valued PHQ-9 totals of a chart in date order, for the windows below: each trial's
+    windows are found by bisection (issue 14), not by reading every score for every trial.
+    Scores of one date keep the order they came in, so max / min by score_order pick the same
+    score among equals as a walk of the scores in that order would."""
+
+    def __init__(self, scores: Iterable[Score]) -> None:
+        self.scores = sorted(
+            [s for s in scores if s.instrument == PHQ9 and s.value is not None], key=_DATE
+        )
+        self.days = list(map(_DATE, self.scores))
+
+    def between(self, first: date, last: date) -> list[Score]:
+        """The scores dated first..last, both included."""
+        return self.scores[bisect_left(self.days, first) : bisect_right(self.days, last)]
+
+    def after(self, start: date, last: date) -> list[Score]:
+        """The scores dated after start up to last included."""
+        return self.scores[bisect_right(self.days, start) : bisect_right(self.days, last)]
+
+    def latest(self, first: date, last: date) -> Score | None:
+        """max(between(first, last), key=score_order). score_order compares dates first, so only
+        the scores of the window's last date can be that maximum: they are found by bisection
+        and compared, in the order they came in, like the whole window (issue 14)."""
+        days = self.days
+        high = bisect_right(days, last)
+        low = bisect_left(days, first, 0, high)
+        if low >= high:
+            return None
+        low = bisect_left(days, days[high - 1], low, high)
+        return max(self.scores[low:high], key=score_order)
+
+    def earliest_after(self, start: date, last: date) -> Score | None:
+        """min(after(start, last), key=score_order), from the window's first date alone."""
+        days = self.days
+        high = bisect_right(days, last)
+        low = bisect_right(days, start, 0, high)
+        if low >= high:
+            return None
+        high = bisect_right(days, days[low], low, high)
+        return min(self.scores[low:high], key=score_order)
+
+
+_DATE = attrgetter("date")
+
+
+def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+    before = phq9.latest(trial.start - timedelta(days=policy.baseline_days_before), trial.start)
+    if before is not None:
+        return before
+    return phq9.earliest_after(
+        trial.start, trial.start + timedelta(days=policy.baseline_days_after)
+    )
+
+
+def on_treatment_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+    first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+    last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
+    return phq9.latest(first, last)
+
+
+def attach_scores(
+    trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
+) -> tuple[Trial, ...]:
+    phq9 = PHQ9ByDate(scores)
+    return tuple(
+        _with_scores(
+            trial, baseline_score(trial, phq9, policy), on_treatment_score(trial, phq9, policy)
+        )
+        for trial in trials
+    )
+
+
+# Trial's fields in order, read at C speed: dataclasses.replace walks them in Python (issue 14).
+_TRIAL_FIELDS = tuple(f.name for f in dataclasses.fields(Trial))
+assert all(f.init for f in dataclasses.fields(Trial))  # every field is an __init__ argument
+_trial_values = attrgetter(*_TRIAL_FIELDS)
+_BASELINE, _ON_TREATMENT = _TRIAL_FIELDS.index("baseline"), _TRIAL_FIELDS.index("on_treatment")
+
+
+def _with_scores(trial: Trial, baseline: Score | None, on_treatment: Score | None) -> Trial:
+    """dataclasses.replace(trial, baseline=..., on_treatment=...), built from the field values
+    in order; the trial itself when neither changes."""
+    if baseline is trial.baseline and on_treatment is trial.on_treatment:
+        return trial
+    values = list(_trial_values(trial))
+    values[_BASELINE], values[_ON_TREATMENT] = baseline, on_treatment
+    return Trial(*values)
