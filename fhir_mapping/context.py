@@ -289,9 +289,12 @@ def _substance_in_remission(found: dict[FindingKind, Finding], text: str) -> Non
     del found[_SUBSTANCE_USE]
 
 
-# Text-only diagnoses that still count once resolved: bipolar disorder is lifelong (as its codes
-# are, condition_codes.csv counts_when_resolved); the others only while active.
-_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR})
+# Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
+# disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
+# "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis, review
+# 9 finding 6; a revised one is recorded as refuted or entered-in-error, which drops it); the
+# others only while active.
+_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR, FindingKind.PSYCHOTIC_DISORDER})
 
 
 def _text_findings(

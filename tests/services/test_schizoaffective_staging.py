@@ -213,3 +213,47 @@ def test_psychotic_depression_beside_schizoaffective_is_scored_from_the_depressi
     assert "Primary psychotic disorder (not depression with psychotic features" in text
     assert "Psychotic features: Major depressive disorder, recurrent, severe with psychotic" in text
     assert "Psychotic features: Schizoaffective" not in text
+
+
+# --- review 9 finding 6: a primary psychotic disorder is lifelong --------------------------------
+
+
+@pytest.mark.parametrize("status", ["inactive", "resolved", "remission"])
+@pytest.mark.parametrize("text_only", [False, True], ids=["coded", "text-only"])
+def test_an_inactive_or_resolved_schizoaffective_disorder_still_stops_the_pathway(
+    status: str, text_only: bool
+) -> None:
+    """An "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis
+    (as bipolar disorder counts when resolved). Before: dropped, and TMS read "Criteria met"."""
+    condition = _schizoaffective_text_only() if text_only else _schizoaffective()
+    condition["clinicalStatus"]["coding"][0]["code"] = status
+    condition["abatementDateTime"] = "2022-03-01"
+    record = _chart(condition)
+    facts = derive_facts(record, Policy())
+    assert facts.psychotic_disorder
+    topics = {r.topic for r in patient_view(record, Policy())}
+    assert "tms-referral" not in topics
+    assert "diagnosis-review" in topics
+
+
+def test_a_refuted_schizoaffective_disorder_is_dropped() -> None:
+    condition = _schizoaffective()
+    condition["verificationStatus"]["coding"][0]["code"] = "refuted"
+    record = _chart(condition)
+    assert not derive_facts(record, Policy()).psychotic_disorder
+    assert "tms-referral" in {r.topic for r in patient_view(record, Policy())}
+
+
+def test_a_resolved_brief_psychotic_disorder_is_not_lifelong() -> None:
+    brief = b.condition(
+        b.ICD10CM,
+        "F23",
+        "Brief psychotic disorder",
+        date(2016, 1, 1),
+        "resolved",
+        category="problem-list-item",
+        patient=PATIENT,
+        abatement=date(2016, 2, 1),
+        id="brief",
+    )
+    assert not derive_facts(_chart(brief), Policy()).psychotic_disorder
