@@ -12,6 +12,14 @@ remission and contraindications the same way:
   (payers' "failure or intolerance"); they never count toward TRD. A current trial that is
   responding (>= 50 % PHQ-9 drop) blocks TMS: it is continued, not switched (issue 11 item 2).
   Whether a payer would approve the referral is services/payer_criteria/'s (issue 12).
+
+Where each part lives: what belongs to the current episode and which of its courses count (failed
+one per drug, ended for intolerance, responding now) episode_trials.py; the TMS criteria as
+blockers in plain words (TmsAssessment) and a finding as a TMS line names it tms_assessment.py;
+the request statuses and the TMS or ECT referral already under way open_referrals.py; antimanic
+cover on the as-of date, which the order checks ask of the record, mood_stabilisers.py. Here:
+PathwayFacts and `derive_facts`, which reads the record once for them, with the diagnosis,
+remission and drug-caution readings only it uses.
 """
 
 from __future__ import annotations
@@ -27,32 +35,44 @@ from fhir_mapping.record import (
     Finding,
     FindingKind,
     PatientRecord,
-    ProcedureKind,
     Referral,
     Role,
     Score,
     Trial,
     Verdict,
 )
-from services import data_gaps, intolerance_count, mood_cover, tables, tms_course
+from services import data_gaps, intolerance_count, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
 from services.acute_risk import suicide_signal
-from services.policy import Policy
-from services.tms_gate import TmsExclusions, tms_exclusions
 
-# FHIR RequestStatus values: a request in one of these is still open.
-OPEN_REQUEST_STATUSES = frozenset({"draft", "active", "on-hold"})
-# ... and one in these never happened, so it does not count as "already referred".
-VOID_REQUEST_STATUSES = frozenset({"revoked", "entered-in-error"})
+# The `name as name` imports are re-exports, so no importer changed with the split: the rules,
+# order checks, payer criteria and tests import these from this module.
+from services.episode_trials import (
+    _failed_one_per_ingredient,
+    _intolerant_one_per_ingredient,
+    _responding,
+)
+from services.episode_trials import in_episode as in_episode
+from services.mood_stabilisers import ongoing_mood_stabiliser as ongoing_mood_stabiliser
+from services.mood_stabilisers import (
+    stabilisers_below_antimanic_dose as stabilisers_below_antimanic_dose,
+)
+from services.open_referrals import OPEN_REQUEST_STATUSES as OPEN_REQUEST_STATUSES
+from services.open_referrals import VOID_REQUEST_STATUSES as VOID_REQUEST_STATUSES
+from services.open_referrals import _ect_open, _tms_open
+from services.policy import Policy
+from services.tms_assessment import TmsAssessment as TmsAssessment
+from services.tms_assessment import _tms_assessment
+from services.tms_assessment import finding_line as finding_line
+from services.tms_gate import tms_exclusions
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
 
-# Enum members compared per trial or procedure, as module constants: on Python 3.11 reading a
-# member off its Enum class costs about ten times reading a global (issue 14).
+# Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
+# Enum class costs about ten times reading a global (issue 14).
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _INADEQUATE = Verdict.INADEQUATE
 _AUGMENTATION = Role.AUGMENTATION
-_TMS = ProcedureKind.TMS
 # Trials sorted by start, oldest first, several times per evaluation: a C-level key.
 _START = attrgetter("start")
 _DEPRESSION = FindingKind.DEPRESSION
@@ -65,33 +85,6 @@ _CATATONIA = FindingKind.CATATONIA
 _TMS_CAUTION = FindingKind.TMS_CAUTION
 # Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd).
 _NOT_CITED = frozenset({FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR})
-
-
-def finding_line(f: Finding) -> str:
-    """A finding as a TMS line names it: what the chart says, its code, date and resource, so
-    the TMS service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04,
-    Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
-    when = f"since {f.onset.isoformat()}" if f.onset else "date not recorded"
-    parts = [p for p in (f.code, when, str(f.source) if f.source else "") if p]
-    return f"{f.display or f.code} ({', '.join(parts)})"
-
-
-@dataclass(frozen=True, slots=True)
-class TmsAssessment:
-    eligible: bool
-    blockers: tuple[str, ...]  # why a TMS referral is not suggested, in plain words
-    # The blockers that are about the patient rather than about the pathway's count thresholds
-    # (contraindication, psychotic features, age, an ECT referral already open): the optimise card
-    # names them, since there will be no TMS card to say why.
-    clinical: tuple[str, ...] = ()
-    # The acute-risk blockers (issue 11 item 8): TMS waits for an acute suicide-risk signal or
-    # catatonia. When they are the only blockers, TMS would otherwise be the next step.
-    acute: tuple[str, ...] = ()
-
-    @property
-    def only_acute(self) -> bool:
-        """Blocked by acute risk alone: the TMS criteria are otherwise met."""
-        return bool(self.acute) and set(self.blockers) <= set(self.acute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,38 +160,6 @@ class PathwayFacts:
         return self.is_depressed and not self.in_remission
 
 
-def in_episode(day: date | None, episode_start: date | None) -> bool:
-    """Undated facts and facts on or after the episode start belong to the current episode."""
-    return day is None or episode_start is None or day >= episode_start
-
-
-def _failed_one_per_ingredient(trials: tuple[Trial, ...]) -> tuple[Trial, ...]:
-    latest: dict[str, Trial] = {}
-    for trial in sorted(trials, key=_START):
-        if trial.failed:
-            latest[trial.ingredient] = trial  # a re-tried drug counts once: keep its latest trial
-    return tuple(sorted(latest.values(), key=_START))
-
-
-def _intolerant_one_per_ingredient(
-    trials: tuple[Trial, ...], failed: tuple[Trial, ...]
-) -> tuple[Trial, ...]:
-    """Ended courses with documented intolerance (issue 10), one per drug, leaving out drugs
-    already counted as failed. A drug still taken despite a recorded reaction is not counted:
-    the course has not ended for intolerance."""
-    counted = {t.ingredient for t in failed}
-    latest: dict[str, Trial] = {}
-    for trial in sorted(trials, key=_START):
-        if (
-            trial.intolerance is not None
-            and not trial.ongoing
-            and trial.verdict is not _NOT_A_TRIAL
-            and trial.ingredient not in counted
-        ):
-            latest[trial.ingredient] = trial
-    return tuple(sorted(latest.values(), key=_START))
-
-
 def _distinct(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
@@ -258,182 +219,6 @@ def _in_remission(
     if episode_start is not None and latest.date < episode_start:
         return False
     return not newer
-
-
-def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
-    referred = any(
-        r.kind == "tms"
-        and r.status not in VOID_REQUEST_STATUSES
-        and (r.status in OPEN_REQUEST_STATUSES or in_episode(r.authored, episode_start))
-        for r in record.referrals
-    )
-    # The procedures (many on a chart in therapy) are read only when no referral says it already.
-    return referred or any(
-        p.kind is _TMS and in_episode(p.date, episode_start) for p in record.procedures
-    )
-
-
-def _tms_assessment(
-    policy: Policy,
-    *,
-    depression: Finding | None,
-    bipolar: tuple[Finding, ...],
-    psychotic: tuple[Finding, ...],
-    failed: tuple[Trial, ...],
-    failed_classes: tuple[str, ...],
-    latest: Score | None,
-    contraindications: tuple[Finding, ...],
-    tms_open: bool,
-    age: int | None = None,
-    ect_open: Referral | None = None,
-    acute: TmsExclusions | None = None,
-    responding: tuple[Trial, ...] = (),
-    earlier_course: str | None = None,
-    unconfirmed: tuple[tuple[Trial, str], ...] = (),
-    no_phq9: str = "no PHQ-9 on record",
-    psychotic_disorder: tuple[Finding, ...] = (),
-) -> TmsAssessment:
-    # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
-    # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
-    # suicide-risk card; catatonia, with no card of its own, is a clinical blocker.
-    acute = acute or TmsExclusions()
-    blockers: list[str] = [acute.suicide] if acute.suicide else []
-    clinical: list[str] = [acute.catatonia] if acute.catatonia else []
-    if bipolar:
-        blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
-    if psychotic_disorder:
-        # As bipolar disorder: outside the unipolar pathway, and a coverage exclusion (REFERENCE.md
-        # exclusions table: schizophrenia and schizoaffective diagnoses, Ambetter CP.BH.200).
-        blockers.append(f"psychotic disorder on record ({psychotic_disorder[0].display})")
-    elif psychotic:
-        clinical.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
-    if age is not None and age < policy.adult_age:
-        # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
-        clinical.append(
-            f"patient is {age}: the TMS criteria here are for adults (policy: {policy.adult_age}+"
-            "); the adolescent clearance found (NeuroStar, ages 15-21) is as an adjunct only: "
-            "decide with child and adolescent psychiatry"
-        )
-    blockers.extend(clinical)
-    if depression is None:
-        blockers.append("no depression diagnosis on the problem list")
-    if len(failed) < policy.tms_min_failed_trials:
-        counted = (
-            "adequate failed or not tolerated trial(s)"
-            if any(t.intolerance is not None and not t.failed for t in failed)
-            else "adequate failed trial(s)"
-        )
-        blockers.append(
-            f"{len(failed)} {counted} in this episode; policy needs {policy.tms_min_failed_trials}"
-            # A short course stopped for intolerance is named, not silently dropped (review 6
-            # finding 5): the clinician can confirm it.
-            + (
-                f" (not counted: {intolerance_count.to_confirm_text(unconfirmed)})"
-                if unconfirmed
-                else ""
-            )
-        )
-    if (
-        policy.tms_require_distinct_classes
-        and len(failed_classes) < policy.tms_min_distinct_classes
-    ):
-        blockers.append(
-            f"failed trials span {len(failed_classes)} class(es); "
-            f"policy needs {policy.tms_min_distinct_classes}"
-        )
-    if responding:
-        # A current trial with a >= 50 % PHQ-9 drop is continued, not switched or escalated
-        # (CANMAT 2023 para 180; issue 11 item 2): no TMS card while it responds (issue 12).
-        blockers.append(
-            "the current trial is responding ("
-            + ", ".join(
-                f"{t.ingredient}: PHQ-9 {t.baseline.value} -> {t.on_treatment.value}"
-                for t in responding
-                if t.baseline is not None and t.on_treatment is not None
-            )
-            + ", a >= 50 % drop): it is continued, not switched"
-        )
-    if latest is None or latest.value is None:
-        blockers.append(f"{no_phq9} to document severity")  # data_gaps.no_phq9_words
-    elif latest.value < policy.tms_min_phq9:
-        blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
-    after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
-    if ect_open is not None:
-        when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
-        after.append(f"an ECT referral is already open ({ect_open.status}{when})")
-    if earlier_course is not None:
-        # A measured earlier course without response (issue 12; services/tms_course.py): no
-        # retreatment on this pathway (L37086), and the optimise card says why.
-        after.append(earlier_course)
-    blockers.extend(after)
-    clinical.extend(after)
-    if tms_open:
-        blockers.append("a TMS referral or course is already on record in this episode")
-    return TmsAssessment(
-        eligible=not blockers,
-        blockers=tuple(blockers),
-        clinical=tuple(clinical),
-        acute=acute.lines,
-    )
-
-
-def _responding(
-    episode_trials: tuple[Trial, ...], record: PatientRecord, episode_start: date | None
-) -> tuple[Trial, ...]:
-    """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
-    baseline (Trial.response), antidepressants and adjuncts alike."""
-    adjuncts = tuple(
-        [t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)]
-    )
-    return tuple(
-        [
-            t
-            for t in episode_trials + adjuncts
-            if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
-        ]
-    )
-
-
-def ongoing_mood_stabiliser(record: PatientRecord) -> str | None:
-    """An antimanic mood stabiliser or antipsychotic running on the as-of date at an antimanic
-    dose (data/mood_stabilisers.csv: the `antimanic` rows, from `min_antimanic_mg_day` when the
-    row has one; order-hook review finding 2)."""
-    stabilisers = tables.mood_stabilisers()
-    return next(
-        (
-            t.ingredient
-            for t in record.trials
-            if t.ongoing
-            and t.ingredient.lower() in stabilisers
-            and not _below_antimanic_dose(t, record)
-        ),
-        None,
-    )
-
-
-def stabilisers_below_antimanic_dose(record: PatientRecord) -> tuple[Trial, ...]:
-    """Antimanic agents running below their antimanic dose (or at a dose not read), which
-    `ongoing_mood_stabiliser` does not count: the cards name them and their dose."""
-    stabilisers = tables.mood_stabilisers()
-    return tuple(
-        t
-        for t in record.trials
-        if t.ongoing and t.ingredient.lower() in stabilisers and _below_antimanic_dose(t, record)
-    )
-
-
-def _below_antimanic_dose(trial: Trial, record: PatientRecord) -> bool:
-    return mood_cover.antimanic_dose_short(
-        trial.ingredient, trial.current_mg_per_day, trial.dose_basis
-    ) and not mood_cover.in_labelled_combination(trial, record)
-
-
-def _ect_open(record: PatientRecord) -> Referral | None:
-    """An ECT referral still open: neuromodulation is already being arranged."""
-    return next(
-        (r for r in record.referrals if r.kind == "ect" and r.status in OPEN_REQUEST_STATUSES),
-        None,
-    )
 
 
 # A drug_cautions.csv value as its FindingKind: a handful of values, read for every evaluation

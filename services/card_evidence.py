@@ -1,0 +1,126 @@
+"""The sections a card's detail shares with the other cards of its screen: the latest PHQ-9
+scores, the Maudsley staging line, and the trials, scores and staging as Evidence
+(services/recommendation.py) so services/screen.py can show each once.
+
+Apart from cards.py because these are the record's facts as sections, whichever card holds them;
+cards.py builds the card around them (its links, source and topic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial
+from services import data_gaps, tables
+from services.recommendation import Evidence
+from services.staging import MaudsleyStage
+from services.trial_table import trial_table
+
+
+def phq9_text(score: Score, day: str | None = None) -> str:
+    """`day`: the score's date as ISO text, when the caller has it already."""
+    if day is None:
+        day = score.date.isoformat()
+    if score.value is None:
+        return f"PHQ-9 (no total) on {day}"
+    band = tables.phq9_band(score.value)
+    return f"PHQ-9 {score.value} ({band.label}) on {day}"
+
+
+SCORES_SHOWN = 4  # the latest PHQ-9 totals a scores section lists
+
+
+def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
+    shown = [s for s in record.phq9() if s.value is not None][-limit:]
+    return _scores_text(record, shown, [s.date.isoformat() for s in shown])
+
+
+def _scores_text(record: PatientRecord, scores: Sequence[Score], days: Sequence[str]) -> str:
+    """The scores section for the latest PHQ-9 totals `scores` (oldest first), `days` their
+    dates as ISO text (written once for the text and the evidence's keys)."""
+    if not scores:
+        if record.incomplete(DataDomain.SCORES):
+            return "**Scores:** no PHQ-9 in the data that could be read."
+        return f"**Scores:** {data_gaps.no_phq9_words(record)}."
+    lines = ", ".join(
+        [phq9_text(s, day) for s, day in zip(reversed(scores), reversed(days), strict=True)]
+    )
+    return f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."
+
+
+@lru_cache(maxsize=1)
+def _staging_head() -> str:
+    """The staging line's opening, with its link to the Maudsley paper (a guideline row)."""
+    g = tables.guideline("maudsley2018")
+    return f"**Maudsley staging** ([{g.short}]({g.url})): "
+
+
+def staging_section(stage: MaudsleyStage) -> str:
+    """The Maudsley stage in one line: the total, its band and every dimension with its points
+    and category (issue 12: a five-row table on each card was most of a screen). What each
+    dimension was read from is on the screen already or one click away: the episode start in the
+    referral summary and on the timeline, the PHQ-9 and the failed trials on the cards."""
+    parts = "; ".join(
+        [
+            f"{d.name} {d.points} ({d.category}; {d.assumed})"
+            if d.assumed
+            else f"{d.name} {d.points} ({d.category})"
+            for d in stage.dimensions
+        ]
+    )
+    return f"{_staging_head()}{stage.total} of 15, {stage.band}. {parts}."
+
+
+# --- evidence shared between the cards of one screen (services/screen.py) -----------------------
+
+
+def trial_key(trial: Trial) -> str:
+    return f"trial:{trial.ingredient}:{trial.start.isoformat()}"
+
+
+def trials_evidence(trials: Sequence[Trial], policy: MappingPolicy) -> Evidence:
+    """The trials table as evidence another card of the screen may point to instead."""
+    return Evidence(
+        key="trials",
+        text=trial_table(trials, policy),
+        covers=frozenset([trial_key(t) for t in trials]),
+    )
+
+
+def scores_evidence(record: PatientRecord) -> Evidence:
+    shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
+    days = [s.date.isoformat() for s in shown]
+    return Evidence(
+        key="scores",
+        text=_scores_text(record, shown, days),
+        covers=frozenset([f"phq9:{day}:{s.value}" for s, day in zip(shown, days, strict=True)]),
+    )
+
+
+def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, Evidence]:
+    """Trials and scores kept behind the card's links, not in its text (the treatment timeline
+    shows every trial and PHQ-9 on record; the TMS referral summary every trial of the episode
+    and the severity history). Other cards of the screen say `pointer` instead of their own
+    table (services/screen.py)."""
+    trials = frozenset([trial_key(t) for t in record.trials])
+    scores = frozenset(
+        [f"phq9:{s.date.isoformat()}:{s.value}" for s in record.phq9() if s.value is not None]
+    )
+    return (
+        Evidence(key="trials", text="", covers=trials, pointer=pointer),
+        Evidence(key="scores", text="", covers=scores, pointer=pointer),
+    )
+
+
+_STAGING_COVERS = frozenset({"staging"})
+
+
+def staging_evidence(stage: MaudsleyStage) -> Evidence:
+    return Evidence(key="staging", text=staging_section(stage), covers=_STAGING_COVERS)
+
+
+def evidence_sections(*evidence: Evidence) -> tuple[str, ...]:
+    """The sections' texts for a detail, each once (two may share a pointer line)."""
+    return tuple(dict.fromkeys([e.text for e in evidence if e.text]))

@@ -1,0 +1,69 @@
+"""Card text's small pieces: numbers as a clinician writes them, lists, the summary's length
+and the markdown table.
+
+Apart from cards.py because every card module, the trials table (trial_table.py) and the order
+suggestions (suggestions.py) write with them, and they know nothing about a trial or a topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from fhir_mapping.record import Trial
+
+SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
+
+
+def fmt_mg(mg: float | None) -> str:
+    """mg as a clinician writes it: 37.5, 0.025, and a weekly 90 mg as 12.86 a day, never the
+    raw 12.8571 of the arithmetic (review finding 10)."""
+    if mg is None:
+        return "unknown"
+    return f"{round(mg, 2 if abs(mg) >= 1 else 4):g}"
+
+
+def fmt_weeks(weeks: float) -> str:
+    return f"{weeks:.1f}".removesuffix(".0")
+
+
+def fmt_pct(fraction: float) -> str:
+    return f"{round(fraction * 100)} %"
+
+
+def names(trials: Iterable[Trial]) -> str:
+    return ", ".join(dict.fromkeys([t.ingredient for t in trials]))
+
+
+def or_list(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def fit_summary(*candidates: str) -> str:
+    """The first candidate that fits; the last one shortened with an ellipsis otherwise."""
+    for text in candidates:
+        if len(text) <= SUMMARY_MAX:
+            return text
+    return candidates[-1][: SUMMARY_MAX - 1].rstrip() + "…"
+
+
+def _cell(text: str) -> str:
+    if "|" in text or "\n" in text:  # most cells hold neither: no copies made for them
+        return text.replace("|", "\\|").replace("\n", " ")
+    return text
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = [_table_row(header), "|" + "---|" * len(header)]
+    lines.extend(map(_table_row, rows))
+    return "\n".join(lines)
+
+
+def _table_row(cells: Sequence[str]) -> str:
+    # Most rows hold no "|" and no line break: one look at the whole row, and each cell is
+    # looked at only when the row has one (issue 14).
+    joined = "".join(cells)
+    if "|" in joined or "\n" in joined:
+        cells = [_cell(c) for c in cells]
+    return "| " + " | ".join(cells) + " |"

@@ -1,0 +1,70 @@
+"""The current episode's courses as the pathway counts them: what belongs to the episode, the
+failed trials one per drug, the courses ended for intolerance, and the courses responding now.
+
+Apart from pathway.py because these are the counts its rules stand on (TRD: failed trials only;
+TMS: failed or not tolerated, per policy; a responding course blocks TMS), each read the same way
+for every card; pathway.py joins them into PathwayFacts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from operator import attrgetter
+
+from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
+
+# Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
+# Enum class costs about ten times reading a global (issue 14).
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_AUGMENTATION = Role.AUGMENTATION
+# Trials sorted by start, oldest first: a C-level key.
+_START = attrgetter("start")
+
+
+def in_episode(day: date | None, episode_start: date | None) -> bool:
+    """Undated facts and facts on or after the episode start belong to the current episode."""
+    return day is None or episode_start is None or day >= episode_start
+
+
+def _failed_one_per_ingredient(trials: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=_START):
+        if trial.failed:
+            latest[trial.ingredient] = trial  # a re-tried drug counts once: keep its latest trial
+    return tuple(sorted(latest.values(), key=_START))
+
+
+def _intolerant_one_per_ingredient(
+    trials: tuple[Trial, ...], failed: tuple[Trial, ...]
+) -> tuple[Trial, ...]:
+    """Ended courses with documented intolerance (issue 10), one per drug, leaving out drugs
+    already counted as failed. A drug still taken despite a recorded reaction is not counted:
+    the course has not ended for intolerance."""
+    counted = {t.ingredient for t in failed}
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=_START):
+        if (
+            trial.intolerance is not None
+            and not trial.ongoing
+            and trial.verdict is not _NOT_A_TRIAL
+            and trial.ingredient not in counted
+        ):
+            latest[trial.ingredient] = trial
+    return tuple(sorted(latest.values(), key=_START))
+
+
+def _responding(
+    episode_trials: tuple[Trial, ...], record: PatientRecord, episode_start: date | None
+) -> tuple[Trial, ...]:
+    """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
+    baseline (Trial.response), antidepressants and adjuncts alike."""
+    adjuncts = tuple(
+        [t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)]
+    )
+    return tuple(
+        [
+            t
+            for t in episode_trials + adjuncts
+            if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
+        ]
+    )

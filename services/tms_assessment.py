@@ -1,0 +1,148 @@
+"""Whether a TMS referral is suggested, and if not why, in plain words: the TmsAssessment of
+PathwayFacts.tms, and how a TMS line names a finding on record.
+
+The criteria are those of pathway.py's docstring (REFERENCE.md 3.2-3.4, LCD L34998 / L37086, the
+clinic's thresholds). Apart from pathway.py because each blocker is a sentence a card or the
+referral packet shows, and the facts pathway.py derives are only its inputs: the wording and its
+order live here, the counting there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import Finding, Referral, Score, Trial
+from services import intolerance_count
+from services.policy import Policy
+from services.tms_gate import TmsExclusions
+
+
+def finding_line(f: Finding) -> str:
+    """A finding as a TMS line names it: what the chart says, its code, date and resource, so
+    the TMS service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04,
+    Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
+    when = f"since {f.onset.isoformat()}" if f.onset else "date not recorded"
+    parts = [p for p in (f.code, when, str(f.source) if f.source else "") if p]
+    return f"{f.display or f.code} ({', '.join(parts)})"
+
+
+@dataclass(frozen=True, slots=True)
+class TmsAssessment:
+    eligible: bool
+    blockers: tuple[str, ...]  # why a TMS referral is not suggested, in plain words
+    # The blockers that are about the patient rather than about the pathway's count thresholds
+    # (contraindication, psychotic features, age, an ECT referral already open): the optimise card
+    # names them, since there will be no TMS card to say why.
+    clinical: tuple[str, ...] = ()
+    # The acute-risk blockers (issue 11 item 8): TMS waits for an acute suicide-risk signal or
+    # catatonia. When they are the only blockers, TMS would otherwise be the next step.
+    acute: tuple[str, ...] = ()
+
+    @property
+    def only_acute(self) -> bool:
+        """Blocked by acute risk alone: the TMS criteria are otherwise met."""
+        return bool(self.acute) and set(self.blockers) <= set(self.acute)
+
+
+def _tms_assessment(
+    policy: Policy,
+    *,
+    depression: Finding | None,
+    bipolar: tuple[Finding, ...],
+    psychotic: tuple[Finding, ...],
+    failed: tuple[Trial, ...],
+    failed_classes: tuple[str, ...],
+    latest: Score | None,
+    contraindications: tuple[Finding, ...],
+    tms_open: bool,
+    age: int | None = None,
+    ect_open: Referral | None = None,
+    acute: TmsExclusions | None = None,
+    responding: tuple[Trial, ...] = (),
+    earlier_course: str | None = None,
+    unconfirmed: tuple[tuple[Trial, str], ...] = (),
+    no_phq9: str = "no PHQ-9 on record",
+    psychotic_disorder: tuple[Finding, ...] = (),
+) -> TmsAssessment:
+    # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
+    # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
+    # suicide-risk card; catatonia, with no card of its own, is a clinical blocker.
+    acute = acute or TmsExclusions()
+    blockers: list[str] = [acute.suicide] if acute.suicide else []
+    clinical: list[str] = [acute.catatonia] if acute.catatonia else []
+    if bipolar:
+        blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
+    if psychotic_disorder:
+        # As bipolar disorder: outside the unipolar pathway, and a coverage exclusion (REFERENCE.md
+        # exclusions table: schizophrenia and schizoaffective diagnoses, Ambetter CP.BH.200).
+        blockers.append(f"psychotic disorder on record ({psychotic_disorder[0].display})")
+    elif psychotic:
+        clinical.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
+    if age is not None and age < policy.adult_age:
+        # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
+        clinical.append(
+            f"patient is {age}: the TMS criteria here are for adults (policy: {policy.adult_age}+"
+            "); the adolescent clearance found (NeuroStar, ages 15-21) is as an adjunct only: "
+            "decide with child and adolescent psychiatry"
+        )
+    blockers.extend(clinical)
+    if depression is None:
+        blockers.append("no depression diagnosis on the problem list")
+    if len(failed) < policy.tms_min_failed_trials:
+        counted = (
+            "adequate failed or not tolerated trial(s)"
+            if any(t.intolerance is not None and not t.failed for t in failed)
+            else "adequate failed trial(s)"
+        )
+        blockers.append(
+            f"{len(failed)} {counted} in this episode; policy needs {policy.tms_min_failed_trials}"
+            # A short course stopped for intolerance is named, not silently dropped (review 6
+            # finding 5): the clinician can confirm it.
+            + (
+                f" (not counted: {intolerance_count.to_confirm_text(unconfirmed)})"
+                if unconfirmed
+                else ""
+            )
+        )
+    if (
+        policy.tms_require_distinct_classes
+        and len(failed_classes) < policy.tms_min_distinct_classes
+    ):
+        blockers.append(
+            f"failed trials span {len(failed_classes)} class(es); "
+            f"policy needs {policy.tms_min_distinct_classes}"
+        )
+    if responding:
+        # A current trial with a >= 50 % PHQ-9 drop is continued, not switched or escalated
+        # (CANMAT 2023 para 180; issue 11 item 2): no TMS card while it responds (issue 12).
+        blockers.append(
+            "the current trial is responding ("
+            + ", ".join(
+                f"{t.ingredient}: PHQ-9 {t.baseline.value} -> {t.on_treatment.value}"
+                for t in responding
+                if t.baseline is not None and t.on_treatment is not None
+            )
+            + ", a >= 50 % drop): it is continued, not switched"
+        )
+    if latest is None or latest.value is None:
+        blockers.append(f"{no_phq9} to document severity")  # data_gaps.no_phq9_words
+    elif latest.value < policy.tms_min_phq9:
+        blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
+    after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
+    if ect_open is not None:
+        when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
+        after.append(f"an ECT referral is already open ({ect_open.status}{when})")
+    if earlier_course is not None:
+        # A measured earlier course without response (issue 12; services/tms_course.py): no
+        # retreatment on this pathway (L37086), and the optimise card says why.
+        after.append(earlier_course)
+    blockers.extend(after)
+    clinical.extend(after)
+    if tms_open:
+        blockers.append("a TMS referral or course is already on record in this episode")
+    return TmsAssessment(
+        eligible=not blockers,
+        blockers=tuple(blockers),
+        clinical=tuple(clinical),
+        acute=acute.lines,
+    )

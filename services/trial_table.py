@@ -1,0 +1,312 @@
+"""The trials table a card shows: each trial's dose path, adherence, PHQ-9 pair and verdict in
+words, and the markdown table of them, oldest first.
+
+Apart from cards.py because this is where a Trial (fhir_mapping/record.py) becomes the words a
+clinician checks its verdict by: why a course was not adequate, what the refill data show, what
+was not recorded. cards.py assembles a card; the other cards' rules quote these texts one by one.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from datetime import date
+
+from fhir_mapping.dose_basis import shown_dose
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import (
+    AdherenceStatus,
+    DoseBasis,
+    InadequacyReason,
+    Score,
+    Trial,
+    Verdict,
+)
+from services import trial_dates
+from services.card_format import fmt_mg, fmt_pct, fmt_weeks, table
+
+# Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
+# reading a member off its Enum class costs about ten times reading a global (issue 14).
+_DAILY = DoseBasis.DAILY
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ONGOING = Verdict.ONGOING
+_INADEQUATE = Verdict.INADEQUATE
+_INTOLERANCE = InadequacyReason.INTOLERANCE
+_TOO_SHORT = InadequacyReason.TOO_SHORT
+# Each adherence status as a card says it (a dict: Enum.value is a Python-level property on
+# 3.11, read per trial). Never "verified" (review 6 finding 6): refill data show possession, not
+# ingestion, and a report is a report; VERIFIED reads "refills on time (PDC nn %)", or the report
+# ("reported by patient (date): ...") when no refill data exist (adherence_text).
+_ADHERENCE_WORDS = {
+    AdherenceStatus.VERIFIED: "refills on time",
+    AdherenceStatus.POOR: "poor",
+    AdherenceStatus.UNVERIFIED: "unverified",
+}
+_VERIFIED = AdherenceStatus.VERIFIED
+
+
+# How a dose that is not mg/day is written (issue 11 item 5b): never as an averaged mg/day.
+PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
+
+
+def dose_path(trial: Trial) -> str:
+    """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
+    per session or injection (its segments hold a time average, not a dose)."""
+    if trial.dose_basis is not _DAILY:
+        unit = PER_ADMINISTRATION[trial.dose_basis]
+        if trial.mg_per_administration is None:
+            return f"dosed {unit} (not mg/day)"
+        return f"{fmt_mg(trial.mg_per_administration)} mg {unit}"
+    doses: list[str] = []
+    equivalence = trial.dose_equivalence
+    for segment in trial.segments:
+        high = segment.mg_per_day_high
+        # A ranged dose as its range, never one number that claims more than the record shows;
+        # an equivalent-dose product (Aplenzin, Prozac Weekly) as written beside its equivalent.
+        if equivalence is not None:
+            text = shown_dose(equivalence, segment.mg_per_day, high) or fmt_mg(segment.mg_per_day)
+        elif high is not None:
+            low = segment.mg_per_day
+            text = f"{fmt_mg(low)}-{fmt_mg(high)}" if low is not None else f"up to {fmt_mg(high)}"
+        else:
+            text = fmt_mg(segment.mg_per_day)
+        if not doses or doses[-1] != text:
+            doses.append(text)
+    return " → ".join(doses) if doses else "unknown"
+
+
+def adherence_text(trial: Trial) -> str:
+    adherence = trial.adherence
+    if trial.intolerance is not None and adherence.status is _UNVERIFIED:
+        # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
+        return adherence.documented or "not judged: the course ended for intolerance"
+    status, pdc = adherence.status, adherence.pdc
+    # Supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6 f. 1).
+    lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+    parts: list[str] = []
+    if status is _VERIFIED and pdc is not None:
+        parts.append(
+            f"refills: PDC {fmt_pct(pdc)}" if lapses else f"refills on time (PDC {fmt_pct(pdc)})"
+        )
+    elif status is not _VERIFIED or adherence.documented is None:
+        # VERIFIED without PDC rests on a report: the report alone says so (below).
+        parts.append(_ADHERENCE_WORDS[status])
+        if pdc is not None:
+            parts.append(f"PDC {fmt_pct(pdc)}")
+    if adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC (adherence.py)
+        parts.append(first_fill_text(trial))
+    for gap in adherence.refill_gaps:
+        parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
+    for gap in lapses:
+        parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+    outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
+    if outcome_gap is not None and trial.on_treatment is not None:
+        parts.append(f"PHQ-9 of {trial.on_treatment.date.isoformat()} taken in a supply gap")
+    if adherence.estimated:
+        parts.append("days' supply estimated from quantity and the order's dose")
+    if adherence.documented:  # US Core medication-adherence extension
+        parts.append(adherence.documented)
+    elif status is _UNVERIFIED and adherence.first_fill is None:
+        fills = adherence.fills
+        parts.append(
+            f"{fills} fill{'' if fills == 1 else 's'} on record, days' supply not stated"
+            if fills
+            else "no dispensing data"
+        )
+    if trial.on_hold is not None:  # review 6 finding 3
+        parts.append(f"on hold as of {trial.on_hold.isoformat()}: not taken now")
+    if trial.unconfirmed_since is not None:  # review 6 finding 11
+        parts.append(f"listed as active; not confirmed since {trial.unconfirmed_since.isoformat()}")
+    return "; ".join(parts)
+
+
+def first_fill_text(trial: Trial) -> str:
+    """A course with no refill to judge (Adherence.first_fill, adherence.py): "one fill
+    (2024-01-08, 30 days): too short to judge refills", or "first fill 2024-01-08 (90 days) of
+    2" when a refill came before that supply ran out."""
+    adherence = trial.adherence
+    fill = adherence.first_fill
+    if fill is None:
+        return ""
+    day, fills = fill.date.isoformat(), adherence.fills
+    days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
+    what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
+    return f"{what}: too short to judge refills"
+
+
+def intolerance_text(trial: Trial) -> str:
+    """The documented intolerance, e.g. "not tolerated: Medication stopped - side effect
+    (2024-03-15, MedicationRequest/abc)"."""
+    intolerance = trial.intolerance
+    if intolerance is None:
+        return ""
+    when = f"{intolerance.date.isoformat()}, " if intolerance.date else ""
+    return f"not tolerated: {intolerance.reason} ({when}{intolerance.source})"
+
+
+def _days(start: date, end: date) -> int:
+    return (end - start).days
+
+
+def below_minimum(trial: Trial) -> tuple[float, float] | None:
+    """(highest dose below the minimum adequate dose, weeks spent below it), or None."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return None
+    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+    if not low:
+        return None
+    top = max(s.mg_per_day for s in low if s.mg_per_day is not None)
+    return top, sum(_days(s.start, s.end) for s in low) / 7
+
+
+def unknown_dose_weeks(trial: Trial) -> float:
+    return sum(_days(s.start, s.end) for s in trial.segments if s.mg_per_day is None) / 7
+
+
+def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
+    """4 to < 6 weeks at an adequate dose (policy values): "possibly adequate - review"."""
+    return (
+        InadequacyReason.TOO_SHORT in trial.reasons
+        and policy.possibly_adequate_weeks <= trial.weeks_at_adequate_dose
+        and trial.weeks_at_adequate_dose < policy.min_adequate_weeks
+    )
+
+
+def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
+    if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
+        low = below_minimum(trial)
+        dose = "a dose" if low is None else f"{fmt_mg(low[0])} mg/day for {fmt_weeks(low[1])} weeks"
+        return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
+    if reason is InadequacyReason.TOO_SHORT:
+        if trial_dates.start_unknown(trial):
+            # No start, no length: "0 weeks" would read as measured (review 6 finding 8).
+            return (
+                "weeks at an adequate dose not known: start not recorded "
+                f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+            )
+        weeks = (
+            f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
+            f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+        )
+        if possibly_adequate(trial, policy):
+            return f"possibly adequate - review: {weeks}; not counted as a failure"
+        return weeks
+    if reason is InadequacyReason.POOR_ADHERENCE:
+        if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
+            pdc = trial.adherence.pdc
+            refills = f"; refill data PDC {fmt_pct(pdc)}" if pdc is not None else ""
+            return f"non-adherence {trial.adherence.documented}{refills}"
+        return f"adherence contradicted by refill data ({adherence_text(trial)})"
+    if reason is InadequacyReason.INTOLERANCE:
+        return intolerance_text(trial)
+    if reason is InadequacyReason.DOSE_UNKNOWN:
+        if trial.dose_basis is not DoseBasis.DAILY:
+            return (
+                f"{trial.ingredient} is dosed {PER_ADMINISTRATION[trial.dose_basis]}: no mg/day "
+                "range applies, judge the course clinically"
+            )
+        if trial.min_adequate_mg is None:
+            return (
+                f"no verified minimum adequate dose for {trial.ingredient}: judge the dose "
+                "clinically"
+            )
+        unknown = unknown_dose_weeks(trial)
+        span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
+        # A length the record does not state is not shown as weeks (review 6 finding 8).
+        assumed = trial.assumed_days
+        if assumed is not None:
+            span = f"; duration not recorded (counted as {assumed} days)"
+        return f"dose not recorded{span}: confirm the dose taken"
+    return "low dose for another indication"
+
+
+def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
+    if trial.verdict is _NOT_A_TRIAL:
+        return "not an antidepressant trial"
+    if _INTOLERANCE in trial.reasons:
+        # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
+        running = "ongoing; " if trial.verdict is _ONGOING else ""
+        return f"{running}intolerant ({intolerance_text(trial)})"
+    if trial.verdict is _ONGOING:
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons if r is not _TOO_SHORT)
+        return f"ongoing; {why}" if why else "ongoing"
+    if trial.verdict is _INADEQUATE:
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
+        return f"not adequate: {why}" if why else "not adequate"
+    outcome = _adequate_text(trial)
+    if trial.intolerance is not None:  # adequate, and documented as not tolerated
+        return f"{outcome}; {intolerance_text(trial)}"
+    return outcome
+
+
+def _adequate_text(trial: Trial) -> str:
+    if trial.remission:
+        return "adequate: remission"
+    response = trial.response  # computed from the scores on each read: read once
+    if response:
+        return "adequate: response"
+    if trial.outcome_unmeasured:
+        if trial.ongoing:
+            return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
+        return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+    if not trial.failed:
+        # Scored with no drug on hand, after a hold or in a supply gap (review 6 findings 1 and
+        # 3): not a failure of the drug (Trial.failed); the packet's outcome cell says more.
+        on_treatment = trial.on_treatment
+        when = f" of {on_treatment.date.isoformat()}" if on_treatment is not None else ""
+        off = "after it was put on hold" if trial.on_hold is not None else "in a supply gap"
+        return f"adequate; to confirm: the PHQ-9{when} was taken {off}"
+    if response is None:
+        return "failed (adequate; no baseline PHQ-9, not in remission on treatment)"
+    return "failed (adequate; < 50 % PHQ-9 drop)"
+
+
+def _score_value(score: Score | None) -> str:
+    if score is None or score.value is None:
+        return "–"
+    return str(score.value)
+
+
+def _phq9_pair(trial: Trial) -> str:
+    return f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
+
+
+_START = operator.attrgetter("start")  # oldest first: a C-level sort key
+
+
+def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
+    """The trials as a markdown table, oldest first.
+
+    A course that is not an antidepressant trial (e.g. trazodone 50 mg at night for sleep) shows
+    no adherence or PHQ-9 columns: an as-needed hypnotic's refill rate and the depression scores
+    around it say nothing about it, and "poor adherence" on it would mislead.
+    """
+    rows = []
+    for t in sorted(trials, key=_START):
+        end = "ongoing" if t.ongoing else t.end.isoformat()
+        not_a_trial = t.verdict is _NOT_A_TRIAL
+        rows.append(
+            (
+                f"{t.ingredient} ({t.drug_class})",
+                dose_path(t),
+                f"{t.start.isoformat()} – {end}",
+                fmt_weeks(t.weeks_at_adequate_dose),
+                "–" if not_a_trial else adherence_text(t),
+                "–" if not_a_trial else _phq9_pair(t),
+                verdict_text(t, policy),
+            )
+        )
+    return table(
+        (
+            "Drug",
+            "mg/day",
+            "Dates",
+            "Weeks at adequate dose",
+            "Adherence",
+            "PHQ-9 before → after",
+            "Verdict",
+        ),
+        rows,
+    )
