@@ -123,8 +123,10 @@ def adherence_text(trial: Trial) -> str:
 
 def first_fill_text(trial: Trial) -> str:
     """A course with no refill to judge (Adherence.first_fill, adherence.py): "one fill
-    (2024-01-08, 30 days): too short to judge refills", or "first fill 2024-01-08 (90 days) of
-    2" when a refill came before that supply ran out."""
+    (2024-01-08, 30 days) covers the course: no refill was due", or "first fill 2024-01-08 (90
+    days) of 2 ..." when a refill came before that supply ran out. Not "too short to judge": a
+    90-day mail-order fill can cover a whole 12-week trial (review 9 finding 9); it shows the drug
+    was supplied, and no refill could show more."""
     adherence = trial.adherence
     fill = adherence.first_fill
     if fill is None:
@@ -132,7 +134,7 @@ def first_fill_text(trial: Trial) -> str:
     day, fills = fill.date.isoformat(), adherence.fills
     days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
     what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
-    return f"{what}: too short to judge refills"
+    return f"{what} covers the course: no refill was due"
 
 
 def intolerance_text(trial: Trial) -> str:

@@ -181,12 +181,22 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     unverified = [
         t
         for t in facts.failed_trials
-        if t.adherence.status is _UNVERIFIED or t.adherence.pdc is None
+        if (t.adherence.status is _UNVERIFIED or t.adherence.pdc is None)
+        and t.adherence.first_fill is None
     ]
     if unverified:
         lines.append(
             f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
             "with the patient or pharmacy"
+        )
+    # One fill that covers the whole course (a 90-day mail-order fill, review 9 finding 9): the
+    # drug was supplied and no refill was due, which is all dispensing data could show; whether
+    # it was taken is still the patient's or pharmacy's to say, as for any trial a payer relies on.
+    single = [t for t in facts.failed_trials if t.adherence.first_fill is not None]
+    if single:
+        lines.append(
+            f"- One fill covers the course of {cards.names(single)} (no refill was due): "
+            "confirm it was taken"
         )
     # A supply gap inside a counted trial (review 6 finding 1), even with a PDC that looks fine.
     lapsed = [t for t in facts.failed_trials if t.adherence.supply_gaps]

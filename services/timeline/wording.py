@@ -68,7 +68,9 @@ def adherence_text(trial: Trial) -> str:
     elif adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC
         fill = adherence.first_fill
         supply = f"{day_text(fill.date)} ({plural(fill.days, 'day')})"
-        parts.append(f"{plural(adherence.fills, 'fill')} from {supply}: too short to judge refills")
+        parts.append(
+            f"{plural(adherence.fills, 'fill')} from {supply} covering the course: no refill due"
+        )
     elif adherence.status is AdherenceStatus.UNVERIFIED:
         parts.append("no refill data")
     if adherence.refill_gaps:

@@ -2,8 +2,8 @@
 
 One 30-day fill and a 10-day course read "PDC 100 %" and "refills on time": no refill was due, so
 the number said nothing and the words claimed adherence. Now such a course has no PDC; it is
-unverified and worded by its first fill ("one fill (2024-01-08, 30 days): too short to judge
-refills"). A single fill that leaves the course uncovered keeps its low PDC and POOR: that is
+unverified and worded by its first fill ("one fill (2024-01-08, 30 days) covers the course: no
+refill was due"). A single fill that leaves the course uncovered keeps its low PDC and POOR: that is
 what the record shows. Charts are US Core shaped (tests/fixtures/builders.py), validated against
 fhir.resources R4B and mapped by build_record.
 """
@@ -140,9 +140,9 @@ def test_the_short_course_names_its_one_fill_and_claims_no_pdc() -> None:
     assert trial.adherence.pdc is None
     assert trial.adherence.first_fill == Fill(date(2024, 1, 8), 30)
     text = cards.adherence_text(trial)
-    assert text == "unverified; one fill (2024-01-08, 30 days): too short to judge refills"
+    assert text == "unverified; one fill (2024-01-08, 30 days) covers the course: no refill was due"
     assert "PDC" not in text and "on time" not in text
     timeline = wording.adherence_text(trial)
     assert timeline == (
-        "Adherence unverified · 1 fill from 8 Jan 2024 (30 days): too short to judge refills"
+        "Adherence unverified · 1 fill from 8 Jan 2024 (30 days) covering the course: no refill due"
     )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind
+from fhir_mapping.record import (
+    Adherence,
+    AdherenceStatus,
+    Fill,
+    FindingKind,
+    PatientRecord,
+    ProcedureKind,
+)
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from services.rules import tms_referral
@@ -105,3 +112,21 @@ def test_trd_diagnosis_code_is_cited_when_it_is_the_only_one() -> None:
     rec = _run(f.trd_record(findings=(trd,)))
     assert rec is not None
     assert resources(rec)[0]["reasonReference"] == [{"reference": "Condition/trd-1"}]
+
+
+def test_a_trial_covered_by_one_fill_is_named_as_such_not_as_unverified_by_dispensing() -> None:
+    """Review 9 finding 9: a 90-day mail-order fill covering a whole 12-week trial shows the drug
+    was supplied and no refill was due; the card says so (and asks to confirm it was taken, as
+    for any trial a payer relies on), not "not verified by dispensing data"."""
+    one_fill = Adherence(
+        AdherenceStatus.UNVERIFIED, pdc=None, fills=1, first_fill=Fill(date(2023, 1, 9), 90)
+    )
+    rec = tms_referral.rule(
+        ctx(f.trd_record(trials=(f.sertraline_failed(adherence=one_fill), f.venlafaxine_failed())))
+    )
+    assert rec is not None
+    assert (
+        "- One fill covers the course of sertraline (no refill was due): confirm it was taken"
+        in rec.detail
+    )
+    assert "not verified by dispensing data" not in rec.detail
