@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
 from services import cards, data_gaps, suggestions, tables, tms_course, tms_gate
@@ -273,11 +274,26 @@ def _earlier_course(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     return tms_course.retreatment_line(ctx.record, ctx.policy)
 
 
+def _alone(request: dict[str, Any]) -> dict[str, Any]:
+    """The referral sent without the summary: its note says so, since the note is then all the
+    TMS service reads (review 9 finding 10)."""
+    (note,) = request["note"]
+    text = f"{note['text']} Referral summary not attached: ask the referring clinician for it."
+    return {**request, "note": [{**note, "text": text}]}
+
+
 def _payer_note(evaluation: PayerEvaluation) -> str:
     """The payer status for the TMS service, which reads the referral rather than the card."""
     name = evaluation.rule_set.name
     if evaluation.met:
-        return f" Payer criteria ({name}): met on the record."
+        # What the record cannot show goes with "met" (review 9 finding 10): the TMS service may
+        # read this note without the summary (the order-only suggestion).
+        confirm = "; ".join(
+            f"{r.label.lower()}: {r.to_confirm}" for r in evaluation.results if r.to_confirm
+        )
+        return f" Payer criteria ({name}): met on the record" + (
+            f"; to confirm: {confirm}." if confirm else "."
+        )
     missing = "; ".join(evaluation.to_document) or "data not available"
     return f" Payer criteria ({name}): not yet met (to document: {missing})."
 
@@ -392,6 +408,6 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # many EHRs accept order suggestions (ServiceRequest, MedicationRequest) but will not
             # create a DocumentReference, so the referral above would fail as a whole there. The
             # summary stays one click away (the card's link) for the clinician to send.
-            *((suggestions.create(ORDER_ONLY_LABEL, resource),) if resource is not None else ()),
+            *((suggestions.create(ORDER_ONLY_LABEL, _alone(resource)),) if resource else ()),
         ),
     )

@@ -160,7 +160,11 @@ def test_the_referral_is_also_offered_alone_for_an_ehr_that_creates_no_documents
     ServiceRequest.model_validate(action.resource)
     request = with_summary.actions[0].resource
     assert request is not None
-    assert action.resource == {k: v for k, v in request.items() if k != "supportingInfo"}
+    same = {k: v for k, v in request.items() if k not in ("supportingInfo", "note")}
+    assert {k: v for k, v in action.resource.items() if k != "note"} == same
+    assert action.resource["note"][0]["text"].endswith(
+        "Referral summary not attached: ask the referring clinician for it."
+    )
     assert "supportingInfo" not in action.resource
 
 

@@ -181,7 +181,11 @@ def test_a_chart_meeting_every_criterion_says_criteria_met(name: str) -> None:
     assert "Not met" not in rec.detail and "to document" not in rec.detail
     assert "not yet met" not in rec.summary
     note = referral(rec)["note"][0]["text"]
-    assert f"Payer criteria ({rule_set.name}): met on the record." in note
+    # "Met", with what the record cannot show (review 9 finding 10): the TMS service may read the
+    # note without the summary.
+    confirm = "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in ev.results if r.to_confirm)
+    tail = f"; to confirm: {confirm}." if confirm else "."
+    assert note.endswith(f"Payer criteria ({rule_set.name}): met on the record{tail}")
 
 
 def test_the_evidence_names_scale_band_trials_classes_and_sessions() -> None:

@@ -35,7 +35,13 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert_valid_proposals(rec)
     # The referral with its summary, and the same referral alone (order only).
     resource, order_only = resources(rec)
-    assert order_only == {k: v for k, v in resource.items() if k != "supportingInfo"}
+    # The same request, with no summary attached and its note saying so (review 9 finding 10).
+    same = {k: v for k, v in resource.items() if k not in ("supportingInfo", "note")}
+    assert {k: v for k, v in order_only.items() if k != "note"} == same
+    assert order_only["note"][0]["text"] == (
+        resource["note"][0]["text"]
+        + " Referral summary not attached: ask the referring clinician for it."
+    )
     assert codes(resource) == [("http://snomed.info/sct", "183524004")]  # referral, not CPT
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"
