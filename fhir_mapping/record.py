@@ -432,6 +432,15 @@ class Finding:
     source: SourceRef | None = None
     severity: str | None = None  # e.g. "severe" for MDD coded with severity
 
+    @property
+    def coding(self) -> str:
+        """How a card names the finding's code: "http://hl7.org/fhir/sid/icd-10-cm F10.20", or
+        "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py: system
+        "text", no code), never an empty "(text )" (review 9 finding 14)."""
+        if self.system == "text":
+            return "typed in"
+        return f"{self.system} {self.code}"
+
 
 @dataclass(frozen=True, slots=True)
 class LabResult:
@@ -550,6 +559,10 @@ class DataDomain(StrEnum):
     LABS = "labs"  # TSH, B12, folate, vitamin D
     INTOLERANCES = "intolerances"  # AllergyIntolerance / AdverseEvent naming a drug
     PATIENT = "patient"  # the Patient resource (age, sex)
+    # Drugs read only because another is on the chart (DrugInfo.read_only_with: an NSAID, ACE
+    # inhibitor, ARB or thiazide with lithium): they can change only the interaction cards, not
+    # the trials or the TMS criteria (review 9 finding 11).
+    PARTNER_DRUGS = "partner-drugs"
 
 
 class GapCause(StrEnum):

@@ -97,7 +97,7 @@ def _screen_text(screen: SuicideScreen) -> tuple[str, str]:
 
 def _finding_line(finding: Finding, note: str) -> str:
     onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
-    return f"{finding.display} ({finding.system} {finding.code}){onset}: {note}"
+    return f"{finding.display} ({finding.coding}){onset}: {note}"
 
 
 def _window_start(as_of: date, days: int) -> date:
@@ -155,7 +155,7 @@ def _events(
     for finding in record.context.of(FindingKind.SUICIDAL_IDEATION):
         if finding.onset is None or finding.onset >= condition_from:
             current.append(finding)
-            text = f"{finding.display} on the problem list ({finding.system} {finding.code})" + (
+            text = f"{finding.display} on the problem list ({finding.coding})" + (
                 "" if finding.onset else ", no date recorded: counted as current"
             )
             short = f"{_summary_name(finding, 'Suicidal ideation')} on the problem list"
@@ -174,7 +174,7 @@ def _events(
                 RiskEvent(
                     SignalKind.SELF_HARM,
                     finding.onset,
-                    f"{finding.display} ({finding.system} {finding.code})",
+                    f"{finding.display} ({finding.coding})",
                     _summary_name(finding, "Self-harm or suicide attempt"),
                     True,
                     finding.source,

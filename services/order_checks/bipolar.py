@@ -114,7 +114,7 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     low = _low_cover(ctx.record)
     if not weak and not low:
         detail = (
-            f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+            f"Bipolar disorder on record: {finding.display} ({finding.coding}). "
             "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
             "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
         )
@@ -155,7 +155,7 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         BIPOLAR,
         draft,
         summary,
-        f"Bipolar disorder on record: {finding.display} ({finding.system} {finding.code}). "
+        f"Bipolar disorder on record: {finding.display} ({finding.coding}). "
         + " ".join(lines)
         + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
         + (" at an antimanic dose" if low else "")

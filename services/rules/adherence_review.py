@@ -249,7 +249,7 @@ def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
         f"TRD on the problem list but {chart}: record the treatment history",
     )
     bullet = (
-        f"- **{finding.display}** ({finding.system} {finding.code}{onset}) is on the problem list, "
+        f"- **{finding.display}** ({finding.coding}{onset}) is on the problem list, "
         f"but the chart documents {chart} (TRD needs "
         f"{ctx.policy.trd_min_failed_trials}). Record the earlier trials (drug, mg/day, weeks, "
         "adherence, response) and confirm adherence with the patient or pharmacy before "

@@ -54,7 +54,7 @@ def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
 
 
 def _named(finding: Finding) -> str:
-    return f"{finding.display} ({finding.system} {finding.code})"
+    return f"{finding.display} ({finding.coding})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +204,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
         what = "medication and TMS options" if tms else "medication options"
         lines.append(
-            f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.system} {pregnancy.code}"
+            f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
             f"{since}). The {what} on this card come from guidelines that do not cover "
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."

@@ -107,7 +107,8 @@ def test_a_drafted_duloxetine_beside_a_typed_in_alcohol_use_disorder_is_warned()
     record = _record("Alcohol use disorder, severe", draft_duloxetine=True)
     card = {r.topic: r for r in order_hook(record, Policy(), hook="order-select")}[CONTRAINDICATED]
     assert card.indicator is Indicator.WARNING
-    assert "Alcohol use disorder, severe" in card.detail
+    assert "Alcohol use disorder, severe (typed in" in card.detail  # not an empty "(text )"
+    assert "(text" not in card.detail
     assert "substantial alcohol use" in card.detail
 
 
