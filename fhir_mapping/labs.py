@@ -9,10 +9,15 @@ A panel (data/lab_panels.csv: an ECG, LOINC 34534-8 / 11524-6) has no value of i
 result is its component of a test the panel carries (the QTc), dated by the panel. A result whose
 value sits only in components of its own test (an 8636-3 QTc sent with Bazett and Fridericia
 components and no value) is read the same way. Several components of the test: the longest value
-in the first one's unit counts (the safer reading for a "QTc above" check).
+in the first one's unit counts (the safer reading for a "QTc above" check). A dated panel with no
+component of the test (a rhythm strip, an ECG sending only its QT interval and heart rate) is a
+result of the test with neither value nor flag, as an unreadable QTc is (review 9 finding 2): the
+QTc check then says it was not done instead of passing over the latest ECG in silence. No QTc is
+ever computed here from the QT and heart rate: the card never claims more than the ECG reported.
 
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
-or with neither a value nor an interpretation (a panel whose QTc component has none).
+or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
+no QTc at all unless a later result of the test supersedes it).
 """
 
 from __future__ import annotations
@@ -184,6 +189,11 @@ def panel_tests() -> dict[str, tuple[str, ...]]:
 # Read per lab Observation (issue 14): a dict, not a cached call.
 _PANELS = panel_tests()
 
+# The gap reason of a dated panel with no component of its test (an ECG with no QTc): fixed
+# words, never the ECG's values (reasons go to the logs). services/order_checks/labs.py words its
+# "not compared" card from it.
+ECG_WITHOUT_QTC = "ECG with no QTc value"
+
 # How a gap reason names a test (display words, not clinical facts).
 _NAMES = {
     "tsh": "TSH",
@@ -270,7 +280,16 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     if when is None or when > as_of:
         return None
     if test in _PANELS:  # an ECG: no value of its own, its QTc component is the result
-        return _from_components(resource, _PANELS[test], when)
+        panel = _PANELS[test]
+        found = _from_components(resource, panel, when)
+        if found is not None:
+            return found
+        # No QTc component: the ECG is a QTc that could not be read (review 9 finding 2), never
+        # a QTc computed from its QT and heart rate. Dropping it would let an older QTc, or none,
+        # stand for the latest ECG; as a result without value the check says "not compared".
+        return LabResult(
+            test=panel[0], value=None, unit=None, date=when, flag=None, source=source_ref(resource)
+        )
     # `_value` and `_flag`, inline: read for every lab of a chart (issue 14).
     quantity = resource.get("valueQuantity")
     value = unit = None
@@ -300,10 +319,13 @@ def lab_gaps(
     """The lab results `lab_result` cannot use (never silent, issue 10), one DataGap each: a
     counted result with no usable date (it is left out), or dated up to as-of with neither a value
     nor an interpretation (kept as a result on its date, never compared: an ECG whose QTc
-    component has no value, a QTc "pending"). An ECG without a QTc component measured none: no
-    gap. `observations`: those build_record routes to the labs (`wants_lab`); `read`: what
-    `lab_result` made of them (ClinicalContext.labs), so an Observation already read with a value
-    or flag is passed over by its id without being read again (issue 14)."""
+    component has no value, a QTc "pending"). A dated ECG with no QTc component is named
+    (`ECG_WITHOUT_QTC`) unless a later result of the test, or a readable one of the same day (a
+    QTc Observation sent beside the panel), supersedes it: the latest result decides the check,
+    an older ECG cannot change it. An undated ECG without a QTc cannot be placed against the
+    latest QTc: no gap. `observations`: those build_record routes to the labs (`wants_lab`);
+    `read`: what `lab_result` made of them (ClinicalContext.labs), so an Observation already read
+    with a value or flag is passed over by its id without being read again (issue 14)."""
     if len(read) == len(observations) and None not in map(_VALUE, read):
         # Each Observation gives at most one result: as many results as Observations, all with
         # a value, is every one read (a chart's usual labs; found at C speed, issue 14).
@@ -344,13 +366,32 @@ def lab_gaps(
         result = lab_result(resource, as_of=as_of)
         if result is None or result.value is not None or result.flag is not None:
             continue
-        reason = (
-            f"{name} whose {_NAMES.get(result.test, result.test)} is missing or not a number"
-            if panel
-            else f"{name} result that is missing or not a number"
-        )
+        if panel is not None and _from_components(resource, panel, when) is None:
+            if _superseded(result, read):
+                continue
+            reason = ECG_WITHOUT_QTC
+        elif panel is not None:
+            reason = (
+                f"{name} whose {_NAMES.get(result.test, result.test)} is missing or not a number"
+            )
+        else:
+            reason = f"{name} result that is missing or not a number"
         gaps.extend(resource_gap(resource, reason, _LABS))
     return gaps
+
+
+def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:
+    """A later result of the same test, or a readable one of the same day (the QTc Observation
+    an ECG system sends beside its panel): that one decides the check, so the panel without the
+    test is not the data the check lacks."""
+    return any(
+        lab.test == result.test
+        and (
+            lab.date > result.date
+            or (lab.date == result.date and (lab.value is not None or lab.flag is not None))
+        )
+        for lab in read
+    )
 
 
 _LABS = DataDomain.LABS

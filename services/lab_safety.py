@@ -100,6 +100,26 @@ def latest(record: PatientRecord, *tests: str, since: date | None = None) -> Lab
     return max(found, key=lambda lab: lab.date) if found else None
 
 
+def readable(lab: LabResult) -> bool:
+    """A value in a unit the table knows (or converts), or the lab's own flag: a result a check
+    can compare. An ECG with no QTc, a QTc sent as text, are not."""
+    return value(lab) is not None or lab.flag is not None
+
+
+def deciding(record: PatientRecord, test: str) -> LabResult | None:
+    """The result a check of `test` acts on: the latest; of the latest day's, a readable one first
+    (an ECG panel without QTc and the QTc Observation sent beside it on the same day: the QTc
+    decides, review 9 finding 2)."""
+    found = [lab for lab in record.context.labs if lab.test == test]
+    return max(found, key=lambda lab: (lab.date, readable(lab))) if found else None
+
+
+def latest_readable(record: PatientRecord, test: str) -> LabResult | None:
+    """The latest result of `test` a check can compare (`readable`)."""
+    found = [lab for lab in record.context.labs if lab.test == test and readable(lab)]
+    return max(found, key=lambda lab: lab.date) if found else None
+
+
 def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:
     return lab.date >= record.as_of - timedelta(days=policy.lab_recent_days)
 
@@ -118,26 +138,37 @@ def value(lab: LabResult) -> float | None:
     known = lab_ranges().get(lab.test)
     if known is not None and unit in known.units:
         return lab.value
-    factor = _unit_factors().get((lab.test, unit))
-    return lab.value * factor if factor is not None else None
+    found = _unit_factors().get((lab.test, unit))
+    return lab.value * found[0] if found is not None else None
 
 
 @cache
-def _unit_factors() -> dict[tuple[str, str], float]:
-    """(test, lower-case unit) -> factor to the unit the thresholds are written in."""
+def _unit_factors() -> dict[tuple[str, str], tuple[float, str]]:
+    """(test, lower-case unit) -> (factor, unit) to the unit the thresholds are written in."""
     text = resources.files("services").joinpath("data/lab_unit_factors.csv").read_text("utf-8")
     return {
-        (row["test"], row["unit"].strip().lower()): float(row["factor"])
+        (row["test"], row["unit"].strip().lower()): (float(row["factor"]), row["to_unit"])
         for row in csv.DictReader(text.splitlines())
     }
 
 
 def text(lab: LabResult) -> str:
-    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20"."""
+    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20". A value
+    converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
+    (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
+    units in one line, a misreading risk)."""
+    day = lab.date.isoformat()
     if lab.value is None:
-        return f"a result on {lab.date.isoformat()}"
+        return f"a result on {day}"
     unit = f" {lab.unit}" if lab.unit else ""
-    return f"{cards.fmt_mg(lab.value)}{unit} on {lab.date.isoformat()}"
+    sent = f"{cards.fmt_mg(lab.value)}{unit}"
+    known = lab_ranges().get(lab.test)
+    if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):
+        found = _unit_factors().get((lab.test, lab.unit.lower()))
+        if found is not None:
+            factor, to_unit = found
+            return f"{cards.fmt_mg(lab.value * factor)} {to_unit} (sent as {sent}) on {day}"
+    return f"{sent} on {day}"
 
 
 def above(rule: LabRule, lab: LabResult) -> bool | None:
@@ -242,7 +273,9 @@ def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> l
             f"Sodium {text(sodium)}, below {rule.bounds()}: "
             f"{' and '.join(c + 's' for c in classes)} can lower it further{older}."
         )
-    qtc = latest(record, "qtc")
+    # The latest QTc that can be compared: a later ECG without one (review 9 finding 2) must not
+    # hide a long QTc from the switch list (the order check names that ECG).
+    qtc = latest_readable(record, "qtc")
     if qtc is not None and is_recent(record, policy, qtc):
         named = [
             r

@@ -20,7 +20,8 @@ clinician accepts or overrides them.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder, LabResult, Role
+from fhir_mapping.labs import ECG_WITHOUT_QTC
+from fhir_mapping.record import DataDomain, DraftOrder, LabResult, Role
 from services import cards, lab_safety
 from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
@@ -120,20 +121,48 @@ def _qtc(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     caution = lab_safety.rule_for("qtc-caution", draft.ingredient, draft.drug_class)
     if stop is None and caution is None:
         return None
-    lab = _recent(ctx, "qtc")
-    if lab is None:
+    lab = lab_safety.deciding(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return _not_checked(QTC, draft, "QTc") if lab_safety.labs_missing(ctx.record) else None
+    if lab_safety.readable(lab):
+        return _qtc_compared(draft, lab, stop, caution)
+    # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
+    # readable one before it, in the window, is still compared: a later ECG without a QTc must
+    # not turn an earlier QTc above 500 ms into an information card (safer: that QTc is the
+    # best evidence on record). The card then names the later one as well.
+    earlier = lab_safety.latest_readable(ctx.record, "qtc")
+    if earlier is not None and not lab_safety.is_recent(ctx.record, ctx.policy, earlier):
+        earlier = None
+    if earlier is not None:
+        found = _qtc_compared(draft, earlier, stop, caution, later=_unread(ctx, lab))
+        if found is not None:
+            return found
+    return _qtc_not_compared(ctx, draft, lab, stop or caution, earlier)
+
+
+def _qtc_compared(
+    draft: DraftOrder,
+    lab: LabResult,
+    stop: LabRule | None,
+    caution: LabRule | None,
+    *,
+    later: str | None = None,
+) -> OrderCheck | None:
+    """The card of a QTc above the stop or the caution line, else None. `later`: how a later
+    QTc that could not be compared is named, when `lab` is the latest that could."""
     name = draft.ingredient.capitalize()
+    shown = lab_safety.text(lab)
+    latest = "The latest QTc" if later is None else "The latest QTc that could be read"
+    then = "" if later is None else f" The later {later}: read it on the tracing."
     if stop is not None and lab_safety.above(stop, lab):
         return OrderCheck(
             QTC,
             draft,
             cards.fit_summary(
-                f"{name} with QTc {lab_safety.text(lab)}: above {stop.bounds()}, where the "
-                "label says to stop it",
-                f"{name} with QTc {lab_safety.text(lab)}: above {stop.bounds()}",
+                f"{name} with QTc {shown}: above {stop.bounds()}, where the label says to stop it",
+                f"{name} with QTc {shown}: above {stop.bounds()}",
             ),
-            f"The latest QTc is {lab_safety.text(lab)}. {name} prolongs the QT interval "
+            f"{latest} is {shown}.{then} {name} prolongs the QT interval "
             f"dose-dependently; the citalopram label (5.2) says to discontinue it in patients "
             f"with persistent QTc measurements above {stop.bounds()} (FDA 2011/2012). Choose "
             "another antidepressant, or repeat the ECG before deciding.",
@@ -142,31 +171,72 @@ def _qtc(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return OrderCheck(
             QTC,
             draft,
-            f"{name} with QTc {lab_safety.text(lab)}: above {caution.bounds()}",
-            f"The latest QTc is {lab_safety.text(lab)}, above {caution.bounds()}. {name} "
+            cards.fit_summary(
+                f"{name} with QTc {shown}: above {caution.bounds()}",
+                f"{name} with QTc {shown}",
+            ),
+            f"{latest} is {shown}, above {caution.bounds()}.{then} {name} "
             "prolongs the QT interval dose-dependently (FDA 2011/2012): use the lowest "
             "effective dose and repeat the ECG.",
             indicator=Indicator.INFO,
         )
-    if lab_safety.value(lab) is None and lab.flag is None:
-        return _qtc_not_compared(draft, lab, stop or caution)
     return None
 
 
-def _qtc_not_compared(draft: DraftOrder, lab: LabResult, rule: LabRule | None) -> OrderCheck:
+def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
+    """The result is an ECG panel with no QTc (fhir_mapping/labs.py names it with a gap of
+    ECG_WITHOUT_QTC), not a QTc whose value could not be read."""
+    return lab.source is not None and any(
+        gap.source == lab.source and gap.reason == ECG_WITHOUT_QTC
+        for gap in ctx.record.gaps_in(DataDomain.LABS)
+    )
+
+
+def _unread(ctx: RuleContext, lab: LabResult) -> str:
+    """ "ECG of 2025-05-20 (Observation/ecg-1) reports no QTc"; "QTc of 2025-05-20
+    (Observation/x) could not be read"."""
+    ref = f" ({lab.source})" if lab.source is not None else ""
+    day = lab.date.isoformat()
+    if _no_qtc_reported(ctx, lab):
+        return f"ECG of {day}{ref} reports no QTc"
+    return f"QTc of {day}{ref} could not be read"
+
+
+def _qtc_not_compared(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    lab: LabResult,
+    rule: LabRule | None,
+    earlier: LabResult | None,
+) -> OrderCheck:
     """The latest QTc has neither a value in a unit the table knows nor the lab's own flag (an
-    ECG whose QTc component is not a number: also a DataGap, named on this card): the check
-    was not done, and saying nothing would read as "QTc fine" (issue 10, never silent)."""
+    ECG whose QTc component is not a number, or an ECG with no QTc at all: also a DataGap, named
+    on this card): the check was not done, and saying nothing would read as "QTc fine" (issue
+    10, never silent). No QTc is computed from an ECG's QT and heart rate (review 9 finding 2:
+    never more than the ECG reported). `earlier`: the latest readable QTc before it, in the
+    window and below both lines, named so the clinician sees what is known."""
     name = draft.ingredient.capitalize()
     day = lab.date.isoformat()
     bound = f" (above {rule.bounds()} the label says to stop it)" if rule is not None else ""
+    before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
+    if _no_qtc_reported(ctx, lab):
+        ref = f" ({lab.source})" if lab.source is not None else ""
+        return OrderCheck(
+            QTC,
+            draft,
+            f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
+            f"The latest ECG on record, of {day}{ref}, reports no QTc, so the QTc check of this "
+            f"{draft.ingredient} order{bound} was not done; no QTc is computed here from its QT "
+            f"interval and heart rate.{before} Read the QTc on the tracing before ordering.",
+            indicator=Indicator.INFO,
+        )
     return OrderCheck(
         QTC,
         draft,
         f"{name} order: QTc of {day} not compared, its value could not be read",
         f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
-        f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done. "
-        "Read the QTc on the ECG before ordering.",
+        f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done."
+        f"{before} Read the QTc on the ECG before ordering.",
         indicator=Indicator.INFO,
     )
 

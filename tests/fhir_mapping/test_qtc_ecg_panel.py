@@ -183,7 +183,10 @@ def test_the_same_panel_with_a_qtc_of_430_ms_raises_no_qtc_card() -> None:
 def test_a_qtc_component_in_seconds_is_compared_in_ms() -> None:
     long = order_cards(chart(panel(0.52, "s")))["order-qtc"]
     assert long.indicator is Indicator.WARNING
-    assert long.summary.startswith("Citalopram with QTc 0.52 s on 2025-05-20: above 500 ms")
+    # Shown in the unit compared, with what was sent (review 9 finding 14).
+    assert long.summary.startswith(
+        "Citalopram with QTc 520 ms (sent as 0.52 s) on 2025-05-20: above 500 ms"
+    )
     assert "order-qtc" not in order_cards(chart(panel(0.43, "s")))
 
 
@@ -264,10 +267,14 @@ def test_a_top_level_qtc_without_a_value_is_a_gap_too() -> None:
     assert order_cards(record)["order-qtc"].indicator is Indicator.INFO
 
 
-def test_an_ecg_without_a_qtc_component_adds_no_result_and_no_gap() -> None:
+def test_an_ecg_without_a_qtc_component_is_a_qtc_not_read() -> None:
+    # Review 9 finding 2 (was: no result and no gap): the ECG is a QTc that could not be read;
+    # tests/services/test_ecg_without_qtc.py has the cards.
     record = chart(ecg(component(HEART_RATE, 72, "/min"), component(QT, 440, "ms")))
-    assert qtc_results(record) == [] and record.gaps_in(DataDomain.LABS) == ()
-    assert "order-qtc" not in order_cards(record)
+    assert [(lab.value, lab.flag) for lab in qtc_results(record)] == [(None, None)]
+    (gap,) = record.gaps_in(DataDomain.LABS)
+    assert gap.reason == "ECG with no QTc value"
+    assert order_cards(record)["order-qtc"].indicator is Indicator.INFO
 
 
 # --- the fast path and the prefetch --------------------------------------------------------------
