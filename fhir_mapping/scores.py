@@ -12,6 +12,12 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   site's own codes map to (`[codes]`). Each is a standalone total, `Score(instrument=...)` with
   the instrument named in data/observation_codes.csv ("HAM-D17", "MADRS", "QIDS-SR16",
   "BDI-II"), checked against its range; none takes part in the PHQ-9 logic below.
+- The alcohol screens (review 9 finding 8): AUDIT-C total 75626-2 (0-12) and AUDIT total 75624-7
+  (0-40), standalone totals as Synthea writes them (its 72109-2 AUDIT-C panel is a
+  DiagnosticReport whose result is the 75626-2 Observation, so the panel is not read). They are
+  Scores of instrument "AUDIT-C" / "AUDIT" for the duloxetine rule (services/rules/populations.py:
+  a recent score at or above the clinic's cut-off is substantial alcohol use, Cymbalta label 5.2);
+  none takes part in the PHQ-9 logic below.
 - PHQ-9 item 9 (44260-8) as valueInteger 0-3, valueQuantity, or a LOINC answer (LA6568-5 = 0 ...
   LA6571-9 = 3, data/phq9_answer_codes.csv), standalone or as a panel component. A standalone item
   9 joins the PHQ-9 total it belongs to: first one linked to it (hasMember / derivedFrom either
@@ -95,6 +101,9 @@ _SCORE_CONCEPTS = frozenset(
         "madrs-total",
         "qids-sr16-total",
         "bdi2-total",
+        # Alcohol screens (review 9 finding 8): read for the duloxetine rule only.
+        "auditc-total",
+        "audit-total",
     }
 )
 
@@ -204,7 +213,7 @@ def read_rated(
         else:
             if day is None:
                 name = row.instrument or PHQ9
-                reason = f"a {name} result with no usable date"
+                reason = f"{_a(name)} {name} result with no usable date"
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
                 continue
             if day > as_of:
@@ -213,7 +222,7 @@ def read_rated(
             if value is None and not _has_components(resource):
                 name = row.instrument or PHQ9
                 what = "item 9 answer" if concept == "phq9-item9" else "score"
-                reason = f"a {name} {what} that is missing, not a number or out of range"
+                reason = f"{_a(name)} {name} {what} that is missing, not a number or out of range"
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
             if concept == "phq9-item9":  # a standalone answer: its total is found below
                 item9, value = value, None
@@ -236,6 +245,12 @@ def read_rated(
     if items:
         _join_items(items, totals, parent_of)
     return _dedupe(totals), gaps
+
+
+def _a(instrument: str) -> str:
+    """The article before an instrument's name: "an AUDIT-C result", "a PHQ-9 result" (every
+    other instrument read here starts with a consonant letter, and keeps its "a")."""
+    return "an" if instrument and instrument[0] in "AEIOU" else "a"
 
 
 def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:

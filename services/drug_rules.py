@@ -11,7 +11,10 @@ Four tables in services/data, each row with its source and status (services/data
   with psychotic features, duloxetine with active alcohol use), makes text-only (antipsychotics in
   pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy). A row's
   `finding_codes` names a code set of finding_code_sets.csv that narrows its finding kind (the
-  alcohol codes of the substance-use kind); empty, every finding of the kind counts.
+  alcohol codes of the substance-use kind); empty, every finding of the kind counts. A set may
+  also name screening scores (match "score": AUDIT-C 75626-2, AUDIT 75624-7), whose recent result
+  at or above the clinic's cut-off counts for the row as a coded finding of the set does
+  (rules/populations.py; review 9 finding 8).
 - psychotic_depression_regimens.csv: antidepressant plus antipsychotic at antipsychotic-range doses
   (STOP-PD: sertraline 150-200 mg/day with olanzapine 15-20 mg/day).
 
@@ -30,6 +33,7 @@ from importlib import resources
 
 from fhir_mapping.clinical_codes import normalise_code
 from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.codes import observation_code_rows
 from fhir_mapping.record import Finding, FindingKind
 
 
@@ -95,6 +99,11 @@ class CodeSet:
     # Words that put a text-only finding (fhir_mapping/diagnosis_text.py: system "text", no code)
     # in the set: "Alcohol use disorder, severe" typed in is alcohol use as F10.20 is.
     terms: tuple[re.Pattern[str], ...] = ()
+    # The rating scales (Score.instrument, named by their LOINC rows in fhir_mapping/data/
+    # observation_codes.csv) whose recent score at or above the clinic's cut-off counts for a row
+    # of this set (the alcohol screens AUDIT-C and AUDIT: review 9 finding 8). A score is never a
+    # Finding: the set's findings stay diagnoses, so no other card reads a screen as one.
+    screens: tuple[str, ...] = ()
 
     def holds(self, finding: Finding) -> bool:
         if finding.system == "text":
@@ -113,11 +122,15 @@ def code_sets() -> dict[str, CodeSet]:
     exact: dict[str, set[tuple[str, str]]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
     terms: dict[str, list[re.Pattern[str]]] = {}
+    screens: dict[str, list[str]] = {}
     for row in _rows("finding_code_sets.csv"):
         name = row["set"].strip()
         if row["match"].strip() == "term":  # system "text": a word of a text-only finding
             word = re.escape(row["code"].strip().lower())
             terms.setdefault(name, []).append(re.compile(rf"\b{word}"))
+            continue
+        if row["match"].strip() == "score":  # a screening score, by its scale's LOINC code
+            screens.setdefault(name, []).append(_instrument(row))
             continue
         system = canonical_system(row["system"].strip())
         key = (system, normalise_code(system, row["code"].strip()))
@@ -134,9 +147,20 @@ def code_sets() -> dict[str, CodeSet]:
             frozenset(exact.get(name, ())),
             tuple(prefixes.get(name, ())),
             tuple(terms.get(name, ())),
+            tuple(screens.get(name, ())),
         )
-        for name in exact.keys() | prefixes.keys() | terms.keys()
+        for name in exact.keys() | prefixes.keys() | terms.keys() | screens.keys()
     }
+
+
+def _instrument(row: dict[str, str]) -> str:
+    """The instrument a "score" row names: its code must be a scale of observation_codes.csv,
+    else the row would count no score at all: fail loudly."""
+    system = canonical_system(row["system"].strip())
+    found = observation_code_rows().get((system, row["code"].strip()))
+    if found is None or not found.instrument:
+        raise ValueError(f"finding_code_sets.csv: a score row names no scale: {row}")
+    return found.instrument
 
 
 def _code_set(name: str) -> CodeSet | None:

@@ -128,6 +128,28 @@ class Policy:
     # 365: the lithium monitoring interval's upper end (CANMAT 2023 para 164: every 6-12 months),
     # used for QTc and sodium too (project convention, UNVERIFIED: no source sets one window).
     lab_recent_days: int = 365
+    # Alcohol screens for the duloxetine rule (review 9 finding 8; services/rules/populations.py).
+    # The Cymbalta label (5.2) says duloxetine "should ordinarily not be prescribed to patients with
+    # substantial alcohol use": use, not a coded disorder, so a recent screen at or above these
+    # scores counts as an active alcohol use disorder does for that rule (and only for it: a screen
+    # is not a diagnosis). A later screen below the cut-off supersedes an earlier high one.
+    # AUDIT-C (0-12) 8: the "high" AUDIT-C band (VA QUERI AUDIT-C FAQ, archived 2013, question
+    # 19: "high AUDIT-C scores (> 8)" as the archive shows it, the sign possibly ">=" in the
+    # original; Rubinsky 2013, Alcohol Clin Exp Res: AUD severity and the probability of
+    # dependence rise steeply over the upper scores; review 9 finding 8), well above a positive screen
+    # (>= 4 men, >= 3 women: VA/DoD 2015 SUD guideline via the Military Health System PHCoE page).
+    # That the band is the label's "substantial alcohol use" is a reading, UNVERIFIED (the label
+    # gives no score); a clinic wanting the caution earlier lowers it (4 or 3: any positive screen).
+    auditc_substantial_use: int = 8
+    # AUDIT (0-40) 16: zone III (16-19, harmful use) and IV (20-40, possible dependence) of the
+    # WHO AUDIT manual (Babor 2001, 2nd ed.; zones as quoted by the Australian comorbidity
+    # guidelines' AUDIT scoring page); zone II (8-15) is hazardous use. The same reading of the
+    # label as above: UNVERIFIED.
+    audit_substantial_use: int = 16
+    # A screen older than this is not "recent": the annual screening interval (VA/DoD 2015 SUD
+    # guideline, via the Military Health System PHCoE page: screen annually with the AUDIT-C), so
+    # a patient screened as advised has one in the window; AUDIT questions ask about the last year.
+    alcohol_screen_recent_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
@@ -174,6 +196,15 @@ class Policy:
     @property
     def remission_below(self) -> int:
         return self.mapping.remission_below
+
+    def substantial_alcohol_use_from(self, instrument: str) -> int | None:
+        """The least score of an alcohol screen (data/observation_codes.csv instrument) that
+        counts as substantial alcohol use; None for an instrument without a cut-off here."""
+        if instrument == "AUDIT-C":
+            return self.auditc_substantial_use
+        if instrument == "AUDIT":
+            return self.audit_substantial_use
+        return None
 
 
 class _MappingPolicyConfig(BaseModel):
@@ -222,6 +253,9 @@ class PolicyConfig(BaseModel):
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
     lab_recent_days: int = Field(365, ge=1, le=3660)
+    auditc_substantial_use: int = Field(8, ge=1, le=12)
+    audit_substantial_use: int = Field(16, ge=1, le=40)
+    alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False

@@ -29,7 +29,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     rule both tables hold (paroxetine in pregnancy) is said once. Duloxetine with chronic liver
     disease or cirrhosis is a drug_cautions.csv row (review 7 finding 3); duloxetine with active
     alcohol use a condition_drug_rules.csv row narrowed to the alcohol codes (Cymbalta label 5.2;
-    alcohol use in remission is another finding kind and never triggers it: review 7 finding 8).
+    alcohol use in remission is another finding kind and never triggers it: review 7 finding 8),
+    or, with no such code, a recent AUDIT-C or AUDIT at or above the clinic's cut-off (review 9
+    finding 8), named with its score and date.
 
     A warning, like the label contraindications beside it, not critical: the card cannot be
     snoozed and comes back on every call until the clinician accepts or overrides it, and critical
@@ -71,8 +73,12 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             if rule.finding is not None
             else ()
         )
-        # The date the diagnosis is on record from, beside the diagnosis `why` names.
+        # The date the diagnosis is on record from, beside the diagnosis `why` names; for a rule
+        # that applies by a screening score (AUDIT-C 10 on 2025-05-19: review 9 finding 8), what
+        # the score is read as, so the prescriber sees it is a screen and not a diagnosis.
         since = f", since {seen[0].onset.isoformat()}" if seen and seen[0].onset else ""
+        if restriction.basis:
+            since += f": {restriction.basis}"
         found.append(
             (
                 cards.fit_summary(

@@ -12,7 +12,17 @@ rule exists it is data (services/drug_rules.py and its tables) and applied here:
 - pregnancy: paroxetine is never proposed (first-trimester cardiac malformations, FDA 2005) and
   antipsychotics are text only (FDA 2011 class labelling: individual risk-benefit decision);
 - psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis);
-- active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity).
+- active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity);
+  likewise with no such diagnosis but a recent alcohol screen at or above the clinic's cut-off
+  (AUDIT-C >= 8, AUDIT >= 16: services/policy.py), as the label speaks of "substantial alcohol
+  use", not of a coded disorder (review 9 finding 8).
+
+How a screen counts: for the condition rows whose code set names screening scores
+(finding_code_sets.csv, match "score"), and only there. It is not made a Finding of the record:
+the diagnosis review's "active substance use ... address it before escalating" and the payer
+criteria's substance-use exclusions read the record's findings, and a screen is not a diagnosis
+(`_screen`). The latest screen decides, so a later score below the cut-off supersedes an earlier
+high one; no screen, or none recent, changes nothing.
 
 Where no sourced rule exists the cards say plainly that their basis does not cover the patient,
 name what is on record, and leave the decision to the specialist (the safer behaviour).
@@ -22,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules
-from services.drug_rules import Choice, DrugRule
+from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
 
 if TYPE_CHECKING:  # the context holds this module's Population: no import cycle at run time
@@ -63,6 +73,9 @@ class Restriction:
 
     rule: DrugRule
     why: str  # "age 16", "pregnancy on record: Pregnant state, incidental (...)"
+    # A rule that applies by a screening score rather than a finding (AUDIT-C 10 with duloxetine:
+    # review 9 finding 8): what the score means here, for a card's detail line; "" otherwise.
+    basis: str = ""
 
     def reason(self) -> str:
         return f"{self.rule.note} ({self.why}; {self.rule.cite})"
@@ -126,6 +139,10 @@ def population(
             found = rule.matching(found)
         if found:
             applying.append(Restriction(rule, f"on record: {_named(_latest(found))}"))
+        elif rule.finding_codes is not None and rule.finding_codes.screens:
+            screened = _screen(record, rule.finding_codes, policy)
+            if screened is not None:
+                applying.append(screened.restriction(rule))
     pregnancy = by_kind.get(_PREGNANCY)
     postpartum = by_kind.get(_POSTPARTUM)
     if not by_age and not applying and not pregnancy and not postpartum:
@@ -140,6 +157,49 @@ def population(
         pregnancy=_latest(pregnancy) if pregnancy else None,
         postpartum=_latest(postpartum) if postpartum else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Screened:
+    """A screening score at or above its cut-off, standing in for a finding of a code set."""
+
+    score: Score
+    value: int
+    cut_off: int
+
+    def restriction(self, rule: DrugRule) -> Restriction:
+        shown = f"{self.score.instrument} {self.value} on {self.score.date.isoformat()}"
+        return Restriction(
+            rule,
+            shown,
+            f"a screen at or above the clinic's cut-off ({self.cut_off}), read as substantial "
+            "use; no use disorder coded",
+        )
+
+
+def _screen(record: PatientRecord, codes: CodeSet, policy: Policy) -> _Screened | None:
+    """The latest screen of the set's instruments within policy.alcohol_screen_recent_days, when
+    it is at or above its cut-off (policy.substantial_alcohol_use_from). The latest day decides:
+    a later score below the cut-off supersedes an earlier high one (drinking that has come down
+    is not "substantial use" now). Two screens on that day (an AUDIT and its AUDIT-C part): either
+    at or above its cut-off counts, the safer reading. An instrument without a cut-off is not
+    judged. The window is the alcohol screens' own: only the alcohol-use set names screens."""
+    since = record.as_of - timedelta(days=policy.alcohol_screen_recent_days)
+    # (score, value): record.scores holds nothing dated after as-of (fhir_mapping/scores.py).
+    recent = [
+        (s, s.value)
+        for s in record.scores
+        if s.instrument in codes.screens and s.value is not None and since <= s.date
+    ]
+    if not recent:  # nearly every chart
+        return None
+    last = max(s.date for s, _ in recent)
+    high = None
+    for score, value in recent:  # in score_order: of one instrument, the highest value last
+        cut_off = policy.substantial_alcohol_use_from(score.instrument)
+        if score.date == last and cut_off is not None and value is not None and value >= cut_off:
+            high = _Screened(score, value, cut_off)
+    return high
 
 
 # A patient no age row, condition row or pregnancy finding applies to: the same answer for all of

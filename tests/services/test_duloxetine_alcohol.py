@@ -245,5 +245,5 @@ def test_every_code_set_row_has_a_source_and_a_status() -> None:
     for row in rows:
         assert row["source"].strip(), row
         assert row["status"] in {"confirmed", "corroborated", "UNVERIFIED"}, row
-        assert row["match"] in {"exact", "prefix", "term"}, row
+        assert row["match"] in {"exact", "prefix", "term", "score"}, row
         assert (row["system"] == "text") is (row["match"] == "term"), row
