@@ -194,8 +194,9 @@ _PANELS = panel_tests()
 # "not compared" card from it.
 ECG_WITHOUT_QTC = "ECG with no QTc value"
 
-# How a gap reason names a test (display words, not clinical facts).
-_NAMES = {
+# How a gap reason or a card names a test (display words, not clinical facts);
+# services/lab_safety.py names the safety labs with them too.
+LAB_NAMES = {
     "tsh": "TSH",
     "free-t4": "free T4",
     "b12": "vitamin B12",
@@ -347,7 +348,7 @@ def lab_gaps(
         if not isinstance(status, str) or status not in _COUNTED_OBSERVATION:
             continue
         panel = _PANELS.get(test)
-        name = _NAMES.get(test, test)
+        name = LAB_NAMES.get(test, test)
         when = effective_date(resource)
         if when is None:
             if panel is None:
@@ -355,7 +356,7 @@ def lab_gaps(
             # (as_of stands in for the missing date: only whether a QTc is there is asked)
             elif (found := _from_components(resource, panel, as_of)) is not None:
                 reason = (
-                    f"{name} with no usable date ({_NAMES.get(found.test, found.test)} not read)"
+                    f"{name} with no usable date ({LAB_NAMES.get(found.test, found.test)} not read)"
                 )
             else:
                 continue  # an undated ECG without a QTc: nothing the checks read is missing
@@ -372,7 +373,7 @@ def lab_gaps(
             reason = ECG_WITHOUT_QTC
         elif panel is not None:
             reason = (
-                f"{name} whose {_NAMES.get(result.test, result.test)} is missing or not a number"
+                f"{name} whose {LAB_NAMES.get(result.test, result.test)} is missing or not a number"
             )
         else:
             reason = f"{name} result that is missing or not a number"

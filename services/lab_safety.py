@@ -20,22 +20,13 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataDomain, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
 
-# How a test is named on a line.
-LABEL = {
-    "lithium": "lithium level",
-    "qtc": "QTc",
-    "sodium": "sodium",
-    "creatinine": "creatinine",
-    "egfr": "eGFR",
-    "hba1c": "HbA1c",
-    "glucose": "glucose",
-    "ldl": "LDL",
-    "triglycerides": "triglycerides",
-}
+# How a test is named on a line: the mapping's names (fhir_mapping/labs.py), one table for both.
+LABEL = LAB_NAMES
 
 
 @dataclass(frozen=True, slots=True)
