@@ -9,6 +9,8 @@ Two sources of gaps:
   and keys, not domains.
 
 Which domain a resource type feeds is FHIR structure, not clinical fact, so it lives here as code.
+A medication left out for want of a date is worded, and placed, by what its drug is to this service
+(`undated_drug`): the drug table's role and read_only_with columns say it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from fhir_mapping.record import DataDomain, DataGap, GapCause, SourceRef
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
 
 DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
     "MedicationRequest": (DataDomain.MEDICATIONS,),
@@ -73,7 +76,43 @@ _NOUN = {
     DataDomain.LABS: "lab result",
     DataDomain.INTOLERANCES: "intolerance record",
     DataDomain.PATIENT: "patient record",
+    DataDomain.PARTNER_DRUGS: "medication record",
 }
+
+
+# Why a medication resource whose drug was recognised was left out for want of a date, by what the
+# drug is to this service (review 9 finding 11: an OTC ibuprofen read because lithium is on the
+# chart was called "an antidepressant or adjunct"). No drug names: reasons go to the logs
+# (`reason_counts`); the card line names the drug from DataGap.taken_now (`describe`).
+UNDATED_PATHWAY_DRUG = "an antidepressant or adjunct with no usable date"
+UNDATED_INTERACTING_DRUG = (
+    "a drug checked only for interactions (not an antidepressant or adjunct) with no usable date"
+)
+UNDATED_PARTNER_DRUG = "a drug read only for its interaction with another, with no usable date"
+
+
+def undated_drug(ingredients: Iterable[str]) -> tuple[str, DataDomain]:
+    """(reason, domain) of an undated medication resource with these recognised drugs. Drugs read
+    only with another (DrugInfo.read_only_with: ibuprofen with lithium) can change nothing but
+    that interaction: their gap is in DataDomain.PARTNER_DRUGS, which only the interaction cards
+    read (services/data/topic_data.csv). Any other interacting drug (tramadol, linezolid,
+    pimozide) stays in the medications domain: the MAOI check reads it, and an antipsychotic on
+    its own could change what the optimise card proposes; named truthfully all the same. A
+    resource with an antidepressant or adjunct among its drugs is the pathway's."""
+    infos = [info for i in ingredients if (info := drug_info(i)) is not None]
+    if not infos or any(i.role is not Role.INTERACTING for i in infos):
+        return UNDATED_PATHWAY_DRUG, DataDomain.MEDICATIONS
+    if all(i.read_only_with for i in infos):
+        return UNDATED_PARTNER_DRUG, DataDomain.PARTNER_DRUGS
+    return UNDATED_INTERACTING_DRUG, DataDomain.MEDICATIONS
+
+
+def _read_with(gap: DataGap) -> str:
+    """ "; read for its interaction with lithium" for a partner drug taken now, else ""."""
+    if gap.domain is not DataDomain.PARTNER_DRUGS:
+        return ""
+    partners = sorted({p for i in gap.taken_now if (d := drug_info(i)) for p in d.read_only_with})
+    return f"; read for its interaction with {' or '.join(partners)}" if partners else ""
 
 
 def noun(domain: DataDomain, count: int) -> str:
@@ -162,7 +201,7 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         # logs may not: reason_counts below never reads taken_now).
         ref = None if gap.source is None else str(gap.source)
         if ref is not None and gap.taken_now:
-            ref += f" ({', '.join(gap.taken_now)}, taken now)"
+            ref += f" ({', '.join(gap.taken_now)}, taken now{_read_with(gap)})"
         grouped.setdefault(key, []).append(ref)
     lines: list[str] = []
     for (domain, reason, domain_level), sources in grouped.items():

@@ -51,7 +51,7 @@ from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
-from fhir_mapping.gaps import resource_gap
+from fhir_mapping.gaps import resource_gap, undated_drug
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.medication_dates import parse_date, start_and_end
 from fhir_mapping.medication_drug import (
@@ -311,10 +311,14 @@ def _read_resource(
     if start is None:
         # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
         now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+        # Worded and placed by what the drug is to this service (review 9 finding 11: an OTC
+        # ibuprofen read because lithium is on the chart is no antidepressant or adjunct).
+        reason, domain = undated_drug(c.ingredient for c in components)
         gaps.extend(
             resource_gap(
                 resource,
-                "an antidepressant or adjunct with no usable date",
+                reason,
+                domain,
                 taken_now=tuple(c.ingredient for c in components) if now else (),
             )
         )

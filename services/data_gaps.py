@@ -29,8 +29,15 @@ from services import cards
 from services.recommendation import Recommendation
 
 TOPIC = "data-quality"
-# Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code).
-_DECISIVE = (DataDomain.MEDICATIONS, DataDomain.SCORES, DataDomain.CONDITIONS)
+# Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code,
+# an NSAID beside lithium: a partner drug is carried by the interaction cards alone, and when none
+# is raised, by the data-quality card).
+_DECISIVE = (
+    DataDomain.MEDICATIONS,
+    DataDomain.SCORES,
+    DataDomain.CONDITIONS,
+    DataDomain.PARTNER_DRUGS,
+)
 
 
 @cache
@@ -98,10 +105,11 @@ def annotate(
 def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
     resources_left = [g for g in gaps if g.source is not None]
     if resources_left:
-        by_domain: dict[DataDomain, set[object]] = {}
+        # Counted by the noun a card says: a partner drug's record is a medication record too.
+        by_noun: dict[str, tuple[DataDomain, set[object]]] = {}
         for gap in resources_left:
-            by_domain.setdefault(gap.domain, set()).add(gap.source)
-        counted = " and ".join(noun(d, len(s)) for d, s in by_domain.items())
+            by_noun.setdefault(noun(gap.domain, 1), (gap.domain, set()))[1].add(gap.source)
+        counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
         summary = f"{counted} could not be read: this chart was judged without them"
     else:
         domains = " and ".join(sorted({g.domain.value for g in gaps}))

@@ -19,6 +19,8 @@ never trials: fhir_mapping/data/interacting_drugs.csv, interaction_partners.csv)
 active statement says are taken but whose dates could not be read (DataGap.taken_now: running,
 the safer reading), and the drafts of an order. A course that has ended is not a partner: the
 interactions listed here are of two drugs taken together.
+A course that runs on only because an old active statement lists it is still a partner (the safer
+reading), named as listed, last confirmed on its date: confirm it is still taken.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ class InteractionRow:
     action: str
     source: str
     status: str
+    # A short citation for a clause on a card ("Orap label 4"): the optimise card names it when
+    # it leaves a drug out of its lists or cautions one (review 9 finding 3); `source` is the
+    # full one.
+    cite: str = ""
 
     def names(self, ingredient: str) -> bool:
         """Whether `ingredient` is one of the partners (by name or by its drug-table class)."""
@@ -84,6 +90,7 @@ def table() -> tuple[InteractionRow, ...]:
                 action=row["action"].strip(),
                 source=row["source"].strip(),
                 status=row["status"].strip(),
+                cite=(row.get("cite") or "").strip(),
             )
         )
     return tuple(rows)
@@ -93,6 +100,19 @@ def table() -> tuple[InteractionRow, ...]:
 def _drugs() -> frozenset[str]:
     """The ingredients a row is about: a drug outside these never needs the partner lookup."""
     return frozenset(r.drug for r in table())
+
+
+@cache
+def rows_about(drug: str) -> tuple[InteractionRow, ...]:
+    """The rows whose own drug is `drug` (lithium: its NSAID, ACE inhibitor, ARB and thiazide
+    rows), in table order."""
+    return tuple(row for row in table() if row.drug == drug)
+
+
+def row_drugs() -> frozenset[str]:
+    """The ingredients a row is about (clozapine, tramadol, lithium, pimozide, ...): a list that
+    weighs its drugs against what is taken asks no more when neither side is one of them."""
+    return _drugs()
 
 
 def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
@@ -106,6 +126,25 @@ def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
     )
 
 
+def with_taken(
+    ingredient: str, takings: Sequence[Taking]
+) -> tuple[tuple[Taking, InteractionRow], ...]:
+    """The rows a drug a card might propose has with what the patient takes now (`running`):
+    each (taking, row), most severe first. Read-only: the optimise card's switch and adjunct
+    lists leave out a critical pair and caution a warning one (review 9 finding 3)."""
+    drugs = _drugs()
+    if ingredient not in drugs and not any(t.ingredient in drugs for t in takings):
+        return ()  # nearly every chart: no row's own drug on either side
+    found = [
+        (taking, row)
+        for taking in takings
+        if taking.ingredient != ingredient
+        for row in rows_for(ingredient, taking.ingredient)
+    ]
+    found.sort(key=lambda hit: _RANK[hit[1].severity])
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Taking:
     """A drug the patient takes, or that is on the order, as a card names it."""
@@ -115,10 +154,37 @@ class Taking:
     start: date | None
     on_order: bool
     source: SourceRef | None
+    # The course runs on only because an active MedicationStatement lists it and nothing has
+    # confirmed it for statement_confirmed_days (Trial.unconfirmed_since, review 6 finding 11):
+    # the last date the record confirms it. Such a drug is named as listed, not as running
+    # (review 9 finding 4: a thioridazine statement last asserted in 2016 read "running since
+    # 2012"). None: confirmed by the record, on the order, or undated (a DataGap.taken_now).
+    unconfirmed_since: date | None = None
+
+    @classmethod
+    def of_trial(cls, trial: Trial) -> Taking:
+        """A running course as a card names it: its latest dose, its start, its latest source."""
+        return cls(
+            trial.ingredient,
+            trial.segments[-1].mg_per_day if trial.segments else None,
+            trial.start,
+            False,
+            trial.sources[-1] if trial.sources else None,
+            trial.unconfirmed_since,
+        )
+
+    def state(self) -> str:
+        """How a summary says the drug is taken: "running", or "listed (last confirmed 2016)"
+        for a course only an old active statement keeps running."""
+        if self.unconfirmed_since is None:
+            return "running"
+        return f"listed (last confirmed {self.unconfirmed_since.year})"
 
     def text(self) -> str:
         """ "clozapine 300 mg/day since 2020-03-02 (MedicationRequest/mr-1)", "fluvoxamine
-        100 mg/day on this order"; what is not recorded is said, never guessed."""
+        100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
+        last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
+        is not recorded is said, never guessed."""
         dose = (
             f"{cards.fmt_mg(self.mg_per_day)} mg/day"
             if self.mg_per_day is not None
@@ -126,8 +192,15 @@ class Taking:
         )
         if self.on_order:
             return f"{self.ingredient} {dose} on this order"
-        when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
         cite = f" ({self.source})" if self.source is not None else ""
+        if self.unconfirmed_since is not None:
+            # Never "running": the record shows a list entry, not that the drug is taken now.
+            since = f" since {self.start.isoformat()}" if self.start else ""
+            return (
+                f"{self.ingredient} {dose}, listed as active{since}, last confirmed "
+                f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
+            )
+        when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
         return f"{self.ingredient} {dose}, running {when}{cite}"
 
 
@@ -139,6 +212,12 @@ class Pair:
 
     @property
     def severity(self) -> Indicator:
+        """The table's severity, also when a drug is only listed (Taking.unconfirmed_since):
+        review 9 finding 4 asked whether an old statement should lower a critical pair to info.
+        It does not, the safer choice: the statement is the only evidence either way, the harm
+        if the drug is in fact taken (thioridazine with fluoxetine: torsades, sudden death) is
+        far worse than asking the patient, and the patient-view card drops info pairs, so the
+        card would vanish. The wording says "listed ... confirm it is still taken" instead."""
         return min((r.severity for r in self.rows), key=_RANK.__getitem__)
 
     @property
@@ -152,13 +231,16 @@ class Pair:
     def summary(self, more: int) -> str:
         """ "Fluvoxamine ordered with clozapine running: raises clozapine levels; a third of the
         clozapine dose, or avoid" (+ how many more pairs the card holds)."""
-        a, b = self.first.ingredient.capitalize(), self.second.ingredient
-        if self.first.on_order and self.second.on_order:
+        first, second = self.first, self.second
+        a, b = first.ingredient.capitalize(), second.ingredient
+        if first.on_order and second.on_order:
             pair = f"{a} and {b} on one order"
-        elif self.first.on_order:
-            pair = f"{a} ordered with {b} running"
-        else:
+        elif first.on_order:
+            pair = f"{a} ordered with {b} {second.state()}"
+        elif first.unconfirmed_since is None and second.unconfirmed_since is None:
             pair = f"{a} and {b} both running"
+        else:
+            pair = f"{a} {first.state()} and {b} {second.state()}"
         row = self.lead
         extra = f" (+{more} more)" if more else ""
         return cards.fit_summary(
@@ -194,16 +276,7 @@ def running(record: PatientRecord) -> list[Taking]:
     """What the patient takes on the as-of date: running courses, then undated active ones."""
     found = []
     for trial in _latest_running(record.trials).values():
-        mg = trial.segments[-1].mg_per_day if trial.segments else None
-        found.append(
-            Taking(
-                trial.ingredient,
-                mg,
-                trial.start,
-                False,
-                trial.sources[-1] if trial.sources else None,
-            )
-        )
+        found.append(Taking.of_trial(trial))
     known = {t.ingredient for t in found}
     for gap in record.gaps:
         for ingredient in gap.taken_now:

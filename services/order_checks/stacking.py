@@ -7,18 +7,20 @@ from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services import cards, drug_rules
 from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
+from services.rules.optimize import interacting
 
 
 def running_dose(trial: Trial) -> str:
     """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)"; a per-session or
     per-injection drug by its dose per administration (cards.dose_path), never as mg/day."""
-    dose = (
-        f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day"
-        if trial.dose_basis is DoseBasis.DAILY
-        else cards.dose_path(trial)
-    )
     cite = f" ({trial.sources[-1]})" if trial.sources else ""
-    return f"{trial.ingredient} {dose} since {trial.start.isoformat()}{cite}"
+    return f"{trial.ingredient} {_dose(trial)} since {trial.start.isoformat()}{cite}"
+
+
+def _dose(trial: Trial) -> str:
+    if trial.dose_basis is DoseBasis.DAILY:
+        return f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+    return cards.dose_path(trial)
 
 
 def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -45,9 +47,16 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     ]
     if not running and not others:
         return None
-    held = [running_dose(t) for t in running] + [
-        f"{d.ingredient} on this same order" for d in others
-    ]
+    # An antipsychotic prescribed for something else (pimozide for Tourette's: role `interacting`)
+    # is still stacked on, but its dose and its replacement are its prescriber's: never "optimise
+    # or replace" it (review 9 finding 5).
+    theirs = [t for t in running if interacting.outside_regimen(t)]
+    ours = [t for t in running if not interacting.outside_regimen(t)]
+    held = (
+        [running_dose(t) for t in ours]
+        + [_outside_regimen(t) for t in theirs]
+        + [f"{d.ingredient} on this same order" for d in others]
+    )
     name = draft.ingredient.capitalize()
     if running:
         first = running[0].ingredient
@@ -61,6 +70,15 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"{name} and {first} on the same order: two antipsychotics",
             f"{name}: a second antipsychotic on the same order",
         )
+    if ours or not theirs:
+        advice = (
+            "optimise or replace the one running; when switching, plan the cross-taper and the "
+            "stop date of the first."
+        )
+        if theirs:
+            advice = advice.removesuffix(".") + f"; {_their_advice(theirs)}"
+    else:
+        advice = _their_advice(theirs)
     return OrderCheck(
         STACKING,
         draft,
@@ -69,6 +87,25 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         + "; ".join(held)
         + ". Combining antipsychotics adds their side effects (metabolic, QT, movement) and is "
         "not a CANMAT 2023 strategy for depression (Table 7.2 adjuncts are single agents): "
-        "optimise or replace the one running; when switching, plan the cross-taper and the "
-        "stop date of the first.",
+        + advice,
+    )
+
+
+def _outside_regimen(trial: Trial) -> str:
+    """ "pimozide 2 mg/day (running since 2019-03-04, MedicationRequest/mr-p; not part of the
+    depression regimen)"; an old statement is named as listed (interacting.course_state)."""
+    cite = f", {trial.sources[-1]}" if trial.sources else ""
+    state = interacting.course_state(trial)
+    return f"{trial.ingredient} {_dose(trial)} ({state}{cite}; not part of the depression regimen)"
+
+
+def _their_advice(theirs: list[Trial]) -> str:
+    """ "pimozide is prescribed for something else: discuss with its prescriber before adding an
+    antipsychotic; not replaced for the depression." """
+    names = " and ".join(t.ingredient for t in theirs)
+    one = len(theirs) == 1
+    return (
+        f"{names} {'is' if one else 'are'} prescribed for something else: discuss with "
+        f"{'its prescriber' if one else 'their prescribers'} before adding an antipsychotic; "
+        "not replaced for the depression."
     )

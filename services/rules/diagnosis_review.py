@@ -8,7 +8,8 @@ interpretation or range); REFERENCE.md 6 gives no cut-offs of its own.
 
 What is checked when:
 - bipolar disorder / mania and psychotic features: whenever the pathway applies;
-- active substance use: once an antidepressant has been tried in this episode;
+- active substance use: once an antidepressant has been tried in this episode, with any running
+  drug a condition row rules out for it named (duloxetine with alcohol use: Cymbalta label 5.2);
 - thyroid, B12, folate, vitamin D, untreated sleep apnea: after >= 1 adequate failed trial;
 - no TSH within policy.tsh_lookback_days: when TRD is met (suggests ordering TSH, LOINC 3016-3).
 """
@@ -25,8 +26,9 @@ from fhir_mapping.record import (
     LabResult,
     ProcedureKind,
     SourceRef,
+    Trial,
 )
-from services import cards, mood_cover, suggestions, tables
+from services import cards, interaction_table, mood_cover, suggestions, tables
 from services.pathway import (
     OPEN_REQUEST_STATUSES,
     ongoing_mood_stabiliser,
@@ -35,6 +37,7 @@ from services.pathway import (
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
+from services.rules.populations import Restriction
 
 TOPIC = "diagnosis-review"
 ABNORMAL = frozenset({"low", "high"})
@@ -139,12 +142,14 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         items.append(outdated)
     substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
     if substance and facts.episode_trials:
+        cautioned = _running_despite_substance_use(ctx, substance)
+        running = " and ".join(sorted({t.ingredient for t, _ in cautioned}))
         items.append(
             Item(
-                "active substance use",
+                f"active substance use, {running} running" if running else "active substance use",
                 f"**Substance use:** {_finding_ref(substance[0])}. Substance use disorders are "
                 "associated with poor response (CANMAT 2023 para 181): address it before "
-                "escalating.",
+                "escalating." + "".join(f" {_caution_text(t, r, substance)}" for t, r in cautioned),
             )
         )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
@@ -163,6 +168,48 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             )
         )
     return items
+
+
+def _running_despite_substance_use(
+    ctx: RuleContext, substance: tuple[Finding, ...]
+) -> list[tuple[Trial, Restriction]]:
+    """Running courses a condition row about this substance use rules out as a proposal
+    (data/condition_drug_rules.csv: duloxetine with active alcohol use, Cymbalta label 5.2),
+    each with the row. Review 9 finding 7: the row was applied to proposals and drafts only, so
+    duloxetine started before the alcohol use disorder was coded ran on without a word; the risk
+    does not end once the order is signed. A course on hold is not taken now and is left out."""
+    rows = [
+        r
+        for r in ctx.population.applying  # the rows whose finding is on record (populations.py)
+        if r.rule.finding is FindingKind.SUBSTANCE_USE and r.rule.matching(substance)
+    ]
+    if not rows:  # nearly every chart
+        return []
+    latest: dict[str, Trial] = {}
+    for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
+        if trial.ongoing and trial.on_hold is None:
+            latest[trial.ingredient] = trial
+    return [
+        (trial, row)
+        for trial in latest.values()
+        for row in rows
+        if row.rule.covers(trial.ingredient, trial.drug_class)
+    ]
+
+
+def _caution_text(trial: Trial, row: Restriction, substance: tuple[Finding, ...]) -> str:
+    """ "Duloxetine 60 mg/day, running since 2024-09-30 (MedicationRequest/mr-1); ordinarily not
+    prescribed with substantial alcohol use (hepatotoxicity) (Cymbalta label 5.2): review whether
+    it should continue." The row's own note and citation (no second copy of the fact); the
+    finding it applies to is named when it is not the one the bullet names first. A course only
+    an old statement keeps running is named as listed (interaction_table.Taking.text)."""
+    taking = interaction_table.Taking.of_trial(trial).text()
+    rule = row.rule
+    why = "" if substance[0] in rule.matching(substance) else f"; {row.why}"
+    return (
+        f"{taking[0].upper()}{taking[1:]}; {rule.note} ({rule.cite}{why}): review whether it "
+        "should continue."
+    )
 
 
 def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:

@@ -42,6 +42,7 @@ from services import cards, tolerability
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import interacting
 from services.rules.optimize.augment import SECOND_LINE, augment_section
 from services.rules.optimize.card import TOPIC, basis, card_evidence, next_options, opening
 from services.rules.optimize.courses import (
@@ -184,11 +185,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 + ": repeat the PHQ-9 before switching or adding an adjunct (it may be working); "
                 "the options below are not offered as orders yet."
             )
-        # The first-line adjuncts left, read once for the section, the orders and the summary.
-        remaining = first_line_adjuncts(ctx, used) if facts.failed_trials else ()
+        # The first-line adjuncts left, read once for the section, the orders and the summary;
+        # what is taken now, read once for the adjunct and switch lists (review 9 finding 3).
+        screen = interacting.screen(ctx) if facts.failed_trials else None
+        remaining = first_line_adjuncts(ctx, used, screen) if facts.failed_trials else ()
         if facts.failed_trials:
-            sections.append(augment_section(ctx, used, remaining))
-            sections.append(switch_section(ctx))
+            sections.append(augment_section(ctx, used, remaining, screen))
+            sections.append(switch_section(ctx, screen))
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
             if not blind:

@@ -1,5 +1,10 @@
 """The augment section: first-line adjuncts (CANMAT 2023 Table 7.2) not used yet, second-line
-ones with their targets and monitoring, and the monitoring of an adjunct already running."""
+ones with their targets and monitoring, and the monitoring of an adjunct already running.
+
+An adjunct that the interaction table marks critical with a drug taken now is left out and said
+why; a warning pair is listed with the interaction (review 9 finding 3). An antipsychotic taken for
+something else (pimozide, thioridazine) is never called the one to "optimise or replace" (review 9
+finding 5): services/rules/optimize/interacting.py."""
 
 from __future__ import annotations
 
@@ -8,42 +13,81 @@ from services import cards, drug_rules, drugs, lab_safety, pathway_options
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
-from services.rules.optimize.orders import first_line_adjuncts
+from services.rules.optimize.orders import first_line_adjuncts, first_line_left_out
 from services.rules.optimize.wording import dose_text
 
 
-def second_line_non_antipsychotics(ctx: RuleContext, used: set[str]) -> list[str]:
+def second_line_non_antipsychotics(
+    ctx: RuleContext, used: set[str], screen: interacting.Screen | None = None
+) -> list[str]:
+    return _second_line(ctx, used, interacting.screen(ctx) if screen is None else screen)[0]
+
+
+def _second_line(
+    ctx: RuleContext, used: set[str], screen: interacting.Screen
+) -> tuple[list[str], list[interacting.Hit]]:
+    """The second-line non-antipsychotic adjuncts open to this patient, and the critical pairs
+    with a drug taken now that left others out (said on the card: bupropion beside thioridazine)."""
     # Used, running or not tolerated: read once, not once per drug of the table.
     excluded = used | {t.ingredient for t in ctx.record.trials if t.ongoing} | not_tolerated(ctx)
     # Esketamine is named with the options beyond medication (its REMS, its indications).
     beyond = pathway_options.options()
-    return [
-        d.ingredient
-        for d in ctx.drug_lines.second_line_augmenters
-        if not drug_rules.is_antipsychotic(d.drug_class)
-        and d.ingredient not in excluded
-        and d.ingredient not in beyond
-        and populations.never(ctx, d.ingredient, d.drug_class) is None
-        and ctx.facts.caution_for(d.ingredient) is None
-    ]
+    names: list[str] = []
+    left_out: list[interacting.Hit] = []
+    for d in ctx.drug_lines.second_line_augmenters:
+        if (
+            drug_rules.is_antipsychotic(d.drug_class)
+            or d.ingredient in excluded
+            or d.ingredient in beyond
+            or populations.never(ctx, d.ingredient, d.drug_class) is not None
+            or ctx.facts.caution_for(d.ingredient) is not None
+        ):
+            continue
+        hits = screen.barring(d.ingredient)
+        if hits:
+            left_out.extend(hits)
+        else:
+            names.append(d.ingredient)
+    return names, left_out
+
+
+def _interaction_lines(
+    screen: interacting.Screen, left_out: list[interacting.Hit], names: list[str]
+) -> list[str]:
+    """What was left out for a critical pair, and the warning pairs of what is listed."""
+    return screen.left_out(left_out) + screen.cautioned(screen.cautions(names), names)
 
 
 def augment_section(
-    ctx: RuleContext, used: set[str], remaining: tuple[DrugInfo, ...] | None = None
+    ctx: RuleContext,
+    used: set[str],
+    remaining: tuple[DrugInfo, ...] | None = None,
+    screen: interacting.Screen | None = None,
 ) -> str:
-    """`remaining`: `first_line_adjuncts(ctx, used)` when the caller has them already."""
+    """`remaining`: `first_line_adjuncts(ctx, used)` and `screen`: `interacting.screen(ctx)` when
+    the caller has them already."""
     lines = []
     if used:
         lines.append(f"Adjuncts already used in this episode: {', '.join(sorted(used))}.")
     stacked = running_antipsychotics(ctx)
-    if stacked:
+    # The regimen's own antipsychotic may be optimised or replaced; one prescribed for something
+    # else (pimozide for Tourette's) is its prescriber's (review 9 finding 5).
+    ours = [t for t in stacked if not interacting.outside_regimen(t)]
+    theirs = [t for t in stacked if interacting.outside_regimen(t)]
+    if ours:
         lines.append(
-            f"An antipsychotic is already running ({', '.join(dose_text(t) for t in stacked)}): a "
+            f"An antipsychotic is already running ({', '.join(dose_text(t) for t in ours)}): a "
             "second antipsychotic is not proposed; optimise or replace the one running."
         )
+    if screen is None:
+        screen = interacting.screen(ctx)
+    if theirs:
+        lines.append(interacting.other_prescriber_line(theirs, _antipsychotic_adjuncts(ctx, used)))
     if remaining is None:
-        remaining = first_line_adjuncts(ctx, used)
+        remaining = first_line_adjuncts(ctx, used, screen)
+    lines.extend(screen.left_out(first_line_left_out(ctx, used, screen)))
     if remaining:
         ranges = [
             f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
@@ -55,9 +99,22 @@ def augment_section(
             else ""
         )
         lines.append(f"First-line adjuncts (CANMAT 2023 Table 7.2): {', '.join(ranges)}{watch}.")
-        second = _second_line_named(ctx, used)
+        first = [d.ingredient for d in remaining]
+        lines.extend(screen.cautioned(screen.cautions(first), first))
+        named, left_out = _second_line(ctx, used, screen)
+        # Lithium and liothyronine only, while first-line adjuncts remain: said with their
+        # target; a left-out one is said only if it would have been named here.
+        targets = {n: pathway_options.second_line_target(n) for n in named}
+        second = [text for text in targets.values() if text is not None]
         if second:
             lines.append(f"Second line: {', '.join(second)}.")
+        lines.extend(
+            _interaction_lines(
+                screen,
+                [h for h in left_out if pathway_options.second_line_target(h.ingredient)],
+                [n for n, text in targets.items() if text is not None],
+            )
+        )
         held: dict[str, list[str]] = {}
         for d in remaining:
             why = populations.text_only(ctx, d.ingredient, d.drug_class)
@@ -69,16 +126,18 @@ def augment_section(
                 f"{reason}."
             )
     elif stacked:
-        others = second_line_non_antipsychotics(ctx, used)
+        others, left_out = _second_line(ctx, used, screen)
         if others:
             lines.append(
                 f"Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): "
                 f"{', '.join(_with_monitoring(others))}."
             )
+        lines.extend(_interaction_lines(screen, left_out, others))
     else:
-        others = second_line_non_antipsychotics(ctx, used)
-        named = f": {', '.join(_with_monitoring(others))}" if others else ""
-        lines.append(f"First-line adjuncts already used; second line (Table 7.2){named}.")
+        others, left_out = _second_line(ctx, used, screen)
+        listing = f": {', '.join(_with_monitoring(others))}" if others else ""
+        lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
+        lines.extend(_interaction_lines(screen, left_out, others))
     lines.extend(_running_adjunct_lines(ctx))
     return "**Augment:** " + " ".join(line for line in lines if line)
 
@@ -100,14 +159,19 @@ def _with_monitoring(names: list[str]) -> list[str]:
     return out
 
 
-def _second_line_named(ctx: RuleContext, used: set[str]) -> list[str]:
-    """Lithium and liothyronine while first-line adjuncts remain: named with their target level
-    or dose only (their monitoring is shown once they are the option, or running)."""
-    found = (
-        pathway_options.second_line_target(name)
-        for name in second_line_non_antipsychotics(ctx, used)
-    )
-    return [text for text in found if text is not None]
+def _antipsychotic_adjuncts(ctx: RuleContext, used: set[str]) -> list[str]:
+    """The first-line antipsychotic adjuncts a running antipsychotic keeps off the card
+    (aripiprazole, brexpiprazole), as the card would otherwise weigh them: not used, tolerated,
+    not barred for this patient."""
+    intolerant = not_tolerated(ctx)
+    return [
+        d.ingredient
+        for d in ctx.drug_lines.first_line_augmenters
+        if drug_rules.is_antipsychotic(d.drug_class)
+        and d.ingredient not in used
+        and d.ingredient not in intolerant
+        and populations.never(ctx, d.ingredient, d.drug_class) is None
+    ]
 
 
 def _running_adjunct_lines(ctx: RuleContext) -> list[str]:

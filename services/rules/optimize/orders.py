@@ -9,6 +9,7 @@ from services import age_limits, cards, drug_rules, drugs, suggestions
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 
 
@@ -37,9 +38,9 @@ def medication(
     )
 
 
-def first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...]:
+def _open_first_line(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...]:
     """CANMAT first-line adjuncts not used yet, without a second antipsychotic and without what
-    this patient must never get."""
+    this patient must never get (before the interaction table is asked)."""
     stacked = bool(running_antipsychotics(ctx))
     intolerant = not_tolerated(ctx)
     return tuple(
@@ -50,6 +51,31 @@ def first_line_adjuncts(ctx: RuleContext, used: set[str]) -> tuple[DrugInfo, ...
         and not (stacked and drug_rules.is_antipsychotic(d.drug_class))
         and populations.never(ctx, d.ingredient, d.drug_class) is None
     )
+
+
+def first_line_adjuncts(
+    ctx: RuleContext, used: set[str], screen: interacting.Screen | None = None
+) -> tuple[DrugInfo, ...]:
+    """CANMAT first-line adjuncts not used yet, without a second antipsychotic, without what
+    this patient must never get and without a drug the interaction table marks critical with one
+    taken now (review 9 finding 3: never one click; the augment section says why). `screen`:
+    `interacting.screen(ctx)` when the caller has read it already."""
+    found = _open_first_line(ctx, used)
+    if not found:
+        return found  # a running antipsychotic: nothing to weigh
+    if screen is None:
+        screen = interacting.screen(ctx)
+    return tuple(d for d in found if not screen.barring(d.ingredient))
+
+
+def first_line_left_out(
+    ctx: RuleContext, used: set[str], screen: interacting.Screen
+) -> list[interacting.Hit]:
+    """The critical pairs that kept a first-line adjunct out of `first_line_adjuncts`."""
+    firsts = ctx.drug_lines.first_line_augmenters
+    if not screen.live and screen.row_drugs.isdisjoint(d.ingredient for d in firsts):
+        return []  # nearly every chart: the adjuncts were not weighed again
+    return [hit for d in _open_first_line(ctx, used) for hit in screen.barring(d.ingredient)]
 
 
 def augmenter_suggestions(

@@ -6,14 +6,18 @@ from __future__ import annotations
 from services import cards, drug_rules, drugs, lab_safety, washout_switch
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
 
 
-def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
-    """(names proposed, notes on what was left out, the heading) for a switch."""
+def switch_candidates(
+    ctx: RuleContext, screen: interacting.Screen | None = None
+) -> tuple[list[str], list[str], str]:
+    """(names proposed, notes on what was left out, the heading) for a switch. `screen`:
+    `interacting.screen(ctx)` when the caller has read it already."""
     facts = ctx.facts
     failed_classes = frozenset(facts.failed_classes)
     # Not proposed as a switch: what failed, whatever is taken now in any role (mirtazapine
@@ -26,6 +30,12 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
     )
     notes: list[str] = []
     names: list[str] = []
+    # What the patient takes now, against which each option is weighed (review 9 finding 3): a
+    # critical pair leaves the option out, a warning pair keeps it listed with the interaction.
+    if screen is None:
+        screen = interacting.screen(ctx)
+    left_out: list[interacting.Hit] = []
+    listed: list[str] = []
     choices = populations.age_choices(ctx)
     if choices:
         # Under 18 the guideline's order applies even inside a failed class (NICE NG134:
@@ -43,8 +53,15 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
             if barred is not None:
                 notes.append(f"{ingredient} not listed: {barred.reason()}.")
                 continue
+            hits = screen.barring(ingredient)
+            if hits:
+                left_out.extend(hits)
+                continue
             label = "first choice" if rule.choice is drug_rules.Choice.FIRST else "next"
             names.append(f"{ingredient} ({label}; {rule.cite})")
+            listed.append(ingredient)
+        notes.extend(screen.left_out(left_out))
+        notes.extend(screen.cautioned(screen.cautions(listed), listed))
         barred_names = [r.label() for r in populations.age_never(ctx)]
         if barred_names:
             cites = sorted({r.cite for r in populations.age_never(ctx)})
@@ -70,6 +87,10 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
         if barred is not None:
             notes.append(f"{d.ingredient} not listed: {barred.reason()}.")
             continue
+        hits = screen.barring(d.ingredient)
+        if hits:
+            left_out.extend(hits)
+            continue
         if market in d.not_marketed_in:
             unavailable.append(d.ingredient)  # not an option where the clinic prescribes
             continue
@@ -88,7 +109,10 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
         if caveats:
             name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
+        listed.append(d.ingredient)
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
+    notes.extend(screen.left_out(left_out))
+    notes.extend(screen.cautioned(screen.cautions(listed), listed))
     if unavailable:
         notes.insert(
             0,
@@ -101,7 +125,7 @@ def switch_candidates(ctx: RuleContext) -> tuple[list[str], list[str], str]:
     return names, notes, "Switch options (CANMAT 2023 first line, other mechanisms)"
 
 
-def switch_section(ctx: RuleContext) -> str:
+def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -> str:
     facts = ctx.facts
     failed_classes = frozenset(facts.failed_classes)
     lines = []
@@ -122,7 +146,7 @@ def switch_section(ctx: RuleContext) -> str:
             f"Current {t.ingredient} is in a class that already failed ({t.drug_class}); a "
             "switch within a failed class is less likely to help (CANMAT 2023 Figure 7.1)."
         )
-    names, notes, heading = switch_candidates(ctx)
+    names, notes, heading = switch_candidates(ctx, screen)
     if names:
         separator = "; then " if populations.age_choices(ctx) else "; "
         lines.append(f"{heading}: {separator.join(names)}.")
