@@ -54,9 +54,12 @@ ANTIPSYCHOTIC_MONITORING = (
     "(antipsychotics: monitor weight, BP, glucose, lipids at baseline, week 12, "
     "yearly; akathisia, EPS, tardive dyskinesia)"
 )
+# The level raisers are named on every lithium line: they are read only once lithium is on the
+# chart or drafted (interaction_partners.csv read_only_with), so a proposal cannot check them.
 LITHIUM = (
     "lithium (serum 0.5-0.8 mmol/L; monitor level, electrolytes, calcium, creatinine/eGFR, TSH "
-    "at baseline and every 6-12 months)"
+    "at baseline and every 6-12 months; NSAIDs, ACE inhibitors, ARBs and thiazides raise the "
+    "level)"
 )
 
 

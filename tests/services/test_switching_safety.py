@@ -316,7 +316,8 @@ def test_a_running_antipsychotic_means_no_second_one(text: str, running: str) ->
     assert (
         "Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): lithium (serum 0.5-0.8 "
         "mmol/L; monitor level, electrolytes, calcium, creatinine/eGFR, TSH at baseline and "
-        "every 6-12 months), liothyronine (25-50 µg/day; monitor TSH, free T4, heart rate) "
+        "every 6-12 months; NSAIDs, ACE inhibitors, ARBs and thiazides raise the level), "
+        "liothyronine (25-50 µg/day; monitor TSH, free T4, heart rate) "
         "(UNVERIFIED)"
     ) in card.detail
     assert _proposed_ingredients(card) == []
