@@ -203,15 +203,16 @@ def fills_base(as_of: date) -> dict[str, Any]:
     who meets TMS criteria: MDD, an adequate failed sertraline trial, then venlafaxine 225 mg
     with PHQ-9 19 -> 17 -> 18, one psychotherapy session, one TSH) with its two trials, the
     PHQ-9s at their starts and the session a year earlier (`sizes.core_relevant`'s date
-    parameters), and one daily fill of the venlafaxine order, handed over the day before
-    `as_of`, where sized(10) has one irrelevant resource.
+    parameters), and two daily fills of the venlafaxine order, handed over the two days before
+    `as_of`, where sized(10) has one irrelevant resource (11 resources).
 
     Why not sized(10): its venlafaxine trial is 16 weeks long at the fixtures' as-of date, too
     short to hold 400 fills at any realistic rate, and fills outside the trial (the old series
     went back years before the order) move the trial's start, which changes its weeks, the
-    episode, the staging and, at a later as-of, the adherence verdict and so the cards. Why one
-    fill already here: without any the trial's adherence is "unverified" and a card says so; with
-    one, adherence is verified (PDC 100 %) at every point, so the cards read the same.
+    episode, the staging and, at a later as-of, the adherence verdict and so the cards. Why two
+    fills already here: without any the trial's adherence is "unverified" and a card says so; one
+    fill is no refill to judge (adherence.py: no PDC, "covers the course: no refill was due");
+    with two, adherence is verified (PDC 100 %) at every point, so the cards read the same.
     """
     chart = Chart(
         "bench_fills",
@@ -230,7 +231,7 @@ def fills_base(as_of: date) -> dict[str, Any]:
     venlafaxine = builders.ANTIDEPRESSANTS["808748"]
     chart.add(
         *_daily_fills(
-            chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 1
+            chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 2
         ),
     )
     scenario = Scenario(chart.name, "bench: fills series", as_of, chart.pid, chart.resources, {})
