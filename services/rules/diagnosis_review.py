@@ -152,6 +152,21 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 "escalating." + "".join(f" {_caution_text(t, r, substance)}" for t, r in cautioned),
             )
         )
+    elif facts.episode_trials:
+        # No use disorder on record, but a recent screen at the clinic's cut-off (AUDIT-C 10)
+        # counts as substantial use for a row such as duloxetine's (populations.py `basis`): a
+        # running duloxetine is named, as beside a coded disorder, as information only: a screen
+        # is not a diagnosis and never holds escalation.
+        for trial, row in _running_despite_screen(ctx):
+            taking = interaction_table.Taking.of_trial(trial).text()
+            items.append(
+                Item(
+                    "",
+                    f"**Alcohol screen:** {taking[0].upper()}{taking[1:]}; {row.rule.note} "
+                    f"({row.why}; {row.rule.cite}): review whether it should continue.",
+                    info=True,
+                )
+            )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     if remitted and not substance and facts.episode_trials:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
@@ -192,6 +207,21 @@ def _running_despite_substance_use(
     return [
         (trial, row)
         for trial in latest.values()
+        for row in rows
+        if row.rule.covers(trial.ingredient, trial.drug_class)
+    ]
+
+
+def _running_despite_screen(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
+    """Running courses a condition row rules out because of a screening score (`basis` set:
+    AUDIT-C 10 with duloxetine, review 9 finding 8), each with the row; on hold left out."""
+    rows = [r for r in ctx.population.applying if r.basis]
+    if not rows:  # nearly every chart
+        return []
+    return [
+        (trial, row)
+        for trial in ctx.record.trials
+        if trial.ongoing and trial.on_hold is None
         for row in rows
         if row.rule.covers(trial.ingredient, trial.drug_class)
     ]

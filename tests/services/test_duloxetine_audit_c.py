@@ -371,3 +371,32 @@ def test_every_score_row_of_the_code_sets_is_sourced_and_names_a_scale() -> None
     for row in rows:
         assert row["system"] == b.LOINC, row
         assert row["source"].strip() and row["status"] in {"confirmed", "UNVERIFIED"}, row
+
+
+def _running_duloxetine() -> Resource:
+    return b.medication_request(
+        "596934",
+        "duloxetine 60 MG Delayed Release Oral Capsule",
+        date(2025, 2, 3),
+        dose_value=1,
+        frequency=1,
+        expected_supply_days=30,
+        repeats=5,
+        patient=PATIENT,
+        id="mr-dul",
+    )
+
+
+def test_a_running_duloxetine_beside_a_high_screen_is_named_as_information() -> None:
+    """FIX9-D's open end: duloxetine already running with AUDIT-C 10 and no diagnosis. Named on
+    the diagnosis review as information (review whether it should continue), never as the
+    "active substance use" gate."""
+    record = _chart(_auditc(date(2025, 5, 19), 10), _running_duloxetine())
+    card = _cards(record)["diagnosis-review"]
+    assert card.indicator is Indicator.INFO
+    assert "**Alcohol screen:** Duloxetine 60 mg/day, running since 2025-02-03" in card.detail
+    assert "AUDIT-C 10 on 2025-05-19; Cymbalta label 5.2" in card.detail
+    assert "review whether it should continue" in card.detail
+    assert "Substance use:" not in card.detail
+    low = _cards(_chart(_auditc(date(2025, 5, 19), 4), _running_duloxetine()))
+    assert "Alcohol screen" not in "\n".join(r.detail for r in low.values())
