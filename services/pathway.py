@@ -238,6 +238,25 @@ def _cautions(
     return tuple(found)
 
 
+def _psychotic_disorder(
+    disorder: tuple[Finding, ...], psychotic: tuple[Finding, ...]
+) -> tuple[Finding, ...]:
+    """The primary psychotic disorders that stop the unipolar pathway. An active one always. One
+    that is inactive or resolved too (lifelong, as bipolar disorder: review 9 finding 6), unless
+    an active depression with psychotic features is on record: the clinician's current diagnosis
+    then says the old one was revised, and the psychotic-depression pathway applies (review 9
+    recheck N2). An active disorder code is also a `psychotic` finding (condition_codes.csv:
+    psychotic rows count while active only); a resolved one is not."""
+    if not disorder:
+        return disorder  # nearly every chart
+    codes = {(f.system, f.code) for f in disorder}
+    active = tuple(
+        [f for f in disorder if (f.system, f.code) in {(p.system, p.code) for p in psychotic}]
+    )
+    revised = any((p.system, p.code) not in codes for p in psychotic)
+    return active if revised else disorder
+
+
 def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
     by_kind = _by_kind(record)
@@ -268,6 +287,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     is_depressed = depression is not None or score_says_depressed or meets_trd
     bipolar = by_kind.get(_BIPOLAR, ())
     psychotic = by_kind.get(_PSYCHOTIC, ())
+    psychotic_disorder = _psychotic_disorder(by_kind.get(_PSYCHOTIC_DISORDER, ()), psychotic)
     contraindications = tuple(
         [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]
     )
@@ -320,7 +340,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             earlier_course=tms_course.blocker(record, policy),
             no_phq9=data_gaps.no_phq9_words(record),
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
-            psychotic_disorder=by_kind.get(_PSYCHOTIC_DISORDER, ()),
+            psychotic_disorder=psychotic_disorder,
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
@@ -331,5 +351,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         unconfirmed_intolerance=intolerant_unconfirmed,
         tms_trials=tms_trials,
         findings_by_kind=by_kind,
-        psychotic_disorder=by_kind.get(_PSYCHOTIC_DISORDER, ()),
+        psychotic_disorder=psychotic_disorder,
     )

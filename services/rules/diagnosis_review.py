@@ -50,6 +50,10 @@ class Item:
     # Said in the detail only: never in the summary, never a reason for a warning or a card of
     # its own (a substance use disorder in remission: review 7 finding 8).
     info: bool = False
+    # A running drug to review, not a diagnosis to confirm (duloxetine beside a high alcohol
+    # screen): reason enough for an information card of its own, never for the warning's
+    # "confirm the diagnosis before escalating".
+    review: bool = False
 
 
 def _finding_ref(finding: Finding) -> str:
@@ -161,10 +165,10 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             taking = interaction_table.Taking.of_trial(trial).text()
             items.append(
                 Item(
-                    "",
+                    f"{trial.ingredient} running with {row.why}: review it",
                     f"**Alcohol screen:** {taking[0].upper()}{taking[1:]}; {row.rule.note} "
                     f"({row.why}; {row.rule.cite}): review whether it should continue.",
-                    info=True,
+                    review=True,
                 )
             )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
@@ -353,8 +357,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if ctx.facts.failed_trials:
         items += _medical(ctx, labs)
     suggestion: list[Suggestion] = []
-    # What is on record; a missing TSH is not a finding (below), nor an info-only line.
-    findings = sum(1 for i in items if not i.info)
+    # What is on record; a missing TSH is not a finding (below), nor an info-only line, nor a
+    # running drug to review.
+    findings = sum(1 for i in items if not i.info and not i.review)
+    reviews = "; ".join(i.short for i in items if i.review)
     # Lab results that could not be obtained (the optional `labs` prefetch key not sent, a
     # failed search): a TSH may well be on record, so the line says it is not known, not absent.
     labs_unread = ctx.record.incomplete(DataDomain.LABS)
@@ -393,11 +399,18 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         suggestion.append(suggestions.create("Order TSH", resource))
     if not items or all(i.info for i in items):
         return None  # info lines ride along on a card that exists for something else
-    shorts = "; ".join(i.short for i in items if not i.info)
+    shorts = "; ".join(i.short for i in items if not i.info and not i.review)
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
     indicator = Indicator.INFO if findings == 0 else None
-    if findings == 0 and labs_unread:
+    if findings == 0 and reviews:
+        # A running drug to review (and perhaps a missing TSH): information, not a diagnosis.
+        tsh = [i.short for i in items if not i.info and not i.review]
+        summary = cards.fit_summary(
+            reviews[0].upper() + reviews[1:] + "".join(f"; {t}" for t in tsh),
+            reviews[0].upper() + reviews[1:],
+        )
+    elif findings == 0 and labs_unread:
         summary = cards.fit_summary(
             f"TSH not known (lab results not available) after {len(ctx.facts.failed_trials)} "
             "failed trials: check it in the chart",

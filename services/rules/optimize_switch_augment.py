@@ -144,7 +144,9 @@ def _unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
 
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
-    if facts.bipolar:
+    if facts.bipolar or facts.psychotic_disorder:
+        # A primary psychotic disorder, inactive or not (review 9 recheck N1): as in bipolar
+        # disorder, the unipolar pathway does not apply; the diagnosis review says so.
         return None
     if facts.psychotic:
         return psychotic_depression(ctx)

@@ -394,6 +394,13 @@ def test_a_running_duloxetine_beside_a_high_screen_is_named_as_information() -> 
     record = _chart(_auditc(date(2025, 5, 19), 10), _running_duloxetine())
     card = _cards(record)["diagnosis-review"]
     assert card.indicator is Indicator.INFO
+    assert card.summary.startswith("Duloxetine running with AUDIT-C 10 on 2025-05-19: review it")
+    # A card of its own: with a recent TSH on record (nothing else to say) it is still raised.
+    tsh = b.lab("3016-3", 2.1, "mIU/L", date(2025, 4, 1), "N", (0.4, 4.0), patient=PATIENT)
+    alone = _cards(_chart(_auditc(date(2025, 5, 19), 10), _running_duloxetine(), tsh))
+    assert alone["diagnosis-review"].summary == (
+        "Duloxetine running with AUDIT-C 10 on 2025-05-19: review it"
+    )
     assert "**Alcohol screen:** Duloxetine 60 mg/day, running since 2025-02-03" in card.detail
     assert "AUDIT-C 10 on 2025-05-19; Cymbalta label 5.2" in card.detail
     assert "review whether it should continue" in card.detail

@@ -234,6 +234,24 @@ def test_an_inactive_or_resolved_schizoaffective_disorder_still_stops_the_pathwa
     topics = {r.topic for r in patient_view(record, Policy())}
     assert "tms-referral" not in topics
     assert "diagnosis-review" in topics
+    # Nor the unipolar optimise card beside it (review 9 recheck N1: it offered aripiprazole).
+    assert "optimize-switch-augment" not in topics
+
+
+def test_a_resolved_schizoaffective_disorder_revised_to_psychotic_depression_is_that() -> None:
+    """Review 9 recheck N2: F25.1 resolved and an active F33.3 (the clinician's current
+    diagnosis): the psychotic-depression pathway applies, as before the lifelong reading; an
+    active F25.1 beside the same F33.3 still stops it."""
+    resolved = _schizoaffective()
+    resolved["clinicalStatus"]["coding"][0]["code"] = "resolved"
+    resolved["abatementDateTime"] = "2022-03-01"
+    record = _chart(resolved, _psychotic_depression())
+    facts = derive_facts(record, Policy())
+    assert facts.psychotic and not facts.psychotic_disorder
+    cards_ = {r.topic: r for r in patient_view(record, Policy())}
+    assert "Psychotic features" in cards_["optimize-switch-augment"].detail
+    both = derive_facts(_chart(_schizoaffective(), _psychotic_depression()), Policy())
+    assert both.psychotic_disorder
 
 
 def test_a_refuted_schizoaffective_disorder_is_dropped() -> None:
