@@ -46,6 +46,8 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
 # key by its resource type alone.
 DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     "observations": (DataDomain.SCORES,),
+    # The QTc and ECG results come with the other labs: the key not sent is a labs gap, which the
+    # QTc checks carry too (topic_data.csv order-qtc: labs and qtc; lab_safety.qtc_missing).
     "labs": (DataDomain.LABS,),
 }
 
@@ -77,6 +79,7 @@ _NOUN = {
     DataDomain.INTOLERANCES: "intolerance record",
     DataDomain.PATIENT: "patient record",
     DataDomain.PARTNER_DRUGS: "medication record",
+    DataDomain.QTC: "ECG or QTc result",
 }
 
 

@@ -360,7 +360,7 @@ def lab_gaps(
                 )
             else:
                 continue  # an undated ECG without a QTc: nothing the checks read is missing
-            gaps.extend(resource_gap(resource, reason, _LABS))
+            gaps.extend(resource_gap(resource, reason, _domain(test)))
             continue
         if when > as_of:
             continue
@@ -377,7 +377,7 @@ def lab_gaps(
             )
         else:
             reason = f"{name} result that is missing or not a number"
-        gaps.extend(resource_gap(resource, reason, _LABS))
+        gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
 
 
@@ -396,4 +396,12 @@ def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:
 
 
 _LABS = DataDomain.LABS
+_QTC_DOMAIN = DataDomain.QTC
 _VALUE = attrgetter("value")
+# The tests whose unread results only the QTc checks are about (DataDomain.QTC).
+_QTC_TESTS = frozenset({"qtc", "ecg"})
+
+
+def _domain(test: str) -> DataDomain:
+    """The gap domain of an unread result of `test`: the QTc's own, or the labs'."""
+    return _QTC_DOMAIN if test in _QTC_TESTS else _LABS

@@ -563,6 +563,10 @@ class DataDomain(StrEnum):
     # inhibitor, ARB or thiazide with lithium): they can change only the interaction cards, not
     # the trials or the TMS criteria (review 9 finding 11).
     PARTNER_DRUGS = "partner-drugs"
+    # An ECG or QTc result that could not be read (an ECG with no QTc, a QTc that is not a
+    # number): it can change only the QTc checks, not the TSH, lithium-level or sodium ones that
+    # share the `labs` feed (review 9 recheck: the ECG notice rode those cards too).
+    QTC = "qtc"
 
 
 class GapCause(StrEnum):

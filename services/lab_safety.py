@@ -120,6 +120,12 @@ def labs_missing(record: PatientRecord) -> bool:
     return record.incomplete(DataDomain.LABS)
 
 
+def qtc_missing(record: PatientRecord) -> bool:
+    """Lab results, or an ECG or QTc result, could not be read: an absent QTc proves nothing
+    (an undated ECG whose QTc is not a number is in DataDomain.QTC, not DataDomain.LABS)."""
+    return record.incomplete(DataDomain.LABS) or record.incomplete(DataDomain.QTC)
+
+
 def value(lab: LabResult) -> float | None:
     """The value in a unit the lab table knows, or converted from another unit of the same
     quantity (data/lab_unit_factors.csv: a QTc in seconds), else None (never compared)."""

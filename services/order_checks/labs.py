@@ -123,7 +123,7 @@ def _qtc(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     lab = lab_safety.deciding(ctx.record, "qtc")
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        return _not_checked(QTC, draft, "QTc") if lab_safety.labs_missing(ctx.record) else None
+        return _not_checked(QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
     if lab_safety.readable(lab):
         return _qtc_compared(draft, lab, stop, caution)
     # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
@@ -188,7 +188,7 @@ def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
     ECG_WITHOUT_QTC), not a QTc whose value could not be read."""
     return lab.source is not None and any(
         gap.source == lab.source and gap.reason == ECG_WITHOUT_QTC
-        for gap in ctx.record.gaps_in(DataDomain.LABS)
+        for gap in ctx.record.gaps_in(DataDomain.QTC)
     )
 
 

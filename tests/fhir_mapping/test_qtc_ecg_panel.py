@@ -177,7 +177,7 @@ def test_the_same_panel_with_a_qtc_of_430_ms_raises_no_qtc_card() -> None:
         (430.0, "ms", ECG_DAY)
     ]
     assert "order-qtc" not in order_cards(record)
-    assert record.gaps_in(DataDomain.LABS) == ()
+    assert record.gaps_in(DataDomain.QTC) == ()
 
 
 def test_a_qtc_component_in_seconds_is_compared_in_ms() -> None:
@@ -232,7 +232,7 @@ def test_an_unreadable_qtc_component_is_a_named_gap_and_the_check_says_not_done(
     missing: Any,
 ) -> None:
     record = chart(panel(missing, None))
-    (gap,) = record.gaps_in(DataDomain.LABS)
+    (gap,) = record.gaps_in(DataDomain.QTC)
     assert gap.source == SourceRef("Observation", "ecg-1")
     assert gap.reason == "ECG whose QTc is missing or not a number"
     card = order_cards(record)["order-qtc"]
@@ -242,19 +242,19 @@ def test_an_unreadable_qtc_component_is_a_named_gap_and_the_check_says_not_done(
     )
     assert "was not done" in card.detail
     assert (
-        "1 lab result could not be read (ECG whose QTc is missing or not a number): "
+        "1 ECG or QTc result could not be read (ECG whose QTc is missing or not a number): "
         "Observation/ecg-1" in card.detail
     )
 
 
 def test_an_undated_ecg_with_a_qtc_is_a_gap_and_one_without_a_qtc_is_not() -> None:
     undated = chart(panel(520, day=None))
-    (gap,) = undated.gaps_in(DataDomain.LABS)
+    (gap,) = undated.gaps_in(DataDomain.QTC)
     assert gap.reason == "ECG with no usable date (QTc not read)"
     assert qtc_results(undated) == []
     rhythm_only = ecg(component(HEART_RATE, 72, "/min"), day=None, rid="ecg-2")
     record = chart(rhythm_only)
-    assert record.gaps_in(DataDomain.LABS) == () and qtc_results(record) == []
+    assert record.gaps_in(DataDomain.QTC) == () and qtc_results(record) == []
 
 
 def test_a_top_level_qtc_without_a_value_is_a_gap_too() -> None:
@@ -262,7 +262,7 @@ def test_a_top_level_qtc_without_a_value_is_a_gap_too() -> None:
     del pending["valueQuantity"]
     pending["dataAbsentReason"] = {"coding": [fb.coding(DATA_ABSENT, "error", "Error")]}
     record = chart(pending)
-    (gap,) = record.gaps_in(DataDomain.LABS)
+    (gap,) = record.gaps_in(DataDomain.QTC)
     assert gap.reason == "QTc result that is missing or not a number"
     assert order_cards(record)["order-qtc"].indicator is Indicator.INFO
 
@@ -272,7 +272,7 @@ def test_an_ecg_without_a_qtc_component_is_a_qtc_not_read() -> None:
     # tests/services/test_ecg_without_qtc.py has the cards.
     record = chart(ecg(component(HEART_RATE, 72, "/min"), component(QT, 440, "ms")))
     assert [(lab.value, lab.flag) for lab in qtc_results(record)] == [(None, None)]
-    (gap,) = record.gaps_in(DataDomain.LABS)
+    (gap,) = record.gaps_in(DataDomain.QTC)
     assert gap.reason == "ECG with no QTc value"
     assert order_cards(record)["order-qtc"].indicator is Indicator.INFO
 

@@ -57,7 +57,7 @@ PR = ("8625-6", "P-R Interval")
 QRS = ("8633-0", "QRS duration")
 
 NOT_COMPARED = "Citalopram order: QTc of 2025-05-20 not compared, the ECG reports no QTc"
-GAP_LINE = "1 lab result could not be read (ECG with no QTc value): Observation/ecg-1"
+GAP_LINE = "1 ECG or QTc result could not be read (ECG with no QTc value): Observation/ecg-1"
 
 
 def component(code: tuple[str, str], value: Any, unit: str = "ms") -> Resource:
@@ -195,7 +195,7 @@ def order_cards(record: PatientRecord) -> dict[str, Recommendation]:
 
 def test_an_ecg_with_qt_and_heart_rate_but_no_qtc_says_the_qtc_was_not_compared() -> None:
     record = chart(intervals_only())
-    (gap,) = record.gaps_in(DataDomain.LABS)
+    (gap,) = record.gaps_in(DataDomain.QTC)
     assert gap.source == SourceRef("Observation", "ecg-1")
     assert gap.reason == "ECG with no QTc value"
     card = order_cards(record)["order-qtc"]
@@ -226,13 +226,13 @@ def test_the_latest_result_decides_and_a_readable_qtc_wins_its_day() -> None:
     # An ECG without QTc older than a readable QTc is irrelevant: no card, no gap.
     older = chart(intervals_only(day=date(2025, 3, 3)), qtc(430, ECG_DAY))
     assert "order-qtc" not in order_cards(older)
-    assert older.gaps_in(DataDomain.LABS) == ()
+    assert older.gaps_in(DataDomain.QTC) == ()
     # The same day: the QTc Observation sent beside the panel decides.
     beside = chart(intervals_only(), qtc(512, ECG_DAY))
     card = order_cards(beside)["order-qtc"]
     assert card.indicator is Indicator.WARNING
     assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
-    assert beside.gaps_in(DataDomain.LABS) == ()
+    assert beside.gaps_in(DataDomain.QTC) == ()
     # A later ECG without QTc is the latest: the normal QTc before it is named, not relied on.
     later = order_cards(chart(intervals_only(), qtc(430, date(2025, 3, 3))))["order-qtc"]
     assert later.summary == NOT_COMPARED
@@ -294,3 +294,14 @@ def test_the_unread_ecg_is_named_on_the_qtc_card_only(unread: Resource) -> None:
     assert [topic for topic, card in cards.items() if "Data not read" in card.detail] == [
         "order-qtc"
     ]
+
+
+def test_the_unread_ecg_rides_no_other_lab_card_on_the_chart() -> None:
+    """Review 9 recheck: the ECG notice rode the diagnosis review (TSH, B12 ...) as a lab it could
+    not read. Its gap is in its own domain (DataDomain.QTC), carried by the QTc checks alone."""
+    record = chart(intervals_only(), draft=None)
+    (gap,) = record.gaps
+    assert gap.domain is DataDomain.QTC
+    cards = {r.topic: r for r in data_gaps.annotate(patient_view(record, Policy()), record)}
+    assert "diagnosis-review" in cards  # no TSH on record: the card is there ...
+    assert "Data not read" not in cards["diagnosis-review"].detail  # ... without the ECG
