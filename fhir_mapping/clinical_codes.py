@@ -238,6 +238,16 @@ def _term_kinds(text: str, applies_to: str) -> tuple[str, ...]:
 
 
 @cache
+def panel_tests() -> dict[str, tuple[str, ...]]:
+    """Panel concept -> the tests read from its components (data/lab_panels.csv: an ECG is read
+    as its QTc)."""
+    found: dict[str, list[str]] = {}
+    for row in _rows("lab_panels.csv"):
+        found.setdefault(row["panel"], []).append(row["component_test"])
+    return {panel: tuple(tests) for panel, tests in found.items()}
+
+
+@cache
 def lab_ranges() -> dict[str, LabRange]:
     def _float(value: str) -> float | None:
         return float(value) if value else None

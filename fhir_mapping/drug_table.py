@@ -215,6 +215,12 @@ def _preferred() -> dict[str, DrugInfo]:
     return preferred
 
 
+@cache
+def conditional_ingredients() -> dict[str, frozenset[str]]:
+    """Each drug read only with another -> the drugs it is read with (DrugInfo.read_only_with)."""
+    return {d.ingredient: d.read_only_with for d in all_drugs() if d.read_only_with}
+
+
 @cache  # asked for on every evaluation (services/drugs.py)
 def all_drugs() -> tuple[DrugInfo, ...]:
     """Every row of both tables: one per (ingredient, role), antidepressants first."""

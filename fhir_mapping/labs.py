@@ -22,15 +22,13 @@ no QTc at all unless a later result of the test supersedes it).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
-from importlib import resources
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.clinical_codes import lab_ranges, panel_tests
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import (
@@ -174,16 +172,6 @@ def _range_flag(resource: Resource, value: float, unit: str | None) -> str | Non
         if flag is not None:
             return flag
     return None
-
-
-@cache
-def panel_tests() -> dict[str, tuple[str, ...]]:
-    """Panel concept -> the tests read from its components (data/lab_panels.csv)."""
-    text = resources.files("fhir_mapping").joinpath("data/lab_panels.csv").read_text("utf-8")
-    found: dict[str, list[str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        found.setdefault(row["panel"], []).append(row["component_test"])
-    return {panel: tuple(tests) for panel, tests in found.items()}
 
 
 # Read per lab Observation (issue 14): a dict, not a cached call.
@@ -398,8 +386,9 @@ def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:
 _LABS = DataDomain.LABS
 _QTC_DOMAIN = DataDomain.QTC
 _VALUE = attrgetter("value")
-# The tests whose unread results only the QTc checks are about (DataDomain.QTC).
-_QTC_TESTS = frozenset({"qtc", "ecg"})
+# The tests whose unread results only the QTc checks are about (DataDomain.QTC): the panels of
+# data/lab_panels.csv (the ECG) and the tests read from them (the QTc).
+_QTC_TESTS = frozenset(_PANELS).union(*_PANELS.values())
 
 
 def _domain(test: str) -> DataDomain:

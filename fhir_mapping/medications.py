@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cache
 from math import isfinite
 from operator import attrgetter
 from typing import Any
@@ -48,7 +47,7 @@ from fhir_mapping.dose_memo import (
     remembered_doses,
 )
 from fhir_mapping.dose_tables import duration_days
-from fhir_mapping.drug_table import all_drugs, drug_info
+from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.gaps import resource_gap, undated_drug
@@ -332,12 +331,6 @@ def _read_resource(
     # (the common case) costs one comparison here (issue 14).
     if reading.kind is DISPENSE and new and new[0].days_supply is None:
         pending.append((resource, len(events) - len(new), components))
-
-
-@cache
-def conditional_ingredients() -> dict[str, frozenset[str]]:
-    """Each drug read only with another -> the drugs it is read with (DrugInfo.read_only_with)."""
-    return {d.ingredient: d.read_only_with for d in all_drugs() if d.read_only_with}
 
 
 def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:

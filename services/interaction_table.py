@@ -97,22 +97,18 @@ def table() -> tuple[InteractionRow, ...]:
 
 
 @cache
-def _drugs() -> frozenset[str]:
-    """The ingredients a row is about: a drug outside these never needs the partner lookup."""
-    return frozenset(r.drug for r in table())
-
-
-@cache
 def rows_about(drug: str) -> tuple[InteractionRow, ...]:
     """The rows whose own drug is `drug` (lithium: its NSAID, ACE inhibitor, ARB and thiazide
     rows), in table order."""
     return tuple(row for row in table() if row.drug == drug)
 
 
+@cache
 def row_drugs() -> frozenset[str]:
-    """The ingredients a row is about (clozapine, tramadol, lithium, pimozide, ...): a list that
-    weighs its drugs against what is taken asks no more when neither side is one of them."""
-    return _drugs()
+    """The ingredients a row is about (clozapine, tramadol, lithium, pimozide, ...): a drug
+    outside these never needs the partner lookup, and a list that weighs its drugs against what
+    is taken asks no more when neither side is one of them."""
+    return frozenset(r.drug for r in table())
 
 
 def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
@@ -132,7 +128,7 @@ def with_taken(
     """The rows a drug a card might propose has with what the patient takes now (`running`):
     each (taking, row), most severe first. Read-only: the optimise card's switch and adjunct
     lists leave out a critical pair and caution a warning one (review 9 finding 3)."""
-    drugs = _drugs()
+    drugs = row_drugs()
     if ingredient not in drugs and not any(t.ingredient in drugs for t in takings):
         return ()  # nearly every chart: no row's own drug on either side
     found = [
@@ -295,7 +291,7 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
     with at least one of them in, each draft against everything taken and the other drafts;
     else every pair among `takings` (patient-view)."""
     everything = list(takings) + list(news or ())
-    if not any(t.ingredient in _drugs() for t in everything):
+    if not any(t.ingredient in row_drugs() for t in everything):
         # Nearly every chart: no clozapine, tramadol, tamoxifen, lithium, ... at all. Lisinopril
         # or ibuprofen alone stops here too: only a row's own drug (lithium) opens the pairs.
         return []

@@ -250,10 +250,9 @@ def _psychotic_disorder(
     if not disorder:
         return disorder  # nearly every chart
     codes = {(f.system, f.code) for f in disorder}
-    active = tuple(
-        [f for f in disorder if (f.system, f.code) in {(p.system, p.code) for p in psychotic}]
-    )
-    revised = any((p.system, p.code) not in codes for p in psychotic)
+    current = {(p.system, p.code) for p in psychotic}
+    active = tuple([f for f in disorder if (f.system, f.code) in current])
+    revised = not current <= codes
     return active if revised else disorder
 
 

@@ -236,8 +236,9 @@ def _fetch(
         (key, kinds, executor.submit(source.search, url, deadline=deadline))
         for key, kinds, url in pages
     ]
+    queries = dict(to_fetch)
     for key, future in futures.items():
-        fed = feed(template_type(dict(to_fetch)[key]), key)
+        fed = feed(template_type(queries[key]), key)
         try:
             resources = _wait(future, deadline)
         except FhirError as exc:

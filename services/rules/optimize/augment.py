@@ -19,12 +19,6 @@ from services.rules.optimize.orders import first_line_adjuncts, first_line_left_
 from services.rules.optimize.wording import dose_text
 
 
-def second_line_non_antipsychotics(
-    ctx: RuleContext, used: set[str], screen: interacting.Screen | None = None
-) -> list[str]:
-    return _second_line(ctx, used, interacting.screen(ctx) if screen is None else screen)[0]
-
-
 def _second_line(
     ctx: RuleContext, used: set[str], screen: interacting.Screen
 ) -> tuple[list[str], list[interacting.Hit]]:
