@@ -14,6 +14,7 @@ on record" (issue 10, never silent).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -251,7 +252,8 @@ def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> l
     finding 4): SSRIs/SNRIs with a low sodium, citalopram/escitalopram with a long QTc. `options`:
     the switch list's entries ("SNRI: venlafaxine, duloxetine")."""
     lines: list[str] = []
-    offered = " ".join(options)
+    # Whole drug names, not a substring of the text: "citalopram" is in "escitalopram".
+    offered = set(re.findall(r"[a-z][a-z-]*", " ".join(options).lower()))
     sodium = latest(record, "sodium")
     rule = next((r for r in rules() if r.check == "sodium-low"), None)
     classes = list(rule.classes) if rule is not None else []

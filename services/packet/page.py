@@ -132,7 +132,7 @@ def packet_parts(
         severity_section(record, latest=latest),
         trials_section(record, facts, policy.mapping, counted),
         therapy_section(record),
-        neuromodulation_section(record),
+        neuromodulation_section(record, policy),
         safety_section(record, facts),
         payer_section(payer, facts, verdict=verdict),
         unread_section(record),

@@ -142,15 +142,15 @@ def _ect_lines(record: PatientRecord, policy: Policy, done: list[ProcedureRecord
     return lines
 
 
-def neuromodulation_section(record: PatientRecord, policy: Policy | None = None) -> str:
+def neuromodulation_section(record: PatientRecord, policy: Policy) -> str:
     """Earlier TMS and ECT: a payer asks about a prior TMS course (retreatment) and ECT (an
     ECT course with its PHQ-9 before and after). `policy`: the clinic's (its course grouping
-    and PHQ-9 windows); the defaults when not given."""
+    and PHQ-9 windows, as the cards use them)."""
     lines: list[str] = []
     for kind, name in _NEUROMODULATION_KINDS:
         done = [p for p in record.procedures if p.kind is kind]
         if done and kind is _ECT:
-            lines += _ect_lines(record, policy if policy is not None else Policy(), done)
+            lines += _ect_lines(record, policy, done)
         elif done:
             dated = sorted(p.date for p in done if p.date is not None)
             undated = len(done) - len(dated)

@@ -58,7 +58,7 @@ class Item:
 
 def _finding_ref(finding: Finding) -> str:
     onset = f", since {finding.onset.isoformat()}" if finding.onset else ""
-    return f"{finding.display} ({finding.system} {finding.code}{onset})"
+    return f"{finding.display} ({finding.coding}{onset})"
 
 
 def _lab_ref(lab: LabResult) -> str:
@@ -180,7 +180,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         items.append(
             Item(
                 "",
-                f"**Substance use disorder in remission:** {f.display} ({f.system} {f.code}"
+                f"**Substance use disorder in remission:** {f.display} ({f.coding}"
                 f"{onset}). Not active use and not a reason to hold escalation; keep it in mind "
                 "with drugs that can be misused (esketamine: boxed warning on abuse and misuse).",
                 info=True,
@@ -197,11 +197,27 @@ def _running_despite_substance_use(
     each with the row. Review 9 finding 7: the row was applied to proposals and drafts only, so
     duloxetine started before the alcohol use disorder was coded ran on without a word; the risk
     does not end once the order is signed. A course on hold is not taken now and is left out."""
-    rows = [
-        r
-        for r in ctx.population.applying  # the rows whose finding is on record (populations.py)
-        if r.rule.finding is FindingKind.SUBSTANCE_USE and r.rule.matching(substance)
-    ]
+    return _running_ruled_out(
+        ctx,
+        [
+            r
+            for r in ctx.population.applying  # the rows whose finding is on record
+            if r.rule.finding is FindingKind.SUBSTANCE_USE and r.rule.matching(substance)
+        ],
+    )
+
+
+def _running_despite_screen(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
+    """Running courses a condition row rules out because of a screening score (`basis` set:
+    AUDIT-C 10 with duloxetine, review 9 finding 8), each with the row; on hold left out."""
+    return _running_ruled_out(ctx, [r for r in ctx.population.applying if r.basis])
+
+
+def _running_ruled_out(
+    ctx: RuleContext, rows: list[Restriction]
+) -> list[tuple[Trial, Restriction]]:
+    """The latest running course of each ingredient (not on hold) that one of `rows` covers,
+    with the row: one line per drug, however many courses of it the record holds."""
     if not rows:  # nearly every chart
         return []
     latest: dict[str, Trial] = {}
@@ -211,21 +227,6 @@ def _running_despite_substance_use(
     return [
         (trial, row)
         for trial in latest.values()
-        for row in rows
-        if row.rule.covers(trial.ingredient, trial.drug_class)
-    ]
-
-
-def _running_despite_screen(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
-    """Running courses a condition row rules out because of a screening score (`basis` set:
-    AUDIT-C 10 with duloxetine, review 9 finding 8), each with the row; on hold left out."""
-    rows = [r for r in ctx.population.applying if r.basis]
-    if not rows:  # nearly every chart
-        return []
-    return [
-        (trial, row)
-        for trial in ctx.record.trials
-        if trial.ongoing and trial.on_hold is None
         for row in rows
         if row.rule.covers(trial.ingredient, trial.drug_class)
     ]

@@ -1,0 +1,58 @@
+"""Defects found by reading this round's whole change (each test fails on the code before it).
+
+- The QTc line of the switch list matched drug names as substrings of the list's text, so an
+  offered escitalopram alone also named citalopram ("citalopram and escitalopram prolong it").
+- The packet grouped ECT courses with the default policy, not the clinic's.
+- The diagnosis review named a typed-in diagnosis with an empty code, "(text )", where the other
+  cards already say "(typed in)" (Finding.coding).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from fhir_mapping.record import Finding, FindingKind, ProcedureKind
+from services import lab_safety
+from services.packet import render_packet
+from services.pathway import derive_facts
+from services.policy import Policy
+from services.rules import diagnosis_review
+from tests.services import factories as f
+
+
+def test_the_qtc_switch_line_names_only_the_drugs_offered() -> None:
+    record = f.record(labs=(f.lab("qtc", 505, date(2024, 5, 1), flag="high", unit="ms"),))
+    (line,) = lab_safety.switch_lines(record, Policy(), ["SSRI: escitalopram, sertraline"])
+    assert line.endswith(": escitalopram prolong it.")
+    assert "citalopram and" not in line
+    (both,) = lab_safety.switch_lines(record, Policy(), ["SSRI: citalopram, escitalopram"])
+    assert both.endswith(": citalopram and escitalopram prolong it.")
+
+
+def test_a_typed_in_diagnosis_is_named_typed_in_on_the_diagnosis_review() -> None:
+    typed = Finding(
+        kind=FindingKind.SUBSTANCE_USE,
+        code="",
+        system="text",
+        display="Alcohol use disorder, severe",
+        onset=date(2024, 1, 8),
+    )
+    assert diagnosis_review._finding_ref(typed) == (
+        "Alcohol use disorder, severe (typed in, since 2024-01-08)"
+    )
+
+
+def test_the_packet_groups_ect_sessions_by_the_clinics_course_gap() -> None:
+    """The packet grouped ECT courses with the default policy while the cards used the clinic's:
+    two sessions 20 days apart are one course under a 30-day gap and two under a 14-day one."""
+    sessions = tuple(
+        f.procedure(ProcedureKind.ECT, day) for day in (date(2024, 3, 1), date(2024, 3, 21))
+    )
+    record = f.trd_record(procedures=sessions)
+    wide = dataclasses.replace(Policy(), tms_course_gap_days=30)
+    narrow = dataclasses.replace(Policy(), tms_course_gap_days=14)
+    one = render_packet(record, wide, facts=derive_facts(record, wide))
+    two = render_packet(record, narrow, facts=derive_facts(record, narrow))
+    assert one.count("ECT: ") == 1
+    assert two.count("ECT: ") == 2
