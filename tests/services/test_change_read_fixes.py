@@ -3,6 +3,7 @@
 - The QTc line of the switch list matched drug names as substrings of the list's text, so an
   offered escitalopram alone also named citalopram ("citalopram and escitalopram prolong it").
 - The packet grouped ECT courses with the default policy, not the clinic's.
+- The switch list after an intolerance left out the sodium and QTc lines.
 - The diagnosis review named a typed-in diagnosis with an empty code, "(text )", where the other
   cards already say "(typed in)" (Finding.coding).
 """
@@ -18,7 +19,10 @@ from services.packet import render_packet
 from services.pathway import derive_facts
 from services.policy import Policy
 from services.rules import diagnosis_review
+from tests.fixtures import builders as fb
 from tests.services import factories as f
+from tests.services.test_safety_followups import OPTIMISE, _stopped_for_nausea, chart, on_chart
+from tests.services.test_safety_followups import P as PATIENT
 
 
 def test_the_qtc_switch_line_names_only_the_drugs_offered() -> None:
@@ -56,3 +60,12 @@ def test_the_packet_groups_ect_sessions_by_the_clinics_course_gap() -> None:
     two = render_packet(record, narrow, facts=derive_facts(record, narrow))
     assert one.count("ECT: ") == 1
     assert two.count("ECT: ") == 2
+
+
+def test_the_switch_after_an_intolerance_says_the_low_sodium_as_the_other_switch_lists_do() -> None:
+    """The switch list after an intolerance added only the MAOI washout lines, so with a sodium of
+    125 it offered SSRIs and SNRIs without the line every other switch list gives."""
+    low = fb.lab("2951-2", 125.0, "mmol/L", date(2025, 5, 19), "L", (136.0, 145.0), patient=PATIENT)
+    card = on_chart(chart(*_stopped_for_nausea(intolerance=True), low))[OPTIMISE]
+    assert "Sodium 125 mmol/L" in card.detail
+    assert "SSRIs and SNRIs can lower it further" in card.detail

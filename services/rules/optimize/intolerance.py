@@ -4,13 +4,13 @@ switch to a better-tolerated agent (CANMAT 2023 para 190)."""
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, tolerability, washout_switch
+from services import cards, tolerability
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import current_trials
-from services.rules.optimize.switch import switch_candidates
+from services.rules.optimize.switch import safety_lines, switch_candidates
 
 
 def after_intolerance(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -51,7 +51,7 @@ def switch_for_intolerance(ctx: RuleContext) -> Recommendation:
             "No first-line agent is left (not tolerated or ruled out): choose the next agent "
             "with psychiatry."
         )
-    lines.extend(washout_switch.switch_lines(ctx.record, names))
+    lines.extend(safety_lines(ctx, names))
     sections.append("**Switch:** " + " ".join(lines + notes))
     sections.append(tolerability.line(ctx.record, named=(t.ingredient for t in stopped)))
     name = last.ingredient.capitalize()

@@ -165,12 +165,19 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
             "No first-line agent is left (not tolerated or ruled out): choose the next agent "
             "with psychiatry."
         )
-    # Switch-specific safety lines (e.g. washout when crossing into or out of an MAOI) go after
-    # the options and before the notes on what was left out.
-    lines.extend(washout_switch.switch_lines(ctx.record, names))
-    # A recent sodium or QTc that argues against some of the options (review 7 finding 4).
-    lines.extend(lab_safety.switch_lines(ctx.record, ctx.policy, names))
+    lines.extend(safety_lines(ctx, names))
     return "**Switch:** " + " ".join(lines + notes)
+
+
+def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
+    """The safety lines of a switch list, after its options and before the notes on what was
+    left out: a washout when crossing into or out of an MAOI, and a recent sodium or QTc that
+    argues against some of the options (review 7 finding 4). Every switch list says them: the
+    one after an intolerance too."""
+    return [
+        *washout_switch.switch_lines(ctx.record, names),
+        *lab_safety.switch_lines(ctx.record, ctx.policy, names),
+    ]
 
 
 def age_switch(ctx: RuleContext) -> str | None:
