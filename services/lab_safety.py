@@ -39,6 +39,9 @@ class LabRule:
     low: float | None
     high: float | None
     unit: str
+    # What a card says the line is ("the label says to stop it"; for escitalopram "citalopram's
+    # label says to stop it": the line is citalopram's, not read in an escitalopram label).
+    says: str
     source: str
     status: str
 
@@ -69,6 +72,7 @@ def rules() -> tuple[LabRule, ...]:
             low=_float(row["low"]),
             high=_float(row["high"]),
             unit=row["unit"],
+            says=row["says"],
             source=row["source"],
             status=row["status"],
         )

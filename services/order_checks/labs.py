@@ -159,12 +159,13 @@ def _qtc_compared(
             QTC,
             draft,
             cards.fit_summary(
-                f"{name} with QTc {shown}: above {stop.bounds()}, where the label says to stop it",
+                f"{name} with QTc {shown}: above {stop.bounds()}, where {stop.says}",
                 f"{name} with QTc {shown}: above {stop.bounds()}",
             ),
             f"{latest} is {shown}.{then} {name} prolongs the QT interval "
             f"dose-dependently; the citalopram label (5.2) says to discontinue it in patients "
-            f"with persistent QTc measurements above {stop.bounds()} (FDA 2011/2012). Choose "
+            f"with persistent QTc measurements above {stop.bounds()} (FDA 2011/2012)"
+            f"{_unverified_for(stop, draft)}. Choose "
             "another antidepressant, or repeat the ECG before deciding.",
         )
     if caution is not None and lab_safety.above(caution, lab):
@@ -181,6 +182,15 @@ def _qtc_compared(
             indicator=Indicator.INFO,
         )
     return None
+
+
+def _unverified_for(rule: lab_safety.LabRule, draft: DraftOrder) -> str:
+    """ "; for escitalopram this line is not read in its own label (UNVERIFIED)" when the table's
+    row for this drug is UNVERIFIED (data/lab_safety.csv), so the card claims no more than its
+    source."""
+    if rule.status != "UNVERIFIED":
+        return ""
+    return f"; for {draft.ingredient} this line is not read in its own label (UNVERIFIED)"
 
 
 def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
@@ -217,7 +227,7 @@ def _qtc_not_compared(
     window and below both lines, named so the clinician sees what is known."""
     name = draft.ingredient.capitalize()
     day = lab.date.isoformat()
-    bound = f" (above {rule.bounds()} the label says to stop it)" if rule is not None else ""
+    bound = f" (above {rule.bounds()} {rule.says})" if rule is not None else ""
     before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
     if _no_qtc_reported(ctx, lab):
         ref = f" ({lab.source})" if lab.source is not None else ""

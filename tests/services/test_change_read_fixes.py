@@ -4,6 +4,8 @@
   offered escitalopram alone also named citalopram ("citalopram and escitalopram prolong it").
 - The packet grouped ECT courses with the default policy, not the clinic's.
 - The switch list after an intolerance left out the sodium and QTc lines.
+- An escitalopram QTc card said "the label says to stop it" of a line that is citalopram's
+  (data/lab_safety.csv: the escitalopram row is UNVERIFIED).
 - The diagnosis review named a typed-in diagnosis with an empty code, "(text )", where the other
   cards already say "(typed in)" (Finding.coding).
 """
@@ -21,6 +23,8 @@ from services.policy import Policy
 from services.rules import diagnosis_review
 from tests.fixtures import builders as fb
 from tests.services import factories as f
+from tests.services.test_ecg_without_qtc import ESCITALOPRAM_20, order_cards, qtc
+from tests.services.test_ecg_without_qtc import chart as ecg_chart
 from tests.services.test_safety_followups import OPTIMISE, _stopped_for_nausea, chart, on_chart
 from tests.services.test_safety_followups import P as PATIENT
 
@@ -69,3 +73,12 @@ def test_the_switch_after_an_intolerance_says_the_low_sodium_as_the_other_switch
     card = on_chart(chart(*_stopped_for_nausea(intolerance=True), low))[OPTIMISE]
     assert "Sodium 125 mmol/L" in card.detail
     assert "SSRIs and SNRIs can lower it further" in card.detail
+
+
+def test_the_escitalopram_qtc_card_says_whose_line_it_is() -> None:
+    card = order_cards(ecg_chart(qtc(520, date(2025, 5, 20)), draft=ESCITALOPRAM_20))["order-qtc"]
+    assert card.summary.endswith("above 500 ms, where citalopram's label says to stop it")
+    assert "for escitalopram this line is not read in its own label (UNVERIFIED)" in card.detail
+    cit = order_cards(ecg_chart(qtc(520, date(2025, 5, 20))))["order-qtc"]  # citalopram's own line
+    assert cit.summary.endswith("above 500 ms, where the label says to stop it")
+    assert "UNVERIFIED" not in cit.detail

@@ -272,8 +272,8 @@ def test_a_qtc_in_seconds_is_shown_in_the_ms_it_is_compared_in() -> None:
     study = ecg(component(HEART_RATE, 75, "/min"), component(QTC, 0.508, "s"), code=STUDY)
     card = order_cards(chart(study, draft=ESCITALOPRAM_20))["order-qtc"]
     assert card.summary == (
-        "Escitalopram with QTc 508 ms (sent as 0.508 s) on 2025-05-20: above 500 ms, where the "
-        "label says to stop it"
+        "Escitalopram with QTc 508 ms (sent as 0.508 s) on 2025-05-20: above 500 ms, where "
+        "citalopram's label says to stop it"  # the line is citalopram's (lab_safety.csv)
     )
     assert "0.508 s on" not in card.summary.replace("(sent as 0.508 s) on", "")
 
