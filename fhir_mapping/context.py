@@ -304,7 +304,11 @@ def _text_findings(
     concept_label), by diagnosis_text.py, when no code matched."""
     found: dict[FindingKind, Finding] = {}
     for kind in text_kinds(text):
-        if state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
+        if state == "remission" and kind is _SUBSTANCE_USE:
+            # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
+            # the same status beside a code reads (condition_findings), not dropped.
+            kind = _IN_REMISSION
+        elif state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
             continue
         if kind is _SUBSTANCE_USE and says_in_remission(text):
             # "Alcohol use disorder, severe, in sustained remission" typed in: not current use

@@ -42,6 +42,7 @@ class _Total:
     parents: AbstractSet[str] = _NO_IDS  # ids of panels listing this Observation as a member
     encounter: str | None = None
     unread: SourceRef | None = None  # an item-9 answer of it that could not be read
+    computed: bool = False  # the total is the sum of its items (an AUDIT-C panel: score_alcohol)
 
     def score(self) -> Score:
         """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
@@ -61,7 +62,14 @@ class _Total:
         # An unreadable answer matters only while no readable one was recorded with it.
         unread = self.unread if self.item9 is None else None
         return Score(
-            self.instrument, self.value, self.day, item9, source, inferred, item9_unread=unread
+            self.instrument,
+            self.value,
+            self.day,
+            item9,
+            source,
+            inferred,
+            total_computed=self.computed,
+            item9_unread=unread,
         )
 
     @property
@@ -126,10 +134,13 @@ def _merged(totals: list[_Total]) -> Iterable[_Total]:
             # earlier of equal sources); it is not read again, so it may change in place.
             item9 = _merge_item9(found.item9, total.item9)
             unread = found.unread or total.unread
+            # The same total recorded by one and computed from items by the other: recorded.
+            computed = found.computed and total.computed
             if total.ref < found.ref:
                 merged[key] = found = total
             found.item9 = item9
             found.unread = unread
+            found.computed = computed
     return merged.values()
 
 

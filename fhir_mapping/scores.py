@@ -14,10 +14,12 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   "BDI-II"), checked against its range; none takes part in the PHQ-9 logic below.
 - The alcohol screens (review 9 finding 8): AUDIT-C total 75626-2 (0-12) and AUDIT total 75624-7
   (0-40), standalone totals as Synthea writes them (its 72109-2 AUDIT-C panel is a
-  DiagnosticReport whose result is the 75626-2 Observation, so the panel is not read). They are
-  Scores of instrument "AUDIT-C" / "AUDIT" for the duloxetine rule (services/rules/populations.py:
-  a recent score at or above the clinic's cut-off is substantial alcohol use, Cymbalta label 5.2);
-  none takes part in the PHQ-9 logic below.
+  DiagnosticReport whose result is the 75626-2 Observation: no DiagnosticReport is read). An
+  AUDIT-C filed as a 72109-2 panel Observation (EHR flowsheets, form tools) gives its 75626-2
+  component, else its own value, else the sum of its three item answers (`Score.total_computed`),
+  else a DataGap: score_alcohol.py. They are Scores of instrument "AUDIT-C" / "AUDIT" for the
+  duloxetine rule (services/rules/populations.py: a recent score at or above the clinic's cut-off
+  is substantial alcohol use, Cymbalta label 5.2); none takes part in the PHQ-9 logic below.
 - PHQ-9 item 9 (44260-8) as valueInteger 0-3, valueQuantity, or a LOINC answer (LA6568-5 = 0 ...
   LA6571-9 = 3, data/phq9_answer_codes.csv), standalone or as a panel component. A standalone item
   9 joins the PHQ-9 total it belongs to: first one linked to it (hasMember / derivedFrom either
@@ -75,6 +77,7 @@ from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
 from fhir_mapping.score_totals import _dedupe as _dedupe
 from fhir_mapping.score_totals import _merge_item9
 from fhir_mapping.score_totals import _merged as _merged
@@ -103,6 +106,7 @@ _SCORE_CONCEPTS = frozenset(
         "bdi2-total",
         # Alcohol screens (review 9 finding 8): read for the duloxetine rule only.
         "auditc-total",
+        "auditc-panel",
         "audit-total",
     }
 )
@@ -200,6 +204,7 @@ def read_rated(
         day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
         item9: int | None = None
         unread = False  # an item-9 answer is present but unreadable (finding 3)
+        computed = False  # an AUDIT-C total summed from its items (score_alcohol.py)
         concept = row.concept  # read once: asked three times below (issue 14)
         if concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
@@ -210,6 +215,19 @@ def read_rated(
                 for member in _links(resource):
                     parent_of.setdefault(member, set()).add(rid)
             value, item9, unread = _panel_values(resource)
+        elif concept == "auditc-panel":
+            # Seldom: most charts file the AUDIT-C total alone (Synthea) or not at all.
+            if day is None:
+                if _has_components(resource) or _has_value(resource):
+                    reason = "an AUDIT-C result with no usable date"
+                    gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
+                continue
+            if day > as_of:
+                continue
+            panel = _auditc_panel(resource, row.max_score)
+            for problem in panel.problems:
+                gaps.extend(resource_gap(resource, problem, DataDomain.SCORES))
+            value, computed = panel.value, panel.computed
         else:
             if day is None:
                 name = row.instrument or PHQ9
@@ -239,6 +257,8 @@ def read_rated(
             rid = None
         instrument = PHQ9 if concept == "phq9-item9" else row.instrument or PHQ9
         total = _Total(instrument, value, day, item9, rid, resource)
+        if computed:
+            total.computed = True
         if unread:  # the unreadable answer is this resource (a standalone answer or a component)
             total.unread = SourceRef("Observation", rid or "")
         (totals if value is not None else items).append(total)
@@ -273,6 +293,38 @@ def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:
     if value is None:
         value = _value(panel, _phq9_max())
     return value, item9, unread
+
+
+def _auditc_panel(panel: Resource, max_score: int | None) -> PanelTotal:
+    """What an AUDIT-C panel Observation (72109-2) says: its total component, its own value or
+    the sum of its item components (score_alcohol.py). Two answers to one item: the higher counts
+    (the safer reading, as for PHQ-9 item 9)."""
+    recorded: int | None = None
+    total_unreadable = False
+    items: dict[str, int | None] = {}
+    for component in panel.get("component") or ():
+        if not isinstance(component, JSON_OBJECT):
+            continue
+        part = _row(component.get("code"))
+        if part is not None and part.concept == "auditc-total":
+            found = _value(component, part.max_score)
+            if found is None:
+                total_unreadable = True
+            elif recorded is None:
+                recorded = found
+            continue
+        item = item_of(component)
+        if item is not None:
+            points = item_points(item, component)
+            earlier = items.get(item)
+            items[item] = points if earlier is None else max(earlier, points or 0)
+    own = _value(panel, max_score) if _has_value(panel) else None
+    return panel_total(recorded, total_unreadable, own, items)
+
+
+def _has_value(resource: Resource) -> bool:
+    """Whether an Observation carries a value[x] of its own."""
+    return any(key.startswith("value") for key in resource)
 
 
 def _component_item9(components: Any) -> tuple[int | None, bool]:

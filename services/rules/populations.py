@@ -169,6 +169,10 @@ class _Screened:
 
     def restriction(self, rule: DrugRule) -> Restriction:
         shown = f"{self.score.instrument} {self.value} on {self.score.date.isoformat()}"
+        if self.score.total_computed:
+            # No total recorded: the sum of the item answers (an AUDIT-C panel's three items,
+            # fhir_mapping/score_alcohol.py). Said, so the prescriber knows what was added up.
+            shown += ", computed from items"
         return Restriction(
             rule,
             shown,
