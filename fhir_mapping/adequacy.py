@@ -2,7 +2,8 @@
 
 - weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
   (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
-  their CANMAT 2023 target range).
+  their CANMAT 2023 target range). A dose taken only as needed (DoseSegment.as_needed) is no
+  daily dose: its days never count, whatever its mg (the card says why: `judge`'s note).
 - Verdict:
    - NOT_A_TRIAL: the drug has a low-dose use (DrugInfo.low_dose_use, e.g. trazodone for sleep)
      and the highest known dose stays below the minimum: not a trial of that drug as treatment.
@@ -59,18 +60,22 @@ def judge(
     unknown_days = total_days = adequate_days = 0
     top: float | None = None  # the highest known dose
     any_known = below = False  # a known dose at all; one below the minimum
+    as_needed_days = 0  # days on an as-needed dose that would otherwise count
     for segment in segments:
         days = (segment.end - segment.start).days
         total_days += days
         mg = segment.mg_per_day
         if mg is None:
-            unknown_days += days
+            if not segment.as_needed:  # unknown as-needed time could never make it adequate
+                unknown_days += days
             continue
         any_known = True
         if top is None or mg > top:
             top = mg
         if minimum is not None:
-            if mg >= minimum:
+            if segment.as_needed and mg >= minimum:
+                as_needed_days += days
+            elif mg >= minimum:
                 adequate_days += days
             elif mg < minimum:
                 below = True
@@ -102,6 +107,11 @@ def judge(
         verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
         return verdict, (InadequacyReason.INTOLERANCE,), weeks, ()
     reasons: list[InadequacyReason] = []
+    if as_needed_days:
+        notes.append(
+            f"{ingredient} taken only as needed for {_fmt(round(as_needed_days / 7, 1))} weeks: "
+            "not a daily dose, not counted as weeks at an adequate dose"
+        )
     if minimum is None:
         reasons.append(InadequacyReason.DOSE_UNKNOWN)
         notes.append(f"no verified minimum adequate dose for {ingredient} in the drug table")
@@ -140,7 +150,7 @@ def adequate_from(
     counted = 0
     for segment in segments:
         mg = segment.mg_per_day
-        if mg is None or mg < minimum:
+        if mg is None or mg < minimum or segment.as_needed:
             continue
         days = (segment.end - segment.start).days
         if counted + days >= needed:

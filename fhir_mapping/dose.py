@@ -18,8 +18,13 @@ One dosage line gives an amount per administration and a number of administratio
   "up to" ceilings, and reading them would overstate exposure and could make an inadequate trial
   look adequate. `repeat.count` is never a rate: it is the total number of administrations of the
   course (Epic sandbox: count 365 with one 09:00 dose a day).
-- as-needed lines (`asNeededBoolean` / `asNeededCodeableConcept`, "prn" in a sig) count at most one
-  administration per day, for the same reason.
+- as-needed lines (`asNeededBoolean` / `asNeededCodeableConcept`, "prn" / "as needed" in the sig
+  or the timing's text) count at most one administration per day, for the same reason. Such a
+  dose is not a daily dose: `as_needed` says so, and services never count it toward a trial nor
+  write it as mg/day ("50 mg as needed", with `as_needed_max_mg` from `maxDosePerPeriod`). A
+  scheduled line with an as-needed extra beside it ("50 mg at bedtime" + "25 mg as needed") is
+  read as the scheduled dose at the lower end and the two together at the upper end (the most the
+  patient may take: maximum and age-limit checks, days of supply).
 
 Ranges carry both bounds (`Amount.high`): a `doseRange`, a sig "25-50 mg" / "1-2 tablets" /
 "1-2 times a day" / "every 4-6 hours", and a timing's `frequencyMax`. The two ends answer opposite
@@ -44,9 +49,8 @@ from typing import Any
 
 from fhir_mapping.dose_amount import ordered_dose, quantity_amount, range_ends
 from fhir_mapping.dose_sig import (
-    PRN,
     governing_step,
-    normalise_sig,
+    sig_as_needed,
     sig_doses,
     sig_frequency,
     sig_frequency_bounds,
@@ -64,6 +68,7 @@ __all__ = [
     "GTS_SYSTEM",
     "Amount",
     "as_needed",
+    "as_needed_max_mg",
     "daily_amounts",
     "daily_dose_bounds",
     "daily_dose_mg",
@@ -106,9 +111,7 @@ _NO_DOSE = _NoDose()
 
 
 def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
-    as_needed = line.get("asNeededBoolean") is True or isinstance(
-        line.get("asNeededCodeableConcept"), Mapping
-    )
+    as_needed = _line_as_needed(line)
     texts = [
         t
         for t in (line.get("text"), line.get("patientInstruction"))
@@ -190,13 +193,23 @@ def as_needed(dosages: Sequence[Mapping[str, Any]] | None) -> bool:
 
 
 def _line_as_needed(line: Mapping[str, Any]) -> bool:
+    """One line taken as needed: the structured flag, or the words in its sig or in its timing's
+    text (Epic: "Every 6 hours as needed"). A sig that says "as needed" beside
+    `asNeededBoolean: false` is read as needed: the prescriber's words are the safer reading (an
+    as-needed dose never counts toward a trial)."""
     if line.get("asNeededBoolean") is True or isinstance(
         line.get("asNeededCodeableConcept"), JSON_OBJECT
     ):
         return True
+    timing = line.get("timing")
+    code = timing.get("code") if isinstance(timing, JSON_OBJECT) else None
     return any(
-        isinstance(t, str) and PRN.search(normalise_sig(t)) is not None
-        for t in (line.get("text"), line.get("patientInstruction"))
+        isinstance(t, str) and sig_as_needed(t)
+        for t in (
+            line.get("text"),
+            line.get("patientInstruction"),
+            code.get("text") if isinstance(code, JSON_OBJECT) else None,
+        )
     )
 
 
@@ -206,13 +219,51 @@ def daily_amounts(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, 
     if not dosages:
         return None
     amounts: list[Amount] = []
-    for line in _governing_lines(dosages):
+    extras: list[Amount] = []  # as-needed lines beside a scheduled one
+    lines = _governing_lines(dosages)
+    # Only several lines taken together can mix a scheduled dose with an as-needed one.
+    prn = [_line_as_needed(line) for line in lines] if len(lines) > 1 else [False] * len(lines)
+    for line, line_prn in zip(lines, prn, strict=True):
         amount = _line_amount(line)
         if amount is None:
             return None
         if isinstance(amount, Amount):
-            amounts.append(amount)
+            (extras if line_prn and not all(prn) else amounts).append(amount)
+    if extras and amounts:
+        # A scheduled dose with an as-needed extra: the scheduled part is the dose the record
+        # proves (its lower end); the extra may be taken on top of it, so it joins the upper end
+        # only (a zero lower end adds nothing to the proven dose).
+        amounts.extend(Amount(0.0, a.kind, a.upper) for a in extras)
     return tuple(amounts) if amounts else None
+
+
+def as_needed_max_mg(
+    dosages: Sequence[Mapping[str, Any]] | None,
+    *,
+    strength_mg: float | None = None,
+    per_ml: bool = False,
+    mass_applies: bool = True,
+) -> float | None:
+    """The most an as-needed dose allows a day, in mg of one ingredient: the governing lines'
+    `maxDosePerPeriod` ("no more than 1600 mg in 24 hours", a Ratio of an amount to a time),
+    summed over the lines; None unless every governing line is as needed and states one that
+    can be read (the card then says only "as needed", never a guessed ceiling)."""
+    if not as_needed(dosages) or not dosages:
+        return None
+    total = 0.0
+    for line in _governing_lines(dosages):
+        ratio = line.get("maxDosePerPeriod")
+        if not isinstance(ratio, JSON_OBJECT):
+            return None
+        amount = quantity_amount(ratio.get("numerator"))
+        days = duration_days(ratio.get("denominator"))
+        if amount is None or not days:
+            return None
+        mg = _to_mg(amount[0] / days, amount[1], strength_mg, per_ml, mass_applies)
+        if mg is None:
+            return None
+        total += mg
+    return round(total, 4) if total > 0 else None
 
 
 def _to_mg(

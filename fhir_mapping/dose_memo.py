@@ -1,5 +1,6 @@
 """mg/day of a resource's dosage lines remembered by the lines' content (issue 14): the memo
-medications.py reads each event's dose through, and its key."""
+medications.py reads each event's dose through, and its key; and whether the lines are taken as
+needed, with their ceiling, remembered the same way."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from fhir_mapping.dose import daily_dose_bounds
+from fhir_mapping.dose import as_needed, as_needed_max_mg, daily_dose_bounds
 
 # mg/day by the sig's content (issue 14): a patient's fills and refills repeat the same dosage
 # lines, and so do other patients' ("1 tablet daily"); reading one walks its timing, dose and
@@ -75,3 +76,37 @@ def remembered_dose(
             remembered_doses.clear()
         remembered_doses[key] = mg
     return mg
+
+
+# (as needed, the most it allows a day in mg) by the same key as the dose memo: read for every
+# event of every drug (an as-needed dose is never a daily one, services/trial_table.py).
+_AsNeeded = tuple[bool, float | None]
+remembered_as_needed: dict[tuple[bytes, float | None, bool, bool], _AsNeeded] = {}
+
+
+def as_needed_reading(
+    text: bytes | None,
+    dosages: Sequence[Mapping[str, Any]],
+    strength_mg: float | None,
+    per_ml: bool,
+    mass_applies: bool,
+) -> _AsNeeded:
+    """(dose.as_needed, dose.as_needed_max_mg) of `dosages`, whose `dosage_text` is `text`,
+    remembered as `remembered_dose` remembers the dose."""
+    key = None if text is None else (text, strength_mg, per_ml, mass_applies)
+    if key is not None:
+        found = remembered_as_needed.get(key)
+        if found is not None:
+            return found
+    prn = as_needed(dosages)
+    reading = (
+        prn,
+        as_needed_max_mg(dosages, strength_mg=strength_mg, per_ml=per_ml, mass_applies=mass_applies)
+        if prn
+        else None,
+    )
+    if key is not None and key[0].find(b"null") == -1:
+        if len(remembered_as_needed) >= _DOSE_MEMO_MAX:
+            remembered_as_needed.clear()
+        remembered_as_needed[key] = reading
+    return reading

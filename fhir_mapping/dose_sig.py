@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from fhir_mapping.dose_tables import frequency_table, unit_factor
+from fhir_mapping.dose_tables import as_needed_terms, frequency_table, unit_factor
 
 _NUM = r"\d+(?:\.\d+)?"
 _WORD_NUMBERS = {
@@ -37,7 +37,20 @@ _TIMES_A_DAY = re.compile(
     rf"\b(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*"
     r"(?:day|daily)\b"
 )
-PRN = re.compile(r"\b(?:prn|as needed|when needed|if needed)\b")
+# The words of data/sig_frequencies.csv's `as-needed` rows ("prn", "as needed", "as required").
+PRN = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(t) for t in sorted(as_needed_terms(), key=len, reverse=True))
+    + r")\b"
+)
+# A conditional increase ("may increase to 100 mg if needed", "increase to 2 tablets if
+# needed"): its "if needed" is about a later dose, not the dose taken now, so it never makes the
+# dose as needed. A scheduled titration read as "as needed" would lose its weeks at an adequate
+# dose (services never count an as-needed dose toward a trial).
+_INCREASE = re.compile(
+    r"\b(?:(?:may|can|could)\s+(?:increase|titrate|go\s+up|raise)|increase\s+(?:to|by)|titrate)"
+    r"\b[^.;]*"
+)
 _DISPENSE = re.compile(
     rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{_NUM}\s*[a-z{{}}]*"
 )
@@ -106,11 +119,21 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
     return None
 
 
+def sig_as_needed(text: str) -> bool:
+    """Whether a sig says its dose is taken as needed ("every 6 hours as needed for pain", "qhs
+    prn sleep", "as required"); a conditional increase ("may increase to 100 mg if needed") does
+    not. The increase is cut out before the sig is normalised, while its full stops still end it."""
+    lowered = text.lower()
+    if _INCREASE.search(lowered) is not None:
+        lowered = _INCREASE.sub(" ", lowered)
+    return PRN.search(normalise_sig(lowered)) is not None
+
+
 def sig_frequency_bounds(text: str) -> tuple[float, float] | None:
     """(lower, upper) administrations per day said anywhere in a sig, or None."""
     normalised = normalise_sig(text)
     found = _clause_frequency(normalised)
-    if found is not None and PRN.search(normalised):
+    if found is not None and sig_as_needed(text):
         found = (min(found[0], 1.0), min(found[1], 1.0))
     return found
 
@@ -182,7 +205,7 @@ def sig_doses(text: str) -> list[_SigDose]:
         # An amount with no frequency of its own next to one that has one describes the product
         # ("50 mg tablet: take 2 daily"), not a further dose.
         doses = [d for d in doses if d.per_day is not None]
-    if PRN.search(normalised):
+    if sig_as_needed(text):
         doses = [
             _SigDose(
                 d.value,

@@ -1,5 +1,6 @@
 """The dose reader's tables (dose.py): unit conversion factors (data/dose_units.csv) and sig
-frequencies (data/sig_frequencies.csv), with the readers of a unit and of a Duration on them."""
+frequencies and as-needed words (data/sig_frequencies.csv), with the readers of a unit and of a
+Duration on them."""
 
 from __future__ import annotations
 
@@ -26,17 +27,34 @@ def _units() -> dict[str, tuple[str, float]]:
     }
 
 
+# The kind of a sig_frequencies.csv row that names a word for "as needed" (no per_day).
+_AS_NEEDED = "as-needed"
+
+
 @cache
 def frequency_table() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
     """(GTS code -> per day, sig term -> (rate|event, per day))."""
     gts: dict[str, float] = {}
     terms: dict[str, tuple[str, float]] = {}
     for row in _table("sig_frequencies.csv"):
+        if row["kind"] == _AS_NEEDED:
+            continue  # a word for "as needed", not a rate: as_needed_terms
         if row["kind"] == "gts":
             gts[row["term"].upper()] = float(row["per_day"])
         else:
             terms[row["term"].lower()] = (row["kind"], float(row["per_day"]))
     return gts, terms
+
+
+@cache
+def as_needed_terms() -> tuple[str, ...]:
+    """The sig words that make a dose "as needed" ("prn", "as needed", "as required"...): the
+    `as-needed` rows of data/sig_frequencies.csv, lower-case."""
+    return tuple(
+        row["term"].strip().lower()
+        for row in _table("sig_frequencies.csv")
+        if row["kind"] == _AS_NEEDED
+    )
 
 
 def unit_factor(unit: object, code: object = None) -> tuple[str, float] | None:

@@ -5,11 +5,18 @@ episodes.py).
 (same_day_dose.py), a day whose events state no dose keeping the dose before it; `_segments` cuts
 the covered time at each dose change. Apart from the spans and clusters: how long the drug was
 taken and at what dose are decided independently, and meet only in the Trial (trial_record.py).
+
+A dose taken only as needed (MedicationEvent.as_needed) is no daily dose: on the timeline it is
+an `_AsNeeded` dose, and its segments say so (DoseSegment.as_needed), so that its days never count
+as weeks at an adequate dose (adequacy.py) and no card writes it as mg/day. A day's events that
+state nothing about it (a dispense without a sig) keep the last stated reading, as a day without
+a dose keeps the last dose; a day with a scheduled and an as-needed event reads the scheduled one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,13 +25,44 @@ from fhir_mapping.record import DoseSegment
 from fhir_mapping.same_day_dose import _day_dose, _Dose, _dose_of
 
 
-def _segment(start: date, end: date, dose: _Dose) -> DoseSegment:
+@dataclass(frozen=True, slots=True)
+class _AsNeeded:
+    """A dose taken only as needed: its reading (per administration, at most once a day) and the
+    most it allows a day (maxDosePerPeriod), None when not stated. Equal readings are one dose."""
+
+    dose: _Dose
+    max_mg: float | None
+
+
+# A dose on the timeline: a daily one (same_day_dose._Dose) or an as-needed one.
+_TimelineDose = _Dose | _AsNeeded
+
+
+def _segment(start: date, end: date, dose: _TimelineDose) -> DoseSegment:
+    if isinstance(dose, _AsNeeded):
+        low, high = dose.dose if isinstance(dose.dose, tuple) else (dose.dose, None)
+        return DoseSegment(start, end, low, high, True, dose.max_mg)
     if isinstance(dose, tuple):
         return DoseSegment(start, end, dose[0], dose[1])
     return DoseSegment(start, end, dose)
 
 
-def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
+def _as_needed_dose(day: Sequence[MedicationEvent], as_needed: bool) -> tuple[_TimelineDose, bool]:
+    """(the dose of one day's events, whether the course is now taken as needed). `as_needed` is
+    the reading so far: events that state none (None) keep it; a scheduled event of the day
+    makes the day scheduled, read from the events that are not as needed."""
+    stated = [e.as_needed for e in day if e.as_needed is not None]
+    if stated:
+        as_needed = all(stated)
+    if not as_needed:
+        scheduled = [e for e in day if not e.as_needed]
+        return (_dose_of(scheduled[0]) if len(scheduled) == 1 else _day_dose(scheduled)), False
+    prn = [e for e in day if e.as_needed] or list(day)
+    known = next((e for e in prn if e.mg_per_day is not None), prn[0])
+    return _AsNeeded(_dose_of(known), known.as_needed_max_mg), True
+
+
+def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDose]]:
     """The dose timeline of events already in _event_key order (as `_trial` holds them): one
     dose per day with events (_day_dose); a day whose events state no dose keeps the dose before
     it. Each day is read whole (review 6 finding 2: reading the day's second fill as a change
@@ -35,9 +73,10 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
     fills) has that event's dose, which is what _day_dose answers for it: it is read directly,
     without building a list for the day (issue 14; tests/fhir_mapping/test_speed7_shortcuts.py
     pins this to the reading of each day through _day_dose)."""
-    timeline: list[tuple[date, _Dose]] = []
+    timeline: list[tuple[date, _TimelineDose]] = []
     count = len(events)
     index = 0
+    as_needed = False  # the course's last stated reading (module docstring)
     while index < count:
         event = events[index]
         start = event.start
@@ -45,7 +84,18 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
         while following < count and events[following].start == start:
             following += 1
         one_event = following == index + 1
-        dose = _dose_of(event) if one_event else _day_dose(events[index:following])
+        dose: _TimelineDose
+        if as_needed or event.as_needed or not one_event:
+            dose, as_needed = _as_needed_dose(events[index:following], as_needed)
+            if (
+                isinstance(dose, _AsNeeded)
+                and dose.dose is None
+                and timeline
+                and isinstance(timeline[-1][1], _AsNeeded)
+            ):
+                dose = None  # no dose stated: the as-needed dose before it holds
+        else:
+            dose = _dose_of(event)
         index = following
         if dose is None:
             if not timeline:
@@ -55,8 +105,8 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _Dose]]:
     return timeline
 
 
-def _dose_on(timeline: Sequence[tuple[date, _Dose]], day: date) -> _Dose:
-    dose: _Dose = timeline[0][1] if timeline else None
+def _dose_on(timeline: Sequence[tuple[date, _TimelineDose]], day: date) -> _TimelineDose:
+    dose: _TimelineDose = timeline[0][1] if timeline else None
     for start, mg in timeline:
         if start > day:
             break
@@ -65,7 +115,7 @@ def _dose_on(timeline: Sequence[tuple[date, _Dose]], day: date) -> _Dose:
 
 
 def _segments(
-    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, _Dose]]
+    coverage: Sequence[tuple[date, date]], timeline: Sequence[tuple[date, _TimelineDose]]
 ) -> tuple[DoseSegment, ...]:
     """The covered time cut at each dose change, the dose of each piece as _dose_on reads it; a
     piece that continues the previous one at the same dose extends it.
@@ -74,7 +124,7 @@ def _segments(
     unique), and each DoseSegment is built once, not again at every extension (issue 14)."""
     pieces: list[list[Any]] = []  # [start, end, dose]
     count = len(timeline)
-    dose: _Dose = timeline[0][1] if timeline else None  # _dose_on before the first date
+    dose: _TimelineDose = timeline[0][1] if timeline else None  # _dose_on before the first date
     index = 0  # timeline[:index] start on or before the current cut
     for start, end in coverage:
         while index < count and timeline[index][0] <= start:
@@ -93,9 +143,4 @@ def _segments(
                 break
             cut, dose = following, timeline[index][1]
             index += 1
-    return tuple(
-        [
-            DoseSegment(a, b, mg) if not isinstance(mg, tuple) else DoseSegment(a, b, *mg)
-            for a, b, mg in pieces
-        ]
-    )
+    return tuple([_segment(a, b, mg) for a, b, mg in pieces])

@@ -64,8 +64,9 @@ class MedicationEvent:
     # its dose_basis.equivalences row; `mg_per_day` then holds the reference mg/day.
     dose_equivalence: str | None = None
     # Whether every dosage line says "as needed" (dose.as_needed); None when the resource has no
-    # dosage (a dispense without a sig) or the drug's reading never asks: it is read only for a
-    # drug whose low-dose use is as-needed (DrugInfo.low_dose_only_as_needed: mirtazapine).
+    # dosage (a dispense without a sig). An as-needed dose is no daily dose: it never counts
+    # toward a trial and is written "50 mg as needed" (dose_timeline.py, DoseSegment.as_needed);
+    # a drug whose low-dose use is as-needed (mirtazapine) is a low-dose use only then.
     as_needed: bool | None = None
     # A dispense without daysSupply whose `days_supply` was estimated as its quantity / the
     # authorising order's daily units (review 6 finding 9): the adherence it gives is worded
@@ -74,6 +75,9 @@ class MedicationEvent:
     # A statement's dateAsserted (None for other kinds, or when not stated): the day the record
     # last confirms an `active` statement, with its start (episodes.py rule 2c, review 6 f. 11).
     asserted: date | None = None
+    # The most an as-needed dose allows a day, in mg (dose.as_needed_max_mg: maxDosePerPeriod);
+    # None when not as needed or not stated.
+    as_needed_max_mg: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

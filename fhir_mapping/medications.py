@@ -31,7 +31,7 @@ from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.adherence import reported_adherence
-from fhir_mapping.dose import as_needed, daily_dose_bounds, quantity_units
+from fhir_mapping.dose import daily_dose_bounds, quantity_units
 from fhir_mapping.dose_basis import (
     basis_of,
     equivalence_ingredients,
@@ -41,6 +41,7 @@ from fhir_mapping.dose_basis import (
 )
 from fhir_mapping.dose_basis import rules as basis_rules
 from fhir_mapping.dose_memo import (
+    as_needed_reading,
     dosage_text,
     remembered_daily_dose_mg,
     remembered_dose,
@@ -176,6 +177,16 @@ def _events_of(
                 mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
         if supply is not None and not supply <= MAX_SUPPLY_DAYS:
             supply = None
+        # Read for every drug (an as-needed dose is never a daily one); None without a dosage.
+        prn, prn_max = (
+            as_needed_reading(
+                text, dosages, component.strength_mg, component.per_ml, not combination
+            )
+            if dosages
+            else (None, None)
+        )
+        if equivalent is not None and prn_max is not None:
+            prn_max = equivalent.reference_mg(prn_max)
         basis = (
             basis_of(info.ingredient, resource, medication)
             if info.ingredient in non_daily
@@ -203,9 +214,10 @@ def _events_of(
                 None if basis is _DAILY else per_administration_mg(mg, resource),
                 mg_high,  # mg_per_day_high
                 None if equivalent is None else equivalent.key,  # dose_equivalence
-                as_needed(dosages) if dosages and info.low_dose_only_as_needed else None,
+                prn,  # as_needed
                 False,  # supply_estimated: set by estimate_supplies
                 asserted,
+                prn_max,  # as_needed_max_mg
             )
         )
     return events
@@ -372,6 +384,11 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
             equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
             if equivalent is not None:
                 mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
+            prn, prn_max = as_needed_reading(
+                None, dosages, component.strength_mg, component.per_ml, len(components) == 1
+            )
+            if equivalent is not None:
+                prn_max = equivalent.reference_mg(prn_max)
             orders.append(
                 mark_draft(
                     DraftOrder(
@@ -385,6 +402,8 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                         min_adequate_mg=info.min_adequate_mg,
                         max_mg=info.max_mg,
                         source=SourceRef("MedicationRequest", rid),
+                        as_needed=prn,
+                        as_needed_max_mg=prn_max,
                     ),
                     resource,
                     medication,

@@ -92,6 +92,12 @@ class DoseSegment:
     end: date
     mg_per_day: float | None
     mg_per_day_high: float | None = None
+    # Taken only as needed (dose.as_needed: asNeededBoolean, "prn" in the sig): the dose is what
+    # one administration gives, at most once a day, not a daily dose. Its days never count as
+    # weeks at an adequate dose, and cards write it "50 mg as needed", never "50 mg/day".
+    as_needed: bool = False
+    # The most such a dose allows a day in mg (maxDosePerPeriod); None: not stated.
+    as_needed_max_mg: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:
@@ -540,6 +546,9 @@ class DraftOrder:
     # A product whose mg are not the range's mg (see Trial.dose_equivalence): `mg_per_day` is the
     # reference dose (Aplenzin 522 mg -> 450 mg bupropion HCl).
     dose_equivalence: str | None = None
+    # An order taken only as needed, and its daily ceiling (see DoseSegment.as_needed).
+    as_needed: bool = False
+    as_needed_max_mg: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

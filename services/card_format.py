@@ -22,6 +22,22 @@ def fmt_mg(mg: float | None) -> str:
     return f"{round(mg, 2 if abs(mg) >= 1 else 4):g}"
 
 
+def as_needed_text(mg: float | None, high: float | None = None, max_mg: float | None = None) -> str:
+    """A dose taken only as needed (DoseSegment.as_needed), never written as mg/day: "50 mg as
+    needed", "50-100 mg as needed", "400 mg as needed (max 1600 mg/day)" with the order's
+    maxDosePerPeriod, "as needed (dose not read)"."""
+    ceiling = f" (max {fmt_mg(max_mg)} mg/day)" if max_mg is not None else ""
+    if mg is None and high is None:
+        return f"as needed (dose not read){ceiling}"
+    if high is None:
+        dose = fmt_mg(mg)
+    elif mg is None:
+        dose = f"up to {fmt_mg(high)}"
+    else:
+        dose = f"{fmt_mg(mg)}-{fmt_mg(high)}"
+    return f"{dose} mg as needed{ceiling}"
+
+
 def fmt_weeks(weeks: float) -> str:
     return f"{weeks:.1f}".removesuffix(".0")
 

@@ -156,17 +156,24 @@ class Taking:
     # (review 9 finding 4: a thioridazine statement last asserted in 2016 read "running since
     # 2012"). None: confirmed by the record, on the order, or undated (a DataGap.taken_now).
     unconfirmed_since: date | None = None
+    # Taken only as needed (DoseSegment.as_needed, DraftOrder.as_needed), with its daily ceiling:
+    # named "400 mg as needed", never as mg/day (ibuprofen PRN beside lithium).
+    as_needed: bool = False
+    as_needed_max_mg: float | None = None
 
     @classmethod
     def of_trial(cls, trial: Trial) -> Taking:
         """A running course as a card names it: its latest dose, its start, its latest source."""
+        last = trial.segments[-1] if trial.segments else None
         return cls(
             trial.ingredient,
-            trial.segments[-1].mg_per_day if trial.segments else None,
+            last.mg_per_day if last is not None else None,
             trial.start,
             False,
             trial.sources[-1] if trial.sources else None,
             trial.unconfirmed_since,
+            last is not None and last.as_needed,
+            None if last is None else last.as_needed_max_mg,
         )
 
     def state(self) -> str:
@@ -181,11 +188,12 @@ class Taking:
         100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
         last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
         is not recorded is said, never guessed."""
-        dose = (
-            f"{cards.fmt_mg(self.mg_per_day)} mg/day"
-            if self.mg_per_day is not None
-            else "dose not read"
-        )
+        if self.as_needed:
+            dose = cards.as_needed_text(self.mg_per_day, None, self.as_needed_max_mg)
+        elif self.mg_per_day is not None:
+            dose = f"{cards.fmt_mg(self.mg_per_day)} mg/day"
+        else:
+            dose = "dose not read"
         if self.on_order:
             return f"{self.ingredient} {dose} on this order"
         cite = f" ({self.source})" if self.source is not None else ""
@@ -283,7 +291,19 @@ def running(record: PatientRecord) -> list[Taking]:
 
 
 def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
-    return [Taking(d.ingredient, d.mg_per_day, None, True, d.source) for d in drafts]
+    return [
+        Taking(
+            d.ingredient,
+            d.mg_per_day,
+            None,
+            True,
+            d.source,
+            None,
+            d.as_needed,
+            d.as_needed_max_mg,
+        )
+        for d in drafts
+    ]
 
 
 def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) -> list[Pair]:

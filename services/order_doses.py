@@ -32,22 +32,43 @@ def fmt_dose(mg: float | None, high: float | None) -> str:
     return f"{cards.fmt_mg(mg)}-{cards.fmt_mg(high)}"
 
 
-def dose_text(mg: float | None, high: float | None = None, equivalence: str | None = None) -> str:
+def dose_text(
+    mg: float | None,
+    high: float | None = None,
+    equivalence: str | None = None,
+    *,
+    as_needed: bool = False,
+    as_needed_max: float | None = None,
+) -> str:
     """A daily dose with its unit, as the record states it: "150 mg/day", "50-200 mg/day", and
     for a product whose mg are not the range's mg the dose as written beside its equivalent
-    ("HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)")."""
+    ("HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)"); a dose taken
+    only as needed is no daily dose: "50 mg as needed" (cards.as_needed_text)."""
+    if as_needed:
+        return cards.as_needed_text(mg, high, as_needed_max)
     return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} mg/day"
 
 
 def draft_dose(draft: DraftOrder) -> str:
     """The draft's daily dose as `dose_text` writes it (with its unit)."""
-    return dose_text(draft.mg_per_day, draft.mg_per_day_high, draft.dose_equivalence)
+    return dose_text(
+        draft.mg_per_day,
+        draft.mg_per_day_high,
+        draft.dose_equivalence,
+        as_needed=draft.as_needed,
+        as_needed_max=draft.as_needed_max_mg,
+    )
 
 
 def trial_dose(trial: Trial) -> str:
     """The running dose of a trial as `dose_text` writes it (with its unit)."""
+    last = trial.segments[-1] if trial.segments else None
     return dose_text(
-        trial.current_mg_per_day, trial.current_mg_per_day_high, trial.dose_equivalence
+        trial.current_mg_per_day,
+        trial.current_mg_per_day_high,
+        trial.dose_equivalence,
+        as_needed=last is not None and last.as_needed,
+        as_needed_max=None if last is None else last.as_needed_max_mg,
     )
 
 
@@ -84,10 +105,11 @@ class Together:
 def together(drafts: Sequence[DraftOrder]) -> dict[str, Together]:
     """Ingredient -> its drafts' doses, for ingredients drafted more than once at a daily dose
     that can be read. A draft dosed per session or injection, or whose dose cannot be read, is
-    judged alone (its checks say so)."""
+    judged alone (its checks say so); so is one taken only as needed, which is no daily dose to
+    add to another."""
     doses: dict[str, list[DraftOrder]] = {}
     for d in drafts:
-        if d.dose_basis is DoseBasis.DAILY and d.mg_per_day is not None:
+        if d.dose_basis is DoseBasis.DAILY and d.mg_per_day is not None and not d.as_needed:
             doses.setdefault(d.ingredient, []).append(d)
     found: dict[str, Together] = {}
     for name, same in doses.items():

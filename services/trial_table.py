@@ -23,7 +23,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from services import trial_dates
-from services.card_format import fmt_mg, fmt_pct, fmt_weeks, table
+from services.card_format import as_needed_text, fmt_mg, fmt_pct, fmt_weeks, table
 
 # Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
 # reading a member off its Enum class costs about ten times reading a global (issue 14).
@@ -63,8 +63,11 @@ def dose_path(trial: Trial) -> str:
     for segment in trial.segments:
         high = segment.mg_per_day_high
         # A ranged dose as its range, never one number that claims more than the record shows;
-        # an equivalent-dose product (Aplenzin, Prozac Weekly) as written beside its equivalent.
-        if equivalence is not None:
+        # an equivalent-dose product (Aplenzin, Prozac Weekly) as written beside its equivalent;
+        # a dose taken only as needed as such, never as mg/day.
+        if segment.as_needed:
+            text = as_needed_text(segment.mg_per_day, high, segment.as_needed_max_mg)
+        elif equivalence is not None:
             text = shown_dose(equivalence, segment.mg_per_day, high) or fmt_mg(segment.mg_per_day)
         elif high is not None:
             low = segment.mg_per_day
@@ -163,6 +166,16 @@ def below_minimum(trial: Trial) -> tuple[float, float] | None:
     return top, sum(_days(s.start, s.end) for s in low) / 7
 
 
+def _below_only_as_needed(trial: Trial) -> bool:
+    minimum = trial.min_adequate_mg
+    low = [
+        s
+        for s in trial.segments
+        if minimum is not None and s.mg_per_day is not None and s.mg_per_day < minimum
+    ]
+    return bool(low) and all(s.as_needed for s in low)
+
+
 def unknown_dose_weeks(trial: Trial) -> float:
     return sum(_days(s.start, s.end) for s in trial.segments if s.mg_per_day is None) / 7
 
@@ -179,7 +192,9 @@ def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
 def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
     if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
         low = below_minimum(trial)
-        dose = "a dose" if low is None else f"{fmt_mg(low[0])} mg/day for {fmt_weeks(low[1])} weeks"
+        # Below the minimum only as needed: the dose per administration, not a mg/day.
+        unit = " mg as needed" if _below_only_as_needed(trial) else " mg/day"
+        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is InadequacyReason.TOO_SHORT:
         if trial_dates.start_unknown(trial):

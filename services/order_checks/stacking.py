@@ -18,6 +18,9 @@ def running_dose(trial: Trial) -> str:
 
 
 def _dose(trial: Trial) -> str:
+    last = trial.segments[-1] if trial.segments else None
+    if last is not None and last.as_needed:  # no daily dose: "25 mg as needed"
+        return cards.as_needed_text(last.mg_per_day, last.mg_per_day_high, last.as_needed_max_mg)
     if trial.dose_basis is DoseBasis.DAILY:
         return f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day"
     return cards.dose_path(trial)

@@ -57,6 +57,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "as_needed",
         "supply_estimated",
         "asserted",
+        "as_needed_max_mg",
     ]
 
 
@@ -131,6 +132,7 @@ def test_every_field_of_an_order_event_holds_what_the_order_says() -> None:
         ),
         dose_basis=DoseBasis.DAILY,
         mg_per_administration=None,
+        as_needed=False,  # read for every drug with a dosage (an as-needed dose is no daily one)
     )
 
 

@@ -329,6 +329,7 @@ def test_synthea_legacy_code_one_unit_daily_is_25_mg() -> None:
         days_supply=None,
         status="stopped",
         source=SourceRef("MedicationRequest", "86c267dc-e655-4a0e-9046-00dc12ba1419"),
+        as_needed=False,  # its dosage is scheduled (read for every drug with a dosage)
     )
 
 
