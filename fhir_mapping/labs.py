@@ -12,8 +12,14 @@ components and no value) is read the same way. Several components of the test: t
 in the first one's unit counts (the safer reading for a "QTc above" check). A dated panel with no
 component of the test (a rhythm strip, an ECG sending only its QT interval and heart rate) is a
 result of the test with neither value nor flag, as an unreadable QTc is (review 9 finding 2): the
-QTc check then says it was not done instead of passing over the latest ECG in silence. No QTc is
-ever computed here from the QT and heart rate: the card never claims more than the ECG reported.
+QTc check then says it was not done instead of passing over the latest ECG in silence. Such a
+result carries what the ECG does report, its QT interval and heart rate as sent
+(`LabResult.reported`, lab_measures.py), for the card to show; no QTc is ever computed here from
+them: the card never claims more than the ECG reported.
+
+A QTc sent as text (valueString "512 ms (prolonged)", of the Observation or of its component) is
+read when the text holds one number with a unit data/lab_ranges.csv's `text_units` names
+(lab_text.py); any other text stays a value not read.
 
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
@@ -23,6 +29,7 @@ no QTc at all unless a later result of the test supersedes it).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from operator import attrgetter
@@ -39,6 +46,8 @@ from fhir_mapping.fhir_fields import (
     source_ref,
 )
 from fhir_mapping.gaps import resource_gap
+from fhir_mapping.lab_measures import reported
+from fhir_mapping.lab_text import value_from_text
 from fhir_mapping.record import DataDomain, DataGap, LabResult
 
 Resource = Mapping[str, Any]
@@ -200,6 +209,9 @@ LAB_NAMES = {
     "ldl": "LDL",
     "triglycerides": "triglycerides",
     "ecg": "ECG",
+    # What an ECG without a QTc reports (data/lab_panel_measures.csv): shown, never compared.
+    "qt": "QT interval",
+    "heart-rate": "heart rate",
 }
 
 
@@ -216,11 +228,14 @@ def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> s
     return flag
 
 
-def _value(part: Resource) -> tuple[float | None, str | None]:
+def _value(part: Resource, test: str) -> tuple[float | None, str | None]:
+    """The valueQuantity's number and unit; with none, a value of `test` sent as text
+    (lab_text.py: "512 ms (prolonged)")."""
     quantity = part.get("valueQuantity")
-    if not isinstance(quantity, JSON_OBJECT):
-        return None, None
-    return number(quantity.get("value")), _quantity_unit(quantity)
+    if isinstance(quantity, JSON_OBJECT):
+        return number(quantity.get("value")), _quantity_unit(quantity)
+    found = value_from_text(test, part.get("valueString"))
+    return found if found is not None else (None, None)
 
 
 def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> LabResult | None:
@@ -241,7 +256,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
         if own is None or own not in tests or (test is not None and own != test):
             continue
         test = own
-        value, unit = _value(component)
+        value, unit = _value(component, own)
         found.append((value, unit, _flag(component, own, value, unit)))
     if test is None:
         return None
@@ -272,12 +287,21 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         panel = _PANELS[test]
         found = _from_components(resource, panel, when)
         if found is not None:
+            if found.value is None and found.flag is None:  # its QTc is not a number
+                return replace(found, reported=reported(test, resource))
             return found
         # No QTc component: the ECG is a QTc that could not be read (review 9 finding 2), never
         # a QTc computed from its QT and heart rate. Dropping it would let an older QTc, or none,
-        # stand for the latest ECG; as a result without value the check says "not compared".
+        # stand for the latest ECG; as a result without value the check says "not compared",
+        # showing the QT and heart rate the ECG reports (`reported`), as sent.
         return LabResult(
-            test=panel[0], value=None, unit=None, date=when, flag=None, source=source_ref(resource)
+            test=panel[0],
+            value=None,
+            unit=None,
+            date=when,
+            flag=None,
+            source=source_ref(resource),
+            reported=reported(test, resource),
         )
     # `_value` and `_flag`, inline: read for every lab of a chart (issue 14).
     quantity = resource.get("valueQuantity")
@@ -285,6 +309,10 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     if isinstance(quantity, JSON_OBJECT):
         value = number(quantity.get("value"))
         unit = _quantity_unit(quantity)
+    elif "valueString" in resource:  # a QTc sent as text: "512 ms (prolonged)"
+        text = value_from_text(test, resource["valueString"])
+        if text is not None:
+            value, unit = text
     flag = _interpretation_flag(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)

@@ -449,6 +449,16 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Measurement:
+    """A measurement an ECG reports beside the QTc it lacks (its QT interval, its heart rate), as
+    sent: shown on the "QTc not compared" card, never compared, never used to compute a QTc."""
+
+    test: str  # "qt" | "heart-rate" (fhir_mapping/data/lab_panel_measures.csv)
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class LabResult:
     """A lab the diagnosis review reads. `test` is "tsh", "free-t4", "b12", "folate" or "vitamin-d"."""
 
@@ -458,6 +468,9 @@ class LabResult:
     date: date
     flag: str | None = None  # "low" | "high" | "normal" from interpretation or reference range
     source: SourceRef | None = None
+    # A QTc read from an ECG that gives none (or none that is a number): what the ECG does report
+    # (fhir_mapping/lab_measures.py), so the card shows what was measured. Empty otherwise.
+    reported: tuple[Measurement, ...] = ()
 
 
 class ProcedureKind(StrEnum):

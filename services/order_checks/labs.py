@@ -5,13 +5,17 @@ the order and that the service used to fetch and ignore.
   augmentation target (data/lab_safety.csv "lithium-target": CANMAT 2023 0.5-0.8 mmol/L; the FDA
   boxed warning: toxicity tracks the serum level);
 - citalopram or escitalopram with a recent QTc above 500 ms ("qtc-stop": Celexa label 5.2, FDA
-  2011/2012), or above 450 ms as an information card ("qtc-caution");
+  2011/2012), or above 450 ms as an information card ("qtc-caution"); a latest QTc that cannot be
+  compared says so, with what the ECG did report (its QT interval and heart rate, as sent: never
+  a QTc computed from them); when the drug's older-adult limit is exceeded too (the age-limit
+  card), the QTc card names it in one line, and `qtc_line` gives the age-limit card its line;
 - an SSRI or SNRI with a recent sodium below 130 mmol/L ("sodium-low": Spasovski 2014; the
   labels' hyponatraemia warning), worded more strongly from policy.older_adult_age.
 
-Each card names the value and its date. When lab results could not all be obtained
-(record.incomplete(LABS)) and no result decides, the check says it was not done (issue 10, never
-silent) rather than passing the order as checked.
+Each card names the value and its date, and cites what data/lab_safety.csv's `cite` (the line)
+and `effect_cite` (what the drug does) columns say, never a citation written here. When lab
+results could not all be obtained (record.incomplete(LABS)) and no result decides, the check says
+it was not done (issue 10, never silent) rather than passing the order as checked.
 
 Warning, not critical: critical stays kept for what harms at once (an MAOI combination, suicide
 risk: order_checks/cautions.py). These cards cannot be snoozed and return on every call until the
@@ -20,17 +24,53 @@ clinician accepts or overrides them.
 
 from __future__ import annotations
 
-from fhir_mapping.labs import ECG_WITHOUT_QTC
-from fhir_mapping.record import DataDomain, DraftOrder, LabResult, Role
-from services import cards, lab_safety
+import csv
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
+from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement, Role
+from services import age_limits, cards, lab_safety
 from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
+from services.order_doses import draft_dose, trial_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 LITHIUM = "order-lithium-level"
 QTC = "order-qtc"
 SODIUM = "order-low-sodium"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cites:
+    line: str  # what the threshold rests on ("CANMAT 2023 Table 7.2")
+    effect: str  # what the drug's effect the card states rests on ("FDA boxed warning")
+
+
+@cache
+def _cites() -> dict[LabRule, _Cites]:
+    """Each rule's citations: data/lab_safety.csv's `cite` and `effect_cite` columns, read
+    beside `lab_safety.rules()` (the same rows, in the same order)."""
+    text = resources.files("services").joinpath("data/lab_safety.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    found = {}
+    for rule, row in zip(lab_safety.rules(), rows, strict=True):
+        if rule.check != row["check"]:
+            raise ValueError(f"data/lab_safety.csv read twice differently: {rule.check}")
+        found[rule] = _Cites(row["cite"].strip(), row["effect_cite"].strip())
+    return found
+
+
+def _cite(rule: LabRule) -> str:
+    return _cites()[rule].line
+
+
+def _effect(rule: LabRule) -> str:
+    return _cites()[rule].effect
 
 
 def lab_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
@@ -97,9 +137,9 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"Lithium ordered: last level {lab_safety.text(lab)}, above target",
         ),
         f"The last lithium level, {lab_safety.text(lab)}, is above the augmentation target "
-        f"({rule.bounds()}, CANMAT 2023 Table 7.2), and this order adds lithium or raises it. "
-        "Lithium toxicity tracks the serum level and can occur close to therapeutic levels (FDA "
-        "boxed warning): check for toxicity and repeat the level before raising the dose. "
+        f"({rule.bounds()}, {_cite(rule)}), and this order adds lithium or raises it. "
+        "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
+        f"({_effect(rule)}): check for toxicity and repeat the level before raising the dose. "
         f"{_renal(ctx)}",
     )
 
@@ -117,6 +157,40 @@ def _renal(ctx: RuleContext) -> str:
 
 
 def _qtc(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    found = _qtc_check(ctx, draft)
+    line = _age_line(ctx, draft) if found is not None else None
+    if found is None or line is None:
+        return found
+    return dataclasses.replace(found, detail=cards.join_sections(found.detail, line))
+
+
+def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
+    """The line naming the age-limit card beside this QTc card: the drafted daily dose above the
+    drug's older-adult limit (order_checks/doses.py `age_check`'s card), else a running course of
+    it above the limit (the patient-view card, services/rules/age_dose_limit.py). Both limits are
+    about the same QT risk, so a reader of one card sees the other."""
+    age = ctx.record.patient.age
+    limit = age_limits.limit_for(draft.ingredient, age)
+    if limit is None:
+        return None
+    top = f"{limit.labelled(cards.fmt_mg(limit.max_mg))} from age {limit.min_age}"
+    if draft.dose_basis is DoseBasis.DAILY and age_limits.exceeded(
+        draft.ingredient, age, draft.mg_per_day_upper
+    ):
+        return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
+    for trial in ctx.facts.ongoing_trials:
+        if (
+            trial.ingredient == draft.ingredient
+            and trial.dose_basis is DoseBasis.DAILY
+            and age_limits.exceeded(trial.ingredient, age, trial.current_mg_per_day_upper)
+        ):
+            return (
+                f"**Age-limit card:** at {age}, the running {trial_dose(trial)} is above the {top}."
+            )
+    return None
+
+
+def _qtc_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     stop = lab_safety.rule_for("qtc-stop", draft.ingredient, draft.drug_class)
     caution = lab_safety.rule_for("qtc-caution", draft.ingredient, draft.drug_class)
     if stop is None and caution is None:
@@ -163,8 +237,8 @@ def _qtc_compared(
                 f"{name} with QTc {shown}: above {stop.bounds()}",
             ),
             f"{latest} is {shown}.{then} {name} prolongs the QT interval "
-            f"dose-dependently; the citalopram label (5.2) says to discontinue it in patients "
-            f"with persistent QTc measurements above {stop.bounds()} (FDA 2011/2012)"
+            f"dose-dependently ({_effect(stop)}); the citalopram label says to discontinue it in "
+            f"patients with persistent QTc measurements above {stop.bounds()} ({_cite(stop)})"
             f"{_unverified_for(stop, draft)}. Choose "
             "another antidepressant, or repeat the ECG before deciding.",
         )
@@ -176,12 +250,41 @@ def _qtc_compared(
                 f"{name} with QTc {shown}: above {caution.bounds()}",
                 f"{name} with QTc {shown}",
             ),
-            f"{latest} is {shown}, above {caution.bounds()}.{then} {name} "
-            "prolongs the QT interval dose-dependently (FDA 2011/2012): use the lowest "
+            f"{latest} is {shown}, above {caution.bounds()} ({_cite(caution)}"
+            f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name} "
+            f"prolongs the QT interval dose-dependently ({_effect(caution)}): use the lowest "
             "effective dose and repeat the ECG.",
             indicator=Indicator.INFO,
         )
     return None
+
+
+def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
+    """What the QTc check of an `ingredient` order would say, in one short clause, for the
+    age-limit card (services/rules/age_dose_limit.py) to name it: "QTc 470 ms on 2025-05-20,
+    above 450 ms"; "QTc 520 ms on 2025-05-20, above 500 ms, where the label says to stop it";
+    "QTc of 2025-05-20 not compared: the ECG reports no QTc". None when that check would raise no
+    card from a result (no QTc rule for the drug, no recent QTc, one below both lines). The same
+    results as `_qtc_check`: the deciding QTc, else the latest readable one in the window."""
+    stop = lab_safety.rule_for("qtc-stop", ingredient, drug_class)
+    caution = lab_safety.rule_for("qtc-caution", ingredient, drug_class)
+    if stop is None and caution is None:
+        return None
+    lab = lab_safety.deciding(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    readable = lab if lab_safety.readable(lab) else lab_safety.latest_readable(ctx.record, "qtc")
+    if readable is not None and lab_safety.is_recent(ctx.record, ctx.policy, readable):
+        shown = f"QTc {lab_safety.text(readable)}"
+        if stop is not None and lab_safety.above(stop, readable):
+            return f"{shown}, above {stop.bounds()}, where {stop.says}"
+        if caution is not None and lab_safety.above(caution, readable):
+            return f"{shown}, above {caution.bounds()}"
+    if lab_safety.readable(lab):
+        return None
+    if _no_qtc_reported(ctx, lab):
+        return f"QTc of {lab.date.isoformat()} not compared: the ECG reports no QTc"
+    return f"QTc of {lab.date.isoformat()} not compared: its value could not be read"
 
 
 def _unverified_for(rule: lab_safety.LabRule, draft: DraftOrder) -> str:
@@ -229,6 +332,7 @@ def _qtc_not_compared(
     day = lab.date.isoformat()
     bound = f" (above {rule.bounds()} {rule.says})" if rule is not None else ""
     before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
+    measured = _measured(lab.reported)
     if _no_qtc_reported(ctx, lab):
         ref = f" ({lab.source})" if lab.source is not None else ""
         return OrderCheck(
@@ -236,8 +340,8 @@ def _qtc_not_compared(
             draft,
             f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
             f"The latest ECG on record, of {day}{ref}, reports no QTc, so the QTc check of this "
-            f"{draft.ingredient} order{bound} was not done; no QTc is computed here from its QT "
-            f"interval and heart rate.{before} Read the QTc on the tracing before ordering.",
+            f"{draft.ingredient} order{bound} was not done. {measured}{before} Read the QTc on "
+            "the tracing before ordering.",
             indicator=Indicator.INFO,
         )
     return OrderCheck(
@@ -246,9 +350,32 @@ def _qtc_not_compared(
         f"{name} order: QTc of {day} not compared, its value could not be read",
         f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
         f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done."
-        f"{before} Read the QTc on the ECG before ordering.",
+        f"{' ' + measured if lab.reported else ''}{before} Read the QTc on the ECG before "
+        "ordering.",
         indicator=Indicator.INFO,
     )
+
+
+def _measured(reported: tuple[Measurement, ...]) -> str:
+    """ "The ECG reports QT interval 460 ms and heart rate 88/min; no QTc was computed from
+    them." (as sent: fhir_mapping/lab_measures.py), or "No QTc is computed here." when it
+    reports neither: a QTc computed from them would claim more than the ECG reported."""
+    if not reported:
+        return "No QTc is computed here."
+    parts = [f"{LAB_NAMES.get(m.test, m.test)} {_quantity(m)}" for m in reported]
+    return (
+        f"The ECG reports {' and '.join(parts)}; no QTc was computed from "
+        f"{'them' if len(parts) > 1 else 'it'}."
+    )
+
+
+def _quantity(measure: Measurement) -> str:
+    """ "460 ms", "0.46 s", "88/min" (a UCUM annotation such as {beats} left out)."""
+    unit = re.sub(r"\{[^}]*\}", "", measure.unit or "").strip()
+    if not unit:
+        return cards.fmt_mg(measure.value)
+    space = "" if unit.startswith("/") else " "
+    return f"{cards.fmt_mg(measure.value)}{space}{unit}"
 
 
 def _sodium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -290,6 +417,6 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
         draft,
         summary,
         f"The latest sodium is {lab_safety.text(lab)}, below {rule.bounds()} (moderate "
-        f"hyponatraemia or worse, Spasovski 2014). {draft.drug_class} antidepressants can cause "
-        f"hyponatraemia (SIADH; their labels). {advice}",
+        f"hyponatraemia or worse, {_cite(rule)}). {draft.drug_class} antidepressants can cause "
+        f"hyponatraemia (SIADH; {_effect(rule)}). {advice}",
     )

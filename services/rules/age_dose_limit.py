@@ -9,12 +9,18 @@ same for a draft (order_hooks AGE_LIMIT); a dose the service proposes never exce
 
 A ranged dose ("20-40 mg daily") is judged at its UPPER end: the patient may take that much, and
 the QT risk is the dose taken. The card writes the range as the record states it.
+
+When the QTc check of an order of the drug would raise a card (a recent QTc above its caution or
+stop line, or a latest QTc not compared: services/order_checks/labs.py `qtc_line`), the card names
+it in one line under the drug's own: the age limit and the QTc are one QT risk, and this card is
+seen at patient-view, where no QTc card is shown (the QTc card names this one in turn).
 """
 
 from __future__ import annotations
 
 from fhir_mapping.record import DoseBasis, Trial
 from services import age_limits, cards, drugs, suggestions
+from services.order_checks.labs import qtc_line
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -60,12 +66,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     trial, limit = above[0]
     name = trial.ingredient.capitalize()
     mg, top = trial_dose(trial), cards.fmt_mg(limit.max_mg)
-    lines = [
-        f"**{t.ingredient.capitalize()} {trial_dose(t)}, age {age}:** "
-        f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
-        f"{age_limits.label(lim)}"
-        for t, lim in above
-    ]
+    lines = []
+    for t, lim in above:
+        lines.append(
+            f"**{t.ingredient.capitalize()} {trial_dose(t)}, age {age}:** "
+            f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
+            f"{age_limits.label(lim)}"
+        )
+        qtc = qtc_line(ctx, t.ingredient, t.drug_class)
+        if qtc is not None:
+            lines.append(f"**QTc card:** {qtc} (shown at a {t.ingredient} order).")
     return cards.make(
         TOPIC,
         summary=cards.fit_summary(

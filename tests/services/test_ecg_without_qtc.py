@@ -282,7 +282,7 @@ def test_a_qtc_in_seconds_is_shown_in_the_ms_it_is_compared_in() -> None:
     "unread",
     [
         intervals_only(),
-        ecg(component(HEART_RATE, 88, "/min"), component(QTC, "512 ms (prolonged)")),
+        ecg(component(HEART_RATE, 88, "/min"), component(QTC, "QTc not measurable: artefact")),
     ],
     ids=["no-qtc", "qtc-as-text"],
 )

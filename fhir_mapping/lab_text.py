@@ -1,0 +1,61 @@
+"""A lab value sent as text: a QTc written "512 ms (prolonged)" in valueString.
+
+Some ECG systems send the QTc as a string (the value with a word after it) instead of a
+valueQuantity. Which tests are read from text, and in which units, is data/lab_ranges.csv's
+`text_units` column (the QTc: ms, msec, s, sec); a test without text units is never read from
+text. The reading is strict, because a number taken from the wrong place in a sentence would be
+compared as if measured: the text must hold exactly one number, followed by one of the units,
+with nothing before it but the test's own label ("QTc: 512 ms", "512 ms (prolonged)"). Anything
+else is not read: a sign or comparator ("> 500 ms" is a bound, not a value), two numbers
+("480-500 ms", "Bazett 512 ms, Fridericia 478 ms"), no unit ("512"), words before the number
+("not done, last 512 ms": the number may not be this result's), no number ("QTc not measurable");
+the result stays one without a value: `labs.lab_gaps` names it and the QTc check says it was not
+compared (never silent, never a guessed value).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# The number, the spaces after it and the word that follows (its unit).
+_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*([^\W\d_]+)")
+# All that may stand before the number: the QTc's own label ("QTc", "QTcB:", "QTc interval =").
+# Display words of the field, not clinical facts; anything else before it ("> ", "-", "~",
+# "last ", "not done, previous ") and the number is not read as this result's value.
+_LABEL = re.compile(r"(?:qtc[bf]?(?:\s+interval)?)?\s*[:=]?", re.IGNORECASE)
+
+
+@cache
+def text_units() -> dict[str, frozenset[str]]:
+    """Test -> the lower-case units a value of it sent as text may carry (data/lab_ranges.csv
+    `text_units`); tests with none are absent."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_ranges.csv").read_text("utf-8")
+    found: dict[str, frozenset[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        units = frozenset(u.strip().lower() for u in (row.get("text_units") or "").split("|"))
+        units -= {""}
+        if units:
+            found[row["test"]] = units
+    return found
+
+
+def value_from_text(test: str, text: object) -> tuple[float, str] | None:
+    """(value, lower-case unit) read from `text` for `test`, or None (see the module doc)."""
+    units = text_units().get(test)
+    if units is None or not isinstance(text, str):
+        return None
+    if len(_NUMBER.findall(text)) != 1:
+        return None
+    found = _VALUE.search(text)
+    if found is None:
+        return None
+    unit = found.group(2).lower()
+    if unit not in units:
+        return None
+    if _LABEL.fullmatch(text[: found.start()].strip()) is None:
+        return None
+    return float(found.group(1)), unit
