@@ -18,6 +18,9 @@ Four tables in services/data, each row with its source and status (services/data
 - psychotic_depression_regimens.csv: antidepressant plus antipsychotic at antipsychotic-range doses
   (STOP-PD: sertraline 150-200 mg/day with olanzapine 15-20 mg/day).
 
+And drug_cautions.csv as a course already running reads it (`running_cautions`: each row with its
+`if_running` advice and status; the switch list and order checks read it through services/tables.py).
+
 A rule names either one ingredient or a class (a drug-table class, or a group of this file), so
 "TCA" and "antipsychotic" rows cover every drug of the class.
 """
@@ -269,6 +272,37 @@ def condition_rules() -> tuple[DrugRule, ...]:
             finding_codes=_code_set(row.get("finding_codes") or ""),
         )
         for row in _rows("condition_drug_rules.csv")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunningCaution:
+    """A drug_cautions.csv row as rules/running_cautions.py applies it to a running course."""
+
+    ingredient: str
+    finding: FindingKind
+    note: str
+    # What the label says of a course already running when the finding is on record (paroxetine
+    # when pregnancy occurs: discuss, then stop tapered or switch); "" when it says nothing more
+    # than its contraindication, and the card asks to review whether it should continue.
+    if_running: str
+    source: str
+    status: str
+
+
+@cache
+def running_cautions() -> tuple[RunningCaution, ...]:
+    """Every row of drug_cautions.csv, in table order, for a course already running."""
+    return tuple(
+        RunningCaution(
+            ingredient=row["ingredient"].strip().lower(),
+            finding=FindingKind(row["finding"].strip()),
+            note=row["note"].strip(),
+            if_running=row["if_running"].strip(),
+            source=row["source"].strip(),
+            status=row["status"].strip(),
+        )
+        for row in _rows("drug_cautions.csv")
     )
 
 

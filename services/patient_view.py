@@ -1,10 +1,11 @@
 """patient-view: the whole pathway, one card per topic, critical first.
 
 Suicide risk is always evaluated and never suppressed; so are an MAOI running with a serotonergic
-or noradrenergic antidepressant (maoi_combination) and a running dose above the labelled maximum
-for the patient's age (age_dose_limit). Every other card needs a depressed patient
-who is not in remission (PathwayFacts.active): a patient with no depression, or in remission, gets
-no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
+or noradrenergic antidepressant (maoi_combination), a running dose above the labelled maximum
+for the patient's age (age_dose_limit), two running drugs that interact (interactions) and a
+running drug a condition on record rules against (running_cautions). Every other card needs a
+depressed patient who is not in remission (PathwayFacts.active): a patient with no depression, or
+in remission, gets no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
 A deceased patient (Patient.deceased[x]) gets no cards at all.
 """
 
@@ -26,6 +27,7 @@ from services.rules import (
     measurement_based_care,
     optimize_switch_augment,
     psychotherapy,
+    running_cautions,
     suicide_risk,
     tms_course,
     tms_referral,
@@ -56,8 +58,11 @@ def run_rules(
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).
     found = [suicide_risk.rule(ctx), maoi_combination.rule(ctx), age_dose_limit.rule(ctx)]
-    # Two running drugs in a pair of data/drug_interactions.csv (review 7 finding 5).
+    # Two running drugs in a pair of data/drug_interactions.csv (review 7 finding 5), and a
+    # running drug a condition on record rules against (bupropion with epilepsy): both whatever
+    # the pathway stage.
     found.append(interactions.rule(ctx))
+    found.append(running_cautions.rule(ctx))
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.

@@ -189,6 +189,22 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
     return items
 
 
+def running_named(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
+    """The running courses this card names with a condition row, as `_psychiatric` names them:
+    beside a coded substance use, or else beside a recent high alcohol screen; none when the card
+    is not evaluated (not an active depression: patient_view.PATHWAY_RULES) or no antidepressant
+    was tried in this episode. The running-cautions card (rules/running_cautions.py) leaves these
+    pairs to this card, so duloxetine beside alcohol use is said once, here, beside the substance
+    use it rests on (and as information when only a screen says it)."""
+    facts = ctx.facts
+    if not (facts.active and facts.episode_trials):
+        return []
+    substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
+    if substance:
+        return _running_despite_substance_use(ctx, substance)
+    return _running_despite_screen(ctx)
+
+
 def _running_despite_substance_use(
     ctx: RuleContext, substance: tuple[Finding, ...]
 ) -> list[tuple[Trial, Restriction]]:

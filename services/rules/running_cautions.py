@@ -1,0 +1,312 @@
+"""patient-view: a drug already running that a condition on record rules against.
+
+The switch lists and the order hooks check data/drug_cautions.csv and data/condition_drug_rules.csv
+before a drug is proposed or ordered; a course started before the finding was coded (epilepsy
+diagnosed after bupropion was started, a pregnancy on paroxetine, cirrhosis on duloxetine) ran on
+without a word. Here every running course is checked against them, and all the pairs found make
+ONE warning card, each pair with the drug's dose and start, the finding's code and date, the row's
+note and source. Nothing is one click: whether to stop, taper or switch is the prescriber's call
+(stopping some of these drugs abruptly carries its own risk).
+
+Which rows apply to a running drug (a clinician's reading):
+- every drug_cautions.csv row: label contraindications (bupropion and Auvelity with seizure
+  disorders, a current or prior eating disorder, abrupt alcohol or sedative withdrawal) and the
+  label's "avoid" (duloxetine in chronic liver disease or cirrhosis; paroxetine in pregnancy,
+  where the row's `if_running` says what the label advises once pregnancy occurs on it);
+- the condition_drug_rules.csv "never" rows (a finding that bars the drug): their risk does not
+  end once the order is signed (bupropion with psychotic features; duloxetine with substantial
+  alcohol use, Cymbalta label 5.2). Not the "not-one-click" rows (antipsychotics in pregnancy:
+  about how a card proposes, not about a drug that runs) nor the "caveat" rows (lithium and
+  esketamine in pregnancy: notes for a drug that may come up, said on the optimise card), nor the
+  age rows (no finding on record: the age list is about what is proposed).
+
+Said once a screen (issue 12): a pair another card of this screen already names is left to it,
+where it sits beside the finding it rests on. The diagnosis review names duloxetine beside alcohol
+use (diagnosis_review.running_named; as information when only an AUDIT-C says it); the optimise
+card's psychotic-depression variant names a barred running antidepressant ("Current
+antidepressant: ... consider changing it"). Both are pathway cards (an active depression only), so
+in remission, or with no antidepressant tried in this episode, the pair is said here instead. A
+row that both tables hold (paroxetine in pregnancy) is said once, from drug_cautions.csv.
+
+A safety card: it speaks whatever the pathway stage (a contraindication does not lapse with
+remission), as the interaction card does. Snoozable with a reason (data/topics.csv): continuing
+paroxetine in pregnancy after discussion, or duloxetine with hepatology's agreement, is a
+deliberate decision.
+
+A course on hold is not taken now and is left out (as the diagnosis review leaves it out); an ended
+course is not running. A drug an active order or statement lists without a readable date (a
+DataGap's `taken_now`) is checked too, named as such: the gap itself is reported on the cards whose
+domains it touches (services/data_gaps.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import Finding, FindingKind, Trial
+from services import cards, drug_rules, drugs
+from services.drug_rules import Choice
+from services.interaction_table import Taking
+from services.recommendation import Recommendation
+from services.rules import diagnosis_review, optimize_switch_augment, populations
+from services.rules.context import RuleContext
+from services.rules.populations import Restriction
+
+TOPIC = "running-drug-caution"
+# What the card asks when a row says nothing of its own about a running course.
+REVIEW = "review whether it should continue"
+_NEVER = Choice.NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A running drug and a row that rules against it for a finding on record."""
+
+    taking: Taking
+    kind: FindingKind
+    # How the finding is named: "Epilepsy (http://hl7.org/fhir/sid/icd-10-cm G40.909, since
+    # 2019-03-04; Condition/c1)", or a screen with what it is read as.
+    finding: str
+    short: str  # for the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19"
+    onset: date | None
+    note: str
+    advice: str  # what to do with the running course
+    cite: str  # the short citation ("Cymbalta label 5.2"); "" for drug_cautions.csv rows
+    source: str
+    unverified: bool = False
+    screen: bool = False  # a screening score stands for the finding: no diagnosis coded
+
+    def with_finding(self) -> str:
+        """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
+        of a diagnosis)."""
+        return f"with {self.short}" if self.screen else f"with {self.short} on record"
+
+    def dosed(self) -> str:
+        """ "bupropion 300 mg/day", "paroxetine (dose not read)", "thioridazine 50 mg/day listed
+        (last confirmed 2016)" for a course only an old statement keeps running."""
+        t = self.taking
+        dose = f"{cards.fmt_mg(t.mg_per_day)} mg/day" if t.mg_per_day is not None else ""
+        head = f"{t.ingredient} {dose}" if dose else f"{t.ingredient} (dose not read)"
+        return f"{head} {t.state()}" if t.unconfirmed_since is not None else head
+
+    def drug(self) -> str:
+        """ "Bupropion 300 mg/day since 2024-09-02": `dosed` with the course's start."""
+        t, dosed = self.taking, self.dosed()
+        since = f" since {t.start.isoformat()}" if t.start and t.unconfirmed_since is None else ""
+        return f"{dosed[0].upper()}{dosed[1:]}{since}"
+
+    def text(self) -> str:
+        """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""
+        taking = self.taking.text()
+        cite = f" ({self.cite})" if self.cite else ""
+        flag = " (UNVERIFIED)" if self.unverified else ""
+        note = f"{self.note[0].upper()}{self.note[1:]}{cite}"
+        # The row's own advice for a running course is a sentence of its own (paroxetine: the
+        # note says "avoid starting it", the advice what to do once it runs).
+        advice = (
+            f"{note}: {self.advice}."
+            if self.advice == REVIEW
+            else f"{note}. {self.advice[0].upper()}{self.advice[1:]}."
+        )
+        return (
+            f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
+            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {advice} "
+            f"Source: {self.source}{flag}."
+        )
+
+
+def _named(finding: Finding) -> str:
+    when = f"since {finding.onset.isoformat()}" if finding.onset else "date not recorded"
+    source = f"; {finding.source}" if finding.source is not None else ""
+    return f"{finding.display} ({finding.coding}, {when}{source})"
+
+
+def _latest(found: tuple[Finding, ...]) -> Finding:
+    """The finding with the latest onset (undated ones count as oldest), as populations.py
+    names it."""
+    return max(found, key=lambda f: f.onset or date.min)
+
+
+def _running(ctx: RuleContext) -> list[tuple[Taking, str]]:
+    """Each running drug once, with its drug-table class: the latest running course of each
+    ingredient (not on hold), then the drugs an active resource lists without a readable date."""
+    latest: dict[str, Trial] = {}
+    for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
+        if trial.ongoing and trial.on_hold is None:
+            latest[trial.ingredient] = trial
+    found = [(Taking.of_trial(t), t.drug_class) for t in latest.values()]
+    known = set(latest)
+    for gap in ctx.record.gaps:
+        for ingredient in gap.taken_now:
+            if ingredient not in known:
+                known.add(ingredient)
+                info = drugs.info(ingredient)
+                taking = Taking(ingredient, None, None, False, gap.source)
+                found.append((taking, info.drug_class if info is not None else ""))
+    return found
+
+
+def _barring_rows(ctx: RuleContext) -> list[Restriction]:
+    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record."""
+    return [
+        r for r in ctx.population.applying if r.rule.choice is _NEVER and r.rule.finding is not None
+    ]
+
+
+def _said_elsewhere(ctx: RuleContext) -> set[tuple[str, FindingKind]]:
+    """(ingredient, finding kind) pairs a pathway card of this screen names for a running drug."""
+    facts = ctx.facts
+    if not facts.active:
+        return set()  # no pathway card is evaluated
+    said = {
+        (t.ingredient, r.rule.finding)
+        for t, r in diagnosis_review.running_named(ctx)
+        if r.rule.finding is not None
+    }
+    # The psychotic-depression variant of the optimise card names every barred running
+    # antidepressant with the first "never" rule populations.never finds for it.
+    if optimize_switch_augment.speaks_to_psychotic_features(ctx):
+        for trial in facts.ongoing_trials:
+            barred = populations.never(ctx, trial.ingredient, trial.drug_class)
+            if barred is not None and barred.rule.finding is not None:
+                said.add((trial.ingredient, barred.rule.finding))
+    return said
+
+
+def pairs(ctx: RuleContext) -> list[Pair]:
+    """Every (running drug, row) pair for a finding on record, drug_cautions.csv rows first, in
+    table order; a pair another card names is left out (`_said_elsewhere`)."""
+    cautions = ctx.facts.cautions  # the drug_cautions.csv rows whose finding is on record
+    barring = _barring_rows(ctx)
+    if not cautions and not barring:
+        return []  # nearly every chart
+    running = _running(ctx)
+    if not running:
+        return []
+    found: list[Pair] = []
+    seen: set[tuple[str, FindingKind]] = set()
+    for caution in drug_rules.running_cautions():
+        of_kind = ctx.facts.findings_of(caution.finding)
+        if not of_kind:
+            continue
+        finding = _latest(of_kind)
+        for taking, _ in running:
+            if taking.ingredient != caution.ingredient:
+                continue
+            seen.add((taking.ingredient, caution.finding))
+            found.append(
+                Pair(
+                    taking,
+                    caution.finding,
+                    _named(finding),
+                    finding.display,
+                    finding.onset,
+                    caution.note,
+                    caution.if_running or REVIEW,
+                    "",
+                    caution.source,
+                    caution.status == "UNVERIFIED",
+                )
+            )
+    for restriction in barring:
+        rule = restriction.rule
+        kind = rule.finding
+        if kind is None:
+            continue  # not a condition row (_barring_rows keeps none)
+        matching = rule.matching(ctx.facts.findings_of(kind))
+        for taking, drug_class in running:
+            if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
+                continue
+            seen.add((taking.ingredient, kind))
+            if matching:  # a coded finding
+                latest = _latest(matching)
+                named, short, onset = _named(latest), latest.display, latest.onset
+            else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
+                named, short, onset = (
+                    f"{restriction.why}: {restriction.basis}",
+                    restriction.why,
+                    None,
+                )
+            found.append(
+                Pair(
+                    taking,
+                    kind,
+                    named,
+                    short,
+                    onset,
+                    rule.note,
+                    REVIEW,
+                    rule.cite,
+                    rule.source,
+                    screen=not matching,
+                )
+            )
+    if not found:
+        return []
+    elsewhere = _said_elsewhere(ctx)
+    return [p for p in found if (p.taking.ingredient, p.kind) not in elsewhere]
+
+
+def _when(pair: Pair) -> str:
+    return f" since {pair.onset.isoformat()}" if pair.onset else ""
+
+
+def _summary(found: list[Pair]) -> str:
+    first = found[0]
+    if len(found) == 1:
+        # Most to least: the finding's date, then the course's start give way before the row's
+        # note (why it matters); the note before the dose; what to do is said when nothing else
+        # fits. The finding's code, the sources and the note in full are in the detail.
+        drug, dosed = first.drug(), first.dosed()
+        dosed = f"{dosed[0].upper()}{dosed[1:]}"
+        with_finding = first.with_finding()
+        return cards.fit_summary(
+            f"{drug} {with_finding}{_when(first)}: {first.note}",
+            f"{drug} {with_finding}: {first.note}",
+            f"{dosed} {with_finding}: {first.note}",
+            f"{first.taking.ingredient.capitalize()} {with_finding}: {first.note}",
+            f"{drug} {with_finding}{_when(first)}: {REVIEW}",
+            f"{dosed} {with_finding}: {REVIEW}",
+            f"{first.taking.ingredient.capitalize()} running {with_finding}: {REVIEW}",
+        )
+    # Several pairs: every drug named, with its findings while they fit, else how many pairs.
+    by_drug: dict[str, list[Pair]] = {}
+    for pair in found:
+        by_drug.setdefault(pair.taking.ingredient, []).append(pair)
+
+    def listed(dosed: bool) -> str:
+        return _and(
+            [
+                f"{p[0].dosed() if dosed else name} ({', '.join(q.short for q in p)})"
+                for name, p in by_drug.items()
+            ]
+        )
+
+    lead = "Conditions on record weigh against running"
+    return cards.fit_summary(
+        f"{lead} {listed(True)}",
+        f"{lead} {listed(False)}",
+        f"{lead} {_and(list(by_drug))} ({len(found)} pairs): review each",
+        f"{first.drug()} {first.with_finding()} (+{len(found) - 1} more)",
+    )
+
+
+def _and(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = pairs(ctx)
+    if not found:
+        return None
+    return cards.make(
+        TOPIC,
+        summary=_summary(found),
+        detail=cards.join_sections(
+            "\n".join(p.text() for p in found),
+            "Not offered as an order: whether to stop, taper or switch is the prescriber's "
+            "decision (stopping some of these drugs abruptly carries its own risk).",
+        ),
+    )
