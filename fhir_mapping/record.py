@@ -426,6 +426,9 @@ class FindingKind(StrEnum):
     # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; condition_codes.csv). Kept in
     # ClinicalContext.frailty, not in `findings`: it only qualifies "older adult" (issue 12).
     FRAILTY = "frailty"
+    # A fall, repeated falls or a history of falling (ICD-10-CM R29.6, Z91.81, W00-W19; SNOMED
+    # falls findings; data/falls_codes.csv): named on the low-sodium card (review 10 finding 7).
+    FALLS = "falls"
 
 
 @dataclass(frozen=True, slots=True)

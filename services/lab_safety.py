@@ -44,6 +44,14 @@ class LabRule:
     says: str
     source: str
     status: str
+    cite: str = ""  # the short citation of the line ("Spasovski 2014")
+    effect_cite: str = ""  # of what the drug does ("SSRI and SNRI labels")
+    # The patient-view card of a drug already running beyond the line (review 10 finding 7;
+    # sodium-low only): what the drug may be ("may be the cause (SIADH)"), what to do ("repeat
+    # sodium, review the drug") and what the result adds to falls on record.
+    cause: str = ""
+    if_running: str = ""
+    falls: str = ""
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes
@@ -75,6 +83,11 @@ def rules() -> tuple[LabRule, ...]:
             says=row["says"],
             source=row["source"],
             status=row["status"],
+            cite=row["cite"].strip(),
+            effect_cite=row["effect_cite"].strip(),
+            cause=row["cause"].strip(),
+            if_running=row["if_running"].strip(),
+            falls=row["falls"].strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )
@@ -114,6 +127,26 @@ def latest_readable(record: PatientRecord, test: str) -> LabResult | None:
     """The latest result of `test` a check can compare (`readable`)."""
     found = [lab for lab in record.context.labs if lab.test == test and readable(lab)]
     return max(found, key=lambda lab: lab.date) if found else None
+
+
+def readable_before(record: PatientRecord, test: str, day: date) -> LabResult | None:
+    """The latest result of `test` a check can compare taken before `day` (a drug's start: the
+    sodium before citalopram started)."""
+    found = [
+        lab for lab in record.context.labs if lab.test == test and lab.date < day and readable(lab)
+    ]
+    return max(found, key=lambda lab: lab.date) if found else None
+
+
+def unread_after(record: PatientRecord, lab: LabResult) -> LabResult | None:
+    """The latest result of `lab`'s test after it that no check can compare (a sodium sent as
+    text): it may say the value has changed, so a card acting on `lab` names it."""
+    found = [
+        other
+        for other in record.context.labs
+        if other.test == lab.test and other.date > lab.date and not readable(other)
+    ]
+    return max(found, key=lambda other: other.date) if found else None
 
 
 def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:

@@ -3,7 +3,8 @@
 Suicide risk is always evaluated and never suppressed; so are an MAOI running with a serotonergic
 or noradrenergic antidepressant (maoi_combination), a running dose above the labelled maximum
 for the patient's age (age_dose_limit), two running drugs that interact (interactions) and a
-running drug a condition on record rules against (running_cautions). Every other card needs a
+running drug a condition on record rules against (running_cautions) and a recent low sodium with
+an SSRI or SNRI running (running_sodium). Every other card needs a
 depressed patient who is not in remission (PathwayFacts.active): a patient with no depression, or
 in remission, gets no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
 A deceased patient (Patient.deceased[x]) gets no cards at all.
@@ -28,6 +29,7 @@ from services.rules import (
     optimize_switch_augment,
     psychotherapy,
     running_cautions,
+    running_sodium,
     suicide_risk,
     tms_course,
     tms_referral,
@@ -63,10 +65,14 @@ def run_rules(
     # the pathway stage.
     found.append(interactions.rule(ctx))
     found.append(running_cautions.rule(ctx))
+    # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
+    found.append(running_sodium.rule(ctx))
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
+    # While the low-sodium card is shown, the optimise card proposes no drug as one click.
+    shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
-    return screen.compose(cards.ordered(found), ctx.facts, hidden)
+    return screen.compose(shown, ctx.facts, hidden)
 
 
 def patient_view(

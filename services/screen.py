@@ -22,7 +22,11 @@ It also gives every snoozable card its evidence fingerprint (`Recommendation.evi
 failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
 stored with the fingerprint of the card it was given on (cds_hooks/storage/issued_cards.py), so it ends early
 when a new trial fails or a PHQ-9 crosses into another band (Kroenke 2001: the bands are where the
-pathway's thresholds sit, PHQ-9 10 for TMS, 20 for a "severe" payer criterion).
+pathway's thresholds sit, PHQ-9 10 for TMS, 20 for a "severe" payer criterion). A card that rests
+on other evidence carries its own fingerprint and keeps it (`pairs_key`): the running-drug card
+and the interaction card a hash of their pairs, the low-sodium card its result and drugs. A snooze
+of the card with one pair must not hide a pair that appears later (bupropion snoozed beside
+epilepsy, then paroxetine in a pregnancy): the trials and the PHQ-9 band say nothing of either.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import attrgetter
@@ -271,16 +275,28 @@ def evidence_key(facts: PathwayFacts) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
+def pairs_key(items: Iterable[str]) -> str:
+    """The fingerprint of a card that rests on pairs (a running drug and a finding; two running
+    drugs): a hash of its items, in any order, each once. Hashed, as `evidence_key`."""
+    material = "\n".join(sorted(set(items)))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
 def _fingerprint(drafts: list[_Draft], facts: PathwayFacts) -> None:
-    key = evidence_key(facts)
+    key: str | None = None
     for draft in drafts:
-        if draft.rec.snoozable:
+        # A card with its own fingerprint (`pairs_key`) keeps it: its evidence is not the
+        # pathway's, and the pathway's would let a snooze hide a pair that appears later.
+        if draft.rec.snoozable and draft.rec.evidence_key is None:
+            if key is None:
+                key = evidence_key(facts)
             draft.evidence_key = key
             draft.changed = True
 
 
 def fingerprint(recs: Sequence[Recommendation], facts: PathwayFacts) -> tuple[Recommendation, ...]:
-    """Every snoozable card with the evidence fingerprint its snooze is stored with."""
+    """Every snoozable card with the evidence fingerprint its snooze is stored with (the
+    pathway's, unless the card carries its own)."""
     drafts = [_Draft.of(r) for r in recs]
     _fingerprint(drafts, facts)
     return tuple([d.done() for d in drafts])

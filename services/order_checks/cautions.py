@@ -52,7 +52,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     cards.fit_summary(
                         f"{name}: {caution.note} ({on_record.display} on record)",
                         f"{name}: {caution.note}",
-                        f"{name} is contraindicated by a condition on record ({on_record.display})",
+                        _last_resort(name, caution.note, on_record.display),
                     ),
                     f"- {caution.note} ({on_record.display}, {on_record.system} "
                     f"{on_record.code}"
@@ -102,6 +102,15 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
     )
+
+
+def _last_resort(name: str, note: str, display: str) -> str:
+    """The summary when the row's note does not fit: "contraindicated" only where the row says
+    so (bupropion with a seizure disorder); a label's "avoid" or "ordinarily not prescribed"
+    (duloxetine with liver disease) is a warning, and a card must not claim more than its row."""
+    if "contraindicated" in note.lower():
+        return f"{name} is contraindicated by a condition on record ({display})"
+    return f"{name}: a condition on record weighs against it ({display})"
 
 
 def _latest_first(found: tuple[Finding, ...]) -> tuple[Finding, ...]:

@@ -15,7 +15,7 @@ call. Nothing is one-click: which drug to change is the prescribers' decision.
 
 from __future__ import annotations
 
-from services import cards, interaction_table
+from services import cards, interaction_table, screen
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
@@ -30,9 +30,18 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     ]
     if not found:
         return None
-    return cards.make(
+    card = cards.make(
         TOPIC,
         summary=found[0].summary(len(found) - 1),
         detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
         indicator=interaction_table.highest(found),
     )
+    # Its own snooze fingerprint: the two drugs and the table rows of each pair, so a pair that
+    # appears later (tramadol added beside a snoozed clozapine-fluvoxamine) brings the card back.
+    key = screen.pairs_key(
+        "+".join(sorted((p.first.ingredient, p.second.ingredient)))
+        + "|"
+        + ";".join(sorted(row.id for row in p.rows))
+        for p in found
+    )
+    return screen.with_fields(card, evidence_key=key)

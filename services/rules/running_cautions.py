@@ -31,7 +31,8 @@ row that both tables hold (paroxetine in pregnancy) is said once, from drug_caut
 A safety card: it speaks whatever the pathway stage (a contraindication does not lapse with
 remission), as the interaction card does. Snoozable with a reason (data/topics.csv): continuing
 paroxetine in pregnancy after discussion, or duloxetine with hepatology's agreement, is a
-deliberate decision.
+deliberate decision. The snooze holds for the pairs it was given on (`fingerprint`): a pair that
+appears later brings the card back.
 
 A course on hold is not taken now and is left out (as the diagnosis review leaves it out); an ended
 course is not running. A drug an active order or statement lists without a readable date (a
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs
+from services import cards, drug_rules, drugs, screen
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.recommendation import Recommendation
@@ -128,9 +129,10 @@ def _latest(found: tuple[Finding, ...]) -> Finding:
     return max(found, key=lambda f: f.onset or date.min)
 
 
-def _running(ctx: RuleContext) -> list[tuple[Taking, str]]:
+def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
     """Each running drug once, with its drug-table class: the latest running course of each
-    ingredient (not on hold), then the drugs an active resource lists without a readable date."""
+    ingredient (not on hold), then the drugs an active resource lists without a readable date
+    (also the drugs the low-sodium card weighs: rules/running_sodium.py)."""
     latest: dict[str, Trial] = {}
     for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
         if trial.ongoing and trial.on_hold is None:
@@ -181,8 +183,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
     barring = _barring_rows(ctx)
     if not cautions and not barring:
         return []  # nearly every chart
-    running = _running(ctx)
-    if not running:
+    taken = running(ctx)
+    if not taken:
         return []
     found: list[Pair] = []
     seen: set[tuple[str, FindingKind]] = set()
@@ -191,7 +193,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         if not of_kind:
             continue
         finding = _latest(of_kind)
-        for taking, _ in running:
+        for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
             seen.add((taking.ingredient, caution.finding))
@@ -215,7 +217,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         if kind is None:
             continue  # not a condition row (_barring_rows keeps none)
         matching = rule.matching(ctx.facts.findings_of(kind))
-        for taking, drug_class in running:
+        for taking, drug_class in taken:
             if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
                 continue
             seen.add((taking.ingredient, kind))
@@ -297,11 +299,18 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+def fingerprint(found: list[Pair]) -> str:
+    """The card's own snooze fingerprint (screen.pairs_key): each pair as its drug and the kind
+    of finding. A snooze of the card for bupropion beside epilepsy ends when paroxetine in a
+    pregnancy joins it; a new code or date of the same finding, or a dose change, does not."""
+    return screen.pairs_key(f"{p.taking.ingredient}|{p.kind.value}" for p in found)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     found = pairs(ctx)
     if not found:
         return None
-    return cards.make(
+    card = cards.make(
         TOPIC,
         summary=_summary(found),
         detail=cards.join_sections(
@@ -310,3 +319,4 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "decision (stopping some of these drugs abruptly carries its own risk).",
         ),
     )
+    return screen.with_fields(card, evidence_key=fingerprint(found))

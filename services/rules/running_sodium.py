@@ -1,0 +1,330 @@
+"""patient-view: a recent low sodium with an SSRI or SNRI running (review 10 finding 7).
+
+Before, a sodium below data/lab_safety.csv's line (sodium-low: < 130 mmol/L, Spasovski 2014) was
+said only where a drug is proposed or ordered (the switch list's line, the order card): a woman of
+78 whose sodium fell from 139 to 129 within months of starting citalopram, with repeated falls
+coded, got an optimise card offering one-click aripiprazole and nothing naming the drug most
+likely causing it. Here, on chart open:
+
+- the latest sodium this service can compare (lab_safety.latest_readable), when recent
+  (policy.lab_recent_days) and below the line, with each running drug the row covers (SSRIs and
+  SNRIs; a course on hold is not taken now and is left out, as on the running-drug card);
+- for each drug, the last comparable sodium before it started: a fall since then, or no sodium
+  before it, makes the drug the likely cause (the row's `cause`: "may be the cause (SIADH)"); a
+  sodium already below the line before it started, or a low sodium taken before the drug began,
+  is said so, and the drug only "can lower it further" (never claimed as the cause);
+- falls on record (FindingKind.FALLS: fhir_mapping/data/falls_codes.csv), named with code and
+  date, with what a low sodium adds (the row's `falls`); from policy.older_adult_age, the labels'
+  greater risk with the age;
+- a later sodium this service cannot compare (sent as text), named: it may show a recovery.
+
+Noise kills CDS: the latest comparable sodium decides, so a low value since normalised gives
+nothing, and one older than lab_recent_days nothing either (the window the switch list and the
+order hooks use).
+
+Its own card, not a pair on the running-drug card (running_cautions.py), for three reasons:
+that card names a finding a table row rules a drug out for, which a clinician may continue as a
+deliberate decision, while this one names a result the drug may be causing now, asks for a repeat
+and ends with the next result (its own snooze fingerprint: the result and the drugs, so a snooze
+never hides a new low sodium); it reads labs, which the running-drug card's data domains do not
+(services/data/topic_data.csv: a lab gap is named on this card); and its summary leads with the
+value, where the running-drug card's leads with the drug. Warning, snoozable with a reason.
+
+While it is on the screen (not snoozed), the optimise card's medication proposals are not one
+click (`hold_one_click`): an adjunct added to the drug that may be causing the low sodium keeps it
+running and commits to it before the sodium is explained, and a higher SSRI or SNRI dose can lower
+the sodium further. They stay on the card as text, with why; a referral (ECT) stays one click. A
+snooze with a reason (the clinician has addressed it), or a sodium back above the line, brings the
+one-click proposals back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from fhir_mapping.record import Finding, FindingKind, LabResult
+from services import cards, lab_safety, screen, tables
+from services.interaction_table import Taking
+from services.lab_safety import LabRule
+from services.recommendation import Recommendation, Suggestion
+from services.rules import running_cautions
+from services.rules.context import RuleContext
+
+TOPIC = "running-drug-low-sodium"
+OPTIMISE = "optimize-switch-augment"
+_CHECK = "sodium-low"
+_TEST = "sodium"
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """A running drug the row covers, with the last comparable sodium before it started."""
+
+    taking: Taking
+    before: LabResult | None
+    # The low sodium was taken before the drug started: the drug cannot have caused it.
+    predates: bool
+    # The sodium before it started was already below the line.
+    already_low: bool
+
+    @property
+    def cause(self) -> bool:
+        """Whether the card may call the drug the likely cause: the low sodium was taken on it
+        (or its start is not recorded) and nothing shows it was low before it."""
+        return not self.predates and not self.already_low
+
+    @property
+    def name(self) -> str:
+        return self.taking.ingredient
+
+
+@dataclass(frozen=True, slots=True)
+class LowSodium:
+    rule: LabRule
+    lab: LabResult  # the latest comparable sodium: recent, below the line
+    suspects: tuple[Suspect, ...]
+    falls: tuple[Finding, ...]  # latest first
+    unread: LabResult | None  # a later sodium that could not be compared
+    age: int | None  # the patient's age when at or above policy.older_adult_age
+
+
+def low_sodium(ctx: RuleContext) -> LowSodium | None:
+    """The finding the card states, or None (nearly every chart: no recent low sodium)."""
+    rule = next((r for r in lab_safety.rules() if r.check == _CHECK), None)
+    if rule is None:
+        return None
+    lab = lab_safety.latest_readable(ctx.record, _TEST)
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    if not lab_safety.below(rule, lab):
+        return None  # the latest comparable sodium is not low: an old low one says nothing now
+    suspects = tuple(
+        _suspect(ctx, rule, lab, taking)
+        for taking, drug_class in running_cautions.running(ctx)
+        if rule.applies_to(taking.ingredient, drug_class)
+    )
+    if not suspects:
+        return None
+    age = ctx.record.patient.age
+    falls = tuple(
+        sorted(
+            ctx.facts.findings_of(FindingKind.FALLS),
+            key=lambda f: f.onset.toordinal() if f.onset else 0,
+            reverse=True,
+        )
+    )
+    return LowSodium(
+        rule,
+        lab,
+        suspects,
+        falls,
+        lab_safety.unread_after(ctx.record, lab),
+        age if age is not None and age >= ctx.policy.older_adult_age else None,
+    )
+
+
+def _suspect(ctx: RuleContext, rule: LabRule, lab: LabResult, taking: Taking) -> Suspect:
+    start = taking.start
+    if start is None:
+        return Suspect(taking, None, False, False)
+    before = lab_safety.readable_before(ctx.record, _TEST, start)
+    return Suspect(
+        taking,
+        before,
+        predates=lab.date < start,
+        already_low=before is not None and bool(lab_safety.below(rule, before)),
+    )
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _value(lab: LabResult, *, unit: bool = True) -> str:
+    """ "139 mmol/L on 2024-09-23", or without the unit: "139 on 2024-09-23"."""
+    text = lab_safety.text(lab)
+    if unit or lab.value is None:
+        return text
+    return f"{cards.fmt_mg(lab.value)} on {lab.date.isoformat()}"
+
+
+def _summary(found: LowSodium) -> str:
+    rule, lab = found.rule, found.lab
+    falls = "; falls on record" if found.falls else ""
+    older = f" at {found.age}" if found.age is not None else ""
+    if len(found.suspects) == 1:
+        (s,) = found.suspects
+        if s.cause:
+            tail = f": {s.name} {rule.cause}; {rule.if_running}"
+            candidates = []
+            if s.before is not None:
+                for unit in (True, False):
+                    before = f" ({_value(s.before, unit=unit)}, before {s.name})"
+                    candidates += [
+                        f"Sodium {_value(lab, unit=unit)}{before}{tail}{falls}",
+                        f"Sodium {_value(lab, unit=unit)}{before}{tail}",
+                    ]
+            candidates += [
+                f"Sodium {_value(lab)} with {s.name} running{older}{tail}{falls}",
+                f"Sodium {_value(lab)} with {s.name} running{tail}",
+                f"Sodium {_value(lab, unit=False)} with {s.name} running{tail}",
+            ]
+            return cards.fit_summary(*candidates)
+        low = cards.fmt_mg(rule.low)
+        candidates = []
+        for unit in (True, False):
+            line = rule.bounds() if unit else low
+            when = (
+                f"before {s.name} started"
+                if s.predates
+                else f"already below {line} before {s.name}"
+            )
+            head = f"Sodium {_value(lab, unit=unit)} ({when}): {s.name} can lower it further"
+            candidates += [f"{head}; {rule.if_running}{falls}", f"{head}; {rule.if_running}"]
+        return cards.fit_summary(
+            *candidates,
+            f"Sodium {_value(lab, unit=False)}: {s.name} can lower it further; {rule.if_running}",
+        )
+    names = _and([s.name for s in found.suspects])
+    return cards.fit_summary(
+        f"Sodium {_value(lab)}{older} with {names} running: {rule.if_running}{falls}",
+        f"Sodium {_value(lab)} with {names} running: {rule.if_running}",
+        f"Sodium {_value(lab, unit=False)} with {names} running: {rule.if_running}",
+    )
+
+
+def _cited(text: str, cite: str) -> str:
+    """ "may be the cause (SIADH; SSRI and SNRI labels)": the citation inside a closing
+    parenthesis the text ends with, else in its own."""
+    if not cite:
+        return text
+    if text.endswith(")"):
+        return f"{text[:-1]}; {cite})"
+    return f"{text} ({cite})"
+
+
+def _line(found: LowSodium, s: Suspect) -> str:
+    """One bullet: the drug (dose, start, source), the sodium before it, what it may be."""
+    rule = found.rule
+    taking = s.taking.text()
+    cause = _cited(rule.cause, rule.effect_cite)
+    further = _cited("can lower it further", rule.effect_cite)
+    start = s.taking.start
+    if start is None:
+        said = f"{s.name.capitalize()} {cause}."
+    elif s.predates:
+        said = (
+            f"The low sodium was taken before it started ({start.isoformat()}): {s.name} {further}."
+        )
+    elif s.before is None:
+        said = f"No sodium on record before it started: {s.name} {cause}."
+    elif s.already_low:
+        said = (
+            f"Sodium was already below {rule.bounds()} before it started "
+            f"({lab_safety.text(s.before)}): {s.name} {further}."
+        )
+    else:
+        said = (
+            f"Last sodium before it started: {lab_safety.text(s.before)}. "
+            f"{s.name.capitalize()} {cause}."
+        )
+    return f"- {taking[0].upper()}{taking[1:]}. {said}"
+
+
+def _falls_line(found: LowSodium) -> str:
+    if not found.falls:
+        return ""
+    latest = found.falls[0]
+    when = f"since {latest.onset.isoformat()}" if latest.onset else "date not recorded"
+    ref = f"; {latest.source}" if latest.source is not None else ""
+    more = len(found.falls) - 1
+    others = f", and {more} more fall record{'s' if more > 1 else ''}" if more else ""
+    note = found.rule.falls
+    added = f" {note[0].upper()}{note[1:]}." if note else ""
+    return f"**Falls on record:** {latest.display} ({latest.coding}, {when}{ref}){others}.{added}"
+
+
+def detail(found: LowSodium) -> str:
+    rule, lab = found.rule, found.lab
+    cite = f"; {rule.cite}" if rule.cite else ""
+    head = (
+        f"**Sodium {lab_safety.text(lab)}**: below {rule.bounds()} (moderate hyponatraemia or "
+        f"worse{cite}), with {'this drug' if len(found.suspects) == 1 else 'these drugs'} "
+        "running:"
+    )
+    lines = [head, *(_line(found, s) for s in found.suspects)]
+    advice = f"{rule.if_running[0].upper()}{rule.if_running[1:]}."
+    if found.age is not None:
+        advice += f" Older adults are at greater risk ({rule.effect_cite}): at {found.age}."
+    unread = (
+        f"A later sodium ({found.unread.date.isoformat()}) could not be compared: read it "
+        "before acting on this one."
+        if found.unread is not None
+        else ""
+    )
+    return cards.join_sections(
+        "\n".join(lines),
+        advice,
+        _falls_line(found),
+        unread,
+        "Not offered as an order: whether to stop, reduce or switch the drug is the "
+        "prescriber's decision. While this card is open, the optimise card's medication "
+        "proposals are not one click.",
+    )
+
+
+def fingerprint(found: LowSodium) -> str:
+    """The card's own snooze fingerprint (screen.pairs_key): the result (date and value) and the
+    drugs. A snooze ends with the next sodium result, or when another such drug is started."""
+    lab = found.lab
+    return screen.pairs_key(
+        [f"sodium|{lab.date.isoformat()}|{lab.value}|{lab.flag}"]
+        + [f"drug|{s.name}" for s in found.suspects]
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = low_sodium(ctx)
+    if found is None:
+        return None
+    card = cards.make(TOPIC, summary=_summary(found), detail=detail(found))
+    return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def _orders_a_drug(suggestion: Suggestion) -> bool:
+    return any(
+        action.resource is not None and action.resource.get("resourceType") == "MedicationRequest"
+        for action in suggestion.actions
+    )
+
+
+def hold_one_click(
+    recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's medication proposals as text while this card is on the
+    screen (not in `hidden`): see the module docstring."""
+    card = next((r for r in recs if r.topic == TOPIC), None)
+    if card is None or TOPIC in hidden:
+        return list(recs)
+    out: list[Recommendation] = []
+    for rec in recs:
+        held = [s for s in rec.suggestions if _orders_a_drug(s)] if rec.topic == OPTIMISE else []
+        if not held:
+            out.append(rec)
+            continue
+        kept = tuple(s for s in rec.suggestions if not _orders_a_drug(s))
+        names = "; ".join(s.label for s in held)
+        line = (
+            f"**Not one click while the sodium is low** ({tables.topic(TOPIC).display} card): "
+            f"{names}. An adjunct or a higher dose keeps running the drug that may be lowering "
+            "it: settle the sodium and the drug first."
+        )
+        out.append(
+            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
+        )
+    return out
