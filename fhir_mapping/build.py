@@ -19,7 +19,15 @@ from typing import Any, cast
 
 import orjson
 
-from fhir_mapping import context, intolerance, labs, questionnaires, scores, suicide_screen
+from fhir_mapping import (
+    context,
+    intolerance,
+    labs,
+    pregnancy,
+    questionnaires,
+    scores,
+    suicide_screen,
+)
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
@@ -37,7 +45,7 @@ from fhir_mapping.medications import medication_events
 from fhir_mapping.phq9_lookalike import may_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataGap, Patient, PatientRecord
+from fhir_mapping.record import DataGap, Finding, Patient, PatientRecord
 from fhir_mapping.referrals import all_referrals, wants_service_request
 
 Resource = Mapping[str, Any]
@@ -374,6 +382,7 @@ def build_record(
         }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
     lookalikes: list[Resource] = []  # Observations named PHQ-9 that no reader took
+    pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
     # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
     # which is asked only about the rest (issue 14).
@@ -399,6 +408,9 @@ def build_record(
         if kind == "Observation":
             reads = _observation_reads(resource)
             if reads is _NO_READER:
+                if pregnancy.wants(resource):  # review 10 finding 3
+                    pregnancy_observations.append(resource)
+                    continue
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py).
@@ -468,13 +480,26 @@ def build_record(
         screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
     )
     gaps.extend(screen_gaps)
+    pregnant: tuple[Finding, ...] = ()
+    if pregnancy_observations:
+        pregnant, pregnancy_gaps = pregnancy.read_pregnancy(
+            pregnancy_observations, as_of=as_of, policy=policy
+        )
+        gaps.extend(pregnancy_gaps)
     clinical, procedures = context.clinical_context(
         conditions=kept.get("Condition", []),
         procedures=kept.get("Procedure", []),
         devices=kept.get("Device", []),
         observations=lab_observations,
+        pregnancy=pregnant,
         as_of=as_of,
     )
+    if documented:  # mania recorded as a drug reaction reads as bipolar (review 10 finding 4)
+        manic, manic_gaps = intolerance.reaction_findings(
+            documented, medication_resources, as_of=as_of
+        )
+        clinical = intolerance.with_reaction_findings(clinical, manic)
+        gaps.extend(manic_gaps)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     return PatientRecord(

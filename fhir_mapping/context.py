@@ -15,6 +15,8 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
   Conditions whose onset (else recordedDate) is after as-of are ignored.
 - Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
   also yields SLEEP_APNEA_TREATED and an implant procedure IMPLANTED_DEVICE.
+- Pregnancy recorded as an Observation (US Core Pregnancy Status 82810-3, an estimated delivery
+  date) -> a PREGNANCY finding, read by pregnancy.py and passed in (`clinical_context(pregnancy=)`).
 - Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
   -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED.
 - TMS safety screen (tms_safety.py, issue 11 item 6): Conditions, Procedures and Devices whose
@@ -447,10 +449,13 @@ def clinical_context(
     procedures: Iterable[Resource] = (),
     devices: Iterable[Resource] = (),
     observations: Iterable[Resource] = (),
+    pregnancy: Iterable[Finding] = (),
     as_of: date,
 ) -> tuple[ClinicalContext, tuple[ProcedureRecord, ...]]:
-    """The findings and labs, and the procedure history, as of a date (inputs already validated)."""
-    findings: set[Finding] = set()
+    """The findings and labs, and the procedure history, as of a date (inputs already validated).
+    `pregnancy`: the pregnancy read from Pregnancy Status and EDD Observations
+    (pregnancy.read_pregnancy), a finding beside any Z33.1 Condition's (review 10 finding 3)."""
+    findings: set[Finding] = set(pregnancy)
     records: set[ProcedureRecord] = set()
     for resource in conditions:
         findings.update(condition_findings(resource, as_of=as_of))

@@ -19,11 +19,27 @@ Three sources, all named on the trial they mark (episodes.py attaches them):
    "unlikely" to have caused the event is not counted.
 
 A resource whose drug is not on this pathway (penicillin) is not relevant and is skipped quietly.
+
+Mania or hypomania recorded as such a reaction (review 10 finding 4) is more than an intolerance:
+a manic or hypomanic switch on an antidepressant is the strongest marker of bipolarity (CANMAT 2023
+para 184: re-evaluate for missed bipolar disorder; DSM-5 counts a full manic episode that outlasts
+the antidepressant's effect as bipolar I). `reaction_findings` reads it as a BIPOLAR finding naming
+the drug and where it was recorded ("Mania on citalopram, recorded as a reaction"), which
+build_record adds to the clinical context (`with_reaction_findings`): the rules then treat it as a
+bipolar diagnosis (diagnosis review "confirm the diagnosis", no unipolar escalation, no TMS). The
+manifestation counts by a code of data/mania_reactions.csv or a bipolar code of
+data/condition_codes.csv, or by words ("mania", "manic", "hypomanic"; not negated). Unlike the
+intolerance, it still counts when the allergy is `inactive` or `resolved` (a drug tolerated again
+later does not undo the manic episode; bipolar disorder counts when resolved too) and whatever the
+causality assessment of an AdverseEvent says (mania during an antidepressant not caused by it
+points to bipolar disorder all the more); `refuted` and `entered-in-error` withdraw it. An allergy
+recorded against an antidepressant class ("SSRIs") counts for mania too.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,10 +48,20 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.fhir_fields import array, codings, parse_date, ref_id, status_code
-from fhir_mapping.record import Intolerance, SourceRef
+from fhir_mapping.record import (
+    ClinicalContext,
+    DataDomain,
+    DataGap,
+    Finding,
+    FindingKind,
+    Intolerance,
+    SourceRef,
+)
 from fhir_mapping.terminology import recognise
+from fhir_mapping.tms_safety import negated, normalise_text
 
 INTOLERANCE_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
 _MEDICATION_RECORDS = frozenset(
@@ -140,6 +166,11 @@ def status_reason_intolerance(
 # AllergyIntolerance and AdverseEvent
 
 
+def _withdrawn(resource: Mapping[str, Any]) -> bool:
+    """Refuted or entered in error: the record says nothing, not even that a reaction happened."""
+    return status_code(resource.get("verificationStatus")) in _VOID_VERIFICATION
+
+
 def _allergy_void(resource: Mapping[str, Any]) -> bool:
     verification = status_code(resource.get("verificationStatus"))
     clinical = status_code(resource.get("clinicalStatus"))
@@ -163,10 +194,17 @@ def wants_intolerance(resource: Mapping[str, Any]) -> bool:
     actual AdverseEvent with a suspect entity (resolved later, it may reference an order)."""
     kind = resource.get("resourceType")
     if kind == "AllergyIntolerance":
-        return not _allergy_void(resource) and bool(_allergy_ingredients(resource))
+        if _withdrawn(resource):
+            return False
+        if not _allergy_void(resource) and _allergy_ingredients(resource):
+            return True
+        # A manic reaction is read when resolved too, and whatever the drug: a bipolar finding
+        # on a pathway drug or class ("SSRIs"), else a DataGap (reaction_findings).
+        return _allergy_mania(resource) is not None
     if kind == "AdverseEvent":
-        return resource.get("actuality") != "potential" and bool(
-            array(resource.get("suspectEntity"))
+        return resource.get("actuality") != "potential" and (
+            bool(array(resource.get("suspectEntity")))
+            or _says_mania(resource.get("event")) is not None
         )
     return False
 
@@ -235,10 +273,15 @@ def _drug_of_record(
 
 
 def _suspect_ingredients(
-    entity: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
+    entity: Mapping[str, Any],
+    index: Mapping[tuple[str, str], Mapping[str, Any]],
+    *,
+    causal_only: bool = True,
 ) -> list[str]:
+    """The drugs a suspect entity names; none when assessed "unlikely" to have caused the event,
+    unless `causal_only` is False (a manic episode on the drug counts whatever caused it)."""
     table = _reasons()
-    for causality in array(entity.get("causality")):
+    for causality in array(entity.get("causality")) if causal_only else ():
         if isinstance(causality, Mapping):
             assessed = {(s, c.lower()) for s, c, _ in codings(causality.get("assessment"))}
             if assessed & table.not_causal:
@@ -265,6 +308,31 @@ def _suspect_ingredients(
     if isinstance(display, str) and display.strip():
         return [c.ingredient for c in recognise({"text": display})]
     return []
+
+
+def _event_date(resource: Mapping[str, Any]) -> date | None:
+    return (
+        parse_date(resource.get("date"))
+        or parse_date(resource.get("detected"))
+        or parse_date(resource.get("recordedDate"))
+    )
+
+
+def _event_ingredients(
+    resource: Mapping[str, Any],
+    index: Mapping[tuple[str, str], Mapping[str, Any]],
+    *,
+    causal_only: bool = True,
+) -> list[str]:
+    ingredients: list[str] = []
+    for entity in array(resource.get("suspectEntity")):
+        if isinstance(entity, Mapping):
+            ingredients += [
+                i
+                for i in _suspect_ingredients(entity, index, causal_only=causal_only)
+                if i not in ingredients
+            ]
+    return ingredients
 
 
 def _event_reason(resource: Mapping[str, Any]) -> str:
@@ -299,17 +367,8 @@ def read_intolerances(
         elif kind == "AdverseEvent":
             if resource.get("actuality") == "potential":
                 continue
-            when = (
-                parse_date(resource.get("date"))
-                or parse_date(resource.get("detected"))
-                or parse_date(resource.get("recordedDate"))
-            )
-            ingredients = []
-            for entity in array(resource.get("suspectEntity")):
-                if isinstance(entity, Mapping):
-                    ingredients += [
-                        i for i in _suspect_ingredients(entity, index) if i not in ingredients
-                    ]
+            when = _event_date(resource)
+            ingredients = _event_ingredients(resource, index)
             reason = _event_reason(resource)
         else:
             continue
@@ -317,3 +376,189 @@ def read_intolerances(
             continue
         found += [Intolerance(i, reason, when, source) for i in ingredients]
     return tuple(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Mania or hypomania recorded as a reaction: a bipolar-spectrum finding (review 10 finding 4)
+
+_BIPOLAR = FindingKind.BIPOLAR
+_MANIA_DRUG_NOT_READ = (
+    "mania or hypomania recorded as a reaction to a drug not recognised as an antidepressant or "
+    "adjunct: not read as a bipolar-spectrum finding"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mania:
+    codes: frozenset[tuple[str, str]]  # (canonical system, lower-case code)
+    terms: re.Pattern[str]  # words of a manifestation that says mania or hypomania
+    classes: re.Pattern[str]  # antidepressant class names an allergy may be recorded against
+
+
+def _words(terms: Iterable[str]) -> re.Pattern[str]:
+    """Whole words, longest first, with a plural "s": "mania" is not "trichotillomania"."""
+    return re.compile(
+        r"(?<![a-z])(?:"
+        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        + r")s?(?![a-z])"
+    )
+
+
+@cache
+def _mania() -> _Mania:
+    text = resources.files("fhir_mapping").joinpath("data/mania_reactions.csv").read_text("utf-8")
+    codes: set[tuple[str, str]] = set()
+    terms: list[str] = []
+    classes: list[str] = []
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] == "code":
+            codes.add((canonical_system(row["system"]), row["code"].strip().lower()))
+        elif row["kind"] == "term":
+            terms.append(normalise_text(row["term"]))
+        elif row["kind"] == "drug-class":
+            classes.append(normalise_text(row["term"]))
+    return _Mania(frozenset(codes), _words(terms), _words(classes))
+
+
+def _concept_words(concept: Mapping[str, Any]) -> str:
+    text = concept.get("text")
+    return normalise_text(
+        " ".join(
+            [d for _, _, d in codings(concept) if d] + ([text] if isinstance(text, str) else [])
+        )
+    )
+
+
+def _says_mania(concept: object) -> tuple[str, str, str] | None:
+    """(system, code, label) of a reaction that says mania or hypomania, else None. A coding of
+    data/mania_reactions.csv or a bipolar code of data/condition_codes.csv (F30.x: manic episode)
+    wins, named by its code; else the words, not negated ("no mania"), as typed ("text", "")."""
+    if not isinstance(concept, Mapping):
+        return None
+    inner = concept.get("concept")
+    said: Mapping[str, Any] = inner if isinstance(inner, Mapping) else concept  # R5 reference
+    table = _mania()
+    label = _label(said)
+    for system, code, display in codings(said):
+        if (system, code.lower()) in table.codes or any(
+            row.kind is _BIPOLAR for row in condition_matches(system, code)
+        ):
+            return system, code, label or display or code
+    words = _concept_words(said)
+    for match in table.terms.finditer(words):
+        if not negated(words, match.start(), match.end()):
+            return "text", "", label or match.group(0)
+    return None
+
+
+def _allergy_mania(resource: Mapping[str, Any]) -> tuple[tuple[str, str, str], date | None] | None:
+    """The first manifestation that says mania or hypomania, with its reaction's onset."""
+    for reaction in array(resource.get("reaction")):
+        if not isinstance(reaction, Mapping):
+            continue
+        for concept in array(reaction.get("manifestation")):
+            said = _says_mania(concept)
+            if said is not None:
+                return said, parse_date(reaction.get("onset"))
+    return None
+
+
+def _allergy_drugs(resource: Mapping[str, Any]) -> list[str]:
+    """The pathway drugs an allergy names, else the antidepressant classes it names as written
+    ("SSRIs"): a class has no ingredient to mark a trial with, but mania on it is mania on an
+    antidepressant."""
+    found = _allergy_ingredients(resource)
+    if found:
+        return found
+    classes = _mania().classes
+    concepts = [resource.get("code")] + [
+        r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
+    ]
+    for concept in concepts:
+        if isinstance(concept, Mapping) and classes.search(_concept_words(concept)):
+            label = _label(concept)
+            if label is not None and label not in found:
+                found.append(label)
+    return found
+
+
+def _mania_finding(
+    said: tuple[str, str, str], drugs: Sequence[str], how: str, when: date | None, source: SourceRef
+) -> Finding:
+    system, code, label = said
+    return Finding(
+        kind=_BIPOLAR,
+        code=code,
+        system=system,
+        display=f"{label[:1].upper()}{label[1:]} on {' and '.join(drugs)}, {how}",
+        onset=when,
+        source=source,
+    )
+
+
+def reaction_findings(
+    resources: Iterable[Mapping[str, Any]],
+    medication_resources: Sequence[Mapping[str, Any]] = (),
+    *,
+    as_of: date,
+) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
+    """BIPOLAR findings for mania or hypomania recorded as a reaction to a pathway drug (or an
+    antidepressant class) by an AllergyIntolerance or an actual AdverseEvent, one per resource,
+    dated by the reaction (else as the intolerance is), named with the drug and where it was
+    recorded. Records dated after `as_of` are ignored, as `read_intolerances` ignores them.
+
+    A manic reaction whose drug is not recognised (a drug off this pathway, a product the drug
+    table does not know, no suspect entity) is not read as bipolar disorder (steroid-induced mania
+    is not a bipolar marker), but it is not dropped in silence either: it is a DataGap of the
+    condition domain, so the cards that rest on the diagnosis say it was not read."""
+    index: dict[tuple[str, str], Mapping[str, Any]] | None = None
+    found: list[Finding] = []
+    gaps: list[DataGap] = []
+    for resource in resources:
+        kind = resource.get("resourceType")
+        if kind == "AllergyIntolerance":
+            if _withdrawn(resource):
+                continue
+            mania = _allergy_mania(resource)
+            if mania is None:
+                continue
+            said, onset = mania
+            drugs = _allergy_drugs(resource)
+            when = onset or _allergy_date(resource)
+            how = "recorded as a reaction"
+        elif kind == "AdverseEvent":
+            if resource.get("actuality") == "potential":
+                continue
+            said_event = _says_mania(resource.get("event"))
+            if said_event is None:
+                continue
+            said = said_event
+            if index is None:
+                index = _index(medication_resources)
+            drugs = _event_ingredients(resource, index, causal_only=False)
+            when = _event_date(resource)
+            how = "recorded as an adverse event"
+        else:
+            continue
+        if when is not None and when > as_of:
+            continue
+        rid = resource.get("id")
+        source = SourceRef(str(kind), rid if isinstance(rid, str) else "")
+        if drugs:
+            found.append(_mania_finding(said, drugs, how, when, source))
+        else:  # the reason goes to the logs: no drug name in it
+            gaps.append(DataGap(DataDomain.CONDITIONS, _MANIA_DRUG_NOT_READ, source))
+    return tuple(found), tuple(gaps)
+
+
+def _finding_order(f: Finding) -> tuple[str, date, str, str, str]:
+    # The order context.clinical_context gives its findings in (kind, onset, code, source).
+    return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
+
+
+def with_reaction_findings(context: ClinicalContext, found: Sequence[Finding]) -> ClinicalContext:
+    """`context` with the findings `reaction_findings` read added, in the context's order."""
+    if not found:
+        return context
+    merged = set(context.findings).union(found)
+    return dataclasses.replace(context, findings=tuple(sorted(merged, key=_finding_order)))

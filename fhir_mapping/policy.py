@@ -52,6 +52,15 @@ class MappingPolicy:
     baseline_days_after: int = 14
     on_treatment_from_week: float = 4.0
     on_treatment_days_after_end: int = 30
+    # A drug started while the previous antidepressant is stopped within this many weeks (its
+    # course ends, or a taper sig "... then stop" starts, within the window) is a switch by
+    # cross-taper, not an augmentation (review 10 finding 11). Cross-tapering "can usually be
+    # undertaken cautiously over 2 to 4 weeks" (NHS Specialist Pharmacy Service, "Antidepressant
+    # switching strategies", with the Maudsley Prescribing Guidelines' 4-week example; found with
+    # the search tool, not in /work/shared/clinical: corroborated). Longer would call a true
+    # augmentation whose base drug was stopped weeks later a switch; the staging then counts one
+    # augmentation fewer, the smaller error.
+    cross_taper_weeks: float = 4.0
     # The current episode ends after >= 6 months of remission (PHQ-9 < 5) or a treatment-free gap
     # of that length ending in a PHQ-9 < 5 (ATHF long form separates episodes by 2 months of
     # euthymia; 6 months is the conservative choice: more trials stay in the episode).
@@ -60,3 +69,15 @@ class MappingPolicy:
     # The site's local codes mapped to standard ones (the `[codes]` table, not `[policy]`: it
     # describes the EHR, not a clinical choice). Empty by default: standard codes only.
     site_codes: SiteCodes = field(default_factory=SiteCodes)
+    # A "Pregnant" (or "Possible pregnancy") Pregnancy Status Observation with no estimated
+    # delivery date counts as a current pregnancy for this many weeks after it was recorded
+    # (fhir_mapping/pregnancy.py; review 10 finding 3). 42 weeks is the longest a pregnancy
+    # lasts (post-term from 42 0/7 weeks, ACOG): a status recorded at any point of a pregnancy
+    # has been overtaken by its end by then. Shorter would drop the caveats while she may still
+    # be pregnant; the card asks to confirm it is current. A DESIGN CHOICE (UNVERIFIED as a
+    # guideline value).
+    pregnancy_status_weeks: float = 42.0
+    # An estimated delivery date ends the pregnancy only this many days after it has passed:
+    # about half of pregnancies go past the EDD, and post-term is EDD + 14 days (42 0/7 weeks,
+    # ACOG), so until then she may still be pregnant (the safer reading). UNVERIFIED.
+    pregnancy_edd_overdue_days: int = 14

@@ -7,9 +7,21 @@ fhir_mapping/data/observation_codes.csv, plus the site's local codes that map to
 `[codes]` configuration, fhir_mapping/site_codes.py), so the EHR also sends its own rows (an Epic
 flowsheet row holding the PHQ-9 total under a local code only).
 
-The Observation codes are asked for under two keys, `observations` (rating scales and suicide
-screens) and `labs`, so that no query string is longer than MAX_QUERY_BYTES (review 8): one
-template with every code was 2.9 KB once sent, over the 2,048-byte default of IIS.
+The Observation codes are asked for under two keys, `observations` (rating scales, suicide
+screens, and the US Core Pregnancy Status) and `labs`, so that no
+query string is longer than MAX_QUERY_BYTES (review 8): one template with every code was 2.9 KB
+once sent, over the 2,048-byte default of IIS.
+
+Pregnancy (review 10 finding 3): `observations` asks for LOINC 82810-3 "Pregnancy status" (US
+Core; fhir_mapping/pregnancy.py reads it), under its two spellings, which took the query from
+1,597 to 1,664 bytes (1,714 with deploy/config.example.toml's site code; 1,766 with the two
+Epic flowsheet rows of README's example). The estimated delivery date codes (11778-8 and the
+method-specific 11779-6, 11780-4: data/pregnancy_codes.csv) are read when they come, as a
+component of the 82810-3 Observation (C-CDA conversions) or on their own, but not asked for:
+each costs 67 bytes, and 11778-8 alone would take README's two-row example to 1,833, over 1,800
+(tests/cds_hooks/test_query_length_startup.py). Without its EDD a "Pregnant" status still counts
+for `pregnancy_status_weeks` (42), the safer default, so what the EDD adds is mostly the date on
+the card and an EDD recorded with no status at all.
 """
 
 from __future__ import annotations
@@ -71,7 +83,7 @@ def _token(system: str, code: str) -> str:
 
 def _is_lab(row: ObservationCode) -> bool:
     """A lab row (what fhir_mapping/labs.py reads: the tests of data/lab_ranges.csv); every other
-    row (scales, suicide screens) is asked for under `observations`."""
+    row (scales, suicide screens, pregnancy status) is asked for under `observations`."""
     return row.concept in lab_ranges()
 
 
@@ -120,7 +132,8 @@ def _local_codes(site_codes: SiteCodes, *, labs: bool) -> tuple[tuple[str, str],
 
 
 def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
-    """The lab rows (`labs=True`) or the other rows of observation_codes.csv as one query.
+    """The lab rows (`labs=True`) or the other rows of observation_codes.csv (scales, suicide
+    screens, pregnancy status) as one query.
 
     Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
     C-CDA conversion's `urn:oid:2.16.840.1.113883.6.1` as written and token search matches the
@@ -147,9 +160,9 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_count=1000"),
         ("medicationDispenses", "MedicationDispense?patient={{context.patientId}}&_count=1000"),
         ("conditions", "Condition?patient={{context.patientId}}&_count=1000"),
-        # Rating scales and suicide screens, then labs: two keys so that neither query is too
-        # long for an IIS-fronted FHIR server (MAX_QUERY_BYTES). Each key's domain:
-        # fhir_mapping/gaps.py DOMAINS_OF_KEY.
+        # Rating scales, suicide screens and pregnancy status, then labs: two keys so that
+        # neither query is too long for an IIS-fronted FHIR server (MAX_QUERY_BYTES). Each key's
+        # domain: fhir_mapping/gaps.py DOMAINS_OF_KEY.
         ("observations", _observation_query(site_codes, labs=False)),
         ("labs", _observation_query(site_codes, labs=True)),
         # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,

@@ -1,0 +1,330 @@
+"""Pregnancy recorded as an Observation: the US Core Pregnancy Status Observation and the estimated
+delivery date (review 10 finding 3). A Z33.1 Condition is read by context.py; certified EHRs now
+expose pregnancy as LOINC 82810-3 "Pregnancy status" (USCDI), which the service did not read, so
+the pregnancy caveats (paroxetine never proposed, antipsychotics text only, esketamine and
+lithium notes: services/rules/populations.py) vanished.
+
+What is read (codes: data/observation_codes.csv concept `pregnancy-status`, which the
+`observations` prefetch asks for; data/pregnancy_codes.csv the values and the EDD codes, read when
+sent but not asked for: services/catalog.py says why):
+
+- a Pregnancy Status Observation (82810-3) whose value is Pregnant (SNOMED 77386006, LOINC
+  LA15173-0), Possible pregnancy (102874004), Not pregnant (60001007, LA26683-5) or Unknown
+  (261665006, LA4489-6, v3-NullFlavor UNK; or a dataAbsentReason), by code, else by the value's
+  text matched whole ("Pregnant", "Not pregnant");
+- an estimated delivery date (EDD: 11778-8, 11779-6, 11780-4) sent as a component of the status
+  (C-CDA conversions), or as its own Observation (IPS) when the EHR sends it.
+
+How the latest reading decides, as a clinician reads a chart:
+
+- The latest final "Not pregnant" ends what was recorded before it; "Pregnant" or an EDD recorded
+  on the same day or later starts again (same day: the pregnancy counts, the safer reading: a
+  missed pregnancy drops the caveats, a stale one only asks to confirm). A preliminary or
+  status-less "Not pregnant" ends nothing (not a result a clinician has signed off).
+- "Unknown" neither starts nor ends a pregnancy: it is not evidence either way.
+- "Possible pregnancy" counts as pregnant: the caveats are about harm to a fetus, so they apply
+  while pregnancy is possible; the card names it "Possible pregnancy".
+- The pregnancy is current while its EDD (the latest recorded one, on or after the day she was
+  recorded pregnant) is at most `pregnancy_edd_overdue_days` past; with no EDD, for
+  `pregnancy_status_weeks` after the latest "Pregnant" (fhir_mapping/policy.py, where both
+  defaults are explained). An EDD on its own in that window counts as a pregnancy too.
+- Observations dated after as-of are not read (a replay sees the chart as it was), nor
+  entered-in-error or cancelled ones.
+
+The result is one Finding of kind PREGNANCY (as a Z33.1 Condition gives), dated the day of the
+reading it rests on, so every rule that reads a pregnancy finding sees it. What cannot be read (no
+date, a value that names no status, an EDD that is not a date) is returned as a DataGap in the
+conditions domain rather than dropped in silence.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.codes import observation_codes
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    array,
+    codings,
+    effective_date,
+    parse_date,
+    source_ref,
+    string,
+)
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, SourceRef
+
+Resource = Mapping[str, Any]
+
+_STATUS_CONCEPT = "pregnancy-status"
+_PREGNANT, _POSSIBLE, _NOT_PREGNANT, _UNKNOWN = "pregnant", "possible", "not-pregnant", "unknown"
+_COUNTS = frozenset({_PREGNANT, _POSSIBLE})
+_DROPPED = frozenset({"entered-in-error", "cancelled"})
+# Only a result a clinician has signed off ends a pregnancy on record.
+_SIGNED_OFF = frozenset({"final", "amended", "corrected"})
+_TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    meaning: str
+    system: str
+    code: str
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Codes:
+    status: frozenset[tuple[str, str]]  # (canonical system, code) of the status Observation
+    edd: frozenset[tuple[str, str]]  # ... of an estimated delivery date
+    values: Mapping[tuple[str, str], _Value]  # (system, code) -> value; ("text", phrase) too
+    plain: frozenset[str]  # every status and EDD code, for `wants`' one look per coding
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _codes() -> _Codes:
+    status = {(r.system, r.code) for r in observation_codes() if r.concept == _STATUS_CONCEPT}
+    edd: set[tuple[str, str]] = set()
+    values: dict[tuple[str, str], _Value] = {}
+    for row in _read("pregnancy_codes.csv"):
+        system = row["system"].strip()
+        code = row["code"].strip()
+        if row["meaning"] == "edd":
+            edd.add((canonical_system(system), code))
+            continue
+        if system == _TEXT:
+            code = code.lower()
+        else:
+            system = canonical_system(system)
+        values[(system, code)] = _Value(row["meaning"], system, code, row["display"])
+    return _Codes(
+        status=frozenset(status),
+        edd=frozenset(edd),
+        values=values,
+        plain=frozenset(code for _, code in status | edd),
+    )
+
+
+def wants(resource: Resource) -> bool:
+    """Whether an Observation no other reader took is a pregnancy status or an EDD: asked by
+    build_record of every such Observation (most of a chart: vitals), so one set lookup per
+    coding, before any system is read (`_kind` checks the system)."""
+    concept = resource.get("code")
+    if not isinstance(concept, JSON_OBJECT):
+        return False
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return False
+    plain = _codes().plain
+    for coding in items:
+        if isinstance(coding, JSON_OBJECT):
+            code = coding.get("code")
+            if isinstance(code, str) and code.strip() in plain:
+                return True
+    return False
+
+
+def _kind(concept: object) -> str | None:
+    """ "status", "edd" or None, from a CodeableConcept's codings (systems canonical)."""
+    codes = _codes()
+    for system, code, _ in codings(concept):
+        if (system, code) in codes.status:
+            return "status"
+        if (system, code) in codes.edd:
+            return "edd"
+    return None
+
+
+def _value(resource: Resource) -> _Value | None:
+    """The status a Pregnancy Status Observation records, or None when its value names none."""
+    values = _codes().values
+    concept = resource.get("valueCodeableConcept")
+    coded = codings(concept)
+    for system, code, _ in coded:
+        found = values.get((system, code))
+        if found is not None:
+            return found
+    texts: list[str] = [display for _, _, display in coded]
+    if isinstance(concept, JSON_OBJECT) and isinstance(concept.get("text"), str):
+        texts.append(concept["text"])
+    if isinstance(resource.get("valueString"), str):
+        texts.append(resource["valueString"])
+    for text in texts:
+        found = values.get((_TEXT, " ".join(text.lower().split())))
+        if found is not None:
+            return found
+    if resource.get("dataAbsentReason") is not None and not coded and not texts:
+        return values.get((_TEXT, _UNKNOWN))
+    return None
+
+
+def _edd_date(raw: object) -> date | None:
+    """An EDD as written: a partial one ("2025-11") falls on the last day it can mean, so a
+    pregnancy is never ended earlier than the chart allows (parse_date takes the first day)."""
+    found = parse_date(raw)
+    if found is None or not isinstance(raw, str):
+        return found
+    if len(raw) == 4:  # a year
+        return date(found.year, 12, 31)
+    if len(raw) == 7:  # a month
+        following = date(found.year + found.month // 12, found.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return found
+
+
+def _edd_value(holder: Mapping[str, Any]) -> date | None:
+    found = _edd_date(holder.get("valueDateTime"))
+    if found is None:
+        found = _edd_date(holder.get("valueString"))
+    return found
+
+
+def _component_edd(resource: Resource) -> tuple[date, str, str] | None:
+    """The EDD a status Observation carries as a component (C-CDA conversions), with the
+    component's (system, code); the latest date when several are sent."""
+    found: tuple[date, str, str] | None = None
+    for component in array(resource.get("component")):
+        if not isinstance(component, JSON_OBJECT):
+            continue
+        coded = _edd_coding(component.get("code"))
+        edd = _edd_value(component) if coded is not None else None
+        if coded is not None and edd is not None and (found is None or edd > found[0]):
+            found = (edd, *coded)
+    return found
+
+
+def _edd_coding(concept: object) -> tuple[str, str] | None:
+    """The (system, code) of the first EDD coding of a concept, or None."""
+    edd = _codes().edd
+    for system, code, _ in codings(concept):
+        if (system, code) in edd:
+            return system, code
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    day: date
+    value: _Value
+    signed_off: bool
+    source: SourceRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Edd:
+    day: date  # when it was recorded
+    edd: date
+    system: str
+    code: str
+    source: SourceRef | None
+
+
+def _gap(resource: Resource, reason: str) -> DataGap:
+    return DataGap(DataDomain.CONDITIONS, reason, source_ref(resource))
+
+
+def _readings(
+    observations: Iterable[Resource], as_of: date
+) -> tuple[list[_Status], list[_Edd], list[DataGap]]:
+    statuses: list[_Status] = []
+    edds: list[_Edd] = []
+    gaps: list[DataGap] = []
+    for resource in observations:
+        status = string(resource.get("status"))
+        if status in _DROPPED:
+            continue
+        concept = resource.get("code")
+        kind = _kind(concept)
+        if kind is None:  # a code in the table under another system (`wants` reads no system)
+            continue
+        day = effective_date(resource)
+        what = "pregnancy status" if kind == "status" else "estimated delivery date"
+        if day is None:
+            gaps.append(_gap(resource, f"{what} with no date"))
+            continue
+        if day > as_of:
+            continue
+        source = source_ref(resource)
+        if kind == "edd":
+            edd = _edd_value(resource)
+            if edd is None:
+                gaps.append(_gap(resource, "estimated delivery date that is not a date"))
+                continue
+            system, code = _edd_coding(concept) or ("", "")
+            edds.append(_Edd(day, edd, system, code, source))
+            continue
+        value = _value(resource)
+        if value is None:
+            gaps.append(_gap(resource, "pregnancy status whose value names no status"))
+            continue
+        statuses.append(_Status(day, value, status in _SIGNED_OFF, source))
+        component = _component_edd(resource)
+        if component is not None:
+            edds.append(_Edd(day, *component, source))
+    return statuses, edds, gaps
+
+
+def read_pregnancy(
+    observations: Iterable[Resource], *, as_of: date, policy: MappingPolicy | None = None
+) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
+    """The current pregnancy the Observations record (at most one Finding), and the Observations
+    that could not be read. `observations`: those build_record routes here (`wants`)."""
+    policy = policy or MappingPolicy()
+    statuses, edds, gaps = _readings(observations, as_of)
+    ended = max(
+        (s.day for s in statuses if s.value.meaning == _NOT_PREGNANT and s.signed_off),
+        default=None,
+    )
+    pregnant = [
+        s for s in statuses if s.value.meaning in _COUNTS and (ended is None or s.day >= ended)
+    ]
+    dated = [e for e in edds if ended is None or e.day >= ended]
+    latest = max(pregnant, key=lambda s: (s.day, s.value.meaning == _PREGNANT), default=None)
+    # The EDD of this pregnancy: the latest recorded, when it falls on or after the day she was
+    # last recorded pregnant (an earlier one belongs to an earlier pregnancy).
+    edd = max(dated, key=lambda e: (e.day, e.edd), default=None)
+    if edd is not None and latest is not None and edd.edd < latest.day:
+        edd = None
+    if edd is not None:
+        current = as_of <= edd.edd + timedelta(days=policy.pregnancy_edd_overdue_days)
+    else:
+        current = latest is not None and as_of <= latest.day + timedelta(
+            weeks=policy.pregnancy_status_weeks
+        )
+    if not current:
+        return (), tuple(gaps)
+    if latest is not None:
+        shown = f"Pregnancy status: {latest.value.display}"
+        if edd is not None:
+            shown += f"; estimated delivery {edd.edd.isoformat()}"
+        finding = Finding(
+            FindingKind.PREGNANCY,
+            latest.value.code,
+            latest.value.system,
+            shown,
+            latest.day,
+            latest.source,
+        )
+    else:
+        assert edd is not None  # current without a status: an EDD decided it
+        finding = Finding(
+            FindingKind.PREGNANCY,
+            edd.code,
+            edd.system,
+            f"Estimated delivery date {edd.edd.isoformat()}",
+            edd.day,
+            edd.source,
+        )
+    return (finding,), tuple(gaps)
