@@ -223,3 +223,88 @@ def _ends(match: re.Match[str], factor: float) -> tuple[float, float]:
     most = float(match.group("n")) * factor
     least = float(match.group("lo")) * factor if match.group("lo") else most
     return min(least, most), max(least, most)
+
+
+# --------------------------------------------------------------------------------------------
+# Tapers to a stop (review 10 finding 11)
+
+# The words of a sig that takes the drug down to a stop: "..., then stop", "taper off", "wean",
+# "decrease to 37.5 mg, then discontinue". Sig grammar, like the `_STOP` step above, not a
+# clinical fact. A dose reduction that does not stop ("decrease to 75 mg daily") is no taper to
+# a stop: the course goes on at the lower dose.
+_TAPER_WORDS = re.compile(
+    r"\bthen\s+(?:stop|discontinue|off)\b|\btaper(?:ing)?\b|\bwean(?:ing)?\b|"
+    r"\b(?:decrease|reduce)\b.*\b(?:stop|discontinue)\b"
+)
+# A warning about stopping is not a plan to stop: "do not stop abruptly; taper when stopping".
+_NEGATED = re.compile(r"\b(?:do\s+not|don'?t|never|avoid)\b[^.;]*")
+_FOR_TIME = re.compile(rf"\b(?:for|x|times)\s*(?P<n>{_NUM})\s*(?P<u>[a-z]+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class TaperStep:
+    """One step of a taper sig: its dose a day (in mg, None when the sig gives it in units the
+    product's strength cannot turn into mg) and its length in days (None: not said)."""
+
+    mg_per_day: float | None
+    days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Taper:
+    """A sig that takes the drug down to a stop. `steps` are its dose steps in order, as the sig
+    gives them (empty when it names none: "taper off over 2 weeks as directed")."""
+
+    steps: tuple[TaperStep, ...]
+
+    @property
+    def days(self) -> int | None:
+        """Its whole length when every step says its days, else None."""
+        if not self.steps or any(s.days is None for s in self.steps):
+            return None
+        return sum(s.days for s in self.steps if s.days is not None)
+
+
+def is_taper(text: str) -> bool:
+    """Whether a sig takes the drug down to a stop (`_TAPER_WORDS`)."""
+    return _TAPER_WORDS.search(_NEGATED.sub(" ", text.lower())) is not None
+
+
+def read_taper(text: str, strength_mg: float | None) -> Taper | None:
+    """The taper a sig describes, or None when it is none (`is_taper`). Each step that gives an
+    amount is a TaperStep: "Take 75 mg daily for 7 days, then 37.5 mg daily for 7 days, then
+    stop" -> (75 mg, 7 days), (37.5 mg, 7 days). An amount in tablets or capsules becomes mg by
+    `strength_mg` (None without it); a step of several amounts or frequencies is not read
+    (steps then empty: the card says "taper", never a dose the sig does not give)."""
+    if not is_taper(text):
+        return None
+    steps: list[TaperStep] = []
+    for part in _STEP.split(text.lower()):
+        if not part.strip() or _STOP.match(part):
+            continue
+        doses = sig_doses(part)
+        if not doses:
+            continue
+        dose = doses[0]
+        per_day = dose.per_day
+        if len(doses) != 1 or per_day is None or dose.high is not None:
+            return Taper(())
+        if dose.kind == "mass":
+            mg: float | None = dose.value * per_day[0]  # sig_doses gives mass in mg
+        elif dose.kind == "count" and strength_mg is not None:
+            mg = dose.value * strength_mg * per_day[0]
+        else:
+            mg = None
+        steps.append(TaperStep(mg, _step_days(part)))
+    return Taper(tuple(steps))
+
+
+def _step_days(part: str) -> int | None:
+    """The days a step lasts ("for 7 days", "x 2 weeks"), else None."""
+    for match in _FOR_TIME.finditer(normalise_sig(part)):
+        unit = unit_factor(match.group("u"))
+        if unit is not None and unit[0] == "time":
+            days = float(match.group("n")) * unit[1]
+            if days >= 1:
+                return round(days)
+    return None

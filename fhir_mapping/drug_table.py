@@ -67,6 +67,11 @@ class DrugInfo:
     # would become lanes on the timeline and "no usable date" gaps on cards about nothing they
     # change (noise), and cost their reading on every call.
     read_only_with: frozenset[str] = frozenset()
+    # A drug given as one course of a fixed length (column fixed_course_days: zuranolone, 14
+    # days for postpartum depression by its label), never as an open-ended trial: its courses are
+    # shown in the history but never judged adequate, inadequate or failed (review 10 finding 2;
+    # fhir_mapping/fixed_course.py). None: an ordinary drug.
+    fixed_course_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,12 @@ def _low_dose_when(text: str | None) -> bool:
     if value not in ("", "as-needed"):
         raise ValueError(f"antidepressants.csv low_dose_when must be empty or as-needed: {value!r}")
     return value == "as-needed"
+
+
+def _days(text: str | None) -> int | None:
+    """The fixed_course_days column (only antidepressants.csv has it): a whole number of days."""
+    value = (text or "").strip()
+    return int(value) if value else None
 
 
 def _number(text: str) -> float | None:
@@ -137,6 +148,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 off_label_for_depression_in=_markets(row.get("off_label_for_depression_in")),
                 low_dose_only_as_needed=_low_dose_when(row.get("low_dose_when")),
                 read_only_with=frozenset(_split(row.get("read_only_with") or "")),
+                fixed_course_days=_days(row.get("fixed_course_days")),
             )
             naming = DrugNaming(
                 ingredient=ingredient,
@@ -244,3 +256,38 @@ def drug_namings() -> tuple[DrugNaming, ...]:
             without_form=first.without_form or naming.without_form,
         )
     return tuple(merged.values())
+
+
+@cache
+def _components() -> dict[str, tuple[str, ...]]:
+    return {n.ingredient: n.combination_of for n in drug_namings() if n.combination_of}
+
+
+def components(ingredient: str) -> tuple[str, ...]:
+    """The ingredients a drug of the table is made of: a fixed combination's components, the
+    one its dose is expressed in first ("dextromethorphan-bupropion" -> bupropion,
+    dextromethorphan); any other drug is its own one component (review 10 finding 1: a
+    combination counts as each of its components in the duplicate, total-dose and switch checks).
+    """
+    return _components().get(ingredient) or (ingredient,)
+
+
+def shared_ingredients(first: str, second: str) -> tuple[str, ...]:
+    """The ingredients two different drugs have in common, in `first`'s order: ("bupropion",)
+    for bupropion and dextromethorphan-bupropion; () for one drug named twice (a renewal, not a
+    duplicate) or for drugs with nothing in common."""
+    if first == second:
+        return ()
+    other = components(second)
+    return tuple(part for part in components(first) if part in other)
+
+
+def component_mg(ingredient: str, component: str, mg: float | None) -> float | None:
+    """The mg/day of `component` in `mg` mg/day of `ingredient`: the dose itself for a drug of one
+    ingredient; for a fixed combination the dose of the component its range is expressed in (its
+    first: Auvelity 210 mg/day is bupropion 210 mg/day); None for another component, whose
+    strength the table does not hold (Auvelity's dextromethorphan)."""
+    if mg is None:
+        return None
+    parts = components(ingredient)
+    return mg if parts[0] == component else None

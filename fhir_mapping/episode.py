@@ -18,6 +18,15 @@ enough trials?" questions that lead to TMS):
 
 Trials judged NOT_A_TRIAL (low-dose trazodone for sleep) and augmentation agents do not make or
 close a gap: they are not antidepressant treatment of the episode.
+
+A course whose start is a partial date ("2023", "2023-05": Trial.written_dates, review 10
+finding 5) does not place the episode start: its day is not on record, and its first day would
+make the episode older (Maudsley "chronic") on a guess. Rules 2 and 3 take the start from
+courses and diagnoses that state their day, and from such a course (at its start's latest day,
+the Trial's start) only when nothing else dates the episode. Such a course still belongs to the
+episode when it may have run in it (`in_current_episode`). For the gaps of rule 1b it covers the
+widest reading of its dates (from its start's first day to its end's last day): a gap the
+partial dates may not have left is no break.
 """
 
 from __future__ import annotations
@@ -78,11 +87,11 @@ def current_episode_start(
             run_start = None
 
     covered: list[tuple[date, date]] = []
-    for trial in treated:
-        if covered and trial.start <= covered[-1][1]:
-            covered[-1] = (covered[-1][0], max(covered[-1][1], trial.end))
+    for first, last in sorted([_widest(t, as_of) for t in treated]):
+        if covered and first <= covered[-1][1]:
+            covered[-1] = (covered[-1][0], max(covered[-1][1], last))
         else:
-            covered.append((trial.start, trial.end))
+            covered.append((first, last))
     gaps = [(a[1], b[0]) for a, b in zip(covered, covered[1:], strict=False)]
     if covered and covered[-1][1] < as_of:
         gaps.append((covered[-1][1], as_of))
@@ -93,14 +102,49 @@ def current_episode_start(
         if inside and (inside[-1].value or 0) < below:
             breaks.append(inside[-1].date)
 
+    # Courses whose start states its day first; one whose start is partial only when none does.
+    stated = [t for t in treated if not _partial_start(t)]
     if breaks:
         point = max(breaks)
-        later = [t.start for t in treated if t.start > point]
+        later = [t.start for t in stated if t.start > point]
+        relapse = [s.date for s in phq9 if s.date > point and (s.value or 0) >= below]
+        if not later and not relapse:
+            later = [t.start for t in treated if t.start > point]
         if later:
             return min(later)
-        relapse = [s.date for s in phq9 if s.date > point and (s.value or 0) >= below]
         return min(relapse) if relapse else point
 
-    starts = [t.start for t in treated]
+    starts = [t.start for t in stated]
     starts.extend(f.onset for f in findings if f.kind is _DEPRESSION and f.onset is not None)
+    if not starts:
+        starts = [t.start for t in treated]  # only partial starts: the latest day they allow
     return min(starts) if starts else None
+
+
+def _partial_start(trial: Trial) -> bool:
+    written = trial.written_dates
+    return written is not None and written.start is not None
+
+
+def _widest(trial: Trial, as_of: date) -> tuple[date, date]:
+    """The time a course may have run: its dates, or the widest reading of partial ones."""
+    written = trial.written_dates
+    if written is None:
+        return trial.start, trial.end
+    last = trial.end if trial.ongoing or written.latest_end is None else written.latest_end
+    return min(written.earliest_start, trial.start), max(min(last, as_of), trial.end)
+
+
+def in_current_episode(trial: Trial, episode_start: date | None) -> bool:
+    """Whether a course belongs to the episode starting `episode_start` (None: unknown, every
+    course does): it started on or after that day, or its start is a partial date and it may
+    have run on or after that day (still running, or its end's last day is no earlier). Such a
+    course cannot place the episode start (module docstring) and is not left out of the episode
+    on a guess either: its adequacy rests on the shortest reading of its dates."""
+    if episode_start is None or trial.start >= episode_start:
+        return True
+    if not _partial_start(trial):
+        return False
+    written = trial.written_dates
+    assert written is not None  # _partial_start
+    return trial.ongoing or (written.latest_end or trial.end) >= episode_start

@@ -76,7 +76,7 @@ it started; the course a documented intolerance belongs to).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rule-2d
 # constant and DrugLookup are public (tests and services/trial_dates.py cite the constant here),
@@ -138,32 +138,56 @@ def _match_intolerances(
 def _role(
     ingredient: str,
     cluster: _Cluster,
-    earlier: Sequence[Trial],
+    earlier: Sequence[tuple[Trial, _Cluster]],
     lookup: DrugLookup,
+    as_of: date,
+    policy: MappingPolicy,
 ) -> Role:
     """Augmentation when every event says so; for a drug listed both as an antidepressant and as
     an adjunct (bupropion, mirtazapine, mianserin, quetiapine: CANMAT 2023 Tables 3.3 and 7.2),
-    augmentation when it was started while another antidepressant course was running (added on),
-    else antidepressant."""
+    augmentation when it was started while another antidepressant course was running (added on)
+    and that course was not being stopped (`_stopping`: a cross-taper is a switch), else
+    antidepressant."""
     spans = cluster.spans
     if all(s.event.role is _INTERACTING for s in spans):
         return _INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
     if all(s.event.role is _AUGMENTATION for s in spans):
         return _AUGMENTATION
     start = cluster.start
-    # The table is asked only when another antidepressant course was running at the start.
-    if any(
-        t.role is _ANTIDEPRESSANT
+    running = [
+        course
+        for t, course in earlier
+        if t.role is _ANTIDEPRESSANT
         and t.ingredient != ingredient
         and t.start < start
         and (t.end > start or t.ongoing)
-        for t in earlier
-    ) and (
-        lookup(ingredient, _ANTIDEPRESSANT) is not None
+    ]
+    # The table is asked only when another antidepressant course was running at the start.
+    if (
+        running
+        and lookup(ingredient, _ANTIDEPRESSANT) is not None
         and lookup(ingredient, _AUGMENTATION) is not None
+        and not all(_stopping(course, start, as_of, policy) for course in running)
     ):
         return _AUGMENTATION
     return _ANTIDEPRESSANT
+
+
+def _stopping(course: _Cluster, start: date, as_of: date, policy: MappingPolicy) -> bool:
+    """Whether a course running when another drug starts on `start` is being stopped around then
+    (review 10 finding 11, a cross-taper): a record of it with a taper sig ("... then stop",
+    "taper", "decrease ... discontinue") starts within policy.cross_taper_weeks of `start`, or
+    the course ends within that time after `start`: it ended before as-of, or it ends on a
+    stated date (a boundsPeriod end, a taper's last step) rather than running on to as-of."""
+    window = timedelta(weeks=policy.cross_taper_weeks)
+    for span in course.spans:
+        if span.event.taper is not None and abs(span.start - start) <= window:
+            return True
+    if course.end - start > window:
+        return False
+    return course.end < as_of or any(
+        s.end == course.end and s.event.end is not None for s in course.spans
+    )
 
 
 def build_trials(
@@ -219,9 +243,12 @@ def build_trials(
     clusters.sort(key=lambda ic: (ic[1].start, ic[0]))
     matched = _match_intolerances(intolerances, clusters) if intolerances else {}
     trials: list[Trial] = []
+    courses: list[tuple[Trial, _Cluster]] = []
     for index, (ingredient, cluster) in enumerate(clusters):
-        role = _role(ingredient, cluster, trials, drug_lookup)
-        trials.append(
-            _trial(ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ()))
+        role = _role(ingredient, cluster, courses, drug_lookup, as_of, policy)
+        trial = _trial(
+            ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )
+        trials.append(trial)
+        courses.append((trial, cluster))
     return tuple(trials)

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fhir_mapping.record import AdherenceStatus, DoseBasis, Intolerance, Role, SourceRef
+from fhir_mapping.dose_sig import Taper
+from fhir_mapping.record import (
+    AdherenceStatus,
+    DoseBasis,
+    Intolerance,
+    Role,
+    SourceRef,
+    WrittenDates,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,14 @@ class MedicationEvent:
     # The most an as-needed dose allows a day, in mg (dose.as_needed_max_mg: maxDosePerPeriod);
     # None when not as needed or not stated.
     as_needed_max_mg: float | None = None
+    # A start or end written as a partial date ("2023", "2023-05"; review 10 finding 5): the
+    # dates as written; `start` / `end` are then their shortest reading (medication_dates.py).
+    written_dates: WrittenDates | None = None
+    # An order's or statement's sig that takes the drug down to a stop ("75 mg daily for 7
+    # days, then 37.5 mg daily for 7 days, then stop"; review 10 finding 11): its steps become
+    # dose segments, its length the course's end, and a drug started beside it is a switch by
+    # cross-taper, not an augmentation (episodes.py). None: no taper.
+    taper: Taper | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -62,6 +62,13 @@ def _trial_lines(number: int, trial: Trial) -> list[str]:
         f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
         f"{trial.start.isoformat()} -> {trial.end.isoformat()} ({state})",
     ]
+    written = trial.written_dates
+    if written is not None:  # review 10 finding 5: the dates above are the shortest reading
+        lines.append(
+            f"   dates as written: {written.start or '(start not written)'} -> "
+            f"{written.end or ('ongoing' if trial.ongoing else '(end not partial)')} "
+            f"({written.precision} only; the shortest reading is used)"
+        )
     if trial.dose_basis is not DoseBasis.DAILY:
         # Per session / per injection: no mg/day range applies, and the segments' mg/day is an
         # average, not a dose: the dates are shown, the dose once, per administration.

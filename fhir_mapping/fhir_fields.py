@@ -6,6 +6,7 @@ wrong type reads as absent). FHIR's camelCase field names are kept on purpose.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -66,6 +67,32 @@ def parse_date(value: object) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# The precision of a partial FHIR date (review 10 finding 5): "2023" is a year, "2023-05" a month.
+YEAR, MONTH = "year", "month"
+
+
+def date_bounds(value: object) -> tuple[date, date, str | None] | None:
+    """(first day, last day, precision) a FHIR date/dateTime allows: a full date is one day
+    (precision None); "2023" runs 2023-01-01 to 2023-12-31 (YEAR), "2023-05" the whole month
+    (MONTH); None when `value` is no date.
+
+    `parse_date` gives the first day of a partial date, which every reader of a single date
+    (a score, a diagnosis onset) keeps; a course's start and end read both ends here, so its
+    length is never taken from a day the record does not state.
+    """
+    day = parse_date(value)
+    if day is None:
+        return None
+    # parse_date read it, so it is a string of at least four characters. Only "YYYY" and
+    # "YYYY-MM" are partial: a date with a day, or any dateTime, states its day.
+    assert isinstance(value, str)
+    if len(value) == 4:
+        return day, date(day.year, 12, 31), YEAR
+    if len(value) == 7:
+        return day, date(day.year, day.month, monthrange(day.year, day.month)[1]), MONTH
+    return day, day, None
 
 
 def array(value: object) -> list[Any]:

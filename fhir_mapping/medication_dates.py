@@ -1,7 +1,20 @@
 """The dates of a medication resource: a FHIR date read tolerantly (`parse_date`), and the
-start and explicit end of an order, statement or dispense (`start_and_end`), from authoredOn,
-the sig's boundsPeriod / boundsDuration, the validity period, effective[x], dateAsserted or the
-hand-over date."""
+start and explicit end of an order, statement or dispense (`start_and_end`, `dates_of`), from
+authoredOn, the sig's boundsPeriod / boundsDuration, the validity period, effective[x],
+dateAsserted or the hand-over date.
+
+Partial dates (review 10 finding 5): a statement "effectivePeriod {start: 2023, end: 2024}" may
+be two days (31 Dec to 1 Jan) or two years. Its start and end are read as the SHORTEST reading:
+the latest day the start allows (never after as-of) and the first day the end allows, so the
+weeks at an adequate dose are the ones the record proves and a course is adequate only when even
+the shortest reading is long enough (else it is "too short", and the cards say its dates are
+known only to the year or month: "to confirm", never "met"). The same reading applies to a month
+("2023-03" to "2023-06" is at least 62 days). The dates as written ride along (`WrittenDates`).
+Read this way: a statement's start (effectivePeriod.start, effectiveDateTime, or dateAsserted
+standing in for it) and end (effectivePeriod.end), an order's authoredOn; a dispense's hand-over
+date keeps its first day (a partial fill date is not seen from EHRs, and a later day would
+lengthen the course's supply, not shorten it).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +24,9 @@ from typing import Any
 
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
-from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR
+from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds
 from fhir_mapping.medication_types import ORDER, STATEMENT
+from fhir_mapping.record import WrittenDates
 
 # `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
 # gives dicts, answered at C speed, where the Mapping ABC check alone costs more than the read
@@ -76,13 +90,46 @@ def _bounds(
     return (min(starts) if starts else None), (max(ends) if ends else None)
 
 
+def _partial(value: object) -> tuple[date, date] | None:
+    """(first day, last day) of a partial FHIR date ("2023", "2023-05"), else None. Only a value
+    of four or seven characters can be one: a full date costs one len()."""
+    if isinstance(value, str) and (len(value) == 4 or len(value) == 7):
+        bounds = date_bounds(value)
+        if bounds is not None and bounds[2] is not None:
+            return bounds[0], bounds[1]
+    return None
+
+
+def _start_day(value: object, as_of: date | None) -> date | None:
+    """The day a start field gives: its date, or for a partial date the latest day it allows
+    (never after as-of, never before its first day): the shortest reading of the course."""
+    partial = _partial(value)
+    if partial is None:
+        return parse_date(value)
+    first, last = partial
+    return max(first, as_of) if as_of is not None and last > as_of else last
+
+
 def start_and_end(
     resource: Mapping[str, Any], kind: EventKind, dosages: Sequence[Mapping[str, Any]]
 ) -> tuple[date | None, date | None]:
     """(start, explicit end) of a resource of event kind `kind` (its type's, as `TYPE_READINGS`
-    has it)."""
+    has it); `dates_of` without as-of or the dates as written."""
+    start, end, _ = dates_of(resource, kind, dosages)
+    return start, end
+
+
+def dates_of(
+    resource: Mapping[str, Any],
+    kind: EventKind,
+    dosages: Sequence[Mapping[str, Any]],
+    as_of: date | None = None,
+) -> tuple[date | None, date | None, WrittenDates | None]:
+    """(start, explicit end, the dates as written when one is partial) of a resource of event
+    kind `kind`. A partial start reads as its latest day up to `as_of` (module docstring)."""
     if kind is ORDER:
-        authored = parse_date(resource.get("authoredOn"))
+        authored_field = resource.get("authoredOn")
+        authored = _start_day(authored_field, as_of)
         bounds_start, bounds_end = _bounds(dosages, authored)
         request = resource.get("dispenseRequest")
         validity_start = (
@@ -90,17 +137,48 @@ def start_and_end(
         )
         start = authored or bounds_start or validity_start
         # An end before the start is a data error: the course is read as ending where it began.
-        return start, (max(bounds_end, start) if bounds_end and start else bounds_end)
+        end = max(bounds_end, start) if bounds_end and start else bounds_end
+        written = None
+        if authored is not None and (partial := _partial(authored_field)) is not None:
+            assert isinstance(authored_field, str)  # _partial read it
+            written = WrittenDates(authored_field, None, partial[0], None)
+        return start, end, written
     if kind is STATEMENT:
-        period_start, period_end = _period(resource.get("effectivePeriod"))
+        period = resource.get("effectivePeriod")
+        if not isinstance(period, JSON_OBJECT):
+            period = {}
+        start_field: object = period.get("start")
+        period_start = _start_day(start_field, as_of)
+        end_field = period.get("end")
+        period_end = parse_date(end_field)  # a partial end: its first day (shortest reading)
         asserted = parse_date(resource.get("dateAsserted"))
-        start = (
-            period_start or parse_date(resource.get("effectiveDateTime")) or asserted or period_end
-        )
+        start = period_start
+        if start is None:
+            start_field = resource.get("effectiveDateTime")
+            start = _start_day(start_field, as_of)
+        if start is None:
+            start_field = resource.get("dateAsserted")
+            start = _start_day(start_field, as_of)
+        if start is None:
+            start_field, start = None, period_end  # start not recorded (review 6 finding 8)
+        end_partial = _partial(end_field) if period_end is not None else None
+        start_partial = _partial(start_field) if start_field is not None else None
+        if start is not None and start_partial is not None and period_end is not None:
+            # "2023" to "2023-06-15": the start cannot fall after the last day the end allows.
+            start = min(start, end_partial[1] if end_partial is not None else period_end)
         if period_end is None and start is not None and resource.get("status") == "on-hold":
             # Held, not taken (review 6 finding 3): the record supports the course up to the
             # date it was asserted, else its start (duration not recorded); never to as-of.
             period_end = asserted if asserted is not None and asserted > start else start
-        return start, (max(period_end, start) if period_end and start else period_end)
+        end = max(period_end, start) if period_end and start else period_end
+        written = None
+        if start is not None and (start_partial is not None or end_partial is not None):
+            written = WrittenDates(
+                start_field if start_partial is not None and isinstance(start_field, str) else None,
+                end_field if end_partial is not None and isinstance(end_field, str) else None,
+                start_partial[0] if start_partial is not None else start,
+                end_partial[1] if end_partial is not None else period_end,
+            )
+        return start, end, written
     handed = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
-    return handed, None
+    return handed, None, None

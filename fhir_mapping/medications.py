@@ -25,6 +25,7 @@ the event for the episode builder.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from math import isfinite
 from operator import attrgetter
@@ -53,7 +54,7 @@ from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.gaps import resource_gap, undated_drug
 from fhir_mapping.intolerance import status_reason_intolerance
-from fhir_mapping.medication_dates import parse_date, start_and_end
+from fhir_mapping.medication_dates import dates_of, parse_date
 from fhir_mapping.medication_drug import (
     NO_MEDICATIONS,
     component_notes,
@@ -80,6 +81,7 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, SourceRef
+from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
 # The entry points, with the names importers took from here before the split; then private
@@ -318,7 +320,8 @@ def _read_resource(
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
     `gaps`, or it to `pending` when it is a dispense without days of supply)."""
     dosages = dosage_lines(resource.get(reading.dosage_field))
-    start, end = start_and_end(resource, reading.kind, dosages)
+    # A partial start reads as its latest day up to as-of (review 10 finding 5: dates_of).
+    start, end, written = dates_of(resource, reading.kind, dosages, as_of)
     if start is None:
         # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
         now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
@@ -337,6 +340,10 @@ def _read_resource(
     if start > as_of:
         return
     new = _events_of(resource, reading, (components, medication), (start, end), dosages)
+    if written is not None:  # a partial date (review 10 finding 5): rare, so set afterwards
+        new = [replace(e, written_dates=written) for e in new]
+    if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
+        new = with_taper(new, dosages, components)
     events.extend(new)
     # A dispense without days of supply (Oracle Health): estimated after the loop from its
     # authorising order, which may come later in the chart. A dispense stating daysSupply

@@ -190,6 +190,28 @@ RESPONSE_FRACTION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
+class WrittenDates:
+    """A course's dates as the record writes them when one is a partial date (review 10 finding
+    5): "2023 to 2024" may be two days or two years, so its length is not known from them.
+
+    `start` / `end` are the partial date as written ("2023", "2023-05"), or None when that end
+    of the course states its day (or states nothing). `earliest_start` and `latest_end` are the
+    widest reading (the first day the start allows, the last day the end allows; None: no end
+    written), for the question "may this course have run then?" (fhir_mapping/episode.py)."""
+
+    start: str | None
+    end: str | None
+    earliest_start: date
+    latest_end: date | None
+
+    @property
+    def precision(self) -> str:
+        """The coarsest precision written: "year" when either end is a year only, else "month"."""
+        year_only = [d for d in (self.start, self.end) if d is not None and len(d) == 4]
+        return "year" if year_only else "month"
+
+
+@dataclass(frozen=True, slots=True)
 class Trial:
     """One ingredient's course in one episode of treatment."""
 
@@ -241,6 +263,16 @@ class Trial:
     # 2d: ASSUMED_DAYS_WITHOUT_DURATION), summed; None when every record states one. Cards and
     # the packet say "duration not recorded" (services/trial_dates.py, review 6 finding 8).
     assumed_days: int | None = None
+    # The course's start or end is a partial date ("2023", "2023-05"; review 10 finding 5): the
+    # dates as written. `start` and `end` are then the shortest reading of them (the latest day
+    # the start allows, the first day the end allows), so the weeks are ones the record proves;
+    # cards say the dates as written (services/trial_dates.py). None: the dates state the day.
+    written_dates: WrittenDates | None = None
+    # Review 10 finding 14: no PHQ-9 is left in the on-treatment window once the next
+    # antidepressant's time is cut off it (score_windows.py); why the score after the course
+    # is not its outcome, e.g. "PHQ-9 21 on 2024-09-30 was taken on venlafaxine, 14 days into
+    # it and 21 days after sertraline stopped". None: no score was left out.
+    outcome_note: str | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:
@@ -325,6 +357,8 @@ class Trial:
         PHQ-9 since it became adequate (2025-05-26)" when the only score predates that."""
         if self.adequate_from is not None and self.outcome_before_adequate:
             return f"no PHQ-9 since it became adequate ({self.adequate_from.isoformat()})"
+        if self.outcome_note is not None:
+            return f"no PHQ-9 on treatment ({self.outcome_note})"
         return "no PHQ-9 on treatment"
 
     @property

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Score, Trial
+from fhir_mapping.record import Role, Score, Trial, Verdict
 from fhir_mapping.score_totals import score_order
 
 
@@ -67,6 +67,7 @@ class PHQ9ByDate:
 
 
 _DATE = attrgetter("date")
+_START = attrgetter("start")
 
 
 def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
@@ -78,22 +79,71 @@ def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Sco
     )
 
 
-def on_treatment_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+def on_treatment_score(
+    trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy, next_start: date | None = None
+) -> Score | None:
+    """The latest PHQ-9 from week `on_treatment_from_week` of the trial to
+    `on_treatment_days_after_end` days after it ends, or to `next_start` (the day the next
+    antidepressant started, `_next_courses`) when that comes first: a score taken on the next
+    drug is not this one's outcome (review 10 finding 14). A score of that very day is this
+    one's: it is the score the switch was decided on."""
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
+    if next_start is not None and next_start < last:
+        last = next_start
     return phq9.latest(first, last)
+
+
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+
+
+def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
+    """For each trial, the antidepressant course that started next after it (any drug, the same
+    one ordered again included; a low-dose use such as trazodone for sleep is no course), else
+    None."""
+    courses = sorted(
+        [t for t in trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL],
+        key=_START,
+    )
+    starts = [t.start for t in courses]
+    found: list[Trial | None] = []
+    for trial in trials:
+        index = bisect_right(starts, trial.start)
+        found.append(courses[index] if index < len(courses) else None)
+    return found
+
+
+def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
+    """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
+    text = (
+        f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
+        f"{(score.date - following.start).days} days into it"
+    )
+    if score.date >= trial.end:
+        text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+    return text
 
 
 def attach_scores(
     trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
 ) -> tuple[Trial, ...]:
     phq9 = PHQ9ByDate(scores)
-    return tuple(
-        _with_scores(
-            trial, baseline_score(trial, phq9, policy), on_treatment_score(trial, phq9, policy)
-        )
-        for trial in trials
-    )
+    trials = tuple(trials)
+    attached = []
+    for trial, following in zip(trials, _next_courses(trials), strict=True):
+        next_start = following.start if following is not None else None
+        on_treatment = on_treatment_score(trial, phq9, policy, next_start)
+        attached.append(_with_scores(trial, baseline_score(trial, phq9, policy), on_treatment))
+        if on_treatment is None and following is not None:
+            # Nothing left once the next drug's time is cut off: the failure (if the course
+            # ended adequate) is inferred, and the cards say which score was left out and why.
+            left_out = on_treatment_score(trial, phq9, policy)
+            if left_out is not None:
+                attached[-1] = dataclasses.replace(
+                    attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
+                )
+    return tuple(attached)
 
 
 # Trial's fields in order, read at C speed: dataclasses.replace walks them in Python (issue 14).

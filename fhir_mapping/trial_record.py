@@ -23,6 +23,7 @@ from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -33,7 +34,9 @@ from fhir_mapping.record import (
     Role,
     Trial,
     Verdict,
+    WrittenDates,
 )
+from fhir_mapping.taper import taper_timeline
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -50,6 +53,7 @@ _INTOLERANCE = InadequacyReason.INTOLERANCE
 _NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
+_TAPER = attrgetter("taper")
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -93,6 +97,8 @@ def _trial(
         # on the drug, even where an open order (rule 2c) or a statement spans it.
         coverage = _without(coverage, adherence.supply_gaps)
     timeline = _timeline(events)
+    if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
+        timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
     segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
     if info is not None:
         minimum, maximum = info.min_adequate_mg, info.max_mg
@@ -116,6 +122,10 @@ def _trial(
         if info is not None and info.low_dose_only_as_needed
         else False,
     )
+    # Zuranolone's 14-day course is never a trial (review 10 finding 2; fixed_course.py).
+    fixed = fixed_course(info, ingredient, policy)
+    if fixed is not None:
+        verdict, reasons, verdict_notes = fixed
     if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
         # more adequate); then refill data that look poor on a drug stopped or skipped for its
@@ -132,6 +142,8 @@ def _trial(
         if event.notes:
             texts.extend(n for n in event.notes if n)
     texts.extend(n for n in verdict_notes if n)
+    if cluster.restarted_on is not None or cluster.restarted_after is not None:
+        texts.extend(_restart_notes(cluster, end))
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
@@ -166,7 +178,56 @@ def _trial(
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE
         else None,
+        written_dates=_written_dates(spans, start, end, ongoing),
     )
+
+
+def _written_dates(
+    spans: Sequence[_Span], start: date, end: date, ongoing: bool
+) -> WrittenDates | None:
+    """The course's dates as written when its start or its end rests on a partial date (review
+    10 finding 5): the start when every record starting the course that day writes a partial
+    start; the end when the course ended with a record whose end is partial and no other record
+    runs as late. None when the course states its days (nearly every course)."""
+    if all(s.event.written_dates is None for s in spans):
+        return None
+    opening = [s.event.written_dates for s in spans if s.start == start]
+    first = opening[0] if opening else None
+    if first is None or first.start is None or any(w is None or w.start is None for w in opening):
+        first = None
+    last = None
+    if not ongoing:
+        ends = [s.event.written_dates for s in spans if s.end >= end]
+        if ends and all(w is not None and w.end is not None for w in ends):
+            last = ends[0]
+    if first is None and last is None:
+        return None
+    return WrittenDates(
+        first.start if first is not None else None,
+        last.end if last is not None else None,
+        first.earliest_start if first is not None else start,
+        last.latest_end if last is not None else (None if ongoing else end),
+    )
+
+
+def _restart_notes(cluster: _Cluster, end: date) -> list[str]:
+    """What the record shows of a drug ended by its order and ordered again (review 10 finding
+    8, course_clusters._cluster): two courses, each judged on its own, and the time between them
+    a stop the prescriber made, not a missed refill."""
+    notes = []
+    if cluster.restarted_after is not None:
+        notes.append(
+            f"ordered again on {cluster.start.isoformat()} after its order ended on "
+            f"{cluster.restarted_after.isoformat()}: a new course, judged on its own (the "
+            f"{(cluster.start - cluster.restarted_after).days} days between are a stop, not a "
+            "missed refill)"
+        )
+    if cluster.restarted_on is not None:
+        notes.append(
+            f"ended by its order on {end.isoformat()}; ordered again on "
+            f"{cluster.restarted_on.isoformat()}"
+        )
+    return notes
 
 
 def _assumed_days(spans: Sequence[_Span]) -> int | None:

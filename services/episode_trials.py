@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from operator import attrgetter
 
+from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 
 # Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
@@ -59,7 +60,11 @@ def _responding(
     """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
     baseline (Trial.response), antidepressants and adjuncts alike."""
     adjuncts = tuple(
-        [t for t in record.trials if t.role is _AUGMENTATION and in_episode(t.start, episode_start)]
+        [
+            t
+            for t in record.trials
+            if t.role is _AUGMENTATION and in_current_episode(t, episode_start)
+        ]
     )
     return tuple(
         [

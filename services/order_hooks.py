@@ -10,6 +10,10 @@ For each draft (only the selected ones at order-select when selections are given
 - a second antipsychotic (warning; any pathway draft of the drug table's "antipsychotic" group)
   while one runs, at any dose and in any role, or after another on the same order (issue 11
   item 3);
+- another product of one of its ingredients running or on the same order (warning; any draft): a
+  fixed combination counts as each of its components, so bupropion beside Auvelity
+  (dextromethorphan-bupropion) is one bupropion dose, 300 + 210 = 510 mg/day against the 450
+  maximum (order_checks/shared_ingredient.py; review 10 finding 1);
 and for each draft antidepressant:
 - the drug, or its mechanism class, already failed an adequate trial (a continuing drug is not
   flagged: raising or renewing the current drug is optimisation, not a repeat); a failure only
@@ -98,6 +102,10 @@ from services.order_checks.model import (
     dedupe_key,
 )
 from services.order_checks.repeat import repeat_check
+from services.order_checks.shared_ingredient import (
+    failed_component_check,
+    shared_ingredient_check,
+)
 from services.order_checks.stacking import stacking_check
 from services.policy import Policy
 from services.recommendation import Recommendation
@@ -180,6 +188,11 @@ def run_order_checks(
         found = maoi_check(ctx, draft, reported)
         if found is not None:
             by_topic.setdefault(found.topic, []).append(found)
+        # Another product of one of the draft's ingredients running or on the same order
+        # (bupropion beside Auvelity, review 10 finding 1): any draft, a safety check.
+        shared = shared_ingredient_check(ctx, draft, selected)
+        if shared is not None:
+            by_topic.setdefault(shared.topic, []).append(shared)
         # Not tolerated before, and antipsychotic stacking: any pathway draft (an adjunct such as
         # aripiprazole is not an antidepressant), and safety checks that speak in any state.
         if draft.role is not Role.INTERACTING:
@@ -224,6 +237,10 @@ def run_order_checks(
         repeat = repeat_check(ctx, draft) if ctx.facts.active else None
         # A class that failed and still runs is one concern: said on the repeat card.
         checks += same_class_check(ctx, draft, repeat)
+        if ctx.facts.active:
+            # A product sharing an ingredient with one that failed (bupropion after
+            # dextromethorphan-bupropion): on the repeat card, after the drug's own failure.
+            checks.append(failed_component_check(ctx, draft))
         for finding in checks:
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
@@ -256,7 +273,14 @@ def run_order_checks(
 
 
 def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
-    """The draft renews or re-doses an antidepressant the patient takes now."""
+    """The draft renews or re-doses an antidepressant the patient takes now: the same drug.
+
+    A product that only shares an ingredient with the running one (bupropion drafted while
+    Auvelity runs, or Auvelity while bupropion runs: drug_table.shared_ingredients) is no renewal
+    (review 10 finding 1): it changes the regimen (adds or drops dextromethorphan, adds bupropion
+    on top), so it gets the shared-ingredient card (order_checks/shared_ingredient.py) and keeps
+    the TMS card a change of treatment brings. Counting it as a renewal would only silence cards
+    (the safer reading keeps them)."""
     return any(t.ingredient == draft.ingredient for t in ctx.facts.ongoing_trials)
 
 

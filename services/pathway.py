@@ -31,6 +31,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -260,7 +261,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
     by_kind = _by_kind(record)
     antidepressant = record.antidepressant_trials()
-    episode_trials = tuple([t for t in antidepressant if in_episode(t.start, episode_start)])
+    # A course dated only to the year or month stays in the episode it may have run in
+    # (review 10 finding 5: fhir_mapping/episode.py).
+    episode_trials = tuple([t for t in antidepressant if in_current_episode(t, episode_start)])
     failed = _failed_one_per_ingredient(episode_trials)
     failed_classes = _distinct([t.drug_class for t in failed])
     intolerant = _intolerant_one_per_ingredient(episode_trials, failed)
@@ -309,7 +312,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
                 for t in record.trials
                 if t.role is _AUGMENTATION
                 and t.verdict is not _NOT_A_TRIAL
-                and in_episode(t.start, episode_start)
+                and in_current_episode(t, episode_start)
             ]
         ),
         latest_phq9=latest,

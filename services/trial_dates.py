@@ -9,28 +9,86 @@ state is said as such on the cards and in the packet, never shown as measured hi
   gets its end as its start (fhir_mapping/medications.py), so the course has no length. A course
   of statements alone that begins and ends on one day is read as that: "start not recorded"
   with the date it ended, not "30 Sep 2024 – 30 Sep 2024, 0 weeks".
+- Dates to the year or month only (review 10 finding 5): a statement dated "2023" to "2024"
+  (Trial.written_dates) is shown as written, "2023–2024 (year only)", never as the days the
+  mapping reads it as (its shortest reading: 31 Dec 2023 to 1 Jan 2024). Its weeks are "at
+  least" the shortest reading's; short of an adequate trial, they are not known: "to confirm".
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import Trial
+from fhir_mapping.record import Trial, Verdict
+from services.card_format import fmt_weeks
 
 
 def start_unknown(trial: Trial) -> bool:
     """A course of MedicationStatements alone, ended, starting and ending on one day: the shape
     a statement with only `effectivePeriod.end` takes (its end read as its start). Only
-    statements: an order or a fill always states its own date."""
+    statements: an order or a fill always states its own date. A start written to the year or
+    month only is a start on record (`written_text`), even when its shortest reading is one day."""
+    written = trial.written_dates
     return (
         not trial.ongoing
         and trial.end == trial.start
+        and (written is None or written.start is None)
         and bool(trial.sources)
         and all(s.resource_type == "MedicationStatement" for s in trial.sources)
     )
 
 
+def written_text(trial: Trial) -> str | None:
+    """A course's dates as written when one is a partial date: "2023–2024 (year only)",
+    "2023-03–2023-06 (month only)", "2023 – ongoing (start year only)", "2024-02-10 – 2024
+    (end year only)", "start not recorded – 2024 (year only)"; None when its dates state
+    their days (nearly every course)."""
+    written = trial.written_dates
+    if written is None:
+        return None
+    unknown = start_unknown(trial)
+    start = "start not recorded" if unknown else (written.start or trial.start.isoformat())
+    end = "ongoing" if trial.ongoing else (written.end or trial.end.isoformat())
+    precision = written.precision
+    if written.start is not None and written.end is not None:
+        return f"{start}–{end} ({precision} only)"
+    side = "start " if written.start is not None else ("" if unknown else "end ")
+    return f"{start} – {end} ({side}{precision} only)"
+
+
+def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:
+    """The too-short reason of a course whose dates are partial (the line names its dates): "at
+    most 4.4 weeks" when even the widest reading of its dates is short of `needed_weeks`, else
+    that its weeks at an adequate dose are not known (to confirm, never counted); None for
+    other courses."""
+    written = trial.written_dates
+    if written is None:
+        return None
+    dates = f"dates to the {written.precision} only"
+    needs = f"(needs {fmt_weeks(needed_weeks)})"
+    last = trial.end if trial.ongoing or written.latest_end is None else written.latest_end
+    widest = (last - written.earliest_start).days + 1  # both ends' days included
+    if widest < needed_weeks * 7:
+        return f"at most {fmt_weeks(widest / 7)} weeks at an adequate dose: {dates} {needs}"
+    return f"weeks at an adequate dose not known: {dates} {needs}; to confirm"
+
+
+def partial_weeks(trial: Trial) -> str | None:
+    """The weeks at an adequate dose of a course whose dates are partial: "at least 8.9" when
+    even their shortest reading makes it adequate, else "not known (dates to the year only)";
+    None for other courses."""
+    if trial.written_dates is None:
+        return None
+    if trial.verdict is Verdict.ADEQUATE:
+        return f"at least {fmt_weeks(trial.weeks_at_adequate_dose)}"
+    return f"not known (dates to the {trial.written_dates.precision} only)"
+
+
 def start_iso(trial: Trial) -> str:
     """The date a card line names a course by: its start ("2024-09-30"), or "ended 2024-09-30"
-    when the start is not recorded (the line's reasons say so)."""
+    when the start is not recorded (the line's reasons say so), or its dates as written when
+    one is partial ("2023–2024 (year only)")."""
+    written = written_text(trial)
+    if written is not None:
+        return written
     if start_unknown(trial):
         return f"ended {trial.end.isoformat()}"
     return trial.start.isoformat()
@@ -47,6 +105,9 @@ def whole_course_assumed(trial: Trial) -> int | None:
 
 def weeks_cell(trial: Trial, weeks: str) -> str:
     """The packet's weeks-at-an-adequate-dose cell: `weeks` (formatted), or what it rests on."""
+    partial = partial_weeks(trial)
+    if partial is not None:  # the shortest reading of partial dates (review 10 finding 5)
+        return partial
     if start_unknown(trial):
         return "not known (start not recorded)"
     days = trial.assumed_days

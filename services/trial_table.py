@@ -197,6 +197,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is InadequacyReason.TOO_SHORT:
+        # Dates to the year or month only: short only on their shortest reading (review 10 f5).
+        partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
+        if partial is not None:
+            return partial
         if trial_dates.start_unknown(trial):
             # No start, no length: "0 weeks" would read as measured (review 6 finding 8).
             return (
@@ -308,8 +312,8 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
             (
                 f"{t.ingredient} ({t.drug_class})",
                 dose_path(t),
-                f"{t.start.isoformat()} – {end}",
-                fmt_weeks(t.weeks_at_adequate_dose),
+                trial_dates.written_text(t) or f"{t.start.isoformat()} – {end}",
+                trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
                 "–" if not_a_trial else adherence_text(t),
                 "–" if not_a_trial else _phq9_pair(t),
                 verdict_text(t, policy),

@@ -24,6 +24,18 @@ def _reaches(draft: DraftOrder) -> str:
     return "reaches" if draft.mg_per_day_high is not None else "is"
 
 
+def _range_cite(draft: DraftOrder) -> str:
+    """ "CANMAT 2023 Table 3.3 range (50-200 mg/day, from product monographs)"; a drug CANMAT
+    2023 does not list (gepirone, zuranolone: review 10 finding 2) has its label's range, and a
+    drug with no minimum adequate dose (zuranolone's fixed course) only its maximum."""
+    info = drugs.info(draft.ingredient)
+    where = "CANMAT 2023 Table 3.3" if info is not None and info.canmat_line else "labelled"
+    top = cards.fmt_mg(draft.max_mg)
+    low = draft.min_adequate_mg
+    span = f"{cards.fmt_mg(low)}-{top}" if low is not None else f"up to {top}"
+    return f"{where} range ({span} mg/day, from product monographs)"
+
+
 def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     # The upper end of a ranged order: the patient may take that much, so "above the maximum"
     # reads it (the safe reading for a dose that may be too high).
@@ -48,9 +60,8 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
                 draft,
                 f"{name} {shown} {_reaches(draft)} above the usual maximum of "
                 f"{cards.fmt_mg(draft.max_mg)} mg/day",
-                f"{draft.ingredient} {shown} exceeds the CANMAT 2023 Table 3.3 "
-                f"range ({cards.fmt_mg(draft.min_adequate_mg)}-{cards.fmt_mg(draft.max_mg)} "
-                "mg/day, from product monographs). Check the dose and the indication.",
+                f"{draft.ingredient} {shown} exceeds the {_range_cite(draft)}. Check the dose "
+                "and the indication.",
             )
         )
     low_dose_use = (info := drugs.info(draft.ingredient)) is not None and info.low_dose_use

@@ -116,6 +116,10 @@ def _dates(trial: Trial) -> str:
             f"{day_text(trial.start)} – listed as active, not confirmed since "
             f"{day_text(trial.unconfirmed_since)}"
         )
+    # Dates to the year or month only are shown as written (review 10 finding 5).
+    written = trial_dates.written_text(trial)
+    if written is not None:
+        return written
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards, intolerance_count
+from services import cards, intolerance_count, trial_dates
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -33,12 +33,18 @@ def trial_line(trial: Trial) -> str:
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
     top = trial.max_mg_per_day  # computed from the segments on each read: read once
     dose = f"{top:g} mg/day" if top is not None else "dose unknown"
-    head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {trial.start.isoformat()} - {end}"
+    # Dates to the year or month only as written; the weeks are then a floor (review 10 f5).
+    dates = trial_dates.written_text(trial)
+    head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {dates or trial.start.isoformat()}"
+    if dates is None:
+        head += f" - {end}"
     if trial.failed:
         scores = ""
         if trial.baseline and trial.on_treatment:
             scores = f", PHQ-9 {trial.baseline.value} -> {trial.on_treatment.value}"
         weeks = cards.fmt_weeks(trial.weeks_at_adequate_dose)
+        if dates is not None:
+            weeks = f"at least {weeks}"
         if trial.outcome_inferred:
             return (
                 f"{head}: stopped after {weeks} weeks at an adequate dose, "

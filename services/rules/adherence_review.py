@@ -100,6 +100,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}{estimated}"
         return f"{trial.ingredient} refill gaps"
     if InadequacyReason.TOO_SHORT in reasons:
+        if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
+            return f"{trial.ingredient} dates {trial.written_dates.precision} only"
         weeks = f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
         if cards.possibly_adequate(trial, ctx.policy.mapping):
             return f"{weeks}, possibly adequate"

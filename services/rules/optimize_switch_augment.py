@@ -39,14 +39,16 @@ from __future__ import annotations
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
 from services import cards, tolerability
+from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.rules.optimize.augment import SECOND_LINE, augment_section
+from services.rules.optimize.augment import SECOND_LINE, augment_section, below_range_section
 from services.rules.optimize.card import TOPIC, basis, card_evidence, next_options, opening
 from services.rules.optimize.courses import (
     PATHWAY_ROLES,
+    below_range_adjuncts,
     current_trials,
     not_tolerated,
     not_yet_judged,
@@ -57,7 +59,11 @@ from services.rules.optimize.courses import (
 )
 from services.rules.optimize.dose import low_summary, raise_dose, toward_remission
 from services.rules.optimize.intolerance import after_intolerance, switch_for_intolerance
-from services.rules.optimize.orders import augmenter_suggestions, first_line_adjuncts
+from services.rules.optimize.orders import (
+    augmenter_suggestions,
+    first_line_adjuncts,
+    raise_dose_suggestion,
+)
 from services.rules.optimize.psychotic import psychotic_depression, speaks_to_psychotic_features
 from services.rules.optimize.switch import age_switch, switch_section
 from services.rules.optimize.wording import dose_text
@@ -68,6 +74,7 @@ __all__ = [
     "SECOND_LINE",
     "TOPIC",
     "after_intolerance",
+    "below_range_adjuncts",
     "current_trials",
     "not_tolerated",
     "not_yet_judged",
@@ -95,8 +102,7 @@ def _summary(
     else:
         adjunct_text = "a second-line adjunct"
     count = len(facts.failed_trials)
-    failed = cards.names(facts.failed_trials)
-    trials = "1 adequate trial" if count == 1 else f"{count} adequate trials"
+    failed, failed_short = _failed_words(ctx)
     no_tms = ""
     if count >= ctx.policy.tms_min_failed_trials:
         if facts.tms_contraindications:
@@ -111,34 +117,77 @@ def _summary(
         # the adult adjuncts are named on the card as text only.
         age = populations.age(ctx)
         return cards.fit_summary(
-            f"{trials} failed ({failed}): switch to {young} (NICE NG134, age {age}) or augment"
-            + no_tms,
-            f"{trials} failed ({failed}): switch to {young} (NICE NG134) or augment" + no_tms,
-            f"{trials} failed: switch to {young} (NICE NG134) or augment",
+            f"{failed}: switch to {young} (NICE NG134, age {age}) or augment" + no_tms,
+            f"{failed}: switch to {young} (NICE NG134) or augment" + no_tms,
+            f"{failed_short}: switch to {young} (NICE NG134) or augment",
         )
     if count == 1:
         cls = facts.failed_classes[0]
         return cards.fit_summary(
-            f"1 adequate trial failed ({failed}): switch to a non-{cls} mechanism or augment "
-            f"({adjunct_text})",
-            f"1 adequate trial failed ({failed}): switch mechanism or augment",
+            f"{failed}: switch to a non-{cls} mechanism or augment ({adjunct_text})",
+            f"{failed}: switch mechanism or augment",
+            f"{failed_short}: switch mechanism or augment",
         )
     return cards.fit_summary(
-        f"{trials} failed ({failed}): augment ({adjunct_text}) or switch class" + no_tms,
-        f"{trials} failed ({failed}): augment ({adjunct_text}) or switch class",
-        f"{trials} failed: augment ({adjunct_text}) or switch class",
+        f"{failed}: augment ({adjunct_text}) or switch class" + no_tms,
+        f"{failed}: augment ({adjunct_text}) or switch class",
+        f"{failed_short}: augment ({adjunct_text}) or switch class",
+    )
+
+
+def _failed_words(ctx: RuleContext) -> tuple[str, str]:
+    """The failed trials as a summary counts them, with and without their names: "1 adequate
+    trial failed (sertraline)". A failure read only from a course having stopped, with no PHQ-9
+    on it (Trial.outcome_inferred), is never called an adequate trial that failed (review 10
+    finding 16): "1 trial stopped (sertraline, response not measured)", and beside a measured
+    one "1 adequate trial failed (venlafaxine), 1 stopped unmeasured (sertraline)"."""
+    failed = ctx.facts.failed_trials
+    measured = [t for t in failed if not t.outcome_inferred]
+    inferred = [t for t in failed if t.outcome_inferred]
+    n, m = len(measured), len(inferred)
+    adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
+    stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
+    if not inferred:
+        return f"{adequate} ({cards.names(measured)})", adequate
+    if not measured:
+        return f"{stopped} ({cards.names(inferred)}, response not measured)", (
+            f"{stopped}, response not measured"
+        )
+    return (
+        f"{adequate} ({cards.names(measured)}), {m} stopped unmeasured ({cards.names(inferred)})",
+        f"{adequate}, {m} stopped unmeasured",
     )
 
 
 def _unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
-    count = len(ctx.facts.failed_trials)
-    failed = cards.names(ctx.facts.failed_trials)
-    trials = "1 adequate trial" if count == 1 else f"{count} adequate trials"
+    failed, failed_short = _failed_words(ctx)
     return cards.fit_summary(
-        f"{trials} failed ({failed}); {trial.ingredient} not measured yet: repeat the PHQ-9 "
-        "before augmenting or switching",
-        f"{trials} failed; {trial.ingredient} not measured yet: repeat the PHQ-9 before "
+        f"{failed}; {trial.ingredient} not measured yet: repeat the PHQ-9 before augmenting or "
+        "switching",
+        f"{failed_short}; {trial.ingredient} not measured yet: repeat the PHQ-9 before "
         "augmenting or switching",
+        f"{failed_short}; {trial.ingredient} not measured yet: repeat the PHQ-9",
+    )
+
+
+def _below_range_summary(trial: Trial) -> str:
+    """An adjunct below its range (review 10 finding 6): "Mirtazapine 15 mg/day added 2025-01-27
+    (18 weeks), below the 30 mg/day CANMAT adjunct dose; PHQ-9 21: raise it or change strategy"."""
+    name, dose = trial.ingredient.capitalize(), trial_dose(trial)
+    minimum = cards.fmt_mg(trial.min_adequate_mg)
+    score = trial.on_treatment
+    phq = (
+        f"PHQ-9 {score.value}"
+        if score is not None and score.value is not None
+        else "no PHQ-9 on it"
+    )
+    weeks = (trial.end - trial.start).days // 7
+    return cards.fit_summary(
+        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), below the {minimum} "
+        f"mg/day CANMAT adjunct dose; {phq}: raise it or change strategy",
+        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} mg/day adjunct "
+        f"dose; {phq}: raise it or change strategy",
+        f"{name} {dose} is below the {minimum} mg/day adjunct dose: raise it or change strategy",
     )
 
 
@@ -156,15 +205,23 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if good:
         return toward_remission(ctx, good, low)
     waiting = not_yet_judged(ctx, current)
-    if not low and not facts.failed_trials and after_intolerance(ctx):
+    # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
+    # (courses._pending), named here with a raise, so it cannot silence the card.
+    weak = below_range_adjuncts(ctx, current)
+    if not low and not weak and not facts.failed_trials and after_intolerance(ctx):
         return switch_for_intolerance(ctx)
-    if not (low or (facts.failed_trials and not waiting)):
+    if not (low or weak or (facts.failed_trials and not waiting)):
         return None
     used = {t.ingredient for t in facts.augmentations}
     found: list[Suggestion] = []
     sections = opening(ctx)
     for trial in low:
         raise_dose(ctx, trial, sections, found)
+    for trial in weak:
+        sections.append(below_range_section(ctx, trial))
+        suggestion = raise_dose_suggestion(ctx, trial, adjunct=True)
+        if suggestion is not None:
+            found.append(suggestion)
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
         pending = [t for t in waiting if t not in low]
@@ -174,7 +231,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
-        summary = low_summary(ctx, low[0])
+        summary = low_summary(ctx, low[0]) if low else _below_range_summary(weak[0])
     else:
         blind = unmeasured(ctx, current)
         if blind:
@@ -196,10 +253,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             sections.append(switch_section(ctx, screen))
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
-            if not blind:
+            if not blind and not weak:
+                # Beside a below-range adjunct another is named, not one click (augment.py).
                 found.extend(augmenter_suggestions(ctx, used, remaining))
         if low:
             summary = low_summary(ctx, low[0])
+        elif weak:
+            summary = _below_range_summary(weak[0])
         elif blind:
             summary = _unmeasured_summary(ctx, blind[0])
         else:

@@ -24,6 +24,9 @@ MECHANISM_GROUPS = {
     "NRI",
     "NMDA antagonist",
     "atypical antipsychotic",
+    # Approved after CANMAT 2023 (review 10 finding 2): gepirone (Exxua), zuranolone (Zurzuvae).
+    "5-HT1A agonist",
+    "neuroactive steroid",
 }
 AUGMENTATION_CLASSES = MECHANISM_GROUPS | {
     "mood stabilizer",
@@ -69,7 +72,8 @@ def _data(name: str) -> list[dict[str, str]]:
 
 def test_row_counts_and_roles() -> None:
     drugs = all_drugs()
-    assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 37
+    # 37 + gepirone and zuranolone (review 10 finding 2).
+    assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 39
     # 17 CANMAT 2023 Table 7.2 adjuncts (racemic ketamine IV: review 7 finding 7) + 5 other
     # antipsychotics recognised so a running one is seen (issue 11 item 3: no second
     # antipsychotic is proposed).

@@ -51,12 +51,26 @@ def _event(rng: random.Random, index: int) -> MedicationEvent:
 
 
 def _plain_cluster(spans: list[episodes._Span]) -> list[episodes._Cluster]:
-    """`_cluster` as it read before issue 14's round 5: the spans sorted by start, end, key."""
+    """`_cluster` as it read before issue 14's round 5: the spans sorted by start, end, key;
+    with review 10 finding 8's restart (an order after >= supply_gap_days, every order of the
+    cluster's latest order day having ended), read plainly from the cluster's spans."""
     gap = POLICY.new_trial_gap_weeks * 7
     clusters: list[episodes._Cluster] = []
     current = episodes._Cluster()
     for span in sorted(spans, key=lambda s: (s.start, s.end, s.key)):
-        if not clusters or (span.start - current.end).days > gap:
+        orders = [s.event for s in current.spans if s.event.kind is EventKind.ORDER]
+        last_day = max([o.start for o in orders], default=None)
+        ended = bool(orders) and all(
+            o.end is not None or o.status in ("completed", "stopped")
+            for o in orders
+            if o.start == last_day
+        )
+        restart = (
+            ended
+            and span.event.kind is EventKind.ORDER
+            and (span.start - current.end).days >= POLICY.supply_gap_days
+        )
+        if not clusters or (span.start - current.end).days > gap or restart:
             current = episodes._Cluster([], span.end, span.start)
             clusters.append(current)
         current.spans.append(span)

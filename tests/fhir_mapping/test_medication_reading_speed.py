@@ -58,6 +58,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "supply_estimated",
         "asserted",
         "as_needed_max_mg",
+        "written_dates",
+        "taper",
     ]
 
 

@@ -9,14 +9,20 @@ finding 5): services/rules/optimize/interacting.py."""
 from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.record import Trial
 from services import cards, drug_rules, drugs, lab_safety, pathway_options
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.rules.optimize.courses import not_tolerated, running_antipsychotics
+from services.rules.optimize.courses import (
+    held_ingredients,
+    not_tolerated,
+    running_antipsychotics,
+    shares_an_ingredient,
+)
 from services.rules.optimize.orders import first_line_adjuncts, first_line_left_out
-from services.rules.optimize.wording import dose_text
+from services.rules.optimize.wording import dose_text, drop_text, range_top
 
 
 def _second_line(
@@ -28,12 +34,16 @@ def _second_line(
     excluded = used | {t.ingredient for t in ctx.record.trials if t.ongoing} | not_tolerated(ctx)
     # Esketamine is named with the options beyond medication (its REMS, its indications).
     beyond = pathway_options.options()
+    # Nor what shares an ingredient with a drug taken now or not tolerated: bupropion beside a
+    # running dextromethorphan-bupropion would be a second bupropion (review 10 finding 1).
+    held = held_ingredients(ctx)
     names: list[str] = []
     left_out: list[interacting.Hit] = []
     for d in ctx.drug_lines.second_line_augmenters:
         if (
             drug_rules.is_antipsychotic(d.drug_class)
             or d.ingredient in excluded
+            or shares_an_ingredient(d.ingredient, held) is not None
             or d.ingredient in beyond
             or populations.never(ctx, d.ingredient, d.drug_class) is not None
             or ctx.facts.caution_for(d.ingredient) is not None
@@ -193,3 +203,23 @@ def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
                 f"{lab_safety.metabolic_text(ctx.record, t.start)}."
             )
     return lines
+
+
+def below_range_section(ctx: RuleContext, trial: Trial) -> str:
+    """An adjunct running below its CANMAT 2023 Table 7.2 range past the grace weeks (review 10
+    finding 6; courses.below_range_adjuncts): named with its start, weeks, range and PHQ-9, and
+    the two ways on (raise it, or change strategy). Another adjunct is not offered as an order
+    beside it: one click would stack a third drug on a regimen whose adjunct was never given a
+    fair dose; replacing it is the safer default (a design choice, not a guideline statement; the
+    clinician can still order one)."""
+    weeks = (trial.end - trial.start).days // 7
+    text = (
+        f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
+        f"({weeks} weeks) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
+        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day (CANMAT 2023 Table 7.2); "
+        f"{drop_text(trial)}: raise it or change strategy (below: replace it or switch). "
+        "Another adjunct is named, not offered as an order, while it runs."
+    )
+    if trial.ingredient in not_tolerated(ctx):
+        text += " A reaction to it is on record: raise it only if it is tolerated now."
+    return text

@@ -5,20 +5,77 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Trial
-from services import cards, pathway_options
+from services import cards, pathway_options, tms_course
+from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.tms_course import TmsCourse
 
 TOPIC = "optimize-switch-augment"
 
 
-def _no_tms_section(ctx: RuleContext) -> str:
+def episode_tms_course(ctx: RuleContext) -> TmsCourse | None:
+    """The latest TMS course of this episode that has ended, or None. A running one has the
+    tms-course card (rules/tms_course.py)."""
+    if not ctx.facts.tms_open:
+        return None  # nearly every chart: no TMS referral or session in this episode
+    start = ctx.facts.episode_start
+    ended = [
+        c for c in tms_course.earlier_courses(ctx.record, ctx.policy) if in_episode(c.start, start)
+    ]
+    return ended[-1] if ended else None
+
+
+def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
+    """The course's PHQ-9 before and after, or which one is missing and where it was looked for
+    (never "none since" when later scores simply fall outside the course's window)."""
+    before, after = course.baseline, course.latest
+    if before is not None and before.value is not None and after is not None:
+        return course.outcome()
+    first = (
+        f"PHQ-9 {before.value} ({before.date.isoformat()}) before it"
+        if before is not None and before.value is not None
+        else f"no PHQ-9 in the {policy.baseline_days_before} days before it"
+    )
+    if after is not None and after.value is not None:
+        return f"{first}; PHQ-9 {after.value} ({after.date.isoformat()}) after"
+    return f"{first}; none during it or in the {policy.on_treatment_days_after_end} days after"
+
+
+def tms_episode_line(course: TmsCourse | None, policy: MappingPolicy) -> str:
+    """One line on a TMS course of this episode (review 10 finding 13): it keeps the TMS card
+    away, so this card says so, with its dates, sessions and PHQ-9s, and what LCD L37086 asks of
+    a retreatment (a documented response > 50 %, then relapse). "" when there is none."""
+    if course is None:
+        return ""
+    if course.response is True:
+        state = "It responded: a retreatment may be considered after relapse"
+    elif course.response is False:
+        state = "No response: no new referral; a retreatment needs a documented response"
+    else:
+        state = (
+            "Response not on record (document it); no new referral: a retreatment needs a "
+            "documented response"
+        )
+    return (
+        f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
+        f"{_tms_scores(course, policy)}. {state} (LCD L37086)."
+    )
+
+
+def _no_tms_section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
+    """`named`: the episode's TMS course the card names in its own line (`tms_episode_line`):
+    its "brought no response" blocker is not said twice."""
     facts = ctx.facts
     if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
         return ""
     blockers = facts.tms.clinical
+    if named is not None and named.response is False:
+        said = tms_course.blocker(ctx.record, ctx.policy)
+        blockers = tuple(b for b in blockers if b != said)
     if facts.psychotic:
         # Psychotic features appear once (issue 12): the card's own psychotic section already
         # says that TMS policies exclude them and that ECT is preferred.
@@ -76,8 +133,8 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
 def basis(
     ctx: RuleContext, *extra_guidelines: str, evidence: Sequence[Evidence] | None = None
 ) -> list[str]:
-    """What every variant of the card ends with: why no TMS, the trials table, scores, stage and
-    guideline links. `evidence`: `card_evidence(ctx)` when the caller has built it already (the
+    """What every variant of the card ends with: a TMS course of this episode, why no TMS, the
+    trials table, scores, stage and guideline links. `evidence`: `card_evidence(ctx)` when the caller has built it already (the
     card carries it too: one trials table built, not two)."""
     if evidence is None:
         evidence = card_evidence(ctx)
@@ -85,8 +142,10 @@ def basis(
     if populations.age_choices(ctx):
         keys.append("nice-ng134")
     keys.extend(extra_guidelines)
+    course = episode_tms_course(ctx)
     return [
-        _no_tms_section(ctx),
+        tms_episode_line(course, ctx.policy.mapping),
+        _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
     ]

@@ -4,9 +4,10 @@ tolerated. The facts every section of the optimise / switch / augment card reads
 
 from __future__ import annotations
 
+from fhir_mapping import drug_table
+from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import AdherenceStatus, Role, Trial, Verdict
 from services import drug_rules
-from services.pathway import in_episode
 from services.rules.context import RuleContext
 
 # Courses whose outcome is the pathway's business (not e.g. an interacting drug such as linezolid).
@@ -66,7 +67,7 @@ def current_trials(ctx: RuleContext) -> tuple[Trial, ...]:
             if t.ongoing
             and t.role in PATHWAY_ROLES
             and t.verdict is not _NOT_A_TRIAL
-            and in_episode(t.start, start)
+            and in_current_episode(t, start)
         ]
     )
 
@@ -92,13 +93,59 @@ def not_yet_judged(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -
 
 
 def _pending(ctx: RuleContext, trial: Trial) -> bool:
+    """Whether a current course still has to run before switching or adding is judged. Bounded
+    (review 10 finding 6: a year of severe non-response must never leave an empty screen): a
+    course at an adequate dose waits until it has had min_adequate_weeks there (its verdict turns
+    ADEQUATE), an antidepressant below its range is raised on this card (`subtherapeutic`) or is
+    still titrating, an adjunct below its range waits only for below_range_grace_weeks (then it
+    is `below_range_adjuncts`: raise it or change strategy), and anything else (no range, no
+    known dose) only for its first min_adequate_weeks."""
     if trial.response is True:
         return False
-    if trial.role is _AUGMENTATION and trial.min_adequate_mg is None:
+    first_weeks = (trial.end - trial.start).days < ctx.policy.mapping.min_adequate_weeks * 7
+    minimum = trial.min_adequate_mg
+    if trial.role is _AUGMENTATION and minimum is None:
         # No mg/day range to judge it by (esketamine per session, an antipsychotic that is not a
         # CANMAT adjunct): only its first weeks count as "too early", or it would block forever.
-        return (trial.end - trial.start).days < ctx.policy.mapping.min_adequate_weeks * 7
-    return trial.verdict is _ONGOING
+        return first_weeks
+    if trial.verdict is not _ONGOING:
+        return False
+    mg = trial.current_mg_per_day
+    if mg is None or minimum is None:
+        return first_weeks  # no dose (or no range) to wait for: never a block for ever
+    if mg >= minimum or trial.role is not _AUGMENTATION:
+        # At an adequate dose: it becomes a judged trial after min_adequate_weeks there (poor
+        # adherence keeps it open: the adherence card's). An antidepressant below its range is
+        # not left silent either: this card raises it (CANMAT: optimise before switching).
+        return True
+    return in_titration(trial, ctx.policy.below_range_grace_weeks)
+
+
+def below_range_adjuncts(
+    ctx: RuleContext, current: tuple[Trial, ...] | None = None
+) -> tuple[Trial, ...]:
+    """Current adjuncts (role augmentation) below the minimum of their CANMAT 2023 Table 7.2
+    range for longer than policy.below_range_grace_weeks, with adherence not contradicted by
+    refills (review 10 finding 6: mirtazapine 15 mg added to a failed SSRI). Such a course
+    never becomes a judged trial, so waiting for it would silence the card for as long as it
+    runs: the card names it and asks to raise it or change strategy. A responding one is not
+    here (the card optimises it toward remission instead)."""
+    if current is None:
+        current = current_trials(ctx)
+    grace = ctx.policy.below_range_grace_weeks
+    return tuple(
+        [
+            t
+            for t in current
+            if t.role is _AUGMENTATION
+            and t.response is not True
+            and t.min_adequate_mg is not None
+            and t.current_mg_per_day is not None
+            and t.current_mg_per_day < t.min_adequate_mg
+            and t.adherence.status is not _POOR
+            and not in_titration(t, grace)
+        ]
+    )
 
 
 def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
@@ -128,3 +175,35 @@ def not_tolerated(ctx: RuleContext) -> frozenset[str]:
     """Ingredients never proposed because the patient did not tolerate them (read once per
     evaluation: RuleContext.held_back)."""
     return ctx.held_back
+
+
+def held_ingredients(ctx: RuleContext, *, failed: tuple[str, ...] = ()) -> dict[str, str]:
+    """Drugs an option must not share an ingredient with -> why they are held: `failed` (the
+    switch list passes the failed trials), "taken now", "not tolerated"."""
+    held: dict[str, str] = dict.fromkeys(failed, "failed an adequate trial")
+    for t in ctx.record.trials:
+        if t.ongoing:
+            held.setdefault(t.ingredient, "taken now")
+    for name in sorted(not_tolerated(ctx)):
+        held.setdefault(name, "not tolerated")
+    return held
+
+
+def shares_an_ingredient(ingredient: str, held: dict[str, str]) -> str | None:
+    """Why `ingredient` is no new option though it is not itself held: it shares an ingredient
+    with a held drug (review 10 finding 1: a fixed combination counts as each of its components,
+    drug_table.shared_ingredients). After dextromethorphan-bupropion, bupropion gives
+    "dextromethorphan-bupropion (failed an adequate trial) contains it"; after bupropion,
+    dextromethorphan-bupropion gives "it contains bupropion (failed an adequate trial)"; None
+    when it shares nothing."""
+    for other, reason in held.items():
+        shared = drug_table.shared_ingredients(ingredient, other)
+        if not shared:
+            continue
+        part = shared[0]
+        if ingredient == part:
+            return f"{other} ({reason}) contains it"
+        if other == part:
+            return f"it contains {part} ({reason})"
+        return f"it contains {part}, as {other} ({reason}) does"
+    return None

@@ -100,21 +100,23 @@ def augmenter_suggestions(
     return out
 
 
-def raise_dose_suggestion(ctx: RuleContext, trial: Trial) -> Suggestion | None:
+def raise_dose_suggestion(
+    ctx: RuleContext, trial: Trial, *, adjunct: bool = False
+) -> Suggestion | None:
     """Raise a running dose to the minimum adequate dose (never above the older-adult maximum).
     None for a drug with a recorded reaction: more of it is not offered as one click (the dose
-    section says why)."""
+    section says why). `adjunct`: the course is an adjunct below its Table 7.2 range (review 10
+    finding 6), and the order's note cites that table."""
     if trial.ingredient in not_tolerated(ctx):
         return None
     mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
     label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
-    resource = medication(
-        ctx,
-        drugs.info(trial.ingredient),
-        trial.ingredient,
-        mg,
-        "Dose optimisation toward the adequate range (CANMAT 2023 Table 3.3).",
+    note = (
+        "Adjunct dose toward its range (CANMAT 2023 Table 7.2)."
+        if adjunct
+        else "Dose optimisation toward the adequate range (CANMAT 2023 Table 3.3)."
     )
+    resource = medication(ctx, drugs.info(trial.ingredient), trial.ingredient, mg, note)
     return suggestions.create(label, resource, recommended=True)
 
 

@@ -7,7 +7,7 @@ from services import cards, drug_rules, drugs, lab_safety, washout_switch
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.rules.optimize.courses import not_tolerated
+from services.rules.optimize.courses import held_ingredients, not_tolerated, shares_an_ingredient
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
@@ -30,6 +30,8 @@ def switch_candidates(
     )
     notes: list[str] = []
     names: list[str] = []
+    # A fixed combination counts as each of its components (review 10 finding 1).
+    held = held_ingredients(ctx, failed=facts.failed_ingredients)
     # What the patient takes now, against which each option is weighed (review 9 finding 3): a
     # critical pair leaves the option out, a warning pair keeps it listed with the interaction.
     if screen is None:
@@ -44,6 +46,10 @@ def switch_candidates(
             ingredient = rule.ingredient or ""
             info = drugs.info(ingredient)
             if ingredient in taken or info is None:
+                continue
+            shared = shares_an_ingredient(ingredient, held)
+            if shared is not None:
+                notes.append(f"{ingredient} not listed: {shared}.")
                 continue
             why = facts.caution_for(ingredient)
             if why is not None:
@@ -76,6 +82,10 @@ def switch_candidates(
     unavailable: list[str] = []
     for d in drugs.switch_candidates(failed_classes, ctx.drug_lines.first_line_antidepressants):
         if d.ingredient in taken:
+            continue
+        shared = shares_an_ingredient(d.ingredient, held)
+        if shared is not None:
+            notes.append(f"{d.ingredient} not listed: {shared}.")
             continue
         # A caution or a population bar is said before the market: a drug the card names (even in
         # its "CANMAT also lists" clause) never comes without its reason not to use it.

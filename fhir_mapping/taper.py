@@ -1,0 +1,104 @@
+"""A medication event whose sig takes the drug down to a stop (review 10 finding 11).
+
+"Take 75 mg daily for 7 days, then 37.5 mg daily for 7 days, then stop": the order's dose is its
+first step (75 mg, not the 37.5 mg the patient ends on), the steps become dose segments of the
+course (trial_record.py), and when every step says its days the course ends with the last one,
+as a boundsPeriod end would end it (episodes.py rule 2a): the record says when the drug stops.
+A drug started beside a course that is being tapered is a switch, not an augmentation
+(episodes.py `_role`). Apart from medications.py because a taper is rare: every other event
+passes here with one search of its sig.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from fhir_mapping.dose_sig import Taper, is_taper, read_taper
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.terminology import Component
+
+_DISPENSE = EventKind.DISPENSE
+
+
+def _sig_texts(dosages: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [
+        text
+        for line in dosages
+        for text in (line.get("text"), line.get("patientInstruction"))
+        if isinstance(text, str) and text
+    ]
+
+
+def with_taper(
+    events: list[MedicationEvent],
+    dosages: Sequence[Mapping[str, Any]],
+    components: Sequence[Component],
+) -> list[MedicationEvent]:
+    """`events` (one resource's) with the taper their sig describes, else as they are. Only an
+    order or a statement of one drug: the steps of a combination product's sig do not say which
+    component they dose."""
+    if not events or events[0].kind is _DISPENSE or len(components) != 1:
+        return events
+    text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
+    if text is None:
+        return events
+    taper = read_taper(text, components[0].strength_mg)
+    if taper is None:
+        return events
+    tapered = []
+    for event in events:
+        changes: dict[str, Any] = {"taper": taper, "notes": (*event.notes, _note(event, taper))}
+        first = taper.steps[0].mg_per_day if taper.steps else None
+        if first is not None and event.dose_equivalence is None:
+            # The dose of the order is its first step (dose.py reads the step it ends on).
+            changes["mg_per_day"], changes["mg_per_day_high"] = first, None
+        days = taper.days
+        if event.end is None and days is not None:
+            changes["end"] = event.start + timedelta(days=days)
+        tapered.append(replace(event, **changes))
+    return tapered
+
+
+def _note(event: MedicationEvent, taper: Taper) -> str:
+    """E.g. "MedicationRequest/x: taper to a stop: 75 mg/day for 7 days, then 37.5 mg/day for 7
+    days"; "... : taper to a stop, steps not given" when the sig names none it can be read by."""
+    steps = [
+        (f"{s.mg_per_day:g} mg/day" if s.mg_per_day is not None else "dose not read")
+        + (f" for {s.days} days" if s.days is not None else "")
+        for s in taper.steps
+    ]
+    if not steps:
+        return f"{event.source}: taper to a stop, steps not given"
+    return f"{event.source}: taper to a stop: " + ", then ".join(steps)
+
+
+def taper_timeline(
+    timeline: Sequence[tuple[date, Any]], events: Sequence[MedicationEvent]
+) -> list[tuple[date, Any]]:
+    """A course's dose timeline (dose_timeline._timeline) with the steps of its tapers: each
+    step after the first (the event's own dose) starts a dose of its own, until another record
+    of the course changes the dose or a step's days or dose are not given."""
+    entries = list(timeline)
+    for event in events:
+        taper = event.taper
+        if taper is None or len(taper.steps) < 2:
+            continue
+        later = [day for day, _ in timeline if day > event.start]
+        stop = min(later) if later else date.max
+        day = event.start
+        for previous, step in zip(taper.steps, taper.steps[1:], strict=False):
+            if previous.days is None or step.mg_per_day is None:
+                break
+            day += timedelta(days=previous.days)
+            if day >= stop:
+                break
+            entries.append((day, step.mg_per_day))
+    entries.sort(key=lambda entry: entry[0])
+    merged: list[tuple[date, Any]] = []
+    for entry in entries:
+        if not merged or merged[-1][1] != entry[1]:
+            merged.append(entry)
+    return merged

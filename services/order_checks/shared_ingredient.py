@@ -1,0 +1,266 @@
+"""A drug ordered beside another product of one of its ingredients (review 10 finding 1):
+bupropion XL drafted while Auvelity (dextromethorphan-bupropion) runs, Auvelity drafted while
+bupropion runs, or both on one order.
+
+A fixed combination counts as each of its components (fhir_mapping/drug_table.py `components`,
+the drug table's `combination_of` column). Its class ("NMDA antagonist") is not its components'
+("NDRI") and its name is not theirs, so neither the same-class check nor the renewal check sees
+the duplicate. The patient would take both, and the shared ingredient adds up: bupropion 300 mg/day
++ Auvelity's 210 = 510 mg/day, above the 450 mg/day maximum, and bupropion's seizure risk is
+dose-related (services/data/shared_ingredient_risks.csv). The Auvelity label asks prescribers to
+screen for other medicines that contain bupropion or dextromethorphan.
+
+The card is one per draft: the above-range card when the shared ingredient's total is above its
+maximum (the drug table's `max_mg_day`), else the same-class card ("both contain bupropion"), in
+both cases asking for one product (plan the switch, stop the other). The total reads the upper end
+of a ranged dose (what the patient may take). A dose that cannot be added (as needed, per session,
+not read) is said, never counted as zero.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.drug_table import component_mg, drug_info, shared_ingredients
+from fhir_mapping.record import DoseBasis, DraftOrder, Role, Trial
+from services import cards
+from services.order_checks.model import ABOVE, REPEATS, SAME_CLASS, OrderCheck
+from services.order_checks.stacking import running_dose
+from services.order_doses import draft_dose
+from services.recommendation import Indicator
+from services.rules.context import RuleContext
+
+
+@dataclass(frozen=True, slots=True)
+class _Risk:
+    risk: str  # why the total matters, for the card's detail
+    short: str  # the same in two or three words, for the summary ("seizure risk")
+
+
+@cache
+def _risks() -> dict[str, _Risk]:
+    """services/data/shared_ingredient_risks.csv: ingredient -> what a second product of it adds."""
+    text = (
+        resources.files("services").joinpath("data/shared_ingredient_risks.csv").read_text("utf-8")
+    )
+    return {
+        row["ingredient"].strip(): _Risk(row["risk"].strip(), row["short"].strip())
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Other:
+    """The other product of the shared ingredient: a running course or another draft."""
+
+    ingredient: str
+    shared: tuple[str, ...]  # the ingredients it has in common with the draft
+    mg: float | None  # its daily dose (upper end); None: no daily dose to add
+    line: str  # how the detail names it, with its dose, start and resource
+    running: bool
+
+
+def _daily(basis: DoseBasis, as_needed: bool, mg: float | None) -> float | None:
+    """A daily dose that can be added to another: None for a dose taken as needed or per session
+    or injection, or one that was not read."""
+    if basis is not DoseBasis.DAILY or as_needed:
+        return None
+    return mg
+
+
+def _trial_as_needed(trial: Trial) -> bool:
+    last = trial.segments[-1] if trial.segments else None
+    return last is not None and last.as_needed
+
+
+def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]) -> list[_Other]:
+    found: list[_Other] = []
+    for t in ctx.record.trials:
+        shared = shared_ingredients(draft.ingredient, t.ingredient) if t.ongoing else ()
+        if shared:
+            mg = _daily(t.dose_basis, _trial_as_needed(t), t.current_mg_per_day_upper)
+            found.append(_Other(t.ingredient, shared, mg, running_dose(t), running=True))
+    drafts = list(ctx.record.draft_orders)
+    here = drafts.index(draft) if draft in drafts else len(drafts)
+    for i, d in enumerate(drafts):
+        # A pair of drafts is said once, on the later one when the hook checks both; a draft the
+        # hook does not check (not selected) is met from the one it does.
+        if d is draft or (d in selected and i > here):
+            continue
+        shared = shared_ingredients(draft.ingredient, d.ingredient)
+        if shared:
+            mg = _daily(d.dose_basis, d.as_needed, d.mg_per_day_upper)
+            line = f"{d.ingredient} {draft_dose(d)} on this same order"
+            found.append(_Other(d.ingredient, shared, mg, line, running=False))
+    return found
+
+
+def _named(other: _Other, part: str) -> str:
+    """ "bupropion 300 mg/day", "dextromethorphan-bupropion (bupropion 210 mg/day)"."""
+    mg = component_mg(other.ingredient, part, other.mg)
+    if mg is None:
+        return other.ingredient
+    dose = f"{cards.fmt_mg(mg)} mg/day"
+    return (
+        f"{other.ingredient} {dose}"
+        if other.ingredient == part
+        else f"{other.ingredient} ({part} {dose})"
+    )
+
+
+def shared_ingredient_check(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] = ()
+) -> OrderCheck | None:
+    """The card of a draft that shares an ingredient with a running drug or another draft; None
+    when it shares none (a renewal of the same product shares none: drug_table.shared_ingredients).
+    `selected`: the drafts the hook checks (a pair of them is said once)."""
+    others = _others(ctx, draft, selected)
+    if not others:
+        return None
+    part = others[0].shared[0]  # the ingredient the card is about (bupropion)
+    same = [o for o in others if part in o.shared]
+    draft_mg = component_mg(
+        draft.ingredient, part, _daily(draft.dose_basis, draft.as_needed, draft.mg_per_day_upper)
+    )
+    parts = [draft_mg, *(component_mg(o.ingredient, part, o.mg) for o in same)]
+    known = [mg for mg in parts if mg is not None]
+    total = sum(known) if len(known) == len(parts) else None
+    info = drug_info(part)
+    top = info.max_mg if info is not None else None
+    above = total is not None and top is not None and total > top
+    risk = _risks().get(part)
+    name = draft.ingredient.capitalize()
+    first = same[0]
+    held = _named(first, part)
+    # "Bupropion ordered while X runs", "Bupropion and X on one order"
+    lead = (
+        (f"{name} ordered while {held} runs", f"{name} ordered while {first.ingredient} runs")
+        if first.running
+        else (f"{name} and {held} on one order", f"{name} and {first.ingredient} on one order")
+    )
+    if above:
+        short = f"; {risk.short}" if risk is not None else ""
+        # "510 mg/day total" is the draft's own drug when it is the shared one; a combination
+        # drafted says whose mg they are.
+        of = "" if draft.ingredient == part else f"{part} "
+        summary = cards.fit_summary(
+            f"{lead[0]}: {of}{cards.fmt_mg(total)} mg/day total, above "
+            f"{cards.fmt_mg(top)}{short}; do not combine",
+            f"{name} with {first.ingredient}: {part} {cards.fmt_mg(total)} mg/day, above "
+            f"{cards.fmt_mg(top)}{short}; do not combine",
+        )
+    else:
+        summary = cards.fit_summary(
+            f"{lead[1]}: both contain {part}; use one product",
+            f"{name}: {first.ingredient} also contains {part}; use one product",
+        )
+    draft_part = (
+        f"{draft.ingredient} {draft_dose(draft)} (this order)"
+        if draft.ingredient == part or draft_mg is None
+        else f"{draft.ingredient} {draft_dose(draft)} (this order: {part} "
+        f"{cards.fmt_mg(draft_mg)} mg/day)"
+    )
+    lines = [
+        f"**Products that contain {part}:** {draft_part}; " + "; ".join(o.line for o in same) + "."
+    ]
+    if total is not None:
+        limit = (
+            f", above the {cards.fmt_mg(top)} mg/day maximum (CANMAT 2023 Table 3.3)"
+            if above
+            else (f", within the {cards.fmt_mg(top)} mg/day maximum" if top is not None else "")
+        )
+        lines.append(f"Together: {part} {cards.fmt_mg(total)} mg/day{limit}.")
+    else:
+        lines.append(
+            f"The {part} total could not be added up (a dose that was not read, taken as "
+            "needed, or whose share of it the drug table does not hold): check it by hand."
+        )
+    if risk is not None:
+        lines.append(f"{risk.risk[0].upper()}{risk.risk[1:]}.")
+    if first.running:
+        lines.append(
+            f"Use one {part} product: if {draft.ingredient} replaces {first.ingredient}, stop "
+            f"{first.ingredient} when {draft.ingredient} starts and record the stop date; if both "
+            "are meant to continue, say why."
+        )
+    else:
+        lines.append(f"Use one {part} product: keep one of the two orders.")
+    topic = ABOVE if above else SAME_CLASS
+    return OrderCheck(topic, draft, summary, " ".join(lines))
+
+
+def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A draft that shares an ingredient with an antidepressant that failed, ended or still
+    running (review 10 finding 1): bupropion after dextromethorphan-bupropion failed, or
+    dextromethorphan-bupropion after bupropion failed, is no new mechanism (the switch list
+    leaves it out: rules/optimize/switch.py). Said on the repeat card (topic REPEATS, merged with
+    the repeat check's own finding for the draft), beside the shared-ingredient card when the
+    failed product still runs (two concerns: the dose that adds up, and the mechanism that is
+    not new). A failure only inferred from a stop (no PHQ-9 on treatment) is said as what the
+    record shows, as information (review finding 8). A draft of a drug running now renews it
+    (the repeat check's rule)."""
+    if draft.role is not Role.ANTIDEPRESSANT:
+        return None
+    running = {t.ingredient for t in ctx.record.trials if t.ongoing}
+    if draft.ingredient in running:
+        return None
+    failed = [
+        t
+        for t in ctx.record.antidepressant_trials()
+        if t.failed and shared_ingredients(draft.ingredient, t.ingredient)
+    ]
+    if not failed:
+        return None
+    measured = [t for t in failed if not t.outcome_unmeasured]
+    t = (measured or failed)[-1]
+    part = shared_ingredients(draft.ingredient, t.ingredient)[0]
+    name = draft.ingredient.capitalize()
+    # "Bupropion: dextromethorphan-bupropion, which contains it, ..."; "Dextromethorphan-
+    # bupropion contains bupropion, which ..."
+    which = (
+        f"{name}: {t.ingredient}, which contains it,"
+        if draft.ingredient == part
+        else f"{name} contains {part}: {t.ingredient}"
+    )
+    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    top = cards.fmt_mg(t.max_mg_per_day)
+    end = "ongoing" if t.ongoing else t.end.isoformat()
+    if measured:
+        when = "still running" if t.ongoing else f"ended {end}"
+        summary = cards.fit_summary(
+            f"{which} failed an adequate trial ({top} mg/day, {when}): "
+            "consider a different mechanism",
+            f"{which} failed an adequate trial: consider a different mechanism",
+        )
+        body = (
+            f"An adequate trial of {t.ingredient} up to {top} mg/day ({t.start.isoformat()} – "
+            f"{end}) did not bring response or remission. {draft.ingredient} "
+            f"shares its {part}: a fixed combination counts as each of its components, so this "
+            "is not a new mechanism; after a failure CANMAT 2023 prefers a distinct one "
+            "(Figure 7.1)."
+        )
+        indicator = None
+    else:
+        summary = cards.fit_summary(
+            f"{which} was stopped after {weeks} weeks at up to {top} mg/day; outcome not "
+            "recorded (no PHQ-9 on treatment)",
+            f"{which} was stopped after {weeks} weeks; outcome not recorded",
+        )
+        body = (
+            f"{t.ingredient} was stopped after {weeks} weeks at up to {top} mg/day "
+            f"({t.start.isoformat()} – {t.end.isoformat()}); whether it worked is not recorded "
+            f"(no PHQ-9 on treatment): ask the patient. {draft.ingredient} shares its {part}: "
+            "if it did not work, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+        )
+        indicator = Indicator.INFO
+    return OrderCheck(
+        REPEATS,
+        draft,
+        summary,
+        cards.join_sections(body, cards.trial_table([t], ctx.policy.mapping)),
+        indicator,
+    )
