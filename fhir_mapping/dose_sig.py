@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from fhir_mapping.dose_tables import as_needed_terms, frequency_table, unit_factor
 
@@ -265,8 +265,10 @@ class Taper:
         return sum(s.days for s in self.steps if s.days is not None)
 
 
+@lru_cache(maxsize=4096)
 def is_taper(text: str) -> bool:
-    """Whether a sig takes the drug down to a stop (`_TAPER_WORDS`)."""
+    """Whether a sig takes the drug down to a stop (`_TAPER_WORDS`). Remembered by text: every
+    order and statement asks, and a chart repeats a few sigs many times (issue 14)."""
     return _TAPER_WORDS.search(_NEGATED.sub(" ", text.lower())) is not None
 
 

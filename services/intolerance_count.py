@@ -18,20 +18,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fhir_mapping.record import Trial
+from services.trial_table import taken_only_as_needed, top_dose_text
 
 
 def shortfall(trial: Trial, min_days: int) -> str | None:
     """Why a course ended for intolerance is not counted as a trial ("25 mg/day, below the
     50 mg/day minimum, for 4 days"), or None when it counts: it reached the minimum adequate dose,
     or ran at least `min_days` (policy.tms_intolerant_min_days)."""
-    top = trial.max_mg_per_day  # computed from the segments on each read: read once
+    # The highest DAILY dose: a dose taken only as needed is no daily dose, so it never reaches
+    # the minimum adequate dose (DoseSegment.as_needed; safer: not counted toward TMS).
+    daily = [s.mg_per_day for s in trial.segments if not s.as_needed and s.mg_per_day is not None]
+    top = max(daily) if daily else None
     minimum = trial.min_adequate_mg
     if top is not None and minimum is not None and top >= minimum:
         return None
     days = (trial.end - trial.start).days
     if days >= min_days:
         return None
-    if top is None:
+    if top is None and taken_only_as_needed(trial):
+        dose = f"{top_dose_text(trial)}, not a daily dose"
+    elif top is None:
         dose = "dose not recorded"
     elif minimum is None:
         dose = f"{top:g} mg/day, no verified minimum dose to compare"

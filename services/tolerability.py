@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from fhir_mapping.record import Intolerance, PatientRecord, Trial
-from services import cards
+from services import cards, trial_dates
 
 
 def not_tolerated(record: PatientRecord) -> dict[str, Trial]:
@@ -82,7 +82,7 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
 
 
 def course_line(trial: Trial) -> str:
-    """ "sertraline 2024-01-08 – 2024-01-22: not tolerated: nausea (2024-01-22, ...)"."""
-    end = "ongoing" if trial.ongoing else trial.end.isoformat()
+    """ "sertraline 2024-01-08 – 2024-01-22: not tolerated: nausea (2024-01-22, ...)"; dates to
+    the year or month only as written ("2023–2024 (year only)": review 10 finding 5)."""
     not_tolerated_text = cards.intolerance_text(trial)
-    return f"{trial.ingredient} {trial.start.isoformat()} – {end}: {not_tolerated_text}"
+    return f"{trial.ingredient} {trial_dates.dates_text(trial)}: {not_tolerated_text}"

@@ -17,7 +17,7 @@ state is said as such on the cards and in the packet, never shown as measured hi
 
 from __future__ import annotations
 
-from fhir_mapping.record import Trial, Verdict
+from fhir_mapping.record import InadequacyReason, Trial, Verdict
 from services.card_format import fmt_weeks
 
 
@@ -52,6 +52,41 @@ def written_text(trial: Trial) -> str | None:
         return f"{start}–{end} ({precision} only)"
     side = "start " if written.start is not None else ("" if unknown else "end ")
     return f"{start} – {end} ({side}{precision} only)"
+
+
+def start_text(trial: Trial) -> str:
+    """The day a line says a course started ("on sertraline since 2024-09-30"): its start, or
+    its start as written when that is a partial date ("2023 (year only)", "2023-05 (month
+    only)"), never the day the mapping reads it as (review 10 finding 5)."""
+    written = trial.written_dates
+    if written is None or written.start is None:
+        return trial.start.isoformat()
+    precision = "year" if len(written.start) == 4 else "month"
+    return f"{written.start} ({precision} only)"
+
+
+def dates_text(trial: Trial) -> str:
+    """A course's dates as a line names them: "2024-01-08 – 2024-01-22", "2024-01-08 – ongoing",
+    or as written when one is a partial date ("2023–2024 (year only)": `written_text`)."""
+    written = written_text(trial)
+    if written is not None:
+        return written
+    end = "ongoing" if trial.ongoing else trial.end.isoformat()
+    return f"{trial.start.isoformat()} – {end}"
+
+
+def partial_to_confirm(trial: Trial, needed_weeks: float) -> bool:
+    """A course not counted only because its dates are partial: ended, short of an adequate trial
+    on their shortest reading alone (its only reason), while their widest reading could be one
+    (`partial_too_short` says "to confirm"). A payer criterion names it "to confirm", as it
+    names an unconfirmed intolerance, never as counted."""
+    written = trial.written_dates
+    if written is None or trial.ongoing or trial.verdict is not Verdict.INADEQUATE:
+        return False
+    if any(r is not InadequacyReason.TOO_SHORT for r in trial.reasons):
+        return False
+    text = partial_too_short(trial, needed_weeks)
+    return text is not None and text.endswith("to confirm")
 
 
 def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:

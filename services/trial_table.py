@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.dose_basis import shown_dose
+from fhir_mapping.drug_table import drug_info
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     AdherenceStatus,
@@ -77,6 +78,38 @@ def dose_path(trial: Trial) -> str:
         if not doses or doses[-1] != text:
             doses.append(text)
     return " → ".join(doses) if doses else "unknown"
+
+
+def top_dose_text(trial: Trial) -> str:
+    """The highest dose a course reached, with its unit: "100 mg/day"; "100 mg as needed" (with
+    its daily ceiling) when the course was taken only as needed, never as a daily dose; "dose
+    unknown" when none was read. A scheduled dose beside as-needed stretches is the daily one."""
+    daily = [s.mg_per_day for s in trial.segments if not s.as_needed and s.mg_per_day is not None]
+    if daily:
+        return f"{fmt_mg(max(daily))} mg/day"
+    needed = [s for s in trial.segments if s.as_needed and s.mg_per_day_upper is not None]
+    if needed:
+        top = max(needed, key=lambda s: s.mg_per_day_upper or 0.0)
+        return as_needed_text(top.mg_per_day, top.mg_per_day_high, top.as_needed_max_mg)
+    return "dose unknown"
+
+
+def taken_only_as_needed(trial: Trial) -> bool:
+    """Every dose of the course that was read was taken only as needed (no daily dose)."""
+    read = [s for s in trial.segments if s.mg_per_day_upper is not None]
+    return bool(read) and all(s.as_needed for s in read)
+
+
+def fixed_course_text(trial: Trial) -> str | None:
+    """ "fixed 14-day course" for a course of a drug its label gives as one course of a fixed
+    length (zuranolone: DrugInfo.fixed_course_days, fhir_mapping/fixed_course.py), which is not
+    a trial; None for any other course."""
+    if trial.verdict is not _NOT_A_TRIAL:
+        return None
+    info = drug_info(trial.ingredient)
+    if info is None or info.fixed_course_days is None:
+        return None
+    return f"fixed {info.fixed_course_days}-day course"
 
 
 def adherence_text(trial: Trial) -> str:
@@ -166,7 +199,9 @@ def below_minimum(trial: Trial) -> tuple[float, float] | None:
     return top, sum(_days(s.start, s.end) for s in low) / 7
 
 
-def _below_only_as_needed(trial: Trial) -> bool:
+def below_only_as_needed(trial: Trial) -> bool:
+    """Every stretch below the minimum adequate dose was taken only as needed: its dose is one
+    administration's ("25 mg as needed"), not a mg/day."""
     minimum = trial.min_adequate_mg
     low = [
         s
@@ -193,7 +228,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
     if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
         low = below_minimum(trial)
         # Below the minimum only as needed: the dose per administration, not a mg/day.
-        unit = " mg as needed" if _below_only_as_needed(trial) else " mg/day"
+        unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
         dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is InadequacyReason.TOO_SHORT:
@@ -245,7 +280,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
 
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is _NOT_A_TRIAL:
-        return "not an antidepressant trial"
+        # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
+        # antidepressant for something else: say what it is (review 10 finding 2).
+        return fixed_course_text(trial) or "not an antidepressant trial"
     if _INTOLERANCE in trial.reasons:
         # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
         running = "ongoing; " if trial.verdict is _ONGOING else ""

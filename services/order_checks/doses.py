@@ -13,6 +13,7 @@ import dataclasses
 
 from fhir_mapping.record import DoseBasis, DraftOrder
 from services import age_limits, cards, drug_rules, drugs, pathway_options, tables
+from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -79,7 +80,20 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
             "3.3)."
         )
         stuck = _weeks_already_below(ctx, draft)
-        if stuck is None:
+        if draft.as_needed:
+            # Taken only as needed, it is no daily dose: its days never count toward an
+            # adequate trial (DraftOrder.as_needed), so it is not "fine for titration" either.
+            summary = cards.fit_summary(
+                f"{name} {shown} is below the minimum adequate dose ({minimum} mg/day), taken "
+                "only as needed: it will not count as a trial",
+                f"{name} {shown}: taken only as needed: it will not count as a trial",
+            )
+            detail = (
+                f"{draft.ingredient} {shown} is ordered to be taken only as needed: an as-needed "
+                f"dose is not a daily dose, and its days never count toward an adequate trial. "
+                f"{rule_text} If a trial is meant, order a daily dose."
+            )
+        elif stuck is None:
             summary = (
                 f"{name} {shown} is below the minimum adequate dose "
                 f"({minimum} mg/day); fine for titration"
@@ -169,6 +183,16 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft_dose(draft),
         cards.fmt_mg(limit.max_mg),
     )
+    detail = (
+        f"{draft.ingredient} {mg} for a patient aged {age}: the {limit.words()} from age "
+        f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
+        "another antidepressant."
+    )
+    # The QTc card of this order, named in one line as the patient-view age-limit card names
+    # it (services/rules/age_dose_limit.py): the age limit and the QTc are one QT risk.
+    qtc = qtc_line(ctx, draft.ingredient, draft.drug_class)
+    if qtc is not None:
+        detail = cards.join_sections(detail, f"**QTc card:** {qtc}.")
     return OrderCheck(
         AGE_LIMIT,
         draft,
@@ -176,9 +200,7 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
             f"{name} {mg} at age {age}: above the {top} mg/day {limit.short()}",
         ),
-        f"{draft.ingredient} {mg} for a patient aged {age}: the {limit.words()} from age "
-        f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
-        "another antidepressant.",
+        detail,
     )
 
 

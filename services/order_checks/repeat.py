@@ -5,10 +5,11 @@ shows, as information, never as "failed" (review finding 8)."""
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
-from services import cards
+from services import cards, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.trial_table import taken_only_as_needed, top_dose_text
 
 
 def _failures(record: PatientRecord) -> tuple[Trial, ...]:
@@ -18,23 +19,32 @@ def _failures(record: PatientRecord) -> tuple[Trial, ...]:
     return tuple(t for t in record.antidepressant_trials() if t.failed)
 
 
+def _up_to(t: Trial) -> str:
+    """ "up to 100 mg/day"; "100 mg as needed" for a course taken only as needed (never a
+    daily dose: trial_table.top_dose_text)."""
+    top = top_dose_text(t)
+    return top if taken_only_as_needed(t) else f"up to {top}"
+
+
+def _weeks(t: Trial) -> str:
+    """The course's length in weeks; "at least" that for dates written to the year or month only
+    (their shortest reading: review 10 finding 5)."""
+    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    return f"at least {weeks}" if t.written_dates is not None else weeks
+
+
 def _trial_brief(t: Trial) -> str:
-    end = "ongoing" if t.ongoing else t.end.isoformat()
-    return (
-        f"{t.ingredient} up to {cards.fmt_mg(t.max_mg_per_day)} mg/day, "
-        f"{t.start.isoformat()} – {end}"
-    )
+    return f"{t.ingredient} {_up_to(t)}, {trial_dates.dates_text(t)}"
 
 
 def _stopped_brief(t: Trial) -> str:
     """What the record shows of a course counted as failed only because it stopped (no PHQ-9 on
     treatment): "sertraline stopped after 52 weeks at up to 100 mg/day (2022-01-10 – 2023-01-10);
     outcome not recorded (no PHQ-9 on treatment)". Never "failed": that is inferred, not seen."""
-    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    weeks = _weeks(t)
     return (
-        f"{t.ingredient} stopped after {weeks} weeks at up to {cards.fmt_mg(t.max_mg_per_day)} "
-        f"mg/day ({t.start.isoformat()} – {t.end.isoformat()}); outcome not recorded (no PHQ-9 "
-        "on treatment)"
+        f"{t.ingredient} stopped after {weeks} weeks at {_up_to(t)} "
+        f"({trial_dates.dates_text(t)}); outcome not recorded (no PHQ-9 on treatment)"
     )
 
 
@@ -76,7 +86,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         t = measured_drug[-1]
         summary = cards.fit_summary(
             f"{name} already failed an adequate trial "
-            f"({cards.fmt_mg(t.max_mg_per_day)} mg/day, ended {t.end.isoformat()}): consider a "
+            f"({top_dose_text(t)}, ended {t.end.isoformat()}): consider a "
             "different mechanism",
             f"{name} already failed an adequate trial",
         )
@@ -105,12 +115,11 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # first choice in a recurrence).
         indicator = Indicator.INFO
         t = (same_drug or same_class)[-1]
-        weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+        weeks = _weeks(t)
         if same_drug:
             summary = cards.fit_summary(
-                f"{name} was stopped after {weeks} weeks at up to "
-                f"{cards.fmt_mg(t.max_mg_per_day)} mg/day; outcome not recorded (no PHQ-9 on "
-                "treatment)",
+                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; outcome not recorded "
+                "(no PHQ-9 on treatment)",
                 f"{name} was stopped after {weeks} weeks; outcome not recorded",
             )
             body = _ASK_OUTCOME  # the course itself: the summary and the trials table

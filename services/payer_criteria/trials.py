@@ -12,6 +12,7 @@ from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.trial_table import top_dose_text
 
 _START = attrgetter("start")  # oldest first: a C-level sort key
 
@@ -31,8 +32,8 @@ def _classes(trials: Iterable[Trial]) -> tuple[str, ...]:
 def trial_line(trial: Trial) -> str:
     """A counted trial as evidence: drug, class, dose, dates, weeks, outcome or intolerance."""
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
-    top = trial.max_mg_per_day  # computed from the segments on each read: read once
-    dose = f"{top:g} mg/day" if top is not None else "dose unknown"
+    # "150 mg/day"; a course taken only as needed is no daily dose: "100 mg as needed".
+    dose = top_dose_text(trial)
     # Dates to the year or month only as written; the weeks are then a floor (review 10 f5).
     dates = trial_dates.written_text(trial)
     head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {dates or trial.start.isoformat()}"
@@ -77,15 +78,24 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         + f"; needs {c.min_trials} from {c.min_classes} class{plural}"
     )
     unconfirmed = facts.unconfirmed_intolerance if c.count_intolerant else ()
+    # A course dated to the year or month only, short of an adequate trial on its shortest
+    # reading but perhaps one on its widest (review 10 finding 5): named "to confirm", as an
+    # unconfirmed intolerance is, never counted.
+    dated = _partial_to_confirm(x, counted)
     if not c.count_intolerant and facts.intolerant_trials:
         # Say what was left out, so "1 counted" is not read as "only 1 tried".
         summary += "; not counted (this policy counts failed trials only): " + ", ".join(
             f"{t.ingredient} (not tolerated)" for t in facts.intolerant_trials
         )
-    elif unconfirmed:
+        if dated:
+            summary += "; " + _dated_text(dated)
+    elif unconfirmed or dated:
         # An intolerance after days of a starting dose is not "intolerance to an adequate trial"
         # (review 6 finding 5): named, not counted, for the clinician to confirm.
-        summary += "; not counted: " + intolerance_count.to_confirm_text(unconfirmed)
+        named_out = [intolerance_count.to_confirm_text(unconfirmed)] if unconfirmed else []
+        if dated:
+            named_out.append(_dated_text(dated))
+        summary += "; not counted: " + "; ".join(named_out)
     details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
         return judged(c, CriterionStatus.MET, (summary,), details=details)
@@ -96,20 +106,44 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             (summary, "medication history not available in full"),
             details=details,
         )
-    if unconfirmed and _would_meet(c, counted, tuple(t for t, _ in unconfirmed)):
-        # Met only if the unconfirmed intolerances counted: what the chart leaves to confirm,
-        # so "not on record" (documentation can settle it), never "met".
+    if (unconfirmed or dated) and _would_meet(c, counted, tuple(t for t, _ in unconfirmed) + dated):
+        # Met only if the unconfirmed intolerances (or the courses dated to the year or month
+        # only) counted: what the chart leaves to confirm, so "not on record" (documentation
+        # can settle it), never "met".
+        confirm = [f"{t.ingredient}'s intolerance" for t, _ in unconfirmed]
+        confirm += [f"{t.ingredient}'s dates and dose" for t in dated]
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,
             (summary,),
             to_document=f"{c.to_document}: confirm "
-            + ", ".join(f"{t.ingredient}'s intolerance" for t, _ in unconfirmed)
+            + ", ".join(confirm)
             + " or document another trial",
             details=details,
         )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
     return judged(c, status, (summary,), details=details)
+
+
+def _partial_to_confirm(x: Inputs, counted: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    """The episode's courses not counted only because their dates are partial
+    (trial_dates.partial_to_confirm), one per ingredient not already counted, oldest first."""
+    weeks = x.policy.mapping.min_adequate_weeks
+    done = {t.ingredient for t in counted}
+    found: dict[str, Trial] = {}
+    for t in sorted(x.facts.episode_trials, key=_START):
+        if t.ingredient not in done and trial_dates.partial_to_confirm(t, weeks):
+            found[t.ingredient] = t
+    return tuple(found.values())
+
+
+def _dated_text(dated: Iterable[Trial]) -> str:
+    """ "fluoxetine 2023–2024 (year only) (to confirm: weeks at an adequate dose not known)"."""
+    return "; ".join(
+        f"{t.ingredient} {trial_dates.written_text(t)} (to confirm: weeks at an adequate dose "
+        "not known)"
+        for t in dated
+    )
 
 
 def _would_meet(c: Criterion, counted: tuple[Trial, ...], more: tuple[Trial, ...]) -> bool:
@@ -119,7 +153,8 @@ def _would_meet(c: Criterion, counted: tuple[Trial, ...], more: tuple[Trial, ...
 
 def evaluate_augmentation(c: Criterion, x: Inputs) -> CriterionResult:
     trials = x.facts.augmentations
-    named = ", ".join(f"{t.ingredient} (from {t.start.isoformat()})" for t in trials)
+    # A start written to the year or month only as written (review 10 finding 5).
+    named = ", ".join(f"{t.ingredient} (from {trial_dates.start_text(t)})" for t in trials)
     details = tuple(trial_line(t) for t in trials)
     if len(trials) >= c.min_trials:
         return judged(c, CriterionStatus.MET, (named,), details=details)

@@ -33,6 +33,7 @@ from services import cards, trial_dates
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
+from services.trial_table import below_only_as_needed
 
 TOPIC = "adherence-review"
 FLAGGED_REASONS = (
@@ -88,8 +89,10 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     reasons = trial.reasons
     low = cards.below_minimum(trial)
     if InadequacyReason.DOSE_BELOW_MINIMUM in reasons and low is not None:
+        # Below the minimum only as needed: one administration's dose, never a mg/day.
+        unit = "mg as needed" if below_only_as_needed(trial) else "mg/day"
         return (
-            f"{trial.ingredient} {cards.fmt_mg(low[0])} mg/day "
+            f"{trial.ingredient} {cards.fmt_mg(low[0])} {unit} "
             f"< {cards.fmt_mg(trial.min_adequate_mg)} minimum"
         )
     if InadequacyReason.POOR_ADHERENCE in reasons or trial.adherence.status is AdherenceStatus.POOR:
@@ -162,7 +165,10 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
 
 def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
     """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
-    head = f"- **{trial.ingredient}** ({trial.start.isoformat()}): "
+    # Dates to the year or month only as written (review 10 finding 5).
+    head = (
+        f"- **{trial.ingredient}** ({trial_dates.written_text(trial) or trial.start.isoformat()}): "
+    )
     if trial.unconfirmed_since is not None and trial.on_hold is None:
         return f"{head}{_listed_text(trial)}."
     if trial.on_hold is not None:

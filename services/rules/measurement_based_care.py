@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
-from services import cards, data_gaps, suggestions, tms_course
+from services import cards, data_gaps, suggestions, tms_course, trial_dates
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
@@ -89,7 +89,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if why is None:
         return None
     candidates = [
-        f"On {trial.ingredient} since {trial.start.isoformat()}; {why}: repeat the PHQ-9 to "
+        # A start written to the year or month only as written (review 10 finding 5).
+        f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: repeat the PHQ-9 to "
         "measure response",
         f"On {trial.ingredient}; {why}: repeat the PHQ-9",
     ]

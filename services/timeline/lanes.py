@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import Role, Trial
+from fhir_mapping.record import DoseSegment, Role, Trial
+from services import trial_dates
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
@@ -34,8 +35,11 @@ from services.timeline.wording import (
     outcome_text,
     range_text,
     reasons_text,
+    segment_dose_text,
     verdict_text,
+    written_dates_text,
 )
+from services.trial_table import fixed_course_text
 
 
 def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]:
@@ -48,8 +52,15 @@ def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]
     lines += [
         (t, 12, 400, MUTED) for t in wrap(f"{kind} · adequate {range_text(trial)}", 12, width)
     ]
-    verdict = f"{verdict_text(trial)} · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+    verdict = verdict_text(trial)
+    if fixed_course_text(trial) is None:  # a fixed course has no weeks to reach (zuranolone)
+        verdict += f" · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+        if trial.written_dates is not None:  # the shortest reading of partial dates
+            verdict = verdict.replace(" · ", " · at least ", 1)
     lines += [(t, 12, 700, INK) for t in wrap(verdict, 12, width)]
+    written = written_dates_text(trial)
+    if written is not None:
+        lines += [(t, 12, 400, INK) for t in wrap(written, 12, width)]
     if trial.reasons:
         lines += [(t, 12, 400, INK) for t in wrap(f"Why: {reasons_text(trial)}", 12, width)]
     lines += [(t, 12, 400, INK) for t in wrap(adherence_text(trial), 12, width)]
@@ -132,14 +143,23 @@ def trial_lane(
     )
 
     # A trial without any dose still shows when it ran (dose unknown), never as adequate.
-    spans = [(s.start, s.end, s.mg_per_day) for s in trial.segments] or [
-        (trial.start, trial.end, None)
-    ]
+    spans: list[tuple[date, date, float | None, DoseSegment | None]] = [
+        (s.start, s.end, s.mg_per_day, s) for s in trial.segments
+    ] or [(trial.start, trial.end, None, None)]
     gaps = [(scale.x(g.start), scale.x(g.end)) for g in trial.adherence.refill_gaps]
     labels: list[tuple[str, float, float]] = []
-    for start, end, mg in spans:
+    for start, end, mg, segment in spans:
         svg, (label, x0, x1, label_y) = _segment(
-            trial, start, end, mg, scale, baseline, bar_height(mg), style, layout.id_prefix
+            trial,
+            start,
+            end,
+            mg,
+            scale,
+            baseline,
+            bar_height(mg),
+            style,
+            layout.id_prefix,
+            segment,
         )
         out.append(svg)
         labels.append((label, _visible_centre(x0, x1, gaps), label_y))
@@ -215,15 +235,19 @@ def _segment(
     height: float,
     style: TimelineStyle,
     id_prefix: str,
+    segment: DoseSegment | None = None,
 ) -> tuple[str, tuple[str, float, float, float]]:
     """(the bar, (its label, the bar's left and right x, the label's baseline y))."""
-    category = dose_category(mg, trial)
+    as_needed = segment is not None and segment.as_needed
+    # A dose taken only as needed is no daily dose: never drawn as in the adequate range.
+    category = DoseCategory.UNKNOWN if as_needed else dose_category(mg, trial)
     x0, x1 = scale.x(start), scale.x(end)
-    dose = f"{mg_text(mg)} mg/day" if mg is not None else "dose unknown"
-    tip = (
-        f"{display_name(trial.ingredient)} {dose}, {day_text(start)} to {day_text(end)}: "
-        f"{CATEGORY_TEXT[category]} (adequate {range_text(trial)})"
-    )
+    dose = segment_dose_text(segment) if segment is not None else "dose unknown"
+    what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
+    # Dates to the year or month only: the bar's days are a reading, not the record's.
+    written = trial_dates.written_text(trial)
+    when = written if written is not None else f"{day_text(start)} to {day_text(end)}"
+    tip = f"{display_name(trial.ingredient)} {dose}, {when}: {what} (adequate {range_text(trial)})"
     rect = el(
         "rect",
         x=x0,
@@ -246,6 +270,8 @@ def _segment(
         data_end=end.isoformat(),
     )
     label = f"{mg_text(mg)} mg" if mg is not None else "dose ?"
+    if as_needed and mg is not None:
+        label += " PRN"
     return svg, (label, x0, x1, baseline - height - 5)
 
 

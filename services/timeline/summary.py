@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
-from services import data_gaps
+from services import data_gaps, trial_dates
 from services.timeline.contents import (
     PROCEDURE_ROWS,
     item9_positive,
@@ -11,7 +11,8 @@ from services.timeline.contents import (
     treatment_procedures,
 )
 from services.timeline.style import timeline_style
-from services.timeline.wording import day_text, mg_text, plural, reasons_text
+from services.timeline.wording import day_text, mg_text, plural, reasons_text, segment_dose_text
+from services.trial_table import fixed_course_text
 
 _SUMMARY_VERDICT = {
     Verdict.ADEQUATE: "adequate trial",
@@ -79,16 +80,24 @@ def describe(record: PatientRecord) -> str:
 
 
 def _trial_summary(trial: Trial) -> str:
-    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
-    if not doses:
+    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
+    needed = [s for s in trial.segments if s.as_needed]
+    if not doses and needed:  # taken only as needed: no daily dose (review 10, PRN doses)
+        dose = segment_dose_text(max(needed, key=lambda s: s.mg_per_day_upper or 0.0))
+    elif not doses:
         dose = "dose unknown"
     elif min(doses) == max(doses):
         dose = f"{mg_text(doses[0])} mg/day"
     else:
         dose = f"{mg_text(min(doses))} to {mg_text(max(doses))} mg/day"
-    text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
-    text += ", ongoing" if trial.ongoing else f" to {day_text(trial.end)}"
-    text += f", {_SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))}"
+    written = trial_dates.written_text(trial)
+    if written is not None:  # dates to the year or month only, as written (review 10 f5)
+        text = f"{trial.ingredient} {dose}, {written}"
+    else:
+        text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
+        text += ", ongoing" if trial.ongoing else f" to {day_text(trial.end)}"
+    verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
+    text += f", {verdict}"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import AdherenceStatus, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
+from services import trial_dates
+from services.card_format import as_needed_text
+from services.trial_table import fixed_course_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -49,7 +52,29 @@ def display_name(ingredient: str) -> str:
 
 
 def verdict_text(trial: Trial) -> str:
+    # Zuranolone's 14-day course is what its label gives, not a trial (review 10 finding 2).
+    fixed = fixed_course_text(trial)
+    if fixed is not None:
+        return fixed[:1].upper() + fixed[1:]
     return _VERDICT_TEXT.get(trial.verdict, str(trial.verdict))
+
+
+def segment_dose_text(segment: DoseSegment) -> str:
+    """A segment's dose in words: "100 mg/day", "100 mg as needed" (never a daily dose), "dose
+    unknown"."""
+    if segment.as_needed:
+        return as_needed_text(segment.mg_per_day, segment.mg_per_day_high, segment.as_needed_max_mg)
+    if segment.mg_per_day is None:
+        return "dose unknown"
+    return f"{mg_text(segment.mg_per_day)} mg/day"
+
+
+def written_dates_text(trial: Trial) -> str | None:
+    """ "Dates as written: 2023–2024 (year only)" for a course dated to the year or month only
+    (review 10 finding 5): its bars are drawn on the shortest reading of those dates, which the
+    record does not state; None for other courses."""
+    written = trial_dates.written_text(trial)
+    return None if written is None else f"Dates as written: {written}"
 
 
 def reasons_text(trial: Trial) -> str:

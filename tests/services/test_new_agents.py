@@ -156,7 +156,7 @@ def test_a_zurzuvae_course_is_in_the_trial_table_and_never_called_inadequate() -
     assert course.verdict is Verdict.NOT_A_TRIAL
     table = trial_table.trial_table(record.trials, MappingPolicy())
     (row,) = [line for line in table.splitlines() if line.startswith("| zuranolone")]
-    assert "2025-04-21 – 2025-05-04" in row and "not an antidepressant trial" in row
+    assert "2025-04-21 – 2025-05-04" in row and "fixed 14-day course" in row
     cards = on_chart(record)
     # Never "1 trial not adequate (zuranolone 1.9 wk)" nor counted as a failure.
     assert "adherence-review" not in cards
