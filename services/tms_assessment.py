@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, Referral, Score, Trial
-from services import intolerance_count
+from services import bipolar_findings, intolerance_count
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
@@ -71,7 +71,10 @@ def _tms_assessment(
     blockers: list[str] = [acute.suicide] if acute.suicide else []
     clinical: list[str] = [acute.catatonia] if acute.catatonia else []
     if bipolar:
-        blockers.append(f"bipolar disorder on record ({bipolar[0].display})")
+        # Mania recorded only as a reaction is named as such, every reaction with it (review 10
+        # finding 4; services/bipolar_findings.py): the packet says this before the payer verdict.
+        named = "; ".join(f.display for f in bipolar_findings.named(bipolar))
+        blockers.append(f"{bipolar_findings.head(bipolar)} ({named})")
     if psychotic_disorder:
         # As bipolar disorder: outside the unipolar pathway, and a coverage exclusion (REFERENCE.md
         # exclusions table: schizophrenia and schizoaffective diagnoses, Ambetter CP.BH.200).

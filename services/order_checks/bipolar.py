@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord
-from services import cards, mood_cover, order_doses, tables
+from fhir_mapping.record import DoseBasis, DraftOrder, Finding, PatientRecord
+from services import bipolar_findings, cards, mood_cover, order_doses, tables
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
@@ -105,24 +105,49 @@ def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
     return tuple(running + ordered)
 
 
+def _on_record(findings: tuple[Finding, ...]) -> str:
+    """ "Bipolar disorder on record: Bipolar I disorder (ICD-10-CM F31.9)", or, when only manic
+    reactions are on record, "Mania on an antidepressant on record: Mania on citalopram, recorded
+    as a reaction (..., on 2019-03-01); Mania on sertraline, ..." naming every reaction (review
+    10 finding 4; services/bipolar_findings.py)."""
+    head = bipolar_findings.head(findings)
+    named = "; ".join(
+        f"{f.display} ({f.coding}"
+        + (
+            f", {bipolar_findings.when_word(f)} {f.onset.isoformat()}"
+            if f.onset and bipolar_findings.is_reaction(f)
+            else ""
+        )
+        + ")"
+        for f in bipolar_findings.named(findings)
+    )
+    return f"{head[:1].upper()}{head[1:]}: {named}."
+
+
 def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not ctx.facts.bipolar or _has_mood_stabiliser(ctx.record) is not None:
         return None
-    finding = ctx.facts.bipolar[0]
+    findings = ctx.facts.bipolar
+    # "bipolar disorder" in the summaries, or "mania on an antidepressant" when no diagnosis is
+    # on record, only manic reactions: never a diagnosis the chart does not hold.
+    what = bipolar_findings.head(findings).removesuffix(" on record")
     name = draft.ingredient.capitalize()
     weak = mood_cover.without_antimanic_cover(ctx.record)
     low = _low_cover(ctx.record)
     if not weak and not low:
         detail = (
-            f"Bipolar disorder on record: {finding.display} ({finding.coding}). "
+            f"{_on_record(findings)} "
             "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
             "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
         )
         return OrderCheck(
             BIPOLAR,
             draft,
-            f"{name} ordered with bipolar disorder on record and no mood stabiliser: risk of a "
-            "switch to mania",
+            cards.fit_summary(
+                f"{name} ordered with {what} on record and no mood stabiliser: risk of a switch "
+                "to mania",
+                f"{name} ordered with {what} and no mood stabiliser: risk of a switch to mania",
+            ),
             detail,
         )
     # Lamotrigine prevents depressive relapse but has no antimanic efficacy; lurasidone treats
@@ -134,17 +159,17 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if weak:
         only = mood_cover.only_text(weak)
         summary = cards.fit_summary(
-            f"{name} ordered with bipolar disorder and {only}: risk of a switch to mania",
-            f"{name} with bipolar disorder and {only}: no antimanic cover",
-            f"{name} with bipolar disorder and no antimanic cover",
+            f"{name} ordered with {what} and {only}: risk of a switch to mania",
+            f"{name} with {what} and {only}: no antimanic cover",
+            f"{name} with {what} and no antimanic cover",
         )
     else:
         below = " and ".join(c.short() for c in low)
         summary = cards.fit_summary(
-            f"{name} ordered with bipolar disorder and only {below}, not an antimanic dose: risk "
-            "of a switch to mania",
-            f"{name} with bipolar disorder and only {below}: no antimanic cover",
-            f"{name} with bipolar disorder and no antimanic cover",
+            f"{name} ordered with {what} and only {below}, not an antimanic dose: risk of a "
+            "switch to mania",
+            f"{name} with {what} and only {below}: no antimanic cover",
+            f"{name} with {what} and no antimanic cover",
         )
     lines = [
         f"{n.capitalize()} is on record or on this order, but it "
@@ -155,7 +180,7 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         BIPOLAR,
         draft,
         summary,
-        f"Bipolar disorder on record: {finding.display} ({finding.coding}). "
+        f"{_on_record(findings)} "
         + " ".join(lines)
         + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
         + (" at an antimanic dose" if low else "")

@@ -5,6 +5,7 @@ psychotic features)."""
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, Finding, FindingKind, PatientRecord
+from services import bipolar_findings
 from services.packet.html import Cell, bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, finding_text, maybe_day
 from services.pathway import PathwayFacts
@@ -73,7 +74,16 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
     )
     lines = [episode]
     if facts.bipolar:
-        lines.append("Bipolar disorder: " + "; ".join(finding_text(f) for f in facts.bipolar))
+        # Mania recorded only as a reaction to an antidepressant is named as such, not as a
+        # bipolar diagnosis the chart does not hold (review 10 finding 4); it rules TMS out all
+        # the same (services/tms_assessment.py).
+        label = (
+            "Mania on an antidepressant (no bipolar diagnosis on record; the unipolar TRD "
+            "pathway does not apply until psychiatry has assessed it)"
+            if bipolar_findings.reactions_only(facts.bipolar)
+            else "Bipolar disorder"
+        )
+        lines.append(f"{label}: " + "; ".join(finding_text(f) for f in facts.bipolar))
     else:
         lines.append(_none_line(record, "Bipolar disorder"))
     # A primary psychotic disorder (schizoaffective disorder, schizophrenia: review 7 finding 9)

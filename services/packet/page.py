@@ -121,7 +121,7 @@ def packet_parts(
     )
     latest = latest_phq9_text(record)  # said twice: in the summary and the severity history
     # The payer's verdict is said twice too: in the summary and the payer section.
-    verdict = verdict_text(payer) if payer is not None else None
+    verdict = verdict_text(payer, facts) if payer is not None else None
     counted = counted_trials(payer, facts)  # in the summary and the trials section
     return [
         _TOP,

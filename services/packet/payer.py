@@ -4,7 +4,9 @@ evidence it rests on and where the payer says so.
 The rule sets and their evaluation are services/payer_criteria/'s (`evaluate_payer_criteria`,
 pure): the packet renders the same evaluation the TMS card shows. "All criteria met" only when
 every criterion is met, and then "on the data that could be read" when the chart has gaps in
-what the criteria read.
+what the criteria read; and when the pathway itself blocks TMS (bipolar disorder, a primary
+psychotic disorder, acute risk...: criteria no payer rule set holds), what blocks it is said
+first.
 """
 
 from __future__ import annotations
@@ -69,26 +71,50 @@ def _names(results: tuple[CriterionResult, ...]) -> str:
     return "; ".join([r.label for r in results])
 
 
-def verdict_text(evaluation: PayerEvaluation) -> str:
+def blocked_text(facts: PathwayFacts) -> str:
+    """ "The pathway does not suggest TMS: bipolar disorder on record (...)." when the pathway
+    blocks a TMS referral, else "". Said before a payer verdict of "all criteria met" (review 10
+    finding 4: a packet listing bipolar disorder said "All 7 criteria of Medicare LCD L37086 are
+    met"): a payer's criteria do not cover bipolar disorder, a primary psychotic disorder, acute
+    risk or a course already on record, so "met" alone would tell the TMS service more than the
+    chart supports."""
+    if facts.tms.eligible:
+        return ""
+    return f"The pathway does not suggest TMS: {'; '.join(facts.tms.blockers)}."
+
+
+def verdict_text(evaluation: PayerEvaluation, facts: PathwayFacts | None = None) -> str:
+    """The payer's verdict in one sentence. With `facts`, a verdict of "all criteria met" while
+    the pathway blocks TMS says what blocks it first (`blocked_text`)."""
     name = evaluation.rule_set.name
     if evaluation.met:
-        where = " on the data that could be read" if evaluation.incomplete else ""
-        confirm = evaluation.to_confirm
-        # A met criterion that rests partly on what no chart shows is said with it (review 6
-        # finding 4: L37086's "without improvement" after psychotherapy).
-        rest = (
-            "; to confirm before sending: "
-            + "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in confirm)
-            if confirm
-            else ""
-        )
-        return f"All {len(evaluation.results)} criteria of {name} are met{where}{rest}."
+        met = _met_text(evaluation)
+        blocked = blocked_text(facts) if facts is not None else ""
+        if blocked:
+            return f"{blocked} The payer's criteria alone: {met}"
+        return f"{met[:1].upper()}{met[1:]}"
     parts = []
     for status, said in _UNMET:
         found = tuple([r for r in evaluation.results if r.status is status])
         if found:
             parts.append(f"{said}: {_names(found)}")
     return f"{name}: " + " · ".join(parts) + "."
+
+
+def _met_text(evaluation: PayerEvaluation) -> str:
+    """ "all 7 criteria of Medicare LCD L37086 are met; to confirm before sending: ..." """
+    name = evaluation.rule_set.name
+    where = " on the data that could be read" if evaluation.incomplete else ""
+    confirm = evaluation.to_confirm
+    # A met criterion that rests partly on what no chart shows is said with it (review 6
+    # finding 4: L37086's "without improvement" after psychotherapy).
+    rest = (
+        "; to confirm before sending: "
+        + "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in confirm)
+        if confirm
+        else ""
+    )
+    return f"all {len(evaluation.results)} criteria of {name} are met{where}{rest}."
 
 
 @lru_cache(maxsize=64)
@@ -145,8 +171,9 @@ def payer_section(
     parts.append(
         text(
             "p",
-            verdict if verdict is not None else verdict_text(evaluation),
-            cls="verdict met" if evaluation.met else "verdict alert",
+            verdict if verdict is not None else verdict_text(evaluation, facts),
+            # Green only when the pathway agrees: a met payer verdict beside a blocker is an alert.
+            cls="verdict met" if evaluation.met and facts.tms.eligible else "verdict alert",
         )
     )
     parts.append(

@@ -51,7 +51,7 @@ def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
 
 def _criteria(payer: PayerEvaluation | None, facts: PathwayFacts) -> str:
     if payer is not None:
-        return verdict_text(payer)
+        return verdict_text(payer, facts)
     clinic = "met" if facts.tms.eligible else f"{len(facts.tms.blockers)} not met"
     return f"no payer rule set evaluated; clinic criteria {clinic}"
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
 from fhir_mapping.record import Finding
+from services import bipolar_findings
 from services.timeline.wording import day_text as day_text  # one date style on both pages
 
 # How a reader names a code system; FHIR's URI where the system has no short name.
@@ -44,10 +45,12 @@ def plural(count: int, noun: str, plural_form: str | None = None) -> str:
 
 def finding_text(finding: Finding) -> str:
     """What the chart says, its code, onset and resource: "Presence of cardiac pacemaker
-    (ICD-10-CM Z95.0, since 4 Mar 2019, Condition/abc)"."""
+    (ICD-10-CM Z95.0, since 4 Mar 2019, Condition/abc)"; a manic reaction is an event "on" its
+    day (services/bipolar_findings.py)."""
+    when = bipolar_findings.when_word(finding)
     parts = [
         code_text(finding.system, finding.code),
-        f"since {day_text(finding.onset)}" if finding.onset else "date not recorded",
+        f"{when} {day_text(finding.onset)}" if finding.onset else "date not recorded",
         str(finding.source) if finding.source else "",
     ]
     return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"

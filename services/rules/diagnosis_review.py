@@ -28,7 +28,15 @@ from fhir_mapping.record import (
     SourceRef,
     Trial,
 )
-from services import cards, interaction_table, mood_cover, suggestions, tables
+from services import (
+    bipolar_findings,
+    cards,
+    interaction_table,
+    mood_cover,
+    suggestions,
+    tables,
+)
+from services.order_doses import trial_dose
 from services.pathway import (
     OPEN_REQUEST_STATUSES,
     ongoing_mood_stabiliser,
@@ -57,7 +65,9 @@ class Item:
 
 
 def _finding_ref(finding: Finding) -> str:
-    onset = f", since {finding.onset.isoformat()}" if finding.onset else ""
+    # A manic reaction is a dated event, "on" its day; a diagnosis is present "since" its onset.
+    when = bipolar_findings.when_word(finding)
+    onset = f", {when} {finding.onset.isoformat()}" if finding.onset else ""
     return f"{finding.display} ({finding.coding}{onset})"
 
 
@@ -70,12 +80,25 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
     facts, record = ctx.facts, ctx.record
     items: list[Item] = []
     if facts.bipolar:
-        text = (
-            f"**Bipolar disorder or mania on record:** {_finding_ref(facts.bipolar[0])}. The "
-            "unipolar TRD pathway does not apply; antidepressants only with a mood stabiliser "
-            "(ISBD 2013). Confirm the diagnosis with psychiatry."
-        )
-        short = "bipolar disorder on record"
+        # Every manic reaction is named (two switches on two antidepressants make the pattern),
+        # and mania recorded only as a reaction is not called a diagnosis (review 10 finding 4;
+        # services/bipolar_findings.py).
+        refs = "; ".join(_finding_ref(f) for f in bipolar_findings.named(facts.bipolar))
+        head = bipolar_findings.head(facts.bipolar)
+        if bipolar_findings.reactions_only(facts.bipolar):
+            text = (
+                f"**Mania on an antidepressant on record:** {refs}. Assess for missed bipolar "
+                "disorder with psychiatry (CANMAT 2023 para 184); until then the unipolar TRD "
+                "pathway does not apply and antidepressants only with a mood stabiliser (ISBD "
+                "2013)."
+            )
+        else:
+            text = (
+                f"**Bipolar disorder or mania on record:** {refs}. The unipolar TRD pathway does "
+                "not apply; antidepressants only with a mood stabiliser (ISBD 2013). Confirm the "
+                "diagnosis with psychiatry."
+            )
+        short = head
         # Safety: an antidepressant running alone in bipolar disorder is named, not left implied.
         alone = facts.ongoing_trials  # antidepressants at treatment doses (not low-dose sleep)
         if alone and ongoing_mood_stabiliser(record) is None:
@@ -86,7 +109,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             weak = mood_cover.without_antimanic_cover(record, drafts=False)
             if weak:
                 only = mood_cover.only_text(weak)
-                short = f"bipolar disorder on record, {names} with {only}"
+                short = f"{head}, {names} with {only}"
                 text += (
                     f" {names.capitalize()} is running with {only}. "
                     f"{mood_cover.reasons_text(weak)}. With no antimanic mood stabiliser "
@@ -97,19 +120,19 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 # An antimanic agent below its antimanic dose (quetiapine 25 mg at night) is not
                 # "no mood stabiliser": it is named with its dose, as the order hooks name it.
                 below = " and ".join(
-                    f"{t.ingredient} {cards.fmt_mg(t.current_mg_per_day)} mg/day"
+                    f"{t.ingredient} {trial_dose(t)}"  # "25 mg as needed": no mg/day
                     if t.current_mg_per_day is not None
                     else f"{t.ingredient} (dose not read)"
                     for t in low
                 )
-                short = f"bipolar disorder on record, {names} with only {below}"
+                short = f"{head}, {names} with only {below}"
                 text += (
                     f" {names.capitalize()} is running with only {below}, below the dose at "
                     "which it treats mania (data/mood_stabilisers.csv): not cover against a "
                     "switch to mania (CANMAT/ISBD 2018)."
                 )
             else:
-                short = f"bipolar disorder on record, {names} without a mood stabiliser"
+                short = f"{head}, {names} without a mood stabiliser"
                 text += (
                     f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
                     "on record: risk of a switch to mania."

@@ -264,7 +264,7 @@ def test_lithium_augmentation_scores_the_maudsley_augmentation_point() -> None:
     lithium = record.trials[-1]
     assert (lithium.ingredient, lithium.role) == ("lithium", Role.AUGMENTATION)
     stage = build_context(record, Policy()).stage
-    assert (stage.augmentation.basis, stage.augmentation.points, stage.total) == ("lithium", 1, 7)
+    assert (stage.augmentation.basis, stage.augmentation.points, stage.total) == ("lithium", 1, 6)
 
 
 def test_ect_in_this_episode_scores_the_maudsley_ect_point() -> None:

@@ -176,14 +176,15 @@ def test_mania_recorded_as_a_reaction_asks_to_confirm_the_diagnosis() -> None:
     card = recs[diagnosis_review.TOPIC]
     assert card.indicator is Indicator.WARNING
     assert card.summary.startswith(
-        "Confirm the diagnosis before escalating: bipolar disorder on record, venlafaxine "
-        "without a mood stabiliser"
+        "Confirm the diagnosis before escalating: mania on an antidepressant on record, "
+        "venlafaxine without a mood stabiliser"
     )
     assert len(card.summary) <= 140
-    # The card names where the finding came from: the reaction, the drug, the date.
+    # The card names where the finding came from: the reaction, the drug, the date (both
+    # reactions: tests/services/test_diagnosis_leftovers.py).
     assert (
-        "**Bipolar disorder or mania on record:** Mania on citalopram, recorded as a reaction "
-        "(http://snomed.info/sct 231494001, since 2019-03-01)." in card.detail
+        "**Mania on an antidepressant on record:** Mania on citalopram, recorded as a reaction "
+        "(http://snomed.info/sct 231494001, on 2019-03-01)" in card.detail
     )
     assert "Venlafaxine is running with no mood stabiliser" in card.detail
     # No unipolar escalation: no more antidepressants or adjuncts, no TMS referral.
@@ -194,8 +195,9 @@ def test_mania_recorded_as_a_reaction_asks_to_confirm_the_diagnosis() -> None:
 def test_tms_is_not_criteria_met_and_says_why() -> None:
     facts = derive_facts(chart(MANIA), Policy())
     assert not facts.tms.eligible
-    assert "bipolar disorder on record (Mania on citalopram, recorded as a reaction)" in (
-        facts.tms.blockers
+    assert (
+        "mania on an antidepressant on record (Mania on citalopram, recorded as a reaction; "
+        "Mania on sertraline, recorded as a reaction)" in facts.tms.blockers
     )
     assert derive_facts(chart(NAUSEA), Policy()).tms.eligible
 

@@ -76,7 +76,7 @@ def test_two_failures_first_line_augmentation_or_class_switch() -> None:
         in rec.detail
     )
     assert "**Maudsley staging** ([Fekadu 2018](" in rec.detail
-    assert "): 7 of 15, moderate." in rec.detail
+    assert "): 6 of 15, mild." in rec.detail  # PHQ-9 17 scores moderate (review 10 finding 15)
     for resource in resources(rec):
         assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
 

@@ -38,7 +38,9 @@ def test_failed_medication_points(failed: int, points: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("phq9", "points"), [(0, 1), (4, 1), (5, 2), (9, 2), (10, 3), (14, 3), (15, 4), (27, 4)]
+    ("phq9", "points"),
+    # 15-19 (Kroenke's moderately severe) is moderate, 20-27 severe (review 10 finding 15).
+    [(0, 1), (4, 1), (5, 2), (9, 2), (10, 3), (14, 3), (15, 3), (19, 3), (20, 4), (27, 4)],
 )
 def test_severity_points_from_phq9(phq9: int, points: int) -> None:
     assert staging.points_for("severity", phq9)[1] == points
@@ -118,18 +120,18 @@ def test_maximum_is_fifteen_severe() -> None:
     assert stage.ect.basis == "ECT on record (2023-09-01)"
 
 
-def test_trd_patient_is_moderate_and_each_basis_is_stated() -> None:
+def test_trd_patient_is_mild_and_each_basis_is_stated() -> None:
     stage = _stage(f.trd_record())
-    # Episode since 2023-01-02 to 2024-06-03 = 17 months: sub-acute (2); PHQ-9 17 -> 4;
-    # 2 failures -> 1; no augmentation, no ECT.
+    # Episode since 2023-01-02 to 2024-06-03 = 17 months: sub-acute (2); PHQ-9 17 (moderately
+    # severe) -> moderate, 3 (review 10 finding 15); 2 failures -> 1; no augmentation, no ECT.
     assert [(d.name, d.basis, d.points) for d in stage.dimensions] == [
         ("Duration", "current episode since 2023-01-02 (17 months)", 2),
-        ("Severity", "PHQ-9 17 on 2024-05-20", 4),
+        ("Severity", "PHQ-9 17 on 2024-05-20", 3),
         ("Failed antidepressants", "2 (sertraline, venlafaxine)", 1),
         ("Augmentation", "none on record", 0),
         ("ECT", "none", 0),
     ]
-    assert (stage.total, stage.band) == (7, "moderate")
+    assert (stage.total, stage.band) == (6, "mild")
 
 
 def test_duration_falls_back_to_depression_onset_then_unknown() -> None:

@@ -45,7 +45,7 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert codes(resource) == [("http://snomed.info/sct", "183524004")]  # referral, not CPT
     assert resource["reasonReference"] == [{"reference": "Condition/mdd-1"}]
     assert resource["status"] == "draft" and resource["intent"] == "proposal"
-    assert "): 7 of 15, moderate." in rec.detail  # the Maudsley staging line
+    assert "): 6 of 15, mild." in rec.detail  # the Maudsley staging line (PHQ-9 17: moderate)
     # The card's source is the payer set it evaluates (default L37086), named in the detail and
     # linked once, as the source; no other LCD is cited as its source.
     assert rec.source.label == "Medicare LCD L37086: Transcranial Magnetic Stimulation (TMS)"

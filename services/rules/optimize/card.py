@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Trial
+from fhir_mapping.record import DataDomain, Trial
 from services import cards, pathway_options, tms_course
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
@@ -72,6 +73,8 @@ def _no_tms_section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
     facts = ctx.facts
     if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
         return ""
+    if facts.depression_finding is None and len(facts.tms.blockers) == 1:
+        return _no_diagnosis_line(ctx)
     blockers = facts.tms.clinical
     if named is not None and named.response is False:
         said = tms_course.blocker(ctx.record, ctx.policy)
@@ -90,6 +93,28 @@ def _no_tms_section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
     if populations.is_minor(ctx):
         text += " " + cards.guideline_links("fda-k231926")
     return text
+
+
+def _no_diagnosis_line(ctx: RuleContext) -> str:
+    """Why no TMS card when the failed trials would give one and the only blocker is that no
+    depression diagnosis was read (review 10 finding 9): one line, naming the Conditions left
+    unread when there are any (a diagnosis may be among them), else saying none is on the problem
+    list. Never "could be read" when every Condition was read."""
+    gaps = [
+        g
+        for g in ctx.record.gaps_in(DataDomain.CONDITIONS)
+        if g.source is None or g.source.resource_type == "Condition"
+    ]
+    if gaps:
+        return (
+            "**No TMS card:** no depression diagnosis could be read; "
+            + "; ".join(describe(gaps))
+            + ". Check the problem list: a TMS referral cites the diagnosis (LCD L37086)."
+        )
+    return (
+        "**No TMS card:** no depression diagnosis on the problem list; a TMS referral cites one "
+        "(LCD L37086): record it if this is depression."
+    )
 
 
 def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
