@@ -1,10 +1,15 @@
 """The "not tolerated before" check: a drug ordered again after a documented intolerance
 (stop reason, AllergyIntolerance, AdverseEvent: services/tolerability.py), with or without a
-course of it on this chart."""
+course of it on this chart; and a drug that shares an ingredient with one not tolerated (a fixed
+combination counts as each of its components: Auvelity after bupropion, bupropion after
+Auvelity; fhir_mapping/drug_table.shared_ingredients)."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder
+from datetime import date
+
+from fhir_mapping import drug_table
+from fhir_mapping.record import DraftOrder, Intolerance, Trial
 from services import cards, tolerability
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.rules.context import RuleContext
@@ -18,7 +23,8 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     on every renewal would be noise."""
     course = tolerability.not_tolerated(ctx.record).get(draft.ingredient)
     if course is None:
-        return _documented_intolerance_check(draft, ctx)
+        found = _documented_intolerance_check(draft, ctx)
+        return found if found is not None else _shared_ingredient_check(ctx, draft)
     if course.ongoing or course.intolerance is None:
         return None
     intolerance = course.intolerance
@@ -61,5 +67,77 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         f"**Documented intolerance:** "
         f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. No course of it "
         "is on this chart. A re-challenge is a deliberate decision with the patient (CANMAT 2023 "
+        "para 190: switch when tolerability is poor).",
+    )
+
+
+def _shared_ingredient_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A drug that shares an ingredient with one the patient did not tolerate (the latest
+    course, or an intolerance documented with no course after it): dextromethorphan-bupropion
+    (Auvelity) after bupropion was not tolerated, and bupropion after Auvelity was not (the
+    reaction may have been to either component, so the safer reading flags it). Not flagged: a
+    course of the drafted drug itself running now (a renewal) or begun after the intolerance
+    (it was tolerated since), nor a drug not tolerated that is running now (the duplicate check
+    names that combination)."""
+    own = [t for t in ctx.record.trials if t.ingredient == draft.ingredient]
+    if any(t.ongoing for t in own):
+        return None
+    found: list[tuple[str, str, date | None, str]] = []  # (drug, reason, date, brief)
+    for name, course in tolerability.not_tolerated(ctx.record).items():
+        if not course.ongoing and course.intolerance is not None:
+            found.append(_related(name, course.intolerance, tolerability.course_line(course)))
+    for name, intolerance in tolerability.documented_without_a_course(ctx.record).items():
+        found.append(_related(name, intolerance, tolerability.intolerance_brief(name, intolerance)))
+    for other, reason, when, brief in found:
+        shared = drug_table.shared_ingredients(draft.ingredient, other)
+        if not shared or _tolerated_since(own, when):
+            continue
+        return _shared_card(draft, other, shared, reason, when, brief)
+    return None
+
+
+def _related(name: str, intolerance: Intolerance, brief: str) -> tuple[str, str, date | None, str]:
+    return name, intolerance.reason, intolerance.date, brief
+
+
+def _tolerated_since(own: list[Trial], when: date | None) -> bool:
+    """A course of the drafted drug that ended after the intolerance was recorded (and carries
+    none itself, else the direct check would have spoken): a re-challenge of the shared
+    ingredient that was tolerated. An undated intolerance is never outdated (safer)."""
+    return when is not None and any(t.end > when and t.intolerance is None for t in own)
+
+
+def _shared_card(
+    draft: DraftOrder,
+    other: str,
+    shared: tuple[str, ...],
+    reason: str,
+    when: date | None,
+    brief: str,
+) -> OrderCheck:
+    name = draft.ingredient.capitalize()
+    day = when.isoformat() if when else "date not recorded"
+    parts = " and ".join(shared)
+    if drug_table.components(draft.ingredient) == shared:
+        # Bupropion ordered after Auvelity was not tolerated: a component of it.
+        how = f"{name} is in {other}"
+        why = (
+            f"{name} is a component of {other}; the reaction may have been to {parts} or to "
+            "another component."
+        )
+    else:
+        # Auvelity ordered after bupropion was not tolerated: it contains that drug.
+        how = f"{name} contains {parts}"
+        why = f"{name} contains {parts}, so the same reaction may recur."
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"{how}, not tolerated before ({reason}, {day}): check before starting it",
+            f"{how}, not tolerated before ({day}): check before starting it",
+            f"{how}, documented as not tolerated: check before starting it",
+        ),
+        f"**Not tolerated before:** {brief}. {why} A re-challenge is a deliberate decision with "
+        "the patient; otherwise choose a drug with a different side-effect profile (CANMAT 2023 "
         "para 190: switch when tolerability is poor).",
     )

@@ -49,6 +49,10 @@ SODIUM = "order-low-sodium"
 class _Cites:
     line: str  # what the threshold rests on ("CANMAT 2023 Table 7.2")
     effect: str  # what the drug's effect the card states rests on ("FDA boxed warning")
+    # A QTc stop line that is the drug's own label's, as the card says it ("its label
+    # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
+    # whose line is citalopram's (citalopram, escitalopram), said as before.
+    stop_line: str = ""
 
 
 @cache
@@ -61,7 +65,9 @@ def _cites() -> dict[LabRule, _Cites]:
     for rule, row in zip(lab_safety.rules(), rows, strict=True):
         if rule.check != row["check"]:
             raise ValueError(f"data/lab_safety.csv read twice differently: {rule.check}")
-        found[rule] = _Cites(row["cite"].strip(), row["effect_cite"].strip())
+        found[rule] = _Cites(
+            row["cite"].strip(), row["effect_cite"].strip(), (row.get("stop_line") or "").strip()
+        )
     return found
 
 
@@ -71,6 +77,19 @@ def _cite(rule: LabRule) -> str:
 
 def _effect(rule: LabRule) -> str:
     return _cites()[rule].effect
+
+
+def _stop_line(rule: LabRule) -> str:
+    """What follows "<Drug> prolongs the QT interval" on a stop card: the row's own label line
+    (data/lab_safety.csv `stop_line`, gepirone: no claim of dose dependence its sources do not
+    make), else citalopram's discontinuation line, which the escitalopram row borrows."""
+    own = _cites()[rule].stop_line
+    if own:
+        return f"({_effect(rule)}); {own.format(bounds=rule.bounds())}"
+    return (
+        f"dose-dependently ({_effect(rule)}); the citalopram label says to discontinue it in "
+        f"patients with persistent QTc measurements above {rule.bounds()}"
+    )
 
 
 def lab_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
@@ -236,10 +255,8 @@ def _qtc_compared(
                 f"{name} with QTc {shown}: above {stop.bounds()}, where {stop.says}",
                 f"{name} with QTc {shown}: above {stop.bounds()}",
             ),
-            f"{latest} is {shown}.{then} {name} prolongs the QT interval "
-            f"dose-dependently ({_effect(stop)}); the citalopram label says to discontinue it in "
-            f"patients with persistent QTc measurements above {stop.bounds()} ({_cite(stop)})"
-            f"{_unverified_for(stop, draft)}. Choose "
+            f"{latest} is {shown}.{then} {name} prolongs the QT interval {_stop_line(stop)} "
+            f"({_cite(stop)}){_unverified_for(stop, draft)}. Choose "
             "another antidepressant, or repeat the ECG before deciding.",
         )
     if caution is not None and lab_safety.above(caution, lab):

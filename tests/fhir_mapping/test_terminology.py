@@ -57,10 +57,11 @@ def summary(components: tuple[Component, ...]) -> list[tuple[str, float | None, 
             rxnorm("403969", "fluoxetine 25 MG / olanzapine 6 MG Oral Capsule"),
             [("fluoxetine", 25.0, False), ("olanzapine", 6.0, False)],
         ),
-        # amitriptyline/perphenazine: perphenazine is not a pathway drug.
+        # amitriptyline/perphenazine: both, as fluoxetine/olanzapine (perphenazine is an
+        # antipsychotic the antipsychotic checks must see).
         (
             rxnorm("856797", "amitriptyline hydrochloride 25 MG / perphenazine 2 MG Oral Tablet"),
-            [("amitriptyline", 25.0, False)],
+            [("amitriptyline", 25.0, False), ("perphenazine", 2.0, False)],
         ),
         # Auvelity: one drug (NMDA antagonist), dose basis = its bupropion component.
         (
