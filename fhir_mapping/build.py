@@ -28,6 +28,8 @@ from fhir_mapping import (
     scores,
     suicide_screen,
 )
+from fhir_mapping.administrations import merge as merge_sessions
+from fhir_mapping.administrations import read_sessions
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
@@ -382,6 +384,7 @@ def build_record(
         }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
     lookalikes: list[Resource] = []  # Observations named PHQ-9 that no reader took
+    administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
     pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
     # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
@@ -428,6 +431,9 @@ def build_record(
             continue
         if kind in _MEDICATION_TYPES:
             medication_resources.append(resource)
+            continue
+        if kind == "MedicationAdministration":
+            administrations.append(resource)
             continue
         wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
@@ -494,6 +500,13 @@ def build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
+    if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
+        sessions, session_gaps, not_sessions = read_sessions(
+            administrations, medication_resources, as_of=as_of
+        )
+        procedures = merge_sessions(procedures, sessions)
+        gaps.extend(session_gaps)
+        skipped += not_sessions
     if documented:  # mania recorded as a drug reaction reads as bipolar (review 10 finding 4)
         manic, manic_gaps = intolerance.reaction_findings(
             documented, medication_resources, as_of=as_of

@@ -25,9 +25,12 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
     "MedicationRequest": (DataDomain.MEDICATIONS,),
     "MedicationStatement": (DataDomain.MEDICATIONS,),
     "MedicationDispense": (DataDomain.MEDICATIONS,),
-    "MedicationAdministration": (DataDomain.MEDICATIONS,),
+    # What the service reads from the MAR: esketamine sessions given in clinic
+    # (administrations.py), not the trials (the drug's orders, statements and dispenses).
+    "MedicationAdministration": (DataDomain.SESSIONS,),
     "Medication": (DataDomain.MEDICATIONS,),
-    "Observation": (DataDomain.SCORES, DataDomain.LABS),
+    # Pregnancy status (US Core 82810-3, pregnancy.py) is a condition read from an Observation.
+    "Observation": (DataDomain.SCORES, DataDomain.LABS, DataDomain.CONDITIONS),
     "QuestionnaireResponse": (DataDomain.SCORES,),
     "Condition": (DataDomain.CONDITIONS,),
     "Procedure": (DataDomain.PROCEDURES,),
@@ -45,7 +48,9 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
 # layer reports such a key's data as "<type>:<key>" ("Observation:labs", see `feed`); every other
 # key by its resource type alone.
 DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
-    "observations": (DataDomain.SCORES,),
+    # Pregnancy status comes with the scales (review 10 finding 3, services/catalog.py): the key
+    # not sent leaves a pregnancy unseen too, so the conditions domain is incomplete.
+    "observations": (DataDomain.SCORES, DataDomain.CONDITIONS),
     # The QTc and ECG results come with the other labs: the key not sent is a labs gap, which the
     # QTc checks carry too (topic_data.csv order-qtc: labs and qtc; lab_safety.qtc_missing).
     "labs": (DataDomain.LABS,),
@@ -80,6 +85,7 @@ _NOUN = {
     DataDomain.PATIENT: "patient record",
     DataDomain.PARTNER_DRUGS: "medication record",
     DataDomain.QTC: "ECG or QTc result",
+    DataDomain.SESSIONS: "medication administration",
 }
 
 
@@ -175,14 +181,10 @@ def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> 
 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
-# these (the service never asks for MedicationAdministration, so its absence proves nothing).
-# Observations are asked for under two keys, one per domain (DOMAINS_OF_KEY).
+# these (Medication is read only through what references it, so its absence proves nothing).
+# Observations are asked for under two keys, each with its domains (DOMAINS_OF_KEY).
 _ASKED: Mapping[str, tuple[DataDomain, ...]] = {
-    **{
-        k: v
-        for k, v in DOMAINS_OF_TYPE.items()
-        if k not in ("MedicationAdministration", "Medication", "Observation")
-    },
+    **{k: v for k, v in DOMAINS_OF_TYPE.items() if k not in ("Medication", "Observation")},
     **{feed("Observation", key): domains for key, domains in DOMAINS_OF_KEY.items()},
 }
 

@@ -626,6 +626,10 @@ class DataDomain(StrEnum):
     # number): it can change only the QTc checks, not the TSH, lithium-level or sodium ones that
     # share the `labs` feed (review 9 recheck: the ECG notice rode those cards too).
     QTC = "qtc"
+    # Esketamine sessions given in clinic and charted on the MAR (MedicationAdministration:
+    # fhir_mapping/administrations.py, review 10 finding 10). Apart from PROCEDURES: a MAR that
+    # could not be fetched hides no psychotherapy, ECT or TMS, only these sessions.
+    SESSIONS = "esketamine sessions"
 
 
 class GapCause(StrEnum):

@@ -173,6 +173,15 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
             "QuestionnaireResponse?patient={{context.patientId}}&_count=1000",
         ),
         ("procedures", "Procedure?patient={{context.patientId}}&_count=1000"),
+        # Esketamine given in clinic is charted on the MAR (review 10 finding 10: the HCPCS
+        # G2082/G2083 charges often never become Procedures): fhir_mapping/administrations.py
+        # reads its doses as sessions. By patient only, as QuestionnaireResponse: a `code` list
+        # would miss the product codes a MAR uses. Not required: without it the card says the
+        # sessions were not read (DataDomain.SESSIONS), never "not on record".
+        (
+            "medicationAdministrations",
+            "MedicationAdministration?patient={{context.patientId}}&_count=1000",
+        ),
         ("serviceRequests", "ServiceRequest?patient={{context.patientId}}&_count=1000"),
         ("devices", "Device?patient={{context.patientId}}&_count=1000"),
         # Documented intolerance of an antidepressant (fhir_mapping/intolerance.py): a trial

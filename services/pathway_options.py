@@ -37,13 +37,15 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.record import Finding, PatientRecord, ProcedureKind, Score
+from fhir_mapping.record import DataDomain, Finding, GapCause, PatientRecord, ProcedureKind, Score
 from services import tms_course
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
 _ECT = ProcedureKind.ECT
 _ESKETAMINE_SESSION = ProcedureKind.ESKETAMINE
+_SESSIONS = DataDomain.SESSIONS
+_PROCEDURES = DataDomain.PROCEDURES
 # Options beyond medication that are a drug course (data/pathway_options.csv `option`), keyed by
 # the drug table's ingredient of that course, with the name the card gives a course of it.
 _DRUG_COURSES = {"esketamine": "Esketamine", "ketamine": "IV ketamine"}
@@ -218,18 +220,47 @@ _NO_ECT = EctHistory()
 _ECT_TRIED = frozenset({"ect"})
 
 
-def _ect_scores(course: TmsCourse, policy: Policy) -> str:
+def _later(course: TmsCourse) -> str:
+    """ "; latest PHQ-9 21 on 2025-05-19": a score after the outcome window, else ""."""
+    later = course.later
+    if later is None or later.value is None:
+        return ""
+    return f"; latest PHQ-9 {later.value} on {later.date.isoformat()}"
+
+
+def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> str:
     """ "PHQ-9 24 (2025-01-02) -> 9 (2025-02-03), 63 % better" or the score(s) on record, each
-    dated, and what is missing: no response is judged without both."""
+    dated, and what is missing: no response is judged without both. The windows are named as
+    the windows they are (review 10 finding 12): a score after the outcome window is "latest",
+    never hidden behind "none since", and a score during the course is not called its outcome.
+    `latest` False for a course of an earlier episode: a score years on says nothing of it."""
     before, after = course.baseline, course.latest
     window = policy.mapping.baseline_days_before
+    after_days = policy.mapping.on_treatment_days_after_end
+    later = _later(course) if latest else ""
     if before is None or before.value is None:
         if after is None or after.value is None:
+            if later:
+                return (
+                    f"no PHQ-9 in the {window} days before it or within {after_days} days after "
+                    f"it{later}"
+                )
             return "no PHQ-9 around it on record"
+        if course.running or after.date > course.end:
+            return (
+                f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {window} days "
+                f"before it){later}"
+            )
         return (
-            f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {window} days before it)"
+            f"PHQ-9 {after.value} on {after.date.isoformat()}, during it (none in the {window} "
+            f"days before it, none within {after_days} days after it){later}"
         )
     if after is None or after.value is None:
+        if course.later is not None:
+            return (
+                f"PHQ-9 {before.value} on {before.date.isoformat()} before it, none within "
+                f"{after_days} days after it{later}"
+            )
         return f"PHQ-9 {before.value} on {before.date.isoformat()} before it, none since"
     return course.outcome()
 
@@ -269,12 +300,13 @@ def _earlier_ect(course: TmsCourse, policy: Policy) -> str:
         prior = options()["ect-prior-response"]
         return (
             f"**Earlier ECT:** responded in {year} ({course.sessions_text()}, "
-            f"{_ect_scores(course, policy)}): {prior.card} ({prior.line})"
+            f"{_ect_scores(course, policy, latest=False)}): {prior.card} ({prior.line})"
             f"{_unverified(prior.status)}."
         )
     state = "no response" if course.response is False else "response unknown"
     return (
-        f"**Earlier ECT:** {course.sessions_text()} in {year}; {_ect_scores(course, policy)}: "
+        f"**Earlier ECT:** {course.sessions_text()} in {year}; "
+        f"{_ect_scores(course, policy, latest=False)}: "
         f"{state}."
     )
 
@@ -340,6 +372,8 @@ def _measured(
         running=running,
         baseline=before[-1] if before else None,
         latest=after[-1] if after else None,
+        later=tms_course.later_score(scores, last, record.as_of),
+        after_days=mapping.on_treatment_days_after_end,
     )
 
 
@@ -360,11 +394,14 @@ def _drug_history(
     if ingredient == "esketamine":
         for course in tms_course.courses(record, policy, _ESKETAMINE_SESSION):
             spans.append((course.start, course.end, course.running))
-        session_days = [
-            p.date
-            for p in record.procedures
-            if p.kind is _ESKETAMINE_SESSION and p.date is not None and p.date <= record.as_of
-        ]
+        # One session a day (fhir_mapping/administrations.py merges the MAR's doses so).
+        session_days = sorted(
+            {
+                p.date
+                for p in record.procedures
+                if p.kind is _ESKETAMINE_SESSION and p.date is not None and p.date <= record.as_of
+            }
+        )
     if not spans:
         return _NO_ECT
     current = [s for s in spans if episode_start is None or s[1] >= episode_start]
@@ -377,13 +414,13 @@ def _drug_history(
     if sessions:
         counted = course.sessions_text()
     elif ingredient == "esketamine":
-        counted = "sessions not on record"
+        counted = _sessions_absent(record)
     else:
         counted = "infusions not counted: no ketamine session code"
     if not current:
         return EctHistory(
             f"**Earlier course of {ingredient}:** {start.year} ({counted}); "
-            f"{_ect_scores(course, policy)}{_ect_state(course)}."
+            f"{_ect_scores(course, policy, latest=False)}{_ect_state(course)}."
         )
     if running:
         line = (
@@ -397,6 +434,26 @@ def _drug_history(
             "again as untried; discuss the next step with psychiatry."
         )
     return EctHistory(line, frozenset({ingredient}))
+
+
+def _sessions_absent(record: PatientRecord) -> str:
+    """Why an esketamine course has no sessions counted: "not on record" only when the MAR and
+    the Procedures could all be read (review 10 finding 10: sessions charted as
+    MedicationAdministrations that were never fetched are not absent)."""
+    unread = [
+        what
+        for domain, what in ((_SESSIONS, "administrations"), (_PROCEDURES, "procedures"))
+        if record.incomplete(domain)
+    ]
+    if not unread:
+        return "sessions not on record"
+    partly = all(
+        g.cause is GapCause.PARTIAL
+        for g in record.gaps_in(_SESSIONS, _PROCEDURES)
+        if g.cause is not GapCause.LEFT_OUT
+    )
+    verb = "were fetched only in part" if partly else "are not fetched"
+    return f"sessions not read ({' and '.join(unread)} {verb})"
 
 
 def pgx_line(failed: int) -> str:

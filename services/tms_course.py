@@ -47,6 +47,19 @@ class TmsCourse:
     # False when a Procedure of the course covers a period (a course documented as one): the
     # number of sessions is then not on record, and the cards do not count them.
     sessions_counted: bool = True
+    # The latest PHQ-9 total after the outcome window (on_treatment_days_after_end, `after_days`)
+    # up to as-of, when none fell within it: "none since" would hide it (review 10 finding 12:
+    # a PHQ-9 21 twelve weeks after an ECT course is what judges its non-response).
+    later: Score | None = None
+    after_days: int = 0
+
+    def after_window(self) -> str:
+        """ "none since", or "none within 30 days after it" when a later score is on record (the
+        ECT and esketamine lines name it: services/pathway_options.py; a TMS retreatment is
+        judged on the course's own response, not on a score months on)."""
+        if self.later is None:
+            return "none since"
+        return f"none within {self.after_days} days after it"
 
     def sessions_text(self) -> str:
         """ "12 sessions" / "1 session", or "sessions not counted" for a course documented as a
@@ -83,7 +96,7 @@ class TmsCourse:
         if b is None or b.value is None:
             return "no PHQ-9 before the course on record"
         if a is None or a.value is None:
-            return f"PHQ-9 {b.value} ({b.date.isoformat()}) before it; none since"
+            return f"PHQ-9 {b.value} ({b.date.isoformat()}) before it; {self.after_window()}"
         change = self.change or 0.0
         word = "better" if change >= 0 else "worse"
         return (
@@ -149,9 +162,17 @@ def courses(
                 baseline=before[-1] if before else None,
                 latest=after[-1] if after else None,
                 sources=tuple(s for _, _, s in group if s is not None),
+                later=later_score(scores, horizon, record.as_of),
+                after_days=mapping.on_treatment_days_after_end,
             )
         )
     return tuple(found)
+
+
+def later_score(scores: list[Score], horizon: date, as_of: date) -> Score | None:
+    """The latest valued score (`scores`: oldest first) after `horizon`, up to as-of."""
+    later = [s for s in scores if horizon < s.date <= as_of]
+    return later[-1] if later else None
 
 
 def ect_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:

@@ -161,14 +161,18 @@ def test_a_missing_labs_key_marks_only_the_labs_unavailable() -> None:
 
 
 def test_a_missing_observations_key_marks_only_the_scores() -> None:
+    # ... and the conditions: pregnancy status comes with the scales (review 10 finding 3).
     result = _gather(_all_null_but("observations"))
     assert set(result.unavailable) == {"Observation:observations"}
-    (gap,) = type_gaps(result.unavailable, result.incomplete)
-    assert gap.domain is DataDomain.SCORES
-    assert not gap.whole_domain  # QuestionnaireResponses (null: none) were read
+    gaps = type_gaps(result.unavailable, result.incomplete)
+    assert {g.domain for g in gaps} == {DataDomain.SCORES, DataDomain.CONDITIONS}
+    # QuestionnaireResponses (null: none) and Conditions were read
+    assert not any(g.whole_domain for g in gaps)
     both = type_gaps({**result.unavailable, "QuestionnaireResponse": "x"}, {})
-    assert {g.domain for g in both} == {DataDomain.SCORES}
-    assert all(g.whole_domain for g in both)
+    assert {(g.domain, g.whole_domain) for g in both} == {
+        (DataDomain.SCORES, True),
+        (DataDomain.CONDITIONS, False),
+    }
 
 
 def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
@@ -176,6 +180,7 @@ def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
     assert {(g.domain, g.whole_domain) for g in gaps} == {
         (DataDomain.SCORES, False),
         (DataDomain.LABS, True),
+        (DataDomain.CONDITIONS, False),
     }
 
 

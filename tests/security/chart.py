@@ -107,6 +107,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "questionnaireResponses": [],
         "allergyIntolerances": [],
         "adverseEvents": [],
+        "medicationAdministrations": [],
     }
 
 

@@ -90,8 +90,9 @@ def test_a_course_without_a_score_before_it_states_what_is_on_record() -> None:
     detail = optimise(record).detail
     assert UNTRIED_ECT not in detail
     assert (
-        "**ECT in this episode:** 12 sessions, 2025-03-17 to 2025-04-11; PHQ-9 22 on 2025-04-07 "
-        "(none in the 30 days before it): discuss the next step with the ECT service." in detail
+        "**ECT in this episode:** 12 sessions, 2025-03-17 to 2025-04-11; PHQ-9 22 on 2025-04-07, "
+        "during it (none in the 30 days before it, none within 30 days after it); latest PHQ-9 18 "
+        "on 2025-05-12: discuss the next step with the ECT service." in detail
     )
     # The packet says the same, with both scores' places named.
     html = render_packet(record, POLICY)
