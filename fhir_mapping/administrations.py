@@ -37,6 +37,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.dose_basis import term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
@@ -55,12 +56,6 @@ class SessionDrug:
     not_when: re.Pattern[str] | None  # route/form/text words that make a dose no session
 
 
-def _term(term: str) -> str:
-    if term.endswith("*"):
-        return r"\b" + re.escape(term[:-1])
-    return r"\b" + re.escape(term) + r"\b"
-
-
 @cache
 def session_drugs() -> dict[str, SessionDrug]:
     text = resources.files("fhir_mapping").joinpath("data/session_drugs.csv").read_text("utf-8")
@@ -71,7 +66,7 @@ def session_drugs() -> dict[str, SessionDrug]:
         found[ingredient] = SessionDrug(
             ingredient=ingredient,
             kind=ProcedureKind(row["procedure_kind"].strip()),
-            not_when=re.compile("|".join(_term(t) for t in terms)) if terms else None,
+            not_when=re.compile("|".join(term_pattern(t) for t in terms)) if terms else None,
         )
     return found
 

@@ -38,7 +38,9 @@ class BasisRule:
     shown_as: str  # "per session", "per injection"
 
 
-def _term(term: str) -> str:
+def term_pattern(term: str) -> str:
+    """A regular expression for one term of a table's term list: a whole word, or with a
+    trailing "*" a word start ("anaesthe*")."""
     if term.endswith("*"):
         return r"\b" + re.escape(term[:-1])
     return r"\b" + re.escape(term) + r"\b"
@@ -53,7 +55,7 @@ def rules() -> dict[str, BasisRule]:
         found[row["ingredient"].strip().lower()] = BasisRule(
             ingredient=row["ingredient"].strip().lower(),
             basis=DoseBasis(row["dose_basis"].strip()),
-            pattern=re.compile("|".join(_term(t) for t in terms)) if terms else None,
+            pattern=re.compile("|".join(term_pattern(t) for t in terms)) if terms else None,
             shown_as=row["shown_as"].strip(),
         )
     return found
@@ -228,7 +230,9 @@ def equivalences() -> dict[str, Equivalence]:
             key=row["key"].strip(),
             ingredient=row["ingredient"].strip().lower(),
             rxcuis=frozenset(c.strip() for c in row["rxcuis"].split(";") if c.strip()),
-            pattern=re.compile("|".join(_term(t) for t in terms)) if terms else re.compile("$^"),
+            pattern=re.compile("|".join(term_pattern(t) for t in terms))
+            if terms
+            else re.compile("$^"),
             words=tuple(t.removesuffix("*") for t in terms),
             written_mg=float(row["written_mg"]),
             per_days=float(row["per_days"]),
