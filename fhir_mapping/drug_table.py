@@ -72,6 +72,11 @@ class DrugInfo:
     # shown in the history but never judged adequate, inadequate or failed (review 10 finding 2;
     # fhir_mapping/fixed_course.py). None: an ordinary drug.
     fixed_course_days: int | None = None
+    # Dosed to a serum level, not to mg/day (column dose_by_level, augmentation_agents.csv:
+    # lithium). Its mg/day range never decides a raise: the same dose gives very different levels
+    # with age, kidney function and interacting drugs, so no dose change is one click (recheck
+    # R1: "Raise lithium to 600 mg/day" for a 78-year-old with eGFR 45 and a level of 0.7).
+    dose_by_level: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,14 @@ def _days(text: str | None) -> int | None:
     """The fixed_course_days column (only antidepressants.csv has it): a whole number of days."""
     value = (text or "").strip()
     return int(value) if value else None
+
+
+def _flag(text: str | None) -> bool:
+    """The dose_by_level column (only augmentation_agents.csv has it): "true" or empty."""
+    value = (text or "").strip()
+    if value not in ("", "true"):
+        raise ValueError(f"augmentation_agents.csv dose_by_level must be empty or true: {value!r}")
+    return value == "true"
 
 
 def _number(text: str) -> float | None:
@@ -149,6 +162,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 low_dose_only_as_needed=_low_dose_when(row.get("low_dose_when")),
                 read_only_with=frozenset(_split(row.get("read_only_with") or "")),
                 fixed_course_days=_days(row.get("fixed_course_days")),
+                dose_by_level=_flag(row.get("dose_by_level")),
             )
             naming = DrugNaming(
                 ingredient=ingredient,

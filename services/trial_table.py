@@ -211,6 +211,17 @@ def below_only_as_needed(trial: Trial) -> bool:
     return bool(low) and all(s.as_needed for s in low)
 
 
+def adequate_only_as_needed(trial: Trial) -> bool:
+    """Every stretch at or above the minimum adequate dose was ordered only as needed, so none
+    of it counts as weeks at an adequate dose (DoseSegment.as_needed): the card says so, never
+    a bare "0 weeks" beside months of full fills (review 10 recheck R11)."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return False
+    at_dose = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day >= minimum]
+    return bool(at_dose) and all(s.as_needed for s in at_dose)
+
+
 def unknown_dose_weeks(trial: Trial) -> float:
     return sum(_days(s.start, s.end) for s in trial.segments if s.mg_per_day is None) / 7
 
@@ -246,6 +257,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
             f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
         )
+        if adequate_only_as_needed(trial):
+            # Days of an as-needed order are not days the dose was taken (DoseSegment).
+            return f"{weeks}: ordered as needed, and as-needed days are not counted"
         if possibly_adequate(trial, policy):
             return f"possibly adequate - review: {weeks}; not counted as a failure"
         return weeks

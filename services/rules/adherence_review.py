@@ -33,7 +33,7 @@ from services import cards, trial_dates
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
-from services.trial_table import below_only_as_needed
+from services.trial_table import adequate_only_as_needed, below_only_as_needed
 
 TOPIC = "adherence-review"
 FLAGGED_REASONS = (
@@ -106,6 +106,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
         weeks = f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
+        if adequate_only_as_needed(trial):  # review 10 recheck R11: say why it is 0 wk
+            return f"{weeks}, ordered as needed"
         if cards.possibly_adequate(trial, ctx.policy.mapping):
             return f"{weeks}, possibly adequate"
         return weeks

@@ -37,15 +37,28 @@ Safety rules (issue 11):
 from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
-from fhir_mapping.record import Trial
-from services import cards, tolerability
+from fhir_mapping.record import Role, Trial
+from services import cards, drug_rules, tolerability
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.rules.optimize.augment import SECOND_LINE, augment_section, below_range_section
-from services.rules.optimize.card import TOPIC, basis, card_evidence, next_options, opening
+from services.rules.optimize.augment import (
+    SECOND_LINE,
+    augment_section,
+    below_range_section,
+    level_guided_summary,
+)
+from services.rules.optimize.card import (
+    TOPIC,
+    basis,
+    card_evidence,
+    next_options,
+    opening,
+    taper_steps,
+    tapering_section,
+)
 from services.rules.optimize.courses import (
     PATHWAY_ROLES,
     below_range_adjuncts,
@@ -67,6 +80,8 @@ from services.rules.optimize.orders import (
 from services.rules.optimize.psychotic import psychotic_depression, speaks_to_psychotic_features
 from services.rules.optimize.switch import age_switch, switch_section
 from services.rules.optimize.wording import dose_text
+
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 
 # The names other modules and tests use, kept importable from here.
 __all__ = [
@@ -159,6 +174,59 @@ def _failed_words(ctx: RuleContext) -> tuple[str, str]:
     )
 
 
+def tapering(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The running antidepressants being tapered to a stop (card.taper_steps), when no other
+    antidepressant continues (review 10 recheck R4): then no adjunct has a base to be added to.
+    Empty otherwise (nearly every chart)."""
+    running = [t for t in ctx.facts.ongoing_trials if t.role is _ANTIDEPRESSANT]
+    tapered = tuple([t for t in running if taper_steps(t) is not None])
+    return tapered if tapered and len(tapered) == len(running) else ()
+
+
+def _tapering_summary(ctx: RuleContext, tapered: tuple[Trial, ...]) -> str:
+    failed, failed_short = _failed_words(ctx)
+    names = cards.names(tapered)
+    return cards.fit_summary(
+        f"{failed}; {names} being tapered to a stop: choose the next antidepressant",
+        f"{failed_short}; {names} being tapered to a stop: choose the next antidepressant",
+        f"{names} being tapered to a stop: choose the next antidepressant",
+    )
+
+
+def as_needed_antipsychotics(ctx: RuleContext) -> tuple[Trial, ...]:
+    """Antipsychotics running only as needed (courses.running_antipsychotics leaves them out):
+    not augmentation, but a second antipsychotic would run beside them (review 10 recheck R5)."""
+    return tuple(
+        [
+            t
+            for t in ctx.record.trials
+            if t.ongoing
+            and t.segments
+            and t.segments[-1].as_needed
+            and drug_rules.is_antipsychotic(t.drug_class)
+        ]
+    )
+
+
+def _as_needed_line(ctx: RuleContext, remaining: tuple[DrugInfo, ...]) -> str:
+    """ "Quetiapine taken as needed (quetiapine 25 mg as needed): not counted as antipsychotic
+    augmentation; stop it if aripiprazole or brexpiprazole is started, so two antipsychotics do
+    not run together." "" when none is taken as needed."""
+    prn = as_needed_antipsychotics(ctx)
+    if not prn:
+        return ""
+    names = " and ".join(
+        f"{t.ingredient.capitalize()} taken as needed ({dose_text(t)})" for t in prn
+    )
+    adjuncts = [d.ingredient for d in remaining if drug_rules.is_antipsychotic(d.drug_class)]
+    if not adjuncts:
+        return f"{names}: not counted as antipsychotic augmentation."
+    return (
+        f"{names}: not counted as antipsychotic augmentation; stop it if "
+        f"{cards.or_list(adjuncts)} is started, so two antipsychotics do not run together."
+    )
+
+
 def _unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
     failed, failed_short = _failed_words(ctx)
     return cards.fit_summary(
@@ -204,7 +272,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     good = responding(ctx, current)
     if good:
         return toward_remission(ctx, good, low)
-    waiting = not_yet_judged(ctx, current)
+    # A course being tapered to a stop will never be judged: it does not hold the card back.
+    tapered = tapering(ctx)
+    waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])
     # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
     # (courses._pending), named here with a raise, so it cannot silence the card.
     weak = below_range_adjuncts(ctx, current)
@@ -231,7 +301,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
-        summary = low_summary(ctx, low[0]) if low else _below_range_summary(weak[0])
+        summary = (
+            low_summary(ctx, low[0])
+            if low
+            else level_guided_summary(ctx, weak[0]) or _below_range_summary(weak[0])
+        )
     else:
         blind = unmeasured(ctx, current)
         if blind:
@@ -249,19 +323,29 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         screen = interacting.screen(ctx) if facts.failed_trials else None
         remaining = first_line_adjuncts(ctx, used, screen) if facts.failed_trials else ()
         if facts.failed_trials:
-            sections.append(augment_section(ctx, used, remaining, screen))
+            if tapered:
+                # The base antidepressant is being stopped: the choice is the next one, not an
+                # adjunct to it (review 10 recheck R4).
+                sections.append(tapering_section(tapered))
+            else:
+                augment = augment_section(ctx, used, remaining, screen)
+                prn = _as_needed_line(ctx, remaining)
+                sections.append(f"{augment} {prn}" if prn else augment)
             sections.append(switch_section(ctx, screen))
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
-            if not blind and not weak:
+            if not blind and not weak and not tapered:
                 # Beside a below-range adjunct another is named, not one click (augment.py).
                 found.extend(augmenter_suggestions(ctx, used, remaining))
         if low:
             summary = low_summary(ctx, low[0])
         elif weak:
-            summary = _below_range_summary(weak[0])
+            # Lithium is dosed by level (recheck R1): no "raise it" on mg/day.
+            summary = level_guided_summary(ctx, weak[0]) or _below_range_summary(weak[0])
         elif blind:
             summary = _unmeasured_summary(ctx, blind[0])
+        elif tapered and facts.failed_trials:
+            summary = _tapering_summary(ctx, tapered)
         else:
             summary = _summary(ctx, used, remaining)
     evidence = card_evidence(ctx)

@@ -290,7 +290,11 @@ def test_switch_options_and_adjuncts_leave_out_every_drug_not_tolerated() -> Non
         "(brexpiprazole)"
     )
     options = switch_options(card)
-    assert "SSRI: citalopram, escitalopram, fluoxetine, paroxetine;" in options
+    # Escitalopram remitted in 2021: listed, with that course (review 10 recheck R11).
+    assert (
+        "SSRI: citalopram, escitalopram (tried 2021-01-04 – 2021-07-05, remission on it), "
+        "fluoxetine, paroxetine;" in options
+    )
     assert "sertraline" not in options
     # Aripiprazole gave akathisia in 2021 (another episode, so not "already used"): never offered.
     assert labels(card) == "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)"
@@ -310,7 +314,10 @@ def test_switch_options_and_adjuncts_leave_out_every_drug_not_tolerated() -> Non
 
 def test_control_without_the_intolerance_records_both_drugs_are_proposed() -> None:
     card = on_chart(chart(*_history(intolerance=False)))[OPTIMISE]
-    assert "sertraline;" in switch_options(card)  # "SSRI: ..., paroxetine, sertraline;"
+    # "SSRI: ..., paroxetine, sertraline (tried ...);": the 3-week course is named (recheck R11).
+    assert "sertraline (tried 2024-09-02 – 2024-09-23, not an adequate trial);" in switch_options(
+        card
+    )
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(card)
     assert "Not tolerated" not in card.detail
 

@@ -188,6 +188,44 @@ def _early_score(trial: Trial) -> str:
     )
 
 
+# How fhir_mapping/taper.py notes a course whose sig takes the drug down to a stop.
+_TAPER_NOTE = ": taper to a stop"
+
+
+def taper_steps(trial: Trial) -> str | None:
+    """The steps of the taper a running course's order describes ("75 mg/day for 14 days"; ""
+    when the sig names none it can be read by), or None when it is not being tapered (review 10
+    recheck R4). Read from the note fhir_mapping/taper.py leaves on the course, without the
+    resource id it starts with."""
+    if not trial.ongoing:
+        return None
+    for note in reversed(trial.notes):
+        at = note.find(_TAPER_NOTE)
+        if at >= 0:
+            return note[at + len(_TAPER_NOTE) :].lstrip(":, ").removeprefix("steps not given")
+    return None
+
+
+def tapering_section(tapered: Sequence[Trial]) -> str:
+    """Why no adjunct is offered: the antidepressant it would be added to is being stopped, so
+    the decision is the next antidepressant (and the patient may have discontinuation symptoms
+    meanwhile). "" when nothing is tapering."""
+    if not tapered:
+        return ""
+    parts = []
+    for t in tapered:
+        steps = taper_steps(t)
+        parts.append(
+            f"{t.ingredient} is being tapered to a stop" + (f" ({steps})" if steps else "")
+        )
+    return (
+        "**Tapering:** "
+        + "; ".join(parts)
+        + ". An adjunct needs an antidepressant that continues, so none is offered: choose the "
+        "next antidepressant from the switch options; ask about discontinuation symptoms."
+    )
+
+
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
     if ctx.facts.suicide is not None:

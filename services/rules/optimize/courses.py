@@ -165,9 +165,18 @@ def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tu
 
 def running_antipsychotics(ctx: RuleContext) -> tuple[Trial, ...]:
     """Every antipsychotic running on the as-of date, in any role and at any dose (a 25 mg
-    quetiapine for sleep is still an antipsychotic a second one would be stacked on)."""
+    quetiapine for sleep is still an antipsychotic a second one would be stacked on), except one
+    now ordered only as needed (review 10 recheck R5: a PRN quetiapine is no antipsychotic
+    augmentation and does not keep aripiprazole off the card; the card names it in a caution,
+    optimize_switch_augment.as_needed_antipsychotics)."""
     return tuple(
-        [t for t in ctx.record.trials if t.ongoing and drug_rules.is_antipsychotic(t.drug_class)]
+        [
+            t
+            for t in ctx.record.trials
+            if t.ongoing
+            and drug_rules.is_antipsychotic(t.drug_class)
+            and not (t.segments and t.segments[-1].as_needed)
+        ]
     )
 
 

@@ -3,6 +3,7 @@ adjunct) and the ECT referral, with the findings they are for."""
 
 from __future__ import annotations
 
+from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import SourceRef, Trial
 from services import age_limits, cards, drug_rules, drugs, suggestions
@@ -100,14 +101,23 @@ def augmenter_suggestions(
     return out
 
 
+def dosed_by_level(ingredient: str) -> bool:
+    """Whether any row of the drug table marks the drug as dosed to a serum level (column
+    dose_by_level: lithium), whichever role the course has."""
+    return any(d.dose_by_level for d in drug_table.all_drugs() if d.ingredient == ingredient)
+
+
 def raise_dose_suggestion(
     ctx: RuleContext, trial: Trial, *, adjunct: bool = False
 ) -> Suggestion | None:
     """Raise a running dose to the minimum adequate dose (never above the older-adult maximum).
     None for a drug with a recorded reaction: more of it is not offered as one click (the dose
-    section says why). `adjunct`: the course is an adjunct below its Table 7.2 range (review 10
-    finding 6), and the order's note cites that table."""
-    if trial.ingredient in not_tolerated(ctx):
+    section says why). None for a drug dosed to a serum level (lithium, recheck R1): its mg/day
+    range says nothing about the level a dose gives at this age, kidney function and with these
+    drugs, so the card says to adjust it to its level as text. `adjunct`: the course is an
+    adjunct below its Table 7.2 range (review 10 finding 6), and the order's note cites that
+    table."""
+    if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
         return None
     mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
     label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"

@@ -3,7 +3,8 @@ first line of other mechanisms; under 18 the guideline's ordered list, NICE NG13
 
 from __future__ import annotations
 
-from services import cards, drug_rules, drugs, lab_safety, washout_switch
+from fhir_mapping.record import Role, Verdict
+from services import cards, drug_rules, drugs, lab_safety, trial_dates, washout_switch
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
@@ -11,6 +12,33 @@ from services.rules.optimize.courses import held_ingredients, not_tolerated, sha
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
+
+
+def _tried(ctx: RuleContext) -> dict[str, str]:
+    """Ingredient -> how an earlier course of it that neither failed nor runs now is named beside
+    it in the switch list (review 10 recheck R11: fluoxetine offered again after a year-only
+    fluoxetine course, with nothing said): "tried 2023–2024 (year only), adequacy to confirm",
+    "tried 2024-01-08 – 2024-01-22, not an adequate trial", "tried 2021-01-04 – 2021-07-05,
+    remission on it". The latest course of each; a low dose for another indication (not a trial)
+    is not named."""
+    found: dict[str, str] = {}
+    for t in sorted(ctx.record.trials, key=lambda t: t.end):
+        if t.ongoing or t.role is not Role.ANTIDEPRESSANT or t.verdict is Verdict.NOT_A_TRIAL:
+            continue
+        text = f"tried {trial_dates.dates_text(t)}"
+        if t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
+            text += ", adequacy to confirm"
+        elif t.verdict is Verdict.INADEQUATE:
+            text += ", not an adequate trial"
+        elif t.remission is True:
+            text += ", remission on it"
+        elif t.response is True:
+            text += ", response on it"
+        elif t.failed:
+            # Failed in an earlier episode (the switch list leaves out only this episode's).
+            text += ", response not recorded" if t.outcome_inferred else ", no response"
+        found[t.ingredient] = text
+    return found
 
 
 def switch_candidates(
@@ -38,6 +66,7 @@ def switch_candidates(
         screen = interacting.screen(ctx)
     left_out: list[interacting.Hit] = []
     listed: list[str] = []
+    tried = _tried(ctx) if ctx.record.trials else {}
     choices = populations.age_choices(ctx)
     if choices:
         # Under 18 the guideline's order applies even inside a failed class (NICE NG134:
@@ -64,7 +93,8 @@ def switch_candidates(
                 left_out.extend(hits)
                 continue
             label = "first choice" if rule.choice is drug_rules.Choice.FIRST else "next"
-            names.append(f"{ingredient} ({label}; {rule.cite})")
+            before = f"; {tried[ingredient]}" if ingredient in tried else ""
+            names.append(f"{ingredient} ({label}; {rule.cite}{before})")
             listed.append(ingredient)
         notes.extend(screen.left_out(left_out))
         notes.extend(screen.cautioned(screen.cautions(listed), listed))
@@ -116,6 +146,8 @@ def switch_candidates(
         elif market == "any" and d.off_label_for_depression_in:
             where = "/".join(_MARKET_NAMES.get(m, m) for m in d.off_label_for_depression_in)
             caveats.append(f"off-label in {where}")
+        if d.ingredient in tried:
+            caveats.append(tried[d.ingredient])
         if caveats:
             name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
