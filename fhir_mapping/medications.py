@@ -49,6 +49,7 @@ from fhir_mapping.dose_memo import (
     remembered_doses,
 )
 from fhir_mapping.dose_tables import duration_days
+from fhir_mapping.drug_table import components as components_of
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
@@ -80,7 +81,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
-from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, SourceRef
+from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, Role, SourceRef
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
@@ -94,6 +95,23 @@ _daily_dose_mg = remembered_daily_dose_mg
 _dose_memo = remembered_doses
 
 _DAILY = DoseBasis.DAILY
+
+
+def _lone_component(components: tuple[Component, ...]) -> tuple[str, ...]:
+    """The note of the one antidepressant read from a product of several ingredients whose other
+    ingredients are not pathway drugs (Contrave: bupropion / naltrexone, RxNorm's "A 90 MG / B 8
+    MG" display): it is one component of a combination product, so a draft of the same drug is a
+    second product of it, not a renewal (review 10 recheck R2; order_checks/shared_ingredient.py)."""
+    if len(components) != 1 or " / " not in (components[0].display or ""):
+        return ()
+    info = drug_info(components[0].ingredient)
+    if (
+        info is None
+        or info.role is not Role.ANTIDEPRESSANT
+        or len(components_of(info.ingredient)) > 1
+    ):
+        return ()  # Auvelity is a combination row of its own (drug_table.components)
+    return (f"component of a combination product ({components[0].display})",)
 
 
 def _events_of(
@@ -127,7 +145,7 @@ def _events_of(
         else None
     )
     text = dosage_text(dosages)
-    combination_notes = component_notes(components) if combination else ()
+    combination_notes = component_notes(components) if combination else _lone_component(components)
     # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
     # drug table gives every event: any other drug is a daily one without asking.
     non_daily = basis_rules()

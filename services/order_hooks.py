@@ -104,6 +104,7 @@ from services.order_checks.model import (
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
+    in_other_product,
     shared_ingredient_check,
 )
 from services.order_checks.stacking import stacking_check
@@ -281,7 +282,12 @@ def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
     on top), so it gets the shared-ingredient card (order_checks/shared_ingredient.py) and keeps
     the TMS card a change of treatment brings. Counting it as a renewal would only silence cards
     (the safer reading keeps them)."""
-    return any(t.ingredient == draft.ingredient for t in ctx.facts.ongoing_trials)
+    # A course of the same drug taken in a combination product (Symbyax's fluoxetine, Contrave's
+    # bupropion) is not renewed by the single drug (review 10 recheck R2).
+    return any(
+        t.ingredient == draft.ingredient and not in_other_product(t, draft, ctx.record.draft_orders)
+        for t in ctx.facts.ongoing_trials
+    )
 
 
 def order_hook(

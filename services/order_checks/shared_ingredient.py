@@ -62,6 +62,7 @@ class _Other:
     mg: float | None  # its daily dose (upper end); None: no daily dose to add
     line: str  # how the detail names it, with its dose, start and resource
     running: bool
+    product: str | None = None  # the combination product it is taken in, when it is one drug
 
 
 def _daily(basis: DoseBasis, as_needed: bool, mg: float | None) -> float | None:
@@ -77,13 +78,68 @@ def _trial_as_needed(trial: Trial) -> bool:
     return last is not None and last.as_needed
 
 
+def _product(trial: Trial) -> str:
+    """How a card names the combination product a course was read from: "fluoxetine/olanzapine";
+    "a combination product with bupropion" when its other ingredients are not pathway drugs."""
+    for note in trial.notes:
+        if note.startswith("component of ") and not note.startswith("component of a "):
+            return note.removeprefix("component of ")
+        if note.startswith("component of a combination product ("):
+            # RxNorm's "bupropion hydrochloride 90 MG / naltrexone hydrochloride 8 MG ...":
+            # each part's first word names an ingredient.
+            display = note.removeprefix("component of a combination product (")
+            names = [part.split()[0].lower() for part in display.split(" / ") if part.split()]
+            if len(names) > 1:
+                return "/".join(names)
+    return f"a combination product with {trial.ingredient}"
+
+
+def _from_combination(trial: Trial) -> bool:
+    """The course was read from a product of several ingredients (Symbyax's fluoxetine, Contrave's
+    bupropion): the reader notes it "component of ..." (fhir_mapping/medication_drug.py,
+    medications.py `_lone_component`)."""
+    return any(note.startswith("component of ") for note in trial.notes)
+
+
+def _combination_draft(draft: DraftOrder, drafts: Sequence[DraftOrder]) -> bool:
+    """The draft is one component of a combination product drafted (Symbyax renewed as Symbyax:
+    one resource read as fluoxetine and olanzapine)."""
+    if draft.source is None:
+        return False
+    return any(
+        d.source == draft.source and d.ingredient != draft.ingredient
+        for d in drafts
+        if d is not draft
+    )
+
+
+def in_other_product(trial: Trial, draft: DraftOrder, drafts: Sequence[DraftOrder]) -> bool:
+    """A running course of the draft's own drug taken in a combination product, while the draft is
+    the single-ingredient drug (review 10 recheck R2): fluoxetine drafted while Symbyax runs,
+    bupropion XL while Contrave runs. It is a second product of the ingredient, never a renewal:
+    the doses add up (bupropion 300 + Contrave's 360 = 660 mg/day). A combination drafted beside
+    itself is a renewal. A Contrave drafted while Contrave runs is read as a bupropion draft (its
+    naltrexone is not a pathway drug) and so is also said as a second product: the safer error."""
+    return (
+        trial.ongoing
+        and trial.ingredient == draft.ingredient
+        and _from_combination(trial)
+        and not _combination_draft(draft, drafts)
+    )
+
+
 def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]) -> list[_Other]:
     found: list[_Other] = []
+    drafted = ctx.record.draft_orders
     for t in ctx.record.trials:
         shared = shared_ingredients(draft.ingredient, t.ingredient) if t.ongoing else ()
+        if not shared and in_other_product(t, draft, drafted):
+            shared = (t.ingredient,)
         if shared:
             mg = _daily(t.dose_basis, _trial_as_needed(t), t.current_mg_per_day_upper)
-            found.append(_Other(t.ingredient, shared, mg, running_dose(t), running=True))
+            product = _product(t) if t.ingredient == draft.ingredient else None
+            line = running_dose(t) + (f" (in {product})" if product else "")
+            found.append(_Other(t.ingredient, shared, mg, line, running=True, product=product))
     drafts = list(ctx.record.draft_orders)
     here = drafts.index(draft) if draft in drafts else len(drafts)
     for i, d in enumerate(drafts):
@@ -100,8 +156,13 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
 
 
 def _named(other: _Other, part: str) -> str:
-    """ "bupropion 300 mg/day", "dextromethorphan-bupropion (bupropion 210 mg/day)"."""
+    """ "bupropion 300 mg/day", "dextromethorphan-bupropion (bupropion 210 mg/day)",
+    "fluoxetine/olanzapine (fluoxetine 25 mg/day)"."""
     mg = component_mg(other.ingredient, part, other.mg)
+    if other.product is not None:
+        return (
+            other.product if mg is None else f"{other.product} ({part} {cards.fmt_mg(mg)} mg/day)"
+        )
     if mg is None:
         return other.ingredient
     dose = f"{cards.fmt_mg(mg)} mg/day"
@@ -136,11 +197,12 @@ def shared_ingredient_check(
     name = draft.ingredient.capitalize()
     first = same[0]
     held = _named(first, part)
+    first_name = first.product or first.ingredient
     # "Bupropion ordered while X runs", "Bupropion and X on one order"
     lead = (
-        (f"{name} ordered while {held} runs", f"{name} ordered while {first.ingredient} runs")
+        (f"{name} ordered while {held} runs", f"{name} ordered while {first_name} runs")
         if first.running
-        else (f"{name} and {held} on one order", f"{name} and {first.ingredient} on one order")
+        else (f"{name} and {held} on one order", f"{name} and {first_name} on one order")
     )
     if above:
         short = f"; {risk.short}" if risk is not None else ""
@@ -150,13 +212,13 @@ def shared_ingredient_check(
         summary = cards.fit_summary(
             f"{lead[0]}: {of}{cards.fmt_mg(total)} mg/day total, above "
             f"{cards.fmt_mg(top)}{short}; do not combine",
-            f"{name} with {first.ingredient}: {part} {cards.fmt_mg(total)} mg/day, above "
+            f"{name} with {first_name}: {part} {cards.fmt_mg(total)} mg/day, above "
             f"{cards.fmt_mg(top)}{short}; do not combine",
         )
     else:
         summary = cards.fit_summary(
             f"{lead[1]}: both contain {part}; use one product",
-            f"{name}: {first.ingredient} also contains {part}; use one product",
+            f"{name}: {first_name} also contains {part}; use one product",
         )
     draft_part = (
         f"{draft.ingredient} {draft_dose(draft)} (this order)"
@@ -183,8 +245,8 @@ def shared_ingredient_check(
         lines.append(f"{risk.risk[0].upper()}{risk.risk[1:]}.")
     if first.running:
         lines.append(
-            f"Use one {part} product: if {draft.ingredient} replaces {first.ingredient}, stop "
-            f"{first.ingredient} when {draft.ingredient} starts and record the stop date; if both "
+            f"Use one {part} product: if {draft.ingredient} replaces {first_name}, stop "
+            f"{first_name} when {draft.ingredient} starts and record the stop date; if both "
             "are meant to continue, say why."
         )
     else:
@@ -226,6 +288,13 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
         if draft.ingredient == part
         else f"{name} contains {part}: {t.ingredient}"
     )
+    # Never "bupropion shares its bupropion" (review 10 recheck R11).
+    if draft.ingredient == part:
+        shares = f"{t.ingredient} contains {part}"
+    elif t.ingredient == part:
+        shares = f"{draft.ingredient} contains {part}"
+    else:
+        shares = f"{draft.ingredient} shares {part} with {t.ingredient}"
     weeks = cards.fmt_weeks((t.end - t.start).days / 7)
     top = cards.fmt_mg(t.max_mg_per_day)
     end = "ongoing" if t.ongoing else t.end.isoformat()
@@ -238,22 +307,22 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
         )
         body = (
             f"An adequate trial of {t.ingredient} up to {top} mg/day ({t.start.isoformat()} – "
-            f"{end}) did not bring response or remission. {draft.ingredient} "
-            f"shares its {part}: a fixed combination counts as each of its components, so this "
+            f"{end}) did not bring response or remission. {shares}: "
+            "a fixed combination counts as each of its components, so this "
             "is not a new mechanism; after a failure CANMAT 2023 prefers a distinct one "
             "(Figure 7.1)."
         )
         indicator = None
     else:
         summary = cards.fit_summary(
-            f"{which} was stopped after {weeks} weeks at up to {top} mg/day; outcome not "
-            "recorded (no PHQ-9 on treatment)",
-            f"{which} was stopped after {weeks} weeks; outcome not recorded",
+            f"{which} was stopped after {weeks} weeks at up to {top} mg/day; failure inferred "
+            "(no PHQ-9 on it)",
+            f"{which} was stopped after {weeks} weeks; failure inferred",
         )
         body = (
             f"{t.ingredient} was stopped after {weeks} weeks at up to {top} mg/day "
             f"({t.start.isoformat()} – {t.end.isoformat()}); whether it worked is not recorded "
-            f"(no PHQ-9 on treatment): ask the patient. {draft.ingredient} shares its {part}: "
+            f"(no PHQ-9 on treatment): ask the patient. {shares}: "
             "if it did not work, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
         )
         indicator = Indicator.INFO

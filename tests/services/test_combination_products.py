@@ -194,6 +194,9 @@ def test_bupropion_ordered_after_auvelity_failed_is_said_on_the_repeat_card(hook
     )
     assert card.indicator is Indicator.WARNING
     assert "not a new mechanism" in card.detail
+    # Named the way round it is (review 10 recheck R11), never "bupropion shares its bupropion".
+    assert "dextromethorphan-bupropion contains bupropion: a fixed combination" in card.detail
+    assert "shares its" not in card.detail
 
 
 def test_auvelity_ordered_after_bupropion_failed_is_said_on_the_repeat_card() -> None:
@@ -209,12 +212,15 @@ def test_auvelity_ordered_after_bupropion_failed_is_said_on_the_repeat_card() ->
     assert card.summary.startswith(
         "Dextromethorphan-bupropion contains bupropion: bupropion failed an adequate trial"
     )
+    assert "dextromethorphan-bupropion contains bupropion: a fixed combination" in card.detail
 
 
-def test_olanzapine_fluoxetine_is_read_as_its_components_and_a_fluoxetine_draft_renews_it() -> None:
+def test_olanzapine_fluoxetine_is_read_as_its_components_and_a_fluoxetine_draft_is_no_renewal() -> (
+    None
+):
     """Symbyax is read as a fluoxetine course and an olanzapine course (one event per
-    component), so a fluoxetine draft meets the running fluoxetine by name: a re-dose of it,
-    judged as fluoxetine (no second-product card, no repeat card)."""
+    component); a fluoxetine draft beside it is a second fluoxetine product, not a renewal
+    (review 10 recheck R2: tests/services/test_combination_products_more.py)."""
     record = chart(
         *depressed(),
         taking(SYMBYAX_25_6, date(2025, 1, 6), rid="mr-ofc"),
@@ -222,7 +228,7 @@ def test_olanzapine_fluoxetine_is_read_as_its_components_and_a_fluoxetine_draft_
     )
     assert {t.ingredient for t in record.trials if t.ongoing} == {"fluoxetine", "olanzapine"}
     found = at_order(record)
-    assert not set(SHARED) & set(found), everything(found)
+    assert order_hooks.SAME_CLASS in found, everything(found)
     assert order_hooks.REPEATS not in found
 
 
