@@ -27,6 +27,7 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -45,6 +46,7 @@ from fhir_mapping.fhir_fields import (
     array,
     codings,
     concept_text,
+    date_bounds,
     parse_date,
     source_ref,
     status_code,
@@ -182,6 +184,23 @@ def condition_onset(resource: Resource) -> date | None:
     return onset
 
 
+def _onset_written(resource: Resource) -> str | None:
+    """The date `condition_findings` takes the onset from, as written, when it is partial
+    ("2024", "2024-05"; review 10 recheck R7): parse_date reads its first day, which is not on
+    record, so the finding keeps the text for its wording and its latest day for durations."""
+    value = resource.get("onsetDateTime")
+    if parse_date(value) is None:
+        period = resource.get("onsetPeriod")
+        value = period.get("start") if isinstance(period, JSON_OBJECT) else None
+        if parse_date(value) is None:
+            value = resource.get("recordedDate")
+    bounds = date_bounds(value)
+    if bounds is None or bounds[2] is None:
+        return None
+    assert isinstance(value, str)  # date_bounds read it
+    return value
+
+
 def _condition_state(
     resource: Resource, as_of: date, verification: str | None, dated: date | None
 ) -> str | None:
@@ -273,6 +292,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         coded=coded,
     ):
         found.setdefault(finding.kind, finding)
+    written = _onset_written(resource) if onset is not None else None
+    if written is not None:
+        found = {k: replace(f, onset_written=written) for k, f in found.items()}
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
 
 

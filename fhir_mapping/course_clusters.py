@@ -1,7 +1,8 @@
 """One drug's spans cut into courses, and the time a course covers (rule 3 of episodes.py).
 
 `_cluster` starts a new trial where a gap of more than new_trial_gap_weeks opens between the
-covered time and the next start; `_coverage` is the union of a course's spans (a held or stale
+covered time and the next start (unless the next start renews an order that stated no supply:
+`_renews`, review 10 recheck R3); `_coverage` is the union of a course's spans (a held or stale
 `active` record only up to its `covered_until`), and `_without` cuts the refill gaps out of it
 (review 6 finding 1). Apart from event_spans.py, which decides each event's span: this module only
 joins spans, and never reads an event.
@@ -30,6 +31,9 @@ class _Cluster:
     # not a restart) and the day the next course starts, on the course before it.
     restarted_after: date | None = None
     restarted_on: date | None = None
+    # Review 10 recheck R3: the start days of re-orders joined to the course across a gap longer
+    # than new_trial_gap_weeks because the order before stated no supply (`_renews`).
+    renewals: list[date] = field(default_factory=list)
 
 
 # An order that says the prescriber ended it: a stated end (the event's `end`: boundsPeriod.end,
@@ -40,6 +44,40 @@ class _Cluster:
 # 2022-2024 became four courses). Without a stated end such a gap stays a refill gap.
 _ENDED = frozenset({"stopped"})
 _ORDER = EventKind.ORDER
+_DISPENSE = EventKind.DISPENSE
+
+
+def _renews(span: _Span, last: _Span | None, dispensed: bool, policy: MappingPolicy) -> bool:
+    """Whether `span`, an order starting more than new_trial_gap_weeks after the covered time,
+    renews `last` (the span whose end is the covered time's end) rather than starting a new
+    trial (review 10 recheck R3). It does when `last` is an order of the same dose that states
+    no duration, no end and no supply (its end is the 30 days assumed, rule 2d), was not
+    stopped, and `span` comes within renewal_join_days of it: the gap is only "supply not
+    stated" (Synthea writes a chronic drug as one order a year, each `completed` but the last,
+    with no dispenses). A stated supply that ran out (a dispense, or an order's days) or a stated
+    end is a real gap and still splits: this reads only what the record leaves unsaid.
+
+    So does an order whose refills, authorised but with no dispense of the drug on record
+    (`dispensed` False: no pharmacy data, not a refill the pharmacy shows unfilled), would last up
+    to within supply_gap_days of the next order (a yearly order for 30 days with 11 refills)."""
+    if last is None or span.event.kind is not _ORDER:
+        return False
+    before = last.event
+    if not (
+        before.kind is _ORDER
+        and before.end is None
+        and before.status not in _ENDED
+        and before.mg_per_day == span.event.mg_per_day
+        and (span.start - last.start).days <= policy.renewal_join_days
+    ):
+        return False
+    if last.assumed_days is not None:
+        return True
+    days = before.days_supply
+    if dispensed or not before.refills or days is None or days <= 0:
+        return False
+    authorised = days * (1 + before.refills)
+    return (span.start - last.start).days - authorised < policy.supply_gap_days
 
 
 def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
@@ -64,20 +102,32 @@ def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
     # all count, so the answer does not depend on the order same-day spans come in.
     ended = False
     order_day = date.min
+    # The span whose end is the current cluster's end (the latest to end; the first of them).
+    last: _Span | None = None
+    # Whether the current cluster holds a dispense (`_renews`: refills not shown as taken).
+    dispensed = False
     for span in spans:
         event = span.event
         is_order = event.kind is _ORDER
         if not clusters or (span.start - current.end).days > gap:
-            current = _Cluster([], span.end, span.start)
-            clusters.append(current)
-            ended, order_day = False, date.min
+            if clusters and _renews(span, last, dispensed, policy):
+                current.renewals.append(span.start)
+            else:
+                current = _Cluster([], span.end, span.start)
+                clusters.append(current)
+                ended, order_day = False, date.min
+                last, dispensed = span, False
         elif ended and is_order and (span.start - current.end).days >= restart:
             current.restarted_on = span.start
             current = _Cluster([], span.end, span.start, restarted_after=current.end)
             clusters.append(current)
+            last, dispensed = span, False
         current.spans.append(span)
+        if event.kind is _DISPENSE:
+            dispensed = True
         if span.end > current.end:
             current.end = span.end
+            last = span
         if is_order:
             stopped = event.end is not None or event.status in _ENDED
             if span.start != order_day:

@@ -14,7 +14,8 @@ enough trials?" questions that lead to TMS):
    break; with no trial since, at the first PHQ-9 >= `remission_below` after it (relapse), else at
    the break itself (no trial counts).
 3. Without a break: the earliest of the first antidepressant trial and the earliest onset of a
-   depression diagnosis; None when there is neither.
+   depression diagnosis (a partial onset, "2024", at the last day it allows: Finding.onset_latest,
+   review 10 recheck R7); None when there is neither.
 
 Trials judged NOT_A_TRIAL (low-dose trazodone for sleep) and augmentation agents do not make or
 close a gap: they are not antidepressant treatment of the episode.
@@ -115,7 +116,11 @@ def current_episode_start(
         return min(relapse) if relapse else point
 
     starts = [t.start for t in stated]
-    starts.extend(f.onset for f in findings if f.kind is _DEPRESSION and f.onset is not None)
+    # A partial onset ("2024") at the last day it allows (review 10 recheck R7): its first day is
+    # not on record and would make the episode older (Maudsley "chronic") on a guess.
+    starts.extend(
+        f.onset_latest for f in findings if f.kind is _DEPRESSION and f.onset_latest is not None
+    )
     if not starts:
         starts = [t.start for t in treated]  # only partial starts: the latest day they allow
     return min(starts) if starts else None

@@ -143,7 +143,7 @@ def explain(record: PatientRecord) -> str:
         )
     lines += ["", f"Findings ({len(record.context.findings)}):"]
     for finding in record.context.findings:
-        onset = finding.onset.isoformat() if finding.onset else "date unknown"
+        onset = finding.onset_text or "date unknown"  # "2024 (year only)": review 10 recheck R7
         severity = f", {finding.severity}" if finding.severity else ""
         lines.append(
             f"   {finding.kind.value}: {finding.code} {finding.display} ({onset}{severity})"

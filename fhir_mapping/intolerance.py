@@ -383,8 +383,8 @@ def read_intolerances(
 
 _BIPOLAR = FindingKind.BIPOLAR
 _MANIA_DRUG_NOT_READ = (
-    "mania or hypomania recorded as a reaction to a drug not recognised as an antidepressant or "
-    "adjunct: not read as a bipolar-spectrum finding"
+    "mania or hypomania recorded as a reaction whose drug could not be read: not read as a "
+    "bipolar-spectrum finding"
 )
 
 
@@ -451,6 +451,16 @@ def _says_mania(concept: object) -> tuple[str, str, str] | None:
     return None
 
 
+def is_manic_switch(intolerance: Intolerance) -> bool:
+    """An intolerance whose documented reaction says mania or hypomania (not negated): a course
+    it ended is a switch, not a fair test of efficacy, so not a failed trial (review 10 recheck
+    R8; trial_record applies it). Read from the reason as documented ("adverse event:
+    Hypomania"): a reaction coded with no words is not caught here (the bipolar finding still
+    is, by its code)."""
+    words = normalise_text(intolerance.reason)
+    return any(not negated(words, m.start(), m.end()) for m in _mania().terms.finditer(words))
+
+
 def _allergy_mania(resource: Mapping[str, Any]) -> tuple[tuple[str, str, str], date | None] | None:
     """The first manifestation that says mania or hypomania, with its reaction's onset."""
     for reaction in array(resource.get("reaction")):
@@ -496,6 +506,79 @@ def _mania_finding(
     )
 
 
+def _concept_named(concept: object) -> bool:
+    """A concept that names something: a text, a display or a code."""
+    if not isinstance(concept, Mapping):
+        return False
+    if _label(concept) is not None:
+        return True
+    inner = concept.get("concept")
+    return any(code for _, code, _ in codings(inner if isinstance(inner, Mapping) else concept))
+
+
+def _record_named(
+    record: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> bool:
+    """A medication record (or Medication) whose drug is written: its concept, its referenced
+    Medication's code, or the reference's display."""
+    if _concept_named(record.get("code")) or _concept_named(
+        record.get("medicationCodeableConcept")
+    ):
+        return True
+    reference = record.get("medicationReference")
+    if not isinstance(reference, Mapping):
+        return False
+    target = ref_id(reference)
+    medication = index.get(("Medication", target)) if target else None
+    if medication is None and target:
+        medication = next(
+            (
+                c
+                for c in array(record.get("contained"))
+                if isinstance(c, Mapping) and c.get("id") == target
+            ),
+            None,
+        )
+    display = reference.get("display")
+    return (medication is not None and _concept_named(medication.get("code"))) or (
+        isinstance(display, str) and bool(display.strip())
+    )
+
+
+def _names_a_drug(
+    resource: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> bool:
+    """True when a manic reaction's record names its drug (recognised or not): the allergy's
+    substance, or an AdverseEvent suspect entity by concept, resolvable reference or display.
+    False when no drug can be read at all (no substance, no suspect, a reference to a record not
+    among the resources): then the reaction may have been to an antidepressant, a real gap."""
+    if resource.get("resourceType") == "AllergyIntolerance":
+        concepts = [resource.get("code")] + [
+            r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
+        ]
+        return any(_concept_named(c) for c in concepts)
+    for entity in array(resource.get("suspectEntity")):
+        if not isinstance(entity, Mapping):
+            continue
+        if _concept_named(entity.get("instanceCodeableConcept")):
+            return True
+        instance = entity.get("instance")
+        if not isinstance(instance, Mapping):
+            continue
+        reference = instance.get("reference")
+        if isinstance(reference, str):
+            parts = [p for p in reference.split("/") if p]
+            if "_history" in parts:
+                parts = parts[: parts.index("_history")]
+            target = index.get((parts[-2], parts[-1])) if len(parts) >= 2 else None
+            if target is not None and _record_named(target, index):
+                return True
+        display = instance.get("display")
+        if isinstance(display, str) and display.strip():
+            return True
+    return False
+
+
 def reaction_findings(
     resources: Iterable[Mapping[str, Any]],
     medication_resources: Sequence[Mapping[str, Any]] = (),
@@ -509,8 +592,10 @@ def reaction_findings(
 
     A manic reaction whose drug is not recognised (a drug off this pathway, a product the drug
     table does not know, no suspect entity) is not read as bipolar disorder (steroid-induced mania
-    is not a bipolar marker), but it is not dropped in silence either: it is a DataGap of the
-    condition domain, so the cards that rest on the diagnosis say it was not read."""
+    is not a bipolar marker). When the record names that drug (prednisone) it was read and is
+    simply not a finding; only when no drug can be read at all (no substance, no suspect entity, a
+    reference to a record not among the resources) is it a DataGap of the condition domain, so the
+    cards that rest on the diagnosis say it was not read (it may have been an antidepressant)."""
     index: dict[tuple[str, str], Mapping[str, Any]] | None = None
     found: list[Finding] = []
     gaps: list[DataGap] = []
@@ -546,8 +631,11 @@ def reaction_findings(
         source = SourceRef(str(kind), rid if isinstance(rid, str) else "")
         if drugs:
             found.append(_mania_finding(said, drugs, how, when, source))
-        else:  # the reason goes to the logs: no drug name in it
+        elif not _names_a_drug(resource, index or {}):  # the reason goes to the logs
             gaps.append(DataGap(DataDomain.CONDITIONS, _MANIA_DRUG_NOT_READ, source))
+        # else a drug is named and it is not an antidepressant or adjunct (prednisone): read, and
+        # deliberately not a bipolar finding (substance-induced mania), so not a gap either: "could
+        # not be read" on every card would be false (review 10 recheck R9).
     return tuple(found), tuple(gaps)
 
 

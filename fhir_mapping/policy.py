@@ -27,6 +27,16 @@ class MappingPolicy:
     # new episode; > 14 weeks between supplies marks a treatment break (likely non-adherence).
     new_trial_gap_weeks: float = 26.0
     refill_gap_weeks: float = 14.0
+    # Review 10 recheck R3: re-orders of the same drug and dose that state no duration or end
+    # and no supply (Synthea writes a chronic drug as one MedicationRequest a year, each
+    # `completed` but the last, with no dispenseRequest and no dispenses) are one course whose
+    # continuity is assumed and whose adherence is unverified, when each comes within this many
+    # days of the order before it: the months between are "supply not stated", not a stop, and
+    # cutting them into 30-day courses would read four years of maintenance as several short
+    # failed trials. About 13 months: one yearly renewal plus a month's slack (Synthea renews on
+    # the yearly visit, a few days either side). A DESIGN CHOICE (no guideline value; UNVERIFIED).
+    # A longer gap, or a stated supply that ran out, still starts a new trial (new_trial_gap_weeks).
+    renewal_join_days: int = 400
     # A stretch of >= 30 days with no dispensed supply on hand inside a trial is named on the cards
     # and the packet (review 6 finding 1) and is not counted as time on the drug, even where an
     # open order spans it; a PHQ-9 taken in it does not decide a failure. 30 days is one usual

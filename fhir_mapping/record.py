@@ -474,6 +474,33 @@ class Finding:
     onset: date | None
     source: SourceRef | None = None
     severity: str | None = None  # e.g. "severe" for MDD coded with severity
+    # Review 10 recheck R7: the onset as written when it is a partial date ("2024", "2024-05");
+    # `onset` is then its first day, which is not on record. None when the onset states its day.
+    onset_written: str | None = None
+
+    @property
+    def onset_latest(self) -> date | None:
+        """The last day the onset as written allows (`onset` when it states its day): the
+        shortest reading of how long the condition has lasted, which does not inflate
+        chronicity on a day the record does not state."""
+        onset, written = self.onset, self.onset_written
+        if onset is None or written is None:
+            return onset
+        if len(written) == 4:
+            return date(onset.year, 12, 31)
+        following = date(onset.year + onset.month // 12, onset.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def onset_text(self) -> str | None:
+        """The onset as the record states it: "2024-05-20", "2024 (year only)", "2024-05
+        (month only)"; None when there is none."""
+        if self.onset is None:
+            return None
+        written = self.onset_written
+        if written is None:
+            return self.onset.isoformat()
+        return f"{written} ({'year' if len(written) == 4 else 'month'} only)"
 
     @property
     def coding(self) -> str:

@@ -24,6 +24,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
+from fhir_mapping.intolerance import is_manic_switch
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -122,6 +123,19 @@ def _trial(
         if info is not None and info.low_dose_only_as_needed
         else False,
     )
+    if (
+        verdict is Verdict.ADEQUATE
+        and not ongoing
+        and intolerance is not None
+        and intolerance.date is not None
+        and start <= intolerance.date <= end
+        and is_manic_switch(intolerance)
+    ):
+        # Review 10 recheck R8: a course ended after a manic or hypomanic switch on it is not a
+        # non-response (an intolerance, as a course stopped for side effects is), whatever its
+        # weeks. A course still running after the reaction keeps its verdict: the diagnosis
+        # review names the reaction.
+        verdict, reasons, verdict_notes = Verdict.INADEQUATE, (_INTOLERANCE,), ()
     # Zuranolone's 14-day course is never a trial (review 10 finding 2; fixed_course.py).
     fixed = fixed_course(info, ingredient, policy)
     if fixed is not None:
@@ -144,6 +158,14 @@ def _trial(
     texts.extend(n for n in verdict_notes if n)
     if cluster.restarted_on is not None or cluster.restarted_after is not None:
         texts.extend(_restart_notes(cluster, end))
+    if cluster.renewals:
+        # Review 10 recheck R3 (course_clusters._renews): one course, its gaps counted as no time.
+        texts.append(
+            "continuity assumed from renewals ("
+            + ", ".join(d.isoformat() for d in cluster.renewals)
+            + ") of the same dose: no record shows the supply between them, none shows a stop; "
+            "one course, the months between not counted as time on the drug"
+        )
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).

@@ -5,7 +5,8 @@ fhir_mapping/intolerance.py reads a manic reaction recorded by an AllergyIntoler
 AdverseEvent as a BIPOLAR finding, so that every protection of a bipolar diagnosis applies (no
 unipolar escalation, no TMS, the order hooks' bipolar check). But it is not a diagnosis: a card
 that said "bipolar disorder on record" would claim more than the chart shows. So the cards say
-"mania on an antidepressant on record" when every bipolar finding is such a reaction, date each
+"mania on an antidepressant on record" when every bipolar finding is such a reaction ("hypomania
+..." when each says hypomania), date each
 reaction "on" its day (a one-off event, not a condition present "since"), and name every reaction,
 not only the first (citalopram in 2019 and sertraline in 2021 are two switches, which is what makes
 the pattern).
@@ -22,6 +23,10 @@ _REACTION_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
 
 BIPOLAR_HEAD = "bipolar disorder on record"
 MANIA_HEAD = "mania on an antidepressant on record"
+# Every reaction says hypomania: named so, not as mania (review 10 recheck R8).
+HYPOMANIA_HEAD = (
+    "hypomania on an antidepressant"  # "on record" left out: the summary keeps its action
+)
 
 
 def is_reaction(finding: Finding) -> bool:
@@ -37,7 +42,15 @@ def reactions_only(findings: Sequence[Finding]) -> bool:
 def head(findings: Sequence[Finding]) -> str:
     """ "bipolar disorder on record", or "mania on an antidepressant on record" when no bipolar
     diagnosis is on record, only manic reactions."""
-    return MANIA_HEAD if reactions_only(findings) else BIPOLAR_HEAD
+    if not reactions_only(findings):
+        return BIPOLAR_HEAD
+    return HYPOMANIA_HEAD if all(map(says_hypomania, findings)) else MANIA_HEAD
+
+
+def says_hypomania(finding: Finding) -> bool:
+    """A reaction recorded as hypomania ("Hypomania on escitalopram, recorded as an adverse
+    event"): its display starts with the manifestation as recorded (intolerance._mania_finding)."""
+    return finding.display.lower().startswith("hypoman")
 
 
 def named(findings: Sequence[Finding]) -> tuple[Finding, ...]:

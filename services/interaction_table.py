@@ -43,7 +43,7 @@ _CLASS = "class:"
 # Said on every interaction card: the table is short on purpose, so a card must not read as "all
 # interactions were checked".
 NOT_CHECKED = (
-    "Only the interactions in this service's short table (data/drug_interactions.csv) and MAOI "
+    "Only the interactions in this service's short interaction table and MAOI "
     "combinations are checked here; use the EHR's interaction screening for the rest."
 )
 

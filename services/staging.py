@@ -119,10 +119,12 @@ def months_between(start: date, end: date) -> int:
 def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, str] | None:
     if record.episode_start is not None:
         return record.episode_start, "current episode since"
+    # A partial onset ("2024") at the last day it allows (review 10 recheck R7): the shortest
+    # reading of the duration, which does not move the band on a day the record does not state.
     onsets = [
-        f.onset
+        f.onset_latest
         for f in record.context.of(FindingKind.DEPRESSION) + record.context.of(FindingKind.TRD)
-        if f.onset is not None
+        if f.onset_latest is not None
     ]
     if onsets:
         return min(onsets), "depression onset"

@@ -21,7 +21,8 @@ def finding_line(f: Finding) -> str:
     """A finding as a TMS line names it: what the chart says, its code, date and resource, so
     the TMS service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04,
     Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
-    when = f"since {f.onset.isoformat()}" if f.onset else "date not recorded"
+    # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
+    when = f"since {f.onset_text}" if f.onset else "date not recorded"
     parts = [p for p in (f.code, when, str(f.source) if f.source else "") if p]
     return f"{f.display or f.code} ({', '.join(parts)})"
 

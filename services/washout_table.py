@@ -96,8 +96,8 @@ def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:
             days_after_maoi=_FALLBACK_DAYS,
             days_before_maoi=_FALLBACK_DAYS,
             source=(
-                "no row in data/maoi_washout.csv: treated as serotonergic with the 2-week interval "
-                "of CPS 2023 Table 5 (REFERENCE.md 1.7)"
+                "no washout row for this drug: treated as serotonergic with the 2-week interval "
+                "of CPS 2023 Table 5"
             ),
             status="UNVERIFIED",
             basis="minimum",

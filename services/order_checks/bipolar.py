@@ -73,8 +73,7 @@ class _LowCover:
         else:
             what = (
                 f"{name} {self._dose()} ({self.where}) is below the dose "
-                f"at which it treats mania (from {minimum}{unverified}; acute-mania doses, "
-                "data/mood_stabilisers.csv)"
+                f"at which it treats mania (from {minimum}{unverified}; acute-mania doses)"
             )
         return (
             f"{what}, so it is not counted as cover against a switch to mania: confirm the dose "

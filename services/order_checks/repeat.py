@@ -1,6 +1,8 @@
 """The repeat check: a drafted antidepressant, or its class, that already failed an adequate
 trial. A failure only inferred from a stop (no PHQ-9 on treatment) is said as what the record
-shows, as information, never as "failed" (review finding 8)."""
+shows, as information, never as a measured failure (review finding 8); and as the trials table,
+the TMS card and the packet read it, "failure inferred", never "outcome not recorded" (review 10
+recheck R6: the packet counts it, and lists it to confirm)."""
 
 from __future__ import annotations
 
@@ -40,23 +42,28 @@ def _trial_brief(t: Trial) -> str:
 def _stopped_brief(t: Trial) -> str:
     """What the record shows of a course counted as failed only because it stopped (no PHQ-9 on
     treatment): "sertraline stopped after 52 weeks at up to 100 mg/day (2022-01-10 – 2023-01-10);
-    outcome not recorded (no PHQ-9 on treatment)". Never "failed": that is inferred, not seen."""
+    failure inferred (no PHQ-9 on it)". Never plain "failed": it is not seen."""
     weeks = _weeks(t)
     return (
         f"{t.ingredient} stopped after {weeks} weeks at {_up_to(t)} "
-        f"({trial_dates.dates_text(t)}); outcome not recorded (no PHQ-9 on treatment)"
+        f"({trial_dates.dates_text(t)}); {_INFERRED}"
     )
 
 
+# How a failure inferred from a stop is said: the same reading as the trials table ("outcome
+# inferred from stopping it") and the TMS criteria ("failed, inferred").
+_INFERRED = "failure inferred (no PHQ-9 on it)"
+_INFERRED_SHORT = "failure inferred"
 # Said on a repeat card whose failures are all inferred: the drug may well have worked (a long
 # course then a stop, with no switch, is also what a successful course looks like).
 _ASK_OUTCOME = (
-    "Whether it worked is not recorded: ask the patient. If it brought response or remission, it "
-    "is a reasonable choice again; if not, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+    "Failure inferred from the stop: confirm with the patient. If it brought response or "
+    "remission, it is a reasonable choice again; if not, CANMAT 2023 prefers a distinct "
+    "mechanism (Figure 7.1)."
 )
 _ASK_CLASS_OUTCOME = (
-    "Whether it worked is not recorded: ask the patient. If it did not, CANMAT 2023 prefers a "
-    "distinct mechanism (Figure 7.1)."
+    "Failure inferred from the stop: confirm with the patient. If it did not work, CANMAT 2023 "
+    "prefers a distinct mechanism (Figure 7.1)."
 )
 
 
@@ -118,16 +125,15 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         weeks = _weeks(t)
         if same_drug:
             summary = cards.fit_summary(
-                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; outcome not recorded "
-                "(no PHQ-9 on treatment)",
-                f"{name} was stopped after {weeks} weeks; outcome not recorded",
+                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; {_INFERRED}",
+                f"{name} was stopped after {weeks} weeks; {_INFERRED_SHORT}",
             )
             body = _ASK_OUTCOME  # the course itself: the summary and the trials table
         else:
             summary = cards.fit_summary(
                 f"{name} is in the class of {t.ingredient} ({draft.drug_class}), stopped after "
-                f"{weeks} weeks; outcome not recorded (no PHQ-9 on treatment)",
-                f"{name}: {t.ingredient} ({draft.drug_class}) stopped; outcome not recorded",
+                f"{weeks} weeks; {_INFERRED}",
+                f"{name}: {t.ingredient} ({draft.drug_class}) stopped; {_INFERRED_SHORT}",
             )
             body = (
                 f"{draft.ingredient} belongs to {draft.drug_class}; "

@@ -31,7 +31,8 @@ def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
     return (
         finding.display or finding.code,
         code_text(finding.system, finding.code) or "no code (read from text)",
-        maybe_day(finding.onset),
+        # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
+        maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text),
         finding.severity or "not coded",
         kind,
         (str(finding.source), "ref") if finding.source else "–",

@@ -22,9 +22,9 @@ def _diagnosis(facts: PathwayFacts) -> str:
     if finding is None:
         return "no depression diagnosis on the problem list"
     code = code_text(finding.system, finding.code)
-    return f"{finding.display or finding.code}{f' ({code})' if code else ''}, since " + maybe_day(
-        finding.onset
-    )
+    # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
+    onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)
+    return f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
 
 
 def _trials(counted: tuple[Trial, ...]) -> str:

@@ -50,7 +50,10 @@ def finding_text(finding: Finding) -> str:
     when = bipolar_findings.when_word(finding)
     parts = [
         code_text(finding.system, finding.code),
-        f"{when} {day_text(finding.onset)}" if finding.onset else "date not recorded",
+        # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
+        f"{when} {finding.onset_text if finding.onset_written else day_text(finding.onset)}"
+        if finding.onset
+        else "date not recorded",
         str(finding.source) if finding.source else "",
     ]
     return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"

@@ -98,7 +98,15 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         summary += "; not counted: " + "; ".join(named_out)
     details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
-        return judged(c, CriterionStatus.MET, (summary,), details=details)
+        # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
+        # clinician to confirm, as the order card says it (review 10 recheck R6).
+        inferred = [t.ingredient for t in counted if t.failed and t.outcome_inferred]
+        to_check = (
+            f"response to {' and '.join(inferred)} (failure inferred from the stop, no PHQ-9 on it)"
+            if inferred
+            else None
+        )
+        return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(
             c,

@@ -87,7 +87,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         head = bipolar_findings.head(facts.bipolar)
         if bipolar_findings.reactions_only(facts.bipolar):
             text = (
-                f"**Mania on an antidepressant on record:** {refs}. Assess for missed bipolar "
+                f"**{head[:1].upper()}{head[1:]}:** {refs}. Assess for missed bipolar "
                 "disorder with psychiatry (CANMAT 2023 para 184); until then the unipolar TRD "
                 "pathway does not apply and antidepressants only with a mood stabiliser (ISBD "
                 "2013)."
@@ -128,7 +128,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 short = f"{head}, {names} with only {below}"
                 text += (
                     f" {names.capitalize()} is running with only {below}, below the dose at "
-                    "which it treats mania (data/mood_stabilisers.csv): not cover against a "
+                    "which it treats mania (acute-mania dose): not cover against a "
                     "switch to mania (CANMAT/ISBD 2018)."
                 )
             else:

@@ -267,13 +267,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
         return (
             f"This answer is older than the {lookback}-day look-back and a later PHQ-9 answered "
             "item 9 = 0, so it is no longer an urgent signal. But no suicide risk assessment "
-            "followed it: item 9 alone is not one, and a 0 does not rule risk out (REFERENCE.md "
-            "5). Complete and record a structured assessment (C-SSRS); the card stays until one "
+            "followed it: item 9 alone is not one, and a 0 does not rule risk out (Na et al., "
+            "Mayo item 9 validation). Complete and record a structured assessment (C-SSRS); the "
+            "card stays until one "
             f"is on record or the answer is more than {window} days old."
         )
     return (
         "Assessed after the positive finding. Kept as information while it is within the "
-        f"{lookback}-day look-back: a negative screen does not rule risk out (REFERENCE.md 5). "
+        f"{lookback}-day look-back: a negative screen does not rule risk out (Na et al., Mayo). "
         "Reassess at each visit."
     )
 

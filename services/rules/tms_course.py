@@ -127,7 +127,7 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
     if due is not None:
         sections.append(
             f"**PHQ-9 due:** {due}. Rate the course weekly (payer policies ask for standardised "
-            "rating scales during TMS, REFERENCE.md 3.3); its response, and any later "
+            "rating scales during TMS, e.g. PSY301.015); its response, and any later "
             "retreatment, are judged on these scores."
         )
         found.append(_phq9_suggestion(ctx, "PHQ-9 during the TMS course"))

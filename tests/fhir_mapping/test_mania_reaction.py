@@ -233,20 +233,24 @@ def test_mania_on_an_antidepressant_class() -> None:
 
 
 def test_mania_on_a_drug_off_the_pathway_is_not_bipolar_but_not_silent() -> None:
-    """Prednisone (steroid-induced mania is not a bipolar marker, DSM-5), or a product the drug
-    table does not know: not read as bipolar, but named as condition data not read."""
+    """Prednisone (steroid-induced mania is not a bipolar marker, DSM-5): not read as bipolar.
+    The drug is named, so the reaction was read, not a gap (review 10 recheck R9); a reaction
+    whose drug cannot be read at all stays condition data not read."""
     prednisone = {
         "coding": [{"system": fr.RXNORM, "code": "8640", "display": "prednisone"}],
         "text": "prednisone",
     }
     record = record_of(allergy("ai-pred", prednisone, MANIA))
     assert bipolar(record) == ()
-    assert record.gaps == (
+    assert record.gaps == ()
+    unnamed = record_of(allergy("ai-none", {"coding": [{"system": fr.RXNORM}]}, MANIA))
+    assert bipolar(unnamed) == ()
+    assert unnamed.gaps == (
         DataGap(
             DataDomain.CONDITIONS,
-            "mania or hypomania recorded as a reaction to a drug not recognised as an "
-            "antidepressant or adjunct: not read as a bipolar-spectrum finding",
-            SourceRef("AllergyIntolerance", "ai-pred"),
+            "mania or hypomania recorded as a reaction whose drug could not be read: not read "
+            "as a bipolar-spectrum finding",
+            SourceRef("AllergyIntolerance", "ai-none"),
         ),
     )
     # Any other reaction to it is not this pathway's at all.

@@ -224,8 +224,9 @@ def test_two_manias_on_antidepressants_are_named_as_such_each_on_its_day() -> No
 
 def test_hypomania_as_an_adverse_event_is_mania_on_an_antidepressant() -> None:
     card = cards(chart(hypomania_event()))[diagnosis_review.TOPIC]
+    # Named as recorded: hypomania, not mania (review 10 recheck R8).
     assert card.summary.startswith(
-        "Confirm the diagnosis before escalating: mania on an antidepressant on record"
+        "Confirm the diagnosis before escalating: hypomania on an antidepressant,"
     )
     assert (
         "Hypomania on escitalopram, recorded as an adverse event (typed in, on 2024-09-16)"

@@ -219,13 +219,13 @@ def test_an_inferred_failure_says_what_the_record_shows(hook: str) -> None:
     )
     rec = at_order(record, hook)[order_hooks.REPEATS]
     assert rec.summary == (
-        "Sertraline was stopped after 52.1 weeks at up to 100 mg/day; outcome not recorded (no "
-        "PHQ-9 on treatment)"
+        "Sertraline was stopped after 52.1 weeks at up to 100 mg/day; failure inferred (no PHQ-9 "
+        "on it)"
     )
     assert rec.indicator is Indicator.INFO
     assert "failed" not in rec.summary
     assert "did not bring response or remission" not in rec.detail
-    assert "ask the patient" in rec.detail
+    assert "confirm with the patient" in rec.detail
 
 
 def test_a_measured_failure_is_still_called_a_failure() -> None:
@@ -250,7 +250,7 @@ def test_a_class_failure_that_was_inferred_is_not_called_a_failure() -> None:
         drafts=(drafted(SERTRALINE_100),),
     )
     rec = at_order(record)[order_hooks.REPEATS]
-    assert "failed" not in rec.summary and "outcome not recorded" in rec.summary
+    assert "failed" not in rec.summary and "failure inferred" in rec.summary
     assert "citalopram stopped after 52.1 weeks at up to 20 mg/day" in rec.detail
 
 

@@ -168,7 +168,7 @@ def test_running_bupropion_with_epilepsy_coded_since_gets_one_warning() -> None:
         "unspecified, not intractable, without status epilepticus "
         "(http://hl7.org/fhir/sid/icd-10-cm G40.909, since 2025-03-04; Condition/epilepsy). "
         "Contraindicated in seizure disorders: review whether it should continue. Source: CPS "
-        "2023 Table 6 (REFERENCE.md 3.4)."
+        "2023 Table 6."
     ) in card.detail
     # A snoozable topic of its own (data/topics.csv), with its data domains (topic_data.csv).
     assert card.snoozable

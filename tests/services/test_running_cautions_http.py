@@ -107,7 +107,7 @@ def test_epic_chart_with_running_bupropion_and_a_seizure_disorder(client: TestCl
     assert "Seizure disorder (disorder) (http://snomed.info/sct 128613002, since 2025-03-04" in (
         detail
     )
-    assert "Source: CPS 2023 Table 6 (REFERENCE.md 3.4)." in detail
+    assert "Source: CPS 2023 Table 6." in detail
 
 
 @pytest.mark.usefixtures("stopped_clock")
