@@ -254,6 +254,12 @@ _OBSERVATION_CODE_VALUES = frozenset(code for _, code in observation_code_rows()
 # What `_observation_reads` answers, itself, for an Observation no reader wants (build_record
 # skips it by identity).
 _NO_READER: tuple[None, bool, bool] = (None, False, False)
+# ... and for a Pregnancy Status or EDD Observation (pregnancy.py; review 10 finding 3): another
+# object of the same value (built, not a literal, which the compiler would share with _NO_READER).
+_PREGNANCY_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_PREGNANCY_CODES = pregnancy.status_and_edd_codes()
+# The codes `_observation_reads` looks at further: any other is rejected with this one lookup.
+_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES
 
 
 def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
@@ -266,17 +272,18 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     most of a chart are rejected with one set lookup per coding, before any system is read. The
     rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
     codes are stripped, systems canonical. An Observation no reader wants gets `_NO_READER`
-    itself, which build_record tells by identity."""
+    itself, which build_record tells by identity; one no reader wants with a pregnancy status or
+    EDD code (pregnancy.wants' answer, from the same walk) gets `_PREGNANCY_READER`."""
     concept = resource.get("code")
     if not isinstance(concept, JSON_OBJECT):
         return _NO_READER
     items = concept.get("coding")
     if not isinstance(items, list):
         return _NO_READER
-    known = _OBSERVATION_CODE_VALUES
+    known = _KNOWN_CODES
     first: ObservationCode | None = None
     scale: ObservationCode | None = None
-    lab = screen = False
+    lab = screen = pregnant = False
     for coding in items:
         if not isinstance(coding, JSON_OBJECT):
             continue
@@ -286,6 +293,8 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
         code = code.strip()
         if code not in known:
             continue
+        if code in _PREGNANCY_CODES:
+            pregnant = True
         system = coding.get("system")
         if not isinstance(system, str):
             system = ""
@@ -299,9 +308,9 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
             first, scale = row, row_scale
         lab = lab or is_lab
         screen = screen or is_screen
-    if first is None:  # no coding in the table (the common case): no reader, nothing built
-        return _NO_READER
-    return _NO_READER if scale is None and not lab and not screen else (scale, lab, screen)
+    if scale is None and not lab and not screen:  # (the common case: no coding in the table)
+        return _PREGNANCY_READER if pregnant else _NO_READER
+    return (scale, lab, screen)
 
 
 def _wants_observation(resource: Resource) -> bool:
@@ -410,10 +419,10 @@ def build_record(
         # most of a chart (vitals, labs).
         if kind == "Observation":
             reads = _observation_reads(resource)
+            if reads is _PREGNANCY_READER:  # review 10 finding 3
+                pregnancy_observations.append(resource)
+                continue
             if reads is _NO_READER:
-                if pregnancy.wants(resource):  # review 10 finding 3
-                    pregnancy_observations.append(resource)
-                    continue
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py).

@@ -117,6 +117,13 @@ def _codes() -> _Codes:
     )
 
 
+def status_and_edd_codes() -> frozenset[str]:
+    """Every code of a Pregnancy Status or EDD Observation, as `fhir_fields.codings` yields codes
+    (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
+    these apart there, so a vital sign costs no second walk (issue 14)."""
+    return _codes().plain
+
+
 def wants(resource: Resource) -> bool:
     """Whether an Observation no other reader took is a pregnancy status or an EDD: asked by
     build_record of every such Observation (most of a chart: vitals), so one set lookup per

@@ -289,3 +289,34 @@ def test_vitals_are_not_taken_for_pregnancy() -> None:
     assert not pregnancy.wants(weight)
     assert build._observation_reads(weight) is build._NO_READER
     assert pregnancy.wants(status("p", date(2025, 5, 1)))
+
+
+def test_the_observation_walk_tells_pregnancy_apart_as_pregnancy_wants_does() -> None:
+    # build_record sorts Observations by one walk of their codings (issue 14): a pregnancy status
+    # or EDD is told there, so a vital sign is not walked a second time. The walk answers what
+    # pregnancy.wants answers for every Observation no other reader takes.
+    from tests.fixtures import sizes
+
+    chart = sizes.sized_unread(300)
+    observations = [
+        entry["resource"]
+        for value in chart["prefetch"].values()
+        if isinstance(value, dict)
+        for entry in value.get("entry", [])
+        if entry["resource"]["resourceType"] == "Observation"
+    ]
+    observations += [
+        status("p1", date(2025, 5, 1)),
+        edd("e1", date(2025, 5, 1), "2025-11-20"),
+        edd("e2", date(2025, 5, 1), "2025-11-20", code="11779-6"),
+    ]
+    told = 0
+    for resource in observations:
+        reads = build._observation_reads(resource)
+        if reads is build._PREGNANCY_READER:
+            told += 1
+            assert pregnancy.wants(resource)
+        elif reads is build._NO_READER:
+            assert not pregnancy.wants(resource)
+    assert told == 3
+    assert build._PREGNANCY_READER is not build._NO_READER
