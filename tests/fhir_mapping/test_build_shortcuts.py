@@ -1,9 +1,11 @@
 """build_record skips an Observation no reader wants by the identity of `_observation_reads`'
-answer (issue 14): every such Observation must get that very answer, or it would be kept."""
+answer (issue 14): every such Observation must get that very answer, or it would be kept. A
+pregnancy status or EDD Observation gets another object of that value, `_PREGNANCY_READER`
+(review 10 finding 3), exactly when pregnancy.wants takes it."""
 
 from __future__ import annotations
 
-from fhir_mapping import build
+from fhir_mapping import build, pregnancy
 from tests.fhir_mapping.test_hot_path import _observations
 
 
@@ -12,7 +14,10 @@ def test_every_observation_no_reader_wants_gets_the_one_no_reader_answer() -> No
     for observation in _observations():
         reads = build._observation_reads(observation)
         if reads == (None, False, False):
-            assert reads is build._NO_READER, observation.get("code")
+            if pregnancy.wants(observation):
+                assert reads is build._PREGNANCY_READER, observation.get("code")
+            else:
+                assert reads is build._NO_READER, observation.get("code")
             unwanted += 1
         else:
             assert reads is not build._NO_READER
