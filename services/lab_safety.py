@@ -187,6 +187,15 @@ def _unit_factors() -> dict[tuple[str, str], tuple[float, str]]:
     }
 
 
+def shown_unit(unit: str) -> str:
+    """A UCUM unit as a clinician reads it: an annotation loses its braces and underscores
+    ("mL/min/{1.73_m2}" -> "mL/min/1.73 m2"; review 10 second recheck N2)."""
+    return _ANNOTATION.sub(lambda found: found.group(1).replace("_", " "), unit)
+
+
+_ANNOTATION = re.compile(r"\{([^}]*)\}")
+
+
 def text(lab: LabResult) -> str:
     """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20". A value
     converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
@@ -195,7 +204,7 @@ def text(lab: LabResult) -> str:
     day = lab.date.isoformat()
     if lab.value is None:
         return f"a result on {day}"
-    unit = f" {lab.unit}" if lab.unit else ""
+    unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
     sent = f"{cards.fmt_mg(lab.value)}{unit}"
     known = lab_ranges().get(lab.test)
     if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):

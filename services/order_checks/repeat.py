@@ -9,6 +9,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
 from services import cards, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
+from services.order_checks.shared_ingredient import in_other_product
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.trial_table import taken_only_as_needed, top_dose_text
@@ -68,7 +69,14 @@ _ASK_CLASS_OUTCOME = (
 
 
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    current = {t.ingredient for t in ctx.record.antidepressant_trials() if t.ongoing}
+    # A course of the drug taken in a combination product (Symbyax's fluoxetine) is not renewed by
+    # the single drug (review 10 second recheck N1): a fluoxetine order there is said as a repeat
+    # of a failure as any other.
+    current = {
+        t.ingredient
+        for t in ctx.record.antidepressant_trials()
+        if t.ongoing and not in_other_product(t, draft, ctx.record.draft_orders)
+    }
     if draft.ingredient in current:
         return None  # raising or renewing the current drug is optimisation, not a repeat
     failures = _failures(ctx.record)

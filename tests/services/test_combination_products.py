@@ -229,7 +229,9 @@ def test_olanzapine_fluoxetine_is_read_as_its_components_and_a_fluoxetine_draft_
     assert {t.ingredient for t in record.trials if t.ongoing} == {"fluoxetine", "olanzapine"}
     found = at_order(record)
     assert order_hooks.SAME_CLASS in found, everything(found)
-    assert order_hooks.REPEATS not in found
+    # Its fluoxetine failed (PHQ-9 on it, no response): the repeat card says so (second
+    # recheck N1), where a renewal of the running fluoxetine would say nothing.
+    assert order_hooks.REPEATS in found
 
 
 def test_bupropion_is_no_second_line_adjunct_while_auvelity_runs() -> None:

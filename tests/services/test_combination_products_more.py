@@ -73,3 +73,22 @@ def test_renewing_the_running_symbyax_is_no_second_product() -> None:
     )
     found = at_order(record)
     assert not set(SHARED) & set(found), everything(found)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_fluoxetine_ordered_while_a_failing_symbyax_runs_is_said_on_the_repeat_card(
+    hook: str,
+) -> None:
+    # Review 10 second recheck N1: the Symbyax course's fluoxetine failed; a fluoxetine order is
+    # no renewal of it (a second product), so the repeat card says the failure too.
+    record = chart(
+        *depressed(),
+        taking(SYMBYAX_25_6, date(2025, 1, 6), rid="mr-ofc"),
+        drafts=(drafted(FLUOXETINE_20),),
+    )
+    (symbyax,) = [t for t in record.trials if t.ingredient == "fluoxetine"]
+    assert symbyax.failed
+    found = at_order(record, hook)
+    assert order_hooks.SAME_CLASS in found
+    repeat = found[order_hooks.REPEATS]
+    assert repeat.summary.startswith("Fluoxetine already failed an adequate trial")

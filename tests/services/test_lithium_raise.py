@@ -168,7 +168,7 @@ def test_age_78_egfr_45_level_in_target_gets_no_one_click_raise() -> None:
         "**Adjunct dosed by its level:** lithium 300 mg/day added 2025-01-06 (21 weeks); "
         "PHQ-9 21 on 2025-05-19 (no baseline): adjust lithium to a level of 0.5-0.8 mmol/L "
         "(check level, renal function, interacting drugs); last level 0.7 mmol/L on 2025-05-20; "
-        "creatinine 0.9 mg/dL on 2024-11-14; eGFR 45 mL/min/{1.73_m2} on 2025-05-20; lisinopril "
+        "creatinine 0.9 mg/dL on 2024-11-14; eGFR 45 mL/min/1.73 m2 on 2025-05-20; lisinopril "
         "running, which raises the level." in card.detail
     )
     assert "no dose change is offered as a ready-to-accept order" in card.detail
