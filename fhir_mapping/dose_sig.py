@@ -237,7 +237,13 @@ _TAPER_WORDS = re.compile(
     r"\b(?:decrease|reduce)\b.*\b(?:stop|discontinue)\b"
 )
 # A warning about stopping is not a plan to stop: "do not stop abruptly; taper when stopping".
-_NEGATED = re.compile(r"\b(?:do\s+not|don'?t|never|avoid)\b[^.;]*")
+_NEGATED = re.compile(
+    r"\b(?:do\s+not|don'?t|never|avoid)\b[^.;]*"
+    # ... nor is advice on how to stop one day ("taper when stopping", "wean if discontinued"),
+    # nor a taper up ("taper up to 150 mg"): none says this course is being stopped.
+    r"|\b(?:taper|wean)\w*\s+(?:when|if|before|on)\s+(?:stopp|discontinu)\w*"
+    r"|\btaper\w*\s+up\b"
+)
 _FOR_TIME = re.compile(rf"\b(?:for|x|times)\s*(?P<n>{_NUM})\s*(?P<u>[a-z]+)\b")
 
 

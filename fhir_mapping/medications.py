@@ -102,7 +102,10 @@ def _lone_component(components: tuple[Component, ...]) -> tuple[str, ...]:
     ingredients are not pathway drugs (Contrave: bupropion / naltrexone, RxNorm's "A 90 MG / B 8
     MG" display): it is one component of a combination product, so a draft of the same drug is a
     second product of it, not a renewal (review 10 recheck R2; order_checks/shared_ingredient.py)."""
-    if len(components) != 1 or " / " not in (components[0].display or ""):
+    display = (components[0].display or "") if len(components) == 1 else ""
+    # Two parts that each begin with a name: "20 mg / 5 mL" is a liquid's strength, no second
+    # ingredient (read of the diff: "fluoxetine 20 mg / 5 mL oral solution").
+    if sum(1 for part in display.split(" / ") if part.strip()[:1].isalpha()) < 2:
         return ()
     info = drug_info(components[0].ingredient)
     if (

@@ -319,7 +319,10 @@ def _auditc_panel(panel: Resource, max_score: int | None) -> PanelTotal:
             earlier = items.get(item)
             items[item] = points if earlier is None else max(earlier, points or 0)
     own = _value(panel, max_score) if _has_value(panel) else None
-    return panel_total(recorded, total_unreadable, own, items)
+    # A value of its own that is no score (out of range, not a number) is a total not read, as
+    # an unreadable total component is: a gap, never silence (read of the diff).
+    unreadable = total_unreadable or (own is None and _has_value(panel))
+    return panel_total(recorded, unreadable, own, items)
 
 
 def _has_value(resource: Resource) -> bool:

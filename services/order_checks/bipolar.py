@@ -113,7 +113,7 @@ def _on_record(findings: tuple[Finding, ...]) -> str:
     named = "; ".join(
         f"{f.display} ({f.coding}"
         + (
-            f", {bipolar_findings.when_word(f)} {f.onset.isoformat()}"
+            f", {bipolar_findings.when_word(f)} {f.onset_text}"
             if f.onset and bipolar_findings.is_reaction(f)
             else ""
         )

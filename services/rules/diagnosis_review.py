@@ -67,7 +67,7 @@ class Item:
 def _finding_ref(finding: Finding) -> str:
     # A manic reaction is a dated event, "on" its day; a diagnosis is present "since" its onset.
     when = bipolar_findings.when_word(finding)
-    onset = f", {when} {finding.onset.isoformat()}" if finding.onset else ""
+    onset = f", {when} {finding.onset_text}" if finding.onset else ""
     return f"{finding.display} ({finding.coding}{onset})"
 
 
@@ -199,7 +199,7 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
         # comorbid, current use, so this never gates escalation; a detail line only.
         f = remitted[0]
-        onset = f", onset {f.onset.isoformat()}" if f.onset else ""
+        onset = f", onset {f.onset_text}" if f.onset else ""
         items.append(
             Item(
                 "",

@@ -70,7 +70,7 @@ class Pair:
     # 2019-03-04; Condition/c1)", or a screen with what it is read as.
     finding: str
     short: str  # for the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19"
-    onset: date | None
+    onset: str | None  # as the record states it (Finding.onset_text: "2024 (year only)")
     note: str
     advice: str  # what to do with the running course
     cite: str  # the short citation ("Cymbalta label 5.2"); "" for drug_cautions.csv rows
@@ -118,7 +118,7 @@ class Pair:
 
 
 def _named(finding: Finding) -> str:
-    when = f"since {finding.onset.isoformat()}" if finding.onset else "date not recorded"
+    when = f"since {finding.onset_text}" if finding.onset else "date not recorded"
     source = f"; {finding.source}" if finding.source is not None else ""
     return f"{finding.display} ({finding.coding}, {when}{source})"
 
@@ -203,7 +203,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     caution.finding,
                     _named(finding),
                     finding.display,
-                    finding.onset,
+                    finding.onset_text,
                     caution.note,
                     caution.if_running or REVIEW,
                     "",
@@ -223,7 +223,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             seen.add((taking.ingredient, kind))
             if matching:  # a coded finding
                 latest = _latest(matching)
-                named, short, onset = _named(latest), latest.display, latest.onset
+                named, short, onset = _named(latest), latest.display, latest.onset_text
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
@@ -251,7 +251,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
 
 
 def _when(pair: Pair) -> str:
-    return f" since {pair.onset.isoformat()}" if pair.onset else ""
+    return f" since {pair.onset}" if pair.onset else ""
 
 
 def _summary(found: list[Pair]) -> str:

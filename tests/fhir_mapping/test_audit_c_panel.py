@@ -243,6 +243,14 @@ def test_an_unreadable_total_component_is_a_gap_and_the_items_still_count() -> N
     assert "an AUDIT-C score that is missing, not a number or out of range" in _score_gaps(record)
 
 
+@pytest.mark.parametrize("value", [{"valueInteger": 15}, {"valueString": "high"}])
+def test_a_panel_whose_own_value_is_no_score_is_a_gap(value: Resource) -> None:
+    # No components, a value of its own out of range or not a number (read of the diff).
+    record = _record(_panel(extra=value))
+    assert _auditc(record) == []
+    assert "an AUDIT-C score that is missing, not a number or out of range" in _score_gaps(record)
+
+
 def test_an_undated_panel_is_a_gap() -> None:
     record = _record(_panel(_total(10), when=None))
     assert _auditc(record) == []

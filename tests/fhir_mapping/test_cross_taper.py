@@ -208,6 +208,10 @@ def test_the_window_is_policy() -> None:
         ("Decrease to 1 tablet daily for 2 weeks then discontinue", Taper((TaperStep(50.0, 14),))),
         ("Taper off as directed", Taper(())),
         ("Take 1 tablet daily. Do not stop without tapering.", None),
+        # Advice on stopping one day, and a taper up, are no taper to a stop (read of the diff).
+        ("Take 1 tablet daily. Do not stop abruptly; taper when stopping", None),
+        ("Take 1 tablet daily; wean if discontinued", None),
+        ("Taper up to 150 mg over 2 weeks", None),
         ("Take 25 mg daily for 7 days, then 50 mg daily", None),
         ("Decrease to 75 mg daily", None),
     ],

@@ -92,3 +92,15 @@ def test_fluoxetine_ordered_while_a_failing_symbyax_runs_is_said_on_the_repeat_c
     assert order_hooks.SAME_CLASS in found
     repeat = found[order_hooks.REPEATS]
     assert repeat.summary.startswith("Fluoxetine already failed an adequate trial")
+
+
+def test_a_liquid_strength_is_no_combination_product() -> None:
+    # "20 MG / 5 ML" is a strength per volume, no second ingredient (read of the diff): a
+    # fluoxetine draft beside the oral solution renews it, it is no second product.
+    solution = ("", "fluoxetine 20 MG / 5 ML Oral Solution")
+    record = chart(*depressed(), taking(solution, date(2025, 1, 6), rid="mr-sol"))
+    (course,) = [t for t in record.trials if t.ingredient == "fluoxetine"]
+    assert not any(note.startswith("component of") for note in course.notes)
+    contrave = chart(*depressed(), taking(CONTRAVE, date(2025, 1, 6), rid="mr-con"))
+    (bupropion,) = [t for t in contrave.trials if t.ingredient == "bupropion"]
+    assert any(note.startswith("component of a combination product") for note in bupropion.notes)

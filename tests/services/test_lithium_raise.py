@@ -220,3 +220,18 @@ def test_a_drug_dosed_by_mg_per_day_is_still_raised_by_one_click() -> None:
     context = ctx(record, POLICY)
     suggestion = raise_dose_suggestion(context, sertraline)
     assert suggestion is not None and suggestion.label.startswith("Raise sertraline to ")
+
+
+def test_an_old_level_below_the_target_is_no_reason_to_adjust_now() -> None:
+    # Read of the diff: an old level was checked against the target before its date, so a
+    # level below the target read as current. A clinic counting labs for 7 days makes the
+    # level of 2025-05-20 old on 2025-06-02.
+    from dataclasses import replace
+
+    policy = replace(POLICY, lab_recent_days=7)
+    record = mapped(lithium_chart(birth=date(1970, 4, 9), level=0.4, egfr=80))
+    card = {r.topic: r for r in patient_view(record, policy)}[TOPIC]
+    assert [s.label for s in card.suggestions] == []
+    assert "level 0.4 mmol/L on 2025-05-20 (old)" in card.summary
+    assert "below the 0.5-0.8 target" not in card.summary
+    assert "Check the level and creatinine/eGFR before any dose change" in card.detail

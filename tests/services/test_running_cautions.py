@@ -475,3 +475,12 @@ def test_the_order_card_topic_no_longer_calls_a_label_warning_a_contraindication
         display == "Drug a condition on record weighs against (label contraindication or warning)"
     )
     assert "contraindicated" not in display.lower()
+
+
+def test_an_onset_written_to_the_year_is_said_so() -> None:
+    # Read of the diff: a year-only onset was printed as its first day ("since 2019-01-01").
+    epilepsy = _epilepsy()
+    epilepsy["onsetDateTime"] = "2019"
+    card = _cards(_chart(_running(BUPROPION_XL_300), epilepsy))[TOPIC]
+    assert "G40.909, since 2019 (year only); Condition/epilepsy" in card.detail
+    assert "2019-01-01" not in card.detail

@@ -253,7 +253,7 @@ def _target(ingredient: str) -> lab_safety.LabRule | None:
 def _level_state(ctx: RuleContext, trial: Trial) -> tuple[str, str]:
     """The latest level against the target, in a few words for the summary ("level 0.7 mmol/L
     in the 0.5-0.8 target", "no level on record"), and its state: "in" (within the target and
-    recent), "below", "above", "old" (within it but over lab_recent_days ago), "unknown" (unit
+    recent), "below", "above", "old" (over lab_recent_days ago, whatever its value), "unknown" (unit
     not compared) or "none"."""
     rule = _target(trial.ingredient)
     lab = lab_safety.latest(ctx.record, rule.test) if rule is not None else None
@@ -262,14 +262,16 @@ def _level_state(ctx: RuleContext, trial: Trial) -> tuple[str, str]:
     number = lab_safety.value(lab)
     shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
     bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
+    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        # An old level says nothing of today's, whatever its value: a two-year-old 0.4 is no
+        # reason to adjust now (read of the diff); the card asks for a level first.
+        return f"level {shown} on {lab.date.isoformat()} (old)", "old"
     if lab_safety.above(rule, lab):
         return f"level {shown} above the {bounds} target", "above"
     if lab_safety.below(rule, lab):
         return f"level {shown} below the {bounds} target", "below"
     if number is None:
         return f"level on {lab.date.isoformat()} (unit not compared)", "unknown"
-    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        return f"level {shown} on {lab.date.isoformat()} (old)", "old"
     return f"level {shown} in the {bounds} target", "in"
 
 
