@@ -67,7 +67,7 @@ class MappingPolicy:
     # cross-taper, not an augmentation (review 10 finding 11). Cross-tapering "can usually be
     # undertaken cautiously over 2 to 4 weeks" (NHS Specialist Pharmacy Service, "Antidepressant
     # switching strategies", with the Maudsley Prescribing Guidelines' 4-week example; found with
-    # the search tool, not in /work/shared/clinical: corroborated). Longer would call a true
+    # the search tool, not in ../shared/clinical: corroborated). Longer would call a true
     # augmentation whose base drug was stopped weeks later a switch; the staging then counts one
     # augmentation fewer, the smaller error.
     cross_taper_weeks: float = 4.0

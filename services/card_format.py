@@ -56,6 +56,13 @@ def or_list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def and_list(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def fit_summary(*candidates: str) -> str:
     """The first candidate that fits; the last one shortened with an ellipsis otherwise."""
     for text in candidates:

@@ -37,6 +37,7 @@ from services.card_evidence import trials_evidence as trials_evidence
 from services.card_format import SUMMARY_MAX as SUMMARY_MAX
 from services.card_format import _cell as _cell
 from services.card_format import _table_row as _table_row
+from services.card_format import and_list as and_list
 from services.card_format import as_needed_text as as_needed_text
 from services.card_format import fit_summary as fit_summary
 from services.card_format import fmt_mg as fmt_mg

@@ -278,7 +278,7 @@ def _summary(found: list[Pair]) -> str:
         by_drug.setdefault(pair.taking.ingredient, []).append(pair)
 
     def listed(dosed: bool) -> str:
-        return _and(
+        return cards.and_list(
             [
                 f"{p[0].dosed() if dosed else name} ({', '.join(q.short for q in p)})"
                 for name, p in by_drug.items()
@@ -289,14 +289,9 @@ def _summary(found: list[Pair]) -> str:
     return cards.fit_summary(
         f"{lead} {listed(True)}",
         f"{lead} {listed(False)}",
-        f"{lead} {_and(list(by_drug))} ({len(found)} pairs): review each",
+        f"{lead} {cards.and_list(list(by_drug))} ({len(found)} pairs): review each",
         f"{first.drug()} {first.with_finding()} (+{len(found) - 1} more)",
     )
-
-
-def _and(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def fingerprint(found: list[Pair]) -> str:

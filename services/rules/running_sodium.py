@@ -51,9 +51,10 @@ from services.lab_safety import LabRule
 from services.recommendation import Recommendation, Suggestion
 from services.rules import running_cautions
 from services.rules.context import RuleContext
+from services.rules.optimize import card as optimise_card
 
 TOPIC = "running-drug-low-sodium"
-OPTIMISE = "optimize-switch-augment"
+OPTIMISE = optimise_card.TOPIC
 _CHECK = "sodium-low"
 _TEST = "sodium"
 
@@ -138,10 +139,6 @@ def _suspect(ctx: RuleContext, rule: LabRule, lab: LabResult, taking: Taking) ->
     )
 
 
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _value(lab: LabResult, *, unit: bool = True) -> str:
     """ "139 mmol/L on 2024-09-23", or without the unit: "139 on 2024-09-23"."""
     text = lab_safety.text(lab)
@@ -187,7 +184,7 @@ def _summary(found: LowSodium) -> str:
             *candidates,
             f"Sodium {_value(lab, unit=False)}: {s.name} can lower it further; {rule.if_running}",
         )
-    names = _and([s.name for s in found.suspects])
+    names = cards.and_list([s.name for s in found.suspects])
     return cards.fit_summary(
         f"Sodium {_value(lab)}{older} with {names} running: {rule.if_running}{falls}",
         f"Sodium {_value(lab)} with {names} running: {rule.if_running}",

@@ -127,7 +127,7 @@ class Screen:
         if not hits:
             return []
         return [
-            f"{_and_list(names)} not listed: {row.short} with {taking.ingredient} "
+            f"{cards.and_list(names)} not listed: {row.short} with {taking.ingredient} "
             f"({self._state(taking)}{_cite(row)})."
             for (taking, row), names in _grouped(hits).items()
         ]
@@ -143,9 +143,9 @@ class Screen:
         for (taking, row), names in _grouped(hits).items():
             rest = [n for n in listed if n not in names]
             if len(names) <= _NAME_ALL_UP_TO or len(rest) > _NAME_ALL_UP_TO - 1:
-                who = f"{_and_list(names)} listed"
+                who = f"{cards.and_list(names)} listed"
             elif rest:
-                who = f"Every option but {_and_list(rest)} listed"
+                who = f"Every option but {cards.and_list(rest)} listed"
             else:
                 who = "Every option listed"
             out.append(
@@ -226,9 +226,3 @@ def _grouped(hits: Sequence[Hit]) -> dict[tuple[Taking, InteractionRow], list[st
 
 def _cite(row: InteractionRow) -> str:
     return f"; {row.cite}" if row.cite else ""
-
-
-def _and_list(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
