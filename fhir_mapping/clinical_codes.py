@@ -94,6 +94,9 @@ class LabRange:
     high: float | None
     source: str
     status: str
+    # The units a value sent as text may carry (the QTc: "ms", "msec"); empty: never read from
+    # text (lab_text.py).
+    text_units: frozenset[str] = frozenset()
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -262,6 +265,9 @@ def lab_ranges() -> dict[str, LabRange]:
             high=_float(row["high"]),
             source=row["source"],
             status=row["status"],
+            text_units=frozenset(
+                u.strip().lower() for u in (row.get("text_units") or "").split("|") if u.strip()
+            ),
         )
         for row in _rows("lab_ranges.csv")
     }

@@ -15,10 +15,10 @@ compared (never silent, never a guessed value).
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
+
+from fhir_mapping.clinical_codes import lab_ranges
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # The number, the spaces after it and the word that follows (its unit).
@@ -33,14 +33,7 @@ _LABEL = re.compile(r"(?:qtc[bf]?(?:\s+interval)?)?\s*[:=]?", re.IGNORECASE)
 def text_units() -> dict[str, frozenset[str]]:
     """Test -> the lower-case units a value of it sent as text may carry (data/lab_ranges.csv
     `text_units`); tests with none are absent."""
-    text = resources.files("fhir_mapping").joinpath("data/lab_ranges.csv").read_text("utf-8")
-    found: dict[str, frozenset[str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        units = frozenset(u.strip().lower() for u in (row.get("text_units") or "").split("|"))
-        units -= {""}
-        if units:
-            found[row["test"]] = units
-    return found
+    return {test: r.text_units for test, r in lab_ranges().items() if r.text_units}
 
 
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:

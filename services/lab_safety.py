@@ -52,6 +52,10 @@ class LabRule:
     cause: str = ""
     if_running: str = ""
     falls: str = ""
+    # A QTc stop line that is the drug's own label's, as the card says it ("its label
+    # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
+    # whose line is citalopram's (citalopram, escitalopram).
+    stop_line: str = ""
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes
@@ -88,6 +92,7 @@ def rules() -> tuple[LabRule, ...]:
             cause=row["cause"].strip(),
             if_running=row["if_running"].strip(),
             falls=row["falls"].strip(),
+            stop_line=(row.get("stop_line") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )

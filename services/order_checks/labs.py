@@ -24,12 +24,8 @@ clinician accepts or overrides them.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement, Role
@@ -45,49 +41,15 @@ QTC = "order-qtc"
 SODIUM = "order-low-sodium"
 
 
-@dataclass(frozen=True, slots=True)
-class _Cites:
-    line: str  # what the threshold rests on ("CANMAT 2023 Table 7.2")
-    effect: str  # what the drug's effect the card states rests on ("FDA boxed warning")
-    # A QTc stop line that is the drug's own label's, as the card says it ("its label
-    # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
-    # whose line is citalopram's (citalopram, escitalopram), said as before.
-    stop_line: str = ""
-
-
-@cache
-def _cites() -> dict[LabRule, _Cites]:
-    """Each rule's citations: data/lab_safety.csv's `cite` and `effect_cite` columns, read
-    beside `lab_safety.rules()` (the same rows, in the same order)."""
-    text = resources.files("services").joinpath("data/lab_safety.csv").read_text("utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    found = {}
-    for rule, row in zip(lab_safety.rules(), rows, strict=True):
-        if rule.check != row["check"]:
-            raise ValueError(f"data/lab_safety.csv read twice differently: {rule.check}")
-        found[rule] = _Cites(
-            row["cite"].strip(), row["effect_cite"].strip(), (row.get("stop_line") or "").strip()
-        )
-    return found
-
-
-def _cite(rule: LabRule) -> str:
-    return _cites()[rule].line
-
-
-def _effect(rule: LabRule) -> str:
-    return _cites()[rule].effect
-
-
 def _stop_line(rule: LabRule) -> str:
     """What follows "<Drug> prolongs the QT interval" on a stop card: the row's own label line
     (data/lab_safety.csv `stop_line`, gepirone: no claim of dose dependence its sources do not
     make), else citalopram's discontinuation line, which the escitalopram row borrows."""
-    own = _cites()[rule].stop_line
+    own = rule.stop_line
     if own:
-        return f"({_effect(rule)}); {own.format(bounds=rule.bounds())}"
+        return f"({rule.effect_cite}); {own.format(bounds=rule.bounds())}"
     return (
-        f"dose-dependently ({_effect(rule)}); the citalopram label says to discontinue it in "
+        f"dose-dependently ({rule.effect_cite}); the citalopram label says to discontinue it in "
         f"patients with persistent QTc measurements above {rule.bounds()}"
     )
 
@@ -156,9 +118,9 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"Lithium ordered: last level {lab_safety.text(lab)}, above target",
         ),
         f"The last lithium level, {lab_safety.text(lab)}, is above the augmentation target "
-        f"({rule.bounds()}, {_cite(rule)}), and this order adds lithium or raises it. "
+        f"({rule.bounds()}, {rule.cite}), and this order adds lithium or raises it. "
         "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
-        f"({_effect(rule)}): check for toxicity and repeat the level before raising the dose. "
+        f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose. "
         f"{_renal(ctx)}",
     )
 
@@ -256,7 +218,7 @@ def _qtc_compared(
                 f"{name} with QTc {shown}: above {stop.bounds()}",
             ),
             f"{latest} is {shown}.{then} {name} prolongs the QT interval {_stop_line(stop)} "
-            f"({_cite(stop)}){_unverified_for(stop, draft)}. Choose "
+            f"({stop.cite}){_unverified_for(stop, draft)}. Choose "
             "another antidepressant, or repeat the ECG before deciding.",
         )
     if caution is not None and lab_safety.above(caution, lab):
@@ -267,9 +229,9 @@ def _qtc_compared(
                 f"{name} with QTc {shown}: above {caution.bounds()}",
                 f"{name} with QTc {shown}",
             ),
-            f"{latest} is {shown}, above {caution.bounds()} ({_cite(caution)}"
+            f"{latest} is {shown}, above {caution.bounds()} ({caution.cite}"
             f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name} "
-            f"prolongs the QT interval dose-dependently ({_effect(caution)}): use the lowest "
+            f"prolongs the QT interval dose-dependently ({caution.effect_cite}): use the lowest "
             "effective dose and repeat the ECG.",
             indicator=Indicator.INFO,
         )
@@ -434,6 +396,6 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
         draft,
         summary,
         f"The latest sodium is {lab_safety.text(lab)}, below {rule.bounds()} (moderate "
-        f"hyponatraemia or worse, {_cite(rule)}). {draft.drug_class} antidepressants can cause "
-        f"hyponatraemia (SIADH; {_effect(rule)}). {advice}",
+        f"hyponatraemia or worse, {rule.cite}). {draft.drug_class} antidepressants can cause "
+        f"hyponatraemia (SIADH; {rule.effect_cite}). {advice}",
     )
