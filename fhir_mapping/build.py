@@ -522,6 +522,10 @@ def build_record(
         )
         clinical = intolerance.with_reaction_findings(clinical, manic)
         gaps.extend(manic_gaps)
+    # ... and so does mania recorded as the stop reason of a course (the same judgement).
+    stopped_manic = intolerance.stop_reason_findings(trials, medication_resources)
+    if stopped_manic:
+        clinical = intolerance.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     return PatientRecord(

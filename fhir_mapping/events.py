@@ -15,6 +15,7 @@ from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
     Intolerance,
+    Product,
     Role,
     SourceRef,
     WrittenDates,
@@ -94,6 +95,9 @@ class MedicationEvent:
     # dose segments, its length the course's end, and a drug started beside it is a switch by
     # cross-taper, not an augmentation (episodes.py). None: no taper.
     taper: Taper | None = None
+    # The combination product the record names (combination_products.py: Symbyax, Contrave),
+    # else None; the course carries it (Trial.product).
+    product: Product | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -34,6 +34,13 @@ later does not undo the manic episode; bipolar disorder counts when resolved too
 causality assessment of an AdverseEvent says (mania during an antidepressant not caused by it
 points to bipolar disorder all the more); `refuted` and `entered-in-error` withdraw it. An allergy
 recorded against an antidepressant class ("SSRIs") counts for mania too.
+
+One judgement (`_says_mania`: the codes, else the words not negated) decides both the bipolar
+finding and `Intolerance.manic_reaction`, which makes the course the reaction ended a manic switch,
+never a failed trial (trial_record): a reaction coded SNOMED 231494001 with no words, or with
+words that say something else, is a switch as much as one typed "mania". A stop reason
+(statusReason) that says mania is an intolerance for that reason alone, a manic one, and a
+bipolar finding too (`stop_reason_findings`).
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ from fhir_mapping.record import (
     FindingKind,
     Intolerance,
     SourceRef,
+    Trial,
 )
 from fhir_mapping.terminology import recognise
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -155,11 +163,16 @@ def status_reason_intolerance(
         if value is None:
             return None  # no stop reason: what nearly every medication resource says
     reason = intolerance_reason(value)
+    # A stop reason that says mania or hypomania (coded, or in words not negated) is a reaction
+    # to the drug even with no intolerance code or word beside it: a manic switch.
+    mania = next((said for c in _concepts(value) if (said := _says_mania(c)) is not None), None)
     if reason is None:
-        return None
+        if mania is None:
+            return None
+        reason = mania[2]
     rid = resource.get("id")
     source = SourceRef(str(resource.get("resourceType")), rid if isinstance(rid, str) else "")
-    return Intolerance(ingredient=ingredient, reason=reason, date=when, source=source)
+    return Intolerance(ingredient, reason, when, source, manic_reaction=mania is not None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,10 +244,20 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
         for reaction in array(resource.get("reaction"))
         if isinstance(reaction, Mapping)
         for concept in array(reaction.get("manifestation"))
-        if isinstance(concept, Mapping) and (label := _label(concept)) is not None
+        if isinstance(concept, Mapping) and (label := _manifestation_label(concept)) is not None
     ]
     head = f"documented {kind}" if kind else "documented allergy/intolerance"
     return f"{head}: {', '.join(manifestations)}" if manifestations else head
+
+
+def _manifestation_label(concept: Mapping[str, Any]) -> str | None:
+    """The manifestation as written, else, for a bare code that says mania or hypomania (SNOMED
+    231494001 with no display: C-CDA conversions send codes so), what that code means."""
+    label = _label(concept)
+    if label is not None:
+        return label
+    said = _says_mania(concept)
+    return said[2] if said is not None else None
 
 
 def _index(resources: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
@@ -364,17 +387,20 @@ def read_intolerances(
             when = _allergy_date(resource)
             ingredients = _allergy_ingredients(resource)
             reason = _allergy_reason(resource)
+            # The one judgement reaction_findings reads for the bipolar finding: codes and words.
+            manic = _allergy_mania(resource) is not None
         elif kind == "AdverseEvent":
             if resource.get("actuality") == "potential":
                 continue
             when = _event_date(resource)
             ingredients = _event_ingredients(resource, index)
             reason = _event_reason(resource)
+            manic = _says_mania(resource.get("event")) is not None
         else:
             continue
         if when is not None and when > as_of:
             continue
-        found += [Intolerance(i, reason, when, source) for i in ingredients]
+        found += [Intolerance(i, reason, when, source, manic) for i in ingredients]
     return tuple(found)
 
 
@@ -390,7 +416,7 @@ _MANIA_DRUG_NOT_READ = (
 
 @dataclass(frozen=True, slots=True)
 class _Mania:
-    codes: frozenset[tuple[str, str]]  # (canonical system, lower-case code)
+    codes: Mapping[tuple[str, str], str]  # (canonical system, lower-case code) -> its term
     terms: re.Pattern[str]  # words of a manifestation that says mania or hypomania
     classes: re.Pattern[str]  # antidepressant class names an allergy may be recorded against
 
@@ -407,17 +433,17 @@ def _words(terms: Iterable[str]) -> re.Pattern[str]:
 @cache
 def _mania() -> _Mania:
     text = resources.files("fhir_mapping").joinpath("data/mania_reactions.csv").read_text("utf-8")
-    codes: set[tuple[str, str]] = set()
+    codes: dict[tuple[str, str], str] = {}
     terms: list[str] = []
     classes: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
-            codes.add((canonical_system(row["system"]), row["code"].strip().lower()))
+            codes[(canonical_system(row["system"]), row["code"].strip().lower())] = row["term"]
         elif row["kind"] == "term":
             terms.append(normalise_text(row["term"]))
         elif row["kind"] == "drug-class":
             classes.append(normalise_text(row["term"]))
-    return _Mania(frozenset(codes), _words(terms), _words(classes))
+    return _Mania(codes, _words(terms), _words(classes))
 
 
 def _concept_words(concept: Mapping[str, Any]) -> str:
@@ -430,35 +456,32 @@ def _concept_words(concept: Mapping[str, Any]) -> str:
 
 
 def _says_mania(concept: object) -> tuple[str, str, str] | None:
-    """(system, code, label) of a reaction that says mania or hypomania, else None. A coding of
-    data/mania_reactions.csv or a bipolar code of data/condition_codes.csv (F30.x: manic episode)
-    wins, named by its code; else the words, not negated ("no mania"), as typed ("text", "")."""
+    """(system, code, label) of a reaction that says mania or hypomania, else None: the one
+    judgement of a manic reaction, for the bipolar finding (reaction_findings) and for the
+    intolerance that makes the course it ended a switch (`Intolerance.manic_reaction`). A coding
+    of data/mania_reactions.csv or a bipolar code of data/condition_codes.csv (F30.x: manic
+    episode) wins, named by its code and labelled by what the code says (its display, else the
+    table's term: the text beside a code may say something else, "Agitated, not sleeping"); else
+    the words, not negated ("no mania"), as typed ("text", "")."""
     if not isinstance(concept, Mapping):
         return None
     inner = concept.get("concept")
     said: Mapping[str, Any] = inner if isinstance(inner, Mapping) else concept  # R5 reference
     table = _mania()
-    label = _label(said)
     for system, code, display in codings(said):
-        if (system, code.lower()) in table.codes or any(
-            row.kind is _BIPOLAR for row in condition_matches(system, code)
-        ):
-            return system, code, label or display or code
+        term = table.codes.get((system, code.lower()))
+        if term is None:
+            term = next(
+                (row.display for row in condition_matches(system, code) if row.kind is _BIPOLAR),
+                None,
+            )
+        if term is not None:
+            return system, code, display.strip() or term
     words = _concept_words(said)
     for match in table.terms.finditer(words):
         if not negated(words, match.start(), match.end()):
-            return "text", "", label or match.group(0)
+            return "text", "", _label(said) or match.group(0)
     return None
-
-
-def is_manic_switch(intolerance: Intolerance) -> bool:
-    """An intolerance whose documented reaction says mania or hypomania (not negated): a course
-    it ended is a switch, not a fair test of efficacy, so not a failed trial (review 10 recheck
-    R8; trial_record applies it). Read from the reason as documented ("adverse event:
-    Hypomania"): a reaction coded with no words is not caught here (the bipolar finding still
-    is, by its code)."""
-    words = normalise_text(intolerance.reason)
-    return any(not negated(words, m.start(), m.end()) for m in _mania().terms.finditer(words))
 
 
 def _allergy_mania(resource: Mapping[str, Any]) -> tuple[tuple[str, str, str], date | None] | None:
@@ -637,6 +660,41 @@ def reaction_findings(
         # deliberately not a bipolar finding (substance-induced mania), so not a gap either: "could
         # not be read" on every card would be false (review 10 recheck R9).
     return tuple(found), tuple(gaps)
+
+
+def stop_reason_findings(
+    trials: Iterable[Trial], medication_resources: Sequence[Mapping[str, Any]]
+) -> tuple[Finding, ...]:
+    """BIPOLAR findings for courses whose own stop reason (statusReason) says mania or hypomania,
+    by a code or by words not negated: the judgement `reaction_findings` makes of an allergy's
+    reaction, for the same switch recorded on the order or statement that ended the course
+    (`status_reason_intolerance` marks it `manic_reaction`). Named with the drug and dated as the
+    course's intolerance is (its stated end); one per record."""
+    manic = [
+        (t.ingredient, t.intolerance)
+        for t in trials
+        if t.intolerance is not None
+        and t.intolerance.manic_reaction
+        and t.intolerance.source.resource_type in _MEDICATION_RECORDS
+    ]
+    if not manic:
+        return ()  # nearly every record: no course stopped for mania
+    index = _index(medication_resources)
+    found: dict[SourceRef, Finding] = {}
+    for ingredient, stopped in manic:
+        resource = index.get((stopped.source.resource_type, stopped.source.id))
+        if resource is None or stopped.source in found:
+            continue
+        value = resource.get("statusReason")
+        if value is None:
+            value = resource.get("statusReasonCodeableConcept")
+        said = next((m for c in _concepts(value) if (m := _says_mania(c)) is not None), None)
+        if said is not None:
+            how = "recorded as the reason it was stopped"
+            found[stopped.source] = _mania_finding(
+                said, [ingredient], how, stopped.date, stopped.source
+            )
+    return tuple(found.values())
 
 
 def _finding_order(f: Finding) -> tuple[str, date, str, str, str]:

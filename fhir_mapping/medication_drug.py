@@ -1,7 +1,8 @@
 """The drug a medication resource names: its `medicationCodeableConcept`, or its
 `medicationReference` resolved to a contained Medication ("#id") or a Medication among the same
 resources ("Medication/<id>", or "urn:uuid:<id>" as Synthea writes it), recognised as the
-pathway's components (terminology.py); and the note a combination product's events carry."""
+pathway's components (terminology.py). Which combination product it was is read after this
+(combination_products.py), as a structured fact, not a note."""
 
 from __future__ import annotations
 
@@ -99,9 +100,3 @@ def read_drug(
     if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
         return (), "medication reference not found", None
     return (), "no medication", None
-
-
-def component_notes(components: tuple[Component, ...]) -> tuple[str, ...]:
-    if len(components) < 2:
-        return ()
-    return ("component of " + "/".join(c.ingredient for c in components),)

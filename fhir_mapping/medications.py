@@ -32,6 +32,7 @@ from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.adherence import reported_adherence
+from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose import daily_dose_bounds, quantity_units
 from fhir_mapping.dose_basis import (
     basis_of,
@@ -49,19 +50,13 @@ from fhir_mapping.dose_memo import (
     remembered_doses,
 )
 from fhir_mapping.dose_tables import duration_days
-from fhir_mapping.drug_table import components as components_of
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.gaps import resource_gap, undated_drug
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.medication_dates import dates_of, parse_date
-from fhir_mapping.medication_drug import (
-    NO_MEDICATIONS,
-    component_notes,
-    medication_index,
-    read_drug,
-)
+from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
     PendingDispense,
@@ -81,7 +76,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
-from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, Role, SourceRef
+from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, Product, SourceRef
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
@@ -97,35 +92,17 @@ _dose_memo = remembered_doses
 _DAILY = DoseBasis.DAILY
 
 
-def _lone_component(components: tuple[Component, ...]) -> tuple[str, ...]:
-    """The note of the one antidepressant read from a product of several ingredients whose other
-    ingredients are not pathway drugs (Contrave: bupropion / naltrexone, RxNorm's "A 90 MG / B 8
-    MG" display): it is one component of a combination product, so a draft of the same drug is a
-    second product of it, not a renewal (review 10 recheck R2; order_checks/shared_ingredient.py)."""
-    display = (components[0].display or "") if len(components) == 1 else ""
-    # Two parts that each begin with a name: "20 mg / 5 mL" is a liquid's strength, no second
-    # ingredient (read of the diff: "fluoxetine 20 mg / 5 mL oral solution").
-    if sum(1 for part in display.split(" / ") if part.strip()[:1].isalpha()) < 2:
-        return ()
-    info = drug_info(components[0].ingredient)
-    if (
-        info is None
-        or info.role is not Role.ANTIDEPRESSANT
-        or len(components_of(info.ingredient)) > 1
-    ):
-        return ()  # Auvelity is a combination row of its own (drug_table.components)
-    return (f"component of a combination product ({components[0].display})",)
-
-
 def _events_of(
     resource: Mapping[str, Any],
     reading: TypeReading,
     drug: tuple[tuple[Component, ...], Mapping[str, Any] | None],
     dates: tuple[date, date | None],
     dosages: Sequence[Mapping[str, Any]],
+    product: Product | None = None,
 ) -> list[MedicationEvent]:
     """The events of one resource of type `reading`: `drug` its (components, referenced
-    Medication), `dates` its (start, end), `dosages` its dosage lines (`dosage_lines`).
+    Medication), `dates` its (start, end), `dosages` its dosage lines (`dosage_lines`), `product`
+    the combination product it names (combination_products.py), carried on each event.
 
     Everything that does not depend on the component (source, status, adherence, refills, a
     dispense's days supply, the dose memo's key) is read once per resource, whatever its number
@@ -148,7 +125,6 @@ def _events_of(
         else None
     )
     text = dosage_text(dosages)
-    combination_notes = component_notes(components) if combination else _lone_component(components)
     # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
     # drug table gives every event: any other drug is a daily one without asking.
     non_daily = basis_rules()
@@ -165,7 +141,7 @@ def _events_of(
         info = drug_info(component.ingredient)
         if info is None:
             continue
-        notes = combination_notes
+        notes: tuple[str, ...] = ()
         # The lower end of a ranged dose is the dose (adequacy); the upper end rides along for
         # the checks of a dose that may be too high (dose.py docstring).
         mg, mg_high = remembered_dose(
@@ -241,6 +217,9 @@ def _events_of(
                 False,  # supply_estimated: set by estimate_supplies
                 asserted,
                 prn_max,  # as_needed_max_mg
+                None,  # written_dates: set by _read_resource
+                None,  # taper: set by with_taper
+                product,
             )
         )
     return events
@@ -340,6 +319,9 @@ def _read_resource(
 ) -> None:
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
     `gaps`, or it to `pending` when it is a dispense without days of supply)."""
+    # The combination product it names, read here once (Contrave's bupropion is never a trial:
+    # combination_products.py), with the strength the product table gives its component.
+    product, components = product_of(components)
     dosages = dosage_lines(resource.get(reading.dosage_field))
     # A partial start reads as its latest day up to as-of (review 10 finding 5: dates_of).
     start, end, written = dates_of(resource, reading.kind, dosages, as_of)
@@ -360,7 +342,7 @@ def _read_resource(
         return
     if start > as_of:
         return
-    new = _events_of(resource, reading, (components, medication), (start, end), dosages)
+    new = _events_of(resource, reading, (components, medication), (start, end), dosages, product)
     if written is not None:  # a partial date (review 10 finding 5): rare, so set afterwards
         new = [replace(e, written_dates=written) for e in new]
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
@@ -394,6 +376,8 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
         if resource.get("resourceType") != "MedicationRequest":
             continue
         components, _, medication = read_drug(resource, medications)
+        # "Contrave 8-90 mg" is bupropion 90 mg a tablet (combination_products.py).
+        components = product_of(components)[1]
         dosages = resource_dosage_lines(resource)
         for component in components:
             info = drug_info(component.ingredient)

@@ -91,3 +91,13 @@ class MappingPolicy:
     # about half of pregnancies go past the EDD, and post-term is EDD + 14 days (42 0/7 weeks,
     # ACOG), so until then she may still be pregnant (the safer reading). UNVERIFIED.
     pregnancy_edd_overdue_days: int = 14
+    # Once the EDD has passed (beyond pregnancy_edd_overdue_days), for this many days after it the
+    # record reads as "EDD passed: probably postpartum" (fhir_mapping/pregnancy.py; review 10
+    # R13): the cards then ask about breastfeeding before a drug is chosen rather than fall
+    # silent. 365: the postnatal period of perinatal mental health care is "up to 1 year after
+    # childbirth" (NICE CG192 and quality standard QS115, introduction: corroborated via
+    # nice.org.uk/guidance/qs115), and breastfeeding commonly lasts months. DSM-5's "with
+    # peripartum onset" specifier is narrower (onset within 4 weeks after delivery: recalled,
+    # UNVERIFIED here) but is about when an episode began, not about drug choice. A clinic may
+    # shorten it; 0 turns the line off.
+    postpartum_after_edd_days: int = 365

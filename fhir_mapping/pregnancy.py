@@ -32,7 +32,16 @@ How the latest reading decides, as a clinician reads a chart:
   entered-in-error or cancelled ones.
 
 The result is one Finding of kind PREGNANCY (as a Z33.1 Condition gives), dated the day of the
-reading it rests on, so every rule that reads a pregnancy finding sees it. What cannot be read (no
+reading it rests on, so every rule that reads a pregnancy finding sees it.
+
+Once that EDD has passed and the pregnancy is no longer current, for
+`postpartum_after_edd_days` after the EDD (fhir_mapping/policy.py: the postnatal year) the result
+is instead one Finding of kind POSTPARTUM coded with the EDD's code and dated the EDD (review 10
+R13: a patient seven weeks past her EDD lost every caveat with no word that she is probably
+postpartum and may be breastfeeding). It says only what the record shows, that the EDD passed
+(`edd_passed` tells it from a coded postpartum-onset diagnosis): no delivery, outcome or
+breastfeeding is read here. A signed-off "Not pregnant" ends the pregnancy and its EDD as before,
+so no such finding follows it. What cannot be read (no
 date, a value that names no status, an EDD that is not a date) is returned as a DataGap in the
 conditions domain rather than dropped in silence.
 """
@@ -283,11 +292,33 @@ def _readings(
     return statuses, edds, gaps
 
 
+def _edd_passed_finding(edd: _Edd | None, as_of: date, policy: MappingPolicy) -> Finding | None:
+    """The POSTPARTUM finding of a pregnancy whose EDD has passed, while as-of is within
+    policy.postpartum_after_edd_days of it; None otherwise (no EDD, or the window is over)."""
+    if edd is None or as_of > edd.edd + timedelta(days=policy.postpartum_after_edd_days):
+        return None
+    return Finding(
+        FindingKind.POSTPARTUM,
+        edd.code,
+        edd.system,
+        f"Estimated delivery date {edd.edd.isoformat()} passed",
+        edd.edd,
+        edd.source,
+    )
+
+
+def edd_passed(finding: Finding) -> bool:
+    """Whether a POSTPARTUM finding is an EDD that has passed (read here), not a coded
+    postpartum-onset diagnosis: the cards word the two differently (a passed EDD is not a
+    recorded delivery)."""
+    return finding.kind is FindingKind.POSTPARTUM and (finding.system, finding.code) in _codes().edd
+
+
 def read_pregnancy(
     observations: Iterable[Resource], *, as_of: date, policy: MappingPolicy | None = None
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
-    """The current pregnancy the Observations record (at most one Finding), and the Observations
-    that could not be read. `observations`: those build_record routes here (`wants`)."""
+    """The current pregnancy the Observations record, or a passed EDD within the postnatal window
+    (at most one Finding), and the Observations that could not be read. `observations`: those build_record routes here (`wants`)."""
     policy = policy or MappingPolicy()
     statuses, edds, gaps = _readings(observations, as_of)
     ended = max(
@@ -311,7 +342,8 @@ def read_pregnancy(
             weeks=policy.pregnancy_status_weeks
         )
     if not current:
-        return (), tuple(gaps)
+        passed = _edd_passed_finding(edd, as_of, policy)
+        return ((passed,) if passed is not None else ()), tuple(gaps)
     if latest is not None:
         shown = f"Pregnancy status: {latest.value.display}"
         if edd is not None:

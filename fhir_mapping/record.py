@@ -159,6 +159,10 @@ class Intolerance:
     reason: str  # as documented, e.g. "Medication stopped - side effect", "nausea"
     date: date | None  # when it was documented or occurred, where known
     source: SourceRef
+    # The reaction says mania or hypomania, by a code or by words not negated: the judgement the
+    # bipolar finding reads (intolerance.says_mania). A course it ended is a manic switch, not a
+    # fair test of efficacy: never a failed trial (trial_record), whatever `reason` words say.
+    manic_reaction: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +213,23 @@ class WrittenDates:
         """The coarsest precision written: "year" when either end is a year only, else "month"."""
         year_only = [d for d in (self.start, self.end) if d is not None and len(d) == 4]
         return "year" if year_only else "month"
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """The combination product a course was read from (fhir_mapping/combination_products.py):
+    Symbyax's fluoxetine, Contrave's bupropion. Read where the drug is read, so no service parses
+    it back out of a note.
+
+    `counts_as_trial` is the table's judgement of the product's labelled indication: False for a
+    product taken for something other than depression (Contrave: chronic weight management), whose
+    pathway drug is then never an antidepressant trial or an augmentation, while the safety checks
+    (shared ingredient, total dose, seizure risk, interactions, MAOI) still count it."""
+
+    name: str  # the ingredients as cards name the product: "fluoxetine/olanzapine"
+    brand: str | None = None  # the brand the product table knows it by: "Contrave"
+    indication: str | None = None  # its labelled indication, from the product table
+    counts_as_trial: bool = True  # an unlisted combination counts, as it always has
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +294,9 @@ class Trial:
     # is not its outcome, e.g. "PHQ-9 21 on 2024-09-30 was taken on venlafaxine, 14 days into
     # it and 21 days after sertraline stopped". None: no score was left out.
     outcome_note: str | None = None
+    # The combination product the course was read from (every record of it, or some of them when
+    # the same drug was also taken on its own), else None: a structured fact, never a note.
+    product: Product | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:

@@ -18,13 +18,13 @@ from operator import attrgetter
 
 from fhir_mapping.adequacy import adequate_from, judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
+from fhir_mapping.combination_products import course_product
 from fhir_mapping.course_clusters import _Cluster, _coverage, _without
 from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
-from fhir_mapping.intolerance import is_manic_switch
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -127,9 +127,7 @@ def _trial(
         verdict is Verdict.ADEQUATE
         and not ongoing
         and intolerance is not None
-        and intolerance.date is not None
-        and start <= intolerance.date <= end
-        and is_manic_switch(intolerance)
+        and _ended_by_mania(intolerance, events, start, end)
     ):
         # Review 10 recheck R8: a course ended after a manic or hypomanic switch on it is not a
         # non-response (an intolerance, as a course stopped for side effects is), whatever its
@@ -140,6 +138,10 @@ def _trial(
     fixed = fixed_course(info, ingredient, policy)
     if fixed is not None:
         verdict, reasons, verdict_notes = fixed
+    # Contrave's bupropion (a weight-management product) is never a trial (combination_products).
+    product, not_a_trial = course_product([e.product for e in events], ingredient)
+    if not_a_trial is not None:
+        verdict, reasons, verdict_notes = not_a_trial
     if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
         # more adequate); then refill data that look poor on a drug stopped or skipped for its
@@ -201,6 +203,7 @@ def _trial(
         if verdict is Verdict.ADEQUATE
         else None,
         written_dates=_written_dates(spans, start, end, ongoing),
+        product=product,
     )
 
 
@@ -303,6 +306,19 @@ def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | N
         return basis, None
     doses = [e.mg_per_administration for e in events if e.mg_per_administration is not None]
     return basis, (doses[-1] if doses else None)
+
+
+def _ended_by_mania(
+    intolerance: Intolerance, events: Sequence[MedicationEvent], start: date, end: date
+) -> bool:
+    """The course's intolerance is a manic or hypomanic reaction (by its code or its words: the
+    judgement the bipolar finding reads, intolerance.py) that ended it: the stop reason of one of
+    the course's own records, or a reaction dated within the course."""
+    if not intolerance.manic_reaction:
+        return False
+    if any(e.source == intolerance.source for e in events):
+        return True  # its own stop reason: about this very course, whatever its date
+    return intolerance.date is not None and start <= intolerance.date <= end
 
 
 def _intolerance(

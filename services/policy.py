@@ -224,6 +224,7 @@ class _MappingPolicyConfig(BaseModel):
     remission_below: int = Field(5, ge=1, le=27)
     pregnancy_status_weeks: float = Field(42.0, gt=0, le=60)
     pregnancy_edd_overdue_days: int = Field(14, ge=0, le=60)
+    postpartum_after_edd_days: int = Field(365, ge=0, le=730)
 
 
 class PolicyConfig(BaseModel):

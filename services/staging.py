@@ -128,8 +128,13 @@ def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, s
     ]
     if onsets:
         return min(onsets), "depression onset"
-    if facts.episode_trials:
-        return min(t.start for t in facts.episode_trials), "first antidepressant trial"
+    # A drug taken in a product for another indication (Contrave's bupropion: Trial.product) is
+    # no antidepressant trial, so it does not date the episode.
+    starts = [
+        t.start for t in facts.episode_trials if t.product is None or t.product.counts_as_trial
+    ]
+    if starts:
+        return min(starts), "first antidepressant trial"
     return None
 
 

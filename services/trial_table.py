@@ -296,6 +296,11 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is _NOT_A_TRIAL:
         # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
         # antidepressant for something else: say what it is (review 10 finding 2).
+        product = trial.product
+        if fixed_course_text(trial) is None and product is not None and product.brand:
+            # Contrave's bupropion (combination_products.py): say which product and what for.
+            use = f" ({product.indication})" if product.indication else ""
+            return f"{product.brand}'s {trial.ingredient}{use}: not an antidepressant trial"
         return fixed_course_text(trial) or "not an antidepressant trial"
     if _INTOLERANCE in trial.reasons:
         # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.

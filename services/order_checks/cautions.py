@@ -84,6 +84,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 cards.fit_summary(
                     f"{name}: {rule.note} ({restriction.why}; {rule.cite})",
                     *(f"{name}: {rule.note} ({f.display} on record)" for f in seen[:1]),
+                    # A screen's score and date without how the total was got ("computed from
+                    # items", said in the detail): the summary still names the score (R10).
+                    *(
+                        [f"{name}: {rule.note} ({restriction.screen}; {rule.cite})"]
+                        if restriction.screen
+                        else []
+                    ),
                     f"{name}: {rule.note} ({rule.cite})",
                     f"{name}: not to be used for this patient ({rule.cite})"
                     if rule.choice is not Choice.CAVEAT

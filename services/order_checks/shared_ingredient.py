@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.combination_products import product_label
 from fhir_mapping.drug_table import component_mg, drug_info, shared_ingredients
 from fhir_mapping.record import DoseBasis, DraftOrder, Role, Trial
 from services import cards
@@ -80,25 +81,26 @@ def _trial_as_needed(trial: Trial) -> bool:
 
 def _product(trial: Trial) -> str:
     """How a card names the combination product a course was read from: "fluoxetine/olanzapine";
-    "a combination product with bupropion" when its other ingredients are not pathway drugs."""
-    for note in trial.notes:
-        if note.startswith("component of ") and not note.startswith("component of a "):
-            return note.removeprefix("component of ")
-        if note.startswith("component of a combination product ("):
-            # RxNorm's "bupropion hydrochloride 90 MG / naltrexone hydrochloride 8 MG ...":
-            # each part's first word names an ingredient.
-            display = note.removeprefix("component of a combination product (")
-            names = [part.split()[0].lower() for part in display.split(" / ") if part.split()]
-            if len(names) > 1:
-                return "/".join(names)
-    return f"a combination product with {trial.ingredient}"
+    "Contrave" for one taken for another indication (combination_products.product_label)."""
+    if trial.product is None:
+        return f"a combination product with {trial.ingredient}"
+    return product_label(trial.product)
+
+
+def _product_line(trial: Trial) -> str:
+    """ " (in fluoxetine/olanzapine)"; " (Contrave's bupropion: naltrexone/bupropion for chronic
+    weight management)", so the clinician knows which product to look for on the list."""
+    product = trial.product
+    if product is None or product.counts_as_trial or product.brand is None:
+        return f" (in {_product(trial)})"
+    use = f" for {product.indication}" if product.indication else ""
+    return f" ({product.brand}'s {trial.ingredient}: {product.name}{use})"
 
 
 def _from_combination(trial: Trial) -> bool:
     """The course was read from a product of several ingredients (Symbyax's fluoxetine, Contrave's
-    bupropion): the reader notes it "component of ..." (fhir_mapping/medication_drug.py,
-    medications.py `_lone_component`)."""
-    return any(note.startswith("component of ") for note in trial.notes)
+    bupropion): Trial.product, read with the drug (fhir_mapping/combination_products.py)."""
+    return trial.product is not None
 
 
 def _combination_draft(draft: DraftOrder, drafts: Sequence[DraftOrder]) -> bool:
@@ -138,7 +140,7 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
         if shared:
             mg = _daily(t.dose_basis, _trial_as_needed(t), t.current_mg_per_day_upper)
             product = _product(t) if t.ingredient == draft.ingredient else None
-            line = running_dose(t) + (f" (in {product})" if product else "")
+            line = running_dose(t) + (_product_line(t) if product else "")
             found.append(_Other(t.ingredient, shared, mg, line, running=True, product=product))
     drafts = list(ctx.record.draft_orders)
     here = drafts.index(draft) if draft in drafts else len(drafts)

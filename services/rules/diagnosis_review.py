@@ -8,8 +8,9 @@ interpretation or range); REFERENCE.md 6 gives no cut-offs of its own.
 
 What is checked when:
 - bipolar disorder / mania and psychotic features: whenever the pathway applies;
-- active substance use: once an antidepressant has been tried in this episode, with any running
-  drug a condition row rules out for it named (duloxetine with alcohol use: Cymbalta label 5.2);
+- active substance use: once an antidepressant has been tried in this episode (a running drug a
+  condition row rules out for it, duloxetine with alcohol use or a high AUDIT-C: Cymbalta label
+  5.2, is a warning on the running-drug card, rules/running_cautions.py, as with cirrhosis);
 - thyroid, B12, folate, vitamin D, untreated sleep apnea: after >= 1 adequate failed trial;
 - no TSH within policy.tsh_lookback_days: when TRD is met (suggests ordering TSH, LOINC 3016-3).
 """
@@ -26,12 +27,10 @@ from fhir_mapping.record import (
     LabResult,
     ProcedureKind,
     SourceRef,
-    Trial,
 )
 from services import (
     bipolar_findings,
     cards,
-    interaction_table,
     mood_cover,
     suggestions,
     tables,
@@ -45,7 +44,6 @@ from services.pathway import (
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
-from services.rules.populations import Restriction
 
 TOPIC = "diagnosis-review"
 ABNORMAL = frozenset({"low", "high"})
@@ -58,10 +56,6 @@ class Item:
     # Said in the detail only: never in the summary, never a reason for a warning or a card of
     # its own (a substance use disorder in remission: review 7 finding 8).
     info: bool = False
-    # A running drug to review, not a diagnosis to confirm (duloxetine beside a high alcohol
-    # screen): reason enough for an information card of its own, never for the warning's
-    # "confirm the diagnosis before escalating".
-    review: bool = False
 
 
 def _finding_ref(finding: Finding) -> str:
@@ -169,31 +163,17 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         items.append(outdated)
     substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
     if substance and facts.episode_trials:
-        cautioned = _running_despite_substance_use(ctx, substance)
-        running = " and ".join(sorted({t.ingredient for t, _ in cautioned}))
+        # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
+        # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
+        # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
         items.append(
             Item(
-                f"active substance use, {running} running" if running else "active substance use",
+                "active substance use",
                 f"**Substance use:** {_finding_ref(substance[0])}. Substance use disorders are "
                 "associated with poor response (CANMAT 2023 para 181): address it before "
-                "escalating." + "".join(f" {_caution_text(t, r, substance)}" for t, r in cautioned),
+                "escalating.",
             )
         )
-    elif facts.episode_trials:
-        # No use disorder on record, but a recent screen at the clinic's cut-off (AUDIT-C 10)
-        # counts as substantial use for a row such as duloxetine's (populations.py `basis`): a
-        # running duloxetine is named, as beside a coded disorder, as information only: a screen
-        # is not a diagnosis and never holds escalation.
-        for trial, row in _running_despite_screen(ctx):
-            taking = interaction_table.Taking.of_trial(trial).text()
-            items.append(
-                Item(
-                    f"{trial.ingredient} running with {row.why}: review it",
-                    f"**Alcohol screen:** {taking[0].upper()}{taking[1:]}; {row.rule.note} "
-                    f"({row.why}; {row.rule.cite}): review whether it should continue.",
-                    review=True,
-                )
-            )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     if remitted and not substance and facts.episode_trials:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
@@ -210,80 +190,6 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             )
         )
     return items
-
-
-def running_named(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
-    """The running courses this card names with a condition row, as `_psychiatric` names them:
-    beside a coded substance use, or else beside a recent high alcohol screen; none when the card
-    is not evaluated (not an active depression: patient_view.PATHWAY_RULES) or no antidepressant
-    was tried in this episode. The running-cautions card (rules/running_cautions.py) leaves these
-    pairs to this card, so duloxetine beside alcohol use is said once, here, beside the substance
-    use it rests on (and as information when only a screen says it)."""
-    facts = ctx.facts
-    if not (facts.active and facts.episode_trials):
-        return []
-    substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
-    if substance:
-        return _running_despite_substance_use(ctx, substance)
-    return _running_despite_screen(ctx)
-
-
-def _running_despite_substance_use(
-    ctx: RuleContext, substance: tuple[Finding, ...]
-) -> list[tuple[Trial, Restriction]]:
-    """Running courses a condition row about this substance use rules out as a proposal
-    (data/condition_drug_rules.csv: duloxetine with active alcohol use, Cymbalta label 5.2),
-    each with the row. Review 9 finding 7: the row was applied to proposals and drafts only, so
-    duloxetine started before the alcohol use disorder was coded ran on without a word; the risk
-    does not end once the order is signed. A course on hold is not taken now and is left out."""
-    return _running_ruled_out(
-        ctx,
-        [
-            r
-            for r in ctx.population.applying  # the rows whose finding is on record
-            if r.rule.finding is FindingKind.SUBSTANCE_USE and r.rule.matching(substance)
-        ],
-    )
-
-
-def _running_despite_screen(ctx: RuleContext) -> list[tuple[Trial, Restriction]]:
-    """Running courses a condition row rules out because of a screening score (`basis` set:
-    AUDIT-C 10 with duloxetine, review 9 finding 8), each with the row; on hold left out."""
-    return _running_ruled_out(ctx, [r for r in ctx.population.applying if r.basis])
-
-
-def _running_ruled_out(
-    ctx: RuleContext, rows: list[Restriction]
-) -> list[tuple[Trial, Restriction]]:
-    """The latest running course of each ingredient (not on hold) that one of `rows` covers,
-    with the row: one line per drug, however many courses of it the record holds."""
-    if not rows:  # nearly every chart
-        return []
-    latest: dict[str, Trial] = {}
-    for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
-        if trial.ongoing and trial.on_hold is None:
-            latest[trial.ingredient] = trial
-    return [
-        (trial, row)
-        for trial in latest.values()
-        for row in rows
-        if row.rule.covers(trial.ingredient, trial.drug_class)
-    ]
-
-
-def _caution_text(trial: Trial, row: Restriction, substance: tuple[Finding, ...]) -> str:
-    """ "Duloxetine 60 mg/day, running since 2024-09-30 (MedicationRequest/mr-1); ordinarily not
-    prescribed with substantial alcohol use (hepatotoxicity) (Cymbalta label 5.2): review whether
-    it should continue." The row's own note and citation (no second copy of the fact); the
-    finding it applies to is named when it is not the one the bullet names first. A course only
-    an old statement keeps running is named as listed (interaction_table.Taking.text)."""
-    taking = interaction_table.Taking.of_trial(trial).text()
-    rule = row.rule
-    why = "" if substance[0] in rule.matching(substance) else f"; {row.why}"
-    return (
-        f"{taking[0].upper()}{taking[1:]}; {rule.note} ({rule.cite}{why}): review whether it "
-        "should continue."
-    )
 
 
 def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:
@@ -397,10 +303,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if ctx.facts.failed_trials:
         items += _medical(ctx, labs)
     suggestion: list[Suggestion] = []
-    # What is on record; a missing TSH is not a finding (below), nor an info-only line, nor a
-    # running drug to review.
-    findings = sum(1 for i in items if not i.info and not i.review)
-    reviews = "; ".join(i.short for i in items if i.review)
+    # What is on record; a missing TSH is not a finding (below), nor an info-only line.
+    findings = sum(1 for i in items if not i.info)
     # Lab results that could not be obtained (the optional `labs` prefetch key not sent, a
     # failed search): a TSH may well be on record, so the line says it is not known, not absent.
     labs_unread = ctx.record.incomplete(DataDomain.LABS)
@@ -439,18 +343,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         suggestion.append(suggestions.create("Order TSH", resource))
     if not items or all(i.info for i in items):
         return None  # info lines ride along on a card that exists for something else
-    shorts = "; ".join(i.short for i in items if not i.info and not i.review)
+    shorts = "; ".join(i.short for i in items if not i.info)
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
     indicator = Indicator.INFO if findings == 0 else None
-    if findings == 0 and reviews:
-        # A running drug to review (and perhaps a missing TSH): information, not a diagnosis.
-        tsh = [i.short for i in items if not i.info and not i.review]
-        summary = cards.fit_summary(
-            reviews[0].upper() + reviews[1:] + "".join(f"; {t}" for t in tsh),
-            reviews[0].upper() + reviews[1:],
-        )
-    elif findings == 0 and labs_unread:
+    if findings == 0 and labs_unread:
         summary = cards.fit_summary(
             f"TSH not known (lab results not available) after {len(ctx.facts.failed_trials)} "
             "failed trials: check it in the chart",

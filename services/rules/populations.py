@@ -11,6 +11,8 @@ rule exists it is data (services/drug_rules.py and its tables) and applied here:
 - under 25: the FDA boxed warning on suicidality is shown with any antidepressant proposal;
 - pregnancy: paroxetine is never proposed (first-trimester cardiac malformations, FDA 2005) and
   antipsychotics are text only (FDA 2011 class labelling: individual risk-benefit decision);
+- postpartum: a coded postpartum onset, or an EDD passed within the clinic's postnatal window
+  (fhir_mapping/pregnancy.py; review 10 R13), asks about breastfeeding before a drug is chosen;
 - psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis);
 - active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity);
   likewise with no such diagnosis but a recent alcohol screen at or above the clinic's cut-off
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules
 from services.drug_rules import Choice, CodeSet, DrugRule
@@ -76,6 +79,9 @@ class Restriction:
     # A rule that applies by a screening score rather than a finding (AUDIT-C 10 with duloxetine:
     # review 9 finding 8): what the score means here, for a card's detail line; "" otherwise.
     basis: str = ""
+    # The score and its date alone, for a summary ("AUDIT-C 10 on 2025-05-19"): `why` may add how
+    # the total was got (", computed from items"), which belongs in the detail (review 10 R10).
+    screen: str = ""
 
     def reason(self) -> str:
         return f"{self.rule.note} ({self.why}; {self.rule.cite})"
@@ -109,6 +115,9 @@ class Population:
     boxed: DrugRule | None  # the boxed-warning row for this age (see boxed_warning)
     pregnancy: Finding | None  # the latest pregnancy finding on record
     postpartum: Finding | None  # the latest postpartum-onset finding on record
+    # A passed estimated delivery date within the clinic's postnatal window (a POSTPARTUM finding
+    # fhir_mapping/pregnancy.py reads from the EDD: no postpartum onset is coded by it).
+    edd_passed: Finding | None = None
 
 
 def _latest(found: tuple[Finding, ...]) -> Finding:
@@ -145,6 +154,8 @@ def population(
                 applying.append(screened.restriction(rule))
     pregnancy = by_kind.get(_PREGNANCY)
     postpartum = by_kind.get(_POSTPARTUM)
+    passed = tuple(f for f in postpartum if edd_passed(f)) if postpartum else ()
+    onset = tuple(f for f in postpartum if not edd_passed(f)) if postpartum else ()
     if not by_age and not applying and not pregnancy and not postpartum:
         return _UNRESTRICTED[minor]  # most adults: no rule and nothing on record applies
     chosen = [r for r in by_age if r.choice in _ORDERED and r.ingredient is not None]
@@ -155,7 +166,8 @@ def population(
         never_rows=tuple([r for r in by_age if r.choice is _NEVER]),
         boxed=next((r for r in by_age if r.choice is _BOXED_WARNING), None),
         pregnancy=_latest(pregnancy) if pregnancy else None,
-        postpartum=_latest(postpartum) if postpartum else None,
+        postpartum=_latest(onset) if onset else None,
+        edd_passed=_latest(passed) if passed else None,
     )
 
 
@@ -168,16 +180,15 @@ class _Screened:
     cut_off: int
 
     def restriction(self, rule: DrugRule) -> Restriction:
+        # No total recorded: the sum of the item answers (an AUDIT-C panel's three items,
+        # fhir_mapping/score_alcohol.py). Said in `why`, so the prescriber knows what was added up.
         shown = f"{self.score.instrument} {self.value} on {self.score.date.isoformat()}"
-        if self.score.total_computed:
-            # No total recorded: the sum of the item answers (an AUDIT-C panel's three items,
-            # fhir_mapping/score_alcohol.py). Said, so the prescriber knows what was added up.
-            shown += ", computed from items"
         return Restriction(
             rule,
-            shown,
+            f"{shown}, computed from items" if self.score.total_computed else shown,
             f"a screen at or above the clinic's cut-off ({self.cut_off}), read as substantial "
             "use; no use disorder coded",
+            shown,
         )
 
 
@@ -260,6 +271,19 @@ def boxed_warning(ctx: RuleContext) -> DrugRule | None:
     return ctx.population.boxed
 
 
+def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
+    """A passed EDD (fhir_mapping/pregnancy.py, review 10 R13): what the record shows, the EDD
+    and how long ago, never a delivery it does not record; and what to ask before a drug is
+    chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
+    weeks = (ctx.record.as_of - edd).days // 7
+    ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
+    return (
+        f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
+        "from the record. Probably postpartum: check breastfeeding before choosing a drug, with "
+        "perinatal psychiatry input."
+    )
+
+
 def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     """Markdown lines for a card that proposes medication changes (and TMS when `tms`)."""
     lines: list[str] = []
@@ -281,6 +305,9 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             for r in ctx.population.applying
             if r.rule.choice is _CAVEAT
         )
+    passed = ctx.population.edd_passed
+    if passed is not None and passed.onset is not None and pregnancy is None:
+        lines.append(_edd_passed_line(ctx, passed.onset))
     postpartum = ctx.population.postpartum
     if postpartum is not None:
         since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""

@@ -15,18 +15,23 @@ Which rows apply to a running drug (a clinician's reading):
   where the row's `if_running` says what the label advises once pregnancy occurs on it);
 - the condition_drug_rules.csv "never" rows (a finding that bars the drug): their risk does not
   end once the order is signed (bupropion with psychotic features; duloxetine with substantial
-  alcohol use, Cymbalta label 5.2). Not the "not-one-click" rows (antipsychotics in pregnancy:
+  alcohol use, Cymbalta label 5.2: an active alcohol use disorder, or a recent AUDIT-C or AUDIT at
+  or above the clinic's cut-off, named as the score and its date). Not the "not-one-click" rows (antipsychotics in pregnancy:
   about how a card proposes, not about a drug that runs) nor the "caveat" rows (lithium and
   esketamine in pregnancy: notes for a drug that may come up, said on the optimise card), nor the
   age rows (no finding on record: the age list is about what is proposed).
 
+Duloxetine with heavy alcohol use is said here, as duloxetine with cirrhosis is (review 10 R10):
+the Cymbalta label (5.2) puts "substantial alcohol use" and "chronic liver disease" in one
+sentence, so the two get the same warning. It used to sit on the diagnosis review, as information
+when only an AUDIT-C said it, beside a TSH reminder, where it was easily dismissed.
+
 Said once a screen (issue 12): a pair another card of this screen already names is left to it,
-where it sits beside the finding it rests on. The diagnosis review names duloxetine beside alcohol
-use (diagnosis_review.running_named; as information when only an AUDIT-C says it); the optimise
-card's psychotic-depression variant names a barred running antidepressant ("Current
-antidepressant: ... consider changing it"). Both are pathway cards (an active depression only), so
-in remission, or with no antidepressant tried in this episode, the pair is said here instead. A
-row that both tables hold (paroxetine in pregnancy) is said once, from drug_cautions.csv.
+where it sits beside the finding it rests on. The optimise card's psychotic-depression variant
+names a barred running antidepressant ("Current antidepressant: ... consider changing it"); it is
+a pathway card (an active depression only), so in remission, or with no antidepressant tried in
+this episode, the pair is said here instead. A row that both tables hold (paroxetine in
+pregnancy) is said once, from drug_cautions.csv.
 
 A safety card: it speaks whatever the pathway stage (a contraindication does not lapse with
 remission), as the interaction card does. Snoozable with a reason (data/topics.csv): continuing
@@ -50,7 +55,7 @@ from services import cards, drug_rules, drugs, screen
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.recommendation import Recommendation
-from services.rules import diagnosis_review, optimize_switch_augment, populations
+from services.rules import optimize_switch_augment, populations
 from services.rules.context import RuleContext
 from services.rules.populations import Restriction
 
@@ -69,7 +74,9 @@ class Pair:
     # How the finding is named: "Epilepsy (http://hl7.org/fhir/sid/icd-10-cm G40.909, since
     # 2019-03-04; Condition/c1)", or a screen with what it is read as.
     finding: str
-    short: str  # for the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19"
+    # For the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19" (never how the total
+    # was got: "computed from items" is said in `finding`).
+    short: str
     onset: str | None  # as the record states it (Finding.onset_text: "2024 (year only)")
     note: str
     advice: str  # what to do with the running course
@@ -159,13 +166,9 @@ def _barring_rows(ctx: RuleContext) -> list[Restriction]:
 def _said_elsewhere(ctx: RuleContext) -> set[tuple[str, FindingKind]]:
     """(ingredient, finding kind) pairs a pathway card of this screen names for a running drug."""
     facts = ctx.facts
+    said: set[tuple[str, FindingKind]] = set()
     if not facts.active:
-        return set()  # no pathway card is evaluated
-    said = {
-        (t.ingredient, r.rule.finding)
-        for t, r in diagnosis_review.running_named(ctx)
-        if r.rule.finding is not None
-    }
+        return said  # no pathway card is evaluated
     # The psychotic-depression variant of the optimise card names every barred running
     # antidepressant with the first "never" rule populations.never finds for it.
     if optimize_switch_augment.speaks_to_psychotic_features(ctx):
@@ -227,7 +230,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
-                    restriction.why,
+                    restriction.screen or restriction.why,
                     None,
                 )
             found.append(

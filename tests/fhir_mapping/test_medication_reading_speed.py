@@ -60,6 +60,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "as_needed_max_mg",
         "written_dates",
         "taper",
+        "product",
     ]
 
 

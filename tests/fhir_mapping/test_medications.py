@@ -431,7 +431,14 @@ def test_combination_gives_one_event_per_component() -> None:
         "atypical antipsychotic",
         6.0,
     )
-    assert fluoxetine.notes == olanzapine.notes == ("component of fluoxetine/olanzapine",)
+    # The product is a structured fact on each event (combination_products.py), not a note.
+    assert fluoxetine.product == olanzapine.product
+    assert fluoxetine.product is not None
+    assert (fluoxetine.product.name, fluoxetine.product.counts_as_trial) == (
+        "fluoxetine/olanzapine",
+        True,
+    )
+    assert fluoxetine.notes == olanzapine.notes == ()
     assert fluoxetine.source == olanzapine.source == SourceRef("MedicationRequest", "mr-symbyax")
 
 

@@ -42,10 +42,12 @@ def test_bupropion_ordered_while_contrave_runs_gets_the_total_and_the_seizure_ri
     found = at_order(record, hook)
     card = found[order_hooks.ABOVE]
     assert card.summary == (
-        "Bupropion ordered while bupropion/naltrexone (bupropion 360 mg/day) runs: "
+        "Bupropion ordered while Contrave (bupropion 360 mg/day) runs: "
         "660 mg/day total, above 450; seizure risk; do not combine"
     )
-    assert "(in bupropion/naltrexone)" in card.detail
+    assert (
+        "(Contrave's bupropion: naltrexone/bupropion for chronic weight management)" in card.detail
+    )
     assert "seizure risk rises with the total daily dose" in card.detail
 
 
@@ -100,7 +102,7 @@ def test_a_liquid_strength_is_no_combination_product() -> None:
     solution = ("", "fluoxetine 20 MG / 5 ML Oral Solution")
     record = chart(*depressed(), taking(solution, date(2025, 1, 6), rid="mr-sol"))
     (course,) = [t for t in record.trials if t.ingredient == "fluoxetine"]
-    assert not any(note.startswith("component of") for note in course.notes)
+    assert course.product is None
     contrave = chart(*depressed(), taking(CONTRAVE, date(2025, 1, 6), rid="mr-con"))
     (bupropion,) = [t for t in contrave.trials if t.ingredient == "bupropion"]
-    assert any(note.startswith("component of a combination product") for note in bupropion.notes)
+    assert bupropion.product is not None and bupropion.product.brand == "Contrave"

@@ -387,23 +387,26 @@ def _running_duloxetine() -> Resource:
     )
 
 
-def test_a_running_duloxetine_beside_a_high_screen_is_named_as_information() -> None:
-    """FIX9-D's open end: duloxetine already running with AUDIT-C 10 and no diagnosis. Named on
-    the diagnosis review as information (review whether it should continue), never as the
-    "active substance use" gate."""
+def test_a_running_duloxetine_beside_a_high_screen_is_a_running_drug_warning() -> None:
+    """Review 10 R10: duloxetine already running with AUDIT-C 10 and no diagnosis gets the
+    running-drug warning duloxetine with cirrhosis gets (the Cymbalta label, 5.2, names both in
+    one sentence), naming the drug, the score and its date; not an information line beside a TSH
+    reminder, and never the "active substance use" gate."""
     record = _chart(_auditc(date(2025, 5, 19), 10), _running_duloxetine())
-    card = _cards(record)["diagnosis-review"]
-    assert card.indicator is Indicator.INFO
-    assert card.summary.startswith("Duloxetine running with AUDIT-C 10 on 2025-05-19: review it")
-    # A card of its own: with a recent TSH on record (nothing else to say) it is still raised.
-    tsh = b.lab("3016-3", 2.1, "mIU/L", date(2025, 4, 1), "N", (0.4, 4.0), patient=PATIENT)
-    alone = _cards(_chart(_auditc(date(2025, 5, 19), 10), _running_duloxetine(), tsh))
-    assert alone["diagnosis-review"].summary == (
-        "Duloxetine running with AUDIT-C 10 on 2025-05-19: review it"
+    cards = _cards(record)
+    card = cards["running-drug-caution"]
+    assert card.indicator is Indicator.WARNING
+    assert card.summary == (
+        "Duloxetine 60 mg/day with AUDIT-C 10 on 2025-05-19: ordinarily not "
+        "prescribed with substantial alcohol use (hepatotoxicity)"
     )
-    assert "**Alcohol screen:** Duloxetine 60 mg/day, running since 2025-02-03" in card.detail
-    assert "AUDIT-C 10 on 2025-05-19; Cymbalta label 5.2" in card.detail
     assert "review whether it should continue" in card.detail
-    assert "Substance use:" not in card.detail
+    # Said once: the diagnosis review no longer carries it (its TSH line stays, alone).
+    review = cards["diagnosis-review"]
+    assert "duloxetine" not in (review.summary + review.detail).lower()
+    assert "AUDIT-C" not in review.detail
+    for found in cards.values():
+        assert "Substance use:" not in found.detail, found.topic
     low = _cards(_chart(_auditc(date(2025, 5, 19), 4), _running_duloxetine()))
-    assert "Alcohol screen" not in "\n".join(r.detail for r in low.values())
+    assert "running-drug-caution" not in low
+    assert "AUDIT-C 4" not in "\n".join(r.summary + r.detail for r in low.values())

@@ -47,6 +47,7 @@ ORDER = "order-drug-interaction"
 CHART = "drug-interaction"
 TMS = "tms-referral"
 DIAGNOSIS = "diagnosis-review"
+RUNNING = "running-drug-caution"
 OPTIMISE = "optimize-switch-augment"
 QUALITY = "data-quality"
 
@@ -329,18 +330,25 @@ def _duloxetine(status: str = "active", stopped: date | None = None) -> Resource
     )
 
 
-def test_running_duloxetine_with_alcohol_dependence_is_named_in_the_substance_use_bullet() -> None:
+def test_running_duloxetine_with_alcohol_dependence_is_named_on_the_running_drug_card() -> None:
     record = _record(
         _depressed(_duloxetine(), _alcohol("F10.20", "Alcohol dependence, uncomplicated"))
     )
-    card = _on_chart(record)[DIAGNOSIS]
+    cards = _on_chart(record)
     # Before: the bullet named the diagnosis only; nothing said duloxetine and alcohol together.
+    # Since review 10 R10 it is the running-drug warning, as duloxetine with cirrhosis is.
+    card = cards[RUNNING]
+    assert card.indicator is Indicator.WARNING
     assert (
-        "Duloxetine 60 mg/day, running since 2024-09-30 (MedicationRequest/mr-dul); ordinarily "
-        "not prescribed with substantial alcohol use (hepatotoxicity) (Cymbalta label 5.2): "
-        "review whether it should continue."
+        "Duloxetine 60 mg/day, running since 2024-09-30 (MedicationRequest/mr-dul); Alcohol "
+        "dependence, uncomplicated (http://hl7.org/fhir/sid/icd-10-cm F10.20, since 2024-11-01; "
+        "Condition/aud). Ordinarily not prescribed with substantial alcohol use (hepatotoxicity) "
+        "(Cymbalta label 5.2): review whether it should continue."
     ) in card.detail
-    assert "active substance use, duloxetine running" in card.summary
+    assert cards[DIAGNOSIS].summary.startswith(
+        "Confirm the diagnosis before escalating: active substance use"
+    )
+    assert "duloxetine" not in cards[DIAGNOSIS].detail.lower()
 
 
 @pytest.mark.parametrize(
@@ -374,10 +382,8 @@ def test_a_duloxetine_only_an_old_statement_lists_is_named_as_listed_beside_alco
         id="ms-dul",
     )
     record = _record(_depressed(listed, _alcohol("F10.20", "Alcohol dependence, uncomplicated")))
-    card = _on_chart(record)[DIAGNOSIS]
+    card = _on_chart(record)[RUNNING]
     assert (
         "Duloxetine 60 mg/day, listed as active since 2019-05-06, last confirmed 2019-05-06 "
-        "(MedicationStatement/ms-dul): confirm it is still taken; ordinarily not prescribed with "
-        "substantial alcohol use (hepatotoxicity) (Cymbalta label 5.2): review whether it should "
-        "continue."
+        "(MedicationStatement/ms-dul): confirm it is still taken; Alcohol dependence"
     ) in card.detail

@@ -343,21 +343,30 @@ def _alcohol_dependence() -> Resource:
     return _problem("F10.20", "Alcohol dependence, uncomplicated", date(2024, 11, 1), rid="aud")
 
 
-def test_duloxetine_beside_alcohol_use_stays_on_the_diagnosis_review_once() -> None:
+def test_duloxetine_beside_alcohol_use_is_a_running_drug_warning_said_once() -> None:
+    """Review 10 R10: the Cymbalta label (5.2) puts substantial alcohol use and chronic liver
+    disease in one sentence, so duloxetine beside an alcohol use disorder gets the warning
+    duloxetine beside cirrhosis gets, on this card; the diagnosis review keeps the substance use
+    (address it before escalating) without naming the drug a second time."""
     cards = _cards(_chart(_running(DULOXETINE_60), _alcohol_dependence()))
-    # The diagnosis review names it beside the substance use it rests on (review 9 finding 7)...
-    assert "review whether it should continue" in cards[DIAGNOSIS].detail
-    assert ALCOHOL_LINE in cards[DIAGNOSIS].detail
-    # ... and this card does not repeat it (no other pair: no card at all).
-    assert TOPIC not in cards
-    assert _all_text(cards).count(f"{ALCOHOL_LINE} (Cymbalta label 5.2): review") == 1
-    # With cirrhosis as well, this card carries the liver pair only.
+    card = cards[TOPIC]
+    assert card.indicator is Indicator.WARNING
+    assert card.summary == (
+        "Duloxetine with Alcohol dependence, uncomplicated on record: ordinarily not prescribed "
+        "with substantial alcohol use (hepatotoxicity)"
+    )
+    assert "**Substance use:**" in cards[DIAGNOSIS].detail
+    assert "duloxetine" not in cards[DIAGNOSIS].detail.lower()
+    assert "duloxetine" not in cards[DIAGNOSIS].summary.lower()
+    assert _all_text(cards).lower().count(f"{ALCOHOL_LINE} (cymbalta label 5.2): review") == 1
+    # With cirrhosis as well, this card carries both pairs.
     cirrhosis = _problem("K74.60", "Unspecified cirrhosis of liver", date(2023, 2, 1), rid="cir")
     both = _cards(_chart(_running(DULOXETINE_60), _alcohol_dependence(), cirrhosis))
     assert [line.split(":**")[0] for line in both[TOPIC].detail.splitlines() if "- **" in line] == [
-        "- **Duloxetine with Unspecified cirrhosis of liver"
+        "- **Duloxetine with Unspecified cirrhosis of liver",
+        "- **Duloxetine with Alcohol dependence, uncomplicated",
     ]
-    assert _all_text(both).count(f"{ALCOHOL_LINE} (Cymbalta label 5.2): review") == 1
+    assert _all_text(both).lower().count(f"{ALCOHOL_LINE} (cymbalta label 5.2): review") == 1
 
 
 def test_duloxetine_beside_alcohol_use_in_remission_is_said_here() -> None:

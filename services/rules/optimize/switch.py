@@ -4,7 +4,15 @@ first line of other mechanisms; under 18 the guideline's ordered list, NICE NG13
 from __future__ import annotations
 
 from fhir_mapping.record import Role, Verdict
-from services import cards, drug_rules, drugs, lab_safety, trial_dates, washout_switch
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    lab_safety,
+    sodium_history,
+    trial_dates,
+    washout_switch,
+)
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
@@ -216,9 +224,12 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     left out: a washout when crossing into or out of an MAOI, and a recent sodium or QTc that
     argues against some of the options (review 7 finding 4). Every switch list says them: the
     one after an intolerance too."""
+    # A recent low sodium since normalised (review 10 R13): services/sodium_history.py.
+    recovered = sodium_history.recovered_line(ctx.record, ctx.policy, names)
     return [
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
+        *([recovered] if recovered is not None else []),
     ]
 
 
