@@ -80,15 +80,26 @@ def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[
 
 # Drug code systems whose codes identify a drug even without a display: a code of these that the
 # tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
-# with no text identifies nothing the service can read.
+# with no text identifies nothing the service can read. NDC is not among them: the tables list no
+# NDC (package codes, thousands per ingredient), so an NDC alone may be sertraline as well as
+# lisinopril: a fill coded so (payer claims, PDex) is reported as unread, never skipped as "off
+# the pathway" (review 11 finding 8).
 _DRUG_SYSTEMS = frozenset(
     {
         "http://www.nlm.nih.gov/research/umls/rxnorm",
-        "http://hl7.org/fhir/sid/ndc",
         "http://www.whocc.no/atc",
         "http://snomed.info/sct",
     }
 )
+NDC = "http://hl7.org/fhir/sid/ndc"
+
+
+def unread_reason(concept: object) -> str:
+    """Why a concept that `names_a_drug` rejects could not be read: an NDC alone is said so, for
+    the integration engineer who can send the RxNorm code or the name beside it."""
+    if isinstance(concept, JSON_OBJECT) and any(s == NDC for s, _c, _d in codings(concept)):
+        return "drug not identifiable: NDC code only (no name; NDC codes are not mapped to drugs)"
+    return "drug not identifiable: no name and no standard drug code"
 
 
 def names_a_drug(concept: object) -> bool:

@@ -10,8 +10,15 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT, array
-from fhir_mapping.terminology import Component, concept_reading, names_a_drug, recognise
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
+from fhir_mapping.terminology import (
+    NDC,
+    Component,
+    concept_reading,
+    names_a_drug,
+    recognise,
+    unread_reason,
+)
 
 # No Medication resources to resolve a reference against (nothing references one).
 NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
@@ -84,7 +91,7 @@ def read_drug(
         found, named = concept_reading(concept)
         if found or named:
             return found, None, medication
-        return (), "drug not identifiable: no name and no standard drug code", medication
+        return (), unread_reason(concept), medication
     display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
@@ -94,6 +101,9 @@ def read_drug(
             return found, None, medication
         if isinstance(display, str) and display.strip():
             return recognise({"text": display}), None, medication
+        code = medication.get("code")
+        if isinstance(code, JSON_OBJECT) and any(sys == NDC for sys, _c, _d in codings(code)):
+            return (), "the referenced Medication has an NDC code only (no name)", medication
         return (), "the referenced Medication has no drug code or name", medication
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None, None

@@ -32,9 +32,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from fhir_mapping.dose import unit_factor
+from fhir_mapping.drug_concept import NDC as NDC
 
 # The `name as name` imports are re-exports, so no importer changed with the split: Component,
-# concept_reading, names_a_drug and parse_product_text are public (medications.py,
+# concept_reading, names_a_drug, unread_reason, NDC and parse_product_text are public (medications.py,
 # medication_drug.py, medication_supply.py and the tests import them here), and the tests of the
 # issue-14 memo (test_first_sight_shortcuts, test_hot_path) reach `_read_concept`, `_from_concept`
 # and `_recognised` through this module.
@@ -43,6 +44,7 @@ from fhir_mapping.drug_concept import _read_concept as _read_concept
 from fhir_mapping.drug_concept import _recognised as _recognised
 from fhir_mapping.drug_concept import concept_reading as concept_reading
 from fhir_mapping.drug_concept import names_a_drug as names_a_drug
+from fhir_mapping.drug_concept import unread_reason as unread_reason
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.product_text import Component as Component
 from fhir_mapping.product_text import parse_product_text as parse_product_text
