@@ -48,7 +48,7 @@ from fhir_mapping.phq9_lookalike import may_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, Finding, Patient, PatientRecord
-from fhir_mapping.referrals import all_referrals, wants_service_request
+from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
 
 Resource = Mapping[str, Any]
 
@@ -452,7 +452,8 @@ def build_record(
 
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
-    drafts = read_draft_orders(list(draft_orders))
+    draft_orders = list(draft_orders)  # read twice: medications, then referrals
+    drafts = read_draft_orders(draft_orders)
     events, medication_gaps = medication_events(
         medication_resources,
         as_of=as_of,
@@ -537,8 +538,14 @@ def build_record(
         procedures=procedures,
         referrals=all_referrals(kept.get("ServiceRequest", []), as_of=as_of),
         draft_orders=drafts,
+        draft_referrals=draft_referrals(draft_orders, as_of=as_of) if draft_orders else (),
         episode_start=current_episode_start(
-            trials, all_scores, clinical.findings, as_of=as_of, policy=policy
+            trials,
+            all_scores,
+            clinical.findings,
+            as_of=as_of,
+            policy=policy,
+            conditions=kept.get("Condition", []),
         ),
         resources_read=read,
         resources_skipped=skipped,

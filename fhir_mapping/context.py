@@ -14,7 +14,8 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
   unconfirmed diagnoses are kept (a suspected bipolar disorder must still stop an SSRI-only plan).
   Conditions whose onset (else recordedDate) is after as-of are ignored.
 - Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
-  also yields SLEEP_APNEA_TREATED and an implant procedure IMPLANTED_DEVICE.
+  also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
+  (procedure_codes.csv kind "delivery") DELIVERY.
 - Pregnancy recorded as an Observation (US Core Pregnancy Status 82810-3, an estimated delivery
   date) -> a PREGNANCY finding, read by pregnancy.py and passed in (`clinical_context(pregnancy=)`).
 - Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
@@ -412,6 +413,8 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
+        elif kind == "delivery":  # ends a pregnancy coded before it (review 11 finding 11c)
+            findings.append(Finding(FindingKind.DELIVERY, code, system, display, when, source))
     screened = tms_safety.findings(
         concept,
         applies_to="procedure",

@@ -10,6 +10,13 @@ enough trials?" questions that lead to TMS):
    b. a treatment-free gap of at least `episode_gap_months` between antidepressant trials (or
       from the last trial to as-of) whose latest PHQ-9 inside the gap is below `remission_below`
       (the break is that score). A gap without any PHQ-9 is no break: nothing shows remission.
+   c. a stated end (review 11 finding 4): a depression Condition coded resolved, remission or
+      inactive with an abatement date, followed at least `episode_recovery_months` later (the
+      ATHF's 2 months of euthymia) by a new depression Condition's onset or a PHQ-9 at
+      `relapse_phq9_at_least` (the break is the abatement). Not when an active depression
+      Condition began before the abatement: the record then says the illness ran through it (a
+      problem-list recode, F32.9 resolved when F33.1 was added), and the trials stay. After a
+      stated end, the episode starts at the earliest of rule 2's date and the new onset.
 2. With a break, the episode starts at the first antidepressant trial started after the latest
    break; with no trial since, at the first PHQ-9 >= `remission_below` after it (relapse), else at
    the break itself (no trial counts).
@@ -33,10 +40,13 @@ partial dates may not have left is no break.
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from operator import attrgetter
+from typing import Any
 
+from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date, status_code
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Finding, FindingKind, Role, Score, Trial, Verdict
 
@@ -45,6 +55,11 @@ from fhir_mapping.record import Finding, FindingKind, Role, Score, Trial, Verdic
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _DEPRESSION = FindingKind.DEPRESSION
+_DEPRESSION_KINDS = frozenset({FindingKind.DEPRESSION, FindingKind.MDD_IN_REMISSION})
+# clinicalStatus codes that say an episode ended (HL7 condition-clinical); verificationStatus
+# codes that void the Condition (context.py drops them too).
+_ENDED = frozenset({"resolved", "remission", "inactive"})
+_VOID = frozenset({"refuted", "entered-in-error"})
 # Sort keys built at C speed, not by a lambda per trial or score (issue 14).
 _START_END = attrgetter("start", "end")
 _DATE_VALUE = attrgetter("date", "value")
@@ -64,7 +79,10 @@ def current_episode_start(
     *,
     as_of: date,
     policy: MappingPolicy | None = None,
+    conditions: Iterable[Mapping[str, Any]] = (),
 ) -> date | None:
+    """The current episode's start (module docstring). `conditions`: the chart's Condition
+    resources, for the stated ends of rule 1c (a resolved depression Condition is no Finding)."""
     policy = policy or MappingPolicy()
     months = policy.episode_gap_months
     below = policy.remission_below
@@ -103,6 +121,9 @@ def current_episode_start(
         if inside and (inside[-1].value or 0) < below:
             breaks.append(inside[-1].date)
 
+    ended = stated_ends(conditions, findings, phq9, as_of=as_of, policy=policy)
+    breaks.extend(ended)
+
     # Courses whose start states its day first; one whose start is partial only when none does.
     stated = [t for t in treated if not _partial_start(t)]
     if breaks:
@@ -111,6 +132,14 @@ def current_episode_start(
         relapse = [s.date for s in phq9 if s.date > point and (s.value or 0) >= below]
         if not later and not relapse:
             later = [t.start for t in treated if t.start > point]
+        if point in ended:
+            # Rule 1c: the new Condition's onset dates the episode it states (REFERENCE.md 2.1:
+            # Maudsley duration from Condition.onset of the current episode).
+            later.extend(
+                f.onset_latest
+                for f in findings
+                if f.kind is _DEPRESSION and f.onset_latest is not None and f.onset_latest > point
+            )
         if later:
             return min(later)
         return min(relapse) if relapse else point
@@ -124,6 +153,54 @@ def current_episode_start(
     if not starts:
         starts = [t.start for t in treated]  # only partial starts: the latest day they allow
     return min(starts) if starts else None
+
+
+def stated_ends(
+    conditions: Iterable[Mapping[str, Any]],
+    findings: Iterable[Finding],
+    phq9: Iterable[Score],
+    *,
+    as_of: date,
+    policy: MappingPolicy,
+) -> list[date]:
+    """Rule 1c: the abatement dates of resolved depression Conditions that the record follows
+    with a new episode: the first depression onset or PHQ-9 at the relapse cut-off after it
+    comes at least `episode_recovery_months` later. None when an active depression Condition
+    began before the abatement: the illness ran through it, so no boundary is read (the trials
+    stay)."""
+    abated = [day for day in map(_abatement, conditions) if day is not None and day <= as_of]
+    if not abated:
+        return []
+    onsets = [f.onset for f in findings if f.kind is _DEPRESSION and f.onset is not None]
+    rises = [s.date for s in phq9 if (s.value or 0) >= policy.relapse_phq9_at_least]
+    ends = []
+    for day in abated:
+        if any(onset < day for onset in onsets):
+            continue  # an active diagnosis older than the abatement: no stated end
+        # The first sign of depression after the abatement ends the euthymia it states.
+        following = [d for d in onsets + rises if d > day]
+        if following and min(following) >= add_months(day, policy.episode_recovery_months):
+            ends.append(day)
+    return ends
+
+
+def _abatement(resource: Mapping[str, Any]) -> date | None:
+    """The abatement date of a depression Condition coded resolved, remission or inactive (the
+    day its episode ended), else None."""
+    if status_code(resource.get("verificationStatus")) in _VOID:
+        return None
+    if status_code(resource.get("clinicalStatus")) not in _ENDED:
+        return None
+    day = parse_date(resource.get("abatementDateTime"))
+    period = resource.get("abatementPeriod")
+    if day is None and isinstance(period, JSON_OBJECT):
+        day = parse_date(period.get("end")) or parse_date(period.get("start"))
+    if day is None:
+        return None
+    for system, code, _ in codings(resource.get("code")):
+        if any(row.kind in _DEPRESSION_KINDS for row in condition_matches(system, code)):
+            return day
+    return None
 
 
 def _partial_start(trial: Trial) -> bool:
@@ -153,3 +230,33 @@ def in_current_episode(trial: Trial, episode_start: date | None) -> bool:
     written = trial.written_dates
     assert written is not None  # _partial_start
     return trial.ongoing or (written.latest_end or trial.end) >= episode_start
+
+
+def remission_on(trial: Trial, scores: Iterable[Score], *, before: date) -> tuple[Score, ...]:
+    """The latest run of PHQ-9 totals below the trial's remission cut-off taken while it ran and
+    before `before`, oldest first (review 11 finding 3: a course that brought remission and is
+    still running when the PHQ-9 rises again); () when none was. A score at or above the cut-off
+    ends a run: the run returned is the remission the course held last."""
+    below = trial.remission_below
+    taken = sorted(
+        [
+            s
+            for s in scores
+            if s.instrument == "PHQ-9"
+            and s.value is not None
+            and trial.start <= s.date < before
+            and s.date <= trial.end
+        ],
+        key=_DATE_VALUE,
+    )
+    runs: list[list[Score]] = []
+    current: list[Score] = []
+    for score in taken:
+        if score.value is not None and score.value < below:
+            current.append(score)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return tuple(runs[-1]) if runs else ()

@@ -14,6 +14,7 @@ only (dose_basis.py, issue 11 item 5b), so they are listed by date without a dos
 from __future__ import annotations
 
 from fhir_mapping import dose_basis
+from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe
 from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Score, Trial
 
@@ -56,7 +57,7 @@ def _score(score: Score | None) -> str:
     return f"{value} on {score.date.isoformat()}{item9}"
 
 
-def _trial_lines(number: int, trial: Trial) -> list[str]:
+def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> list[str]:
     state = "ongoing" if trial.ongoing else "ended"
     lines = [
         f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
@@ -107,9 +108,25 @@ def _trial_lines(number: int, trial: Trial) -> list[str]:
         f"   PHQ-9 baseline: {_score(trial.baseline)}; on treatment: {_score(trial.on_treatment)}"
     )
     outcome = []
-    if trial.response is not None:
+    on_treatment = trial.on_treatment
+    # Review 11 finding 3: first and last score alone read months of remission on a course
+    # still running as "no response, no remission"; the remission it held is said instead.
+    held = (
+        remission_on(trial, scores, before=on_treatment.date)
+        if on_treatment is not None and trial.remission is False
+        else ()
+    )
+    if held and on_treatment is not None:
+        span = held[0].date.isoformat()
+        if len(held) > 1:
+            span += f" to {held[-1].date.isoformat()}"
+        outcome.append(
+            f"remission on it (PHQ-9 < {trial.remission_below} {span}), then PHQ-9 "
+            f"{on_treatment.value} on {on_treatment.date.isoformat()}"
+        )
+    if trial.response is not None and not held:
         outcome.append("response" if trial.response else "no response")
-    if trial.remission is not None:
+    if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")
     if outcome:
         lines.append(f"   outcome: {', '.join(outcome)}")
@@ -132,7 +149,7 @@ def explain(record: PatientRecord) -> str:
         f"Trials ({len(record.trials)}):",
     ]
     for number, trial in enumerate(record.trials, 1):
-        lines.extend(_trial_lines(number, trial))
+        lines.extend(_trial_lines(number, trial, record.scores))
     if not record.trials:
         lines.append("   none")
     lines += ["", f"Scores ({len(record.scores)}):"]

@@ -228,6 +228,10 @@ def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> s
     return flag
 
 
+# FHIR Quantity.comparator (R4 quantity-comparator value set): the value is a bound.
+_COMPARATORS = frozenset({"<", "<=", ">", ">="})
+
+
 def _value(part: Resource, test: str) -> tuple[float | None, str | None]:
     """The valueQuantity's number and unit; with none, a value of `test` sent as text
     (lab_text.py: "512 ms (prolonged)")."""
@@ -305,10 +309,13 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         )
     # `_value` and `_flag`, inline: read for every lab of a chart (issue 14).
     quantity = resource.get("valueQuantity")
-    value = unit = None
+    value = unit = comparator = None
     if isinstance(quantity, JSON_OBJECT):
         value = number(quantity.get("value"))
         unit = _quantity_unit(quantity)
+        sign = quantity.get("comparator")
+        if sign is not None and value is not None:
+            comparator = sign if sign in _COMPARATORS else None
     elif "valueString" in resource:  # a QTc sent as text: "512 ms (prolonged)"
         text = value_from_text(test, resource["valueString"])
         if text is not None:
@@ -326,7 +333,13 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         if found is not None and (found.value is not None or found.flag is not None):
             return found
     return LabResult(
-        test=test, value=value, unit=unit, date=when, flag=flag, source=source_ref(resource)
+        test=test,
+        value=value,
+        unit=unit,
+        date=when,
+        flag=flag,
+        source=source_ref(resource),
+        comparator=comparator,
     )
 
 

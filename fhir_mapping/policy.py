@@ -76,6 +76,19 @@ class MappingPolicy:
     # euthymia; 6 months is the conservative choice: more trials stay in the episode).
     episode_gap_months: int = 6
     remission_below: int = 5  # PHQ-9 < 5 is remission (CMS159)
+    # A depression Condition coded resolved (or in remission) with an abatement date is a stated
+    # end of an episode (fhir_mapping/episode.py rule 1c, review 11 finding 4) only when the next
+    # one (a new depression Condition's onset, or a PHQ-9 at relapse_phq9_at_least) comes at least
+    # this many months after the abatement: the ATHF separates episodes by 2 months of euthymia
+    # (REFERENCE.md 1.2, secondary summary: corroborated). A problem-list recode (F32.9 resolved,
+    # F33.1 added the same week) is then no boundary, and the earlier trials stay in the episode.
+    episode_recovery_months: int = 2
+    # A PHQ-9 at or above this after remission on a running drug reads as a relapse
+    # (services/rules/relapse.py, review 11 finding 3), and after a stated abatement as the start
+    # of a new episode: the moderate band's floor, where the PHQ-9 indicates depression (Kroenke
+    # 2001: >= 10 sensitivity and specificity 88 % for MDD; services/data/phq9_bands.csv,
+    # REFERENCE.md 4.2: confirmed). Mild symptoms after remission (5-9) are not called a relapse.
+    relapse_phq9_at_least: int = 10
     # The site's local codes mapped to standard ones (the `[codes]` table, not `[policy]`: it
     # describes the EHR, not a clinical choice). Empty by default: standard codes only.
     site_codes: SiteCodes = field(default_factory=SiteCodes)

@@ -31,6 +31,14 @@ How the latest reading decides, as a clinician reads a chart:
 - Observations dated after as-of are not read (a replay sees the chart as it was), nor
   entered-in-error or cancelled ones.
 
+Breastfeeding (review 11 finding 5) is read here too: a Breastfeeding status Observation
+(LOINC 63895-7, SNOMED 413712001; answers LA29252-6 / LA29253-4, SNOMED 169741004 and the
+breast-fed-with-supplement codes, v2-0136 Y/N, a boolean, or the answer's text matched whole:
+data/pregnancy_codes.csv). The latest answer decides: "breastfeeding" gives one LACTATION finding
+dated that day, "not breastfeeding" none (never claimed when not recorded); an undated or
+answerless one is a DataGap. A Z39.1 Condition gives the same kind (condition_codes.csv); a
+recorded delivery ends a pregnancy coded before it in services/rules/populations.py.
+
 The result is one Finding of kind PREGNANCY (as a Z33.1 Condition gives), dated the day of the
 reading it rests on, so every rule that reads a pregnancy finding sees it.
 
@@ -79,6 +87,12 @@ _DROPPED = frozenset({"entered-in-error", "cancelled"})
 # Only a result a clinician has signed off ends a pregnancy on record.
 _SIGNED_OFF = frozenset({"final", "amended", "corrected"})
 _TEXT = "text"
+# A Breastfeeding status Observation (LOINC 63895-7; review 11 finding 5): its code and answers
+# are rows of data/pregnancy_codes.csv too, kept apart from the pregnancy values (a yes/no answer
+# means something only under its own code).
+_FEEDING_STATUS = "breastfeeding-status"
+_FEEDING, _NOT_FEEDING = "breastfeeding", "not-breastfeeding"
+_FEEDING_MEANINGS = frozenset({_FEEDING_STATUS, _FEEDING, _NOT_FEEDING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +108,9 @@ class _Codes:
     status: frozenset[tuple[str, str]]  # (canonical system, code) of the status Observation
     edd: frozenset[tuple[str, str]]  # ... of an estimated delivery date
     values: Mapping[tuple[str, str], _Value]  # (system, code) -> value; ("text", phrase) too
-    plain: frozenset[str]  # every status and EDD code, for `wants`' one look per coding
+    feeding: frozenset[tuple[str, str]]  # ... of a Breastfeeding status Observation
+    feeding_values: Mapping[tuple[str, str], _Value]  # its answers, as `values`
+    plain: frozenset[str]  # every status, EDD and breastfeeding code, for `wants`' one look
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -107,27 +123,36 @@ def _codes() -> _Codes:
     status = {(r.system, r.code) for r in observation_codes() if r.concept == _STATUS_CONCEPT}
     edd: set[tuple[str, str]] = set()
     values: dict[tuple[str, str], _Value] = {}
+    feeding: set[tuple[str, str]] = set()
+    feeding_values: dict[tuple[str, str], _Value] = {}
     for row in _read("pregnancy_codes.csv"):
         system = row["system"].strip()
         code = row["code"].strip()
-        if row["meaning"] == "edd":
+        meaning = row["meaning"]
+        if meaning == "edd":
             edd.add((canonical_system(system), code))
+            continue
+        if meaning == _FEEDING_STATUS:
+            feeding.add((canonical_system(system), code))
             continue
         if system == _TEXT:
             code = code.lower()
         else:
             system = canonical_system(system)
-        values[(system, code)] = _Value(row["meaning"], system, code, row["display"])
+        into = feeding_values if meaning in _FEEDING_MEANINGS else values
+        into[(system, code)] = _Value(meaning, system, code, row["display"])
     return _Codes(
         status=frozenset(status),
         edd=frozenset(edd),
         values=values,
-        plain=frozenset(code for _, code in status | edd),
+        feeding=frozenset(feeding),
+        feeding_values=feeding_values,
+        plain=frozenset(code for _, code in status | edd | feeding),
     )
 
 
 def status_and_edd_codes() -> frozenset[str]:
-    """Every code of a Pregnancy Status or EDD Observation, as `fhir_fields.codings` yields codes
+    """Every code of a Pregnancy Status, EDD or Breastfeeding status Observation, as `fhir_fields.codings` yields codes
     (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
     these apart there, so a vital sign costs no second walk (issue 14)."""
     return _codes().plain
@@ -153,19 +178,22 @@ def wants(resource: Resource) -> bool:
 
 
 def _kind(concept: object) -> str | None:
-    """ "status", "edd" or None, from a CodeableConcept's codings (systems canonical)."""
+    """ "status", "edd", "feeding" or None, from a CodeableConcept's codings (systems
+    canonical)."""
     codes = _codes()
     for system, code, _ in codings(concept):
         if (system, code) in codes.status:
             return "status"
         if (system, code) in codes.edd:
             return "edd"
+        if (system, code) in codes.feeding:
+            return "feeding"
     return None
 
 
-def _value(resource: Resource) -> _Value | None:
-    """The status a Pregnancy Status Observation records, or None when its value names none."""
-    values = _codes().values
+def _value(resource: Resource, values: Mapping[tuple[str, str], _Value]) -> _Value | None:
+    """The status a Pregnancy Status (or, with its own `values`, a Breastfeeding status)
+    Observation records, or None when its value names none."""
     concept = resource.get("valueCodeableConcept")
     coded = codings(concept)
     for system, code, _ in coded:
@@ -183,7 +211,20 @@ def _value(resource: Resource) -> _Value | None:
             return found
     if resource.get("dataAbsentReason") is not None and not coded and not texts:
         return values.get((_TEXT, _UNKNOWN))
+    if isinstance(resource.get("valueBoolean"), bool):  # "Breastfeeding: yes" as a boolean
+        return values.get((_TEXT, "yes" if resource["valueBoolean"] else "no"))
     return None
+
+
+def _shown(resource: Resource, value: _Value) -> str:
+    """How a breastfeeding answer is named on a card: the value's own text when sent
+    ("Exclusively breastfeeding"), else its row's display."""
+    concept = resource.get("valueCodeableConcept")
+    if isinstance(concept, JSON_OBJECT) and isinstance(concept.get("text"), str):
+        text = " ".join(concept["text"].split())
+        if text:
+            return text
+    return value.display
 
 
 def _edd_date(raw: object) -> date | None:
@@ -239,6 +280,14 @@ class _Status:
 
 
 @dataclass(frozen=True, slots=True)
+class _Feeding:
+    day: date
+    value: _Value
+    shown: str  # the answer as the card names it
+    source: SourceRef | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Edd:
     day: date  # when it was recorded
     edd: date
@@ -252,8 +301,10 @@ def _gap(resource: Resource, reason: str) -> DataGap:
 
 
 def _readings(
-    observations: Iterable[Resource], as_of: date
+    observations: Iterable[Resource], as_of: date, feeding: list[_Feeding]
 ) -> tuple[list[_Status], list[_Edd], list[DataGap]]:
+    """The pregnancy statuses and EDDs, and the gaps; Breastfeeding status readings are added
+    to `feeding`."""
     statuses: list[_Status] = []
     edds: list[_Edd] = []
     gaps: list[DataGap] = []
@@ -266,7 +317,11 @@ def _readings(
         if kind is None:  # a code in the table under another system (`wants` reads no system)
             continue
         day = effective_date(resource)
-        what = "pregnancy status" if kind == "status" else "estimated delivery date"
+        what = {
+            "status": "pregnancy status",
+            "edd": "estimated delivery date",
+            "feeding": "breastfeeding status",
+        }[kind]
         if day is None:
             gaps.append(_gap(resource, f"{what} with no date"))
             continue
@@ -281,7 +336,14 @@ def _readings(
             system, code = _edd_coding(concept) or ("", "")
             edds.append(_Edd(day, edd, system, code, source))
             continue
-        value = _value(resource)
+        if kind == "feeding":
+            answer = _value(resource, _codes().feeding_values)
+            if answer is None:
+                gaps.append(_gap(resource, "breastfeeding status whose value names no answer"))
+                continue
+            feeding.append(_Feeding(day, answer, _shown(resource, answer), source))
+            continue
+        value = _value(resource, _codes().values)
         if value is None:
             gaps.append(_gap(resource, "pregnancy status whose value names no status"))
             continue
@@ -314,13 +376,52 @@ def edd_passed(finding: Finding) -> bool:
     return finding.kind is FindingKind.POSTPARTUM and (finding.system, finding.code) in _codes().edd
 
 
+def _breastfeeding(feeding: list[_Feeding]) -> tuple[Finding, ...]:
+    """A LACTATION finding when the latest Breastfeeding status says she breastfeeds (review 11
+    finding 5), dated that day; nothing when it says she does not, or none was recorded (never
+    claimed when not recorded). Two answers on the latest day: breastfeeding counts (the safer
+    reading: the caveats are about the infant). How recent it must be is the rules' call
+    (services/rules/populations.py), as the card names its date."""
+    if not feeding:
+        return ()
+    latest = max(feeding, key=lambda f: (f.day, f.value.meaning == _FEEDING))
+    if latest.value.meaning != _FEEDING:
+        return ()
+    value = latest.value
+    return (
+        Finding(
+            FindingKind.LACTATION,
+            value.code,
+            value.system,
+            # The answer alone when it says what it is ("Exclusively breastfeeding"), so an
+            # order card's summary can name it; a bare "Yes" with its question.
+            latest.shown
+            if "breast" in latest.shown.lower()
+            else f"Breastfeeding status: {latest.shown}",
+            latest.day,
+            latest.source,
+        ),
+    )
+
+
 def read_pregnancy(
     observations: Iterable[Resource], *, as_of: date, policy: MappingPolicy | None = None
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
     """The current pregnancy the Observations record, or a passed EDD within the postnatal window
-    (at most one Finding), and the Observations that could not be read. `observations`: those build_record routes here (`wants`)."""
-    policy = policy or MappingPolicy()
-    statuses, edds, gaps = _readings(observations, as_of)
+    (at most one Finding), then breastfeeding on record (`_breastfeeding`), and the Observations
+    that could not be read. `observations`: those build_record routes here (`wants`)."""
+    feeding: list[_Feeding] = []
+    found, gaps = _read_pregnancy(observations, as_of, policy or MappingPolicy(), feeding)
+    return found + _breastfeeding(feeding), gaps
+
+
+def _read_pregnancy(
+    observations: Iterable[Resource],
+    as_of: date,
+    policy: MappingPolicy,
+    feeding: list[_Feeding],
+) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
+    statuses, edds, gaps = _readings(observations, as_of, feeding)
     ended = max(
         (s.day for s in statuses if s.value.meaning == _NOT_PREGNANT and s.signed_off),
         default=None,

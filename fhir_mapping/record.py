@@ -464,6 +464,12 @@ class FindingKind(StrEnum):
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
     POSTPARTUM = "postpartum"
+    # A recorded delivery (ICD-10-CM O80/O82, Z37.x, Z39.0/Z39.2; SNOMED delivery procedures):
+    # ends a pregnancy coded before it and starts the postnatal year (review 11 finding 5/11c).
+    DELIVERY = "delivery"
+    # Breastfeeding on record (Z39.1; a Breastfeeding status Observation, LOINC 63895-7, read by
+    # fhir_mapping/pregnancy.py): the lactation caveats of condition_drug_rules.csv apply.
+    LACTATION = "lactation"
     SUICIDAL_IDEATION = "suicidal-ideation"
     SELF_HARM = "self-harm"
     # Catatonic features (ICD-10-CM F06.1, SNOMED "with catatonic features"): ECT or a
@@ -559,6 +565,9 @@ class LabResult:
     # A QTc read from an ECG that gives none (or none that is a number): what the ECG does report
     # (fhir_mapping/lab_measures.py), so the card shows what was measured. Empty otherwise.
     reported: tuple[Measurement, ...] = ()
+    # valueQuantity.comparator as sent ("<", "<=", ">", ">="; None: an exact value): "eGFR > 60"
+    # is a bound, not 60 (a renal check must not read it as mild impairment).
+    comparator: str | None = None
 
 
 class ProcedureKind(StrEnum):
@@ -736,6 +745,8 @@ class PatientRecord:
     procedures: tuple[ProcedureRecord, ...] = ()
     referrals: tuple[Referral, ...] = ()
     draft_orders: tuple[DraftOrder, ...] = ()
+    # Referrals (TMS, ECT, ...) among the order hooks' draftOrders (review 11 finding 11a).
+    draft_referrals: tuple[Referral, ...] = ()
     episode_start: date | None = None  # start of the current depressive episode, where known
     resources_read: int = 0
     resources_skipped: int = 0  # unparseable or irrelevant resources; counted for the log

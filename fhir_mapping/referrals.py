@@ -71,3 +71,25 @@ def referrals(resource: Resource, *, as_of: date) -> tuple[Referral, ...]:
 def all_referrals(requests: Iterable[Resource], *, as_of: date) -> tuple[Referral, ...]:
     found = {ref for r in requests for ref in referrals(r, as_of=as_of)}
     return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source or ""))))
+
+
+def draft_referrals(resources: Iterable[Resource], *, as_of: date) -> tuple[Referral, ...]:
+    """The referrals (TMS, ECT, ...) among the hook's draftOrders (the Bundle itself or its
+    entries' resources): a draft TMS ServiceRequest is checked against the TMS exclusions on
+    record at order-select / order-sign (review 11 finding 11a). Kept apart from `referrals` of
+    the chart: a draft is the order being written, not one already open."""
+    flat: list[Resource] = []
+    for resource in resources:
+        if not isinstance(resource, Mapping):
+            continue
+        if resource.get("resourceType") == "Bundle":
+            entries = resource.get("entry")
+            for entry in entries if isinstance(entries, list) else ():
+                inner = entry.get("resource") if isinstance(entry, Mapping) else None
+                if isinstance(inner, Mapping):
+                    flat.append(inner)
+        else:
+            flat.append(resource)
+    return all_referrals(
+        [r for r in flat if r.get("resourceType") == "ServiceRequest"], as_of=as_of
+    )

@@ -72,6 +72,13 @@ never snoozed while any signal is current (data/topics.csv).
 
 What an acute signal means for a TMS referral (the TMS gate) is services/tms_gate.py.
 
+Puerperal (postpartum) psychosis (review 11 finding 2) is an acute risk of its own, read here
+(`puerperal_psychosis`): an active Condition whose code the condition table reads as both
+psychotic and postpartum onset (ICD-10-CM F53.1, SNOMED 18260003). It is a psychiatric
+emergency (data/acute_risk.csv postpartum-psychosis: same-day psychiatric assessment, NICE
+CG192), so its card (rules/postpartum_psychosis.py) speaks whatever the pathway stage, and the
+outpatient cards (optimise, psychotherapy, TMS) hold back while it is on record.
+
 Where each part lives: the records (`RiskEvent`, `RiskCheck`, `SuicideSignal`, the levels) and the
 acknowledgement rule (`_closes`: which assessment closes which signal) risk_signal.py; reading the
 record (the candidate signals and risk-factor lines, the documented assessments, the PHQ-9
@@ -84,7 +91,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services.policy import Policy
 from services.risk_evidence import _checks, _events, _rescreens, _window_start
 
@@ -174,3 +181,16 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
         lowered=lowered,
         lookback_from=screen_from,
     )
+
+
+def puerperal_psychosis(record: PatientRecord) -> tuple[Finding, ...]:
+    """The active Conditions coded as puerperal (postpartum) psychosis, in record order: a
+    psychotic finding whose own code also reads as postpartum onset (condition_codes.csv rows
+    "psychotic" and "postpartum" for ICD-10-CM F53.1 and SNOMED 18260003), so the code states
+    both; never a psychotic code and a postpartum code of two different Conditions, whose
+    dates the record would have to tie together. Empty on nearly every chart."""
+    context = record.context
+    postpartum = {(f.system, f.code) for f in context.of(FindingKind.POSTPARTUM)}
+    if not postpartum:
+        return ()
+    return tuple([f for f in context.of(FindingKind.PSYCHOTIC) if (f.system, f.code) in postpartum])

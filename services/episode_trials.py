@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from operator import attrgetter
 
-from fhir_mapping.episode import in_current_episode
-from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
+from fhir_mapping.episode import add_months, in_current_episode
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import FindingKind, PatientRecord, Role, Trial, Verdict
 
 # Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
 # Enum class costs about ten times reading a global (issue 14).
@@ -73,3 +74,39 @@ def _responding(
             if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
         ]
     )
+
+
+def maybe_previous_episode(
+    record: PatientRecord, episode_trials: tuple[Trial, ...], policy: MappingPolicy
+) -> tuple[date, tuple[Trial, ...]] | None:
+    """A boundary the record suggests but does not state (review 11 finding 4, the unsure
+    case): a depression diagnosis whose onset comes after a treatment-free gap of at least
+    episode_gap_months in which no PHQ-9 was taken (a PHQ-9 there decides it: episode.py rule
+    1b). The episode's trials that ended before the gap may belong to a previous episode; they
+    stay counted (the record does not say the episode ended) and the TMS criterion names them
+    "to confirm". (the onset, those trials), or None."""
+    onsets = sorted(
+        [
+            f.onset_latest
+            for f in record.context.of(FindingKind.DEPRESSION)
+            if f.onset_latest is not None
+        ]
+    )
+    if not onsets or not episode_trials:
+        return None
+    onset = onsets[-1]
+    before = tuple([t for t in episode_trials if not t.ongoing and t.end < onset])
+    if not before:
+        return None
+    last_end = max(t.end for t in before)
+    if any(t.start <= last_end < t.end for t in episode_trials):
+        return None  # another course ran on through the end: no treatment-free gap
+    gap_end = min([t.start for t in episode_trials if t.start > last_end] + [onset])
+    if add_months(last_end, policy.episode_gap_months) > gap_end:
+        return None
+    if any(
+        s.instrument == "PHQ-9" and last_end < s.date < gap_end and s.value is not None
+        for s in record.scores
+    ):
+        return None
+    return onset, tuple(sorted(before, key=_START))

@@ -210,13 +210,15 @@ def text(lab: LabResult) -> str:
     if lab.value is None:
         return f"a result on {day}"
     unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
-    sent = f"{cards.fmt_mg(lab.value)}{unit}"
+    sign = f"{lab.comparator} " if lab.comparator else ""  # "> 60 mL/min/1.73 m2": a bound
+    sent = f"{sign}{cards.fmt_mg(lab.value)}{unit}"
     known = lab_ranges().get(lab.test)
     if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):
         found = _unit_factors().get((lab.test, lab.unit.lower()))
         if found is not None:
             factor, to_unit = found
-            return f"{cards.fmt_mg(lab.value * factor)} {to_unit} (sent as {sent}) on {day}"
+            shown = f"{sign}{cards.fmt_mg(lab.value * factor)} {to_unit}"
+            return f"{shown} (sent as {sent}) on {day}"
     return f"{sent} on {day}"
 
 
@@ -227,8 +229,21 @@ def above(rule: LabRule, lab: LabResult) -> bool | None:
         return None
     number = value(lab)
     if number is not None:
-        return number > rule.high
+        return _beyond(number, rule.high, lab.comparator, upper=True)
     return True if lab.flag == "high" else None
+
+
+def _beyond(number: float, line: float, comparator: str | None, *, upper: bool) -> bool | None:
+    """Whether a value is above (`upper`) or below the line, a bound ("< 0.2", "> 60") read as
+    what it says: "< 0.2" is below 0.5 for certain, "< 135" below 130 is not known (None)."""
+    if not upper:  # below the line is above it, mirrored
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(comparator or "")
+        return _beyond(-number, -line, flipped, upper=True)
+    if comparator is None:
+        return number > line
+    if comparator in (">", ">="):  # the true value is at or above `number`
+        return True if (number >= line if comparator == ">" else number > line) else None
+    return False if number <= line else None  # "<", "<=": at or below `number`
 
 
 def below(rule: LabRule, lab: LabResult) -> bool | None:
@@ -236,7 +251,7 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
         return None
     number = value(lab)
     if number is not None:
-        return number < rule.low
+        return _beyond(number, rule.low, lab.comparator, upper=False)
     return True if lab.flag == "low" else None
 
 

@@ -101,6 +101,8 @@ from services.order_checks.model import (
     OrderCheck,
     dedupe_key,
 )
+from services.order_checks.older_adults import anticholinergic_check
+from services.order_checks.renal import renal_check
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
@@ -108,6 +110,7 @@ from services.order_checks.shared_ingredient import (
     shared_ingredient_check,
 )
 from services.order_checks.stacking import stacking_check
+from services.order_checks.tms_draft import tms_draft_check
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import suicide_risk, tms_referral
@@ -204,6 +207,9 @@ def run_order_checks(
             # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
             for check in lab_checks(ctx, draft):
                 by_topic.setdefault(check.topic, []).append(check)
+            # Labelled renal limits against the latest eGFR (review 11 finding 1).
+            if (renal := renal_check(ctx, draft, selected)) is not None:
+                by_topic.setdefault(renal.topic, []).append(renal)
         if draft.role is Role.AUGMENTATION:
             above = augmentation_above_range(ctx, draft)
             if above is not None:
@@ -219,6 +225,7 @@ def run_order_checks(
         checks: list[OrderCheck | None] = [
             caution_check(ctx, draft),
             bipolar_check(ctx, draft),
+            anticholinergic_check(ctx, draft),  # Beers 2023 at >= 65 (review 11 finding 1)
         ]
         both = combined.get(draft.ingredient)
         if both is None:
@@ -251,6 +258,7 @@ def run_order_checks(
     interactions = interaction_card(ctx, selected, by_topic)
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     found_recs.append(interactions)
+    found_recs.append(tms_draft_check(ctx, selections))  # a TMS order with a TMS exclusion
     if drafts:
         # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
         found_recs.insert(0, _keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))

@@ -38,7 +38,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.record import DataDomain, Finding, GapCause, PatientRecord, ProcedureKind, Score
-from services import tms_course
+from services import ect_phases, tms_course
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
@@ -294,6 +294,95 @@ def _this_episode_ect(course: TmsCourse, policy: Policy) -> str:
     return f"{head}: discuss the next step with the ECT service."
 
 
+def _phases(record: PatientRecord, current: list[TmsCourse]) -> ect_phases.EctPhases | None:
+    """This episode's ECT sessions as an acute course and continuation/maintenance sessions
+    (review 11 finding 9), or None: sessions documented as a period are not counted, so not
+    split."""
+    if not all(c.sessions_counted for c in current):
+        return None
+    first = current[0].start
+    return ect_phases.split(
+        [
+            p.date
+            for p in record.procedures
+            if p.kind is _ECT and p.date is not None and first <= p.date <= record.as_of
+        ]
+    )
+
+
+def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Policy) -> str:
+    """ "acute course, 9 sessions, 2024-11-04 to 2024-11-28 (...); then 5 continuation/
+    maintenance sessions about every 4 weeks to 2025-04-28; PHQ-9 ...": both named, the acute
+    course's response measured as any course's, the PHQ-9s on the later sessions listed. A
+    relapse is said only when the acute course responded on record; otherwise the card says
+    what it sees (not in remission on maintenance) and that the ECT service decides."""
+    acute, later = phases.acute, phases.later
+    course = _measured(record, policy, acute[0], acute[-1], False, len(acute))
+    after_days = policy.mapping.on_treatment_days_after_end
+    if course.baseline is None and course.latest is None:
+        # Not "none on record": PHQ-9s before and after it may be there, outside its windows.
+        measured = (
+            f"no PHQ-9 within {policy.mapping.baseline_days_before} days before it or "
+            f"{after_days} days after it"
+        )
+    else:
+        measured = f"{_ect_scores(course, policy, latest=False)}{_ect_state(course)}"
+    horizon = min(record.as_of, later[-1] + timedelta(days=after_days))
+    on_later = [s for s in record.phq9() if s.value is not None and later[0] < s.date <= horizon]
+    wording = ect_phases.schedule().wording
+    spacing = phases.spacing()
+    n = len(later)
+    sessions = f"{n} {wording} session{'' if n == 1 else 's'}{f' {spacing}' if spacing else ''}"
+    span = later[0].isoformat() if n == 1 else f"{later[0].isoformat()} to {later[-1].isoformat()}"
+    head = (
+        f"**ECT in this episode:** acute course, {len(acute)} sessions, "
+        f"{acute[0].isoformat()} to {acute[-1].isoformat()} "
+        f"({measured}); then {sessions}, "
+        f"{span}"
+    )
+    if not on_later:
+        return (
+            f"{head}; no PHQ-9 on them or within {after_days} days after the last: ask the ECT "
+            "service how the patient is doing and what comes next."
+        )
+    scores = ", ".join(f"{s.value} ({s.date.isoformat()})" for s in on_later[-3:])
+    latest = on_later[-1].value
+    assert latest is not None
+    if latest < policy.remission_below:
+        return f"{head}; PHQ-9 {scores}: in remission (PHQ-9 < {policy.remission_below}, CMS159)."
+    if course.response is True:
+        state = f"relapse on {wording} ECT after a response to the acute course"
+    else:
+        measured = "" if course.response is False else " (acute response not measured)"
+        state = f"not in remission on {wording} ECT{measured}"
+    return (
+        f"{head}; PHQ-9 {scores}: {state}. The ECT service decides the next step, including "
+        "whether TMS has a place."
+    )
+
+
+def ect_service_line(record: PatientRecord, policy: Policy, episode_start: date | None) -> str:
+    """The TMS card's line when this episode's ECT went on from an acute course to
+    continuation/maintenance sessions (review 11 finding 9): the patient is under the ECT
+    service, which decides whether TMS comes next, so the card does not read as a plain TMS
+    referral. "" otherwise (most charts; an acute course alone is on the optimise card)."""
+    if not any(p.kind is _ECT for p in record.procedures):
+        return ""
+    found = tms_course.ect_courses(record, policy)
+    current = [c for c in found if episode_start is None or c.end >= episode_start]
+    phases = _phases(record, current) if current else None
+    if phases is None:
+        return ""
+    acute, later = phases.acute, phases.later
+    wording = ect_phases.schedule().wording
+    return (
+        f"**ECT in this episode:** acute course {acute[0].isoformat()} to "
+        f"{acute[-1].isoformat()}, then {len(later)} {wording} "
+        f"session{'' if len(later) == 1 else 's'} to {later[-1].isoformat()}: the ECT service "
+        "decides whether TMS comes next; agree it with them before referring."
+    )
+
+
 def _earlier_ect(course: TmsCourse, policy: Policy) -> str:
     year = course.start.year
     if course.response is True:
@@ -340,6 +429,9 @@ def _ect_history(record: PatientRecord, policy: Policy, episode_start: date | No
     found = tms_course.ect_courses(record, policy)
     current = [c for c in found if episode_start is None or c.end >= episode_start]
     if current:
+        phases = _phases(record, current)
+        if phases is not None:
+            return EctHistory(_phased_ect(phases, record, policy), _ECT_TRIED)
         return EctHistory(_this_episode_ect(current[-1], policy), _ECT_TRIED)
     if found:
         return EctHistory(_earlier_ect(found[-1], policy))

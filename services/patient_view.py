@@ -26,8 +26,11 @@ from services.rules import (
     interactions,
     maoi_combination,
     measurement_based_care,
+    older_adult_anticholinergic,
     optimize_switch_augment,
+    postpartum_psychosis,
     psychotherapy,
+    relapse,
     running_cautions,
     running_sodium,
     suicide_risk,
@@ -43,6 +46,7 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     adherence_review.rule,
     diagnosis_review.rule,
     optimize_switch_augment.rule,
+    relapse.rule,
     tms_referral.rule,
     tms_course.rule,
     psychotherapy.rule,
@@ -60,6 +64,7 @@ def run_rules(
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).
     found = [suicide_risk.rule(ctx), maoi_combination.rule(ctx), age_dose_limit.rule(ctx)]
+    found.append(postpartum_psychosis.rule(ctx))  # an emergency, whatever the stage (review 11)
     # Two running drugs in a pair of data/drug_interactions.csv (review 7 finding 5), and a
     # running drug a condition on record rules against (bupropion with epilepsy): both whatever
     # the pathway stage.
@@ -67,10 +72,13 @@ def run_rules(
     found.append(running_cautions.rule(ctx))
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
+    # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
+    found.append(older_adult_anticholinergic.rule(ctx))
     if ctx.facts.active:
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
+    shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -38,6 +38,11 @@ class TmsAssessment:
     # The acute-risk blockers (issue 11 item 8): TMS waits for an acute suicide-risk signal or
     # catatonia. When they are the only blockers, TMS would otherwise be the next step.
     acute: tuple[str, ...] = ()
+    # What rules TMS out for this patient whatever the trial count (acute suicide risk, bipolar
+    # or psychotic disorder, psychotic or catatonic features, age, a contraindication, an open
+    # ECT referral, an earlier course without response): a draft TMS order is checked against
+    # them (services/order_checks/tms_draft.py, review 11 finding 11a).
+    exclusions: tuple[str, ...] = ()
 
     @property
     def only_acute(self) -> bool:
@@ -90,6 +95,7 @@ def _tms_assessment(
             "decide with child and adolescent psychiatry"
         )
     blockers.extend(clinical)
+    excluded = len(blockers)  # the blockers so far are about the patient, not the count
     if depression is None:
         blockers.append("no depression diagnosis on the problem list")
     if len(failed) < policy.tms_min_failed_trials:
@@ -142,6 +148,7 @@ def _tms_assessment(
         after.append(earlier_course)
     blockers.extend(after)
     clinical.extend(after)
+    exclusions = (*blockers[:excluded], *after)
     if tms_open:
         blockers.append("a TMS referral or course is already on record in this episode")
     return TmsAssessment(
@@ -149,4 +156,5 @@ def _tms_assessment(
         blockers=tuple(blockers),
         clinical=tuple(clinical),
         acute=acute.lines,
+        exclusions=exclusions,
     )

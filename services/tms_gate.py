@@ -30,7 +30,7 @@ from services.acute_risk import SuicideLevel, SuicideSignal, unread_line
 def _tms_lines() -> dict[str, str]:
     """Condition -> why TMS is not the next step and what is (data/acute_risk.csv)."""
     text = resources.files("services").joinpath("data/acute_risk.csv").read_text("utf-8")
-    return {row["condition"]: row["tms_line"] for row in csv.DictReader(text.splitlines())}
+    return {row["condition"]: row["line"] for row in csv.DictReader(text.splitlines())}
 
 
 def _brief(signal: SuicideSignal) -> str:
@@ -71,6 +71,12 @@ def tms_exclusions(suicide: SuicideSignal | None, catatonia: tuple[Finding, ...]
             else None
         ),
     )
+
+
+def line(condition: str) -> str:
+    """A row of data/acute_risk.csv by its condition: the postpartum-psychosis card's advice,
+    the catatonia caution on antipsychotics, the benzodiazepine-before-ECT line."""
+    return _tms_lines()[condition]
 
 
 def suicide_alternatives() -> str:

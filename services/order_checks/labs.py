@@ -3,14 +3,19 @@ the order and that the service used to fetch and ignore.
 
 - lithium raised or added while the last level (within policy.lab_recent_days) is above the
   augmentation target (data/lab_safety.csv "lithium-target": CANMAT 2023 0.5-0.8 mmol/L; the FDA
-  boxed warning: toxicity tracks the serum level);
+  boxed warning: toxicity tracks the serum level); otherwise, a baseline test (CANMAT 2023 para
+  164, data/augmentation_monitoring.csv `baseline_tests`: sodium, calcium, creatinine or eGFR,
+  TSH, and the level for a raise) not on record within lab_recent_days: the baseline card names
+  each (services/lithium_baseline.py; review 11 finding 1);
 - citalopram or escitalopram with a recent QTc above 500 ms ("qtc-stop": Celexa label 5.2, FDA
   2011/2012), or above 450 ms as an information card ("qtc-caution"); a latest QTc that cannot be
   compared says so, with what the ECG did report (its QT interval and heart rate, as sent: never
   a QTc computed from them); when the drug's older-adult limit is exceeded too (the age-limit
   card), the QTc card names it in one line, and `qtc_line` gives the age-limit card its line;
 - an SSRI or SNRI with a recent sodium below 130 mmol/L ("sodium-low": Spasovski 2014; the
-  labels' hyponatraemia warning), worded more strongly from policy.older_adult_age.
+  labels' hyponatraemia warning), worded more strongly from policy.older_adult_age; mirtazapine
+  (its label) and tricyclics (AGS Beers 2023, UNVERIFIED) by rows of their own (review 11
+  finding 1), which only the order hooks read.
 
 Each card names the value and its date, and cites what data/lab_safety.csv's `cite` (the line)
 and `effect_cite` (what the drug does) columns say, never a citation written here. When lab
@@ -29,7 +34,7 @@ import re
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement, Role
-from services import age_limits, cards, lab_safety
+from services import age_limits, cards, lab_safety, lithium_baseline
 from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose, trial_dose
@@ -37,6 +42,7 @@ from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 LITHIUM = "order-lithium-level"
+LITHIUM_BASELINE = "order-lithium-baseline"
 QTC = "order-qtc"
 SODIUM = "order-low-sodium"
 
@@ -100,14 +106,12 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if rule is None or not _raises_lithium(ctx, draft):
         return None
     lab = _recent(ctx, "lithium")
-    if lab is None:
-        return (
-            _not_checked(LITHIUM, draft, "lithium level")
-            if lab_safety.labs_missing(ctx.record)
-            else None
-        )
-    if not lab_safety.above(rule, lab):
-        return None
+    if lab is None and lab_safety.labs_missing(ctx.record):
+        return _not_checked(LITHIUM, draft, "lithium level")
+    if lab is None or not lab_safety.above(rule, lab):
+        # No level above target: the baseline labs (review 11 finding 1). With lab results not
+        # all obtained, an absent result proves nothing: no baseline card then.
+        return None if lab_safety.labs_missing(ctx.record) else _baseline(ctx, draft)
     dose = f" {cards.fmt_mg(draft.mg_per_day_upper)} mg/day" if draft.mg_per_day_upper else ""
     return OrderCheck(
         LITHIUM,
@@ -122,6 +126,45 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
         f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose. "
         f"{_renal(ctx)}",
+    )
+
+
+def _baseline(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A lithium start or raise with a baseline test (CANMAT 2023 para 164: data/
+    augmentation_monitoring.csv `baseline_tests`) not on record within lab_recent_days: the
+    card names each test, what is on record and what is not (services/lithium_baseline.py)."""
+    starting = not any(t.ongoing and t.ingredient == "lithium" for t in ctx.facts.augmentations)
+    tests = lithium_baseline.baseline(ctx, starting=starting)
+    days = ctx.policy.lab_recent_days
+    missing = lithium_baseline.short_missing(tests, days)
+    row = lithium_baseline.baseline_row()
+    if not missing or row is None:
+        return None
+    dose = f" {cards.fmt_mg(draft.mg_per_day_upper)} mg/day" if draft.mg_per_day_upper else ""
+    verb = "started" if starting else "raised"
+    target = lab_safety.rule_for("lithium-target", "lithium", "")
+    effect = f" ({target.effect_cite})" if target is not None and target.effect_cite else ""
+    level = (
+        ""
+        if starting
+        else f" A raise needs a current level: toxicity tracks the serum level{effect}."
+    )
+    cite = row.cite
+    return OrderCheck(
+        LITHIUM_BASELINE,
+        draft,
+        cards.fit_summary(
+            f"Lithium{dose} {verb}: {missing} (baseline labs, {cite})",
+            f"Lithium {verb}: {missing} (baseline labs, {cite})",
+            f"Lithium {verb}: baseline labs not all on record ({cite})",
+        ),
+        cards.join_sections(
+            f"**Baseline labs for lithium** ({cite}: {row.monitoring}):\n"
+            + "\n".join(t.line(days) for t in tests),
+            f"Order what is missing before the {'first dose' if starting else 'higher dose'}."
+            f"{level}",
+            f"Source: {row.source}.",
+        ),
     )
 
 
@@ -380,13 +423,20 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
     # Older adults are at greater risk of SSRI/SNRI hyponatraemia (the labels): the summary
     # says the age, the detail asks for a recheck before starting rather than during treatment.
     at_age = f" at age {age}" if older else ""
+    # A row for a named drug (mirtazapine: review 11 finding 1) speaks of the drug, a class row
+    # of the class ("SSRIs"); an UNVERIFIED row (tricyclics: AGS Beers, recalled) says so.
+    by_name = draft.ingredient in rule.drugs
+    who = draft.ingredient if by_name else f"{draft.drug_class}s"
+    what = name if by_name else f"{draft.drug_class} antidepressants"
+    risk = "the labels" if rule.effect_cite.endswith("labels") else rule.effect_cite
+    flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
     summary = cards.fit_summary(
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: below {rule.bounds()}; "
-        f"{draft.drug_class}s can lower it further",
+        f"{who} can lower it further",
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: below {rule.bounds()}",
     )
     advice = (
-        f"Older adults are at greater risk (the labels): at {age}, recheck sodium and find its "
+        f"Older adults are at greater risk ({risk}): at {age}, recheck sodium and find its "
         "cause before starting."
         if older
         else "Recheck sodium and find its cause before starting."
@@ -396,6 +446,6 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
         draft,
         summary,
         f"The latest sodium is {lab_safety.text(lab)}, below {rule.bounds()} (moderate "
-        f"hyponatraemia or worse, {rule.cite}). {draft.drug_class} antidepressants can cause "
-        f"hyponatraemia (SIADH; {rule.effect_cite}). {advice}",
+        f"hyponatraemia or worse, {rule.cite}). {what} can cause "
+        f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}",
     )

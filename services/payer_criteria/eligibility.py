@@ -34,9 +34,14 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
             return judged(
                 c,
                 CriterionStatus.NOT_MET,
+                # One line per sentence, not per Finding: one Condition (F33.42) is read both as
+                # a depression code and as MDD in remission, and named twice it reads as two
+                # diagnoses (review 11 finding 11b).
                 tuple(
-                    f"{finding_line(f)} is not a qualifying diagnosis (in remission or bipolar)"
-                    for f in dict.fromkeys(not_mdd)
+                    dict.fromkeys(
+                        f"{finding_line(f)} is not a qualifying diagnosis (in remission or bipolar)"
+                        for f in not_mdd
+                    )
                 ),
             )
         return absent(c, x, "condition list", "no depression diagnosis on the problem list")

@@ -8,6 +8,7 @@ from operator import attrgetter
 
 from fhir_mapping.record import Trial
 from services import cards, intolerance_count, trial_dates
+from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -96,6 +97,18 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         if dated:
             named_out.append(_dated_text(dated))
         summary += "; not counted: " + "; ".join(named_out)
+    # Review 11 finding 4 (F3): counted trials that ended before a treatment-free gap and a new
+    # diagnosis may be a previous episode's: kept (no boundary is stated), named to confirm.
+    earlier = maybe_previous_episode(x.record, facts.episode_trials, x.policy.mapping)
+    names = {t.ingredient for t in counted}
+    before = [t.ingredient for t in earlier[1] if t.ingredient in names] if earlier else []
+    previous = (
+        f"trials before {earlier[0].isoformat()} may be a previous episode ({', '.join(before)})"
+        if earlier and before
+        else None
+    )
+    if previous:
+        summary += f"; to confirm: {previous}"
     details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
         # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
@@ -106,6 +119,8 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             if inferred
             else None
         )
+        if previous:
+            to_check = f"{to_check}; {previous}" if to_check else previous
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(

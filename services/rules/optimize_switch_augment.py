@@ -31,7 +31,11 @@ Safety rules (issue 11):
   question of dose or adherence, and the adherence card stays quiet on documented intolerance
   (issue 10); one card, not two;
 - dose ranges the card prints for an older adult are capped at the labelled older-adult maximum
-  (age_limits.py), as the dose it proposes is.
+  (age_limits.py), as the dose it proposes is;
+- catatonic features (review 11 finding 7; optimize/catatonia.py): the summary names catatonia,
+  the card names a running benzodiazepine and offers "Refer for ECT evaluation", and no
+  antipsychotic is one click (antipsychotics can worsen catatonia; CANMAT 2023 Table 3.6 pairs a
+  benzodiazepine with the antidepressant).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting
+from services.rules.optimize import catatonia, interacting
 from services.rules.optimize.augment import (
     SECOND_LINE,
     augment_section,
@@ -287,10 +291,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections = opening(ctx)
     for trial in low:
         raise_dose(ctx, trial, sections, found)
+    sections.append(catatonia.section(ctx))
     for trial in weak:
         sections.append(below_range_section(ctx, trial))
         suggestion = raise_dose_suggestion(ctx, trial, adjunct=True)
-        if suggestion is not None:
+        if suggestion is not None and not catatonia.holds(ctx, trial.drug_class):
             found.append(suggestion)
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
@@ -335,8 +340,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
             if not blind and not weak and not tapered:
-                # Beside a below-range adjunct another is named, not one click (augment.py).
-                found.extend(augmenter_suggestions(ctx, used, remaining))
+                # Beside a below-range adjunct another is named, not one click (augment.py);
+                # with catatonia an antipsychotic is named only (catatonia.py).
+                offered = tuple([d for d in remaining if not catatonia.holds(ctx, d.drug_class)])
+                found.extend(augmenter_suggestions(ctx, used, offered))
         if low:
             summary = low_summary(ctx, low[0])
         elif weak:
@@ -346,8 +353,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             summary = _unmeasured_summary(ctx, blind[0])
         elif tapered and facts.failed_trials:
             summary = _tapering_summary(ctx, tapered)
+        elif catatonia.findings(ctx):
+            summary = catatonia.summary(ctx, *_failed_words(ctx))
         else:
             summary = _summary(ctx, used, remaining)
+    if catatonia.findings(ctx):
+        if not summary.startswith("Catatonia"):
+            summary = catatonia.prefixed(ctx, summary)
+        ect = catatonia.ect_suggestion(ctx)
+        if ect is not None:
+            found.insert(0, ect)  # ECT first: especially effective with catatonia (para 215)
+        sections.append(catatonia.ect_line(ctx))
     evidence = card_evidence(ctx)
     return cards.make(
         TOPIC,

@@ -13,6 +13,16 @@ rule exists it is data (services/drug_rules.py and its tables) and applied here:
   antipsychotics are text only (FDA 2011 class labelling: individual risk-benefit decision);
 - postpartum: a coded postpartum onset, or an EDD passed within the clinic's postnatal window
   (fhir_mapping/pregnancy.py; review 10 R13), asks about breastfeeding before a drug is chosen;
+- delivery (review 11 findings 5, 11c): a recorded delivery (O80/O82, Z37.x, Z39.0/Z39.2, a
+  delivery Procedure) ends a pregnancy coded on or before its date (an O09.x "third trimester"
+  left active after the birth is not current) and starts the postnatal year
+  (policy.postpartum_after_edd_days, the same year a passed EDD opens);
+- breastfeeding on record (Z39.1, a Breastfeeding status Observation) within that year of its
+  date: said with its date, and the lactation caveats of condition_drug_rules.csv (lithium,
+  esketamine, zuranolone) are shown beside the drugs and checked on an order; never claimed when
+  not recorded (the "check breastfeeding" line stays);
+- postpartum depression (F53.0, SNOMED postpartum-onset MDD) with no psychotic features: zuranolone
+  (FDA: PPD) is named as a text option (data/pathway_options.csv; review 11 finding 10);
 - psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis);
 - active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity);
   likewise with no such diagnosis but a recent alcohol screen at or above the clinic's cut-off
@@ -39,7 +49,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
-from services import drug_rules
+from services import drug_rules, pathway_options
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
 
@@ -97,6 +107,10 @@ _CAVEAT = Choice.CAVEAT
 _ORDERED = (Choice.FIRST, Choice.NEXT)
 _PREGNANCY = FindingKind.PREGNANCY
 _POSTPARTUM = FindingKind.POSTPARTUM
+_DELIVERY = FindingKind.DELIVERY
+_LACTATION = FindingKind.LACTATION
+_DEPRESSION = FindingKind.DEPRESSION
+_PSYCHOTIC = FindingKind.PSYCHOTIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +132,17 @@ class Population:
     # A passed estimated delivery date within the clinic's postnatal window (a POSTPARTUM finding
     # fhir_mapping/pregnancy.py reads from the EDD: no postpartum onset is coded by it).
     edd_passed: Finding | None = None
+    # The delivery that opened the postnatal year as-of falls in (the earliest delivery finding of
+    # that year: a Z39.2 follow-up weeks later is not the birth), or None (review 11 finding 5).
+    delivery: Finding | None = None
+    # The latest pregnancy finding a recorded delivery ended (onset on or before it), named so
+    # the card says why it is no longer read as current (review 11 finding 11c).
+    ended_pregnancy: Finding | None = None
+    # Breastfeeding on record within the postnatal window of its date (the latest), or None.
+    lactation: Finding | None = None
+    # A coded postpartum depression (a POSTPARTUM finding that is also a DEPRESSION finding) with
+    # no psychotic features on record: zuranolone is named (review 11 finding 10).
+    ppd: Finding | None = None
 
 
 def _latest(found: tuple[Finding, ...]) -> Finding:
@@ -137,6 +162,11 @@ def population(
         for finding in record.context.findings:
             grouped.setdefault(finding.kind, []).append(finding)
         by_kind = {kind: tuple(found) for kind, found in grouped.items()}
+    perinatal = _perinatal(record, policy, by_kind)
+    if perinatal is not None:
+        # The condition rules see the pregnancy a delivery did not end, and breastfeeding only
+        # while it is recent (`_perinatal`).
+        by_kind = {**by_kind, _PREGNANCY: perinatal.pregnancy, _LACTATION: perinatal.lactation}
     years = record.patient.age
     minor = years is not None and years < policy.adult_age
     by_age = drug_rules.rules_for_age(years)
@@ -156,7 +186,7 @@ def population(
     postpartum = by_kind.get(_POSTPARTUM)
     passed = tuple(f for f in postpartum if edd_passed(f)) if postpartum else ()
     onset = tuple(f for f in postpartum if not edd_passed(f)) if postpartum else ()
-    if not by_age and not applying and not pregnancy and not postpartum:
+    if not by_age and not applying and not pregnancy and not postpartum and perinatal is None:
         return _UNRESTRICTED[minor]  # most adults: no rule and nothing on record applies
     chosen = [r for r in by_age if r.choice in _ORDERED and r.ingredient is not None]
     return Population(
@@ -167,8 +197,72 @@ def population(
         boxed=next((r for r in by_age if r.choice is _BOXED_WARNING), None),
         pregnancy=_latest(pregnancy) if pregnancy else None,
         postpartum=_latest(onset) if onset else None,
-        edd_passed=_latest(passed) if passed else None,
+        # A recorded delivery in the postnatal year speaks for itself: no "EDD passed" guess.
+        edd_passed=_latest(passed) if passed and not (perinatal and perinatal.delivery) else None,
+        delivery=perinatal.delivery if perinatal else None,
+        ended_pregnancy=perinatal.ended if perinatal else None,
+        lactation=_latest(perinatal.lactation) if perinatal and perinatal.lactation else None,
+        ppd=_ppd(onset, by_kind),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Perinatal:
+    pregnancy: tuple[Finding, ...]  # the pregnancy findings no delivery ended
+    ended: Finding | None  # the latest one a delivery ended
+    delivery: Finding | None  # the delivery of the postnatal year as-of is in
+    lactation: tuple[Finding, ...]  # breastfeeding findings within the window of their date
+
+
+def _perinatal(
+    record: PatientRecord, policy: Policy, by_kind: Mapping[FindingKind, tuple[Finding, ...]]
+) -> _Perinatal | None:
+    """What a recorded delivery and breastfeeding change (review 11 findings 5, 11c), or None
+    when neither is on record (nearly every chart).
+
+    A pregnancy finding dated on or before the latest delivery is ended by it: a birth ends the
+    pregnancy it closes, whatever the problem list still says (an O09.523 "third trimester" left
+    active for 11 months). One dated after it is a new pregnancy and stays; an undated one stays
+    too (the safer reading: its caveats remain and the card asks to confirm it is current).
+    The postnatal year is policy.postpartum_after_edd_days from the birth; breastfeeding counts
+    for as long from the day it was recorded (the card names that day)."""
+    deliveries = by_kind.get(_DELIVERY, ())
+    feeding = by_kind.get(_LACTATION, ())
+    if not deliveries and not feeding:
+        return None
+    window = timedelta(days=policy.mapping.postpartum_after_edd_days)
+    as_of = record.as_of
+    dated = [f.onset for f in deliveries if f.onset is not None]
+    last = max(dated, default=None)
+    pregnancy = by_kind.get(_PREGNANCY, ())
+    kept = tuple(f for f in pregnancy if last is None or f.onset is None or f.onset > last)
+    ended = [f for f in pregnancy if f not in kept]
+    recent = [f for f in deliveries if f.onset is not None and as_of - window <= f.onset <= as_of]
+    # The birth: the earliest delivery finding within the window before the latest one (a Z39.2
+    # postnatal visit weeks later names the same birth, not a new one).
+    births = [
+        f for f in recent if last is not None and f.onset is not None and last - window < f.onset
+    ]
+    delivery = min(births, key=lambda f: f.onset or date.min) if births else None
+    return _Perinatal(
+        pregnancy=kept,
+        ended=_latest(tuple(ended)) if ended else None,
+        delivery=delivery,
+        lactation=tuple(f for f in feeding if f.onset is None or as_of - window <= f.onset),
+    )
+
+
+def _ppd(
+    onset: tuple[Finding, ...], by_kind: Mapping[FindingKind, tuple[Finding, ...]]
+) -> Finding | None:
+    """The latest postpartum-onset finding whose code is also read as depression (F53.0, SNOMED
+    postpartum-onset MDD; not O90.6 "blues" nor F53.1 puerperal psychosis), when no psychotic
+    features are on record: zuranolone is labelled for PPD, not for psychosis."""
+    if not onset or by_kind.get(_PSYCHOTIC):
+        return None
+    depression = {(f.system, f.code) for f in by_kind.get(_DEPRESSION, ())}
+    found = tuple(f for f in onset if (f.system, f.code) in depression)
+    return _latest(found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,16 +365,64 @@ def boxed_warning(ctx: RuleContext) -> DrugRule | None:
     return ctx.population.boxed
 
 
+def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -> str:
+    """A recorded delivery (review 11 findings 5, 11c): its date, the postnatal year it opens
+    (policy.mapping.postpartum_after_edd_days), and the pregnancy finding it ended, named so the
+    prescriber sees why that code no longer counts as a current pregnancy."""
+    assert delivery.onset is not None  # `_perinatal` names only a dated delivery
+    end = delivery.onset + timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
+    line = (
+        f"**Delivered on {delivery.onset.isoformat()}** ({delivery.display}, {delivery.coding}):"
+        " postnatal year "
+        f"to {end.isoformat()}."
+    )
+    if ended is not None:
+        since = f" since {ended.onset.isoformat()}" if ended.onset else ""
+        line += (
+            f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
+            "as ended."
+        )
+    if ctx.population.lactation is None:
+        line += " Check breastfeeding before choosing a drug, with perinatal psychiatry input."
+    return line
+
+
+def _lactation_line(lactation: Finding) -> str:
+    """Breastfeeding on record (review 11 finding 5), with the day it was recorded: the
+    lactation caveats follow it."""
+    when = lactation.onset.isoformat() if lactation.onset else "date not recorded"
+    return (
+        f"**Breastfeeding on record ({when}):** {lactation.display} ({lactation.coding}). Weigh "
+        "each drug's lactation data with perinatal psychiatry input; caveats below."
+    )
+
+
+def _zuranolone_line(ppd: Finding) -> str:
+    """Zuranolone for a coded postpartum depression (review 11 finding 10): a text option with
+    its label notes (data/pathway_options.csv), never a ready-to-accept order."""
+    option = pathway_options.options()["zuranolone"]
+    since = f" since {ppd.onset.isoformat()}" if ppd.onset else ""
+    unverified = " (UNVERIFIED)" if option.status == "UNVERIFIED" else ""
+    return (
+        f"**Postpartum depression on record** ({ppd.coding}{since}): {option.label} "
+        f"({option.line}): {option.card}.{unverified}"
+    )
+
+
 def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     """A passed EDD (fhir_mapping/pregnancy.py, review 10 R13): what the record shows, the EDD
     and how long ago, never a delivery it does not record; and what to ask before a drug is
     chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
     weeks = (ctx.record.as_of - edd).days // 7
     ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
+    check = (
+        "breastfeeding is on record (below)"
+        if ctx.population.lactation is not None
+        else "check breastfeeding before choosing a drug"
+    )
     return (
         f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
-        "from the record. Probably postpartum: check breastfeeding before choosing a drug, with "
-        "perinatal psychiatry input."
+        f"from the record. Probably postpartum: {check}, with perinatal psychiatry input."
     )
 
 
@@ -297,6 +439,12 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."
         )
+    delivery = ctx.population.delivery
+    if delivery is not None:
+        lines.append(_delivery_line(ctx, delivery, ctx.population.ended_pregnancy))
+    lactation = ctx.population.lactation
+    if lactation is not None:
+        lines.append(_lactation_line(lactation))
     if not tms:
         # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
         # finding 10), beside the header that names the finding.
@@ -313,9 +461,11 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
         lines.append(
             f"**Postpartum onset on record:** {postpartum.display} ({postpartum.system} "
-            f"{postpartum.code}{since}). Choose with perinatal psychiatry input, including "
-            "whether the patient is breastfeeding."
+            f"{postpartum.code}{since}). Choose with perinatal psychiatry input"
+            + (", including whether the patient is breastfeeding." if lactation is None else ".")
         )
+    if ctx.population.ppd is not None and not tms:
+        lines.append(_zuranolone_line(ctx.population.ppd))
     if is_minor(ctx):
         years = age(ctx)
         if age_choices(ctx):

@@ -8,12 +8,16 @@ psychotherapy_course_kinds) at any time, or a psychotherapy referral that is ope
 completed. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
 (90833/90836/90838) is not a trial of CBT or IPT: it keeps the card, which names it (review 6
 finding 4).
+
+Puerperal psychosis on record (review 11 finding 2): no card. It is a psychiatric emergency
+(rules/postpartum_psychosis.py), and a CBT or IPT referral beside it would read as the next
+outpatient step.
 """
 
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, SourceRef
-from services import cards, suggestions
+from services import acute_risk, cards, suggestions
 from services.pathway import VOID_REQUEST_STATUSES
 from services.psychotherapy_sessions import (
     PsychotherapySessions,
@@ -54,6 +58,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A primary psychotic disorder likewise (review 7 finding 9).
     if facts.bipolar or facts.psychotic_disorder or not facts.failed_trials:
         return None
+    if acute_risk.puerperal_psychosis(ctx.record):
+        return None  # an emergency first (module docstring)
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):
         return None

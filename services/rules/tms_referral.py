@@ -34,7 +34,15 @@ from functools import lru_cache
 from typing import Any
 
 from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
-from services import cards, data_gaps, suggestions, tables, tms_course, tms_gate
+from services import (
+    cards,
+    data_gaps,
+    pathway_options,
+    suggestions,
+    tables,
+    tms_course,
+    tms_gate,
+)
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import (
@@ -361,6 +369,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if facts.suicide is not None:
         sections.append(tms_gate.referral_note(facts.suicide))
     sections.append(populations.population_notes(ctx, tms=True))
+    # On maintenance ECT the ECT service decides whether TMS comes next (review 11 finding 9).
+    sections.append(pathway_options.ect_service_line(ctx.record, ctx.policy, facts.episode_start))
     if facts.tms_cautions:
         # Device labels advise caution, not exclusion, for these (NeuroStar: implanted devices
         # controlled by physiological signals); the TMS service decides after its own screen.

@@ -55,6 +55,8 @@ INTERACTING_CLASSES = {
     "angiotensin II receptor blocker",
     "thiazide diuretic",
     "typical antipsychotic",
+    # Lorazepam, named beside catatonia on the optimise card (review 11 finding 7).
+    "benzodiazepine",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {

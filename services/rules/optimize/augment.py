@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
-from services import cards, drug_rules, drugs, interaction_table, lab_safety, pathway_options
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    interaction_table,
+    lab_safety,
+    pathway_options,
+    renal_doses,
+)
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.order_doses import trial_dose
 from services.rules import populations
@@ -143,6 +151,8 @@ def augment_section(
         listing = f": {', '.join(_with_monitoring(others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
+    # The labels' renal limits of the adjuncts listed, at the latest eGFR (review 11 finding 1).
+    lines.append(renal_doses.caveat_line(ctx.record, ctx.policy, lines[1 if used else 0 :]) or "")
     lines.extend(_running_adjunct_lines(ctx))
     return "**Augment:** " + " ".join(line for line in lines if line)
 

@@ -1,16 +1,32 @@
 """Psychotic depression: antidepressant plus antipsychotic at antipsychotic-range doses (STOP-PD)
 or ECT (CANMAT 2023 Table 3.6, para 215); no second antipsychotic; ECT after a failed
-combination."""
+combination.
+
+Puerperal psychosis (ICD-10-CM F53.1; review 11 finding 2) is not this card's: it is a psychiatric
+emergency with its own critical card (rules/postpartum_psychosis.py), and the unipolar STOP-PD
+regimen is not its default (bipolar link), so no optimise card is made. Catatonic features
+beside psychotic features keep the regimen as text only (antipsychotics can worsen catatonia:
+data/acute_risk.csv catatonia-antipsychotic), with the catatonia line and ECT (review 11
+finding 7)."""
 
 from __future__ import annotations
 
 from fhir_mapping.record import Role, SourceRef, Trial
-from services import cards, drug_rules, drugs, pathway_options, suggestions, tolerability
+from services import (
+    acute_risk,
+    cards,
+    drug_rules,
+    drugs,
+    pathway_options,
+    suggestions,
+    tolerability,
+)
 from services.drug_rules import Regimen
 from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import catatonia
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
@@ -60,6 +76,9 @@ def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     # bipolar disorder, no card here; the diagnosis review says the unipolar pathway does not apply.
     if not facts.psychotic or facts.bipolar or facts.psychotic_disorder:
         return False
+    if acute_risk.puerperal_psychosis(ctx.record):
+        # The emergency card takes them up (and names a barred running drug), whatever runs.
+        return True
     return not (running_antipsychotics(ctx) and responding(ctx))
 
 
@@ -68,6 +87,8 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     3.6, para 215; STOP-PD); never augmentation doses, a second antipsychotic or bupropion; ECT
     after a failed combination."""
     facts = ctx.facts
+    if acute_risk.puerperal_psychosis(ctx.record):
+        return None  # an emergency, not an outpatient optimisation (module docstring)
     finding = facts.psychotic[0]
     regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)
     stacked = running_antipsychotics(ctx)
@@ -83,6 +104,7 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
         "with psychotic features (para 215). Augmentation doses (e.g. aripiprazole 2 mg/day) "
         "are not a treatment of psychotic depression. TMS policies exclude psychotic features."
     )
+    sections.append(catatonia.section(ctx))
     if regimen is not None:
         sections.append(
             f"**Regimen with trial evidence:** {regimen.text()} (Meyers 2009, Arch Gen "
@@ -175,6 +197,11 @@ def _running_antipsychotic_section(
                         f" Raising {t.ingredient} is not offered as a ready-to-accept order: "
                         f"{held.reason()}."
                     )
+                elif catatonia.holds(ctx, t.drug_class):
+                    text += (
+                        f" Raising {t.ingredient} is not offered as a ready-to-accept order: "
+                        "catatonic features on record (see above)."
+                    )
                 else:
                     label = (
                         f"Raise {t.ingredient} to {cards.fmt_mg(regimen.antipsychotic_min_mg)} "
@@ -226,6 +253,8 @@ def _propose_regimen(
         why_text = f"not tolerated before ({tolerability.brief(intolerant[regimen.antipsychotic])})"
     elif held is not None:
         why_text = held.reason()
+    elif catatonia.holds(ctx, ap_class):
+        why_text = "catatonic features on record (antipsychotics can worsen catatonia; see above)"
     elif regimen.min_age is not None and years is not None and years < regimen.min_age:
         why_text = f"{regimen.name} enrolled adults ({regimen.min_age}+); age {years}"
     if why_text is not None:

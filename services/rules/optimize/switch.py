@@ -9,6 +9,7 @@ from services import (
     drug_rules,
     drugs,
     lab_safety,
+    renal_doses,
     sodium_history,
     trial_dates,
     washout_switch,
@@ -221,15 +222,20 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
 
 def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     """The safety lines of a switch list, after its options and before the notes on what was
-    left out: a washout when crossing into or out of an MAOI, and a recent sodium or QTc that
-    argues against some of the options (review 7 finding 4). Every switch list says them: the
+    left out: a washout when crossing into or out of an MAOI, a recent sodium or QTc that
+    argues against some of the options (review 7 finding 4), and the labels' renal limits of
+    the options at the latest eGFR (services/renal_doses.py). Every switch list says them: the
     one after an intolerance too."""
     # A recent low sodium since normalised (review 10 R13): services/sodium_history.py.
     recovered = sodium_history.recovered_line(ctx.record, ctx.policy, names)
+    # The labels' renal limits of the options at the latest eGFR (review 11 finding 1: the list
+    # offered duloxetine and desvenlafaxine at eGFR 25 with no renal word).
+    renal = renal_doses.caveat_line(ctx.record, ctx.policy, names)
     return [
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
         *([recovered] if recovered is not None else []),
+        *([renal] if renal is not None else []),
     ]
 
 

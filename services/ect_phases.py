@@ -1,0 +1,74 @@
+"""An acute ECT course and the continuation/maintenance sessions after it (review 11 finding 9).
+
+ECT courses (services/tms_course.py) are grouped by the TMS gap (policy.tms_course_gap_days), so
+an acute course of 9 sessions in November and monthly maintenance sessions from January form two
+courses, and weekly continuation sessions right after an acute course form one. Neither is
+"the course in this episode": the acute course is what a response is measured on, and depression
+on maintenance ECT is a relapse question for the ECT service. This module splits the dated
+sessions of an episode into the acute run (sessions closer together than the data table's
+continuation/maintenance spacing: an acute course is given two to three times a week) and the
+sessions after it, when every one of those is at least that spacing apart
+(data/ect_schedule.csv). Anything else (a second acute course, sessions documented as a
+period) is not split: the caller names the latest course as before.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class EctSchedule:
+    min_gap_days: int  # sessions this far apart or more: continuation/maintenance spacing
+    wording: str  # how a card names those sessions: "continuation/maintenance"
+    source: str
+    status: str
+
+
+@cache
+def schedule() -> EctSchedule:
+    text = resources.files("services").joinpath("data/ect_schedule.csv").read_text("utf-8")
+    (row,) = [r for r in csv.DictReader(text.splitlines()) if r["phase"] == _LATER]
+    return EctSchedule(int(row["min_gap_days"]), row["wording"], row["source"], row["status"])
+
+
+_LATER = "continuation-maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class EctPhases:
+    acute: tuple[date, ...]  # the acute course's sessions, oldest first (two or more)
+    later: tuple[date, ...]  # the continuation/maintenance sessions after it (one or more)
+
+    def spacing(self) -> str:
+        """ "about every 4 weeks", "every 1 to 4 weeks" (a taper), or "" for one session."""
+        gaps = [(b - a).days for a, b in zip(self.later, self.later[1:], strict=False)]
+        if not gaps:
+            return ""
+        low, high = round(min(gaps) / 7), round(max(gaps) / 7)
+        if low == high:
+            return "about weekly" if low == 1 else f"about every {low} weeks"
+        return f"every {low} to {high} weeks"
+
+
+def split(days: Sequence[date]) -> EctPhases | None:
+    """The acute course and the sessions after it, or None when the sessions do not read as
+    one acute course followed by continuation/maintenance spacing only."""
+    ordered = sorted(set(days))
+    if len(ordered) < 3:
+        return None
+    least = schedule().min_gap_days
+    end = 1
+    while end < len(ordered) and (ordered[end] - ordered[end - 1]).days < least:
+        end += 1
+    acute, later = tuple(ordered[:end]), tuple(ordered[end:])
+    if len(acute) < 2 or not later:
+        return None
+    if any((b - a).days < least for a, b in zip(later, later[1:], strict=False)):
+        return None  # a second acute run: not a maintenance schedule
+    return EctPhases(acute, later)

@@ -1,0 +1,111 @@
+"""The baseline labs of a lithium start or raise (review 11 finding 1).
+
+CANMAT 2023 para 164 (services/data/augmentation_monitoring.csv, the lithium row's `monitoring`
+and `baseline_tests`): lithium level, electrolytes, calcium, creatinine/eGFR and TSH at baseline
+and every 6-12 months. The order hook used to compare only an existing level, so a lithium start
+at 77 with no TSH, sodium or level on record passed silently.
+
+A test counts when a result is on record within policy.lab_recent_days (an older one is named
+with its date, as old: a baseline from years ago is not one). The level is asked for only when
+lithium already runs (a raise): a level before the first dose measures nothing. A test the
+service does not read at all (calcium: no code in fhir_mapping's lab table) is never called
+missing: the card says it was not read and asks to check it in the chart, and it alone never
+raises the card (every lithium order would get one).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.record import LabResult
+from services import lab_safety
+from services.rules.context import RuleContext
+
+_LEVEL = "lithium"
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineRow:
+    monitoring: str  # what the table says is monitored, as the card quotes it
+    cite: str  # the short citation a card gives ("CANMAT 2023 para 164")
+    tests: tuple[tuple[str, ...], ...]  # each: the tests any one of which is enough
+    source: str
+    status: str
+
+
+@cache
+def baseline_row() -> BaselineRow | None:
+    """The lithium row of data/augmentation_monitoring.csv (its `baseline_tests`)."""
+    text = resources.files("services").joinpath("data/augmentation_monitoring.csv")
+    for row in csv.DictReader(text.read_text("utf-8").splitlines()):
+        if row["agent"].strip().lower() == "lithium" and row.get("baseline_tests", "").strip():
+            return BaselineRow(
+                monitoring=row["monitoring"],
+                cite=row["baseline_cite"].strip(),
+                tests=tuple(
+                    tuple(t for t in group.split("|") if t)
+                    for group in row["baseline_tests"].split(";")
+                    if group
+                ),
+                source=row["source"],
+                status=row["status"],
+            )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineTest:
+    name: str  # "TSH", "creatinine or eGFR"
+    latest: LabResult | None  # the latest result of any of its tests
+    recent: bool  # `latest` is within policy.lab_recent_days
+    read: bool  # the service reads this test at all
+
+    @property
+    def wanting(self) -> bool:
+        """Not on record recently (a test never read is not said to be missing)."""
+        return self.read and not self.recent
+
+    def line(self, recent_days: int) -> str:
+        if not self.read:
+            return f"- {self.name}: not read by this service; check it in the chart"
+        if self.latest is None:
+            return f"- {self.name}: **none on record**"
+        label = lab_safety.LABEL.get(self.latest.test, self.latest.test)
+        shown = f"{label} {lab_safety.text(self.latest)}"
+        if not self.recent:
+            # "TSH: last 2.1 ..."; of a pair, which one: "creatinine or eGFR: last eGFR 38 ..."
+            which = shown if " or " in self.name else lab_safety.text(self.latest)
+            return f"- {self.name}: **last {which}, over {recent_days} days ago**"
+        return f"- {shown}"
+
+
+def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
+    """Each baseline test with its latest result; the level only for a raise."""
+    row = baseline_row()
+    if row is None:
+        return ()
+    known = lab_ranges()
+    found: list[BaselineTest] = []
+    for group in row.tests:
+        if starting and group == (_LEVEL,):
+            continue
+        name = " or ".join(lab_safety.LABEL.get(t, t) for t in group)
+        read = any(t in known for t in group)
+        latest = lab_safety.latest(ctx.record, *group) if read else None
+        recent = latest is not None and lab_safety.is_recent(ctx.record, ctx.policy, latest)
+        found.append(BaselineTest(name, latest, recent, read))
+    return tuple(found)
+
+
+def short_missing(tests: tuple[BaselineTest, ...], recent_days: int) -> str:
+    """ "no TSH or sodium in 365 days": the wanting tests, for a summary (true whether there is
+    none at all or only an older one)."""
+    names = [t.name for t in tests if t.wanting]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"no {listed} in {recent_days} days"

@@ -1,0 +1,145 @@
+"""Older-adult (AGS Beers 2023) cautions of antidepressants: data/older_adult_cautions.csv.
+
+Review 11 finding 1: amitriptyline, paroxetine and the other strongly anticholinergic
+antidepressants were drafted and kept running at 79-88, with repeated falls coded, and no card said
+a word. The table holds the Beers lines, each row with its source and status:
+
+- `anticholinergic` rows: a drug to avoid from `min_age` (Beers applies from 65), doxepin only
+  above `above_mg_day` (6 mg/day, its hypnotic dose, is not on the list);
+- the `falls` row: with falls on record, the classes it names are avoided unless safer
+  alternatives are not available; said beside an anticholinergic row, never alone (every SSRI in
+  an older adult with a fall would be noise, and the review asked for the anticholinergic line).
+
+A dose that cannot be read does not clear doxepin: the safer reading names the line and says the
+dose was not read (a card that stays silent would read as "checked").
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import Finding, FindingKind
+from services.rules.context import RuleContext
+
+
+@dataclass(frozen=True, slots=True)
+class OlderAdultCaution:
+    kind: str  # "anticholinergic" | "falls"
+    ingredient: str  # "" for a class row
+    classes: frozenset[str]
+    above_mg_day: float | None  # the line applies only above this daily dose (doxepin: 6)
+    min_age: int
+    line: str  # what the criteria say, as the card quotes it
+    cite: str  # "AGS Beers 2023"
+    source: str
+    status: str
+
+    @property
+    def unverified(self) -> bool:
+        return self.status == "UNVERIFIED"
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def rows() -> tuple[OlderAdultCaution, ...]:
+    text = resources.files("services").joinpath("data/older_adult_cautions.csv").read_text("utf-8")
+    return tuple(
+        OlderAdultCaution(
+            kind=row["kind"],
+            ingredient=row["ingredient"].strip().lower(),
+            classes=frozenset(c for c in row["classes"].split(";") if c),
+            above_mg_day=_float(row["above_mg_day"]),
+            min_age=int(row["min_age"]),
+            line=row["line"],
+            cite=row["cite"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def anticholinergic(
+    ingredient: str, mg_per_day: float | None, age: int | None
+) -> OlderAdultCaution | None:
+    """The drug's strongly-anticholinergic row when it applies at this age and daily dose, else
+    None. An unknown age gives None (no age, no age rule: the dose checks already say the age
+    was not read); an unknown dose of a drug listed only above a dose gives the row (safer)."""
+    if age is None:
+        return None
+    for row in rows():
+        if row.kind != "anticholinergic" or row.ingredient != ingredient.lower():
+            continue
+        if age < row.min_age:
+            return None
+        if row.above_mg_day is not None and mg_per_day is not None:
+            return row if mg_per_day > row.above_mg_day else None
+        return row
+    return None
+
+
+def falls_row(drug_class: str, age: int | None) -> OlderAdultCaution | None:
+    """The falls row when it names the drug's class and the age is in its range."""
+    if age is None:
+        return None
+    return next(
+        (r for r in rows() if r.kind == "falls" and drug_class in r.classes and age >= r.min_age),
+        None,
+    )
+
+
+def falls_on_record(ctx: RuleContext) -> tuple[Finding, ...]:
+    """Falls findings (data/falls_codes.csv), latest onset first (undated last)."""
+    return tuple(
+        sorted(
+            ctx.facts.findings_of(FindingKind.FALLS),
+            key=lambda f: f.onset or date.min,
+            reverse=True,
+        )
+    )
+
+
+def falls_words(falls: tuple[Finding, ...]) -> str:
+    """How a summary names the falls: "repeated falls", "history of falling"; "falls" for
+    several kinds or a long display."""
+    if not falls:
+        return ""
+    names = {f.display.lower() for f in falls}
+    if len(names) == 1:
+        (name,) = names
+        if len(name) <= 24:
+            return name
+    return "falls"
+
+
+def falls_line(caution: OlderAdultCaution | None, falls: tuple[Finding, ...]) -> str:
+    """ "**Falls on record:** Repeated falls (ICD-10-CM R29.6, since 2024-11-04; Condition/c1),
+    and 1 more fall record. AGS Beers 2023: with a history of falls ... (UNVERIFIED)." """
+    if not falls:
+        return ""
+    latest = falls[0]
+    when = f"since {latest.onset_text}" if latest.onset else "date not recorded"
+    ref = f"; {latest.source}" if latest.source is not None else ""
+    more = len(falls) - 1
+    others = f", and {more} more fall record{'s' if more > 1 else ''}" if more else ""
+    said = f"**Falls on record:** {latest.display} ({latest.coding}, {when}{ref}){others}."
+    if caution is None:
+        return said
+    flag = " (UNVERIFIED)" if caution.unverified else ""
+    return f"{said} {caution.cite}: {caution.line}{flag}."
+
+
+def source_line(*cautions: OlderAdultCaution | None) -> str:
+    """ "Source: <row source> (UNVERIFIED)." once per distinct row."""
+    seen: list[OlderAdultCaution] = []
+    for c in cautions:
+        if c is not None and c not in seen:
+            seen.append(c)
+    return " ".join(f"Source: {c.source}{' (UNVERIFIED)' if c.unverified else ''}." for c in seen)

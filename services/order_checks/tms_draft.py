@@ -1,0 +1,86 @@
+"""A TMS order written for a patient the TMS rule excludes (review 11 finding 11a).
+
+A draft TMS ServiceRequest (CPT 90867-90869, or the service's own TMS evaluation referral:
+fhir_mapping/referrals.py reads both, `PatientRecord.draft_referrals`) at order-select or
+order-sign is checked against the exclusions the TMS referral rule itself reads
+(`TmsAssessment.exclusions`, services/tms_assessment.py): psychotic features or a psychotic
+disorder, bipolar disorder, catatonia, acute suicide risk, a seizure disorder or metal or a
+stimulator near the head, age under the adult threshold, an open ECT referral, an earlier TMS
+course without response. Each found is named with what the chart says (code, date, resource), on
+one warning card. Not a count of trials or a PHQ-9 threshold: those are the pathway's thresholds
+for suggesting TMS, not reasons against an order a clinician has chosen to write. A safety check
+of the order: it speaks whatever the pathway stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, Referral
+from services import cards, tables
+from services.recommendation import Recommendation
+from services.rules.context import RuleContext
+from services.tms_assessment import finding_line
+
+TOPIC = "order-tms-excluded"
+_TMS = "tms"
+
+
+def _selected(record: PatientRecord, selections: Sequence[str]) -> list[Referral]:
+    """The draft TMS referrals the hook is about: those a selection names ("ServiceRequest/abc"
+    or the bare id); all of them when there is no selection, or when no selection names any
+    draft at all (the protocol layer's reading, cds_hooks/order_drafts.py: checking every draft
+    is the safer one; a selection with the wrong resource type still names its draft's id)."""
+    tms = [r for r in record.draft_referrals if r.kind == _TMS and r.source is not None]
+    if not selections or not tms:
+        return tms
+    wanted = {s.rsplit("/", 1)[-1] for s in selections}
+    chosen = [r for r in tms if r.source is not None and r.source.id in wanted]
+    if chosen:
+        return chosen
+    named_any = any(d.id in wanted for d in record.draft_orders) or any(
+        r.source is not None and r.source.id in wanted for r in record.draft_referrals
+    )
+    return [] if named_any else tms
+
+
+def _on_record(ctx: RuleContext) -> list[Finding]:
+    """The findings behind the exclusions, each to be named with its code, date and resource."""
+    facts = ctx.facts
+    found = [
+        *facts.psychotic_disorder,
+        *facts.psychotic,
+        *facts.bipolar,
+        *ctx.record.context.of(FindingKind.CATATONIA),
+        *facts.tms_contraindications,
+    ]
+    return list(dict.fromkeys(found))
+
+
+def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recommendation | None:
+    drafts = _selected(ctx.record, selections)
+    if not drafts:
+        return None
+    exclusions = ctx.facts.tms.exclusions
+    if not exclusions:
+        return None
+    ordered = ", ".join(str(r.source) for r in drafts if r.source is not None) or "TMS order"
+    first = exclusions[0]
+    summary = cards.fit_summary(
+        f"TMS ordered with {first}",
+        f"TMS ordered with {first.split(':', 1)[0]}",
+        "TMS ordered with a TMS exclusion on record: see the card",
+    )
+    named = [finding_line(f) for f in _on_record(ctx)]
+    payer = tables.guideline(tables.topic(TOPIC).guideline).short
+    detail = cards.join_sections(
+        f"**TMS ordered** ({ordered}) for a patient the TMS pathway excludes:\n"
+        + "\n".join(f"- {line}" for line in exclusions),
+        ("**On record:** " + "; ".join(named) + ".") if named else "",
+        "The TMS referral rule does not suggest TMS for these reasons (payer policies such as "
+        f"{payer} list current psychotic symptoms, seizure disorders and implants near the coil "
+        "as contraindications: REFERENCE.md 3.2): reconsider the order, or document why TMS is "
+        "chosen.",
+    )
+    keys = ",".join(f"{r.source or 'tms'}:{TOPIC}" for r in drafts)
+    return cards.make(TOPIC, summary=summary, detail=detail, dedupe_key=keys)

@@ -1,0 +1,184 @@
+"""patient-view: a strongly anticholinergic antidepressant running in an older adult (review 11
+finding 1).
+
+Amitriptyline 75 mg at 84 with repeated falls, paroxetine 40 mg at 81 with falls: the optimise
+card offered one-click aripiprazole "adjunct to the current antidepressant", and neither "fall"
+nor "anticholinergic" appeared on any card. AGS Beers 2023 (data/older_adult_cautions.csv) says to
+avoid these drugs from 65 (strongly anticholinergic, sedating, orthostatic hypotension), and with a
+history of falls to avoid antidepressants unless safer alternatives are not available.
+
+One warning card names each such drug running (dose, start, source), the age, the falls on record
+(data/falls_codes.csv, with code and date) and the Beers lines with their status, and asks to
+consider switching rather than building on the drug. Nothing is one click: whether and how to
+taper is the prescriber's decision (stopping a tricyclic abruptly has its own withdrawal risk).
+
+While the card is on the screen (not snoozed), the optimise card carries one line saying so, and
+its medication proposals are text, not one click: an adjunct or a higher dose commits the patient
+further to the drug the criteria say to avoid (the safer reading; the low-sodium card does the
+same, rules/running_sodium.py). A snooze with a reason brings the one-click proposals back.
+
+A safety card: it speaks whatever the pathway stage (the anticholinergic load does not lapse with
+remission). Its snooze fingerprint is the drugs and the falls records, so a new fall, or another
+such drug started, brings it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from fhir_mapping.record import Finding
+from services import cards, older_adult_cautions, screen, tables
+from services.interaction_table import Taking
+from services.older_adult_cautions import OlderAdultCaution
+from services.recommendation import Recommendation, Suggestion
+from services.rules import running_cautions
+from services.rules.context import RuleContext
+from services.rules.optimize import card as optimise_card
+
+TOPIC = "older-adult-anticholinergic"
+OPTIMISE = optimise_card.TOPIC
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    taking: Taking
+    row: OlderAdultCaution
+    falls_row: OlderAdultCaution | None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    age: int
+    drugs: tuple[Running, ...]
+    falls: tuple[Finding, ...]
+
+
+def found(ctx: RuleContext) -> Found | None:
+    age = ctx.record.patient.age
+    if age is None:
+        return None
+    falls = older_adult_cautions.falls_on_record(ctx)
+    drugs: list[Running] = []
+    for taking, drug_class in running_cautions.running(ctx):
+        # An as-needed dose is no daily dose: read as not known (doxepin: the safer reading).
+        daily = None if taking.as_needed else taking.mg_per_day
+        row = older_adult_cautions.anticholinergic(taking.ingredient, daily, age)
+        if row is not None:
+            fall_row = older_adult_cautions.falls_row(drug_class, age) if falls else None
+            drugs.append(Running(taking, row, fall_row))
+    if not drugs:
+        return None
+    return Found(age, tuple(drugs), falls)
+
+
+def _dose(taking: Taking) -> str:
+    if taking.mg_per_day is None or taking.as_needed:
+        return taking.ingredient
+    return f"{taking.ingredient} {cards.fmt_mg(taking.mg_per_day)} mg/day"
+
+
+def _summary(f: Found) -> str:
+    cite = f.drugs[0].row.cite
+    words = older_adult_cautions.falls_words(f.falls)
+    falls = f" with {words}" if words else ""
+    if len(f.drugs) == 1:
+        dose = _dose(f.drugs[0].taking)
+        name = f"{dose[0].upper()}{dose[1:]}"
+        short = f.drugs[0].taking.ingredient.capitalize()
+        return cards.fit_summary(
+            f"{name} at {f.age}{falls}: strongly anticholinergic ({cite}); consider switching "
+            "rather than building on it",
+            f"{short} at {f.age}{falls}: strongly anticholinergic ({cite}); consider switching "
+            "rather than building on it",
+            f"{short} at {f.age}{falls}: strongly anticholinergic ({cite})",
+        )
+    names = cards.and_list([d.taking.ingredient for d in f.drugs])
+    return cards.fit_summary(
+        f"{names.capitalize()} at {f.age}{falls}: strongly anticholinergic ({cite}); consider "
+        "switching",
+        f"{names.capitalize()} at {f.age}: strongly anticholinergic ({cite})",
+    )
+
+
+def _line(d: Running) -> str:
+    text = d.taking.text()
+    flag = " (UNVERIFIED)" if d.row.unverified else ""
+    unread = (
+        f" The daily dose was not read; the line applies above "
+        f"{cards.fmt_mg(d.row.above_mg_day)} mg/day."
+        if d.row.above_mg_day is not None and (d.taking.mg_per_day is None or d.taking.as_needed)
+        else ""
+    )
+    return f"- {text[0].upper()}{text[1:]}: {d.row.cite}: {d.row.line}{flag}.{unread}"
+
+
+def detail(f: Found) -> str:
+    falls_row = next((d.falls_row for d in f.drugs if d.falls_row is not None), None)
+    return cards.join_sections(
+        f"**At {f.age}, strongly anticholinergic** ({f.drugs[0].row.cite}, adults "
+        f"{f.drugs[0].row.min_age} and older):\n" + "\n".join(_line(d) for d in f.drugs),
+        older_adult_cautions.falls_line(falls_row, f.falls),
+        "Consider switching to an antidepressant that is not strongly anticholinergic rather "
+        "than adding to it or raising it. Not offered as an order: whether and how to taper is "
+        "the prescriber's decision. While this card is open, the optimise card's medication "
+        "proposals are not one click.",
+        older_adult_cautions.source_line(*(d.row for d in f.drugs), falls_row),
+    )
+
+
+def fingerprint(f: Found) -> str:
+    """The drugs and the falls records: a new fall or another such drug ends a snooze."""
+    return screen.pairs_key(
+        [f"drug|{d.taking.ingredient}" for d in f.drugs]
+        + [f"fall|{x.code}|{x.onset}|{x.source}" for x in f.falls]
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    f = found(ctx)
+    if f is None:
+        return None
+    card = cards.make(TOPIC, summary=_summary(f), detail=detail(f))
+    return screen.with_fields(card, evidence_key=fingerprint(f))
+
+
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def _orders_a_drug(suggestion: Suggestion) -> bool:
+    return any(
+        action.resource is not None and action.resource.get("resourceType") == "MedicationRequest"
+        for action in suggestion.actions
+    )
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with one line on the optimise card, and its medication proposals as text, while
+    this card is on the screen (not in `hidden`): see the module docstring."""
+    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+        return list(recs)
+    f = found(ctx)
+    if f is None:
+        return list(recs)
+    names = cards.and_list([_dose(d.taking) for d in f.drugs])
+    out: list[Recommendation] = []
+    for rec in recs:
+        if rec.topic != OPTIMISE:
+            out.append(rec)
+            continue
+        held = [s for s in rec.suggestions if _orders_a_drug(s)]
+        kept = tuple(s for s in rec.suggestions if not _orders_a_drug(s))
+        proposals = f" Not one click: {'; '.join(s.label for s in held)}." if held else ""
+        line = (
+            f"**{names[0].upper()}{names[1:]} at {f.age}: strongly anticholinergic** "
+            f"({f.drugs[0].row.cite}; {tables.topic(TOPIC).display} card): consider switching "
+            f"before adding to it or raising it.{proposals}"
+        )
+        out.append(
+            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
+        )
+    return out

@@ -1,0 +1,109 @@
+"""Catatonic features on the optimise card (review 11 finding 7).
+
+Catatonia (condition_codes.csv kind "catatonia": ICD-10-CM F06.1, SNOMED 39809009 "recurrent MDD
+with catatonic features", ...) changes the plan: CANMAT 2023 Table 3.6 pairs a benzodiazepine
+with the antidepressant and para 215 finds ECT especially effective (REFERENCE.md 3.5), and
+antipsychotics can worsen catatonia and carry a risk of neuroleptic malignant syndrome
+(data/acute_risk.csv catatonia-antipsychotic). So the card names catatonia in its summary, names
+a running benzodiazepine (lorazepam) with what it means for ECT (para 218), offers "Refer for
+ECT evaluation" as the psychotic-features card does, and offers no antipsychotic as one click:
+the adjuncts stay named as text, for the psychiatrist to weigh.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Finding, FindingKind, SourceRef, Trial
+from services import cards, drug_rules, suggestions, tms_gate
+from services.recommendation import Suggestion
+from services.rules.context import RuleContext
+from services.rules.optimize.orders import finding_refs
+
+# The drug-table class of the benzodiazepines the service reads (interaction_partners.csv).
+BENZODIAZEPINE = "benzodiazepine"
+
+
+def findings(ctx: RuleContext) -> tuple[Finding, ...]:
+    return ctx.facts.findings_of(FindingKind.CATATONIA)
+
+
+def benzodiazepines(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The benzodiazepines running on the as-of date."""
+    return tuple([t for t in ctx.record.trials if t.ongoing and t.drug_class == BENZODIAZEPINE])
+
+
+def holds(ctx: RuleContext, drug_class: str) -> bool:
+    """True when catatonia keeps a drug of this class from being one click (antipsychotics)."""
+    return bool(findings(ctx)) and drug_rules.is_antipsychotic(drug_class)
+
+
+def _named(finding: Finding) -> str:
+    when = f"since {finding.onset_text}" if finding.onset is not None else "onset not recorded"
+    return f"{finding.display} ({finding.coding}, {when})"
+
+
+def section(ctx: RuleContext) -> str:
+    """ "**Catatonic features:** ... (ICD-10-CM F06.1, since 2025-05-12). Antipsychotics can worsen
+    catatonia ...; lorazepam 3 mg/day running since 2025-05-12: ..."; "" without catatonia."""
+    found = findings(ctx)
+    if not found:
+        return ""
+    caution = tms_gate.line("catatonia-antipsychotic")
+    running = benzodiazepines(ctx)
+    if running:
+        # Named without its dose: the catatonia line is about the drug being there, and a
+        # benzodiazepine's dose is not checked by this service (no range in the drug table).
+        named = cards.and_list([f"{t.ingredient} since {t.start.isoformat()}" for t in running])
+        benzo = f"Running: {named}; {tms_gate.line('benzodiazepine-ect')}."
+    else:
+        benzo = "No benzodiazepine is on record."
+    return (
+        f"**Catatonic features:** {_named(found[0])}. {caution[0].upper()}{caution[1:]}. "
+        f"{benzo} Antipsychotics are named here as text, not offered as orders."
+    )
+
+
+def summary(ctx: RuleContext, failed: str, failed_short: str) -> str:
+    """The card's summary with catatonia on record: "Catatonia (F06.1) and 2 adequate trials
+    failed (sertraline, venlafaxine): lorazepam running; refer for ECT evaluation"."""
+    code = findings(ctx)[0].code
+    running = benzodiazepines(ctx)
+    benzo = (
+        f"{cards.and_list([t.ingredient for t in running])} running"
+        if running
+        else "no benzodiazepine on record"
+    )
+    return cards.fit_summary(
+        f"Catatonia ({code}) and {failed}: {benzo}; consider ECT evaluation (CANMAT 2023)",
+        f"Catatonia ({code}) and {failed}: {benzo}; consider ECT evaluation",
+        f"Catatonia ({code}) and {failed_short}: {benzo}; consider ECT evaluation",
+        f"Catatonia ({code}) and {failed_short}: consider ECT evaluation",
+    )
+
+
+def prefixed(ctx: RuleContext, summary: str) -> str:
+    """Another summary of the card with catatonia named first, when it fits."""
+    return cards.fit_summary(f"Catatonia ({findings(ctx)[0].code}): {summary}", summary)
+
+
+def ect_suggestion(ctx: RuleContext) -> Suggestion | None:
+    """ "Refer for ECT evaluation" (recommended), or None when an ECT referral is already open."""
+    if ctx.facts.ect_open is not None:
+        return None
+    reasons: list[SourceRef] = [f.source for f in findings(ctx) if f.source is not None]
+    reasons += finding_refs(ctx)
+    resource = None
+    if ctx.patient_id is not None:
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="ect-evaluation",
+            text="Referral for ECT evaluation (depression with catatonic features)",
+            reasons=reasons,
+        )
+    return suggestions.create("Refer for ECT evaluation", resource, recommended=True)
+
+
+def ect_line(ctx: RuleContext) -> str:
+    """The card's line when an ECT referral is already open (none otherwise)."""
+    if ctx.facts.ect_open is None or not findings(ctx):
+        return ""
+    return "**ECT:** a referral is already open; not proposed again."
