@@ -33,12 +33,10 @@ from services import cards, older_adult_cautions, screen, tables
 from services.interaction_table import Taking
 from services.older_adult_cautions import OlderAdultCaution
 from services.recommendation import Recommendation, Suggestion
-from services.rules import running_cautions
+from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
-from services.rules.optimize import card as optimise_card
 
 TOPIC = "older-adult-anticholinergic"
-OPTIMISE = optimise_card.TOPIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +145,6 @@ def rule(ctx: RuleContext) -> Recommendation | None:
 # --- the optimise card while this card is open --------------------------------------------------
 
 
-def _orders_a_drug(suggestion: Suggestion) -> bool:
-    return any(
-        action.resource is not None and action.resource.get("resourceType") == "MedicationRequest"
-        for action in suggestion.actions
-    )
-
-
 def hold_one_click(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
@@ -165,20 +156,13 @@ def hold_one_click(
     if f is None:
         return list(recs)
     names = cards.and_list([_dose(d.taking) for d in f.drugs])
-    out: list[Recommendation] = []
-    for rec in recs:
-        if rec.topic != OPTIMISE:
-            out.append(rec)
-            continue
-        held = [s for s in rec.suggestions if _orders_a_drug(s)]
-        kept = tuple(s for s in rec.suggestions if not _orders_a_drug(s))
+
+    def line(held: list[Suggestion]) -> str:
         proposals = f" Not one click: {'; '.join(s.label for s in held)}." if held else ""
-        line = (
+        return (
             f"**{names[0].upper()}{names[1:]} at {f.age}: strongly anticholinergic** "
             f"({f.drugs[0].row.cite}; {tables.topic(TOPIC).display} card): consider switching "
             f"before adding to it or raising it.{proposals}"
         )
-        out.append(
-            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
-        )
-    return out
+
+    return one_click_hold.hold_drug_orders(recs, line)

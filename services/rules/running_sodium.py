@@ -49,12 +49,10 @@ from services import cards, lab_safety, screen, tables
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.recommendation import Recommendation, Suggestion
-from services.rules import running_cautions
+from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
-from services.rules.optimize import card as optimise_card
 
 TOPIC = "running-drug-low-sodium"
-OPTIMISE = optimise_card.TOPIC
 _CHECK = "sodium-low"
 _TEST = "sodium"
 
@@ -293,35 +291,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
 # --- the optimise card while this card is open --------------------------------------------------
 
 
-def _orders_a_drug(suggestion: Suggestion) -> bool:
-    return any(
-        action.resource is not None and action.resource.get("resourceType") == "MedicationRequest"
-        for action in suggestion.actions
-    )
-
-
 def hold_one_click(
     recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring."""
-    card = next((r for r in recs if r.topic == TOPIC), None)
-    if card is None or TOPIC in hidden:
+    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
         return list(recs)
-    out: list[Recommendation] = []
-    for rec in recs:
-        held = [s for s in rec.suggestions if _orders_a_drug(s)] if rec.topic == OPTIMISE else []
+
+    def line(held: list[Suggestion]) -> str | None:
         if not held:
-            out.append(rec)
-            continue
-        kept = tuple(s for s in rec.suggestions if not _orders_a_drug(s))
-        names = "; ".join(s.label for s in held)
-        line = (
+            return None
+        return (
             f"**Not one click while the sodium is low** ({tables.topic(TOPIC).display} card): "
-            f"{names}. An adjunct or a higher dose keeps running the drug that may be lowering "
-            "it: settle the sodium and the drug first."
+            f"{'; '.join(s.label for s in held)}. An adjunct or a higher dose keeps running the "
+            "drug that may be lowering it: settle the sodium and the drug first."
         )
-        out.append(
-            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
-        )
-    return out
+
+    return one_click_hold.hold_drug_orders(recs, line)
