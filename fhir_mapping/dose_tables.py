@@ -27,6 +27,10 @@ def _units() -> dict[str, tuple[str, float]]:
     }
 
 
+# Days per unit of each time unit of data/dose_units.csv, by its text as the table writes it
+# ("d", "wk", "mo"): the code nearly every Duration carries, found with one lookup (duration_days).
+_DAYS_BY_CODE = {text: factor for text, (kind, factor) in _units().items() if kind == "time"}
+
 # The kind of a sig_frequencies.csv row that names a word for "as needed" (no per_day).
 _AS_NEEDED = "as-needed"
 
@@ -84,7 +88,15 @@ def duration_days(quantity: object) -> float | None:
     value = quantity.get("value")
     if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
         return None
-    unit, code = quantity.get("unit"), quantity.get("code")
+    code = quantity.get("code")
+    # A code written as the table writes a time unit (UCUM "d" on a daysSupply): the code is
+    # read before the unit (unit_factor), so its row decides; any other code or none is read
+    # below as before (issue 14: one lookup instead of two calls per dispense).
+    if code.__class__ is str:
+        days = _DAYS_BY_CODE.get(code)
+        if days is not None:
+            return float(value) * days
+    unit = quantity.get("unit")
     if unit is None and code is None:
         return float(value)
     found = unit_factor(unit, code)

@@ -102,7 +102,7 @@ from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
 from fhir_mapping.usable_events import _event_key as _event_key
-from fhir_mapping.usable_events import _EventKey
+from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
 from fhir_mapping.usable_events import _usable as _usable
 
@@ -204,7 +204,7 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     """
     policy = policy or MappingPolicy()
-    usable = _sorted_unique([e for e in events if _usable(e, as_of)])
+    usable = usable_sorted(events, as_of)
     by_ingredient: dict[str, list[tuple[MedicationEvent, _EventKey]]] = {}
     orders: list[MedicationEvent] = []
     for pair in usable:
