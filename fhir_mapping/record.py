@@ -16,6 +16,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from fhir_mapping.frozen_init import quick_frozen_init
+
 # The date type under another name, for a class whose field named `date` hides it.
 _Day = date
 
@@ -797,3 +799,8 @@ class PatientRecord:
 
     def antidepressant_trials(self) -> tuple[Trial, ...]:
         return tuple([t for t in self.trials if t.role is _ANTIDEPRESSANT])
+
+
+# Built for every PHQ-9, lab and fact read (issue 14): frozen_init.py.
+quick_frozen_init(Score)
+quick_frozen_init(SourceRef)

@@ -1,4 +1,4 @@
-"""MedicationEvent's quick __init__ (issue 14; events._quick_frozen_init) builds what the frozen
+"""MedicationEvent's quick __init__ (issue 14; frozen_init.quick_frozen_init) builds what the frozen
 dataclass's own __init__ builds: the same fields from the same arguments, positional or keyword,
 the same defaults, still frozen and hashable; and it does so without a call per field."""
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.record import DoseBasis, Role, SourceRef, WrittenDates
+from fhir_mapping.record import DoseBasis, Role, Score, SourceRef, WrittenDates
 
 
 def _reference_class() -> type[Any]:
@@ -121,3 +121,40 @@ def test_building_an_event_runs_a_few_steps_per_field() -> None:
         sys.settrace(None)
     fields = len(dataclasses.fields(MedicationEvent))
     assert fields * 3 <= steps <= fields * 4
+
+
+@pytest.mark.parametrize(
+    ("cls", "args"),
+    [
+        (SourceRef, ("Observation", "phq9-1")),
+        (
+            Score,
+            ("PHQ-9", 21, date(2025, 5, 19), 1, SourceRef("Observation", "phq9-1")),
+        ),
+    ],
+    ids=["SourceRef", "Score"],
+)
+def test_score_and_source_ref_build_as_their_dataclasses(
+    cls: type[Any], args: tuple[Any, ...]
+) -> None:
+    """record.py gives the same quick __init__ to the two classes built for every PHQ-9."""
+    reference = dataclasses.make_dataclass(
+        f"Reference{cls.__name__}",
+        [(f.name, f.type, f) for f in dataclasses.fields(cls)],
+        frozen=True,
+        slots=True,
+    )
+    names = [f.name for f in dataclasses.fields(cls)][: len(args)]
+    for built, theirs in (
+        (cls(*args), reference(*args)),
+        (cls(**dict(zip(names, args, strict=True))), reference(*args)),
+    ):
+        assert type(built) is cls
+        assert [getattr(built, f.name) for f in dataclasses.fields(cls)] == [
+            getattr(theirs, f.name) for f in dataclasses.fields(cls)
+        ]
+    one, two = cls(*args), cls(*args)
+    assert one == two and hash(one) == hash(two)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.__setattr__(dataclasses.fields(cls)[0].name, "x")
+    assert cls.__init__.__code__.co_name == "__init__" and "_twin" in cls.__init__.__code__.co_names
