@@ -17,6 +17,10 @@
   a second hand-over; a PDC of one fill is only its days over the window). Such a course is
   UNVERIFIED (adherence not shown, not contradicted). A single fill that leaves the window
   uncovered keeps its PDC and POOR: the low PDC and the gap are what the record shows.
+- Days only a statement covers after the local orders and fills end (an outside organisation's
+  continuation, Care Everywhere; review 11 finding 6): their supply is not in this pharmacy feed,
+  so the PDC window ends where they begin and those days are "not verified", neither a supply gap
+  nor verified (`outside_tail`; course_clusters.statement_tail finds them).
 - Documented adherence (US Core medication-adherence extension on a MedicationRequest or
   MedicationStatement; codes in data/adherence_codes.csv): documented non-compliance ("partial
   non-compliance", "non-compliance", "does not take") makes the trial's adherence POOR whatever
@@ -200,6 +204,35 @@ def with_reported(adherence: Adherence, events: Sequence[MedicationEvent]) -> Ad
             documented=_documented_text(report, source),
         )
     return adherence  # refill data speak for themselves (and win over a contrary report)
+
+
+def outside_tail(
+    adherence: Adherence, start: date, end: date, statements: Sequence[MedicationEvent]
+) -> Adherence:
+    """The adherence of a course whose last days, `start` to `end`, only statements cover
+    (course_clusters.statement_tail; review 11 finding 6): the dispense-based adherence was
+    counted up to `start`, so the PDC is that of the local fills as before, and those days are
+    named "not verified", never a supply gap.
+
+    THE RULE: the supply behind a statement is not in this pharmacy feed (an outside
+    organisation prescribed and dispensed it: tagged external or sourced from an Organization,
+    medication_supply.outside_source; or a report with no order or fill behind it). Safer both
+    ways: no "poor adherence" is read into days the feed cannot show, and no "adherence
+    verified" either. A course VERIFIED by its local fills becomes UNVERIFIED (its PDC kept), so
+    the cards ask to confirm it; POOR local fills stay POOR (they contradict adherence whatever
+    came after); a VERIFIED resting on a documented report (no PDC) keeps the report's word."""
+    outside = sorted({e.outside for e in statements if e.outside})
+    sources = sorted({str(e.source) for e in statements})
+    what = f"outside record from {', '.join(outside)}" if outside else "statement only"
+    text = (
+        f"adherence not verified {start.isoformat()} – {end.isoformat()}: {what}, no fills "
+        f"seen ({', '.join(sources)})"
+    )
+    documented = f"{adherence.documented}; {text}" if adherence.documented else text
+    status = adherence.status
+    if status is _VERIFIED and adherence.pdc is not None:
+        status = _UNVERIFIED
+    return replace(adherence, status=status, documented=documented)
 
 
 # Whole numbers of days by themselves: a supply of whole days (nearly every one: 30.0, 90.0) finds

@@ -181,3 +181,49 @@ def _without(
             pieces = cut
         kept.extend(pieces)
     return kept
+
+
+_STATEMENT = EventKind.STATEMENT
+
+
+def statement_tail(
+    spans: Iterable[_Span], until: date, min_days: int
+) -> tuple[date, list[_Span]] | None:
+    """The stretch at the end of a course, up to `until` (the trial's end), that only statements
+    cover, beyond every local order and fill of the course: (its first day, the statements that
+    cover it); None when a local record runs to `until`, or the course has no local record (a
+    course of statements alone is unverified as a whole already).
+
+    Review 11 finding 6 (THE RULE, adherence.outside_tail): a statement is a report, not a
+    prescription or a fill; the supply behind it, if any, is not in this chart's pharmacy feed
+    (an outside organisation's, above all). So the days only it covers after the local supply
+    ends are not verified, and they are not a supply gap that contradicts adherence either: the
+    PDC is counted up to this stretch's first day. A stretch with no record at all before the
+    statement begins stays in the PDC window, as the supply gap it is. A held or stale statement
+    covers only up to its `covered_until`, as in `_coverage`.
+
+    A stretch shorter than `min_days` (policy.supply_gap_days) is None too: it could never be
+    named a supply gap, so the course reads as it always did (a statement a few days past the
+    last fill is the same course, not an unverified stretch worth a line on the card)."""
+    local_end: date | None = None
+    statements: list[tuple[_Span, date]] = []
+    for span in spans:
+        end = span.end if span.end < until else until
+        held = span.covered_until
+        if held is not None and held < end:
+            end = held
+        if span.event.kind is _STATEMENT:
+            statements.append((span, end))
+        elif local_end is None or end > local_end:
+            local_end = end
+    if local_end is None or local_end >= until:
+        return None
+    tail = [(span, end) for span, end in statements if end > local_end]
+    if not tail:
+        return None
+    first = min(span.start for span, _ in tail)
+    if first < local_end:
+        first = local_end
+    if (until - first).days < min_days:
+        return None
+    return first, [span for span, _ in tail]

@@ -99,6 +99,10 @@ class MedicationEvent:
     # The combination product the record names (combination_products.py: Symbyax, Contrave),
     # else None; the course carries it (Trial.product).
     product: Product | None = None
+    # A statement from another organisation (medication_supply.outside_source: tagged external,
+    # or sourced from an Organization): the organisation as the card names it; None for every
+    # other event. Its supply is not in this pharmacy feed (review 11 finding 6).
+    outside: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -187,3 +187,63 @@ def _estimated_days(
         return None
     days = units / per_day
     return days if isfinite(days) and 0 < days <= MAX_SUPPLY_DAYS else None
+
+
+# --------------------------------------------------------------------------------------------
+# A statement from another organisation (review 11 finding 6)
+#
+# Epic's Care Everywhere and other record exchanges send a medication another organisation
+# prescribed as a MedicationStatement. Its supply was dispensed there, so it is never in this
+# chart's pharmacy feed: the days it covers beyond the local fills are "not verified", never a
+# supply gap that contradicts adherence (adherence.outside_tail). What marks a statement as
+# outside, read from the resource itself (THE RULE):
+# - meta.tag or meta.security coded "external" (Epic tags Care Everywhere records so, under its
+#   own OID: the code is what is read, whatever the system);
+# - informationSource an Organization (a reference "Organization/..." or type Organization): a
+#   statement kept here names the patient or a clinician as its source; one naming an
+#   organisation was received from it.
+# Any other statement is still a report without fills behind it: its days beyond the local
+# supply are unverified too (statement_tail), worded "statement only" instead of "outside
+# record". So a wrong guess here changes only the words, never what is counted.
+_EXTERNAL_CODES = frozenset({"external"})
+
+
+def outside_source(resource: Mapping[str, Any]) -> str | None:
+    """The outside organisation a MedicationStatement came from, as the card names it
+    ("Baptist Health (Care Everywhere)"; "another organisation" when unnamed), or None when the
+    resource does not say it came from outside (see above)."""
+    meta = resource.get("meta")
+    tagged = False
+    tag_label: str | None = None
+    if isinstance(meta, JSON_OBJECT):
+        for field in ("tag", "security"):
+            marks = meta.get(field)
+            for mark in marks if isinstance(marks, list) else ():
+                code = mark.get("code") if isinstance(mark, JSON_OBJECT) else None
+                if isinstance(code, str) and code.strip().lower() in _EXTERNAL_CODES:
+                    tagged = True
+                    display = mark.get("display")
+                    if isinstance(display, str) and display.strip() and tag_label is None:
+                        tag_label = display.strip()
+    source = resource.get("informationSource")
+    named: str | None = None
+    organisation = False
+    if isinstance(source, JSON_OBJECT):
+        target = source.get("reference")
+        kind = source.get("type")
+        organisation = (
+            isinstance(target, str) and target.split("/")[-2:-1] == ["Organization"]
+        ) or kind == "Organization"
+        display = source.get("display")
+        # The display names the organisation when the reference says it is one, or when a
+        # record tagged external names its source by display alone (Care Everywhere); a display
+        # beside a Patient or Practitioner reference is a person, not shown as the source.
+        if (
+            isinstance(display, str)
+            and display.strip()
+            and (organisation or (tagged and target is None and kind is None))
+        ):
+            named = display.strip()
+    if not (tagged or organisation):
+        return None
+    return named or tag_label or "another organisation"

@@ -62,6 +62,7 @@ from fhir_mapping.medication_supply import (
     PendingDispense,
     estimate_supplies,
     order_supply,
+    outside_source,
     quantity_days,
     refills_allowed,
 )
@@ -345,6 +346,10 @@ def _read_resource(
     new = _events_of(resource, reading, (components, medication), (start, end), dosages, product)
     if written is not None:  # a partial date (review 10 finding 5): rare, so set afterwards
         new = [replace(e, written_dates=written) for e in new]
+    if reading.kind is STATEMENT and new:  # from another organisation (review 11 finding 6)
+        outside = outside_source(resource)
+        if outside is not None:
+            new = [replace(e, outside=outside) for e in new]
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
     events.extend(new)
@@ -376,8 +381,10 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
         if resource.get("resourceType") != "MedicationRequest":
             continue
         components, _, medication = read_drug(resource, medications)
-        # "Contrave 8-90 mg" is bupropion 90 mg a tablet (combination_products.py).
-        components = product_of(components)[1]
+        # "Contrave 8-90 mg" is bupropion 90 mg a tablet, and the draft names its product as a
+        # course does (combination_products.py): Contrave renewed while Contrave runs is a
+        # renewal, bupropion XL beside it a second product (order_checks/shared_ingredient.py).
+        product, components = product_of(components)
         dosages = resource_dosage_lines(resource)
         for component in components:
             info = drug_info(component.ingredient)
@@ -416,6 +423,7 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                         source=SourceRef("MedicationRequest", rid),
                         as_needed=prn,
                         as_needed_max_mg=prn_max,
+                        product=product,
                     ),
                     resource,
                     medication,

@@ -495,6 +495,11 @@ class FindingKind(StrEnum):
     # A fall, repeated falls or a history of falling (ICD-10-CM R29.6, Z91.81, W00-W19; SNOMED
     # falls findings; data/falls_codes.csv): named on the low-sodium card (review 10 finding 7).
     FALLS = "falls"
+    # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
+    # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
+    # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).
+    KIDNEY_FAILURE = "kidney-failure"
+    DIALYSIS = "dialysis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,6 +666,10 @@ class DraftOrder:
     # An order taken only as needed, and its daily ceiling (see DoseSegment.as_needed).
     as_needed: bool = False
     as_needed_max_mg: float | None = None
+    # The combination product the draft names (Contrave, Symbyax), read as a course's is
+    # (Trial.product): a renewal of the same product is a renewal, another product of the same
+    # drug is a second one whose doses add up (order_checks/shared_ingredient.py).
+    product: Product | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -17,9 +17,9 @@ from datetime import date
 from operator import attrgetter
 
 from fhir_mapping.adequacy import adequate_from, judge
-from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, with_reported
+from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, outside_tail, with_reported
 from fhir_mapping.combination_products import course_product
-from fhir_mapping.course_clusters import _Cluster, _coverage, _without
+from fhir_mapping.course_clusters import _Cluster, _coverage, _without, statement_tail
 from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
@@ -88,10 +88,18 @@ def _trial(
     ongoing = cluster.end >= as_of
     end = cluster.end if cluster.end < as_of else as_of
     dispenses = [e for e in events if e.kind is _DISPENSE]
+    # Review 11 finding 6: days only statements cover after the local supply are unverified,
+    # not a supply gap (course_clusters.statement_tail, adherence.outside_tail): the PDC counts
+    # up to them.
+    tail = statement_tail(spans, end, policy.supply_gap_days) if dispenses else None
     adherence = with_reported(
-        dispense_adherence(dispenses, window_end=end, policy=policy) if dispenses else UNVERIFIED,
+        dispense_adherence(dispenses, window_end=end if tail is None else tail[0], policy=policy)
+        if dispenses
+        else UNVERIFIED,
         events,
     )
+    if tail is not None:
+        adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
     coverage = _coverage(spans, end)
     if adherence.supply_gaps:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time

@@ -73,11 +73,26 @@ never snoozed while any signal is current (data/topics.csv).
 What an acute signal means for a TMS referral (the TMS gate) is services/tms_gate.py.
 
 Puerperal (postpartum) psychosis (review 11 finding 2) is an acute risk of its own, read here
-(`puerperal_psychosis`): an active Condition whose code the condition table reads as both
-psychotic and postpartum onset (ICD-10-CM F53.1, SNOMED 18260003). It is a psychiatric
-emergency (data/acute_risk.csv postpartum-psychosis: same-day psychiatric assessment, NICE
-CG192), so its card (rules/postpartum_psychosis.py) speaks whatever the pathway stage, and the
-outpatient cards (optimise, psychotherapy, TMS) hold back while it is on record.
+(`puerperal_psychosis`). It is a psychiatric emergency (data/acute_risk.csv
+postpartum-psychosis: same-day psychiatric assessment, NICE CG192), so its card
+(rules/postpartum_psychosis.py; at the order hooks order_checks/puerperal_psychosis.py) speaks
+whatever the pathway stage, and the outpatient cards (optimise, psychotherapy, TMS) hold back
+while it is on record. It is read from
+- one active Condition whose code the condition table reads as both psychotic and postpartum
+  onset (ICD-10-CM F53.1, SNOMED 18260003); or, as EHRs often code it (review 11 follow-up G3),
+- psychotic features (F32.3, F33.3, SNOMED, text) on one Condition and a postpartum onset
+  (F53.0, O90.6, O99.345, SNOMED postpartum-onset MDD) on another, the postpartum one dated
+  within the postnatal year (policy postpartum_after_edd_days) or undated; or
+- psychotic features beside a recorded delivery (O80/O82, Z37.x, Z39.0/Z39.2, a delivery
+  Procedure) within the postnatal year.
+Two entries read together are the safer reading (the assessment confirms the diagnosis): a
+psychotic illness in the year after a birth is treated as the emergency until a psychiatrist
+says otherwise, and the STOP-PD one-click order it would otherwise get is the harm of finding 2.
+Not read: a primary psychotic disorder (F20-F25: the diagnosis review says the unipolar pathway
+does not apply), and a passed estimated delivery date alone (no birth on record).
+An entry older than the postnatal year, or undated, is kept (an active entry cannot be shown to
+be over: the safer reading), and the card names its date and asks to confirm it is current
+(`PuerperalPsychosis.stale`).
 
 Where each part lives: the records (`RiskEvent`, `RiskCheck`, `SuicideSignal`, the levels) and the
 acknowledgement rule (`_closes`: which assessment closes which signal) risk_signal.py; reading the
@@ -89,8 +104,10 @@ later item 9 = 0 re-screened, and sets the level (the table above).
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services.policy import Policy
 from services.risk_evidence import _checks, _events, _rescreens, _window_start
@@ -183,14 +200,83 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
     )
 
 
-def puerperal_psychosis(record: PatientRecord) -> tuple[Finding, ...]:
-    """The active Conditions coded as puerperal (postpartum) psychosis, in record order: a
-    psychotic finding whose own code also reads as postpartum onset (condition_codes.csv rows
-    "psychotic" and "postpartum" for ICD-10-CM F53.1 and SNOMED 18260003), so the code states
-    both; never a psychotic code and a postpartum code of two different Conditions, whose
-    dates the record would have to tie together. Empty on nearly every chart."""
+@dataclass(frozen=True, slots=True)
+class PuerperalPsychosis:
+    """What the record says of a puerperal psychosis (module docstring)."""
+
+    # The psychotic finding: F53.1 itself when one code states both (the latest dated of them),
+    # else the latest dated psychotic-features finding.
+    psychotic: Finding
+    # The other entry that makes the onset postpartum: a postpartum-onset Condition or a
+    # delivery; None when the psychotic finding's own code states it (F53.1).
+    postpartum: Finding | None
+    # Every entry the card names, in record order (the coded F53.1 entries, or the two).
+    found: tuple[Finding, ...]
+    # The entries with no date, or dated before the postnatal year: named with their date and
+    # "confirm it is current" (never dropped).
+    stale: tuple[Finding, ...]
+    window_days: int  # the postnatal year (policy.mapping.postpartum_after_edd_days)
+
+    @property
+    def coded(self) -> bool:
+        """One code states both the psychosis and its postpartum onset (F53.1)."""
+        return self.postpartum is None
+
+    @property
+    def delivery(self) -> bool:
+        """The postpartum onset is a recorded delivery, not a postpartum-onset diagnosis."""
+        return self.postpartum is not None and self.postpartum.kind is FindingKind.DELIVERY
+
+
+def _latest(found: list[Finding]) -> Finding:
+    # Undated entries count as the oldest: the card's head names the most recent entry.
+    return max(found, key=lambda f: f.onset or date.min)
+
+
+def puerperal_psychosis(record: PatientRecord, policy: Policy) -> PuerperalPsychosis | None:
+    """The puerperal psychosis on record (module docstring), or None (nearly every chart).
+
+    Postpartum and delivery entries count when dated within the postnatal year before as-of
+    (policy.mapping.postpartum_after_edd_days) or undated; a passed EDD is no birth on record."""
     context = record.context
-    postpartum = {(f.system, f.code) for f in context.of(FindingKind.POSTPARTUM)}
-    if not postpartum:
-        return ()
-    return tuple([f for f in context.of(FindingKind.PSYCHOTIC) if (f.system, f.code) in postpartum])
+    if not context.has(FindingKind.PSYCHOTIC):
+        return None
+    days = policy.mapping.postpartum_after_edd_days
+    year_from = record.as_of - timedelta(days=days)
+
+    def stale(found: list[Finding]) -> tuple[Finding, ...]:
+        return tuple([f for f in found if f.onset is None or f.onset < year_from])
+
+    psychotic = context.of(FindingKind.PSYCHOTIC)
+    onset = [f for f in context.of(FindingKind.POSTPARTUM) if not edd_passed(f)]
+    postpartum_codes = {(f.system, f.code) for f in onset}
+    coded = [f for f in psychotic if (f.system, f.code) in postpartum_codes]
+    if coded:
+        return PuerperalPsychosis(_latest(coded), None, tuple(coded), stale(coded), days)
+    disorders = {(f.system, f.code) for f in context.of(FindingKind.PSYCHOTIC_DISORDER)}
+    features = [f for f in psychotic if (f.system, f.code) not in disorders]
+    if not features:
+        return None
+
+    def in_year(f: Finding) -> bool:
+        return f.onset is None or year_from <= f.onset <= record.as_of
+
+    # A postpartum-onset diagnosis says more than a delivery: it is named first when both are on
+    # record. Of the deliveries, the birth (the earliest of the year: a Z39.2 postnatal visit
+    # weeks later names the same birth, as rules/populations.py reads it); a delivery counts only
+    # when dated, as an undated one says nothing of the postnatal year.
+    diagnosed = [f for f in onset if in_year(f)]
+    births = [
+        f
+        for f in context.of(FindingKind.DELIVERY)
+        if f.onset is not None and year_from <= f.onset <= record.as_of
+    ]
+    if diagnosed:
+        partner = _latest(diagnosed)
+    elif births:
+        partner = min(births, key=lambda f: f.onset or date.min)
+    else:
+        return None
+    head = _latest(features)
+    found = (head, partner)
+    return PuerperalPsychosis(head, partner, found, stale(list(found)), days)

@@ -22,13 +22,29 @@ each costs 67 bytes, and 11778-8 alone would take README's two-row example to 1,
 (tests/cds_hooks/test_query_length_startup.py). Without its EDD a "Pregnant" status still counts
 for `pregnancy_status_weeks` (42), the safer default, so what the EDD adds is mostly the date on
 the card and an EDD recorded with no status at all.
+
+Breastfeeding (review 11 finding 5; wave 2): `observations` also asks for LOINC 63895-7
+"Breastfeeding status" (the breastfeeding-status rows of data/pregnancy_codes.csv that are LOINC),
+which fhir_mapping/pregnancy.py reads: an EHR that answers the query sends only what it names, so
+without it the lithium and esketamine lactation cautions never saw a recorded breastfeeding. Under
+the `http://loinc.org` spelling only: 27 bytes, taking the query to 1,691 (1,741 with
+deploy/config.example.toml's site code; 1,791 with README's two flowsheet rows, 1,793 with the
+five-digit rows of tests/cds_hooks/test_query_length_startup.py: under 1,800). The OID spelling
+would cost 40 more (1,833 with those rows): it serves C-CDA conversions, and C-CDA
+has no breastfeeding template that we know of (recalled, UNVERIFIED), so a document would carry
+63895-7 only as a free-standing social-history entry; the SNOMED CT 413712001 code of the German
+ISiK profile (35 bytes) is left out too. Both are still read when they come (a Z39.1 Condition
+too). A third local row costs about 51 bytes, over the limit before this code as after it, so
+two rows are still the most that fit: no site loses a row it could map before.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from urllib.parse import quote
 
 from fhir_mapping.clinical_codes import lab_ranges
@@ -127,13 +143,28 @@ def _standard_codes(*, labs: bool) -> list[tuple[str, str]]:
     return [(c.system, c.code) for c in observation_codes() if _is_lab(c) is labs]
 
 
+@cache
+def _breastfeeding_status_codes() -> tuple[tuple[str, str], ...]:
+    """The LOINC codes of a Breastfeeding status Observation (63895-7) in
+    fhir_mapping/data/pregnancy_codes.csv, which fhir_mapping/pregnancy.py reads: asked for under
+    `observations`, spelt `http://loinc.org` only (module docstring: the query's length)."""
+    text = resources.files("fhir_mapping").joinpath("data/pregnancy_codes.csv").read_text("utf-8")
+    return tuple(
+        (LOINC, row["code"].strip())
+        for row in csv.DictReader(text.splitlines())
+        if row["meaning"].strip() == "breastfeeding-status" and row["system"].strip() == LOINC
+    )
+
+
 def _local_codes(site_codes: SiteCodes, *, labs: bool) -> tuple[tuple[str, str], ...]:
-    return site_codes.local_codes_for(_standard_codes(labs=labs))
+    # A site's own breastfeeding row mapped to 63895-7 goes with it under `observations`.
+    wanted = _standard_codes(labs=labs) + ([] if labs else list(_breastfeeding_status_codes()))
+    return site_codes.local_codes_for(wanted)
 
 
 def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
     """The lab rows (`labs=True`) or the other rows of observation_codes.csv (scales, suicide
-    screens, pregnancy status) as one query.
+    screens, pregnancy status) and the breastfeeding status code as one query.
 
     Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
     C-CDA conversion's `urn:oid:2.16.840.1.113883.6.1` as written and token search matches the
@@ -143,8 +174,10 @@ def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
     standard = _standard_codes(labs=labs)
     local = _local_codes(site_codes, labs=labs)
     oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
+    feeding = () if labs else _breastfeeding_status_codes()
     codes = ",".join(
-        _token(system, code) for system, code in dict.fromkeys((*standard, *oid_spelt, *local))
+        _token(system, code)
+        for system, code in dict.fromkeys((*standard, *oid_spelt, *feeding, *local))
     )
     return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_count=1000"
 

@@ -102,6 +102,7 @@ from services.order_checks.model import (
     dedupe_key,
 )
 from services.order_checks.older_adults import anticholinergic_check
+from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
 from services.order_checks.renal import renal_check
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
@@ -259,6 +260,7 @@ def run_order_checks(
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     found_recs.append(interactions)
     found_recs.append(tms_draft_check(ctx, selections))  # a TMS order with a TMS exclusion
+    found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
     if drafts:
         # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
         found_recs.insert(0, _keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))

@@ -32,6 +32,7 @@ from services.rules import (
     psychotherapy,
     relapse,
     running_cautions,
+    running_renal,
     running_sodium,
     suicide_risk,
     tms_course,
@@ -47,6 +48,7 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     diagnosis_review.rule,
     optimize_switch_augment.rule,
     relapse.rule,
+    relapse.recurrence_rule,  # off treatment after remission on a drug (review 11 f. 3, M3)
     tms_referral.rule,
     tms_course.rule,
     psychotherapy.rule,
@@ -72,6 +74,7 @@ def run_rules(
     found.append(running_cautions.rule(ctx))
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
+    found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
     if ctx.facts.active:
@@ -79,6 +82,7 @@ def run_rules(
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
+    shown = running_renal.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -14,6 +14,12 @@ Which eGFR is read (`latest`): the latest one with a value this service can comp
 lab table knows); a later one that could not be read is named beside it. One older than
 policy.lab_recent_days is still compared (kidney function that was low rarely recovers: the
 safer reading) but is named as old, never as current.
+
+Dialysis and kidney failure coded (`reading`, review 11 G1): on dialysis the label's ESRD band
+applies whatever the eGFR; kidney failure coded (N18.6) applies it when no recent eGFR is on
+record. The card names the code and its date ("on dialysis (Z99.2 since 2023-02-01)"), never an
+eGFR made up from it. Used by the order check (order_checks/renal.py), the running-drug card
+(rules/running_renal.py) and the switch and augment lists (`caveat_line`).
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import LabResult, PatientRecord
+from fhir_mapping.record import Finding, FindingKind, LabResult, PatientRecord
 from services import cards, lab_safety
 from services.policy import Policy
 from services.recommendation import Indicator
@@ -107,6 +114,21 @@ def top_band(ingredient: str) -> float | None:
     return max(found) if found else None
 
 
+def cite(row: RenalRow) -> str:
+    """ "Cymbalta label 2 and 8.10", with ", UNVERIFIED: ..." for a row not read in the label."""
+    unverified = ", UNVERIFIED: not read in the current label" if row.status == "UNVERIFIED" else ""
+    return f"{row.cite}{unverified}"
+
+
+def esrd_row(ingredient: str) -> RenalRow | None:
+    """The band of the drug's label for end-stage renal disease or dialysis: its lowest band (the
+    one from 0). In every label of the table the lowest band is the one naming severe renal
+    impairment with ESRD or dialysis (duloxetine, desvenlafaxine, venlafaxine, paroxetine,
+    lithium), ESRD itself (levomilnacipran, milnacipran), or the only band (mirtazapine,
+    bupropion)."""
+    return row_for(ingredient, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Egfr:
     """The eGFR a renal check compares: its result, value and whether it is recent."""
@@ -135,9 +157,33 @@ class Egfr:
         return f"eGFR {lab_safety.text(self.lab)}{old}"
 
     def short(self) -> str:
-        """ "eGFR 24 on 2025-05-20" (", old" when past the window), for a summary."""
+        """ "eGFR 24 on 2025-05-20" (", old" when past the window; "eGFR < 15 on ..." for a
+        bound), for a summary."""
         old = "" if self.recent else ", old"
-        return f"eGFR {cards.fmt_mg(self.value)} on {self.lab.date.isoformat()}{old}"
+        sign = f"{self.lab.comparator} " if self.lab.comparator else ""
+        return f"eGFR {sign}{cards.fmt_mg(self.value)} on {self.lab.date.isoformat()}{old}"
+
+    def with_(self) -> str:
+        """ "with eGFR 24 on 2025-05-20", as a summary joins it to the drug."""
+        return f"with {self.short()}"
+
+    def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
+        """The detail's first sentence: which eGFR, and the band of the label it falls in."""
+        ref = f" ({self.lab.source})" if self.lab.source is not None else ""
+        return (
+            f"The latest {self.text(policy)}{ref} is in the {row.band} band of the {ingredient} "
+            f"label ({cite(row)}): {row.says}."
+        )
+
+    def old(self, policy: Policy) -> str:
+        """ " This eGFR is over 365 days old: repeat it before dosing." or ""."""
+        if self.recent:
+            return ""
+        return f" This eGFR is over {policy.lab_recent_days} days old: repeat it before dosing."
+
+    def key(self) -> str:
+        """What a snooze of a card resting on this reading is tied to: the result."""
+        return f"egfr|{self.lab.date.isoformat()}|{self.lab.comparator or ''}{self.value}"
 
     def later(self) -> str:
         """ " A later eGFR, of 2025-06-01, could not be read." or ""."""
@@ -148,6 +194,95 @@ class Egfr:
             f" A later eGFR, of {self.later_unread.date.isoformat()}{ref}, could not be read: "
             "check it in the chart."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class KidneyFailure:
+    """Dialysis or end-stage kidney disease coded, read as the labels' ESRD band (`esrd_row`)
+    where no eGFR can be relied on (review 11 G1): on dialysis whatever the eGFR (an eGFR
+    computed from a creatinine that dialysis removes does not measure kidney function); kidney
+    failure coded (N18.6, N18.5) when no eGFR of the last policy.lab_recent_days is on record.
+    No eGFR is ever made up from the code: the card names the code and its date."""
+
+    finding: Finding
+    dialysis: bool
+    egfr: Egfr | None  # the latest comparable eGFR on record, named beside the code
+
+    def row(self, ingredient: str) -> RenalRow | None:
+        return esrd_row(ingredient)
+
+    def when(self) -> str:
+        """ "since 2023-02-01", "since 2023 (year only)", "date not recorded"."""
+        f = self.finding
+        return f"since {f.onset_text}" if f.onset else "date not recorded"
+
+    def coded(self) -> str:
+        """ "Z99.2 since 2023-02-01", "N18.6, date not recorded"."""
+        f = self.finding
+        return f"{f.code} {self.when()}" if f.onset else f"{f.code}, {self.when()}"
+
+    def short(self) -> str:
+        """ "on dialysis (Z99.2 since 2023-02-01)", "end-stage kidney disease coded (N18.6 since
+        2022-03-01)": for a summary."""
+        what = "on dialysis" if self.dialysis else "end-stage kidney disease coded"
+        return f"{what} ({self.coded()})"
+
+    def with_(self) -> str:
+        return self.short() if self.dialysis else f"with {self.short()}"
+
+    def text(self, policy: Policy) -> str:
+        f = self.finding
+        ref = f"; {f.source}" if f.source is not None else ""
+        head = "on dialysis" if self.dialysis else "end-stage kidney disease coded"
+        return f"{head}: {f.display} ({f.coding}, {self.when()}{ref})"
+
+    def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
+        egfr = self.egfr
+        if egfr is None:
+            beside = "No eGFR is on record"
+        elif self.dialysis:
+            beside = f"The latest {egfr.text(policy)} does not measure kidney function on dialysis"
+        else:
+            beside = f"The latest {egfr.text(policy)} is not current"
+        text = self.text(policy)
+        return (
+            f"{text[0].upper()}{text[1:]}. {beside}: read as the {row.band} band of the {ingredient} "
+            f"label ({cite(row)}), without an eGFR: {row.says}."
+        )
+
+    def old(self, policy: Policy) -> str:
+        return ""
+
+    def later(self) -> str:
+        return ""
+
+    def key(self) -> str:
+        return f"{self.finding.kind.value}|{self.finding.code}"
+
+
+Kidney = Egfr | KidneyFailure
+
+
+def reading(record: PatientRecord, policy: Policy) -> Kidney | None:
+    """What a renal check compares: dialysis coded, else the latest comparable eGFR when recent,
+    else kidney failure coded, else the latest eGFR however old (compared, named as old), else
+    None."""
+    egfr = latest(record, policy)
+    context = record.context
+    dialysis = context.of(FindingKind.DIALYSIS)
+    if dialysis:
+        return KidneyFailure(_latest_coded(dialysis), True, egfr)
+    if egfr is not None and egfr.recent:
+        return egfr
+    failure = context.of(FindingKind.KIDNEY_FAILURE)
+    if failure:
+        return KidneyFailure(_latest_coded(failure), False, egfr)
+    return egfr
+
+
+def _latest_coded(found: tuple[Finding, ...]) -> Finding:
+    """The finding with the latest onset (an undated one counts as oldest)."""
+    return max(found, key=lambda f: f.onset or date.min)
 
 
 def latest(record: PatientRecord, policy: Policy) -> Egfr | None:
@@ -190,7 +325,7 @@ def caveat_line(record: PatientRecord, policy: Policy, offered: Iterable[str]) -
     named = words & drugs()
     if not named:
         return None
-    egfr = latest(record, policy)
+    egfr = reading(record, policy)
     if egfr is None:
         return None
     found = [

@@ -11,6 +11,9 @@ labelled renal bands (data/renal_doses.csv, services/renal_doses.py).
 - an eGFR older than policy.lab_recent_days is still compared (low kidney function rarely
   recovers: the safer reading) and named as old; at policy.older_adult_age or more, an old eGFR
   above every band says it is old;
+- dialysis coded (Z99.2, SNOMED dependence on dialysis), or kidney failure coded (N18.6) with no
+  eGFR of the last policy.lab_recent_days: read as the label's ESRD band (its lowest), named as
+  the code and its date, never as an eGFR (renal_doses.reading);
 - at policy.older_adult_age or more, no eGFR on record (or none whose value can be read, or lab
   results that could not all be obtained) for a drug with a renal row: information, never silence
   (kidney function falls with age and is the reason the labels' bands exist).
@@ -27,7 +30,7 @@ from services import cards, lab_safety, order_doses, renal_doses
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.recommendation import Indicator
-from services.renal_doses import CRCL_NOTE, Egfr, RenalRow
+from services.renal_doses import CRCL_NOTE, Egfr, Kidney, KidneyFailure, RenalRow
 from services.rules.context import RuleContext
 
 RENAL = "order-renal-dose"
@@ -43,12 +46,14 @@ def renal_check(
         return None  # said once, on the first draft of the drug
     both = order_doses.together(same).get(draft.ingredient)
     judged = order_doses.as_one(draft, both) if both is not None else draft
-    egfr = renal_doses.latest(ctx.record, ctx.policy)
+    egfr = renal_doses.reading(ctx.record, ctx.policy)
     if egfr is None:
         return _no_egfr(ctx, judged)
     row = egfr.row(draft.ingredient)
     if row is None:
-        return None if egfr.recent else _old_above_bands(ctx, judged, egfr)
+        if isinstance(egfr, KidneyFailure) or egfr.recent:
+            return None
+        return _old_above_bands(ctx, judged, egfr)
     found = _card(ctx, judged, row, egfr)
     if found is None or both is None:
         return found
@@ -74,20 +79,21 @@ def _dose(draft: DraftOrder) -> str:
     return f" {draft_dose(draft)}"
 
 
-def _cite(row: RenalRow) -> str:
-    unverified = ", UNVERIFIED: not read in the current label" if row.status == "UNVERIFIED" else ""
-    return f"{row.cite}{unverified}"
-
-
-def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Egfr) -> OrderCheck | None:
+def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> OrderCheck | None:
     name = draft.ingredient.capitalize()
     dose = _dose(draft)
-    where = f"{name}{dose} with {egfr.short()}"
+    where = f"{name}{dose} {egfr.with_()}"
     indicator: Indicator | None = row.indicator
     if row.action == "avoid":
+        # An eGFR is compared with the band's edge; a code is read as the band itself.
+        edge = (
+            f"below {cards.fmt_mg(row.egfr_below)} mL/min"
+            if isinstance(egfr, Egfr)
+            else f"in {row.band}"
+        )
         summary = cards.fit_summary(
-            f"{where}: {row.short} below {cards.fmt_mg(row.egfr_below)} mL/min (label)",
-            f"{name} with {egfr.short()}: {row.short} (label)",
+            f"{where}: {row.short} {edge} (label)",
+            f"{name} {egfr.with_()}: {row.short} (label)",
         )
         advice = "Choose another drug, or record why it is needed despite the label."
     elif row.action == "max" and row.max_mg is not None:
@@ -96,9 +102,9 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Egfr) -> Ord
         if upper is None:
             indicator = Indicator.INFO
             summary = cards.fit_summary(
-                f"{name} with {egfr.short()}: dose not read; labelled maximum {top} mg/day "
+                f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day "
                 f"in {row.band}",
-                f"{name} with {egfr.short()}: dose not read; labelled maximum {top} mg/day",
+                f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day",
             )
             advice = f"The dose of this order could not be read: check it is {top} mg/day or less."
         elif upper > row.max_mg:
@@ -113,21 +119,15 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Egfr) -> Ord
     else:
         summary = cards.fit_summary(
             f"{where}: label says {row.short}",
-            f"{name} with {egfr.short()}: label says {row.short}",
+            f"{name} {egfr.with_()}: label says {row.short}",
         )
         advice = f"Check that {dose.strip()} is the reduced dose." if row.action == "reduce" else ""
         if row.action == "reduce" and not dose:
             advice = "The dose of this order could not be read: check that it is the reduced dose."
-    ref = f" ({egfr.lab.source})" if egfr.lab.source is not None else ""
-    old = (
-        ""
-        if egfr.recent
-        else f" This eGFR is over {ctx.policy.lab_recent_days} days old: repeat it before dosing."
-    )
+    note = CRCL_NOTE if isinstance(egfr, Egfr) else ""
     detail = (
-        f"The latest {egfr.text(ctx.policy)}{ref} is in the {row.band} band of the "
-        f"{draft.ingredient} label ({_cite(row)}): {row.says}. {advice}{old}{egfr.later()} "
-        f"{CRCL_NOTE}"
+        f"{egfr.lead(ctx.policy, row, draft.ingredient)} {advice}{egfr.old(ctx.policy)}"
+        f"{egfr.later()} {note}"
     )
     return OrderCheck(RENAL, draft, summary, " ".join(detail.split()), indicator=indicator)
 

@@ -69,6 +69,8 @@ _ASK_CLASS_OUTCOME = (
 
 
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if draft.product is not None and not draft.product.counts_as_trial:
+        return None  # Contrave's bupropion is no antidepressant choice (combination_products.py)
     # A course of the drug taken in a combination product (Symbyax's fluoxetine) is not renewed by
     # the single drug (review 10 second recheck N1): a fluoxetine order there is said as a repeat
     # of a failure as any other.

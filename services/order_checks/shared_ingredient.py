@@ -97,37 +97,23 @@ def _product_line(trial: Trial) -> str:
     return f" ({product.brand}'s {trial.ingredient}: {product.name}{use})"
 
 
-def _from_combination(trial: Trial) -> bool:
-    """The course was read from a product of several ingredients (Symbyax's fluoxetine, Contrave's
-    bupropion): Trial.product, read with the drug (fhir_mapping/combination_products.py)."""
-    return trial.product is not None
+def in_other_product(trial: Trial, draft: DraftOrder, drafts: Sequence[DraftOrder] = ()) -> bool:
+    """A running course of the draft's own drug taken in another product than the draft's
+    (review 10 recheck R2): fluoxetine drafted while Symbyax runs, bupropion XL while Contrave
+    runs, and the other way round, Contrave drafted while bupropion XL runs. It is a second product
+    of the ingredient, never a renewal: the doses add up (bupropion 300 + Contrave's 360 = 660
+    mg/day). The same product drafted again (Contrave while Contrave runs, Symbyax while Symbyax
+    runs, plain bupropion while plain bupropion runs) is a renewal. Both sides name their product
+    as it was read with the drug (Trial.product, DraftOrder.product:
+    fhir_mapping/combination_products.py). `drafts` is no longer read (kept for the callers)."""
+    del drafts
+    return trial.ongoing and trial.ingredient == draft.ingredient and trial.product != draft.product
 
 
-def _combination_draft(draft: DraftOrder, drafts: Sequence[DraftOrder]) -> bool:
-    """The draft is one component of a combination product drafted (Symbyax renewed as Symbyax:
-    one resource read as fluoxetine and olanzapine)."""
-    if draft.source is None:
-        return False
-    return any(
-        d.source == draft.source and d.ingredient != draft.ingredient
-        for d in drafts
-        if d is not draft
-    )
-
-
-def in_other_product(trial: Trial, draft: DraftOrder, drafts: Sequence[DraftOrder]) -> bool:
-    """A running course of the draft's own drug taken in a combination product, while the draft is
-    the single-ingredient drug (review 10 recheck R2): fluoxetine drafted while Symbyax runs,
-    bupropion XL while Contrave runs. It is a second product of the ingredient, never a renewal:
-    the doses add up (bupropion 300 + Contrave's 360 = 660 mg/day). A combination drafted beside
-    itself is a renewal. A Contrave drafted while Contrave runs is read as a bupropion draft (its
-    naltrexone is not a pathway drug) and so is also said as a second product: the safer error."""
-    return (
-        trial.ongoing
-        and trial.ingredient == draft.ingredient
-        and _from_combination(trial)
-        and not _combination_draft(draft, drafts)
-    )
+def _draft_label(draft: DraftOrder) -> str:
+    """How the card names the drafted product: "Contrave", "fluoxetine/olanzapine" for one read as
+    a combination product (as a running course's is named), else its drug ("bupropion")."""
+    return draft.ingredient if draft.product is None else product_label(draft.product)
 
 
 def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]) -> list[_Other]:
@@ -139,7 +125,10 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
             shared = (t.ingredient,)
         if shared:
             mg = _daily(t.dose_basis, _trial_as_needed(t), t.current_mg_per_day_upper)
-            product = _product(t) if t.ingredient == draft.ingredient else None
+            # The course's own product when it is one (Contrave); plain bupropion beside a
+            # drafted Contrave is named as itself.
+            in_product = t.ingredient == draft.ingredient and t.product is not None
+            product = _product(t) if in_product else None
             line = running_dose(t) + (_product_line(t) if product else "")
             found.append(_Other(t.ingredient, shared, mg, line, running=True, product=product))
     drafts = list(ctx.record.draft_orders)
@@ -196,7 +185,8 @@ def shared_ingredient_check(
     top = info.max_mg if info is not None else None
     above = total is not None and top is not None and total > top
     risk = _risks().get(part)
-    name = draft.ingredient.capitalize()
+    label = _draft_label(draft)
+    name = label[:1].upper() + label[1:]
     first = same[0]
     held = _named(first, part)
     first_name = first.product or first.ingredient
@@ -209,8 +199,8 @@ def shared_ingredient_check(
     if above:
         short = f"; {risk.short}" if risk is not None else ""
         # "510 mg/day total" is the draft's own drug when it is the shared one; a combination
-        # drafted says whose mg they are.
-        of = "" if draft.ingredient == part else f"{part} "
+        # drafted (Auvelity, Contrave) says whose mg they are.
+        of = "" if draft.ingredient == part and draft.product is None else f"{part} "
         summary = cards.fit_summary(
             f"{lead[0]}: {of}{cards.fmt_mg(total)} mg/day total, above "
             f"{cards.fmt_mg(top)}{short}; do not combine",
@@ -223,7 +213,9 @@ def shared_ingredient_check(
             f"{name}: {first_name} also contains {part}; use one product",
         )
     draft_part = (
-        f"{draft.ingredient} {draft_dose(draft)} (this order)"
+        f"{label} (this order: {draft.ingredient} {draft_dose(draft)})"
+        if draft.product is not None
+        else f"{draft.ingredient} {draft_dose(draft)} (this order)"
         if draft.ingredient == part or draft_mg is None
         else f"{draft.ingredient} {draft_dose(draft)} (this order: {part} "
         f"{cards.fmt_mg(draft_mg)} mg/day)"
@@ -247,8 +239,8 @@ def shared_ingredient_check(
         lines.append(f"{risk.risk[0].upper()}{risk.risk[1:]}.")
     if first.running:
         lines.append(
-            f"Use one {part} product: if {draft.ingredient} replaces {first_name}, stop "
-            f"{first_name} when {draft.ingredient} starts and record the stop date; if both "
+            f"Use one {part} product: if {label} replaces {first_name}, stop "
+            f"{first_name} when {label} starts and record the stop date; if both "
             "are meant to continue, say why."
         )
     else:
@@ -268,6 +260,10 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
     record shows, as information (review finding 8). A draft of a drug running now renews it
     (the repeat check's rule)."""
     if draft.role is not Role.ANTIDEPRESSANT:
+        return None
+    if draft.product is not None and not draft.product.counts_as_trial:
+        # Contrave's bupropion is taken for weight, never chosen as a mechanism for the
+        # depression (combination_products.py): "consider a different mechanism" does not apply.
         return None
     running = {t.ingredient for t in ctx.record.trials if t.ongoing}
     if draft.ingredient in running:

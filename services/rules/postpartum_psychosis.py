@@ -1,16 +1,26 @@
 """Puerperal (postpartum) psychosis: a psychiatric emergency, one critical card first (review 11
 finding 2).
 
-An active Condition coded as puerperal psychosis (acute_risk.puerperal_psychosis: ICD-10-CM
-F53.1, SNOMED 18260003) gets this card whatever the pathway stage, like the suicide-risk card:
-"urgent same-day psychiatric assessment", naming the code and its onset. It proposes one thing,
-a same-day referral to psychiatry (priority stat: NICE CG192 asks for an assessment within 4
-hours), and no drug: the illness is closely linked to bipolar disorder, so an antidepressant
-alone or STOP-PD's unipolar antidepressant-plus-olanzapine regimen is not the default, and the
-specialist chooses among an antipsychotic, lithium and ECT (data/acute_risk.csv). While it is on
-record the outpatient cards hold back: the optimise card (rules/optimize/psychotic.py), the
-CBT/IPT card (rules/psychotherapy.py) and TMS (already withheld for psychotic features). The
-running drugs are named for the assessor, as the record states them.
+Puerperal psychosis on record (acute_risk.puerperal_psychosis: ICD-10-CM F53.1 or SNOMED
+18260003 on one Condition; or psychotic features beside a postpartum-onset diagnosis or a
+delivery of the postnatal year) gets this card whatever the pathway stage, like the suicide-risk
+card: "urgent same-day psychiatric assessment", naming the codes and their dates. It proposes
+one thing, a same-day referral to psychiatry (priority stat: NICE CG192 asks for an assessment
+within 4 hours), and no drug: the illness is closely linked to bipolar disorder, so an
+antidepressant alone or STOP-PD's unipolar antidepressant-plus-olanzapine regimen is not the
+default, and the specialist chooses among an antipsychotic, lithium and ECT (data/acute_risk.csv).
+While it is on record the outpatient cards hold back: the optimise card
+(rules/optimize/psychotic.py), the CBT/IPT card (rules/psychotherapy.py) and TMS (already
+withheld for psychotic features). The running drugs are named for the assessor, as the record
+states them. At the order hooks order_checks/puerperal_psychosis.py makes the same card, worded
+for the drafted drug.
+
+Two entries read together (psychotic features on one, the postpartum onset or the birth on
+another) are said to be read together, and the assessment confirms the diagnosis. An entry dated
+before the postnatal year, or undated, keeps the card (an active entry cannot be shown to be
+over: the safer reading) but is named with its date and "confirm it is current": the summary
+then asks that first, so a problem-list entry left active for years does not read as today's
+emergency, and updating the entry ends the card. It stays critical: if it is current, it is.
 
 Never snoozed (data/topics.csv): an emergency a snooze could hide. An entry with no onset is
 said to have none, never dated.
@@ -18,9 +28,12 @@ said to have none, never dated.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fhir_mapping.record import Finding, SourceRef
 from services import acute_risk, cards, suggestions, tms_gate
-from services.recommendation import Recommendation
+from services.acute_risk import PuerperalPsychosis
+from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.wording import dose_text
@@ -28,25 +41,59 @@ from services.rules.optimize.wording import dose_text
 TOPIC = "postpartum-psychosis"
 # The highest FHIR request priority: the guideline's "within 4 hours" is an emergency's time.
 PRIORITY = "stat"
+# What a ServiceRequest may give as its reason (FHIR R4 ServiceRequest.reasonReference): a
+# delivery Procedure is named on the card, not referenced by the request.
+_REASON_TYPES = frozenset({"Condition", "Observation"})
+
+
+def found(ctx: RuleContext) -> PuerperalPsychosis | None:
+    """The puerperal psychosis on record, or None (acute_risk.puerperal_psychosis)."""
+    return acute_risk.puerperal_psychosis(ctx.record, ctx.policy)
 
 
 def held(ctx: RuleContext) -> bool:
     """Whether puerperal psychosis is on record, so the outpatient cards hold back."""
-    return bool(acute_risk.puerperal_psychosis(ctx.record))
+    return found(ctx) is not None
 
 
 def _onset(finding: Finding) -> str:
     return f"since {finding.onset_text}" if finding.onset is not None else "onset not recorded"
 
 
-def _summary(finding: Finding) -> str:
-    code = finding.code
-    when = f", onset {finding.onset_text}" if finding.onset is not None else ""
+def head(pp: PuerperalPsychosis) -> str:
+    """What the summaries call it: "Puerperal psychosis (F53.1, onset 2025-04-07)", "Psychotic
+    features (F32.3) with a postpartum onset (F53.0, 2025-04-07)", "Psychotic features (F33.3)
+    after a delivery (2025-03-10)"."""
+    psychotic, other = pp.psychotic, pp.postpartum
+    if other is None:
+        when = f", onset {psychotic.onset_text}" if psychotic.onset is not None else ""
+        return f"Puerperal psychosis ({psychotic.code}{when})"
+    when = f", {other.onset_text}" if other.onset is not None else ""
+    if pp.delivery:
+        return f"Psychotic features ({psychotic.code}) after a delivery ({other.onset_text})"
+    return f"Psychotic features ({psychotic.code}) with a postpartum onset ({other.code}{when})"
+
+
+def short(pp: PuerperalPsychosis) -> str:
+    """The shortest name: "Puerperal psychosis (F53.1)", "Psychosis after childbirth (F33.3)"."""
+    if pp.coded:
+        return f"Puerperal psychosis ({pp.psychotic.code})"
+    return f"Psychosis after childbirth ({pp.psychotic.code})"
+
+
+def _summary(pp: PuerperalPsychosis) -> str:
+    name = head(pp)
+    if pp.stale:
+        undated = any(f.onset is None for f in pp.stale)
+        age = "no date on record" if undated else "dated over a year ago"
+        return cards.fit_summary(
+            f"{name}, {age}: confirm it is current; if so, urgent same-day psychiatric assessment",
+            f"{short(pp)}, {age}: confirm it is current; if so, same-day psychiatric assessment",
+        )
     return cards.fit_summary(
-        f"Puerperal psychosis ({code}{when}): psychiatric emergency, urgent same-day psychiatric "
-        "assessment",
-        f"Puerperal psychosis ({code}{when}): urgent same-day psychiatric assessment",
-        f"Puerperal psychosis ({code}): urgent same-day psychiatric assessment",
+        f"{name}: psychiatric emergency, urgent same-day psychiatric assessment",
+        f"{name}: urgent same-day psychiatric assessment",
+        f"{short(pp)}: urgent same-day psychiatric assessment",
     )
 
 
@@ -69,27 +116,72 @@ def _running(ctx: RuleContext) -> str:
     )
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
-    found = acute_risk.puerperal_psychosis(ctx.record)
-    if not found:
-        return None
-    finding = found[0]
+def _together(pp: PuerperalPsychosis) -> str:
+    """Why two entries are read as one puerperal psychosis (empty for an F53.1)."""
+    other = pp.postpartum
+    if other is None:
+        return ""
+    days = pp.window_days
+    if pp.delivery:
+        what = f"a delivery on {other.onset_text}, within the postnatal year ({days} days)"
+    else:
+        when = f"since {other.onset_text}" if other.onset is not None else "undated"
+        what = f"a postpartum onset ({other.code}, {when})"
+    return (
+        f"**Read together:** psychotic features ({pp.psychotic.code}) and {what} are on two "
+        "entries: read as a puerperal psychosis, the safer reading (a psychosis after childbirth "
+        "is treated as the emergency until a psychiatrist says otherwise). The assessment "
+        "confirms the diagnosis."
+    )
+
+
+def _confirm(pp: PuerperalPsychosis, ctx: RuleContext) -> str:
+    """The entries dated before the postnatal year or undated: named, never dropped."""
+    if not pp.stale:
+        return ""
+    start = ctx.record.as_of - timedelta(days=pp.window_days)
+    items = [
+        f"{f.code} has no onset or recorded date"
+        if f.onset is None
+        else f"{f.code} is dated {f.onset_text}, before the postnatal year ({pp.window_days} "
+        f"days, from {start.isoformat()})"
+        for f in pp.stale
+    ]
+    return (
+        f"**Confirm it is current:** {cards.and_list(items)}. An active entry cannot be shown to "
+        "be over, so this card stays: if the psychosis has resolved, update the problem list; if "
+        "it is current, it is an emergency."
+    )
+
+
+def sections(ctx: RuleContext, pp: PuerperalPsychosis) -> list[str]:
+    """The card's sections after its first line (the order card puts its drafts first)."""
     lines = "\n".join(
         f"- {f.display} ({f.coding}, {_onset(f)})"
         + (f" [{f.source}]" if f.source is not None else "")
-        for f in found
+        for f in pp.found
     )
     advice = tms_gate.line("postpartum-psychosis")
-    detail = cards.join_sections(
+    named = "Puerperal psychosis" if pp.coded else "Psychosis after childbirth"
+    return [
         f"**Found:**\n{lines}",
-        f"Puerperal psychosis is {advice}.",
+        _together(pp),
+        _confirm(pp, ctx),
+        f"{named} is {advice}.",
         "Not an outpatient optimisation: this service proposes no antidepressant, antipsychotic, "
         "STOP-PD regimen, psychotherapy referral or TMS while it is on record. Weigh "
         "breastfeeding and the infant's care in the plan.",
         _running(ctx),
-        cards.guideline_links("nice-cg192"),
-    )
-    reasons: list[SourceRef] = [f.source for f in found if f.source is not None]
+    ]
+
+
+def referral(ctx: RuleContext, pp: PuerperalPsychosis) -> Suggestion:
+    """The one suggestion: a same-day psychiatric assessment, citing the entries."""
+    reasons: list[SourceRef] = [
+        f.source
+        for f in pp.found
+        if f.source is not None and f.source.resource_type in _REASON_TYPES
+    ]
     resource = None
     if ctx.patient_id is not None:
         resource = suggestions.service_request(
@@ -102,7 +194,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             note="Psychiatric emergency: assess today (NICE CG192: within 4 hours), including "
             "the risk to mother and infant and whether admission (mother and baby unit) is needed.",
         )
-    suggestion = suggestions.create(
+    return suggestions.create(
         "Refer for same-day psychiatric assessment", resource, recommended=True
     )
-    return cards.make(TOPIC, summary=_summary(finding), detail=detail, suggestions=(suggestion,))
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    pp = found(ctx)
+    if pp is None:
+        return None
+    detail = cards.join_sections(*sections(ctx, pp), cards.guideline_links("nice-cg192"))
+    return cards.make(TOPIC, summary=_summary(pp), detail=detail, suggestions=(referral(ctx, pp),))

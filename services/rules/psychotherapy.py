@@ -58,7 +58,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A primary psychotic disorder likewise (review 7 finding 9).
     if facts.bipolar or facts.psychotic_disorder or not facts.failed_trials:
         return None
-    if acute_risk.puerperal_psychosis(ctx.record):
+    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         return None  # an emergency first (module docstring)
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):

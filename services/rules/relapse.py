@@ -18,18 +18,25 @@ antidepressant spanning the same remission is named in the detail):
 
 Text only, no one-click order: a dose change after a relapse rests on the review the card asks
 for (adherence, stressors, substances, medical causes), which the record cannot show.
+
+`recurrence_rule` (its own topic, recurrence-off-treatment) is the same silence off treatment:
+the latest antidepressant course brought remission and stopped in it, none runs now, and the
+PHQ-9 is back at the relapse cut-off (chart M3). It names the drug and dose that brought
+remission, asks for the same review, and proposes restarting what worked; text only as well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
 from fhir_mapping.episode import in_current_episode, remission_on
-from fhir_mapping.record import Role, Score, Trial, Verdict
+from fhir_mapping.record import DoseSegment, Role, Score, Trial, Verdict
 from services import age_limits, cards, tables
-from services.order_doses import trial_dose
+from services.order_doses import dose_text, trial_dose
 from services.recommendation import Recommendation
+from services.rules import populations
 from services.rules.context import RuleContext
 
 TOPIC = "relapse-on-treatment"
@@ -47,6 +54,13 @@ class Relapse:
 @cache
 def _steps() -> dict[str, str]:
     return {row["step"]: row["text"] for row in tables._rows("relapse_steps.csv")}
+
+
+@cache
+def _unverified(step: str) -> str:
+    """Added to the citation of a step whose row is not confirmed: the card says so beside it."""
+    rows = {row["step"]: row["status"] for row in tables._rows("relapse_steps.csv")}
+    return "; UNVERIFIED" if rows[step] == "UNVERIFIED" else ""
 
 
 def relapses(ctx: RuleContext) -> tuple[Relapse, ...]:
@@ -144,3 +158,176 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         *sections, *cards.evidence_sections(*evidence), cards.guideline_links("canmat2023")
     )
     return cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence)
+
+
+# --- Recurrence off treatment (review 11 finding 3 follow-up, chart M3) --------------------------
+#
+# The other half of the same silence: escitalopram 10 mg renewed yearly 2019-2024, PHQ-9 18 -> 4,
+# 3, 2 on it, the last renewal's supply ended 2024-05-01, then PHQ-9 20 and 21 in 2025 with no
+# antidepressant on record: no card at all. The drug that brought remission is the first thing a
+# clinician weighs (restart what worked), after the same review as a relapse on a running drug.
+# Said only when the record shows each step: the course held remission (PHQ-9 below the
+# remission cut-off while it ran) up to its last PHQ-9 before it stopped, it is the latest
+# antidepressant course, none runs now, and the latest PHQ-9 is at the relapse cut-off. A course
+# that was worse again before it stopped, or a later course tried since, is left to the other
+# cards: "restart what worked" would then claim more than the record shows.
+
+RECURRENCE_TOPIC = "recurrence-off-treatment"
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    trial: Trial
+    stopped: date  # its last day on record: the course's end, or the day it was put on hold
+    remission: tuple[Score, ...]  # the PHQ-9 run below the remission cut-off on it, oldest first
+    since: tuple[Score, ...]  # the PHQ-9 totals after it stopped, oldest first; last is latest
+    together: tuple[Trial, ...]  # other antidepressants that ran on the day of its remission
+
+
+def _stopped(trial: Trial) -> date | None:
+    """The day a course stopped, or None while it runs. A course on hold is not taken now (Trial.on_hold):
+    it stopped on the last day the record supports."""
+    if not trial.ongoing:
+        return trial.end
+    return trial.on_hold
+
+
+def recurrence(ctx: RuleContext) -> Recurrence | None:
+    """The latest antidepressant course, stopped while in remission on it, when no
+    antidepressant runs now and the latest PHQ-9 is at or above the relapse cut-off."""
+    latest = ctx.facts.latest_phq9
+    if latest is None or latest.value is None:
+        return None
+    if latest.value < ctx.policy.mapping.relapse_phq9_at_least:
+        return None
+    courses = [
+        t for t in ctx.record.trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL
+    ]
+    stops = [(_stopped(t), t) for t in courses]
+    ended = [(day, t) for day, t in stops if day is not None]
+    if not ended or len(ended) < len(stops):
+        return None  # none on record, or one runs now: the relapse and optimise cards speak
+    stopped, trial = max(ended, key=lambda pair: (pair[0], pair[1].start))
+    phq9 = sorted(
+        [s for s in ctx.record.scores if s.instrument == "PHQ-9" and s.value is not None],
+        key=lambda s: s.date,
+    )
+    remission = remission_on(trial, phq9, before=stopped + timedelta(days=1))
+    if not remission:
+        return None  # the remission was not on this drug (or no PHQ-9 was taken on it)
+    low = remission[-1]
+    if any(low.date < s.date <= stopped for s in phq9):
+        return None  # worse again before it stopped: not stopped in remission
+    since = tuple([s for s in phq9 if s.date > stopped])
+    if not since:
+        return None
+    together = tuple([t for day, t in ended if t is not trial and t.start <= low.date <= day])
+    return Recurrence(trial, stopped, remission, since, together)
+
+
+def _dose_at(trial: Trial, day: date) -> tuple[DoseSegment | None, str]:
+    """The segment in force on `day` (else the latest one begun before it) and its dose as the
+    cards write it, "dose not recorded" when unknown."""
+    begun = [s for s in trial.segments if s.start <= day]
+    segment = begun[-1] if begun else (trial.segments[0] if trial.segments else None)
+    if segment is None or segment.mg_per_day is None:
+        return segment, "dose not recorded"
+    return segment, dose_text(
+        segment.mg_per_day,
+        segment.mg_per_day_high,
+        trial.dose_equivalence,
+        as_needed=segment.as_needed,
+        as_needed_max=segment.as_needed_max_mg,
+    )
+
+
+def _restart_step(ctx: RuleContext, trial: Trial, segment: DoseSegment | None, dose: str) -> str:
+    """Restart what worked, unless the record says it may not be: a population rule that never
+    proposes it, a documented intolerance, the older-adult maximum below that dose."""
+    never = populations.never(ctx, trial.ingredient, trial.drug_class)
+    if never is not None:
+        return f"{trial.ingredient} is not proposed for this patient: {never.reason()}."
+    steps = _steps()
+    text = f"{trial.ingredient} {dose}: {steps['restart']} (APA 2010{_unverified('restart')})"
+    mg = segment.mg_per_day_upper if segment is not None else None
+    limit = age_limits.exceeded(trial.ingredient, ctx.record.patient.age, mg)
+    if limit is not None:
+        text += (
+            f", at most {cards.fmt_mg(limit.max_mg)} mg/day at age {ctx.record.patient.age} "
+            f"({age_limits.label(limit)})"
+        )
+    if trial.intolerance is not None:
+        # Safer: a drug that worked but was stopped for its side effects is weighed, not simply
+        # restarted.
+        text += f"; it was {cards.intolerance_text(trial)}: weigh that before restarting it"
+    cautions = [
+        r.reason() for r in populations.restrictions(ctx, trial.ingredient, trial.drug_class)
+    ]
+    if cautions:
+        text += f"; weigh: {'; '.join(cautions)}"
+    return f"{text}. {steps['maintain'][0].upper()}{steps['maintain'][1:]} (CANMAT 2023)."
+
+
+def recurrence_rule(ctx: RuleContext) -> Recommendation | None:
+    found = recurrence(ctx)
+    if found is None:
+        return None
+    # Bipolar disorder or a primary psychotic disorder: the diagnosis-review card speaks; a
+    # "restart the antidepressant" line beside it would contradict it.
+    if ctx.facts.bipolar or ctx.facts.psychotic_disorder:
+        return None
+    trial, stopped, remission, since = found.trial, found.stopped, found.remission, found.since
+    low, high = remission[-1], since[-1]
+    segment, dose = _dose_at(trial, low.date)
+    # Within the episode the remission began (no break: fhir_mapping/episode.py) the return is a
+    # relapse; after the break a recurrence, a new episode.
+    word = "Relapse" if in_current_episode(trial, ctx.facts.episode_start) else "Recurrence"
+    off = (
+        f"on hold since {stopped.isoformat()}"
+        if trial.ongoing
+        else f"stopped {stopped.isoformat()}"
+    )
+    now = f"PHQ-9 {high.value} on {high.date.isoformat()}"
+    summary = cards.fit_summary(
+        f"{word} off treatment: {now} ({trial.ingredient} {dose} brought remission, PHQ-9 "
+        f"{low.value} on {low.date.isoformat()}; {off})",
+        f"{word} off treatment: {now} ({trial.ingredient} {dose} brought remission; {off})",
+        f"{word} off treatment: {now} ({trial.ingredient} brought remission; {off})",
+    )
+    below = ctx.policy.mapping.remission_below
+    held = (
+        f"from {remission[0].date.isoformat()} to {low.date.isoformat()}"
+        if len(remission) > 1
+        else f"on {low.date.isoformat()}"
+    )
+    basis = (
+        f"it is on hold on record, taken to {stopped.isoformat()} at most"
+        if trial.ongoing
+        else f"the last supply on record ends {stopped.isoformat()}"
+    )
+    if trial.assumed_days:
+        basis += " (its records state no duration: that end is counted, not recorded)"
+    sections = [
+        f"**{word} off treatment:** {trial.ingredient} {dose} ({trial.start.isoformat()} to "
+        f"{stopped.isoformat()}) brought remission {held} (PHQ-9 "
+        f"{', '.join(str(s.value) for s in remission)}; remission is PHQ-9 < {below}, CMS159). "
+        f"It stopped in remission: {basis}, and no antidepressant is on record since. Then "
+        f"PHQ-9 {_scores(since)} (>= {ctx.policy.mapping.relapse_phq9_at_least} is moderate "
+        "or worse, Kroenke 2001).",
+        f"**Review first:** {_steps()['review']}, and why {trial.ingredient} was stopped "
+        "(CANMAT 2023 para 184).",
+        f"**Then:** {_restart_step(ctx, trial, segment, dose)}",
+    ]
+    if found.together:
+        names = cards.and_list([t.ingredient for t in found.together])
+        sections.append(f"Also taken at the time of that remission: {names}.")
+    if word == "Recurrence":
+        sections.append(
+            f"Not counted as a failed trial of this episode (from {ctx.facts.episode_start}): "
+            f"{trial.ingredient} brought remission before it began."
+        )
+    evidence = (cards.scores_evidence(ctx.record),)
+    detail = cards.join_sections(
+        *sections, *cards.evidence_sections(*evidence), cards.guideline_links("canmat2023")
+    )
+    return cards.make(RECURRENCE_TOPIC, summary=summary, detail=detail, evidence=evidence)

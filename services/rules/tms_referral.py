@@ -198,6 +198,14 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
             f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
             "with the patient or pharmacy"
         )
+    # Review 11 finding 6: local fills verified up to a stretch only a statement covers (an
+    # outside organisation's continuation; adherence.outside_tail, the one UNVERIFIED with a PDC).
+    lines.extend(
+        f"- {t.ingredient}: PDC {cards.fmt_pct(t.adherence.pdc)} over the local fills; "
+        f"{t.adherence.documented}"
+        for t in unverified
+        if t.adherence.pdc is not None and t.adherence.documented
+    )
     # One fill that covers the whole course (a 90-day mail-order fill, review 9 finding 9): the
     # drug was supplied and no refill was due, which is all dispensing data could show; whether
     # it was taken is still the patient's or pharmacy's to say, as for any trial a payer relies on.

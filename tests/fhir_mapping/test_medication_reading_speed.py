@@ -61,6 +61,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "written_dates",
         "taper",
         "product",
+        "outside",
     ]
 
 

@@ -602,6 +602,9 @@ def test_draft_orders_from_a_bundle() -> None:
     }
     get_fhir_model_class("Bundle").model_validate(bundle)
     orders = draft_orders([bundle])
+    # Both components name their product, as a course's events do (DraftOrder.product).
+    symbyax = orders[1].product
+    assert symbyax is not None and symbyax.brand == "Symbyax" and orders[0].product is None
     assert orders == (
         DraftOrder(
             id="mr-draft",
@@ -622,6 +625,7 @@ def test_draft_orders_from_a_bundle() -> None:
             min_adequate_mg=20.0,
             max_mg=60.0,
             source=SourceRef("MedicationRequest", "mr-symbyax"),
+            product=symbyax,
         ),
         DraftOrder(
             id="mr-symbyax",
@@ -632,6 +636,7 @@ def test_draft_orders_from_a_bundle() -> None:
             min_adequate_mg=2.5,
             max_mg=10.0,
             source=SourceRef("MedicationRequest", "mr-symbyax"),
+            product=symbyax,
         ),
     )
 

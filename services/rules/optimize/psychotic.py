@@ -76,7 +76,7 @@ def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     # bipolar disorder, no card here; the diagnosis review says the unipolar pathway does not apply.
     if not facts.psychotic or facts.bipolar or facts.psychotic_disorder:
         return False
-    if acute_risk.puerperal_psychosis(ctx.record):
+    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         # The emergency card takes them up (and names a barred running drug), whatever runs.
         return True
     return not (running_antipsychotics(ctx) and responding(ctx))
@@ -87,7 +87,7 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     3.6, para 215; STOP-PD); never augmentation doses, a second antipsychotic or bupropion; ECT
     after a failed combination."""
     facts = ctx.facts
-    if acute_risk.puerperal_psychosis(ctx.record):
+    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         return None  # an emergency, not an outpatient optimisation (module docstring)
     finding = facts.psychotic[0]
     regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)

@@ -1,0 +1,127 @@
+"""A drug drafted for a patient with puerperal psychosis on record (review 11 finding 2,
+follow-up G3): the emergency card first, worded for the order.
+
+Puerperal psychosis is a psychiatric emergency whatever is ordered (NICE CG192: a psychiatrist's
+assessment within 4 hours; data/acute_risk.csv postpartum-psychosis), and the patient-view card
+(rules/postpartum_psychosis.py) may never have been seen by the clinician at the order. So any
+pathway drug drafted while it is on record (acute_risk.puerperal_psychosis: an F53.1, or
+psychotic features beside a postpartum onset or a delivery of the postnatal year) gets the same
+card, topic and one suggestion (a same-day psychiatric assessment), with the drafted drugs named
+first. How loud it is depends on the drug:
+
+- critical when a draft is not an antimanic agent: an antidepressant (sertraline raised,
+  escitalopram started, esketamine) or an adjunct with no antimanic efficacy (brexpiprazole,
+  lurasidone, lamotrigine: data/mood_stabilisers.csv). Puerperal psychosis is most often a
+  presentation of bipolar disorder, so an antidepressant without antimanic cover may worsen it
+  (data/acute_risk.csv postpartum-psychosis-antidepressant, UNVERIFIED wording), and the drug is
+  not what the emergency calls for.
+- a warning when every draft is an antimanic agent (an antipsychotic, lithium, valproate:
+  data/mood_stabilisers.csv `antimanic`): the usual treatment, most likely written at or after
+  the specialist assessment. The card is still shown, the safer rule (the order does not replace
+  the same-day assessment, and nothing on record says one took place), but not as critical: a
+  critical card on the assessing psychiatrist's own treatment order would teach clinicians to
+  dismiss the one card that must not be dismissed.
+
+A drug recognised only for its interactions (linezolid) is no pathway draft and raises no card
+here; its own checks stand. Not snoozable (data/topics.csv), and keyed per draft and dose like
+every order card.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from fhir_mapping.record import DraftOrder, Role
+from services import cards, order_doses, tables, tms_gate
+from services.acute_risk import PuerperalPsychosis
+from services.order_checks.model import DEDUPE_KEY_MAX, dedupe_key
+from services.recommendation import Indicator, Recommendation
+from services.rules import postpartum_psychosis
+from services.rules.context import RuleContext
+
+TOPIC = postpartum_psychosis.TOPIC
+
+
+def _named(draft: DraftOrder) -> str:
+    """ "sertraline 150 mg/day (MedicationRequest/d1)" / "olanzapine (dose not read)"."""
+    if draft.mg_per_day is None:
+        dose = " (dose not read)"
+    else:
+        dose = " " + order_doses.dose_text(draft.mg_per_day, draft.mg_per_day_high)
+    where = f" ({draft.source})" if draft.source is not None else ""
+    return f"{draft.ingredient}{dose}{where}"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _summary(
+    pp: PuerperalPsychosis, drafts: Sequence[DraftOrder], alarm: bool, covered: bool
+) -> str:
+    """The summary: the emergency first, then what the drafted drug means (module docstring).
+    "alone may worsen" only for an antidepressant with no antimanic agent running or drafted."""
+    drug = drafts[0].ingredient
+    head = postpartum_psychosis.head(pp)
+    short = postpartum_psychosis.short(pp)
+    confirm = "confirm it is current; if so, " if pp.stale else ""
+    if alarm and drafts[0].role is Role.ANTIDEPRESSANT and not covered:
+        return cards.fit_summary(
+            f"{head}: {confirm}emergency, same-day assessment; {drug} alone may worsen a "
+            "bipolar-spectrum psychosis",
+            f"{head}: {confirm}emergency, same-day assessment; {drug} alone may worsen it",
+            f"{head}: {confirm}same-day assessment; {drug} alone may worsen it",
+            f"{short}: {confirm}emergency, same-day assessment; {drug} alone may worsen a "
+            "bipolar-spectrum psychosis",
+            f"{short}: {confirm}same-day assessment; {drug} alone may worsen it",
+        )
+    name = drug.capitalize()
+    after = "first" if alarm else "still needed"
+    return cards.fit_summary(
+        f"{name} ordered with {_lower(head)}: {confirm}emergency, same-day psychiatric "
+        f"assessment {after}",
+        f"{name} ordered with {_lower(head)}: {confirm}same-day assessment {after}",
+        f"{name} ordered with {_lower(short)}: {confirm}same-day psychiatric assessment {after}",
+    )
+
+
+def puerperal_psychosis_card(
+    ctx: RuleContext, selected: Sequence[DraftOrder]
+) -> Recommendation | None:
+    """The emergency card for the selected pathway drafts, or None (module docstring)."""
+    drafts = [d for d in selected if d.role is not Role.INTERACTING]
+    if not drafts:
+        return None
+    pp = postpartum_psychosis.found(ctx)
+    if pp is None:
+        return None
+    antimanic = tables.mood_stabilisers()
+    other = [d for d in drafts if d.ingredient.lower() not in antimanic]
+    alarm = bool(other)
+    # An antimanic agent running or on this order: the antidepressant is not "alone".
+    covered = len(other) < len(drafts) or any(
+        t.ongoing and t.ingredient.lower() in antimanic for t in ctx.record.trials
+    )
+    # The drug the card is about first: one that is not an antimanic agent, when there is one.
+    ordered = other + [d for d in drafts if d not in other]
+    line = tms_gate.line(
+        "postpartum-psychosis-antidepressant" if alarm else "postpartum-psychosis-antimanic"
+    )
+    drafted = cards.and_list([_named(d) for d in ordered])
+    detail = cards.join_sections(
+        f"**On this order:** {drafted}: {line}.",
+        *postpartum_psychosis.sections(ctx, pp),
+        cards.guideline_links("nice-cg192"),
+    )
+    keys = ",".join(dedupe_key(d, TOPIC) for d in ordered)
+    if len(keys) > DEDUPE_KEY_MAX:
+        keys = f"{TOPIC}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    return cards.make(
+        TOPIC,
+        summary=_summary(pp, ordered, alarm, covered),
+        detail=detail,
+        suggestions=(postpartum_psychosis.referral(ctx, pp),),
+        indicator=None if alarm else Indicator.WARNING,
+        dedupe_key=keys,
+    )

@@ -1,0 +1,236 @@
+"""patient-view: a drug already running beyond its label's renal limit (review 11 finding 1, G1).
+
+The order hooks compare a drafted drug with the labelled renal bands (order_checks/renal.py,
+data/renal_doses.csv), but a course started before the kidney function fell ran on without a
+word: duloxetine 60 mg/day at eGFR 24 (Cymbalta: avoid below 30), desvenlafaxine 100 mg/day at
+eGFR 22 (Pristiq: 25 mg/day below 30), lithium at eGFR 25 (not recommended in severe renal
+impairment). Here, on chart open, every running drug (running_cautions.running: the latest
+running course of each ingredient, not on hold, and the drugs an active resource lists without a
+readable date) is read against the band of its label at the patient's kidney function
+(renal_doses.reading), and all that are beyond it make ONE warning card:
+
+- a band the label says to avoid the drug in (or calls it not recommended);
+- a band with a labelled daily maximum the running dose is above (the upper end of a ranged
+  dose), or whose dose could not be read (said so: it may be above);
+- a band where the label asks for a reduced dose or caution and the table marks it a warning
+  (venlafaxine below 30, lithium 30-59): whether the running dose is the reduced one the record
+  cannot show, so the card asks to review it. The information bands (mild impairment,
+  mirtazapine, bupropion) are left to the order check: on chart open they would be noise.
+
+Which kidney function is read (renal_doses.reading): dialysis coded (Z99.2, SNOMED dependence on
+dialysis) reads as the label's ESRD band whatever the eGFR; otherwise the latest comparable eGFR,
+an old one named as old (low kidney function rarely recovers: compared, the safer reading); kidney
+failure coded (N18.6) with no recent eGFR reads as the ESRD band. An eGFR reported as a bound
+("> 60") places no band. No eGFR is ever made up from a code.
+
+Nothing is one click: whether to lower the dose, stop (some of these drugs cannot be stopped
+abruptly) or switch is the prescriber's decision; the card says "review the dose". While it is
+on the screen, the optimise card's medication proposals are text (`hold_one_click`). A safety card:
+it speaks whatever the pathway stage. Snoozable with a reason (a nephrologist's agreement, a
+level-guided lithium dose); the snooze is tied to the kidney reading and the drugs
+(`fingerprint`), so a new eGFR result or another such drug brings the card back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from fhir_mapping.record import Trial
+from services import cards, lab_safety, renal_doses, screen, tables
+from services.interaction_table import Taking
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.renal_doses import CRCL_NOTE, Egfr, Kidney, RenalRow
+from services.rules import one_click_hold, running_cautions
+from services.rules.context import RuleContext
+
+TOPIC = "running-drug-renal"
+
+
+@dataclass(frozen=True, slots=True)
+class Beyond:
+    """A running drug and the band of its label it is beyond at the patient's kidney function."""
+
+    taking: Taking
+    row: RenalRow
+    mg_per_day: float | None  # the running daily dose (the upper end of a range), None: not read
+
+    @property
+    def name(self) -> str:
+        return self.taking.ingredient
+
+    def dosed(self) -> str:
+        """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
+        if self.mg_per_day is None:
+            return f"{self.name} (dose not read)"
+        return f"{self.name} {cards.fmt_mg(self.mg_per_day)} mg/day"
+
+    def says(self) -> str:
+        """What the label says, in a few words: "avoid", "above the labelled 25 mg/day"."""
+        row = self.row
+        if row.action == "max" and row.max_mg is not None:
+            top = cards.fmt_mg(row.max_mg)
+            if self.mg_per_day is None:
+                return f"dose not read; labelled maximum {top} mg/day"
+            return f"above the labelled {top} mg/day"
+        return f"label says {row.short}"
+
+    def review(self) -> str:
+        """What to do, as text (never an order)."""
+        row = self.row
+        if row.action == "avoid":
+            return (
+                "Review whether it should continue, and how to stop or switch it if not "
+                "(not abruptly without a plan)"
+            )
+        if row.action == "max" and row.max_mg is not None:
+            top = cards.fmt_mg(row.max_mg)
+            if self.mg_per_day is None:
+                return f"The running dose could not be read: review that it is {top} mg/day or less"
+            return f"Review the dose: {top} mg/day or less in this band"
+        return "Review the dose: the record cannot show whether it is the reduced one"
+
+
+def _upper_dose(ctx: RuleContext, taking: Taking) -> float | None:
+    """The running course's latest daily dose, the upper end of a ranged one ("50-100 mg": 100,
+    the dose that may be too high); the Taking's when no course is found."""
+    courses: list[Trial] = [
+        t
+        for t in ctx.record.trials
+        if t.ingredient == taking.ingredient and t.ongoing and t.on_hold is None
+    ]
+    if not courses:
+        return taking.mg_per_day
+    latest = max(courses, key=lambda t: (t.end, t.start))
+    last = latest.segments[-1] if latest.segments else None
+    return last.mg_per_day_upper if last is not None else None
+
+
+def _beyond(row: RenalRow, mg_per_day: float | None) -> bool:
+    if row.action == "avoid":
+        return True
+    if row.action == "max" and row.max_mg is not None:
+        return mg_per_day is None or mg_per_day > row.max_mg
+    # "reduce" or "caution": only the bands the table marks a warning (see the docstring).
+    return row.indicator is Indicator.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    kidney: Kidney
+    drugs: tuple[Beyond, ...]
+
+
+def beyond_limits(ctx: RuleContext) -> Found | None:
+    """The drugs running beyond their label's renal band, or None (nearly every chart)."""
+    taken = running_cautions.running(ctx)
+    if not any(taking.ingredient in renal_doses.drugs() for taking, _ in taken):
+        return None
+    kidney = renal_doses.reading(ctx.record, ctx.policy)
+    if kidney is None:
+        return None
+    found: list[Beyond] = []
+    for taking, _ in taken:
+        row = kidney.row(taking.ingredient)
+        if row is None:
+            continue
+        dose = _upper_dose(ctx, taking)
+        if _beyond(row, dose):
+            found.append(Beyond(taking, row, dose))
+    return Found(kidney, tuple(found)) if found else None
+
+
+def _summary(found: Found) -> str:
+    kidney = found.kidney
+    if len(found.drugs) == 1:
+        (d,) = found.drugs
+        dosed = d.dosed()
+        head = f"{dosed[0].upper()}{dosed[1:]} running {kidney.with_()}"
+        edge = (
+            f" below {cards.fmt_mg(d.row.egfr_below)} mL/min"
+            if isinstance(kidney, Egfr) and d.row.action == "avoid"
+            else ""
+        )
+        return cards.fit_summary(
+            f"{head}: {d.says()}{edge} ({d.row.band})",
+            f"{head}: {d.says()}{edge}",
+            f"{head}: {d.says()}",
+            f"{d.name.capitalize()} running {kidney.with_()}: review the dose (label)",
+        )
+    lead = f"Running beyond the labelled renal limit {kidney.with_()}"
+    return cards.fit_summary(
+        f"{lead}: {cards.and_list([f'{d.dosed()} ({d.row.short})' for d in found.drugs])}",
+        f"{lead}: {cards.and_list([d.dosed() for d in found.drugs])}",
+        f"{lead}: {cards.and_list([d.name for d in found.drugs])}",
+        f"Running beyond the labelled renal limit: {cards.and_list([d.name for d in found.drugs])}",
+    )
+
+
+def _line(ctx: RuleContext, found: Found, d: Beyond) -> str:
+    taking = d.taking.text()
+    lead = found.kidney.lead(ctx.policy, d.row, d.name)
+    # Lithium is dosed by its level: the last level and the kidney results beside it.
+    level = (
+        f" Lithium: {lab_safety.lithium_level_text(ctx.record, ctx.policy)}."
+        if d.name == "lithium"
+        else ""
+    )
+    return (
+        f"- **{d.name.capitalize()}:** {taking[0].upper()}{taking[1:]}. {lead} {d.review()}.{level}"
+    )
+
+
+def detail(ctx: RuleContext, found: Found) -> str:
+    kidney = found.kidney
+    notes = [kidney.old(ctx.policy).strip(), kidney.later().strip()]
+    if isinstance(kidney, Egfr):
+        notes.append(CRCL_NOTE)
+    return cards.join_sections(
+        "\n".join(_line(ctx, found, d) for d in found.drugs),
+        " ".join(n for n in notes if n),
+        "Not offered as an order: whether to lower the dose, stop or switch is the "
+        "prescriber's decision.",
+    )
+
+
+def fingerprint(found: Found) -> str:
+    """The snooze fingerprint (screen.pairs_key): the kidney reading (the eGFR result, or the
+    code read as ESRD) and each drug with its band. A new eGFR, or another drug, ends a snooze."""
+    return screen.pairs_key(
+        [found.kidney.key()] + [f"drug|{d.name}|{d.row.band}" for d in found.drugs]
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = beyond_limits(ctx)
+    if found is None:
+        return None
+    card = cards.make(TOPIC, summary=_summary(found), detail=detail(ctx, found))
+    return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's medication proposals as text while this card is on the
+    screen (not in `hidden`): an adjunct or a higher dose builds on a drug whose dose the label
+    says to settle first (duloxetine at eGFR 24: "adjunct to the current antidepressant"), as
+    with the low-sodium and anticholinergic cards (rules/one_click_hold.py). A snooze with a
+    reason brings the one-click proposals back."""
+    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+        return list(recs)
+    found = beyond_limits(ctx)
+    if found is None:
+        return list(recs)
+    names = cards.and_list([d.dosed() for d in found.drugs])
+
+    def line(held: list[Suggestion]) -> str:
+        proposals = f" Not one click: {'; '.join(s.label for s in held)}." if held else ""
+        return (
+            f"**{names[0].upper()}{names[1:]} running beyond the labelled renal limit** "
+            f"({tables.topic(TOPIC).display} card): settle its dose first; an adjunct or a "
+            f"higher dose builds on it.{proposals}"
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line)
