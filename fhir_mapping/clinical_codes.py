@@ -97,6 +97,9 @@ class LabRange:
     # The units a value sent as text may carry (the QTc: "ms", "msec"); empty: never read from
     # text (lab_text.py).
     text_units: frozenset[str] = frozenset()
+    # The unit a bound sent as text is read in ("> 60" for an eGFR: lab_text.bound_from_text);
+    # None: a bound sent as text is never read.
+    text_bound_unit: str | None = None
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -268,6 +271,7 @@ def lab_ranges() -> dict[str, LabRange]:
             text_units=frozenset(
                 u.strip().lower() for u in (row.get("text_units") or "").split("|") if u.strip()
             ),
+            text_bound_unit=(row.get("text_bound_unit") or "").strip() or None,
         )
         for row in _rows("lab_ranges.csv")
     }

@@ -15,8 +15,19 @@ enough trials?" questions that lead to TMS):
       ATHF's 2 months of euthymia) by a new depression Condition's onset or a PHQ-9 at
       `relapse_phq9_at_least` (the break is the abatement). Not when an active depression
       Condition began before the abatement: the record then says the illness ran through it (a
-      problem-list recode, F32.9 resolved when F33.1 was added), and the trials stay. After a
+      problem-list recode, F32.9 resolved when F33.1 was added), and the trials stay. Nor when
+      the scores deny the recovery it states (recheck 11 finding 1: F32.9 resolved two days
+      after a PHQ-9 of 21, F33.2 added three months later, is a recode too): a stated end needs
+      a PHQ-9 below `remission_below` from the abatement to the next sign, or the latest PHQ-9
+      of the `episode_recovery_months` before it below that cut-off, or none of them at
+      `relapse_phq9_at_least` (no score there at all: the clinician's word stands). After a
       stated end, the episode starts at the earliest of rule 2's date and the new onset.
+   d. no break leaves a running antidepressant course out of the episode unless it brought
+      remission before the episode start (recheck 11 finding 1): such a course is the relapse
+      card's (services/rules/relapse.py reads the same remission), while one that never brought
+      remission is a trial of this episode; left out, it would be counted nowhere and the chart
+      would go silent. The latest break that would leave one out is dropped, and the next
+      earlier break is tried.
 2. With a break, the episode starts at the first antidepressant trial started after the latest
    break; with no trial since, at the first PHQ-9 >= `remission_below` after it (relapse), else at
    the break itself (no trial counts).
@@ -84,6 +95,7 @@ def current_episode_start(
     """The current episode's start (module docstring). `conditions`: the chart's Condition
     resources, for the stated ends of rule 1c (a resolved depression Condition is no Finding)."""
     policy = policy or MappingPolicy()
+    findings = tuple(findings)  # read by rule 1c and again by rules 2 and 3
     months = policy.episode_gap_months
     below = policy.remission_below
     treated = sorted(
@@ -126,23 +138,17 @@ def current_episode_start(
 
     # Courses whose start states its day first; one whose start is partial only when none does.
     stated = [t for t in treated if not _partial_start(t)]
-    if breaks:
-        point = max(breaks)
-        later = [t.start for t in stated if t.start > point]
-        relapse = [s.date for s in phq9 if s.date > point and (s.value or 0) >= below]
-        if not later and not relapse:
-            later = [t.start for t in treated if t.start > point]
-        if point in ended:
-            # Rule 1c: the new Condition's onset dates the episode it states (REFERENCE.md 2.1:
-            # Maudsley duration from Condition.onset of the current episode).
-            later.extend(
-                f.onset_latest
-                for f in findings
-                if f.kind is _DEPRESSION and f.onset_latest is not None and f.onset_latest > point
-            )
-        if later:
-            return min(later)
-        return min(relapse) if relapse else point
+    running = [t for t in treated if t.ongoing]
+    for point in sorted(set(breaks), reverse=True):
+        start = _start_after(
+            point, treated, stated, phq9, findings, below, stated_end=point in ended
+        )
+        # Rule 1d: a running course this start leaves out must have brought remission before it
+        # (the relapse card's course), else the break is not read.
+        if all(
+            in_current_episode(t, start) or remission_on(t, phq9, before=start) for t in running
+        ):
+            return start
 
     starts = [t.start for t in stated]
     # A partial onset ("2024") at the last day it allows (review 10 recheck R7): its first day is
@@ -155,6 +161,34 @@ def current_episode_start(
     return min(starts) if starts else None
 
 
+def _start_after(
+    point: date,
+    treated: list[Trial],
+    stated: list[Trial],
+    phq9: list[Score],
+    findings: tuple[Finding, ...],
+    below: int,
+    *,
+    stated_end: bool,
+) -> date:
+    """Rule 2: the episode start after the break `point`."""
+    later = [t.start for t in stated if t.start > point]
+    relapse = [s.date for s in phq9 if s.date > point and (s.value or 0) >= below]
+    if not later and not relapse:
+        later = [t.start for t in treated if t.start > point]
+    if stated_end:
+        # Rule 1c: the new Condition's onset dates the episode it states (REFERENCE.md 2.1:
+        # Maudsley duration from Condition.onset of the current episode).
+        later.extend(
+            f.onset_latest
+            for f in findings
+            if f.kind is _DEPRESSION and f.onset_latest is not None and f.onset_latest > point
+        )
+    if later:
+        return min(later)
+    return min(relapse) if relapse else point
+
+
 def stated_ends(
     conditions: Iterable[Mapping[str, Any]],
     findings: Iterable[Finding],
@@ -165,23 +199,47 @@ def stated_ends(
 ) -> list[date]:
     """Rule 1c: the abatement dates of resolved depression Conditions that the record follows
     with a new episode: the first depression onset or PHQ-9 at the relapse cut-off after it
-    comes at least `episode_recovery_months` later. None when an active depression Condition
-    began before the abatement: the illness ran through it, so no boundary is read (the trials
-    stay)."""
+    comes at least `episode_recovery_months` later, and the scores around it do not deny the
+    recovery (`_recovered`). None when an active depression Condition began before the
+    abatement: the illness ran through it, so no boundary is read (the trials stay)."""
     abated = [day for day in map(_abatement, conditions) if day is not None and day <= as_of]
     if not abated:
         return []
+    scored = sorted([s for s in phq9 if s.value is not None], key=_DATE_VALUE)
     onsets = [f.onset for f in findings if f.kind is _DEPRESSION and f.onset is not None]
-    rises = [s.date for s in phq9 if (s.value or 0) >= policy.relapse_phq9_at_least]
+    rises = [s.date for s in scored if (s.value or 0) >= policy.relapse_phq9_at_least]
     ends = []
     for day in abated:
         if any(onset < day for onset in onsets):
             continue  # an active diagnosis older than the abatement: no stated end
         # The first sign of depression after the abatement ends the euthymia it states.
         following = [d for d in onsets + rises if d > day]
-        if following and min(following) >= add_months(day, policy.episode_recovery_months):
+        if not following:
+            continue
+        sign = min(following)
+        if sign >= add_months(day, policy.episode_recovery_months) and _recovered(
+            day, sign, scored, policy
+        ):
             ends.append(day)
     return ends
+
+
+def _recovered(day: date, sign: date, phq9: list[Score], policy: MappingPolicy) -> bool:
+    """Whether the PHQ-9s allow the recovery an abatement on `day` states (recheck 11 finding 1;
+    `phq9` oldest first, every one with a value): one below the remission cut-off from the
+    abatement up to the next sign of depression; else, of those in the
+    `episode_recovery_months` before it (the ATHF's 2 months of euthymia), the latest below the
+    remission cut-off or none at the relapse cut-off. A PHQ-9 of 21 two days before "resolved"
+    is a recode, not a recovery. With no score in that time the clinician's abatement stands:
+    the record holds nothing against it (the running courses are kept by rule 1d)."""
+    below = policy.remission_below
+    if any(day <= s.date < sign and (s.value or 0) < below for s in phq9):
+        return True
+    since = add_months(day, -policy.episode_recovery_months)
+    window = [s for s in phq9 if since <= s.date <= day]
+    if not window or (window[-1].value or 0) < below:
+        return True
+    return all((s.value or 0) < policy.relapse_phq9_at_least for s in window)
 
 
 def _abatement(resource: Mapping[str, Any]) -> date | None:

@@ -11,6 +11,14 @@ else is not read: a sign or comparator ("> 500 ms" is a bound, not a value), two
 ("not done, last 512 ms": the number may not be this result's), no number ("QTc not measurable");
 the result stays one without a value: `labs.lab_gaps` names it and the QTc check says it was not
 compared (never silent, never a guessed value).
+
+A bound sent as text (`bound_from_text`, review 11 recheck finding 8): labs write an eGFR beyond
+their reporting cut as valueString ">60" or "> 60 mL/min/1.73m2" (Epic-style), the same bound a
+valueQuantity.comparator carries. For a test whose data/lab_ranges.csv row names a
+`text_bound_unit` (the eGFR) it is read as that bound: the comparator, the one number and, when
+the text names a unit, one of the test's own units (else the text_bound_unit). Only the bound
+itself is read: words, two numbers or another unit leave the result unread (a data gap), as
+before. A test without a text_bound_unit (the QTc) never reads a bound from text.
 """
 
 from __future__ import annotations
@@ -34,6 +42,32 @@ def text_units() -> dict[str, frozenset[str]]:
     """Test -> the lower-case units a value of it sent as text may carry (data/lab_ranges.csv
     `text_units`); tests with none are absent."""
     return {test: r.text_units for test, r in lab_ranges().items() if r.text_units}
+
+
+# "<", "<=", ">", ">=" (and the typographic signs), one number, then at most a unit: nothing else.
+_BOUND = re.compile(r"\s*(<=|>=|<|>|\u2264|\u2265)\s*(\d+(?:\.\d+)?)\s*(\S.*?)?\s*")
+_SIGNS = {"\u2264": "<=", "\u2265": ">="}
+
+
+def bound_from_text(test: str, text: object) -> tuple[str, float, str] | None:
+    """(comparator, value, unit) of a bound sent as text for `test` (">60" -> (">", 60.0,
+    "mL/min/{1.73_m2}")), or None (see the module doc)."""
+    if not isinstance(text, str):
+        return None
+    known = lab_ranges().get(test)
+    if known is None or known.text_bound_unit is None:
+        return None
+    found = _BOUND.fullmatch(text)
+    if found is None:
+        return None
+    sign, value, unit = found.groups()
+    if unit is not None:
+        # "mL/min/1.73m2" and "mL/min/1.73 m2" alike; any other unit (mL/s) or word: not read.
+        squeezed = "".join(unit.split()).lower()
+        if squeezed not in {"".join(u.split()) for u in known.units}:
+            return None
+        unit = unit if unit.lower() in known.units else known.text_bound_unit
+    return _SIGNS.get(sign, sign), float(value), unit or known.text_bound_unit
 
 
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:

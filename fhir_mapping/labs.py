@@ -19,7 +19,8 @@ them: the card never claims more than the ECG reported.
 
 A QTc sent as text (valueString "512 ms (prolonged)", of the Observation or of its component) is
 read when the text holds one number with a unit data/lab_ranges.csv's `text_units` names
-(lab_text.py); any other text stays a value not read.
+(lab_text.py); an eGFR sent as text ">60" or "<15" is read as that bound, with its comparator
+(lab_text.bound_from_text); any other text stays a value not read.
 
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
@@ -47,7 +48,7 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
-from fhir_mapping.lab_text import value_from_text
+from fhir_mapping.lab_text import bound_from_text, value_from_text
 from fhir_mapping.record import DataDomain, DataGap, LabResult
 
 Resource = Mapping[str, Any]
@@ -320,6 +321,9 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         text = value_from_text(test, resource["valueString"])
         if text is not None:
             value, unit = text
+        elif (bound := bound_from_text(test, resource["valueString"])) is not None:
+            # An eGFR sent as ">60" (Epic-style): the bound valueQuantity.comparator would carry.
+            comparator, value, unit = bound
     flag = _interpretation_flag(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)

@@ -34,10 +34,12 @@ How the latest reading decides, as a clinician reads a chart:
 Breastfeeding (review 11 finding 5) is read here too: a Breastfeeding status Observation
 (LOINC 63895-7, SNOMED 413712001; answers LA29252-6 / LA29253-4, SNOMED 169741004 and the
 breast-fed-with-supplement codes, v2-0136 Y/N, a boolean, or the answer's text matched whole:
-data/pregnancy_codes.csv). The latest answer decides: "breastfeeding" gives one LACTATION finding
-dated that day, "not breastfeeding" none (never claimed when not recorded); an undated or
-answerless one is a DataGap. A Z39.1 Condition gives the same kind (condition_codes.csv); a
-recorded delivery ends a pregnancy coded before it in services/rules/populations.py.
+data/pregnancy_codes.csv). Each dated answer is one LACTATION finding dated that day; a "not
+breastfeeding" one is told apart by `breastfeeding_denied` (review 11 finding 10: the cards say
+it was recorded rather than ask again, and it was invisible to `--explain`); the latest answer
+decides, in services/rules/populations.py beside a Z39.1 Condition's (condition_codes.csv);
+never claimed when not recorded. An undated or answerless one is a DataGap. A recorded delivery
+ends a pregnancy coded before it in services/rules/populations.py.
 
 The result is one Finding of kind PREGNANCY (as a Z33.1 Condition gives), dated the day of the
 reading it rests on, so every rule that reads a pregnancy finding sees it.
@@ -152,8 +154,8 @@ def _codes() -> _Codes:
 
 
 def status_and_edd_codes() -> frozenset[str]:
-    """Every code of a Pregnancy Status, EDD or Breastfeeding status Observation, as `fhir_fields.codings` yields codes
-    (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
+    """Every code of a Pregnancy Status, EDD or Breastfeeding status Observation, as
+    `fhir_fields.codings` yields codes (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
     these apart there, so a vital sign costs no second walk (issue 14)."""
     return _codes().plain
 
@@ -377,39 +379,47 @@ def edd_passed(finding: Finding) -> bool:
 
 
 def _breastfeeding(feeding: list[_Feeding]) -> tuple[Finding, ...]:
-    """A LACTATION finding when the latest Breastfeeding status says she breastfeeds (review 11
-    finding 5), dated that day; nothing when it says she does not, or none was recorded (never
-    claimed when not recorded). Two answers on the latest day: breastfeeding counts (the safer
-    reading: the caveats are about the infant). How recent it must be is the rules' call
-    (services/rules/populations.py), as the card names its date."""
-    if not feeding:
-        return ()
-    latest = max(feeding, key=lambda f: (f.day, f.value.meaning == _FEEDING))
-    if latest.value.meaning != _FEEDING:
-        return ()
-    value = latest.value
-    return (
+    """Every dated Breastfeeding status answer as a LACTATION finding dated that day (review 11
+    findings 5, 10): a "breastfeeding" answer carries the lactation caveats; a "not
+    breastfeeding" one (`breastfeeding_denied`) carries none, and is kept so the cards can say it
+    was recorded instead of asking again, and `--explain` lists what was read. Which answer
+    decides (the latest; on one day, breastfeeding: the safer reading, as the caveats are about
+    the infant) is services/rules/populations.py's call, beside a Z39.1 Condition's, as is how
+    recent it must be (the card names its date). Never claimed when not recorded."""
+    return tuple(
         Finding(
             FindingKind.LACTATION,
-            value.code,
-            value.system,
-            # The answer alone when it says what it is ("Exclusively breastfeeding"), so an
-            # order card's summary can name it; a bare "Yes" with its question.
-            latest.shown
-            if "breast" in latest.shown.lower()
-            else f"Breastfeeding status: {latest.shown}",
-            latest.day,
-            latest.source,
-        ),
+            reading.value.code,
+            reading.value.system,
+            # The answer alone when it says what it is ("Exclusively breastfeeding", "Not
+            # currently breastfeeding"), so an order card's summary can name it; a bare "Yes"
+            # or "No" with its question.
+            reading.shown
+            if "breast" in reading.shown.lower()
+            else f"Breastfeeding status: {reading.shown}",
+            reading.day,
+            reading.source,
+        )
+        for reading in sorted(feeding, key=lambda f: f.day)
     )
+
+
+def breastfeeding_denied(finding: Finding) -> bool:
+    """Whether a LACTATION finding is a recorded "not breastfeeding" answer (LA29253-4, v2-0136
+    N, "No", false) rather than breastfeeding on record: the rules tell the two apart by code,
+    as `edd_passed` tells a passed EDD from a postpartum diagnosis."""
+    if finding.kind is not FindingKind.LACTATION:
+        return False
+    value = _codes().feeding_values.get((finding.system, finding.code))
+    return value is not None and value.meaning == _NOT_FEEDING
 
 
 def read_pregnancy(
     observations: Iterable[Resource], *, as_of: date, policy: MappingPolicy | None = None
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
     """The current pregnancy the Observations record, or a passed EDD within the postnatal window
-    (at most one Finding), then breastfeeding on record (`_breastfeeding`), and the Observations
-    that could not be read. `observations`: those build_record routes here (`wants`)."""
+    (at most one Finding), then every Breastfeeding status answer (`_breastfeeding`), and the
+    Observations that could not be read. `observations`: those build_record routes here (`wants`)."""
     feeding: list[_Feeding] = []
     found, gaps = _read_pregnancy(observations, as_of, policy or MappingPolicy(), feeding)
     return found + _breastfeeding(feeding), gaps

@@ -90,9 +90,17 @@ psychotic illness in the year after a birth is treated as the emergency until a 
 says otherwise, and the STOP-PD one-click order it would otherwise get is the harm of finding 2.
 Not read: a primary psychotic disorder (F20-F25: the diagnosis review says the unipolar pathway
 does not apply), and a passed estimated delivery date alone (no birth on record).
-An entry older than the postnatal year, or undated, is kept (an active entry cannot be shown to
-be over: the safer reading), and the card names its date and asks to confirm it is current
-(`PuerperalPsychosis.stale`).
+An F53.1 (or SNOMED 18260003) dated before the postnatal year is history, not today's emergency
+(recheck 11 finding 6: an active F53.1 from 2016 raised a critical card at every chart open and
+held the whole pathway back): `puerperal_history` returns it, and the card is a warning (update
+the problem list; a strong marker of bipolarity: screen before antidepressant changes) beside the
+pathway cards, whose psychotic-features reading leaves it out (`psychotic_now`). An undated F53.1
+keeps the emergency card, asking to confirm it is current (`PuerperalPsychosis.stale`): nothing
+shows it is old, and a missed current puerperal psychosis (suicide, infanticide) outweighs one
+card too many, which updating the entry ends. Two entries read together keep the emergency card
+whatever the age of the psychotic one (its partner is of the postnatal year by construction), so
+an old F53.1 beside a new birth or a postpartum onset is read as current: the recurrence risk
+after a later birth is the reason the history matters.
 
 Where each part lives: the records (`RiskEvent`, `RiskCheck`, `SuicideSignal`, the levels) and the
 acknowledgement rule (`_closes`: which assessment closes which signal) risk_signal.py; reading the
@@ -233,6 +241,12 @@ def _latest(found: list[Finding]) -> Finding:
     return max(found, key=lambda f: f.onset or date.min)
 
 
+def _coded(psychotic: tuple[Finding, ...], onset: list[Finding]) -> list[Finding]:
+    """The entries whose one code states both the psychosis and its postpartum onset (F53.1)."""
+    postpartum_codes = {(f.system, f.code) for f in onset}
+    return [f for f in psychotic if (f.system, f.code) in postpartum_codes]
+
+
 def puerperal_psychosis(record: PatientRecord, policy: Policy) -> PuerperalPsychosis | None:
     """The puerperal psychosis on record (module docstring), or None (nearly every chart).
 
@@ -249,9 +263,9 @@ def puerperal_psychosis(record: PatientRecord, policy: Policy) -> PuerperalPsych
 
     psychotic = context.of(FindingKind.PSYCHOTIC)
     onset = [f for f in context.of(FindingKind.POSTPARTUM) if not edd_passed(f)]
-    postpartum_codes = {(f.system, f.code) for f in onset}
-    coded = [f for f in psychotic if (f.system, f.code) in postpartum_codes]
-    if coded:
+    coded = _coded(psychotic, onset)
+    # One undated or in-year entry keeps the emergency; all dated before the year is history.
+    if any(f.onset is None or f.onset >= year_from for f in coded):
         return PuerperalPsychosis(_latest(coded), None, tuple(coded), stale(coded), days)
     disorders = {(f.system, f.code) for f in context.of(FindingKind.PSYCHOTIC_DISORDER)}
     features = [f for f in psychotic if (f.system, f.code) not in disorders]
@@ -280,3 +294,31 @@ def puerperal_psychosis(record: PatientRecord, policy: Policy) -> PuerperalPsych
     head = _latest(features)
     found = (head, partner)
     return PuerperalPsychosis(head, partner, found, stale(list(found)), days)
+
+
+def puerperal_history(record: PatientRecord, policy: Policy) -> tuple[Finding, ...]:
+    """The active F53.1 entries when every one is dated before the postnatal year and no current
+    puerperal psychosis is read (module docstring): a past puerperal psychosis, oldest first.
+    Empty on nearly every chart."""
+    context = record.context
+    if not context.has(FindingKind.PSYCHOTIC):
+        return ()
+    onset = [f for f in context.of(FindingKind.POSTPARTUM) if not edd_passed(f)]
+    coded = _coded(context.of(FindingKind.PSYCHOTIC), onset)
+    if not coded or puerperal_psychosis(record, policy) is not None:
+        return ()
+    return tuple(sorted(coded, key=lambda f: f.onset or date.min))
+
+
+def psychotic_now(
+    record: PatientRecord, policy: Policy, psychotic: tuple[Finding, ...]
+) -> tuple[Finding, ...]:
+    """`psychotic` (PathwayFacts.psychotic) without a past puerperal psychosis: an F53.1 of years
+    ago is no psychotic feature of this episode, so it neither turns the optimise card into the
+    psychotic-depression regimen nor holds the CBT/IPT card back (module docstring)."""
+    if not psychotic:
+        return psychotic
+    past = puerperal_history(record, policy)
+    if not past:
+        return psychotic
+    return tuple([f for f in psychotic if f not in past])

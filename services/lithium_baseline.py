@@ -22,7 +22,7 @@ from importlib import resources
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.record import LabResult
-from services import lab_safety
+from services import lab_safety, renal_doses
 from services.rules.context import RuleContext
 
 _LEVEL = "lithium"
@@ -32,6 +32,9 @@ _LEVEL = "lithium"
 class BaselineRow:
     monitoring: str  # what the table says is monitored, as the card quotes it
     cite: str  # the short citation a card gives ("CANMAT 2023 para 164")
+    # What the card's Source line prints (the table's `cite`): the long `source` names internal
+    # files and review notes and stays in the table (recheck 11 finding 12).
+    source_cite: str
     tests: tuple[tuple[str, ...], ...]  # each: the tests any one of which is enough
     source: str
     status: str
@@ -46,6 +49,7 @@ def baseline_row() -> BaselineRow | None:
             return BaselineRow(
                 monitoring=row["monitoring"],
                 cite=row["baseline_cite"].strip(),
+                source_cite=row["cite"].strip(),
                 tests=tuple(
                     tuple(t for t in group.split("|") if t)
                     for group in row["baseline_tests"].split(";")
@@ -80,7 +84,26 @@ class BaselineTest:
             # "TSH: last 2.1 ..."; of a pair, which one: "creatinine or eGFR: last eGFR 38 ..."
             which = shown if " or " in self.name else lab_safety.text(self.latest)
             return f"- {self.name}: **last {which}, over {recent_days} days ago**"
-        return f"- {shown}"
+        flagged = abnormal(self.latest)
+        return f"- {shown}: **{flagged}**" if flagged else f"- {shown}"
+
+
+def abnormal(lab: LabResult) -> str:
+    """Why a baseline result on record is not a reassuring one, or "": an eGFR in a renal band
+    of the lithium label (services/data/renal_doses.csv, the renal card's table), else a result
+    the lab flagged low or high. Listed bare, an eGFR of 25 read as a satisfied baseline
+    (recheck 11 finding 2). An eGFR sent as a lower bound ("> 60") is in no band: not flagged."""
+    if lab.test == "egfr" and lab.comparator not in (">", ">="):
+        number = lab_safety.value(lab)
+        row = renal_doses.row_for(_LEVEL, number) if number is not None else None
+        if row is not None:
+            said = f"{row.band} band of the lithium label ({row.short}; {renal_doses.cite(row)})"
+            # The bands the order hook raises a renal card for (the rows named on the lists);
+            # the mild band makes none, so its line is said here in full.
+            return f"{said}: see the renal card" if row.on_lists else said
+    if lab.flag in ("low", "high"):
+        return f"flagged {lab.flag} by the lab"
+    return ""
 
 
 def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:

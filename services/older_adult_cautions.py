@@ -35,6 +35,10 @@ class OlderAdultCaution:
     min_age: int
     line: str  # what the criteria say, as the card quotes it
     cite: str  # "AGS Beers 2023"
+    # What the card's Source line prints ("AGS Beers 2023 Table 3 (history of falls or
+    # fractures)"): the long `source` says how each line was checked and stays in the table
+    # (recheck 11 finding 12: it named review notes and websites on the card).
+    source_cite: str
     source: str
     status: str
 
@@ -59,6 +63,7 @@ def rows() -> tuple[OlderAdultCaution, ...]:
             min_age=int(row["min_age"]),
             line=row["line"],
             cite=row["cite"],
+            source_cite=row["source_cite"],
             source=row["source"],
             status=row["status"],
         )
@@ -137,9 +142,12 @@ def falls_line(caution: OlderAdultCaution | None, falls: tuple[Finding, ...]) ->
 
 
 def source_line(*cautions: OlderAdultCaution | None) -> str:
-    """ "Source: <row source> (UNVERIFIED)." once per distinct row."""
-    seen: list[OlderAdultCaution] = []
+    """ "Source: AGS Beers 2023 Table 2 (...) (UNVERIFIED)." once per distinct citation,
+    UNVERIFIED when any of its rows is (each drug's own line carries its own flag)."""
+    unverified: dict[str, bool] = {}
     for c in cautions:
-        if c is not None and c not in seen:
-            seen.append(c)
-    return " ".join(f"Source: {c.source}{' (UNVERIFIED)' if c.unverified else ''}." for c in seen)
+        if c is not None:
+            unverified[c.source_cite] = unverified.get(c.source_cite, False) or c.unverified
+    return " ".join(
+        f"Source: {cite}{' (UNVERIFIED)' if flag else ''}." for cite, flag in unverified.items()
+    )

@@ -44,7 +44,7 @@ from fhir_mapping.record import (
 )
 from services import data_gaps, intolerance_count, tables, tms_course
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
-from services.acute_risk import suicide_signal
+from services.acute_risk import psychotic_now, suicide_signal
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rules,
 # order checks, payer criteria and tests import these from this module.
@@ -288,7 +288,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     )
     is_depressed = depression is not None or score_says_depressed or meets_trd
     bipolar = by_kind.get(_BIPOLAR, ())
-    psychotic = by_kind.get(_PSYCHOTIC, ())
+    # A past puerperal psychosis (F53.1 dated before the postnatal year) is no psychotic feature
+    # of this episode (recheck 11 finding 6; acute_risk.psychotic_now): its own warning says so.
+    psychotic = psychotic_now(record, policy, by_kind.get(_PSYCHOTIC, ()))
     psychotic_disorder = _psychotic_disorder(by_kind.get(_PSYCHOTIC_DISORDER, ()), psychotic)
     contraindications = tuple(
         [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]

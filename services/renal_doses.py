@@ -60,6 +60,9 @@ class RenalRow:
     cite: str  # "Pristiq label 2 and 8.6"
     indicator: Indicator
     on_lists: bool  # named beside the drug where the patient-view lists offer it
+    # Makes an order card: false for the mild bands (eGFR 60-89, where most adults over 50 are;
+    # review 11 recheck finding 7), kept in the table for reference.
+    at_order: bool
     source: str
     status: str
 
@@ -83,6 +86,7 @@ def rows() -> tuple[RenalRow, ...]:
             cite=row["cite"].strip(),
             indicator=Indicator(row["indicator"].strip()),
             on_lists=row["on_lists"].strip().lower() == "true",
+            at_order=row["at_order"].strip().lower() == "true",
             source=row["source"].strip(),
             status=row["status"].strip(),
         )
@@ -109,8 +113,10 @@ def limits_dose(ingredient: str) -> bool:
 
 
 def top_band(ingredient: str) -> float | None:
-    """The eGFR below which the drug's label sets any limit ("below 60"), or None."""
-    found = [r.egfr_below for r in rows() if r.ingredient == ingredient]
+    """The eGFR below which the drug's label sets a limit an order card names ("below 60"), or
+    None: the mild bands (at_order false) are left out, so an old eGFR of 75 is never called
+    "above the bands" of lithium's label (below 90) while 75 is in its mild band."""
+    found = [r.egfr_below for r in rows() if r.ingredient == ingredient and r.at_order]
     return max(found) if found else None
 
 
@@ -305,7 +311,7 @@ def latest(record: PatientRecord, policy: Policy) -> Egfr | None:
 
 def unread(record: PatientRecord) -> LabResult | None:
     """The latest eGFR on record when none has a value that can be compared (an eGFR sent as
-    "> 60" text, or in a unit the table does not know), else None."""
+    text other than a bound, "see note", or in a unit neither table knows), else None."""
     found = [lab for lab in record.context.labs if lab.test == "egfr"]
     if not found or any(lab_safety.value(lab) is not None for lab in found):
         return None

@@ -169,7 +169,7 @@ class Conflict:
         return (
             f"{pair}: {old.ingredient} {self.state()}{cite}. {article(kind_label(self.maoi_row))}"
             f" with {old.ingredient if self.into_maoi else new} risks {self.risk}: "
-            f"{when}. Interval: {basis_row.source}{unverified}."
+            f"{when}. Interval: {basis_row.shown_cite}{unverified}."
         )
 
     @property
@@ -191,7 +191,7 @@ class Conflict:
             f"{self.risk} until {self.days} days after the last {old.ingredient} dose (its "
             f"washout) or until {last} after the last {new} dose, whichever comes first. If it "
             f"is not urgent, consider an alternative to {new}. Advice: {self.new_row.urgent_use}"
-            f" ({self.new_row.status}). Washout of {old.ingredient}: {basis_row.source}"
+            f" ({self.new_row.status}). Washout of {old.ingredient}: {basis_row.shown_cite}"
             f"{unverified}."
         )
 

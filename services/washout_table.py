@@ -51,6 +51,14 @@ class WashoutRow:
     # maoi-acting drugs given for an infection or an emergency (linezolid, IV methylene blue):
     # the urgent-use advice, with its source (FDA Drug Safety Communications 2011).
     urgent_use: str = ""
+    # The short citation a card prints ("CPS 2023 Table 5"); the long `source` (how each
+    # interval was derived and checked) stays in the table (recheck 11 finding 12). Empty: the
+    # source is printed.
+    cite: str = ""
+
+    @property
+    def shown_cite(self) -> str:
+        return self.cite or self.source
 
     @property
     def is_maoi(self) -> bool:
@@ -81,6 +89,7 @@ def table() -> dict[str, WashoutRow]:
             metabolite=row["metabolite"].strip() == "true",
             basis=row["basis"].strip(),
             urgent_use=row["urgent_use"].strip(),
+            cite=row["cite"].strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }

@@ -16,6 +16,7 @@ from services.rules.context import RuleContext
 # Population rules a clinician's own order is checked against: "never", and the caveats a drug
 # carries for this patient (esketamine or lithium in pregnancy: review 7 finding 10).
 _ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT})
+_LACTATION = FindingKind.LACTATION
 
 
 def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -66,6 +67,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             continue  # "not as one click" rows are about proposals, not a clinician's own order
         if rule.finding is not None and rule.finding.value in said:
             continue
+        if rule.finding is _LACTATION:
+            found.append(_lactation(ctx, name, restriction))
+            continue
         # The findings the row applies to (duloxetine: the alcohol codes of the substance-use
         # kind), latest first: the one populations.py names in `restriction.why`.
         seen = (
@@ -108,6 +112,48 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+    )
+
+
+def _lactation(
+    ctx: RuleContext, name: str, restriction: populations.Restriction
+) -> tuple[str, str]:
+    """A lactation caveat row for a drafted drug (review 11 finding 5): the breastfeeding finding
+    populations.py decided on (the latest within its window; a later "not breastfeeding" answer
+    ends it), named with its date. On a chart whose recorded sex is male (Z39.1 coded in error,
+    or a man who chestfeeds: review 11 recheck finding 5) it asks to check the record, as the
+    patient-view card does, and still says the caveat: a warning, as dropping it could harm an
+    infant if the record is right."""
+    rule = restriction.rule
+    feeding = ctx.population.lactation
+    since = f", since {feeding.onset.isoformat()}" if feeding and feeding.onset else ""
+    if ctx.population.lactation_sex_male:
+        code = feeding.code if feeding is not None else "breastfeeding"
+        shown = f"{feeding.display}, {feeding.coding}" if feeding is not None else "on record"
+        return (
+            cards.fit_summary(
+                f"{name} with breastfeeding on record ({code}) but recorded sex male: check the "
+                f"record ({rule.cite})",
+                f"{name} with breastfeeding on record but recorded sex male: check the record",
+            ),
+            f"- Breastfeeding on record ({shown}{since}) but the patient's recorded "
+            "sex is male: check the record (a coding error, or chestfeeding). If the patient "
+            f"breastfeeds: {rule.note} ({rule.cite}).",
+        )
+    return (
+        cards.fit_summary(
+            f"{name}: {rule.note} ({restriction.why}; {rule.cite})",
+            *(f"{name}: {rule.note} ({f.display} on record)" for f in (feeding,) if f),
+            f"{name}: {rule.note} ({rule.cite})",
+            *(
+                f"{name} with breastfeeding on record ({f.onset.isoformat()}): see the caveat "
+                f"({rule.cite})"
+                for f in (feeding,)
+                if f and f.onset
+            ),
+            f"{name} with breastfeeding on record: see the caveat ({rule.cite})",
+        ),
+        f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
     )
 
 

@@ -163,7 +163,7 @@ def _baseline(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             + "\n".join(t.line(days) for t in tests),
             f"Order what is missing before the {'first dose' if starting else 'higher dose'}."
             f"{level}",
-            f"Source: {row.source}.",
+            f"Source: {row.source_cite}.",
         ),
     )
 

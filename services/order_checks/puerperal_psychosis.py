@@ -23,7 +23,13 @@ first. How loud it is depends on the drug:
   dismiss the one card that must not be dismissed.
 
 A drug recognised only for its interactions (linezolid) is no pathway draft and raises no card
-here; its own checks stand. Not snoozable (data/topics.csv), and keyed per draft and dose like
+here; its own checks stand.
+
+A past puerperal psychosis (an F53.1 dated before the postnatal year: acute_risk.puerperal_history,
+recheck 11 finding 6) is no emergency: an antidepressant drafted beside it gets a WARNING of the
+same topic instead, "screen for bipolarity first", as the patient-view history card asks (the
+clinician may not have seen it at the order). An antimanic or other adjunct draft gets none: the
+screen is about an antidepressant's switch risk. Not snoozable (data/topics.csv), and keyed per draft and dose like
 every order card.
 """
 
@@ -95,7 +101,7 @@ def puerperal_psychosis_card(
         return None
     pp = postpartum_psychosis.found(ctx)
     if pp is None:
-        return None
+        return _history_card(ctx, drafts)
     antimanic = tables.mood_stabilisers()
     other = [d for d in drafts if d.ingredient.lower() not in antimanic]
     alarm = bool(other)
@@ -124,4 +130,32 @@ def puerperal_psychosis_card(
         suggestions=(postpartum_psychosis.referral(ctx, pp),),
         indicator=None if alarm else Indicator.WARNING,
         dedupe_key=keys,
+    )
+
+
+def _history_card(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Recommendation | None:
+    """The warning for an antidepressant drafted beside a past puerperal psychosis, or None."""
+    antidepressants = [d for d in drafts if d.role is Role.ANTIDEPRESSANT]
+    past = postpartum_psychosis.history(ctx) if antidepressants else ()
+    if not past:
+        return None
+    latest = past[-1]
+    name = f"{latest.code}, {latest.onset_text}"
+    drug = antidepressants[0].ingredient.capitalize()
+    summary = cards.fit_summary(
+        f"{drug} ordered with a history of puerperal psychosis ({name}): a strong marker of "
+        "bipolarity: screen for it first",
+        f"{drug} ordered with a history of puerperal psychosis ({name}): screen for bipolarity "
+        "first",
+    )
+    drafted = cards.and_list([_named(d) for d in antidepressants])
+    detail = cards.join_sections(
+        f"**On this order:** {drafted}.",
+        *postpartum_psychosis.history_sections(ctx, past),
+    )
+    keys = ",".join(dedupe_key(d, TOPIC) for d in antidepressants)
+    if len(keys) > DEDUPE_KEY_MAX:
+        keys = f"{TOPIC}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    return cards.make(
+        TOPIC, summary=summary, detail=detail, indicator=Indicator.WARNING, dedupe_key=keys
     )

@@ -19,50 +19,154 @@ labelled renal bands (data/renal_doses.csv, services/renal_doses.py).
   (kidney function falls with age and is the reason the labels' bands exist).
 
 Several drafts of one drug are judged as one daily dose, on the first of them (order_doses).
+Several drugs drafted together make ONE card whose summary names every one of them with what its
+label says (review 11 recheck finding 2: lithium at eGFR 25 was hidden in the second paragraph of
+a card titled for duloxetine), the most severe first; the detail gives each drug its paragraph.
+
+The mild bands (eGFR 60-89: venlafaxine, bupropion, lithium) make no order card (the table's
+`at_order`, review 11 recheck finding 7): most adults over 50 are there, so the card would come
+with nearly every order of those drugs; the rows stay in the table for reference.
+
+No eGFR but a creatinine on record (review 11 recheck finding 9): the summary names the creatinine
+value and date and asks to estimate the creatinine clearance (the labels' bands are clearance);
+information, since no clearance is computed here (weight is not read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Role
 from services import cards, lab_safety, order_doses, renal_doses
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
-from services.recommendation import Indicator
+from services.recommendation import INDICATOR_ORDER, Indicator
 from services.renal_doses import CRCL_NOTE, Egfr, Kidney, KidneyFailure, RenalRow
 from services.rules.context import RuleContext
 
 RENAL = "order-renal-dose"
 
 
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """One drug's renal finding: its card as if alone, and its words for a card naming several."""
+
+    first: DraftOrder  # the drug's first draft (the card is said on the first such draft)
+    check: OrderCheck
+    where: str  # what the verdict rests on: "with eGFR 25 on 2025-05-20", "at 82: no eGFR ..."
+    verdict: str  # "avoid", "above the labelled 25 mg/day"
+    dose: str  # " 60 mg/day" or ""
+
+    def rank(self) -> int:
+        return INDICATOR_ORDER[self.check.indicator or Indicator.WARNING]
+
+
 def renal_check(
     ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]
 ) -> OrderCheck | None:
+    """The renal card of the drafts, said once, on the first draft with a finding; None on the
+    other drafts (one card naming every drug beyond its band, never one per topic whose summary
+    names the first drug only)."""
     if draft.role is Role.INTERACTING or draft.ingredient not in renal_doses.drugs():
         return None
-    same = [d for d in selected if d.ingredient == draft.ingredient and d.role is draft.role]
-    if same and same[0].id != draft.id:
-        return None  # said once, on the first draft of the drug
-    both = order_doses.together(same).get(draft.ingredient)
-    judged = order_doses.as_one(draft, both) if both is not None else draft
-    egfr = renal_doses.reading(ctx.record, ctx.policy)
-    if egfr is None:
-        return _no_egfr(ctx, judged)
-    row = egfr.row(draft.ingredient)
+    said = _each(ctx, selected)
+    if not said or min(said, key=lambda one: selected.index(one.first)).first.id != draft.id:
+        return None
+    if len(said) == 1:
+        return said[0].check
+    return _together(draft, said)
+
+
+def _each(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[_Said]:
+    """Each drafted drug's finding, the most severe first (a stable sort: else the drafts' order)."""
+    kidney = renal_doses.reading(ctx.record, ctx.policy)
+    found: list[_Said] = []
+    seen: set[tuple[str, Role]] = set()
+    for draft in selected:
+        if draft.role is Role.INTERACTING or draft.ingredient not in renal_doses.drugs():
+            continue
+        if (draft.ingredient, draft.role) in seen:
+            continue  # said once, on the first draft of the drug
+        seen.add((draft.ingredient, draft.role))
+        same = [d for d in selected if d.ingredient == draft.ingredient and d.role is draft.role]
+        both = order_doses.together(same).get(draft.ingredient)
+        judged = order_doses.as_one(draft, both) if both is not None else draft
+        one = _judge(ctx, judged, kidney)
+        if one is None:
+            continue
+        check = one.check
+        if both is not None:
+            check = OrderCheck(
+                check.topic,
+                draft,
+                check.summary,
+                cards.join_sections(both.note(), check.detail),
+                check.indicator,
+            )
+        found.append(_Said(draft, check, one.where, one.verdict, one.dose))
+    return sorted(found, key=_Said.rank)
+
+
+def _judge(ctx: RuleContext, draft: DraftOrder, kidney: Kidney | None) -> _Said | None:
+    if kidney is None:
+        return _no_egfr(ctx, draft)
+    row = kidney.row(draft.ingredient)
+    if row is not None and not row.at_order:
+        row = None  # a mild band: no order card (see the module doc)
     if row is None:
-        if isinstance(egfr, KidneyFailure) or egfr.recent:
+        if isinstance(kidney, KidneyFailure) or kidney.recent:
             return None
-        return _old_above_bands(ctx, judged, egfr)
-    found = _card(ctx, judged, row, egfr)
-    if found is None or both is None:
-        return found
+        return _old_above_bands(ctx, draft, kidney)
+    return _card(ctx, draft, row, kidney)
+
+
+def _together(draft: DraftOrder, said: list[_Said]) -> OrderCheck:
+    """One card for several drugs: the summary names each with its verdict; each drug's detail is
+    its own paragraph (the clearance note once, at the end)."""
+    names = [f"{one.first.ingredient}" for one in said]
+    listed = cards.and_list(names)
+    head = f"{listed[0].upper()}{listed[1:]}"
+    wheres = {one.where for one in said}
+    where = f" {said[0].where}" if len(wheres) == 1 else ""
+    dosed = "; ".join(f"{one.first.ingredient}{one.dose} {one.verdict}" for one in said)
+    plain = "; ".join(f"{one.first.ingredient} {one.verdict}" for one in said)
+
+    # Too long with every verdict: the warnings keep theirs, an information one is named only.
+    def warned(with_dose: bool) -> str:
+        return "; ".join(
+            f"{one.first.ingredient}{one.dose if with_dose else ''} {one.verdict}"
+            if one.check.indicator is not Indicator.INFO
+            else f"{one.first.ingredient} (see detail)"
+            for one in said
+        )
+
+    summary = cards.fit_summary(
+        f"{head}{where}: {dosed} (labels)",
+        f"{head}{where}: {plain} (labels)",
+        f"{head}{where}: {warned(True)} (labels)",
+        f"{head}{where}: {warned(False)} (labels)",
+        f"{head}: {plain} (labels)",
+        f"{head}{where}: renal limits in their labels, see each",
+        f"{head}: renal limits in their labels, see each",
+    )
+    parts: list[str] = []
+    note = False
+    for one in said:
+        text = one.check.detail
+        if CRCL_NOTE in text:
+            note = True
+            text = " ".join(text.replace(CRCL_NOTE, "").split())
+        parts.append(f"**{one.first.ingredient.capitalize()}{one.dose}:** {text}")
+    if note:
+        parts.append(CRCL_NOTE)
+    every_info = all(one.check.indicator is Indicator.INFO for one in said)
     return OrderCheck(
-        found.topic,
+        RENAL,
         draft,
-        found.summary,
-        cards.join_sections(both.note(), found.detail),
-        found.indicator,
+        summary,
+        cards.join_sections(*parts),
+        indicator=Indicator.INFO if every_info else Indicator.WARNING,
     )
 
 
@@ -79,7 +183,7 @@ def _dose(draft: DraftOrder) -> str:
     return f" {draft_dose(draft)}"
 
 
-def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> OrderCheck | None:
+def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _Said | None:
     name = draft.ingredient.capitalize()
     dose = _dose(draft)
     where = f"{name}{dose} {egfr.with_()}"
@@ -95,6 +199,7 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> O
             f"{where}: {row.short} {edge} (label)",
             f"{name} {egfr.with_()}: {row.short} (label)",
         )
+        verdict = row.short
         advice = "Choose another drug, or record why it is needed despite the label."
     elif row.action == "max" and row.max_mg is not None:
         upper = draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
@@ -106,6 +211,7 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> O
                 f"in {row.band}",
                 f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day",
             )
+            verdict = f"dose not read (at most {top} mg/day)"
             advice = f"The dose of this order could not be read: check it is {top} mg/day or less."
         elif upper > row.max_mg:
             summary = cards.fit_summary(
@@ -113,6 +219,7 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> O
                 f"{where}: above the labelled {top} mg/day",
                 f"{name}{dose}: above the labelled renal maximum of {top} mg/day",
             )
+            verdict = f"above the labelled {top} mg/day"
             advice = f"Lower the daily dose to {top} mg/day or less, or record why."
         else:
             return None
@@ -121,6 +228,7 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> O
             f"{where}: label says {row.short}",
             f"{name} {egfr.with_()}: label says {row.short}",
         )
+        verdict = row.short
         advice = f"Check that {dose.strip()} is the reduced dose." if row.action == "reduce" else ""
         if row.action == "reduce" and not dose:
             advice = "The dose of this order could not be read: check that it is the reduced dose."
@@ -129,20 +237,25 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> O
         f"{egfr.lead(ctx.policy, row, draft.ingredient)} {advice}{egfr.old(ctx.policy)}"
         f"{egfr.later()} {note}"
     )
-    return OrderCheck(RENAL, draft, summary, " ".join(detail.split()), indicator=indicator)
+    check = OrderCheck(RENAL, draft, summary, " ".join(detail.split()), indicator=indicator)
+    return _Said(draft, check, egfr.with_(), verdict, dose)
 
 
-def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    """No eGFR that can be compared, at policy.older_adult_age or more: say so (information)."""
+def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
+    """No eGFR that can be compared, at policy.older_adult_age or more: say so (information).
+    A creatinine on record is named in the summary with its date, with "estimate CrCl": the
+    labels' bands are creatinine clearance, which needs the weight this service does not read, so
+    nothing is computed here (information, never a band the record does not show)."""
     age = _older(ctx)
     if age is None or not renal_doses.limits_dose(draft.ingredient):
         return None
     name = draft.ingredient.capitalize()
+    dose = _dose(draft)
     below = cards.fmt_mg(renal_doses.top_band(draft.ingredient))
     creatinine = lab_safety.latest(ctx.record, "creatinine")
     known = (
         f" The latest creatinine is {lab_safety.text(creatinine)}: estimate the creatinine "
-        "clearance from it."
+        "clearance from it (Cockcroft-Gault, with the patient's weight)."
         if creatinine is not None
         else ""
     )
@@ -155,33 +268,37 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         short = f"eGFR of {unread.date.isoformat()} not compared"
     else:
         what, short = "no eGFR on record", "no eGFR on record"
-    return OrderCheck(
+    if creatinine is not None:
+        short = f"{short}; creatinine {lab_safety.text(creatinine)}: estimate CrCl"
+    check = OrderCheck(
         RENAL,
         draft,
         cards.fit_summary(
-            f"{name}{_dose(draft)} at {age}: {short}; its label limits it below {below} mL/min",
+            f"{name}{dose} at {age}: {short}; its label limits it below {below} mL/min",
+            f"{name}{dose} at {age}: {short}; label limits it below {below}",
             f"{name} at {age}: {short}",
         ),
         f"At {age}, {what}. The {draft.ingredient} label limits it in renal impairment (below "
         f"{below} mL/min); check kidney function before dosing.{known}",
         indicator=Indicator.INFO,
     )
+    return _Said(draft, check, f"at {age}: {short}", f"limited below {below} mL/min", dose)
 
 
-def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> OrderCheck | None:
+def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> _Said | None:
     """An eGFR above every band of the drug but older than the window, at policy.older_adult_age
     or more: named as old, never as current (information)."""
     age = _older(ctx)
     if age is None or not renal_doses.limits_dose(draft.ingredient):
         return None
     name = draft.ingredient.capitalize()
+    dose = _dose(draft)
     below = cards.fmt_mg(renal_doses.top_band(draft.ingredient))
-    return OrderCheck(
+    check = OrderCheck(
         RENAL,
         draft,
         cards.fit_summary(
-            f"{name}{_dose(draft)} at {age}: last {egfr.short()}; its label limits it below "
-            f"{below} mL/min",
+            f"{name}{dose} at {age}: last {egfr.short()}; its label limits it below {below} mL/min",
             f"{name} at {age}: last {egfr.short()}",
         ),
         f"The latest {egfr.text(ctx.policy)} is above the bands where the {draft.ingredient} "
@@ -189,3 +306,4 @@ def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> OrderCh
         f"before dosing.{egfr.later()}",
         indicator=Indicator.INFO,
     )
+    return _Said(draft, check, egfr.with_(), f"limited below {below} mL/min, repeat the eGFR", dose)

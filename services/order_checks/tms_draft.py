@@ -72,15 +72,17 @@ def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recomme
         "TMS ordered with a TMS exclusion on record: see the card",
     )
     named = [finding_line(f) for f in _on_record(ctx)]
-    payer = tables.guideline(tables.topic(TOPIC).guideline).short
+    guideline = tables.guideline(tables.topic(TOPIC).guideline)
+    # The card cites the policy by its short name only; how its criteria were read stays in
+    # guidelines.csv (recheck 11 finding 12: "REFERENCE.md 3.2" was printed on the card).
+    payer = guideline.short + (" (UNVERIFIED)" if guideline.status == "UNVERIFIED" else "")
     detail = cards.join_sections(
         f"**TMS ordered** ({ordered}) for a patient the TMS pathway excludes:\n"
         + "\n".join(f"- {line}" for line in exclusions),
         ("**On record:** " + "; ".join(named) + ".") if named else "",
         "The TMS referral rule does not suggest TMS for these reasons (payer policies such as "
         f"{payer} list current psychotic symptoms, seizure disorders and implants near the coil "
-        "as contraindications: REFERENCE.md 3.2): reconsider the order, or document why TMS is "
-        "chosen.",
+        "as contraindications): reconsider the order, or document why TMS is chosen.",
     )
     keys = ",".join(f"{r.source or 'tms'}:{TOPIC}" for r in drafts)
     return cards.make(TOPIC, summary=summary, detail=detail, dedupe_key=keys)

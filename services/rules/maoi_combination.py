@@ -65,7 +65,7 @@ def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) ->
 def _sources(a: washout.Exposure, b: washout.Exposure) -> str:
     rows = {a.row.ingredient: a.row, b.row.ingredient: b.row}
     return "; ".join(
-        f"{name}: {row.source}" + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
+        f"{name}: {row.shown_cite}" + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
         for name, row in rows.items()
     )
 

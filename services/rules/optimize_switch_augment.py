@@ -45,7 +45,7 @@ from fhir_mapping.record import Role, Trial
 from services import cards, drug_rules, tolerability
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
-from services.rules import populations
+from services.rules import one_click_hold, populations, postpartum_psychosis
 from services.rules.context import RuleContext
 from services.rules.optimize import catatonia, interacting
 from services.rules.optimize.augment import (
@@ -81,7 +81,11 @@ from services.rules.optimize.orders import (
     first_line_adjuncts,
     raise_dose_suggestion,
 )
-from services.rules.optimize.psychotic import psychotic_depression, speaks_to_psychotic_features
+from services.rules.optimize.psychotic import (
+    current_psychotic,
+    psychotic_depression,
+    speaks_to_psychotic_features,
+)
 from services.rules.optimize.switch import age_switch, switch_section
 from services.rules.optimize.wording import dose_text
 
@@ -264,12 +268,25 @@ def _below_range_summary(trial: Trial) -> str:
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
+    rec = _rule(ctx)
+    past = postpartum_psychosis.history(ctx) if rec is not None else ()
+    if rec is None or not past:
+        return rec
+    # A past puerperal psychosis (recheck 11 finding 6): a strong marker of bipolarity, so the
+    # card says to screen for it first and holds its drug proposals as text; a one-click
+    # antidepressant beside that line would skip the screen (rules/postpartum_psychosis.py).
+    return one_click_hold.hold_drug_orders(
+        [rec], lambda held: postpartum_psychosis.history_line(past, bool(held))
+    )[0]
+
+
+def _rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     if facts.bipolar or facts.psychotic_disorder:
         # A primary psychotic disorder, inactive or not (review 9 recheck N1): as in bipolar
         # disorder, the unipolar pathway does not apply; the diagnosis review says so.
         return None
-    if facts.psychotic:
+    if current_psychotic(ctx):
         return psychotic_depression(ctx)
     low = subtherapeutic(ctx)
     current = current_trials(ctx)  # asked three questions below

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from fhir_mapping.pregnancy import edd_passed
+from fhir_mapping.pregnancy import breastfeeding_denied, edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules, pathway_options
 from services.drug_rules import Choice, CodeSet, DrugRule
@@ -140,6 +140,14 @@ class Population:
     ended_pregnancy: Finding | None = None
     # Breastfeeding on record within the postnatal window of its date (the latest), or None.
     lactation: Finding | None = None
+    # A recorded "not breastfeeding" answer that decides (no breastfeeding recorded on or after
+    # it), dated after the birth and within the postnatal window: the cards say it instead of
+    # asking to check breastfeeding (review 11 finding 10). None otherwise.
+    not_breastfeeding: Finding | None = None
+    # Breastfeeding is on record but the patient's recorded sex is male (review 11 recheck
+    # finding 5: Z39.1 coded in error on a man's chart): the caveats stay, worded as a record
+    # check, at patient-view and at the order hook alike (`lactation_check`).
+    lactation_sex_male: bool = False
     # A coded postpartum depression (a POSTPARTUM finding that is also a DEPRESSION finding) with
     # no psychotic features on record: zuranolone is named (review 11 finding 10).
     ppd: Finding | None = None
@@ -202,6 +210,12 @@ def population(
         delivery=perinatal.delivery if perinatal else None,
         ended_pregnancy=perinatal.ended if perinatal else None,
         lactation=_latest(perinatal.lactation) if perinatal and perinatal.lactation else None,
+        not_breastfeeding=perinatal.not_breastfeeding if perinatal else None,
+        # Patient.gender is administrative: "male" does not rule lactation out (a trans man may
+        # chestfeed after a birth) and the code may be the error. Dropping the caveats on it
+        # would be silent and could harm an infant, so the finding stays and the cards ask to
+        # check the record (the safer reading).
+        lactation_sex_male=bool(perinatal and perinatal.lactation) and record.patient.sex == "male",
         ppd=_ppd(onset, by_kind),
     )
 
@@ -212,6 +226,7 @@ class _Perinatal:
     ended: Finding | None  # the latest one a delivery ended
     delivery: Finding | None  # the delivery of the postnatal year as-of is in
     lactation: tuple[Finding, ...]  # breastfeeding findings within the window of their date
+    not_breastfeeding: Finding | None  # the "not breastfeeding" answer that decides, if any
 
 
 def _perinatal(
@@ -225,10 +240,17 @@ def _perinatal(
     active for 11 months). One dated after it is a new pregnancy and stays; an undated one stays
     too (the safer reading: its caveats remain and the card asks to confirm it is current).
     The postnatal year is policy.postpartum_after_edd_days from the birth; breastfeeding counts
-    for as long from the day it was recorded (the card names that day)."""
+    for as long from the day it was recorded (the card names that day).
+
+    Breastfeeding: the latest answer decides (review 11 finding 10). A dated "not breastfeeding"
+    answer (fhir_mapping/pregnancy.py `breastfeeding_denied`) ends breastfeeding recorded before
+    it, a Z39.1 too; one recorded the same day or later stands (the safer reading: the caveats
+    are about the infant), and so does an undated one (nothing says it ended). The answer is
+    named on the cards only when it decides, falls in the postnatal window and is not older than
+    the latest birth (a "no" during pregnancy says nothing of this infant)."""
     deliveries = by_kind.get(_DELIVERY, ())
-    feeding = by_kind.get(_LACTATION, ())
-    if not deliveries and not feeding:
+    found = by_kind.get(_LACTATION, ())
+    if not deliveries and not found:
         return None
     window = timedelta(days=policy.mapping.postpartum_after_edd_days)
     as_of = record.as_of
@@ -244,11 +266,28 @@ def _perinatal(
         f for f in recent if last is not None and f.onset is not None and last - window < f.onset
     ]
     delivery = min(births, key=lambda f: f.onset or date.min) if births else None
+    denials = [f for f in found if f.onset is not None and breastfeeding_denied(f)]
+    denied = max(denials, key=lambda f: f.onset or date.min) if denials else None
+    feeding = [f for f in found if not breastfeeding_denied(f)]
+    if denied is not None and denied.onset is not None:
+        stop = denied.onset
+        feeding = [f for f in feeding if f.onset is None or f.onset >= stop]
+    lactation = tuple(f for f in feeding if f.onset is None or as_of - window <= f.onset)
+    shown = (
+        denied
+        if denied is not None
+        and denied.onset is not None
+        and not lactation
+        and as_of - window <= denied.onset
+        and (last is None or denied.onset >= last)
+        else None
+    )
     return _Perinatal(
         pregnancy=kept,
         ended=_latest(tuple(ended)) if ended else None,
         delivery=delivery,
-        lactation=tuple(f for f in feeding if f.onset is None or as_of - window <= f.onset),
+        lactation=lactation,
+        not_breastfeeding=shown,
     )
 
 
@@ -382,15 +421,34 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
             f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
             "as ended."
         )
-    if ctx.population.lactation is None:
-        line += " Check breastfeeding before choosing a drug, with perinatal psychiatry input."
-    return line
+    return line + _feeding_sentence(ctx)
 
 
-def _lactation_line(lactation: Finding) -> str:
+def _feeding_sentence(ctx: RuleContext) -> str:
+    """What the record says of breastfeeding, for the one perinatal paragraph that says it (the
+    delivery, else a passed EDD, else a postpartum onset: review 11 finding 10): "" when
+    breastfeeding is on record (its own paragraph follows), the recorded "not breastfeeding"
+    answer with its date, else the question to ask."""
+    population = ctx.population
+    if population.lactation is not None:
+        return ""
+    denied = population.not_breastfeeding
+    if denied is not None and denied.onset is not None:
+        return f" Not breastfeeding on record ({denied.onset.isoformat()}: {denied.display})."
+    return " Check breastfeeding before choosing a drug, with perinatal psychiatry input."
+
+
+def _lactation_line(lactation: Finding, *, sex_male: bool = False) -> str:
     """Breastfeeding on record (review 11 finding 5), with the day it was recorded: the
-    lactation caveats follow it."""
+    lactation caveats follow it. On a chart whose recorded sex is male (`Population.
+    lactation_sex_male`) it asks to check the record first, and keeps the caveats."""
     when = lactation.onset.isoformat() if lactation.onset else "date not recorded"
+    if sex_male:
+        return (
+            f"**Breastfeeding on record ({when}), recorded sex male:** {lactation.display} "
+            f"({lactation.coding}). Check the record (a coding error, or chestfeeding); if the "
+            "patient breastfeeds, weigh the caveats below with perinatal psychiatry input."
+        )
     return (
         f"**Breastfeeding on record ({when}):** {lactation.display} ({lactation.coding}). Weigh "
         "each drug's lactation data with perinatal psychiatry input; caveats below."
@@ -409,17 +467,31 @@ def _zuranolone_line(ppd: Finding) -> str:
     )
 
 
+def _choose(ctx: RuleContext, asked: bool) -> str:
+    """A postpartum onset's closing sentence, with what the record says of breastfeeding when no
+    delivery or EDD paragraph said it (`asked`)."""
+    said = "" if asked else _feeding_sentence(ctx)
+    if said.startswith(" Check breastfeeding"):
+        return (
+            "Choose with perinatal psychiatry input, including whether the patient is "
+            "breastfeeding."
+        )
+    return "Choose with perinatal psychiatry input." + said
+
+
 def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     """A passed EDD (fhir_mapping/pregnancy.py, review 10 R13): what the record shows, the EDD
     and how long ago, never a delivery it does not record; and what to ask before a drug is
     chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
     weeks = (ctx.record.as_of - edd).days // 7
     ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
-    check = (
-        "breastfeeding is on record (below)"
-        if ctx.population.lactation is not None
-        else "check breastfeeding before choosing a drug"
-    )
+    denied = ctx.population.not_breastfeeding
+    if ctx.population.lactation is not None:
+        check = "breastfeeding is on record (below)"
+    elif denied is not None and denied.onset is not None:
+        check = f"not breastfeeding on record ({denied.onset.isoformat()})"
+    else:
+        check = "check breastfeeding before choosing a drug"
     return (
         f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
         f"from the record. Probably postpartum: {check}, with perinatal psychiatry input."
@@ -444,7 +516,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         lines.append(_delivery_line(ctx, delivery, ctx.population.ended_pregnancy))
     lactation = ctx.population.lactation
     if lactation is not None:
-        lines.append(_lactation_line(lactation))
+        lines.append(_lactation_line(lactation, sex_male=ctx.population.lactation_sex_male))
     if not tms:
         # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
         # finding 10), beside the header that names the finding.
@@ -454,18 +526,29 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             if r.rule.choice is _CAVEAT
         )
     passed = ctx.population.edd_passed
+    # Breastfeeding is asked about (or its recorded "no" named) in one paragraph only: the
+    # delivery's, else the passed EDD's, else the postpartum onset's (review 11 finding 10).
+    asked = delivery is not None
     if passed is not None and passed.onset is not None and pregnancy is None:
         lines.append(_edd_passed_line(ctx, passed.onset))
+        asked = True
     postpartum = ctx.population.postpartum
-    if postpartum is not None:
+    ppd = ctx.population.ppd if not tms else None
+    if postpartum is not None and postpartum != ppd:
         since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
         lines.append(
             f"**Postpartum onset on record:** {postpartum.display} ({postpartum.system} "
-            f"{postpartum.code}{since}). Choose with perinatal psychiatry input"
-            + (", including whether the patient is breastfeeding." if lactation is None else ".")
+            f"{postpartum.code}{since}). " + _choose(ctx, asked)
         )
-    if ctx.population.ppd is not None and not tms:
-        lines.append(_zuranolone_line(ctx.population.ppd))
+        asked = True
+    if ppd is not None:
+        # The postpartum depression and its onset are one fact: one paragraph (review 11
+        # finding 10 saw "Postpartum onset on record" and "Postpartum depression on record" for
+        # the same F53.0).
+        line = _zuranolone_line(ppd)
+        if ppd == postpartum:
+            line += " " + _choose(ctx, asked)
+        lines.append(line)
     if is_minor(ctx):
         years = age(ctx)
         if age_choices(ctx):

@@ -24,6 +24,15 @@ emergency, and updating the entry ends the card. It stays critical: if it is cur
 
 Never snoozed (data/topics.csv): an emergency a snooze could hide. An entry with no onset is
 said to have none, never dated.
+
+A past puerperal psychosis (recheck 11 finding 6: an F53.1 still active but dated before the
+postnatal year, acute_risk.puerperal_history) gets a WARNING of the same topic instead: "History
+of puerperal psychosis (F53.1, 2016-05-01): update the problem list; a strong marker of
+bipolarity: screen before antidepressant changes" (data/acute_risk.csv
+postpartum-psychosis-history). The pathway cards stay; the optimise card names the history and
+holds its drug proposals as text (rules/optimize_switch_augment.py): a one-click antidepressant
+beside "screen for bipolarity first" would skip the screen the card asks for. An undated F53.1
+stays the emergency (acute_risk.py says why).
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from datetime import timedelta
 from fhir_mapping.record import Finding, SourceRef
 from services import acute_risk, cards, suggestions, tms_gate
 from services.acute_risk import PuerperalPsychosis
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.wording import dose_text
@@ -199,9 +208,77 @@ def referral(ctx: RuleContext, pp: PuerperalPsychosis) -> Suggestion:
     )
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def history(ctx: RuleContext) -> tuple[Finding, ...]:
+    """A past puerperal psychosis on record (acute_risk.puerperal_history), oldest first."""
+    return acute_risk.puerperal_history(ctx.record, ctx.policy)
+
+
+def _history_name(past: tuple[Finding, ...]) -> str:
+    """ "F53.1, 2016-05-01" (the latest entry: the most recent the record states)."""
+    latest = past[-1]
+    return f"{latest.code}, {latest.onset_text}"
+
+
+def history_line(past: tuple[Finding, ...], held: bool) -> str:
+    """The optimise card's line on a past puerperal psychosis (module docstring); `held`: its
+    drug proposals were taken off as one-click orders."""
+    line = (
+        f"**History of puerperal psychosis** ({_history_name(past)}): "
+        f"{tms_gate.line('postpartum-psychosis-history')}."
+    )
+    if held:
+        line += " The drug options below are named, not offered as one-click orders, until then."
+    return line
+
+
+def history_sections(ctx: RuleContext, past: tuple[Finding, ...]) -> list[str]:
+    """The history card's sections the order card shares: the entries, their age, the screen."""
+    lines = "\n".join(
+        f"- {f.display} ({f.coding}, {_onset(f)}, still active)"
+        + (f" [{f.source}]" if f.source is not None else "")
+        for f in past
+    )
+    start = ctx.record.as_of - timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
+    dated = (
+        f"Dated before the postnatal year ({ctx.policy.mapping.postpartum_after_edd_days} days, "
+        f"from {start.isoformat()}) with no birth or postpartum onset of that year on record: read as a "
+        "past puerperal psychosis, not a current emergency. If it has resolved, record it as "
+        "resolved; if the psychosis is current, it is an emergency: same-day psychiatric "
+        "assessment."
+    )
+    return [
+        f"**Found:**\n{lines}",
+        dated,
+        f"{_sentence(tms_gate.line('postpartum-psychosis-history'))}.",
+    ]
+
+
+def history_card(ctx: RuleContext, past: tuple[Finding, ...]) -> Recommendation:
+    """The warning for a past puerperal psychosis still active on the problem list."""
+    name = _history_name(past)
+    summary = cards.fit_summary(
+        f"History of puerperal psychosis ({name}): update the problem list; a strong marker of "
+        "bipolarity: screen before antidepressant changes",
+        f"History of puerperal psychosis ({name}): update the problem list; screen for "
+        "bipolarity before antidepressant changes",
+    )
+    detail = cards.join_sections(
+        *history_sections(ctx, past),
+        "The pathway cards stay; the optimise card names its drug options as text until the "
+        "screen is done. TMS is not proposed while a psychosis code stays active on the problem "
+        "list; once it is recorded as resolved, the TMS criteria are checked as usual.",
+    )
+    return cards.make(TOPIC, summary=summary, detail=detail, indicator=Indicator.WARNING)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     pp = found(ctx)
     if pp is None:
-        return None
+        past = history(ctx)
+        return history_card(ctx, past) if past else None
     detail = cards.join_sections(*sections(ctx, pp), cards.guideline_links("nice-cg192"))
     return cards.make(TOPIC, summary=_summary(pp), detail=detail, suggestions=(referral(ctx, pp),))

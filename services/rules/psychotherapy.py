@@ -11,12 +11,17 @@ finding 4).
 
 Puerperal psychosis on record (review 11 finding 2): no card. It is a psychiatric emergency
 (rules/postpartum_psychosis.py), and a CBT or IPT referral beside it would read as the next
-outpatient step.
+outpatient step. Likewise with psychotic or catatonic features of this episode (recheck 11
+finding 4): their first treatments are ECT, an antipsychotic combination or a benzodiazepine
+(CANMAT 2023 Table 3.6, para 215), which the optimise card names, and a CBT/IPT referral beside
+them would read as the next step for a patient who may not be able to take part; it returns when
+the features are off the problem list. A past puerperal psychosis (an F53.1 dated before the
+postnatal year, acute_risk.psychotic_now) is not a current psychotic feature: the card stays.
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, SourceRef
+from fhir_mapping.record import DataDomain, FindingKind, SourceRef
 from services import acute_risk, cards, suggestions
 from services.pathway import VOID_REQUEST_STATUSES
 from services.psychotherapy_sessions import (
@@ -60,6 +65,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         return None  # an emergency first (module docstring)
+    if facts.findings_of(FindingKind.CATATONIA) or acute_risk.psychotic_now(
+        ctx.record, ctx.policy, facts.psychotic
+    ):
+        return None  # ECT, an antipsychotic or a benzodiazepine first (module docstring)
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):
         return None

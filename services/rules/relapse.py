@@ -16,6 +16,14 @@ antidepressant spanning the same remission is named in the detail):
   augment (services/data/relapse_steps.csv, each step with its source and status);
 - that it is not counted as a failed trial of this episode.
 
+The dose step reads the course's own dose history (its DoseSegments; recheck 11 finding 3). A
+course at the top of its range gets "switch or augment" in the summary as in the detail, never
+"optimise the dose first". A dose raised after the last PHQ-9 of the remission (sertraline 100 ->
+150 mg on 2025-03-10, at the relapse) is the optimisation already made: the card names the raise
+and the PHQ-9 from it to the latest ("15 -> 16, no response"), and once the latest score is
+MappingPolicy.on_treatment_from_week weeks after it, proposes the next step (raise further within
+the range, or switch or augment); before that it says when the raise can be judged.
+
 Text only, no one-click order: a dose change after a relapse rests on the review the card asks
 for (adherence, stressors, substances, medical causes), which the record cannot show.
 
@@ -32,7 +40,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from fhir_mapping.episode import in_current_episode, remission_on
-from fhir_mapping.record import DoseSegment, Role, Score, Trial, Verdict
+from fhir_mapping.record import RESPONSE_FRACTION, DoseSegment, Role, Score, Trial, Verdict
 from services import age_limits, cards, tables
 from services.order_doses import dose_text, trial_dose
 from services.recommendation import Recommendation
@@ -98,18 +106,118 @@ def _scores(scores: tuple[Score, ...]) -> str:
     return ", ".join(f"{s.value} on {s.date.isoformat()}" for s in scores)
 
 
-def _dose_step(ctx: RuleContext, trial: Trial) -> str:
+@dataclass(frozen=True, slots=True)
+class Raise:
+    """The running dose, raised after the last PHQ-9 of the remission: the optimisation a
+    "raise the dose first" would ask for, already made."""
+
+    segment: DoseSegment  # the first segment at the raised dose
+    before: DoseSegment  # the segment it was raised from
+    baseline: Score  # the latest PHQ-9 on or before the raise
+    latest: Score  # the latest PHQ-9
+
+
+def _raise(trial: Trial, relapse: Relapse, phq9: tuple[Score, ...]) -> Raise | None:
+    """The latest raise of a course's daily dose when it began after the remission's last PHQ-9
+    (at or after the relapse), else None. Segments at the same dose in a row are one dose (a
+    course split by a gap keeps its dose); an as-needed or unknown dose is no raise the record
+    can show."""
+    segments = trial.segments
+    i = len(segments) - 1
+    if i < 1 or segments[i].as_needed or segments[i].mg_per_day is None:
+        return None
+    while i > 0 and segments[i - 1].mg_per_day == segments[i].mg_per_day:
+        i -= 1
+    if i == 0:
+        return None
+    raised, before = segments[i], segments[i - 1]
+    upper = before.mg_per_day_upper
+    if before.as_needed or upper is None or raised.mg_per_day is None:
+        return None
+    # A range raised to a dose above its upper end is a raise; 50-200 -> 150 is none.
+    if raised.mg_per_day <= upper or raised.start <= relapse.remission[-1].date:
+        return None
+    on_or_before = [s for s in phq9 if s.date <= raised.start]
+    return Raise(raised, before, on_or_before[-1], relapse.since[-1])
+
+
+def _segment_dose(trial: Trial, segment: DoseSegment) -> str:
+    return dose_text(
+        segment.mg_per_day,
+        segment.mg_per_day_high,
+        trial.dose_equivalence,
+        as_needed=segment.as_needed,
+        as_needed_max=segment.as_needed_max_mg,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DoseStep:
+    summary: str  # the summary's closing words
+    detail: str  # the card's "Then:" line
+
+
+def _dose_step(ctx: RuleContext, relapse: Relapse, found: Raise | None) -> DoseStep:
     """Raise within the range (to the older-adult maximum where one applies), or, at its top,
-    switch or augment."""
+    switch or augment; after a raise at the relapse, what the PHQ-9 did on it."""
+    trial = relapse.trial
+    steps = _steps()
     top = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.max_mg)
     upper = trial.current_mg_per_day_upper
-    if top is not None and upper is not None and upper >= top:
-        return (
-            f"{trial.ingredient} is at the top of its range ({cards.fmt_mg(top)} mg/day): "
-            "switch or augment (CANMAT 2023 Figure 7.1)."
+    at_top = top is not None and upper is not None and upper >= top
+    top_text = (
+        f"{trial.ingredient} is at the top of its range ({cards.fmt_mg(top)} mg/day): "
+        f"{steps['at-top']} (CANMAT 2023 Figure 7.1)."
+    )
+    if found is None:
+        if at_top:
+            return DoseStep("review; at maximum dose, switch or augment", top_text)
+        reach = f" (range to {cards.fmt_mg(top)} mg/day)" if top is not None else ""
+        return DoseStep(
+            "review, then optimise the dose first",
+            f"{trial.ingredient} {trial_dose(trial)}{reach}: {steps['optimise']}.",
         )
-    reach = f" (range to {cards.fmt_mg(top)} mg/day)" if top is not None else ""
-    return f"{trial.ingredient} {trial_dose(trial)}{reach}: {_steps()['optimise']}."
+    base, latest = found.baseline, found.latest
+    days = (latest.date - found.segment.start).days
+    wait = ctx.policy.mapping.on_treatment_from_week
+    raised = (
+        f"{trial.ingredient} raised from {_segment_dose(trial, found.before)} to "
+        f"{_segment_dose(trial, found.segment)} on {found.segment.start.isoformat()}"
+    )
+    scores = (
+        f"PHQ-9 {base.value} on {base.date.isoformat()} -> {latest.value} on "
+        f"{latest.date.isoformat()}"
+        if base.date < latest.date
+        else f"PHQ-9 {latest.value} on {latest.date.isoformat()}, none since"
+    )
+    if days < wait * 7:
+        # Too soon to call the raise a failure: a further change now would stack on a dose not
+        # yet judged (CANMAT 2023 para 191: response is judged by week 4).
+        judge = (found.segment.start + timedelta(weeks=wait)).isoformat()
+        then = steps["at-top"] if at_top else steps["raised-no-response"]
+        return DoseStep(
+            f"too early to judge before {judge}",
+            f"{raised}: {scores}. {steps['too-early']} {cards.fmt_mg(wait)} weeks at a dose "
+            f"(CANMAT 2023 para 191): judge it from {judge}; then, without a response, {then}.",
+        )
+    # Response: a >= 50 % drop from the PHQ-9 at the raise (CANMAT 2023 para 180). Still at the
+    # relapse cut-off (the card's condition), so never remission.
+    responded = (
+        base.value is not None
+        and latest.value is not None
+        and latest.value <= base.value * RESPONSE_FRACTION
+    )
+    verdict = "response (>= 50 % drop), no remission" if responded else "no response"
+    brief = "response, no remission" if responded else verdict  # the summary's words
+    said = f"{raised}; {days // 7} weeks on it: {scores}, {verdict}"
+    if at_top:
+        return DoseStep(f"{brief}; at maximum dose, switch or augment", f"{said}; {top_text}")
+    step = steps["raised-partial" if responded else "raised-no-response"]
+    reach = f"range to {cards.fmt_mg(top)} mg/day; " if top is not None else ""
+    then = "augment or switch" if responded else "switch or augment"
+    return DoseStep(
+        f"{brief}: raise further, or {then}", f"{said}: {step} ({reach}CANMAT 2023 para 190)."
+    )
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -127,11 +235,39 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     arrow = (
         f"PHQ-9 {low.value} on {low.date.isoformat()} -> {high.value} on {high.date.isoformat()}"
     )
-    summary = cards.fit_summary(
-        f"Relapse on {trial.ingredient} {dose} ({arrow}): review, then optimise the dose first",
-        f"Relapse on {trial.ingredient} {dose} ({arrow})",
-        f"Relapse on {trial.ingredient} ({arrow})",
+    phq9 = tuple(
+        sorted(
+            [s for s in ctx.record.scores if s.instrument == "PHQ-9" and s.value is not None],
+            key=lambda s: s.date,
+        )
     )
+    found_raise = _raise(trial, first, phq9)
+    step = _dose_step(ctx, first, found_raise)
+    if found_raise is None:
+        summary = cards.fit_summary(
+            f"Relapse on {trial.ingredient} {dose} ({arrow}): {step.summary}",
+            f"Relapse on {trial.ingredient} {dose} ({arrow})",
+            f"Relapse on {trial.ingredient} ({arrow})",
+        )
+    else:
+        # The raise and the PHQ-9 from it lead: the relapse's low is in the detail.
+        base = found_raise.baseline
+        raised = (
+            f"Relapse on {trial.ingredient}, raised to {dose} on "
+            f"{found_raise.segment.start.isoformat()}"
+        )
+        on_it = (
+            f"PHQ-9 {base.value} -> {high.value} on {high.date.isoformat()}"
+            if base.date < high.date
+            else f"PHQ-9 {high.value} on {high.date.isoformat()}"
+        )
+        short = f"PHQ-9 {base.value} -> {high.value}" if base.date < high.date else on_it
+        summary = cards.fit_summary(
+            f"{raised}: {on_it}, {step.summary}",
+            f"{raised}: {short}, {step.summary}",
+            f"{raised}: {step.summary}",
+            f"{raised}: {on_it}",
+        )
     below = ctx.policy.mapping.remission_below
     held = (
         f"from {remission[0].date.isoformat()} to {low.date.isoformat()}"
@@ -145,7 +281,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{ctx.policy.mapping.relapse_phq9_at_least} is moderate or worse, Kroenke 2001).",
         f"**Adherence on record:** {cards.adherence_text(trial)}.",
         f"**Review first:** {_steps()['review']} (CANMAT 2023 para 184).",
-        f"**Then:** {_dose_step(ctx, trial)}",
+        f"**Then:** {step.detail}",
     ]
     others = [r.trial.ingredient for r in found[1:]]
     if others:

@@ -8,7 +8,8 @@
   the ISiK/IPS-style profiles write it; ICD-10-CM Z39.1) is named with its date, the lactation
   caveats (lithium, esketamine, zuranolone: services/data/condition_drug_rules.csv) sit beside it,
   and a lithium order for a breastfeeding mother gets a card. Never claimed when not recorded: a
-  later "Not currently breastfeeding" ends it, and a delivery alone asks to check breastfeeding.
+  later "Not currently breastfeeding" ends it (and is named: review 11 recheck finding 10), and
+  a delivery alone asks to check breastfeeding.
 - 10: a coded postpartum depression (F53.0) names zuranolone 50 mg/day for 14 days (FDA: PPD) as a
   text option; puerperal psychosis (F53.1) never does.
 
@@ -217,11 +218,16 @@ def test_a_later_not_currently_breastfeeding_answer_ends_it() -> None:
         _loinc_answer(date(2025, 3, 3), "LA29252-6", "Currently breastfeeding"),
         _loinc_answer(date(2025, 5, 19), "LA29253-4", "Not currently breastfeeding"),
     )
-    assert not record.context.of(FindingKind.LACTATION)
+    # Both answers are read (review 11 recheck finding 10); the later "no" decides.
+    assert [
+        pregnancy.breastfeeding_denied(f) for f in record.context.of(FindingKind.LACTATION)
+    ] == [False, True]
     detail = _cards(record)[OPTIMISE].detail
     assert "Breastfeeding on record" not in detail
     assert "while breastfeeding" not in detail
-    assert "Check breastfeeding before choosing a drug" in detail
+    # Recorded, so named rather than asked.
+    assert "Check breastfeeding before choosing a drug" not in detail
+    assert "Not breastfeeding on record (2025-05-19: Not currently breastfeeding)." in detail
 
 
 def test_a_yes_no_answer_and_a_boolean_are_read_under_the_breastfeeding_code() -> None:
@@ -234,7 +240,12 @@ def test_a_yes_no_answer_and_a_boolean_are_read_under_the_breastfeeding_code() -
     ]
     assert not gaps
     no = _feeding(date(2025, 5, 19), {"valueBoolean": False}, rid="bf-false")
-    assert pregnancy.read_pregnancy([no], as_of=AS_OF) == ((), ())
+    (denied,), gaps = pregnancy.read_pregnancy([no], as_of=AS_OF)
+    assert (denied.display, pregnancy.breastfeeding_denied(denied)) == (
+        "Breastfeeding status: No",
+        True,
+    )
+    assert not pregnancy.breastfeeding_denied(found[0])
 
 
 def test_a_breastfeeding_status_that_names_no_answer_is_a_gap_not_a_claim() -> None:

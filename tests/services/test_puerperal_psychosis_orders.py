@@ -7,8 +7,9 @@ a puerperal psychosis coded on two Conditions.
    bipolar-spectrum psychosis"), a warning for an antimanic agent (olanzapine, lithium: the usual
    treatment, but the same-day assessment is still needed), with the same-day assessment as
    its one suggestion.
-2. An active F53.1 dated before the postnatal year (policy postpartum_after_edd_days), or with no
-   date, keeps the card (the safer reading) but names its date and asks to confirm it is current.
+2. An active F53.1 with no date keeps the card (the safer reading) but asks to confirm it is
+   current; one dated before the postnatal year (policy postpartum_after_edd_days) is history
+   (recheck 11 finding 6: a warning, tests/services/test_postpartum_psychosis_history.py).
 3. Psychotic features and a postpartum onset on two Conditions (F32.3 + F53.0), or psychotic
    features beside a delivery of the postnatal year (F33.3 + O80, or a delivery Procedure), are
    the same emergency: before, the routine optimise card proposed one-click STOP-PD olanzapine and
@@ -229,23 +230,19 @@ def test_postpartum_depression_alone_gets_no_emergency_card_at_the_order() -> No
 # --- 2. an F53.1 older than the postnatal year, or undated ------------------------------------
 
 
-def test_an_f53_1_older_than_the_postnatal_year_is_kept_and_asked_to_be_confirmed() -> None:
+def test_an_f53_1_older_than_the_postnatal_year_is_history_not_the_emergency() -> None:
+    # Recheck 11 finding 6: an F53.1 of 2023 still active is a past puerperal psychosis, a
+    # warning (the history card: tests/services/test_postpartum_psychosis_history.py), not a
+    # critical card at every chart open.
     old = _problem("F53.1", "Puerperal psychosis", date(2023, 1, 16), "f531-old")
     card = _view(_chart(old))[0]
     assert card.topic == EMERGENCY
-    assert card.indicator is Indicator.CRITICAL  # kept: it cannot be shown to be over
-    assert card.summary == (
-        "Puerperal psychosis (F53.1, onset 2023-01-16), dated over a year ago: confirm it is "
-        "current; if so, urgent same-day psychiatric assessment"
-    )
-    assert (
-        "**Confirm it is current:** F53.1 is dated 2023-01-16, before the postnatal year (365 "
-        "days, from 2024-06-02)"
-    ) in card.detail
-    # The order card says the same first.
+    assert card.indicator is Indicator.WARNING
+    assert card.summary.startswith("History of puerperal psychosis (F53.1, 2023-01-16)")
     order = _orders(_chart(old, drafts=(_draft(SERTRALINE_50, 150, "d"),)), "order-select")[0]
+    assert order.indicator is Indicator.WARNING
     assert order.summary.startswith(
-        "Puerperal psychosis (F53.1, onset 2023-01-16): confirm it is current; if so, emergency"
+        "Sertraline ordered with a history of puerperal psychosis (F53.1, 2023-01-16)"
     )
 
 
@@ -266,7 +263,7 @@ def test_the_postnatal_year_is_the_clinic_policy() -> None:
     recent = _view(_chart(F531), policy)[0]
     assert "confirm it is current" not in recent.summary
     older = _problem("F53.1", "Puerperal psychosis", date(2025, 3, 10), "f531-84")
-    assert "confirm it is current" in _view(_chart(older), policy)[0].summary
+    assert _view(_chart(older), policy)[0].summary.startswith("History of puerperal psychosis")
 
 
 # --- 3. two Conditions ---------------------------------------------------------------------------

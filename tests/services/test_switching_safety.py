@@ -629,11 +629,16 @@ def test_postpartum_depression_coded_f53_0_runs_the_pathway() -> None:
     }
     card = {r.topic: r for r in patient_view(record, Policy())}[TOPIC]
     assert card.summary.startswith("1 adequate trial failed (sertraline)")
-    assert (
-        "**Postpartum onset on record:** Postpartum depression (http://hl7.org/fhir/sid/icd-10-cm "
-        "F53.0 since 2024-09-02). Choose with perinatal psychiatry input, including whether the "
-        "patient is breastfeeding."
-    ) in card.detail
+    # One perinatal paragraph for the one fact (review 11 recheck finding 10): the diagnosis, what
+    # is labelled for it (zuranolone, text only) and the breastfeeding question, asked once.
+    (paragraph,) = [p for p in card.detail.split("\n\n") if "ostpartum" in p]
+    assert paragraph.startswith(
+        "**Postpartum depression on record** (http://hl7.org/fhir/sid/icd-10-cm F53.0 since "
+        "2024-09-02): zuranolone (FDA: postpartum depression)"
+    )
+    assert paragraph.endswith(
+        "Choose with perinatal psychiatry input, including whether the patient is breastfeeding."
+    )
 
 
 @pytest.mark.parametrize(

@@ -62,21 +62,55 @@ def section(ctx: RuleContext) -> str:
     )
 
 
+def _benzo_words(ctx: RuleContext) -> str:
+    running = benzodiazepines(ctx)
+    if running:
+        return f"{cards.and_list([t.ingredient for t in running])} running"
+    return "no benzodiazepine on record"
+
+
 def summary(ctx: RuleContext, failed: str, failed_short: str) -> str:
     """The card's summary with catatonia on record: "Catatonia (F06.1) and 2 adequate trials
-    failed (sertraline, venlafaxine): lorazepam running; refer for ECT evaluation"."""
+    failed (sertraline, venlafaxine): lorazepam running; refer for ECT evaluation". With an ECT
+    referral already open it says so, not "consider ECT evaluation" again."""
     code = findings(ctx)[0].code
-    running = benzodiazepines(ctx)
-    benzo = (
-        f"{cards.and_list([t.ingredient for t in running])} running"
-        if running
-        else "no benzodiazepine on record"
-    )
+    benzo = _benzo_words(ctx)
+    opened = ctx.facts.ect_open is not None
+    ect = "ECT referral open" if opened else "consider ECT evaluation"
+    cite = "" if opened else " (CANMAT 2023)"  # the guideline backs the proposal, not the status
     return cards.fit_summary(
-        f"Catatonia ({code}) and {failed}: {benzo}; consider ECT evaluation (CANMAT 2023)",
-        f"Catatonia ({code}) and {failed}: {benzo}; consider ECT evaluation",
-        f"Catatonia ({code}) and {failed_short}: {benzo}; consider ECT evaluation",
-        f"Catatonia ({code}) and {failed_short}: consider ECT evaluation",
+        f"Catatonia ({code}) and {failed}: {benzo}; {ect}{cite}",
+        f"Catatonia ({code}) and {failed}: {benzo}; {ect}",
+        f"Catatonia ({code}) and {failed_short}: {benzo}; {ect}",
+        f"Catatonia ({code}) and {failed_short}: {ect}",
+    )
+
+
+def psychotic_summary(
+    ctx: RuleContext, psychotic: Finding, antipsychotic: str | None, failed: str | None
+) -> str:
+    """The psychotic-features card's summary with catatonia on record (recheck 11 finding 4):
+    catatonia first, then ECT (especially effective with both, CANMAT 2023 para 215), the
+    benzodiazepine, and the antipsychotic only with caution: "Catatonia (F06.1) with psychotic
+    features (F33.3): ECT evaluation; lorazepam running; antipsychotic only with caution (NMS
+    risk)". `antipsychotic`: one already running; `failed`: the antipsychotic of a combination
+    that failed."""
+    code = findings(ctx)[0].code
+    benzo = _benzo_words(ctx)
+    ect = "ECT referral open" if ctx.facts.ect_open is not None else "ECT evaluation"
+    if failed is not None:
+        ect = f"{failed} with an antidepressant failed: {ect}"
+    if antipsychotic is not None:
+        caution = f"{antipsychotic} running: caution (NMS risk)"
+    else:
+        caution = "antipsychotic only with caution (NMS risk)"
+    head = f"Catatonia ({code}) with psychotic features ({psychotic.code})"
+    short = "Catatonia with psychotic features"
+    return cards.fit_summary(
+        f"{head}: {ect}; {benzo}; {caution}",
+        f"{short}: {ect}; {benzo}; {caution}",
+        f"{short}: {ect}; {benzo}",
+        f"{short}: {ect}",
     )
 
 

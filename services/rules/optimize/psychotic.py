@@ -11,7 +11,7 @@ finding 7)."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import Role, SourceRef, Trial
+from fhir_mapping.record import Finding, Role, SourceRef, Trial
 from services import (
     acute_risk,
     cards,
@@ -65,6 +65,13 @@ def _failed_combination(ctx: RuleContext, regimen: Regimen) -> Trial | None:
     return None
 
 
+def current_psychotic(ctx: RuleContext) -> tuple[Finding, ...]:
+    """The psychotic features of this episode: PathwayFacts.psychotic without a past puerperal
+    psychosis (an F53.1 dated before the postnatal year: acute_risk.psychotic_now, recheck 11
+    finding 6), which is a bipolarity marker, not a psychotic feature to treat now."""
+    return acute_risk.psychotic_now(ctx.record, ctx.policy, ctx.facts.psychotic)
+
+
 def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     """Whether this card takes up psychotic features (its psychotic-depression variant), so the
     diagnosis review need not say them again (issue 12: psychotic features appear once). Not in
@@ -74,7 +81,7 @@ def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     # A primary psychotic disorder (schizoaffective disorder, schizophrenia) is not MDD with
     # psychotic features, and STOP-PD enrolled psychotic MDD only (review 7 finding 9): as in
     # bipolar disorder, no card here; the diagnosis review says the unipolar pathway does not apply.
-    if not facts.psychotic or facts.bipolar or facts.psychotic_disorder:
+    if not current_psychotic(ctx) or facts.bipolar or facts.psychotic_disorder:
         return False
     if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         # The emergency card takes them up (and names a barred running drug), whatever runs.
@@ -89,13 +96,14 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
         return None  # an emergency, not an outpatient optimisation (module docstring)
-    finding = facts.psychotic[0]
+    psychotic = current_psychotic(ctx)
+    finding = psychotic[0]
     regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)
     stacked = running_antipsychotics(ctx)
     if not speaks_to_psychotic_features(ctx):
         return None  # antidepressant and antipsychotic running and responding: nothing to change
     failed = _failed_combination(ctx, regimen) if regimen is not None else None
-    reasons = [f.source for f in facts.psychotic if f.source is not None] + finding_refs(ctx)
+    reasons = [f.source for f in psychotic if f.source is not None] + finding_refs(ctx)
     found: list[Suggestion] = []
     sections = opening(ctx)
     sections.append(
@@ -140,8 +148,19 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
             "Psychotic features: antidepressant plus antipsychotic at antipsychotic-range dose, "
             "or ECT",
         )
+    if catatonia.findings(ctx):
+        # Catatonia first (recheck 11 finding 4): ECT leads the summary, as in the plan.
+        summary = catatonia.psychotic_summary(
+            ctx,
+            finding,
+            stacked[0].ingredient if stacked else None,
+            failed.ingredient if failed is not None else None,
+        )
     if facts.ect_open is None:
-        found.append(ect_suggestion(ctx, recommended=failed is not None))
+        # Recommended after a failed combination, and with catatonia: ECT is especially
+        # effective with catatonic and with psychotic features (CANMAT 2023 para 215).
+        recommended = failed is not None or bool(catatonia.findings(ctx))
+        found.append(ect_suggestion(ctx, recommended=recommended))
     else:
         sections.append("**ECT:** a referral is already open; not proposed again.")
     # An ECT course on record is named beside the ECT proposal, with its dates and PHQ-9s
