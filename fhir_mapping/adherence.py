@@ -20,7 +20,8 @@
 - Days only a statement covers after the local orders and fills end (an outside organisation's
   continuation, Care Everywhere; review 11 finding 6): their supply is not in this pharmacy feed,
   so the PDC window ends where they begin and those days are "not verified", neither a supply gap
-  nor verified (`outside_tail`; course_clusters.statement_tail finds them).
+  nor verified (`outside_tail`; course_clusters.statement_tail finds them). They are named in
+  `Adherence.not_verified`, apart from `documented` (what a clinician recorded).
 - Documented adherence (US Core medication-adherence extension on a MedicationRequest or
   MedicationStatement; codes in data/adherence_codes.csv): documented non-compliance ("partial
   non-compliance", "non-compliance", "does not take") makes the trial's adherence POOR whatever
@@ -228,11 +229,12 @@ def outside_tail(
         f"adherence not verified {start.isoformat()} – {end.isoformat()}: {what}, no fills "
         f"seen ({', '.join(sources)})"
     )
-    documented = f"{adherence.documented}; {text}" if adherence.documented else text
+    # In `not_verified`, never `documented`: the cards read `documented` as adherence a clinician
+    # recorded, so beside POOR local fills this note read "non-adherence documented" (wave 4 K1).
     status = adherence.status
     if status is _VERIFIED and adherence.pdc is not None:
         status = _UNVERIFIED
-    return replace(adherence, status=status, documented=documented)
+    return replace(adherence, status=status, not_verified=text)
 
 
 # Whole numbers of days by themselves: a supply of whole days (nearly every one: 30.0, 90.0) finds

@@ -33,7 +33,7 @@ from fhir_mapping.administrations import read_sessions
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
-from fhir_mapping.episode import current_episode_start
+from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -43,7 +43,7 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medications import draft_orders as read_draft_orders
-from fhir_mapping.medications import medication_events
+from fhir_mapping.medications import flat_drafts, medication_events
 from fhir_mapping.phq9_lookalike import may_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
@@ -370,9 +370,12 @@ def build_record(
     policy = policy or MappingPolicy()
     unique, skipped = _dedupe(resources)
     site = policy.site_codes
+    # The draftOrders Bundle as its resources, once: the medication and referral readers take
+    # this one list (review 11 wave 4: each had its own flattening and filter).
+    draft_resources = flat_drafts(draft_orders)
     if site:  # the site's local codes read as the standard ones they map to (site_codes.py)
         unique = [site.with_standard_codes(r) for r in unique]
-        draft_orders = [site.with_standard_codes(d) for d in draft_orders]
+        draft_resources = [site.with_standard_codes(d) for d in draft_resources]
     read = len(unique) + skipped
     kept: dict[str, list[Resource]] = {}
     medication_resources: list[Resource] = []
@@ -452,8 +455,7 @@ def build_record(
 
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
-    draft_orders = list(draft_orders)  # read twice: medications, then referrals
-    drafts = read_draft_orders(draft_orders)
+    drafts = read_draft_orders(draft_resources)
     events, medication_gaps = medication_events(
         medication_resources,
         as_of=as_of,
@@ -524,11 +526,19 @@ def build_record(
         clinical = intolerance.with_reaction_findings(clinical, manic)
         gaps.extend(manic_gaps)
     # ... and so does mania recorded as the stop reason of a course (the same judgement).
-    stopped_manic = intolerance.stop_reason_findings(trials, medication_resources)
+    # Every event's stop reason, not only the one its trial kept (review 11 wave 4).
+    stopped_manic = intolerance.stop_reason_findings(
+        (e.intolerance for e in events), medication_resources
+    )
     if stopped_manic:
         clinical = intolerance.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
+    conditions = kept.get("Condition", [])
+    if conditions:  # a depression end written as text with no date (recheck 2 finding 6)
+        gaps.extend(
+            undated_ends(conditions, clinical.findings, all_scores, as_of=as_of, policy=policy)
+        )
     return PatientRecord(
         patient=_patient(kept.get("Patient", []), patient_id, as_of),
         as_of=as_of,
@@ -538,7 +548,7 @@ def build_record(
         procedures=procedures,
         referrals=all_referrals(kept.get("ServiceRequest", []), as_of=as_of),
         draft_orders=drafts,
-        draft_referrals=draft_referrals(draft_orders, as_of=as_of) if draft_orders else (),
+        draft_referrals=draft_referrals(draft_resources) if draft_resources else (),
         episode_start=current_episode_start(
             trials,
             all_scores,

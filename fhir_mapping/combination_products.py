@@ -15,12 +15,16 @@ listed ingredients named ("bupropion ... / naltrexone ..."), or by its pathway c
 combination the table does not list is named by its components and counts as a trial, as such
 products always have. A listed product with one strength ("Contrave": 90 mg bupropion per tablet)
 gives its component that strength whatever numbers a brand text carries ("Contrave 8-90 mg" is not
-8 mg of bupropion).
+8 mg of bupropion). Named by its ingredients only, a text is that product only when the strengths
+it gives are the product's (or it gives none): "bupropion XL 450 mg daily + naltrexone 50 mg" is
+two drugs taken side by side, not Contrave at 90 mg, and its bupropion is a 450 mg course, a trial
+like any, that the dose and seizure checks count in full (wave 4 K2).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -82,21 +86,46 @@ def _ingredient_patterns() -> dict[str, re.Pattern[str]]:
     return {i: _words(i) for row in _rows() for i in row.ingredients}
 
 
-def _listed(components: tuple[Component, ...]) -> _Row | None:
+def _listed(components: tuple[Component, ...]) -> tuple[_Row | None, str]:
+    """(the listed product the components name, else None; the texts they were read from, lower
+    case, when the product was named by its ingredients or components, "" when by its brand)."""
     texts = " | ".join(dict.fromkeys(c.display for c in components)).lower()
     for row in _rows():
         if row.brand_pattern is not None and row.brand_pattern.search(texts):
-            return row
+            return row, ""
     patterns = _ingredient_patterns()
     for row in _rows():
         if all(patterns[i].search(texts) for i in row.ingredients):
-            return row
+            return row, texts
     found = {c.ingredient for c in components}
     if len(found) > 1:
         for row in _rows():
             if row.ingredients == found:
-                return row
-    return None
+                return row, texts
+    return None, ""
+
+
+def _writes_mg(texts: str, mg: float) -> bool:
+    """Whether `texts` write `mg` as a strength ("90 mg", "90mg", "90.0 mg")."""
+    number = re.escape(f"{mg:g}")
+    return re.search(rf"(?<![\d.]){number}(?:\.0+)?\s*mg(?![a-z])", texts) is not None
+
+
+def _strengths_are_the_products(row: _Row, components: tuple[Component, ...], texts: str) -> bool:
+    """Whether a text naming the product by its ingredients, not its brand, gives the strengths
+    the product has (or none). "bupropion XL 450 mg daily + naltrexone 50 mg" names both of
+    Contrave's ingredients at strengths Contrave does not have: two drugs taken side by side, and
+    reading it as Contrave would put the bupropion at 90 mg a tablet and make a real course no
+    trial, undercounting the dose and seizure checks (wave 4 K2). The product's strength written
+    anywhere in the text still makes it the product: "naltrexone/bupropion 8 mg/90 mg" reads its
+    first number as the bupropion's (product_text.py), yet is Contrave."""
+    for c in components:
+        mg = row.strengths.get(c.ingredient)
+        if mg is None or c.strength_mg is None:
+            continue
+        if (c.per_ml or not math.isclose(c.strength_mg, mg)) and not _writes_mg(texts, mg):
+            return False
+    return True
 
 
 def _lone_component(components: tuple[Component, ...]) -> Product | None:
@@ -129,7 +158,16 @@ def product_of(
     a chart names the same few products again and again (issue 14)."""
     if not components:
         return None, components
-    row = _listed(components)
+    row, ingredient_texts = _listed(components)
+    if (
+        row is not None
+        and ingredient_texts
+        and row.strengths
+        and not _strengths_are_the_products(row, components, ingredient_texts)
+    ):
+        # Named by its ingredients at other strengths: no product at all, each drug its own
+        # course at the strength written (not an unlisted combination either).
+        return None, components
     if row is None:
         if len(components) > 1:
             return Product("/".join(c.ingredient for c in components)), components

@@ -66,7 +66,8 @@ from fhir_mapping.record import (
 Resource = Mapping[str, Any]
 
 _ACTIVE = frozenset({"active", "recurrence", "relapse"})
-_DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+# verificationStatus codes that void a Condition (episode.py's stated ends read the same set).
+DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 # Kinds that count only when recorded as a diagnosis, not when suspected (unconfirmed,
 # provisional, differential). Unlike bipolar disorder, where a suspected diagnosis must still stop
 # an SSRI-only plan, frailty only qualifies "older adult" (issue 12), and the card names the code
@@ -160,8 +161,9 @@ def _device_label(resource: Resource) -> str:
 # --- conditions ---------------------------------------------------------------------------------
 
 
-def _abatement_date(resource: Resource) -> tuple[bool, date | None]:
-    """(abated at all, the date it abated where known)."""
+def abatement_date(resource: Resource) -> tuple[bool, date | None]:
+    """(abated at all, the date it abated where known): the one reader of a Condition's
+    abatement (episode.py's stated ends read it too)."""
     abated = False
     for key in ("abatementDateTime", "abatementString", "abatementAge", "abatementRange"):
         if resource.get(key) is not None:
@@ -207,12 +209,12 @@ def _condition_state(
 ) -> str | None:
     """ "active", "inactive" (resolved/remission/inactive at as-of), "remission", or None to drop.
     `verification` is the verificationStatus code; `dated` the onset, else the recorded date."""
-    if verification in _DROPPED_VERIFICATION:
+    if verification in DROPPED_VERIFICATION:
         return None
     if dated is not None and dated > as_of:
         return None
     clinical = status_code(resource.get("clinicalStatus"))
-    abated, abated_on = _abatement_date(resource)
+    abated, abated_on = abatement_date(resource)
     if abated_on is not None:
         # A replay as of a day before the abatement sees the condition still active.
         if abated_on > as_of:

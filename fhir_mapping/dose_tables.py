@@ -27,9 +27,20 @@ def _units() -> dict[str, tuple[str, float]]:
     }
 
 
-# Days per unit of each time unit of data/dose_units.csv, by its text as the table writes it
-# ("d", "wk", "mo"): the code nearly every Duration carries, found with one lookup (duration_days).
-_DAYS_BY_CODE = {text: factor for text, (kind, factor) in _units().items() if kind == "time"}
+@cache
+def _days_by_code() -> dict[str, float]:
+    """Days per unit of each time unit of data/dose_units.csv, by its text as the table writes it
+    ("d", "wk", "mo"): the code nearly every Duration carries, found with one lookup
+    (duration_days). Built on first use, not at import (wave 4 K2), as every table here is."""
+    return {text: factor for text, (kind, factor) in _units().items() if kind == "time"}
+
+
+def __getattr__(name: str) -> dict[str, float]:
+    # The table's former module-level name, still imported by tests (test_trial_shortcuts.py).
+    if name == "_DAYS_BY_CODE":
+        return _days_by_code()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # The kind of a sig_frequencies.csv row that names a word for "as needed" (no per_day).
 _AS_NEEDED = "as-needed"
@@ -93,7 +104,7 @@ def duration_days(quantity: object) -> float | None:
     # read before the unit (unit_factor), so its row decides; any other code or none is read
     # below as before (issue 14: one lookup instead of two calls per dispense).
     if code.__class__ is str:
-        days = _DAYS_BY_CODE.get(code)
+        days = _days_by_code().get(code)
         if days is not None:
             return float(value) * days
     unit = quantity.get("unit")

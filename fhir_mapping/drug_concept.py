@@ -94,10 +94,16 @@ _DRUG_SYSTEMS = frozenset(
 NDC = "http://hl7.org/fhir/sid/ndc"
 
 
+def ndc_only(concept: object) -> bool:
+    """Whether a concept `names_a_drug` rejects carries an NDC code: an NDC with no name or drug
+    code beside it, which the tables cannot map (the note on _DRUG_SYSTEMS above)."""
+    return isinstance(concept, JSON_OBJECT) and any(s == NDC for s, _c, _d in codings(concept))
+
+
 def unread_reason(concept: object) -> str:
     """Why a concept that `names_a_drug` rejects could not be read: an NDC alone is said so, for
     the integration engineer who can send the RxNorm code or the name beside it."""
-    if isinstance(concept, JSON_OBJECT) and any(s == NDC for s, _c, _d in codings(concept)):
+    if ndc_only(concept):
         return "drug not identifiable: NDC code only (no name; NDC codes are not mapped to drugs)"
     return "drug not identifiable: no name and no standard drug code"
 

@@ -99,6 +99,8 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
         for g in adherence.refill_gaps
     )
     documented = f"; {adherence.documented}" if adherence.documented else ""
+    if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
+        documented += f"; {adherence.not_verified}"
     lines.append(f"   adherence: {adherence.status.value}{pdc}{gaps}{documented}")
     if trial.intolerance is not None:
         intolerance = trial.intolerance

@@ -33,6 +33,10 @@ NUMBER_TYPES = (int, float)
 # and the arithmetic the mapping does around a date (weeks before a trial, days after its end)
 # would leave Python's date range (years 1 to 9999) at its ends: read them as no date.
 FIRST_YEAR, LAST_YEAR = 1800, 9000
+# The first and last day of those years, and date.fromisoformat, as module names: `parse_date`
+# reads every date of a chart (issue 14).
+_FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+_FROM_ISO = date.fromisoformat
 
 
 def parse_date(value: object) -> date | None:
@@ -49,13 +53,13 @@ def parse_date(value: object) -> date | None:
     # in ASCII digits (it refuses other digits: tests/fhir_mapping/test_date_shortcuts.py).
     # Anything else (partial dates, stray characters) is read below; for such a value the
     # reading below gives this same date: the digits are the same numbers either way.
-    if value[4:5] == "-" and value[7:8] == "-":
+    if len(value) >= 10 and value[4] == "-" and value[7] == "-":  # (a shorter one fails it)
         try:
-            found = date.fromisoformat(value[:10])
+            found = _FROM_ISO(value[:10])
         except ValueError:
             pass  # read below
         else:
-            return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
+            return found if _FIRST_DAY <= found <= _LAST_DAY else None  # a year in range
     if len(value) < 4:
         return None
     try:

@@ -66,7 +66,6 @@ from fhir_mapping.record import (
     FindingKind,
     Intolerance,
     SourceRef,
-    Trial,
 )
 from fhir_mapping.terminology import recognise
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -360,7 +359,10 @@ def _event_ingredients(
 
 def _event_reason(resource: Mapping[str, Any]) -> str:
     concept = resource.get("event")
-    label = _label(concept) if isinstance(concept, Mapping) else None
+    # A bare code says what it means, as an allergy's manifestation does (_allergy_reason): an
+    # event coded SNOMED 231494001 with no display reads "adverse event: hypomania", not a
+    # reason with no words.
+    label = _manifestation_label(concept) if isinstance(concept, Mapping) else None
     return f"adverse event: {label}" if label else "adverse event"
 
 
@@ -663,27 +665,39 @@ def reaction_findings(
 
 
 def stop_reason_findings(
-    trials: Iterable[Trial], medication_resources: Sequence[Mapping[str, Any]]
+    stop_reasons: Iterable[Intolerance | None], medication_resources: Iterable[Mapping[str, Any]]
 ) -> tuple[Finding, ...]:
-    """BIPOLAR findings for courses whose own stop reason (statusReason) says mania or hypomania,
-    by a code or by words not negated: the judgement `reaction_findings` makes of an allergy's
-    reaction, for the same switch recorded on the order or statement that ended the course
-    (`status_reason_intolerance` marks it `manic_reaction`). Named with the drug and dated as the
-    course's intolerance is (its stated end); one per record."""
-    manic = [
-        (t.ingredient, t.intolerance)
-        for t in trials
-        if t.intolerance is not None
-        and t.intolerance.manic_reaction
-        and t.intolerance.source.resource_type in _MEDICATION_RECORDS
-    ]
-    if not manic:
+    """BIPOLAR findings for medication records whose stop reason (statusReason) says mania or
+    hypomania, by a code or by words not negated: the judgement `reaction_findings` makes of an
+    allergy's reaction, for the same switch recorded on the order or statement that ended a course
+    (`status_reason_intolerance` marks it `manic_reaction`).
+
+    `stop_reasons` are the intolerances of every medication event (`MedicationEvent.intolerance`),
+    not the one a trial kept: a trial keeps its latest stop reason, so an earlier "hypomania" on
+    the same course was lost (review 11 wave 4). One finding per record, naming every drug it
+    ended and dated as its intolerance is (the course's stated end). The record itself is looked
+    up only for those (nearly every chart has none) to name the finding by what its stop reason
+    said: its code and display, or its words."""
+    drugs: dict[SourceRef, list[str]] = {}
+    dated: dict[SourceRef, date | None] = {}
+    for stopped in stop_reasons:
+        if (
+            stopped is None
+            or not stopped.manic_reaction
+            or stopped.source.resource_type not in _MEDICATION_RECORDS
+        ):
+            continue
+        named = drugs.setdefault(stopped.source, [])
+        if stopped.ingredient not in named:
+            named.append(stopped.ingredient)
+        dated.setdefault(stopped.source, stopped.date)
+    if not drugs:
         return ()  # nearly every record: no course stopped for mania
-    index = _index(medication_resources)
     found: dict[SourceRef, Finding] = {}
-    for ingredient, stopped in manic:
-        resource = index.get((stopped.source.resource_type, stopped.source.id))
-        if resource is None or stopped.source in found:
+    for resource in medication_resources:
+        rid = resource.get("id")
+        source = SourceRef(str(resource.get("resourceType")), rid if isinstance(rid, str) else "")
+        if source not in drugs or source in found:
             continue
         value = resource.get("statusReason")
         if value is None:
@@ -691,9 +705,7 @@ def stop_reason_findings(
         said = next((m for c in _concepts(value) if (m := _says_mania(c)) is not None), None)
         if said is not None:
             how = "recorded as the reason it was stopped"
-            found[stopped.source] = _mania_finding(
-                said, [ingredient], how, stopped.date, stopped.source
-            )
+            found[source] = _mania_finding(said, drugs[source], how, dated[source], source)
     return tuple(found.values())
 
 

@@ -49,6 +49,14 @@ _BOUND = re.compile(r"\s*(<=|>=|<|>|\u2264|\u2265)\s*(\d+(?:\.\d+)?)\s*(\S.*?)?\
 _SIGNS = {"\u2264": "<=", "\u2265": ">="}
 
 
+@cache
+def _squeezed_units(test: str) -> frozenset[str]:
+    """A test's units (data/lab_ranges.csv, lower case) without their spaces ("ml/min/1.73 m2" ->
+    "ml/min/1.73m2"), built once per test rather than on every bound read (wave 4 K2)."""
+    known = lab_ranges().get(test)
+    return frozenset("".join(u.split()) for u in known.units) if known else frozenset()
+
+
 def bound_from_text(test: str, text: object) -> tuple[str, float, str] | None:
     """(comparator, value, unit) of a bound sent as text for `test` (">60" -> (">", 60.0,
     "mL/min/{1.73_m2}")), or None (see the module doc)."""
@@ -64,7 +72,7 @@ def bound_from_text(test: str, text: object) -> tuple[str, float, str] | None:
     if unit is not None:
         # "mL/min/1.73m2" and "mL/min/1.73 m2" alike; any other unit (mL/s) or word: not read.
         squeezed = "".join(unit.split()).lower()
-        if squeezed not in {"".join(u.split()) for u in known.units}:
+        if squeezed not in _squeezed_units(test):
             return None
         unit = unit if unit.lower() in known.units else known.text_bound_unit
     return _SIGNS.get(sign, sign), float(value), unit or known.text_bound_unit

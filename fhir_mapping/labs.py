@@ -20,7 +20,9 @@ them: the card never claims more than the ECG reported.
 A QTc sent as text (valueString "512 ms (prolonged)", of the Observation or of its component) is
 read when the text holds one number with a unit data/lab_ranges.csv's `text_units` names
 (lab_text.py); an eGFR sent as text ">60" or "<15" is read as that bound, with its comparator
-(lab_text.bound_from_text); any other text stays a value not read.
+(lab_text.bound_from_text); any other text stays a value not read. A valueQuantity.comparator
+is kept, of a result and of a component alike ("> 450": a bound, never exactly 450); one outside
+the R4 value set leaves the value unread (`_value`).
 
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
@@ -231,16 +233,35 @@ def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> s
 
 # FHIR Quantity.comparator (R4 quantity-comparator value set): the value is a bound.
 _COMPARATORS = frozenset({"<", "<=", ">", ">="})
+_UPPER_BOUNDS = frozenset({"<", "<="})
 
 
-def _value(part: Resource, test: str) -> tuple[float | None, str | None]:
-    """The valueQuantity's number and unit; with none, a value of `test` sent as text
-    (lab_text.py: "512 ms (prolonged)")."""
+def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | None]:
+    """(number, unit, comparator) of a result or of a component (wave 4 K4 item 3: one reader
+    for both, so a component QTc "> 450" stays a bound, never exactly 450): the valueQuantity
+    with its comparator; with none, a value of `test` sent as text (lab_text.py: "512 ms
+    (prolonged)"), else a bound sent as text (an eGFR ">60", Epic-style). A comparator outside
+    the R4 quantity-comparator value set leaves the number unread: read as exact, "~450" or an
+    R5 "ad" could put a value on either side of a line it does not state."""
     quantity = part.get("valueQuantity")
     if isinstance(quantity, JSON_OBJECT):
-        return number(quantity.get("value")), _quantity_unit(quantity)
-    found = value_from_text(test, part.get("valueString"))
-    return found if found is not None else (None, None)
+        value = number(quantity.get("value"))
+        sign = quantity.get("comparator")
+        if value is None or sign is None:
+            return value, _quantity_unit(quantity), None
+        if sign not in _COMPARATORS:
+            return None, None, None
+        return value, _quantity_unit(quantity), sign
+    text = part.get("valueString")
+    if text is None:
+        return None, None, None
+    found = value_from_text(test, text)
+    if found is not None:
+        return found[0], found[1], None
+    bound = bound_from_text(test, text)
+    if bound is not None:
+        return bound[1], bound[2], bound[0]
+    return None, None, None
 
 
 def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> LabResult | None:
@@ -253,7 +274,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
     if not isinstance(components, list):
         return None
     test: str | None = None
-    found: list[tuple[float | None, str | None, str | None]] = []
+    found: list[tuple[float | None, str | None, str | None, str | None]] = []
     for component in components:
         if not isinstance(component, JSON_OBJECT):
             continue
@@ -261,19 +282,29 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
         if own is None or own not in tests or (test is not None and own != test):
             continue
         test = own
-        value, unit = _value(component, own)
-        found.append((value, unit, _flag(component, own, value, unit)))
+        value, unit, comparator = _value(component, own)
+        found.append((value, unit, _flag(component, own, value, unit), comparator))
     if test is None:
         return None
     valued = [f for f in found if f[0] is not None]
     if valued:
         unit = valued[0][1]
         same = [f for f in valued if f[1] == unit]
-        value, unit, flag = max(same, key=lambda f: f[0] or 0.0)
+        # An exact value or a lower bound ("> 450") before an upper bound ("< 500"): the one
+        # that can say "above" wins over the one that can only say "below".
+        value, unit, flag, comparator = max(
+            same, key=lambda f: (f[3] not in _UPPER_BOUNDS, f[0] or 0.0)
+        )
     else:
-        value, unit, flag = next((f for f in found if f[2] is not None), found[0])
+        value, unit, flag, comparator = next((f for f in found if f[2] is not None), found[0])
     return LabResult(
-        test=test, value=value, unit=unit, date=when, flag=flag, source=source_ref(resource)
+        test=test,
+        value=value,
+        unit=unit,
+        date=when,
+        flag=flag,
+        source=source_ref(resource),
+        comparator=comparator,
     )
 
 
@@ -308,22 +339,8 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
             source=source_ref(resource),
             reported=reported(test, resource),
         )
-    # `_value` and `_flag`, inline: read for every lab of a chart (issue 14).
-    quantity = resource.get("valueQuantity")
-    value = unit = comparator = None
-    if isinstance(quantity, JSON_OBJECT):
-        value = number(quantity.get("value"))
-        unit = _quantity_unit(quantity)
-        sign = quantity.get("comparator")
-        if sign is not None and value is not None:
-            comparator = sign if sign in _COMPARATORS else None
-    elif "valueString" in resource:  # a QTc sent as text: "512 ms (prolonged)"
-        text = value_from_text(test, resource["valueString"])
-        if text is not None:
-            value, unit = text
-        elif (bound := bound_from_text(test, resource["valueString"])) is not None:
-            # An eGFR sent as ">60" (Epic-style): the bound valueQuantity.comparator would carry.
-            comparator, value, unit = bound
+    value, unit, comparator = _value(resource, test)
+    # `_flag`, inline: read for every lab of a chart (issue 14).
     flag = _interpretation_flag(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
+from fhir_mapping.drug_concept import ndc_only
+from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.terminology import (
-    NDC,
     Component,
     concept_reading,
     names_a_drug,
@@ -101,8 +101,7 @@ def read_drug(
             return found, None, medication
         if isinstance(display, str) and display.strip():
             return recognise({"text": display}), None, medication
-        code = medication.get("code")
-        if isinstance(code, JSON_OBJECT) and any(sys == NDC for sys, _c, _d in codings(code)):
+        if ndc_only(medication.get("code")):
             return (), "the referenced Medication has an NDC code only (no name)", medication
         return (), "the referenced Medication has no drug code or name", medication
     if isinstance(display, str) and display.strip():

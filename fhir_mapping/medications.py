@@ -24,7 +24,7 @@ the event for the episode builder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from math import isfinite
@@ -360,21 +360,33 @@ def _read_resource(
         pending.append((resource, len(events) - len(new), components))
 
 
-def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:
-    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status).
-
-    `resources` may be the draftOrders Bundle itself or its entries' resources. Drafts are read
-    defensively but not model-validated: a draft is often still incomplete (no subject yet), and
-    missing a dose check on the order being signed is worse than reading an imperfect draft.
-    """
+def flat_drafts(resources: Iterable[object]) -> list[Mapping[str, Any]]:
+    """The hook's draftOrders as resources: a Bundle (how CDS Hooks 2.0 sends them) gives its
+    entries' resources, anything else not an object is left out. The one reading of that shape:
+    build_record flattens once and gives the list to the medication and referral readers, so a
+    draft one of them reads the other cannot miss."""
     flat: list[Mapping[str, Any]] = []
     for resource in resources:
-        if isinstance(resource, Mapping) and resource.get("resourceType") == "Bundle":
+        if not isinstance(resource, Mapping):
+            continue
+        if resource.get("resourceType") == "Bundle":
             for entry in array(resource.get("entry")):
                 if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
                     flat.append(entry["resource"])
-        elif isinstance(resource, Mapping):
+        else:
             flat.append(resource)
+    return flat
+
+
+def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:
+    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status).
+
+    `resources` may be the draftOrders Bundle itself or its entries' resources (`flat_drafts`).
+    Drafts are read defensively but not model-validated: a draft is often still incomplete (no
+    subject yet), and missing a dose check on the order being signed is worse than reading an
+    imperfect draft.
+    """
+    flat = flat_drafts(resources)
     medications = medication_index(flat)
     orders: list[DraftOrder] = []
     for resource in flat:

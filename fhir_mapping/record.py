@@ -150,6 +150,12 @@ class Adherence:
     # day only (a PDC of one fill is that fill's days over the course). The first fill, so cards
     # say "one fill (2025-05-01, 30 days)" instead of a "PDC 100 %" that says nothing.
     first_fill: Fill | None = None
+    # Days at the course's end that only a statement covers (an outside organisation's
+    # continuation or a report, no fills seen: adherence.outside_tail), e.g. "adherence not
+    # verified 2024-06-06 – 2024-08-12: outside record from ..., no fills seen (...)". Its own
+    # field, never `documented`: cards read `documented` as the adherence a clinician recorded,
+    # and this is neither non-adherence nor compliance (wave 4 K1).
+    not_verified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +506,10 @@ class FindingKind(StrEnum):
     # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).
     KIDNEY_FAILURE = "kidney-failure"
     DIALYSIS = "dialysis"
+    # A kidney transplant on record (ICD-10-CM Z94.0; SNOMED transplanted kidney present, history
+    # of renal transplant): dated after every dialysis code, it ends the dialysis reading and an
+    # eGFR since the transplant decides (services/renal_doses.py; review 11 recheck 2 finding 5).
+    KIDNEY_TRANSPLANT = "kidney-transplant"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ ServiceRequest (status active / draft / on-hold / completed; not revoked or ente
 doNotPerform, authored up to as-of) -> Referral of kind tms, ect, psychiatry, psychotherapy,
 suicide-risk-assessment (data/procedure_codes.csv) or lab:<test> (a lab LOINC of
 data/observation_codes.csv), by code, else by words in the text (data/procedure_terms.csv).
+The hook's draft ServiceRequests are read by the same codes and words, any status or date
+(`draft_referrals`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref
-from fhir_mapping.record import Referral
+from fhir_mapping.medications import flat_drafts
+from fhir_mapping.record import Referral, SourceRef
 
 Resource = Mapping[str, Any]
 
@@ -73,23 +76,27 @@ def all_referrals(requests: Iterable[Resource], *, as_of: date) -> tuple[Referra
     return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source or ""))))
 
 
-def draft_referrals(resources: Iterable[Resource], *, as_of: date) -> tuple[Referral, ...]:
-    """The referrals (TMS, ECT, ...) among the hook's draftOrders (the Bundle itself or its
-    entries' resources): a draft TMS ServiceRequest is checked against the TMS exclusions on
-    record at order-select / order-sign (review 11 finding 11a). Kept apart from `referrals` of
-    the chart: a draft is the order being written, not one already open."""
-    flat: list[Resource] = []
-    for resource in resources:
-        if not isinstance(resource, Mapping):
+def draft_referrals(drafts: Iterable[Resource]) -> tuple[Referral, ...]:
+    """The referrals (TMS, ECT, ...) among the hook's draftOrders: a draft TMS ServiceRequest is
+    checked against the TMS exclusions on record at order-select / order-sign (review 11 finding
+    11a). `drafts` are the draftOrders' resources (a Bundle gives its entries:
+    medications.flat_drafts, which build_record runs once for this reader and draft_orders).
+
+    Read as drafts are (medications.draft_orders), not as the chart's open requests (`referrals`):
+    whatever the status (a draft is often sent with none yet) and whatever authoredOn says (the
+    client's clock or timezone may put it past as-of), since each dropped draft silenced the
+    TMS-exclusion check on the very order being written (review 11 wave 4). A draft with no id is
+    read too, named "ServiceRequest/" (no id to cite). Left out: a doNotPerform draft, which
+    orders that the procedure is not done."""
+    found: dict[Referral, None] = {}
+    for resource in flat_drafts(drafts):
+        if resource.get("resourceType") != "ServiceRequest" or resource.get("doNotPerform") is True:
             continue
-        if resource.get("resourceType") == "Bundle":
-            entries = resource.get("entry")
-            for entry in entries if isinstance(entries, list) else ():
-                inner = entry.get("resource") if isinstance(entry, Mapping) else None
-                if isinstance(inner, Mapping):
-                    flat.append(inner)
-        else:
-            flat.append(resource)
-    return all_referrals(
-        [r for r in flat if r.get("resourceType") == "ServiceRequest"], as_of=as_of
-    )
+        status = resource.get("status")
+        authored = parse_date(resource.get("authoredOn"))
+        source = source_ref(resource) or SourceRef("ServiceRequest", "")
+        for kind in _request_kinds(resource):
+            found[
+                Referral(kind, status if isinstance(status, str) else "draft", authored, source)
+            ] = None
+    return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source))))

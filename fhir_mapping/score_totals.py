@@ -61,15 +61,17 @@ class _Total:
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
         # An unreadable answer matters only while no readable one was recorded with it.
         unread = self.unread if self.item9 is None else None
+        # Every field positional, in Score's order: keywords cost the call a third more, and a
+        # Score is built for every score of the chart (issue 14).
         return Score(
             self.instrument,
             self.value,
             self.day,
             item9,
             source,
-            inferred,
-            total_computed=self.computed,
-            item9_unread=unread,
+            inferred,  # item9_inferred
+            self.computed,  # total_computed
+            unread,  # item9_unread
         )
 
     @property

@@ -141,11 +141,18 @@ def wants(resource: Resource) -> bool:
 def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     """An integer score within 0..max_score from value[x], or None."""
     raw: float | None = None
+    # Nearly every score is a JSON int (`type` is int: never a bool), read as it is, without
+    # the conversion and check below (issue 14).
     if "valueInteger" in element:
-        raw = number(element.get("valueInteger"))
+        found = element.get("valueInteger")
+        if type(found) is int:
+            return None if found < 0 or (max_score is not None and found > max_score) else found
+        raw = number(found)
     elif isinstance(quantity := element.get("valueQuantity"), JSON_OBJECT):  # dict: C speed
         # `number`, written out: every valueQuantity score comes through here (issue 14).
         found = quantity.get("value")
+        if type(found) is int:
+            return None if found < 0 or (max_score is not None and found > max_score) else found
         if isinstance(found, NUMBER_TYPES) and not isinstance(found, bool):
             raw = found  # an int as it is: int(raw) below takes either (no float() call)
     elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():

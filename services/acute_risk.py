@@ -300,13 +300,21 @@ def puerperal_history(record: PatientRecord, policy: Policy) -> tuple[Finding, .
     """The active F53.1 entries when every one is dated before the postnatal year and no current
     puerperal psychosis is read (module docstring): a past puerperal psychosis, oldest first.
     Empty on nearly every chart."""
+    if not record.context.has(FindingKind.PSYCHOTIC):
+        return ()
+    return past_puerperal(record, puerperal_psychosis(record, policy))
+
+
+def past_puerperal(
+    record: PatientRecord, current: PuerperalPsychosis | None
+) -> tuple[Finding, ...]:
+    """`puerperal_history` given the record's `puerperal_psychosis` already read (`current`):
+    derive_facts reads both once per evaluation (PathwayFacts.puerperal, .puerperal_past)."""
     context = record.context
-    if not context.has(FindingKind.PSYCHOTIC):
+    if current is not None or not context.has(FindingKind.PSYCHOTIC):
         return ()
     onset = [f for f in context.of(FindingKind.POSTPARTUM) if not edd_passed(f)]
     coded = _coded(context.of(FindingKind.PSYCHOTIC), onset)
-    if not coded or puerperal_psychosis(record, policy) is not None:
-        return ()
     return tuple(sorted(coded, key=lambda f: f.onset or date.min))
 
 
@@ -318,7 +326,11 @@ def psychotic_now(
     psychotic-depression regimen nor holds the CBT/IPT card back (module docstring)."""
     if not psychotic:
         return psychotic
-    past = puerperal_history(record, policy)
+    return without_past(psychotic, puerperal_history(record, policy))
+
+
+def without_past(psychotic: tuple[Finding, ...], past: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """`psychotic_now` given the past puerperal psychosis already read (`past_puerperal`)."""
     if not past:
         return psychotic
     return tuple([f for f in psychotic if f not in past])

@@ -20,6 +20,10 @@ class AgeLimit:
     min_age: int  # the limit applies from this age (inclusive: the safer reading)
     max_mg: float
     note: str
+    # The short citation a card prints ("Lexapro US label, Dosage (elderly)"); `source` keeps the
+    # long provenance (where it was read, what was not confirmed) for whoever maintains the table
+    # and is never printed (data/README.md: cards print a cite, never a source).
+    cite: str
     source: str
     status: str
     # "maximum": the label says not to exceed it (citalopram over 60, paroxetine, desipramine);
@@ -52,6 +56,7 @@ def limits() -> dict[str, AgeLimit]:
             min_age=int(row["min_age"]),
             max_mg=float(row["max_mg_day"]),
             note=row["note"].strip(),
+            cite=row["cite"].strip(),
             source=row["source"].strip(),
             status=row["status"].strip(),
             kind=row["limit_kind"].strip(),
@@ -86,5 +91,6 @@ def capped(ingredient: str, age: int | None, mg_per_day: float | None) -> float 
 
 
 def label(limit: AgeLimit) -> str:
+    """The card line: the label's words and the row's short cite."""
     status = "" if limit.status != "UNVERIFIED" else " (UNVERIFIED)"
-    return f"{limit.note}. Source: {limit.source}{status}."
+    return f"{limit.note}. Source: {limit.cite}{status}."

@@ -89,13 +89,19 @@ def trials_evidence(trials: Sequence[Trial], policy: MappingPolicy) -> Evidence:
     )
 
 
+# A PHQ-9 total's identity in `Evidence.covers`: "phq9:<day as an ordinal>:<total>", written
+# inline by `scores_evidence` and `linked_evidence` alike (the one must match the other's). The
+# day's ordinal, not its ISO text: `date.isoformat` costs several times as much, and
+# `linked_evidence` writes one for every PHQ-9 of the chart (issue 14).
+
+
 def scores_evidence(record: PatientRecord) -> Evidence:
     shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
     days = [s.date.isoformat() for s in shown]
     return Evidence(
         key="scores",
         text=_scores_text(record, shown, days),
-        covers=frozenset([f"phq9:{day}:{s.value}" for s, day in zip(shown, days, strict=True)]),
+        covers=frozenset([f"phq9:{s.date.toordinal()}:{s.value}" for s in shown]),
     )
 
 
@@ -105,8 +111,13 @@ def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, E
     and the severity history). Other cards of the screen say `pointer` instead of their own
     table (services/screen.py)."""
     trials = frozenset([trial_key(t) for t in record.trials])
+    # record.phq9()'s totals, as a set: read from the scores as they are (no sort).
     scores = frozenset(
-        [f"phq9:{s.date.isoformat()}:{s.value}" for s in record.phq9() if s.value is not None]
+        [
+            f"phq9:{s.date.toordinal()}:{s.value}"
+            for s in record.scores
+            if s.instrument == "PHQ-9" and s.value is not None
+        ]
     )
     return (
         Evidence(key="trials", text="", covers=trials, pointer=pointer),

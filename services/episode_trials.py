@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from operator import attrgetter
 
-from fhir_mapping.episode import add_months, in_current_episode
+from fhir_mapping.episode import UNDATED_END, add_months, in_current_episode
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import FindingKind, PatientRecord, Role, Trial, Verdict
 
@@ -84,7 +84,11 @@ def maybe_previous_episode(
     episode_gap_months in which no PHQ-9 was taken (a PHQ-9 there decides it: episode.py rule
     1b). The episode's trials that ended before the gap may belong to a previous episode; they
     stay counted (the record does not say the episode ended) and the TMS criterion names them
-    "to confirm". (the onset, those trials), or None."""
+    "to confirm". (the onset, those trials), or None.
+
+    So too a depression marked resolved whose end is not dated (written as text: fhir_mapping/
+    episode.py UNDATED_END, recheck 2 finding 6): the trials that ended before the latest
+    depression diagnosis's onset, with or without a gap."""
     onsets = sorted(
         [
             f.onset_latest
@@ -98,6 +102,8 @@ def maybe_previous_episode(
     before = tuple([t for t in episode_trials if not t.ongoing and t.end < onset])
     if not before:
         return None
+    if record.gaps and any(g.reason == UNDATED_END for g in record.gaps):
+        return onset, tuple(sorted(before, key=_START))
     last_end = max(t.end for t in before)
     if any(t.start <= last_end < t.end for t in episode_trials):
         return None  # another course ran on through the end: no treatment-free gap

@@ -92,15 +92,26 @@ def abnormal(lab: LabResult) -> str:
     """Why a baseline result on record is not a reassuring one, or "": an eGFR in a renal band
     of the lithium label (services/data/renal_doses.csv, the renal card's table), else a result
     the lab flagged low or high. Listed bare, an eGFR of 25 read as a satisfied baseline
-    (recheck 11 finding 2). An eGFR sent as a lower bound ("> 60") is in no band: not flagged."""
-    if lab.test == "egfr" and lab.comparator not in (">", ">="):
+    (recheck 11 finding 2). The band is found as the renal card finds it (renal_doses.Egfr.row,
+    review 11 wave 4): "< 30" is in the band below 30 (severe), never the one from 30; "> 60" is
+    in no band."""
+    if lab.test == "egfr":
         number = lab_safety.value(lab)
-        row = renal_doses.row_for(_LEVEL, number) if number is not None else None
-        if row is not None:
-            said = f"{row.band} band of the lithium label ({row.short}; {renal_doses.cite(row)})"
-            # The bands the order hook raises a renal card for (the rows named on the lists);
-            # the mild band makes none, so its line is said here in full.
-            return f"{said}: see the renal card" if row.on_lists else said
+        egfr = (
+            renal_doses.Egfr(lab=lab, value=number, recent=True, later_unread=None)
+            if number is not None
+            else None
+        )
+        row = egfr.row(_LEVEL) if egfr is not None else None
+        if row is not None and egfr is not None:
+            # A bound ("< 60") that does not settle the band: the worst band it may be in.
+            may = f"may be {egfr.may_be(row)}: in the " if egfr.may_be(row) else ""
+            said = (
+                f"{may}{row.band} band of the lithium label ({row.short}; {renal_doses.cite(row)})"
+            )
+            # The bands the order hook raises a renal card for (the table's at_order); the mild
+            # band makes none, so its line is said here in full.
+            return f"{said}: see the renal card" if row.at_order else said
     if lab.flag in ("low", "high"):
         return f"flagged {lab.flag} by the lab"
     return ""

@@ -66,7 +66,6 @@ into one card, and adds the hook's TMS and suicide-risk cards.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
@@ -100,10 +99,11 @@ from services.order_checks.model import (
     STACKING,
     OrderCheck,
     dedupe_key,
+    joined_key,
 )
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
-from services.order_checks.renal import renal_check
+from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
@@ -159,9 +159,7 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         *(f.detail for f in findings),
         cards.guideline_links(tables.topic(topic).guideline),
     )
-    keys = ",".join(dedupe_key(f.draft, topic) for f in findings)
-    if len(keys) > DEDUPE_KEY_MAX:
-        keys = f"{topic}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    keys = joined_key(topic, (f.draft for f in findings))
     # A lower indicator only when every finding merged asks for it (one measured failure among
     # inferred ones keeps the topic's warning).
     lowered = {f.indicator for f in findings}
@@ -189,6 +187,8 @@ def run_order_checks(
     # The MAOI check covers every selected draft (linezolid is not an antidepressant, and an
     # MAOI meeting one is the most dangerous finding here); the others, antidepressants only.
     reported: set[frozenset[str]] = set()
+    # Worked out once per call (it judges every selected draft together), not once per draft.
+    renal = renal_card(ctx, selected)
     for draft in selected:
         found = maoi_check(ctx, draft, reported)
         if found is not None:
@@ -208,8 +208,10 @@ def run_order_checks(
             # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
             for check in lab_checks(ctx, draft):
                 by_topic.setdefault(check.topic, []).append(check)
-            # Labelled renal limits against the latest eGFR (review 11 finding 1).
-            if (renal := renal_check(ctx, draft, selected)) is not None:
+            # Labelled renal limits against the latest eGFR (review 11 finding 1): one card for
+            # the call, filed on its first draft's turn (so the "could not be checked" lines of
+            # carry_not_checked find the same carrier as before).
+            if renal is not None and renal.draft is draft:
                 by_topic.setdefault(renal.topic, []).append(renal)
         if draft.role is Role.AUGMENTATION:
             above = augmentation_above_range(ctx, draft)
@@ -295,7 +297,7 @@ def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
     # A course of the same drug taken in a combination product (Symbyax's fluoxetine, Contrave's
     # bupropion) is not renewed by the single drug (review 10 recheck R2).
     return any(
-        t.ingredient == draft.ingredient and not in_other_product(t, draft, ctx.record.draft_orders)
+        t.ingredient == draft.ingredient and not in_other_product(t, draft)
         for t in ctx.facts.ongoing_trials
     )
 

@@ -43,8 +43,14 @@ from fhir_mapping.record import (
     Verdict,
 )
 from services import data_gaps, intolerance_count, tables, tms_course
+from services.acute_risk import (
+    PuerperalPsychosis,
+    past_puerperal,
+    puerperal_psychosis,
+    suicide_signal,
+    without_past,
+)
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
-from services.acute_risk import psychotic_now, suicide_signal
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rules,
 # order checks, payer criteria and tests import these from this module.
@@ -139,6 +145,12 @@ class PathwayFacts:
     # features still excludes it), but it is not psychotic depression: like bipolar disorder, the
     # unipolar TRD pathway does not apply and no psychotic-depression regimen is proposed.
     psychotic_disorder: tuple[Finding, ...] = ()
+    # Puerperal psychosis on record (acute_risk.puerperal_psychosis: the emergency card; the
+    # outpatient cards hold back), else None; and a past one (acute_risk.puerperal_history: an
+    # F53.1 dated before the postnatal year, left out of `psychotic`). Read once here: the
+    # emergency, optimise, psychotherapy, relapse and order cards all ask (review 11 wave 4).
+    puerperal: PuerperalPsychosis | None = None
+    puerperal_past: tuple[Finding, ...] = ()
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -290,7 +302,11 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     bipolar = by_kind.get(_BIPOLAR, ())
     # A past puerperal psychosis (F53.1 dated before the postnatal year) is no psychotic feature
     # of this episode (recheck 11 finding 6; acute_risk.psychotic_now): its own warning says so.
-    psychotic = psychotic_now(record, policy, by_kind.get(_PSYCHOTIC, ()))
+    # Both read once per evaluation (no psychotic finding: nearly every chart, neither is read).
+    raw_psychotic = by_kind.get(_PSYCHOTIC, ())
+    puerperal = puerperal_psychosis(record, policy) if raw_psychotic else None
+    puerperal_past = past_puerperal(record, puerperal) if raw_psychotic else ()
+    psychotic = without_past(raw_psychotic, puerperal_past)
     psychotic_disorder = _psychotic_disorder(by_kind.get(_PSYCHOTIC_DISORDER, ()), psychotic)
     contraindications = tuple(
         [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]
@@ -345,6 +361,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             no_phq9=data_gaps.no_phq9_words(record),
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
             psychotic_disorder=psychotic_disorder,
+            puerperal_past=puerperal_past,
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
@@ -356,4 +373,6 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         tms_trials=tms_trials,
         findings_by_kind=by_kind,
         psychotic_disorder=psychotic_disorder,
+        puerperal=puerperal,
+        puerperal_past=puerperal_past,
     )

@@ -284,14 +284,49 @@ def _this_episode_ect(course: TmsCourse, policy: Policy) -> str:
         f"{course.end.isoformat()}; {_ect_scores(course, policy)}{_ect_state(course)}"
     )
     if course.response is True:
-        # Responded, then depressed again: relapse after ECT, whose answer is continuation or
-        # maintenance ECT (CANMAT 2023 para 220), a decision for the ECT service.
+        # Responded: relapse after ECT is common, and its answer is continuation or maintenance
+        # ECT (CANMAT 2023 para 220), a decision for the ECT service.
         relapse = options()["ect-relapse"]
+        since = _since_response(course, policy)
+        if since is not None and _relapsed(course, policy):
+            # Depressed again after the response (recheck 2 item 13: "responded" alone hid a
+            # PHQ-9 of 21 six weeks on): say what the scores show.
+            return (
+                f"{head}; {since}: relapse after the response ({relapse.line})"
+                f"{_unverified(relapse.status)}. The ECT "
+                "service decides the next step, including whether TMS has a place."
+            )
         return (
-            f"{head}; {relapse.card} ({relapse.line}){_unverified(relapse.status)}: discuss "
-            "with the ECT service."
+            f"{head}{f'; {since}' if since else ''}; {relapse.card} ({relapse.line})"
+            f"{_unverified(relapse.status)}: discuss with the ECT service."
         )
     return f"{head}: discuss the next step with the ECT service."
+
+
+def _since_response(course: TmsCourse, policy: Policy) -> str | None:
+    """ "then PHQ-9 21 on 2025-05-19" (with "in remission" or "not in remission" below the
+    relapse cut-off): the latest score after the course's outcome window, or None."""
+    later = course.later
+    if later is None or later.value is None:
+        return None
+    text = f"then PHQ-9 {later.value} on {later.date.isoformat()}"
+    if later.value < policy.remission_below:
+        return f"{text}, in remission"
+    if later.value < policy.mapping.relapse_phq9_at_least:
+        return f"{text}, not in remission"
+    return text
+
+
+def _relapsed(course: TmsCourse, policy: Policy) -> bool:
+    """A course that responded, with a later PHQ-9 at the relapse cut-off
+    (policy.mapping.relapse_phq9_at_least, the episode rule's sign of depression)."""
+    later = course.later
+    return (
+        course.response is True
+        and later is not None
+        and later.value is not None
+        and later.value >= policy.mapping.relapse_phq9_at_least
+    )
 
 
 def _phases(record: PatientRecord, current: list[TmsCourse]) -> ect_phases.EctPhases | None:
@@ -372,6 +407,18 @@ def ect_service_line(record: PatientRecord, policy: Policy, episode_start: date 
     current = [c for c in found if episode_start is None or c.end >= episode_start]
     phases = _phases(record, current) if current else None
     if phases is None:
+        if current and not current[-1].running and _relapsed(current[-1], policy):
+            # A relapse after an acute course's response (recheck 2 item 13): ECT again is a
+            # choice beside TMS, and the ECT service's to weigh.
+            course = current[-1]
+            score = course.later
+            assert score is not None  # _relapsed
+            return (
+                f"**ECT in this episode:** responded ({course.start.isoformat()} to "
+                f"{course.end.isoformat()}), then PHQ-9 {score.value} on "
+                f"{score.date.isoformat()}: the ECT service decides whether ECT again or TMS "
+                "comes next; agree it with them before referring."
+            )
         return ""
     acute, later = phases.acute, phases.later
     wording = ect_phases.schedule().wording

@@ -18,22 +18,24 @@ safer reading) but is named as old, never as current.
 Dialysis and kidney failure coded (`reading`, review 11 G1): on dialysis the label's ESRD band
 applies whatever the eGFR; kidney failure coded (N18.6) applies it when no recent eGFR is on
 record. The card names the code and its date ("on dialysis (Z99.2 since 2023-02-01)"), never an
-eGFR made up from it. Used by the order check (order_checks/renal.py), the running-drug card
-(rules/running_renal.py) and the switch and augment lists (`caveat_line`).
+eGFR made up from it. A kidney transplant coded after every dialysis code, with an eGFR since
+it, ends the dialysis reading: the eGFR decides, and the card says the dialysis code is read as
+past (review 11 recheck 2 finding 5). An eGFR reported as "< 60" is placed in the worst band it
+could fall in, said as "may be below 30" (`Egfr.row`, `Egfr.may_be`). Used by the order check
+(order_checks/renal.py), the running-drug card (rules/running_renal.py) and the switch and
+augment lists (`caveat_line`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 
 from fhir_mapping.record import Finding, FindingKind, LabResult, PatientRecord
-from services import cards, lab_safety
+from services import cards, lab_safety, tables
 from services.policy import Policy
 from services.recommendation import Indicator
 
@@ -54,7 +56,9 @@ class RenalRow:
     egfr_from: float  # inclusive (0 when the table leaves it blank)
     egfr_below: float  # exclusive
     action: str  # "avoid" | "max" | "reduce" | "caution"
-    max_mg: float | None  # the band's daily maximum ("max" rows)
+    # The band's daily maximum: a "max" row's; a "reduce" row's ceiling above the reduced dose
+    # (milnacipran below 30: 50 mg/day maintenance, up to 100 by response).
+    max_mg: float | None
     says: str  # the label's line, as a card quotes it
     short: str  # the same in a few words, for the switch and augment lists
     cite: str  # "Pristiq label 2 and 8.6"
@@ -72,7 +76,6 @@ class RenalRow:
 
 @cache
 def rows() -> tuple[RenalRow, ...]:
-    text = resources.files("services").joinpath("data/renal_doses.csv").read_text("utf-8")
     return tuple(
         RenalRow(
             ingredient=row["ingredient"].strip().lower(),
@@ -85,12 +88,12 @@ def rows() -> tuple[RenalRow, ...]:
             short=row["short"].strip(),
             cite=row["cite"].strip(),
             indicator=Indicator(row["indicator"].strip()),
-            on_lists=row["on_lists"].strip().lower() == "true",
-            at_order=row["at_order"].strip().lower() == "true",
+            on_lists=tables._flag(row["on_lists"]),
+            at_order=tables._flag(row["at_order"]),
             source=row["source"].strip(),
             status=row["status"].strip(),
         )
-        for row in csv.DictReader(text.splitlines())
+        for row in tables._rows("renal_doses.csv")
     )
 
 
@@ -135,6 +138,19 @@ def esrd_row(ingredient: str) -> RenalRow | None:
     return row_for(ingredient, 0.0)
 
 
+def _lowest_below(ingredient: str, bound: float, inclusive: bool) -> RenalRow | None:
+    """The lowest band of the drug's label that an eGFR below `bound` (at most `bound` when
+    `inclusive`) could fall in: in every label of the table the lowest band is the most severe
+    (`esrd_row`)."""
+    found = [
+        r
+        for r in rows()
+        if r.ingredient == ingredient
+        and (r.egfr_from < bound or (inclusive and r.egfr_from <= bound))
+    ]
+    return min(found, key=lambda r: r.egfr_from) if found else None
+
+
 @dataclass(frozen=True, slots=True)
 class Egfr:
     """The eGFR a renal check compares: its result, value and whether it is recent."""
@@ -143,19 +159,36 @@ class Egfr:
     value: float
     recent: bool
     later_unread: LabResult | None  # a later eGFR whose value could not be read
+    # "Kidney transplant (Z94.0, 2022-03-15): the dialysis code of 2018-03-01 (Z99.2) is read as
+    # past." when this eGFR is read although dialysis is coded (`reading`), else None.
+    dialysis_past: str | None = None
 
     def row(self, ingredient: str) -> RenalRow | None:
         """The band of the drug's label this eGFR falls in. A bound is read as what it says:
-        "< 15" falls in the band just below 15; "> 60" (how labs report any eGFR above their
-        reporting cut, KDIGO G1-G2) falls in no band: the true value may be 61 or 120, and the
-        labels' bands from 60 up are mild-impairment cautions a bound cannot place (no card
-        rather than "mild renal impairment" the record does not show)."""
+        "< 60" says only that the value is below 60 (it may be 20), so it is placed in the most
+        severe band it could fall in, the lowest (review 11 recheck 2 finding 2: read as 59.99,
+        duloxetine and desvenlafaxine 100 mg/day passed an 80-year-old with no card); `may_be`
+        says so on the card. "< 15" and "< 30" fall in the band just below them, which is that
+        band for every drug whose lowest band reaches 15 or 30. "> 60" (how labs report any eGFR
+        above their reporting cut, KDIGO G1-G2) falls in no band: the true value may be 61 or
+        120, and the labels' bands from 60 up are mild-impairment cautions a bound cannot place
+        (no card rather than "mild renal impairment" the record does not show)."""
         comparator = self.lab.comparator
         if comparator in (">", ">="):
             return None
         if comparator in ("<", "<="):
-            return row_for(ingredient, self.value - 1e-6)
+            return _lowest_below(ingredient, self.value, comparator == "<=")
         return row_for(ingredient, self.value)
+
+    def may_be(self, row: RenalRow) -> str | None:
+        """ "below 30" when this eGFR is a bound ("< 60") that does not settle it is in `row`
+        (the band `row()` placed it in, the worst it could be in): the card says it "may be
+        below 30"; else None."""
+        comparator = self.lab.comparator
+        if comparator not in ("<", "<="):
+            return None
+        settled = self.value <= row.egfr_below if comparator == "<" else self.value < row.egfr_below
+        return None if settled else f"below {cards.fmt_mg(row.egfr_below)}"
 
     def text(self, policy: Policy) -> str:
         """ "eGFR 24 mL/min/1.73 m2 on 2025-05-20", "... (over 365 days old)"."""
@@ -174,11 +207,21 @@ class Egfr:
         return f"with {self.short()}"
 
     def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
-        """The detail's first sentence: which eGFR, and the band of the label it falls in."""
+        """The detail's first sentence: which eGFR, and the band of the label it falls in (or may
+        fall in, for a bound that does not settle it)."""
         ref = f" ({self.lab.source})" if self.lab.source is not None else ""
+        past = f"{self.dialysis_past} " if self.dialysis_past is not None else ""
+        bound = self.may_be(row)
+        if bound is not None:
+            return (
+                f"{past}The latest {self.text(policy)}{ref} is reported only as a bound: it may "
+                f"be {bound} mL/min, in the {row.band} band of the {ingredient} label "
+                f"({cite(row)}): {row.says}. Get a measured eGFR, or estimate the creatinine "
+                "clearance, before dosing."
+            )
         return (
-            f"The latest {self.text(policy)}{ref} is in the {row.band} band of the {ingredient} "
-            f"label ({cite(row)}): {row.says}."
+            f"{past}The latest {self.text(policy)}{ref} is in the {row.band} band of the "
+            f"{ingredient} label ({cite(row)}): {row.says}."
         )
 
     def old(self, policy: Policy) -> str:
@@ -213,6 +256,9 @@ class KidneyFailure:
     finding: Finding
     dialysis: bool
     egfr: Egfr | None  # the latest comparable eGFR on record, named beside the code
+    # A kidney transplant coded after the dialysis code but no eGFR since it: named, and the
+    # dialysis reading kept (nothing measures the kidney since; the safer reading).
+    transplant: Finding | None = None
 
     def row(self, ingredient: str) -> RenalRow | None:
         return esrd_row(ingredient)
@@ -251,9 +297,16 @@ class KidneyFailure:
         else:
             beside = f"The latest {egfr.text(policy)} is not current"
         text = self.text(policy)
+        t = self.transplant
+        transplant = (
+            f" A kidney transplant ({t.code}, {t.onset_text}) is coded after it, but no eGFR since:"
+            " confirm whether dialysis is current."
+            if t is not None
+            else ""
+        )
         return (
             f"{text[0].upper()}{text[1:]}. {beside}: read as the {row.band} band of the {ingredient} "
-            f"label ({cite(row)}), without an eGFR: {row.says}."
+            f"label ({cite(row)}), without an eGFR: {row.says}.{transplant}"
         )
 
     def old(self, policy: Policy) -> str:
@@ -270,20 +323,46 @@ Kidney = Egfr | KidneyFailure
 
 
 def reading(record: PatientRecord, policy: Policy) -> Kidney | None:
-    """What a renal check compares: dialysis coded, else the latest comparable eGFR when recent,
-    else kidney failure coded, else the latest eGFR however old (compared, named as old), else
-    None."""
+    """What a renal check compares: dialysis coded (unless a kidney transplant coded after it,
+    with an eGFR since, ends it: `_after_transplant`), else the latest comparable eGFR when
+    recent, else kidney failure coded, else the latest eGFR however old (compared, named as old),
+    else None."""
     egfr = latest(record, policy)
     context = record.context
     dialysis = context.of(FindingKind.DIALYSIS)
     if dialysis:
-        return KidneyFailure(_latest_coded(dialysis), True, egfr)
+        coded = _latest_coded(dialysis)
+        transplant = _after_transplant(dialysis, context.of(FindingKind.KIDNEY_TRANSPLANT))
+        if transplant is None:
+            return KidneyFailure(coded, True, egfr)
+        if egfr is None or egfr.lab.date < (transplant.onset_latest or date.max):
+            return KidneyFailure(coded, True, egfr, transplant)
+        past = (
+            f"Kidney transplant ({transplant.code}, {transplant.onset_text}): the dialysis code "
+            f"of {coded.onset_text} ({coded.code}) is read as past."
+        )
+        egfr = replace(egfr, dialysis_past=past)
     if egfr is not None and egfr.recent:
         return egfr
     failure = context.of(FindingKind.KIDNEY_FAILURE)
     if failure:
         return KidneyFailure(_latest_coded(failure), False, egfr)
     return egfr
+
+
+def _after_transplant(
+    dialysis: tuple[Finding, ...], transplants: tuple[Finding, ...]
+) -> Finding | None:
+    """The latest kidney transplant coded after every dialysis code, or None (review 11 recheck 2
+    finding 5: Z99.2 of 2018 left active on the problem list after a transplant in 2022 made a
+    current eGFR of 58 read as dialysis). A dialysis code or transplant without a date, or a
+    transplant before the dialysis code (the graft failed, dialysis again), keeps the dialysis
+    reading: the order cannot be told, and dialysis is the safer reading for the drug."""
+    if any(f.onset is None for f in dialysis):
+        return None
+    last = max(f.onset_latest or date.max for f in dialysis)
+    after = [t for t in transplants if t.onset is not None and t.onset > last]
+    return max(after, key=lambda t: t.onset or date.min) if after else None
 
 
 def _latest_coded(found: tuple[Finding, ...]) -> Finding:
@@ -341,5 +420,12 @@ def caveat_line(record: PatientRecord, policy: Policy, offered: Iterable[str]) -
     ]
     if not found:
         return None
-    parts = "; ".join(f"{r.ingredient}: {r.short}" for r in found)
-    return f"Kidney function: {egfr.text(policy)}; labelled renal limits: {parts}."
+
+    def said(r: RenalRow) -> str:
+        bound = egfr.may_be(r) if isinstance(egfr, Egfr) else None
+        return f"{r.ingredient}: {r.short}" + (f" (if {bound})" if bound is not None else "")
+
+    parts = "; ".join(said(r) for r in found)
+    past = egfr.dialysis_past if isinstance(egfr, Egfr) else None
+    read = f" ({past[0].lower()}{past[1:].rstrip('.')})" if past else ""
+    return f"Kidney function: {egfr.text(policy)}{read}; labelled renal limits: {parts}."

@@ -69,6 +69,7 @@ def _tms_assessment(
     unconfirmed: tuple[tuple[Trial, str], ...] = (),
     no_phq9: str = "no PHQ-9 on record",
     psychotic_disorder: tuple[Finding, ...] = (),
+    puerperal_past: tuple[Finding, ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -87,6 +88,18 @@ def _tms_assessment(
         blockers.append(f"psychotic disorder on record ({psychotic_disorder[0].display})")
     elif psychotic:
         clinical.append(f"psychotic features on record ({psychotic[0].display}): ECT preferred")
+    elif puerperal_past:
+        # A past puerperal psychosis still active on the problem list (acute_risk.puerperal_history,
+        # left out of `psychotic`): its warning card says TMS is not proposed while the code stays
+        # active (payer policies exclude psychotic symptoms, and an active code reads as current),
+        # and tms_gate.blocks_tms agrees. Said here too, so a drafted TMS order is checked against
+        # it (order_checks/tms_draft.py) and the payer evaluation does not read the patient as
+        # eligible (review 11 wave 4, finding 5).
+        past = puerperal_past[-1]
+        clinical.append(
+            f"history of puerperal psychosis still active on the problem list ({past.code}, "
+            f"{past.onset_text}): TMS is not proposed until it is recorded as resolved"
+        )
     if age is not None and age < policy.adult_age:
         # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
         clinical.append(

@@ -143,7 +143,10 @@ def adherence_text(trial: Trial) -> str:
         parts.append("days' supply estimated from quantity and the order's dose")
     if adherence.documented:  # US Core medication-adherence extension
         parts.append(adherence.documented)
-    elif status is _UNVERIFIED and adherence.first_fill is None:
+    if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
+        parts.append(adherence.not_verified)
+    noted = adherence.documented or adherence.not_verified
+    if not noted and status is _UNVERIFIED and adherence.first_fill is None:
         fills = adherence.fills
         parts.append(
             f"{fills} fill{'' if fills == 1 else 's'} on record, days' supply not stated"
@@ -267,7 +270,11 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
             pdc = trial.adherence.pdc
             refills = f"; refill data PDC {fmt_pct(pdc)}" if pdc is not None else ""
-            return f"non-adherence {trial.adherence.documented}{refills}"
+            # Days only a statement covers are named too, never as part of the documented
+            # non-adherence (adherence.outside_tail; wave 4 K1).
+            tail = trial.adherence.not_verified
+            outside = f"; {tail}" if tail else ""
+            return f"non-adherence {trial.adherence.documented}{outside}{refills}"
         return f"adherence contradicted by refill data ({adherence_text(trial)})"
     if reason is InadequacyReason.INTOLERANCE:
         return intolerance_text(trial)

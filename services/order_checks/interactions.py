@@ -13,12 +13,11 @@ fluvoxamine draft got it): its below-range finding is reworded to put the intera
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder
 from services import cards, interaction_table
-from services.order_checks.model import BELOW, DEDUPE_KEY_MAX, OrderCheck, dedupe_key
+from services.order_checks.model import BELOW, OrderCheck, joined_key
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
@@ -46,9 +45,7 @@ def interaction_card(
     _temper_titration(by_topic, critical)
     summary = found[0].summary(len(found) - 1)
     involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
-    keys = ",".join(dedupe_key(d, TOPIC) for d in involved)
-    if len(keys) > DEDUPE_KEY_MAX:
-        keys = f"{TOPIC}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    keys = joined_key(TOPIC, involved)
     return cards.make(
         TOPIC,
         summary=summary,

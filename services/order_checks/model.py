@@ -3,6 +3,8 @@ dedupe key a card carries (one place, so every check module and the hook agree o
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fhir_mapping.record import DraftOrder
@@ -42,3 +44,13 @@ class OrderCheck:
 
 def dedupe_key(draft: DraftOrder, topic: str) -> str:
     return f"{draft.id}:{topic}:{cards.fmt_mg(draft.mg_per_day)}"
+
+
+def joined_key(topic: str, drafts: Iterable[DraftOrder]) -> str:
+    """The dedupe key of a card covering several drafts: their keys joined with ",", hashed when
+    longer than DEDUPE_KEY_MAX (the same drafts and doses give the same key at order-select and
+    order-sign)."""
+    keys = ",".join(dedupe_key(d, topic) for d in drafts)
+    if len(keys) > DEDUPE_KEY_MAX:
+        return f"{topic}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
+    return keys

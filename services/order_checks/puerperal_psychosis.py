@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import DraftOrder, Role
 from services import cards, order_doses, tables, tms_gate
 from services.acute_risk import PuerperalPsychosis
+from services.mood_stabilisers import ongoing_mood_stabiliser
 from services.order_checks.model import DEDUPE_KEY_MAX, dedupe_key
 from services.recommendation import Indicator, Recommendation
 from services.rules import postpartum_psychosis
@@ -105,10 +106,14 @@ def puerperal_psychosis_card(
     antimanic = tables.mood_stabilisers()
     other = [d for d in drafts if d.ingredient.lower() not in antimanic]
     alarm = bool(other)
-    # An antimanic agent running or on this order: the antidepressant is not "alone".
-    covered = len(other) < len(drafts) or any(
-        t.ongoing and t.ingredient.lower() in antimanic for t in ctx.record.trials
-    )
+    # An antimanic agent on this order, or running at an antimanic dose: the antidepressant is
+    # not "alone". A running antipsychotic at an adjunct dose (aripiprazole 2 mg) is no cover
+    # against a switch (data/mood_stabilisers.csv min_antimanic_mg_day; mood_stabilisers.py, as
+    # the bipolar order check reads it): counting it dropped the "alone may worsen" wording
+    # (review 11 wave 4, finding 6). An antimanic agent drafted beside the antidepressant is
+    # written to be taken with it, at a dose the prescriber is setting now: "alone" would claim
+    # more than the order shows, so it still counts at any dose.
+    covered = len(other) < len(drafts) or ongoing_mood_stabiliser(ctx.record) is not None
     # The drug the card is about first: one that is not an antimanic agent, when there is one.
     ordered = other + [d for d in drafts if d not in other]
     line = tms_gate.line(

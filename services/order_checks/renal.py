@@ -62,20 +62,19 @@ class _Said:
         return INDICATOR_ORDER[self.check.indicator or Indicator.WARNING]
 
 
-def renal_check(
-    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]
-) -> OrderCheck | None:
-    """The renal card of the drafts, said once, on the first draft with a finding; None on the
-    other drafts (one card naming every drug beyond its band, never one per topic whose summary
-    names the first drug only)."""
-    if draft.role is Role.INTERACTING or draft.ingredient not in renal_doses.drugs():
-        return None
+def renal_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> OrderCheck | None:
+    """The renal card of the selected drafts, or None: one per hook call (review 11 wave 4: it
+    was worked out again for every draft, each time judging them all). One card naming every
+    drug beyond its band, never one per topic whose summary names the first drug only; carried
+    by the first draft (in the order's order) with a finding, so that the hook files it where it
+    did when it ran per draft."""
     said = _each(ctx, selected)
-    if not said or min(said, key=lambda one: selected.index(one.first)).first.id != draft.id:
+    if not said:
         return None
     if len(said) == 1:
         return said[0].check
-    return _together(draft, said)
+    first = min(said, key=lambda one: selected.index(one.first)).first
+    return _together(first, said)
 
 
 def _each(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[_Said]:
@@ -176,6 +175,11 @@ def _older(ctx: RuleContext) -> int | None:
     return age if age is not None and age >= ctx.policy.older_adult_age else None
 
 
+def _upper(draft: DraftOrder) -> float | None:
+    """The drafted daily dose (the upper end of a range), None when not read as a daily dose."""
+    return draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
+
+
 def _dose(draft: DraftOrder) -> str:
     """ " 60 mg/day" when the daily dose was read, else ""."""
     if draft.dose_basis is not DoseBasis.DAILY or draft.mg_per_day_upper is None:
@@ -188,7 +192,29 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
     dose = _dose(draft)
     where = f"{name}{dose} {egfr.with_()}"
     indicator: Indicator | None = row.indicator
-    if row.action == "avoid":
+    # An eGFR reported as "< 60" is placed in the worst band it could be in (Egfr.row): the
+    # summary says it "may be below 30" there, never that it is (review 11 recheck 2 finding 2).
+    bound = egfr.may_be(row) if isinstance(egfr, Egfr) else None
+    if bound is not None:
+        top = cards.fmt_mg(row.max_mg) if row.max_mg is not None else None
+        said = f"at most {top} mg/day" if row.action == "max" and top else row.short
+        if row.action == "max" and row.max_mg is not None:
+            upper = _upper(draft)
+            if upper is not None and upper <= row.max_mg:
+                return None  # within the worst band's maximum: within every band's
+        summary = cards.fit_summary(
+            f"{where}: may be {bound}, where the label says {said}: get a measured value",
+            f"{where}: may be {bound} (label: {said}): get a measured value",
+            f"{name} {egfr.with_()}: may be {bound} (label: {said})",
+        )
+        verdict = f"{said} if {bound}"
+        if row.action == "avoid":
+            advice = "Choose another drug, or record why it is needed despite the label."
+        elif row.action == "max":
+            advice = f"Keep to {top} mg/day or less until a measured eGFR places the band."
+        else:
+            advice = "Check whether the dose should be reduced once the band is known."
+    elif row.action == "avoid":
         # An eGFR is compared with the band's edge; a code is read as the band itself.
         edge = (
             f"below {cards.fmt_mg(row.egfr_below)} mL/min"
@@ -201,28 +227,28 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
         )
         verdict = row.short
         advice = "Choose another drug, or record why it is needed despite the label."
-    elif row.action == "max" and row.max_mg is not None:
-        upper = draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
+    elif row.max_mg is not None and (upper := _upper(draft)) is not None and upper > row.max_mg:
+        # Above the band's labelled maximum: a "max" row, or a "reduce" row with a ceiling
+        # (milnacipran below 30: 50 mg/day maintenance, up to 100 by response).
         top = cards.fmt_mg(row.max_mg)
-        if upper is None:
-            indicator = Indicator.INFO
-            summary = cards.fit_summary(
-                f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day "
-                f"in {row.band}",
-                f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day",
-            )
-            verdict = f"dose not read (at most {top} mg/day)"
-            advice = f"The dose of this order could not be read: check it is {top} mg/day or less."
-        elif upper > row.max_mg:
-            summary = cards.fit_summary(
-                f"{where}: above the labelled {top} mg/day in {row.band}",
-                f"{where}: above the labelled {top} mg/day",
-                f"{name}{dose}: above the labelled renal maximum of {top} mg/day",
-            )
-            verdict = f"above the labelled {top} mg/day"
-            advice = f"Lower the daily dose to {top} mg/day or less, or record why."
-        else:
-            return None
+        summary = cards.fit_summary(
+            f"{where}: above the labelled {top} mg/day in {row.band}",
+            f"{where}: above the labelled {top} mg/day",
+            f"{name}{dose}: above the labelled renal maximum of {top} mg/day",
+        )
+        verdict = f"above the labelled {top} mg/day"
+        advice = f"Lower the daily dose to {top} mg/day or less, or record why."
+    elif row.action == "max" and row.max_mg is not None:
+        if _upper(draft) is not None:
+            return None  # within the band's maximum
+        top = cards.fmt_mg(row.max_mg)
+        indicator = Indicator.INFO
+        summary = cards.fit_summary(
+            f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day in {row.band}",
+            f"{name} {egfr.with_()}: dose not read; labelled maximum {top} mg/day",
+        )
+        verdict = f"dose not read (at most {top} mg/day)"
+        advice = f"The dose of this order could not be read: check it is {top} mg/day or less."
     else:
         summary = cards.fit_summary(
             f"{where}: label says {row.short}",

@@ -77,7 +77,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     current = {
         t.ingredient
         for t in ctx.record.antidepressant_trials()
-        if t.ongoing and not in_other_product(t, draft, ctx.record.draft_orders)
+        if t.ongoing and not in_other_product(t, draft)
     }
     if draft.ingredient in current:
         return None  # raising or renewing the current drug is optimisation, not a repeat

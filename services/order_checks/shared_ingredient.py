@@ -97,7 +97,7 @@ def _product_line(trial: Trial) -> str:
     return f" ({product.brand}'s {trial.ingredient}: {product.name}{use})"
 
 
-def in_other_product(trial: Trial, draft: DraftOrder, drafts: Sequence[DraftOrder] = ()) -> bool:
+def in_other_product(trial: Trial, draft: DraftOrder) -> bool:
     """A running course of the draft's own drug taken in another product than the draft's
     (review 10 recheck R2): fluoxetine drafted while Symbyax runs, bupropion XL while Contrave
     runs, and the other way round, Contrave drafted while bupropion XL runs. It is a second product
@@ -105,8 +105,7 @@ def in_other_product(trial: Trial, draft: DraftOrder, drafts: Sequence[DraftOrde
     mg/day). The same product drafted again (Contrave while Contrave runs, Symbyax while Symbyax
     runs, plain bupropion while plain bupropion runs) is a renewal. Both sides name their product
     as it was read with the drug (Trial.product, DraftOrder.product:
-    fhir_mapping/combination_products.py). `drafts` is no longer read (kept for the callers)."""
-    del drafts
+    fhir_mapping/combination_products.py)."""
     return trial.ongoing and trial.ingredient == draft.ingredient and trial.product != draft.product
 
 
@@ -118,10 +117,9 @@ def _draft_label(draft: DraftOrder) -> str:
 
 def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder]) -> list[_Other]:
     found: list[_Other] = []
-    drafted = ctx.record.draft_orders
     for t in ctx.record.trials:
         shared = shared_ingredients(draft.ingredient, t.ingredient) if t.ongoing else ()
-        if not shared and in_other_product(t, draft, drafted):
+        if not shared and in_other_product(t, draft):
             shared = (t.ingredient,)
         if shared:
             mg = _daily(t.dose_basis, _trial_as_needed(t), t.current_mg_per_day_upper)

@@ -6,7 +6,8 @@ order-sign is checked against the exclusions the TMS referral rule itself reads
 (`TmsAssessment.exclusions`, services/tms_assessment.py): psychotic features or a psychotic
 disorder, bipolar disorder, catatonia, acute suicide risk, a seizure disorder or metal or a
 stimulator near the head, age under the adult threshold, an open ECT referral, an earlier TMS
-course without response. Each found is named with what the chart says (code, date, resource), on
+course without response, a past puerperal psychosis still active on the problem list (its
+warning card says TMS is not proposed until it is recorded as resolved). Each found is named with what the chart says (code, date, resource), on
 one warning card. Not a count of trials or a PHQ-9 threshold: those are the pathway's thresholds
 for suggesting TMS, not reasons against an order a clinician has chosen to write. A safety check
 of the order: it speaks whatever the pathway stage.
@@ -50,6 +51,7 @@ def _on_record(ctx: RuleContext) -> list[Finding]:
     found = [
         *facts.psychotic_disorder,
         *facts.psychotic,
+        *facts.puerperal_past,  # a past puerperal psychosis still active (TmsAssessment says it)
         *facts.bipolar,
         *ctx.record.context.of(FindingKind.CATATONIA),
         *facts.tms_contraindications,

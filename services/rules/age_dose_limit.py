@@ -53,7 +53,7 @@ def _reduce(ctx: RuleContext, trial: Trial, limit: age_limits.AgeLimit) -> Sugge
             rxcui=info.rxcui if info else None,
             mg_per_day=limit.max_mg,
             reasons=list(trial.sources[-1:]),
-            note=f"Older-adult maximum: {limit.note} ({limit.source}).",
+            note=f"Older-adult maximum: {limit.note} ({limit.cite}).",
         )
     return suggestions.create(label, resource)
 

@@ -82,7 +82,6 @@ from services.rules.optimize.orders import (
     raise_dose_suggestion,
 )
 from services.rules.optimize.psychotic import (
-    current_psychotic,
     psychotic_depression,
     speaks_to_psychotic_features,
 )
@@ -275,8 +274,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A past puerperal psychosis (recheck 11 finding 6): a strong marker of bipolarity, so the
     # card says to screen for it first and holds its drug proposals as text; a one-click
     # antidepressant beside that line would skip the screen (rules/postpartum_psychosis.py).
+    pregnancy = postpartum_psychosis.pregnant_now(ctx, past)
     return one_click_hold.hold_drug_orders(
-        [rec], lambda held: postpartum_psychosis.history_line(past, bool(held))
+        [rec],
+        lambda held: postpartum_psychosis.history_line(past, bool(held), pregnancy=pregnancy),
     )[0]
 
 
@@ -286,7 +287,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         # A primary psychotic disorder, inactive or not (review 9 recheck N1): as in bipolar
         # disorder, the unipolar pathway does not apply; the diagnosis review says so.
         return None
-    if current_psychotic(ctx):
+    if facts.psychotic:  # this episode's: without a past puerperal psychosis (pathway.py)
         return psychotic_depression(ctx)
     low = subtherapeutic(ctx)
     current = current_trials(ctx)  # asked three questions below

@@ -32,7 +32,10 @@ bipolarity: screen before antidepressant changes" (data/acute_risk.csv
 postpartum-psychosis-history). The pathway cards stay; the optimise card names the history and
 holds its drug proposals as text (rules/optimize_switch_augment.py): a one-click antidepressant
 beside "screen for bipolarity first" would skip the screen the card asks for. An undated F53.1
-stays the emergency (acute_risk.py says why).
+stays the emergency (acute_risk.py says why). With a pregnancy on record now, later than the
+psychosis (`pregnant_now`: recheck 2 finding 4, chart P4, 20 weeks), the card does not speak of
+"any later pregnancy": it names the pregnancy and asks for perinatal psychiatry now, the weeks
+after this birth being the time of highest risk (data/acute_risk.csv postpartum-psychosis-pregnant).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import Finding, SourceRef
-from services import acute_risk, cards, suggestions, tms_gate
+from services import cards, suggestions, tms_gate
 from services.acute_risk import PuerperalPsychosis
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import populations
@@ -56,8 +59,9 @@ _REASON_TYPES = frozenset({"Condition", "Observation"})
 
 
 def found(ctx: RuleContext) -> PuerperalPsychosis | None:
-    """The puerperal psychosis on record, or None (acute_risk.puerperal_psychosis)."""
-    return acute_risk.puerperal_psychosis(ctx.record, ctx.policy)
+    """The puerperal psychosis on record, or None (acute_risk.puerperal_psychosis, read once per
+    evaluation: PathwayFacts.puerperal)."""
+    return ctx.facts.puerperal
 
 
 def held(ctx: RuleContext) -> bool:
@@ -213,8 +217,9 @@ def _sentence(text: str) -> str:
 
 
 def history(ctx: RuleContext) -> tuple[Finding, ...]:
-    """A past puerperal psychosis on record (acute_risk.puerperal_history), oldest first."""
-    return acute_risk.puerperal_history(ctx.record, ctx.policy)
+    """A past puerperal psychosis on record (acute_risk.puerperal_history, read once per
+    evaluation: PathwayFacts.puerperal_past), oldest first."""
+    return ctx.facts.puerperal_past
 
 
 def _history_name(past: tuple[Finding, ...]) -> str:
@@ -223,13 +228,42 @@ def _history_name(past: tuple[Finding, ...]) -> str:
     return f"{latest.code}, {latest.onset_text}"
 
 
-def history_line(past: tuple[Finding, ...], held: bool) -> str:
-    """The optimise card's line on a past puerperal psychosis (module docstring); `held`: its
-    drug proposals were taken off as one-click orders."""
-    line = (
-        f"**History of puerperal psychosis** ({_history_name(past)}): "
-        f"{tms_gate.line('postpartum-psychosis-history')}."
+def pregnant_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None:
+    """The pregnancy on record now (Population.pregnancy: no recorded delivery ended it) when it
+    is a later one than the past puerperal psychosis (dated after its latest entry, or either is
+    undated: the safer reading, as the card then asks for perinatal psychiatry now), else None
+    (recheck 2 finding 4: "before any later pregnancy" beside a pregnancy of 20 weeks)."""
+    pregnancy = ctx.population.pregnancy
+    if pregnancy is None or not past:
+        return None
+    latest = past[-1].onset
+    if pregnancy.onset is not None and latest is not None and pregnancy.onset <= latest:
+        return None  # the pregnancy before that psychosis, left active: not a later one
+    return pregnancy
+
+
+def _pregnancy_name(pregnancy: Finding) -> str:
+    """ "20 weeks gestation of pregnancy, Z3A.20, since 2025-05-19"."""
+    when = f"since {pregnancy.onset_text}" if pregnancy.onset is not None else "undated"
+    return f"{pregnancy.display}, {pregnancy.code}, {when}"
+
+
+def _plan(pregnancy: Finding | None) -> str:
+    """The screen, then the perinatal plan: before any later pregnancy, or now when pregnant."""
+    screen = tms_gate.line("postpartum-psychosis-history")
+    if pregnancy is None:
+        return f"{screen}, and {tms_gate.line('postpartum-psychosis-later-pregnancy')}"
+    return (
+        f"{screen}. Pregnant now ({_pregnancy_name(pregnancy)}): "
+        f"{tms_gate.line('postpartum-psychosis-pregnant')}"
     )
+
+
+def history_line(past: tuple[Finding, ...], held: bool, *, pregnancy: Finding | None = None) -> str:
+    """The optimise card's line on a past puerperal psychosis (module docstring); `held`: its
+    drug proposals were taken off as one-click orders; `pregnancy`: a later pregnancy on record
+    now (`pregnant_now`), which the line names with perinatal psychiatry now."""
+    line = f"**History of puerperal psychosis** ({_history_name(past)}): {_plan(pregnancy)}."
     if held:
         line += " The drug options below are named, not offered as one-click orders, until then."
     return line
@@ -253,19 +287,30 @@ def history_sections(ctx: RuleContext, past: tuple[Finding, ...]) -> list[str]:
     return [
         f"**Found:**\n{lines}",
         dated,
-        f"{_sentence(tms_gate.line('postpartum-psychosis-history'))}.",
+        f"{_sentence(_plan(pregnant_now(ctx, past)))}.",
     ]
 
 
 def history_card(ctx: RuleContext, past: tuple[Finding, ...]) -> Recommendation:
     """The warning for a past puerperal psychosis still active on the problem list."""
     name = _history_name(past)
-    summary = cards.fit_summary(
-        f"History of puerperal psychosis ({name}): update the problem list; a strong marker of "
-        "bipolarity: screen before antidepressant changes",
-        f"History of puerperal psychosis ({name}): update the problem list; screen for "
-        "bipolarity before antidepressant changes",
-    )
+    if pregnant_now(ctx, past) is not None:
+        # Pregnant now: the highest-risk weeks follow this birth, so perinatal psychiatry leads
+        # (recheck 2 finding 4); the screen still comes before antidepressant changes.
+        summary = cards.fit_summary(
+            f"History of puerperal psychosis ({name}) and pregnant now: refer to perinatal "
+            "psychiatry now; screen for bipolarity before antidepressant changes",
+            f"History of puerperal psychosis ({name}) and pregnant now: refer to perinatal "
+            "psychiatry now; screen for bipolarity",
+            f"Past puerperal psychosis ({name}), pregnant now: refer to perinatal psychiatry now",
+        )
+    else:
+        summary = cards.fit_summary(
+            f"History of puerperal psychosis ({name}): update the problem list; a strong marker "
+            "of bipolarity: screen before antidepressant changes",
+            f"History of puerperal psychosis ({name}): update the problem list; screen for "
+            "bipolarity before antidepressant changes",
+        )
     detail = cards.join_sections(
         *history_sections(ctx, past),
         "The pathway cards stay; the optimise card names its drug options as text until the "

@@ -22,7 +22,7 @@ postnatal year, acute_risk.psychotic_now) is not a current psychotic feature: th
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, FindingKind, SourceRef
-from services import acute_risk, cards, suggestions
+from services import cards, suggestions
 from services.pathway import VOID_REQUEST_STATUSES
 from services.psychotherapy_sessions import (
     PsychotherapySessions,
@@ -63,11 +63,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A primary psychotic disorder likewise (review 7 finding 9).
     if facts.bipolar or facts.psychotic_disorder or not facts.failed_trials:
         return None
-    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
+    if facts.puerperal is not None:
         return None  # an emergency first (module docstring)
-    if facts.findings_of(FindingKind.CATATONIA) or acute_risk.psychotic_now(
-        ctx.record, ctx.policy, facts.psychotic
-    ):
+    # facts.psychotic is read without a past puerperal psychosis (acute_risk.psychotic_now).
+    if facts.findings_of(FindingKind.CATATONIA) or facts.psychotic:
         return None  # ECT, an antipsychotic or a benzodiazepine first (module docstring)
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):

@@ -21,7 +21,9 @@ Which kidney function is read (renal_doses.reading): dialysis coded (Z99.2, SNOM
 dialysis) reads as the label's ESRD band whatever the eGFR; otherwise the latest comparable eGFR,
 an old one named as old (low kidney function rarely recovers: compared, the safer reading); kidney
 failure coded (N18.6) with no recent eGFR reads as the ESRD band. An eGFR reported as a bound
-("> 60") places no band. No eGFR is ever made up from a code.
+("> 60") places no band; one reported as "< 60" is placed in the worst band it could fall in and
+said as "may be below 30". A reduce row with a ceiling (milnacipran below 30) is compared with
+the ceiling. No eGFR is ever made up from a code.
 
 Nothing is one click: whether to lower the dose, stop (some of these drugs cannot be stopped
 abruptly) or switch is the prescriber's decision; the card says "review the dose". While it is
@@ -69,10 +71,14 @@ class Beyond:
     def says(self) -> str:
         """What the label says, in a few words: "avoid", "above the labelled 25 mg/day"."""
         row = self.row
-        if row.action == "max" and row.max_mg is not None:
+        if _capped(row) and row.max_mg is not None:
             top = cards.fmt_mg(row.max_mg)
             if self.mg_per_day is None:
-                return f"dose not read; labelled maximum {top} mg/day"
+                return (
+                    f"dose not read; labelled maximum {top} mg/day"
+                    if row.action == "max"
+                    else f"dose not read; label says {row.short}"
+                )
             return f"above the labelled {top} mg/day"
         return f"label says {row.short}"
 
@@ -84,7 +90,7 @@ class Beyond:
                 "Review whether it should continue, and how to stop or switch it if not "
                 "(not abruptly without a plan)"
             )
-        if row.action == "max" and row.max_mg is not None:
+        if _capped(row) and row.max_mg is not None:
             top = cards.fmt_mg(row.max_mg)
             if self.mg_per_day is None:
                 return f"The running dose could not be read: review that it is {top} mg/day or less"
@@ -107,10 +113,18 @@ def _upper_dose(ctx: RuleContext, taking: Taking) -> float | None:
     return last.mg_per_day_upper if last is not None else None
 
 
+def _capped(row: RenalRow) -> bool:
+    """A band with a labelled daily maximum: a "max" row, or a "reduce" row with a ceiling
+    (milnacipran below 30: 50 mg/day maintenance, up to 100 by response), compared with that
+    ceiling as the order check compares it (a running 50 or 100 mg/day is within the label;
+    200 is above the labelled 100)."""
+    return row.action in ("max", "reduce") and row.max_mg is not None
+
+
 def _beyond(row: RenalRow, mg_per_day: float | None) -> bool:
     if row.action == "avoid":
         return True
-    if row.action == "max" and row.max_mg is not None:
+    if _capped(row) and row.max_mg is not None:
         return mg_per_day is None or mg_per_day > row.max_mg
     # "reduce" or "caution": only the bands the table marks a warning (see the docstring).
     return row.indicator is Indicator.WARNING
@@ -147,6 +161,16 @@ def _summary(found: Found) -> str:
         (d,) = found.drugs
         dosed = d.dosed()
         head = f"{dosed[0].upper()}{dosed[1:]} running {kidney.with_()}"
+        # An eGFR reported as "< 60" is placed in the worst band it could be in (Egfr.row):
+        # said as "may be below 30", never as a band the record shows (recheck 2 finding 2).
+        bound = kidney.may_be(d.row) if isinstance(kidney, Egfr) else None
+        if bound is not None:
+            return cards.fit_summary(
+                f"{head}: may be {bound}, where the label says {d.row.short}: get a measured value",
+                f"{head}: may be {bound} (label: {d.row.short})",
+                f"{head}: may be {bound}: get a measured value",
+                f"{d.name.capitalize()} running {kidney.with_()}: may be {bound}",
+            )
         edge = (
             f" below {cards.fmt_mg(d.row.egfr_below)} mL/min"
             if isinstance(kidney, Egfr) and d.row.action == "avoid"
@@ -158,7 +182,9 @@ def _summary(found: Found) -> str:
             f"{head}: {d.says()}",
             f"{d.name.capitalize()} running {kidney.with_()}: review the dose (label)",
         )
-    lead = f"Running beyond the labelled renal limit {kidney.with_()}"
+    unsettled = isinstance(kidney, Egfr) and any(kidney.may_be(d.row) for d in found.drugs)
+    running = "May be running" if unsettled else "Running"
+    lead = f"{running} beyond the labelled renal limit {kidney.with_()}"
     return cards.fit_summary(
         f"{lead}: {cards.and_list([f'{d.dosed()} ({d.row.short})' for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.dosed() for d in found.drugs])}",

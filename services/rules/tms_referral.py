@@ -202,9 +202,9 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     # outside organisation's continuation; adherence.outside_tail, the one UNVERIFIED with a PDC).
     lines.extend(
         f"- {t.ingredient}: PDC {cards.fmt_pct(t.adherence.pdc)} over the local fills; "
-        f"{t.adherence.documented}"
+        f"{t.adherence.not_verified}"
         for t in unverified
-        if t.adherence.pdc is not None and t.adherence.documented
+        if t.adherence.pdc is not None and t.adherence.not_verified
     )
     # One fill that covers the whole course (a 90-day mail-order fill, review 9 finding 9): the
     # drug was supplied and no refill was due, which is all dispensing data could show; whether

@@ -26,8 +26,14 @@ _REASON_TEXT = {
 }
 
 
+# Each day of the month as written (index 0 unused): read from here instead of formatting the
+# number, as day_text is asked for every dated row (issue 14). The severity history writes its
+# dates with these two tables inline (services/packet/severity.py).
+DAY_NUMBERS = tuple(str(day) for day in range(32))
+
+
 def day_text(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return f"{DAY_NUMBERS[d.day]} {MONTHS[d.month - 1]} {d.year}"
 
 
 def mg_text(value: float) -> str:

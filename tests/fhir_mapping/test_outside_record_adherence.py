@@ -169,7 +169,8 @@ def test_outside_continuation_is_unverified_not_a_supply_gap() -> None:
     assert not adherence.supply_gaps and not adherence.refill_gaps
     # Not verified for the outside days: neither contradicted nor verified.
     assert adherence.status is AdherenceStatus.UNVERIFIED
-    assert adherence.documented == OUTSIDE_LINE
+    # In its own field: `documented` is adherence a clinician recorded (wave 4 K1).
+    assert adherence.not_verified == OUTSIDE_LINE and adherence.documented is None
     assert trial.verdict is Verdict.ADEQUATE
 
 
@@ -187,8 +188,8 @@ def test_cards_count_the_trial_and_name_the_outside_days() -> None:
 def test_organization_information_source_is_outside() -> None:
     adherence = sertraline(chart(continuation(source="organization"))).adherence
     assert adherence.status is AdherenceStatus.UNVERIFIED
-    assert adherence.documented is not None
-    assert "outside record from Baptist Health, no fills seen" in adherence.documented
+    assert adherence.not_verified is not None
+    assert "outside record from Baptist Health, no fills seen" in adherence.not_verified
 
 
 def test_a_local_statement_without_fills_is_unverified_as_statement_only() -> None:
@@ -196,7 +197,7 @@ def test_a_local_statement_without_fills_is_unverified_as_statement_only() -> No
     adherence = sertraline(chart(continuation(source="patient"))).adherence
     assert adherence.status is AdherenceStatus.UNVERIFIED
     assert adherence.pdc == 1.0 and not adherence.supply_gaps
-    assert adherence.documented == (
+    assert adherence.not_verified == (
         "adherence not verified 2024-06-06 – 2024-08-12: statement only, no fills seen "
         "(MedicationStatement/ce-sert-2)"
     )
@@ -205,7 +206,7 @@ def test_a_local_statement_without_fills_is_unverified_as_statement_only() -> No
 def test_no_statement_control_is_verified() -> None:
     adherence = sertraline(chart()).adherence
     assert adherence.status is AdherenceStatus.VERIFIED
-    assert adherence.pdc == 1.0 and adherence.documented is None
+    assert adherence.pdc == 1.0 and adherence.not_verified is None
 
 
 def test_days_with_no_record_before_the_statement_stay_a_supply_gap() -> None:
@@ -217,14 +218,14 @@ def test_days_with_no_record_before_the_statement_stay_a_supply_gap() -> None:
     assert [(g.start, g.end) for g in adherence.supply_gaps] == [
         (date(2024, 6, 6), date(2024, 8, 5))
     ]
-    assert adherence.documented is not None
-    assert adherence.documented.startswith("adherence not verified 2024-08-05 – 2024-10-12")
+    assert adherence.not_verified is not None
+    assert adherence.not_verified.startswith("adherence not verified 2024-08-05 – 2024-10-12")
 
 
 def test_a_statement_a_few_days_past_the_last_fill_changes_nothing() -> None:
     # Shorter than a supply gap (policy.supply_gap_days): the course reads as before.
     adherence = sertraline(chart(continuation(date(2024, 5, 28), date(2024, 6, 20)))).adherence
-    assert adherence.status is AdherenceStatus.VERIFIED and adherence.documented is None
+    assert adherence.status is AdherenceStatus.VERIFIED and adherence.not_verified is None
 
 
 def test_outside_source_reads_only_what_marks_another_organisation() -> None:

@@ -35,6 +35,7 @@ from services.recommendation import Recommendation
 from tests.fixtures import builders as fb
 from tests.fixtures import scenarios, sizes
 from tests.services import test_older_adult_cautions as older
+from tests.services import test_recheck2_minor_cite as minor_cite
 from tests.services.test_noise_recheck import _fixture_requests
 from tests.services.test_review11_minor import record_of, tms_draft
 
@@ -44,7 +45,9 @@ pytestmark = pytest.mark.real_drug_table
 # a fact was looked up. "review" alone is a clinical word ("review the dose"): only "review 11".
 INTERNAL = re.compile(
     r"data/|\.csv\b|\.py\b|REFERENCE\.md|\b[Rr]eview \d|\bfinding \d|\bFIX|search tool|"
-    r"via search|the issue's"
+    r"via search|the issue's|"
+    # how a table's fact was read (its `source` column), recheck 2 item 12
+    r"as quoted by|secondary sources|read via|\w\.com\b"
 )
 
 Resource = dict[str, Any]
@@ -125,6 +128,9 @@ OWN_CHARTS: dict[str, Callable[[], dict[str, str]]] = {
     "tms-draft-epilepsy": _tms_draft_epilepsy,
     "phenelzine-on-fluoxetine": _phenelzine_on_fluoxetine,
     "lactating-lithium-draft": _lactating_lithium_draft,
+    # recheck 2 item 12: escitalopram's older-adult dose line (charts B5 and O_S5c)
+    "escitalopram-20-running-at-78": minor_cite.running_at_78,
+    "escitalopram-drafted-at-70": minor_cite.drafted_at_70,
 }
 # The lactation card (condition_drug_rules.csv rows, H5's this wave) already prints its `cite`:
 # scanned as the others, no xfail.

@@ -106,10 +106,13 @@ def test_a_response_in_this_episode_points_to_continuation_or_maintenance_ect() 
     record = chart(MARCH, [(date(2025, 3, 13), 24), (date(2025, 4, 14), 10)])
     detail = optimise(record).detail
     assert UNTRIED_ECT not in detail
+    # The chart's own PHQ-9 of 18 on 2025-05-12 is a relapse after the response (recheck 2
+    # item 13: said, not hidden behind "responded"); tests/services/test_recheck2_minor_ect.py
+    # has the course still in remission, which keeps the relapse-prevention line.
     assert (
-        "PHQ-9 24 (2025-03-13) -> 10 (2025-04-14), 58 % better, responded; relapse after an ECT "
-        "response is common (60-80 % at 6 months): continuation or maintenance ECT (CANMAT 2023 "
-        "para 220): discuss with the ECT service." in detail
+        "PHQ-9 24 (2025-03-13) -> 10 (2025-04-14), 58 % better, responded; then PHQ-9 18 on "
+        "2025-05-12: relapse after the response (CANMAT 2023 para 220). The ECT service decides "
+        "the next step, including whether TMS has a place." in detail
     )
 
 

@@ -101,6 +101,7 @@ def augment_section(
     if remaining is None:
         remaining = first_line_adjuncts(ctx, used, screen)
     lines.extend(screen.left_out(first_line_left_out(ctx, used, screen)))
+    offered: list[str] = []  # the adjuncts this list offers (for the renal line)
     if remaining:
         ranges = [
             f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
@@ -119,6 +120,7 @@ def augment_section(
         # target; a left-out one is said only if it would have been named here.
         targets = {n: pathway_options.second_line_target(n) for n in named}
         second = [text for text in targets.values() if text is not None]
+        offered = first + [n for n, text in targets.items() if text is not None]
         if second:
             lines.append(f"Second line: {', '.join(second)}.")
         lines.extend(
@@ -140,6 +142,7 @@ def augment_section(
             )
     elif stacked:
         others, left_out = _second_line(ctx, used, screen)
+        offered = others
         if others:
             lines.append(
                 f"Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): "
@@ -148,11 +151,14 @@ def augment_section(
         lines.extend(_interaction_lines(screen, left_out, others))
     else:
         others, left_out = _second_line(ctx, used, screen)
+        offered = others
         listing = f": {', '.join(_with_monitoring(others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
-    # The labels' renal limits of the adjuncts listed, at the latest eGFR (review 11 finding 1).
-    lines.append(renal_doses.caveat_line(ctx.record, ctx.policy, lines[1 if used else 0 :]) or "")
+    # The labels' renal limits of the adjuncts offered, at the latest eGFR (review 11 finding 1).
+    # Their names, never the rendered lines: those also name what was left out and the drugs
+    # taken now (bupropion "not listed" beside thioridazine was given a renal limit as if offered).
+    lines.append(renal_doses.caveat_line(ctx.record, ctx.policy, offered) or "")
     lines.extend(_running_adjunct_lines(ctx))
     return "**Augment:** " + " ".join(line for line in lines if line)
 

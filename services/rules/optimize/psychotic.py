@@ -11,9 +11,8 @@ finding 7)."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import Finding, Role, SourceRef, Trial
+from fhir_mapping.record import Role, SourceRef, Trial
 from services import (
-    acute_risk,
     cards,
     drug_rules,
     drugs,
@@ -65,13 +64,6 @@ def _failed_combination(ctx: RuleContext, regimen: Regimen) -> Trial | None:
     return None
 
 
-def current_psychotic(ctx: RuleContext) -> tuple[Finding, ...]:
-    """The psychotic features of this episode: PathwayFacts.psychotic without a past puerperal
-    psychosis (an F53.1 dated before the postnatal year: acute_risk.psychotic_now, recheck 11
-    finding 6), which is a bipolarity marker, not a psychotic feature to treat now."""
-    return acute_risk.psychotic_now(ctx.record, ctx.policy, ctx.facts.psychotic)
-
-
 def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     """Whether this card takes up psychotic features (its psychotic-depression variant), so the
     diagnosis review need not say them again (issue 12: psychotic features appear once). Not in
@@ -81,9 +73,9 @@ def speaks_to_psychotic_features(ctx: RuleContext) -> bool:
     # A primary psychotic disorder (schizoaffective disorder, schizophrenia) is not MDD with
     # psychotic features, and STOP-PD enrolled psychotic MDD only (review 7 finding 9): as in
     # bipolar disorder, no card here; the diagnosis review says the unipolar pathway does not apply.
-    if not current_psychotic(ctx) or facts.bipolar or facts.psychotic_disorder:
+    if not facts.psychotic or facts.bipolar or facts.psychotic_disorder:
         return False
-    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
+    if facts.puerperal is not None:
         # The emergency card takes them up (and names a barred running drug), whatever runs.
         return True
     return not (running_antipsychotics(ctx) and responding(ctx))
@@ -94,9 +86,9 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     3.6, para 215; STOP-PD); never augmentation doses, a second antipsychotic or bupropion; ECT
     after a failed combination."""
     facts = ctx.facts
-    if acute_risk.puerperal_psychosis(ctx.record, ctx.policy):
+    if facts.puerperal is not None:
         return None  # an emergency, not an outpatient optimisation (module docstring)
-    psychotic = current_psychotic(ctx)
+    psychotic = facts.psychotic
     finding = psychotic[0]
     regimen = next(iter(drug_rules.psychotic_depression_regimens()), None)
     stacked = running_antipsychotics(ctx)
