@@ -128,7 +128,8 @@ def group_monitoring(group: str) -> Monitoring | None:
     return next((m for m in monitoring_rows() if m.group == group), None)
 
 
-def _unverified(status: str) -> str:
+def unverified_mark(status: str) -> str:
+    """ " (UNVERIFIED)" after a row whose status says so, as every card writes it; else ""."""
     return " (UNVERIFIED)" if status == "UNVERIFIED" else ""
 
 
@@ -197,7 +198,7 @@ def _beyond(
             if older and "older-adult" in o.when
             else ""
         )
-        items.append(f"{o.label} ({grade}{o.card}{first}){_unverified(o.status)}")
+        items.append(f"{o.label} ({grade}{o.card}{first}){unverified_mark(o.status)}")
     head = ""
     if len(shared) == 1:
         line, level = next(iter(shared))
@@ -293,12 +294,12 @@ def _this_episode_ect(course: TmsCourse, policy: Policy) -> str:
             # PHQ-9 of 21 six weeks on): say what the scores show.
             return (
                 f"{head}; {since}: relapse after the response ({relapse.line})"
-                f"{_unverified(relapse.status)}. The ECT "
+                f"{unverified_mark(relapse.status)}. The ECT "
                 "service decides the next step, including whether TMS has a place."
             )
         return (
             f"{head}{f'; {since}' if since else ''}; {relapse.card} ({relapse.line})"
-            f"{_unverified(relapse.status)}: discuss with the ECT service."
+            f"{unverified_mark(relapse.status)}: discuss with the ECT service."
         )
     return f"{head}: discuss the next step with the ECT service."
 
@@ -437,7 +438,7 @@ def _earlier_ect(course: TmsCourse, policy: Policy) -> str:
         return (
             f"**Earlier ECT:** responded in {year} ({course.sessions_text()}, "
             f"{_ect_scores(course, policy, latest=False)}): {prior.card} ({prior.line})"
-            f"{_unverified(prior.status)}."
+            f"{unverified_mark(prior.status)}."
         )
     state = "no response" if course.response is False else "response unknown"
     return (
@@ -603,7 +604,7 @@ def pgx_line(failed: int) -> str:
         return ""
     return (
         f"{option.label} {option.card} after a poor response ({option.line})"
-        f"{_unverified(option.status)}."
+        f"{unverified_mark(option.status)}."
     )
 
 
@@ -621,7 +622,7 @@ def adjunct_line(agent: str, dose: str) -> str:
     row = monitoring_for(agent)
     if row is None:
         return f"{agent} {dose}".strip()
-    return f"{agent} ({row.target}; monitor {row.monitoring}){_unverified(row.status)}"
+    return f"{agent} ({row.target}; monitor {row.monitoring}){unverified_mark(row.status)}"
 
 
 @cache
@@ -631,4 +632,4 @@ def antipsychotic_monitoring() -> str:
     row = group_monitoring("antipsychotic")
     if row is None:
         return ""
-    return f"monitor {row.monitoring}{_unverified(row.status)}"
+    return f"monitor {row.monitoring}{unverified_mark(row.status)}"

@@ -460,7 +460,7 @@ def _zuranolone_line(ppd: Finding) -> str:
     its label notes (data/pathway_options.csv), never a ready-to-accept order."""
     option = pathway_options.options()["zuranolone"]
     since = f" since {ppd.onset.isoformat()}" if ppd.onset else ""
-    unverified = " (UNVERIFIED)" if option.status == "UNVERIFIED" else ""
+    unverified = pathway_options.unverified_mark(option.status)
     return (
         f"**Postpartum depression on record** ({ppd.coding}{since}): {option.label} "
         f"({option.line}): {option.card}.{unverified}"

@@ -73,7 +73,7 @@ from fhir_mapping.record import (
 )
 from services import age_limits, cards, lab_safety, tables
 from services.order_doses import dose_text, trial_dose
-from services.pathway_options import _unverified
+from services.pathway_options import unverified_mark
 from services.recommendation import Recommendation
 from services.rules import populations, postpartum_psychosis
 from services.rules.context import RuleContext
@@ -101,7 +101,7 @@ def _step(key: str) -> str:
     """A step's text, with " (UNVERIFIED)" after it when its row is not confirmed: every step
     the card prints says so beside it (review 11 wave 4, finding 3)."""
     text, status = _table()[key]
-    return text + _unverified(status)
+    return text + unverified_mark(status)
 
 
 def _text(key: str) -> str:
