@@ -3,7 +3,8 @@
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
 start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
 score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
-`on_treatment_days_after_end` days after it ends.
+`on_treatment_days_after_end` days after it ends, unless the course had shown response or
+remission by its last day (then its latest score up to that day).
 
 Apart from scores.py: it reads Scores already made (from Observations and QuestionnaireResponses
 alike) and Trials, not FHIR.
@@ -19,7 +20,7 @@ from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Role, Score, Trial, Verdict
+from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
 from fhir_mapping.score_totals import score_order
 
 
@@ -80,18 +81,47 @@ def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Sco
 
 
 def on_treatment_score(
-    trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy, next_start: date | None = None
+    trial: Trial,
+    phq9: PHQ9ByDate,
+    policy: MappingPolicy,
+    next_start: date | None = None,
+    baseline: Score | None = None,
 ) -> Score | None:
     """The latest PHQ-9 from week `on_treatment_from_week` of the trial to
     `on_treatment_days_after_end` days after it ends, or to `next_start` (the day the next
     antidepressant started, `_next_courses`) when that comes first: a score taken on the next
     drug is not this one's outcome (review 10 finding 14). A score of that very day is this
-    one's: it is the score the switch was decided on."""
+    one's: it is the score the switch was decided on.
+
+    A course whose latest score up to its last day already showed response or remission keeps
+    that score (review 11 recheck 2, chart E5): a rise in the days after it stopped is a relapse
+    off the drug, not its non-response, and counting it as a failed trial would move the patient
+    along the TRD pathway (switch, TMS) on a drug that worked. The window after the end exists
+    for the score a switch was decided on, which is a score of a course that had not worked."""
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
     if next_start is not None and next_start < last:
         last = next_start
-    return phq9.latest(first, last)
+    latest = phq9.latest(first, last)
+    if latest is None or latest.date <= trial.end:
+        return latest
+    in_course = phq9.latest(first, trial.end)
+    if in_course is not None and improved(in_course, baseline, trial.remission_below):
+        return in_course
+    return latest
+
+
+def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
+    """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
+    `remission` and `response` read them."""
+    value = score.value
+    if value is None:
+        return False
+    if value < remission_below:
+        return True
+    if baseline is None or not baseline.value:
+        return False
+    return value <= baseline.value * RESPONSE_FRACTION
 
 
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
@@ -133,12 +163,13 @@ def attach_scores(
     attached = []
     for trial, following in zip(trials, _next_courses(trials), strict=True):
         next_start = following.start if following is not None else None
-        on_treatment = on_treatment_score(trial, phq9, policy, next_start)
-        attached.append(_with_scores(trial, baseline_score(trial, phq9, policy), on_treatment))
+        baseline = baseline_score(trial, phq9, policy)
+        on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
+        attached.append(_with_scores(trial, baseline, on_treatment))
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course
             # ended adequate) is inferred, and the cards say which score was left out and why.
-            left_out = on_treatment_score(trial, phq9, policy)
+            left_out = on_treatment_score(trial, phq9, policy, baseline=baseline)
             if left_out is not None:
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)

@@ -252,9 +252,15 @@ def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> st
                 f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {window} days "
                 f"before it){later}"
             )
+        # A score after the stop kept out of the outcome (tms_course.outcome_score: the course
+        # had remitted) is `later`: "none within 30 days after it" is then said only when true.
+        within = course.later is not None and course.later.date <= course.end + timedelta(
+            days=after_days
+        )
+        none_after = "" if within else f", none within {after_days} days after it"
         return (
             f"PHQ-9 {after.value} on {after.date.isoformat()}, during it (none in the {window} "
-            f"days before it, none within {after_days} days after it){later}"
+            f"days before it{none_after}){later}"
         )
     if after is None or after.value is None:
         if course.later is not None:
@@ -505,14 +511,18 @@ def _measured(
     scores: list[Score] = [s for s in record.phq9() if s.value is not None]
     before = [s for s in scores if first <= s.date <= start]
     after = [s for s in scores if start < s.date <= last]
+    baseline = before[-1] if before else None
+    latest = tms_course.outcome_score(after, end, running, baseline, policy.remission_below)
     return TmsCourse(
         start=start,
         end=end,
         sessions=sessions,
         running=running,
-        baseline=before[-1] if before else None,
-        latest=after[-1] if after else None,
-        later=tms_course.later_score(scores, last, record.as_of),
+        baseline=baseline,
+        latest=latest,
+        later=tms_course.later_score(
+            scores, tms_course.later_from(after, latest, end, last), record.as_of
+        ),
         after_days=mapping.on_treatment_days_after_end,
     )
 

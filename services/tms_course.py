@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
+from fhir_mapping.score_windows import improved
 from services.policy import Policy
 
 # >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L37086 retreatment), the trials' definition.
@@ -152,6 +153,8 @@ def courses(
             record.as_of if running else end + timedelta(days=mapping.on_treatment_days_after_end)
         )
         after = [s for s in scores if start < s.date <= horizon]
+        baseline = before[-1] if before else None
+        latest = outcome_score(after, end, running, baseline, policy.remission_below)
         found.append(
             TmsCourse(
                 start=start,
@@ -159,14 +162,44 @@ def courses(
                 sessions=len(group),
                 sessions_counted=all(first == last for first, last, _ in group),
                 running=running,
-                baseline=before[-1] if before else None,
-                latest=after[-1] if after else None,
+                baseline=baseline,
+                latest=latest,
                 sources=tuple(s for _, _, s in group if s is not None),
-                later=later_score(scores, horizon, record.as_of),
+                later=later_score(scores, later_from(after, latest, end, horizon), record.as_of),
                 after_days=mapping.on_treatment_days_after_end,
             )
         )
     return tuple(found)
+
+
+def outcome_score(
+    after: list[Score], end: date, running: bool, baseline: Score | None, remission_below: int
+) -> Score | None:
+    """The score that judges a course from its scores after its start (`after`, oldest first,
+    up to the window's end): the latest, unless the course had shown response or remission by
+    its last session and a later score, taken after it stopped, has not (review 11 recheck 2,
+    chart E5, as score_windows.on_treatment_score reads a drug course). A responder who relapsed
+    in the month after the course is exactly whom L37086 allows a retreatment: the relapse must
+    not be read as the course's non-response. A running course has no "after": its latest
+    score is its outcome so far."""
+    if not after:
+        return None
+    latest = after[-1]
+    if running or latest.date <= end:
+        return latest
+    in_course = [s for s in after if s.date <= end]
+    if in_course and improved(in_course[-1], baseline, remission_below):
+        return in_course[-1]
+    return latest
+
+
+def later_from(after: list[Score], latest: Score | None, end: date, horizon: date) -> date:
+    """Where the scores after a course's outcome start: the end of its outcome window, or its
+    last session when `outcome_score` kept an improvement during the course over a score taken
+    after it stopped (that score is then the relapse the cards name, never hidden)."""
+    if latest is not None and after and latest is not after[-1]:
+        return end
+    return horizon
 
 
 def later_score(scores: list[Score], horizon: date, as_of: date) -> Score | None:

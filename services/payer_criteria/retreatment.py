@@ -9,6 +9,7 @@ from fhir_mapping.record import ProcedureKind
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.tms_course import outcome_score
 
 _TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
 
@@ -65,7 +66,10 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
             CriterionStatus.NOT_ON_RECORD,
             (f"{course}: no PHQ-9 {'before' if not before else 'after'} it to show the response",),
         )
-    b, a = before[-1], after[-1]
+    b = before[-1]
+    # A response by the last session is the course's, not the relapse in the month after it
+    # (review 11 recheck 2, E5): that relapse is what L37086 retreats.
+    a = outcome_score(after, end, False, b, x.policy.remission_below) or after[-1]
     assert b.value is not None and a.value is not None
     improvement = (b.value - a.value) / b.value if b.value else 0.0
     line = (
