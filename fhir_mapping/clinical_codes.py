@@ -77,6 +77,9 @@ class ProcedureCode:
     # standalone | group | add-on (to an E/M visit) | crisis. Which make a course of therapy is
     # the clinic's (services/policy.py psychotherapy_course_kinds; review 6 finding 4).
     psychotherapy_kind: str = ""
+    # The procedure in a few words, as a card names it ("haemodialysis"); "" for most rows
+    # (procedure_codes.csv `short`; services/renal_doses.py names a dialysis session by it).
+    short: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,7 @@ def _procedure_rows(name: str) -> tuple[ProcedureCode, ...]:
             source=row["source"],
             status=row["status"],
             psychotherapy_kind=row.get("psychotherapy_kind") or "",
+            short=(row.get("short") or "").strip(),
         )
         for row in _rows(name)
     )

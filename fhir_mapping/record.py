@@ -510,6 +510,14 @@ class FindingKind(StrEnum):
     # of renal transplant): dated after every dialysis code, it ends the dialysis reading and an
     # eGFR since the transplant decides (services/renal_doses.py; review 11 recheck 2 finding 5).
     KIDNEY_TRANSPLANT = "kidney-transplant"
+    # Chronic kidney disease stage 4 or 3 coded (ICD-10-CM N18.4, N18.3/N18.30-N18.32; SNOMED
+    # 431857002, 433144002, 700378005, 700379002): with no eGFR on record the renal checks read
+    # the stage's eGFR range (KDIGO G4 15-29, G3 30-59, G3a 45-59, G3b 30-44;
+    # services/data/ckd_stages.csv); an eGFR on record decides instead (services/renal_doses.py).
+    CKD_STAGE_4 = "ckd-stage-4"
+    CKD_STAGE_3 = "ckd-stage-3"
+    CKD_STAGE_3A = "ckd-stage-3a"
+    CKD_STAGE_3B = "ckd-stage-3b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,6 +606,10 @@ class ProcedureKind(StrEnum):
     # A documented suicide risk assessment (SNOMED 225337009): acknowledges an earlier positive
     # suicide-risk signal (issue 11 item 10).
     SUICIDE_RISK_ASSESSMENT = "suicide-risk-assessment"
+    # A dialysis session or dialysis service (SNOMED 302497006 haemodialysis, Synthea's; CPT
+    # 90935/90937, 90945/90947, 90960-90970): a recent one reads as on dialysis, as Z99.2 does
+    # (services/renal_doses.py; policy.dialysis_procedure_recent_days).
+    DIALYSIS = "dialysis"
 
 
 @dataclass(frozen=True, slots=True)

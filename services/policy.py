@@ -128,6 +128,14 @@ class Policy:
     # 365: the lithium monitoring interval's upper end (CANMAT 2023 para 164: every 6-12 months),
     # used for QTc and sodium too (project convention, UNVERIFIED: no source sets one window).
     lab_recent_days: int = 365
+    # A dialysis Procedure (ProcedureKind.DIALYSIS: SNOMED 302497006, CPT 90935-90970) reads as
+    # "on dialysis" (the labels' ESRD band, services/renal_doses.py) while its latest session is at
+    # most this many days old; older, the patient is not read as on dialysis now. 90: maintenance
+    # haemodialysis runs 3 times a week and the ESRD services (CPT 90960-90970) are billed monthly,
+    # so a patient on dialysis has sessions well inside it; dialysis started for an acute kidney
+    # injury that stopped over 3 months ago is past. A DESIGN CHOICE (UNVERIFIED as a guideline
+    # value): longer keeps an old session read as current (the safer side for dosing).
+    dialysis_procedure_recent_days: int = 90
     # Alcohol screens for the duloxetine rule (review 9 finding 8; services/rules/populations.py).
     # The Cymbalta label (5.2) says duloxetine "should ordinarily not be prescribed to patients with
     # substantial alcohol use": use, not a coded disorder, so a recent screen at or above these
@@ -256,6 +264,7 @@ class PolicyConfig(BaseModel):
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
     lab_recent_days: int = Field(365, ge=1, le=3660)
+    dialysis_procedure_recent_days: int = Field(90, ge=1, le=3660)
     auditc_substantial_use: int = Field(8, ge=1, le=12)
     audit_substantial_use: int = Field(16, ge=1, le=40)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)

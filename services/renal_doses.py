@@ -24,6 +24,24 @@ past (review 11 recheck 2 finding 5). An eGFR reported as "< 60" is placed in th
 could fall in, said as "may be below 30" (`Egfr.row`, `Egfr.may_be`). Used by the order check
 (order_checks/renal.py), the running-drug card (rules/running_renal.py) and the switch and
 augment lists (`caveat_line`).
+
+Dialysis documented only as Procedures (session 12 H1): Synthea writes haemodialysis as SNOMED
+302497006 Procedures, Epic and Oracle send CPT 90935/90937 (haemodialysis), 90945/90947 (other
+dialysis) or 90960-90970 (monthly ESRD services); a patient dialysed three times a week with no
+Z99.2 got no renal band. A dialysis Procedure (ProcedureKind.DIALYSIS, completed or in-progress)
+whose last day is within policy.dialysis_procedure_recent_days reads as on dialysis, worded as
+the code is ("on dialysis (haemodialysis, CPT 90935, last 2025-05-28)"); an older one does not
+(`dialysis_sessions`). A kidney transplant coded after every dialysis code and session, with an
+eGFR since, ends it as it ends a coded dialysis. An undated session is not read (it cannot be
+placed in the window). A coded dialysis is named before sessions when both are on record.
+
+CKD stage 4 or 3 coded with no eGFR on record (session 12 H1; `CkdStage`): the stage's eGFR
+range (data/ckd_stages.csv, KDIGO) is placed against each label: the lowest band it overlaps
+(stage 4, 15-29: duloxetine's "avoid below 30"); a band covering only part of the range (stage 3,
+30-59, against desvenlafaxine's 30-50) is said as "may be 30-50", never as settled. A stage
+whose range meets no band of the drug (stage 3 against duloxetine) makes no stage card. With an
+eGFR on record the eGFR decides and the code adds nothing; kidney failure coded (N18.5/N18.6)
+comes first. Several stages coded: the most severe is read (the safer reading).
 """
 
 from __future__ import annotations
@@ -34,7 +52,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-from fhir_mapping.record import Finding, FindingKind, LabResult, PatientRecord
+from fhir_mapping.clinical_codes import procedure_codes
+from fhir_mapping.code_systems import CPT, SNOMED
+from fhir_mapping.record import (
+    Finding,
+    FindingKind,
+    LabResult,
+    PatientRecord,
+    ProcedureKind,
+    ProcedureRecord,
+)
 from services import cards, lab_safety, tables
 from services.policy import Policy
 from services.recommendation import Indicator
@@ -259,17 +286,26 @@ class KidneyFailure:
     # A kidney transplant coded after the dialysis code but no eGFR since it: named, and the
     # dialysis reading kept (nothing measures the kidney since; the safer reading).
     transplant: Finding | None = None
+    # Dialysis read from Procedures alone (no dialysis code): `finding` is then the latest
+    # session, and the card says "last <date>", never "since".
+    sessions: DialysisSessions | None = None
 
     def row(self, ingredient: str) -> RenalRow | None:
         return esrd_row(ingredient)
 
     def when(self) -> str:
-        """ "since 2023-02-01", "since 2023 (year only)", "date not recorded"."""
+        """ "since 2023-02-01", "since 2023 (year only)", "date not recorded"; "last 2025-05-28"
+        for a dialysis session."""
+        if self.sessions is not None:
+            return f"last {self.sessions.last_day.isoformat()}"
         f = self.finding
         return f"since {f.onset_text}" if f.onset else "date not recorded"
 
     def coded(self) -> str:
-        """ "Z99.2 since 2023-02-01", "N18.6, date not recorded"."""
+        """ "Z99.2 since 2023-02-01", "N18.6, date not recorded", "haemodialysis, CPT 90935, last
+        2025-05-28"."""
+        if self.sessions is not None:
+            return f"{self.sessions.named()}, {self.when()}"
         f = self.finding
         return f"{f.code} {self.when()}" if f.onset else f"{f.code}, {self.when()}"
 
@@ -286,7 +322,8 @@ class KidneyFailure:
         f = self.finding
         ref = f"; {f.source}" if f.source is not None else ""
         head = "on dialysis" if self.dialysis else "end-stage kidney disease coded"
-        return f"{head}: {f.display} ({f.coding}, {self.when()}{ref})"
+        count = f"; {self.sessions.counted()}" if self.sessions is not None else ""
+        return f"{head}: {f.display} ({f.coding}, {self.when()}{count}{ref})"
 
     def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
         egfr = self.egfr
@@ -319,27 +356,226 @@ class KidneyFailure:
         return f"{self.finding.kind.value}|{self.finding.code}"
 
 
-Kidney = Egfr | KidneyFailure
+@dataclass(frozen=True, slots=True)
+class DialysisSessions:
+    """The dialysis Procedures whose last day is within policy.dialysis_procedure_recent_days:
+    the latest, and how many (`dialysis_sessions`)."""
+
+    last: ProcedureRecord
+    last_day: date
+    count: int
+    window_days: int
+
+    def named(self) -> str:
+        """ "haemodialysis, CPT 90935": the code table's few words (procedure_codes.csv `short`),
+        then the code."""
+        row = procedure_codes().get((self.last.system, self.last.code))
+        system = _SYSTEM_NAMES.get(self.last.system, self.last.system)
+        coded = f"{system} {self.last.code}".strip()
+        return f"{row.short}, {coded}" if row is not None and row.short else coded
+
+    def display(self) -> str:
+        row = procedure_codes().get((self.last.system, self.last.code))
+        return row.display if row is not None else "Dialysis procedure"
+
+    def counted(self) -> str:
+        """ "12 dialysis procedures in the last 90 days"."""
+        plural = "procedure" if self.count == 1 else "procedures"
+        return f"{self.count} dialysis {plural} in the last {self.window_days} days"
+
+    def finding(self) -> Finding:
+        """The latest session as the finding KidneyFailure names (`sessions` set beside it)."""
+        p = self.last
+        return Finding(
+            FindingKind.DIALYSIS, p.code, p.system, self.display(), self.last_day, p.source
+        )
+
+
+# How a card names a procedure code's system ("CPT 90935"); the URI for any other system.
+_SYSTEM_NAMES = {CPT: "CPT", SNOMED: "SNOMED CT"}
+
+
+def dialysis_sessions(record: PatientRecord, policy: Policy) -> DialysisSessions | None:
+    """The dialysis Procedures (ProcedureKind.DIALYSIS; the mapping keeps completed and
+    in-progress ones) whose last day (the end of a performedPeriod, else its date) is at most
+    policy.dialysis_procedure_recent_days before as-of, or None. An undated one is not read."""
+    window = policy.dialysis_procedure_recent_days
+    found = [
+        (day, p)
+        for p in record.procedures
+        if p.kind is ProcedureKind.DIALYSIS
+        and (day := p.performed_end or p.date) is not None
+        and 0 <= (record.as_of - day).days <= window
+    ]
+    if not found:
+        return None
+    day, last = max(found, key=lambda pair: pair[0])
+    return DialysisSessions(last, day, len(found), window)
+
+
+@dataclass(frozen=True, slots=True)
+class CkdRange:
+    """The eGFR range of a CKD stage (data/ckd_stages.csv, KDIGO GFR categories)."""
+
+    kind: FindingKind
+    stage: str  # "4", "3", "3a", "3b"
+    egfr_from: float  # inclusive
+    egfr_below: float  # exclusive
+    cite: str  # "KDIGO"
+
+    def text(self) -> str:
+        """ "eGFR 15-29 by definition, KDIGO" (eGFR is reported in whole numbers)."""
+        top = cards.fmt_mg(self.egfr_below - 1)
+        return f"eGFR {cards.fmt_mg(self.egfr_from)}-{top} by definition, {self.cite}"
+
+
+@cache
+def ckd_stages() -> dict[FindingKind, CkdRange]:
+    return {
+        FindingKind(row["kind"].strip()): CkdRange(
+            kind=FindingKind(row["kind"].strip()),
+            stage=row["stage"].strip(),
+            egfr_from=float(row["egfr_from"]),
+            egfr_below=float(row["egfr_below"]),
+            cite=row["cite"].strip(),
+        )
+        for row in tables._rows("ckd_stages.csv")
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CkdStage:
+    """CKD stage 4 or 3 coded with no comparable eGFR on record: the stage's eGFR range is read
+    against each label's bands (module doc). No eGFR is made up: the card names the code, the
+    range by definition, and asks for a measured eGFR."""
+
+    finding: Finding
+    stage: CkdRange
+    unread: LabResult | None  # an eGFR on record whose value could not be compared
+    # The latest eGFR when it is not recent and predates the stage code (`reading`): named as
+    # older, never compared.
+    older: Egfr | None = None
+
+    def row(self, ingredient: str) -> RenalRow | None:
+        """The lowest band of the drug's label that the stage's range overlaps (the most severe
+        it could be in), or None when the range meets no band (stage 3 and duloxetine)."""
+        s = self.stage
+        found = [
+            r
+            for r in rows()
+            if r.ingredient == ingredient
+            and r.egfr_from < s.egfr_below
+            and r.egfr_below > s.egfr_from
+        ]
+        return min(found, key=lambda r: r.egfr_from) if found else None
+
+    def may_be(self, row: RenalRow) -> str | None:
+        """ "30-50" when `row` covers only part of the stage's range (stage 3, 30-59, against
+        desvenlafaxine's 30-50 band): the card says it "may be 30-50"; None when it covers it."""
+        s = self.stage
+        if row.egfr_from <= s.egfr_from and s.egfr_below <= row.egfr_below:
+            return None
+        low = max(row.egfr_from, s.egfr_from)
+        high = min(row.egfr_below, s.egfr_below) - 1
+        return f"{cards.fmt_mg(low)}-{cards.fmt_mg(high)}"
+
+    def missing(self) -> str:
+        """ "no eGFR on record", the eGFR on record that could not be compared, or the older
+        eGFR the code came after."""
+        if self.older is not None:
+            lab = self.older.lab
+            ref = f" ({lab.source})" if lab.source is not None else ""
+            return (
+                f"the latest eGFR, {cards.fmt_mg(self.older.value)} on {lab.date.isoformat()}"
+                f"{ref}, is older than the code and not recent"
+            )
+        if self.unread is None:
+            return "no eGFR on record"
+        ref = f" ({self.unread.source})" if self.unread.source is not None else ""
+        return (
+            f"the eGFR of {self.unread.date.isoformat()}{ref} has no value this service can compare"
+        )
+
+    def coded(self) -> str:
+        """ "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO)"."""
+        return f"CKD stage {self.stage.stage} coded ({self.stage.text()})"
+
+    def short(self) -> str:
+        return f"{self.coded()}, no eGFR"
+
+    def with_(self) -> str:
+        """ "with CKD stage 4 coded (eGFR 15-29 by definition, KDIGO) and no eGFR"."""
+        return f"with {self.coded()} and no eGFR"
+
+    def text(self, policy: Policy) -> str:
+        f = self.finding
+        ref = f"; {f.source}" if f.source is not None else ""
+        when = f"since {f.onset_text}" if f.onset else "date not recorded"
+        return (
+            f"CKD stage {self.stage.stage} coded: {f.display} ({f.coding}, {when}{ref}), "
+            f"{self.stage.text()}; {self.missing()}"
+        )
+
+    def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
+        f = self.finding
+        ref = f"; {f.source}" if f.source is not None else ""
+        when = f"since {f.onset_text}" if f.onset else "date not recorded"
+        bound = self.may_be(row)
+        where = (
+            f"may be {bound} mL/min, in the {row.band} band"
+            if bound is not None
+            else f"falls in the {row.band} band"
+        )
+        return (
+            f"{self.coded()}; {self.missing()}: measure one before dosing {ingredient}. "
+            f"{f.display} ({f.coding}, {when}{ref}): the stage's range {where} of the "
+            f"{ingredient} label ({cite(row)}): {row.says}."
+        )
+
+    def old(self, policy: Policy) -> str:
+        return ""
+
+    def later(self) -> str:
+        return ""
+
+    def key(self) -> str:
+        return f"{self.finding.kind.value}|{self.finding.code}"
+
+
+Kidney = Egfr | KidneyFailure | CkdStage
 
 
 def reading(record: PatientRecord, policy: Policy) -> Kidney | None:
-    """What a renal check compares: dialysis coded (unless a kidney transplant coded after it,
-    with an eGFR since, ends it: `_after_transplant`), else the latest comparable eGFR when
-    recent, else kidney failure coded, else the latest eGFR however old (compared, named as old),
-    else None."""
+    """What a renal check compares: dialysis coded or a recent dialysis Procedure (unless a kidney
+    transplant coded after it, with an eGFR since, ends it: `_after_transplant`), else the latest
+    comparable eGFR when recent, else kidney failure coded, else the latest eGFR however old
+    (compared, named as old), else CKD stage 4 or 3 coded (`CkdStage`), else None."""
     egfr = latest(record, policy)
     context = record.context
     dialysis = context.of(FindingKind.DIALYSIS)
-    if dialysis:
-        coded = _latest_coded(dialysis)
-        transplant = _after_transplant(dialysis, context.of(FindingKind.KIDNEY_TRANSPLANT))
+    sessions = dialysis_sessions(record, policy)
+    if dialysis or sessions is not None:
+        # A code is named before sessions (its wording and snooze key as before); both count
+        # when a transplant is placed after them.
+        read_sessions: DialysisSessions | None = None
+        if dialysis:
+            named = _latest_coded(dialysis)
+        else:
+            assert sessions is not None  # one of the two, by the condition above
+            named, read_sessions = sessions.finding(), sessions
+        days: list[date | None] = [f.onset_latest for f in dialysis]
+        if sessions is not None:
+            days.append(sessions.last_day)
+        transplant = _after_transplant(days, context.of(FindingKind.KIDNEY_TRANSPLANT))
         if transplant is None:
-            return KidneyFailure(coded, True, egfr)
+            return KidneyFailure(named, True, egfr, sessions=read_sessions)
         if egfr is None or egfr.lab.date < (transplant.onset_latest or date.max):
-            return KidneyFailure(coded, True, egfr, transplant)
+            return KidneyFailure(named, True, egfr, transplant, sessions=read_sessions)
+        what = "session" if read_sessions is not None else "code"
+        code = read_sessions.named() if read_sessions is not None else named.code
         past = (
-            f"Kidney transplant ({transplant.code}, {transplant.onset_text}): the dialysis code "
-            f"of {coded.onset_text} ({coded.code}) is read as past."
+            f"Kidney transplant ({transplant.code}, {transplant.onset_text}): the dialysis {what} "
+            f"of {named.onset_text} ({code}) is read as past."
         )
         egfr = replace(egfr, dialysis_past=past)
     if egfr is not None and egfr.recent:
@@ -347,20 +583,51 @@ def reading(record: PatientRecord, policy: Policy) -> Kidney | None:
     failure = context.of(FindingKind.KIDNEY_FAILURE)
     if failure:
         return KidneyFailure(_latest_coded(failure), False, egfr)
+    if egfr is None:
+        return _ckd_stage(record, None)
+    # An old eGFR (not recent) with a CKD stage coded after it: the code is the newer word on the
+    # kidney, so it is read, the eGFR named as older (the safer reading: a stage 4 code of this
+    # year beside an eGFR of 70 from 2019 must not read as normal kidneys).
+    stage = _ckd_stage(record, egfr)
+    if (
+        stage is not None
+        and stage.finding.onset is not None
+        and stage.finding.onset > egfr.lab.date
+    ):
+        return stage
     return egfr
 
 
-def _after_transplant(
-    dialysis: tuple[Finding, ...], transplants: tuple[Finding, ...]
-) -> Finding | None:
-    """The latest kidney transplant coded after every dialysis code, or None (review 11 recheck 2
-    finding 5: Z99.2 of 2018 left active on the problem list after a transplant in 2022 made a
-    current eGFR of 58 read as dialysis). A dialysis code or transplant without a date, or a
-    transplant before the dialysis code (the graft failed, dialysis again), keeps the dialysis
-    reading: the order cannot be told, and dialysis is the safer reading for the drug."""
-    if any(f.onset is None for f in dialysis):
+def _ckd_stage(record: PatientRecord, older: Egfr | None) -> CkdStage | None:
+    """The most severe CKD stage coded (the lowest range; the latest code among equals), or
+    None. Read only when no comparable eGFR is on record (`reading`)."""
+    stages = ckd_stages()
+    found = [(stages[f.kind], f) for kind in stages for f in record.context.of(kind)]
+    if not found:
         return None
-    last = max(f.onset_latest or date.max for f in dialysis)
+    stage, finding = min(
+        found,
+        key=lambda pair: (
+            pair[0].egfr_below,
+            pair[0].egfr_from,
+            -(pair[1].onset or date.min).toordinal(),
+        ),
+    )
+    return CkdStage(finding, stage, unread(record), older)
+
+
+def _after_transplant(
+    dialysis: list[date | None], transplants: tuple[Finding, ...]
+) -> Finding | None:
+    """The latest kidney transplant coded after every dialysis code and session (`dialysis`:
+    their dates, None for an undated code), or None (review 11 recheck 2 finding 5: Z99.2 of
+    2018 left active on the problem list after a transplant in 2022 made a current eGFR of 58
+    read as dialysis). A dialysis code or transplant without a date, or a transplant before the
+    dialysis code or a session (the graft failed, dialysis again), keeps the dialysis reading:
+    the order cannot be told, and dialysis is the safer reading for the drug."""
+    if any(day is None for day in dialysis):
+        return None
+    last = max(day or date.max for day in dialysis)
     after = [t for t in transplants if t.onset is not None and t.onset > last]
     return max(after, key=lambda t: t.onset or date.min) if after else None
 
@@ -422,7 +689,7 @@ def caveat_line(record: PatientRecord, policy: Policy, offered: Iterable[str]) -
         return None
 
     def said(r: RenalRow) -> str:
-        bound = egfr.may_be(r) if isinstance(egfr, Egfr) else None
+        bound = egfr.may_be(r) if isinstance(egfr, Egfr | CkdStage) else None
         return f"{r.ingredient}: {r.short}" + (f" (if {bound})" if bound is not None else "")
 
     parts = "; ".join(said(r) for r in found)

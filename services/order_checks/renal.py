@@ -11,9 +11,15 @@ labelled renal bands (data/renal_doses.csv, services/renal_doses.py).
 - an eGFR older than policy.lab_recent_days is still compared (low kidney function rarely
   recovers: the safer reading) and named as old; at policy.older_adult_age or more, an old eGFR
   above every band says it is old;
-- dialysis coded (Z99.2, SNOMED dependence on dialysis), or kidney failure coded (N18.6) with no
-  eGFR of the last policy.lab_recent_days: read as the label's ESRD band (its lowest), named as
-  the code and its date, never as an eGFR (renal_doses.reading);
+- dialysis coded (Z99.2, SNOMED dependence on dialysis) or a dialysis Procedure within
+  policy.dialysis_procedure_recent_days (SNOMED 302497006, CPT 90935-90970), or kidney failure
+  coded (N18.6) with no eGFR of the last policy.lab_recent_days: read as the label's ESRD band
+  (its lowest), named as the code or session and its date, never as an eGFR
+  (renal_doses.reading);
+- CKD stage 4 or 3 coded with no eGFR on record: the stage's eGFR range (KDIGO) against the
+  label's bands, "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO)", asking for a measured eGFR
+  before dosing; a band covering part of the range is said as "may be 30-50"; a stage meeting no
+  band of the drug falls back to the no-eGFR line below (renal_doses.CkdStage);
 - at policy.older_adult_age or more, no eGFR on record (or none whose value can be read, or lab
   results that could not all be obtained) for a drug with a renal row: information, never silence
   (kidney function falls with age and is the reason the labels' bands exist).
@@ -42,7 +48,7 @@ from services import cards, lab_safety, order_doses, renal_doses
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.recommendation import INDICATOR_ORDER, Indicator
-from services.renal_doses import CRCL_NOTE, Egfr, Kidney, KidneyFailure, RenalRow
+from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, KidneyFailure, RenalRow
 from services.rules.context import RuleContext
 
 RENAL = "order-renal-dose"
@@ -114,6 +120,8 @@ def _judge(ctx: RuleContext, draft: DraftOrder, kidney: Kidney | None) -> _Said 
     if row is not None and not row.at_order:
         row = None  # a mild band: no order card (see the module doc)
     if row is None:
+        if isinstance(kidney, CkdStage):
+            return _no_egfr(ctx, draft)  # the stage meets no band of this drug: no eGFR, as before
         if isinstance(kidney, KidneyFailure) or kidney.recent:
             return None
         return _old_above_bands(ctx, draft, kidney)
@@ -194,7 +202,8 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
     indicator: Indicator | None = row.indicator
     # An eGFR reported as "< 60" is placed in the worst band it could be in (Egfr.row): the
     # summary says it "may be below 30" there, never that it is (review 11 recheck 2 finding 2).
-    bound = egfr.may_be(row) if isinstance(egfr, Egfr) else None
+    # A CKD stage whose range the band covers only in part ("may be 30-50") is said the same way.
+    bound = egfr.may_be(row) if isinstance(egfr, Egfr | CkdStage) else None
     if bound is not None:
         top = cards.fmt_mg(row.max_mg) if row.max_mg is not None else None
         said = f"at most {top} mg/day" if row.action == "max" and top else row.short
@@ -258,7 +267,8 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
         advice = f"Check that {dose.strip()} is the reduced dose." if row.action == "reduce" else ""
         if row.action == "reduce" and not dose:
             advice = "The dose of this order could not be read: check that it is the reduced dose."
-    note = CRCL_NOTE if isinstance(egfr, Egfr) else ""
+    # The stage's range is an eGFR range too, compared with the labels' clearance bands.
+    note = CRCL_NOTE if isinstance(egfr, Egfr | CkdStage) else ""
     detail = (
         f"{egfr.lead(ctx.policy, row, draft.ingredient)} {advice}{egfr.old(ctx.policy)}"
         f"{egfr.later()} {note}"

@@ -18,9 +18,13 @@ readable date) is read against the band of its label at the patient's kidney fun
   mirtazapine, bupropion) are left to the order check: on chart open they would be noise.
 
 Which kidney function is read (renal_doses.reading): dialysis coded (Z99.2, SNOMED dependence on
-dialysis) reads as the label's ESRD band whatever the eGFR; otherwise the latest comparable eGFR,
-an old one named as old (low kidney function rarely recovers: compared, the safer reading); kidney
-failure coded (N18.6) with no recent eGFR reads as the ESRD band. An eGFR reported as a bound
+dialysis) or a dialysis Procedure within policy.dialysis_procedure_recent_days (SNOMED 302497006,
+CPT 90935-90970; "on dialysis (haemodialysis, CPT 90935, last 2025-05-28)") reads as the label's
+ESRD band whatever the eGFR; otherwise the latest comparable eGFR, an old one named as old (low
+kidney function rarely recovers: compared, the safer reading); kidney failure coded (N18.6) with
+no recent eGFR reads as the ESRD band; with no eGFR at all, CKD stage 4 or 3 coded reads as the
+stage's eGFR range (KDIGO: "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO)"), asking for a
+measured eGFR, and holds the one-click proposals as the other bands do. An eGFR reported as a bound
 ("> 60") places no band; one reported as "< 60" is placed in the worst band it could fall in and
 said as "may be below 30". A reduce row with a ceiling (milnacipran below 30) is compared with
 the ceiling. No eGFR is ever made up from a code.
@@ -43,7 +47,7 @@ from fhir_mapping.record import Trial
 from services import cards, lab_safety, renal_doses, screen, tables
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.renal_doses import CRCL_NOTE, Egfr, Kidney, RenalRow
+from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
 
@@ -163,7 +167,7 @@ def _summary(found: Found) -> str:
         head = f"{dosed[0].upper()}{dosed[1:]} running {kidney.with_()}"
         # An eGFR reported as "< 60" is placed in the worst band it could be in (Egfr.row):
         # said as "may be below 30", never as a band the record shows (recheck 2 finding 2).
-        bound = kidney.may_be(d.row) if isinstance(kidney, Egfr) else None
+        bound = kidney.may_be(d.row) if isinstance(kidney, Egfr | CkdStage) else None
         if bound is not None:
             return cards.fit_summary(
                 f"{head}: may be {bound}, where the label says {d.row.short}: get a measured value",
@@ -182,7 +186,9 @@ def _summary(found: Found) -> str:
             f"{head}: {d.says()}",
             f"{d.name.capitalize()} running {kidney.with_()}: review the dose (label)",
         )
-    unsettled = isinstance(kidney, Egfr) and any(kidney.may_be(d.row) for d in found.drugs)
+    unsettled = isinstance(kidney, Egfr | CkdStage) and any(
+        kidney.may_be(d.row) for d in found.drugs
+    )
     running = "May be running" if unsettled else "Running"
     lead = f"{running} beyond the labelled renal limit {kidney.with_()}"
     return cards.fit_summary(
@@ -210,7 +216,7 @@ def _line(ctx: RuleContext, found: Found, d: Beyond) -> str:
 def detail(ctx: RuleContext, found: Found) -> str:
     kidney = found.kidney
     notes = [kidney.old(ctx.policy).strip(), kidney.later().strip()]
-    if isinstance(kidney, Egfr):
+    if isinstance(kidney, Egfr | CkdStage):
         notes.append(CRCL_NOTE)
     return cards.join_sections(
         "\n".join(_line(ctx, found, d) for d in found.drugs),
