@@ -30,6 +30,7 @@ from services.rules import (
     optimize_switch_augment,
     postpartum_psychosis,
     psychotherapy,
+    recurrence,
     relapse,
     running_cautions,
     running_renal,
@@ -48,7 +49,7 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     diagnosis_review.rule,
     optimize_switch_augment.rule,
     relapse.rule,
-    relapse.recurrence_rule,  # off treatment after remission on a drug (review 11 f. 3, M3)
+    recurrence.rule,  # off treatment after remission on a drug (review 11 f. 3, M3)
     tms_referral.rule,
     tms_course.rule,
     psychotherapy.rule,
