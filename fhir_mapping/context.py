@@ -9,7 +9,8 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
   abatement; an abatement dated after as-of means it was still active then (replays). Resolved,
   inactive or remitted conditions count only for the lifetime/history kinds of the table
   (bipolar, epilepsy/seizure history, self-harm, implanted devices). A depression code whose
-  clinicalStatus is "remission" yields MDD_IN_REMISSION instead of DEPRESSION.
+  clinicalStatus is "remission" yields MDD_IN_REMISSION instead of DEPRESSION; likewise a
+  puerperal psychosis no longer active yields PUERPERAL_PSYCHOSIS_HISTORY alone (`_RESOLVED_ONLY`).
   verificationStatus refuted or entered-in-error drops the condition; provisional, differential and
   unconfirmed diagnoses are kept (a suspected bipolar disorder must still stop an SSRI-only plan).
   Conditions whose onset (else recordedDate) is after as-of are ignored.
@@ -81,6 +82,14 @@ _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
 # SUBSTANCE_USE_IN_REMISSION, never also active use (CANMAT 2023 para 181 is about current use).
 _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
 _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
+# History kinds read only once the Condition is no longer active (resolved, inactive, remission,
+# or abated by as-of): the other reading of the same code while it is active. A puerperal
+# psychosis (F53.1, SNOMED 18260003) is PSYCHOTIC and POSTPARTUM while active (the emergency, or
+# the history warning when dated before the postnatal year: services/acute_risk.py); once
+# resolved it is PUERPERAL_PSYCHOSIS_HISTORY alone, a strong marker of bipolarity that must still
+# be named, but never current (no emergency card, no psychotic features), as a depression code in
+# remission reads MDD_IN_REMISSION rather than DEPRESSION. Their rows say counts_when_resolved=yes.
+_RESOLVED_ONLY = frozenset({FindingKind.PUERPERAL_PSYCHOSIS_HISTORY})
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 
@@ -266,6 +275,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             kind = row.kind
             if suspected and kind in _CONFIRMED_ONLY:
                 continue
+            if state == "active" and kind in _RESOLVED_ONLY:
+                continue  # read as its current kinds instead (PSYCHOTIC, POSTPARTUM)
             if state != "active" and not row.counts_when_resolved:
                 if state == "remission" and kind is FindingKind.DEPRESSION:
                     kind = FindingKind.MDD_IN_REMISSION

@@ -34,10 +34,10 @@ How the latest reading decides, as a clinician reads a chart:
 Breastfeeding (review 11 finding 5) is read here too: a Breastfeeding status Observation
 (LOINC 63895-7, SNOMED 413712001; answers LA29252-6 / LA29253-4, SNOMED 169741004 and the
 breast-fed-with-supplement codes, v2-0136 Y/N, a boolean, or the answer's text matched whole:
-data/pregnancy_codes.csv). Each dated answer is one LACTATION finding dated that day; a "not
-breastfeeding" one is told apart by `breastfeeding_denied` (review 11 finding 10: the cards say
-it was recorded rather than ask again, and it was invisible to `--explain`); the latest answer
-decides, in services/rules/populations.py beside a Z39.1 Condition's (condition_codes.csv);
+data/pregnancy_codes.csv). Each dated answer is one finding dated that day: LACTATION for
+breastfeeding, NOT_BREASTFEEDING for a "not breastfeeding" answer, a kind of its own so that no
+reader can take a "no" for breastfeeding (review 11 finding 10: the cards say it was recorded
+rather than ask again, and it was invisible to `--explain`); the latest answer decides, in services/rules/populations.py beside a Z39.1 Condition's (condition_codes.csv);
 never claimed when not recorded. An undated or answerless one is a DataGap. A recorded delivery
 ends a pregnancy coded before it in services/rules/populations.py.
 
@@ -379,16 +379,18 @@ def edd_passed(finding: Finding) -> bool:
 
 
 def _breastfeeding(feeding: list[_Feeding]) -> tuple[Finding, ...]:
-    """Every dated Breastfeeding status answer as a LACTATION finding dated that day (review 11
-    findings 5, 10): a "breastfeeding" answer carries the lactation caveats; a "not
-    breastfeeding" one (`breastfeeding_denied`) carries none, and is kept so the cards can say it
+    """Every dated Breastfeeding status answer as a finding dated that day (review 11 findings
+    5, 10): a "breastfeeding" answer is LACTATION and carries the lactation caveats; a "not
+    breastfeeding" one is NOT_BREASTFEEDING, carries none, and is kept so the cards can say it
     was recorded instead of asking again, and `--explain` lists what was read. Which answer
     decides (the latest; on one day, breastfeeding: the safer reading, as the caveats are about
     the infant) is services/rules/populations.py's call, beside a Z39.1 Condition's, as is how
     recent it must be (the card names its date). Never claimed when not recorded."""
     return tuple(
         Finding(
-            FindingKind.LACTATION,
+            FindingKind.NOT_BREASTFEEDING
+            if reading.value.meaning == _NOT_FEEDING
+            else FindingKind.LACTATION,
             reading.value.code,
             reading.value.system,
             # The answer alone when it says what it is ("Exclusively breastfeeding", "Not
@@ -405,13 +407,9 @@ def _breastfeeding(feeding: list[_Feeding]) -> tuple[Finding, ...]:
 
 
 def breastfeeding_denied(finding: Finding) -> bool:
-    """Whether a LACTATION finding is a recorded "not breastfeeding" answer (LA29253-4, v2-0136
-    N, "No", false) rather than breastfeeding on record: the rules tell the two apart by code,
-    as `edd_passed` tells a passed EDD from a postpartum diagnosis."""
-    if finding.kind is not FindingKind.LACTATION:
-        return False
-    value = _codes().feeding_values.get((finding.system, finding.code))
-    return value is not None and value.meaning == _NOT_FEEDING
+    """Whether a finding is a recorded "not breastfeeding" answer (LA29253-4, v2-0136 N, "No",
+    false): its kind says it (NOT_BREASTFEEDING, never LACTATION)."""
+    return finding.kind is FindingKind.NOT_BREASTFEEDING
 
 
 def read_pregnancy(

@@ -472,12 +472,22 @@ class FindingKind(StrEnum):
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
     POSTPARTUM = "postpartum"
+    # A puerperal psychosis (ICD-10-CM F53.1, SNOMED 18260003) recorded as resolved or inactive,
+    # or abated: never PSYCHOTIC or POSTPARTUM (it is not current), but a strong marker of
+    # bipolarity, so the history warning names it (rules/postpartum_psychosis.py; context.py
+    # `_RESOLVED_ONLY`).
+    PUERPERAL_PSYCHOSIS_HISTORY = "puerperal-psychosis-history"
     # A recorded delivery (ICD-10-CM O80/O82, Z37.x, Z39.0/Z39.2; SNOMED delivery procedures):
     # ends a pregnancy coded before it and starts the postnatal year (review 11 finding 5/11c).
     DELIVERY = "delivery"
     # Breastfeeding on record (Z39.1; a Breastfeeding status Observation, LOINC 63895-7, read by
     # fhir_mapping/pregnancy.py): the lactation caveats of condition_drug_rules.csv apply.
     LACTATION = "lactation"
+    # A recorded "not breastfeeding" answer (63895-7 answered LA29253-4, v2-0136 N, "No",
+    # false): its own kind, never LACTATION, so no reader that asks "is a lactation finding on
+    # record" can take a "no" for breastfeeding (the safer split); it ends breastfeeding recorded
+    # before it (services/rules/populations.py).
+    NOT_BREASTFEEDING = "not-breastfeeding"
     SUICIDAL_IDEATION = "suicidal-ideation"
     SELF_HARM = "self-harm"
     # Catatonic features (ICD-10-CM F06.1, SNOMED "with catatonic features"): ECT or a

@@ -26,7 +26,7 @@ A drug recognised only for its interactions (linezolid) is no pathway draft and 
 here; its own checks stand.
 
 A past puerperal psychosis (an F53.1 dated before the postnatal year: acute_risk.puerperal_history,
-recheck 11 finding 6) is no emergency: an antidepressant drafted beside it gets a WARNING of the
+recheck 11 finding 6; or one recorded as resolved: postpartum_psychosis.history) is no emergency: an antidepressant drafted beside it gets a WARNING of the
 same topic instead, "screen for bipolarity first", as the patient-view history card asks (the
 clinician may not have seen it at the order). An antimanic or other adjunct draft gets none: the
 screen is about an antidepressant's switch risk. Not snoozable (data/topics.csv), and keyed per draft and dose like
@@ -144,8 +144,7 @@ def _history_card(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Recommendat
     past = postpartum_psychosis.history(ctx) if antidepressants else ()
     if not past:
         return None
-    latest = past[-1]
-    name = f"{latest.code}, {latest.onset_text}"
+    name = postpartum_psychosis.history_name(past)
     drug = antidepressants[0].ingredient.capitalize()
     summary = cards.fit_summary(
         f"{drug} ordered with a history of puerperal psychosis ({name}): a strong marker of "

@@ -274,7 +274,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A past puerperal psychosis (recheck 11 finding 6): a strong marker of bipolarity, so the
     # card says to screen for it first and holds its drug proposals as text; a one-click
     # antidepressant beside that line would skip the screen (rules/postpartum_psychosis.py).
-    pregnancy = postpartum_psychosis.pregnant_now(ctx, past)
+    pregnancy = postpartum_psychosis.perinatal_now(ctx, past)
     return one_click_hold.hold_drug_orders(
         [rec],
         lambda held: postpartum_psychosis.history_line(past, bool(held), pregnancy=pregnancy),

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from fhir_mapping.pregnancy import breastfeeding_denied, edd_passed
+from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules, pathway_options
 from services.drug_rules import Choice, CodeSet, DrugRule
@@ -109,6 +109,7 @@ _PREGNANCY = FindingKind.PREGNANCY
 _POSTPARTUM = FindingKind.POSTPARTUM
 _DELIVERY = FindingKind.DELIVERY
 _LACTATION = FindingKind.LACTATION
+_NOT_BREASTFEEDING = FindingKind.NOT_BREASTFEEDING
 _DEPRESSION = FindingKind.DEPRESSION
 _PSYCHOTIC = FindingKind.PSYCHOTIC
 
@@ -243,14 +244,15 @@ def _perinatal(
     for as long from the day it was recorded (the card names that day).
 
     Breastfeeding: the latest answer decides (review 11 finding 10). A dated "not breastfeeding"
-    answer (fhir_mapping/pregnancy.py `breastfeeding_denied`) ends breastfeeding recorded before
-    it, a Z39.1 too; one recorded the same day or later stands (the safer reading: the caveats
+    answer (NOT_BREASTFEEDING, a kind of its own: fhir_mapping/pregnancy.py) ends breastfeeding
+    recorded before it, a Z39.1 too; one recorded the same day or later stands (the safer reading: the caveats
     are about the infant), and so does an undated one (nothing says it ended). The answer is
     named on the cards only when it decides, falls in the postnatal window and is not older than
     the latest birth (a "no" during pregnancy says nothing of this infant)."""
     deliveries = by_kind.get(_DELIVERY, ())
     found = by_kind.get(_LACTATION, ())
-    if not deliveries and not found:
+    denials = [f for f in by_kind.get(_NOT_BREASTFEEDING, ()) if f.onset is not None]
+    if not deliveries and not found and not denials:
         return None
     window = timedelta(days=policy.mapping.postpartum_after_edd_days)
     as_of = record.as_of
@@ -266,9 +268,8 @@ def _perinatal(
         f for f in recent if last is not None and f.onset is not None and last - window < f.onset
     ]
     delivery = min(births, key=lambda f: f.onset or date.min) if births else None
-    denials = [f for f in found if f.onset is not None and breastfeeding_denied(f)]
     denied = max(denials, key=lambda f: f.onset or date.min) if denials else None
-    feeding = [f for f in found if not breastfeeding_denied(f)]
+    feeding = list(found)
     if denied is not None and denied.onset is not None:
         stop = denied.onset
         feeding = [f for f in feeding if f.onset is None or f.onset >= stop]
@@ -424,18 +425,34 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
     return line + _feeding_sentence(ctx)
 
 
-def _feeding_sentence(ctx: RuleContext) -> str:
-    """What the record says of breastfeeding, for the one perinatal paragraph that says it (the
-    delivery, else a passed EDD, else a postpartum onset: review 11 finding 10): "" when
-    breastfeeding is on record (its own paragraph follows), the recorded "not breastfeeding"
-    answer with its date, else the question to ask."""
-    population = ctx.population
+# What a perinatal paragraph asks when the record says nothing of breastfeeding.
+_CHECK_FEEDING = "check breastfeeding before choosing a drug"
+
+
+def _feeding_clause(population: Population) -> str | None:
+    """What the record says of breastfeeding, as the one clause every perinatal paragraph words
+    it with (the delivery's, a passed EDD's, a postpartum onset's: review 11 finding 10): None
+    when breastfeeding is on record (its own paragraph says it: `_lactation_line`), the recorded
+    "not breastfeeding" answer with its date and words when it decides, else the check to make
+    (`_CHECK_FEEDING`)."""
     if population.lactation is not None:
-        return ""
+        return None
     denied = population.not_breastfeeding
     if denied is not None and denied.onset is not None:
-        return f" Not breastfeeding on record ({denied.onset.isoformat()}: {denied.display})."
-    return " Check breastfeeding before choosing a drug, with perinatal psychiatry input."
+        return f"not breastfeeding on record ({denied.onset.isoformat()}: {denied.display})"
+    return _CHECK_FEEDING
+
+
+def _feeding_sentence(ctx: RuleContext) -> str:
+    """`_feeding_clause` as a sentence of its own, for the one perinatal paragraph that says it
+    (the delivery, else a passed EDD, else a postpartum onset): "" when breastfeeding is on
+    record (its own paragraph follows)."""
+    clause = _feeding_clause(ctx.population)
+    if clause is None:
+        return ""
+    if clause == _CHECK_FEEDING:
+        clause += ", with perinatal psychiatry input"
+    return f" {clause[:1].upper()}{clause[1:]}."
 
 
 def _lactation_line(lactation: Finding, *, sex_male: bool = False) -> str:
@@ -470,13 +487,12 @@ def _zuranolone_line(ppd: Finding) -> str:
 def _choose(ctx: RuleContext, asked: bool) -> str:
     """A postpartum onset's closing sentence, with what the record says of breastfeeding when no
     delivery or EDD paragraph said it (`asked`)."""
-    said = "" if asked else _feeding_sentence(ctx)
-    if said.startswith(" Check breastfeeding"):
+    if not asked and _feeding_clause(ctx.population) == _CHECK_FEEDING:
         return (
             "Choose with perinatal psychiatry input, including whether the patient is "
             "breastfeeding."
         )
-    return "Choose with perinatal psychiatry input." + said
+    return "Choose with perinatal psychiatry input." + ("" if asked else _feeding_sentence(ctx))
 
 
 def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
@@ -485,13 +501,7 @@ def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
     weeks = (ctx.record.as_of - edd).days // 7
     ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
-    denied = ctx.population.not_breastfeeding
-    if ctx.population.lactation is not None:
-        check = "breastfeeding is on record (below)"
-    elif denied is not None and denied.onset is not None:
-        check = f"not breastfeeding on record ({denied.onset.isoformat()})"
-    else:
-        check = "check breastfeeding before choosing a drug"
+    check = _feeding_clause(ctx.population) or "breastfeeding is on record (below)"
     return (
         f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
         f"from the record. Probably postpartum: {check}, with perinatal psychiatry input."

@@ -36,13 +36,19 @@ stays the emergency (acute_risk.py says why). With a pregnancy on record now, la
 psychosis (`pregnant_now`: recheck 2 finding 4, chart P4, 20 weeks), the card does not speak of
 "any later pregnancy": it names the pregnancy and asks for perinatal psychiatry now, the weeks
 after this birth being the time of highest risk (data/acute_risk.csv postpartum-psychosis-pregnant).
+
+A puerperal psychosis recorded as resolved or inactive, or abated (PUERPERAL_PSYCHOSIS_HISTORY:
+fhir_mapping/context.py reads it so, never as psychotic features or a postpartum onset) is the
+same history (`history`): the same warning and the same screen, whatever its date (a resolved
+entry is never current, so never the emergency), without "update the problem list" (it is
+updated) and without holding TMS back (the TMS gate reads only an entry still active).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from fhir_mapping.record import Finding, SourceRef
+from fhir_mapping.record import Finding, FindingKind, SourceRef
 from services import cards, suggestions, tms_gate
 from services.acute_risk import PuerperalPsychosis
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -51,6 +57,8 @@ from services.rules.context import RuleContext
 from services.rules.optimize.wording import dose_text
 
 TOPIC = "postpartum-psychosis"
+_RESOLVED = FindingKind.PUERPERAL_PSYCHOSIS_HISTORY
+_DELIVERY = FindingKind.DELIVERY
 # The highest FHIR request priority: the guideline's "within 4 hours" is an emergency's time.
 PRIORITY = "stat"
 # What a ServiceRequest may give as its reason (FHIR R4 ServiceRequest.reasonReference): a
@@ -217,15 +225,29 @@ def _sentence(text: str) -> str:
 
 
 def history(ctx: RuleContext) -> tuple[Finding, ...]:
-    """A past puerperal psychosis on record (acute_risk.puerperal_history, read once per
-    evaluation: PathwayFacts.puerperal_past), oldest first."""
-    return ctx.facts.puerperal_past
+    """A past puerperal psychosis on record, oldest first (undated first): the entries still
+    active but dated before the postnatal year (acute_risk.puerperal_history, read once per
+    evaluation: PathwayFacts.puerperal_past) and those recorded as resolved, inactive or abated
+    (PUERPERAL_PSYCHOSIS_HISTORY). Empty while a current puerperal psychosis is read: the
+    emergency card speaks then."""
+    facts = ctx.facts
+    resolved = facts.findings_of(_RESOLVED)
+    if not resolved or facts.puerperal is not None:
+        return facts.puerperal_past
+    return tuple(sorted((*facts.puerperal_past, *resolved), key=lambda f: f.onset or date.min))
 
 
-def _history_name(past: tuple[Finding, ...]) -> str:
-    """ "F53.1, 2016-05-01" (the latest entry: the most recent the record states)."""
+def resolved(finding: Finding) -> bool:
+    """Whether a history entry is recorded as resolved, inactive or abated (not still active)."""
+    return finding.kind is _RESOLVED
+
+
+def history_name(past: tuple[Finding, ...]) -> str:
+    """ "F53.1, 2016-05-01", or "F53.1, 2019-02-11, resolved" (the latest entry: the most
+    recent the record states)."""
     latest = past[-1]
-    return f"{latest.code}, {latest.onset_text}"
+    state = ", resolved" if resolved(latest) else ""
+    return f"{latest.code}, {latest.onset_text}{state}"
 
 
 def pregnant_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None:
@@ -242,6 +264,32 @@ def pregnant_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None:
     return pregnancy
 
 
+def perinatal_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None:
+    """A later pregnancy on record now (`pregnant_now`), else the birth of the postnatal year
+    as-of falls in (Population.delivery) when it is later than the past puerperal psychosis
+    (either undated: the safer reading): the weeks after that birth are the time of highest risk
+    of a recurrence, so "before any later pregnancy" would be too late (session 12: a resolved
+    F53.1 with a delivery three weeks ago). An entry still active beside such a birth is read as
+    the current emergency (acute_risk.puerperal_history), not here."""
+    pregnancy = pregnant_now(ctx, past)
+    if pregnancy is not None:
+        return pregnancy
+    delivery = ctx.population.delivery
+    if delivery is None or not past:
+        return None
+    latest = past[-1].onset
+    if delivery.onset is not None and latest is not None and delivery.onset <= latest:
+        return None  # the birth of that psychosis: not a later one
+    return delivery
+
+
+def _birth_name(delivery: Finding) -> str:
+    """ "Delivered on 2025-05-12 (Z39.2)" or "Delivery recorded (O80, undated)"."""
+    if delivery.onset is None:
+        return f"Delivery recorded ({delivery.code}, undated)"
+    return f"Delivered on {delivery.onset.isoformat()} ({delivery.code})"
+
+
 def _pregnancy_name(pregnancy: Finding) -> str:
     """ "20 weeks gestation of pregnancy, Z3A.20, since 2025-05-19"."""
     when = f"since {pregnancy.onset_text}" if pregnancy.onset is not None else "undated"
@@ -249,10 +297,15 @@ def _pregnancy_name(pregnancy: Finding) -> str:
 
 
 def _plan(pregnancy: Finding | None) -> str:
-    """The screen, then the perinatal plan: before any later pregnancy, or now when pregnant."""
+    """The screen, then the perinatal plan: before any later pregnancy, now when pregnant, or
+    now in the postnatal weeks after a later birth (`perinatal_now`)."""
     screen = tms_gate.line("postpartum-psychosis-history")
     if pregnancy is None:
         return f"{screen}, and {tms_gate.line('postpartum-psychosis-later-pregnancy')}"
+    if pregnancy.kind is _DELIVERY:
+        return (
+            f"{screen}. {_birth_name(pregnancy)}: {tms_gate.line('postpartum-psychosis-postnatal')}"
+        )
     return (
         f"{screen}. Pregnant now ({_pregnancy_name(pregnancy)}): "
         f"{tms_gate.line('postpartum-psychosis-pregnant')}"
@@ -263,38 +316,65 @@ def history_line(past: tuple[Finding, ...], held: bool, *, pregnancy: Finding | 
     """The optimise card's line on a past puerperal psychosis (module docstring); `held`: its
     drug proposals were taken off as one-click orders; `pregnancy`: a later pregnancy on record
     now (`pregnant_now`), which the line names with perinatal psychiatry now."""
-    line = f"**History of puerperal psychosis** ({_history_name(past)}): {_plan(pregnancy)}."
+    line = f"**History of puerperal psychosis** ({history_name(past)}): {_plan(pregnancy)}."
     if held:
         line += " The drug options below are named, not offered as one-click orders, until then."
     return line
 
 
 def history_sections(ctx: RuleContext, past: tuple[Finding, ...]) -> list[str]:
-    """The history card's sections the order card shares: the entries, their age, the screen."""
+    """The history card's sections the order card shares: the entries, their age or state, the
+    screen."""
     lines = "\n".join(
-        f"- {f.display} ({f.coding}, {_onset(f)}, still active)"
+        f"- {f.display} ({f.coding}, {_onset(f)}, "
+        f"{'recorded as resolved' if resolved(f) else 'still active'})"
         + (f" [{f.source}]" if f.source is not None else "")
         for f in past
     )
     start = ctx.record.as_of - timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
-    dated = (
-        f"Dated before the postnatal year ({ctx.policy.mapping.postpartum_after_edd_days} days, "
-        f"from {start.isoformat()}) with no birth or postpartum onset of that year on record: read as a "
-        "past puerperal psychosis, not a current emergency. If it has resolved, record it as "
-        "resolved; if the psychosis is current, it is an emergency: same-day psychiatric "
-        "assessment."
-    )
+    active = [f for f in past if not resolved(f)]
+    said: list[str] = []
+    if active:
+        said.append(
+            f"Dated before the postnatal year ({ctx.policy.mapping.postpartum_after_edd_days} "
+            f"days, from {start.isoformat()}) with no birth or postpartum onset of that year on "
+            "record: read as a past puerperal psychosis, not a current emergency. If it has "
+            "resolved, record it as resolved; if the psychosis is current, it is an emergency: "
+            "same-day psychiatric assessment."
+        )
+    if len(active) < len(past):
+        # Recorded as resolved (context.py reads it as history only): no current psychosis is
+        # read from it, but what it marks (data/acute_risk.csv postpartum-psychosis-history)
+        # does not resolve with it, so the screen below still stands.
+        said.append(
+            "Recorded as resolved: read as a past puerperal psychosis, not a current emergency. "
+            "If a psychosis is current now, it is an emergency: same-day psychiatric assessment."
+        )
     return [
         f"**Found:**\n{lines}",
-        dated,
-        f"{_sentence(_plan(pregnant_now(ctx, past)))}.",
+        *said,
+        f"{_sentence(_plan(perinatal_now(ctx, past)))}.",
     ]
 
 
 def history_card(ctx: RuleContext, past: tuple[Finding, ...]) -> Recommendation:
-    """The warning for a past puerperal psychosis still active on the problem list."""
-    name = _history_name(past)
-    if pregnant_now(ctx, past) is not None:
+    """The warning for a past puerperal psychosis: still active on the problem list but dated
+    before the postnatal year, or recorded as resolved."""
+    name = history_name(past)
+    # "Update the problem list" only while an entry is still active: a resolved one is updated.
+    update = "update the problem list; " if any(not resolved(f) for f in past) else ""
+    now = perinatal_now(ctx, past)
+    if now is not None and now.kind is _DELIVERY:
+        # A later birth in the postnatal year: its weeks are the time of highest risk, so
+        # perinatal psychiatry leads now, as in a pregnancy (`perinatal_now`).
+        summary = cards.fit_summary(
+            f"History of puerperal psychosis ({name}) and a birth on {now.onset_text}: refer "
+            "to perinatal psychiatry now; screen for bipolarity before antidepressant changes",
+            f"History of puerperal psychosis ({name}) and a birth on {now.onset_text}: refer "
+            "to perinatal psychiatry now",
+            f"Past puerperal psychosis ({name}), birth {now.onset_text}: perinatal psychiatry now",
+        )
+    elif now is not None:
         # Pregnant now: the highest-risk weeks follow this birth, so perinatal psychiatry leads
         # (recheck 2 finding 4); the screen still comes before antidepressant changes.
         summary = cards.fit_summary(
@@ -306,16 +386,22 @@ def history_card(ctx: RuleContext, past: tuple[Finding, ...]) -> Recommendation:
         )
     else:
         summary = cards.fit_summary(
-            f"History of puerperal psychosis ({name}): update the problem list; a strong marker "
-            "of bipolarity: screen before antidepressant changes",
-            f"History of puerperal psychosis ({name}): update the problem list; screen for "
-            "bipolarity before antidepressant changes",
+            f"History of puerperal psychosis ({name}): {update}a strong marker of bipolarity: "
+            "screen before antidepressant changes",
+            f"History of puerperal psychosis ({name}): {update}screen for bipolarity before "
+            "antidepressant changes",
         )
+    tms = (
+        "TMS is not proposed while a psychosis code stays active on the problem list; once it "
+        "is recorded as resolved, the TMS criteria are checked as usual."
+        if update
+        else "Recorded as resolved, it does not hold TMS back: the TMS criteria are checked as "
+        "usual."
+    )
     detail = cards.join_sections(
         *history_sections(ctx, past),
         "The pathway cards stay; the optimise card names its drug options as text until the "
-        "screen is done. TMS is not proposed while a psychosis code stays active on the problem "
-        "list; once it is recorded as resolved, the TMS criteria are checked as usual.",
+        f"screen is done. {tms}",
     )
     return cards.make(TOPIC, summary=summary, detail=detail, indicator=Indicator.WARNING)
 

@@ -70,10 +70,10 @@ def steps_aside(ctx: RuleContext) -> bool:
 def history_lines(ctx: RuleContext) -> list[str]:
     """A past puerperal psychosis (a bipolarity marker: screen before an antidepressant is
     raised or restarted), as the optimise card names it; the cards are text only."""
-    past = ctx.facts.puerperal_past
+    past = postpartum_psychosis.history(ctx)  # still active and dated before, or resolved
     if not past:
         return []
-    pregnancy = postpartum_psychosis.pregnant_now(ctx, past)
+    pregnancy = postpartum_psychosis.perinatal_now(ctx, past)
     return [postpartum_psychosis.history_line(past, False, pregnancy=pregnancy)]
 
 

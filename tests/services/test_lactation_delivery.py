@@ -218,10 +218,12 @@ def test_a_later_not_currently_breastfeeding_answer_ends_it() -> None:
         _loinc_answer(date(2025, 3, 3), "LA29252-6", "Currently breastfeeding"),
         _loinc_answer(date(2025, 5, 19), "LA29253-4", "Not currently breastfeeding"),
     )
-    # Both answers are read (review 11 recheck finding 10); the later "no" decides.
-    assert [
-        pregnancy.breastfeeding_denied(f) for f in record.context.of(FindingKind.LACTATION)
-    ] == [False, True]
+    # Both answers are read (review 11 recheck finding 10); the later "no" decides. The "no" is
+    # a kind of its own (session 12 H2), never a LACTATION finding.
+    feeding = record.context.of(FindingKind.LACTATION) + record.context.of(
+        FindingKind.NOT_BREASTFEEDING
+    )
+    assert [pregnancy.breastfeeding_denied(f) for f in feeding] == [False, True]
     detail = _cards(record)[OPTIMISE].detail
     assert "Breastfeeding on record" not in detail
     assert "while breastfeeding" not in detail

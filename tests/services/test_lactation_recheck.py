@@ -167,7 +167,7 @@ def test_not_currently_breastfeeding_after_the_delivery_is_named_not_asked() -> 
     # --explain lists both Breastfeeding status Observations read.
     text = explain(record)
     assert "lactation: 169741004 Exclusively breastfeeding (2025-03-20)" in text
-    assert "lactation: LA29253-4 Not currently breastfeeding (2025-05-12)" in text
+    assert "not-breastfeeding: LA29253-4 Not currently breastfeeding (2025-05-12)" in text
 
 
 def test_a_not_breastfeeding_answer_ends_an_earlier_z39_1_and_a_same_day_one_does_not() -> None:
