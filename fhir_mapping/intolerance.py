@@ -105,12 +105,37 @@ def _reasons() -> _Reasons:
             terms.append(row["term"].lower())
         elif row["kind"] == "not-causal":
             not_causal.add(key)
-    pattern = re.compile(
+    return _Reasons(codes, _words(terms), frozenset(not_causal))
+
+
+def _words(terms: Iterable[str]) -> re.Pattern[str]:
+    """Any of `terms` as whole words (a plural s allowed), longest first."""
+    return re.compile(
         r"(?<![a-z])(?:"
         + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         + r")s?(?![a-z])"
     )
-    return _Reasons(codes, pattern, frozenset(not_causal))
+
+
+@cache
+def _low_sodium_words() -> re.Pattern[str]:
+    """The words of the rows whose `reaction` is low-sodium, codes' terms included."""
+    text = (
+        resources.files("fhir_mapping").joinpath("data/intolerance_reasons.csv").read_text("utf-8")
+    )
+    return _words(
+        row["term"].lower()
+        for row in csv.DictReader(text.splitlines())
+        if row.get("reaction") == "low-sodium"
+    )
+
+
+def says_low_sodium(intolerance: Intolerance) -> bool:
+    """Whether a documented intolerance names a low sodium (hyponatraemia, SIADH) as its reaction:
+    its reason as documented, or the table's term for a bare code (`intolerance_reason`). A
+    drug-associated hyponatraemia does not expire: SSRIs and SNRIs can bring it back (the
+    switch list says so: services/sodium_history.py)."""
+    return _low_sodium_words().search(intolerance.reason.lower()) is not None
 
 
 def _concepts(value: object) -> list[Mapping[str, Any]]:

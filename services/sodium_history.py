@@ -12,10 +12,16 @@ within policy.lab_recent_days (the window the other sodium lines use) that a lat
 result has since put back above the line, with the SSRI or SNRI running when it was taken, if
 any, and the result since. Facts and the row's own warning only ("can lower it again"): no advice
 beyond what the row says.
+
+A documented low-sodium reaction (session 12: a stop reason, allergy or adverse event naming
+hyponatraemia or SIADH, fhir_mapping.intolerance.says_low_sodium) is said too, whatever its date:
+the lab window is for a result's currency, but a drug-associated hyponatraemia is a risk factor
+for the next drug of those classes however long ago it was (`reaction_line`).
 """
 
 from __future__ import annotations
 
+from fhir_mapping.intolerance import says_low_sodium
 from fhir_mapping.record import LabResult, PatientRecord
 from services import lab_safety
 from services.lab_safety import LabRule
@@ -72,3 +78,26 @@ def recovered_line(record: PatientRecord, policy: Policy, options: list[str]) ->
         f"Sodium {lab_safety.text(low)}{taken_on} (below {rule.bounds()}), back to "
         f"{lab_safety.text(since)}: {classes} can lower it again."
     )
+
+
+def reaction_line(record: PatientRecord, options: list[str]) -> str | None:
+    """The line for a switch list whose `options` offer an SSRI or SNRI when a low sodium is on
+    record as a reaction to a drug, or None: "Low sodium on record as a reaction: sertraline
+    (Hyponatremia, 2022-03-20; MedicationRequest/mr-ser): SSRIs and SNRIs can lower it again." """
+    rule = next((r for r in lab_safety.rules() if r.check == _CHECK), None)
+    if rule is None or not any(option.startswith(rule.classes) for option in options):
+        return None
+    # Allergies and adverse events (record.intolerances) and stop reasons (each course's own).
+    documented = {
+        (i.ingredient, i.source): i
+        for i in (*record.intolerances, *(t.intolerance for t in record.trials if t.intolerance))
+    }
+    found = [i for i in documented.values() if says_low_sodium(i)]
+    if not found:  # nearly every chart
+        return None
+    said = "; ".join(
+        f"{i.ingredient} ({i.reason}, {i.date.isoformat() if i.date else 'undated'}; {i.source})"
+        for i in sorted(found, key=lambda i: (i.date is None, i.date))
+    )
+    classes = " and ".join(f"{c}s" for c in rule.classes)
+    return f"Low sodium on record as a reaction: {said}: {classes} can lower it again."

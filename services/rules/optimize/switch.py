@@ -228,6 +228,7 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     one after an intolerance too."""
     # A recent low sodium since normalised (review 10 R13): services/sodium_history.py.
     recovered = sodium_history.recovered_line(ctx.record, ctx.policy, names)
+    reaction = sodium_history.reaction_line(ctx.record, names)
     # The labels' renal limits of the options at the latest eGFR (review 11 finding 1: the list
     # offered duloxetine and desvenlafaxine at eGFR 25 with no renal word).
     renal = renal_doses.caveat_line(ctx.record, ctx.policy, names)
@@ -235,6 +236,7 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
         *([recovered] if recovered is not None else []),
+        *([reaction] if reaction is not None else []),
         *([renal] if renal is not None else []),
     ]
 
