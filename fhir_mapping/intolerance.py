@@ -108,15 +108,6 @@ def _reasons() -> _Reasons:
     return _Reasons(codes, _words(terms), frozenset(not_causal))
 
 
-def _words(terms: Iterable[str]) -> re.Pattern[str]:
-    """Any of `terms` as whole words (a plural s allowed), longest first."""
-    return re.compile(
-        r"(?<![a-z])(?:"
-        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        + r")s?(?![a-z])"
-    )
-
-
 @cache
 def _low_sodium_words() -> re.Pattern[str]:
     """The words of the rows whose `reaction` is low-sodium, codes' terms included."""
