@@ -259,9 +259,12 @@ class TaperStep:
 @dataclass(frozen=True, slots=True)
 class Taper:
     """A sig that takes the drug down to a stop. `steps` are its dose steps in order, as the sig
-    gives them (empty when it names none: "taper off over 2 weeks as directed")."""
+    gives them (empty when it names none: "taper off over 2 weeks as directed"). `stops` is
+    False for the steps of dosage lines in sequence that do not end the drug (a titration up:
+    taper.line_steps): dose steps only, no stop."""
 
     steps: tuple[TaperStep, ...]
+    stops: bool = True
 
     @property
     def days(self) -> int | None:

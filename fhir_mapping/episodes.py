@@ -181,7 +181,10 @@ def _stopping(course: _Cluster, start: date, as_of: date, policy: MappingPolicy)
     stated date (a boundsPeriod end, a taper's last step) rather than running on to as-of."""
     window = timedelta(weeks=policy.cross_taper_weeks)
     for span in course.spans:
-        if span.event.taper is not None and abs(span.start - start) <= window:
+        # Dosage lines in sequence that do not stop (Taper.stops False, review 12 finding 10: a
+        # titration up) are dose steps, not a taper.
+        taper = span.event.taper
+        if taper is not None and taper.stops and abs(span.start - start) <= window:
             return True
     if course.end - start > window:
         return False

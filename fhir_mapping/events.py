@@ -103,6 +103,10 @@ class MedicationEvent:
     # or sourced from an Organization): the organisation as the card names it; None for every
     # other event. Its supply is not in this pharmacy feed (review 11 finding 6).
     outside: str | None = None
+    # The record rests on the patient's own report (patient_reported.py: reportedBoolean, a
+    # statement whose informationSource is the patient; review 12 finding 14). A course of
+    # such records only is Trial.patient_reported.
+    patient_reported: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe
-from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Score, Trial
+from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Role, Score, Trial
 
 # How a dose that is not mg/day is named when data/dose_basis.csv has no row for the drug.
 _PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
@@ -140,6 +140,28 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
     return lines
 
 
+_INTERACTING = Role.INTERACTING
+
+
+def _interacting_lines(trial: Trial) -> list[str]:
+    """A course of a drug read only for the interaction checks: what it is, its dates and doses
+    and where it was read, never an adequacy range or a verdict."""
+    state = "ongoing" if trial.ongoing else "ended"
+    lines = [
+        f"   {trial.ingredient} ({trial.drug_class}) {trial.start.isoformat()} -> "
+        f"{trial.end.isoformat()} ({state})"
+    ]
+    for segment in trial.segments:
+        days = (segment.end - segment.start).days
+        lines.append(
+            f"      {segment.start.isoformat()} -> {segment.end.isoformat()}: "
+            f"{_mg(segment.mg_per_day, segment.mg_per_day_high)} ({days} days)"
+        )
+    if trial.sources:
+        lines.append(f"      from: {', '.join(str(s) for s in trial.sources)}")
+    return lines
+
+
 def explain(record: PatientRecord) -> str:
     patient = record.patient
     lines = [
@@ -148,12 +170,21 @@ def explain(record: PatientRecord) -> str:
         f"{record.resources_skipped} skipped",
         f"Current episode start: {record.episode_start.isoformat() if record.episode_start else 'unknown'}",
         "",
-        f"Trials ({len(record.trials)}):",
     ]
-    for number, trial in enumerate(record.trials, 1):
+    # A drug read only because it interacts with antidepressants (methadone, tramadol, linezolid:
+    # Role.INTERACTING) is never an antidepressant trial: listed apart, with its dates and dose
+    # and none of a trial's adequacy, scores or verdict (review 12 finding 3).
+    trials = [t for t in record.trials if t.role is not _INTERACTING]
+    others = [t for t in record.trials if t.role is _INTERACTING]
+    lines.append(f"Trials ({len(trials)}):")
+    for number, trial in enumerate(trials, 1):
         lines.extend(_trial_lines(number, trial, record.scores))
-    if not record.trials:
+    if not trials:
         lines.append("   none")
+    if others:
+        lines += ["", f"Other drugs read for interaction checks, not trials ({len(others)}):"]
+        for trial in others:
+            lines.extend(_interacting_lines(trial))
     lines += ["", f"Scores ({len(record.scores)}):"]
     for score in record.scores:
         lines.append(

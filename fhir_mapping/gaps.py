@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
 
 DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
@@ -120,8 +120,22 @@ def _read_with(gap: DataGap) -> str:
     """ "; read for its interaction with lithium" for a partner drug taken now, else ""."""
     if gap.domain is not DataDomain.PARTNER_DRUGS:
         return ""
-    partners = sorted({p for i in gap.taken_now if (d := drug_info(i)) for p in d.read_only_with})
-    return f"; read for its interaction with {' or '.join(partners)}" if partners else ""
+    partners = {p for i in gap.taken_now if (d := drug_info(i)) for p in d.read_only_with}
+    return f"; read for its interaction with {' or '.join(_by_class(partners))}" if partners else ""
+
+
+def _by_class(partners: set[str]) -> list[str]:
+    """The partners, a whole drug-table class said once ("an SSRI") rather than as its thirteen
+    members (ibuprofen is read beside lithium and every SSRI/SNRI: review 12 finding 6); a class
+    only partly named keeps its names (theophylline: fluvoxamine, never "an SSRI")."""
+    members: dict[str, set[str]] = {}
+    for d in all_drugs():
+        if d.role is Role.ANTIDEPRESSANT:
+            members.setdefault(d.drug_class, set()).add(d.ingredient)
+    whole = sorted(c for c, names in members.items() if len(names) > 1 and names <= partners)
+    covered = set().union(*(members[c] for c in whole)) if whole else set()
+    named = sorted(partners - covered)
+    return named + [f"an {c}" if c[0] in "AEFHILMNORSX" else f"a {c}" for c in whole]
 
 
 def noun(domain: DataDomain, count: int) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds
@@ -67,10 +68,60 @@ def _period(value: object) -> tuple[date | None, date | None]:
     return parse_date(value.get("start")), parse_date(value.get("end"))
 
 
+def _line_bounds(line: Mapping[str, Any], anchor: date | None) -> tuple[date | None, date | None]:
+    """(boundsPeriod.start, boundsPeriod.end or (its start, else `anchor`) + boundsDuration) of
+    one dosage line; None where it states none."""
+    timing = line.get("timing")
+    repeat = timing.get("repeat") if isinstance(timing, JSON_OBJECT) else None
+    if not isinstance(repeat, JSON_OBJECT):
+        return None, None
+    begin, end = _period(repeat.get("boundsPeriod"))
+    if end is None:
+        days = duration_days(repeat.get("boundsDuration"))
+        base = begin or anchor
+        if days is not None and base is not None:
+            end = base + timedelta(days=days)
+    return begin, end
+
+
+def step_spans(
+    steps: Sequence[Sequence[Mapping[str, Any]]], start: date | None
+) -> list[tuple[date | None, date | None]]:
+    """(begin, end) of each step of a sequenced order (dose_steps.sequence_steps), one after
+    another (review 12 finding 10): a step begins at its boundsPeriod.start, else where the step
+    before it ended (the first: at `start`), and ends at its boundsPeriod.end or its begin +
+    boundsDuration. Lines of one step taken together end with the longest of them: a later end
+    keeps the drug on the record longer, the safer reading for a washout before an MAOI. A step
+    stating no length has no end, and neither has any step after it unless it states dates."""
+    spans: list[tuple[date | None, date | None]] = []
+    anchor = start
+    for lines in steps:
+        begins: list[date] = []
+        ends: list[date] = []
+        for line in lines:
+            begin, end = _line_bounds(line, anchor)
+            if begin is not None:
+                begins.append(begin)
+            if end is not None:
+                ends.append(end)
+        step_begin = min(begins) if begins else anchor
+        step_end = max(ends) if ends else None
+        spans.append((step_begin, step_end))
+        anchor = step_end
+    return spans
+
+
 def _bounds(
     dosages: Sequence[Mapping[str, Any]], start: date | None
 ) -> tuple[date | None, date | None]:
-    """(earliest boundsPeriod.start, latest boundsPeriod.end or start + boundsDuration)."""
+    """(earliest boundsPeriod.start, latest boundsPeriod.end or start + boundsDuration); for
+    lines in sequence (dose_steps.py), the end of the last step (`step_spans`), None when it
+    states no length (a titration going on at its last dose)."""
+    steps = sequence_steps(dosages)
+    if steps:
+        spans = step_spans(steps, start)
+        begins = [b for b, _ in spans if b is not None]
+        return (min(begins) if begins else None), spans[-1][1]
     starts: list[date] = []
     ends: list[date] = []
     for line in dosages:

@@ -77,6 +77,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
+from fhir_mapping.patient_reported import patient_reported
 from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, Product, SourceRef
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
@@ -350,6 +351,8 @@ def _read_resource(
         outside = outside_source(resource)
         if outside is not None:
             new = [replace(e, outside=outside) for e in new]
+    if reading.kind is not DISPENSE and new and patient_reported(resource):  # review 12 f. 14
+        new = [replace(e, patient_reported=True) for e in new]
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
     events.extend(new)

@@ -305,6 +305,11 @@ class Trial:
     # The combination product the course was read from (every record of it, or some of them when
     # the same drug was also taken on its own), else None: a structured fact, never a note.
     product: Product | None = None
+    # Every record of the course rests on the patient's own report (a home medication:
+    # MedicationRequest reportedBoolean, a statement whose informationSource is the patient;
+    # fhir_mapping/patient_reported.py), with no order by a clinician and no fill: the trial row
+    # and the TMS trial criterion say "patient-reported", to confirm (review 12 finding 14).
+    patient_reported: bool = False
 
     @property
     def outcome_gap(self) -> RefillGap | None:
@@ -511,6 +516,10 @@ class FindingKind(StrEnum):
     # A fall, repeated falls or a history of falling (ICD-10-CM R29.6, Z91.81, W00-W19; SNOMED
     # falls findings; data/falls_codes.csv): named on the low-sodium card (review 10 finding 7).
     FALLS = "falls"
+    # SIADH coded (ICD-10-CM E22.2): an SSRI or SNRI drafted beside it gets a sodium warning at
+    # the order hooks whatever the latest sodium (services/order_checks/sodium_draft.py, review
+    # 12 finding 7).
+    SIADH = "siadh"
     # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
     # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
     # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).
@@ -528,6 +537,15 @@ class FindingKind(StrEnum):
     CKD_STAGE_3 = "ckd-stage-3"
     CKD_STAGE_3A = "ckd-stage-3a"
     CKD_STAGE_3B = "ckd-stage-3b"
+    # An acute myocardial infarction (ICD-10-CM I21.x, I22.x; SNOMED 22298006 and the acute
+    # STEMI/NSTEMI children Synthea writes): the TCA labels contraindicate them "during the acute
+    # recovery period after myocardial infarction" (review 12 finding 2). Read whatever its
+    # clinical status (an MI is often resolved within weeks): how recent it must be to count is
+    # clinic policy (services/policy.py recent_mi_days), applied in services/cardiac.py.
+    ACUTE_MI = "acute-mi"
+    # Heart failure (ICD-10-CM I50.x; SNOMED 84114007, 42343007, 88805009): citalopram's label
+    # asks for ECG monitoring and corrected potassium and magnesium there (review 12 finding 15).
+    HEART_FAILURE = "heart-failure"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping.dose_sig import Taper, is_taper, read_taper
+from fhir_mapping.dose import daily_dose_mg
+from fhir_mapping.dose_sig import Taper, TaperStep, is_taper, read_taper
+from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.medication_dates import step_spans
 from fhir_mapping.terminology import Component
 
 _DISPENSE = EventKind.DISPENSE
@@ -42,10 +45,15 @@ def with_taper(
     component they dose."""
     if not events or events[0].kind is _DISPENSE or len(components) != 1:
         return events
-    text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
-    if text is None:
-        return events
-    taper = read_taper(text, components[0].strength_mg)
+    # Dosage lines in sequence (review 12 finding 10) are the order's steps, read before any
+    # one line's sig: the sig of the last line alone ("then 1 capsule every other day for 7
+    # days, then stop") is only its last step.
+    taper = line_steps(dosages, events[0].start, components[0])
+    if taper is None:
+        text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
+        if text is None:
+            return events
+        taper = read_taper(text, components[0].strength_mg)
     if taper is None:
         return events
     tapered = []
@@ -62,14 +70,47 @@ def with_taper(
     return tapered
 
 
+def line_steps(
+    dosages: Sequence[Mapping[str, Any]], start: date, component: Component
+) -> Taper | None:
+    """The steps of an order written as dosage lines in sequence (dose_steps.py), or None when
+    its lines are not steps. Each step's dose is its lines' mg/day added up (dose.py), its days
+    its boundsDuration or boundsPeriod (medication_dates.step_spans).
+
+    It is a taper to a stop (`Taper.stops`) when a line's sig says so ("..., then stop"), or
+    when every step states its length and the last dose is below the first: the order then ends
+    on a lower dose with nothing after it. Otherwise (a titration up, a step going on with no
+    end) its steps are dose steps only: no card says it is being stopped, and a drug started
+    beside it is not read as a switch by cross-taper."""
+    steps = sequence_steps(dosages)
+    if not steps:
+        return None
+    spans = step_spans(steps, start)
+    read: list[TaperStep] = []
+    for lines, (begin, end) in zip(steps, spans, strict=True):
+        mg = daily_dose_mg(lines, strength_mg=component.strength_mg, per_ml=component.per_ml)
+        days = (end - begin).days if begin is not None and end is not None else None
+        read.append(TaperStep(mg, days if days is None or days >= 1 else None))
+    first, last = read[0].mg_per_day, read[-1].mg_per_day
+    descends = first is not None and last is not None and last < first
+    stops = any(is_taper(t) for t in _sig_texts(dosages)) or (
+        descends and all(s.days is not None for s in read)
+    )
+    return Taper(tuple(read), stops)
+
+
 def _note(event: MedicationEvent, taper: Taper) -> str:
     """E.g. "MedicationRequest/x: taper to a stop: 75 mg/day for 7 days, then 37.5 mg/day for 7
-    days"; "... : taper to a stop, steps not given" when the sig names none it can be read by."""
+    days"; "... : taper to a stop, steps not given" when the sig names none it can be read by;
+    "... : dose steps: 37.5 mg/day for 7 days, then 75 mg/day" for steps that do not stop (the
+    cards look for the first wording only: services/rules/optimize/card.py)."""
     steps = [
         (f"{s.mg_per_day:g} mg/day" if s.mg_per_day is not None else "dose not read")
         + (f" for {s.days} days" if s.days is not None else "")
         for s in taper.steps
     ]
+    if not taper.stops:
+        return f"{event.source}: dose steps: " + ", then ".join(steps)
     if not steps:
         return f"{event.source}: taper to a stop, steps not given"
     return f"{event.source}: taper to a stop: " + ", then ".join(steps)

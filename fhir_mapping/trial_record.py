@@ -212,6 +212,8 @@ def _trial(
         else None,
         written_dates=_written_dates(spans, start, end, ongoing),
         product=product,
+        # Review 12 finding 14: only the patient's report behind it, no order or fill.
+        patient_reported=all(e.patient_reported for e in events),
     )
 
 

@@ -80,11 +80,14 @@ def trial_key(trial: Trial) -> str:
     return f"trial:{trial.ingredient}:{trial.start.isoformat()}"
 
 
-def trials_evidence(trials: Sequence[Trial], policy: MappingPolicy) -> Evidence:
-    """The trials table as evidence another card of the screen may point to instead."""
+def trials_evidence(
+    trials: Sequence[Trial], policy: MappingPolicy, record: PatientRecord | None = None
+) -> Evidence:
+    """The trials table as evidence another card of the screen may point to instead (with the
+    `record`, a trial beside an inducer says so: services/inducers.py)."""
     return Evidence(
         key="trials",
-        text=trial_table(trials, policy),
+        text=trial_table(trials, policy, record),
         covers=frozenset([trial_key(t) for t in trials]),
     )
 

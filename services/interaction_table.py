@@ -32,7 +32,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards
 from services.recommendation import Indicator
@@ -64,6 +64,17 @@ class InteractionRow:
     # it leaves a drug out of its lists or cautions one (review 9 finding 3); `source` is the
     # full one.
     cite: str = ""
+
+    def is_about(self, ingredient: str) -> bool:
+        """Whether `ingredient` is the row's own drug: by name, or by its drug-table class when
+        the row's drug is `class:NAME` (class:anticoagulant: warfarin, apixaban, ...; review 12
+        finding 6), so one row holds a class's pairs."""
+        if self.drug == ingredient:
+            return True
+        if not self.drug.startswith(_CLASS):
+            return False
+        info = drug_info(ingredient)
+        return info is not None and f"{_CLASS}{info.drug_class.lower()}" == self.drug
 
     def names(self, ingredient: str) -> bool:
         """Whether `ingredient` is one of the partners (by name or by its drug-table class)."""
@@ -108,7 +119,11 @@ def row_drugs() -> frozenset[str]:
     """The ingredients a row is about (clozapine, tramadol, lithium, pimozide, ...): a drug
     outside these never needs the partner lookup, and a list that weighs its drugs against what
     is taken asks no more when neither side is one of them."""
-    return frozenset(r.drug for r in table())
+    own = {r.drug for r in table()}
+    # A `class:NAME` row stands for every drug of that class in the drug table.
+    classes = {d[len(_CLASS) :] for d in own if d.startswith(_CLASS)}
+    members = {d.ingredient for d in all_drugs() if d.drug_class.lower() in classes}
+    return frozenset(d for d in own if not d.startswith(_CLASS)) | members
 
 
 def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
@@ -118,7 +133,7 @@ def rows_for(a: str, b: str) -> tuple[InteractionRow, ...]:
     return tuple(
         row
         for row in table()
-        if (row.drug == a and row.names(b)) or (row.drug == b and row.names(a))
+        if (row.is_about(a) and row.names(b)) or (row.is_about(b) and row.names(a))
     )
 
 
@@ -328,7 +343,7 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
                 continue
             seen.add(key)
             pair = Pair(first, second, rows)
-            if news is None and pair.lead.drug != first.ingredient:
+            if news is None and not pair.lead.is_about(first.ingredient):
                 # Two running drugs: the row's own drug first ("Tramadol and venlafaxine"),
                 # whatever order the chart listed them in.
                 pair = Pair(second, first, rows)

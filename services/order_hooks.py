@@ -80,6 +80,7 @@ from services.order_checks.doses import (
     dose_checks,
 )
 from services.order_checks.duplicate import same_class_check
+from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
@@ -110,6 +111,7 @@ from services.order_checks.shared_ingredient import (
     in_other_product,
     shared_ingredient_check,
 )
+from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
 from services.policy import Policy
@@ -189,6 +191,7 @@ def run_order_checks(
     reported: set[frozenset[str]] = set()
     # Worked out once per call (it judges every selected draft together), not once per draft.
     renal = renal_card(ctx, selected)
+    hepatic = hepatic_card(ctx, selected)  # a liver code against the labels (review 12)
     for draft in selected:
         found = maoi_check(ctx, draft, reported)
         if found is not None:
@@ -208,11 +211,18 @@ def run_order_checks(
             # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
             for check in lab_checks(ctx, draft):
                 by_topic.setdefault(check.topic, []).append(check)
+            # SIADH coded and a sodium-lowering antidepressant drafted (review 12 finding 7).
+            siadh = siadh_check(ctx, draft, by_topic)
+            if siadh is not None:
+                by_topic.setdefault(siadh.topic, []).append(siadh)
             # Labelled renal limits against the latest eGFR (review 11 finding 1): one card for
             # the call, filed on its first draft's turn (so the "could not be checked" lines of
             # carry_not_checked find the same carrier as before).
             if renal is not None and renal.draft is draft:
                 by_topic.setdefault(renal.topic, []).append(renal)
+            # Labelled hepatic limits with a liver code on record (review 12 findings 4, 9).
+            if hepatic is not None and hepatic.draft is draft:
+                by_topic.setdefault(hepatic.topic, []).append(hepatic)
         if draft.role is Role.AUGMENTATION:
             above = augmentation_above_range(ctx, draft)
             if above is not None:

@@ -42,7 +42,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import data_gaps, intolerance_count, tables, tms_course
+from services import cardiac, data_gaps, intolerance_count, tables, tms_course
 from services.acute_risk import (
     PuerperalPsychosis,
     past_puerperal,
@@ -271,7 +271,9 @@ def _psychotic_disorder(
 
 def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
-    by_kind = _by_kind(record)
+    # An acute MI counts only while recent (policy.recent_mi_days; services/cardiac.py): the
+    # switch lists and the running-drug card read these facts (review 12 finding 2).
+    by_kind = cardiac.recent_by_kind(_by_kind(record), record.as_of, policy)
     antidepressant = record.antidepressant_trials()
     # A course dated only to the year or month stays in the episode it may have run in
     # (review 10 finding 5: fhir_mapping/episode.py).

@@ -33,6 +33,7 @@ from services.rules import (
     recurrence,
     relapse,
     running_cautions,
+    running_hepatic,
     running_renal,
     running_sodium,
     suicide_risk,
@@ -76,6 +77,7 @@ def run_rules(
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
+    found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
     if ctx.facts.active:

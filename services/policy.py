@@ -136,6 +136,14 @@ class Policy:
     # injury that stopped over 3 months ago is past. A DESIGN CHOICE (UNVERIFIED as a guideline
     # value): longer keeps an old session read as current (the safer side for dosing).
     dialysis_procedure_recent_days: int = 90
+    # An acute myocardial infarction (FindingKind.ACUTE_MI) bars a tricyclic (and weighs against
+    # citalopram) while its onset is at most this many days old (services/cardiac.py; review 12
+    # finding 2). The TCA labels say "during the acute recovery period after myocardial
+    # infarction" and give no number; 183 days (about 6 months) is a DESIGN CHOICE (UNVERIFIED as
+    # a label or guideline value), long enough to cover any reading of "acute recovery": a longer
+    # window flags a TCA that might have been acceptable (a warning the prescriber can override),
+    # a shorter one could let a TCA through while the infarct is still recovering.
+    recent_mi_days: int = 183
     # Alcohol screens for the duloxetine rule (review 9 finding 8; services/rules/populations.py).
     # The Cymbalta label (5.2) says duloxetine "should ordinarily not be prescribed to patients with
     # substantial alcohol use": use, not a coded disorder, so a recent screen at or above these
@@ -265,6 +273,7 @@ class PolicyConfig(BaseModel):
     tsh_lookback_days: int = Field(365, ge=1)
     lab_recent_days: int = Field(365, ge=1, le=3660)
     dialysis_procedure_recent_days: int = Field(90, ge=1, le=3660)
+    recent_mi_days: int = Field(183, ge=1, le=3660)
     auditc_substantial_use: int = Field(8, ge=1, le=12)
     audit_substantial_use: int = Field(16, ge=1, le=40)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)

@@ -19,11 +19,12 @@ from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
     InadequacyReason,
+    PatientRecord,
     Score,
     Trial,
     Verdict,
 )
-from services import trial_dates
+from services import inducers, trial_dates
 from services.card_format import as_needed_text, fmt_mg, fmt_pct, fmt_weeks, table
 
 # Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
@@ -145,7 +146,9 @@ def adherence_text(trial: Trial) -> str:
         parts.append(adherence.documented)
     if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
         parts.append(adherence.not_verified)
-    noted = adherence.documented or adherence.not_verified
+    if trial.patient_reported:  # review 12 finding 14: a home medication, no order or fill
+        parts.append("patient-reported, no order or fill on record: confirm it was taken")
+    noted = adherence.documented or adherence.not_verified or trial.patient_reported
     if not noted and status is _UNVERIFIED and adherence.first_fill is None:
         fills = adherence.fills
         parts.append(
@@ -360,8 +363,12 @@ def _phq9_pair(trial: Trial) -> str:
 _START = operator.attrgetter("start")  # oldest first: a C-level sort key
 
 
-def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
-    """The trials as a markdown table, oldest first.
+def trial_table(
+    trials: Sequence[Trial], policy: MappingPolicy, record: PatientRecord | None = None
+) -> str:
+    """The trials as a markdown table, oldest first. With the `record`, a trial taken beside a
+    drug that lowers its levels says so in its verdict, "to confirm" (services/inducers.py,
+    review 12 finding 11).
 
     A course that is not an antidepressant trial (e.g. trazodone 50 mg at night for sleep) shows
     no adherence or PHQ-9 columns: an as-needed hypnotic's refill rate and the depression scores
@@ -379,7 +386,7 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
                 trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
                 "–" if not_a_trial else adherence_text(t),
                 "–" if not_a_trial else _phq9_pair(t),
-                verdict_text(t, policy),
+                _with_inducer(verdict_text(t, policy), t, record),
             )
         )
     return table(
@@ -394,3 +401,12 @@ def trial_table(trials: Sequence[Trial], policy: MappingPolicy) -> str:
         ),
         rows,
     )
+
+
+def _with_inducer(verdict: str, trial: Trial, record: PatientRecord | None) -> str:
+    """The verdict, and "to confirm: taken with carbamazepine ..." when an inducer that lowers the
+    drug's levels ran beside it (review 12 finding 11)."""
+    if record is None:
+        return verdict
+    note = inducers.note(trial, record)
+    return f"{verdict}; to confirm: {note}" if note else verdict

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cards, tables
+from services import cardiac, cards, tables
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
 from services.rules import populations
@@ -44,7 +44,12 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     for caution in tables.drug_cautions():
         if caution.ingredient != draft.ingredient.lower():
             continue
-        findings = ctx.record.context.of(FindingKind(caution.finding))
+        kind = FindingKind(caution.finding)
+        # The pathway facts' findings: an acute MI there is a recent one (policy.recent_mi_days,
+        # services/cardiac.py; review 12 finding 2), named by its latest onset.
+        findings = ctx.facts.findings_of(kind)
+        if kind in cardiac.WINDOWED:
+            findings = _latest_first(findings)
         if findings:
             on_record = findings[0]
             said.add(caution.finding)
@@ -56,9 +61,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         _last_resort(name, caution.note, on_record.display),
                     ),
                     f"- {caution.note} ({on_record.display}, {on_record.system} "
-                    f"{on_record.code}"
-                    + (f", since {on_record.onset.isoformat()}" if on_record.onset else "")
-                    + f"). Source: {caution.source}.",
+                    f"{on_record.code}" + _when(ctx, on_record) + f"). Source: {caution.source}.",
                 )
             )
     for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
@@ -155,6 +158,18 @@ def _lactation(
         ),
         f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
     )
+
+
+def _when(ctx: RuleContext, finding: Finding) -> str:
+    """When the finding dates from: "since <onset>", or for a windowed finding (an acute MI) its
+    onset and the window it falls in, so the card states why it counts as recent."""
+    onset = finding.onset_text
+    if finding.kind not in cardiac.WINDOWED:
+        return f", since {finding.onset.isoformat()}" if finding.onset else ""
+    window = ctx.policy.recent_mi_days
+    if onset is None:
+        return f", no onset date on record: read as within the last {window} days"
+    return f", onset {onset}: within the last {window} days"
 
 
 def _last_resort(name: str, note: str, display: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards, intolerance_count, trial_dates
+from services import cards, inducers, intolerance_count, trial_dates
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -40,6 +40,13 @@ def trial_line(trial: Trial) -> str:
     head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {dates or trial.start.isoformat()}"
     if dates is None:
         head += f" - {end}"
+    # Review 12 finding 14: said after the line's evidence, to confirm for the payer.
+    reported = "; patient-reported: no order or fill on record" if trial.patient_reported else ""
+    return _evidence(trial, head, dates) + reported
+
+
+def _evidence(trial: Trial, head: str, dates: str | None) -> str:
+    """`trial_line` without the patient-reported mark: the outcome or the intolerance."""
     if trial.failed:
         scores = ""
         if trial.baseline and trial.on_treatment:
@@ -109,7 +116,15 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     )
     if previous:
         summary += f"; to confirm: {previous}"
-    details = tuple([trial_line(t) for t in counted])
+    # Review 12 finding 11: a trial taken beside an inducer that lowers its levels (carbamazepine
+    # with sertraline) is counted, never silently: its line and the criterion say "to confirm".
+    induced = {id(t): n for t in counted if (n := inducers.note(t, x.record)) is not None}
+    details = tuple(
+        [
+            f"{trial_line(t)}; to confirm: {induced[id(t)]}" if id(t) in induced else trial_line(t)
+            for t in counted
+        ]
+    )
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
         # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
         # clinician to confirm, as the order card says it (review 10 recheck R6).
@@ -121,6 +136,16 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
         if previous:
             to_check = f"{to_check}; {previous}" if to_check else previous
+        # Review 12 finding 14: a trial resting on the patient's report alone is counted (it is
+        # exposure history) and named for the clinician to confirm before the payer relies on it.
+        reported = [t.ingredient for t in counted if t.patient_reported]
+        if reported:
+            said = f"{' and '.join(reported)} patient-reported (no order or fill on record)"
+            to_check = f"{to_check}; {said}" if to_check else said
+        for t in counted:
+            if id(t) in induced:
+                said = f"{t.ingredient} {induced[id(t)]}"
+                to_check = f"{to_check}; {said}" if to_check else said
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(

@@ -308,7 +308,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         )
         sections.append(f"**{title}:**\n" + "\n".join(_lapse_line(ctx, t) for t in lapsed))
     trials = ctx.facts.episode_trials
-    table = cards.trials_evidence(trials, mapping) if trials else None
+    table = cards.trials_evidence(trials, mapping, ctx.record) if trials else None
     scores = cards.scores_evidence(ctx.record)
     detail = cards.join_sections(
         *sections,

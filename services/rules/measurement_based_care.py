@@ -108,7 +108,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             concept="phq9-panel",
             text="PHQ-9 to measure response to the current antidepressant",
         )
-    trials = cards.trials_evidence(ongoing, ctx.policy.mapping)
+    trials = cards.trials_evidence(ongoing, ctx.policy.mapping, ctx.record)
     # With no total read and PHQ-9s not recognised, the shared scores section ("no PHQ-9 on
     # record") would claim more than the record shows: the section below says it instead.
     evidence = (

@@ -120,7 +120,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     evidence = (
-        cards.trials_evidence(facts.episode_trials, ctx.policy.mapping),
+        cards.trials_evidence(facts.episode_trials, ctx.policy.mapping, ctx.record),
         cards.scores_evidence(ctx.record),
     )
     detail = cards.join_sections(

@@ -148,7 +148,9 @@ def _value(lab: LabResult, *, unit: bool = True) -> str:
 def _summary(found: LowSodium) -> str:
     rule, lab = found.rule, found.lab
     falls = "; falls on record" if found.falls else ""
-    older = f" at {found.age}" if found.age is not None else ""
+    # "at age 75", never "running at 75": a bare number beside a drug reads as its dose (review 12
+    # finding 12).
+    older = f" at age {found.age}" if found.age is not None else ""
     if len(found.suspects) == 1:
         (s,) = found.suspects
         if s.cause:

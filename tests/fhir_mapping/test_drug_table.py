@@ -57,6 +57,15 @@ INTERACTING_CLASSES = {
     "typical antipsychotic",
     # Lorazepam, named beside catatonia on the optimise card (review 11 finding 7).
     "benzodiazepine",
+    # Bleeding beside an SSRI/SNRI (review 12 finding 6; warfarin apart: its row asks for the
+    # INR), theophylline beside fluvoxamine, and the inducers that lower antidepressant levels
+    # (review 12 finding 11).
+    "anticoagulant",
+    "vitamin K antagonist",
+    "antiplatelet",
+    "salicylate",
+    "methylxanthine bronchodilator",
+    "CYP3A4 inducer",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {

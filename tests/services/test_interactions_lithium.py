@@ -29,7 +29,7 @@ from fhir_mapping import drug_table
 from fhir_mapping.build import build_record
 from fhir_mapping.record import Role
 from fhir_mapping.terminology import recognise
-from services import drugs
+from services import drugs, interaction_table
 from services.recommendation import Indicator
 from tests.conftest import require_shared
 from tests.fixtures import builders as fb
@@ -365,9 +365,15 @@ def test_the_new_rows_are_sourced() -> None:
     assert rows["pimozide-contraindicated"]["severity"] == "critical"
     assert rows["thioridazine-contraindicated"]["severity"] == "critical"
     assert all(r["source"] and r["status"] == "corroborated" for r in rows.values())
-    # Aspirin and sulindac: the usual carve-out, said in the notes, never a partner.
+    # Aspirin and sulindac: the usual carve-out, said in the notes, never a lithium partner.
+    # Aspirin is read since review 12 finding 6 (its bleeding row beside an SSRI/SNRI), as a
+    # salicylate, not an NSAID, and never beside lithium.
     assert "aspirin and sulindac" in rows["lithium-nsaid"]["notes"]
-    assert drug_table.drug_info("aspirin") is None and drug_table.drug_info("sulindac") is None
+    aspirin = drug_table.drug_info("aspirin")
+    assert aspirin is not None and aspirin.drug_class != "NSAID"
+    assert "lithium" not in aspirin.read_only_with
+    assert interaction_table.rows_for("lithium", "aspirin") == ()
+    assert drug_table.drug_info("sulindac") is None
     brands = {r["brand"]: r for r in _rows("fhir_mapping", "brand_names.csv")}
     assert (
         brands["Zelapar"]["ingredients"] == brands["Eldepryl"]["ingredients"] == ("oral selegiline")
@@ -418,8 +424,13 @@ def test_the_read_only_with_column_names_lithium_for_every_level_raiser_and_noth
         if d.drug_class
         in {"NSAID", "ACE inhibitor", "angiotensin II receptor blocker", "thiazide diuretic"}
     }
-    assert {i for i, w in conditional.items() if w} == raisers
-    assert {w for i, w in conditional.items() if w} == {frozenset({"lithium"})}
+    # Lithium names exactly its level raisers; since review 12 finding 6 the NSAIDs are read
+    # beside an SSRI/SNRI too (bleeding), the blood thinners only beside those.
+    assert {i for i, w in conditional.items() if "lithium" in w} == raisers
+    nsaids = {d.ingredient for d in drug_table.all_drugs() if d.drug_class == "NSAID"}
+    only_lithium = {i for i, w in conditional.items() if w == frozenset({"lithium"})}
+    assert only_lithium == raisers - nsaids
+    assert all({"lithium", "sertraline", "venlafaxine"} <= conditional[n] for n in nsaids)
 
 
 def test_brand_only_home_medications_meet_lithium() -> None:

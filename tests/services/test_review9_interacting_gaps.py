@@ -238,7 +238,8 @@ def test_an_undated_ibuprofen_gap_says_what_the_drug_is_and_rides_the_interactio
     line = (
         "- 1 medication record could not be read (a drug read only for its interaction with "
         "another, with no usable date): MedicationStatement/ms-ibu-otc (ibuprofen, taken now; "
-        "read for its interaction with lithium)"
+        "read for its interaction with lithium or vilazodone or vortioxetine or an SNRI or an "
+        "SSRI)"
     )
     assert line in cards[CHART].detail
     assert "**Lithium with ibuprofen** (warning)" in cards[CHART].detail
@@ -266,11 +267,28 @@ def test_a_stopped_undated_ibuprofen_no_card_carries_raises_the_data_quality_car
     assert all("ms-ibu-otc" not in c.detail for t, c in cards.items() if t != QUALITY)
 
 
-def test_without_lithium_an_undated_ibuprofen_is_not_read_at_all() -> None:
+def test_without_lithium_an_undated_lisinopril_is_not_read_at_all() -> None:
+    # Was ibuprofen beside sertraline: since review 12 finding 6 an NSAID is read beside an
+    # SSRI/SNRI (the bleeding rows), so the drug still read only with lithium is an ACE inhibitor.
     sertraline = b.medication_request(
         "312938", "sertraline 100 MG Oral Tablet", date(2025, 2, 3), patient=PATIENT, id="mr-s"
     )
-    assert _record(_depressed(sertraline, _undated_ibuprofen(PATIENT))).gaps == ()
+    lisinopril = b.medication_statement(
+        None, "lisinopril 10 MG Oral Tablet", AS_OF, patient=PATIENT, id="ms-lis-otc"
+    )
+    for name in ("effectivePeriod", "effectiveDateTime", "dateAsserted"):
+        lisinopril.pop(name, None)
+    assert _record(_depressed(sertraline, lisinopril)).gaps == ()
+
+
+def test_beside_an_ssri_an_undated_ibuprofen_is_named_for_the_bleeding_row() -> None:
+    """Review 12 finding 6: beside sertraline an NSAID is read (bleeding risk), so an undated one
+    is a gap that says why it was read."""
+    sertraline = b.medication_request(
+        "312938", "sertraline 100 MG Oral Tablet", date(2025, 2, 3), patient=PATIENT, id="mr-s"
+    )
+    (gap,) = _record(_depressed(sertraline, _undated_ibuprofen(PATIENT))).gaps
+    assert (gap.domain, gap.taken_now) == (DataDomain.PARTNER_DRUGS, ("ibuprofen",))
 
 
 def test_an_undated_tramadol_is_named_as_an_interacting_drug_and_stays_a_medication_gap() -> None:

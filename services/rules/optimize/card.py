@@ -124,7 +124,7 @@ def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
     trials = facts.episode_trials + tuple(t for t in facts.augmentations)
     found = []
     if trials:
-        found.append(cards.trials_evidence(trials, ctx.policy.mapping))
+        found.append(cards.trials_evidence(trials, ctx.policy.mapping, ctx.record))
     found.append(cards.scores_evidence(ctx.record))
     if facts.failed_trials:
         found.append(ctx.staging_evidence)  # built once for the cards that carry it

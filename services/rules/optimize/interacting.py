@@ -140,17 +140,32 @@ class Screen:
         out: list[str] = []
         if not hits:
             return out
-        for (taking, row), names in _grouped(hits).items():
+        # Rows of one label warning (same cite) met by the same options are said once, naming
+        # each drug taken: an SSRI beside apixaban, clopidogrel and ibuprofen is one bleeding
+        # clause, not three (review 12 b2).
+        merged: dict[tuple[tuple[str, ...], str], list[tuple[Taking, InteractionRow]]] = {}
+        for (taking, row), grouped in _grouped(hits).items():
+            merged.setdefault((tuple(grouped), row.cite), []).append((taking, row))
+        for (names, cite), pairs in merged.items():
             rest = [n for n in listed if n not in names]
             if len(names) <= _NAME_ALL_UP_TO or len(rest) > _NAME_ALL_UP_TO - 1:
-                who = f"{cards.and_list(names)} listed"
+                who = f"{cards.and_list(list(names))} listed"
             elif rest:
                 who = f"Every option but {cards.and_list(rest)} listed"
             else:
                 who = "Every option listed"
+            if len(pairs) == 1:
+                taking, row = pairs[0]
+                out.append(
+                    f"{who} with a caution: {row.short} with {taking.ingredient} "
+                    f"({self._state(taking)}{_cite(row)}): {row.act}."
+                )
+                continue
+            taken = cards.and_list([f"{t.ingredient} ({self._state(t)})" for t, _ in pairs])
+            rows = [r for _, r in pairs]
             out.append(
-                f"{who} with a caution: {row.short} with {taking.ingredient} "
-                f"({self._state(taking)}{_cite(row)}): {row.act}."
+                f"{who} with a caution: {_one_of([r.short for r in rows])} with {taken}"
+                f"{f' ({cite})' if cite else ''}: {'; '.join(_widest([r.act for r in rows]))}."
             )
         return out
 
@@ -226,3 +241,18 @@ def _grouped(hits: Sequence[Hit]) -> dict[tuple[Taking, InteractionRow], list[st
 
 def _cite(row: InteractionRow) -> str:
     return f"; {row.cite}" if row.cite else ""
+
+
+def _one_of(shorts: Sequence[str]) -> str:
+    """The rows' common risk: the shortest when the others only add to it ("bleeding risk" of
+    "bleeding risk (GI)"), else each once."""
+    unique = list(dict.fromkeys(shorts))
+    first = min(unique, key=len)
+    return first if all(s.startswith(first) for s in unique) else " / ".join(unique)
+
+
+def _widest(acts: Sequence[str]) -> list[str]:
+    """Each action once, dropping one another already says ("watch for bleeding" inside "watch
+    for bleeding; consider gastroprotection"), in the rows' order."""
+    unique = list(dict.fromkeys(acts))
+    return [a for a in unique if not any(a != b and a in b for b in unique)]

@@ -8,6 +8,7 @@ from services import (
     cards,
     drug_rules,
     drugs,
+    hepatic_doses,
     lab_safety,
     renal_doses,
     sodium_history,
@@ -232,12 +233,16 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     # The labels' renal limits of the options at the latest eGFR (review 11 finding 1: the list
     # offered duloxetine and desvenlafaxine at eGFR 25 with no renal word).
     renal = renal_doses.caveat_line(ctx.record, ctx.policy, names)
+    # The labels' hepatic limits of the options with liver disease coded (review 12 finding 9:
+    # bupropion, venlafaxine and vortioxetine were offered beside cirrhosis with no hepatic word).
+    hepatic = hepatic_doses.caveat_line(ctx.record, names)
     return [
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
         *([recovered] if recovered is not None else []),
         *([reaction] if reaction is not None else []),
         *([renal] if renal is not None else []),
+        *([hepatic] if hepatic is not None else []),
     ]
 
 

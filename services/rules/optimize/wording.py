@@ -22,8 +22,13 @@ def range_top(ctx: RuleContext, trial: Trial) -> float | None:
 
 def range_label(ctx: RuleContext, trial: Trial) -> str:
     """ "20-40" for an adult; "20, also the maximum at age 70" when the older-adult maximum meets
-    the minimum; "10-20 at age 70" when it lowers the top."""
+    the minimum; "10-20 at age 70" when it lowers the top; "from 150 mg/day" when no maximum is
+    on record (review 12 finding 13: "150-unknown" read as if "unknown" were a dose)."""
     low, top = trial.min_adequate_mg, range_top(ctx, trial)
+    if top is None or low is None:
+        if low is not None:
+            return f"from {cards.fmt_mg(low)} mg/day"
+        return f"up to {cards.fmt_mg(top)} mg/day" if top is not None else "not on record"
     if top == trial.max_mg:
         return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
     age = ctx.record.patient.age

@@ -1,0 +1,48 @@
+"""Whether a medication record rests on the patient's own report (review 12 finding 14).
+
+A home medication documented at intake is exposure history, and medications.py keeps it, but it
+is no prescription and no fill: a trial that rests only on such records is "patient-reported",
+which the trial row and the TMS trial criterion say, for the clinician and the payer to confirm.
+Read from:
+
+- MedicationRequest `reportedBoolean` true (FHIR R4: "a secondary 'reported' record rather than
+  an original primary source-of-truth record"; US Core's self-prescribed example writes it with
+  intent `plan`), or `reportedReference` to a Patient or RelatedPerson. A reportedReference to a
+  Practitioner or Organization is another clinician's record, not the patient's word: not read
+  here. reportedBoolean states no source; it is read as the patient's report because a home
+  medication list is where EHRs write it, and the safer error is to ask to confirm a trial.
+- MedicationStatement `informationSource` a Patient or RelatedPerson (by its reference or its
+  `type`); an Organization is an outside record (medication_supply.outside_source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.fhir_fields import JSON_OBJECT
+
+# The reference types that are the patient or someone speaking for them.
+_PATIENT_SIDE = frozenset({"Patient", "RelatedPerson"})
+
+
+def _patient_side(reference: object) -> bool:
+    if not isinstance(reference, JSON_OBJECT):
+        return False
+    target = reference.get("reference")
+    if isinstance(target, str) and target.split("/")[-2:-1] in (["Patient"], ["RelatedPerson"]):
+        return True
+    return reference.get("type") in _PATIENT_SIDE
+
+
+def patient_reported(resource: Mapping[str, Any]) -> bool:
+    """Whether a MedicationRequest or MedicationStatement rests on the patient's report (module
+    docstring); False for any other resource."""
+    kind = resource.get("resourceType")
+    if kind == "MedicationRequest":
+        return resource.get("reportedBoolean") is True or _patient_side(
+            resource.get("reportedReference")
+        )
+    if kind == "MedicationStatement":
+        return _patient_side(resource.get("informationSource"))
+    return False

@@ -1,0 +1,111 @@
+"""Antidepressant trials taken beside a drug that lowers their levels (review 12 finding 11).
+
+Carbamazepine 400 mg/day ran through both of a patient's trials (sertraline, venlafaxine) and both
+counted as adequate failures with no word about it. Carbamazepine, phenytoin, phenobarbital and
+rifampin induce CYP3A4 (and CYP2B6), and the labels of several antidepressants say they lower
+their levels: Remeron (mirtazapine, about 60 % less exposure with carbamazepine), Trintellix
+(vortioxetine: consider a higher dose after 14 days), Wellbutrin (bupropion, CYP2B6), Desyrel
+(trazodone), Viibryd (vilazodone), Celexa and Lexapro (carbamazepine may raise their clearance);
+data/inducer_lowered.csv holds the pairs with their sources and status.
+
+A dose at the label's minimum may then not have been an adequate trial. The trial still counts
+(the dose is what the record shows, and a level may prove it adequate), but it is never silently
+adequate: the trial table's verdict and the payer's trials criterion name the inducer "to
+confirm". Decided over not counting the trial: that would hold back TMS or the next step from a
+patient whose failure may be real, on a possibility only a level or the clinician can settle;
+decided over saying nothing: a failure that was a low level would send the patient down the
+pathway for the wrong reason, when a higher dose might have worked.
+
+An inducer counts when it overlaps the trial for at least two weeks (induction builds up over one
+to three weeks; Trintellix's label speaks of more than 14 days).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import PatientRecord, Role, Trial
+from services.card_format import fmt_mg
+
+# Induction builds up over 1-3 weeks; Trintellix's label advice starts after 14 days together.
+MIN_OVERLAP_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class LoweredRow:
+    """An antidepressant whose levels these inducers lower (data/inducer_lowered.csv)."""
+
+    ingredient: str
+    lowered_by: frozenset[str]
+    effect: str  # "lowers mirtazapine levels (...)"
+    cite: str  # the short label reference shown on the card
+    status: str  # corroborated / UNVERIFIED
+    source: str
+
+
+@cache
+def table() -> dict[str, LoweredRow]:
+    text = resources.files("services").joinpath("data/inducer_lowered.csv").read_text("utf-8")
+    rows: dict[str, LoweredRow] = {}
+    for r in csv.DictReader(text.splitlines()):
+        rows[r["ingredient"]] = LoweredRow(
+            ingredient=r["ingredient"],
+            lowered_by=frozenset(n.strip() for n in r["lowered_by"].split(";") if n.strip()),
+            effect=r["effect"],
+            cite=r["cite"],
+            status=r["status"],
+            source=r["source"],
+        )
+    return rows
+
+
+def _overlap_days(a: Trial, b: Trial) -> int:
+    start: date = max(a.start, b.start)
+    end: date = min(a.end, b.end)
+    return (end - start).days
+
+
+def inducers_during(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
+    """The inducer courses that ran beside this antidepressant trial for two weeks or more."""
+    if trial.role is not Role.ANTIDEPRESSANT:
+        return ()
+    row = table().get(trial.ingredient)
+    if row is None:
+        return ()
+    return tuple(
+        t
+        for t in record.trials
+        if t.role is Role.INTERACTING
+        and t.ingredient in row.lowered_by
+        and _overlap_days(trial, t) >= MIN_OVERLAP_DAYS
+    )
+
+
+def note(trial: Trial, record: PatientRecord) -> str | None:
+    """ "taken with carbamazepine 400 mg/day (from 2023-01-09; a CYP3A4 inducer that lowers
+    sertraline levels: ...; case reports, UNVERIFIED): the dose may not have been adequate", or
+    None when no inducer ran beside it."""
+    found = inducers_during(trial, record)
+    if not found:
+        return None
+    row = table()[trial.ingredient]
+    named = " and ".join(
+        dict.fromkeys(f"{t.ingredient}{_dose(t)} (from {t.start.isoformat()})" for t in found)
+    )
+    flag = ", UNVERIFIED" if row.status == "UNVERIFIED" else ""
+    kind = "an inducer" if len(found) > 1 else f"a {found[0].drug_class}"
+    return (
+        f"taken with {named}, {kind} that {row.effect} ({row.cite}{flag}): the dose may not "
+        "have been adequate"
+    )
+
+
+def _dose(trial: Trial) -> str:
+    """ " 400 mg/day", the highest daily dose read, or "" (an inducer's dose need not be read:
+    any dose induces)."""
+    daily = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
+    return f" {fmt_mg(max(daily))} mg/day" if daily else ""
