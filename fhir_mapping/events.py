@@ -19,6 +19,7 @@ from fhir_mapping.record import (
     Product,
     Role,
     SourceRef,
+    StatedReason,
     WrittenDates,
 )
 
@@ -103,6 +104,9 @@ class MedicationEvent:
     # or sourced from an Organization): the organisation as the card names it; None for every
     # other event. Its supply is not in this pharmacy feed (review 11 finding 6).
     outside: str | None = None
+    # The resource's stated reasons (reasonCode / reasonReference; indications.py), read only
+    # when the resource has one (issue 14: most have none, and the field then stays ()).
+    reasons: tuple[StatedReason, ...] = ()
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -62,6 +62,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "taper",
         "product",
         "outside",
+        "reasons",  # set afterwards, only on a resource stating a reason (indications.py)
     ]
 
 
