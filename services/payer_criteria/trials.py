@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards, intolerance_count, trial_dates
+from services import cards, intolerance_count, trial_dates, trial_indication
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -52,7 +52,9 @@ def trial_line(trial: Trial) -> str:
                 f"{head}: stopped after {weeks} weeks at an adequate dose, "
                 f"{trial.unmeasured_text}: failure inferred from stopping it"
             )
-        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}"
+        confirm = trial_indication.to_confirm_text(trial)
+        tail = f"; {confirm}" if confirm else ""
+        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}{tail}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
         return (
@@ -109,6 +111,18 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     )
     if previous:
         summary += f"; to confirm: {previous}"
+    # Courses ordered for another indication (fhir_mapping/indications.py): named, never counted,
+    # so "1 counted" is not read as "only 1 tried".
+    other_use = _other_use(x)
+    if other_use:
+        summary += "; not counted: " + "; ".join(other_use)
+    # Counted courses whose orders state no depression reason (PTSD, a reason not read): "to
+    # confirm", never met outright.
+    indication = [
+        f"{t.ingredient} {text}"
+        for t in counted
+        if (text := trial_indication.to_confirm_text(t)) is not None
+    ]
     details = tuple([trial_line(t) for t in counted])
     if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
         # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
@@ -121,6 +135,9 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
         if previous:
             to_check = f"{to_check}; {previous}" if to_check else previous
+        if indication:
+            joined = "; ".join(indication)
+            to_check = f"{to_check}; {joined}" if to_check else joined
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(
@@ -146,6 +163,20 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
     return judged(c, status, (summary,), details=details)
+
+
+def _other_use(x: Inputs) -> list[str]:
+    """The episode's courses ordered only for another indication, as the summary names them:
+    "bupropion 300 mg/day 2023-01-09 - 2023-06-01: ordered for smoking cessation (Z72.0): not
+    counted as a depression trial", oldest first."""
+    found = []
+    for t in sorted(x.facts.episode_trials, key=_START):
+        text = trial_indication.other_use_text(t)
+        if text is not None:
+            end = "ongoing" if t.ongoing else t.end.isoformat()
+            dates = trial_dates.written_text(t) or f"{t.start.isoformat()} - {end}"
+            found.append(f"{t.ingredient} {top_dose_text(t)} {dates}: {text}")
+    return found
 
 
 def _partial_to_confirm(x: Inputs, counted: tuple[Trial, ...]) -> tuple[Trial, ...]:
