@@ -462,6 +462,7 @@ def build_record(
         unique=True,
         # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
         drafted=frozenset([d.ingredient for d in drafts]),
+        chart=unique,  # an order's reasonReference names a Condition (indications.py)
     )
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)

@@ -19,6 +19,7 @@ from fhir_mapping.record import (
     Product,
     Role,
     SourceRef,
+    StatedReason,
     WrittenDates,
 )
 
@@ -107,6 +108,9 @@ class MedicationEvent:
     # statement whose informationSource is the patient; review 12 finding 14). A course of
     # such records only is Trial.patient_reported.
     patient_reported: bool = False
+    # The resource's stated reasons (reasonCode / reasonReference; indications.py), read only
+    # when the resource has one (issue 14: most have none, and the field then stays ()).
+    reasons: tuple[StatedReason, ...] = ()
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -24,7 +24,7 @@ the event for the episode builder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from math import isfinite
@@ -54,6 +54,7 @@ from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.gaps import resource_gap, undated_drug
+from fhir_mapping.indications import condition_index, stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.medication_dates import dates_of, parse_date
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
@@ -238,6 +239,7 @@ def medication_events(
     as_of: date,
     unique: bool = False,
     drafted: frozenset[str] = frozenset(),
+    chart: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -251,6 +253,10 @@ def medication_events(
     A drug read only with another (DrugInfo.read_only_with: lisinopril with lithium) is read
     only when that other one has an event here or is among `drafted` (the ingredients of the
     hook's draft orders); otherwise it is left out in silence, as a drug off the pathway is.
+
+    An order's or statement's stated reasons (reasonCode / reasonReference: indications.py) ride
+    on its events; a reasonReference is resolved among `chart` (the whole chart's resources;
+    `resources` when None), indexed only when a resource has one.
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.
@@ -262,6 +268,14 @@ def medication_events(
     # Resources whose every drug is read only with another, until the others are known.
     deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any]] = []
     conditional = conditional_ingredients()
+    found: dict[str, Mapping[str, Any]] | None = None
+
+    def conditions() -> Mapping[str, Mapping[str, Any]]:
+        nonlocal found
+        if found is None:
+            found = condition_index(resources if chart is None else chart)
+        return found
+
     for resource in resources:
         if not isinstance(resource, JSON_OBJECT):
             continue
@@ -295,13 +309,23 @@ def medication_events(
         ):
             deferred.append((resource, reading, components, medication))
             continue
-        _read_resource(resource, reading, components, medication, as_of, events, gaps, pending)
+        _read_resource(
+            resource, reading, components, medication, as_of, events, gaps, pending, conditions
+        )
     if deferred:
         present = drafted.union([e.ingredient for e in events])
         for resource, reading, components, medication in deferred:
             if any(conditional[c.ingredient] & present for c in components):
                 _read_resource(
-                    resource, reading, components, medication, as_of, events, gaps, pending
+                    resource,
+                    reading,
+                    components,
+                    medication,
+                    as_of,
+                    events,
+                    gaps,
+                    pending,
+                    conditions,
                 )
     if pending:
         estimate_supplies(events, pending, resources, medications)
@@ -318,9 +342,11 @@ def _read_resource(
     events: list[MedicationEvent],
     gaps: list[DataGap],
     pending: list[PendingDispense],
+    conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
 ) -> None:
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
-    `gaps`, or it to `pending` when it is a dispense without days of supply)."""
+    `gaps`, or it to `pending` when it is a dispense without days of supply). `conditions`
+    gives the chart's Conditions by id, for a reasonReference."""
     # The combination product it names, read here once (Contrave's bupropion is never a trial:
     # combination_products.py), with the strength the product table gives its component.
     product, components = product_of(components)
@@ -355,6 +381,16 @@ def _read_resource(
         new = [replace(e, patient_reported=True) for e in new]
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
+    # The stated reasons (indications.py): rare, so two dict lookups for every other resource
+    # (issue 14). A dispense states none in R4.
+    if new and ("reasonCode" in resource or "reasonReference" in resource):
+        reasons = stated_reasons(
+            resource,
+            new[0].source,
+            conditions() if "reasonReference" in resource else {},
+        )
+        if reasons:
+            new = [replace(e, reasons=reasons) for e in new]
     events.extend(new)
     # A dispense without days of supply (Oracle Health): estimated after the loop from its
     # authorising order, which may come later in the chart. A dispense stating daysSupply

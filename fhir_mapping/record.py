@@ -80,6 +80,40 @@ class InadequacyReason(StrEnum):
     # Stopped for side effects, an allergy or an adverse event (issue 10): not a fair test of
     # efficacy, and not poor adherence either. Payers may count it toward TMS (Policy).
     INTOLERANCE = "intolerance"
+    # Every stated reason of the course's orders / statements is non-psychiatric (smoking
+    # cessation, neuropathic pain, migraine prevention: fhir_mapping/indications.py): the course
+    # is no depression trial, whatever its dose and weeks (Verdict.NOT_A_TRIAL).
+    OTHER_INDICATION = "other-indication"
+
+
+class IndicationCategory(StrEnum):
+    """What an order's or statement's stated reason (reasonCode / reasonReference) says the drug
+    was for, as far as counting a depression trial goes (fhir_mapping/indications.py)."""
+
+    DEPRESSION = "depression"  # counts, as a course with no reason does
+    # Anxiety, PTSD, OCD, panic, bulimia, PMDD: counted (the dose usually treats a co-occurring
+    # depression too), but "to confirm it was a trial for the depression" where it is counted.
+    PSYCHIATRIC_OTHER = "psychiatric-other"
+    NON_PSYCHIATRIC = "non-psychiatric"  # smoking cessation, pain, migraine, insomnia, ...
+    UNCLASSIFIED = "unclassified"  # stated, in no table: counted, and named to confirm
+    NOT_READ = "not-read"  # a reasonReference that does not resolve: never a guess
+
+
+@dataclass(frozen=True, slots=True)
+class StatedReason:
+    """One stated reason of an order or statement: its category, the words a card names it by
+    ("smoking cessation", "PTSD", or the chart's own text), the code as written ("Z72.0"; None
+    for text only or a reason not read) and the resource that states it."""
+
+    category: IndicationCategory
+    label: str
+    code: str | None
+    source: SourceRef
+
+    @property
+    def text(self) -> str:
+        """ "smoking cessation (Z72.0)", as a card says it."""
+        return f"{self.label} ({self.code})" if self.code else self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +344,12 @@ class Trial:
     # fhir_mapping/patient_reported.py), with no order by a clinician and no fill: the trial row
     # and the TMS trial criterion say "patient-reported", to confirm (review 12 finding 14).
     patient_reported: bool = False
+    # The reasons the course's orders and statements state (reasonCode / reasonReference,
+    # fhir_mapping/indications.py), one per (category, text), in record order; () when none
+    # states one (nearly every course). A course whose every stated reason is non-psychiatric is
+    # NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION); any other is counted as before, and
+    # services name what is left to confirm (services/trial_indication.py).
+    stated_reasons: tuple[StatedReason, ...] = ()
 
     @property
     def outcome_gap(self) -> RefillGap | None:

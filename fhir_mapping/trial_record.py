@@ -25,6 +25,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
+from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -33,6 +34,7 @@ from fhir_mapping.record import (
     InadequacyReason,
     Intolerance,
     Role,
+    StatedReason,
     Trial,
     Verdict,
     WrittenDates,
@@ -55,6 +57,7 @@ _NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 _TAPER = attrgetter("taper")
+_REASONS = attrgetter("reasons")
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -150,6 +153,19 @@ def _trial(
     product, not_a_trial = course_product([e.product for e in events], ingredient)
     if not_a_trial is not None:
         verdict, reasons, verdict_notes = not_a_trial
+    # The orders' and statements' stated reasons (indications.py): a course whose every stated
+    # reason is non-psychiatric (Zyban for smoking, duloxetine for neuropathy) is no depression
+    # trial. Most courses state none: one attribute read per event (issue 14).
+    stated: tuple[StatedReason, ...] = ()
+    if any(map(_REASONS, events)):
+        stated, other_use = course_indication([r for e in events for r in e.reasons], ingredient)
+        if other_use is not None:
+            if verdict is Verdict.NOT_A_TRIAL:
+                # Already no trial (low dose, a fixed course, Contrave): its own reason stays,
+                # and the stated indication is said beside it.
+                verdict_notes = (*verdict_notes, other_use[2])
+            else:
+                verdict, reasons, verdict_notes = other_use[0], other_use[1], (other_use[2],)
     if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
         # more adequate); then refill data that look poor on a drug stopped or skipped for its
@@ -214,6 +230,7 @@ def _trial(
         product=product,
         # Review 12 finding 14: only the patient's report behind it, no order or fill.
         patient_reported=all(e.patient_reported for e in events),
+        stated_reasons=stated,
     )
 
 

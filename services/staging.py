@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from fhir_mapping.record import Finding, FindingKind, PatientRecord, ProcedureKind, SourceRef
+from fhir_mapping.record import (
+    Finding,
+    FindingKind,
+    InadequacyReason,
+    PatientRecord,
+    ProcedureKind,
+    SourceRef,
+)
 from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
 
@@ -130,8 +137,12 @@ def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, s
         return min(onsets), "depression onset"
     # A drug taken in a product for another indication (Contrave's bupropion: Trial.product) is
     # no antidepressant trial, so it does not date the episode.
+    # Nor does one ordered for another indication (fhir_mapping/indications.py: Zyban).
     starts = [
-        t.start for t in facts.episode_trials if t.product is None or t.product.counts_as_trial
+        t.start
+        for t in facts.episode_trials
+        if (t.product is None or t.product.counts_as_trial)
+        and InadequacyReason.OTHER_INDICATION not in t.reasons
     ]
     if starts:
         return min(starts), "first antidepressant trial"

@@ -24,7 +24,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import inducers, trial_dates
+from services import inducers, trial_dates, trial_indication
 from services.card_format import as_needed_text, fmt_mg, fmt_pct, fmt_weeks, table
 
 # Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
@@ -299,6 +299,8 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         if assumed is not None:
             span = f"; duration not recorded (counted as {assumed} days)"
         return f"dose not recorded{span}: confirm the dose taken"
+    if reason is InadequacyReason.OTHER_INDICATION:
+        return trial_indication.other_use_text(trial) or "ordered for another indication"
     return "low dose for another indication"
 
 
@@ -311,6 +313,10 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
             # Contrave's bupropion (combination_products.py): say which product and what for.
             use = f" ({product.indication})" if product.indication else ""
             return f"{product.brand}'s {trial.ingredient}{use}: not an antidepressant trial"
+        # Every stated reason of its orders is non-psychiatric (fhir_mapping/indications.py).
+        other_use = trial_indication.other_use_text(trial)
+        if other_use is not None and fixed_course_text(trial) is None:
+            return other_use
         return fixed_course_text(trial) or "not an antidepressant trial"
     if _INTOLERANCE in trial.reasons:
         # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
@@ -324,8 +330,11 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         return f"not adequate: {why}" if why else "not adequate"
     outcome = _adequate_text(trial)
     if trial.intolerance is not None:  # adequate, and documented as not tolerated
-        return f"{outcome}; {intolerance_text(trial)}"
-    return outcome
+        outcome = f"{outcome}; {intolerance_text(trial)}"
+    # A failure counted toward TRD / TMS from an order stating no depression reason (PTSD, a
+    # reason not read): said where it counts, for the clinician to confirm.
+    confirm = trial_indication.to_confirm_text(trial) if trial.failed else None
+    return f"{outcome}; {confirm}" if confirm else outcome
 
 
 def _adequate_text(trial: Trial) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards, inducers, intolerance_count, trial_dates
+from services import cards, inducers, intolerance_count, trial_dates, trial_indication
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -59,7 +59,9 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
                 f"{head}: stopped after {weeks} weeks at an adequate dose, "
                 f"{trial.unmeasured_text}: failure inferred from stopping it"
             )
-        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}"
+        confirm = trial_indication.to_confirm_text(trial)
+        tail = f"; {confirm}" if confirm else ""
+        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}{tail}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
         return (
@@ -116,6 +118,18 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     )
     if previous:
         summary += f"; to confirm: {previous}"
+    # Courses ordered for another indication (fhir_mapping/indications.py): named, never counted,
+    # so "1 counted" is not read as "only 1 tried".
+    other_use = _other_use(x)
+    if other_use:
+        summary += "; not counted: " + "; ".join(other_use)
+    # Counted courses whose orders state no depression reason (PTSD, a reason not read): "to
+    # confirm", never met outright.
+    indication = [
+        f"{t.ingredient} {text}"
+        for t in counted
+        if (text := trial_indication.to_confirm_text(t)) is not None
+    ]
     # Review 12 finding 11: a trial taken beside an inducer that lowers its levels (carbamazepine
     # with sertraline) is counted, never silently: its line and the criterion say "to confirm".
     induced = {id(t): n for t in counted if (n := inducers.note(t, x.record)) is not None}
@@ -146,6 +160,9 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             if id(t) in induced:
                 said = f"{t.ingredient} {induced[id(t)]}"
                 to_check = f"{to_check}; {said}" if to_check else said
+        if indication:
+            joined = "; ".join(indication)
+            to_check = f"{to_check}; {joined}" if to_check else joined
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(
@@ -171,6 +188,20 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
     return judged(c, status, (summary,), details=details)
+
+
+def _other_use(x: Inputs) -> list[str]:
+    """The episode's courses ordered only for another indication, as the summary names them:
+    "bupropion 300 mg/day 2023-01-09 - 2023-06-01: ordered for smoking cessation (Z72.0): not
+    counted as a depression trial", oldest first."""
+    found = []
+    for t in sorted(x.facts.episode_trials, key=_START):
+        text = trial_indication.other_use_text(t)
+        if text is not None:
+            end = "ongoing" if t.ongoing else t.end.isoformat()
+            dates = trial_dates.written_text(t) or f"{t.start.isoformat()} - {end}"
+            found.append(f"{t.ingredient} {top_dose_text(t)} {dates}: {text}")
+    return found
 
 
 def _partial_to_confirm(x: Inputs, counted: tuple[Trial, ...]) -> tuple[Trial, ...]:

@@ -1,0 +1,49 @@
+"""What a course's stated indication (Trial.stated_reasons: fhir_mapping/indications.py) leaves a
+card to say: why a course ordered for something else is not counted, and what is left to confirm
+of a counted one ordered for another psychiatric disorder, for a reason in no table, or whose
+stated reason could not be read.
+
+Said only where it could change a conclusion: on a course the pathway counts (a failed trial
+toward TRD and the TMS trials criterion), never on a course with a depression reason or none.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import InadequacyReason, IndicationCategory, Trial, Verdict
+
+_DEPRESSION = IndicationCategory.DEPRESSION
+_NOT_READ = IndicationCategory.NOT_READ
+_NON_PSYCHIATRIC = IndicationCategory.NON_PSYCHIATRIC
+_OTHER_INDICATION = InadequacyReason.OTHER_INDICATION
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+
+
+def other_use_text(trial: Trial) -> str | None:
+    """ "ordered for smoking cessation (Z72.0): not counted as a depression trial" for a course
+    whose every stated reason is non-psychiatric, else None."""
+    if _OTHER_INDICATION not in trial.reasons:
+        return None
+    named = "; ".join(
+        dict.fromkeys(r.text for r in trial.stated_reasons if r.category is _NON_PSYCHIATRIC)
+    )
+    return f"ordered for {named}: not counted as a depression trial"
+
+
+def to_confirm_text(trial: Trial) -> str | None:
+    """ "ordered for PTSD (F43.10): confirm it was a trial for the depression" for a counted course
+    whose stated reasons name no depression; None for a course with a depression reason, with
+    none, or not counted. A psychiatric reason is counted (the dose usually treats a co-occurring
+    depression too) but is not met outright: the payer asks for trials for the depression."""
+    reasons = trial.stated_reasons
+    if not reasons or trial.verdict is _NOT_A_TRIAL:
+        return None
+    if any(r.category is _DEPRESSION for r in reasons):
+        return None
+    parts: list[str] = []
+    stated = [r.text for r in reasons if r.category is not _NOT_READ]
+    if stated:
+        parts.append("ordered for " + "; ".join(dict.fromkeys(stated)))
+    unread = [r.text for r in reasons if r.category is _NOT_READ]
+    if unread:
+        parts.append("its stated reason could not be read (" + "; ".join(unread) + ")")
+    return f"{' and '.join(parts)}: confirm it was a trial for the depression"
