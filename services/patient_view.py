@@ -34,6 +34,7 @@ from services.rules import (
     relapse,
     running_cautions,
     running_hepatic,
+    running_qtc,
     running_renal,
     running_sodium,
     suicide_risk,
@@ -76,6 +77,7 @@ def run_rules(
     found.append(running_cautions.rule(ctx))
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
+    found.append(running_qtc.rule(ctx))  # a long QTc on QT-prolonging drugs (review 12)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
@@ -84,6 +86,7 @@ def run_rules(
         found.extend(rule(ctx) for rule in PATHWAY_RULES)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
+    shown = running_qtc.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.

@@ -1,0 +1,198 @@
+"""patient-view: a long QTc with a QT-prolonging antidepressant running (review 12 finding 3).
+
+Before, a QTc was read only where a drug is ordered or proposed (the order checks, the switch
+list's line): a man on amitriptyline and methadone with a QTc of 492 ms got no card on chart
+open. Here, on chart open, the latest QTc this service can compare (lab_safety.latest_readable),
+when recent (policy.lab_recent_days), with the running drugs that prolong the QT interval: those
+data/lab_safety.csv has a QTc row for (citalopram, escitalopram, gepirone, the tricyclics) and
+those data/qt_drugs.csv lists (methadone, haloperidol, pimozide, thioridazine, ziprasidone, ...),
+each with its source. It speaks when:
+
+- the QTc is above a running antidepressant's own stop line (qtc-stop: citalopram's 500 ms,
+  gepirone's 450 ms, the tricyclics' 500 ms), or
+- the QTc is above a running antidepressant's caution line (qtc-caution: 450 ms, ICH E14) and
+  another QT-prolonging drug runs beside it: the combination is the risk factor the literature
+  names (Wenzel-Seifert 2011: torsades "as a rule" only with additional risk factors).
+
+A long QTc with one drug under its stop line, or QT-prolonging drugs with a normal QTc, makes no
+card (noise): the order checks and switch list still say the QTc where a drug is chosen. The card
+names the result, each drug with its dose, start and source and why it is listed, and the rows'
+advice; nothing is offered as an order (what to change is the prescriber's decision). Warning,
+snoozable with a reason; its fingerprint is the result and the drugs, so a new ECG ends a snooze.
+While it is shown, the optimise card's medication proposals are text, not one click: a higher
+dose or an added drug can lengthen the QTc further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import cache
+
+from fhir_mapping.record import LabResult
+from services import cards, lab_safety, screen, tables
+from services.interaction_table import Taking
+from services.lab_safety import LabRule
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold, running_cautions
+from services.rules.context import RuleContext
+
+TOPIC = "running-drug-qtc"
+_TEST = "qtc"
+
+
+@dataclass(frozen=True, slots=True)
+class QtDrug:
+    taking: Taking
+    why: str  # "its label's QTc line (Celexa label 5.2)", "known risk of torsades (...)"
+
+
+@dataclass(frozen=True, slots=True)
+class LongQtc:
+    lab: LabResult  # the latest comparable QTc: recent, above `line`
+    line: LabRule  # the stop line crossed, else the caution line crossed with a second drug
+    stop: bool  # `line` is a stop line
+    drugs: tuple[QtDrug, ...]  # the running QT-prolonging drugs, antidepressants first
+    unread: LabResult | None  # a later QTc that could not be compared
+
+
+@cache
+def qt_drugs() -> dict[str, tuple[str, str]]:
+    """data/qt_drugs.csv: ingredient -> (risk, source)."""
+    return {
+        row["ingredient"].strip(): (row["risk"].strip(), row["source"].strip())
+        for row in tables._rows("qt_drugs.csv")
+    }
+
+
+def _rows_for(check: str, taking: Taking, drug_class: str) -> list[LabRule]:
+    return [
+        r
+        for r in lab_safety.rules()
+        if r.check == check and r.applies_to(taking.ingredient, drug_class)
+    ]
+
+
+def long_qtc(ctx: RuleContext) -> LongQtc | None:
+    """The finding the card states, or None (nearly every chart: no recent long QTc)."""
+    lab = lab_safety.latest_readable(ctx.record, _TEST)
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    listed = qt_drugs()
+    stops: list[tuple[LabRule, Taking]] = []
+    cautions: list[tuple[LabRule, Taking]] = []
+    drugs: list[QtDrug] = []
+    for taking, drug_class in running_cautions.running(ctx):
+        own_stop = _rows_for("qtc-stop", taking, drug_class)
+        own_caution = _rows_for("qtc-caution", taking, drug_class)
+        if own_stop or own_caution:
+            cite = (own_stop or own_caution)[0]
+            drugs.insert(
+                sum(1 for d in drugs if d.why.startswith("its label")),
+                QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})"),
+            )
+            stops += [(r, taking) for r in own_stop if lab_safety.above(r, lab)]
+            cautions += [(r, taking) for r in own_caution if lab_safety.above(r, lab)]
+        elif taking.ingredient in listed:
+            risk, source = listed[taking.ingredient]
+            drugs.append(QtDrug(taking, f"{risk} risk of torsades ({_short(source)})"))
+    if stops:
+        line = min((r for r, _ in stops), key=lambda r: r.high or 0.0)
+        return LongQtc(lab, line, True, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
+    if cautions and len(drugs) >= 2:
+        line = min((r for r, _ in cautions), key=lambda r: r.high or 0.0)
+        return LongQtc(lab, line, False, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
+    return None
+
+
+def _short(source: str) -> str:
+    """A source cell's first clause ("methadone US label boxed warning (...)"): a card cites,
+    it never prints a table's source notes."""
+    head = source.split(";")[0].strip()
+    return head.split(" (")[0] if len(head) > 60 else head
+
+
+def _names(found: LongQtc) -> str:
+    return cards.and_list([d.taking.ingredient for d in found.drugs])
+
+
+def _summary(found: LongQtc) -> str:
+    qtc = f"QTc {lab_safety.text(found.lab)}"
+    if found.stop:
+        return cards.fit_summary(
+            f"{qtc} with {_names(found)} running: above {found.line.bounds()}, {found.line.says}",
+            f"{qtc} with {_names(found)} running: above {found.line.bounds()}",
+        )
+    return cards.fit_summary(
+        f"{qtc} with {_names(found)} running: each prolongs the QT interval",
+        f"{qtc} with {_names(found)} running",
+    )
+
+
+def detail(found: LongQtc) -> str:
+    line, lab = found.line, found.lab
+    cite = f"; {line.cite}" if line.cite else ""
+    if found.stop:
+        head = (
+            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.says}{cite}), with "
+            "these QT-prolonging drugs running:"
+        )
+    else:
+        head = (
+            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({cite.lstrip('; ') or 'caution'}"
+            "), with more than one QT-prolonging drug running (the combination is a risk factor "
+            "for torsades):"
+        )
+    lines = [head, *(f"- {d.taking.text()}: {d.why}." for d in found.drugs)]
+    advice = line.if_running or "repeat the ECG and review the QT-prolonging drugs"
+    unread = (
+        f"A later QTc ({found.unread.date.isoformat()}) could not be compared: read it before "
+        "acting on this one."
+        if found.unread is not None
+        else ""
+    )
+    return cards.join_sections(
+        "\n".join(lines),
+        f"{advice[0].upper()}{advice[1:]}.",
+        unread,
+        "Not offered as an order: which drug to lower, stop or switch is the prescriber's "
+        "decision. While this card is open, the optimise card's medication proposals are not "
+        "one click.",
+    )
+
+
+def fingerprint(found: LongQtc) -> str:
+    """The result (date and value) and the drugs: a new ECG or another such drug ends a snooze."""
+    lab = found.lab
+    return screen.pairs_key(
+        [f"qtc|{lab.date.isoformat()}|{lab.value}|{lab.flag}"]
+        + [f"drug|{d.taking.ingredient}" for d in found.drugs]
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = long_qtc(ctx)
+    if found is None:
+        return None
+    card = cards.make(TOPIC, summary=_summary(found), detail=detail(found))
+    return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+def hold_one_click(
+    recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's medication proposals as text while this card is shown."""
+    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+        return list(recs)
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click while the QTc is long** ({tables.topic(TOPIC).display} card): "
+            f"{'; '.join(s.label for s in held)}. A higher dose or an added drug can lengthen it "
+            "further: settle the QTc and the drugs first."
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line)
