@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial
 from services import data_gaps, tables
 from services.recommendation import Evidence
-from services.staging import MaudsleyStage
 from services.trial_table import trial_table
+
+if TYPE_CHECKING:  # a type only: importing staging here closed a cycle (pathway -> data_gaps ->
+    # cards -> card_evidence -> staging -> pathway) for any caller importing services.pathway first
+    from services.staging import MaudsleyStage
 
 
 def phq9_text(score: Score, day: str | None = None) -> str:
