@@ -126,7 +126,14 @@ def says_low_sodium(intolerance: Intolerance) -> bool:
     its reason as documented, or the table's term for a bare code (`intolerance_reason`). A
     drug-associated hyponatraemia does not expire: SSRIs and SNRIs can bring it back (the
     switch list says so: services/sodium_history.py)."""
-    return _low_sodium_words().search(intolerance.reason.lower()) is not None
+    return _said(_low_sodium_words(), intolerance.reason)
+
+
+def _said(words: re.Pattern[str], text: str) -> bool:
+    """Whether any of `words` stands in `text` not negated ("Nausea. Sodium rechecked: no
+    hyponatremia." names no low sodium: the recheck of review 12)."""
+    normal = normalise_text(text)
+    return any(not negated(normal, m.start(), m.end()) for m in words.finditer(normal))
 
 
 def _concepts(value: object) -> list[Mapping[str, Any]]:
@@ -158,7 +165,7 @@ def intolerance_reason(concept: object) -> str | None:
             [d for _, _, d in codings(item) if d]
             + ([item["text"]] if isinstance(item.get("text"), str) else [])
         ).lower()
-        if words and table.terms.search(words):
+        if words and _said(table.terms, words):
             return _label(item)
     return None
 

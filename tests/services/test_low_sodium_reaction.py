@@ -105,3 +105,12 @@ def test_control_no_stop_reason_no_line_and_the_course_counts() -> None:
     paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")
     assert paroxetine.intolerance is None and paroxetine.verdict is Verdict.ADEQUATE
     assert "Low sodium on record" not in _cards(record)[OPTIMISE].detail
+
+
+def test_a_negated_low_sodium_in_the_stop_reason_is_no_reaction() -> None:
+    # Recheck of review 12 (q34): "no hyponatremia" was read as a low-sodium reaction.
+    reason = {"text": "Nausea. Sodium rechecked: no hyponatremia."}
+    record = _chart(_paroxetine(reason), _running(ESCITALOPRAM_20, date(2024, 10, 7), "mr-esc"))
+    paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")
+    assert paroxetine.intolerance is None or not says_low_sodium(paroxetine.intolerance)
+    assert "Low sodium on record" not in _cards(record)[OPTIMISE].detail
