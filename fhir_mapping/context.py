@@ -244,6 +244,7 @@ def _finding(
     display: str,
     onset: date | None,
     source: SourceRef | None,
+    state: str = "active",
 ) -> Finding:
     return Finding(
         kind=kind,
@@ -252,8 +253,21 @@ def _finding(
         display=display or row.display,
         onset=onset,
         source=source,
-        severity=row.severity if kind is FindingKind.DEPRESSION else None,
+        severity=_severity(row, kind, state),
     )
+
+
+def _severity(row: ConditionCode, kind: FindingKind, state: str) -> str | None:
+    """The row's severity for depression; for a liver row marked "impairment" (cirrhosis,
+    hepatic failure), "impairment" while the condition is active and "impairment, inactive" once
+    it is resolved or inactive: such a code still counts as liver disease (duloxetine,
+    nefazodone), but is not read as current hepatic impairment (services/hepatic_doses.py;
+    recheck 12 finding 4: a cirrhosis resolved before a liver transplant)."""
+    if kind is FindingKind.DEPRESSION:
+        return row.severity
+    if kind is FindingKind.LIVER_DISEASE and row.severity:
+        return row.severity if state == "active" else f"{row.severity}, inactive"
+    return None
 
 
 def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...]:
@@ -287,7 +301,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             current = found.get(kind)
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
-                found[kind] = _finding(row, kind, system, code, display, onset, source)
+                found[kind] = _finding(row, kind, system, code, display, onset, source, state)
     if _SUBSTANCE_USE in found:
         _substance_in_remission(found, text)
     if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses

@@ -108,8 +108,9 @@ class MedicationEvent:
     # statement whose informationSource is the patient; review 12 finding 14). A course of
     # such records only is Trial.patient_reported.
     patient_reported: bool = False
-    # The resource's stated reasons (reasonCode / reasonReference; indications.py), read only
-    # when the resource has one (issue 14: most have none, and the field then stays ()).
+    # The resource's stated reasons (reasonCode / reasonReference; indications.py), read when
+    # the resource has one and passed in when the event is built (Epic states one on nearly
+    # every order: READ12 finding 3); () for a resource without one.
     reasons: tuple[StatedReason, ...] = ()
 
     @property

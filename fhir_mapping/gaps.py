@@ -30,7 +30,12 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
     "MedicationAdministration": (DataDomain.SESSIONS,),
     "Medication": (DataDomain.MEDICATIONS,),
     # Pregnancy status (US Core 82810-3, pregnancy.py) is a condition read from an Observation.
-    "Observation": (DataDomain.SCORES, DataDomain.LABS, DataDomain.CONDITIONS),
+    "Observation": (
+        DataDomain.SCORES,
+        DataDomain.LABS,
+        DataDomain.CONDITIONS,
+        DataDomain.LIVER_TESTS,
+    ),
     "QuestionnaireResponse": (DataDomain.SCORES,),
     "Condition": (DataDomain.CONDITIONS,),
     "Procedure": (DataDomain.PROCEDURES,),
@@ -42,8 +47,8 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
 }
 
 # Prefetch keys narrower than their resource type (services/catalog.py). The service asks for
-# Observations under two keys, so that neither query is too long for the EHR's FHIR server:
-# `observations` (rating scales and suicide screens) and `labs`. A key that could not be had leaves
+# Observations under three keys, so that no query is too long for the EHR's FHIR server:
+# `observations` (rating scales and suicide screens), `labs` and `liverTests` (ALT, AST). A key that could not be had leaves
 # only its own domain unseen: an absent `labs` must not say "PHQ-9 not available". The protocol
 # layer reports such a key's data as "<type>:<key>" ("Observation:labs", see `feed`); every other
 # key by its resource type alone.
@@ -54,6 +59,10 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # The QTc and ECG results come with the other labs: the key not sent is a labs gap, which the
     # QTc checks carry too (topic_data.csv order-qtc: labs and qtc; lab_safety.qtc_missing).
     "labs": (DataDomain.LABS,),
+    # ALT and AST (review 12 H10): a key of their own because `labs` had no room left under
+    # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
+    # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
+    "liverTests": (DataDomain.LIVER_TESTS,),
 }
 
 
@@ -86,6 +95,7 @@ _NOUN = {
     DataDomain.PARTNER_DRUGS: "medication record",
     DataDomain.QTC: "ECG or QTc result",
     DataDomain.SESSIONS: "medication administration",
+    DataDomain.LIVER_TESTS: "liver test result",
 }
 
 
@@ -135,7 +145,24 @@ def _by_class(partners: set[str]) -> list[str]:
     whole = sorted(c for c, names in members.items() if len(names) > 1 and names <= partners)
     covered = set().union(*(members[c] for c in whole)) if whole else set()
     named = sorted(partners - covered)
-    return named + [f"an {c}" if c[0] in "AEFHILMNORSX" else f"a {c}" for c in whole]
+    return named + [f"{article(c)} {c}" for c in whole]
+
+
+# Capital letters whose spoken name starts with a vowel sound ("an S-S-R-I", "an M-A-O-I").
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def article(phrase: str) -> str:
+    """ "a" or "an" before a drug-class name, by its first sound: an all-capitals abbreviation
+    is said letter by letter ("an SSRI", "an NSAID", "a TCA"); a word by its first letter ("an
+    anticoagulant", "a mood stabilizer"; "NaSSA" is said as a word). Good enough for the class
+    names of data/antidepressants.csv; not a general English rule."""
+    first = phrase.split()[0] if phrase.strip() else ""
+    if not first:
+        return "a"
+    if first.isupper():
+        return "an" if first[0] in _VOWEL_SOUND_LETTERS else "a"
+    return "an" if first[0].lower() in "aeiou" else "a"
 
 
 def noun(domain: DataDomain, count: int) -> str:
@@ -196,7 +223,7 @@ def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
 # these (Medication is read only through what references it, so its absence proves nothing).
-# Observations are asked for under two keys, each with its domains (DOMAINS_OF_KEY).
+# Observations are asked for under three keys, each with its domains (DOMAINS_OF_KEY).
 _ASKED: Mapping[str, tuple[DataDomain, ...]] = {
     **{k: v for k, v in DOMAINS_OF_TYPE.items() if k not in ("Medication", "Observation")},
     **{feed("Observation", key): domains for key, domains in DOMAINS_OF_KEY.items()},

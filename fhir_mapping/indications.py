@@ -22,14 +22,24 @@ Each reason is read into a StatedReason (record.py) of one IndicationCategory:
   counts as one with no reason does, and the cards say so where it could change a conclusion.
 A concept with codings of several categories takes the one that counts most (depression, then
 psychiatric-other, unclassified, non-psychiatric): the safer reading is never to drop a trial a
-coding calls depression.
+coding calls depression. Its text is read the same way beside its codings (READ12 finding 2):
+Epic's Z72.0 with the text "Depression and smoking cessation" is a depression reason, named by
+that text, not a smoking-cessation one.
 
 `course_indication` judges a course: NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION) only when
-EVERY stated reason of its records is non-psychiatric. A depression reason on any record, mixed
-reasons (depression and pain), or no reason at all: counted as before. Dispenses state no reason
+EVERY order and statement of it states a reason and every reason is non-psychiatric. A
+depression reason on any record, mixed reasons (depression and pain), or no reason at all:
+counted as before. A course some of whose orders or statements state only a non-psychiatric
+reason and others none (Zyban ordered for smoking, re-ordered with no reason) is counted too
+(READ12 finding 1), and named "to confirm" (services/trial_indication.py): the safer reading,
+which neither hides a trial nor claims one silently. Dispenses state no reason
 (MedicationDispense has none in R4), so the orders' and statements' reasons decide. Only the
 trial counting changes: the events stay, so the safety checks (interactions, serotonin load,
 renal doses, QTc, running drugs) still see a duloxetine taken for pain.
+
+Epic states a reason on nearly every order (READ12 finding 3), and a clinic's orders repeat the
+same few: a reasonCode concept is read once per content (its JSON as sent, as dose_memo.py keys
+a sig), never per resource id, which a chart's first sight defeats.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+import orjson
 
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import ICD10CM, SNOMED, canonical_system
@@ -154,19 +166,29 @@ def _shown_code(coded: Sequence[tuple[str, str, str]], system: str, code: str) -
     return f"SNOMED CT {code}" if system == SNOMED else code
 
 
-def read_concept(concept: object, source: SourceRef) -> StatedReason | None:
-    """One reason concept (a reasonCode, or a Condition's code) as a StatedReason; None when it
-    states nothing (no coding, no text)."""
+# A reason as read, without the resource stating it: (category, label, code as shown).
+_Reading = tuple[IndicationCategory, str, str | None]
+
+
+def _reading(concept: object) -> _Reading | None:
+    """One reason concept read (see read_concept); None when it states nothing."""
     coded = codings(concept)
     text = concept.get("text") if isinstance(concept, JSON_OBJECT) else None
     words = text.strip() if isinstance(text, str) else ""
-    best: tuple[IndicationCategory, str, str] | None = None
+    best: _Reading | None = None
     for system, code, _ in coded:
         found = _coding_category(system, code)
         if found is not None and (best is None or _RANK[found[0]] < _RANK[best[0]]):
             best = (found[0], found[1], _shown_code(coded, system, code))
     if best is not None:
-        return StatedReason(best[0], best[1], best[2], source)
+        # READ12 finding 2: the text may name what counts more than every coding (Epic's Z72.0
+        # "Depression and smoking cessation"): as across codings, the category that counts most
+        # wins, named by the text as written (its code is not the depression's). The codings'
+        # displays are not read here: they are the code systems' names of codes already read.
+        said = _text_category(words.lower()) if words else None
+        if said is not None and _RANK[said[0]] < _RANK[best[0]]:
+            return said[0], words, best[2]
+        return best
     shown = words or next((d for _, _, d in coded if d), "")
     if not shown and not coded:
         return None
@@ -174,8 +196,39 @@ def read_concept(concept: object, source: SourceRef) -> StatedReason | None:
     said = _text_category(" ".join([words, *(d for _, _, d in coded)]).lower())
     written = _shown_code(coded, *coded[0][:2]) if coded else None
     if said is not None:
-        return StatedReason(said[0], said[1], written, source)
-    return StatedReason(_UNCLASSIFIED, shown or "an uncoded reason", written, source)
+        return said[0], said[1], written
+    return _UNCLASSIFIED, shown or "an uncoded reason", written
+
+
+# Readings by the concept's JSON as sent (module docstring). Bounded as the dose memo is.
+_READING_MEMO_MAX = 2048
+_remembered: dict[bytes, _Reading | None] = {}
+_UNREAD = object()  # not in the memo
+
+
+def _remembered_reading(concept: object) -> _Reading | None:
+    """_reading of `concept`, remembered by its content. A concept orjson cannot write (a key
+    that is not a string, an integer beyond 64 bits) is read every time; a NaN it writes as
+    null reads as a null does (neither is a string), so none is left out for it."""
+    try:
+        key = orjson.dumps(concept)
+    except TypeError:  # orjson.JSONEncodeError
+        return _reading(concept)
+    found = _remembered.get(key, _UNREAD)
+    if found is not _UNREAD:
+        return found  # type: ignore[return-value]
+    reading = _reading(concept)
+    if len(_remembered) >= _READING_MEMO_MAX:
+        _remembered.clear()
+    _remembered[key] = reading
+    return reading
+
+
+def read_concept(concept: object, source: SourceRef) -> StatedReason | None:
+    """One reason concept (a reasonCode, or a Condition's code) as a StatedReason; None when it
+    states nothing (no coding, no text)."""
+    reading = _remembered_reading(concept)
+    return None if reading is None else StatedReason(*reading, source)
 
 
 def _condition(
@@ -241,16 +294,22 @@ def stated_reasons(
             label = f"{named} ({where})" if named else where
             reason = StatedReason(_NOT_READ, label, None, source)
         found.append(reason)
-    return tuple(dict.fromkeys(found))
+    # One reason (nearly every order): no set of them to build (issue 14).
+    return tuple(found) if len(found) < 2 else tuple(dict.fromkeys(found))
 
 
 def course_indication(
-    reasons: Sequence[StatedReason], ingredient: str
+    reasons: Sequence[StatedReason], ingredient: str, *, unstated: bool = False
 ) -> tuple[tuple[StatedReason, ...], tuple[Verdict, tuple[InadequacyReason, ...], str] | None]:
     """(the course's stated reasons, one per (category, text) in record order; the verdict,
-    reasons and note of a course whose every stated reason is non-psychiatric, else None)."""
+    reasons and note of a course whose every stated reason is non-psychiatric, else None).
+
+    `unstated`: an order or statement of the course states no reason. Such a course is counted
+    whatever the others state (READ12 finding 1: a Zyban order for smoking, then a
+    continuation order with no reason, is not dropped for its whole course); its non-psychiatric
+    reasons stay on it, for services to name "to confirm"."""
     unique = tuple({(r.category, r.text): r for r in reasons}.values())
-    if not unique or any(r.category is not _NON_PSYCHIATRIC for r in unique):
+    if unstated or not unique or any(r.category is not _NON_PSYCHIATRIC for r in unique):
         return unique, None
     named = "; ".join(dict.fromkeys(r.text for r in unique))
     note = (

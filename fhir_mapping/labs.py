@@ -1,4 +1,5 @@
-"""Lab results the diagnosis review reads: TSH, free T4, B12, folate, 25-OH vitamin D.
+"""Lab results the diagnosis review reads: TSH, free T4, B12, folate, 25-OH vitamin D; and the
+safety labs (lithium level, QTc, sodium, renal and metabolic labs, ALT and AST).
 
 Observation (status final / amended / corrected, dated up to as-of) -> LabResult. The flag comes
 from Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else the Observation's own
@@ -23,6 +24,11 @@ read when the text holds one number with a unit data/lab_ranges.csv's `text_unit
 (lab_text.bound_from_text); any other text stays a value not read. A valueQuantity.comparator
 is kept, of a result and of a component alike ("> 450": a bound, never exactly 450); one outside
 the R4 value set leaves the value unread (`_value`).
+
+ALT and AST (review 12 H10) have no default interval (data/lab_ranges.csv): their flag is the
+lab's interpretation or referenceRange as for any test, and the high end of the referenceRange is
+kept (`range_high`) so the hepatic checks can judge a multiple of the upper limit of normal
+(services/transaminases.py) with the lab's own limit.
 
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
@@ -189,6 +195,32 @@ def _range_flag(resource: Resource, value: float, unit: str | None) -> str | Non
 # Read per lab Observation (issue 14): a dict, not a cached call.
 _PANELS = panel_tests()
 
+# The transaminases (review 12 H10): judged as a multiple of the upper limit of normal
+# (services/transaminases.py), so the high end of the Observation's own referenceRange is kept
+# (LabResult.range_high); asked for under their own prefetch key (`liverTests`, services/catalog.py)
+# and their unread results are a gap of their own domain (DataDomain.LIVER_TESTS).
+ULN_TESTS = frozenset({"alt", "ast"})
+
+
+def range_high(resource: Resource, unit: str | None) -> float | None:
+    """The high end of the first referenceRange that has one, when its unit is the value's (or
+    either is not stated: a range is in the result's unit unless it says otherwise, as
+    `_range_flag` reads it); None otherwise. A range in another unit is not used."""
+    for ref in resource.get("referenceRange") or ():
+        if not isinstance(ref, JSON_OBJECT):
+            continue
+        quantity = ref.get("high")
+        if not isinstance(quantity, JSON_OBJECT):
+            continue
+        bound_unit = _quantity_unit(quantity)
+        if bound_unit is not None and unit is not None and bound_unit.lower() != unit.lower():
+            return None
+        bound = number(quantity.get("value"))
+        if bound is not None and bound > 0:
+            return bound
+    return None
+
+
 # The gap reason of a dated panel with no component of its test (an ECG with no QTc): fixed
 # words, never the ECG's values (reasons go to the logs). services/order_checks/labs.py words its
 # "not compared" card from it.
@@ -211,6 +243,8 @@ LAB_NAMES = {
     "glucose": "glucose",
     "ldl": "LDL",
     "triglycerides": "triglycerides",
+    "alt": "ALT",
+    "ast": "AST",
     "ecg": "ECG",
     # What an ECG without a QTc reports (data/lab_panel_measures.csv): shown, never compared.
     "qt": "QT interval",
@@ -361,6 +395,7 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
         flag=flag,
         source=source_ref(resource),
         comparator=comparator,
+        range_high=range_high(resource, unit) if test in ULN_TESTS else None,
     )
 
 
@@ -454,5 +489,8 @@ _QTC_TESTS = frozenset(_PANELS).union(*_PANELS.values())
 
 
 def _domain(test: str) -> DataDomain:
-    """The gap domain of an unread result of `test`: the QTc's own, or the labs'."""
+    """The gap domain of an unread result of `test`: the QTc's own, the liver tests' (an unread
+    ALT can change only the transaminase checks), or the labs'."""
+    if test in ULN_TESTS:
+        return DataDomain.LIVER_TESTS
     return _QTC_DOMAIN if test in _QTC_TESTS else _LABS

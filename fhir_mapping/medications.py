@@ -25,7 +25,6 @@ the event for the episode builder.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from math import isfinite
 from operator import attrgetter
@@ -79,7 +78,15 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.patient_reported import patient_reported
-from fhir_mapping.record import DataGap, DoseBasis, DraftOrder, Product, SourceRef
+from fhir_mapping.record import (
+    DataGap,
+    DoseBasis,
+    DraftOrder,
+    Product,
+    SourceRef,
+    StatedReason,
+    WrittenDates,
+)
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
@@ -93,6 +100,7 @@ _daily_dose_mg = remembered_daily_dose_mg
 _dose_memo = remembered_doses
 
 _DAILY = DoseBasis.DAILY
+_NO_CONDITIONS: Mapping[str, Mapping[str, Any]] = {}  # a resource with no reasonReference
 
 
 def _events_of(
@@ -101,21 +109,39 @@ def _events_of(
     drug: tuple[tuple[Component, ...], Mapping[str, Any] | None],
     dates: tuple[date, date | None],
     dosages: Sequence[Mapping[str, Any]],
-    product: Product | None = None,
+    product: Product | None,
+    written: WrittenDates | None,
+    conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
 ) -> list[MedicationEvent]:
     """The events of one resource of type `reading`: `drug` its (components, referenced
     Medication), `dates` its (start, end), `dosages` its dosage lines (`dosage_lines`), `product`
-    the combination product it names (combination_products.py), carried on each event.
+    the combination product it names (combination_products.py), carried on each event,
+    `written` its dates as written when partial, `conditions` the chart's Conditions by id (for
+    a reasonReference).
 
     Everything that does not depend on the component (source, status, adherence, refills, a
-    dispense's days supply, the dose memo's key) is read once per resource, whatever its number
-    of components; each event is built complete, with its dose basis (dose_basis.py), rather than
-    built and then copied."""
+    dispense's days supply, the dose memo's key, where a statement comes from, whether the
+    patient reported it, its stated reasons) is read once per resource, whatever its number of
+    components; each event is built complete, with its dose basis (dose_basis.py) and its stated
+    reasons, rather than built and then copied (READ12 finding 3: a copy to attach the reasons
+    cost more than reading them, on nearly every Epic order)."""
     components, medication = drug
     start, end = dates
     kind = reading.kind
     rid = resource.get("id")
     source = SourceRef(reading.name, rid if isinstance(rid, str) else str(rid or ""))
+    # From another organisation (review 11 finding 6): a statement only.
+    outside = outside_source(resource) if kind is STATEMENT else None
+    # Resting on the patient's own report (review 12 finding 14): never a dispense.
+    reported_by_patient = kind is not DISPENSE and patient_reported(resource)
+    # The stated reasons (indications.py). Epic states one on nearly every order (READ12 finding
+    # 3), Synthea on many; two dict lookups for a resource without one (a dispense states none
+    # in R4). The Conditions are indexed only for a reasonReference.
+    reasons: tuple[StatedReason, ...] = ()
+    if "reasonCode" in resource or "reasonReference" in resource:
+        reasons = stated_reasons(
+            resource, source, conditions() if "reasonReference" in resource else _NO_CONDITIONS
+        )
     raw_status = resource.get("status")
     # A malformed status counts as absent (tolerant reading), not as its repr.
     status = raw_status if isinstance(raw_status, str) and raw_status else "unknown"
@@ -220,9 +246,12 @@ def _events_of(
                 False,  # supply_estimated: set by estimate_supplies
                 asserted,
                 prn_max,  # as_needed_max_mg
-                None,  # written_dates: set by _read_resource
-                None,  # taper: set by with_taper
+                written,  # written_dates
+                None,  # taper: set by with_taper (a taper sig is rare)
                 product,
+                outside,
+                reported_by_patient,  # patient_reported
+                reasons,
             )
         )
     return events
@@ -370,27 +399,20 @@ def _read_resource(
         return
     if start > as_of:
         return
-    new = _events_of(resource, reading, (components, medication), (start, end), dosages, product)
-    if written is not None:  # a partial date (review 10 finding 5): rare, so set afterwards
-        new = [replace(e, written_dates=written) for e in new]
-    if reading.kind is STATEMENT and new:  # from another organisation (review 11 finding 6)
-        outside = outside_source(resource)
-        if outside is not None:
-            new = [replace(e, outside=outside) for e in new]
-    if reading.kind is not DISPENSE and new and patient_reported(resource):  # review 12 f. 14
-        new = [replace(e, patient_reported=True) for e in new]
+    # A partial date (review 10 finding 5), where it comes from, the patient's report and the
+    # stated reasons are read with the event, not copied onto it afterwards (READ12 finding 3).
+    new = _events_of(
+        resource,
+        reading,
+        (components, medication),
+        (start, end),
+        dosages,
+        product,
+        written,
+        conditions,
+    )
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
-    # The stated reasons (indications.py): rare, so two dict lookups for every other resource
-    # (issue 14). A dispense states none in R4.
-    if new and ("reasonCode" in resource or "reasonReference" in resource):
-        reasons = stated_reasons(
-            resource,
-            new[0].source,
-            conditions() if "reasonReference" in resource else {},
-        )
-        if reasons:
-            new = [replace(e, reasons=reasons) for e in new]
     events.extend(new)
     # A dispense without days of supply (Oracle Health): estimated after the loop from its
     # authorising order, which may come later in the chart. A dispense stating daysSupply

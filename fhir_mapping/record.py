@@ -502,7 +502,9 @@ class FindingKind(StrEnum):
     SUBSTANCE_USE = "substance-use"  # active (a code or text "in remission" reads as the next)
     SUBSTANCE_USE_IN_REMISSION = "substance-use-in-remission"  # F1x.11/.21/.91 (review 7 f. 8)
     # Chronic liver disease or cirrhosis (ICD-10-CM K70, K72-K74, B18): duloxetine is avoided
-    # there (Cymbalta label; review 7 finding 3).
+    # there (Cymbalta label; review 7 finding 3). Rows whose code means hepatic impairment is
+    # likely (cirrhosis, hepatic failure, portal hypertension) carry severity "impairment" in
+    # condition_codes.csv; the finding keeps it only while the condition is active (context.py).
     LIVER_DISEASE = "liver-disease"
     EPILEPSY = "epilepsy"  # epilepsy or seizures (TMS contraindication)
     HYPOTHYROIDISM = "hypothyroidism"
@@ -569,6 +571,11 @@ class FindingKind(StrEnum):
     # of renal transplant): dated after every dialysis code, it ends the dialysis reading and an
     # eGFR since the transplant decides (services/renal_doses.py; review 11 recheck 2 finding 5).
     KIDNEY_TRANSPLANT = "kidney-transplant"
+    # A liver transplant on record (ICD-10-CM Z94.4; SNOMED 737297006 transplanted liver
+    # present): dated after every cirrhosis or hepatic failure code, those codes are read as the
+    # native liver's, not as current hepatic impairment (services/hepatic_doses.py; recheck 12
+    # finding 4).
+    LIVER_TRANSPLANT = "liver-transplant"
     # Chronic kidney disease stage 4 or 3 coded (ICD-10-CM N18.4, N18.3/N18.30-N18.32; SNOMED
     # 431857002, 433144002, 700378005, 700379002): with no eGFR on record the renal checks read
     # the stage's eGFR range (KDIGO G4 15-29, G3 30-59, G3a 45-59, G3b 30-44;
@@ -661,6 +668,10 @@ class LabResult:
     # valueQuantity.comparator as sent ("<", "<=", ">", ">="; None: an exact value): "eGFR > 60"
     # is a bound, not 60 (a renal check must not read it as mild impairment).
     comparator: str | None = None
+    # The high end of the Observation's own referenceRange, in the value's unit, for the tests
+    # judged as a multiple of the upper limit of normal (ALT, AST: fhir_mapping/labs.py
+    # ULN_TESTS, services/transaminases.py); None when not sent or for other tests.
+    range_high: float | None = None
 
 
 class ProcedureKind(StrEnum):
@@ -791,6 +802,10 @@ class DataDomain(StrEnum):
     # fhir_mapping/administrations.py, review 10 finding 10). Apart from PROCEDURES: a MAR that
     # could not be fetched hides no psychotherapy, ECT or TMS, only these sessions.
     SESSIONS = "esketamine sessions"
+    # ALT and AST (the `liverTests` prefetch key, services/catalog.py): apart from LABS so that a
+    # chart sent without that key (an EHR with the older discovery) leaves only the transaminase
+    # checks unseen, never the lithium, TSH or sodium ones that come under `labs` (review 12 H10).
+    LIVER_TESTS = "liver tests"
 
 
 class GapCause(StrEnum):

@@ -153,12 +153,18 @@ def _trial(
     product, not_a_trial = course_product([e.product for e in events], ingredient)
     if not_a_trial is not None:
         verdict, reasons, verdict_notes = not_a_trial
-    # The orders' and statements' stated reasons (indications.py): a course whose every stated
-    # reason is non-psychiatric (Zyban for smoking, duloxetine for neuropathy) is no depression
-    # trial. Most courses state none: one attribute read per event (issue 14).
+    # The orders' and statements' stated reasons (indications.py): a course whose every order
+    # and statement states a non-psychiatric reason (Zyban for smoking, duloxetine for
+    # neuropathy) is no depression trial. Most courses state none: one attribute read per event
+    # (issue 14).
     stated: tuple[StatedReason, ...] = ()
     if any(map(_REASONS, events)):
-        stated, other_use = course_indication([r for e in events for r in e.reasons], ingredient)
+        # READ12 finding 1: an order or statement stating no reason counts as it always has (a
+        # dispense states none in R4, so it says nothing either way).
+        unstated = any(not e.reasons and e.kind is not _DISPENSE for e in events)
+        stated, other_use = course_indication(
+            [r for e in events for r in e.reasons], ingredient, unstated=unstated
+        )
         if other_use is not None:
             if verdict is Verdict.NOT_A_TRIAL:
                 # Already no trial (low dose, a fixed course, Contrave): its own reason stays,

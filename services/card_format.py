@@ -50,6 +50,21 @@ def names(trials: Iterable[Trial]) -> str:
     return ", ".join(dict.fromkeys([t.ingredient for t in trials]))
 
 
+def reported_note(trials: Iterable[Trial]) -> str:
+    """Said after the names of trials a card counts ("1 adequate trial failed (escitalopram),
+    self-reported"): a course only the patient reports (Trial.patient_reported: no order or fill
+    on record) is marked where it is counted (review 12 recheck part 1 #14). ", self-reported"
+    when every one is, ", escitalopram self-reported" when some are, "" when none (nearly every
+    chart). After the parenthesis, so a summary keeps its names when it fits."""
+    group = list(trials)
+    reported = list(dict.fromkeys([t.ingredient for t in group if t.patient_reported]))
+    if not reported:
+        return ""
+    if len(reported) == len(dict.fromkeys([t.ingredient for t in group])):
+        return ", self-reported"
+    return f", {', '.join(reported)} self-reported"
+
+
 def or_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)

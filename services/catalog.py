@@ -7,8 +7,8 @@ fhir_mapping/data/observation_codes.csv, plus the site's local codes that map to
 `[codes]` configuration, fhir_mapping/site_codes.py), so the EHR also sends its own rows (an Epic
 flowsheet row holding the PHQ-9 total under a local code only).
 
-The Observation codes are asked for under two keys, `observations` (rating scales, suicide
-screens, and the US Core Pregnancy Status) and `labs`, so that no
+The Observation codes are asked for under three keys, `observations` (rating scales, suicide
+screens, and the US Core Pregnancy Status), `labs` and `liverTests`, so that no
 query string is longer than MAX_QUERY_BYTES (review 8): one template with every code was 2.9 KB
 once sent, over the 2,048-byte default of IIS.
 
@@ -36,6 +36,15 @@ has no breastfeeding template that we know of (recalled, UNVERIFIED), so a docum
 ISiK profile (35 bytes) is left out too. Both are still read when they come (a Z39.1 Condition
 too). A third local row costs about 51 bytes, over the limit before this code as after it, so
 two rows are still the most that fit: no site loses a row it could map before.
+
+Transaminases (review 12 H10): ALT (LOINC 1742-6, 1743-4, 76625-3) and AST (1920-8, 30239-8) are
+asked for under a third key, `liverTests` (418 bytes with no site codes), not under `labs`, which
+was at 1,738 bytes: their ten tokens (each code also under its OID) would have taken it to about
+2,100. `labs` is left as it was, so an EHR that kept the older discovery (sending `observations`
+and `labs` only) reads every lab as before: what a missing `liverTests` leaves unseen is its own
+domain (DataDomain.LIVER_TESTS, fhir_mapping/gaps.py DOMAINS_OF_KEY), which only the transaminase
+checks read; it is optional, as `labs` is, and fetched from `fhirServer` when it can be. A site's
+local ALT or AST code goes with it (`_local_codes`).
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ from urllib.parse import quote
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
+from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
 # The HL7 OID of LOINC as C-CDA conversions write it (fhir_mapping/data/code_systems.csv).
@@ -97,10 +107,21 @@ def _token(system: str, code: str) -> str:
     return f"{escape(system)}|{escape(code)}"
 
 
-def _is_lab(row: ObservationCode) -> bool:
-    """A lab row (what fhir_mapping/labs.py reads: the tests of data/lab_ranges.csv); every other
-    row (scales, suicide screens, pregnancy status) is asked for under `observations`."""
-    return row.concept in lab_ranges()
+# The Observation keys, in discovery order (review 12 H10: `liverTests` split off `labs`).
+OBSERVATIONS = "observations"
+LABS = "labs"
+LIVER_TESTS = "liverTests"
+OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS)
+
+
+def _key_of(row: ObservationCode) -> str:
+    """The key a row of observation_codes.csv is asked for under: ALT and AST (the tests judged
+    against an upper limit of normal, fhir_mapping/labs.py ULN_TESTS) under `liverTests`; every
+    other lab row (what fhir_mapping/labs.py reads: the tests of data/lab_ranges.csv) under
+    `labs`; every other row (scales, suicide screens, pregnancy status) under `observations`."""
+    if row.concept in ULN_TESTS:
+        return LIVER_TESTS
+    return LABS if row.concept in lab_ranges() else OBSERVATIONS
 
 
 def query_bytes(template: str) -> int:
@@ -129,18 +150,13 @@ def overlong_templates(
         for key, template in service.prefetch:
             length = query_bytes(template)
             if length > limit and key not in found:
-                labs = _OBSERVATION_KEYS.get(key)
-                local = 0 if labs is None else len(_local_codes(site_codes, labs=labs))
+                local = len(_local_codes(site_codes, key)) if key in OBSERVATION_KEYS else 0
                 found[key] = LongQuery(key, length, local)
     return tuple(found.values())
 
 
-# The keys the site's local codes are added to, each with whether it holds the labs.
-_OBSERVATION_KEYS = {"observations": False, "labs": True}
-
-
-def _standard_codes(*, labs: bool) -> list[tuple[str, str]]:
-    return [(c.system, c.code) for c in observation_codes() if _is_lab(c) is labs]
+def _standard_codes(key: str) -> list[tuple[str, str]]:
+    return [(c.system, c.code) for c in observation_codes() if _key_of(c) == key]
 
 
 @cache
@@ -156,25 +172,26 @@ def _breastfeeding_status_codes() -> tuple[tuple[str, str], ...]:
     )
 
 
-def _local_codes(site_codes: SiteCodes, *, labs: bool) -> tuple[tuple[str, str], ...]:
+def _local_codes(site_codes: SiteCodes, key: str) -> tuple[tuple[str, str], ...]:
     # A site's own breastfeeding row mapped to 63895-7 goes with it under `observations`.
-    wanted = _standard_codes(labs=labs) + ([] if labs else list(_breastfeeding_status_codes()))
-    return site_codes.local_codes_for(wanted)
+    feeding = list(_breastfeeding_status_codes()) if key == OBSERVATIONS else []
+    return site_codes.local_codes_for(_standard_codes(key) + feeding)
 
 
-def _observation_query(site_codes: SiteCodes, *, labs: bool) -> str:
-    """The lab rows (`labs=True`) or the other rows of observation_codes.csv (scales, suicide
-    screens, pregnancy status) and the breastfeeding status code as one query.
+def _observation_query(site_codes: SiteCodes, key: str) -> str:
+    """The rows of observation_codes.csv asked for under `key` (`_key_of`) as one query: the
+    scales, suicide screens, pregnancy status and the breastfeeding status code under
+    `observations`; the labs under `labs`; ALT and AST under `liverTests`.
 
     Each LOINC code is asked for under its URI and under its HL7 OID: a FHIR server stores a
     C-CDA conversion's `urn:oid:2.16.840.1.113883.6.1` as written and token search matches the
     system exactly, so `http://loinc.org|44261-6` alone never brings those PHQ-9s (issue 10).
     The site's local codes that map to these rows follow (so a local PHQ-9 code goes with the
     scales, a local TSH code with the labs)."""
-    standard = _standard_codes(labs=labs)
-    local = _local_codes(site_codes, labs=labs)
+    standard = _standard_codes(key)
+    local = _local_codes(site_codes, key)
     oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
-    feeding = () if labs else _breastfeeding_status_codes()
+    feeding = _breastfeeding_status_codes() if key == OBSERVATIONS else ()
     codes = ",".join(
         _token(system, code)
         for system, code in dict.fromkeys((*standard, *oid_spelt, *feeding, *local))
@@ -193,11 +210,12 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("medicationStatements", "MedicationStatement?patient={{context.patientId}}&_count=1000"),
         ("medicationDispenses", "MedicationDispense?patient={{context.patientId}}&_count=1000"),
         ("conditions", "Condition?patient={{context.patientId}}&_count=1000"),
-        # Rating scales, suicide screens and pregnancy status, then labs: two keys so that
-        # neither query is too long for an IIS-fronted FHIR server (MAX_QUERY_BYTES). Each key's
-        # domain: fhir_mapping/gaps.py DOMAINS_OF_KEY.
-        ("observations", _observation_query(site_codes, labs=False)),
-        ("labs", _observation_query(site_codes, labs=True)),
+        # Rating scales, suicide screens and pregnancy status, then labs, then ALT and AST: three
+        # keys so that no query is too long for an IIS-fronted FHIR server (MAX_QUERY_BYTES).
+        # Each key's domain: fhir_mapping/gaps.py DOMAINS_OF_KEY.
+        (OBSERVATIONS, _observation_query(site_codes, OBSERVATIONS)),
+        (LABS, _observation_query(site_codes, LABS)),
+        (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),
         # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,
         # not `questionnaire=<canonicals>`: a site's own PHQ-9 form, and LHC-Forms ones with no
         # canonical url, would be missed; the mapping drops other forms cheaply. Not required.
@@ -223,7 +241,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
         ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
-    # `labs` is not required: a lab the EHR cannot send (the key missing, the server failing)
+    # `labs` and `liverTests` are not required: a lab the EHR cannot send (the key missing, the server failing)
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
     # Scores are required: without them a non-response or suicide risk cannot be judged.

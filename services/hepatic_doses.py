@@ -5,25 +5,34 @@ impairment), escitalopram 20 (label: 10) and kept on venlafaxine 225 (label: hal
 Each row of the table is one drug's label line for hepatic impairment: the severity it names, what
 it says there ("at most 20 mg/day", "reduce by 50 %", "not recommended if severe") and where.
 
-How the liver is read (`reading`): a chronic liver disease or cirrhosis coded on the problem list
-(fhir_mapping/data/condition_codes.csv kind liver-disease: alcoholic liver disease, hepatic
-failure, chronic hepatitis including chronic hepatitis B and C, NASH, fibrosis and cirrhosis,
-portal hypertension). The Child-Pugh class is rarely coded, so the code is read as hepatic
-impairment of UNKNOWN severity: each card names the code and its date, says the label's limit for
+How the liver is read (`reading`): a code on the problem list that means hepatic impairment is
+likely (fhir_mapping/data/condition_codes.csv kind liver-disease with severity "impairment":
+cirrhosis, alcoholic cirrhosis, hepatic failure, portal hypertension, hepatorenal syndrome),
+active, and not followed by a liver transplant (`Transplant`: the codes before it are the native
+liver's). Chronic liver disease without such a code (chronic hepatitis B or C, NASH, alcoholic
+fatty liver or hepatitis, hepatic fibrosis) or a cirrhosis recorded resolved is NOT read as
+impairment (recheck 12 findings 3 and 4): the labels' limits are for hepatic impairment
+(Child-Pugh), and a chronic hepatitis B carrier is not impaired by default, so a dose-limit card
+there would be noise on every chart open. The order hook says it once, as information, for a
+drafted dose the limit would reach (`Unread`, order_checks/hepatic.py); nothing on chart open.
+Duloxetine's and nefazodone's labels speak of chronic or active liver disease, so their cards
+(data/drug_cautions.csv) still read every liver-disease code. The Child-Pugh class is rarely
+coded, so an impairment code is read as hepatic impairment of UNKNOWN severity: each card names the code and its date, says the label's limit for
 the severity the label names ("in moderate to severe hepatic impairment") and asks for the
 severity to be assessed. It never claims a Child-Pugh class the record does not show; a row for
 severe impairment is still said (the code may mean it: the safer reading), as "if severe".
 
 Duloxetine and nefazodone are not in this table: their labels rule them out in chronic liver
 disease, which data/drug_cautions.csv says (the contraindication and running-drug caution cards).
-Transaminases (ALT, AST) are not read yet: the `labs` prefetch query has no room left under
-MAX_QUERY_BYTES (services/catalog.py), see the review 12 H6 report.
+Transaminases (ALT, AST; the `liverTests` prefetch key) count for nefazodone and duloxetine only
+(services/transaminases.py, review 12 H10), whose labels speak of them: a raised ALT is not read
+here as hepatic impairment of any severity, and makes no dose-limit card for the drugs below.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -103,7 +112,7 @@ def if_severity(row: HepaticRow) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Liver:
-    """The liver finding a hepatic check rests on: a chronic liver disease or cirrhosis code."""
+    """The liver finding a hepatic check rests on: a current cirrhosis or hepatic failure code."""
 
     finding: Finding
 
@@ -133,12 +142,97 @@ class Liver:
         return f"liver|{self.finding.code}|{onset}"
 
 
+# condition_codes.csv severity of the liver rows whose code means hepatic impairment is likely
+# (fhir_mapping/context.py keeps it only while the condition is active).
+IMPAIRMENT = "impairment"
+
+
+def _latest(found: Iterable[Finding]) -> Finding:
+    """The latest dated finding (an undated one counts as oldest)."""
+    return max(found, key=lambda f: f.onset or date.min)
+
+
+def _transplant_after(impaired: Sequence[Finding], record: PatientRecord) -> Finding | None:
+    """The latest liver transplant dated after every impairment code, or None. An undated code
+    or transplant keeps the impairment reading (the order cannot be told; the limit is the safer
+    reading for the drug), as a kidney transplant ends dialysis in renal_doses.py."""
+    if not impaired or any(f.onset is None for f in impaired):
+        return None
+    last = max(f.onset or date.max for f in impaired)
+    after = [
+        t
+        for t in record.context.of(FindingKind.LIVER_TRANSPLANT)
+        if t.onset is not None and t.onset > last
+    ]
+    return _latest(after) if after else None
+
+
 def reading(record: PatientRecord) -> Liver | None:
-    """The liver-disease finding the checks name: the latest dated one (undated last), or None."""
+    """The impairment finding the dose-limit checks name (the latest active cirrhosis or hepatic
+    failure code, not followed by a liver transplant), or None (nearly every chart)."""
     found = record.context.of(FindingKind.LIVER_DISEASE)
     if not found:
         return None
-    return Liver(max(found, key=lambda f: f.onset or date.min))
+    impaired = [f for f in found if f.severity == IMPAIRMENT]
+    if not impaired or _transplant_after(impaired, record) is not None:
+        return None
+    return Liver(_latest(impaired))
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Liver disease on record that is not read as hepatic impairment: a chronic liver disease
+    without an impairment code, a cirrhosis recorded resolved, or one followed by a transplant.
+    The order hook names it once, as information (`line`)."""
+
+    finding: Finding
+    transplant: Finding | None
+
+    def named(self) -> str:
+        """ "Liver transplant status (Z94.4)" or "Chronic viral hepatitis B without delta-agent
+        (B18.1)", for a summary."""
+        f = self.transplant or self.finding
+        return f"{f.display} ({f.code})"
+
+    def why(self) -> str:
+        """Why the liver code is not read as hepatic impairment, naming it and its date."""
+        f = self.finding
+        since = f", since {f.onset_text}" if f.onset_text else ""
+        if self.transplant is not None:
+            t = self.transplant
+            when = f", {t.onset_text}" if t.onset_text else ""
+            return (
+                f"{t.display} ({t.code}{when}) is dated after {f.display} ({f.code}{since}): "
+                "that code is read as the native liver's, not as current hepatic impairment."
+            )
+        if f.severity is not None and f.severity.startswith(IMPAIRMENT):
+            return (
+                f"{f.display} ({f.code}{since}) is recorded as resolved or inactive: not read "
+                "as current hepatic impairment."
+            )
+        return (
+            f"{f.display} ({f.code}{since}) is on record with no cirrhosis or hepatic failure "
+            "coded: not read as hepatic impairment (the labels' limits are for impairment, "
+            "graded by Child-Pugh, not for liver disease as such)."
+        )
+
+    def line(self, row: HepaticRow) -> str:
+        """ "the sertraline label's hepatic limit (a lower or less frequent dose) applies in
+        hepatic impairment: assess the liver function (Zoloft label 2 and 8.6)"."""
+        return (
+            f"the {row.ingredient} label's hepatic limit ({row.short}) applies "
+            f"{if_severity(row)}: assess the liver function ({cite(row)})."
+        )
+
+
+def unread(record: PatientRecord) -> Unread | None:
+    """The liver disease on record not read as impairment (see `Unread`), or None: no liver
+    code, or one `reading` reads as impairment."""
+    found = record.context.of(FindingKind.LIVER_DISEASE)
+    if not found or reading(record) is not None:
+        return None
+    impaired = [f for f in found if f.severity and f.severity.startswith(IMPAIRMENT)]
+    return Unread(_latest(impaired or found), _transplant_after(impaired, record))
 
 
 _WORD = re.compile(r"[a-z][a-z-]+")
@@ -146,15 +240,16 @@ _WORD = re.compile(r"[a-z][a-z-]+")
 
 def caveat_line(record: PatientRecord, offered: Iterable[str]) -> str | None:
     """One line for a switch or augment list naming the offered drugs whose label limits them in
-    hepatic impairment, with a liver code on record: "Liver: Alcoholic cirrhosis (K70.30) on
-    record, severity not coded; labelled hepatic limits: venlafaxine: reduce ... (Effexor XR
-    label 2 and 8.7); ...". None when no liver code or no offered drug has a row for the lists."""
+    hepatic impairment, with an impairment code on record: "Liver: Alcoholic cirrhosis (K70.30)
+    on record, severity not coded; labelled hepatic limits: venlafaxine: reduce ... (Effexor XR
+    label 2 and 8.7); ...". None when no impairment code (most charts: checked first, before the
+    offered names are read) or no offered drug has a row for the lists."""
+    liver = reading(record)
+    if liver is None:
+        return None
     words = set(_WORD.findall(" ".join(offered).lower()))
     named = words & drugs()
     if not named:
-        return None
-    liver = reading(record)
-    if liver is None:
         return None
     found = [r for r in rows() if r.ingredient in named and r.on_lists]
     if not found:

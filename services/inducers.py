@@ -23,6 +23,8 @@ to three weeks; Trintellix's label speaks of more than 14 days).
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -102,6 +104,57 @@ def note(trial: Trial, record: PatientRecord) -> str | None:
         f"taken with {named}, {kind} that {row.effect} ({row.cite}{flag}): the dose may not "
         "have been adequate"
     )
+
+
+_WORD = re.compile(r"[a-z][a-z-]+")
+
+
+def running_inducers(record: PatientRecord) -> tuple[Trial, ...]:
+    """The inducer courses running on the as-of date (any drug some row is lowered by), the
+    latest course of each."""
+    inducers = {n for row in table().values() for n in row.lowered_by}
+    latest: dict[str, Trial] = {}
+    for t in sorted(record.trials, key=lambda t: (t.end, t.start)):
+        if t.ongoing and t.role is Role.INTERACTING and t.ingredient in inducers:
+            latest[t.ingredient] = t
+    return tuple(latest.values())
+
+
+def switch_line(record: PatientRecord, offered: Iterable[str]) -> str | None:
+    """One caveat line for a switch or adjunct list when an inducer runs and the list offers
+    drugs whose levels it lowers (review 12 recheck part 2 #10: mirtazapine and vortioxetine
+    were offered beside carbamazepine with no word): "Carbamazepine 400 mg/day (running since
+    2019-01-07), a CYP3A4 inducer, beside options listed: lowers mirtazapine levels (...; Remeron
+    label 7 and 12.3); lowers vortioxetine levels (...). A usual dose of these may not be enough:
+    ...". None when no inducer runs or no offered drug is one it lowers (nearly every chart: the
+    inducer is read first)."""
+    running = running_inducers(record) if record.trials else ()
+    if not running:
+        return None
+    words = set(_WORD.findall(" ".join(offered).lower()))
+    lines = []
+    for inducer in running:
+        hit = [
+            row
+            for name, row in table().items()
+            if name in words and inducer.ingredient in row.lowered_by
+        ]
+        if not hit:
+            continue
+        named = "; ".join(
+            # "lowers mirtazapine levels (...)" names its drug; "may lower tricyclic levels" does
+            # not, so the drug goes first.
+            ("" if row.ingredient in row.effect else f"{row.ingredient}: ")
+            + f"{row.effect} ({row.cite}{', UNVERIFIED' if row.status == 'UNVERIFIED' else ''})"
+            for row in hit
+        )
+        lines.append(
+            f"{inducer.ingredient.capitalize()}{_dose(inducer)} (running since "
+            f"{inducer.start.isoformat()}), a {inducer.drug_class}, beside options listed: "
+            f"{named}. A usual dose of these may not be enough: judge it by response (or a "
+            "level), or prefer an option it lowers less."
+        )
+    return " ".join(lines) or None
 
 
 def _dose(trial: Trial) -> str:

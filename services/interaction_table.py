@@ -64,6 +64,18 @@ class InteractionRow:
     # it leaves a drug out of its lists or cautions one (review 9 finding 3); `source` is the
     # full one.
     cite: str = ""
+    # The severity when both drugs are only running (the patient-view card, on every chart
+    # open), when the table's column chart_severity gives one: an NSAID beside an SSRI is a
+    # warning when either is ordered and info (no chart card) once both run (review 12 recheck
+    # q14). None: the same as `severity`.
+    chart_severity: Indicator | None = None
+
+    def severity_when(self, *, ordered: bool) -> Indicator:
+        """The row's severity for a pair with a drug on the order (`ordered`) or of two drugs
+        taken (chart open)."""
+        if ordered or self.chart_severity is None:
+            return self.severity
+        return self.chart_severity
 
     def is_about(self, ingredient: str) -> bool:
         """Whether `ingredient` is the row's own drug: by name, or by its drug-table class when
@@ -102,6 +114,11 @@ def table() -> tuple[InteractionRow, ...]:
                 source=row["source"].strip(),
                 status=row["status"].strip(),
                 cite=(row.get("cite") or "").strip(),
+                chart_severity=(
+                    Indicator(chart)
+                    if (chart := (row.get("chart_severity") or "").strip())
+                    else None
+                ),
             )
         )
     return tuple(rows)
@@ -110,8 +127,10 @@ def table() -> tuple[InteractionRow, ...]:
 @cache
 def rows_about(drug: str) -> tuple[InteractionRow, ...]:
     """The rows whose own drug is `drug` (lithium: its NSAID, ACE inhibitor, ARB and thiazide
-    rows), in table order."""
-    return tuple(row for row in table() if row.drug == drug)
+    rows; apixaban: the class:anticoagulant row), in table order. By InteractionRow.is_about, so
+    a class row counts for each member of its class (READ12 finding 5: an exact name match left
+    the class rows out)."""
+    return tuple(row for row in table() if row.is_about(drug))
 
 
 @cache
@@ -230,19 +249,27 @@ class Pair:
     rows: tuple[InteractionRow, ...]
 
     @property
+    def ordered(self) -> bool:
+        """A drug of the pair is on the order (order hooks), not only taken (chart open)."""
+        return self.first.on_order or self.second.on_order
+
+    @property
     def severity(self) -> Indicator:
         """The table's severity, also when a drug is only listed (Taking.unconfirmed_since):
         review 9 finding 4 asked whether an old statement should lower a critical pair to info.
         It does not, the safer choice: the statement is the only evidence either way, the harm
         if the drug is in fact taken (thioridazine with fluoxetine: torsades, sudden death) is
         far worse than asking the patient, and the patient-view card drops info pairs, so the
-        card would vanish. The wording says "listed ... confirm it is still taken" instead."""
-        return min((r.severity for r in self.rows), key=_RANK.__getitem__)
+        card would vanish. The wording says "listed ... confirm it is still taken" instead.
+        Two drugs only taken take each row's chart severity (InteractionRow.chart_severity)."""
+        ordered = self.ordered
+        return min((r.severity_when(ordered=ordered) for r in self.rows), key=_RANK.__getitem__)
 
     @property
     def lead(self) -> InteractionRow:
         """The row the summary quotes: the most severe."""
-        return min(self.rows, key=lambda r: _RANK[r.severity])
+        ordered = self.ordered
+        return min(self.rows, key=lambda r: _RANK[r.severity_when(ordered=ordered)])
 
     def names(self) -> frozenset[str]:
         return frozenset({self.first.ingredient, self.second.ingredient})

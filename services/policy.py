@@ -166,6 +166,22 @@ class Policy:
     # guideline, via the Military Health System PHCoE page: screen annually with the AUDIT-C), so
     # a patient screened as advised has one in the window; AUDIT questions ask about the last year.
     alcohol_screen_recent_days: int = 365
+    # Transaminases for the nefazodone and duloxetine checks (review 12 H10; services/
+    # transaminases.py): the latest ALT or AST of the last lab_recent_days at or above this
+    # multiple of the upper limit of normal counts as the labels' "elevated serum transaminases"
+    # (nefazodone boxed warning) and "evidence of ... liver disease" (Cymbalta label 5.2) when no
+    # liver disease is coded. 3: the nefazodone label's own line (FDA 2002, JAMA 287(9):1103:
+    # withdraw the drug when AST or ALT reaches "three times or higher than the upper limit of
+    # normal"; ASHP news 2002-01-15) and the usual drug-induced liver injury threshold (ALT >= 3x
+    # ULN; the Hy's law criteria, FDA DILI guidance 2009, recalled, UNVERIFIED here). A clinic
+    # wanting the caution on any raised value lowers it (1: above the ULN).
+    transaminase_uln_multiple: float = 3.0
+    # The upper limit of normal when the result carries no referenceRange (US Core results often
+    # do not), in U/L. 40: a common adult ULN for both ALT and AST in US laboratory reports
+    # (public reference ranges read via code search give 0-40 U/L), a DESIGN CHOICE (UNVERIFIED as
+    # a guideline value: labs differ, and ACG 2017 gives lower healthy limits, 29-33 men and 19-25
+    # women, recalled). A lower value flags more; the lab's own range, when sent, always wins.
+    transaminase_default_uln: float = 40.0
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
@@ -277,6 +293,8 @@ class PolicyConfig(BaseModel):
     auditc_substantial_use: int = Field(8, ge=1, le=12)
     audit_substantial_use: int = Field(16, ge=1, le=40)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
+    transaminase_uln_multiple: float = Field(3.0, ge=1, le=20)
+    transaminase_default_uln: float = Field(40.0, gt=0, le=500)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False

@@ -31,9 +31,11 @@ def other_use_text(trial: Trial) -> str | None:
 
 def to_confirm_text(trial: Trial) -> str | None:
     """ "ordered for PTSD (F43.10): confirm it was a trial for the depression" for a counted course
-    whose stated reasons name no depression; None for a course with a depression reason, with
-    none, or not counted. A psychiatric reason is counted (the dose usually treats a co-occurring
-    depression too) but is not met outright: the payer asks for trials for the depression."""
+    whose stated reasons name no depression ("ordered for smoking cessation (Z72.0) on some of
+    its orders, with no reason stated on others: ..." when only its unstated orders keep it
+    counted); None for a course with a depression reason, with none, or not counted. A
+    psychiatric reason is counted (the dose usually treats a co-occurring depression too) but is
+    not met outright: the payer asks for trials for the depression."""
     reasons = trial.stated_reasons
     if not reasons or trial.verdict is _NOT_A_TRIAL:
         return None
@@ -43,6 +45,11 @@ def to_confirm_text(trial: Trial) -> str | None:
     stated = [r.text for r in reasons if r.category is not _NOT_READ]
     if stated:
         parts.append("ordered for " + "; ".join(dict.fromkeys(stated)))
+    if all(r.category is _NON_PSYCHIATRIC for r in reasons):
+        # Counted although every reason stated is non-psychiatric: only a course some of whose
+        # orders or statements state no reason is (indications.course_indication, READ12
+        # finding 1). Said so, for the clinician to confirm which the course was.
+        parts[0] += " on some of its orders, with no reason stated on others"
     unread = [r.text for r in reasons if r.category is _NOT_READ]
     if unread:
         parts.append("its stated reason could not be read (" + "; ".join(unread) + ")")

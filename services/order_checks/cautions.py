@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, tables
+from services import cardiac, cards, tables, transaminases
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
 from services.rules import populations
@@ -17,6 +17,7 @@ from services.rules.context import RuleContext
 # carries for this patient (esketamine or lithium in pregnancy: review 7 finding 10).
 _ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT})
 _LACTATION = FindingKind.LACTATION
+_LIVER = FindingKind.LIVER_DISEASE
 
 
 def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -32,7 +33,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     alcohol use a condition_drug_rules.csv row narrowed to the alcohol codes (Cymbalta label 5.2;
     alcohol use in remission is another finding kind and never triggers it: review 7 finding 8),
     or, with no such code, a recent AUDIT-C or AUDIT at or above the clinic's cut-off (review 9
-    finding 8), named with its score and date.
+    finding 8), named with its score and date. Nefazodone and duloxetine with no liver disease
+    coded but a recent ALT or AST at or above the policy's multiple of its upper limit of normal
+    (services/transaminases.py; review 12 H10), named with its value, date and ULN.
 
     A warning, like the label contraindications beside it, not critical: the card cannot be
     snoozed and comes back on every call until the clinician accepts or overrides it, and critical
@@ -64,6 +67,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     f"{on_record.code}" + _when(ctx, on_record) + f"). Source: {caution.source}.",
                 )
             )
+    transaminase = _transaminase_line(ctx, draft, said)
+    if transaminase is not None:
+        said.add(_LIVER.value)
+        found.append(transaminase)
     for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
         rule = restriction.rule
         if rule.choice not in _ON_ORDER:
@@ -115,6 +122,33 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+    )
+
+
+def _transaminase_line(
+    ctx: RuleContext, draft: DraftOrder, said: set[str]
+) -> tuple[str, str] | None:
+    """Nefazodone or duloxetine drafted with no liver disease coded and a recent ALT or AST at or
+    above the policy's multiple of its upper limit of normal (services/transaminases.py; review
+    12 H10): the labels' "elevated baseline serum transaminases" (nefazodone) and "evidence of
+    chronic liver disease" (duloxetine). Named with value, date, ULN and its source. A coded liver
+    disease already said it (drug_cautions.csv): not twice."""
+    caution = transaminases.caution_for(draft.ingredient)
+    if caution is None or _LIVER.value in said:
+        return None
+    raised = transaminases.raised(ctx.record, ctx.policy)
+    if raised is None:
+        return None
+    name = draft.ingredient.capitalize()
+    flag = ", UNVERIFIED" if caution.status == "UNVERIFIED" else ""
+    return (
+        cards.fit_summary(
+            f"{name}: {caution.note} ({raised.short()}; {caution.cite})",
+            f"{name} with {raised.short()}: raised transaminases ({caution.cite})",
+            f"{name} with a raised transaminase on record ({caution.cite})",
+        ),
+        f"- {caution.note} ({raised.text()}; no liver disease coded; {caution.cite}). "
+        f"Source: {caution.source}{flag}.",
     )
 
 

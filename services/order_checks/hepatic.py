@@ -13,6 +13,10 @@ services/hepatic_doses.py).
 The Child-Pugh class is rarely coded: the code is read as hepatic impairment of unknown severity
 (services/hepatic_doses.py), named with its code and date, and the card asks for the severity to
 be assessed; it never names a class the record does not show. No liver code: no card (noise).
+Liver disease that is not read as impairment (chronic hepatitis B, NASH, a cirrhosis recorded
+resolved or before a liver transplant: hepatic_doses.Unread) makes at most one information card
+for drafts the limit would reach, saying the limit applies if there is impairment (recheck 12
+findings 3 and 4).
 Duloxetine and nefazodone with liver disease are the contraindication card's
 (data/drug_cautions.csv). Several drafts of one drug are judged as one daily dose; several drugs
 make ONE card naming each.
@@ -24,7 +28,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Role
 from services import cards, hepatic_doses, order_doses
-from services.hepatic_doses import ASSESS_NOTE, HepaticRow, Liver
+from services.hepatic_doses import ASSESS_NOTE, HepaticRow, Liver, Unread
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.recommendation import INDICATOR_ORDER, Indicator
@@ -78,8 +82,22 @@ def hepatic_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> OrderCheck
     draft with a finding."""
     liver = hepatic_doses.reading(ctx.record)
     if liver is None:
+        unread = hepatic_doses.unread(ctx.record)
+        return None if unread is None else _unread_card(unread, _judged(selected))
+    found = _judged(selected)
+    if not found:
         return None
-    found: list[tuple[DraftOrder, HepaticRow, Indicator, str, str, str]] = []
+    found.sort(key=lambda one: INDICATOR_ORDER[one[2]])
+    return _card(liver, found)
+
+
+Judged = tuple[DraftOrder, HepaticRow, Indicator, str, str, str]
+
+
+def _judged(selected: Sequence[DraftOrder]) -> list[Judged]:
+    """Each drafted drug whose dose the label's hepatic limit reaches: (draft, row, indicator,
+    verdict, advice, " 40 mg/day" or "")."""
+    found: list[Judged] = []
     seen: set[str] = set()
     for draft in selected:
         if draft.role is Role.INTERACTING or draft.ingredient in seen:
@@ -97,15 +115,37 @@ def hepatic_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> OrderCheck
         indicator, said, advice = verdict
         dose = f" {draft_dose(judged)}" if _upper(judged) is not None else ""
         found.append((draft, row, indicator, said, advice, dose))
+    return found
+
+
+def _unread_card(unread: Unread, found: list[Judged]) -> OrderCheck | None:
+    """Information, once per hook call, for drafts the limit would reach when the liver disease
+    on record is not read as impairment (chronic hepatitis B, NASH, a cirrhosis before a liver
+    transplant: hepatic_doses.Unread): whether the label's limit applies is the liver
+    function's, which the record does not show. None when no drafted dose is reached."""
     if not found:
         return None
-    found.sort(key=lambda one: INDICATOR_ORDER[one[2]])
-    return _card(liver, found)
+    names = cards.and_list([d.ingredient for d, *_ in found])
+    head = f"{names[0].upper()}{names[1:]} with {unread.named()} on record"
+    summary = cards.fit_summary(
+        f"{head}: the label's hepatic limit applies if there is hepatic impairment (assess)",
+        f"{head}: hepatic limit applies if impaired (assess)",
+        f"{names[0].upper()}{names[1:]}: hepatic limit in its label applies if impaired",
+    )
+    parts = [unread.why()]
+    parts += [
+        f"**{d.ingredient.capitalize()}{dose}:** {unread.line(row)}" for d, row, *_m, dose in found
+    ]
+    parts.append(
+        "Assess the liver function (bilirubin, albumin, INR, ascites, encephalopathy: Child-Pugh) "
+        "if the dose matters."
+    )
+    return OrderCheck(
+        HEPATIC, found[0][0], summary, cards.join_sections(*parts), indicator=Indicator.INFO
+    )
 
 
-def _card(
-    liver: Liver, found: list[tuple[DraftOrder, HepaticRow, Indicator, str, str, str]]
-) -> OrderCheck:
+def _card(liver: Liver, found: list[Judged]) -> OrderCheck:
     first = found[0][0]
     if len(found) == 1:
         draft, row, indicator, said, _advice, dose = found[0]

@@ -5,7 +5,12 @@ hold both running (started by another prescriber: tramadol from the pain clinic,
 oncology). One card per patient for every pair found in data/drug_interactions.csv
 (services/interaction_table.py), at the highest severity among them, so several pairs do not make
 several cards. Pairs the table marks `info` (clozapine with sertraline: monitor) are left to the
-order hooks: a stable regimen is not a card on every chart view.
+order hooks: a stable regimen is not a card on every chart view. So is a row whose chart_severity
+is info (an NSAID beside an SSRI or SNRI: a warning when either is ordered, no card once both run;
+review 12 recheck q14): a listed NSAID, often as needed, beside an SSRI is common and usually
+intended, and a warning on every chart open would teach the reader to skip the card. When the card
+shows anyway (apixaban beside the SSRI), those info pairs are named in its detail too: the reader
+then sees every bleeding risk the table knows at once, at no cost in noise.
 
 A safety card: it speaks whatever the pathway stage (in remission, tramadol with venlafaxine is
 still a seizure and serotonin-syndrome risk). Snoozable with a reason (data/topics.csv): a
@@ -23,17 +28,15 @@ TOPIC = "drug-interaction"
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
-    found = [
-        p
-        for p in interaction_table.pairs(interaction_table.running(ctx.record))
-        if p.severity is not Indicator.INFO
-    ]
+    every = interaction_table.pairs(interaction_table.running(ctx.record))
+    found = [p for p in every if p.severity is not Indicator.INFO]
     if not found:
         return None
+    # Most severe first (pairs() sorts them): the info pairs come last in the detail.
     card = cards.make(
         TOPIC,
-        summary=found[0].summary(len(found) - 1),
-        detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
+        summary=found[0].summary(len(every) - 1),
+        detail=cards.join_sections(*(p.text() for p in every), interaction_table.NOT_CHECKED),
         indicator=interaction_table.highest(found),
     )
     # Its own snooze fingerprint: the two drugs and the table rows of each pair, so a pair that

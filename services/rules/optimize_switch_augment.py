@@ -170,13 +170,14 @@ def _failed_words(ctx: RuleContext) -> tuple[str, str]:
     adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
     stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
     if not inferred:
-        return f"{adequate} ({cards.names(measured)})", adequate
+        return f"{adequate} ({cards.names(measured)}){cards.reported_note(measured)}", adequate
     if not measured:
         return f"{stopped} ({cards.names(inferred)}, response not measured)", (
             f"{stopped}, response not measured"
         )
     return (
-        f"{adequate} ({cards.names(measured)}), {m} stopped unmeasured ({cards.names(inferred)})",
+        f"{adequate} ({cards.names(measured)}){cards.reported_note(measured)}, {m} stopped "
+        f"unmeasured ({cards.names(inferred)})",
         f"{adequate}, {m} stopped unmeasured",
     )
 

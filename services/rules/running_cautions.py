@@ -39,6 +39,11 @@ paroxetine in pregnancy after discussion, or duloxetine with hepatology's agreem
 deliberate decision. The snooze holds for the pairs it was given on (`fingerprint`): a pair that
 appears later brings the card back.
 
+Nefazodone and duloxetine with no liver disease coded but a recent ALT or AST at or above the
+policy's multiple of its upper limit of normal (services/transaminases.py; review 12 H10): the
+pair names the result (value, date, ULN), as an alcohol screen is named; nefazodone's label says
+to withdraw it at 3x the ULN or more.
+
 A course on hold is not taken now and is left out (as the diagnosis review leaves it out); an ended
 course is not running. A drug an active order or statement lists without a readable date (a
 DataGap's `taken_now`) is checked too, named as such: the gap itself is reported on the cards whose
@@ -51,7 +56,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, screen
+from services import cards, drug_rules, drugs, screen, transaminases
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.recommendation import Recommendation
@@ -63,6 +68,7 @@ TOPIC = "running-drug-caution"
 # What the card asks when a row says nothing of its own about a running course.
 REVIEW = "review whether it should continue"
 _NEVER = Choice.NEVER
+_LIVER = FindingKind.LIVER_DISEASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +190,10 @@ def pairs(ctx: RuleContext) -> list[Pair]:
     table order; a pair another card names is left out (`_said_elsewhere`)."""
     cautions = ctx.facts.cautions  # the drug_cautions.csv rows whose finding is on record
     barring = _barring_rows(ctx)
-    if not cautions and not barring:
+    # A recent ALT or AST at or above the policy's multiple of its ULN (review 12 H10): it stands
+    # for liver disease for nefazodone and duloxetine only (services/transaminases.py).
+    raised = transaminases.raised(ctx.record, ctx.policy)
+    if not cautions and not barring and raised is None:
         return []  # nearly every chart
     taken = running(ctx)
     if not taken:
@@ -214,6 +223,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     caution.status == "UNVERIFIED",
                 )
             )
+    if raised is not None:
+        found.extend(_transaminase_pairs(taken, raised, seen))
     for restriction in barring:
         rule = restriction.rule
         kind = rule.finding
@@ -251,6 +262,38 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         return []
     elsewhere = _said_elsewhere(ctx)
     return [p for p in found if (p.taking.ingredient, p.kind) not in elsewhere]
+
+
+def _transaminase_pairs(
+    taken: list[tuple[Taking, str]],
+    raised: transaminases.Raised,
+    seen: set[tuple[str, FindingKind]],
+) -> list[Pair]:
+    """Running nefazodone or duloxetine with no liver disease coded (a coded one made its pair
+    above, from drug_cautions.csv) and a raised transaminase: named as the result, with its value,
+    date and ULN, as a screen is (no diagnosis coded)."""
+    found: list[Pair] = []
+    for taking, _ in taken:
+        caution = transaminases.caution_for(taking.ingredient)
+        if caution is None or (taking.ingredient, _LIVER) in seen:
+            continue
+        seen.add((taking.ingredient, _LIVER))
+        found.append(
+            Pair(
+                taking,
+                _LIVER,
+                f"{raised.text()}; no liver disease coded",
+                raised.short(),
+                None,
+                caution.note,
+                caution.if_running or REVIEW,
+                caution.cite,
+                caution.source,
+                caution.status == "UNVERIFIED",
+                screen=True,
+            )
+        )
+    return found
 
 
 def _when(pair: Pair) -> str:

@@ -110,6 +110,12 @@ def _safety_items(ctx: RuleContext) -> str:
 def _criterion_line(result: CriterionResult) -> str:
     unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
     evidence = "; ".join(result.evidence)
+    # "Met, to confirm" says what is to confirm on the card itself (review 12 recheck part 1
+    # #11: the trials line named carbamazepine only in the attached summary), worded as the
+    # briefly-met criteria word it ("to confirm: ..."), unless the evidence already says it.
+    confirm = result.to_confirm if result.status is _MET else None
+    if confirm and confirm not in evidence:
+        evidence = f"{evidence}; to confirm: {confirm}" if evidence else f"to confirm: {confirm}"
     return f"- **{result.status_text}** · {result.label}{unverified}: {evidence}"
 
 
@@ -241,15 +247,16 @@ def _counted(trials: tuple[Trial, ...]) -> tuple[str, str]:
         n = len(group)
         noun = "trial" if n == 1 else "trials"
         text = f"{n} {'adequate ' if adequate else ''}{noun} {what}"
-        return f"{text} ({cards.names(group)})", text
+        return f"{text} ({cards.names(group)}){cards.reported_note(group)}", text
 
     if not other:
         return part(failed, "failed", True)
     if not failed:
         return part(other, "not tolerated", False)
     named, plain = part(failed, "failed", True)
-    return f"{named} and {len(other)} not tolerated ({cards.names(other)})", (
-        f"{plain} and {len(other)} not tolerated"
+    return (
+        f"{named} and {len(other)} not tolerated ({cards.names(other)}){cards.reported_note(other)}",
+        (f"{plain} and {len(other)} not tolerated"),
     )
 
 

@@ -23,6 +23,7 @@ from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.gaps import DOMAINS_OF_KEY, type_gaps
+from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.record import DataDomain
 from fhir_mapping.site_codes import LocalCode, SiteCodes
 from services.catalog import LOINC_OID, MAX_QUERY_BYTES, services
@@ -74,9 +75,13 @@ def test_observations_holds_scales_and_screens_and_labs_the_labs_each_under_both
 ):
     templates = dict(services()[0].prefetch)
     observations, labs = _tokens(templates["observations"]), _tokens(templates["labs"])
-    assert not observations & labs
+    liver = _tokens(templates["liverTests"])  # ALT and AST (review 12 H10)
+    assert not observations & labs and not labs & liver and not observations & liver
     for row in observation_codes():
-        wanted = labs if row.concept in lab_ranges() else observations
+        if row.concept in ULN_TESTS:
+            wanted = liver
+        else:
+            wanted = labs if row.concept in lab_ranges() else observations
         assert (row.system, row.code) in wanted, row.concept
         if row.system == LOINC:
             assert (LOINC_OID, row.code) in wanted, row.concept
@@ -108,7 +113,7 @@ def test_required_keys_stay_and_labs_is_optional() -> None:
 
 def test_every_observation_key_has_its_own_domains() -> None:
     keys = {k for k, t in services()[0].prefetch if t.startswith("Observation?")}
-    assert keys == set(DOMAINS_OF_KEY) == {"observations", "labs"}
+    assert keys == set(DOMAINS_OF_KEY) == {"observations", "labs", "liverTests"}
 
 
 def test_discovery_lists_both_observation_keys(client: TestClient) -> None:
@@ -181,6 +186,7 @@ def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
         (DataDomain.SCORES, False),
         (DataDomain.LABS, True),
         (DataDomain.CONDITIONS, False),
+        (DataDomain.LIVER_TESTS, True),
     }
 
 

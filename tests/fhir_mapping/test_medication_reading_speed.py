@@ -62,8 +62,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "taper",
         "product",
         "outside",
-        "patient_reported",  # set after building, as `outside` is (review 12 finding 14)
-        "reasons",  # set afterwards, only on a resource stating a reason (indications.py)
+        "patient_reported",  # review 12 finding 14
+        "reasons",  # indications.py; built in, not copied on (READ12 finding 3)
     ]
 
 

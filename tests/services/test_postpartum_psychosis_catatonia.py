@@ -222,15 +222,19 @@ def _optimise(record: PatientRecord) -> Recommendation:
 
 def test_without_catatonia_the_card_still_offers_the_first_line_adjuncts() -> None:
     card = _optimise(_two_failed())
-    assert card.summary.startswith("2 adequate trials failed (sertraline, venlafaxine): augment")
+    # The fixture's sertraline is a MedicationStatement only: marked where it is counted (H13).
+    assert card.summary.startswith(
+        "2 adequate trials failed (sertraline, venlafaxine), sertraline self-reported: augment"
+    )
     assert [label.split(" ")[2] for label in _labels(card)] == ["aripiprazole", "brexpiprazole"]
 
 
 def test_catatonia_with_lorazepam_names_both_and_offers_ect_not_an_antipsychotic() -> None:
     card = _optimise(_two_failed(F061, LORAZEPAM))
+    # The fixture's sertraline is a MedicationStatement only: its "self-reported" mark (H13)
+    # makes the long summary too long, so the card's shorter form is used.
     assert card.summary == (
-        "Catatonia (F06.1) and 2 adequate trials failed (sertraline, venlafaxine): lorazepam "
-        "running; consider ECT evaluation (CANMAT 2023)"
+        "Catatonia (F06.1) and 2 adequate trials failed: lorazepam running; consider ECT evaluation"
     )
     assert _labels(card) == ["Refer for ECT evaluation"]
     assert card.suggestions[0].is_recommended

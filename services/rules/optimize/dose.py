@@ -32,7 +32,11 @@ def _bare(trial: Trial) -> str:
 def dose_section(ctx: RuleContext, trial: Trial) -> str:
     low, top, age = trial.min_adequate_mg, range_top(ctx, trial), ctx.record.patient.age
     cap = ""
-    if top == trial.max_mg:
+    if top is None or low is None:
+        # A bound not on record (fluvoxamine: no maximum in the table) is never printed as
+        # "150-unknown" (review 12 recheck part 1 #13): worded as the summary's range_label.
+        target = f"the adequate range {range_label(ctx, trial)}"
+    elif top == trial.max_mg:
         target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
     elif top is not None and low is not None and top <= low:
         target = f"the adequate dose {cards.fmt_mg(top)} mg/day"

@@ -140,13 +140,15 @@ class Screen:
         out: list[str] = []
         if not hits:
             return out
-        # Rows of one label warning (same cite) met by the same options are said once, naming
-        # each drug taken: an SSRI beside apixaban, clopidogrel and ibuprofen is one bleeding
-        # clause, not three (review 12 b2).
-        merged: dict[tuple[tuple[str, ...], str], list[tuple[Taking, InteractionRow]]] = {}
+        # Rows of one label warning (same cite) about one risk met by the same options are said
+        # once, naming each drug taken: an SSRI beside apixaban, clopidogrel and ibuprofen is
+        # one bleeding clause, not three (review 12 b2). Keyed by the risk too (READ12 finding
+        # 6): two rows with an empty or shared cite but unrelated risks stay two clauses.
+        merged: dict[tuple[tuple[str, ...], str, str], list[tuple[Taking, InteractionRow]]] = {}
         for (taking, row), grouped in _grouped(hits).items():
-            merged.setdefault((tuple(grouped), row.cite), []).append((taking, row))
-        for (names, cite), pairs in merged.items():
+            key = (tuple(grouped), row.cite, _risk(row.short))
+            merged.setdefault(key, []).append((taking, row))
+        for (names, cite, _), pairs in merged.items():
             rest = [n for n in listed if n not in names]
             if len(names) <= _NAME_ALL_UP_TO or len(rest) > _NAME_ALL_UP_TO - 1:
                 who = f"{cards.and_list(list(names))} listed"
@@ -241,6 +243,12 @@ def _grouped(hits: Sequence[Hit]) -> dict[tuple[Taking, InteractionRow], list[st
 
 def _cite(row: InteractionRow) -> str:
     return f"; {row.cite}" if row.cite else ""
+
+
+def _risk(short: str) -> str:
+    """The risk a row's short names, without its qualifier: "bleeding risk" for "bleeding risk
+    (GI)", so the NSAID row merges with the anticoagulant ones and a seizure row does not."""
+    return short.split(" (", 1)[0].strip().lower()
 
 
 def _one_of(shorts: Sequence[str]) -> str:

@@ -3,22 +3,25 @@ first line of other mechanisms; under 18 the guideline's ordered list, NICE NG13
 
 from __future__ import annotations
 
-from fhir_mapping.record import Role, Verdict
+from fhir_mapping.record import InadequacyReason, Role, Trial, Verdict
 from services import (
     cards,
     drug_rules,
     drugs,
     hepatic_doses,
+    inducers,
     lab_safety,
     renal_doses,
     sodium_history,
     trial_dates,
+    trial_indication,
     washout_switch,
 )
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import held_ingredients, not_tolerated, shares_an_ingredient
+from services.rules.optimize.wording import dose_text
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
@@ -198,6 +201,7 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
             f"Current {t.ingredient} is in a class that already failed ({t.drug_class}); a "
             "switch within a failed class is less likely to help (CANMAT 2023 Figure 7.1)."
         )
+    lines.extend(_other_use_lines(ctx))
     names, notes, heading = switch_candidates(ctx, screen)
     if names:
         separator = "; then " if populations.age_choices(ctx) else "; "
@@ -236,6 +240,9 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     # The labels' hepatic limits of the options with liver disease coded (review 12 finding 9:
     # bupropion, venlafaxine and vortioxetine were offered beside cirrhosis with no hepatic word).
     hepatic = hepatic_doses.caveat_line(ctx.record, names)
+    # An inducer running beside options whose levels it lowers (review 12 recheck part 2 #10:
+    # mirtazapine and vortioxetine offered beside carbamazepine with no word).
+    induced = inducers.switch_line(ctx.record, names)
     return [
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
@@ -243,6 +250,48 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
         *([reaction] if reaction is not None else []),
         *([renal] if renal is not None else []),
         *([hepatic] if hepatic is not None else []),
+        *([induced] if induced is not None else []),
+    ]
+
+
+def _other_use_lines(ctx: RuleContext) -> list[str]:
+    """An antidepressant running for another stated reason (duloxetine for fibromyalgia: not a
+    trial, so not in facts.ongoing_trials) is named on the switch list (review 12 recheck part 2
+    #2: "SNRI: venlafaxine, ..." was offered beside a running duloxetine 60 mg/day with no word):
+    "Duloxetine 60 mg/day running since 2023-01-09, ordered for Fibromyalgia (M79.7): not counted
+    as a depression trial; an SNRI (duloxetine) is already running at an antidepressant dose:
+    another SNRI would be a second one beside it." Said, not used to drop options: which drug to
+    keep is the prescribers' decision (the pain or the depression prescriber)."""
+    lines = []
+    for t in _running_for_other_use(ctx):
+        why = trial_indication.other_use_text(t) or "not counted as a depression trial"
+        low, mg = t.min_adequate_mg, t.current_mg_per_day
+        at = (
+            " at an antidepressant dose" if low is not None and mg is not None and mg >= low else ""
+        )
+        lines.append(
+            f"{dose_text(t)[:1].upper()}{dose_text(t)[1:]} running since "
+            f"{t.start.isoformat()}, {why}; {_a(t.drug_class)} is already running{at}: "
+            f"another {t.drug_class} would be a second one beside it."
+        )
+    return lines
+
+
+def _a(drug_class: str) -> str:
+    """ "an SNRI", "a TCA", "a NaSSA", "a serotonin modulator": an acronym read letter by letter
+    takes "an" before a letter said with a vowel sound."""
+    vowel = drug_class[:1] in "AEFHILMNORSX" if drug_class.isupper() else drug_class[:1] in "aeiou"
+    return f"{'an' if vowel else 'a'} {drug_class}"
+
+
+def _running_for_other_use(ctx: RuleContext) -> list[Trial]:
+    return [
+        t
+        for t in ctx.record.trials
+        if t.ongoing
+        and t.role is Role.ANTIDEPRESSANT
+        and t.verdict is Verdict.NOT_A_TRIAL
+        and InadequacyReason.OTHER_INDICATION in t.reasons
     ]
 
 
