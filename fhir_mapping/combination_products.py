@@ -44,11 +44,21 @@ class _Row:
     product: Product
     ingredients: frozenset[str]
     strengths: dict[str, float]  # per unit, for a product of one strength
+    # The brand, or the words the table's `named_by` gives ("smoking cessation": RxNorm's name of
+    # the Zyban generic), in any text of the record.
     brand_pattern: re.Pattern[str] | None
 
 
 def _words(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z])" + re.escape(name.lower()) + r"(?![a-z])")
+
+
+def _names(brand: str | None, named_by: list[str]) -> re.Pattern[str] | None:
+    """The brand or any of the `named_by` words, as whole words; None when the row has neither."""
+    names = [n.strip().lower() for n in [brand or "", *named_by] if n.strip()]
+    if not names:
+        return None
+    return re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])")
 
 
 @cache
@@ -75,7 +85,7 @@ def _rows() -> tuple[_Row, ...]:
                 ),
                 frozenset(i.strip() for i in row["ingredients"].split(";") if i.strip()),
                 strengths,
-                _words(brand) if brand else None,
+                _names(brand, (row.get("named_by") or "").split(";")),
             )
         )
     return tuple(rows)
@@ -95,7 +105,9 @@ def _listed(components: tuple[Component, ...]) -> tuple[_Row | None, str]:
             return row, ""
     patterns = _ingredient_patterns()
     for row in _rows():
-        if all(patterns[i].search(texts) for i in row.ingredients):
+        # A product of one ingredient (Zyban) is never named by its ingredient alone: every
+        # record of that drug would be it.
+        if len(row.ingredients) > 1 and all(patterns[i].search(texts) for i in row.ingredients):
             return row, texts
     found = {c.ingredient for c in components}
     if len(found) > 1:

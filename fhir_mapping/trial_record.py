@@ -32,6 +32,7 @@ from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
     InadequacyReason,
+    IndicationCategory,
     Intolerance,
     Role,
     StatedReason,
@@ -58,6 +59,7 @@ _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 _TAPER = attrgetter("taper")
 _REASONS = attrgetter("reasons")
+_DEPRESSION_REASON = IndicationCategory.DEPRESSION
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -151,6 +153,7 @@ def _trial(
         verdict, reasons, verdict_notes = fixed
     # Contrave's bupropion (a weight-management product) is never a trial (combination_products).
     product, not_a_trial = course_product([e.product for e in events], ingredient)
+    before_product = (verdict, reasons, verdict_notes)
     if not_a_trial is not None:
         verdict, reasons, verdict_notes = not_a_trial
     # The orders' and statements' stated reasons (indications.py): a course whose every order
@@ -165,6 +168,17 @@ def _trial(
         stated, other_use = course_indication(
             [r for e in events for r in e.reasons], ingredient, unstated=unstated
         )
+        depression = [r for r in stated if r.category is _DEPRESSION_REASON]
+        if not_a_trial is not None and product is not None and depression:
+            # A product labelled for another use (Zyban, Contrave) whose order states depression:
+            # the prescriber's stated reason is the record's word on it, so the course is judged
+            # as any (recheck of review 12, q29: Zyban with no reason is no trial).
+            verdict, reasons, verdict_notes = before_product
+            verdict_notes = (
+                *verdict_notes,
+                f"{ingredient} taken in {product.brand or product.name}, ordered for "
+                f"{depression[0].text}: judged as a depression trial",
+            )
         if other_use is not None:
             if verdict is Verdict.NOT_A_TRIAL:
                 # Already no trial (low dose, a fixed course, Contrave): its own reason stays,
