@@ -180,7 +180,9 @@ def _trial(
                 f"{depression[0].text}: judged as a depression trial",
             )
         if other_use is not None:
-            if verdict is Verdict.NOT_A_TRIAL:
+            # The order's own stated reason says more than the product's label (Zyban ordered for
+            # Z72.0: "ordered for smoking cessation (Z72.0)"), so it replaces the product's no.
+            if verdict is Verdict.NOT_A_TRIAL and not_a_trial is None:
                 # Already no trial (low dose, a fixed course, Contrave): its own reason stays,
                 # and the stated indication is said beside it.
                 verdict_notes = (*verdict_notes, other_use[2])

@@ -309,6 +309,11 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
         # antidepressant for something else: say what it is (review 10 finding 2).
         product = trial.product
+        # The order's own stated reason first (Zyban ordered for Z72.0: the code the clinician
+        # gave), then the product's label (Contrave's bupropion).
+        stated = trial_indication.other_use_text(trial) if _OTHER_USE in trial.reasons else None
+        if stated is not None and fixed_course_text(trial) is None:
+            return stated
         if fixed_course_text(trial) is None and product is not None and product.brand:
             # Contrave's bupropion (combination_products.py): say which product and what for.
             use = f" ({product.indication})" if product.indication else ""
@@ -369,6 +374,7 @@ def _phq9_pair(trial: Trial) -> str:
     return f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
 
 
+_OTHER_USE = InadequacyReason.OTHER_INDICATION
 _START = operator.attrgetter("start")  # oldest first: a C-level sort key
 
 

@@ -28,7 +28,6 @@ from services.policy import Policy
 from tests.services.test_order_indication import (
     SERTRALINE_100,
     TOBACCO,
-    ZYBAN,
     bupropion,
     failed_ssri,
     fills,
@@ -46,10 +45,18 @@ CONFIRM = (
 )
 
 
+# The SR tablet RxNorm names for depression (not the smoking-cessation product 1801289, which is
+# no trial by its label whatever the orders say: tests/fhir_mapping/test_zyban_product.py).
+BUPROPION_SR = ("993518", "12 HR bupropion hydrochloride 150 MG Extended Release Oral Tablet")
+
+
 def _zyban_then_continued(*, continuation_reason: bool) -> PatientRecord:
-    """Zyban for smoking January to June 2024, continued June to October by a second order, with
-    or without the same associated diagnosis; a failed sertraline course before it."""
-    later = taking(ZYBAN, date(2024, 6, 1), per_day=2, stopped=date(2024, 10, 1), rid="mr-zyban2")
+    """Zyban for smoking January to June 2024, continued June to October as bupropion SR by a
+    second order, with or without the same associated diagnosis; a failed sertraline course
+    before it."""
+    later = taking(
+        BUPROPION_SR, date(2024, 6, 1), per_day=2, stopped=date(2024, 10, 1), rid="mr-zyban2"
+    )
     if continuation_reason:
         later = with_reason(later, TOBACCO, "Tobacco use")
     return chart(
@@ -58,7 +65,7 @@ def _zyban_then_continued(*, continuation_reason: bool) -> PatientRecord:
         *failed_ssri(SERTRALINE_100, date(2023, 1, 9), date(2023, 5, 15), "mr-ser"),
         *zyban(TOBACCO, "Tobacco use"),
         later,
-        *fills(ZYBAN, date(2024, 6, 1), 4, 2, "mr-zyban2"),
+        *fills(BUPROPION_SR, date(2024, 6, 1), 4, 2, "mr-zyban2"),
     )
 
 
