@@ -143,6 +143,7 @@ def test_fault_with_required_keys_prefetched_still_answers_cards(
         assert set(unavailable) == fetched - {records.PATIENT_ID, "Observation"} | {
             "Patient",
             "Observation:labs",
+            "Observation:liverTests",
         }
 
 
