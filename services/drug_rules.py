@@ -288,6 +288,7 @@ class RunningCaution:
     if_running: str
     source: str
     status: str
+    cite: str = ""  # what the card prints ("Cymbalta label 2 and 5.2"); `source` stays in the table
 
 
 @cache
@@ -301,6 +302,7 @@ def running_cautions() -> tuple[RunningCaution, ...]:
             if_running=row["if_running"].strip(),
             source=row["source"].strip(),
             status=row["status"].strip(),
+            cite=row["cite"].strip(),
         )
         for row in _rows("drug_cautions.csv")
     )

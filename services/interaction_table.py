@@ -298,7 +298,8 @@ class Pair:
     def text(self) -> str:
         """One markdown paragraph: both drugs with dose and start, each risk, action, source."""
         lines = [
-            f"{row.risk[0].upper()}{row.risk[1:]}: {row.action}. Source: {row.source}"
+            # The row's cite, never its `source` notes (how the fact was read: review 11).
+            f"{row.risk[0].upper()}{row.risk[1:]}: {row.action}. Source: {row.cite}"
             + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
             + "."
             for row in self.rows

@@ -157,17 +157,30 @@ def selected_drafts(record: PatientRecord, selections: Sequence[str]) -> tuple[D
 
 def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
     first = findings[0]
+    # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
+    # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
+    basis = tuple(dict.fromkeys(c for f in findings for c in f.basis))
     detail = cards.join_sections(
         *(f.detail for f in findings),
-        cards.guideline_links(tables.topic(topic).guideline),
+        "" if basis else cards.guideline_links(tables.topic(topic).guideline),
     )
     keys = joined_key(topic, (f.draft for f in findings))
     # A lower indicator only when every finding merged asks for it (one measured failure among
     # inferred ones keeps the topic's warning).
     lowered = {f.indicator for f in findings}
     indicator = first.indicator if len(lowered) == 1 else None
+    source = (
+        dataclasses.replace(cards.source_for(topic), label="; ".join(basis), url=None)
+        if basis
+        else None
+    )
     return cards.make(
-        topic, summary=first.summary, detail=detail, dedupe_key=keys, indicator=indicator
+        topic,
+        summary=first.summary,
+        detail=detail,
+        dedupe_key=keys,
+        indicator=indicator,
+        source=source,
     )
 
 

@@ -42,7 +42,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import cardiac, data_gaps, intolerance_count, tables, tms_course
+from services import cardiac, data_gaps, intolerance_count, tables, tms_course, transaminases
 from services.acute_risk import (
     PuerperalPsychosis,
     past_puerperal,
@@ -67,6 +67,7 @@ from services.mood_stabilisers import (
 from services.open_referrals import OPEN_REQUEST_STATUSES as OPEN_REQUEST_STATUSES
 from services.open_referrals import VOID_REQUEST_STATUSES as VOID_REQUEST_STATUSES
 from services.open_referrals import _ect_open, _tms_open
+from services.pathway_options import unverified_mark
 from services.policy import Policy
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment
@@ -119,6 +120,11 @@ class PathwayFacts:
     # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
     # bupropion with epilepsy: (ingredient, note, finding display).
     cautions: tuple[tuple[str, str, str], ...] = ()
+    # A recent ALT or AST at or above the policy's multiple of its ULN (services/transaminases.py;
+    # review 12 H10), for the drugs whose labels make it a liver caution (nefazodone, duloxetine):
+    # (ingredient, why), so the switch and augment lists leave them out as they do for a coded
+    # liver disease (H14). Empty when nothing is raised (nearly every chart).
+    transaminase_cautions: tuple[tuple[str, str], ...] = ()
     ect_open: Referral | None = None  # an open ECT referral (no second one is proposed)
     # TMS safety screen items (issue 11 item 6: pacemaker, shunt, stroke, brain tumour, ...):
     # they keep the TMS card, which names each one on its "TMS safety screen required" line.
@@ -157,10 +163,14 @@ class PathwayFacts:
         return self.findings_by_kind.get(kind, ())
 
     def caution_for(self, ingredient: str) -> str | None:
-        """Why this ingredient is contraindicated here, or None."""
+        """Why this ingredient is contraindicated here, or None: a coded finding first, else a
+        raised transaminase (nefazodone, duloxetine)."""
         for name, note, display in self.cautions:
             if name == ingredient.lower():
                 return f"{note} ({display} on record)"
+        for name, why in self.transaminase_cautions:
+            if name == ingredient.lower():
+                return why
         return None
 
     @property
@@ -249,6 +259,24 @@ def _cautions(
         if findings:
             found.append((caution.ingredient, caution.note, findings[0].display))
     return tuple(found)
+
+
+def _transaminase_cautions(record: PatientRecord, policy: Policy) -> tuple[tuple[str, str], ...]:
+    """(ingredient, why) for each drug of data/transaminase_cautions.csv when a recent ALT or AST
+    is at or above the policy's multiple of its ULN: "ALT 182 U/L on 2025-05-12, 4.6x the upper
+    limit of normal (Cymbalta label 5.2)". Proposing duloxetine there while the order and the
+    running-drug card warn against it would contradict them; a coded liver disease, if any, is
+    what caution_for names first."""
+    raised = transaminases.raised(record, policy)
+    if raised is None:
+        return ()
+    return tuple(
+        (
+            c.ingredient,
+            f"{raised.listed_text()} ({c.cite}{unverified_mark(c.status)})",
+        )
+        for c in transaminases.cautions().values()
+    )
 
 
 def _psychotic_disorder(
@@ -367,6 +395,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         ),
         suicide=suicide,
         cautions=_cautions(record, by_kind),
+        transaminase_cautions=_transaminase_cautions(record, policy),
         ect_open=ect_open,
         tms_cautions=by_kind.get(_TMS_CAUTION, ()),
         intolerant_trials=intolerant,

@@ -218,6 +218,10 @@ class DrugCaution:
     finding: str  # a fhir_mapping.record.FindingKind value
     note: str
     source: str = ""
+    # What a card prints ("Serzone boxed warning", "CPS 2023 Table 6"): a card cites, it never
+    # prints the `source` notes (how each fact was read), which stay in the table for auditors.
+    cite: str = ""
+    status: str = ""
 
 
 @cache
@@ -229,6 +233,8 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             finding=r["finding"],
             note=r["note"],
             source=r["source"],
+            cite=r["cite"].strip(),
+            status=r["status"].strip(),
         )
         for r in _rows("drug_cautions.csv")
     )

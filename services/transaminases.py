@@ -93,6 +93,14 @@ class Raised:
         """ "ALT 182 U/L on 2025-03-02 (4.6x ULN)", for a summary."""
         return f"{self._value()} on {self.lab.date.isoformat()} ({self.times:.1f}x ULN)"
 
+    def listed_text(self) -> str:
+        """ "ALT 182 U/L on 2025-05-12, 4.6x the upper limit of normal": why a list leaves a drug
+        out (the switch and augment lists, services/pathway.py)."""
+        return (
+            f"{self._value()} on {self.lab.date.isoformat()}, {self.times:.1f}x the upper limit "
+            "of normal"
+        )
+
     def text(self) -> str:
         """The basis in full: value, date, the ULN and where it comes from, the line, the
         resource."""

@@ -10,6 +10,7 @@ from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cardiac, cards, tables, transaminases
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
+from services.pathway_options import unverified_mark
 from services.rules import populations
 from services.rules.context import RuleContext
 
@@ -42,6 +43,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     stays kept for what harms at once (an MAOI combination, suicide risk), so that it still reads
     as "stop now" when it appears."""
     found: list[tuple[str, str]] = []  # (summary, detail line)
+    # Each line's cite, in order: the card's source label is what it rests on (the Serzone boxed
+    # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.
+    basis: list[str] = []
     said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
     name = draft.ingredient.capitalize()
     for caution in tables.drug_cautions():
@@ -56,6 +60,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if findings:
             on_record = findings[0]
             said.add(caution.finding)
+            basis.append(caution.cite)
             found.append(
                 (
                     cards.fit_summary(
@@ -64,19 +69,23 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         _last_resort(name, caution.note, on_record.display),
                     ),
                     f"- {caution.note} ({on_record.display}, {on_record.system} "
-                    f"{on_record.code}" + _when(ctx, on_record) + f"). Source: {caution.source}.",
+                    f"{on_record.code}" + _when(ctx, on_record) + "). Source: "
+                    f"{caution.cite}{unverified_mark(caution.status)}.",
                 )
             )
     transaminase = _transaminase_line(ctx, draft, said)
     if transaminase is not None:
         said.add(_LIVER.value)
-        found.append(transaminase)
+        summary, detail, cite = transaminase
+        found.append((summary, detail))
+        basis.append(cite)
     for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
         rule = restriction.rule
         if rule.choice not in _ON_ORDER:
             continue  # "not as one click" rows are about proposals, not a clinician's own order
         if rule.finding is not None and rule.finding.value in said:
             continue
+        basis.append(rule.cite)
         if rule.finding is _LACTATION:
             found.append(_lactation(ctx, name, restriction))
             continue
@@ -112,7 +121,8 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     else f"{name} with {_finding_words(rule)} on record: see the caveat "
                     f"({rule.cite})",
                 ),
-                f"- {rule.note} ({restriction.why}{since}; {rule.cite}). Source: {rule.source}.",
+                # The row's cite only: its `source` notes stay in the table (review 11).
+                f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
     if not found:
@@ -122,17 +132,18 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        basis=tuple(dict.fromkeys(c for c in basis if c)),
     )
 
 
 def _transaminase_line(
     ctx: RuleContext, draft: DraftOrder, said: set[str]
-) -> tuple[str, str] | None:
+) -> tuple[str, str, str] | None:
     """Nefazodone or duloxetine drafted with no liver disease coded and a recent ALT or AST at or
     above the policy's multiple of its upper limit of normal (services/transaminases.py; review
     12 H10): the labels' "elevated baseline serum transaminases" (nefazodone) and "evidence of
-    chronic liver disease" (duloxetine). Named with value, date, ULN and its source. A coded liver
-    disease already said it (drug_cautions.csv): not twice."""
+    chronic liver disease" (duloxetine). Named with value, date, ULN and its cite; (summary, detail
+    line, cite). A coded liver disease already said it (drug_cautions.csv): not twice."""
     caution = transaminases.caution_for(draft.ingredient)
     if caution is None or _LIVER.value in said:
         return None
@@ -147,8 +158,8 @@ def _transaminase_line(
             f"{name} with {raised.short()}: raised transaminases ({caution.cite})",
             f"{name} with a raised transaminase on record ({caution.cite})",
         ),
-        f"- {caution.note} ({raised.text()}; no liver disease coded; {caution.cite}). "
-        f"Source: {caution.source}{flag}.",
+        f"- {caution.note} ({raised.text()}; no liver disease coded; {caution.cite}{flag}).",
+        caution.cite,
     )
 
 

@@ -40,6 +40,9 @@ class OrderCheck:
     # Instead of the topic's indicator (None: the topic's). Only ever lower: a repeat of a trial
     # whose failure was inferred, not measured, is information (review finding 8).
     indicator: Indicator | None = None
+    # What the card rests on, when not the topic's guideline: the rows' short cites ("Serzone
+    # boxed warning"). The card's source label names them (order_hooks._merge).
+    basis: tuple[str, ...] = ()
 
 
 def dedupe_key(draft: DraftOrder, topic: str) -> str:

@@ -87,6 +87,9 @@ class Pair:
     note: str
     advice: str  # what to do with the running course
     cite: str  # the short citation ("Cymbalta label 5.2"); "" for drug_cautions.csv rows
+    # What the bullet's "Source:" names: a drug_cautions.csv row's `cite` ("" for the rows whose
+    # cite follows the note). Never a table's `source` notes (how each fact was read), which stay
+    # in the table for auditors (review 11; H14).
     source: str
     unverified: bool = False
     screen: bool = False  # a screening score stands for the finding: no diagnosis coded
@@ -113,8 +116,9 @@ class Pair:
     def text(self) -> str:
         """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""
         taking = self.taking.text()
-        cite = f" ({self.cite})" if self.cite else ""
         flag = " (UNVERIFIED)" if self.unverified else ""
+        # The flag goes with the cite the bullet prints: after "Source:", else after the note's.
+        cite = f" ({self.cite}{'' if self.source else flag})" if self.cite else ""
         note = f"{self.note[0].upper()}{self.note[1:]}{cite}"
         # The row's own advice for a running course is a sentence of its own (paroxetine: the
         # note says "avoid starting it", the advice what to do once it runs).
@@ -125,8 +129,8 @@ class Pair:
         )
         return (
             f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
-            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {advice} "
-            f"Source: {self.source}{flag}."
+            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {advice}"
+            + (f" Source: {self.source}{flag}." if self.source else "")
         )
 
 
@@ -219,7 +223,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     caution.note,
                     caution.if_running or REVIEW,
                     "",
-                    caution.source,
+                    caution.cite,
                     caution.status == "UNVERIFIED",
                 )
             )
@@ -254,7 +258,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     rule.note,
                     REVIEW,
                     rule.cite,
-                    rule.source,
+                    "",  # the cite follows the note
                     screen=not matching,
                 )
             )
@@ -288,7 +292,7 @@ def _transaminase_pairs(
                 caution.note,
                 caution.if_running or REVIEW,
                 caution.cite,
-                caution.source,
+                "",  # the cite follows the note
                 caution.status == "UNVERIFIED",
                 screen=True,
             )

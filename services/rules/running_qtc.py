@@ -34,6 +34,7 @@ from fhir_mapping.record import LabResult
 from services import cards, lab_safety, screen, tables
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
+from services.pathway_options import unverified_mark
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
@@ -59,9 +60,14 @@ class LongQtc:
 
 @cache
 def qt_drugs() -> dict[str, tuple[str, str]]:
-    """data/qt_drugs.csv: ingredient -> (risk, source)."""
+    """data/qt_drugs.csv: ingredient -> (risk, cite), the cite as a card prints it ("Wenzel-Seifert
+    2011", with " (UNVERIFIED)" where the row says so). A card cites, it never prints a table's
+    `source` notes (the pimozide row's source names another table)."""
     return {
-        row["ingredient"].strip(): (row["risk"].strip(), row["source"].strip())
+        row["ingredient"].strip(): (
+            row["risk"].strip(),
+            row["cite"].strip() + unverified_mark(row["status"].strip()),
+        )
         for row in tables._rows("qt_drugs.csv")
     }
 
@@ -95,8 +101,8 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
             stops += [(r, taking) for r in own_stop if lab_safety.above(r, lab)]
             cautions += [(r, taking) for r in own_caution if lab_safety.above(r, lab)]
         elif taking.ingredient in listed:
-            risk, source = listed[taking.ingredient]
-            drugs.append(QtDrug(taking, f"{risk} risk of torsades ({_short(source)})"))
+            risk, listed_cite = listed[taking.ingredient]
+            drugs.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
     if stops:
         line = min((r for r, _ in stops), key=lambda r: r.high or 0.0)
         return LongQtc(lab, line, True, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
@@ -104,13 +110,6 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
         line = min((r for r, _ in cautions), key=lambda r: r.high or 0.0)
         return LongQtc(lab, line, False, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
     return None
-
-
-def _short(source: str) -> str:
-    """A source cell's first clause ("methadone US label boxed warning (...)"): a card cites,
-    it never prints a table's source notes."""
-    head = source.split(";")[0].strip()
-    return head.split(" (")[0] if len(head) > 60 else head
 
 
 def _names(found: LongQtc) -> str:

@@ -34,7 +34,12 @@ from services.policy import Policy
 from services.recommendation import Recommendation
 from tests.fixtures import builders as fb
 from tests.fixtures import scenarios, sizes
+from tests.services import test_cardiac_qtc_h7 as cardiac
+from tests.services import test_hepatic_doses as hepatic
+from tests.services import test_hepatic_labs as labs
 from tests.services import test_older_adult_cautions as older
+from tests.services import test_order_safety as safety
+from tests.services import test_qtc_cards_show_the_ecg as qtc
 from tests.services import test_recheck2_minor_cite as minor_cite
 from tests.services.test_noise_recheck import _fixture_requests
 from tests.services.test_review11_minor import record_of, tms_draft
@@ -47,7 +52,10 @@ INTERNAL = re.compile(
     r"data/|\.csv\b|\.py\b|REFERENCE\.md|\b[Rr]eview \d|\bfinding \d|\bFIX|search tool|"
     r"via search|the issue's|"
     # how a table's fact was read (its `source` column), recheck 2 item 12
-    r"as quoted by|secondary sources|read via|\w\.com\b"
+    r"as quoted by|secondary sources|read via|\w\.com\b|"
+    # how sure the table is of a fact, in its own words (H14: "recalled", "label text not read
+    # here"); a card says only the UNVERIFIED mark
+    r"\brecalled\b|not read here"
 )
 
 Resource = dict[str, Any]
@@ -121,6 +129,92 @@ def _lactating_lithium_draft() -> dict[str, str]:
     return _texts(order_hook(record, Policy(), hook="order-sign"))
 
 
+# --- H14: the charts that reach the interaction, contraindication, running-drug, hepatic and QTc
+# cards, whose text printed a table's `source` notes ("review 12 finding 6 (UNVERIFIED)",
+# "recalled", "as quoted by", "read via search", "services/data/drug_interactions.csv").
+
+WARFARIN_5 = (None, "warfarin sodium 5 MG Oral Tablet")
+PIMOZIDE_2 = ("198117", "pimozide 2 MG Oral Tablet")
+
+
+def _warfarin_running_sertraline_drafted() -> dict[str, str]:
+    record = safety.chart(
+        *safety.depressed(),
+        safety.taking(WARFARIN_5, date(2024, 11, 4), rid="mr-w"),
+        drafts=(safety.drafted(safety.SERTRALINE_100),),
+    )
+    return _texts(tuple(safety.at_order(record, "order-sign").values()))
+
+
+def _nefazodone_drafted_with_cirrhosis() -> dict[str, str]:
+    record = hepatic.chart(
+        hepatic.liver(*hepatic.CIRRHOSIS), drafts=(hepatic.drafted(hepatic.NEFAZODONE_200),)
+    )
+    return _texts(tuple(hepatic.at_order(record).values()))
+
+
+def _duloxetine_running_with_cirrhosis() -> dict[str, str]:
+    record = hepatic.chart(
+        hepatic.liver(*hepatic.CIRRHOSIS), hepatic.running(hepatic.DULOXETINE_60)
+    )
+    return _texts(tuple(hepatic.screen(record).values()))
+
+
+def _venlafaxine_drafted_with_cirrhosis() -> dict[str, str]:
+    """The hepatic dose limit (hepatic_doses.csv) at the order."""
+    record = hepatic.chart(
+        hepatic.liver(*hepatic.CIRRHOSIS), drafts=(hepatic.drafted(hepatic.VENLAFAXINE_150),)
+    )
+    return _texts(tuple(hepatic.at_order(record).values()))
+
+
+def _duloxetine_drafted_with_a_raised_alt() -> dict[str, str]:
+    alt = labs.epic_lab(labs.ALT, 182, date(2025, 5, 12), high=40, id="alt-1")
+    record = labs.chart(alt, drafts=(labs.drafted(hepatic.DULOXETINE_60),))
+    return _texts(tuple(labs.at_order(record).values()))
+
+
+def _problem_drafted(
+    code: str, display: str, onset: date, draft: tuple[str, str]
+) -> dict[str, str]:
+    problem = cardiac._problem(code, display, onset)
+    return _texts(tuple(qtc.order_cards(qtc.chart(problem, draft=draft)).values()))
+
+
+def _nortriptyline_drafted_after_an_nstemi() -> dict[str, str]:
+    return _problem_drafted(
+        "I21.4",
+        "Non-ST elevation (NSTEMI) myocardial infarction",
+        date(2025, 4, 20),
+        cardiac.NORTRIPTYLINE_25,
+    )
+
+
+def _clomipramine_drafted_with_epilepsy() -> dict[str, str]:
+    return _problem_drafted(
+        "G40.909",
+        "Epilepsy, unspecified, not intractable",
+        date(2009, 5, 11),
+        cardiac.CLOMIPRAMINE_75,
+    )
+
+
+def _citalopram_drafted_with_heart_failure() -> dict[str, str]:
+    return _problem_drafted(
+        "I50.22",
+        "Chronic systolic (congestive) heart failure",
+        date(2022, 1, 1),
+        cardiac.CITALOPRAM_20,
+    )
+
+
+def _long_qtc_with_amitriptyline_and_pimozide_running() -> dict[str, str]:
+    """The QTc card names pimozide's row: its source named another table."""
+    pimozide = qtc.medication(PIMOZIDE_2, date(2024, 3, 4), "mr-p")
+    record = qtc.chart(qtc.qtc(492), pimozide, draft=None, running=cardiac.AMITRIPTYLINE_100)
+    return _texts(tuple(qtc.view_cards(record).values()))
+
+
 OWN_CHARTS: dict[str, Callable[[], dict[str, str]]] = {
     "lithium-egfr25": _lithium_egfr25,
     "paroxetine-draft-falls": _paroxetine_draft_falls,
@@ -131,6 +225,16 @@ OWN_CHARTS: dict[str, Callable[[], dict[str, str]]] = {
     # recheck 2 item 12: escitalopram's older-adult dose line (charts B5 and O_S5c)
     "escitalopram-20-running-at-78": minor_cite.running_at_78,
     "escitalopram-drafted-at-70": minor_cite.drafted_at_70,
+    # H14
+    "warfarin-running-sertraline-drafted": _warfarin_running_sertraline_drafted,
+    "nefazodone-drafted-cirrhosis": _nefazodone_drafted_with_cirrhosis,
+    "duloxetine-running-cirrhosis": _duloxetine_running_with_cirrhosis,
+    "venlafaxine-drafted-cirrhosis": _venlafaxine_drafted_with_cirrhosis,
+    "duloxetine-drafted-alt-182": _duloxetine_drafted_with_a_raised_alt,
+    "nortriptyline-drafted-after-nstemi": _nortriptyline_drafted_after_an_nstemi,
+    "clomipramine-drafted-epilepsy": _clomipramine_drafted_with_epilepsy,
+    "citalopram-drafted-heart-failure": _citalopram_drafted_with_heart_failure,
+    "long-qtc-amitriptyline-pimozide": _long_qtc_with_amitriptyline_and_pimozide_running,
 }
 # The lactation card (condition_drug_rules.csv rows, H5's this wave) already prints its `cite`:
 # scanned as the others, no xfail.
@@ -234,4 +338,56 @@ def test_every_washout_row_that_sets_an_interval_has_a_cite() -> None:
     missing = [
         r.ingredient for r in washout_table.table().values() if r.kind != "none" and not r.cite
     ]
+    assert missing == []
+
+
+# --- H14: the interaction, contraindication, running-drug and QTc cards cite ----------------------
+
+
+def test_the_interaction_card_cites_the_row_with_its_unverified_mark() -> None:
+    card = _warfarin_running_sertraline_drafted()["order-drug-interaction"]
+    assert "Source: SSRI/SNRI labels 5 (abnormal bleeding) (UNVERIFIED)." in card
+    assert "not re-read here" not in card  # before: the row's source notes
+
+
+def test_the_nefazodone_card_cites_the_boxed_warning_and_says_it_as_its_source() -> None:
+    record = hepatic.chart(
+        hepatic.liver(*hepatic.CIRRHOSIS), drafts=(hepatic.drafted(hepatic.NEFAZODONE_200),)
+    )
+    card = hepatic.at_order(record)["order-drug-contraindicated"]
+    assert "Source: Serzone boxed warning." in card.detail
+    # The card's source is its basis, the label, not the topic's guideline (before: CANMAT 2023,
+    # which says nothing of nefazodone and the liver).
+    assert card.source.label == "Serzone boxed warning"
+    assert card.source.url is None
+    assert "CANMAT" not in card.detail
+
+
+def test_a_tricyclic_after_an_mi_cites_the_label_with_its_unverified_mark_only_when_unread() -> (
+    None
+):
+    card = _nortriptyline_drafted_after_an_nstemi()["order-drug-contraindicated"]
+    assert "Source: Pamelor label, Contraindications." in card  # corroborated: no mark
+
+
+def test_clomipramine_with_epilepsy_cites_the_anafranil_warning() -> None:
+    card = _clomipramine_drafted_with_epilepsy()["order-drug-contraindicated"]
+    assert "Source: Anafranil label, Warnings (seizures)." in card
+
+
+def test_the_running_duloxetine_card_cites_the_label() -> None:
+    card = _duloxetine_running_with_cirrhosis()["running-drug-caution"]
+    assert "Source: Cymbalta label 2 and 5.2." in card
+
+
+def test_the_qtc_card_cites_pimozide_by_its_label_not_by_another_table() -> None:
+    card = _long_qtc_with_amitriptyline_and_pimozide_running()["running-drug-qtc"]
+    assert "known risk of torsades (Orap label 4)" in card
+
+
+@pytest.mark.parametrize("table", ["drug_cautions.csv", "qt_drugs.csv", "drug_interactions.csv"])
+def test_every_row_of_a_table_a_card_cites_has_a_cite(table: str) -> None:
+    from services import tables
+
+    missing = [r for r in tables._rows(table) if not (r.get("cite") or "").strip()]
     assert missing == []

@@ -303,7 +303,8 @@ def test_sixteen_year_old_gets_no_tms_card_and_is_told_why() -> None:
         optimise.detail
     )
     assert "patient is 16: the TMS criteria here are for adults (policy: 18+)" in optimise.detail
-    assert "https://510k.innolitics.com/search/K231926" in optimise.detail
+    # The FDA database entry, not a mirror (H14): a card links no third-party .com page.
+    assert "cfpmn/pmn.cfm?ID=K231926" in optimise.detail
 
 
 def test_pregnancy_on_record_is_named_where_treatment_changes_are_proposed() -> None:

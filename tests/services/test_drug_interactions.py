@@ -157,7 +157,7 @@ def test_tramadol_and_venlafaxine_running_give_one_chart_card() -> None:
     assert card.summary.startswith("Tramadol and venlafaxine both running")
     assert "serotonin syndrome" in card.summary
     assert "venlafaxine 150 mg/day, running since 2024-09-30" in card.detail
-    assert "Source: Tramadol US labels" in card.detail
+    assert "Source: tramadol labels 5 and 7." in card.detail  # its cite (H14)
 
 
 def test_several_pairs_make_one_card_at_the_highest_severity_even_in_remission() -> None:

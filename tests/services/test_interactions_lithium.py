@@ -101,7 +101,7 @@ def test_lithium_and_lisinopril_running_give_a_warning_naming_both_with_their_da
     )
     assert "ACE inhibitors and angiotensin II receptor blockers" in card.detail
     assert "consider a lower lithium dose" in card.detail
-    assert "Lithium US labels, 7 Drug Interactions" in card.detail
+    assert "Source: lithium labels 7." in card.detail  # its cite (H14)
 
 
 def test_a_real_synthea_chart_on_lisinopril_and_hydrochlorothiazide_meets_lithium() -> None:
@@ -249,7 +249,7 @@ def test_pimozide_and_sertraline_are_critical_on_the_chart_and_at_the_order() ->
     card = on_chart(both)[CHART]
     assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Pimozide and sertraline both running: contraindicated")
-    assert "Orap (pimozide) US label 4 Contraindications" in card.detail
+    assert "Source: Orap label 4." in card.detail  # its cite (H14)
     ordered = chart(
         *depressed(),
         taking(PIMOZIDE_2, date(2024, 3, 4), rid="mr-p"),

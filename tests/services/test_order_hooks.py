@@ -312,4 +312,4 @@ def test_contraindication_cites_its_own_table_source() -> None:
         ),
     )
     rec = _run(record)["order-drug-contraindicated"]
-    assert "Source: CPS 2023 Table 6 for its bupropion component." in rec.detail
+    assert "Source: CPS 2023 Table 6 (bupropion)." in rec.detail  # its cite (H14)

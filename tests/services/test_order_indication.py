@@ -287,4 +287,4 @@ def test_duloxetine_for_neuropathy_is_no_trial_but_tramadol_drafted_beside_it_st
     recs = {r.topic: r for r in order_hook(record, Policy(), hook="order-sign")}
     card = recs["order-drug-interaction"]
     assert card.indicator is Indicator.WARNING
-    assert "duloxetine" in card.detail and "serotonin syndrome" in card.detail
+    assert "duloxetine" in card.detail and "serotonin syndrome" in card.detail.lower()

@@ -484,7 +484,7 @@ def test_bupropion_with_past_anorexia_nervosa() -> None:
         "nervosa"
     )
     assert "Anorexia nervosa, restricting type" in rec.detail
-    assert "Wellbutrin" in rec.detail  # the label is the source
+    assert "Source: bupropion labels, Contraindications." in rec.detail  # the label is the source
 
 
 def test_bupropion_with_bulimia_coded_in_snomed_only() -> None:

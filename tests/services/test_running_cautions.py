@@ -217,7 +217,7 @@ def test_auvelity_with_a_resolved_bulimia_is_named_with_its_unverified_row() -> 
         card.detail
     )
     # The row is UNVERIFIED in drug_cautions.csv: the card says so.
-    assert "label text not read here (UNVERIFIED)." in card.detail
+    assert "Source: Auvelity label, Contraindications (UNVERIFIED)." in card.detail
 
 
 def test_bupropion_during_alcohol_withdrawal() -> None:
@@ -244,7 +244,7 @@ def test_duloxetine_with_cirrhosis_says_avoid_not_contraindicated() -> None:
         "liver disease or cirrhosis (hepatotoxicity)"
     )
     assert "contraindicated" not in card.summary + card.detail
-    assert "Warnings 5.2 Hepatotoxicity" in card.detail
+    assert "Source: Cymbalta label 2 and 5.2." in card.detail  # its cite (H14)
 
 
 def test_paroxetine_in_pregnancy_is_said_once_with_what_to_do_now() -> None:
@@ -263,7 +263,7 @@ def test_paroxetine_in_pregnancy_is_said_once_with_what_to_do_now() -> None:
         "First-trimester exposure is linked to cardiac malformations: avoid starting it in "
         "pregnancy. With a course already running, the label advises telling her of the risk to "
         "the fetus and, unless the benefit to her justifies continuing, stopping it (tapered, not "
-        "abruptly) or switching antidepressant. Source: Paxil US label"
+        "abruptly) or switching antidepressant. Source: Paxil label (pregnancy); FDA 2005 advisory."
     ) in card.detail
 
 

@@ -151,7 +151,7 @@ def test_gepirone_ordered_while_tramadol_runs_warns_of_serotonin_syndrome(hook: 
     assert (
         "tramadol 200 mg/day, running since 2025-03-03 (MedicationRequest/mr-tram)" in card.detail
     )
-    assert "EXXUA US label" in card.detail  # the row names the gepirone source
+    assert "Source: tramadol labels 5 and 7." in card.detail  # the row's cite (H14)
 
 
 def test_exxua_72_6_at_71_is_above_the_older_adult_maximum_and_36_3_is_not() -> None:
