@@ -39,6 +39,8 @@ from functools import cache
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services import tables
+from services.label_columns import cite as cite
+from services.label_columns import label_columns
 from services.recommendation import Indicator
 
 # Said once on every card resting on a liver code: why no Child-Pugh class is named.
@@ -67,20 +69,7 @@ class HepaticRow:
 @cache
 def rows() -> tuple[HepaticRow, ...]:
     return tuple(
-        HepaticRow(
-            ingredient=row["ingredient"].strip().lower(),
-            severity=row["severity"].strip(),
-            action=row["action"].strip(),
-            max_mg=float(row["max_mg_day"]) if row["max_mg_day"].strip() else None,
-            says=row["says"].strip(),
-            short=row["short"].strip(),
-            cite=row["cite"].strip(),
-            indicator=Indicator(row["indicator"].strip()),
-            on_lists=tables._flag(row["on_lists"]),
-            at_order=tables._flag(row["at_order"]),
-            source=row["source"].strip(),
-            status=row["status"].strip(),
-        )
+        HepaticRow(**label_columns(row), severity=row["severity"].strip())
         for row in tables._rows("hepatic_doses.csv")
     )
 
@@ -93,12 +82,6 @@ def drugs() -> frozenset[str]:
 
 def row_for(ingredient: str) -> HepaticRow | None:
     return next((r for r in rows() if r.ingredient == ingredient), None)
-
-
-def cite(row: HepaticRow) -> str:
-    """ "Celexa label 2.2 and 8.6", with ", UNVERIFIED: ..." for a row not read in the label."""
-    unverified = ", UNVERIFIED: not read in the current label" if row.status == "UNVERIFIED" else ""
-    return f"{row.cite}{unverified}"
 
 
 def if_severity(row: HepaticRow) -> str:

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fhir_mapping.record import Trial
 from services import cards, drugs, hepatic_doses, screen
 from services.hepatic_doses import ASSESS_NOTE, HepaticRow, Liver
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation
-from services.rules import running_cautions
+from services.rules import running_cautions, running_dose
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-hepatic"
@@ -48,9 +47,8 @@ class Beyond:
         return self.taking.ingredient
 
     def dosed(self) -> str:
-        if self.mg_per_day is None:
-            return f"{self.name} (dose not read)"
-        return f"{self.name} {cards.fmt_mg(self.mg_per_day)} mg/day"
+        """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
+        return running_dose.dosed(self.name, self.mg_per_day)
 
     def says(self) -> str:
         row = self.row
@@ -74,20 +72,6 @@ class Beyond:
                 return f"The running dose could not be read: review that it is {top} mg/day or less"
             return f"Review the dose: {top} mg/day or less {hepatic_doses.if_severity(row)}"
         return "Review the dose: the record cannot show whether it is the reduced one"
-
-
-def _upper_dose(ctx: RuleContext, taking: Taking) -> float | None:
-    """The running course's latest daily dose, the upper end of a ranged one."""
-    courses: list[Trial] = [
-        t
-        for t in ctx.record.trials
-        if t.ingredient == taking.ingredient and t.ongoing and t.on_hold is None
-    ]
-    if not courses:
-        return taking.mg_per_day
-    latest = max(courses, key=lambda t: (t.end, t.start))
-    last = latest.segments[-1] if latest.segments else None
-    return last.mg_per_day_upper if last is not None else None
 
 
 def _beyond(row: HepaticRow, mg_per_day: float | None) -> bool:
@@ -126,7 +110,7 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
         if row is None or taking.ingredient in seen:
             continue
         seen.add(taking.ingredient)
-        dose = _upper_dose(ctx, taking)
+        dose = running_dose.upper_dose(ctx, taking)
         if _beyond(row, dose):
             found.append(Beyond(taking, row, dose))
     return Found(liver, tuple(found)) if found else None

@@ -43,12 +43,11 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from fhir_mapping.record import Trial
 from services import cards, lab_safety, renal_doses, screen, tables
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
-from services.rules import one_click_hold, running_cautions
+from services.rules import one_click_hold, running_cautions, running_dose
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-renal"
@@ -68,9 +67,7 @@ class Beyond:
 
     def dosed(self) -> str:
         """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
-        if self.mg_per_day is None:
-            return f"{self.name} (dose not read)"
-        return f"{self.name} {cards.fmt_mg(self.mg_per_day)} mg/day"
+        return running_dose.dosed(self.name, self.mg_per_day)
 
     def says(self) -> str:
         """What the label says, in a few words: "avoid", "above the labelled 25 mg/day"."""
@@ -100,21 +97,6 @@ class Beyond:
                 return f"The running dose could not be read: review that it is {top} mg/day or less"
             return f"Review the dose: {top} mg/day or less in this band"
         return "Review the dose: the record cannot show whether it is the reduced one"
-
-
-def _upper_dose(ctx: RuleContext, taking: Taking) -> float | None:
-    """The running course's latest daily dose, the upper end of a ranged one ("50-100 mg": 100,
-    the dose that may be too high); the Taking's when no course is found."""
-    courses: list[Trial] = [
-        t
-        for t in ctx.record.trials
-        if t.ingredient == taking.ingredient and t.ongoing and t.on_hold is None
-    ]
-    if not courses:
-        return taking.mg_per_day
-    latest = max(courses, key=lambda t: (t.end, t.start))
-    last = latest.segments[-1] if latest.segments else None
-    return last.mg_per_day_upper if last is not None else None
 
 
 def _capped(row: RenalRow) -> bool:
@@ -153,7 +135,7 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
         row = kidney.row(taking.ingredient)
         if row is None:
             continue
-        dose = _upper_dose(ctx, taking)
+        dose = running_dose.upper_dose(ctx, taking)
         if _beyond(row, dose):
             found.append(Beyond(taking, row, dose))
     return Found(kidney, tuple(found)) if found else None

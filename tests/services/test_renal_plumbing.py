@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping.record import DraftOrder
-from services import lithium_baseline, renal_doses
+from services import lithium_baseline, renal_doses, renal_table
 from services.order_checks import model, renal
 from services.recommendation import Indicator
 from tests.fixtures import builders as fb
@@ -148,7 +148,9 @@ def test_the_baseline_card_points_to_the_renal_card_only_for_a_band_that_makes_o
     def with_row(at_order: bool, on_lists: bool) -> None:
         changed = dataclasses.replace(moderate, at_order=at_order, on_lists=on_lists)
         table = tuple(changed if r is moderate else r for r in rows)
-        monkeypatch.setattr(renal_doses, "rows", lambda: table)
+        # The bands are read from the table module (services/renal_table.py), where Egfr.row
+        # looks them up.
+        monkeypatch.setattr(renal_table, "rows", lambda: table)
 
     with_row(at_order=False, on_lists=True)
     assert "see the renal card" not in lithium_baseline.abnormal(lab)

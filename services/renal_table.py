@@ -1,0 +1,116 @@
+"""The renal table (data/renal_doses.csv, review 11 finding 1) and its bands.
+
+Each row of the table is one band of one drug's label: where the eGFR falls (`egfr_from`
+inclusive, `egfr_below` exclusive), what the label says there ("avoid", "at most 50 mg/day",
+"reduce by 50 % or more", "use with caution") and where it says it. The labels give their bands
+as creatinine clearance (Cockcroft-Gault); the record has eGFR, which is read as its estimate, so
+a value near a band's edge is said with that caveat (`CRCL_NOTE`), never as settled.
+
+The kidney readings (services/egfr_reading.py, kidney_failure.py, ckd_stage.py) place themselves
+in these bands; services/renal_doses.py says which reading is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from services import tables
+from services.label_columns import cite as cite
+from services.label_columns import label_columns
+from services.recommendation import Indicator
+
+# Said once on every card that compares an eGFR with a label's band (the labels' bands are
+# creatinine clearance; eGFR is indexed to 1.73 m2 and overestimates clearance in a small or
+# frail older adult).
+CRCL_NOTE = (
+    "The labels' bands are creatinine clearance (Cockcroft-Gault); the eGFR is read as its "
+    "estimate here, and in an older or low-weight patient the clearance may be lower: estimate "
+    "it when the eGFR is near a band's edge."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RenalRow:
+    ingredient: str
+    band: str  # the label's words: "severe renal impairment"
+    egfr_from: float  # inclusive (0 when the table leaves it blank)
+    egfr_below: float  # exclusive
+    action: str  # "avoid" | "max" | "reduce" | "caution"
+    # The band's daily maximum: a "max" row's; a "reduce" row's ceiling above the reduced dose
+    # (milnacipran below 30: 50 mg/day maintenance, up to 100 by response).
+    max_mg: float | None
+    says: str  # the label's line, as a card quotes it
+    short: str  # the same in a few words, for the switch and augment lists
+    cite: str  # "Pristiq label 2 and 8.6"
+    indicator: Indicator
+    on_lists: bool  # named beside the drug where the patient-view lists offer it
+    # Makes an order card: false for the mild bands (eGFR 60-89, where most adults over 50 are;
+    # review 11 recheck finding 7), kept in the table for reference.
+    at_order: bool
+    source: str
+    status: str
+
+    def holds(self, egfr: float) -> bool:
+        return self.egfr_from <= egfr < self.egfr_below
+
+
+@cache
+def rows() -> tuple[RenalRow, ...]:
+    return tuple(
+        RenalRow(
+            **label_columns(row),
+            band=row["band"].strip(),
+            egfr_from=float(row["egfr_from"]) if row["egfr_from"].strip() else 0.0,
+            egfr_below=float(row["egfr_below"]),
+        )
+        for row in tables._rows("renal_doses.csv")
+    )
+
+
+@cache
+def drugs() -> frozenset[str]:
+    """The ingredients whose labels set a renal limit (the table's)."""
+    return frozenset(r.ingredient for r in rows())
+
+
+def row_for(ingredient: str, egfr: float) -> RenalRow | None:
+    """The band of `ingredient`'s label that `egfr` falls in, or None (no limit at this eGFR)."""
+    return next((r for r in rows() if r.ingredient == ingredient and r.holds(egfr)), None)
+
+
+def limits_dose(ingredient: str) -> bool:
+    """Whether the drug's label avoids it or limits or reduces its dose in some band: only then
+    is a missing eGFR worth a card at the order (a label that only asks for caution, mirtazapine
+    or bupropion, would make one on every order of an older adult: noise)."""
+    return any(r.ingredient == ingredient and r.action != "caution" for r in rows())
+
+
+def top_band(ingredient: str) -> float | None:
+    """The eGFR below which the drug's label sets a limit an order card names ("below 60"), or
+    None: the mild bands (at_order false) are left out, so an old eGFR of 75 is never called
+    "above the bands" of lithium's label (below 90) while 75 is in its mild band."""
+    found = [r.egfr_below for r in rows() if r.ingredient == ingredient and r.at_order]
+    return max(found) if found else None
+
+
+def esrd_row(ingredient: str) -> RenalRow | None:
+    """The band of the drug's label for end-stage renal disease or dialysis: its lowest band (the
+    one from 0). In every label of the table the lowest band is the one naming severe renal
+    impairment with ESRD or dialysis (duloxetine, desvenlafaxine, venlafaxine, paroxetine,
+    lithium), ESRD itself (levomilnacipran, milnacipran), or the only band (mirtazapine,
+    bupropion)."""
+    return row_for(ingredient, 0.0)
+
+
+def lowest_below(ingredient: str, bound: float, inclusive: bool) -> RenalRow | None:
+    """The lowest band of the drug's label that an eGFR below `bound` (at most `bound` when
+    `inclusive`) could fall in: in every label of the table the lowest band is the most severe
+    (`esrd_row`)."""
+    found = [
+        r
+        for r in rows()
+        if r.ingredient == ingredient
+        and (r.egfr_from < bound or (inclusive and r.egfr_from <= bound))
+    ]
+    return min(found, key=lambda r: r.egfr_from) if found else None
