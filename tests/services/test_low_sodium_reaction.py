@@ -114,3 +114,18 @@ def test_a_negated_low_sodium_in_the_stop_reason_is_no_reaction() -> None:
     paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")
     assert paroxetine.intolerance is None or not says_low_sodium(paroxetine.intolerance)
     assert "Low sodium on record" not in _cards(record)[OPTIMISE].detail
+
+
+@pytest.mark.parametrize("words", ["Serotonin syndrome", "Sexual dysfunction", "Nausea"])
+def test_a_named_adverse_reaction_as_the_stop_reason_is_an_intolerance(words: str) -> None:
+    # Session 12: a stop reason naming the reaction itself (not "side effect") was read as a stop
+    # with no reason: the drug could be proposed again after a serotonin syndrome.
+    record = _chart(_paroxetine({"text": words}))
+    paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")
+    assert paroxetine.intolerance is not None and paroxetine.intolerance.reason == words
+
+
+def test_control_a_negated_reaction_and_a_preference_are_no_intolerance() -> None:
+    record = _chart(_paroxetine({"text": "Patient preference; no nausea"}))
+    paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")
+    assert paroxetine.intolerance is None
