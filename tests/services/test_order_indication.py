@@ -5,7 +5,7 @@ TMS, while every safety check still sees it; one ordered for PTSD is counted, "t
 
 Charts are FHIR R4 as US EHRs send them (the helpers of tests/services/test_order_safety.py): an
 Epic order whose associated diagnosis is a reasonCode with ICD-10-CM, SNOMED CT and ICD-9-CM
-codings and a text (as /work/shared/fhir/vendor/medplum__epic-sandbox-testdata writes it), pharmacy
+codings and a text (as ../shared/fhir/vendor/medplum__epic-sandbox-testdata writes it), pharmacy
 fills, PHQ-9s; a Synthea order with reasonReference "urn:uuid:<id>" to its Condition."""
 
 from __future__ import annotations
