@@ -33,9 +33,6 @@ from importlib import resources
 from fhir_mapping.record import PatientRecord, Role, Trial
 from services.card_format import fmt_mg
 
-# Induction builds up over 1-3 weeks; Trintellix's label advice starts after 14 days together.
-MIN_OVERLAP_DAYS = 14
-
 
 @dataclass(frozen=True, slots=True)
 class LoweredRow:
@@ -44,6 +41,9 @@ class LoweredRow:
     ingredient: str
     lowered_by: frozenset[str]
     effect: str  # "lowers mirtazapine levels (...)"
+    # Days beside the inducer before the lowering counts (induction builds over 1-3 weeks;
+    # Trintellix's label advice starts after more than 14 days together).
+    min_overlap_days: int
     cite: str  # the short label reference shown on the card
     status: str  # corroborated / UNVERIFIED
     source: str
@@ -58,6 +58,7 @@ def table() -> dict[str, LoweredRow]:
             ingredient=r["ingredient"],
             lowered_by=frozenset(n.strip() for n in r["lowered_by"].split(";") if n.strip()),
             effect=r["effect"],
+            min_overlap_days=int(r["min_overlap_days"]),
             cite=r["cite"],
             status=r["status"],
             source=r["source"],
@@ -83,7 +84,7 @@ def inducers_during(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
         for t in record.trials
         if t.role is Role.INTERACTING
         and t.ingredient in row.lowered_by
-        and _overlap_days(trial, t) >= MIN_OVERLAP_DAYS
+        and _overlap_days(trial, t) >= row.min_overlap_days
     )
 
 

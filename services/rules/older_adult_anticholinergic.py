@@ -150,7 +150,7 @@ def hold_one_click(
 ) -> list[Recommendation]:
     """`recs` with one line on the optimise card, and its medication proposals as text, while
     this card is on the screen (not in `hidden`): see the module docstring."""
-    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+    if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
     f = found(ctx)
     if f is None:

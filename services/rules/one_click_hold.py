@@ -6,6 +6,7 @@ that says why; the proposals stay on the card, named, not one click."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 from services import cards, screen
 from services.recommendation import Recommendation, Suggestion
@@ -40,3 +41,9 @@ def hold_drug_orders(
             screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
         )
     return out
+
+
+def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) -> bool:
+    """Whether the holding card of `topic` is on this screen: among `recs` and not snoozed
+    (`hidden`). Each holding card asks it before it takes the proposals off."""
+    return topic not in hidden and any(r.topic == topic for r in recs)

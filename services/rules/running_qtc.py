@@ -86,29 +86,30 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return None
     listed = qt_drugs()
-    stops: list[tuple[LabRule, Taking]] = []
-    cautions: list[tuple[LabRule, Taking]] = []
-    drugs: list[QtDrug] = []
+    stops: list[LabRule] = []
+    cautions: list[LabRule] = []
+    labelled: list[QtDrug] = []  # antidepressants with a QTc row of their own: named first
+    others: list[QtDrug] = []  # data/qt_drugs.csv drugs running beside them
     for taking, drug_class in running_cautions.running(ctx):
         own_stop = _rows_for("qtc-stop", taking, drug_class)
         own_caution = _rows_for("qtc-caution", taking, drug_class)
         if own_stop or own_caution:
             cite = (own_stop or own_caution)[0]
-            drugs.insert(
-                sum(1 for d in drugs if d.why.startswith("its label")),
-                QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})"),
+            labelled.append(
+                QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})")
             )
-            stops += [(r, taking) for r in own_stop if lab_safety.above(r, lab)]
-            cautions += [(r, taking) for r in own_caution if lab_safety.above(r, lab)]
+            stops += [r for r in own_stop if lab_safety.above(r, lab)]
+            cautions += [r for r in own_caution if lab_safety.above(r, lab)]
         elif taking.ingredient in listed:
             risk, listed_cite = listed[taking.ingredient]
-            drugs.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
+            others.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
+    drugs = (*labelled, *others)
     if stops:
-        line = min((r for r, _ in stops), key=lambda r: r.high or 0.0)
-        return LongQtc(lab, line, True, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
+        line = min(stops, key=lambda r: r.high or 0.0)
+        return LongQtc(lab, line, True, drugs, lab_safety.unread_after(ctx.record, lab))
     if cautions and len(drugs) >= 2:
-        line = min((r for r, _ in cautions), key=lambda r: r.high or 0.0)
-        return LongQtc(lab, line, False, tuple(drugs), lab_safety.unread_after(ctx.record, lab))
+        line = min(cautions, key=lambda r: r.high or 0.0)
+        return LongQtc(lab, line, False, drugs, lab_safety.unread_after(ctx.record, lab))
     return None
 
 
@@ -182,7 +183,7 @@ def hold_one_click(
     recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is shown."""
-    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+    if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
 
     def line(held: list[Suggestion]) -> str | None:

@@ -232,7 +232,7 @@ def hold_one_click(
     says to settle first (duloxetine at eGFR 24: "adjunct to the current antidepressant"), as
     with the low-sodium and anticholinergic cards (rules/one_click_hold.py). A snooze with a
     reason brings the one-click proposals back."""
-    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+    if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
     found = beyond_limits(ctx)
     if found is None:

@@ -298,7 +298,7 @@ def hold_one_click(
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring."""
-    if TOPIC in hidden or not any(r.topic == TOPIC for r in recs):
+    if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
 
     def line(held: list[Suggestion]) -> str | None:
