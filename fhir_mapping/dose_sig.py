@@ -119,6 +119,18 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
     return None
 
 
+def sig_times_of_day(text: str) -> frozenset[str]:
+    """The times of day a sig names ("every morning", "at bedtime", "qhs"), as its words: the
+    `event` rows of data/sig_frequencies.csv. Two dosage lines naming different ones are doses
+    of one day (dose_steps.unsequenced_shape); a rate ("bid") is no time of day."""
+    _, terms = frequency_table()
+    return frozenset(
+        m.group(1)
+        for m in _term_pattern().finditer(normalise_sig(text))
+        if terms[m.group(1)][0] == "event"
+    )
+
+
 def sig_as_needed(text: str) -> bool:
     """Whether a sig says its dose is taken as needed ("every 6 hours as needed for pain", "qhs
     prn sleep", "as required"); a conditional increase ("may increase to 100 mg if needed") does

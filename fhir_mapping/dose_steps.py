@@ -11,31 +11,204 @@ first two and ended the course two weeks early (medication_dates.py, taper.py re
 Steps are read only when every line carries a whole-number sequence and there are at least two:
 a line without one beside numbered lines says nothing of where it falls, and is then read as
 before (dose.py's last sequence), rather than guessed into a step.
+
+Lines with no `sequence` at all (review 12 recheck q20, q21) are read by their own timing
+(`unsequenced_shape`): Epic also sends a taper as "Take 1 tablet (150 mg total) by mouth daily for
+7 days" + "then 75 mg daily for 7 days" + ... with no number, and a split dose as an AM line and
+an HS line with no number. Lines each bounded (boundsDuration / boundsPeriod) that follow one
+another are consecutive steps, as numbered ones are; lines at different times of day with no
+bounds of their own are parts of one day's dose (dose.py adds them up); anything else is neither
+for sure, and its dose is to confirm (taper.py): summing a taper's steps would triple its dose,
+keeping one line would cut the course short, and either could call a trial adequate that the
+record does not show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.dose_sig import sig_as_needed, sig_doses, sig_times_of_day
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 
 Step = tuple[Mapping[str, Any], ...]  # the lines of one step, taken together
 
 
 def sequence_steps(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Step, ...]:
-    """The steps of `dosages` in sequence order, each the lines of one sequence number; () when
-    the lines are not steps (fewer than two sequence numbers, or a line without one)."""
+    """The steps of `dosages` in order: each the lines of one sequence number, or, for lines
+    with no sequence at all, each one line when they follow one another (`unsequenced_shape`);
+    () when the lines are not steps (fewer than two, lines taken together, a line without a
+    number beside numbered ones, or unsequenced lines whose shape is unclear)."""
     if not dosages or len(dosages) < 2:
         return ()
     by_number: dict[int, list[Mapping[str, Any]]] = {}
+    unnumbered = 0
     for line in dosages:
         if not isinstance(line, JSON_OBJECT):
             continue
         number = line.get("sequence")
+        if number is None:
+            unnumbered += 1
+            continue
         if isinstance(number, bool) or not isinstance(number, int):
             return ()
         by_number.setdefault(number, []).append(line)
+    if unnumbered:
+        return unsequenced_shape(dosages).steps if not by_number else ()
     if len(by_number) < 2:
         return ()
     return tuple(tuple(by_number[n]) for n in sorted(by_number))
+
+
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """What dosage lines written with no `sequence` are. `steps`: consecutive steps, one line
+    each, in order (empty when they are not); `to_confirm`: the numbers (1 = the first line as
+    written) of dosed lines that are neither steps nor one day's doses (empty when they are one
+    of the two). Both empty: lines taken together (or fewer than two dosed lines)."""
+
+    steps: tuple[Step, ...] = ()
+    to_confirm: tuple[int, ...] = ()
+
+
+_TOGETHER = LineShape()
+
+
+def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
+    """The shape of dosage lines none of which carries a `sequence` (module docstring); lines
+    with sequence numbers are sequence_steps' and read as taken together here.
+
+    - every dosed line bounded by boundsDuration or boundsPeriod (the last may be open: a
+      titration going on at its last dose), the bounds not all the same, and the lines following
+      one another (each boundsPeriod starting no earlier than the line before it ends): steps,
+      in the order written (by boundsPeriod.start when every line has one);
+    - no line bounded, or all with the same boundsPeriod, each line at its own times of day (`when`,
+      `timeOfDay`, or the sig's "every morning" / "at bedtime"), none shared: one day's doses;
+    - a line taken as needed beside the others: one day's doses (dose.py reads the as-needed
+      line as an extra on top of the scheduled one, never as a step);
+    - anything else: to confirm."""
+    if not dosages or len(dosages) < 2:
+        return _TOGETHER
+    lines = [d for d in dosages if isinstance(d, JSON_OBJECT)]
+    if any(d.get("sequence") is not None for d in lines):
+        return _TOGETHER
+    dosed = [(n, d) for n, d in enumerate(lines, start=1) if _dosed(d)]
+    if len(dosed) < 2:
+        return _TOGETHER
+    if any(_as_needed(d) for _, d in dosed):
+        return _TOGETHER
+    bounds = [_bounds(d) for _, d in dosed]
+    numbers = tuple(n for n, _ in dosed)
+    # The same boundsPeriod on every line (Epic copies the order's period onto each) bounds
+    # none of them apart; the same boundsDuration is steps of one length (7 days each).
+    periods = [_period(d) for _, d in dosed]
+    if all(b is None for b in bounds) or (
+        periods[0] is not None and all(p == periods[0] for p in periods)
+    ):
+        return _TOGETHER if _apart_in_the_day([d for _, d in dosed]) else LineShape((), numbers)
+    if any(b is None for b in bounds[:-1]):
+        return LineShape((), numbers)  # an open line before a bounded one: no order to read
+    ordered = [d for _, d in dosed]
+    starts = [_period_start(d) for d in ordered]
+    if all(s is not None for s in starts):
+        ordered = [d for _, d in sorted(zip(starts, ordered, strict=True), key=lambda p: p[0])]
+    elif not any(s is not None for s in starts) and _apart_in_the_day(ordered):
+        # Durations only, each line at its own time of day: "50 mg every morning for 7 days"
+        # beside "100 mg at bedtime for 7 days" may be one day's doses as well as two steps.
+        return LineShape((), numbers)
+    if not _follow(ordered):
+        return LineShape((), numbers)
+    return LineShape(tuple((d,) for d in ordered))
+
+
+def _repeat(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    timing = line.get("timing")
+    repeat = timing.get("repeat") if isinstance(timing, JSON_OBJECT) else None
+    return repeat if isinstance(repeat, JSON_OBJECT) else None
+
+
+def _texts(line: Mapping[str, Any]) -> list[str]:
+    return [
+        t for t in (line.get("text"), line.get("patientInstruction")) if isinstance(t, str) and t
+    ]
+
+
+def _dosed(line: Mapping[str, Any]) -> bool:
+    """A line stating an amount (structured, or in its sig); "take with food" states none."""
+    if line.get("doseAndRate") or "doseQuantity" in line or "doseRange" in line:
+        return True
+    return any(sig_doses(t) for t in _texts(line))
+
+
+def _as_needed(line: Mapping[str, Any]) -> bool:
+    if line.get("asNeededBoolean") is True or isinstance(
+        line.get("asNeededCodeableConcept"), JSON_OBJECT
+    ):
+        return True
+    return any(sig_as_needed(t) for t in _texts(line))
+
+
+def _bounds(line: Mapping[str, Any]) -> object:
+    """The line's boundsPeriod or boundsDuration as written (compared, not read), else None."""
+    repeat = _repeat(line)
+    if repeat is None:
+        return None
+    found = repeat.get("boundsPeriod") or repeat.get("boundsDuration")
+    return found if isinstance(found, JSON_OBJECT) else None
+
+
+def _period(line: Mapping[str, Any]) -> object:
+    repeat = _repeat(line)
+    period = repeat.get("boundsPeriod") if repeat is not None else None
+    return period if isinstance(period, JSON_OBJECT) else None
+
+
+def _period_start(line: Mapping[str, Any]) -> date | None:
+    repeat = _repeat(line)
+    period = repeat.get("boundsPeriod") if repeat is not None else None
+    return parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+
+
+def _period_end(line: Mapping[str, Any]) -> date | None:
+    repeat = _repeat(line)
+    period = repeat.get("boundsPeriod") if repeat is not None else None
+    return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
+
+
+def _follow(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """Each line begins no earlier than the one before it ends, where both state dates; a line
+    with a duration only follows the one before it by definition."""
+    for before, after in zip(lines, lines[1:], strict=False):
+        end, begin = _period_end(before), _period_start(after)
+        if end is not None and begin is not None and begin < end:
+            return False
+        first = _period_start(before)
+        if first is not None and begin is not None and begin <= first:
+            return False
+    return True
+
+
+def _times(line: Mapping[str, Any]) -> frozenset[str]:
+    """The times of day of a line: its `when` codes and `timeOfDay` clock times, else the ones
+    its sig names."""
+    repeat = _repeat(line)
+    found: set[str] = set()
+    if repeat is not None:
+        found.update(w.upper() for w in array(repeat.get("when")) if isinstance(w, str))
+        found.update(t[:5] for t in array(repeat.get("timeOfDay")) if isinstance(t, str))
+    if found:
+        return frozenset(found)
+    return frozenset().union(*(sig_times_of_day(t) for t in _texts(line)))
+
+
+def _apart_in_the_day(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """Every line names its times of day and no two lines share one (AM + HS)."""
+    seen: set[str] = set()
+    for line in lines:
+        times = _times(line)
+        if not times or times & seen:
+            return False
+        seen |= times
+    return True

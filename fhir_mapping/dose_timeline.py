@@ -11,6 +11,13 @@ an `_AsNeeded` dose, and its segments say so (DoseSegment.as_needed), so that it
 as weeks at an adequate dose (adequacy.py) and no card writes it as mg/day. A day's events that
 state nothing about it (a dispense without a sig) keep the last stated reading, as a day without
 a dose keeps the last dose; a day with a scheduled and an as-needed event reads the scheduled one.
+
+An order's (or statement's) reading outranks a fill's: a pharmacy label copies the sig without
+its "as needed" often enough (the dispense's dosageInstruction with `asNeededBoolean: false`, or
+none), and a fill on the day of an as-needed order, or after it, turned the order's days into a
+daily dose that could count as an adequate trial. Only a scheduled order or statement makes an
+as-needed order's days daily; fills decide alone only where no order or statement says it is
+taken as needed.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fhir_mapping.events import MedicationEvent
+from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.record import DoseSegment
 from fhir_mapping.same_day_dose import _day_dose, _Dose, _dose_of
+
+_DISPENSE = EventKind.DISPENSE  # a module constant: see same_day_dose.py (issue 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +56,31 @@ def _segment(start: date, end: date, dose: _TimelineDose) -> DoseSegment:
     return DoseSegment(start, end, dose)
 
 
-def _as_needed_dose(day: Sequence[MedicationEvent], as_needed: bool) -> tuple[_TimelineDose, bool]:
-    """(the dose of one day's events, whether the course is now taken as needed). `as_needed` is
-    the reading so far: events that state none (None) keep it; a scheduled event of the day
-    makes the day scheduled, read from the events that are not as needed."""
-    stated = [e.as_needed for e in day if e.as_needed is not None]
-    if stated:
-        as_needed = all(stated)
+def _as_needed_dose(
+    day: Sequence[MedicationEvent], as_needed: bool, ordered: bool = False
+) -> tuple[_TimelineDose, bool, bool]:
+    """(the dose of one day's events, whether the course is now taken as needed, whether an
+    order or statement says so). `as_needed` and `ordered` are the reading so far: events that
+    state none (None) keep it; a scheduled order or statement of the day makes the day
+    scheduled, read from the events that are not as needed; a scheduled fill does so only when
+    no order or statement has said the course is taken as needed (module docstring)."""
+    orders = [e.as_needed for e in day if e.kind is not _DISPENSE and e.as_needed is not None]
+    if orders:
+        as_needed = ordered = all(orders)
+    elif not (as_needed and ordered):
+        fills = [e.as_needed for e in day if e.as_needed is not None]
+        if fills:
+            as_needed, ordered = all(fills), False
     if not as_needed:
         scheduled = [e for e in day if not e.as_needed]
-        return (_dose_of(scheduled[0]) if len(scheduled) == 1 else _day_dose(scheduled)), False
+        return (
+            (_dose_of(scheduled[0]) if len(scheduled) == 1 else _day_dose(scheduled)),
+            False,
+            False,
+        )
     prn = [e for e in day if e.as_needed] or list(day)
     known = next((e for e in prn if e.mg_per_day is not None), prn[0])
-    return _AsNeeded(_dose_of(known), known.as_needed_max_mg), True
+    return _AsNeeded(_dose_of(known), known.as_needed_max_mg), True, ordered
 
 
 def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDose]]:
@@ -77,6 +98,7 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
     count = len(events)
     index = 0
     as_needed = False  # the course's last stated reading (module docstring)
+    ordered = False  # ... and whether an order or statement stated it
     while index < count:
         event = events[index]
         start = event.start
@@ -86,7 +108,9 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
         one_event = following == index + 1
         dose: _TimelineDose
         if as_needed or event.as_needed or not one_event:
-            dose, as_needed = _as_needed_dose(events[index:following], as_needed)
+            dose, as_needed, ordered = _as_needed_dose(
+                events[index:following], as_needed, ordered
+            )
             if (
                 isinstance(dose, _AsNeeded)
                 and dose.dose is None

@@ -87,7 +87,7 @@ from fhir_mapping.record import (
     StatedReason,
     WrittenDates,
 )
-from fhir_mapping.taper import with_taper
+from fhir_mapping.taper import draft_steps, with_taper
 from fhir_mapping.terminology import Component
 
 # The entry points, with the names importers took from here before the split; then private
@@ -472,6 +472,11 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                 per_ml=component.per_ml,
                 mass_applies=len(components) == 1,
             )
+            # Dose steps: the ceilings read the highest step, not the last one only; lines of
+            # unclear shape prove no dose (taper.draft_steps, review 12 recheck q20).
+            note, stops = None, False
+            if len(components) == 1:
+                mg, mg_high, note, stops = draft_steps(dosages, component, mg, mg_high)
             # Aplenzin, Prozac Weekly: judged at the reference dose (dose_basis.py).
             equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
             if equivalent is not None:
@@ -497,6 +502,8 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                         as_needed=prn,
                         as_needed_max_mg=prn_max,
                         product=product,
+                        dose_note=note,
+                        tapers_to_stop=stops,
                     ),
                     resource,
                     medication,

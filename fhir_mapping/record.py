@@ -771,6 +771,12 @@ class DraftOrder:
     # (Trial.product): a renewal of the same product is a renewal, another product of the same
     # drug is a second one whose doses add up (order_checks/shared_ingredient.py).
     product: Product | None = None
+    # A draft in dose steps whose highest step is above the one it ends on, or whose unsequenced
+    # lines are of unclear shape (fhir_mapping/taper.draft_steps): what its cards say about the
+    # dose read ("drafted in 3 steps: ...; its ceilings are checked at step 1"); None otherwise.
+    dose_note: str | None = None
+    # Its steps take the drug down to a stop: no trial is meant, so no "below the minimum".
+    tapers_to_stop: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

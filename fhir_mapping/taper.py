@@ -16,9 +16,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping.dose import daily_dose_mg
+from fhir_mapping.dose import daily_dose_bounds, daily_dose_mg
 from fhir_mapping.dose_sig import Taper, TaperStep, is_taper, read_taper
-from fhir_mapping.dose_steps import sequence_steps
+from fhir_mapping.dose_steps import sequence_steps, unsequenced_shape
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import step_spans
 from fhir_mapping.terminology import Component
@@ -45,6 +45,11 @@ def with_taper(
     component they dose."""
     if not events or events[0].kind is _DISPENSE or len(components) != 1:
         return events
+    # Lines with no sequence that are neither steps nor one day's doses (dose_steps.py): no
+    # dose is proven, and no one line's sig is read as the whole order's taper.
+    unclear = unsequenced_shape(dosages).to_confirm if len(dosages) > 1 else ()
+    if unclear:
+        return [_to_confirm(event, unclear, len(dosages)) for event in events]
     # Dosage lines in sequence (review 12 finding 10) are the order's steps, read before any
     # one line's sig: the sig of the last line alone ("then 1 capsule every other day for 7
     # days, then stop") is only its last step.
@@ -68,6 +73,94 @@ def with_taper(
             changes["end"] = event.start + timedelta(days=days)
         tapered.append(replace(event, **changes))
     return tapered
+
+
+def _lines_text(numbers: Sequence[int], count: int) -> str:
+    """ "lines 1-3 of 3", "lines 1 and 2 of 2" (as written, 1 the first)."""
+    if len(numbers) > 2 and list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
+        which = f"{numbers[0]}-{numbers[-1]}"
+    else:
+        which = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+    return f"dosage lines {which} of {count}"
+
+
+def to_confirm_note(numbers: Sequence[int], count: int, upper: float | None) -> str:
+    """Why an order's dose is to confirm (review 12 recheck q20): its lines carry no sequence
+    and their timing says neither that they follow one another nor that they are one day's
+    doses. The most they add up to is said, as the ceilings are checked at it."""
+    most = f"; up to {upper:g} mg/day if all are taken together" if upper is not None else ""
+    return (
+        f"dose to confirm: {_lines_text(numbers, count)} carry no sequence and are neither "
+        f"consecutive steps nor one day's doses{most}"
+    )
+
+
+def _to_confirm(event: MedicationEvent, numbers: Sequence[int], count: int) -> MedicationEvent:
+    """The event with no proven dose (its lower end None: the trial is not adequate on it) and
+    the lines' total as its upper end: should they be one day's doses the patient takes that
+    much, and the ceiling checks read it (the safer reading for a dose that may be too high)."""
+    upper = event.mg_per_day_high if event.mg_per_day_high is not None else event.mg_per_day
+    note = f"{event.source}: {to_confirm_note(numbers, count, upper)}"
+    return replace(event, mg_per_day=None, mg_per_day_high=upper, notes=(*event.notes, note))
+
+
+# Where the lengths of a draft's steps are counted from: a draft has no start of its own yet,
+# and only the steps' lengths are read from it.
+_DRAFT_ANCHOR = date(2000, 1, 1)
+
+
+def draft_steps(
+    dosages: Sequence[Mapping[str, Any]],
+    component: Component,
+    mg: float | None,
+    mg_high: float | None,
+) -> tuple[float | None, float | None, str | None, bool]:
+    """(lower, upper mg/day, the note naming the steps or the lines to confirm, whether it
+    tapers to a stop) of a draft of one drug whose dose `daily_dose_bounds` read as (`mg`,
+    `mg_high`) (review 12 recheck: the ceilings read the last step only).
+
+    A draft in steps (sequenced, or unsequenced lines that follow one another) keeps the last
+    step as its dose (the one it ends on: adequacy) and has the highest step's upper end as its
+    upper end, so that every ceiling check (maximum, age, renal, hepatic) meets a higher first
+    step; the note says which step that is. Unsequenced lines of unclear shape prove no dose and
+    are checked at their total (`_to_confirm`). Other drafts come back as they were read."""
+    if len(dosages) < 2:
+        return mg, mg_high, None, False
+    unclear = unsequenced_shape(dosages).to_confirm
+    if unclear:
+        upper = mg_high if mg_high is not None else mg
+        return None, upper, to_confirm_note(unclear, len(dosages), upper), False
+    taper = line_steps(dosages, _DRAFT_ANCHOR, component)
+    if taper is None:
+        return mg, mg_high, None, False
+    uppers: list[float | None] = []
+    last: tuple[float | None, float | None] = (None, None)
+    for lines in sequence_steps(dosages):
+        low, high = daily_dose_bounds(
+            lines, strength_mg=component.strength_mg, per_ml=component.per_ml
+        )
+        uppers.append(high if high is not None else low)
+        last = (low, high)
+    # Unsequenced lines were added up by dose.py: the dose is the last step's, as for lines in
+    # sequence (dose.py reads the last sequence).
+    mg, mg_high = last
+    known = [(u, n) for n, u in enumerate(uppers, start=1) if u is not None]
+    end = mg_high if mg_high is not None else mg
+    if not known:
+        return mg, mg_high, None, taper.stops
+    top, step = max(known, key=lambda pair: (pair[0], -pair[1]))
+    steps = ", then ".join(
+        (f"{s.mg_per_day:g} mg/day" if s.mg_per_day is not None else "dose not read")
+        + (f" for {s.days} days" if s.days is not None else "")
+        for s in taper.steps
+    )
+    if end is not None and top <= end:
+        return mg, mg_high, None, taper.stops
+    note = (
+        f"drafted in {len(uppers)} steps: {steps}; its ceilings are checked at step {step}, "
+        f"the highest ({top:g} mg/day)"
+    )
+    return mg, top, note, taper.stops
 
 
 def line_steps(

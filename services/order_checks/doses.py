@@ -72,6 +72,8 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and draft.min_adequate_mg is not None
         and mg < draft.min_adequate_mg
         and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
+        # A taper to a stop ends low by design and is no trial (fhir_mapping/taper.py).
+        and not draft.tapers_to_stop
     ):
         minimum = cards.fmt_mg(draft.min_adequate_mg)
         rule_text = (
@@ -247,7 +249,10 @@ def carry_not_checked(
     ctx: RuleContext, drafts: list[DraftOrder], by_topic: dict[str, list[OrderCheck]]
 ) -> None:
     """Put each draft's "could not be checked" lines on the first card the draft already gets;
-    a draft with no card gets a data-quality card that says which checks were not done."""
+    a draft with no card gets a data-quality card that says which checks were not done. Each
+    card of a draft in dose steps (or of unclear dosage lines) says how its dose was read first
+    (`carry_dose_note`)."""
+    carry_dose_note(by_topic)
     for draft in drafts:
         lines = _not_checked(ctx, draft)
         if not lines:
@@ -280,3 +285,17 @@ def carry_not_checked(
                 "\n\n".join(lines),
             )
         )
+
+
+def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
+    """Open the detail of every card of a draft with a dose note (DraftOrder.dose_note: the
+    steps and the one its ceilings were checked at, or the dosage lines to confirm) with it:
+    a dose above a limit at step 1 of a taper must say it is step 1, not the dose the order
+    ends on (review 12 recheck)."""
+    for checks in by_topic.values():
+        for i, check in enumerate(checks):
+            note = check.draft.dose_note
+            if note is None or note in check.detail:
+                continue
+            line = f"**Dose read:** {check.draft.ingredient} {note}."
+            checks[i] = dataclasses.replace(check, detail=cards.join_sections(line, check.detail))
