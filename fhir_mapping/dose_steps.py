@@ -112,8 +112,9 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
         return LineShape((), numbers)  # an open line before a bounded one: no order to read
     ordered = [d for _, d in dosed]
     starts = [_period_start(d) for d in ordered]
-    if all(s is not None for s in starts):
-        ordered = [d for _, d in sorted(zip(starts, ordered, strict=True), key=lambda p: p[0])]
+    known = [s for s in starts if s is not None]
+    if len(known) == len(starts):
+        ordered = [d for _, d in sorted(zip(known, ordered, strict=True), key=lambda p: p[0])]
     elif not any(s is not None for s in starts) and _apart_in_the_day(ordered):
         # Durations only, each line at its own time of day: "50 mg every morning for 7 days"
         # beside "100 mg at bedtime for 7 days" may be one day's doses as well as two steps.

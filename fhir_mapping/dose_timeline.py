@@ -108,9 +108,7 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
         one_event = following == index + 1
         dose: _TimelineDose
         if as_needed or event.as_needed or not one_event:
-            dose, as_needed, ordered = _as_needed_dose(
-                events[index:following], as_needed, ordered
-            )
+            dose, as_needed, ordered = _as_needed_dose(events[index:following], as_needed, ordered)
             if (
                 isinstance(dose, _AsNeeded)
                 and dose.dose is None

@@ -153,8 +153,10 @@ def test_low_dose_trazodone_row_shows_no_adherence_or_scores() -> None:
     # (issue 12: the evidence once), which every card names.
     alone = optimize_switch_augment.rule(build_context(result.record, Policy()))
     assert alone is not None
+    # "50 mg as needed": the order is as needed, and its same-day fills (labelled without "as
+    # needed") no longer make it a daily 50 mg (L2, fhir_mapping/dose_timeline.py).
     row = (
-        "| trazodone (serotonin modulator) | 50 | 2025-02-03 – ongoing | 0 | – | – | "
+        "| trazodone (serotonin modulator) | 50 mg as needed | 2025-02-03 – ongoing | 0 | – | – | "
         "not an antidepressant trial |"
     )
     assert row in alone.detail
