@@ -593,6 +593,10 @@ class FindingKind(StrEnum):
     # Heart failure (ICD-10-CM I50.x; SNOMED 84114007, 42343007, 88805009): citalopram's label
     # asks for ECG monitoring and corrected potassium and magnesium there (review 12 finding 15).
     HEART_FAILURE = "heart-failure"
+    # An old (healed) myocardial infarction (ICD-10-CM I25.2; SNOMED 1755008): the tricyclic
+    # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
+    # order (services/order_checks/cautions.py; task L1), never the acute-MI contraindication.
+    OLD_MI = "old-mi"
 
 
 @dataclass(frozen=True, slots=True)

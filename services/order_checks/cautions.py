@@ -5,12 +5,14 @@ review findings 1 and 7), and the FDA boxed warning line for a patient under 25.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cardiac, cards, tables, transaminases
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CONTRAINDICATED, OrderCheck
 from services.pathway_options import unverified_mark
+from services.recommendation import Indicator
 from services.rules import populations
 from services.rules.context import RuleContext
 
@@ -73,6 +75,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     f"{caution.cite}{unverified_mark(caution.status)}.",
                 )
             )
+    old_mi = _old_mi_line(ctx, draft, said)
     transaminase = _transaminase_line(ctx, draft, said)
     if transaminase is not None:
         said.add(_LIVER.value)
@@ -125,6 +128,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
+    if old_mi is not None:
+        summary, line, cite = old_mi
+        found.append((summary, line))
+        basis.append(cite)
     if not found:
         return None
     return OrderCheck(
@@ -132,7 +139,55 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        # An old MI alone is a caution line (the labels' "watch closely"), not a bar.
+        indicator=Indicator.INFO if old_mi is not None and len(found) == 1 else None,
         basis=tuple(dict.fromkeys(c for c in basis if c)),
+    )
+
+
+@cache
+def _cardiac_cautions() -> tuple[dict[str, str], ...]:
+    """data/cardiac_cautions.csv: the caution lines of a cardiac history (old MI: task L1)."""
+    return tuple(tables._rows("cardiac_cautions.csv"))
+
+
+def _old_mi_line(
+    ctx: RuleContext, draft: DraftOrder, said: set[str]
+) -> tuple[str, str, str] | None:
+    """A tricyclic drafted with an old myocardial infarction on record (ICD-10-CM I25.2, SNOMED
+    1755008; or an acute MI coded before the policy's recent window, read as an old one: the
+    safer reading): the labels' caution in cardiovascular disorders, one line (summary, detail
+    line, cite). Never said beside the acute-MI contraindication, which already names the MI."""
+    if FindingKind.ACUTE_MI.value in said:
+        return None
+    rows = [
+        r
+        for r in _cardiac_cautions()
+        if r["finding"] == FindingKind.OLD_MI.value
+        and (
+            draft.ingredient in r["drugs"].split(";") or draft.drug_class in r["classes"].split(";")
+        )
+    ]
+    if not rows:
+        return None
+    recent = set(ctx.facts.findings_of(FindingKind.ACUTE_MI))
+    old = [
+        *ctx.record.context.of(FindingKind.OLD_MI),
+        *(f for f in ctx.record.context.of(FindingKind.ACUTE_MI) if f not in recent),
+    ]
+    if not old:
+        return None
+    row, mi = rows[0], _latest_first(tuple(old))[0]
+    name = draft.ingredient.capitalize()
+    since = f", since {mi.onset.isoformat()}" if mi.onset else ""
+    return (
+        cards.fit_summary(
+            f"{name} with an old myocardial infarction on record: use with caution ({row['cite']})",
+            f"{name} with an old myocardial infarction on record: use with caution",
+        ),
+        f"- {row['note']} ({mi.display}, {mi.system} {mi.code}{since}). Source: "
+        f"{row['cite']}{unverified_mark(row['status'])}.",
+        row["cite"],
     )
 
 

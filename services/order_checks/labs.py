@@ -39,6 +39,7 @@ from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose, trial_dose
 from services.recommendation import Indicator
+from services.rules import running_qtc
 from services.rules.context import RuleContext
 
 LITHIUM = "order-lithium-level"
@@ -223,7 +224,7 @@ def _qtc_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return _not_checked(QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
     if lab_safety.readable(lab):
-        return _qtc_compared(draft, lab, stop, caution)
+        return _with_partners(ctx, draft, _qtc_compared(draft, lab, stop, caution))
     # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
     # readable one before it, in the window, is still compared: a later ECG without a QTc must
     # not turn an earlier QTc above 500 ms into an information card (safer: that QTc is the
@@ -234,7 +235,7 @@ def _qtc_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if earlier is not None:
         found = _qtc_compared(draft, earlier, stop, caution, later=_unread(ctx, lab))
         if found is not None:
-            return found
+            return _with_partners(ctx, draft, found)
     return _qtc_not_compared(ctx, draft, lab, stop or caution, earlier)
 
 
@@ -274,11 +275,39 @@ def _qtc_compared(
             ),
             f"{latest} is {shown}, above {caution.bounds()} ({caution.cite}"
             f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name} "
-            f"prolongs the QT interval dose-dependently ({caution.effect_cite}): use the lowest "
-            "effective dose and repeat the ECG.",
+            # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
+            # mirtazapine, whose labels claim no dose dependence), else citalopram's.
+            f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
+            f"({caution.effect_cite}): use the lowest effective dose and repeat the ECG.",
             indicator=Indicator.INFO,
         )
     return None
+
+
+def _with_partners(
+    ctx: RuleContext, draft: DraftOrder, found: OrderCheck | None
+) -> OrderCheck | None:
+    """The QTc card with the other QT-prolonging drugs running named (task L1; review 12 c3:
+    citalopram 40 mg with ondansetron and a QTc of 478 ms): the combination is the risk factor
+    (Wenzel-Seifert 2011, as the chart-open card says), so a caution-line card with one of them
+    running is a warning, not information. Each drug with why it is listed."""
+    if found is None:
+        return None
+    beside = running_qtc.running_beside(ctx, draft.ingredient)
+    if not beside:
+        return found
+    names = cards.and_list([d.taking.ingredient for d in beside])
+    lines = "\n".join(f"- {d.taking.text()}: {d.why}." for d in beside)
+    return dataclasses.replace(
+        found,
+        summary=cards.fit_summary(f"{found.summary}; {names} running", found.summary),
+        detail=cards.join_sections(
+            found.detail,
+            "**Also running, each prolonging the QT interval** (more than one such drug is a "
+            f"risk factor for torsades):\n{lines}",
+        ),
+        indicator=None,  # the topic's warning, also for a caution line
+    )
 
 
 def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:

@@ -80,6 +80,33 @@ def _rows_for(check: str, taking: Taking, drug_class: str) -> list[LabRule]:
     ]
 
 
+def _why_listed(taking: Taking, drug_class: str) -> str | None:
+    """Why a running drug is named as QT-prolonging: its own QTc row (data/lab_safety.csv), else
+    its data/qt_drugs.csv row; None for a drug neither names."""
+    own = _rows_for("qtc-stop", taking, drug_class) or _rows_for("qtc-caution", taking, drug_class)
+    if own:
+        return f"its label's QT warning ({own[0].effect_cite or own[0].cite})"
+    listed = qt_drugs().get(taking.ingredient)
+    if listed is None:
+        return None
+    risk, cite = listed
+    return f"{risk} risk of torsades ({cite})"
+
+
+def running_beside(ctx: RuleContext, ingredient: str) -> tuple[QtDrug, ...]:
+    """The running QT-prolonging drugs other than `ingredient`, for the QTc card of an order of
+    it (services/order_checks/labs.py): citalopram drafted with ondansetron running is the
+    combination the chart-open card names (task L1), so the order names it too."""
+    found: list[QtDrug] = []
+    for taking, drug_class in running_cautions.running(ctx):
+        if taking.ingredient == ingredient:
+            continue
+        why = _why_listed(taking, drug_class)
+        if why is not None:
+            found.append(QtDrug(taking, why))
+    return tuple(found)
+
+
 def long_qtc(ctx: RuleContext) -> LongQtc | None:
     """The finding the card states, or None (nearly every chart: no recent long QTc)."""
     lab = lab_safety.latest_readable(ctx.record, _TEST)

@@ -66,6 +66,15 @@ INTERACTING_CLASSES = {
     "salicylate",
     "methylxanthine bronchodilator",
     "CYP3A4 inducer",
+    # Non-psychiatric drugs with a known risk of torsades, read beside an antidepressant with a
+    # QTc line (task L1: services/data/qt_drugs.csv).
+    "antiemetic",
+    "antiarrhythmic",
+    "fluoroquinolone",
+    "macrolide",
+    "antimalarial",
+    "azole antifungal",
+    "cholinesterase inhibitor",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {

@@ -56,7 +56,10 @@ def test_an_mi_past_the_recent_window_gives_no_card() -> None:
     old = _problem(
         "I21.4", "Non-ST elevation (NSTEMI) myocardial infarction", date(2024, 5, 1), "resolved"
     )
-    assert "order-drug-contraindicated" not in order_cards(chart(old, draft=NORTRIPTYLINE_25))
+    # No contraindication; read as an old MI (task L1): the labels' caution line, information.
+    card = order_cards(chart(old, draft=NORTRIPTYLINE_25))["order-drug-contraindicated"]
+    assert card.indicator is Indicator.INFO
+    assert "contraindicated" not in card.summary.lower() and "I21.4" in card.detail
 
 
 def test_epilepsy_with_clomipramine_drafted_is_a_seizure_warning() -> None:
