@@ -23,6 +23,7 @@ from fhir_mapping import (
     context,
     intolerance,
     labs,
+    mania_findings,
     pregnancy,
     questionnaires,
     scores,
@@ -521,18 +522,18 @@ def build_record(
         gaps.extend(session_gaps)
         skipped += not_sessions
     if documented:  # mania recorded as a drug reaction reads as bipolar (review 10 finding 4)
-        manic, manic_gaps = intolerance.reaction_findings(
+        manic, manic_gaps = mania_findings.reaction_findings(
             documented, medication_resources, as_of=as_of
         )
-        clinical = intolerance.with_reaction_findings(clinical, manic)
+        clinical = mania_findings.with_reaction_findings(clinical, manic)
         gaps.extend(manic_gaps)
     # ... and so does mania recorded as the stop reason of a course (the same judgement).
     # Every event's stop reason, not only the one its trial kept (review 11 wave 4).
-    stopped_manic = intolerance.stop_reason_findings(
+    stopped_manic = mania_findings.stop_reason_findings(
         (e.intolerance for e in events), medication_resources
     )
     if stopped_manic:
-        clinical = intolerance.with_reaction_findings(clinical, stopped_manic)
+        clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     conditions = kept.get("Condition", [])

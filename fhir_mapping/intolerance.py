@@ -21,32 +21,16 @@ Three sources, all named on the trial they mark (episodes.py attaches them):
 A resource whose drug is not on this pathway (penicillin) is not relevant and is skipped quietly.
 
 Mania or hypomania recorded as such a reaction (review 10 finding 4) is more than an intolerance:
-a manic or hypomanic switch on an antidepressant is the strongest marker of bipolarity (CANMAT 2023
-para 184: re-evaluate for missed bipolar disorder; DSM-5 counts a full manic episode that outlasts
-the antidepressant's effect as bipolar I). `reaction_findings` reads it as a BIPOLAR finding naming
-the drug and where it was recorded ("Mania on citalopram, recorded as a reaction"), which
-build_record adds to the clinical context (`with_reaction_findings`): the rules then treat it as a
-bipolar diagnosis (diagnosis review "confirm the diagnosis", no unipolar escalation, no TMS). The
-manifestation counts by a code of data/mania_reactions.csv or a bipolar code of
-data/condition_codes.csv, or by words ("mania", "manic", "hypomanic"; not negated). Unlike the
-intolerance, it still counts when the allergy is `inactive` or `resolved` (a drug tolerated again
-later does not undo the manic episode; bipolar disorder counts when resolved too) and whatever the
-causality assessment of an AdverseEvent says (mania during an antidepressant not caused by it
-points to bipolar disorder all the more); `refuted` and `entered-in-error` withdraw it. An allergy
-recorded against an antidepressant class ("SSRIs") counts for mania too.
-
-One judgement (`_says_mania`: the codes, else the words not negated) decides both the bipolar
-finding and `Intolerance.manic_reaction`, which makes the course the reaction ended a manic switch,
-never a failed trial (trial_record): a reaction coded SNOMED 231494001 with no words, or with
-words that say something else, is a switch as much as one typed "mania". A stop reason
-(statusReason) that says mania is an intolerance for that reason alone, a manic one, and a
-bipolar finding too (`stop_reason_findings`).
+whether a reaction or stop reason says it is manic_reaction.py's one judgement
+(`says_mania`), which marks the intolerance `manic_reaction` here (the course it ended is a manic
+switch, never a failed trial: trial_record), and the bipolar-spectrum finding it makes is
+mania_findings.py's. A manic reaction is read when the allergy is resolved too, and whatever the
+drug (`wants_intolerance`), for that finding.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,15 +39,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import array, codings, parse_date, ref_id, status_code
+from fhir_mapping.manic_reaction import allergy_mania, says_mania
 from fhir_mapping.record import (
-    ClinicalContext,
-    DataDomain,
-    DataGap,
-    Finding,
-    FindingKind,
     Intolerance,
     SourceRef,
 )
@@ -105,7 +85,7 @@ def _reasons() -> _Reasons:
             terms.append(row["term"].lower())
         elif row["kind"] == "not-causal":
             not_causal.add(key)
-    return _Reasons(codes, _words(terms), frozenset(not_causal))
+    return _Reasons(codes, whole_words(terms), frozenset(not_causal))
 
 
 @cache
@@ -114,7 +94,7 @@ def _low_sodium_words() -> re.Pattern[str]:
     text = (
         resources.files("fhir_mapping").joinpath("data/intolerance_reasons.csv").read_text("utf-8")
     )
-    return _words(
+    return whole_words(
         row["term"].lower()
         for row in csv.DictReader(text.splitlines())
         if row.get("reaction") == "low-sodium"
@@ -136,37 +116,20 @@ def _said(words: re.Pattern[str], text: str) -> bool:
     return any(not negated(normal, m.start(), m.end()) for m in words.finditer(normal))
 
 
-def _concepts(value: object) -> list[Mapping[str, Any]]:
-    """A CodeableConcept or a list of them (MedicationRequest.statusReason is one, Statement's a
-    list; senders mix them up)."""
-    if isinstance(value, Mapping):
-        return [value]
-    return [c for c in array(value) if isinstance(c, Mapping)]
-
-
-def _label(concept: Mapping[str, Any]) -> str | None:
-    if isinstance(concept.get("concept"), Mapping):  # R5 CodeableReference (US Core 7+ examples)
-        concept = concept["concept"]
-    text = concept.get("text")
-    if isinstance(text, str) and text.strip():
-        return text.strip()
-    return next((d for _, _, d in codings(concept) if d.strip()), None)
-
-
 def intolerance_reason(concept: object) -> str | None:
     """The documented reason when a stop reason says the drug was not tolerated, else None."""
     table = _reasons()
-    for item in _concepts(concept):
+    for item in concepts(concept):
         for system, code, display in codings(item):
             term = table.codes.get((system, code.lower()))
             if term is not None:
-                return _label(item) or display or term
+                return concept_label(item) or display or term
         words = " ".join(
             [d for _, _, d in codings(item) if d]
             + ([item["text"]] if isinstance(item.get("text"), str) else [])
         ).lower()
         if words and _said(table.terms, words):
-            return _label(item)
+            return concept_label(item)
     return None
 
 
@@ -187,7 +150,7 @@ def status_reason_intolerance(
     reason = intolerance_reason(value)
     # A stop reason that says mania or hypomania (coded, or in words not negated) is a reaction
     # to the drug even with no intolerance code or word beside it: a manic switch.
-    mania = next((said for c in _concepts(value) if (said := _says_mania(c)) is not None), None)
+    mania = next((said for c in concepts(value) if (said := says_mania(c)) is not None), None)
     if reason is None:
         if mania is None:
             return None
@@ -235,11 +198,11 @@ def wants_intolerance(resource: Mapping[str, Any]) -> bool:
             return True
         # A manic reaction is read when resolved too, and whatever the drug: a bipolar finding
         # on a pathway drug or class ("SSRIs"), else a DataGap (reaction_findings).
-        return _allergy_mania(resource) is not None
+        return allergy_mania(resource) is not None
     if kind == "AdverseEvent":
         return resource.get("actuality") != "potential" and (
             bool(array(resource.get("suspectEntity")))
-            or _says_mania(resource.get("event")) is not None
+            or says_mania(resource.get("event")) is not None
         )
     return False
 
@@ -275,10 +238,10 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
 def _manifestation_label(concept: Mapping[str, Any]) -> str | None:
     """The manifestation as written, else, for a bare code that says mania or hypomania (SNOMED
     231494001 with no display: C-CDA conversions send codes so), what that code means."""
-    label = _label(concept)
+    label = concept_label(concept)
     if label is not None:
         return label
-    said = _says_mania(concept)
+    said = says_mania(concept)
     return said[2] if said is not None else None
 
 
@@ -413,333 +376,17 @@ def read_intolerances(
             ingredients = _allergy_ingredients(resource)
             reason = _allergy_reason(resource)
             # The one judgement reaction_findings reads for the bipolar finding: codes and words.
-            manic = _allergy_mania(resource) is not None
+            manic = allergy_mania(resource) is not None
         elif kind == "AdverseEvent":
             if resource.get("actuality") == "potential":
                 continue
             when = _event_date(resource)
             ingredients = _event_ingredients(resource, index)
             reason = _event_reason(resource)
-            manic = _says_mania(resource.get("event")) is not None
+            manic = says_mania(resource.get("event")) is not None
         else:
             continue
         if when is not None and when > as_of:
             continue
         found += [Intolerance(i, reason, when, source, manic) for i in ingredients]
     return tuple(found)
-
-
-# --------------------------------------------------------------------------------------------
-# Mania or hypomania recorded as a reaction: a bipolar-spectrum finding (review 10 finding 4)
-
-_BIPOLAR = FindingKind.BIPOLAR
-_MANIA_DRUG_NOT_READ = (
-    "mania or hypomania recorded as a reaction whose drug could not be read: not read as a "
-    "bipolar-spectrum finding"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mania:
-    codes: Mapping[tuple[str, str], str]  # (canonical system, lower-case code) -> its term
-    terms: re.Pattern[str]  # words of a manifestation that says mania or hypomania
-    classes: re.Pattern[str]  # antidepressant class names an allergy may be recorded against
-
-
-def _words(terms: Iterable[str]) -> re.Pattern[str]:
-    """Whole words, longest first, with a plural "s": "mania" is not "trichotillomania"."""
-    return re.compile(
-        r"(?<![a-z])(?:"
-        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        + r")s?(?![a-z])"
-    )
-
-
-@cache
-def _mania() -> _Mania:
-    text = resources.files("fhir_mapping").joinpath("data/mania_reactions.csv").read_text("utf-8")
-    codes: dict[tuple[str, str], str] = {}
-    terms: list[str] = []
-    classes: list[str] = []
-    for row in csv.DictReader(text.splitlines()):
-        if row["kind"] == "code":
-            codes[(canonical_system(row["system"]), row["code"].strip().lower())] = row["term"]
-        elif row["kind"] == "term":
-            terms.append(normalise_text(row["term"]))
-        elif row["kind"] == "drug-class":
-            classes.append(normalise_text(row["term"]))
-    return _Mania(codes, _words(terms), _words(classes))
-
-
-def _concept_words(concept: Mapping[str, Any]) -> str:
-    text = concept.get("text")
-    return normalise_text(
-        " ".join(
-            [d for _, _, d in codings(concept) if d] + ([text] if isinstance(text, str) else [])
-        )
-    )
-
-
-def _says_mania(concept: object) -> tuple[str, str, str] | None:
-    """(system, code, label) of a reaction that says mania or hypomania, else None: the one
-    judgement of a manic reaction, for the bipolar finding (reaction_findings) and for the
-    intolerance that makes the course it ended a switch (`Intolerance.manic_reaction`). A coding
-    of data/mania_reactions.csv or a bipolar code of data/condition_codes.csv (F30.x: manic
-    episode) wins, named by its code and labelled by what the code says (its display, else the
-    table's term: the text beside a code may say something else, "Agitated, not sleeping"); else
-    the words, not negated ("no mania"), as typed ("text", "")."""
-    if not isinstance(concept, Mapping):
-        return None
-    inner = concept.get("concept")
-    said: Mapping[str, Any] = inner if isinstance(inner, Mapping) else concept  # R5 reference
-    table = _mania()
-    for system, code, display in codings(said):
-        term = table.codes.get((system, code.lower()))
-        if term is None:
-            term = next(
-                (row.display for row in condition_matches(system, code) if row.kind is _BIPOLAR),
-                None,
-            )
-        if term is not None:
-            return system, code, display.strip() or term
-    words = _concept_words(said)
-    for match in table.terms.finditer(words):
-        if not negated(words, match.start(), match.end()):
-            return "text", "", _label(said) or match.group(0)
-    return None
-
-
-def _allergy_mania(resource: Mapping[str, Any]) -> tuple[tuple[str, str, str], date | None] | None:
-    """The first manifestation that says mania or hypomania, with its reaction's onset."""
-    for reaction in array(resource.get("reaction")):
-        if not isinstance(reaction, Mapping):
-            continue
-        for concept in array(reaction.get("manifestation")):
-            said = _says_mania(concept)
-            if said is not None:
-                return said, parse_date(reaction.get("onset"))
-    return None
-
-
-def _allergy_drugs(resource: Mapping[str, Any]) -> list[str]:
-    """The pathway drugs an allergy names, else the antidepressant classes it names as written
-    ("SSRIs"): a class has no ingredient to mark a trial with, but mania on it is mania on an
-    antidepressant."""
-    found = _allergy_ingredients(resource)
-    if found:
-        return found
-    classes = _mania().classes
-    concepts = [resource.get("code")] + [
-        r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
-    ]
-    for concept in concepts:
-        if isinstance(concept, Mapping) and classes.search(_concept_words(concept)):
-            label = _label(concept)
-            if label is not None and label not in found:
-                found.append(label)
-    return found
-
-
-def _mania_finding(
-    said: tuple[str, str, str], drugs: Sequence[str], how: str, when: date | None, source: SourceRef
-) -> Finding:
-    system, code, label = said
-    return Finding(
-        kind=_BIPOLAR,
-        code=code,
-        system=system,
-        display=f"{label[:1].upper()}{label[1:]} on {' and '.join(drugs)}, {how}",
-        onset=when,
-        source=source,
-    )
-
-
-def _concept_named(concept: object) -> bool:
-    """A concept that names something: a text, a display or a code."""
-    if not isinstance(concept, Mapping):
-        return False
-    if _label(concept) is not None:
-        return True
-    inner = concept.get("concept")
-    return any(code for _, code, _ in codings(inner if isinstance(inner, Mapping) else concept))
-
-
-def _record_named(
-    record: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
-) -> bool:
-    """A medication record (or Medication) whose drug is written: its concept, its referenced
-    Medication's code, or the reference's display."""
-    if _concept_named(record.get("code")) or _concept_named(
-        record.get("medicationCodeableConcept")
-    ):
-        return True
-    reference = record.get("medicationReference")
-    if not isinstance(reference, Mapping):
-        return False
-    target = ref_id(reference)
-    medication = index.get(("Medication", target)) if target else None
-    if medication is None and target:
-        medication = next(
-            (
-                c
-                for c in array(record.get("contained"))
-                if isinstance(c, Mapping) and c.get("id") == target
-            ),
-            None,
-        )
-    display = reference.get("display")
-    return (medication is not None and _concept_named(medication.get("code"))) or (
-        isinstance(display, str) and bool(display.strip())
-    )
-
-
-def _names_a_drug(
-    resource: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
-) -> bool:
-    """True when a manic reaction's record names its drug (recognised or not): the allergy's
-    substance, or an AdverseEvent suspect entity by concept, resolvable reference or display.
-    False when no drug can be read at all (no substance, no suspect, a reference to a record not
-    among the resources): then the reaction may have been to an antidepressant, a real gap."""
-    if resource.get("resourceType") == "AllergyIntolerance":
-        concepts = [resource.get("code")] + [
-            r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
-        ]
-        return any(_concept_named(c) for c in concepts)
-    for entity in array(resource.get("suspectEntity")):
-        if not isinstance(entity, Mapping):
-            continue
-        if _concept_named(entity.get("instanceCodeableConcept")):
-            return True
-        instance = entity.get("instance")
-        if not isinstance(instance, Mapping):
-            continue
-        reference = instance.get("reference")
-        if isinstance(reference, str):
-            parts = [p for p in reference.split("/") if p]
-            if "_history" in parts:
-                parts = parts[: parts.index("_history")]
-            target = index.get((parts[-2], parts[-1])) if len(parts) >= 2 else None
-            if target is not None and _record_named(target, index):
-                return True
-        display = instance.get("display")
-        if isinstance(display, str) and display.strip():
-            return True
-    return False
-
-
-def reaction_findings(
-    resources: Iterable[Mapping[str, Any]],
-    medication_resources: Sequence[Mapping[str, Any]] = (),
-    *,
-    as_of: date,
-) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
-    """BIPOLAR findings for mania or hypomania recorded as a reaction to a pathway drug (or an
-    antidepressant class) by an AllergyIntolerance or an actual AdverseEvent, one per resource,
-    dated by the reaction (else as the intolerance is), named with the drug and where it was
-    recorded. Records dated after `as_of` are ignored, as `read_intolerances` ignores them.
-
-    A manic reaction whose drug is not recognised (a drug off this pathway, a product the drug
-    table does not know, no suspect entity) is not read as bipolar disorder (steroid-induced mania
-    is not a bipolar marker). When the record names that drug (prednisone) it was read and is
-    simply not a finding; only when no drug can be read at all (no substance, no suspect entity, a
-    reference to a record not among the resources) is it a DataGap of the condition domain, so the
-    cards that rest on the diagnosis say it was not read (it may have been an antidepressant)."""
-    index: dict[tuple[str, str], Mapping[str, Any]] | None = None
-    found: list[Finding] = []
-    gaps: list[DataGap] = []
-    for resource in resources:
-        kind = resource.get("resourceType")
-        if kind == "AllergyIntolerance":
-            if _withdrawn(resource):
-                continue
-            mania = _allergy_mania(resource)
-            if mania is None:
-                continue
-            said, onset = mania
-            drugs = _allergy_drugs(resource)
-            when = onset or _allergy_date(resource)
-            how = "recorded as a reaction"
-        elif kind == "AdverseEvent":
-            if resource.get("actuality") == "potential":
-                continue
-            said_event = _says_mania(resource.get("event"))
-            if said_event is None:
-                continue
-            said = said_event
-            if index is None:
-                index = _index(medication_resources)
-            drugs = _event_ingredients(resource, index, causal_only=False)
-            when = _event_date(resource)
-            how = "recorded as an adverse event"
-        else:
-            continue
-        if when is not None and when > as_of:
-            continue
-        rid = resource.get("id")
-        source = SourceRef(str(kind), rid if isinstance(rid, str) else "")
-        if drugs:
-            found.append(_mania_finding(said, drugs, how, when, source))
-        elif not _names_a_drug(resource, index or {}):  # the reason goes to the logs
-            gaps.append(DataGap(DataDomain.CONDITIONS, _MANIA_DRUG_NOT_READ, source))
-        # else a drug is named and it is not an antidepressant or adjunct (prednisone): read, and
-        # deliberately not a bipolar finding (substance-induced mania), so not a gap either: "could
-        # not be read" on every card would be false (review 10 recheck R9).
-    return tuple(found), tuple(gaps)
-
-
-def stop_reason_findings(
-    stop_reasons: Iterable[Intolerance | None], medication_resources: Iterable[Mapping[str, Any]]
-) -> tuple[Finding, ...]:
-    """BIPOLAR findings for medication records whose stop reason (statusReason) says mania or
-    hypomania, by a code or by words not negated: the judgement `reaction_findings` makes of an
-    allergy's reaction, for the same switch recorded on the order or statement that ended a course
-    (`status_reason_intolerance` marks it `manic_reaction`).
-
-    `stop_reasons` are the intolerances of every medication event (`MedicationEvent.intolerance`),
-    not the one a trial kept: a trial keeps its latest stop reason, so an earlier "hypomania" on
-    the same course was lost (review 11 wave 4). One finding per record, naming every drug it
-    ended and dated as its intolerance is (the course's stated end). The record itself is looked
-    up only for those (nearly every chart has none) to name the finding by what its stop reason
-    said: its code and display, or its words."""
-    drugs: dict[SourceRef, list[str]] = {}
-    dated: dict[SourceRef, date | None] = {}
-    for stopped in stop_reasons:
-        if (
-            stopped is None
-            or not stopped.manic_reaction
-            or stopped.source.resource_type not in _MEDICATION_RECORDS
-        ):
-            continue
-        named = drugs.setdefault(stopped.source, [])
-        if stopped.ingredient not in named:
-            named.append(stopped.ingredient)
-        dated.setdefault(stopped.source, stopped.date)
-    if not drugs:
-        return ()  # nearly every record: no course stopped for mania
-    found: dict[SourceRef, Finding] = {}
-    for resource in medication_resources:
-        rid = resource.get("id")
-        source = SourceRef(str(resource.get("resourceType")), rid if isinstance(rid, str) else "")
-        if source not in drugs or source in found:
-            continue
-        value = resource.get("statusReason")
-        if value is None:
-            value = resource.get("statusReasonCodeableConcept")
-        said = next((m for c in _concepts(value) if (m := _says_mania(c)) is not None), None)
-        if said is not None:
-            how = "recorded as the reason it was stopped"
-            found[source] = _mania_finding(said, drugs[source], how, dated[source], source)
-    return tuple(found.values())
-
-
-def _finding_order(f: Finding) -> tuple[str, date, str, str, str]:
-    # The order context.clinical_context gives its findings in (kind, onset, code, source).
-    return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
-
-
-def with_reaction_findings(context: ClinicalContext, found: Sequence[Finding]) -> ClinicalContext:
-    """`context` with the findings `reaction_findings` read added, in the context's order."""
-    if not found:
-        return context
-    merged = set(context.findings).union(found)
-    return dataclasses.replace(context, findings=tuple(sorted(merged, key=_finding_order)))

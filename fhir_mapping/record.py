@@ -515,6 +515,9 @@ class FindingKind(StrEnum):
     SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record
     ANXIETY = "anxiety"
     PTSD = "ptsd"
+    # Premenstrual dysphoric disorder (ICD-10-CM F32.81): not a major depressive episode. With no
+    # depression code beside it, the TRD pathway takes no step (services/pathway.py pmdd_only).
+    PMDD = "pmdd"
     PREGNANCY = "pregnancy"
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).

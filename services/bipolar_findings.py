@@ -49,7 +49,7 @@ def head(findings: Sequence[Finding]) -> str:
 
 def says_hypomania(finding: Finding) -> bool:
     """A reaction recorded as hypomania ("Hypomania on escitalopram, recorded as an adverse
-    event"): its display starts with the manifestation as recorded (intolerance._mania_finding)."""
+    event"): its display starts with the manifestation as recorded (mania_findings._mania_finding)."""
     return finding.display.lower().startswith("hypoman")
 
 

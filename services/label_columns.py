@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Protocol, TypedDict
 
 from services import tables
+from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 
 
@@ -60,6 +61,6 @@ class Cited(Protocol):
 
 
 def cite(row: Cited) -> str:
-    """ "Cymbalta label 2 and 8.10", with ", UNVERIFIED: ..." for a row not read in the label."""
-    unverified = ", UNVERIFIED: not read in the current label" if row.status == "UNVERIFIED" else ""
-    return f"{row.cite}{unverified}"
+    """ "Cymbalta label 2 and 8.10", with " (UNVERIFIED)" for a row not read in the label: the
+    shared mark every card writes (pathway_options.unverified_mark), not wording of its own."""
+    return f"{row.cite}{unverified_mark(row.status)}"

@@ -182,6 +182,18 @@ class PathwayFacts:
         """Depressed and not in remission: the pathway cards apply."""
         return self.is_depressed and not self.in_remission
 
+    @property
+    def pmdd_only(self) -> bool:
+        """Premenstrual dysphoric disorder coded (F32.81) and no depression diagnosis beside it
+        (session 13 L3 item 1). PMDD is not a major depressive episode: its symptoms are confined
+        to the luteal phase, and an SSRI given for it (often in the luteal phase only) is not an
+        antidepressant trial for depression. A high PHQ-9 there asks whether a major depressive
+        episode is present, not for the next TRD step: the safer reading holds the switch,
+        augmentation, TMS and psychotherapy-after-failure cards until one is diagnosed, and the
+        diagnosis review says so (rules/diagnosis_review.py). A chart with no diagnosis at all
+        keeps the pathway: nothing on it names another disorder."""
+        return self.depression_finding is None and bool(self.findings_of(FindingKind.PMDD))
+
 
 def _distinct(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))

@@ -57,6 +57,8 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     psychotherapy.rule,
     measurement_based_care.rule,
 )
+# The pathway cards on a chart whose only mood diagnosis is PMDD (PathwayFacts.pmdd_only).
+PMDD_ONLY_RULES: tuple[Rule, ...] = (diagnosis_review.rule,)
 
 
 def run_rules(
@@ -83,7 +85,10 @@ def run_rules(
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
     if ctx.facts.active:
-        found.extend(rule(ctx) for rule in PATHWAY_RULES)
+        # PMDD coded with no depression diagnosis (PathwayFacts.pmdd_only): no TRD step; the
+        # diagnosis review alone asks for an assessment for a major depressive episode.
+        rules = PMDD_ONLY_RULES if ctx.facts.pmdd_only else PATHWAY_RULES
+        found.extend(rule(ctx) for rule in rules)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
     shown = running_qtc.hold_one_click(shown, hidden)

@@ -158,6 +158,9 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 "para 215); TMS policies exclude psychotic features.",
             )
         )
+    pmdd = _pmdd_only(ctx)
+    if pmdd is not None:
+        items.append(pmdd)
     outdated = _remission_coded_but_depressed(ctx)
     if outdated is not None:
         items.append(outdated)
@@ -190,6 +193,29 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             )
         )
     return items
+
+
+def _pmdd_only(ctx: RuleContext) -> Item | None:
+    """PMDD coded and no depression diagnosis (PathwayFacts.pmdd_only) while the latest PHQ-9 is
+    in a depression band: assess for a major depressive episode before any TRD step (session 13
+    L3 item 1). PMDD's symptoms are confined to the luteal phase (DSM-5), so a score taken then
+    is not a diagnosis of MDD, and the SSRI given for it is no depression trial; the other
+    pathway cards hold (patient_view.PMDD_ONLY_RULES)."""
+    facts = ctx.facts
+    latest = facts.latest_phq9
+    if not facts.pmdd_only or latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    pmdd = facts.findings_of(FindingKind.PMDD)[0]
+    return Item(
+        f"PHQ-9 {latest.value} with PMDD only coded",
+        f"**PHQ-9 {latest.value} with PMDD only coded:** {_finding_ref(pmdd)}; "
+        f"{cards.phq9_text(latest)}. Assess for a major depressive episode (PMDD's symptoms are "
+        "confined to the luteal phase, DSM-5): the TRD pathway (switch, augmentation, TMS) "
+        "applies to major depression, so no switch or augmentation is proposed until one is "
+        "diagnosed (an SSRI given for PMDD is no trial for depression).",
+    )
 
 
 def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:

@@ -169,16 +169,19 @@ def _failed_words(ctx: RuleContext) -> tuple[str, str]:
     n, m = len(measured), len(inferred)
     adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
     stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
+    # The short forms keep the self-reported mark too (session 13 L3 item 2): a summary that
+    # falls back to one must not present a trial only the patient reports as a documented one.
+    said, said_inferred = cards.reported_note(measured), cards.reported_note(inferred)
     if not inferred:
-        return f"{adequate} ({cards.names(measured)}){cards.reported_note(measured)}", adequate
+        return f"{adequate} ({cards.names(measured)}){said}", f"{adequate}{said}"
     if not measured:
-        return f"{stopped} ({cards.names(inferred)}, response not measured)", (
-            f"{stopped}, response not measured"
+        return f"{stopped} ({cards.names(inferred)}, response not measured){said_inferred}", (
+            f"{stopped}, response not measured{said_inferred}"
         )
     return (
-        f"{adequate} ({cards.names(measured)}){cards.reported_note(measured)}, {m} stopped "
-        f"unmeasured ({cards.names(inferred)})",
-        f"{adequate}, {m} stopped unmeasured",
+        f"{adequate} ({cards.names(measured)}){said}, {m} stopped "
+        f"unmeasured ({cards.names(inferred)}){said_inferred}",
+        f"{adequate}{said}, {m} stopped unmeasured{said_inferred}",
     )
 
 

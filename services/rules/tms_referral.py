@@ -247,16 +247,19 @@ def _counted(trials: tuple[Trial, ...]) -> tuple[str, str]:
         n = len(group)
         noun = "trial" if n == 1 else "trials"
         text = f"{n} {'adequate ' if adequate else ''}{noun} {what}"
-        return f"{text} ({cards.names(group)}){cards.reported_note(group)}", text
+        said = cards.reported_note(group)
+        # The short form keeps the self-reported mark (session 13 L3 item 2).
+        return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
 
     if not other:
         return part(failed, "failed", True)
     if not failed:
         return part(other, "not tolerated", False)
     named, plain = part(failed, "failed", True)
+    said = cards.reported_note(other)
     return (
-        f"{named} and {len(other)} not tolerated ({cards.names(other)}){cards.reported_note(other)}",
-        (f"{plain} and {len(other)} not tolerated"),
+        f"{named} and {len(other)} not tolerated ({cards.names(other)}){said}",
+        (f"{plain} and {len(other)} not tolerated{said}"),
     )
 
 

@@ -1,6 +1,6 @@
 """Mania or hypomania CODED as the reaction that ended a course (no words saying so) is a manic
 switch, never a failed trial: the switch and the bipolar finding read one judgement
-(fhir_mapping/intolerance.py `_says_mania`: a code of data/mania_reactions.csv or a bipolar code of
+(fhir_mapping/manic_reaction.py `says_mania`: a code of data/mania_reactions.csv or a bipolar code of
 data/condition_codes.csv, else the words, not negated).
 
 Before, `is_manic_switch` read only the reason's words: an AllergyIntolerance whose manifestation
