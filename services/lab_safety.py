@@ -23,7 +23,7 @@ from importlib import resources
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataDomain, LabResult, PatientRecord
-from services import cards
+from services import cards, level_monitoring
 from services.policy import Policy
 
 # How a test is named on a line: the mapping's names (fhir_mapping/labs.py), one table for both.
@@ -287,7 +287,12 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
                 level += f": below the {rule.bounds()} target"
             elif high is None and low is None:
                 level += " (unit not compared)"
-        if not is_recent(record, policy, lab):
+        # Due by the monitoring interval of the level (data/level_monitoring.csv: every 6-12
+        # months, CANMAT 2023 para 164; review 13 W8), else by the clinic's lab window.
+        interval = level_monitoring.interval_for("lithium")
+        if interval is not None and interval.is_due(lab.date, record.as_of):
+            level += f" ({interval.due_text(lab.date, record.as_of)})"
+        elif interval is None and not is_recent(record, policy, lab):
             level += f" (over {policy.lab_recent_days} days ago: due)"
     kidney = [
         f"{LABEL[test]} {text(found)}"

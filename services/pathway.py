@@ -104,7 +104,8 @@ class PathwayFacts:
     failed_classes: tuple[str, ...]  # their mechanism classes, distinct, in order of failure
     inadequate_trials: tuple[Trial, ...]
     ongoing_trials: tuple[Trial, ...]  # antidepressant trials running on the as-of date
-    augmentations: tuple[Trial, ...]  # adjunct trials in the current episode
+    # adjunct trials in the current episode, and adjuncts running now whatever their start
+    augmentations: tuple[Trial, ...]
     latest_phq9: Score | None
     meets_trd: bool
     is_depressed: bool
@@ -372,7 +373,10 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
                 for t in record.trials
                 if t.role is _AUGMENTATION
                 and t.verdict is not _NOT_A_TRIAL
-                and in_current_episode(t, episode_start)
+                # An adjunct still running augments this episode's trials whatever its start
+                # (review 13 W8: lithium since before the episode was left out of the optimise
+                # card, proposed-around and scored "Augmentation 0" in the Maudsley staging).
+                and (in_current_episode(t, episode_start) or (t.ongoing and t.on_hold is None))
             ]
         ),
         latest_phq9=latest,

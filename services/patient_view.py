@@ -24,6 +24,7 @@ from services.rules import (
     age_dose_limit,
     diagnosis_review,
     interactions,
+    lithium_level,
     maoi_combination,
     measurement_based_care,
     older_adult_anticholinergic,
@@ -80,6 +81,7 @@ def run_rules(
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
     found.append(running_qtc.rule(ctx))  # a long QTc on QT-prolonging drugs (review 12)
+    found.append(lithium_level.rule(ctx))  # lithium above its target level (review 13 U1)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
@@ -92,6 +94,7 @@ def run_rules(
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
+    shown = lithium_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.

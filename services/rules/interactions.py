@@ -20,8 +20,9 @@ call. Nothing is one-click: which drug to change is the prescribers' decision.
 
 from __future__ import annotations
 
-from services import cards, interaction_table, screen
+from services import card_format, cards, interaction_table, screen
 from services.recommendation import Indicator, Recommendation
+from services.rules import lithium_level
 from services.rules.context import RuleContext
 
 TOPIC = "drug-interaction"
@@ -33,10 +34,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not found:
         return None
     # Most severe first (pairs() sorts them): the info pairs come last in the detail.
+    summary = found[0].summary(len(every) - 1)
+    level = ""
+    if any("lithium" in p.names() for p in found):
+        # The last lithium level on record beside the pair that raises it (review 13 U1: "level
+        # in 5-7 days" beside a 1.4 mmol/L already on record): rules/lithium_level.py.
+        said = lithium_level.level_words(ctx)
+        level = f"**Lithium level:** {said}."
+        if "lithium" in found[0].names() and said.startswith("last level"):
+            summary = _with_level(found[0], said, len(every) - 1) or summary
     card = cards.make(
         TOPIC,
-        summary=found[0].summary(len(every) - 1),
-        detail=cards.join_sections(*(p.text() for p in every), interaction_table.NOT_CHECKED),
+        summary=summary,
+        detail=cards.join_sections(
+            *(p.text() for p in every), level, interaction_table.NOT_CHECKED
+        ),
         indicator=interaction_table.highest(found),
     )
     # Its own snooze fingerprint: the two drugs and the table rows of each pair, so a pair that
@@ -48,3 +60,24 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         for p in found
     )
     return screen.with_fields(card, evidence_key=key)
+
+
+def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | None:
+    """The pair's summary with the last lithium level in place of the row's action alone:
+    "Lithium and lisinopril both running: raises lithium levels (toxicity risk); last level
+    1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"; None when no wording fits."""
+    first, second = pair.first, pair.second
+    if first.on_order or second.on_order or first.unconfirmed_since or second.unconfirmed_since:
+        return None  # patient-view pairs are both running; any other wording stays the table's
+    row = pair.lead
+    extra = f" (+{more} more)" if more else ""
+    head = f"{first.ingredient.capitalize()} and {second.ingredient} both running: {row.short}"
+    short = said.split(", above")[0].split(", below")[0]
+    for text in (
+        f"{head}; {said}; {row.act}{extra}",
+        f"{head}; {said}{extra}",
+        f"{head}; {short}{extra}",
+    ):
+        if len(text) <= card_format.SUMMARY_MAX:
+            return text
+    return None

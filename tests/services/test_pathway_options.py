@@ -182,8 +182,8 @@ def test_a_running_lithium_is_named_with_its_level_and_monitoring() -> None:
     rec = optimise(f.trd_record(trials=(f.sertraline_failed(), f.venlafaxine_failed(), lithium)))
     # Review 7 finding 1: the line names the level and kidney tests, or that none is on record.
     assert (
-        f"{LITHIUM[0].upper()}{LITHIUM[1:]}: running; no lithium level on record; no creatinine "
-        "or eGFR on record."
+        f"{LITHIUM[0].upper()}{LITHIUM[1:]}: running since 2024-02-05; no lithium level on "
+        "record; no creatinine or eGFR on record."
     ) in rec.detail
 
 

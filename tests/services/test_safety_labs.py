@@ -183,14 +183,17 @@ def test_safety_lab_is_read_with_its_value_unit_and_date(loinc: str, unit: str, 
 def test_running_lithium_line_names_the_high_level_and_its_date() -> None:
     card = optimise(trd(LITHIUM_900, LEVEL_HIGH, lab("2160-0", 1.1, "mg/dL", date(2025, 5, 20))))
     assert (
-        "running; last level 1.4 mmol/L on 2025-05-20: **above the 0.5-0.8 mmol/L target**; "
+        "running since 2025-01-06; last level 1.4 mmol/L on 2025-05-20: **above the 0.5-0.8 mmol/L target**; "
         "creatinine 1.1 mg/dL on 2025-05-20." in card.detail
     )
 
 
 def test_running_lithium_with_no_level_says_so() -> None:
     card = optimise(trd(LITHIUM_900))
-    assert "running; no lithium level on record; no creatinine or eGFR on record." in card.detail
+    assert (
+        "running since 2025-01-06; no lithium level on record; no creatinine or eGFR on record."
+        in card.detail
+    )
 
 
 def test_running_lithium_with_labs_not_obtained_says_not_checked_not_absent() -> None:

@@ -18,6 +18,7 @@ from services import (
     lab_safety,
     pathway_options,
     renal_doses,
+    trial_dates,
 )
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.order_doses import trial_dose
@@ -212,7 +213,10 @@ def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
                 if t.ingredient == "lithium"
                 else ""
             )
-            lines.append(f"{line[:1].upper()}{line[1:]}: running{labs}.")
+            # Its start named (review 13 W8: "lithium running since 2024-01-15", also when it
+            # started before this episode).
+            since = trial_dates.start_text(t)
+            lines.append(f"{line[:1].upper()}{line[1:]}: running since {since}{labs}.")
         elif drug_rules.is_antipsychotic(t.drug_class):
             lines.append(
                 f"{t.ingredient.capitalize()} running: "

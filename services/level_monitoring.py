@@ -1,0 +1,59 @@
+"""How often a running adjunct dosed by its serum level needs that level (data/level_monitoring.csv:
+lithium every 6-12 months, CANMAT 2023 para 164), and whether the last one is due (review 13 W8:
+a lithium level 14 months old was named without saying it was due)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class LevelInterval:
+    agent: str
+    test: str
+    due_days: int  # a level older than this is due
+    interval: str  # as the guideline says it ("every 6-12 months")
+    cite: str
+
+    def is_due(self, taken: date, as_of: date) -> bool:
+        return (as_of - taken).days > self.due_days
+
+    def due_text(self, taken: date, as_of: date) -> str:
+        """ "14 months ago: due; every 6-12 months, CANMAT 2023 para 164"."""
+        return f"{age_text(taken, as_of)} ago: due; {self.interval}, {self.cite}"
+
+
+@cache
+def intervals() -> dict[str, LevelInterval]:
+    text = resources.files("services").joinpath("data/level_monitoring.csv").read_text("utf-8")
+    return {
+        row["agent"]: LevelInterval(
+            agent=row["agent"],
+            test=row["test"],
+            due_days=int(row["due_days"]),
+            interval=row["interval"].strip(),
+            cite=row["cite"].strip(),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def interval_for(agent: str) -> LevelInterval | None:
+    return intervals().get(agent)
+
+
+def age_text(taken: date, as_of: date) -> str:
+    """ "14 months", "9 weeks", "5 days": how long ago a result was taken, in the unit a reader
+    counts it in."""
+    days = (as_of - taken).days
+    if days >= 61:
+        months = (as_of.year - taken.year) * 12 + as_of.month - taken.month
+        months -= as_of.day < taken.day
+        return f"{months} months"
+    if days >= 14:
+        return f"{days // 7} weeks"
+    return f"{days} day{'s' if days != 1 else ''}"

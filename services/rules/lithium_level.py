@@ -1,0 +1,263 @@
+"""patient-view: lithium running with its last level above the target (review 13 U1).
+
+Before, a level of 1.4 mmol/L on 900 mg/day with lisinopril running was said only halfway
+through the optimise card's detail (a card whose summary offered another drug), and the
+interaction card asked for "a level in 5-7 days" without seeing the 1.4 on record; the
+lithium-target row of data/lab_safety.csv made it a line on chart open and a card only on a
+lithium order. Here, on chart open:
+
+- lithium running (not on hold: running_cautions.running), and its latest comparable level
+  (lab_safety.latest_readable) taken on this course (on or after its start: a level of an earlier
+  course says nothing of this dose) above the lithium-target row (CANMAT 2023 Table 7.2: 0.5-0.8
+  mmol/L for augmentation);
+- critical at or above the lithium-toxic row (1.5 mmol/L: the lithium labels' line of greater
+  toxicity risk), a warning below it;
+- the level, its date and the dose in the summary, with what to do (the rows' `if_running`);
+- each running drug the interaction table says raises the level (ACE inhibitors, ARBs, thiazides,
+  NSAIDs: data/drug_interactions.csv), the kidney labs with their dates, and a later level that
+  could not be compared.
+
+However old the level: it is the last one on record and the drug still runs, so nothing on the
+chart says the level came down (a design choice, the safer one; the age is said, and the level is
+"due" by data/level_monitoring.csv). Its own snooze fingerprint (the level and the drugs): a new
+level or a new raising drug ends a snooze.
+
+While it is on the screen (not snoozed), the optimise card's medication proposals are not one
+click (`hold_one_click`): an adjunct or a higher antidepressant dose added now brings its own
+adverse effects (tremor, sedation, nausea) on top of possible lithium toxicity, so which drug
+causes what can no longer be told; the level is settled first. A referral (ECT) stays one click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from fhir_mapping.record import LabResult
+from services import cards, interaction_table, lab_safety, level_monitoring, screen, tables
+from services.interaction_table import Taking
+from services.lab_safety import LabRule
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import one_click_hold, running_cautions
+from services.rules.context import RuleContext
+
+TOPIC = "running-lithium-level"
+_DRUG = "lithium"
+_TARGET = "lithium-target"
+_TOXIC = "lithium-toxic"
+
+
+@dataclass(frozen=True, slots=True)
+class HighLevel:
+    target: LabRule  # the augmentation target (lab_safety.csv lithium-target)
+    toxic: LabRule | None  # the toxicity line, when the level is at or above it
+    lab: LabResult  # the latest comparable level: above the target
+    lithium: Taking
+    raisers: tuple[Taking, ...]  # running drugs the interaction table says raise the level
+    unread: LabResult | None  # a later level that could not be compared
+
+    @property
+    def critical(self) -> bool:
+        return self.toxic is not None
+
+
+def _rule(check: str) -> LabRule | None:
+    return lab_safety.rule_for(check, _DRUG, "")
+
+
+def at_or_above(rule: LabRule, lab: LabResult) -> bool:
+    """Whether the level is at or above the rule's line (the label's greater risk starts at
+    1.5): by its value in a known unit, a bound ("> 2.0") read as what it says."""
+    number = lab_safety.value(lab)
+    if rule.high is None or number is None:
+        return False
+    if lab.comparator in ("<", "<="):
+        return False  # "< 1.6" may be anything below it
+    return number >= rule.high
+
+
+def running_lithium(ctx: RuleContext) -> Taking | None:
+    return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
+
+
+def high_level(ctx: RuleContext) -> HighLevel | None:
+    """The finding the card states, or None (nearly every chart: no lithium, or a level in range)."""
+    target = _rule(_TARGET)
+    if target is None:
+        return None
+    lithium = running_lithium(ctx)
+    if lithium is None:
+        return None
+    lab = lab_safety.latest_readable(ctx.record, target.test)
+    if lab is None or (lithium.start is not None and lab.date < lithium.start):
+        return None  # no level on this course: the optimise card's line says so
+    if not lab_safety.above(target, lab):
+        return None
+    toxic = _rule(_TOXIC)
+    return HighLevel(
+        target=target,
+        toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
+        lab=lab,
+        lithium=lithium,
+        raisers=raisers(ctx),
+        unread=lab_safety.unread_after(ctx.record, lab),
+    )
+
+
+def raisers(ctx: RuleContext) -> tuple[Taking, ...]:
+    """Running drugs in a row of the interaction table about lithium (lisinopril, an NSAID)."""
+    rows = interaction_table.rows_about(_DRUG)
+    return tuple(
+        taking
+        for taking in interaction_table.running(ctx.record)
+        if taking.ingredient != _DRUG and any(row.names(taking.ingredient) for row in rows)
+    )
+
+
+def _dose(taking: Taking) -> str:
+    return f"{cards.fmt_mg(taking.mg_per_day)} mg/day" if taking.mg_per_day is not None else ""
+
+
+def _summary(found: HighLevel) -> str:
+    """ "Lithium 1.4 mmol/L on 2025-05-29 (above 0.5-0.8) on 900 mg/day with lisinopril: hold
+    or reduce, check toxicity, repeat level, eGFR": the level, its date and the dose first."""
+    lab, target = found.lab, found.target
+    level = f"Lithium {lab_safety.text(lab)}"
+    dose = _dose(found.lithium)
+    on = f" on {dose}" if dose else ""
+    names = cards.and_list([t.ingredient for t in found.raisers])
+    with_raisers = f" with {names}" if names else ""
+    if found.toxic is not None:
+        line = f"at or above {cards.fmt_mg(found.toxic.high)}, toxicity risk"
+        acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess toxicity now")
+    else:
+        line = f"above {cards.fmt_mg(target.low)}-{cards.fmt_mg(target.high)}"
+        acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
+    return cards.fit_summary(
+        *(f"{level} ({line}){on}{with_raisers}: {act}" for act in acts),
+        *(f"{level} ({line}){on}: {act}" for act in acts),
+        f"{level} ({line}): {acts[-1]}",
+    )
+
+
+def _kidney_line(ctx: RuleContext) -> str:
+    kidney = [
+        f"{lab_safety.LABEL[test]} {lab_safety.text(found)}"
+        for test in ("creatinine", "egfr")
+        if (found := lab_safety.latest(ctx.record, test)) is not None
+    ]
+    known = (
+        "; ".join(kidney) if kidney else lab_safety.absent_text(ctx.record, "creatinine or eGFR")
+    )
+    return f"**Kidney function:** {known}."
+
+
+def _raiser_lines(found: HighLevel) -> list[str]:
+    lines = []
+    for taking in found.raisers:
+        rows = interaction_table.rows_for(_DRUG, taking.ingredient)
+        risk = rows[0].risk if rows else "raises the lithium level"
+        text = taking.text()
+        lines.append(f"- {text[0].upper()}{text[1:]}: {risk} (drug-interaction card).")
+    return lines
+
+
+def detail(ctx: RuleContext, found: HighLevel) -> str:
+    lab, target = found.lab, found.target
+    age = level_monitoring.age_text(lab.date, ctx.record.as_of)
+    head = (
+        f"**Lithium level {lab_safety.text(lab)}** ({age} ago, the last comparable level): above "
+        f"the {target.bounds()} augmentation target ({target.cite}; toxicity follows the serum "
+        f"level: {target.effect_cite})"
+    )
+    if found.toxic is not None:
+        toxic = found.toxic
+        status = " (UNVERIFIED)" if toxic.status == "UNVERIFIED" else ""
+        head += (
+            f", and at or above {toxic.bounds()}, {toxic.says} ({toxic.cite}{status}). "
+            f"{toxic.cause[0].upper()}{toxic.cause[1:]}."
+        )
+    else:
+        head += "."
+    taking = found.lithium.text()
+    lines = [head, f"- {taking[0].upper()}{taking[1:]}.", *_raiser_lines(found)]
+    advice = (found.toxic or target).if_running or target.if_running
+    unread = (
+        f"A later lithium level ({found.unread.date.isoformat()}) could not be compared: read it "
+        "before acting on this one."
+        if found.unread is not None
+        else ""
+    )
+    return cards.join_sections(
+        "\n".join(lines),
+        f"{advice[0].upper()}{advice[1:]}." if advice else "",
+        _kidney_line(ctx),
+        unread,
+        "Not offered as an order: whether to hold, reduce or stop lithium, or change the drug "
+        "that raises it, is the prescriber's decision. While this card is open, the optimise "
+        "card's medication proposals are not one click.",
+    )
+
+
+def fingerprint(found: HighLevel) -> str:
+    """The level (date and value) and the drugs: a new level or a new raising drug ends a
+    snooze."""
+    lab = found.lab
+    return screen.pairs_key(
+        [f"lithium|{lab.date.isoformat()}|{lab.value}|{lab.flag}"]
+        + [f"drug|{t.ingredient}" for t in found.raisers]
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = high_level(ctx)
+    if found is None:
+        return None
+    card = cards.make(
+        TOPIC,
+        summary=_summary(found),
+        detail=detail(ctx, found),
+        indicator=Indicator.CRITICAL if found.critical else None,
+    )
+    return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+# --- what the other cards say of it ----------------------------------------------------------------
+
+
+def level_words(ctx: RuleContext) -> str:
+    """The last lithium level as the interaction card says it: "last level 1.4 mmol/L on
+    2025-05-29, above the 0.5-0.8 mmol/L target", or "no lithium level on record" (review 13 U1:
+    the card asked for a level in 5-7 days beside a 1.4 it never read)."""
+    target = _rule(_TARGET)
+    lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    if lab is None:
+        return lab_safety.absent_text(ctx.record, "lithium level")
+    said = f"last level {lab_safety.text(lab)}"
+    if target is not None and lab_safety.above(target, lab):
+        said += f", above the {target.bounds()} target"
+    elif target is not None and lab_safety.below(target, lab):
+        said += f", below the {target.bounds()} target"
+    return said
+
+
+def hold_one_click(
+    recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's medication proposals as text while this card is on the
+    screen (not in `hidden`): see the module docstring."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click while the lithium level is above its target** "
+            f"({tables.topic(TOPIC).display} card): {'; '.join(s.label for s in held)}. An "
+            "adjunct or a higher dose added now brings its own adverse effects on top of "
+            "possible lithium toxicity: settle the level first."
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line)
