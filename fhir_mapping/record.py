@@ -600,6 +600,15 @@ class FindingKind(StrEnum):
     # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
     # order (services/order_checks/cautions.py; task L1), never the acute-MI contraindication.
     OLD_MI = "old-mi"
+    # Adverse effects of a running augmenting agent (session 13 task F2; review 13 U2, U3, W9):
+    # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
+    # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);
+    # tardive dyskinesia and akathisia with an antipsychotic running (the antipsychotic labels).
+    # Read by services/rules/adjunct_harm.py (services/data/adjunct_harms.csv).
+    ARRHYTHMIA = "arrhythmia"
+    THYROTOXICOSIS = "thyrotoxicosis"
+    TARDIVE_DYSKINESIA = "tardive-dyskinesia"
+    AKATHISIA = "akathisia"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import (
     adherence_review,
+    adjunct_harm,
     age_dose_limit,
     diagnosis_review,
     interactions,
@@ -84,6 +85,9 @@ def run_rules(
     found.append(lithium_level.rule(ctx))  # lithium above its target level (review 13 U1)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
+    # An adverse effect of a running augmenting agent: T3 with thyrotoxicosis or AF, an
+    # antipsychotic with tardive dyskinesia or akathisia (session 13 task F2).
+    found.append(adjunct_harm.rule(ctx))
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
     if ctx.facts.active:
@@ -97,6 +101,7 @@ def run_rules(
     shown = lithium_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
+    shown = adjunct_harm.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -42,7 +42,7 @@ from services.pathway import (
     stabilisers_below_antimanic_dose,
 )
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import optimize_switch_augment
+from services.rules import adjunct_harm, optimize_switch_augment
 from services.rules.context import RuleContext
 
 TOPIC = "diagnosis-review"
@@ -274,7 +274,22 @@ def _medical(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list
     items: list[Item] = []
     hypothyroid = facts.findings_of(FindingKind.HYPOTHYROIDISM)
     tsh = labs.get("tsh")
-    if tsh is not None and tsh.flag in ABNORMAL:
+    taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
+    if tsh is not None and taking is not None:
+        # A low TSH taken on liothyronine is the drug's effect, not a thyroid cause of the
+        # depression (session 13 task F2, review 13 U2): said as such, an information line that
+        # never asks to confirm the diagnosis; the adverse-effect card says what to do.
+        value = "" if tsh.value is None else f" {tsh.value:g}"
+        items.append(
+            Item(
+                f"TSH low{value} on {taking.ingredient}",
+                f"**TSH low on {taking.ingredient}:** {_lab_ref(tsh)}, taken on {taking.ingredient}"
+                f" (since {taking.start.isoformat()}): the drug's effect, not a reason to doubt the "
+                "diagnosis (adverse-effect card).",
+                info=True,
+            )
+        )
+    elif tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
         items.append(Item(f"TSH {tsh.flag}{value}", f"**Abnormal TSH:** {_lab_ref(tsh)}."))
     elif hypothyroid:

@@ -45,7 +45,7 @@ from fhir_mapping.record import Role, Trial
 from services import cards, drug_rules, tolerability
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
-from services.rules import one_click_hold, populations, postpartum_psychosis
+from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
 from services.rules.context import RuleContext
 from services.rules.optimize import catatonia, interacting
 from services.rules.optimize.augment import (
@@ -294,7 +294,12 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     if facts.psychotic:  # this episode's: without a past puerperal psychosis (pathway.py)
         return psychotic_depression(ctx)
     low = subtherapeutic(ctx)
-    current = current_trials(ctx)  # asked three questions below
+    # An adjunct with an adverse effect on record (liothyronine with AF, an antipsychotic with
+    # tardive dyskinesia: rules/adjunct_harm.py, session 13 task F2) is not waited on ("repeat
+    # the PHQ-9, it may be working"), judged as responding or raised: its own card says to
+    # review, reduce or stop it.
+    harmed = adjunct_harm.harmed_ingredients(ctx)
+    current = tuple([t for t in current_trials(ctx) if t.ingredient not in harmed])
     good = responding(ctx, current)
     if good:
         return toward_remission(ctx, good, low)

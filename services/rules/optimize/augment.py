@@ -22,7 +22,7 @@ from services import (
 )
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.order_doses import trial_dose
-from services.rules import populations
+from services.rules import adjunct_harm, populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import (
@@ -90,7 +90,21 @@ def augment_section(
     # else (pimozide for Tourette's) is its prescriber's (review 9 finding 5).
     ours = [t for t in stacked if not interacting.outside_regimen(t)]
     theirs = [t for t in stacked if interacting.outside_regimen(t)]
-    if ours:
+    # One with tardive dyskinesia or akathisia on record (rules/adjunct_harm.py, session 13 task
+    # F2) is never the one to "optimise": a dose increase continues the exposure, and "replace"
+    # would invite another antipsychotic. Its own card says to reduce or stop it.
+    harmed = [h for h in (adjunct_harm.harm_of(ctx, t.ingredient) for t in ours) if h is not None]
+    if harmed:
+        lines.append(
+            "An antipsychotic is already running with "
+            + "; ".join(
+                f"{h.names} on record ({dose_text(h.trial)}): {adjunct_harm.action(h)}"
+                for h in harmed
+            )
+            + "; no dose increase and no second antipsychotic; a non-antipsychotic adjunct is "
+            "below (the adverse-effect card says why)."
+        )
+    elif ours:
         lines.append(
             f"An antipsychotic is already running ({', '.join(dose_text(t) for t in ours)}): a "
             "second antipsychotic is not proposed; optimise or replace the one running."
@@ -204,6 +218,21 @@ def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
     lines = []
     for t in ctx.facts.augmentations:
         if not t.ongoing:
+            continue
+        harm = adjunct_harm.harm_of(ctx, t.ingredient)
+        if harm is not None:
+            # Not "monitor for tardive dyskinesia" beside tardive dyskinesia on record, nor
+            # "liothyronine: running" beside AF on it (review 13 U2, U3): the adverse effect is
+            # named and the card that says what to do.
+            metabolic = (
+                f"; {lab_safety.metabolic_text(ctx.record, t.start)}"
+                if drug_rules.is_antipsychotic(t.drug_class)
+                else ""
+            )
+            lines.append(
+                f"{t.ingredient.capitalize()} running with {harm.names} on record: "
+                f"{adjunct_harm.action(harm)} (adverse-effect card){metabolic}."
+            )
             continue
         row = pathway_options.monitoring_for(t.ingredient)
         if row is not None:
