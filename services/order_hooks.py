@@ -245,6 +245,13 @@ def run_order_checks(
             caution = caution_check(ctx, draft)
             if caution is not None:
                 by_topic.setdefault(caution.topic, []).append(caution)
+        elif draft.role is Role.INTERACTING:
+            # A drug outside the pathway tables ordered for this patient still meets the
+            # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as
+            # augmentation with a stimulant use disorder on record, condition_drug_rules.csv).
+            caution = caution_check(ctx, draft)
+            if caution is not None:
+                by_topic.setdefault(caution.topic, []).append(caution)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()
     for draft in drafts:

@@ -57,6 +57,8 @@ INTERACTING_CLASSES = {
     "typical antipsychotic",
     # Lorazepam, named beside catatonia on the optimise card (review 11 finding 7).
     "benzodiazepine",
+    # St John's wort, read on text-only statements for its serotonergic pairs (review 13 W2).
+    "herbal (serotonergic)",
     # Bleeding beside an SSRI/SNRI (review 12 finding 6; warfarin apart: its row asks for the
     # INR), theophylline beside fluvoxamine, and the inducers that lower antidepressant levels
     # (review 12 finding 11).
