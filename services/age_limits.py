@@ -31,6 +31,10 @@ class AgeLimit:
     # 10 mg/day, imipramine "generally not necessary to exceed"), which cards must not call a
     # maximum (order-hook review finding 11).
     kind: str = "maximum"
+    # The guidelines.csv key a card about this limit names as its source: the FDA citalopram
+    # communication for citalopram only, the drug's own label (fda-labels) for the others
+    # (audit 13 WRONG 11).
+    guideline: str = "fda-labels"
 
     def words(self) -> str:
         """ "labelled maximum" or "labelled recommended dose", as the label says it."""
@@ -60,6 +64,7 @@ def limits() -> dict[str, AgeLimit]:
             source=row["source"].strip(),
             status=row["status"].strip(),
             kind=row["limit_kind"].strip(),
+            guideline=(row.get("guideline") or "").strip() or "fda-labels",
         )
         for row in csv.DictReader(text.splitlines())
     }

@@ -102,6 +102,12 @@ def run_rules(
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
     shown = adjunct_harm.hold_one_click(ctx, shown, hidden)
+    # A card about one running drug (an interaction, a condition against it, a hepatic limit)
+    # holds only what keeps that drug going: a higher dose, an adjunct to it (audit 13).
+    shown = interactions.hold_one_click(ctx, shown, hidden)
+    shown = running_cautions.hold_one_click(ctx, shown, hidden)
+    shown = running_hepatic.hold_one_click(ctx, shown, hidden)
+    shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

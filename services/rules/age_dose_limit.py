@@ -14,16 +14,32 @@ When the QTc check of an order of the drug would raise a card (a recent QTc abov
 stop line, or a latest QTc not compared: services/order_checks/labs.py `qtc_line`), the card names
 it in one line under the drug's own: the age limit and the QTc are one QT risk, and this card is
 seen at patient-view, where no QTc card is shown (the QTc card names this one in turn).
+
+The card's source is the limit's own (older_adult_doses.csv `guideline`): the FDA citalopram
+communication for citalopram, the drug's label for the others (audit 13 WRONG 11: escitalopram's
+card named the citalopram notice).
+
+Beside the optimise card, when that card calls the drug a failed trial and proposes switching or
+augmenting (audit 13 WRONG 11, b2), `note_on_optimise` says on it how the two fit: the reduction
+stays one click here, as the safety step that applies whatever comes next (an above-limit dose is
+a risk today, and a switch takes weeks of cross-taper), and a switch, if chosen, supersedes it
+(taper from the lower dose). Holding the reduction instead would leave the patient on the
+above-limit dose until the switch is planned: the safer choice is to keep it and say so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
 from fhir_mapping.record import DoseBasis, Trial
-from services import age_limits, cards, drugs, suggestions
+from services import age_limits, cards, drugs, screen, suggestions, tables
 from services.order_checks.labs import qtc_line
 from services.order_doses import trial_dose
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Recommendation, Source, Suggestion
+from services.rules import one_click_hold
 from services.rules.context import RuleContext
+from services.rules.optimize import card as optimise_card
 
 TOPIC = "dose-above-age-limit"
 
@@ -58,6 +74,15 @@ def _reduce(ctx: RuleContext, trial: Trial, limit: age_limits.AgeLimit) -> Sugge
     return suggestions.create(label, resource)
 
 
+def _source(key: str) -> Source | None:
+    """The card's source for a limit's guideline key; None (the topic's own) when it is that."""
+    topic = tables.topic(TOPIC)
+    if key == topic.guideline:
+        return None
+    g = tables.guideline(key)
+    return Source(label=g.label, url=g.url, topic_code=topic.code, topic_display=topic.display)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     above = _above(ctx)
     if not above:
@@ -76,8 +101,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         qtc = qtc_line(ctx, t.ingredient, t.drug_class)
         if qtc is not None:
             lines.append(f"**QTc card:** {qtc} (shown at a {t.ingredient} order).")
+    keys = list(dict.fromkeys(lim.guideline for _, lim in above))
     return cards.make(
         TOPIC,
+        source=_source(keys[0]),
         summary=cards.fit_summary(
             f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
             f"{name} {mg} at age {age}: above the {top} mg/day {limit.short()}",
@@ -85,7 +112,39 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         detail=cards.join_sections(
             *lines,
             cards.trial_table([t for t, _ in above], ctx.policy.mapping),
-            cards.guideline_links("fda-citalopram-2012"),
+            cards.guideline_links(*keys[1:]),
         ),
         suggestions=[_reduce(ctx, t, lim) for t, lim in above],
     )
+
+
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def note_on_optimise(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with a line on the optimise card, while this card is on the screen (not in
+    `hidden`), for each drug above its age limit that the optimise card calls a failed trial:
+    the reduction here is the safety step now; a switch away from the drug supersedes it (module
+    docstring)."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+    failed = ctx.facts.failed_ingredients
+    above = [(t, lim) for t, lim in _above(ctx) if t.ingredient in failed]
+    if not above:
+        return list(recs)
+    lines = [
+        f"**{t.ingredient.capitalize()} {trial_dose(t)} is above the {lim.words()} at age "
+        f"{ctx.record.patient.age}** (age-limit card): reduce it to "
+        f"{cards.fmt_mg(lim.max_mg)} mg/day now (that card's proposal), whatever comes next; a "
+        f"switch away from {t.ingredient}, if chosen, supersedes the reduction (taper from the "
+        "lower dose)."
+        for t, lim in above
+    ]
+    out: list[Recommendation] = []
+    for rec in recs:
+        if rec.topic == optimise_card.TOPIC:
+            rec = screen.with_fields(rec, detail=cards.join_sections(*lines, rec.detail))
+        out.append(rec)
+    return out

@@ -16,21 +16,36 @@ A safety card: it speaks whatever the pathway stage (in remission, tramadol with
 still a seizure and serotonin-syndrome risk). Snoozable with a reason (data/topics.csv): a
 deliberate, monitored combination (clozapine already at a third of its dose) is the prescriber's
 call. Nothing is one-click: which drug to change is the prescribers' decision.
+
+While the card is shown, the optimise card's proposals that raise a drug of a critical or warning
+pair, or add an adjunct to it as the running antidepressant, are text, not one click (audit 13
+UNSAFE 1: "Raise fluvoxamine to 150 mg/day" beside a critical fluvoxamine-theophylline card):
+more of the drug, or an adjunct that keeps it going, is weighed against the interaction first
+(rules/one_click_hold.py, as the low-sodium and QTc cards do). Info pairs hold nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
 from services import card_format, cards, interaction_table, screen
-from services.recommendation import Indicator, Recommendation
-from services.rules import lithium_level
+from services.interaction_table import Pair
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import lithium_level, one_click_hold
 from services.rules.context import RuleContext
 
 TOPIC = "drug-interaction"
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
+def _card_pairs(ctx: RuleContext) -> tuple[list[Pair], list[Pair]]:
+    """Every pair among the running drugs, and those the card is shown for (not info)."""
     every = interaction_table.pairs(interaction_table.running(ctx.record))
-    found = [p for p in every if p.severity is not Indicator.INFO]
+    return every, [p for p in every if p.severity is not Indicator.INFO]
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    every, found = _card_pairs(ctx)
     if not found:
         return None
     # Most severe first (pairs() sorts them): the info pairs come last in the detail.
@@ -81,3 +96,36 @@ def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | Non
         if len(text) <= card_format.SUMMARY_MAX:
             return text
     return None
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's proposals that keep a drug of a shown pair going as text
+    while this card is on the screen (not in `hidden`): see the module docstring."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+    _, found = _card_pairs(ctx)
+    partners: dict[str, list[str]] = {}
+    for pair in found:
+        a, b = pair.first.ingredient, pair.second.ingredient
+        partners.setdefault(a, []).append(f"{b} ({pair.severity.value})")
+        partners.setdefault(b, []).append(f"{a} ({pair.severity.value})")
+
+    def line(held: list[Suggestion]) -> str:
+        antidepressants = one_click_hold.running_antidepressants(ctx)
+        kept = [
+            d
+            for d in partners
+            if any(one_click_hold.keeps_running(s, {d}, antidepressants) for s in held)
+        ]
+        weighed = "; ".join(f"{d} with {cards.and_list(partners[d])}" for d in kept)
+        return one_click_hold.held_line(
+            "beside a drug interaction",
+            held,
+            f"Each raises or keeps running {cards.and_list(kept)}, which the interaction card "
+            f"weighs against another running drug ({weighed}): settle the interaction first.",
+        )
+
+    return one_click_hold.hold_for_drugs(ctx, recs, frozenset(partners), line)

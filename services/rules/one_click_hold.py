@@ -1,15 +1,24 @@
 """The optimise card's medication proposals held as text while a safety card on the same screen
 says the drug itself needs settling first (a low sodium on an SSRI, a strongly anticholinergic
 drug at 80): an adjunct or a higher dose would keep running it. The holding card supplies the line
-that says why; the proposals stay on the card, named, not one click."""
+that says why; the proposals stay on the card, named, not one click.
+
+Some holding cards are about one or two running drugs, not about every proposal (audit 13 UNSAFE
+1-2, WRONG 3): an interaction card (fluvoxamine with theophylline), a condition on record that
+rules against a running drug (bupropion with bulimia, duloxetine with cirrhosis), a drug beyond its
+hepatic limit. Those hold only what keeps that drug going (`keeps_running`): a higher dose of it,
+and an adjunct while it is the antidepressant the adjunct would be added to. A proposal that does
+neither (a switch that starts a new antidepressant, with no held one running) stays one click."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
+from fhir_mapping.record import Role
 from services import cards, screen
 from services.recommendation import Recommendation, Suggestion
+from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 
 
@@ -20,23 +29,63 @@ def orders_a_drug(suggestion: Suggestion) -> bool:
     )
 
 
+def ordered_ingredients(suggestion: Suggestion) -> frozenset[str]:
+    """The ingredients a suggestion's MedicationRequests order (medicationCodeableConcept.text,
+    as services/suggestions.medication_request writes it), lower case."""
+    found = set()
+    for action in suggestion.actions:
+        resource = action.resource
+        if resource is None or resource.get("resourceType") != "MedicationRequest":
+            continue
+        concept = resource.get("medicationCodeableConcept") or {}
+        text = concept.get("text")
+        if isinstance(text, str) and text:
+            found.add(text.strip().lower())
+    return frozenset(found)
+
+
+def running_antidepressants(ctx: RuleContext) -> frozenset[str]:
+    """The antidepressants running now: the base an adjunct proposal would be added to."""
+    return frozenset(
+        t.ingredient for t in ctx.record.trials if t.ongoing and t.role is Role.ANTIDEPRESSANT
+    )
+
+
+def keeps_running(
+    suggestion: Suggestion, drugs: AbstractSet[str], antidepressants: AbstractSet[str]
+) -> bool:
+    """Whether accepting `suggestion` keeps one of `drugs` going: it orders one of them (a
+    higher dose), or it adds a drug not running now while one of them is a running
+    antidepressant (`antidepressants`): an adjunct to it ("adjunct to the current
+    antidepressant", an antipsychotic added to it for psychotic features)."""
+    ordered = ordered_ingredients(suggestion)
+    if not ordered:
+        return False
+    if ordered & drugs:
+        return True
+    return bool(drugs & antidepressants) and bool(ordered - antidepressants)
+
+
 def hold_drug_orders(
-    recs: Sequence[Recommendation], line_for: Callable[[list[Suggestion]], str | None]
+    recs: Sequence[Recommendation],
+    line_for: Callable[[list[Suggestion]], str | None],
+    holds: Callable[[Suggestion], bool] = orders_a_drug,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals taken off as one-click actions and a
     line at the top of its detail: `line_for(held)` (the proposals taken off, maybe none) writes
-    it; None leaves the card as it is."""
+    it; None leaves the card as it is. `holds`: which proposals (default: every one that orders a
+    drug; `keeps_running` for a card about one drug)."""
     out: list[Recommendation] = []
     for rec in recs:
         if rec.topic != optimise_card.TOPIC:
             out.append(rec)
             continue
-        held = [s for s in rec.suggestions if orders_a_drug(s)]
+        held = [s for s in rec.suggestions if holds(s)]
         line = line_for(held)
         if line is None:
             out.append(rec)
             continue
-        kept = tuple(s for s in rec.suggestions if not orders_a_drug(s))
+        kept = tuple(s for s in rec.suggestions if not holds(s))
         out.append(
             screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
         )
@@ -47,3 +96,29 @@ def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) 
     """Whether the holding card of `topic` is on this screen: among `recs` and not snoozed
     (`hidden`). Each holding card asks it before it takes the proposals off."""
     return topic not in hidden and any(r.topic == topic for r in recs)
+
+
+def hold_for_drugs(
+    ctx: RuleContext,
+    recs: Sequence[Recommendation],
+    drugs: AbstractSet[str],
+    line_for: Callable[[list[Suggestion]], str],
+) -> list[Recommendation]:
+    """`recs` with the optimise card's proposals that keep one of `drugs` going (`keeps_running`)
+    taken off as one-click actions, with `line_for(held)` at the top of its detail; the card as it
+    is when none does. The caller has checked its card is shown (`shown`)."""
+    if not drugs:
+        return list(recs)
+    antidepressants = running_antidepressants(ctx)
+
+    def holds(suggestion: Suggestion) -> bool:
+        return keeps_running(suggestion, drugs, antidepressants)
+
+    return hold_drug_orders(recs, lambda held: line_for(held) if held else None, holds)
+
+
+def held_line(lead: str, held: Sequence[Suggestion], why: str) -> str:
+    """The line a holding card puts on the optimise card: "**Not one click <lead>:** <the
+    proposals held>. <why>" (`why`: what to settle first, and where)."""
+    labels = "; ".join(s.label for s in held)
+    return f"**Not one click {lead}:** {labels}. {why}"

@@ -10,6 +10,9 @@ disorder there is no card: antidepressant switches are not pushed (ISBD 2013) an
 review card says why. Where TMS is not an option (contraindication, psychotic features), the card
 says why, since there will be no TMS card.
 
+While the suicide-risk signal is acute (audit 13 WRONG 3), the card's first line says so and its
+drug proposals are text, not one click (`rule`): assessment comes first, as that card says.
+
 Safety rules (issue 11):
 - a current trial that responds (>= 50 % PHQ-9 drop, CANMAT 2023 para 180) is not switched or
   augmented: at most the dose is optimised within its range toward remission (para 187), and only
@@ -43,6 +46,7 @@ from __future__ import annotations
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
 from services import cards, drug_rules, tolerability
+from services.acute_risk import SuicideLevel
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
@@ -270,8 +274,31 @@ def _below_range_summary(trial: Trial) -> str:
     )
 
 
+def _acute_risk_line(ctx: RuleContext, held: list[Suggestion]) -> str:
+    """The card's first line while the suicide-risk signal is acute (not yet assessed, or
+    assessed as high risk), with the drug proposals it holds as text. The suicide-risk card says
+    "Medication changes and TMS suggestions on other cards come after this assessment" and an
+    acute signal removes the TMS card (tms_gate.blocks_tms): a one-click adjunct or dose change
+    here would go ahead of it (audit 13 WRONG 3, d10). The ECT referral stays one click: ECT is
+    one of the first options while the risk is acute (that card's own line)."""
+    signal = ctx.facts.suicide
+    high = signal is not None and signal.level is SuicideLevel.HIGH
+    head = (
+        "**Suicide risk card open (high risk found):** same-day psychiatric evaluation and a "
+        "safety plan before changing treatment"
+        if high
+        else "**Suicide risk card open:** assess risk before changing treatment"
+    )
+    if not held:
+        return head + "."
+    return f"{head}; not one click until then: {'; '.join(s.label for s in held)}."
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     rec = _rule(ctx)
+    signal = ctx.facts.suicide
+    if rec is not None and signal is not None and signal.acute:
+        rec = one_click_hold.hold_drug_orders([rec], lambda held: _acute_risk_line(ctx, held))[0]
     past = postpartum_psychosis.history(ctx) if rec is not None else ()
     if rec is None or not past:
         return rec

@@ -44,6 +44,12 @@ policy's multiple of its upper limit of normal (services/transaminases.py; revie
 pair names the result (value, date, ULN), as an alcohol screen is named; nefazodone's label says
 to withdraw it at 3x the ULN or more.
 
+While the card is shown, the optimise card's proposals that keep a drug of a pair going (a higher
+dose of it, an adjunct added to it as the running antidepressant) are text, not one click (audit
+13 UNSAFE 2, WRONG 3: one-click aripiprazole "adjunct to the current antidepressant" beside
+"bupropion ... contraindicated with bulimia: review whether it should continue"): whether it
+continues comes first (rules/one_click_hold.py). The optimise card still names them.
+
 A course on hold is not taken now and is left out (as the diagnosis review leaves it out); an ended
 course is not running. A drug an active order or statement lists without a readable date (a
 DataGap's `taken_now`) is checked too, named as such: the gap itself is reported on the cards whose
@@ -52,6 +58,8 @@ domains it touches (services/data_gaps.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,8 +67,8 @@ from fhir_mapping.record import Finding, FindingKind, Trial
 from services import cards, drug_rules, drugs, screen, transaminases
 from services.drug_rules import Choice
 from services.interaction_table import Taking
-from services.recommendation import Recommendation
-from services.rules import optimize_switch_augment, populations
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold, optimize_switch_augment, populations
 from services.rules.context import RuleContext
 from services.rules.populations import Restriction
 
@@ -365,3 +373,35 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         ),
     )
     return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's proposals that keep a drug this card asks to review going
+    as text while the card is on the screen (not in `hidden`): see the module docstring."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+    # The findings are named on that card only (said once a screen, issue 12): the line names
+    # the drug and points to it.
+    drugs = frozenset(pair.taking.ingredient for pair in pairs(ctx))
+
+    def line(held: list[Suggestion]) -> str:
+        antidepressants = one_click_hold.running_antidepressants(ctx)
+        kept = [
+            d
+            for d in sorted(drugs)
+            if any(one_click_hold.keeps_running(s, {d}, antidepressants) for s in held)
+        ]
+        return one_click_hold.held_line(
+            "while a condition on record weighs against the running drug",
+            held,
+            f"Each raises or keeps running {cards.and_list(kept)}, which the running-drug "
+            "caution card asks to review: decide whether it continues first; if it is switched, "
+            "choose the next step for the new antidepressant.",
+        )
+
+    return one_click_hold.hold_for_drugs(ctx, recs, drugs, line)

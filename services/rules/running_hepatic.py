@@ -20,17 +20,23 @@ assessed; it never names a class the record does not show. Nothing is one click:
 lower, stop or switch is the prescriber's. A safety card: it speaks whatever the pathway stage.
 Snoozable with a reason; the snooze is tied to the code and the drugs (`fingerprint`).
 Duloxetine and nefazodone are the running-drug caution card's (data/drug_cautions.csv).
+
+While the card is shown, the optimise card's proposals that raise such a drug or add an adjunct
+to it are text, not one click (audit 13 WRONG 3; rules/one_click_hold.py): its dose is settled
+first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from services import cards, drugs, hepatic_doses, screen
 from services.hepatic_doses import ASSESS_NOTE, HepaticRow, Liver
 from services.interaction_table import Taking
-from services.recommendation import Indicator, Recommendation
-from services.rules import running_cautions, running_dose
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import one_click_hold, running_cautions, running_dose
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-hepatic"
@@ -164,3 +170,29 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     card = cards.make(TOPIC, summary=_summary(found), detail=detail(found))
     return screen.with_fields(card, evidence_key=fingerprint(found))
+
+
+# --- the optimise card while this card is open --------------------------------------------------
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's proposals that raise a drug beyond its hepatic limit, or
+    add an adjunct to it, as text while this card is on the screen (not in `hidden`)."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+    found = beyond_limits(ctx)
+    if found is None:
+        return list(recs)
+    names = frozenset(d.name for d in found.drugs)
+
+    def line(held: list[Suggestion]) -> str:
+        return one_click_hold.held_line(
+            "while a drug is beyond its hepatic limit",
+            held,
+            f"Each raises or keeps running {cards.and_list(sorted(names))}, whose dose the "
+            "hepatic card asks to review: settle the dose first.",
+        )
+
+    return one_click_hold.hold_for_drugs(ctx, recs, names, line)

@@ -228,7 +228,10 @@ def tapering_section(tapered: Sequence[Trial]) -> str:
 
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
-    if ctx.facts.suicide is not None:
+    signal = ctx.facts.suicide
+    if signal is not None and not signal.acute:
+        # An acute signal's line is written by optimize_switch_augment.rule, which also holds
+        # the drug proposals as text while it is open (audit 13 WRONG 3).
         sections.append("**Suicide risk card open:** assess risk before changing treatment.")
     inferred = [t for t in ctx.facts.failed_trials if t.outcome_inferred]
     if inferred:

@@ -279,10 +279,36 @@ def _propose_regimen(
         f"{cards.fmt_mg(regimen.antipsychotic_min_mg)}-"
         f"{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day"
     )
+    usable = [t for t in running_ad if populations.never(ctx, t.ingredient, t.drug_class) is None]
+    base = usable[0] if usable else None
+    if base is not None and base.ingredient != regimen.antidepressant:
+        # The trial paired its antipsychotic with one antidepressant (audit 13 WRONG 10: "Add
+        # olanzapine to venlafaxine (STOP-PD)"): with another, the combination is CANMAT's
+        # general one (antidepressant plus atypical antipsychotic), the dose the trial's; the
+        # card and the order say so and do not claim the trial for a drug it did not test.
+        cite = f"CANMAT 2023 Table 3.6; dose as in {regimen.name}"
+        note = (
+            "Antipsychotic-range dose for psychotic depression (CANMAT 2023 Table 3.6: "
+            f"antidepressant plus atypical antipsychotic; dose as in {regimen.name}, which "
+            f"used {regimen.antidepressant})."
+        )
+        failed_alone = (
+            f" {base.ingredient.capitalize()} alone has not worked in this episode: the "
+            "antipsychotic is added to it, or the antidepressant is changed with psychiatry."
+            if base.ingredient in ctx.facts.failed_ingredients
+            else ""
+        )
+        sections.append(
+            f"**Combination with {base.ingredient}:** CANMAT 2023 Table 3.6 adds an atypical "
+            f"antipsychotic to the antidepressant; {regimen.name} tested {regimen.antipsychotic} "
+            f"with {regimen.antidepressant}, not with {base.ingredient}, so this combination "
+            f"rests on CANMAT's recommendation, not on that trial.{failed_alone}"
+        )
+    else:
+        cite = regimen.name
     resources = [
         medication(ctx, ap_info, regimen.antipsychotic, regimen.antipsychotic_min_mg, note, reasons)
     ]
-    usable = [t for t in running_ad if populations.never(ctx, t.ingredient, t.drug_class) is None]
     if running_ad and not usable:
         sections.append(
             f"**Combination:** the running antidepressant ({', '.join(dose_text(t) for t in running_ad)})"
@@ -295,7 +321,7 @@ def _propose_regimen(
         running_ad = usable
         label = (
             f"Add {regimen.antipsychotic} {cards.fmt_mg(regimen.antipsychotic_min_mg)} mg/day "
-            f"to {running_ad[0].ingredient} (target {ap_target}, {regimen.name})"
+            f"to {running_ad[0].ingredient} (target {ap_target}, {cite})"
         )
     else:
         ad_info = drugs.info(regimen.antidepressant)
