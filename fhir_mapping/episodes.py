@@ -154,12 +154,16 @@ def _role(
     if all(s.event.role is _AUGMENTATION for s in spans):
         return _AUGMENTATION
     start = cluster.start
+    # Started with (the same day) or during another antidepressant's course: an add-on to it
+    # (review 13 W7: quetiapine started with escitalopram is one combined treatment, not a
+    # second trial). A same-day course counts as the base only when it is no adjunct itself
+    # (`_base_on`): two drugs listed both ways started together stay two antidepressants.
     running = [
         course
         for t, course in earlier
         if t.role is _ANTIDEPRESSANT
         and t.ingredient != ingredient
-        and t.start < start
+        and (t.start < start or (t.start == start and _base_on(t.ingredient, ingredient, lookup)))
         and (t.end > start or t.ongoing)
     ]
     # The table is asked only when another antidepressant course was running at the start.
@@ -171,6 +175,21 @@ def _role(
     ):
         return _AUGMENTATION
     return _ANTIDEPRESSANT
+
+
+def _base_on(base: str, added: str, lookup: DrugLookup) -> bool:
+    """Whether `base`, started on the same day as `added`, is the course `added` augments: `base`
+    has no adjunct row (an antidepressant only), or `added` is an antipsychotic and `base` is not
+    (an antipsychotic beside an antidepressant is the augmentation: CANMAT 2023 Table 7.2)."""
+    if lookup(base, _AUGMENTATION) is None:
+        return True
+    added_info, base_info = lookup(added, _AUGMENTATION), lookup(base, _AUGMENTATION)
+    return (
+        added_info is not None
+        and base_info is not None
+        and "antipsychotic" in added_info.drug_class
+        and "antipsychotic" not in base_info.drug_class
+    )
 
 
 def _stopping(course: _Cluster, start: date, as_of: date, policy: MappingPolicy) -> bool:
@@ -245,13 +264,25 @@ def build_trials(
     # trials come out of this order sorted by (start, ingredient), as they are returned.
     clusters.sort(key=lambda ic: (ic[1].start, ic[0]))
     matched = _match_intolerances(intolerances, clusters) if intolerances else {}
-    trials: list[Trial] = []
+    # Roles are judged in start order, and on one day a drug listed only as an antidepressant
+    # before one listed both ways, so the course an adjunct started with is judged first (W7);
+    # the trials still come out in (start, ingredient) order.
+    order = sorted(
+        range(len(clusters)),
+        key=lambda i: (
+            clusters[i][1].start,
+            drug_lookup(clusters[i][0], _AUGMENTATION) is not None,
+            clusters[i][0],
+        ),
+    )
+    made: dict[int, Trial] = {}
     courses: list[tuple[Trial, _Cluster]] = []
-    for index, (ingredient, cluster) in enumerate(clusters):
+    for index in order:
+        ingredient, cluster = clusters[index]
         role = _role(ingredient, cluster, courses, drug_lookup, as_of, policy)
         trial = _trial(
             ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )
-        trials.append(trial)
+        made[index] = trial
         courses.append((trial, cluster))
-    return tuple(trials)
+    return tuple([made[i] for i in range(len(clusters))])

@@ -462,7 +462,10 @@ class Trial:
         # rules ask this of every trial several times per card (issue 14).
         on_treatment = self.on_treatment
         if on_treatment is None or on_treatment.value is None:
-            return not self.ongoing  # outcome unmeasured: neither remission nor response known
+            # Outcome unmeasured: neither remission nor response known. A course stopped for a
+            # documented intolerance (nausea) was stopped for that, not for lack of effect: no
+            # failure is read from the stop (audit 13 WRONG 4); it counts as not tolerated.
+            return not self.ongoing and self.intolerance is None
         if self.adequate_from is not None and self.outcome_before_adequate:
             # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
             # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an

@@ -76,6 +76,7 @@ from fhir_mapping.item9_floor import _phq9_max
 from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
+from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
 from fhir_mapping.score_totals import _dedupe as _dedupe
@@ -222,6 +223,14 @@ def read_rated(
                 for member in _links(resource):
                     parent_of.setdefault(member, set()).add(rid)
             value, item9, unread = _panel_values(resource)
+            if value is None and item9 is None and not unread and rid not in parent_of:
+                # Items answered, no total and no item 9 (review 13 W11): never dropped in
+                # silence, since the suicide item is unknown. No date in the reason (reasons go
+                # to the logs); the gap's resource names it.
+                unanswered = _unanswered(resource)
+                if unanswered:
+                    reason = f"a PHQ-9 incomplete ({unanswered} unanswered): item 9 unknown"
+                    gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
         elif concept == "auditc-panel":
             # Seldom: most charts file the AUDIT-C total alone (Synthea) or not at all.
             if day is None:
@@ -300,6 +309,26 @@ def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:
     if value is None:
         value = _value(panel, _phq9_max())
     return value, item9, unread
+
+
+def _unanswered(panel: Resource) -> str:
+    """The PHQ-9 items a panel leaves unanswered when it answers some ("items 7-9", "item 9"), or "" when
+    it answers none (a panel whose members are separate Observations) or all."""
+    items = phq9_items()
+    answered: set[int] = set()
+    for component in panel.get("component") or ():
+        if not isinstance(component, JSON_OBJECT) or _value(component, 3) is None:
+            continue
+        for _system, code, _display in codings(component.get("code")):
+            item = items.get(code)
+            if item is not None and item.number is not None:
+                answered.add(item.number)
+    missing = [n for n in range(1, 10) if n not in answered]
+    if not answered or not missing:
+        return ""
+    if missing == list(range(missing[0], missing[-1] + 1)) and len(missing) > 1:
+        return f"items {missing[0]}-{missing[-1]}"
+    return ("item " if len(missing) == 1 else "items ") + ", ".join(str(n) for n in missing)
 
 
 def _auditc_panel(panel: Resource, max_score: int | None) -> PanelTotal:

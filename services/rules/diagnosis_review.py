@@ -34,6 +34,7 @@ from services import (
     mood_cover,
     suggestions,
     tables,
+    trial_count,
 )
 from services.order_doses import trial_dose
 from services.pathway import (
@@ -351,20 +352,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     labs_unread = ctx.record.incomplete(DataDomain.LABS)
     if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
-        failed = len(ctx.facts.failed_trials)
+        # The count in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
+        # Without the names: a drug named here would repeat another card's caution about it.
+        _, failed = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
         items.append(
             Item(
                 "TSH not known (lab results not available)",
-                f"**TSH not known:** lab results could not all be read; after {failed} adequate "
-                "trials failed, check the latest TSH in the chart and consider one if clinically "
+                f"**TSH not known:** lab results could not all be read; after {failed}, check the latest TSH in the chart and consider one if clinically "
                 "indicated (CANMAT 2023 Table 5.1; thyroid dysfunction is a treatable "
                 "contributor, para 184).",
             )
             if labs_unread
             else Item(
                 f"no TSH in {days} days",
-                f"**No TSH in the last {days} days** after {failed} "
-                "adequate trials failed: consider one if clinically indicated (CANMAT 2023 "
+                f"**No TSH in the last {days} days** after {failed}: consider one if clinically indicated (CANMAT 2023 "
                 "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
             )
         )
@@ -388,16 +389,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
     indicator = Indicator.INFO if findings == 0 else None
+    _, counted = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
     if findings == 0 and labs_unread:
         summary = cards.fit_summary(
-            f"TSH not known (lab results not available) after {len(ctx.facts.failed_trials)} "
-            "failed trials: check it in the chart",
+            f"TSH not known (lab results not available) after {counted}: check it in the chart",
             "TSH not known (lab results not available): check it in the chart",
         )
     elif findings == 0:
         summary = cards.fit_summary(
-            f"No TSH in {ctx.policy.tsh_lookback_days} days after "
-            f"{len(ctx.facts.failed_trials)} failed trials: consider one if clinically indicated",
+            f"No TSH in {ctx.policy.tsh_lookback_days} days after {counted}: consider one if "
+            "clinically indicated",
             f"No TSH in {ctx.policy.tsh_lookback_days} days: consider one if clinically indicated",
         )
     else:

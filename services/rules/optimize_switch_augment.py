@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
-from services import cards, drug_rules, tolerability
+from services import cards, drug_rules, tolerability, trial_count
 from services.acute_risk import SuicideLevel
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
@@ -163,30 +163,9 @@ def _summary(
 
 def _failed_words(ctx: RuleContext) -> tuple[str, str]:
     """The failed trials as a summary counts them, with and without their names: "1 adequate
-    trial failed (sertraline)". A failure read only from a course having stopped, with no PHQ-9
-    on it (Trial.outcome_inferred), is never called an adequate trial that failed (review 10
-    finding 16): "1 trial stopped (sertraline, response not measured)", and beside a measured
-    one "1 adequate trial failed (venlafaxine), 1 stopped unmeasured (sertraline)"."""
-    failed = ctx.facts.failed_trials
-    measured = [t for t in failed if not t.outcome_inferred]
-    inferred = [t for t in failed if t.outcome_inferred]
-    n, m = len(measured), len(inferred)
-    adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
-    stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
-    # The short forms keep the self-reported mark too (session 13 L3 item 2): a summary that
-    # falls back to one must not present a trial only the patient reports as a documented one.
-    said, said_inferred = cards.reported_note(measured), cards.reported_note(inferred)
-    if not inferred:
-        return f"{adequate} ({cards.names(measured)}){said}", f"{adequate}{said}"
-    if not measured:
-        return f"{stopped} ({cards.names(inferred)}, response not measured){said_inferred}", (
-            f"{stopped}, response not measured{said_inferred}"
-        )
-    return (
-        f"{adequate} ({cards.names(measured)}){said}, {m} stopped "
-        f"unmeasured ({cards.names(inferred)}){said_inferred}",
-        f"{adequate}{said}, {m} stopped unmeasured{said_inferred}",
-    )
+    trial failed (sertraline)"; an inferred failure is "stopped unmeasured" (review 10 finding
+    16). The same words on every card that counts them (services/trial_count.py, audit 13)."""
+    return trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
 
 
 def tapering(ctx: RuleContext) -> tuple[Trial, ...]:

@@ -22,7 +22,7 @@ postnatal year, acute_risk.psychotic_now) is not a current psychotic feature: th
 from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, FindingKind, SourceRef
-from services import cards, suggestions
+from services import cards, suggestions, trial_count
 from services.pathway import VOID_REQUEST_STATUSES
 from services.psychotherapy_sessions import (
     PsychotherapySessions,
@@ -71,9 +71,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):
         return None
-    count = len(facts.failed_trials)
-    noun = "trial" if count == 1 else "trials"
-    failed = cards.names(facts.failed_trials)
+    # Counted in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
+    failed, failed_short = trial_count.failed_words(facts.failed_trials, ctx.record)
     unseen = history_unavailable(ctx)
     if unseen:
         absence = "psychotherapy history not available"
@@ -82,8 +81,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     else:
         absence = "no psychotherapy on record"
     summary = cards.fit_summary(
-        f"{count} adequate {noun} failed ({failed}) and {absence}: consider a CBT or IPT referral",
-        f"{count} adequate {noun} failed, {absence}: consider CBT or IPT",
+        f"{failed} and {absence}: consider a CBT or IPT referral",
+        f"{failed_short}; {absence}: consider CBT or IPT",
     )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding

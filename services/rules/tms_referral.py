@@ -33,7 +33,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from fhir_mapping.record import AdherenceStatus, DataDomain, Trial
+from fhir_mapping.record import AdherenceStatus, DataDomain, PatientRecord, Trial
 from services import (
     cards,
     data_gaps,
@@ -42,6 +42,7 @@ from services import (
     tables,
     tms_course,
     tms_gate,
+    trial_count,
 )
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
@@ -234,28 +235,29 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     return header + "\n" + "\n".join(lines)
 
 
-def _counted(trials: tuple[Trial, ...]) -> tuple[str, str]:
+def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:
     """What the TMS count rests on, in words, with and without the drugs' names: failed trials,
-    and those not tolerated when the clinic counts them (policy.tms_count_intolerant_trials), so
-    the text says what was counted. Each trial's `failed` is read once (a chain of properties)."""
+    said as every card says them (trial_count.failed_words: stopped unmeasured, self-reported,
+    to confirm), and those not tolerated when the clinic counts them
+    (policy.tms_count_intolerant_trials), so the text says what was counted. Each trial's
+    `failed` is read once (a chain of properties)."""
     failed: list[Trial] = []
     other: list[Trial] = []
     for t in trials:
         (failed if t.failed else other).append(t)
 
-    def part(group: list[Trial], what: str, adequate: bool) -> tuple[str, str]:
+    def part(group: list[Trial]) -> tuple[str, str]:
         n = len(group)
-        noun = "trial" if n == 1 else "trials"
-        text = f"{n} {'adequate ' if adequate else ''}{noun} {what}"
+        text = f"{n} {'trial' if n == 1 else 'trials'} not tolerated"
         said = cards.reported_note(group)
         # The short form keeps the self-reported mark (session 13 L3 item 2).
         return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
 
     if not other:
-        return part(failed, "failed", True)
+        return trial_count.failed_words(failed, record)
     if not failed:
-        return part(other, "not tolerated", False)
-    named, plain = part(failed, "failed", True)
+        return part(other)
+    named, plain = trial_count.failed_words(failed, record)
     said = cards.reported_note(other)
     return (
         f"{named} and {len(other)} not tolerated ({cards.names(other)}){said}",
@@ -362,7 +364,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
     payer = "" if met else f"; {evaluation.rule_set.name} criteria not yet met"
-    counted_named, counted_plain = _counted(counted)  # said in the summary and the referral
+    counted_named, counted_plain = _counted(
+        counted, ctx.record
+    )  # said in the summary and the referral
     safety_items = _safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
         f"{counted_named}; PHQ-9 {latest.value}: consider TMS referral{payer}",

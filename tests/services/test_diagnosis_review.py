@@ -80,7 +80,7 @@ def test_no_tsh_in_twelve_months_when_trd_is_met_suggests_tsh() -> None:
     # when clinically indicated); the order is offered, not recommended.
     assert rec.indicator is Indicator.INFO
     assert rec.summary == (
-        "No TSH in 365 days after 2 failed trials: consider one if clinically indicated"
+        "No TSH in 365 days after 2 adequate trials failed: consider one if clinically indicated"
     )
     assert "consider one if clinically indicated (CANMAT 2023 Table 5.1" in rec.detail
     assert [s.is_recommended for s in rec.suggestions] == [False]

@@ -24,7 +24,13 @@ from tests.services.test_postpartum_psychosis_catatonia import (
 
 
 def _ctx(*failed: Any) -> RuleContext:
-    return cast(RuleContext, SimpleNamespace(facts=SimpleNamespace(failed_trials=failed)))
+    # The record: the count's "to confirm" marks read it (services/trial_count.py, session 13 F4).
+    return cast(
+        RuleContext,
+        SimpleNamespace(
+            facts=SimpleNamespace(failed_trials=failed), record=f.record(trials=failed)
+        ),
+    )
 
 
 def _reported(ingredient: str, drug_class: str) -> Any:
@@ -51,7 +57,7 @@ def test_no_reported_course_no_mark() -> None:
 
 def test_the_tms_count_short_form_keeps_the_mark() -> None:
     reported = _reported("sertraline", "SSRI")
-    long, short = tms_referral._counted((reported, f.trial("venlafaxine", "SNRI")))
+    long, short = tms_referral._counted((reported, f.trial("venlafaxine", "SNRI")), f.record())
     assert "sertraline self-reported" in long
     assert short == "2 adequate trials failed, sertraline self-reported"
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, Trial
-from services import cards, pathway_options, tms_course
+from services import cards, pathway_options, tms_course, trial_count
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.rules import populations
@@ -250,5 +250,11 @@ def opening(ctx: RuleContext) -> list[str]:
             + (": no PHQ-9 since it became adequate" if early else ": no PHQ-9 on treatment")
             + "; confirm the response with the patient."
         )
+    # A counted trial the record leaves open (a stated reason that is not depression, an inducer
+    # beside it): the summary marks it "to confirm", and here is why (services/trial_count.py;
+    # audit 13 WRONG 8 and 9: only the TMS card said so).
+    confirm = trial_count.confirm_lines(ctx.facts.failed_trials, ctx.record)
+    if confirm:
+        sections.append("**To confirm:** " + "; ".join(confirm) + ".")
     sections.append(populations.population_notes(ctx))
     return sections

@@ -1,0 +1,80 @@
+"""The failed trials as every card counts them, in one set of words (audit 13 WRONG 4, 8, 9, 12).
+
+The optimise, TMS, psychotherapy and TSH cards each wrote their own count: the optimise card said
+"1 adequate trial failed (mirtazapine), 1 stopped unmeasured (citalopram)" while the three others
+said "2 adequate trials failed", and a course ordered for PMDD, taken beside carbamazepine or
+only reported by the patient was marked "to confirm" on the TMS criterion alone. Here, once:
+
+- a failure read only from the course having stopped (Trial.outcome_inferred) is "stopped
+  unmeasured", never an adequate trial that failed (review 10 finding 16);
+- a course only the patient reports is "self-reported" (card_format.reported_note);
+- a counted course the record leaves open is "to confirm": its stated reason names no depression
+  (trial_indication.to_confirm_text), or an inducer ran beside it (inducers.note). The reason is
+  said in full by `confirm_lines`; a summary names the drug only.
+
+The counts themselves (which trials failed, one per drug) stay PathwayFacts.failed_trials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.record import PatientRecord, Trial
+from services import inducers, trial_indication
+from services.card_format import names, reported_note
+
+
+def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
+    """What is left to confirm of a counted trial, in the words the TMS criterion uses: its
+    stated reason ("ordered for PMDD (F32.81): confirm it was a trial for the depression"),
+    an inducer beside it ("taken with carbamazepine ...: the dose may not have been adequate").
+    Empty for nearly every trial."""
+    found = [trial_indication.to_confirm_text(trial), inducers.note(trial, record)]
+    return tuple([text for text in found if text is not None])
+
+
+def confirm_note(trials: Sequence[Trial], record: PatientRecord) -> str:
+    """Said after the names of trials a card counts, as reported_note is: ", to confirm" when
+    every one has something to confirm, ", sertraline to confirm" when some do, "" when none."""
+    marked = list(dict.fromkeys([t.ingredient for t in trials if confirm_reasons(t, record)]))
+    if not marked:
+        return ""
+    if len(marked) == len(dict.fromkeys([t.ingredient for t in trials])):
+        return ", to confirm"
+    return f", {', '.join(marked)} to confirm"
+
+
+def confirm_lines(trials: Sequence[Trial], record: PatientRecord) -> list[str]:
+    """One line per counted trial with something to confirm: "sertraline: ordered for ...:
+    confirm it was a trial for the depression"; for a card's detail."""
+    return [
+        f"{t.ingredient}: {'; '.join(reasons)}"
+        for t in trials
+        if (reasons := confirm_reasons(t, record))
+    ]
+
+
+def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:
+    """The failed trials (PathwayFacts.failed_trials) as every card counts them, with and without
+    their names: "2 adequate trials failed (sertraline, venlafaxine), sertraline to confirm";
+    "1 adequate trial failed (venlafaxine), 1 stopped unmeasured (sertraline)"; "1 trial stopped
+    (sertraline, response not measured)". The short form keeps every mark (session 13 L3 item 2:
+    a summary that falls back to it must not drop one)."""
+    measured = [t for t in trials if not t.outcome_inferred]
+    inferred = [t for t in trials if t.outcome_inferred]
+    n, m = len(measured), len(inferred)
+    adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
+    stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
+    said = reported_note(measured) + confirm_note(measured, record)
+    said_inferred = reported_note(inferred) + confirm_note(inferred, record)
+    if not inferred:
+        return f"{adequate} ({names(measured)}){said}", f"{adequate}{said}"
+    if not measured:
+        return f"{stopped} ({names(inferred)}, response not measured){said_inferred}", (
+            f"{stopped}, response not measured{said_inferred}"
+        )
+    return (
+        f"{adequate} ({names(measured)}){said}, {m} stopped "
+        f"unmeasured ({names(inferred)}){said_inferred}",
+        f"{adequate}{said}, {m} stopped unmeasured{said_inferred}",
+    )
