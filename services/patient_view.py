@@ -22,6 +22,7 @@ from services.recommendation import Recommendation
 from services.rules import (
     adherence_review,
     age_dose_limit,
+    angle_closure_hold,
     diagnosis_review,
     interactions,
     maoi_combination,
@@ -32,6 +33,7 @@ from services.rules import (
     psychotherapy,
     recurrence,
     relapse,
+    running_blood_pressure,
     running_cautions,
     running_hepatic,
     running_qtc,
@@ -84,6 +86,8 @@ def run_rules(
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
+    # An SNRI or bupropion running with uncontrolled blood pressure (review 13 W6).
+    found.append(running_blood_pressure.rule(ctx))
     if ctx.facts.active:
         # PMDD coded with no depression diagnosis (PathwayFacts.pmdd_only): no TRD step; the
         # diagnosis review alone asks for an assessment for a major depressive episode.
@@ -94,6 +98,8 @@ def run_rules(
     shown = running_qtc.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
+    # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
+    shown = angle_closure_hold.hold_one_click(ctx, shown)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 
