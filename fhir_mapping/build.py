@@ -31,6 +31,8 @@ from fhir_mapping import (
 )
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
+from fhir_mapping.blood_pressure import codes as blood_pressure_codes
+from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
@@ -48,7 +50,7 @@ from fhir_mapping.medications import flat_drafts, medication_events
 from fhir_mapping.phq9_lookalike import may_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataGap, Finding, Patient, PatientRecord
+from fhir_mapping.record import BloodPressure, DataGap, Finding, Patient, PatientRecord
 from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
 
 Resource = Mapping[str, Any]
@@ -259,8 +261,11 @@ _NO_READER: tuple[None, bool, bool] = (None, False, False)
 # object of the same value (built, not a literal, which the compiler would share with _NO_READER).
 _PREGNANCY_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
 _PREGNANCY_CODES = pregnancy.status_and_edd_codes()
+# ... and for a blood pressure panel or half (blood_pressure.py; review 13 W6): a third object.
+_VITALS_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_BLOOD_PRESSURE_CODES = blood_pressure_codes()
 # The codes `_observation_reads` looks at further: any other is rejected with this one lookup.
-_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES
+_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES
 
 
 def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
@@ -284,7 +289,7 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     known = _KNOWN_CODES
     first: ObservationCode | None = None
     scale: ObservationCode | None = None
-    lab = screen = pregnant = False
+    lab = screen = pregnant = vital = False
     for coding in items:
         if not isinstance(coding, JSON_OBJECT):
             continue
@@ -296,6 +301,8 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
             continue
         if code in _PREGNANCY_CODES:
             pregnant = True
+        if code in _BLOOD_PRESSURE_CODES:
+            vital = True
         system = coding.get("system")
         if not isinstance(system, str):
             system = ""
@@ -310,7 +317,9 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
         lab = lab or is_lab
         screen = screen or is_screen
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
-        return _PREGNANCY_READER if pregnant else _NO_READER
+        if pregnant:
+            return _PREGNANCY_READER
+        return _VITALS_READER if vital else _NO_READER
     return (scale, lab, screen)
 
 
@@ -399,6 +408,7 @@ def build_record(
     lookalikes: list[Resource] = []  # Observations named PHQ-9 that no reader took
     administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
     pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
+    vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
     # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
     # which is asked only about the rest (issue 14).
@@ -425,6 +435,9 @@ def build_record(
             reads = _observation_reads(resource)
             if reads is _PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)
+                continue
+            if reads is _VITALS_READER:  # review 13 W6
+                vital_observations.append(resource)
                 continue
             if reads is _NO_READER:
                 skipped += 1
@@ -536,6 +549,10 @@ def build_record(
         clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
+    blood_pressures: tuple[BloodPressure, ...] = ()
+    if vital_observations:
+        blood_pressures, vital_gaps = read_blood_pressures(vital_observations, as_of=as_of)
+        gaps.extend(vital_gaps)
     conditions = kept.get("Condition", [])
     if conditions:  # a depression end written as text with no date (recheck 2 finding 6)
         gaps.extend(
@@ -564,4 +581,5 @@ def build_record(
         gaps=tuple(gaps),
         intolerances=tuple(intolerances),
         suicide_screens=screens,
+        blood_pressures=blood_pressures,
     )

@@ -35,6 +35,7 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
         DataDomain.LABS,
         DataDomain.CONDITIONS,
         DataDomain.LIVER_TESTS,
+        DataDomain.VITALS,
     ),
     "QuestionnaireResponse": (DataDomain.SCORES,),
     "Condition": (DataDomain.CONDITIONS,),
@@ -63,6 +64,9 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
     # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
     "liverTests": (DataDomain.LIVER_TESTS,),
+    # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
+    # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
+    "vitals": (DataDomain.VITALS,),
 }
 
 
@@ -96,6 +100,7 @@ _NOUN = {
     DataDomain.QTC: "ECG or QTc result",
     DataDomain.SESSIONS: "medication administration",
     DataDomain.LIVER_TESTS: "liver test result",
+    DataDomain.VITALS: "blood pressure reading",
 }
 
 

@@ -568,6 +568,16 @@ class FindingKind(StrEnum):
     # the order hooks whatever the latest sodium (services/order_checks/sodium_draft.py, review
     # 12 finding 7).
     SIADH = "siadh"
+    # Angle-closure glaucoma or an anatomically narrow angle (ICD-10-CM H40.2x, H40.03x, H40.06x;
+    # SNOMED CT 392288006): a tricyclic's anticholinergic mydriasis, and the pupillary dilation the
+    # SSRI, SNRI, bupropion and mirtazapine labels warn of, can set off an angle-closure attack
+    # (services/order_checks/drug_disease.py; review 13 W5). Open-angle glaucoma (H40.1x) is not
+    # this kind: the labels' warning is about narrow angles.
+    ANGLE_CLOSURE = "angle-closure"
+    # Urinary retention (ICD-10-CM R33.x; SNOMED CT 267064002, 236648008) or benign prostatic
+    # hyperplasia with lower urinary tract symptoms (N40.1): a strongly anticholinergic drug (a
+    # tricyclic) can bring on retention (AGS Beers 2023 drug-disease table; review 13 W5).
+    URINARY_RETENTION = "urinary-retention"
     # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
     # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
     # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).
@@ -669,6 +679,29 @@ class Measurement:
     test: str  # "qt" | "heart-rate" (fhir_mapping/data/lab_panel_measures.csv)
     value: float
     unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BloodPressure:
+    """One blood pressure reading (fhir_mapping/blood_pressure.py): a US Core Blood Pressure panel
+    (LOINC 85354-9) with its systolic (8480-6) and diastolic (8462-4) components, or the two
+    sent as Observations of their own and paired by their time. In mm Hg."""
+
+    date: date
+    systolic: float | None
+    diastolic: float | None
+    source: SourceRef | None = None
+    # The time the reading was taken when the resource gives one (ISO text), so two readings of
+    # one day stay in order and a card can show which is the later.
+    taken: str = ""
+
+    def text(self) -> str:
+        """ "162/102 mm Hg on 2025-05-20" (a missing half as "?")."""
+
+        def part(value: float | None) -> str:
+            return "?" if value is None else f"{value:g}"
+
+        return f"{part(self.systolic)}/{part(self.diastolic)} mm Hg on {self.date.isoformat()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,6 +864,10 @@ class DataDomain(StrEnum):
     # chart sent without that key (an EHR with the older discovery) leaves only the transaminase
     # checks unseen, never the lithium, TSH or sodium ones that come under `labs` (review 12 H10).
     LIVER_TESTS = "liver tests"
+    # Blood pressure readings (the `vitals` prefetch key, services/catalog.py; fhir_mapping/
+    # blood_pressure.py): apart from LABS, as only the blood-pressure checks of the SNRIs and
+    # bupropion read them (review 13 W6), so a chart sent without the key leaves nothing else unseen.
+    VITALS = "vital signs"
 
 
 class GapCause(StrEnum):
@@ -899,6 +936,8 @@ class PatientRecord:
     intolerances: tuple[Intolerance, ...] = ()
     # C-SSRS screens and documented suicide risk levels, oldest first (suicide_screen.py).
     suicide_screens: tuple[SuicideScreen, ...] = ()
+    # Blood pressure readings, oldest first (fhir_mapping/blood_pressure.py; review 13 W6).
+    blood_pressures: tuple[BloodPressure, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

@@ -45,6 +45,18 @@ and `labs` only) reads every lab as before: what a missing `liverTests` leaves u
 domain (DataDomain.LIVER_TESTS, fhir_mapping/gaps.py DOMAINS_OF_KEY), which only the transaminase
 checks read; it is optional, as `labs` is, and fetched from `fhirServer` when it can be. A site's
 local ALT or AST code goes with it (`_local_codes`).
+
+Blood pressure (review 13 W6): a fourth Observation key, `vitals`, asks for the US Core Blood
+Pressure panel (LOINC 85354-9) and its systolic (8480-6) and diastolic (8462-4) codes, each
+also under its OID (a C-CDA conversion's vital signs), newest first (`_sort=-date`: CDS Hooks
+2.0 lists `_sort` among the prefetch query restrictions, for "most recent" queries), so the
+readings the check needs (the last two: services/blood_pressure.py) are on the first page
+whatever the server's page size. 298 bytes with a 64-character patient id. Its own key, not
+`labs` (1,738 of 1,800 bytes) nor `observations`: optional as `labs` is, and a chart sent
+without it leaves only the SNRI and bupropion blood-pressure checks unseen (DataDomain.VITALS,
+fhir_mapping/gaps.py DOMAINS_OF_KEY). The site's `[codes]` local codes are not added to it
+(observation_codes.csv has no blood pressure row to map them to): an Epic flowsheet row sent
+only under its local code is not read, which the README says.
 """
 
 from __future__ import annotations
@@ -56,6 +68,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import quote
 
+from fhir_mapping import blood_pressure
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
@@ -112,6 +125,8 @@ OBSERVATIONS = "observations"
 LABS = "labs"
 LIVER_TESTS = "liverTests"
 OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS)
+# Blood pressure (review 13 W6): not an observation_codes.csv key (no site codes, no `_key_of`).
+VITALS = "vitals"
 
 
 def _key_of(row: ObservationCode) -> str:
@@ -199,6 +214,15 @@ def _observation_query(site_codes: SiteCodes, key: str) -> str:
     return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_count=1000"
 
 
+def _vitals_query() -> str:
+    """The `vitals` template: the blood pressure codes (fhir_mapping/blood_pressure.py) under
+    both LOINC spellings, newest first (module docstring)."""
+    codes = ",".join(
+        _token(system, code) for system in (LOINC, LOINC_OID) for code in blood_pressure.CODES
+    )
+    return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_sort=-date&_count=1000"
+
+
 @cache
 def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, ...]:
     """The services and their prefetch templates; `site_codes` adds the site's local codes to
@@ -216,6 +240,8 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         (OBSERVATIONS, _observation_query(site_codes, OBSERVATIONS)),
         (LABS, _observation_query(site_codes, LABS)),
         (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),
+        # Blood pressure, newest first: the SNRI and bupropion checks (review 13 W6). Optional.
+        (VITALS, _vitals_query()),
         # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,
         # not `questionnaire=<canonicals>`: a site's own PHQ-9 form, and LHC-Forms ones with no
         # canonical url, would be missed; the mapping drops other forms cheaply. Not required.
@@ -241,7 +267,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
         ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
-    # `labs` and `liverTests` are not required: a lab the EHR cannot send (the key missing, the server failing)
+    # `labs`, `liverTests` and `vitals` are not required: a lab the EHR cannot send (the key missing, the server failing)
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
     # Scores are required: without them a non-response or suicide risk cannot be judged.

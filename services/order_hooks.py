@@ -72,6 +72,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen, tables
 from services.order_checks.bipolar import bipolar_check
+from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import boxed_warning_line, caution_check
 from services.order_checks.doses import (
     age_check,
@@ -79,6 +80,7 @@ from services.order_checks.doses import (
     carry_not_checked,
     dose_checks,
 )
+from services.order_checks.drug_disease import drug_disease_check
 from services.order_checks.duplicate import same_class_check
 from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
@@ -285,6 +287,11 @@ def run_order_checks(
         for finding in checks:
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
+        # Angle-closure glaucoma, urinary retention (review 13 W5): after the Beers check, whose
+        # card takes the lines at 65 and older; then uncontrolled blood pressure (W6).
+        for extra in (drug_disease_check(ctx, draft, by_topic), blood_pressure_check(ctx, draft)):
+            if extra is not None:
+                by_topic.setdefault(extra.topic, []).append(extra)
     carry_not_checked(ctx, drafts, by_topic)
     # Interactions outside the MAOI table (review 7 finding 5): one card for every selected
     # draft, any role; it also rewords "fine for titration" for a draft in a critical pair.

@@ -23,6 +23,7 @@ from services.rules import (
     adherence_review,
     adjunct_harm,
     age_dose_limit,
+    angle_closure_hold,
     diagnosis_review,
     interactions,
     lithium_level,
@@ -34,6 +35,7 @@ from services.rules import (
     psychotherapy,
     recurrence,
     relapse,
+    running_blood_pressure,
     running_cautions,
     running_hepatic,
     running_qtc,
@@ -90,6 +92,8 @@ def run_rules(
     found.append(adjunct_harm.rule(ctx))
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))
+    # An SNRI or bupropion running with uncontrolled blood pressure (review 13 W6).
+    found.append(running_blood_pressure.rule(ctx))
     if ctx.facts.active:
         # PMDD coded with no depression diagnosis (PathwayFacts.pmdd_only): no TRD step; the
         # diagnosis review alone asks for an assessment for a major depressive episode.
@@ -108,6 +112,8 @@ def run_rules(
     shown = running_cautions.hold_one_click(ctx, shown, hidden)
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
+    # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
+    shown = angle_closure_hold.hold_one_click(ctx, shown)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

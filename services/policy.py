@@ -182,6 +182,22 @@ class Policy:
     # a guideline value: labs differ, and ACG 2017 gives lower healthy limits, 29-33 men and 19-25
     # women, recalled). A lower value flags more; the lab's own range, when sent, always wins.
     transaminase_default_uln: float = 40.0
+    # Uncontrolled blood pressure for the SNRI and bupropion checks (review 13 W6; services/
+    # blood_pressure.py): the last two readings both at or above this systolic OR this
+    # diastolic line (a reading's category is set by the higher of the two, as ACC/AHA 2017
+    # classifies). 160/100, a DESIGN CHOICE: ACC/AHA 2017 stage 2 hypertension starts at
+    # 140/90, but at that line a large share of adults treated for hypertension would get the
+    # card on every SNRI order (noise that teaches the card away); 160/100 is the line the older
+    # JNC 7 stage 2 and the ESC/ESH 2018 grade 2 use for hypertension that needs prompt
+    # treatment (recalled, UNVERIFIED here), which reads as "not controlled" whatever the
+    # patient's target. Two readings, not one: a single high reading (pain, white coat) is not
+    # the labels' "pre-existing hypertension" or "sustained increase". A clinic wanting the
+    # stage 2 line sets 140 and 90.
+    bp_uncontrolled_systolic: int = 160
+    bp_uncontrolled_diastolic: int = 100
+    # Readings older than this do not count: the latest must be this recent (one year, as
+    # lab_recent_days), so a chart whose last readings are years old gets no card.
+    bp_recent_days: int = 365
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
@@ -295,6 +311,9 @@ class PolicyConfig(BaseModel):
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
     transaminase_uln_multiple: float = Field(3.0, ge=1, le=20)
     transaminase_default_uln: float = Field(40.0, gt=0, le=500)
+    bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)
+    bp_uncontrolled_diastolic: int = Field(100, ge=70, le=150)
+    bp_recent_days: int = Field(365, ge=1, le=3660)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False

@@ -113,7 +113,7 @@ def test_required_keys_stay_and_labs_is_optional() -> None:
 
 def test_every_observation_key_has_its_own_domains() -> None:
     keys = {k for k, t in services()[0].prefetch if t.startswith("Observation?")}
-    assert keys == set(DOMAINS_OF_KEY) == {"observations", "labs", "liverTests"}
+    assert keys == set(DOMAINS_OF_KEY) == {"observations", "labs", "liverTests", "vitals"}
 
 
 def test_discovery_lists_both_observation_keys(client: TestClient) -> None:
@@ -187,6 +187,7 @@ def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
         (DataDomain.LABS, True),
         (DataDomain.CONDITIONS, False),
         (DataDomain.LIVER_TESTS, True),
+        (DataDomain.VITALS, True),  # blood pressure (review 13 W6)
     }
 
 
@@ -214,6 +215,7 @@ def test_a_hook_without_labs_is_answered_with_the_labs_named_unavailable(
         (REPO / "tests/fixtures/patients/trd_meets_tms.request.json").read_text("utf-8")
     )
     del body["prefetch"]["labs"]
+    body["prefetch"]["vitals"] = None  # the fixture predates `vitals` (review 13 W6): no data
     response = client.post(HOOK, json=body)
     assert response.status_code == 200, response.text  # not a 412: labs are optional
     assert list(fake.calls[-1].unavailable) == ["Observation:labs"]

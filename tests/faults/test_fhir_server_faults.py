@@ -144,6 +144,7 @@ def test_fault_with_required_keys_prefetched_still_answers_cards(
             "Patient",
             "Observation:labs",
             "Observation:liverTests",
+            "Observation:vitals",
         }
 
 

@@ -102,6 +102,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "observations": phqs,
         "labs": [],
         "liverTests": [],
+        "vitals": [],
         "procedures": [],
         "serviceRequests": [],
         "devices": [],

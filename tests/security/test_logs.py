@@ -174,6 +174,7 @@ def test_one_line_per_hook_call_with_what_an_operator_needs(
         "observations",
         "labs",
         "liverTests",
+        "vitals",
         "procedures",
         "serviceRequests",
         "devices",

@@ -1,0 +1,106 @@
+"""Uncontrolled blood pressure with an SNRI or bupropion (review 13 W6).
+
+The venlafaxine label (Effexor XR 5.3) says to control pre-existing hypertension before starting
+it and to consider a lower dose or stopping it for a sustained rise; the other SNRI labels and
+bupropion's say much the same (data/blood_pressure_cautions.csv, each row with its cite and
+status). The readings come from the `vitals` prefetch key (fhir_mapping/blood_pressure.py).
+
+"Uncontrolled" here: the last two readings both at or above policy.bp_uncontrolled_systolic
+(160) or policy.bp_uncontrolled_diastolic (100), the latest of them within policy.bp_recent_days.
+Why 160/100 and not ACC/AHA 2017 stage 2 (140/90): services/policy.py. A reading with one half
+missing is judged on the half it has (the safer reading: a diastolic of 104 is high whatever the
+systolic). Two readings on one day count as two: a repeat in clinic that is still high is what
+"sustained" means at a visit.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import BloodPressure, DataDomain, PatientRecord
+from services.policy import Policy
+
+
+@dataclass(frozen=True, slots=True)
+class BpCaution:
+    """One row of data/blood_pressure_cautions.csv."""
+
+    ingredient: str
+    says: str  # what the label says of blood pressure, as the card quotes it
+    if_running: str  # what the label advises once the drug runs
+    cite: str
+    source: str
+    status: str
+
+    @property
+    def flag(self) -> str:
+        return " (UNVERIFIED)" if self.status == "UNVERIFIED" else ""
+
+
+@cache
+def _rows() -> dict[str, BpCaution]:
+    text = resources.files("services").joinpath("data/blood_pressure_cautions.csv")
+    return {
+        row["ingredient"].strip().lower(): BpCaution(
+            ingredient=row["ingredient"].strip().lower(),
+            says=row["says"],
+            if_running=row["if_running"],
+            cite=row["cite"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    }
+
+
+def caution_for(ingredient: str) -> BpCaution | None:
+    return _rows().get(ingredient.lower())
+
+
+def _high(reading: BloodPressure, policy: Policy) -> bool:
+    systolic, diastolic = reading.systolic, reading.diastolic
+    return (systolic is not None and systolic >= policy.bp_uncontrolled_systolic) or (
+        diastolic is not None and diastolic >= policy.bp_uncontrolled_diastolic
+    )
+
+
+def uncontrolled(
+    record: PatientRecord, policy: Policy
+) -> tuple[BloodPressure, BloodPressure] | None:
+    """The last two readings (latest first) when both are at or above the policy's line and the
+    latest is recent, else None."""
+    readings = record.blood_pressures
+    if len(readings) < 2:
+        return None
+    latest, before = readings[-1], readings[-2]
+    if (record.as_of - latest.date).days > policy.bp_recent_days:
+        return None
+    if _high(latest, policy) and _high(before, policy):
+        return latest, before
+    return None
+
+
+def line_words(policy: Policy) -> str:
+    """ "160/100 mm Hg (systolic or diastolic)" """
+    return (
+        f"{policy.bp_uncontrolled_systolic}/{policy.bp_uncontrolled_diastolic} mm Hg "
+        "(systolic or diastolic)"
+    )
+
+
+def readings_text(pair: tuple[BloodPressure, BloodPressure]) -> str:
+    """ "166/104 mm Hg on 2025-05-20 (Observation/bp-2) and 162/102 mm Hg on 2025-04-22" """
+
+    def one(reading: BloodPressure) -> str:
+        ref = f" ({reading.source})" if reading.source is not None else ""
+        return reading.text() + ref
+
+    return f"{one(pair[0])} and {one(pair[1])}"
+
+
+def incomplete(record: PatientRecord) -> bool:
+    """Whether a later reading may be missing (the `vitals` key partly read)."""
+    return record.incomplete(DataDomain.VITALS)

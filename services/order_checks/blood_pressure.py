@@ -1,0 +1,45 @@
+"""An SNRI or bupropion drafted with uncontrolled blood pressure (review 13 W6;
+services/blood_pressure.py): a warning at the order hooks. The labels' words are "control
+pre-existing hypertension before initiating" (venlafaxine, levomilnacipran, milnacipran,
+desvenlafaxine) and "assess blood pressure before initiating" (duloxetine, bupropion): the order
+is the moment they speak of. Not snoozable (a safety check of one order). No readings, or a
+`vitals` key not sent: no card (the data gap is named only on the blood-pressure cards, which
+are the ones blood pressure could change: services/data/topic_data.csv).
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder, Role
+from services import blood_pressure, cards
+from services.order_checks.model import OrderCheck
+from services.rules.context import RuleContext
+
+TOPIC = "order-blood-pressure"
+
+
+def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if draft.role is not Role.ANTIDEPRESSANT:
+        return None
+    caution = blood_pressure.caution_for(draft.ingredient)
+    if caution is None:
+        return None
+    pair = blood_pressure.uncontrolled(ctx.record, ctx.policy)
+    if pair is None:
+        return None
+    name = draft.ingredient.capitalize()
+    latest = pair[0]
+    summary = cards.fit_summary(
+        f"{name} ordered with blood pressure {latest.text()} and the reading before as high: "
+        "control it first",
+        f"{name} ordered with uncontrolled blood pressure ({latest.text()}): control it first",
+        f"{name} ordered with uncontrolled blood pressure: control it first ({caution.cite})",
+    )
+    detail = (
+        f"**Blood pressure:** the last two readings, {blood_pressure.readings_text(pair)}, are "
+        f"both at or above {blood_pressure.line_words(ctx.policy)}, the line this clinic reads "
+        "as uncontrolled (ACC/AHA 2017 stage 2 hypertension starts at 140/90).\n\n"
+        f"{name} {caution.says} ({caution.cite}{caution.flag}). Treat the blood pressure before "
+        "starting it, or choose an antidepressant with no blood-pressure warning; if it is "
+        "started, check blood pressure within the first weeks and after each raise."
+    )
+    return OrderCheck(TOPIC, draft, summary, detail, basis=(caution.cite,))

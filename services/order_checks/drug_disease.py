@@ -1,0 +1,156 @@
+"""Drug-disease cautions at the order hooks (review 13 W5): angle-closure glaucoma and urinary
+retention (data/drug_disease_cautions.csv).
+
+- A tricyclic drafted with angle-closure glaucoma or an anatomically narrow angle on record
+  (FindingKind.ANGLE_CLOSURE: ICD-10-CM H40.2x, H40.03x, H40.06x): a warning. Tricyclics are
+  strongly anticholinergic, and the mydriasis can close a narrow angle.
+- An SSRI, SNRI, bupropion (or Auvelity), mirtazapine, vortioxetine or vilazodone drafted with
+  the same: information, as their labels frame it ("may trigger an angle closure attack in a
+  patient with anatomically narrow angles who does not have a patent iridectomy": a precaution,
+  not a contraindication). Open-angle glaucoma (H40.1x) is not this finding: the labels' warning
+  is about narrow angles, and a card on every SSRI order of a patient with open-angle glaucoma
+  would be noise.
+- A tricyclic drafted with urinary retention or BPH with lower urinary tract symptoms on record
+  (FindingKind.URINARY_RETENTION: R33.x, N40.1): a warning (AGS Beers 2023 drug-disease table;
+  the tricyclic labels below 65).
+
+At 65 and older a strongly anticholinergic drug already gets the Beers card (order_checks/
+older_adults.py): the condition is then said on that card, as one more line, not on a second card
+about the same anticholinergic load. Not snoozable (a safety check of one order). Only at the
+order hooks: a running drug with the condition on record is a regimen someone chose, and the
+optimise card's one-click raise of a running tricyclic is held instead (rules/angle_closure_hold.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DraftOrder, Finding, FindingKind
+from services import cards
+from services.order_checks.model import OrderCheck
+from services.order_checks.older_adults import TOPIC as OLDER_ADULT
+from services.recommendation import Indicator
+from services.rules.context import RuleContext
+
+TOPIC = "order-drug-disease"
+_WORDS = {
+    FindingKind.ANGLE_CLOSURE: "angle-closure glaucoma",
+    FindingKind.URINARY_RETENTION: "urinary retention",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DrugDiseaseCaution:
+    """One row of data/drug_disease_cautions.csv."""
+
+    finding: FindingKind
+    ingredients: frozenset[str]
+    classes: frozenset[str]
+    indicator: Indicator
+    note: str  # what the drug does with the condition, as the card says it
+    short: str  # the few words the summary prints
+    action: str  # what to do
+    cite: str  # the short citation the card prints
+    source: str  # the long provenance: stays in the table
+    status: str
+
+    def applies(self, draft: DraftOrder) -> bool:
+        return draft.ingredient.lower() in self.ingredients or draft.drug_class in self.classes
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in text.split(";") if p.strip())
+
+
+@cache
+def rows() -> tuple[DrugDiseaseCaution, ...]:
+    text = resources.files("services").joinpath("data/drug_disease_cautions.csv")
+    return tuple(
+        DrugDiseaseCaution(
+            finding=FindingKind(row["finding"]),
+            ingredients=frozenset(i.lower() for i in _set(row["ingredient"])),
+            classes=_set(row["classes"]),
+            indicator=Indicator(row["indicator"]),
+            note=row["note"],
+            short=row["short"],
+            action=row["action"],
+            cite=row["cite"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    )
+
+
+def cautions_for(draft: DraftOrder) -> tuple[DrugDiseaseCaution, ...]:
+    return tuple(r for r in rows() if r.applies(draft))
+
+
+def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
+    """The latest-onset finding of `kind` on record (undated last), or None."""
+    found = ctx.facts.findings_of(kind)
+    return max(found, key=lambda f: f.onset or date.min) if found else None
+
+
+def named(finding: Finding) -> str:
+    """ "Primary angle-closure glaucoma, ICD-10-CM H40.20X0, since 2023-04-11, Condition/c-1" """
+    parts = [finding.display, finding.coding]
+    if finding.onset is not None:
+        parts.append(f"since {finding.onset.isoformat()}")
+    if finding.source is not None:
+        parts.append(str(finding.source))
+    return ", ".join(p for p in parts if p)
+
+
+def _flag(row: DrugDiseaseCaution) -> str:
+    return " (UNVERIFIED)" if row.status == "UNVERIFIED" else ""
+
+
+def drug_disease_check(
+    ctx: RuleContext, draft: DraftOrder, by_topic: dict[str, list[OrderCheck]]
+) -> OrderCheck | None:
+    """The drug-disease card of one drafted drug, or None. When the Beers card already speaks
+    for this draft (65 and older, in `by_topic`), its finding gets the condition lines and None is
+    returned: one card about the anticholinergic load, not two."""
+    found: list[tuple[DrugDiseaseCaution, Finding]] = []
+    for row in cautions_for(draft):
+        finding = latest(ctx, row.finding)
+        if finding is not None and all(r.finding is not row.finding for r, _ in found):
+            found.append((row, finding))
+    if not found:
+        return None
+    name = draft.ingredient.capitalize()
+    lines = [
+        f"- **{_WORDS[row.finding].capitalize()} on record** ({named(finding)}): {name}: "
+        f"{row.note} ({row.cite}{_flag(row)}). {row.action[0].upper()}{row.action[1:]}."
+        for row, finding in found
+    ]
+    beers = by_topic.get(OLDER_ADULT, [])
+    for i, check in enumerate(beers):
+        if check.draft is draft:
+            beers[i] = dataclasses.replace(
+                check, detail=cards.join_sections(check.detail, "\n".join(lines))
+            )
+            return None
+    words = " and ".join(_WORDS[row.finding] for row, _ in found)
+    warning = any(row.indicator is Indicator.WARNING for row, _ in found)
+    first_row, first = found[0]
+    summary = cards.fit_summary(
+        f"{name} ordered with {words} on record ({first.code}): {first_row.short}",
+        f"{name} ordered with {words} on record: {first_row.short}",
+        f"{name} ordered with {words} on record",
+    )
+    return OrderCheck(
+        TOPIC,
+        draft,
+        summary,
+        f"{name} and what is on record:\n\n" + "\n".join(lines),
+        # The topic's indicator is a warning; the labels' precautions alone are information.
+        indicator=None if warning else Indicator.INFO,
+        basis=tuple(dict.fromkeys(row.cite for row, _ in found)),
+    )
