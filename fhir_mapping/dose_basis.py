@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
-from fhir_mapping.fhir_fields import array, codings, concept_text
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
 
 Resource = Mapping[str, Any]
@@ -264,7 +264,9 @@ def _names(resource: Resource, medication: Resource | None, display: str) -> tup
     """(lower-cased names of the drug, its codes): the concept's and the Medication's codings,
     text and form, the reference's display and the recognised product's display."""
     concepts = [resource.get("medicationCodeableConcept")]
-    if isinstance(medication, Mapping):
+    # JSON_OBJECT, and None first: an absent Medication or reference (nearly every order) is
+    # answered without the Mapping ABC check (issue 14); any Mapping still reads the same way.
+    if medication is not None and isinstance(medication, JSON_OBJECT):
         concepts += [medication.get("code"), medication.get("form")]
     parts = [display.lower()]
     codes: set[str] = set()
@@ -273,7 +275,11 @@ def _names(resource: Resource, medication: Resource | None, display: str) -> tup
         codes.update(code for _, code, _ in coded)
         parts.append(concept_text(concept, coded))
     reference = resource.get("medicationReference")
-    if isinstance(reference, Mapping) and isinstance(reference.get("display"), str):
+    if (
+        reference is not None
+        and isinstance(reference, JSON_OBJECT)
+        and isinstance(reference.get("display"), str)
+    ):
         parts.append(reference["display"].lower())
     return " | ".join(p for p in parts if p), codes
 

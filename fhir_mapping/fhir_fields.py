@@ -164,6 +164,8 @@ def status_code(concept: object) -> str | None:
 
 def ref_id(reference: object) -> str | None:
     """The logical id a Reference points to: "Observation/1", "urn:uuid:1", ".../Observation/1/_history/2"."""
+    if reference is None:  # an absent reference: no Mapping ABC check (issue 14)
+        return None
     if isinstance(reference, JSON_OBJECT):
         reference = reference.get("reference")
     if not isinstance(reference, str) or not reference:

@@ -63,7 +63,8 @@ def parse_date(value: object) -> date | None:
 
 
 def _period(value: object) -> tuple[date | None, date | None]:
-    if not isinstance(value, JSON_OBJECT):
+    # An absent period (most resources) is answered before the Mapping ABC check (issue 14).
+    if value is None or not isinstance(value, JSON_OBJECT):
         return None, None
     return parse_date(value.get("start")), parse_date(value.get("end"))
 

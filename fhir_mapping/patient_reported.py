@@ -27,7 +27,8 @@ _PATIENT_SIDE = frozenset({"Patient", "RelatedPerson"})
 
 
 def _patient_side(reference: object) -> bool:
-    if not isinstance(reference, JSON_OBJECT):
+    # An absent reference (most resources) is answered before the Mapping ABC check (issue 14).
+    if reference is None or not isinstance(reference, JSON_OBJECT):
         return False
     target = reference.get("reference")
     if isinstance(target, str) and target.split("/")[-2:-1] in (["Patient"], ["RelatedPerson"]):
