@@ -244,7 +244,7 @@ def test_without_labs_the_missing_tsh_is_not_known_not_absent() -> None:
     cards = {c.source.topic.code: c for c in result.response.cards if c.source.topic}
     review = cards["diagnosis-review"]
     assert review.summary == (
-        "TSH not known (lab results not available) after 2 failed trials: check it in the chart"
+        "TSH not known (lab results not available) after 2 adequate trials failed: check it in the chart"
     )
     assert "No TSH" not in (review.detail or "")
     assert "Labs not (fully) available" in (review.detail or "")
