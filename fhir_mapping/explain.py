@@ -106,8 +106,10 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
         intolerance = trial.intolerance
         when = f" on {intolerance.date.isoformat()}" if intolerance.date else ""
         lines.append(f"   intolerance: {intolerance.reason}{when} [{intolerance.source}]")
+    # The pair's scale: the PHQ-9, or another scale's when no PHQ-9 was on treatment (W10).
     lines.append(
-        f"   PHQ-9 baseline: {_score(trial.baseline)}; on treatment: {_score(trial.on_treatment)}"
+        f"   {trial.outcome_scale} baseline: {_score(trial.baseline)}; "
+        f"on treatment: {_score(trial.on_treatment)}"
     )
     outcome = []
     on_treatment = trial.on_treatment

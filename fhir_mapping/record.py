@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 
 # The date type under another name, for a class whose field named `date` hides it.
 _Day = date
@@ -229,6 +230,9 @@ class Score:
     item9_unread: SourceRef | None = None
 
 
+# The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).
+_PHQ9 = "PHQ-9"
+
 # Response: a PHQ-9 at or below this fraction of its baseline (a >= 50 % drop, CANMAT 2023 para
 # 180). One name for every reader (Trial, adherence.response_before_gap); a constant, not a call,
 # as `failed` is asked of every trial several times per card (issue 14).
@@ -397,10 +401,31 @@ class Trial:
 
     @property
     def remission(self) -> bool | None:
-        """PHQ-9 below the remission cut-off on treatment (CMS159: < 5)."""
+        """PHQ-9 below the remission cut-off on treatment (CMS159: < 5), or the other scale's
+        own cut-off when the pair is another scale's (`outcome_remission_below`)."""
         if self.on_treatment is None or self.on_treatment.value is None:
             return None
-        return self.on_treatment.value < self.remission_below
+        return self.on_treatment.value < self.outcome_remission_below
+
+    @property
+    def outcome_scale(self) -> str:
+        """The scale the outcome pair is on: "PHQ-9", or another depression scale ("MADRS")
+        when the course had no PHQ-9 on treatment but that scale before and on it
+        (score_windows.py, review 13 W10). Both scores of the pair are always one scale's."""
+        on_treatment = self.on_treatment
+        return _PHQ9 if on_treatment is None else on_treatment.instrument
+
+    @property
+    def outcome_remission_below(self) -> int:
+        """The remission cut-off (exclusive) of the outcome pair's scale: the clinic's PHQ-9
+        cut-off (`remission_below`), else the other scale's (data/scale_outcomes.csv: MADRS
+        <= 10 is < 11). `remission_below` itself stays the PHQ-9's: episode.py compares PHQ-9
+        totals with it."""
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.instrument == _PHQ9:
+            return self.remission_below
+        below = _scale_remission_below(on_treatment.instrument)
+        return self.remission_below if below is None else below
 
     @property
     def outcome_before_adequate(self) -> bool:
@@ -412,7 +437,7 @@ class Trial:
         adequate_from, on_treatment = self.adequate_from, self.on_treatment
         if adequate_from is None or on_treatment is None or on_treatment.value is None:
             return False
-        if on_treatment.date >= adequate_from or on_treatment.value < self.remission_below:
+        if on_treatment.date >= adequate_from or on_treatment.value < self.outcome_remission_below:
             return False
         baseline = self.baseline
         if baseline is None or baseline.value is None or baseline.value == 0:
@@ -482,8 +507,8 @@ class Trial:
             # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
             # safer reading for a TMS referral and a payer packet.
             return False
-        if on_treatment.value < self.remission_below:
-            return False  # remission
+        if on_treatment.value < self.outcome_remission_below:
+            return False  # remission (the PHQ-9's cut-off, or the other scale's)
         baseline = self.baseline
         if baseline is None or baseline.value is None or baseline.value == 0:
             return True  # response unknown
@@ -896,6 +921,9 @@ class DataGap:
     # running (an MAOI with a serotonergic drug: services/washout.py) still see it, and the card
     # line names it. Never in `reason`: reasons go to the logs, drug names must not.
     taken_now: tuple[str, ...] = ()
+    # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23
+    # incomplete": review 13 W11). Never in `reason` (reasons go to the logs).
+    date: date | None = None
 
     def line(self) -> str:
         if self.whole_domain:

@@ -1,4 +1,5 @@
-"""The PHQ-9 before and on each trial: its baseline and on-treatment scores.
+"""The PHQ-9 before and on each trial: its baseline and on-treatment scores (or, with no PHQ-9
+on treatment, another depression scale's pair: `attach_scores`, review 13 W10).
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
 start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
@@ -21,6 +22,8 @@ from operator import attrgetter
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
+from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
+from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
 
 
@@ -30,9 +33,11 @@ class PHQ9ByDate:
     Scores of one date keep the order they came in, so max / min by score_order pick the same
     score among equals as a walk of the scores in that order would."""
 
-    def __init__(self, scores: Iterable[Score]) -> None:
+    def __init__(self, scores: Iterable[Score], instrument: str = PHQ9) -> None:
+        # `instrument`: another depression scale's totals (MADRS...), for the pair a course
+        # without a PHQ-9 on treatment is judged by (`_other_scale_pair`, review 13 W10).
         self.scores = sorted(
-            [s for s in scores if s.instrument == PHQ9 and s.value is not None], key=_DATE
+            [s for s in scores if s.instrument == instrument and s.value is not None], key=_DATE
         )
         self.days = list(map(_DATE, self.scores))
 
@@ -106,14 +111,18 @@ def on_treatment_score(
     if latest is None or latest.date <= trial.end:
         return latest
     in_course = phq9.latest(first, trial.end)
-    if in_course is not None and improved(in_course, baseline, trial.remission_below):
+    below = trial.remission_below
+    if latest.instrument != PHQ9:  # another scale's pair: its own cut-off (scale_outcomes.py)
+        below = scale_remission_below(latest.instrument) or below
+    if in_course is not None and improved(in_course, baseline, below):
         return in_course
     return latest
 
 
 def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
     """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
-    `remission` and `response` read them."""
+    `remission` and `response` read them. `remission_below` is the cut-off of the score's own
+    scale (the PHQ-9's, or scale_outcomes.remission_below for another)."""
     value = score.value
     if value is None:
         return False
@@ -155,16 +164,55 @@ def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
     return text
 
 
+def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
+    """The valued totals of each other depression scale on the chart (scale_outcomes.csv), in
+    order of preference; [] on the usual chart, which has none (nothing more is done then)."""
+    table = scale_outcomes()
+    present = {s.instrument for s in scores if s.instrument in table and s.value is not None}
+    return [PHQ9ByDate(scores, name) for name in table if name in present]
+
+
+def _other_scale_pair(
+    trial: Trial,
+    scales: Sequence[PHQ9ByDate],
+    policy: MappingPolicy,
+    next_start: date | None,
+) -> tuple[Score, Score] | None:
+    """The first other scale (in order of preference) with a score in the baseline window AND
+    one in the on-treatment window of the course, the same windows as the PHQ-9's (review 13
+    W10). Both scores of the pair are that one scale's: scales are never mixed (a MADRS 34
+    before and a BDI-II 12 after measure nothing together)."""
+    for scale in scales:
+        baseline = baseline_score(trial, scale, policy)
+        if baseline is None:
+            continue
+        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        if on_treatment is not None:
+            return baseline, on_treatment
+    return None
+
+
 def attach_scores(
     trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
 ) -> tuple[Trial, ...]:
+    """Each trial with its PHQ-9 baseline and on-treatment score. A course with no PHQ-9 on
+    treatment but another depression scale before and on it (HAM-D17, MADRS, QIDS-SR16,
+    BDI-II) gets that scale's pair instead, both scores one scale's: Trial then judges it by
+    that scale's cut-offs (`outcome_scale`, `outcome_remission_below`). The PHQ-9 stays first:
+    a PHQ-9 on treatment is always the outcome, even beside another scale (review 13 W10)."""
+    scores = tuple(scores)
     phq9 = PHQ9ByDate(scores)
+    others = _other_scales(scores)
     trials = tuple(trials)
     attached = []
     for trial, following in zip(trials, _next_courses(trials), strict=True):
         next_start = following.start if following is not None else None
         baseline = baseline_score(trial, phq9, policy)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
+        if on_treatment is None and others:
+            pair = _other_scale_pair(trial, others, policy, next_start)
+            if pair is not None:
+                baseline, on_treatment = pair
         attached.append(_with_scores(trial, baseline, on_treatment))
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course

@@ -47,6 +47,7 @@ joining its total: item9_join.py. A score being assembled (`_Total`), the order 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -93,6 +94,9 @@ from fhir_mapping.score_windows import on_treatment_score as on_treatment_score
 Resource = Mapping[str, Any]
 
 _COUNTED = frozenset({"final", "amended", "corrected"})
+# The reason's opening for a PHQ-9 panel with items answered but no total and no item 9 (review
+# 13 W11): the measurement card finds these gaps by it.
+INCOMPLETE_PHQ9 = "a PHQ-9 incomplete"
 _SCORE_CONCEPTS = frozenset(
     {
         "phq9-total",
@@ -229,8 +233,13 @@ def read_rated(
                 # to the logs); the gap's resource names it.
                 unanswered = _unanswered(resource)
                 if unanswered:
-                    reason = f"a PHQ-9 incomplete ({unanswered} unanswered): item 9 unknown"
-                    gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
+                    reason = f"{INCOMPLETE_PHQ9} ({unanswered} unanswered): item 9 unknown"
+                    # Dated on the gap (not in the reason): the measurement card says "PHQ-9
+                    # on 2025-05-23 incomplete" when it is the latest PHQ-9 (review 13 W11).
+                    gaps.extend(
+                        dataclasses.replace(gap, date=day)
+                        for gap in resource_gap(resource, reason, DataDomain.SCORES)
+                    )
         elif concept == "auditc-panel":
             # Seldom: most charts file the AUDIT-C total alone (Synthea) or not at all.
             if day is None:

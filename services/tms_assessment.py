@@ -141,7 +141,7 @@ def _tms_assessment(
         blockers.append(
             "the current trial is responding ("
             + ", ".join(
-                f"{t.ingredient}: PHQ-9 {t.baseline.value} -> {t.on_treatment.value}"
+                f"{t.ingredient}: {t.outcome_scale} {t.baseline.value} -> {t.on_treatment.value}"
                 for t in responding
                 if t.baseline is not None and t.on_treatment is not None
             )

@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 from datetime import date
 
+from fhir_mapping import scale_outcomes
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.policy import MappingPolicy
@@ -139,7 +140,9 @@ def adherence_text(trial: Trial) -> str:
         parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
     outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
     if outcome_gap is not None and trial.on_treatment is not None:
-        parts.append(f"PHQ-9 of {trial.on_treatment.date.isoformat()} taken in a supply gap")
+        parts.append(
+            f"{trial.outcome_scale} of {trial.on_treatment.date.isoformat()} taken in a supply gap"
+        )
     if adherence.estimated:
         parts.append("days' supply estimated from quantity and the order's dose")
     if adherence.documented:  # US Core medication-adherence extension
@@ -343,11 +346,15 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
 
 
 def _adequate_text(trial: Trial) -> str:
+    # The scale the outcome was judged on, named when it is not the PHQ-9 (review 13 W10).
+    scale = trial.outcome_scale
     if trial.remission:
+        if scale != "PHQ-9":
+            return f"adequate: remission ({scale_outcomes.remission_text(scale)})"
         return "adequate: remission"
     response = trial.response  # computed from the scores on each read: read once
     if response:
-        return "adequate: response"
+        return "adequate: response" if scale == "PHQ-9" else f"adequate: response ({scale})"
     if trial.outcome_unmeasured:
         if trial.ongoing:
             return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
@@ -358,9 +365,14 @@ def _adequate_text(trial: Trial) -> str:
         on_treatment = trial.on_treatment
         when = f" of {on_treatment.date.isoformat()}" if on_treatment is not None else ""
         off = "after it was put on hold" if trial.on_hold is not None else "in a supply gap"
-        return f"adequate; to confirm: the PHQ-9{when} was taken {off}"
+        return f"adequate; to confirm: the {scale}{when} was taken {off}"
     if response is None:
-        return "failed (adequate; no baseline PHQ-9, not in remission on treatment)"
+        return f"failed (adequate; no baseline {scale}, not in remission on treatment)"
+    if scale != "PHQ-9":
+        return (
+            f"failed (adequate; < 50 % {scale} drop, not in remission: "
+            f"{scale_outcomes.remission_text(scale)})"
+        )
     return "failed (adequate; < 50 % PHQ-9 drop)"
 
 
@@ -371,7 +383,10 @@ def _score_value(score: Score | None) -> str:
 
 
 def _phq9_pair(trial: Trial) -> str:
-    return f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
+    pair = f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
+    # Another scale's pair (no PHQ-9 on treatment; review 13 W10) is named: "MADRS 34 → 8".
+    scale = trial.outcome_scale
+    return pair if scale == "PHQ-9" else f"{scale} {pair}"
 
 
 _OTHER_USE = InadequacyReason.OTHER_INDICATION

@@ -47,7 +47,9 @@ def _score(score: Score | None) -> str:
 def _phq9(trial: Trial) -> str:
     if trial.verdict is _NOT_A_TRIAL:
         return "–"
-    return f"{_score(trial.baseline)} → {_score(trial.on_treatment)}"
+    pair = f"{_score(trial.baseline)} → {_score(trial.on_treatment)}"
+    # Another scale's pair is named (review 13 W10): "MADRS 34 (...) → 8 (...)".
+    return pair if trial.outcome_scale == "PHQ-9" else f"{trial.outcome_scale} {pair}"
 
 
 def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) -> str:
@@ -76,7 +78,7 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
         return cards.verdict_text(trial, policy)
     if trial.on_hold is not None and score.date > trial.on_hold:
         return (
-            f"to confirm: PHQ-9 {_on(score)} taken while {trial.ingredient} was on hold "
+            f"to confirm: {score.instrument} {_on(score)} taken while {trial.ingredient} was on hold "
             f"(not taken since {day_text(trial.on_hold)} at the latest)"
         )
     listed = trial.unconfirmed_since
@@ -88,7 +90,7 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
     ):
         # Review 6 finding 11: scored after the time the record confirms the drug was taken.
         return (
-            f"to confirm: PHQ-9 {_on(score)} taken after {trial.ingredient} was last confirmed "
+            f"to confirm: {score.instrument} {_on(score)} taken after {trial.ingredient} was last confirmed "
             f"on {day_text(listed)} (only listed as active since)"
         )
     gap = trial.outcome_gap
@@ -99,9 +101,9 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
     if earlier is not None:
         return (
             f"response (PHQ-9 {_on(earlier)}), then relapse during a supply gap ({lapse}; "
-            f"PHQ-9 {_on(score)}): not counted as a failed trial"
+            f"{score.instrument} {_on(score)}): not counted as a failed trial"
         )
-    return f"to confirm: PHQ-9 {_on(score)} scored during a supply gap ({lapse})"
+    return f"to confirm: {score.instrument} {_on(score)} scored during a supply gap ({lapse})"
 
 
 def _on(score: Score) -> str:

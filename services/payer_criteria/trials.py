@@ -50,7 +50,7 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
     if trial.failed:
         scores = ""
         if trial.baseline and trial.on_treatment:
-            scores = f", PHQ-9 {trial.baseline.value} -> {trial.on_treatment.value}"
+            scores = f", {trial.outcome_scale} {trial.baseline.value} -> {trial.on_treatment.value}"
         weeks = cards.fmt_weeks(trial.weeks_at_adequate_dose)
         if dates is not None:
             weeks = f"at least {weeks}"

@@ -192,7 +192,7 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
         earlier = response_before_gap(
             trial, ctx.record.phq9(), from_week=ctx.policy.mapping.on_treatment_from_week
         )
-        taken = f"PHQ-9 {score.value} on {score.date.isoformat()} was taken in the gap"
+        taken = f"{score.instrument} {score.value} on {score.date.isoformat()} was taken in the gap"
         if earlier is not None:
             line += (
                 f" {taken}, after a response ({earlier.value} on {earlier.date.isoformat()}): "

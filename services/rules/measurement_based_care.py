@@ -12,13 +12,21 @@ fhir_mapping/phq9_lookalike.py) it counts them and says a site code can be confi
 their item 9 answers are not known (never that none was positive); with other scores left out,
 "in the data that could be read". A due PHQ-9 on a chart with such results says so too: one of
 them may be the recent PHQ-9 this card asks for.
+
+Other depression scales (review 13 W10): a HAM-D17, MADRS, QIDS-SR16 or BDI-II total that would
+meet the same due checks silences the card (the course is measured, and judged on that scale:
+fhir_mapping/score_windows.py); a card that fires names the latest one. A latest PHQ-9 left out
+as incomplete (no total, no item 9; review 13 W11) is named, dated, in the summary and detail:
+its suicide item is unknown, so it keeps the card even beside another scale.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
+from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
+from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps, suggestions, tms_course, trial_dates
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
@@ -62,6 +70,68 @@ def _due_reason(
     return None
 
 
+def _other_scale_latest(ctx: RuleContext) -> Score | None:
+    """The latest total of another depression scale the service reads and judges (HAM-D17,
+    MADRS, QIDS-SR16, BDI-II: fhir_mapping/scale_outcomes.py), else None."""
+    table = scale_outcomes()
+    found = [s for s in ctx.record.scores if s.instrument in table and s.value is not None]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def _incomplete_phq9(ctx: RuleContext, latest: Score | None) -> tuple[DataGap, date] | None:
+    """The latest PHQ-9 left out as incomplete (items answered, no total, no item 9; review 13
+    W11) when it is newer than the latest PHQ-9 total: the latest PHQ-9 is then one whose total
+    and suicide item are unknown, which changes what the card can say."""
+    found = [
+        (gap, gap.date)
+        for gap in ctx.record.gaps_in(DataDomain.SCORES)
+        if gap.reason.startswith(INCOMPLETE_PHQ9) and gap.date is not None
+    ]
+    if not found:
+        return None
+    gap, day = max(found, key=lambda pair: pair[1])
+    if latest is not None and latest.date >= day:
+        return None
+    return gap, day
+
+
+def _incomplete_text(gap: DataGap, day: date) -> str:
+    """ "PHQ-9 on 2025-05-23 incomplete (items 7-9 unanswered): item 9 unknown"."""
+    rest = gap.reason.removeprefix(INCOMPLETE_PHQ9)
+    return f"PHQ-9 on {day.isoformat()} incomplete{rest}"
+
+
+def _score_text(score: Score) -> str:
+    return f"{score.instrument} {score.value} on {score.date.isoformat()}"
+
+
+def _outcome_line(ctx: RuleContext, trial: Trial, other: Score | None) -> str:
+    """Why the PHQ-9 is asked for. "Cannot be judged" only when nothing judges the current
+    trial: a course judged on another scale (score_windows.py, review 13 W10) says so."""
+    head = (
+        f"PHQ-9 at least every {ctx.policy.mbc_interval_days} days on an antidepressant and once "
+        f"after a new trial starts (checked from week "
+        f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
+    )
+    scale = trial.outcome_scale
+    before, after = trial.baseline, trial.on_treatment
+    if scale != "PHQ-9" and before is not None and after is not None:
+        return (
+            f"{head}the outcome of {trial.ingredient} so far rests on {scale} {before.value} "
+            f"({before.date.isoformat()}) → {after.value} ({after.date.isoformat()}); remission "
+            f"{remission_text(scale)}, response a drop of at least 50 %."
+        )
+    text = (
+        f"{head}response and remission (PHQ-9 < {ctx.policy.remission_below}) cannot be judged "
+        "without it."
+    )
+    if other is not None:
+        # Another scale is on record but older than the interval too (else no card): named, so
+        # the clinician may repeat that scale instead (its cut-offs: scale_outcomes.csv).
+        text += f" Latest other depression scale: {_score_text(other)}."
+    return text
+
+
 def _unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) -> str:
     """What the results named PHQ-9 that could not be read mean for this card: their totals and
     item 9 answers are unknown (never "no positive item 9")."""
@@ -88,6 +158,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     why = _due_reason(ctx, trial, latest, unrecognised)
     if why is None:
         return None
+    incomplete = _incomplete_phq9(ctx, latest)
+    other = _other_scale_latest(ctx)
+    if other is not None and incomplete is None and _due_reason(ctx, trial, other, ()) is None:
+        # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
+        # the course within the interval: care is measured, the trial is judged on that scale
+        # (score_windows.py), and asking for a PHQ-9 as well is noise. An incomplete latest
+        # PHQ-9 (item 9 unknown) still brings the card: its suicide item needs asking.
+        return None
     candidates = [
         # A start written to the year or month only as written (review 10 finding 5).
         f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: repeat the PHQ-9 to "
@@ -99,6 +177,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         short = data_gaps.unrecognised_phq9_text(unrecognised, short=True)
         candidates.append(
             f"On {trial.ingredient}; no PHQ-9 total could be read ({short}): repeat the PHQ-9"
+        )
+    if incomplete is not None:
+        # Review 13 W11: the latest PHQ-9 is the incomplete one: said first, dated.
+        day = incomplete[1].isoformat()
+        candidates.insert(
+            0,
+            f"On {trial.ingredient}; latest PHQ-9 ({day}) incomplete, item 9 unknown: repeat "
+            "the PHQ-9",
         )
     summary = cards.fit_summary(*candidates)
     resource = None
@@ -116,12 +202,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if unrecognised and latest is None
         else (trials, cards.scores_evidence(ctx.record))
     )
+    incomplete_line = (
+        f"**Latest PHQ-9 incomplete:** {_incomplete_text(*incomplete)}: its total and the "
+        "suicide item (item 9) are not known. Ask item 9 today; if above 0, assess suicide risk."
+        if incomplete is not None
+        else ""
+    )
     detail = cards.join_sections(
-        f"PHQ-9 at least every {ctx.policy.mbc_interval_days} days on an antidepressant and once "
-        f"after a new trial starts (checked from week "
-        f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
-        f"response and remission (PHQ-9 < {ctx.policy.remission_below}) cannot be judged "
-        "without it.",
+        _outcome_line(ctx, trial, other),
+        incomplete_line,
         _unrecognised_section(unrecognised, latest is not None),
         *cards.evidence_sections(*evidence),
         cards.guideline_links("canmat2023", "kroenke2001"),

@@ -239,7 +239,7 @@ def _below_range_summary(trial: Trial) -> str:
     minimum = cards.fmt_mg(trial.min_adequate_mg)
     score = trial.on_treatment
     phq = (
-        f"PHQ-9 {score.value}"
+        f"{score.instrument} {score.value}"
         if score is not None and score.value is not None
         else "no PHQ-9 on it"
     )

@@ -120,4 +120,4 @@ def outcome_text(trial: Trial) -> str:
         outcome = "response"
     else:
         outcome = "no response"
-    return f"PHQ-9 {before.value} → {after.value}: {outcome}"
+    return f"{after.instrument} {before.value} → {after.value}: {outcome}"

@@ -262,7 +262,7 @@ def _phq_text(trial: Trial) -> str:
     drop = drop_text(trial)
     score = trial.on_treatment
     if drop == "PHQ-9 not measured" and score is not None and score.value is not None:
-        return f"PHQ-9 {score.value} on {score.date.isoformat()} (no baseline)"
+        return f"{score.instrument} {score.value} on {score.date.isoformat()} (no baseline)"
     return drop
 
 
@@ -389,7 +389,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     level, state = _level_state(ctx, trial)
     score = trial.on_treatment
     phq = (
-        f"PHQ-9 {score.value}"
+        f"{score.instrument} {score.value}"
         if score is not None and score.value is not None
         else "no PHQ-9 on it"
     )

@@ -183,7 +183,7 @@ def _early_score(trial: Trial) -> str:
     if not trial.outcome_before_adequate or score is None or adequate is None:
         return ""
     return (
-        f"; last PHQ-9 {score.value} on {score.date.isoformat()}, before it became adequate on "
+        f"; last {score.instrument} {score.value} on {score.date.isoformat()}, before it became adequate on "
         f"{adequate.isoformat()}"
     )
 

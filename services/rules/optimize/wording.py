@@ -44,7 +44,7 @@ def drop_text(trial: Trial) -> str:
         return "PHQ-9 not measured"
     change = (before.value - after.value) / before.value if before.value else 0.0
     return (
-        f"PHQ-9 {before.value} ({before.date.isoformat()}) → {after.value} "
+        f"{after.instrument} {before.value} ({before.date.isoformat()}) → {after.value} "
         f"({after.date.isoformat()}), -{cards.fmt_pct(change)}"
     )
 
@@ -53,4 +53,4 @@ def short_drop(trial: Trial) -> str:
     before, after = trial.baseline, trial.on_treatment
     if before is None or after is None:
         return "PHQ-9 not measured"
-    return f"PHQ-9 {before.value} → {after.value}"
+    return f"{after.instrument} {before.value} → {after.value}"
