@@ -16,6 +16,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from fhir_mapping.code_systems import system_label
 from fhir_mapping.frozen_init import quick_frozen_init
 
 # The date type under another name, for a class whose field named `date` hides it.
@@ -663,12 +664,13 @@ class Finding:
 
     @property
     def coding(self) -> str:
-        """How a card names the finding's code: "http://hl7.org/fhir/sid/icd-10-cm F10.20", or
-        "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py: system
-        "text", no code), never an empty "(text )" (review 9 finding 14)."""
+        """How a card names the finding's code: "ICD-10-CM F10.20", the system as clinicians
+        know it (data/code_systems.csv `label`; an unknown system as sent: audit 13 finding 6),
+        or "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py:
+        system "text", no code), never an empty "(text )" (review 9 finding 14)."""
         if self.system == "text":
             return "typed in"
-        return f"{self.system} {self.code}"
+        return f"{system_label(self.system)} {self.code}"
 
 
 @dataclass(frozen=True, slots=True)
