@@ -53,21 +53,23 @@ def _loose_key(system: str) -> str:
     return key.removeprefix("www.").rstrip("/")
 
 
-def _load() -> tuple[dict[str, str], dict[str, str]]:
+def _load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     text = resources.files("fhir_mapping").joinpath("data/code_systems.csv").read_text("utf-8")
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for row in csv.DictReader(text.splitlines()):
         alias, canonical = row["alias"].strip(), row["canonical"].strip()
         exact[alias] = canonical
         exact[canonical] = canonical
         loose[_loose_key(alias)] = canonical
         loose[_loose_key(canonical)] = canonical
-    return exact, loose
+        labels[canonical] = row["label"].strip()
+    return exact, loose, labels
 
 
 # Loaded once at import: the exact table is read on every coding of every resource.
-_EXACT, _LOOSE = _load()
+_EXACT, _LOOSE, _LABELS = _load()
 
 
 @lru_cache(maxsize=4096)
@@ -89,6 +91,13 @@ def canonical_system(system: str) -> str:
     if not system:
         return system
     return _slow(system)
+
+
+def system_label(system: str) -> str:
+    """How a clinician names the code system (the `label` column: "ICD-10-CM", "SNOMED CT"),
+    under any of its known names; a system the table does not know, as sent (audit 13 finding
+    6: a card showed "http://hl7.org/fhir/sid/icd-10-cm F31.81")."""
+    return _LABELS.get(canonical_system(system), system)
 
 
 def known_systems() -> dict[str, str]:

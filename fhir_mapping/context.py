@@ -28,6 +28,7 @@ Rules (each resource already passed model validation; see clinical_codes.py for 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -250,11 +251,25 @@ def _finding(
         kind=kind,
         code=code,
         system=system,
-        display=display or row.display,
+        display=display or _code_display(row, code),
         onset=onset,
         source=source,
         severity=_severity(row, kind, state),
     )
+
+
+# A family row's display names the value set ("Bipolar disorder (all F31.x)"): shown as if it were
+# the chart's condition, it reads as a diagnosis nobody wrote (audit 13 finding 12).
+_FAMILY_SUFFIX = re.compile(r"\s*\((?:all )?[A-Z][0-9A-Z.]*\.x\)$")
+
+
+def _code_display(row: ConditionCode, code: str) -> str:
+    """The display of a coding the chart sent without one: the row's own display when the row is
+    the code's own, else (a prefix or pattern row: F31.81 under F31) the family's name without
+    its value-set suffix ("Bipolar disorder"), the card naming the code itself beside it."""
+    if not (row.prefix or row.pattern is not None) or code.replace(".", "").upper() == row.code:
+        return row.display
+    return _FAMILY_SUFFIX.sub("", row.display) or row.display
 
 
 def _severity(row: ConditionCode, kind: FindingKind, state: str) -> str | None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from fhir_mapping.code_systems import system_label
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 
@@ -688,12 +689,13 @@ class Finding:
 
     @property
     def coding(self) -> str:
-        """How a card names the finding's code: "http://hl7.org/fhir/sid/icd-10-cm F10.20", or
-        "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py: system
-        "text", no code), never an empty "(text )" (review 9 finding 14)."""
+        """How a card names the finding's code: "ICD-10-CM F10.20", the system as clinicians
+        know it (data/code_systems.csv `label`; an unknown system as sent: audit 13 finding 6),
+        or "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py:
+        system "text", no code), never an empty "(text )" (review 9 finding 14)."""
         if self.system == "text":
             return "typed in"
-        return f"{self.system} {self.code}"
+        return f"{system_label(self.system)} {self.code}"
 
 
 @dataclass(frozen=True, slots=True)

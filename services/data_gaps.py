@@ -25,7 +25,7 @@ from importlib import resources
 from fhir_mapping.gaps import describe, noun
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
-from services import cards
+from services import cards, transaminases
 from services.recommendation import Recommendation
 
 TOPIC = "data-quality"
@@ -49,8 +49,24 @@ def topic_domains() -> dict[str, tuple[DataDomain, ...]]:
     }
 
 
-def _domains(topic: str) -> tuple[DataDomain, ...]:
-    return topic_domains().get(topic, tuple(DataDomain))
+def _domains(topic: str, liver_tests: bool = True) -> tuple[DataDomain, ...]:
+    """The domains a card of `topic` rests on; without the liver tests when no drug on the
+    screen has a transaminase caution (`_liver_tests_matter`)."""
+    found = topic_domains().get(topic, tuple(DataDomain))
+    if liver_tests:
+        return found
+    return tuple([d for d in found if d is not DataDomain.LIVER_TESTS])
+
+
+def _liver_tests_matter(record: PatientRecord) -> bool:
+    """Whether ALT or AST could change a card: only the drugs whose label makes a raised
+    transaminase their liver caution (nefazodone, duloxetine: data/transaminase_cautions.csv)
+    read them. At an order hook the drafts are judged, else the running courses. A missing
+    `liverTests` key on a seizure, heart or age card was noise (audit 13 finding 14)."""
+    drugs = transaminases.cautions()
+    if record.draft_orders:
+        return any(d.ingredient in drugs for d in record.draft_orders)
+    return any(t.ongoing and t.ingredient in drugs for t in record.trials)
 
 
 def _shown(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
@@ -85,8 +101,9 @@ def annotate(
     reported: set[DataGap] = set()
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
+    liver = _liver_tests_matter(record)
     for rec in recommendations:
-        gaps = _shown(record.gaps_in(*_domains(rec.topic)))
+        gaps = _shown(record.gaps_in(*_domains(rec.topic, liver)))
         if not gaps:
             out.append(rec)
             continue

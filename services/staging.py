@@ -12,9 +12,11 @@ symptoms are not scored as "severe with psychosis", and the severity line says w
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from importlib import resources
 
 from fhir_mapping.record import (
     Finding,
@@ -178,6 +180,35 @@ def depressive_psychosis(facts: PathwayFacts) -> tuple[Finding, ...]:
     return tuple([f for f in facts.psychotic if _condition_key(f) not in disorder])
 
 
+@cache
+def _coded_categories() -> dict[str, tuple[str, int]]:
+    """Coded severity (condition_codes.csv) -> (MSM category, points): data/
+    maudsley_coded_severity.csv, the points being the category's own in maudsley.csv."""
+    points = {
+        r.category: r.points
+        for r in tables.maudsley_rows()
+        if r.dimension == "severity" and r.points is not None
+    }
+    text = resources.files("services").joinpath("data/maudsley_coded_severity.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return {r["coded_severity"]: (r["category"], points[r["category"]]) for r in rows}
+
+
+def _coded_severity(record: PatientRecord) -> tuple[tuple[str, int], Finding] | None:
+    """The MSM severity the depression on record is coded with, and the finding: the latest
+    onset's (the current episode's coding), the more severe on a tie; None when none is coded."""
+    table = _coded_categories()
+    coded = [
+        f
+        for f in record.context.of(FindingKind.DEPRESSION)
+        if f.severity is not None and f.severity in table
+    ]
+    if not coded:
+        return None
+    chosen = max(coded, key=lambda f: (f.onset or date.min, table[f.severity or ""][1]))
+    return table[chosen.severity or ""], chosen
+
+
 def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     features = depressive_psychosis(facts)
     if features:
@@ -196,8 +227,17 @@ def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     )
     latest = facts.latest_phq9
     if latest is None or latest.value is None:
-        category, points = points_for("severity", 0)
-        basis = f"{data_gaps.no_phq9_words(record)}: scored as lowest"
+        # No score: the coded severity of the depression on record, said as such; with none,
+        # "not measured" and the lowest points, never "subsyndromal" as if a score had said so
+        # (audit 13 WRONG 6: "Moderate recurrent major depression" staged as subsyndromal).
+        coded = _coded_severity(record)
+        no_score = data_gaps.no_phq9_words(record)
+        if coded is not None:
+            category, points = coded[0]
+            basis = f"{no_score}: from the coded diagnosis, {coded[1].display}"
+        else:
+            points = points_for("severity", 0)[1]
+            category, basis = "not measured", f"{no_score}: scored as lowest"
         said = f"{basis}; {disorder}" if disorder else basis
         return StageDimension("Severity", category, said, points, assumed=said)
     category, points = points_for("severity", latest.value)
@@ -211,7 +251,10 @@ def _failed(facts: PathwayFacts) -> StageDimension:
     count = len(facts.failed_trials)
     category, points = points_for("failed-medications", count)
     names = ", ".join(facts.failed_ingredients) or "none"
-    return StageDimension("Failed antidepressants", category, f"{count} ({names})", points)
+    # The count beside the band: "Failed antidepressants 1 (1-2 medications)" next to "2
+    # adequate trials failed" read as a contradiction (audit 13 finding 19): 1 is the points.
+    shown = f"{count} failed: {category}" if count else "none failed: scored as the lowest"
+    return StageDimension("Failed antidepressants", shown, f"{count} ({names})", points)
 
 
 def _augmentation(facts: PathwayFacts) -> StageDimension:

@@ -35,6 +35,34 @@ def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
     ]
 
 
+def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
+    """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
+    check's, on either side)."""
+    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+        return []
+    return [
+        t
+        for t in ctx.record.trials
+        if t.ongoing
+        and t.role is Role.ANTIDEPRESSANT
+        and t.ingredient != draft.ingredient
+        and t.drug_class != draft.drug_class
+        and "MAOI" not in t.drug_class.upper()
+    ]
+
+
+def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
+    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
+    first = running[0].ingredient
+    return (
+        "**Still running:** "
+        + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
+        + f". Is {draft.ingredient} a switch (plan the taper or cross-taper and {first}'s stop "
+        f"date) or a combination (both continue: serotonergic load; CANMAT 2023 combines "
+        "different mechanisms)?"
+    )
+
+
 def _plan(draft: DraftOrder, running: list[Trial]) -> str:
     first = running[0].ingredient
     return (
@@ -55,7 +83,22 @@ def same_class_check(
     running = _running_same_class(ctx, draft)
     found = [repeat] if repeat is not None else []
     if not running:
-        return found
+        other = _running_other_class(ctx, draft)
+        if repeat is None or not other:
+            return found
+        # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on
+        # the draft's card. No card of its own (noise): a cross-class combination is a CANMAT
+        # strategy and a switch's stop is often ordered separately; on the repeat card the line
+        # says what the trial history card otherwise leaves out.
+        return [
+            dataclasses.replace(
+                repeat,
+                summary=cards.fit_summary(
+                    f"{repeat.summary}; {other[0].ingredient} still running", repeat.summary
+                ),
+                detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
+            )
+        ]
     first, cls = running[0].ingredient, draft.drug_class
     if repeat is not None and repeat.topic == REPEATS:
         return [

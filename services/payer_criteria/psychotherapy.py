@@ -37,7 +37,7 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
             return judged(
                 c,
                 CriterionStatus.NOT_MET,
-                (f"{line}; the policy reads {c.min_sessions}+", *other),
+                (f"{line}; the policy asks for {c.min_sessions}", *other),
             )
         need = x.policy.psychotherapy_min_sessions
         if n >= need:
@@ -51,6 +51,9 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
             (f"{line}; fewer than the clinic's {need}: to confirm as adequate", *other),
             to_document=f"an adequate psychotherapy trial ({n} session{'s' if n != 1 else ''} "
             "on record)",
+            # The sessions are on record: "Not on record" beside them reads as a contradiction
+            # (audit 13 WRONG 5). What is open is whether they were an adequate trial.
+            shown_as="To confirm",
         )
     referrals = [
         r

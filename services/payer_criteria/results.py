@@ -29,6 +29,10 @@ class CriterionResult:
     # sending. Shown beside "Met" on the card and in the packet, so "met" is never claimed for
     # the part not judged. None: nothing left to confirm.
     to_confirm: str | None = None
+    # How the card names a status the enum alone would misstate (audit 13 WRONG 5): sessions on
+    # record but fewer than the clinic counts as adequate are "To confirm", not "Not on record"
+    # (the status stays NOT_ON_RECORD for the verdict and the packet). None: the status's label.
+    shown_as: str | None = None
 
     @property
     def met(self) -> bool:
@@ -40,7 +44,7 @@ class CriterionResult:
         criterion is not judged from the chart."""
         if self.to_confirm and self.status is _MET:
             return f"{self.status.label}, to confirm"
-        return self.status.label
+        return self.shown_as or self.status.label
 
 
 _MET = CriterionStatus.MET  # compared per criterion: a module constant (issue 14)
@@ -53,10 +57,12 @@ def judged(
     to_document: str | None = None,
     details: tuple[str, ...] = (),
     to_confirm: str | None = None,
+    shown_as: str | None = None,
 ) -> CriterionResult:
     """How criterion `c` stands on this chart: what an evaluator returns. `to_document`: what
     is missing, when it is not the criterion's own wording (nothing when met). `to_confirm`: what
-    a met criterion leaves to the clinician (ignored unless met)."""
+    a met criterion leaves to the clinician (ignored unless met). `shown_as`: the card's word
+    for the status when its label would misstate the chart (CriterionResult.shown_as)."""
     return CriterionResult(
         id=c.id,
         kind=c.kind,
@@ -69,6 +75,7 @@ def judged(
         source_status=c.status,
         details=details,
         to_confirm=to_confirm if status is _MET else None,
+        shown_as=shown_as,
     )
 
 

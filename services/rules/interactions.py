@@ -96,6 +96,8 @@ def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | Non
         if len(text) <= card_format.SUMMARY_MAX:
             return text
     return None
+
+
 # --- the optimise card while this card is open --------------------------------------------------
 
 

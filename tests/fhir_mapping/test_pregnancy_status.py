@@ -156,7 +156,7 @@ def test_a_ccda_conversion_with_the_edd_as_a_component_and_snomed_under_its_oid(
     )
     (found,) = pregnancies(converted)
     assert found.display == "Pregnancy status: Pregnant; estimated delivery 2025-10-30"
-    assert found.coding == "http://snomed.info/sct 77386006"
+    assert found.coding == "SNOMED CT 77386006"
 
 
 def test_an_ips_edd_alone_in_the_future_is_a_pregnancy() -> None:

@@ -58,7 +58,12 @@ pytestmark = pytest.mark.real_drug_table
 RAW_TARGET = 2000  # characters of detail, raw markdown as sent, on a TRD screen
 # Screens allowed to grow, by what issue 12 asked to add: the suicide-risk card names ECT and
 # esketamine as the first options while the risk is acute (one line).
-GROWTH: dict[tuple[str, str], int] = {("item9_positive", "patient-view"): 260}
+# Audit 13 WRONG 7: the sertraline draft's card names the duloxetine still running and asks
+# switch or combination (one line).
+GROWTH: dict[tuple[str, str], int] = {
+    ("item9_positive", "patient-view"): 260,
+    ("epic_chart", "order-select"): 320,
+}
 CARDS_TARGET = 3
 
 # (cards, raw characters, read characters) per (fixture, hook), measured with this module's

@@ -314,7 +314,7 @@ def test_pregnancy_on_record_is_named_where_treatment_changes_are_proposed() -> 
     found = cards(chart(*two_failed_trials(), pregnant))
     expected = (
         "**Pregnancy on record:** Pregnant state, incidental "
-        "(http://hl7.org/fhir/sid/icd-10-cm Z33.1 since 2025-03-01). The "
+        "(ICD-10-CM Z33.1 since 2025-03-01). The "
     )
     assert expected + "medication options on this card" in found["optimize-switch-augment"].detail
     assert expected + "medication and TMS options on this card" in found["tms-referral"].detail
@@ -338,7 +338,7 @@ def test_remission_code_with_a_high_phq9_flags_the_outdated_diagnosis() -> None:
     )
     assert (
         "**Problem list says remission:** Major depressive disorder, recurrent, in partial "
-        "remission (http://hl7.org/fhir/sid/icd-10-cm F33.41, since 2024-06-03), but PHQ-9 17 "
+        "remission (ICD-10-CM F33.41, since 2024-06-03), but PHQ-9 17 "
         "(moderately severe) on 2025-05-20."
     ) in review.detail
 

@@ -214,8 +214,8 @@ def test_two_manias_on_antidepressants_are_named_as_such_each_on_its_day() -> No
     assert "bipolar disorder on record" not in card.summary
     assert (
         "**Mania on an antidepressant on record:** Mania on citalopram, recorded as a reaction "
-        "(http://snomed.info/sct 231494001, on 2019-03-01); Mania on sertraline, recorded as a "
-        "reaction (http://snomed.info/sct 231494001, on 2021-06-01). Assess for missed bipolar "
+        "(SNOMED CT 231494001, on 2019-03-01); Mania on sertraline, recorded as a "
+        "reaction (SNOMED CT 231494001, on 2021-06-01). Assess for missed bipolar "
         "disorder with psychiatry (CANMAT 2023 para 184)" in card.detail
     )
     assert "since 2019" not in card.detail
@@ -243,9 +243,8 @@ def test_a_bipolar_diagnosis_is_still_called_one_and_the_reactions_are_named_bes
         "Confirm the diagnosis before escalating: bipolar disorder on record, venlafaxine"
     )
     assert (
-        "**Bipolar disorder or mania on record:** Bipolar II disorder (http://hl7.org/fhir/sid/"
-        "icd-10-cm F31.81, since 2015-01-01); Mania on citalopram, recorded as a reaction "
-        "(http://snomed.info/sct 231494001, on 2019-03-01); Mania on sertraline" in card.detail
+        "**Bipolar disorder or mania on record:** Bipolar II disorder (ICD-10-CM F31.81, since 2015-01-01); Mania on citalopram, recorded as a reaction "
+        "(SNOMED CT 231494001, on 2019-03-01); Mania on sertraline" in card.detail
     )
 
 
@@ -259,8 +258,8 @@ def test_the_order_check_names_mania_on_an_antidepressant_and_every_reaction() -
     assert len(check.summary) <= 140
     assert check.detail.startswith(
         "Mania on an antidepressant on record: Mania on citalopram, recorded as a reaction "
-        "(http://snomed.info/sct 231494001, on 2019-03-01); Mania on sertraline, recorded as a "
-        "reaction (http://snomed.info/sct 231494001, on 2021-06-01)."
+        "(SNOMED CT 231494001, on 2019-03-01); Mania on sertraline, recorded as a "
+        "reaction (SNOMED CT 231494001, on 2021-06-01)."
     )
 
 

@@ -26,7 +26,7 @@ def test_bipolar_disorder_on_record() -> None:
     assert rec is not None
     assert rec.summary == "Confirm the diagnosis before escalating: bipolar disorder on record"
     assert (
-        "Bipolar II disorder (http://hl7.org/fhir/sid/icd-10-cm F31.81, since 2022-12-01)"
+        "Bipolar II disorder (ICD-10-CM F31.81, since 2022-12-01)"
         in rec.detail
     )
     assert "Pacchiarotti" in rec.detail

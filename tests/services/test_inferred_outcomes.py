@@ -47,7 +47,11 @@ def test_the_optimise_card_says_which_failure_was_inferred() -> None:
 
 def test_the_staging_says_the_severity_was_assumed() -> None:
     detail = _epic_cards()["optimize-switch-augment"]
-    assert "Severity 1 (subsyndromal; no PHQ-9 on record: scored as lowest)" in detail
+    # Audit 13 WRONG 6: no score, so the coded severity, said as such (never "subsyndromal").
+    assert (
+        "Severity 3 (moderate; no PHQ-9 on record: from the coded diagnosis, Moderate recurrent "
+        "major depression (disorder))"
+    ) in detail
 
 
 def test_payer_trial_lines_say_inferred_and_measured_apart() -> None:

@@ -141,7 +141,7 @@ def test_z39_1_on_a_male_chart_reads_the_same_at_patient_view() -> None:
     detail = _cards(_chart(_z391(), gender="male"))[OPTIMISE].detail
     assert (
         "**Breastfeeding on record (2025-04-21), recorded sex male:** Encounter for care and "
-        "examination of lactating mother (http://hl7.org/fhir/sid/icd-10-cm Z39.1). Check the "
+        "examination of lactating mother (ICD-10-CM Z39.1). Check the "
         "record (a coding error, or chestfeeding)"
     ) in detail
     assert "**Lithium, if considered:** not recommended while breastfeeding" in detail
@@ -158,7 +158,7 @@ def test_not_currently_breastfeeding_after_the_delivery_is_named_not_asked() -> 
     )
     detail = _cards(record)[OPTIMISE].detail
     assert (
-        "**Delivered on 2025-03-10** (Delivery procedure, http://snomed.info/sct 236973005): "
+        "**Delivered on 2025-03-10** (Delivery procedure, SNOMED CT 236973005): "
         "postnatal year to 2026-03-10. Not breastfeeding on record (2025-05-12: Not "
         "currently breastfeeding)."
     ) in detail

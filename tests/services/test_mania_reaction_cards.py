@@ -184,7 +184,7 @@ def test_mania_recorded_as_a_reaction_asks_to_confirm_the_diagnosis() -> None:
     # reactions: tests/services/test_diagnosis_leftovers.py).
     assert (
         "**Mania on an antidepressant on record:** Mania on citalopram, recorded as a reaction "
-        "(http://snomed.info/sct 231494001, on 2019-03-01)" in card.detail
+        "(SNOMED CT 231494001, on 2019-03-01)" in card.detail
     )
     assert "Venlafaxine is running with no mood stabiliser" in card.detail
     # No unipolar escalation: no more antidepressants or adjuncts, no TMS referral.

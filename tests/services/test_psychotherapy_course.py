@@ -173,7 +173,7 @@ def test_a_payer_that_states_a_number_is_met_or_not_met_on_it(tmp_path: Path) ->
     assert psychotherapy_result(meets_all(procedures=sessions("90834", 12)), policy).met
     short = psychotherapy_result(meets_all(procedures=sessions("90834", 10)), policy)
     assert short.status is CriterionStatus.NOT_MET
-    assert short.evidence[0].endswith("; the policy reads 12+")
+    assert short.evidence[0].endswith("; the policy asks for 12")
 
 
 def test_to_confirm_is_read_by_the_psychotherapy_kind_only() -> None:

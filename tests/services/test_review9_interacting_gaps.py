@@ -359,7 +359,7 @@ def test_running_duloxetine_with_alcohol_dependence_is_named_on_the_running_drug
     assert card.indicator is Indicator.WARNING
     assert (
         "Duloxetine 60 mg/day, running since 2024-09-30 (MedicationRequest/mr-dul); Alcohol "
-        "dependence, uncomplicated (http://hl7.org/fhir/sid/icd-10-cm F10.20, since 2024-11-01; "
+        "dependence, uncomplicated (ICD-10-CM F10.20, since 2024-11-01; "
         "Condition/aud). Ordinarily not prescribed with substantial alcohol use (hepatotoxicity) "
         "(Cymbalta label 5.2): review whether it should continue."
     ) in card.detail

@@ -118,7 +118,7 @@ def _plain_applying(
         finding = _plain_latest(ctx.record, rule.finding)
         if finding is not None:
             yield populations.Restriction(
-                rule, f"on record: {finding.display} ({finding.system} {finding.code})"
+                rule, f"on record: {finding.display} ({finding.coding})"
             )
 
 

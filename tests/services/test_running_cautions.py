@@ -166,7 +166,7 @@ def test_running_bupropion_with_epilepsy_coded_since_gets_one_warning() -> None:
         "- **Bupropion with Epilepsy, unspecified, not intractable, without status epilepticus:** "
         "Bupropion 300 mg/day, running since 2024-10-01 (MedicationRequest/mr-run); Epilepsy, "
         "unspecified, not intractable, without status epilepticus "
-        "(http://hl7.org/fhir/sid/icd-10-cm G40.909, since 2025-03-04; Condition/epilepsy). "
+        "(ICD-10-CM G40.909, since 2025-03-04; Condition/epilepsy). "
         "Contraindicated in seizure disorders: review whether it should continue. Source: CPS "
         "2023 Table 6."
     ) in card.detail
@@ -213,7 +213,7 @@ def test_auvelity_with_a_resolved_bulimia_is_named_with_its_unverified_row() -> 
         "since 2012-04-02: review whether it should continue"
     )
     assert "Contains bupropion: contraindicated with a current or prior diagnosis" in card.detail
-    assert "(http://hl7.org/fhir/sid/icd-10-cm F50.2, since 2012-04-02; Condition/bulimia)" in (
+    assert "(ICD-10-CM F50.2, since 2012-04-02; Condition/bulimia)" in (
         card.detail
     )
     # The row is UNVERIFIED in drug_cautions.csv: the card says so.
@@ -230,7 +230,7 @@ def test_bupropion_during_alcohol_withdrawal() -> None:
         "review whether it should continue"
     )
     assert (
-        "(http://hl7.org/fhir/sid/icd-10-cm F10.230, since 2025-05-28; Condition/finding). "
+        "(ICD-10-CM F10.230, since 2025-05-28; Condition/finding). "
         "Contraindicated during abrupt discontinuation of alcohol, benzodiazepines, barbiturates "
         "or antiepileptic drugs (seizure risk): review whether it should continue."
     ) in card.detail

@@ -356,7 +356,7 @@ def test_switch_and_augment_lists_on_dialysis_name_the_esrd_limits() -> None:
     switch = detail.split("**Switch:**")[1]
     assert (
         "Kidney function: on dialysis: Dependence on renal dialysis "
-        "(http://hl7.org/fhir/sid/icd-10-cm Z99.2, since 2023-02-01; Condition/dialysis); "
+        "(ICD-10-CM Z99.2, since 2023-02-01; Condition/dialysis); "
         "labelled renal limits: duloxetine: avoid; desvenlafaxine: at most 25 mg/day" in switch
     )
     assert "levomilnacipran: not recommended" in switch

@@ -162,9 +162,10 @@ def test_schizoaffective_without_a_phq9_says_both_why_lines() -> None:
     # the disorder line is still said (a card must not read "subsyndromal" as the whole story).
     facts = dataclasses.replace(derive_facts(record, Policy()), latest_phq9=None)
     severity = maudsley_stage(record, facts).severity
-    assert severity.points == 1
+    # Audit 13 WRONG 6: with no score, the coded severity of the depression is read (said so).
+    assert "from the coded diagnosis" in severity.assumed
     assert severity.assumed.endswith(
-        "scored as lowest; psychosis item not scored: Schizoaffective disorder, depressive type "
+        "psychosis item not scored: Schizoaffective disorder, depressive type "
         "is a primary psychotic disorder, not depression with psychotic features"
     )
 

@@ -164,7 +164,7 @@ def test_a_fall_to_129_on_citalopram_at_78_with_falls_names_the_drug() -> None:
     )
     assert "Older adults are at greater risk (SSRI and SNRI labels): at 78." in detail
     assert (
-        "**Falls on record:** Repeated falls (http://hl7.org/fhir/sid/icd-10-cm R29.6, since "
+        "**Falls on record:** Repeated falls (ICD-10-CM R29.6, since "
         in (detail)
     )
     assert "linked to falls" in detail and "Renneboog 2006" in detail

@@ -89,7 +89,7 @@ def test_minimum_is_three_mild() -> None:
     assert [(d.category, d.points) for d in stage.dimensions] == [
         ("acute", 1),
         ("subsyndromal", 1),
-        ("1-2 medications", 1),
+        ("none failed: scored as the lowest", 1),
         ("not used", 0),
         ("not used", 0),
     ]

@@ -216,7 +216,7 @@ def test_past_attempt_is_a_risk_factor_line_not_a_card() -> None:
     assert card is not None and card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("PHQ-9 item 9 = 1 (several days) on 2024-05-28")
     assert (
-        "**Risk factors:**\n- Attempted suicide - cut/stab (event) (http://snomed.info/sct "
+        "**Risk factors:**\n- Attempted suicide - cut/stab (event) (SNOMED CT "
         "287185009) since 2019-03-02: past self-harm (history): a risk factor"
     ) in card.detail
 

@@ -633,7 +633,7 @@ def test_postpartum_depression_coded_f53_0_runs_the_pathway() -> None:
     # is labelled for it (zuranolone, text only) and the breastfeeding question, asked once.
     (paragraph,) = [p for p in card.detail.split("\n\n") if "ostpartum" in p]
     assert paragraph.startswith(
-        "**Postpartum depression on record** (http://hl7.org/fhir/sid/icd-10-cm F53.0 since "
+        "**Postpartum depression on record** (ICD-10-CM F53.0 since "
         "2024-09-02): zuranolone (FDA: postpartum depression)"
     )
     assert paragraph.endswith(

@@ -305,7 +305,7 @@ def test_staging_does_not_say_no_phq9_on_record_beside_unread_phq9s() -> None:
     """The Maudsley severity scored without a PHQ-9 says the PHQ-9s could not be read, not that
     there are none (a card never claims more than the record shows)."""
     detail = _screen(_epic_record_with_lookalikes())["optimize-switch-augment"].detail
-    assert "no PHQ-9 that could be read: scored as lowest" in detail
+    assert "no PHQ-9 that could be read: from the coded diagnosis" in detail
     assert "no PHQ-9 on record" not in detail
 
 
