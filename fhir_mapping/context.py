@@ -246,6 +246,7 @@ def _finding(
     onset: date | None,
     source: SourceRef | None,
     state: str = "active",
+    abated: date | None = None,
 ) -> Finding:
     return Finding(
         kind=kind,
@@ -255,6 +256,8 @@ def _finding(
         onset=onset,
         source=source,
         severity=_severity(row, kind, state),
+        state=state,
+        abated=abated if state != "active" else None,
     )
 
 
@@ -292,6 +295,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     state = _condition_state(resource, as_of, verification, onset)
     if state is None:
         return ()
+    abated_on = abatement_date(resource)[1]
     source = source_ref(resource)
     concept = resource.get("code")
     coded = codings(concept)
@@ -316,7 +320,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             current = found.get(kind)
             # Keep the first coding, unless a later one adds the severity the first lacks.
             if current is None or (current.severity is None and row.severity is not None):
-                found[kind] = _finding(row, kind, system, code, display, onset, source, state)
+                found[kind] = _finding(
+                    row, kind, system, code, display, onset, source, state, abated_on
+                )
     if _SUBSTANCE_USE in found:
         _substance_in_remission(found, text)
     if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses

@@ -662,6 +662,12 @@ class Finding:
     # Review 10 recheck R7: the onset as written when it is a partial date ("2024", "2024-05");
     # `onset` is then its first day, which is not on record. None when the onset states its day.
     onset_written: str | None = None
+    # Session 13 task G1 (recheck 13 n04): the Condition's state on the as-of date as
+    # context._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),
+    # and its abatement date when one is on record, so a finding kept after it resolved
+    # (counts_when_resolved: tardive dyskinesia) is said as history, not as a current effect.
+    state: str = "active"
+    abated: date | None = None
 
     @property
     def onset_latest(self) -> date | None:

@@ -14,16 +14,29 @@ dyskinesia". Here, on chart open, each pair of data/adjunct_harms.csv:
   5.1: overtreatment may precipitate arrhythmias, particularly in older and cardiac patients;
   reduce or withhold the dose);
 - an antipsychotic running (courses.running_antipsychotics: any role, not as needed) with tardive
-  dyskinesia (counts when resolved: it may persist and recur) or akathisia coded (the labels:
-  consider discontinuation with tardive dyskinesia; akathisia common in adjunctive MDD trials).
+  dyskinesia or akathisia coded (the labels: consider discontinuation with tardive dyskinesia;
+  akathisia common in adjunctive MDD trials). A tardive dyskinesia coded resolved or inactive
+  (Finding.state; it counts when resolved: it may recur on re-exposure) is its own row, a history
+  (recheck 13 n04, session 13 task G1: a TD resolved in 2018, before aripiprazole started in 2025,
+  was said as a current effect, "consider reducing or stopping it"): "History of tardive
+  dyskinesia (resolved 2018, before aripiprazole) ...: watch for recurrence (AIMS)". Still a
+  warning (the drug class that can bring it back runs now), but it does not hold every proposal:
+  only the antipsychotic ones, as for any TD on record (below). A resolved akathisia is not read
+  at all (its code does not count when resolved);
+- a TSH below the tsh-suppressed row of data/lab_safety.csv (0.1 mIU/L, a design value, UNVERIFIED)
+  with liothyronine running: a TSH merely below its range is the expected effect of T3 (recheck
+  13 n07: a TSH of 0.3 with nothing else coded got "suppressed TSH: review, reduce or stop it").
 
 The card names the drug, dose and start, each finding with code and date, the likely cause, what
 to do (the row's advice) and its cite. Nothing is offered as an order: reducing or stopping is
 the prescriber's decision. Warning, snoozable with a reason; its fingerprint is the findings, the
 TSH and the drugs, so a new finding or result ends a snooze.
 
-While it is shown, the optimise card's medication proposals are text (`hold_one_click`): a dose
-raised or a drug added now would continue the exposure or stack on it. The optimise card itself
+While it is shown for a current effect, the optimise card's medication proposals are text
+(`hold_one_click`): a dose raised or a drug added now would continue the exposure or stack on it.
+With tardive dyskinesia on record in any state, and whether or not an antipsychotic runs, the
+optimise card's antipsychotic proposals are text with a line naming it (recheck 13 n05: one-click
+"Propose adjunctive aripiprazole 2 mg/day" beside a TD history); non-antipsychotic adjuncts stay. The optimise card itself
 no longer waits on a harmed adjunct (optimize_switch_augment: `harmed_ingredients`), its
 antipsychotic line says no dose increase instead of "optimise" (optimize/augment.py), and the
 diagnosis review reads a TSH the drug explains as "on liothyronine" (diagnosis_review.py).
@@ -36,7 +49,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
-from fhir_mapping.record import Finding, FindingKind, LabResult, Trial
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.record import Finding, FindingKind, LabResult, Role, Trial
 from services import cards, drug_rules, lab_safety, screen, tables
 from services.pathway_options import unverified_mark
 from services.recommendation import Recommendation, Suggestion
@@ -47,6 +61,10 @@ from services.rules.optimize.wording import dose_text
 
 TOPIC = "adjunct-harm"
 _TSH_LOW = "tsh-low"
+_TSH_SUPPRESSED = "tsh-suppressed"  # the line in data/lab_safety.csv
+_HISTORY = (
+    "-history"  # a row for the finding coded resolved or inactive ("tardive-dyskinesia-history")
+)
 _ANTIPSYCHOTIC = "antipsychotic"  # the `agents` value that means the drug-class group
 
 
@@ -70,10 +88,18 @@ class Sign:
     finding: Finding | None = None
     lab: LabResult | None = None
 
+    @property
+    def history(self) -> bool:
+        """A finding coded resolved or inactive (a `-history` row)."""
+        return self.row.harm.endswith(_HISTORY)
+
     def text(self) -> str:
         if self.finding is not None:
             f = self.finding
-            return f"{f.display} ({f.code}), coded {f.onset_text or 'with no onset date'}"
+            said = f"{f.display} ({f.code}), coded {f.onset_text or 'with no onset date'}"
+            if self.history:
+                said += f", {resolved_text(f)}"
+            return said
         assert self.lab is not None
         return f"TSH {lab_safety.text(self.lab)}, {self.lab.flag}"
 
@@ -84,10 +110,22 @@ class Sign:
         return f"{self.row.harm}|{self.lab.date.isoformat()}|{self.lab.value}"
 
 
+def resolved_text(f: Finding) -> str:
+    """ "resolved 2018-06-01", "inactive 2018-06-01", or "resolved (no date on record)"."""
+    word = "in remission" if f.state == "remission" else "resolved"
+    return f"{word} {f.abated.isoformat()}" if f.abated else f"{word} (no date on record)"
+
+
 @dataclass(frozen=True, slots=True)
 class Harm:
     trial: Trial  # the running agent
     signs: tuple[Sign, ...]  # in table order
+
+    @property
+    def history(self) -> bool:
+        """Only findings coded resolved (a tardive dyskinesia in 2018): a caution, not a current
+        adverse effect."""
+        return all(s.history for s in self.signs)
 
     @property
     def names(self) -> str:
@@ -111,6 +149,8 @@ def action(harm: Harm) -> str:
         return "consider reducing or stopping it"
     if FindingKind.AKATHISIA.value in kinds:
         return "consider a lower dose or a switch"
+    if harm.history:
+        return "watch for recurrence (AIMS)"  # the tardive-dyskinesia-history row's advice
     return "review, reduce or stop it"
 
 
@@ -154,19 +194,38 @@ def _agents(ctx: RuleContext, agents: str) -> tuple[Trial, ...]:
     )
 
 
+def _suppressed(lab: LabResult) -> bool:
+    """A TSH below the tsh-suppressed line (0.1 mIU/L), not merely below its range: a low TSH is
+    what T3 augmentation does (recheck 13 n07). Without the row, the lab's own low flag (the old
+    reading); a value the line cannot compare is read by that flag too (lab_safety.below)."""
+    line = lab_safety.rule_for(_TSH_SUPPRESSED, "liothyronine", "thyroid hormone")
+    if line is None:
+        return lab.flag == "low"
+    return bool(lab_safety.below(line, lab))
+
+
 def _signs(ctx: RuleContext, row: HarmRow, trial: Trial) -> list[Sign]:
     if row.harm == _TSH_LOW:
         lab = lab_safety.latest_readable(ctx.record, "tsh")
         if (
             lab is not None
-            and lab.flag == "low"
+            and _suppressed(lab)
             and lab.date >= trial.start
             and lab_safety.is_recent(ctx.record, ctx.policy, lab)
         ):
             return [Sign(row, lab=lab)]
         return []
-    kind = FindingKind(row.harm)
-    found = ctx.facts.findings_of(kind)
+    history = row.harm.endswith(_HISTORY)
+    kind = FindingKind(row.harm.removesuffix(_HISTORY))
+    coded = ctx.facts.findings_of(kind)
+    active = tuple([f for f in coded if f.state == "active"])
+    if history:
+        # A history only when nothing active is coded: an active one is the current effect,
+        # said by its own row.
+        return [] if active else [Sign(row, finding=f) for f in coded]
+    # Kinds with a history row are read active only; the others as coded (their codes say
+    # whether they count once resolved: akathisia does not).
+    found = active if any(r.harm == row.harm + _HISTORY for r in rows()) else coded
     if kind is FindingKind.ARRHYTHMIA:
         # An arrhythmia coded before the drug started is not read as its effect (a patient with
         # long-standing AF is the label's caution, not this card); one with no onset is, as the
@@ -213,9 +272,28 @@ def explains_low_tsh(ctx: RuleContext, lab: LabResult) -> Trial | None:
     return None
 
 
+def _history_when(harm: Harm) -> str:
+    """ "resolved 2018, before aripiprazole", "resolved 2024, on aripiprazole", "resolved": the
+    latest abatement of the history's findings against the running drug's start."""
+    ended = [s.finding.abated for s in harm.signs if s.finding is not None and s.finding.abated]
+    if not ended:
+        return "resolved"
+    last = max(ended)
+    drug = harm.trial.ingredient
+    when = "before" if last < harm.trial.start else "on"
+    return f"resolved {last.year}, {when} {drug}"
+
+
 def _summary(harm: Harm, lead: str) -> str:
     drug = dose_text(harm.trial)
     since = harm.trial.start.isoformat()
+    if harm.history:
+        head = f"History of tardive dyskinesia ({_history_when(harm)})"
+        return cards.fit_summary(
+            f"{head} with {drug} running (since {since}): {lead}",
+            f"{head} with {drug} running: {lead}",
+            f"{head}: {lead}",
+        )
     if harm.trial.drug_class and drug_rules.is_antipsychotic(harm.trial.drug_class):
         names = harm.names
         head = f"{names[:1].upper()}{names[1:]} with {drug} running"
@@ -237,15 +315,21 @@ def _section(ctx: RuleContext, harm: Harm) -> str:
         *(f"- {s.text()}." for s in harm.signs),
     ]
     causes: list[str] = []
+    why: list[str] = []  # of a history: not a cause of anything now
     advice: list[str] = []
     for s in harm.signs:
         row = s.row
-        if row.cause not in causes:
-            causes.append(row.cause)
+        into = why if s.history else causes
+        if row.cause not in into:
+            into.append(row.cause)
         text = f"{row.advice[:1].upper()}{row.advice[1:]} ({row.cite})."
         if text not in advice:
             advice.append(text)
-    said = [f"Likely cause: {'; '.join(causes)}.", *advice]
+    said = [
+        *([f"Likely cause: {'; '.join(causes)}."] if causes else []),
+        *([f"Why it matters: {'; '.join(why)}."] if why else []),
+        *advice,
+    ]
     age = ctx.record.patient.age
     thyroid = not drug_rules.is_antipsychotic(trial.drug_class)
     if thyroid and age is not None and age >= ctx.policy.older_adult_age:
@@ -272,12 +356,24 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = harms(ctx)
     if not found:
         return None
-    first = found[0]
+    # A current adverse effect leads; a history alone is said as one.
+    first = next((h for h in found if not h.history), found[0])
     summary = _summary(first, action(first))
+    held = (
+        "While this card is open, the optimise card's medication proposals are not one click."
+        if any(not h.history for h in found)
+        else "While tardive dyskinesia is on record, the optimise card's antipsychotic proposals "
+        "are not one click."
+    )
     detail = cards.join_sections(
         *(_section(ctx, h) for h in found),
-        "Not offered as an order: how to reduce or stop it is the prescriber's decision. While "
-        "this card is open, the optimise card's medication proposals are not one click.",
+        "Not offered as an order: "
+        + (
+            "whether to keep it, and at what dose, is the prescriber's decision. "
+            if first.history
+            else "how to reduce or stop it is the prescriber's decision. "
+        )
+        + held,
     )
     card = cards.make(TOPIC, summary=summary, detail=detail)
     return screen.with_fields(card, evidence_key=fingerprint(found))
@@ -286,10 +382,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
 def hold_one_click(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
-    """`recs` with the optimise card's medication proposals as text while this card is shown."""
+    """`recs` with the optimise card's medication proposals as text while this card is shown
+    for a current adverse effect; then, with tardive dyskinesia on record in any state, its
+    antipsychotic proposals (`hold_antipsychotics`), shown or snoozed."""
+    recs = _hold_for_current(ctx, recs, hidden)
+    return hold_antipsychotics(ctx, recs)
+
+
+def _hold_for_current(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str]
+) -> list[Recommendation]:
     if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
-    found = harms(ctx)
+    # A history alone (a tardive dyskinesia resolved before the drug) holds only the
+    # antipsychotic proposals, below: a non-antipsychotic adjunct adds nothing to it.
+    found = tuple([h for h in harms(ctx) if not h.history])
 
     def line(held: list[Suggestion]) -> str | None:
         if not held or not found:
@@ -303,3 +410,46 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_drug_orders(recs, line)
+
+
+def _is_antipsychotic(ingredient: str) -> bool:
+    """An antipsychotic by either of its drug-table rows (quetiapine has two)."""
+    rows_of = (drug_info(ingredient), drug_info(ingredient, Role.AUGMENTATION))
+    return any(
+        info is not None and drug_rules.is_antipsychotic(info.drug_class) for info in rows_of
+    )
+
+
+def _orders_antipsychotic(suggestion: Suggestion) -> bool:
+    return any(_is_antipsychotic(i) for i in one_click_hold.ordered_ingredients(suggestion))
+
+
+def hold_antipsychotics(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """`recs` with the optimise card's antipsychotic proposals (an adjunct, a higher dose) as
+    text while tardive dyskinesia is coded in any state (recheck 13 n05, session 13 task G1): an
+    antipsychotic re-exposes the patient to the class that can cause it, and the choice is made
+    with that in view, not in one click. Non-antipsychotic proposals stay one click. Not tied to
+    a card: with no antipsychotic running there is none, and a snooze must not lift it."""
+    found = ctx.facts.findings_of(FindingKind.TARDIVE_DYSKINESIA)
+    if not found:
+        return list(recs)
+    row = next((r for r in rows() if r.harm == FindingKind.TARDIVE_DYSKINESIA.value), None)
+    cite = row.cite if row is not None else "antipsychotic labels"
+
+    def named(f: Finding) -> str:
+        coded = f"{f.code}, coded {f.onset_text or 'with no onset date'}"
+        return coded if f.state == "active" else f"{coded}, {resolved_text(f)}"
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click with tardive dyskinesia on record** "
+            f"({'; '.join(named(f) for f in found)}): {'; '.join(s.label for s in held)}. An "
+            "antipsychotic, added or raised, re-exposes the patient to the drug class that can "
+            f"cause it, and it may recur ({cite}): decide with that history in view, and "
+            "examine for abnormal movements (AIMS) first. A non-antipsychotic adjunct stays one "
+            "click."
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line, _orders_antipsychotic)

@@ -8,8 +8,16 @@ lithium order. Here, on chart open:
 
 - lithium running (not on hold: running_cautions.running), and its latest comparable level
   (lab_safety.latest_readable) taken on this course (on or after its start: a level of an earlier
-  course says nothing of this dose) above the lithium-target row (CANMAT 2023 Table 7.2: 0.5-0.8
-  mmol/L for augmentation);
+  course says nothing of this dose) above the lithium-high row (NICE NG222: a level for
+  augmentation should not exceed 1.0 mmol/L), or above the lithium-target row (CANMAT 2023 Table
+  7.2: 0.5-0.8 mmol/L for augmentation) with a drug that raises the level started after the level
+  was taken (recheck 13 n01/n03, session 13 task G1: 0.9 mmol/L in a stable responder got "hold or
+  reduce" and held every one-click, yet it is inside the usual therapeutic range; hold/reduce
+  there risks relapse). Between the target and 1.0 with nothing new, no card: the optimise card's
+  lithium line already says "above the 0.5-0.8 mmol/L target". A raising drug started since the
+  level makes the level on record an underestimate of today's (an ACE inhibitor, a thiazide or an
+  NSAID raises it), so the safer reading is a card at any level above the target. Toxicity signs
+  coded would be the other reason, but no finding kind reads them yet (not done);
 - critical at or above the lithium-toxic row (1.5 mmol/L: the lithium labels' line of greater
   toxicity risk), a warning below it;
 - the level, its date and the dose in the summary, with what to do (the rows' `if_running`);
@@ -45,6 +53,7 @@ from services.rules.context import RuleContext
 TOPIC = "running-lithium-level"
 _DRUG = "lithium"
 _TARGET = "lithium-target"
+_HIGH = "lithium-high"
 _TOXIC = "lithium-toxic"
 
 
@@ -56,6 +65,14 @@ class HighLevel:
     lithium: Taking
     raisers: tuple[Taking, ...]  # running drugs the interaction table says raise the level
     unread: LabResult | None  # a later level that could not be compared
+    # The usual upper limit (lab_safety.csv lithium-high, 1.0 mmol/L) when the level is above it;
+    # None: between the target and that limit, shown only for a raising drug started since.
+    high: LabRule | None = None
+
+    @property
+    def started_since(self) -> tuple[Taking, ...]:
+        """The raising drugs started after the level was taken: the level now is likely higher."""
+        return tuple([t for t in self.raisers if t.start is not None and t.start > self.lab.date])
 
     @property
     def critical(self) -> bool:
@@ -95,14 +112,20 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
     if not lab_safety.above(target, lab):
         return None
     toxic = _rule(_TOXIC)
-    return HighLevel(
+    high = _rule(_HIGH)
+    found = HighLevel(
         target=target,
         toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
         lab=lab,
         lithium=lithium,
         raisers=raisers(ctx),
         unread=lab_safety.unread_after(ctx.record, lab),
+        # Without the lithium-high row, the target decides (the old, stricter reading).
+        high=high if high is None or lab_safety.above(high, lab) else None,
     )
+    if high is not None and found.high is None and not found.started_since:
+        return None  # above the target, within the usual range: the optimise card's line says so
+    return found
 
 
 def raisers(ctx: RuleContext) -> tuple[Taking, ...]:
@@ -131,9 +154,20 @@ def _summary(found: HighLevel) -> str:
     if found.toxic is not None:
         line = f"at or above {cards.fmt_mg(found.toxic.high)}, toxicity risk"
         acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess toxicity now")
-    else:
-        line = f"above {cards.fmt_mg(target.low)}-{cards.fmt_mg(target.high)}"
+    elif found.high is not None:
+        line = f"above the {found.high.high:.1f} limit"  # "1.0", never "1"
         acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
+    else:
+        # Within the usual range, but a raising drug started since the level: the level today
+        # is not known, so the card asks for it rather than a dose change.
+        line = f"above {cards.fmt_mg(target.low)}-{cards.fmt_mg(target.high)}"
+        started = cards.and_list([t.ingredient for t in found.started_since])
+        acts = ("repeat level now, check toxicity, eGFR", "repeat level now")
+        return cards.fit_summary(
+            *(f"{level} ({line}){on}, {started} started since: {act}" for act in acts),
+            *(f"{level} ({line}), {started} started since: {act}" for act in acts),
+            f"{level} ({line}): {acts[-1]}",
+        )
     return cards.fit_summary(
         *(f"{level} ({line}){on}{with_raisers}: {act}" for act in acts),
         *(f"{level} ({line}){on}: {act}" for act in acts),
@@ -171,6 +205,9 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
         f"the {target.bounds()} augmentation target ({target.cite}; toxicity follows the serum "
         f"level: {target.effect_cite})"
     )
+    if found.high is not None:
+        high = found.high
+        head += f", and above {high.high:.1f} {high.unit}, {high.says} ({high.cite})"
     if found.toxic is not None:
         toxic = found.toxic
         status = " (UNVERIFIED)" if toxic.status == "UNVERIFIED" else ""
@@ -178,11 +215,17 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
             f", and at or above {toxic.bounds()}, {toxic.says} ({toxic.cite}{status}). "
             f"{toxic.cause[0].upper()}{toxic.cause[1:]}."
         )
+    elif found.high is None:
+        names = cards.and_list([t.ingredient for t in found.started_since])
+        head += (
+            f". Within the usual range on its own; but {names} started after it was taken and "
+            "raises the level, so the level now is likely higher."
+        )
     else:
         head += "."
     taking = found.lithium.text()
     lines = [head, f"- {taking[0].upper()}{taking[1:]}.", *_raiser_lines(found)]
-    advice = (found.toxic or target).if_running or target.if_running
+    advice = (found.toxic or found.high or target).if_running or target.if_running
     unread = (
         f"A later lithium level ({found.unread.date.isoformat()}) could not be compared: read it "
         "before acting on this one."
