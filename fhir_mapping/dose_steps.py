@@ -16,21 +16,28 @@ Lines with no `sequence` at all (review 12 recheck q20, q21) are read by their o
 (`unsequenced_shape`): Epic also sends a taper as "Take 1 tablet (150 mg total) by mouth daily for
 7 days" + "then 75 mg daily for 7 days" + ... with no number, and a split dose as an AM line and
 an HS line with no number. Lines each bounded (boundsDuration / boundsPeriod) that follow one
-another are consecutive steps, as numbered ones are; lines at different times of day with no
-bounds of their own are parts of one day's dose (dose.py adds them up); anything else is neither
-for sure, and its dose is to confirm (taper.py): summing a taper's steps would triple its dose,
+another are consecutive steps, as numbered ones are; lines at different times of day, or all on
+the same schedule ("2 tablets daily" + "1 tablet daily", recheck 13 n21), with no bounds of their
+own are parts of one day's dose (dose.py adds them up); anything else is neither for sure, and its dose is to confirm (taper.py): summing a taper's steps would triple its dose,
 keeping one line would cut the course short, and either could call a trial adequate that the
 record does not show.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fhir_mapping.dose_sig import sig_as_needed, sig_doses, sig_times_of_day
+from fhir_mapping.dose_sig import (
+    sig_as_needed,
+    sig_doses,
+    sig_frequency_bounds,
+    sig_times_of_day,
+)
+from fhir_mapping.dose_timing import frequency_per_day, timing_high
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 
 Step = tuple[Mapping[str, Any], ...]  # the lines of one step, taken together
@@ -86,6 +93,13 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
       in the order written (by boundsPeriod.start when every line has one);
     - no line bounded, or all with the same boundsPeriod, each line at its own times of day (`when`,
       `timeOfDay`, or the sig's "every morning" / "at bedtime"), none shared: one day's doses;
+    - no line bounded, or all with the same boundsPeriod, every line on the same schedule (the
+      same administrations a day and the same times of day, or none named: "2 tablets daily" +
+      "1 tablet daily", recheck 13 n21), no two lines the same: one day's doses. Nothing in
+      such lines says one comes after the other, and a dose made of two tablet counts or two
+      strengths is written this way; reading it as "to confirm" told a responder on 150 mg that
+      the trial was not adequate. Lines on different schedules ("daily" + "twice daily") and
+      identical lines (`_same_schedule`) stay to confirm;
     - a line taken as needed beside the others: one day's doses (dose.py reads the as-needed
       line as an extra on top of the scheduled one, never as a step);
     - anything else: to confirm."""
@@ -107,7 +121,10 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
     if all(b is None for b in bounds) or (
         periods[0] is not None and all(p == periods[0] for p in periods)
     ):
-        return _TOGETHER if _apart_in_the_day([d for _, d in dosed]) else LineShape((), numbers)
+        unbounded = [d for _, d in dosed]
+        if _apart_in_the_day(unbounded) or _same_schedule(unbounded):
+            return _TOGETHER
+        return LineShape((), numbers)
     if any(b is None for b in bounds[:-1]):
         return LineShape((), numbers)  # an open line before a bounded one: no order to read
     ordered = [d for _, d in dosed]
@@ -202,6 +219,43 @@ def _times(line: Mapping[str, Any]) -> frozenset[str]:
     if found:
         return frozenset(found)
     return frozenset().union(*(sig_times_of_day(t) for t in _texts(line)))
+
+
+def _schedule(line: Mapping[str, Any]) -> tuple[float, float, frozenset[str]] | None:
+    """(lower, upper administrations a day, times of day) of a line: the structured timing
+    first (dose.py reads it first), else its sig; None when neither says how often."""
+    timing = line.get("timing")
+    per_day = frequency_per_day(timing)
+    if per_day is not None:
+        rate = (per_day, timing_high(timing, per_day))
+    else:
+        rate_in_sig = next(
+            (f for f in (sig_frequency_bounds(t) for t in _texts(line)) if f is not None), None
+        )
+        if rate_in_sig is None:
+            return None
+        rate = rate_in_sig
+    return (*rate, _times(line))
+
+
+def _same_schedule(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """Every line is taken as often, at the same times of day (or none named): the lines are
+    parts of one dose taken together (`unsequenced_shape`). A line whose frequency is not said
+    is on no known schedule. Two lines identical in every element are not read as one dose:
+    nobody writes "2 capsules daily" twice for 4 capsules, and a line entered twice (a copied
+    line, an interface resend) would double the dose; those stay to confirm, their total
+    checked against the ceilings (taper.py)."""
+    if any(a == b for i, a in enumerate(lines) for b in lines[i + 1 :]):
+        return False
+    schedules = [_schedule(line) for line in lines]
+    first = schedules[0]
+    return first is not None and all(
+        s is not None
+        and math.isclose(s[0], first[0])
+        and math.isclose(s[1], first[1])
+        and s[2] == first[2]
+        for s in schedules
+    )
 
 
 def _apart_in_the_day(lines: Sequence[Mapping[str, Any]]) -> bool:

@@ -9,7 +9,8 @@ Four tables in services/data, each row with its source and status (services/data
   paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA).
 - condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
   with psychotic features, duloxetine with active alcohol use), makes text-only (antipsychotics in
-  pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy). A row's
+  pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy), or with an
+  information line at its order (a stimulant with a stimulant use disorder in remission). A row's
   `finding_codes` names a code set of finding_code_sets.csv that narrows its finding kind (the
   alcohol codes of the substance-use kind); empty, every finding of the kind counts. A set may
   also name screening scores (match "score": AUDIT-C 75626-2, AUDIT 75624-7), whose recent result
@@ -65,6 +66,10 @@ class Choice(StrEnum):
     # card's population notes, and a clinician's own order of it): esketamine and lithium in
     # pregnancy (review 7 finding 10). The drug is still named; the note says what to weigh.
     CAVEAT = "caveat"
+    # An information line at a clinician's own order of the drug, and nowhere else: a history
+    # to weigh, not a bar nor a caveat on every card (a stimulant use disorder in remission with
+    # a stimulant ordered: recheck 13 n26). The order card is info when it says nothing more.
+    INFO = "info"
 
 
 @cache

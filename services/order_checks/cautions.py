@@ -18,7 +18,10 @@ from services.rules.context import RuleContext
 
 # Population rules a clinician's own order is checked against: "never", and the caveats a drug
 # carries for this patient (esketamine or lithium in pregnancy: review 7 finding 10).
-_ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT})
+# An info row (a stimulant use disorder in remission with a stimulant ordered: recheck 13 n26)
+# is said at the order only, at info level when nothing else is.
+_ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT, Choice.INFO})
+_NOT_A_BAR = frozenset({Choice.CAVEAT, Choice.INFO})
 _LACTATION = FindingKind.LACTATION
 _LIVER = FindingKind.LIVER_DISEASE
 
@@ -49,6 +52,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.
     basis: list[str] = []
     said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
+    infos = 0  # lines that are information only (an old MI, an info row): the card is info if all
     name = draft.ingredient.capitalize()
     for caution in tables.drug_cautions():
         if caution.ingredient != draft.ingredient.lower():
@@ -89,6 +93,8 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if rule.finding is not None and rule.finding.value in said:
             continue
         basis.append(rule.cite)
+        if rule.choice is Choice.INFO:
+            infos += 1
         if rule.finding is _LACTATION:
             found.append(_lactation(ctx, name, restriction))
             continue
@@ -119,8 +125,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     ),
                     f"{name}: {rule.note} ({rule.cite})",
                     f"{name}: not to be used for this patient ({rule.cite})"
-                    if rule.choice is not Choice.CAVEAT
-                    # A caveat is not a bar: its short form never says "not to be used".
+                    if rule.choice not in _NOT_A_BAR
+                    # A caveat or an info row is not a bar: its short form never says "not to be
+                    # used".
                     else f"{name} with {_finding_words(rule)} on record: see the caveat "
                     f"({rule.cite})",
                 ),
@@ -132,6 +139,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         summary, line, cite = old_mi
         found.append((summary, line))
         basis.append(cite)
+        infos += 1
     if not found:
         return None
     return OrderCheck(
@@ -139,8 +147,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
-        # An old MI alone is a caution line (the labels' "watch closely"), not a bar.
-        indicator=Indicator.INFO if old_mi is not None and len(found) == 1 else None,
+        # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
+        # caution line, not a bar: info when every line is one.
+        indicator=Indicator.INFO if infos == len(found) else None,
         basis=tuple(dict.fromkeys(c for c in basis if c)),
     )
 

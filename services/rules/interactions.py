@@ -18,10 +18,12 @@ deliberate, monitored combination (clozapine already at a third of its dose) is 
 call. Nothing is one-click: which drug to change is the prescribers' decision.
 
 While the card is shown, the optimise card's proposals that raise a drug of a critical or warning
-pair, or add an adjunct to it as the running antidepressant, are text, not one click (audit 13
-UNSAFE 1: "Raise fluvoxamine to 150 mg/day" beside a critical fluvoxamine-theophylline card):
-more of the drug, or an adjunct that keeps it going, is weighed against the interaction first
-(rules/one_click_hold.py, as the low-sodium and QTc cards do). Info pairs hold nothing.
+pair are text, not one click (audit 13 UNSAFE 1: "Raise fluvoxamine to 150 mg/day" beside a
+critical fluvoxamine-theophylline card): more of the drug is weighed against the interaction first
+(rules/one_click_hold.py, as the low-sodium and QTc cards do). An adjunct added to a drug of the
+pair (the running antidepressant) is held for a critical pair, and for a warning pair only when
+the adjunct itself has a row with the pair's other drug (recheck 13 n13: aripiprazole is no
+bleeding risk beside apixaban with venlafaxine; `_keeps_in_pair`). Info pairs hold nothing.
 """
 
 from __future__ import annotations
@@ -105,24 +107,34 @@ def hold_one_click(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the optimise card's proposals that keep a drug of a shown pair going as text
-    while this card is on the screen (not in `hidden`): see the module docstring."""
+    while this card is on the screen (not in `hidden`): see the module docstring and
+    `_keeps_in_pair`."""
     if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
     _, found = _card_pairs(ctx)
-    partners: dict[str, list[str]] = {}
+    by_drug: dict[str, list[Pair]] = {}
     for pair in found:
-        a, b = pair.first.ingredient, pair.second.ingredient
-        partners.setdefault(a, []).append(f"{b} ({pair.severity.value})")
-        partners.setdefault(b, []).append(f"{a} ({pair.severity.value})")
+        for drug in pair.names():
+            by_drug.setdefault(drug, []).append(pair)
+    if not by_drug:
+        return list(recs)
+    antidepressants = one_click_hold.running_antidepressants(ctx)
 
-    def line(held: list[Suggestion]) -> str:
-        antidepressants = one_click_hold.running_antidepressants(ctx)
-        kept = [
-            d
-            for d in partners
-            if any(one_click_hold.keeps_running(s, {d}, antidepressants) for s in held)
-        ]
-        weighed = "; ".join(f"{d} with {cards.and_list(partners[d])}" for d in kept)
+    def keeps(suggestion: Suggestion, drug: str) -> bool:
+        return _keeps_in_pair(suggestion, drug, by_drug[drug], antidepressants)
+
+    def holds(suggestion: Suggestion) -> bool:
+        return any(keeps(suggestion, drug) for drug in by_drug)
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        kept = [d for d in by_drug if any(keeps(s, d) for s in held)]
+        weighed = "; ".join(
+            f"{d} with "
+            + cards.and_list([f"{_other(p, d)} ({p.severity.value})" for p in by_drug[d]])
+            for d in kept
+        )
         return one_click_hold.held_line(
             "beside a drug interaction",
             held,
@@ -130,4 +142,46 @@ def hold_one_click(
             f"weighs against another running drug ({weighed}): settle the interaction first.",
         )
 
-    return one_click_hold.hold_for_drugs(ctx, recs, frozenset(partners), line)
+    return one_click_hold.hold_drug_orders(recs, line, holds)
+
+
+def _other(pair: Pair, drug: str) -> str:
+    return pair.second.ingredient if pair.first.ingredient == drug else pair.first.ingredient
+
+
+def _keeps_in_pair(
+    suggestion: Suggestion, drug: str, pairs: Sequence[Pair], antidepressants: AbstractSet[str]
+) -> bool:
+    """Whether `suggestion` is held beside the shown `pairs` of `drug` (recheck 13 n13).
+
+    - It orders `drug` (a higher dose): held for warning and critical pairs alike, as more of a
+      drug raises the pair's risk (fluvoxamine with theophylline, p3; venlafaxine with apixaban).
+    - It adds an adjunct while `drug` is the running antidepressant the adjunct goes onto
+      (one_click_hold.keeps_running): held for a critical pair, where continuing the drug at all
+      is in question (contraindicated, or a third of the dose), so building on it waits; for a
+      warning pair only when the adjunct itself carries the pair's risk, i.e. the table has a
+      warning or critical row of the adjunct with the pair's other drug (mirtazapine added to
+      venlafaxine beside tramadol: serotonergic too). A warning pair is a combination to watch,
+      not to end (apixaban with venlafaxine: "watch for bleeding"); aripiprazole or
+      brexpiprazole add no bleeding risk, and holding them kept an effective option off one
+      click for the commonest anticoagulated TRD patient while making the pair no safer.
+    The safer choice when unsure stays: a critical pair holds every adjunct."""
+    ordered = one_click_hold.ordered_ingredients(suggestion)
+    if not ordered:
+        return False
+    if drug in ordered:
+        return True
+    if not one_click_hold.keeps_running(suggestion, {drug}, antidepressants):
+        return False
+    added = ordered - antidepressants
+    for pair in pairs:
+        if pair.severity is Indicator.CRITICAL:
+            return True
+        other = _other(pair, drug)
+        if any(
+            row.severity_when(ordered=True) is not Indicator.INFO
+            for adjunct in added
+            for row in interaction_table.rows_for(adjunct, other)
+        ):
+            return True
+    return False

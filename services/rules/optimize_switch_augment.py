@@ -147,6 +147,19 @@ def _summary(
             f"{failed}: switch to {young} (NICE NG134) or augment" + no_tms,
             f"{failed_short}: switch to {young} (NICE NG134) or augment",
         )
+    alone = _antipsychotic_alone(ctx)
+    if alone:
+        # Quetiapine XR taken alone is the antidepressant (CANMAT 2023 Table 3.3, monotherapy):
+        # "augment (a non-antipsychotic adjunct)" would build on an antipsychotic with no
+        # antidepressant at all (recheck 13 n09). The step CANMAT gives after a failed
+        # antidepressant is another antidepressant, in its place or added to it.
+        names = cards.or_list(alone)
+        return cards.fit_summary(
+            f"{failed}: switch to an antidepressant of another class or add one to {names} "
+            "(CANMAT 2023)" + no_tms,
+            f"{failed}: switch to or add an antidepressant (CANMAT 2023)",
+            f"{failed_short}: switch to or add an antidepressant",
+        )
     if count == 1:
         cls = facts.failed_classes[0]
         return cards.fit_summary(
@@ -159,6 +172,15 @@ def _summary(
         f"{failed}: augment ({adjunct_text}) or switch class",
         f"{failed_short}: augment ({adjunct_text}) or switch class",
     )
+
+
+def _antipsychotic_alone(ctx: RuleContext) -> list[str]:
+    """The running antidepressant courses when every one is an antipsychotic taken as the
+    antidepressant (quetiapine XR monotherapy), else []: there is no antidepressant to augment."""
+    running = [t for t in ctx.facts.ongoing_trials if t.role is _ANTIDEPRESSANT]
+    if running and all(drug_rules.is_antipsychotic(t.drug_class) for t in running):
+        return sorted({t.ingredient for t in running})
+    return []
 
 
 def _failed_words(ctx: RuleContext) -> tuple[str, str]:

@@ -7,6 +7,7 @@ timing (fhir_mapping/dose_steps.unsequenced_shape).
   ended two weeks early;
 - lines at different times of day (timing.repeat.when MORN / HS, or timeOfDay) with no bounds:
   one day's doses, added up (unchanged);
+- lines on the same schedule with no bounds (G2, recheck 13 n21): one day's doses, added up;
 - anything else: the dose is to confirm (which lines), and no adequate trial rests on it.
 
 And an as-needed order (asNeededBoolean) with a fill on the same day whose label reads as a
@@ -150,12 +151,15 @@ def test_am_and_hs_lines_without_sequence_are_one_days_dose() -> None:
         assert [s.mg_per_day for s in trial.segments] == [150.0]
 
 
-def test_two_daily_lines_with_nothing_apart_are_a_dose_to_confirm() -> None:
-    # Two lines, no sequence, no bounds, no times of day: a split dose or a change of dose? Before
-    # they were added up (150 mg/day, 21 weeks at an adequate dose).
+def test_two_lines_on_different_schedules_are_a_dose_to_confirm() -> None:
+    # Two lines, no sequence, no bounds, no times of day, taken daily and twice daily: a split
+    # dose or a change of dose? Before L2 they were added up (150 mg/day, 21 weeks at an adequate
+    # dose). G2 (recheck 13 n21): two lines on the same schedule ("2 tablets daily" + "1 tablet
+    # daily") are one day's dose again (tests/services/test_recheck13_lines_holds.py); this test
+    # pinned that shape before and now pins different frequencies.
     lines = [
         _line("Take 1 tablet (50 mg) by mouth daily", 1, "tablet"),
-        _line("Take 2 tablets (100 mg) by mouth daily", 2, "tablet"),
+        _line("Take 1 tablet (50 mg) by mouth twice daily", 1, "tablet", frequency=2),
     ]
     order = _order(SERTRALINE_50, lines, start=date(2025, 1, 6), id="mr-unclear")
     events, _ = medication_events([order], as_of=AS_OF)
