@@ -20,7 +20,7 @@ from cds_hooks.cards import (
 )
 from cds_hooks.config.settings import Settings
 from cds_hooks.fhir_data.prefetch import Gathered
-from cds_hooks.hook_answer import Answer, MayWait, Prepared
+from cds_hooks.hook_answer import UNSET_KEY, Answer, MayWait, Prepared, UnsetKey
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
 from cds_hooks.security.caller import Caller
@@ -102,12 +102,15 @@ class CardIssuer:
         *,
         on_loop: bool,
         snoozed: frozenset[str] | None = None,
+        patient_key: str | None | UnsetKey = UNSET_KEY,
     ) -> Answer:
         """Snoozes and de-duplication (always read fresh, even for a cached evaluation: `snoozed`
-        when this call read them already), cards."""
+        when this call read them already), cards. `patient_key`: this caller's key of the
+        prepared evaluation's patient, when the call made it already (with `snoozed`)."""
         evaluation = prepared.evaluation
         # This caller's patient: snoozes and answered cards of another EHR never apply here.
-        patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
+        if isinstance(patient_key, UnsetKey):
+            patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
         # Order cards are left out only once answered (accepted or overridden) for the same
         # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
         answered: set[str] = set()

@@ -37,6 +37,13 @@ class Prepared:
     )
 
 
+class UnsetKey:
+    """The type of UNSET_KEY: no patient key was made (None is a key: "no patient")."""
+
+
+UNSET_KEY = UnsetKey()
+
+
 @dataclass(frozen=True, slots=True)
 class LoopMiss:
     """What `answer_on_loop` read of a request before finding no cached evaluation: its complete
@@ -48,6 +55,9 @@ class LoopMiss:
     key: bytes | None
     started: float  # perf_counter() when the call reached the runner (durationMs)
     snoozed: frozenset[str] | None  # the patient's snoozes, read on the loop (None: not read)
+    # The caller's key of the patient (Store.patient_key), made on the loop with the snoozes, so
+    # the answer does not compute the same HMAC again (UNSET_KEY: not made; None: no patient).
+    patient_key: str | None | UnsetKey = UNSET_KEY
 
 
 @dataclass(frozen=True, slots=True)

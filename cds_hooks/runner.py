@@ -26,7 +26,7 @@ from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
 from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
 from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input, unresolved_medications
 from cds_hooks.fhir_data.server_access import source_for
-from cds_hooks.hook_answer import Answer, LoopMiss, MayWait, Prepared
+from cds_hooks.hook_answer import UNSET_KEY, Answer, LoopMiss, MayWait, Prepared, UnsetKey
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
 from cds_hooks.order_drafts import checked_drafts
@@ -159,6 +159,7 @@ class HookRunner:
         *,
         key: bytes | None | Unset = UNSET,
         snoozed: frozenset[str] | None = None,
+        patient_key: str | None | UnsetKey = UNSET_KEY,
         on_loop: bool = False,
     ) -> Answer:
         prepared, cached = self.evaluations.evaluate(call, self._prepare, key=key)
@@ -174,6 +175,7 @@ class HookRunner:
             cached,
             on_loop=on_loop,
             snoozed=snoozed,
+            patient_key=patient_key,
         )
 
     def _answer_seen(
@@ -189,6 +191,7 @@ class HookRunner:
             seen.started,
             key=seen.key,
             snoozed=seen.snoozed,
+            patient_key=seen.patient_key,
             on_loop=on_loop,
         )
 
@@ -251,15 +254,15 @@ class HookRunner:
                 return None  # Medications to read by id: the full path gathers with the server
             # Exactly what `answer` would gather: nothing to fetch, no page, no Medication to read.
             require_one_patient(request, gathered.resources)
+            # The answer reuses the key (an HMAC per call: card_issuer.py).
+            patient_key = self.store.patient_key(call.patient_id, caller.scope)
             try:  # read here, where SQLite reads cost tens of µs, not in the thread pool
                 snoozed: frozenset[str] | None = frozenset(
-                    self.store.snoozed_topics(
-                        self.store.patient_key(call.patient_id, caller.scope), now, on_loop=True
-                    )
+                    self.store.snoozed_topics(patient_key, now, on_loop=True)
                 )
             except LoopBusy:
                 snoozed = None  # the file is locked: the thread pool reads them
-            return LoopMiss(gathered, call, key, started, snoozed)
+            return LoopMiss(gathered, call, key, started, snoozed, patient_key)
         fields = _log_fields(service_id, request, gathered)
         try:
             return self.issuer.finish(
