@@ -113,13 +113,8 @@ def test_required_keys_stay_and_labs_is_optional() -> None:
 
 def test_every_observation_key_has_its_own_domains() -> None:
     keys = {k for k, t in services()[0].prefetch if t.startswith("Observation?")}
-    assert keys == set(DOMAINS_OF_KEY) == {
-        "observations",
-        "labs",
-        "liverTests",
-        "vitals",
-        "pgx",
-    }
+    expected = {"observations", "labs", "liverTests", "vitals", "pgx"}
+    assert keys == set(DOMAINS_OF_KEY) == expected
 
 
 def test_discovery_lists_both_observation_keys(client: TestClient) -> None:
