@@ -36,7 +36,7 @@ from services.rules.context import RuleContext
 
 TOPIC = "order-pgx-dose"
 
-# (draft as judged, row, result, indicator, line)
+# (the drug's first draft, row, result, indicator, detail line)
 Finding = tuple[DraftOrder, PgxRow, PgxResult, Indicator, str]
 
 
@@ -130,8 +130,8 @@ def pgx_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> OrderCheck | N
     when = result.date.isoformat()
     if len(found) > 1:
         summary = cards.fit_summary(
-            f"{head} above their limits for the {' and '.join(sorted({f[2].gene for f in found}))}"
-            " result on record: see each",
+            f"{head} above their limits for the "
+            f"{' and '.join(sorted({f[2].gene for f in found}))} results on record: see each",
             f"{head}: pharmacogenomic dose limits, see each",
         )
     elif result.phenotype is None:

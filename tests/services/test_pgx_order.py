@@ -201,3 +201,15 @@ def test_the_optimise_card_of_a_trd_chart_with_a_result_on_record() -> None:
     detail = optimise(body)
     assert "Pharmacogenomic testing may help" not in detail
     assert "CYP2C19 poor metabolizer (2024-08-01)" in detail
+
+
+def test_two_drugs_over_their_limits_make_one_card_naming_each() -> None:
+    drafts = (
+        drafted(CITALOPRAM_40),
+        {**drafted(VORTIOXETINE_20), "id": "draft-2"},
+    )
+    card = at_order(chart(CYP2C19_PM, CYP2D6_PM, drafts=drafts))[TOPIC]
+    assert card.summary.startswith("Citalopram and vortioxetine above their limits")
+    assert "**Citalopram 40 mg/day:**" in card.detail
+    assert "**Vortioxetine 20 mg/day:**" in card.detail
+    assert card.source.label == "Celexa label 2.2; Trintellix label 2.6"
