@@ -68,7 +68,10 @@ class HookRunner:
         self.store = store
         self.fhir = fhir
         self.timelines = timelines
-        self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="fhir-fetch")
+        # At least one hook call's prefetch keys (17 with `pgx`, review 13 W4) must fit at once:
+        # a key queued behind the others starts only after a slow server has used the budget,
+        # and then reads on after the answer (tests/faults: drip). Room for a second call too.
+        self.executor = ThreadPoolExecutor(max_workers=24, thread_name_prefix="fhir-fetch")
         # The same chart again (chart re-opened, order-select then order-sign) is not re-mapped.
         self.evaluations: EvaluationCache[Prepared] = EvaluationCache()
         # Issued cards are stored from the event loop, in batches (used on the loop only).

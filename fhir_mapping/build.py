@@ -47,10 +47,19 @@ from fhir_mapping.fhir_fields import (
 from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medications import draft_orders as read_draft_orders
 from fhir_mapping.medications import flat_drafts, medication_events
+from fhir_mapping.pgx import codes as pgx_codes
+from fhir_mapping.pgx import read_pgx
 from fhir_mapping.phq9_lookalike import may_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import BloodPressure, DataGap, Finding, Patient, PatientRecord
+from fhir_mapping.record import (
+    BloodPressure,
+    DataGap,
+    Finding,
+    Patient,
+    PatientRecord,
+    PgxResult,
+)
 from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
 
 Resource = Mapping[str, Any]
@@ -264,8 +273,11 @@ _PREGNANCY_CODES = pregnancy.status_and_edd_codes()
 # ... and for a blood pressure panel or half (blood_pressure.py; review 13 W6): a third object.
 _VITALS_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
 _BLOOD_PRESSURE_CODES = blood_pressure_codes()
+# ... and for a CYP2C19 / CYP2D6 phenotype or a genotype (pgx.py; review 13 W4): a fourth object.
+_PGX_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_PGX_CODES = pgx_codes()
 # The codes `_observation_reads` looks at further: any other is rejected with this one lookup.
-_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES
+_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES | _PGX_CODES
 
 
 def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
@@ -289,7 +301,7 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     known = _KNOWN_CODES
     first: ObservationCode | None = None
     scale: ObservationCode | None = None
-    lab = screen = pregnant = vital = False
+    lab = screen = pregnant = vital = genomic = False
     for coding in items:
         if not isinstance(coding, JSON_OBJECT):
             continue
@@ -303,6 +315,8 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
             pregnant = True
         if code in _BLOOD_PRESSURE_CODES:
             vital = True
+        if code in _PGX_CODES:
+            genomic = True
         system = coding.get("system")
         if not isinstance(system, str):
             system = ""
@@ -319,6 +333,8 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
         if pregnant:
             return _PREGNANCY_READER
+        if genomic:
+            return _PGX_READER
         return _VITALS_READER if vital else _NO_READER
     return (scale, lab, screen)
 
@@ -409,6 +425,7 @@ def build_record(
     administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
     pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
     vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
+    pgx_observations: list[Resource] = []  # CYP2C19 / CYP2D6 results (pgx.py)
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
     # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
     # which is asked only about the rest (issue 14).
@@ -438,6 +455,9 @@ def build_record(
                 continue
             if reads is _VITALS_READER:  # review 13 W6
                 vital_observations.append(resource)
+                continue
+            if reads is _PGX_READER:  # review 13 W4
+                pgx_observations.append(resource)
                 continue
             if reads is _NO_READER:
                 skipped += 1
@@ -553,6 +573,10 @@ def build_record(
     if vital_observations:
         blood_pressures, vital_gaps = read_blood_pressures(vital_observations, as_of=as_of)
         gaps.extend(vital_gaps)
+    pgx_results: tuple[PgxResult, ...] = ()
+    if pgx_observations:
+        pgx_results, pgx_gaps = read_pgx(pgx_observations, as_of=as_of)
+        gaps.extend(pgx_gaps)
     conditions = kept.get("Condition", [])
     if conditions:  # a depression end written as text with no date (recheck 2 finding 6)
         gaps.extend(
@@ -582,4 +606,5 @@ def build_record(
         intolerances=tuple(intolerances),
         suicide_screens=screens,
         blood_pressures=blood_pressures,
+        pgx_results=pgx_results,
     )

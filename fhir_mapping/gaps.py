@@ -36,6 +36,7 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
         DataDomain.CONDITIONS,
         DataDomain.LIVER_TESTS,
         DataDomain.VITALS,
+        DataDomain.PGX,
     ),
     "QuestionnaireResponse": (DataDomain.SCORES,),
     "Condition": (DataDomain.CONDITIONS,),
@@ -67,6 +68,9 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
     # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
     "vitals": (DataDomain.VITALS,),
+    # CYP2C19 / CYP2D6 results (review 13 W4): read only by the PGx dose check at the order hooks
+    # and the optimise card's PGx line (topic_data.csv lists them on the PGx card alone).
+    "pgx": (DataDomain.PGX,),
 }
 
 
@@ -101,6 +105,7 @@ _NOUN = {
     DataDomain.SESSIONS: "medication administration",
     DataDomain.LIVER_TESTS: "liver test result",
     DataDomain.VITALS: "blood pressure reading",
+    DataDomain.PGX: "pharmacogenomic result",
 }
 
 

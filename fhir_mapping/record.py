@@ -738,6 +738,32 @@ class BloodPressure:
 
 
 @dataclass(frozen=True, slots=True)
+class PgxResult:
+    """One pharmacogenomic result of a gene the service reads (fhir_mapping/pgx.py; review 13
+    W4): a phenotype Observation (LOINC 79714-2 CYP2C19, 79715-9 CYP2D6) or a genotype one
+    (84413-4) naming the gene. `phenotype` is the lab's own interpretation ("poor", "normal",
+    ...: fhir_mapping/data/pgx_codes.csv), or None when the result gives none the service can
+    read: "not interpreted", never guessed from a genotype."""
+
+    gene: str  # "CYP2C19" | "CYP2D6"
+    phenotype: str | None
+    date: date
+    source: SourceRef | None = None
+    # The phenotype as the lab wrote it ("Poor metabolizer"), or the genotype text ("*2/*2") of a
+    # result not interpreted; for the card line, never for logs.
+    text: str = ""
+
+    def words(self) -> str:
+        """ "CYP2C19 poor metabolizer (2024-08-01)" or "CYP2C19 result *2/*2 (2024-08-01), not
+        interpreted as a phenotype" """
+        when = self.date.isoformat()
+        if self.phenotype is None:
+            shown = f" {self.text}" if self.text else ""
+            return f"{self.gene} result{shown} ({when}), not interpreted as a phenotype"
+        return f"{self.gene} {self.phenotype} metabolizer ({when})"
+
+
+@dataclass(frozen=True, slots=True)
 class LabResult:
     """A lab the diagnosis review reads. `test` is "tsh", "free-t4", "b12", "folate" or "vitamin-d"."""
 
@@ -901,6 +927,10 @@ class DataDomain(StrEnum):
     # blood_pressure.py): apart from LABS, as only the blood-pressure checks of the SNRIs and
     # bupropion read them (review 13 W6), so a chart sent without the key leaves nothing else unseen.
     VITALS = "vital signs"
+    # Pharmacogenomic results (the `pgx` prefetch key, services/catalog.py; fhir_mapping/pgx.py):
+    # read only by the PGx dose check at the order hooks and the optimise card's PGx line (review
+    # 13 W4), so a chart sent without the key leaves only those unseen (topic_data.csv).
+    PGX = "pharmacogenomic results"
 
 
 class GapCause(StrEnum):
@@ -974,6 +1004,8 @@ class PatientRecord:
     suicide_screens: tuple[SuicideScreen, ...] = ()
     # Blood pressure readings, oldest first (fhir_mapping/blood_pressure.py; review 13 W6).
     blood_pressures: tuple[BloodPressure, ...] = ()
+    # CYP2C19 / CYP2D6 results, oldest first (fhir_mapping/pgx.py; review 13 W4).
+    pgx_results: tuple[PgxResult, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

@@ -57,6 +57,13 @@ without it leaves only the SNRI and bupropion blood-pressure checks unseen (Data
 fhir_mapping/gaps.py DOMAINS_OF_KEY). The site's `[codes]` local codes are not added to it
 (observation_codes.csv has no blood pressure row to map them to): an Epic flowsheet row sent
 only under its local code is not read, which the README says.
+
+Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
+and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code
+(84413-4), each also under its OID (fhir_mapping/pgx.py, data/pgx_codes.csv). Its own key, not
+`vitals` or `liverTests` (both had room): optional, and a chart sent without it leaves only the
+PGx dose check and the optimise card's PGx line unseen (DataDomain.PGX), never the blood-pressure
+or transaminase checks. No site local codes (no row in observation_codes.csv to map them to).
 """
 
 from __future__ import annotations
@@ -68,7 +75,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import quote
 
-from fhir_mapping import blood_pressure
+from fhir_mapping import blood_pressure, pgx
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
@@ -127,6 +134,8 @@ LIVER_TESTS = "liverTests"
 OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS)
 # Blood pressure (review 13 W6): not an observation_codes.csv key (no site codes, no `_key_of`).
 VITALS = "vitals"
+# Pharmacogenomic results (review 13 W4): no site codes either.
+PGX = "pgx"
 
 
 def _key_of(row: ObservationCode) -> str:
@@ -223,6 +232,15 @@ def _vitals_query() -> str:
     return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_sort=-date&_count=1000"
 
 
+def _pgx_query() -> str:
+    """The `pgx` template: the CYP2C19 / CYP2D6 phenotype and the genotype codes
+    (fhir_mapping/pgx.py) under both LOINC spellings (module docstring)."""
+    codes = ",".join(
+        _token(system, code) for system in (LOINC, LOINC_OID) for code in pgx.test_codes()
+    )
+    return f"Observation?patient={{{{context.patientId}}}}&code={codes}&_count=1000"
+
+
 @cache
 def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, ...]:
     """The services and their prefetch templates; `site_codes` adds the site's local codes to
@@ -242,6 +260,8 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),
         # Blood pressure, newest first: the SNRI and bupropion checks (review 13 W6). Optional.
         (VITALS, _vitals_query()),
+        # CYP2C19 / CYP2D6 results: the PGx dose check at the order hooks (review 13 W4). Optional.
+        (PGX, _pgx_query()),
         # PHQ-9 filed as a QuestionnaireResponse (fhir_mapping/questionnaires.py). By patient only,
         # not `questionnaire=<canonicals>`: a site's own PHQ-9 form, and LHC-Forms ones with no
         # canonical url, would be missed; the mapping drops other forms cheaply. Not required.
@@ -267,7 +287,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
         ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
-    # `labs`, `liverTests` and `vitals` are not required: a lab the EHR cannot send (the key missing, the server failing)
+    # `labs`, `liverTests`, `vitals` and `pgx` are not required: a lab the EHR cannot send (the key missing, the server failing)
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
     # Scores are required: without them a non-response or suicide risk cannot be judged.

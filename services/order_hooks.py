@@ -105,6 +105,7 @@ from services.order_checks.model import (
     joined_key,
 )
 from services.order_checks.older_adults import anticholinergic_check
+from services.order_checks.pgx import carry_pgx_gap, pgx_card
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
 from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
@@ -207,6 +208,7 @@ def run_order_checks(
     # Worked out once per call (it judges every selected draft together), not once per draft.
     renal = renal_card(ctx, selected)
     hepatic = hepatic_card(ctx, selected)  # a liver code against the labels (review 12)
+    pgx = pgx_card(ctx, selected)  # a CYP2C19 / CYP2D6 result against the labels (review 13 W4)
     for draft in selected:
         found = maoi_check(ctx, draft, reported)
         if found is not None:
@@ -238,6 +240,8 @@ def run_order_checks(
             # Labelled hepatic limits with a liver code on record (review 12 findings 4, 9).
             if hepatic is not None and hepatic.draft is draft:
                 by_topic.setdefault(hepatic.topic, []).append(hepatic)
+            if pgx is not None and pgx.draft is draft:
+                by_topic.setdefault(pgx.topic, []).append(pgx)
         if draft.role is Role.AUGMENTATION:
             above = augmentation_above_range(ctx, draft)
             if above is not None:
@@ -292,6 +296,8 @@ def run_order_checks(
         for extra in (drug_disease_check(ctx, draft, by_topic), blood_pressure_check(ctx, draft)):
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
+    # PGx data not read, for a draft a result would change: a line on its first card (W4).
+    carry_pgx_gap(ctx, selected, by_topic)
     carry_not_checked(ctx, drafts, by_topic)
     # Interactions outside the MAOI table (review 7 finding 5): one card for every selected
     # draft, any role; it also rewords "fine for titration" for a draft in a critical pair.

@@ -32,13 +32,22 @@ source and status); this module only chooses which apply and words them:
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.record import DataDomain, Finding, GapCause, PatientRecord, ProcedureKind, Score
-from services import ect_phases, tms_course
+from fhir_mapping.record import (
+    DataDomain,
+    Finding,
+    GapCause,
+    PatientRecord,
+    PgxResult,
+    ProcedureKind,
+    Score,
+)
+from services import ect_phases, pgx_doses, tms_course
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
@@ -606,9 +615,15 @@ def _sessions_absent(record: PatientRecord) -> str:
     return f"sessions not read ({' and '.join(unread)} {verb})"
 
 
-def pgx_line(failed: int) -> str:
+def pgx_line(failed: int, results: Sequence[PgxResult] = ()) -> str:
     """One info line on pharmacogenomic testing after a poor response (>= 1 adequate failure:
-    CANMAT 2023 para 184 lists it among the steps of assessing poor response), no more."""
+    CANMAT 2023 para 184 lists it among the steps of assessing poor response), no more. With a
+    CYP2C19 or CYP2D6 result on record the test is not suggested again (review 13 M7): a result
+    a dose limit speaks to (a poor metabolizer), or one not interpreted, names itself instead,
+    whatever the failures (it bears on any dose or switch the card proposes); another (a normal
+    metabolizer) names nothing."""
+    if results:
+        return pgx_doses.record_line(results)
     option = options()["pgx"]
     if failed < 1 or "poor-response" not in option.when:
         return ""

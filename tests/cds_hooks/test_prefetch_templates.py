@@ -113,7 +113,8 @@ def test_required_keys_stay_and_labs_is_optional() -> None:
 
 def test_every_observation_key_has_its_own_domains() -> None:
     keys = {k for k, t in services()[0].prefetch if t.startswith("Observation?")}
-    assert keys == set(DOMAINS_OF_KEY) == {"observations", "labs", "liverTests", "vitals"}
+    expected = {"observations", "labs", "liverTests", "vitals", "pgx"}
+    assert keys == set(DOMAINS_OF_KEY) == expected
 
 
 def test_discovery_lists_both_observation_keys(client: TestClient) -> None:
@@ -188,6 +189,7 @@ def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
         (DataDomain.CONDITIONS, False),
         (DataDomain.LIVER_TESTS, True),
         (DataDomain.VITALS, True),  # blood pressure (review 13 W6)
+        (DataDomain.PGX, True),  # CYP2C19 / CYP2D6 results (review 13 W4)
     }
 
 
@@ -216,6 +218,7 @@ def test_a_hook_without_labs_is_answered_with_the_labs_named_unavailable(
     )
     del body["prefetch"]["labs"]
     body["prefetch"]["vitals"] = None  # the fixture predates `vitals` (review 13 W6): no data
+    body["prefetch"]["pgx"] = None  # ... and `pgx` (review 13 W4)
     response = client.post(HOOK, json=body)
     assert response.status_code == 200, response.text  # not a 412: labs are optional
     assert list(fake.calls[-1].unavailable) == ["Observation:labs"]

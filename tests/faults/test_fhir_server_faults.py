@@ -145,6 +145,7 @@ def test_fault_with_required_keys_prefetched_still_answers_cards(
             "Observation:labs",
             "Observation:liverTests",
             "Observation:vitals",
+            "Observation:pgx",
         }
 
 

@@ -103,6 +103,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "labs": [],
         "liverTests": [],
         "vitals": [],
+        "pgx": [],
         "procedures": [],
         "serviceRequests": [],
         "devices": [],

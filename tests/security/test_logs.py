@@ -175,6 +175,7 @@ def test_one_line_per_hook_call_with_what_an_operator_needs(
         "labs",
         "liverTests",
         "vitals",
+        "pgx",
         "procedures",
         "serviceRequests",
         "devices",

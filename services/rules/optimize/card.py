@@ -151,7 +151,7 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
             frailty=ctx.record.context.frailty,
         ),
         ect.line,
-        pathway_options.pgx_line(failed),
+        pathway_options.pgx_line(failed, ctx.record.pgx_results),
     ]
 
 

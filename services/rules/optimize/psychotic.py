@@ -172,7 +172,7 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     # Esketamine and ketamine are not named here: the esketamine label asks for care with
     # psychosis, and CANMAT's options with psychotic features are the antipsychotic or ECT
     # (acute_risk.py says the same). Pharmacogenomic testing is one line after a failure.
-    sections.append(pathway_options.pgx_line(len(facts.failed_trials)))
+    sections.append(pathway_options.pgx_line(len(facts.failed_trials), ctx.record.pgx_results))
     extra = ("stop-pd",) if regimen is not None else ()
     evidence = card_evidence(ctx)
     return cards.make(
