@@ -648,6 +648,11 @@ class FindingKind(StrEnum):
     THYROTOXICOSIS = "thyrotoxicosis"
     TARDIVE_DYSKINESIA = "tardive-dyskinesia"
     AKATHISIA = "akathisia"
+    # Diabetes mellitus coded (ICD-10-CM E10.x, E11.x; SNOMED CT 44054006, 46635009): named on
+    # the running-antipsychotic metabolic line with the last HbA1c (review 13 W7 recheck: a2's
+    # type 2 diabetes and its A1c of 8.9 % went unnamed beside quetiapine; services/lab_safety.py
+    # metabolic_text). Antipsychotics worsen glycaemic control (ADA/APA consensus 2004).
+    DIABETES = "diabetes"
 
 
 @dataclass(frozen=True, slots=True)

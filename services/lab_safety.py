@@ -22,7 +22,7 @@ from importlib import resources
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import DataDomain, LabResult, PatientRecord
+from fhir_mapping.record import DataDomain, FindingKind, LabResult, PatientRecord
 from services import cards, level_monitoring
 from services.policy import Policy
 
@@ -310,12 +310,34 @@ def metabolic_text(record: PatientRecord, started: date) -> str:
     sugar = latest(record, "hba1c", "glucose", since=started)
     lipid = latest(record, "ldl", "triglycerides", since=started)
     if sugar is None and lipid is None:
-        return absent_text(record, "glucose, HbA1c or lipids", started)
-    parts = [
-        f"{LABEL[lab.test]} {text(lab)}" if lab is not None else absent_text(record, what)
-        for lab, what in ((sugar, "glucose or HbA1c"), (lipid, "lipids"))
-    ]
-    return f"since it started ({started.isoformat()}): " + "; ".join(parts)
+        found = absent_text(record, "glucose, HbA1c or lipids", started)
+    else:
+        parts = [
+            f"{LABEL[lab.test]} {text(lab)}" if lab is not None else absent_text(record, what)
+            for lab, what in ((sugar, "glucose or HbA1c"), (lipid, "lipids"))
+        ]
+        found = f"since it started ({started.isoformat()}): " + "; ".join(parts)
+    return found + _diabetes_text(record, sugar)
+
+
+def _diabetes_text(record: PatientRecord, sugar: LabResult | None) -> str:
+    """ "; **type 2 diabetes on record** (ICD-10-CM E11.9): last HbA1c 8.9 % on 2024-06-01" when
+    diabetes is coded (review 13 W7 recheck): an antipsychotic worsens glycaemic control (ADA/APA
+    consensus 2004), so a coded diabetes and its last HbA1c, however old, belong beside the
+    adjunct; an HbA1c already named since the start is not repeated."""
+    found = record.context.of(FindingKind.DIABETES)
+    if not found:
+        return ""
+    finding = max(found, key=lambda f: f.onset or date.min)
+    code = f" ({finding.coding})" if finding.coding else ""
+    a1c = latest(record, "hba1c")
+    if a1c is not None and sugar is not None and a1c == sugar:
+        last = ""
+    elif a1c is not None:
+        last = f": last HbA1c {text(a1c)}"
+    else:
+        last = f": {absent_text(record, 'HbA1c')}"
+    return f"; **{finding.display or 'diabetes'} on record**{code}{last}"
 
 
 def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> list[str]:

@@ -12,7 +12,15 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.record import DoseBasis, DraftOrder
-from services import age_limits, cards, drug_rules, drugs, pathway_options, tables
+from services import (
+    age_limits,
+    cards,
+    dose_ceiling_reasons,
+    drug_rules,
+    drugs,
+    pathway_options,
+    tables,
+)
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
@@ -55,16 +63,23 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and upper > draft.max_mg
         and not _treats_mania_or_psychosis(ctx, draft)
     ):
-        found.append(
-            OrderCheck(
-                ABOVE,
-                draft,
-                f"{name} {shown} {_reaches(draft)} above the usual maximum of "
-                f"{cards.fmt_mg(draft.max_mg)} mg/day",
-                f"{draft.ingredient} {shown} exceeds the {_range_cite(draft)}. Check the dose "
-                "and the indication.",
-            )
+        top = cards.fmt_mg(draft.max_mg)
+        plain = f"{name} {shown} {_reaches(draft)} above the usual maximum of {top} mg/day"
+        detail = (
+            f"{draft.ingredient} {shown} exceeds the {_range_cite(draft)}. Check the dose "
+            "and the indication."
         )
+        # Why the maximum is a ceiling, when a table row says (review 13 M3: citalopram's is
+        # the QT interval, FDA 2011/2012, not CANMAT's range alone).
+        why = dose_ceiling_reasons.reason_for(draft.ingredient)
+        summary = plain
+        if why is not None:
+            above = f"{name} {shown} {_reaches(draft)} above the {top} mg/day maximum"
+            summary = cards.fit_summary(
+                f"{above}: {why.short} ({why.cite})", f"{above} ({why.short})", plain
+            )
+            detail = cards.join_sections(detail, why.line())
+        found.append(OrderCheck(ABOVE, draft, summary, detail))
     low_dose_use = (info := drugs.info(draft.ingredient)) is not None and info.low_dose_use
     if (
         ctx.facts.active

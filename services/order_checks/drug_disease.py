@@ -32,6 +32,7 @@ from importlib import resources
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cards
+from services.order_checks import older_adults
 from services.order_checks.model import OrderCheck
 from services.order_checks.older_adults import TOPIC as OLDER_ADULT
 from services.recommendation import Indicator
@@ -91,6 +92,26 @@ def cautions_for(draft: DraftOrder) -> tuple[DrugDiseaseCaution, ...]:
     return tuple(r for r in rows() if r.applies(draft))
 
 
+def coded_for(
+    ctx: RuleContext, ingredient: str, drug_class: str | None
+) -> tuple[tuple[DrugDiseaseCaution, Finding], ...]:
+    """The rows of a drug (by ingredient or class) whose finding is coded, each with its latest
+    finding, one per finding kind: what a running drug's card names (review 13 recheck, g2)."""
+    found: list[tuple[DrugDiseaseCaution, Finding]] = []
+    for row in rows():
+        if ingredient.lower() not in row.ingredients and drug_class not in row.classes:
+            continue
+        finding = latest(ctx, row.finding)
+        if finding is not None and all(r.finding is not row.finding for r, _ in found):
+            found.append((row, finding))
+    return tuple(found)
+
+
+def words(kind: FindingKind) -> str:
+    """ "angle-closure glaucoma", "urinary retention" """
+    return _WORDS[kind]
+
+
 def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
     """The latest-onset finding of `kind` on record (undated last), or None."""
     found = ctx.facts.findings_of(kind)
@@ -130,14 +151,24 @@ def drug_disease_check(
         f"{row.note} ({row.cite}{_flag(row)}). {row.action[0].upper()}{row.action[1:]}."
         for row, finding in found
     ]
+    words = " and ".join(_WORDS[row.finding] for row, _ in found)
     beers = by_topic.get(OLDER_ADULT, [])
+    beers_row = older_adults.beers_row(ctx, draft)
     for i, check in enumerate(beers):
         if check.draft is draft:
+            # The condition leads the Beers card's summary too, not only its detail (review 13
+            # recheck, W5 partly): it is the more specific danger of the same drug.
+            summary = (
+                older_adults.beers_summary(ctx, draft, beers_row.cite, words)
+                if beers_row is not None
+                else check.summary
+            )
             beers[i] = dataclasses.replace(
-                check, detail=cards.join_sections(check.detail, "\n".join(lines))
+                check,
+                summary=summary,
+                detail=cards.join_sections(check.detail, "\n".join(lines)),
             )
             return None
-    words = " and ".join(_WORDS[row.finding] for row, _ in found)
     warning = any(row.indicator is Indicator.WARNING for row, _ in found)
     first_row, first = found[0]
     summary = cards.fit_summary(

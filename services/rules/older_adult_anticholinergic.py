@@ -32,6 +32,8 @@ from fhir_mapping.record import Finding
 from services import cards, older_adult_cautions, screen, tables
 from services.interaction_table import Taking
 from services.older_adult_cautions import OlderAdultCaution
+from services.order_checks import drug_disease
+from services.order_checks.drug_disease import DrugDiseaseCaution
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
@@ -44,6 +46,10 @@ class Running:
     taking: Taking
     row: OlderAdultCaution
     falls_row: OlderAdultCaution | None
+    # Angle-closure glaucoma or urinary retention coded, with this drug's row of
+    # data/drug_disease_cautions.csv (review 13 recheck, W5 partly: paroxetine running at 65 with
+    # angle-closure glaucoma named the glaucoma nowhere). Open-angle glaucoma is not this finding.
+    conditions: tuple[tuple[DrugDiseaseCaution, Finding], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,8 @@ def found(ctx: RuleContext) -> Found | None:
         row = older_adult_cautions.anticholinergic(taking.ingredient, daily, age)
         if row is not None:
             fall_row = older_adult_cautions.falls_row(drug_class, age) if falls else None
-            drugs.append(Running(taking, row, fall_row))
+            conditions = drug_disease.coded_for(ctx, taking.ingredient, drug_class)
+            drugs.append(Running(taking, row, fall_row, conditions))
     if not drugs:
         return None
     return Found(age, tuple(drugs), falls)
@@ -77,10 +84,17 @@ def _dose(taking: Taking) -> str:
     return f"{taking.ingredient} {cards.fmt_mg(taking.mg_per_day)} mg/day"
 
 
+def _conditions(f: Found) -> list[str]:
+    """ "angle-closure glaucoma", "urinary retention": the drug-disease findings of the drugs."""
+    kinds = dict.fromkeys(row.finding for d in f.drugs for row, _ in d.conditions)
+    return [drug_disease.words(kind) for kind in kinds]
+
+
 def _summary(f: Found) -> str:
     cite = f.drugs[0].row.cite
-    words = older_adult_cautions.falls_words(f.falls)
-    falls = f" with {words}" if words else ""
+    # The coded condition leads: it is the more specific danger (review 13 recheck, W5).
+    found = [w for w in (*_conditions(f), older_adult_cautions.falls_words(f.falls)) if w]
+    falls = f" with {cards.and_list(found)}" if found else ""
     if len(f.drugs) == 1:
         dose = _dose(f.drugs[0].taking)
         name = f"{dose[0].upper()}{dose[1:]}"
@@ -109,7 +123,17 @@ def _line(d: Running) -> str:
         if d.row.above_mg_day is not None and (d.taking.mg_per_day is None or d.taking.as_needed)
         else ""
     )
-    return f"- {text[0].upper()}{text[1:]}: {d.row.cite}: {d.row.line}{flag}.{unread}"
+    line = f"- {text[0].upper()}{text[1:]}: {d.row.cite}: {d.row.line}{flag}.{unread}"
+    for row, finding in d.conditions:
+        # The same words as the order card's line (order_checks/drug_disease.py), for a drug
+        # already running: the condition is named and the action stays the prescriber's.
+        status = " (UNVERIFIED)" if row.status == "UNVERIFIED" else ""
+        line += (
+            f"\n  - **{drug_disease.words(row.finding).capitalize()} on record** "
+            f"({drug_disease.named(finding)}): {d.taking.ingredient}: {row.note} "
+            f"({row.cite}{status}). {row.action[0].upper()}{row.action[1:]}."
+        )
+    return line
 
 
 def detail(f: Found) -> str:
@@ -130,6 +154,7 @@ def fingerprint(f: Found) -> str:
     """The drugs and the falls records: a new fall or another such drug ends a snooze."""
     return screen.pairs_key(
         [f"drug|{d.taking.ingredient}" for d in f.drugs]
+        + [f"cond|{x.code}|{x.onset}" for d in f.drugs for _, x in d.conditions]
         + [f"fall|{x.code}|{x.onset}|{x.source}" for x in f.falls]
     )
 

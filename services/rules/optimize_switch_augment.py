@@ -54,6 +54,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize import catatonia, interacting
 from services.rules.optimize.augment import (
     SECOND_LINE,
+    antipsychotic_alone,
     augment_section,
     below_range_section,
     level_guided_summary,
@@ -134,7 +135,9 @@ def _summary(
         if facts.tms_contraindications:
             no_tms = f"; TMS contraindicated ({facts.tms_contraindications[0].display})"
         elif populations.is_minor(ctx):
-            no_tms = f"; TMS: adults only (age {ctx.record.patient.age})"
+            # Not "adults only": the detail names an adolescent clearance (NeuroStar, 15-21, as an
+            # adjunct; review 13 M4): the summary says what is true, the adult payer policy.
+            no_tms = f"; TMS: outside adult payer policy (age {ctx.record.patient.age})"
         elif facts.ect_open is not None:
             no_tms = "; ECT referral already open"
     young = age_switch(ctx)
@@ -145,6 +148,8 @@ def _summary(
         return cards.fit_summary(
             f"{failed}: switch to {young} (NICE NG134, age {age}) or augment" + no_tms,
             f"{failed}: switch to {young} (NICE NG134) or augment" + no_tms,
+            # The TMS words outlast the failed drugs' names (they are in the detail's table).
+            f"{failed_short}: switch to {young} (NICE NG134) or augment" + no_tms,
             f"{failed_short}: switch to {young} (NICE NG134) or augment",
         )
     alone = _antipsychotic_alone(ctx)
@@ -177,10 +182,7 @@ def _summary(
 def _antipsychotic_alone(ctx: RuleContext) -> list[str]:
     """The running antidepressant courses when every one is an antipsychotic taken as the
     antidepressant (quetiapine XR monotherapy), else []: there is no antidepressant to augment."""
-    running = [t for t in ctx.facts.ongoing_trials if t.role is _ANTIDEPRESSANT]
-    if running and all(drug_rules.is_antipsychotic(t.drug_class) for t in running):
-        return sorted({t.ingredient for t in running})
-    return []
+    return sorted({t.ingredient for t in antipsychotic_alone(ctx)})
 
 
 def _failed_words(ctx: RuleContext) -> tuple[str, str]:

@@ -9,7 +9,7 @@ finding 5): services/rules/optimize/interacting.py."""
 from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
-from fhir_mapping.record import Trial
+from fhir_mapping.record import Role, Trial
 from services import (
     cards,
     drug_rules,
@@ -82,6 +82,9 @@ def augment_section(
 ) -> str:
     """`remaining`: `first_line_adjuncts(ctx, used)` and `screen`: `interacting.screen(ctx)` when
     the caller has them already."""
+    alone = antipsychotic_alone(ctx)
+    if alone:
+        return _alone_section(ctx, alone)
     lines = []
     if used:
         lines.append(f"Adjuncts already used in this episode: {', '.join(sorted(used))}.")
@@ -176,6 +179,35 @@ def augment_section(
     lines.append(renal_doses.caveat_line(ctx.record, ctx.policy, offered) or "")
     lines.extend(_running_adjunct_lines(ctx))
     return "**Augment:** " + " ".join(line for line in lines if line)
+
+
+def antipsychotic_alone(ctx: RuleContext) -> list[Trial]:
+    """The running antidepressant courses when every one is an antipsychotic taken as the
+    antidepressant (quetiapine XR monotherapy), else []: there is no antidepressant to augment."""
+    running = [t for t in ctx.facts.ongoing_trials if t.role is Role.ANTIDEPRESSANT]
+    if running and all(drug_rules.is_antipsychotic(t.drug_class) for t in running):
+        return sorted(running, key=lambda t: t.ingredient)
+    return []
+
+
+def _alone_section(ctx: RuleContext, alone: list[Trial]) -> str:
+    """The augment paragraph with only an antipsychotic running as the antidepressant (recheck 13
+    n09): the summary says "switch to or add an antidepressant", and the detail must not list
+    adjuncts to the antipsychotic (lithium, liothyronine, bupropion "added to" quetiapine): the
+    step CANMAT gives after a failed antidepressant is another antidepressant, in its place or
+    added to it (the switch list below). Its metabolic monitoring stays named."""
+    doses = ", ".join(dose_text(t) for t in alone)
+    lines = [
+        f"Only an antipsychotic is running as the antidepressant ({doses}): there is no "
+        "antidepressant to augment. Switch to an antidepressant of another class, or add one to "
+        "it (the switch options below); a second antipsychotic is not proposed."
+    ]
+    for t in alone:
+        lines.append(
+            f"{t.ingredient.capitalize()} running: {pathway_options.antipsychotic_monitoring()}; "
+            f"{lab_safety.metabolic_text(ctx.record, t.start)}."
+        )
+    return "**Augment:** " + " ".join(lines)
 
 
 def _range_text(info: DrugInfo) -> str:
