@@ -321,8 +321,5 @@ def test_a_coded_postpartum_onset_is_named_beside_the_passed_edd() -> None:
     assert PASSED in detail
     # F53.0 is a postpartum depression: named once, with zuranolone (review 11 recheck finding
     # 10 merged the "Postpartum onset on record" paragraph into it).
-    assert (
-        "**Postpartum depression on record** (ICD-10-CM F53.0 since "
-        "2025-05-05)"
-    ) in detail
+    assert ("**Postpartum depression on record** (ICD-10-CM F53.0 since 2025-05-05)") in detail
     assert detail.count("F53.0") == 1

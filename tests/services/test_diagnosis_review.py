@@ -25,10 +25,7 @@ def test_bipolar_disorder_on_record() -> None:
     rec = diagnosis_review.rule(ctx(f.trd_record(findings=(f.mdd(), BIPOLAR))))
     assert rec is not None
     assert rec.summary == "Confirm the diagnosis before escalating: bipolar disorder on record"
-    assert (
-        "Bipolar II disorder (ICD-10-CM F31.81, since 2022-12-01)"
-        in rec.detail
-    )
+    assert "Bipolar II disorder (ICD-10-CM F31.81, since 2022-12-01)" in rec.detail
     assert "Pacchiarotti" in rec.detail
 
 

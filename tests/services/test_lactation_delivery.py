@@ -185,8 +185,7 @@ def test_a_breastfeeding_observation_is_named_with_its_date_and_the_lactation_ca
     ]
     detail = _cards(record)[OPTIMISE].detail
     assert (
-        "**Breastfeeding on record (2025-05-19):** Exclusively breastfeeding "
-        "(SNOMED CT 169741004)."
+        "**Breastfeeding on record (2025-05-19):** Exclusively breastfeeding (SNOMED CT 169741004)."
     ) in detail
     assert (
         "**Lithium, if considered:** not recommended while breastfeeding (passes into milk); "

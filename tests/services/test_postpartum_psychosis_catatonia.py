@@ -106,9 +106,7 @@ def test_puerperal_psychosis_is_one_critical_card_first_with_a_same_day_assessme
         "Puerperal psychosis (F53.1, onset 2025-04-07): psychiatric emergency, urgent same-day "
         "psychiatric assessment"
     )
-    assert "Puerperal psychosis (ICD-10-CM F53.1, since 2025-04-07)" in (
-        first.detail
-    )
+    assert "Puerperal psychosis (ICD-10-CM F53.1, since 2025-04-07)" in (first.detail)
     assert "closely linked to bipolar disorder" in first.detail
     assert "within 4 hours" in first.detail
     assert "sertraline 100 mg/day (since 2025-04-07)" in first.detail

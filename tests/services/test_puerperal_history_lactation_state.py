@@ -108,9 +108,7 @@ def test_the_epic_resolved_f53_1_of_2019_gives_the_history_warning_and_no_critic
         "bipolarity: screen before antidepressant changes"
     )
     assert history.suggestions == ()
-    assert "(ICD-10-CM F53.1, since 2019-02-11, recorded as resolved)" in (
-        history.detail
-    )
+    assert "(ICD-10-CM F53.1, since 2019-02-11, recorded as resolved)" in (history.detail)
     assert "strong marker of bipolar disorder" in history.detail
     assert "Condition/epic-f531" in history.detail
     assert "If it has resolved, record it as resolved" not in history.detail

@@ -117,9 +117,7 @@ def _plain_applying(
             continue
         finding = _plain_latest(ctx.record, rule.finding)
         if finding is not None:
-            yield populations.Restriction(
-                rule, f"on record: {finding.display} ({finding.coding})"
-            )
+            yield populations.Restriction(rule, f"on record: {finding.display} ({finding.coding})")
 
 
 def _drugs_weighed() -> list[tuple[str, str]]:

@@ -213,9 +213,7 @@ def test_auvelity_with_a_resolved_bulimia_is_named_with_its_unverified_row() -> 
         "since 2012-04-02: review whether it should continue"
     )
     assert "Contains bupropion: contraindicated with a current or prior diagnosis" in card.detail
-    assert "(ICD-10-CM F50.2, since 2012-04-02; Condition/bulimia)" in (
-        card.detail
-    )
+    assert "(ICD-10-CM F50.2, since 2012-04-02; Condition/bulimia)" in (card.detail)
     # The row is UNVERIFIED in drug_cautions.csv: the card says so.
     assert "Source: Auvelity label, Contraindications (UNVERIFIED)." in card.detail
 

@@ -163,10 +163,7 @@ def test_a_fall_to_129_on_citalopram_at_78_with_falls_names_the_drug() -> None:
         in (detail)
     )
     assert "Older adults are at greater risk (SSRI and SNRI labels): at 78." in detail
-    assert (
-        "**Falls on record:** Repeated falls (ICD-10-CM R29.6, since "
-        in (detail)
-    )
+    assert "**Falls on record:** Repeated falls (ICD-10-CM R29.6, since " in (detail)
     assert "linked to falls" in detail and "Renneboog 2006" in detail
     assert not card.suggestions  # whether to stop, reduce or switch is the prescriber's call
     assert card.evidence_key is not None
