@@ -56,6 +56,9 @@ class LabRule:
     # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
     # whose line is citalopram's (citalopram, escitalopram).
     stop_line: str = ""
+    # The row applies from this age (years, on the evaluation date) only; None: at any age.
+    # lithium-high-older (recheck 2 m23): NICE NG222's lower lithium range at 65 and over.
+    min_age: int | None = None
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes
@@ -93,6 +96,7 @@ def rules() -> tuple[LabRule, ...]:
             if_running=row["if_running"].strip(),
             falls=row["falls"].strip(),
             stop_line=(row.get("stop_line") or "").strip(),
+            min_age=int(age) if (age := (row.get("min_age") or "").strip()) else None,
         )
         for row in csv.DictReader(text.splitlines())
     )

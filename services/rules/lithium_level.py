@@ -54,6 +54,7 @@ TOPIC = "running-lithium-level"
 _DRUG = "lithium"
 _TARGET = "lithium-target"
 _HIGH = "lithium-high"
+_HIGH_OLDER = "lithium-high-older"
 _TOXIC = "lithium-toxic"
 
 
@@ -112,7 +113,7 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
     if not lab_safety.above(target, lab):
         return None
     toxic = _rule(_TOXIC)
-    high = _rule(_HIGH)
+    high = _high_line(ctx)
     found = HighLevel(
         target=target,
         toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
@@ -126,6 +127,17 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
     if high is not None and found.high is None and not found.started_since:
         return None  # above the target, within the usual range: the optimise card's line says so
     return found
+
+
+def _high_line(ctx: RuleContext) -> LabRule | None:
+    """The upper line for this patient: lithium-high-older at its min_age and over (recheck 2
+    m23: 0.9 mmol/L at 79 got no card; NICE NG222 advises 0.4-0.6 mmol/L at 65 and over), else
+    lithium-high (1.0). An unknown age: the general line (nothing says the patient is older)."""
+    older = _rule(_HIGH_OLDER)
+    age = ctx.record.patient.age
+    if older is not None and older.min_age is not None and age is not None and age >= older.min_age:
+        return older
+    return _rule(_HIGH)
 
 
 def raisers(ctx: RuleContext) -> tuple[Taking, ...]:
@@ -156,6 +168,8 @@ def _summary(found: HighLevel) -> str:
         acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess toxicity now")
     elif found.high is not None:
         line = f"above the {found.high.high:.1f} limit"  # "1.0", never "1"
+        if found.high.min_age is not None:
+            line += f" at {found.high.min_age} and over"  # "above the 0.8 limit at 65 and over"
         acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
     else:
         # Within the usual range, but a raising drug started since the level: the level today

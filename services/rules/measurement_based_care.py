@@ -17,7 +17,9 @@ Other depression scales (review 13 W10): a HAM-D17, MADRS, QIDS-SR16 or BDI-II t
 meet the same due checks silences the card (the course is measured, and judged on that scale:
 fhir_mapping/score_windows.py); a card that fires names the latest one. A latest PHQ-9 left out
 as incomplete (no total, no item 9; review 13 W11) is named, dated, in the summary and detail:
-its suicide item is unknown, so it keeps the card even beside another scale.
+its suicide item is unknown, so it keeps the card even beside another scale. Recheck 2 m09: it
+brings the card (warning) whatever the interval, with or without a trial running: "PHQ-9 on
+2025-05-28: item 9 unanswered - ask it today".
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps, suggestions, tms_course, trial_dates
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "measurement-based-care"
@@ -146,19 +148,61 @@ def _unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) ->
     )
 
 
+def _item9_summary(day: date) -> str:
+    """Recheck 2 m09: the words the card leads with when the latest PHQ-9 left item 9 unanswered."""
+    return f"PHQ-9 on {day.isoformat()}: item 9 unanswered - ask it today"
+
+
+def _incomplete_section(incomplete: tuple[DataGap, date]) -> str:
+    return (
+        f"**Latest PHQ-9 incomplete:** {_incomplete_text(*incomplete)}: its total and the "
+        "suicide item (item 9) are not known. Ask item 9 today; if above 0, assess suicide risk."
+    )
+
+
+def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommendation:
+    """The card with no antidepressant trial running (or during a TMS course, whose own card asks
+    for the scales): only the unanswered item 9 is said, since nothing else here is due."""
+    resource = None
+    if ctx.patient_id is not None:
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="phq9-panel",
+            text="PHQ-9 with item 9 answered",
+        )
+    evidence = (cards.scores_evidence(ctx.record),)
+    detail = cards.join_sections(
+        _incomplete_section(incomplete),
+        *cards.evidence_sections(*evidence),
+        cards.guideline_links("canmat2023", "kroenke2001"),
+    )
+    return cards.make(
+        TOPIC,
+        summary=_item9_summary(incomplete[1]),
+        detail=detail,
+        suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
+        indicator=Indicator.WARNING,
+        evidence=evidence,
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
-    ongoing = ctx.facts.ongoing_trials
-    if not ongoing:
-        return None
-    if tms_course.running_course(ctx.record, ctx.policy) is not None:
-        return None  # during a TMS course the tms-course card asks for the scales (weekly)
-    trial = max(ongoing, key=lambda t: t.start)  # the current trial: the latest started
     latest = ctx.facts.latest_phq9  # the latest PHQ-9 total (record.latest_phq9)
+    # Recheck 2 m09: the latest PHQ-9 with item 9 unanswered is named whatever the interval, the
+    # trial or another scale: the suicide item is unknown, and a card that waits for the next
+    # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
+    # today, and is not the suicide-risk card's critical level since nothing says it is positive.
+    incomplete = _incomplete_phq9(ctx, latest)
+    ongoing = ctx.facts.ongoing_trials
+    if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
+        # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
+        # unanswered item 9 is left to say.
+        return _item9_only(ctx, incomplete) if incomplete is not None else None
+    trial = max(ongoing, key=lambda t: t.start)  # the current trial: the latest started
     unrecognised = data_gaps.unrecognised_phq9(ctx.record)
     why = _due_reason(ctx, trial, latest, unrecognised)
-    if why is None:
+    if why is None and incomplete is None:
         return None
-    incomplete = _incomplete_phq9(ctx, latest)
     other = _other_scale_latest(ctx)
     if other is not None and incomplete is None and _due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -166,26 +210,26 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # (score_windows.py), and asking for a PHQ-9 as well is noise. An incomplete latest
         # PHQ-9 (item 9 unknown) still brings the card: its suicide item needs asking.
         return None
-    candidates = [
-        # A start written to the year or month only as written (review 10 finding 5).
-        f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: repeat the PHQ-9 to "
-        "measure response",
-        f"On {trial.ingredient}; {why}: repeat the PHQ-9",
-    ]
-    if unrecognised and latest is None:
+    candidates: list[str] = []
+    if why is not None:
+        candidates += [
+            # A start written to the year or month only as written (review 10 finding 5).
+            f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: repeat the "
+            "PHQ-9 to measure response",
+            f"On {trial.ingredient}; {why}: repeat the PHQ-9",
+        ]
+    if why is not None and unrecognised and latest is None:
         # The count in fewer words; the detail says what would fix it (a site code).
         short = data_gaps.unrecognised_phq9_text(unrecognised, short=True)
         candidates.append(
             f"On {trial.ingredient}; no PHQ-9 total could be read ({short}): repeat the PHQ-9"
         )
     if incomplete is not None:
-        # Review 13 W11: the latest PHQ-9 is the incomplete one: said first, dated.
-        day = incomplete[1].isoformat()
-        candidates.insert(
-            0,
-            f"On {trial.ingredient}; latest PHQ-9 ({day}) incomplete, item 9 unknown: repeat "
-            "the PHQ-9",
-        )
+        # The unanswered item 9 is said first, dated (review 13 W11; recheck 2 m09).
+        candidates[:0] = [
+            f"{_item9_summary(incomplete[1])}; on {trial.ingredient}, repeat the PHQ-9",
+            _item9_summary(incomplete[1]),
+        ]
     summary = cards.fit_summary(*candidates)
     resource = None
     if ctx.patient_id is not None:
@@ -202,12 +246,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if unrecognised and latest is None
         else (trials, cards.scores_evidence(ctx.record))
     )
-    incomplete_line = (
-        f"**Latest PHQ-9 incomplete:** {_incomplete_text(*incomplete)}: its total and the "
-        "suicide item (item 9) are not known. Ask item 9 today; if above 0, assess suicide risk."
-        if incomplete is not None
-        else ""
-    )
+    incomplete_line = _incomplete_section(incomplete) if incomplete is not None else ""
     detail = cards.join_sections(
         _outcome_line(ctx, trial, other),
         incomplete_line,
@@ -220,5 +259,6 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=summary,
         detail=detail,
         suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
+        indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,
     )

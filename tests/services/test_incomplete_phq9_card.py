@@ -54,8 +54,9 @@ def test_the_latest_phq9_incomplete_is_named_dated_with_item_9_unknown() -> None
     record = chart(fb.phq9(date(2025, 1, 6), 18, item9=0, patient=P), partial_panel())
     rec = measurement_based_care.rule(ctx(record))
     assert rec is not None
+    # Recheck 2 m09 (task J1): the unanswered item 9 leads, as a warning.
     assert rec.summary == (
-        "On escitalopram; latest PHQ-9 (2025-05-23) incomplete, item 9 unknown: repeat the PHQ-9"
+        "PHQ-9 on 2025-05-23: item 9 unanswered - ask it today; on escitalopram, repeat the PHQ-9"
     )
     assert (
         "**Latest PHQ-9 incomplete:** PHQ-9 on 2025-05-23 incomplete (items 7-9 unanswered): "
@@ -89,4 +90,4 @@ def test_an_incomplete_latest_phq9_keeps_the_card_beside_a_recent_other_scale() 
         partial_panel(),
     )
     rec = measurement_based_care.rule(ctx(record))
-    assert rec is not None and "item 9 unknown" in rec.summary
+    assert rec is not None and "item 9 unanswered" in rec.summary
