@@ -106,3 +106,7 @@ def test_m23_lithium_0_7_at_79_gets_no_card() -> None:
 def test_bdi2_remission_is_the_manual_minimal_band() -> None:
     row = scale_outcomes()["BDI-II"]
     assert row.remission_at_most == 13
+
+
+def test_m08_bdi2_20_to_13_is_remission_so_no_escalation_card() -> None:
+    assert "optimize-switch-augment" not in _cards(_chart("m08"))
