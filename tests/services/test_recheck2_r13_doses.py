@@ -6,6 +6,11 @@ severity from another scale.
   the usual maximum of 40 mg/day"). The lines' text marks steps (fhir_mapping/dose_steps
   `_text_steps`): steps when the lengths are given, else "dose to confirm" at the highest line.
   n21's two daily lines with no step words stay summed (test_recheck13_lines_holds.py).
+- m33: trazodone 50 mg at bedtime for sleep, drafted beside sertraline in a responder, got
+  "Trazodone already failed an adequate trial ...; sertraline still running" and "switch or
+  combination?". A draft in the drug's low-dose use range (antidepressants.csv low_dose_use) is
+  no antidepressant trial: no repeat card, no still-running line
+  (services/order_checks/repeat.low_dose_draft); its safety checks still run.
 
 Drafts are Epic-shaped MedicationRequests (tests/fixtures/builders.py), validated with
 fhir.resources R4B, read by fhir_mapping.medications.draft_orders / medication_events.
@@ -16,8 +21,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
+from fhir_mapping.build import build_record
 from fhir_mapping.medications import draft_orders, medication_events
 from fhir_mapping.record import PatientRecord
+from services.order_checks.model import REPEATS
 from services.order_hooks import order_hook
 from services.policy import Policy
 from services.recommendation import Recommendation
@@ -97,3 +106,94 @@ def test_two_daily_lines_with_no_step_words_are_still_summed() -> None:
     order = _two_lines("Take 2 tablets (40 mg) by mouth daily", "Take 1 tablet (20 mg) daily")
     (draft,) = draft_orders([order])
     assert (draft.mg_per_day, draft.mg_per_day_upper) == (60.0, 60.0)
+
+
+# --- 2. m33: a sleep dose of trazodone is no repeat of a failed trial ---------------------------
+
+SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
+TRAZODONE_50 = ("856377", "trazodone hydrochloride 50 MG Oral Tablet")
+MIRTAZAPINE_15 = ("311725", "mirtazapine 15 MG Oral Tablet")
+MIRTAZAPINE_30 = ("314111", "mirtazapine 30 MG Oral Tablet")
+
+
+def _responder_with_failed(old: tuple[str, str], units: int, draft: Resource) -> PatientRecord:
+    """Sertraline 100 mg since 2025-01-06, PHQ-9 18 -> 9 (a responder); `old` at `units`
+    tablets a day 2022-03-01 to 2022-07-01 with PHQ-9 19 -> 18 (a failed adequate trial)."""
+    resources: list[Resource] = [
+        b.patient(
+            id=P, given="Test", family="Recheck", gender="female", birth_date=date(1975, 5, 5)
+        ),
+        b.condition(
+            b.ICD10CM,
+            "F33.2",
+            "Major depressive disorder, recurrent severe without psychotic features",
+            date(2021, 10, 1),
+            category="problem-list-item",
+            patient=P,
+            id="mdd",
+        ),
+        b.medication_request(
+            *SERTRALINE_100,
+            date(2025, 1, 6),
+            expected_supply_days=30,
+            repeats=5,
+            patient=P,
+            id="sertraline",
+        ),
+        b.medication_request(
+            *old,
+            date(2022, 3, 1),
+            dose_value=units,
+            status="completed",
+            bounds_end=date(2022, 7, 1),
+            expected_supply_days=30,
+            repeats=3,
+            patient=P,
+            id="old-course",
+        ),
+        *b.phq9(date(2022, 3, 1), 19, 0, patient=P),
+        *b.phq9(date(2022, 6, 20), 18, 0, patient=P),
+        *b.phq9(date(2025, 1, 6), 18, 0, patient=P),
+        *b.phq9(date(2025, 5, 12), 9, 0, patient=P),
+    ]
+    assert_valid([*resources, draft])
+    return build_record(resources, as_of=AS_OF, patient_id=P, draft_orders=[draft])
+
+
+def _bedtime_draft(product: tuple[str, str], text: str) -> Resource:
+    return b.medication_request(
+        *product, AS_OF, status="draft", text=text, when=("HS",), patient=P, id="bedtime-draft"
+    )
+
+
+@pytest.mark.real_drug_table
+def test_m33_trazodone_50_for_sleep_gets_no_repeat_card_and_no_switch_question() -> None:
+    # Before: "Trazodone already failed an adequate trial (150 mg/day ...): consider a different
+    # mechanism; sertraline still running" and "Is trazodone a switch ... or a combination?".
+    draft = _bedtime_draft(TRAZODONE_50, "Take 1 tablet (50 mg) by mouth at bedtime for sleep")
+    record = _responder_with_failed(TRAZODONE_50, 3, draft)
+    assert any(t.ingredient == "trazodone" and t.failed for t in record.trials)
+    recs = _orders(record)
+    assert REPEATS not in recs
+    texts = " ".join(r.summary + " " + r.detail for r in recs.values())
+    assert "already failed" not in texts
+    assert "still running" not in texts.lower()
+    assert "a switch" not in texts
+
+
+@pytest.mark.real_drug_table
+def test_trazodone_in_the_antidepressant_range_still_gets_the_repeat_card() -> None:
+    draft = _bedtime_draft(TRAZODONE_50, "Take 3 tablets (150 mg) by mouth at bedtime")
+    draft["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = 3
+    recs = _orders(_responder_with_failed(TRAZODONE_50, 3, draft))
+    repeat = recs[REPEATS]
+    assert "Trazodone already failed an adequate trial" in repeat.summary
+
+
+@pytest.mark.real_drug_table
+def test_scheduled_mirtazapine_15_is_a_trial_dose_and_keeps_its_repeat_card() -> None:
+    # Mirtazapine's low dose is also its starting dose (low_dose_when = as-needed): a
+    # scheduled 15 mg draft after a failed 30 mg course is still a repeat (m34).
+    draft = _bedtime_draft(MIRTAZAPINE_15, "Take 1 tablet (15 mg) by mouth at bedtime")
+    recs = _orders(_responder_with_failed(MIRTAZAPINE_30, 1, draft))
+    assert REPEATS in recs
