@@ -11,6 +11,10 @@ severity from another scale.
   combination?". A draft in the drug's low-dose use range (antidepressants.csv low_dose_use) is
   no antidepressant trial: no repeat card, no still-running line
   (services/order_checks/repeat.low_dose_draft); its safety checks still run.
+- Maudsley severity with no PHQ-9 but HAM-D17 20 on record came from the coded diagnosis (or
+  "not measured"). The latest HAM-D17 / MADRS / QIDS-SR16 / BDI-II total is banded
+  (payer_criteria/scale_bands.csv) and read as an MSM category
+  (services/data/maudsley_scale_severity.csv); PHQ-9 first, the code after, never the GAD-7.
 
 Drafts are Epic-shaped MedicationRequests (tests/fixtures/builders.py), validated with
 fhir.resources R4B, read by fhir_mapping.medications.draft_orders / medication_events.
@@ -23,13 +27,17 @@ from typing import Any
 
 import pytest
 
+import dataclasses
+
 from fhir_mapping.build import build_record
 from fhir_mapping.medications import draft_orders, medication_events
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import PatientRecord, Score
+from services.pathway import derive_facts
 from services.order_checks.model import REPEATS
 from services.order_hooks import order_hook
 from services.policy import Policy
 from services.recommendation import Recommendation
+from services.staging import StageDimension, maudsley_stage
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
 from tests.services import factories as f
@@ -197,3 +205,53 @@ def test_scheduled_mirtazapine_15_is_a_trial_dose_and_keeps_its_repeat_card() ->
     draft = _bedtime_draft(MIRTAZAPINE_15, "Take 1 tablet (15 mg) by mouth at bedtime")
     recs = _orders(_responder_with_failed(MIRTAZAPINE_30, 1, draft))
     assert REPEATS in recs
+
+
+# --- 3. Maudsley severity from another depression scale -----------------------------------------
+
+
+def _severity(*scores: Score, severity: str | None = None) -> StageDimension:
+    mdd = dataclasses.replace(f.mdd(), severity=severity)
+    rec = f.trd_record(scores=scores, findings=(mdd,))
+    return maudsley_stage(rec, derive_facts(rec, Policy())).severity
+
+
+def test_hamd17_20_with_no_phq9_is_moderate_from_the_scale_not_the_code() -> None:
+    # Before: "severe without psychosis" from the coded F33.2, the HAM-D17 unread.
+    severity = _severity(Score("HAM-D17", 20, date(2025, 5, 12)), severity="severe")
+    assert (severity.category, severity.points) == ("moderate", 3)
+    assert severity.basis.startswith("HAM-D17 20 on 2025-05-12 (moderate, Zimmerman 2013)")
+    assert "no PHQ-9 on record" in severity.basis
+    assert not severity.assumed
+
+
+@pytest.mark.parametrize(
+    ("instrument", "value", "category", "points"),
+    [
+        ("MADRS", 36, "severe without psychosis", 4),
+        ("QIDS-SR16", 23, "severe without psychosis", 4),  # very severe
+        ("BDI-II", 16, "mild", 2),
+        ("HAM-D17", 5, "subsyndromal", 1),
+    ],
+)
+def test_each_scale_band_reads_as_its_maudsley_category(
+    instrument: str, value: int, category: str, points: int
+) -> None:
+    severity = _severity(Score(instrument, value, date(2025, 5, 12)))
+    assert (severity.category, severity.points) == (category, points)
+
+
+def test_the_latest_scale_total_is_read() -> None:
+    severity = _severity(
+        Score("MADRS", 40, date(2024, 11, 1)), Score("QIDS-SR16", 12, date(2025, 5, 12))
+    )
+    assert severity.basis.startswith("QIDS-SR16 12 on 2025-05-12")
+    assert severity.category == "moderate"
+
+
+def test_phq9_stays_first_and_gad7_is_never_read() -> None:
+    with_phq9 = _severity(Score("HAM-D17", 30, date(2025, 5, 12)), f.score(7, date(2025, 1, 6)))
+    assert with_phq9.basis == "PHQ-9 7 on 2025-01-06"
+    gad7 = _severity(Score("GAD-7", 19, date(2025, 5, 12)), severity="moderate")
+    assert "from the coded diagnosis" in gad7.basis
+    assert gad7.category == "moderate"
