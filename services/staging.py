@@ -31,8 +31,8 @@ from fhir_mapping.record import (
     SourceRef,
 )
 from services import data_gaps, tables
-from services.payer_criteria.bands import ScaleBand, scale_band
 from services.pathway import PathwayFacts, in_episode
+from services.payer_criteria.bands import ScaleBand, scale_band
 
 
 @dataclass(frozen=True, slots=True)

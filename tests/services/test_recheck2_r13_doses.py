@@ -22,19 +22,18 @@ fhir.resources R4B, read by fhir_mapping.medications.draft_orders / medication_e
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 import pytest
 
-import dataclasses
-
 from fhir_mapping.build import build_record
 from fhir_mapping.medications import draft_orders, medication_events
 from fhir_mapping.record import PatientRecord, Score
-from services.pathway import derive_facts
 from services.order_checks.model import REPEATS
 from services.order_hooks import order_hook
+from services.pathway import derive_facts
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.staging import StageDimension, maudsley_stage
