@@ -322,6 +322,12 @@ def read_taper(text: str, strength_mg: float | None) -> Taper | None:
     return Taper(tuple(steps))
 
 
+def sig_step_days(text: str) -> int | None:
+    """The days one dosage line's sig says it lasts ("for 7 days", "x 2 weeks"), else None
+    (dose_steps.py reads unsequenced lines written as steps by their text)."""
+    return _step_days(text)
+
+
 def _step_days(part: str) -> int | None:
     """The days a step lasts ("for 7 days", "x 2 weeks"), else None."""
     for match in _FOR_TIME.finditer(normalise_sig(part)):

@@ -26,6 +26,7 @@ record does not show.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from fhir_mapping.dose_sig import (
     sig_as_needed,
     sig_doses,
     sig_frequency_bounds,
+    sig_step_days,
     sig_times_of_day,
 )
 from fhir_mapping.dose_timing import frequency_per_day, timing_high
@@ -74,10 +76,14 @@ class LineShape:
     """What dosage lines written with no `sequence` are. `steps`: consecutive steps, one line
     each, in order (empty when they are not); `to_confirm`: the numbers (1 = the first line as
     written) of dosed lines that are neither steps nor one day's doses (empty when they are one
-    of the two). Both empty: lines taken together (or fewer than two dosed lines)."""
+    of the two). Both empty: lines taken together (or fewer than two dosed lines).
+    `highest_line` (with `to_confirm` only): the lines' text says they follow one another
+    (`_text_steps`) but not for how long, so they are never taken together and the most the
+    patient takes a day is the highest line's dose, not the lines' sum (recheck 13-2 m27)."""
 
     steps: tuple[Step, ...] = ()
     to_confirm: tuple[int, ...] = ()
+    highest_line: bool = False
 
 
 _TOGETHER = LineShape()
@@ -102,6 +108,10 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
       identical lines (`_same_schedule`) stay to confirm;
     - a line taken as needed beside the others: one day's doses (dose.py reads the as-needed
       line as an extra on top of the scheduled one, never as a step);
+    - before the two unbounded readings above, the lines' own text (`_text_steps`): "Take 40 mg
+      daily for 7 days" + "Then take 20 mg daily" is a taper written in words (recheck 13-2
+      m27), steps when every line but the last says how long it lasts, else to confirm at its
+      highest line; summing it read 60 mg/day, above citalopram's maximum;
     - anything else: to confirm."""
     if not dosages or len(dosages) < 2:
         return _TOGETHER
@@ -122,6 +132,9 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
         periods[0] is not None and all(p == periods[0] for p in periods)
     ):
         unbounded = [d for _, d in dosed]
+        in_words = _text_steps(unbounded, numbers)
+        if in_words is not None:
+            return in_words
         if _apart_in_the_day(unbounded) or _same_schedule(unbounded):
             return _TOGETHER
         return LineShape((), numbers)
@@ -139,6 +152,43 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
     if not _follow(ordered):
         return LineShape((), numbers)
     return LineShape(tuple((d,) for d in ordered))
+
+
+# Words of a sig line that put it after the line before it ("Then take 20 mg daily"): sig
+# grammar, as dose_sig's `_STEP`, not a clinical fact.
+_AFTER_WORDS = re.compile(r"^\W*(?:and\s+)?then\b|\b(?:after\s+that|thereafter|afterwards?)\b")
+
+
+def _text_steps(lines: Sequence[Mapping[str, Any]], numbers: tuple[int, ...]) -> LineShape | None:
+    """The shape unbounded lines' text gives them (recheck 13-2 m27), None when it says none.
+
+    The text marks steps when a line after the first begins "then" (or says "after that",
+    "thereafter"), or a line before the last says how long it lasts ("for 7 days", "x 2
+    weeks"): nobody writes a duration on the first of two doses taken together for good. Then:
+    - every line but the last says its days: consecutive steps in the order written (the last
+      may go on: a taper to a lower dose that continues);
+    - else: to confirm, its ceiling at the highest line (`LineShape.highest_line`): the words
+      say the lines follow one another, so their sum is a dose nobody takes.
+    Lines at their own times of day with durations and no "then" ("50 mg every morning for 7
+    days" + "100 mg at bedtime for 7 days") may be one day's doses as well as steps, as their
+    boundsDuration twins are: to confirm at their sum, the safer ceiling."""
+    texts = [" ".join(_texts(line)).lower() for line in lines]
+    days = [sig_step_days(t) if t else None for t in texts]
+    after = any(_AFTER_WORDS.search(t) for t in texts[1:])
+    if not after and all(d is None for d in days[:-1]):
+        return None
+    if not after and _apart_in_the_day(lines):
+        return LineShape((), numbers)
+    if all(d is not None for d in days[:-1]):
+        return LineShape(tuple((line,) for line in lines))
+    return LineShape((), numbers, highest_line=True)
+
+
+def text_days(line: Mapping[str, Any]) -> int | None:
+    """The days a line's own text says it lasts, else None (taper.line_steps reads the length
+    of an unbounded step written in words)."""
+    text = " ".join(_texts(line))
+    return sig_step_days(text) if text else None
 
 
 def _repeat(line: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from fhir_mapping.dose import daily_dose_bounds, daily_dose_mg
 from fhir_mapping.dose_sig import Taper, TaperStep, is_taper, read_taper
-from fhir_mapping.dose_steps import sequence_steps, unsequenced_shape
+from fhir_mapping.dose_steps import LineShape, sequence_steps, text_days, unsequenced_shape
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import step_spans
 from fhir_mapping.terminology import Component
@@ -47,9 +47,10 @@ def with_taper(
         return events
     # Lines with no sequence that are neither steps nor one day's doses (dose_steps.py): no
     # dose is proven, and no one line's sig is read as the whole order's taper.
-    unclear = unsequenced_shape(dosages).to_confirm if len(dosages) > 1 else ()
-    if unclear:
-        return [_to_confirm(event, unclear, len(dosages)) for event in events]
+    shape = unsequenced_shape(dosages) if len(dosages) > 1 else LineShape()
+    if shape.to_confirm:
+        highest = _highest_line(dosages, components[0]) if shape.highest_line else None
+        return [_to_confirm(event, shape, len(dosages), highest) for event in events]
     # Dosage lines in sequence (review 12 finding 10) are the order's steps, read before any
     # one line's sig: the sig of the last line alone ("then 1 capsule every other day for 7
     # days, then stop") is only its last step.
@@ -84,10 +85,20 @@ def _lines_text(numbers: Sequence[int], count: int) -> str:
     return f"dosage lines {which} of {count}"
 
 
-def to_confirm_note(numbers: Sequence[int], count: int, upper: float | None) -> str:
+def to_confirm_note(
+    numbers: Sequence[int], count: int, upper: float | None, *, highest_line: bool = False
+) -> str:
     """Why an order's dose is to confirm (review 12 recheck q20): its lines carry no sequence
     and their timing says neither that they follow one another nor that they are one day's
-    doses. The most they add up to is said, as the ceilings are checked at it."""
+    doses. The most they add up to is said, as the ceilings are checked at it. Lines whose text
+    says they follow one another (`LineShape.highest_line`, recheck 13-2 m27) are steps of
+    unstated length, checked at their highest line."""
+    if highest_line:
+        most = f"; up to {upper:g} mg/day at the highest line" if upper is not None else ""
+        return (
+            f"dose to confirm: {_lines_text(numbers, count)} carry no sequence; their text "
+            f"reads as steps one after another, not all of stated length{most}"
+        )
     most = f"; up to {upper:g} mg/day if all are taken together" if upper is not None else ""
     return (
         f"dose to confirm: {_lines_text(numbers, count)} carry no sequence and are neither "
@@ -95,13 +106,35 @@ def to_confirm_note(numbers: Sequence[int], count: int, upper: float | None) -> 
     )
 
 
-def _to_confirm(event: MedicationEvent, numbers: Sequence[int], count: int) -> MedicationEvent:
+def _to_confirm(
+    event: MedicationEvent, shape: LineShape, count: int, highest: float | None
+) -> MedicationEvent:
     """The event with no proven dose (its lower end None: the trial is not adequate on it) and
     the lines' total as its upper end: should they be one day's doses the patient takes that
-    much, and the ceiling checks read it (the safer reading for a dose that may be too high)."""
+    much, and the ceiling checks read it (the safer reading for a dose that may be too high).
+    Lines written as steps in words (`shape.highest_line`) are never taken together: their
+    upper end is the highest line's (`highest`), never their sum."""
     upper = event.mg_per_day_high if event.mg_per_day_high is not None else event.mg_per_day
-    note = f"{event.source}: {to_confirm_note(numbers, count, upper)}"
+    if shape.highest_line:
+        upper = highest
+    note = to_confirm_note(shape.to_confirm, count, upper, highest_line=shape.highest_line)
+    note = f"{event.source}: {note}"
     return replace(event, mg_per_day=None, mg_per_day_high=upper, notes=(*event.notes, note))
+
+
+def _highest_line(dosages: Sequence[Mapping[str, Any]], component: Component) -> float | None:
+    """The highest mg/day any one line reaches (its upper end), None when a line's dose is not
+    read: then no ceiling is claimed from the others."""
+    uppers: list[float] = []
+    for line in dosages:
+        low, high = daily_dose_bounds(
+            [line], strength_mg=component.strength_mg, per_ml=component.per_ml
+        )
+        top = high if high is not None else low
+        if top is None:
+            return None
+        uppers.append(top)
+    return max(uppers) if uppers else None
 
 
 # Where the lengths of a draft's steps are counted from: a draft has no start of its own yet,
@@ -126,10 +159,15 @@ def draft_steps(
     are checked at their total (`_to_confirm`). Other drafts come back as they were read."""
     if len(dosages) < 2:
         return mg, mg_high, None, False
-    unclear = unsequenced_shape(dosages).to_confirm
-    if unclear:
+    shape = unsequenced_shape(dosages)
+    if shape.to_confirm:
         upper = mg_high if mg_high is not None else mg
-        return None, upper, to_confirm_note(unclear, len(dosages), upper), False
+        if shape.highest_line:
+            upper = _highest_line(dosages, component)
+        note = to_confirm_note(
+            shape.to_confirm, len(dosages), upper, highest_line=shape.highest_line
+        )
+        return None, upper, note, False
     taper = line_steps(dosages, _DRAFT_ANCHOR, component)
     if taper is None:
         return mg, mg_high, None, False
@@ -183,6 +221,10 @@ def line_steps(
     for lines, (begin, end) in zip(steps, spans, strict=True):
         mg = daily_dose_mg(lines, strength_mg=component.strength_mg, per_ml=component.per_ml)
         days = (end - begin).days if begin is not None and end is not None else None
+        if days is None and len(lines) == 1 and lines[0].get("sequence") is None:
+            # Unsequenced lines are steps with no bounds only when their text gives the
+            # lengths (dose_steps._text_steps): "for 7 days".
+            days = text_days(lines[0])
         read.append(TaperStep(mg, days if days is None or days >= 1 else None))
     first, last = read[0].mg_per_day, read[-1].mg_per_day
     descends = first is not None and last is not None and last < first

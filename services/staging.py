@@ -3,7 +3,10 @@
 Five dimensions (duration, severity, failed antidepressants, augmentation, ECT) add up to 3-15,
 banded mild 3-6, moderate 7-10, severe 11-15. Points come from data/maudsley.csv. Severity uses the
 latest PHQ-9 band (psychotic features score 5): a design choice, not a published equivalence
-(REFERENCE.md 2.1), so the card shows each dimension's basis for the clinician to check.
+(REFERENCE.md 2.1), so the card shows each dimension's basis for the clinician to check. With no
+PHQ-9, the latest total of another depression scale (HAM-D17, MADRS, QIDS-SR16, BDI-II: never the
+GAD-7, an anxiety scale) is banded by payer_criteria/scale_bands.csv and the band read as an MSM
+category (data/maudsley_scale_severity.csv, recheck 13-2); with none, the coded diagnosis.
 
 The MSM psychosis item is a depressive episode with psychotic features. A primary psychotic
 disorder (schizoaffective disorder, schizophrenia: review 7 finding 9) is not: its psychotic
@@ -24,10 +27,12 @@ from fhir_mapping.record import (
     InadequacyReason,
     PatientRecord,
     ProcedureKind,
+    Score,
     SourceRef,
 )
 from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
+from services.payer_criteria.bands import ScaleBand, scale_band
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +214,41 @@ def _coded_severity(record: PatientRecord) -> tuple[tuple[str, int], Finding] | 
     return table[chosen.severity or ""], chosen
 
 
+# The depression scales whose band may stand for the PHQ-9's (recheck 13-2): the ones
+# scale_bands.csv bands. The GAD-7 is banded there too but measures anxiety, not depression.
+_DEPRESSION_SCALES = frozenset({"HAM-D17", "MADRS", "QIDS-SR16", "BDI-II"})
+
+
+@cache
+def _scale_categories() -> dict[str, tuple[str, int]]:
+    """Scale band (scale_bands.csv) -> (MSM category, points): data/maudsley_scale_severity.csv,
+    the points being the category's own in maudsley.csv."""
+    points = {
+        r.category: r.points
+        for r in tables.maudsley_rows()
+        if r.dimension == "severity" and r.points is not None
+    }
+    text = resources.files("services").joinpath("data/maudsley_scale_severity.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return {r["scale_band"]: (r["category"], points[r["category"]]) for r in rows}
+
+
+def _scale_severity(record: PatientRecord) -> tuple[tuple[str, int], Score, ScaleBand] | None:
+    """The MSM severity the latest depression-scale total other than the PHQ-9 gives, with the
+    score and its band; None when no such total is on record (or it falls in no band)."""
+    table = _scale_categories()
+    totals = [
+        s for s in record.scores if s.instrument in _DEPRESSION_SCALES and s.value is not None
+    ]
+    if not totals:
+        return None
+    latest = max(totals, key=lambda s: s.date)
+    band = scale_band(latest.instrument, latest.value or 0)
+    if band is None or band.key not in table:
+        return None
+    return table[band.key], latest, band
+
+
 def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     features = depressive_psychosis(facts)
     if features:
@@ -230,8 +270,21 @@ def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
         # No score: the coded severity of the depression on record, said as such; with none,
         # "not measured" and the lowest points, never "subsyndromal" as if a score had said so
         # (audit 13 WRONG 6: "Moderate recurrent major depression" staged as subsyndromal).
-        coded = _coded_severity(record)
         no_score = data_gaps.no_phq9_words(record)
+        scale = _scale_severity(record)
+        if scale is not None:
+            # Another depression scale measured it (HAM-D17 20): its band, not the code.
+            (category, points), score, band = scale
+            basis = (
+                f"{score.instrument} {score.value} on {score.date.isoformat()} "
+                f"({band.label}, {band.citation}); {no_score}"
+            )
+            if disorder:
+                return StageDimension(
+                    "Severity", category, f"{basis}; {disorder}", points, disorder
+                )
+            return StageDimension("Severity", category, basis, points)
+        coded = _coded_severity(record)
         if coded is not None:
             category, points = coded[0]
             basis = f"{no_score}: from the coded diagnosis, {coded[1].display}"

@@ -18,6 +18,7 @@ import dataclasses
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
+from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
 from services.rules.context import RuleContext
 
@@ -80,8 +81,13 @@ def same_class_check(
 ) -> list[OrderCheck]:
     """The checks of the draft's class: `repeat` (the repeat check's card for this draft, if
     any) with the same-class line folded in, or the same-class card of its own."""
-    running = _running_same_class(ctx, draft)
     found = [repeat] if repeat is not None else []
+    if low_dose_draft(draft):
+        # The drug's low-dose use (trazodone 50 mg for sleep, recheck 13-2 m33) is neither a
+        # switch nor an antidepressant combination: no "still running" line or plan to ask for.
+        # Serotonergic load and the other safety checks are their own checks and still run.
+        return found
+    running = _running_same_class(ctx, draft)
     if not running:
         other = _running_other_class(ctx, draft)
         if repeat is None or not other:

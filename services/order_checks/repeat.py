@@ -7,7 +7,7 @@ recheck R6: the packet counts it, and lists it to confirm)."""
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
-from services import cards, trial_dates
+from services import cards, drugs, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.shared_ingredient import in_other_product
 from services.recommendation import Indicator
@@ -68,7 +68,30 @@ _ASK_CLASS_OUTCOME = (
 )
 
 
+def low_dose_draft(draft: DraftOrder) -> bool:
+    """Whether the draft is the drug's low-dose use, not an antidepressant trial (recheck 13-2
+    m33: trazodone 50 mg at bedtime for sleep): the drug has one (antidepressants.csv
+    low_dose_use), the most the draft reaches a day is below the antidepressant range, and,
+    for a drug whose low dose is also its starting dose (mirtazapine 15 mg: low_dose_when =
+    as-needed), the draft is taken only as needed, as adequacy.py reads a course. A dose not
+    read is no low dose: the checks run as for any draft."""
+    info = drugs.info(draft.ingredient)
+    top = draft.mg_per_day_upper
+    return (
+        info is not None
+        and info.low_dose_use is not None
+        and (draft.as_needed or not info.low_dose_only_as_needed)
+        and draft.min_adequate_mg is not None
+        and top is not None
+        and top < draft.min_adequate_mg
+    )
+
+
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    if low_dose_draft(draft):
+        # A sleep dose of a drug that failed as an antidepressant repeats no trial; its safety
+        # checks (serotonergic load, QTc, interactions) are other checks' and still run.
+        return None
     if draft.product is not None and not draft.product.counts_as_trial:
         return None  # Contrave's bupropion is no antidepressant choice (combination_products.py)
     # A course of the drug taken in a combination product (Symbyax's fluoxetine) is not renewed by
