@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial
+from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial, Verdict
 from services import data_gaps, tables
 from services.recommendation import Evidence
 from services.trial_table import trial_table
@@ -84,15 +84,42 @@ def trial_key(trial: Trial) -> str:
     return f"trial:{trial.ingredient}:{trial.start.isoformat()}"
 
 
+def _other_scale_pairs(trials: Sequence[Trial]) -> list[tuple[Trial, str]]:
+    """The trials (oldest first) whose outcome rests on a scale other than the PHQ-9, each with
+    its pair as the table's outcome column writes it ("QIDS-SR16 18 → 12"; "–" for no
+    baseline). A course that is not an antidepressant trial shows no pair (trial_table)."""
+    pairs: list[tuple[Trial, str]] = []
+    for t in sorted(trials, key=lambda t: t.start):
+        if t.verdict is Verdict.NOT_A_TRIAL or t.outcome_scale == "PHQ-9":
+            continue
+        before, after = t.baseline, t.on_treatment
+        if after is None or after.value is None:
+            continue
+        start = "–" if before is None or before.value is None else str(before.value)
+        pairs.append((t, f"{t.outcome_scale} {start} → {after.value}"))
+    return pairs
+
+
 def trials_evidence(
-    trials: Sequence[Trial], policy: MappingPolicy, record: PatientRecord | None = None
+    trials: Sequence[Trial],
+    policy: MappingPolicy,
+    record: PatientRecord | None = None,
+    *,
+    named: Sequence[Trial] = (),
 ) -> Evidence:
     """The trials table as evidence another card of the screen may point to instead (with the
-    `record`, a trial beside an inducer says so: services/inducers.py)."""
+    `record`, a trial beside an inducer says so: services/inducers.py). A trial judged on
+    another scale than the PHQ-9 is named in `Evidence.basis`, so the line replacing the table
+    still says what the verdict rests on, unless the trial is one of `named`, whose pair the
+    card's own text names already (the measurement-based-care outcome line)."""
+    pairs = _other_scale_pairs(trials)
+    basis = "; ".join([f"{t.ingredient} judged on {pair}" for t, pair in pairs if t not in named])
     return Evidence(
         key="trials",
         text=trial_table(trials, policy, record),
         covers=frozenset([trial_key(t) for t in trials]),
+        basis=basis,
+        scales=tuple(dict.fromkeys([t.outcome_scale for t, _ in pairs])),
     )
 
 

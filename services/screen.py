@@ -8,6 +8,8 @@ post-pass, run once per hook call on the ordered recommendations, shows each evi
   screen carries it (the timeline shows every trial with its doses, dates, weeks at an adequate
   dose, verdict, adherence and PDC, and every PHQ-9): each card says so in one line ("**Trials
   and scores:** on the treatment timeline ..."); the TMS card also names its referral summary;
+  a trial judged on another scale than the PHQ-9 is named in that line ("...; escitalopram
+  judged on QIDS-SR16 18 → 12", `Evidence.basis`), which then says "scores", not "PHQ-9";
 - otherwise, and for the Maudsley staging (which no linked page shows), the section stays on the
   card where the decision is made, the first card in the order of DECIDES that carries it, and
   another card's copy becomes one line naming that card. A copy is left out only when the kept
@@ -60,6 +62,11 @@ _NAMES = {"trials": "trials", "scores": "scores", "staging": "staging"}
 # What the timeline holds for every card (services/timeline): each trial and PHQ-9 on record.
 TIMELINE_KEYS = ("trials", "scores")
 TIMELINE = "**Trials and scores:** on the treatment timeline (doses, dates, adherence, PHQ-9)."
+# The same line when a trial's outcome rests on another scale (MADRS, QIDS-SR16...): the timeline
+# shows that pair in the trial's lane (services/timeline/wording.outcome_text), not as PHQ-9.
+TIMELINE_SCALES = (
+    "**Trials and scores:** on the treatment timeline (doses, dates, adherence, scores)."
+)
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")  # a markdown link: [label](url)
 
 
@@ -144,23 +151,39 @@ def _without(detail: str, moved: list[_Moved]) -> str:
     """The detail with the moved sections replaced by pointer lines, each where the first section
     it replaces stood: the kept section's own pointer when it has one, else one line per owning
     card naming it."""
-    groups: dict[str, tuple[Recommendation, str, list[str]]] = {}
+    groups: dict[str, tuple[Recommendation, str, list[Evidence]]] = {}
     for evidence, pointer, owner in moved:
         group = pointer or owner.topic
         mark = f"\x00{group}\x00"
         if group in groups:
             detail = _drop(detail, evidence.text)
-            groups[group][2].append(evidence.key)
+            groups[group][2].append(evidence)
         else:
             detail = detail.replace(evidence.text, mark, 1)
-            groups[group] = (owner, pointer, [evidence.key])
+            groups[group] = (owner, pointer, [evidence])
     # One paragraph for all of them, where the first moved section stood.
-    lines = [pointer or _pointer(keys, owner) for owner, pointer, keys in groups.values()]
+    lines = [
+        _with_basis(pointer or _pointer([e.key for e in sections], owner), sections)
+        for owner, pointer, sections in groups.values()
+    ]
     marks = [f"\x00{group}\x00" for group in groups]
     detail = detail.replace(marks[0], " ".join(dict.fromkeys(lines)), 1)
     for mark in marks[1:]:
         detail = _drop(detail, mark)
     return detail
+
+
+def _with_basis(line: str, moved: list[Evidence]) -> str:
+    """The pointer line with what the moved trials' verdicts rest on when a scale other than the
+    PHQ-9 judged them (recheck 13-2 m05, m12, m13: the line said "PHQ-9" and no card named the
+    MADRS or QIDS-SR16 pair): "...; escitalopram judged on QIDS-SR16 18 → 12." A PHQ-9-only
+    screen has neither, so its line is unchanged."""
+    if line == TIMELINE and any(e.scales for e in moved):
+        line = TIMELINE_SCALES
+    bases = [e.basis for e in moved if e.basis]
+    if not bases:
+        return line
+    return f"{line.removesuffix('.')}; {'; '.join(bases)}."
 
 
 def _behind_timeline(recs: Sequence[Recommendation]) -> dict[str, str]:

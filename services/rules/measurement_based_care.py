@@ -107,6 +107,15 @@ def _score_text(score: Score) -> str:
     return f"{score.instrument} {score.value} on {score.date.isoformat()}"
 
 
+def _names_other_scale(trial: Trial) -> bool:
+    """`_outcome_line` names the trial's pair: it was judged on another scale than the PHQ-9."""
+    return (
+        trial.outcome_scale != "PHQ-9"
+        and trial.baseline is not None
+        and trial.on_treatment is not None
+    )
+
+
 def _outcome_line(ctx: RuleContext, trial: Trial, other: Score | None) -> str:
     """Why the PHQ-9 is asked for. "Cannot be judged" only when nothing judges the current
     trial: a course judged on another scale (score_windows.py, review 13 W10) says so."""
@@ -117,7 +126,7 @@ def _outcome_line(ctx: RuleContext, trial: Trial, other: Score | None) -> str:
     )
     scale = trial.outcome_scale
     before, after = trial.baseline, trial.on_treatment
-    if scale != "PHQ-9" and before is not None and after is not None:
+    if _names_other_scale(trial) and before is not None and after is not None:
         return (
             f"{head}the outcome of {trial.ingredient} so far rests on {scale} {before.value} "
             f"({before.date.isoformat()}) → {after.value} ({after.date.isoformat()}); remission "
@@ -238,7 +247,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             concept="phq9-panel",
             text="PHQ-9 to measure response to the current antidepressant",
         )
-    trials = cards.trials_evidence(ongoing, ctx.policy.mapping, ctx.record)
+    # The outcome line names the current trial's pair when another scale judged it: the line
+    # replacing the trials table does not say it again (recheck 13-2, task K2).
+    named = (trial,) if _names_other_scale(trial) else ()
+    trials = cards.trials_evidence(ongoing, ctx.policy.mapping, ctx.record, named=named)
     # With no total read and PHQ-9s not recognised, the shared scores section ("no PHQ-9 on
     # record") would claim more than the record shows: the section below says it instead.
     evidence = (
