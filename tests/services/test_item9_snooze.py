@@ -18,13 +18,18 @@ items 1-8 as components, no item 9, no total), valid R4.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from cds_hooks.offline import evaluate_document
 from services import tables
+from services.microgram_doses import microgram_dose_text
+from services.policy import Policy
 from services.rules import measurement_based_care
 from tests.fixtures import builders as fb
 from tests.fixtures import vendor_charts as V
@@ -197,3 +202,45 @@ def test_the_topic_is_not_snoozable_and_a_warning() -> None:
     assert topic.indicator.value == "warning"
     assert tables.topic(MBC).snoozable is True  # the routine card still can be
     assert measurement_based_care.ITEM9_TOPIC == ITEM9
+
+
+# --- recheck 2 m25 and m31: two wording slips ---------------------------------------------------
+# The recheck's probes (CDS Hooks patient-view requests with US Core prefetch, valid R4), copied
+# to tests/services/k1_charts/.
+
+CHARTS = Path(__file__).parent / "k1_charts"
+
+
+def _probe_cards(name: str) -> dict[str, dict[str, Any]]:
+    doc = json.loads((CHARTS / f"{name}.json").read_text("utf-8"))
+    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
+    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+
+
+@pytest.mark.real_drug_table
+def test_m25_liothyronine_is_shown_in_micrograms() -> None:
+    card = _probe_cards("m25_t3_tsh_0_08")["adjunct-harm"]
+    assert card["summary"].startswith("Liothyronine 25 µg/day (since 2025-03-24)")
+    assert "**Liothyronine 25 µg/day since 2025-03-24**" in card["detail"]
+    assert "0.025 mg" not in card["summary"] + card["detail"]
+
+
+def test_microgram_text_only_for_drugs_dosed_in_micrograms() -> None:
+    assert microgram_dose_text("liothyronine", 0.05, None) == "50 µg/day"
+    assert microgram_dose_text("liothyronine", 0.025, 0.05) == "25-50 µg/day"
+    assert microgram_dose_text("liothyronine", None, None) is None
+    assert microgram_dose_text("risperidone", 0.5, None) is None  # dosed in mg
+
+
+@pytest.mark.real_drug_table
+def test_m31_quetiapine_alone_is_not_said_to_run_with_only_itself() -> None:
+    card = _probe_cards("m31_quetiapine_mono_bipolar_depression")["diagnosis-review"]
+    assert card["summary"] == (
+        "Confirm the diagnosis before escalating: bipolar disorder on record, quetiapine "
+        "300 mg/day alone, below its antimanic dose"
+    )
+    assert "quetiapine with only quetiapine" not in card["summary"] + card["detail"].lower()
+    assert (
+        "Quetiapine 300 mg/day is running alone, below the dose at which it treats mania"
+        in (card["detail"])
+    )
