@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services import cards
+from services.microgram_doses import microgram_dose_text
 
 
 def fmt_dose(mg: float | None, high: float | None) -> str:
@@ -50,7 +51,12 @@ def dose_text(
 
 
 def draft_dose(draft: DraftOrder) -> str:
-    """The draft's daily dose as `dose_text` writes it (with its unit)."""
+    """The draft's daily dose as `dose_text` writes it (with its unit); in micrograms for a drug
+    dosed in them (microgram_doses.py)."""
+    if not draft.as_needed and draft.dose_equivalence is None:
+        shown = microgram_dose_text(draft.ingredient, draft.mg_per_day, draft.mg_per_day_high)
+        if shown is not None:
+            return shown
     return dose_text(
         draft.mg_per_day,
         draft.mg_per_day_high,
@@ -61,8 +67,16 @@ def draft_dose(draft: DraftOrder) -> str:
 
 
 def trial_dose(trial: Trial) -> str:
-    """The running dose of a trial as `dose_text` writes it (with its unit)."""
+    """The running dose of a trial as `dose_text` writes it (with its unit); in micrograms for a
+    drug dosed in them ("liothyronine 25 µg/day", recheck 2 m25: microgram_doses.py)."""
     last = trial.segments[-1] if trial.segments else None
+    as_needed = last is not None and last.as_needed
+    if not as_needed and trial.dose_equivalence is None:
+        shown = microgram_dose_text(
+            trial.ingredient, trial.current_mg_per_day, trial.current_mg_per_day_high
+        )
+        if shown is not None:
+            return shown
     return dose_text(
         trial.current_mg_per_day,
         trial.current_mg_per_day_high,

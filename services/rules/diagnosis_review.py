@@ -120,12 +120,22 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                     else f"{t.ingredient} (dose not read)"
                     for t in low
                 )
-                short = f"{head}, {names} with only {below}"
-                text += (
-                    f" {names.capitalize()} is running with only {below}, below the dose at "
-                    "which it treats mania (acute-mania dose): not cover against a "
-                    "switch to mania (CANMAT/ISBD 2018)."
-                )
+                if {t.ingredient for t in alone} <= {t.ingredient for t in low}:
+                    # Recheck 2 m31: the running course is the antimanic agent itself (quetiapine
+                    # 300 mg/day alone); "quetiapine with only quetiapine" said nothing true.
+                    short = f"{head}, {below} alone, below its antimanic dose"
+                    text += (
+                        f" {below[0].upper()}{below[1:]} is running alone, below the dose at "
+                        "which it treats mania (acute-mania dose), with no other mood "
+                        "stabiliser on record (CANMAT/ISBD 2018)."
+                    )
+                else:
+                    short = f"{head}, {names} with only {below}"
+                    text += (
+                        f" {names.capitalize()} is running with only {below}, below the dose at "
+                        "which it treats mania (acute-mania dose): not cover against a "
+                        "switch to mania (CANMAT/ISBD 2018)."
+                    )
             else:
                 short = f"{head}, {names} without a mood stabiliser"
                 text += (

@@ -20,6 +20,12 @@ as incomplete (no total, no item 9; review 13 W11) is named, dated, in the summa
 its suicide item is unknown, so it keeps the card even beside another scale. Recheck 2 m09: it
 brings the card (warning) whatever the interval, with or without a trial running: "PHQ-9 on
 2025-05-28: item 9 unanswered - ask it today".
+
+Snoozes (task K1): while item 9 is unanswered the card is issued under a topic of its own,
+ITEM9_TOPIC (data/topics.csv: not snoozable, as the suicide-risk card). Under the routine topic it
+carried the pathway's fingerprint (failed trials, the band of the latest PHQ-9 total), which an
+incomplete panel does not change: a "repeat the PHQ-9" card snoozed last week hid the unasked
+suicide item today. It ends when a PHQ-9 with item 9 or a total is recorded.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "measurement-based-care"
+# The same card while the latest PHQ-9 leaves item 9 unanswered: never snoozed (module docstring).
+ITEM9_TOPIC = "phq9-item9-unanswered"
 
 
 def _due_reason(
@@ -186,7 +194,7 @@ def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommend
         cards.guideline_links("canmat2023", "kroenke2001"),
     )
     return cards.make(
-        TOPIC,
+        ITEM9_TOPIC,
         summary=_item9_summary(incomplete[1]),
         detail=detail,
         suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
@@ -267,7 +275,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         cards.guideline_links("canmat2023", "kroenke2001"),
     )
     return cards.make(
-        TOPIC,
+        # An unasked suicide item is not hidden by a snooze of the routine card (ITEM9_TOPIC).
+        ITEM9_TOPIC if incomplete is not None else TOPIC,
         summary=summary,
         detail=detail,
         suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),

@@ -104,7 +104,7 @@ def test_t3_with_af_thyrotoxicosis_and_low_tsh_is_a_warning_naming_t3_as_the_cau
     card = _cards(_chart(T3))[TOPIC]
     assert card["indicator"] == "warning"
     assert card["summary"] == (
-        "Liothyronine 0.025 mg/day (since 2025-04-01) with thyrotoxicosis, atrial fibrillation "
+        "Liothyronine 25 µg/day (since 2025-04-01) with thyrotoxicosis, atrial fibrillation "
         "and a suppressed TSH: review, reduce or stop it"
     )
     detail = card["detail"]
@@ -148,7 +148,7 @@ def test_t3_low_tsh_alone_still_names_t3_and_the_review_says_on_liothyronine() -
     doc = _drop(_drop(_chart(T3), _condition("I48.91")), _condition("E05.90"))
     cards = _cards(doc)
     assert cards[TOPIC]["summary"].startswith(
-        "Liothyronine 0.025 mg/day (since 2025-04-01) with a suppressed TSH"
+        "Liothyronine 25 µg/day (since 2025-04-01) with a suppressed TSH"
     )
     assert "Check free T4, heart rate" in cards[TOPIC]["detail"]
     assert "diagnosis-review" not in cards

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.real_drug_table
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "recheck2_charts"
 MBC = "measurement-based-care"
+ITEM9 = "phq9-item9-unanswered"  # the measurement card while item 9 is unanswered (task K1)
 LITHIUM = "running-lithium-level"
 Doc = dict[str, Any]
 
@@ -48,14 +49,14 @@ def _cards(doc: Doc) -> dict[str, Doc]:
 
 
 def test_m09_item_9_unanswered_is_a_warning_though_no_phq9_is_due() -> None:
-    card = _cards(_chart("m09"))[MBC]
+    card = _cards(_chart("m09"))[ITEM9]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("PHQ-9 on 2025-05-28: item 9 unanswered - ask it today")
     assert "Ask item 9 today; if above 0, assess suicide risk." in card["detail"]
 
 
 def test_m11_beside_a_recent_madrs_the_line_is_a_warning_not_info() -> None:
-    card = _cards(_chart("m11"))[MBC]
+    card = _cards(_chart("m11"))[ITEM9]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("PHQ-9 on 2025-05-30: item 9 unanswered - ask it today")
 
