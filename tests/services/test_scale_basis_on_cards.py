@@ -32,6 +32,7 @@ AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "recheck2_charts"
 OPTIMISE = "optimize-switch-augment"
 MBC = "measurement-based-care"
+ITEM9 = "phq9-item9-unanswered"
 Doc = dict[str, Any]
 
 
@@ -100,7 +101,10 @@ def test_m08_a_bdi2_failure_names_the_bdi2_pair() -> None:
 
 def test_m11_the_measurement_card_names_the_madrs_pair_in_its_outcome_line_only() -> None:
     cards = _cards(_chart("m11"))
-    mbc = cards[MBC]["detail"]
+    # m11's latest PHQ-9 has no item 9, so the measurement card comes under its unsnoozable
+    # item-9 topic (task K1); the outcome line is the same card's.
+    assert MBC not in cards
+    mbc = cards[ITEM9]["detail"]
     assert "rests on MADRS 32 (2025-01-06) → 29 (2025-05-26)" in mbc
     assert TIMELINE_SCALES in mbc and "judged on" not in mbc and TIMELINE not in mbc
     assert "escitalopram judged on MADRS 32 → 29." in cards[OPTIMISE]["detail"]
