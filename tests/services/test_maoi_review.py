@@ -1,4 +1,4 @@
-"""Psychiatrist review of the order hooks (/tmp/trd/review/order-hooks.md), MAOI findings:
+"""Psychiatrist review of the order hooks (an earlier session's review of the order hooks), MAOI findings:
 
 - 5: serotonergic opioids, dextromethorphan and sympathomimetic stimulants meet an MAOI in both
   directions, with the risk the pair carries (serotonin toxicity vs hypertensive crisis), and

@@ -1,4 +1,4 @@
-"""The psychiatrist's order-hook review (/tmp/trd/review/order-hooks.md), findings 1, 2, 7, 8 and
+"""The psychiatrist's order-hook review (an earlier session's review), findings 1, 2, 7, 8 and
 12, at order-select and order-sign.
 
 Charts are FHIR R4 as US EHRs send them (the helpers of tests/services/test_order_safety.py: US
