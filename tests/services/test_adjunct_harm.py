@@ -10,10 +10,8 @@ Observation), copied to tests/services/adjunct_harm_charts/; the controls edit t
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import FindingKind
 from services.policy import Policy
 from services.rules import adjunct_harm
+from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -37,28 +36,8 @@ ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 Doc = dict[str, Any]
 
 
-@cache
-def _load(name: str) -> str:
-    return (CHARTS / f"{name}.json").read_text("utf-8")
-
-
-def _chart(name: str) -> Doc:
-    doc: Doc = json.loads(_load(name))
-    return doc
-
-
-def _resources(doc: Doc) -> Iterator[Doc]:
-    def walk(node: Any) -> Iterator[Doc]:
-        if isinstance(node, dict):
-            if "resourceType" in node and node["resourceType"] != "Bundle":
-                yield node
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
-
-    yield from walk(doc["prefetch"])
+_chart = chart_files.loader(CHARTS)
+_resources = chart_files.prefetch_resources
 
 
 def _codes(resource: Doc) -> set[str]:

@@ -19,10 +19,7 @@ Observations), copied to tests/services/r13_leftover_charts/; the controls edit 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ import pytest
 
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
+from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -41,28 +39,8 @@ OPTIMISE = "optimize-switch-augment"
 Doc = dict[str, Any]
 
 
-@cache
-def _text(name: str) -> str:
-    return (CHARTS / f"{name}.json").read_text("utf-8")
-
-
-def _chart(name: str) -> Doc:
-    doc: Doc = json.loads(_text(name))
-    return doc
-
-
-def _resources(doc: Doc) -> Iterator[Doc]:
-    def walk(node: Any) -> Iterator[Doc]:
-        if isinstance(node, dict):
-            if "resourceType" in node and node["resourceType"] != "Bundle":
-                yield node
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
-
-    yield from walk(doc["prefetch"])
+_chart = chart_files.loader(CHARTS)
+_resources = chart_files.prefetch_resources
 
 
 def _conditions_coded(doc: Doc, *codes: str) -> list[Doc]:

@@ -20,10 +20,8 @@ copied to tests/services/recheck13_charts/; the controls edit them in place.
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ import pytest
 
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
+from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -50,28 +49,8 @@ TD_CODE = "G24.01"
 Doc = dict[str, Any]
 
 
-@cache
-def _load(name: str) -> str:
-    return (CHARTS / f"{name}.json").read_text("utf-8")
-
-
-def _chart(name: str) -> Doc:
-    doc: Doc = json.loads(_load(name))
-    return doc
-
-
-def _resources(doc: Doc) -> Iterator[Doc]:
-    def walk(node: Any) -> Iterator[Doc]:
-        if isinstance(node, dict):
-            if "resourceType" in node and node["resourceType"] != "Bundle":
-                yield node
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
-
-    yield from walk(doc["prefetch"])
+_chart = chart_files.loader(CHARTS)
+_resources = chart_files.prefetch_resources
 
 
 def _coded(resource: Doc, code: str) -> bool:
