@@ -43,10 +43,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import LabResult
-from services import cards, interaction_table, lab_safety, level_monitoring, screen, tables
+from services import cards, interaction_table, lab_safety, level_monitoring, screen
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
-from services.recommendation import Indicator, Recommendation, Suggestion
+from services.recommendation import Indicator, Recommendation
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
 
@@ -304,17 +304,11 @@ def hold_one_click(
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring."""
-    if not one_click_hold.shown(recs, TOPIC, hidden):
-        return list(recs)
-
-    def line(held: list[Suggestion]) -> str | None:
-        if not held:
-            return None
-        return (
-            f"**Not one click while the lithium level is above its target** "
-            f"({tables.topic(TOPIC).display} card): {'; '.join(s.label for s in held)}. An "
-            "adjunct or a higher dose added now brings its own adverse effects on top of "
-            "possible lithium toxicity: settle the level first."
-        )
-
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_while_shown(
+        recs,
+        hidden,
+        TOPIC,
+        "the lithium level is above its target",
+        "An adjunct or a higher dose added now brings its own adverse effects on top of possible "
+        "lithium toxicity: settle the level first.",
+    )

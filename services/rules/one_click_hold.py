@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import Role
-from services import cards, screen
+from services import cards, screen, tables
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
@@ -122,3 +122,24 @@ def held_line(lead: str, held: Sequence[Suggestion], why: str) -> str:
     proposals held>. <why>" (`why`: what to settle first, and where)."""
     labels = "; ".join(s.label for s in held)
     return f"**Not one click {lead}:** {labels}. {why}"
+
+
+def hold_while_shown(
+    recs: Sequence[Recommendation], hidden: AbstractSet[str], topic: str, while_: str, why: str
+) -> list[Recommendation]:
+    """`recs` with the optimise card's drug proposals as text while the card of `topic` is on the
+    screen (not in `hidden`), under one line: "**Not one click while <while_>** (<card> card):
+    <the proposals held>. <why>" (nothing when no proposal is held). The low-sodium, long-QTc and
+    lithium-level cards hold this way: each only says what to settle first."""
+    if not shown(recs, topic, hidden):
+        return list(recs)
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click while {while_}** ({tables.topic(topic).display} card): "
+            f"{'; '.join(s.label for s in held)}. {why}"
+        )
+
+    return hold_drug_orders(recs, line)

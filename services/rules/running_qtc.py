@@ -35,7 +35,7 @@ from services import cards, lab_safety, screen, tables
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.pathway_options import unverified_mark
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Recommendation
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
 
@@ -210,16 +210,11 @@ def hold_one_click(
     recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is shown."""
-    if not one_click_hold.shown(recs, TOPIC, hidden):
-        return list(recs)
-
-    def line(held: list[Suggestion]) -> str | None:
-        if not held:
-            return None
-        return (
-            f"**Not one click while the QTc is long** ({tables.topic(TOPIC).display} card): "
-            f"{'; '.join(s.label for s in held)}. A higher dose or an added drug can lengthen it "
-            "further: settle the QTc and the drugs first."
-        )
-
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_while_shown(
+        recs,
+        hidden,
+        TOPIC,
+        "the QTc is long",
+        "A higher dose or an added drug can lengthen it further: settle the QTc and the drugs "
+        "first.",
+    )

@@ -45,10 +45,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, FindingKind, LabResult
-from services import cards, lab_safety, screen, tables
+from services import cards, lab_safety, screen
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Recommendation
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
 
@@ -298,16 +298,11 @@ def hold_one_click(
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring."""
-    if not one_click_hold.shown(recs, TOPIC, hidden):
-        return list(recs)
-
-    def line(held: list[Suggestion]) -> str | None:
-        if not held:
-            return None
-        return (
-            f"**Not one click while the sodium is low** ({tables.topic(TOPIC).display} card): "
-            f"{'; '.join(s.label for s in held)}. An adjunct or a higher dose keeps running the "
-            "drug that may be lowering it: settle the sodium and the drug first."
-        )
-
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_while_shown(
+        recs,
+        hidden,
+        TOPIC,
+        "the sodium is low",
+        "An adjunct or a higher dose keeps running the drug that may be lowering it: settle the "
+        "sodium and the drug first.",
+    )
