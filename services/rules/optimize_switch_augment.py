@@ -280,7 +280,7 @@ def _below_range_summary(trial: Trial) -> str:
 def _acute_risk_line(ctx: RuleContext, held: list[Suggestion]) -> str:
     """The card's first line while the suicide-risk signal is acute (not yet assessed, or
     assessed as high risk), with the drug proposals it holds as text. The suicide-risk card says
-    "Medication changes and TMS suggestions on other cards come after this assessment" and an
+    "Change medication or start TMS only after this assessment" and an
     acute signal removes the TMS card (tms_gate.blocks_tms): a one-click adjunct or dose change
     here would go ahead of it (audit 13 WRONG 3, d10). The ECT referral stays one click: ECT is
     one of the first options while the risk is acute (that card's own line)."""

@@ -236,10 +236,12 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
             )
         else:
             text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
+        # Worded to hold on any screen (session 14 task A1): "suggestions on other cards" was
+        # said on a screen with no other card (the item9_positive chart).
         return cards.join_sections(
             text,
-            "Item 9 alone is not a risk assessment, and a 0 does not rule risk out. Medication "
-            "changes and TMS suggestions on other cards come after this assessment.",
+            "Item 9 alone is not a risk assessment, and a 0 does not rule risk out. Change "
+            "medication or start TMS only after this assessment.",
         )
     if level is SuicideLevel.HIGH:
         return (
