@@ -99,8 +99,12 @@ def run_rules(
         # diagnosis review alone asks for an assessment for a major depressive episode.
         rules = PMDD_ONLY_RULES if ctx.facts.pmdd_only else PATHWAY_RULES
         found.extend(rule(ctx) for rule in rules)
+    # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
+    # proposes no drug as one click (session 14 task A1). First: its line is the one the
+    # optimise card shows, as the acute suicide-risk line comes before the others.
+    shown = measurement_based_care.hold_one_click(ctx, cards.ordered(found), hidden)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
-    shown = running_sodium.hold_one_click(cards.ordered(found), hidden)
+    shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
     shown = lithium_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)

@@ -26,17 +26,26 @@ ITEM9_TOPIC (data/topics.csv: not snoozable, as the suicide-risk card). Under th
 carried the pathway's fingerprint (failed trials, the band of the latest PHQ-9 total), which an
 incomplete panel does not change: a "repeat the PHQ-9" card snoozed last week hid the unasked
 suicide item today. It ends when a PHQ-9 with item 9 or a total is recorded.
+
+While that card is shown, the optimise card's drug proposals are text, not one click
+(`hold_one_click`, session 14 task A1), as while the suicide-risk card's signal is acute: the
+suicide risk on the latest PHQ-9 is unknown, and a new antidepressant one click away (a tricyclic
+or an MAOI above all: lethal in overdose, data/overdose_toxicity.csv) would go ahead of the
+question the card asks today. Referrals (psychotherapy, ECT, the TMS packet) stay one click.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps, suggestions, tms_course, trial_dates
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import one_click_hold
 from services.rules.context import RuleContext
 
 TOPIC = "measurement-based-care"
@@ -283,3 +292,38 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,
     )
+
+
+# --- the optimise card while this card asks for item 9 ------------------------------------------
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's drug proposals as text while the unanswered-item-9 card
+    (ITEM9_TOPIC) is on the screen, under one line saying why.
+
+    Why (the safer choice, session 14 task A1): the card says suicide risk on the latest PHQ-9 is
+    unknown until item 9 is asked. An acute suicide-risk signal already holds these proposals
+    (optimize_switch_augment._acute_risk_line); an unknown one is held the same way, since a new
+    drug one click away (a tricyclic or an MAOI above all, lethal in overdose) would be ordered
+    before the question is. Only MedicationRequests are held (one_click_hold.orders_a_drug):
+    psychotherapy, ECT and the TMS referral packet do not add means of overdose and stay one
+    click. The card is not snoozable (data/topics.csv), so `hidden` never holds it; it is passed
+    so the check reads as every other holding card's."""
+    if not one_click_hold.shown(recs, ITEM9_TOPIC, hidden):
+        return list(recs)
+    incomplete = _incomplete_phq9(ctx, ctx.facts.latest_phq9)
+    if incomplete is None:  # the card is shown only with one; kept for the type checker
+        return list(recs)
+    day = incomplete[1].isoformat()
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None  # nothing one click to take off: nothing to say
+        return (
+            f"**One-click orders held:** item 9 of the latest PHQ-9 ({day}) unanswered - ask it "
+            f"first; not one click until then: {'; '.join(s.label for s in held)}."
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line)
