@@ -46,7 +46,7 @@ from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose, trial_dose
 from services.recommendation import Indicator
-from services.rules import lithium_level, running_qtc
+from services.rules import lithium_level, running_dose, running_qtc
 from services.rules.context import RuleContext
 
 LITHIUM = "order-lithium-level"
@@ -267,11 +267,18 @@ def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
     ):
         return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
     for trial in ctx.facts.ongoing_trials:
+        # The age-limit card's own reading: a dose to confirm at its highest (task A2).
+        read = running_dose.ceiling_reading(trial)
         if (
             trial.ingredient == draft.ingredient
             and trial.dose_basis is DoseBasis.DAILY
-            and age_limits.exceeded(trial.ingredient, age, trial.current_mg_per_day_upper)
+            and age_limits.exceeded(trial.ingredient, age, read.mg)
         ):
+            if read.to_confirm and read.mg is not None:
+                return (
+                    f"**Age-limit card:** at {age}, the running dose, "
+                    f"{running_dose.to_confirm_text(read.mg)}, may be above the {top}."
+                )
             return (
                 f"**Age-limit card:** at {age}, the running {trial_dose(trial)} is above the {top}."
             )

@@ -147,6 +147,26 @@ def test_citalopram_to_confirm_at_70_meets_the_age_ceiling_in_to_confirm_words(
     assert [s.label for s in card.suggestions] == ["Confirm citalopram at 20 mg/day"]
 
 
+def test_the_qtc_order_card_names_the_age_card_of_a_running_dose_to_confirm() -> None:
+    # The QTc card at a citalopram order names the chart's age-limit card (order_checks/labs.py
+    # `_age_line`); before, it read the course's unknown dose and named nothing.
+    qtc = b.lab("8636-3", 470, "ms", date(2025, 5, 20), "H", patient=P, display=DISPLAY["8636-3"])
+    draft = b.medication_request(
+        *CITALOPRAM_10, AS_OF, status="draft", expected_supply_days=30, patient=P, id="draft-c"
+    )
+    record = _record(
+        SEVENTY,
+        _order(CITALOPRAM_20, date(2025, 3, 3), "mr-cit", THEN_LINES),
+        qtc,
+        drafts=(draft,),
+    )
+    card = {r.topic: r for r in order_hook(record, Policy(), hook="order-select")}["order-qtc"]
+    assert (
+        "**Age-limit card:** at 70, the running dose, up to 40 mg/day (dose to confirm), may be "
+        "above the labelled 20 mg/day maximum from age 60."
+    ) in card.detail
+
+
 def test_clear_20_mg_at_70_gets_no_age_card() -> None:
     record = _record(SEVENTY, _order(CITALOPRAM_20, date(2025, 3, 3), "mr-cit"))
     assert record.trials[0].dose_to_confirm_mg is None
