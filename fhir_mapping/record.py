@@ -355,6 +355,12 @@ class Trial:
     # NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION); any other is counted as before, and
     # services name what is left to confirm (services/trial_indication.py).
     stated_reasons: tuple[StatedReason, ...] = ()
+    # The most the course's latest dose may be a day when that dose is to confirm (its dosage
+    # lines carry no sequence and read as neither steps nor one day's doses: taper._to_confirm,
+    # the event's mg_per_day None and mg_per_day_high its highest reading), else None. Never a
+    # dose taken (adequacy does not read it); the ceiling checks of a running drug (age, renal,
+    # hepatic limits) compare it and say "up to N mg/day (dose to confirm)" (task A2).
+    dose_to_confirm_mg: float | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:

@@ -253,6 +253,7 @@ def _trial(
         # Review 12 finding 14: only the patient's report behind it, no order or fill.
         patient_reported=all(e.patient_reported for e in events),
         stated_reasons=stated,
+        dose_to_confirm_mg=_to_confirm_upper(events),
     )
 
 
@@ -345,6 +346,30 @@ def _equivalence(events: Sequence[MedicationEvent]) -> str | None:
     if first is None:
         return None
     return first if all(e.dose_equivalence == first for e in events) else None
+
+
+def _to_confirm_upper(events: Sequence[MedicationEvent]) -> float | None:
+    """The highest reading of the course's latest stated dose when it is to confirm (Trial.
+    dose_to_confirm_mg; task A2), else None. The dose timeline keeps no such dose (no mg/day is
+    proven, so the segment's dose is unknown or the one before it), and the running-drug
+    ceilings missed it: citalopram lines reading up to 40 mg/day at 70 got no age-limit card.
+    "To confirm" is an event with no lower end and an upper one (taper._to_confirm's unclear
+    unsequenced lines; "up to 40 mg" with no lower end, dose.daily_dose_bounds). The latest day
+    on which any event states a dose decides: a later clear dose supersedes it; on one day, the
+    highest to-confirm reading counts (the safer one for a ceiling)."""
+    last: date | None = None
+    highest: float | None = None
+    for event in events:
+        low, high = event.mg_per_day, event.mg_per_day_high
+        if low is None and high is None:
+            continue  # states no dose: the reading before it holds, as on the timeline
+        if last is None or event.start > last:
+            last, highest = event.start, None
+        elif event.start < last:
+            continue
+        if low is None and high is not None:
+            highest = high if highest is None else max(highest, high)
+    return highest
 
 
 def _dose_basis(events: Sequence[MedicationEvent]) -> tuple[DoseBasis, float | None]:

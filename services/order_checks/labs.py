@@ -3,7 +3,14 @@ the order and that the service used to fetch and ignore.
 
 - lithium raised or added while the last level (within policy.lab_recent_days) is above the
   augmentation target (data/lab_safety.csv "lithium-target": CANMAT 2023 0.5-0.8 mmol/L; the FDA
-  boxed warning: toxicity tracks the serum level); otherwise, a baseline test (CANMAT 2023 para
+  boxed warning: toxicity tracks the serum level), judged by the lines of the chart-open
+  lithium-level card (services/rules/lithium_level.level_lines; task A2: the order warned at any
+  level above 0.8 while that card waited for 1.0 under 65): a warning above the patient's upper
+  line (lithium-high 1.0 mmol/L, lithium-high-older 0.8 from 65) or above the target with a
+  level-raising drug started since the level; critical at or above lithium-toxic (1.5 mmol/L),
+  as that card is: a raise on a level of greater toxicity risk harms at once; between the target
+  and the upper line, an information card (check toxicity, repeat the level); otherwise, a
+  baseline test (CANMAT 2023 para
   164, data/augmentation_monitoring.csv `baseline_tests`: sodium, calcium, creatinine or eGFR,
   TSH, and the level for a raise) not on record within lab_recent_days: the baseline card names
   each (services/lithium_baseline.py; review 11 finding 1);
@@ -39,7 +46,7 @@ from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose, trial_dose
 from services.recommendation import Indicator
-from services.rules import running_qtc
+from services.rules import lithium_level, running_dose, running_qtc
 from services.rules.context import RuleContext
 
 LITHIUM = "order-lithium-level"
@@ -113,20 +120,76 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # No level above target: the baseline labs (review 11 finding 1). With lab results not
         # all obtained, an absent result proves nothing: no baseline card then.
         return None if lab_safety.labs_missing(ctx.record) else _baseline(ctx, draft)
+    lines = lithium_level.level_lines(ctx, lab)
+    if lines is None:  # no lithium-target row for the card: the check above decided
+        return None
     dose = f" {cards.fmt_mg(draft.mg_per_day_upper)} mg/day" if draft.mg_per_day_upper else ""
+    level = lab_safety.text(lab)
+    since = lithium_level.started_since(ctx, lab)
+    said = (
+        f"The last lithium level, {level}, is above the augmentation target "
+        f"({rule.bounds()}, {rule.cite}), and this order adds lithium or raises it. "
+        "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
+        f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose."
+    )
+    if lines.toxic is not None:
+        toxic = lines.toxic
+        return OrderCheck(
+            LITHIUM,
+            draft,
+            cards.fit_summary(
+                f"Lithium{dose} ordered with the last level {level} at or above "
+                f"{cards.fmt_mg(toxic.high)}: toxicity risk",
+                f"Lithium ordered: last level {level}, toxicity risk",
+            ),
+            f"{said} At or above {toxic.bounds()}, {toxic.says} ({toxic.cite}): "
+            f"{toxic.if_running}. {_renal(ctx)}",
+            indicator=Indicator.CRITICAL,
+        )
+    if lines.beyond_usual or since:
+        upper = lines.high
+        over = (
+            f" It is above {upper.high:.1f} {upper.unit}, {upper.says} ({upper.cite})."
+            if upper is not None and upper.high is not None
+            else ""
+        )
+        names = cards.and_list([t.ingredient for t in since])
+        raised = (
+            f" {names[:1].upper()}{names[1:]} started after it was taken and raises the level, "
+            "so the level now is likely higher."
+            if since and upper is None
+            else ""
+        )
+        return OrderCheck(
+            LITHIUM,
+            draft,
+            cards.fit_summary(
+                f"Lithium{dose} ordered with the last level {level} above the "
+                f"{rule.bounds()} target",
+                f"Lithium ordered: last level {level}, above target",
+            ),
+            f"{said}{over}{raised} {_renal(ctx)}",
+        )
+    # Above the target, within the patient's usual upper line (0.9 mmol/L under 65): the
+    # chart-open card is silent there (a stable responder's level; hold or reduce risks
+    # relapse), so the order says it as information, not a warning.
+    line = lines.line
+    within = (
+        f" It is within {line.high:.1f} {line.unit}, {line.says} ({line.cite}): information, "
+        "not a warning."
+        if line is not None and line.high is not None
+        else ""
+    )
     return OrderCheck(
         LITHIUM,
         draft,
         cards.fit_summary(
-            f"Lithium{dose} ordered with the last level {lab_safety.text(lab)} above the "
-            f"{rule.bounds()} target",
-            f"Lithium ordered: last level {lab_safety.text(lab)}, above target",
+            f"Lithium{dose} ordered: last level {level}, above the {rule.bounds()} target, "
+            "within the usual range",
+            f"Lithium ordered: last level {level}, above target, within the usual range",
         ),
-        f"The last lithium level, {lab_safety.text(lab)}, is above the augmentation target "
-        f"({rule.bounds()}, {rule.cite}), and this order adds lithium or raises it. "
-        "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
-        f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose. "
-        f"{_renal(ctx)}",
+        f"{said}{within} {_renal(ctx)}",
+        indicator=Indicator.INFO,
     )
 
 
@@ -204,11 +267,18 @@ def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
     ):
         return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
     for trial in ctx.facts.ongoing_trials:
+        # The age-limit card's own reading: a dose to confirm at its highest (task A2).
+        read = running_dose.ceiling_reading(trial)
         if (
             trial.ingredient == draft.ingredient
             and trial.dose_basis is DoseBasis.DAILY
-            and age_limits.exceeded(trial.ingredient, age, trial.current_mg_per_day_upper)
+            and age_limits.exceeded(trial.ingredient, age, read.mg)
         ):
+            if read.to_confirm and read.mg is not None:
+                return (
+                    f"**Age-limit card:** at {age}, the running dose, "
+                    f"{running_dose.to_confirm_text(read.mg)}, may be above the {top}."
+                )
             return (
                 f"**Age-limit card:** at {age}, the running {trial_dose(trial)} is above the {top}."
             )

@@ -8,7 +8,12 @@ remission, while the QT risk of the dose does not end with remission. The order 
 same for a draft (order_hooks AGE_LIMIT); a dose the service proposes never exceeds the limit.
 
 A ranged dose ("20-40 mg daily") is judged at its UPPER end: the patient may take that much, and
-the QT risk is the dose taken. The card writes the range as the record states it.
+the QT risk is the dose taken. The card writes the range as the record states it. A dose to
+confirm (unsequenced dosage lines of unclear shape: Trial.dose_to_confirm_mg, task A2) is judged
+at its highest reading, as the order hooks judge a draft: "Citalopram up to 40 mg/day (dose to
+confirm) at age 70: may be above ...", never a claim that the patient takes 40 mg; its proposal
+is an order at the limit that states one clear daily dose ("Confirm ... at 20 mg/day"), not a
+reduction of a dose the record does not show.
 
 When the QTc check of an order of the drug would raise a card (a recent QTc above its caution or
 stop line, or a latest QTc not compared: services/order_checks/labs.py `qtc_line`), the card names
@@ -37,7 +42,7 @@ from services import age_limits, cards, drugs, screen, suggestions, tables
 from services.order_checks.labs import qtc_line
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Source, Suggestion
-from services.rules import one_click_hold
+from services.rules import one_click_hold, running_dose
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 
@@ -49,17 +54,37 @@ def _above(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
     for trial in ctx.record.trials:
         if not trial.ongoing or trial.dose_basis is not DoseBasis.DAILY:
             continue
-        # The upper end of a ranged dose: the safe reading for "above the limit".
+        # The upper end of a ranged dose, the highest reading of one to confirm: the safe
+        # reading for "above the limit".
         limit = age_limits.exceeded(
-            trial.ingredient, ctx.record.patient.age, trial.current_mg_per_day_upper
+            trial.ingredient, ctx.record.patient.age, running_dose.ceiling_reading(trial).mg
         )
         if limit is not None:
             found.append((trial, limit))
     return found
 
 
+def _to_confirm(trial: Trial) -> bool:
+    """The dose compared is the highest reading of one to confirm (running_dose.Reading)."""
+    return running_dose.ceiling_reading(trial).to_confirm
+
+
+def _dose(trial: Trial) -> str:
+    """ "40 mg/day", or "up to 40 mg/day (dose to confirm)": never a dose the record does not
+    show taken."""
+    read = running_dose.ceiling_reading(trial)
+    if read.to_confirm and read.mg is not None:
+        return running_dose.to_confirm_text(read.mg)
+    return trial_dose(trial)
+
+
 def _reduce(ctx: RuleContext, trial: Trial, limit: age_limits.AgeLimit) -> Suggestion:
-    label = f"Reduce {trial.ingredient} to {cards.fmt_mg(limit.max_mg)} mg/day"
+    # A dose to confirm is not reduced (the record does not show it above the limit): the
+    # proposal is one clear daily dose at the limit, replacing the unclear lines.
+    verb = "Confirm" if _to_confirm(trial) else "Reduce"
+    label = f"{verb} {trial.ingredient} {'at' if _to_confirm(trial) else 'to'} " + (
+        f"{cards.fmt_mg(limit.max_mg)} mg/day"
+    )
     resource = None
     if ctx.patient_id is not None:
         info = drugs.info(trial.ingredient)
@@ -90,13 +115,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     age = ctx.record.patient.age
     trial, limit = above[0]
     name = trial.ingredient.capitalize()
-    mg, top = trial_dose(trial), cards.fmt_mg(limit.max_mg)
+    mg, top = _dose(trial), cards.fmt_mg(limit.max_mg)
+    may = "may be " if _to_confirm(trial) else ""
     lines = []
     for t, lim in above:
+        unsure = (
+            " Its dosage lines do not show one daily dose: this is their highest reading, not a "
+            "dose the record shows taken; confirm the dose."
+            if _to_confirm(t)
+            else ""
+        )
         lines.append(
-            f"**{t.ingredient.capitalize()} {trial_dose(t)}, age {age}:** "
-            f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day. "
-            f"{age_limits.label(lim)}"
+            f"**{t.ingredient.capitalize()} {_dose(t)}, age {age}:** "
+            f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day."
+            f"{unsure} {age_limits.label(lim)}"
         )
         qtc = qtc_line(ctx, t.ingredient, t.drug_class)
         if qtc is not None:
@@ -106,8 +138,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         TOPIC,
         source=_source(keys[0]),
         summary=cards.fit_summary(
-            f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
-            f"{name} {mg} at age {age}: above the {top} mg/day {limit.short()}",
+            f"{name} {mg} at age {age}: {may}above the {limit.labelled(top)} from age "
+            f"{limit.min_age}",
+            f"{name} {mg} at age {age}: {may}above the {top} mg/day {limit.short()}",
         ),
         detail=cards.join_sections(
             *lines,
@@ -135,7 +168,8 @@ def note_on_optimise(
     if not above:
         return list(recs)
     lines = [
-        f"**{t.ingredient.capitalize()} {trial_dose(t)} is above the {lim.words()} at age "
+        f"**{t.ingredient.capitalize()} {_dose(t)} "
+        f"{'may be' if _to_confirm(t) else 'is'} above the {lim.words()} at age "
         f"{ctx.record.patient.age}** (age-limit card): reduce it to "
         f"{cards.fmt_mg(lim.max_mg)} mg/day now (that card's proposal), whatever comes next; a "
         f"switch away from {t.ingredient}, if chosen, supersedes the reduction (taper from the "

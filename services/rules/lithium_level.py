@@ -95,6 +95,46 @@ def at_or_above(rule: LabRule, lab: LabResult) -> bool:
     return number >= rule.high
 
 
+@dataclass(frozen=True, slots=True)
+class LevelLines:
+    """Where a lithium level stands against the lab_safety.csv rows, read one way by this card
+    and by the lithium order check (services/order_checks/labs.py; task A2: the order warned at
+    any level above 0.8 while this card waited for 1.0 under 65, so the two disagreed)."""
+
+    target: LabRule  # lithium-target: the level is above it
+    high: LabRule | None  # the patient's upper line (`_high_line`) when the level is above it
+    toxic: LabRule | None  # lithium-toxic when the level is at or above it
+    line: LabRule | None = None  # the patient's upper line, above or not (None: no row)
+
+    @property
+    def beyond_usual(self) -> bool:
+        """Above the patient's upper line (1.0 mmol/L, 0.8 from 65): a card on its own.
+        Without the upper-line rows the target decides (the old, stricter reading)."""
+        return self.line is None or self.high is not None
+
+
+def level_lines(ctx: RuleContext, lab: LabResult) -> LevelLines | None:
+    """The lines a level above the augmentation target crosses, or None (no target row, or the
+    level is not above the target)."""
+    target = _rule(_TARGET)
+    if target is None or not lab_safety.above(target, lab):
+        return None
+    toxic = _rule(_TOXIC)
+    line = _high_line(ctx)
+    return LevelLines(
+        target=target,
+        high=line if line is not None and lab_safety.above(line, lab) else None,
+        toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
+        line=line,
+    )
+
+
+def started_since(ctx: RuleContext, lab: LabResult) -> tuple[Taking, ...]:
+    """The running drugs that raise the level, started after it was taken: the level now is
+    likely higher than the one on record."""
+    return tuple([t for t in raisers(ctx) if t.start is not None and t.start > lab.date])
+
+
 def running_lithium(ctx: RuleContext) -> Taking | None:
     return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
 
@@ -110,21 +150,19 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
     lab = lab_safety.latest_readable(ctx.record, target.test)
     if lab is None or (lithium.start is not None and lab.date < lithium.start):
         return None  # no level on this course: the optimise card's line says so
-    if not lab_safety.above(target, lab):
+    lines = level_lines(ctx, lab)
+    if lines is None:
         return None
-    toxic = _rule(_TOXIC)
-    high = _high_line(ctx)
     found = HighLevel(
-        target=target,
-        toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
+        target=lines.target,
+        toxic=lines.toxic,
         lab=lab,
         lithium=lithium,
         raisers=raisers(ctx),
         unread=lab_safety.unread_after(ctx.record, lab),
-        # Without the lithium-high row, the target decides (the old, stricter reading).
-        high=high if high is None or lab_safety.above(high, lab) else None,
+        high=lines.high,
     )
-    if high is not None and found.high is None and not found.started_since:
+    if not lines.beyond_usual and not found.started_since:
         return None  # above the target, within the usual range: the optimise card's line says so
     return found
 

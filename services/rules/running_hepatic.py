@@ -47,6 +47,9 @@ class Beyond:
     taking: Taking
     row: HepaticRow
     mg_per_day: float | None  # the running daily dose (the upper end of a range), None: not read
+    # `mg_per_day` is the highest reading of a dose to confirm (running_dose.Reading): said
+    # "up to N mg/day (dose to confirm)" and "may be above", never as the dose taken (task A2).
+    to_confirm: bool = False
 
     @property
     def name(self) -> str:
@@ -54,7 +57,7 @@ class Beyond:
 
     def dosed(self) -> str:
         """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
-        return running_dose.dosed(self.name, self.mg_per_day)
+        return running_dose.dosed(self.name, self.mg_per_day, to_confirm=self.to_confirm)
 
     def says(self) -> str:
         row = self.row
@@ -62,7 +65,7 @@ class Beyond:
             top = cards.fmt_mg(row.max_mg)
             if self.mg_per_day is None:
                 return f"dose not read; labelled maximum {top} mg/day"
-            return f"above the labelled {top} mg/day"
+            return f"{'may be ' if self.to_confirm else ''}above the labelled {top} mg/day"
         return f"label says {row.short}"
 
     def review(self) -> str:
@@ -76,6 +79,12 @@ class Beyond:
             top = cards.fmt_mg(row.max_mg)
             if self.mg_per_day is None:
                 return f"The running dose could not be read: review that it is {top} mg/day or less"
+            if self.to_confirm:
+                return (
+                    f"Confirm the dose: its dosage lines read "
+                    f"{running_dose.to_confirm_text(self.mg_per_day)}; {top} mg/day or less "
+                    f"{hepatic_doses.if_severity(row)}"
+                )
             return f"Review the dose: {top} mg/day or less {hepatic_doses.if_severity(row)}"
         return "Review the dose: the record cannot show whether it is the reduced one"
 
@@ -116,9 +125,9 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
         if row is None or taking.ingredient in seen:
             continue
         seen.add(taking.ingredient)
-        dose = running_dose.upper_dose(ctx, taking)
-        if _beyond(row, dose):
-            found.append(Beyond(taking, row, dose))
+        dose = running_dose.reading(ctx, taking)
+        if _beyond(row, dose.mg):
+            found.append(Beyond(taking, row, dose.mg, dose.to_confirm))
     return Found(liver, tuple(found)) if found else None
 
 

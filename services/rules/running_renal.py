@@ -60,6 +60,9 @@ class Beyond:
     taking: Taking
     row: RenalRow
     mg_per_day: float | None  # the running daily dose (the upper end of a range), None: not read
+    # `mg_per_day` is the highest reading of a dose to confirm (running_dose.Reading): said
+    # "up to N mg/day (dose to confirm)" and "may be above", never as the dose taken (task A2).
+    to_confirm: bool = False
 
     @property
     def name(self) -> str:
@@ -67,7 +70,7 @@ class Beyond:
 
     def dosed(self) -> str:
         """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
-        return running_dose.dosed(self.name, self.mg_per_day)
+        return running_dose.dosed(self.name, self.mg_per_day, to_confirm=self.to_confirm)
 
     def says(self) -> str:
         """What the label says, in a few words: "avoid", "above the labelled 25 mg/day"."""
@@ -80,7 +83,7 @@ class Beyond:
                     if row.action == "max"
                     else f"dose not read; label says {row.short}"
                 )
-            return f"above the labelled {top} mg/day"
+            return f"{'may be ' if self.to_confirm else ''}above the labelled {top} mg/day"
         return f"label says {row.short}"
 
     def review(self) -> str:
@@ -95,6 +98,12 @@ class Beyond:
             top = cards.fmt_mg(row.max_mg)
             if self.mg_per_day is None:
                 return f"The running dose could not be read: review that it is {top} mg/day or less"
+            if self.to_confirm:
+                return (
+                    f"Confirm the dose: its dosage lines read "
+                    f"{running_dose.to_confirm_text(self.mg_per_day)}; {top} mg/day or less "
+                    "in this band"
+                )
             return f"Review the dose: {top} mg/day or less in this band"
         return "Review the dose: the record cannot show whether it is the reduced one"
 
@@ -135,9 +144,9 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
         row = kidney.row(taking.ingredient)
         if row is None:
             continue
-        dose = running_dose.upper_dose(ctx, taking)
-        if _beyond(row, dose):
-            found.append(Beyond(taking, row, dose))
+        dose = running_dose.reading(ctx, taking)
+        if _beyond(row, dose.mg):
+            found.append(Beyond(taking, row, dose.mg, dose.to_confirm))
     return Found(kidney, tuple(found)) if found else None
 
 
