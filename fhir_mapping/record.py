@@ -355,6 +355,11 @@ class Trial:
     # NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION); any other is counted as before, and
     # services name what is left to confirm (services/trial_indication.py).
     stated_reasons: tuple[StatedReason, ...] = ()
+    # Session 14 task A4: the PHQ-9 pair shows neither response nor remission, but another
+    # validated scale's pair in the same windows does (HAM-D17 28 -> 12): (baseline,
+    # on-treatment) of that scale (score_windows.py). The PHQ-9 still decides; services mark
+    # the failure "to confirm" (services/trial_count.py). None: no such disagreement.
+    disagreeing: tuple[Score, Score] | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:
