@@ -358,8 +358,10 @@ class Trial:
     # Session 14 task A4: the PHQ-9 pair shows neither response nor remission, but another
     # validated scale's pair in the same windows does (HAM-D17 28 -> 12): (baseline,
     # on-treatment) of that scale (score_windows.py). The PHQ-9 still decides; services mark
-    # the failure "to confirm" (services/trial_count.py). None: no such disagreement.
-    disagreeing: tuple[Score, Score] | None = None
+    # the failure "to confirm" (services/trial_count.py). (): no such disagreement. A plain
+    # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
+    # fixed-length tuple.
+    disagreeing: tuple[Score, ...] = ()
 
     @property
     def outcome_gap(self) -> RefillGap | None:

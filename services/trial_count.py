@@ -46,7 +46,7 @@ def disagreeing_text(trial: Trial) -> str | None:
     makes the failure uncertain, so it is to confirm (the safer reading before a switch or a
     TMS referral rests on it). None: no such scale."""
     pair = trial.disagreeing
-    if pair is None:
+    if len(pair) != 2:
         return None
     before, after = pair
     below = remission_below(after.instrument)

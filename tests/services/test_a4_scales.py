@@ -30,6 +30,7 @@ from services import trial_count
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.rules.context import build_context
+from services.rules.tms_referral import LINKED
 from tests.fhir_mapping.other_scale_charts import P, chart, scale, the_trial
 from tests.fixtures import builders as fb
 
@@ -76,6 +77,16 @@ def test_two_trials_failed_on_madrs_alone_get_a_tms_card_naming_madrs() -> None:
     assert "venlafaxine (SNRI, failed, MADRS 32 -> 31)" in detail
     # The payer's severity criterion read from the MADRS bands: 31 is moderate, not severe.
     assert "**Not met** · Severity: MADRS 31 on 2025-05-12 (moderate, Snaith 1986" in detail
+
+
+def test_the_optimise_card_points_to_the_tms_card_and_names_each_pair_once() -> None:
+    """Before task A4 m13 had no TMS card and the optimise card pointed to the timeline
+    (tests/services/test_scale_basis_on_cards.py); now it gives the TMS card's pointer, with
+    the MADRS pairs still named once."""
+    detail = _cards(_m13())[OPTIMISE]["detail"]
+    pairs = "sertraline judged on MADRS 34 → 32; venlafaxine judged on MADRS 32 → 31."
+    assert f"{LINKED.removesuffix('.')}; {pairs}" in detail
+    assert detail.count("MADRS 34 → 32") == 1
 
 
 def test_a_severe_madrs_meets_a_policy_naming_no_scale() -> None:
@@ -131,7 +142,7 @@ def test_phq9_response_with_hamd17_non_response_stays_a_response() -> None:
     )
     trial = the_trial(record)
     assert trial.response is True and not trial.failed
-    assert trial.disagreeing is None and trial_count.confirm_reasons(trial, record) == ()
+    assert trial.disagreeing == () and trial_count.confirm_reasons(trial, record) == ()
 
 
 def test_agreeing_scales_mark_nothing() -> None:
@@ -142,7 +153,7 @@ def test_agreeing_scales_mark_nothing() -> None:
         scale("MADRS", AFTER, 30),
     )
     trial = the_trial(record)
-    assert trial.failed and trial.disagreeing is None
+    assert trial.failed and trial.disagreeing == ()
 
 
 def test_one_weekly_qids_dip_is_not_response() -> None:
