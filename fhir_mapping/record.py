@@ -359,8 +359,15 @@ class Trial:
     # lines carry no sequence and read as neither steps nor one day's doses: taper._to_confirm,
     # the event's mg_per_day None and mg_per_day_high its highest reading), else None. Never a
     # dose taken (adequacy does not read it); the ceiling checks of a running drug (age, renal,
-    # hepatic limits) compare it and say "up to N mg/day (dose to confirm)" (task A2).
+    # hepatic limits) compare it and say "up to N mg/day (dose to confirm)".
     dose_to_confirm_mg: float | None = None
+    # The PHQ-9 pair shows neither response nor remission, but another
+    # validated scale's pair in the same windows does (HAM-D17 28 -> 12): (baseline,
+    # on-treatment) of that scale (score_windows.py). The PHQ-9 still decides; services mark
+    # the failure "to confirm" (services/trial_count.py). (): no such disagreement. A plain
+    # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
+    # fixed-length tuple.
+    disagreeing: tuple[Score, ...] = ()
 
     @property
     def outcome_gap(self) -> RefillGap | None:

@@ -192,6 +192,29 @@ def _other_scale_pair(
     return None
 
 
+def _disagreeing_pair(
+    trial: Trial,
+    scales: Sequence[PHQ9ByDate],
+    policy: MappingPolicy,
+    next_start: date | None,
+) -> tuple[Score, Score] | None:
+    """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
+    PHQ-9 pair does not : the first such scale in order of preference."""
+    for scale in scales:
+        baseline = baseline_score(trial, scale, policy)
+        if baseline is None:
+            continue
+        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        below = scale_remission_below(scale.scores[0].instrument)
+        if (
+            on_treatment is not None
+            and below is not None
+            and improved(on_treatment, baseline, below)
+        ):
+            return baseline, on_treatment
+    return None
+
+
 def attach_scores(
     trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
 ) -> tuple[Trial, ...]:
@@ -209,11 +232,20 @@ def attach_scores(
         next_start = following.start if following is not None else None
         baseline = baseline_score(trial, phq9, policy)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
+        disagreeing = None
         if on_treatment is None and others:
             pair = _other_scale_pair(trial, others, policy, next_start)
             if pair is not None:
                 baseline, on_treatment = pair
+        elif (
+            on_treatment is not None
+            and others
+            and not improved(on_treatment, baseline, trial.remission_below)
+        ):
+            disagreeing = _disagreeing_pair(trial, others, policy, next_start)
         attached.append(_with_scores(trial, baseline, on_treatment))
+        if disagreeing is not None:
+            attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course
             # ended adequate) is inferred, and the cards say which score was left out and why.

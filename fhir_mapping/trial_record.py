@@ -350,7 +350,7 @@ def _equivalence(events: Sequence[MedicationEvent]) -> str | None:
 
 def _to_confirm_upper(events: Sequence[MedicationEvent]) -> float | None:
     """The highest reading of the course's latest stated dose when it is to confirm (Trial.
-    dose_to_confirm_mg; task A2), else None. The dose timeline keeps no such dose (no mg/day is
+    dose_to_confirm_mg), else None. The dose timeline keeps no such dose (no mg/day is
     proven, so the segment's dose is unknown or the one before it), and the running-drug
     ceilings missed it: citalopram lines reading up to 40 mg/day at 70 got no age-limit card.
     "To confirm" is an event with no lower end and an upper one (taper._to_confirm's unclear

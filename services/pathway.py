@@ -42,7 +42,15 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import cardiac, data_gaps, intolerance_count, tables, tms_course, transaminases
+from services import (
+    cardiac,
+    data_gaps,
+    intolerance_count,
+    tables,
+    tms_course,
+    tms_severity,
+    transaminases,
+)
 from services.acute_risk import (
     PuerperalPsychosis,
     past_puerperal,
@@ -396,7 +404,8 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             psychotic=psychotic,
             failed=tms_trials,
             failed_classes=_distinct([t.drug_class for t in tms_trials]),
-            latest=latest,
+            # No PHQ-9: another validated scale documents severity.
+            latest=tms_severity.severity_score(record, latest),
             contraindications=contraindications,
             tms_open=tms_open,
             age=record.patient.age,

@@ -100,7 +100,7 @@ def run_rules(
         rules = PMDD_ONLY_RULES if ctx.facts.pmdd_only else PATHWAY_RULES
         found.extend(rule(ctx) for rule in rules)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
-    # proposes no drug as one click (session 14 task A1). First: its line is the one the
+    # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
     shown = measurement_based_care.hold_one_click(ctx, cards.ordered(found), hidden)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.

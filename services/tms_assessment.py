@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, Referral, Score, Trial
-from services import bipolar_findings, intolerance_count
+from services import bipolar_findings, intolerance_count, tms_severity
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
@@ -149,8 +149,10 @@ def _tms_assessment(
         )
     if latest is None or latest.value is None:
         blockers.append(f"{no_phq9} to document severity")  # data_gaps.no_phq9_words
-    elif latest.value < policy.tms_min_phq9:
-        blockers.append(f"latest PHQ-9 {latest.value} is below {policy.tms_min_phq9}")
+    elif (below := tms_severity.below_threshold(latest, policy)) is not None:
+        # `latest`: the latest PHQ-9, else another validated scale's total read by its bands
+        # (services/tms_severity.py).
+        blockers.append(below)
     after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""

@@ -9,7 +9,8 @@ only reported by the patient was marked "to confirm" on the TMS criterion alone.
   unmeasured", never an adequate trial that failed (review 10 finding 16);
 - a course only the patient reports is "self-reported" (card_format.reported_note);
 - a counted course the record leaves open is "to confirm": its stated reason names no depression
-  (trial_indication.to_confirm_text), or an inducer ran beside it (inducers.note). The reason is
+  (trial_indication.to_confirm_text), an inducer ran beside it (inducers.note), or another
+  validated scale shows response where the PHQ-9 does not (`disagreeing_text`). The reason is
   said in full by `confirm_lines`; a summary names the drug only.
 
 The counts themselves (which trials failed, one per drug) stay PathwayFacts.failed_trials.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import PatientRecord, Trial
+from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
 from services.card_format import names, reported_note
 
@@ -29,8 +31,31 @@ def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
     stated reason ("ordered for PMDD (F32.81): confirm it was a trial for the depression"),
     an inducer beside it ("taken with carbamazepine ...: the dose may not have been adequate").
     Empty for nearly every trial."""
-    found = [trial_indication.to_confirm_text(trial), inducers.note(trial, record)]
+    found = [
+        trial_indication.to_confirm_text(trial),
+        inducers.note(trial, record),
+        disagreeing_text(trial),
+    ]
     return tuple([text for text in found if text is not None])
+
+
+def disagreeing_text(trial: Trial) -> str | None:
+    """ "HAM-D17 28 -> 12 (response) disagrees: to confirm": another validated scale, in the
+    same windows, shows response or remission where the PHQ-9 does not (Trial.disagreeing).
+    The PHQ-9 still decides the count; a second scale saying response
+    makes the failure uncertain, so it is to confirm (the safer reading before a switch or a
+    TMS referral rests on it). None: no such scale."""
+    pair = trial.disagreeing
+    if len(pair) != 2:
+        return None
+    before, after = pair
+    below = remission_below(after.instrument)
+    said = (
+        "remission"
+        if below is not None and after.value is not None and after.value < below
+        else "response"
+    )
+    return f"{after.instrument} {before.value} -> {after.value} ({said}) disagrees: to confirm"
 
 
 def confirm_note(trials: Sequence[Trial], record: PatientRecord) -> str:

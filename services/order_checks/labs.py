@@ -4,7 +4,7 @@ the order and that the service used to fetch and ignore.
 - lithium raised or added while the last level (within policy.lab_recent_days) is above the
   augmentation target (data/lab_safety.csv "lithium-target": CANMAT 2023 0.5-0.8 mmol/L; the FDA
   boxed warning: toxicity tracks the serum level), judged by the lines of the chart-open
-  lithium-level card (services/rules/lithium_level.level_lines; task A2: the order warned at any
+  lithium-level card (services/rules/lithium_level.level_lines: the order warned at any
   level above 0.8 while that card waited for 1.0 under 65): a warning above the patient's upper
   line (lithium-high 1.0 mmol/L, lithium-high-older 0.8 from 65) or above the target with a
   level-raising drug started since the level; critical at or above lithium-toxic (1.5 mmol/L),
@@ -267,7 +267,7 @@ def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
     ):
         return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
     for trial in ctx.facts.ongoing_trials:
-        # The age-limit card's own reading: a dose to confirm at its highest (task A2).
+        # The age-limit card's own reading: a dose to confirm at its highest.
         read = running_dose.ceiling_reading(trial)
         if (
             trial.ingredient == draft.ingredient

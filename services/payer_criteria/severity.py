@@ -32,6 +32,7 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
         (current if fresh else older)[s.instrument] = s
     evidence: list[str] = []
     met = False
+    met_by: list[str] = []
     for instrument in c.instruments:
         score = current.get(instrument)
         if score is None or score.value is None:
@@ -44,9 +45,25 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
         cut = c.cut_off(instrument)
         if cut is not None and score.value >= cut[0]:
             met = True
+            met_by.append(instrument)
         elif cut is not None:
             shown += f": below {cut[1]}"
         evidence.append(shown)
+    stated = [name for name, _ in c.min_scores]
+    if met and stated and not set(met_by) & set(stated):
+        # The policy states its own cut-off for some scales only (Ambetter:
+        # PHQ-9 >= 15) and only another scale's severe band (this project's reading) is met:
+        # the payer's criterion cannot be judged from that scale, so "to confirm", never "met".
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            tuple(evidence),
+            to_document=(
+                f"{c.to_document} (the policy states a cut-off for {'/'.join(stated)} only: "
+                f"confirm with the payer that {'/'.join(met_by)} is accepted)"
+            ),
+            shown_as="To confirm",
+        )
     if met:
         return judged(c, CriterionStatus.MET, tuple(evidence))
     if evidence:

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.record import Trial
-from services import cards, inducers, intolerance_count, trial_dates, trial_indication
+from services import (
+    cards,
+    inducers,
+    intolerance_count,
+    trial_count,
+    trial_dates,
+    trial_indication,
+)
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -73,7 +80,14 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
 def _outcome(trial: Trial) -> str:
     if not trial.failed:
         return "not tolerated"
-    return f"failed, inferred: {trial.unmeasured_text}" if trial.outcome_inferred else "failed"
+    if trial.outcome_inferred:
+        return f"failed, inferred: {trial.unmeasured_text}"
+    baseline, on_treatment = trial.baseline, trial.on_treatment
+    if trial.outcome_scale != "PHQ-9" and baseline is not None and on_treatment is not None:
+        # Judged on another scale (fhir_mapping/scale_outcomes.py): the criterion names it and
+        # its pair, since the card shows no trials table.
+        return f"failed, {trial.outcome_scale} {baseline.value} -> {on_treatment.value}"
+    return "failed"
 
 
 def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
@@ -163,6 +177,11 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         if indication:
             joined = "; ".join(indication)
             to_check = f"{to_check}; {joined}" if to_check else joined
+        # Another scale shows response where the PHQ-9 does not.
+        for t in counted:
+            if (text := trial_count.disagreeing_text(t)) is not None:
+                said = f"{t.ingredient} {text}"
+                to_check = f"{to_check}; {said}" if to_check else said
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(

@@ -9,7 +9,7 @@ same for a draft (order_hooks AGE_LIMIT); a dose the service proposes never exce
 
 A ranged dose ("20-40 mg daily") is judged at its UPPER end: the patient may take that much, and
 the QT risk is the dose taken. The card writes the range as the record states it. A dose to
-confirm (unsequenced dosage lines of unclear shape: Trial.dose_to_confirm_mg, task A2) is judged
+confirm (unsequenced dosage lines of unclear shape: Trial.dose_to_confirm_mg) is judged
 at its highest reading, as the order hooks judge a draft: "Citalopram up to 40 mg/day (dose to
 confirm) at age 70: may be above ...", never a claim that the patient takes 40 mg; its proposal
 is an order at the limit that states one clear daily dose ("Confirm ... at 20 mg/day"), not a

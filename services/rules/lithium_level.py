@@ -98,7 +98,7 @@ def at_or_above(rule: LabRule, lab: LabResult) -> bool:
 @dataclass(frozen=True, slots=True)
 class LevelLines:
     """Where a lithium level stands against the lab_safety.csv rows, read one way by this card
-    and by the lithium order check (services/order_checks/labs.py; task A2: the order warned at
+    and by the lithium order check (services/order_checks/labs.py: the order once warned at
     any level above 0.8 while this card waited for 1.0 under 65, so the two disagreed)."""
 
     target: LabRule  # lithium-target: the level is above it

@@ -28,7 +28,7 @@ incomplete panel does not change: a "repeat the PHQ-9" card snoozed last week hi
 suicide item today. It ends when a PHQ-9 with item 9 or a total is recorded.
 
 While that card is shown, the optimise card's drug proposals are text, not one click
-(`hold_one_click`, session 14 task A1), as while the suicide-risk card's signal is acute: the
+(`hold_one_click`), as while the suicide-risk card's signal is acute: the
 suicide risk on the latest PHQ-9 is unknown, and a new antidepressant one click away (a tricyclic
 or an MAOI above all: lethal in overdose, data/overdose_toxicity.csv) would go ahead of the
 question the card asks today. Referrals (psychotherapy, ECT, the TMS packet) stay one click.
@@ -303,7 +303,7 @@ def hold_one_click(
     """`recs` with the optimise card's drug proposals as text while the unanswered-item-9 card
     (ITEM9_TOPIC) is on the screen, under one line saying why.
 
-    Why (the safer choice, session 14 task A1): the card says suicide risk on the latest PHQ-9 is
+    Why (the safer choice): the card says suicide risk on the latest PHQ-9 is
     unknown until item 9 is asked. An acute suicide-risk signal already holds these proposals
     (optimize_switch_augment._acute_risk_line); an unknown one is held the same way, since a new
     drug one click away (a tricyclic or an MAOI above all, lethal in overdose) would be ordered

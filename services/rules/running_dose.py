@@ -4,7 +4,7 @@ it. What each card's `Beyond` says of the label stays with its card: the renal o
 "reduce" band's ceiling, the hepatic one names the severity the label speaks of.
 
 A dose "to confirm" (Trial.dose_to_confirm_mg: unsequenced dosage lines of unclear shape, read at
-their highest reading) is compared too, at that reading (task A2): the order hooks check a draft
+their highest reading) is compared too, at that reading: the order hooks check a draft
 so, and a possible overdose left unsaid on chart open is the less safe choice. A card then says
 "up to N mg/day (dose to confirm)", never that the patient takes N."""
 

@@ -61,7 +61,7 @@ class Beyond:
     row: RenalRow
     mg_per_day: float | None  # the running daily dose (the upper end of a range), None: not read
     # `mg_per_day` is the highest reading of a dose to confirm (running_dose.Reading): said
-    # "up to N mg/day (dose to confirm)" and "may be above", never as the dose taken (task A2).
+    # "up to N mg/day (dose to confirm)" and "may be above", never as the dose taken.
     to_confirm: bool = False
 
     @property

@@ -236,7 +236,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
             )
         else:
             text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
-        # Worded to hold on any screen (session 14 task A1): "suggestions on other cards" was
+        # Worded to hold on any screen: "suggestions on other cards" was
         # said on a screen with no other card (the item9_positive chart).
         return cards.join_sections(
             text,

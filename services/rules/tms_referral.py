@@ -42,6 +42,7 @@ from services import (
     tables,
     tms_course,
     tms_gate,
+    tms_severity,
     trial_count,
 )
 from services.packet import attach_packet
@@ -358,8 +359,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     met = evaluation.met
     if not met and not ctx.policy.tms_card_when_payer_criteria_unmet:
         return None
-    latest = facts.latest_phq9
-    assert latest is not None and latest.value is not None  # eligibility requires a PHQ-9
+    # The score eligibility read severity from: the latest PHQ-9, else another validated
+    # scale's total with its band (services/tms_severity.py).
+    latest = tms_severity.severity_score(ctx.record, facts.latest_phq9)
+    assert latest is not None and latest.value is not None  # eligibility requires a score
+    scored = tms_severity.score_text(latest)
     # The count the eligibility used (facts.tms_trials: failed, plus not tolerated when the
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
@@ -369,8 +373,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     )  # said in the summary and the referral
     safety_items = _safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
-        f"{counted_named}; PHQ-9 {latest.value}: consider TMS referral{payer}",
-        f"{counted_plain}; PHQ-9 {latest.value}: consider TMS referral{payer}",
+        f"{counted_named}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
+        f"{counted_plain}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
     )
     depression = facts.depression_finding
     resource = None
@@ -382,7 +386,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             reasons=[depression.source] if depression and depression.source else [],
             note=(
                 f"Antidepressant trials in this episode: {counted_named}; "
-                f"latest PHQ-9 {latest.value} on {latest.date.isoformat()}."
+                f"latest {scored} on {latest.date.isoformat()}."
                 + (f" TMS safety screen required: {safety_items}." if facts.tms_cautions else "")
                 + _payer_note(evaluation)
             ),

@@ -1,4 +1,4 @@
-"""Task A2 (session 14): a running dose "to confirm" meets the ceilings; the lithium order check
+"""A running dose "to confirm" meets the ceilings; the lithium order check
 reads the chart card's lines.
 
 1. A running antidepressant whose dosage lines carry no sequence and read as neither steps nor

@@ -1,4 +1,4 @@
-"""Session 14 task A1: an unanswered PHQ-9 item 9 holds the optimise card's drug one-clicks; the
+"""An unanswered PHQ-9 item 9 holds the optimise card's drug one-clicks; the
 item-9 card can be dismissed with a reason; the suicide-risk card's line holds on any screen.
 
 1. The latest PHQ-9 with no item 9 (and no total) brings the measurement card under its own topic
