@@ -92,6 +92,7 @@ from services.order_checks.model import (
     AGE_LIMIT,
     BELOW,
     BIPOLAR,
+    CAUTION,
     CONTRAINDICATED,
     DEDUPE_KEY_MAX,
     MAOI,
@@ -129,6 +130,7 @@ __all__ = [
     "AGE_LIMIT",
     "BELOW",
     "BIPOLAR",
+    "CAUTION",
     "CONTRAINDICATED",
     "DEDUPE_KEY_MAX",
     "MAOI",
@@ -172,8 +174,14 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
     # inferred ones keeps the topic's warning).
     lowered = {f.indicator for f in findings}
     indicator = first.indicator if len(lowered) == 1 else None
+    # The URL of the first cite that has one (data/cite_urls.csv, guidelines.csv): the label
+    # names it first (audit 13 item 15: nine order cards had a label and no link).
     source = (
-        dataclasses.replace(cards.source_for(topic), label="; ".join(basis), url=None)
+        dataclasses.replace(
+            cards.source_for(topic),
+            label="; ".join(basis),
+            url=next((u for u in map(tables.cite_url, basis) if u), None),
+        )
         if basis
         else None
     )

@@ -20,6 +20,9 @@ A link to another card's source URL (the TMS card's CANMAT 2023 beside the CANMA
 optimise card) is left as its label: the source link the EHR shows with that card is the same
 click (`source_links_once`).
 
+A sentence a card says of another card (services/screen_refs.py: "the optimise card's medication
+proposals are not one click") is left out when that card is not on the screen.
+
 It also gives every snoozable card its evidence fingerprint (`Recommendation.evidence_key`): the
 failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
 stored with the fingerprint of the card it was given on (cds_hooks/storage/issued_cards.py), so it ends early
@@ -42,7 +45,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from services import tables
+from services import screen_refs, tables
 from services.pathway import PathwayFacts
 from services.recommendation import Evidence, Recommendation
 
@@ -281,6 +284,18 @@ def source_links_once(recs: Sequence[Recommendation]) -> tuple[Recommendation, .
     return tuple([d.done() for d in drafts])
 
 
+def _absent_cards(drafts: list[_Draft]) -> None:
+    """A sentence naming another card (screen_refs.NAMES_CARD: "While this card is open, the
+    optimise card's medication proposals are not one click") left out when that card is not on
+    this screen (audit 13 item 18): a card never points at a card the clinician cannot see."""
+    shown = frozenset(d.rec.topic for d in drafts)
+    for draft in drafts:
+        detail = screen_refs.without_absent(draft.detail, shown)
+        if detail != draft.detail:
+            draft.detail = detail
+            draft.changed = True
+
+
 def evidence_key(facts: PathwayFacts) -> str:
     """The fingerprint of the evidence a pathway card rests on: the failed and not tolerated
     trials of this episode (drug and start) and the latest PHQ-9 band. Hashed: the store keeps
@@ -341,5 +356,6 @@ def compose(
     drafts = [_Draft.of(r) for r in recs]
     _share(recs, drafts)
     _source_links(drafts)
+    _absent_cards(drafts)
     _fingerprint(drafts, facts)
     return tuple([d.done() for d in drafts])

@@ -222,6 +222,33 @@ class DrugCaution:
     # prints the `source` notes (how each fact was read), which stay in the table for auditors.
     cite: str = ""
     status: str = ""
+    # "contraindication": the label's Contraindications section says it (the order card's
+    # order-drug-contraindicated topic); "warning": a boxed warning, warning or precaution
+    # (order-drug-caution). A clinician reads the two differently (audit 13 item 15).
+    kind: str = "warning"
+
+    @property
+    def contraindication(self) -> bool:
+        return self.kind == "contraindication"
+
+
+@cache
+def _cite_urls() -> dict[str, str]:
+    """data/cite_urls.csv (a label's DailyMed page by the cite a card prints), and every
+    guideline's URL by its short name and label (guidelines.csv: "NICE NG134")."""
+    urls = {r["cite"]: r["url"] for r in _rows("cite_urls.csv") if r["url"].strip()}
+    for r in _rows("guidelines.csv"):
+        if r["url"].strip():
+            for name in (r["label"], r["short"]):
+                if name:
+                    urls.setdefault(name, r["url"].strip())
+    return urls
+
+
+def cite_url(cite: str) -> str | None:
+    """The URL of what `cite` names, or None when the tables hold none (the card's source then
+    has its label and no URL: the CDS Hooks `url` field is left out, never "None")."""
+    return _cite_urls().get(cite.strip())
 
 
 @cache
@@ -235,6 +262,7 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             source=r["source"],
             cite=r["cite"].strip(),
             status=r["status"].strip(),
+            kind=r["kind"].strip(),
         )
         for r in _rows("drug_cautions.csv")
     )

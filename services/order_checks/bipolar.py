@@ -11,6 +11,7 @@ from services import bipolar_findings, cards, mood_cover, order_doses, tables
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
+from services.pathway_options import unverified_mark
 from services.rules.context import RuleContext
 
 
@@ -56,9 +57,9 @@ class _LowCover:
     def line(self) -> str:
         threshold = antimanic_dose(self.ingredient)
         minimum = "" if threshold is None else f"{cards.fmt_mg(threshold.min_mg)} mg/day"
-        unverified = (
-            " (UNVERIFIED)" if threshold is not None and threshold.status == "UNVERIFIED" else ""
-        )
+        # The mark every card writes after an unverified row (pathway_options.unverified_mark):
+        # one spelling on every card, and never hidden (a card claims no more than its row).
+        unverified = unverified_mark(threshold.status) if threshold is not None else ""
         name = self.ingredient.capitalize()
         if self.basis is not DoseBasis.DAILY:
             what = (

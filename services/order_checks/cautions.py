@@ -10,7 +10,7 @@ from functools import cache
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cardiac, cards, tables, transaminases
 from services.drug_rules import Choice, DrugRule
-from services.order_checks.model import CONTRAINDICATED, OrderCheck
+from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules import populations
@@ -53,6 +53,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     basis: list[str] = []
     said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
     infos = 0  # lines that are information only (an old MI, an info row): the card is info if all
+    # Lines that rule the drug out: a label contraindication (drug_cautions.csv kind) or a "never"
+    # row. With one, the card is order-drug-contraindicated; with none, every line is a warning,
+    # precaution or caveat and the card is order-drug-caution (audit 13 item 15: "use with
+    # extreme caution" filed as a contraindication). The stronger topic wins on a mixed card.
+    bars = 0
     name = draft.ingredient.capitalize()
     for caution in tables.drug_cautions():
         if caution.ingredient != draft.ingredient.lower():
@@ -66,6 +71,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if findings:
             on_record = findings[0]
             said.add(caution.finding)
+            bars += caution.contraindication
             basis.append(caution.cite)
             found.append(
                 (
@@ -91,7 +97,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if rule.choice not in _ON_ORDER:
             continue  # "not as one click" rows are about proposals, not a clinician's own order
         if rule.finding is not None and rule.finding.value in said:
+            # Said by a drug_cautions.csv line; a "never" row still rules the drug out (paroxetine
+            # in pregnancy: the label's warning there, the population table's "never").
+            bars += rule.choice is Choice.NEVER
             continue
+        bars += rule.choice is Choice.NEVER
         basis.append(rule.cite)
         if rule.choice is Choice.INFO:
             infos += 1
@@ -143,7 +153,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not found:
         return None
     return OrderCheck(
-        CONTRAINDICATED,
+        CONTRAINDICATED if bars else CAUTION,
         draft,
         found[0][0],
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),

@@ -16,6 +16,9 @@ ABOVE = "order-dose-above-range"
 BELOW = "order-dose-below-range"
 BIPOLAR = "order-bipolar-no-mood-stabiliser"
 CONTRAINDICATED = "order-drug-contraindicated"
+# A label warning or caution (not a contraindication) with a condition on record: its own topic,
+# so the EHR and the feedback store tell the two apart (audit 13 item 15).
+CAUTION = "order-drug-caution"
 MAOI = "order-maoi-interaction"
 AGE_LIMIT = "order-dose-above-age-limit"
 NOT_TOLERATED = "order-not-tolerated"

@@ -51,7 +51,7 @@ from functools import cache
 
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Finding, FindingKind, LabResult, Role, Trial
-from services import cards, drug_rules, lab_safety, screen, tables
+from services import cards, drug_rules, lab_safety, screen, screen_refs, tables
 from services.pathway_options import unverified_mark
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -360,10 +360,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     first = next((h for h in found if not h.history), found[0])
     summary = _summary(first, action(first))
     held = (
-        "While this card is open, the optimise card's medication proposals are not one click."
+        screen_refs.HOLDS_OPTIMISE
         if any(not h.history for h in found)
-        else "While tardive dyskinesia is on record, the optimise card's antipsychotic proposals "
-        "are not one click."
+        else screen_refs.HOLDS_OPTIMISE_ANTIPSYCHOTICS
     )
     detail = cards.join_sections(
         *(_section(ctx, h) for h in found),

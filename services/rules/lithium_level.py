@@ -43,7 +43,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import LabResult
-from services import cards, interaction_table, lab_safety, level_monitoring, screen
+from services import (
+    cards,
+    interaction_table,
+    lab_safety,
+    level_monitoring,
+    screen,
+    screen_refs,
+)
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.recommendation import Indicator, Recommendation
@@ -290,8 +297,7 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
         _kidney_line(ctx),
         unread,
         "Not offered as an order: whether to hold, reduce or stop lithium, or change the drug "
-        "that raises it, is the prescriber's decision. While this card is open, the optimise "
-        "card's medication proposals are not one click.",
+        f"that raises it, is the prescriber's decision. {screen_refs.HOLDS_OPTIMISE}",
     )
 
 

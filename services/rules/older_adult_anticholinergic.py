@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding
-from services import cards, older_adult_cautions, screen, tables
+from services import cards, older_adult_cautions, screen, screen_refs, tables
 from services.interaction_table import Taking
 from services.older_adult_cautions import OlderAdultCaution
 from services.order_checks import drug_disease
@@ -144,8 +144,7 @@ def detail(f: Found) -> str:
         older_adult_cautions.falls_line(falls_row, f.falls),
         "Consider switching to an antidepressant that is not strongly anticholinergic rather "
         "than adding to it or raising it. Not offered as an order: whether and how to taper is "
-        "the prescriber's decision. While this card is open, the optimise card's medication "
-        "proposals are not one click.",
+        f"the prescriber's decision. {screen_refs.HOLDS_OPTIMISE}",
         older_adult_cautions.source_line(*(d.row for d in f.drugs), falls_row),
     )
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fhir_mapping.record import Finding, FindingKind, SourceRef
-from services import cards, suggestions, tms_gate
+from services import cards, screen_refs, suggestions, tms_gate
 from services.acute_risk import PuerperalPsychosis
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import populations
@@ -400,8 +400,7 @@ def history_card(ctx: RuleContext, past: tuple[Finding, ...]) -> Recommendation:
     )
     detail = cards.join_sections(
         *history_sections(ctx, past),
-        "The pathway cards stay; the optimise card names its drug options as text until the "
-        f"screen is done. {tms}",
+        f"{screen_refs.OPTIMISE_AS_TEXT} {tms}",
     )
     return cards.make(TOPIC, summary=summary, detail=detail, indicator=Indicator.WARNING)
 

@@ -51,8 +51,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         "as uncontrolled (ACC/AHA 2017 stage 2 hypertension starts at 140/90).",
         "\n".join(lines),
         "Review the dose with the blood pressure (and whoever treats it); a switch to an "
-        "antidepressant with no blood-pressure warning is an option the optimise card's lists "
-        "do not weigh.",
+        "antidepressant with no blood-pressure warning is an option (this service's switch "
+        "lists do not weigh blood pressure).",
     )
     # The card's snooze fingerprint (screen.pairs_key): both readings and the drugs, so a snooze
     # ends with the next reading or another such drug.

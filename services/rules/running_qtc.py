@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from fhir_mapping.record import LabResult
-from services import cards, lab_safety, screen, tables
+from services import cards, lab_safety, screen, screen_refs, tables
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.pathway_options import unverified_mark
@@ -184,8 +184,7 @@ def detail(found: LongQtc) -> str:
         f"{advice[0].upper()}{advice[1:]}.",
         unread,
         "Not offered as an order: which drug to lower, stop or switch is the prescriber's "
-        "decision. While this card is open, the optimise card's medication proposals are not "
-        "one click.",
+        f"decision. {screen_refs.HOLDS_OPTIMISE}",
     )
 
 

@@ -45,7 +45,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, FindingKind, LabResult
-from services import cards, lab_safety, screen
+from services import cards, lab_safety, screen, screen_refs
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.recommendation import Recommendation
@@ -267,8 +267,7 @@ def detail(found: LowSodium) -> str:
         _falls_line(found),
         unread,
         "Not offered as an order: whether to stop, reduce or switch the drug is the "
-        "prescriber's decision. While this card is open, the optimise card's medication "
-        "proposals are not one click.",
+        f"prescriber's decision. {screen_refs.HOLDS_OPTIMISE}",
     )
 
 

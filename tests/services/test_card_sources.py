@@ -354,12 +354,13 @@ def test_the_nefazodone_card_cites_the_boxed_warning_and_says_it_as_its_source()
     record = hepatic.chart(
         hepatic.liver(*hepatic.CIRRHOSIS), drafts=(hepatic.drafted(hepatic.NEFAZODONE_200),)
     )
-    card = hepatic.at_order(record)["order-drug-contraindicated"]
+    card = hepatic.at_order(record)["order-drug-caution"]  # a boxed warning (task A5)
     assert "Source: Serzone boxed warning." in card.detail
     # The card's source is its basis, the label, not the topic's guideline (before: CANMAT 2023,
     # which says nothing of nefazodone and the liver).
     assert card.source.label == "Serzone boxed warning"
-    assert card.source.url is None
+    # Its DailyMed page (task A5: data/cite_urls.csv; before, no URL).
+    assert card.source.url is not None and "dailymed.nlm.nih.gov" in card.source.url
     assert "CANMAT" not in card.detail
 
 
@@ -371,7 +372,7 @@ def test_a_tricyclic_after_an_mi_cites_the_label_with_its_unverified_mark_only_w
 
 
 def test_clomipramine_with_epilepsy_cites_the_anafranil_warning() -> None:
-    card = _clomipramine_drafted_with_epilepsy()["order-drug-contraindicated"]
+    card = _clomipramine_drafted_with_epilepsy()["order-drug-caution"]
     assert "Source: Anafranil label, Warnings (seizures)." in card
 
 

@@ -37,8 +37,9 @@ def _problem(code: str, display: str, onset: date, status: str = "active") -> di
     )
 
 
-def _contraindicated(cards: dict) -> str:
-    card = cards["order-drug-contraindicated"]
+def _contraindicated(cards: dict, topic: str = "order-drug-contraindicated") -> str:
+    # A label caution has its own topic, order-drug-caution (task A5).
+    card = cards[topic]
     assert card.indicator is Indicator.WARNING
     return f"{card.summary}\n{card.detail}"
 
@@ -57,14 +58,16 @@ def test_an_mi_past_the_recent_window_gives_no_card() -> None:
         "I21.4", "Non-ST elevation (NSTEMI) myocardial infarction", date(2024, 5, 1), "resolved"
     )
     # No contraindication; read as an old MI (task L1): the labels' caution line, information.
-    card = order_cards(chart(old, draft=NORTRIPTYLINE_25))["order-drug-contraindicated"]
+    card = order_cards(chart(old, draft=NORTRIPTYLINE_25))["order-drug-caution"]
     assert card.indicator is Indicator.INFO
     assert "contraindicated" not in card.summary.lower() and "I21.4" in card.detail
 
 
 def test_epilepsy_with_clomipramine_drafted_is_a_seizure_warning() -> None:
     epilepsy = _problem("G40.909", "Epilepsy, unspecified, not intractable", date(2009, 5, 11))
-    text = _contraindicated(order_cards(chart(epilepsy, draft=CLOMIPRAMINE_75)))
+    text = _contraindicated(
+        order_cards(chart(epilepsy, draft=CLOMIPRAMINE_75)), "order-drug-caution"
+    )
     assert "seizure risk rises with the dose" in text and "250 mg/day" in text
     assert "G40.909" in text
     assert "is contraindicated" not in text  # a label caution, never worded as a contraindication
@@ -72,7 +75,7 @@ def test_epilepsy_with_clomipramine_drafted_is_a_seizure_warning() -> None:
 
 def test_heart_failure_with_citalopram_drafted_names_ecg_and_electrolytes() -> None:
     failure = _problem("I50.22", "Chronic systolic (congestive) heart failure", date(2022, 1, 1))
-    text = _contraindicated(order_cards(chart(failure, draft=CITALOPRAM_20)))
+    text = _contraindicated(order_cards(chart(failure, draft=CITALOPRAM_20)), "order-drug-caution")
     assert "ECG monitoring" in text and "potassium or magnesium" in text and "I50.22" in text
 
 

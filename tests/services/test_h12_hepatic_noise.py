@@ -22,6 +22,7 @@ from services import hepatic_doses
 from services.recommendation import Indicator
 from tests.fixtures import builders as fb
 from tests.services.test_hepatic_doses import (
+    CAUTION,
     CIRRHOSIS,
     CONTRAINDICATED,
     DULOXETINE_60,
@@ -92,8 +93,8 @@ def test_escitalopram_10_with_hepatitis_b_still_gets_no_card() -> None:
 def test_duloxetine_with_hepatitis_b_keeps_its_avoid_card() -> None:
     """Cymbalta: avoid in chronic liver disease, which hepatitis B is (the whole set)."""
     cards = at_order(chart(liver(*HBV), drafts=(drafted(DULOXETINE_60),)))
-    assert CONTRAINDICATED in cards
-    assert "chronic liver disease" in cards[CONTRAINDICATED].summary
+    assert CAUTION in cards and CONTRAINDICATED not in cards
+    assert "chronic liver disease" in cards[CAUTION].summary
 
 
 def test_active_cirrhosis_still_gets_the_running_warning() -> None:

@@ -27,6 +27,8 @@ Resource = dict[str, Any]
 HEPATIC = "order-hepatic-dose"
 RUNNING = "running-drug-hepatic"
 CONTRAINDICATED = "order-drug-contraindicated"
+# A label warning (nefazodone's boxed warning, duloxetine's "avoid"): its own topic (task A5).
+CAUTION = "order-drug-caution"
 
 SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
 ESCITALOPRAM_10 = ("349332", "escitalopram 10 MG Oral Tablet")
@@ -149,7 +151,7 @@ def test_nefazodone_drafted_with_cirrhosis_gets_a_warning_naming_the_code_and_bo
     None
 ):
     record = chart(liver(*CIRRHOSIS), drafts=(drafted(NEFAZODONE_200, per_day=2),))
-    card = at_order(record)[CONTRAINDICATED]
+    card = at_order(record)[CAUTION]
     assert card.indicator is Indicator.WARNING
     assert "K74.60" in card.detail and "boxed warning" in card.detail
     assert "transaminases" in card.detail and "2023-03-14" in card.detail
@@ -157,7 +159,7 @@ def test_nefazodone_drafted_with_cirrhosis_gets_a_warning_naming_the_code_and_bo
 
 def test_nefazodone_without_a_liver_finding_gets_no_liver_card() -> None:
     cards = at_order(chart(drafts=(drafted(NEFAZODONE_200, per_day=2),)))
-    assert CONTRAINDICATED not in cards and HEPATIC not in cards
+    assert CAUTION not in cards and CONTRAINDICATED not in cards and HEPATIC not in cards
 
 
 # --- finding 4: order check ------------------------------------------------------------------

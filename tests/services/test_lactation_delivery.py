@@ -40,7 +40,8 @@ AS_OF = base.AS_OF  # 2025-06-02
 PATIENT = base.PATIENT
 Resource = dict[str, Any]
 OPTIMISE = "optimize-switch-augment"
-CONTRAINDICATED = "order-drug-contraindicated"
+# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+CONTRAINDICATED = "order-drug-caution"
 V2_0136 = "http://terminology.hl7.org/CodeSystem/v2-0136"
 
 

@@ -39,7 +39,8 @@ pytestmark = pytest.mark.real_drug_table
 
 Resource = dict[str, Any]
 EMERGENCY, OPTIMISE = p1.EMERGENCY, p1.OPTIMISE
-CONTRAINDICATED = "order-drug-contraindicated"
+# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+CONTRAINDICATED = "order-drug-caution"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
 

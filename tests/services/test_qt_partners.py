@@ -32,7 +32,7 @@ pytestmark = pytest.mark.real_drug_table
 
 TOPIC = "running-drug-qtc"
 ORDER_QTC = "order-qtc"
-CAUTION = "order-drug-contraindicated"
+CAUTION = "order-drug-caution"
 ONDANSETRON_TEXT = (None, "ondansetron 8 MG Disintegrating Oral Tablet")
 LEVOFLOXACIN = ("82122", "levofloxacin")
 AMIODARONE = ("703", "amiodarone")

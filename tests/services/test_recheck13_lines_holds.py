@@ -270,7 +270,7 @@ def _order_cards(record: PatientRecord) -> dict[str, Recommendation]:
 def test_cocaine_dependence_in_remission_with_methylphenidate_is_an_info_line() -> None:
     # Before: no card at all.
     card = _order_cards(_stimulant_history("F14.21", "Cocaine dependence, in remission"))[
-        "order-drug-contraindicated"
+        "order-drug-caution"
     ]
     assert card.indicator is Indicator.INFO
     assert "history of stimulant use disorder (in remission): weigh misuse risk" in card.summary

@@ -120,12 +120,12 @@ def test_duloxetine_ordered_with_alcoholic_cirrhosis_gets_a_card() -> None:
         id="cond-liver",
     )
     draft = _draft("596934", "duloxetine 60 MG Delayed Release Oral Capsule")
-    rec = _order_cards(_chart(_mdd(), cirrhosis, drafts=(draft,)))["order-drug-contraindicated"]
+    rec = _order_cards(_chart(_mdd(), cirrhosis, drafts=(draft,)))["order-drug-caution"]
     assert rec.summary.startswith("Duloxetine: avoid in chronic liver disease or cirrhosis")
     assert "K70.30" in rec.detail and "Cymbalta" in rec.detail
     # Without the liver disease: no such card (before the fix there was none either way).
     plain = _order_cards(_chart(_mdd(), drafts=(draft,)))
-    assert "order-drug-contraindicated" not in plain
+    assert "order-drug-caution" not in plain
 
 
 # --- finding 8: substance use in remission --------------------------------------------------------

@@ -479,7 +479,8 @@ def test_the_order_card_topic_no_longer_calls_a_label_warning_a_contraindication
     ]
     display = card.source.topic_display or ""
     assert (
-        display == "Drug a condition on record weighs against (label contraindication or warning)"
+        display
+        == "Drug a condition on record rules against (label contraindication or a do-not-use rule)"
     )
     assert "contraindicated" not in display.lower()
 

@@ -61,7 +61,9 @@ def test_a_warning_row_is_never_summarised_as_contraindicated(
         for r in tables.drug_cautions()
     )
     monkeypatch.setattr(tables, "drug_cautions", lambda: rows)
-    card = at_order(chart(*depressed(), _cirrhosis(), drafts=(drafted(DULOXETINE_60),)))[CARD]
+    card = at_order(chart(*depressed(), _cirrhosis(), drafts=(drafted(DULOXETINE_60),)))[
+        "order-drug-caution"
+    ]
     assert len(f"Duloxetine: {LONG_AVOID}") > 140  # the last resort is what is said
     assert card.summary == (
         "Duloxetine: a condition on record weighs against it (Unspecified cirrhosis of liver)"
