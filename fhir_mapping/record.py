@@ -659,6 +659,11 @@ class FindingKind(StrEnum):
     # Read by services/rules/adjunct_harm.py (services/data/adjunct_harms.csv).
     ARRHYTHMIA = "arrhythmia"
     THYROTOXICOSIS = "thyrotoxicosis"
+    # Coronary artery disease or angina (ICD-10-CM I25.1x, I20.x; SNOMED CT 53741008): a
+    # liothyronine proposal or order beside it carries the label's caution (Cytomel label 5.1:
+    # lower starting doses in cardiovascular disease; session 14 task A3,
+    # services/thyroid_hormone_cautions.py).
+    CORONARY_DISEASE = "coronary-disease"
     TARDIVE_DYSKINESIA = "tardive-dyskinesia"
     AKATHISIA = "akathisia"
     # Diabetes mellitus coded (ICD-10-CM E10.x, E11.x; SNOMED CT 44054006, 46635009): named on

@@ -17,11 +17,12 @@ from fhir_mapping.record import Role
 MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
 # The drugs an MAOI must not meet: antidepressants (serotonergic, noradrenergic), serotonergic
 # opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
-# crisis). Which risk a pair carries is each row's `risk` column.
+# crisis), serotonergic herbal supplements (St John's wort: the Emsam label; session 14 task A3).
+# Which risk a pair carries is each row's `risk` column.
 INTERACTING_KINDS = frozenset(
-    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant"}
+    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant", "herbal"}
 )
-NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant"})
+NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant", "herbal"})
 # CPS 2023 Table 5 (REFERENCE.md 1.7): to or from an irreversible MAOI, 2 weeks. Used for an
 # antidepressant the table does not list (the safer guess), never instead of a listed value.
 _FALLBACK_DAYS = 14
@@ -31,7 +32,7 @@ _FALLBACK_DAYS = 14
 class WashoutRow:
     ingredient: str
     # maoi | rima | maoi-acting | maob | serotonergic | noradrenergic | opioid | antitussive |
-    # stimulant | none
+    # stimulant | herbal | none
     kind: str
     half_life_hours: float | None  # the longest-lived active moiety
     # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, tables, transaminases
+from services import cardiac, cards, tables, thyroid_hormone_cautions, transaminases
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.pathway_options import unverified_mark
@@ -150,6 +150,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         found.append((summary, line))
         basis.append(cite)
         infos += 1
+    # Liothyronine with a cardiac history coded or beside levothyroxine (session 14 task A3):
+    # a warning line for the cardiac rows, information for the replacement one.
+    for thyroid in thyroid_hormone_cautions.cautions(ctx, draft.ingredient):
+        found.append(_thyroid_line(name, thyroid))
+        basis.append(thyroid.row.cite)
+        if not thyroid.row.warning:
+            infos += 1
     if not found:
         return None
     return OrderCheck(
@@ -207,6 +214,28 @@ def _old_mi_line(
         f"- {row['note']} ({mi.display}, {mi.system} {mi.code}{since}). Source: "
         f"{row['cite']}{unverified_mark(row['status'])}.",
         row["cite"],
+    )
+
+
+def _thyroid_line(name: str, caution: thyroid_hormone_cautions.Caution) -> tuple[str, str]:
+    """(summary, detail line) of a thyroid hormone caution row (data/thyroid_hormone_cautions.csv):
+    the coded condition or the replacement taken, named with its code and date."""
+    row = caution.row
+    if caution.finding is not None:
+        # The coded display, else the row's name ("coronary artery disease"): a long display
+        # must not leave the summary without the condition.
+        heads = [f"{name} with {caution.short()} on record", f"{name} with {row.name} on record"]
+        act = "use with caution, start at a lower dose"
+    else:
+        heads = [f"{name} beside {row.what}"]
+        act = "adjust by TSH and free T4, with endocrine input"
+    summary = cards.fit_summary(
+        *(f"{head}: {act} ({row.cite})" for head in heads),
+        *(f"{head}: {act}" for head in heads),
+        f"{name}: {act} ({row.cite})",
+    )
+    return summary, (
+        f"- {row.note} ({caution.basis()}). Source: {row.cite}{unverified_mark(row.status)}."
     )
 
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
-from services import cards, drug_rules, tolerability, trial_count
+from services import cards, drug_rules, thyroid_hormone_cautions, tolerability, trial_count
 from services.acute_risk import SuicideLevel
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
@@ -350,9 +350,17 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         raise_dose(ctx, trial, sections, found)
     sections.append(catatonia.section(ctx))
     for trial in weak:
-        sections.append(below_range_section(ctx, trial))
+        # Liothyronine below its range with a cardiac history coded (before it started: one
+        # after is the adverse-effect card's) or beside levothyroxine (session 14 task A3): the
+        # label's caution named, and with a cardiac history the raise is text, not one click.
+        thyroid = thyroid_hormone_cautions.card_lines(ctx, trial.ingredient)
+        sections.append(" ".join([below_range_section(ctx, trial), *thyroid]))
         suggestion = raise_dose_suggestion(ctx, trial, adjunct=True)
-        if suggestion is not None and not catatonia.holds(ctx, trial.drug_class):
+        if (
+            suggestion is not None
+            and not catatonia.holds(ctx, trial.drug_class)
+            and not thyroid_hormone_cautions.holding(ctx, trial.ingredient)
+        ):
             found.append(suggestion)
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.

@@ -77,6 +77,10 @@ INTERACTING_CLASSES = {
     "antimalarial",
     "azole antifungal",
     "cholinesterase inhibitor",
+    # Session 14 task A3: levothyroxine, named beside a liothyronine proposal or order, and
+    # Nuedexta (dextromethorphan/quinidine) for its MAOI, QT and CYP2D6 pairs.
+    "thyroid hormone replacement",
+    "NMDA antagonist/CYP2D6 inhibitor (pseudobulbar affect)",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {

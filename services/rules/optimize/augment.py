@@ -18,6 +18,7 @@ from services import (
     lab_safety,
     pathway_options,
     renal_doses,
+    thyroid_hormone_cautions,
     trial_dates,
 )
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
@@ -173,6 +174,11 @@ def augment_section(
         listing = f": {', '.join(_with_monitoring(others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
+    # Liothyronine named with a cardiac history coded or beside levothyroxine (session 14 task
+    # A3): the label's caution, and with a cardiac history no one-click order of it anywhere on
+    # the card (services/thyroid_hormone_cautions.py).
+    for drug in offered:
+        lines.extend(thyroid_hormone_cautions.card_lines(ctx, drug))
     # The labels' renal limits of the adjuncts offered, at the latest eGFR (review 11 finding 1).
     # Their names, never the rendered lines: those also name what was left out and the drugs
     # taken now (bupropion "not listed" beside thioridazine was given a renal limit as if offered).
