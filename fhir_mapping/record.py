@@ -661,7 +661,7 @@ class FindingKind(StrEnum):
     THYROTOXICOSIS = "thyrotoxicosis"
     # Coronary artery disease or angina (ICD-10-CM I25.1x, I20.x; SNOMED CT 53741008): a
     # liothyronine proposal or order beside it carries the label's caution (Cytomel label 5.1:
-    # lower starting doses in cardiovascular disease; session 14 task A3,
+    # lower starting doses in cardiovascular disease;
     # services/thyroid_hormone_cautions.py).
     CORONARY_DISEASE = "coronary-disease"
     TARDIVE_DYSKINESIA = "tardive-dyskinesia"

@@ -1,4 +1,4 @@
-"""Cautions of a thyroid hormone proposed or drafted as augmentation (session 14 task A3):
+"""Cautions of a thyroid hormone proposed or drafted as augmentation:
 liothyronine (T3) with a cardiac history coded, or beside thyroid hormone replacement already
 taken (data/thyroid_hormone_cautions.csv).
 

@@ -150,7 +150,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         found.append((summary, line))
         basis.append(cite)
         infos += 1
-    # Liothyronine with a cardiac history coded or beside levothyroxine (session 14 task A3):
+    # Liothyronine with a cardiac history coded or beside levothyroxine:
     # a warning line for the cardiac rows, information for the replacement one.
     for thyroid in thyroid_hormone_cautions.cautions(ctx, draft.ingredient):
         found.append(_thyroid_line(name, thyroid))

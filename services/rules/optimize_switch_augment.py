@@ -351,7 +351,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     sections.append(catatonia.section(ctx))
     for trial in weak:
         # Liothyronine below its range with a cardiac history coded (before it started: one
-        # after is the adverse-effect card's) or beside levothyroxine (session 14 task A3): the
+        # after is the adverse-effect card's) or beside levothyroxine: the
         # label's caution named, and with a cardiac history the raise is text, not one click.
         thyroid = thyroid_hormone_cautions.card_lines(ctx, trial.ingredient)
         sections.append(" ".join([below_range_section(ctx, trial), *thyroid]))
