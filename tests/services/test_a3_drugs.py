@@ -31,7 +31,7 @@ from tests.services.test_order_safety import (
 
 pytestmark = pytest.mark.real_drug_table
 
-CAUTION = "order-drug-contraindicated"
+CAUTION = "order-drug-caution"  # a caution, not a label contraindication
 INTERACTION = "order-drug-interaction"
 MAOI = "order-maoi-interaction"
 OPTIMISE = "optimize-switch-augment"
