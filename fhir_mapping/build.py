@@ -61,6 +61,8 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
+from fhir_mapping.scale_lookalike import may_name_scale
+from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
 
 Resource = Mapping[str, Any]
 
@@ -421,7 +423,7 @@ def build_record(
             ),
         }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
-    lookalikes: list[Resource] = []  # Observations named PHQ-9 that no reader took
+    lookalikes: list[Resource] = []  # Observations named PHQ-9 or another scale, no reader took
     administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
     pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
     vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
@@ -462,8 +464,9 @@ def build_record(
             if reads is _NO_READER:
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
-                # in silence: its total and item 9 are not known (phq9_lookalike.py).
-                if may_name_phq9(resource):
+                # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
+                # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
+                if may_name_phq9(resource) or may_name_scale(resource):
                     lookalikes.append(resource)
                 continue
             scale, lab, screen = reads
@@ -489,6 +492,7 @@ def build_record(
 
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
+        gaps.extend(observation_gaps_named_scale(lookalikes, as_of=as_of))
     drafts = read_draft_orders(draft_resources)
     events, medication_gaps = medication_events(
         medication_resources,

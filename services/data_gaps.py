@@ -25,6 +25,7 @@ from importlib import resources
 from fhir_mapping.gaps import describe, noun
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
+from fhir_mapping.scale_lookalike import unread_scale
 from services import cards, transaminases
 from services.recommendation import Recommendation
 
@@ -98,12 +99,17 @@ def annotate(
     if not record.gaps:
         return tuple(recommendations)
     out: list[Recommendation] = []
-    reported: set[DataGap] = set()
+    # Other scales' results under a local code that no conclusion could rest on: listed on no
+    # card and raising none (--explain still names them).
+    quiet = _unread_scales_without_effect(record)
+    reported: set[DataGap] = set(quiet)
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
     liver = _liver_tests_matter(record)
     for rec in recommendations:
         gaps = _shown(record.gaps_in(*_domains(rec.topic, liver)))
+        if quiet:
+            gaps = tuple([g for g in gaps if g not in quiet])
         if not gaps:
             out.append(rec)
             continue
@@ -117,6 +123,26 @@ def annotate(
     if unreported:
         out.append(_card(record, unreported))
     return cards.ordered(out)
+
+
+def _unread_scales_without_effect(record: PatientRecord) -> frozenset[DataGap]:
+    """The results named another depression scale that were not read (fhir_mapping/
+    scale_lookalike.py) when none of them could change a conclusion. Another scale is read only
+    where the PHQ-9 is missing: it documents the TMS severity when no PHQ-9 total is on record
+    (services/tms_severity.py), and judges a course with no PHQ-9 on treatment
+    (fhir_mapping/score_windows.py). So they matter while no PHQ-9 total is on record, or while
+    a course's outcome is not a PHQ-9 pair (judged on another scale, or not measured: an unread
+    MADRS may be its outcome). Otherwise every conclusion rests on PHQ-9 totals, and listing
+    them on each card would be noise."""
+    unread = [g for g in record.gaps if unread_scale(g) is not None]
+    if not unread:
+        return frozenset()
+    latest = record.latest_phq9()
+    if latest is None or latest.value is None:
+        return frozenset()
+    if any(t.outcome_scale != "PHQ-9" or t.outcome_unmeasured for t in record.trials):
+        return frozenset()
+    return frozenset(unread)
 
 
 def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
@@ -155,8 +181,29 @@ def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
 def no_phq9_words(record: PatientRecord) -> str:
     """How a card says that no PHQ-9 total was read: "no PHQ-9 on record", or, while resources
     named PHQ-9 could not be read (`unrecognised_phq9`), "no PHQ-9 that could be read", since
-    the first would claim more than the record shows."""
-    return "no PHQ-9 that could be read" if unrecognised_phq9(record) else "no PHQ-9 on record"
+    the first would claim more than the record shows. Results named another depression scale
+    that could not be read follow in brackets ("no PHQ-9 on record (2 MADRS-like scores under a
+    local code not read)"): without a PHQ-9 such a score is what would document the severity
+    (services/tms_severity.py), so the card names it rather than leave it to the gap list."""
+    words = "no PHQ-9 that could be read" if unrecognised_phq9(record) else "no PHQ-9 on record"
+    unread = unread_scales_text(record)
+    return f"{words} ({unread})" if unread else words
+
+
+def unread_scales_text(record: PatientRecord) -> str:
+    """ "2 MADRS-like scores and 1 HAM-D-like score under a local code not read": the results
+    named another depression scale that could not be read (fhir_mapping/scale_lookalike.py),
+    counted by scale in the order first met; "" when there are none."""
+    if not record.gaps:  # most charts: nothing to look for
+        return ""
+    counts: dict[str, int] = {}
+    for gap in record.gaps_in(DataDomain.SCORES):
+        if (name := unread_scale(gap)) is not None:
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return ""
+    counted = " and ".join(_count(n, f"{name}-like score") for name, n in counts.items())
+    return f"{counted} under a local code not read"
 
 
 def _count(count: int, noun: str) -> str:

@@ -7,7 +7,7 @@ from functools import cache
 from operator import attrgetter
 
 from fhir_mapping.record import DataDomain, PatientRecord, Score
-from services import data_gaps
+from services import data_gaps, tms_severity
 from services.packet.html import (
     cell_openings,
     class_attr,
@@ -51,10 +51,15 @@ def band_text(score: Score) -> str:
 
 
 def latest_phq9_text(record: PatientRecord) -> str:
-    latest = record.latest_phq9()
+    """The packet's "Latest" severity: the score the TMS card read severity from
+    (tms_severity.severity_score: the latest PHQ-9, else another validated scale's latest
+    total), named with its scale ("MADRS 31 (moderate) on 3 June 2025"). A chart measured only
+    with the MADRS read "no PHQ-9 on record" here while its card cited the MADRS: a reviewer
+    would see no severity documented for a referral that rests on one."""
+    latest = tms_severity.severity_score(record, record.latest_phq9())
     if latest is None or latest.value is None:
         return data_gaps.no_phq9_words(record)
-    return f"PHQ-9 {latest.value} ({band_text(latest)}) on {day_text(latest.date)}"
+    return f"{latest.instrument} {latest.value} ({band_text(latest)}) on {day_text(latest.date)}"
 
 
 _ORDER = attrgetter("date", "instrument")

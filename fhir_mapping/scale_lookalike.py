@@ -1,0 +1,134 @@
+"""Results that look like another depression scale but cannot be read as one: DataGaps, never
+scores.
+
+The MADRS, HAM-D17, QIDS-SR16 and BDI-II judge a course that has no PHQ-9 (scale_outcomes.py) and
+document the severity the TMS rule asks for when no PHQ-9 is on record (services/tms_severity.py).
+An Epic flowsheet row holding one of their totals under the site's local code only
+(`urn:oid:1.2.840.114350...`, ../shared/fhir/vendor/README.md trap 8) is not read until the
+site's codes are configured (`[codes]`, site_codes.py). Left out in silence, a course measured
+only that way reads "no score on treatment" and the TMS card "no PHQ-9 on record", with nothing
+said of the scores on the chart. So each such Observation is a DataGap whose reason names the
+scale ("named MADRS under a local code ..."); services/data_gaps.py lists it where it could change
+a conclusion, and --explain always.
+
+"Looks like" is text only, as for the PHQ-9 (phq9_lookalike.py): the Observation's `code.text`
+or a coding display names a scale of data/scale_lookalike_terms.csv as a whole word ("MADRS Total
+Score", "R BDI-II TOTAL", "Hamilton Depression"), and the mention is not negated (the NegEx-style
+reading of data/text_negations.csv that the safety screen uses: "MADRS not done? - no", "no BDI
+today"). A resource that names a PHQ-9 is phq9_lookalike.py's, not this module's. Nothing here
+reads a value: the code is not identified, so a number under it is never a score.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
+from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.tms_safety import negated, normalise_text
+
+Resource = Mapping[str, Any]
+
+# The reason's words (reasons go to the logs: the scale's name, no patient data). One reason per
+# scale, so a card's "Data not read" section has one line per scale, counted.
+_PREFIX = "named "
+_SUFFIX = (
+    " under a local code this service does not know; a site code can be configured; "
+    "its value is not read as a score"
+)
+
+# Observation statuses that are results (scores.py reads the same three).
+_RESULT = frozenset({"final", "amended", "corrected"})
+
+
+@cache
+def _terms() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(whole-word pattern over `normalise_text` output, instrument) per term, longest first."""
+    text = resources.files("fhir_mapping").joinpath("data/scale_lookalike_terms.csv")
+    rows = [
+        (normalise_text(row["term"]), row["instrument"])
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    ]
+    rows.sort(key=lambda row: len(row[0]), reverse=True)
+    return tuple((re.compile(r"\b" + re.escape(term) + r"\b"), name) for term, name in rows)
+
+
+@cache
+def _first_look() -> re.Pattern[str]:
+    """Every term at once: `may_name_scale`'s one search (issue 14: most unread Observations
+    are not scales, and reject with it)."""
+    return re.compile("|".join(pattern.pattern for pattern, _ in _terms()))
+
+
+def instruments() -> frozenset[str]:
+    """The scale names a gap of this module can carry ("MADRS", "HAM-D", "QIDS", "BDI")."""
+    return frozenset(name for _, name in _terms())
+
+
+def _texts(resource: Resource) -> list[str]:
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return []
+    texts = [concept.get("text")]
+    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
+    return [t for t in texts if isinstance(t, str) and t.strip()]
+
+
+def may_name_scale(resource: Resource) -> bool:
+    """A cheap first look for build_record, asked of the Observations no reader took: whether a
+    text or display mentions a scale of the table at all (negation not read). Never False where
+    `scale_named` is not None."""
+    look = _first_look()
+    return any(look.search(normalise_text(t)) for t in _texts(resource))
+
+
+def scale_named(resource: Resource) -> str | None:
+    """The scale an Observation's code text or displays name, not negated ("MADRS"), else None;
+    the first text naming one wins (`code.text`, then the displays in order)."""
+    for raw in _texts(resource):
+        text = normalise_text(raw)
+        for pattern, instrument in _terms():
+            if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
+                return instrument
+    return None
+
+
+def scale_reason(instrument: str) -> str:
+    """ "named MADRS under a local code this service does not know; ...": the gap's reason."""
+    return f"{_PREFIX}{instrument}{_SUFFIX}"
+
+
+def unread_scale(gap: DataGap) -> str | None:
+    """The scale of a gap of this module ("MADRS"), else None."""
+    reason = gap.reason
+    if not (reason.startswith(_PREFIX) and reason.endswith(_SUFFIX)):
+        return None
+    name = reason[len(_PREFIX) : -len(_SUFFIX)]
+    return name if name in instruments() else None
+
+
+def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
+    """The Observations among `observations` (those no reader took) that name another depression
+    scale and are results: final / amended / corrected, not dated after as-of (an undated one
+    counts: its date is unknown, not later). One named PHQ-9 is left to phq9_lookalike.py."""
+    gaps: list[DataGap] = []
+    for resource in observations:
+        if resource.get("status") not in _RESULT:
+            continue
+        instrument = scale_named(resource)
+        if instrument is None or observation_looks_like_phq9(resource):
+            continue
+        day = effective_date(resource)
+        if day is not None and day > as_of:
+            continue
+        rid = resource.get("id")
+        source = SourceRef("Observation", rid) if isinstance(rid, str) and rid else None
+        gaps.append(DataGap(DataDomain.SCORES, scale_reason(instrument), source, date=day))
+    return gaps
