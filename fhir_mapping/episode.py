@@ -23,7 +23,7 @@ enough trials?" questions that lead to TMS):
       of the `episode_recovery_months` before it below that cut-off, or none of them at
       `relapse_phq9_at_least` (no score there at all: the clinician's word stands). After a
       stated end, the episode starts at the earliest of rule 2's date and the new onset.
-      One reading of a depression Condition's onset (wave 4 K4 item 2): the onset's first day
+      One reading of a depression Condition's onset (review 11 wave 4): the onset's first day
       (Finding.onset) decides whether the diagnosis may have begun on or before the abatement
       (then it ran through it: a recode, no stated end) and whether the first sign comes
       within `episode_recovery_months`; each the reading that keeps the trials. Only a
@@ -245,7 +245,7 @@ def _start_after(
     if stated_end:
         # Rule 1c: the new Condition's onset dates the episode it states (REFERENCE.md 2.1:
         # Maudsley duration from Condition.onset of the current episode), unless rule 2's date
-        # is earlier (a relapse PHQ-9 before the new diagnosis: wave 4 K4 item 2).
+        # is earlier (a relapse PHQ-9 before the new diagnosis: review 11 wave 4).
         candidates = [latest for first, latest in _onsets(findings) if first > point]
         if dated is not None:
             candidates.append(dated)

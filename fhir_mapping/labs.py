@@ -271,7 +271,7 @@ _UPPER_BOUNDS = frozenset({"<", "<="})
 
 
 def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | None]:
-    """(number, unit, comparator) of a result or of a component (wave 4 K4 item 3: one reader
+    """(number, unit, comparator) of a result or of a component (review 11 wave 4: one reader
     for both, so a component QTc "> 450" stays a bound, never exactly 450): the valueQuantity
     with its comparator; with none, a value of `test` sent as text (lab_text.py: "512 ms
     (prolonged)"), else a bound sent as text (an eGFR ">60", Epic-style). A comparator outside

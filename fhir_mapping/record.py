@@ -650,9 +650,9 @@ class FindingKind(StrEnum):
     HEART_FAILURE = "heart-failure"
     # An old (healed) myocardial infarction (ICD-10-CM I25.2; SNOMED 1755008): the tricyclic
     # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
-    # order (services/order_checks/cautions.py; task L1), never the acute-MI contraindication.
+    # order (services/order_checks/cautions.py), never the acute-MI contraindication.
     OLD_MI = "old-mi"
-    # Adverse effects of a running augmenting agent (session 13 task F2; review 13 U2, U3, W9):
+    # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);
     # tardive dyskinesia and akathisia with an antipsychotic running (the antipsychotic labels).
@@ -685,7 +685,7 @@ class Finding:
     # Review 10 recheck R7: the onset as written when it is a partial date ("2024", "2024-05");
     # `onset` is then its first day, which is not on record. None when the onset states its day.
     onset_written: str | None = None
-    # Session 13 task G1 (recheck 13 n04): the Condition's state on the as-of date as
+    # Recheck 13 n04: the Condition's state on the as-of date as
     # context._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),
     # and its abatement date when one is on record, so a finding kept after it resolved
     # (counts_when_resolved: tardive dyskinesia) is said as history, not as a current effect.

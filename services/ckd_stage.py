@@ -1,4 +1,4 @@
-"""CKD stage 4 or 3 coded with no eGFR on record (session 12 H1; `CkdStage`).
+"""CKD stage 4 or 3 coded with no eGFR on record (`CkdStage`).
 
 The stage's eGFR range (data/ckd_stages.csv, KDIGO) is placed against each label: the lowest band
 it overlaps (stage 4, 15-29: duloxetine's "avoid below 30"); a band covering only part of the

@@ -1,4 +1,4 @@
-"""Dialysis documented only as Procedures (session 12 H1; `dialysis_sessions`).
+"""Dialysis documented only as Procedures (`dialysis_sessions`).
 
 Synthea writes haemodialysis as SNOMED 302497006 Procedures, Epic and Oracle send CPT 90935/90937
 (haemodialysis), 90945/90947 (other dialysis) or 90960-90970 (monthly ESRD services); a patient

@@ -384,7 +384,7 @@ def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> l
             worst = max(named, key=lambda r: r.high or 0.0)
             drugs = sorted({d for r in named for d in r.drugs if d in offered})
             # "citalopram, escitalopram and mirtazapine": three once mirtazapine has its own
-            # caution line (task L1).
+            # caution line.
             listed = ", ".join(drugs[:-1]) + f" and {drugs[-1]}" if len(drugs) > 1 else drugs[0]
             lines.append(f"QTc {text(qtc)}, above {worst.bounds()}: {listed} prolong it.")
     return lines

@@ -193,8 +193,8 @@ class PathwayFacts:
 
     @property
     def pmdd_only(self) -> bool:
-        """Premenstrual dysphoric disorder coded (F32.81) and no depression diagnosis beside it
-        (session 13 L3 item 1). PMDD is not a major depressive episode: its symptoms are confined
+        """Premenstrual dysphoric disorder coded (F32.81) and no depression diagnosis beside it.
+        PMDD is not a major depressive episode: its symptoms are confined
         to the luteal phase, and an SSRI given for it (often in the luteal phase only) is not an
         antidepressant trial for depression. A high PHQ-9 there asks whether a major depressive
         episode is present, not for the next TRD step: the safer reading holds the switch,

@@ -88,7 +88,7 @@ def run_rules(
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # An adverse effect of a running augmenting agent: T3 with thyrotoxicosis or AF, an
-    # antipsychotic with tardive dyskinesia or akathisia (session 13 task F2).
+    # antipsychotic with tardive dyskinesia or akathisia.
     found.append(adjunct_harm.rule(ctx))
     # A strongly anticholinergic antidepressant running at >= 65 (review 11 finding 1).
     found.append(older_adult_anticholinergic.rule(ctx))

@@ -12,8 +12,8 @@ live in modules named for what they hold; this one ties them together and re-exp
 - egfr_reading.py: the eGFR compared (`Egfr`, `latest`; old ones named old, "< 60" placed in the
   worst band it could fall in) and an eGFR that cannot be compared (`unread`);
 - kidney_failure.py: dialysis or kidney failure coded, read as the labels' ESRD band;
-- dialysis_sessions.py: dialysis documented only as Procedures (session 12 H1);
-- ckd_stage.py: CKD stage 4 or 3 coded with no eGFR on record (session 12 H1).
+- dialysis_sessions.py: dialysis documented only as Procedures;
+- ckd_stage.py: CKD stage 4 or 3 coded with no eGFR on record.
 
 The order `reading` applies (review 11 G1): on dialysis (coded, or a recent dialysis Procedure)
 the label's ESRD band applies whatever the eGFR; a kidney transplant coded after every dialysis

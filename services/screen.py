@@ -58,7 +58,7 @@ DECIDES = (
     "adherence-review",
     "psychotherapy",
     "measurement-based-care",
-    "phq9-item9-unanswered",  # the measurement card while item 9 is unanswered (task K1)
+    "phq9-item9-unanswered",  # the measurement card while item 9 is unanswered
     "diagnosis-review",
 )
 

@@ -13,7 +13,7 @@ result has since put back above the line, with the SSRI or SNRI running when it 
 any, and the result since. Facts and the row's own warning only ("can lower it again"): no advice
 beyond what the row says.
 
-A documented low-sodium reaction (session 12: a stop reason, allergy or adverse event naming
+A documented low-sodium reaction (a stop reason, allergy or adverse event naming
 hyponatraemia or SIADH, fhir_mapping.intolerance.says_low_sodium) is said too, whatever its date:
 the lab window is for a result's currency, but a drug-associated hyponatraemia is a risk factor
 for the next drug of those classes however long ago it was (`reaction_line`).

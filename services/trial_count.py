@@ -83,8 +83,8 @@ def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, s
     """The failed trials (PathwayFacts.failed_trials) as every card counts them, with and without
     their names: "2 adequate trials failed (sertraline, venlafaxine), sertraline to confirm";
     "1 adequate trial failed (venlafaxine), 1 stopped unmeasured (sertraline)"; "1 trial stopped
-    (sertraline, response not measured)". The short form keeps every mark (session 13 L3 item 2:
-    a summary that falls back to it must not drop one)."""
+    (sertraline, response not measured)". The short form keeps every mark (a summary
+    that falls back to it must not drop one)."""
     measured = [t for t in trials if not t.outcome_inferred]
     inferred = [t for t in trials if t.outcome_inferred]
     n, m = len(measured), len(inferred)

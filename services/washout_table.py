@@ -17,7 +17,7 @@ from fhir_mapping.record import Role
 MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
 # The drugs an MAOI must not meet: antidepressants (serotonergic, noradrenergic), serotonergic
 # opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
-# crisis), serotonergic herbal supplements (St John's wort: the Emsam label; session 14 task A3).
+# crisis), serotonergic herbal supplements (St John's wort: the Emsam label).
 # Which risk a pair carries is each row's `risk` column.
 INTERACTING_KINDS = frozenset(
     {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant", "herbal"}

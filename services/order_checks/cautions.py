@@ -173,7 +173,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
 
 @cache
 def _cardiac_cautions() -> tuple[dict[str, str], ...]:
-    """data/cardiac_cautions.csv: the caution lines of a cardiac history (old MI: task L1)."""
+    """data/cardiac_cautions.csv: the caution lines of a cardiac history (an old MI)."""
     return tuple(tables._rows("cardiac_cautions.csv"))
 
 

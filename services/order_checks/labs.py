@@ -357,7 +357,7 @@ def _qtc_compared(
 def _with_partners(
     ctx: RuleContext, draft: DraftOrder, found: OrderCheck | None
 ) -> OrderCheck | None:
-    """The QTc card with the other QT-prolonging drugs running named (task L1; review 12 c3:
+    """The QTc card with the other QT-prolonging drugs running named (review 12 c3:
     citalopram 40 mg with ondansetron and a QTc of 478 ms): the combination is the risk factor
     (Wenzel-Seifert 2011, as the chart-open card says), so a caution-line card with one of them
     running is a warning, not information. Each drug with why it is listed."""

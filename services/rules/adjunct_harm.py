@@ -1,5 +1,5 @@
-"""patient-view: an adverse effect of a running augmenting agent on record (session 13 task F2;
-review 13 U2, U3, W9).
+"""patient-view: an adverse effect of a running augmenting agent on record (review 13 U2,
+U3, W9).
 
 Before, the optimise card read these charts as "the adjunct may be working": a woman of 67 on
 liothyronine since April with atrial fibrillation and thyrotoxicosis coded and a TSH of 0.02 got
@@ -17,7 +17,7 @@ dyskinesia". Here, on chart open, each pair of data/adjunct_harms.csv:
   dyskinesia or akathisia coded (the labels: consider discontinuation with tardive dyskinesia;
   akathisia common in adjunctive MDD trials). A tardive dyskinesia coded resolved or inactive
   (Finding.state; it counts when resolved: it may recur on re-exposure) is its own row, a history
-  (recheck 13 n04, session 13 task G1: a TD resolved in 2018, before aripiprazole started in 2025,
+  (recheck 13 n04: a TD resolved in 2018, before aripiprazole started in 2025,
   was said as a current effect, "consider reducing or stopping it"): "History of tardive
   dyskinesia (resolved 2018, before aripiprazole) ...: watch for recurrence (AIMS)". Still a
   warning (the drug class that can bring it back runs now), but it does not hold every proposal:
@@ -425,7 +425,7 @@ def _orders_antipsychotic(suggestion: Suggestion) -> bool:
 
 def hold_antipsychotics(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
     """`recs` with the optimise card's antipsychotic proposals (an adjunct, a higher dose) as
-    text while tardive dyskinesia is coded in any state (recheck 13 n05, session 13 task G1): an
+    text while tardive dyskinesia is coded in any state (recheck 13 n05): an
     antipsychotic re-exposes the patient to the class that can cause it, and the choice is made
     with that in view, not in one click. Non-antipsychotic proposals stay one click. Not tied to
     a card: with no antipsychotic running there is none, and a snooze must not lift it."""

@@ -208,10 +208,10 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
 
 def _pmdd_only(ctx: RuleContext) -> Item | None:
     """PMDD coded and no depression diagnosis (PathwayFacts.pmdd_only) while the latest PHQ-9 is
-    in a depression band: assess for a major depressive episode before any TRD step (session 13
-    L3 item 1). PMDD's symptoms are confined to the luteal phase (DSM-5), so a score taken then
-    is not a diagnosis of MDD, and the SSRI given for it is no depression trial; the other
-    pathway cards hold (patient_view.PMDD_ONLY_RULES)."""
+    in a depression band: assess for a major depressive episode before any TRD step. PMDD's
+    symptoms are confined to the luteal phase (DSM-5), so a score taken then is not a diagnosis
+    of MDD, and the SSRI given for it is no depression trial; the other pathway cards hold
+    (patient_view.PMDD_ONLY_RULES)."""
     facts = ctx.facts
     latest = facts.latest_phq9
     if not facts.pmdd_only or latest is None or latest.value is None:
@@ -288,7 +288,7 @@ def _medical(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list
     taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
     if tsh is not None and taking is not None:
         # A low TSH taken on liothyronine is the drug's effect, not a thyroid cause of the
-        # depression (session 13 task F2, review 13 U2): said as such, an information line that
+        # depression (review 13 U2): said as such, an information line that
         # never asks to confirm the diagnosis; the adverse-effect card says what to do.
         value = "" if tsh.value is None else f" {tsh.value:g}"
         items.append(

@@ -11,7 +11,7 @@ lithium order. Here, on chart open:
   course says nothing of this dose) above the lithium-high row (NICE NG222: a level for
   augmentation should not exceed 1.0 mmol/L), or above the lithium-target row (CANMAT 2023 Table
   7.2: 0.5-0.8 mmol/L for augmentation) with a drug that raises the level started after the level
-  was taken (recheck 13 n01/n03, session 13 task G1: 0.9 mmol/L in a stable responder got "hold or
+  was taken (recheck 13 n01/n03: 0.9 mmol/L in a stable responder got "hold or
   reduce" and held every one-click, yet it is inside the usual therapeutic range; hold/reduce
   there risks relapse). Between the target and 1.0 with nothing new, no card: the optimise card's
   lithium line already says "above the 0.5-0.8 mmol/L target". A raising drug started since the

@@ -21,7 +21,7 @@ its suicide item is unknown, so it keeps the card even beside another scale. Rec
 brings the card (warning) whatever the interval, with or without a trial running: "PHQ-9 on
 2025-05-28: item 9 unanswered - ask it today".
 
-Snoozes (task K1): while item 9 is unanswered the card is issued under a topic of its own,
+Snoozes: while item 9 is unanswered the card is issued under a topic of its own,
 ITEM9_TOPIC (data/topics.csv: not snoozable, as the suicide-risk card). Under the routine topic it
 carried the pathway's fingerprint (failed trials, the band of the latest PHQ-9 total), which an
 incomplete panel does not change: a "repeat the PHQ-9" card snoozed last week hid the unasked
@@ -265,7 +265,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             text="PHQ-9 to measure response to the current antidepressant",
         )
     # The outcome line names the current trial's pair when another scale judged it: the line
-    # replacing the trials table does not say it again (recheck 13-2, task K2).
+    # replacing the trials table does not say it again (recheck 13-2).
     named = (trial,) if _names_other_scale(trial) else ()
     trials = cards.trials_evidence(ongoing, ctx.policy.mapping, ctx.record, named=named)
     # With no total read and PHQ-9s not recognised, the shared scores section ("no PHQ-9 on

@@ -325,7 +325,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         return psychotic_depression(ctx)
     low = subtherapeutic(ctx)
     # An adjunct with an adverse effect on record (liothyronine with AF, an antipsychotic with
-    # tardive dyskinesia: rules/adjunct_harm.py, session 13 task F2) is not waited on ("repeat
+    # tardive dyskinesia: rules/adjunct_harm.py) is not waited on ("repeat
     # the PHQ-9, it may be working"), judged as responding or raised: its own card says to
     # review, reduce or stop it.
     harmed = adjunct_harm.harmed_ingredients(ctx)

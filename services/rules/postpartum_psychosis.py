@@ -268,7 +268,7 @@ def perinatal_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None
     """A later pregnancy on record now (`pregnant_now`), else the birth of the postnatal year
     as-of falls in (Population.delivery) when it is later than the past puerperal psychosis
     (either undated: the safer reading): the weeks after that birth are the time of highest risk
-    of a recurrence, so "before any later pregnancy" would be too late (session 12: a resolved
+    of a recurrence, so "before any later pregnancy" would be too late (as it was for a resolved
     F53.1 with a delivery three weeks ago). An entry still active beside such a birth is read as
     the current emergency (acute_risk.puerperal_history), not here."""
     pregnancy = pregnant_now(ctx, past)

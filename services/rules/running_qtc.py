@@ -96,7 +96,7 @@ def _why_listed(taking: Taking, drug_class: str) -> str | None:
 def running_beside(ctx: RuleContext, ingredient: str) -> tuple[QtDrug, ...]:
     """The running QT-prolonging drugs other than `ingredient`, for the QTc card of an order of
     it (services/order_checks/labs.py): citalopram drafted with ondansetron running is the
-    combination the chart-open card names (task L1), so the order names it too."""
+    combination the chart-open card names, so the order names it too."""
     found: list[QtDrug] = []
     for taking, drug_class in running_cautions.running(ctx):
         if taking.ingredient == ingredient:

@@ -251,7 +251,7 @@ def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str
         n = len(group)
         text = f"{n} {'trial' if n == 1 else 'trials'} not tolerated"
         said = cards.reported_note(group)
-        # The short form keeps the self-reported mark (session 13 L3 item 2).
+        # The short form keeps the self-reported mark.
         return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
 
     if not other:

@@ -1,4 +1,4 @@
-"""Charts for review 13 W10 / W11 (task F5): escitalopram 20 mg from 2025-01-06, measured with a
+"""Charts for review 13 W10 / W11: escitalopram 20 mg from 2025-01-06, measured with a
 depression scale other than the PHQ-9, as US EHRs send it: US Core survey Observations, BDI-II
 under LOINC 89209-1, MADRS / HAM-D17 / QIDS-SR16 under the project codes a site maps its own
 flowsheet rows to (`[codes]`: data/observation_codes.csv), each validated with fhir.resources R4B."""

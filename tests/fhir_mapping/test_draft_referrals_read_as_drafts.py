@@ -1,4 +1,4 @@
-"""A draft TMS ServiceRequest is read as a draft (review 11 wave 4, K3 item 1).
+"""A draft TMS ServiceRequest is read as a draft (review 11 wave 4).
 
 The order hooks check a draft TMS order against the TMS exclusions on record
 (services/order_checks/tms_draft.py). The drafts used to be read with the filter for the chart's

@@ -48,7 +48,7 @@ INTERACTING_CLASSES = {
     "antioestrogen",
     "muscle relaxant",
     "hypnotic (melatonin agonist)",
-    # Drugs that raise lithium levels (task H1: drug_interactions.csv lithium-* rows), and
+    # Drugs that raise lithium levels (review 7 leftover: drug_interactions.csv lithium-* rows), and
     # pimozide / thioridazine, antipsychotics recognised for their contraindicated pairs.
     "NSAID",
     "ACE inhibitor",
@@ -69,7 +69,7 @@ INTERACTING_CLASSES = {
     "methylxanthine bronchodilator",
     "CYP3A4 inducer",
     # Non-psychiatric drugs with a known risk of torsades, read beside an antidepressant with a
-    # QTc line (task L1: services/data/qt_drugs.csv).
+    # QTc line (services/data/qt_drugs.csv).
     "antiemetic",
     "antiarrhythmic",
     "fluoroquinolone",
@@ -77,7 +77,7 @@ INTERACTING_CLASSES = {
     "antimalarial",
     "azole antifungal",
     "cholinesterase inhibitor",
-    # Session 14 task A3: levothyroxine, named beside a liothyronine proposal or order, and
+    # Levothyroxine, named beside a liothyronine proposal or order, and
     # Nuedexta (dextromethorphan/quinidine) for its MAOI, QT and CYP2D6 pairs.
     "thyroid hormone replacement",
     "NMDA antagonist/CYP2D6 inhibitor (pseudobulbar affect)",
@@ -103,7 +103,7 @@ def test_row_counts_and_roles() -> None:
     # 17 CANMAT 2023 Table 7.2 adjuncts (racemic ketamine IV: review 7 finding 7) + 6 other
     # antipsychotics recognised so a running one is seen (issue 11 item 3: no second
     # antipsychotic is proposed; perphenazine, of the amitriptyline/perphenazine tablets:
-    # session 10 table leftovers).
+    # review 10 table leftovers).
     assert len([d for d in drugs if d.role is Role.AUGMENTATION]) == 23
     assert all(d.ingredient == d.ingredient.lower().strip() for d in drugs)
 

@@ -1,4 +1,4 @@
-"""Rule 1c's readings made one (wave 4 K4 items 1 and 2; fhir_mapping/episode.py).
+"""Rule 1c's readings made one (review 11 wave 4; fhir_mapping/episode.py).
 
 - After a stated end, the episode starts at the earliest of rule 2's date and the new onset: a
   relapse PHQ-9 before the new diagnosis is written dates it (before, the onset won whenever one

@@ -152,7 +152,7 @@ def test_dispense_gaps_refill_gap_and_new_trial_after_26_weeks() -> None:
     assert first.reasons == (InadequacyReason.POOR_ADHERENCE,)
 
     assert (second.start, second.end, second.ongoing) == (date(2025, 4, 1), date(2025, 5, 1), False)
-    # One 30-day fill over a 30-day course: no refill to judge, so no PDC (task H3).
+    # One 30-day fill over a 30-day course: no refill to judge, so no PDC.
     assert second.adherence.status is AdherenceStatus.UNVERIFIED
     assert second.adherence.pdc is None
     assert second.weeks_at_adequate_dose == pytest.approx(30 / 7)

@@ -1,4 +1,4 @@
-"""Task H12 (READ12 10): the article before a drug-class name comes from one small helper, not
+"""READ12 10: the article before a drug-class name comes from one small helper, not
 a letter list inline; a lower-case class word takes "an" by its vowel ("an anticoagulant": the
 old inline list only held capitals, so it said "a anticoagulant")."""
 

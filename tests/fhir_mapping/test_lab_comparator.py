@@ -1,4 +1,4 @@
-"""A QTc bound keeps its comparator wherever the ECG system writes it (wave 4 K4 item 3).
+"""A QTc bound keeps its comparator wherever the ECG system writes it (review 11 wave 4).
 
 Before, only a result's own valueQuantity kept its comparator: an ECG panel's QTc component
 written "> 450 ms" (valueQuantity.comparator, as ECG systems write a value beyond what they

@@ -86,7 +86,7 @@ def test_table_cut_offs_and_sources() -> None:
         "HAM-D17": 7,
         "MADRS": 10,
         "QIDS-SR16": 5,
-        "BDI-II": 13,  # the manual's minimal band (Beck 1996; task J1, recheck 2 m08)
+        "BDI-II": 13,  # the manual's minimal band (Beck 1996; recheck 2 m08)
     }
     assert all(r.response_drop_percent == 50 for r in table.values())
     assert remission_below("MADRS") == 11 and remission_below("PHQ-9") is None

@@ -1,4 +1,4 @@
-"""No PDC for a course the fills cannot judge (task H3, never claim more than the record shows).
+"""No PDC for a course the fills cannot judge (never claim more than the record shows).
 
 One 30-day fill and a 10-day course read "PDC 100 %" and "refills on time": no refill was due, so
 the number said nothing and the words claimed adherence. Now such a course has no PDC; it is

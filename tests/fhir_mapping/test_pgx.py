@@ -144,7 +144,7 @@ def test_a_poor_metabolizer_phenotype_is_read_with_gene_and_date() -> None:
 
 def test_every_answer_of_the_list_is_read_by_its_verified_code() -> None:
     """LA10317-8 is Intermediate and LA10315-2 Ultrarapid (HL7 Genomics Reporting IG value set;
-    the task brief had them the other way round)."""
+    an earlier reading had them the other way round)."""
     for i, kind in enumerate(ANSWERS):
         (result,), _ = read_pgx(
             _valid(phenotype("CYP2D6", kind, date(2024, 8, 1), rid=f"a{i}")), as_of=AS_OF

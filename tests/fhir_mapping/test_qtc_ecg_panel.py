@@ -1,4 +1,4 @@
-"""A QTc sent inside an ECG Observation is read (task H3): the citalopram/escitalopram QTc check
+"""A QTc sent inside an ECG Observation is read: the citalopram/escitalopram QTc check
 no longer stays silent because the ECG system wrote the QTc as a component.
 
 Shapes as ECG systems write them: a 12-lead EKG panel (LOINC 34534-8) or an EKG study (11524-6,

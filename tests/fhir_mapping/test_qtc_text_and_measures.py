@@ -1,4 +1,4 @@
-"""Session 10 (qtc), mapping side: a QTc sent as text is read when it is one number with a unit of
+"""QTc, mapping side: a QTc sent as text is read when it is one number with a unit of
 time; anything else stays a result not read (a gap); an ECG whose QTc is missing keeps what it
 does report, its QT interval and heart rate, as sent (never a QTc computed from them).
 

@@ -1,5 +1,5 @@
 """Mania or hypomania recorded on a course is read wherever on the course it was recorded
-(review 11 wave 4, K3 items 2 and 3).
+(review 11 wave 4).
 
 - A stop reason that says hypomania on an EARLIER order of a course is a bipolar finding even
   when a later order of the same course was stopped for something else: before, the finding read

@@ -1,4 +1,4 @@
-"""Session 10 table leftovers, mapping side.
+"""Review 10 table leftovers, mapping side.
 
 - ICD-10-CM O99.34x "Other mental disorders complicating pregnancy, childbirth and the puerperium":
   the trimester codes (O99.340-O99.343) are a pregnancy, childbirth (O99.344) and the puerperium

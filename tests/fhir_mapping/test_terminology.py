@@ -171,7 +171,7 @@ def test_text(text: str, expected: list[tuple[str, float | None, bool]]) -> None
         {"text": "doxepin 5% cream"},
         {"text": "amitriptyline 2% / ketamine 0.5% topical cream"},
         {"text": "Lithium orotate 5 mg"},
-        # Not on this pathway (lisinopril is read now: it raises lithium levels, task H1).
+        # Not on this pathway (lisinopril is read now: it raises lithium levels).
         rxnorm("308136", "amLODIPine 2.5 MG Oral Tablet"),
         {"text": "atorvastatin 20 mg"},
         {"coding": [{"system": ATC, "code": "C10AA05"}]},

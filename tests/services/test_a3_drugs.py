@@ -1,4 +1,4 @@
-"""Session 14 task A3: liothyronine (T3) with a cardiac history coded before it, levothyroxine
+"""Liothyronine (T3) with a cardiac history coded before it, levothyroxine
 beside T3, Nuedexta (dextromethorphan/quinidine) beside antidepressants, and St John's wort before
 an MAOI.
 
@@ -114,7 +114,7 @@ def test_liothyronine_drafted_without_a_cardiac_history_has_no_caution() -> None
 def test_running_t3_below_range_with_af_coded_before_it_is_not_raised_in_one_click() -> None:
     # Liothyronine 5 µg since 2025-02 (below its 25-50 µg range), AF coded in 2019: the
     # adverse-effect card does not read an arrhythmia from before T3 as its effect, so before
-    # this task the optimise card offered "Raise liothyronine ..." as one click.
+    # the fix the optimise card offered "Raise liothyronine ..." as one click.
     record = chart(
         *depressed(),
         *_sertraline_failed(),

@@ -1,4 +1,4 @@
-"""Session 14 task A5 (audit 13 items 15 and 18): card wording that claimed more than the screen
+"""Audit 13 items 15 and 18: card wording that claimed more than the screen
 or the source shows.
 
 1. "While this card is open, the optimise card's medication proposals are not one click" was said

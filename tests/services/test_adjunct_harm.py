@@ -1,4 +1,4 @@
-"""Session 13 task F2 (review 13 U2, U3, W9): an adverse effect of a running augmenting agent is
+"""Review 13 U2, U3, W9: an adverse effect of a running augmenting agent is
 named on its own card (services/rules/adjunct_harm.py), and the optimise and diagnosis-review
 cards stop reading it as "it may be working", "optimise" or a thyroid cause of the depression.
 
@@ -245,6 +245,6 @@ def test_control_other_movement_and_thyroid_codes_are_not_read_as_them() -> None
 
 def test_every_table_row_names_a_known_harm_and_cites_a_source() -> None:
     for row in adjunct_harm.rows():
-        # A "-history" row reads its kind coded resolved (session 13 task G1).
+        # A "-history" row reads its kind coded resolved.
         assert row.harm == "tsh-low" or FindingKind(row.harm.removesuffix("-history"))
         assert row.cite and row.advice and row.cause

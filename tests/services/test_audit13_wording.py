@@ -1,4 +1,4 @@
-"""Audit 13 (what the clinician reads): WRONG 5-7 and the wording and noise findings (task F9).
+"""Audit 13 (what the clinician reads): WRONG 5-7 and the wording and noise findings.
 
 Each test fails on the code before the change: the label, line or code form it asserts was not
 written then (the comment says what was)."""
@@ -126,7 +126,7 @@ def test_liver_tests_gap_on_patient_view_follows_the_running_drugs() -> None:
     assert "liverTests" in out.detail
 
 
-# --- finding 12 and F9 item 6: codes as clinicians name them ---------------------------------------
+# --- finding 12: codes as clinicians name them ---------------------------------------
 
 
 def test_coding_names_the_system_by_its_label() -> None:

@@ -354,12 +354,12 @@ def test_the_nefazodone_card_cites_the_boxed_warning_and_says_it_as_its_source()
     record = hepatic.chart(
         hepatic.liver(*hepatic.CIRRHOSIS), drafts=(hepatic.drafted(hepatic.NEFAZODONE_200),)
     )
-    card = hepatic.at_order(record)["order-drug-caution"]  # a boxed warning (task A5)
+    card = hepatic.at_order(record)["order-drug-caution"]  # a boxed warning
     assert "Source: Serzone boxed warning." in card.detail
     # The card's source is its basis, the label, not the topic's guideline (before: CANMAT 2023,
     # which says nothing of nefazodone and the liver).
     assert card.source.label == "Serzone boxed warning"
-    # Its DailyMed page (task A5: data/cite_urls.csv; before, no URL).
+    # Its DailyMed page (data/cite_urls.csv; before, no URL).
     assert card.source.url is not None and "dailymed.nlm.nih.gov" in card.source.url
     assert "CANMAT" not in card.detail
 

@@ -38,7 +38,7 @@ def _problem(code: str, display: str, onset: date, status: str = "active") -> di
 
 
 def _contraindicated(cards: dict, topic: str = "order-drug-contraindicated") -> str:
-    # A label caution has its own topic, order-drug-caution (task A5).
+    # A label caution has its own topic, order-drug-caution.
     card = cards[topic]
     assert card.indicator is Indicator.WARNING
     return f"{card.summary}\n{card.detail}"
@@ -57,7 +57,7 @@ def test_an_mi_past_the_recent_window_gives_no_card() -> None:
     old = _problem(
         "I21.4", "Non-ST elevation (NSTEMI) myocardial infarction", date(2024, 5, 1), "resolved"
     )
-    # No contraindication; read as an old MI (task L1): the labels' caution line, information.
+    # No contraindication; read as an old MI: the labels' caution line, information.
     card = order_cards(chart(old, draft=NORTRIPTYLINE_25))["order-drug-caution"]
     assert card.indicator is Indicator.INFO
     assert "contraindicated" not in card.summary.lower() and "I21.4" in card.detail

@@ -1,4 +1,4 @@
-"""Session 13 F4: one count of the failed trials, said the same way on every card.
+"""One count of the failed trials, said the same way on every card.
 
 - Review 13 W7: quetiapine started the same day as escitalopram was a second failed trial; it is
   an augmentation of the escitalopram course (and gets the antipsychotic monitoring line).

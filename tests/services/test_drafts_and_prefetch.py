@@ -313,7 +313,7 @@ def test_an_ehr_answering_the_query_sends_breastfeeding_and_the_lithium_order_ge
     }
     result = evaluate_document(request, hook=hook, as_of=AS_OF, policy=Policy())
     cards: dict[str, Recommendation] = {r.topic: r for r in result.evaluation.recommendations}
-    card = cards["order-drug-caution"]  # a caveat, not a contraindication (task A5)
+    card = cards["order-drug-caution"]  # a caveat, not a contraindication
     assert card.summary == (
         "Lithium: not recommended while breastfeeding (passes into milk); if breastfed, monitor "
         "the infant (Exclusively breastfeeding on record)"

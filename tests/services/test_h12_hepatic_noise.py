@@ -1,4 +1,4 @@
-"""Task H12 (recheck 12 findings 3 and 4, READ12 11): which liver codes are read as hepatic
+"""Recheck 12 findings 3 and 4, READ12 11: which liver codes are read as hepatic
 impairment for the labels' dose limits.
 
 - Chronic hepatitis B or NASH is liver disease (duloxetine and nefazodone keep their cards) but

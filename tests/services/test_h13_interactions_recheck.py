@@ -1,4 +1,4 @@
-"""Task H13 (review 12 recheck and READ12): NSAID + SSRI pairs at the order only, heparins among
+"""Review 12 recheck and READ12: NSAID + SSRI pairs at the order only, heparins among
 the bleeding partners, class rows in rows_about, the caution merge keyed by risk, the inducer
 tables in step, and the "why" lines on the TMS, optimise and switch texts."""
 

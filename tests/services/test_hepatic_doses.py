@@ -27,7 +27,7 @@ Resource = dict[str, Any]
 HEPATIC = "order-hepatic-dose"
 RUNNING = "running-drug-hepatic"
 CONTRAINDICATED = "order-drug-contraindicated"
-# A label warning (nefazodone's boxed warning, duloxetine's "avoid"): its own topic (task A5).
+# A label warning (nefazodone's boxed warning, duloxetine's "avoid"): its own topic.
 CAUTION = "order-drug-caution"
 
 SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.real_drug_table
 AS_OF = date(2025, 6, 2)
 P = "pt-hepatic-labs"
 Resource = dict[str, Any]
-# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+# Every card this module checks is a label warning or caveat: order-drug-caution.
 CONTRAINDICATED = "order-drug-caution"
 HEPATIC = "order-hepatic-dose"
 RUNNING_CAUTION = "running-drug-caution"

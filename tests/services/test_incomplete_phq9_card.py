@@ -54,7 +54,7 @@ def test_the_latest_phq9_incomplete_is_named_dated_with_item_9_unknown() -> None
     record = chart(fb.phq9(date(2025, 1, 6), 18, item9=0, patient=P), partial_panel())
     rec = measurement_based_care.rule(ctx(record))
     assert rec is not None
-    # Recheck 2 m09 (task J1): the unanswered item 9 leads, as a warning.
+    # Recheck 2 m09: the unanswered item 9 leads, as a warning.
     assert rec.summary == (
         "PHQ-9 on 2025-05-23: item 9 unanswered - ask it today; on escitalopram, repeat the PHQ-9"
     )

@@ -1,4 +1,4 @@
-"""Review 12 findings 6 and 7 (task H8): SSRI/SNRI bleeding pairs, fluvoxamine with
+"""Review 12 findings 6 and 7: SSRI/SNRI bleeding pairs, fluvoxamine with
 theophylline, and SIADH coded beside a drafted SSRI."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Review 12 finding 11 (task H8b): an antidepressant trial taken beside carbamazepine, phenytoin,
+"""Review 12 finding 11: an antidepressant trial taken beside carbamazepine, phenytoin,
 phenobarbital or rifampin, which lower its levels, counts as a trial but never silently: the trial
 table's verdict and the payer's trials criterion name the inducer "to confirm"
 (services/inducers.py, services/data/inducer_lowered.csv)."""

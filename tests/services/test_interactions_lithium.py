@@ -1,4 +1,4 @@
-"""Review 7 leftovers (task H1): lithium with drugs that raise its level, pimozide and thioridazine
+"""Review 7 leftovers: lithium with drugs that raise its level, pimozide and thioridazine
 with the antidepressants their labels contraindicate, and Zelapar read as oral selegiline.
 
 Before: lisinopril, hydrochlorothiazide, ibuprofen and naproxen were not recognised at all (a

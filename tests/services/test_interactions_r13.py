@@ -1,4 +1,4 @@
-"""Task F6 (review 13 W1-W3): Auvelity with a strong CYP2D6 inhibitor, St John's wort sent as a
+"""Review 13 W1-W3: Auvelity with a strong CYP2D6 inhibitor, St John's wort sent as a
 text-only MedicationStatement beside an SSRI, and a stimulant drafted with a stimulant use
 disorder on record."""
 

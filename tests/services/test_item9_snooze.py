@@ -1,6 +1,6 @@
-"""Task K1: an unanswered item 9 is never hidden by a snooze of the routine measurement card.
+"""An unanswered item 9 is never hidden by a snooze of the routine measurement card.
 
-Recheck 2 m09 (task J1) made the measurement card lead with "PHQ-9 on <date>: item 9 unanswered -
+Recheck 2 m09 made the measurement card lead with "PHQ-9 on <date>: item 9 unanswered -
 ask it today" when the latest PHQ-9 has no item 9 and no total. That card was snoozable under
 the routine topic, with the pathway's fingerprint (failed trials, the band of the latest PHQ-9
 total), which an incomplete panel does not change: a clinician who snoozed "repeat the PHQ-9"
@@ -179,7 +179,7 @@ def test_a_snooze_of_the_routine_card_does_not_hide_an_unanswered_item_9(
     # The snooze holds on the same chart (the control: the snooze itself works).
     assert MBC not in _cards(client, _chart("routine-2"), "h-2")
     # A PHQ-9 panel since with items 1-8 and no item 9: no new total, so the pathway's
-    # fingerprint is unchanged; before task K1 the snooze hid this card.
+    # fingerprint is unchanged; before the fix the snooze hid this card.
     back = _cards(client, _chart("item9-1", _incomplete_panel()), "h-3")
     card = back[ITEM9]
     assert card["summary"].startswith("PHQ-9 on 2025-05-28: item 9 unanswered - ask it today")

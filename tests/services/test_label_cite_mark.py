@@ -1,6 +1,6 @@
 """A renal or hepatic label row not read in the current label is cited with the shared
 UNVERIFIED mark every card writes (pathway_options.unverified_mark: " (UNVERIFIED)"), not with a
-wording of its own (", UNVERIFIED: not read in the current label", session 13 task L3 item 3)."""
+wording of its own (", UNVERIFIED: not read in the current label")."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ AS_OF = base.AS_OF  # 2025-06-02
 PATIENT = base.PATIENT
 Resource = dict[str, Any]
 OPTIMISE = "optimize-switch-augment"
-# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+# Every card this module checks is a label warning or caveat: order-drug-caution.
 CONTRAINDICATED = "order-drug-caution"
 V2_0136 = "http://terminology.hl7.org/CodeSystem/v2-0136"
 
@@ -219,7 +219,7 @@ def test_a_later_not_currently_breastfeeding_answer_ends_it() -> None:
         _loinc_answer(date(2025, 5, 19), "LA29253-4", "Not currently breastfeeding"),
     )
     # Both answers are read (review 11 recheck finding 10); the later "no" decides. The "no" is
-    # a kind of its own (session 12 H2), never a LACTATION finding.
+    # a kind of its own, never a LACTATION finding.
     feeding = record.context.of(FindingKind.LACTATION) + record.context.of(
         FindingKind.NOT_BREASTFEEDING
     )

@@ -42,7 +42,7 @@ AS_OF = base.AS_OF  # 2025-06-02
 PATIENT = base.PATIENT
 Resource = dict[str, Any]
 OPTIMISE = "optimize-switch-augment"
-# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+# Every card this module checks is a label warning or caveat: order-drug-caution.
 CONTRAINDICATED = "order-drug-caution"
 
 

@@ -137,7 +137,7 @@ def test_a_level_of_1_4_with_lisinopril_is_a_warning_card_with_level_date_and_do
     card = _cards(_review_chart())[TOPIC]
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
-        # Session 13 task G1: the line crossed is the 1.0 limit (NICE NG222), not the target.
+        # The line crossed is the 1.0 limit (NICE NG222), not the target.
         "Lithium 1.4 mmol/L on 2025-05-29 (above the 1.0 limit) on 900 mg/day with lisinopril: "
         "hold or reduce, check toxicity, repeat level, eGFR"
     )

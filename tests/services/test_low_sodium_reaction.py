@@ -1,4 +1,4 @@
-"""Session 12: a drug stopped for a low sodium (a stop reason naming hyponatraemia or SIADH) was
+"""Before the fix, a drug stopped for a low sodium (a stop reason naming hyponatraemia or SIADH) was
 read as stopped for no stated reason: an adequate course counted as a failed trial, and once the
 sodium result left the lab window (policy.lab_recent_days) the switch list offered SSRIs and
 SNRIs with no word of it. Now the stop reason is an intolerance (intolerance_reasons.csv, rows
@@ -118,7 +118,7 @@ def test_a_negated_low_sodium_in_the_stop_reason_is_no_reaction() -> None:
 
 @pytest.mark.parametrize("words", ["Serotonin syndrome", "Sexual dysfunction", "Nausea"])
 def test_a_named_adverse_reaction_as_the_stop_reason_is_an_intolerance(words: str) -> None:
-    # Session 12: a stop reason naming the reaction itself (not "side effect") was read as a stop
+    # Before the fix, a stop reason naming the reaction itself (not "side effect") was read as a stop
     # with no reason: the drug could be proposed again after a serotonin syndrome.
     record = _chart(_paroxetine({"text": words}))
     paroxetine = next(t for t in record.trials if t.ingredient == "paroxetine")

@@ -1,4 +1,4 @@
-"""Carbamazepine counts as antimanic cover on a checked source (session 13 task L3 item 4): the
+"""Carbamazepine counts as antimanic cover on a checked source: the
 Equetro label's acute manic or mixed episode indication (bipolar I) and its 400 mg/day starting
 dose. Its row was UNVERIFIED, so a bipolar order card marked its threshold "(UNVERIFIED)"."""
 

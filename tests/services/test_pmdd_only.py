@@ -3,7 +3,7 @@
 major depressive episode, so the TRD pathway takes no step. Before, the chart got the optimise
 card ("1 adequate trial failed (sertraline)") with aripiprazole and brexpiprazole one click, and
 a CBT/IPT card after that "failure". Now the diagnosis review alone speaks: "PHQ-9 15 with PMDD
-only coded: assess for a major depressive episode" (session 13 task L3 item 1)."""
+only coded: assess for a major depressive episode"."""
 
 from __future__ import annotations
 

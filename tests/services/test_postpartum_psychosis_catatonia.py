@@ -231,7 +231,7 @@ def test_catatonia_with_lorazepam_names_both_and_offers_ect_not_an_antipsychotic
     card = _optimise(_two_failed(F061, LORAZEPAM))
     # The fixture's sertraline is a MedicationStatement only: its "self-reported" mark (H13)
     # makes the long summary too long, so the card's shorter form is used, which keeps the mark
-    # (session 13 L3 item 2: it used to drop it).
+    # (it used to drop it).
     assert card.summary == (
         "Catatonia (F06.1) and 2 adequate trials failed, sertraline self-reported: lorazepam "
         "running; consider ECT evaluation"

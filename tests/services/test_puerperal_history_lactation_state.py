@@ -1,4 +1,4 @@
-"""Session 12 task H2: a resolved puerperal psychosis is named; "not breastfeeding" is its own
+"""A resolved puerperal psychosis is named; "not breastfeeding" is its own
 reading.
 
 1. A puerperal psychosis (ICD-10-CM F53.1 with SNOMED 18260003) recorded as resolved or
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.real_drug_table
 
 Resource = dict[str, Any]
 EMERGENCY, OPTIMISE = p1.EMERGENCY, p1.OPTIMISE
-# Every card this module checks is a label warning or caveat: order-drug-caution (task A5).
+# Every card this module checks is a label warning or caveat: order-drug-caution.
 CONTRAINDICATED = "order-drug-caution"
 _CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 

@@ -1,4 +1,4 @@
-"""Task L1: non-psychiatric drugs with a known risk of torsades (ondansetron, antiarrhythmics,
+"""Non-psychiatric drugs with a known risk of torsades (ondansetron, antiarrhythmics,
 fluoroquinolones, macrolides, ...) are read beside an antidepressant with a QTc line, trazodone
 and mirtazapine have a QTc caution line of their own, and an old myocardial infarction is a
 caution line on a tricyclic order, never the acute-MI contraindication.

@@ -1,4 +1,4 @@
-"""Session 10 (qtc), card side: the QTc checks show what the ECG says.
+"""QTc, card side: the QTc checks show what the ECG says.
 
 1. The "QTc not compared" card of an ECG without a QTc gives the ECG's date, QT interval and heart
    rate as sent, and says no QTc was computed from them (none is).

@@ -1,4 +1,4 @@
-"""Session 13 task H1: leftovers of review 13 and its recheck (wording and partial fixes).
+"""Leftovers of review 13 and its recheck (wording and partial fixes).
 
 - W5 partly: at 65 and older the angle-closure / urinary-retention line sat only in the Beers
   card's detail (g1, g3); the summary now names the coded condition. Paroxetine already running

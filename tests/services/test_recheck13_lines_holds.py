@@ -1,4 +1,4 @@
-"""Recheck 13 (task G2): harm the session's own fixes added.
+"""Recheck 13: harm that the fixes for review 13 added.
 
 - n21: sertraline written as two unsequenced daily lines on one order, no times, no bounds
   ("2 tablets (100 mg) daily" + "1 tablet (50 mg) daily") was "dose to confirm" since L2, and a

@@ -1,4 +1,4 @@
-"""Session 13 task G1: harm the session's own fixes added (recheck 13 probes n01, n03, n04, n05,
+"""Harm that the fixes for review 13 added (recheck 13 probes n01, n03, n04, n05,
 n07; services/rules/lithium_level.py and services/rules/adjunct_harm.py).
 
 - n01/n03: lithium 0.9 mmol/L (above the CANMAT 0.5-0.8 augmentation target, inside the usual

@@ -1,4 +1,4 @@
-"""Session 13 task J1: the second recheck of review 13 (probes m09, m23, m08, m05, m12, m13, m11).
+"""The second recheck of review 13 (probes m09, m23, m08, m05, m12, m13, m11).
 
 - m09/m11: the latest PHQ-9 (a US Core survey panel, items 1-8 answered, no item 9, no total)
   was named only when a PHQ-9 was due anyway, at info level; now the measurement card leads with
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.real_drug_table
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "recheck2_charts"
 MBC = "measurement-based-care"
-ITEM9 = "phq9-item9-unanswered"  # the measurement card while item 9 is unanswered (task K1)
+ITEM9 = "phq9-item9-unanswered"  # the measurement card while item 9 is unanswered
 LITHIUM = "running-lithium-level"
 Doc = dict[str, Any]
 

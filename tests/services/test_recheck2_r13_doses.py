@@ -1,4 +1,4 @@
-"""Recheck 13-2 (task J2): a taper written in words, a hypnotic trazodone draft, Maudsley
+"""Recheck 13-2: a taper written in words, a hypnotic trazodone draft, Maudsley
 severity from another scale.
 
 - m27: citalopram 40 -> 20 drafted as two unsequenced daily lines, no bounds, "Take 2 tablets

@@ -1,4 +1,4 @@
-"""Session 12 H1: the renal checks read dialysis documented only as Procedures, and CKD stage 4
+"""The renal checks read dialysis documented only as Procedures, and CKD stage 4
 or 3 coded with no eGFR on record (services/renal_doses.py, order_checks/renal.py,
 rules/running_renal.py; fhir_mapping/data/procedure_codes.csv kind `dialysis`,
 condition_codes.csv kinds `ckd-stage-*`, services/data/ckd_stages.csv).

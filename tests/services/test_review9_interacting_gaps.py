@@ -1,4 +1,4 @@
-"""Review 9 findings 4, 7 and 11 (task FIX9-C): what the cards say about drugs the service reads
+"""Review 9 findings 4, 7 and 11: what the cards say about drugs the service reads
 for their interactions, and about a running drug a diagnosis rules out.
 
 - Finding 4: an active MedicationStatement of thioridazine last asserted in 2016 read "running

@@ -1,7 +1,7 @@
-"""Session 13 task K2: a card whose trial was judged on another scale than the PHQ-9 names it.
+"""A card whose trial was judged on another scale than the PHQ-9 names it.
 
 Recheck 13-2 (m05, m08, m12, m13): a course with no PHQ-9 on treatment is judged on the MADRS,
-HAM-D17, QIDS-SR16 or BDI-II (task F5, data/scale_outcomes.csv), but when the trials table goes
+HAM-D17, QIDS-SR16 or BDI-II (data/scale_outcomes.csv), but when the trials table goes
 behind the treatment timeline link every card read "**Trials and scores:** on the treatment
 timeline (doses, dates, adherence, PHQ-9)" and none named the scale or its scores. Now the line
 replacing the table says "scores", not "PHQ-9", and adds "<drug> judged on <scale> <before> →
@@ -99,7 +99,7 @@ def test_m08_a_bdi2_failure_names_the_bdi2_pair() -> None:
 def test_m11_the_measurement_card_names_the_madrs_pair_in_its_outcome_line_only() -> None:
     cards = _cards(_chart("m11"))
     # m11's latest PHQ-9 has no item 9, so the measurement card comes under its unsnoozable
-    # item-9 topic (task K1); the outcome line is the same card's.
+    # item-9 topic; the outcome line is the same card's.
     assert MBC not in cards
     mbc = cards[ITEM9]["detail"]
     assert "rests on MADRS 32 (2025-01-06) → 29 (2025-05-26)" in mbc

@@ -1,5 +1,4 @@
-"""A summary that falls back to its short form keeps the "self-reported" mark (session 13 task L3
-item 2): a course only the patient reports (Trial.patient_reported: fhir_mapping/
+"""A summary that falls back to its short form keeps the "self-reported" mark: a course only the patient reports (Trial.patient_reported: fhir_mapping/
 patient_reported.py) is marked wherever the summary counts it, not only in the long form that
 names the drugs. Before, "2 adequate trials failed, sertraline self-reported" became "2 adequate
 trials failed" once the long form passed 140 characters, presenting a reported course as a
@@ -24,7 +23,7 @@ from tests.services.test_postpartum_psychosis_catatonia import (
 
 
 def _ctx(*failed: Any) -> RuleContext:
-    # The record: the count's "to confirm" marks read it (services/trial_count.py, session 13 F4).
+    # The record: the count's "to confirm" marks read it (services/trial_count.py).
     return cast(
         RuleContext,
         SimpleNamespace(

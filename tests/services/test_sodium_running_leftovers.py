@@ -1,4 +1,4 @@
-"""Leftovers of the running-drug card (session 10), beside the low-sodium card: the order card's
+"""Leftovers of the running-drug card, beside the low-sodium card: the order card's
 last-resort summary says "contraindicated" only where the drug_cautions.csv row says so.
 
 services/order_checks/cautions.py words a drafted drug against a condition on record by the row's

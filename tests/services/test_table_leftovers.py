@@ -1,4 +1,4 @@
-"""Session 10 table leftovers (review 10: pregnancy codes, the new agents, combinations), cards.
+"""Review 10 table leftovers (pregnancy codes, the new agents, combinations), cards.
 
 Before:
 - gepirone (Exxua) drafted while tramadol runs: no interaction card (the tramadol row's

@@ -1,5 +1,4 @@
-"""Leftovers of the as-needed, QTc and partial-date fixes, and zuranolone's fixed course (session 10
-wave 3, "wording").
+"""Leftovers of the as-needed, QTc and partial-date fixes, and zuranolone's fixed course.
 
 Before:
 - the order-hook age-limit card of citalopram 40 mg at 65 with a QTc of 470 ms did not name the

@@ -94,8 +94,8 @@ def augment_section(
     # else (pimozide for Tourette's) is its prescriber's (review 9 finding 5).
     ours = [t for t in stacked if not interacting.outside_regimen(t)]
     theirs = [t for t in stacked if interacting.outside_regimen(t)]
-    # One with tardive dyskinesia or akathisia on record (rules/adjunct_harm.py, session 13 task
-    # F2) is never the one to "optimise": a dose increase continues the exposure, and "replace"
+    # One with tardive dyskinesia or akathisia on record (rules/adjunct_harm.py) is never
+    # the one to "optimise": a dose increase continues the exposure, and "replace"
     # would invite another antipsychotic. Its own card says to reduce or stop it.
     harmed = [h for h in (adjunct_harm.harm_of(ctx, t.ingredient) for t in ours) if h is not None]
     if harmed:
@@ -174,8 +174,8 @@ def augment_section(
         listing = f": {', '.join(_with_monitoring(others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
-    # Liothyronine named with a cardiac history coded or beside levothyroxine (session 14 task
-    # A3): the label's caution, and with a cardiac history no one-click order of it anywhere on
+    # Liothyronine named with a cardiac history coded or beside levothyroxine: the
+    # label's caution, and with a cardiac history no one-click order of it anywhere on
     # the card (services/thyroid_hormone_cautions.py).
     for drug in offered:
         lines.extend(thyroid_hormone_cautions.card_lines(ctx, drug))
