@@ -49,7 +49,7 @@ from fhir_mapping.medications import draft_orders as read_draft_orders
 from fhir_mapping.medications import flat_drafts, medication_events
 from fhir_mapping.pgx import codes as pgx_codes
 from fhir_mapping.pgx import read_pgx
-from fhir_mapping.phq9_lookalike import may_name_phq9
+from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -61,8 +61,8 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
-from fhir_mapping.scale_lookalike import may_name_scale
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
+from fhir_mapping.scale_lookalike import words_name_scale
 
 Resource = Mapping[str, Any]
 
@@ -466,7 +466,8 @@ def build_record(
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
                 # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
-                if may_name_phq9(resource) or may_name_scale(resource):
+                words = code_words(resource)  # both first looks search one string
+                if words and (words_name_phq9(words) or words_name_scale(words)):
                     lookalikes.append(resource)
                 continue
             scale, lab, screen = reads

@@ -85,31 +85,40 @@ def _concept_texts(concept: object) -> list[str]:
     return [t for t in texts if isinstance(t, str)]
 
 
-def may_name_phq9(resource: Resource) -> bool:
-    """A cheap first look for build_record, asked of every Observation no reader took (most of a
-    chart: vitals, labs): whether its code text or a display mentions "phq" or "patient health"
-    at all. Only those go on to `observation_gaps` (issue 14: an irrelevant resource stays a few
-    µs). It never says False where `observation_looks_like_phq9` would say True: every term in
-    the table contains one of the two words, which `test_unrecognised_phq9` checks."""
+def code_words(resource: Resource) -> str:
+    """An Observation's `code.text` and coding displays, lower-cased and NUL-joined (no word
+    spans two texts), "" when it has none: what the look-alike first looks search, built once
+    per unread Observation for both (build.py; issue 14: each look collecting and lowering the
+    texts itself cost as much again as the rest of an unread resource)."""
     concept = resource.get("code")
     if not isinstance(concept, dict):
-        return False
+        return ""
+    parts: list[str] = []
     text = concept.get("text")
-    # Inline, no helper call: this runs on every vital and lab (issue 14).
     if isinstance(text, str):
-        lowered = text.lower()
-        if "phq" in lowered or "patient health" in lowered:
-            return True
+        parts.append(text)
     codings = concept.get("coding")
     if isinstance(codings, list):
         for coding in codings:
             if isinstance(coding, dict):
                 display = coding.get("display")
                 if isinstance(display, str):
-                    lowered = display.lower()
-                    if "phq" in lowered or "patient health" in lowered:
-                        return True
-    return False
+                    parts.append(display)
+    return "\x00".join(parts).lower() if parts else ""
+
+
+def words_name_phq9(words: str) -> bool:
+    """`may_name_phq9` on `code_words`' output."""
+    return "phq" in words or "patient health" in words
+
+
+def may_name_phq9(resource: Resource) -> bool:
+    """A cheap first look for build_record, asked of every Observation no reader took (most of a
+    chart: vitals, labs): whether its code text or a display mentions "phq" or "patient health"
+    at all. Only those go on to `observation_gaps` (issue 14: an irrelevant resource stays a few
+    µs). It never says False where `observation_looks_like_phq9` would say True: every term in
+    the table contains one of the two words, which `test_unrecognised_phq9` checks."""
+    return words_name_phq9(code_words(resource))
 
 
 def observation_looks_like_phq9(resource: Resource) -> bool:

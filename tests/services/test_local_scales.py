@@ -20,8 +20,10 @@ Epic flowsheet rows from tests/fixtures/vendor_charts.py; all valid R4B.
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from fhir_mapping.explain import explain
 from fhir_mapping.phq9_lookalike import names_phq9
 from fhir_mapping.record import DataDomain, PatientRecord
 from fhir_mapping.scale_lookalike import (
+    FIRST_LOOK,
     may_name_scale,
     observation_gaps,
     scale_named,
@@ -121,6 +124,24 @@ def test_flowsheet_rows_named_another_scale(text: str, instrument: str) -> None:
     row = _row(text)
     assert may_name_scale(row)
     assert scale_named(row) == instrument
+
+
+def test_every_term_passes_the_first_look() -> None:
+    """build_record asks `may_name_scale` first (plain substrings of the lower-cased text): every
+    term of the table must hold a FIRST_LOOK word, in upper case too, in a text or a display, or
+    a scale named by that term would be skipped in silence."""
+    text = resources.files("fhir_mapping").joinpath("data/scale_lookalike_terms.csv")
+    terms = [row["term"] for row in csv.DictReader(text.read_text("utf-8").splitlines())]
+    assert terms
+    for term in terms:
+        assert any(word in term.lower() for word in FIRST_LOOK), term
+        assert may_name_scale({"code": {"text": term.upper()}}), term
+        assert may_name_scale({"code": {"coding": [{"code": "1", "display": term}]}}), term
+
+
+def test_the_first_look_rejects_vitals_and_labs() -> None:
+    for text in ("Body Height", "Hemoglobin A1c", "Sodium [Moles/volume] in Serum", "Heart rate"):
+        assert not may_name_scale({"code": {"text": text, "coding": [{"display": text}]}})
 
 
 @pytest.mark.parametrize(
