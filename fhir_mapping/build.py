@@ -513,6 +513,10 @@ def build_record(
     gaps.extend(questionnaire_gaps)
     observation_scores, observation_gaps = scores.read_rated(rated, as_of=as_of)
     gaps.extend(observation_gaps)
+    # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1).
+    unfinished = scores.without_reviewed(
+        scores.read_unfinished(rated, as_of=as_of), observation_scores
+    )
     all_scores = (
         questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
         if questionnaire_scores
@@ -612,4 +616,5 @@ def build_record(
         suicide_screens=screens,
         blood_pressures=blood_pressures,
         pgx_results=pgx_results,
+        unfinished_scores=unfinished,
     )

@@ -193,6 +193,15 @@ def explain(record: PatientRecord) -> str:
             f"   {score.instrument}: {_score(score)}"
             + (f" [{score.source}]" if score.source else "")
         )
+    if record.unfinished_scores:
+        # Preliminary and cancelled results (result_statuses.py, review 14 U1): a positive item 9
+        # raises the suicide-risk card; the rest is named here only, never judges a trial.
+        lines += ["", f"Scores not final ({len(record.unfinished_scores)}):"]
+        for score in record.unfinished_scores:
+            lines.append(
+                f"   {score.instrument} ({score.status}): {_score(score)}"
+                + (f" [{score.source}]" if score.source else "")
+            )
     lines += ["", f"Findings ({len(record.context.findings)}):"]
     for finding in record.context.findings:
         onset = finding.onset_text or "date unknown"  # "2024 (year only)": review 10 recheck R7

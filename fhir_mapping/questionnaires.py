@@ -4,7 +4,8 @@ Many EHRs and SMART forms store a PHQ-9 as a QuestionnaireResponse, not as Obser
 module reads them into the same `Score` records as scores.py: instrument "PHQ-9", value = the
 total, item9, date = `authored`, source = QuestionnaireResponse/<id>.
 
-Statuses: `completed` and `amended` are read in full. `in-progress` and `stopped` (abandoned)
+Statuses (data/result_statuses.csv, fhir_mapping/result_statuses.py): `completed` and `amended`
+are read in full. `in-progress` and `stopped` (abandoned)
 forms are read for item 9 only, and only when it is answered: a positive item 9 is the patient's
 statement whether or not the rest was finished (the safer reading: the suicide-safety card must
 see it), while a part-filled total is not a PHQ-9 total. `entered-in-error` and other statuses are
@@ -59,11 +60,14 @@ from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
 from fhir_mapping.questionnaire_items import _form, _is_phq9, _site_lookup
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.result_statuses import RESPONSE, Reads, statuses
 from fhir_mapping.score_totals import score_order
 
 Resource = Mapping[str, Any]
-_FULL = frozenset({"completed", "amended"})
-_ITEM9_ONLY = frozenset({"in-progress", "stopped"})
+# completed / amended, and in-progress / stopped (data/result_statuses.csv, shared with
+# scores.py and suicide_screen.py: one table of which statuses count for what).
+_FULL = statuses(RESPONSE, Reads.ALL)
+_ITEM9_ONLY = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
 
 
 # --- public surface ------------------------------------------------------------------------------

@@ -229,6 +229,10 @@ class Score:
     # (review patient-view finding 3); it is also a DataGap. On an answer with no total of its
     # own, `value` and `item9` are None.
     item9_unread: SourceRef | None = None
+    # The FHIR status of a result that is not final (fhir_mapping/result_statuses.py): a
+    # preliminary or cancelled Observation. None: a result read in full. Such scores live in
+    # PatientRecord.unfinished_scores, never in `scores` (review 14 U1).
+    status: str | None = None
 
 
 # The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).
@@ -1029,6 +1033,12 @@ class PatientRecord:
     blood_pressures: tuple[BloodPressure, ...] = ()
     # CYP2C19 / CYP2D6 results, oldest first (fhir_mapping/pgx.py; review 13 W4).
     pgx_results: tuple[PgxResult, ...] = ()
+    # Scores of preliminary or cancelled Observations, oldest first (`Score.status` set;
+    # fhir_mapping/result_statuses.py, review 14 U1). Kept apart from `scores` so that no trial
+    # outcome, baseline or TMS severity rests on a result nobody reviewed or that was not
+    # completed; read by the suicide-risk signal (a positive item 9), the measurement card
+    # (a preliminary total newer than the latest final one) and --explain.
+    unfinished_scores: tuple[Score, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

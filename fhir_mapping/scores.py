@@ -31,7 +31,10 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   `Score.item9_unread` (or stays a Score of its own with value and item9 None): it may be
   positive, so the suicide-safety rule must see it (review patient-view finding 3). A readable
   answer on the same score wins (`item9_unread` is set only while `item9` is None).
-- Only status final / amended / corrected counts; Observations dated after as-of are ignored;
+- Only status final / amended / corrected counts here (data/result_statuses.csv, `all`);
+  preliminary and cancelled Observations are read apart by `read_unfinished` into scores with
+  `Score.status` set, which no outcome rests on (result_statuses.py; review 14 U1: a preliminary
+  portal PHQ-9 with item 9 = 3 was dropped whole). Observations dated after as-of are ignored;
   values outside the instrument's range (0..max_score) are dropped as data errors.
 - The same total reported twice (panel component and standalone Observation) counts once.
 - A PHQ-9 total of 25 or more with no item-9 answer proves item 9 >= total - 24: it is carried
@@ -79,6 +82,7 @@ from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
 from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
 from fhir_mapping.score_totals import _dedupe as _dedupe
 from fhir_mapping.score_totals import _merge_item9
@@ -93,7 +97,10 @@ from fhir_mapping.score_windows import on_treatment_score as on_treatment_score
 
 Resource = Mapping[str, Any]
 
-_COUNTED = frozenset({"final", "amended", "corrected"})
+# final / amended / corrected (data/result_statuses.csv, `all`).
+_COUNTED = statuses(OBSERVATION, Reads.ALL)
+# preliminary / cancelled: read by `read_unfinished` (module docstring).
+_UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 # The reason's opening for a PHQ-9 panel with items answered but no total and no item 9 (review
 # 13 W11): the measurement card finds these gaps by it.
 INCOMPLETE_PHQ9 = "a PHQ-9 incomplete"
@@ -197,19 +204,70 @@ def _rated(observations: Iterable[Resource]) -> list[tuple[Resource, Observation
     return [(r, row) for r in observations if (row := scale_row(r)) is not None]
 
 
-def read_rated(
+def read_unfinished(
     rated: Iterable[tuple[Resource, ObservationCode]], *, as_of: date
+) -> tuple[Score, ...]:
+    """The scores of preliminary and cancelled Observations (data/result_statuses.csv), each
+    with `Score.status` set, oldest first: read as `read_rated` reads final ones, one status at a
+    time, so a preliminary item 9 joins a preliminary total and never a reviewed one.
+
+    Their gaps are not returned: an unfinished form missing a total or an answer is what
+    unfinished means, and a gap would bring the "incomplete PHQ-9" card for it. An item-9 answer
+    that is present but unreadable is still carried on the Score (`item9_unread`), as on a final
+    one, so the suicide-risk rule sees it."""
+    by_status: dict[str, list[tuple[Resource, ObservationCode]]] = {}
+    for resource, row in rated:
+        status = resource.get("status")
+        if isinstance(status, str) and status in _UNFINISHED:
+            by_status.setdefault(status, []).append((resource, row))
+    found: list[Score] = []
+    for status, group in by_status.items():
+        read, _gaps = read_rated(group, as_of=as_of, counted=frozenset({status}))
+        found.extend(dataclasses.replace(score, status=status) for score in read)
+    return tuple(sorted(found, key=score_order))
+
+
+def without_reviewed(unfinished: tuple[Score, ...], final: Iterable[Score]) -> tuple[Score, ...]:
+    """`unfinished` without the scores a final one of the same instrument and day replaces: a
+    form filed preliminary and then, as its own resource, final. A final score with no item-9
+    answer does not replace a positive or unreadable unfinished one: the answer would vanish
+    (the safer reading)."""
+    if not unfinished:
+        return unfinished
+    answered: set[tuple[str, date]] = set()
+    any_final: set[tuple[str, date]] = set()
+    for score in final:
+        any_final.add((score.instrument, score.date))
+        if score.item9 is not None and not score.item9_inferred:
+            answered.add((score.instrument, score.date))
+
+    def replaced(score: Score) -> bool:
+        key = (score.instrument, score.date)
+        if key in answered:
+            return True
+        says_item9 = (score.item9 or 0) > 0 or score.item9_unread is not None
+        return key in any_final and not says_item9
+
+    return tuple([s for s in unfinished if not replaced(s)])
+
+
+def read_rated(
+    rated: Iterable[tuple[Resource, ObservationCode]],
+    *,
+    as_of: date,
+    counted: frozenset[str] = _COUNTED,
 ) -> tuple[tuple[Score, ...], list[DataGap]]:
     """`read_scores` and `score_gaps` in one walk, for Observations whose scale row the caller
     has already found (`scale_row`; build.py finds it while sorting the chart's Observations):
-    each Observation's code, date and value are read once (issue 14)."""
+    each Observation's code, date and value are read once (issue 14). `counted`: the statuses
+    read (final ones; `read_unfinished` asks for one unfinished status at a time)."""
     totals: list[_Total] = []
     items: list[_Total] = []
     gaps: list[DataGap] = []
     parent_of: dict[str, set[str]] = {}
     for resource, row in rated:
         status = resource.get("status")
-        if not isinstance(status, str) or status not in _COUNTED:  # malformed reads as absent
+        if not isinstance(status, str) or status not in counted:  # malformed reads as absent
             continue
         # effective_date, its usual first reading (effectiveDateTime) asked here: one call fewer
         # per score (issue 14); the others only when that gives no date.

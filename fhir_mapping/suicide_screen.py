@@ -23,9 +23,11 @@ One screen per day: every answer and level recorded the same day is one administ
 QuestionnaireResponse and the Observations extracted from it count once); two answers to one
 question that disagree read as yes (the safer reading).
 
-Statuses: Observations final / amended / corrected and responses completed / amended are read in
-full (`complete`). A preliminary Observation or an in-progress / stopped response is read for its
-yes answers and a moderate or high level only: a patient's yes counts whether or not the form was
+Statuses (data/result_statuses.csv, shared with scores.py and questionnaires.py): Observations
+final / amended / corrected and responses completed / amended are read in full (`complete`). A
+preliminary or cancelled Observation or an in-progress / stopped response is read for its yes
+answers and a moderate or high level only (a cancelled one since review 14 U1 / M9, as a cancelled
+PHQ-9's item 9 is): a patient's yes counts whether or not the form was
 finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored, and so
 is anything dated after as-of.
 
@@ -48,6 +50,7 @@ from typing import Any
 from fhir_mapping.codes import observation_code_rows
 from fhir_mapping.fhir_fields import LOINC, array, codings, effective_date, parse_date, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
 
 Resource = Mapping[str, Any]
 
@@ -56,10 +59,11 @@ _PANEL = "cssrs-panel"
 _LEVEL = "suicide-risk-level"
 _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
-_FULL_OBSERVATION = frozenset({"final", "amended", "corrected"})
-_PART_OBSERVATION = frozenset({"preliminary"})
-_FULL_RESPONSE = frozenset({"completed", "amended"})
-_PART_RESPONSE = frozenset({"in-progress", "stopped"})
+# data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
+_FULL_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
+_PART_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
+_FULL_RESPONSE = statuses(RESPONSE, Reads.ALL)
+_PART_RESPONSE = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
 # Levels in order of risk (a semantic order, not a clinical threshold).
 _LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
 _MAX_DEPTH = 32  # deeper nesting is not a form a person filled in

@@ -2,7 +2,10 @@
 
 The suicide-risk signal (issue 11 items 9-10; REFERENCE.md 5). Current signals:
 - a PHQ-9 item 9 > 0 within policy.suicide_item9_lookback_days (from an Observation or a
-  QuestionnaireResponse, and an item 9 inferred from a total >= 25: all are `Score.item9`);
+  QuestionnaireResponse, and an item 9 inferred from a total >= 25: all are `Score.item9`),
+  including a preliminary or cancelled Observation's (`PatientRecord.unfinished_scores`, named
+  with its status on the card; review 14 U1: the answer nobody has reviewed yet is the one that
+  must not vanish). Their item 9 = 0 is no re-screen;
 - a C-SSRS screen with a yes to an ideation question, or to suicidal behaviour in the past 3 months
   (or with its recency not recorded), or a documented moderate / high risk level, within the same
   look-back (fhir_mapping/suicide_screen.py);
@@ -118,7 +121,7 @@ from datetime import date, timedelta
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services.policy import Policy
-from services.risk_evidence import _checks, _events, _rescreens, _window_start
+from services.risk_evidence import _checks, _events, _rescreens, _window_start, item9_scores
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the records
 # and `unread_line` are public (pathway.py, tms_gate.py, rules/suicide_risk.py and the tests
@@ -189,6 +192,11 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
     )
     item9_from = min(screen_from, since)
     answered = [s for s in record.phq9() if s.item9 is not None and item9_from <= s.date <= as_of]
+    # A positive answer of a preliminary or cancelled PHQ-9 is behind a signal too (review 14
+    # U1); the latest answer (`latest_item9`) stays a reviewed one.
+    positives = [
+        s for s in item9_scores(record) if s.item9 is not None and item9_from <= s.date <= as_of
+    ]
     item9_sources = {(e.day, e.source) for e in events if e.kind is SignalKind.ITEM9}
     return SuicideSignal(
         level=_level(open_events, lowered),
@@ -197,7 +205,7 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
         checks=tuple(checks),
         history=tuple(history),
         positive_item9=tuple(
-            s for s in answered if (s.item9 or 0) > 0 and (s.date, s.source) in item9_sources
+            s for s in positives if (s.item9 or 0) > 0 and (s.date, s.source) in item9_sources
         ),
         latest_item9=answered[-1] if answered else None,
         findings=tuple(current),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from fhir_mapping import result_statuses
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -26,20 +27,34 @@ from services.policy import Policy
 from services.risk_signal import CheckKind, RiskCheck, RiskEvent, SignalKind
 
 
+def _phq9_name(score: Score) -> str:
+    """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
+    Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
+    chart's reviewed results."""
+    named = result_statuses.named(result_statuses.OBSERVATION, score.status)
+    if not named:
+        return "PHQ-9"
+    word, _, why = named.partition(" (")
+    return f"PHQ-9 ({word}, {why.rstrip(')')})" if why else f"PHQ-9 ({word})"
+
+
 def _item9_event(score: Score) -> RiskEvent:
     value = score.item9 or 0
     answer = tables.item9_answers()[value]
-    short = f"PHQ-9 item 9 = {value} ({answer.display.lower()})"
+    name = _phq9_name(score)
+    short = f"{name} item 9 = {value} ({answer.display.lower()})"
     text = short + (f", total {score.value}" if score.value is not None else "")
     dated = score.item9_inferred
     if dated:
         # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
         # 24): the card says so rather than quoting an answer nobody gave.
         day = score.date.isoformat()
-        short = f"PHQ-9 total {score.value} on {day} implies item 9 at least {value} (not recorded)"
+        short = (
+            f"{name} total {score.value} on {day} implies item 9 at least {value} (not recorded)"
+        )
         text = (
-            f"PHQ-9 item 9 not recorded; a total of {score.value} on {day} implies item 9 at least "
-            f"{value} (the other eight items score at most 24)"
+            f"{name} item 9 not recorded; a total of {score.value} on {day} implies item 9 at "
+            f"least {value} (the other eight items score at most 24)"
         )
     return RiskEvent(
         SignalKind.ITEM9,
@@ -58,7 +73,9 @@ def _unread_event(score: Score) -> RiskEvent:
     ref = score.item9_unread
     source = ref if ref is not None and ref.id else None
     where = str(source) if source is not None else "no resource id"
-    text = f"PHQ-9 item 9 answer on {score.date.isoformat()} could not be read ({where})"
+    text = (
+        f"{_phq9_name(score)} item 9 answer on {score.date.isoformat()} could not be read ({where})"
+    )
     return RiskEvent(SignalKind.UNREAD, score.date, text, text, False, source, dated=True)
 
 
@@ -123,7 +140,7 @@ def _events(
     events: list[RiskEvent] = []
     history: list[str] = []
     current: list[Finding] = []
-    for score in record.phq9():
+    for score in item9_scores(record):
         if (score.item9 or 0) > 0 and item9_from <= score.date <= as_of:
             events.append(_item9_event(score))
         elif (
@@ -186,6 +203,19 @@ def _events(
             history.append(_finding_line(finding, f"past self-harm ({when}): a risk factor"))
     events.sort(key=lambda e: (e.day or date.min, e.kind.value, str(e.source or "")))
     return events, history, current
+
+
+def item9_scores(record: PatientRecord) -> list[Score]:
+    """The PHQ-9s whose item 9 can raise the signal, oldest first: the reviewed ones and those
+    of preliminary or cancelled Observations (`PatientRecord.unfinished_scores`; review 14 U1: a
+    patient's "nearly every day" on a portal form nobody has reviewed yet is exactly the answer
+    that must not vanish). Only a positive or unreadable answer of an unfinished one counts: its
+    item 9 = 0 is no re-screen (`_rescreens` reads reviewed PHQ-9s only)."""
+    reviewed = record.phq9()
+    unfinished = [s for s in record.unfinished_scores if s.instrument == "PHQ-9"]
+    if not unfinished:
+        return list(reviewed)
+    return sorted([*reviewed, *unfinished], key=lambda s: s.date)
 
 
 # A chart's own display leads the card summary when it is short; a long one ("Poisoning by

@@ -40,7 +40,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
+from fhir_mapping import result_statuses
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
+from fhir_mapping.result_statuses import Reads
 from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps, suggestions, tms_course, trial_dates
@@ -87,6 +89,38 @@ def _due_reason(
             f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
         )
     return None
+
+
+def _preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
+    """The latest preliminary PHQ-9 total newer than the latest reviewed one (review 14 U1), or
+    None. It judges no trial (not in `record.scores`: result_statuses.py), but a card that says
+    "no PHQ-9 total in 147 days" a week after one was filed says something false: the card names
+    it instead. Only `interim` statuses (preliminary): a cancelled form's total is no total."""
+    found = [
+        s
+        for s in ctx.record.unfinished_scores
+        if s.instrument == "PHQ-9"
+        and s.value is not None
+        and s.date <= ctx.record.as_of
+        and result_statuses.reads(result_statuses.OBSERVATION, s.status) is Reads.INTERIM
+        and (latest is None or s.date > latest.date)
+    ]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def _preliminary_text(score: Score) -> str:
+    """ "latest PHQ-9 (preliminary, 2025-05-26): 18, not yet reviewed"."""
+    return f"latest PHQ-9 (preliminary, {score.date.isoformat()}): {score.value}, not yet reviewed"
+
+
+def _preliminary_section(score: Score) -> str:
+    return (
+        f"**Latest PHQ-9 not yet reviewed:** PHQ-9 {score.value} on {score.date.isoformat()} is "
+        "filed as preliminary (FHIR: data may be incomplete or unverified; often a form the "
+        "patient filled in, e.g. on the portal, before a clinician reviewed it). It is not used to judge "
+        "response or TMS eligibility until it is final: review it with the patient and file it, "
+        "or repeat the PHQ-9."
+    )
 
 
 def _other_scale_latest(ctx: RuleContext) -> Score | None:
@@ -229,6 +263,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     why = _due_reason(ctx, trial, latest, unrecognised)
     if why is None and incomplete is None:
         return None
+    # A preliminary PHQ-9 newer than the latest reviewed total (review 14 U1): "no PHQ-9 total in
+    # 147 days" is not said when one was filed a week ago. When it would meet the due checks,
+    # the card asks for its review; else the reason names it as well.
+    preliminary = _preliminary_phq9(ctx, latest) if why is not None else None
+    review_it = False
+    if preliminary is not None and why is not None:
+        if _due_reason(ctx, trial, preliminary, unrecognised) is None:
+            why, review_it = _preliminary_text(preliminary), True
+        else:
+            reviewed = why.replace("no PHQ-9 total", "no reviewed PHQ-9 total", 1)
+            why = f"{reviewed}; {_preliminary_text(preliminary)}"
+    tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
+    short_tail = "review it" if review_it else "repeat the PHQ-9"
     other = _other_scale_latest(ctx)
     if other is not None and incomplete is None and _due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -240,9 +287,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if why is not None:
         candidates += [
             # A start written to the year or month only as written (review 10 finding 5).
-            f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: repeat the "
-            "PHQ-9 to measure response",
-            f"On {trial.ingredient}; {why}: repeat the PHQ-9",
+            f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: {tail}",
+            f"On {trial.ingredient}; {why}: {short_tail}",
         ]
     if why is not None and unrecognised and latest is None:
         # The count in fewer words; the detail says what would fix it (a site code).
@@ -279,6 +325,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     detail = cards.join_sections(
         _outcome_line(ctx, trial, other),
         incomplete_line,
+        _preliminary_section(preliminary) if preliminary is not None else "",
         _unrecognised_section(unrecognised, latest is not None),
         *cards.evidence_sections(*evidence),
         cards.guideline_links("canmat2023", "kroenke2001"),

@@ -1,0 +1,87 @@
+"""Which result statuses count for what (data/result_statuses.csv): one table for the PHQ-9
+Observations (scores.py), the PHQ-9 QuestionnaireResponses (questionnaires.py) and the C-SSRS
+screens (suicide_screen.py), so the three read an unfinished form the same way (review 14 U1:
+scores.py dropped a preliminary PHQ-9 whole, item 9 included, while the other two read a
+preliminary or unfinished form's positive answers).
+
+What each `reads` value means:
+
+- `all` (Reads.ALL): a result. Its totals judge trials, measurement and TMS severity; a finished
+  C-SSRS can acknowledge an earlier signal.
+- `interim` (Reads.INTERIM; a preliminary Observation): not yet reviewed. A positive suicide
+  answer (PHQ-9 item 9 > 0, a C-SSRS yes or a moderate / high level) raises the suicide-risk card,
+  named with the status. Its total is never a trial's outcome, a baseline or TMS severity (it may
+  change when reviewed), but it is named where leaving it out would make a card say something
+  false ("no PHQ-9 total in 147 days" a week after one was filed): the measurement card then says
+  "latest PHQ-9 (preliminary, <date>): 24".
+- `answers` (Reads.ANSWERS; a cancelled Observation, an in-progress or stopped response): not
+  completed. A positive suicide answer given before the form stopped is still the patient's
+  answer and raises the card (the safer reading); its total is not a total. With no positive
+  answer it is named on --explain only.
+- Any status not in the table (entered-in-error, registered, unknown, or one R4 does not define):
+  not a result, ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+
+class Reads(StrEnum):
+    ALL = "all"
+    INTERIM = "interim"
+    ANSWERS = "answers"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultStatus:
+    resource: str  # "Observation" | "QuestionnaireResponse"
+    status: str  # the FHIR status code
+    reads: Reads
+    named: str  # how a card names a result of this status ("" for a result read in full)
+    source: str
+
+
+@cache
+def _table() -> dict[tuple[str, str], ResultStatus]:
+    text = resources.files("fhir_mapping").joinpath("data/result_statuses.csv").read_text("utf-8")
+    rows = {}
+    for row in csv.DictReader(text.splitlines()):
+        entry = ResultStatus(
+            row["resource"], row["status"], Reads(row["reads"]), row["named"], row["source"]
+        )
+        rows[(entry.resource, entry.status)] = entry
+    return rows
+
+
+def reads(resource: str, status: object) -> Reads | None:
+    """What a `resource` of this status is read for, or None: not a result (ignored)."""
+    if not isinstance(status, str):
+        return None
+    entry = _table().get((resource, status))
+    return entry.reads if entry is not None else None
+
+
+@cache
+def statuses(resource: str, *kinds: Reads) -> frozenset[str]:
+    """The statuses of `resource` read as any of `kinds`."""
+    return frozenset(
+        e.status for e in _table().values() if e.resource == resource and e.reads in kinds
+    )
+
+
+def named(resource: str, status: str | None) -> str:
+    """How a card names a result of this status: "preliminary (not yet reviewed)"; "" for a
+    result read in full or an unknown status."""
+    if status is None:
+        return ""
+    entry = _table().get((resource, status))
+    return entry.named if entry is not None else ""
+
+
+OBSERVATION = "Observation"
+RESPONSE = "QuestionnaireResponse"
