@@ -24,6 +24,9 @@ critical fluvoxamine-theophylline card): more of the drug is weighed against the
 pair (the running antidepressant) is held for a critical pair, and for a warning pair only when
 the adjunct itself has a row with the pair's other drug (recheck 13 n13: aripiprazole is no
 bleeding risk beside apixaban with venlafaxine; `_keeps_in_pair`). Info pairs hold nothing.
+Beside a critical pair the optimise card's summary does not say "raise the dose" of a drug of the
+pair either (review 14 M7: "raise the dose before judging response" beside "fluvoxamine with
+tizanidine: do not combine"): it says to settle the interaction first, as the order hooks do.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from services.interaction_table import Pair
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import lithium_level, one_click_hold
 from services.rules.context import RuleContext
+from services.rules.optimize import card as optimise_card
+from services.rules.optimize import dose as optimise_dose
 
 TOPIC = "drug-interaction"
 
@@ -142,7 +147,29 @@ def hold_one_click(
             f"weighs against another running drug ({weighed}): settle the interaction first.",
         )
 
-    return one_click_hold.hold_drug_orders(recs, line, holds)
+    held = one_click_hold.hold_drug_orders(recs, line, holds)
+    critical = {d for p in found if p.severity is Indicator.CRITICAL for d in p.names()}
+    return _without_raise_summary(ctx, held, critical) if critical else held
+
+
+def _without_raise_summary(
+    ctx: RuleContext, recs: Sequence[Recommendation], critical: AbstractSet[str]
+) -> list[Recommendation]:
+    """`recs` with the optimise card's "below the adequate range: raise the dose" summary of a
+    drug in a shown critical pair (`critical`) reworded to settle the interaction first. Only
+    that exact summary is replaced (optimise/dose.py writes both), so a card about anything
+    else keeps its own."""
+    swaps = {
+        optimise_dose.low_summary(ctx, t): optimise_dose.low_summary_held(ctx, t)
+        for t in ctx.record.trials
+        if t.ongoing and t.ingredient in critical and t.min_adequate_mg is not None
+    }
+    return [
+        screen.with_fields(rec, summary=swaps[rec.summary])
+        if rec.topic == optimise_card.TOPIC and rec.summary in swaps
+        else rec
+        for rec in recs
+    ]
 
 
 def _other(pair: Pair, drug: str) -> str:

@@ -67,6 +67,11 @@ INTERACTING_CLASSES = {
     "antiplatelet",
     "salicylate",
     "methylxanthine bronchodilator",
+    # Alosetron beside fluvoxamine (contraindicated), codeine and metoprolol beside a
+    # CYP2D6-inhibiting antidepressant (review 14 W1, W3).
+    "5-HT3 antagonist (IBS)",
+    "opioid (CYP2D6 prodrug)",
+    "beta-blocker (CYP2D6 substrate)",
     "CYP3A4 inducer",
     # Non-psychiatric drugs with a known risk of torsades, read beside an antidepressant with a
     # QTc line (services/data/qt_drugs.csv).

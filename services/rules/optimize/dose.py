@@ -88,6 +88,18 @@ def low_summary(ctx: RuleContext, t: Trial) -> str:
     )
 
 
+def low_summary_held(ctx: RuleContext, t: Trial) -> str:
+    """`low_summary` while a critical interaction card about the drug is on the screen
+    (rules/interactions.py): "raise the dose" must not sit beside "do not combine" (review 14
+    M7: fluvoxamine with tizanidine), as the order hooks reword "fine for titration"
+    (order_checks/interactions.py). The dose is still below range; the interaction comes first."""
+    return cards.fit_summary(
+        f"{t.ingredient.capitalize()} {trial_dose(t)} is below the adequate range "
+        f"({range_label(ctx, t)}); settle the interaction before any titration",
+        f"{t.ingredient.capitalize()}: below the adequate dose; settle the interaction first",
+    )
+
+
 def toward_remission(
     ctx: RuleContext, good: tuple[Trial, ...], low: tuple[Trial, ...]
 ) -> Recommendation | None:
