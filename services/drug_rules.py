@@ -6,7 +6,9 @@ Four tables in services/data, each row with its source and status (services/data
   running antipsychotic" is read from the drug table's class column, never from a name list.
 - age_restricted_antidepressants.csv: under 18, the agents in order (fluoxetine first, then
   sertraline, citalopram, escitalopram; NICE NG134, FDA), the ones never proposed (venlafaxine,
-  paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA).
+  paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA); for the agents the
+  FDA label approves for depression from an age (fluoxetine 8, escitalopram 12), what the label
+  says below it (`under_min_age`), said at a younger patient's order.
 - condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
   with psychotic features, duloxetine with active alcohol use), makes text-only (antipsychotics in
   pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy), or with an
@@ -197,6 +199,11 @@ class DrugRule:
     # Condition rows: only the findings of that kind coded in this set count (alcohol use of
     # the substance-use kind); None, every finding of the kind.
     finding_codes: CodeSet | None = None
+    # Age rows of an agent the FDA label approves for depression from `min_age` (fluoxetine 8,
+    # escitalopram 12): what the label says below that age, and its short cite, said when a
+    # younger patient's order names the agent (review 14 W4). "" on every other row.
+    under_min_age: str = ""
+    under_min_age_cite: str = ""
 
     def matching(self, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
         """The findings of this row's kind, among `found`, that the row applies to."""
@@ -236,9 +243,35 @@ def age_rules() -> tuple[DrugRule, ...]:
             rank=_age(row["rank"]),
             min_age=_age(row["min_age"]),
             below_age=_age(row["below_age"]),
+            under_min_age=row["under_min_age"].strip(),
+            under_min_age_cite=row["under_min_age_cite"].strip(),
         )
         for row in _rows("age_restricted_antidepressants.csv")
     )
+
+
+def under_min_age(age: int | None, ingredient: str) -> DrugRule | None:
+    """The age row whose labelled lower age this patient is below, for this agent (escitalopram
+    at 11: approved for depression from 12), or None (age unknown, no such row, or old enough).
+    rules_for_age leaves such a row out below its `min_age`, so the agent is never proposed; a
+    clinician's own order of it is what this answers for (review 14 W4)."""
+    if age is None:
+        return None
+    for rule in age_rules():
+        if (
+            rule.under_min_age
+            and rule.min_age is not None
+            and age < rule.min_age
+            and rule.ingredient == ingredient.lower()
+        ):
+            return rule
+    return None
+
+
+def labelled_at(age: int | None) -> tuple[DrugRule, ...]:
+    """The agents the FDA label approves for depression at this age (the rows with a labelled
+    lower age that it reaches: fluoxetine from 8, escitalopram from 12), in the table's order."""
+    return tuple(r for r in rules_for_age(age) if r.under_min_age and r.ingredient is not None)
 
 
 def rules_for_age(age: int | None) -> tuple[DrugRule, ...]:

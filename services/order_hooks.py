@@ -32,7 +32,12 @@ and for each draft antidepressant:
   a current or past eating disorder, or alcohol/sedative withdrawal; paroxetine in pregnancy) and
   the population tables' "never" rules the switch cards apply (rules/populations.py: under 18,
   paroxetine, venlafaxine and tricyclics, NICE NG134; bupropion with psychotic features: review
-  findings 1 and 7); under 25, the FDA boxed warning on suicidality as one line on the first card;
+  findings 1 and 7); under 25, the FDA boxed warning on suicidality as one line on the first card,
+  or, with no card, as an information card of its own when the order starts antidepressant
+  treatment (no antidepressant within policy.antidepressant_new_start_days: review 14 W4);
+  an agent drafted below the age its label approves it from for depression (escitalopram under
+  12: data/age_restricted_antidepressants.csv `under_min_age`), with the agents labelled at
+  that age;
 - a dose or an age that could not be read: the dose and age checks say they were not done, on a
   card the draft already gets or on a data-quality card (review finding 12);
 - a second antidepressant of the class of one running (fluoxetine on sertraline): the card asks
@@ -73,7 +78,11 @@ from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen, tables
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
-from services.order_checks.cautions import boxed_warning_line, caution_check
+from services.order_checks.cautions import (
+    boxed_warning_line,
+    boxed_warning_start,
+    caution_check,
+)
 from services.order_checks.doses import (
     age_check,
     augmentation_above_range,
@@ -333,6 +342,13 @@ def run_order_checks(
             dataclasses.replace(first, detail=cards.join_sections(first.detail, boxed)),
             *shown[1:],
         )
+    elif boxed:
+        # No other card: an order that starts antidepressant treatment under 25 gets the boxed
+        # warning as an information card of its own (review 14 W4); a renewal or dose change of
+        # a running drug does not (noise: cautions.boxed_warning_start says why).
+        start = boxed_warning_start(ctx, drafts)
+        if start is not None:
+            shown = screen.compose([_merge(start.topic, [start])], ctx.facts, hidden)
     return shown
 
 

@@ -112,6 +112,12 @@ class Policy:
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
     mbc_after_trial_weeks: float = 4.0
+    # Order hooks: an antidepressant order starts antidepressant treatment when no antidepressant
+    # course runs now or ended within this many days; under 25 it then gets the FDA boxed warning
+    # (suicidality, "especially during the initial few months") as an information card when no
+    # other card carries it (review 14 W4). A course stopped more recently is read as the same
+    # treatment interrupted. 90 days: a DESIGN CHOICE (UNVERIFIED as a guideline value).
+    antidepressant_new_start_days: int = 90
     # A running dose below its adequate range gets the optimise card's "raise the dose" only
     # after this many weeks on it (review 7 finding 11): a first week at 25 mg of sertraline is
     # a titration step that the sig usually already plans ("then increase to 2 tablets"), and
@@ -301,6 +307,7 @@ class PolicyConfig(BaseModel):
     suicide_condition_recent_days: int = Field(90, ge=1)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
+    antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
     lab_recent_days: int = Field(365, ge=1, le=3660)

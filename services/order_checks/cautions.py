@@ -4,11 +4,20 @@ review findings 1 and 7), and the FDA boxed warning line for a patient under 25.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from functools import cache
 
-from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, tables, thyroid_hormone_cautions, transaminases
+from fhir_mapping.record import DraftOrder, Finding, FindingKind, Trial, Verdict
+from services import (
+    cardiac,
+    cards,
+    drug_rules,
+    order_doses,
+    tables,
+    thyroid_hormone_cautions,
+    transaminases,
+)
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.pathway_options import unverified_mark
@@ -24,6 +33,7 @@ _ON_ORDER = frozenset({Choice.NEVER, Choice.CAVEAT, Choice.INFO})
 _NOT_A_BAR = frozenset({Choice.CAVEAT, Choice.INFO})
 _LACTATION = FindingKind.LACTATION
 _LIVER = FindingKind.LIVER_DISEASE
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 
 
 def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -145,6 +155,14 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
+    # Below the age the label approves the drug from (escitalopram at 11: review 14 W4): the age
+    # list never proposes it there, and a clinician's own order of it is told so, with the agents
+    # labelled at this age. A warning, not a bar: "not established" is no contraindication.
+    young = _under_min_age_line(ctx, draft)
+    if young is not None:
+        summary, line, cite = young
+        found.append((summary, line))
+        basis.append(cite)
     if old_mi is not None:
         summary, line, cite = old_mi
         found.append((summary, line))
@@ -214,6 +232,47 @@ def _old_mi_line(
         f"- {row['note']} ({mi.display}, {mi.system} {mi.code}{since}). Source: "
         f"{row['cite']}{unverified_mark(row['status'])}.",
         row["cite"],
+    )
+
+
+def _under_min_age_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
+    """An agent drafted below the age its label approves it for depression from (data/
+    age_restricted_antidepressants.csv `under_min_age`: escitalopram under 12, fluoxetine under
+    8): the label's words with the age and cite, and the agents labelled at this age (fluoxetine
+    at 11), or that none of the list is; (summary, detail line, cite). None otherwise."""
+    years = populations.age(ctx)
+    rule = drug_rules.under_min_age(years, draft.ingredient)
+    if rule is None:
+        return None
+    name = draft.ingredient.capitalize()
+    cite = rule.under_min_age_cite
+    labelled = drug_rules.labelled_at(years)
+    if labelled:
+        options = ", ".join(f"{r.ingredient} ({r.min_age}+)" for r in labelled)
+        short = f"FDA-approved at {years}: {options}"
+        first = [r for r in labelled if r.choice is Choice.FIRST]
+        choice = (
+            f" {first[0].label().capitalize()} is the first choice ({first[0].cite})."
+            if first
+            else ""
+        )
+        then = f" FDA-approved for depression at age {years}: {options}.{choice}"
+    else:
+        short = f"none of the under-18 list is FDA-approved at {years}"
+        then = (
+            f" None of the under-18 list is FDA-approved for depression at age {years}: decide "
+            "with child and adolescent psychiatry."
+        )
+    return (
+        cards.fit_summary(
+            f"{name}: {rule.under_min_age} (age {years}; {cite}); {short}",
+            f"{name}: not established for depression under {rule.min_age} (age {years}; "
+            f"{cite}); {short}",
+            f"{name}: {rule.under_min_age} (age {years}; {cite})",
+            f"{name}: not established under {rule.min_age} ({cite})",
+        ),
+        f"- {rule.under_min_age} (age {years}; {cite}).{then}",
+        cite,
     )
 
 
@@ -336,6 +395,69 @@ def _latest_first(found: tuple[Finding, ...]) -> tuple[Finding, ...]:
 
 def _finding_words(rule: DrugRule) -> str:
     return rule.finding.value.replace("-", " ") if rule.finding is not None else "a finding"
+
+
+def _last_course(ctx: RuleContext) -> Trial | None:
+    """The antidepressant course taken most recently (running now, or ended latest), or None.
+    A course that is no antidepressant trial (trazodone 50 mg for sleep, bupropion for smoking
+    cessation: Verdict.NOT_A_TRIAL) does not count: an antidepressant started for depression
+    beside it is still a start (the safer reading: the warning is shown)."""
+    courses = [t for t in ctx.record.antidepressant_trials() if t.verdict is not _NOT_A_TRIAL]
+    return max(courses, key=_last_taken) if courses else None
+
+
+def _last_taken(trial: Trial) -> date:
+    """The last day the record shows the course taken: as-of while it runs, the day an on-hold
+    record last supports it (fhir_mapping/trial_record.py), else its end."""
+    if trial.on_hold is not None:
+        return min(trial.on_hold, trial.end)
+    return trial.end
+
+
+def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> OrderCheck | None:
+    """The FDA boxed warning as an information check, for an order that starts antidepressant
+    treatment for a patient under 25 (review 14 W4): no antidepressant course runs now or ended
+    within policy.antidepressant_new_start_days. The label asks for close monitoring "especially
+    during the initial few months", so the start is when the prescriber needs it.
+
+    Not on a renewal or dose change of a running antidepressant, nor on a switch from one taken
+    within the window: the warning was due when that treatment started, and a card on every dose
+    change of a young patient's drug would be read past (noise); the line still rides on any card
+    such an order gets (order_hooks). Not on patient-view either: review 13 y3 put the reminder
+    at the order, where the decision is made. The order hook shows it only when no other card
+    does, so the screen holds one card, not two."""
+    line = boxed_warning_line(ctx)
+    if not line or not drafts:
+        return None
+    last = _last_course(ctx)
+    window = ctx.policy.antidepressant_new_start_days
+    since = ctx.record.as_of - timedelta(days=window)
+    if last is not None and _last_taken(last) >= since:
+        return None
+    warning = populations.boxed_warning(ctx)
+    assert warning is not None  # boxed_warning_line said it applies
+    years = populations.age(ctx)
+    ordered = cards.and_list([f"{d.ingredient} {order_doses.draft_dose(d)}" for d in drafts])
+    verb = "starts" if len(drafts) == 1 else "start"
+    before = (
+        f" (last: {last.ingredient}, ended {_last_taken(last).isoformat()})"
+        if last is not None
+        else ""
+    )
+    name = drafts[0].ingredient.capitalize()
+    return OrderCheck(
+        CAUTION,
+        drafts[0],
+        cards.fit_summary(
+            f"{name} at age {years}: antidepressants raise the risk of suicidal thinking and "
+            f"behaviour under 25 ({warning.cite}): monitor closely",
+            f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
+        ),
+        f"{line}\n\n{ordered} {verb} antidepressant treatment: no antidepressant course on "
+        f"record in the last {window} days{before}.",
+        indicator=Indicator.INFO,
+        basis=(warning.cite,),
+    )
 
 
 def boxed_warning_line(ctx: RuleContext) -> str:
