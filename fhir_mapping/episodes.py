@@ -5,6 +5,10 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 1. Events that say nothing was taken are dropped: orders `draft` (they come only from the hook's
    draftOrders), `cancelled`, `entered-in-error`; statements `not-taken`, `intended`,
    `entered-in-error`; dispenses other than `completed`. Events dated after as-of are ignored.
+   Orders with intent `plan` or status `unknown` are kept (exposure history, the safety
+   checks), but a course whose every record is such an order, or an order on hold, with no fill
+   and no statement, is no trial until the record shows it was taken (review 14 W5, W6:
+   trial_record.py, InadequacyReason.NOT_SHOWN_TAKEN).
 2. Each event covers [start, end) (issue 10, "medication history truth"):
    a. An explicit end ends the course: an order's boundsPeriod.end (or start + boundsDuration), a
       statement's effectivePeriod.end, whatever the status. Nothing stretches it: not the supply,
@@ -23,11 +27,12 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
         show. The cost is an under-counted trial, which delays a TMS suggestion (the adherence
         card then asks for the history); an over-counted one would claim adequacy falsely.
       An order's fill is cut at the next order of another drug of the same role (a switch).
-   c. An `active` / `on-hold` order or an `active` statement without an explicit end runs to
+   c. An `active` order or an `active` statement without an explicit end runs to
       as-of. An `on-hold` statement does not (the drug is held, not taken): medication_dates.py ends it
       at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
-      Nor does an `on-hold` order with no dispense in its window: it covers what a stopped order
-      would (2b, 2d), and the trial says "on hold" (review 6 finding 3). An `active` statement
+      Nor does an `on-hold` order: it covers no time of its own, filled or not (its dispenses
+      carry the time taken; no fill is assumed for it), and the trial says "on hold" (review 6
+      finding 3, review 14 W6). An `active` statement
       counts only up to `statement_confirmed_days` after the record last confirms it (its
       dateAsserted, else its start, or a later record of the drug; review 6 finding 11): past
       that it is only listed, and the trial says "listed as active; not confirmed since".

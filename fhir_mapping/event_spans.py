@@ -27,7 +27,7 @@ _OPEN = frozenset({"active", "on-hold"})
 # A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
 # halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
 # record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
-# stays open: its dispenses, or their absence, then judge the time (refill data show the hold).
+# covers no time of its own (review 14 W6): its dispenses carry the time taken.
 _OPEN_STATEMENT = frozenset({"active"})
 _ON_HOLD = "on-hold"
 _STATEMENT = EventKind.STATEMENT
@@ -126,7 +126,7 @@ def _span(
         if event.days_supply is not None and event.days_supply > 0:
             # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
             return _Span(event, key, start, start + _days(event.days_supply), None, True)
-        is_order = open_ = held_order = False
+        is_order = open_ = False
     else:
         if event.end is not None:
             if kind is _STATEMENT and event.status == _ON_HOLD:
@@ -137,6 +137,13 @@ def _span(
             # 2a: the stated end ends the course
             return _Span(event, key, start, event.end if event.end > start else start)
         is_order = kind is _ORDER
+        if is_order and event.status == _ON_HOLD:
+            # 2c: an order on hold covers no time of its own (review 14 W6): its dispenses, if
+            # any, carry the time taken, and the status says the drug is not taken now. Neither
+            # one assumed fill nor its refills are counted (an assumed fill of a held order made
+            # a never-filled order a 26-week failed trial). In view of the safety checks up to
+            # as-of (review 6 finding 3).
+            return _Span(event, key, start, max(as_of, start), None, False, start)
         open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
         if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
             # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
@@ -158,11 +165,6 @@ def _span(
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
-        held_order = is_order and open_ and event.status == _ON_HOLD
-        if held_order:
-            # 2c: an order on hold with no dispense: covered as a stopped order (2b, 2d), in view
-            # of the safety checks up to as-of (review 6 finding 3).
-            open_ = False
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
     end = start
     from_supply = False
@@ -214,8 +216,6 @@ def _span(
         from_supply = False
         if as_of > end:
             end = as_of
-    elif held_order:
-        return _Span(event, key, start, max(as_of, end), note, False, end)
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
 
 

@@ -112,6 +112,10 @@ class MedicationEvent:
     # the resource has one and passed in when the event is built (Epic states one on nearly
     # every order: READ12 finding 3); () for a resource without one.
     reasons: tuple[StatedReason, ...] = ()
+    # Why an order on its own does not show the drug was taken (medication_types.not_shown_taken:
+    # "intent plan", "status unknown"); None for every other event. A course of such orders
+    # only, with no fill and no statement, is no trial (review 14 W5, M8: trial_record.py).
+    not_shown_taken: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -3,8 +3,10 @@
 One `TypeReading` per type (MedicationRequest, MedicationStatement, MedicationDispense): its event
 kind, the statuses that drop it and the field holding its dosage lines (read by `dosage_lines`
 and `resource_dosage_lines`); `TAKEN_NOW`, the statuses that say an undated drug is taken now;
-`not_prescribed`, the MedicationRequests that say not to give the drug or only suggest it. Why
-each status is dropped or kept: the medications.py docstring.
+`not_prescribed`, the MedicationRequests that say not to give the drug or only suggest it;
+`not_shown_taken`, the kept MedicationRequests that on their own do not show the drug was taken
+(intent `plan`, status `unknown`). Why each status is dropped or kept: the medications.py
+docstring.
 """
 
 from __future__ import annotations
@@ -51,7 +53,35 @@ TYPE_READINGS = {
         ),
     )
 }
-_DROPPED_INTENTS = frozenset({"proposal", "option"})
+# What each MedicationRequest.intent says about the drug being given (FHIR R4 value set
+# medicationrequest-intent, hl7.org/fhir/R4B/valueset-medicationrequest-intent.html):
+# - proposal, option: a suggestion, or an option within a plan that is not selected: dropped.
+# - plan: "an intention to ensure something occurs without providing an authorization for others
+#   to act": kept (exposure history; the safety checks see it) but never a trial on its own
+#   (review 14 W5): with no fill, no statement and no order beside it, "to confirm".
+# - order, original-order, reflex-order, filler-order, instance-order: an authorization (the
+#   prescriber's, one placed on another's result, the pharmacy's, one administration of an
+#   order): an order.
+# Any other code (`directive` is a RequestIntent code no R4 MedicationRequest may carry) states no
+# authorization either: read as `plan`, the safer of the two kept readings. An absent intent (the
+# element is required; tolerant reading) is read as an order, as it always was.
+INTENT_READING: Mapping[str, str] = {
+    "proposal": "dropped",
+    "option": "dropped",
+    "plan": "to-confirm",
+    "order": "order",
+    "original-order": "order",
+    "reflex-order": "order",
+    "filler-order": "order",
+    "instance-order": "order",
+}
+_DROPPED_INTENTS = frozenset(k for k, v in INTENT_READING.items() if v == "dropped")
+_ORDER_INTENTS = frozenset(k for k, v in INTENT_READING.items() if v == "order")
+# MedicationRequest statuses that keep the request but do not show the drug was given: `unknown`
+# is "the authoring system does not know which status applies for this request" (FHIR R4
+# medicationrequest-status): counted only with other evidence (a fill, a statement, an order of
+# known status; review 14 M8).
+_TO_CONFIRM_STATUSES = frozenset({"unknown"})
 # Enum members compared for every resource, as module constants: on Python 3.11 reading a member
 # off its Enum class costs about ten times reading a global (issue 14).
 ORDER = EventKind.ORDER
@@ -77,6 +107,21 @@ def not_prescribed(request: Mapping[str, Any]) -> bool:
     return request.get("doNotPerform") is True or (
         isinstance(intent, str) and intent in _DROPPED_INTENTS
     )
+
+
+def not_shown_taken(request: Mapping[str, Any]) -> str | None:
+    """Why a kept MedicationRequest does not on its own show the drug was taken ("intent plan",
+    "status unknown"), else None. A request resting on the patient's report (reportedBoolean: a
+    home medication) is read as patient-reported instead (patient_reported.py), as before."""
+    intent = request.get("intent")
+    why = None
+    if isinstance(intent, str) and intent not in _ORDER_INTENTS:
+        why = f"intent {intent}"
+    else:
+        status = request.get("status")
+        if isinstance(status, str) and status in _TO_CONFIRM_STATUSES:
+            why = f"status {status}"
+    return why
 
 
 def resource_dosage_lines(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -18,8 +18,11 @@ MedicationRequests are dropped here (drafts come only from the hook's draftOrder
 MedicationStatement `not-taken`, MedicationDispense `declined`, MedicationRequest with
 `doNotPerform: true`, `proposal` / `option` intents (a suggestion, not a prescription), and a
 referenced Medication that is itself `entered-in-error`. Intent `plan` is kept: some EHRs export
-documented home medications that way, and they are exposure history. Other statuses are kept on
-the event for the episode builder.
+documented home medications that way, and they are exposure history; but a plan is no
+authorization, so an order with intent `plan` (or status `unknown`) carries why on its event
+(`MedicationEvent.not_shown_taken`), and a course of such orders only, with no fill and no
+statement, is no trial (review 14 W5; trial_record.py). Other statuses are kept on the event for
+the episode builder.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ from fhir_mapping.medication_types import (
     TypeReading,
     dosage_lines,
     not_prescribed,
+    not_shown_taken,
     resource_dosage_lines,
 )
 from fhir_mapping.patient_reported import patient_reported
@@ -134,6 +138,10 @@ def _events_of(
     outside = outside_source(resource) if kind is STATEMENT else None
     # Resting on the patient's own report (review 12 finding 14): never a dispense.
     reported_by_patient = kind is not DISPENSE and patient_reported(resource)
+    # An order with intent `plan` or status `unknown` (medication_types.INTENT_READING): kept,
+    # but not by itself a course taken (review 14 W5); a home medication the patient reports is
+    # read as patient-reported instead.
+    unshown = not_shown_taken(resource) if kind is ORDER and not reported_by_patient else None
     # The stated reasons (indications.py). Epic states one on nearly every order (READ12 finding
     # 3), Synthea on many; two dict lookups for a resource without one (a dispense states none
     # in R4). The Conditions are indexed only for a reasonReference.
@@ -252,6 +260,7 @@ def _events_of(
                 outside,
                 reported_by_patient,  # patient_reported
                 reasons,
+                unshown,  # not_shown_taken
             )
         )
     return events

@@ -86,6 +86,11 @@ class InadequacyReason(StrEnum):
     # cessation, neuropathic pain, migraine prevention: fhir_mapping/indications.py): the course
     # is no depression trial, whatever its dose and weeks (Verdict.NOT_A_TRIAL).
     OTHER_INDICATION = "other-indication"
+    # Every record of the course is an order that does not show the drug was taken: intent
+    # `plan` (no authorization), status `unknown`, or an order on hold never filled; no fill, no
+    # statement (review 14 W5, W6). Not counted until the record shows it was taken
+    # (Verdict.NOT_A_TRIAL): "to confirm".
+    NOT_SHOWN_TAKEN = "not-shown-taken"
 
 
 class IndicationCategory(StrEnum):
@@ -317,9 +322,11 @@ class Trial:
     # weekly fluoxetine: dose_basis.equivalences): the segments hold the reference mg/day, and
     # this key lets a card write the dose as the record does beside it. None: written as is.
     dose_equivalence: str | None = None
-    # The course's latest statement is `on-hold`, or its order is on hold with no dispense
+    # The course's latest statement or order is `on-hold`, nothing taking it up again after it
     # (review 6 finding 3): the drug is not taken now. The date is the last one the record
-    # supports (a statement's dateAsserted, else its start; an order's one fill).
+    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start;
+    # for a held order (FHIR R4 records no hold date) the end of its last fill's supply, or,
+    # never filled, the order's own date.
     on_hold: date | None = None
     # The course runs on only because a MedicationStatement lists it `active` and nothing has
     # confirmed it for MappingPolicy.statement_confirmed_days (review 6 finding 11): the last

@@ -47,6 +47,7 @@ DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingr
 # Enum members compared once per event, as module constants: on Python 3.11 reading a member off
 # its Enum class costs about ten times reading a global (issue 14).
 _DISPENSE = EventKind.DISPENSE
+_ORDER = EventKind.ORDER
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _AUGMENTATION = Role.AUGMENTATION
 _DAILY = DoseBasis.DAILY
@@ -97,8 +98,14 @@ def _trial(
     # not a supply gap (course_clusters.statement_tail, adherence.outside_tail): the PDC counts
     # up to them.
     tail = statement_tail(spans, end, policy.supply_gap_days) if dispenses else None
+    on_hold = _on_hold(spans, as_of)
+    window_end = end if tail is None else tail[0]
+    if on_hold is not None and on_hold < window_end:
+        # Review 14 W6: a deliberate hold is no missed dose. The refill data are judged up to
+        # the hold (the last supply, when the record gives no hold date), never over it.
+        window_end = on_hold
     adherence = with_reported(
-        dispense_adherence(dispenses, window_end=end if tail is None else tail[0], policy=policy)
+        dispense_adherence(dispenses, window_end=window_end, policy=policy)
         if dispenses
         else UNVERIFIED,
         events,
@@ -188,6 +195,20 @@ def _trial(
                 verdict_notes = (*verdict_notes, other_use[2])
             else:
                 verdict, reasons, verdict_notes = other_use[0], other_use[1], (other_use[2],)
+    unshown = _not_shown_taken(events)
+    if unshown is not None and verdict is not Verdict.NOT_A_TRIAL:
+        # Review 14 W5, W6: orders that authorise nothing (intent plan), of unknown status, or
+        # held and never filled, with no fill and no statement: nothing shows the drug was
+        # taken. Never a trial, a current one or a failed one, on that alone: to confirm. The
+        # course stays in view of the safety checks (a drug possibly taken).
+        verdict, reasons, verdict_notes = (
+            Verdict.NOT_A_TRIAL,
+            (InadequacyReason.NOT_SHOWN_TAKEN,),
+            (
+                f"{unshown}; no fill or statement on record: not counted as a trial until the "
+                "record shows it was taken",
+            ),
+        )
     if _INTOLERANCE in reasons and adherence.status is _POOR:
         # Judged first with the refill data as they are (intolerance never makes a course look
         # more adequate); then refill data that look poor on a drug stopped or skipped for its
@@ -241,7 +262,7 @@ def _trial(
         dose_basis=basis,
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
-        on_hold=_on_hold(spans),
+        on_hold=on_hold,
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
@@ -312,16 +333,46 @@ def _assumed_days(spans: Sequence[_Span]) -> int | None:
     return sum(days) if days else None
 
 
-def _on_hold(spans: Sequence[_Span]) -> date | None:
-    """The date an `on-hold` statement or order of the course last supports it (review 6
-    finding 3), when no record of the drug starts after it; else None."""
+def _on_hold(spans: Sequence[_Span], as_of: date) -> date | None:
+    """The date a course on hold was last taken by the record (review 6 finding 3), when its
+    latest order or statement is `on-hold` and no record of the drug after it takes it up
+    again; else None. Never after as-of (review 14 W6: the end of a held renewal's assumed fill
+    was said as "on hold as of" a future date).
+
+    An order's status is its state now, so the dispenses of a held order are its fills before
+    the hold: the date is the end of the last supply they carry (FHIR R4 records no hold date on
+    the order), or, never filled, the order's own date. A held statement: the last date it
+    supports (its dateAsserted, else its start: medication_dates.py)."""
     held = [s for s in spans if s.covered_until is not None and s.listed is None]
     if not held:
         return None
     latest = max(held, key=lambda s: s.start)
-    if any(s.start > latest.start for s in spans):
+    order = latest.event.kind is _ORDER
+    if any(s.start > latest.start and not (order and s.event.kind is _DISPENSE) for s in spans):
         return None  # taken up again after the hold
-    return latest.covered_until
+    day = latest.covered_until or latest.start
+    if order:
+        supplied = [s.end for s in spans if s.event.kind is _DISPENSE]
+        day = max(supplied) if supplied else latest.start
+    return day if day < as_of else as_of
+
+
+def _not_shown_taken(events: Sequence[MedicationEvent]) -> str | None:
+    """Why nothing in the course shows the drug was taken, when every record of it is an order
+    that does not (intent plan, status unknown: MedicationEvent.not_shown_taken; or on hold and,
+    the course having no dispense, never filled); else None. One fill, one statement or one
+    order of known status and intent counts the course as before."""
+    whys: list[str] = []
+    for event in events:
+        if event.kind is not _ORDER:
+            return None
+        why = event.not_shown_taken
+        if why is None and event.status == "on-hold":
+            why = "on hold, never filled"
+        if why is None:
+            return None
+        whys.append(f"{event.source}: {why}")
+    return "; ".join(dict.fromkeys(whys)) or None
 
 
 def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:

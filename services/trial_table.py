@@ -37,6 +37,13 @@ _ONGOING = Verdict.ONGOING
 _INADEQUATE = Verdict.INADEQUATE
 _INTOLERANCE = InadequacyReason.INTOLERANCE
 _TOO_SHORT = InadequacyReason.TOO_SHORT
+# Orders only, none showing the drug was taken (intent plan, status unknown, held and never
+# filled; fhir_mapping/trial_record.py): to confirm, never counted (review 14 W5, W6).
+_NOT_SHOWN_TAKEN = InadequacyReason.NOT_SHOWN_TAKEN
+_NOT_SHOWN_TAKEN_TEXT = (
+    "ordered or planned, no fill or statement on record: not counted as a trial; confirm it "
+    "was taken"
+)
 # Each adherence status as a card says it (a dict: Enum.value is a Python-level property on
 # 3.11, read per trial). Never "verified" (review 6 finding 6): refill data show possession, not
 # ingestion, and a report is a report; VERIFIED reads "refills on time (PDC nn %)", or the report
@@ -160,7 +167,13 @@ def adherence_text(trial: Trial) -> str:
             else "no dispensing data"
         )
     if trial.on_hold is not None:  # review 6 finding 3
-        parts.append(f"on hold as of {trial.on_hold.isoformat()}: not taken now")
+        # The record gives no hold date: the last day it shows the drug taken (review 14 W6),
+        # or, never filled, nothing.
+        parts.append(
+            "on hold, never filled: not taken now"
+            if _NOT_SHOWN_TAKEN in trial.reasons
+            else f"on hold, not taken since {trial.on_hold.isoformat()} at the latest"
+        )
     if trial.unconfirmed_since is not None:  # review 6 finding 11
         parts.append(f"listed as active; not confirmed since {trial.unconfirmed_since.isoformat()}")
     return "; ".join(parts)
@@ -304,10 +317,14 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         return f"dose not recorded{span}: confirm the dose taken"
     if reason is InadequacyReason.OTHER_INDICATION:
         return trial_indication.other_use_text(trial) or "ordered for another indication"
+    if reason is _NOT_SHOWN_TAKEN:
+        return _NOT_SHOWN_TAKEN_TEXT
     return "low dose for another indication"
 
 
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
+    if trial.verdict is _NOT_A_TRIAL and _NOT_SHOWN_TAKEN in trial.reasons:
+        return _NOT_SHOWN_TAKEN_TEXT  # review 14 W5: planned or held, never filled
     if trial.verdict is _NOT_A_TRIAL:
         # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
         # antidepressant for something else: say what it is (review 10 finding 2).

@@ -160,9 +160,16 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
         t
         for t in (*facts.episode_trials, *listed)
         if (t.adherence.supply_gaps or t.on_hold is not None or t.unconfirmed_since is not None)
-        and t.verdict is not Verdict.NOT_A_TRIAL
+        # A held order never filled is no trial, and this card says so (review 14 W6: it was
+        # counted as a failed trial by the optimise card beside it).
+        and (t.verdict is not Verdict.NOT_A_TRIAL or _held_unfilled(t))
         and t not in flagged
     )
+
+
+def _held_unfilled(trial: Trial) -> bool:
+    """A course on hold that nothing shows was taken (InadequacyReason.NOT_SHOWN_TAKEN)."""
+    return trial.on_hold is not None and InadequacyReason.NOT_SHOWN_TAKEN in trial.reasons
 
 
 def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
@@ -173,11 +180,17 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
     )
     if trial.unconfirmed_since is not None and trial.on_hold is None:
         return f"{head}{_listed_text(trial)}."
-    if trial.on_hold is not None:
+    if _held_unfilled(trial):
         return (
-            f"{head}on hold as of {trial.on_hold.isoformat()}: not taken now; time on hold is not "
-            "counted as a trial. Record when and why it was stopped (side effects: record the "
-            "intolerance)."
+            f"{head}on hold, never filled in this record: not counted as a trial until the "
+            "record shows it was taken. Confirm whether and when it was taken, and why it is held."
+        )
+    if trial.on_hold is not None:
+        # The record gives no hold date (review 14 W6): the last day it shows the drug taken.
+        return (
+            f"{head}on hold, not taken since {trial.on_hold.isoformat()} at the latest; time on "
+            "hold is not counted as a trial, nor as missed doses. Record when and why it was "
+            "stopped (side effects: record the intolerance)."
         )
     gaps = trial.adherence.supply_gaps
     lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
@@ -206,10 +219,16 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
 def _lapse_summary(lapsed: tuple[Trial, ...]) -> str:
     if len(lapsed) == 1:
         trial = lapsed[0]
+        if _held_unfilled(trial):
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold, never filled: confirm it was taken before counting "
+                "it as a trial",
+                f"{trial.ingredient} on hold, never filled: confirm it was taken",
+            )
         if trial.on_hold is not None:
             return cards.fit_summary(
-                f"{trial.ingredient} on hold as of {trial.on_hold.isoformat()}, not taken now: "
-                "record why before counting it as a trial",
+                f"{trial.ingredient} on hold, not taken since {trial.on_hold.isoformat()} at the "
+                "latest: record why before counting it as a trial",
                 f"{trial.ingredient} on hold, not taken now: record why",
             )
         if trial.unconfirmed_since is not None:

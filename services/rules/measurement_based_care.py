@@ -285,10 +285,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     candidates: list[str] = []
     if why is not None:
+        # A drug on hold is not taken now (review 14 W6): not "on" it.
+        held = trial.on_hold
+        taking = f"{trial.ingredient} on hold" if held is not None else f"On {trial.ingredient}"
         candidates += [
             # A start written to the year or month only as written (review 10 finding 5).
-            f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: {tail}",
-            f"On {trial.ingredient}; {why}: {short_tail}",
+            f"{taking} since {held.isoformat()}; {why}: {short_tail}"
+            if held is not None
+            else f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: {tail}",
+            f"{taking}; {why}: {short_tail}",
         ]
     if why is not None and unrecognised and latest is None:
         # The count in fewer words; the detail says what would fix it (a site code).

@@ -24,6 +24,7 @@ _REASON_TEXT = {
     InadequacyReason.DOSE_UNKNOWN: "dose unknown",
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "low dose, other indication",
     InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+    InadequacyReason.NOT_SHOWN_TAKEN: "not shown as taken: to confirm",
 }
 
 

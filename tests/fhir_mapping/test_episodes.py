@@ -218,11 +218,15 @@ def test_active_order_not_yet_long_enough_is_ongoing() -> None:
     assert trial.weeks_at_adequate_dose == 4.0
     assert trial.verdict is Verdict.ONGOING
     assert trial.reasons == ()
-    (low,) = trials(
-        [order("fluoxetine", date(2024, 5, 1), 10, status="on-hold")], date(2024, 5, 29)
-    )
+    (low,) = trials([order("fluoxetine", date(2024, 5, 1), 10, status="active")], date(2024, 5, 29))
     assert low.verdict is Verdict.ONGOING
     assert low.reasons == (InadequacyReason.DOSE_BELOW_MINIMUM,)
+    # The same order on hold, never filled, shows no drug taken: no trial, to confirm (review 14
+    # W6; test_b4_order_status.py).
+    (held,) = trials(
+        [order("fluoxetine", date(2024, 5, 1), 10, status="on-hold")], date(2024, 5, 29)
+    )
+    assert held.reasons == (InadequacyReason.NOT_SHOWN_TAKEN,)
 
 
 def test_low_dose_trazodone_for_sleep_is_not_a_trial() -> None:

@@ -166,9 +166,11 @@ def _held_order_record(status: str) -> PatientRecord:
 
 def test_an_order_on_hold_without_fills_is_not_counted_as_taken_up_to_today() -> None:
     trial = only(_held_order_record("on-hold"), "venlafaxine")
-    assert trial.weeks_at_adequate_dose == pytest.approx(30 / 7)  # one fill, not 14 weeks
-    assert trial.on_hold == date(2025, 3, 26)
-    assert trial.verdict is not Verdict.ADEQUATE and not trial.failed
+    # Review 14 W6: a held order never filled covers no time (no assumed fill), and the course
+    # is no trial until the record shows it was taken; on hold as of the order's own date.
+    assert trial.weeks_at_adequate_dose == 0
+    assert trial.on_hold == date(2025, 2, 24)
+    assert trial.verdict is Verdict.NOT_A_TRIAL and not trial.failed
     # Still running for the MAOI and interaction checks (the safer reading).
     assert trial.ongoing and trial.end == AS_OF
     # The control: the same order `active` runs to as-of and is a failed adequate trial.

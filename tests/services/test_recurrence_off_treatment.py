@@ -129,9 +129,10 @@ def test_a_course_on_hold_since_the_remission_counts_as_off_treatment() -> None:
     card = cards(_build(resources, ON_DRUG + RISE))[TOPIC]
     assert card.summary == (
         "Recurrence off treatment: PHQ-9 21 on 2025-05-26 (escitalopram 10 mg/day brought "
-        "remission; on hold since 2024-05-01)"
+        "remission; on hold since 2024-04-01)"
     )
-    assert "it is on hold on record, taken to 2024-05-01 at most" in card.detail
+    # The held renewal, never filled, counts no assumed month (review 14 W6): held from its date.
+    assert "it is on hold on record, taken to 2024-04-01 at most" in card.detail
 
 
 def test_no_card_below_the_relapse_cut_off() -> None:

@@ -109,7 +109,8 @@ def test_a_held_drug_reads_on_hold_not_ongoing() -> None:
         adherence=Adherence(AdherenceStatus.UNVERIFIED),
     )
     record = f.trd_record(trials=(f.sertraline_failed(), trial))
-    assert "on hold as of 2024-02-24: not taken now" in cards.adherence_text(trial)
+    # The record gives no hold date: the last day it shows the drug taken (review 14 W6).
+    assert "on hold, not taken since 2024-02-24 at the latest" in cards.adherence_text(trial)
     html = render_packet(record, POLICY)
     assert any(d.endswith("on hold (not taken now)") for d in cells(html, "Dates", "trials"))
     rec = adherence_review.rule(ctx(record))
