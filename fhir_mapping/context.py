@@ -344,6 +344,10 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     written = _onset_written(resource) if onset is not None else None
     if written is not None:
         found = {k: replace(f, onset_written=written) for k, f in found.items()}
+    if suspected:
+        # Kept, but marked: a card must not call a differential diagnosis one on record
+        # (review 14 M1).
+        found = {k: replace(f, verification=verification) for k, f in found.items()}
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
 
 

@@ -379,6 +379,11 @@ class Trial:
     # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
     # fixed-length tuple.
     disagreeing: tuple[Score, ...] = ()
+    # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
+    # boundsPeriod.end dated as-of: trial_record._stops_on). FHIR Period.end is inclusive, so the
+    # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
+    # "stop dated <day>", never "still running". None for every other course.
+    stops_on: date | None = None
 
     @property
     def outcome_gap(self) -> RefillGap | None:
@@ -702,6 +707,11 @@ class Finding:
     # (counts_when_resolved: tardive dyskinesia) is said as history, not as a current effect.
     state: str = "active"
     abated: date | None = None
+    # The Condition's verificationStatus when it marks the diagnosis as not confirmed
+    # ("unconfirmed", "provisional", "differential"); None when confirmed or not stated (US Core
+    # allows it absent). Such a finding still counts (a differential bipolar II must still stop
+    # an antidepressant-only plan); cards name it as not confirmed (review 14 M1).
+    verification: str | None = None
 
     @property
     def onset_latest(self) -> date | None:

@@ -275,7 +275,29 @@ def _trial(
         patient_reported=all(e.patient_reported for e in events),
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
+        stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
     )
+
+
+def _stops_on(spans: Sequence[_Span], covered_end: date, as_of: date) -> date | None:
+    """As-of, when the course reaches as-of only up to a record's stated end dated that day
+    (an order's boundsPeriod.end, a statement's effectivePeriod.end) and no open record runs it
+    on (review 14 M4: paroxetine stopped today read "still running"). FHIR Period.end is
+    inclusive (a period ending on 2025-06-02 includes that day), so the course covers as-of and
+    stays ongoing for the safety checks (an MAOI or an interacting drug drafted on the day of the
+    stop still meets it: the safer reading); it does not go on after as-of, which cards say.
+    None otherwise (an open order, or supply that runs out on as-of, runs the course on)."""
+    if covered_end != as_of:
+        return None  # the course runs on after as-of (supply or a later stated end)
+    reaching = [s for s in spans if s.end >= as_of]
+    stated = [s for s in reaching if s.event.end is not None and s.event.end == as_of]
+    if not stated:
+        return None
+    # Every other record reaching as-of is supply cut at that stated end (rule 2a), never an
+    # open order or statement running to as-of.
+    if any(s.event.end is None and not s.from_supply for s in reaching):
+        return None
+    return as_of
 
 
 def _written_dates(

@@ -39,11 +39,45 @@ def reactions_only(findings: Sequence[Finding]) -> bool:
     return bool(findings) and all(is_reaction(f) for f in findings)
 
 
+# How a diagnosis entered as not confirmed (Condition.verificationStatus) is named (review 14 M1):
+# the finding still stops the unipolar pathway, as a confirmed one does (a suspected bipolar
+# disorder makes an antidepressant without a mood stabiliser a risk of a switch to mania until
+# psychiatry confirms or refutes it: the safer reading), but the card must not call it confirmed.
+_NOT_CONFIRMED = {
+    "differential": "differential, not confirmed",
+    "provisional": "provisional, not confirmed",
+    "unconfirmed": "unconfirmed",
+}
+
+
+def not_confirmed(findings: Sequence[Finding]) -> str | None:
+    """ "differential, not confirmed" (or "provisional, not confirmed", "unconfirmed") when every
+    bipolar diagnosis on record was entered as not confirmed; None when one is confirmed (or its
+    verificationStatus is not stated) or none is a diagnosis (manic reactions only). A
+    reaction beside the suspected diagnosis is named by the card itself (`named`)."""
+    diagnoses = [f for f in findings if not is_reaction(f)]
+    if not diagnoses or any(f.verification not in _NOT_CONFIRMED for f in diagnoses):
+        return None
+    return _NOT_CONFIRMED[str(diagnoses[0].verification)]
+
+
+def subject(findings: Sequence[Finding]) -> str:
+    """ "bipolar disorder", "bipolar disorder (differential, not confirmed)", or "mania on an
+    antidepressant" (hypomania ...) when only manic reactions are on record: what a summary names
+    before "on record" or without it."""
+    if reactions_only(findings):
+        return head(findings).removesuffix(" on record")
+    qualifier = not_confirmed(findings)
+    return "bipolar disorder" + (f" ({qualifier})" if qualifier else "")
+
+
 def head(findings: Sequence[Finding]) -> str:
-    """ "bipolar disorder on record", or "mania on an antidepressant on record" when no bipolar
-    diagnosis is on record, only manic reactions."""
+    """ "bipolar disorder on record", "bipolar disorder on record (differential, not
+    confirmed)" when every diagnosis was entered as not confirmed, or "mania on an antidepressant
+    on record" when no bipolar diagnosis is on record, only manic reactions."""
     if not reactions_only(findings):
-        return BIPOLAR_HEAD
+        qualifier = not_confirmed(findings)
+        return BIPOLAR_HEAD + (f" ({qualifier})" if qualifier else "")
     return HYPOMANIA_HEAD if all(map(says_hypomania, findings)) else MANIA_HEAD
 
 
@@ -57,6 +91,8 @@ def named(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     """The findings a card names: the first diagnosis (a problem list may hold several codes of
     one disorder) and every manic reaction, each a separate event."""
     diagnoses = [f for f in findings if not is_reaction(f)]
+    # A confirmed code first: beside a differential one, the confirmed diagnosis is the fact.
+    diagnoses.sort(key=lambda f: f.verification in _NOT_CONFIRMED)
     return tuple(diagnoses[:1]) + tuple(f for f in findings if is_reaction(f))
 
 

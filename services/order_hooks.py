@@ -83,6 +83,7 @@ from services.order_checks.cautions import (
     boxed_warning_start,
     caution_check,
 )
+from services.order_checks.discontinuation import discontinuation_check
 from services.order_checks.doses import (
     age_check,
     augmentation_above_range,
@@ -282,6 +283,8 @@ def run_order_checks(
             caution_check(ctx, draft),
             bipolar_check(ctx, draft),
             anticholinergic_check(ctx, draft),  # Beers 2023 at >= 65 (review 11 finding 1)
+            # A short half-life SSRI/SNRI just stopped untapered (review 14 M4).
+            discontinuation_check(ctx, draft),
         ]
         both = combined.get(draft.ingredient)
         if both is None:

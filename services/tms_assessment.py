@@ -81,7 +81,13 @@ def _tms_assessment(
         # Mania recorded only as a reaction is named as such, every reaction with it (review 10
         # finding 4; services/bipolar_findings.py): the packet says this before the payer verdict.
         named = "; ".join(f.display for f in bipolar_findings.named(bipolar))
-        blockers.append(f"{bipolar_findings.head(bipolar)} ({named})")
+        # A differential or provisional diagnosis still blocks (the safer reading), said as
+        # not confirmed (review 14 M1).
+        qualifier = bipolar_findings.not_confirmed(bipolar)
+        if qualifier:
+            blockers.append(f"{bipolar_findings.BIPOLAR_HEAD} ({named}; {qualifier})")
+        else:
+            blockers.append(f"{bipolar_findings.head(bipolar)} ({named})")
     if psychotic_disorder:
         # As bipolar disorder: outside the unipolar pathway, and a coverage exclusion (REFERENCE.md
         # exclusions table: schizophrenia and schizoaffective diagnoses, Ambetter CP.BH.200).

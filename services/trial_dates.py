@@ -72,6 +72,9 @@ def dates_text(trial: Trial) -> str:
     if written is not None:
         return written
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
+    if trial.stops_on is not None:
+        # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
+        end = f"{trial.stops_on.isoformat()} (stop on record)"
     return f"{trial.start.isoformat()} – {end}"
 
 

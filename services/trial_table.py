@@ -423,13 +423,12 @@ def trial_table(
     """
     rows = []
     for t in sorted(trials, key=_START):
-        end = "ongoing" if t.ongoing else t.end.isoformat()
         not_a_trial = t.verdict is _NOT_A_TRIAL
         rows.append(
             (
                 f"{t.ingredient} ({t.drug_class})",
                 dose_path(t),
-                trial_dates.written_text(t) or f"{t.start.isoformat()} – {end}",
+                trial_dates.dates_text(t),  # as written when partial; a stop dated today
                 trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
                 "–" if not_a_trial else adherence_text(t),
                 "–" if not_a_trial else _phq9_pair(t),

@@ -130,7 +130,9 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     findings = ctx.facts.bipolar
     # "bipolar disorder" in the summaries, or "mania on an antidepressant" when no diagnosis is
     # on record, only manic reactions: never a diagnosis the chart does not hold.
-    what = bipolar_findings.head(findings).removesuffix(" on record")
+    # "bipolar disorder (differential, not confirmed)" when every diagnosis was entered as not
+    # confirmed (review 14 M1): still checked, never called confirmed.
+    what = bipolar_findings.subject(findings)
     name = draft.ingredient.capitalize()
     weak = mood_cover.without_antimanic_cover(ctx.record)
     low = _low_cover(ctx.record)

@@ -76,6 +76,15 @@ def _plan(draft: DraftOrder, running: list[Trial]) -> str:
     )
 
 
+def _running_words(trial: Trial) -> str:
+    """ "paroxetine still running", or "paroxetine stopped 2025-06-02" for a course whose stated
+    end is the as-of day (Trial.stops_on; review 14 M4): it covers that day, but it does not
+    run on."""
+    if trial.stops_on is not None:
+        return f"{trial.ingredient} stopped {trial.stops_on.isoformat()}"
+    return f"{trial.ingredient} still running"
+
+
 def same_class_check(
     ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None = None
 ) -> list[OrderCheck]:
@@ -100,7 +109,7 @@ def same_class_check(
             dataclasses.replace(
                 repeat,
                 summary=cards.fit_summary(
-                    f"{repeat.summary}; {other[0].ingredient} still running", repeat.summary
+                    f"{repeat.summary}; {_running_words(other[0])}", repeat.summary
                 ),
                 detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
             )
@@ -111,7 +120,7 @@ def same_class_check(
             dataclasses.replace(
                 repeat,
                 summary=cards.fit_summary(
-                    f"{repeat.summary}; {first} still running", repeat.summary
+                    f"{repeat.summary}; {_running_words(running[0])}", repeat.summary
                 ),
                 detail=cards.join_sections(repeat.detail, _plan(draft, running)),
             )

@@ -66,6 +66,27 @@ def _finding_ref(finding: Finding) -> str:
     return f"{finding.display} ({finding.coding}{onset})"
 
 
+# The alcohol screens a substance-use line names with their score (review 14 M3: an AUDIT-C of 9
+# three weeks before was left out beside the F10.20 it measures); the instruments are
+# observation_codes.csv's, the window the one the alcohol rows read (policy.alcohol_screen_recent_days).
+_ALCOHOL_SCREENS = ("AUDIT-C", "AUDIT")
+
+
+def _alcohol_screen(ctx: RuleContext) -> str:
+    """ "; AUDIT-C 9 on 2025-05-12" for the latest alcohol screen within the window, else ""."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.alcohol_screen_recent_days)
+    recent = [
+        s
+        for s in ctx.record.scores
+        if s.instrument in _ALCOHOL_SCREENS and s.value is not None and s.date >= since
+    ]
+    if not recent:
+        return ""
+    latest = max(recent, key=lambda s: s.date)
+    computed = ", computed from items" if latest.total_computed else ""
+    return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
 def _lab_ref(lab: LabResult) -> str:
     value = "no value" if lab.value is None else f"{lab.value:g} {lab.unit or ''}".strip()
     return f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
@@ -86,6 +107,15 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
                 "disorder with psychiatry (CANMAT 2023 para 184); until then the unipolar TRD "
                 "pathway does not apply and antidepressants only with a mood stabiliser (ISBD "
                 "2013)."
+            )
+        elif qualifier := bipolar_findings.not_confirmed(facts.bipolar):
+            # Entered as a differential or provisional diagnosis (review 14 M1): said so, and
+            # still read as bipolar until psychiatry confirms or refutes it, the safer reading:
+            # an antidepressant without a mood stabiliser risks a switch to mania if it is.
+            text = (
+                f"**Bipolar disorder on record ({qualifier}):** {refs}. Until psychiatry "
+                "confirms or refutes it, the unipolar TRD pathway does not apply and "
+                "antidepressants only with a mood stabiliser (ISBD 2013)."
             )
         else:
             text = (
@@ -183,9 +213,9 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         items.append(
             Item(
                 "active substance use",
-                f"**Substance use:** {_finding_ref(substance[0])}. Substance use disorders are "
-                "associated with poor response (CANMAT 2023 para 181): address it before "
-                "escalating.",
+                f"**Substance use:** {_finding_ref(substance[0])}{_alcohol_screen(ctx)}. "
+                "Substance use disorders are associated with poor response (CANMAT 2023 para "
+                "181): address it before escalating.",
             )
         )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)

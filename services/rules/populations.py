@@ -104,6 +104,8 @@ _NEVER = Choice.NEVER
 _NOT_ONE_CLICK = Choice.NOT_ONE_CLICK
 _BOXED_WARNING = Choice.BOXED_WARNING
 _CAVEAT = Choice.CAVEAT
+# Findings population_notes names in a paragraph of their own, so their caveat lines need not.
+_HEADED = frozenset({FindingKind.PREGNANCY, FindingKind.LACTATION})
 _ORDERED = (Choice.FIRST, Choice.NEXT)
 _PREGNANCY = FindingKind.PREGNANCY
 _POSTPARTUM = FindingKind.POSTPARTUM
@@ -373,6 +375,17 @@ def restrictions(ctx: RuleContext, ingredient: str, drug_class: str) -> tuple[Re
     return tuple(r for r in ctx.population.applying if r.rule.covers(ingredient, drug_class))
 
 
+def caveat_cites(ctx: RuleContext, ingredient: str, drug_class: str) -> tuple[str, ...]:
+    """The cites of the caveat rows (condition_drug_rules.csv `caveat`) that apply to this drug
+    for this patient, for a list that names it ("bupropion (caveat: bupropion labels 4 and 5.3)",
+    review 14 M3): the caveat itself is the card's "if considered" line."""
+    return tuple(
+        r.rule.cite
+        for r in ctx.population.applying  # most patients: none at all
+        if r.rule.choice is _CAVEAT and r.rule.covers(ingredient, drug_class)
+    )
+
+
 def never(ctx: RuleContext, ingredient: str, drug_class: str) -> Restriction | None:
     """Why this drug is never proposed for this patient, or None."""
     for restriction in ctx.population.applying:  # most patients: none at all
@@ -529,9 +542,11 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         lines.append(_lactation_line(lactation, sex_male=ctx.population.lactation_sex_male))
     if not tms:
         # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
-        # finding 10), beside the header that names the finding.
+        # finding 10), beside the header that names the finding. A finding with no header of its
+        # own here (alcohol use with bupropion: review 14 M3) is named on the caveat line.
         lines.extend(
-            f"**{r.rule.label().capitalize()}, if considered:** {r.rule.note} ({r.rule.cite})."
+            f"**{r.rule.label().capitalize()}, if considered:** "
+            + (f"{r.rule.note} ({r.rule.cite})." if r.rule.finding in _HEADED else f"{r.reason()}.")
             for r in ctx.population.applying
             if r.rule.choice is _CAVEAT
         )

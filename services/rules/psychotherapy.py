@@ -79,7 +79,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     elif sessions.other:
         absence = "no course of psychotherapy on record"
     else:
-        absence = "no psychotherapy on record"
+        # What this card reads: psychotherapy Procedures and referrals (ServiceRequests). Visits
+        # sent only as Encounters (CPT 90834) are not read, so the summary does not say that no
+        # psychotherapy took place (review 14 M2).
+        absence = "no psychotherapy procedure or referral on record"
     summary = cards.fit_summary(
         f"{failed} and {absence}: consider a CBT or IPT referral",
         f"{failed_short}; {absence}: consider CBT or IPT",

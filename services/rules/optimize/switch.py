@@ -161,6 +161,11 @@ def switch_candidates(
             caveats.append(f"off-label in {where}")
         if d.ingredient in tried:
             caveats.append(tried[d.ingredient])
+        # A caveat row for this patient (bupropion with alcohol use: review 14 M3) is pointed to
+        # beside the drug, so the list never offers it bare; the caveat is the card's own line.
+        caveats.extend(
+            f"caveat: {c}" for c in populations.caveat_cites(ctx, d.ingredient, d.drug_class)
+        )
         if caveats:
             name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
