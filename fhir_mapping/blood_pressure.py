@@ -24,6 +24,7 @@ from typing import Any
 from fhir_mapping.code_systems import LOINC, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, effective_date, number, source_ref
 from fhir_mapping.record import BloodPressure, DataDomain, DataGap, GapCause
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
 Resource = Mapping[str, Any]
 
@@ -33,7 +34,8 @@ DIASTOLIC = "8462-4"
 # The codes the `vitals` prefetch key asks for (services/catalog.py), in its order.
 CODES = (PANEL, SYSTOLIC, DIASTOLIC)
 _CODES = frozenset(CODES)
-_COUNTED = frozenset({"final", "amended", "corrected"})
+# Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
+_COUNTED = statuses(OBSERVATION, Reads.ALL)
 # UCUM "mm[Hg]" as US Core binds it; "mmHg" and "mm Hg" as unit text some feeds write.
 _MM_HG = frozenset({"mm[hg]", "mmhg", "mm hg"})
 

@@ -16,7 +16,16 @@ from __future__ import annotations
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe
-from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Role, Score, Trial
+from fhir_mapping.record import (
+    DoseBasis,
+    DraftOrder,
+    InadequacyReason,
+    PatientRecord,
+    Role,
+    Score,
+    Trial,
+    Verdict,
+)
 
 # How a dose that is not mg/day is named when data/dose_basis.csv has no row for the drug.
 _PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
@@ -57,6 +66,28 @@ def _score(score: Score | None) -> str:
     return f"{value} on {score.date.isoformat()}{item9}"
 
 
+# Why a course is not counted as a trial, by its reason (record.InadequacyReason).
+_NOT_A_TRIAL_REASONS = {
+    InadequacyReason.NOT_SHOWN_TAKEN: (
+        "ordered or planned only (intent plan, status unknown, or on hold and never filled), "
+        "no fill or statement on record"
+    ),
+    InadequacyReason.LOW_DOSE_OTHER_INDICATION: "below the antidepressant dose range: a low-dose use",
+    InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+}
+
+
+def _not_a_trial_reason(trial: Trial) -> str:
+    """The reason a course is no trial, as --explain names it, with the reason code; a course
+    judged so without one (a fixed course, a combination product) points to its note."""
+    said = [
+        f"{_NOT_A_TRIAL_REASONS[r]} ({r.value})" for r in trial.reasons if r in _NOT_A_TRIAL_REASONS
+    ]
+    if said:
+        return "; ".join(said)
+    return "not an antidepressant trial" + (" (see the note below)" if trial.notes else "")
+
+
 def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> list[str]:
     state = "ongoing" if trial.ongoing else "ended"
     lines = [
@@ -91,7 +122,14 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
                 f"   {segment.start.isoformat()} -> {segment.end.isoformat()}: "
                 f"{_mg(segment.mg_per_day, segment.mg_per_day_high)} ({days} days)"
             )
-    lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
+    not_a_trial = trial.verdict is Verdict.NOT_A_TRIAL
+    if not_a_trial:
+        # Not counted as a trial (a plan order never filled, a low dose for sleep, a fixed
+        # course): weeks at an adequate dose and an outcome would read as a trial judged (review
+        # 14 W5), so the reason it is none is printed instead.
+        lines.append(f"   not a trial: {_not_a_trial_reason(trial)}")
+    else:
+        lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
     adherence = trial.adherence
     pdc = "" if adherence.pdc is None else f", PDC {adherence.pdc:.0%}"
     gaps = "".join(
@@ -132,7 +170,7 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
         outcome.append("response" if trial.response else "no response")
     if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")
-    if outcome:
+    if outcome and not not_a_trial:
         lines.append(f"   outcome: {', '.join(outcome)}")
     why = f" ({', '.join(r.value for r in trial.reasons)})" if trial.reasons else ""
     lines.append(f"   verdict: {trial.verdict.value}{why}")

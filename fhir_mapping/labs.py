@@ -58,10 +58,12 @@ from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_text import bound_from_text, value_from_text
 from fhir_mapping.record import DataDomain, DataGap, LabResult
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
 Resource = Mapping[str, Any]
 
-_COUNTED_OBSERVATION = frozenset({"final", "amended", "corrected"})
+# Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
+_COUNTED_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
 _LOW = frozenset({"L", "LL", "LU", "<"})
 _HIGH = frozenset({"H", "HH", "HU", ">"})
 

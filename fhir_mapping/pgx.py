@@ -39,10 +39,12 @@ from fhir_mapping.fhir_fields import (
     string,
 )
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PgxResult
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
 Resource = Mapping[str, Any]
 
-_COUNTED = frozenset({"final", "amended", "corrected"})
+# Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
+_COUNTED = statuses(OBSERVATION, Reads.ALL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 Observations (scores.py), the PHQ-9 QuestionnaireResponses (questionnaires.py) and the C-SSRS
 screens (suicide_screen.py), so the three read an unfinished form the same way (review 14 U1:
 scores.py dropped a preliminary PHQ-9 whole, item 9 included, while the other two read a
-preliminary or unfinished form's positive answers).
+preliminary or unfinished form's positive answers). The labs (labs.py), blood pressure
+(blood_pressure.py) and pharmacogenomic results (pgx.py) read its `all` Observation rows only.
 
 What each `reads` value means:
 

@@ -25,7 +25,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import inducers, trial_dates, trial_indication
+from services import inducers, preliminary_phq9, trial_dates, trial_indication
 from services.card_format import as_needed_text, fmt_mg, fmt_pct, fmt_weeks, table
 
 # Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
@@ -432,7 +432,9 @@ def trial_table(
                 trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
                 "–" if not_a_trial else adherence_text(t),
                 "–" if not_a_trial else _phq9_pair(t),
-                _with_inducer(verdict_text(t, policy), t, record),
+                _with_preliminary(
+                    _with_inducer(verdict_text(t, policy), t, record), t, record, policy
+                ),
             )
         )
     return table(
@@ -447,6 +449,23 @@ def trial_table(
         ),
         rows,
     )
+
+
+def _with_preliminary(
+    verdict: str, trial: Trial, record: PatientRecord | None, policy: MappingPolicy
+) -> str:
+    """The verdict of a trial whose outcome is not measured, with the preliminary PHQ-9 on
+    treatment named (services/preliminary_phq9.py): "no PHQ-9 on treatment" beside a card that
+    names one filed last week would contradict it (review 14 U1). It still judges nothing: the
+    verdict stands, and the missing PHQ-9 is said as a missing reviewed one."""
+    if record is None or not record.unfinished_scores:
+        return verdict
+    score = preliminary_phq9.on_treatment(trial, record, policy)
+    if score is None:
+        return verdict
+    unmeasured = trial.unmeasured_text
+    reviewed = unmeasured.replace("no PHQ-9", "no reviewed PHQ-9", 1)
+    return f"{verdict.replace(unmeasured, reviewed, 1)}; {preliminary_phq9.row_text(score)}"
 
 
 def _with_inducer(verdict: str, trial: Trial, record: PatientRecord | None) -> str:

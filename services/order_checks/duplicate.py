@@ -54,25 +54,43 @@ def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
 
 def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
-    first = running[0].ingredient
+    first = running[0]
+    # A stop already on record (Trial.stops_on; review 14 M4) is said with its date, not asked.
+    plan = (
+        f"plan the taper or cross-taper; {first.ingredient}'s stop is dated "
+        f"{first.stops_on.isoformat()}"
+        if first.stops_on is not None
+        else f"plan the taper or cross-taper and {first.ingredient}'s stop date"
+    )
     return (
         "**Still running:** "
         + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
-        + f". Is {draft.ingredient} a switch (plan the taper or cross-taper and {first}'s stop "
-        f"date) or a combination (both continue: serotonergic load; CANMAT 2023 combines "
-        "different mechanisms)?"
+        + f". Is {draft.ingredient} a switch ({plan}) or a combination (both continue: "
+        "serotonergic load; CANMAT 2023 combines different mechanisms)?"
     )
 
 
 def _plan(draft: DraftOrder, running: list[Trial]) -> str:
-    first = running[0].ingredient
+    first = running[0]
+    name = first.ingredient
+    if first.stops_on is not None:
+        # Review 14 M4: the course's stop is on record (its order ends on the as-of day): the
+        # card says the date it read, never asks for a stop date already recorded.
+        switch = (
+            f"If {draft.ingredient} replaces {name} (stop dated {first.stops_on.isoformat()}), "
+            "plan the switch (direct, or a short cross-taper)"
+        )
+    else:
+        switch = (
+            f"If {draft.ingredient} replaces {name}, plan the switch (direct, or a short "
+            f"cross-taper) and record {name}'s stop date"
+        )
     return (
         f"{draft.ingredient} ({draft.drug_class}) with "
         + "; ".join(running_dose(t) for t in running)
         + ". Two antidepressants of one class add serotonergic load and side effects and are "
-        "not a CANMAT 2023 combination (combinations pair different mechanisms). If "
-        f"{draft.ingredient} replaces {first}, plan the switch (direct, or a short cross-taper) "
-        f"and record {first}'s stop date; if both are meant to continue, say why."
+        f"not a CANMAT 2023 combination (combinations pair different mechanisms). {switch}; if "
+        "both are meant to continue, say why."
     )
 
 

@@ -62,14 +62,14 @@ def _referral_lines(record: PatientRecord, kind: str, name: str) -> list[str]:
     ]
 
 
-def _absence(record: PatientRecord, what: str) -> str:
+def _absence(record: PatientRecord, what: str, none: str = "none on record") -> str:
     if not record.gaps:  # every list read (most charts): nothing to tell apart (issue 14)
-        return f"{what}: none on record."
+        return f"{what}: {none}."
     if record.unavailable(DataDomain.PROCEDURES):
         return f"{what}: the procedure list was not available, so this could not be checked."
     if record.incomplete(DataDomain.PROCEDURES):
         return f"{what}: none in the procedures that could be read (the list is incomplete)."
-    return f"{what}: none on record."
+    return f"{what}: {none}."
 
 
 def therapy_section(record: PatientRecord) -> str:
@@ -88,9 +88,13 @@ def therapy_section(record: PatientRecord) -> str:
                 cls="therapy",
             )
         )
-    else:
-        parts.append(text("p", _absence(record, "Psychotherapy sessions"), cls="empty"))
     referrals = _referral_lines(record, "psychotherapy", "Psychotherapy")
+    if not sessions:
+        # What is read: psychotherapy Procedures and referrals, not visits sent only as
+        # Encounters (CPT 90834): said as the psychotherapy card and the payer criterion say it,
+        # never "none" of psychotherapy itself (review 14 M2).
+        none = "no psychotherapy procedure" + ("" if referrals else " or referral") + " on record"
+        parts.append(text("p", _absence(record, "Psychotherapy sessions", none), cls="empty"))
     if referrals:
         parts.append(bullets(referrals, cls="lines"))
     parts.append("</section>")

@@ -73,4 +73,7 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
         if x.unseen(c.kind):
             return judged(c, CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
         return judged(c, CriterionStatus.NOT_ON_RECORD, lines)
-    return absent(c, x, "psychotherapy history", "no psychotherapy on record")
+    # What this criterion reads: psychotherapy Procedures and referrals (ServiceRequests), not
+    # visits sent only as Encounters (CPT 90834): worded as the psychotherapy card words it, so
+    # neither the card nor the packet says that no psychotherapy took place (review 14 M2).
+    return absent(c, x, "psychotherapy history", "no psychotherapy procedure or referral on record")

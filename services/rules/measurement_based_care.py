@@ -40,12 +40,10 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
-from fhir_mapping import result_statuses
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
-from fhir_mapping.result_statuses import Reads
 from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
-from services import cards, data_gaps, suggestions, tms_course, trial_dates
+from services import cards, data_gaps, preliminary_phq9, suggestions, tms_course, trial_dates
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -95,17 +93,9 @@ def _preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
     """The latest preliminary PHQ-9 total newer than the latest reviewed one (review 14 U1), or
     None. It judges no trial (not in `record.scores`: result_statuses.py), but a card that says
     "no PHQ-9 total in 147 days" a week after one was filed says something false: the card names
-    it instead. Only `interim` statuses (preliminary): a cancelled form's total is no total."""
-    found = [
-        s
-        for s in ctx.record.unfinished_scores
-        if s.instrument == "PHQ-9"
-        and s.value is not None
-        and s.date <= ctx.record.as_of
-        and result_statuses.reads(result_statuses.OBSERVATION, s.status) is Reads.INTERIM
-        and (latest is None or s.date > latest.date)
-    ]
-    return max(found, key=lambda s: s.date) if found else None
+    it instead. Only `interim` statuses (preliminary): a cancelled form's total is no total
+    (services/preliminary_phq9.py, which the trials table and the TMS card read too)."""
+    return preliminary_phq9.latest_after(ctx.record, latest.date if latest is not None else None)
 
 
 def _preliminary_text(score: Score) -> str:

@@ -38,6 +38,7 @@ from services import (
     cards,
     data_gaps,
     pathway_options,
+    preliminary_phq9,
     suggestions,
     tables,
     tms_course,
@@ -189,6 +190,20 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
         r.kind == "tms" and r.status == "completed" for r in ctx.record.referrals
     )
     lines = _criterion_lines(evaluation, earlier_tms=earlier)
+    preliminary = preliminary_phq9.newer_than_reviewed(ctx.record)
+    if preliminary is not None:
+        # Review 14 U1: a PHQ-9 total filed preliminary after the latest reviewed one is named
+        # beside the severity criterion, never used: severity and eligibility read reviewed
+        # totals only, since a preliminary one may change when a clinician reviews it.
+        severity = [
+            _criterion_line(r) for r in evaluation.results if r.kind is CriterionKind.SEVERITY
+        ]
+        at = next((i + 1 for i, line in enumerate(lines) if line in severity), len(lines))
+        lines.insert(
+            at,
+            f"- Severity: {preliminary_phq9.severity_text(preliminary)}; severity and "
+            "eligibility rest on reviewed scores only",
+        )
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(_screen_line(ctx))

@@ -342,7 +342,7 @@ def test_psychotherapy_by_type_with_dates_and_sessions() -> None:
         html, "psychotherapy"
     )
     none = dataclasses.replace(packet_record(), procedures=())
-    assert "Psychotherapy sessions: none on record." in section(
+    assert "Psychotherapy sessions: no psychotherapy procedure or referral on record." in section(
         render_packet(none, POLICY), "psychotherapy"
     )
 
