@@ -77,6 +77,11 @@ class DrugInfo:
     # with age, kidney function and interacting drugs, so no dose change is one click (recheck
     # R1: "Raise lithium to 600 mg/day" for a 78-year-old with eGFR 45 and a level of 0.7).
     dose_by_level: bool = False
+    # The short cite of the row's own dose values (column dose_source: "CANMAT 2023 Table 3.3",
+    # "CPS 2023 Table 6", "EXXUA label"), which a dose card names: fluvoxamine's 150 mg/day is
+    # CPS 2023's usual lower bound, not a CANMAT range, and was printed as "CANMAT 2023 Table
+    # 3.3". None: no dose on the row, or a table without the column (interacting drugs).
+    dose_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,7 @@ def _rows() -> tuple[tuple[DrugInfo, DrugNaming], ...]:
                 read_only_with=frozenset(_split(row.get("read_only_with") or "")),
                 fixed_course_days=_days(row.get("fixed_course_days")),
                 dose_by_level=_flag(row.get("dose_by_level")),
+                dose_source=_optional(row.get("dose_source") or ""),
             )
             naming = DrugNaming(
                 ingredient=ingredient,

@@ -72,3 +72,33 @@ def switch_candidates(
     if first_line is None:
         first_line = first_line_antidepressants()
     return tuple([d for d in first_line if d.drug_class not in excluded_classes])
+
+
+# What a row without a dose_source column (a substituted test table) is cited as: the CANMAT
+# table its line comes from. Every row of the real table with a dose names its own source
+# (a drug-table test checks it).
+_CANMAT_TABLE = {
+    Role.ANTIDEPRESSANT: "CANMAT 2023 Table 3.3",
+    Role.AUGMENTATION: "CANMAT 2023 Table 7.2",
+}
+
+
+def dose_cite(ingredient: str, role: Role = Role.ANTIDEPRESSANT) -> str | None:
+    """The short cite of a drug's dose range, from its own row (column dose_source): "CANMAT
+    2023 Table 3.3" for most, "CPS 2023 Table 6" for fluvoxamine (no CANMAT row captured),
+    "EXXUA label" for gepirone. None: no row, or a row with no source for its doses."""
+    # By scan, not drug_info(name, role): called only when a dose card is written.
+    name = ingredient.lower()
+    row = next(
+        (d for d in drug_table.all_drugs() if d.ingredient == name and d.role is role), None
+    ) or info(ingredient)
+    if row is None:
+        return None
+    if row.dose_source is not None:
+        return row.dose_source
+    return _CANMAT_TABLE.get(row.role) if row.canmat_line else None
+
+
+def is_label_cite(cite: str) -> bool:
+    """A dose range read from a product label ("EXXUA label"), not a guideline table."""
+    return cite.endswith(" label")

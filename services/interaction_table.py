@@ -32,7 +32,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.drug_table import all_drugs, drug_info
+from fhir_mapping.drug_table import all_drugs, components, drug_info
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards
 from services.recommendation import Indicator
@@ -228,6 +228,12 @@ class Taking:
             dose = f"{cards.fmt_mg(self.mg_per_day)} mg/day"
         else:
             dose = "dose not read"
+        parts = components(self.ingredient)
+        if len(parts) > 1 and (self.as_needed or self.mg_per_day is not None):
+            # A fixed combination's mg are those of the component its dose is read in (the
+            # first of combination_of, as product_text reads Nuedexta and Auvelity): named, so
+            # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
+            dose = f"({parts[0]} {dose})"
         if self.on_order:
             return f"{self.ingredient} {dose} on this order"
         cite = f" ({self.source})" if self.source is not None else ""

@@ -129,7 +129,7 @@ from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
 from services.policy import Policy
-from services.recommendation import Recommendation
+from services.recommendation import INDICATOR_ORDER, Recommendation
 from services.rules import suicide_risk, tms_referral
 from services.rules.context import RuleContext, build_context
 
@@ -180,10 +180,12 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         "" if basis else cards.guideline_links(tables.topic(topic).guideline),
     )
     keys = joined_key(topic, (f.draft for f in findings))
-    # A lower indicator only when every finding merged asks for it (one measured failure among
-    # inferred ones keeps the topic's warning).
-    lowered = {f.indicator for f in findings}
-    indicator = first.indicator if len(lowered) == 1 else None
+    # The most severe finding's indicator (a finding's None is the topic's): one measured
+    # failure among inferred ones keeps the topic's warning, and a critical lithium finding
+    # merged with an information one stays critical (before, any disagreement fell back to the
+    # topic's warning, lowering the critical one).
+    default = tables.topic(topic).indicator
+    indicator = min((f.indicator or default for f in findings), key=INDICATOR_ORDER.__getitem__)
     # The URL of the first cite that has one (data/cite_urls.csv, guidelines.csv): the label
     # names it first (audit 13 item 15: nine order cards had a label and no link).
     source = (

@@ -1,7 +1,9 @@
 """The dose and age checks of a draft: below the minimum adequate or above the maximum dose
-(CANMAT 2023 Table 3.3), above an adjunct's augmentation range (Table 7.2), above the labelled
-maximum for the patient's age; and, when a dose or the age could not be read, the lines saying
-which of these checks were not done (review finding 12: never skipped in silence).
+(the drug row's own range and cite, column dose_source: CANMAT 2023 Table 3.3 for most, CPS
+2023 Table 6 for fluvoxamine, the label for gepirone), above an adjunct's augmentation range
+(CANMAT 2023 Table 7.2), above the labelled maximum for the patient's age; and, when a dose or
+the age could not be read, the lines saying which of these checks were not done (review finding
+12: never skipped in silence).
 
 A ranged draft ("50-200 mg daily") is judged at the end that is safe for each question: "above
 the maximum" and the age limit at its UPPER end (the patient may take that much), "below the
@@ -33,16 +35,26 @@ def _reaches(draft: DraftOrder) -> str:
     return "reaches" if draft.mg_per_day_high is not None else "is"
 
 
+def _dose_cite(draft: DraftOrder) -> str | None:
+    """The short cite of the draft's dose range, from the drug's own row (column dose_source):
+    fluvoxamine's 150 mg/day is CPS 2023 Table 6's, not CANMAT's."""
+    return drugs.dose_cite(draft.ingredient, draft.role)
+
+
 def _range_cite(draft: DraftOrder) -> str:
     """ "CANMAT 2023 Table 3.3 range (50-200 mg/day, from product monographs)"; a drug CANMAT
-    2023 does not list (gepirone, zuranolone: review 10 finding 2) has its label's range, and a
-    drug with no minimum adequate dose (zuranolone's fixed course) only its maximum."""
-    info = drugs.info(draft.ingredient)
-    where = "CANMAT 2023 Table 3.3" if info is not None and info.canmat_line else "labelled"
+    2023 does not list (gepirone, zuranolone: review 10 finding 2) has its label's range
+    ("labelled range (18.2-72.6 mg/day, EXXUA label)"), and a drug with no minimum adequate dose
+    (zuranolone's fixed course) only its maximum. The cite is the row's own (`_dose_cite`)."""
     top = cards.fmt_mg(draft.max_mg)
     low = draft.min_adequate_mg
     span = f"{cards.fmt_mg(low)}-{top}" if low is not None else f"up to {top}"
-    return f"{where} range ({span} mg/day, from product monographs)"
+    cite = _dose_cite(draft)
+    if cite is None or drugs.is_label_cite(cite):
+        return f"labelled range ({span} mg/day{f', {cite}' if cite else ''})"
+    # CANMAT 2023 Table 3.3's ranges are those of the product monographs (its note).
+    note = ", from product monographs" if cite.startswith("CANMAT") else ""
+    return f"{cite} range ({span} mg/day{note})"
 
 
 def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
@@ -91,10 +103,11 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and not draft.tapers_to_stop
     ):
         minimum = cards.fmt_mg(draft.min_adequate_mg)
+        cite = _dose_cite(draft)
         rule_text = (
             f"A trial counts as adequate only at {minimum} mg/day or more for "
-            f"{cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks (CANMAT 2023 Table "
-            "3.3)."
+            f"{cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks"
+            f"{f' ({cite})' if cite else ''}."
         )
         stuck = _weeks_already_below(ctx, draft)
         if draft.as_needed:
@@ -229,7 +242,8 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     age = ctx.record.patient.age
     where = f" ({draft.source})" if draft.source is not None else ""
     if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day_upper is None:
-        checks = "the dose range (CANMAT 2023 Table 3.3)"
+        cite = _dose_cite(draft)
+        checks = f"the dose range ({cite})" if cite else "the dose range"
         limit = age_limits.limit_for(draft.ingredient, age)
         if limit is not None:
             checks += (

@@ -1,7 +1,9 @@
 """The safety-lab checks of a drafted drug (review 7 findings 1 and 4): the results that decide
 the order and that the service used to fetch and ignore.
 
-- lithium raised or added while the last level (within policy.lab_recent_days) is above the
+- lithium raised or added while the level the chart-open card judges
+  (services/rules/lithium_level.judged_level: the running course's latest comparable level,
+  however old; for a start, the latest of the last policy.lab_recent_days) is above the
   augmentation target (data/lab_safety.csv "lithium-target": CANMAT 2023 0.5-0.8 mmol/L; the FDA
   boxed warning: toxicity tracks the serum level), judged by the lines of the chart-open
   lithium-level card (services/rules/lithium_level.level_lines: the order warned at any
@@ -30,7 +32,8 @@ results could not all be obtained (record.incomplete(LABS)) and no result decide
 it was not done (issue 10, never silent) rather than passing the order as checked.
 
 Warning, not critical: critical stays kept for what harms at once (an MAOI combination, suicide
-risk: order_checks/cautions.py). These cards cannot be snoozed and return on every call until the
+risk: order_checks/cautions.py), and a lithium raise on a level at or above lithium-toxic
+(OrderCheck.indicator raises the lithium card to critical, as the chart-open card is). These cards cannot be snoozed and return on every call until the
 clinician accepts or overrides them.
 """
 
@@ -113,7 +116,10 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     rule = lab_safety.rule_for("lithium-target", draft.ingredient, draft.drug_class)
     if rule is None or not _raises_lithium(ctx, draft):
         return None
-    lab = _recent(ctx, "lithium")
+    # The level the chart-open lithium-level card judges (one function, so the two never judge
+    # different results): the running course's latest comparable level, or, for a start, the
+    # latest of the last lab_recent_days.
+    lab = lithium_level.judged_level(ctx)
     if lab is None and lab_safety.labs_missing(ctx.record):
         return _not_checked(LITHIUM, draft, "lithium level")
     if lab is None or not lab_safety.above(rule, lab):

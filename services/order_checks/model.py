@@ -40,8 +40,12 @@ class OrderCheck:
     draft: DraftOrder
     summary: str
     detail: str
-    # Instead of the topic's indicator (None: the topic's). Only ever lower: a repeat of a trial
-    # whose failure was inferred, not measured, is information (review finding 8).
+    # Instead of the topic's indicator (None: the topic's), lower or higher: a repeat of a trial
+    # whose failure was inferred, not measured, is information (review finding 8); a lithium
+    # level above the target but within the usual range is information, and one at or above
+    # lithium-toxic (1.5 mmol/L) is critical, as the chart-open lithium card is
+    # (order_checks/labs.py). Findings merged into one card take the most severe
+    # (order_hooks._merge).
     indicator: Indicator | None = None
     # What the card rests on, when not the topic's guideline: the rows' short cites ("Serzone
     # boxed warning"). The card's source label names them (order_hooks._merge).

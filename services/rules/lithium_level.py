@@ -146,6 +146,25 @@ def running_lithium(ctx: RuleContext) -> Taking | None:
     return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
 
 
+def judged_level(ctx: RuleContext) -> LabResult | None:
+    """The one lithium level this card and the lithium order check (order_checks/labs.py) judge,
+    so the two never judge different results (review 14: the order check read the latest level
+    of the last lab_recent_days, this card the latest comparable level of the running course).
+
+    With lithium running: its latest comparable level (lab_safety.latest_readable) taken on this
+    course (on or after its start: a level of an earlier course says nothing of this dose),
+    however old (nothing on the chart says it came down; the cards say its date); None when this
+    course has none. With no lithium running (an order that starts it): the latest comparable
+    level of the last policy.lab_recent_days, so a restart soon after a high level is warned."""
+    lithium = running_lithium(ctx)
+    lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    if lab is None:
+        return None
+    if lithium is not None:
+        return None if lithium.start is not None and lab.date < lithium.start else lab
+    return lab if lab_safety.is_recent(ctx.record, ctx.policy, lab) else None
+
+
 def high_level(ctx: RuleContext) -> HighLevel | None:
     """The finding the card states, or None (nearly every chart: no lithium, or a level in range)."""
     target = _rule(_TARGET)
@@ -154,8 +173,8 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
     lithium = running_lithium(ctx)
     if lithium is None:
         return None
-    lab = lab_safety.latest_readable(ctx.record, target.test)
-    if lab is None or (lithium.start is not None and lab.date < lithium.start):
+    lab = judged_level(ctx)
+    if lab is None:
         return None  # no level on this course: the optimise card's line says so
     lines = level_lines(ctx, lab)
     if lines is None:

@@ -45,8 +45,9 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
-from services import cards, drug_rules, thyroid_hormone_cautions, tolerability, trial_count
+from services import cards, drug_rules, drugs, thyroid_hormone_cautions, tolerability, trial_count
 from services.acute_risk import SuicideLevel
+from services.microgram_doses import microgram_dose_text
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
@@ -256,11 +257,31 @@ def _unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
     )
 
 
-def _below_range_summary(trial: Trial) -> str:
+def _raise_held_because(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
+    """Why the card holds the raise of this below-range adjunct as text (long, short), or None
+    when the raise is one click: liothyronine with a cardiac history coded (Cytomel label 5.1:
+    thyroid_hormone_cautions.holding), an antipsychotic with catatonia (catatonia.holds)."""
+    held = thyroid_hormone_cautions.holding(ctx, trial.ingredient)
+    if held:
+        return f"cardiac history: {held[0].short()}", "cardiac history"
+    if catatonia.holds(ctx, trial.drug_class):
+        return "catatonia", "catatonia"
+    return None
+
+
+def _below_range_summary(ctx: RuleContext, trial: Trial) -> str:
     """An adjunct below its range (review 10 finding 6): "Mirtazapine 15 mg/day added 2025-01-27
-    (18 weeks), below the 30 mg/day CANMAT adjunct dose; PHQ-9 21: raise it or change strategy"."""
+    (18 weeks), below the 30 mg/day CANMAT adjunct dose; PHQ-9 21: raise it or change strategy".
+    A raise the card holds as text (`_raise_held_because`) is not what the summary proposes:
+    "...: review it (cardiac history: atrial fibrillation) or change strategy" (review 14: a
+    liothyronine summary said "raise it" beside a detail that withheld the raise)."""
     name, dose = trial.ingredient.capitalize(), trial_dose(trial)
-    minimum = cards.fmt_mg(trial.min_adequate_mg)
+    # In the unit the dose is written in ("25 µg/day" for liothyronine, never "0.025 mg/day").
+    minimum = microgram_dose_text(trial.ingredient, trial.min_adequate_mg, None) or (
+        f"{cards.fmt_mg(trial.min_adequate_mg)} mg/day"
+    )
+    cite = drugs.dose_cite(trial.ingredient, trial.role) or ""
+    canmat = "CANMAT " if cite.startswith("CANMAT") else ""
     score = trial.on_treatment
     phq = (
         f"{score.instrument} {score.value}"
@@ -268,12 +289,22 @@ def _below_range_summary(trial: Trial) -> str:
         else "no PHQ-9 on it"
     )
     weeks = (trial.end - trial.start).days // 7
+    held = _raise_held_because(ctx, trial)
+    act, act_short = (
+        (f"review it ({held[0]}) or change strategy", f"review it ({held[1]}) or change strategy")
+        if held is not None
+        else ("raise it or change strategy", "raise it or change strategy")
+    )
     return cards.fit_summary(
         f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), below the {minimum} "
-        f"mg/day CANMAT adjunct dose; {phq}: raise it or change strategy",
-        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} mg/day adjunct "
-        f"dose; {phq}: raise it or change strategy",
-        f"{name} {dose} is below the {minimum} mg/day adjunct dose: raise it or change strategy",
+        f"{canmat}adjunct dose; {phq}: {act}",
+        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), below the {minimum} "
+        f"{canmat}adjunct dose; {phq}: {act_short}",
+        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} adjunct "
+        f"dose; {phq}: {act}",
+        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} adjunct "
+        f"dose; {phq}: {act_short}",
+        f"{name} {dose} is below the {minimum} adjunct dose: {act_short}",
     )
 
 
@@ -374,7 +405,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         summary = (
             low_summary(ctx, low[0])
             if low
-            else level_guided_summary(ctx, weak[0]) or _below_range_summary(weak[0])
+            else level_guided_summary(ctx, weak[0]) or _below_range_summary(ctx, weak[0])
         )
     else:
         blind = unmeasured(ctx, current)
@@ -413,7 +444,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             summary = low_summary(ctx, low[0])
         elif weak:
             # Lithium is dosed by level (recheck R1): no "raise it" on mg/day.
-            summary = level_guided_summary(ctx, weak[0]) or _below_range_summary(weak[0])
+            summary = level_guided_summary(ctx, weak[0]) or _below_range_summary(ctx, weak[0])
         elif blind:
             summary = _unmeasured_summary(ctx, blind[0])
         elif tapered and facts.failed_trials:

@@ -69,7 +69,9 @@ def test_paroxetine_ordered_beside_running_auvelity_is_a_warning_with_the_label_
     assert card.summary.startswith(
         "Paroxetine ordered with dextromethorphan-bupropion running: more dextromethorphan"
     )
-    assert "dextromethorphan-bupropion 210 mg/day" in card.detail
+    # The mg are the bupropion's (the table's range is in bupropion mg): named, so 210 mg/day
+    # never reads as 210 mg of dextromethorphan on a card about more dextromethorphan.
+    assert "dextromethorphan-bupropion (bupropion 210 mg/day)" in card.detail
     assert "1 tablet (45 mg/105 mg) once daily" in card.detail
     assert "serotonin syndrome" in card.detail
     assert "Auvelity label 2 and 7.1" in card.detail

@@ -1,6 +1,7 @@
-"""Dose optimisation: a running dose below its adequate range is raised before response is
-judged (CANMAT 2023 Table 3.3), and a responding course is optimised toward remission within its
-range (para 187) instead of switched or augmented.
+"""Dose optimisation: a running dose below its adequate range (CANMAT 2023 Table 3.3, or the
+row's own dose source: drug table column dose_source) is raised before response is judged, and
+a responding course is optimised toward remission within its range (para 187) instead of
+switched or augmented.
 
 A ranged dose ("50-200 mg daily") is below the range at its LOWER end (the dose the record
 proves; adequacy reads it), and leaves room to raise only below its UPPER end (no raise is
@@ -12,7 +13,7 @@ from datetime import timedelta
 
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
-from services import age_limits, cards, tolerability
+from services import age_limits, cards, drugs, tolerability
 from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -49,10 +50,12 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         if low_weeks is not None and low_weeks[1] >= 1
         else ""
     )
+    # The row's own cite (column dose_source): fluvoxamine's 150 mg/day is CPS 2023 Table 6's.
+    cite = drugs.dose_cite(trial.ingredient, trial.role)
     text = (
         f"**Dose:** {trial.ingredient} {trial_dose(trial)}{so_far} "
-        f"is below {target} (CANMAT 2023 Table 3.3){cap}; raise it before judging response "
-        "(not an adequate trial until then)."
+        f"is below {target}{f' ({cite})' if cite else ''}{cap}; raise it before judging "
+        "response (not an adequate trial until then)."
     )
     limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
     if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:

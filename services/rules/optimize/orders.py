@@ -121,10 +121,13 @@ def raise_dose_suggestion(
         return None
     mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
     label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
+    # The row's own cite (column dose_source): fluvoxamine's range is CPS 2023 Table 6's.
+    cite = drugs.dose_cite(trial.ingredient, trial.role)
+    where = f" ({cite})" if cite else ""
     note = (
-        "Adjunct dose toward its range (CANMAT 2023 Table 7.2)."
+        f"Adjunct dose toward its range{where}."
         if adjunct
-        else "Dose optimisation toward the adequate range (CANMAT 2023 Table 3.3)."
+        else f"Dose optimisation toward the adequate range{where}."
     )
     resource = medication(ctx, drugs.info(trial.ingredient), trial.ingredient, mg, note)
     return suggestions.create(label, resource, recommended=True)
