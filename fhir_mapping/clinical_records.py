@@ -1,0 +1,155 @@
+"""Measurements, blood pressures, pharmacogenomic results, labs, procedures and referrals, and the
+ClinicalContext (findings and labs) they make up with findings.py's records. Re-exported by
+record.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from fhir_mapping.findings import Finding, FindingKind
+from fhir_mapping.source_ref import SourceRef
+
+# The date type under another name, for a class whose field named `date` hides it.
+_Day = date
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """A measurement an ECG reports beside the QTc it lacks (its QT interval, its heart rate), as
+    sent: shown on the "QTc not compared" card, never compared, never used to compute a QTc."""
+
+    test: str  # "qt" | "heart-rate" (fhir_mapping/data/lab_panel_measures.csv)
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BloodPressure:
+    """One blood pressure reading (fhir_mapping/blood_pressure.py): a US Core Blood Pressure panel
+    (LOINC 85354-9) with its systolic (8480-6) and diastolic (8462-4) components, or the two
+    sent as Observations of their own and paired by their time. In mm Hg."""
+
+    date: date
+    systolic: float | None
+    diastolic: float | None
+    source: SourceRef | None = None
+    # The time the reading was taken when the resource gives one (ISO text), so two readings of
+    # one day stay in order and a card can show which is the later.
+    taken: str = ""
+
+    def text(self) -> str:
+        """ "162/102 mm Hg on 2025-05-20" (a missing half as "?")."""
+
+        def part(value: float | None) -> str:
+            return "?" if value is None else f"{value:g}"
+
+        return f"{part(self.systolic)}/{part(self.diastolic)} mm Hg on {self.date.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class PgxResult:
+    """One pharmacogenomic result of a gene the service reads (fhir_mapping/pgx.py; review 13
+    W4): a phenotype Observation (LOINC 79714-2 CYP2C19, 79715-9 CYP2D6) or a genotype one
+    (84413-4) naming the gene. `phenotype` is the lab's own interpretation ("poor", "normal",
+    ...: fhir_mapping/data/pgx_codes.csv), or None when the result gives none the service can
+    read: "not interpreted", never guessed from a genotype."""
+
+    gene: str  # "CYP2C19" | "CYP2D6"
+    phenotype: str | None
+    date: date
+    source: SourceRef | None = None
+    # The phenotype as the lab wrote it ("Poor metabolizer"), or the genotype text ("*2/*2") of a
+    # result not interpreted; for the card line, never for logs.
+    text: str = ""
+
+    def words(self) -> str:
+        """ "CYP2C19 poor metabolizer (2024-08-01)" or "CYP2C19 result *2/*2 (2024-08-01), not
+        interpreted as a phenotype" """
+        when = self.date.isoformat()
+        if self.phenotype is None:
+            shown = f" {self.text}" if self.text else ""
+            return f"{self.gene} result{shown} ({when}), not interpreted as a phenotype"
+        return f"{self.gene} {self.phenotype} metabolizer ({when})"
+
+
+@dataclass(frozen=True, slots=True)
+class LabResult:
+    """A lab the diagnosis review reads. `test` is "tsh", "free-t4", "b12", "folate" or "vitamin-d"."""
+
+    test: str
+    value: float | None
+    unit: str | None
+    date: date
+    flag: str | None = None  # "low" | "high" | "normal" from interpretation or reference range
+    source: SourceRef | None = None
+    # A QTc read from an ECG that gives none (or none that is a number): what the ECG does report
+    # (fhir_mapping/lab_measures.py), so the card shows what was measured. Empty otherwise.
+    reported: tuple[Measurement, ...] = ()
+    # valueQuantity.comparator as sent ("<", "<=", ">", ">="; None: an exact value): "eGFR > 60"
+    # is a bound, not 60 (a renal check must not read it as mild impairment).
+    comparator: str | None = None
+    # The high end of the Observation's own referenceRange, in the value's unit, for the tests
+    # judged as a multiple of the upper limit of normal (ALT, AST: fhir_mapping/labs.py
+    # ULN_TESTS, services/transaminases.py); None when not sent or for other tests.
+    range_high: float | None = None
+
+
+class ProcedureKind(StrEnum):
+    PSYCHOTHERAPY = "psychotherapy"
+    ECT = "ect"
+    TMS = "tms"
+    CPAP = "cpap"
+    # A supervised esketamine session (HCPCS G2082/G2083): the sessions of a course on record
+    # (review 7 finding 7), so esketamine is not offered again as if untried.
+    ESKETAMINE = "esketamine"
+    # A documented suicide risk assessment (SNOMED 225337009): acknowledges an earlier positive
+    # suicide-risk signal (issue 11 item 10).
+    SUICIDE_RISK_ASSESSMENT = "suicide-risk-assessment"
+    # A dialysis session or dialysis service (SNOMED 302497006 haemodialysis, Synthea's; CPT
+    # 90935/90937, 90945/90947, 90960-90970): a recent one reads as on dialysis, as Z99.2 does
+    # (services/renal_doses.py; policy.dialysis_procedure_recent_days).
+    DIALYSIS = "dialysis"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRecord:
+    kind: ProcedureKind
+    code: str
+    system: str
+    date: date | None
+    source: SourceRef | None = None
+    # The last day of a performedPeriod that spans days (a whole TMS or ECT course documented as
+    # one Procedure); None for a procedure on one day. A course's dates must come from the record,
+    # not be cut to its first day (patient-view review finding 9).
+    performed_end: _Day | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """An open or completed ServiceRequest the rules must not duplicate (TMS, psychiatry, ...)."""
+
+    kind: str  # "tms" | "ect" | "psychiatry" | "psychotherapy" | "suicide-risk-assessment" | "lab:<test>"
+    status: str
+    authored: date | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalContext:
+    findings: tuple[Finding, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    # Active, confirmed frailty Conditions (condition_codes.csv kind "frailty"; context.py), oldest first.
+    frailty: tuple[Finding, ...] = ()
+
+    def has(self, kind: FindingKind) -> bool:
+        return any(f.kind is kind for f in self.findings)
+
+    def of(self, kind: FindingKind) -> tuple[Finding, ...]:
+        # A list, not a generator, into the tuple: the rules ask this dozens of times per request.
+        return tuple([f for f in self.findings if f.kind is kind])
+
+    def latest_lab(self, test: str) -> LabResult | None:
+        found = [lab for lab in self.labs if lab.test == test]
+        return max(found, key=lambda lab: lab.date) if found else None

@@ -1,0 +1,215 @@
+"""Clinical findings the rules read (FindingKind, Finding): what a Condition, Procedure, Device or
+Observation says of the patient (diagnoses, risks, contraindications), each with its code and
+dates. Re-exported by record.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from fhir_mapping.code_systems import system_label
+from fhir_mapping.source_ref import SourceRef
+
+
+class FindingKind(StrEnum):
+    """Diagnoses and findings the rules need, recognised from SNOMED CT / ICD-10-CM value sets."""
+
+    DEPRESSION = "depression"  # MDD or depression, any
+    TRD = "trd"  # SNOMED 1153570009
+    MDD_IN_REMISSION = "mdd-in-remission"
+    BIPOLAR = "bipolar"  # bipolar disorder, mania or hypomania
+    PSYCHOTIC = "psychotic"  # psychotic features or a psychotic disorder
+    # A primary psychotic disorder (schizophrenia, schizoaffective, delusional disorder: ICD-10-CM
+    # F20-F25), recorded beside PSYCHOTIC (review 7 finding 9): not MDD with psychotic features,
+    # and the unipolar TRD pathway does not apply (REFERENCE.md; CMS159 exclusion).
+    PSYCHOTIC_DISORDER = "psychotic-disorder"
+    SUBSTANCE_USE = "substance-use"  # active (a code or text "in remission" reads as the next)
+    SUBSTANCE_USE_IN_REMISSION = "substance-use-in-remission"  # F1x.11/.21/.91 (review 7 f. 8)
+    # Chronic liver disease or cirrhosis (ICD-10-CM K70, K72-K74, B18): duloxetine is avoided
+    # there (Cymbalta label; review 7 finding 3). Rows whose code means hepatic impairment is
+    # likely (cirrhosis, hepatic failure, portal hypertension) carry severity "impairment" in
+    # condition_codes.csv; the finding keeps it only while the condition is active (context.py).
+    LIVER_DISEASE = "liver-disease"
+    EPILEPSY = "epilepsy"  # epilepsy or seizures (TMS contraindication)
+    HYPOTHYROIDISM = "hypothyroidism"
+    B12_DEFICIENCY = "b12-deficiency"
+    FOLATE_DEFICIENCY = "folate-deficiency"
+    VITAMIN_D_DEFICIENCY = "vitamin-d-deficiency"
+    SLEEP_APNEA = "sleep-apnea"
+    SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record
+    ANXIETY = "anxiety"
+    PTSD = "ptsd"
+    # Premenstrual dysphoric disorder (ICD-10-CM F32.81): not a major depressive episode. With no
+    # depression code beside it, the TRD pathway takes no step (services/pathway.py pmdd_only).
+    PMDD = "pmdd"
+    PREGNANCY = "pregnancy"
+    # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
+    # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
+    POSTPARTUM = "postpartum"
+    # A puerperal psychosis (ICD-10-CM F53.1, SNOMED 18260003) recorded as resolved or inactive,
+    # or abated: never PSYCHOTIC or POSTPARTUM (it is not current), but a strong marker of
+    # bipolarity, so the history warning names it (rules/postpartum_psychosis.py; context.py
+    # `_RESOLVED_ONLY`).
+    PUERPERAL_PSYCHOSIS_HISTORY = "puerperal-psychosis-history"
+    # A recorded delivery (ICD-10-CM O80/O82, Z37.x, Z39.0/Z39.2; SNOMED delivery procedures):
+    # ends a pregnancy coded before it and starts the postnatal year (review 11 finding 5/11c).
+    DELIVERY = "delivery"
+    # Breastfeeding on record (Z39.1; a Breastfeeding status Observation, LOINC 63895-7, read by
+    # fhir_mapping/pregnancy.py): the lactation caveats of condition_drug_rules.csv apply.
+    LACTATION = "lactation"
+    # A recorded "not breastfeeding" answer (63895-7 answered LA29253-4, v2-0136 N, "No",
+    # false): its own kind, never LACTATION, so no reader that asks "is a lactation finding on
+    # record" can take a "no" for breastfeeding (the safer split); it ends breastfeeding recorded
+    # before it (services/rules/populations.py).
+    NOT_BREASTFEEDING = "not-breastfeeding"
+    SUICIDAL_IDEATION = "suicidal-ideation"
+    SELF_HARM = "self-harm"
+    # Catatonic features (ICD-10-CM F06.1, SNOMED "with catatonic features"): ECT or a
+    # benzodiazepine first, not TMS (CANMAT 2023 Table 3.6, para 215; issue 11 item 8).
+    CATATONIA = "catatonia"
+    IMPLANTED_DEVICE = (
+        "implanted-device"  # metal or stimulators near the head (TMS contraindication)
+    )
+    # TMS safety screen items that keep the TMS card but must be screened first (issue 11 item
+    # 6; tms_safety.py): pacemaker/ICD, CSF shunt, stent, retained fragments, stroke, brain
+    # tumour, traumatic brain injury, raised intracranial pressure.
+    TMS_CAUTION = "tms-caution"
+    # Label contraindications of bupropion (issue 11 item 5a): a current or past eating disorder
+    # (anorexia or bulimia nervosa: counts when resolved) and an active alcohol or sedative
+    # withdrawal (abrupt discontinuation lowers the seizure threshold).
+    EATING_DISORDER = "eating-disorder"
+    ALCOHOL_SEDATIVE_WITHDRAWAL = "alcohol-sedative-withdrawal"
+    # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; condition_codes.csv). Kept in
+    # ClinicalContext.frailty, not in `findings`: it only qualifies "older adult" (issue 12).
+    FRAILTY = "frailty"
+    # A fall, repeated falls or a history of falling (ICD-10-CM R29.6, Z91.81, W00-W19; SNOMED
+    # falls findings; data/falls_codes.csv): named on the low-sodium card (review 10 finding 7).
+    FALLS = "falls"
+    # SIADH coded (ICD-10-CM E22.2): an SSRI or SNRI drafted beside it gets a sodium warning at
+    # the order hooks whatever the latest sodium (services/order_checks/sodium_draft.py, review
+    # 12 finding 7).
+    SIADH = "siadh"
+    # Angle-closure glaucoma or an anatomically narrow angle (ICD-10-CM H40.2x, H40.03x, H40.06x;
+    # SNOMED CT 392288006): a tricyclic's anticholinergic mydriasis, and the pupillary dilation the
+    # SSRI, SNRI, bupropion and mirtazapine labels warn of, can set off an angle-closure attack
+    # (services/order_checks/drug_disease.py; review 13 W5). Open-angle glaucoma (H40.1x) is not
+    # this kind: the labels' warning is about narrow angles.
+    ANGLE_CLOSURE = "angle-closure"
+    # Urinary retention (ICD-10-CM R33.x; SNOMED CT 267064002, 236648008) or benign prostatic
+    # hyperplasia with lower urinary tract symptoms (N40.1): a strongly anticholinergic drug (a
+    # tricyclic) can bring on retention (AGS Beers 2023 drug-disease table; review 13 W5).
+    URINARY_RETENTION = "urinary-retention"
+    # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
+    # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
+    # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).
+    KIDNEY_FAILURE = "kidney-failure"
+    DIALYSIS = "dialysis"
+    # A kidney transplant on record (ICD-10-CM Z94.0; SNOMED transplanted kidney present, history
+    # of renal transplant): dated after every dialysis code, it ends the dialysis reading and an
+    # eGFR since the transplant decides (services/renal_doses.py; review 11 recheck 2 finding 5).
+    KIDNEY_TRANSPLANT = "kidney-transplant"
+    # A liver transplant on record (ICD-10-CM Z94.4; SNOMED 737297006 transplanted liver
+    # present): dated after every cirrhosis or hepatic failure code, those codes are read as the
+    # native liver's, not as current hepatic impairment (services/hepatic_doses.py; recheck 12
+    # finding 4).
+    LIVER_TRANSPLANT = "liver-transplant"
+    # Chronic kidney disease stage 4 or 3 coded (ICD-10-CM N18.4, N18.3/N18.30-N18.32; SNOMED
+    # 431857002, 433144002, 700378005, 700379002): with no eGFR on record the renal checks read
+    # the stage's eGFR range (KDIGO G4 15-29, G3 30-59, G3a 45-59, G3b 30-44;
+    # services/data/ckd_stages.csv); an eGFR on record decides instead (services/renal_doses.py).
+    CKD_STAGE_4 = "ckd-stage-4"
+    CKD_STAGE_3 = "ckd-stage-3"
+    CKD_STAGE_3A = "ckd-stage-3a"
+    CKD_STAGE_3B = "ckd-stage-3b"
+    # An acute myocardial infarction (ICD-10-CM I21.x, I22.x; SNOMED 22298006 and the acute
+    # STEMI/NSTEMI children Synthea writes): the TCA labels contraindicate them "during the acute
+    # recovery period after myocardial infarction" (review 12 finding 2). Read whatever its
+    # clinical status (an MI is often resolved within weeks): how recent it must be to count is
+    # clinic policy (services/policy.py recent_mi_days), applied in services/cardiac.py.
+    ACUTE_MI = "acute-mi"
+    # Heart failure (ICD-10-CM I50.x; SNOMED 84114007, 42343007, 88805009): citalopram's label
+    # asks for ECG monitoring and corrected potassium and magnesium there (review 12 finding 15).
+    HEART_FAILURE = "heart-failure"
+    # An old (healed) myocardial infarction (ICD-10-CM I25.2; SNOMED 1755008): the tricyclic
+    # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
+    # order (services/order_checks/cautions.py), never the acute-MI contraindication.
+    OLD_MI = "old-mi"
+    # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
+    # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
+    # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);
+    # tardive dyskinesia and akathisia with an antipsychotic running (the antipsychotic labels).
+    # Read by services/rules/adjunct_harm.py (services/data/adjunct_harms.csv).
+    ARRHYTHMIA = "arrhythmia"
+    THYROTOXICOSIS = "thyrotoxicosis"
+    # Coronary artery disease or angina (ICD-10-CM I25.1x, I20.x; SNOMED CT 53741008): a
+    # liothyronine proposal or order beside it carries the label's caution (Cytomel label 5.1:
+    # lower starting doses in cardiovascular disease;
+    # services/thyroid_hormone_cautions.py).
+    CORONARY_DISEASE = "coronary-disease"
+    TARDIVE_DYSKINESIA = "tardive-dyskinesia"
+    AKATHISIA = "akathisia"
+    # Diabetes mellitus coded (ICD-10-CM E10.x, E11.x; SNOMED CT 44054006, 46635009): named on
+    # the running-antipsychotic metabolic line with the last HbA1c (review 13 W7 recheck: a2's
+    # type 2 diabetes and its A1c of 8.9 % went unnamed beside quetiapine; services/lab_safety.py
+    # metabolic_text). Antipsychotics worsen glycaemic control (ADA/APA consensus 2004).
+    DIABETES = "diabetes"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: FindingKind
+    code: str
+    system: str
+    display: str
+    onset: date | None
+    source: SourceRef | None = None
+    severity: str | None = None  # e.g. "severe" for MDD coded with severity
+    # Review 10 recheck R7: the onset as written when it is a partial date ("2024", "2024-05");
+    # `onset` is then its first day, which is not on record. None when the onset states its day.
+    onset_written: str | None = None
+    # Recheck 13 n04: the Condition's state on the as-of date as
+    # context._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),
+    # and its abatement date when one is on record, so a finding kept after it resolved
+    # (counts_when_resolved: tardive dyskinesia) is said as history, not as a current effect.
+    state: str = "active"
+    abated: date | None = None
+    # The Condition's verificationStatus when it marks the diagnosis as not confirmed
+    # ("unconfirmed", "provisional", "differential"); None when confirmed or not stated (US Core
+    # allows it absent). Such a finding still counts (a differential bipolar II must still stop
+    # an antidepressant-only plan); cards name it as not confirmed (review 14 M1).
+    verification: str | None = None
+
+    @property
+    def onset_latest(self) -> date | None:
+        """The last day the onset as written allows (`onset` when it states its day): the
+        shortest reading of how long the condition has lasted, which does not inflate
+        chronicity on a day the record does not state."""
+        onset, written = self.onset, self.onset_written
+        if onset is None or written is None:
+            return onset
+        if len(written) == 4:
+            return date(onset.year, 12, 31)
+        following = date(onset.year + onset.month // 12, onset.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def onset_text(self) -> str | None:
+        """The onset as the record states it: "2024-05-20", "2024 (year only)", "2024-05
+        (month only)"; None when there is none."""
+        if self.onset is None:
+            return None
+        written = self.onset_written
+        if written is None:
+            return self.onset.isoformat()
+        return f"{written} ({'year' if len(written) == 4 else 'month'} only)"
+
+    @property
+    def coding(self) -> str:
+        """How a card names the finding's code: "ICD-10-CM F10.20", the system as clinicians
+        know it (data/code_systems.csv `label`; an unknown system as sent: audit 13 finding 6),
+        or "typed in" for a diagnosis read from text alone (fhir_mapping/diagnosis_text.py:
+        system "text", no code), never an empty "(text )" (review 9 finding 14)."""
+        if self.system == "text":
+            return "typed in"
+        return f"{system_label(self.system)} {self.code}"

@@ -1,0 +1,288 @@
+"""One antidepressant (or augmentation) course as a trial: the Maudsley Treatment Inventory's
+per-drug row (drug, dose, weeks at or above the minimum dose, adherence, response) and the
+judgements the rules ask of it. Re-exported by record.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
+from fhir_mapping.source_ref import SourceRef
+from fhir_mapping.trial_parts import (
+    _PHQ9,
+    RESPONSE_FRACTION,
+    Adherence,
+    DoseBasis,
+    DoseSegment,
+    InadequacyReason,
+    Intolerance,
+    Product,
+    RefillGap,
+    Role,
+    Score,
+    StatedReason,
+    Verdict,
+    WrittenDates,
+)
+
+# Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
+# Enum class costs about ten times reading a global (issue 14).
+_ADEQUATE = Verdict.ADEQUATE
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One ingredient's course in one episode of treatment."""
+
+    ingredient: str  # lower-case generic name, e.g. "sertraline"
+    drug_class: str  # mechanism group used for "switch to a different mechanism", e.g. "SSRI"
+    role: Role
+    start: date
+    end: date  # the as-of date for an ongoing course
+    ongoing: bool
+    segments: tuple[DoseSegment, ...]
+    min_adequate_mg: float | None  # from the dose table; None when the table has no verified value
+    max_mg: float | None
+    weeks_at_adequate_dose: float
+    adherence: Adherence
+    verdict: Verdict
+    reasons: tuple[InadequacyReason, ...] = ()
+    baseline: Score | None = None  # latest PHQ-9 in the 30 days before start (or first 14 days)
+    on_treatment: Score | None = None  # latest PHQ-9 from week 4 to 30 days after the end
+    sources: tuple[SourceRef, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "part of fluoxetine/olanzapine combination product"
+    # The clinic's remission cut-off (MappingPolicy.remission_below; CMS159: PHQ-9 < 5), carried
+    # on the trial so `remission` follows the clinic's policy rather than a literal.
+    remission_below: int = 5
+    # Documented intolerance of this course (side effects, allergy, adverse event), else None.
+    intolerance: Intolerance | None = None
+    # A per-session or per-interval drug (esketamine, long-acting injectables): the segments'
+    # mg/day are a time average for supply arithmetic only, never a dose to judge or show.
+    dose_basis: DoseBasis = DoseBasis.DAILY
+    mg_per_administration: float | None = None  # the latest session / injection dose, in mg
+    # Every event of the course is a product whose mg are not the range's mg (bupropion HBr,
+    # weekly fluoxetine: dose_basis.equivalences): the segments hold the reference mg/day, and
+    # this key lets a card write the dose as the record does beside it. None: written as is.
+    dose_equivalence: str | None = None
+    # The course's latest statement or order is `on-hold`, nothing taking it up again after it
+    # (review 6 finding 3): the drug is not taken now. The date is the last one the record
+    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start;
+    # for a held order (FHIR R4 records no hold date) the end of its last fill's supply, or,
+    # never filled, the order's own date.
+    on_hold: date | None = None
+    # The course runs on only because a MedicationStatement lists it `active` and nothing has
+    # confirmed it for MappingPolicy.statement_confirmed_days (review 6 finding 11): the last
+    # date the record confirms it. Time after that + the policy's days is not covered (the
+    # segments stop there); the course stays ongoing for the safety checks, and a PHQ-9 taken
+    # after the covered time does not decide its outcome. None: no such listing.
+    unconfirmed_since: date | None = None
+    # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
+    # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
+    # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).
+    adequate_from: date | None = None
+    # Days counted for records of the course that state no duration at all (episodes.py rule
+    # 2d: ASSUMED_DAYS_WITHOUT_DURATION), summed; None when every record states one. Cards and
+    # the packet say "duration not recorded" (services/trial_dates.py, review 6 finding 8).
+    assumed_days: int | None = None
+    # The course's start or end is a partial date ("2023", "2023-05"; review 10 finding 5): the
+    # dates as written. `start` and `end` are then the shortest reading of them (the latest day
+    # the start allows, the first day the end allows), so the weeks are ones the record proves;
+    # cards say the dates as written (services/trial_dates.py). None: the dates state the day.
+    written_dates: WrittenDates | None = None
+    # Review 10 finding 14: no PHQ-9 is left in the on-treatment window once the next
+    # antidepressant's time is cut off it (score_windows.py); why the score after the course
+    # is not its outcome, e.g. "PHQ-9 21 on 2024-09-30 was taken on venlafaxine, 14 days into
+    # it and 21 days after sertraline stopped". None: no score was left out.
+    outcome_note: str | None = None
+    # The combination product the course was read from (every record of it, or some of them when
+    # the same drug was also taken on its own), else None: a structured fact, never a note.
+    product: Product | None = None
+    # Every record of the course rests on the patient's own report (a home medication:
+    # MedicationRequest reportedBoolean, a statement whose informationSource is the patient;
+    # fhir_mapping/patient_reported.py), with no order by a clinician and no fill: the trial row
+    # and the TMS trial criterion say "patient-reported", to confirm (review 12 finding 14).
+    patient_reported: bool = False
+    # The reasons the course's orders and statements state (reasonCode / reasonReference,
+    # fhir_mapping/indications.py), one per (category, text), in record order; () when none
+    # states one (nearly every course). A course whose every stated reason is non-psychiatric is
+    # NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION); any other is counted as before, and
+    # services name what is left to confirm (services/trial_indication.py).
+    stated_reasons: tuple[StatedReason, ...] = ()
+    # The most the course's latest dose may be a day when that dose is to confirm (its dosage
+    # lines carry no sequence and read as neither steps nor one day's doses: taper._to_confirm,
+    # the event's mg_per_day None and mg_per_day_high its highest reading), else None. Never a
+    # dose taken (adequacy does not read it); the ceiling checks of a running drug (age, renal,
+    # hepatic limits) compare it and say "up to N mg/day (dose to confirm)".
+    dose_to_confirm_mg: float | None = None
+    # The PHQ-9 pair shows neither response nor remission, but another
+    # validated scale's pair in the same windows does (HAM-D17 28 -> 12): (baseline,
+    # on-treatment) of that scale (score_windows.py). The PHQ-9 still decides; services mark
+    # the failure "to confirm" (services/trial_count.py). (): no such disagreement. A plain
+    # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
+    # fixed-length tuple.
+    disagreeing: tuple[Score, ...] = ()
+    # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
+    # boundsPeriod.end dated as-of: trial_record._stops_on). FHIR Period.end is inclusive, so the
+    # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
+    # "stop dated <day>", never "still running". None for every other course.
+    stops_on: date | None = None
+
+    @property
+    def outcome_gap(self) -> RefillGap | None:
+        """The supply gap the on-treatment PHQ-9 was taken in, else None (review 6 finding 1):
+        a score taken off the drug does not decide the trial's outcome."""
+        on_treatment = self.on_treatment
+        if on_treatment is None:
+            return None
+        day = on_treatment.date
+        for gap in self.adherence.supply_gaps:
+            if gap.start <= day < gap.end:
+                return gap
+        return None
+
+    @property
+    def max_mg_per_day(self) -> float | None:
+        doses = [s.mg_per_day for s in self.segments if s.mg_per_day is not None]
+        return max(doses) if doses else None
+
+    @property
+    def current_mg_per_day(self) -> float | None:
+        """The latest segment's dose, at the LOWER end of a range (adequacy, cover)."""
+        return self.segments[-1].mg_per_day if self.segments else None
+
+    @property
+    def current_mg_per_day_upper(self) -> float | None:
+        """The latest segment's dose at the UPPER end of a range: for "above a maximum" checks."""
+        return self.segments[-1].mg_per_day_upper if self.segments else None
+
+    @property
+    def current_mg_per_day_high(self) -> float | None:
+        """The latest segment's upper end when its dose is a range, else None."""
+        return self.segments[-1].mg_per_day_high if self.segments else None
+
+    @property
+    def response(self) -> bool | None:
+        """>= 50 % drop in PHQ-9 from baseline (CANMAT 2023); None when either score is missing."""
+        if not (self.baseline and self.on_treatment):
+            return None
+        if self.baseline.value is None or self.on_treatment.value is None:
+            return None
+        if self.baseline.value == 0:
+            return None
+        return self.on_treatment.value <= self.baseline.value * RESPONSE_FRACTION
+
+    @property
+    def remission(self) -> bool | None:
+        """PHQ-9 below the remission cut-off on treatment (CMS159: < 5), or the other scale's
+        own cut-off when the pair is another scale's (`outcome_remission_below`)."""
+        if self.on_treatment is None or self.on_treatment.value is None:
+            return None
+        return self.on_treatment.value < self.outcome_remission_below
+
+    @property
+    def outcome_scale(self) -> str:
+        """The scale the outcome pair is on: "PHQ-9", or another depression scale ("MADRS")
+        when the course had no PHQ-9 on treatment but that scale before and on it
+        (score_windows.py, review 13 W10). Both scores of the pair are always one scale's."""
+        on_treatment = self.on_treatment
+        return _PHQ9 if on_treatment is None else on_treatment.instrument
+
+    @property
+    def outcome_remission_below(self) -> int:
+        """The remission cut-off (exclusive) of the outcome pair's scale: the clinic's PHQ-9
+        cut-off (`remission_below`), else the other scale's (data/scale_outcomes.csv: MADRS
+        <= 10 is < 11). `remission_below` itself stays the PHQ-9's: episode.py compares PHQ-9
+        totals with it."""
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.instrument == _PHQ9:
+            return self.remission_below
+        below = _scale_remission_below(on_treatment.instrument)
+        return self.remission_below if below is None else below
+
+    @property
+    def outcome_before_adequate(self) -> bool:
+        """The on-treatment PHQ-9 (the latest) was taken before the course became adequate
+        (`adequate_from`) and shows neither response nor remission (review 7 finding 6): no
+        PHQ-9 since the trial became adequate says whether it failed. REFERENCE.md 0.2: 4 to
+        < 6 weeks is "possibly adequate - review", so a week-5 score cannot prove the failure
+        of an adequate trial; a response or remission at week 5 is still one."""
+        adequate_from, on_treatment = self.adequate_from, self.on_treatment
+        if adequate_from is None or on_treatment is None or on_treatment.value is None:
+            return False
+        if on_treatment.date >= adequate_from or on_treatment.value < self.outcome_remission_below:
+            return False
+        baseline = self.baseline
+        if baseline is None or baseline.value is None or baseline.value == 0:
+            return True  # response unknown
+        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
+
+    @property
+    def outcome_unmeasured(self) -> bool:
+        """No PHQ-9 total on treatment, or none since the course became adequate that could
+        show its failure (`outcome_before_adequate`): whether it failed is not measured."""
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.value is None:
+            return True
+        return self.adequate_from is not None and self.outcome_before_adequate
+
+    @property
+    def unmeasured_text(self) -> str:
+        """Why the outcome is not measured, as cards say it: "no PHQ-9 on treatment", or "no
+        PHQ-9 since it became adequate (2025-05-26)" when the only score predates that."""
+        if self.adequate_from is not None and self.outcome_before_adequate:
+            return f"no PHQ-9 since it became adequate ({self.adequate_from.isoformat()})"
+        if self.outcome_note is not None:
+            return f"no PHQ-9 on treatment ({self.outcome_note})"
+        return "no PHQ-9 on treatment"
+
+    @property
+    def outcome_inferred(self) -> bool:
+        """Counted as failed with no PHQ-9 on treatment: the failure was read from the course
+        having stopped (Fabbri 2021 EHR phenotype), not measured; every card that counts it says
+        so."""
+        return self.failed and self.outcome_unmeasured
+
+    @property
+    def failed(self) -> bool:
+        """An adequate trial without response or remission: counts toward treatment resistance.
+
+        For a course that has ended, a missing on-treatment score is not evidence of response:
+        stopping or switching is read as failure and the card says the outcome was inferred (the
+        Fabbri 2021 EHR phenotype counts a switch after >= 6 weeks as a failure). A course still
+        running with no on-treatment score has no outcome yet: it is not counted as failed, so no
+        switch, augmentation or TMS is proposed on an unmeasured trial (the safer reading; the
+        measurement-based-care card asks for the PHQ-9 instead).
+        """
+        if self.verdict is not _ADEQUATE:
+            return False
+        # `remission is not True and response is not True`, read straight off the scores: the
+        # rules ask this of every trial several times per card (issue 14).
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.value is None:
+            # Outcome unmeasured: neither remission nor response known. A course stopped for a
+            # documented intolerance (nausea) was stopped for that, not for lack of effect: no
+            # failure is read from the stop (audit 13 WRONG 4); it counts as not tolerated.
+            return not self.ongoing and self.intolerance is None
+        if self.adequate_from is not None and self.outcome_before_adequate:
+            # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
+            # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
+            # inferred failure (outcome_inferred), never a measured one.
+            return not self.ongoing
+        if self.on_hold is not None and on_treatment.date > self.on_hold:
+            return False  # scored while the drug was held (review 6 finding 3): to confirm
+        if self.unconfirmed_since is not None and (
+            not self.segments or on_treatment.date >= self.segments[-1].end
+        ):
+            return False  # scored after the time the record confirms (review 6 finding 11)
+        if self.adherence.supply_gaps and self.outcome_gap is not None:
+            # Scored with no drug on hand (review 6 finding 1): a relapse off the drug, or a score
+            # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
+            # safer reading for a TMS referral and a payer packet.
+            return False
+        if on_treatment.value < self.outcome_remission_below:
+            return False  # remission (the PHQ-9's cut-off, or the other scale's)
+        baseline = self.baseline
+        if baseline is None or baseline.value is None or baseline.value == 0:
+            return True  # response unknown
+        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION

@@ -1,0 +1,267 @@
+"""What a Trial (trial.py) is made of: its role, dose basis and verdict, the reasons a course is
+not an adequate trial, stated indications, dose segments, supply gaps, fills and adherence,
+intolerances, scores, written dates and products. Re-exported by record.py, where the rules
+import them from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.source_ref import SourceRef
+
+
+class Role(StrEnum):
+    """What a medication is on this pathway."""
+
+    ANTIDEPRESSANT = "antidepressant"
+    AUGMENTATION = "augmentation"  # adjunct per CANMAT 2023 Table 7.2 (aripiprazole, lithium, ...)
+    # Not a pathway drug: recognised only because it interacts with antidepressants (linezolid and
+    # methylene blue act as MAOIs, issue 11 item 1). Never a trial of the pathway, never proposed.
+    INTERACTING = "interacting"
+
+
+class DoseBasis(StrEnum):
+    """What a drug's dose is counted per (data/dose_basis.csv). Only DAILY doses are judged
+    against a mg/day range; a per-session or per-interval dose is shown as such, never as mg/day
+    (issue 11 item 5b)."""
+
+    DAILY = "daily"
+    SESSION = "session"  # esketamine: 56 or 84 mg per session in clinic
+    INTERVAL = "interval"  # long-acting injectables: mg per injection every few weeks
+
+
+class AdherenceStatus(StrEnum):
+    VERIFIED = "verified"  # refill data exist and PDC >= policy threshold, no refill gap
+    POOR = "poor"  # refill data contradict adherence (PDC below threshold or a refill gap)
+    UNVERIFIED = "unverified"  # no refill data: not contradicted, but the card says so
+
+
+class Verdict(StrEnum):
+    """The adequacy verdict of one trial (ATHF-style: was this a fair test of the drug?)."""
+
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
+    ONGOING = "ongoing"  # still running and not yet long enough at an adequate dose
+    NOT_A_TRIAL = "not-a-trial"  # e.g. low-dose trazodone for sleep: not an antidepressant trial
+
+
+class InadequacyReason(StrEnum):
+    DOSE_BELOW_MINIMUM = "dose-below-minimum"
+    TOO_SHORT = "too-short"
+    POOR_ADHERENCE = "poor-adherence"
+    DOSE_UNKNOWN = "dose-unknown"
+    LOW_DOSE_OTHER_INDICATION = "low-dose-other-indication"
+    # Stopped for side effects, an allergy or an adverse event (issue 10): not a fair test of
+    # efficacy, and not poor adherence either. Payers may count it toward TMS (Policy).
+    INTOLERANCE = "intolerance"
+    # Every stated reason of the course's orders / statements is non-psychiatric (smoking
+    # cessation, neuropathic pain, migraine prevention: fhir_mapping/indications.py): the course
+    # is no depression trial, whatever its dose and weeks (Verdict.NOT_A_TRIAL).
+    OTHER_INDICATION = "other-indication"
+    # Every record of the course is an order that does not show the drug was taken: intent
+    # `plan` (no authorization), status `unknown`, or an order on hold never filled; no fill, no
+    # statement (review 14 W5, W6). Not counted until the record shows it was taken
+    # (Verdict.NOT_A_TRIAL): "to confirm".
+    NOT_SHOWN_TAKEN = "not-shown-taken"
+
+
+class IndicationCategory(StrEnum):
+    """What an order's or statement's stated reason (reasonCode / reasonReference) says the drug
+    was for, as far as counting a depression trial goes (fhir_mapping/indications.py)."""
+
+    DEPRESSION = "depression"  # counts, as a course with no reason does
+    # Anxiety, PTSD, OCD, panic, bulimia, PMDD: counted (the dose usually treats a co-occurring
+    # depression too), but "to confirm it was a trial for the depression" where it is counted.
+    PSYCHIATRIC_OTHER = "psychiatric-other"
+    NON_PSYCHIATRIC = "non-psychiatric"  # smoking cessation, pain, migraine, insomnia, ...
+    UNCLASSIFIED = "unclassified"  # stated, in no table: counted, and named to confirm
+    NOT_READ = "not-read"  # a reasonReference that does not resolve: never a guess
+
+
+@dataclass(frozen=True, slots=True)
+class StatedReason:
+    """One stated reason of an order or statement: its category, the words a card names it by
+    ("smoking cessation", "PTSD", or the chart's own text), the code as written ("Z72.0"; None
+    for text only or a reason not read) and the resource that states it."""
+
+    category: IndicationCategory
+    label: str
+    code: str | None
+    source: SourceRef
+
+    @property
+    def text(self) -> str:
+        """ "smoking cessation (Z72.0)", as a card says it."""
+        return f"{self.label} ({self.code})" if self.code else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class DoseSegment:
+    """One stretch of a trial at one daily dose. `mg_per_day` None means the dose is unknown.
+
+    A ranged dose ("50-200 mg", "1-2 tablets") has both ends: `mg_per_day` is the LOWER end, the
+    dose the record proves was taken (trial adequacy reads it), `mg_per_day_high` the upper end
+    (None: no range). Checks of a dose that may be too high read `mg_per_day_upper`."""
+
+    start: date
+    end: date
+    mg_per_day: float | None
+    mg_per_day_high: float | None = None
+    # Taken only as needed (dose.as_needed: asNeededBoolean, "prn" in the sig): the dose is what
+    # one administration gives, at most once a day, not a daily dose. Its days never count as
+    # weeks at an adequate dose, and cards write it "50 mg as needed", never "50 mg/day".
+    as_needed: bool = False
+    # The most such a dose allows a day in mg (maxDosePerPeriod); None: not stated.
+    as_needed_max_mg: float | None = None
+
+    @property
+    def mg_per_day_upper(self) -> float | None:
+        return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day
+
+
+@dataclass(frozen=True, slots=True)
+class RefillGap:
+    """A stretch with no supply on hand longer than the policy's refill-gap threshold."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A trial's first hand-over day and the days' supply handed over then (the longest of the
+    day's fills: two strengths handed over together cover the same days)."""
+
+    date: date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Adherence:
+    status: AdherenceStatus
+    pdc: float | None = None  # proportion of days covered, 0..1, from MedicationDispense
+    refill_gaps: tuple[RefillGap, ...] = ()
+    # Adherence documented on the order or statement (US Core medication-adherence extension),
+    # e.g. "Drugs - partial non-compliance (finding), 2023-08-11, MedicationRequest/abc".
+    documented: str | None = None
+    # Stretches of >= MappingPolicy.supply_gap_days with no dispensed supply on hand (review 6
+    # finding 1): named on the cards and the packet, not counted as time on the drug, and a PHQ-9
+    # taken in one does not decide a failure. They do not change `status` (PDC and
+    # `refill_gaps` do).
+    supply_gaps: tuple[RefillGap, ...] = ()
+    # The trial's dispenses on record (review 6 finding 9): fills without daysSupply are still
+    # fills, so "no dispensing data" is never said when this is above 0.
+    fills: int = 0
+    # Some days of supply were estimated (quantity / the authorising order's daily dose).
+    estimated: bool = False
+    # Set when the fills state their days but no PDC is given (`pdc` None, adherence.py): the
+    # course is no longer than its first fill's supply (no refill was due), or it has one fill
+    # day only (a PDC of one fill is that fill's days over the course). The first fill, so cards
+    # say "one fill (2025-05-01, 30 days)" instead of a "PDC 100 %" that says nothing.
+    first_fill: Fill | None = None
+    # Days at the course's end that only a statement covers (an outside organisation's
+    # continuation or a report, no fills seen: adherence.outside_tail), e.g. "adherence not
+    # verified 2024-06-06 – 2024-08-12: outside record from ..., no fills seen (...)". Its own
+    # field, never `documented`: cards read `documented` as the adherence a clinician recorded,
+    # and this is neither non-adherence nor compliance (wave 4 K1).
+    not_verified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Intolerance:
+    """Why a course is documented as not tolerated: a stop reason (statusReason "adverse
+    effect"), an AllergyIntolerance or an AdverseEvent naming the drug (issue 10)."""
+
+    ingredient: str
+    reason: str  # as documented, e.g. "Medication stopped - side effect", "nausea"
+    date: date | None  # when it was documented or occurred, where known
+    source: SourceRef
+    # The reaction says mania or hypomania, by a code or by words not negated: the judgement the
+    # bipolar finding reads (intolerance.says_mania). A course it ended is a manic switch, not a
+    # fair test of efficacy: never a failed trial (trial_record), whatever `reason` words say.
+    manic_reaction: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
+
+    instrument: str
+    value: int | None
+    date: date
+    item9: int | None = None  # PHQ-9 item 9 (LOINC 44260-8), 0..3, where known
+    source: SourceRef | None = None
+    # Item 9 not recorded: `item9` is the lower bound the total proves (the other eight items
+    # score at most 24, so a total of 25-27 means item 9 >= total - 24). Cards must say so.
+    item9_inferred: bool = False
+    # No total recorded: `value` is the sum of the nine answered items (QuestionnaireResponse).
+    total_computed: bool = False
+    # A PHQ-9 item 9 answer of this score is on record but could not be read (a code under an
+    # unknown system, out of range, not a number) and no readable one joined it: the answer's
+    # resource (id "" when it has none). It may be positive, so the suicide-risk rule names it
+    # (review patient-view finding 3); it is also a DataGap. On an answer with no total of its
+    # own, `value` and `item9` are None.
+    item9_unread: SourceRef | None = None
+    # The FHIR status of a result that is not final (fhir_mapping/result_statuses.py): a
+    # preliminary or cancelled Observation. None: a result read in full. Such scores live in
+    # PatientRecord.unfinished_scores, never in `scores` (review 14 U1).
+    status: str | None = None
+
+
+# The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).
+_PHQ9 = "PHQ-9"
+
+# Response: a PHQ-9 at or below this fraction of its baseline (a >= 50 % drop, CANMAT 2023 para
+# 180). One name for every reader (Trial, adherence.response_before_gap); a constant, not a call,
+# as `failed` is asked of every trial several times per card (issue 14).
+RESPONSE_FRACTION = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenDates:
+    """A course's dates as the record writes them when one is a partial date (review 10 finding
+    5): "2023 to 2024" may be two days or two years, so its length is not known from them.
+
+    `start` / `end` are the partial date as written ("2023", "2023-05"), or None when that end
+    of the course states its day (or states nothing). `earliest_start` and `latest_end` are the
+    widest reading (the first day the start allows, the last day the end allows; None: no end
+    written), for the question "may this course have run then?" (fhir_mapping/episode.py)."""
+
+    start: str | None
+    end: str | None
+    earliest_start: date
+    latest_end: date | None
+
+    @property
+    def precision(self) -> str:
+        """The coarsest precision written: "year" when either end is a year only, else "month"."""
+        year_only = [d for d in (self.start, self.end) if d is not None and len(d) == 4]
+        return "year" if year_only else "month"
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """The combination product a course was read from (fhir_mapping/combination_products.py):
+    Symbyax's fluoxetine, Contrave's bupropion. Read where the drug is read, so no service parses
+    it back out of a note.
+
+    `counts_as_trial` is the table's judgement of the product's labelled indication: False for a
+    product taken for something other than depression (Contrave: chronic weight management), whose
+    pathway drug is then never an antidepressant trial or an augmentation, while the safety checks
+    (shared ingredient, total dose, seizure risk, interactions, MAOI) still count it."""
+
+    name: str  # the ingredients as cards name the product: "fluoxetine/olanzapine"
+    brand: str | None = None  # the brand the product table knows it by: "Contrave"
+    indication: str | None = None  # its labelled indication, from the product table
+    counts_as_trial: bool = True  # an unlisted combination counts, as it always has
+
+
+# Built for every PHQ-9 read (issue 14): frozen_init.py.
+quick_frozen_init(Score)
