@@ -104,13 +104,23 @@ def on_treatment_score(
     along the TRD pathway (switch, TMS) on a drug that worked. The window after the end exists
     for the score a switch was decided on, which is a score of a course that had not worked."""
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
-    last = trial.end + timedelta(days=policy.on_treatment_days_after_end)
+    end = trial.end
+    last = end + timedelta(days=policy.on_treatment_days_after_end)
     if next_start is not None and next_start < last:
         last = next_start
+    held = trial.on_hold
+    until = trial.held_scored_until
+    if held is not None and until is not None and phq9.latest(first, min(last, until)):
+        # A held order after fills (review 14 recheck r10b): scored as a course that stopped on
+        # its last supply, the days after it included (Trial.held_scored_until). A later score
+        # taken while held is not its outcome; with none in those days the latest is kept and
+        # the cards say it was taken while held (Trial.failed: to confirm).
+        end = held
+        last = min(last, until)
     latest = phq9.latest(first, last)
-    if latest is None or latest.date <= trial.end:
+    if latest is None or latest.date <= end:
         return latest
-    in_course = phq9.latest(first, trial.end)
+    in_course = phq9.latest(first, end)
     below = trial.remission_below
     if latest.instrument != PHQ9:  # another scale's pair: its own cut-off (scale_outcomes.py)
         below = scale_remission_below(latest.instrument) or below

@@ -127,6 +127,21 @@ class Trial:
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
+    # A course on hold (`on_hold`): the last day a PHQ-9 is still this course's outcome, the
+    # hold's date + MappingPolicy.on_treatment_days_after_end (trial_record.py; review 14 recheck
+    # r10b). The record gives no hold date, only the last day a supply covers: a course that ran
+    # out of supply and stopped is scored up to that many days after its end (score_windows.py),
+    # and a hold is no different for the days before it. None: the hold date itself.
+    held_scored_until: date | None = None
+
+    def scored_while_held(self, day: date) -> bool:
+        """True when a score of `day` was taken after the course was put on hold, past the days
+        a score is still the course's (`held_scored_until`): it does not decide the outcome."""
+        held = self.on_hold
+        if held is None:
+            return False
+        until = self.held_scored_until
+        return day > (until if until is not None and until > held else held)
 
     @property
     def outcome_gap(self) -> RefillGap | None:
@@ -269,7 +284,7 @@ class Trial:
             # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
             # inferred failure (outcome_inferred), never a measured one.
             return not self.ongoing
-        if self.on_hold is not None and on_treatment.date > self.on_hold:
+        if self.scored_while_held(on_treatment.date):
             return False  # scored while the drug was held (review 6 finding 3): to confirm
         if self.unconfirmed_since is not None and (
             not self.segments or on_treatment.date >= self.segments[-1].end

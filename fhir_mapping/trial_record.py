@@ -13,7 +13,7 @@ documented intolerance belongs to): this module reads one course at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 
 from fhir_mapping.adequacy import adequate_from, judge
@@ -98,7 +98,7 @@ def _trial(
     # not a supply gap (course_clusters.statement_tail, adherence.outside_tail): the PDC counts
     # up to them.
     tail = statement_tail(spans, end, policy.supply_gap_days) if dispenses else None
-    on_hold = _on_hold(spans, as_of)
+    on_hold, held_supply = _on_hold(spans, as_of)
     window_end = end if tail is None else tail[0]
     if on_hold is not None and on_hold < window_end:
         # Review 14 W6: a deliberate hold is no missed dose. The refill data are judged up to
@@ -263,6 +263,14 @@ def _trial(
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
         on_hold=on_hold,
+        # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
+        # day the record shows the drug taken: a PHQ-9 in the days after it is still the
+        # course's, as it is after a course that ran out of supply and stopped (score_windows:
+        # on_treatment_days_after_end). A held statement's date is the day the record says it
+        # is held, the drug stopped on some day before it: no days after it count.
+        held_scored_until=on_hold + timedelta(days=policy.on_treatment_days_after_end)
+        if on_hold is not None and held_supply
+        else None,
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
@@ -355,28 +363,47 @@ def _assumed_days(spans: Sequence[_Span]) -> int | None:
     return sum(days) if days else None
 
 
-def _on_hold(spans: Sequence[_Span], as_of: date) -> date | None:
+def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
     """The date a course on hold was last taken by the record (review 6 finding 3), when its
     latest order or statement is `on-hold` and no record of the drug after it takes it up
     again; else None. Never after as-of (review 14 W6: the end of a held renewal's assumed fill
-    was said as "on hold as of" a future date).
+    was said as "on hold as of" a future date). With it, True when the date is the end of a held
+    order's last fill (Trial.held_scored_until).
 
     An order's status is its state now, so the dispenses of a held order are its fills before
     the hold: the date is the end of the last supply they carry (FHIR R4 records no hold date on
     the order), or, never filled, the order's own date. A held statement: the last date it
-    supports (its dateAsserted, else its start: medication_dates.py)."""
+    supports (its dateAsserted, else its start: medication_dates.py).
+
+    A held order is history, not a hold, once the drug is taken up again (review 14 recheck
+    WRONG-1, chart o02): a later order or statement of the drug not on hold, or, while an
+    `active` order of the drug runs to as-of, a fill after the held order (that running order's
+    fill: a held order is not dispensed). Said "on hold" beside a drug filled monthly, the card
+    read "not taken since" a day the patient was taking it."""
     held = [s for s in spans if s.covered_until is not None and s.listed is None]
     if not held:
-        return None
+        return None, False
     latest = max(held, key=lambda s: s.start)
     order = latest.event.kind is _ORDER
-    if any(s.start > latest.start and not (order and s.event.kind is _DISPENSE) for s in spans):
-        return None  # taken up again after the hold
+    # Dispenses after a held order are its own fills before the hold, unless another order of
+    # the drug is running now to have authorised them (the event does not carry its
+    # authorizingPrescription).
+    fills_count = not order or any(
+        s.event.kind is _ORDER
+        and s.covered_until is None
+        and s.event.status == "active"
+        and s.end >= as_of
+        for s in spans
+    )
+    if any(
+        s.start > latest.start and (fills_count or s.event.kind is not _DISPENSE) for s in spans
+    ):
+        return None, False  # taken up again after the hold
     day = latest.covered_until or latest.start
+    supplied = [s.end for s in spans if s.event.kind is _DISPENSE] if order else []
     if order:
-        supplied = [s.end for s in spans if s.event.kind is _DISPENSE]
         day = max(supplied) if supplied else latest.start
-    return day if day < as_of else as_of
+    return (day if day < as_of else as_of), bool(supplied)
 
 
 def _not_shown_taken(events: Sequence[MedicationEvent]) -> str | None:

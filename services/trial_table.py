@@ -314,12 +314,26 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         assumed = trial.assumed_days
         if assumed is not None:
             span = f"; duration not recorded (counted as {assumed} days)"
-        return f"dose not recorded{span}: confirm the dose taken"
+        return f"{dose_unknown_text(trial)}{span}: confirm the dose taken"
     if reason is InadequacyReason.OTHER_INDICATION:
         return trial_indication.other_use_text(trial) or "ordered for another indication"
     if reason is _NOT_SHOWN_TAKEN:
         return _NOT_SHOWN_TAKEN_TEXT
     return "low dose for another indication"
+
+
+def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
+    """An unknown dose as the cards say it: "dose not recorded", or, when the dosage lines are
+    there but to confirm (Trial.dose_to_confirm_mg), "dose to confirm (up to N mg/day)", the
+    words the age, renal and hepatic cards use for the same course (review 14 recheck k01/k02:
+    one card said "not recorded" beside another's "up to 30 mg/day"). `nested`: inside
+    parentheses already (a summary's list of trials), said with a comma instead."""
+    high = trial.dose_to_confirm_mg
+    if high is None:
+        return "dose not recorded"
+    if nested:
+        return f"dose to confirm, up to {fmt_mg(high)} mg/day"
+    return f"dose to confirm (up to {fmt_mg(high)} mg/day)"
 
 
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:

@@ -76,7 +76,7 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
     score = trial.on_treatment
     if trial.verdict is _NOT_A_TRIAL or score is None or score.value is None:
         return cards.verdict_text(trial, policy)
-    if trial.on_hold is not None and score.date > trial.on_hold:
+    if trial.on_hold is not None and trial.scored_while_held(score.date):
         return (
             f"to confirm: {score.instrument} {_on(score)} taken while {trial.ingredient} was on hold "
             f"(not taken since {day_text(trial.on_hold)} at the latest)"

@@ -33,7 +33,7 @@ from services import cards, trial_dates
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
-from services.trial_table import adequate_only_as_needed, below_only_as_needed
+from services.trial_table import adequate_only_as_needed, below_only_as_needed, dose_unknown_text
 
 TOPIC = "adherence-review"
 FLAGGED_REASONS = (
@@ -114,7 +114,7 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     if InadequacyReason.DOSE_UNKNOWN in reasons:
         if trial.min_adequate_mg is None:
             return f"{trial.ingredient} no verified minimum dose"
-        return f"{trial.ingredient} dose not recorded"
+        return f"{trial.ingredient} {dose_unknown_text(trial, nested=True)}"
     return f"{trial.ingredient} not adequate"
 
 
@@ -189,8 +189,8 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
         # The record gives no hold date (review 14 W6): the last day it shows the drug taken.
         return (
             f"{head}on hold, not taken since {trial.on_hold.isoformat()} at the latest; time on "
-            "hold is not counted as a trial, nor as missed doses. Record when and why it was "
-            "stopped (side effects: record the intolerance)."
+            f"hold is not counted as a trial, nor as missed doses.{_held_score_text(ctx, trial)} "
+            "Record when and why it was stopped (side effects: record the intolerance)."
         )
     gaps = trial.adherence.supply_gaps
     lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
@@ -216,6 +216,29 @@ def _lapse_line(ctx: RuleContext, trial: Trial) -> str:
     return line + " Ask about the gap (cost, side effects, stopped on purpose)."
 
 
+def _held_score_text(ctx: RuleContext, trial: Trial) -> str:
+    """The PHQ-9 a held course is judged by when it was taken in the days after the last supply
+    (Trial.held_scored_until; review 14 recheck r10b), said with why it still counts; else ""."""
+    score = trial.on_treatment
+    held = trial.on_hold
+    if score is None or score.value is None or held is None or score.date <= held:
+        return ""
+    if trial.scored_while_held(score.date):
+        return ""
+    days = (score.date - held).days
+    window = ctx.policy.mapping.on_treatment_days_after_end
+    return (
+        f" {score.instrument} {score.value} on {score.date.isoformat()}, {days} day"
+        f"{'s' if days != 1 else ''} after the last supply, is read as on treatment (within "
+        f"{window} days, as after any course that stopped)."
+    )
+
+
+def _counted(trial: Trial) -> bool:
+    """A held course counted as a trial up to the hold: adequate, its outcome measured."""
+    return trial.verdict is Verdict.ADEQUATE and trial.on_treatment is not None
+
+
 def _lapse_summary(lapsed: tuple[Trial, ...]) -> str:
     if len(lapsed) == 1:
         trial = lapsed[0]
@@ -224,6 +247,14 @@ def _lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 f"{trial.ingredient} on hold, never filled: confirm it was taken before counting "
                 "it as a trial",
                 f"{trial.ingredient} on hold, never filled: confirm it was taken",
+            )
+        if trial.on_hold is not None and _counted(trial) and trial.failed:
+            # Counted up to the hold (its weeks filled, scored on them): the card asks only why
+            # it is held, never to hold back a count the optimise card beside it makes.
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold, not taken since {trial.on_hold.isoformat()} at the "
+                "latest: record why it was held",
+                f"{trial.ingredient} on hold, not taken now: record why",
             )
         if trial.on_hold is not None:
             return cards.fit_summary(
