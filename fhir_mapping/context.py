@@ -90,7 +90,10 @@ _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # resolved it is PUERPERAL_PSYCHOSIS_HISTORY alone, a strong marker of bipolarity that must still
 # be named, but never current (no emergency card, no psychotic features), as a depression code in
 # remission reads MDD_IN_REMISSION rather than DEPRESSION. Their rows say counts_when_resolved=yes.
-_RESOLVED_ONLY = frozenset({FindingKind.PUERPERAL_PSYCHOSIS_HISTORY})
+# A heart failure no longer active is HEART_FAILURE_HISTORY alone, likewise (review 14 recheck t01).
+_RESOLVED_ONLY = frozenset(
+    {FindingKind.PUERPERAL_PSYCHOSIS_HISTORY, FindingKind.HEART_FAILURE_HISTORY}
+)
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 
@@ -237,6 +240,33 @@ def _condition_state(
     return "remission" if clinical == "remission" else "inactive"
 
 
+def _refuted_bipolar(resource: Resource, as_of: date) -> tuple[Finding, ...]:
+    """A Condition entered as refuted states no diagnosis (it is dropped), except that a refuted
+    bipolar code is kept as BIPOLAR_REFUTED (review 14 recheck b01): a differential bipolar entry
+    left on the list still blocks the unipolar pathway, and the card names the entry that refutes
+    it. Dated by when the refutation was recorded (recordedDate), else its onset; one recorded
+    after as-of is not yet on record."""
+    day = parse_date(resource.get("recordedDate")) or condition_onset(resource)
+    if day is not None and day > as_of:
+        return ()
+    for system, code, display in codings(resource.get("code")):
+        for row in condition_matches(system, code):
+            if row.kind is FindingKind.BIPOLAR:
+                found = _finding(
+                    row,
+                    FindingKind.BIPOLAR_REFUTED,
+                    system,
+                    code,
+                    display,
+                    day,
+                    source_ref(resource),
+                    "inactive",
+                    None,
+                )
+                return (replace(found, verification="refuted"),)
+    return ()
+
+
 def _finding(
     row: ConditionCode,
     kind: FindingKind,
@@ -292,6 +322,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     """The findings one Condition supports on the as-of date (one per kind)."""
     verification = status_code(resource.get("verificationStatus"))
     onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
+    if verification == "refuted":
+        return _refuted_bipolar(resource, as_of)
     state = _condition_state(resource, as_of, verification, onset)
     if state is None:
         return ()

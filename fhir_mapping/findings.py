@@ -19,6 +19,11 @@ class FindingKind(StrEnum):
     TRD = "trd"  # SNOMED 1153570009
     MDD_IN_REMISSION = "mdd-in-remission"
     BIPOLAR = "bipolar"  # bipolar disorder, mania or hypomania
+    # A bipolar diagnosis entered with verificationStatus `refuted` (review 14 recheck b01): never
+    # BIPOLAR (a refuted entry drops the diagnosis it states), but read so that a card which still
+    # blocks on another, differential entry of it can name the entry that refutes it. Its onset
+    # is the day the refuting entry was recorded (recordedDate), else its onset.
+    BIPOLAR_REFUTED = "bipolar-refuted"
     PSYCHOTIC = "psychotic"  # psychotic features or a psychotic disorder
     # A primary psychotic disorder (schizophrenia, schizoaffective, delusional disorder: ICD-10-CM
     # F20-F25), recorded beside PSYCHOTIC (review 7 finding 9): not MDD with psychotic features,
@@ -131,6 +136,12 @@ class FindingKind(StrEnum):
     # Heart failure (ICD-10-CM I50.x; SNOMED 84114007, 42343007, 88805009): citalopram's label
     # asks for ECG monitoring and corrected potassium and magnesium there (review 12 finding 15).
     HEART_FAILURE = "heart-failure"
+    # Heart failure recorded as resolved or inactive, or abated (review 14 recheck t01: I50.9
+    # resolved 2015): never HEART_FAILURE (not current), but a cardiac history the liothyronine
+    # caution still names as past (Cytomel label 5.1: caution in cardiovascular disease;
+    # services/thyroid_hormone_cautions.py). Read like PUERPERAL_PSYCHOSIS_HISTORY (context.py
+    # `_RESOLVED_ONLY`).
+    HEART_FAILURE_HISTORY = "heart-failure-history"
     # An old (healed) myocardial infarction (ICD-10-CM I25.2; SNOMED 1755008): the tricyclic
     # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
     # order (services/order_checks/cautions.py), never the acute-MI contraindication.

@@ -15,6 +15,7 @@ the pattern).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from fhir_mapping.record import Finding
 
@@ -99,3 +100,17 @@ def named(findings: Sequence[Finding]) -> tuple[Finding, ...]:
 def when_word(finding: Finding) -> str:
     """ "on" for a reaction (a dated event), "since" for a diagnosis (a condition's onset)."""
     return "on" if is_reaction(finding) else "since"
+
+
+def refuting(findings: Sequence[Finding], refuted: Sequence[Finding]) -> Finding | None:
+    """The latest entry refuting a bipolar diagnosis (FindingKind.BIPOLAR_REFUTED) recorded on or
+    after the not-confirmed diagnoses it could answer (review 14 recheck b01: a differential
+    bipolar II in March, a second entry refuting it on May 20); None when every diagnosis is
+    confirmed, or no such entry is on record. The card still blocks (the differential entry
+    stays on the list: the safer reading), but names the entry that refutes it."""
+    if not_confirmed(findings) is None:
+        return None
+    diagnoses = [f for f in findings if not is_reaction(f)]
+    since = max((f.onset for f in diagnoses if f.onset is not None), default=None)
+    later = [r for r in refuted if since is None or r.onset is None or r.onset >= since]
+    return max(later, key=lambda r: r.onset or date.min, default=None)

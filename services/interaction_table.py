@@ -34,7 +34,7 @@ from importlib import resources
 
 from fhir_mapping.drug_table import all_drugs, components, drug_info
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards
+from services import cards, drug_names
 from services.recommendation import Indicator
 
 _RANK = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
@@ -235,17 +235,17 @@ class Taking:
             # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
             dose = f"({parts[0]} {dose})"
         if self.on_order:
-            return f"{self.ingredient} {dose} on this order"
+            return f"{drug_names.shown(self.ingredient)} {dose} on this order"
         cite = f" ({self.source})" if self.source is not None else ""
         if self.unconfirmed_since is not None:
             # Never "running": the record shows a list entry, not that the drug is taken now.
             since = f" since {self.start.isoformat()}" if self.start else ""
             return (
-                f"{self.ingredient} {dose}, listed as active{since}, last confirmed "
+                f"{drug_names.shown(self.ingredient)} {dose}, listed as active{since}, last confirmed "
                 f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
             )
         when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
-        return f"{self.ingredient} {dose}, running {when}{cite}"
+        return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +284,8 @@ class Pair:
         """ "Fluvoxamine ordered with clozapine running: raises clozapine levels; a third of the
         clozapine dose, or avoid" (+ how many more pairs the card holds)."""
         first, second = self.first, self.second
-        a, b = first.ingredient.capitalize(), second.ingredient
+        # Display names ("St John's wort": review 14 recheck t04).
+        a, b = drug_names.shown_first(first.ingredient), drug_names.shown(second.ingredient)
         if first.on_order and second.on_order:
             pair = f"{a} and {b} on one order"
         elif first.on_order:
@@ -311,7 +312,8 @@ class Pair:
             for row in self.rows
         ]
         head = (
-            f"**{self.first.ingredient.capitalize()} with {self.second.ingredient}** "
+            f"**{drug_names.shown_first(self.first.ingredient)} with "
+            f"{drug_names.shown(self.second.ingredient)}** "
             f"({self.severity.value}): {self.first.text()}; {self.second.text()}."
         )
         return head + " " + " ".join(lines)

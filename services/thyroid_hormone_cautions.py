@@ -63,14 +63,20 @@ class Caution:
         "levothyroxine (thyroid hormone replacement), taken since 2016-01-04"."""
         if self.finding is not None:
             f = self.finding
-            return f"{f.display} ({f.coding}, coded {f.onset_text or 'with no onset date'})"
+            return (
+                f"{f.display} ({f.coding}, coded {f.onset_text or 'with no onset date'}"
+                f"{_resolved(f)})"
+            )
         assert self.taking is not None
         since = f", taken since {self.taking.start.isoformat()}" if self.taking.start else ", taken"
         return f"{self.row.name}{since}"
 
     def short(self) -> str:
-        """What a summary names: the finding's display, or the row's name."""
-        return self.finding.display if self.finding is not None else self.row.name
+        """What a summary names: the finding's display ("Heart failure, unspecified, resolved
+        2015" when no longer active), or the row's name."""
+        if self.finding is None:
+            return self.row.name
+        return self.finding.display + _resolved(self.finding, short=True)
 
     def line(self) -> str:
         drug = self.row.drug.capitalize()
@@ -80,6 +86,17 @@ class Caution:
             else f"{drug} beside {self.basis()}"
         )
         return f"{head}: {self.row.note} ({self.row.cite}{unverified_mark(self.row.status)})."
+
+
+def _resolved(finding: Finding, *, short: bool = False) -> str:
+    """ ", resolved 2015-03-01" for a finding no longer active (a past heart failure: review 14
+    recheck t01), the year alone in a summary; "" for an active one. A cardiac history stays a
+    caution for thyroid hormone: the card names it as past, never as current."""
+    if finding.state == "active":
+        return ""
+    if finding.abated is None:
+        return ", resolved (date not recorded)" if not short else ", resolved"
+    return f", resolved {finding.abated.year if short else finding.abated.isoformat()}"
 
 
 @cache

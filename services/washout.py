@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
+from services import drug_names
 from services.washout_table import (
     NOT_ANTIDEPRESSANT_KINDS,
     WashoutRow,
@@ -131,27 +132,30 @@ class Conflict:
     def why(self) -> str:
         """One markdown paragraph: the pair, where the old drug stands, the risk, when the new
         drug may start, and the source of the interval."""
-        old, new = self.old, self.new
+        old = self.old
+        # Display names ("St John's wort": review 14 recheck t04), never the table's lower case.
+        name, new = drug_names.shown(old.ingredient), drug_names.shown(self.new)
+        head = drug_names.shown_first(old.ingredient)
         if self.into_maoi:
-            pair = f"**{old.ingredient.capitalize()} → {new} ({KIND_TEXT[self.new_row.kind]})**"
+            pair = f"**{head} → {new} ({KIND_TEXT[self.new_row.kind]})**"
         else:
-            pair = f"**{old.ingredient.capitalize()} ({KIND_TEXT[old.row.kind]}) → {new}**"
+            pair = f"**{head} ({KIND_TEXT[old.row.kind]}) → {new}**"
         cite = f" ({old.source})" if old.source is not None and not old.on_order else ""
         start = self.earliest_start
         if old.on_order:
             when = (
                 f"they cannot start together: {new} needs at least {self.interval_text()} off "
-                f"{old.ingredient}"
+                f"{name}"
             )
         elif start is None:
             when = (
-                f"stop {old.ingredient}, then allow at least {self.interval_text()} before the "
+                f"stop {name}, then allow at least {self.interval_text()} before the "
                 f"first dose of {new}"
             )
         else:
             when = (
                 f"{new} not before {start.isoformat()}: at least {self.interval_text()} after "
-                f"{old.ingredient}"
+                f"{name}"
             )
         # The interval comes from the row of the drug being stopped, except after an MAOI where
         # the new drug needs longer (clomipramine, imipramine): then that drug's row is the basis.
@@ -167,8 +171,8 @@ class Conflict:
         if self.urgent_use:
             return self._urgent_why(pair, cite, basis_row, unverified)
         return (
-            f"{pair}: {old.ingredient} {self.state()}{cite}. {article(kind_label(self.maoi_row))}"
-            f" with {old.ingredient if self.into_maoi else new} risks {self.risk}: "
+            f"{pair}: {name} {self.state()}{cite}. {article(kind_label(self.maoi_row))}"
+            f" with {name if self.into_maoi else new} risks {self.risk}: "
             f"{when}. Interval: {basis_row.shown_cite}{unverified}."
         )
 
@@ -180,18 +184,19 @@ class Conflict:
         """Linezolid / IV methylene blue over a serotonergic drug (FDA Drug Safety
         Communications 2011): give it when urgent, stop the other drug and monitor; otherwise
         an alternative. Never "wait weeks before the antibiotic"."""
-        old, new = self.old, self.new
+        old = self.old
+        name, new = drug_names.shown(old.ingredient), drug_names.shown(self.new)
         after = self.new_row.days_after_maoi or 1
         last = "24 hours" if after == 1 else f"{after} days"
-        stop = "" if old.end is not None and not old.running else f"stop {old.ingredient}, "
+        stop = "" if old.end is not None and not old.running else f"stop {name}, "
         return (
-            f"{pair}: {old.ingredient} {self.state()}{cite}. {new.capitalize()} acts as an MAOI; "
-            f"with {old.ingredient} it risks {self.risk}. **If the indication is urgent or "
+            f"{pair}: {name} {self.state()}{cite}. {drug_names.shown_first(self.new)} acts as an MAOI; "
+            f"with {name} it risks {self.risk}. **If the indication is urgent or "
             f"life-threatening, do not delay {new}:** {stop}give {new}, and monitor for "
-            f"{self.risk} until {self.days} days after the last {old.ingredient} dose (its "
+            f"{self.risk} until {self.days} days after the last {name} dose (its "
             f"washout) or until {last} after the last {new} dose, whichever comes first. If it "
             f"is not urgent, consider an alternative to {new}. Advice: {self.new_row.urgent_use}"
-            f" ({self.new_row.status}). Washout of {old.ingredient}: {basis_row.shown_cite}"
+            f" ({self.new_row.status}). Washout of {name}: {basis_row.shown_cite}"
             f"{unverified}."
         )
 

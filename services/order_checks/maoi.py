@@ -5,7 +5,7 @@ summary for each shape of conflict (linezolid: never "wait weeks", review findin
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
-from services import cards, washout
+from services import cards, drug_names, washout
 from services.order_checks.model import MAOI, OrderCheck
 from services.rules.context import RuleContext
 
@@ -36,7 +36,8 @@ def maoi_check(
 
 
 def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
-    new, old = draft.ingredient.capitalize(), c.old.ingredient
+    # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
     ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
     start = c.earliest_start
     if c.urgent_use:

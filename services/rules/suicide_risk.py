@@ -130,15 +130,21 @@ def _summary(signal: SuicideSignal) -> str:
         if signal.rescreen(event) is not None or signal.older(event):
             # Said in the summary: a later item 9 = 0 or the time since does not make it assessed.
             head += ", no assessment on record"
+        # The result's date stays when it fits (review 14 recheck q02): a critical summary that
+        # rests on a dated result says which one, before "no assessment on record" does.
+        dated = f"{event.short}{event.at()}"
         if event.escalate:
             return cards.fit_summary(
                 f"{head}: higher suicide risk, assess today (C-SSRS) and plan safety",
                 f"{head}: higher risk, assess today",
+                f"{dated}: higher suicide risk, assess today",
+                f"{dated}: higher risk, assess today",
                 f"{event.short}: higher suicide risk, assess today",
             )
         return cards.fit_summary(
             f"{head}: complete a suicide risk assessment today (e.g. C-SSRS)",
             f"{head}: assess suicide risk today",
+            f"{dated}: assess suicide risk today",
             f"{event.short}: assess suicide risk today",
         )
     if level is SuicideLevel.HIGH:

@@ -134,9 +134,9 @@ def test_st_johns_wort_statement_with_sertraline_drafted_is_a_serotonin_warning(
     card = at_order(record)[ORDER]
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
-        "Sertraline ordered with st john's wort running: serotonin syndrome risk; stop St John's "
+        "Sertraline ordered with St John's wort running: serotonin syndrome risk; stop St John's "
         "wort"
-    )
+    )  # its display name, not the table's lower case (review 14 recheck t04)
     assert "MedicationStatement/ms-otc" in card.detail
     assert "CYP3A4" in card.detail
 
