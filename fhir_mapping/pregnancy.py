@@ -6,7 +6,7 @@ lithium notes: services/rules/populations.py) vanished.
 
 What is read (codes: data/observation_codes.csv concept `pregnancy-status`, which the
 `observations` prefetch asks for; data/pregnancy_codes.csv the values and the EDD codes, read when
-sent but not asked for: services/catalog.py says why):
+sent but not asked for: services/catalog.py says why; both tables are read in pregnancy_codes.py):
 
 - a Pregnancy Status Observation (82810-3) whose value is Pregnant (SNOMED 77386006, LOINC
   LA15173-0), Possible pregnancy (102874004), Not pregnant (60001007, LA26683-5) or Unknown
@@ -31,14 +31,8 @@ How the latest reading decides, as a clinician reads a chart:
 - Observations dated after as-of are not read (a replay sees the chart as it was), nor
   entered-in-error or cancelled ones.
 
-Breastfeeding (review 11 finding 5) is read here too: a Breastfeeding status Observation
-(LOINC 63895-7, SNOMED 413712001; answers LA29252-6 / LA29253-4, SNOMED 169741004 and the
-breast-fed-with-supplement codes, v2-0136 Y/N, a boolean, or the answer's text matched whole:
-data/pregnancy_codes.csv). Each dated answer is one finding dated that day: LACTATION for
-breastfeeding, NOT_BREASTFEEDING for a "not breastfeeding" answer, a kind of its own so that no
-reader can take a "no" for breastfeeding (review 11 finding 10: the cards say it was recorded
-rather than ask again, and it was invisible to `--explain`); the latest answer decides, in services/rules/populations.py beside a Z39.1 Condition's (condition_codes.csv);
-never claimed when not recorded. An undated or answerless one is a DataGap. A recorded delivery
+Breastfeeding (review 11 finding 5) is read here too, in the same walk: a Breastfeeding status
+Observation's answers become findings in breastfeeding.py, which says how. A recorded delivery
 ends a pregnancy coded before it in services/rules/populations.py.
 
 The result is one Finding of kind PREGNANCY (as a Z33.1 Condition gives), dated the day of the
@@ -58,16 +52,12 @@ conditions domain rather than dropped in silence.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.codes import observation_codes
+from fhir_mapping.breastfeeding import _breastfeeding, _Feeding, _shown, breastfeeding_denied
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     array,
@@ -78,155 +68,35 @@ from fhir_mapping.fhir_fields import (
     string,
 )
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.pregnancy_codes import (
+    _NOT_PREGNANT,
+    _POSSIBLE,
+    _PREGNANT,
+    _codes,
+    _kind,
+    _Value,
+    _value,
+    status_and_edd_codes,
+    wants,
+)
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, SourceRef
+
+# What other modules read from here, wherever it is defined (build.py: `status_and_edd_codes`,
+# `wants`; the rules: `edd_passed`, `breastfeeding_denied`).
+__all__ = [
+    "breastfeeding_denied",
+    "edd_passed",
+    "read_pregnancy",
+    "status_and_edd_codes",
+    "wants",
+]
 
 Resource = Mapping[str, Any]
 
-_STATUS_CONCEPT = "pregnancy-status"
-_PREGNANT, _POSSIBLE, _NOT_PREGNANT, _UNKNOWN = "pregnant", "possible", "not-pregnant", "unknown"
 _COUNTS = frozenset({_PREGNANT, _POSSIBLE})
 _DROPPED = frozenset({"entered-in-error", "cancelled"})
 # Only a result a clinician has signed off ends a pregnancy on record.
 _SIGNED_OFF = frozenset({"final", "amended", "corrected"})
-_TEXT = "text"
-# A Breastfeeding status Observation (LOINC 63895-7; review 11 finding 5): its code and answers
-# are rows of data/pregnancy_codes.csv too, kept apart from the pregnancy values (a yes/no answer
-# means something only under its own code).
-_FEEDING_STATUS = "breastfeeding-status"
-_FEEDING, _NOT_FEEDING = "breastfeeding", "not-breastfeeding"
-_FEEDING_MEANINGS = frozenset({_FEEDING_STATUS, _FEEDING, _NOT_FEEDING})
-
-
-@dataclass(frozen=True, slots=True)
-class _Value:
-    meaning: str
-    system: str
-    code: str
-    display: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Codes:
-    status: frozenset[tuple[str, str]]  # (canonical system, code) of the status Observation
-    edd: frozenset[tuple[str, str]]  # ... of an estimated delivery date
-    values: Mapping[tuple[str, str], _Value]  # (system, code) -> value; ("text", phrase) too
-    feeding: frozenset[tuple[str, str]]  # ... of a Breastfeeding status Observation
-    feeding_values: Mapping[tuple[str, str], _Value]  # its answers, as `values`
-    plain: frozenset[str]  # every status, EDD and breastfeeding code, for `wants`' one look
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-@cache
-def _codes() -> _Codes:
-    status = {(r.system, r.code) for r in observation_codes() if r.concept == _STATUS_CONCEPT}
-    edd: set[tuple[str, str]] = set()
-    values: dict[tuple[str, str], _Value] = {}
-    feeding: set[tuple[str, str]] = set()
-    feeding_values: dict[tuple[str, str], _Value] = {}
-    for row in _read("pregnancy_codes.csv"):
-        system = row["system"].strip()
-        code = row["code"].strip()
-        meaning = row["meaning"]
-        if meaning == "edd":
-            edd.add((canonical_system(system), code))
-            continue
-        if meaning == _FEEDING_STATUS:
-            feeding.add((canonical_system(system), code))
-            continue
-        if system == _TEXT:
-            code = code.lower()
-        else:
-            system = canonical_system(system)
-        into = feeding_values if meaning in _FEEDING_MEANINGS else values
-        into[(system, code)] = _Value(meaning, system, code, row["display"])
-    return _Codes(
-        status=frozenset(status),
-        edd=frozenset(edd),
-        values=values,
-        feeding=frozenset(feeding),
-        feeding_values=feeding_values,
-        plain=frozenset(code for _, code in status | edd | feeding),
-    )
-
-
-def status_and_edd_codes() -> frozenset[str]:
-    """Every code of a Pregnancy Status, EDD or Breastfeeding status Observation, as
-    `fhir_fields.codings` yields codes (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
-    these apart there, so a vital sign costs no second walk (issue 14)."""
-    return _codes().plain
-
-
-def wants(resource: Resource) -> bool:
-    """Whether an Observation no other reader took is a pregnancy status or an EDD: asked by
-    build_record of every such Observation (most of a chart: vitals), so one set lookup per
-    coding, before any system is read (`_kind` checks the system)."""
-    concept = resource.get("code")
-    if not isinstance(concept, JSON_OBJECT):
-        return False
-    items = concept.get("coding")
-    if not isinstance(items, list):
-        return False
-    plain = _codes().plain
-    for coding in items:
-        if isinstance(coding, JSON_OBJECT):
-            code = coding.get("code")
-            if isinstance(code, str) and code.strip() in plain:
-                return True
-    return False
-
-
-def _kind(concept: object) -> str | None:
-    """ "status", "edd", "feeding" or None, from a CodeableConcept's codings (systems
-    canonical)."""
-    codes = _codes()
-    for system, code, _ in codings(concept):
-        if (system, code) in codes.status:
-            return "status"
-        if (system, code) in codes.edd:
-            return "edd"
-        if (system, code) in codes.feeding:
-            return "feeding"
-    return None
-
-
-def _value(resource: Resource, values: Mapping[tuple[str, str], _Value]) -> _Value | None:
-    """The status a Pregnancy Status (or, with its own `values`, a Breastfeeding status)
-    Observation records, or None when its value names none."""
-    concept = resource.get("valueCodeableConcept")
-    coded = codings(concept)
-    for system, code, _ in coded:
-        found = values.get((system, code))
-        if found is not None:
-            return found
-    texts: list[str] = [display for _, _, display in coded]
-    if isinstance(concept, JSON_OBJECT) and isinstance(concept.get("text"), str):
-        texts.append(concept["text"])
-    if isinstance(resource.get("valueString"), str):
-        texts.append(resource["valueString"])
-    for text in texts:
-        found = values.get((_TEXT, " ".join(text.lower().split())))
-        if found is not None:
-            return found
-    if resource.get("dataAbsentReason") is not None and not coded and not texts:
-        return values.get((_TEXT, _UNKNOWN))
-    if isinstance(resource.get("valueBoolean"), bool):  # "Breastfeeding: yes" as a boolean
-        return values.get((_TEXT, "yes" if resource["valueBoolean"] else "no"))
-    return None
-
-
-def _shown(resource: Resource, value: _Value) -> str:
-    """How a breastfeeding answer is named on a card: the value's own text when sent
-    ("Exclusively breastfeeding"), else its row's display."""
-    concept = resource.get("valueCodeableConcept")
-    if isinstance(concept, JSON_OBJECT) and isinstance(concept.get("text"), str):
-        text = " ".join(concept["text"].split())
-        if text:
-            return text
-    return value.display
 
 
 def _edd_date(raw: object) -> date | None:
@@ -278,14 +148,6 @@ class _Status:
     day: date
     value: _Value
     signed_off: bool
-    source: SourceRef | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Feeding:
-    day: date
-    value: _Value
-    shown: str  # the answer as the card names it
     source: SourceRef | None
 
 
@@ -376,40 +238,6 @@ def edd_passed(finding: Finding) -> bool:
     postpartum-onset diagnosis: the cards word the two differently (a passed EDD is not a
     recorded delivery)."""
     return finding.kind is FindingKind.POSTPARTUM and (finding.system, finding.code) in _codes().edd
-
-
-def _breastfeeding(feeding: list[_Feeding]) -> tuple[Finding, ...]:
-    """Every dated Breastfeeding status answer as a finding dated that day (review 11 findings
-    5, 10): a "breastfeeding" answer is LACTATION and carries the lactation caveats; a "not
-    breastfeeding" one is NOT_BREASTFEEDING, carries none, and is kept so the cards can say it
-    was recorded instead of asking again, and `--explain` lists what was read. Which answer
-    decides (the latest; on one day, breastfeeding: the safer reading, as the caveats are about
-    the infant) is services/rules/populations.py's call, beside a Z39.1 Condition's, as is how
-    recent it must be (the card names its date). Never claimed when not recorded."""
-    return tuple(
-        Finding(
-            FindingKind.NOT_BREASTFEEDING
-            if reading.value.meaning == _NOT_FEEDING
-            else FindingKind.LACTATION,
-            reading.value.code,
-            reading.value.system,
-            # The answer alone when it says what it is ("Exclusively breastfeeding", "Not
-            # currently breastfeeding"), so an order card's summary can name it; a bare "Yes"
-            # or "No" with its question.
-            reading.shown
-            if "breast" in reading.shown.lower()
-            else f"Breastfeeding status: {reading.shown}",
-            reading.day,
-            reading.source,
-        )
-        for reading in sorted(feeding, key=lambda f: f.day)
-    )
-
-
-def breastfeeding_denied(finding: Finding) -> bool:
-    """Whether a finding is a recorded "not breastfeeding" answer (LA29253-4, v2-0136 N, "No",
-    false): its kind says it (NOT_BREASTFEEDING, never LACTATION)."""
-    return finding.kind is FindingKind.NOT_BREASTFEEDING
 
 
 def read_pregnancy(

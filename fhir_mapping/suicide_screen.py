@@ -31,6 +31,9 @@ PHQ-9's item 9 is): a patient's yes counts whether or not the form was
 finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored, and so
 is anything dated after as-of.
 
+Which code is which question lives in suicide_screen_codes.py, and what an answer says (yes, no,
+a level) in suicide_screen_answers.py; this module reads one day's screen from them.
+
 Never silent: a C-SSRS resource without a date, an answer that reads neither yes nor no and a risk
 level that cannot be read are returned as DataGaps (DataDomain.SCORES), not dropped. An unreadable
 level is not taken as an assessment (it could say "high").
@@ -38,25 +41,38 @@ level is not taken as an assessment (it could say "high").
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from fhir_mapping.codes import observation_code_rows
-from fhir_mapping.fhir_fields import LOINC, array, codings, effective_date, parse_date, source_ref
+from fhir_mapping.fhir_fields import array, effective_date, parse_date, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
+from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no
+from fhir_mapping.suicide_screen_codes import (
+    _LEVEL,
+    _PANEL,
+    _concept_of,
+    _loinc_concepts,
+    questions,
+    screen_concepts,
+)
+
+# What other modules read from here, wherever it is defined (build.py: `screen_concepts`).
+__all__ = [
+    "INSTRUMENT",
+    "SuicideScreen",
+    "questions",
+    "read_screens",
+    "screen_concepts",
+    "wants",
+    "wants_questionnaire_response",
+]
 
 Resource = Mapping[str, Any]
 
 INSTRUMENT = "C-SSRS"
-_PANEL = "cssrs-panel"
-_LEVEL = "suicide-risk-level"
 _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
@@ -64,8 +80,6 @@ _FULL_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
 _PART_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 _FULL_RESPONSE = statuses(RESPONSE, Reads.ALL)
 _PART_RESPONSE = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
-# Levels in order of risk (a semantic order, not a clinical threshold).
-_LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
 _MAX_DEPTH = 32  # deeper nesting is not a form a person filled in
 
 
@@ -94,152 +108,6 @@ class SuicideScreen:
         """A finished screen that asked about ideation, or a documented risk level: a suicide
         risk assessment that can acknowledge an earlier positive signal."""
         return self.complete and (self.asked_ideation or self.risk_level is not None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Question:
-    concept: str
-    question: str
-    meaning: str  # "ideation" | "behaviour" (recent) | "history" (lifetime)
-    escalate: bool
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-@cache
-def questions() -> dict[str, _Question]:
-    """Concept -> what the question asks (data/suicide_screen_items.csv)."""
-    return {
-        row["concept"]: _Question(
-            concept=row["concept"],
-            question=row["question"],
-            meaning=row["meaning"],
-            escalate=row["escalate"] == "yes",
-        )
-        for row in _read("suicide_screen_items.csv")
-    }
-
-
-@cache
-def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str], dict[str, str]]:
-    """(system, code) -> yes/no; code -> yes/no (no system); yes/no terms; risk-level terms."""
-    coded: dict[tuple[str, str], str] = {}
-    bare: dict[str, str] = {}
-    yes_no: dict[str, str] = {}
-    levels: dict[str, str] = {}
-    for row in _read("suicide_screen_answers.csv"):
-        if row["kind"] == "yes-no" and row["code"]:
-            coded[(row["system"], row["code"])] = row["value"]
-            bare[row["code"]] = row["value"]
-        elif row["kind"] == "yes-no":
-            yes_no[row["term"].lower()] = row["value"]
-        else:
-            levels[row["term"].lower()] = row["value"]
-    return coded, bare, yes_no, levels
-
-
-@cache
-def screen_concepts() -> frozenset[str]:
-    """The concepts of data/observation_codes.csv read here: the C-SSRS panel, its questions and
-    the suicide risk level."""
-    return frozenset(questions()) | {_PANEL, _LEVEL}
-
-
-@cache
-def _concepts() -> dict[tuple[str, str], str]:
-    """(system, code) -> concept for the C-SSRS panel, questions and the risk level."""
-    wanted = screen_concepts()
-    return {
-        key: row.concept for key, row in observation_code_rows().items() if row.concept in wanted
-    }
-
-
-@cache
-def _loinc_concepts() -> dict[str, str]:
-    return {code: concept for (system, code), concept in _concepts().items() if system == LOINC}
-
-
-def _concept_of(concept: object) -> str | None:
-    table = _concepts()
-    for system, code, _ in codings(concept):
-        found = table.get((system, code))
-        if found is not None:
-            return found
-    return None
-
-
-# --- answers ---------------------------------------------------------------------------------------
-
-
-def _term(text: object, table: Mapping[str, str]) -> str | None:
-    if not isinstance(text, str):
-        return None
-    return table.get(text.strip().lower().rstrip("."))
-
-
-def _coding_yes_no(coding: Mapping[str, Any]) -> str | None:
-    coded, bare, yes_no, _ = _answers()
-    code = coding.get("code")
-    if isinstance(code, str):
-        code = code.strip()
-        system = coding.get("system")
-        found = coded.get((system, code)) if isinstance(system, str) else None
-        if found is None:
-            # Codings without a system, or under a system spelt another way (vendor README
-            # trap 9): the LOINC / SNOMED yes-no codes do not collide with one another.
-            found = bare.get(code)
-        if found is not None:
-            return found
-    return _term(coding.get("display"), yes_no)
-
-
-def _yes_no(element: Mapping[str, Any]) -> bool | None:
-    """A yes (True) or no (False) from an Observation, component or answer; None if unreadable."""
-    _, _, yes_no, _ = _answers()
-    value = element.get("valueBoolean")
-    if isinstance(value, bool):
-        return value
-    found: str | None = None
-    concept = element.get("valueCodeableConcept")
-    if isinstance(concept, Mapping):
-        for coding in array(concept.get("coding")):
-            if isinstance(coding, Mapping) and found is None:
-                found = _coding_yes_no(coding)
-        found = found or _term(concept.get("text"), yes_no)
-    coding = element.get("valueCoding")
-    if found is None and isinstance(coding, Mapping):
-        found = _coding_yes_no(coding)
-    if found is None:
-        found = _term(element.get("valueString"), yes_no)
-    return None if found is None else found == "yes"
-
-
-def _level(element: Mapping[str, Any]) -> str | None:
-    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
-    _, _, _, levels = _answers()
-    texts: list[str] = []
-    concept = element.get("valueCodeableConcept")
-    if isinstance(concept, Mapping):
-        texts.extend(display for _, _, display in codings(concept))
-        texts.extend(code for _, code, _ in codings(concept))
-        if isinstance(concept.get("text"), str):
-            texts.append(concept["text"])
-    for key in ("valueString", "valueCoding"):
-        value = element.get(key)
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, Mapping):
-            texts.extend(str(value.get(k) or "") for k in ("display", "code"))
-    found = [
-        level
-        for text in texts
-        for term, level in levels.items()
-        if re.search(rf"\b{re.escape(term)}\b", text.lower())
-    ]
-    return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
 
 
 # --- one day's answers ----------------------------------------------------------------------------

@@ -15,6 +15,10 @@ A searchset whose `total` is larger than its match entries, with no `next` link,
 What could not be had is reported by feed (fhir_mapping/gaps.py `feed`): the resource type, or
 for the two Observation keys the type and key ("Observation:labs"), so that a missing `labs`
 leaves only the labs domain unseen.
+
+Reading one prefetch value lives in prefetch_values.py, and which referenced Medications are
+missing in medication_references.py; `resources_in`, `read_value` and `unresolved_medications`
+are re-exported here for the callers that import them from this module.
 """
 
 from __future__ import annotations
@@ -33,12 +37,25 @@ from cds_hooks.fhir_data.fhir_source import (
     SearchResults,
     declared_total,
     next_link,
-    outcome_failure,
     same_origin,
 )
+from cds_hooks.fhir_data.medication_references import unresolved_medications
+from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
 from services.evaluation import HookInput
+
+__all__ = [
+    "Gathered",
+    "draft_order_resources",
+    "gather",
+    "hook_input",
+    "read_value",
+    "render_template",
+    "resources_in",
+    "template_type",
+    "unresolved_medications",
+]
 
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
@@ -91,31 +108,6 @@ def render_template(template: str, request: HookRequest) -> str | None:
 
     rendered = _TOKEN.sub(fill, template)
     return None if missing else rendered
-
-
-def resources_in(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
-    """The resources a prefetch value holds (Bundle entries, or the resource itself)."""
-    if value.get("resourceType") == "Bundle":
-        out: list[dict[str, Any]] = []
-        skipped = 0
-        entries = value.get("entry") or []
-        if not isinstance(entries, list):
-            return [], 1
-        for entry in entries:
-            resource = entry.get("resource") if isinstance(entry, dict) else None
-            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-                skipped += 1
-                continue
-            search = entry.get("search")
-            if resource["resourceType"] == "OperationOutcome" or (
-                isinstance(search, dict) and search.get("mode") == "outcome"
-            ):
-                continue  # a warning about the search, not patient data
-            out.append(resource)
-        return out, skipped
-    if isinstance(value.get("resourceType"), str):
-        return [dict(value)], 0
-    return [], 1
 
 
 def gather(
@@ -265,14 +257,6 @@ def _fetch(
             )
 
 
-_MEDICATION_HOLDERS = frozenset(
-    {"MedicationRequest", "MedicationStatement", "MedicationDispense", "MedicationAdministration"}
-)
-# FHIR id characters: nothing else goes into a URL. No length cap at 64 (FHIR's own limit): Epic
-# sandbox Medication ids run to 109 characters and must still be read (issue 10).
-_ID = re.compile(r"[A-Za-z0-9\-.]{1,256}")
-
-
 def _resolve_medications(
     source: FhirSource, executor: Executor, deadline: float, result: Gathered
 ) -> None:
@@ -295,27 +279,6 @@ def _resolve_medications(
         except (FhirError, TimeoutError):
             future.cancel()
             result.unreadable_medications += 1
-
-
-def unresolved_medications(resources: Sequence[Mapping[str, Any]]) -> set[str]:
-    """The ids of the Medications that medication resources reference by `Medication/<id>` and
-    that are not among `resources` (what `_resolve_medications` reads)."""
-    present = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
-    wanted: set[str] = set()
-    for resource in resources:
-        if resource.get("resourceType") not in _MEDICATION_HOLDERS:
-            continue
-        reference = resource.get("medicationReference")
-        ref = reference.get("reference") if isinstance(reference, dict) else None
-        if not isinstance(ref, str) or "Medication/" not in ref or ref.startswith("#"):
-            continue
-        path = ref.split("/_history", 1)[0]
-        if not (path.startswith("Medication/") or "/Medication/" in path):
-            continue
-        medication_id = path.rsplit("Medication/", 1)[1]
-        if medication_id not in present and _ID.fullmatch(medication_id):
-            wanted.add(medication_id)
-    return wanted
 
 
 _ABSENT: Any = object()
@@ -385,104 +348,11 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
     return covered
 
 
-@dataclass(frozen=True, slots=True)
-class ValueReading:
-    """What `_collect` needs of one prefetch value, from one walk over a Bundle's entries
-    (issue 14: the four walks it replaces cost ~0.85 M instructions more on a typical first
-    sight of ~25 M). Each field reads as the plain reading named beside it
-    (tests/cds_hooks/test_gather_one_pass.py)."""
-
-    resources: list[dict[str, Any]]  # resources_in(value)[0]
-    skipped: int  # resources_in(value)[1]
-    match_types: list[str]  # the sorted resource types of the match entries
-    matches: int  # fhir_source.match_count(value) for a Bundle (0 for a single resource)
-    failure: str | None  # fhir_source.search_failure(value)
-
-
-_MATCH_MODES = (None, "match")  # FHIR: an entry without search.mode is a match
-
-
-def read_value(value: Mapping[str, Any]) -> ValueReading:
-    """The resources, skipped entries, match types, match count and failed-search codes of a
-    prefetch value (a Bundle, or a single resource), in one walk."""
-    if value.get("resourceType") != "Bundle":
-        single, skipped = resources_in(value)
-        kind = value.get("resourceType")
-        return ValueReading(
-            resources=single,
-            skipped=skipped,
-            match_types=[kind] if isinstance(kind, str) else [],
-            matches=0,  # not a searchset: no `total` to compare with
-            failure=None,
-        )
-    entries = value.get("entry")
-    if not isinstance(entries, list):
-        # Read as nothing; a value in place of the list that is not empty counts as skipped.
-        return ValueReading(
-            resources=[],
-            skipped=1 if entries else 0,
-            match_types=[],
-            matches=0,
-            failure=None,
-        )
-    resources: list[dict[str, Any]] = []
-    skipped = matches = 0
-    kinds: set[str] = set()  # of the match entries only
-    outcomes: list[dict[str, Any]] = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            skipped += 1
-            continue
-        resource = entry.get("resource")
-        search = entry.get("search")
-        mode = search.get("mode") if isinstance(search, dict) else None
-        if not isinstance(resource, dict):
-            skipped += 1
-            if mode in _MATCH_MODES:
-                matches += 1  # `total` counts it all the same
-            continue
-        kind = resource.get("resourceType")
-        if kind == "OperationOutcome":
-            outcomes.append(resource)  # about the search, not patient data, nor a match
-            continue
-        match = mode in _MATCH_MODES
-        if match:
-            matches += 1
-        if not isinstance(kind, str):
-            skipped += 1
-        elif mode != "outcome":
-            resources.append(resource)
-            if match:
-                kinds.add(kind)
-    return ValueReading(
-        resources=resources,
-        skipped=skipped,
-        match_types=sorted(kinds),
-        matches=matches,
-        failure=outcome_failure(outcomes) if outcomes else None,
-    )
-
-
 def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: set[str]) -> bool:
     """Whether an absent key's resource type came under a key of the EHR's own naming. The
     service's other keys of the same type do not count: `observations` sent does not mean
     `labs` (a different code list) was."""
     return any(kind in types for key, types in covered.items() if key not in own_keys)
-
-
-def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:
-    for link in bundle.get("link") or []:
-        if (
-            isinstance(link, dict)
-            and link.get("relation") == "self"
-            and isinstance(link.get("url"), str)
-        ):
-            path = str(link["url"]).split("?", 1)[0].rstrip("/")
-            candidate = path.rsplit("/", 1)[-1]
-            if candidate[:1].isupper():
-                return candidate
-    candidate = key[:1].upper() + key[1:]
-    return candidate[:-1] if candidate.endswith("s") else candidate
 
 
 def draft_order_resources(request: HookRequest) -> list[dict[str, Any]]:

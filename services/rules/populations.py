@@ -36,6 +36,9 @@ criteria's substance-use exclusions read the record's findings, and a screen is 
 (`_screen`). The latest screen decides, so a later score below the cut-off supersedes an earlier
 high one; no screen, or none recent, changes nothing.
 
+What a recorded delivery and breastfeeding change is read in perinatal.py; the paragraphs a card
+adds for these patients are worded in population_notes.py.
+
 Where no sourced rule exists the cards say plainly that their basis does not cover the patient,
 name what is on record, and leave the decision to the specialist (the safer behaviour).
 """
@@ -49,9 +52,10 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
-from services import drug_rules, pathway_options
+from services import drug_rules
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
+from services.rules.perinatal import _LACTATION, _PREGNANCY, _latest, _perinatal, _ppd
 
 if TYPE_CHECKING:  # the context holds this module's Population: no import cycle at run time
     from services.rules.context import RuleContext
@@ -104,16 +108,8 @@ _NEVER = Choice.NEVER
 _NOT_ONE_CLICK = Choice.NOT_ONE_CLICK
 _BOXED_WARNING = Choice.BOXED_WARNING
 _CAVEAT = Choice.CAVEAT
-# Findings population_notes names in a paragraph of their own, so their caveat lines need not.
-_HEADED = frozenset({FindingKind.PREGNANCY, FindingKind.LACTATION})
 _ORDERED = (Choice.FIRST, Choice.NEXT)
-_PREGNANCY = FindingKind.PREGNANCY
 _POSTPARTUM = FindingKind.POSTPARTUM
-_DELIVERY = FindingKind.DELIVERY
-_LACTATION = FindingKind.LACTATION
-_NOT_BREASTFEEDING = FindingKind.NOT_BREASTFEEDING
-_DEPRESSION = FindingKind.DEPRESSION
-_PSYCHOTIC = FindingKind.PSYCHOTIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +150,6 @@ class Population:
     # A coded postpartum depression (a POSTPARTUM finding that is also a DEPRESSION finding) with
     # no psychotic features on record: zuranolone is named (review 11 finding 10).
     ppd: Finding | None = None
-
-
-def _latest(found: tuple[Finding, ...]) -> Finding:
-    return max(found, key=lambda f: f.onset or date.min)
 
 
 def population(
@@ -221,90 +213,6 @@ def population(
         lactation_sex_male=bool(perinatal and perinatal.lactation) and record.patient.sex == "male",
         ppd=_ppd(onset, by_kind),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Perinatal:
-    pregnancy: tuple[Finding, ...]  # the pregnancy findings no delivery ended
-    ended: Finding | None  # the latest one a delivery ended
-    delivery: Finding | None  # the delivery of the postnatal year as-of is in
-    lactation: tuple[Finding, ...]  # breastfeeding findings within the window of their date
-    not_breastfeeding: Finding | None  # the "not breastfeeding" answer that decides, if any
-
-
-def _perinatal(
-    record: PatientRecord, policy: Policy, by_kind: Mapping[FindingKind, tuple[Finding, ...]]
-) -> _Perinatal | None:
-    """What a recorded delivery and breastfeeding change (review 11 findings 5, 11c), or None
-    when neither is on record (nearly every chart).
-
-    A pregnancy finding dated on or before the latest delivery is ended by it: a birth ends the
-    pregnancy it closes, whatever the problem list still says (an O09.523 "third trimester" left
-    active for 11 months). One dated after it is a new pregnancy and stays; an undated one stays
-    too (the safer reading: its caveats remain and the card asks to confirm it is current).
-    The postnatal year is policy.postpartum_after_edd_days from the birth; breastfeeding counts
-    for as long from the day it was recorded (the card names that day).
-
-    Breastfeeding: the latest answer decides (review 11 finding 10). A dated "not breastfeeding"
-    answer (NOT_BREASTFEEDING, a kind of its own: fhir_mapping/pregnancy.py) ends breastfeeding
-    recorded before it, a Z39.1 too; one recorded the same day or later stands (the safer reading: the caveats
-    are about the infant), and so does an undated one (nothing says it ended). The answer is
-    named on the cards only when it decides, falls in the postnatal window and is not older than
-    the latest birth (a "no" during pregnancy says nothing of this infant)."""
-    deliveries = by_kind.get(_DELIVERY, ())
-    found = by_kind.get(_LACTATION, ())
-    denials = [f for f in by_kind.get(_NOT_BREASTFEEDING, ()) if f.onset is not None]
-    if not deliveries and not found and not denials:
-        return None
-    window = timedelta(days=policy.mapping.postpartum_after_edd_days)
-    as_of = record.as_of
-    dated = [f.onset for f in deliveries if f.onset is not None]
-    last = max(dated, default=None)
-    pregnancy = by_kind.get(_PREGNANCY, ())
-    kept = tuple(f for f in pregnancy if last is None or f.onset is None or f.onset > last)
-    ended = [f for f in pregnancy if f not in kept]
-    recent = [f for f in deliveries if f.onset is not None and as_of - window <= f.onset <= as_of]
-    # The birth: the earliest delivery finding within the window before the latest one (a Z39.2
-    # postnatal visit weeks later names the same birth, not a new one).
-    births = [
-        f for f in recent if last is not None and f.onset is not None and last - window < f.onset
-    ]
-    delivery = min(births, key=lambda f: f.onset or date.min) if births else None
-    denied = max(denials, key=lambda f: f.onset or date.min) if denials else None
-    feeding = list(found)
-    if denied is not None and denied.onset is not None:
-        stop = denied.onset
-        feeding = [f for f in feeding if f.onset is None or f.onset >= stop]
-    lactation = tuple(f for f in feeding if f.onset is None or as_of - window <= f.onset)
-    shown = (
-        denied
-        if denied is not None
-        and denied.onset is not None
-        and not lactation
-        and as_of - window <= denied.onset
-        and (last is None or denied.onset >= last)
-        else None
-    )
-    return _Perinatal(
-        pregnancy=kept,
-        ended=_latest(tuple(ended)) if ended else None,
-        delivery=delivery,
-        lactation=lactation,
-        not_breastfeeding=shown,
-    )
-
-
-def _ppd(
-    onset: tuple[Finding, ...], by_kind: Mapping[FindingKind, tuple[Finding, ...]]
-) -> Finding | None:
-    """The latest postpartum-onset finding whose code is also read as depression (F53.0, SNOMED
-    postpartum-onset MDD; not O90.6 "blues" nor F53.1 puerperal psychosis), when no psychotic
-    features are on record: zuranolone is labelled for PPD, not for psychosis."""
-    if not onset or by_kind.get(_PSYCHOTIC):
-        return None
-    depression = {(f.system, f.code) for f in by_kind.get(_DEPRESSION, ())}
-    found = tuple(f for f in onset if (f.system, f.code) in depression)
-    return _latest(found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,178 +324,3 @@ def age_never(ctx: RuleContext) -> tuple[DrugRule, ...]:
 
 def boxed_warning(ctx: RuleContext) -> DrugRule | None:
     return ctx.population.boxed
-
-
-def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -> str:
-    """A recorded delivery (review 11 findings 5, 11c): its date, the postnatal year it opens
-    (policy.mapping.postpartum_after_edd_days), and the pregnancy finding it ended, named so the
-    prescriber sees why that code no longer counts as a current pregnancy."""
-    assert delivery.onset is not None  # `_perinatal` names only a dated delivery
-    end = delivery.onset + timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
-    line = (
-        f"**Delivered on {delivery.onset.isoformat()}** ({delivery.display}, {delivery.coding}):"
-        " postnatal year "
-        f"to {end.isoformat()}."
-    )
-    if ended is not None:
-        since = f" since {ended.onset.isoformat()}" if ended.onset else ""
-        line += (
-            f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
-            "as ended."
-        )
-    return line + _feeding_sentence(ctx)
-
-
-# What a perinatal paragraph asks when the record says nothing of breastfeeding.
-_CHECK_FEEDING = "check breastfeeding before choosing a drug"
-
-
-def _feeding_clause(population: Population) -> str | None:
-    """What the record says of breastfeeding, as the one clause every perinatal paragraph words
-    it with (the delivery's, a passed EDD's, a postpartum onset's: review 11 finding 10): None
-    when breastfeeding is on record (its own paragraph says it: `_lactation_line`), the recorded
-    "not breastfeeding" answer with its date and words when it decides, else the check to make
-    (`_CHECK_FEEDING`)."""
-    if population.lactation is not None:
-        return None
-    denied = population.not_breastfeeding
-    if denied is not None and denied.onset is not None:
-        return f"not breastfeeding on record ({denied.onset.isoformat()}: {denied.display})"
-    return _CHECK_FEEDING
-
-
-def _feeding_sentence(ctx: RuleContext) -> str:
-    """`_feeding_clause` as a sentence of its own, for the one perinatal paragraph that says it
-    (the delivery, else a passed EDD, else a postpartum onset): "" when breastfeeding is on
-    record (its own paragraph follows)."""
-    clause = _feeding_clause(ctx.population)
-    if clause is None:
-        return ""
-    if clause == _CHECK_FEEDING:
-        clause += ", with perinatal psychiatry input"
-    return f" {clause[:1].upper()}{clause[1:]}."
-
-
-def _lactation_line(lactation: Finding, *, sex_male: bool = False) -> str:
-    """Breastfeeding on record (review 11 finding 5), with the day it was recorded: the
-    lactation caveats follow it. On a chart whose recorded sex is male (`Population.
-    lactation_sex_male`) it asks to check the record first, and keeps the caveats."""
-    when = lactation.onset.isoformat() if lactation.onset else "date not recorded"
-    if sex_male:
-        return (
-            f"**Breastfeeding on record ({when}), recorded sex male:** {lactation.display} "
-            f"({lactation.coding}). Check the record (a coding error, or chestfeeding); if the "
-            "patient breastfeeds, weigh the caveats below with perinatal psychiatry input."
-        )
-    return (
-        f"**Breastfeeding on record ({when}):** {lactation.display} ({lactation.coding}). Weigh "
-        "each drug's lactation data with perinatal psychiatry input; caveats below."
-    )
-
-
-def _zuranolone_line(ppd: Finding) -> str:
-    """Zuranolone for a coded postpartum depression (review 11 finding 10): a text option with
-    its label notes (data/pathway_options.csv), never a ready-to-accept order."""
-    option = pathway_options.options()["zuranolone"]
-    since = f" since {ppd.onset.isoformat()}" if ppd.onset else ""
-    unverified = pathway_options.unverified_mark(option.status)
-    return (
-        f"**Postpartum depression on record** ({ppd.coding}{since}): {option.label} "
-        f"({option.line}): {option.card}.{unverified}"
-    )
-
-
-def _choose(ctx: RuleContext, asked: bool) -> str:
-    """A postpartum onset's closing sentence, with what the record says of breastfeeding when no
-    delivery or EDD paragraph said it (`asked`)."""
-    if not asked and _feeding_clause(ctx.population) == _CHECK_FEEDING:
-        return (
-            "Choose with perinatal psychiatry input, including whether the patient is "
-            "breastfeeding."
-        )
-    return "Choose with perinatal psychiatry input." + ("" if asked else _feeding_sentence(ctx))
-
-
-def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
-    """A passed EDD (fhir_mapping/pregnancy.py, review 10 R13): what the record shows, the EDD
-    and how long ago, never a delivery it does not record; and what to ask before a drug is
-    chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
-    weeks = (ctx.record.as_of - edd).days // 7
-    ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
-    check = _feeding_clause(ctx.population) or "breastfeeding is on record (below)"
-    return (
-        f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
-        f"from the record. Probably postpartum: {check}, with perinatal psychiatry input."
-    )
-
-
-def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
-    """Markdown lines for a card that proposes medication changes (and TMS when `tms`)."""
-    lines: list[str] = []
-    pregnancy = ctx.population.pregnancy
-    if pregnancy is not None:
-        since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
-        what = "medication and TMS options" if tms else "medication options"
-        lines.append(
-            f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
-            f"{since}). The {what} on this card come from guidelines that do not cover "
-            "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
-            "psychiatry input."
-        )
-    delivery = ctx.population.delivery
-    if delivery is not None:
-        lines.append(_delivery_line(ctx, delivery, ctx.population.ended_pregnancy))
-    lactation = ctx.population.lactation
-    if lactation is not None:
-        lines.append(_lactation_line(lactation, sex_male=ctx.population.lactation_sex_male))
-    if not tms:
-        # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
-        # finding 10), beside the header that names the finding. A finding with no header of its
-        # own here (alcohol use with bupropion: review 14 M3) is named on the caveat line.
-        lines.extend(
-            f"**{r.rule.label().capitalize()}, if considered:** "
-            + (f"{r.rule.note} ({r.rule.cite})." if r.rule.finding in _HEADED else f"{r.reason()}.")
-            for r in ctx.population.applying
-            if r.rule.choice is _CAVEAT
-        )
-    passed = ctx.population.edd_passed
-    # Breastfeeding is asked about (or its recorded "no" named) in one paragraph only: the
-    # delivery's, else the passed EDD's, else the postpartum onset's (review 11 finding 10).
-    asked = delivery is not None
-    if passed is not None and passed.onset is not None and pregnancy is None:
-        lines.append(_edd_passed_line(ctx, passed.onset))
-        asked = True
-    postpartum = ctx.population.postpartum
-    ppd = ctx.population.ppd if not tms else None
-    if postpartum is not None and postpartum != ppd:
-        since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
-        lines.append(
-            f"**Postpartum onset on record:** {postpartum.display} ({postpartum.system} "
-            f"{postpartum.code}{since}). " + _choose(ctx, asked)
-        )
-        asked = True
-    if ppd is not None:
-        # The postpartum depression and its onset are one fact: one paragraph (review 11
-        # finding 10 saw "Postpartum onset on record" and "Postpartum depression on record" for
-        # the same F53.0).
-        line = _zuranolone_line(ppd)
-        if ppd == postpartum:
-            line += " " + _choose(ctx, asked)
-        lines.append(line)
-    if is_minor(ctx):
-        years = age(ctx)
-        if age_choices(ctx):
-            lines.append(
-                f"**Age {years}:** antidepressant choices follow the under-18 list (NICE NG134, "
-                "FDA); doses and adjuncts come from adult guidelines (CANMAT 2023): decide with "
-                "child and adolescent psychiatry."
-            )
-        else:
-            lines.append(
-                f"**Age {years}:** the doses and agents on this card come from adult guidelines "
-                "(CANMAT 2023); decide with child and adolescent psychiatry."
-            )
-    warning = boxed_warning(ctx)
-    if warning is not None and not tms:
-        lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
-    return "\n\n".join(lines)

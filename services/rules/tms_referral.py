@@ -58,8 +58,8 @@ from services.payer_criteria import (
     scale_band,
 )
 from services.recommendation import Recommendation, Source
-from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.population_notes import population_notes
 
 TOPIC = "tms-referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
@@ -409,7 +409,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections = []
     if facts.suicide is not None:
         sections.append(tms_gate.referral_note(facts.suicide))
-    sections.append(populations.population_notes(ctx, tms=True))
+    sections.append(population_notes(ctx, tms=True))
     # On maintenance ECT the ECT service decides whether TMS comes next (review 11 finding 9).
     sections.append(pathway_options.ect_service_line(ctx.record, ctx.policy, facts.episode_start))
     if facts.tms_cautions:

@@ -265,8 +265,8 @@ def test_a_later_not_breastfeeding_ends_an_earlier_breastfeeding() -> None:
 
 
 def test_a_passed_edd_words_a_recorded_no_as_the_other_perinatal_paragraphs_do() -> None:
-    # One clause for the breastfeeding state (populations._feeding_clause): the passed-EDD line
-    # names the answer as the delivery's paragraph does, not the date alone.
+    # One clause for the breastfeeding state (population_notes._feeding_clause): the passed-EDD
+    # line names the answer as the delivery's paragraph does, not the date alone.
     record = lactation_base._chart(
         lactation_base._pregnant(date(2024, 10, 1)),
         lactation_base._edd(date(2024, 10, 1), "2025-04-10"),

@@ -31,6 +31,7 @@ from services.policy import Policy
 from services.recommendation import Indicator
 from services.rules import populations
 from services.rules.context import build_context
+from services.rules.population_notes import population_notes
 from tests.fixtures import builders as fb
 from tests.services.test_order_safety import (
     AS_OF,
@@ -284,7 +285,7 @@ def test_a_postpartum_onset_coded_as_o99_345_reaches_the_population_rules() -> N
     record = chart(*depressed(), puerperium, as_of=AS_OF)
     found = populations.population(record, Policy()).postpartum
     assert found is not None and (found.code, found.onset) == ("O99.345", date(2025, 4, 14))
-    notes = populations.population_notes(build_context(record, Policy()))
+    notes = population_notes(build_context(record, Policy()))
     assert (
         "**Postpartum onset on record:** Other mental disorders complicating the puerperium "
         "(http://hl7.org/fhir/sid/icd-10-cm O99.345 since 2025-04-14)"

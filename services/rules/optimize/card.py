@@ -13,6 +13,7 @@ from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.population_notes import population_notes
 from services.tms_course import TmsCourse
 
 TOPIC = "optimize-switch-augment"
@@ -256,5 +257,5 @@ def opening(ctx: RuleContext) -> list[str]:
     confirm = trial_count.confirm_lines(ctx.facts.failed_trials, ctx.record)
     if confirm:
         sections.append("**To confirm:** " + "; ".join(confirm) + ".")
-    sections.append(populations.population_notes(ctx))
+    sections.append(population_notes(ctx))
     return sections

@@ -1,0 +1,107 @@
+"""What a C-SSRS answer says: yes, no, or a suicide risk level (data/suicide_screen_answers.csv).
+
+An answer is read as an EHR writes it (valueBoolean; valueCodeableConcept LOINC LA33-6 Yes /
+LA32-8 No, SNOMED 373066001 / 373067005, a coding without a system, or only a display or text
+"Yes" / "No"; valueString), a level as low, moderate (also "medium") or high in a coding display,
+its text or a valueString. It stands apart from suicide_screen.py, which decides what a day's
+answers mean; None here is "could not be read", which suicide_screen.py reports as a DataGap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.suicide_screen_codes import _read
+
+# Levels in order of risk (a semantic order, not a clinical threshold).
+_LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
+
+
+@cache
+def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str], dict[str, str]]:
+    """(system, code) -> yes/no; code -> yes/no (no system); yes/no terms; risk-level terms."""
+    coded: dict[tuple[str, str], str] = {}
+    bare: dict[str, str] = {}
+    yes_no: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    for row in _read("suicide_screen_answers.csv"):
+        if row["kind"] == "yes-no" and row["code"]:
+            coded[(row["system"], row["code"])] = row["value"]
+            bare[row["code"]] = row["value"]
+        elif row["kind"] == "yes-no":
+            yes_no[row["term"].lower()] = row["value"]
+        else:
+            levels[row["term"].lower()] = row["value"]
+    return coded, bare, yes_no, levels
+
+
+def _term(text: object, table: Mapping[str, str]) -> str | None:
+    if not isinstance(text, str):
+        return None
+    return table.get(text.strip().lower().rstrip("."))
+
+
+def _coding_yes_no(coding: Mapping[str, Any]) -> str | None:
+    coded, bare, yes_no, _ = _answers()
+    code = coding.get("code")
+    if isinstance(code, str):
+        code = code.strip()
+        system = coding.get("system")
+        found = coded.get((system, code)) if isinstance(system, str) else None
+        if found is None:
+            # Codings without a system, or under a system spelt another way (vendor README
+            # trap 9): the LOINC / SNOMED yes-no codes do not collide with one another.
+            found = bare.get(code)
+        if found is not None:
+            return found
+    return _term(coding.get("display"), yes_no)
+
+
+def _yes_no(element: Mapping[str, Any]) -> bool | None:
+    """A yes (True) or no (False) from an Observation, component or answer; None if unreadable."""
+    _, _, yes_no, _ = _answers()
+    value = element.get("valueBoolean")
+    if isinstance(value, bool):
+        return value
+    found: str | None = None
+    concept = element.get("valueCodeableConcept")
+    if isinstance(concept, Mapping):
+        for coding in array(concept.get("coding")):
+            if isinstance(coding, Mapping) and found is None:
+                found = _coding_yes_no(coding)
+        found = found or _term(concept.get("text"), yes_no)
+    coding = element.get("valueCoding")
+    if found is None and isinstance(coding, Mapping):
+        found = _coding_yes_no(coding)
+    if found is None:
+        found = _term(element.get("valueString"), yes_no)
+    return None if found is None else found == "yes"
+
+
+def _level(element: Mapping[str, Any]) -> str | None:
+    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
+    _, _, _, levels = _answers()
+    texts: list[str] = []
+    concept = element.get("valueCodeableConcept")
+    if isinstance(concept, Mapping):
+        texts.extend(display for _, _, display in codings(concept))
+        texts.extend(code for _, code, _ in codings(concept))
+        if isinstance(concept.get("text"), str):
+            texts.append(concept["text"])
+    for key in ("valueString", "valueCoding"):
+        value = element.get(key)
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, Mapping):
+            texts.extend(str(value.get(k) or "") for k in ("display", "code"))
+    found = [
+        level
+        for text in texts
+        for term, level in levels.items()
+        if re.search(rf"\b{re.escape(term)}\b", text.lower())
+    ]
+    return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None

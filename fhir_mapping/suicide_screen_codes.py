@@ -1,0 +1,78 @@
+"""Which code is which C-SSRS question: the screen's codes and what each question asks.
+
+The codes of the C-SSRS panel, its questions and the documented suicide risk level are rows of
+data/observation_codes.csv (so the Observation prefetch asks for them); what each question asks,
+whether it is about ideation, recent or lifetime behaviour, and whether a yes escalates, is
+data/suicide_screen_items.csv. build.py's Observation routing table is made from
+`screen_concepts`, so the tables stand apart from suicide_screen.py's reading of one day's screen.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.codes import observation_code_rows
+from fhir_mapping.fhir_fields import LOINC, codings
+
+_PANEL = "cssrs-panel"
+_LEVEL = "suicide-risk-level"
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    concept: str
+    question: str
+    meaning: str  # "ideation" | "behaviour" (recent) | "history" (lifetime)
+    escalate: bool
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def questions() -> dict[str, _Question]:
+    """Concept -> what the question asks (data/suicide_screen_items.csv)."""
+    return {
+        row["concept"]: _Question(
+            concept=row["concept"],
+            question=row["question"],
+            meaning=row["meaning"],
+            escalate=row["escalate"] == "yes",
+        )
+        for row in _read("suicide_screen_items.csv")
+    }
+
+
+@cache
+def screen_concepts() -> frozenset[str]:
+    """The concepts of data/observation_codes.csv read here: the C-SSRS panel, its questions and
+    the suicide risk level."""
+    return frozenset(questions()) | {_PANEL, _LEVEL}
+
+
+@cache
+def _concepts() -> dict[tuple[str, str], str]:
+    """(system, code) -> concept for the C-SSRS panel, questions and the risk level."""
+    wanted = screen_concepts()
+    return {
+        key: row.concept for key, row in observation_code_rows().items() if row.concept in wanted
+    }
+
+
+@cache
+def _loinc_concepts() -> dict[str, str]:
+    return {code: concept for (system, code), concept in _concepts().items() if system == LOINC}
+
+
+def _concept_of(concept: object) -> str | None:
+    table = _concepts()
+    for system, code, _ in codings(concept):
+        found = table.get((system, code))
+        if found is not None:
+            return found
+    return None

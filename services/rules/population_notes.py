@@ -1,0 +1,205 @@
+"""The paragraphs a card that proposes medication changes (or TMS) adds for the patient's
+population: pregnancy, a delivery, breastfeeding, a passed EDD, a postpartum onset or depression,
+age, and the boxed warning (populations.py decides which rules apply; this module words them).
+
+Breastfeeding is asked about, or its recorded "no" named, in one paragraph only (review 11
+finding 10). It stands apart from populations.py because the rules there are asked for every
+drug a card weighs, and these paragraphs once per card.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from fhir_mapping.record import Finding, FindingKind
+from services import pathway_options
+from services.rules.populations import (
+    _CAVEAT,
+    Population,
+    age,
+    age_choices,
+    boxed_warning,
+    is_minor,
+)
+
+if TYPE_CHECKING:  # hints only, as in populations.py
+    from services.rules.context import RuleContext
+
+# Findings population_notes names in a paragraph of their own, so their caveat lines need not.
+_HEADED = frozenset({FindingKind.PREGNANCY, FindingKind.LACTATION})
+
+
+def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -> str:
+    """A recorded delivery (review 11 findings 5, 11c): its date, the postnatal year it opens
+    (policy.mapping.postpartum_after_edd_days), and the pregnancy finding it ended, named so the
+    prescriber sees why that code no longer counts as a current pregnancy."""
+    assert delivery.onset is not None  # `_perinatal` names only a dated delivery
+    end = delivery.onset + timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
+    line = (
+        f"**Delivered on {delivery.onset.isoformat()}** ({delivery.display}, {delivery.coding}):"
+        " postnatal year "
+        f"to {end.isoformat()}."
+    )
+    if ended is not None:
+        since = f" since {ended.onset.isoformat()}" if ended.onset else ""
+        line += (
+            f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
+            "as ended."
+        )
+    return line + _feeding_sentence(ctx)
+
+
+# What a perinatal paragraph asks when the record says nothing of breastfeeding.
+_CHECK_FEEDING = "check breastfeeding before choosing a drug"
+
+
+def _feeding_clause(population: Population) -> str | None:
+    """What the record says of breastfeeding, as the one clause every perinatal paragraph words
+    it with (the delivery's, a passed EDD's, a postpartum onset's: review 11 finding 10): None
+    when breastfeeding is on record (its own paragraph says it: `_lactation_line`), the recorded
+    "not breastfeeding" answer with its date and words when it decides, else the check to make
+    (`_CHECK_FEEDING`)."""
+    if population.lactation is not None:
+        return None
+    denied = population.not_breastfeeding
+    if denied is not None and denied.onset is not None:
+        return f"not breastfeeding on record ({denied.onset.isoformat()}: {denied.display})"
+    return _CHECK_FEEDING
+
+
+def _feeding_sentence(ctx: RuleContext) -> str:
+    """`_feeding_clause` as a sentence of its own, for the one perinatal paragraph that says it
+    (the delivery, else a passed EDD, else a postpartum onset): "" when breastfeeding is on
+    record (its own paragraph follows)."""
+    clause = _feeding_clause(ctx.population)
+    if clause is None:
+        return ""
+    if clause == _CHECK_FEEDING:
+        clause += ", with perinatal psychiatry input"
+    return f" {clause[:1].upper()}{clause[1:]}."
+
+
+def _lactation_line(lactation: Finding, *, sex_male: bool = False) -> str:
+    """Breastfeeding on record (review 11 finding 5), with the day it was recorded: the
+    lactation caveats follow it. On a chart whose recorded sex is male (`Population.
+    lactation_sex_male`) it asks to check the record first, and keeps the caveats."""
+    when = lactation.onset.isoformat() if lactation.onset else "date not recorded"
+    if sex_male:
+        return (
+            f"**Breastfeeding on record ({when}), recorded sex male:** {lactation.display} "
+            f"({lactation.coding}). Check the record (a coding error, or chestfeeding); if the "
+            "patient breastfeeds, weigh the caveats below with perinatal psychiatry input."
+        )
+    return (
+        f"**Breastfeeding on record ({when}):** {lactation.display} ({lactation.coding}). Weigh "
+        "each drug's lactation data with perinatal psychiatry input; caveats below."
+    )
+
+
+def _zuranolone_line(ppd: Finding) -> str:
+    """Zuranolone for a coded postpartum depression (review 11 finding 10): a text option with
+    its label notes (data/pathway_options.csv), never a ready-to-accept order."""
+    option = pathway_options.options()["zuranolone"]
+    since = f" since {ppd.onset.isoformat()}" if ppd.onset else ""
+    unverified = pathway_options.unverified_mark(option.status)
+    return (
+        f"**Postpartum depression on record** ({ppd.coding}{since}): {option.label} "
+        f"({option.line}): {option.card}.{unverified}"
+    )
+
+
+def _choose(ctx: RuleContext, asked: bool) -> str:
+    """A postpartum onset's closing sentence, with what the record says of breastfeeding when no
+    delivery or EDD paragraph said it (`asked`)."""
+    if not asked and _feeding_clause(ctx.population) == _CHECK_FEEDING:
+        return (
+            "Choose with perinatal psychiatry input, including whether the patient is "
+            "breastfeeding."
+        )
+    return "Choose with perinatal psychiatry input." + ("" if asked else _feeding_sentence(ctx))
+
+
+def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
+    """A passed EDD (fhir_mapping/pregnancy.py, review 10 R13): what the record shows, the EDD
+    and how long ago, never a delivery it does not record; and what to ask before a drug is
+    chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
+    weeks = (ctx.record.as_of - edd).days // 7
+    ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
+    check = _feeding_clause(ctx.population) or "breastfeeding is on record (below)"
+    return (
+        f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
+        f"from the record. Probably postpartum: {check}, with perinatal psychiatry input."
+    )
+
+
+def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
+    """Markdown lines for a card that proposes medication changes (and TMS when `tms`)."""
+    lines: list[str] = []
+    pregnancy = ctx.population.pregnancy
+    if pregnancy is not None:
+        since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
+        what = "medication and TMS options" if tms else "medication options"
+        lines.append(
+            f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
+            f"{since}). The {what} on this card come from guidelines that do not cover "
+            "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
+            "psychiatry input."
+        )
+    delivery = ctx.population.delivery
+    if delivery is not None:
+        lines.append(_delivery_line(ctx, delivery, ctx.population.ended_pregnancy))
+    lactation = ctx.population.lactation
+    if lactation is not None:
+        lines.append(_lactation_line(lactation, sex_male=ctx.population.lactation_sex_male))
+    if not tms:
+        # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
+        # finding 10), beside the header that names the finding. A finding with no header of its
+        # own here (alcohol use with bupropion: review 14 M3) is named on the caveat line.
+        lines.extend(
+            f"**{r.rule.label().capitalize()}, if considered:** "
+            + (f"{r.rule.note} ({r.rule.cite})." if r.rule.finding in _HEADED else f"{r.reason()}.")
+            for r in ctx.population.applying
+            if r.rule.choice is _CAVEAT
+        )
+    passed = ctx.population.edd_passed
+    # Breastfeeding is asked about (or its recorded "no" named) in one paragraph only: the
+    # delivery's, else the passed EDD's, else the postpartum onset's (review 11 finding 10).
+    asked = delivery is not None
+    if passed is not None and passed.onset is not None and pregnancy is None:
+        lines.append(_edd_passed_line(ctx, passed.onset))
+        asked = True
+    postpartum = ctx.population.postpartum
+    ppd = ctx.population.ppd if not tms else None
+    if postpartum is not None and postpartum != ppd:
+        since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
+        lines.append(
+            f"**Postpartum onset on record:** {postpartum.display} ({postpartum.system} "
+            f"{postpartum.code}{since}). " + _choose(ctx, asked)
+        )
+        asked = True
+    if ppd is not None:
+        # The postpartum depression and its onset are one fact: one paragraph (review 11
+        # finding 10 saw "Postpartum onset on record" and "Postpartum depression on record" for
+        # the same F53.0).
+        line = _zuranolone_line(ppd)
+        if ppd == postpartum:
+            line += " " + _choose(ctx, asked)
+        lines.append(line)
+    if is_minor(ctx):
+        years = age(ctx)
+        if age_choices(ctx):
+            lines.append(
+                f"**Age {years}:** antidepressant choices follow the under-18 list (NICE NG134, "
+                "FDA); doses and adjuncts come from adult guidelines (CANMAT 2023): decide with "
+                "child and adolescent psychiatry."
+            )
+        else:
+            lines.append(
+                f"**Age {years}:** the doses and agents on this card come from adult guidelines "
+                "(CANMAT 2023); decide with child and adolescent psychiatry."
+            )
+    warning = boxed_warning(ctx)
+    if warning is not None and not tms:
+        lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
+    return "\n\n".join(lines)
