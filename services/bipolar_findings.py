@@ -114,3 +114,26 @@ def refuting(findings: Sequence[Finding], refuted: Sequence[Finding]) -> Finding
     since = max((f.onset for f in diagnoses if f.onset is not None), default=None)
     later = [r for r in refuted if since is None or r.onset is None or r.onset >= since]
     return max(later, key=lambda r: r.onset or date.min, default=None)
+
+
+def refuted_words(
+    findings: Sequence[Finding], refuted: Sequence[Finding]
+) -> tuple[str, str] | None:
+    """How every card names a later entry refuting a not-confirmed bipolar diagnosis (`refuting`;
+    review 14 recheck b01), as (qualifier, sentence): "differential 2025-03-03; a later entry
+    refutes it (2025-05-20): confirm", and "A later entry records it as refuted (2025-05-20)
+    [Condition/x], but the differential entry is still on the problem list: confirm with
+    psychiatry which stands and clean up the list." None when no such entry is on record. The
+    diagnosis-review card and the order hooks' bipolar check say it alike."""
+    entry = refuting(findings, refuted)
+    if entry is None:
+        return None
+    said = named(findings)[0]
+    first = f" {said.onset.isoformat()}" if said.onset else ""
+    day = f" ({entry.onset.isoformat()})" if entry.onset else ""
+    ref = f" [{entry.source}]" if entry.source is not None else ""
+    return (
+        f"{said.verification}{first}; a later entry refutes it{day}: confirm",
+        f"A later entry records it as refuted{day}{ref}, but the {said.verification} entry is "
+        "still on the problem list: confirm with psychiatry which stands and clean up the list.",
+    )

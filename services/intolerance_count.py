@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fhir_mapping.record import Trial
-from services.trial_table import taken_only_as_needed, top_dose_text
+from services.trial_table import dose_unknown_text, taken_only_as_needed, top_dose_text
 
 
 def shortfall(trial: Trial, min_days: int) -> str | None:
@@ -38,7 +38,9 @@ def shortfall(trial: Trial, min_days: int) -> str | None:
     if top is None and taken_only_as_needed(trial):
         dose = f"{top_dose_text(trial)}, not a daily dose"
     elif top is None:
-        dose = "dose not recorded"
+        # "dose to confirm, up to N mg/day" when the dosage lines are there but unclear: the
+        # words every card uses for the course (review 14 recheck k01/k02).
+        dose = dose_unknown_text(trial, nested=True)
     elif minimum is None:
         dose = f"{top:g} mg/day, no verified minimum dose to compare"
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fhir_mapping.record import DoseBasis, DraftOrder, Finding, PatientRecord
+from fhir_mapping.record import DoseBasis, DraftOrder, Finding, FindingKind, PatientRecord
 from services import bipolar_findings, cards, mood_cover, order_doses, tables
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
@@ -124,10 +124,22 @@ def _on_record(findings: tuple[Finding, ...]) -> str:
     return f"{head[:1].upper()}{head[1:]}: {named}."
 
 
+def _refuted_line(ctx: RuleContext) -> str:
+    """The later entry refuting a not-confirmed bipolar diagnosis, named as the diagnosis-review
+    card names it (bipolar_findings.refuted_words; review 14 recheck b01), else "". The check
+    still fires: the not-confirmed entry is on the problem list, and a wrong refutation would
+    leave an antidepressant unopposed in bipolar disorder (the safer reading)."""
+    words = bipolar_findings.refuted_words(
+        ctx.facts.bipolar, ctx.record.context.of(FindingKind.BIPOLAR_REFUTED)
+    )
+    return f" {words[1]}" if words is not None else ""
+
+
 def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if not ctx.facts.bipolar or _has_mood_stabiliser(ctx.record) is not None:
         return None
     findings = ctx.facts.bipolar
+    refuted = _refuted_line(ctx)
     # "bipolar disorder" in the summaries, or "mania on an antidepressant" when no diagnosis is
     # on record, only manic reactions: never a diagnosis the chart does not hold.
     # "bipolar disorder (differential, not confirmed)" when every diagnosis was entered as not
@@ -138,7 +150,7 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     low = _low_cover(ctx.record)
     if not weak and not low:
         detail = (
-            f"{_on_record(findings)} "
+            f"{_on_record(findings)}{refuted} "
             "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
             "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
         )
@@ -182,7 +194,7 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         BIPOLAR,
         draft,
         summary,
-        f"{_on_record(findings)} "
+        f"{_on_record(findings)}{refuted} "
         + " ".join(lines)
         + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
         + (" at an antimanic dose" if low else "")

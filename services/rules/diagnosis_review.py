@@ -121,21 +121,15 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
             # differential entry is still on the list, and a wrong refutation would leave an
             # antidepressant unopposed in bipolar disorder: the safer reading), but the card
             # names the entry so the prescriber can settle which stands.
-            refuted = bipolar_findings.refuting(
+            refuted = bipolar_findings.refuted_words(
                 facts.bipolar, record.context.of(FindingKind.BIPOLAR_REFUTED)
             )
             if refuted is not None:
-                said = bipolar_findings.named(facts.bipolar)[0]
-                first = f" {said.onset.isoformat()}" if said.onset else ""
-                day = f" ({refuted.onset.isoformat()})" if refuted.onset else ""
-                ref = f" [{refuted.source}]" if refuted.source is not None else ""
+                qualifier, sentence = refuted
                 text = (
-                    f"**Bipolar disorder on record ({said.verification}{first}; a later entry "
-                    f"refutes it{day}: confirm):** {refs}. A later entry records it as "
-                    f"refuted{day}{ref}, but the {said.verification} entry is still on the "
-                    "problem list: confirm with psychiatry which stands and clean up the list. "
-                    "Until then, the unipolar TRD pathway does not apply and antidepressants "
-                    "only with a mood stabiliser (ISBD 2013)."
+                    f"**Bipolar disorder on record ({qualifier}):** {refs}. {sentence} Until "
+                    "then, the unipolar TRD pathway does not apply and antidepressants only "
+                    "with a mood stabiliser (ISBD 2013)."
                 )
         else:
             text = (

@@ -12,6 +12,8 @@ says why, since there will be no TMS card.
 
 While the suicide-risk signal is acute (audit 13 WRONG 3), the card's first line says so and its
 drug proposals are text, not one click (`rule`): assessment comes first, as that card says.
+While the antidepressant an adjunct would be added to is on hold, the adjuncts are text too
+(optimize/held_base.py): an augmentation presumes the base drug is taken.
 
 Safety rules (issue 11):
 - a current trial that responds (>= 50 % PHQ-9 drop, CANMAT 2023 para 180) is not switched or
@@ -52,7 +54,7 @@ from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, interacting
+from services.rules.optimize import catatonia, held_base, interacting
 from services.rules.optimize.augment import (
     SECOND_LINE,
     antipsychotic_alone,
@@ -330,6 +332,10 @@ def _acute_risk_line(ctx: RuleContext, held: list[Suggestion]) -> str:
 
 def rule(ctx: RuleContext) -> Recommendation | None:
     rec = _rule(ctx)
+    if rec is not None:
+        # An adjunct presumes the antidepressant it is added to is taken: while that one is on
+        # hold the adjuncts are named, not one click (review 14 recheck r10b; held_base.py).
+        rec = held_base.hold_onto_held(ctx, rec)
     signal = ctx.facts.suicide
     if rec is not None and signal is not None and signal.acute:
         rec = one_click_hold.hold_drug_orders([rec], lambda held: _acute_risk_line(ctx, held))[0]

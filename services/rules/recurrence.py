@@ -22,7 +22,7 @@ drug or in the days after its last supply (`stopped_for`), is named in the summa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from fhir_mapping.episode import in_current_episode, remission_on
@@ -41,6 +41,7 @@ from services.rules.relapse_steps import (
     steps_aside,
     valued_phq9,
 )
+from services.trial_table import dose_unknown_text
 
 TOPIC = "recurrence-off-treatment"
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
@@ -96,11 +97,18 @@ def recurrence(ctx: RuleContext) -> Recurrence | None:
 
 def _dose_at(trial: Trial, day: date) -> tuple[DoseSegment | None, str]:
     """The segment in force on `day` (else the latest one begun before it) and its dose as the
-    cards write it, "dose not recorded" when unknown."""
+    cards write it; an unknown dose as every card says it (trial_table.dose_unknown_text: "dose
+    to confirm (up to N mg/day)" when the course's latest dosage lines are unclear, review 14
+    recheck k01/k02)."""
     begun = [s for s in trial.segments if s.start <= day]
     segment = begun[-1] if begun else (trial.segments[0] if trial.segments else None)
     if segment is None or segment.mg_per_day is None:
-        return segment, "dose not recorded"
+        # The to-confirm reading is of the course's latest dose: an earlier segment with no
+        # dose says only that it is not recorded.
+        latest = segment is None or segment is trial.segments[-1]
+        return segment, dose_unknown_text(
+            trial if latest else replace(trial, dose_to_confirm_mg=None)
+        )
     return segment, segment_dose(trial, segment)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.episode import in_current_episode
 from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, Trial
@@ -13,6 +14,8 @@ from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
+from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
 from services.tms_course import TmsCourse
 
@@ -170,11 +173,42 @@ def basis(
     keys.extend(extra_guidelines)
     course = episode_tms_course(ctx)
     return [
+        unshown_line(ctx),
         tms_episode_line(course, ctx.policy.mapping),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
     ]
+
+
+def unshown_line(ctx: RuleContext) -> str:
+    """One line naming this episode's orders nothing shows were taken (review 14 recheck r09: a
+    planned venlafaxine 225 mg/day, never filled, was named only in the trial table's --explain):
+    "**Not shown taken:** venlafaxine 225 mg/day: ordered or planned 2024-10-01, no fill or
+    statement on record. Confirm whether it was taken: not counted as a trial until then." A held
+    order never filled is the adherence card's (it names it), not repeated here. "" when none."""
+    start = ctx.facts.episode_start
+    episode = ctx.facts.episode_trials
+    courses = [
+        t
+        for t in ctx.record.trials
+        if shown_not_taken(t)
+        and t.role in PATHWAY_ROLES
+        and (t.ongoing or in_current_episode(t, start))
+        and not (t.on_hold is not None and t in episode)
+    ]
+    if not courses:
+        return ""  # nearly every chart
+    parts = [
+        f"{dose_text(t)}: ordered or planned {ordered_on(t)}, no fill or statement on record"
+        for t in courses
+    ]
+    which = "it was" if len(courses) == 1 else "each was"
+    trial = "a trial" if len(courses) == 1 else "trials"
+    return (
+        f"**Not shown taken:** {'; '.join(parts)}. Confirm whether {which} taken: not counted as "
+        f"{trial} until then."
+    )
 
 
 def _early_score(trial: Trial) -> str:

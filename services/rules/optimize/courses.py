@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fhir_mapping import drug_table
 from fhir_mapping.episode import in_current_episode
-from fhir_mapping.record import AdherenceStatus, Role, Trial, Verdict
+from fhir_mapping.record import AdherenceStatus, InadequacyReason, Role, Trial, Verdict
 from services import drug_rules
 from services.rules.context import RuleContext
 
@@ -19,6 +19,7 @@ _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _ONGOING = Verdict.ONGOING
 _ADEQUATE = Verdict.ADEQUATE
 _AUGMENTATION = Role.AUGMENTATION
+_NOT_SHOWN_TAKEN = InadequacyReason.NOT_SHOWN_TAKEN
 
 
 def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -190,9 +191,14 @@ def held_ingredients(ctx: RuleContext, *, failed: tuple[str, ...] = ()) -> dict[
     """Drugs an option must not share an ingredient with -> why they are held: `failed` (the
     switch list passes the failed trials), "taken now", "not tolerated"."""
     held: dict[str, str] = dict.fromkeys(failed, "failed an adequate trial")
+    unshown = not_shown_taken(ctx)
     for t in ctx.record.trials:
         if t.ongoing:
-            held.setdefault(t.ingredient, "taken now")
+            # Still held (a product containing it would duplicate it if it is taken after all),
+            # but never called "taken now" when nothing shows it was (review 14 W5).
+            held.setdefault(
+                t.ingredient, "ordered, not shown taken" if t.ingredient in unshown else "taken now"
+            )
     for name in sorted(not_tolerated(ctx)):
         held.setdefault(name, "not tolerated")
     return held
@@ -216,3 +222,30 @@ def shares_an_ingredient(ingredient: str, held: dict[str, str]) -> str | None:
             return f"it contains {part} ({reason})"
         return f"it contains {part}, as {other} ({reason}) does"
     return None
+
+
+def shown_not_taken(trial: Trial) -> bool:
+    """A course read from orders only, none showing the drug was taken (intent plan, status
+    unknown, held and never filled; InadequacyReason.NOT_SHOWN_TAKEN): not a trial, to confirm."""
+    return trial.verdict is _NOT_A_TRIAL and _NOT_SHOWN_TAKEN in trial.reasons
+
+
+def not_shown_taken(ctx: RuleContext) -> dict[str, Trial]:
+    """Ingredient -> its latest course, for each ingredient whose every course on record is
+    `shown_not_taken` (review 14 recheck r09: a planned venlafaxine never filled). Such a drug
+    was never tried: the switch list keeps it, marked to confirm, and it is not "taken now"."""
+    found: dict[str, Trial] = {}
+    taken: set[str] = set()
+    for t in sorted(ctx.record.trials, key=lambda t: t.start):
+        if shown_not_taken(t):
+            found[t.ingredient] = t
+        else:
+            taken.add(t.ingredient)
+    return {name: t for name, t in found.items() if name not in taken}
+
+
+def ordered_on(trial: Trial) -> str:
+    """The day a course's first order is dated, as written (a partial date stays partial:
+    review 10 finding 5)."""
+    written = trial.written_dates
+    return written.start if written is not None and written.start else trial.start.isoformat()

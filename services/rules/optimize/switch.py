@@ -20,7 +20,13 @@ from services import (
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.rules.optimize.courses import held_ingredients, not_tolerated, shares_an_ingredient
+from services.rules.optimize.courses import (
+    held_ingredients,
+    not_shown_taken,
+    not_tolerated,
+    ordered_on,
+    shares_an_ingredient,
+)
 from services.rules.optimize.wording import dose_text
 
 # How the card names a market (policy.drug_market) in running text.
@@ -54,6 +60,12 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
     return found
 
 
+def _unshown_text(trial: Trial) -> str:
+    """ "ordered or planned 2024-10-01, not shown taken: confirm": beside an option whose only course is an
+    order nothing shows was taken (courses.not_shown_taken)."""
+    return f"ordered or planned {ordered_on(trial)}, not shown taken: confirm"
+
+
 def switch_candidates(
     ctx: RuleContext, screen: interacting.Screen | None = None
 ) -> tuple[list[str], list[str], str]:
@@ -64,8 +76,12 @@ def switch_candidates(
     # Not proposed as a switch: what failed, whatever is taken now in any role (mirtazapine
     # already added to an SSRI is not a "switch option"), and what was not tolerated (named on
     # the card's own "Not tolerated" line, not here).
+    # A drug whose only courses are orders nothing shows were taken (a plan never filled) was
+    # never tried: it stays an option, marked to confirm (review 14 recheck r09: venlafaxine was
+    # left out without a word, as if it had been tried).
+    unshown = {name: _unshown_text(t) for name, t in not_shown_taken(ctx).items()}
     taken = (
-        {t.ingredient for t in ctx.record.trials if t.ongoing}
+        {t.ingredient for t in ctx.record.trials if t.ongoing and t.ingredient not in unshown}
         | set(facts.failed_ingredients)
         | not_tolerated(ctx)
     )
@@ -107,6 +123,8 @@ def switch_candidates(
                 continue
             label = "first choice" if rule.choice is drug_rules.Choice.FIRST else "next"
             before = f"; {tried[ingredient]}" if ingredient in tried else ""
+            if ingredient in unshown:
+                before += f"; {unshown[ingredient]}"
             names.append(f"{ingredient} ({label}; {rule.cite}{before})")
             listed.append(ingredient)
         notes.extend(screen.left_out(left_out))
@@ -161,6 +179,8 @@ def switch_candidates(
             caveats.append(f"off-label in {where}")
         if d.ingredient in tried:
             caveats.append(tried[d.ingredient])
+        if d.ingredient in unshown:
+            caveats.append(unshown[d.ingredient])
         # A caveat row for this patient (bupropion with alcohol use: review 14 M3) is pointed to
         # beside the drug, so the list never offers it bare; the caveat is the card's own line.
         caveats.extend(
