@@ -3,9 +3,10 @@ recheck r10b: escitalopram held since March, and aripiprazole and brexpiprazole 
 "adjunct to the current antidepressant").
 
 An augmentation presumes the base drug is taken: an adjunct is, by definition, added to an
-antidepressant that continues (CANMAT 2023 Figure 7.1, para 185-186: switch or add an adjunct). A course on hold (Trial.on_hold: its latest order or statement is
-`on-hold`; FHIR R4 MedicationRequest.status "actions implied by the prescription are to be
-temporarily halted") is not taken now. While every running antidepressant is on hold, the card's
+antidepressant that continues (CANMAT 2023 Figure 7.1, para 185-186: switch or add an adjunct).
+A course on hold (Trial.on_hold: its latest order or statement is `on-hold`; FHIR R4
+MedicationRequest.status "actions implied by the prescription are to be temporarily halted") is
+not taken now. While every running antidepressant is on hold, the card's
 adjunct proposals and a higher dose of a held drug are named, not one click, under one line that
 says why; a switch (an order of an antidepressant not running now) is not about the held drug and
 stays as it is. When another antidepressant is taken, adjuncts go onto that one: only a higher dose
