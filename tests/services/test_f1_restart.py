@@ -204,3 +204,61 @@ def test_the_chart_open_level_card_says_the_history() -> None:
 def test_the_chart_open_level_card_without_an_earlier_toxic_level_says_none() -> None:
     record = _chart(_restarted(), _level(date(2025, 5, 12), 1.3, "li-now"))
     assert "Toxicity history" not in _on_open(record)[LEVEL_CARD].detail
+
+
+# --- 2. a brand's text that lists several strengths ----------------------------------------------
+
+BELOW = "order-dose-below-range"
+
+
+def _text_draft(text: str, per_day: int = 2) -> Resource:
+    """A draft named by medicationCodeableConcept.text only (no coding), one tablet `per_day`
+    times a day, as an Epic order-select draft can name a drug by its display only."""
+    return b.medication_request(
+        None,
+        text,
+        AS_OF,
+        dose_value=1,
+        dose_unit="{tbl}",
+        frequency=per_day,
+        status="draft",
+        expected_supply_days=30,
+        patient=P,
+        id="draft-1",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Auvelity 45 mg-105 mg tablet",
+        "AUVELITY 45-105 MG PO TBCR",
+        "Auvelity 45 mg/105 mg extended-release tablet",
+    ],
+)
+def test_auvelity_text_reads_the_bupropion_strength_not_the_first_number(text: str) -> None:
+    record = _chart(drafts=(_text_draft(text),))
+    [draft] = record.draft_orders
+    assert draft.ingredient == "dextromethorphan-bupropion"
+    assert draft.mg_per_day == 210  # 2 x 105 mg of bupropion, the dose rules' unit
+    assert BELOW not in _at_order(record)
+
+
+def test_auvelity_text_with_only_a_number_the_table_does_not_know_gives_no_dose() -> None:
+    # 45 mg is the dextromethorphan: read as the drug's it is a false "below the minimum".
+    record = _chart(drafts=(_text_draft("Auvelity 45 mg tablet"),))
+    [draft] = record.draft_orders
+    assert draft.mg_per_day is None
+    assert BELOW not in _at_order(record)
+
+
+@pytest.mark.parametrize("text", ["Contrave 8 mg-90 mg tablet", "CONTRAVE 8-90 MG PO TB12"])
+def test_contrave_text_is_90_mg_of_bupropion_a_tablet(text: str) -> None:
+    [draft] = _chart(drafts=(_text_draft(text),)).draft_orders
+    assert (draft.ingredient, draft.mg_per_day) == ("bupropion", 180)
+
+
+@pytest.mark.parametrize("text", ["Symbyax 6 mg-25 mg capsule", "SYMBYAX 12-50 MG PO CAPS"])
+def test_symbyax_text_gives_no_strength_to_either_component(text: str) -> None:
+    drafts = _chart(drafts=(_text_draft(text, per_day=1),)).draft_orders
+    assert {d.ingredient: d.mg_per_day for d in drafts} == {"fluoxetine": None, "olanzapine": None}
