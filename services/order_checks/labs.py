@@ -15,7 +15,9 @@ the order and that the service used to fetch and ignore.
   baseline test (CANMAT 2023 para
   164, data/augmentation_monitoring.csv `baseline_tests`: sodium, calcium, creatinine or eGFR,
   TSH, and the level for a raise) not on record within lab_recent_days: the baseline card names
-  each (services/lithium_baseline.py; review 11 finding 1);
+  each (services/lithium_baseline.py; review 11 finding 1); and a level at or above lithium-toxic
+  on an earlier course (lithium_level.toxic_history: a restart after a toxicity admission), said
+  on the level card, else as a warning of its own with when to check the next level;
 - citalopram or escitalopram with a recent QTc above 500 ms ("qtc-stop": Celexa label 5.2, FDA
   2011/2012), or above 450 ms as an information card ("qtc-caution"); a latest QTc that cannot be
   compared says so, with what the ECG did report (its QT interval and heart rate, as sent: never

@@ -41,6 +41,7 @@ Resource = dict[str, Any]
 
 LITHIUM_300 = ("197889", "lithium carbonate 300 MG Oral Capsule")
 CITALOPRAM_20 = ("200371", "citalopram 20 MG Oral Tablet")
+CITALOPRAM_10 = ("283672", "citalopram 10 MG Oral Tablet")
 SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
 LITHIUM_LEVEL = "14334-7"  # LOINC Lithium [Moles/volume] in Serum or Plasma
 LEVEL_CARD = "running-lithium-level"
@@ -101,9 +102,15 @@ def _level(when: date, value: float, rid: str) -> Resource:
     return lab
 
 
-def _chart(*extra: Resource, drafts: tuple[Resource, ...] = ()) -> PatientRecord:
-    """F33.2; sertraline 150 mg/day failed (2022-06-06 to 2022-10-03); citalopram 20 mg/day since
-    2022-10-03; PHQ-9 22, 21, 21; lithium and the rest in `extra`."""
+def _chart(
+    *extra: Resource,
+    drafts: tuple[Resource, ...] = (),
+    current: tuple[str | None, str] = CITALOPRAM_20,
+    item9: int = 0,
+) -> PatientRecord:
+    """F33.2; sertraline 100 mg/day failed (2022-06-06 to 2022-10-03); `current` (citalopram 20
+    mg/day) since 2022-10-03; PHQ-9 22, 21, 21 (the last with item 9 `item9`); lithium and the
+    rest in `extra`."""
     resources = [
         b.patient(id=P, given="Ana", family="Reyes", gender="female", birth_date=date(1975, 5, 5)),
         b.condition(
@@ -116,10 +123,10 @@ def _chart(*extra: Resource, drafts: tuple[Resource, ...] = ()) -> PatientRecord
             id="mdd",
         ),
         _order(SERTRALINE_100, date(2022, 6, 6), 1, "mr-ser", stopped=date(2022, 10, 3)),
-        _order(CITALOPRAM_20, date(2022, 10, 3), 1, "mr-cit"),
+        _order(current, date(2022, 10, 3), 1, "mr-cit"),
         *b.phq9(date(2022, 6, 6), 22, item9=0, patient=P),
         *b.phq9(date(2022, 10, 3), 21, item9=0, patient=P),
-        *b.phq9(date(2025, 5, 19), 21, item9=0, patient=P),
+        *b.phq9(date(2025, 5, 19), 21, item9=item9, patient=P),
         *extra,
     ]
     for resource in [*resources, *drafts]:
@@ -262,3 +269,63 @@ def test_contrave_text_is_90_mg_of_bupropion_a_tablet(text: str) -> None:
 def test_symbyax_text_gives_no_strength_to_either_component(text: str) -> None:
     drafts = _chart(drafts=(_text_draft(text, per_day=1),)).draft_orders
     assert {d.ingredient: d.mg_per_day for d in drafts} == {"fluoxetine": None, "olanzapine": None}
+
+
+# --- 3. a summary beside a hold -------------------------------------------------------------------
+
+OPTIMISE = "optimize-switch-augment"
+LOW = "Citalopram 10 mg/day is below the adequate range (20-40)"
+
+
+def _orders(card: Recommendation) -> list[str]:
+    return [s.label for s in card.suggestions]
+
+
+def test_without_a_hold_the_summary_proposes_the_raise_it_offers() -> None:
+    card = _on_open(_chart(current=CITALOPRAM_10))[OPTIMISE]
+    assert card.summary == f"{LOW}: raise the dose before judging response"
+    assert _orders(card) == ["Raise citalopram to 20 mg/day"]
+
+
+def test_with_an_acute_suicide_risk_the_summary_says_the_raise_is_held() -> None:
+    card = _on_open(_chart(current=CITALOPRAM_10, item9=2))[OPTIMISE]
+    assert card.summary == f"{LOW}: raise held (suicide risk assessment first)"
+    assert _orders(card) == []
+    assert card.detail.startswith("**Suicide risk card open:**")
+
+
+def test_with_the_lithium_level_card_open_the_summary_says_the_raise_is_held() -> None:
+    record = _chart(_restarted(), _level(date(2025, 5, 12), 1.4, "li-now"), current=CITALOPRAM_10)
+    cards = _on_open(record)
+    assert LEVEL_CARD in cards
+    card = cards[OPTIMISE]
+    assert card.summary == f"{LOW}: raise held (the lithium level is above its target)"
+    assert _orders(card) == []
+    snoozed = {r.topic: r for r in patient_view(record, Policy(), hidden=frozenset({LEVEL_CARD}))}[
+        OPTIMISE
+    ]
+    assert snoozed.summary == f"{LOW}: raise the dose before judging response"
+
+
+def test_a_below_range_adjunct_beside_an_acute_risk_is_not_told_to_raise() -> None:
+    mirtazapine = _order(("311725", "mirtazapine 15 MG Oral Tablet"), date(2025, 1, 27), 1, "mr-m")
+    open_ = _on_open(_chart(mirtazapine))[OPTIMISE]
+    assert open_.summary.endswith("PHQ-9 21: raise it or change strategy")
+    card = _on_open(_chart(mirtazapine, item9=2))[OPTIMISE]
+    assert card.summary == (
+        "Mirtazapine 15 mg/day added 2025-01-27, below the 30 mg/day adjunct dose; PHQ-9 21: "
+        "raise held (suicide risk assessment first)"
+    )
+    assert _orders(card) == []
+
+
+def test_the_angle_closure_hold_words_the_summary_the_same_way() -> None:
+    from tests.services import test_glaucoma_retention as glaucoma
+
+    running = glaucoma._running_nortriptyline()
+    plain = {r.topic: r for r in patient_view(glaucoma.chart(running), Policy())}[OPTIMISE]
+    assert "raise the dose" in plain.summary
+    record = glaucoma.chart(running, glaucoma.problem(glaucoma.ANGLE_CLOSURE, id="glaucoma"))
+    card = {r.topic: r for r in patient_view(record, Policy())}[OPTIMISE]
+    assert card.summary.startswith("Nortriptyline 50 mg/day is below")
+    assert card.summary.endswith(": raise held (angle-closure glaucoma on record)")
