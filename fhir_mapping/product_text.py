@@ -22,6 +22,7 @@ from fhir_mapping.drug_vocabulary import (
     _combinations,
     _exclusion_pattern,
     _names,
+    _products,
     _required_forms,
     _without_form,
 )
@@ -73,6 +74,41 @@ def _strength(segment: str) -> tuple[float | None, bool]:
     return value * 24 / per_amount, False
 
 
+# Every number a strength list writes in mg: "45 mg-105 mg", "45-105 mg", "8/90 mg", "105 mg"
+# (a number followed by another after "-" or "/", or by "mg").
+_LISTED_MG = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:mg(?![a-z]))?\s*(?=[-/]\s*\d)|(?<![\d.])(\d+(?:\.\d+)?)\s*mg(?![a-z])"
+)
+
+
+@lru_cache(maxsize=64)
+def _product_strengths(ingredient: str) -> frozenset[float]:
+    """The strengths per unit (mg) the product table knows for a drug of its own
+    (data/rxnorm_products.csv: Auvelity's 105 mg of bupropion)."""
+    return frozenset(
+        strength
+        for product in _products().values()
+        if product.ingredients == (ingredient,) and not product.per_ml
+        for strength in product.strengths
+        if strength is not None
+    )
+
+
+def _combination_brand_strength(ingredient: str, segment: str) -> float | None:
+    """The strength of a brand of a fixed combination ("Auvelity 45 mg-105 mg tablet": its
+    dextromethorphan and bupropion), in the component its dose range is written in: the one
+    number written that is a strength the product table knows for the drug (105), else None.
+
+    The first number is not it: "45 mg" is the dextromethorphan, and read as the drug's
+    strength it made a 45 mg/day order "below the 105 mg/day minimum". A brand's text does not
+    say which number is whose (RxNorm's names do: "bupropion ... 105 MG / dextromethorphan ...
+    45 MG"), so a number the table does not know, or more than one it knows, leaves the strength
+    unread (a dose to confirm), never a wrong one."""
+    written = {float(a or b) for a, b in _LISTED_MG.findall(segment)}
+    known = written & _product_strengths(ingredient)
+    return next(iter(known)) if len(known) == 1 else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Mention:
     start: int
@@ -100,7 +136,14 @@ def parse_product_text(text: str) -> tuple[Component, ...]:
             # "Symbyax 6/25": the strengths of a multi-ingredient brand cannot be assigned.
             found.extend((ingredient, None, False) for ingredient in mention.ingredients)
             continue
-        strength, per_ml = _strength(normalised[mention.end : segment_end])
+        segment = normalised[mention.end : segment_end]
+        if mention.kind == "brand" and mention.ingredients[0] in dict(_combinations()):
+            # "Auvelity 45 mg-105 mg": which number is the drug's (_combination_brand_strength).
+            alone = segment if _LISTED_MG.search(segment) or len(mentions) > 1 else normalised
+            strength = _combination_brand_strength(mention.ingredients[0], alone)
+            found.append((mention.ingredients[0], strength, False))
+            continue
+        strength, per_ml = _strength(segment)
         if strength is None and len(mentions) == 1:
             strength, per_ml = _strength(normalised)  # "50 mg sertraline tablet"
         found.extend((ingredient, strength, per_ml) for ingredient in mention.ingredients)

@@ -79,6 +79,23 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldSummary:
+    """How a summary reads while the suggestion it proposes is held as text (a safety card on
+    the same screen takes it off as a one-click action: services/rules/one_click_hold.py), so
+    the summary never proposes what the card holds. `orders`: the drug that suggestion orders
+    (its medicationCodeableConcept.text, lower case); `summaries`: the summaries, longest first,
+    each with HELD where what is held, and why, goes."""
+
+    orders: str
+    summaries: tuple[str, ...]
+
+
+# Where a HeldSummary's summaries put what is held, and why ("raise held (suicide risk
+# assessment first)").
+HELD = "{held}"
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     topic: str  # "suicide-risk", "adherence-review", ... (one card per topic at most)
     indicator: Indicator
@@ -100,3 +117,5 @@ class Recommendation:
     # PHQ-9 band): a snooze recorded against one fingerprint ends when it changes (new evidence).
     # None = the snooze holds whatever changes.
     evidence_key: str | None = None
+    # The summary while a safety card holds the suggestion it proposes (one_click_hold).
+    held_summary: HeldSummary | None = None

@@ -15,7 +15,9 @@ the order and that the service used to fetch and ignore.
   baseline test (CANMAT 2023 para
   164, data/augmentation_monitoring.csv `baseline_tests`: sodium, calcium, creatinine or eGFR,
   TSH, and the level for a raise) not on record within lab_recent_days: the baseline card names
-  each (services/lithium_baseline.py; review 11 finding 1);
+  each (services/lithium_baseline.py; review 11 finding 1); and a level at or above lithium-toxic
+  on an earlier course (lithium_level.toxic_history: a restart after a toxicity admission), said
+  on the level card, else as a warning of its own with when to check the next level;
 - citalopram or escitalopram with a recent QTc above 500 ms ("qtc-stop": Celexa label 5.2, FDA
   2011/2012), or above 450 ms as an information card ("qtc-caution"); a latest QTc that cannot be
   compared says so, with what the ECG did report (its QT interval and heart rate, as sent: never
@@ -73,7 +75,7 @@ def _stop_line(rule: LabRule) -> str:
 
 def lab_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     found = [
-        _lithium(ctx, draft),
+        *_lithium_checks(ctx, draft),
         _qtc(ctx, draft),
         _sodium(ctx, draft),
     ]
@@ -108,6 +110,62 @@ def _raises_lithium(ctx: RuleContext, draft: DraftOrder) -> bool:
     new = draft.mg_per_day_upper
     now = running[0].current_mg_per_day_upper
     return new is None or now is None or new > now
+
+
+def _lithium_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck | None]:
+    """The lithium level check of a start or raise, with a toxic level of an earlier course
+    (lithium_level.toxic_history: 1.8 mmol/L in 2023, a toxicity admission, restarted since) said
+    on it: on the level card when there is one (a warning at least: information beside a toxic
+    history would understate it), else as a warning card of its own. The level card reads the
+    running course only, so a restart with no level yet had no lithium card at all."""
+    found = _lithium(ctx, draft)
+    if draft.ingredient != "lithium" or draft.role is not Role.AUGMENTATION:
+        return [found]
+    if not _raises_lithium(ctx, draft):
+        return [found]
+    history = lithium_level.toxic_history(ctx)
+    if history is None:
+        return [found]
+    line = history.line()
+    if found is not None and found.topic == LITHIUM:
+        indicator = Indicator.WARNING if found.indicator is Indicator.INFO else found.indicator
+        return [
+            dataclasses.replace(
+                found,
+                detail=cards.join_sections(found.detail, f"**Toxicity history:** {line}."),
+                indicator=indicator,
+            )
+        ]
+    return [_history_card(ctx, draft, history, line), found]
+
+
+def _history_card(
+    ctx: RuleContext, draft: DraftOrder, history: lithium_level.ToxicHistory, line: str
+) -> OrderCheck:
+    toxic = lab_safety.rule_for("lithium-toxic", "lithium", "")
+    judged = lithium_level.judged_level(ctx)
+    if judged is not None:
+        now = f"The level this order is judged on is {lab_safety.text(judged)}."
+    elif lithium_level.running_lithium(ctx) is not None:
+        now = "No level of the running course is on record yet."
+    else:
+        now = f"No lithium level of the last {ctx.policy.lab_recent_days} days is on record."
+    words = history.words
+    line_crossed = (
+        f" That is at or above {toxic.bounds()}, {toxic.says} ({toxic.cite})"
+        + (f"; {toxic.cause}." if toxic.cause else ".")
+        if toxic is not None
+        else ""
+    )
+    return OrderCheck(
+        LITHIUM,
+        draft,
+        cards.fit_summary(line, line.split(";")[0]),
+        f"This order adds lithium or raises it, and a lithium level of "
+        f"{lab_safety.text(history.lab)} is on record from before this course: {words.says}."
+        f"{line_crossed} {now} {words.if_running[:1].upper()}{words.if_running[1:]}, and look "
+        f"for toxicity ({words.effect_cite}: toxicity tracks the serum level). {_renal(ctx)}",
+    )
 
 
 def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

@@ -18,6 +18,7 @@ from fhir_mapping.record import FindingKind
 from services import cards, screen
 from services.order_checks import drug_disease
 from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 
@@ -73,7 +74,14 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
             f"one click: {'; '.join(s.label for s in held)}. Check with ophthalmology that the "
             "angles are treated (a patent iridotomy) before raising it."
         )
+        # The summary says the raise is held, as every hold's does (one_click_hold.held_summary).
         out.append(
-            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
+            one_click_hold.held_summary(
+                screen.with_fields(
+                    rec, suggestions=kept, detail=cards.join_sections(line, rec.detail)
+                ),
+                held,
+                "angle-closure glaucoma on record",
+            )
         )
     return out

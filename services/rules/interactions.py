@@ -147,7 +147,9 @@ def hold_one_click(
             f"weighs against another running drug ({weighed}): settle the interaction first.",
         )
 
-    held = one_click_hold.hold_drug_orders(recs, line, holds)
+    held = one_click_hold.hold_drug_orders(
+        recs, line, holds, held_by="settle the interaction first"
+    )
     critical = {d for p in found if p.severity is Indicator.CRITICAL for d in p.names()}
     return _without_raise_summary(ctx, held, critical) if critical else held
 

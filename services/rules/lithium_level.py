@@ -63,6 +63,7 @@ _TARGET = "lithium-target"
 _HIGH = "lithium-high"
 _HIGH_OLDER = "lithium-high-older"
 _TOXIC = "lithium-toxic"
+_TOXIC_HISTORY = "lithium-toxic-history"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,58 @@ def judged_level(ctx: RuleContext) -> LabResult | None:
     if lithium is not None:
         return None if lithium.start is not None and lab.date < lithium.start else lab
     return lab if lab_safety.is_recent(ctx.record, ctx.policy, lab) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicHistory:
+    """A lithium level at or above the lithium-toxic line taken before the running course (an
+    earlier course, stopped and restarted since), with the words of the lithium-toxic-history
+    row (data/lab_safety.csv)."""
+
+    lab: LabResult
+    words: LabRule  # lithium-toxic-history: says ("toxicity history") and if_running
+    earlier_course: bool  # False: the running course's start is not known
+
+    def line(self) -> str:
+        """ "Lithium level 1.8 mmol/L on 2023-03-14 (earlier course): toxicity history; check a
+        level 5-7 days after any change" (the summary of the order's card when it has no other)."""
+        when = "earlier course" if self.earlier_course else "an earlier level"
+        return (
+            f"Lithium level {lab_safety.text(self.lab)} ({when}): {self.words.says}; "
+            f"{self.words.if_running}"
+        )
+
+
+def toxic_history(ctx: RuleContext) -> ToxicHistory | None:
+    """The highest lithium level at or above the lithium-toxic line (the latest of equal ones)
+    taken before the running course started, or, with no lithium running (an order that starts
+    it), any level but the one `judged_level` judges (the order's own card states that one).
+
+    `judged_level` reads the running course only (a level of an earlier course says nothing of
+    today's dose), so a restart after a toxicity admission (1.8 mmol/L in 2023, lithium stopped,
+    restarted 2025) with no level yet on the new course got no lithium card at all on a raise.
+    The level says nothing of the dose now, but it says this patient reached a toxic level once:
+    the prescriber must see it at a start or raise (and on the chart-open card), with when to
+    check the next level. With the running course's start unknown, every other level counts
+    (which course it was cannot be told; the safer reading is to say it)."""
+    toxic, words = _rule(_TOXIC), _rule(_TOXIC_HISTORY)
+    if toxic is None or words is None:
+        return None
+    lithium = running_lithium(ctx)
+    start = lithium.start if lithium is not None else None
+    judged = judged_level(ctx)
+    found = [
+        lab
+        for lab in ctx.record.context.labs
+        if lab.test == _DRUG
+        and lab is not judged
+        and (start is None or lab.date < start)
+        and at_or_above(toxic, lab)
+    ]
+    if not found:
+        return None
+    worst = max(found, key=lambda lab: (lab_safety.value(lab) or 0.0, lab.date))
+    return ToxicHistory(worst, words, earlier_course=lithium is None or start is not None)
 
 
 def high_level(ctx: RuleContext) -> HighLevel | None:
@@ -310,9 +363,11 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
         if found.unread is not None
         else ""
     )
+    history = toxic_history(ctx)
     return cards.join_sections(
         "\n".join(lines),
         f"{advice[0].upper()}{advice[1:]}." if advice else "",
+        f"**Toxicity history:** {history.line()}." if history is not None else "",
         _kidney_line(ctx),
         unread,
         "Not offered as an order: whether to hold, reduce or stop lithium, or change the drug "

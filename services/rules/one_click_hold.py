@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import Role
 from services import cards, screen, tables
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import HELD, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 
@@ -70,11 +70,14 @@ def hold_drug_orders(
     recs: Sequence[Recommendation],
     line_for: Callable[[list[Suggestion]], str | None],
     holds: Callable[[Suggestion], bool] = orders_a_drug,
+    *,
+    held_by: str | None = None,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals taken off as one-click actions and a
     line at the top of its detail: `line_for(held)` (the proposals taken off, maybe none) writes
     it; None leaves the card as it is. `holds`: which proposals (default: every one that orders a
-    drug; `keeps_running` for a card about one drug)."""
+    drug; `keeps_running` for a card about one drug). `held_by`: what the raise waits for, as the
+    summary says it (`held_summary`)."""
     out: list[Recommendation] = []
     for rec in recs:
         if rec.topic != optimise_card.TOPIC:
@@ -87,9 +90,38 @@ def hold_drug_orders(
             continue
         kept = tuple(s for s in rec.suggestions if not holds(s))
         out.append(
-            screen.with_fields(rec, suggestions=kept, detail=cards.join_sections(line, rec.detail))
+            held_summary(
+                screen.with_fields(
+                    rec, suggestions=kept, detail=cards.join_sections(line, rec.detail)
+                ),
+                held,
+                held_by,
+            )
         )
     return out
+
+
+def held_summary(
+    rec: Recommendation, held: Sequence[Suggestion], held_by: str | None
+) -> Recommendation:
+    """`rec` with the summary its `held_summary` gives when a suggestion `held` orders the drug
+    the summary proposes to raise: "Sertraline 50 mg/day is below the adequate range (100-200
+    mg/day): raise held (suicide risk assessment first)". A summary that said "raise it" while
+    the card held the raise as text (review 14: the suicide-risk, postpartum-psychosis and
+    lithium-level holds; the cardiac T3 hold words its own at build time) proposed what the
+    screen had just withheld. Every hold comes through here, so each says it alike; the first
+    hold that takes the raise off words the summary (the later ones find it worded).
+    `held_by`: what the raise waits for; without it, the detail's first line, the holding card's,
+    says why."""
+    found = rec.held_summary
+    if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
+        return rec
+    act = f"raise held ({held_by or 'see the first line'})"
+    return screen.with_fields(
+        rec,
+        summary=cards.fit_summary(*(text.replace(HELD, act) for text in found.summaries)),
+        held_summary=None,
+    )
 
 
 def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) -> bool:
@@ -142,4 +174,4 @@ def hold_while_shown(
             f"{'; '.join(s.label for s in held)}. {why}"
         )
 
-    return hold_drug_orders(recs, line)
+    return hold_drug_orders(recs, line, held_by=while_)

@@ -45,13 +45,15 @@ Safety rules (issue 11):
 
 from __future__ import annotations
 
+import dataclasses
+
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
 from services import cards, drug_rules, drugs, thyroid_hormone_cautions, tolerability, trial_count
 from services.acute_risk import SuicideLevel
 from services.microgram_doses import microgram_dose_text
 from services.order_doses import trial_dose
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import HELD, HeldSummary, Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
 from services.rules.context import RuleContext
 from services.rules.optimize import catatonia, held_base, interacting
@@ -82,7 +84,12 @@ from services.rules.optimize.courses import (
     subtherapeutic,
     unmeasured,
 )
-from services.rules.optimize.dose import low_summary, raise_dose, toward_remission
+from services.rules.optimize.dose import (
+    low_summary,
+    low_summary_while_held,
+    raise_dose,
+    toward_remission,
+)
 from services.rules.optimize.intolerance import after_intolerance, switch_for_intolerance
 from services.rules.optimize.orders import (
     augmenter_suggestions,
@@ -276,7 +283,31 @@ def _below_range_summary(ctx: RuleContext, trial: Trial) -> str:
     (18 weeks), below the 30 mg/day CANMAT adjunct dose; PHQ-9 21: raise it or change strategy".
     A raise the card holds as text (`_raise_held_because`) is not what the summary proposes:
     "...: review it (cardiac history: atrial fibrillation) or change strategy" (review 14: a
-    liothyronine summary said "raise it" beside a detail that withheld the raise)."""
+    liothyronine summary said "raise it" beside a detail that withheld the raise); a raise a
+    safety card holds later reads as `_below_range_while_held` says."""
+    held = _raise_held_because(ctx, trial)
+    act, act_short = (
+        (f"review it ({held[0]}) or change strategy", f"review it ({held[1]}) or change strategy")
+        if held is not None
+        else ("raise it or change strategy", "raise it or change strategy")
+    )
+    return cards.fit_summary(
+        *(
+            text.replace(HELD, act_short if short else act)
+            for text, short in _below_range_summaries(ctx, trial)
+        )
+    )
+
+
+def _below_range_while_held(ctx: RuleContext, trial: Trial) -> HeldSummary:
+    """`_below_range_summary` while a safety card holds the raise (one_click_hold.held_summary):
+    "...; PHQ-9 21: raise held (suicide risk assessment first)"."""
+    return HeldSummary(trial.ingredient, tuple(t for t, _ in _below_range_summaries(ctx, trial)))
+
+
+def _below_range_summaries(ctx: RuleContext, trial: Trial) -> tuple[tuple[str, bool], ...]:
+    """The summaries of a below-range adjunct, longest first, with HELD where the act goes
+    (True: the short act)."""
     name, dose = trial.ingredient.capitalize(), trial_dose(trial)
     # In the unit the dose is written in ("25 µg/day" for liothyronine, never "0.025 mg/day").
     minimum = microgram_dose_text(trial.ingredient, trial.min_adequate_mg, None) or (
@@ -291,22 +322,16 @@ def _below_range_summary(ctx: RuleContext, trial: Trial) -> str:
         else "no PHQ-9 on it"
     )
     weeks = (trial.end - trial.start).days // 7
-    held = _raise_held_because(ctx, trial)
-    act, act_short = (
-        (f"review it ({held[0]}) or change strategy", f"review it ({held[1]}) or change strategy")
-        if held is not None
-        else ("raise it or change strategy", "raise it or change strategy")
-    )
-    return cards.fit_summary(
-        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), below the {minimum} "
-        f"{canmat}adjunct dose; {phq}: {act}",
-        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), below the {minimum} "
-        f"{canmat}adjunct dose; {phq}: {act_short}",
-        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} adjunct "
-        f"dose; {phq}: {act}",
-        f"{name} {dose} added {trial.start.isoformat()}, below the {minimum} adjunct "
-        f"dose; {phq}: {act_short}",
-        f"{name} {dose} is below the {minimum} adjunct dose: {act_short}",
+    added = f"{name} {dose} added {trial.start.isoformat()}"
+    return (
+        (
+            f"{added} ({weeks} weeks), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}",
+            False,
+        ),
+        (f"{added} ({weeks} weeks), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}", True),
+        (f"{added}, below the {minimum} adjunct dose; {phq}: {HELD}", False),
+        (f"{added}, below the {minimum} adjunct dose; {phq}: {HELD}", True),
+        (f"{name} {dose} is below the {minimum} adjunct dose: {HELD}", True),
     )
 
 
@@ -338,7 +363,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         rec = held_base.hold_onto_held(ctx, rec)
     signal = ctx.facts.suicide
     if rec is not None and signal is not None and signal.acute:
-        rec = one_click_hold.hold_drug_orders([rec], lambda held: _acute_risk_line(ctx, held))[0]
+        rec = one_click_hold.hold_drug_orders(
+            [rec],
+            lambda held: _acute_risk_line(ctx, held),
+            held_by="suicide risk assessment first",
+        )[0]
     past = postpartum_psychosis.history(ctx) if rec is not None else ()
     if rec is None or not past:
         return rec
@@ -349,6 +378,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     return one_click_hold.hold_drug_orders(
         [rec],
         lambda held: postpartum_psychosis.history_line(past, bool(held), pregnancy=pregnancy),
+        held_by="screen for bipolarity first",
     )[0]
 
 
@@ -467,10 +497,37 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             found.insert(0, ect)  # ECT first: especially effective with catatonia (para 215)
         sections.append(catatonia.ect_line(ctx))
     evidence = card_evidence(ctx)
-    return cards.make(
+    card = cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(*sections, *basis(ctx, evidence=evidence)),
         suggestions=found,
         evidence=evidence,
+    )
+    return dataclasses.replace(card, held_summary=_while_held(ctx, low, weak))
+
+
+def _while_held(
+    ctx: RuleContext, low: tuple[Trial, ...], weak: tuple[Trial, ...]
+) -> HeldSummary | None:
+    """The summary while a safety card holds the raise it proposes (one_click_hold.held_summary):
+    the antidepressant below its range (`low_summary`), else the adjunct below its range
+    (`_below_range_summary`); None when the summary proposes no one-click raise (a drug dosed by
+    its level, a raise this card already holds as text). With catatonia, named first as the
+    summary names it."""
+    if low:
+        found = low_summary_while_held(ctx, low[0])
+    elif (
+        weak
+        and level_guided_summary(ctx, weak[0]) is None
+        and _raise_held_because(ctx, weak[0]) is None
+    ):
+        found = _below_range_while_held(ctx, weak[0])
+    else:
+        return None
+    prefix = catatonia.prefix(ctx)
+    if not prefix:
+        return found
+    return dataclasses.replace(
+        found, summaries=(*(prefix + t for t in found.summaries), *found.summaries)
     )

@@ -116,7 +116,13 @@ def psychotic_summary(
 
 def prefixed(ctx: RuleContext, summary: str) -> str:
     """Another summary of the card with catatonia named first, when it fits."""
-    return cards.fit_summary(f"Catatonia ({findings(ctx)[0].code}): {summary}", summary)
+    return cards.fit_summary(f"{prefix(ctx)}{summary}", summary)
+
+
+def prefix(ctx: RuleContext) -> str:
+    """ "Catatonia (F06.1): ", what a summary is prefixed with (`prefixed`); "" without it."""
+    found = findings(ctx)
+    return f"Catatonia ({found[0].code}): " if found else ""
 
 
 def ect_suggestion(ctx: RuleContext) -> Suggestion | None:

@@ -15,7 +15,7 @@ from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
 from services import age_limits, cards, drugs, tolerability
 from services.order_doses import fmt_dose, trial_dose
-from services.recommendation import Indicator, Recommendation, Suggestion
+from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
@@ -84,10 +84,29 @@ def raise_dose(
 
 def low_summary(ctx: RuleContext, t: Trial) -> str:
     return cards.fit_summary(
+        *(
+            text.replace(HELD, act)
+            for text, act in zip(
+                _low_summaries(ctx, t),
+                ("raise the dose before judging response", "raise the dose"),
+                strict=True,
+            )
+        )
+    )
+
+
+def low_summary_while_held(ctx: RuleContext, t: Trial) -> HeldSummary:
+    """`low_summary` while a safety card holds the raise (one_click_hold.held_summary):
+    "Sertraline 50 mg/day is below the adequate range (100-200 mg/day): raise held (...)"."""
+    return HeldSummary(t.ingredient, _low_summaries(ctx, t))
+
+
+def _low_summaries(ctx: RuleContext, t: Trial) -> tuple[str, str]:
+    return (
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below the "
-        f"adequate range ({range_label(ctx, t)}): raise the dose before judging response",
+        f"adequate range ({range_label(ctx, t)}): {HELD}",
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below "
-        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: raise the dose",
+        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: {HELD}",
     )
 
 
