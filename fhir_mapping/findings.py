@@ -180,7 +180,7 @@ class Finding:
     # `onset` is then its first day, which is not on record. None when the onset states its day.
     onset_written: str | None = None
     # Recheck 13 n04: the Condition's state on the as-of date as
-    # context._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),
+    # conditions._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),
     # and its abatement date when one is on record, so a finding kept after it resolved
     # (counts_when_resolved: tardive dyskinesia) is said as history, not as a current effect.
     state: str = "active"

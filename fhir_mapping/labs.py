@@ -33,6 +33,10 @@ kept (`range_high`) so the hepatic checks can judge a multiple of the upper limi
 What cannot be read is named, never dropped in silence (`lab_gaps`): a result with no usable date,
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
 no QTc at all unless a later result of the test supersedes it).
+
+Which test an Observation is lives in lab_tests.py and what one result or component says (its
+value, unit, comparator and flag) in lab_values.py; this module reads the results and panels of a
+chart from them and names what it could not read.
 """
 
 from __future__ import annotations
@@ -40,158 +44,46 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from functools import cache
 from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges, panel_tests
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.codes import observation_concepts
-from fhir_mapping.fhir_fields import (
-    JSON_OBJECT,
-    codings,
-    effective_date,
-    number,
-    source_ref,
-)
+from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
-from fhir_mapping.lab_text import bound_from_text, value_from_text
+from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
+from fhir_mapping.lab_values import (
+    _UPPER_BOUNDS,
+    _compare,
+    _flag,
+    _interpretation_flag,
+    _range_flag,
+    _value,
+    range_high,
+)
 from fhir_mapping.record import DataDomain, DataGap, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
+
+# What other modules read from here, wherever it is defined (build.py: `wants_lab`; the tests:
+# `_lab_test`, `_lab_tests`, `_read_lab_test`, `_interpretation_flag`).
+__all__ = [
+    "ECG_WITHOUT_QTC",
+    "LAB_NAMES",
+    "ULN_TESTS",
+    "_interpretation_flag",
+    "_lab_test",
+    "_lab_tests",
+    "_read_lab_test",
+    "lab_gaps",
+    "lab_result",
+    "range_high",
+    "wants_lab",
+]
 
 Resource = Mapping[str, Any]
 
 # Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
 _COUNTED_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
-_LOW = frozenset({"L", "LL", "LU", "<"})
-_HIGH = frozenset({"H", "HH", "HU", ">"})
-
-
-def _lab_test(resource: Resource) -> str | None:
-    """The test of the first coding whose concept is a lab of data/lab_ranges.csv (the plain
-    reading, through `codings`: `wants_lab` and the tests measure `_read_lab_test` against it)."""
-    concepts = observation_concepts()
-    tests = lab_ranges()
-    for system, code, _ in codings(resource.get("code")):
-        concept = concepts.get((system, code))
-        if concept in tests:
-            return concept
-    return None
-
-
-def wants_lab(resource: Resource) -> bool:
-    return _lab_test(resource) is not None
-
-
-@cache
-def _lab_tests() -> dict[tuple[str, str], str]:
-    """(canonical system, code) -> lab test, for the concepts of data/observation_codes.csv that
-    data/lab_ranges.csv names: one look-up per coding in `_read_lab_test`."""
-    tests = lab_ranges()
-    return {key: concept for key, concept in observation_concepts().items() if concept in tests}
-
-
-def _read_lab_test(resource: Resource) -> str | None:
-    """`_lab_test`, read per Observation that lab_result reads (issue 14): the codings are walked
-    in place, without building `codings`' (system, code, display) tuples, and the system is
-    looked up as written before its canonical spelling (the table's systems are canonical, so a
-    coding that writes one is found as written). What `codings` skips is skipped here: a coding
-    that is not an object, a code that is not a non-empty string after stripping; a system that
-    is not a string reads as "" (tests/fhir_mapping/test_speed7_shortcuts.py pins the two)."""
-    concept = resource.get("code")
-    if not isinstance(concept, JSON_OBJECT):
-        return None
-    items = concept.get("coding")
-    if not isinstance(items, list):
-        return None
-    tests = _lab_tests()
-    for coding in items:
-        if not isinstance(coding, JSON_OBJECT):
-            continue
-        code = coding.get("code")
-        if not isinstance(code, str):
-            continue
-        code = code.strip()
-        if not code:
-            continue
-        system = coding.get("system")
-        if not isinstance(system, str):
-            system = ""
-        test = tests.get((system, code))
-        if test is None:
-            test = tests.get((canonical_system(system), code))
-        if test is not None:
-            return test
-    return None
-
-
-def _compare(value: float, low: float | None, high: float | None) -> str | None:
-    if low is None and high is None:
-        return None
-    if low is not None and value < low:
-        return "low"
-    if high is not None and value > high:
-        return "high"
-    return "normal"
-
-
-def _interpretation_flag(resource: Resource) -> str | None:
-    """The flag of the first interpretation code this module knows (L/LL/LU/<, H/HH/HU/>, N).
-
-    The codings are walked in place (issue 14: every lab read has one), skipping what `codings`
-    skips (a coding that is not an object, a code that is not a non-empty string after
-    stripping); the system is not read, as no system decides the flag
-    (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading)."""
-    for concept in resource.get("interpretation") or ():
-        if not isinstance(concept, JSON_OBJECT):
-            continue
-        items = concept.get("coding")
-        if not isinstance(items, list):
-            continue
-        for coding in items:
-            if not isinstance(coding, JSON_OBJECT):
-                continue
-            code = coding.get("code")
-            if not isinstance(code, str):
-                continue
-            code = code.strip()
-            if code in _LOW:
-                return "low"
-            if code in _HIGH:
-                return "high"
-            if code == "N":
-                return "normal"
-    return None
-
-
-def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
-    unit = quantity.get("unit") or quantity.get("code")
-    return unit if isinstance(unit, str) and unit else None
-
-
-def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
-    for ref in resource.get("referenceRange") or ():
-        if not isinstance(ref, JSON_OBJECT):
-            continue
-        bounds: list[float | None] = []
-        for key in ("low", "high"):
-            quantity = ref.get(key)
-            bound = None
-            if isinstance(quantity, JSON_OBJECT):
-                bound_unit = _quantity_unit(quantity)
-                if (
-                    bound_unit is not None
-                    and unit is not None
-                    and bound_unit.lower() != unit.lower()
-                ):
-                    return None  # a range in another unit is not compared
-                bound = number(quantity.get("value"))
-            bounds.append(bound)
-        flag = _compare(value, bounds[0], bounds[1])
-        if flag is not None:
-            return flag
-    return None
 
 
 # Read per lab Observation (issue 14): a dict, not a cached call.
@@ -202,25 +94,6 @@ _PANELS = panel_tests()
 # (LabResult.range_high); asked for under their own prefetch key (`liverTests`, services/catalog.py)
 # and their unread results are a gap of their own domain (DataDomain.LIVER_TESTS).
 ULN_TESTS = frozenset({"alt", "ast"})
-
-
-def range_high(resource: Resource, unit: str | None) -> float | None:
-    """The high end of the first referenceRange that has one, when its unit is the value's (or
-    either is not stated: a range is in the result's unit unless it says otherwise, as
-    `_range_flag` reads it); None otherwise. A range in another unit is not used."""
-    for ref in resource.get("referenceRange") or ():
-        if not isinstance(ref, JSON_OBJECT):
-            continue
-        quantity = ref.get("high")
-        if not isinstance(quantity, JSON_OBJECT):
-            continue
-        bound_unit = _quantity_unit(quantity)
-        if bound_unit is not None and unit is not None and bound_unit.lower() != unit.lower():
-            return None
-        bound = number(quantity.get("value"))
-        if bound is not None and bound > 0:
-            return bound
-    return None
 
 
 # The gap reason of a dated panel with no component of its test (an ECG with no QTc): fixed
@@ -252,52 +125,6 @@ LAB_NAMES = {
     "qt": "QT interval",
     "heart-rate": "heart rate",
 }
-
-
-def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> str | None:
-    """The flag of a result or component: its interpretation, else its reference range, else the
-    table's default interval in a unit the table knows."""
-    flag = _interpretation_flag(part)
-    if flag is None and value is not None:
-        flag = _range_flag(part, value, unit)
-        if flag is None and unit is not None:
-            default = lab_ranges()[test]
-            if unit.lower() in default.units:
-                flag = _compare(value, default.low, default.high)
-    return flag
-
-
-# FHIR Quantity.comparator (R4 quantity-comparator value set): the value is a bound.
-_COMPARATORS = frozenset({"<", "<=", ">", ">="})
-_UPPER_BOUNDS = frozenset({"<", "<="})
-
-
-def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | None]:
-    """(number, unit, comparator) of a result or of a component (review 11 wave 4: one reader
-    for both, so a component QTc "> 450" stays a bound, never exactly 450): the valueQuantity
-    with its comparator; with none, a value of `test` sent as text (lab_text.py: "512 ms
-    (prolonged)"), else a bound sent as text (an eGFR ">60", Epic-style). A comparator outside
-    the R4 quantity-comparator value set leaves the number unread: read as exact, "~450" or an
-    R5 "ad" could put a value on either side of a line it does not state."""
-    quantity = part.get("valueQuantity")
-    if isinstance(quantity, JSON_OBJECT):
-        value = number(quantity.get("value"))
-        sign = quantity.get("comparator")
-        if value is None or sign is None:
-            return value, _quantity_unit(quantity), None
-        if sign not in _COMPARATORS:
-            return None, None, None
-        return value, _quantity_unit(quantity), sign
-    text = part.get("valueString")
-    if text is None:
-        return None, None, None
-    found = value_from_text(test, text)
-    if found is not None:
-        return found[0], found[1], None
-    bound = bound_from_text(test, text)
-    if bound is not None:
-        return bound[1], bound[2], bound[0]
-    return None, None, None
 
 
 def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> LabResult | None:

@@ -40,12 +40,13 @@ Encodings read (LOINC codes in data/observation_codes.csv):
 - A PHQ-9 total of 25 or more with no item-9 answer proves item 9 >= total - 24: it is carried
   as `item9` with `item9_inferred` set (`infer_item9`), so the suicide-safety rule sees it.
 
-Where each rule lives: which Observations are scales, their status, date and value[x] (panel and
-component item 9 included), and the walk that reads them (`read_rated`): here. A standalone item 9
-joining its total: item9_join.py. A score being assembled (`_Total`), the order of scores
-(`score_order`) and the same total counted once: score_totals.py. What a total proves about item
-9 (`infer_item9`, `item9_floor`, `PHQ9`): item9_floor.py. The PHQ-9 before and on each trial
-(`attach_scores`): score_windows.py.
+Where each rule lives: the status and date of a scale Observation, and the walk that reads them
+(`read_rated`): here. Which Observations are scales (`scale_row`, `wants`): score_scales.py. What
+one Observation, panel or component says (value[x], panel and component item 9, `_value`):
+score_values.py. A standalone item 9 joining its total: item9_join.py. A score being assembled
+(`_Total`), the order of scores (`score_order`) and the same total counted once: score_totals.py.
+What a total proves about item 9 (`infer_item9`, `item9_floor`, `PHQ9`): item9_floor.py. The
+PHQ-9 before and on each trial (`attach_scores`): score_windows.py.
 """
 
 from __future__ import annotations
@@ -55,20 +56,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping.codes import (
-    ObservationCode,
-    observation_code_rows,
-    phq9_answer_codes_without_system,
-    phq9_answer_values,
-)
-from fhir_mapping.fhir_fields import (
-    JSON_OBJECT,
-    NUMBER_TYPES,
-    codings,
-    effective_date,
-    number,
-    parse_date,
-)
+from fhir_mapping.codes import ObservationCode
+from fhir_mapping.fhir_fields import effective_date, parse_date
 from fhir_mapping.gaps import resource_gap
 
 # The `name as name` imports are re-exports, so no importer changed with the split: build.py
@@ -76,19 +65,27 @@ from fhir_mapping.gaps import resource_gap
 # (test_first_sight_shortcuts, test_score_shortcuts) reach the private steps through this module.
 from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO as _NO_FLOOR_UP_TO
 from fhir_mapping.item9_floor import PHQ9 as PHQ9
-from fhir_mapping.item9_floor import _phq9_max
 from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
-from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
-from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
+from fhir_mapping.score_scales import is_scale as is_scale
+from fhir_mapping.score_scales import scale_row as scale_row
+from fhir_mapping.score_scales import wants as wants
 from fhir_mapping.score_totals import _dedupe as _dedupe
-from fhir_mapping.score_totals import _merge_item9
 from fhir_mapping.score_totals import _merged as _merged
 from fhir_mapping.score_totals import _Total as _Total
 from fhir_mapping.score_totals import score_order as score_order
+from fhir_mapping.score_values import (
+    _auditc_panel,
+    _component_item9,
+    _has_components,
+    _has_value,
+    _panel_values,
+    _unanswered,
+)
+from fhir_mapping.score_values import _value as _value
 from fhir_mapping.score_windows import PHQ9ByDate as PHQ9ByDate
 from fhir_mapping.score_windows import _with_scores as _with_scores
 from fhir_mapping.score_windows import attach_scores as attach_scores
@@ -104,88 +101,6 @@ _UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 # The reason's opening for a PHQ-9 panel with items answered but no total and no item 9 (review
 # 13 W11): the measurement card finds these gaps by it.
 INCOMPLETE_PHQ9 = "a PHQ-9 incomplete"
-_SCORE_CONCEPTS = frozenset(
-    {
-        "phq9-total",
-        "phq9-panel",
-        "phq9-item9",
-        "phq2-total",
-        "gad7-total",
-        # The other severity scales payers accept for TMS (issue 12): standalone totals only.
-        "hamd17-total",
-        "madrs-total",
-        "qids-sr16-total",
-        "bdi2-total",
-        # Alcohol screens (review 9 finding 8): read for the duloxetine rule only.
-        "auditc-total",
-        "auditc-panel",
-        "audit-total",
-    }
-)
-
-
-def _row(concept: object) -> ObservationCode | None:
-    rows = observation_code_rows()
-    for system, code, _ in codings(concept):
-        row = rows.get((system, code))
-        if row is not None:
-            return row
-    return None
-
-
-def is_scale(row: ObservationCode) -> bool:
-    """Whether a row of data/observation_codes.csv is one of the scales read here."""
-    return row.concept in _SCORE_CONCEPTS
-
-
-def scale_row(resource: Resource) -> ObservationCode | None:
-    """The row an Observation is read by (the first of its codings in data/observation_codes.csv),
-    when that row is a scale; else None."""
-    row = _row(resource.get("code"))
-    return row if row is not None and row.concept in _SCORE_CONCEPTS else None
-
-
-def wants(resource: Resource) -> bool:
-    """Cheap pre-validation filter: an Observation coded as one of the scales."""
-    return scale_row(resource) is not None
-
-
-def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
-    """An integer score within 0..max_score from value[x], or None."""
-    raw: float | None = None
-    # Nearly every score is a JSON int (`type` is int: never a bool), read as it is, without
-    # the conversion and check below (issue 14).
-    if "valueInteger" in element:
-        found = element.get("valueInteger")
-        if type(found) is int:
-            return None if found < 0 or (max_score is not None and found > max_score) else found
-        raw = number(found)
-    elif isinstance(quantity := element.get("valueQuantity"), JSON_OBJECT):  # dict: C speed
-        # `number`, written out: every valueQuantity score comes through here (issue 14).
-        found = quantity.get("value")
-        if type(found) is int:
-            return None if found < 0 or (max_score is not None and found > max_score) else found
-        if isinstance(found, NUMBER_TYPES) and not isinstance(found, bool):
-            raw = found  # an int as it is: int(raw) below takes either (no float() call)
-    elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
-        raw = float(element["valueString"].strip())
-    elif "valueCodeableConcept" in element:
-        answers = phq9_answer_values()
-        for system, code, _ in codings(element.get("valueCodeableConcept")):
-            if (system, code) in answers:
-                raw = float(answers[(system, code)])
-                break
-            if not system and code in (bare := phq9_answer_codes_without_system()):
-                raw = float(bare[code])  # "LA6570-1" with its system left out (SDC)
-                break
-    if raw is None:
-        return None
-    value = int(raw)
-    if value != raw:
-        return None
-    if value < 0 or (max_score is not None and value > max_score):
-        return None
-    return value
 
 
 def read_scores(observations: Iterable[Resource], *, as_of: date) -> tuple[Score, ...]:
@@ -354,101 +269,3 @@ def _a(instrument: str) -> str:
     """The article before an instrument's name: "an AUDIT-C result", "a PHQ-9 result" (every
     other instrument read here starts with a consonant letter, and keeps its "a")."""
     return "an" if instrument and instrument[0] in "AEIOU" else "a"
-
-
-def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:
-    """(total, item 9, an item-9 answer unreadable) of a PHQ-9 panel: from its components, else
-    the panel's own value as the total (some EHRs file the total on the panel)."""
-    value = item9 = None
-    unread = False
-    for component in panel.get("component") or ():
-        if not isinstance(component, JSON_OBJECT):
-            continue
-        part = _row(component.get("code"))
-        if part is None:
-            continue
-        if part.concept == "phq9-total" and value is None:
-            value = _value(component, part.max_score)
-        elif part.concept == "phq9-item9":
-            answer = _value(component, part.max_score)
-            unread = unread or answer is None
-            item9 = _merge_item9(item9, answer)
-    if value is None:
-        value = _value(panel, _phq9_max())
-    return value, item9, unread
-
-
-def _unanswered(panel: Resource) -> str:
-    """The PHQ-9 items a panel leaves unanswered when it answers some ("items 7-9", "item 9"), or "" when
-    it answers none (a panel whose members are separate Observations) or all."""
-    items = phq9_items()
-    answered: set[int] = set()
-    for component in panel.get("component") or ():
-        if not isinstance(component, JSON_OBJECT) or _value(component, 3) is None:
-            continue
-        for _system, code, _display in codings(component.get("code")):
-            item = items.get(code)
-            if item is not None and item.number is not None:
-                answered.add(item.number)
-    missing = [n for n in range(1, 10) if n not in answered]
-    if not answered or not missing:
-        return ""
-    if missing == list(range(missing[0], missing[-1] + 1)) and len(missing) > 1:
-        return f"items {missing[0]}-{missing[-1]}"
-    return ("item " if len(missing) == 1 else "items ") + ", ".join(str(n) for n in missing)
-
-
-def _auditc_panel(panel: Resource, max_score: int | None) -> PanelTotal:
-    """What an AUDIT-C panel Observation (72109-2) says: its total component, its own value or
-    the sum of its item components (score_alcohol.py). Two answers to one item: the higher counts
-    (the safer reading, as for PHQ-9 item 9)."""
-    recorded: int | None = None
-    total_unreadable = False
-    items: dict[str, int | None] = {}
-    for component in panel.get("component") or ():
-        if not isinstance(component, JSON_OBJECT):
-            continue
-        part = _row(component.get("code"))
-        if part is not None and part.concept == "auditc-total":
-            found = _value(component, part.max_score)
-            if found is None:
-                total_unreadable = True
-            elif recorded is None:
-                recorded = found
-            continue
-        item = item_of(component)
-        if item is not None:
-            points = item_points(item, component)
-            earlier = items.get(item)
-            items[item] = points if earlier is None else max(earlier, points or 0)
-    own = _value(panel, max_score) if _has_value(panel) else None
-    # A value of its own that is no score (out of range, not a number) is a total not read, as
-    # an unreadable total component is: a gap, never silence (read of the diff).
-    unreadable = total_unreadable or (own is None and _has_value(panel))
-    return panel_total(recorded, unreadable, own, items)
-
-
-def _has_value(resource: Resource) -> bool:
-    """Whether an Observation carries a value[x] of its own."""
-    return any(key.startswith("value") for key in resource)
-
-
-def _component_item9(components: Any) -> tuple[int | None, bool]:
-    """The item-9 answer filed as a component of a total (the higher of two), and whether an
-    item-9 component is there but could not be read."""
-    item9 = None
-    unread = False
-    for component in components:
-        if not isinstance(component, JSON_OBJECT):
-            continue
-        part = _row(component.get("code"))
-        if part is not None and part.concept == "phq9-item9":
-            answer = _value(component, part.max_score)
-            unread = unread or answer is None
-            item9 = _merge_item9(item9, answer)
-    return item9, unread
-
-
-def _has_components(resource: Resource) -> bool:
-    components = resource.get("component")
-    return isinstance(components, list) and any(isinstance(c, JSON_OBJECT) for c in components)

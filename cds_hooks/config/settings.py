@@ -9,34 +9,63 @@ start with auth required and no trusted issuer, or with a key it does not know.
 Relative paths: a `jwks_file` written in the file is resolved against the file's folder; one set
 by a variable or a secret file (or with no file at all), against the working directory. A SQLite
 path in `database.url` is SQLAlchemy's: relative to the working directory, wherever it is written.
+
+The tables are models of their own: `[auth]`, `[fhir]`, `[database]`, `[timeline]` and
+`[logging]` in sections.py, `[codes]` in code_settings.py; this module holds `[server]`, the
+whole Settings object and its loading, and re-exports the tables.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from cds_hooks.config import config_layers
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.site_codes import LocalCode, QuestionnaireLink, SiteCodes
-from services.catalog import MAX_QUERY_BYTES, LongQuery, overlong_templates
+from cds_hooks.config.code_settings import (
+    CodesSettings,
+    LocalCodeSettings,
+    QuestionnaireItemSettings,
+)
+from cds_hooks.config.sections import (
+    AuthSettings,
+    DatabaseSettings,
+    FhirSettings,
+    IssuerSettings,
+    LoggingSettings,
+    TimelineSettings,
+    _Strict,
+)
+from fhir_mapping.site_codes import SiteCodes
+from services.catalog import LongQuery, overlong_templates
 from services.policy import Policy, PolicyConfig
+
+# What other modules read from here, wherever it is defined.
+__all__ = [
+    "CONFIG_ENV",
+    "SECTIONS",
+    "AuthSettings",
+    "CodesSettings",
+    "ConfigError",
+    "ConfigSource",
+    "DatabaseSettings",
+    "FhirSettings",
+    "IssuerSettings",
+    "LocalCodeSettings",
+    "LoggingSettings",
+    "QuestionnaireItemSettings",
+    "ServerSettings",
+    "Settings",
+    "TimelineSettings",
+    "load_settings",
+    "utc_now",
+]
 
 CONFIG_ENV = "TRD_CDS_CONFIG"
 
@@ -45,10 +74,6 @@ def utc_now() -> datetime:
     """The clock every "today" outside a hook call is read from (`trd-cds evaluate`, `trd-cds
     request`): one function, so that a test can stop it."""
     return datetime.now(UTC)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ServerSettings(_Strict):
@@ -94,193 +119,6 @@ class ServerSettings(_Strict):
         """Today's date in the site's time zone: the as-of date of a hook call, and of the
         command line's offline evaluation, so both judge a chart opened near midnight alike."""
         return utc_now().astimezone(self.zone).date()
-
-
-class IssuerSettings(_Strict):
-    iss: str
-    jwks_url: str | None = None
-    jwks_file: str | None = None
-    fhir_servers: tuple[str, ...] = ()  # allowed fhirServer prefixes for this issuer
-
-    @model_validator(mode="after")
-    def _one_key_source(self) -> IssuerSettings:
-        if not (self.jwks_url or self.jwks_file):
-            raise ValueError(f"issuer {self.iss!r} needs jwks_url or jwks_file")
-        return self
-
-
-class AuthSettings(_Strict):
-    required: bool = False
-    issuers: tuple[IssuerSettings, ...] = ()
-    clock_skew_seconds: int = Field(60, ge=0, le=600)
-    # Tokens valid longer than this are refused (the spec recommends 5 minutes at most).
-    max_token_lifetime_seconds: int = Field(3600, ge=60)
-    algorithms: tuple[str, ...] = ("ES384", "RS384", "ES256", "RS256")
-    jwks_cache_seconds: int = Field(3600, ge=0)
-    # A token with a kid the cached key set lacks reloads the set (key rotation), at most this
-    # often per issuer, so made-up kids cannot make the service hammer the issuer's JWKS URL.
-    jwks_min_refresh_seconds: int = Field(60, ge=0, le=3600)
-    jwks_timeout_seconds: float = Field(5.0, gt=0, le=60)
-    # Where used jti values are remembered: "database" (table trd_jwt_replay, shared by every
-    # worker and replica through [database] url) or "memory" (one process only: a token replayed
-    # to another process would pass). "auto": the database unless [database] url is SQLite.
-    replay_store: Literal["auto", "memory", "database"] = "auto"
-    # The in-process store refuses new tokens (401) rather than forget unexpired ones when full.
-    replay_max_entries: int = Field(200_000, ge=1000)
-
-    @field_validator("algorithms")
-    @classmethod
-    def _no_symmetric(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [a for a in value if a.lower() == "none" or a.upper().startswith("HS")]
-        if bad:
-            raise ValueError(f"algorithms {bad} are not allowed (only asymmetric signatures)")
-        return value
-
-    @model_validator(mode="after")
-    def _issuers_when_required(self) -> AuthSettings:
-        if self.required and not self.issuers:
-            raise ValueError("auth.required = true needs at least one [[auth.issuers]] entry")
-        return self
-
-
-class FhirSettings(_Strict):
-    # Budgets that fit the EHR's wait (README, "Fetching from the EHR's FHIR server"): CDS Hooks
-    # sets no timeout, and EHRs wait a few seconds for cards before showing the chart without
-    # them; an answer after that is thrown away. So each request gets 2 s to connect and 4 s to
-    # read, and all fetches of one hook call 5 s together (requests run concurrently; the call
-    # stops waiting 1 s after that). A site whose EHR waits longer may raise them.
-    connect_timeout: float = Field(2.0, gt=0, le=60)
-    read_timeout: float = Field(4.0, gt=0, le=120)
-    # Wall-clock budget for all FHIR fetches of one hook call.
-    total_timeout: float = Field(5.0, gt=0, le=300)
-    max_pages: int = Field(20, ge=1, le=1000)
-    max_response_bytes: int = Field(20 * 1024 * 1024, ge=1024)
-    # The longest query string a prefetch template may send (services/catalog.py MAX_QUERY_BYTES:
-    # under IIS's default 2,048, which fronts Epic Interconnect). The `[codes]` local codes lengthen
-    # the Observation templates; one over this stops the service at start-up rather than have every
-    # fetch of it answered 404.15 (and every call 412). Raise it only for a FHIR server known to
-    # accept longer queries.
-    max_query_bytes: int = Field(MAX_QUERY_BYTES, ge=256, le=65536)
-    retries: int = Field(2, ge=0, le=5)
-    # With auth off, fhirServer must start with one of these (default: loopback only). With auth
-    # on, each issuer's own fhir_servers list applies instead.
-    allowed_servers: tuple[str, ...] = (
-        "http://127.0.0.1:*",
-        "http://localhost:*",
-        "http://[::1]:*",
-    )
-    # CDS Hooks 2.0 "FHIR Resource Access": the service may use the FHIR server only when the
-    # request carries both fhirServer and fhirAuthorization. Without the access token nothing is
-    # fetched (a 412 names the missing keys and says why). true: fetch without one, for open test
-    # servers only (the public CDS Hooks sandbox's, a local HAPI); never for an EHR.
-    fetch_without_authorization: bool = False
-
-
-class DatabaseSettings(_Strict):
-    url: str = "sqlite:///./var/trd-cds.db"
-
-
-class TimelineSettings(_Strict):
-    ttl_minutes: int = Field(15, ge=1, le=24 * 60)
-    max_entries: int = Field(10_000, ge=10)  # in-process store only
-    # "database": the records behind card links in table trd_stored_record (as JSON, without the
-    # patient id), so a link opens in every replica that shares [database] url; "memory": in the
-    # process that made it only. "auto": the database unless [database] url is SQLite.
-    store: Literal["auto", "memory", "database"] = "auto"
-
-
-class LoggingSettings(_Strict):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-
-
-class LocalCodeSettings(_Strict):
-    """One `[[codes.local]]` entry: a site's local code and the standard code it stands for."""
-
-    system: str = Field(min_length=1)  # as the EHR writes it, e.g. an Epic flowsheet-row OID
-    code: str = Field(min_length=1)
-    maps_to: str  # "system|code", e.g. "http://loinc.org|44261-6"
-    display: str = ""  # optional: what the row is, for people reading the file and the cards
-
-    @field_validator("system", "code")
-    @classmethod
-    def _no_separator(cls, value: str) -> str:
-        value = value.strip()
-        if not value or "|" in value:
-            raise ValueError(f"{value!r} must be non-empty and must not contain '|'")
-        return value
-
-    @field_validator("maps_to")
-    @classmethod
-    def _token(cls, value: str) -> str:
-        parts = [p.strip() for p in value.split("|")]
-        if len(parts) != 2 or not all(parts):
-            raise ValueError(
-                f"maps_to {value!r} must be 'system|code', e.g. 'http://loinc.org|44261-6'"
-            )
-        return "|".join(parts)
-
-    def local_code(self) -> LocalCode:
-        system, code = self.maps_to.split("|")
-        return LocalCode(self.system, self.code, system, code, self.display)
-
-
-_LOINC_CODE = re.compile(r"\d{1,7}-\d")
-
-
-class QuestionnaireItemSettings(_Strict):
-    """One `[[codes.questionnaire_items]]` entry: an item of a site's own PHQ-9 Questionnaire."""
-
-    questionnaire: str = Field(min_length=1)  # the Questionnaire's canonical URL
-    link_id: str = Field(min_length=1)
-    loinc: str  # the LOINC code of the item it asks, e.g. "44260-8" for item 9
-
-    @field_validator("loinc")
-    @classmethod
-    def _loinc(cls, value: str) -> str:
-        value = value.strip()
-        if not _LOINC_CODE.fullmatch(value):
-            raise ValueError(f"loinc {value!r} is not a LOINC code such as '44260-8'")
-        return value
-
-
-class CodesSettings(_Strict):
-    """The `[codes]` table: a site's local codes mapped to the standard ones (README,
-    "Site code maps"). One local code maps to one standard code: a code listed twice with two
-    different targets is refused, since which one the site meant cannot be guessed."""
-
-    local: tuple[LocalCodeSettings, ...] = ()
-    questionnaire_items: tuple[QuestionnaireItemSettings, ...] = ()
-
-    @model_validator(mode="after")
-    def _unambiguous(self) -> CodesSettings:
-        site = self.site_codes()
-        for entry in self.local:
-            found = site.codes[_key(entry.system, entry.code)]
-            mapped = entry.local_code()
-            if found != _key(mapped.maps_to_system, mapped.maps_to_code):
-                raise ValueError(
-                    f"local code {entry.system}|{entry.code} is mapped twice, to different codes"
-                )
-        for item in self.questionnaire_items:
-            if site.questionnaire_item(item.questionnaire, item.link_id) != item.loinc:
-                raise ValueError(
-                    f"questionnaire item {item.questionnaire} {item.link_id!r} is mapped twice, "
-                    "to different LOINC codes"
-                )
-        return self
-
-    def site_codes(self) -> SiteCodes:
-        return SiteCodes(
-            local_codes=tuple(entry.local_code() for entry in self.local),
-            questionnaire_links=tuple(
-                QuestionnaireLink(i.questionnaire, i.link_id, i.loinc)
-                for i in self.questionnaire_items
-            ),
-        )
-
-
-def _key(system: str, code: str) -> tuple[str, str]:
-    return canonical_system(system.strip()), code.strip()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -1,0 +1,357 @@
+"""Condition -> Finding: the diagnoses, risks and contraindications one Condition supports on
+the as-of date (see clinical_codes.py for the tables).
+
+Codes are matched by SNOMED CT (http://snomed.info/sct) and ICD-10-CM
+(http://hl7.org/fhir/sid/icd-10-cm, with or without the dot). A condition counts when it was
+active on the as-of date: clinicalStatus active/recurrence/relapse, or no clinicalStatus and no
+abatement; an abatement dated after as-of means it was still active then (replays). Resolved,
+inactive or remitted conditions count only for the lifetime/history kinds of the table
+(bipolar, epilepsy/seizure history, self-harm, implanted devices). A depression code whose
+clinicalStatus is "remission" yields MDD_IN_REMISSION instead of DEPRESSION; likewise a
+puerperal psychosis no longer active yields PUERPERAL_PSYCHOSIS_HISTORY alone (`_RESOLVED_ONLY`).
+verificationStatus refuted or entered-in-error drops the condition; provisional, differential and
+unconfirmed diagnoses are kept (a suspected bipolar disorder must still stop an SSRI-only plan).
+Conditions whose onset (else recordedDate) is after as-of are ignored.
+
+Apart from context.py (which gathers a chart's findings) because reading one Condition's state,
+verification, onset and text is its own work, and episode.py's stated ends read the same
+abatement and verification (`abatement_date`, `DROPPED_VERIFICATION`). context.py re-exports
+what its callers read from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from fhir_mapping import tms_safety
+from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
+from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    codings,
+    concept_text,
+    date_bounds,
+    parse_date,
+    source_ref,
+    status_code,
+)
+from fhir_mapping.record import Finding, FindingKind, SourceRef
+
+Resource = Mapping[str, Any]
+
+_ACTIVE = frozenset({"active", "recurrence", "relapse"})
+# verificationStatus codes that void a Condition (episode.py's stated ends read the same set).
+DROPPED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+# Kinds that count only when recorded as a diagnosis, not when suspected (unconfirmed,
+# provisional, differential). Unlike bipolar disorder, where a suspected diagnosis must still stop
+# an SSRI-only plan, frailty only qualifies "older adult" (issue 12), and the card names the code
+# as the basis of a ranking: "frailty coded" must mean a clinician recorded it (a missing
+# verificationStatus reads as recorded, as US Core allows).
+_CONFIRMED_ONLY = frozenset({FindingKind.FRAILTY})
+_SUSPECTED = frozenset({"unconfirmed", "provisional", "differential"})
+# Substance use in remission (review 7 finding 8): a remission code (F10.21), a remission
+# clinicalStatus, or the Condition's text ("in sustained remission") makes the substance-use finding
+# SUBSTANCE_USE_IN_REMISSION, never also active use (CANMAT 2023 para 181 is about current use).
+_SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
+_IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
+# History kinds read only once the Condition is no longer active (resolved, inactive, remission,
+# or abated by as-of): the other reading of the same code while it is active. A puerperal
+# psychosis (F53.1, SNOMED 18260003) is PSYCHOTIC and POSTPARTUM while active (the emergency, or
+# the history warning when dated before the postnatal year: services/acute_risk.py); once
+# resolved it is PUERPERAL_PSYCHOSIS_HISTORY alone, a strong marker of bipolarity that must still
+# be named, but never current (no emergency card, no psychotic features), as a depression code in
+# remission reads MDD_IN_REMISSION rather than DEPRESSION. Their rows say counts_when_resolved=yes.
+# A heart failure no longer active is HEART_FAILURE_HISTORY alone, likewise (review 14 recheck t01).
+_RESOLVED_ONLY = frozenset(
+    {FindingKind.PUERPERAL_PSYCHOSIS_HISTORY, FindingKind.HEART_FAILURE_HISTORY}
+)
+
+
+# --- cheap pre-validation filters -------------------------------------------------------------
+#
+# Each reader below reads a resource's codings and text once and hands them on (issue 14): a
+# Condition was walked eight times, between its filter and its findings.
+
+
+def wants_condition(resource: Resource) -> bool:
+    concept = resource.get("code")
+    coded = codings(concept)
+    for system, code, _ in coded:
+        if condition_matches(system, code):
+            return True
+    text = concept_text(concept, coded)
+    return (
+        # Kinds named in the text when no code matched: problem lists often carry an implant as
+        # free text ("Deep brain stimulator in situ"), and a missed implant is a missed TMS
+        # contraindication (procedure_terms.csv rows that apply to "condition").
+        bool(term_kinds(text, "condition"))
+        or tms_safety.wanted(concept, "condition", text, coded)
+        or bool(text_kinds(text))
+    )
+
+
+# --- conditions ---------------------------------------------------------------------------------
+
+
+def abatement_date(resource: Resource) -> tuple[bool, date | None]:
+    """(abated at all, the date it abated where known): the one reader of a Condition's
+    abatement (episode.py's stated ends read it too)."""
+    abated = False
+    for key in ("abatementDateTime", "abatementString", "abatementAge", "abatementRange"):
+        if resource.get(key) is not None:
+            abated = True
+    when = parse_date(resource.get("abatementDateTime"))
+    period = resource.get("abatementPeriod")
+    if isinstance(period, JSON_OBJECT):
+        abated = True
+        when = when or parse_date(period.get("end")) or parse_date(period.get("start"))
+    if resource.get("abatementBoolean") is True:
+        abated = True
+    return abated, when
+
+
+def condition_onset(resource: Resource) -> date | None:
+    onset = parse_date(resource.get("onsetDateTime"))
+    if onset is None:
+        period = resource.get("onsetPeriod")
+        if isinstance(period, JSON_OBJECT):
+            onset = parse_date(period.get("start"))
+    return onset
+
+
+def _onset_written(resource: Resource) -> str | None:
+    """The date `condition_findings` takes the onset from, as written, when it is partial
+    ("2024", "2024-05"; review 10 recheck R7): parse_date reads its first day, which is not on
+    record, so the finding keeps the text for its wording and its latest day for durations."""
+    value = resource.get("onsetDateTime")
+    if parse_date(value) is None:
+        period = resource.get("onsetPeriod")
+        value = period.get("start") if isinstance(period, JSON_OBJECT) else None
+        if parse_date(value) is None:
+            value = resource.get("recordedDate")
+    bounds = date_bounds(value)
+    if bounds is None or bounds[2] is None:
+        return None
+    assert isinstance(value, str)  # date_bounds read it
+    return value
+
+
+def _condition_state(
+    resource: Resource, as_of: date, verification: str | None, dated: date | None
+) -> str | None:
+    """ "active", "inactive" (resolved/remission/inactive at as-of), "remission", or None to drop.
+    `verification` is the verificationStatus code; `dated` the onset, else the recorded date."""
+    if verification in DROPPED_VERIFICATION:
+        return None
+    if dated is not None and dated > as_of:
+        return None
+    clinical = status_code(resource.get("clinicalStatus"))
+    abated, abated_on = abatement_date(resource)
+    if abated_on is not None:
+        # A replay as of a day before the abatement sees the condition still active.
+        if abated_on > as_of:
+            return "active"
+        return "remission" if clinical == "remission" else "inactive"
+    if clinical is None:
+        return "inactive" if abated else "active"
+    if clinical in _ACTIVE:
+        return "active"
+    return "remission" if clinical == "remission" else "inactive"
+
+
+def _refuted_bipolar(resource: Resource, as_of: date) -> tuple[Finding, ...]:
+    """A Condition entered as refuted states no diagnosis (it is dropped), except that a refuted
+    bipolar code is kept as BIPOLAR_REFUTED (review 14 recheck b01): a differential bipolar entry
+    left on the list still blocks the unipolar pathway, and the card names the entry that refutes
+    it. Dated by when the refutation was recorded (recordedDate), else its onset; one recorded
+    after as-of is not yet on record."""
+    day = parse_date(resource.get("recordedDate")) or condition_onset(resource)
+    if day is not None and day > as_of:
+        return ()
+    for system, code, display in codings(resource.get("code")):
+        for row in condition_matches(system, code):
+            if row.kind is FindingKind.BIPOLAR:
+                found = _finding(
+                    row,
+                    FindingKind.BIPOLAR_REFUTED,
+                    system,
+                    code,
+                    display,
+                    day,
+                    source_ref(resource),
+                    "inactive",
+                    None,
+                )
+                return (replace(found, verification="refuted"),)
+    return ()
+
+
+def _finding(
+    row: ConditionCode,
+    kind: FindingKind,
+    system: str,
+    code: str,
+    display: str,
+    onset: date | None,
+    source: SourceRef | None,
+    state: str = "active",
+    abated: date | None = None,
+) -> Finding:
+    return Finding(
+        kind=kind,
+        code=code,
+        system=system,
+        display=display or _code_display(row, code),
+        onset=onset,
+        source=source,
+        severity=_severity(row, kind, state),
+        state=state,
+        abated=abated if state != "active" else None,
+    )
+
+
+# A family row's display names the value set ("Bipolar disorder (all F31.x)"): shown as if it were
+# the chart's condition, it reads as a diagnosis nobody wrote (audit 13 finding 12).
+_FAMILY_SUFFIX = re.compile(r"\s*\((?:all )?[A-Z][0-9A-Z.]*\.x\)$")
+
+
+def _code_display(row: ConditionCode, code: str) -> str:
+    """The display of a coding the chart sent without one: the row's own display when the row is
+    the code's own, else (a prefix or pattern row: F31.81 under F31) the family's name without
+    its value-set suffix ("Bipolar disorder"), the card naming the code itself beside it."""
+    if not (row.prefix or row.pattern is not None) or code.replace(".", "").upper() == row.code:
+        return row.display
+    return _FAMILY_SUFFIX.sub("", row.display) or row.display
+
+
+def _severity(row: ConditionCode, kind: FindingKind, state: str) -> str | None:
+    """The row's severity for depression; for a liver row marked "impairment" (cirrhosis,
+    hepatic failure), "impairment" while the condition is active and "impairment, inactive" once
+    it is resolved or inactive: such a code still counts as liver disease (duloxetine,
+    nefazodone), but is not read as current hepatic impairment (services/hepatic_doses.py;
+    recheck 12 finding 4: a cirrhosis resolved before a liver transplant)."""
+    if kind is FindingKind.DEPRESSION:
+        return row.severity
+    if kind is FindingKind.LIVER_DISEASE and row.severity:
+        return row.severity if state == "active" else f"{row.severity}, inactive"
+    return None
+
+
+def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...]:
+    """The findings one Condition supports on the as-of date (one per kind)."""
+    verification = status_code(resource.get("verificationStatus"))
+    onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
+    if verification == "refuted":
+        return _refuted_bipolar(resource, as_of)
+    state = _condition_state(resource, as_of, verification, onset)
+    if state is None:
+        return ()
+    abated_on = abatement_date(resource)[1]
+    source = source_ref(resource)
+    concept = resource.get("code")
+    coded = codings(concept)
+    text = concept_text(concept, coded)
+    label = tms_safety.concept_label(concept, coded)
+    found: dict[FindingKind, Finding] = {}
+    suspected = verification in _SUSPECTED
+    for system, code, display in coded:
+        for row in condition_matches(system, code):
+            kind = row.kind
+            if suspected and kind in _CONFIRMED_ONLY:
+                continue
+            if state == "active" and kind in _RESOLVED_ONLY:
+                continue  # read as its current kinds instead (PSYCHOTIC, POSTPARTUM)
+            if state != "active" and not row.counts_when_resolved:
+                if state == "remission" and kind is FindingKind.DEPRESSION:
+                    kind = FindingKind.MDD_IN_REMISSION
+                elif state == "remission" and kind is _SUBSTANCE_USE:
+                    kind = _IN_REMISSION
+                else:
+                    continue
+            current = found.get(kind)
+            # Keep the first coding, unless a later one adds the severity the first lacks.
+            if current is None or (current.severity is None and row.severity is not None):
+                found[kind] = _finding(
+                    row, kind, system, code, display, onset, source, state, abated_on
+                )
+    if _SUBSTANCE_USE in found:
+        _substance_in_remission(found, text)
+    if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses
+        found.update(_text_findings(text, label, state, onset, source))
+    # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
+    # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
+    # aneurysm clipping 2015"); an implant stays in place whatever the status says.
+    for finding in tms_safety.findings(
+        concept,
+        applies_to="condition",
+        text=text,
+        label=label,
+        active=state == "active",
+        onset=onset,
+        source=source,
+        coded=coded,
+    ):
+        found.setdefault(finding.kind, finding)
+    written = _onset_written(resource) if onset is not None else None
+    if written is not None:
+        found = {k: replace(f, onset_written=written) for k, f in found.items()}
+    if suspected:
+        # Kept, but marked: a card must not call a differential diagnosis one on record
+        # (review 14 M1).
+        found = {k: replace(f, verification=verification) for k, f in found.items()}
+    return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
+
+
+def _substance_in_remission(found: dict[FindingKind, Finding], text: str) -> None:
+    """One Condition's substance-use finding, made SUBSTANCE_USE_IN_REMISSION when one of its
+    codes (F10.21 beside the F10 family row) or its text says so. In place: the remission reading
+    wins over the family code ("Alcohol dependence, uncomplicated" with text "in sustained
+    remission" is the clinician's current word)."""
+    if _IN_REMISSION not in found:
+        if not says_in_remission(text):
+            return
+        active = found[_SUBSTANCE_USE]
+        found[_IN_REMISSION] = Finding(
+            _IN_REMISSION, active.code, active.system, active.display, active.onset, active.source
+        )
+    del found[_SUBSTANCE_USE]
+
+
+# Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
+# disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
+# "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis, review
+# 9 finding 6; a revised one is recorded as refuted or entered-in-error, which drops it); the
+# others only while active.
+_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR, FindingKind.PSYCHOTIC_DISORDER})
+
+
+def _text_findings(
+    text: str, label: str, state: str, onset: date | None, source: SourceRef | None
+) -> dict[FindingKind, Finding]:
+    """Findings named only in the Condition's text (`text`: its concept_text; `label`: its
+    concept_label), by diagnosis_text.py, when no code matched."""
+    found: dict[FindingKind, Finding] = {}
+    for kind in text_kinds(text):
+        if state == "remission" and kind is _SUBSTANCE_USE:
+            # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
+            # the same status beside a code reads (condition_findings), not dropped.
+            kind = _IN_REMISSION
+        elif state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
+            continue
+        if kind is _SUBSTANCE_USE and says_in_remission(text):
+            # "Alcohol use disorder, severe, in sustained remission" typed in: not current use
+            # (review 7 finding 8), as the same words beside a code read.
+            kind = _IN_REMISSION
+        found[kind] = Finding(
+            kind=kind,
+            code="",
+            system="text",
+            display=label,
+            onset=onset,
+            source=source,
+        )
+    return found

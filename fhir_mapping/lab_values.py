@@ -1,0 +1,162 @@
+"""What a lab result or one of its components says: its number, unit and comparator (`_value`),
+and its flag (`_flag`): Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else
+the Observation's own referenceRange (when its unit is the value's), else the default interval of
+data/lab_ranges.csv when the unit is one the table knows; else no flag: a value in an unknown
+unit is never compared.
+
+A value sent as text is read by lab_text.py ("512 ms (prolonged)", an eGFR ">60" as a bound); a
+valueQuantity.comparator is kept ("> 450": a bound, never exactly 450), and one outside the R4
+value set leaves the value unread. The high end of the lab's own referenceRange is kept for ALT
+and AST (`range_high`, review 12 H10).
+
+Apart from labs.py (which result of which test, dated when, and what could not be read) because
+reading one value and judging it against a range is the same for a result and a component;
+labs.py re-exports `range_high`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.fhir_fields import JSON_OBJECT, number
+from fhir_mapping.lab_text import bound_from_text, value_from_text
+
+Resource = Mapping[str, Any]
+
+_LOW = frozenset({"L", "LL", "LU", "<"})
+_HIGH = frozenset({"H", "HH", "HU", ">"})
+
+
+def _compare(value: float, low: float | None, high: float | None) -> str | None:
+    if low is None and high is None:
+        return None
+    if low is not None and value < low:
+        return "low"
+    if high is not None and value > high:
+        return "high"
+    return "normal"
+
+
+def _interpretation_flag(resource: Resource) -> str | None:
+    """The flag of the first interpretation code this module knows (L/LL/LU/<, H/HH/HU/>, N).
+
+    The codings are walked in place (issue 14: every lab read has one), skipping what `codings`
+    skips (a coding that is not an object, a code that is not a non-empty string after
+    stripping); the system is not read, as no system decides the flag
+    (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading)."""
+    for concept in resource.get("interpretation") or ():
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        items = concept.get("coding")
+        if not isinstance(items, list):
+            continue
+        for coding in items:
+            if not isinstance(coding, JSON_OBJECT):
+                continue
+            code = coding.get("code")
+            if not isinstance(code, str):
+                continue
+            code = code.strip()
+            if code in _LOW:
+                return "low"
+            if code in _HIGH:
+                return "high"
+            if code == "N":
+                return "normal"
+    return None
+
+
+def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
+    unit = quantity.get("unit") or quantity.get("code")
+    return unit if isinstance(unit, str) and unit else None
+
+
+def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
+    for ref in resource.get("referenceRange") or ():
+        if not isinstance(ref, JSON_OBJECT):
+            continue
+        bounds: list[float | None] = []
+        for key in ("low", "high"):
+            quantity = ref.get(key)
+            bound = None
+            if isinstance(quantity, JSON_OBJECT):
+                bound_unit = _quantity_unit(quantity)
+                if (
+                    bound_unit is not None
+                    and unit is not None
+                    and bound_unit.lower() != unit.lower()
+                ):
+                    return None  # a range in another unit is not compared
+                bound = number(quantity.get("value"))
+            bounds.append(bound)
+        flag = _compare(value, bounds[0], bounds[1])
+        if flag is not None:
+            return flag
+    return None
+
+
+def range_high(resource: Resource, unit: str | None) -> float | None:
+    """The high end of the first referenceRange that has one, when its unit is the value's (or
+    either is not stated: a range is in the result's unit unless it says otherwise, as
+    `_range_flag` reads it); None otherwise. A range in another unit is not used."""
+    for ref in resource.get("referenceRange") or ():
+        if not isinstance(ref, JSON_OBJECT):
+            continue
+        quantity = ref.get("high")
+        if not isinstance(quantity, JSON_OBJECT):
+            continue
+        bound_unit = _quantity_unit(quantity)
+        if bound_unit is not None and unit is not None and bound_unit.lower() != unit.lower():
+            return None
+        bound = number(quantity.get("value"))
+        if bound is not None and bound > 0:
+            return bound
+    return None
+
+
+def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> str | None:
+    """The flag of a result or component: its interpretation, else its reference range, else the
+    table's default interval in a unit the table knows."""
+    flag = _interpretation_flag(part)
+    if flag is None and value is not None:
+        flag = _range_flag(part, value, unit)
+        if flag is None and unit is not None:
+            default = lab_ranges()[test]
+            if unit.lower() in default.units:
+                flag = _compare(value, default.low, default.high)
+    return flag
+
+
+# FHIR Quantity.comparator (R4 quantity-comparator value set): the value is a bound.
+_COMPARATORS = frozenset({"<", "<=", ">", ">="})
+_UPPER_BOUNDS = frozenset({"<", "<="})
+
+
+def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | None]:
+    """(number, unit, comparator) of a result or of a component (review 11 wave 4: one reader
+    for both, so a component QTc "> 450" stays a bound, never exactly 450): the valueQuantity
+    with its comparator; with none, a value of `test` sent as text (lab_text.py: "512 ms
+    (prolonged)"), else a bound sent as text (an eGFR ">60", Epic-style). A comparator outside
+    the R4 quantity-comparator value set leaves the number unread: read as exact, "~450" or an
+    R5 "ad" could put a value on either side of a line it does not state."""
+    quantity = part.get("valueQuantity")
+    if isinstance(quantity, JSON_OBJECT):
+        value = number(quantity.get("value"))
+        sign = quantity.get("comparator")
+        if value is None or sign is None:
+            return value, _quantity_unit(quantity), None
+        if sign not in _COMPARATORS:
+            return None, None, None
+        return value, _quantity_unit(quantity), sign
+    text = part.get("valueString")
+    if text is None:
+        return None, None, None
+    found = value_from_text(test, text)
+    if found is not None:
+        return found[0], found[1], None
+    bound = bound_from_text(test, text)
+    if bound is not None:
+        return bound[1], bound[2], bound[0]
+    return None, None, None

@@ -1,0 +1,205 @@
+"""Procedure and Device -> ProcedureRecord and Finding.
+
+- Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
+  also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
+  (procedure_codes.csv kind "delivery") DELIVERY.
+- Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
+  -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED.
+- Both pass the TMS safety screen (tms_safety.py, issue 11 item 6) as Conditions do.
+
+Apart from conditions.py because a procedure is a dated event with a kind of its own (the
+procedure history the TMS, ECT and esketamine courses are counted from), and a device is neither;
+context.py re-exports what its callers read from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from fhir_mapping import tms_safety
+from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    array,
+    codings,
+    concept_text,
+    parse_date,
+    source_ref,
+    string,
+)
+from fhir_mapping.record import Finding, FindingKind, ProcedureKind, ProcedureRecord
+
+Resource = Mapping[str, Any]
+
+_COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
+_PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
+
+
+# --- cheap pre-validation filters -------------------------------------------------------------
+#
+# Each reader below reads a resource's codings and text once and hands them on (issue 14): a
+# Condition was walked eight times, between its filter and its findings.
+
+
+def _procedure_kinds(coded: Sequence[tuple[str, str, str]], text: str) -> tuple[str, ...]:
+    """Kinds of a Procedure from its codings (`coded`), else from its text."""
+    row = any_code_in(coded, procedure_codes())
+    if row is not None:
+        return (row.kind,)
+    return term_kinds(text, "procedure")
+
+
+def wants_procedure(resource: Resource) -> bool:
+    concept = resource.get("code")
+    coded = codings(concept)
+    if any_code_in(coded, procedure_codes()) is not None:  # `_procedure_kinds` by its code
+        return True
+    text = concept_text(concept, coded)  # read only when no code was enough
+    return bool(term_kinds(text, "procedure")) or tms_safety.wanted(
+        concept, "procedure", text, coded
+    )
+
+
+def _device_text(resource: Resource) -> str:
+    parts = [concept_text(resource.get("type"))]
+    for name in array(resource.get("deviceName")):
+        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str):
+            parts.append(name["name"].lower())
+    return " ".join(parts)
+
+
+def _device_kinds(resource: Resource) -> tuple[str, ...]:
+    row = any_code_in(codings(resource.get("type")), device_codes())
+    if row is not None:
+        return (row.kind,)
+    return term_kinds(_device_text(resource), "device")
+
+
+def wants_device(resource: Resource) -> bool:
+    return bool(_device_kinds(resource)) or tms_safety.wanted(
+        resource.get("type"), "device", _device_text(resource)
+    )
+
+
+def _device_label(resource: Resource) -> str:
+    """What the chart calls the device: its type text or display, else its name."""
+    label = tms_safety.concept_label(resource.get("type"))
+    if label:
+        return label
+    for name in array(resource.get("deviceName")):
+        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str) and name["name"]:
+            return str(name["name"])
+    return ""
+
+
+# --- procedures and devices ------------------------------------------------------------------
+
+
+def _performed(resource: Resource) -> date | None:
+    when = parse_date(resource.get("performedDateTime"))
+    if when is None:
+        period = resource.get("performedPeriod")
+        if isinstance(period, JSON_OBJECT):
+            when = parse_date(period.get("start")) or parse_date(period.get("end"))
+    return when
+
+
+def _performed_end(resource: Resource, start: date | None) -> date | None:
+    """The end of a performedPeriod later than its start (ProcedureRecord.performed_end)."""
+    period = resource.get("performedPeriod")
+    if start is None or not isinstance(period, JSON_OBJECT):
+        return None
+    end = parse_date(period.get("end"))
+    return end if end is not None and end > start else None
+
+
+def _first_coding(concept: object) -> tuple[str, str, str]:
+    for coding in codings(concept):
+        return coding
+    return ("", "", "")
+
+
+def procedure_facts(
+    resource: Resource, *, as_of: date
+) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
+    """ProcedureRecords and findings (CPAP, implants) from one Procedure."""
+    if string(resource.get("status")) not in _COUNTED_PROCEDURE:
+        return (), ()
+    when = _performed(resource)
+    if when is not None and when > as_of:
+        return (), ()
+    source = source_ref(resource)
+    concept = resource.get("code")
+    coded = codings(concept)
+    text = concept_text(concept, coded)
+    system, code, display = coded[0] if coded else ("", "", "")
+    records: list[ProcedureRecord] = []
+    findings: list[Finding] = []
+    for kind in _procedure_kinds(coded, text):
+        if kind in _PROCEDURE_KINDS:
+            records.append(
+                ProcedureRecord(
+                    _PROCEDURE_KINDS[kind],
+                    code,
+                    system,
+                    when,
+                    source,
+                    performed_end=_performed_end(resource, when),
+                )
+            )
+        if kind == "cpap":
+            findings.append(
+                Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, when, source)
+            )
+        elif kind == "implanted-device":
+            findings.append(
+                Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
+            )
+        elif kind == "delivery":  # ends a pregnancy coded before it (review 11 finding 11c)
+            findings.append(Finding(FindingKind.DELIVERY, code, system, display, when, source))
+    screened = tms_safety.findings(
+        concept,
+        applies_to="procedure",
+        text=text,
+        active=True,
+        onset=when,
+        source=source,
+        coded=coded,
+    )
+    if screened:  # seldom: most procedures name nothing the TMS safety screen asks about
+        kinds = {f.kind for f in findings}
+        findings.extend(f for f in screened if f.kind not in kinds)
+    return tuple(records), tuple(findings)
+
+
+def device_findings(resource: Resource) -> tuple[Finding, ...]:
+    if resource.get("status") == "entered-in-error":
+        return ()
+    system, code, display = _first_coding(resource.get("type"))
+    source = source_ref(resource)
+    found: list[Finding] = []
+    for kind in _device_kinds(resource):
+        if kind == "cpap":
+            found.append(
+                Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, None, source)
+            )
+        elif kind == "implanted-device":
+            found.append(Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, None, source))
+    # Devices carry no implant date in R4 (manufactureDate is not one): the card says so.
+    kinds = {f.kind for f in found}
+    found.extend(
+        f
+        for f in tms_safety.findings(
+            resource.get("type"),
+            applies_to="device",
+            text=_device_text(resource),
+            label=_device_label(resource),
+            active=True,
+            onset=None,
+            source=source,
+        )
+        if f.kind not in kinds
+    )
+    return tuple(found)

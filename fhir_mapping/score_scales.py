@@ -1,0 +1,63 @@
+"""Which Observations are the rating scales scores.py reads: the rows of
+data/observation_codes.csv whose concept is a scale (PHQ-9 total, panel and item 9, PHQ-2,
+GAD-7, the other severity scales payers accept for TMS, the alcohol screens), found by an
+Observation's first coding in the table (`scale_row`), and build_record's cheap filter (`wants`).
+
+Apart from scores.py (which reads the scales' values and dates) because build.py asks it of every
+Observation before any is read; scores.py re-exports `wants`, `scale_row` and `is_scale`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.codes import ObservationCode, observation_code_rows
+from fhir_mapping.fhir_fields import codings
+
+Resource = Mapping[str, Any]
+
+_SCORE_CONCEPTS = frozenset(
+    {
+        "phq9-total",
+        "phq9-panel",
+        "phq9-item9",
+        "phq2-total",
+        "gad7-total",
+        # The other severity scales payers accept for TMS (issue 12): standalone totals only.
+        "hamd17-total",
+        "madrs-total",
+        "qids-sr16-total",
+        "bdi2-total",
+        # Alcohol screens (review 9 finding 8): read for the duloxetine rule only.
+        "auditc-total",
+        "auditc-panel",
+        "audit-total",
+    }
+)
+
+
+def _row(concept: object) -> ObservationCode | None:
+    rows = observation_code_rows()
+    for system, code, _ in codings(concept):
+        row = rows.get((system, code))
+        if row is not None:
+            return row
+    return None
+
+
+def is_scale(row: ObservationCode) -> bool:
+    """Whether a row of data/observation_codes.csv is one of the scales read here."""
+    return row.concept in _SCORE_CONCEPTS
+
+
+def scale_row(resource: Resource) -> ObservationCode | None:
+    """The row an Observation is read by (the first of its codings in data/observation_codes.csv),
+    when that row is a scale; else None."""
+    row = _row(resource.get("code"))
+    return row if row is not None and row.concept in _SCORE_CONCEPTS else None
+
+
+def wants(resource: Resource) -> bool:
+    """Cheap pre-validation filter: an Observation coded as one of the scales."""
+    return scale_row(resource) is not None

@@ -1,0 +1,85 @@
+"""What an augmenting agent is monitored with (data/augmentation_monitoring.csv): lithium and
+liothyronine (T3) with their target level or dose and monitoring, and the metabolic and movement
+monitoring of an antipsychotic adjunct, as the optimise card and the order checks word them.
+
+A table of its own, read beside the options beyond medication (pathway_option_table.py) but
+about the drugs the card proposes, not the steps after them; pathway_options.py re-exports what
+its callers read from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from services.pathway_option_table import _rows, unverified_mark
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    agent: str  # an ingredient, or "" for a drug-table group row
+    group: str  # "antipsychotic" for the class row (data/drug_class_groups.csv), else ""
+    target: str  # the target level or dose, e.g. "serum 0.5-0.8 mmol/L"
+    monitoring: str
+    source: str
+    status: str
+
+
+@cache
+def monitoring_rows() -> tuple[Monitoring, ...]:
+    return tuple(
+        Monitoring(
+            agent=r["agent"].lower(),
+            group=r["group"],
+            target=r["target"],
+            monitoring=r["monitoring"],
+            source=r["source"],
+            status=r["status"],
+        )
+        for r in _rows("augmentation_monitoring.csv")
+    )
+
+
+@cache
+def _by_agent() -> dict[str, Monitoring]:
+    """Agent -> its first monitoring row: the cards ask for each adjunct they name."""
+    found: dict[str, Monitoring] = {}
+    for m in monitoring_rows():
+        if m.agent:
+            found.setdefault(m.agent, m)
+    return found
+
+
+def monitoring_for(agent: str) -> Monitoring | None:
+    return _by_agent().get(agent.lower())
+
+
+def group_monitoring(group: str) -> Monitoring | None:
+    return next((m for m in monitoring_rows() if m.group == group), None)
+
+
+def second_line_target(agent: str) -> str | None:
+    """ "lithium (serum 0.5-0.8 mmol/L)" for an adjunct with a monitoring row, else None."""
+    row = monitoring_for(agent)
+    if row is None or not row.target:
+        return None
+    return f"{agent} ({row.target})"
+
+
+def adjunct_line(agent: str, dose: str) -> str:
+    """An adjunct with its target level or dose and its monitoring when the monitoring table has
+    it ("lithium (serum 0.5-0.8 mmol/L; monitor level, electrolytes, ...)"), else its range."""
+    row = monitoring_for(agent)
+    if row is None:
+        return f"{agent} {dose}".strip()
+    return f"{agent} ({row.target}; monitor {row.monitoring}){unverified_mark(row.status)}"
+
+
+@cache
+def antipsychotic_monitoring() -> str:
+    """ "monitor weight, blood pressure, ...": for an antipsychotic adjunct (data only, so read
+    once)."""
+    row = group_monitoring("antipsychotic")
+    if row is None:
+        return ""
+    return f"monitor {row.monitoring}{unverified_mark(row.status)}"
