@@ -100,7 +100,7 @@ def is_antipsychotic(drug_class: str) -> bool:
 class CodeSet:
     """Codes that narrow a condition row to part of its finding kind (data/finding_code_sets.csv):
     duloxetine's label speaks of alcohol use, while the substance-use kind holds every substance.
-    Findings keep the chart's own coding (fhir_mapping/context.py), so the set is matched on it,
+    Findings keep the chart's own coding (fhir_mapping/conditions.py), so the set is matched on it,
     ICD-10-CM codes without the dot as clinical_codes.py compares them."""
 
     name: str

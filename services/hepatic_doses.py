@@ -126,7 +126,7 @@ class Liver:
 
 
 # condition_codes.csv severity of the liver rows whose code means hepatic impairment is likely
-# (fhir_mapping/context.py keeps it only while the condition is active).
+# (fhir_mapping/conditions.py keeps it only while the condition is active).
 IMPAIRMENT = "impairment"
 
 

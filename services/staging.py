@@ -171,7 +171,7 @@ def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
 
 def _condition_key(finding: Finding) -> tuple[SourceRef | None, str, str]:
     """One Condition's coding: the psychotic and psychotic-disorder findings one Condition gives
-    share it (fhir_mapping/context.py reads both kinds from the same coding or text)."""
+    share it (fhir_mapping/conditions.py reads both kinds from the same coding or text)."""
     return finding.source, finding.system, finding.code
 
 

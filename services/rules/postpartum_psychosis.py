@@ -38,7 +38,7 @@ psychosis (`pregnant_now`: recheck 2 finding 4, chart P4, 20 weeks), the card do
 after this birth being the time of highest risk (data/acute_risk.csv postpartum-psychosis-pregnant).
 
 A puerperal psychosis recorded as resolved or inactive, or abated (PUERPERAL_PSYCHOSIS_HISTORY:
-fhir_mapping/context.py reads it so, never as psychotic features or a postpartum onset) is the
+fhir_mapping/conditions.py reads it so, never as psychotic features or a postpartum onset) is the
 same history (`history`): the same warning and the same screen, whatever its date (a resolved
 entry is never current, so never the emergency), without "update the problem list" (it is
 updated) and without holding TMS back (the TMS gate reads only an entry still active).
@@ -343,7 +343,7 @@ def history_sections(ctx: RuleContext, past: tuple[Finding, ...]) -> list[str]:
             "same-day psychiatric assessment."
         )
     if len(active) < len(past):
-        # Recorded as resolved (context.py reads it as history only): no current psychosis is
+        # Recorded as resolved (conditions.py reads it as history only): no current psychosis is
         # read from it, but what it marks (data/acute_risk.csv postpartum-psychosis-history)
         # does not resolve with it, so the screen below still stands.
         said.append(

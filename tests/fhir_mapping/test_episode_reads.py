@@ -8,7 +8,7 @@
   no stated end. Before, the end was read, and the episode then started on the partial onset's
   last day.
 - The abatement is context.py's reader; a stated end also needs an ended clinicalStatus, so each
-  one read is a Condition context.py reads as no longer active (an abatement date beside an
+  one read is a Condition conditions.py reads as no longer active (an abatement date beside an
   active status, FHIR con-4's contradiction, is no episode break: the trials stay).
 
 Charts are Epic-shaped (tests/fhir_mapping/test_episode_boundaries.py's orders with monthly
@@ -178,7 +178,7 @@ def test_a_stated_end_needs_an_ended_status_and_is_one_context_reads_as_ended(
     first = resolved(status)
     record = chart(first, new_diagnosis(date(2025, 3, 10)))
     assert record.episode_start == (date(2025, 3, 10) if stated_end else FIRST_DAY)
-    # context.py reads an abatement date on or before as-of as no longer active, whatever the
+    # conditions.py reads an abatement date on or before as-of as no longer active, whatever the
     # status says: every stated end is a Condition with no active depression finding.
     kinds = {f.kind for f in condition_findings(first, as_of=AS_OF)}
     assert FindingKind.DEPRESSION not in kinds
