@@ -8,7 +8,9 @@ Four tables in services/data, each row with its source and status (services/data
   sertraline, citalopram, escitalopram; NICE NG134, FDA), the ones never proposed (venlafaxine,
   paroxetine, tricyclics) and the suicidality boxed warning under 25 (FDA); for the agents the
   FDA label approves for depression from an age (fluoxetine 8, escitalopram 12), what the label
-  says below it (`under_min_age`), said at a younger patient's order.
+  says below it (`under_min_age`), said at a younger patient's order; the same for the agents a
+  guideline makes no choice below an age (sertraline and citalopram under 12, NICE NG134:
+  `min_age_basis` "guideline", review 14 W2), citing the guideline, never a label.
 - condition_drug_rules.csv: what a finding on record rules out (paroxetine in pregnancy, bupropion
   with psychotic features, duloxetine with active alcohol use), makes text-only (antipsychotics in
   pregnancy) or names with a caveat of its own (esketamine and lithium in pregnancy), or with an
@@ -204,6 +206,18 @@ class DrugRule:
     # younger patient's order names the agent (review 14 W4). "" on every other row.
     under_min_age: str = ""
     under_min_age_cite: str = ""
+    # Who sets `min_age`: "label" (an FDA approval from that age: fluoxetine, escitalopram) or
+    # "guideline" (NICE NG134 makes sertraline and citalopram no choice under 12; no label
+    # approves them for pediatric depression at all). Only "label" rows are named as
+    # "FDA-approved at <age>" (`labelled_at`). "" on every other row.
+    min_age_basis: str = ""
+
+    def under_min_age_short(self) -> str:
+        """The few words a short summary says below `min_age`: "not established for depression
+        under 12" (a label's words) or "not a choice for depression under 12" (a guideline's)."""
+        if self.min_age_basis == "guideline":
+            return f"not a choice for depression under {self.min_age}"
+        return f"not established for depression under {self.min_age}"
 
     def matching(self, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
         """The findings of this row's kind, among `found`, that the row applies to."""
@@ -245,14 +259,15 @@ def age_rules() -> tuple[DrugRule, ...]:
             below_age=_age(row["below_age"]),
             under_min_age=row["under_min_age"].strip(),
             under_min_age_cite=row["under_min_age_cite"].strip(),
+            min_age_basis=row["min_age_basis"].strip(),
         )
         for row in _rows("age_restricted_antidepressants.csv")
     )
 
 
 def under_min_age(age: int | None, ingredient: str) -> DrugRule | None:
-    """The age row whose labelled lower age this patient is below, for this agent (escitalopram
-    at 11: approved for depression from 12), or None (age unknown, no such row, or old enough).
+    """The age row whose lower age this patient is below, for this agent (escitalopram at 11:
+    approved for depression from 12; sertraline at 11: NICE NG134's second line from 12), or None (age unknown, no such row, or old enough).
     rules_for_age leaves such a row out below its `min_age`, so the agent is never proposed; a
     clinician's own order of it is what this answers for (review 14 W4)."""
     if age is None:
@@ -270,8 +285,13 @@ def under_min_age(age: int | None, ingredient: str) -> DrugRule | None:
 
 def labelled_at(age: int | None) -> tuple[DrugRule, ...]:
     """The agents the FDA label approves for depression at this age (the rows with a labelled
-    lower age that it reaches: fluoxetine from 8, escitalopram from 12), in the table's order."""
-    return tuple(r for r in rules_for_age(age) if r.under_min_age and r.ingredient is not None)
+    lower age that it reaches: fluoxetine from 8, escitalopram from 12), in the table's order.
+    A guideline's lower age (sertraline from 12) is no FDA approval: left out."""
+    return tuple(
+        r
+        for r in rules_for_age(age)
+        if r.under_min_age and r.min_age_basis == "label" and r.ingredient is not None
+    )
 
 
 def rules_for_age(age: int | None) -> tuple[DrugRule, ...]:

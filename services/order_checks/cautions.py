@@ -155,8 +155,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
-    # Below the age the label approves the drug from (escitalopram at 11: review 14 W4): the age
-    # list never proposes it there, and a clinician's own order of it is told so, with the agents
+    # Below the age the label approves the drug from (escitalopram at 11: review 14 W4), or a
+    # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never
+    # proposes it there, and a clinician's own order of it is told so, with the agents
     # labelled at this age. A warning, not a bar: "not established" is no contraindication.
     young = _under_min_age_line(ctx, draft)
     if young is not None:
@@ -238,8 +239,10 @@ def _old_mi_line(
 def _under_min_age_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
     """An agent drafted below the age its label approves it for depression from (data/
     age_restricted_antidepressants.csv `under_min_age`: escitalopram under 12, fluoxetine under
-    8): the label's words with the age and cite, and the agents labelled at this age (fluoxetine
-    at 11), or that none of the list is; (summary, detail line, cite). None otherwise."""
+    8), or below the age a guideline makes it a choice from (sertraline and citalopram under 12,
+    NICE NG134: review 14 W2), with its own cite: the label's or guideline's words with the age
+    and cite, and the agents labelled at this age (fluoxetine at 11), or that none of the list
+    is; (summary, detail line, cite). None otherwise."""
     years = populations.age(ctx)
     rule = drug_rules.under_min_age(years, draft.ingredient)
     if rule is None:
@@ -266,10 +269,9 @@ def _under_min_age_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, 
     return (
         cards.fit_summary(
             f"{name}: {rule.under_min_age} (age {years}; {cite}); {short}",
-            f"{name}: not established for depression under {rule.min_age} (age {years}; "
-            f"{cite}); {short}",
+            f"{name}: {rule.under_min_age_short()} (age {years}; {cite}); {short}",
             f"{name}: {rule.under_min_age} (age {years}; {cite})",
-            f"{name}: not established under {rule.min_age} ({cite})",
+            f"{name}: {rule.under_min_age_short()} ({cite})",
         ),
         f"- {rule.under_min_age} (age {years}; {cite}).{then}",
         cite,

@@ -11,7 +11,9 @@ the order and that the service used to fetch and ignore.
   line (lithium-high 1.0 mmol/L, lithium-high-older 0.8 from 65) or above the target with a
   level-raising drug started since the level; critical at or above lithium-toxic (1.5 mmol/L),
   as that card is: a raise on a level of greater toxicity risk harms at once; between the target
-  and the upper line, an information card (check toxicity, repeat the level); otherwise, a
+  and the upper line, a warning at an order that raises a running dose (review 14 W1: the level
+  rises with the dose; a dose that cannot be compared counts as a raise) and an information card
+  at a start (check toxicity, repeat the level); otherwise, a
   baseline test (CANMAT 2023 para
   164, data/augmentation_monitoring.csv `baseline_tests`: sodium, calcium, creatinine or eGFR,
   TSH, and the level for a raise) not on record within lab_recent_days: the baseline card names
@@ -110,6 +112,22 @@ def _raises_lithium(ctx: RuleContext, draft: DraftOrder) -> bool:
     new = draft.mg_per_day_upper
     now = running[0].current_mg_per_day_upper
     return new is None or now is None or new > now
+
+
+def _raise_of_running(
+    ctx: RuleContext, draft: DraftOrder
+) -> tuple[float | None, float | None] | None:
+    """(running, drafted) mg/day when the order raises a running lithium course, else None (a
+    start, the same dose, a lower one). A dose that cannot be compared beside a running course
+    (None on its side) reads as a raise: the safer reading, as `_raises_lithium`."""
+    running = [t for t in ctx.facts.augmentations if t.ongoing and t.ingredient == "lithium"]
+    if not running:
+        return None
+    new = draft.mg_per_day_upper
+    now = running[0].current_mg_per_day_upper
+    if new is not None and now is not None and new <= now:
+        return None
+    return (now, new)
 
 
 def _lithium_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck | None]:
@@ -234,10 +252,13 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             ),
             f"{said}{over}{raised} {_renal(ctx)}",
         )
-    # Above the target, within the patient's usual upper line (0.9 mmol/L under 65): the
-    # chart-open card is silent there (a stable responder's level; hold or reduce risks
-    # relapse), so the order says it as information, not a warning.
     line = lines.line
+    dose_raise = _raise_of_running(ctx, draft)
+    if dose_raise is not None:
+        return _raise_above_target(ctx, draft, rule, lines, level, said, dose_raise)
+    # Above the target, within the patient's usual upper line (0.9 mmol/L under 65), at a start
+    # (a restart soon after the level): the chart-open card is silent there (a stable
+    # responder's level; hold or reduce risks relapse), so the order says it as information.
     within = (
         f" It is within {line.high:.1f} {line.unit}, {line.says} ({line.cite}): information, "
         "not a warning."
@@ -254,6 +275,50 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         ),
         f"{said}{within} {_renal(ctx)}",
         indicator=Indicator.INFO,
+    )
+
+
+def _raise_above_target(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    rule: LabRule,
+    lines: lithium_level.LevelLines,
+    level: str,
+    said: str,
+    raised: tuple[float | None, float | None],
+) -> OrderCheck:
+    """A raise of a running lithium dose with the last level above the augmentation target but
+    within the patient's upper line (0.85 mmol/L on 900 mg/day, 1200 drafted: review 14 W1): a
+    warning, as data/lab_safety.csv lithium-target says of a lithium order above the target.
+    Information here told the prescriber to repeat the level "before raising the dose" on the
+    very order that raises it: the level rises with the dose, so a level already above the
+    target may pass the upper line once the raise reaches steady state. Holding a stable dose
+    risks relapse (recheck 13 n01/n03); raising it on a level above target risks toxicity, so
+    the raise, not the level on its own, is what the warning is about."""
+    now, new = raised
+    change = (
+        f"from {cards.fmt_mg(now)} to {cards.fmt_mg(new)} mg/day"
+        if now is not None and new is not None
+        else "(a daily dose that could not be compared with the running one)"
+    )
+    to = f" to {cards.fmt_mg(new)} mg/day" if new is not None else ""
+    line = lines.line
+    within = (
+        f" It is within {line.high:.1f} {line.unit}, {line.says} ({line.cite}), but the level "
+        "rises with the dose, so after this raise it may not be."
+        if line is not None and line.high is not None
+        else ""
+    )
+    return OrderCheck(
+        LITHIUM,
+        draft,
+        cards.fit_summary(
+            f"Lithium raised{to}, last level {level} above the {rule.bounds()} target: "
+            "repeat the level before raising",
+            f"Lithium raised{to}, last level {level} above target: repeat level before raising",
+            f"Lithium raised, last level {level} above target: repeat level first",
+        ),
+        f"{said} This order raises the running dose {change}.{within} {_renal(ctx)}",
     )
 
 

@@ -22,7 +22,9 @@ labelled renal bands (data/renal_doses.csv, services/renal_doses.py).
   band of the drug falls back to the no-eGFR line below (renal_doses.CkdStage);
 - at policy.older_adult_age or more, no eGFR on record (or none whose value can be read, or lab
   results that could not all be obtained) for a drug with a renal row: information, never silence
-  (kidney function falls with age and is the reason the labels' bands exist).
+  (kidney function falls with age and is the reason the labels' bands exist), naming every band
+  of the table for the drug (`label_bands`: lithium "not recommended below 30, caution below 90",
+  never the edge of the bands that make a card; review 14 k04).
 
 Several drafts of one drug are judged as one daily dose, on the first of them (order_doses).
 Several drugs drafted together make ONE card whose summary names every one of them with what its
@@ -277,6 +279,59 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
     return _Said(draft, check, egfr.with_(), verdict, dose)
 
 
+def _band_words(row: RenalRow) -> str:
+    """A band's action in the few words a summary says: the row's own for "avoid" ("not
+    recommended"), its maximum for "max"."""
+    if row.action == "avoid":
+        return row.short
+    if row.action == "max" and row.max_mg is not None:
+        return f"at most {cards.fmt_mg(row.max_mg)} mg/day"
+    return "reduce the dose" if row.action == "reduce" else "caution"
+
+
+def _band_range(egfr_from: float, egfr_below: float) -> str:
+    """ "below 30", "30-59" (the table's bands: from inclusive, below exclusive)."""
+    if egfr_from <= 0:
+        return f"below {cards.fmt_mg(egfr_below)}"
+    return f"{cards.fmt_mg(egfr_from)}-{cards.fmt_mg(egfr_below - 1)}"
+
+
+def label_bands(ingredient: str) -> tuple[str, str]:
+    """What data/renal_doses.csv says of the drug's label, every band of it (the mild ones too),
+    as (summary words, detail sentence): "label: not recommended below 30, caution below 90
+    mL/min" and "The lithium label (lithium label 2 and 8.6) in renal impairment: below 30
+    mL/min, not recommended; 30-89 mL/min, start lower, titrate slowly, check levels often."
+
+    The table is the one source: the no-eGFR card said lithium's label "limits it below 60"
+    (review 14 k04), the edge of the bands that make an order card, while the table reads the
+    label as caution from 90 and not recommended below 30. The summary names the lowest band
+    and the highest (where the label starts to say anything), once when their words agree."""
+    bands = sorted(
+        (r for r in renal_doses.rows() if r.ingredient == ingredient), key=lambda r: r.egfr_from
+    )
+    if not bands:
+        return "", ""
+    lowest, top = bands[0], bands[-1]
+    parts = [f"{_band_words(lowest)} below {cards.fmt_mg(lowest.egfr_below)}"]
+    if _band_words(top) != _band_words(lowest):
+        parts.append(f"{_band_words(top)} below {cards.fmt_mg(top.egfr_below)}")
+    elif top is not lowest:
+        parts = [f"{_band_words(top)} below {cards.fmt_mg(top.egfr_below)}"]
+    # Adjacent bands with the same words are said once ("30-89 mL/min").
+    merged: list[tuple[float, float, str]] = []
+    for row in bands:
+        if merged and merged[-1][2] == row.short and merged[-1][1] == row.egfr_from:
+            merged[-1] = (merged[-1][0], row.egfr_below, row.short)
+        else:
+            merged.append((row.egfr_from, row.egfr_below, row.short))
+    spans = "; ".join(f"{_band_range(a, b)} mL/min, {short}" for a, b, short in merged)
+    cites = "; ".join(dict.fromkeys(r.cite for r in bands))
+    return (
+        f"label: {', '.join(parts)} mL/min",
+        f"The {ingredient} label ({cites}) in renal impairment: {spans}.",
+    )
+
+
 def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     """No eGFR that can be compared, at policy.older_adult_age or more: say so (information).
     A creatinine on record is named in the summary with its date, with "estimate CrCl": the
@@ -287,7 +342,7 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
         return None
     name = draft.ingredient.capitalize()
     dose = _dose(draft)
-    below = cards.fmt_mg(renal_doses.top_band(draft.ingredient))
+    bands, spans = label_bands(draft.ingredient)
     creatinine = lab_safety.latest(ctx.record, "creatinine")
     known = (
         f" The latest creatinine is {lab_safety.text(creatinine)}: estimate the creatinine "
@@ -310,15 +365,14 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
         RENAL,
         draft,
         cards.fit_summary(
-            f"{name}{dose} at {age}: {short}; its label limits it below {below} mL/min",
-            f"{name}{dose} at {age}: {short}; label limits it below {below}",
+            f"{name}{dose} at {age}: {short}; {bands}",
+            f"{name} at {age}: {short}; {bands}",
             f"{name} at {age}: {short}",
         ),
-        f"At {age}, {what}. The {draft.ingredient} label limits it in renal impairment (below "
-        f"{below} mL/min); check kidney function before dosing.{known}",
+        f"At {age}, {what}. {spans} Check kidney function before dosing.{known}",
         indicator=Indicator.INFO,
     )
-    return _Said(draft, check, f"at {age}: {short}", f"limited below {below} mL/min", dose)
+    return _Said(draft, check, f"at {age}: {short}", bands, dose)
 
 
 def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> _Said | None:
@@ -330,16 +384,19 @@ def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> _Said |
     name = draft.ingredient.capitalize()
     dose = _dose(draft)
     below = cards.fmt_mg(renal_doses.top_band(draft.ingredient))
+    bands, spans = label_bands(draft.ingredient)
     check = OrderCheck(
         RENAL,
         draft,
         cards.fit_summary(
-            f"{name}{dose} at {age}: last {egfr.short()}; its label limits it below {below} mL/min",
+            f"{name}{dose} at {age}: last {egfr.short()}; {bands}",
+            f"{name} at {age}: last {egfr.short()}; {bands}",
             f"{name} at {age}: last {egfr.short()}",
         ),
-        f"The latest {egfr.text(ctx.policy)} is above the bands where the {draft.ingredient} "
-        f"label limits it (below {below} mL/min), but it is not current: at {age}, repeat it "
-        f"before dosing.{egfr.later()}",
+        # "At or above {below}": the bands that make an order card (a mild band, lithium's
+        # 60-89, does not: review 11 recheck finding 7); the table's every band is named.
+        f"The latest {egfr.text(ctx.policy)} is at or above {below} mL/min, but it is not "
+        f"current: at {age}, repeat it before dosing. {spans}{egfr.later()}",
         indicator=Indicator.INFO,
     )
-    return _Said(draft, check, egfr.with_(), f"limited below {below} mL/min, repeat the eGFR", dose)
+    return _Said(draft, check, egfr.with_(), f"{bands}; repeat the eGFR", dose)

@@ -265,14 +265,16 @@ def _at_order(record: PatientRecord) -> dict[str, Recommendation]:
     return {r.topic: r for r in order_hook(record, Policy(), hook="order-select")}
 
 
-def test_lithium_09_at_40_is_information_at_the_order_and_no_chart_card() -> None:
-    # Before: a warning ("above the 0.5-0.8 mmol/L target") while the chart card said nothing.
+def test_lithium_09_at_40_raised_is_a_warning_at_the_order_and_no_chart_card() -> None:
+    # The chart card says nothing at 0.9 under 65; the order raises 900 to 1200 mg/day on a
+    # level above the target, a warning (review 14 W1; a start there is information:
+    # tests/services/test_j1_audit.py).
     record = _lithium_chart(FORTY, 0.9)
     card = _at_order(record)[LITHIUM_ORDER]
-    assert card.indicator is Indicator.INFO
+    assert card.indicator is Indicator.WARNING
     assert card.summary == (
-        "Lithium 1200 mg/day ordered: last level 0.9 mmol/L on 2025-05-20, above the "
-        "0.5-0.8 mmol/L target, within the usual range"
+        "Lithium raised to 1200 mg/day, last level 0.9 mmol/L on 2025-05-20 above the 0.5-0.8 "
+        "mmol/L target: repeat the level before raising"
     )
     assert "It is within 1.0 mmol/L" in card.detail
     assert LITHIUM_CARD not in _chart_cards(record)

@@ -189,7 +189,8 @@ def test_an_earlier_level_below_the_toxic_line_is_no_history() -> None:
 
 
 def test_the_level_card_of_the_new_course_carries_the_history_and_stays_a_warning() -> None:
-    # 0.9 on the new course: above the target, within the usual range (information on its own).
+    # 0.9 on the new course: above the target, within the usual range (a warning on its own
+    # too: the order raises 600 to 900 mg/day, review 14 W1).
     record = _chart(
         *_first_course(),
         _restarted(),
@@ -197,7 +198,7 @@ def test_the_level_card_of_the_new_course_carries_the_history_and_stays_a_warnin
         drafts=(_draft(LITHIUM_300, 3),),
     )
     card = _at_order(record)[ORDER_LEVEL]
-    assert card.summary.startswith("Lithium 900 mg/day ordered: last level 0.9 mmol/L")
+    assert card.summary.startswith("Lithium raised to 900 mg/day, last level 0.9 mmol/L")
     assert card.indicator is Indicator.WARNING
     assert f"**Toxicity history:** {HISTORY}." in card.detail
 

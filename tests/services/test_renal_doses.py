@@ -235,7 +235,7 @@ def test_no_egfr_on_record_at_80_is_said_as_information() -> None:
     card = at_order(chart(drafts=(drafted(DULOXETINE_60),)))[RENAL]
     assert card.indicator is Indicator.INFO
     assert card.summary == (
-        "Duloxetine 60 mg/day at 80: no eGFR on record; its label limits it below 30 mL/min"
+        "Duloxetine 60 mg/day at 80: no eGFR on record; label: avoid below 30 mL/min"
     )
 
 

@@ -121,8 +121,8 @@ def test_an_old_mild_egfr_at_80_is_named_old_against_the_bands_that_card() -> No
     card = at_order(record)[RENAL]
     assert card.indicator is Indicator.INFO
     assert card.summary == (
-        "Lithium 600 mg/day at 80: last eGFR 75 on 2023-03-01, old; its label limits it below "
-        "60 mL/min"
+        "Lithium 600 mg/day at 80: last eGFR 75 on 2023-03-01, old; label: not recommended below "
+        "30, caution below 90 mL/min"
     )
 
 
