@@ -30,6 +30,13 @@
   (a patient's word never overrides refill data that contradict it). Any documented
   non-compliance during the trial counts, even if a later one says "complies": the safer reading
   is not to claim an adequate trial the record says was not taken as prescribed.
+- Holds (review 14 audit W4, chart o02): a supply gap that falls inside a documented hold (an
+  order of the drug now on hold, written before the supply ran out, up to the record that took
+  the drug up again: trial_record._hold_windows) is a hold, not missed doses: it goes to
+  `Adherence.held_gaps`, not `supply_gaps`, and its days leave the PDC's denominator (neither
+  covered nor missed, as a PDC leaves out days in hospital). It is still no time on the drug.
+  A stretch longer than the refill-gap threshold stays a refill gap whatever its reason: a
+  treatment break of over 14 weeks splits a course (Fabbri 2021), held or not.
 """
 
 from __future__ import annotations
@@ -251,10 +258,15 @@ _SUPPLY_ESTIMATED = attrgetter("supply_estimated")
 
 
 def dispense_adherence(
-    events: Iterable[MedicationEvent], *, window_end: date, policy: MappingPolicy
+    events: Iterable[MedicationEvent],
+    *,
+    window_end: date,
+    policy: MappingPolicy,
+    holds: Sequence[tuple[date, date]] = (),
 ) -> Adherence:
     """PDC, refill gaps and supply gaps of the dispenses among `events`, up to `window_end`
-    (exclusive)."""
+    (exclusive). `holds`: (from, until) days a documented hold may span (module docstring); a
+    supply gap inside one is a held gap."""
     dispenses = [e for e in events if e.kind is _DISPENSE]
     starts = [e.start for e in dispenses]
     # Order of hand-over (same day: the larger supply first). A trial's dispenses usually come in
@@ -281,6 +293,10 @@ def dispense_adherence(
     supply_end = first.toordinal()  # first day without supply on hand
     gaps: list[RefillGap] = []
     lapses: list[RefillGap] = []
+    on_hold: list[RefillGap] = []  # supply gaps inside a documented hold
+    held_days = 0
+    # Day numbers, as the loop's: asked only of a course with a held order (most have none).
+    hold_days = [(a.toordinal(), b.toordinal()) for a, b in holds]
     # Dispenses handed over on one day (two strengths of one drug: sertraline 100 mg + 50 mg for
     # 150 mg, review 6 finding 2) cover the SAME days, side by side: the day's longest supply
     # counts once. Carrying one after the other would double the days covered and read half the
@@ -309,7 +325,12 @@ def dispense_adherence(
             if start - supply_end > gap_days:
                 gaps.append(RefillGap(date.fromordinal(supply_end), event.start))
             if start - supply_end >= lapse_days:
-                lapses.append(RefillGap(date.fromordinal(supply_end), event.start))
+                lapse = RefillGap(date.fromordinal(supply_end), event.start)
+                if start - supply_end <= gap_days and _inside(supply_end, start, hold_days):
+                    on_hold.append(lapse)
+                    held_days += start - supply_end
+                else:
+                    lapses.append(lapse)
             begin = start if start > supply_end else supply_end
             day_begin = begin
             end = begin + length
@@ -324,8 +345,13 @@ def dispense_adherence(
     if window - supply_end > gap_days:
         gaps.append(RefillGap(date.fromordinal(supply_end), window_end))
     if window - supply_end >= lapse_days:
-        lapses.append(RefillGap(date.fromordinal(supply_end), window_end))
-    pdc = round(covered / (window - first_day), 4)
+        lapse = RefillGap(date.fromordinal(supply_end), window_end)
+        if window - supply_end <= gap_days and _inside(supply_end, window, hold_days):
+            on_hold.append(lapse)
+            held_days += window - supply_end
+        else:
+            lapses.append(lapse)
+    pdc = round(covered / (window - first_day - held_days), 4)
     ok = pdc >= policy.pdc_threshold and not gaps
     if ok:
         # No refill to judge (module docstring): the first fill is named instead of a PDC that
@@ -336,6 +362,7 @@ def dispense_adherence(
                 status=_UNVERIFIED,
                 refill_gaps=tuple(gaps),
                 supply_gaps=tuple(lapses),
+                held_gaps=tuple(on_hold),
                 fills=len(dispenses),
                 estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
                 first_fill=Fill(first, first_days),
@@ -345,11 +372,18 @@ def dispense_adherence(
         pdc=pdc,
         refill_gaps=tuple(gaps),
         supply_gaps=tuple(lapses),
+        held_gaps=tuple(on_hold),
         fills=len(dispenses),
         # Days of some fills estimated from quantity and the order's dose (review 6 finding 9):
         # the cards and packet say so beside the PDC.
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
     )
+
+
+def _inside(first: int, end: int, holds: Sequence[tuple[int, int]]) -> bool:
+    """True when the days `first` to `end` (day numbers, end exclusive) lie inside one of
+    `holds` (day numbers: from, until)."""
+    return any(start <= first and end <= until for start, until in holds)
 
 
 def _first_fill(

@@ -133,6 +133,12 @@ class Trial:
     # out of supply and stopped is scored up to that many days after its end (score_windows.py),
     # and a hold is no different for the days before it. None: the hold date itself.
     held_scored_until: date | None = None
+    # The date of an order of the drug on hold that is newer than every record taking the drug
+    # (an active renewal, a statement), while the course is not on hold (`on_hold` None: a
+    # running order's fills take it up): review 14 audit W4, chart o02, where a 2025-05-31 order
+    # on hold beside an active order filled on 2025-06-01 was named on no card. Whether the drug
+    # is being held again is the prescriber's to confirm; the course is counted as running.
+    newer_order_on_hold: date | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -152,6 +158,10 @@ class Trial:
             return None
         day = on_treatment.date
         for gap in self.adherence.supply_gaps:
+            if gap.start <= day < gap.end:
+                return gap
+        # A score taken while the drug was held says nothing of it either (review 14 audit W4).
+        for gap in self.adherence.held_gaps:
             if gap.start <= day < gap.end:
                 return gap
         return None
@@ -290,7 +300,9 @@ class Trial:
             not self.segments or on_treatment.date >= self.segments[-1].end
         ):
             return False  # scored after the time the record confirms (review 6 finding 11)
-        if self.adherence.supply_gaps and self.outcome_gap is not None:
+        if (
+            self.adherence.supply_gaps or self.adherence.held_gaps
+        ) and self.outcome_gap is not None:
             # Scored with no drug on hand (review 6 finding 1): a relapse off the drug, or a score
             # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
             # safer reading for a TMS referral and a payer packet.

@@ -156,6 +156,10 @@ class Adherence:
     # taken in one does not decide a failure. They do not change `status` (PDC and
     # `refill_gaps` do).
     supply_gaps: tuple[RefillGap, ...] = ()
+    # Supply gaps inside a documented hold (an order of the drug now on hold, up to the record
+    # that took it up again: adherence.py; review 14 audit W4): not missed doses (left out of
+    # the PDC, no gap card), still no time on the drug. Never also in `supply_gaps`.
+    held_gaps: tuple[RefillGap, ...] = ()
     # The trial's dispenses on record (review 6 finding 9): fills without daysSupply are still
     # fills, so "no dispensing data" is never said when this is above 0.
     fills: int = 0

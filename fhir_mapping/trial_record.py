@@ -105,7 +105,9 @@ def _trial(
         # the hold (the last supply, when the record gives no hold date), never over it.
         window_end = on_hold
     adherence = with_reported(
-        dispense_adherence(dispenses, window_end=window_end, policy=policy)
+        dispense_adherence(
+            dispenses, window_end=window_end, policy=policy, holds=_hold_windows(spans)
+        )
         if dispenses
         else UNVERIFIED,
         events,
@@ -113,10 +115,11 @@ def _trial(
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
     coverage = _coverage(spans, end)
-    if adherence.supply_gaps:
+    if adherence.supply_gaps or adherence.held_gaps:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
-        # on the drug, even where an open order (rule 2c) or a statement spans it.
-        coverage = _without(coverage, adherence.supply_gaps)
+        # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held
+        # one (review 14 audit W4), though it is no missed dose.
+        coverage = _without(coverage, adherence.supply_gaps + adherence.held_gaps)
     timeline = _timeline(events)
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
@@ -284,6 +287,7 @@ def _trial(
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
+        newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
     )
 
 
@@ -404,6 +408,52 @@ def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
     if order:
         day = max(supplied) if supplied else latest.start
     return (day if day < as_of else as_of), bool(supplied)
+
+
+def _held(span: _Span) -> bool:
+    """An order or statement on hold (rule 2c: covered up to a day, not a stale listing)."""
+    return span.covered_until is not None and span.listed is None
+
+
+def _takes_up(span: _Span) -> bool:
+    """An order or statement of the drug neither on hold nor a stale listing: the record of a
+    prescriber running the drug (a dispense only carries the supply of one)."""
+    return span.event.kind is not _DISPENSE and span.covered_until is None
+
+
+def _hold_windows(spans: Sequence[_Span]) -> tuple[tuple[date, date], ...]:
+    """(from, until) for each order or statement of the course on hold that a later record took
+    up again: from the held record's date to the first order or statement of the drug after it
+    not on hold (review 14 audit W4, chart o02: an order left on hold after two fills, a new
+    order a month after the last supply ran out). FHIR R4 records no hold date, so a supply gap
+    is read as the hold only when it lies wholly between those two records (adherence.py): a
+    gap that began before the held record was written, or ran on after the new one, is still a
+    gap to ask about (the safer reading: no missed doses are explained away). A held record not
+    taken up again gives none: the course is on hold (`_on_hold`) and judged up to it."""
+    if not any(map(_held, spans)):
+        return ()  # nearly every course
+    takers = sorted(s.start for s in spans if _takes_up(s))
+    windows: list[tuple[date, date]] = []
+    for span in spans:
+        if not _held(span):
+            continue
+        later = [day for day in takers if day > span.start]
+        if later:
+            windows.append((span.start, later[0]))
+    return tuple(windows)
+
+
+def _newer_order_on_hold(spans: Sequence[_Span]) -> date | None:
+    """The date of the latest order of the drug on hold when no order or statement taking the
+    drug is dated on or after it (Trial.newer_order_on_hold); else None. Asked only of a course
+    not on hold."""
+    held = [s.start for s in spans if s.event.kind is _ORDER and _held(s)]
+    if not held:
+        return None
+    latest = max(held)
+    if any(s.start >= latest for s in spans if _takes_up(s)):
+        return None
+    return latest
 
 
 def _not_shown_taken(events: Sequence[MedicationEvent]) -> str | None:

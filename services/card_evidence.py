@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial, Verdict
-from services import data_gaps, tables
+from services import data_gaps, preliminary_phq9, tables
 from services.recommendation import Evidence
 from services.trial_table import trial_table
 
@@ -38,20 +38,47 @@ SCORES_SHOWN = 4  # the latest PHQ-9 totals a scores section lists
 
 def scores_section(record: PatientRecord, limit: int = SCORES_SHOWN) -> str:
     shown = [s for s in record.phq9() if s.value is not None][-limit:]
-    return _scores_text(record, shown, [s.date.isoformat() for s in shown])
+    return _scores_text(
+        record, shown, [s.date.isoformat() for s in shown], _newer_preliminary(record)
+    )
 
 
-def _scores_text(record: PatientRecord, scores: Sequence[Score], days: Sequence[str]) -> str:
+def _newer_preliminary(record: PatientRecord) -> Score | None:
+    """The preliminary PHQ-9 total newer than the latest reviewed one (services/preliminary_phq9
+    .py), else None. Review 14 audit W3: a preliminary 24 two days old beside a failure card
+    resting on a reviewed 17 was on no card; the clinician never saw the unreviewed worsening.
+    Named only: no outcome, band or baseline rests on it until it is reviewed."""
+    if not record.unfinished_scores:  # nearly every chart: nothing to look for
+        return None
+    return preliminary_phq9.newer_than_reviewed(record)
+
+
+def _scores_text(
+    record: PatientRecord,
+    scores: Sequence[Score],
+    days: Sequence[str],
+    preliminary: Score | None = None,
+) -> str:
     """The scores section for the latest PHQ-9 totals `scores` (oldest first), `days` their
-    dates as ISO text (written once for the text and the evidence's keys)."""
+    dates as ISO text (written once for the text and the evidence's keys), with a `preliminary`
+    total newer than them named after them, never among them (it judges nothing)."""
     if not scores:
         if record.incomplete(DataDomain.SCORES):
-            return "**Scores:** no PHQ-9 in the data that could be read."
-        return f"**Scores:** {data_gaps.no_phq9_words(record)}."
+            text = "**Scores:** no PHQ-9 in the data that could be read"
+        else:
+            text = f"**Scores:** {data_gaps.no_phq9_words(record)}"
+        if preliminary is None:
+            return f"{text}."
+        # "no PHQ-9 on record" beside a filed total would read as a contradiction: no reviewed one.
+        text = text.replace("no PHQ-9", "no reviewed PHQ-9", 1)
+        return f"{text}; {preliminary_phq9.newer_text(preliminary)}."
     lines = ", ".join(
         [phq9_text(s, day) for s, day in zip(reversed(scores), reversed(days), strict=True)]
     )
-    return f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."
+    text = f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."
+    if preliminary is None:
+        return text
+    return f"{text} Newer: {preliminary_phq9.newer_text(preliminary)}; not used to judge response."
 
 
 @lru_cache(maxsize=1)
@@ -129,13 +156,20 @@ def trials_evidence(
 # `linked_evidence` writes one for every PHQ-9 of the chart (issue 14).
 
 
-def scores_evidence(record: PatientRecord) -> Evidence:
+def scores_evidence(record: PatientRecord, *, name_preliminary: bool = True) -> Evidence:
+    """The scores section as evidence. A preliminary PHQ-9 newer than the latest reviewed one is
+    named in the text and in `Evidence.basis`, so the line that replaces the section when the
+    scores go behind the timeline (services/screen.py) still names it: the timeline shows
+    reviewed totals only. `name_preliminary` False: the card names it in its own words (the
+    measurement card's "Latest PHQ-9 not yet reviewed" section), not twice."""
     shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
     days = [s.date.isoformat() for s in shown]
+    preliminary = _newer_preliminary(record) if name_preliminary else None
     return Evidence(
         key="scores",
-        text=_scores_text(record, shown, days),
+        text=_scores_text(record, shown, days, preliminary),
         covers=frozenset([f"phq9:{s.date.toordinal()}:{s.value}" for s in shown]),
+        basis=preliminary_phq9.newer_text(preliminary) if preliminary is not None else "",
     )
 
 

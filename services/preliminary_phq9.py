@@ -71,3 +71,10 @@ def row_text(score: Score) -> str:
 def severity_text(score: Score) -> str:
     """ "a preliminary PHQ-9 of 2025-05-30 (21) is not yet reviewed": the TMS card's line."""
     return f"a preliminary PHQ-9 of {score.date.isoformat()} ({score.value}) is not yet reviewed"
+
+
+def newer_text(score: Score) -> str:
+    """ "preliminary PHQ-9 24 on 2025-05-31 (not yet reviewed)": the shared scores section's
+    words for one newer than the latest reviewed total (review 14 audit W3: the failure card
+    rested on an older reviewed 17 and named no newer preliminary 24)."""
+    return f"preliminary PHQ-9 {score.value} on {score.date.isoformat()} (not yet reviewed)"

@@ -67,11 +67,13 @@ class Evidence:
     # What another card says instead when this card keeps the section; "" = "on the <this
     # topic> card" (a card whose section is itself a pointer to a linked page says where).
     pointer: str = ""
-    # The trials section only: the outcome pairs of its trials judged on a scale other than the
+    # The trials section: the outcome pairs of its trials judged on a scale other than the
     # PHQ-9 ("escitalopram judged on QIDS-SR16 18 → 12"), which a line replacing the section
     # says (services/screen.py): the table names the scale, the one-line pointer would not
     # (recheck 13-2 m05, m08, m12, m13). "" when every pair is a PHQ-9's or the card's own text
-    # names it already (the measurement-based-care outcome line).
+    # names it already (the measurement-based-care outcome line). The scores section: a
+    # preliminary PHQ-9 newer than the latest reviewed one (card_evidence.scores_evidence), which
+    # the timeline does not show.
     basis: str = ""
     # The scales other than the PHQ-9 the section's outcomes rest on: the timeline line then
     # says "scores", not "PHQ-9" (set even when `basis` is left out as said elsewhere).

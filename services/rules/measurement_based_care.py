@@ -314,7 +314,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     evidence = (
         (trials,)
         if unrecognised and latest is None
-        else (trials, cards.scores_evidence(ctx.record))
+        # A preliminary total the card names in its own section is not named again there.
+        else (trials, cards.scores_evidence(ctx.record, name_preliminary=preliminary is None))
     )
     incomplete_line = _incomplete_section(incomplete) if incomplete is not None else ""
     detail = cards.join_sections(

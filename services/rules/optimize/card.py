@@ -14,6 +14,7 @@ from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import held_orders
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
@@ -174,6 +175,7 @@ def basis(
     course = episode_tms_course(ctx)
     return [
         unshown_line(ctx),
+        held_orders.line(ctx),
         tms_episode_line(course, ctx.policy.mapping),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
