@@ -79,11 +79,16 @@ def and_list(items: Sequence[str]) -> str:
 
 
 def fit_summary(*candidates: str) -> str:
-    """The first candidate that fits; the last one shortened with an ellipsis otherwise."""
+    """The first candidate that fits; the last one shortened with an ellipsis otherwise, cut
+    between words: a word cut off ("repeat the P…", review 14 q07) reads as a typo or as a
+    different word, so callers give a shorter candidate that keeps the action instead."""
     for text in candidates:
         if len(text) <= SUMMARY_MAX:
             return text
-    return candidates[-1][: SUMMARY_MAX - 1].rstrip() + "…"
+    head = candidates[-1][: SUMMARY_MAX - 1]
+    if candidates[-1][SUMMARY_MAX - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]  # the word the limit falls in is left out whole
+    return head.rstrip(" ,;:") + "…"
 
 
 def _cell(text: str) -> str:

@@ -103,6 +103,35 @@ class Conflict:
             return None
         return self.old.end + timedelta(days=self.days)
 
+    @property
+    def basis(self) -> str | None:
+        """The short cite a card's source names for this conflict when it is not the MAOI
+        topic's guideline (CPS 2023 Table 5 / Keks 2016), else None (review 14 i16, t04: the FDA
+        methylene blue communication and the Emsam label cards carried the Keks 2016 source).
+        Linezolid or IV methylene blue: the FDA communication its advice follows; otherwise
+        the cite of the row the interval comes from, up to its first ";" (the rest is a note
+        on that cite, kept in the detail)."""
+        if self.urgent_use:
+            return f"FDA Drug Safety Communication 2011 ({self.new})"
+        cite = self.basis_row.cite
+        if not cite or "CPS 2023 Table 5" in cite or "Keks" in cite:
+            return None
+        return cite.split(";", 1)[0].strip()
+
+    @property
+    def basis_row(self) -> WashoutRow:
+        """The row the interval comes from: the drug being stopped, except after an MAOI where
+        the new drug needs longer (clomipramine, imipramine), or a drug that is not an
+        antidepressant (an opioid, a stimulant) after an MAOI: its own row holds the labelled
+        interval after an MAOI, the MAOI's row only the antidepressant one."""
+        old = self.old
+        if old.row.is_maoi and (
+            (self.new_row.days_after_maoi == self.days and old.row.days_after_maoi != self.days)
+            or self.new_row.kind in NOT_ANTIDEPRESSANT_KINDS
+        ):
+            return self.new_row
+        return old.row
+
     def state(self) -> str:
         """Where the old drug stands, as the end of a sentence about it: "is running (since
         2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
@@ -157,16 +186,7 @@ class Conflict:
                 f"{new} not before {start.isoformat()}: at least {self.interval_text()} after "
                 f"{name}"
             )
-        # The interval comes from the row of the drug being stopped, except after an MAOI where
-        # the new drug needs longer (clomipramine, imipramine): then that drug's row is the basis.
-        # A drug that is not an antidepressant (an opioid, a stimulant) after an MAOI: its own
-        # row holds the labelled interval after an MAOI, the MAOI's row only the antidepressant one.
-        basis_row = old.row
-        if old.row.is_maoi and (
-            (self.new_row.days_after_maoi == self.days and old.row.days_after_maoi != self.days)
-            or self.new_row.kind in NOT_ANTIDEPRESSANT_KINDS
-        ):
-            basis_row = self.new_row
+        basis_row = self.basis_row
         unverified = " (UNVERIFIED)" if basis_row.status == "UNVERIFIED" else ""
         if self.urgent_use:
             return self._urgent_why(pair, cite, basis_row, unverified)

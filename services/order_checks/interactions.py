@@ -6,8 +6,9 @@ with fluvoxamine: critical). Every selected draft is checked, an `interacting` o
 ordered while fluvoxamine runs). It is a safety check of the order: it speaks whatever the pathway
 stage. MAOI combinations are the MAOI check's (order_checks/maoi.py).
 
-A draft in a critical interaction must not also read "fine for titration" (the clozapine +
-fluvoxamine draft got it): its below-range finding is reworded to put the interaction first.
+A draft in an interaction on the card must not also read "fine for titration" (the clozapine +
+fluvoxamine draft got it; review 14 i11/i17: clopidogrel and warfarin warnings beside it): its
+below-range finding is reworded to put the interaction first, at any severity.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def interaction_card(
         return None
     severity = interaction_table.highest(found)
     critical = {name for p in found if p.severity is Indicator.CRITICAL for name in p.names()}
-    _temper_titration(by_topic, critical)
+    _temper_titration(by_topic, {name for p in found for name in p.names()}, critical)
     summary = found[0].summary(len(found) - 1)
     involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
     keys = joined_key(TOPIC, involved)
@@ -55,12 +56,17 @@ def interaction_card(
     )
 
 
-def _temper_titration(by_topic: dict[str, list[OrderCheck]], critical: set[str]) -> None:
-    """A below-range draft in a critical interaction: "raise it later" is not the advice while
-    the interaction stands (review 7 finding 5: clozapine + fluvoxamine read "fine for
-    titration"). The finding stays (the dose is still below range), worded for the interaction."""
+def _temper_titration(
+    by_topic: dict[str, list[OrderCheck]], involved: set[str], critical: set[str]
+) -> None:
+    """A below-range draft in an interaction on the card: "raise it later" is not the advice
+    while the interaction stands (review 7 finding 5: clozapine + fluvoxamine read "fine for
+    titration"; review 14 i11/i17: the same beside the clopidogrel and warfarin warnings, where
+    a higher fluvoxamine dose deepens the CYP2C19 or warfarin effect). Every severity, so one
+    screen never says both. The finding stays (the dose is still below range), worded for the
+    interaction."""
     below = by_topic.get(BELOW)
-    if not below or not critical:
+    if not below or not involved:
         return
     by_topic[BELOW] = [
         dataclasses.replace(
@@ -76,11 +82,12 @@ def _temper_titration(by_topic: dict[str, list[OrderCheck]], critical: set[str])
             # doses.py's "plan the titration" sentence would contradict the line that follows.
             detail=(
                 check.detail.replace(" Plan the titration to reach it.", "")
-                + " A critical interaction is on this order (see its card): do not raise the "
-                "dose until it is settled."
+                + (" A critical" if check.draft.ingredient in critical else " An")
+                + " interaction is on this order (see its card): do not raise the dose until "
+                "it is settled."
             ),
         )
-        if check.draft.ingredient in critical
+        if check.draft.ingredient in involved
         else check
         for check in below
     ]

@@ -227,6 +227,9 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             f"{said} At or above {toxic.bounds()}, {toxic.says} ({toxic.cite}): "
             f"{toxic.if_running}. {_renal(ctx)}",
             indicator=Indicator.CRITICAL,
+            # The 1.5 mmol/L line it acts on is the label's, not CANMAT's (review 14 k05): the
+            # card's source is the row's own cite (the target's CANMAT cite stays in the text).
+            basis=(toxic.cite,),
         )
     if lines.beyond_usual or since:
         upper = lines.high

@@ -5,7 +5,7 @@ summary for each shape of conflict (linezolid: never "wait weeks", review findin
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
-from services import cards, drug_names, washout
+from services import cards, drug_names, tables, washout
 from services.order_checks.model import MAOI, OrderCheck
 from services.rules.context import RuleContext
 
@@ -27,11 +27,21 @@ def maoi_check(
     if not found:
         return None
     first = found[0]
+    # The card's source: each conflict's own cite when one is not the topic's guideline (the
+    # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
+    # conflicts that do rest on it; none of them: the topic's guideline, as before.
+    own = [c.basis for c in found]
+    basis = (
+        tuple(dict.fromkeys(b or tables.guideline(tables.topic(MAOI).guideline).short for b in own))
+        if any(own)
+        else ()
+    )
     return OrderCheck(
         MAOI,
         draft,
         _maoi_summary(draft, first),
         "\n\n".join(c.why() for c in found),
+        basis=basis,
     )
 
 

@@ -258,12 +258,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # the card asks for its review; else the reason names it as well.
     preliminary = _preliminary_phq9(ctx, latest) if why is not None else None
     review_it = False
+    # Shorter wordings of a due reason that also names a preliminary total, for a summary the
+    # long form does not fit: they keep the action (review or repeat) rather than lose it to a
+    # cut (review 14 q07: "... not yet reviewed: repeat the P…").
+    preliminary_short: list[str] = []
     if preliminary is not None and why is not None:
         if _due_reason(ctx, trial, preliminary, unrecognised) is None:
             why, review_it = _preliminary_text(preliminary), True
         else:
             reviewed = why.replace("no PHQ-9 total", "no reviewed PHQ-9 total", 1)
             why = f"{reviewed}; {_preliminary_text(preliminary)}"
+            unreviewed = (
+                f"preliminary PHQ-9 {preliminary.value} on {preliminary.date.isoformat()} "
+                "not yet reviewed: review or repeat it"
+            )
+            preliminary_short = [f"{reviewed}; {unreviewed}", unreviewed]
     tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
     short_tail = "review it" if review_it else "repeat the PHQ-9"
     other = _other_scale_latest(ctx)
@@ -284,6 +293,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             if held is not None
             else f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: {tail}",
             f"{taking}; {why}: {short_tail}",
+            *(f"{taking}; {text}" for text in preliminary_short),
         ]
     if why is not None and unrecognised and latest is None:
         # The count in fewer words; the detail says what would fix it (a site code).

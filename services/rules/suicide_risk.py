@@ -135,10 +135,14 @@ def _summary(signal: SuicideSignal) -> str:
         dated = f"{event.short}{event.at()}"
         if event.escalate:
             return cards.fit_summary(
+                # "suicide" is the word a clinician scans a critical summary for: every
+                # shorter form keeps it and gives up "higher" or the date first (review 14
+                # r03b/r04: "higher risk, assess today" at 108-115 characters).
                 f"{head}: higher suicide risk, assess today (C-SSRS) and plan safety",
-                f"{head}: higher risk, assess today",
+                f"{head}: higher suicide risk, assess today",
+                f"{head}: suicide risk, assess today",
                 f"{dated}: higher suicide risk, assess today",
-                f"{dated}: higher risk, assess today",
+                f"{dated}: suicide risk, assess today",
                 f"{event.short}: higher suicide risk, assess today",
             )
         return cards.fit_summary(
