@@ -342,11 +342,7 @@ def run_order_checks(
     if boxed and shown:
         # One line on the first card shown (review finding 1): the EHR's drug database shows
         # the label's boxed warning itself, so it raises no card of its own.
-        first = shown[0]
-        shown = (
-            dataclasses.replace(first, detail=cards.join_sections(first.detail, boxed)),
-            *shown[1:],
-        )
+        shown = (_with_boxed_warning(shown[0], boxed), *shown[1:])
     elif boxed:
         # No other card: an order that starts antidepressant treatment under 25 gets the boxed
         # warning as an information card of its own (review 14 W4); a renewal or dose change of
@@ -355,6 +351,26 @@ def run_order_checks(
         if start is not None:
             shown = screen.compose([_merge(start.topic, [start])], ctx.facts, hidden)
     return shown
+
+
+# Added to the summary of the card the boxed warning rides on (`_with_boxed_warning`).
+BOXED_SUFFIX = "; boxed warning (under 25)"
+
+
+def _with_boxed_warning(rec: Recommendation, line: str) -> Recommendation:
+    """`rec` with the under-25 boxed-warning line at the end of its detail and, when the summary
+    has room for it (CDS Hooks: under 140 characters), "; boxed warning (under 25)" at the end
+    of its summary: a clinician who reads summaries only would otherwise not see it on a card
+    about something else (review 14 audit y03, y05: a tamoxifen card, a same-class card). A
+    summary already cut short ("…") or already naming it is left as it is."""
+    summary = rec.summary
+    if (
+        not summary.endswith("…")
+        and "under 25" not in summary
+        and len(summary) + len(BOXED_SUFFIX) <= cards.SUMMARY_MAX
+    ):
+        summary += BOXED_SUFFIX
+    return dataclasses.replace(rec, summary=summary, detail=cards.join_sections(rec.detail, line))
 
 
 def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:

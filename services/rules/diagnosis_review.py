@@ -26,6 +26,7 @@ from fhir_mapping.record import (
     FindingKind,
     LabResult,
     ProcedureKind,
+    Score,
     SourceRef,
 )
 from services import (
@@ -57,6 +58,13 @@ class Item:
     # Said in the detail only: never in the summary, never a reason for a warning or a card of
     # its own (a substance use disorder in remission: review 7 finding 8).
     info: bool = False
+    # A contributor to review alongside escalation, not a reason to settle before it: the
+    # optimise card's adjuncts stay one click beside it, so a summary of such items alone says
+    # "alongside", never "before escalating" (review 14 audit s01). `named`: how the summary
+    # names it, longest first (`short` when empty); `subject`: what the summary asks to review.
+    alongside: bool = False
+    named: tuple[str, ...] = ()
+    subject: str = ""
 
 
 def _finding_ref(finding: Finding) -> str:
@@ -74,17 +82,54 @@ _ALCOHOL_SCREENS = ("AUDIT-C", "AUDIT")
 
 def _alcohol_screen(ctx: RuleContext) -> str:
     """ "; AUDIT-C 9 on 2025-05-12" for the latest alcohol screen within the window, else ""."""
+    latest = _latest_alcohol_screen(ctx)
+    if latest is None:
+        return ""
+    computed = ", computed from items" if latest.total_computed else ""
+    return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
+def _latest_alcohol_screen(ctx: RuleContext) -> Score | None:
+    """The latest alcohol screen with a value within the window, or None."""
     since = ctx.record.as_of - timedelta(days=ctx.policy.alcohol_screen_recent_days)
     recent = [
         s
         for s in ctx.record.scores
         if s.instrument in _ALCOHOL_SCREENS and s.value is not None and s.date >= since
     ]
-    if not recent:
-        return ""
-    latest = max(recent, key=lambda s: s.date)
-    computed = ", computed from items" if latest.total_computed else ""
-    return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+    return max(recent, key=lambda s: s.date) if recent else None
+
+
+def _in_sentence(text: str) -> str:
+    """A display name inside a sentence: its first letter in lower case ("alcohol dependence"),
+    unless the first word is an abbreviation ("PTSD") (review 14 audit t01: "with Heart
+    failure")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _substance_named(ctx: RuleContext, finding: Finding) -> tuple[str, ...]:
+    """How the summary names the substance use, longest first: "alcohol dependence,
+    uncomplicated (ICD-10-CM F10.20); AUDIT-C 9 on 2025-05-12", then shorter (review 14 audit
+    s01: the summary said "active substance use" where the chart said alcohol)."""
+    display = _in_sentence(finding.display)
+    screen = _latest_alcohol_screen(ctx)
+    score = (
+        f"{screen.instrument} {screen.value:g}"
+        if screen is not None and screen.value is not None
+        else ""
+    )
+    dated = f"; {score} on {screen.date.isoformat()}" if screen is not None and score else ""
+    short_score = f", {score}" if score else ""
+    if finding.system == "text":  # typed in: no code to name
+        return (f"{display}{dated}", f"{display}{short_score}", "active substance use")
+    return (
+        f"{display} ({finding.coding}){dated}",
+        f"{display} ({finding.code}){short_score}",
+        f"{display}{short_score}",
+        "active substance use",
+    )
 
 
 def _lab_ref(lab: LabResult) -> str:
@@ -224,12 +269,22 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
         # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
         # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
+        # Not a hold on the optimise card's adjuncts: CANMAT 2023 para 181 names substance use
+        # among the comorbidities associated with poor response, a contributor to assess and
+        # treat, not a contraindication to an adjunct (REFERENCE.md 1 and 6 say the same; the
+        # drug-specific cautions, bupropion and duloxetine with alcohol, are said where those
+        # drugs are proposed). So the line asks for it alongside escalation, as the one-click
+        # adjuncts beside it allow (review 14 audit s01).
         items.append(
             Item(
                 "active substance use",
                 f"**Substance use:** {_finding_ref(substance[0])}{_alcohol_screen(ctx)}. "
                 "Substance use disorders are associated with poor response (CANMAT 2023 para "
-                "181): address it before escalating.",
+                "181): ask about current use and offer treatment or referral, alongside any "
+                "escalation.",
+                alongside=True,
+                named=_substance_named(ctx, substance[0]),
+                subject="substance use",
             )
         )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
@@ -393,6 +448,24 @@ def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> b
     )
 
 
+def _alongside_summary(items: list[Item]) -> str:
+    """The summary when every finding is a contributor to review alongside escalation:
+    "Review substance use alongside escalation: alcohol dependence, uncomplicated (ICD-10-CM
+    F10.20); AUDIT-C 9 on 2025-05-12", each item named as fully as the length allows."""
+    head = (
+        f"Review {items[0].subject} alongside escalation"
+        if len(items) == 1 and items[0].subject
+        else "Review alongside escalation"
+    )
+    depth = max(len(i.named) for i in items) or 1
+    candidates = [
+        f"{head}: "
+        + "; ".join(i.named[min(level, len(i.named) - 1)] if i.named else i.short for i in items)
+        for level in range(depth)
+    ]
+    return cards.fit_summary(*candidates)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     items = _psychiatric(ctx)
     labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
@@ -415,12 +488,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 f"**TSH not known:** lab results could not all be read; after {failed}, check the latest TSH in the chart and consider one if clinically "
                 "indicated (CANMAT 2023 Table 5.1; thyroid dysfunction is a treatable "
                 "contributor, para 184).",
+                alongside=True,  # as the missing TSH below
             )
             if labs_unread
             else Item(
                 f"no TSH in {days} days",
                 f"**No TSH in the last {days} days** after {failed}: consider one if clinically indicated (CANMAT 2023 "
                 "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
+                # Alone it is an info card that says nothing of escalating (below); beside an
+                # "alongside" item it does not turn the summary into "before escalating".
+                alongside=True,
             )
         )
         reasons: list[SourceRef] = []
@@ -455,6 +532,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "clinically indicated",
             f"No TSH in {ctx.policy.tsh_lookback_days} days: consider one if clinically indicated",
         )
+    elif all(i.alongside for i in items if not i.info):
+        summary = _alongside_summary([i for i in items if not i.info])
     else:
         summary = cards.fit_summary(
             f"Confirm the diagnosis before escalating: {shorts}",

@@ -146,10 +146,10 @@ def test_a_coded_alcohol_use_disorder_moves_the_drug_to_the_warning_too() -> Non
     cards = _cards(_chart(dul, aud))
     assert cards[CAUTION].indicator is Indicator.WARNING
     assert LABEL in cards[CAUTION].summary
-    # The diagnosis review keeps the substance use itself (address it before escalating).
+    # The diagnosis review keeps the substance use itself (reviewed alongside escalation).
     review = cards[DIAGNOSIS]
     assert review.summary.startswith(
-        "Confirm the diagnosis before escalating: active substance use"
+        "Review alongside escalation: alcohol dependence, uncomplicated"
     )
     assert "**Substance use:** Alcohol dependence, uncomplicated" in review.detail
     assert "duloxetine" not in review.detail.lower()

@@ -130,9 +130,10 @@ def test_a_second_line_agent_at_11_gets_the_minimum_age_warning_citing_nice(
     recs = at_order(chart(*depressed(), drafts=(drafted(drug),), birth=AGED_11))
     rec = recs[order_hooks.CAUTION]
     assert rec.indicator is Indicator.WARNING  # before: the boxed warning alone, information
+    # The under-25 boxed warning rides on this card, and its summary names it (audit 14 y03).
     assert rec.summary == (
         f"{name}: not a choice for depression under 12 (age 11; NICE NG134); FDA-approved at "
-        "11: fluoxetine (8+)"
+        "11: fluoxetine (8+); boxed warning (under 25)"
     )
     assert (
         "- not a choice for depression under 12: second line from 12, after fluoxetine (age 11; "

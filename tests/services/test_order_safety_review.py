@@ -137,7 +137,8 @@ def test_an_antidepressant_barred_under_18_gets_a_warning_with_its_source(
 ) -> None:
     recs = at_order(chart(*depressed(), drafts=(draft_of(drug),), birth=TEEN), hook)
     rec = recs[order_hooks.CONTRAINDICATED]
-    assert rec.summary == summary
+    # The boxed warning rides on this card, and its summary names it (audit 14 y03).
+    assert rec.summary == summary + "; boxed warning (under 25)"
     assert rec.indicator is Indicator.WARNING and rec.snoozable is False
     assert "NICE NG134" in rec.detail  # the table's cite, not a literal
     assert "section 1.6" not in rec.detail  # nor the table's source notes (H14)

@@ -166,13 +166,17 @@ def test_remission_rides_along_as_an_info_line_never_in_the_summary() -> None:
     assert "onset 2019-01-01" in review.detail
 
 
-def test_active_substance_use_still_gates_escalation() -> None:
+def test_active_substance_use_is_still_a_warning_to_review() -> None:
     active = f.finding(
         K.SUBSTANCE_USE, code="F10.20", system=ICD, display="Alcohol dependence, uncomplicated"
     )
     review = _cards(_with(active))["diagnosis-review"]
-    assert "active substance use" in review.summary
-    assert "address it before escalating" in review.detail
+    assert review.indicator is Indicator.WARNING
+    # Reviewed alongside escalation, which stays one click (audit 14 s01), named as on record.
+    assert review.summary.startswith(
+        "Review substance use alongside escalation: alcohol dependence, uncomplicated"
+    )
+    assert "alongside any escalation" in review.detail
 
 
 # --- finding 9: schizoaffective disorder is not psychotic depression ----------------------------

@@ -12,6 +12,7 @@ from fhir_mapping.record import DataDomain, Trial
 from services import cards, pathway_options, tms_course, trial_count
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
+from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import held_orders
@@ -263,13 +264,38 @@ def tapering_section(tapered: Sequence[Trial]) -> str:
     )
 
 
+def non_acute_risk_line(signal: SuicideSignal) -> str:
+    """The line on an open suicide-risk card that is not acute (assessed and not high, a
+    positive item 9 re-screened with a 0 since, an unreadable answer): nothing is held for it, so
+    the proposals below stay one click, and the line asks for the step alongside them. "Before
+    changing treatment" beside one-click adjuncts said one thing and did another (review 14 audit
+    m02); only the acute line, which holds them, says "before" (optimize_switch_augment)."""
+    if signal.level is SuicideLevel.FOUND:
+        return (
+            "**Suicide risk card open (current suicidal thoughts found on assessment):** confirm "
+            "the safety plan today, alongside any change in treatment."
+        )
+    if signal.level is SuicideLevel.UNREAD:
+        return (
+            "**Suicide risk card open:** an item 9 answer could not be read: check it in the "
+            "chart today, alongside any change in treatment."
+        )
+    if signal.level is SuicideLevel.ASSESSED:
+        # Only a C-SSRS, a documented risk level or a risk-assessment Procedure makes ASSESSED
+        # (acute_risk.py): "assess risk" would ask for what is on record.
+        return "**Suicide risk:** a recent positive finding has been assessed (see that card)."
+    return (
+        "**Suicide risk card open:** assess suicide risk today, alongside any change in treatment."
+    )
+
+
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
     signal = ctx.facts.suicide
     if signal is not None and not signal.acute:
         # An acute signal's line is written by optimize_switch_augment.rule, which also holds
         # the drug proposals as text while it is open (audit 13 WRONG 3).
-        sections.append("**Suicide risk card open:** assess risk before changing treatment.")
+        sections.append(non_acute_risk_line(signal))
     inferred = [t for t in ctx.facts.failed_trials if t.outcome_inferred]
     if inferred:
         # Trial.failed counts a stopped adequate course with no PHQ-9 on it as failed (Fabbri
