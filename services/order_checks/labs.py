@@ -259,9 +259,10 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     dose_raise = _raise_of_running(ctx, draft)
     if dose_raise is not None:
         return _raise_above_target(ctx, draft, rule, lines, level, said, dose_raise)
-    # Above the target, within the patient's usual upper line (0.9 mmol/L under 65), at a start
-    # (a restart soon after the level): the chart-open card is silent there (a stable
-    # responder's level; hold or reduce risks relapse), so the order says it as information.
+    # Above the target, within the patient's usual upper line (e.g. 0.9 mmol/L under 65, below
+    # its 1.0 line), at a start (a restart soon after the level): the chart-open card is silent
+    # there (a stable responder's level; hold or reduce risks relapse), so the order says it as
+    # information.
     within = (
         f" It is within {line.high:.1f} {line.unit}, {line.says} ({line.cite}): information, "
         "not a warning."
