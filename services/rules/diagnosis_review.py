@@ -31,6 +31,7 @@ from fhir_mapping.record import (
 from services import (
     bipolar_findings,
     cards,
+    drug_rules,
     mood_cover,
     suggestions,
     tables,
@@ -85,6 +86,23 @@ def _alcohol_screen(ctx: RuleContext) -> str:
     latest = max(recent, key=lambda s: s.date)
     computed = ", computed from items" if latest.total_computed else ""
     return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
+# The code set (data/finding_code_sets.csv) whose findings are alcohol use: the alcohol codes,
+# and text-only entries naming alcohol, of the substance-use kinds.
+_ALCOHOL_SET = "alcohol-use"
+
+
+def _substance_words(findings: tuple[Finding, ...]) -> str:
+    """What the substance use on record is: "alcohol use" when every finding is alcohol use,
+    "alcohol and other substance use" when some are, else "substance use". An F10.20 named
+    "substance use" hid that the finding is alcohol, on the screen where the bupropion and
+    duloxetine caveats speak of alcohol (review 14 audit, s01)."""
+    alcohol = drug_rules.code_sets()[_ALCOHOL_SET]
+    held = [alcohol.holds(f) for f in findings]
+    if all(held):
+        return "alcohol use"
+    return "alcohol and other substance use" if any(held) else "substance use"
 
 
 def _lab_ref(lab: LabResult) -> str:
@@ -224,12 +242,15 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
         # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
         # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
+        what = _substance_words(substance)
+        if what == "alcohol use":  # "active alcohol use disorder", as the code says
+            what += " disorder"
         items.append(
             Item(
-                "active substance use",
-                f"**Substance use:** {_finding_ref(substance[0])}{_alcohol_screen(ctx)}. "
-                "Substance use disorders are associated with poor response (CANMAT 2023 para "
-                "181): address it before escalating.",
+                f"active {what}",
+                f"**{what[:1].upper()}{what[1:]}:** {_finding_ref(substance[0])}"
+                f"{_alcohol_screen(ctx)}. Substance use disorders are associated with poor "
+                "response (CANMAT 2023 para 181): address it before escalating.",
             )
         )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
@@ -238,10 +259,11 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # comorbid, current use, so this never gates escalation; a detail line only.
         f = remitted[0]
         onset = f", onset {f.onset_text}" if f.onset else ""
+        what = _substance_words(remitted) + " disorder"
         items.append(
             Item(
                 "",
-                f"**Substance use disorder in remission:** {f.display} ({f.coding}"
+                f"**{what[:1].upper()}{what[1:]} in remission:** {f.display} ({f.coding}"
                 f"{onset}). Not active use and not a reason to hold escalation; keep it in mind "
                 "with drugs that can be misused (esketamine: boxed warning on abuse and misuse).",
                 info=True,

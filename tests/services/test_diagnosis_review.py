@@ -45,7 +45,8 @@ def test_psychotic_features_and_substance_use() -> None:
     assert rec is not None
     # Psychotic features appear once a screen (issue 12): the optimise card's psychotic-depression
     # variant takes them up, with ECT, so this card names only the substance use.
-    assert rec.summary == "Confirm the diagnosis before escalating: active substance use"
+    # SNOMED 7200002 Alcoholism is alcohol use (named so since the review 14 audit, s01).
+    assert rec.summary == "Confirm the diagnosis before escalating: active alcohol use disorder"
     assert "psychotic" not in rec.detail.lower()
     optimise = optimize_switch_augment.rule(ctx(record))
     assert optimise is not None and "**Psychotic features:**" in optimise.detail

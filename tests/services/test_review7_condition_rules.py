@@ -160,7 +160,7 @@ def test_remission_rides_along_as_an_info_line_never_in_the_summary() -> None:
     assert review.indicator is Indicator.INFO
     assert "substance" not in review.summary.lower()
     assert "address it before escalating" not in review.detail
-    assert "**Substance use disorder in remission:** Alcohol dependence, in remission" in (
+    assert "**Alcohol use disorder in remission:** Alcohol dependence, in remission" in (
         review.detail
     )
     assert "onset 2019-01-01" in review.detail
@@ -171,7 +171,7 @@ def test_active_substance_use_still_gates_escalation() -> None:
         K.SUBSTANCE_USE, code="F10.20", system=ICD, display="Alcohol dependence, uncomplicated"
     )
     review = _cards(_with(active))["diagnosis-review"]
-    assert "active substance use" in review.summary
+    assert "active alcohol use disorder" in review.summary
     assert "address it before escalating" in review.detail
 
 

@@ -364,7 +364,7 @@ def test_running_duloxetine_with_alcohol_dependence_is_named_on_the_running_drug
         "(Cymbalta label 5.2): review whether it should continue."
     ) in card.detail
     assert cards[DIAGNOSIS].summary.startswith(
-        "Confirm the diagnosis before escalating: active substance use"
+        "Confirm the diagnosis before escalating: active alcohol use disorder"
     )
     assert "duloxetine" not in cards[DIAGNOSIS].detail.lower()
 
