@@ -195,6 +195,19 @@ def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, E
 
 _STAGING_COVERS = frozenset({"staging"})
 
+# No creatinine and no eGFR on record (the labs read in full): what a card saying so covers.
+_NO_KIDNEY_LABS = frozenset({"creatinine:none", "egfr:none"})
+# What the other cards of the screen say instead, when the renal dose card says it.
+KIDNEY_POINTER = "Kidney function: see the renal dose card."
+
+
+def no_kidney_labs_evidence(text: str, *, pointer: str = "") -> Evidence:
+    """The sentence saying that no creatinine and no eGFR is on record, as evidence (key
+    "kidney"): the lithium level card and the renal dose card of one lithium order both said it
+    (review 14 audit, k04); services/screen.py keeps it on the card whose topic ranks first in
+    DECIDES (the renal dose card), and the other says `pointer` instead."""
+    return Evidence(key="kidney", text=text, covers=_NO_KIDNEY_LABS, pointer=pointer)
+
 
 def staging_evidence(stage: MaudsleyStage) -> Evidence:
     return Evidence(key="staging", text=staging_section(stage), covers=_STAGING_COVERS)

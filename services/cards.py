@@ -74,6 +74,11 @@ def guideline_links(*keys: str, linked: str = "") -> str:
     items = []
     for key in dict.fromkeys(keys):
         g = tables.guideline(key)
+        if not g.url:
+            # No page of its own (the FDA labels: each card cites its label, review 14 audit):
+            # named, never linked to a home page.
+            items.append(g.short or g.label)
+            continue
         if f"]({g.url})" in linked:
             continue
         # The short name (issue 12: a screen a clinician can read); the card's `source` carries
@@ -92,13 +97,16 @@ def source_for(topic_code: str) -> Source:
     the topic, built once per topic (a handful in topics.csv)."""
     topic = tables.topic(topic_code)
     g = tables.guideline(topic.guideline)
-    return Source(label=g.label, url=g.url, topic_code=topic.code, topic_display=topic.display)
+    # A guideline with no URL (the FDA labels as a set) leaves the CDS Hooks `url` out.
+    return Source(
+        label=g.label, url=g.url or None, topic_code=topic.code, topic_display=topic.display
+    )
 
 
 def _without_source_link(detail: str, source: tables.Guideline) -> str:
     """The detail without its guideline line's link to the card's own source: the card's
     `source` (label and URL, shown by the EHR with every card) already names it."""
-    if f"]({source.url})" not in detail:
+    if not source.url or f"]({source.url})" not in detail:
         return detail  # no link to it at all (one scan, not one per form below)
     link = f"[{source.short or source.label}]({source.url})"
     for old, new in (

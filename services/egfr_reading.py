@@ -55,7 +55,7 @@ class Egfr:
         if comparator not in ("<", "<="):
             return None
         settled = self.value <= row.egfr_below if comparator == "<" else self.value < row.egfr_below
-        return None if settled else f"below {cards.fmt_mg(row.egfr_below)}"
+        return None if settled else row.upper_words()
 
     def text(self, policy: Policy) -> str:
         """ "eGFR 24 mL/min/1.73 m2 on 2025-05-20", "... (over 365 days old)"."""

@@ -204,6 +204,7 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         dedupe_key=keys,
         indicator=indicator,
         source=source,
+        evidence=tuple(dict.fromkeys(e for f in findings for e in f.evidence)),
     )
 
 

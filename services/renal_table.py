@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from services import tables
+from services.card_format import fmt_mg
 from services.label_columns import cite as cite
 from services.label_columns import label_columns
 from services.recommendation import Indicator
@@ -53,6 +54,17 @@ class RenalRow:
 
     def holds(self, egfr: float) -> bool:
         return self.egfr_from <= egfr < self.egfr_below
+
+    def upper_words(self) -> str:
+        """The band's top as the label words it: "below 30" (CrCl < 30), or "at or below 50"
+        for a band the label closes at its edge (Pristiq: moderate, CrCl 30-50 mL/min). eGFR is
+        reported in whole numbers, so such a band is stored with `egfr_below` one above the
+        label's edge (51): the matching stays exact, and the words never say "below 51", a
+        number no label prints (review 14 audit). Label edges are multiples of 5 (5, 15, 30, 50,
+        60, 90; tests/services/test_k1_audit.py checks the table keeps to it)."""
+        if self.egfr_below % 5 == 1:
+            return f"at or below {fmt_mg(self.egfr_below - 1)}"
+        return f"below {fmt_mg(self.egfr_below)}"
 
 
 @cache

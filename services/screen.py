@@ -60,9 +60,12 @@ DECIDES = (
     "measurement-based-care",
     "phq9-item9-unanswered",  # the measurement card while item 9 is unanswered
     "diagnosis-review",
+    # The card about kidney function keeps "no creatinine or eGFR on record" (review 14 audit,
+    # k04: the lithium level card said it too); it holds no other shared section.
+    "order-renal-dose",
 )
 
-_NAMES = {"trials": "trials", "scores": "scores", "staging": "staging"}
+_NAMES = {"trials": "trials", "scores": "scores", "staging": "staging", "kidney": "kidney function"}
 # What the timeline holds for every card (services/timeline): each trial and PHQ-9 on record.
 TIMELINE_KEYS = ("trials", "scores")
 TIMELINE = "**Trials and scores:** on the treatment timeline (doses, dates, adherence, PHQ-9)."

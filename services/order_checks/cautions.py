@@ -148,8 +148,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     if rule.choice not in _NOT_A_BAR
                     # A caveat or an info row is not a bar: its short form never says "not to be
                     # used".
-                    else f"{name} with {_finding_words(rule)} on record: see the caveat "
-                    f"({rule.cite})",
+                    else f"{name} with {_finding_words(rule)} on record"
+                    # A screen stands in for a diagnosis: its score and date, so the summary
+                    # says which (AUDIT-C 8 on 2025-05-12).
+                    + (f" ({restriction.screen})" if restriction.screen else "")
+                    + f": see the caveat ({rule.cite})",
                 ),
                 # The row's cite only: its `source` notes stay in the table (review 11).
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
@@ -396,6 +399,11 @@ def _latest_first(found: tuple[Finding, ...]) -> tuple[Finding, ...]:
 
 
 def _finding_words(rule: DrugRule) -> str:
+    """What a caveat's short summary says is on record: the row's code set when it narrows the
+    kind ("alcohol use": bupropion's seizure caveat is about alcohol, and "substance use" hid
+    it, review 14 audit b05), else its finding kind ("pregnancy")."""
+    if rule.finding_codes is not None:
+        return rule.finding_codes.name.replace("-", " ")
     return rule.finding.value.replace("-", " ") if rule.finding is not None else "a finding"
 
 

@@ -73,6 +73,24 @@ def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
 def _plan(draft: DraftOrder, running: list[Trial]) -> str:
     first = running[0]
     name = first.ingredient
+    courses = "; ".join(running_dose(t) for t in running)
+    same_class = (
+        "Two antidepressants of one class add serotonergic load and side effects and are not a "
+        "CANMAT 2023 combination (combinations pair different mechanisms)."
+    )
+    if all(t.stops_on is not None for t in running):
+        # Review 14 M4 and the review 14 audit (d01, y04): every such course's stop is on record
+        # (its order ends on the as-of day). The draft replaces it: the card says the date it
+        # read, and neither asks for a stop date already recorded nor reads as if both continue.
+        stops = "; ".join(
+            f"{t.ingredient}'s stop dated {t.stops_on.isoformat()}"
+            for t in running
+            if t.stops_on is not None
+        )
+        return (
+            f"{draft.ingredient} ({draft.drug_class}) replacing {courses} ({stops}). "
+            f"{same_class} Plan the switch (direct, or a short cross-taper)."
+        )
     if first.stops_on is not None:
         # Review 14 M4: the course's stop is on record (its order ends on the as-of day): the
         # card says the date it read, never asks for a stop date already recorded.
@@ -86,10 +104,7 @@ def _plan(draft: DraftOrder, running: list[Trial]) -> str:
             f"cross-taper) and record {name}'s stop date"
         )
     return (
-        f"{draft.ingredient} ({draft.drug_class}) with "
-        + "; ".join(running_dose(t) for t in running)
-        + ". Two antidepressants of one class add serotonergic load and side effects and are "
-        f"not a CANMAT 2023 combination (combinations pair different mechanisms). {switch}; if "
+        f"{draft.ingredient} ({draft.drug_class}) with {courses}. {same_class} {switch}; if "
         "both are meant to continue, say why."
     )
 

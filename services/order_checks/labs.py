@@ -48,7 +48,7 @@ import re
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement, Role
-from services import age_limits, cards, lab_safety, lithium_baseline
+from services import age_limits, card_evidence, cards, lab_safety, lithium_baseline
 from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose, trial_dose
@@ -77,11 +77,31 @@ def _stop_line(rule: LabRule) -> str:
 
 def lab_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     found = [
-        *_lithium_checks(ctx, draft),
+        *_with_kidney_evidence(ctx, _lithium_checks(ctx, draft)),
         _qtc(ctx, draft),
         _sodium(ctx, draft),
     ]
     return [f for f in found if f is not None]
+
+
+def _with_kidney_evidence(
+    ctx: RuleContext, checks: list[OrderCheck | None]
+) -> list[OrderCheck | None]:
+    """The lithium checks, each saying "No creatinine or eGFR on record." with that sentence as
+    shared evidence: the renal dose card of the same order says it too, and keeps it (review 14
+    audit, k04; services/screen.py). Only that sentence: results on record are each card's own."""
+    if lab_safety.labs_missing(ctx.record) or any(
+        lab_safety.latest(ctx.record, test) is not None for test in ("creatinine", "egfr")
+    ):
+        return checks
+    sentence = _renal(ctx)
+    evidence = card_evidence.no_kidney_labs_evidence(sentence)
+    return [
+        dataclasses.replace(c, evidence=(*c.evidence, evidence))
+        if c is not None and sentence in c.detail
+        else c
+        for c in checks
+    ]
 
 
 def _recent(ctx: RuleContext, *tests: str) -> LabResult | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import DraftOrder
 from services import cards, data_gaps
-from services.recommendation import Indicator
+from services.recommendation import Evidence, Indicator
 
 REPEATS = "order-repeats-failed-trial"
 ABOVE = "order-dose-above-range"
@@ -50,6 +50,9 @@ class OrderCheck:
     # What the card rests on, when not the topic's guideline: the rows' short cites ("Serzone
     # boxed warning"). The card's source label names them (order_hooks._merge).
     basis: tuple[str, ...] = ()
+    # The shared sections the detail holds (card_evidence.no_kidney_labs_evidence), so the screen
+    # says each once (services/screen.py; order_hooks._merge passes them to the card).
+    evidence: tuple[Evidence, ...] = ()
 
 
 def dedupe_key(draft: DraftOrder, topic: str) -> str:

@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Role
-from services import cards, lab_safety, order_doses, renal_doses
+from services import card_evidence, cards, lab_safety, order_doses, renal_doses
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.recommendation import INDICATOR_ORDER, Indicator
@@ -110,6 +110,7 @@ def _each(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[_Said]:
                 check.summary,
                 cards.join_sections(both.note(), check.detail),
                 check.indicator,
+                evidence=check.evidence,
             )
         found.append(_Said(draft, check, one.where, one.verdict, one.dose))
     return sorted(found, key=_Said.rank)
@@ -227,11 +228,7 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
             advice = "Check whether the dose should be reduced once the band is known."
     elif row.action == "avoid":
         # An eGFR is compared with the band's edge; a code is read as the band itself.
-        edge = (
-            f"below {cards.fmt_mg(row.egfr_below)} mL/min"
-            if isinstance(egfr, Egfr)
-            else f"in {row.band}"
-        )
+        edge = f"{row.upper_words()} mL/min" if isinstance(egfr, Egfr) else f"in {row.band}"
         summary = cards.fit_summary(
             f"{where}: {row.short} {edge} (label)",
             f"{name} {egfr.with_()}: {row.short} (label)",
@@ -312,11 +309,11 @@ def label_bands(ingredient: str) -> tuple[str, str]:
     if not bands:
         return "", ""
     lowest, top = bands[0], bands[-1]
-    parts = [f"{_band_words(lowest)} below {cards.fmt_mg(lowest.egfr_below)}"]
+    parts = [f"{_band_words(lowest)} {lowest.upper_words()}"]
     if _band_words(top) != _band_words(lowest):
-        parts.append(f"{_band_words(top)} below {cards.fmt_mg(top.egfr_below)}")
+        parts.append(f"{_band_words(top)} {top.upper_words()}")
     elif top is not lowest:
-        parts = [f"{_band_words(top)} below {cards.fmt_mg(top.egfr_below)}"]
+        parts = [f"{_band_words(top)} {top.upper_words()}"]
     # Adjacent bands with the same words are said once ("30-89 mL/min").
     merged: list[tuple[float, float, str]] = []
     for row in bands:
@@ -357,6 +354,10 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
         ref = f" ({unread.source})" if unread.source is not None else ""
         what = f"the eGFR of {unread.date.isoformat()}{ref} has no value this service can compare"
         short = f"eGFR of {unread.date.isoformat()} not compared"
+    elif creatinine is None:
+        # Neither is on record: said as the lithium level card says it, and shared with it, so
+        # the screen says it once, here (review 14 audit, k04; services/screen.py).
+        what, short = "no creatinine or eGFR on record", "no eGFR on record"
     else:
         what, short = "no eGFR on record", "no eGFR on record"
     if creatinine is not None:
@@ -371,6 +372,15 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
         ),
         f"At {age}, {what}. {spans} Check kidney function before dosing.{known}",
         indicator=Indicator.INFO,
+        evidence=(
+            (
+                card_evidence.no_kidney_labs_evidence(
+                    f"At {age}, {what}.", pointer=card_evidence.KIDNEY_POINTER
+                ),
+            )
+            if what == "no creatinine or eGFR on record"
+            else ()
+        ),
     )
     return _Said(draft, check, f"at {age}: {short}", bands, dose)
 

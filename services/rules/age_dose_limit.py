@@ -105,7 +105,9 @@ def _source(key: str) -> Source | None:
     if key == topic.guideline:
         return None
     g = tables.guideline(key)
-    return Source(label=g.label, url=g.url, topic_code=topic.code, topic_display=topic.display)
+    return Source(
+        label=g.label, url=g.url or None, topic_code=topic.code, topic_display=topic.display
+    )
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:

@@ -32,6 +32,7 @@ from fhir_mapping.record import (
 from services import (
     bipolar_findings,
     cards,
+    drug_rules,
     mood_cover,
     suggestions,
     tables,
@@ -109,7 +110,7 @@ def _in_sentence(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _substance_named(ctx: RuleContext, finding: Finding) -> tuple[str, ...]:
+def _substance_named(ctx: RuleContext, finding: Finding, short: str) -> tuple[str, ...]:
     """How the summary names the substance use, longest first: "alcohol dependence,
     uncomplicated (ICD-10-CM F10.20); AUDIT-C 9 on 2025-05-12", then shorter (review 14 audit
     s01: the summary said "active substance use" where the chart said alcohol)."""
@@ -123,13 +124,30 @@ def _substance_named(ctx: RuleContext, finding: Finding) -> tuple[str, ...]:
     dated = f"; {score} on {screen.date.isoformat()}" if screen is not None and score else ""
     short_score = f", {score}" if score else ""
     if finding.system == "text":  # typed in: no code to name
-        return (f"{display}{dated}", f"{display}{short_score}", "active substance use")
+        return (f"{display}{dated}", f"{display}{short_score}", short)
     return (
         f"{display} ({finding.coding}){dated}",
         f"{display} ({finding.code}){short_score}",
         f"{display}{short_score}",
-        "active substance use",
+        short,
     )
+
+
+# The code set (data/finding_code_sets.csv) whose findings are alcohol use: the alcohol codes,
+# and text-only entries naming alcohol, of the substance-use kinds.
+_ALCOHOL_SET = "alcohol-use"
+
+
+def _substance_words(findings: tuple[Finding, ...]) -> str:
+    """What the substance use on record is: "alcohol use" when every finding is alcohol use,
+    "alcohol and other substance use" when some are, else "substance use". An F10.20 named
+    "substance use" hid that the finding is alcohol, on the screen where the bupropion and
+    duloxetine caveats speak of alcohol (review 14 audit, s01)."""
+    alcohol = drug_rules.code_sets()[_ALCOHOL_SET]
+    held = [alcohol.holds(f) for f in findings]
+    if all(held):
+        return "alcohol use"
+    return "alcohol and other substance use" if any(held) else "substance use"
 
 
 def _lab_ref(lab: LabResult) -> str:
@@ -275,16 +293,19 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # drug-specific cautions, bupropion and duloxetine with alcohol, are said where those
         # drugs are proposed). So the line asks for it alongside escalation, as the one-click
         # adjuncts beside it allow (review 14 audit s01).
+        what = _substance_words(substance)
+        if what == "alcohol use":  # "active alcohol use disorder", as the code says
+            what += " disorder"
         items.append(
             Item(
-                "active substance use",
-                f"**Substance use:** {_finding_ref(substance[0])}{_alcohol_screen(ctx)}. "
-                "Substance use disorders are associated with poor response (CANMAT 2023 para "
-                "181): ask about current use and offer treatment or referral, alongside any "
-                "escalation.",
+                f"active {what}",
+                f"**{what[:1].upper()}{what[1:]}:** {_finding_ref(substance[0])}"
+                f"{_alcohol_screen(ctx)}. Substance use disorders are associated with poor "
+                "response (CANMAT 2023 para 181): ask about current use and offer treatment or "
+                "referral, alongside any escalation.",
                 alongside=True,
-                named=_substance_named(ctx, substance[0]),
-                subject="substance use",
+                named=_substance_named(ctx, substance[0], f"active {what}"),
+                subject=what,
             )
         )
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
@@ -293,10 +314,11 @@ def _psychiatric(ctx: RuleContext) -> list[Item]:
         # comorbid, current use, so this never gates escalation; a detail line only.
         f = remitted[0]
         onset = f", onset {f.onset_text}" if f.onset else ""
+        what = _substance_words(remitted) + " disorder"
         items.append(
             Item(
                 "",
-                f"**Substance use disorder in remission:** {f.display} ({f.coding}"
+                f"**{what[:1].upper()}{what[1:]} in remission:** {f.display} ({f.coding}"
                 f"{onset}). Not active use and not a reason to hold escalation; keep it in mind "
                 "with drugs that can be misused (esketamine: boxed warning on abuse and misuse).",
                 info=True,

@@ -167,7 +167,7 @@ def _summary(found: Found) -> str:
                 f"{d.name.capitalize()} running {kidney.with_()}: may be {bound}",
             )
         edge = (
-            f" below {cards.fmt_mg(d.row.egfr_below)} mL/min"
+            f" {d.row.upper_words()} mL/min"
             if isinstance(kidney, Egfr) and d.row.action == "avoid"
             else ""
         )

@@ -148,10 +148,11 @@ def test_a_coded_alcohol_use_disorder_moves_the_drug_to_the_warning_too() -> Non
     assert LABEL in cards[CAUTION].summary
     # The diagnosis review keeps the substance use itself (reviewed alongside escalation).
     review = cards[DIAGNOSIS]
+    # Named as alcohol since the review 14 audit (s01).
     assert review.summary.startswith(
         "Review alongside escalation: alcohol dependence, uncomplicated"
     )
-    assert "**Substance use:** Alcohol dependence, uncomplicated" in review.detail
+    assert "**Alcohol use disorder:** Alcohol dependence, uncomplicated" in review.detail
     assert "duloxetine" not in review.detail.lower()
 
 

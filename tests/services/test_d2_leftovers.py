@@ -92,7 +92,8 @@ def test_same_class_line_says_the_stop_date_on_record() -> None:
     found, record = _evaluate("d01_paroxetine_abrupt_stop_draft_sertraline")
     detail = found["order-repeats-failed-trial"]["detail"]
     assert "record paroxetine's stop date" not in detail
-    assert "If sertraline replaces paroxetine (stop dated 2025-06-02), plan the switch" in detail
+    # Since the review 14 audit (d01): the course with its stop on record is being replaced.
+    assert "replacing paroxetine" in detail and "paroxetine's stop dated 2025-06-02" in detail
     # Control: the same course with no stop on record still asks for one.
     (paroxetine,) = [t for t in record.trials if t.ingredient == "paroxetine"]
     (draft,) = record.draft_orders

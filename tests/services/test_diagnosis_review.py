@@ -46,7 +46,7 @@ def test_psychotic_features_and_substance_use() -> None:
     # Psychotic features appear once a screen (issue 12): the optimise card's psychotic-depression
     # variant takes them up, with ECT, so this card names only the substance use.
     assert rec.summary == (
-        "Review substance use alongside escalation: alcoholism (SNOMED CT 7200002)"
+        "Review alcohol use disorder alongside escalation: alcoholism (SNOMED CT 7200002)"
     )
     assert "psychotic" not in rec.detail.lower()
     optimise = optimize_switch_augment.rule(ctx(record))

@@ -305,11 +305,12 @@ def test_a_screen_alone_does_not_raise_the_substance_use_gate() -> None:
         # Neither "Substance use: ... address it before escalating" (diagnosis review) nor the
         # payer criteria's "substance use disorder" exclusion (TMS card).
         assert "Substance use" not in card.detail, card.topic
+        assert "Alcohol use disorder:" not in card.detail, card.topic
         assert "substance use disorder" not in card.detail.lower(), card.topic
         assert "address it before escalating" not in card.detail, card.topic
     # The same chart with the diagnosis does raise it: the check above can fail.
     coded = _cards(_chart(_aud_diagnosis()))
-    assert "**Substance use:**" in coded["diagnosis-review"].detail
+    assert "**Alcohol use disorder:**" in coded["diagnosis-review"].detail
 
 
 # --- order-select / order-sign: the drafted duloxetine ---------------------------------------

@@ -198,7 +198,10 @@ def _k04() -> PatientRecord:
     ("drug", "summary"),
     [
         ("duloxetine", "label: avoid below 30 mL/min"),
-        ("desvenlafaxine", "label: at most 25 mg/day below 30, at most 50 mg/day below 51 mL/min"),
+        (
+            "desvenlafaxine",
+            "label: at most 25 mg/day below 30, at most 50 mg/day at or below 50 mL/min",
+        ),
         ("bupropion", "label: caution below 90 mL/min"),
     ],
 )

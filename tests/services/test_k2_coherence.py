@@ -132,14 +132,14 @@ def test_s01_summary_names_the_alcohol_and_says_alongside_beside_one_click_adjun
     found = _cards(REVIEW("s01_aud_auditc_9"))
     review = found[DIAGNOSIS]
     assert review["summary"] == (
-        "Review substance use alongside escalation: alcohol dependence, uncomplicated "
+        "Review alcohol use disorder alongside escalation: alcohol dependence, uncomplicated "
         "(ICD-10-CM F10.20); AUDIT-C 9 on 2025-05-12"
     )
     assert review["indicator"] == "warning"
     assert "before escalating" not in review["summary"] + review["detail"]
     # The card's content stays: the finding, its date, the score and the guideline.
     assert (
-        "**Substance use:** Alcohol dependence, uncomplicated (ICD-10-CM F10.20, since "
+        "**Alcohol use disorder:** Alcohol dependence, uncomplicated (ICD-10-CM F10.20, since "
         "2024-06-01); AUDIT-C 9 on 2025-05-12. Substance use disorders are associated with poor "
         "response (CANMAT 2023 para 181): ask about current use and offer treatment or referral, "
         "alongside any escalation."
@@ -152,7 +152,7 @@ def test_substance_use_alone_on_a_hand_built_record() -> None:
     alcoholism = f.finding(FindingKind.SUBSTANCE_USE, code="7200002", display="Alcoholism")
     rec = diagnosis_review.rule(ctx(f.trd_record(findings=(f.mdd(), alcoholism))))
     assert rec is not None
-    assert rec.summary.startswith("Review substance use alongside escalation: alcoholism (")
+    assert rec.summary.startswith("Review alcohol use disorder alongside escalation: alcoholism (")
     assert rec.indicator is Indicator.WARNING
 
 
@@ -174,7 +174,8 @@ def test_beside_a_finding_that_gates_escalation_the_summary_keeps_before() -> No
     rec = diagnosis_review.rule(ctx(f.trd_record(findings=(f.mdd(), bipolar, alcoholism))))
     assert rec is not None
     assert rec.summary == (
-        "Confirm the diagnosis before escalating: bipolar disorder on record; active substance use"
+        "Confirm the diagnosis before escalating: bipolar disorder on record; "
+        "active alcohol use disorder"
     )
 
 
@@ -185,7 +186,9 @@ def test_a_long_name_falls_back_to_a_shorter_form_never_cut() -> None:
     )
     rec = diagnosis_review.rule(ctx(f.trd_record(findings=(f.mdd(), finding))))
     assert rec is not None
-    assert rec.summary == "Review substance use alongside escalation: active substance use"
+    assert rec.summary == (
+        "Review alcohol use disorder alongside escalation: active alcohol use disorder"
+    )
 
 
 # --- y03 / y05: the boxed warning named in the summary of the card it rides on -----------------

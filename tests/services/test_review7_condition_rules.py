@@ -160,7 +160,7 @@ def test_remission_rides_along_as_an_info_line_never_in_the_summary() -> None:
     assert review.indicator is Indicator.INFO
     assert "substance" not in review.summary.lower()
     assert "address it before escalating" not in review.detail
-    assert "**Substance use disorder in remission:** Alcohol dependence, in remission" in (
+    assert "**Alcohol use disorder in remission:** Alcohol dependence, in remission" in (
         review.detail
     )
     assert "onset 2019-01-01" in review.detail
@@ -174,7 +174,7 @@ def test_active_substance_use_is_still_a_warning_to_review() -> None:
     assert review.indicator is Indicator.WARNING
     # Reviewed alongside escalation, which stays one click (audit 14 s01), named as on record.
     assert review.summary.startswith(
-        "Review substance use alongside escalation: alcohol dependence, uncomplicated"
+        "Review alcohol use disorder alongside escalation: alcohol dependence, uncomplicated"
     )
     assert "alongside any escalation" in review.detail
 

@@ -364,7 +364,7 @@ def test_running_duloxetine_with_alcohol_dependence_is_named_on_the_running_drug
         "(Cymbalta label 5.2): review whether it should continue."
     ) in card.detail
     assert cards[DIAGNOSIS].summary.startswith(
-        "Review substance use alongside escalation: alcohol dependence, uncomplicated"
+        "Review alcohol use disorder alongside escalation: alcohol dependence, uncomplicated"
     )
     assert "duloxetine" not in cards[DIAGNOSIS].detail.lower()
 

@@ -353,7 +353,7 @@ def test_duloxetine_beside_alcohol_use_is_a_running_drug_warning_said_once() -> 
         "Duloxetine with Alcohol dependence, uncomplicated on record: ordinarily not prescribed "
         "with substantial alcohol use (hepatotoxicity)"
     )
-    assert "**Substance use:**" in cards[DIAGNOSIS].detail
+    assert "**Alcohol use disorder:**" in cards[DIAGNOSIS].detail
     assert "duloxetine" not in cards[DIAGNOSIS].detail.lower()
     assert "duloxetine" not in cards[DIAGNOSIS].summary.lower()
     assert _all_text(cards).lower().count(f"{ALCOHOL_LINE} (cymbalta label 5.2): review") == 1
