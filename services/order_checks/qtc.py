@@ -1,0 +1,290 @@
+"""The QTc check of a citalopram, escitalopram or other QT-relevant order: the latest QTc against
+the stop and caution lines of data/lab_safety.csv, an ECG whose QTc cannot be compared (with what
+it did report), the QT-prolonging partner drugs running, and the age-limit card's line
+(`qtc_line`). labs.py's docstring says what each card says and why."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
+from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement
+from services import age_limits, cards, lab_safety
+from services.lab_safety import LabRule
+from services.order_checks.model import OrderCheck
+from services.order_checks.recent_labs import not_checked as _not_checked
+from services.order_doses import draft_dose, trial_dose
+from services.recommendation import Indicator
+from services.rules import running_dose, running_qtc
+from services.rules.context import RuleContext
+
+QTC = "order-qtc"
+
+
+def _stop_line(rule: LabRule) -> str:
+    """What follows "<Drug> prolongs the QT interval" on a stop card: the row's own label line
+    (data/lab_safety.csv `stop_line`, gepirone: no claim of dose dependence its sources do not
+    make), else citalopram's discontinuation line, which the escitalopram row borrows."""
+    own = rule.stop_line
+    if own:
+        return f"({rule.effect_cite}); {own.format(bounds=rule.bounds())}"
+    return (
+        f"dose-dependently ({rule.effect_cite}); the citalopram label says to discontinue it in "
+        f"patients with persistent QTc measurements above {rule.bounds()}"
+    )
+
+
+def qtc_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    found = _qtc_card(ctx, draft)
+    line = _age_line(ctx, draft) if found is not None else None
+    if found is None or line is None:
+        return found
+    return dataclasses.replace(found, detail=cards.join_sections(found.detail, line))
+
+
+def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
+    """The line naming the age-limit card beside this QTc card: the drafted daily dose above the
+    drug's older-adult limit (order_checks/doses.py `age_check`'s card), else a running course of
+    it above the limit (the patient-view card, services/rules/age_dose_limit.py). Both limits are
+    about the same QT risk, so a reader of one card sees the other."""
+    age = ctx.record.patient.age
+    limit = age_limits.limit_for(draft.ingredient, age)
+    if limit is None:
+        return None
+    top = f"{limit.labelled(cards.fmt_mg(limit.max_mg))} from age {limit.min_age}"
+    if draft.dose_basis is DoseBasis.DAILY and age_limits.exceeded(
+        draft.ingredient, age, draft.mg_per_day_upper
+    ):
+        return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
+    for trial in ctx.facts.ongoing_trials:
+        # The age-limit card's own reading: a dose to confirm at its highest.
+        read = running_dose.ceiling_reading(trial)
+        if (
+            trial.ingredient == draft.ingredient
+            and trial.dose_basis is DoseBasis.DAILY
+            and age_limits.exceeded(trial.ingredient, age, read.mg)
+        ):
+            if read.to_confirm and read.mg is not None:
+                return (
+                    f"**Age-limit card:** at {age}, the running dose, "
+                    f"{running_dose.to_confirm_text(read.mg)}, may be above the {top}."
+                )
+            return (
+                f"**Age-limit card:** at {age}, the running {trial_dose(trial)} is above the {top}."
+            )
+    return None
+
+
+def _qtc_card(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    stop = lab_safety.rule_for("qtc-stop", draft.ingredient, draft.drug_class)
+    caution = lab_safety.rule_for("qtc-caution", draft.ingredient, draft.drug_class)
+    if stop is None and caution is None:
+        return None
+    lab = lab_safety.deciding(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return _not_checked(QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
+    if lab_safety.readable(lab):
+        return _with_partners(ctx, draft, _qtc_compared(draft, lab, stop, caution))
+    # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
+    # readable one before it, in the window, is still compared: a later ECG without a QTc must
+    # not turn an earlier QTc above 500 ms into an information card (safer: that QTc is the
+    # best evidence on record). The card then names the later one as well.
+    earlier = lab_safety.latest_readable(ctx.record, "qtc")
+    if earlier is not None and not lab_safety.is_recent(ctx.record, ctx.policy, earlier):
+        earlier = None
+    if earlier is not None:
+        found = _qtc_compared(draft, earlier, stop, caution, later=_unread(ctx, lab))
+        if found is not None:
+            return _with_partners(ctx, draft, found)
+    return _qtc_not_compared(ctx, draft, lab, stop or caution, earlier)
+
+
+def _qtc_compared(
+    draft: DraftOrder,
+    lab: LabResult,
+    stop: LabRule | None,
+    caution: LabRule | None,
+    *,
+    later: str | None = None,
+) -> OrderCheck | None:
+    """The card of a QTc above the stop or the caution line, else None. `later`: how a later
+    QTc that could not be compared is named, when `lab` is the latest that could."""
+    name = draft.ingredient.capitalize()
+    shown = lab_safety.text(lab)
+    latest = "The latest QTc" if later is None else "The latest QTc that could be read"
+    then = "" if later is None else f" The later {later}: read it on the tracing."
+    if stop is not None and lab_safety.above(stop, lab):
+        return OrderCheck(
+            QTC,
+            draft,
+            cards.fit_summary(
+                f"{name} with QTc {shown}: above {stop.bounds()}, where {stop.says}",
+                f"{name} with QTc {shown}: above {stop.bounds()}",
+            ),
+            f"{latest} is {shown}.{then} {name} prolongs the QT interval {_stop_line(stop)} "
+            f"({stop.cite}){_unverified_for(stop, draft)}. Choose "
+            "another antidepressant, or repeat the ECG before deciding.",
+        )
+    if caution is not None and lab_safety.above(caution, lab):
+        return OrderCheck(
+            QTC,
+            draft,
+            cards.fit_summary(
+                f"{name} with QTc {shown}: above {caution.bounds()}",
+                f"{name} with QTc {shown}",
+            ),
+            f"{latest} is {shown}, above {caution.bounds()} ({caution.cite}"
+            f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name} "
+            # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
+            # mirtazapine, whose labels claim no dose dependence), else citalopram's.
+            f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
+            f"({caution.effect_cite}): use the lowest effective dose and repeat the ECG.",
+            indicator=Indicator.INFO,
+        )
+    return None
+
+
+def _with_partners(
+    ctx: RuleContext, draft: DraftOrder, found: OrderCheck | None
+) -> OrderCheck | None:
+    """The QTc card with the other QT-prolonging drugs running named (review 12 c3:
+    citalopram 40 mg with ondansetron and a QTc of 478 ms): the combination is the risk factor
+    (Wenzel-Seifert 2011, as the chart-open card says), so a caution-line card with one of them
+    running is a warning, not information. Each drug with why it is listed."""
+    if found is None:
+        return None
+    beside = running_qtc.running_beside(ctx, draft.ingredient)
+    if not beside:
+        return found
+    names = cards.and_list([d.taking.ingredient for d in beside])
+    lines = "\n".join(f"- {d.taking.text()}: {d.why}." for d in beside)
+    return dataclasses.replace(
+        found,
+        summary=cards.fit_summary(f"{found.summary}; {names} running", found.summary),
+        detail=cards.join_sections(
+            found.detail,
+            "**Also running, each prolonging the QT interval** (more than one such drug is a "
+            f"risk factor for torsades):\n{lines}",
+        ),
+        indicator=None,  # the topic's warning, also for a caution line
+    )
+
+
+def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
+    """What the QTc check of an `ingredient` order would say, in one short clause, for the
+    age-limit card (services/rules/age_dose_limit.py) to name it: "QTc 470 ms on 2025-05-20,
+    above 450 ms"; "QTc 520 ms on 2025-05-20, above 500 ms, where the label says to stop it";
+    "QTc of 2025-05-20 not compared: the ECG reports no QTc". None when that check would raise no
+    card from a result (no QTc rule for the drug, no recent QTc, one below both lines). The same
+    results as `_qtc_card`: the deciding QTc, else the latest readable one in the window."""
+    stop = lab_safety.rule_for("qtc-stop", ingredient, drug_class)
+    caution = lab_safety.rule_for("qtc-caution", ingredient, drug_class)
+    if stop is None and caution is None:
+        return None
+    lab = lab_safety.deciding(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    readable = lab if lab_safety.readable(lab) else lab_safety.latest_readable(ctx.record, "qtc")
+    if readable is not None and lab_safety.is_recent(ctx.record, ctx.policy, readable):
+        shown = f"QTc {lab_safety.text(readable)}"
+        if stop is not None and lab_safety.above(stop, readable):
+            return f"{shown}, above {stop.bounds()}, where {stop.says}"
+        if caution is not None and lab_safety.above(caution, readable):
+            return f"{shown}, above {caution.bounds()}"
+    if lab_safety.readable(lab):
+        return None
+    if _no_qtc_reported(ctx, lab):
+        return f"QTc of {lab.date.isoformat()} not compared: the ECG reports no QTc"
+    return f"QTc of {lab.date.isoformat()} not compared: its value could not be read"
+
+
+def _unverified_for(rule: lab_safety.LabRule, draft: DraftOrder) -> str:
+    """ "; for escitalopram this line is not read in its own label (UNVERIFIED)" when the table's
+    row for this drug is UNVERIFIED (data/lab_safety.csv), so the card claims no more than its
+    source."""
+    if rule.status != "UNVERIFIED":
+        return ""
+    return f"; for {draft.ingredient} this line is not read in its own label (UNVERIFIED)"
+
+
+def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
+    """The result is an ECG panel with no QTc (fhir_mapping/labs.py names it with a gap of
+    ECG_WITHOUT_QTC), not a QTc whose value could not be read."""
+    return lab.source is not None and any(
+        gap.source == lab.source and gap.reason == ECG_WITHOUT_QTC
+        for gap in ctx.record.gaps_in(DataDomain.QTC)
+    )
+
+
+def _unread(ctx: RuleContext, lab: LabResult) -> str:
+    """ "ECG of 2025-05-20 (Observation/ecg-1) reports no QTc"; "QTc of 2025-05-20
+    (Observation/x) could not be read"."""
+    ref = f" ({lab.source})" if lab.source is not None else ""
+    day = lab.date.isoformat()
+    if _no_qtc_reported(ctx, lab):
+        return f"ECG of {day}{ref} reports no QTc"
+    return f"QTc of {day}{ref} could not be read"
+
+
+def _qtc_not_compared(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    lab: LabResult,
+    rule: LabRule | None,
+    earlier: LabResult | None,
+) -> OrderCheck:
+    """The latest QTc has neither a value in a unit the table knows nor the lab's own flag (an
+    ECG whose QTc component is not a number, or an ECG with no QTc at all: also a DataGap, named
+    on this card): the check was not done, and saying nothing would read as "QTc fine" (issue
+    10, never silent). No QTc is computed from an ECG's QT and heart rate (review 9 finding 2:
+    never more than the ECG reported). `earlier`: the latest readable QTc before it, in the
+    window and below both lines, named so the clinician sees what is known."""
+    name = draft.ingredient.capitalize()
+    day = lab.date.isoformat()
+    bound = f" (above {rule.bounds()} {rule.says})" if rule is not None else ""
+    before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
+    measured = _measured(lab.reported)
+    if _no_qtc_reported(ctx, lab):
+        ref = f" ({lab.source})" if lab.source is not None else ""
+        return OrderCheck(
+            QTC,
+            draft,
+            f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
+            f"The latest ECG on record, of {day}{ref}, reports no QTc, so the QTc check of this "
+            f"{draft.ingredient} order{bound} was not done. {measured}{before} Read the QTc on "
+            "the tracing before ordering.",
+            indicator=Indicator.INFO,
+        )
+    return OrderCheck(
+        QTC,
+        draft,
+        f"{name} order: QTc of {day} not compared, its value could not be read",
+        f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
+        f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done."
+        f"{' ' + measured if lab.reported else ''}{before} Read the QTc on the ECG before "
+        "ordering.",
+        indicator=Indicator.INFO,
+    )
+
+
+def _measured(reported: tuple[Measurement, ...]) -> str:
+    """ "The ECG reports QT interval 460 ms and heart rate 88/min; no QTc was computed from
+    them." (as sent: fhir_mapping/lab_measures.py), or "No QTc is computed here." when it
+    reports neither: a QTc computed from them would claim more than the ECG reported."""
+    if not reported:
+        return "No QTc is computed here."
+    parts = [f"{LAB_NAMES.get(m.test, m.test)} {_quantity(m)}" for m in reported]
+    return (
+        f"The ECG reports {' and '.join(parts)}; no QTc was computed from "
+        f"{'them' if len(parts) > 1 else 'it'}."
+    )
+
+
+def _quantity(measure: Measurement) -> str:
+    """ "460 ms", "0.46 s", "88/min" (a UCUM annotation such as {beats} left out)."""
+    unit = re.sub(r"\{[^}]*\}", "", measure.unit or "").strip()
+    if not unit:
+        return cards.fmt_mg(measure.value)
+    space = "" if unit.startswith("/") else " "
+    return f"{cards.fmt_mg(measure.value)}{space}{unit}"
