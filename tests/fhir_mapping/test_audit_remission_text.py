@@ -126,7 +126,7 @@ def _record(condition: Resource) -> PatientRecord:
 def test_the_diagnosis_review_names_the_remission_either_way(shape: Any) -> None:
     cards = {r.topic: r for r in patient_view(_record(shape("remission")), Policy())}
     detail = cards["diagnosis-review"].detail
-    assert f"**Substance use disorder in remission:** {AUD}" in detail
+    assert f"**Alcohol use disorder in remission:** {AUD}" in detail  # alcohol named (audit 14 s01)
     # Not active use: nothing holds escalation, and duloxetine stays on offer.
     assert "address it before escalating" not in detail
     assert "duloxetine not listed" not in cards["optimize-switch-augment"].detail
