@@ -14,7 +14,7 @@ strengths; an optimise summary whose one-click raise a safety card holds.
 Charts are US Core shaped as Epic sends them (tests/fixtures/builders.py): LOINC 14334-7 lithium
 levels in mmol/L with the lab's H flag, RxNorm MedicationRequests, ICD-10-CM problem-list
 Conditions, PHQ-9 panels; a draft named by medicationCodeableConcept text only, as Epic's
-order-select draft orders can be (/work/shared/fhir/vendor/README.md trap 1).
+order-select draft orders can be (../shared/fhir/vendor/README.md trap 1).
 """
 
 from __future__ import annotations
