@@ -1,0 +1,231 @@
+"""Which lithium level is judged and where it stands (the running-lithium-level card,
+lithium_level.py, and the lithium order check, order_checks/lithium.py, read it one way: review
+14): the level judged (`judged_level`: the latest comparable level of the running course, or of
+the last policy.lab_recent_days with no lithium running), the lines it crosses in
+data/lab_safety.csv (`level_lines`: the augmentation target, the patient's upper line, 0.8 from
+65, and the toxicity line), the running drugs that raise it (`raisers`, `started_since`), a
+toxic level of an earlier course (`toxic_history`), and the finding the card states
+(`high_level`).
+
+Apart from the card because it reads only the record and the tables, never the card's wording,
+and the order check needs it without the card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import LabResult
+from services import interaction_table, lab_safety
+from services.interaction_table import Taking
+from services.lab_safety import LabRule
+from services.rules import running_cautions
+from services.rules.context import RuleContext
+
+_DRUG = "lithium"
+_TARGET = "lithium-target"
+_HIGH = "lithium-high"
+_HIGH_OLDER = "lithium-high-older"
+_TOXIC = "lithium-toxic"
+_TOXIC_HISTORY = "lithium-toxic-history"
+
+
+@dataclass(frozen=True, slots=True)
+class HighLevel:
+    target: LabRule  # the augmentation target (lab_safety.csv lithium-target)
+    toxic: LabRule | None  # the toxicity line, when the level is at or above it
+    lab: LabResult  # the latest comparable level: above the target
+    lithium: Taking
+    raisers: tuple[Taking, ...]  # running drugs the interaction table says raise the level
+    unread: LabResult | None  # a later level that could not be compared
+    # The usual upper limit (lab_safety.csv lithium-high, 1.0 mmol/L) when the level is above it;
+    # None: between the target and that limit, shown only for a raising drug started since.
+    high: LabRule | None = None
+
+    @property
+    def started_since(self) -> tuple[Taking, ...]:
+        """The raising drugs started after the level was taken: the level now is likely higher."""
+        return tuple([t for t in self.raisers if t.start is not None and t.start > self.lab.date])
+
+    @property
+    def critical(self) -> bool:
+        return self.toxic is not None
+
+
+def _rule(check: str) -> LabRule | None:
+    return lab_safety.rule_for(check, _DRUG, "")
+
+
+def at_or_above(rule: LabRule, lab: LabResult) -> bool:
+    """Whether the level is at or above the rule's line (the label's greater risk starts at
+    1.5): by its value in a known unit, a bound ("> 2.0") read as what it says."""
+    number = lab_safety.value(lab)
+    if rule.high is None or number is None:
+        return False
+    if lab.comparator in ("<", "<="):
+        return False  # "< 1.6" may be anything below it
+    return number >= rule.high
+
+
+@dataclass(frozen=True, slots=True)
+class LevelLines:
+    """Where a lithium level stands against the lab_safety.csv rows, read one way by this card
+    and by the lithium order check (services/order_checks/labs.py: the order once warned at
+    any level above 0.8 while this card waited for 1.0 under 65, so the two disagreed)."""
+
+    target: LabRule  # lithium-target: the level is above it
+    high: LabRule | None  # the patient's upper line (`_high_line`) when the level is above it
+    toxic: LabRule | None  # lithium-toxic when the level is at or above it
+    line: LabRule | None = None  # the patient's upper line, above or not (None: no row)
+
+    @property
+    def beyond_usual(self) -> bool:
+        """Above the patient's upper line (1.0 mmol/L, 0.8 from 65): a card on its own.
+        Without the upper-line rows the target decides (the old, stricter reading)."""
+        return self.line is None or self.high is not None
+
+
+def level_lines(ctx: RuleContext, lab: LabResult) -> LevelLines | None:
+    """The lines a level above the augmentation target crosses, or None (no target row, or the
+    level is not above the target)."""
+    target = _rule(_TARGET)
+    if target is None or not lab_safety.above(target, lab):
+        return None
+    toxic = _rule(_TOXIC)
+    line = _high_line(ctx)
+    return LevelLines(
+        target=target,
+        high=line if line is not None and lab_safety.above(line, lab) else None,
+        toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
+        line=line,
+    )
+
+
+def started_since(ctx: RuleContext, lab: LabResult) -> tuple[Taking, ...]:
+    """The running drugs that raise the level, started after it was taken: the level now is
+    likely higher than the one on record."""
+    return tuple([t for t in raisers(ctx) if t.start is not None and t.start > lab.date])
+
+
+def running_lithium(ctx: RuleContext) -> Taking | None:
+    return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
+
+
+def judged_level(ctx: RuleContext) -> LabResult | None:
+    """The one lithium level this card and the lithium order check (order_checks/labs.py) judge,
+    so the two never judge different results (review 14: the order check read the latest level
+    of the last lab_recent_days, this card the latest comparable level of the running course).
+
+    With lithium running: its latest comparable level (lab_safety.latest_readable) taken on this
+    course (on or after its start: a level of an earlier course says nothing of this dose),
+    however old (nothing on the chart says it came down; the cards say its date); None when this
+    course has none. With no lithium running (an order that starts it): the latest comparable
+    level of the last policy.lab_recent_days, so a restart soon after a high level is warned."""
+    lithium = running_lithium(ctx)
+    lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    if lab is None:
+        return None
+    if lithium is not None:
+        return None if lithium.start is not None and lab.date < lithium.start else lab
+    return lab if lab_safety.is_recent(ctx.record, ctx.policy, lab) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicHistory:
+    """A lithium level at or above the lithium-toxic line taken before the running course (an
+    earlier course, stopped and restarted since), with the words of the lithium-toxic-history
+    row (data/lab_safety.csv)."""
+
+    lab: LabResult
+    words: LabRule  # lithium-toxic-history: says ("toxicity history") and if_running
+    earlier_course: bool  # False: the running course's start is not known
+
+    def line(self) -> str:
+        """ "Lithium level 1.8 mmol/L on 2023-03-14 (earlier course): toxicity history; check a
+        level 5-7 days after any change" (the summary of the order's card when it has no other)."""
+        when = "earlier course" if self.earlier_course else "an earlier level"
+        return (
+            f"Lithium level {lab_safety.text(self.lab)} ({when}): {self.words.says}; "
+            f"{self.words.if_running}"
+        )
+
+
+def toxic_history(ctx: RuleContext) -> ToxicHistory | None:
+    """The highest lithium level at or above the lithium-toxic line (the latest of equal ones)
+    taken before the running course started, or, with no lithium running (an order that starts
+    it), any level but the one `judged_level` judges (the order's own card states that one).
+
+    `judged_level` reads the running course only (a level of an earlier course says nothing of
+    today's dose), so a restart after a toxicity admission (1.8 mmol/L in 2023, lithium stopped,
+    restarted 2025) with no level yet on the new course got no lithium card at all on a raise.
+    The level says nothing of the dose now, but it says this patient reached a toxic level once:
+    the prescriber must see it at a start or raise (and on the chart-open card), with when to
+    check the next level. With the running course's start unknown, every other level counts
+    (which course it was cannot be told; the safer reading is to say it)."""
+    toxic, words = _rule(_TOXIC), _rule(_TOXIC_HISTORY)
+    if toxic is None or words is None:
+        return None
+    lithium = running_lithium(ctx)
+    start = lithium.start if lithium is not None else None
+    judged = judged_level(ctx)
+    found = [
+        lab
+        for lab in ctx.record.context.labs
+        if lab.test == _DRUG
+        and lab is not judged
+        and (start is None or lab.date < start)
+        and at_or_above(toxic, lab)
+    ]
+    if not found:
+        return None
+    worst = max(found, key=lambda lab: (lab_safety.value(lab) or 0.0, lab.date))
+    return ToxicHistory(worst, words, earlier_course=lithium is None or start is not None)
+
+
+def high_level(ctx: RuleContext) -> HighLevel | None:
+    """The finding the card states, or None (nearly every chart: no lithium, or a level in range)."""
+    target = _rule(_TARGET)
+    if target is None:
+        return None
+    lithium = running_lithium(ctx)
+    if lithium is None:
+        return None
+    lab = judged_level(ctx)
+    if lab is None:
+        return None  # no level on this course: the optimise card's line says so
+    lines = level_lines(ctx, lab)
+    if lines is None:
+        return None
+    found = HighLevel(
+        target=lines.target,
+        toxic=lines.toxic,
+        lab=lab,
+        lithium=lithium,
+        raisers=raisers(ctx),
+        unread=lab_safety.unread_after(ctx.record, lab),
+        high=lines.high,
+    )
+    if not lines.beyond_usual and not found.started_since:
+        return None  # above the target, within the usual range: the optimise card's line says so
+    return found
+
+
+def _high_line(ctx: RuleContext) -> LabRule | None:
+    """The upper line for this patient: lithium-high-older at its min_age and over (recheck 2
+    m23: 0.9 mmol/L at 79 got no card; NICE NG222 advises 0.4-0.6 mmol/L at 65 and over), else
+    lithium-high (1.0). An unknown age: the general line (nothing says the patient is older)."""
+    older = _rule(_HIGH_OLDER)
+    age = ctx.record.patient.age
+    if older is not None and older.min_age is not None and age is not None and age >= older.min_age:
+        return older
+    return _rule(_HIGH)
+
+
+def raisers(ctx: RuleContext) -> tuple[Taking, ...]:
+    """Running drugs in a row of the interaction table about lithium (lisinopril, an NSAID)."""
+    rows = interaction_table.rows_about(_DRUG)
+    return tuple(
+        taking
+        for taking in interaction_table.running(ctx.record)
+        if taking.ingredient != _DRUG and any(row.names(taking.ingredient) for row in rows)
+    )
