@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial, Verdict
-from services import data_gaps, preliminary_phq9, tables
+from services import preliminary_phq9, tables
+from services.no_phq9_words import no_phq9_words
 from services.recommendation import Evidence
 from services.trial_table import trial_table
 
@@ -66,7 +67,7 @@ def _scores_text(
         if record.incomplete(DataDomain.SCORES):
             text = "**Scores:** no PHQ-9 in the data that could be read"
         else:
-            text = f"**Scores:** {data_gaps.no_phq9_words(record)}"
+            text = f"**Scores:** {no_phq9_words(record)}"
         if preliminary is None:
             return f"{text}."
         # "no PHQ-9 on record" beside a filed total would read as a contradiction: no reviewed one.

@@ -1,0 +1,52 @@
+"""How a card says that no PHQ-9 total was read, and which unread results it names instead.
+
+Separate from data_gaps.py so that card_evidence.py (imported by cards.py) can say it without
+importing data_gaps, which imports cards: importing card_evidence first used to fail on that cycle.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from fhir_mapping.scale_lookalike import unread_scale
+
+
+def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
+    """The resources named PHQ-9 that could not be read as one (fhir_mapping/phq9_lookalike.py):
+    an Epic flowsheet row under a local code only, a site's own PHQ-9 form. While any is on the
+    chart, "no PHQ-9 on record" is not what the record shows, and item 9 is not known."""
+    if not record.gaps:  # most charts: nothing to look for
+        return ()
+    return tuple([g for g in record.gaps_in(DataDomain.SCORES) if is_unrecognised_phq9(g)])
+
+
+def no_phq9_words(record: PatientRecord) -> str:
+    """How a card says that no PHQ-9 total was read: "no PHQ-9 on record", or, while resources
+    named PHQ-9 could not be read (`unrecognised_phq9`), "no PHQ-9 that could be read", since
+    the first would claim more than the record shows. Results named another depression scale
+    that could not be read follow in brackets ("no PHQ-9 on record (2 MADRS-like scores under a
+    local code not read)"): without a PHQ-9 such a score is what would document the severity
+    (services/tms_severity.py), so the card names it rather than leave it to the gap list."""
+    words = "no PHQ-9 that could be read" if unrecognised_phq9(record) else "no PHQ-9 on record"
+    unread = unread_scales_text(record)
+    return f"{words} ({unread})" if unread else words
+
+
+def unread_scales_text(record: PatientRecord) -> str:
+    """ "2 MADRS-like scores and 1 HAM-D-like score under a local code not read": the results
+    named another depression scale that could not be read (fhir_mapping/scale_lookalike.py),
+    counted by scale in the order first met; "" when there are none."""
+    if not record.gaps:  # most charts: nothing to look for
+        return ""
+    counts: dict[str, int] = {}
+    for gap in record.gaps_in(DataDomain.SCORES):
+        if (name := unread_scale(gap)) is not None:
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return ""
+    counted = " and ".join(_count(n, f"{name}-like score") for name, n in counts.items())
+    return f"{counted} under a local code not read"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
