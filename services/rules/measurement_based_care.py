@@ -379,4 +379,6 @@ def hold_one_click(
             f"first; not one click until then: {'; '.join(s.label for s in held)}."
         )
 
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by="PHQ-9 item 9 unanswered: ask it first"
+    )
