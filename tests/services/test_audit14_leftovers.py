@@ -4,6 +4,10 @@ true thing.
 1. An optimise summary whose one-click raise a holding card takes off names that card's reason
    ("raise held (a condition on record weighs against it)"), never "see the first line": an EHR
    that shows summaries only does not show that line.
+2. A diagnosis review that asks to settle a lab finding before escalating (a high TSH, a low B12)
+   holds the optimise card's drug proposals as text (CANMAT 2023 para 184: medical contributors
+   first), instead of sitting beside one-click adjuncts; a snooze of it with a reason, or a
+   contributor said "alongside", holds nothing.
 
 Charts are US Core shaped as Epic sends them (tests/fixtures/builders.py): RxNorm
 MedicationRequests, ICD-10-CM problem-list Conditions, PHQ-9 panels.
@@ -27,9 +31,13 @@ OPTIMISE = "optimize-switch-augment"
 DULOXETINE_20 = ("596926", "duloxetine 20 MG Delayed Release Oral Capsule")
 
 
-def _on_open(*extra: b.Resource, current: tuple[str | None, str]) -> dict[str, Recommendation]:
+def _on_open(
+    *extra: b.Resource,
+    current: tuple[str | None, str] = f1.CITALOPRAM_20,
+    hidden: frozenset[str] = frozenset(),
+) -> dict[str, Recommendation]:
     record = f1._chart(*extra, current=current)
-    return {r.topic: r for r in patient_view(record, Policy())}
+    return {r.topic: r for r in patient_view(record, Policy(), hidden=hidden)}
 
 
 # --- 1. a held raise names its reason --------------------------------------------------------
@@ -53,3 +61,71 @@ def test_a_raise_held_by_a_running_drug_caution_names_the_reason_not_a_line() ->
         "record weighs against it)"
     )
     assert "first line" not in summary
+
+
+# --- 2. a lab finding to settle before escalating holds the one-click adjuncts ---------------
+
+DIAGNOSIS = "diagnosis-review"
+ADJUNCTS = [
+    "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
+    "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
+]
+
+
+def _lab(loinc: str, value: float, unit: str, flag: str, low: float, high: float) -> b.Resource:
+    return b.lab(loinc, value, unit, date(2025, 5, 12), flag, (low, high), patient=f1.P)
+
+
+def _tsh_high() -> b.Resource:
+    return _lab("3016-3", 8.4, "m[IU]/L", "H", 0.4, 4.5)  # LOINC Thyrotropin
+
+
+def _labels(card: Recommendation) -> list[str]:
+    return [s.label for s in card.suggestions]
+
+
+def test_without_a_lab_finding_the_adjuncts_are_one_click() -> None:
+    assert _labels(_on_open()[OPTIMISE]) == ADJUNCTS
+
+
+def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
+    cards = _on_open(_tsh_high())
+    assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: TSH high 8.4"
+    optimise = cards[OPTIMISE]
+    assert _labels(optimise) == []
+    assert optimise.detail.startswith(
+        "**Not one click before the diagnosis review** (TSH high 8.4; Diagnosis review card): "
+        + "; ".join(ADJUNCTS)
+        + ". Assess these first"
+    )
+    assert "CANMAT 2023 para 184" in optimise.detail.split("\n\n")[0]
+
+
+def test_a_low_b12_holds_the_raise_and_the_summary_names_it() -> None:
+    b12 = _lab("2132-9", 150, "pg/mL", "L", 232, 1245)  # LOINC Cobalamin (Vitamin B12)
+    cards = _on_open(b12, current=f1.CITALOPRAM_10)
+    assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: low B12"
+    optimise = cards[OPTIMISE]
+    assert optimise.summary == f"{f1.LOW}: raise held (review low B12 first)"
+    assert _labels(optimise) == []
+
+
+def test_a_snoozed_diagnosis_review_gives_the_one_click_adjuncts_back() -> None:
+    cards = _on_open(_tsh_high(), hidden=frozenset({DIAGNOSIS}))
+    assert DIAGNOSIS not in cards
+    assert _labels(cards[OPTIMISE]) == ADJUNCTS
+
+
+def test_a_contributor_reviewed_alongside_escalation_holds_nothing() -> None:
+    alcohol = b.condition(
+        b.ICD10CM,
+        "F10.20",
+        "Alcohol dependence, uncomplicated",
+        date(2024, 1, 1),
+        category="problem-list-item",
+        patient=f1.P,
+        id="aud",
+    )
+    cards = _on_open(alcohol)
+    assert cards[DIAGNOSIS].summary.startswith("Review alongside escalation: alcohol dependence")
+    assert _labels(cards[OPTIMISE]) == ADJUNCTS
