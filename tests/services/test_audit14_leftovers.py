@@ -8,6 +8,10 @@ true thing.
    holds the optimise card's drug proposals as text (CANMAT 2023 para 184: medical contributors
    first), instead of sitting beside one-click adjuncts; a snooze of it with a reason, or a
    contributor said "alongside", holds nothing.
+3. A drug drafted beside a running one of its class or ingredient whose stop is dated (today: a
+   planned switch, information; within a cross-taper's weeks: the date said, still a warning) is
+   said as a switch or cross-taper, never "if both are meant to continue, say why"; an open
+   order keeps the warning and the question.
 
 Charts are US Core shaped as Epic sends them (tests/fixtures/builders.py): RxNorm
 MedicationRequests, ICD-10-CM problem-list Conditions, PHQ-9 panels.
@@ -15,13 +19,15 @@ MedicationRequests, ICD-10-CM problem-list Conditions, PHQ-9 panels.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from fhir_mapping.build import build_record
+from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from tests.fixtures import builders as b
 from tests.services import test_f1_restart as f1
 
@@ -129,3 +135,118 @@ def test_a_contributor_reviewed_alongside_escalation_holds_nothing() -> None:
     cards = _on_open(alcohol)
     assert cards[DIAGNOSIS].summary.startswith("Review alongside escalation: alcohol dependence")
     assert _labels(cards[OPTIMISE]) == ADJUNCTS
+
+
+# --- 3. a running order with a dated stop beside a draft of its class or ingredient ----------
+
+SAY_WHY = "if both are meant to continue, say why"
+CITALOPRAM = ("200371", "citalopram 20 MG Oral Tablet")
+SERTRALINE = ("312938", "sertraline 100 MG Oral Tablet")
+AUVELITY = (
+    "2611260",
+    "bupropion hydrochloride 105 MG / dextromethorphan hydrobromide 45 MG Extended Release Oral "
+    "Tablet",
+)
+BUPROPION_XL_150 = ("993541", "24 HR bupropion hydrochloride 150 MG Extended Release Oral Tablet")
+
+
+def _at_sign(
+    running: tuple[str, str], per_day: int, ends: date | None, draft: tuple[str, str]
+) -> dict[str, Recommendation]:
+    """F33.1; `running` since 2025-04-20 (no failure yet: no repeat card), its order ending on
+    `ends` (boundsPeriod.end; None: open); `draft` signed today."""
+    resources = [
+        b.patient(
+            id=f1.P, given="Ana", family="Reyes", gender="female", birth_date=date(1975, 5, 5)
+        ),
+        b.condition(
+            b.ICD10CM,
+            "F33.1",
+            "Major depressive disorder, recurrent, moderate",
+            date(2024, 6, 6),
+            category="problem-list-item",
+            patient=f1.P,
+            id="mdd",
+        ),
+        b.medication_request(
+            *running,
+            date(2025, 4, 20),
+            dose_value=1,
+            frequency=per_day,
+            status="active",
+            bounds_end=ends,
+            expected_supply_days=30,
+            repeats=11,
+            patient=f1.P,
+            id="mr-running",
+        ),
+        *b.phq9(date(2025, 4, 20), 20, item9=0, patient=f1.P),
+        *b.phq9(date(2025, 5, 19), 19, item9=0, patient=f1.P),
+    ]
+    drafted = f1._draft(draft, 1)
+    record = build_record(resources, as_of=f1.AS_OF, patient_id=f1.P, draft_orders=(drafted,))
+    return {r.topic: r for r in order_hook(record, Policy(), hook="order-sign")}
+
+
+SAME_CLASS = "order-same-class-running"
+
+
+def test_an_open_running_order_of_the_class_keeps_the_warning_and_the_question() -> None:
+    card = _at_sign(CITALOPRAM, 1, None, SERTRALINE)[SAME_CLASS]
+    assert card.indicator is Indicator.WARNING
+    assert SAY_WHY in card.detail
+
+
+def test_a_running_order_of_the_class_stopped_today_is_a_planned_switch() -> None:
+    card = _at_sign(CITALOPRAM, 1, f1.AS_OF, SERTRALINE)[SAME_CLASS]
+    assert card.indicator is Indicator.INFO
+    assert card.summary == (
+        "Sertraline replacing citalopram (SSRI; stop dated 2025-06-02): plan the switch"
+    )
+    assert SAY_WHY not in card.detail
+
+
+def test_a_running_order_of_the_class_ending_in_days_is_said_as_a_cross_taper() -> None:
+    card = _at_sign(CITALOPRAM, 1, f1.AS_OF + timedelta(days=4), SERTRALINE)[SAME_CLASS]
+    assert card.indicator is Indicator.WARNING  # they do overlap until then
+    assert card.summary.startswith(
+        "Sertraline ordered while citalopram (SSRI) runs until 2025-06-06"
+    )
+    assert "this is a cross-taper until 2025-06-06" in card.detail
+    assert "renewing citalopram would keep both running" in card.detail
+    assert SAY_WHY not in card.detail
+
+
+def test_an_order_ending_beyond_a_cross_taper_is_said_as_running() -> None:
+    card = _at_sign(CITALOPRAM, 1, f1.AS_OF + timedelta(days=60), SERTRALINE)[SAME_CLASS]
+    assert card.indicator is Indicator.WARNING
+    assert SAY_WHY in card.detail
+
+
+def _shared(ends: date | None) -> Recommendation:
+    found = _at_sign(AUVELITY, 2, ends, BUPROPION_XL_150)
+    cards = [c for c in found.values() if "both contain bupropion" in c.summary]
+    assert len(cards) == 1, {t: c.summary for t, c in found.items()}
+    return cards[0]
+
+
+def test_a_shared_ingredient_beside_an_open_order_keeps_the_warning_and_the_question() -> None:
+    card = _shared(None)
+    assert card.indicator is Indicator.WARNING
+    assert SAY_WHY in card.detail
+
+
+def test_a_shared_ingredient_whose_running_product_stops_today_is_a_switch() -> None:
+    card = _shared(f1.AS_OF)
+    assert card.indicator is Indicator.INFO
+    assert card.summary.startswith("Bupropion replacing ")
+    assert "(stop dated 2025-06-02): both contain bupropion" in card.summary
+    assert "stop is dated 2025-06-02; start bupropion after its last dose" in card.detail
+    assert SAY_WHY not in card.detail
+
+
+def test_a_shared_ingredient_whose_running_order_ends_in_days_says_the_date() -> None:
+    card = _shared(f1.AS_OF + timedelta(days=4))
+    assert card.indicator is Indicator.WARNING
+    assert "order ends 2025-06-06" in card.detail
+    assert SAY_WHY not in card.detail
