@@ -12,6 +12,9 @@ true thing.
    planned switch, information; within a cross-taper's weeks: the date said, still a warning) is
    said as a switch or cross-taper, never "if both are meant to continue, say why"; an open
    order keeps the warning and the question.
+7. The measurement card of a drug on hold says what the record shows, as the hold card does: "not
+   taken since ... at the latest" (the end of its last supply), never "on hold since" that day
+   (review 14 chart r10b, copied to audit14_charts/).
 
 Charts are US Core shaped as Epic sends them (tests/fixtures/builders.py): RxNorm
 MedicationRequests, ICD-10-CM problem-list Conditions, PHQ-9 panels.
@@ -20,15 +23,18 @@ MedicationRequests, ICD-10-CM problem-list Conditions, PHQ-9 panels.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from cds_hooks.offline import evaluate_document
 from fhir_mapping.build import build_record
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.fixtures import builders as b
+from tests.services import chart_files
 from tests.services import test_f1_restart as f1
 
 pytestmark = pytest.mark.real_drug_table
@@ -250,3 +256,20 @@ def test_a_shared_ingredient_whose_running_order_ends_in_days_says_the_date() ->
     assert card.indicator is Indicator.WARNING
     assert "order ends 2025-06-06" in card.detail
     assert SAY_WHY not in card.detail
+
+
+# --- 7. a drug on hold on the measurement card ------------------------------------------------
+
+_audit = chart_files.loader(Path(__file__).parent / "audit14_charts")
+
+
+def test_the_measurement_card_of_a_held_drug_says_what_the_record_shows() -> None:
+    doc = _audit("r10b_on_hold_after_fills")
+    result = evaluate_document(doc, hook=doc["hook"], as_of=f1.AS_OF, policy=Policy())
+    found = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+    summary = found["measurement-based-care"]["summary"]
+    assert summary == (
+        "escitalopram on hold (not taken since 2025-03-02 at the latest); no PHQ-9 total in 91 "
+        "days: repeat the PHQ-9"
+    )
+    assert "on hold since" not in summary
