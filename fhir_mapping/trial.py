@@ -127,6 +127,12 @@ class Trial:
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
+    # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
+    # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
+    # end (trial_record._ends_soon). A drug drafted beside it may be a planned cross-taper, and
+    # the order checks say the date instead of asking whether both continue (review 14 audit
+    # d01 / y04). None for every other course (an open order, supply only, a later end).
+    ends_soon: date | None = None
     # A course on hold (`on_hold`): the last day a PHQ-9 is still this course's outcome, the
     # hold's date + MappingPolicy.on_treatment_days_after_end (trial_record.py; review 14 recheck
     # r10b). The record gives no hold date, only the last day a supply covers: a course that ran

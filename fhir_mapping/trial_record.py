@@ -287,6 +287,7 @@ def _trial(
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
+        ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
         newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
     )
 
@@ -310,6 +311,24 @@ def _stops_on(spans: Sequence[_Span], covered_end: date, as_of: date) -> date | 
     if any(s.event.end is None and not s.from_supply for s in reaching):
         return None
     return as_of
+
+
+def _ends_soon(spans: Sequence[_Span], as_of: date, weeks: float) -> date | None:
+    """The latest stated end of the records reaching past as-of when it falls after as-of and
+    within `weeks` (MappingPolicy.cross_taper_weeks), and no record runs the course on past it:
+    no open order or statement, no supply beyond it. None otherwise (nearly every course)."""
+    reaching = [s for s in spans if s.end > as_of]
+    stated = [s.event.end for s in reaching if s.event.end is not None]
+    if not stated:
+        return None
+    last = max(stated)
+    if not as_of < last <= as_of + timedelta(weeks=weeks):
+        return None
+    # A span's `end` is exclusive: the day after the last day it covers.
+    day = timedelta(days=1)
+    if any(s.event.end is None and (not s.from_supply or s.end > last + day) for s in reaching):
+        return None
+    return last
 
 
 def _written_dates(

@@ -118,6 +118,9 @@ def run_rules(
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
+    # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
+    # holds what no safety card above has held already, under its own line.
+    shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

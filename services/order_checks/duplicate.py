@@ -20,6 +20,7 @@ from services import cards
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
@@ -55,11 +56,15 @@ def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
 def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
     first = running[0]
-    # A stop already on record (Trial.stops_on; review 14 M4) is said with its date, not asked.
+    # A stop already on record (Trial.stops_on; review 14 M4) is said with its date, not asked;
+    # so is an order that ends within a cross-taper's weeks (Trial.ends_soon).
     plan = (
         f"plan the taper or cross-taper; {first.ingredient}'s stop is dated "
         f"{first.stops_on.isoformat()}"
         if first.stops_on is not None
+        else f"plan the taper or cross-taper; {first.ingredient}'s order ends "
+        f"{first.ends_soon.isoformat()}"
+        if first.ends_soon is not None
         else f"plan the taper or cross-taper and {first.ingredient}'s stop date"
     )
     return (
@@ -91,6 +96,24 @@ def _plan(draft: DraftOrder, running: list[Trial]) -> str:
             f"{draft.ingredient} ({draft.drug_class}) replacing {courses} ({stops}). "
             f"{same_class} Plan the switch (direct, or a short cross-taper)."
         )
+    ends = [t.ends_soon for t in running]
+    if all(e is not None for e in ends):
+        # Every such order ends within a cross-taper's weeks (Trial.ends_soon; review 14 audit
+        # d01 / y04): said as the cross-taper it may be, with the date read, never "if both are
+        # meant to continue, say why" as if nothing ended. Still a warning (`same_class_check`):
+        # the two do overlap until then, and a renewal would keep both.
+        last = max(e for e in ends if e is not None)
+        dated = "; ".join(
+            f"{t.ingredient}'s order ends {t.ends_soon.isoformat()}"
+            for t in running
+            if t.ends_soon is not None
+        )
+        return (
+            f"{draft.ingredient} ({draft.drug_class}) with {courses} ({dated}). {same_class} If "
+            f"{draft.ingredient} replaces {name}, this is a cross-taper until "
+            f"{last.isoformat()}: plan the doses over it; renewing {name} would keep both "
+            "running."
+        )
     if first.stops_on is not None:
         # Review 14 M4: the course's stop is on record (its order ends on the as-of day): the
         # card says the date it read, never asks for a stop date already recorded.
@@ -115,6 +138,8 @@ def _running_words(trial: Trial) -> str:
     run on."""
     if trial.stops_on is not None:
         return f"{trial.ingredient} stopped {trial.stops_on.isoformat()}"
+    if trial.ends_soon is not None:
+        return f"{trial.ingredient}'s order ends {trial.ends_soon.isoformat()}"
     return f"{trial.ingredient} still running"
 
 
@@ -159,14 +184,34 @@ def same_class_check(
             )
         ]
     name = draft.ingredient.capitalize()
-    return found + [
-        OrderCheck(
-            SAME_CLASS,
-            draft,
-            cards.fit_summary(
-                f"{name} ordered while {first} ({cls}) is running: two {cls}s; plan the switch",
-                f"{name}: a second {cls} ({first} already running)",
-            ),
-            _plan(draft, running),
+    if all(t.stops_on is not None for t in running):
+        # Every such course stops on the day of the draft (Trial.stops_on): a planned switch,
+        # the two do not overlap; information, not a warning (review 14 audit d01 / y04).
+        stop = running[0].stops_on
+        day = stop.isoformat() if stop is not None else ""
+        return found + [
+            OrderCheck(
+                SAME_CLASS,
+                draft,
+                cards.fit_summary(
+                    f"{name} replacing {first} ({cls}; stop dated {day}): plan the switch",
+                    f"{name} replacing {first} (stop dated {day})",
+                ),
+                _plan(draft, running),
+                Indicator.INFO,
+            )
+        ]
+    ends = running[0].ends_soon
+    summary = (
+        cards.fit_summary(
+            f"{name} ordered while {first} ({cls}) runs until {ends.isoformat()}: two {cls}s; "
+            "plan the cross-taper",
+            f"{name}: a second {cls} ({first} until {ends.isoformat()})",
         )
-    ]
+        if ends is not None
+        else cards.fit_summary(
+            f"{name} ordered while {first} ({cls}) is running: two {cls}s; plan the switch",
+            f"{name}: a second {cls} ({first} already running)",
+        )
+    )
+    return found + [OrderCheck(SAME_CLASS, draft, summary, _plan(draft, running))]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -64,6 +65,10 @@ class _Other:
     line: str  # how the detail names it, with its dose, start and resource
     running: bool
     product: str | None = None  # the combination product it is taken in, when it is one drug
+    # A running course's stop dated the day of the draft (Trial.stops_on), or its order's end
+    # within a cross-taper's weeks (Trial.ends_soon); None: it runs on.
+    stops_on: date | None = None
+    ends_soon: date | None = None
 
 
 def _daily(basis: DoseBasis, as_needed: bool, mg: float | None) -> float | None:
@@ -128,7 +133,18 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
             in_product = t.ingredient == draft.ingredient and t.product is not None
             product = _product(t) if in_product else None
             line = running_dose(t) + (_product_line(t) if product else "")
-            found.append(_Other(t.ingredient, shared, mg, line, running=True, product=product))
+            found.append(
+                _Other(
+                    t.ingredient,
+                    shared,
+                    mg,
+                    line,
+                    running=True,
+                    product=product,
+                    stops_on=t.stops_on,
+                    ends_soon=t.ends_soon,
+                )
+            )
     drafts = list(ctx.record.draft_orders)
     here = drafts.index(draft) if draft in drafts else len(drafts)
     for i, d in enumerate(drafts):
@@ -235,7 +251,31 @@ def shared_ingredient_check(
         )
     if risk is not None:
         lines.append(f"{risk.risk[0].upper()}{risk.risk[1:]}.")
-    if first.running:
+    indicator: Indicator | None = None
+    if first.running and first.stops_on is not None:
+        # The running product's stop is dated the day of the draft (review 14 audit d01 / y04):
+        # a planned switch, the two are not taken together; said as such, as information, not
+        # "if both are meant to continue, say why".
+        day = first.stops_on.isoformat()
+        lines.append(
+            f"Use one {part} product: {first_name}'s stop is dated {day}; start {label} after "
+            "its last dose, not beside it."
+        )
+        summary = cards.fit_summary(
+            f"{name} replacing {first_name} (stop dated {day}): both contain {part}; start it "
+            "after the last dose",
+            f"{name} replacing {first_name} (stop dated {day}): both contain {part}",
+        )
+        indicator = Indicator.INFO
+    elif first.running and first.ends_soon is not None:
+        # Its order ends within a cross-taper's weeks: the products overlap until then, so the
+        # card stays a warning (the total adds up while both are taken); it says the date.
+        lines.append(
+            f"Use one {part} product: {first_name}'s order ends {first.ends_soon.isoformat()}; "
+            f"if {label} replaces it, the {part} of both adds up until then (start {label} "
+            f"after its last dose, or lower one); renewing {first_name} would keep both."
+        )
+    elif first.running:
         lines.append(
             f"Use one {part} product: if {label} replaces {first_name}, stop "
             f"{first_name} when {label} starts and record the stop date; if both "
@@ -244,7 +284,7 @@ def shared_ingredient_check(
     else:
         lines.append(f"Use one {part} product: keep one of the two orders.")
     topic = ABOVE if above else SAME_CLASS
-    return OrderCheck(topic, draft, summary, " ".join(lines))
+    return OrderCheck(topic, draft, summary, " ".join(lines), indicator)
 
 
 def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

@@ -235,7 +235,9 @@ def _hold_for_current(
             "exposure or stack on it."
         )
 
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by="an adjunct's adverse effect on record"
+    )
 
 
 def _is_antipsychotic(ingredient: str) -> bool:
@@ -278,4 +280,6 @@ def hold_antipsychotics(ctx: RuleContext, recs: Sequence[Recommendation]) -> lis
             "click."
         )
 
-    return one_click_hold.hold_drug_orders(recs, line, _orders_antipsychotic)
+    return one_click_hold.hold_drug_orders(
+        recs, line, _orders_antipsychotic, held_by="tardive dyskinesia on record"
+    )

@@ -17,6 +17,8 @@ What is checked when:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -45,7 +47,7 @@ from services.pathway import (
     stabilisers_below_antimanic_dose,
 )
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import adjunct_harm, optimize_switch_augment
+from services.rules import adjunct_harm, one_click_hold, optimize_switch_augment
 from services.rules.context import RuleContext
 
 TOPIC = "diagnosis-review"
@@ -488,11 +490,18 @@ def _alongside_summary(items: list[Item]) -> str:
     return cards.fit_summary(*candidates)
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
+def _findings(ctx: RuleContext, labs: dict[str, LabResult]) -> list[Item]:
+    """The card's items but the missing TSH: the psychiatric ones, and after a failed trial the
+    medical contributors."""
     items = _psychiatric(ctx)
-    labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
     if ctx.facts.failed_trials:
         items += _medical(ctx, labs)
+    return items
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
+    items = _findings(ctx, labs)
     suggestion: list[Suggestion] = []
     # What is on record; a missing TSH is not a finding (below), nor an info-only line.
     findings = sum(1 for i in items if not i.info)
@@ -581,3 +590,52 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=indicator,
         evidence=(scores,),
     )
+
+
+# --- the optimise card while this card says "before escalating" -------------------------------
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the optimise card's drug proposals as text while this card is on the screen
+    (not in `hidden`) with a finding it asks to settle before escalating (an abnormal TSH, a low
+    B12 or folate, bipolar disorder...): the summary said "Confirm the diagnosis before
+    escalating" beside one-click adjuncts and raises, two cards saying opposite things (review 14
+    audit s01, its lab findings left over).
+
+    Why a hold, not "alongside" (the safer choice for the patient): CANMAT 2023 para 184 asks, on
+    poor response, to re-evaluate the diagnosis and rule out medical contributors first. A
+    depression kept going by an untreated hypothyroidism or a B12 deficiency is treated by
+    correcting it; an adjunct added at the same time (an antipsychotic with its metabolic and
+    movement risks) may not be needed, and a response could no longer be told apart from the
+    correction's. The proposals stay on the card, named, so an escalation already judged right
+    costs a typed order, not a missed step; a snooze of this card with a reason (the contributor
+    treated or judged minor) makes them one click again. A contributor the card says to review
+    alongside escalation (substance use, a missing TSH) holds nothing."""
+    if not one_click_hold.shown(recs, TOPIC, hidden):
+        return list(recs)
+    before = [i for i in _findings(ctx, _latest_labs(ctx)) if not i.info and not i.alongside]
+    if not before:
+        return list(recs)
+    named = "; ".join(i.short for i in before)
+    display = tables.topic(TOPIC).display
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click before the diagnosis review** ({named}; {display} card): "
+            f"{'; '.join(s.label for s in held)}. Assess these first and treat or recheck what "
+            "is found (CANMAT 2023 para 184: re-evaluate the diagnosis and rule out medical "
+            "contributors on poor response), then decide on the change."
+        )
+
+    # The summary names what is reviewed when it is short ("raise held (review TSH high 7.8
+    # first)"), else the card it waits for.
+    held_by = f"review {named} first" if len(named) <= _HELD_BY_MAX else "diagnosis review first"
+    return one_click_hold.hold_drug_orders(recs, line, held_by=held_by)
+
+
+# Longest finding list the held optimise summary names itself (the summary is short: cards.SUMMARY_MAX).
+_HELD_BY_MAX = 40

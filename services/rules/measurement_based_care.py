@@ -47,6 +47,7 @@ from services import cards, data_gaps, preliminary_phq9, suggestions, tms_course
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
+from services.rules.optimize import held_base
 
 TOPIC = "measurement-based-care"
 # The same card while the latest PHQ-9 leaves item 9 unanswered: never snoozed (module docstring).
@@ -284,12 +285,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     candidates: list[str] = []
     if why is not None:
-        # A drug on hold is not taken now (review 14 W6): not "on" it.
+        # A drug on hold is not taken now (review 14 W6): not "on" it. The record gives no hold
+        # date, only the last day it shows the drug taken (Trial.on_hold): said as the hold
+        # card says it, "not taken since ... at the latest", never "on hold since" as if it
+        # were the hold's own date (review 14 audit r10b).
         held = trial.on_hold
         taking = f"{trial.ingredient} on hold" if held is not None else f"On {trial.ingredient}"
         candidates += [
             # A start written to the year or month only as written (review 10 finding 5).
-            f"{taking} since {held.isoformat()}; {why}: {short_tail}"
+            f"{held_base.held_text(trial)}; {why}: {short_tail}"
             if held is not None
             else f"On {trial.ingredient} since {trial_dates.start_text(trial)}; {why}: {tail}",
             f"{taking}; {why}: {short_tail}",
@@ -379,4 +383,6 @@ def hold_one_click(
             f"first; not one click until then: {'; '.join(s.label for s in held)}."
         )
 
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by="PHQ-9 item 9 unanswered: ask it first"
+    )

@@ -189,4 +189,6 @@ def hold_one_click(
             f"before adding to it or raising it.{proposals}"
         )
 
-    return one_click_hold.hold_drug_orders(recs, line)
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by=f"strongly anticholinergic at {f.age}"
+    )

@@ -71,13 +71,13 @@ def hold_drug_orders(
     line_for: Callable[[list[Suggestion]], str | None],
     holds: Callable[[Suggestion], bool] = orders_a_drug,
     *,
-    held_by: str | None = None,
+    held_by: str,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals taken off as one-click actions and a
     line at the top of its detail: `line_for(held)` (the proposals taken off, maybe none) writes
     it; None leaves the card as it is. `holds`: which proposals (default: every one that orders a
-    drug; `keeps_running` for a card about one drug). `held_by`: what the raise waits for, as the
-    summary says it (`held_summary`)."""
+    drug; `keeps_running` for a card about one drug). `held_by`: the holding card's reason (its
+    short finding, or what the raise waits for), as the summary says it (`held_summary`)."""
     out: list[Recommendation] = []
     for rec in recs:
         if rec.topic != optimise_card.TOPIC:
@@ -101,9 +101,7 @@ def hold_drug_orders(
     return out
 
 
-def held_summary(
-    rec: Recommendation, held: Sequence[Suggestion], held_by: str | None
-) -> Recommendation:
+def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
     """`rec` with the summary its `held_summary` gives when a suggestion `held` orders the drug
     the summary proposes to raise: "Sertraline 50 mg/day is below the adequate range (100-200
     mg/day): raise held (suicide risk assessment first)". A summary that said "raise it" while
@@ -111,12 +109,13 @@ def held_summary(
     lithium-level holds; the cardiac T3 hold words its own at build time) proposed what the
     screen had just withheld. Every hold comes through here, so each says it alike; the first
     hold that takes the raise off words the summary (the later ones find it worded).
-    `held_by`: what the raise waits for; without it, the detail's first line, the holding card's,
-    says why."""
+    `held_by`: the holding card's reason, named in the summary itself: a pointer to the detail's
+    first line ("see the first line") sent the clinician to a line an EHR showing summaries only
+    does not show (review 14), so every hold names its own."""
     found = rec.held_summary
     if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
         return rec
-    act = f"raise held ({held_by or 'see the first line'})"
+    act = f"raise held ({held_by})"
     return screen.with_fields(
         rec,
         summary=cards.fit_summary(*(text.replace(HELD, act) for text in found.summaries)),
@@ -135,10 +134,13 @@ def hold_for_drugs(
     recs: Sequence[Recommendation],
     drugs: AbstractSet[str],
     line_for: Callable[[list[Suggestion]], str],
+    *,
+    held_by: str,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's proposals that keep one of `drugs` going (`keeps_running`)
     taken off as one-click actions, with `line_for(held)` at the top of its detail; the card as it
-    is when none does. The caller has checked its card is shown (`shown`)."""
+    is when none does; `held_by` as `hold_drug_orders` takes it. The caller has checked its card
+    is shown (`shown`)."""
     if not drugs:
         return list(recs)
     antidepressants = running_antidepressants(ctx)
@@ -146,7 +148,9 @@ def hold_for_drugs(
     def holds(suggestion: Suggestion) -> bool:
         return keeps_running(suggestion, drugs, antidepressants)
 
-    return hold_drug_orders(recs, lambda held: line_for(held) if held else None, holds)
+    return hold_drug_orders(
+        recs, lambda held: line_for(held) if held else None, holds, held_by=held_by
+    )
 
 
 def held_line(lead: str, held: Sequence[Suggestion], why: str) -> str:

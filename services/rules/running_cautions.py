@@ -404,4 +404,6 @@ def hold_one_click(
             "choose the next step for the new antidepressant.",
         )
 
-    return one_click_hold.hold_for_drugs(ctx, recs, drugs, line)
+    return one_click_hold.hold_for_drugs(
+        ctx, recs, drugs, line, held_by="a condition on record weighs against it"
+    )

@@ -204,4 +204,6 @@ def hold_one_click(
             "hepatic card asks to review: settle the dose first.",
         )
 
-    return one_click_hold.hold_for_drugs(ctx, recs, names, line)
+    return one_click_hold.hold_for_drugs(
+        ctx, recs, names, line, held_by="a drug beyond its labelled hepatic limit"
+    )

@@ -106,4 +106,5 @@ def hold_onto_held(ctx: RuleContext, rec: Recommendation) -> Recommendation:
             return None  # another antidepressant is taken and nothing builds on the held one
         return _line(held, proposals, adjuncts=adjuncts)
 
-    return one_click_hold.hold_drug_orders([rec], line_for, holds)[0]
+    on_hold = f"{cards.and_list(sorted(names))} on hold"
+    return one_click_hold.hold_drug_orders([rec], line_for, holds, held_by=on_hold)[0]
