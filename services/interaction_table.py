@@ -5,11 +5,16 @@ pathway: clozapine with fluvoxamine (strong CYP1A2 inhibition: a third of the cl
 tramadol with serotonergic antidepressants or bupropion (serotonin syndrome, seizures), tamoxifen
 with strong CYP2D6-inhibiting antidepressants (less endoxifen), fluvoxamine with tizanidine or
 ramelteon (contraindicated), lithium with NSAIDs, ACE inhibitors, angiotensin II receptor blockers
-and thiazide diuretics (higher lithium levels: a level within days), and pimozide or thioridazine
-with the antidepressants their labels contraindicate (QT prolongation). Each row names a drug, its
+and thiazide diuretics (higher lithium levels: a level within days), pimozide or thioridazine
+with the antidepressants their labels contraindicate (QT prolongation), and the CYP3A4 rules of the
+newer antidepressants' labels (review 15 W4): gepirone with a strong CYP3A4 inhibitor
+(contraindicated), zuranolone with one (30 mg/day) or with a CYP3A4 inducer (avoid). Each row names
+a drug, its
 partners (ingredients, or `class:NAME` for a drug-table class such as `class:SSRI` or
 `class:NSAID`), a severity (critical | warning | info), the risk, the action and the label section
-it comes from. It is not an interaction database: pairs outside it
+it comes from; a row whose rule is a dose (zuranolone 30 mg/day with a strong CYP3A4 inhibitor)
+names it in `dose_above_mg`, and a pair at or below it is not said. It is not an interaction
+database: pairs outside it
 are not checked, and the cards say so. MAOI combinations stay with the washout table
 (services/washout.py), which also knows the intervals.
 
@@ -69,6 +74,20 @@ class InteractionRow:
     # warning when either is ordered and info (no chart card) once both run (review 12 recheck
     # q14). None: the same as `severity`.
     chart_severity: Indicator | None = None
+    # The row applies only when its own drug's daily dose is above this (column dose_above_mg):
+    # the zuranolone label's answer to a strong CYP3A4 inhibitor is 30 mg/day, so a course or
+    # draft at 30 mg already follows it and a card would be noise. A dose not read, or taken as
+    # needed, is above (the safer reading). None: any dose.
+    dose_above_mg: float | None = None
+
+    def applies(self, first: Taking, second: Taking) -> bool:
+        """Whether the row speaks for this pair: always, unless its rule is a dose the row's own
+        drug is already at or below (`dose_above_mg`)."""
+        if self.dose_above_mg is None:
+            return True
+        own = first if self.is_about(first.ingredient) else second
+        mg = own.mg_per_day
+        return own.as_needed or mg is None or mg > self.dose_above_mg
 
     def severity_when(self, *, ordered: bool) -> Indicator:
         """The row's severity for a pair with a drug on the order (`ordered`) or of two drugs
@@ -118,6 +137,9 @@ def table() -> tuple[InteractionRow, ...]:
                     Indicator(chart)
                     if (chart := (row.get("chart_severity") or "").strip())
                     else None
+                ),
+                dose_above_mg=(
+                    float(above) if (above := (row.get("dose_above_mg") or "").strip()) else None
                 ),
             )
         )
@@ -374,7 +396,11 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
             key = frozenset({first.ingredient, second.ingredient})
             if len(key) < 2 or key in seen:
                 continue
-            rows = rows_for(first.ingredient, second.ingredient)
+            rows = tuple(
+                row
+                for row in rows_for(first.ingredient, second.ingredient)
+                if row.applies(first, second)
+            )
             if not rows:
                 continue
             seen.add(key)

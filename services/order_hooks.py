@@ -42,7 +42,8 @@ and for each draft antidepressant:
   card the draft already gets or on a data-quality card (review finding 12);
 - a second antidepressant of the class of one running (fluoxetine on sertraline): the card asks
   for the switch plan, folded into the repeat card when that class also failed
-  (order_checks/duplicate.py);
+  (order_checks/duplicate.py); two of one class on the same order get a card of their own, once
+  for the pair (review 15 W2);
 - one drug on several drafts is judged as one daily dose (services/order_doses.py); an adjunct
   above its CANMAT 2023 Table 7.2 augmentation range gets the above-range card with its target
   and monitoring (lithium: its serum level); an antimanic agent with bipolar disorder or psychotic
@@ -305,8 +306,9 @@ def run_order_checks(
                         )
                     )
         repeat = repeat_check(ctx, draft) if ctx.facts.active else None
-        # A class that failed and still runs is one concern: said on the repeat card.
-        checks += same_class_check(ctx, draft, repeat)
+        # A class that failed and still runs is one concern: said on the repeat card; another
+        # draft of the class on this order is said once for the pair (review 15 W2).
+        checks += same_class_check(ctx, draft, repeat, selected)
         if ctx.facts.active:
             # A product sharing an ingredient with one that failed (bupropion after
             # dextromethorphan-bupropion): on the repeat card, after the drug's own failure.

@@ -9,17 +9,28 @@ so the card asks for the plan (a direct switch or a cross-taper and the old drug
 rather than calling the order wrong. MAOIs are the MAOI check's (order_checks/maoi.py). When the
 running drug's class also failed, the repeat card already speaks about the class: the line joins
 it (one concern, one card: issue 12).
+
+Two drafts of one class on the same order (sertraline and fluoxetine signed together: review 15
+W2) are the same duplicate, with nothing running yet: a card of their own ("sertraline and
+fluoxetine are both drafted: two SSRIs"), said once for the pair, on the later draft when the hook
+checks both (as the antipsychotic stacking and shared-ingredient checks say theirs). It stays a
+card of its own beside a repeat card: that one is about the class having failed, this one about
+two drugs of it being taken together. A pair sharing an ingredient is the shared-ingredient
+card's (order_checks/shared_ingredient.py), never said twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
+from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
+from services.order_doses import draft_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
@@ -35,6 +46,75 @@ def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.ingredient != draft.ingredient
         and t.drug_class == draft.drug_class
     ]
+
+
+def _same_class_draft(draft: DraftOrder, other: DraftOrder) -> bool:
+    """Whether `other`, another draft of the same order, duplicates `draft`'s class: both
+    antidepressants of one class, neither an MAOI (the MAOI check's), neither the drug's low-dose
+    use (trazodone 50 mg for sleep: no antidepressant combination), and no ingredient in common
+    (one drug on two drafts is one daily dose, order_doses.py; a shared ingredient is the
+    shared-ingredient card's)."""
+    return (
+        other is not draft
+        and other.role is Role.ANTIDEPRESSANT
+        and other.ingredient != draft.ingredient
+        and other.drug_class == draft.drug_class
+        and "MAOI" not in other.drug_class.upper()
+        and not shared_ingredients(draft.ingredient, other.ingredient)
+        and not low_dose_draft(other)
+    )
+
+
+def _drafted_same_class(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] | None
+) -> list[DraftOrder]:
+    """The other drafts of the order of `draft`'s class. A pair is said once: on the later draft
+    when the hook checks both, and from the checked one when it checks one only (order-select
+    with one selection). `selected`: the drafts the hook checks; None, all of them."""
+    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+        return []
+    drafts = list(ctx.record.draft_orders)
+    checked = drafts if selected is None else list(selected)
+    here = drafts.index(draft) if draft in drafts else len(drafts)
+    return [
+        d
+        for i, d in enumerate(drafts)
+        if _same_class_draft(draft, d) and not (d in checked and i > here)
+    ]
+
+
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def _names(names: list[str]) -> str:
+    """ "sertraline and fluoxetine"; "sertraline, fluoxetine and paroxetine"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _drafted_check(ctx: RuleContext, draft: DraftOrder, others: list[DraftOrder]) -> OrderCheck:
+    """The card of two (or more) antidepressants of one class on one order (review 15 W2), the
+    drafts named in the order's own order whichever of them carries the card."""
+    drafts = list(ctx.record.draft_orders)
+    together = sorted([*others, draft], key=lambda d: drafts.index(d) if d in drafts else 0)
+    names = [d.ingredient for d in together]
+    cls = draft.drug_class
+    count = _COUNT.get(len(together), str(len(together)))
+    both = "both" if len(together) == 2 else "all"
+    lead = _names(names)
+    summary = cards.fit_summary(
+        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s on one order; keep one",
+        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s",
+        f"{draft.ingredient.capitalize()}: another {cls} on this order",
+    )
+    detail = (
+        "**On this order:** "
+        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in together)
+        + ". Two antidepressants of one class add serotonergic load and side effects and are "
+        "not a CANMAT 2023 combination (combinations pair different mechanisms). Keep one of "
+        f"the {count} orders; if one is meant to replace the other, order the new one alone "
+        "and plan the switch (direct, or a short cross-taper)."
+    )
+    return OrderCheck(SAME_CLASS, draft, summary, detail)
 
 
 def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
@@ -144,16 +224,33 @@ def _running_words(trial: Trial) -> str:
 
 
 def same_class_check(
-    ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None = None
+    ctx: RuleContext,
+    draft: DraftOrder,
+    repeat: OrderCheck | None = None,
+    selected: Sequence[DraftOrder] | None = None,
 ) -> list[OrderCheck]:
     """The checks of the draft's class: `repeat` (the repeat check's card for this draft, if
-    any) with the same-class line folded in, or the same-class card of its own."""
-    found = [repeat] if repeat is not None else []
+    any) with the same-class line folded in, or the same-class card of its own; and the card of
+    another draft of its class on the same order. `selected`: the drafts the hook checks (None:
+    all), so that a pair of drafts is said once."""
     if low_dose_draft(draft):
         # The drug's low-dose use (trazodone 50 mg for sleep, recheck 13-2 m33) is neither a
         # switch nor an antidepressant combination: no "still running" line or plan to ask for.
         # Serotonergic load and the other safety checks are their own checks and still run.
-        return found
+        return [repeat] if repeat is not None else []
+    found = _running_class_check(ctx, draft, repeat)
+    drafted = _drafted_same_class(ctx, draft, selected)
+    if drafted:
+        found.append(_drafted_check(ctx, draft, drafted))
+    return found
+
+
+def _running_class_check(
+    ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None
+) -> list[OrderCheck]:
+    """`repeat` with the line of a running antidepressant folded in, or the card of one of the
+    draft's class running."""
+    found = [repeat] if repeat is not None else []
     running = _running_same_class(ctx, draft)
     if not running:
         other = _running_other_class(ctx, draft)

@@ -86,6 +86,9 @@ INTERACTING_CLASSES = {
     # Nuedexta (dextromethorphan/quinidine) for its MAOI, QT and CYP2D6 pairs.
     "thyroid hormone replacement",
     "NMDA antagonist/CYP2D6 inhibitor (pseudobulbar affect)",
+    # Ritonavir and cobicistat, strong CYP3A4 inhibitors beside gepirone or zuranolone (review 15
+    # W4; the azoles and clarithromycin keep their classes above).
+    "CYP3A4 booster (antiretroviral)",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {
