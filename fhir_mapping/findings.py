@@ -101,6 +101,15 @@ class FindingKind(StrEnum):
     # (services/order_checks/drug_disease.py; review 13 W5). Open-angle glaucoma (H40.1x) is not
     # this kind: the labels' warning is about narrow angles.
     ANGLE_CLOSURE = "angle-closure"
+    # Aneurysmal vascular disease (intracranial, aortic, peripheral arterial aneurysms; ICD-10-CM
+    # I67.1, I71.1-I71.9, I72.x; a non-traumatic subarachnoid haemorrhage I60.x, most often a
+    # ruptured aneurysm or AVM) or an arteriovenous malformation (Q28.0-Q28.3, Q27.3), and a
+    # history of intracerebral haemorrhage (I61.x, its sequelae I69.1x): esketamine's label
+    # contraindicates them (SPRAVATO 4: its blood-pressure rise; review 15 U1). Counted whatever
+    # the clinical status: a treated aneurysm is still aneurysmal disease and the label names a
+    # "history" of haemorrhage (services/data/drug_cautions.csv).
+    ANEURYSM_AVM = "aneurysm-avm"
+    INTRACEREBRAL_HEMORRHAGE = "intracerebral-hemorrhage"
     # Urinary retention (ICD-10-CM R33.x; SNOMED CT 267064002, 236648008) or benign prostatic
     # hyperplasia with lower urinary tract symptoms (N40.1): a strongly anticholinergic drug (a
     # tricyclic) can bring on retention (AGS Beers 2023 drug-disease table; review 13 W5).

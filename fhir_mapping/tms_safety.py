@@ -20,7 +20,8 @@ otological implant of unknown type), the row takes the safer severity and is mar
 Recognised from codes (ICD-10-CM exact codes and families, SNOMED CT) on Conditions, Device.type
 and Procedures, and from free text: Condition.code text and displays, Device type text and
 deviceName, Procedure.code text. Terms match on word boundaries ("tbi" is not "tibia"; "stroke"
-is not "sunstroke"), and NegEx-style negation (data/text_negations.csv; Chapman et al. 2001)
+is not "sunstroke"); a term "clip* ~ aneurysm*" matches both words in either order within five
+words of one clause ("S/p clipping of left MCA aneurysm", "aneurysm clip"), and NegEx-style negation (data/text_negations.csv; Chapman et al. 2001)
 drops "No pacemaker", "denies shunt", "Pacemaker: none"; phrases that contain a screened word
 without asserting it ("heat stroke", "risk of stroke") are `exclude` rows. A negation cue applies
 within five words of the term in the same clause (NegEx's window); a conjunction ("but") or
@@ -159,11 +160,32 @@ def code_rows(system: str, code: str, applies_to: str) -> tuple[SafetyCode, ...]
     return tuple(found)
 
 
-def _phrase(term: str) -> re.Pattern[str]:
+def _word(term: str) -> str:
     # "pacemaker*" matches a word starting with "pacemaker"; "vns" only the whole word.
     if term.endswith("*"):
-        return re.compile(r"\b" + re.escape(term[:-1]))
-    return re.compile(r"\b" + re.escape(term) + r"\b")
+        return r"\b" + re.escape(term[:-1])
+    return r"\b" + re.escape(term) + r"\b"
+
+
+# A proximity term ("clip* ~ aneurysm*"): both words in either order, at most this many words
+# apart and in the same clause (no full stop, semicolon or comma between), so "S/p clipping of
+# left MCA aneurysm" and "aneurysm clip" both match, "aneurysm. Clip ..." does not (review 15
+# U3: the chart's words come in any order).
+_NEAR_WORDS = 5
+_NEAR = " ~ "
+
+
+def _near(first: str, second: str) -> str:
+    gap = rf"(?:[^\w.;,]+\w+){{0,{_NEAR_WORDS}}}?[^\w.;,]+"
+    a, b = _word(first), _word(second)
+    return rf"(?:{a}\w*{gap}{b}|{b}\w*{gap}{a})"
+
+
+def _phrase(term: str) -> re.Pattern[str]:
+    if _NEAR in term:
+        first, second = (t.strip() for t in term.split(_NEAR, 1))
+        return re.compile(_near(first, second))
+    return re.compile(_word(term))
 
 
 @cache

@@ -226,10 +226,18 @@ class DrugCaution:
     # order-drug-contraindicated topic); "warning": a boxed warning, warning or precaution
     # (order-drug-caution). A clinician reads the two differently (audit 13 item 15).
     kind: str = "warning"
+    # "critical": the order card is critical, not the contraindication's usual warning, for a
+    # harm that comes with the first dose (esketamine's blood-pressure rise with an aneurysm or
+    # a history of intracerebral haemorrhage: SPRAVATO label 4; review 15 U1). "" otherwise.
+    indicator: str = ""
 
     @property
     def contraindication(self) -> bool:
         return self.kind == "contraindication"
+
+    @property
+    def critical(self) -> bool:
+        return self.indicator == "critical"
 
 
 @cache
@@ -263,6 +271,7 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             cite=r["cite"].strip(),
             status=r["status"].strip(),
             kind=r["kind"].strip(),
+            indicator=(r.get("indicator") or "").strip(),
         )
         for r in _rows("drug_cautions.csv")
     )

@@ -159,7 +159,10 @@ def _tms_assessment(
         # `latest`: the latest PHQ-9, else another validated scale's total read by its bands
         # (services/tms_severity.py).
         blockers.append(below)
-    after: list[str] = [f"contraindication: {f.display}" for f in contraindications]
+    # Each with its code, date and resource (review 15 U3), so the "Why no TMS referral" line
+    # and a drafted TMS order's card state what they rest on: "contraindication: Clipping of
+    # aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01, Procedure/p-1)".
+    after: list[str] = [f"contraindication: {_named(f)}" for f in contraindications]
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
         after.append(f"an ECT referral is already open ({ect_open.status}{when})")
@@ -179,3 +182,13 @@ def _tms_assessment(
         acute=acute.lines,
         exclusions=exclusions,
     )
+
+
+def _named(finding: Finding) -> str:
+    """ "Clipping of aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01,
+    Procedure/p-1)": the display, then the code, date and resource the record gives."""
+    parts = [finding.coding] if finding.code else []
+    parts.append(finding.onset_text or "undated")
+    if finding.source is not None:
+        parts.append(str(finding.source))
+    return f"{finding.display} ({', '.join(parts)})"

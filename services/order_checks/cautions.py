@@ -56,7 +56,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     A warning, like the label contraindications beside it, not critical: the card cannot be
     snoozed and comes back on every call until the clinician accepts or overrides it, and critical
     stays kept for what harms at once (an MAOI combination, suicide risk), so that it still reads
-    as "stop now" when it appears."""
+    as "stop now" when it appears. A drug_cautions.csv row marked critical is such a harm
+    (esketamine with aneurysmal vascular disease, an AVM or a history of intracerebral
+    haemorrhage: the blood-pressure rise of every dose; review 15 U1)."""
     found: list[tuple[str, str]] = []  # (summary, detail line)
     # Each line's cite, in order: the card's source label is what it rests on (the Serzone boxed
     # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.
@@ -68,6 +70,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # precaution or caveat and the card is order-drug-caution (audit 13 item 15: "use with
     # extreme caution" filed as a contraindication). The stronger topic wins on a mixed card.
     bars = 0
+    # A row that harms with the first dose (esketamine with an aneurysm or a history of
+    # intracerebral haemorrhage: review 15 U1) makes the card critical, as an MAOI combination's.
+    critical = False
     name = draft.ingredient.capitalize()
     for caution in tables.drug_cautions():
         if caution.ingredient != draft.ingredient.lower():
@@ -82,6 +87,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             on_record = findings[0]
             said.add(caution.finding)
             bars += caution.contraindication
+            critical = critical or caution.critical
             basis.append(caution.cite)
             found.append(
                 (
@@ -188,7 +194,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
         # caution line, not a bar: info when every line is one.
-        indicator=Indicator.INFO if infos == len(found) else None,
+        indicator=(
+            Indicator.CRITICAL if critical else Indicator.INFO if infos == len(found) else None
+        ),
         basis=tuple(dict.fromkeys(c for c in basis if c)),
     )
 

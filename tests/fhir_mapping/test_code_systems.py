@@ -103,7 +103,19 @@ def test_other_systems_are_left_as_written(system: str) -> None:
 def test_canonical_uris_are_the_fhir_r4_ones() -> None:
     table = known_systems()
     hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"  # review 7 finding 7
-    assert set(table.values()) == {RXNORM, ICD10CM, SNOMED, LOINC, ICD9CM, CPT, NDC, ATC, hcpcs}
+    pcs = "http://www.cms.gov/Medicare/Coding/ICD10"  # ICD-10-PCS, an aneurysm clip: review 15 U3
+    assert set(table.values()) == {
+        RXNORM,
+        ICD10CM,
+        SNOMED,
+        LOINC,
+        ICD9CM,
+        CPT,
+        NDC,
+        ATC,
+        hcpcs,
+        pcs,
+    }
     for uri in table.values():
         assert table[uri] == uri  # each canonical URI maps to itself: the exact fast path
 

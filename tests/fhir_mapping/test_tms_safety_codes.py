@@ -29,6 +29,8 @@ AS_OF = date(2025, 6, 2)
 PATIENT = "p-tms"
 ICD = b.ICD10CM
 SCT = b.SNOMED
+ICD10PCS = "http://www.cms.gov/Medicare/Coding/ICD10"
+ICD9 = "http://hl7.org/fhir/sid/icd-9-cm"
 Resource = dict[str, Any]
 
 
@@ -90,12 +92,18 @@ def kinds(resource: Resource) -> list[FindingKind]:
 def test_every_row_has_a_source_a_status_and_a_well_formed_code() -> None:
     statuses = {"confirmed", "corroborated", "corrected", "UNVERIFIED"}
     icd = re.compile(r"^[A-Z]\d[0-9A-Z]{1,5}$")  # dot-less ICD-10-CM code or family
+    pcs = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")  # ICD-10-PCS: 7 characters, no I or O
+    icd9_procedure = re.compile(r"^\d{2}\.\d{1,2}$")
     seen = set()
     for row in safety_codes():
         assert row.source and row.code_status in statuses and row.status in statuses, row
         assert row.applies_to <= {"condition", "device", "procedure"}, row
         if row.system == ICD:
             assert icd.match(row.code), row
+        elif row.system == ICD10PCS:  # an inpatient clip or coil (review 15 U3): 7 characters
+            assert pcs.match(row.code) and "procedure" in row.applies_to, row
+        elif row.system == ICD9:  # ICD-9-CM procedure 39.51 "Clipping of aneurysm"
+            assert icd9_procedure.match(row.code) and row.applies_to == {"procedure"}, row
         else:
             assert row.system == SCT and row.code.isdigit(), row
         assert (row.system, row.code) not in seen, row

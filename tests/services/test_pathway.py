@@ -102,8 +102,11 @@ def test_tms_blockers_are_named() -> None:
     assert x.tms.eligible is False
     assert x.tms.blockers == (
         "latest PHQ-9 8 is below 10",
-        "contraindication: Epilepsy",
-        "contraindication: Cochlear implant status",
+        # Each named with its code, date and resource (review 15 U3); the factory's finding
+        # keeps its default system.
+        "contraindication: Epilepsy (SNOMED CT 84757009, 2022-12-01, Condition/cond-epilepsy)",
+        "contraindication: Cochlear implant status (SNOMED CT Z96.21, 2022-12-01, "
+        "Condition/cond-implanted-device)",
     )
 
 

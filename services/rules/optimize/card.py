@@ -9,7 +9,7 @@ from fhir_mapping.episode import in_current_episode
 from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, Trial
-from services import cards, pathway_options, tms_course, trial_count
+from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -148,14 +148,22 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
     # ECT on record (review 6 finding 7): a course in this episode is named, with its PHQ-9s,
     # instead of ECT as an untried option; an earlier one is a line beside the options.
     ect = pathway_options.ect_history(ctx.record, ctx.policy, ctx.facts.episode_start)
+    # An option its label contraindicates here (esketamine with a cerebral aneurysm: review 15
+    # U1) leaves the list and is named with the finding, only where the list is shown.
+    blocked = (
+        pathway_contraindications.blocked(ctx.facts)
+        if failed >= ctx.policy.trd_min_failed_trials
+        else pathway_contraindications.NONE
+    )
     return [
         pathway_options.beyond_medication(
             failed,
             ctx.record.patient.age,
             ctx.policy,
-            exclude=exclude | ect.exclude,
+            exclude=exclude | ect.exclude | blocked.exclude,
             frailty=ctx.record.context.frailty,
         ),
+        blocked.line,
         ect.line,
         pathway_options.pgx_line(failed, ctx.record.pgx_results),
     ]
