@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
@@ -186,10 +187,11 @@ def resource_gap(
     domain: DataDomain | None = None,
     *,
     taken_now: tuple[str, ...] = (),
+    stated: str = "",
 ) -> list[DataGap]:
     """The gap of one left-out resource, in `domain` or else the first domain its type feeds (an
     Observation is counted once, as a score, unless the caller knows it is a lab); none for a
-    type that feeds no domain. `taken_now`: DataGap.taken_now."""
+    type that feeds no domain. `taken_now`, `stated`: DataGap's."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     if not isinstance(kind, str):
@@ -198,7 +200,26 @@ def resource_gap(
     if domain is None and not domains:
         return []
     source = SourceRef(kind, rid) if isinstance(rid, str) and rid else None
-    return [DataGap(domain or domains[0], reason, source, taken_now=taken_now)]
+    return [DataGap(domain or domains[0], reason, source, taken_now=taken_now, stated=stated)]
+
+
+# A resource dated after the day the chart is read as of (review 15 M3): a PHQ-9 of 2025-07-01 or
+# an order authored 2025-08-01 read on 2025-06-02 is a typo a clinician should correct. It is not
+# read (its score is never the latest, its order never a running course: the safe reading), and
+# named ("1 medication record could not be read (dated after today): MedicationRequest/x (dated
+# 2025-08-01)"), never dropped in silence. No date in the reason (reasons go to the logs): the gap's
+# `stated` carries it.
+DATED_AFTER_TODAY = "dated after today"
+# A MedicationStatement whose effectivePeriod ends before it starts (review 15 M2): which date is
+# wrong cannot be told, so it is no course (not one of 0 weeks); the gap's `stated` gives both.
+REVERSED_PERIOD = "period ends before it starts"
+
+
+def future_gap(
+    resource: Mapping[str, object], day: date, domain: DataDomain | None = None
+) -> list[DataGap]:
+    """The gap of a resource dated `day`, after as-of (DATED_AFTER_TODAY)."""
+    return resource_gap(resource, DATED_AFTER_TODAY, domain, stated=f"dated {day.isoformat()}")
 
 
 def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> tuple[DataGap, ...]:
@@ -256,8 +277,14 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         # A drug taken now with no dates is named with its resource (the card may say what the
         # logs may not: reason_counts below never reads taken_now).
         ref = None if gap.source is None else str(gap.source)
-        if ref is not None and gap.taken_now:
-            ref += f" ({', '.join(gap.taken_now)}, taken now{_read_with(gap)})"
+        if ref is not None:
+            said = []
+            if gap.taken_now:
+                said.append(f"{', '.join(gap.taken_now)}, taken now{_read_with(gap)}")
+            if gap.stated:  # the dates that made it unreadable (DataGap.stated)
+                said.append(gap.stated)
+            if said:
+                ref += f" ({'; '.join(said)})"
         grouped.setdefault(key, []).append(ref)
     lines: list[str] = []
     for (domain, reason, domain_level), sources in grouped.items():

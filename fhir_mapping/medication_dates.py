@@ -162,6 +162,25 @@ def _start_day(value: object, as_of: date | None) -> date | None:
     return max(first, as_of) if as_of is not None and last > as_of else last
 
 
+def reversed_period(resource: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(start, end) as written of a statement whose effectivePeriod ends before it starts, on
+    every reading of partial dates (the end's last day before the start's first), else None.
+
+    Review 15 M2: "start 2025-03-01, end 2024-09-01" was read as a course of 0 weeks ("trial not
+    adequate"), a conclusion the record does not support. Which date is wrong cannot be told, so
+    neither is read: the statement is named as unreadable instead (medications._read_resource)."""
+    period = resource.get("effectivePeriod")
+    if not isinstance(period, JSON_OBJECT):
+        return None
+    start_field, end_field = period.get("start"), period.get("end")
+    start = date_bounds(start_field)
+    end = date_bounds(end_field) if start is not None else None
+    if start is None or end is None or end[1] >= start[0]:
+        return None
+    assert isinstance(start_field, str) and isinstance(end_field, str)  # date_bounds read them
+    return start_field[:10], end_field[:10]
+
+
 def start_and_end(
     resource: Mapping[str, Any], kind: EventKind, dosages: Sequence[Mapping[str, Any]]
 ) -> tuple[date | None, date | None]:

@@ -55,10 +55,10 @@ from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
-from fhir_mapping.gaps import resource_gap, undated_drug
+from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index, stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
-from fhir_mapping.medication_dates import dates_of, parse_date
+from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
@@ -391,22 +391,32 @@ def _read_resource(
     dosages = dosage_lines(resource.get(reading.dosage_field))
     # A partial start reads as its latest day up to as-of (review 10 finding 5: dates_of).
     start, end, written = dates_of(resource, reading.kind, dosages, as_of)
-    if start is None:
+    # A statement whose period ends before it starts (review 15 M2): its dates are unreadable,
+    # not a course of 0 weeks; named with both dates so the clinician can correct them.
+    backwards = reversed_period(resource) if reading.kind is STATEMENT else None
+    if start is None or backwards is not None:
         # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
         now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
         # Worded and placed by what the drug is to this service (review 9 finding 11: an OTC
         # ibuprofen read because lithium is on the chart is no antidepressant or adjunct).
         reason, domain = undated_drug(c.ingredient for c in components)
+        stated = ""
+        if backwards is not None:
+            reason = REVERSED_PERIOD
+            stated = f"start {backwards[0]}, end {backwards[1]}"
         gaps.extend(
             resource_gap(
                 resource,
                 reason,
                 domain,
                 taken_now=tuple(c.ingredient for c in components) if now else (),
+                stated=stated,
             )
         )
         return
     if start > as_of:
+        # Dated after today (review 15 M3): not read, and named, never dropped in silence.
+        gaps.extend(future_gap(resource, start, undated_drug(c.ingredient for c in components)[1]))
         return
     # A partial date (review 10 finding 5), where it comes from, the patient's report and the
     # stated reasons are read with the event, not copied onto it afterwards (READ12 finding 3).

@@ -49,6 +49,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.fhir_fields import parse_date
+from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.questionnaire_answers import _answers
@@ -121,8 +122,8 @@ def _read_one(
     day = parse_date(resource.get("authored"))
     if day is None:
         return None, [*gaps, gap("PHQ-9 questionnaire response without a date (authored)")]
-    if day > as_of:
-        return None, []
+    if day > as_of:  # a typo to correct (review 15 M3): not read, never the latest, but named
+        return None, future_gap(resource, day, DataDomain.SCORES)
     value: int | None = None
     computed = False
     if status in _FULL:

@@ -212,6 +212,10 @@ class DataGap:
     # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23
     # incomplete": review 13 W11). Never in `reason` (reasons go to the logs).
     date: date | None = None
+    # What the resource states that made it unreadable, for the card line beside its id ("start
+    # 2025-03-01, end 2024-09-01"; "dated 2025-08-01"), so the clinician can find and correct it
+    # (review 15 M2, M3). Never in `reason` (reasons go to the logs, dates must not).
+    stated: str = ""
 
     def line(self) -> str:
         if self.whole_domain:

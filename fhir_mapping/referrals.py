@@ -1,9 +1,12 @@
 """ServiceRequests already on the chart, so the rules do not suggest what is already ordered.
 
-ServiceRequest (status active / draft / on-hold / completed; not revoked or entered-in-error, not
+ServiceRequest (status active / draft / on-hold / completed / revoked; not entered-in-error, not
 doNotPerform, authored up to as-of) -> Referral of kind tms, ect, psychiatry, psychotherapy,
 suicide-risk-assessment (data/procedure_codes.csv) or lab:<test> (a lab LOINC of
 data/observation_codes.csv), by code, else by words in the text (data/procedure_terms.csv).
+A revoked request is read too (review 15 M7: a TMS referral the patient declined is named on the
+next TMS card); every reader of "already referred" leaves it out (services/open_referrals.py
+VOID_REQUEST_STATUSES), as a request that never happened.
 The hook's draft ServiceRequests are read by the same codes and words, any status or date
 (`draft_referrals`).
 """
@@ -22,7 +25,9 @@ from fhir_mapping.record import Referral, SourceRef
 
 Resource = Mapping[str, Any]
 
-_OPEN_REQUEST = frozenset({"active", "draft", "on-hold", "completed"})
+# The statuses read: open, completed, and revoked (a referral declined or withdrawn is history a
+# card may name). entered-in-error never happened at all.
+_READ_REQUEST = frozenset({"active", "draft", "on-hold", "completed", "revoked"})
 _REFERRAL_KINDS = frozenset(
     {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment"}
 )
@@ -62,7 +67,7 @@ def wants_service_request(resource: Resource) -> bool:
 
 def referrals(resource: Resource, *, as_of: date) -> tuple[Referral, ...]:
     status = resource.get("status")
-    if status not in _OPEN_REQUEST or resource.get("doNotPerform") is True:
+    if status not in _READ_REQUEST or resource.get("doNotPerform") is True:
         return ()
     authored = parse_date(resource.get("authoredOn"))
     if authored is not None and authored > as_of:

@@ -58,7 +58,7 @@ from typing import Any
 
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.fhir_fields import effective_date, parse_date
-from fhir_mapping.gaps import resource_gap
+from fhir_mapping.gaps import future_gap, resource_gap
 
 # The `name as name` imports are re-exports, so no importer changed with the split: build.py
 # and the tests import these from here, and the tests of the issue-14 shortcuts
@@ -193,7 +193,13 @@ def read_rated(
         concept = row.concept  # read once: asked three times below (issue 14)
         if concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
-            if day is None or day > as_of:
+            if day is None:
+                continue
+            if day > as_of:
+                # A typo to correct, named (review 15 M3), never the latest score. A panel with
+                # members is named by them (each is an Observation of its own, dated too).
+                if not _links(resource):
+                    gaps.extend(future_gap(resource, day, DataDomain.SCORES))
                 continue
             rid = resource.get("id")
             if isinstance(rid, str):
@@ -221,6 +227,7 @@ def read_rated(
                     gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
                 continue
             if day > as_of:
+                gaps.extend(future_gap(resource, day, DataDomain.SCORES))
                 continue
             panel = _auditc_panel(resource, row.max_score)
             for problem in panel.problems:
@@ -233,6 +240,7 @@ def read_rated(
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
                 continue
             if day > as_of:
+                gaps.extend(future_gap(resource, day, DataDomain.SCORES))
                 continue
             value = _value(resource, row.max_score)
             if value is None and not _has_components(resource):

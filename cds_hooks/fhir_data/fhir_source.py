@@ -166,11 +166,14 @@ class BoundFhirSource:
         matches = 0
         for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline):
             resources.extend(_resources_of(page))
+            said = search_incomplete(page)
+            if said is not None and resources.incomplete is None:
+                resources.incomplete = f"the FHIR server says its results are incomplete ({said})"
             # A searchset's total is the server's count of matches for the whole search (on the
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total
             matches += match_count(page)
-        if total is not None and total > matches:
+        if total is not None and total > matches and resources.incomplete is None:
             resources.incomplete = (
                 f"the FHIR server's answer holds {matches} of the {total} matches its total counts"
             )
@@ -286,6 +289,13 @@ class SearchResults(list[dict[str, Any]]):
 _FAILED_SEVERITIES = frozenset({"error", "fatal"})
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
 _ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+# Issue codes that say some results were not returned, at any severity (FHIR R4 IssueType:
+# `incomplete`, "not all data sources typically accessed could be reached or responded in time,
+# so the returned information might not be complete (applies to search interactions)";
+# `too-costly`, stopped to protect server resources; `throttled`, load management). A server may
+# send them as a warning beside the results it did return ("results truncated to the first 50"):
+# read as all the data, that would pass for "criteria met" (review 15 M4).
+_INCOMPLETE_CODES = frozenset({"incomplete", "too-costly", "throttled"})
 
 
 def search_failure(bundle: Mapping[str, Any]) -> str | None:
@@ -318,6 +328,38 @@ def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
                 good = isinstance(code, str) and _ISSUE_CODE.fullmatch(code) is not None
                 codes.append(str(code) if good else "unknown")
     return ", ".join(dict.fromkeys(codes)) if codes else None
+
+
+def outcome_incomplete(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
+    """The `_INCOMPLETE_CODES` among the issues of a Bundle's OperationOutcome entries whose
+    severity is not error or fatal (those fail the search: `outcome_failure`), each once, or
+    None: the search answered, but not with everything."""
+    codes: list[str] = []
+    for outcome in outcomes:
+        issues = outcome.get("issue")
+        for issue in issues if isinstance(issues, list) else ():
+            if (
+                isinstance(issue, dict)
+                and issue.get("severity") not in _FAILED_SEVERITIES
+                and issue.get("code") in _INCOMPLETE_CODES
+            ):
+                codes.append(str(issue["code"]))
+    return ", ".join(dict.fromkeys(codes)) if codes else None
+
+
+def search_incomplete(bundle: Mapping[str, Any]) -> str | None:
+    """`outcome_incomplete` of a search Bundle's OperationOutcome entries."""
+    if bundle.get("resourceType") != "Bundle":
+        return None
+    entries = bundle.get("entry")
+    outcomes = [
+        resource
+        for entry in (entries if isinstance(entries, list) else ())
+        if isinstance(entry, dict)
+        and isinstance(resource := entry.get("resource"), dict)
+        and resource.get("resourceType") == "OperationOutcome"
+    ]
+    return outcome_incomplete(outcomes) if outcomes else None
 
 
 def declared_total(bundle: Mapping[str, Any]) -> int | None:

@@ -7,7 +7,9 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
 - an empty Bundle: no data of that kind;
 - an OperationOutcome (the EHR's prefetch failed): fetched, or treated as missing. So is a Bundle
   holding an OperationOutcome of severity error or fatal (how HAPI and Epic report a failed
-  search); warning and information outcomes (Epic adds them to many searches) are ignored.
+  search); other warning and information outcomes (Epic adds them to many searches) are
+  ignored, but an issue code `incomplete`, `too-costly` or `throttled` at any severity leaves that
+  data incomplete (the server answered, not with everything).
 Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
 A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete.
@@ -326,6 +328,14 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
         feeds = [feed(kind, key) for kind in reading.match_types] or [
             feed(_type_named_by(key, value) or key, key)
         ]
+        if reading.incomplete is not None:
+            # The server answered but says not with everything (review 15 M4: a warning
+            # "incomplete", results truncated): incomplete, as a Bundle short of its total is.
+            result.mark_incomplete(
+                feeds,
+                f"the prefetched {key!r} Bundle says its results are incomplete "
+                f"(OperationOutcome: {reading.incomplete})",
+            )
         following = next_link(value)
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cds_hooks.fhir_data.fhir_source import outcome_failure
+from cds_hooks.fhir_data.fhir_source import outcome_failure, outcome_incomplete
 
 
 def resources_in(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -52,6 +52,7 @@ class ValueReading:
     match_types: list[str]  # the sorted resource types of the match entries
     matches: int  # fhir_source.match_count(value) for a Bundle (0 for a single resource)
     failure: str | None  # fhir_source.search_failure(value)
+    incomplete: str | None = None  # fhir_source.search_incomplete(value)
 
 
 _MATCH_MODES = (None, "match")  # FHIR: an entry without search.mode is a match
@@ -115,6 +116,7 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
         match_types=sorted(kinds),
         matches=matches,
         failure=outcome_failure(outcomes) if outcomes else None,
+        incomplete=outcome_incomplete(outcomes) if outcomes else None,
     )
 
 

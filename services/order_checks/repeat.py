@@ -124,10 +124,13 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     indicator: Indicator | None = None
     if measured_drug:
         t = measured_drug[-1]
+        # A failed course still running reaches here only in another product than the draft's
+        # (Symbyax drafted while plain fluoxetine runs: in_other_product). Its `end` is as-of, not
+        # a stop (review 15 M5: "ended 2025-06-02" of a drug taken today): said as running.
+        when = f"running since {t.start.isoformat()}" if t.ongoing else f"ended {t.end.isoformat()}"
         summary = cards.fit_summary(
             f"{name} already failed an adequate trial "
-            f"({top_dose_text(t)}, ended {t.end.isoformat()}): consider a "
-            "different mechanism",
+            f"({top_dose_text(t)}, {when}): consider a different mechanism",
             f"{name} already failed an adequate trial",
         )
         body = cards.join_sections(

@@ -29,7 +29,7 @@ the condition, procedure or device list could not be read it says "not available
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -318,6 +318,26 @@ def _earlier_course(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     return tms_course.retreatment_line(ctx.record, ctx.policy)
 
 
+def revoked_referral_line(record: PatientRecord) -> str:
+    """An earlier TMS referral that was revoked (review 15 M7: "referral cancelled: patient
+    declined (travel)"), named so the card does not propose again, in silence, what the patient
+    or the service already turned down: the latest such referral, its date and resource. The
+    reason is not a coded field of an R4 ServiceRequest (a note, at best): the card asks.
+    Any episode: a refusal is worth asking about whenever it was. "" when there is none."""
+    revoked = [r for r in record.referrals if r.kind == "tms" and r.status == "revoked"]
+    if not revoked:
+        return ""
+    last = max(revoked, key=lambda r: r.authored or date.min)
+    when = f"on {last.authored.isoformat()}" if last.authored else "(date not recorded)"
+    where = f" ({last.source})" if last.source else ""
+    more = f" ({len(revoked) - 1} earlier also revoked)" if len(revoked) > 1 else ""
+    return (
+        f"**Earlier TMS referral:** a TMS referral {when} was {last.status}, cancelled before "
+        f"treatment{where}{more}: ask why (declined, travel, cost, not suitable) and whether "
+        "that has changed before referring again."
+    )
+
+
 def _alone(request: dict[str, Any]) -> dict[str, Any]:
     """The referral sent without the summary: its note says so, since the note is then all the
     TMS service reads (review 9 finding 10)."""
@@ -430,6 +450,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         _criteria(ctx, evaluation),
         anxiety_line(ctx),
         _earlier_course(ctx, evaluation),
+        revoked_referral_line(ctx.record),
         *cards.evidence_sections(*evidence),
     ]
     body = cards.join_sections(*sections)

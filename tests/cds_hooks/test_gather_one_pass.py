@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.fhir_data.fhir_source import match_count, search_failure
+from cds_hooks.fhir_data.fhir_source import match_count, search_failure, search_incomplete
 from cds_hooks.fhir_data.prefetch import gather, read_value, resources_in
 from cds_hooks.models import HookRequest
 from services.catalog import services
@@ -67,6 +67,7 @@ def _assert_reads_as_plain(value: dict[str, Any]) -> None:
     assert reading.skipped == skipped
     assert reading.match_types == _plain_match_types(value)
     assert reading.failure == search_failure(value)
+    assert reading.incomplete == search_incomplete(value)
 
 
 def _prefetch_values(request: Mapping[str, Any]) -> list[dict[str, Any]]:

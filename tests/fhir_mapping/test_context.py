@@ -402,6 +402,9 @@ def test_referrals_by_code_or_text_and_status() -> None:
     requests.append(dont)
     assert_valid(requests)
     assert all_referrals(requests, as_of=AS_OF) == (
+        # Revoked is read (review 15 M7: the TMS card names a declined referral); the readers of
+        # "already referred" leave it out (services/open_referrals.py VOID_REQUEST_STATUSES).
+        Referral("tms", "revoked", date(2024, 9, 1), SourceRef("ServiceRequest", "revoked")),
         Referral(
             "psychiatry", "completed", date(2024, 10, 1), SourceRef("ServiceRequest", "psych")
         ),

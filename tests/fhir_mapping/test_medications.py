@@ -521,13 +521,22 @@ def test_dispense_when_prepared_and_supply_from_quantity() -> None:
         DO_NOT_PERFORM,
         STATEMENT_NOT_TAKEN,
         DISPENSE_DECLINED,
-        FUTURE,
         AMLODIPINE,
     ],
     ids=lambda r: r["id"],
 )
 def test_dropped(resource: Resource) -> None:
     assert medication_events([resource], as_of=AS_OF) == ([], [])
+
+
+def test_a_future_order_is_not_read_and_named() -> None:
+    # Review 15 M3: dated after as-of, it is no course (the safe reading), but never dropped in
+    # silence: a typo the clinician should correct, named with its date.
+    events, gaps = medication_events([FUTURE], as_of=AS_OF)
+    assert events == []
+    assert [(g.source, g.reason, g.stated) for g in gaps] == [
+        (SourceRef("MedicationRequest", "mr-future"), "dated after today", "dated 2024-07-01")
+    ]
 
 
 def test_as_of_includes_the_day_itself() -> None:

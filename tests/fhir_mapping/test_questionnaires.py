@@ -319,7 +319,10 @@ def test_unfinished_forms_count_for_item9_only(status: str) -> None:
 
 def test_entered_in_error_and_future_responses_are_ignored() -> None:
     assert read(valid(Q.us_core(ANSWERS, 14, status="entered-in-error"))) == ([], [])
-    assert read(valid(Q.us_core(ANSWERS, 14, authored=date(2024, 7, 1)))) == ([], [])
+    # Dated after as-of: not read, but named (review 15 M3), never dropped in silence.
+    scores, gaps = read(valid(Q.us_core(ANSWERS, 14, authored=date(2024, 7, 1))))
+    assert scores == []
+    assert [(g.reason, g.stated) for g in gaps] == [("dated after today", "dated 2024-07-01")]
 
 
 def test_amended_counts() -> None:
