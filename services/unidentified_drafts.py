@@ -15,13 +15,13 @@ The mapping marks these gaps (fhir_mapping/draft_medication.py); this module wor
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 
 from fhir_mapping.draft_medication import UNIDENTIFIED_DRAFT
 from fhir_mapping.record import DataGap
 from services import cards
 from services.recommendation import Recommendation
-from services.screen import pairs_key
 
 TOPIC = "data-quality"
 # What the order hooks check on an identified draft (services/order_hooks.py): what was not done.
@@ -43,7 +43,7 @@ def with_unidentified_drafts(
     summary = _summary(refs)
     # A snooze of the chart's data-quality card (another record it could not read) must not hide
     # an order nobody could check: the card rests on these drafts, and its snooze on them alone.
-    snooze_evidence = pairs_key([f"unidentified-draft {r}" for r in refs])
+    snooze_evidence = _fingerprint(refs)
     out = list(recommendations)
     for i, rec in enumerate(out):
         if rec.topic == TOPIC:
@@ -68,6 +68,13 @@ def with_unidentified_drafts(
     )
     out[-1] = dataclasses.replace(out[-1], evidence_key=snooze_evidence)
     return out
+
+
+def _fingerprint(refs: Sequence[str]) -> str:
+    """The drafts' evidence fingerprint, hashed as services/screen.py `pairs_key` hashes its
+    items (not imported from there: screen -> pathway -> ... -> data_gaps is a cycle)."""
+    material = "\n".join(sorted({f"unidentified-draft {r}" for r in refs}))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
 def _ref(gap: DataGap) -> str:
