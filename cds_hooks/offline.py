@@ -19,6 +19,7 @@ from cds_hooks.fhir_data.hook_context import require_context, require_one_patien
 from cds_hooks.fhir_data.prefetch import gather, hook_input, resources_in
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
+from cds_hooks.order_drafts import checked_drafts
 from services import catalog
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
@@ -107,7 +108,10 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
     missing = sorted(set(gathered.missing) & service.required)
     if missing:
         raise OfflineInputError(f"the request lacks required prefetch keys: {', '.join(missing)}")
-    evaluation = evaluate(hook_input(service.id, request, gathered, as_of), policy)
+    # The order hooks' context checked as the HTTP path checks it (runner.py): a draft whose
+    # medication has no readable shape is named offline too, not only over HTTP.
+    call = checked_drafts(hook_input(service.id, request, gathered, as_of))
+    evaluation = evaluate(call, policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
 
 

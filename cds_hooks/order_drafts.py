@@ -20,8 +20,10 @@ MedicationRequest, which the record turns into a medications DataGap, said on th
 change or on a `data-quality` card of its own (services/data_gaps.py). Only resource references go
 in the text (no patient data); the log counts them.
 
-The shape checks are structural only (this layer knows FHIR, not drugs): a concept that is well
-formed but names a drug the mapping does not recognise is the mapping's to judge.
+The shape checks are structural only (this layer knows FHIR, not drugs; the check itself lives
+in fhir_mapping/draft_medication.py so that both layers agree on which draft each names): a
+concept that is well formed but names no drug the mapping can identify, or a reference that
+resolves to no Medication, is the mapping's to report (review 15 U2).
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cds_hooks.observability import logs
+from fhir_mapping.draft_medication import DRAFT_TYPE, shape_problem
 from services.evaluation import HookInput
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
-DRAFT_TYPE = "MedicationRequest"  # the type whose incomplete report carries these lines
 _SHOWN = 3  # references named per line; the rest are counted
 _REF_MAX = 120  # a reference longer than this is cut (the client's text, on a card)
 
@@ -64,9 +66,7 @@ def checked_drafts(call: HookInput) -> HookInput:
             problems.append(
                 f"{_selected(unmatched)} among the draft orders sent with this hook: not checked"
             )
-    unreadable = [
-        (draft, why) for draft in drafts if (why := _unreadable_medication(draft)) is not None
-    ]
+    unreadable = [(draft, why) for draft in drafts if (why := shape_problem(draft)) is not None]
     for why in dict.fromkeys(w for _, w in unreadable):
         refs = [_reference(d) for d, w in unreadable if w == why]
         noun = "draft order" if len(refs) == 1 else "draft orders"
@@ -99,55 +99,6 @@ def _references(drafts: Sequence[Mapping[str, Any]]) -> frozenset[str]:
             if isinstance(kind, str):
                 refs.add(f"{kind}/{rid}")
     return frozenset(refs)
-
-
-def _unreadable_medication(draft: Mapping[str, Any]) -> str | None:
-    """Why this draft MedicationRequest's medication has no shape a drug could be read from, or
-    None (it has one, or the draft is not a MedicationRequest)."""
-    if draft.get("resourceType") != DRAFT_TYPE:
-        return None
-    concept = draft.get("medicationCodeableConcept")
-    reference = draft.get("medicationReference")
-    if concept is not None:
-        if not isinstance(concept, Mapping):
-            return f"medicationCodeableConcept is {_json_kind(concept)}, not a CodeableConcept"
-        if _names_something(concept):
-            return None
-        if not isinstance(reference, Mapping):
-            return "medicationCodeableConcept has no code and no text"
-    if reference is None:
-        return "no medicationCodeableConcept or medicationReference"
-    if not isinstance(reference, Mapping):
-        return f"medicationReference is {_json_kind(reference)}, not a Reference"
-    if not any(_text(reference.get(k)) for k in ("reference", "display")) and not isinstance(
-        reference.get("identifier"), Mapping
-    ):
-        return "medicationReference has no reference and no display"
-    return None
-
-
-def _names_something(concept: Mapping[str, Any]) -> bool:
-    if _text(concept.get("text")):
-        return True
-    codings = concept.get("coding")
-    return isinstance(codings, list) and any(
-        isinstance(c, Mapping) and (_text(c.get("code")) or _text(c.get("display")))
-        for c in codings
-    )
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool | int | float):
-        return "a number" if not isinstance(value, bool) else "a boolean"
-    return "not an object"
 
 
 def _reference(draft: Mapping[str, Any]) -> str:

@@ -45,8 +45,8 @@ from fhir_mapping.fhir_fields import (
     subject_reference,
 )
 from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
-from fhir_mapping.medications import draft_orders as read_draft_orders
-from fhir_mapping.medications import flat_drafts, medication_events
+from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
+from fhir_mapping.medications import flat_drafts, medication_events, read_drafts
 from fhir_mapping.pgx import codes as pgx_codes
 from fhir_mapping.pgx import read_pgx
 from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
@@ -494,7 +494,16 @@ def build_record(
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
         gaps.extend(observation_gaps_named_scale(lookalikes, as_of=as_of))
-    drafts = read_draft_orders(draft_resources)
+    # A draft's medicationReference resolves against the chart's Medications too (prefetch
+    # include entries, or read from the FHIR server): review 15 U2. A draft whose drug cannot be
+    # identified is a gap, said at the order (services/data_gaps.py).
+    drafts, draft_gaps = read_drafts(
+        draft_resources,
+        chart_medications=medication_index(medication_resources)
+        if draft_resources
+        else NO_MEDICATIONS,
+    )
+    gaps.extend(draft_gaps)
     events, medication_gaps = medication_events(
         medication_resources,
         as_of=as_of,

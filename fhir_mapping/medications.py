@@ -52,6 +52,7 @@ from fhir_mapping.dose_memo import (
     remembered_doses,
 )
 from fhir_mapping.dose_tables import duration_days
+from fhir_mapping.draft_medication import unidentified_draft_gap
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
@@ -97,7 +98,7 @@ from fhir_mapping.terminology import Component
 # The entry points, with the names importers took from here before the split; then private
 # names tests reach through this module (test_fill_shortcuts, test_first_sight_shortcuts,
 # test_hot_path, test_medication_reading_speed).
-__all__ = ["MAX_SUPPLY_DAYS", "draft_orders", "medication_events", "parse_date"]
+__all__ = ["MAX_SUPPLY_DAYS", "draft_orders", "medication_events", "parse_date", "read_drafts"]
 _drug = read_drug
 _dosages = resource_dosage_lines
 _daily_dose_mg = remembered_daily_dose_mg
@@ -458,21 +459,50 @@ def flat_drafts(resources: Iterable[object]) -> list[Mapping[str, Any]]:
     return flat
 
 
-def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ...]:
-    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status).
+def draft_orders(
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    chart_medications: Mapping[str, Mapping[str, Any]] = NO_MEDICATIONS,
+) -> tuple[DraftOrder, ...]:
+    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status);
+    `read_drafts` without the gaps."""
+    return read_drafts(resources, chart_medications=chart_medications)[0]
+
+
+def read_drafts(
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    chart_medications: Mapping[str, Mapping[str, Any]] = NO_MEDICATIONS,
+) -> tuple[tuple[DraftOrder, ...], list[DataGap]]:
+    """(antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status),
+    the gaps of the drafts whose drug could not be identified).
 
     `resources` may be the draftOrders Bundle itself or its entries' resources (`flat_drafts`).
     Drafts are read defensively but not model-validated: a draft is often still incomplete (no
     subject yet), and missing a dose check on the order being signed is worse than reading an
     imperfect draft.
+
+    A `medicationReference` resolves as a chart order's does: to a contained Medication, else
+    a Medication among the draftOrders, else one among `chart_medications` (the chart's
+    Medications by id: sent in the prefetch as include entries, or read from the FHIR server by
+    the protocol layer). An EHR may send the drafted drug only there (review 15 U2: sertraline
+    drafted beside phenelzine, its Medication in the prefetch, gave no card). A draft whose drug
+    still cannot be identified is never dropped in silence: its gap says so
+    (draft_medication.py), and the order hooks say which checks were not made.
     """
     flat = flat_drafts(resources)
-    medications = medication_index(flat)
+    own = medication_index(flat)
+    # The draftOrders' own Medications win over the chart's: the EHR sent them with this order.
+    medications = {**chart_medications, **own} if chart_medications else own
     orders: list[DraftOrder] = []
+    gaps: list[DataGap] = []
     for resource in flat:
         if resource.get("resourceType") != "MedicationRequest":
             continue
-        components, _, medication = read_drug(resource, medications)
+        components, unidentified, medication = read_drug(resource, medications)
+        if unidentified is not None:
+            gaps.extend(unidentified_draft_gap(resource, unidentified))
+            continue
         # "Contrave 8-90 mg" is bupropion 90 mg a tablet, and the draft names its product as a
         # course does (combination_products.py): Contrave renewed while Contrave runs is a
         # renewal, bupropion XL beside it a second product (order_checks/shared_ingredient.py).
@@ -528,4 +558,4 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
                     medication,
                 )
             )
-    return tuple(orders)
+    return tuple(orders), gaps

@@ -22,6 +22,7 @@ from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gaps import describe, noun
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
@@ -35,6 +36,7 @@ from services.no_phq9_words import no_phq9_words as no_phq9_words
 from services.no_phq9_words import unread_scales_text as unread_scales_text
 from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9
 from services.recommendation import Recommendation
+from services.unidentified_drafts import with_unidentified_drafts
 
 TOPIC = "data-quality"
 # Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code,
@@ -109,6 +111,10 @@ def annotate(
     # Other scales' results under a local code that no conclusion could rest on: listed on no
     # card and raising none (--explain still names them).
     quiet = _unread_scales_without_effect(record)
+    # Draft orders whose drug could not be identified: said on a card at the order, not among
+    # the chart's unread records (unidentified_drafts.py; review 15 U2).
+    drafts = tuple([g for g in record.gaps if is_unidentified_draft(g)])
+    quiet = quiet.union(drafts) if drafts else quiet
     reported: set[DataGap] = set(quiet)
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
@@ -129,6 +135,8 @@ def annotate(
     ]
     if unreported:
         out.append(_card(record, unreported))
+    if drafts:
+        out = with_unidentified_drafts(out, drafts)
     return cards.ordered(out)
 
 

@@ -186,7 +186,7 @@ def gather(
     pages = _next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
         _fetch(to_fetch, source, executor, deadline, result, pages=pages)
-    _resolve_medications(source, executor, deadline, result)
+    _resolve_medications(source, executor, deadline, result, draft_order_resources(request))
     return result
 
 
@@ -260,20 +260,27 @@ def _fetch(
 
 
 def _resolve_medications(
-    source: FhirSource, executor: Executor, deadline: float, result: Gathered
+    source: FhirSource,
+    executor: Executor,
+    deadline: float,
+    result: Gathered,
+    drafts: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Read the Medications that medication resources reference but nobody sent.
+    """Read the Medications that medication resources, the chart's and the hook's draft orders'
+    (review 15 U2), reference but nobody sent.
 
     The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
     `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
     patient-safety gap), so each missing `Medication/<id>` is read by id (a plain read, within
     the spec's recommended queries). When a read fails, the order stays unresolved and the
     mapping reports it by name on the cards ("medication reference not found"): one unreadable
-    Medication no longer fails the whole call with a 412.
+    Medication no longer fails the whole call with a 412. A Medication read for a draft joins
+    the chart's resources, where the mapping resolves the draft's reference; one that cannot be
+    read leaves the draft unidentified, said at the order (fhir_mapping/draft_medication.py).
     """
     futures = {
         mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
-        for mid in sorted(unresolved_medications(result.resources))
+        for mid in sorted(unresolved_medications([*result.resources, *drafts]))
     }
     for future in futures.values():
         try:
