@@ -29,6 +29,7 @@ from fhir_mapping import (
     scores,
     suicide_screen,
 )
+from fhir_mapping.administered_courses import course_events, with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
@@ -514,6 +515,16 @@ def build_record(
     )
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)
+    if administrations:
+        # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
+        # its course joins the history; the rest of the MAR is read for sessions below.
+        given, given_gaps, administrations = course_events(
+            administrations, medication_resources, as_of=as_of
+        )
+        if given or given_gaps:
+            events = with_course_events(events, given)
+            skipped += len({g.source for g in given_gaps})
+            gaps.extend(given_gaps)
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
     # recorded both ways counts once (questionnaires.merge_scores).
     questionnaire_scores, questionnaire_gaps = questionnaires.read_questionnaire_scores(

@@ -68,10 +68,11 @@ class DrugInfo:
     # change (noise), and cost their reading on every call.
     read_only_with: frozenset[str] = frozenset()
     # A drug given as one course of a fixed length (column fixed_course_days: zuranolone, 14
-    # days for postpartum depression by its label), never as an open-ended trial: its courses are
-    # shown in the history but never judged adequate, inadequate or failed (review 10 finding 2;
-    # fhir_mapping/fixed_course.py). None: an ordinary drug.
-    fixed_course_days: int | None = None
+    # days for postpartum depression by its label; brexanolone, one 60-hour infusion, 2.5 days:
+    # review 15 W1), never as an open-ended trial: its courses are shown in the history but never
+    # judged adequate, inadequate or failed (review 10 finding 2; fhir_mapping/fixed_course.py).
+    # None: an ordinary drug.
+    fixed_course_days: float | None = None
     # Dosed to a serum level, not to mg/day (column dose_by_level, augmentation_agents.csv:
     # lithium). Its mg/day range never decides a raise: the same dose gives very different levels
     # with age, kidney function and interacting drugs, so no dose change is one click (recheck
@@ -110,10 +111,19 @@ def _low_dose_when(text: str | None) -> bool:
     return value == "as-needed"
 
 
-def _days(text: str | None) -> int | None:
-    """The fixed_course_days column (only antidepressants.csv has it): a whole number of days."""
+def _days(text: str | None) -> float | None:
+    """The fixed_course_days column (only antidepressants.csv has it): days, a fraction for a
+    course counted in hours (brexanolone's 60-hour infusion is 2.5)."""
     value = (text or "").strip()
-    return int(value) if value else None
+    return float(value) if value else None
+
+
+def fixed_course_words(days: float) -> str:
+    """ "14-day course", or "60-hour course" for a course that is not whole days (a label gives
+    brexanolone's infusion in hours)."""
+    if days == int(days):
+        return f"{int(days)}-day course"
+    return f"{days * 24:g}-hour course"
 
 
 def _flag(text: str | None) -> bool:

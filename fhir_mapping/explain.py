@@ -166,7 +166,12 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
             f"remission on it (PHQ-9 < {trial.remission_below} {span}), then PHQ-9 "
             f"{on_treatment.value} on {on_treatment.date.isoformat()}"
         )
-    if trial.response is not None and not held:
+    if trial.mild_residual and not held:
+        # Review 15 W1: from a mild baseline a 50 % drop is not judged; never a failure.
+        outcome.append(
+            f"response not judged (baseline below the moderate band's {trial.outcome_moderate_from})"
+        )
+    elif trial.response is not None and not held:
         outcome.append("response" if trial.response else "no response")
     if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")

@@ -76,6 +76,18 @@ class MappingPolicy:
     # euthymia; 6 months is the conservative choice: more trials stay in the episode).
     episode_gap_months: int = 6
     remission_below: int = 5  # PHQ-9 < 5 is remission (CMS159)
+    # An adequate trial counts as failed (toward treatment resistance, TMS, the Maudsley staging)
+    # only when its baseline PHQ-9 was at least this: the moderate band's floor (Kroenke 2001,
+    # services/data/phq9_bands.csv: >= 10 indicates depression). From a mild baseline (5-9) a
+    # 50 % drop means a few points, and an on-treatment score still below this floor is
+    # residual mild symptoms, not non-response (review 15 W1: sertraline 50 mg from PHQ-9 9 to 6
+    # was called a failed trial and one-click aripiprazole offered). CANMAT 2023's sequence is
+    # then optimise the dose and add psychological treatment (Figure 7.1, paras 185-187), not an
+    # adjunct. A trial whose score rose to this floor or above from a mild baseline is still
+    # failed (it worsened on the drug). Other scales use their own moderate floor
+    # (data/scale_outcomes.csv, moderate_from). A DESIGN CHOICE (no guideline sets a minimum
+    # baseline for counting a failed trial; UNVERIFIED as a guideline value).
+    failure_min_baseline_phq9: int = 10
     # A depression Condition coded resolved (or in remission) with an abatement date is a stated
     # end of an episode (fhir_mapping/episode.py rule 1c, review 11 finding 4) only when the next
     # one (a new depression Condition's onset, or a PHQ-9 at relapse_phq9_at_least) comes at least

@@ -26,6 +26,10 @@ class ScaleOutcome:
     remission_at_most: int  # remission: total <= this
     response_drop_percent: int
     citation: str
+    # The floor of the scale's moderate band (column moderate_from): a trial from a baseline
+    # below it that stays below it on treatment is residual mild symptoms, never a failed trial
+    # (Trial.mild_residual; the PHQ-9's floor is MappingPolicy.failure_min_baseline_phq9).
+    moderate_from: int | None = None
 
 
 @cache
@@ -39,6 +43,7 @@ def scale_outcomes() -> dict[str, ScaleOutcome]:
             remission_at_most=int(row["remission_at_most"]),
             response_drop_percent=int(row["response_drop_percent"]),
             citation=row["citation"],
+            moderate_from=int(row["moderate_from"]) if row.get("moderate_from") else None,
         )
         for row in csv.DictReader(text.splitlines())
     ]
@@ -51,6 +56,14 @@ def remission_below(instrument: str) -> int | None:
     the PHQ-9's (`remission_below`); None for an instrument not in the table."""
     row = scale_outcomes().get(instrument)
     return None if row is None else row.remission_at_most + 1
+
+
+@cache
+def moderate_from(instrument: str) -> int | None:
+    """The least total of an other scale's moderate band; None for an instrument not in the
+    table or without the value."""
+    row = scale_outcomes().get(instrument)
+    return None if row is None else row.moderate_from
 
 
 def remission_text(instrument: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_parts import (
@@ -145,6 +146,11 @@ class Trial:
     # on hold beside an active order filled on 2025-06-01 was named on no card. Whether the drug
     # is being held again is the prescriber's to confirm; the course is counted as running.
     newer_order_on_hold: date | None = None
+    # The clinic's least baseline PHQ-9 for a failed trial (MappingPolicy.
+    # failure_min_baseline_phq9: the moderate floor, 10), carried like `remission_below`. A
+    # trial from a milder baseline that is still below it on treatment is `mild_residual`, not
+    # failed (review 15 W1).
+    failure_min_baseline: int = 10
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -230,6 +236,39 @@ class Trial:
             return self.remission_below
         below = _scale_remission_below(on_treatment.instrument)
         return self.remission_below if below is None else below
+
+    @property
+    def outcome_moderate_from(self) -> int:
+        """The moderate band's floor on the outcome pair's scale: the clinic's PHQ-9 value
+        (`failure_min_baseline`), else the other scale's (data/scale_outcomes.csv:
+        HAM-D17 17, MADRS 20, QIDS-SR16 11, BDI-II 20)."""
+        on_treatment = self.on_treatment
+        if on_treatment is None or on_treatment.instrument == _PHQ9:
+            return self.failure_min_baseline
+        floor = _scale_moderate_from(on_treatment.instrument)
+        return self.failure_min_baseline if floor is None else floor
+
+    @property
+    def mild_residual(self) -> bool:
+        """Baseline below the moderate band (PHQ-9 < 10: mild or none) and the score on
+        treatment still below it, without remission and without a >= 50 % drop (review 15 W1):
+        whether the drug failed cannot be judged from such a pair (a 50 % drop from 9 is 4
+        points), and the score on it is residual mild symptoms, which CANMAT 2023 meets by
+        optimising the dose and adding psychological treatment (Figure 7.1, paras 185-187), not
+        by switching or an adjunct. Never a failed trial (`failed`)."""
+        baseline, on_treatment = self.baseline, self.on_treatment
+        if baseline is None or on_treatment is None:
+            return False
+        before, after = baseline.value, on_treatment.value
+        if before is None or after is None or before == 0:
+            return False
+        floor = self.outcome_moderate_from
+        return (
+            before < floor
+            and after < floor
+            and after >= self.outcome_remission_below
+            and not after <= before * RESPONSE_FRACTION
+        )
 
     @property
     def outcome_before_adequate(self) -> bool:
@@ -318,4 +357,10 @@ class Trial:
         baseline = self.baseline
         if baseline is None or baseline.value is None or baseline.value == 0:
             return True  # response unknown
+        floor = self.outcome_moderate_from
+        if baseline.value < floor and on_treatment.value < floor:
+            # From a mild baseline to residual mild symptoms (`mild_residual`, review 15 W1):
+            # not a failure the pathway escalates on. A score at the floor or above on
+            # treatment (worse than the mild baseline) still is one.
+            return False
         return not on_treatment.value <= baseline.value * RESPONSE_FRACTION

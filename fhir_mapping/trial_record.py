@@ -261,6 +261,7 @@ def _trial(
         sources=tuple(sources),
         notes=tuple(dict.fromkeys(texts)),
         remission_below=policy.remission_below,
+        failure_min_baseline=policy.failure_min_baseline_phq9,
         intolerance=intolerance,
         dose_basis=basis,
         mg_per_administration=per_administration,

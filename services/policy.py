@@ -276,6 +276,7 @@ class _MappingPolicyConfig(BaseModel):
     on_treatment_days_after_end: int = Field(30, ge=0)
     episode_gap_months: int = Field(6, ge=1)
     remission_below: int = Field(5, ge=1, le=27)
+    failure_min_baseline_phq9: int = Field(10, ge=0, le=27)
     pregnancy_status_weeks: float = Field(42.0, gt=0, le=60)
     pregnancy_edd_overdue_days: int = Field(14, ge=0, le=60)
     postpartum_after_edd_days: int = Field(365, ge=0, le=730)

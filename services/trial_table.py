@@ -14,7 +14,7 @@ from datetime import date
 
 from fhir_mapping import scale_outcomes
 from fhir_mapping.dose_basis import shown_dose
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     AdherenceStatus,
@@ -118,7 +118,7 @@ def fixed_course_text(trial: Trial) -> str | None:
     info = drug_info(trial.ingredient)
     if info is None or info.fixed_course_days is None:
         return None
-    return f"fixed {info.fixed_course_days}-day course"
+    return f"fixed {fixed_course_words(info.fixed_course_days)}"
 
 
 def adherence_text(trial: Trial) -> str:

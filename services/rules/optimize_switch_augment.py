@@ -91,6 +91,7 @@ from services.rules.optimize.dose import (
     toward_remission,
 )
 from services.rules.optimize.intolerance import after_intolerance, switch_for_intolerance
+from services.rules.optimize.mild_baseline import mild_residual, residual_card
 from services.rules.optimize.orders import (
     augmenter_suggestions,
     first_line_adjuncts,
@@ -400,6 +401,12 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     good = responding(ctx, current)
     if good:
         return toward_remission(ctx, good, low)
+    # From a mild baseline to residual mild symptoms (review 15 W1): optimise and add
+    # psychotherapy, never switch or augment on it (mild_baseline.py). Below-range doses are
+    # this card's other business and come first.
+    mild = mild_residual(current)
+    if mild and not low:
+        return residual_card(ctx, mild)
     # A course being tapered to a stop will never be judged: it does not hold the card back.
     tapered = tapering(ctx)
     waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])

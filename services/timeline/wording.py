@@ -119,6 +119,8 @@ def outcome_text(trial: Trial) -> str:
         outcome = "remission"
     elif trial.response:
         outcome = "response"
+    elif trial.mild_residual:  # review 15 W1: a mild baseline, never a failure
+        outcome = "mild baseline, residual symptoms (response not judged)"
     else:
         outcome = "no response"
     return f"{after.instrument} {before.value} → {after.value}: {outcome}"

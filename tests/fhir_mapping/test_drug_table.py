@@ -106,8 +106,8 @@ def _data(name: str) -> list[dict[str, str]]:
 
 def test_row_counts_and_roles() -> None:
     drugs = all_drugs()
-    # 37 + gepirone and zuranolone (review 10 finding 2).
-    assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 39
+    # 37 + gepirone and zuranolone (review 10 finding 2) + brexanolone (review 15 W1).
+    assert len([d for d in drugs if d.role is Role.ANTIDEPRESSANT]) == 40
     # 17 CANMAT 2023 Table 7.2 adjuncts (racemic ketamine IV: review 7 finding 7) + 6 other
     # antipsychotics recognised so a running one is seen (issue 11 item 3: no second
     # antipsychotic is proposed; perphenazine, of the amitriptyline/perphenazine tablets:

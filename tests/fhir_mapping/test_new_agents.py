@@ -115,8 +115,10 @@ def test_gepirone_and_zuranolone_are_antidepressant_rows_with_the_labelled_doses
     )
     # Neither is a CANMAT 2023 first-line drug: never proposed in a switch list.
     assert gepirone.canmat_line is None and zuranolone.canmat_line is None
+    # Brexanolone's 60-hour infusion is the other fixed course (review 15 W1).
     assert {d.ingredient: d.fixed_course_days for d in all_drugs() if d.fixed_course_days} == {
-        "zuranolone": 14
+        "zuranolone": 14,
+        "brexanolone": 2.5,
     }
 
 
