@@ -497,7 +497,13 @@ def draft_orders(resources: Sequence[Mapping[str, Any]]) -> tuple[DraftOrder, ..
             if equivalent is not None:
                 prn_max = equivalent.reference_mg(prn_max)
             # SR, IR, CR, XR: a formulation with its own labelled ceilings (review 15 W3).
-            form = formulation_of(info.ingredient, resource, medication, component.display)
+            # Not for a dose-equivalent product (Aplenzin HBr, Prozac Weekly): its mg are read as
+            # the reference mg already, and the drug row's ceiling is written in those.
+            form = (
+                None
+                if equivalent is not None
+                else formulation_of(info.ingredient, resource, medication, component.display)
+            )
             per_dose = None
             if form is not None:
                 per_dose = per_administration_mg(mg_high if mg_high is not None else mg, resource)
