@@ -284,6 +284,14 @@ def _names(resource: Resource, medication: Resource | None, display: str) -> tup
     return " | ".join(p for p in parts if p), codes
 
 
+def product_names(
+    resource: Resource, medication: Resource | None, display: str = ""
+) -> tuple[str, set[str]]:
+    """(lower-cased names of the drug, its codes), as `equivalence_of` reads them: also read by
+    formulations.py (which release form an order names)."""
+    return _names(resource, medication, display)
+
+
 def equivalence_of(
     ingredient: str, resource: Resource, medication: Resource | None, display: str = ""
 ) -> Equivalence | None:

@@ -56,6 +56,7 @@ from fhir_mapping.draft_medication import unidentified_draft_gap
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
+from fhir_mapping.formulations import formulation_of
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index, stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -535,6 +536,17 @@ def read_drafts(
             )
             if equivalent is not None:
                 prn_max = equivalent.reference_mg(prn_max)
+            # SR, IR, CR, XR: a formulation with its own labelled ceilings (review 15 W3).
+            # Not for a dose-equivalent product (Aplenzin HBr, Prozac Weekly): its mg are read as
+            # the reference mg already, and the drug row's ceiling is written in those.
+            form = (
+                None
+                if equivalent is not None
+                else formulation_of(info.ingredient, resource, medication, component.display)
+            )
+            per_dose = None
+            if form is not None:
+                per_dose = per_administration_mg(mg_high if mg_high is not None else mg, resource)
             orders.append(
                 mark_draft(
                     DraftOrder(
@@ -553,6 +565,8 @@ def read_drafts(
                         product=product,
                         dose_note=note,
                         tapers_to_stop=stops,
+                        formulation=None if form is None else form.key,
+                        mg_per_dose=per_dose,
                     ),
                     resource,
                     medication,

@@ -138,6 +138,12 @@ class DraftOrder:
     dose_note: str | None = None
     # Its steps take the drug down to a stop: no trial is meant, so no "below the minimum".
     tapers_to_stop: bool = False
+    # The release formulation the draft names when it has its own labelled ceilings (bupropion
+    # SR / IR / XL, paroxetine CR, venlafaxine IR / XR: fhir_mapping/formulations.py, review 15
+    # W3), its key; and one dose of it at the upper end of a range, in mg (the day's mg over
+    # the administrations a day; an uneven split reads as its average). None: not named.
+    formulation: str | None = None
+    mg_per_dose: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

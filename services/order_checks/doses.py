@@ -23,6 +23,7 @@ from services import (
     pathway_options,
     tables,
 )
+from services.order_checks import formulation_doses
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
@@ -70,7 +71,16 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     found = []
     name = draft.ingredient.capitalize()
     shown = draft_dose(draft)
-    if (
+    # A release formulation with its own labelled ceilings (bupropion SR 400 mg/day, paroxetine
+    # CR 62.5, venlafaxine IR 375 for inpatients: review 15 W3, M1) is judged against them.
+    ceiling = formulation_doses.daily_ceiling(draft)
+    beyond = formulation_doses.above_higher_max(draft, _reaches(draft))
+    if beyond is not None:
+        found.append(beyond)
+    elif formulation_doses.own_wording(draft):
+        if ceiling is not None and upper > ceiling and not _treats_mania_or_psychosis(ctx, draft):
+            found.append(formulation_doses.above_daily(draft, _reaches(draft)))
+    elif (
         draft.max_mg is not None
         and upper > draft.max_mg
         and not _treats_mania_or_psychosis(ctx, draft)
@@ -91,7 +101,14 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
                 f"{above}: {why.short} ({why.cite})", f"{above} ({why.short})", plain
             )
             detail = cards.join_sections(detail, why.line())
+        # Venlafaxine IR: the label allows more for severely depressed inpatients (review 15).
+        inpatient = formulation_doses.higher_max_line(draft)
+        if inpatient is not None:
+            detail = cards.join_sections(detail, inpatient)
         found.append(OrderCheck(ABOVE, draft, summary, detail))
+    single = formulation_doses.above_single_dose(draft)
+    if single is not None and not _treats_mania_or_psychosis(ctx, draft):
+        found.append(single)
     low_dose_use = (info := drugs.info(draft.ingredient)) is not None and info.low_dose_use
     if (
         ctx.facts.active

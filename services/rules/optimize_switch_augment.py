@@ -56,7 +56,7 @@ from services.order_doses import trial_dose
 from services.recommendation import HELD, HeldSummary, Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, populations, postpartum_psychosis
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, held_base, interacting
+from services.rules.optimize import as_needed, catatonia, held_base, interacting
 from services.rules.optimize.augment import (
     SECOND_LINE,
     antipsychotic_alone,
@@ -413,15 +413,30 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
     # (courses._pending), named here with a raise, so it cannot silence the card.
     weak = below_range_adjuncts(ctx, current)
-    if not low and not weak and not facts.failed_trials and after_intolerance(ctx):
+    # An antidepressant taken only as needed (review 15 W5) is no trial and never becomes one:
+    # it waits for ever (courses._pending), so it is named here with a daily dose, or the card
+    # would stay silent beside months of untreated depression.
+    occasional = as_needed.as_needed_courses(current, low)
+    if (
+        not low
+        and not weak
+        and not occasional
+        and not facts.failed_trials
+        and after_intolerance(ctx)
+    ):
         return switch_for_intolerance(ctx)
-    if not (low or weak or (facts.failed_trials and not waiting)):
+    if not (low or weak or occasional or (facts.failed_trials and not waiting)):
         return None
     used = {t.ingredient for t in facts.augmentations}
     found: list[Suggestion] = []
     sections = opening(ctx)
     for trial in low:
         raise_dose(ctx, trial, sections, found)
+    for trial in occasional:
+        sections.append(as_needed.section(ctx, trial))
+        daily = as_needed.suggestion(ctx, trial)
+        if daily is not None:
+            found.append(daily)
     sections.append(catatonia.section(ctx))
     for trial in weak:
         # Liothyronine below its range with a cardiac history coded (before it started: one
@@ -438,18 +453,19 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             found.append(suggestion)
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
-        pending = [t for t in waiting if t not in low]
+        pending = [t for t in waiting if t not in low and t not in occasional]
         if pending:
             sections.append(
                 "**Not judged yet:** "
                 + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
-        summary = (
-            low_summary(ctx, low[0])
-            if low
-            else level_guided_summary(ctx, weak[0]) or _below_range_summary(ctx, weak[0])
-        )
+        if low:
+            summary = low_summary(ctx, low[0])
+        elif occasional:
+            summary = as_needed.summary(occasional[0])
+        else:
+            summary = level_guided_summary(ctx, weak[0]) or _below_range_summary(ctx, weak[0])
     else:
         blind = unmeasured(ctx, current)
         if blind:
@@ -485,6 +501,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
                 found.extend(augmenter_suggestions(ctx, used, offered))
         if low:
             summary = low_summary(ctx, low[0])
+        elif occasional:
+            summary = as_needed.summary(occasional[0])
         elif weak:
             # Lithium is dosed by level (recheck R1): no "raise it" on mg/day.
             summary = level_guided_summary(ctx, weak[0]) or _below_range_summary(ctx, weak[0])
@@ -511,11 +529,14 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         suggestions=found,
         evidence=evidence,
     )
-    return dataclasses.replace(card, held_summary=_while_held(ctx, low, weak))
+    return dataclasses.replace(card, held_summary=_while_held(ctx, low, weak, occasional))
 
 
 def _while_held(
-    ctx: RuleContext, low: tuple[Trial, ...], weak: tuple[Trial, ...]
+    ctx: RuleContext,
+    low: tuple[Trial, ...],
+    weak: tuple[Trial, ...],
+    occasional: tuple[Trial, ...] = (),
 ) -> HeldSummary | None:
     """The summary while a safety card holds the raise it proposes (one_click_hold.held_summary):
     the antidepressant below its range (`low_summary`), else the adjunct below its range
@@ -524,6 +545,8 @@ def _while_held(
     summary names it."""
     if low:
         found = low_summary_while_held(ctx, low[0])
+    elif occasional:
+        found = as_needed.while_held(occasional[0])
     elif (
         weak
         and level_guided_summary(ctx, weak[0]) is None
