@@ -68,7 +68,7 @@ def _evaluate(name: str) -> tuple[dict[str, Doc], PatientRecord]:
 @pytest.mark.real_drug_table
 def test_psychotherapy_criterion_and_packet_say_what_is_read() -> None:
     # The probe chart was sent on the older discovery: no `encounters` key, so the visits are
-    # not available, never "none" (the visits read: tests/services/test_en15_visits.py).
+    # not available, never "none" (the visits read: tests/services/test_psychotherapy_visits.py).
     found, record = _evaluate("p03_psychotherapy_encounters_only")
     said = "psychotherapy history not available"
     assert said in found["psychotherapy"]["summary"]
