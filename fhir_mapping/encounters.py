@@ -69,52 +69,61 @@ def _psychotherapy_codes() -> frozenset[str]:
     return frozenset(code for _system, code in _psychotherapy_rows())
 
 
-def _concept_row(concept: object, codes: frozenset[str]) -> tuple[ProcedureCode | None, bool]:
-    """The first psychotherapy row a CodeableConcept's codings fall under, and whether any of its
-    codings is a CPT code (its system written as CPT's URI or OID; another alias is canonicalised
-    only for a psychotherapy code)."""
+def _row_in(concept: object, codes: frozenset[str]) -> ProcedureCode | None:
+    """The first psychotherapy row a CodeableConcept's codings fall under. The system is
+    canonicalised only for a coding whose code is one of the table's (nearly never)."""
     if not isinstance(concept, JSON_OBJECT):
-        return None, False
+        return None
     items = concept.get("coding")
     if not isinstance(items, list):
-        return None, False
-    cpt = False
+        return None
     for coding in items:
         if not isinstance(coding, JSON_OBJECT):
             continue
         code = coding.get("code")
-        system = coding.get("system")
-        if not isinstance(code, str) or not isinstance(system, str):
+        if not isinstance(code, str):
             continue
-        if system in _CPT_SPELLINGS:
-            cpt = True
-        code = code.strip()
         if code not in codes:
-            continue
-        canonical = canonical_system(system)
-        cpt = cpt or canonical == CPT
-        row = _psychotherapy_rows().get((canonical, code))
-        if row is not None:
-            return row, cpt
-    return None, cpt
+            code = code.strip()
+            if code not in codes:
+                continue
+        system = coding.get("system")
+        if isinstance(system, str):
+            row = _psychotherapy_rows().get((canonical_system(system), code))
+            if row is not None:
+                return row
+    return None
+
+
+def _has_cpt(types: object) -> bool:
+    """Whether any coding of `types` (Encounter.type) is a CPT code."""
+    if not isinstance(types, list):
+        return False
+    for concept in types:
+        items = concept.get("coding") if isinstance(concept, JSON_OBJECT) else None
+        for coding in items if isinstance(items, list) else ():
+            system = coding.get("system") if isinstance(coding, JSON_OBJECT) else None
+            if isinstance(system, str) and (
+                system in _CPT_SPELLINGS or canonical_system(system) == CPT
+            ):
+                return True
+    return False
 
 
 def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     """The psychotherapy row of an Encounter's type, else of its serviceType when the type
     holds no CPT code (module docstring)."""
     codes = _psychotherapy_codes()
-    typed_cpt = False
     types = resource.get("type")
     if isinstance(types, list):
         for concept in types:
-            row, cpt = _concept_row(concept, codes)
+            row = _row_in(concept, codes)
             if row is not None:
                 return row
-            typed_cpt = typed_cpt or cpt
-    if typed_cpt:
+    service = resource.get("serviceType")
+    if service is None or _has_cpt(types):  # (most Encounters carry no serviceType)
         return None
-    row, _cpt = _concept_row(resource.get("serviceType"), codes)
-    return row
+    return _row_in(service, codes)
 
 
 def wants_encounter(resource: Resource) -> bool:
