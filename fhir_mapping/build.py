@@ -5,8 +5,8 @@ winning; resources without an id by their canonical JSON), drop other patients' 
 only the types and codes the rules read (a cheap dict check), then map them with tolerant readers
 (no whole-resource validation; what cannot be read is reported as a DataGap, see gaps.py): medications -> trials (episodes.py, adherence.py),
 Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / Device -> clinical
-context (context.py), ServiceRequest -> referrals (referrals.py), and the current episode
-(episode.py).
+context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
+sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
 """
 
 from __future__ import annotations
