@@ -120,6 +120,8 @@ def test_a_booked_visit_is_therapy_arranged() -> None:
         f"psychotherapy visit planned for 2025-06-09 (Encounter/{chart.id('visit')}), "
         "no session documented",
     )
+    page = render_packet(result.evaluation.record, Policy())
+    assert f"Psychotherapy visit planned: 9 Jun 2025 (Encounter/{chart.id('visit')})" in page
 
 
 @pytest.mark.parametrize("status", ["cancelled", "entered-in-error", "noshow"])
