@@ -128,7 +128,8 @@ def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
 
 def wants_encounter(resource: Resource) -> bool:
     """A psychotherapy visit that took place or is arranged (module docstring)."""
-    if resource.get("status") not in _READ_STATUSES:
+    status = resource.get("status")  # a malformed (unhashable) status counts as absent
+    if not isinstance(status, str) or status not in _READ_STATUSES:
         return False
     return _psychotherapy_code(resource) is not None
 
@@ -142,7 +143,7 @@ def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referra
     """A psychotherapy session (a visit that took place), a psychotherapy referral (a visit
     arranged), or None."""
     status = resource.get("status")
-    if status not in _READ_STATUSES:
+    if not isinstance(status, str) or status not in _READ_STATUSES:
         return None
     row = _psychotherapy_code(resource)
     if row is None:

@@ -186,3 +186,13 @@ def test_an_encounter_feed_not_had_is_a_visits_gap_only() -> None:
     )
     assert record.unavailable(DataDomain.VISITS)
     assert not record.incomplete(DataDomain.PROCEDURES)
+
+
+@pytest.mark.parametrize("status", [["finished"], {"code": "finished"}, 1, None])
+def test_a_malformed_status_counts_as_absent(status: object) -> None:
+    """Read tolerantly (issue 10): an unhashable status once raised (tests/fuzz)."""
+    visit = epic_visit(PID, date(2025, 5, 20), rid="epic-1")
+    visit["status"] = status
+    assert not wants_encounter(visit)
+    assert visit_facts(visit, as_of=AS_OF) is None
+    assert _psychotherapy(_record(visit)) == []
