@@ -68,7 +68,7 @@ class HookRunner:
         self.store = store
         self.fhir = fhir
         self.timelines = timelines
-        # At least one hook call's prefetch keys (17 with `pgx`, review 13 W4) must fit at once:
+        # At least one hook call's prefetch keys (18 with `encounters`, review 14 M2) must fit at once:
         # a key queued behind the others starts only after a slow server has used the budget,
         # and then reads on after the answer (tests/faults: drip). Room for a second call too.
         self.executor = ThreadPoolExecutor(max_workers=24, thread_name_prefix="fhir-fetch")

@@ -5,8 +5,8 @@ winning; resources without an id by their canonical JSON), drop other patients' 
 only the types and codes the rules read (a cheap dict check), then map them with tolerant readers
 (no whole-resource validation; what cannot be read is reported as a DataGap, see gaps.py): medications -> trials (episodes.py, adherence.py),
 Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / Device -> clinical
-context (context.py), ServiceRequest -> referrals (referrals.py), and the current episode
-(episode.py).
+context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
+sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
+from fhir_mapping.encounters import read_visits, wants_encounter
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import (
@@ -371,6 +372,9 @@ _WANTS: dict[str, Callable[[Resource], bool]] = {
     "Patient": _wants_patient,
     "AllergyIntolerance": intolerance.wants_intolerance,
     "AdverseEvent": intolerance.wants_intolerance,
+    # Psychotherapy charted only as a visit (review 14 M2): a status and code-set look-up, so the
+    # hundreds of other Encounters of a chart cost little (encounters.py).
+    "Encounter": wants_encounter,
 }
 
 
@@ -583,6 +587,19 @@ def build_record(
         procedures = merge_sessions(procedures, sessions)
         gaps.extend(session_gaps)
         skipped += not_sessions
+    referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
+    visits = kept.get("Encounter")
+    if visits:  # psychotherapy charted only as visits (review 14 M2, encounters.py)
+        sessions_seen, booked = read_visits(visits, as_of=as_of)
+        # One session per kind and day: a visit billed as a Procedure too is one session.
+        procedures = merge_sessions(procedures, sessions_seen)
+        if booked:
+            referrals = tuple(
+                sorted(
+                    {*referrals, *booked},
+                    key=lambda r: (r.authored or date.min, r.kind, str(r.source or "")),
+                )
+            )
     if documented:  # mania recorded as a drug reaction reads as bipolar (review 10 finding 4)
         manic, manic_gaps = mania_findings.reaction_findings(
             documented, medication_resources, as_of=as_of
@@ -618,7 +635,7 @@ def build_record(
         scores=all_scores,
         context=clinical,
         procedures=procedures,
-        referrals=all_referrals(kept.get("ServiceRequest", []), as_of=as_of),
+        referrals=referrals,
         draft_orders=drafts,
         draft_referrals=draft_referrals(draft_resources) if draft_resources else (),
         episode_start=current_episode_start(

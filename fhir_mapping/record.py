@@ -187,6 +187,11 @@ class DataDomain(StrEnum):
     # read only by the PGx dose check at the order hooks and the optimise card's PGx line (review
     # 13 W4), so a chart sent without the key leaves only those unseen (topic_data.csv).
     PGX = "pharmacogenomic results"
+    # Visits (the `encounters` prefetch key, services/catalog.py; fhir_mapping/encounters.py):
+    # Epic and Oracle Health often chart psychotherapy only as an Encounter whose type carries the
+    # CPT code (review 14 M2). Read only for psychotherapy, so apart from PROCEDURES: a chart sent
+    # without the key hides no ECT, TMS or esketamine session, only psychotherapy visits.
+    VISITS = "visits"
 
 
 class GapCause(StrEnum):

@@ -270,6 +270,14 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
             "QuestionnaireResponse?patient={{context.patientId}}&_count=1000",
         ),
         ("procedures", "Procedure?patient={{context.patientId}}&_count=1000"),
+        # Psychotherapy charted only as a visit: Epic and Oracle Health often send a therapy
+        # session as an Encounter whose type is the CPT code, with no Procedure (review 14 M2;
+        # fhir_mapping/encounters.py). By patient only, as `procedures`: a `type` code list
+        # would miss a site's own visit types that carry the CPT code beside them, and
+        # serviceType has no search parameter in R4. Not required: without it the
+        # psychotherapy card says the history could not be read (DataDomain.VISITS), never
+        # "none on record".
+        ("encounters", "Encounter?patient={{context.patientId}}&_count=1000"),
         # Esketamine given in clinic is charted on the MAR (review 10 finding 10: the HCPCS
         # G2082/G2083 charges often never become Procedures): fhir_mapping/administrations.py
         # reads its doses as sessions. By patient only, as QuestionnaireResponse: a `code` list

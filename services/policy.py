@@ -293,7 +293,9 @@ class PolicyConfig(BaseModel):
     tms_min_phq9: int = Field(10, ge=0, le=27)
     tms_count_intolerant_trials: bool = True
     tms_intolerant_min_days: int = Field(14, ge=0, le=365)
-    psychotherapy_course_kinds: tuple[Literal["standalone", "group", "add-on", "crisis"], ...] = (
+    psychotherapy_course_kinds: tuple[
+        Literal["standalone", "group", "family", "add-on", "crisis"], ...
+    ] = (
         "standalone",
         "group",
     )

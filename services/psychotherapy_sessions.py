@@ -3,11 +3,15 @@ that do not (review 6 finding 4): the one reading the psychotherapy card and the
 psychotherapy criterion share.
 
 A session's kind is its code's (fhir_mapping/data/procedure_codes.csv `psychotherapy_kind`, APA
-CPT 2013 guidance): standalone, group, add-on (psychotherapy added to a medication visit, CPT
-90833/90836/90838) or crisis (90839/90840). The clinic's policy.psychotherapy_course_kinds
-(default standalone and group) make a course; a crisis session or brief therapy added to a
-medication check is not a trial of CBT, IPT or behavioural activation (CANMAT 2023), so it is
-listed, never counted. A psychotherapy Procedure whose code is not in the table (read from its
+CPT 2013 guidance): standalone, group, family (CPT 90846/90847, VSAC Psych Visit - Family
+Psychotherapy), add-on (psychotherapy added to a medication visit, CPT 90833/90836/90838) or
+crisis (90839/90840). A session is a psychotherapy Procedure or a visit (an Encounter whose type
+carries the code: fhir_mapping/encounters.py, review 14 M2), one per day. The clinic's
+policy.psychotherapy_course_kinds (default standalone and group) make a course; a crisis session
+or brief therapy added to a medication check is not a trial of CBT, IPT or behavioural activation
+(CANMAT 2023), so it is listed, never counted; nor, by default, is family psychotherapy (a
+session with the family, at times without the patient): the safer reading keeps the CBT/IPT
+card, which names it. A psychotherapy Procedure whose code is not in the table (read from its
 text, "psychotherapy", "cognitive behavioural therapy": procedure_terms.csv) counts as a
 standalone session, as it did before kinds were read: its text named a therapy.
 """
@@ -24,12 +28,14 @@ from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
 from services.policy import Policy
 
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
+_VISIT = "Encounter"  # a session read from a visit (fhir_mapping/encounters.py)
 # The kind of a session whose code is not in the table (see the module docstring).
 UNCODED_KIND = "standalone"
 # How a line names the sessions that are not a course, by kind.
 _NOT_A_COURSE = {
     "add-on": "psychotherapy added to a medication visit",
     "crisis": "crisis psychotherapy",
+    "family": "family psychotherapy",
     "group": "group psychotherapy",
     "standalone": "individual psychotherapy",
 }
@@ -86,9 +92,22 @@ def _procedure_name(system: str, code: str) -> str:
     return f"{row.display if row else 'psychotherapy'} ({code})"
 
 
+def _noun(sessions: Sequence[ProcedureRecord]) -> str:
+    """ "sessions", or "visits" when every one was read from an Encounter (a visit whose type
+    carries the code, fhir_mapping/encounters.py), so the line names what it read (review 14
+    M2); a mix says how many were visits."""
+    visits = sum(1 for p in sessions if p.source is not None and p.source.resource_type == _VISIT)
+    many = len(sessions) != 1
+    if visits and visits == len(sessions):
+        return f"psychotherapy visit{'s' if many else ''}"
+    noun = f"session{'s' if many else ''}"
+    return f"{noun} ({visits} charted as visits)" if visits else noun
+
+
 def sessions_line(sessions: Sequence[ProcedureRecord]) -> str:
     """ "8 sessions, 2024-06-10 - 2024-09-16: Psychotherapy, 45 minutes with patient (90834)":
-    the count, the span and each code once, in the order each first appears."""
+    the count, the span and each code once, in the order each first appears ("8 psychotherapy
+    visits, ..." when read from Encounters)."""
     dated = [p.date for p in sessions if p.date is not None]  # oldest first, as sorted
     if not dated:
         span = ", undated"
@@ -98,7 +117,7 @@ def sessions_line(sessions: Sequence[ProcedureRecord]) -> str:
         span = f", {dated[0].isoformat()} - {dated[-1].isoformat()}"
     codes = dict.fromkeys([(p.system, p.code) for p in sessions])
     kinds = "; ".join(dict.fromkeys([_procedure_name(*code) for code in codes]))
-    return f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{span}: {kinds}"
+    return f"{len(sessions)} {_noun(sessions)}{span}: {kinds}"
 
 
 def not_a_course_line(found: PsychotherapySessions) -> str:

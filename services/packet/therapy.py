@@ -1,5 +1,9 @@
 """Psychotherapy (type, dates, sessions) and earlier neuromodulation (TMS, ECT: each ECT course
-with its PHQ-9 before and after), from the procedures and referrals on record."""
+with its PHQ-9 before and after), from the procedures, visits and referrals on record.
+
+A psychotherapy session read from a visit (an Encounter whose type carries the code:
+fhir_mapping/encounters.py, review 14 M2) is named as one ("charted as a visit"), and a booked
+visit as a booked visit, so the packet says what it read."""
 
 from __future__ import annotations
 
@@ -23,6 +27,9 @@ _ECT = ProcedureKind.ECT
 _NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (_ECT, "ECT"))
 
 
+_VISIT = "Encounter"
+
+
 def _type_text(procedure: ProcedureRecord) -> str:
     row = procedure_codes().get((procedure.system, procedure.code))
     name = row.display if row is not None else "type not named by the code table"
@@ -30,15 +37,21 @@ def _type_text(procedure: ProcedureRecord) -> str:
     return f"{name} ({code})" if code else name
 
 
+def _visit(procedure: ProcedureRecord) -> bool:
+    return procedure.source is not None and procedure.source.resource_type == _VISIT
+
+
 def _grouped(procedures: list[ProcedureRecord]) -> list[tuple[str, list[date], int]]:
     """(type, dated sessions oldest first, undated sessions) per code, first session first."""
     groups: dict[str, tuple[list[date], list[ProcedureRecord]]] = {}
-    names: dict[tuple[str, str], str] = {}  # _type_text reads the code only: once per code
+    # _type_text reads the code only: once per code (and per source: a visit is its own row).
+    names: dict[tuple[str, str, bool], str] = {}
     for p in procedures:
-        code = (p.system, p.code)
+        visit = _visit(p)
+        code = (p.system, p.code, visit)
         name = names.get(code)
         if name is None:
-            name = names[code] = _type_text(p)
+            name = names[code] = _type_text(p) + (", charted as a visit" if visit else "")
         dated, undated = groups.setdefault(name, ([], []))
         if p.date is None:
             undated.append(p)
@@ -55,20 +68,32 @@ def _sessions(dated: list[date], undated: int) -> str:
 
 def _referral_lines(record: PatientRecord, kind: str, name: str) -> list[str]:
     return [
-        f"{name} referral: {r.status}, {maybe_day(r.authored, 'date not recorded')}"
+        (
+            f"{name} visit {r.status}: {maybe_day(r.authored, 'date not recorded')}"
+            if r.source is not None and r.source.resource_type == _VISIT
+            else f"{name} referral: {r.status}, {maybe_day(r.authored, 'date not recorded')}"
+        )
         + (f" ({r.source})" if r.source else "")
         for r in record.referrals
         if r.kind == kind
     ]
 
 
-def _absence(record: PatientRecord, what: str, none: str = "none on record") -> str:
+def _absence(
+    record: PatientRecord, what: str, none: str = "none on record", *, visits: bool = False
+) -> str:
+    """`what`: `none`, or why it could not be checked. `visits`: psychotherapy is read from
+    visits (Encounters) too, so a visit list not read leaves it unproven as well."""
     if not record.gaps:  # every list read (most charts): nothing to tell apart (issue 14)
         return f"{what}: {none}."
     if record.unavailable(DataDomain.PROCEDURES):
         return f"{what}: the procedure list was not available, so this could not be checked."
-    if record.incomplete(DataDomain.PROCEDURES):
-        return f"{what}: none in the procedures that could be read (the list is incomplete)."
+    if visits and record.unavailable(DataDomain.VISITS):
+        return f"{what}: the visit list was not available, so this could not be checked."
+    if record.incomplete(DataDomain.PROCEDURES) or (
+        visits and record.incomplete(DataDomain.VISITS)
+    ):
+        return f"{what}: none in the procedures and visits that could be read (incomplete)."
     return f"{what}: {none}."
 
 
@@ -90,11 +115,17 @@ def therapy_section(record: PatientRecord) -> str:
         )
     referrals = _referral_lines(record, "psychotherapy", "Psychotherapy")
     if not sessions:
-        # What is read: psychotherapy Procedures and referrals, not visits sent only as
-        # Encounters (CPT 90834): said as the psychotherapy card and the payer criterion say it,
-        # never "none" of psychotherapy itself (review 14 M2).
-        none = "no psychotherapy procedure" + ("" if referrals else " or referral") + " on record"
-        parts.append(text("p", _absence(record, "Psychotherapy sessions", none), cls="empty"))
+        # What is read: psychotherapy Procedures, visits (Encounters coded as psychotherapy) and
+        # referrals, said as the psychotherapy card and the payer criterion say it, never "none"
+        # of psychotherapy itself (review 14 M2).
+        none = (
+            "no psychotherapy procedure"
+            + (" or visit" if referrals else ", visit or referral")
+            + " on record"
+        )
+        parts.append(
+            text("p", _absence(record, "Psychotherapy sessions", none, visits=True), cls="empty")
+        )
     if referrals:
         parts.append(bullets(referrals, cls="lines"))
     parts.append("</section>")

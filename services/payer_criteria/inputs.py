@@ -21,7 +21,8 @@ DOMAINS: Mapping[CriterionKind, tuple[DataDomain, ...]] = {
     CriterionKind.SEVERITY: (DataDomain.SCORES,),
     CriterionKind.TRIALS: (DataDomain.MEDICATIONS, DataDomain.INTOLERANCES),
     CriterionKind.AUGMENTATION: (DataDomain.MEDICATIONS,),
-    CriterionKind.PSYCHOTHERAPY: (DataDomain.PROCEDURES, DataDomain.REFERRALS),
+    # Psychotherapy charted only as visits (Encounters, review 14 M2) as well as Procedures.
+    CriterionKind.PSYCHOTHERAPY: (DataDomain.PROCEDURES, DataDomain.VISITS, DataDomain.REFERRALS),
     CriterionKind.CONTRAINDICATIONS: (
         DataDomain.CONDITIONS,
         DataDomain.PROCEDURES,

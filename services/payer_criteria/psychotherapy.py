@@ -13,6 +13,7 @@ nor is a crisis session or psychotherapy added to a medication visit (review 6 f
 
 from __future__ import annotations
 
+from fhir_mapping.record import Referral
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -63,17 +64,26 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
     if referrals or other:
         # A referral is not a trial (the payer asks for therapy that was had), nor is a crisis
         # session or an add-on to a medication visit.
-        lines = other + tuple(
-            f"referral {r.status}"
-            + (f" {r.authored.isoformat()}" if r.authored else "")
-            + (f" ({r.source})" if r.source else "")
-            + ", no session documented"
-            for r in referrals
-        )
+        lines = other + tuple(_referral_line(r) for r in referrals)
         if x.unseen(c.kind):
             return judged(c, CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
         return judged(c, CriterionStatus.NOT_ON_RECORD, lines)
-    # What this criterion reads: psychotherapy Procedures and referrals (ServiceRequests), not
-    # visits sent only as Encounters (CPT 90834): worded as the psychotherapy card words it, so
-    # neither the card nor the packet says that no psychotherapy took place (review 14 M2).
-    return absent(c, x, "psychotherapy history", "no psychotherapy procedure or referral on record")
+    # What this criterion reads, worded as the psychotherapy card words it (review 14 M2):
+    # psychotherapy Procedures, visits (Encounters coded as psychotherapy) and referrals.
+    return absent(
+        c, x, "psychotherapy history", "no psychotherapy procedure, visit or referral on record"
+    )
+
+
+def _referral_line(r: Referral) -> str:
+    """ "referral active 2025-05-01 (ServiceRequest/x), no session documented"; a visit booked
+    (fhir_mapping/encounters.py) is said as one: "psychotherapy visit booked for 2025-07-01"."""
+    if r.source is not None and r.source.resource_type == "Encounter":
+        when = f" for {r.authored.isoformat()}" if r.authored else ""
+        return f"psychotherapy visit {r.status}{when} ({r.source}), no session documented"
+    return (
+        f"referral {r.status}"
+        + (f" {r.authored.isoformat()}" if r.authored else "")
+        + (f" ({r.source})" if r.source else "")
+        + ", no session documented"
+    )

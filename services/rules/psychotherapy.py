@@ -4,8 +4,10 @@ CANMAT 2023 adds psychological treatment early in difficult-to-treat depression 
 CBT and IPT have the evidence (CBT more effective at 6-12 months, para 73). LCD L37086 and several
 payers also want a psychotherapy trial before TMS. "On record" = a session of a kind that makes a
 course of therapy (standalone or group psychotherapy: services/psychotherapy_sessions.py, policy
-psychotherapy_course_kinds) at any time, or a psychotherapy referral that is open or was
-completed. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
+psychotherapy_course_kinds) at any time, charted as a Procedure or only as a visit (an Encounter
+whose type carries the code, review 14 M2), or a psychotherapy referral that is open or was
+completed, or a psychotherapy visit booked (fhir_mapping/encounters.py): therapy running or
+arranged gets no card, as it did when charted as a Procedure. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
 (90833/90836/90838) is not a trial of CBT or IPT: it keeps the card, which names it (review 6
 finding 4).
 
@@ -49,10 +51,14 @@ def psychotherapy_on_record(ctx: RuleContext, found: PsychotherapySessions | Non
 
 
 def history_unavailable(ctx: RuleContext) -> bool:
-    """True when the procedures or referrals could not all be seen: an absence of psychotherapy
-    is then not proven, and no card may say "none on record" (issue 10)."""
+    """True when the procedures, visits or referrals could not all be seen: an absence of
+    psychotherapy is then not proven, and no card may say "none on record" (issue 10)."""
     record = ctx.record
-    return record.incomplete(DataDomain.PROCEDURES) or record.incomplete(DataDomain.REFERRALS)
+    return (
+        record.incomplete(DataDomain.PROCEDURES)
+        or record.incomplete(DataDomain.VISITS)
+        or record.incomplete(DataDomain.REFERRALS)
+    )
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -79,10 +85,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     elif sessions.other:
         absence = "no course of psychotherapy on record"
     else:
-        # What this card reads: psychotherapy Procedures and referrals (ServiceRequests). Visits
-        # sent only as Encounters (CPT 90834) are not read, so the summary does not say that no
-        # psychotherapy took place (review 14 M2).
-        absence = "no psychotherapy procedure or referral on record"
+        # What this card reads, named (review 14 M2): psychotherapy Procedures, visits (an
+        # Encounter whose type carries a psychotherapy code: fhir_mapping/encounters.py) and
+        # referrals (ServiceRequests, booked visits). A visit under another code (a 90791
+        # evaluation, a clinic's own visit type) is not read as therapy.
+        absence = "no psychotherapy procedure, visit or referral on record"
     summary = cards.fit_summary(
         f"{failed} and {absence}: consider a CBT or IPT referral",
         f"{failed_short}; {absence}: consider CBT or IPT",
@@ -104,17 +111,26 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         found.append(suggestions.create(f"Refer for {label}", resource))
     if unseen:
         seen = (
-            "The psychotherapy history could not be read (procedures or referrals not available: "
-            "see below); check whether CBT or IPT has been tried."
+            "The psychotherapy history could not be read (procedures, visits or referrals not "
+            "available: see below); check whether CBT or IPT has been tried."
         )
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
-        seen = (
-            f"On record: {not_a_course_line(sessions)}. A crisis session or psychotherapy added to a "
-            "medication visit is not a course of CBT or IPT."
-        )
+        seen = f"On record: {not_a_course_line(sessions)}."
+        if set(sessions.other_kinds) - {"family"}:
+            seen += (
+                " A crisis session or psychotherapy added to a medication visit is not a course of "
+                "CBT or IPT."
+            )
+        if "family" in sessions.other_kinds:
+            # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
+            # psychotherapy_course_kinds): the safer reading keeps the card, saying why.
+            seen += " Family psychotherapy is not a course of CBT or IPT for the patient."
     else:
-        seen = "No psychotherapy procedure or referral is on record."
+        seen = (
+            "No psychotherapy procedure, visit (an encounter coded as psychotherapy) or referral "
+            "is on record."
+        )
     basis = (
         f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
         "antidepressants have not worked."

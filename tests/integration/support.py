@@ -97,6 +97,8 @@ FETCHED_TYPES = (
     "Procedure",
     "ServiceRequest",
     "Device",
+    # Psychotherapy charted only as visits (`encounters`, review 14 M2): every Encounter.
+    "Encounter",
 )
 
 

@@ -40,8 +40,10 @@ def test_hook_follows_every_next_page(
 ) -> None:
     eliseo = fhir.patients["eliseo"]
     fake = fakes.install(monkeypatch)
+    # Eliseo's 117 Encounters (`encounters`, review 14 M2) are 59 pages of 2: over the default
+    # max_pages (20), which the next test is about.
     with (
-        TestClient(create_app(settings_for(fhir, tmp_path))) as client,
+        TestClient(create_app(settings_for(fhir, tmp_path, max_pages=60))) as client,
         fhir.forward.page_size(PAGE),
     ):
         response = client.post(

@@ -104,6 +104,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "liverTests": [],
         "vitals": [],
         "pgx": [],
+        "encounters": [],
         "procedures": [],
         "serviceRequests": [],
         "devices": [],

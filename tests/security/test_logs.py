@@ -183,6 +183,7 @@ def test_one_line_per_hook_call_with_what_an_operator_needs(
         "allergyIntolerances",
         "adverseEvents",
         "medicationAdministrations",
+        "encounters",  # psychotherapy charted only as visits (review 14 M2)
     }
     # Refusals and rejected bodies are one line each, with a status and no request content.
     assert [r["status"] for r in capture.events("auth.refused")] == [401, 401, 401, 401]

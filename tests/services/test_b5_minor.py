@@ -179,6 +179,8 @@ def test_a_stop_dated_today_is_not_still_running() -> None:
 
 
 def test_psychotherapy_summary_says_what_the_card_reads() -> None:
+    # The probe chart was sent on the older discovery: no `encounters` key, so its visits could
+    # not be read and the card says so (the visits read: tests/services/test_psychotherapy_visits.py).
     card = _cards(_chart("p03_psychotherapy_encounters_only"))[PSYCHOTHERAPY]
-    assert "no psychotherapy procedure or referral on record" in card["summary"]
+    assert "psychotherapy history not available" in card["summary"]
     assert "no psychotherapy on record" not in card["summary"]

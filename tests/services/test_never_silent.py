@@ -92,7 +92,7 @@ def test_procedures_not_sent_is_not_available_never_not_on_record() -> None:
     psychotherapy procedure or referral is on record" about a chart with eleven of them."""
     request = _request("one_failed_trial.request.json")
     baseline = _by_topic(_cards(request), "psychotherapy")
-    assert "No psychotherapy procedure or referral is on record" in baseline.detail
+    assert "No psychotherapy procedure, visit (an encounter coded" in baseline.detail
     del request["prefetch"]["procedures"]
     del request["prefetch"]["serviceRequests"]
     card = _by_topic(_cards(request), "psychotherapy")

@@ -342,8 +342,9 @@ def test_psychotherapy_by_type_with_dates_and_sessions() -> None:
         html, "psychotherapy"
     )
     none = dataclasses.replace(packet_record(), procedures=())
-    assert "Psychotherapy sessions: no psychotherapy procedure or referral on record." in section(
-        render_packet(none, POLICY), "psychotherapy"
+    assert (
+        "Psychotherapy sessions: no psychotherapy procedure, visit or referral on record."
+        in section(render_packet(none, POLICY), "psychotherapy")
     )
 
 

@@ -17,8 +17,8 @@ def test_psychotherapy_after_a_failure_without_therapy() -> None:
     rec = psychotherapy.rule(ctx(f.trd_record(trials=(f.sertraline_failed(),), procedures=())))
     assert rec is not None
     assert rec.summary == (
-        "1 adequate trial failed (sertraline) and no psychotherapy procedure or referral on "
-        "record: consider a CBT or IPT referral"
+        "1 adequate trial failed (sertraline) and no psychotherapy procedure, visit or referral "
+        "on record: consider a CBT or IPT referral"
     )
     assert_valid_proposals(rec)
     assert [codes(r) for r in resources(rec)] == [[(SNOMED, "228557008")], [(SNOMED, "443730003")]]

@@ -66,7 +66,7 @@ def psychotherapy_result(record: PatientRecord, policy: Policy | None = None) ->
 def test_every_psychotherapy_code_names_its_kind_with_a_source() -> None:
     rows = [r for r in procedure_codes().values() if r.kind == "psychotherapy"]
     assert rows and all(
-        r.psychotherapy_kind in {"standalone", "group", "add-on", "crisis"} for r in rows
+        r.psychotherapy_kind in {"standalone", "group", "family", "add-on", "crisis"} for r in rows
     )
     kinds = {r.code: r.psychotherapy_kind for r in rows if canonical_system(r.system) == CPT}
     assert kinds == {
@@ -79,6 +79,8 @@ def test_every_psychotherapy_code_names_its_kind_with_a_source() -> None:
         "90839": "crisis",
         "90840": "crisis",
         "90853": "group",
+        "90846": "family",  # VSAC Psych Visit - Family Psychotherapy (review 14 M2)
+        "90847": "family",
     }
     # Rows of other kinds carry none: the column is read for psychotherapy only.
     assert all(

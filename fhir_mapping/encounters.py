@@ -1,0 +1,173 @@
+"""Encounter -> psychotherapy sessions and booked psychotherapy visits (review 14 M2).
+
+Epic and Oracle Health often record a psychotherapy visit only as an Encounter whose `type`
+carries the CPT code (90832/90834/90837 individual, 90846/90847 family, 90853 group), with no
+Procedure; other feeds put a SNOMED CT psychotherapy concept there. Such a visit is read through
+the table Procedures are read through (data/procedure_codes.csv, its psychotherapy rows), so it
+becomes the same ProcedureRecord a Procedure of that code would, and its kind (standalone, group,
+family, add-on, crisis: services/psychotherapy_sessions.py) is the code's. A code outside those
+rows is not psychotherapy here: a psychiatric diagnostic evaluation (CPT 90791/90792, VSAC Psych
+Visit - Diagnostic Evaluation), a medication check (99213), Synthea's "Follow-up encounter"
+(390906007) or "Initial psychiatric interview" (79094001).
+
+Where the codes are read: `Encounter.type` first. `serviceType` only when `type` holds no CPT
+code: a billed visit code says what the visit was, so a 90791 evaluation under a
+psychotherapy-sounding service is an evaluation. HL7's service-type code system has no
+psychotherapy concept (code 64 is "Pharmacy"; 141 Psychiatry, 142 Psychology name services, not
+therapy), so no service-type row is in the table: serviceType is read for the SNOMED CT or CPT
+codes some feeds put there.
+
+Status (FHIR R4 EncounterStatus; `booked` and `noshow` are Appointment statuses some feeds copy):
+- finished, in-progress, arrived, triaged, onleave: a session, dated period.start (a visit
+  dated after as-of is not read, as a Procedure's is not);
+- planned, booked: therapy arranged, read as an open psychotherapy referral would be (the
+  psychotherapy card then proposes no new referral), when dated as-of or later or undated: a
+  planned visit dated in the past that never became `finished` did not take place as far as
+  the chart shows, and an old booking must not silence the card;
+- cancelled, entered-in-error, noshow, unknown: nothing. A run of no-shows is not named either:
+  without a session the psychotherapy card still fires and proposes CBT or IPT, the safer
+  reading for a patient who is not receiving therapy; why the visits were missed is for the
+  clinician to read in the chart.
+
+Cost: a Synthea chart has hundreds of Encounters, none of them psychotherapy. The filter reads
+the status, then looks each coding's code up in a set of the table's psychotherapy codes before
+anything else (no model validation, no system canonicalised unless the code is one of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from typing import Any
+
+from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
+from fhir_mapping.code_systems import CPT, canonical_system
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.record import ProcedureKind, ProcedureRecord, Referral
+
+Resource = Mapping[str, Any]
+
+# Encounter statuses that mean the visit took place (or is taking place).
+SESSION_STATUSES = frozenset({"finished", "in-progress", "arrived", "triaged", "onleave"})
+# ... and those that mean it is arranged: read as an open referral is.
+BOOKED_STATUSES = frozenset({"planned", "booked"})
+_READ_STATUSES = SESSION_STATUSES | BOOKED_STATUSES
+# CPT as data/code_systems.csv spells it: its URI and its HL7 OID (C-CDA conversions).
+_CPT_SPELLINGS = frozenset({CPT, "urn:oid:2.16.840.1.113883.6.12"})
+_PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
+
+
+@cache
+def _psychotherapy_rows() -> dict[tuple[str, str], ProcedureCode]:
+    return {key: row for key, row in procedure_codes().items() if row.kind == "psychotherapy"}
+
+
+@cache
+def _psychotherapy_codes() -> frozenset[str]:
+    """The codes alone: the first, cheap look at each coding."""
+    return frozenset(code for _system, code in _psychotherapy_rows())
+
+
+def _row_in(concept: object, codes: frozenset[str]) -> ProcedureCode | None:
+    """The first psychotherapy row a CodeableConcept's codings fall under. The system is
+    canonicalised only for a coding whose code is one of the table's (nearly never)."""
+    if not isinstance(concept, JSON_OBJECT):
+        return None
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return None
+    for coding in items:
+        if not isinstance(coding, JSON_OBJECT):
+            continue
+        code = coding.get("code")
+        if not isinstance(code, str):
+            continue
+        if code not in codes:
+            code = code.strip()
+            if code not in codes:
+                continue
+        system = coding.get("system")
+        if isinstance(system, str):
+            row = _psychotherapy_rows().get((canonical_system(system), code))
+            if row is not None:
+                return row
+    return None
+
+
+def _has_cpt(types: object) -> bool:
+    """Whether any coding of `types` (Encounter.type) is a CPT code."""
+    if not isinstance(types, list):
+        return False
+    for concept in types:
+        items = concept.get("coding") if isinstance(concept, JSON_OBJECT) else None
+        for coding in items if isinstance(items, list) else ():
+            system = coding.get("system") if isinstance(coding, JSON_OBJECT) else None
+            if isinstance(system, str) and (
+                system in _CPT_SPELLINGS or canonical_system(system) == CPT
+            ):
+                return True
+    return False
+
+
+def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
+    """The psychotherapy row of an Encounter's type, else of its serviceType when the type
+    holds no CPT code (module docstring)."""
+    codes = _psychotherapy_codes()
+    types = resource.get("type")
+    if isinstance(types, list):
+        for concept in types:
+            row = _row_in(concept, codes)
+            if row is not None:
+                return row
+    service = resource.get("serviceType")
+    if service is None or _has_cpt(types):  # (most Encounters carry no serviceType)
+        return None
+    return _row_in(service, codes)
+
+
+def wants_encounter(resource: Resource) -> bool:
+    """A psychotherapy visit that took place or is arranged (module docstring)."""
+    status = resource.get("status")  # a malformed (unhashable) status counts as absent
+    if not isinstance(status, str) or status not in _READ_STATUSES:
+        return False
+    return _psychotherapy_code(resource) is not None
+
+
+def _start(resource: Resource) -> date | None:
+    period = resource.get("period")
+    return parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+
+
+def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referral | None:
+    """A psychotherapy session (a visit that took place), a psychotherapy referral (a visit
+    arranged), or None."""
+    status = resource.get("status")
+    if not isinstance(status, str) or status not in _READ_STATUSES:
+        return None
+    row = _psychotherapy_code(resource)
+    if row is None:
+        return None
+    when = _start(resource)
+    if status in SESSION_STATUSES:
+        if when is not None and when > as_of:
+            return None
+        return ProcedureRecord(_PSYCHOTHERAPY, row.code, row.system, when, source_ref(resource))
+    if when is not None and when < as_of:
+        return None  # a booking whose day has passed with no visit (module docstring)
+    return Referral("psychotherapy", str(status), when, source_ref(resource))
+
+
+def read_visits(
+    resources: Iterable[Resource], *, as_of: date
+) -> tuple[tuple[ProcedureRecord, ...], tuple[Referral, ...]]:
+    """The psychotherapy sessions and the booked psychotherapy visits of `resources`."""
+    sessions: list[ProcedureRecord] = []
+    booked: list[Referral] = []
+    for resource in resources:
+        fact = visit_facts(resource, as_of=as_of)
+        if isinstance(fact, ProcedureRecord):
+            sessions.append(fact)
+        elif fact is not None:
+            booked.append(fact)
+    return tuple(sessions), tuple(booked)
