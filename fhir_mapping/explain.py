@@ -136,6 +136,14 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
         f"; refill gap {g.start.isoformat()} -> {g.end.isoformat()} ({g.days} days)"
         for g in adherence.refill_gaps
     )
+    # A supply gap inside a documented hold is no gap and leaves the PDC's denominator
+    # (adherence.py `held_gaps`): listed, so an integration engineer can check what was not
+    # counted (audit 14 leftover).
+    gaps += "".join(
+        f"; no supply {g.start.isoformat()} -> {g.end.isoformat()} ({g.days} days): held, "
+        "not counted"
+        for g in adherence.held_gaps
+    )
     documented = f"; {adherence.documented}" if adherence.documented else ""
     if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
         documented += f"; {adherence.not_verified}"

@@ -16,6 +16,7 @@ from fhir_mapping.record import Finding, FindingKind
 from services import tables
 from services.pathway import PathwayFacts
 from services.pathway_option_table import options, unverified_mark
+from services.tables import DrugCaution
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +41,10 @@ def _named(finding: Finding) -> str:
     return f"{finding.display} ({', '.join(parts)})" if parts else finding.display
 
 
-def blocked(facts: PathwayFacts) -> Blocked:
-    """The options beyond medication a contraindication row rules out for this record, latest
-    finding named first; NONE when no such row has its finding on record (nearly every chart)."""
+def _ruled_out(facts: PathwayFacts) -> dict[str, list[tuple[Finding, DrugCaution]]]:
+    """Option -> (latest finding, contraindication row) for each row whose finding is on record."""
     offered = options()
-    reasons: dict[str, list[str]] = {}
+    found_by: dict[str, list[tuple[Finding, DrugCaution]]] = {}
     for caution in tables.drug_cautions():
         option = offered.get(caution.ingredient)
         if option is None or "trd" not in option.when or not caution.contraindication:
@@ -53,13 +53,36 @@ def blocked(facts: PathwayFacts) -> Blocked:
         if not found:
             continue
         latest = max(found, key=lambda f: f.onset.isoformat() if f.onset else "")
-        reasons.setdefault(option.option, []).append(
+        found_by.setdefault(option.option, []).append((latest, caution))
+    return found_by
+
+
+def blocked(facts: PathwayFacts) -> Blocked:
+    """The options beyond medication a contraindication row rules out for this record, latest
+    finding named first; NONE when no such row has its finding on record (nearly every chart)."""
+    offered = options()
+    reasons = {
+        name: [
             f"{_named(latest)}: {caution.note} ({caution.cite}{unverified_mark(caution.status)})"
-        )
+            for latest, caution in rows
+        ]
+        for name, rows in _ruled_out(facts).items()
+    }
     if not reasons:
         return NONE
     items = [f"{offered[name].label}: {'; '.join(why)}" for name, why in reasons.items()]
     return Blocked(
         frozenset(reasons),
         "**Not offered (contraindicated):** " + ". ".join(items) + ".",
+    )
+
+
+def why_not(facts: PathwayFacts, option: str) -> str:
+    """The short reason `blocked` rules one option out, for a card that names the option
+    elsewhere (the suicide-risk card's acute-risk treatments): "Cerebral aneurysm, nonruptured
+    (ICD-10-CM I67.1, since 2023-04-01, Condition/c-1): SPRAVATO label 4"; "" when it is not."""
+    rows = _ruled_out(facts).get(option, [])
+    return "; ".join(
+        f"{_named(latest)}: {caution.cite}{unverified_mark(caution.status)}"
+        for latest, caution in rows
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fhir_mapping import result_statuses
+from fhir_mapping.code_systems import system_label
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -272,7 +273,7 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                 RiskCheck(
                     CheckKind.PROCEDURE,
                     proc.date,
-                    f"Suicide risk assessment documented ({proc.system} {proc.code})",
+                    f"Suicide risk assessment documented ({system_label(proc.system)} {proc.code})",
                     "risk assessment documented",
                     False,
                     proc.source,

@@ -17,6 +17,7 @@ from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
+    Adherence,
     AdherenceStatus,
     DoseBasis,
     InadequacyReason,
@@ -121,6 +122,23 @@ def fixed_course_text(trial: Trial) -> str | None:
     return f"fixed {fixed_course_words(info.fixed_course_days)}"
 
 
+def held_text(adherence: Adherence) -> str:
+    """ "held 2025-01-31 – 2025-03-03, not counted": the supply gaps inside a documented hold
+    (fhir_mapping/adherence.py `held_gaps`), which leave the PDC's denominator. Said wherever the
+    PDC is shown, so a PDC of 100 % over a course with a hold names the hold (audit 14
+    leftover); "" when there is none (nearly every course)."""
+    return "; ".join(
+        f"held {g.start.isoformat()} – {g.end.isoformat()}, not counted"
+        for g in adherence.held_gaps
+    )
+
+
+def pdc_text(adherence: Adherence, pdc: float) -> str:
+    """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
+    held = held_text(adherence)
+    return f"PDC {fmt_pct(pdc)}; {held}" if held else f"PDC {fmt_pct(pdc)}"
+
+
 def adherence_text(trial: Trial) -> str:
     adherence = trial.adherence
     if trial.intolerance is not None and adherence.status is _UNVERIFIED:
@@ -131,14 +149,13 @@ def adherence_text(trial: Trial) -> str:
     lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
     parts: list[str] = []
     if status is _VERIFIED and pdc is not None:
-        parts.append(
-            f"refills: PDC {fmt_pct(pdc)}" if lapses else f"refills on time (PDC {fmt_pct(pdc)})"
-        )
+        shown = pdc_text(adherence, pdc)
+        parts.append(f"refills: {shown}" if lapses else f"refills on time ({shown})")
     elif status is not _VERIFIED or adherence.documented is None:
         # VERIFIED without PDC rests on a report: the report alone says so (below).
         parts.append(_ADHERENCE_WORDS[status])
         if pdc is not None:
-            parts.append(f"PDC {fmt_pct(pdc)}")
+            parts.append(pdc_text(adherence, pdc))
     if adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC (adherence.py)
         parts.append(first_fill_text(trial))
     for gap in adherence.refill_gaps:
@@ -479,7 +496,13 @@ def _with_preliminary(
         return verdict
     unmeasured = trial.unmeasured_text
     reviewed = unmeasured.replace("no PHQ-9", "no reviewed PHQ-9", 1)
-    return f"{verdict.replace(unmeasured, reviewed, 1)}; {preliminary_phq9.row_text(score)}"
+    verdict = verdict.replace(unmeasured, reviewed, 1)
+    if score == preliminary_phq9.newer_than_reviewed(record):
+        # Named once (audit 14 leftover): every card whose table reads the record names this
+        # total beside it, in the scores section ("Newer: preliminary PHQ-9 ...", kept in the
+        # basis when the section goes behind a link) or in the measurement card's own section.
+        return verdict
+    return f"{verdict}; {preliminary_phq9.row_text(score)}"
 
 
 def _with_inducer(verdict: str, trial: Trial, record: PatientRecord | None) -> str:

@@ -96,8 +96,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         f"{name}: {caution.note}",
                         _last_resort(name, caution.note, on_record.display),
                     ),
-                    f"- {caution.note} ({on_record.display}, {on_record.system} "
-                    f"{on_record.code}" + _when(ctx, on_record) + "). Source: "
+                    # The code system by the name clinicians know (data/code_systems.csv
+                    # `label`: "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
+                    f"- {caution.note} ({on_record.display}, {on_record.coding}"
+                    + _when(ctx, on_record)
+                    + "). Source: "
                     f"{caution.cite}{unverified_mark(caution.status)}.",
                 )
             )
@@ -241,7 +244,7 @@ def _old_mi_line(
             f"{name} with an old myocardial infarction on record: use with caution ({row['cite']})",
             f"{name} with an old myocardial infarction on record: use with caution",
         ),
-        f"- {row['note']} ({mi.display}, {mi.system} {mi.code}{since}). Source: "
+        f"- {row['note']} ({mi.display}, {mi.coding}{since}). Source: "
         f"{row['cite']}{unverified_mark(row['status'])}.",
         row["cite"],
     )

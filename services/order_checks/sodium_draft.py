@@ -66,7 +66,9 @@ def siadh_check(
 
 def _coded(finding: Finding) -> str:
     """ "SIADH (ICD-10-CM E22.2, since 2024-03-01, Condition/c-1)"."""
-    parts = [f"ICD-10-CM {finding.code}" if "icd-10" in finding.system else finding.code]
+    # Every system by its short name (data/code_systems.csv): a SNOMED-coded SIADH printed a bare
+    # code, an ICD-10 one only matched by a substring of its URI.
+    parts = [finding.coding]
     if finding.onset is not None:
         parts.append(f"since {finding.onset.isoformat()}")
     if finding.source is not None:

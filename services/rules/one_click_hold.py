@@ -12,6 +12,7 @@ neither (a switch that starts a new antidepressant, with no held one running) st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -20,6 +21,7 @@ from services import cards, screen, tables
 from services.recommendation import HELD, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
+from services.rules.optimize import orders as optimise_orders
 
 
 def orders_a_drug(suggestion: Suggestion) -> bool:
@@ -114,13 +116,37 @@ def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) 
     does not show (review 14), so every hold names its own."""
     found = rec.held_summary
     if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
-        return rec
+        return _adjuncts_held(rec, held, held_by)
     act = f"raise held ({held_by})"
     return screen.with_fields(
         rec,
         summary=cards.fit_summary(*(text.replace(HELD, act) for text in found.summaries)),
         held_summary=None,
     )
+
+
+# "augment (aripiprazole or brexpiprazole)": the adjuncts a summary proposes, in brackets.
+_AUGMENT = re.compile(r"\baugment \([^)]*\)")
+_ADJUNCTS_HELD = "adjuncts held"
+
+
+def _adjuncts_held(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
+    """`rec` with "adjuncts held (<why>)" in a summary that proposes to augment while a hold
+    takes its adjunct one-clicks off (audit 14 leftover: only a raise said so); the first hold
+    words it. The adjuncts' names give way before the reason does: the detail names them."""
+    summary = rec.summary
+    if (
+        "augment" not in summary
+        or _ADJUNCTS_HELD in summary
+        or not any(s.label.startswith(optimise_orders.ADJUNCT_LABEL) for s in held)
+    ):
+        return rec
+    candidates = [f"{summary}; {_ADJUNCTS_HELD} ({held_by})"]
+    if _AUGMENT.search(summary):
+        candidates.append(_AUGMENT.sub(f"augment ({_ADJUNCTS_HELD}: {held_by})", summary, 1))
+    candidates.append(f"{summary}; {_ADJUNCTS_HELD}")
+    fits = [c for c in candidates if len(c) <= cards.SUMMARY_MAX]
+    return screen.with_fields(rec, summary=fits[0]) if fits else rec
 
 
 def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) -> bool:

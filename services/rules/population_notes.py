@@ -174,8 +174,8 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if postpartum is not None and postpartum != ppd:
         since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
         lines.append(
-            f"**Postpartum onset on record:** {postpartum.display} ({postpartum.system} "
-            f"{postpartum.code}{since}). " + _choose(ctx, asked)
+            f"**Postpartum onset on record:** {postpartum.display} ({postpartum.coding}"
+            f"{since}). " + _choose(ctx, asked)
         )
         asked = True
     if ppd is not None:

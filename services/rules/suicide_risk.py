@@ -39,12 +39,21 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import DraftOrder, SourceRef
-from services import acute_risk, cards, suggestions, tables, tms_gate
+from services import (
+    acute_risk,
+    cards,
+    pathway_contraindications,
+    suggestions,
+    tables,
+    tms_gate,
+)
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 
 TOPIC = "suicide-risk"
+# The pathway option (data/pathway_options.csv) the acute-risk treatments name beside ECT.
+_ESKETAMINE = "esketamine"
 # Same day: FHIR request-priority "asap" (above "urgent", below the emergency "stat").
 PRIORITY = "asap"
 # An older answer re-screened negative since: the assessment is still owed, not today's emergency.
@@ -302,22 +311,37 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
     if signal.history:
         sections.append("**Risk factors:**\n" + "\n".join(f"- {h}" for h in signal.history))
     sections.append(_advice(ctx, signal))
+    # Esketamine's label contraindications (aneurysmal vascular disease, an AVM, a history of
+    # intracerebral haemorrhage: SPRAVATO label 4; review 15 U1) hold whatever the indication, so
+    # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
+    # one line says why.
+    no_esketamine = pathway_contraindications.why_not(ctx.facts, _ESKETAMINE)
     if signal.acute and ctx.facts.tms.only_acute:
         # Issue 11 item 8: the patient otherwise meets the TMS criteria, so say here (the card
         # that is always shown while the risk is acute) what comes instead.
+        alternatives = (
+            tms_gate.line("suicide-risk-no-esketamine")
+            if no_esketamine
+            else tms_gate.suicide_alternatives()
+        )
         sections.append(
-            "**Not TMS now:** the TMS criteria are otherwise met. "
-            + tms_gate.suicide_alternatives()
-            + "."
+            "**Not TMS now:** the TMS criteria are otherwise met. " + alternatives + "."
         )
     elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
         # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
         # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
         # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:
         # antipsychotic combination or ECT), and esketamine is not indicated there.
-        sections.append(
-            "**Treatment while the risk is acute:** " + tms_gate.acute_treatment() + "."
+        treatment = (
+            tms_gate.line("suicide-risk-treatment-no-esketamine")
+            if no_esketamine
+            else tms_gate.acute_treatment()
         )
+        sections.append("**Treatment while the risk is acute:** " + treatment + ".")
+    else:
+        no_esketamine = ""  # esketamine is not named on this card: nothing to explain
+    if no_esketamine:
+        sections.append(f"**Esketamine not offered (contraindicated):** {no_esketamine}.")
     sections.append(cards.guideline_links("simon2013", "cssrs"))
     return cards.join_sections(*sections)
 

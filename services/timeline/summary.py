@@ -12,7 +12,7 @@ from services.timeline.contents import (
 )
 from services.timeline.style import timeline_style
 from services.timeline.wording import day_text, mg_text, plural, reasons_text, segment_dose_text
-from services.trial_table import fixed_course_text
+from services.trial_table import fixed_course_text, held_text
 
 _SUMMARY_VERDICT = {
     Verdict.ADEQUATE: "adequate trial",
@@ -102,6 +102,9 @@ def _trial_summary(trial: Trial) -> str:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:
         text += f", PDC {round(trial.adherence.pdc * 100)} %"
+        held = held_text(trial.adherence)  # a hold's days are out of the PDC: say so (audit 14)
+        if held:
+            text += f" ({held})"
     if trial.adherence.refill_gaps:
         text += f", {plural(len(trial.adherence.refill_gaps), 'refill gap')}"
     return text

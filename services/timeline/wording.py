@@ -7,7 +7,7 @@ from datetime import date
 from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
 from services import trial_dates
 from services.card_format import as_needed_text
-from services.trial_table import fixed_course_text
+from services.trial_table import fixed_course_text, held_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -98,6 +98,9 @@ def adherence_text(trial: Trial) -> str:
     parts = [status]
     if adherence.pdc is not None:
         parts.append(f"PDC {round(adherence.pdc * 100)} %")
+        held = held_text(adherence)  # a hold's days are out of the PDC: say so (audit 14)
+        if held:
+            parts.append(held)
     elif adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC
         fill = adherence.first_fill
         supply = f"{day_text(fill.date)} ({plural(fill.days, 'day')})"

@@ -288,5 +288,5 @@ def test_a_postpartum_onset_coded_as_o99_345_reaches_the_population_rules() -> N
     notes = population_notes(build_context(record, Policy()))
     assert (
         "**Postpartum onset on record:** Other mental disorders complicating the puerperium "
-        "(http://hl7.org/fhir/sid/icd-10-cm O99.345 since 2025-04-14)"
+        "(ICD-10-CM O99.345 since 2025-04-14)"
     ) in notes

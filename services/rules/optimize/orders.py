@@ -13,6 +13,10 @@ from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 
+# How a first-line adjunct one-click's label opens (one_click_hold reads it: a hold of these says
+# "adjuncts held" in the summary).
+ADJUNCT_LABEL = "Propose adjunctive"
+
 
 def finding_refs(ctx: RuleContext) -> list[SourceRef]:
     depression = ctx.facts.depression_finding
@@ -87,7 +91,7 @@ def augmenter_suggestions(
     for drug in first_line_adjuncts(ctx, used) if remaining is None else remaining:
         if populations.text_only(ctx, drug.ingredient, drug.drug_class) is not None:
             continue  # named in the augment section with the reason, never one click
-        label = f"Propose adjunctive {drug.ingredient}"
+        label = f"{ADJUNCT_LABEL} {drug.ingredient}"
         if drug.min_adequate_mg is not None:
             label += f" {cards.fmt_mg(drug.min_adequate_mg)} mg/day"
         resource = medication(
