@@ -15,6 +15,7 @@ topic's row) and `ordered`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -188,15 +189,72 @@ def make(
     )
 
 
+# Topics whose every statement must reach the clinician (issue 10, never silent): a second card of
+# the topic is merged into the first, never dropped. At an order hook the "dose not read" card of a
+# draft and the chart's unread-records card are both data-quality (services/data_gaps.py).
+MERGED_TOPICS = frozenset({"data-quality"})
+
+
 def ordered(recommendations: Iterable[Recommendation | None]) -> tuple[Recommendation, ...]:
-    """One per topic (the first wins), ordered critical, warning, info, then by topic rank."""
+    """One per topic, ordered critical, warning, info, then by topic rank. For most topics the
+    first card wins; a card of a MERGED_TOPICS topic is merged into the first (`merged`)."""
     seen: dict[str, Recommendation] = {}
     for rec in recommendations:
-        if rec is not None and rec.topic not in seen:
+        if rec is None:
+            continue
+        first = seen.get(rec.topic)
+        if first is None:
             seen[rec.topic] = rec
+        elif rec.topic in MERGED_TOPICS:
+            seen[rec.topic] = merged(first, rec)
     return tuple(
         sorted(
             seen.values(),
             key=lambda r: (INDICATOR_ORDER[r.indicator], tables.topic(r.topic).rank),
         )
     )
+
+
+def merged(first: Recommendation, other: Recommendation) -> Recommendation:
+    """One card saying what `first` and `other` (same topic) each say: both summaries when they
+    fit (else the first's and a pointer to the detail), both details in full (first's on top),
+    the most severe indicator, every suggestion and evidence section once.
+
+    Answers and snoozes stay each part's own: a card answered for one part (its `dedupe_key`) or
+    snoozed on one part's evidence must not hide the other's statement. So the merged card keeps
+    a dedupe key only when both parts carry the same one, and rests its snooze on both parts'
+    keys together (`merged_evidence_key`): a snooze given on either card alone does not match it,
+    and one given on it holds only while both parts are the same."""
+    indicator = min((first.indicator, other.indicator), key=INDICATOR_ORDER.__getitem__)
+    summary = (
+        first.summary
+        if other.summary == first.summary
+        else fit_summary(
+            f"{first.summary}; {other.summary}", f"{first.summary}; more in the detail"
+        )
+    )
+    return dataclasses.replace(
+        first,
+        indicator=indicator,
+        summary=summary,
+        detail=join_sections(first.detail, other.detail),
+        # Compared, not hashed: a suggestion's FHIR resource is a dict.
+        suggestions=first.suggestions
+        + tuple([s for s in other.suggestions if s not in first.suggestions]),
+        # A part that may not be snoozed keeps the whole card from being snoozed (the safer way).
+        snoozable=first.snoozable and other.snoozable,
+        wants_timeline=first.wants_timeline or other.wants_timeline,
+        dedupe_key=first.dedupe_key if first.dedupe_key == other.dedupe_key else None,
+        evidence=tuple(dict.fromkeys(first.evidence + other.evidence)),
+        evidence_key=merged_evidence_key(first, other),
+    )
+
+
+def merged_evidence_key(*parts: Recommendation) -> str | None:
+    """The snooze fingerprint of a card made of `parts`: each part's snooze key ("topic" or
+    "topic@fingerprint", cds_hooks/storage/issued_cards.snooze_key) hashed together, as
+    services/screen.py hashes its fingerprints; a part's own key when all parts share it."""
+    keys = sorted({f"{p.topic}@{p.evidence_key}" if p.evidence_key else p.topic for p in parts})
+    if len(keys) == 1:
+        return parts[0].evidence_key
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]

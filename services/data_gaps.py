@@ -119,7 +119,16 @@ def annotate(
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
     liver = _liver_tests_matter(record)
+    # A data-quality card the hook raised itself (an order hook's "dose not read": order_checks/
+    # doses.carry_not_checked) is a report, not a conclusion: the gaps no other card carries go on
+    # the chart's data-quality card merged into it (cards.ordered), with that card's summary and
+    # lead, not as bare lines under the dose (a clinician reading summaries saw only the dose).
+    own: list[int] = []
     for rec in recommendations:
+        if rec.topic == TOPIC:
+            own.append(len(out))
+            out.append(rec)
+            continue
         gaps = _shown(record.gaps_in(*_domains(rec.topic, liver)))
         if quiet:
             gaps = tuple([g for g in gaps if g not in quiet])
@@ -133,6 +142,14 @@ def annotate(
         for g in record.gaps_in(*_DECISIVE)
         if g not in reported and g.cause is not GapCause.NOT_PROVIDED
     ]
+    for i in own:
+        # The other gaps it lists as before (a whole domain not provided, a gap another card
+        # carries): on the report every gap is named once.
+        listed = [g for g in _shown(record.gaps) if g not in quiet and g not in unreported]
+        if listed:
+            out[i] = dataclasses.replace(
+                out[i], detail=cards.join_sections(out[i].detail, section(listed))
+            )
     if unreported:
         out.append(_card(record, unreported))
     if drafts:

@@ -35,38 +35,31 @@ def with_unidentified_drafts(
     recommendations: Sequence[Recommendation], gaps: Sequence[DataGap]
 ) -> list[Recommendation]:
     """`recommendations` with the unidentified drafts `gaps` said: at the top of the data-quality
-    card when there is one (one card per topic: cards.ordered), else on a card of their own."""
+    card when there is one (cards.merged), else on a card of their own."""
     if not gaps:
         return list(recommendations)
     refs = list(dict.fromkeys(_ref(g) for g in gaps))
-    section = _section(gaps)
-    summary = _summary(refs)
-    # A snooze of the chart's data-quality card (another record it could not read) must not hide
-    # an order nobody could check: the card rests on these drafts, and its snooze on them alone.
-    snooze_evidence = _fingerprint(refs)
-    out = list(recommendations)
-    for i, rec in enumerate(out):
-        if rec.topic == TOPIC:
-            # Merged: the card now also speaks for these drafts, so an answer given to the other
-            # drafts' lines (its dedupe key) must not hide them.
-            out[i] = dataclasses.replace(
-                rec,
-                summary=summary,
-                detail=cards.join_sections(section, rec.detail),
-                dedupe_key=None,
-                evidence_key=snooze_evidence,
-            )
-            return out
-    out.append(
+    card = dataclasses.replace(
         cards.make(
             TOPIC,
-            summary=summary,
-            detail=section,
+            summary=_summary(refs),
+            detail=_section(gaps),
             # Answered once for these drafts, not repeated at order-sign (order cards' keys).
             dedupe_key=",".join(f"{r}:{TOPIC}:unidentified" for r in refs),
         ),
+        # A snooze of the chart's data-quality card (another record it could not read) must not
+        # hide an order nobody could check: the card rests on these drafts.
+        evidence_key=_fingerprint(refs),
     )
-    out[-1] = dataclasses.replace(out[-1], evidence_key=snooze_evidence)
+    out = list(recommendations)
+    for i, rec in enumerate(out):
+        if rec.topic == TOPIC:
+            # Merged, the drafts first: the card now speaks for these drafts and the other
+            # card's statements, so an answer or a snooze given to either alone (its dedupe or
+            # evidence key) hides neither (cards.merged).
+            out[i] = cards.merged(card, rec)
+            return out
+    out.append(card)
     return out
 
 

@@ -6,6 +6,8 @@ recheck R6: the packet counts it, and lists it to confirm)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
 from services import cards, drugs, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
@@ -87,6 +89,60 @@ def low_dose_draft(draft: DraftOrder) -> bool:
     )
 
 
+def added_in_product(record: PatientRecord, draft: DraftOrder) -> tuple[str, ...]:
+    """The other pathway drugs of the combination product `draft` is drafted in (olanzapine for
+    the fluoxetine of an olanzapine/fluoxetine draft): the drafts read from the same order as
+    the same product. Empty for a single drug, and for a product with no other pathway drug
+    (Contrave's naltrexone is not read)."""
+    if draft.product is None:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            d.ingredient
+            for d in record.draft_orders
+            if d.id == draft.id and d.product == draft.product and d.ingredient != draft.ingredient
+        )
+    )
+
+
+def _restart_with_added(
+    draft: DraftOrder, t: Trial, added: tuple[str, ...], running: Sequence[str]
+) -> tuple[str, str]:
+    """The repeat card of a combination product that restarts a drug whose measured trial failed
+    and stopped, and adds another drug (olanzapine/fluoxetine after fluoxetine failed and was
+    stopped). "Consider a different mechanism" would be wrong: the added drug is one. The card
+    still speaks, as a warning: the order restarts a drug that failed (weeks of titration again)
+    and brings the added drug's burden (olanzapine: weight and metabolic changes, Brunner 2014),
+    where an adjunct to the antidepressant taken now, or another drug, may serve; so the
+    clinician confirms the choice, and a plan made on purpose is recorded. Silence would be the
+    less safe error (review 15 M5)."""
+    name = draft.ingredient.capitalize()
+    made = draft.product
+    product = (made.brand or made.name) if made is not None else draft.ingredient
+    extra = cards.and_list(list(added))
+    # Its labelled use (data/combination_products.csv: Symbyax, treatment-resistant depression).
+    label = f" ({product} is labelled for: {made.indication})" if made and made.indication else ""
+    # The alternative named only when there is one on the chart: an antidepressant taken now.
+    instead = (
+        f"If {extra} augmentation is the aim, an adjunct to {cards.and_list(list(running))} "
+        "(taken now) is the alternative; if "
+        if running
+        else "If "
+    )
+    summary = cards.fit_summary(
+        f"{product} restarts {draft.ingredient}, which failed an adequate trial "
+        f"({top_dose_text(t)}, ended {t.end.isoformat()}); {extra} is the added mechanism",
+        f"{name} failed an adequate trial; {product} restarts it with {extra} added",
+    )
+    body = (
+        f"An adequate trial of {_trial_brief(t)} did not bring response or remission. This "
+        f"order restarts {draft.ingredient} with {extra} added{label}: the {extra} is the "
+        f"change, the {draft.ingredient} a drug that failed. {instead}"
+        f"{draft.ingredient} is restarted on purpose, record why."
+    )
+    return summary, body
+
+
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if low_dose_draft(draft):
         # A sleep dose of a drug that failed as an antidepressant repeats no trial; its safety
@@ -104,6 +160,14 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     }
     if draft.ingredient in current:
         return None  # raising or renewing the current drug is optimisation, not a repeat
+    added = added_in_product(ctx.record, draft)
+    if added and any(t.ongoing and t.ingredient == draft.ingredient for t in ctx.record.trials):
+        # Olanzapine/fluoxetine drafted while fluoxetine runs (review 15 M5, a12): the order
+        # continues the running fluoxetine and adds olanzapine, an augmentation of the current
+        # drug (as aripiprazole added to it would be), not a repeat of a failed mechanism. The
+        # two fluoxetine products are the shared-ingredient card's (stop one when the other
+        # starts: order_checks/shared_ingredient.py).
+        return None
     failures = _failures(ctx.record)
     same_drug = [t for t in failures if t.ingredient == draft.ingredient]
     same_class = [t for t in failures if t.drug_class == draft.drug_class and t not in same_drug]
@@ -122,7 +186,15 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
     name = draft.ingredient.capitalize()
     indicator: Indicator | None = None
-    if measured_drug:
+    if measured_drug and added:
+        running = [
+            r.ingredient
+            for r in ctx.record.antidepressant_trials()
+            if r.ongoing and r.ingredient != draft.ingredient
+        ]
+        summary, body = _restart_with_added(draft, measured_drug[-1], added, running)
+        body = cards.join_sections(body, stopped_note)
+    elif measured_drug:
         t = measured_drug[-1]
         # A failed course still running reaches here only in another product than the draft's
         # (Symbyax drafted while plain fluoxetine runs: in_other_product). Its `end` is as-of, not

@@ -7,7 +7,9 @@
   2025-06-02, were dropped in silence; they are still not read (the May PHQ-9 with item 9 = 1
   stays the latest) but are named, with their dates.
 - M5 (a12): Symbyax drafted while plain fluoxetine 40 runs: the repeat card said fluoxetine
-  "ended 2025-06-02" (the as-of date, the running course's open end); it says "running since".
+  "ended 2025-06-02" (the as-of date, the running course's open end); it says "running since"
+  (tested the other way round, plain fluoxetine over a running Symbyax: Symbyax over fluoxetine
+  now gets no repeat card, being an augmentation of it).
 - M7 (f06): a TMS referral revoked in Nov 2024 (note: patient declined, travel) was not read;
   the TMS card names it.
 - M4 (h02): a medicationRequests searchset holding an OperationOutcome of severity warning and
@@ -154,7 +156,17 @@ def test_the_same_records_dated_today_are_read() -> None:
 
 
 def test_the_repeat_card_says_a_running_failed_course_is_running() -> None:
+    # a12 the other way round: plain fluoxetine drafted while the failed Symbyax runs. (Symbyax
+    # drafted over the running fluoxetine, a12 itself, adds olanzapine to it: an augmentation,
+    # no repeat card at all: test_f8_order_data_quality_symbyax.py.)
     doc = _chart("a12_symbyax_draft_fluoxetine_running")
+    draft = doc["context"]["draftOrders"]["entry"][0]["resource"]
+    running = _one(doc, "MedicationRequest")
+    symbyax = draft["medicationCodeableConcept"]
+    draft["medicationCodeableConcept"] = running["medicationCodeableConcept"]
+    for resource in _resources(doc):
+        if "medicationCodeableConcept" in resource:
+            resource["medicationCodeableConcept"] = symbyax
     cards = _cards(doc)
     assert SHARED in cards  # the duplicate-fluoxetine card, as before
     summary = cards[REPEATS]["summary"]
