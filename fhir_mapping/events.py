@@ -116,6 +116,10 @@ class MedicationEvent:
     # "intent plan", "status unknown"); None for every other event. A course of such orders
     # only, with no fill and no statement, is no trial (review 14 W5, M8: trial_record.py).
     not_shown_taken: str | None = None
+    # The release formulation the record names when it has its own labelled ceilings (bupropion
+    # SR / IR / XL, paroxetine CR, venlafaxine IR / XR: formulations.py, review 15 W3), its key;
+    # None when it names none, and for a dose-equivalent product (its mg are reference mg).
+    formulation: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -84,6 +84,22 @@ def _by_ingredient() -> dict[str, tuple[Formulation, ...]]:
     return {name: tuple(rows) for name, rows in found.items()}
 
 
+def formulation_ingredients() -> frozenset[str]:
+    """The drugs with formulation rows: the only ones whose records are asked which they name."""
+    return _ingredient_names()
+
+
+@cache
+def _ingredient_names() -> frozenset[str]:
+    return frozenset(_by_ingredient())
+
+
+def ceiling_of(key: str | None) -> float | None:
+    """The labelled daily maximum of the formulation `key`; None when unknown or not stated."""
+    row = get(key)
+    return None if row is None else row.max_mg_day
+
+
 def formulation_of(
     ingredient: str, resource: Resource, medication: Resource | None, display: str = ""
 ) -> Formulation | None:

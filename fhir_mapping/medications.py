@@ -56,7 +56,7 @@ from fhir_mapping.draft_medication import unidentified_draft_gap
 from fhir_mapping.drug_table import conditional_ingredients, drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
-from fhir_mapping.formulations import formulation_of
+from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index, stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -230,6 +230,14 @@ def _events_of(
             if info.ingredient in non_daily
             else _DAILY
         )
+        # SR, IR, XL, CR, XR (review 15 W3): the course's ceilings follow the formulation it is
+        # taken in, as a draft's do. Not for a dose-equivalent product (Aplenzin HBr): its mg are
+        # reference mg, judged against the drug row's ceiling. Nearly every drug has no rows.
+        form = (
+            formulation_of(info.ingredient, resource, medication, component.display)
+            if equivalent is None and info.ingredient in formulation_ingredients()
+            else None
+        )
         # Positional, in the order of MedicationEvent's fields (issue 14: passing sixteen
         # keywords cost a fifth of building the event); test_medication_event_fields pins it.
         events.append(
@@ -263,6 +271,7 @@ def _events_of(
                 reported_by_patient,  # patient_reported
                 reasons,
                 unshown,  # not_shown_taken
+                None if form is None else form.key,  # formulation
             )
         )
     return events

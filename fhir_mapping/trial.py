@@ -151,6 +151,12 @@ class Trial:
     # trial from a milder baseline that is still below it on treatment is `mild_residual`, not
     # failed (review 15 W1).
     failure_min_baseline: int = 10
+    # The release formulation the course is taken in now, when it has its own labelled ceilings
+    # (bupropion SR 400 mg/day, XL 450; paroxetine CR 62.5; venlafaxine XR 225:
+    # formulations.py, review 15 W3), its key: the latest record naming one decides
+    # (trial_record._formulation). The optimise card's range and raise, and the running-dose
+    # ceiling card, read its ceiling instead of the drug row's. None: no formulation named.
+    formulation: str | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days

@@ -25,6 +25,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
+from fhir_mapping.formulations import ceiling_of
 from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -266,6 +267,7 @@ def _trial(
         dose_basis=basis,
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
+        formulation=_formulation(events),
         on_hold=on_hold,
         # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
         # day the record shows the drug taken: a PHQ-9 in the days after it is still the
@@ -516,6 +518,19 @@ def _equivalence(events: Sequence[MedicationEvent]) -> str | None:
     if first is None:
         return None
     return first if all(e.dose_equivalence == first for e in events) else None
+
+
+def _formulation(events: Sequence[MedicationEvent]) -> str | None:
+    """The formulation the course is taken in now (Trial.formulation): that of its latest event
+    naming one. Where that day's events name several (an SR order filled as XL), the one with
+    the lowest daily ceiling: the safer reading for a raise and for "above the maximum". A later
+    event naming none (a text-only order) does not clear it, for the same reason."""
+    named = [e for e in events if e.formulation is not None]
+    if not named:
+        return None  # nearly every course
+    last = max(e.start for e in named)
+    keys = {e.formulation for e in named if e.start == last and e.formulation is not None}
+    return min(keys, key=lambda k: (ceiling_of(k) or float("inf"), k))
 
 
 def _to_confirm_upper(events: Sequence[MedicationEvent]) -> float | None:

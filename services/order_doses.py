@@ -94,6 +94,16 @@ class Together:
     parts: tuple[float, ...]  # mg/day of each draft (the lower end of a range), in draft order
     # The upper end of each part (the part itself when it is no range); empty: no part is ranged.
     parts_high: tuple[float, ...] = ()
+    # Each draft's release formulation (DraftOrder.formulation), in draft order; empty: not read.
+    formulations: tuple[str | None, ...] = ()
+
+    @property
+    def shared_formulation(self) -> str | None:
+        """The formulation every draft names (two bupropion SR orders), else None: the total
+        of SR and XL orders is judged against the drug's own maximum, not one of theirs
+        (review 15 W3)."""
+        named = set(self.formulations)
+        return self.formulations[0] if len(named) == 1 else None
 
     @property
     def total(self) -> float:
@@ -132,11 +142,19 @@ def together(drafts: Sequence[DraftOrder]) -> dict[str, Together]:
         parts = tuple([d.mg_per_day for d in same if d.mg_per_day is not None])
         ranged = any(d.mg_per_day_high is not None for d in same)
         highs = tuple([d.mg_per_day_upper or 0.0 for d in same]) if ranged else ()
-        found[name] = Together(name, parts, highs)
+        found[name] = Together(name, parts, highs, tuple([d.formulation for d in same]))
     return found
 
 
 def as_one(draft: DraftOrder, found: Together) -> DraftOrder:
     """The first draft of the ingredient carrying the total daily dose (both ends of a range),
-    for the dose checks."""
-    return dataclasses.replace(draft, mg_per_day=found.total, mg_per_day_high=found.total_high)
+    for the dose checks: judged against the formulation's ceiling only when every draft names
+    the same one (`Together.shared_formulation`). A dose is one draft's, never the total's: each
+    draft's single-dose limit is checked on its own (order_hooks), so the total carries none."""
+    return dataclasses.replace(
+        draft,
+        mg_per_day=found.total,
+        mg_per_day_high=found.total_high,
+        formulation=found.shared_formulation,
+        mg_per_dose=None,
+    )

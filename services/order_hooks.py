@@ -77,6 +77,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen, tables
+from services.order_checks import formulation_doses
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (
@@ -305,6 +306,10 @@ def run_order_checks(
                             check, detail=cards.join_sections(both.note(), check.detail)
                         )
                     )
+        if both is not None:
+            # One dose is one draft's (bupropion IR 200 mg a dose against 150), never the
+            # total's: each draft of the drug meets its formulation's single-dose limit.
+            checks.append(formulation_doses.above_single_dose(draft))
         repeat = repeat_check(ctx, draft) if ctx.facts.active else None
         # A class that failed and still runs is one concern: said on the repeat card; another
         # draft of the class on this order is said once for the pair (review 15 W2).

@@ -37,6 +37,7 @@ from services.rules import (
     relapse,
     running_blood_pressure,
     running_cautions,
+    running_formulation_dose,
     running_hepatic,
     running_qtc,
     running_renal,
@@ -94,6 +95,9 @@ def run_rules(
     found.append(older_adult_anticholinergic.rule(ctx))
     # An SNRI or bupropion running with uncontrolled blood pressure (review 13 W6).
     found.append(running_blood_pressure.rule(ctx))
+    # A running course above its release formulation's labelled maximum (bupropion SR above
+    # 400 mg/day: review 15 W3), whatever the stage: a seizure risk does not end with remission.
+    found.append(running_formulation_dose.rule(ctx))
     if ctx.facts.active:
         # PMDD coded with no depression diagnosis (PathwayFacts.pmdd_only): no TRD step; the
         # diagnosis review alone asks for an assessment for a major depressive episode.

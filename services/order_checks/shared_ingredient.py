@@ -26,8 +26,10 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import formulations
 from fhir_mapping.combination_products import product_label
 from fhir_mapping.drug_table import component_mg, drug_info, shared_ingredients
+from fhir_mapping.formulations import Formulation
 from fhir_mapping.record import DoseBasis, DraftOrder, Role, Trial
 from services import cards
 from services.order_checks.model import ABOVE, REPEATS, SAME_CLASS, OrderCheck
@@ -69,6 +71,8 @@ class _Other:
     # within a cross-taper's weeks (Trial.ends_soon); None: it runs on.
     stops_on: date | None = None
     ends_soon: date | None = None
+    # The release formulation it names (Trial.formulation, DraftOrder.formulation), else None.
+    formulation: str | None = None
 
 
 def _daily(basis: DoseBasis, as_needed: bool, mg: float | None) -> float | None:
@@ -143,6 +147,7 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
                     product=product,
                     stops_on=t.stops_on,
                     ends_soon=t.ends_soon,
+                    formulation=t.formulation,
                 )
             )
     drafts = list(ctx.record.draft_orders)
@@ -156,7 +161,9 @@ def _others(ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder])
         if shared:
             mg = _daily(d.dose_basis, d.as_needed, d.mg_per_day_upper)
             line = f"{d.ingredient} {draft_dose(d)} on this same order"
-            found.append(_Other(d.ingredient, shared, mg, line, running=False))
+            found.append(
+                _Other(d.ingredient, shared, mg, line, running=False, formulation=d.formulation)
+            )
     return found
 
 
@@ -197,6 +204,12 @@ def shared_ingredient_check(
     total = sum(known) if len(known) == len(parts) else None
     info = drug_info(part)
     top = info.max_mg if info is not None else None
+    # Review 15 W3: when every product is the one formulation (Zyban beside Wellbutrin SR: both
+    # bupropion SR), the total meets that formulation's ceiling (400 mg/day, not 450); products
+    # of several formulations (SR and XL) meet the ingredient's own maximum.
+    form = _shared_formulation(draft, same)
+    if form is not None and form.max_mg_day is not None:
+        top = form.max_mg_day
     above = total is not None and top is not None and total > top
     risk = _risks().get(part)
     label = _draft_label(draft)
@@ -238,8 +251,13 @@ def shared_ingredient_check(
         f"**Products that contain {part}:** {draft_part}; " + "; ".join(o.line for o in same) + "."
     ]
     if total is not None:
+        whose = (
+            f"{form.shown_as} maximum ({form.cite}{_flag(form)})"
+            if form is not None and form.max_mg_day is not None
+            else "maximum (CANMAT 2023 Table 3.3)"
+        )
         limit = (
-            f", above the {cards.fmt_mg(top)} mg/day maximum (CANMAT 2023 Table 3.3)"
+            f", above the {cards.fmt_mg(top)} mg/day {whose}"
             if above
             else (f", within the {cards.fmt_mg(top)} mg/day maximum" if top is not None else "")
         )
@@ -285,6 +303,16 @@ def shared_ingredient_check(
         lines.append(f"Use one {part} product: keep one of the two orders.")
     topic = ABOVE if above else SAME_CLASS
     return OrderCheck(topic, draft, summary, " ".join(lines), indicator)
+
+
+def _shared_formulation(draft: DraftOrder, same: Sequence[_Other]) -> Formulation | None:
+    """The formulation the draft and every other product of the ingredient name, else None."""
+    keys = {draft.formulation, *(o.formulation for o in same)}
+    return formulations.get(keys.pop()) if len(keys) == 1 else None
+
+
+def _flag(form: Formulation) -> str:
+    return " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
 
 
 def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

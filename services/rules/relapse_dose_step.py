@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, Trial
-from services import age_limits, cards
+from services import age_limits, cards, formulation_ceilings
 from services.order_doses import trial_dose
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -117,7 +117,10 @@ def _dose_step(
         return _as_needed_step(trial)
     if found is None and lowered is not None:
         return _lowered_step(ctx, relapse, lowered)
-    top = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.max_mg)
+    # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3).
+    top = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, formulation_ceilings.daily_ceiling(trial)
+    )
     upper = trial.current_mg_per_day_upper
     at_top = top is not None and upper is not None and upper >= top
     top_text = (

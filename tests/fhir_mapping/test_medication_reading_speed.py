@@ -65,6 +65,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "patient_reported",  # review 12 finding 14
         "reasons",  # indications.py; built in, not copied on (READ12 finding 3)
         "not_shown_taken",  # review 14 W5: intent plan, status unknown
+        "formulation",  # review 15 W3: SR, XL, CR (formulations.py)
     ]
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
-from services import age_limits, cards, drugs, tolerability
+from services import age_limits, cards, drugs, formulation_ceilings, tolerability
 from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -37,8 +37,9 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         # A bound not on record (fluvoxamine: no maximum in the table) is never printed as
         # "150-unknown" (review 12 recheck part 1 #13): worded as the summary's range_label.
         target = f"the adequate range {range_label(ctx, trial)}"
-    elif top == trial.max_mg:
+    elif top == formulation_ceilings.daily_ceiling(trial):
         target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
+        cap = formulation_ceilings.ceiling_words(trial, top)
     elif top is not None and low is not None and top <= low:
         target = f"the adequate dose {cards.fmt_mg(top)} mg/day"
         cap = f", which is also the maximum at age {age}"
@@ -58,7 +59,8 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         "response (not an adequate trial until then)."
     )
     limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
-    if limit is not None and trial.max_mg is not None and limit.max_mg < trial.max_mg:
+    ceiling = formulation_ceilings.daily_ceiling(trial)
+    if limit is not None and ceiling is not None and limit.max_mg < ceiling:
         text += (
             f" The {limit.words()} from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
             f"mg/day: {age_limits.label(limit)}"
@@ -131,9 +133,14 @@ def toward_remission(
     found: list[Suggestion] = []
     sections = opening(ctx)
     # The top of the range is lowered to the labelled older-adult maximum where one applies
-    # (citalopram 20 mg/day over 60: age_limits.py), so no raise is proposed above it.
+    # (citalopram 20 mg/day over 60: age_limits.py), and is the formulation's own ceiling where
+    # its label sets one (bupropion SR 400 mg/day, not the row's 450: review 15 W3), so no raise
+    # is proposed above either.
     age = ctx.record.patient.age
-    top = {t: age_limits.capped(t.ingredient, age, t.max_mg) for t in good + low}
+    top = {
+        t: age_limits.capped(t.ingredient, age, formulation_ceilings.daily_ceiling(t))
+        for t in good + low
+    }
     # A response measured long ago says little about today: no dose change is pushed on it
     # (the measurement card asks for a new PHQ-9 first).
     fresh = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
@@ -161,8 +168,9 @@ def toward_remission(
         sections.append(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
-            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(top[t])} mg/day (now "
-            f"{_bare(t)}) and repeat the PHQ-9 after the change."
+            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(top[t])} mg/day"
+            f"{formulation_ceilings.ceiling_words(t, top[t])} (now {_bare(t)}) and repeat the "
+            "PHQ-9 after the change."
         )
     for t in low:
         raise_dose(ctx, t, sections, found)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import SourceRef, Trial
-from services import age_limits, cards, drug_rules, drugs, suggestions
+from services import age_limits, cards, drug_rules, drugs, formulation_ceilings, suggestions
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -124,6 +124,10 @@ def raise_dose_suggestion(
     if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
         return None
     mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    # Never above the formulation's own ceiling either (review 15 W3: bupropion SR 400 mg/day).
+    ceiling = formulation_ceilings.daily_ceiling(trial)
+    if mg is not None and ceiling is not None:
+        mg = min(mg, ceiling)
     label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
     # The row's own cite (column dose_source): fluvoxamine's range is CPS 2023 Table 6's.
     cite = drugs.dose_cite(trial.ingredient, trial.role)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import age_limits, cards
+from services import age_limits, cards, formulation_ceilings
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 
@@ -16,8 +16,11 @@ def dose_text(trial: Trial) -> str:
 
 def range_top(ctx: RuleContext, trial: Trial) -> float | None:
     """The top of the trial's range for this patient: the labelled older-adult maximum where one
-    applies (citalopram 20 mg/day from 60), else the adult maximum."""
-    return age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.max_mg)
+    applies (citalopram 20 mg/day from 60), else the adult maximum, that of the formulation the
+    course is taken in when its label sets its own (bupropion SR 400 mg/day: review 15 W3)."""
+    return age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, formulation_ceilings.daily_ceiling(trial)
+    )
 
 
 def range_label(ctx: RuleContext, trial: Trial) -> str:
@@ -29,7 +32,7 @@ def range_label(ctx: RuleContext, trial: Trial) -> str:
         if low is not None:
             return f"from {cards.fmt_mg(low)} mg/day"
         return f"up to {cards.fmt_mg(top)} mg/day" if top is not None else "not on record"
-    if top == trial.max_mg:
+    if top == formulation_ceilings.daily_ceiling(trial):
         return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
     age = ctx.record.patient.age
     if top is not None and low is not None and top <= low:

@@ -1,0 +1,108 @@
+"""patient-view: a running course above the labelled daily maximum of its release formulation
+(review 15 W3).
+
+The order hooks judge a draft of bupropion SR 450 mg/day against the SR label's 400 mg/day
+(order_checks/formulation_doses.py), but a patient already taking it got no card on chart open:
+the drug row's 450 was the only line, and no running-dose card compared it. The SR label stops at
+400 mg/day (200 mg a dose) because the seizure risk is dose-related; paroxetine CR's label stops
+at 62.5. One card on chart open, whatever the pathway stage (a seizure risk does not end with
+remission): each such running course with its formulation, dose, start and the label's line.
+
+Only formulations whose ceiling is their own (not the drug row's: bupropion SR, paroxetine CR)
+or whose label gives a reason (bupropion's seizures: IR and XL above 450 too) are read here;
+venlafaxine XR and IR share the drug row's 225 and no running course is judged against a drug
+row's maximum on chart open, so they are left as before. A warning, snoozable with a reason (a
+deliberate dose, monitored); no one-click order: a reduction written as a generic bupropion
+order would not name the formulation, so the card says what to review.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.formulations import Formulation
+from fhir_mapping.record import DoseBasis, Trial
+from services import cards, formulation_ceilings, screen, trial_dates
+from services.order_doses import trial_dose
+from services.recommendation import Recommendation
+from services.rules import running_dose
+from services.rules.context import RuleContext
+
+TOPIC = "running-dose-above-formulation-max"
+
+
+def _judged(trial: Trial) -> Formulation | None:
+    """The course's formulation when this card judges it: a ceiling of its own or a reason."""
+    form = formulation_ceilings.formulation(trial)
+    if form is None or form.max_mg_day is None:
+        return None
+    if form.max_mg_day == trial.max_mg and not form.reason:
+        return None  # venlafaxine XR / IR: the drug row's 225, no chart-open card for it
+    return form
+
+
+def above(ctx: RuleContext) -> list[tuple[Trial, Formulation, running_dose.Reading]]:
+    """The running daily courses whose dose is above their formulation's labelled maximum (the
+    upper end of a ranged dose, the highest reading of one to confirm: running_dose)."""
+    found = []
+    for trial in ctx.record.trials:
+        if not trial.ongoing or trial.on_hold is not None:
+            continue
+        if trial.dose_basis is not DoseBasis.DAILY or trial.formulation is None:
+            continue
+        form = _judged(trial)
+        if form is None or form.max_mg_day is None:
+            continue
+        read = running_dose.ceiling_reading(trial)
+        if read.mg is not None and read.mg > form.max_mg_day:
+            found.append((trial, form, read))
+    return found
+
+
+def _dose(trial: Trial, read: running_dose.Reading) -> str:
+    if read.to_confirm and read.mg is not None:
+        return running_dose.to_confirm_text(read.mg)
+    return trial_dose(trial)
+
+
+def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
+    top = form.max_mg_day
+    single = (
+        f" and {cards.fmt_mg(form.max_single_mg)} mg a dose"
+        if form.max_single_mg is not None and top is not None and form.max_single_mg < top
+        else ""
+    )
+    why = f": {form.reason}" if form.reason else ""
+    flag = " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
+    return (
+        f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** (running since "
+        f"{trial_dates.start_text(trial)}): the labelled maximum of this formulation is "
+        f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{flag}){why}."
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = above(ctx)
+    if not found:
+        return None
+    trial, form, read = found[0]
+    name = f"{trial.ingredient.capitalize()} {form.shown_as}"
+    dose, top = _dose(trial, read), cards.fmt_mg(form.max_mg_day)
+    may = "may be " if read.to_confirm else ""
+    why = f": {form.reason}" if form.reason else ""
+    summary = cards.fit_summary(
+        f"{name} {dose} running: {may}above the {form.shown_as} maximum of {top} mg/day{why}",
+        f"{name} {dose}: {may}above the {top} mg/day {form.shown_as} maximum",
+    )
+    detail = cards.join_sections(
+        *[_line(t, f, r) for t, f, r in found],
+        "Review the dose and the formulation with the prescriber: lower it to the "
+        "formulation's maximum, or, if the dose is meant, confirm the product (another "
+        "formulation's label may allow it) and record why.",
+        cards.trial_table([t for t, _, _ in found], ctx.policy.mapping),
+    )
+    # The snooze fingerprint: the courses, their formulations and doses, so a snooze ends with a
+    # higher dose or another formulation (screen.pairs_key).
+    key = screen.pairs_key(
+        [f"{t.ingredient}|{f.key}|{cards.fmt_mg(r.mg)}" for t, f, r in found if r.mg is not None]
+    )
+    card = cards.make(TOPIC, summary=summary, detail=detail)
+    return screen.with_fields(card, evidence_key=key)
