@@ -343,6 +343,45 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     return (scale, lab, screen)
 
 
+# What build_record makes of an Observation's `code`, remembered by the code's JSON (issue 14): a
+# chart's vitals and labs repeat a few dozen codes (a 10-year chart: ~1,600 Observations, ~40
+# codes), and so do other patients' charts, while the walk of the codings and, for an Observation
+# no reader takes, the look-alike first looks (its texts gathered and lowered) cost about 2 µs
+# each. Both read `code` alone, and ignore every value that is not a string, object or list
+# where one is read: so a NaN, which orjson writes as null, reads as the null does, and the
+# same JSON always reads the same. A code orjson cannot write (an integer beyond 64 bits,
+# nesting past its limit) is read every time. The keys are written in the order sent: the same
+# code sent in another key order is only a second entry, read the same.
+_CODE_MEMO_MAX = 4096
+_ObservationReading = tuple[tuple[ObservationCode | None, bool, bool], bool]
+_remembered_codes: dict[bytes, _ObservationReading] = {}
+
+
+def _code_reading(resource: Resource) -> _ObservationReading:
+    """(`_observation_reads(resource)`, itself: build_record tells its sentinels by identity;
+    whether an Observation no reader takes is named like a PHQ-9 or another scale, by the two
+    first looks of phq9_lookalike and scale_lookalike), remembered by the code's JSON."""
+    try:
+        key = orjson.dumps(resource.get("code"))
+    except TypeError:  # orjson.JSONEncodeError
+        return _read_code(resource)
+    found = _remembered_codes.get(key)
+    if found is None:
+        found = _read_code(resource)
+        if len(_remembered_codes) >= _CODE_MEMO_MAX:
+            _remembered_codes.clear()
+        _remembered_codes[key] = found
+    return found
+
+
+def _read_code(resource: Resource) -> _ObservationReading:
+    reads = _observation_reads(resource)
+    if reads is not _NO_READER:
+        return reads, False
+    words = code_words(resource)  # both first looks search one string
+    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words))
+
+
 def _wants_observation(resource: Resource) -> bool:
     scale, lab, screen = _observation_reads(resource)
     return scale is not None or lab or screen
@@ -456,7 +495,7 @@ def build_record(
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
         if kind == "Observation":
-            reads = _observation_reads(resource)
+            reads, looks_named = _code_reading(resource)
             if reads is _PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)
                 continue
@@ -471,8 +510,7 @@ def build_record(
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
                 # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
-                words = code_words(resource)  # both first looks search one string
-                if words and (words_name_phq9(words) or words_name_scale(words)):
+                if looks_named:
                     lookalikes.append(resource)
                 continue
             scale, lab, screen = reads
