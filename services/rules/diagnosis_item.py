@@ -1,0 +1,38 @@
+"""One line of the diagnosis review card (`Item`: its summary words, its detail bullet, and
+whether it is said only, or reviewed alongside escalation), and how a line names a finding on
+record (`_finding_ref`: display, code and onset).
+
+Apart from diagnosis_review.py because the psychiatric lines (diagnosis_psychiatric.py), the
+medical lines (diagnosis_medical.py) and the card itself all build on it; `_finding_ref` keeps its
+name (tests call it through diagnosis_review, which re-exports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import Finding
+from services import bipolar_findings
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    short: str  # for the summary
+    text: str  # markdown bullet for the detail
+    # Said in the detail only: never in the summary, never a reason for a warning or a card of
+    # its own (a substance use disorder in remission: review 7 finding 8).
+    info: bool = False
+    # A contributor to review alongside escalation, not a reason to settle before it: the
+    # optimise card's adjuncts stay one click beside it, so a summary of such items alone says
+    # "alongside", never "before escalating" (review 14 audit s01). `named`: how the summary
+    # names it, longest first (`short` when empty); `subject`: what the summary asks to review.
+    alongside: bool = False
+    named: tuple[str, ...] = ()
+    subject: str = ""
+
+
+def _finding_ref(finding: Finding) -> str:
+    # A manic reaction is a dated event, "on" its day; a diagnosis is present "since" its onset.
+    when = bipolar_findings.when_word(finding)
+    onset = f", {when} {finding.onset_text}" if finding.onset else ""
+    return f"{finding.display} ({finding.coding}{onset})"

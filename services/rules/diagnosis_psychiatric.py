@@ -1,0 +1,236 @@
+"""The psychiatric lines of the diagnosis review card (`psychiatric_items`): bipolar disorder or
+mania on record (with an antidepressant running without antimanic cover), a primary psychotic
+disorder, psychotic features the optimise card does not take up, PMDD coded alone with a
+depressed PHQ-9, a remission code the latest PHQ-9 contradicts, and substance use (active, or in
+remission as an information line).
+
+Apart from diagnosis_review.py because these are checked whenever the pathway applies (substance
+use once an antidepressant was tried), the medical contributors (diagnosis_medical.py) only after
+a failed trial; the card puts them together.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import FindingKind
+from services import bipolar_findings, cards, mood_cover, tables
+from services.order_doses import trial_dose
+from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
+from services.rules import optimize_switch_augment
+from services.rules.context import RuleContext
+from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_substance import alcohol_screen, substance_named, substance_words
+
+
+def psychiatric_items(ctx: RuleContext) -> list[Item]:
+    facts, record = ctx.facts, ctx.record
+    items: list[Item] = []
+    if facts.bipolar:
+        # Every manic reaction is named (two switches on two antidepressants make the pattern),
+        # and mania recorded only as a reaction is not called a diagnosis (review 10 finding 4;
+        # services/bipolar_findings.py).
+        refs = "; ".join(_finding_ref(f) for f in bipolar_findings.named(facts.bipolar))
+        head = bipolar_findings.head(facts.bipolar)
+        if bipolar_findings.reactions_only(facts.bipolar):
+            text = (
+                f"**{head[:1].upper()}{head[1:]}:** {refs}. Assess for missed bipolar "
+                "disorder with psychiatry (CANMAT 2023 para 184); until then the unipolar TRD "
+                "pathway does not apply and antidepressants only with a mood stabiliser (ISBD "
+                "2013)."
+            )
+        elif qualifier := bipolar_findings.not_confirmed(facts.bipolar):
+            # Entered as a differential or provisional diagnosis (review 14 M1): said so, and
+            # still read as bipolar until psychiatry confirms or refutes it, the safer reading:
+            # an antidepressant without a mood stabiliser risks a switch to mania if it is.
+            text = (
+                f"**Bipolar disorder on record ({qualifier}):** {refs}. Until psychiatry "
+                "confirms or refutes it, the unipolar TRD pathway does not apply and "
+                "antidepressants only with a mood stabiliser (ISBD 2013)."
+            )
+            # A later entry refuting it (review 14 recheck b01): the block stays (the
+            # differential entry is still on the list, and a wrong refutation would leave an
+            # antidepressant unopposed in bipolar disorder: the safer reading), but the card
+            # names the entry so the prescriber can settle which stands.
+            refuted = bipolar_findings.refuted_words(
+                facts.bipolar, record.context.of(FindingKind.BIPOLAR_REFUTED)
+            )
+            if refuted is not None:
+                qualifier, sentence = refuted
+                text = (
+                    f"**Bipolar disorder on record ({qualifier}):** {refs}. {sentence} Until "
+                    "then, the unipolar TRD pathway does not apply and antidepressants only "
+                    "with a mood stabiliser (ISBD 2013)."
+                )
+        else:
+            text = (
+                f"**Bipolar disorder or mania on record:** {refs}. The unipolar TRD pathway does "
+                "not apply; antidepressants only with a mood stabiliser (ISBD 2013). Confirm the "
+                "diagnosis with psychiatry."
+            )
+        short = head
+        # Safety: an antidepressant running alone in bipolar disorder is named, not left implied.
+        alone = facts.ongoing_trials  # antidepressants at treatment doses (not low-dose sleep)
+        if alone and ongoing_mood_stabiliser(record) is None:
+            names = cards.names(alone)
+            # Lamotrigine, lurasidone or brexpiprazole running is not "no mood stabiliser": it is
+            # a drug without antimanic cover, named as the order hooks name it (CANMAT/ISBD 2018;
+            # data/mood_stabilisers.csv).
+            weak = mood_cover.without_antimanic_cover(record, drafts=False)
+            if weak:
+                only = mood_cover.only_text(weak)
+                short = f"{head}, {names} with {only}"
+                text += (
+                    f" {names.capitalize()} is running with {only}. "
+                    f"{mood_cover.reasons_text(weak)}. With no antimanic mood stabiliser "
+                    "(lithium, valproate) or antimanic antipsychotic on record: risk of a switch "
+                    "to mania (CANMAT/ISBD 2018)."
+                )
+            elif low := stabilisers_below_antimanic_dose(record):
+                # An antimanic agent below its antimanic dose (quetiapine 25 mg at night) is not
+                # "no mood stabiliser": it is named with its dose, as the order hooks name it.
+                below = " and ".join(
+                    f"{t.ingredient} {trial_dose(t)}"  # "25 mg as needed": no mg/day
+                    if t.current_mg_per_day is not None
+                    else f"{t.ingredient} (dose not read)"
+                    for t in low
+                )
+                if {t.ingredient for t in alone} <= {t.ingredient for t in low}:
+                    # Recheck 2 m31: the running course is the antimanic agent itself (quetiapine
+                    # 300 mg/day alone); "quetiapine with only quetiapine" said nothing true.
+                    short = f"{head}, {below} alone, below its antimanic dose"
+                    text += (
+                        f" {below[0].upper()}{below[1:]} is running alone, below the dose at "
+                        "which it treats mania (acute-mania dose), with no other mood "
+                        "stabiliser on record (CANMAT/ISBD 2018)."
+                    )
+                else:
+                    short = f"{head}, {names} with only {below}"
+                    text += (
+                        f" {names.capitalize()} is running with only {below}, below the dose at "
+                        "which it treats mania (acute-mania dose): not cover against a "
+                        "switch to mania (CANMAT/ISBD 2018)."
+                    )
+            else:
+                short = f"{head}, {names} without a mood stabiliser"
+                text += (
+                    f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
+                    "on record: risk of a switch to mania."
+                )
+        items.append(Item(short, text))
+    disorder = facts.psychotic_disorder
+    if disorder:
+        # Schizoaffective disorder or schizophrenia is not MDD with psychotic features (review 7
+        # finding 9): psychotic disorders are excluded from the TRD flag (REFERENCE.md, CMS159)
+        # and schizoaffective disorder is a TMS coverage exclusion (Ambetter CP.BH.200), so the
+        # card says, as for bipolar disorder, that the unipolar pathway does not apply.
+        items.append(
+            Item(
+                "psychotic disorder on record",
+                f"**Psychotic disorder on record:** {_finding_ref(disorder[0])}. Not major "
+                "depression with psychotic features: the unipolar TRD pathway and the "
+                "psychotic-depression regimen (STOP-PD) do not apply, and TMS policies exclude "
+                "it. Plan antidepressant changes with the treating psychiatrist; a running "
+                "antipsychotic stays with its prescriber.",
+            )
+        )
+    elif facts.psychotic and not optimize_switch_augment.speaks_to_psychotic_features(ctx):
+        # Said here only when the optimise card does not take them up (issue 12: once a screen).
+        items.append(
+            Item(
+                "psychotic features",
+                f"**Psychotic features:** {_finding_ref(facts.psychotic[0])}. Treat with an "
+                "antidepressant plus an antipsychotic, or consider ECT (CANMAT 2023 Table 3.6, "
+                "para 215); TMS policies exclude psychotic features.",
+            )
+        )
+    pmdd = _pmdd_only(ctx)
+    if pmdd is not None:
+        items.append(pmdd)
+    outdated = _remission_coded_but_depressed(ctx)
+    if outdated is not None:
+        items.append(outdated)
+    substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
+    if substance and facts.episode_trials:
+        # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
+        # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
+        # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
+        # Not a hold on the optimise card's adjuncts: CANMAT 2023 para 181 names substance use
+        # among the comorbidities associated with poor response, a contributor to assess and
+        # treat, not a contraindication to an adjunct (REFERENCE.md 1 and 6 say the same; the
+        # drug-specific cautions, bupropion and duloxetine with alcohol, are said where those
+        # drugs are proposed). So the line asks for it alongside escalation, as the one-click
+        # adjuncts beside it allow (review 14 audit s01).
+        what = substance_words(substance)
+        if what == "alcohol use":  # "active alcohol use disorder", as the code says
+            what += " disorder"
+        items.append(
+            Item(
+                f"active {what}",
+                f"**{what[:1].upper()}{what[1:]}:** {_finding_ref(substance[0])}"
+                f"{alcohol_screen(ctx)}. Substance use disorders are associated with poor "
+                "response (CANMAT 2023 para 181): ask about current use and offer treatment or "
+                "referral, alongside any escalation.",
+                alongside=True,
+                named=substance_named(ctx, substance[0], f"active {what}"),
+                subject=what,
+            )
+        )
+    remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
+    if remitted and not substance and facts.episode_trials:
+        # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
+        # comorbid, current use, so this never gates escalation; a detail line only.
+        f = remitted[0]
+        onset = f", onset {f.onset_text}" if f.onset else ""
+        what = substance_words(remitted) + " disorder"
+        items.append(
+            Item(
+                "",
+                f"**{what[:1].upper()}{what[1:]} in remission:** {f.display} ({f.coding}"
+                f"{onset}). Not active use and not a reason to hold escalation; keep it in mind "
+                "with drugs that can be misused (esketamine: boxed warning on abuse and misuse).",
+                info=True,
+            )
+        )
+    return items
+
+
+def _pmdd_only(ctx: RuleContext) -> Item | None:
+    """PMDD coded and no depression diagnosis (PathwayFacts.pmdd_only) while the latest PHQ-9 is
+    in a depression band: assess for a major depressive episode before any TRD step. PMDD's
+    symptoms are confined to the luteal phase (DSM-5), so a score taken then is not a diagnosis
+    of MDD, and the SSRI given for it is no depression trial; the other pathway cards hold
+    (patient_view.PMDD_ONLY_RULES)."""
+    facts = ctx.facts
+    latest = facts.latest_phq9
+    if not facts.pmdd_only or latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    pmdd = facts.findings_of(FindingKind.PMDD)[0]
+    return Item(
+        f"PHQ-9 {latest.value} with PMDD only coded",
+        f"**PHQ-9 {latest.value} with PMDD only coded:** {_finding_ref(pmdd)}; "
+        f"{cards.phq9_text(latest)}. Assess for a major depressive episode (PMDD's symptoms are "
+        "confined to the luteal phase, DSM-5): the TRD pathway (switch, augmentation, TMS) "
+        "applies to major depression, so no switch or augmentation is proposed until one is "
+        "diagnosed (an SSRI given for PMDD is no trial for depression).",
+    )
+
+
+def _remission_coded_but_depressed(ctx: RuleContext) -> Item | None:
+    """The problem list says "in remission" (e.g. F33.41) while the latest PHQ-9 says moderate
+    depression or worse: the coded diagnosis is out of date (relapse?) and a referral citing it
+    would not stand."""
+    remission = ctx.facts.findings_of(FindingKind.MDD_IN_REMISSION)
+    latest = ctx.facts.latest_phq9
+    if not remission or latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    if any(f.onset is not None and f.onset > latest.date for f in remission):
+        return None  # coded after the score: the newer judgement stands
+    return Item(
+        "problem list says remission",
+        f"**Problem list says remission:** {_finding_ref(remission[0])}, but "
+        f"{cards.phq9_text(latest)}. Update the diagnosis (relapse or recurrence?) before "
+        "acting on it.",
+    )

@@ -1,0 +1,91 @@
+"""How the diagnosis review names substance use: the latest alcohol screen with its score
+(AUDIT-C, AUDIT; policy.alcohol_screen_recent_days), the summary's names for the finding,
+longest first, and whether the findings are alcohol use, other substance use or both
+(data/finding_code_sets.csv, "alcohol-use").
+
+Apart from diagnosis_psychiatric.py, whose substance-use lines use it, because it is wording
+(review 14 M3 and audit s01: the alcohol named, with its screen), not a judgement of what to
+review.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fhir_mapping.record import Finding, Score
+from services import drug_rules
+from services.rules.context import RuleContext
+
+# The alcohol screens a substance-use line names with their score (review 14 M3: an AUDIT-C of 9
+# three weeks before was left out beside the F10.20 it measures); the instruments are
+# observation_codes.csv's, the window the one the alcohol rows read (policy.alcohol_screen_recent_days).
+_ALCOHOL_SCREENS = ("AUDIT-C", "AUDIT")
+
+
+def alcohol_screen(ctx: RuleContext) -> str:
+    """ "; AUDIT-C 9 on 2025-05-12" for the latest alcohol screen within the window, else ""."""
+    latest = _latest_alcohol_screen(ctx)
+    if latest is None:
+        return ""
+    computed = ", computed from items" if latest.total_computed else ""
+    return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
+def _latest_alcohol_screen(ctx: RuleContext) -> Score | None:
+    """The latest alcohol screen with a value within the window, or None."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.alcohol_screen_recent_days)
+    recent = [
+        s
+        for s in ctx.record.scores
+        if s.instrument in _ALCOHOL_SCREENS and s.value is not None and s.date >= since
+    ]
+    return max(recent, key=lambda s: s.date) if recent else None
+
+
+def _in_sentence(text: str) -> str:
+    """A display name inside a sentence: its first letter in lower case ("alcohol dependence"),
+    unless the first word is an abbreviation ("PTSD") (review 14 audit t01: "with Heart
+    failure")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def substance_named(ctx: RuleContext, finding: Finding, short: str) -> tuple[str, ...]:
+    """How the summary names the substance use, longest first: "alcohol dependence,
+    uncomplicated (ICD-10-CM F10.20); AUDIT-C 9 on 2025-05-12", then shorter (review 14 audit
+    s01: the summary said "active substance use" where the chart said alcohol)."""
+    display = _in_sentence(finding.display)
+    screen = _latest_alcohol_screen(ctx)
+    score = (
+        f"{screen.instrument} {screen.value:g}"
+        if screen is not None and screen.value is not None
+        else ""
+    )
+    dated = f"; {score} on {screen.date.isoformat()}" if screen is not None and score else ""
+    short_score = f", {score}" if score else ""
+    if finding.system == "text":  # typed in: no code to name
+        return (f"{display}{dated}", f"{display}{short_score}", short)
+    return (
+        f"{display} ({finding.coding}){dated}",
+        f"{display} ({finding.code}){short_score}",
+        f"{display}{short_score}",
+        short,
+    )
+
+
+# The code set (data/finding_code_sets.csv) whose findings are alcohol use: the alcohol codes,
+# and text-only entries naming alcohol, of the substance-use kinds.
+_ALCOHOL_SET = "alcohol-use"
+
+
+def substance_words(findings: tuple[Finding, ...]) -> str:
+    """What the substance use on record is: "alcohol use" when every finding is alcohol use,
+    "alcohol and other substance use" when some are, else "substance use". An F10.20 named
+    "substance use" hid that the finding is alcohol, on the screen where the bupropion and
+    duloxetine caveats speak of alcohol (review 14 audit, s01)."""
+    alcohol = drug_rules.code_sets()[_ALCOHOL_SET]
+    held = [alcohol.holds(f) for f in findings]
+    if all(held):
+        return "alcohol use"
+    return "alcohol and other substance use" if any(held) else "substance use"
