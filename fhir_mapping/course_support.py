@@ -1,0 +1,222 @@
+"""How far one course's records (its spans) support it at as-of, as `_trial` (trial_record.py)
+writes on the Trial: a stop stated for as-of (`_stops_on`) or an end stated within the
+cross-taper weeks (`_ends_soon`), the dates as written when partial (`_written_dates`), the notes
+of a drug ended by its order and ordered again (`_restart_notes`), the days counted by assumption
+(`_assumed_days`), an order or statement on hold (`_on_hold`, `_hold_windows`,
+`_newer_order_on_hold`) and a course kept running only by stale listings (`_unconfirmed_since`).
+
+Apart from trial_record.py because each reads the spans' dates, statuses and supply, nothing of
+the dose, the drug table or the verdict that `_trial` puts together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from fhir_mapping.course_clusters import _Cluster
+from fhir_mapping.event_spans import _Span
+from fhir_mapping.events import EventKind
+from fhir_mapping.record import WrittenDates
+
+# Enum members compared once per event, as module constants, as in trial_record.py (issue 14).
+_DISPENSE = EventKind.DISPENSE
+_ORDER = EventKind.ORDER
+
+
+def _stops_on(spans: Sequence[_Span], covered_end: date, as_of: date) -> date | None:
+    """As-of, when the course reaches as-of only up to a record's stated end dated that day
+    (an order's boundsPeriod.end, a statement's effectivePeriod.end) and no open record runs it
+    on (review 14 M4: paroxetine stopped today read "still running"). FHIR Period.end is
+    inclusive (a period ending on 2025-06-02 includes that day), so the course covers as-of and
+    stays ongoing for the safety checks (an MAOI or an interacting drug drafted on the day of the
+    stop still meets it: the safer reading); it does not go on after as-of, which cards say.
+    None otherwise (an open order, or supply that runs out on as-of, runs the course on)."""
+    if covered_end != as_of:
+        return None  # the course runs on after as-of (supply or a later stated end)
+    reaching = [s for s in spans if s.end >= as_of]
+    stated = [s for s in reaching if s.event.end is not None and s.event.end == as_of]
+    if not stated:
+        return None
+    # Every other record reaching as-of is supply cut at that stated end (rule 2a), never an
+    # open order or statement running to as-of.
+    if any(s.event.end is None and not s.from_supply for s in reaching):
+        return None
+    return as_of
+
+
+def _ends_soon(spans: Sequence[_Span], as_of: date, weeks: float) -> date | None:
+    """The latest stated end of the records reaching past as-of when it falls after as-of and
+    within `weeks` (MappingPolicy.cross_taper_weeks), and no record runs the course on past it:
+    no open order or statement, no supply beyond it. None otherwise (nearly every course)."""
+    reaching = [s for s in spans if s.end > as_of]
+    stated = [s.event.end for s in reaching if s.event.end is not None]
+    if not stated:
+        return None
+    last = max(stated)
+    if not as_of < last <= as_of + timedelta(weeks=weeks):
+        return None
+    # A span's `end` is exclusive: the day after the last day it covers.
+    day = timedelta(days=1)
+    if any(s.event.end is None and (not s.from_supply or s.end > last + day) for s in reaching):
+        return None
+    return last
+
+
+def _written_dates(
+    spans: Sequence[_Span], start: date, end: date, ongoing: bool
+) -> WrittenDates | None:
+    """The course's dates as written when its start or its end rests on a partial date (review
+    10 finding 5): the start when every record starting the course that day writes a partial
+    start; the end when the course ended with a record whose end is partial and no other record
+    runs as late. None when the course states its days (nearly every course)."""
+    if all(s.event.written_dates is None for s in spans):
+        return None
+    opening = [s.event.written_dates for s in spans if s.start == start]
+    first = opening[0] if opening else None
+    if first is None or first.start is None or any(w is None or w.start is None for w in opening):
+        first = None
+    last = None
+    if not ongoing:
+        ends = [s.event.written_dates for s in spans if s.end >= end]
+        if ends and all(w is not None and w.end is not None for w in ends):
+            last = ends[0]
+    if first is None and last is None:
+        return None
+    return WrittenDates(
+        first.start if first is not None else None,
+        last.end if last is not None else None,
+        first.earliest_start if first is not None else start,
+        last.latest_end if last is not None else (None if ongoing else end),
+    )
+
+
+def _restart_notes(cluster: _Cluster, end: date) -> list[str]:
+    """What the record shows of a drug ended by its order and ordered again (review 10 finding
+    8, course_clusters._cluster): two courses, each judged on its own, and the time between them
+    a stop the prescriber made, not a missed refill."""
+    notes = []
+    if cluster.restarted_after is not None:
+        notes.append(
+            f"ordered again on {cluster.start.isoformat()} after its order ended on "
+            f"{cluster.restarted_after.isoformat()}: a new course, judged on its own (the "
+            f"{(cluster.start - cluster.restarted_after).days} days between are a stop, not a "
+            "missed refill)"
+        )
+    if cluster.restarted_on is not None:
+        notes.append(
+            f"ended by its order on {end.isoformat()}; ordered again on "
+            f"{cluster.restarted_on.isoformat()}"
+        )
+    return notes
+
+
+def _assumed_days(spans: Sequence[_Span]) -> int | None:
+    """The days counted by assumption (rule 2d) over the course's records without any duration,
+    summed; None when every record states one (review 6 finding 8: cards say so)."""
+    days = [s.assumed_days for s in spans if s.assumed_days is not None]
+    return sum(days) if days else None
+
+
+def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
+    """The date a course on hold was last taken by the record (review 6 finding 3), when its
+    latest order or statement is `on-hold` and no record of the drug after it takes it up
+    again; else None. Never after as-of (review 14 W6: the end of a held renewal's assumed fill
+    was said as "on hold as of" a future date). With it, True when the date is the end of a held
+    order's last fill (Trial.held_scored_until).
+
+    An order's status is its state now, so the dispenses of a held order are its fills before
+    the hold: the date is the end of the last supply they carry (FHIR R4 records no hold date on
+    the order), or, never filled, the order's own date. A held statement: the last date it
+    supports (its dateAsserted, else its start: medication_dates.py).
+
+    A held order is history, not a hold, once the drug is taken up again (review 14 recheck
+    WRONG-1, chart o02): a later order or statement of the drug not on hold, or, while an
+    `active` order of the drug runs to as-of, a fill after the held order (that running order's
+    fill: a held order is not dispensed). Said "on hold" beside a drug filled monthly, the card
+    read "not taken since" a day the patient was taking it."""
+    held = [s for s in spans if s.covered_until is not None and s.listed is None]
+    if not held:
+        return None, False
+    latest = max(held, key=lambda s: s.start)
+    order = latest.event.kind is _ORDER
+    # Dispenses after a held order are its own fills before the hold, unless another order of
+    # the drug is running now to have authorised them (the event does not carry its
+    # authorizingPrescription).
+    fills_count = not order or any(
+        s.event.kind is _ORDER
+        and s.covered_until is None
+        and s.event.status == "active"
+        and s.end >= as_of
+        for s in spans
+    )
+    if any(
+        s.start > latest.start and (fills_count or s.event.kind is not _DISPENSE) for s in spans
+    ):
+        return None, False  # taken up again after the hold
+    day = latest.covered_until or latest.start
+    supplied = [s.end for s in spans if s.event.kind is _DISPENSE] if order else []
+    if order:
+        day = max(supplied) if supplied else latest.start
+    return (day if day < as_of else as_of), bool(supplied)
+
+
+def _held(span: _Span) -> bool:
+    """An order or statement on hold (rule 2c: covered up to a day, not a stale listing)."""
+    return span.covered_until is not None and span.listed is None
+
+
+def _takes_up(span: _Span) -> bool:
+    """An order or statement of the drug neither on hold nor a stale listing: the record of a
+    prescriber running the drug (a dispense only carries the supply of one)."""
+    return span.event.kind is not _DISPENSE and span.covered_until is None
+
+
+def _hold_windows(spans: Sequence[_Span]) -> tuple[tuple[date, date], ...]:
+    """(from, until) for each order or statement of the course on hold that a later record took
+    up again: from the held record's date to the first order or statement of the drug after it
+    not on hold (review 14 audit W4, chart o02: an order left on hold after two fills, a new
+    order a month after the last supply ran out). FHIR R4 records no hold date, so a supply gap
+    is read as the hold only when it lies wholly between those two records (adherence.py): a
+    gap that began before the held record was written, or ran on after the new one, is still a
+    gap to ask about (the safer reading: no missed doses are explained away). A held record not
+    taken up again gives none: the course is on hold (`_on_hold`) and judged up to it."""
+    if not any(map(_held, spans)):
+        return ()  # nearly every course
+    takers = sorted(s.start for s in spans if _takes_up(s))
+    windows: list[tuple[date, date]] = []
+    for span in spans:
+        if not _held(span):
+            continue
+        later = [day for day in takers if day > span.start]
+        if later:
+            windows.append((span.start, later[0]))
+    return tuple(windows)
+
+
+def _newer_order_on_hold(spans: Sequence[_Span]) -> date | None:
+    """The date of the latest order of the drug on hold when no order or statement taking the
+    drug is dated on or after it (Trial.newer_order_on_hold); else None. Asked only of a course
+    not on hold."""
+    held = [s.start for s in spans if s.event.kind is _ORDER and _held(s)]
+    if not held:
+        return None
+    latest = max(held)
+    if any(s.start >= latest for s in spans if _takes_up(s)):
+        return None
+    return latest
+
+
+def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:
+    """The last date the record confirms a course kept running only by stale `active`
+    statements (rule 2c, review 6 finding 11); None when no stale statement is in the course or
+    another record covers it up to as-of."""
+    listed = [s.listed for s in spans if s.listed is not None]
+    if not listed:
+        return None
+    for span in spans:
+        if span.listed is None:
+            end = span.covered_until or span.end
+            if end >= as_of:
+                return None
+    return max(listed)
