@@ -1,0 +1,117 @@
+"""A course's adherence as the cards write it: the refill data (PDC, gaps, a first fill that
+covers the course, a hold's days left out), the documented adherence, days only a statement
+covers, a patient-reported course, a hold and a stale listing. Never "verified": refill data show
+possession, not ingestion.
+
+Apart from trial_table.py because its adherence column, the adherence reason of a verdict
+(trial_verdict_text.py) and other cards quote it; re-exported by trial_table.py.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, Trial
+from services.card_format import fmt_pct, fmt_weeks
+
+# Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
+_NOT_SHOWN_TAKEN = InadequacyReason.NOT_SHOWN_TAKEN
+# Each adherence status as a card says it (a dict: Enum.value is a Python-level property on
+# 3.11, read per trial). Never "verified" (review 6 finding 6): refill data show possession, not
+# ingestion, and a report is a report; VERIFIED reads "refills on time (PDC nn %)", or the report
+# ("reported by patient (date): ...") when no refill data exist (adherence_text).
+_ADHERENCE_WORDS = {
+    AdherenceStatus.VERIFIED: "refills on time",
+    AdherenceStatus.POOR: "poor",
+    AdherenceStatus.UNVERIFIED: "unverified",
+}
+_VERIFIED = AdherenceStatus.VERIFIED
+
+
+def held_text(adherence: Adherence) -> str:
+    """ "held 2025-01-31 – 2025-03-03, not counted": the supply gaps inside a documented hold
+    (fhir_mapping/adherence.py `held_gaps`), which leave the PDC's denominator. Said wherever the
+    PDC is shown, so a PDC of 100 % over a course with a hold names the hold (audit 14
+    leftover); "" when there is none (nearly every course)."""
+    return "; ".join(
+        f"held {g.start.isoformat()} – {g.end.isoformat()}, not counted"
+        for g in adherence.held_gaps
+    )
+
+
+def pdc_text(adherence: Adherence, pdc: float) -> str:
+    """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
+    held = held_text(adherence)
+    return f"PDC {fmt_pct(pdc)}; {held}" if held else f"PDC {fmt_pct(pdc)}"
+
+
+def adherence_text(trial: Trial) -> str:
+    adherence = trial.adherence
+    if trial.intolerance is not None and adherence.status is _UNVERIFIED:
+        # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
+        return adherence.documented or "not judged: the course ended for intolerance"
+    status, pdc = adherence.status, adherence.pdc
+    # Supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6 f. 1).
+    lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+    parts: list[str] = []
+    if status is _VERIFIED and pdc is not None:
+        shown = pdc_text(adherence, pdc)
+        parts.append(f"refills: {shown}" if lapses else f"refills on time ({shown})")
+    elif status is not _VERIFIED or adherence.documented is None:
+        # VERIFIED without PDC rests on a report: the report alone says so (below).
+        parts.append(_ADHERENCE_WORDS[status])
+        if pdc is not None:
+            parts.append(pdc_text(adherence, pdc))
+    if adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC (adherence.py)
+        parts.append(first_fill_text(trial))
+    for gap in adherence.refill_gaps:
+        parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
+    for gap in lapses:
+        parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+    outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
+    if outcome_gap is not None and trial.on_treatment is not None:
+        parts.append(
+            f"{trial.outcome_scale} of {trial.on_treatment.date.isoformat()} taken in a supply gap"
+        )
+    if adherence.estimated:
+        parts.append("days' supply estimated from quantity and the order's dose")
+    if adherence.documented:  # US Core medication-adherence extension
+        parts.append(adherence.documented)
+    if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
+        parts.append(adherence.not_verified)
+    if trial.patient_reported:  # review 12 finding 14: a home medication, no order or fill
+        parts.append("patient-reported, no order or fill on record: confirm it was taken")
+    noted = adherence.documented or adherence.not_verified or trial.patient_reported
+    if not noted and status is _UNVERIFIED and adherence.first_fill is None:
+        fills = adherence.fills
+        parts.append(
+            f"{fills} fill{'' if fills == 1 else 's'} on record, days' supply not stated"
+            if fills
+            else "no dispensing data"
+        )
+    if trial.on_hold is not None:  # review 6 finding 3
+        # The record gives no hold date: the last day it shows the drug taken (review 14 W6),
+        # or, never filled, nothing.
+        parts.append(
+            "on hold, never filled: not taken now"
+            if _NOT_SHOWN_TAKEN in trial.reasons
+            else f"on hold, not taken since {trial.on_hold.isoformat()} at the latest"
+        )
+    if trial.unconfirmed_since is not None:  # review 6 finding 11
+        parts.append(f"listed as active; not confirmed since {trial.unconfirmed_since.isoformat()}")
+    return "; ".join(parts)
+
+
+def first_fill_text(trial: Trial) -> str:
+    """A course with no refill to judge (Adherence.first_fill, adherence.py): "one fill
+    (2024-01-08, 30 days) covers the course: no refill was due", or "first fill 2024-01-08 (90
+    days) of 2 ..." when a refill came before that supply ran out. Not "too short to judge": a
+    90-day mail-order fill can cover a whole 12-week trial (review 9 finding 9); it shows the drug
+    was supplied, and no refill could show more."""
+    adherence = trial.adherence
+    fill = adherence.first_fill
+    if fill is None:
+        return ""
+    day, fills = fill.date.isoformat(), adherence.fills
+    days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
+    what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
+    return f"{what} covers the course: no refill was due"

@@ -1,0 +1,129 @@
+"""A course's dose as the cards write it and measure it against the minimum adequate dose: the
+dose path ("25 → 50 → 100", "56 mg per session"), the highest dose reached, an unknown dose
+("dose not recorded", "dose to confirm (up to N mg/day)"), the weeks below the minimum or at an
+unknown dose, and whether those stretches were taken only as needed.
+
+Apart from trial_table.py because the order checks and other cards quote these one by one, and
+the verdict's reasons (trial_verdict_text.py) build on them; re-exported by trial_table.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.dose_basis import shown_dose
+from fhir_mapping.record import DoseBasis, Trial
+from services.card_format import as_needed_text, fmt_mg
+
+# Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
+_DAILY = DoseBasis.DAILY
+
+
+# How a dose that is not mg/day is written (issue 11 item 5b): never as an averaged mg/day.
+PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
+
+
+def dose_path(trial: Trial) -> str:
+    """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
+    per session or injection (its segments hold a time average, not a dose)."""
+    if trial.dose_basis is not _DAILY:
+        unit = PER_ADMINISTRATION[trial.dose_basis]
+        if trial.mg_per_administration is None:
+            return f"dosed {unit} (not mg/day)"
+        return f"{fmt_mg(trial.mg_per_administration)} mg {unit}"
+    doses: list[str] = []
+    equivalence = trial.dose_equivalence
+    for segment in trial.segments:
+        high = segment.mg_per_day_high
+        # A ranged dose as its range, never one number that claims more than the record shows;
+        # an equivalent-dose product (Aplenzin, Prozac Weekly) as written beside its equivalent;
+        # a dose taken only as needed as such, never as mg/day.
+        if segment.as_needed:
+            text = as_needed_text(segment.mg_per_day, high, segment.as_needed_max_mg)
+        elif equivalence is not None:
+            text = shown_dose(equivalence, segment.mg_per_day, high) or fmt_mg(segment.mg_per_day)
+        elif high is not None:
+            low = segment.mg_per_day
+            text = f"{fmt_mg(low)}-{fmt_mg(high)}" if low is not None else f"up to {fmt_mg(high)}"
+        else:
+            text = fmt_mg(segment.mg_per_day)
+        if not doses or doses[-1] != text:
+            doses.append(text)
+    return " → ".join(doses) if doses else "unknown"
+
+
+def top_dose_text(trial: Trial) -> str:
+    """The highest dose a course reached, with its unit: "100 mg/day"; "100 mg as needed" (with
+    its daily ceiling) when the course was taken only as needed, never as a daily dose; "dose
+    unknown" when none was read. A scheduled dose beside as-needed stretches is the daily one."""
+    daily = [s.mg_per_day for s in trial.segments if not s.as_needed and s.mg_per_day is not None]
+    if daily:
+        return f"{fmt_mg(max(daily))} mg/day"
+    needed = [s for s in trial.segments if s.as_needed and s.mg_per_day_upper is not None]
+    if needed:
+        top = max(needed, key=lambda s: s.mg_per_day_upper or 0.0)
+        return as_needed_text(top.mg_per_day, top.mg_per_day_high, top.as_needed_max_mg)
+    return "dose unknown"
+
+
+def taken_only_as_needed(trial: Trial) -> bool:
+    """Every dose of the course that was read was taken only as needed (no daily dose)."""
+    read = [s for s in trial.segments if s.mg_per_day_upper is not None]
+    return bool(read) and all(s.as_needed for s in read)
+
+
+def _days(start: date, end: date) -> int:
+    return (end - start).days
+
+
+def below_minimum(trial: Trial) -> tuple[float, float] | None:
+    """(highest dose below the minimum adequate dose, weeks spent below it), or None."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return None
+    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+    if not low:
+        return None
+    top = max(s.mg_per_day for s in low if s.mg_per_day is not None)
+    return top, sum(_days(s.start, s.end) for s in low) / 7
+
+
+def below_only_as_needed(trial: Trial) -> bool:
+    """Every stretch below the minimum adequate dose was taken only as needed: its dose is one
+    administration's ("25 mg as needed"), not a mg/day."""
+    minimum = trial.min_adequate_mg
+    low = [
+        s
+        for s in trial.segments
+        if minimum is not None and s.mg_per_day is not None and s.mg_per_day < minimum
+    ]
+    return bool(low) and all(s.as_needed for s in low)
+
+
+def adequate_only_as_needed(trial: Trial) -> bool:
+    """Every stretch at or above the minimum adequate dose was ordered only as needed, so none
+    of it counts as weeks at an adequate dose (DoseSegment.as_needed): the card says so, never
+    a bare "0 weeks" beside months of full fills (review 10 recheck R11)."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return False
+    at_dose = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day >= minimum]
+    return bool(at_dose) and all(s.as_needed for s in at_dose)
+
+
+def unknown_dose_weeks(trial: Trial) -> float:
+    return sum(_days(s.start, s.end) for s in trial.segments if s.mg_per_day is None) / 7
+
+
+def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
+    """An unknown dose as the cards say it: "dose not recorded", or, when the dosage lines are
+    there but to confirm (Trial.dose_to_confirm_mg), "dose to confirm (up to N mg/day)", the
+    words the age, renal and hepatic cards use for the same course (review 14 recheck k01/k02:
+    one card said "not recorded" beside another's "up to 30 mg/day"). `nested`: inside
+    parentheses already (a summary's list of trials), said with a comma instead."""
+    high = trial.dose_to_confirm_mg
+    if high is None:
+        return "dose not recorded"
+    if nested:
+        return f"dose to confirm, up to {fmt_mg(high)} mg/day"
+    return f"dose to confirm (up to {fmt_mg(high)} mg/day)"

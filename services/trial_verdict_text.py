@@ -1,0 +1,210 @@
+"""A course's verdict in words: not a trial (a fixed course, another indication, a product's
+label, ordered but never shown taken), intolerant, ongoing or not adequate with each reason
+(`reason_text`: the dose below the minimum, too short, poor adherence, an unknown dose...), or
+adequate with its outcome (remission, response, failed, not measured, to confirm).
+
+Apart from trial_table.py because cards quote the verdict and its reasons outside the table;
+the dose and adherence texts it quotes are trial_dose_text.py's and trial_adherence_text.py's.
+Re-exported by trial_table.py.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping import scale_outcomes
+from fhir_mapping.drug_table import drug_info, fixed_course_words
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
+from services import trial_dates, trial_indication
+from services.card_format import fmt_mg, fmt_pct, fmt_weeks
+from services.trial_adherence_text import adherence_text
+from services.trial_dose_text import (
+    PER_ADMINISTRATION,
+    adequate_only_as_needed,
+    below_minimum,
+    below_only_as_needed,
+    dose_unknown_text,
+    unknown_dose_weeks,
+)
+
+# Enum members the trial-table rows compare per trial, as module constants: on Python 3.11
+# reading a member off its Enum class costs about ten times reading a global (issue 14).
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ONGOING = Verdict.ONGOING
+_INADEQUATE = Verdict.INADEQUATE
+_INTOLERANCE = InadequacyReason.INTOLERANCE
+_TOO_SHORT = InadequacyReason.TOO_SHORT
+# Orders only, none showing the drug was taken (intent plan, status unknown, held and never
+# filled; fhir_mapping/trial_record.py): to confirm, never counted (review 14 W5, W6).
+_NOT_SHOWN_TAKEN = InadequacyReason.NOT_SHOWN_TAKEN
+_NOT_SHOWN_TAKEN_TEXT = (
+    "ordered or planned, no fill or statement on record: not counted as a trial; confirm it "
+    "was taken"
+)
+_OTHER_USE = InadequacyReason.OTHER_INDICATION
+
+
+def fixed_course_text(trial: Trial) -> str | None:
+    """ "fixed 14-day course" for a course of a drug its label gives as one course of a fixed
+    length (zuranolone: DrugInfo.fixed_course_days, fhir_mapping/fixed_course.py), which is not
+    a trial; None for any other course."""
+    if trial.verdict is not _NOT_A_TRIAL:
+        return None
+    info = drug_info(trial.ingredient)
+    if info is None or info.fixed_course_days is None:
+        return None
+    return f"fixed {fixed_course_words(info.fixed_course_days)}"
+
+
+def intolerance_text(trial: Trial) -> str:
+    """The documented intolerance, e.g. "not tolerated: Medication stopped - side effect
+    (2024-03-15, MedicationRequest/abc)"."""
+    intolerance = trial.intolerance
+    if intolerance is None:
+        return ""
+    when = f"{intolerance.date.isoformat()}, " if intolerance.date else ""
+    return f"not tolerated: {intolerance.reason} ({when}{intolerance.source})"
+
+
+def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
+    """4 to < 6 weeks at an adequate dose (policy values): "possibly adequate - review"."""
+    return (
+        InadequacyReason.TOO_SHORT in trial.reasons
+        and policy.possibly_adequate_weeks <= trial.weeks_at_adequate_dose
+        and trial.weeks_at_adequate_dose < policy.min_adequate_weeks
+    )
+
+
+def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
+    if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
+        low = below_minimum(trial)
+        # Below the minimum only as needed: the dose per administration, not a mg/day.
+        unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
+        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
+        return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
+    if reason is InadequacyReason.TOO_SHORT:
+        # Dates to the year or month only: short only on their shortest reading (review 10 f5).
+        partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
+        if partial is not None:
+            return partial
+        if trial_dates.start_unknown(trial):
+            # No start, no length: "0 weeks" would read as measured (review 6 finding 8).
+            return (
+                "weeks at an adequate dose not known: start not recorded "
+                f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+            )
+        weeks = (
+            f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
+            f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+        )
+        if adequate_only_as_needed(trial):
+            # Days of an as-needed order are not days the dose was taken (DoseSegment).
+            return f"{weeks}: ordered as needed, and as-needed days are not counted"
+        if possibly_adequate(trial, policy):
+            return f"possibly adequate - review: {weeks}; not counted as a failure"
+        return weeks
+    if reason is InadequacyReason.POOR_ADHERENCE:
+        if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
+            pdc = trial.adherence.pdc
+            refills = f"; refill data PDC {fmt_pct(pdc)}" if pdc is not None else ""
+            # Days only a statement covers are named too, never as part of the documented
+            # non-adherence (adherence.outside_tail; wave 4 K1).
+            tail = trial.adherence.not_verified
+            outside = f"; {tail}" if tail else ""
+            return f"non-adherence {trial.adherence.documented}{outside}{refills}"
+        return f"adherence contradicted by refill data ({adherence_text(trial)})"
+    if reason is InadequacyReason.INTOLERANCE:
+        return intolerance_text(trial)
+    if reason is InadequacyReason.DOSE_UNKNOWN:
+        if trial.dose_basis is not DoseBasis.DAILY:
+            return (
+                f"{trial.ingredient} is dosed {PER_ADMINISTRATION[trial.dose_basis]}: no mg/day "
+                "range applies, judge the course clinically"
+            )
+        if trial.min_adequate_mg is None:
+            return (
+                f"no verified minimum adequate dose for {trial.ingredient}: judge the dose "
+                "clinically"
+            )
+        unknown = unknown_dose_weeks(trial)
+        span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
+        # A length the record does not state is not shown as weeks (review 6 finding 8).
+        assumed = trial.assumed_days
+        if assumed is not None:
+            span = f"; duration not recorded (counted as {assumed} days)"
+        return f"{dose_unknown_text(trial)}{span}: confirm the dose taken"
+    if reason is InadequacyReason.OTHER_INDICATION:
+        return trial_indication.other_use_text(trial) or "ordered for another indication"
+    if reason is _NOT_SHOWN_TAKEN:
+        return _NOT_SHOWN_TAKEN_TEXT
+    return "low dose for another indication"
+
+
+def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
+    if trial.verdict is _NOT_A_TRIAL and _NOT_SHOWN_TAKEN in trial.reasons:
+        return _NOT_SHOWN_TAKEN_TEXT  # review 14 W5: planned or held, never filled
+    if trial.verdict is _NOT_A_TRIAL:
+        # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
+        # antidepressant for something else: say what it is (review 10 finding 2).
+        product = trial.product
+        # The order's own stated reason first (Zyban ordered for Z72.0: the code the clinician
+        # gave), then the product's label (Contrave's bupropion).
+        stated = trial_indication.other_use_text(trial) if _OTHER_USE in trial.reasons else None
+        if stated is not None and fixed_course_text(trial) is None:
+            return stated
+        if fixed_course_text(trial) is None and product is not None and product.brand:
+            # Contrave's bupropion (combination_products.py): say which product and what for.
+            use = f" ({product.indication})" if product.indication else ""
+            return f"{product.brand}'s {trial.ingredient}{use}: not an antidepressant trial"
+        # Every stated reason of its orders is non-psychiatric (fhir_mapping/indications.py).
+        other_use = trial_indication.other_use_text(trial)
+        if other_use is not None and fixed_course_text(trial) is None:
+            return other_use
+        return fixed_course_text(trial) or "not an antidepressant trial"
+    if _INTOLERANCE in trial.reasons:
+        # Neither a failure of efficacy nor poor adherence: the drug was not tolerated.
+        running = "ongoing; " if trial.verdict is _ONGOING else ""
+        return f"{running}intolerant ({intolerance_text(trial)})"
+    if trial.verdict is _ONGOING:
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons if r is not _TOO_SHORT)
+        return f"ongoing; {why}" if why else "ongoing"
+    if trial.verdict is _INADEQUATE:
+        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
+        return f"not adequate: {why}" if why else "not adequate"
+    outcome = _adequate_text(trial)
+    if trial.intolerance is not None:  # adequate, and documented as not tolerated
+        outcome = f"{outcome}; {intolerance_text(trial)}"
+    # A failure counted toward TRD / TMS from an order stating no depression reason (PTSD, a
+    # reason not read): said where it counts, for the clinician to confirm.
+    confirm = trial_indication.to_confirm_text(trial) if trial.failed else None
+    return f"{outcome}; {confirm}" if confirm else outcome
+
+
+def _adequate_text(trial: Trial) -> str:
+    # The scale the outcome was judged on, named when it is not the PHQ-9 (review 13 W10).
+    scale = trial.outcome_scale
+    if trial.remission:
+        if scale != "PHQ-9":
+            return f"adequate: remission ({scale_outcomes.remission_text(scale)})"
+        return "adequate: remission"
+    response = trial.response  # computed from the scores on each read: read once
+    if response:
+        return "adequate: response" if scale == "PHQ-9" else f"adequate: response ({scale})"
+    if trial.outcome_unmeasured:
+        if trial.ongoing:
+            return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
+        return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+    if not trial.failed:
+        # Scored with no drug on hand, after a hold or in a supply gap (review 6 findings 1 and
+        # 3): not a failure of the drug (Trial.failed); the packet's outcome cell says more.
+        on_treatment = trial.on_treatment
+        when = f" of {on_treatment.date.isoformat()}" if on_treatment is not None else ""
+        off = "after it was put on hold" if trial.on_hold is not None else "in a supply gap"
+        return f"adequate; to confirm: the {scale}{when} was taken {off}"
+    if response is None:
+        return f"failed (adequate; no baseline {scale}, not in remission on treatment)"
+    if scale != "PHQ-9":
+        return (
+            f"failed (adequate; < 50 % {scale} drop, not in remission: "
+            f"{scale_outcomes.remission_text(scale)})"
+        )
+    return "failed (adequate; < 50 % PHQ-9 drop)"
