@@ -32,7 +32,7 @@
   is not to claim an adequate trial the record says was not taken as prescribed.
 - Holds (review 14 audit W4, chart o02): a supply gap that falls inside a documented hold (an
   order of the drug now on hold, written before the supply ran out, up to the record that took
-  the drug up again: trial_record._hold_windows) is a hold, not missed doses: it goes to
+  the drug up again: course_support._hold_windows) is a hold, not missed doses: it goes to
   `Adherence.held_gaps`, not `supply_gaps`, and its days leave the PDC's denominator (neither
   covered nor missed, as a PDC leaves out days in hospital). It is still no time on the drug.
   A stretch longer than the refill-gap threshold stays a refill gap whatever its reason: a

@@ -124,13 +124,13 @@ class Trial:
     # fixed-length tuple.
     disagreeing: tuple[Score, ...] = ()
     # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
-    # boundsPeriod.end dated as-of: trial_record._stops_on). FHIR Period.end is inclusive, so the
+    # boundsPeriod.end dated as-of: course_support._stops_on). FHIR Period.end is inclusive, so the
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
-    # end (trial_record._ends_soon). A drug drafted beside it may be a planned cross-taper, and
+    # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and
     # the order checks say the date instead of asking whether both continue (review 14 audit
     # d01 / y04). None for every other course (an open order, supply only, a later end).
     ends_soon: date | None = None
@@ -154,7 +154,7 @@ class Trial:
     # The release formulation the course is taken in now, when it has its own labelled ceilings
     # (bupropion SR 400 mg/day, XL 450; paroxetine CR 62.5; venlafaxine XR 225:
     # formulations.py, review 15 W3), its key: the latest record naming one decides
-    # (trial_record._formulation). The optimise card's range and raise, and the running-dose
+    # (course_events._formulation). The optimise card's range and raise, and the running-dose
     # ceiling card, read its ceiling instead of the drug row's. None: no formulation named.
     formulation: str | None = None
 

@@ -28,7 +28,7 @@ def _trial_text(trial: Trial) -> str:
         )
     newer = trial.newer_order_on_hold
     if newer is not None:
-        # Counted as running: an active order's fills go on after it (trial_record._on_hold).
+        # Counted as running: an active order's fills go on after it (course_support._on_hold).
         # The card asks rather than holds its proposals: the prescriber's intent is unknown and
         # a proposal is signed only after review.
         parts.append(
