@@ -153,7 +153,7 @@ def annotate(
     if unreported:
         out.append(_card(record, unreported))
     if drafts:
-        out = with_unidentified_drafts(out, drafts)
+        out = with_unidentified_drafts(out, drafts, record)
     return cards.ordered(out)
 
 

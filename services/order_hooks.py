@@ -120,6 +120,7 @@ from services.order_checks.model import (
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.pgx import carry_pgx_gap, pgx_card
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
+from services.order_checks.release_mix import mixed_release_above
 from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
@@ -301,6 +302,9 @@ def run_order_checks(
             total = order_doses.as_one(draft, both)
             for check in [age_check(ctx, total), *dose_checks(ctx, total)]:
                 if check is not None:
+                    # Two release formulations above the drug's maximum: "do not combine", as
+                    # a second product of it is (release_mix.py; review 15 recheck f01).
+                    check = mixed_release_above(check, both)
                     checks.append(
                         dataclasses.replace(
                             check, detail=cards.join_sections(both.note(), check.detail)

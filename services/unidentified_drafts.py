@@ -9,6 +9,13 @@ contraindications, intolerances), so the order hook says so on a `data-quality` 
 naming each draft, whatever other cards the hook gives: it is the order being written, not a
 record of the past, so it is not folded into the other cards' "Data not read" lines.
 
+When an MAOI (phenelzine, tranylcypromine, linezolid, IV methylene blue: services/washout.py) is
+running, stopped within its washout, or on this same order, the unknown drug is dangerous precisely
+because of it (review 15 recheck W-b): most antidepressants, serotonergic opioids, dextromethorphan
+and sympathomimetic stimulants must not meet it, and the prescriber may not be the one who started
+it. The card then names the MAOI and is critical (the severity of the MAOI check it stands in
+for), and cannot be snoozed: the drafts are new every time.
+
 The mapping marks these gaps (fhir_mapping/draft_medication.py); this module words them.
 """
 
@@ -19,9 +26,11 @@ import hashlib
 from collections.abc import Sequence
 
 from fhir_mapping.draft_medication import UNIDENTIFIED_DRAFT
-from fhir_mapping.record import DataGap
-from services import cards
-from services.recommendation import Recommendation
+from fhir_mapping.record import DataGap, PatientRecord, Role
+from services import cards, drug_names, washout
+from services.recommendation import Indicator, Recommendation
+from services.washout_table import table as washout_rows
+from services.washout_words import kind_label
 
 TOPIC = "data-quality"
 # What the order hooks check on an identified draft (services/order_hooks.py): what was not done.
@@ -31,25 +40,48 @@ _CHECKS = (
 )
 
 
+# What an unidentified drug is taken to be for the MAOI question: an antidepressant with no
+# washout row, which washout_table.row_for reads as serotonergic with the 2-week interval of CPS
+# 2023 Table 5 (the safer guess), so the MAOIs found are those the MAOI order check would meet.
+_UNKNOWN_DRUG = "unidentified drug"
+# How the detail names the kinds an MAOI must not meet (data/maoi_washout.csv `kind`), in order;
+# the drugs of each are the table's rows.
+_KIND_WORDS = (
+    ("opioid", "serotonergic opioids"),
+    ("antitussive", "dextromethorphan products"),
+    ("stimulant", "sympathomimetic stimulants"),
+)
+
+
 def with_unidentified_drafts(
-    recommendations: Sequence[Recommendation], gaps: Sequence[DataGap]
+    recommendations: Sequence[Recommendation],
+    gaps: Sequence[DataGap],
+    record: PatientRecord | None = None,
 ) -> list[Recommendation]:
     """`recommendations` with the unidentified drafts `gaps` said: at the top of the data-quality
-    card when there is one (cards.merged), else on a card of their own."""
+    card when there is one (cards.merged), else on a card of their own. `record`: the chart, to
+    name an MAOI running, within its washout or on the same order (critical then)."""
     if not gaps:
         return list(recommendations)
     refs = list(dict.fromkeys(_ref(g) for g in gaps))
+    maois = _maoi_conflicts(record) if record is not None else []
     card = dataclasses.replace(
         cards.make(
             TOPIC,
-            summary=_summary(refs),
-            detail=_section(gaps),
+            summary=_maoi_summary(refs, maois[0]) if maois else _summary(refs),
+            detail=cards.join_sections(_maoi_section(maois), _section(gaps))
+            if maois
+            else _section(gaps),
+            indicator=Indicator.CRITICAL if maois else None,
             # Answered once for these drafts, not repeated at order-sign (order cards' keys).
             dedupe_key=",".join(f"{r}:{TOPIC}:unidentified" for r in refs),
         ),
         # A snooze of the chart's data-quality card (another record it could not read) must not
         # hide an order nobody could check: the card rests on these drafts.
         evidence_key=_fingerprint(refs),
+        # Beside an MAOI it stands in for the MAOI check, which is never snoozed (topics.csv
+        # order-maoi-interaction).
+        snoozable=not maois,
     )
     out = list(recommendations)
     for i, rec in enumerate(out):
@@ -61,6 +93,72 @@ def with_unidentified_drafts(
             return out
     out.append(card)
     return out
+
+
+def _maoi_conflicts(record: PatientRecord) -> list[washout.Conflict]:
+    """The MAOIs an unidentified antidepressant drafted now would meet, as the MAOI order check
+    finds them (washout.conflicts_for): running, stopped within the interval an antidepressant
+    needs after it, or on this same order."""
+    return washout.conflicts_for(
+        _UNKNOWN_DRUG, Role.ANTIDEPRESSANT, record, drafts=record.draft_orders
+    )
+
+
+def _maoi_state(c: washout.Conflict) -> str:
+    """ "is running", "is on this same order", "was stopped 5 days ago (14-day washout, until
+    2025-06-11)"."""
+    start = c.earliest_start
+    if c.old.on_order:
+        return "is on this same order"
+    if start is None:
+        return "is running"
+    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
+    return f"was stopped {ago} days ago ({c.days}-day washout, until {start.isoformat()})"
+
+
+def _maoi_summary(refs: Sequence[str], c: washout.Conflict) -> str:
+    name = drug_names.shown(c.old.ingredient)
+    head = f"{name} ({kind_label(c.old.row)}) {_maoi_state(c)}"
+    drafted = "a drafted drug" if len(refs) == 1 else f"{len(refs)} drafted drugs"
+    return cards.fit_summary(
+        f"{head[:1].upper()}{head[1:]}: an antidepressant drafted now could be contraindicated; "
+        f"identify the drug before signing",
+        f"{head[:1].upper()}{head[1:]}: {drafted} not identified; identify before signing",
+        f"{drug_names.shown_first(c.old.ingredient)} ({kind_label(c.old.row)}): drafted drug "
+        "not identified; identify it before signing",
+    )
+
+
+def _must_not_meet() -> str:
+    """ "serotonergic opioids (tramadol, meperidine, ...), dextromethorphan products (...) and
+    sympathomimetic stimulants (...)", from the MAOI washout table."""
+    rows = washout_rows()
+    parts = []
+    for kind, words in _KIND_WORDS:
+        names = [drug_names.shown(n) for n, r in rows.items() if r.kind == kind]
+        if names:
+            parts.append(f"{words} ({', '.join(names)})")
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+
+
+def _maoi_section(conflicts: Sequence[washout.Conflict]) -> str:
+    lines = []
+    for c in conflicts:
+        cite = f" ({c.old.source})" if c.old.source is not None and not c.old.on_order else ""
+        lines.append(
+            f"- {drug_names.shown_first(c.old.ingredient)} ({kind_label(c.old.row)}) "
+            f"{_maoi_state(c)}{cite}"
+        )
+    return "\n".join(
+        [
+            "**An MAOI is on record, and the drafted drug is not known**: most antidepressants "
+            f"(serotonergic or noradrenergic), {_must_not_meet()} must not be taken with it "
+            "(serotonin syndrome or a hypertensive crisis; CPS 2023 Table 5, Keks et al. 2016). "
+            "The order could be one of them: identify the drug (its name or RxNorm code on the "
+            "order) before signing, so that the MAOI check can run.",
+            *lines,
+        ]
+    )
 
 
 def _fingerprint(refs: Sequence[str]) -> str:

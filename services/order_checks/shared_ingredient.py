@@ -57,6 +57,14 @@ def _risks() -> dict[str, _Risk]:
     }
 
 
+def risk_words(ingredient: str) -> tuple[str, str] | None:
+    """(why a second product of `ingredient` matters, the same in a few words) from
+    data/shared_ingredient_risks.csv, or None: the wording the mixed-release total of one drug's
+    drafts shares with this card (order_checks/release_mix.py)."""
+    found = _risks().get(ingredient)
+    return None if found is None else (found.risk, found.short)
+
+
 @dataclass(frozen=True, slots=True)
 class _Other:
     """The other product of the shared ingredient: a running course or another draft."""

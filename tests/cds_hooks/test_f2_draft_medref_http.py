@@ -102,9 +102,11 @@ def test_without_a_server_the_unidentified_draft_is_said(client: TestClient) -> 
     draft = body["context"]["draftOrders"]["entry"][0]["resource"]
     cards = _cards(client, body)
     assert _topics(cards) == ["data-quality"]
-    assert cards[0]["indicator"] == "warning"
-    assert f"MedicationRequest/{draft['id']}" in cards[0]["summary"]
-    assert "no MAOI, interaction or dose check was made" in cards[0]["summary"]
+    # Phenelzine runs: the card names it and is critical, the draft in its detail (review 15
+    # recheck W-b: services/unidentified_drafts.py).
+    assert cards[0]["indicator"] == "critical"
+    assert cards[0]["summary"].startswith("Phenelzine (MAOI) is running")
+    assert f"MedicationRequest/{draft['id']}: medication reference not found" in cards[0]["detail"]
 
 
 def test_the_drafts_medication_is_read_from_the_fhir_server(

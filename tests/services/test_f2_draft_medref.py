@@ -92,10 +92,12 @@ def test_a_draft_whose_drug_cannot_be_identified_is_said_at_the_order() -> None:
     cards, record = _evaluate(_chart("g06_draft_medref_missing"))
     (card,) = cards
     assert card["source"]["topic"]["code"] == QUALITY
-    assert card["indicator"] == "warning"
+    # Phenelzine runs: the unknown drug may be one it must not meet, so the card names it and
+    # is critical (review 15 recheck W-b; tests/services/test_recheck15_drafts.py).
+    assert card["indicator"] == "critical"
     assert card["summary"] == (
-        f"Drafted order {G06_DRAFT}: drug not identified, so no MAOI, interaction or dose "
-        "check was made"
+        "Phenelzine (MAOI) is running: an antidepressant drafted now could be contraindicated; "
+        "identify the drug before signing"
     )
     detail = card["detail"]
     assert "could not tell which drug is being ordered, so none of its order checks" in detail
@@ -122,7 +124,7 @@ def test_the_draft_is_said_once_beside_a_chart_record_that_could_not_be_read() -
     doc["prefetch"]["medicationRequests"]["total"] += 1
     cards, _record = _evaluate(doc)
     (card,) = [c for c in cards if c["source"]["topic"]["code"] == QUALITY]
-    assert card["summary"].startswith(f"Drafted order {G06_DRAFT}: drug not identified")
+    assert card["summary"].startswith("Phenelzine (MAOI) is running: an antidepressant drafted")
     detail = card["detail"]
     assert detail.index("Drafted medication not identified") < detail.index(
         "MedicationRequest/chart-order-1"

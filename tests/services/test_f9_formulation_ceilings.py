@@ -175,7 +175,13 @@ def test_two_sr_drafts_together_meet_the_sr_maximum() -> None:
 
 def test_each_draft_meets_its_own_single_dose_limit() -> None:
     card = _by_topic("f9_drafts_bupropion_xl_and_ir_200")["order-dose-above-range"]
-    assert "Bupropion 550 mg/day is above the usual maximum of 450 mg/day" in card["summary"]
+    # Two release formulations above the drug's maximum: worded as a second bupropion product
+    # (review 15 recheck f01: services/order_checks/release_mix.py).
+    assert card["summary"] == (
+        "Bupropion XL and IR on one order: 550 mg/day total, above 450; seizure risk; "
+        "do not combine"
+    )
+    assert "bupropion 550 mg/day exceeds the CANMAT 2023 Table 3.3 range" in card["detail"]
     # Before: only the first draft's (XL) dose was read; the IR draft's 200 mg a dose was not.
     assert (
         "bupropion IR 400 mg/day is ordered as 200 mg a dose; no single dose of this "
