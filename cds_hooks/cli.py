@@ -31,8 +31,9 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+from pydantic import ValidationError
 
-from cds_hooks.config.settings import ConfigError, load_settings
+from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.observability.version import VERSION
 
 EXIT_BAD_INPUT = 2
@@ -66,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--as-of", dest="as_of", default=None, help="evaluate as of this date (YYYY-MM-DD)"
     )
     ev.add_argument("--config", default=None, help="TOML configuration file (or $TRD_CDS_CONFIG)")
+    ev.add_argument(
+        "--timezone",
+        default=None,
+        help="the site's IANA time zone, in place of the configuration's [server] timezone: "
+        "today's date, and the date of every dateTime sent as an instant (e.g. "
+        "America/New_York)",
+    )
     ev.add_argument(
         "--explain", action="store_true", help="also print the trials built (on stderr)"
     )
@@ -249,6 +257,11 @@ def _evaluate(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
     except ConfigError as exc:
         return _fail(str(exc))
+    if args.timezone:
+        try:
+            settings = _with_timezone(settings, args.timezone)
+        except ValidationError as exc:
+            return _fail(f"--timezone: {exc.errors()[0]['msg']}")
     try:
         # Without --as-of: today where the site is ([server] timezone), as the server judges it.
         as_of = date.fromisoformat(args.as_of) if args.as_of else settings.server.today()
@@ -294,6 +307,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.strict:
         return _strict(document)
     return 0
+
+
+def _with_timezone(settings: Settings, zone: str) -> Settings:
+    """`settings` with `[server] timezone` = `zone`, validated as the configuration's is (an
+    unknown zone raises ValidationError)."""
+    server = type(settings.server).model_validate(
+        {**settings.server.model_dump(), "timezone": zone}
+    )
+    return settings.model_copy(update={"server": server})
 
 
 def _strict(document: object) -> int:

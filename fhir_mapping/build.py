@@ -42,11 +42,12 @@ from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
+    SITE_ZONE,
     parse_date,
     references_patient,
     subject_reference,
 )
-from fhir_mapping.gaps import DOMAINS_OF_TYPE, resource_gap, type_gaps
+from fhir_mapping.gaps import DATED_AFTER_TODAY, DOMAINS_OF_TYPE, resource_gap, type_gaps
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import flat_drafts, medication_events, read_drafts
 from fhir_mapping.pgx import codes as pgx_codes
@@ -438,8 +439,36 @@ def build_record(
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
     "not available" instead of "not on record".
+
+    With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
+    (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
     """
     policy = policy or MappingPolicy()
+    token = SITE_ZONE.set(policy.site_zone)
+    try:
+        return _build_record(
+            resources,
+            as_of=as_of,
+            patient_id=patient_id,
+            policy=policy,
+            draft_orders=draft_orders,
+            unavailable=unavailable,
+            incomplete=incomplete,
+        )
+    finally:
+        SITE_ZONE.reset(token)
+
+
+def _build_record(
+    resources: Iterable[Mapping[str, Any]],
+    *,
+    as_of: date,
+    patient_id: str | None,
+    policy: MappingPolicy,
+    draft_orders: Iterable[Mapping[str, Any]],
+    unavailable: Mapping[str, str] | None,
+    incomplete: Mapping[str, str] | None,
+) -> PatientRecord:
     unique, skipped = _dedupe(resources)
     site = policy.site_codes
     # The draftOrders Bundle as its resources, once: the medication and referral readers take
@@ -575,6 +604,16 @@ def build_record(
     gaps.extend(questionnaire_gaps)
     observation_scores, observation_gaps = scores.read_rated(rated, as_of=as_of)
     gaps.extend(observation_gaps)
+    # A positive item 9 dated after today is read apart, never hidden (review 15 recheck U-a).
+    after_today_item9 = list(scores.read_after_today(rated, as_of=as_of)) if rated else []
+    if any(g.reason == DATED_AFTER_TODAY for g in questionnaire_gaps):
+        after_today_item9.extend(
+            questionnaires.read_after_today(
+                kept.get("QuestionnaireResponse", []),
+                as_of=as_of,
+                site_items=site.questionnaire_items,
+            )
+        )
     # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1).
     unfinished = scores.without_reviewed(
         scores.read_unfinished(rated, as_of=as_of), observation_scores
@@ -600,7 +639,7 @@ def build_record(
         policy,
     )
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
-    screens, screen_gaps = suicide_screen.read_screens(
+    screens, later_screens, screen_gaps = suicide_screen.read_screens_and_later(
         screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
     )
     gaps.extend(screen_gaps)
@@ -692,4 +731,6 @@ def build_record(
         blood_pressures=blood_pressures,
         pgx_results=pgx_results,
         unfinished_scores=unfinished,
+        after_today_item9=tuple(sorted(after_today_item9, key=scores.score_order)),
+        after_today_screens=later_screens,
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
-from datetime import date
+from contextvars import ContextVar
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -38,12 +39,51 @@ FIRST_YEAR, LAST_YEAR = 1800, 9000
 _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 _FROM_ISO = date.fromisoformat
 
+# The site's time zone while a chart is mapped (build_record sets it from MappingPolicy.site_zone,
+# which cds_hooks fills from `[server] timezone`): a dateTime written with an offset or "Z" is an
+# instant, and its calendar date is the site's (review 15 recheck U-a, x01b). "Today" (as-of) is
+# the site's date, so an evening PHQ-9 an EHR sends in UTC ("2025-06-03T02:15:00Z", 21:15 in New
+# York on the 2nd) read as written fell on "tomorrow", after today, and its item 9 was not seen
+# until midnight. None (a library caller that sets no zone): the date as written, as before.
+# A ContextVar, not an argument: every dated field of a chart reaches `parse_date`, from some
+# seventy call sites, and each thread or task that maps a chart sees its own value.
+SITE_ZONE: ContextVar[tzinfo | None] = ContextVar("site_zone", default=None)
+_SITE_ZONE = SITE_ZONE.get
+
+
+@lru_cache(maxsize=8192)
+def _site_day(value: str, zone: tzinfo) -> date | None:
+    """The site's calendar date of an instant written with an offset or "Z"; None when the
+    string is no ISO 8601 instant (the caller keeps the date as written). Remembered: a chart
+    repeats its timestamps (one visit's scores and orders share one)."""
+    try:
+        moment = datetime.fromisoformat(value)  # 3.11: "Z", any fraction of a second
+        return moment.astimezone(zone).date() if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):  # not ISO 8601; a year-9999 instant past the zone's end
+        return None
+
+
+def site_date(value: str, written: date) -> date:
+    """`written` (the date part of `value` as written), or the site's date of the instant when a
+    site zone is set and `value` has a time with an offset or "Z" (SITE_ZONE). Kept cheap for
+    the hot path: a date alone ("2025-06-02", ten characters) is answered by its length, and a
+    dateTime with no offset is local time already. The offset is "Z" or "+hh:mm" / "-hh:mm",
+    the last six characters (FHIR's dateTime pattern)."""
+    if len(value) <= 10 or (zone := _SITE_ZONE()) is None:
+        return written
+    if value[-1] != "Z" and value[-6] not in "+-":
+        return written
+    found = _site_day(value, zone)
+    return written if found is None else found
+
 
 def parse_date(value: object) -> date | None:
     """The calendar date of a FHIR date/dateTime/instant ("2024", "2024-05", "2024-05-03T10:00:00Z").
 
-    The date part is taken as written (no time-zone shift): a chart dated "2024-05-03T23:30-05:00"
-    is the 3rd for the clinician who wrote it. Partial dates fall on the first day of the period.
+    A dateTime with an offset or "Z" is read as the site's calendar date when a site zone is set
+    (`site_date`, SITE_ZONE): "2025-06-03T02:15:00Z" is 2025-06-02 in New York. With no zone set,
+    or a dateTime with no offset, the date part is taken as written. Partial dates fall on the
+    first day of the period.
     """
     if not isinstance(value, str):
         return None
@@ -59,6 +99,14 @@ def parse_date(value: object) -> date | None:
         except ValueError:
             pass  # read below
         else:
+            # A time part and a site zone (`site_date`, written out here: one call fewer on
+            # the hot path): the site's date of an instant.
+            if (
+                len(value) > 10
+                and (zone := _SITE_ZONE()) is not None
+                and (value[-1] == "Z" or value[-6] in "+-")
+            ):
+                found = _site_day(value, zone) or found
             return found if _FIRST_DAY <= found <= _LAST_DAY else None  # a year in range
     if len(value) < 4:
         return None

@@ -244,7 +244,7 @@ def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> 
             gaps.append(
                 DataGap(
                     domain,
-                    f"{kind}: {reason}",
+                    f"{_feed_words(kind, domain)}: {reason}",
                     whole_domain=feeders <= down,
                     cause=GapCause.NOT_PROVIDED,
                 )
@@ -252,8 +252,21 @@ def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> 
     for name, reason in sorted(incomplete.items()):
         kind = name.partition(":")[0]
         for domain in domains_of_feed(name):
-            gaps.append(DataGap(domain, f"{kind}: {reason}", cause=GapCause.PARTIAL))
+            gaps.append(
+                DataGap(domain, f"{_feed_words(kind, domain)}: {reason}", cause=GapCause.PARTIAL)
+            )
     return tuple(gaps)
+
+
+def _feed_words(kind: str, domain: DataDomain) -> str:
+    """What of `domain` a feed of resource type `kind` carries, for the gap line: the type,
+    except where the domain's name would mislead. Observations feed the conditions domain only
+    with a pregnancy status (pregnancy.py): "Conditions not (fully) available: Observation: the
+    prefetched 'observations' Bundle ..." read as if the problem list were cut short (review 15
+    recheck x02), so that line names the pregnancy status."""
+    if kind == "Observation" and domain is DataDomain.CONDITIONS:
+        return "pregnancy status (Observation)"
+    return kind
 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among

@@ -25,7 +25,7 @@ from typing import Any
 from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
-from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds
+from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds, site_date
 from fhir_mapping.medication_types import ORDER, STATEMENT
 from fhir_mapping.record import WrittenDates
 
@@ -36,7 +36,9 @@ from fhir_mapping.record import WrittenDates
 
 def parse_date(value: object) -> date | None:
     """The calendar date of a FHIR date/dateTime ("2024-03-05T10:00:00+01:00" -> 2024-03-05);
-    a partial date takes its first day ("2024-03" -> 2024-03-01)."""
+    a partial date takes its first day ("2024-03" -> 2024-03-01). An instant is read as the
+    site's date when a site zone is set, as fhir_fields.parse_date reads it (`site_date`): an
+    order authored in the evening and sent in UTC is not "dated after today"."""
     if not isinstance(value, str) or len(value) < 4:
         return None
     # The common "YYYY-MM-DD..." at C speed, as fhir_fields.parse_date reads it (issue 14). The
@@ -49,6 +51,8 @@ def parse_date(value: object) -> date | None:
         except ValueError:
             pass  # read below, as fhir_fields.parse_date does
         else:
+            if len(value) > 10:  # a time part: the site's date of an instant
+                found = site_date(value, found)
             return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     parts = head.split("-")
     try:

@@ -7,6 +7,7 @@ them differently in the `[policy]` table of the TOML configuration (see README, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from fhir_mapping.site_codes import SiteCodes
 
@@ -104,6 +105,11 @@ class MappingPolicy:
     # The site's local codes mapped to standard ones (the `[codes]` table, not `[policy]`: it
     # describes the EHR, not a clinical choice). Empty by default: standard codes only.
     site_codes: SiteCodes = field(default_factory=SiteCodes)
+    # The site's time zone (`[server] timezone`, set by cds_hooks like `site_codes`: it describes
+    # where the clinic is, not a clinical choice). A dateTime sent as an instant ("...T02:15:00Z")
+    # is read as its calendar date there, the same calendar "today" is taken in
+    # (fhir_fields.SITE_ZONE; review 15 recheck U-a). None: dates as written.
+    site_zone: tzinfo | None = None
     # A "Pregnant" (or "Possible pregnancy") Pregnancy Status Observation with no estimated
     # delivery date counts as a current pregnancy for this many weeks after it was recorded
     # (fhir_mapping/pregnancy.py; review 10 finding 3). 42 weeks is the longest a pregnancy

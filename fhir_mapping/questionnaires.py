@@ -159,6 +159,22 @@ def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
     return [lookalike_gap(resource)]
 
 
+def read_after_today(
+    resources: Iterable[Resource], *, as_of: date, site_items: SiteItems | None = None
+) -> list[Score]:
+    """The PHQ-9 responses authored after `as_of` whose item 9 is positive (or implied by the
+    total) or could not be read, oldest first: read apart for the suicide-risk signal alone,
+    as scores.read_after_today reads Observations (review 15 recheck U-a). Their gaps ("dated
+    after today") come from `read_questionnaire_scores`."""
+    found, _ = read_questionnaire_scores(resources, as_of=date.max, site_items=site_items)
+    return [
+        s
+        for s in found
+        if s.date > as_of
+        and ((s.item9 or 0) > 0 or (s.item9 is None and s.item9_unread is not None))
+    ]
+
+
 def read_questionnaire_scores(
     resources: Iterable[Resource], *, as_of: date, site_items: SiteItems | None = None
 ) -> tuple[list[Score], list[DataGap]]:

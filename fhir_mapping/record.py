@@ -277,6 +277,13 @@ class PatientRecord:
     # completed; read by the suicide-risk signal (a positive item 9), the measurement card
     # (a preliminary total newer than the latest final one) and --explain.
     unfinished_scores: tuple[Score, ...] = ()
+    # PHQ-9s dated after as-of whose item 9 is positive or unreadable, and positive C-SSRS
+    # screens dated after as-of, oldest first (review 15 recheck U-a: a PHQ-9 item 9 = 3 dated
+    # 2025-06-10 by a typing error was hidden). Kept apart from `scores` and `suicide_screens`:
+    # their date is suspect, so no outcome rests on them and no assessment is taken from them;
+    # the suicide-risk signal alone reads them, as current, naming the date.
+    after_today_item9: tuple[Score, ...] = ()
+    after_today_screens: tuple[SuicideScreen, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

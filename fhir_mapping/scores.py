@@ -166,6 +166,43 @@ def without_reviewed(unfinished: tuple[Score, ...], final: Iterable[Score]) -> t
     return tuple([s for s in unfinished if not replaced(s)])
 
 
+def read_after_today(
+    rated: Iterable[tuple[Resource, ObservationCode]], *, as_of: date
+) -> tuple[Score, ...]:
+    """The PHQ-9s dated after `as_of` whose item 9 is positive (answered, or implied by a total
+    of 25-27) or could not be read, oldest first; final, preliminary and cancelled alike
+    (`Score.status` set on the unfinished ones).
+
+    Review 15 recheck U-a: a PHQ-9 with item 9 = 3 dated 2025-06-10 (a typing error) read on
+    2025-06-02 was only a "dated after today" gap at the foot of the cards, and no suicide-risk
+    card came. A wrong date does not make the answer less real, so its item 9 is read apart from
+    `scores` (PatientRecord.after_today_item9) for the suicide-risk signal alone; its total still
+    judges no trial and stays a data gap (`read_rated`). Each answer joins its own total as in
+    `read_rated`, among the results dated after `as_of` only."""
+    later: list[tuple[Resource, ObservationCode]] = []
+    for resource, row in rated:
+        if row.instrument not in (None, "", PHQ9):
+            continue  # another scale has no item 9
+        day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
+        if day is not None and day > as_of:
+            later.append((resource, row))
+    if not later:  # nearly every chart
+        return ()
+    final, _ = read_rated(later, as_of=date.max)
+    unfinished = without_reviewed(read_unfinished(later, as_of=date.max), final)
+    return tuple(
+        sorted(
+            [
+                s
+                for s in (*final, *unfinished)
+                if s.instrument == PHQ9
+                and ((s.item9 or 0) > 0 or (s.item9 is None and s.item9_unread is not None))
+            ],
+            key=score_order,
+        )
+    )
+
+
 def read_rated(
     rated: Iterable[tuple[Resource, ObservationCode]],
     *,

@@ -28,8 +28,12 @@ final / amended / corrected and responses completed / amended are read in full (
 preliminary or cancelled Observation or an in-progress / stopped response is read for its yes
 answers and a moderate or high level only (a cancelled one since review 14 U1 / M9, as a cancelled
 PHQ-9's item 9 is): a patient's yes counts whether or not the form was
-finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored, and so
-is anything dated after as-of.
+finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored.
+
+Dated after as-of (review 15 recheck U-a): such a screen is read apart (`read_screens_and_later`:
+its positive screens only), never among the screens, so it neither counts as an assessment nor
+closes a signal (its date is suspect); but a yes on it is not hidden: the suicide-risk signal
+reads it as current.
 
 Which code is which question lives in suicide_screen_codes.py, and what an answer says (yes, no,
 a level) in suicide_screen_answers.py; this module reads one day's screen from them.
@@ -135,12 +139,15 @@ class _Reader:
     as_of: date
     days: dict[date, _Day] = field(default_factory=dict)
     gaps: list[DataGap] = field(default_factory=list)
+    # Screens dated after as-of, apart (module docstring).
+    later: dict[date, _Day] = field(default_factory=dict)
 
     def gap(self, resource: Resource, reason: str) -> None:
         self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource)))
 
     def day(self, when: date, resource: Resource, rank: int, *, full: bool) -> _Day:
-        found = self.days.setdefault(when, _Day())
+        days = self.days if when <= self.as_of else self.later
+        found = days.setdefault(when, _Day())
         found.complete = found.complete or full
         source = source_ref(resource)
         if source is not None:
@@ -165,8 +172,6 @@ class _Reader:
         when = effective_date(resource)
         if when is None:
             self.gap(resource, "C-SSRS / suicide risk level without a date")
-            return
-        if when > self.as_of:
             return
         parts: list[tuple[str, Mapping[str, Any]]] = []
         # Which resource a screen cites: a response (0), else the panel (1), else a question or
@@ -216,8 +221,6 @@ class _Reader:
         when = parse_date(resource.get("authored"))
         if when is None:
             self.gap(resource, "C-SSRS questionnaire response without a date")
-            return
-        if when > self.as_of:
             return
         day = self.day(when, resource, 0, full=full)
         for concept, item in found:
@@ -325,6 +328,18 @@ def read_screens(
     as_of: date,
 ) -> tuple[tuple[SuicideScreen, ...], tuple[DataGap, ...]]:
     """The screens (one per day, oldest first) and what could not be read."""
+    screens, _later, gaps = read_screens_and_later(observations, responses, as_of=as_of)
+    return screens, gaps
+
+
+def read_screens_and_later(
+    observations: Iterable[Resource],
+    responses: Iterable[Resource] = (),
+    *,
+    as_of: date,
+) -> tuple[tuple[SuicideScreen, ...], tuple[SuicideScreen, ...], tuple[DataGap, ...]]:
+    """`read_screens`, and the positive screens dated after `as_of` (module docstring), each
+    oldest first."""
     reader = _Reader(as_of)
     for resource in observations:
         if isinstance(resource, Mapping) and wants(resource):
@@ -335,4 +350,9 @@ def read_screens(
     screens = tuple(
         _screen(when, day) for when, day in sorted(reader.days.items()) if day.answers or day.levels
     )
-    return screens, tuple(reader.gaps)
+    later = tuple(
+        screen
+        for when, day in sorted(reader.later.items())
+        if (screen := _screen(when, day)).is_positive
+    )
+    return screens, later, tuple(reader.gaps)

@@ -198,6 +198,10 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
         s for s in item9_scores(record) if s.item9 is not None and item9_from <= s.date <= as_of
     ]
     item9_sources = {(e.day, e.source) for e in events if e.kind is SignalKind.ITEM9}
+    # A positive answer dated after today is a signal of today (risk_evidence: its event is
+    # dated as-of): it stands behind the signal too.
+    positives += [s for s in record.after_today_item9 if (s.item9 or 0) > 0]
+    item9_sources |= {(s.date, s.source) for s in record.after_today_item9}
     return SuicideSignal(
         level=_level(open_events, lowered),
         signals=tuple(events),

@@ -87,10 +87,21 @@ def _shown(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
     return tuple(g for g in gaps if g.cause is not GapCause.NOT_PROVIDED or g.whole_domain)
 
 
+# Said under the data-gap lines when part of the rating scales could not be read (review 15
+# recheck x02: a truncated `observations` search was named, but nothing said what it may hide):
+# a later PHQ-9 with a positive item 9 may be among the results not read, and no card can say so.
+ITEM9_NOT_RULED_OUT = (
+    "A later PHQ-9 item 9 answer cannot be ruled out among the rating-scale results not read: "
+    "check the chart's latest PHQ-9 before acting"
+)
+
+
 def section(gaps: Sequence[DataGap]) -> str:
     lines = describe(gaps)
     if not lines:
         return ""
+    if any(g.domain is DataDomain.SCORES and g.cause is not GapCause.LEFT_OUT for g in gaps):
+        lines.append(ITEM9_NOT_RULED_OUT)
     return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
         f"- {line}" for line in lines
     )

@@ -11,6 +11,7 @@ here only what is on record within which window (policy look-backs), and how it 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 from fhir_mapping import result_statuses
@@ -66,6 +67,58 @@ def _item9_event(score: Score) -> RiskEvent:
         score.source,
         weight=value,
         dated=dated,
+    )
+
+
+# How a result dated after today is named (review 15 recheck U-a): a typing error in the date
+# (2025-06-10 for 2025-05-10, or an evening instant read in another zone) does not make the answer
+# less real, so it is treated as today's and its date is named as suspect.
+_AFTER_TODAY = "after today: check the date; the answer is treated as current"
+
+
+def _after_today_item9_event(score: Score, as_of: date) -> RiskEvent:
+    """A positive (or unreadable) PHQ-9 item 9 dated after today, as a signal of today: dated
+    as-of, so an assessment recorded today closes it, and its wording says the date is suspect.
+    Its total is named but judges nothing (it is not among `record.scores`)."""
+    day = score.date.isoformat()
+    name = _phq9_name(score)
+    if score.item9 is None:  # present but unreadable
+        event = _unread_event(score)
+        text = f"{name} item 9 answer dated {day}, {_AFTER_TODAY}; it could not be read"
+        ref = score.item9_unread
+        where = str(ref) if ref is not None and ref.id else "no resource id"
+        return dataclasses.replace(event, day=as_of, text=f"{text} ({where})", short=text)
+    event = _item9_event(score)
+    value = score.item9
+    total = f"total {score.value}, counted in no outcome" if score.value is not None else ""
+    if score.item9_inferred:
+        said = f"{name} item 9 not recorded; a total of {score.value} dated {day} implies item 9 "
+        text = f"{said}at least {value}, {_AFTER_TODAY}"
+        short = f"{name} total {score.value} dated {day} (after today) implies item 9 >= {value}"
+    else:
+        text = f"{name} item 9 = {value} dated {day}, {_AFTER_TODAY}" + (
+            f" ({total})" if total else ""
+        )
+        display = tables.item9_answers()[value].display.lower()
+        short = f"{name} item 9 = {value} ({display}) dated {day}, after today"
+    return dataclasses.replace(event, day=as_of, text=text, short=short, dated=True)
+
+
+def _after_today_screen_event(screen: SuicideScreen, as_of: date) -> RiskEvent:
+    """A positive C-SSRS dated after today, as a signal of today that nobody has assessed: its
+    own answers are not taken as the assessment (its date is suspect)."""
+    text, short = _screen_text(screen)
+    day = screen.date.isoformat()
+    return RiskEvent(
+        SignalKind.SCREEN,
+        as_of,
+        f"{text} (dated {day}, {_AFTER_TODAY})",
+        f"{short} dated {day}, after today",
+        screen.escalate,
+        screen.source,
+        assessed=False,
+        weight=3 if screen.escalate else 1,
+        dated=True,
     )
 
 
@@ -151,6 +204,10 @@ def _events(
             and not _unread_superseded(record, score)
         ):
             events.append(_unread_event(score))
+    for score in record.after_today_item9:
+        events.append(_after_today_item9_event(score, as_of))
+    for screen in record.after_today_screens:
+        events.append(_after_today_screen_event(screen, as_of))
     for screen in record.suicide_screens:
         if screen.history:
             history.append(

@@ -155,9 +155,13 @@ class Settings(_Strict):
         return self._source
 
     def clinical_policy(self) -> Policy:
-        """The `[policy]` table, with the site's code maps (`[codes]`) for the mapping."""
+        """The `[policy]` table, with the site's code maps (`[codes]`) and time zone
+        (`[server] timezone`: an instant's calendar date, as "today" is the date there) for the
+        mapping."""
         policy = self.policy.to_policy()
-        mapping = dataclasses.replace(policy.mapping, site_codes=self.site_codes())
+        mapping = dataclasses.replace(
+            policy.mapping, site_codes=self.site_codes(), site_zone=self.server.zone
+        )
         return dataclasses.replace(policy, mapping=mapping)
 
     def site_codes(self) -> SiteCodes:
