@@ -191,6 +191,13 @@ def _phrase(term: str) -> re.Pattern[str]:
     return re.compile(_word(term))
 
 
+def term_pattern(term: str) -> re.Pattern[str]:
+    """The pattern of a term as the screen's tables write it ("pacemaker*", "vns", "clip* ~
+    aneurysm*"), for other text readers that share its word-boundary and proximity reading
+    (vascular_text.py)."""
+    return _phrase(normalise_text(term))
+
+
 @cache
 def safety_terms() -> tuple[SafetyTerm, ...]:
     return tuple(
