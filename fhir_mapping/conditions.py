@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_safety
+from fhir_mapping import tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
@@ -91,6 +91,7 @@ def wants_condition(resource: Resource) -> bool:
         bool(term_kinds(text, "condition"))
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
+        or bool(vascular_text.text_kinds(text))
     )
 
 
@@ -296,6 +297,15 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         coded=coded,
     ):
         found.setdefault(finding.kind, finding)
+    # An aneurysm, AVM or intracerebral haemorrhage named in the text whatever the code (R90.89
+    # "4 mm unruptured left ICA aneurysm"; recheck of review 15 W-g): esketamine's label
+    # contraindication. Counted whatever the clinical status, as the codes are (a treated
+    # aneurysm is still aneurysmal disease); a code that gave the kind keeps its own finding.
+    for kind in vascular_text.text_kinds(text):
+        found.setdefault(
+            kind,
+            Finding(kind=kind, code="", system="text", display=label, onset=onset, source=source),
+        )
     written = _onset_written(resource) if onset is not None else None
     if written is not None:
         found = {k: replace(f, onset_written=written) for k, f in found.items()}

@@ -168,15 +168,18 @@ def _word(term: str) -> str:
 
 
 # A proximity term ("clip* ~ aneurysm*"): both words in either order, at most this many words
-# apart and in the same clause (no full stop, semicolon or comma between), so "S/p clipping of
-# left MCA aneurysm" and "aneurysm clip" both match, "aneurysm. Clip ..." does not (review 15
-# U3: the chart's words come in any order).
+# apart and in the same sentence (no full stop or semicolon between), so "S/p clipping of left
+# MCA aneurysm", "aneurysm clip" and "Left MCA aneurysm, clipped 2015" all match, "aneurysm.
+# Clip ..." does not (review 15 U3: the chart's words come in any order; recheck W-f: a problem
+# list writes the treatment after a comma). A comma does not end the pair, as it ends a
+# negation's scope: "aneurysm, clipped" is one finding; a negation between the two words
+# ("aneurysm, not clipped") is read by `_negated_inside`.
 _NEAR_WORDS = 5
 _NEAR = " ~ "
 
 
 def _near(first: str, second: str) -> str:
-    gap = rf"(?:[^\w.;,]+\w+){{0,{_NEAR_WORDS}}}?[^\w.;,]+"
+    gap = rf"(?:[^\w.;]+\w+){{0,{_NEAR_WORDS}}}?[^\w.;]+"
     a, b = _word(first), _word(second)
     return rf"(?:{a}\w*{gap}{b}|{b}\w*{gap}{a})"
 
@@ -186,6 +189,13 @@ def _phrase(term: str) -> re.Pattern[str]:
         first, second = (t.strip() for t in term.split(_NEAR, 1))
         return re.compile(_near(first, second))
     return re.compile(_word(term))
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """The pattern of a term as the screen's tables write it ("pacemaker*", "vns", "clip* ~
+    aneurysm*"), for other text readers that share its word-boundary and proximity reading
+    (vascular_text.py)."""
+    return _phrase(normalise_text(term))
 
 
 @cache
@@ -260,6 +270,17 @@ def _negated(text: str, start: int, end: int) -> bool:
     return any(p.search(window) for p in neg.post)
 
 
+def _negated_inside(span: str) -> bool:
+    """Whether a proximity match negates its second word between the two ("aneurysm, not
+    clipped", "aneurysm - no coil"): a preceding negation cue inside the matched span. A one-
+    phrase term holds no such cue, so this reads only the pairs."""
+    words = span.split()
+    if len(words) < 3:
+        return False
+    inner = " ".join(words[1:-1])
+    return any(p.search(inner) for p in _negations().pre)
+
+
 # Texts up to this length are remembered with what they assert (issue 14): the same condition
 # and procedure names recur across charts (each is read twice per chart too: the cheap filter,
 # then the finding), and reading one costs a pass of every term's and negation's pattern. The
@@ -296,7 +317,11 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
             # A prefix term ("pacemaker*") ends where its word ends ("pacemakers: none").
             rest = _WORD_REST.match(text, match.end())
             s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)
-            if any(a <= s and e <= b for a, b in excluded) or _negated(text, s, e):
+            if (
+                any(a <= s and e <= b for a, b in excluded)
+                or _negated(text, s, e)
+                or _negated_inside(text[match.start() : match.end()])
+            ):
                 continue
             found[term.severity] = term
             break

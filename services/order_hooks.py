@@ -178,8 +178,11 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
     # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
     # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
     basis = tuple(dict.fromkeys(c for f in findings for c in f.basis))
+    # Each text once: two drafts of one drug (sertraline 50 and 25 mg, a titration written as two
+    # orders) each raise the same class check with the same words, which the card printed twice
+    # (recheck of review 15, x07); the dedupe key still names both drafts.
     detail = cards.join_sections(
-        *(f.detail for f in findings),
+        *dict.fromkeys(f.detail for f in findings),
         "" if basis else cards.guideline_links(tables.topic(topic).guideline),
     )
     keys = joined_key(topic, (f.draft for f in findings))

@@ -89,6 +89,9 @@ INTERACTING_CLASSES = {
     # Ritonavir and cobicistat, strong CYP3A4 inhibitors beside gepirone or zuranolone (review 15
     # W4; the azoles and clarithromycin keep their classes above).
     "CYP3A4 booster (antiretroviral)",
+    # Diltiazem and verapamil, moderate CYP3A4 inhibitors read beside gepirone only (Exxua label
+    # halves its dose; recheck of review 15 W-c).
+    "calcium channel blocker",
 }
 # The shared reference's row names -> our keys (qualifiers moved to notes / requires_form).
 SHARED_NAMES = {
