@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from fhir_mapping.record import (
@@ -34,6 +34,7 @@ from fhir_mapping.record import (
 from services import (
     bipolar_findings,
     cards,
+    contributor_timing,
     drug_rules,
     mood_cover,
     suggestions,
@@ -440,6 +441,9 @@ def _medical(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
         item = _low(ctx, kind, test, label, labs)
+        timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
+        if item is not None and timing.alongside:
+            item = replace(item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True)
         if item is not None:
             items.append(item)
     apnea = facts.findings_of(FindingKind.SLEEP_APNEA)
