@@ -39,6 +39,7 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.encounters import read_visits, wants_encounter
 from fhir_mapping.episode import current_episode_start, undated_ends
+from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -705,6 +706,16 @@ def _build_record(
         gaps.extend(
             undated_ends(conditions, clinical.findings, all_scores, as_of=as_of, policy=policy)
         )
+    episode_start = current_episode_start(
+        trials,
+        all_scores,
+        clinical.findings,
+        as_of=as_of,
+        policy=policy,
+        conditions=kept.get("Condition", []),
+    )
+    # A mild course baseline in an episode that was moderate or worse (review 15 recheck m05).
+    trials = with_episode_baselines(trials, all_scores, episode_start, policy)
     return PatientRecord(
         patient=_patient(kept.get("Patient", []), patient_id, as_of),
         as_of=as_of,
@@ -715,14 +726,7 @@ def _build_record(
         referrals=referrals,
         draft_orders=drafts,
         draft_referrals=draft_referrals(draft_resources) if draft_resources else (),
-        episode_start=current_episode_start(
-            trials,
-            all_scores,
-            clinical.findings,
-            as_of=as_of,
-            policy=policy,
-            conditions=kept.get("Condition", []),
-        ),
+        episode_start=episode_start,
         resources_read=read,
         resources_skipped=skipped,
         gaps=tuple(gaps),

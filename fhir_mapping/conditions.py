@@ -40,6 +40,7 @@ from fhir_mapping.fhir_fields import (
     status_code,
 )
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.sleep_apnea_text import entry_text, says_treated
 
 Resource = Mapping[str, Any]
 
@@ -281,6 +282,11 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
                 )
     if _SUBSTANCE_USE in found:
         _substance_in_remission(found, text)
+    apnea = found.get(FindingKind.SLEEP_APNEA)
+    if apnea is not None and says_treated(entry_text(resource, text)):  # review 15 recheck W-d
+        found[FindingKind.SLEEP_APNEA_TREATED] = replace(
+            apnea, kind=FindingKind.SLEEP_APNEA_TREATED
+        )
     if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses
         found.update(_text_findings(text, label, state, onset, source))
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the

@@ -174,7 +174,14 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
             f"remission on it (PHQ-9 < {trial.remission_below} {span}), then PHQ-9 "
             f"{on_treatment.value} on {on_treatment.date.isoformat()}"
         )
-    if trial.mild_residual and not held:
+    if trial.mild_residual and trial.episode_baseline is not None and not held:
+        # Review 15 recheck m05: a mild course baseline left by a responding severe episode.
+        peak = trial.episode_baseline
+        outcome.append(
+            f"response of the episode (episode baseline {peak.instrument} {peak.value} on "
+            f"{peak.date.isoformat()})"
+        )
+    elif trial.mild_residual and not held:
         # Review 15 W1: from a mild baseline a 50 % drop is not judged; never a failure.
         outcome.append(
             f"response not judged (baseline below the moderate band's {trial.outcome_moderate_from})"

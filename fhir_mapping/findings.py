@@ -42,7 +42,7 @@ class FindingKind(StrEnum):
     FOLATE_DEFICIENCY = "folate-deficiency"
     VITAMIN_D_DEFICIENCY = "vitamin-d-deficiency"
     SLEEP_APNEA = "sleep-apnea"
-    SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record
+    SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record, or in the entry's words
     ANXIETY = "anxiety"
     PTSD = "ptsd"
     # Premenstrual dysphoric disorder (ICD-10-CM F32.81): not a major depressive episode. With no

@@ -157,6 +157,14 @@ class Trial:
     # (course_events._formulation). The optimise card's range and raise, and the running-dose
     # ceiling card, read its ceiling instead of the drug row's. None: no formulation named.
     formulation: str | None = None
+    # The episode's baseline, set only when it was moderate or worse (at or above
+    # `outcome_moderate_from`) while this course's own baseline is milder: the highest score of
+    # the baseline's scale in the current episode up to this course's baseline
+    # (episode_baseline.py; review 15 recheck m05: PHQ-9 19, escitalopram to 9, then sertraline
+    # from 9 to 8 was "a mild baseline"). Such a course's mild baseline is what is left of a
+    # moderate or severe episode: it is `mild_residual` only when the episode has responded
+    # (`episode_responded`), else it is judged on its own pair as any course is (a failure).
+    episode_baseline: Score | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -255,9 +263,24 @@ class Trial:
         return self.failure_min_baseline if floor is None else floor
 
     @property
+    def episode_responded(self) -> bool:
+        """The score on treatment is a >= 50 % drop from the episode baseline
+        (`episode_baseline`; CANMAT 2023 para 180): PHQ-9 19 at the episode's start, 9 on
+        escitalopram, 8 on sertraline is a response of the episode without remission, whose
+        residual symptoms are optimised, not escalated on. Not halved (14 -> 9 -> 8): the
+        episode is failing, and the course is judged on its own pair. False without one."""
+        peak, on_treatment = self.episode_baseline, self.on_treatment
+        if peak is None or on_treatment is None or peak.value is None:
+            return False
+        after = on_treatment.value
+        return after is not None and after <= peak.value * RESPONSE_FRACTION
+
+    @property
     def mild_residual(self) -> bool:
         """Baseline below the moderate band (PHQ-9 < 10: mild or none) and the score on
-        treatment still below it, without remission and without a >= 50 % drop (review 15 W1):
+        treatment still below it, without remission and without a >= 50 % drop (review 15 W1),
+        in an episode never moderate or worse before it or one that has since responded
+        (`episode_baseline`, `episode_responded`):
         whether the drug failed cannot be judged from such a pair (a 50 % drop from 9 is 4
         points), and the score on it is residual mild symptoms, which CANMAT 2023 meets by
         optimising the dose and adding psychological treatment (Figure 7.1, paras 185-187), not
@@ -270,7 +293,8 @@ class Trial:
             return False
         floor = self.outcome_moderate_from
         return (
-            before < floor
+            (self.episode_baseline is None or self.episode_responded)
+            and before < floor
             and after < floor
             and after >= self.outcome_remission_below
             and not after <= before * RESPONSE_FRACTION
@@ -364,7 +388,11 @@ class Trial:
         if baseline is None or baseline.value is None or baseline.value == 0:
             return True  # response unknown
         floor = self.outcome_moderate_from
-        if baseline.value < floor and on_treatment.value < floor:
+        if (
+            baseline.value < floor
+            and on_treatment.value < floor
+            and (self.episode_baseline is None or self.episode_responded)
+        ):
             # From a mild baseline to residual mild symptoms (`mild_residual`, review 15 W1):
             # not a failure the pathway escalates on. A score at the floor or above on
             # treatment (worse than the mild baseline) still is one.

@@ -11,9 +11,11 @@ re-exports it).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from fhir_mapping.record import FindingKind, LabResult, ProcedureKind
+from services import contributor_timing
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
@@ -95,6 +97,9 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
         item = _low(ctx, kind, test, label, labs)
+        timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
+        if item is not None and timing.alongside:
+            item = replace(item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True)
         if item is not None:
             items.append(item)
     apnea = facts.findings_of(FindingKind.SLEEP_APNEA)

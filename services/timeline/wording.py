@@ -122,6 +122,9 @@ def outcome_text(trial: Trial) -> str:
         outcome = "remission"
     elif trial.response:
         outcome = "response"
+    elif trial.mild_residual and trial.episode_baseline is not None:  # review 15 recheck m05
+        peak = trial.episode_baseline
+        outcome = f"residual symptoms after the episode's response (episode baseline {peak.value})"
     elif trial.mild_residual:  # review 15 W1: a mild baseline, never a failure
         outcome = "mild baseline, residual symptoms (response not judged)"
     else:

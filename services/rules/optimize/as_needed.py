@@ -36,11 +36,33 @@ def only_as_needed(trial: Trial) -> bool:
     return info is None or not info.low_dose_use
 
 
+def below_moderate(trial: Trial) -> bool:
+    """The latest score on the course is below the moderate band: the clinic's PHQ-9 cut-off
+    (Trial.failure_min_baseline: MappingPolicy.failure_min_baseline_phq9, 10, Kroenke 2001), or
+    the other scale's own floor (Trial.outcome_moderate_from). Review 15 recheck W-e: sertraline
+    50 mg as needed for anxiety at PHQ-9 5 got a warning and a one-click daily dose; at a
+    mild or no depression score there is no untreated depression to act on, and a card is
+    noise. No score on the course is not "below": the card still names the order (the
+    measurement-based-care card asks for the PHQ-9)."""
+    score = trial.on_treatment
+    return (
+        score is not None and score.value is not None and score.value < trial.outcome_moderate_from
+    )
+
+
 def as_needed_courses(current: tuple[Trial, ...], low: tuple[Trial, ...]) -> tuple[Trial, ...]:
-    """The current antidepressant courses taken only as needed, not responding and not below
-    their minimum (`low`: the dose section already names those, "as needed")."""
+    """The current antidepressant courses taken only as needed, not responding, not below
+    their minimum (`low`: the dose section already names those, "as needed") and not scored
+    below the moderate band (`below_moderate`)."""
     return tuple(
-        [t for t in current if only_as_needed(t) and t.response is not True and t not in low]
+        [
+            t
+            for t in current
+            if only_as_needed(t)
+            and t.response is not True
+            and t not in low
+            and not below_moderate(t)
+        ]
     )
 
 

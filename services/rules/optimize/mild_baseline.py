@@ -50,18 +50,40 @@ def _room(ctx: RuleContext, trial: Trial) -> str:
     )
 
 
+def _episode(trial: Trial) -> str:
+    """ "PHQ-9 19 (2024-09-02)": the episode baseline of a course inside a responding moderate
+    or severe episode (Trial.episode_baseline, review 15 recheck m05), else ""."""
+    peak = trial.episode_baseline
+    return "" if peak is None else f"{peak.instrument} {peak.value} ({peak.date.isoformat()})"
+
+
 def _section(ctx: RuleContext, trial: Trial) -> str:
     before, after = trial.baseline, trial.on_treatment
     if before is None or after is None:  # never: mild_residual has both
         return ""
     scale = after.instrument
     floor = trial.outcome_moderate_from
+    episode = _episode(trial)
+    if episode:
+        # Not "a mild baseline": the course began from what an earlier course left of a
+        # moderate or severe episode, and the episode has more than halved since.
+        head = (
+            f"**Residual symptoms after a response of the episode:** episode baseline {episode}; "
+            f"{dose_text(trial)} since {trial.start.isoformat()}: {scale} {before.value} "
+            f"({before.date.isoformat()}) → {after.value} ({after.date.isoformat()}), a >= 50 % "
+            "drop from the episode baseline (response, CANMAT 2023 para 180) without remission: "
+            "not counted as a failed trial."
+        )
+    else:
+        head = (
+            f"**Residual symptoms from a mild baseline:** {dose_text(trial)} since "
+            f"{trial.start.isoformat()}: {scale} {before.value} ({before.date.isoformat()}, below "
+            f"the moderate band's {floor}) → {after.value} ({after.date.isoformat()}). Response "
+            "(a >= 50 % drop, CANMAT 2023 para 180) cannot be judged from a mild baseline: not "
+            "counted as a failed trial."
+        )
     return (
-        f"**Residual symptoms from a mild baseline:** {dose_text(trial)} since "
-        f"{trial.start.isoformat()}: {scale} {before.value} ({before.date.isoformat()}, below "
-        f"the moderate band's {floor}) → {after.value} ({after.date.isoformat()}). Response "
-        "(a >= 50 % drop, CANMAT 2023 para 180) cannot be judged from a mild baseline: not "
-        "counted as a failed trial. For the residual symptoms (CANMAT 2023 Figure 7.1, paras "
+        f"{head} For the residual symptoms (CANMAT 2023 Figure 7.1, paras "
         f"185-187): {_room(ctx, trial)}add psychological treatment (CBT or IPT) if not under "
         "way. Switching or adding an adjunct is not proposed on residual mild symptoms."
     )
@@ -82,12 +104,23 @@ def residual_card(ctx: RuleContext, mild: tuple[Trial, ...]) -> Recommendation |
         return None
     name, scale = first.ingredient.capitalize(), after.instrument
     head = f"{name}: baseline {scale} {before.value} (mild), response cannot be judged; residual"
-    summary = cards.fit_summary(
-        f"{head} symptoms at {after.value}: optimise the dose or add psychotherapy; no switch or "
-        "adjunct",
-        f"{head} symptoms at {after.value}: optimise the dose or add psychotherapy",
-        f"{head} symptoms at {after.value}: optimise",
-        f"{name} from a mild baseline ({short_drop(first)}): residual symptoms, optimise",
+    peak = first.episode_baseline
+    summary = (
+        cards.fit_summary(
+            f"{name}: residual symptoms at {after.value} after the episode's response from "
+            f"{peak.instrument} {peak.value}: optimise the dose or add psychotherapy",
+            f"{name}: residual symptoms at {after.value} (episode baseline {peak.instrument} "
+            f"{peak.value}): optimise the dose or add psychotherapy",
+            f"{name}: residual symptoms at {after.value} after response: optimise",
+        )
+        if peak is not None
+        else cards.fit_summary(
+            f"{head} symptoms at {after.value}: optimise the dose or add psychotherapy; no switch or "
+            "adjunct",
+            f"{head} symptoms at {after.value}: optimise the dose or add psychotherapy",
+            f"{head} symptoms at {after.value}: optimise",
+            f"{name} from a mild baseline ({short_drop(first)}): residual symptoms, optimise",
+        )
     )
     evidence = card_evidence(ctx)
     return cards.make(
