@@ -1,0 +1,161 @@
+"""The hook's draft orders: the draftOrders as resources (`flat_drafts`: a Bundle's entries, the
+one reading of that shape, shared with the referral reader) and their antidepressant and adjunct
+MedicationRequests as DraftOrders (`read_drafts`, with the gaps of drafts whose drug cannot be
+identified; `draft_orders` without them).
+
+Apart from medications.py because a draft is read differently from a course on the chart: any
+status, no dates, no supply, the dose steps read for their highest step (taper.draft_steps), the
+order being signed read even when incomplete. medications.py re-exports these names, so no
+importer changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from fhir_mapping.combination_products import product_of
+from fhir_mapping.dose import daily_dose_bounds
+from fhir_mapping.dose_basis import equivalence_of, mark_draft, per_administration_mg
+from fhir_mapping.dose_memo import as_needed_reading
+from fhir_mapping.draft_medication import unidentified_draft_gap
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.fhir_fields import array
+from fhir_mapping.formulations import formulation_of
+from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.medication_types import resource_dosage_lines
+from fhir_mapping.record import DataGap, DraftOrder, SourceRef
+from fhir_mapping.taper import draft_steps
+
+
+def flat_drafts(resources: Iterable[object]) -> list[Mapping[str, Any]]:
+    """The hook's draftOrders as resources: a Bundle (how CDS Hooks 2.0 sends them) gives its
+    entries' resources, anything else not an object is left out. The one reading of that shape:
+    build_record flattens once and gives the list to the medication and referral readers, so a
+    draft one of them reads the other cannot miss."""
+    flat: list[Mapping[str, Any]] = []
+    for resource in resources:
+        if not isinstance(resource, Mapping):
+            continue
+        if resource.get("resourceType") == "Bundle":
+            for entry in array(resource.get("entry")):
+                if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
+                    flat.append(entry["resource"])
+        else:
+            flat.append(resource)
+    return flat
+
+
+def draft_orders(
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    chart_medications: Mapping[str, Mapping[str, Any]] = NO_MEDICATIONS,
+) -> tuple[DraftOrder, ...]:
+    """Antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status);
+    `read_drafts` without the gaps."""
+    return read_drafts(resources, chart_medications=chart_medications)[0]
+
+
+def read_drafts(
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    chart_medications: Mapping[str, Mapping[str, Any]] = NO_MEDICATIONS,
+) -> tuple[tuple[DraftOrder, ...], list[DataGap]]:
+    """(antidepressant and adjunct MedicationRequests of the hook's draftOrders (any status),
+    the gaps of the drafts whose drug could not be identified).
+
+    `resources` may be the draftOrders Bundle itself or its entries' resources (`flat_drafts`).
+    Drafts are read defensively but not model-validated: a draft is often still incomplete (no
+    subject yet), and missing a dose check on the order being signed is worse than reading an
+    imperfect draft.
+
+    A `medicationReference` resolves as a chart order's does: to a contained Medication, else
+    a Medication among the draftOrders, else one among `chart_medications` (the chart's
+    Medications by id: sent in the prefetch as include entries, or read from the FHIR server by
+    the protocol layer). An EHR may send the drafted drug only there (review 15 U2: sertraline
+    drafted beside phenelzine, its Medication in the prefetch, gave no card). A draft whose drug
+    still cannot be identified is never dropped in silence: its gap says so
+    (draft_medication.py), and the order hooks say which checks were not made.
+    """
+    flat = flat_drafts(resources)
+    own = medication_index(flat)
+    # The draftOrders' own Medications win over the chart's: the EHR sent them with this order.
+    medications = {**chart_medications, **own} if chart_medications else own
+    orders: list[DraftOrder] = []
+    gaps: list[DataGap] = []
+    for resource in flat:
+        if resource.get("resourceType") != "MedicationRequest":
+            continue
+        components, unidentified, medication = read_drug(resource, medications)
+        if unidentified is not None:
+            gaps.extend(unidentified_draft_gap(resource, unidentified))
+            continue
+        # "Contrave 8-90 mg" is bupropion 90 mg a tablet, and the draft names its product as a
+        # course does (combination_products.py): Contrave renewed while Contrave runs is a
+        # renewal, bupropion XL beside it a second product (order_checks/shared_ingredient.py).
+        product, components = product_of(components)
+        dosages = resource_dosage_lines(resource)
+        for component in components:
+            info = drug_info(component.ingredient)
+            if info is None:
+                continue
+            rid = str(resource.get("id") or "")
+            # Esketamine sessions and long-acting injections are per session/interval, not
+            # mg/day (dose_basis.py): the draft says so and carries no mg/day range.
+            mg, mg_high = daily_dose_bounds(
+                dosages,
+                strength_mg=component.strength_mg,
+                per_ml=component.per_ml,
+                mass_applies=len(components) == 1,
+            )
+            # Dose steps: the ceilings read the highest step, not the last one only; lines of
+            # unclear shape prove no dose (taper.draft_steps, review 12 recheck q20).
+            note, stops = None, False
+            if len(components) == 1:
+                mg, mg_high, note, stops = draft_steps(dosages, component, mg, mg_high)
+            # Aplenzin, Prozac Weekly: judged at the reference dose (dose_basis.py).
+            equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
+            if equivalent is not None:
+                mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
+            prn, prn_max = as_needed_reading(
+                None, dosages, component.strength_mg, component.per_ml, len(components) == 1
+            )
+            if equivalent is not None:
+                prn_max = equivalent.reference_mg(prn_max)
+            # SR, IR, CR, XR: a formulation with its own labelled ceilings (review 15 W3).
+            # Not for a dose-equivalent product (Aplenzin HBr, Prozac Weekly): its mg are read as
+            # the reference mg already, and the drug row's ceiling is written in those.
+            form = (
+                None
+                if equivalent is not None
+                else formulation_of(info.ingredient, resource, medication, component.display)
+            )
+            per_dose = None
+            if form is not None:
+                per_dose = per_administration_mg(mg_high if mg_high is not None else mg, resource)
+            orders.append(
+                mark_draft(
+                    DraftOrder(
+                        id=rid,
+                        ingredient=info.ingredient,
+                        drug_class=info.drug_class,
+                        role=info.role,
+                        mg_per_day=mg,  # the lower end of a range: adequacy
+                        mg_per_day_high=mg_high,  # the upper end: "above the maximum"
+                        dose_equivalence=None if equivalent is None else equivalent.key,
+                        min_adequate_mg=info.min_adequate_mg,
+                        max_mg=info.max_mg,
+                        source=SourceRef("MedicationRequest", rid),
+                        as_needed=prn,
+                        as_needed_max_mg=prn_max,
+                        product=product,
+                        dose_note=note,
+                        tapers_to_stop=stops,
+                        formulation=None if form is None else form.key,
+                        mg_per_dose=per_dose,
+                    ),
+                    resource,
+                    medication,
+                )
+            )
+    return tuple(orders), gaps

@@ -1,0 +1,228 @@
+"""The MedicationEvents of one medication resource whose drug and dates are read (`events_of`):
+one per recognised component, each built complete and positionally (its dose and dose range, days
+of supply, dose basis, dose equivalence, as-needed dose, formulation, stop reason, documented
+adherence, where it comes from and its stated reasons), never built and then copied (READ12
+finding 3; issue 14).
+
+Apart from medications.py, which decides which resources are read and with which dates, because
+this is the per-event reading of the fields; medications.py calls it once a resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from math import isfinite
+from typing import Any
+
+from fhir_mapping.adherence import reported_adherence
+from fhir_mapping.dose import quantity_units
+from fhir_mapping.dose_basis import (
+    basis_of,
+    equivalence_ingredients,
+    equivalence_of,
+    per_administration_mg,
+)
+from fhir_mapping.dose_basis import rules as basis_rules
+from fhir_mapping.dose_memo import as_needed_reading, dosage_text, remembered_dose
+from fhir_mapping.dose_tables import duration_days
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.events import MedicationEvent
+from fhir_mapping.formulations import formulation_ingredients, formulation_of
+from fhir_mapping.indications import stated_reasons
+from fhir_mapping.intolerance import status_reason_intolerance
+from fhir_mapping.medication_dates import parse_date
+from fhir_mapping.medication_supply import (
+    MAX_SUPPLY_DAYS,
+    order_supply,
+    outside_source,
+    quantity_days,
+    refills_allowed,
+)
+from fhir_mapping.medication_types import (
+    DISPENSE,
+    ORDER,
+    STATEMENT,
+    TypeReading,
+    not_shown_taken,
+)
+from fhir_mapping.patient_reported import patient_reported
+from fhir_mapping.record import (
+    DoseBasis,
+    Product,
+    SourceRef,
+    StatedReason,
+    WrittenDates,
+)
+from fhir_mapping.terminology import Component
+
+_DAILY = DoseBasis.DAILY
+_NO_CONDITIONS: Mapping[str, Mapping[str, Any]] = {}  # a resource with no reasonReference
+
+
+def events_of(
+    resource: Mapping[str, Any],
+    reading: TypeReading,
+    drug: tuple[tuple[Component, ...], Mapping[str, Any] | None],
+    dates: tuple[date, date | None],
+    dosages: Sequence[Mapping[str, Any]],
+    product: Product | None,
+    written: WrittenDates | None,
+    conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
+) -> list[MedicationEvent]:
+    """The events of one resource of type `reading`: `drug` its (components, referenced
+    Medication), `dates` its (start, end), `dosages` its dosage lines (`dosage_lines`), `product`
+    the combination product it names (combination_products.py), carried on each event,
+    `written` its dates as written when partial, `conditions` the chart's Conditions by id (for
+    a reasonReference).
+
+    Everything that does not depend on the component (source, status, adherence, refills, a
+    dispense's days supply, the dose memo's key, where a statement comes from, whether the
+    patient reported it, its stated reasons) is read once per resource, whatever its number of
+    components; each event is built complete, with its dose basis (dose_basis.py) and its stated
+    reasons, rather than built and then copied (READ12 finding 3: a copy to attach the reasons
+    cost more than reading them, on nearly every Epic order)."""
+    components, medication = drug
+    start, end = dates
+    kind = reading.kind
+    rid = resource.get("id")
+    source = SourceRef(reading.name, rid if isinstance(rid, str) else str(rid or ""))
+    # From another organisation (review 11 finding 6): a statement only.
+    outside = outside_source(resource) if kind is STATEMENT else None
+    # Resting on the patient's own report (review 12 finding 14): never a dispense.
+    reported_by_patient = kind is not DISPENSE and patient_reported(resource)
+    # An order with intent `plan` or status `unknown` (medication_types.INTENT_READING): kept,
+    # but not by itself a course taken (review 14 W5); a home medication the patient reports is
+    # read as patient-reported instead.
+    unshown = not_shown_taken(resource) if kind is ORDER and not reported_by_patient else None
+    # The stated reasons (indications.py). Epic states one on nearly every order (READ12 finding
+    # 3), Synthea on many; two dict lookups for a resource without one (a dispense states none
+    # in R4). The Conditions are indexed only for a reasonReference.
+    reasons: tuple[StatedReason, ...] = ()
+    if "reasonCode" in resource or "reasonReference" in resource:
+        reasons = stated_reasons(
+            resource, source, conditions() if "reasonReference" in resource else _NO_CONDITIONS
+        )
+    raw_status = resource.get("status")
+    # A malformed status counts as absent (tolerant reading), not as its repr.
+    status = raw_status if isinstance(raw_status, str) and raw_status else "unknown"
+    combination = len(components) > 1
+    # Documented adherence (US Core extension) on an order or statement; a dispense is itself the
+    # adherence evidence. No extension at all (most resources): nothing documented.
+    reported = (
+        reported_adherence(resource)
+        if kind is not DISPENSE and resource.get("extension") is not None
+        else None
+    )
+    text = dosage_text(dosages)
+    # The drugs whose dose is not a daily one (dose_basis.py), keyed by the lower-case name the
+    # drug table gives every event: any other drug is a daily one without asking.
+    non_daily = basis_rules()
+    equivalents = equivalence_ingredients()
+    refills = refills_allowed(resource) if kind is ORDER else 0
+    stated_supply = duration_days(resource.get("daysSupply")) if kind is DISPENSE else None
+    # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
+    asserted = parse_date(resource.get("dateAsserted")) if kind is STATEMENT else None
+    # Most resources state no stop reason (the fields status_reason_intolerance reads), and
+    # then no intolerance.
+    stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
+    events: list[MedicationEvent] = []
+    for component in components:
+        info = drug_info(component.ingredient)
+        if info is None:
+            continue
+        notes: tuple[str, ...] = ()
+        # The lower end of a ranged dose is the dose (adequacy); the upper end rides along for
+        # the checks of a dose that may be too high (dose.py docstring).
+        mg, mg_high = remembered_dose(
+            text, dosages, component.strength_mg, component.per_ml, not combination
+        )
+        supply: float | None = None
+        if kind is ORDER:
+            supply = order_supply(resource, dosages, component)
+        elif kind is DISPENSE:
+            supply = stated_supply
+            if supply is None:
+                supply = quantity_days(resource.get("quantity"), dosages, component)
+            if mg is None and supply and component.strength_mg is not None:
+                # No sig on the dispense: quantity x strength / daysSupply is the dose claims
+                # data imply (30 x 50 mg tablets for 30 days = 50 mg/day).
+                units = quantity_units(resource.get("quantity"), per_ml=component.per_ml)
+                if units is not None:
+                    mg = round(units * component.strength_mg / supply, 4)
+                    notes = (*notes, "dose from dispensed quantity and days supply")
+        # Absurd numbers (1e308 tablets, a supply of 2**64 days) are errors, not history: read
+        # them as unknown, which also keeps the date arithmetic on them in range.
+        if mg is not None and not isfinite(mg):
+            mg = None
+        if mg_high is not None and (not isfinite(mg_high) or (mg is not None and mg_high <= mg)):
+            mg_high = None  # absurd, or a dose from the quantity at or above the sig's upper end
+        # A product whose mg are not the range's mg (Aplenzin, Prozac Weekly): the reference
+        # dose, so every check judges it against the range as written (dose_basis.py).
+        equivalent = None
+        if info.ingredient in equivalents:
+            equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
+            if equivalent is not None:
+                mg, mg_high = equivalent.reference_mg(mg), equivalent.reference_mg(mg_high)
+        if supply is not None and not supply <= MAX_SUPPLY_DAYS:
+            supply = None
+        # Read for every drug (an as-needed dose is never a daily one); None without a dosage.
+        prn, prn_max = (
+            as_needed_reading(
+                text, dosages, component.strength_mg, component.per_ml, not combination
+            )
+            if dosages
+            else (None, None)
+        )
+        if equivalent is not None and prn_max is not None:
+            prn_max = equivalent.reference_mg(prn_max)
+        basis = (
+            basis_of(info.ingredient, resource, medication)
+            if info.ingredient in non_daily
+            else _DAILY
+        )
+        # SR, IR, XL, CR, XR (review 15 W3): the course's ceilings follow the formulation it is
+        # taken in, as a draft's do. Not for a dose-equivalent product (Aplenzin HBr): its mg are
+        # reference mg, judged against the drug row's ceiling. Nearly every drug has no rows.
+        form = (
+            formulation_of(info.ingredient, resource, medication, component.display)
+            if equivalent is None and info.ingredient in formulation_ingredients()
+            else None
+        )
+        # Positional, in the order of MedicationEvent's fields (issue 14: passing sixteen
+        # keywords cost a fifth of building the event); test_medication_event_fields pins it.
+        events.append(
+            MedicationEvent(
+                kind,
+                info.ingredient,
+                info.drug_class,
+                info.role,
+                start,
+                end,
+                mg,  # mg_per_day
+                supply,  # days_supply
+                status,
+                source,
+                notes,
+                refills,
+                status_reason_intolerance(resource, info.ingredient, end) if stopped else None,
+                reported,  # reported_adherence
+                basis,  # dose_basis
+                None if basis is _DAILY else per_administration_mg(mg, resource),
+                mg_high,  # mg_per_day_high
+                None if equivalent is None else equivalent.key,  # dose_equivalence
+                prn,  # as_needed
+                False,  # supply_estimated: set by estimate_supplies
+                asserted,
+                prn_max,  # as_needed_max_mg
+                written,  # written_dates
+                None,  # taper: set by with_taper (a taper sig is rare)
+                product,
+                outside,
+                reported_by_patient,  # patient_reported
+                reasons,
+                unshown,  # not_shown_taken
+                None if form is None else form.key,  # formulation
+            )
+        )
+    return events
