@@ -7,17 +7,20 @@ only the types and codes the rules read (a cheap dict check), then map them with
 Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / Device -> clinical
 context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
 sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
+
+Here: `build_record` and its one walk of the chart, which sends each resource to its reader. The
+steps before and beside that walk live apart, each usable and testable alone: request_resources.py
+(each resource counted once, and whether it is this patient's), resource_routing.py (which reader
+an Observation goes to, from one walk of its codings, and the cheap filter of every other type)
+and patient_resource.py (the Patient: age, sex, death).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import partial
-from itertools import repeat
-from typing import Any, cast
-
-import orjson
+from typing import Any
 
 from fhir_mapping import (
     context,
@@ -32,391 +35,70 @@ from fhir_mapping import (
 from fhir_mapping.administered_courses import course_events, with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
-from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.blood_pressure import read_blood_pressures
-from fhir_mapping.clinical_codes import lab_ranges
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.codes import ObservationCode, observation_code_rows
-from fhir_mapping.encounters import read_visits, wants_encounter
+from fhir_mapping.codes import ObservationCode
+from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
-from fhir_mapping.fhir_fields import (
-    JSON_OBJECT,
-    SITE_ZONE,
-    parse_date,
-    references_patient,
-    subject_reference,
-)
-from fhir_mapping.gaps import DATED_AFTER_TODAY, DOMAINS_OF_TYPE, resource_gap, type_gaps
+from fhir_mapping.fhir_fields import SITE_ZONE
+from fhir_mapping.gaps import DATED_AFTER_TODAY, resource_gap, type_gaps
+from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
-from fhir_mapping.medications import flat_drafts, medication_events, read_drafts
-from fhir_mapping.pgx import codes as pgx_codes
+from fhir_mapping.medications import medication_events
+from fhir_mapping.patient_resource import read_patient
 from fhir_mapping.pgx import read_pgx
-from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     BloodPressure,
     DataGap,
     Finding,
-    Patient,
     PatientRecord,
     PgxResult,
 )
-from fhir_mapping.referrals import all_referrals, draft_referrals, wants_service_request
-from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
-from fhir_mapping.scale_lookalike import words_name_scale
+from fhir_mapping.referrals import all_referrals, draft_referrals
 
-Resource = Mapping[str, Any]
+# The `name as name` imports are re-exports, so no importer changed with the split: the protocol
+# layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
+# shortcuts (test_first_sight_shortcuts, test_hot_path, test_observation_code_memo,
+# test_build_shortcuts, test_pregnancy_status, test_pgx, test_qtc_ecg_panel) reach the private
+# steps through this module.
+from fhir_mapping.request_resources import (
+    Resource,
+    dedupe,
+    not_belonging,
+)
+from fhir_mapping.request_resources import _all_distinct as _all_distinct
+from fhir_mapping.request_resources import _unique_by_walk as _unique_by_walk
+from fhir_mapping.request_resources import has_own_resource as has_own_resource
+from fhir_mapping.request_resources import patient_counts as patient_counts
+from fhir_mapping.resource_routing import _CODE_MEMO_MAX as _CODE_MEMO_MAX
+from fhir_mapping.resource_routing import (
+    NO_READER,
+    PGX_READER,
+    PREGNANCY_READER,
+    VITALS_READER,
+    WANTS,
+    code_reading,
+    wants_questionnaire_response,
+)
+from fhir_mapping.resource_routing import _observation_reads as _observation_reads
+from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
+from fhir_mapping.resource_routing import _wants_observation as _wants_observation
+from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
+
+# ... and the names those tests use for what is public now.
+_dedupe = dedupe
+_code_reading = code_reading
+_NO_READER = NO_READER
+_PREGNANCY_READER = PREGNANCY_READER
+_VITALS_READER = VITALS_READER
+_PGX_READER = PGX_READER
 
 _MEDICATION_TYPES = frozenset(
     {"MedicationRequest", "MedicationStatement", "MedicationDispense", "Medication"}
 )
-
-
-def _version(resource: Resource) -> tuple[str, int, bytes]:
-    meta = resource.get("meta")
-    updated, version = "", -1
-    if isinstance(meta, JSON_OBJECT):
-        if isinstance(meta.get("lastUpdated"), str):
-            updated = meta["lastUpdated"]
-        raw = meta.get("versionId")
-        # isdecimal, not isdigit: int() refuses "²"; and an id is at most 64 characters (int()
-        # refuses more than 4300 digits).
-        if isinstance(raw, str) and raw.isdecimal() and len(raw) <= 64:
-            version = int(raw)
-    return (updated, version, _canonical(resource) or b"")
-
-
-def _canonical(resource: Resource) -> bytes | None:
-    """Sorted-key JSON of a resource; None when orjson cannot write it (nested deeper than its
-    254-level limit: such a resource is kept as it came and fails model validation later)."""
-    try:
-        return orjson.dumps(resource, option=orjson.OPT_SORT_KEYS, default=str)
-    except TypeError:  # orjson.JSONEncodeError
-        return None
-
-
-_JUST_STR = {str}
-_JUST_DICT = {dict}
-
-
-def _all_distinct(items: list[object]) -> list[Resource] | None:
-    """`items` themselves when each is a resource with an id no other item has, as in nearly every
-    request; else None. Found at C speed, one `map` per field (issue 14: `_unique_by_walk` cost a
-    quarter of reading an irrelevant resource): every item a JSON object (a dict) whose
-    resourceType and id are strings, no id empty, no id twice. Ids distinct whatever the type
-    means (type, id) pairs distinct, so the walk would keep every item, in order."""
-    if set(map(type, items)) != _JUST_DICT:
-        return None
-    objects = cast("list[dict[str, Any]]", items)
-    if set(map(type, map(dict.get, objects, repeat("resourceType")))) != _JUST_STR:
-        return None
-    ids = list(map(dict.get, objects, repeat("id")))
-    if set(map(type, ids)) != _JUST_STR:
-        return None
-    distinct = set(ids)
-    if len(distinct) != len(ids) or "" in distinct:
-        return None
-    return cast("list[Resource]", items)
-
-
-def _dedupe(resources: Iterable[object]) -> tuple[list[Resource], int]:
-    """Unique resources (order of first appearance) and how many inputs were not resources."""
-    items = list(resources)
-    distinct = _all_distinct(items)
-    return (distinct, 0) if distinct is not None else _unique_by_walk(items)
-
-
-def _unique_by_walk(items: Iterable[object]) -> tuple[list[Resource], int]:
-    """`_dedupe`, one item at a time: the same type and id count once, the latest version
-    winning; content without an id once; what is not a resource is counted."""
-    by_key: dict[tuple[str, str] | bytes | int, Resource] = {}
-    keep = by_key.setdefault  # the first of a key is kept as it comes: one lookup, not two
-    not_resources = 0
-    for item in items:
-        if not isinstance(item, JSON_OBJECT) or not isinstance(
-            kind := item.get("resourceType"), str
-        ):
-            not_resources += 1
-            continue
-        rid = item.get("id")
-        # No id: the same content counts once; content orjson cannot write counts apart.
-        key: tuple[str, str] | bytes | int = (
-            (kind, rid) if isinstance(rid, str) and rid else _canonical(item) or id(item)
-        )
-        current = keep(key, item)
-        if current is not item and _version(item) > _version(current):
-            by_key[key] = item
-    return list(by_key.values()), not_resources
-
-
-def _not_belonging(resource: Resource, patient_id: str | None) -> str | None:
-    """Why a resource is not this patient's, or None when it is (or carries no patient at all,
-    as Medication, Practitioner and Organization do).
-
-    Issue 10 ("one patient, whole data"): only the context patient's resources are read; another
-    patient's are left out and reported, never merged (another patient's PHQ-9 once raised a
-    critical card for the context patient). A clinical resource with no subject cannot be
-    attributed, so it is left out and reported too.
-    """
-    if patient_id is None:
-        return None
-    kind = resource["resourceType"]
-    if kind == "Patient":
-        return None if resource.get("id") == patient_id else "another patient's resource"
-    if kind not in DOMAINS_OF_TYPE or kind == "Medication":
-        return None
-    subject = subject_reference(resource)
-    if subject is None:
-        return "no subject: cannot be attributed to this patient"
-    return None if references_patient(subject, patient_id) else "another patient's resource"
-
-
-def _attributions(resources: Iterable[object], patient_id: str) -> Iterator[bool]:
-    """For each clinical resource (not Medication), whether it is about `patient_id`."""
-    for item in resources:
-        if not isinstance(item, JSON_OBJECT) or not isinstance(item.get("resourceType"), str):
-            continue
-        kind = item["resourceType"]
-        if kind not in DOMAINS_OF_TYPE or kind == "Medication":
-            continue
-        yield _not_belonging(item, patient_id) is None
-
-
-def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, int]:
-    """(resources about `patient_id`, clinical resources about someone else or no one): lets the
-    protocol layer refuse a request whose prefetch is all another patient's (issue 10)."""
-    own = foreign = 0
-    for about_patient in _attributions(resources, patient_id):
-        own += about_patient
-        foreign += not about_patient
-    return own, foreign
-
-
-def has_own_resource(resources: Iterable[object], patient_id: str) -> bool:
-    """Whether any clinical resource is about `patient_id`: `patient_counts(...)[0] > 0`, decided
-    at the first such resource (in a real request, nearly always the first one) instead of after
-    reading every resource of a 2,000-resource chart (issue 14)."""
-    return any(_attributions(resources, patient_id))
-
-
-def _age(birth: date | None, as_of: date) -> int | None:
-    if birth is None or birth > as_of:
-        return None
-    return as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
-
-
-def _patient(patients: list[Resource], patient_id: str | None, as_of: date) -> Patient:
-    chosen = patients[0] if len(patients) == 1 else None
-    if chosen is None and patient_id is not None:
-        chosen = next((p for p in patients if p.get("id") == patient_id), None)
-    if chosen is None:
-        return Patient(id=patient_id, age=None, sex=None)
-    gender = chosen.get("gender")
-    rid = chosen.get("id")
-    return Patient(
-        id=patient_id or (rid if isinstance(rid, str) else None),
-        age=_age(parse_date(chosen.get("birthDate")), as_of),
-        sex=gender if isinstance(gender, str) else None,
-        deceased=_deceased(chosen, as_of),
-    )
-
-
-def _deceased(patient: Resource, as_of: date) -> bool:
-    """Patient.deceased[x] (issue 11 item 14): deceasedBoolean true, or a deceasedDateTime on or
-    before as-of (a replay of an earlier day saw a living patient). A deceasedDateTime whose date
-    cannot be read still records a death (EHRs write none for a living patient)."""
-    if patient.get("deceasedBoolean") is True:
-        return True
-    raw = patient.get("deceasedDateTime")
-    if raw is None or raw is False:
-        return False
-    died = parse_date(raw)
-    return died is None or died <= as_of
-
-
-def _observation_readers() -> dict[
-    tuple[str, str], tuple[ObservationCode, ObservationCode | None, bool, bool]
-]:
-    """(system, code) of data/observation_codes.csv -> (its row, the row again when scores.py
-    reads it as a scale or None, whether labs.py reads it as a lab, whether suicide_screen.py
-    reads it as a C-SSRS item). Systems are canonical, as `fhir_fields.codings` yields them."""
-    tests = lab_ranges()
-    screens = suicide_screen.screen_concepts()
-    return {
-        key: (
-            row,
-            row if scores.is_scale(row) else None,
-            row.concept in tests,
-            row.concept in screens,
-        )
-        for key, row in observation_code_rows().items()
-    }
-
-
-# Built at import, as `_observation_reads` asks it of every coded Observation the rules read
-# (issue 14: a cached call and an `is_scale` call per Observation cost more than the lookup).
-_OBSERVATION_READERS = _observation_readers()
-# Each system of the table is its own canonical spelling, so a coding that writes it so (nearly
-# every one) is found as written, without canonical_system; another spelling is then looked up
-# canonically, as before.
-assert all(canonical_system(system) == system for system, _ in _OBSERVATION_READERS)
-
-# Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes: built at import,
-# as it is read for every coding of every Observation (a cached call cost a tenth of the reading).
-_OBSERVATION_CODE_VALUES = frozenset(code for _, code in observation_code_rows() if code)
-
-
-# What `_observation_reads` answers, itself, for an Observation no reader wants (build_record
-# skips it by identity).
-_NO_READER: tuple[None, bool, bool] = (None, False, False)
-# ... and for a Pregnancy Status or EDD Observation (pregnancy.py; review 10 finding 3): another
-# object of the same value (built, not a literal, which the compiler would share with _NO_READER).
-_PREGNANCY_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
-_PREGNANCY_CODES = pregnancy.status_and_edd_codes()
-# ... and for a blood pressure panel or half (blood_pressure.py; review 13 W6): a third object.
-_VITALS_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
-_BLOOD_PRESSURE_CODES = blood_pressure_codes()
-# ... and for a CYP2C19 / CYP2D6 phenotype or a genotype (pgx.py; review 13 W4): a fourth object.
-_PGX_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
-_PGX_CODES = pgx_codes()
-# The codes `_observation_reads` looks at further: any other is rejected with this one lookup.
-_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES | _PGX_CODES
-
-
-def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
-    """Which readers want an Observation, from one walk of its `code.coding` (issue 14): (the
-    scale row scores.py reads it by, or None; whether labs.py reads it; whether suicide_screen.py
-    does). Exactly what scores.scale_row, labs.wants_lab and suicide_screen.wants answer, each
-    of which walks the codings itself (tests/fhir_mapping/test_hot_path.py): scores.py takes the
-    first coding in the table, the other two the first coding of their own concepts; a coding
-    whose code is in no row can change none of the three, so the vitals and labs that make up
-    most of a chart are rejected with one set lookup per coding, before any system is read. The
-    rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
-    codes are stripped, systems canonical. An Observation no reader wants gets `_NO_READER`
-    itself, which build_record tells by identity; one no reader wants with a pregnancy status or
-    EDD code (pregnancy.wants' answer, from the same walk) gets `_PREGNANCY_READER`."""
-    concept = resource.get("code")
-    if not isinstance(concept, JSON_OBJECT):
-        return _NO_READER
-    items = concept.get("coding")
-    if not isinstance(items, list):
-        return _NO_READER
-    known = _KNOWN_CODES
-    first: ObservationCode | None = None
-    scale: ObservationCode | None = None
-    lab = screen = pregnant = vital = genomic = False
-    for coding in items:
-        if not isinstance(coding, JSON_OBJECT):
-            continue
-        code = coding.get("code")
-        if not isinstance(code, str):
-            continue
-        code = code.strip()
-        if code not in known:
-            continue
-        if code in _PREGNANCY_CODES:
-            pregnant = True
-        if code in _BLOOD_PRESSURE_CODES:
-            vital = True
-        if code in _PGX_CODES:
-            genomic = True
-        system = coding.get("system")
-        if not isinstance(system, str):
-            system = ""
-        found = _OBSERVATION_READERS.get((system, code)) or _OBSERVATION_READERS.get(
-            (canonical_system(system), code)
-        )
-        if found is None:
-            continue
-        row, row_scale, is_lab, is_screen = found
-        if first is None:  # scores.py reads the first coding in the table
-            first, scale = row, row_scale
-        lab = lab or is_lab
-        screen = screen or is_screen
-    if scale is None and not lab and not screen:  # (the common case: no coding in the table)
-        if pregnant:
-            return _PREGNANCY_READER
-        if genomic:
-            return _PGX_READER
-        return _VITALS_READER if vital else _NO_READER
-    return (scale, lab, screen)
-
-
-# What build_record makes of an Observation's `code`, remembered by the code's JSON (issue 14): a
-# chart's vitals and labs repeat a few dozen codes (a 10-year chart: ~1,600 Observations, ~40
-# codes), and so do other patients' charts, while the walk of the codings and, for an Observation
-# no reader takes, the look-alike first looks (its texts gathered and lowered) cost about 2 µs
-# each. Both read `code` alone, and ignore every value that is not a string, object or list
-# where one is read: so a NaN, which orjson writes as null, reads as the null does, and the
-# same JSON always reads the same. A code orjson cannot write (an integer beyond 64 bits,
-# nesting past its limit) is read every time. The keys are written in the order sent: the same
-# code sent in another key order is only a second entry, read the same.
-_CODE_MEMO_MAX = 4096
-_ObservationReading = tuple[tuple[ObservationCode | None, bool, bool], bool]
-_remembered_codes: dict[bytes, _ObservationReading] = {}
-
-
-def _code_reading(resource: Resource) -> _ObservationReading:
-    """(`_observation_reads(resource)`, itself: build_record tells its sentinels by identity;
-    whether an Observation no reader takes is named like a PHQ-9 or another scale, by the two
-    first looks of phq9_lookalike and scale_lookalike), remembered by the code's JSON."""
-    try:
-        key = orjson.dumps(resource.get("code"))
-    except TypeError:  # orjson.JSONEncodeError
-        return _read_code(resource)
-    found = _remembered_codes.get(key)
-    if found is None:
-        found = _read_code(resource)
-        if len(_remembered_codes) >= _CODE_MEMO_MAX:
-            _remembered_codes.clear()
-        _remembered_codes[key] = found
-    return found
-
-
-def _read_code(resource: Resource) -> _ObservationReading:
-    reads = _observation_reads(resource)
-    if reads is not _NO_READER:
-        return reads, False
-    words = code_words(resource)  # both first looks search one string
-    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words))
-
-
-def _wants_observation(resource: Resource) -> bool:
-    scale, lab, screen = _observation_reads(resource)
-    return scale is not None or lab or screen
-
-
-def _wants_questionnaire_response(
-    resource: Resource, site_items: questionnaires.SiteItems | None = None
-) -> bool:
-    """A PHQ-9 (questionnaires.py) or a C-SSRS screen (suicide_screen.py)."""
-    return questionnaires.wants_questionnaire_response(
-        resource, site_items=site_items
-    ) or suicide_screen.wants_questionnaire_response(resource)
-
-
-def _wants_patient(resource: Resource) -> bool:
-    return True
-
-
-# The cheap pre-validation filter of each resource type the rules read (Observations: build_record
-# sorts them by reader with `_observation_reads`).
-_WANTS: dict[str, Callable[[Resource], bool]] = {
-    "Condition": context.wants_condition,
-    "Procedure": context.wants_procedure,
-    "Device": context.wants_device,
-    "ServiceRequest": wants_service_request,
-    "QuestionnaireResponse": _wants_questionnaire_response,
-    "Patient": _wants_patient,
-    "AllergyIntolerance": intolerance.wants_intolerance,
-    "AdverseEvent": intolerance.wants_intolerance,
-    # Psychotherapy charted only as a visit (review 14 M2): a status and code-set look-up, so the
-    # hundreds of other Encounters of a chart cost little (encounters.py).
-    "Encounter": wants_encounter,
-}
 
 
 def build_record(
@@ -470,7 +152,7 @@ def _build_record(
     unavailable: Mapping[str, str] | None,
     incomplete: Mapping[str, str] | None,
 ) -> PatientRecord:
-    unique, skipped = _dedupe(resources)
+    unique, skipped = dedupe(resources)
     site = policy.site_codes
     # The draftOrders Bundle as its resources, once: the medication and referral readers take
     # this one list (review 11 wave 4: each had its own flattening and filter).
@@ -488,12 +170,12 @@ def _build_record(
     rated: list[tuple[Resource, ObservationCode]] = []
     lab_observations: list[Resource] = []
     screen_observations: list[Resource] = []
-    wants_by_kind = _WANTS
+    wants_by_kind = WANTS
     if site:  # a site's own PHQ-9 forms (site map)
         wants_by_kind = {
-            **_WANTS,
+            **WANTS,
             "QuestionnaireResponse": partial(
-                _wants_questionnaire_response, site_items=site.questionnaire_items
+                wants_questionnaire_response, site_items=site.questionnaire_items
             ),
         }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
@@ -503,7 +185,7 @@ def _build_record(
     vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
     pgx_observations: list[Resource] = []  # CYP2C19 / CYP2D6 results (pgx.py)
     # How nearly every resource names the patient: its subject is {"reference": one of these}.
-    # Such a resource is this patient's by `_not_belonging`'s own reading (any type but Patient),
+    # Such a resource is this patient's by `not_belonging`'s own reading (any type but Patient),
     # which is asked only about the rest (issue 14).
     plainly_own = (
         (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
@@ -516,7 +198,7 @@ def _build_record(
             and isinstance(subject, dict)
             and subject.get("reference") in plainly_own
         ):
-            elsewhere = _not_belonging(resource, patient_id)
+            elsewhere = not_belonging(resource, patient_id)
             if elsewhere is not None:
                 skipped += 1
                 gaps.extend(resource_gap(resource, elsewhere))
@@ -525,17 +207,17 @@ def _build_record(
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
         if kind == "Observation":
-            reads, looks_named = _code_reading(resource)
-            if reads is _PREGNANCY_READER:  # review 10 finding 3
+            reads, looks_named = code_reading(resource)
+            if reads is PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)
                 continue
-            if reads is _VITALS_READER:  # review 13 W6
+            if reads is VITALS_READER:  # review 13 W6
                 vital_observations.append(resource)
                 continue
-            if reads is _PGX_READER:  # review 13 W4
+            if reads is PGX_READER:  # review 13 W4
                 pgx_observations.append(resource)
                 continue
-            if reads is _NO_READER:
+            if reads is NO_READER:
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
@@ -717,7 +399,7 @@ def _build_record(
     # A mild course baseline in an episode that was moderate or worse (review 15 recheck m05).
     trials = with_episode_baselines(trials, all_scores, episode_start, policy)
     return PatientRecord(
-        patient=_patient(kept.get("Patient", []), patient_id, as_of),
+        patient=read_patient(kept.get("Patient", []), patient_id, as_of),
         as_of=as_of,
         trials=trials,
         scores=all_scores,

@@ -1,0 +1,212 @@
+"""Which reader each resource of the chart goes to, decided cheaply before any is read.
+
+An Observation: from one walk of its `code.coding` (`code_reading`, remembered by the code's JSON;
+issue 14), the scale row scores.py reads it by, whether labs.py and suicide_screen.py read it,
+or one of the sentinels `NO_READER`, `PREGNANCY_READER`, `VITALS_READER` and `PGX_READER`, which
+build_record tells by identity. Every other type the rules read: its filter in `WANTS`.
+
+Apart from build.py because this is the per-code table and memo the hot loop consults, built at
+import, with its own tests (test_hot_path, test_observation_code_memo, test_build_shortcuts), while
+build.py holds the loop itself; build.py re-exports the names those tests reach through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import orjson
+
+from fhir_mapping import context, intolerance, pregnancy, questionnaires, scores, suicide_screen
+from fhir_mapping.blood_pressure import codes as blood_pressure_codes
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.codes import ObservationCode, observation_code_rows
+from fhir_mapping.encounters import wants_encounter
+from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.pgx import codes as pgx_codes
+from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
+from fhir_mapping.referrals import wants_service_request
+from fhir_mapping.request_resources import Resource
+from fhir_mapping.scale_lookalike import words_name_scale
+
+
+def _observation_readers() -> dict[
+    tuple[str, str], tuple[ObservationCode, ObservationCode | None, bool, bool]
+]:
+    """(system, code) of data/observation_codes.csv -> (its row, the row again when scores.py
+    reads it as a scale or None, whether labs.py reads it as a lab, whether suicide_screen.py
+    reads it as a C-SSRS item). Systems are canonical, as `fhir_fields.codings` yields them."""
+    tests = lab_ranges()
+    screens = suicide_screen.screen_concepts()
+    return {
+        key: (
+            row,
+            row if scores.is_scale(row) else None,
+            row.concept in tests,
+            row.concept in screens,
+        )
+        for key, row in observation_code_rows().items()
+    }
+
+
+# Built at import, as `_observation_reads` asks it of every coded Observation the rules read
+# (issue 14: a cached call and an `is_scale` call per Observation cost more than the lookup).
+_OBSERVATION_READERS = _observation_readers()
+# Each system of the table is its own canonical spelling, so a coding that writes it so (nearly
+# every one) is found as written, without canonical_system; another spelling is then looked up
+# canonically, as before.
+assert all(canonical_system(system) == system for system, _ in _OBSERVATION_READERS)
+
+# Every code in data/observation_codes.csv, as `fhir_fields.codings` yields codes: built at import,
+# as it is read for every coding of every Observation (a cached call cost a tenth of the reading).
+_OBSERVATION_CODE_VALUES = frozenset(code for _, code in observation_code_rows() if code)
+
+
+# What `_observation_reads` answers, itself, for an Observation no reader wants (build_record
+# skips it by identity).
+NO_READER: tuple[None, bool, bool] = (None, False, False)
+# ... and for a Pregnancy Status or EDD Observation (pregnancy.py; review 10 finding 3): another
+# object of the same value (built, not a literal, which the compiler would share with NO_READER).
+PREGNANCY_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_PREGNANCY_CODES = pregnancy.status_and_edd_codes()
+# ... and for a blood pressure panel or half (blood_pressure.py; review 13 W6): a third object.
+VITALS_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_BLOOD_PRESSURE_CODES = blood_pressure_codes()
+# ... and for a CYP2C19 / CYP2D6 phenotype or a genotype (pgx.py; review 13 W4): a fourth object.
+PGX_READER: tuple[None, bool, bool] = tuple([None, False, False])  # type: ignore[assignment]  # noqa: C409
+_PGX_CODES = pgx_codes()
+# The codes `_observation_reads` looks at further: any other is rejected with this one lookup.
+_KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES | _PGX_CODES
+
+
+def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
+    """Which readers want an Observation, from one walk of its `code.coding` (issue 14): (the
+    scale row scores.py reads it by, or None; whether labs.py reads it; whether suicide_screen.py
+    does). Exactly what scores.scale_row, labs.wants_lab and suicide_screen.wants answer, each
+    of which walks the codings itself (tests/fhir_mapping/test_hot_path.py): scores.py takes the
+    first coding in the table, the other two the first coding of their own concepts; a coding
+    whose code is in no row can change none of the three, so the vitals and labs that make up
+    most of a chart are rejected with one set lookup per coding, before any system is read. The
+    rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
+    codes are stripped, systems canonical. An Observation no reader wants gets `NO_READER`
+    itself, which build_record tells by identity; one no reader wants with a pregnancy status or
+    EDD code (pregnancy.wants' answer, from the same walk) gets `PREGNANCY_READER`."""
+    concept = resource.get("code")
+    if not isinstance(concept, JSON_OBJECT):
+        return NO_READER
+    items = concept.get("coding")
+    if not isinstance(items, list):
+        return NO_READER
+    known = _KNOWN_CODES
+    first: ObservationCode | None = None
+    scale: ObservationCode | None = None
+    lab = screen = pregnant = vital = genomic = False
+    for coding in items:
+        if not isinstance(coding, JSON_OBJECT):
+            continue
+        code = coding.get("code")
+        if not isinstance(code, str):
+            continue
+        code = code.strip()
+        if code not in known:
+            continue
+        if code in _PREGNANCY_CODES:
+            pregnant = True
+        if code in _BLOOD_PRESSURE_CODES:
+            vital = True
+        if code in _PGX_CODES:
+            genomic = True
+        system = coding.get("system")
+        if not isinstance(system, str):
+            system = ""
+        found = _OBSERVATION_READERS.get((system, code)) or _OBSERVATION_READERS.get(
+            (canonical_system(system), code)
+        )
+        if found is None:
+            continue
+        row, row_scale, is_lab, is_screen = found
+        if first is None:  # scores.py reads the first coding in the table
+            first, scale = row, row_scale
+        lab = lab or is_lab
+        screen = screen or is_screen
+    if scale is None and not lab and not screen:  # (the common case: no coding in the table)
+        if pregnant:
+            return PREGNANCY_READER
+        if genomic:
+            return PGX_READER
+        return VITALS_READER if vital else NO_READER
+    return (scale, lab, screen)
+
+
+# What build_record makes of an Observation's `code`, remembered by the code's JSON (issue 14): a
+# chart's vitals and labs repeat a few dozen codes (a 10-year chart: ~1,600 Observations, ~40
+# codes), and so do other patients' charts, while the walk of the codings and, for an Observation
+# no reader takes, the look-alike first looks (its texts gathered and lowered) cost about 2 µs
+# each. Both read `code` alone, and ignore every value that is not a string, object or list
+# where one is read: so a NaN, which orjson writes as null, reads as the null does, and the
+# same JSON always reads the same. A code orjson cannot write (an integer beyond 64 bits,
+# nesting past its limit) is read every time. The keys are written in the order sent: the same
+# code sent in another key order is only a second entry, read the same.
+_CODE_MEMO_MAX = 4096
+_ObservationReading = tuple[tuple[ObservationCode | None, bool, bool], bool]
+_remembered_codes: dict[bytes, _ObservationReading] = {}
+
+
+def code_reading(resource: Resource) -> _ObservationReading:
+    """(`_observation_reads(resource)`, itself: build_record tells its sentinels by identity;
+    whether an Observation no reader takes is named like a PHQ-9 or another scale, by the two
+    first looks of phq9_lookalike and scale_lookalike), remembered by the code's JSON."""
+    try:
+        key = orjson.dumps(resource.get("code"))
+    except TypeError:  # orjson.JSONEncodeError
+        return _read_code(resource)
+    found = _remembered_codes.get(key)
+    if found is None:
+        found = _read_code(resource)
+        if len(_remembered_codes) >= _CODE_MEMO_MAX:
+            _remembered_codes.clear()
+        _remembered_codes[key] = found
+    return found
+
+
+def _read_code(resource: Resource) -> _ObservationReading:
+    reads = _observation_reads(resource)
+    if reads is not NO_READER:
+        return reads, False
+    words = code_words(resource)  # both first looks search one string
+    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words))
+
+
+def _wants_observation(resource: Resource) -> bool:
+    scale, lab, screen = _observation_reads(resource)
+    return scale is not None or lab or screen
+
+
+def wants_questionnaire_response(
+    resource: Resource, site_items: questionnaires.SiteItems | None = None
+) -> bool:
+    """A PHQ-9 (questionnaires.py) or a C-SSRS screen (suicide_screen.py)."""
+    return questionnaires.wants_questionnaire_response(
+        resource, site_items=site_items
+    ) or suicide_screen.wants_questionnaire_response(resource)
+
+
+def _wants_patient(resource: Resource) -> bool:
+    return True
+
+
+# The cheap pre-validation filter of each resource type the rules read (Observations: build_record
+# sorts them by reader with `_observation_reads`).
+WANTS: dict[str, Callable[[Resource], bool]] = {
+    "Condition": context.wants_condition,
+    "Procedure": context.wants_procedure,
+    "Device": context.wants_device,
+    "ServiceRequest": wants_service_request,
+    "QuestionnaireResponse": wants_questionnaire_response,
+    "Patient": _wants_patient,
+    "AllergyIntolerance": intolerance.wants_intolerance,
+    "AdverseEvent": intolerance.wants_intolerance,
+    # Psychotherapy charted only as a visit (review 14 M2): a status and code-set look-up, so the
+    # hundreds of other Encounters of a chart cost little (encounters.py).
+    "Encounter": wants_encounter,
+}
