@@ -62,6 +62,19 @@ def _formulation(events: Sequence[MedicationEvent]) -> str | None:
     return min(keys, key=lambda k: (ceiling_of(k) or float("inf"), k))
 
 
+def _per_dose(events: Sequence[MedicationEvent], formulation: str | None) -> float | None:
+    """The mg of one dose of the course now (Trial.mg_per_dose): the latest day's records of
+    the course's formulation that state it, the highest of them (the safer reading against a
+    single-dose limit). None: no formulation, or no record stating a dose per administration."""
+    if formulation is None:
+        return None  # nearly every course
+    stated = [e for e in events if e.formulation == formulation and e.mg_per_dose is not None]
+    if not stated:
+        return None
+    last = max(e.start for e in stated)
+    return max(e.mg_per_dose for e in stated if e.start == last and e.mg_per_dose is not None)
+
+
 def _to_confirm_upper(events: Sequence[MedicationEvent]) -> float | None:
     """The highest reading of the course's latest stated dose when it is to confirm (Trial.
     dose_to_confirm_mg), else None. The dose timeline keeps no such dose (no mg/day is

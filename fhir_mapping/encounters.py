@@ -23,7 +23,10 @@ Status (FHIR R4 EncounterStatus; `booked` and `noshow` are Appointment statuses 
 - planned, booked: therapy arranged, read as an open psychotherapy referral would be (the
   psychotherapy card then proposes no new referral), when dated as-of or later or undated: a
   planned visit dated in the past that never became `finished` did not take place as far as
-  the chart shows, and an old booking must not silence the card;
+  the chart shows, and an old booking must not silence the card. It is kept as a referral of
+  its own kind (`NOT_ATTENDED`), which no rule reads as therapy arranged, so the psychotherapy
+  card can name it when it fires (review 15 recheck p05): a booking that lapsed is a reason to
+  ask, not one to propose therapy as though none had been arranged;
 - cancelled, entered-in-error, noshow, unknown: nothing. A run of no-shows is not named either:
   without a session the psychotherapy card still fires and proposes CBT or IPT, the safer
   reading for a patient who is not receiving therapy; why the visits were missed is for the
@@ -56,6 +59,9 @@ _READ_STATUSES = SESSION_STATUSES | BOOKED_STATUSES
 # CPT as data/code_systems.csv spells it: its URI and its HL7 OID (C-CDA conversions).
 _CPT_SPELLINGS = frozenset({CPT, "urn:oid:2.16.840.1.113883.6.12"})
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
+# The Referral kind of a psychotherapy visit planned or booked for a day before as-of that was
+# never recorded as attended: not "psychotherapy", so nothing reads it as therapy arranged.
+NOT_ATTENDED = "psychotherapy-not-attended"
 
 
 @cache
@@ -141,7 +147,7 @@ def _start(resource: Resource) -> date | None:
 
 def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referral | None:
     """A psychotherapy session (a visit that took place), a psychotherapy referral (a visit
-    arranged), or None."""
+    arranged), a `NOT_ATTENDED` referral (a visit arranged for a day now past), or None."""
     status = resource.get("status")
     if not isinstance(status, str) or status not in _READ_STATUSES:
         return None
@@ -154,14 +160,17 @@ def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referra
             return None
         return ProcedureRecord(_PSYCHOTHERAPY, row.code, row.system, when, source_ref(resource))
     if when is not None and when < as_of:
-        return None  # a booking whose day has passed with no visit (module docstring)
+        # A booking whose day has passed with no visit (module docstring): named, never read
+        # as therapy arranged.
+        return Referral(NOT_ATTENDED, str(status), when, source_ref(resource))
     return Referral("psychotherapy", str(status), when, source_ref(resource))
 
 
 def read_visits(
     resources: Iterable[Resource], *, as_of: date
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Referral, ...]]:
-    """The psychotherapy sessions and the booked psychotherapy visits of `resources`."""
+    """The psychotherapy sessions and the booked psychotherapy visits of `resources` (those
+    booked for a day now past as `NOT_ATTENDED` referrals)."""
     sessions: list[ProcedureRecord] = []
     booked: list[Referral] = []
     for resource in resources:

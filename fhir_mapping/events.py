@@ -120,6 +120,11 @@ class MedicationEvent:
     # SR / IR / XL, paroxetine CR, venlafaxine IR / XR: formulations.py, review 15 W3), its key;
     # None when it names none, and for a dose-equivalent product (its mg are reference mg).
     formulation: str | None = None
+    # The mg of one administration (the day's mg over the administrations a day) of a record
+    # naming a formulation with a single-dose limit (bupropion IR 150 mg, SR 200 mg: a seizure
+    # risk that follows the peak as well as the day's total); None when not read. The course
+    # carries its latest (Trial.mg_per_dose), as a draft carries its own (DraftOrder.mg_per_dose).
+    mg_per_dose: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

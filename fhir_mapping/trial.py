@@ -165,6 +165,10 @@ class Trial:
     # moderate or severe episode: it is `mild_residual` only when the episode has responded
     # (`episode_responded`), else it is judged on its own pair as any course is (a failure).
     episode_baseline: Score | None = None
+    # The mg of one dose of the course now, read with its formulation (course_events._per_dose:
+    # the latest records stating one, their highest); the running-dose card meets it against the
+    # formulation's single-dose limit (bupropion IR 150 mg). None: not read.
+    mg_per_dose: float | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days

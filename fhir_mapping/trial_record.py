@@ -34,6 +34,7 @@ from fhir_mapping.course_events import (
     _formulation,
     _intolerance,
     _not_shown_taken,
+    _per_dose,
     _to_confirm_upper,
 )
 from fhir_mapping.course_support import (
@@ -156,6 +157,7 @@ def _trial(
     basis, per_administration = _dose_basis(events)
     if basis is not _DAILY:
         minimum = maximum = None
+    formulation = _formulation(events)
     intolerance = _intolerance(events, documented)
     verdict, reasons, weeks, verdict_notes = judge(
         segments,
@@ -290,7 +292,8 @@ def _trial(
         dose_basis=basis,
         mg_per_administration=per_administration,
         dose_equivalence=_equivalence(events),
-        formulation=_formulation(events),
+        formulation=formulation,
+        mg_per_dose=_per_dose(events, formulation),
         on_hold=on_hold,
         # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
         # day the record shows the drug taken: a PHQ-9 in the days after it is still the

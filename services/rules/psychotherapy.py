@@ -23,7 +23,8 @@ postnatal year, acute_risk.psychotic_now) is not a current psychotic feature: th
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, FindingKind, SourceRef
+from fhir_mapping.encounters import NOT_ATTENDED
+from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
 from services import cards, suggestions, trial_count
 from services.pathway import VOID_REQUEST_STATUSES
 from services.psychotherapy_sessions import (
@@ -61,6 +62,25 @@ def history_unavailable(ctx: RuleContext) -> bool:
     )
 
 
+def not_attended_line(record: PatientRecord) -> str | None:
+    """The psychotherapy visits planned or booked for a day now past that were never recorded
+    as attended (fhir_mapping/encounters.py, review 15 recheck p05), with their dates: therapy
+    was arranged once, so the prescriber asks what happened before referring again. None: none."""
+    lapsed = [r for r in record.referrals if r.kind == NOT_ATTENDED and r.authored is not None]
+    if not lapsed:
+        return None
+    dates = ", ".join(sorted({r.authored.isoformat() for r in lapsed if r.authored is not None}))
+    if len(lapsed) == 1:
+        return (
+            f"1 psychotherapy visit booked for {dates} was not recorded as attended: ask "
+            "whether it took place elsewhere or why it lapsed before referring again."
+        )
+    return (
+        f"{len(lapsed)} psychotherapy visits booked for {dates} were not recorded as attended: "
+        "ask whether they took place elsewhere or why they lapsed before referring again."
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     # Bipolar disorder on record: the unipolar pathway this card belongs to (counted antidepressant
@@ -80,10 +100,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Counted in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
     failed, failed_short = trial_count.failed_words(facts.failed_trials, ctx.record)
     unseen = history_unavailable(ctx)
+    lapsed = not_attended_line(ctx.record)
     if unseen:
         absence = "psychotherapy history not available"
     elif sessions.other:
         absence = "no course of psychotherapy on record"
+    elif lapsed is not None:
+        absence = "psychotherapy booked but not attended"
     else:
         # What this card reads, named (review 14 M2): psychotherapy Procedures, visits (an
         # Encounter whose type carries a psychotherapy code: fhir_mapping/encounters.py) and
@@ -126,11 +149,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.
             seen += " Family psychotherapy is not a course of CBT or IPT for the patient."
+    elif lapsed is not None:
+        seen = "No psychotherapy session or open psychotherapy referral is on record."
     else:
         seen = (
             "No psychotherapy procedure, visit (an encounter coded as psychotherapy) or referral "
             "is on record."
         )
+    if lapsed is not None:
+        seen += f" {lapsed}"
     basis = (
         f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
         "antidepressants have not worked."

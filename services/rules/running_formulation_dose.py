@@ -14,6 +14,12 @@ venlafaxine XR and IR share the drug row's 225 and no running course is judged a
 row's maximum on chart open, so they are left as before. A warning, snoozable with a reason (a
 deliberate dose, monitored); no one-click order: a reduction written as a generic bupropion
 order would not name the formulation, so the card says what to review.
+
+A dose above the formulation's single-dose limit (bupropion IR 150 mg, SR 200 mg) is named too,
+when the course's dose per administration was read (Trial.mg_per_dose): bupropion IR 200 mg
+twice daily is 400 mg/day, within the daily 450, yet each dose is above the IR label's 150; the
+order hooks judge a draft so (order_checks/formulation_doses.above_single_dose), and a patient
+already taking it had no card on chart open.
 """
 
 from __future__ import annotations
@@ -44,9 +50,7 @@ def above(ctx: RuleContext) -> list[tuple[Trial, Formulation, running_dose.Readi
     upper end of a ranged dose, the highest reading of one to confirm: running_dose)."""
     found = []
     for trial in ctx.record.trials:
-        if not trial.ongoing or trial.on_hold is not None:
-            continue
-        if trial.dose_basis is not DoseBasis.DAILY or trial.formulation is None:
+        if not _running(trial):
             continue
         form = _judged(trial)
         if form is None or form.max_mg_day is None:
@@ -55,6 +59,42 @@ def above(ctx: RuleContext) -> list[tuple[Trial, Formulation, running_dose.Readi
         if read.mg is not None and read.mg > form.max_mg_day:
             found.append((trial, form, read))
     return found
+
+
+def _running(trial: Trial) -> bool:
+    return (
+        trial.ongoing
+        and trial.on_hold is None
+        and trial.dose_basis is DoseBasis.DAILY
+        and trial.formulation is not None
+    )
+
+
+def above_single_dose(ctx: RuleContext) -> list[tuple[Trial, Formulation, float]]:
+    """The running daily courses whose dose per administration is above their formulation's
+    single-dose limit: (course, formulation, mg a dose)."""
+    found = []
+    for trial in ctx.record.trials:
+        if not _running(trial) or trial.mg_per_dose is None:
+            continue
+        form = formulation_ceilings.formulation(trial)
+        if form is None or form.max_single_mg is None:
+            continue
+        if trial.mg_per_dose > form.max_single_mg:
+            found.append((trial, form, trial.mg_per_dose))
+    return found
+
+
+def _single_line(trial: Trial, form: Formulation, per_dose: float) -> str:
+    limit = form.max_single_mg
+    why = f": {form.reason}" if form.reason else ""
+    flag = " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
+    return (
+        f"**{trial.ingredient.capitalize()} {form.shown_as} {trial_dose(trial)}, "
+        f"{cards.fmt_mg(per_dose)} mg a dose** (running since {trial_dates.start_text(trial)}): "
+        f"no single dose of this formulation should exceed {cards.fmt_mg(limit)} mg "
+        f"({form.cite}{flag}){why}."
+    )
 
 
 def _dose(trial: Trial, read: running_dose.Reading) -> str:
@@ -79,30 +119,59 @@ def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
     )
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
-    found = above(ctx)
-    if not found:
-        return None
-    trial, form, read = found[0]
+def _daily_summary(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
     name = f"{trial.ingredient.capitalize()} {form.shown_as}"
     dose, top = _dose(trial, read), cards.fmt_mg(form.max_mg_day)
     may = "may be " if read.to_confirm else ""
     why = f": {form.reason}" if form.reason else ""
-    summary = cards.fit_summary(
+    return cards.fit_summary(
         f"{name} {dose} running: {may}above the {form.shown_as} maximum of {top} mg/day{why}",
         f"{name} {dose}: {may}above the {top} mg/day {form.shown_as} maximum",
     )
+
+
+def _single_summary(trial: Trial, form: Formulation, per_dose: float) -> str:
+    name = f"{trial.ingredient.capitalize()} {form.shown_as}"
+    dose, limit = cards.fmt_mg(per_dose), cards.fmt_mg(form.max_single_mg)
+    why = f": {form.reason}" if form.reason else ""
+    return cards.fit_summary(
+        f"{name} {dose} mg a dose running: above the {form.shown_as} single-dose limit of "
+        f"{limit} mg{why}",
+        f"{name} {dose} mg a dose: above the {limit} mg {form.shown_as} single-dose limit",
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    daily = above(ctx)
+    single = above_single_dose(ctx)
+    if not daily and not single:
+        return None
+    # The daily maximum leads when both are passed: lowering the day's dose is the first step.
+    summary = _daily_summary(*daily[0]) if daily else _single_summary(*single[0])
+    advice = []
+    if daily:
+        advice.append(
+            "Review the dose and the formulation with the prescriber: lower it to the "
+            "formulation's maximum, or, if the dose is meant, confirm the product (another "
+            "formulation's label may allow it) and record why."
+        )
+    if single:
+        advice.append(
+            "Split the day's dose into more doses of at most the single-dose limit, or use "
+            "another formulation, with the prescriber."
+        )
+    courses = list(dict.fromkeys([t for t, _, _ in daily] + [t for t, _, _ in single]))
     detail = cards.join_sections(
-        *[_line(t, f, r) for t, f, r in found],
-        "Review the dose and the formulation with the prescriber: lower it to the "
-        "formulation's maximum, or, if the dose is meant, confirm the product (another "
-        "formulation's label may allow it) and record why.",
-        cards.trial_table([t for t, _, _ in found], ctx.policy.mapping),
+        *[_line(t, f, r) for t, f, r in daily],
+        *[_single_line(t, f, d) for t, f, d in single],
+        " ".join(advice),
+        cards.trial_table(courses, ctx.policy.mapping),
     )
     # The snooze fingerprint: the courses, their formulations and doses, so a snooze ends with a
     # higher dose or another formulation (screen.pairs_key).
     key = screen.pairs_key(
-        [f"{t.ingredient}|{f.key}|{cards.fmt_mg(r.mg)}" for t, f, r in found if r.mg is not None]
+        [f"{t.ingredient}|{f.key}|{cards.fmt_mg(r.mg)}" for t, f, r in daily if r.mg is not None]
+        + [f"{t.ingredient}|{f.key}|{cards.fmt_mg(d)} a dose" for t, f, d in single]
     )
     card = cards.make(TOPIC, summary=summary, detail=detail)
     return screen.with_fields(card, evidence_key=key)

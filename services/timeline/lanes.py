@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import DoseSegment, Role, Trial
-from services import trial_dates
+from services import formulation_ceilings, trial_dates
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
@@ -100,7 +100,8 @@ def trial_lane(
     baseline = top + height - 20
     room = (layout.bar_area if layout.labels_above else height) - 36
     doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
-    scale_to = max([v for v in (*doses, trial.min_adequate_mg, trial.max_mg) if v] or [1.0]) * 1.1
+    ceiling = formulation_ceilings.daily_ceiling(trial)
+    scale_to = max([v for v in (*doses, trial.min_adequate_mg, ceiling) if v] or [1.0]) * 1.1
 
     def bar_height(mg: float | None) -> float:
         if mg is None:
@@ -109,8 +110,9 @@ def trial_lane(
 
     x_start, x_end = scale.x(trial.start), scale.x(trial.end)
     width = max(x_end - x_start, 3)
-    # The drug's adequate range as a band behind the bars: a bar that reaches it is in range.
-    lo, hi = trial.min_adequate_mg, trial.max_mg
+    # The adequate range as a band behind the bars, up to the formulation's ceiling: a bar that
+    # reaches it is in range, one above its top is drawn above maximum.
+    lo, hi = trial.min_adequate_mg, ceiling
     if lo is not None:
         y_lo = baseline - bar_height(lo)
         y_hi = baseline - (bar_height(hi) if hi is not None else room)

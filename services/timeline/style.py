@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.record import ProcedureKind, Trial
+from services import formulation_ceilings
 from services.timeline.svg import INK, el
 
 
@@ -105,13 +106,16 @@ def dose_category(mg: float | None, trial: Trial) -> DoseCategory:
     """Where a daily dose sits against the trial's adequate range.
 
     Safer for the patient: a dose is drawn as adequate only against a verified minimum; an unknown
-    dose, or a drug without a verified minimum, is never drawn as if it were adequate.
+    dose, or a drug without a verified minimum, is never drawn as if it were adequate. The top is
+    the course's formulation ceiling, the one the optimise card states (bupropion SR 450 mg/day is
+    above the SR label's 400 though within the drug's 450).
     """
     if mg is None or trial.min_adequate_mg is None:
         return DoseCategory.UNKNOWN
     if mg < trial.min_adequate_mg:
         return DoseCategory.BELOW
-    if trial.max_mg is not None and mg > trial.max_mg:
+    ceiling = formulation_ceilings.daily_ceiling(trial)
+    if ceiling is not None and mg > ceiling:
         return DoseCategory.ABOVE
     return DoseCategory.ADEQUATE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
-from services import trial_dates
+from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.trial_table import fixed_course_text, held_text
 
@@ -47,9 +47,13 @@ def plural(count: int, noun: str) -> str:
 
 
 def range_text(trial: Trial) -> str:
-    lo, hi = trial.min_adequate_mg, trial.max_mg
+    """The adequate range up to the course's formulation ceiling, named when it is the
+    formulation's own ("150–400 mg/day, SR maximum"), as the optimise card states it."""
+    lo, hi = trial.min_adequate_mg, formulation_ceilings.daily_ceiling(trial)
+    own = formulation_ceilings.own_ceiling(trial)
     if lo is not None and hi is not None:
-        return f"{mg_text(lo)}–{mg_text(hi)} mg/day"
+        whose = f", {own.shown_as} maximum" if own is not None else ""
+        return f"{mg_text(lo)}–{mg_text(hi)} mg/day{whose}"
     if lo is not None:
         return f"≥ {mg_text(lo)} mg/day"
     return "range not verified"

@@ -14,7 +14,7 @@ import pytest
 from fhir.resources.R4B.encounter import Encounter
 
 from fhir_mapping.build import build_record
-from fhir_mapping.encounters import visit_facts, wants_encounter
+from fhir_mapping.encounters import NOT_ATTENDED, visit_facts, wants_encounter
 from fhir_mapping.record import (
     DataDomain,
     PatientRecord,
@@ -149,7 +149,11 @@ def test_a_visit_arranged_is_a_psychotherapy_referral(status: str, when: date | 
 
 def test_a_booking_whose_day_has_passed_is_not_therapy_arranged() -> None:
     record = _record(epic_visit(PID, date(2025, 5, 1), rid="epic-1", status="planned"))
-    assert _psychotherapy(record) == [] and record.referrals == ()
+    assert _psychotherapy(record) == []
+    # Kept only to be named on the psychotherapy card, under a kind no rule reads as therapy.
+    assert record.referrals == (
+        Referral(NOT_ATTENDED, "planned", date(2025, 5, 1), SourceRef("Encounter", "epic-1")),
+    )
 
 
 def test_a_visit_after_as_of_is_not_read_as_a_session() -> None:
