@@ -223,6 +223,11 @@ def events_of(
                 reasons,
                 unshown,  # not_shown_taken
                 None if form is None else form.key,  # formulation
+                # mg_per_dose: one administration's mg, read only where a release formulation
+                # is named (its single-dose limit: bupropion IR 150, SR 200 mg).
+                None
+                if form is None
+                else per_administration_mg(mg_high if mg_high is not None else mg, resource),
             )
         )
     return events

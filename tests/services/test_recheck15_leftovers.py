@@ -249,11 +249,6 @@ def test_bupropion_xl_450_once_daily_is_within_both_limits(
     assert RUNNING not in _evaluate(_chart(XL_450))[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the event reader (fhir_mapping/medications.py) does not yet pass a formulation's "
-    "dose per administration as MedicationEvent.mg_per_dose; remove this mark when it does",
-)
 def test_bupropion_ir_200_mg_a_dose_read_from_the_chart_itself() -> None:
     assert RUNNING in _evaluate(_chart(IR_200))[0]
 
@@ -263,7 +258,7 @@ def test_per_dose_is_the_latest_days_highest_of_the_courses_formulation() -> Non
         list(chart_files.prefetch_resources(_chart(IR_200))), as_of=AS_OF
     )
     assert events and all(e.formulation == "bupropion-ir" for e in events)
-    assert _per_dose(events, "bupropion-ir") is None  # none stated
+    assert _per_dose(events, "bupropion-ir") == 200.0  # 200 mg twice daily, read from the sig
     first, *rest, last = sorted(events, key=lambda e: e.start)
     stated = [
         dataclasses.replace(first, mg_per_dose=300.0),  # an older dose
