@@ -20,7 +20,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import orjson
+
 from fhir_mapping.dose_basis import product_names, term_pattern
+from fhir_mapping.fhir_fields import JSON_OBJECT
 
 Resource = Mapping[str, Any]
 
@@ -108,6 +111,42 @@ def formulation_of(
     rows = _by_ingredient().get(ingredient.lower())
     if rows is None:
         return None  # nearly every drug: asked about nothing
+    # Remembered by the JSON of what is read (issue 14): a chart's fills of one product repeat
+    # one concept, and reading its names and codes cost a fifth of a bupropion fill's mapping.
+    # Only strings are read from these fields, so the same JSON always reads the same; what
+    # orjson cannot write is read every time.
+    reference = resource.get("medicationReference")
+    try:
+        key = orjson.dumps(
+            (
+                ingredient,
+                resource.get("medicationCodeableConcept"),
+                None if medication is None else (medication.get("code"), medication.get("form")),
+                display,
+                # None first: nearly every order has no reference (no ABC instance check).
+                None
+                if reference is None or not isinstance(reference, JSON_OBJECT)
+                else reference.get("display"),
+            )
+        )
+    except (TypeError, AttributeError):  # orjson.JSONEncodeError; a Medication not an object
+        return _formulation_of(rows, resource, medication, display)
+    if key in _remembered:
+        return _remembered[key]
+    found = _formulation_of(rows, resource, medication, display)
+    if len(_remembered) >= _MEMO_MAX:
+        _remembered.clear()
+    _remembered[key] = found
+    return found
+
+
+_MEMO_MAX = 4096
+_remembered: dict[bytes, Formulation | None] = {}
+
+
+def _formulation_of(
+    rows: tuple[Formulation, ...], resource: Resource, medication: Resource | None, display: str
+) -> Formulation | None:
     names, codes = product_names(resource, medication, display)
     for row in rows:
         if not row.rxcuis.isdisjoint(codes):

@@ -226,7 +226,7 @@ def events_of(
                 # mg_per_dose: one administration's mg, read only where a release formulation
                 # is named (its single-dose limit: bupropion IR 150, SR 200 mg).
                 None
-                if form is None
+                if form is None or form.max_single_mg is None
                 else per_administration_mg(mg_high if mg_high is not None else mg, resource),
             )
         )
