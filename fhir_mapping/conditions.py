@@ -67,6 +67,8 @@ _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # be named, but never current (no emergency card, no psychotic features), as a depression code in
 # remission reads MDD_IN_REMISSION rather than DEPRESSION. Their rows say counts_when_resolved=yes.
 # A heart failure no longer active is HEART_FAILURE_HISTORY alone, likewise (review 14 recheck t01).
+# Esketamine's vascular contraindications (SPRAVATO 4), named by the Condition's own words.
+_VASCULAR = (FindingKind.ANEURYSM_AVM, FindingKind.INTRACEREBRAL_HEMORRHAGE)
 _RESOLVED_ONLY = frozenset(
     {FindingKind.PUERPERAL_PSYCHOSIS_HISTORY, FindingKind.HEART_FAILURE_HISTORY}
 )
@@ -310,8 +312,23 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     for kind in vascular_text.text_kinds(text):
         found.setdefault(
             kind,
-            Finding(kind=kind, code="", system="text", display=label, onset=onset, source=source),
+            Finding(
+                kind=kind,
+                code="",
+                system="text",
+                display=label,
+                onset=onset,
+                source=source,
+                state=state,
+                abated=abated_on if state != "active" else None,
+            ),
         )
+    # Named by the Condition's own words, as the TMS screen names the same entry ("Left MCA
+    # aneurysm, clipped 2015", not the code's "Cerebral aneurysm, nonruptured"): one Condition,
+    # one name on both lines of the optimise card (audit 15 M8).
+    for kind in _VASCULAR:
+        if kind in found and label:
+            found[kind] = replace(found[kind], display=label)
     written = _onset_written(resource) if onset is not None else None
     if written is not None:
         found = {k: replace(f, onset_written=written) for k, f in found.items()}

@@ -16,6 +16,13 @@ text_negations.csv), when a `negated-after` phrase follows it ("aneurysm ruled o
 lies inside an `exclude` phrase ("AAA screening"). "Rule out aneurysm" and "aneurysm to be ruled
 out" still count: a suspected aneurysm withholds esketamine until it is settled, the safer reading.
 
+A `subarachnoid` phrase ("subarachnoid hemorrhag*") names a subarachnoid haemorrhage: its
+haemorrhage word is not read again as an intracerebral one. "Nontraumatic subarachnoid hemorrhage
+from unspecified intracranial artery" (the I60.7 display) is aneurysmal vascular disease, the safer
+reading the I60 row already gives; the broad "hemorrhag* ~ intracranial" term read the same words
+as "a history of intracerebral hemorrhage", so the Condition was named twice per drug, the second
+time under a kind it is not (audit 15 W5). The drug is withheld either way.
+
 An aneurysm in the text is not a TMS contraindication: only the clip or coil is (tms_safety.py);
 the TMS screen reads its own terms.
 """
@@ -32,6 +39,8 @@ from fhir_mapping.tms_safety import negated, normalise_text, term_pattern
 
 _EXCLUDE = "exclude"
 _NEGATED_AFTER = "negated-after"
+_SUBARACHNOID = "subarachnoid"
+_NOT_A_KIND = (_EXCLUDE, _NEGATED_AFTER, _SUBARACHNOID)
 _WORD_REST = re.compile(r"\w*")
 
 
@@ -46,13 +55,18 @@ def _terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
     return tuple(
         (FindingKind(row["kind"]), term_pattern(row["term"]))
         for row in _rows()
-        if row["kind"] not in (_EXCLUDE, _NEGATED_AFTER)
+        if row["kind"] not in _NOT_A_KIND
     )
 
 
 @cache
 def _excludes() -> tuple[re.Pattern[str], ...]:
     return tuple(term_pattern(row["term"]) for row in _rows() if row["kind"] == _EXCLUDE)
+
+
+@cache
+def _subarachnoid() -> tuple[re.Pattern[str], ...]:
+    return tuple(term_pattern(row["term"]) for row in _rows() if row["kind"] == _SUBARACHNOID)
 
 
 @cache
@@ -81,6 +95,7 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
     if not text:
         return ()
     excluded = [(m.start(), m.end()) for p in _excludes() for m in p.finditer(text)]
+    subarachnoid = [(m.start(), m.end()) for p in _subarachnoid() for m in p.finditer(text)]
     after = _negated_after()
     kinds: list[FindingKind] = []
     for kind, pattern in _terms():
@@ -93,6 +108,10 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
                 continue
             if after is not None and after.match(text, e):
                 continue
+            if kind is FindingKind.INTRACEREBRAL_HEMORRHAGE and any(
+                s < b and a < e for a, b in subarachnoid
+            ):
+                continue  # the same haemorrhage, called subarachnoid: not intracerebral
             kinds.append(kind)
             break
     return tuple(kinds)

@@ -120,7 +120,7 @@ from services.order_checks.model import (
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.pgx import carry_pgx_gap, pgx_card
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
-from services.order_checks.release_mix import mixed_release_above
+from services.order_checks.release_mix import mixed_release_above, mixed_release_within
 from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
@@ -303,7 +303,12 @@ def run_order_checks(
             # One drug on several drafts: its dose and age checks read the total, once.
             dosed_once.add(draft.ingredient)
             total = order_doses.as_one(draft, both)
-            for check in [age_check(ctx, total), *dose_checks(ctx, total)]:
+            of_total = [age_check(ctx, total), *dose_checks(ctx, total)]
+            if not any(c is not None and c.topic == ABOVE for c in of_total):
+                # Two release formulations within the maximum: still two products of one drug
+                # (release_mix.mixed_release_within; audit 15 M3).
+                checks.append(mixed_release_within(total, both))
+            for check in of_total:
                 if check is not None:
                     # Two release formulations above the drug's maximum: "do not combine", as
                     # a second product of it is (release_mix.py; review 15 recheck f01).
@@ -333,6 +338,8 @@ def run_order_checks(
         for extra in (drug_disease_check(ctx, draft, by_topic), blood_pressure_check(ctx, draft)):
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
+    # Before the lines carried onto a draft's first card: the finding taken off carries none.
+    _no_titration_beside_washout(by_topic)
     # PGx data not read, for a draft a result would change: a line on its first card (W4).
     carry_pgx_gap(ctx, selected, by_topic)
     carry_not_checked(ctx, drafts, by_topic)
@@ -366,6 +373,23 @@ def run_order_checks(
         if start is not None:
             shown = screen.compose([_merge(start.topic, [start])], ctx.facts, hidden)
     return shown
+
+
+def _no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
+    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
+    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
+    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
+    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
+    also carried the same "Data not read" block a second time. In place."""
+    held = {(c.draft.id, c.draft.ingredient) for c in by_topic.get(MAOI, [])}
+    below = by_topic.get(BELOW)
+    if not held or not below:
+        return
+    kept = [c for c in below if (c.draft.id, c.draft.ingredient) not in held]
+    if kept:
+        by_topic[BELOW] = kept
+    else:
+        del by_topic[BELOW]
 
 
 # Added to the summary of the card the boxed warning rides on (`_with_boxed_warning`).

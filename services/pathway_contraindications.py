@@ -31,10 +31,23 @@ class Blocked:
 NONE = Blocked()
 
 
+def _resolved(finding: Finding) -> str:
+    """ "resolved 2015-06-01", "in remission 2015-06-01", "resolved (no date on record)"."""
+    word = "in remission" if finding.state == "remission" else "resolved"
+    when = finding.abated.isoformat() if finding.abated else "(no date on record)"
+    return f"{word} {when}"
+
+
 def _named(finding: Finding) -> str:
-    """ "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01, Condition/c-1)" """
+    """ "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01, Condition/c-1)";
+    a Condition no longer active is history with its dates: "Left MCA aneurysm, clipped 2015
+    (ICD-10-CM I67.1, 2015-04-01, resolved 2015-06-01, Condition/c-1)". "since" alone read a
+    clipped, resolved aneurysm as active (audit 15 M8); it still bars the drug (a treated aneurysm
+    is still aneurysmal vascular disease: the safer reading)."""
     parts = [finding.coding] if finding.code else []
-    if finding.onset_text:
+    if finding.state != "active":
+        parts.append(f"{finding.onset_text or 'onset not recorded'}, {_resolved(finding)}")
+    elif finding.onset_text:
         parts.append(f"since {finding.onset_text}")
     if finding.source is not None:
         parts.append(str(finding.source))

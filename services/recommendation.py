@@ -90,6 +90,10 @@ class HeldSummary:
 
     orders: str
     summaries: tuple[str, ...]
+    # What the held suggestion is, as the summary names it: "raise" (a higher dose of the drug),
+    # or "daily dose" (a daily dose of a drug ordered only as needed: nothing is raised there,
+    # audit 15 M6).
+    what: str = "raise"
 
 
 # Where a HeldSummary's summaries put what is held, and why ("raise held (suicide risk

@@ -143,6 +143,32 @@ def _restart_with_added(
     return summary, body
 
 
+def _class_mates(
+    ctx: RuleContext, draft: DraftOrder, current: set[str], failures: Sequence[Trial]
+) -> list[str]:
+    """`draft`'s drug and the other drugs of its class drafted on the same order that meet the
+    same failed class (none of them running, none failed itself, none a low-dose use), in the
+    order's own order: sertraline and fluoxetine drafted after escitalopram failed are one
+    sentence and one table, "Sertraline and fluoxetine are in the class of escitalopram". Each
+    draft said its own sentence with the same table, and the card printed the table twice with a
+    summary naming sertraline alone (audit 15 M4)."""
+    failed_drugs = {t.ingredient for t in failures}
+    names = [
+        d.ingredient
+        for d in ctx.record.draft_orders
+        if d is draft
+        or (
+            d.role is draft.role
+            and d.drug_class == draft.drug_class
+            and d.ingredient not in current
+            and d.ingredient not in failed_drugs
+            and not low_dose_draft(d)
+            and (d.product is None or d.product.counts_as_trial)
+        )
+    ]
+    return list(dict.fromkeys(names)) or [draft.ingredient]
+
+
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if low_dose_draft(draft):
         # A sleep dose of a drug that failed as an antidepressant repeats no trial; its safety
@@ -213,13 +239,18 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         others = cards.names(measured_class)
         count = len(dict.fromkeys(t.ingredient for t in measured_class))
         failed = "failed an adequate trial" if count == 1 else f"failed {count} adequate trials"
+        drafted = _class_mates(ctx, draft, current, failures)
+        lead = cards.and_list(drafted)
+        name = lead[:1].upper() + lead[1:]
+        are, belong = ("is", "belongs") if len(drafted) == 1 else ("are", "belong")
         summary = cards.fit_summary(
-            f"{name} is in the class of {others} ({draft.drug_class}), "
+            f"{name} {are} in the class of {others} ({draft.drug_class}), "
             f"which {failed}: consider another class",
-            f"{name}: its class ({draft.drug_class}) {failed}",
+            f"{name}: {'its' if len(drafted) == 1 else 'their'} class ({draft.drug_class}) "
+            f"{failed}",
         )
         body = cards.join_sections(
-            f"{draft.ingredient} belongs to {draft.drug_class}; "
+            f"{lead} {belong} to {draft.drug_class}; "
             + "; ".join(_trial_brief(t) for t in measured_class)
             + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1).",
             stopped_note,

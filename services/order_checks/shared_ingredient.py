@@ -111,6 +111,14 @@ def _product_line(trial: Trial) -> str:
     if product is None or product.counts_as_trial or product.brand is None:
         return f" (in {_product(trial)})"
     use = f" for {product.indication}" if product.indication else ""
+    if "/" not in product.name:
+        # A product of the one drug (Zyban, bupropion SR for smoking cessation): its table name
+        # "bupropion (smoking cessation)" said again as "Zyban's bupropion: bupropion (smoking
+        # cessation) for smoking cessation" read garbled (audit 15 M5); the brand, the drug and
+        # its release formulation when the course names one, then the use, once.
+        form = formulations.get(trial.formulation)
+        shown = f" {form.shown_as}" if form is not None else ""
+        return f" ({product.brand}: {trial.ingredient}{shown}{use})"
     return f" ({product.brand}'s {trial.ingredient}: {product.name}{use})"
 
 

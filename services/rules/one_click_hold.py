@@ -106,7 +106,8 @@ def hold_drug_orders(
 def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
     """`rec` with the summary its `held_summary` gives when a suggestion `held` orders the drug
     the summary proposes to raise: "Sertraline 50 mg/day is below the adequate range (100-200
-    mg/day): raise held (suicide risk assessment first)". A summary that said "raise it" while
+    mg/day): raise held (suicide risk assessment first)"; "daily dose held (...)" when the held
+    suggestion is a daily dose of a drug ordered as needed (HeldSummary.what). A summary that said "raise it" while
     the card held the raise as text (review 14: the suicide-risk, postpartum-psychosis and
     lithium-level holds; the cardiac T3 hold words its own at build time) proposed what the
     screen had just withheld. Every hold comes through here, so each says it alike; the first
@@ -117,7 +118,7 @@ def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) 
     found = rec.held_summary
     if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
         return _adjuncts_held(rec, held, held_by)
-    act = f"raise held ({held_by})"
+    act = f"{found.what} held ({held_by})"
     return screen.with_fields(
         rec,
         summary=cards.fit_summary(*(text.replace(HELD, act) for text in found.summaries)),

@@ -178,7 +178,7 @@ def test_each_draft_meets_its_own_single_dose_limit() -> None:
     # Two release formulations above the drug's maximum: worded as a second bupropion product
     # (review 15 recheck f01: services/order_checks/release_mix.py).
     assert card["summary"] == (
-        "Bupropion XL and IR on one order: 550 mg/day total, above 450; seizure risk; "
+        "Bupropion XL and IR drafted together: 550 mg/day total, above 450; seizure risk; "
         "do not combine"
     )
     assert "bupropion 550 mg/day exceeds the CANMAT 2023 Table 3.3 range" in card["detail"]

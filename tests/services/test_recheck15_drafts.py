@@ -246,7 +246,7 @@ def test_bupropion_xl_and_sr_drafted_above_the_maximum_say_do_not_combine() -> N
     card = _by_topic(cards)[ABOVE]
     assert card["indicator"] == "warning"
     assert card["summary"] == (
-        "Bupropion XL and SR on one order: 750 mg/day total, above 450; seizure risk; "
+        "Bupropion XL and SR drafted together: 750 mg/day total, above 450; seizure risk; "
         "do not combine"
     )
     detail = card["detail"]

@@ -125,4 +125,4 @@ def summary(trial: Trial) -> str:
 
 def while_held(trial: Trial) -> HeldSummary:
     """`summary` while a safety card holds the daily-dose order (one_click_hold.held_summary)."""
-    return HeldSummary(trial.ingredient, _summaries(trial))
+    return HeldSummary(trial.ingredient, _summaries(trial), what="daily dose")
