@@ -23,11 +23,11 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import describe, noun
+from fhir_mapping.gaps import DATED_AFTER_TODAY, describe, noun
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, transaminases
+from services import cards, tables, transaminases
 
 # Re-exported: card_evidence needs these words without importing this module (which imports
 # cards, which imports card_evidence: a cycle when card_evidence is imported first).
@@ -126,6 +126,8 @@ def annotate(
     # the chart's unread records (unidentified_drafts.py; review 15 U2).
     drafts = tuple([g for g in record.gaps if is_unidentified_draft(g)])
     quiet = quiet.union(drafts) if drafts else quiet
+    acted = _acted_on_after_today(record)
+    quiet = quiet.union(acted) if acted else quiet
     reported: set[DataGap] = set(quiet)
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
@@ -135,6 +137,11 @@ def annotate(
     # the chart's data-quality card merged into it (cards.ordered), with that card's summary and
     # lead, not as bare lines under the dose (a clinician reading summaries saw only the dose).
     own: list[int] = []
+    # Each gap block once per screen, as each evidence section is (services/screen.py; audit 15
+    # W3: the same "Data not read" block stood on the suicide-risk and the optimise card): a card
+    # whose gaps a card before it already lists says where, in one line. The cards come in screen
+    # order (composed, hidden ones left out), so the block stays on the first card that has it.
+    listed_on: list[tuple[frozenset[DataGap], str]] = []
     for rec in recommendations:
         if rec.topic == TOPIC:
             own.append(len(out))
@@ -147,7 +154,13 @@ def annotate(
             out.append(rec)
             continue
         reported.update(gaps)
-        out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, section(gaps))))
+        owner = next((t for listed, t in listed_on if listed >= set(gaps)), None)
+        if owner is not None and owner not in hidden:
+            block = _pointer(owner)
+        else:
+            block = section(gaps)
+            listed_on.append((frozenset(gaps), rec.topic))
+        out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     unreported = [
         g
         for g in record.gaps_in(*_DECISIVE)
@@ -166,6 +179,30 @@ def annotate(
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)
     return cards.ordered(out)
+
+
+def _pointer(owner: str) -> str:
+    """The line a card gives instead of a gap block a card before it lists in full."""
+    where = tables.topic(owner).display
+    return f"**Data not read** (the conclusion may change once it is): listed on the {where} card."
+
+
+def _acted_on_after_today(record: PatientRecord) -> frozenset[DataGap]:
+    """The "dated after today" gaps of the PHQ-9s whose item 9 the suicide-risk card acts on
+    (PatientRecord.after_today_item9): that card names the PHQ-9 with its date as suspect and
+    says its total is counted in no outcome, so no card lists it as "could not be read" (audit 15
+    W3: the same Observation was both acted on and "not read"). A total and its item 9 are
+    separate Observations of one date; the gap carries its date only in `stated`, so the gaps of
+    that date are matched: a result of another scale filed on the same wrong date is rare, and
+    the card's Found line points to that date in the chart."""
+    if not record.after_today_item9:
+        return frozenset()
+    days = {f"dated {s.date.isoformat()}" for s in record.after_today_item9}
+    return frozenset(
+        g
+        for g in record.gaps
+        if g.domain is DataDomain.SCORES and g.reason == DATED_AFTER_TODAY and g.stated in days
+    )
 
 
 def _unread_scales_without_effect(record: PatientRecord) -> frozenset[DataGap]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fhir_mapping.record import Finding, FindingKind
 from services import tables
 from services.pathway import PathwayFacts
-from services.pathway_option_table import options, unverified_mark
+from services.pathway_option_table import options
 from services.tables import DrugCaution
 
 
@@ -76,7 +76,8 @@ def blocked(facts: PathwayFacts) -> Blocked:
     offered = options()
     reasons = {
         name: [
-            f"{_named(latest)}: {caution.note} ({caution.cite}{unverified_mark(caution.status)})"
+            # The cite alone: the status mark stays in the table (audit 15 M9).
+            f"{_named(latest)}: {caution.note} ({caution.cite})"
             for latest, caution in rows
         ]
         for name, rows in _ruled_out(facts).items()
@@ -95,7 +96,4 @@ def why_not(facts: PathwayFacts, option: str) -> str:
     elsewhere (the suicide-risk card's acute-risk treatments): "Cerebral aneurysm, nonruptured
     (ICD-10-CM I67.1, since 2023-04-01, Condition/c-1): SPRAVATO label 4"; "" when it is not."""
     rows = _ruled_out(facts).get(option, [])
-    return "; ".join(
-        f"{_named(latest)}: {caution.cite}{unverified_mark(caution.status)}"
-        for latest, caution in rows
-    )
+    return "; ".join(f"{_named(latest)}: {caution.cite}" for latest, caution in rows)

@@ -145,7 +145,9 @@ def _beyond(
             if older and "older-adult" in o.when
             else ""
         )
-        items.append(f"{o.label} ({grade}{o.card}{first}){unverified_mark(o.status)}")
+        # No status mark: it is for the data table's status column, not the card (audit 15 M9:
+        # "IV ketamine (off-label) (UNVERIFIED)" showed the clinician an internal flag).
+        items.append(f"{o.label} ({grade}{o.card}{first})")
     head = ""
     if len(shared) == 1:
         line, level = next(iter(shared))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from fhir_mapping.record import ProcedureKind
+from fhir_mapping.record import DataDomain, ProcedureKind
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
 from services.tms_course import outcome_score
 
+_HISTORY = (DataDomain.PROCEDURES, DataDomain.REFERRALS)  # where an earlier course is recorded
 _TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
 
 
@@ -34,7 +35,10 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
         if r.kind == "tms" and r.status == "completed" and r.authored is not None
     ]
     if not dates and not referred:
-        if x.unseen(c.kind):
+        # No earlier course is an absence in the procedures and referrals alone: the scores are
+        # read only to judge a course's response (audit 15 W4: an `observations` Bundle cut short
+        # made "TMS history not available" though every procedure and referral was read).
+        if any(record.incomplete(d) for d in _HISTORY):
             return judged(c, CriterionStatus.NOT_AVAILABLE, ("TMS history not available",))
         return judged(c, CriterionStatus.MET, ("no earlier TMS course on record: initial course",))
     if not dates:

@@ -3,7 +3,7 @@ alongside) criteria."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain
+from fhir_mapping.record import DataDomain, GapCause
 from services.pathway import finding_line
 from services.payer_criteria.findings import finding_names, findings_of
 from services.payer_criteria.inputs import Inputs
@@ -37,13 +37,32 @@ def evaluate_contraindications(c: Criterion, x: Inputs) -> CriterionResult:
             + ", ".join(f.display or f.code for f in facts.tms_cautions),
         )
     if missing or x.unseen(c.kind):
-        lists = ", ".join(missing) or "part of the condition, procedure or device list"
+        lists = ", ".join(missing) or _incomplete_parts(x)
         return judged(
             c,
             CriterionStatus.NOT_AVAILABLE,
             (f"none of: {finding_names(c.findings)} recognised; {lists} not available",),
         )
     return judged(c, CriterionStatus.MET, (f"none of: {finding_names(c.findings)}",))
+
+
+def _incomplete_parts(x: Inputs) -> str:
+    """What of the screened lists could not all be seen, as the gap lines name it (audit 15 W4:
+    an `observations` Bundle cut short said "part of the condition, procedure or device list",
+    though only the pregnancy status, read from Observations, was incomplete). A gap's reason
+    opens with the feed it is about (fhir_mapping/gaps.py `_feed_words`): a named part of a list
+    ("pregnancy status (Observation)") is said as "pregnancy status, read from Observations,", the
+    list's own resources as "part of the condition list"."""
+    parts: list[str] = []
+    for domain, name in _SCREENED:
+        for gap in x.record.gaps:
+            if gap.domain is domain and gap.cause is not GapCause.LEFT_OUT:
+                feed = gap.reason.partition(": ")[0]
+                what, named, kind = feed.partition(" (")
+                parts.append(
+                    f"{what}, read from {kind.rstrip(')')}s," if named else f"part of the {name}"
+                )
+    return ", ".join(dict.fromkeys(parts)) or "part of the condition, procedure or device list"
 
 
 def evaluate_concurrent(c: Criterion, x: Inputs) -> CriterionResult:

@@ -29,6 +29,12 @@ class Item:
     alongside: bool = False
     named: tuple[str, ...] = ()
     subject: str = ""
+    # A lab contributor corrected alongside any change of treatment (low vitamin D:
+    # data/contributor_timing.csv): it holds nothing and asks nothing urgent, so a card of such
+    # lines alone, or with a missing TSH, is information, as the missing-TSH line alone is (audit
+    # 15 M11). An active substance use disorder, also "alongside", keeps the card a warning: it
+    # asks for treatment or referral (CANMAT 2023 para 181).
+    minor: bool = False
 
 
 def _finding_ref(finding: Finding) -> str:

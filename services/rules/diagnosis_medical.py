@@ -99,7 +99,9 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         item = _low(ctx, kind, test, label, labs)
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
         if item is not None and timing.alongside:
-            item = replace(item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True)
+            item = replace(
+                item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True, minor=True
+            )
         if item is not None:
             items.append(item)
     apnea = facts.findings_of(FindingKind.SLEEP_APNEA)

@@ -75,6 +75,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     suggestion: list[Suggestion] = []
     # What is on record; a missing TSH is not a finding (below), nor an info-only line.
     findings = sum(1 for i in items if not i.info)
+    minor_only = all(i.minor for i in items if not i.info)  # before the TSH line joins them
     # Lab results that could not be obtained (the optional `labs` prefetch key not sent, a
     # failed search): a TSH may well be on record, so the line says it is not known, not absent.
     labs_unread = ctx.record.incomplete(DataDomain.LABS)
@@ -120,7 +121,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     shorts = "; ".join(i.short for i in items if not i.info)
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1): the
     # chart holds nothing that contradicts the diagnosis.
-    indicator = Indicator.INFO if findings == 0 else None
+    # So is a card whose findings are all minor lab contributors corrected alongside escalation
+    # (low vitamin D; Item.minor, audit 15 M11): it holds nothing either.
+    indicator = Indicator.INFO if findings == 0 or minor_only else None
     _, counted = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
     if findings == 0 and labs_unread:
         summary = cards.fit_summary(

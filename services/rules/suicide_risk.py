@@ -48,6 +48,7 @@ from services import (
     tms_gate,
 )
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
+from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 
@@ -324,9 +325,13 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
             if no_esketamine
             else tms_gate.suicide_alternatives()
         )
-        sections.append(
-            "**Not TMS now:** the TMS criteria are otherwise met. " + alternatives + "."
-        )
+        # "Otherwise met" only when the payer rule set the TMS card judges by is met as well
+        # (audit 15 W1: two SSRIs of one class and no psychotherapy meet the clinic's count but
+        # not L37086, and the TMS card on the same chart says "not met"); else the line claims
+        # nothing about the criteria.
+        met = evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
+        claim = "the TMS criteria are otherwise met. " if met else ""
+        sections.append("**Not TMS now:** " + claim + alternatives + ".")
     elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
         # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
         # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute

@@ -183,7 +183,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
         if evaluation.not_available:
             missing.append(
                 "could not be checked (data not available): "
-                + ", ".join(r.label.lower() for r in evaluation.not_available)
+                + ", ".join(r.label for r in evaluation.not_available)
             )
         header = f"**Payer criteria not yet met** ({payer}): " + "; ".join(missing) + "."
     earlier = bool(tms_course.earlier_courses(ctx.record, ctx.policy)) or any(

@@ -47,7 +47,7 @@ BEYOND = (
     "**Beyond medication** (CANMAT 2023 second line, Level 1): ECT (65-75 % response; "
     "anaesthesia, transient memory effects); esketamine nasal spray (FDA: TRD, alone or with an "
     "oral antidepressant; MDD with acute suicidal ideation or behaviour; REMS: 2 h observation); "
-    "IV ketamine (off-label) (UNVERIFIED)."
+    "IV ketamine (off-label)."
 )
 PGX = "Pharmacogenomic testing may help after a poor response (CANMAT 2023 para 184)."
 ANTIPSYCHOTIC_MONITORING = (
@@ -145,7 +145,7 @@ def test_acute_suicide_risk_names_ect_and_esketamine_on_the_suicide_card() -> No
     assert tms_referral.rule(ctx(record)) is None
     card = suicide_risk.rule(ctx(record))
     assert card is not None and card.indicator is Indicator.CRITICAL
-    assert "**Not TMS now:** the TMS criteria are otherwise met." in card.detail
+    assert "**Not TMS now:** TMS is not the next step while the risk is acute" in card.detail
     assert "consider ECT" in card.detail and "esketamine nasal spray" in card.detail
 
 

@@ -573,7 +573,7 @@ def test_a_list_that_could_not_be_read_is_not_available_never_not_on_record() ->
     )
     assert "Not on record" not in rec.detail
     assert (
-        "could not be checked (data not available): psychotherapy, contraindications, earlier tms"
+        "could not be checked (data not available): Psychotherapy, Contraindications, Earlier TMS"
         in rec.detail
     )
     assert "**Criteria met" not in rec.detail

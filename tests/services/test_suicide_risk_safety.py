@@ -154,9 +154,10 @@ def test_cssrs_with_a_plan_is_critical_proposes_evaluation_and_names_ect_and_esk
     assert codes(resource) == [("http://snomed.info/sct", "225337009")]
     assert resource["priority"] == "asap"
     assert resource["reasonReference"] == [{"reference": "QuestionnaireResponse/qr-plan"}]
-    # Item 8: TMS would otherwise be met; this card says what comes instead.
+    # Item 8: this card says what comes instead of TMS (no "criteria otherwise met" claim: the
+    # payer criteria are not all met on this record, audit 15 W1).
     assert "tms-referral" not in _topics(recs)
-    assert "**Not TMS now:** the TMS criteria are otherwise met." in card.detail
+    assert "**Not TMS now:** TMS is not the next step while the risk is acute" in card.detail
     assert "ECT" in card.detail and "esketamine" in card.detail
     assert ESKETAMINE_LABEL in card.detail
 

@@ -46,8 +46,16 @@ def _room(ctx: RuleContext, trial: Trial) -> str:
     return (
         f"consider raising {trial.ingredient} within {cards.fmt_mg(low)}-{cards.fmt_mg(top)} "
         f"mg/day{formulation_ceilings.ceiling_words(trial, top)} (now {trial_dose(trial)}; higher doses within the range are more effective, "
-        "CANMAT 2023 para 187) and repeat the PHQ-9 after the change; "
+        f"CANMAT 2023 para 187) and repeat the {_rescore(trial)} after the change; "
     )
+
+
+def _rescore(trial: Trial) -> str:
+    """The scale to repeat: the one the course was judged on (audit 15 M7: a course measured by
+    MADRS only was told to "repeat the PHQ-9"), with a PHQ-9 as the alternative the pathway's
+    other cards read."""
+    scale = trial.on_treatment.instrument if trial.on_treatment is not None else "PHQ-9"
+    return "PHQ-9" if scale == "PHQ-9" else f"{scale} or a PHQ-9"
 
 
 def _episode(trial: Trial) -> str:
