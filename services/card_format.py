@@ -65,6 +65,15 @@ def reported_note(trials: Iterable[Trial]) -> str:
     return f", {', '.join(reported)} self-reported"
 
 
+def in_sentence(label: str) -> str:
+    """A label as a sentence says it: "Earlier TMS" -> "earlier TMS" (its first letter lowered,
+    never an acronym: "TMS history" stays; str.lower() printed "earlier tms": audit 15 W4)."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def or_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)

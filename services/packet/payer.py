@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from fhir_mapping.record import PatientRecord, Trial
+from services.card_format import in_sentence
 from services.packet.html import Cell, Rendered, bullets, rendered_cell, section_open, table, text
 from services.pathway import PathwayFacts
 from services.payer_criteria import (
@@ -110,7 +111,7 @@ def _met_text(evaluation: PayerEvaluation) -> str:
     # finding 4: L37086's "without improvement" after psychotherapy).
     rest = (
         "; to confirm before sending: "
-        + "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in confirm)
+        + "; ".join(f"{in_sentence(r.label)}: {r.to_confirm}" for r in confirm)
         if confirm
         else ""
     )

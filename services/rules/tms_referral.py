@@ -46,6 +46,7 @@ from services import (
     tms_severity,
     trial_count,
 )
+from services.card_format import in_sentence
 from services.packet import attach_packet
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import (
@@ -353,7 +354,7 @@ def _payer_note(evaluation: PayerEvaluation) -> str:
         # What the record cannot show goes with "met" (review 9 finding 10): the TMS service may
         # read this note without the summary (the order-only suggestion).
         confirm = "; ".join(
-            f"{r.label.lower()}: {r.to_confirm}" for r in evaluation.results if r.to_confirm
+            f"{in_sentence(r.label)}: {r.to_confirm}" for r in evaluation.results if r.to_confirm
         )
         return f" Payer criteria ({name}): met on the record" + (
             f"; to confirm: {confirm}." if confirm else "."
