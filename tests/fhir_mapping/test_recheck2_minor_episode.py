@@ -93,10 +93,13 @@ def e7(text: str) -> PatientRecord:
     )
 
 
+def _screen(record: PatientRecord) -> dict[str, str]:
+    """The cards as shown, by topic, with their "Data not read" lines (data_gaps.annotate)."""
+    return {r.topic: r.detail for r in annotate(patient_view(record, Policy()), record)}
+
+
 def _tms(record: PatientRecord) -> str:
-    """The TMS card as shown, with its "Data not read" lines (data_gaps.annotate)."""
-    cards = {r.topic: r.detail for r in annotate(patient_view(record, Policy()), record)}
-    return cards["tms-referral"]
+    return _screen(record)["tms-referral"]
 
 
 def test_a_text_end_holding_a_full_date_is_read_as_the_abatement() -> None:
@@ -114,9 +117,14 @@ def test_a_text_end_without_a_day_too_near_the_new_diagnosis_names_the_earlier_t
     assert [(g.reason, g.source) for g in record.gaps] == [
         (episode.UNDATED_END, SourceRef("Condition", "cond-old"))
     ]
-    tms = _tms(record)
+    screen = _screen(record)
+    tms = screen["tms-referral"]
     assert "to confirm: trials before 2025-01-13 may be a previous episode (sertraline)" in tms
-    assert "Condition/cond-old" in tms  # the card names the Condition whose end was not read
+    # The Condition whose end was not read is named once on the screen (audit 15 W3: the "Data
+    # not read" block is listed on the first card it touches; the TMS card points to it).
+    naming = [topic for topic, detail in screen.items() if "Condition/cond-old" in detail]
+    assert naming == ["optimize-switch-augment"]
+    assert "**Data not read**" in tms and "listed on the Optimise, switch or augment card" in tms
 
 
 def test_a_text_end_with_no_date_names_the_earlier_trials_too() -> None:
