@@ -45,6 +45,11 @@ class Formulation:
     cite: str  # the short cite a card prints
     status: str
 
+    @property
+    def flag(self) -> str:
+        """ " (UNVERIFIED)" after the row's cite on a card when its source was not confirmed."""
+        return " (UNVERIFIED)" if self.status == "UNVERIFIED" else ""
+
     def named_in(self, names: str) -> bool:
         return self.pattern.search(names) is not None
 

@@ -44,5 +44,4 @@ def ceiling_words(trial: Trial, top: float | None) -> str:
     form = own_ceiling(trial)
     if form is None or top != form.max_mg_day:
         return ""
-    flag = " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
-    return f" (the {form.shown_as} maximum, {form.cite}{flag})"
+    return f" (the {form.shown_as} maximum, {form.cite}{form.flag})"

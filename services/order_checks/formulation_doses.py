@@ -49,10 +49,6 @@ def own_wording(draft: DraftOrder) -> bool:
     )
 
 
-def _flag(form: Formulation) -> str:
-    return " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
-
-
 def _why(form: Formulation) -> str:
     return f": {form.reason}" if form.reason else ""
 
@@ -75,7 +71,7 @@ def above_daily(draft: DraftOrder, reaches: str) -> OrderCheck:
     )
     detail = (
         f"{draft.ingredient} {form.shown_as} {shown} exceeds the labelled maximum of this "
-        f"formulation, {cards.fmt_mg(top)} mg/day{single} ({form.cite}{_flag(form)})"
+        f"formulation, {cards.fmt_mg(top)} mg/day{single} ({form.cite}{form.flag})"
         f"{_why(form)}. Check the dose and the formulation."
     )
     return OrderCheck(ABOVE, draft, summary, detail)
@@ -97,7 +93,7 @@ def above_single_dose(draft: DraftOrder) -> OrderCheck | None:
     detail = (
         f"{draft.ingredient} {form.shown_as} {draft_dose(draft)} is ordered as "
         f"{cards.fmt_mg(dose)} mg a dose; no single dose of this formulation should exceed "
-        f"{limit} mg ({form.cite}{_flag(form)}){_why(form)}. Split the day's dose into more "
+        f"{limit} mg ({form.cite}{form.flag}){_why(form)}. Split the day's dose into more "
         "doses of at most that much, or use another formulation."
     )
     return OrderCheck(ABOVE, draft, summary, detail)
@@ -116,7 +112,7 @@ def higher_max_line(draft: DraftOrder) -> str | None:
     return (
         f"**{form.shown_as} label:** {draft.ingredient} {form.shown_as} allows up to "
         f"{cards.fmt_mg(form.higher_max_mg_day)} mg/day in {form.higher_max_when} "
-        f"({form.cite}{_flag(form)}): above {cards.fmt_mg(form.max_mg_day)} mg/day only there."
+        f"({form.cite}{form.flag}): above {cards.fmt_mg(form.max_mg_day)} mg/day only there."
     )
 
 
@@ -140,6 +136,6 @@ def above_higher_max(draft: DraftOrder, reaches: str) -> OrderCheck | None:
         ),
         f"{draft.ingredient} {form.shown_as} {shown} exceeds the labelled maximum of this "
         f"formulation, {cards.fmt_mg(top)} mg/day, reserved to {form.higher_max_when} "
-        f"({form.cite}{_flag(form)}); the usual maximum is {cards.fmt_mg(form.max_mg_day)} "
+        f"({form.cite}{form.flag}); the usual maximum is {cards.fmt_mg(form.max_mg_day)} "
         "mg/day. Check the dose.",
     )

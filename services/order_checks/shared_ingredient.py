@@ -268,7 +268,7 @@ def shared_ingredient_check(
     ]
     if total is not None:
         whose = (
-            f"{form.shown_as} maximum ({form.cite}{_flag(form)})"
+            f"{form.shown_as} maximum ({form.cite}{form.flag})"
             if form is not None and form.max_mg_day is not None
             else "maximum (CANMAT 2023 Table 3.3)"
         )
@@ -325,10 +325,6 @@ def _shared_formulation(draft: DraftOrder, same: Sequence[_Other]) -> Formulatio
     """The formulation the draft and every other product of the ingredient name, else None."""
     keys = {draft.formulation, *(o.formulation for o in same)}
     return formulations.get(keys.pop()) if len(keys) == 1 else None
-
-
-def _flag(form: Formulation) -> str:
-    return " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
 
 
 def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

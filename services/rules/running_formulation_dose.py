@@ -88,12 +88,11 @@ def above_single_dose(ctx: RuleContext) -> list[tuple[Trial, Formulation, float]
 def _single_line(trial: Trial, form: Formulation, per_dose: float) -> str:
     limit = form.max_single_mg
     why = f": {form.reason}" if form.reason else ""
-    flag = " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {trial_dose(trial)}, "
         f"{cards.fmt_mg(per_dose)} mg a dose** (running since {trial_dates.start_text(trial)}): "
         f"no single dose of this formulation should exceed {cards.fmt_mg(limit)} mg "
-        f"({form.cite}{flag}){why}."
+        f"({form.cite}{form.flag}){why}."
     )
 
 
@@ -111,11 +110,10 @@ def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
         else ""
     )
     why = f": {form.reason}" if form.reason else ""
-    flag = " (UNVERIFIED)" if form.status == "UNVERIFIED" else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** (running since "
         f"{trial_dates.start_text(trial)}): the labelled maximum of this formulation is "
-        f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{flag}){why}."
+        f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{form.flag}){why}."
     )
 
 
