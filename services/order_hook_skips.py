@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
 from services.order_checks.model import BELOW, MAOI, OrderCheck
-from services.order_checks.shared_ingredient import in_other_product
+from services.order_checks.shared_ingredient_others import in_other_product
 from services.rules.context import RuleContext
 
 
