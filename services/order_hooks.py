@@ -99,6 +99,7 @@ from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.maoi import maoi_check
+from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
     AGE_LIMIT,
@@ -248,7 +249,13 @@ def run_order_checks(
         # Not tolerated before, and antipsychotic stacking: any pathway draft (an adjunct such as
         # aripiprazole is not an antidepressant), and safety checks that speak in any state.
         if draft.role is not Role.INTERACTING:
-            for check in (intolerance_check(ctx, draft), stacking_check(ctx, draft)):
+            # Quetiapine or olanzapine with diabetes or a diabetic HbA1c (review 16 W8): in any
+            # role, as an adjunct or (quetiapine) alone.
+            for check in (
+                intolerance_check(ctx, draft),
+                stacking_check(ctx, draft),
+                metabolic_check(ctx, draft),
+            ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
             # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
@@ -339,6 +346,7 @@ def run_order_checks(
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
     # Before the lines carried onto a draft's first card: the finding taken off carries none.
+    # Also beside a contraindicated start (review 16 M1).
     _no_titration_beside_washout(by_topic)
     # PGx data not read, for a draft a result would change: a line on its first card (W4).
     carry_pgx_gap(ctx, selected, by_topic)
@@ -380,8 +388,15 @@ def _no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
     now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
     "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
     (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
-    also carried the same "Data not read" block a second time. In place."""
-    held = {(c.draft.id, c.draft.ingredient) for c in by_topic.get(MAOI, [])}
+    also carried the same "Data not read" block a second time. A draft a condition on record
+    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
+    a "never" row) is not to be started either: "fine for titration" beside it is the same
+    contradiction (review 16 M1). In place."""
+    held = {
+        (c.draft.id, c.draft.ingredient)
+        for topic in (MAOI, CONTRAINDICATED)
+        for c in by_topic.get(topic, [])
+    }
     below = by_topic.get(BELOW)
     if not held or not below:
         return
