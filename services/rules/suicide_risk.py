@@ -23,7 +23,15 @@ C-SSRS or a documented risk assessment, never by a later item 9 = 0). The card f
 At order-select / order-sign, when a drafted drug is dangerous in overdose
 (data/overdose_toxicity.csv: the tricyclics, venlafaxine; MAOIs and lithium UNVERIFIED) the card
 adds one line asking to limit the quantity supplied (means restriction; review order-hooks
-finding 14): prescribing is the moment the supply is decided.
+finding 14): prescribing is the moment the supply is decided. At patient-view, when a current
+self-harm finding is an intentional overdose of a drug (data/self_poisoning_codes.csv: ICD-10-CM
+T36-T50 with the self-harm intent character, SNOMED 86849004) and an antidepressant or a drug
+of the overdose table is running, the card says the same of the running supply (review 16 M8):
+the next prescription of the drug the patient holds is the supply a clinician decides.
+
+A psychiatric inpatient stay discharged within policy.suicide_post_discharge_days is named on the
+card, and makes a warning card of its own when nothing else raises one (review 16 W4):
+rules/suicide_risk_discharge.py.
 
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
@@ -33,12 +41,15 @@ service reads can lag the visit) and "under crisis team care". The topic is neve
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import DraftOrder, SourceRef
+from fhir_mapping.clinical_codes import normalise_code
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import DraftOrder, Finding, FindingKind, PatientRecord, Role, SourceRef
 from services import (
     acute_risk,
     cards,
@@ -50,6 +61,7 @@ from services import (
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import suicide_risk_discharge
 from services.rules.context import RuleContext
 
 TOPIC = "suicide-risk"
@@ -122,6 +134,60 @@ def means_restriction_line(drafts: Sequence[DraftOrder]) -> str | None:
     # The advice is a design drawn from the confirmed toxicity rows (its own guideline wording
     # was not read: the table says so); an unverified drug fact is marked on the card.
     return f"**Quantity on this order:** {named}. {advice[0].upper()}{advice[1:]}."
+
+
+@cache
+def _self_poisoning_codes() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """(system, code, pattern) rows of data/self_poisoning_codes.csv."""
+    text = resources.files("services").joinpath("data/self_poisoning_codes.csv").read_text("utf-8")
+    rows = []
+    for row in csv.DictReader(text.splitlines()):
+        system = canonical_system(row["system"])
+        pattern = re.compile(row["code"]) if row["match"] == "pattern" else None
+        rows.append((system, normalise_code(system, row["code"]), pattern))
+    return tuple(rows)
+
+
+def is_overdose(finding: Finding) -> bool:
+    """A self-harm finding coded as an intentional overdose of a drug (T43.222A, 86849004)."""
+    system = canonical_system(finding.system)
+    key = normalise_code(system, finding.code)
+    return any(
+        s == system and (p.match(key) if p is not None else key == code)
+        for s, code, p in _self_poisoning_codes()
+    )
+
+
+def running_supply_line(record: PatientRecord, signal: SuicideSignal) -> str | None:
+    """After a current intentional overdose, the line asking to limit the quantity of each
+    running antidepressant (or drug of the overdose table) supplied at a time (review 16 M8), or
+    None. The words and drug facts are the order hooks' (`means_restriction_line`)."""
+    overdoses = [f for f in signal.findings if f.kind is FindingKind.SELF_HARM and is_overdose(f)]
+    if not overdoses:
+        return None
+    drugs, advice = _overdose_table()
+    running = list(
+        dict.fromkeys(
+            t.ingredient
+            for t in sorted(record.trials, key=lambda t: t.start)
+            if t.ongoing and (t.role is Role.ANTIDEPRESSANT or t.ingredient in drugs)
+        )
+    )
+    if not running:
+        return None
+    latest = max(overdoses, key=lambda f: f.onset.toordinal() if f.onset else 0)
+    when = f" on {latest.onset.isoformat()}" if latest.onset is not None else ""
+    verb = "is" if len(running) == 1 else "are"
+    risks = [drugs[i] for i in running if i in drugs]
+    named = "; ".join(
+        f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
+        for r in risks
+    )
+    return (
+        f"**Quantity supplied:** an intentional overdose is on record ({latest.coding}{when}) "
+        f"and {', '.join(running)} {verb} running" + (f": {named}" if named else "") + ". "
+        f"{advice[0].upper()}{advice[1:]}."
+    )
 
 
 def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
@@ -301,8 +367,15 @@ def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
     )
 
 
-def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
+def _detail(
+    ctx: RuleContext,
+    signal: SuicideSignal,
+    discharge: suicide_risk_discharge.Discharge | None = None,
+) -> str:
     sections = ["**Found:**\n" + "\n".join(_found_lines(signal))]
+    if discharge is not None:
+        # The acute-risk treatment lines below name ECT (CANMAT para 215) already.
+        sections.append(suicide_risk_discharge.section(discharge, ctx, ect=not signal.acute))
     later = [c for c in signal.checks if not any(c is signal.closing(e) for e in signal.signals)]
     if later:
         sections.append(
@@ -312,6 +385,8 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
     if signal.history:
         sections.append("**Risk factors:**\n" + "\n".join(f"- {h}" for h in signal.history))
     sections.append(_advice(ctx, signal))
+    if ctx.hook == "patient-view":  # the order hooks name the drafted supply (rule)
+        sections.append(running_supply_line(ctx.record, signal) or "")
     # Esketamine's label contraindications (aneurysmal vascular disease, an AVM, a history of
     # intracerebral haemorrhage: SPRAVATO label 4; review 15 U1) hold whatever the indication, so
     # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
@@ -347,7 +422,8 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
         no_esketamine = ""  # esketamine is not named on this card: nothing to explain
     if no_esketamine:
         sections.append(f"**Esketamine not offered (contraindicated):** {no_esketamine}.")
-    sections.append(cards.guideline_links("simon2013", "cssrs"))
+    keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
+    sections.append(cards.guideline_links(*keys))
     return cards.join_sections(*sections)
 
 
@@ -407,20 +483,39 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
     """The card. `drafts`: the draft orders the order hook is about (default: every draft on the
     record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line."""
     signal = ctx.facts.suicide
+    discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
+    drafted = ctx.record.draft_orders if drafts is None else drafts
     if signal is None:
-        return None
-    if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view":
+        # A recent psychiatric discharge alone: a card of its own (suicide_risk_discharge.py).
+        if discharge is None:
+            return None
+        quantity = means_restriction_line(drafted) if ctx.hook != "patient-view" else None
+        return suicide_risk_discharge.card(ctx, discharge, quantity)
+    # An assessed signal beside a discharge no assessment followed: the discharge sets the
+    # card (warning, assess today), the signal's lines stay in the detail.
+    owed = (
+        discharge is not None
+        and discharge.assessed is None
+        and signal.level is SuicideLevel.ASSESSED
+    )
+    if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view" and not owed:
         return None
     found = _suggestion(ctx, signal)
-    detail = _detail(ctx, signal)
+    detail = _detail(ctx, signal, discharge)
     if ctx.hook != "patient-view":
-        quantity = means_restriction_line(ctx.record.draft_orders if drafts is None else drafts)
+        quantity = means_restriction_line(drafted)
         if quantity is not None:
             detail = cards.join_sections(quantity, detail)
+    summary = _summary(signal)
+    indicator = _INDICATOR[signal.level]
+    if owed and discharge is not None:
+        summary = suicide_risk_discharge.summary(discharge)
+        indicator = suicide_risk_discharge.indicator(discharge)
+        found = suicide_risk_discharge.suggestion(ctx, discharge)
     return cards.make(
         TOPIC,
-        summary=_summary(signal),
+        summary=summary,
         detail=detail,
         suggestions=(found,) if found is not None else (),
-        indicator=_INDICATOR[signal.level],
+        indicator=indicator,
     )
