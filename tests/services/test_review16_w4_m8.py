@@ -25,7 +25,7 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.findings import Finding
 from fhir_mapping.record import FindingKind
 from services.policy import Policy
-from services.rules import suicide_risk
+from services.rules import suicide_risk_overdose
 from tests.fixtures import builders as b
 from tests.services import chart_files
 
@@ -271,7 +271,7 @@ def test_no_supply_line_without_a_running_drug() -> None:
 )
 def test_which_self_harm_codes_are_an_overdose(system: str, code: str, overdose: bool) -> None:
     finding = Finding(FindingKind.SELF_HARM, code, system, "self-harm", date(2025, 5, 20))
-    assert suicide_risk.is_overdose(finding) is overdose
+    assert suicide_risk_overdose.is_overdose(finding) is overdose
 
 
 def test_post_discharge_window_is_policy() -> None:
