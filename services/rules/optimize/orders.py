@@ -6,7 +6,15 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import SourceRef, Trial
-from services import age_limits, cards, drug_rules, drugs, formulation_ceilings, suggestions
+from services import (
+    age_limits,
+    cards,
+    class_effects,
+    drug_rules,
+    drugs,
+    formulation_ceilings,
+    suggestions,
+)
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -94,14 +102,15 @@ def augmenter_suggestions(
         label = f"{ADJUNCT_LABEL} {drug.ingredient}"
         if drug.min_adequate_mg is not None:
             label += f" {cards.fmt_mg(drug.min_adequate_mg)} mg/day"
-        resource = medication(
-            ctx,
-            drug,
-            drug.ingredient,
-            drug.min_adequate_mg,
-            "Adjunct to the current antidepressant (CANMAT 2023 Table 7.2, first line).",
-        )
-        out.append(suggestions.create(label + " (CANMAT first line)", resource))
+        # A reaction recorded on another drug of its group that the group shares (akathisia on
+        # aripiprazole before brexpiprazole: review 16 M5) is named on the line and in the order.
+        shared = class_effects.note(ctx.record, drug.ingredient)
+        order_note = "Adjunct to the current antidepressant (CANMAT 2023 Table 7.2, first line)."
+        if shared:
+            order_note += f" Watch for {shared}."
+        resource = medication(ctx, drug, drug.ingredient, drug.min_adequate_mg, order_note)
+        tail = f"; watch: {shared}" if shared else ""
+        out.append(suggestions.create(f"{label} (CANMAT first line{tail})", resource))
     return out
 
 
