@@ -1,5 +1,6 @@
 """What the order hook (order_hooks.py) holds back: the below-range finding on a draft the MAOI
-card says must not start now (`no_titration_beside_washout`: audit 15 M1), and the TMS card for
+card, or a contraindication on record, says must not start now (`no_titration_beside_washout`:
+audit 15 M1, review 16 M1), and the TMS card for
 a draft that only renews or re-doses the running drug (`renews_running`: issue 12; a product
 that shares an ingredient with the running one is no renewal, review 10 finding 1).
 
@@ -10,7 +11,7 @@ the running courses, and the hook's loop reads more plainly without them.
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
-from services.order_checks.model import BELOW, MAOI, OrderCheck
+from services.order_checks.model import BELOW, CONTRAINDICATED, MAOI, OrderCheck
 from services.order_checks.shared_ingredient_others import in_other_product
 from services.rules.context import RuleContext
 
@@ -20,8 +21,15 @@ def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
     now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
     "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
     (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
-    also carried the same "Data not read" block a second time. In place."""
-    held = {(c.draft.id, c.draft.ingredient) for c in by_topic.get(MAOI, [])}
+    also carried the same "Data not read" block a second time. A draft a condition on record
+    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
+    a "never" row) is not to be started either: "fine for titration" beside it is the same
+    contradiction (review 16 M1). In place."""
+    held = {
+        (c.draft.id, c.draft.ingredient)
+        for topic in (MAOI, CONTRAINDICATED)
+        for c in by_topic.get(topic, [])
+    }
     below = by_topic.get(BELOW)
     if not held or not below:
         return

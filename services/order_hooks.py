@@ -105,6 +105,7 @@ from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.maoi import maoi_check
+from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
     AGE_LIMIT,
@@ -210,7 +211,13 @@ def run_order_checks(
         # Not tolerated before, and antipsychotic stacking: any pathway draft (an adjunct such as
         # aripiprazole is not an antidepressant), and safety checks that speak in any state.
         if draft.role is not Role.INTERACTING:
-            for check in (intolerance_check(ctx, draft), stacking_check(ctx, draft)):
+            # Quetiapine or olanzapine with diabetes or a diabetic HbA1c (review 16 W8): in any
+            # role, as an adjunct or (quetiapine) alone.
+            for check in (
+                intolerance_check(ctx, draft),
+                stacking_check(ctx, draft),
+                metabolic_check(ctx, draft),
+            ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
             # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
@@ -301,6 +308,7 @@ def run_order_checks(
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
     # Before the lines carried onto a draft's first card: the finding taken off carries none.
+    # Also beside a contraindicated start (review 16 M1).
     no_titration_beside_washout(by_topic)
     # PGx data not read, for a draft a result would change: a line on its first card (W4).
     carry_pgx_gap(ctx, selected, by_topic)

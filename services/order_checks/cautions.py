@@ -63,7 +63,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     stays kept for what harms at once (an MAOI combination, suicide risk), so that it still reads
     as "stop now" when it appears. A drug_cautions.csv row marked critical is such a harm
     (esketamine with aneurysmal vascular disease, an AVM or a history of intracerebral
-    haemorrhage: the blood-pressure rise of every dose; review 15 U1)."""
+    haemorrhage: the blood-pressure rise of every dose; review 15 U1), and so is a tricyclic in the
+    acute recovery period after a myocardial infarction (its label contraindication: conduction
+    slowing and arrhythmia from the first doses; critical as the MAOI rows' contraindicated start
+    is, review 16 M1)."""
     found: list[tuple[str, str]] = []  # (summary, detail line)
     # Each line's cite, in order: the card's source label is what it rests on (the Serzone boxed
     # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.
