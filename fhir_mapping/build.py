@@ -318,6 +318,8 @@ def _build_record(
         if documented
         else ()
     )
+    # A drug allergy whose allergen text names no drug or class it knows: named, never dropped.
+    gaps.extend(intolerance.unplaced_allergies(documented, as_of=as_of))
     trials = scores.attach_scores(
         build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances),
         all_scores,

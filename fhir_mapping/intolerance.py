@@ -39,11 +39,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping import allergy_classes
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import array, codings, parse_date, ref_id, status_code
+from fhir_mapping.gaps import resource_gap
 from fhir_mapping.manic_reaction import allergy_mania, says_mania
 from fhir_mapping.record import (
+    DataDomain,
+    DataGap,
     Intolerance,
     SourceRef,
 )
@@ -175,16 +179,82 @@ def _allergy_void(resource: Mapping[str, Any]) -> bool:
     return verification in _VOID_VERIFICATION or clinical in _VOID_CLINICAL
 
 
-def _allergy_ingredients(resource: Mapping[str, Any]) -> list[str]:
+def _allergen_concepts(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     concepts = [resource.get("code")]
     concepts += [
         r.get("substance") for r in array(resource.get("reaction")) if isinstance(r, Mapping)
     ]
-    found: list[str] = []
-    for concept in concepts:
-        if isinstance(concept, Mapping):
-            found += [c.ingredient for c in recognise(concept) if c.ingredient not in found]
-    return found
+    return [c for c in concepts if isinstance(c, Mapping)]
+
+
+def _allergy_ingredients(resource: Mapping[str, Any]) -> list[str]:
+    return [i for i, _ in _allergy_allergens(resource)]
+
+
+def _allergy_allergens(resource: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(ingredient, class allergen as written or "") for each drug the allergy names: a drug by
+    code, name or brand, or every drug of a class named in words ("SSRIs", "tricyclic
+    antidepressants": allergy_classes.py, review 16 U1). A concept that names a drug is read as
+    that drug only ("sertraline (SSRI)" is not the whole class)."""
+    found: dict[str, str] = {}
+    for concept in _allergen_concepts(resource):
+        drugs = [c.ingredient for c in recognise(concept)]
+        if drugs:
+            for ingredient in drugs:
+                found.setdefault(ingredient, "")
+            continue
+        members = allergy_classes.class_ingredients(concept)
+        label = allergy_classes.allergen_label(concept) if members else ""
+        for ingredient in members:
+            found.setdefault(ingredient, label)
+    return list(found.items())
+
+
+# The gap reason of a drug allergy whose allergen is text the service cannot place (review 16
+# U1: never dropped silently). No patient data in it: the text goes to DataGap.stated.
+UNPLACED_ALLERGEN = "allergen text not matched to a drug"
+# "No known drug allergies", "NKDA", "None": an entry that records no allergy.
+_NO_ALLERGY = re.compile(r"^\s*(?:no|none|nka|nkda|nkma|denies)\b")
+
+
+def _unplaced_allergen(resource: Mapping[str, Any]) -> str | None:
+    """The allergen as written when a medication allergy names it only in text the service
+    cannot place (not a drug it knows, not a class: "antipsychotic injection - unknown which",
+    "Pristiq-like"), so the cards that propose or check a drug can name it; None otherwise. A
+    coded allergen it does not know is a drug off this pathway (penicillin) and stays quiet; a
+    food or environment allergy is not a drug."""
+    categories = array(resource.get("category"))
+    if categories and "medication" not in categories:
+        return None
+    code = resource.get("code")
+    if not isinstance(code, Mapping) or any(c for _, c, _ in codings(code)):
+        return None
+    text = code.get("text")
+    if not isinstance(text, str) or not text.strip() or _NO_ALLERGY.match(normalise_text(text)):
+        return None
+    if _allergy_allergens(resource) or allergy_mania(resource) is not None:
+        return None
+    return text.strip()
+
+
+def unplaced_allergies(
+    resources: Iterable[Mapping[str, Any]], *, as_of: date
+) -> tuple[DataGap, ...]:
+    """A gap for each active drug allergy whose allergen text could not be placed (never silent:
+    the cards of the intolerance domain name it with its text)."""
+    gaps: list[DataGap] = []
+    for resource in resources:
+        if resource.get("resourceType") != "AllergyIntolerance" or _allergy_void(resource):
+            continue
+        when = _allergy_date(resource)
+        if when is not None and when > as_of:
+            continue
+        text = _unplaced_allergen(resource)
+        if text is not None:
+            gaps += resource_gap(
+                resource, UNPLACED_ALLERGEN, DataDomain.INTOLERANCES, stated=f"allergen '{text}'"
+            )
+    return tuple(gaps)
 
 
 def wants_intolerance(resource: Mapping[str, Any]) -> bool:
@@ -194,7 +264,9 @@ def wants_intolerance(resource: Mapping[str, Any]) -> bool:
     if kind == "AllergyIntolerance":
         if _withdrawn(resource):
             return False
-        if not _allergy_void(resource) and _allergy_ingredients(resource):
+        if not _allergy_void(resource) and (
+            _allergy_ingredients(resource) or _unplaced_allergen(resource)
+        ):
             return True
         # A manic reaction is read when resolved too, and whatever the drug: a bipolar finding
         # on a pathway drug or class ("SSRIs"), else a DataGap (reaction_findings).
@@ -373,11 +445,18 @@ def read_intolerances(
             if _allergy_void(resource):
                 continue
             when = _allergy_date(resource)
-            ingredients = _allergy_ingredients(resource)
+            if when is not None and when > as_of:
+                continue
             reason = _allergy_reason(resource)
             # The one judgement reaction_findings reads for the bipolar finding: codes and words.
             manic = allergy_mania(resource) is not None
-        elif kind == "AdverseEvent":
+            severe = allergy_classes.severe_reaction(resource)
+            found += [
+                Intolerance(i, reason, when, source, manic, allergen_class=label, severe=severe)
+                for i, label in _allergy_allergens(resource)
+            ]
+            continue
+        if kind == "AdverseEvent":
             if resource.get("actuality") == "potential":
                 continue
             when = _event_date(resource)

@@ -25,8 +25,8 @@ from fhir_mapping.concept_words import concept_label, concept_words, concepts
 from fhir_mapping.fhir_fields import array, codings, ref_id
 from fhir_mapping.intolerance import (
     _MEDICATION_RECORDS,
+    _allergy_allergens,
     _allergy_date,
-    _allergy_ingredients,
     _event_date,
     _event_ingredients,
     _index,
@@ -54,7 +54,9 @@ def _allergy_drugs(resource: Mapping[str, Any]) -> list[str]:
     """The pathway drugs an allergy names, else the antidepressant classes it names as written
     ("SSRIs"): a class has no ingredient to mark a trial with, but mania on it is mania on an
     antidepressant."""
-    found = _allergy_ingredients(resource)
+    # A class allergen maps to every drug of the class (allergy_classes.py): mania on it is named
+    # by the class as written, not as the class's members.
+    found = [i for i, label in _allergy_allergens(resource) if not label]
     if found:
         return found
     classes = antidepressant_classes()

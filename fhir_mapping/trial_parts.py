@@ -191,6 +191,12 @@ class Intolerance:
     # bipolar finding reads (intolerance.says_mania). A course it ended is a manic switch, not a
     # fair test of efficacy: never a failed trial (trial_record), whatever `reason` words say.
     manic_reaction: bool = False
+    # The allergen as written when the allergy names a drug class, not this drug ("SSRIs"): the
+    # class is held back whole and the cards name it as written (review 16 U1). "" otherwise.
+    allergen_class: str = ""
+    # Criticality high, or anaphylaxis or angioedema recorded (allergy_classes.severe_reaction):
+    # re-exposure can be life-threatening, so the order card is critical.
+    severe: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,13 @@ def intolerance_brief(ingredient: str, intolerance: Intolerance) -> str:
     return f"{ingredient} ({intolerance.reason}, {when}, {intolerance.source})"
 
 
+def class_brief(intolerance: Intolerance) -> str:
+    """ "SSRIs (documented allergy: Anaphylaxis, 2024-01-10, AllergyIntolerance/ai-1)": a class
+    allergy as written."""
+    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    return f"{intolerance.allergen_class} ({intolerance.reason}, {when}, {intolerance.source})"
+
+
 def brief(trial: Trial) -> str:
     """ "sertraline (nausea, 2024-01-22, AllergyIntolerance/ai-1)": the drug, the reason as
     documented, the date and the resource it was read from."""
@@ -71,11 +78,14 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
     none were. `named`: drugs the card has already named as not tolerated (left out here)."""
     skip = set(named)
     found = [brief(t) for k, t in not_tolerated(record).items() if k not in skip]
-    found += [
-        intolerance_brief(k, i)
-        for k, i in documented_without_a_course(record).items()
-        if k not in skip
-    ]
+    for k, i in documented_without_a_course(record).items():
+        if k in skip:
+            continue
+        # A class allergy ("SSRIs") is named once as written, not as each drug of the class
+        # (review 16 U1): "SSRIs (documented allergy: Anaphylaxis, 2024-01-10, ...)".
+        entry = class_brief(i) if i.allergen_class else intolerance_brief(k, i)
+        if entry not in found:
+            found.append(entry)
     if not found:
         return ""
     return "**Not tolerated, never proposed:** " + "; ".join(found) + "."

@@ -12,6 +12,7 @@ from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder, Intolerance, Trial
 from services import cards, tolerability
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
@@ -45,6 +46,7 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             "side-effect profile (CANMAT 2023 para 190: switch when tolerability is poor).",
             cards.trial_table([course], ctx.policy.mapping),
         ),
+        indicator=severity(intolerance),
     )
 
 
@@ -56,6 +58,8 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         return None
     name = ctx_draft.ingredient.capitalize()
     when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    if intolerance.allergen_class:
+        return _class_allergy_check(ctx_draft, intolerance, when)
     return OrderCheck(
         NOT_TOLERATED,
         ctx_draft,
@@ -68,6 +72,41 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. No course of it "
         "is on this chart. A re-challenge is a deliberate decision with the patient (CANMAT 2023 "
         "para 190: switch when tolerability is poor).",
+        indicator=severity(intolerance),
+    )
+
+
+def severity(intolerance: Intolerance) -> Indicator | None:
+    """Critical when the allergy's criticality is high or its reaction was anaphylaxis or
+    angioedema (Intolerance.severe): a re-exposure can be life-threatening, and a warning the
+    prescriber may click past is not enough for that (review 16 U1). Otherwise the topic's
+    own indicator (warning)."""
+    return Indicator.CRITICAL if intolerance.severe else None
+
+
+def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str) -> OrderCheck:
+    """A drug of a class the patient is documented as allergic to ("SSRIs"): the allergy named as
+    written, since the EHR's own allergy check cannot match a class written as text (review 16
+    U1)."""
+    name = draft.ingredient.capitalize()
+    allergen = intolerance.allergen_class
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"{name} is in a class with a documented allergy ({allergen}: {intolerance.reason}, "
+            f"{when}): check before starting it",
+            f"{name} is in a class with a documented allergy ({allergen}, {when}): check before "
+            "starting it",
+            f"{name} is in a class with a documented allergy ({allergen}): check before starting it",
+        ),
+        f"**Documented class allergy:** {allergen} ({intolerance.reason}, {when}, "
+        f"{intolerance.source}), recorded against the class, not one drug: {draft.ingredient} "
+        "belongs to it. A class allergen written as text is not matched by the EHR's drug-allergy "
+        "check. Choose a drug of another class, or confirm with the patient and the allergy "
+        "history which drug reacted before prescribing (CANMAT 2023 para 190: switch when "
+        "tolerability is poor).",
+        indicator=severity(intolerance),
     )
 
 

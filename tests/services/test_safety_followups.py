@@ -297,7 +297,11 @@ def test_switch_options_and_adjuncts_leave_out_every_drug_not_tolerated() -> Non
     )
     assert "sertraline" not in options
     # Aripiprazole gave akathisia in 2021 (another episode, so not "already used"): never offered.
-    assert labels(card) == "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)"
+    # Brexpiprazole's line names akathisia as a class effect (review 16 M5).
+    assert labels(card) == (
+        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; watch: akathisia on "
+        "aripiprazole (2021-03-29), a class effect of the D2 partial agonists)"
+    )
     assert "aripiprazole 2-10 mg/day" not in card.detail
     # One line names each intolerance: drug, reason as documented, date, resource.
     (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**Not tolerated")]
@@ -308,7 +312,8 @@ def test_switch_options_and_adjuncts_leave_out_every_drug_not_tolerated() -> Non
     )
     # No card proposes either drug, and none calls the stopped sertraline poor adherence.
     proposed = " ".join(labels(r) for r in recs.values())
-    assert "sertraline" not in proposed and "aripiprazole" not in proposed
+    # Aripiprazole is named only as where brexpiprazole's class effect was seen, never proposed.
+    assert "sertraline" not in proposed and "adjunctive aripiprazole" not in proposed
     assert "adherence-review" not in recs
 
 

@@ -10,6 +10,7 @@ from services import (
     adjunct_mechanisms,
     age_limits,
     cards,
+    class_effects,
     drug_rules,
     drugs,
     formulation_ceilings,
@@ -147,9 +148,14 @@ def augmenter_suggestions(
             note += (
                 f" {drug.ingredient.capitalize()} is {same_mechanism_note(ctx, drug.ingredient)}."
             )
+        # A reaction recorded on another drug of its group that the group shares (akathisia on
+        # aripiprazole before brexpiprazole: review 16 M5) is named on the line and in the order.
+        shared = class_effects.note(ctx.record, drug.ingredient)
+        if shared:
+            note += f" Watch for {shared}."
         resource = medication(ctx, drug, drug.ingredient, drug.min_adequate_mg, note)
-        first = f" (CANMAT first line; {same})" if same else " (CANMAT first line)"
-        out.append(suggestions.create(label + first, resource))
+        tail = "".join(f"; {part}" for part in (same, f"watch: {shared}" if shared else "") if part)
+        out.append(suggestions.create(f"{label} (CANMAT first line{tail})", resource))
     return out
 
 

@@ -1,0 +1,116 @@
+"""Allergies recorded against a drug class, and reactions that make an allergy critical (review 16
+U1).
+
+Oracle Health sends a drug-class allergen as text only (`code.text` "SSRIs"); Epic's allergen
+groups read "Antidepressants"; a class coding may carry the class name as its display. None of
+these names an ingredient, so `terminology.recognise` finds nothing and the allergy used to be
+dropped as "not relevant", while the EHR's own drug-allergy check cannot match a free-text
+allergen either. The class words of data/allergy_classes.csv (with sources) are mapped to every
+ingredient of the class in the drug table (antidepressants.csv / augmentation_agents.csv
+`drug_class`, or every drug of a `role`): an allergy to a class holds back each of its drugs.
+
+Words are read as the other text readers read them: whole words, and not negated ("no known
+antidepressant allergy" names nothing: `tms_safety.negated`).
+
+`severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
+angioedema): with `criticality` high it makes the order card critical.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping import drug_table
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.concept_words import concept_label, concept_words, whole_words
+from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.tms_safety import negated
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    classes: Mapping[str, tuple[str, str]]  # normalised term -> (drug_class, role)
+    class_words: re.Pattern[str]
+    severe_codes: frozenset[tuple[str, str]]  # (canonical system, code)
+    severe_words: re.Pattern[str]
+
+
+@cache
+def _table() -> _Table:
+    text = resources.files("fhir_mapping").joinpath("data/allergy_classes.csv").read_text("utf-8")
+    classes: dict[str, tuple[str, str]] = {}
+    severe_codes: set[tuple[str, str]] = set()
+    severe_terms: list[str] = []
+    for row in csv.DictReader(text.splitlines()):
+        term = row["term"].strip().lower()
+        if row["kind"] == "class":
+            classes[term] = (row["drug_class"].strip(), row["role"].strip())
+        elif row["kind"] == "severe":
+            severe_terms.append(term)
+            if row["code"]:
+                severe_codes.add((canonical_system(row["system"]), row["code"].strip()))
+    return _Table(classes, whole_words(classes), frozenset(severe_codes), whole_words(severe_terms))
+
+
+@cache
+def _members(drug_class: str, role: str) -> tuple[str, ...]:
+    """The ingredients of a class (or of every drug of a role), in table order, once each."""
+    found: list[str] = []
+    for info in drug_table.all_drugs():
+        member = (drug_class and info.drug_class.lower() == drug_class.lower()) or (
+            role and info.role.value == role
+        )
+        if member and info.ingredient not in found:
+            found.append(info.ingredient)
+    return tuple(found)
+
+
+def class_ingredients(concept: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every ingredient of the drug classes a concept's words name, not negated; () when it
+    names none. "Tricyclic antidepressants" is the TCA class (the longer term is read first),
+    not every antidepressant."""
+    table = _table()
+    words = concept_words(concept)
+    found: list[str] = []
+    for match in table.class_words.finditer(words):
+        if negated(words, match.start(), match.end()):
+            continue
+        term = match.group(0)
+        row = table.classes.get(term) or table.classes.get(term[:-1])  # "ssris" -> "ssri"
+        if row is None:
+            continue
+        found += [i for i in _members(*row) if i not in found]
+    return tuple(found)
+
+
+def allergen_label(concept: Mapping[str, Any]) -> str:
+    """The allergen as written: the text, else the first display."""
+    return concept_label(concept) or "allergen not named"
+
+
+def severe_reaction(resource: Mapping[str, Any]) -> bool:
+    """Criticality high, or a reaction of anaphylaxis or angioedema (coded or in words not
+    negated): a re-exposure can be life-threatening, so a card about it is critical."""
+    if resource.get("criticality") == "high":
+        return True
+    table = _table()
+    for reaction in array(resource.get("reaction")):
+        if not isinstance(reaction, Mapping):
+            continue
+        for concept in array(reaction.get("manifestation")):
+            if not isinstance(concept, Mapping):
+                continue
+            if any((s, c) in table.severe_codes for s, c, _ in codings(concept)):
+                return True
+            words = concept_words(concept)
+            if any(
+                not negated(words, m.start(), m.end()) for m in table.severe_words.finditer(words)
+            ):
+                return True
+    return False

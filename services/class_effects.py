@@ -1,0 +1,72 @@
+"""A reaction that is a class effect (review 16 M5): akathisia on aripiprazole is likely on
+brexpiprazole and cariprazine too, since the D2 partial agonists share it. A proposal of another
+member of the group names the reaction, the drug it was recorded on and the group on its line,
+so the prescriber weighs it before accepting (the drug is still offered: the class is first line
+and tolerance differs between members). The groups and reactions are data/class_effects.csv,
+with sources."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.concept_words import whole_words
+from fhir_mapping.record import Intolerance, PatientRecord
+from fhir_mapping.tms_safety import negated, normalise_text
+from services import tolerability
+
+
+@dataclass(frozen=True, slots=True)
+class _Effect:
+    group: str
+    members: frozenset[str]
+    reaction: str
+    words: re.Pattern[str]
+
+
+@cache
+def _effects() -> tuple[_Effect, ...]:
+    text = resources.files("services").joinpath("data/class_effects.csv").read_text("utf-8")
+    return tuple(
+        _Effect(
+            row["group"],
+            frozenset(m.strip() for m in row["members"].split(";") if m.strip()),
+            row["reaction"].strip(),
+            whole_words([row["reaction"].strip().lower()]),
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def _says(effect: _Effect, intolerance: Intolerance) -> bool:
+    text = normalise_text(intolerance.reason)
+    return any(not negated(text, m.start(), m.end()) for m in effect.words.finditer(text))
+
+
+def _recorded(record: PatientRecord) -> list[tuple[str, Intolerance]]:
+    """(drug, intolerance) of every drug held back for intolerance (tolerability.py)."""
+    found = [
+        (name, t.intolerance)
+        for name, t in tolerability.not_tolerated(record).items()
+        if t.intolerance is not None
+    ]
+    found += list(tolerability.documented_without_a_course(record).items())
+    return found
+
+
+def note(record: PatientRecord, ingredient: str) -> str:
+    """ "akathisia on aripiprazole (2024-01-10), a class effect of the D2 partial agonists" when a
+    reaction of a class-effect row was recorded on another member of `ingredient`'s group; ""
+    otherwise."""
+    for effect in _effects():
+        if ingredient not in effect.members:
+            continue
+        for drug, intolerance in _recorded(record):
+            if drug == ingredient or drug not in effect.members or not _says(effect, intolerance):
+                continue
+            when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+            return f"{effect.reaction} on {drug} ({when}), a class effect of the {effect.group}"
+    return ""
