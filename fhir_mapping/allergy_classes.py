@@ -30,7 +30,7 @@ from fhir_mapping import drug_table
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, whole_words
 from fhir_mapping.fhir_fields import array, codings
-from fhir_mapping.tms_safety import negated
+from fhir_mapping.tms_safety import negated, normalise_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class _Table:
     class_words: re.Pattern[str]
     severe_codes: frozenset[tuple[str, str]]  # (canonical system, code)
     severe_words: re.Pattern[str]
+    off_pathway_words: re.Pattern[str]  # allergens named in text that are no drug of this pathway
 
 
 @cache
@@ -47,6 +48,7 @@ def _table() -> _Table:
     classes: dict[str, tuple[str, str]] = {}
     severe_codes: set[tuple[str, str]] = set()
     severe_terms: list[str] = []
+    off_pathway: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         term = row["term"].strip().lower()
         if row["kind"] == "class":
@@ -55,7 +57,15 @@ def _table() -> _Table:
             severe_terms.append(term)
             if row["code"]:
                 severe_codes.add((canonical_system(row["system"]), row["code"].strip()))
-    return _Table(classes, whole_words(classes), frozenset(severe_codes), whole_words(severe_terms))
+        elif row["kind"] == "off-pathway":
+            off_pathway.append(term)
+    return _Table(
+        classes,
+        whole_words(classes),
+        frozenset(severe_codes),
+        whole_words(severe_terms),
+        whole_words(off_pathway),
+    )
 
 
 @cache
@@ -87,6 +97,14 @@ def class_ingredients(concept: Mapping[str, Any]) -> tuple[str, ...]:
             continue
         found += [i for i in _members(*row) if i not in found]
     return tuple(found)
+
+
+def off_pathway(text: str) -> bool:
+    """Whether allergen text names an allergen no drug of this pathway is (penicillin, sulfa,
+    latex, peanut): such an entry is placed, not an unreadable antidepressant allergy. Without
+    this every text-only penicillin allergy (the most often recorded drug allergy) was listed as
+    a data gap on the optimise card: noise that hides the gaps that matter."""
+    return _table().off_pathway_words.search(normalise_text(text)) is not None
 
 
 def allergen_label(concept: Mapping[str, Any]) -> str:

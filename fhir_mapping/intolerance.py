@@ -221,7 +221,8 @@ def _unplaced_allergen(resource: Mapping[str, Any]) -> str | None:
     """The allergen as written when a medication allergy names it only in text the service
     cannot place (not a drug it knows, not a class: "antipsychotic injection - unknown which",
     "Pristiq-like"), so the cards that propose or check a drug can name it; None otherwise. A
-    coded allergen it does not know is a drug off this pathway (penicillin) and stays quiet; a
+    coded allergen it does not know is a drug off this pathway (penicillin) and stays quiet, and
+    so does one whose text names such an allergen (data/allergy_classes.csv `off-pathway` rows); a
     food or environment allergy is not a drug."""
     categories = array(resource.get("category"))
     if categories and "medication" not in categories:
@@ -234,6 +235,8 @@ def _unplaced_allergen(resource: Mapping[str, Any]) -> str | None:
         return None
     if _allergy_allergens(resource) or allergy_mania(resource) is not None:
         return None
+    if allergy_classes.off_pathway(text):
+        return None  # penicillin, sulfa, latex: placed, and no drug this service proposes
     return text.strip()
 
 

@@ -152,6 +152,22 @@ def test_a_coded_allergen_off_the_pathway_stays_quiet() -> None:
     assert not [g for g in record.gaps if g.reason == UNPLACED_ALLERGEN]
 
 
+@pytest.mark.parametrize(
+    "text", ["Penicillin", "Sulfa drugs", "LATEX", "Peanuts", "codeine (nausea)"]
+)
+def test_a_text_allergen_off_the_pathway_is_not_an_unread_allergy(text: str) -> None:
+    """Oracle Health sends allergens as text: a text-only penicillin (the most often recorded drug
+    allergy), sulfa, latex or food allergy is no drug this service proposes, so it is not listed as
+    an allergy the service could not read (noise on every such chart)."""
+    doc = _chart("c03b_ssri_class_allergy_text_patient_view")
+    _allergy(doc)["code"] = {"text": text}
+    for reaction in _allergy(doc).get("reaction", []):
+        reaction.pop("substance", None)
+    cards, record = _evaluate(doc)
+    assert not [g for g in record.gaps if g.reason == UNPLACED_ALLERGEN]
+    assert text not in _by_topic(cards)[OPTIMISE]["detail"]
+
+
 # --- c03b: the switch list --------------------------------------------------------------------
 
 
