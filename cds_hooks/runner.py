@@ -133,7 +133,11 @@ class HookRunner:
         )
         fields = _log_fields(service_id, request, gathered)
         require_one_patient(request, gathered.resources)
-        missing_required = sorted(set(gathered.missing) & definition.required)
+        # The required keys; else a key `gather` found fatal (the FHIR server does not know the
+        # patient: review 16 W1).
+        missing_required = sorted(set(gathered.missing) & definition.required) or sorted(
+            gathered.fatal_missing
+        )
         if missing_required:
             logs.event(
                 "hook.precondition_failed",
@@ -165,7 +169,9 @@ class HookRunner:
         patient_key: str | None | UnsetKey = UNSET_KEY,
         on_loop: bool = False,
     ) -> Answer:
-        prepared, cached = self.evaluations.evaluate(call, self._prepare, key=key)
+        prepared, cached = self.evaluations.evaluate(
+            call, self._prepare, key=key, origin=_origin(request, caller)
+        )
         return self.issuer.finish(
             prepared,
             request,
@@ -251,7 +257,7 @@ class HookRunner:
         call = checked_drafts(
             hook_input(service_id, request, gathered, now.astimezone(self.zone).date())
         )
-        key, prepared = self.evaluations.lookup(call)
+        key, prepared = self.evaluations.lookup(call, _origin(request, caller))
         if prepared is None:
             # The draft orders' references too: the full path reads them (review 15 U2).
             if unresolved_medications([*gathered.resources, *call.draft_orders]):
@@ -306,6 +312,11 @@ class HookRunner:
             tuple(card_template(r) for r in evaluation.recommendations),
             hook_input.patient_id,
         )
+
+
+def _origin(request: HookRequest, caller: Caller) -> tuple[str | None, ...]:
+    """What tells tenants and servers apart in the evaluation cache's key (review 16 M1)."""
+    return (request.fhirServer, caller.issuer, caller.tenant)
 
 
 def _definition(service_id: str, request: HookRequest, policy: Policy) -> ServiceDefinition:

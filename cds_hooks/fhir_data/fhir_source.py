@@ -6,7 +6,7 @@ Exception tree (like httpx's, so callers catch what they can handle):
     ├── FhirTimeout        connect/read timeout or the call's total budget ran out
     ├── FhirAuthError      401/403 from the FHIR server
     ├── FhirNotFound       404
-    ├── FhirUnavailable    connection refused, 5xx after retries, too many pages
+    ├── FhirUnavailable    connection refused, 429 or 5xx after retries, too many pages
     ├── FhirBadResponse    not JSON, not FHIR, larger than the cap
     └── FhirForbiddenUrl   the URL is not on the allowlist (no request was sent)
 
@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -29,6 +31,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from cds_hooks.config.settings import FhirSettings
+from cds_hooks.fhir_data.outcome_issues import explained, withheld_codes
 
 
 class FhirError(Exception):
@@ -117,14 +120,17 @@ class RequestsFhirSource:
     @staticmethod
     def _new_session(settings: FhirSettings) -> requests.Session:
         session = requests.Session()
-        # Bounded retries on idempotent GETs only, for connection errors and 502/503/504.
+        # Bounded retries on idempotent GETs only, for connection errors. Statuses worth a retry
+        # (429, 502-504) are retried by BoundFhirSource._get, which honours Retry-After within the
+        # call's time budget: urllib3 would sleep a Retry-After of 120 s past the EHR's wait, or,
+        # told to ignore it, hammer a server that asked for a pause (review 16 W2).
         retry = Retry(
             total=settings.retries,
             connect=settings.retries,
             read=False,  # never retry a read (and keep a read timeout a Timeout, not a ConnectionError)
-            status=settings.retries,
+            status=0,
             backoff_factor=0.2,
-            status_forcelist=(502, 503, 504),
+            status_forcelist=(),
             allowed_methods=frozenset({"GET"}),
             raise_on_status=False,
             respect_retry_after_header=False,
@@ -168,7 +174,9 @@ class BoundFhirSource:
             resources.extend(_resources_of(page))
             said = search_incomplete(page)
             if said is not None and resources.incomplete is None:
-                resources.incomplete = f"the FHIR server says its results are incomplete ({said})"
+                resources.incomplete = (
+                    f"the FHIR server says its results are incomplete ({explained(said)})"
+                )
             # A searchset's total is the server's count of matches for the whole search (on the
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total
@@ -198,6 +206,39 @@ class BoundFhirSource:
                 raise FhirBadResponse("a next link points outside the FHIR server")
 
     def _get(self, url: str, deadline: float) -> dict[str, Any]:
+        attempt = 0
+        while True:
+            response = self._send(url, deadline)
+            status = response.status_code
+            if status in RETRY_STATUSES:
+                asked = retry_after_seconds(response.headers.get("Retry-After"))
+                response.close()  # not held open through the pause
+                self._pause_before_retry(status, asked, attempt, deadline)
+                attempt += 1
+                continue
+            try:
+                return self._read(response, deadline, url)
+            finally:
+                response.close()
+
+    def _pause_before_retry(
+        self, status: int, asked: float | None, attempt: int, deadline: float
+    ) -> None:
+        """Sleep before retrying a 429 or 502-504, or raise FhirUnavailable when no retry is
+        left or the wait does not fit the call's budget. The server's Retry-After (RFC 9110
+        10.2.3) is honoured when it fits; otherwise the call fails at once, naming it, rather
+        than retrying early or waiting past the EHR's patience."""
+        what = f"the FHIR server answered HTTP {status}"
+        if asked is not None:
+            what += f" and asked to retry after {asked:.0f} s"
+        if attempt >= self._settings.retries:
+            raise FhirUnavailable(what)
+        wait = asked if asked is not None else _BACKOFF_SECONDS * 2**attempt
+        if time.monotonic() + wait >= deadline:
+            raise FhirUnavailable(f"{what}, longer than this call's time budget has left")
+        time.sleep(wait)
+
+    def _send(self, url: str, deadline: float) -> requests.Response:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FhirTimeout("the FHIR fetch budget ran out")
@@ -209,7 +250,7 @@ class BoundFhirSource:
             min(self._settings.read_timeout, remaining),
         )
         try:
-            response = self._session.get(
+            return self._session.get(
                 url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
             )
         except requests.Timeout as exc:
@@ -218,15 +259,18 @@ class BoundFhirSource:
             raise FhirUnavailable(
                 f"the FHIR server could not be reached ({type(exc).__name__})"
             ) from exc
-        try:
-            return self._read(response, deadline)
-        finally:
-            response.close()
 
-    def _read(self, response: requests.Response, deadline: float) -> dict[str, Any]:
+    def _read(self, response: requests.Response, deadline: float, url: str) -> dict[str, Any]:
         status = response.status_code
-        if status in (401, 403):
+        if status == 401:
             raise FhirAuthError(f"the FHIR server refused the access token (HTTP {status})")
+        if status == 403:
+            # The token was accepted but does not reach this data: usually a SMART scope the EHR
+            # did not grant for this resource type (review 16 W2), not a bad token.
+            raise FhirAuthError(
+                f"the FHIR server refused access to {self._asked_type(url)} "
+                f"(HTTP {status}: scope not granted?)"
+            )
         if status == 404:
             raise FhirNotFound("the FHIR server answered 404")
         if 300 <= status < 400:
@@ -263,6 +307,38 @@ class BoundFhirSource:
             raise FhirUnavailable("the FHIR server answered with an OperationOutcome")
         return body
 
+    def _asked_type(self, url: str) -> str:
+        """The resource type a request to `url` asks for ("Observation"), or "this data" (a
+        paging URL such as HAPI's `?_getpages=` names none)."""
+        path = urlsplit(url).path
+        base = urlsplit(self._base).path
+        first = path[len(base) :].split("/", 1)[0] if path.startswith(base) else ""
+        return first if _RESOURCE_TYPE.fullmatch(first) else "this data"
+
+
+# Statuses a retry may fix: rate limited (429), and a gateway or server briefly unavailable.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The pause before the first retry when the server gives no Retry-After; doubled each time.
+_BACKOFF_SECONDS = 0.2
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header's wait in seconds (RFC 9110 10.2.3: delay-seconds or an HTTP-date),
+    or None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit() and len(value) <= 9:
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 HTTP-dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
 
 def next_link(page: Mapping[str, Any]) -> str | None:
     """The `next` link of a searchset Bundle page, or None."""
@@ -289,13 +365,6 @@ class SearchResults(list[dict[str, Any]]):
 _FAILED_SEVERITIES = frozenset({"error", "fatal"})
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
 _ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
-# Issue codes that say some results were not returned, at any severity (FHIR R4 IssueType:
-# `incomplete`, "not all data sources typically accessed could be reached or responded in time,
-# so the returned information might not be complete (applies to search interactions)";
-# `too-costly`, stopped to protect server resources; `throttled`, load management). A server may
-# send them as a warning beside the results it did return ("results truncated to the first 50"):
-# read as all the data, that would pass for "criteria met" (review 15 M4).
-_INCOMPLETE_CODES = frozenset({"incomplete", "too-costly", "throttled"})
 
 
 def search_failure(bundle: Mapping[str, Any]) -> str | None:
@@ -330,21 +399,17 @@ def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
     return ", ".join(dict.fromkeys(codes)) if codes else None
 
 
+# Issue codes that say some results were not returned (cut short or withheld), each from the
+# severity its row in fhir_mapping/data/outcome_issue_codes.csv names: outcome_issues.py. A
+# server may send them as a warning beside the results it did return ("results truncated to the
+# first 50", "some results are not shown"): read as all the data, that would pass for "criteria
+# met" (review 15 M4) or "nothing to act on" (review 16 U1).
 def outcome_incomplete(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
-    """The `_INCOMPLETE_CODES` among the issues of a Bundle's OperationOutcome entries whose
-    severity is not error or fatal (those fail the search: `outcome_failure`), each once, or
-    None: the search answered, but not with everything."""
-    codes: list[str] = []
-    for outcome in outcomes:
-        issues = outcome.get("issue")
-        for issue in issues if isinstance(issues, list) else ():
-            if (
-                isinstance(issue, dict)
-                and issue.get("severity") not in _FAILED_SEVERITIES
-                and issue.get("code") in _INCOMPLETE_CODES
-            ):
-                codes.append(str(issue["code"]))
-    return ", ".join(dict.fromkeys(codes)) if codes else None
+    """The codes (outcome_issues.py) among the issues of a Bundle's OperationOutcome entries
+    whose severity is not error or fatal (those fail the search: `outcome_failure`) that say
+    results were withheld or cut short, each once, or None: the search answered, but not with
+    everything."""
+    return withheld_codes(outcomes, _FAILED_SEVERITIES)
 
 
 def search_incomplete(bundle: Mapping[str, Any]) -> str | None:

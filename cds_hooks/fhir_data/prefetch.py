@@ -8,8 +8,9 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
 - an OperationOutcome (the EHR's prefetch failed): fetched, or treated as missing. So is a Bundle
   holding an OperationOutcome of severity error or fatal (how HAPI and Epic report a failed
   search); other warning and information outcomes (Epic adds them to many searches) are
-  ignored, but an issue code `incomplete`, `too-costly` or `throttled` at any severity leaves that
-  data incomplete (the server answered, not with everything).
+  ignored, but an issue code saying results were cut short or withheld (`incomplete`,
+  `suppressed`, ... from the severity fhir_mapping/data/outcome_issue_codes.csv names) leaves
+  that data incomplete (the server answered, not with everything).
 Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
 A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete.
@@ -35,16 +36,20 @@ from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import (
     FhirError,
+    FhirNotFound,
     FhirSource,
     SearchResults,
     declared_total,
     next_link,
+    outcome_failure,
     same_origin,
 )
 from cds_hooks.fhir_data.medication_references import unresolved_medications
+from cds_hooks.fhir_data.outcome_issues import explained
 from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
+from fhir_mapping.request_resources import has_own_resource
 from services.evaluation import HookInput
 
 __all__ = [
@@ -77,6 +82,10 @@ class Gathered:
     # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
     pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
     unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
+    # Keys whose absence fails the call though the service does not require them: the `patient`
+    # read when the FHIR server does not know the patient and nothing of the patient's own was
+    # had (review 16 W1; `_unknown_patient`). Settled when `gather` returns.
+    fatal_missing: set[str] = field(default_factory=set)
 
     def mark_missing(self, key: str, fed: str, reason: str, *, long: str | None = None) -> None:
         """`fed`: the feed of the key's data; `reason` for the 412 body (keyed by the key
@@ -133,6 +142,9 @@ def gather(
     for key, template in templates:
         keys_of_type.setdefault(template_type(template), set()).add(key)
     to_fetch: list[tuple[str, str]] = []
+    # Why a key's prefetched value could not be used, said first in the 412 and on the cards:
+    # "no fhirServer" alone sent the EHR team after the wrong fault (review 16 W3).
+    problems: dict[str, str] = {}
     for key, template in templates:
         value = prefetch.get(key, _ABSENT)
         kind = template_type(template)
@@ -142,6 +154,8 @@ def gather(
             continue  # already collected above
         if value is _ABSENT and _covered(kind, covered, keys_of_type[kind]):
             continue  # the EHR sent this kind of data under a key of its own naming
+        if value is not _ABSENT:
+            problems[key] = _prefetch_problem(value, result.failed.get(key))
         # Absent, an OperationOutcome (or junk) in place of data, or a Bundle reporting a failed
         # search: the EHR's prefetch failed.
         query = render_template(template, request)
@@ -157,10 +171,8 @@ def gather(
     if source is None:
         for key, query in to_fetch:
             why = source_problem or "no FHIR server to fetch from"
-            failed = result.failed.get(key)
-            if failed is not None:
-                # Only the issue codes: the outcome's diagnostics may quote the patient.
-                what = f"the EHR's prefetch search failed (OperationOutcome: {failed})"
+            what = problems.get(key)
+            if what is not None:
                 result.mark_missing(
                     key,
                     feed(template_type(query), key),
@@ -185,9 +197,60 @@ def gather(
     deadline = time.monotonic() + budget_seconds
     pages = _next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
-        _fetch(to_fetch, source, executor, deadline, result, pages=pages)
+        _fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
     _resolve_medications(source, executor, deadline, result, draft_order_resources(request))
+    _unknown_patient(request, result)
     return result
+
+
+def _prefetch_problem(value: Any, failed: str | None) -> str:
+    """What was wrong with a prefetched value that is not data (only issue codes: an outcome's
+    diagnostics may quote the patient)."""
+    if failed is not None:
+        return f"the EHR's prefetch search failed (OperationOutcome: {failed})"
+    if isinstance(value, dict) and value.get("resourceType") == "OperationOutcome":
+        failed_codes = outcome_failure([value])
+        if failed_codes is not None:
+            return f"the EHR's prefetch search failed (OperationOutcome: {failed_codes})"
+        issues = value.get("issue")
+        codes = ", ".join(
+            dict.fromkeys(
+                str(i["code"])
+                for i in (issues if isinstance(issues, list) else ())
+                if isinstance(i, dict) and isinstance(i.get("code"), str)
+            )
+        )
+        return "the EHR sent an OperationOutcome in place of data" + (
+            f" (issue codes: {codes})" if codes else ""
+        )
+    return "the prefetched value is not a FHIR resource or Bundle"
+
+
+# Why a `patient` read answering 404 (or with no Patient) is named: the FHIR server does not know
+# the context's patient id, usually an id-mapping mistake (an MRN sent instead of the FHIR id).
+UNKNOWN_PATIENT = (
+    "the FHIR server does not know context.patientId (the Patient read answered {how}): "
+    "check that the EHR sends the FHIR server's Patient id, not an MRN"
+)
+
+
+def _unknown_patient(request: HookRequest, result: Gathered) -> None:
+    """A FHIR server that does not know the patient answers every search by that id with an
+    empty Bundle: read as the chart, that is "nothing to act on" for a chart nobody read (review
+    16 W1). So when the `patient` read found no such patient and nothing of the patient's own
+    came from prefetch or a search, the call fails with a 412 naming the read, as a prefetch
+    that holds only another patient's data is refused (hook_context.require_one_patient): cards
+    about nobody are not answered. A missing `patient` alone stays what it is elsewhere, an
+    optional key (age not read), and so does a 404 beside data of the patient's own: withholding
+    their cards (a suicide-risk card among them) over the Patient read would be the less safe
+    choice, and those cards name the gap."""
+    patient_id = request.context.patientId
+    if (
+        result.fatal_missing
+        and patient_id is not None
+        and has_own_resource(result.resources, patient_id)
+    ):
+        result.fatal_missing.clear()
 
 
 def _next_pages(
@@ -220,6 +283,7 @@ def _fetch(
     result: Gathered,
     *,
     pages: Sequence[tuple[str, tuple[str, ...], str]] = (),
+    problems: Mapping[str, str] | None = None,
 ) -> None:
     """Fetch the absent keys and the prefetched Bundles' next pages, concurrently. The pages are
     followed with the same limits as a fetched key (page count, size, the call's budget)."""
@@ -231,16 +295,33 @@ def _fetch(
         for key, kinds, url in pages
     ]
     queries = dict(to_fetch)
+    problems = problems or {}
     for key, future in futures.items():
         fed = feed(template_type(queries[key]), key)
+        # The prefetched value's own problem first (review 16 W3), then the server's.
+        first = f"{problems[key]}; " if key in problems else ""
+        read = _is_patient_read(queries[key])
         try:
             resources = _wait(future, deadline)
+        except FhirNotFound as exc:
+            if read:
+                why = UNKNOWN_PATIENT.format(how="404")
+                result.mark_missing(key, fed, f"{first}FHIR server: {why}")
+                result.fatal_missing.add(key)  # unless data of the patient's own came
+            else:
+                result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
+            continue
         except FhirError as exc:
-            result.mark_missing(key, fed, f"FHIR server: {exc}")
+            result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
             continue
         except TimeoutError:
             future.cancel()
-            result.mark_missing(key, fed, "FHIR server: the fetch budget ran out")
+            result.mark_missing(key, fed, f"{first}FHIR server: the fetch budget ran out")
+            continue
+        if read and not any(r.get("resourceType") == "Patient" for r in resources):
+            why = UNKNOWN_PATIENT.format(how="with no Patient")
+            result.mark_missing(key, fed, f"{first}FHIR server: {why}")
+            result.fatal_missing.add(key)
             continue
         result.resources.extend(resources)
         result.fetched.append(key)
@@ -298,6 +379,11 @@ def template_type(template: str) -> str:
     return template.split("?", 1)[0].split("/", 1)[0]
 
 
+def _is_patient_read(query: str) -> bool:
+    """Whether a rendered template is the read of the context's Patient ("Patient/123")."""
+    return query.startswith("Patient/") and "?" not in query
+
+
 def _is_data(value: Any) -> bool:
     if isinstance(value, dict):
         return value.get("resourceType") not in (None, "OperationOutcome")
@@ -341,7 +427,7 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
             result.mark_incomplete(
                 feeds,
                 f"the prefetched {key!r} Bundle says its results are incomplete "
-                f"(OperationOutcome: {reading.incomplete})",
+                f"(OperationOutcome: {explained(reading.incomplete)})",
             )
         following = next_link(value)
         if following is not None:

@@ -6,7 +6,10 @@ a PatientRecord and running the rules costs milliseconds (issue 6); a lookup cos
 
 The key is a SHA-256 digest of everything `evaluate()` reads: hook, service, patient, as-of date,
 selections, draft orders, and each resource, named by (resourceType, id, meta.versionId,
-meta.lastUpdated) when it carries a version, else by its full JSON. FHIR servers change versionId
+meta.lastUpdated, subject or patient) when it carries a version, else by its full JSON; and of
+where the chart came from (`origin`: the fhirServer, the token's issuer and tenant), so that one
+tenant's chart is never answered with another's cards when both send the same ids and meta, nor a
+resource whose subject changed without a new version (review 16 M1). FHIR servers change versionId
 and lastUpdated with every change of a resource (R4 Resource.meta), so a versioned resource is
 identified without serialising it again, which would cost as much as the rest of a cached answer
 (issue 6); one without either (an EHR that builds prefetch itself, a draft) is identified by its
@@ -42,9 +45,9 @@ UNSET = Unset()
 DEFAULT_MAX_ENTRIES = 256
 
 
-def digest(hook_input: HookInput) -> bytes | None:
-    """The cache key of a hook input, or None when its resources are not plain JSON (then the
-    input is evaluated without the cache)."""
+def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes | None:
+    """The cache key of a hook input from `origin` (fhirServer, issuer, tenant), or None when
+    its resources are not plain JSON (then the input is evaluated without the cache)."""
     names: list[object] = []
     unversioned: list[object] = []
     for resource in hook_input.resources:
@@ -56,13 +59,16 @@ def digest(hook_input: HookInput) -> bytes | None:
             version = meta.get("versionId")
             updated = meta.get("lastUpdated")
             if (type(version) is str and version) or (type(updated) is str and updated):
-                names.append((resource.get("resourceType"), rid, version, updated))
+                # The subject too: ids are unique per server, not per tenant or patient.
+                subject = resource.get("subject") or resource.get("patient")
+                names.append((resource.get("resourceType"), rid, version, updated, subject))
                 continue
         names.append(len(unversioned))  # its position among the resources named by content
         unversioned.append(resource)
     try:
         payload = orjson.dumps(
             [
+                origin,
                 hook_input.service_id,
                 hook_input.hook,
                 hook_input.patient_id,
@@ -104,6 +110,7 @@ class EvaluationCache(Generic[T]):
         compute: Callable[[HookInput], T],
         *,
         key: bytes | None | Unset = UNSET,
+        origin: tuple[str | None, ...] = (),
     ) -> tuple[T, bool]:
         """(compute(hook_input), from the cache when the same input was seen within the TTL;
         whether it came from the cache). `key`: `digest(hook_input)` when the caller has it
@@ -111,7 +118,7 @@ class EvaluationCache(Generic[T]):
         if self._max <= 0:
             return compute(hook_input), False
         if isinstance(key, Unset):
-            key = digest(hook_input)
+            key = digest(hook_input, origin)
         if key is None:
             return compute(hook_input), False
         now = self._clock()
@@ -132,16 +139,18 @@ class EvaluationCache(Generic[T]):
                 self._items.popitem(last=False)
         return evaluation, False
 
-    def get(self, hook_input: HookInput) -> T | None:
+    def get(self, hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> T | None:
         """What the cache holds for `hook_input`, without computing anything (None: a miss)."""
-        return self.lookup(hook_input)[1]
+        return self.lookup(hook_input, origin)[1]
 
-    def lookup(self, hook_input: HookInput) -> tuple[bytes | None, T | None]:
+    def lookup(
+        self, hook_input: HookInput, origin: tuple[str | None, ...] = ()
+    ) -> tuple[bytes | None, T | None]:
         """(the input's key, what the cache holds for it or None), without computing anything;
         the key can be handed to `evaluate` after a miss."""
         if self._max <= 0:
             return None, None
-        key = digest(hook_input)
+        key = digest(hook_input, origin)
         if key is None:
             return None, None
         with self._lock:

@@ -275,7 +275,9 @@ class _OverlapSource:
         with self._lock:
             self.queries.append(query)
         self.barrier.wait()
-        return []
+        # The Patient read finds the patient, as a FHIR server's read does (one answered with
+        # nothing is a patient the server does not know: a 412, review 16 W1).
+        return [{"resourceType": "Patient", "id": "p1"}] if query.startswith("Patient/") else []
 
 
 def test_absent_prefetch_keys_are_fetched_concurrently() -> None:

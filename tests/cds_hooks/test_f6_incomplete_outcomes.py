@@ -5,7 +5,8 @@ responded in time, so the returned information might not be complete"), `too-cos
 `throttled` may come at severity warning or information beside the results a server did return.
 Ignored, they let a truncated medication list pass for the whole one. Read at any severity below
 error (error and fatal already fail the search): that data is incomplete, prefetched or fetched.
-Other warnings stay ignored (Epic adds them to many searches).
+Other warnings stay ignored (Epic adds them to many searches). The other codes that say results
+were withheld (`suppressed`, ...) are tests/cds_hooks/test_withheld_results.py's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 from cds_hooks.config.settings import FhirSettings
 from cds_hooks.fhir_data.fhir_source import RequestsFhirSource, SearchResults, search_incomplete
+from cds_hooks.fhir_data.outcome_issues import explained
 from cds_hooks.fhir_data.prefetch import gather
 from cds_hooks.models import HookRequest
 from fhir_mapping.gaps import type_gaps
@@ -94,14 +96,14 @@ def test_a_prefetched_bundle_saying_incomplete_is_incomplete(severity: str, code
     reason = result.incomplete["MedicationRequest"]
     assert reason == (
         "the prefetched 'medicationRequests' Bundle says its results are incomplete "
-        f"(OperationOutcome: {code})"
+        f"(OperationOutcome: {explained(code)})"
     )
     assert "truncated" not in reason
     (gap,) = type_gaps(result.unavailable, result.incomplete)
     assert gap.domain is DataDomain.MEDICATIONS and gap.cause is GapCause.PARTIAL
 
 
-@pytest.mark.parametrize("code", ["processing", "informational", "suppressed"])
+@pytest.mark.parametrize("code", ["processing", "informational"])
 def test_other_warnings_stay_ignored(code: str) -> None:
     result = _gather({"medicationRequests": _searchset("warning", code)})
     assert result.incomplete == {} and result.missing == {}
@@ -126,9 +128,12 @@ def test_a_fetched_page_saying_incomplete_is_incomplete(server: LoopbackServer) 
     found = source.search("MedicationRequest?patient=p1", deadline=time.monotonic() + 5)
     assert isinstance(found, SearchResults)
     assert [r["id"] for r in found] == ["mr1"]
-    assert found.incomplete == "the FHIR server says its results are incomplete (incomplete)"
+    assert found.incomplete == (
+        "the FHIR server says its results are incomplete "
+        "(incomplete: not every data source answered in time)"
+    )
     result = _gather({}, source=source, absent="medicationRequests")
     assert result.incomplete == {
         "MedicationRequest": "fetching 'medicationRequests': the FHIR server says its results "
-        "are incomplete (incomplete)"
+        "are incomplete (incomplete: not every data source answered in time)"
     }

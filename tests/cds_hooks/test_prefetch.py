@@ -143,7 +143,10 @@ def test_operation_outcome_without_server_is_missing() -> None:
         _request({"patient": PATIENT, "conditions": outcome, "observations": None}),
         problem="no fhirServer",
     )
-    assert result.missing == {"conditions": "no fhirServer"}
+    # What was wrong with the prefetched value comes first (review 16 W3).
+    assert result.missing == {
+        "conditions": "the EHR sent an OperationOutcome in place of data; no fhirServer"
+    }
 
 
 def test_absent_keys_without_server_are_missing_with_the_reason() -> None:

@@ -40,7 +40,8 @@ FAULTS: list[tuple[str, str]] = [
     ("e500", "HTTP 500"),
     ("e503", "HTTP 503"),
     ("e401", "refused the access token (HTTP 401)"),
-    ("e403", "refused the access token (HTTP 403)"),
+    # A 403 is a scope the token lacks for that type, not a refused token (review 16 W2).
+    ("e403", "(HTTP 403: scope not granted?)"),
     ("e404", "404"),
     ("badjson", "not JSON"),
     ("html", "not JSON"),

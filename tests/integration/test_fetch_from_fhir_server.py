@@ -136,17 +136,25 @@ def test_mixed_request_uses_prefetch_and_fetches_the_rest(
     assert fake.last_counts()["MedicationRequest"] == 4
 
 
-def test_unknown_patient_gets_empty_results_and_a_404_read_is_not_fatal(
+def test_unknown_patient_is_a_412_naming_the_patient_read(
     client: TestClient, fhir: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Patient/{id} answers 404 but the patient resource is not required; the searches answer
-    empty Bundles, which are data (no records), so the call succeeds with no resources."""
+    """Patient/{id} answers 404 and every search an empty Bundle: the server does not know the
+    patient (an MRN sent instead of the FHIR id). Answered `{"cards": []}`, that was "nothing to
+    act on" for a chart nobody read (review 16 W1): a 412 names the Patient read."""
     fake = fakes.install(monkeypatch)
     body = hook_body(fhir.base_url, token=fhir.token, patient_id="no-such-patient")
     response = client.post(URL, json=body)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 412, response.text
+    missing = response.json()["details"]["missing"]
+    assert list(missing) == ["patient"]
+    assert missing["patient"].startswith(
+        "FHIR server: the FHIR server does not know context.patientId (the Patient read "
+        "answered 404)"
+    )
+    assert "no-such-patient" not in response.text
     assert len(fhir.recorder.hits) == len(ALL_KEYS)
-    assert fake.last_resources == []
+    assert fake.calls == []
 
 
 # -- the SSRF guard: no request at all to a server off the allowlist -------------------------
