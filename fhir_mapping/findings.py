@@ -137,6 +137,11 @@ class FindingKind(StrEnum):
     # hyperplasia with lower urinary tract symptoms (N40.1): a strongly anticholinergic drug (a
     # tricyclic) can bring on retention (AGS Beers 2023 drug-disease table; review 13 W5).
     URINARY_RETENTION = "urinary-retention"
+    # Dementia (ICD-10-CM G30.x Alzheimer's, F01-F03; SNOMED CT 52448006, 26929004) or mild
+    # cognitive impairment (G31.84): a strongly anticholinergic drug (a tricyclic, paroxetine)
+    # worsens cognition and works against a cholinesterase inhibitor (AGS Beers 2023 drug-disease
+    # table, "dementia or cognitive impairment"; at any age: review 16 W7).
+    DEMENTIA = "dementia"
     # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
     # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
     # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).

@@ -124,7 +124,7 @@ from services.policy import Policy
 from services.risk_evidence import _checks, _events, _rescreens, _window_start, item9_scores
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the records
-# and `unread_line` are public (pathway.py, tms_gate.py, rules/suicide_risk.py and the tests
+# and `unread_line` are public (pathway.py, tms_gate.py, rules/suicide_risk_text.py and the tests
 # import them here).
 from services.risk_evidence import unread_line as unread_line
 from services.risk_signal import CheckKind as CheckKind

@@ -28,34 +28,26 @@ And drug_cautions.csv as a course already running reads it (`running_cautions`: 
 
 A rule names either one ingredient or a class (a drug-table class, or a group of this file), so
 "TCA" and "antipsychotic" rows cover every drug of the class.
+
+Here: the class groups, the population rules (DrugRule, age and condition rows) and the running
+cautions. The code sets a condition row names are finding_code_sets.py, the psychotic-depression
+regimens psychotic_regimens.py, and the CSV reading all three share drug_rule_rows.py; their
+names stay importable from here.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
-from importlib import resources
 
-from fhir_mapping.clinical_codes import normalise_code
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.codes import observation_code_rows
 from fhir_mapping.record import Finding, FindingKind
+from services.drug_rule_rows import data_rows, optional_age
+from services.finding_code_sets import CodeSet, code_set_named, code_sets
+from services.psychotic_regimens import Regimen, psychotic_depression_regimens
 
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("services").joinpath(f"data/{name}").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-def _number(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
-def _age(text: str) -> int | None:
-    return int(text) if text.strip() else None
+# The names rules, order checks and tests import from here (the new modules' among them).
+__all__ = ["CodeSet", "Regimen", "code_sets", "psychotic_depression_regimens"]
 
 
 class Choice(StrEnum):
@@ -80,7 +72,7 @@ class Choice(StrEnum):
 def class_groups() -> dict[str, frozenset[str]]:
     """Group name -> the drug-table classes in it (lower case)."""
     groups: dict[str, set[str]] = {}
-    for row in _rows("drug_class_groups.csv"):
+    for row in data_rows("drug_class_groups.csv"):
         groups.setdefault(row["group"].strip(), set()).add(row["drug_class"].strip().lower())
     return {name: frozenset(classes) for name, classes in groups.items()}
 
@@ -96,92 +88,6 @@ def in_group(drug_class: str, group: str) -> bool:
 def is_antipsychotic(drug_class: str) -> bool:
     # Cached by class (a drug-table value): asked for every course and adjunct a card weighs.
     return in_group(drug_class, "antipsychotic")
-
-
-@dataclass(frozen=True, slots=True)
-class CodeSet:
-    """Codes that narrow a condition row to part of its finding kind (data/finding_code_sets.csv):
-    duloxetine's label speaks of alcohol use, while the substance-use kind holds every substance.
-    Findings keep the chart's own coding (fhir_mapping/conditions.py), so the set is matched on it,
-    ICD-10-CM codes without the dot as clinical_codes.py compares them."""
-
-    name: str
-    exact: frozenset[tuple[str, str]]  # (canonical system, normalised code)
-    prefixes: tuple[tuple[str, str], ...]  # (canonical system, normalised code prefix)
-    # Words that put a text-only finding (fhir_mapping/diagnosis_text.py: system "text", no code)
-    # in the set: "Alcohol use disorder, severe" typed in is alcohol use as F10.20 is.
-    terms: tuple[re.Pattern[str], ...] = ()
-    # The rating scales (Score.instrument, named by their LOINC rows in fhir_mapping/data/
-    # observation_codes.csv) whose recent score at or above the clinic's cut-off counts for a row
-    # of this set (the alcohol screens AUDIT-C and AUDIT: review 9 finding 8). A score is never a
-    # Finding: the set's findings stay diagnoses, so no other card reads a screen as one.
-    screens: tuple[str, ...] = ()
-
-    def holds(self, finding: Finding) -> bool:
-        if finding.system == "text":
-            label = finding.display.lower()
-            return any(term.search(label) for term in self.terms)
-        system = canonical_system(finding.system)
-        code = normalise_code(system, finding.code)
-        if (system, code) in self.exact:
-            return True
-        return any(system == s and code.startswith(p) for s, p in self.prefixes)
-
-
-@cache
-def code_sets() -> dict[str, CodeSet]:
-    """Set name -> its codes (data/finding_code_sets.csv)."""
-    exact: dict[str, set[tuple[str, str]]] = {}
-    prefixes: dict[str, list[tuple[str, str]]] = {}
-    terms: dict[str, list[re.Pattern[str]]] = {}
-    screens: dict[str, list[str]] = {}
-    for row in _rows("finding_code_sets.csv"):
-        name = row["set"].strip()
-        if row["match"].strip() == "term":  # system "text": a word of a text-only finding
-            word = re.escape(row["code"].strip().lower())
-            terms.setdefault(name, []).append(re.compile(rf"\b{word}"))
-            continue
-        if row["match"].strip() == "score":  # a screening score, by its scale's LOINC code
-            screens.setdefault(name, []).append(_instrument(row))
-            continue
-        system = canonical_system(row["system"].strip())
-        key = (system, normalise_code(system, row["code"].strip()))
-        match = row["match"].strip()
-        if match == "exact":
-            exact.setdefault(name, set()).add(key)
-        elif match == "prefix":
-            prefixes.setdefault(name, []).append(key)
-        else:
-            raise ValueError(f"finding_code_sets.csv: unknown match {match!r}: {row}")
-    return {
-        name: CodeSet(
-            name,
-            frozenset(exact.get(name, ())),
-            tuple(prefixes.get(name, ())),
-            tuple(terms.get(name, ())),
-            tuple(screens.get(name, ())),
-        )
-        for name in exact.keys() | prefixes.keys() | terms.keys() | screens.keys()
-    }
-
-
-def _instrument(row: dict[str, str]) -> str:
-    """The instrument a "score" row names: its code must be a scale of observation_codes.csv,
-    else the row would count no score at all: fail loudly."""
-    system = canonical_system(row["system"].strip())
-    found = observation_code_rows().get((system, row["code"].strip()))
-    if found is None or not found.instrument:
-        raise ValueError(f"finding_code_sets.csv: a score row names no scale: {row}")
-    return found.instrument
-
-
-def _code_set(name: str) -> CodeSet | None:
-    if not name.strip():
-        return None
-    found = code_sets().get(name.strip())
-    if found is None:  # a typo in the table would make the rule apply to no one: fail loudly
-        raise ValueError(f"condition_drug_rules.csv names an unknown code set {name!r}")
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,14 +160,14 @@ def age_rules() -> tuple[DrugRule, ...]:
             note=row["note"].strip(),
             cite=row["cite"].strip(),
             source=row["source"].strip(),
-            rank=_age(row["rank"]),
-            min_age=_age(row["min_age"]),
-            below_age=_age(row["below_age"]),
+            rank=optional_age(row["rank"]),
+            min_age=optional_age(row["min_age"]),
+            below_age=optional_age(row["below_age"]),
             under_min_age=row["under_min_age"].strip(),
             under_min_age_cite=row["under_min_age_cite"].strip(),
             min_age_basis=row["min_age_basis"].strip(),
         )
-        for row in _rows("age_restricted_antidepressants.csv")
+        for row in data_rows("age_restricted_antidepressants.csv")
     )
 
 
@@ -327,9 +233,9 @@ def condition_rules() -> tuple[DrugRule, ...]:
             cite=row["cite"].strip(),
             source=row["source"].strip(),
             finding=FindingKind(row["finding"].strip()),
-            finding_codes=_code_set(row.get("finding_codes") or ""),
+            finding_codes=code_set_named(row.get("finding_codes") or ""),
         )
-        for row in _rows("condition_drug_rules.csv")
+        for row in data_rows("condition_drug_rules.csv")
     )
 
 
@@ -362,66 +268,5 @@ def running_cautions() -> tuple[RunningCaution, ...]:
             status=row["status"].strip(),
             cite=row["cite"].strip(),
         )
-        for row in _rows("drug_cautions.csv")
+        for row in data_rows("drug_cautions.csv")
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Regimen:
-    """Antidepressant plus antipsychotic at antipsychotic-range doses for psychotic depression."""
-
-    name: str
-    antidepressant: str
-    antidepressant_min_mg: float
-    antidepressant_max_mg: float
-    antipsychotic: str
-    antipsychotic_min_mg: float
-    antipsychotic_max_mg: float
-    min_age: int | None
-    source: str
-    status: str
-
-    def text(self) -> str:
-        return (
-            f"{self.antipsychotic} {_mg(self.antipsychotic_min_mg)}-"
-            f"{_mg(self.antipsychotic_max_mg)} mg/day with {self.antidepressant} "
-            f"{_mg(self.antidepressant_min_mg)}-{_mg(self.antidepressant_max_mg)} mg/day "
-            f"({self.name})"
-        )
-
-
-def _mg(value: float) -> str:
-    return f"{value:g}"
-
-
-@cache
-def psychotic_depression_regimens() -> tuple[Regimen, ...]:
-    out = []
-    for row in _rows("psychotic_depression_regimens.csv"):
-        numbers = [
-            _number(row[k])
-            for k in (
-                "antidepressant_min_mg_day",
-                "antidepressant_max_mg_day",
-                "antipsychotic_min_mg_day",
-                "antipsychotic_max_mg_day",
-            )
-        ]
-        if any(n is None for n in numbers):
-            raise ValueError(f"psychotic-depression regimen without a dose range: {row}")
-        ad_lo, ad_hi, ap_lo, ap_hi = (float(n or 0) for n in numbers)
-        out.append(
-            Regimen(
-                name=row["regimen"].strip(),
-                antidepressant=row["antidepressant"].strip().lower(),
-                antidepressant_min_mg=ad_lo,
-                antidepressant_max_mg=ad_hi,
-                antipsychotic=row["antipsychotic"].strip().lower(),
-                antipsychotic_min_mg=ap_lo,
-                antipsychotic_max_mg=ap_hi,
-                min_age=_age(row["min_age"]),
-                source=row["source"].strip(),
-                status=row["status"].strip(),
-            )
-        )
-    return tuple(out)

@@ -67,6 +67,11 @@ clinician accepted or overrode that same card for that draft and dose (cds_hooks
 The checks live in services/order_checks/, one module per family (model.py holds `OrderCheck`,
 the topics and the dedupe key); this module runs them per draft, merges each topic's findings
 into one card, and adds the hook's TMS and suicide-risk cards.
+
+Apart from this module: how the findings become cards (order_cards.py: one card per topic, its
+dedupe key, the boxed-warning line on the first card) and what the hook holds back
+(order_hook_skips.py: a below-range finding beside an MAOI washout, and no TMS card for a
+renewal of the running drug); the names callers and tests import stay importable from here.
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
-from services import cards, order_doses, screen, tables
+from services import cards, order_doses, screen
+from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
 from services.order_checks import formulation_doses
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
@@ -99,6 +105,7 @@ from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.maoi import maoi_check
+from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
     AGE_LIMIT,
@@ -115,7 +122,6 @@ from services.order_checks.model import (
     STACKING,
     OrderCheck,
     dedupe_key,
-    joined_key,
 )
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.pgx import carry_pgx_gap, pgx_card
@@ -125,21 +131,23 @@ from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
-    in_other_product,
     shared_ingredient_check,
 )
 from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
+from services.order_hook_skips import no_titration_beside_washout, renews_running
 from services.policy import Policy
-from services.recommendation import INDICATOR_ORDER, Recommendation
+from services.recommendation import Recommendation
 from services.rules import suicide_risk, tms_referral
 from services.rules.context import RuleContext, build_context
 
 # The topics and the check model are re-exported here: callers and tests name the order cards
-# as order_hooks.ABOVE, order_hooks.MAOI, ... (the names the module had before the split).
+# as order_hooks.ABOVE, order_hooks.MAOI, ... (the names the module had before the split); the
+# card merge and the boxed-warning line (order_cards.py) too, which tests import from here.
 __all__ = [
     "ABOVE",
+    "BOXED_SUFFIX",
     "AGE_LIMIT",
     "BELOW",
     "BIPOLAR",
@@ -152,6 +160,8 @@ __all__ = [
     "REPEATS",
     "SAME_CLASS",
     "STACKING",
+    "_merge",
+    "_with_boxed_warning",
     "OrderCheck",
     "intolerance_check",
     "dedupe_key",
@@ -171,53 +181,6 @@ def selected_drafts(record: PatientRecord, selections: Sequence[str]) -> tuple[D
         for d in record.draft_orders
         if d.id in wanted or (d.source is not None and str(d.source) in wanted)
     )
-
-
-def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
-    first = findings[0]
-    # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
-    # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
-    basis = tuple(dict.fromkeys(c for f in findings for c in f.basis))
-    # Each text once: two drafts of one drug (sertraline 50 and 25 mg, a titration written as two
-    # orders) each raise the same class check with the same words, which the card printed twice
-    # (recheck of review 15, x07); the dedupe key still names both drafts.
-    detail = cards.join_sections(
-        *dict.fromkeys(f.detail for f in findings),
-        "" if basis else cards.guideline_links(tables.topic(topic).guideline),
-    )
-    keys = joined_key(topic, (f.draft for f in findings))
-    # The most severe finding's indicator (a finding's None is the topic's): one measured
-    # failure among inferred ones keeps the topic's warning, and a critical lithium finding
-    # merged with an information one stays critical (before, any disagreement fell back to the
-    # topic's warning, lowering the critical one).
-    default = tables.topic(topic).indicator
-    indicator = min((f.indicator or default for f in findings), key=INDICATOR_ORDER.__getitem__)
-    # The URL of the first cite that has one (data/cite_urls.csv, guidelines.csv): the label
-    # names it first (audit 13 item 15: nine order cards had a label and no link).
-    source = (
-        dataclasses.replace(
-            cards.source_for(topic),
-            label="; ".join(basis),
-            url=next((u for u in map(tables.cite_url, basis) if u), None),
-        )
-        if basis
-        else None
-    )
-    return cards.make(
-        topic,
-        summary=first.summary,
-        detail=detail,
-        dedupe_key=keys,
-        indicator=indicator,
-        source=source,
-        evidence=tuple(dict.fromkeys(e for f in findings for e in f.evidence)),
-    )
-
-
-def _keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | None:
-    if rec is None:
-        return None
-    return dataclasses.replace(rec, dedupe_key=dedupe_key(draft, rec.topic))
 
 
 def run_order_checks(
@@ -248,7 +211,13 @@ def run_order_checks(
         # Not tolerated before, and antipsychotic stacking: any pathway draft (an adjunct such as
         # aripiprazole is not an antidepressant), and safety checks that speak in any state.
         if draft.role is not Role.INTERACTING:
-            for check in (intolerance_check(ctx, draft), stacking_check(ctx, draft)):
+            # Quetiapine or olanzapine with diabetes or a diabetic HbA1c (review 16 W8): in any
+            # role, as an adjunct or (quetiapine) alone.
+            for check in (
+                intolerance_check(ctx, draft),
+                stacking_check(ctx, draft),
+                metabolic_check(ctx, draft),
+            ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
             # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
@@ -339,7 +308,8 @@ def run_order_checks(
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
     # Before the lines carried onto a draft's first card: the finding taken off carries none.
-    _no_titration_beside_washout(by_topic)
+    # Also beside a contraindicated start (review 16 M1).
+    no_titration_beside_washout(by_topic)
     # PGx data not read, for a draft a result would change: a line on its first card (W4).
     carry_pgx_gap(ctx, selected, by_topic)
     carry_not_checked(ctx, drafts, by_topic)
@@ -352,13 +322,13 @@ def run_order_checks(
     found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
     if drafts:
         # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
-        found_recs.insert(0, _keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))
-        changing = [d for d in drafts if not _renews_running(ctx, d)]
+        found_recs.insert(0, keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))
+        changing = [d for d in drafts if not renews_running(ctx, d)]
         if ctx.facts.active and changing:
             # The TMS card belongs with a change of treatment (a new drug: the moment the
             # alternative matters), not with every renewal or dose change of the drug the
             # patient takes now (issue 12: patient-view shows it on the chart).
-            found_recs.append(_keyed(tms_referral.rule(ctx), changing[0]))
+            found_recs.append(keyed(tms_referral.rule(ctx), changing[0]))
     shown = screen.compose(cards.ordered(found_recs), ctx.facts, hidden)
     boxed = boxed_warning_line(ctx) if drafts else ""
     if boxed and shown:
@@ -373,60 +343,6 @@ def run_order_checks(
         if start is not None:
             shown = screen.compose([_merge(start.topic, [start])], ctx.facts, hidden)
     return shown
-
-
-def _no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
-    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
-    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
-    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
-    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
-    also carried the same "Data not read" block a second time. In place."""
-    held = {(c.draft.id, c.draft.ingredient) for c in by_topic.get(MAOI, [])}
-    below = by_topic.get(BELOW)
-    if not held or not below:
-        return
-    kept = [c for c in below if (c.draft.id, c.draft.ingredient) not in held]
-    if kept:
-        by_topic[BELOW] = kept
-    else:
-        del by_topic[BELOW]
-
-
-# Added to the summary of the card the boxed warning rides on (`_with_boxed_warning`).
-BOXED_SUFFIX = "; boxed warning (under 25)"
-
-
-def _with_boxed_warning(rec: Recommendation, line: str) -> Recommendation:
-    """`rec` with the under-25 boxed-warning line at the end of its detail and, when the summary
-    has room for it (CDS Hooks: under 140 characters), "; boxed warning (under 25)" at the end
-    of its summary: a clinician who reads summaries only would otherwise not see it on a card
-    about something else (review 14 audit y03, y05: a tamoxifen card, a same-class card). A
-    summary already cut short ("…") or already naming it is left as it is."""
-    summary = rec.summary
-    if (
-        not summary.endswith("…")
-        and "under 25" not in summary
-        and len(summary) + len(BOXED_SUFFIX) <= cards.SUMMARY_MAX
-    ):
-        summary += BOXED_SUFFIX
-    return dataclasses.replace(rec, summary=summary, detail=cards.join_sections(rec.detail, line))
-
-
-def _renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
-    """The draft renews or re-doses an antidepressant the patient takes now: the same drug.
-
-    A product that only shares an ingredient with the running one (bupropion drafted while
-    Auvelity runs, or Auvelity while bupropion runs: drug_table.shared_ingredients) is no renewal
-    (review 10 finding 1): it changes the regimen (adds or drops dextromethorphan, adds bupropion
-    on top), so it gets the shared-ingredient card (order_checks/shared_ingredient.py) and keeps
-    the TMS card a change of treatment brings. Counting it as a renewal would only silence cards
-    (the safer reading keeps them)."""
-    # A course of the same drug taken in a combination product (Symbyax's fluoxetine, Contrave's
-    # bupropion) is not renewed by the single drug (review 10 recheck R2).
-    return any(
-        t.ingredient == draft.ingredient and not in_other_product(t, draft)
-        for t in ctx.facts.ongoing_trials
-    )
 
 
 def order_hook(

@@ -18,8 +18,10 @@ one per drug, ended for intolerance, responding now) episode_trials.py; the TMS 
 blockers in plain words (TmsAssessment) and a finding as a TMS line names it tms_assessment.py;
 the request statuses and the TMS or ECT referral already under way open_referrals.py; antimanic
 cover on the as-of date, which the order checks ask of the record, mood_stabilisers.py. Here:
-PathwayFacts and `derive_facts`, which reads the record once for them, with the diagnosis,
-remission and drug-caution readings only it uses.
+PathwayFacts and `derive_facts`, which reads the record once for them, with the diagnosis
+reading (`_depression_finding`, and `qualifies_as_mdd`, which the payer criteria also read).
+The other readings of the record's findings it makes (grouped by kind, remission, drug cautions
+and raised transaminases, a primary psychotic disorder) are pathway_findings.py.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from operator import attrgetter
 
 from fhir_mapping.clinical_codes import condition_matches
@@ -42,15 +43,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import (
-    cardiac,
-    data_gaps,
-    intolerance_count,
-    tables,
-    tms_course,
-    tms_severity,
-    transaminases,
-)
+from services import cardiac, data_gaps, intolerance_count, tables, tms_course, tms_severity
 from services.acute_risk import (
     PuerperalPsychosis,
     past_puerperal,
@@ -75,7 +68,13 @@ from services.mood_stabilisers import (
 from services.open_referrals import OPEN_REQUEST_STATUSES as OPEN_REQUEST_STATUSES
 from services.open_referrals import VOID_REQUEST_STATUSES as VOID_REQUEST_STATUSES
 from services.open_referrals import _ect_open, _tms_open
-from services.pathway_options import unverified_mark
+from services.pathway_findings import (
+    drug_cautions_on_record,
+    group_findings,
+    primary_psychotic,
+    reads_as_remission,
+    transaminase_cautions,
+)
 from services.policy import Policy
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment
@@ -94,7 +93,6 @@ _AUGMENTATION = Role.AUGMENTATION
 _START = attrgetter("start")
 _DEPRESSION = FindingKind.DEPRESSION
 _TRD = FindingKind.TRD
-_MDD_IN_REMISSION = FindingKind.MDD_IN_REMISSION
 _BIPOLAR = FindingKind.BIPOLAR
 _PSYCHOTIC = FindingKind.PSYCHOTIC
 _PSYCHOTIC_DISORDER = FindingKind.PSYCHOTIC_DISORDER
@@ -271,19 +269,10 @@ def qualifies_as_mdd(finding: Finding) -> bool:
     )
 
 
-def _by_kind(record: PatientRecord) -> dict[FindingKind, tuple[Finding, ...]]:
-    """The record's findings by kind, each kind's in record order (as ClinicalContext.of gives
-    them): one pass over the findings for the dozen kinds the facts ask about."""
-    grouped: dict[FindingKind, list[Finding]] = {}
-    for finding in record.context.findings:
-        grouped.setdefault(finding.kind, []).append(finding)
-    return {kind: tuple(found) for kind, found in grouped.items()}
-
-
 def _depression_finding(
     record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
 ) -> Finding | None:
-    of = _by_kind(record) if by_kind is None else by_kind
+    of = group_findings(record) if by_kind is None else by_kind
     candidates = of.get(_TRD, ()) + of.get(_DEPRESSION, ())
     if not candidates:
         return None
@@ -295,88 +284,11 @@ def _depression_finding(
     )
 
 
-def _in_remission(
-    record: PatientRecord,
-    policy: Policy,
-    episode_start: date | None,
-    latest: Score | None,
-    by_kind: dict[FindingKind, tuple[Finding, ...]],
-) -> bool:
-    """`latest`: the record's latest PHQ-9 total; `by_kind`: its findings by kind (_by_kind)."""
-    if latest is None or latest.value is None:
-        # No score: only a coded "MDD in remission" without an active depression code says so.
-        return _MDD_IN_REMISSION in by_kind and _DEPRESSION not in by_kind and _TRD not in by_kind
-    if latest.value >= policy.remission_below:
-        return False
-    # A low score older than the current episode or than a later depression diagnosis no longer
-    # describes the patient: do not let it silence the pathway (the safer reading).
-    onsets = [
-        f.onset for f in by_kind.get(_DEPRESSION, ()) + by_kind.get(_TRD, ()) if f.onset is not None
-    ]
-    newer = [d for d in onsets if d > latest.date]
-    if episode_start is not None and latest.date < episode_start:
-        return False
-    return not newer
-
-
-# A drug_cautions.csv value as its FindingKind: a handful of values, read for every evaluation
-# (calling the Enum class costs a Python-level lookup each time).
-_finding_kind = lru_cache(maxsize=64)(FindingKind)
-
-
-def _cautions(
-    record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
-) -> tuple[tuple[str, str, str], ...]:
-    of = _by_kind(record) if by_kind is None else by_kind
-    found = []
-    for caution in tables.drug_cautions():
-        findings = of.get(_finding_kind(caution.finding), ())
-        if findings:
-            found.append((caution.ingredient, caution.note, findings[0].display))
-    return tuple(found)
-
-
-def _transaminase_cautions(record: PatientRecord, policy: Policy) -> tuple[tuple[str, str], ...]:
-    """(ingredient, why) for each drug of data/transaminase_cautions.csv when a recent ALT or AST
-    is at or above the policy's multiple of its ULN: "ALT 182 U/L on 2025-05-12, 4.6x the upper
-    limit of normal (Cymbalta label 5.2)". Proposing duloxetine there while the order and the
-    running-drug card warn against it would contradict them; a coded liver disease, if any, is
-    what caution_for names first."""
-    raised = transaminases.raised(record, policy)
-    if raised is None:
-        return ()
-    return tuple(
-        (
-            c.ingredient,
-            f"{raised.listed_text()} ({c.cite}{unverified_mark(c.status)})",
-        )
-        for c in transaminases.cautions().values()
-    )
-
-
-def _psychotic_disorder(
-    disorder: tuple[Finding, ...], psychotic: tuple[Finding, ...]
-) -> tuple[Finding, ...]:
-    """The primary psychotic disorders that stop the unipolar pathway. An active one always. One
-    that is inactive or resolved too (lifelong, as bipolar disorder: review 9 finding 6), unless
-    an active depression with psychotic features is on record: the clinician's current diagnosis
-    then says the old one was revised, and the psychotic-depression pathway applies (review 9
-    recheck N2). An active disorder code is also a `psychotic` finding (condition_codes.csv:
-    psychotic rows count while active only); a resolved one is not."""
-    if not disorder:
-        return disorder  # nearly every chart
-    codes = {(f.system, f.code) for f in disorder}
-    current = {(p.system, p.code) for p in psychotic}
-    active = tuple([f for f in disorder if (f.system, f.code) in current])
-    revised = not current <= codes
-    return active if revised else disorder
-
-
 def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
     # An acute MI counts only while recent (policy.recent_mi_days; services/cardiac.py): the
     # switch lists and the running-drug card read these facts (review 12 finding 2).
-    by_kind = cardiac.recent_by_kind(_by_kind(record), record.as_of, policy)
+    by_kind = cardiac.recent_by_kind(group_findings(record), record.as_of, policy)
     antidepressant = record.antidepressant_trials()
     # A course dated only to the year or month stays in the episode it may have run in
     # (review 10 finding 5: fhir_mapping/episode.py).
@@ -412,7 +324,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     puerperal = puerperal_psychosis(record, policy) if raw_psychotic else None
     puerperal_past = past_puerperal(record, puerperal) if raw_psychotic else ()
     psychotic = without_past(raw_psychotic, puerperal_past)
-    psychotic_disorder = _psychotic_disorder(by_kind.get(_PSYCHOTIC_DISORDER, ()), psychotic)
+    psychotic_disorder = primary_psychotic(by_kind.get(_PSYCHOTIC_DISORDER, ()), psychotic)
     contraindications = tuple(
         [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]
     )
@@ -444,7 +356,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         latest_phq9=latest,
         meets_trd=meets_trd,
         is_depressed=is_depressed,
-        in_remission=_in_remission(record, policy, episode_start, latest, by_kind),
+        in_remission=reads_as_remission(record, policy, episode_start, latest, by_kind),
         depression_finding=depression,
         bipolar=bipolar,
         psychotic=psychotic,
@@ -474,8 +386,8 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             depression_text=by_kind.get(FindingKind.DEPRESSION_TEXT, ()),
         ),
         suicide=suicide,
-        cautions=_cautions(record, by_kind),
-        transaminase_cautions=_transaminase_cautions(record, policy),
+        cautions=drug_cautions_on_record(record, by_kind),
+        transaminase_cautions=transaminase_cautions(record, policy),
         ect_open=ect_open,
         tms_cautions=by_kind.get(_TMS_CAUTION, ()),
         intolerant_trials=intolerant,

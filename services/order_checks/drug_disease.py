@@ -1,5 +1,5 @@
-"""Drug-disease cautions at the order hooks (review 13 W5): angle-closure glaucoma and urinary
-retention (data/drug_disease_cautions.csv).
+"""Drug-disease cautions at the order hooks (review 13 W5): angle-closure glaucoma, urinary
+retention and dementia (data/drug_disease_cautions.csv).
 
 - A tricyclic drafted with angle-closure glaucoma or an anatomically narrow angle on record
   (FindingKind.ANGLE_CLOSURE: ICD-10-CM H40.2x, H40.03x, H40.06x): a warning. Tricyclics are
@@ -13,6 +13,12 @@ retention (data/drug_disease_cautions.csv).
 - A tricyclic drafted with urinary retention or BPH with lower urinary tract symptoms on record
   (FindingKind.URINARY_RETENTION: R33.x, N40.1): a warning (AGS Beers 2023 drug-disease table;
   the tricyclic labels below 65).
+- A strongly anticholinergic antidepressant (the tricyclics AGS Beers 2023 lists, paroxetine)
+  drafted with dementia or cognitive impairment on record (FindingKind.DEMENTIA: G30.x, F01-F03,
+  G31.84): a warning at any age (AGS Beers drug-disease table: avoid anticholinergics in
+  dementia; review 16 W7, early-onset Alzheimer's at 62). The card names the diagnosis, that the
+  drug works against a cholinesterase inhibitor, and antidepressants with little
+  anticholinergic effect.
 
 At 65 and older a strongly anticholinergic drug already gets the Beers card (order_checks/
 older_adults.py): the condition is then said on that card, as one more line, not on a second card
@@ -42,6 +48,7 @@ TOPIC = "order-drug-disease"
 _WORDS = {
     FindingKind.ANGLE_CLOSURE: "angle-closure glaucoma",
     FindingKind.URINARY_RETENTION: "urinary retention",
+    FindingKind.DEMENTIA: "dementia",
 }
 
 

@@ -45,13 +45,13 @@ class OrderCheck:
     # level above the target but within the usual range is information, and one at or above
     # lithium-toxic (1.5 mmol/L) is critical, as the chart-open lithium card is
     # (order_checks/labs.py). Findings merged into one card take the most severe
-    # (order_hooks._merge).
+    # (order_cards._merge).
     indicator: Indicator | None = None
     # What the card rests on, when not the topic's guideline: the rows' short cites ("Serzone
-    # boxed warning"). The card's source label names them (order_hooks._merge).
+    # boxed warning"). The card's source label names them (order_cards._merge).
     basis: tuple[str, ...] = ()
     # The shared sections the detail holds (card_evidence.no_kidney_labs_evidence), so the screen
-    # says each once (services/screen.py; order_hooks._merge passes them to the card).
+    # says each once (services/screen.py; order_cards._merge passes them to the card).
     evidence: tuple[Evidence, ...] = ()
 
 

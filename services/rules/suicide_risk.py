@@ -28,29 +28,49 @@ finding 14): prescribing is the moment the supply is decided.
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
 (data/topics.csv): while any signal is current the card comes back at the next evaluation.
+
+This module holds the card (`rule`), its level, its "Found" detail and its suggestion. Apart
+from it, one idea each: suicide_risk_text.py (what the card says at each level: the summary,
+the "Found" lines, the advice) and suicide_risk_overdose.py (the order hooks' quantity line for
+a drafted drug dangerous in overdose, read from data/overdose_toxicity.csv); their public names
+stay importable from here.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from fhir_mapping.record import DraftOrder, SourceRef
 from services import (
-    acute_risk,
     cards,
     pathway_contraindications,
     suggestions,
     tables,
     tms_gate,
 )
-from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
+from services.acute_risk import SuicideLevel, SuicideSignal
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
+from services.rules.suicide_risk_overdose import (
+    OverdoseRisk,
+    means_restriction_line,
+    overdose_risks,
+)
+from services.rules.suicide_risk_text import card_advice, card_summary, found_lines
+
+# The names other modules and tests use, kept importable from here (the quantity line's among
+# them); evaluate_payer_criteria stays a name of this module, where tests replace it.
+__all__ = [
+    "PRIORITY",
+    "RESCREENED_PRIORITY",
+    "TOPIC",
+    "OverdoseRisk",
+    "evaluate_payer_criteria",
+    "means_restriction_line",
+    "overdose_risks",
+    "rule",
+]
 
 TOPIC = "suicide-risk"
 # The pathway option (data/pathway_options.csv) the acute-risk treatments name beside ECT.
@@ -74,235 +94,8 @@ _INDICATOR = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class OverdoseRisk:
-    """A drug dangerous in overdose (data/overdose_toxicity.csv)."""
-
-    ingredient: str
-    why: str
-    status: str
-
-
-@cache
-def _overdose_table() -> tuple[dict[str, OverdoseRisk], str]:
-    """(ingredient -> why it is dangerous in overdose, the means-restriction advice)."""
-    text = resources.files("services").joinpath("data/overdose_toxicity.csv").read_text("utf-8")
-    drugs: dict[str, OverdoseRisk] = {}
-    advice = ""
-    for row in csv.DictReader(text.splitlines()):
-        if row["kind"] == "advice":
-            advice = row["text"]
-        else:
-            drugs[row["name"]] = OverdoseRisk(row["name"], row["text"], row["status"])
-    return drugs, advice
-
-
-def overdose_risks(drafts: Sequence[DraftOrder]) -> tuple[OverdoseRisk, ...]:
-    """The drafted drugs that are dangerous in overdose, once each, in draft order."""
-    drugs, _ = _overdose_table()
-    found: dict[str, OverdoseRisk] = {}
-    for draft in drafts:
-        risk = drugs.get(draft.ingredient)
-        if risk is not None:
-            found.setdefault(risk.ingredient, risk)
-    return tuple(found.values())
-
-
-def means_restriction_line(drafts: Sequence[DraftOrder]) -> str | None:
-    """The card's line about limiting the quantity of a drafted drug that is dangerous in
-    overdose (review order-hooks finding 14), or None when no draft is one."""
-    risks = overdose_risks(drafts)
-    if not risks:
-        return None
-    _, advice = _overdose_table()
-    named = "; ".join(
-        f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
-        for r in risks
-    )
-    # The advice is a design drawn from the confirmed toxicity rows (its own guideline wording
-    # was not read: the table says so); an unverified drug fact is marked on the card.
-    return f"**Quantity on this order:** {named}. {advice[0].upper()}{advice[1:]}."
-
-
-def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
-    """The finding a summary leads with: escalated first, then the strongest, then the latest."""
-    return max(events, key=lambda e: (e.escalate, e.weight, e.day.toordinal() if e.day else 0))
-
-
-def _summary(signal: SuicideSignal) -> str:
-    level = signal.level
-    if level is SuicideLevel.UNASSESSED:
-        unassessed = tuple(
-            e for e in signal.urgent if e.kind is not SignalKind.SCREEN or not e.assessed
-        )
-        event = _lead(unassessed)
-        head = f"{event.short}{event.at()}"
-        if signal.rescreen(event) is not None or signal.older(event):
-            # Said in the summary: a later item 9 = 0 or the time since does not make it assessed.
-            head += ", no assessment on record"
-        # The result's date stays when it fits (review 14 recheck q02): a critical summary that
-        # rests on a dated result says which one, before "no assessment on record" does.
-        dated = f"{event.short}{event.at()}"
-        if event.escalate:
-            return cards.fit_summary(
-                # "suicide" is the word a clinician scans a critical summary for: every
-                # shorter form keeps it and gives up "higher" or the date first (review 14
-                # r03b/r04: "higher risk, assess today" at 108-115 characters).
-                f"{head}: higher suicide risk, assess today (C-SSRS) and plan safety",
-                f"{head}: higher suicide risk, assess today",
-                f"{head}: suicide risk, assess today",
-                f"{dated}: higher suicide risk, assess today",
-                f"{dated}: suicide risk, assess today",
-                f"{event.short}: higher suicide risk, assess today",
-            )
-        return cards.fit_summary(
-            f"{head}: complete a suicide risk assessment today (e.g. C-SSRS)",
-            f"{head}: assess suicide risk today",
-            f"{dated}: assess suicide risk today",
-            f"{event.short}: assess suicide risk today",
-        )
-    if level is SuicideLevel.HIGH:
-        event = _lead(tuple(e for e in signal.open if e.escalate))
-        return cards.fit_summary(
-            f"{event.short}{event.at()}: high suicide risk, same-day psychiatric evaluation and "
-            "safety plan",
-            f"{event.short}{event.at()}: high suicide risk, evaluate today",
-            "C-SSRS found high suicide risk: same-day psychiatric evaluation",
-        )
-    if level is SuicideLevel.FOUND:
-        event = _lead(signal.open)
-        return cards.fit_summary(
-            f"{event.short}{event.at()}: risk assessed; keep a safety plan and follow up closely",
-            f"{event.short}{event.at()}: risk assessed; safety plan and follow-up",
-            "Suicidal thoughts found on assessment: safety plan and follow-up",
-        )
-    if level is SuicideLevel.RESCREENED:
-        event = _lead(signal.lowered)
-        again = signal.rescreen(event)
-        zero = f" (item 9 = 0 on {again.day.isoformat()})" if again is not None else ""
-        return cards.fit_summary(
-            f"{event.short}{event.at()}, no risk assessment on record{zero}: assess and record "
-            "it (C-SSRS)",
-            f"{event.short}{event.at()}, no risk assessment on record: assess (C-SSRS)",
-            f"{event.short}: no risk assessment on record",
-        )
-    if level is SuicideLevel.UNREAD:
-        event = signal.unread[-1]
-        # The resource id often does not fit in 140 characters: the Found line always has it.
-        unread = f"PHQ-9 item 9 answer on {event.when()} could not be read"
-        return cards.fit_summary(
-            acute_risk.unread_line(event),
-            f"{unread}: check it in the chart; if it is above 0, assess suicide risk today",
-            f"{unread}: check it in the chart",
-        )
-    event = _lead(signal.signals)
-    check = signal.closing(event)
-    after = f"; {check.short} on {check.day.isoformat()}" if check is not None else ""
-    return cards.fit_summary(
-        f"{event.short}{event.at()}{after}: assessed, reassess at each visit",
-        f"{event.short}{event.at()}{after}",
-        f"{event.short}{after}",
-    )
-
-
-def _unassessed_state(signal: SuicideSignal, event: RiskEvent) -> str:
-    """What stands after a signal nobody assessed: never "assessed" for a later item 9 = 0."""
-    again = signal.rescreen(event)
-    if again is not None:
-        where = f" [{again.source}]" if again.source is not None else ""
-        return (
-            f"not yet assessed: a later {again.text} on {again.day.isoformat()}{where}; no risk "
-            "assessment on record"
-        )
-    if signal.older(event):
-        return "not yet assessed: no risk assessment and no later item 9 answer on record"
-    return "not yet assessed"
-
-
-def _found_lines(signal: SuicideSignal) -> list[str]:
-    lines = []
-    for event in signal.signals:
-        if event.kind is SignalKind.UNREAD:  # the line names the resource itself
-            lines.append(f"- {acute_risk.unread_line(event)}")
-            continue
-        check = signal.closing(event)
-        if check is not None:
-            state = f"assessed: {check.text} on {check.day.isoformat()}"
-        elif event.kind is SignalKind.SCREEN and event.assessed:
-            state = "the assessment itself; nothing later on record"
-        else:
-            state = _unassessed_state(signal, event)
-        where = f" [{event.source}]" if event.source is not None else ""
-        when = "" if event.dated else f" on {event.when()}"
-        lines.append(f"- {event.text}{when}{where}: {state}")
-    return lines
-
-
-def _advice(ctx: RuleContext, signal: SuicideSignal) -> str:
-    level = signal.level
-    open_kinds = {e.kind for e in signal.open}
-    if level is SuicideLevel.UNASSESSED:
-        escalated = [e for e in signal.urgent if e.escalate]
-        if any(e.kind is SignalKind.ITEM9 for e in escalated):
-            text = (
-                "Answers of 'more than half the days' or 'nearly every day' carry a higher one-year "
-                "risk of a suicide attempt (Simon 2013): assess today, make a safety plan and "
-                "consider same-day psychiatric evaluation."
-            )
-        elif SignalKind.SELF_HARM in open_kinds:
-            text = (
-                "Recent self-harm or a suicide attempt is on record: assess today, make a safety "
-                "plan and consider same-day psychiatric evaluation."
-            )
-        else:
-            text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
-        # Worded to hold on any screen: "suggestions on other cards" was
-        # said on a screen with no other card (the item9_positive chart).
-        return cards.join_sections(
-            text,
-            "Item 9 alone is not a risk assessment, and a 0 does not rule risk out. Change "
-            "medication or start TMS only after this assessment.",
-        )
-    if level is SuicideLevel.HIGH:
-        return (
-            "The assessment found suicidal intent, a plan or suicidal behaviour in the past 3 "
-            "months, which the C-SSRS screener triage treats as high risk: same-day psychiatric "
-            "evaluation and a safety plan. TMS is not the next step while the risk is acute."
-        )
-    if level is SuicideLevel.FOUND:
-        return (
-            "The assessment found current suicidal thoughts: keep a safety plan, follow up closely "
-            "and reassess at each visit. Override with 'Under crisis team care' when a crisis "
-            "team holds the plan."
-        )
-    lookback = ctx.policy.suicide_item9_lookback_days
-    if level is SuicideLevel.UNREAD:
-        return (
-            "The answer is on record but the service could not read it (a code it does not "
-            "know, a value out of range, or text that is not a number), so it may be positive. "
-            "Look at it in the chart: if it is above 0 ('several days' or more), complete a "
-            "structured suicide risk assessment today (C-SSRS). The card goes once a readable "
-            f"item 9 or an assessment is recorded on that day or later, or after {lookback} days."
-        )
-    if level is SuicideLevel.RESCREENED:
-        window = max(lookback, ctx.policy.suicide_unassessed_item9_days)
-        return (
-            f"This answer is older than the {lookback}-day look-back and a later PHQ-9 answered "
-            "item 9 = 0, so it is no longer an urgent signal. But no suicide risk assessment "
-            "followed it: item 9 alone is not one, and a 0 does not rule risk out (Na et al., "
-            "Mayo item 9 validation). Complete and record a structured assessment (C-SSRS); the "
-            "card stays until one "
-            f"is on record or the answer is more than {window} days old."
-        )
-    return (
-        "Assessed after the positive finding. Kept as information while it is within the "
-        f"{lookback}-day look-back: a negative screen does not rule risk out (Na et al., Mayo). "
-        "Reassess at each visit."
-    )
-
-
 def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
-    sections = ["**Found:**\n" + "\n".join(_found_lines(signal))]
+    sections = ["**Found:**\n" + "\n".join(found_lines(signal))]
     later = [c for c in signal.checks if not any(c is signal.closing(e) for e in signal.signals)]
     if later:
         sections.append(
@@ -311,7 +104,7 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
         )
     if signal.history:
         sections.append("**Risk factors:**\n" + "\n".join(f"- {h}" for h in signal.history))
-    sections.append(_advice(ctx, signal))
+    sections.append(card_advice(ctx, signal))
     # Esketamine's label contraindications (aneurysmal vascular disease, an AVM, a history of
     # intracerebral haemorrhage: SPRAVATO label 4; review 15 U1) hold whatever the indication, so
     # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
@@ -419,7 +212,7 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
             detail = cards.join_sections(quantity, detail)
     return cards.make(
         TOPIC,
-        summary=_summary(signal),
+        summary=card_summary(signal),
         detail=detail,
         suggestions=(found,) if found is not None else (),
         indicator=_INDICATOR[signal.level],

@@ -25,15 +25,20 @@ retained fragments, stroke, brain tumour, brain injury and raised intracranial p
 card, which names each on a "TMS safety screen required" line (and in the referral's note) with
 its code, date and resource. The card never says "no implant" when the chart holds one, and when
 the condition, procedure or device list could not be read it says "not available" instead.
+
+This module makes the card (`rule`) and its criteria block (`_criteria`: the header over the
+criteria, the adherence lines under them). Each criterion's line and the contraindication-screen
+line are tms_referral_criteria.py; the lines beside the criteria (anxious distress, an earlier
+course or a revoked referral, the safety items, what the count rests on) and the referral's note
+are tms_referral_notes.py. `_counted` and `_criterion_line` stay importable from here (tests read
+them there).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
-from fhir_mapping.record import AdherenceStatus, DataDomain, PatientRecord, Trial
+from fhir_mapping.record import AdherenceStatus
 from services import (
     cards,
     data_gaps,
@@ -44,23 +49,22 @@ from services import (
     tms_course,
     tms_gate,
     tms_severity,
-    trial_count,
 )
-from services.card_format import in_sentence
 from services.packet import attach_packet
-from services.pathway import finding_line, in_episode
-from services.payer_criteria import (
-    BAND_RANKS,
-    CriterionKind,
-    CriterionResult,
-    CriterionStatus,
-    PayerEvaluation,
-    evaluate_payer_criteria,
-    scale_band,
-)
+from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source
 from services.rules.context import RuleContext
 from services.rules.population_notes import population_notes
+from services.rules.tms_referral_criteria import _criterion_line, criterion_lines, screen_line
+from services.rules.tms_referral_notes import (
+    _counted,
+    anxiety_line,
+    earlier_course_line,
+    payer_note,
+    revoked_referral_line,
+    sent_alone,
+    tms_safety_items,
+)
 
 TOPIC = "tms-referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
@@ -70,96 +74,9 @@ ORDER_ONLY_LABEL = "Refer for TMS evaluation (order only, summary not attached)"
 # them behind its two links, "TMS referral summary" and "View treatment timeline" (it shows no
 # table of its own). One short line (issue 12: the screen's raw markdown under 2,000 characters).
 LINKED = "**Trials and scores:** TMS referral summary and timeline."
-GAD7 = "GAD-7"
-# The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
-# 10 or more warrants further evaluation; scale_bands.csv has the numbers).
-_ANXIETY_FROM = "moderate"
-
-# Where the contraindication screen looks, and what the card calls each list when it is missing.
-_SCREENED: tuple[tuple[DataDomain, str], ...] = (
-    (DataDomain.CONDITIONS, "condition list"),
-    (DataDomain.PROCEDURES, "procedure list"),
-    (DataDomain.DEVICES, "device list"),
-)
-
-
-def _screen_line(ctx: RuleContext) -> str:
-    """The contraindication criterion, worded so it never claims an absence it cannot see: a
-    chart with a pacemaker is not "no implanted device", and a device list that could not be
-    read is "not available", not "none on record"."""
-    if ctx.facts.tms_cautions:
-        line = (
-            "- No epilepsy/seizure disorder and no metal or stimulator in or near the head "
-            "recognised; other TMS safety items to screen are listed above"
-        )
-    else:
-        line = (
-            "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
-            "safety item recognised in the chart's codes and text"
-        )
-    missing = [name for domain, name in _SCREENED if ctx.record.unavailable(domain)]
-    if missing:
-        line += (
-            f"; {', '.join(missing)} not available, so implants and neurological history could "
-            "not be fully checked: ask at the TMS safety screen"
-        )
-    return line
-
-
-def _safety_items(ctx: RuleContext) -> str:
-    """What the TMS service must screen before treatment, each with code, date and resource."""
-    return "; ".join(finding_line(f) for f in ctx.facts.tms_cautions)
-
-
-def _criterion_line(result: CriterionResult) -> str:
-    unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
-    evidence = "; ".join(result.evidence)
-    # "Met, to confirm" says what is to confirm on the card itself (review 12 recheck part 1
-    # #11: the trials line named carbamazepine only in the attached summary), worded as the
-    # briefly-met criteria word it ("to confirm: ..."), unless the evidence already says it.
-    confirm = result.to_confirm if result.status is _MET else None
-    if confirm and confirm not in evidence:
-        evidence = f"{evidence}; to confirm: {confirm}" if evidence else f"to confirm: {confirm}"
-    return f"- **{result.status_text}** · {result.label}{unverified}: {evidence}"
-
-
-# Met criteria whose evidence the card shows in full: the score and the trials the TMS decision
-# rests on (the card's evidence: issue 12). The evidence of the other met criteria (age,
-# diagnosis code and resource, psychotherapy sessions, the contraindication screen, an earlier
-# course) is in the TMS referral summary the card links to, criterion by criterion.
-_EVIDENCE_SHOWN = frozenset(
-    {CriterionKind.SEVERITY, CriterionKind.TRIALS, CriterionKind.AUGMENTATION}
-)
-# ... and, with an earlier TMS course on record, the retreatment criterion too.
-_EVIDENCE_SHOWN_RETREATMENT = _EVIDENCE_SHOWN | {CriterionKind.RETREATMENT}
-# Compared per criterion or trial: on Python 3.11 reading a member off its Enum class costs about
-# ten times reading a global (issue 14).
-_MET = CriterionStatus.MET
-_RETREATMENT = CriterionKind.RETREATMENT
+# Compared per trial: a global, not an Enum member read each time (issue 14; as _MET in
+# tms_referral_criteria.py).
 _UNVERIFIED = AdherenceStatus.UNVERIFIED
-
-
-def _criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[str]:
-    """Each criterion with its status: what is not met, not on record or not available with its
-    evidence (what to act on), the met score and trials with theirs, then the other met criteria
-    named on one line (issue 12: a screen a clinician can read). An earlier TMS course is never
-    reduced to a name: with one on record the retreatment criterion keeps its evidence."""
-    shown = _EVIDENCE_SHOWN_RETREATMENT if earlier_tms else _EVIDENCE_SHOWN
-    lines = []
-    briefly: list[str] = []
-    for r in evaluation.results:
-        if r.status is _MET and r.kind not in shown:
-            unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
-            # A part the chart cannot show stays beside the name (review 6 finding 4).
-            confirm = f" (to confirm: {r.to_confirm})" if r.to_confirm else ""
-            briefly.append(r.label + unverified + confirm)
-        else:
-            lines.append(_criterion_line(r))
-    if briefly:
-        lines.append(
-            f"- **{_MET.label}** · " + " · ".join(briefly) + " (evidence: TMS referral summary)"
-        )
-    return lines
 
 
 def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
@@ -190,7 +107,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     earlier = bool(tms_course.earlier_courses(ctx.record, ctx.policy)) or any(
         r.kind == "tms" and r.status == "completed" for r in ctx.record.referrals
     )
-    lines = _criterion_lines(evaluation, earlier_tms=earlier)
+    lines = criterion_lines(evaluation, earlier_tms=earlier)
     preliminary = preliminary_phq9.newer_than_reviewed(ctx.record)
     if preliminary is not None:
         # Review 14 U1: a PHQ-9 total filed preliminary after the latest reviewed one is named
@@ -207,7 +124,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
         )
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
-    lines.append(_screen_line(ctx))
+    lines.append(screen_line(ctx))
     # Adherence not contradicted, but not shown by refill data either (none, fills without days'
     # supply, or only a report such as the patient's "I take it", review 6 finding 6): say so,
     # since a referral and a payer will both rely on these trials (issue 3: "say so").
@@ -250,117 +167,6 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
             "adherence before relying on this trial"
         )
     return header + "\n" + "\n".join(lines)
-
-
-def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:
-    """What the TMS count rests on, in words, with and without the drugs' names: failed trials,
-    said as every card says them (trial_count.failed_words: stopped unmeasured, self-reported,
-    to confirm), and those not tolerated when the clinic counts them
-    (policy.tms_count_intolerant_trials), so the text says what was counted. Each trial's
-    `failed` is read once (a chain of properties)."""
-    failed: list[Trial] = []
-    other: list[Trial] = []
-    for t in trials:
-        (failed if t.failed else other).append(t)
-
-    def part(group: list[Trial]) -> tuple[str, str]:
-        n = len(group)
-        text = f"{n} {'trial' if n == 1 else 'trials'} not tolerated"
-        said = cards.reported_note(group)
-        # The short form keeps the self-reported mark.
-        return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
-
-    if not other:
-        return trial_count.failed_words(failed, record)
-    if not failed:
-        return part(other)
-    named, plain = trial_count.failed_words(failed, record)
-    said = cards.reported_note(other)
-    return (
-        f"{named} and {len(other)} not tolerated ({cards.names(other)}){said}",
-        (f"{plain} and {len(other)} not tolerated{said}"),
-    )
-
-
-def anxiety_line(ctx: RuleContext) -> str:
-    """One line on anxious distress: the latest GAD-7 of this episode, within the payer score
-    window, in its moderate band or above (Spitzer 2006: >= 10 warrants further evaluation).
-    Comorbid anxiety predicts a poorer antidepressant response (CANMAT 2023 para 181; STAR*D
-    anxious depression, Fava 2008: REFERENCE.md 1.7 notes), which the TMS service weighs."""
-    record, facts = ctx.record, ctx.facts
-    horizon = record.as_of - timedelta(days=ctx.policy.payer_score_max_age_days)
-    found = [
-        s
-        for s in record.scores
-        if s.instrument == GAD7
-        and s.value is not None
-        and s.date >= horizon
-        and in_episode(s.date, facts.episode_start)
-    ]
-    if not found:
-        return ""
-    latest = max(found, key=lambda s: s.date)
-    assert latest.value is not None
-    band = scale_band(GAD7, latest.value)
-    if band is None or band.rank < BAND_RANKS[_ANXIETY_FROM]:
-        return ""
-    return (
-        f"**Anxious distress:** GAD-7 {latest.value} ({band.label}, {band.citation}) on "
-        f"{latest.date.isoformat()}: comorbid anxiety predicts a poorer response (CANMAT 2023 "
-        "para 181); tell the TMS service."
-    )
-
-
-def _earlier_course(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
-    """An earlier TMS course is never ignored (issue 12): named with its response, unless the
-    payer's own retreatment criterion (a line above) already does."""
-    if any(r.kind is _RETREATMENT for r in evaluation.results):
-        return ""
-    return tms_course.retreatment_line(ctx.record, ctx.policy)
-
-
-def revoked_referral_line(record: PatientRecord) -> str:
-    """An earlier TMS referral that was revoked (review 15 M7: "referral cancelled: patient
-    declined (travel)"), named so the card does not propose again, in silence, what the patient
-    or the service already turned down: the latest such referral, its date and resource. The
-    reason is not a coded field of an R4 ServiceRequest (a note, at best): the card asks.
-    Any episode: a refusal is worth asking about whenever it was. "" when there is none."""
-    revoked = [r for r in record.referrals if r.kind == "tms" and r.status == "revoked"]
-    if not revoked:
-        return ""
-    last = max(revoked, key=lambda r: r.authored or date.min)
-    when = f"on {last.authored.isoformat()}" if last.authored else "(date not recorded)"
-    where = f" ({last.source})" if last.source else ""
-    more = f" ({len(revoked) - 1} earlier also revoked)" if len(revoked) > 1 else ""
-    return (
-        f"**Earlier TMS referral:** a TMS referral {when} was {last.status}, cancelled before "
-        f"treatment{where}{more}: ask why (declined, travel, cost, not suitable) and whether "
-        "that has changed before referring again."
-    )
-
-
-def _alone(request: dict[str, Any]) -> dict[str, Any]:
-    """The referral sent without the summary: its note says so, since the note is then all the
-    TMS service reads (review 9 finding 10)."""
-    (note,) = request["note"]
-    text = f"{note['text']} Referral summary not attached: ask the referring clinician for it."
-    return {**request, "note": [{**note, "text": text}]}
-
-
-def _payer_note(evaluation: PayerEvaluation) -> str:
-    """The payer status for the TMS service, which reads the referral rather than the card."""
-    name = evaluation.rule_set.name
-    if evaluation.met:
-        # What the record cannot show goes with "met" (review 9 finding 10): the TMS service may
-        # read this note without the summary (the order-only suggestion).
-        confirm = "; ".join(
-            f"{in_sentence(r.label)}: {r.to_confirm}" for r in evaluation.results if r.to_confirm
-        )
-        return f" Payer criteria ({name}): met on the record" + (
-            f"; to confirm: {confirm}." if confirm else "."
-        )
-    missing = "; ".join(evaluation.to_document) or "data not available"
-    return f" Payer criteria ({name}): not yet met (to document: {missing})."
 
 
 def _source(evaluation: PayerEvaluation) -> Source:
@@ -407,7 +213,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     counted_named, counted_plain = _counted(
         counted, ctx.record
     )  # said in the summary and the referral
-    safety_items = _safety_items(ctx) if facts.tms_cautions else ""
+    safety_items = tms_safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
         f"{counted_named}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
         f"{counted_plain}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
@@ -424,7 +230,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 f"Antidepressant trials in this episode: {counted_named}; "
                 f"latest {scored} on {latest.date.isoformat()}."
                 + (f" TMS safety screen required: {safety_items}." if facts.tms_cautions else "")
-                + _payer_note(evaluation)
+                + payer_note(evaluation)
             ),
         )
     sections = []
@@ -450,7 +256,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections += [
         _criteria(ctx, evaluation),
         anxiety_line(ctx),
-        _earlier_course(ctx, evaluation),
+        earlier_course_line(ctx, evaluation),
         revoked_referral_line(ctx.record),
         *cards.evidence_sections(*evidence),
     ]
@@ -481,6 +287,6 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # many EHRs accept order suggestions (ServiceRequest, MedicationRequest) but will not
             # create a DocumentReference, so the referral above would fail as a whole there. The
             # summary stays one click away (the card's link) for the clinician to send.
-            *((suggestions.create(ORDER_ONLY_LABEL, _alone(resource)),) if resource else ()),
+            *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )

@@ -1,7 +1,7 @@
 """Review 12 findings 2, 3, 8 and 15 (cardiac and QTc), on order-select:
 
-2. An acute MI (ICD-10-CM I21.4, six weeks ago) and nortriptyline drafted: a warning naming the
-   MI code and onset and the TCA labels' "acute recovery period" line; the same MI a year ago
+2. An acute MI (ICD-10-CM I21.4, six weeks ago) and nortriptyline drafted: critical (review 16 M1;
+   a warning before) naming the MI code and onset and the TCA labels' "acute recovery period" line; the same MI a year ago
    (past policy.recent_mi_days) gives no card (noise).
 3. A QTc of 512 ms and amitriptyline drafted: a QTc warning (the tricyclic lab_safety.csv rows);
    --explain lists methadone apart from the antidepressant trials.
@@ -44,11 +44,14 @@ def _contraindicated(cards: dict, topic: str = "order-drug-contraindicated") -> 
     return f"{card.summary}\n{card.detail}"
 
 
-def test_recent_nstemi_with_nortriptyline_drafted_is_a_warning_naming_the_mi() -> None:
+def test_recent_nstemi_with_nortriptyline_drafted_is_critical_naming_the_mi() -> None:
     nstemi = _problem(
         "I21.4", "Non-ST elevation (NSTEMI) myocardial infarction", date(2025, 4, 20), "resolved"
     )
-    text = _contraindicated(order_cards(chart(nstemi, draft=NORTRIPTYLINE_25)))
+    # Critical since review 16 M1: a label contraindication at a new start, as the MAOI rows.
+    card = order_cards(chart(nstemi, draft=NORTRIPTYLINE_25))["order-drug-contraindicated"]
+    assert card.indicator is Indicator.CRITICAL
+    text = f"{card.summary}\n{card.detail}"
     assert "acute recovery period after myocardial infarction" in text
     assert "I21.4" in text and "onset 2025-04-20" in text
 

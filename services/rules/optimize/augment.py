@@ -4,7 +4,13 @@ ones with their targets and monitoring, and the monitoring of an adjunct already
 An adjunct that the interaction table marks critical with a drug taken now is left out and said
 why; a warning pair is listed with the interaction (review 9 finding 3). An antipsychotic taken for
 something else (pimozide, thioridazine) is never called the one to "optimise or replace" (review 9
-finding 5): services/rules/optimize/interacting.py."""
+finding 5): services/rules/optimize/interacting.py.
+
+This module makes the augment paragraph (`augment_section`). The monitoring lines of an adjunct
+already running are running_adjuncts.py; an adjunct running below its Table 7.2 range (its own
+section, and the summary of one dosed by its serum level) is below_range.py.
+`below_range_section` and `level_guided_summary` stay importable from here.
+"""
 
 from __future__ import annotations
 
@@ -14,26 +20,35 @@ from services import (
     cards,
     drug_rules,
     drugs,
-    interaction_table,
     lab_safety,
     pathway_options,
     renal_doses,
     thyroid_hormone_cautions,
-    trial_dates,
 )
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
-from services.order_doses import trial_dose
 from services.rules import adjunct_harm, populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
+from services.rules.optimize.below_range import below_range_section, level_guided_summary
 from services.rules.optimize.courses import (
     held_ingredients,
     not_tolerated,
     running_antipsychotics,
     shares_an_ingredient,
 )
-from services.rules.optimize.orders import dosed_by_level, first_line_adjuncts, first_line_left_out
-from services.rules.optimize.wording import dose_text, drop_text, range_top
+from services.rules.optimize.orders import first_line_adjuncts, first_line_left_out
+from services.rules.optimize.running_adjuncts import running_adjunct_lines
+from services.rules.optimize.wording import dose_text
+
+# The names optimize_switch_augment.py and summary.py import from here (below_range.py's among
+# them).
+__all__ = [
+    "SECOND_LINE",
+    "antipsychotic_alone",
+    "augment_section",
+    "below_range_section",
+    "level_guided_summary",
+]
 
 
 def _second_line(
@@ -183,7 +198,7 @@ def augment_section(
     # Their names, never the rendered lines: those also name what was left out and the drugs
     # taken now (bupropion "not listed" beside thioridazine was given a renal limit as if offered).
     lines.append(renal_doses.caveat_line(ctx.record, ctx.policy, offered) or "")
-    lines.extend(_running_adjunct_lines(ctx))
+    lines.extend(running_adjunct_lines(ctx))
     return "**Augment:** " + " ".join(line for line in lines if line)
 
 
@@ -246,200 +261,3 @@ def _antipsychotic_adjuncts(ctx: RuleContext, used: set[str]) -> list[str]:
         and d.ingredient not in intolerant
         and populations.never(ctx, d.ingredient, d.drug_class) is None
     ]
-
-
-def _running_adjunct_lines(ctx: RuleContext) -> list[str]:
-    """Monitoring of an adjunct already running: lithium, liothyronine, an antipsychotic. The
-    lithium line names the last level, creatinine and eGFR with their dates, and the
-    antipsychotic line the glucose/HbA1c and lipids since it started (review 7 findings 1 and 4:
-    the card recited the schedule beside a level of 1.4 mmol/L it never read)."""
-    lines = []
-    for t in ctx.facts.augmentations:
-        if not t.ongoing:
-            continue
-        harm = adjunct_harm.harm_of(ctx, t.ingredient)
-        if harm is not None:
-            # Not "monitor for tardive dyskinesia" beside tardive dyskinesia on record, nor
-            # "liothyronine: running" beside AF on it (review 13 U2, U3): the adverse effect is
-            # named and the card that says what to do.
-            metabolic = (
-                f"; {lab_safety.metabolic_text(ctx.record, t.start)}"
-                if drug_rules.is_antipsychotic(t.drug_class)
-                else ""
-            )
-            lines.append(
-                f"{t.ingredient.capitalize()} running with {harm.names} on record: "
-                f"{adjunct_harm.action(harm)} (adverse-effect card){metabolic}."
-            )
-            continue
-        row = pathway_options.monitoring_for(t.ingredient)
-        if row is not None:
-            line = pathway_options.adjunct_line(t.ingredient, "")
-            labs = (
-                f"; {lab_safety.lithium_level_text(ctx.record, ctx.policy)}"
-                if t.ingredient == "lithium"
-                else ""
-            )
-            # Its start named (review 13 W8: "lithium running since 2024-01-15", also when it
-            # started before this episode).
-            since = trial_dates.start_text(t)
-            lines.append(f"{line[:1].upper()}{line[1:]}: running since {since}{labs}.")
-        elif drug_rules.is_antipsychotic(t.drug_class):
-            lines.append(
-                f"{t.ingredient.capitalize()} running: "
-                f"{pathway_options.antipsychotic_monitoring()}; "
-                f"{lab_safety.metabolic_text(ctx.record, t.start)}."
-            )
-    return lines
-
-
-def _phq_text(trial: Trial) -> str:
-    """The PHQ-9 on the course as the summary reads it (on_treatment): "PHQ-9 18 (2025-01-06) →
-    21 (2025-05-19), ..." with a baseline, "PHQ-9 21 on 2025-05-19 (no baseline)" without one,
-    never "not measured" beside a summary that quotes the score (recheck R1)."""
-    drop = drop_text(trial)
-    score = trial.on_treatment
-    if drop == "PHQ-9 not measured" and score is not None and score.value is not None:
-        return f"{score.instrument} {score.value} on {score.date.isoformat()} (no baseline)"
-    return drop
-
-
-def below_range_section(ctx: RuleContext, trial: Trial) -> str:
-    """An adjunct running below its CANMAT 2023 Table 7.2 range past the grace weeks (review 10
-    finding 6; courses.below_range_adjuncts): named with its start, weeks, range and PHQ-9, and
-    the two ways on (raise it, or change strategy). Another adjunct is not offered as an order
-    beside it: one click would stack a third drug on a regimen whose adjunct was never given a
-    fair dose; replacing it is the safer default (a design choice, not a guideline statement; the
-    clinician can still order one)."""
-    if dosed_by_level(trial.ingredient):
-        return _level_section(ctx, trial)
-    weeks = (trial.end - trial.start).days // 7
-    text = (
-        f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
-        f"({weeks} weeks) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
-        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day (CANMAT 2023 Table 7.2); "
-        f"{_phq_text(trial)}: raise it or change strategy (below: replace it or switch). "
-        "Another adjunct is named, not offered as an order, while it runs."
-    )
-    if trial.ingredient in not_tolerated(ctx):
-        text += " A reaction to it is on record: raise it only if it is tolerated now."
-    return text
-
-
-# --- an adjunct dosed to a serum level (lithium: recheck R1) -------------------------------------
-
-
-def _target(ingredient: str) -> lab_safety.LabRule | None:
-    """The serum-level target of a drug dosed by level (lab_safety.csv "lithium-target")."""
-    return next(
-        (r for r in lab_safety.rules() if r.check.endswith("-target") and ingredient in r.drugs),
-        None,
-    )
-
-
-def _level_state(ctx: RuleContext, trial: Trial) -> tuple[str, str]:
-    """The latest level against the target, in a few words for the summary ("level 0.7 mmol/L
-    in the 0.5-0.8 target", "no level on record"), and its state: "in" (within the target and
-    recent), "below", "above", "old" (over lab_recent_days ago, whatever its value), "unknown" (unit
-    not compared) or "none"."""
-    rule = _target(trial.ingredient)
-    lab = lab_safety.latest(ctx.record, rule.test) if rule is not None else None
-    if rule is None or lab is None:
-        return "no level on record", "none"
-    number = lab_safety.value(lab)
-    shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
-    bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
-    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        # An old level says nothing of today's, whatever its value: a two-year-old 0.4 is no
-        # reason to adjust now (read of the diff); the card asks for a level first.
-        return f"level {shown} on {lab.date.isoformat()} (old)", "old"
-    if lab_safety.above(rule, lab):
-        return f"level {shown} above the {bounds} target", "above"
-    if lab_safety.below(rule, lab):
-        return f"level {shown} below the {bounds} target", "below"
-    if number is None:
-        return f"level on {lab.date.isoformat()} (unit not compared)", "unknown"
-    return f"level {shown} in the {bounds} target", "in"
-
-
-def _raisers(ctx: RuleContext, trial: Trial) -> list[str]:
-    """Running drugs the interaction table says raise this drug's level ("lisinopril")."""
-    rows = interaction_table.rows_about(trial.ingredient)
-    if not rows:
-        return []
-    return sorted(
-        {
-            taking.ingredient
-            for taking in interaction_table.running(ctx.record)
-            if any(row.names(taking.ingredient) for row in rows)
-        }
-    )
-
-
-def _level_section(ctx: RuleContext, trial: Trial) -> str:
-    """An adjunct dosed to a serum level (augmentation_agents.csv dose_by_level: lithium) below
-    the mg/day range of Table 7.2 (recheck R1). The mg/day says nothing about the level it gives
-    at this age, kidney function and with these drugs: doubling the dose of a 78-year-old with
-    eGFR 45 and a level of 0.7 mmol/L roughly doubles the level, into toxicity. So the card says
-    to adjust it to its level, naming the latest level, creatinine/eGFR and the running drugs
-    that raise it, and never offers a dose change as one click (orders.raise_dose_suggestion)."""
-    rule = _target(trial.ingredient)
-    weeks = (trial.end - trial.start).days // 7
-    target = f"a level of {rule.bounds()}" if rule is not None else "its serum level"
-    labs = (
-        lab_safety.lithium_level_text(ctx.record, ctx.policy)
-        if trial.ingredient == "lithium"
-        else _level_state(ctx, trial)[0]
-    )
-    raisers = _raisers(ctx, trial)
-    running = f"; {', '.join(raisers)} running, which raises the level" if raisers else ""
-    state = _level_state(ctx, trial)[1]
-    if state == "in":
-        way = (
-            "At a level within the target it has had a fair dose: if it has not helped, change "
-            "strategy (below: replace it or switch) rather than raise it."
-        )
-    elif state in ("none", "old", "unknown"):
-        way = (
-            "Check the level and creatinine/eGFR before any dose change, or change strategy "
-            "(below: replace it or switch)."
-        )
-    else:
-        way = "Adjust it to the level, or change strategy (below: replace it or switch)."
-    return (
-        f"**Adjunct dosed by its level:** {dose_text(trial)} added {trial.start.isoformat()} "
-        f"({weeks} weeks); {_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
-        f"level, renal function, interacting drugs); {labs}{running}. Its dose is set by the "
-        f"level, not by the {cards.fmt_mg(trial.min_adequate_mg)}-"
-        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day range (CANMAT 2023 Table 7.2), so no dose "
-        f"change is offered as a ready-to-accept order. {way} Another adjunct is named, not "
-        "offered as an order, while it runs."
-    )
-
-
-def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
-    """The card summary for an adjunct dosed by level below its mg/day range (recheck R1):
-    "Lithium 300 mg/day added 2025-01-06 (21 weeks), level 0.7 mmol/L in the 0.5-0.8 target;
-    PHQ-9 21: adjust by level or change strategy"; None for any other drug (the mg/day summary)."""
-    if not dosed_by_level(trial.ingredient):
-        return None
-    name, dose = trial.ingredient.capitalize(), trial_dose(trial)
-    level, state = _level_state(ctx, trial)
-    score = trial.on_treatment
-    phq = (
-        f"{score.instrument} {score.value}"
-        if score is not None and score.value is not None
-        else "no PHQ-9 on it"
-    )
-    act = (
-        "check level and eGFR before any dose change"
-        if state in ("none", "old", "unknown")
-        else "adjust by level or change strategy"
-    )
-    weeks = (trial.end - trial.start).days // 7
-    return cards.fit_summary(
-        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), {level}; {phq}: {act}",
-        f"{name} {dose}, {level}; {phq}: {act}",
-        f"{name} {dose}, {level}: {act}",
-        f"{name} is dosed by its level: {act}",
-    )

@@ -1,0 +1,130 @@
+"""What the patient takes, or what the order drafts, as an interaction card names it (`Taking`):
+the running courses on the as-of date and the drugs an active statement says are taken whose
+dates could not be read (`running`), and the drafts of an order (`on_order`); the interaction
+table (interaction_table.py) pairs them.
+
+Apart from the table because it reads only the record and the draft orders, and its wording
+(dose, start, source; "listed ... confirm it is still taken" for an old statement) is the same
+whatever row a pair matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.drug_table import components
+from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
+from services import cards, drug_names
+
+
+@dataclass(frozen=True, slots=True)
+class Taking:
+    """A drug the patient takes, or that is on the order, as a card names it."""
+
+    ingredient: str
+    mg_per_day: float | None
+    start: date | None
+    on_order: bool
+    source: SourceRef | None
+    # The course runs on only because an active MedicationStatement lists it and nothing has
+    # confirmed it for statement_confirmed_days (Trial.unconfirmed_since, review 6 finding 11):
+    # the last date the record confirms it. Such a drug is named as listed, not as running
+    # (review 9 finding 4: a thioridazine statement last asserted in 2016 read "running since
+    # 2012"). None: confirmed by the record, on the order, or undated (a DataGap.taken_now).
+    unconfirmed_since: date | None = None
+    # Taken only as needed (DoseSegment.as_needed, DraftOrder.as_needed), with its daily ceiling:
+    # named "400 mg as needed", never as mg/day (ibuprofen PRN beside lithium).
+    as_needed: bool = False
+    as_needed_max_mg: float | None = None
+
+    @classmethod
+    def of_trial(cls, trial: Trial) -> Taking:
+        """A running course as a card names it: its latest dose, its start, its latest source."""
+        last = trial.segments[-1] if trial.segments else None
+        return cls(
+            trial.ingredient,
+            last.mg_per_day if last is not None else None,
+            trial.start,
+            False,
+            trial.sources[-1] if trial.sources else None,
+            trial.unconfirmed_since,
+            last is not None and last.as_needed,
+            None if last is None else last.as_needed_max_mg,
+        )
+
+    def state(self) -> str:
+        """How a summary says the drug is taken: "running", or "listed (last confirmed 2016)"
+        for a course only an old active statement keeps running."""
+        if self.unconfirmed_since is None:
+            return "running"
+        return f"listed (last confirmed {self.unconfirmed_since.year})"
+
+    def text(self) -> str:
+        """ "clozapine 300 mg/day since 2020-03-02 (MedicationRequest/mr-1)", "fluvoxamine
+        100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
+        last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
+        is not recorded is said, never guessed."""
+        if self.as_needed:
+            dose = cards.as_needed_text(self.mg_per_day, None, self.as_needed_max_mg)
+        elif self.mg_per_day is not None:
+            dose = f"{cards.fmt_mg(self.mg_per_day)} mg/day"
+        else:
+            dose = "dose not read"
+        parts = components(self.ingredient)
+        if len(parts) > 1 and (self.as_needed or self.mg_per_day is not None):
+            # A fixed combination's mg are those of the component its dose is read in (the
+            # first of combination_of, as product_text reads Nuedexta and Auvelity): named, so
+            # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
+            dose = f"({parts[0]} {dose})"
+        if self.on_order:
+            return f"{drug_names.shown(self.ingredient)} {dose} on this order"
+        cite = f" ({self.source})" if self.source is not None else ""
+        if self.unconfirmed_since is not None:
+            # Never "running": the record shows a list entry, not that the drug is taken now.
+            since = f" since {self.start.isoformat()}" if self.start else ""
+            return (
+                f"{drug_names.shown(self.ingredient)} {dose}, listed as active{since}, last confirmed "
+                f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
+            )
+        when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
+        return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
+
+
+def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: (t.end, t.start)):
+        if trial.ongoing:
+            latest[trial.ingredient] = trial
+    return latest
+
+
+def running(record: PatientRecord) -> list[Taking]:
+    """What the patient takes on the as-of date: running courses, then undated active ones."""
+    found = []
+    for trial in _latest_running(record.trials).values():
+        found.append(Taking.of_trial(trial))
+    known = {t.ingredient for t in found}
+    for gap in record.gaps:
+        for ingredient in gap.taken_now:
+            if ingredient not in known:
+                known.add(ingredient)
+                found.append(Taking(ingredient, None, None, False, gap.source))
+    return found
+
+
+def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
+    return [
+        Taking(
+            d.ingredient,
+            d.mg_per_day,
+            None,
+            True,
+            d.source,
+            None,
+            d.as_needed,
+            d.as_needed_max_mg,
+        )
+        for d in drafts
+    ]

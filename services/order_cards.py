@@ -1,0 +1,85 @@
+"""How the order hook's findings become cards (order_hooks.py): the findings of one topic merged
+into one card (`_merge`: each text once, the most severe indicator, the cites it rests on as
+its source), a card keyed to the draft it is about (`keyed`), and the under-25 boxed-warning
+line on the first card shown (`_with_boxed_warning`).
+
+Apart from the hook because it is the card's shape only, the same for every check family; the
+hook decides which checks run on which draft. `_merge` and `_with_boxed_warning` keep their
+underscore: tests import them by that name from order_hooks.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fhir_mapping.record import DraftOrder
+from services import cards, tables
+from services.order_checks.model import OrderCheck, dedupe_key, joined_key
+from services.recommendation import INDICATOR_ORDER, Recommendation
+
+
+def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
+    first = findings[0]
+    # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
+    # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
+    basis = tuple(dict.fromkeys(c for f in findings for c in f.basis))
+    # Each text once: two drafts of one drug (sertraline 50 and 25 mg, a titration written as two
+    # orders) each raise the same class check with the same words, which the card printed twice
+    # (recheck of review 15, x07); the dedupe key still names both drafts.
+    detail = cards.join_sections(
+        *dict.fromkeys(f.detail for f in findings),
+        "" if basis else cards.guideline_links(tables.topic(topic).guideline),
+    )
+    keys = joined_key(topic, (f.draft for f in findings))
+    # The most severe finding's indicator (a finding's None is the topic's): one measured
+    # failure among inferred ones keeps the topic's warning, and a critical lithium finding
+    # merged with an information one stays critical (before, any disagreement fell back to the
+    # topic's warning, lowering the critical one).
+    default = tables.topic(topic).indicator
+    indicator = min((f.indicator or default for f in findings), key=INDICATOR_ORDER.__getitem__)
+    # The URL of the first cite that has one (data/cite_urls.csv, guidelines.csv): the label
+    # names it first (audit 13 item 15: nine order cards had a label and no link).
+    source = (
+        dataclasses.replace(
+            cards.source_for(topic),
+            label="; ".join(basis),
+            url=next((u for u in map(tables.cite_url, basis) if u), None),
+        )
+        if basis
+        else None
+    )
+    return cards.make(
+        topic,
+        summary=first.summary,
+        detail=detail,
+        dedupe_key=keys,
+        indicator=indicator,
+        source=source,
+        evidence=tuple(dict.fromkeys(e for f in findings for e in f.evidence)),
+    )
+
+
+def keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | None:
+    if rec is None:
+        return None
+    return dataclasses.replace(rec, dedupe_key=dedupe_key(draft, rec.topic))
+
+
+# Added to the summary of the card the boxed warning rides on (`_with_boxed_warning`).
+BOXED_SUFFIX = "; boxed warning (under 25)"
+
+
+def _with_boxed_warning(rec: Recommendation, line: str) -> Recommendation:
+    """`rec` with the under-25 boxed-warning line at the end of its detail and, when the summary
+    has room for it (CDS Hooks: under 140 characters), "; boxed warning (under 25)" at the end
+    of its summary: a clinician who reads summaries only would otherwise not see it on a card
+    about something else (review 14 audit y03, y05: a tamoxifen card, a same-class card). A
+    summary already cut short ("…") or already naming it is left as it is."""
+    summary = rec.summary
+    if (
+        not summary.endswith("…")
+        and "under 25" not in summary
+        and len(summary) + len(BOXED_SUFFIX) <= cards.SUMMARY_MAX
+    ):
+        summary += BOXED_SUFFIX
+    return dataclasses.replace(rec, summary=summary, detail=cards.join_sections(rec.detail, line))

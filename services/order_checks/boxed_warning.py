@@ -1,0 +1,94 @@
+"""The FDA boxed warning on suicidality for a patient under 25 at an order (review 14 W4): the
+line itself (`boxed_warning_line`, which order_hooks puts on any card such an order gets), and
+its own information check for an order that starts antidepressant treatment
+(`boxed_warning_start`): no antidepressant course running or taken within the policy's window.
+
+Apart from the drug-condition cautions (cautions.py) because it is about the patient's age and
+course history, never a condition on record, and it is one check for all drafts together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from fhir_mapping.record import DraftOrder, Trial, Verdict
+from services import cards, order_doses
+from services.order_checks.model import CAUTION, OrderCheck
+from services.recommendation import Indicator
+from services.rules import populations
+from services.rules.context import RuleContext
+
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+
+
+def _last_course(ctx: RuleContext) -> Trial | None:
+    """The antidepressant course taken most recently (running now, or ended latest), or None.
+    A course that is no antidepressant trial (trazodone 50 mg for sleep, bupropion for smoking
+    cessation: Verdict.NOT_A_TRIAL) does not count: an antidepressant started for depression
+    beside it is still a start (the safer reading: the warning is shown)."""
+    courses = [t for t in ctx.record.antidepressant_trials() if t.verdict is not _NOT_A_TRIAL]
+    return max(courses, key=_last_taken) if courses else None
+
+
+def _last_taken(trial: Trial) -> date:
+    """The last day the record shows the course taken: as-of while it runs, the day an on-hold
+    record last supports it (fhir_mapping/trial_record.py), else its end."""
+    if trial.on_hold is not None:
+        return min(trial.on_hold, trial.end)
+    return trial.end
+
+
+def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> OrderCheck | None:
+    """The FDA boxed warning as an information check, for an order that starts antidepressant
+    treatment for a patient under 25 (review 14 W4): no antidepressant course runs now or ended
+    within policy.antidepressant_new_start_days. The label asks for close monitoring "especially
+    during the initial few months", so the start is when the prescriber needs it.
+
+    Not on a renewal or dose change of a running antidepressant, nor on a switch from one taken
+    within the window: the warning was due when that treatment started, and a card on every dose
+    change of a young patient's drug would be read past (noise); the line still rides on any card
+    such an order gets (order_hooks). Not on patient-view either: review 13 y3 put the reminder
+    at the order, where the decision is made. The order hook shows it only when no other card
+    does, so the screen holds one card, not two."""
+    line = boxed_warning_line(ctx)
+    if not line or not drafts:
+        return None
+    last = _last_course(ctx)
+    window = ctx.policy.antidepressant_new_start_days
+    since = ctx.record.as_of - timedelta(days=window)
+    if last is not None and _last_taken(last) >= since:
+        return None
+    warning = populations.boxed_warning(ctx)
+    assert warning is not None  # boxed_warning_line said it applies
+    years = populations.age(ctx)
+    ordered = cards.and_list([f"{d.ingredient} {order_doses.draft_dose(d)}" for d in drafts])
+    verb = "starts" if len(drafts) == 1 else "start"
+    before = (
+        f" (last: {last.ingredient}, ended {_last_taken(last).isoformat()})"
+        if last is not None
+        else ""
+    )
+    name = drafts[0].ingredient.capitalize()
+    return OrderCheck(
+        CAUTION,
+        drafts[0],
+        cards.fit_summary(
+            f"{name} at age {years}: antidepressants raise the risk of suicidal thinking and "
+            f"behaviour under 25 ({warning.cite}): monitor closely",
+            f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
+        ),
+        f"{line}\n\n{ordered} {verb} antidepressant treatment: no antidepressant course on "
+        f"record in the last {window} days{before}.",
+        indicator=Indicator.INFO,
+        basis=(warning.cite,),
+    )
+
+
+def boxed_warning_line(ctx: RuleContext) -> str:
+    """The FDA boxed warning on suicidality for a patient under 25 (data/
+    age_restricted_antidepressants.csv), one line, or "" when it does not apply."""
+    warning = populations.boxed_warning(ctx)
+    if warning is None:
+        return ""
+    return f"**Boxed warning (age {populations.age(ctx)}):** {warning.note} ({warning.cite})."

@@ -1,0 +1,57 @@
+"""What the order hook (order_hooks.py) holds back: the below-range finding on a draft the MAOI
+card, or a contraindication on record, says must not start now (`no_titration_beside_washout`:
+audit 15 M1, review 16 M1), and the TMS card for
+a draft that only renews or re-doses the running drug (`renews_running`: issue 12; a product
+that shares an ingredient with the running one is no renewal, review 10 finding 1).
+
+Apart from the hook because each is one rule about what not to say, read from the findings or
+the running courses, and the hook's loop reads more plainly without them.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder
+from services.order_checks.model import BELOW, CONTRAINDICATED, MAOI, OrderCheck
+from services.order_checks.shared_ingredient_others import in_other_product
+from services.rules.context import RuleContext
+
+
+def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
+    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
+    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
+    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
+    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
+    also carried the same "Data not read" block a second time. A draft a condition on record
+    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
+    a "never" row) is not to be started either: "fine for titration" beside it is the same
+    contradiction (review 16 M1). In place."""
+    held = {
+        (c.draft.id, c.draft.ingredient)
+        for topic in (MAOI, CONTRAINDICATED)
+        for c in by_topic.get(topic, [])
+    }
+    below = by_topic.get(BELOW)
+    if not held or not below:
+        return
+    kept = [c for c in below if (c.draft.id, c.draft.ingredient) not in held]
+    if kept:
+        by_topic[BELOW] = kept
+    else:
+        del by_topic[BELOW]
+
+
+def renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """The draft renews or re-doses an antidepressant the patient takes now: the same drug.
+
+    A product that only shares an ingredient with the running one (bupropion drafted while
+    Auvelity runs, or Auvelity while bupropion runs: drug_table.shared_ingredients) is no renewal
+    (review 10 finding 1): it changes the regimen (adds or drops dextromethorphan, adds bupropion
+    on top), so it gets the shared-ingredient card (order_checks/shared_ingredient.py) and keeps
+    the TMS card a change of treatment brings. Counting it as a renewal would only silence cards
+    (the safer reading keeps them)."""
+    # A course of the same drug taken in a combination product (Symbyax's fluoxetine, Contrave's
+    # bupropion) is not renewed by the single drug (review 10 recheck R2).
+    return any(
+        t.ingredient == draft.ingredient and not in_other_product(t, draft)
+        for t in ctx.facts.ongoing_trials
+    )

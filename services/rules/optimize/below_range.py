@@ -1,0 +1,172 @@
+"""An adjunct running below its CANMAT 2023 Table 7.2 range past the grace weeks (review 10
+finding 6), the section the optimise card shows instead of the augment list
+(`below_range_section`): raise it or change strategy. One dosed to a serum level (lithium:
+recheck R1) is never told to raise its mg/day: its section names the latest level against the
+target, the renal function and the running drugs that raise it, and its summary says "adjust by
+level" (`level_guided_summary`).
+
+Apart from the augment paragraph (augment.py), which lists adjuncts to add: this one speaks of
+an adjunct already given, and reads its levels and interactions.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Trial
+from services import cards, interaction_table, lab_safety
+from services.order_doses import trial_dose
+from services.rules.context import RuleContext
+from services.rules.optimize.courses import not_tolerated
+from services.rules.optimize.orders import dosed_by_level
+from services.rules.optimize.wording import dose_text, drop_text, range_top
+
+
+def _phq_text(trial: Trial) -> str:
+    """The PHQ-9 on the course as the summary reads it (on_treatment): "PHQ-9 18 (2025-01-06) →
+    21 (2025-05-19), ..." with a baseline, "PHQ-9 21 on 2025-05-19 (no baseline)" without one,
+    never "not measured" beside a summary that quotes the score (recheck R1)."""
+    drop = drop_text(trial)
+    score = trial.on_treatment
+    if drop == "PHQ-9 not measured" and score is not None and score.value is not None:
+        return f"{score.instrument} {score.value} on {score.date.isoformat()} (no baseline)"
+    return drop
+
+
+def below_range_section(ctx: RuleContext, trial: Trial) -> str:
+    """An adjunct running below its CANMAT 2023 Table 7.2 range past the grace weeks (review 10
+    finding 6; courses.below_range_adjuncts): named with its start, weeks, range and PHQ-9, and
+    the two ways on (raise it, or change strategy). Another adjunct is not offered as an order
+    beside it: one click would stack a third drug on a regimen whose adjunct was never given a
+    fair dose; replacing it is the safer default (a design choice, not a guideline statement; the
+    clinician can still order one)."""
+    if dosed_by_level(trial.ingredient):
+        return _level_section(ctx, trial)
+    weeks = (trial.end - trial.start).days // 7
+    text = (
+        f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
+        f"({weeks} weeks) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
+        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day (CANMAT 2023 Table 7.2); "
+        f"{_phq_text(trial)}: raise it or change strategy (below: replace it or switch). "
+        "Another adjunct is named, not offered as an order, while it runs."
+    )
+    if trial.ingredient in not_tolerated(ctx):
+        text += " A reaction to it is on record: raise it only if it is tolerated now."
+    return text
+
+
+# --- an adjunct dosed to a serum level (lithium: recheck R1) -------------------------------------
+
+
+def _target(ingredient: str) -> lab_safety.LabRule | None:
+    """The serum-level target of a drug dosed by level (lab_safety.csv "lithium-target")."""
+    return next(
+        (r for r in lab_safety.rules() if r.check.endswith("-target") and ingredient in r.drugs),
+        None,
+    )
+
+
+def _level_state(ctx: RuleContext, trial: Trial) -> tuple[str, str]:
+    """The latest level against the target, in a few words for the summary ("level 0.7 mmol/L
+    in the 0.5-0.8 target", "no level on record"), and its state: "in" (within the target and
+    recent), "below", "above", "old" (over lab_recent_days ago, whatever its value), "unknown" (unit
+    not compared) or "none"."""
+    rule = _target(trial.ingredient)
+    lab = lab_safety.latest(ctx.record, rule.test) if rule is not None else None
+    if rule is None or lab is None:
+        return "no level on record", "none"
+    number = lab_safety.value(lab)
+    shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
+    bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
+    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        # An old level says nothing of today's, whatever its value: a two-year-old 0.4 is no
+        # reason to adjust now (read of the diff); the card asks for a level first.
+        return f"level {shown} on {lab.date.isoformat()} (old)", "old"
+    if lab_safety.above(rule, lab):
+        return f"level {shown} above the {bounds} target", "above"
+    if lab_safety.below(rule, lab):
+        return f"level {shown} below the {bounds} target", "below"
+    if number is None:
+        return f"level on {lab.date.isoformat()} (unit not compared)", "unknown"
+    return f"level {shown} in the {bounds} target", "in"
+
+
+def _raisers(ctx: RuleContext, trial: Trial) -> list[str]:
+    """Running drugs the interaction table says raise this drug's level ("lisinopril")."""
+    rows = interaction_table.rows_about(trial.ingredient)
+    if not rows:
+        return []
+    return sorted(
+        {
+            taking.ingredient
+            for taking in interaction_table.running(ctx.record)
+            if any(row.names(taking.ingredient) for row in rows)
+        }
+    )
+
+
+def _level_section(ctx: RuleContext, trial: Trial) -> str:
+    """An adjunct dosed to a serum level (augmentation_agents.csv dose_by_level: lithium) below
+    the mg/day range of Table 7.2 (recheck R1). The mg/day says nothing about the level it gives
+    at this age, kidney function and with these drugs: doubling the dose of a 78-year-old with
+    eGFR 45 and a level of 0.7 mmol/L roughly doubles the level, into toxicity. So the card says
+    to adjust it to its level, naming the latest level, creatinine/eGFR and the running drugs
+    that raise it, and never offers a dose change as one click (orders.raise_dose_suggestion)."""
+    rule = _target(trial.ingredient)
+    weeks = (trial.end - trial.start).days // 7
+    target = f"a level of {rule.bounds()}" if rule is not None else "its serum level"
+    labs = (
+        lab_safety.lithium_level_text(ctx.record, ctx.policy)
+        if trial.ingredient == "lithium"
+        else _level_state(ctx, trial)[0]
+    )
+    raisers = _raisers(ctx, trial)
+    running = f"; {', '.join(raisers)} running, which raises the level" if raisers else ""
+    state = _level_state(ctx, trial)[1]
+    if state == "in":
+        way = (
+            "At a level within the target it has had a fair dose: if it has not helped, change "
+            "strategy (below: replace it or switch) rather than raise it."
+        )
+    elif state in ("none", "old", "unknown"):
+        way = (
+            "Check the level and creatinine/eGFR before any dose change, or change strategy "
+            "(below: replace it or switch)."
+        )
+    else:
+        way = "Adjust it to the level, or change strategy (below: replace it or switch)."
+    return (
+        f"**Adjunct dosed by its level:** {dose_text(trial)} added {trial.start.isoformat()} "
+        f"({weeks} weeks); {_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
+        f"level, renal function, interacting drugs); {labs}{running}. Its dose is set by the "
+        f"level, not by the {cards.fmt_mg(trial.min_adequate_mg)}-"
+        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day range (CANMAT 2023 Table 7.2), so no dose "
+        f"change is offered as a ready-to-accept order. {way} Another adjunct is named, not "
+        "offered as an order, while it runs."
+    )
+
+
+def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
+    """The card summary for an adjunct dosed by level below its mg/day range (recheck R1):
+    "Lithium 300 mg/day added 2025-01-06 (21 weeks), level 0.7 mmol/L in the 0.5-0.8 target;
+    PHQ-9 21: adjust by level or change strategy"; None for any other drug (the mg/day summary)."""
+    if not dosed_by_level(trial.ingredient):
+        return None
+    name, dose = trial.ingredient.capitalize(), trial_dose(trial)
+    level, state = _level_state(ctx, trial)
+    score = trial.on_treatment
+    phq = (
+        f"{score.instrument} {score.value}"
+        if score is not None and score.value is not None
+        else "no PHQ-9 on it"
+    )
+    act = (
+        "check level and eGFR before any dose change"
+        if state in ("none", "old", "unknown")
+        else "adjust by level or change strategy"
+    )
+    weeks = (trial.end - trial.start).days // 7
+    return cards.fit_summary(
+        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), {level}; {phq}: {act}",
+        f"{name} {dose}, {level}; {phq}: {act}",
+        f"{name} {dose}, {level}: {act}",
+        f"{name} is dosed by its level: {act}",
+    )

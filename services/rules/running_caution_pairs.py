@@ -1,0 +1,258 @@
+"""The pairs of the running-drug caution card (running_cautions.py says which rows apply and
+why): each running drug (`running`: the latest running course of each ingredient, not on hold,
+then the drugs an active resource lists without a readable date) against the drug_cautions.csv
+rows, a raised transaminase standing for liver disease (nefazodone, duloxetine), and the
+condition_drug_rules.csv "never" rows whose finding or screen is on record; a pair a pathway card
+of this screen already names is left to it. `Pair` is how the card names one.
+
+Apart from the card because it is what the card is about, read from the record and the tables,
+not how the card says it; `running` is read by the other running-drug cards (QTc, sodium, renal,
+hepatic, blood pressure, anticholinergic burden, lithium level) as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import Finding, FindingKind, Trial
+from services import cards, drug_rules, drugs, transaminases
+from services.drug_rules import Choice
+from services.interaction_table import Taking
+from services.rules import optimize_switch_augment, populations
+from services.rules.context import RuleContext
+from services.rules.populations import Restriction
+
+# What the card asks when a row says nothing of its own about a running course.
+REVIEW = "review whether it should continue"
+_NEVER = Choice.NEVER
+_LIVER = FindingKind.LIVER_DISEASE
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A running drug and a row that rules against it for a finding on record."""
+
+    taking: Taking
+    kind: FindingKind
+    # How the finding is named: "Epilepsy (http://hl7.org/fhir/sid/icd-10-cm G40.909, since
+    # 2019-03-04; Condition/c1)", or a screen with what it is read as.
+    finding: str
+    # For the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19" (never how the total
+    # was got: "computed from items" is said in `finding`).
+    short: str
+    onset: str | None  # as the record states it (Finding.onset_text: "2024 (year only)")
+    note: str
+    advice: str  # what to do with the running course
+    cite: str  # the short citation ("Cymbalta label 5.2"); "" for drug_cautions.csv rows
+    # What the bullet's "Source:" names: a drug_cautions.csv row's `cite` ("" for the rows whose
+    # cite follows the note). Never a table's `source` notes (how each fact was read), which stay
+    # in the table for auditors (review 11; H14).
+    source: str
+    unverified: bool = False
+    screen: bool = False  # a screening score stands for the finding: no diagnosis coded
+
+    def with_finding(self) -> str:
+        """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
+        of a diagnosis)."""
+        return f"with {self.short}" if self.screen else f"with {self.short} on record"
+
+    def dosed(self) -> str:
+        """ "bupropion 300 mg/day", "paroxetine (dose not read)", "thioridazine 50 mg/day listed
+        (last confirmed 2016)" for a course only an old statement keeps running."""
+        t = self.taking
+        dose = f"{cards.fmt_mg(t.mg_per_day)} mg/day" if t.mg_per_day is not None else ""
+        head = f"{t.ingredient} {dose}" if dose else f"{t.ingredient} (dose not read)"
+        return f"{head} {t.state()}" if t.unconfirmed_since is not None else head
+
+    def drug(self) -> str:
+        """ "Bupropion 300 mg/day since 2024-09-02": `dosed` with the course's start."""
+        t, dosed = self.taking, self.dosed()
+        since = f" since {t.start.isoformat()}" if t.start and t.unconfirmed_since is None else ""
+        return f"{dosed[0].upper()}{dosed[1:]}{since}"
+
+    def text(self) -> str:
+        """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""
+        taking = self.taking.text()
+        flag = " (UNVERIFIED)" if self.unverified else ""
+        # The flag goes with the cite the bullet prints: after "Source:", else after the note's.
+        cite = f" ({self.cite}{'' if self.source else flag})" if self.cite else ""
+        note = f"{self.note[0].upper()}{self.note[1:]}{cite}"
+        # The row's own advice for a running course is a sentence of its own (paroxetine: the
+        # note says "avoid starting it", the advice what to do once it runs).
+        advice = (
+            f"{note}: {self.advice}."
+            if self.advice == REVIEW
+            else f"{note}. {self.advice[0].upper()}{self.advice[1:]}."
+        )
+        return (
+            f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
+            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {advice}"
+            + (f" Source: {self.source}{flag}." if self.source else "")
+        )
+
+
+def _named(finding: Finding) -> str:
+    when = f"since {finding.onset_text}" if finding.onset else "date not recorded"
+    source = f"; {finding.source}" if finding.source is not None else ""
+    return f"{finding.display} ({finding.coding}, {when}{source})"
+
+
+def _latest(found: tuple[Finding, ...]) -> Finding:
+    """The finding with the latest onset (undated ones count as oldest), as populations.py
+    names it."""
+    return max(found, key=lambda f: f.onset or date.min)
+
+
+def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
+    """Each running drug once, with its drug-table class: the latest running course of each
+    ingredient (not on hold), then the drugs an active resource lists without a readable date
+    (also the drugs the low-sodium card weighs: rules/running_sodium.py)."""
+    latest: dict[str, Trial] = {}
+    for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
+        if trial.ongoing and trial.on_hold is None:
+            latest[trial.ingredient] = trial
+    found = [(Taking.of_trial(t), t.drug_class) for t in latest.values()]
+    known = set(latest)
+    for gap in ctx.record.gaps:
+        for ingredient in gap.taken_now:
+            if ingredient not in known:
+                known.add(ingredient)
+                info = drugs.info(ingredient)
+                taking = Taking(ingredient, None, None, False, gap.source)
+                found.append((taking, info.drug_class if info is not None else ""))
+    return found
+
+
+def _barring_rows(ctx: RuleContext) -> list[Restriction]:
+    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record."""
+    return [
+        r for r in ctx.population.applying if r.rule.choice is _NEVER and r.rule.finding is not None
+    ]
+
+
+def _said_elsewhere(ctx: RuleContext) -> set[tuple[str, FindingKind]]:
+    """(ingredient, finding kind) pairs a pathway card of this screen names for a running drug."""
+    facts = ctx.facts
+    said: set[tuple[str, FindingKind]] = set()
+    if not facts.active:
+        return said  # no pathway card is evaluated
+    # The psychotic-depression variant of the optimise card names every barred running
+    # antidepressant with the first "never" rule populations.never finds for it.
+    if optimize_switch_augment.speaks_to_psychotic_features(ctx):
+        for trial in facts.ongoing_trials:
+            barred = populations.never(ctx, trial.ingredient, trial.drug_class)
+            if barred is not None and barred.rule.finding is not None:
+                said.add((trial.ingredient, barred.rule.finding))
+    return said
+
+
+def pairs(ctx: RuleContext) -> list[Pair]:
+    """Every (running drug, row) pair for a finding on record, drug_cautions.csv rows first, in
+    table order; a pair another card names is left out (`_said_elsewhere`)."""
+    cautions = ctx.facts.cautions  # the drug_cautions.csv rows whose finding is on record
+    barring = _barring_rows(ctx)
+    # A recent ALT or AST at or above the policy's multiple of its ULN (review 12 H10): it stands
+    # for liver disease for nefazodone and duloxetine only (services/transaminases.py).
+    raised = transaminases.raised(ctx.record, ctx.policy)
+    if not cautions and not barring and raised is None:
+        return []  # nearly every chart
+    taken = running(ctx)
+    if not taken:
+        return []
+    found: list[Pair] = []
+    seen: set[tuple[str, FindingKind]] = set()
+    for caution in drug_rules.running_cautions():
+        of_kind = ctx.facts.findings_of(caution.finding)
+        if not of_kind:
+            continue
+        finding = _latest(of_kind)
+        for taking, _ in taken:
+            if taking.ingredient != caution.ingredient:
+                continue
+            seen.add((taking.ingredient, caution.finding))
+            found.append(
+                Pair(
+                    taking,
+                    caution.finding,
+                    _named(finding),
+                    finding.display,
+                    finding.onset_text,
+                    caution.note,
+                    caution.if_running or REVIEW,
+                    "",
+                    caution.cite,
+                    caution.status == "UNVERIFIED",
+                )
+            )
+    if raised is not None:
+        found.extend(_transaminase_pairs(taken, raised, seen))
+    for restriction in barring:
+        rule = restriction.rule
+        kind = rule.finding
+        if kind is None:
+            continue  # not a condition row (_barring_rows keeps none)
+        matching = rule.matching(ctx.facts.findings_of(kind))
+        for taking, drug_class in taken:
+            if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
+                continue
+            seen.add((taking.ingredient, kind))
+            if matching:  # a coded finding
+                latest = _latest(matching)
+                named, short, onset = _named(latest), latest.display, latest.onset_text
+            else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
+                named, short, onset = (
+                    f"{restriction.why}: {restriction.basis}",
+                    restriction.screen or restriction.why,
+                    None,
+                )
+            found.append(
+                Pair(
+                    taking,
+                    kind,
+                    named,
+                    short,
+                    onset,
+                    rule.note,
+                    REVIEW,
+                    rule.cite,
+                    "",  # the cite follows the note
+                    screen=not matching,
+                )
+            )
+    if not found:
+        return []
+    elsewhere = _said_elsewhere(ctx)
+    return [p for p in found if (p.taking.ingredient, p.kind) not in elsewhere]
+
+
+def _transaminase_pairs(
+    taken: list[tuple[Taking, str]],
+    raised: transaminases.Raised,
+    seen: set[tuple[str, FindingKind]],
+) -> list[Pair]:
+    """Running nefazodone or duloxetine with no liver disease coded (a coded one made its pair
+    above, from drug_cautions.csv) and a raised transaminase: named as the result, with its value,
+    date and ULN, as a screen is (no diagnosis coded)."""
+    found: list[Pair] = []
+    for taking, _ in taken:
+        caution = transaminases.caution_for(taking.ingredient)
+        if caution is None or (taking.ingredient, _LIVER) in seen:
+            continue
+        seen.add((taking.ingredient, _LIVER))
+        found.append(
+            Pair(
+                taking,
+                _LIVER,
+                f"{raised.text()}; no liver disease coded",
+                raised.short(),
+                None,
+                caution.note,
+                caution.if_running or REVIEW,
+                caution.cite,
+                "",  # the cite follows the note
+                caution.status == "UNVERIFIED",
+                screen=True,
+            )
+        )
+    return found

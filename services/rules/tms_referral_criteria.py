@@ -1,0 +1,93 @@
+"""The TMS referral card's criterion lines (tms_referral.py): each payer criterion with its
+status and evidence (`_criterion_line`), the met ones whose evidence the card leaves to the
+referral summary named on one line (`criterion_lines`; issue 12: a screen a clinician can read),
+and the contraindication-screen line that never claims an absence it cannot see (`screen_line`).
+
+Apart from the card because these word one PayerEvaluation's results and the screened lists;
+which lines the card holds, and the header over them, stay in tms_referral.py.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DataDomain
+from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
+from services.rules.context import RuleContext
+
+# Where the contraindication screen looks, and what the card calls each list when it is missing.
+_SCREENED: tuple[tuple[DataDomain, str], ...] = (
+    (DataDomain.CONDITIONS, "condition list"),
+    (DataDomain.PROCEDURES, "procedure list"),
+    (DataDomain.DEVICES, "device list"),
+)
+
+
+def screen_line(ctx: RuleContext) -> str:
+    """The contraindication criterion, worded so it never claims an absence it cannot see: a
+    chart with a pacemaker is not "no implanted device", and a device list that could not be
+    read is "not available", not "none on record"."""
+    if ctx.facts.tms_cautions:
+        line = (
+            "- No epilepsy/seizure disorder and no metal or stimulator in or near the head "
+            "recognised; other TMS safety items to screen are listed above"
+        )
+    else:
+        line = (
+            "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
+            "safety item recognised in the chart's codes and text"
+        )
+    missing = [name for domain, name in _SCREENED if ctx.record.unavailable(domain)]
+    if missing:
+        line += (
+            f"; {', '.join(missing)} not available, so implants and neurological history could "
+            "not be fully checked: ask at the TMS safety screen"
+        )
+    return line
+
+
+def _criterion_line(result: CriterionResult) -> str:
+    unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
+    evidence = "; ".join(result.evidence)
+    # "Met, to confirm" says what is to confirm on the card itself (review 12 recheck part 1
+    # #11: the trials line named carbamazepine only in the attached summary), worded as the
+    # briefly-met criteria word it ("to confirm: ..."), unless the evidence already says it.
+    confirm = result.to_confirm if result.status is _MET else None
+    if confirm and confirm not in evidence:
+        evidence = f"{evidence}; to confirm: {confirm}" if evidence else f"to confirm: {confirm}"
+    return f"- **{result.status_text}** · {result.label}{unverified}: {evidence}"
+
+
+# Met criteria whose evidence the card shows in full: the score and the trials the TMS decision
+# rests on (the card's evidence: issue 12). The evidence of the other met criteria (age,
+# diagnosis code and resource, psychotherapy sessions, the contraindication screen, an earlier
+# course) is in the TMS referral summary the card links to, criterion by criterion.
+_EVIDENCE_SHOWN = frozenset(
+    {CriterionKind.SEVERITY, CriterionKind.TRIALS, CriterionKind.AUGMENTATION}
+)
+# ... and, with an earlier TMS course on record, the retreatment criterion too.
+_EVIDENCE_SHOWN_RETREATMENT = _EVIDENCE_SHOWN | {CriterionKind.RETREATMENT}
+# Compared per criterion or trial: on Python 3.11 reading a member off its Enum class costs about
+# ten times reading a global (issue 14).
+_MET = CriterionStatus.MET
+
+
+def criterion_lines(evaluation: PayerEvaluation, *, earlier_tms: bool) -> list[str]:
+    """Each criterion with its status: what is not met, not on record or not available with its
+    evidence (what to act on), the met score and trials with theirs, then the other met criteria
+    named on one line (issue 12: a screen a clinician can read). An earlier TMS course is never
+    reduced to a name: with one on record the retreatment criterion keeps its evidence."""
+    shown = _EVIDENCE_SHOWN_RETREATMENT if earlier_tms else _EVIDENCE_SHOWN
+    lines = []
+    briefly: list[str] = []
+    for r in evaluation.results:
+        if r.status is _MET and r.kind not in shown:
+            unverified = " (UNVERIFIED)" if r.source_status == "UNVERIFIED" else ""
+            # A part the chart cannot show stays beside the name (review 6 finding 4).
+            confirm = f" (to confirm: {r.to_confirm})" if r.to_confirm else ""
+            briefly.append(r.label + unverified + confirm)
+        else:
+            lines.append(_criterion_line(r))
+    if briefly:
+        lines.append(
+            f"- **{_MET.label}** · " + " · ".join(briefly) + " (evidence: TMS referral summary)"
+        )
+    return lines

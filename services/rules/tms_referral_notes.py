@@ -1,0 +1,145 @@
+"""The TMS referral card's lines beside its criteria (tms_referral.py): anxious distress on a
+recent GAD-7 (`anxiety_line`), an earlier TMS course or a revoked referral
+(`earlier_course_line`, `revoked_referral_line`), the TMS safety items to screen
+(`tms_safety_items`), what the TMS count rests on (`_counted`), and the referral's own note: the
+payer status (`payer_note`) and the order-only referral's line (`sent_alone`).
+
+Apart from the card because each reads one part of the record or the evaluation and words one
+line; the card decides where they go.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fhir_mapping.record import PatientRecord, Trial
+from services import cards, tms_course, trial_count
+from services.card_format import in_sentence
+from services.pathway import finding_line, in_episode
+from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, scale_band
+from services.rules.context import RuleContext
+
+GAD7 = "GAD-7"
+# The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
+# 10 or more warrants further evaluation; scale_bands.csv has the numbers).
+_ANXIETY_FROM = "moderate"
+# Compared per result: a global, not an Enum member read each time (issue 14; as _MET in
+# tms_referral_criteria.py).
+_RETREATMENT = CriterionKind.RETREATMENT
+
+
+def tms_safety_items(ctx: RuleContext) -> str:
+    """What the TMS service must screen before treatment, each with code, date and resource."""
+    return "; ".join(finding_line(f) for f in ctx.facts.tms_cautions)
+
+
+def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:
+    """What the TMS count rests on, in words, with and without the drugs' names: failed trials,
+    said as every card says them (trial_count.failed_words: stopped unmeasured, self-reported,
+    to confirm), and those not tolerated when the clinic counts them
+    (policy.tms_count_intolerant_trials), so the text says what was counted. Each trial's
+    `failed` is read once (a chain of properties)."""
+    failed: list[Trial] = []
+    other: list[Trial] = []
+    for t in trials:
+        (failed if t.failed else other).append(t)
+
+    def part(group: list[Trial]) -> tuple[str, str]:
+        n = len(group)
+        text = f"{n} {'trial' if n == 1 else 'trials'} not tolerated"
+        said = cards.reported_note(group)
+        # The short form keeps the self-reported mark.
+        return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
+
+    if not other:
+        return trial_count.failed_words(failed, record)
+    if not failed:
+        return part(other)
+    named, plain = trial_count.failed_words(failed, record)
+    said = cards.reported_note(other)
+    return (
+        f"{named} and {len(other)} not tolerated ({cards.names(other)}){said}",
+        (f"{plain} and {len(other)} not tolerated{said}"),
+    )
+
+
+def anxiety_line(ctx: RuleContext) -> str:
+    """One line on anxious distress: the latest GAD-7 of this episode, within the payer score
+    window, in its moderate band or above (Spitzer 2006: >= 10 warrants further evaluation).
+    Comorbid anxiety predicts a poorer antidepressant response (CANMAT 2023 para 181; STAR*D
+    anxious depression, Fava 2008: REFERENCE.md 1.7 notes), which the TMS service weighs."""
+    record, facts = ctx.record, ctx.facts
+    horizon = record.as_of - timedelta(days=ctx.policy.payer_score_max_age_days)
+    found = [
+        s
+        for s in record.scores
+        if s.instrument == GAD7
+        and s.value is not None
+        and s.date >= horizon
+        and in_episode(s.date, facts.episode_start)
+    ]
+    if not found:
+        return ""
+    latest = max(found, key=lambda s: s.date)
+    assert latest.value is not None
+    band = scale_band(GAD7, latest.value)
+    if band is None or band.rank < BAND_RANKS[_ANXIETY_FROM]:
+        return ""
+    return (
+        f"**Anxious distress:** GAD-7 {latest.value} ({band.label}, {band.citation}) on "
+        f"{latest.date.isoformat()}: comorbid anxiety predicts a poorer response (CANMAT 2023 "
+        "para 181); tell the TMS service."
+    )
+
+
+def earlier_course_line(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
+    """An earlier TMS course is never ignored (issue 12): named with its response, unless the
+    payer's own retreatment criterion (a line above) already does."""
+    if any(r.kind is _RETREATMENT for r in evaluation.results):
+        return ""
+    return tms_course.retreatment_line(ctx.record, ctx.policy)
+
+
+def revoked_referral_line(record: PatientRecord) -> str:
+    """An earlier TMS referral that was revoked (review 15 M7: "referral cancelled: patient
+    declined (travel)"), named so the card does not propose again, in silence, what the patient
+    or the service already turned down: the latest such referral, its date and resource. The
+    reason is not a coded field of an R4 ServiceRequest (a note, at best): the card asks.
+    Any episode: a refusal is worth asking about whenever it was. "" when there is none."""
+    revoked = [r for r in record.referrals if r.kind == "tms" and r.status == "revoked"]
+    if not revoked:
+        return ""
+    last = max(revoked, key=lambda r: r.authored or date.min)
+    when = f"on {last.authored.isoformat()}" if last.authored else "(date not recorded)"
+    where = f" ({last.source})" if last.source else ""
+    more = f" ({len(revoked) - 1} earlier also revoked)" if len(revoked) > 1 else ""
+    return (
+        f"**Earlier TMS referral:** a TMS referral {when} was {last.status}, cancelled before "
+        f"treatment{where}{more}: ask why (declined, travel, cost, not suitable) and whether "
+        "that has changed before referring again."
+    )
+
+
+def sent_alone(request: dict[str, Any]) -> dict[str, Any]:
+    """The referral sent without the summary: its note says so, since the note is then all the
+    TMS service reads (review 9 finding 10)."""
+    (note,) = request["note"]
+    text = f"{note['text']} Referral summary not attached: ask the referring clinician for it."
+    return {**request, "note": [{**note, "text": text}]}
+
+
+def payer_note(evaluation: PayerEvaluation) -> str:
+    """The payer status for the TMS service, which reads the referral rather than the card."""
+    name = evaluation.rule_set.name
+    if evaluation.met:
+        # What the record cannot show goes with "met" (review 9 finding 10): the TMS service may
+        # read this note without the summary (the order-only suggestion).
+        confirm = "; ".join(
+            f"{in_sentence(r.label)}: {r.to_confirm}" for r in evaluation.results if r.to_confirm
+        )
+        return f" Payer criteria ({name}): met on the record" + (
+            f"; to confirm: {confirm}." if confirm else "."
+        )
+    missing = "; ".join(evaluation.to_document) or "data not available"
+    return f" Payer criteria ({name}): not yet met (to document: {missing})."
