@@ -35,6 +35,7 @@ from fhir_mapping import (
 from fhir_mapping.administered_courses import course_events, with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
+from fhir_mapping.admissions import read_admissions
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.encounters import read_visits
@@ -51,6 +52,7 @@ from fhir_mapping.pgx import read_pgx
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
+    Admission,
     BloodPressure,
     DataGap,
     Finding,
@@ -349,7 +351,10 @@ def _build_record(
         skipped += not_sessions
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
+    admissions: tuple[Admission, ...] = ()
     if visits:  # psychotherapy charted only as visits (review 14 M2, encounters.py)
+        # ... and psychiatric inpatient stays (review 16 W4, admissions.py)
+        admissions = read_admissions(visits, kept.get("Condition", []), as_of=as_of)
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
@@ -419,4 +424,5 @@ def _build_record(
         unfinished_scores=unfinished,
         after_today_item9=tuple(sorted(after_today_item9, key=scores.score_order)),
         after_today_screens=later_screens,
+        admissions=admissions,
     )

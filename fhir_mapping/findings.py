@@ -202,6 +202,11 @@ class FindingKind(StrEnum):
     # type 2 diabetes and its A1c of 8.9 % went unnamed beside quetiapine; services/lab_safety.py
     # metabolic_text). Antipsychotics worsen glycaemic control (ADA/APA consensus 2004).
     DIABETES = "diabetes"
+    # ECT the patient declined: a Procedure `not-done` whose statusReason says refusal
+    # (procedure_refusals.py; review 16 W6). Never an ECT session. Its onset is the day the
+    # refusal is dated (performed[x], else meta.lastUpdated: "recorded"), its display the
+    # reason as written. The optimise card says it on the ECT line: revisit.
+    ECT_DECLINED = "ect-declined"
 
 
 @dataclass(frozen=True, slots=True)

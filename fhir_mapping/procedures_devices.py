@@ -1,5 +1,7 @@
 """Procedure and Device -> ProcedureRecord and Finding.
 
+- Procedure `not-done` that the patient refused, of ECT -> ECT_DECLINED (procedure_refusals.py;
+  review 16 W6), never a ProcedureRecord.
 - Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
   also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
   (procedure_codes.csv kind "delivery") DELIVERY.
@@ -18,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_safety
+from fhir_mapping import procedure_refusals, tms_safety
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -121,12 +123,28 @@ def _first_coding(concept: object) -> tuple[str, str, str]:
     return ("", "", "")
 
 
+def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
+    """ECT_DECLINED for an ECT Procedure `not-done` that the patient refused (review 16 W6:
+    procedure_refusals.py), dated as the record dates it, not after as-of; () otherwise."""
+    reason = procedure_refusals.refusal_reason(resource)
+    if reason is None:
+        return ()
+    coded = codings(resource.get("code"))
+    if "ect" not in _procedure_kinds(coded, concept_text(resource.get("code"), coded)):
+        return ()
+    when = procedure_refusals.recorded_on(resource, _performed(resource))
+    if when is not None and when > as_of:
+        return ()
+    system, code, _ = coded[0] if coded else ("", "", "")
+    return (Finding(FindingKind.ECT_DECLINED, code, system, reason, when, source_ref(resource)),)
+
+
 def procedure_facts(
     resource: Resource, *, as_of: date
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
     """ProcedureRecords and findings (CPAP, implants) from one Procedure."""
     if string(resource.get("status")) not in _COUNTED_PROCEDURE:
-        return (), ()
+        return (), _declined(resource, as_of)
     when = _performed(resource)
     if when is not None and when > as_of:
         return (), ()

@@ -21,6 +21,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from fhir_mapping.admission_record import Admission as Admission
 from fhir_mapping.clinical_records import (
     BloodPressure,
     ClinicalContext,
@@ -284,6 +285,9 @@ class PatientRecord:
     # the suicide-risk signal alone reads them, as current, naming the date.
     after_today_item9: tuple[Score, ...] = ()
     after_today_screens: tuple[SuicideScreen, ...] = ()
+    # Psychiatric inpatient stays that ended by as-of, latest discharge last
+    # (fhir_mapping/admissions.py; review 16 W4): the suicide-risk card names a recent discharge.
+    admissions: tuple[Admission, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

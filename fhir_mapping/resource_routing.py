@@ -17,6 +17,7 @@ from collections.abc import Callable
 import orjson
 
 from fhir_mapping import context, intolerance, pregnancy, questionnaires, scores, suicide_screen
+from fhir_mapping.admissions import wants_admission
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
@@ -191,6 +192,11 @@ def wants_questionnaire_response(
     ) or suicide_screen.wants_questionnaire_response(resource)
 
 
+def _wants_encounter(resource: Resource) -> bool:
+    """A psychotherapy visit (encounters.py) or an inpatient stay (admissions.py, review 16 W4)."""
+    return wants_encounter(resource) or wants_admission(resource)
+
+
 def _wants_patient(resource: Resource) -> bool:
     return True
 
@@ -208,5 +214,5 @@ WANTS: dict[str, Callable[[Resource], bool]] = {
     "AdverseEvent": intolerance.wants_intolerance,
     # Psychotherapy charted only as a visit (review 14 M2): a status and code-set look-up, so the
     # hundreds of other Encounters of a chart cost little (encounters.py).
-    "Encounter": wants_encounter,
+    "Encounter": _wants_encounter,
 }

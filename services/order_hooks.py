@@ -129,6 +129,7 @@ from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
 from services.order_checks.release_mix import mixed_release_above, mixed_release_within
 from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
+from services.order_checks.repeat_adjunct import adjunct_repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
     shared_ingredient_check,
@@ -247,6 +248,11 @@ def run_order_checks(
             caution = caution_check(ctx, draft)
             if caution is not None:
                 by_topic.setdefault(caution.topic, []).append(caution)
+            # An adjunct that failed in this episode drafted again (review 16 W5): the repeat
+            # card, as for a failed antidepressant (order_checks/repeat_adjunct.py).
+            again = adjunct_repeat_check(ctx, draft) if ctx.facts.active else None
+            if again is not None:
+                by_topic.setdefault(again.topic, []).append(again)
         elif draft.role is Role.INTERACTING:
             # A drug outside the pathway tables ordered for this patient still meets the
             # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as

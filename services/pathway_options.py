@@ -36,7 +36,7 @@ in drug_course_lines.py; this module chooses the options and joins the course li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -109,16 +109,21 @@ def beyond_medication(
     *,
     exclude: frozenset[str] = frozenset(),
     frailty: tuple[Finding, ...] = (),
+    notes: Mapping[str, str] | None = None,
 ) -> str:
     """The options beyond medication once `failed` adequate trials have failed (CANMAT 2023's TRD
     count, policy.trd_min_failed_trials), ECT first for an older adult (`older_adult`), naming
     coded frailty (`frailty`: record.context.frailty) as part of that basis; "" before that.
-    `exclude`: options the card already names."""
+    `exclude`: options the card already names. `notes`: option -> what the record says of it
+    for this patient, first on its line ("ect": "declined, recorded 2025-02-03 ...: revisit";
+    review 16 W6)."""
     if failed < policy.trd_min_failed_trials:
         return ""
     if not older_adult(age, frailty, policy):
-        return _beyond_for_adults(exclude)
-    return _beyond(exclude, older=True, age=age, frailty=frailty)
+        if not notes:
+            return _beyond_for_adults(exclude)
+        return _beyond(exclude, older=False, age=None, frailty=(), notes=notes)
+    return _beyond(exclude, older=True, age=age, frailty=frailty, notes=notes)
 
 
 @lru_cache(maxsize=16)
@@ -129,7 +134,12 @@ def _beyond_for_adults(exclude: frozenset[str]) -> str:
 
 
 def _beyond(
-    exclude: frozenset[str], *, older: bool, age: int | None, frailty: tuple[Finding, ...]
+    exclude: frozenset[str],
+    *,
+    older: bool,
+    age: int | None,
+    frailty: tuple[Finding, ...],
+    notes: Mapping[str, str] | None = None,
 ) -> str:
     chosen = [o for o in options().values() if "trd" in o.when and o.option not in exclude]
     if older:
@@ -147,7 +157,8 @@ def _beyond(
         )
         # No status mark: it is for the data table's status column, not the card (audit 15 M9:
         # "IV ketamine (off-label) (UNVERIFIED)" showed the clinician an internal flag).
-        items.append(f"{o.label} ({grade}{o.card}{first})")
+        said = f"{notes[o.option]}; " if notes and o.option in notes else ""
+        items.append(f"{o.label} ({said}{grade}{o.card}{first})")
     head = ""
     if len(shared) == 1:
         line, level = next(iter(shared))

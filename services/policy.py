@@ -108,6 +108,13 @@ class Policy:
     # 93269-9), and the measurement-based-care interval, so a patient on the pathway has had a
     # PHQ-9 (with item 9) since. A clinic wanting a longer memory raises it (issue 11 item 9).
     suicide_condition_recent_days: int = 90
+    # Suicide-risk card: a psychiatric inpatient stay (fhir_mapping/admissions.py) whose discharge
+    # is within this many days names the post-discharge period on the card, and makes a warning
+    # card of its own when nothing else raises one (review 16 W4). 90 days: the first 3 months
+    # after discharge, when the suicide rate is about 100 times the global rate (Chung et al.,
+    # JAMA Psychiatry 2017, PMC5710249; 2,060 per 100,000 person-years in the first month:
+    # Chung et al., BMJ Open 2019, PMC6475206).
+    suicide_post_discharge_days: int = 90
     # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
@@ -308,6 +315,7 @@ class PolicyConfig(BaseModel):
     suicide_item9_lookback_days: int = Field(30, ge=1)
     suicide_unassessed_item9_days: int = Field(365, ge=1)
     suicide_condition_recent_days: int = Field(90, ge=1)
+    suicide_post_discharge_days: int = Field(90, ge=1, le=3660)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)

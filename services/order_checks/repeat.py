@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
 from services import cards, drugs, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
+from services.order_checks.repeat_adjunct import adjunct_repeat_check
 from services.order_checks.shared_ingredient import in_other_product
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -198,7 +199,9 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     same_drug = [t for t in failures if t.ingredient == draft.ingredient]
     same_class = [t for t in failures if t.drug_class == draft.drug_class and t not in same_drug]
     if not (same_drug or same_class):
-        return None
+        # No failed antidepressant behind it: an adjunct that failed in this episode, drafted
+        # again, is said as the antidepressant is (review 16 W5).
+        return adjunct_repeat_check(ctx, draft)
     table = cards.trial_table(same_drug + same_class, ctx.policy.mapping)
     # Trial.failed also counts a stopped course with no PHQ-9 on it (the Fabbri 2021 phenotype):
     # the card says "failed" only of failures measured by a score (review finding 8).

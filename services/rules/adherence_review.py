@@ -85,6 +85,23 @@ def _ongoing_but_unfair(ctx: RuleContext, trial: Trial) -> bool:
     )
 
 
+def _unknown_dose_short(trial: Trial) -> str:
+    """A course with no dose read that is also too short (review 16 M4): its weeks at an adequate
+    dose are 0 because no dose is known, so "sertraline 0 wk" said nothing true. Said as d03's
+    "sertraline dose not recorded" is, with what is known of its length: "sertraline dose and
+    duration not recorded" when no record of it states a duration (every day of it counted by
+    the rule for records without one: Trial.assumed_days), else its weeks on record."""
+    dose = dose_unknown_text(trial, nested=True)
+    span = (trial.end - trial.start).days
+    if trial.assumed_days is not None and trial.assumed_days >= span:
+        if dose == "dose not recorded":
+            return f"{trial.ingredient} dose and duration not recorded"
+        return f"{trial.ingredient} {dose}, duration not recorded"
+    if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
+        return f"{trial.ingredient} {dose}, dates {trial.written_dates.precision} only"
+    return f"{trial.ingredient} {dose}, {cards.fmt_weeks(span / 7)} wk on record"
+
+
 def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     reasons = trial.reasons
     low = cards.below_minimum(trial)
@@ -102,6 +119,12 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             estimated = " (estimated)" if trial.adherence.estimated else ""
             return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}{estimated}"
         return f"{trial.ingredient} refill gaps"
+    if (
+        InadequacyReason.TOO_SHORT in reasons
+        and InadequacyReason.DOSE_UNKNOWN in reasons
+        and trial.min_adequate_mg is not None
+    ):
+        return _unknown_dose_short(trial)
     if InadequacyReason.TOO_SHORT in reasons:
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"

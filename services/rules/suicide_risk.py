@@ -23,7 +23,15 @@ C-SSRS or a documented risk assessment, never by a later item 9 = 0). The card f
 At order-select / order-sign, when a drafted drug is dangerous in overdose
 (data/overdose_toxicity.csv: the tricyclics, venlafaxine; MAOIs and lithium UNVERIFIED) the card
 adds one line asking to limit the quantity supplied (means restriction; review order-hooks
-finding 14): prescribing is the moment the supply is decided.
+finding 14): prescribing is the moment the supply is decided. At patient-view, when a current
+self-harm finding is an intentional overdose of a drug (data/self_poisoning_codes.csv: ICD-10-CM
+T36-T50 with the self-harm intent character, SNOMED 86849004) and an antidepressant or a drug
+of the overdose table is running, the card says the same of the running supply (review 16 M8):
+the next prescription of the drug the patient holds is the supply a clinician decides.
+
+A psychiatric inpatient stay discharged within policy.suicide_post_discharge_days is named on the
+card, and makes a warning card of its own when nothing else raises one (review 16 W4):
+suicide_risk_discharge.py.
 
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
@@ -51,11 +59,13 @@ from services import (
 from services.acute_risk import SuicideLevel, SuicideSignal
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import suicide_risk_discharge
 from services.rules.context import RuleContext
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
     means_restriction_line,
     overdose_risks,
+    running_supply_line,
 )
 from services.rules.suicide_risk_text import card_advice, card_summary, found_lines
 
@@ -94,8 +104,15 @@ _INDICATOR = {
 }
 
 
-def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
+def _detail(
+    ctx: RuleContext,
+    signal: SuicideSignal,
+    discharge: suicide_risk_discharge.Discharge | None = None,
+) -> str:
     sections = ["**Found:**\n" + "\n".join(found_lines(signal))]
+    if discharge is not None:
+        # The acute-risk treatment lines below name ECT (CANMAT para 215) already.
+        sections.append(suicide_risk_discharge.section(discharge, ctx, ect=not signal.acute))
     later = [c for c in signal.checks if not any(c is signal.closing(e) for e in signal.signals)]
     if later:
         sections.append(
@@ -105,6 +122,8 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
     if signal.history:
         sections.append("**Risk factors:**\n" + "\n".join(f"- {h}" for h in signal.history))
     sections.append(card_advice(ctx, signal))
+    if ctx.hook == "patient-view":  # the order hooks name the drafted supply (rule)
+        sections.append(running_supply_line(ctx.record, signal.findings) or "")
     # Esketamine's label contraindications (aneurysmal vascular disease, an AVM, a history of
     # intracerebral haemorrhage: SPRAVATO label 4; review 15 U1) hold whatever the indication, so
     # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
@@ -140,7 +159,8 @@ def _detail(ctx: RuleContext, signal: SuicideSignal) -> str:
         no_esketamine = ""  # esketamine is not named on this card: nothing to explain
     if no_esketamine:
         sections.append(f"**Esketamine not offered (contraindicated):** {no_esketamine}.")
-    sections.append(cards.guideline_links("simon2013", "cssrs"))
+    keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
+    sections.append(cards.guideline_links(*keys))
     return cards.join_sections(*sections)
 
 
@@ -200,20 +220,39 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
     """The card. `drafts`: the draft orders the order hook is about (default: every draft on the
     record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line."""
     signal = ctx.facts.suicide
+    discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
+    drafted = ctx.record.draft_orders if drafts is None else drafts
     if signal is None:
-        return None
-    if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view":
+        # A recent psychiatric discharge alone: a card of its own (suicide_risk_discharge.py).
+        if discharge is None:
+            return None
+        quantity = means_restriction_line(drafted) if ctx.hook != "patient-view" else None
+        return suicide_risk_discharge.card(ctx, discharge, quantity)
+    # An assessed signal beside a discharge no assessment followed: the discharge sets the
+    # card (warning, assess today), the signal's lines stay in the detail.
+    owed = (
+        discharge is not None
+        and discharge.assessed is None
+        and signal.level is SuicideLevel.ASSESSED
+    )
+    if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view" and not owed:
         return None
     found = _suggestion(ctx, signal)
-    detail = _detail(ctx, signal)
+    detail = _detail(ctx, signal, discharge)
     if ctx.hook != "patient-view":
-        quantity = means_restriction_line(ctx.record.draft_orders if drafts is None else drafts)
+        quantity = means_restriction_line(drafted)
         if quantity is not None:
             detail = cards.join_sections(quantity, detail)
+    summary = card_summary(signal)
+    indicator = _INDICATOR[signal.level]
+    if owed and discharge is not None:
+        summary = suicide_risk_discharge.summary(discharge)
+        indicator = suicide_risk_discharge.indicator(discharge)
+        found = suicide_risk_discharge.suggestion(ctx, discharge)
     return cards.make(
         TOPIC,
-        summary=card_summary(signal),
+        summary=summary,
         detail=detail,
         suggestions=(found,) if found is not None else (),
-        indicator=_INDICATOR[signal.level],
+        indicator=indicator,
     )

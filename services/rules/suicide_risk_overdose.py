@@ -5,17 +5,27 @@ quantity supplied.
 
 Apart from the card (suicide_risk.py) because it reads only the draft orders and its own data
 table, never the risk signal; the card adds the line when a signal is open.
+
+The same words for the running supply (review 16 M8): at patient-view, when a current self-harm
+finding is an intentional overdose of a drug (data/self_poisoning_codes.csv: ICD-10-CM T36-T50
+with the self-harm intent character, SNOMED 86849004), the card asks to limit the quantity of
+each running antidepressant (or drug of the overdose table) supplied at a time
+(`running_supply_line`): the next prescription of what the patient holds is the supply a
+clinician decides.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import DraftOrder
+from fhir_mapping.clinical_codes import normalise_code
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import DraftOrder, Finding, FindingKind, PatientRecord, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +76,58 @@ def means_restriction_line(drafts: Sequence[DraftOrder]) -> str | None:
     # The advice is a design drawn from the confirmed toxicity rows (its own guideline wording
     # was not read: the table says so); an unverified drug fact is marked on the card.
     return f"**Quantity on this order:** {named}. {advice[0].upper()}{advice[1:]}."
+
+
+@cache
+def _self_poisoning_codes() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """(system, code, pattern) rows of data/self_poisoning_codes.csv."""
+    text = resources.files("services").joinpath("data/self_poisoning_codes.csv").read_text("utf-8")
+    rows = []
+    for row in csv.DictReader(text.splitlines()):
+        system = canonical_system(row["system"])
+        pattern = re.compile(row["code"]) if row["match"] == "pattern" else None
+        rows.append((system, normalise_code(system, row["code"]), pattern))
+    return tuple(rows)
+
+
+def is_overdose(finding: Finding) -> bool:
+    """A self-harm finding coded as an intentional overdose of a drug (T43.222A, 86849004)."""
+    system = canonical_system(finding.system)
+    key = normalise_code(system, finding.code)
+    return any(
+        s == system and (p.match(key) if p is not None else key == code)
+        for s, code, p in _self_poisoning_codes()
+    )
+
+
+def running_supply_line(record: PatientRecord, findings: Sequence[Finding]) -> str | None:
+    """After a current intentional overdose among `findings` (the suicide-risk signal's current
+    findings), the line asking to limit the quantity of each running antidepressant (or drug of
+    the overdose table) supplied at a time (review 16 M8), or None. The words and drug facts are
+    `means_restriction_line`'s."""
+    overdoses = [f for f in findings if f.kind is FindingKind.SELF_HARM and is_overdose(f)]
+    if not overdoses:
+        return None
+    drugs, advice = _overdose_table()
+    running = list(
+        dict.fromkeys(
+            t.ingredient
+            for t in sorted(record.trials, key=lambda t: t.start)
+            if t.ongoing and (t.role is Role.ANTIDEPRESSANT or t.ingredient in drugs)
+        )
+    )
+    if not running:
+        return None
+    latest = max(overdoses, key=lambda f: f.onset.toordinal() if f.onset else 0)
+    when = f" on {latest.onset.isoformat()}" if latest.onset is not None else ""
+    verb = "is" if len(running) == 1 else "are"
+    named = "; ".join(
+        f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
+        for r in (drugs[i] for i in running if i in drugs)
+    )
+    return (
+        f"**Quantity supplied:** an intentional overdose is on record ({latest.coding}{when}) "
+        f"and {', '.join(running)} {verb} running"
+        + (f": {named}" if named else "")
+        + f". {advice[0].upper()}{advice[1:]}."
+    )

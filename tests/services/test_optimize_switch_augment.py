@@ -94,8 +94,10 @@ def test_augmenter_already_used_is_not_proposed_again() -> None:
     record = f.trd_record(trials=(f.sertraline_failed(), f.venlafaxine_failed(), aripiprazole))
     rec = _run(record)
     assert rec is not None
+    # The aripiprazole course failed: brexpiprazole shares its mechanism (review 16 W6).
     assert [s.label for s in rec.suggestions] == [
-        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)"
+        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; same mechanism as "
+        "aripiprazole, failed 10 wk)"
     ]
     assert "Adjuncts already used in this episode: aripiprazole." in rec.detail
     assert "(brexpiprazole)" in rec.summary

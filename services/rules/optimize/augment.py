@@ -36,7 +36,11 @@ from services.rules.optimize.courses import (
     running_antipsychotics,
     shares_an_ingredient,
 )
-from services.rules.optimize.orders import first_line_adjuncts, first_line_left_out
+from services.rules.optimize.orders import (
+    first_line_adjuncts,
+    first_line_left_out,
+    same_mechanism_note,
+)
 from services.rules.optimize.running_adjuncts import running_adjunct_lines
 from services.rules.optimize.wording import dose_text
 
@@ -81,6 +85,13 @@ def _second_line(
         else:
             names.append(d.ingredient)
     return names, left_out
+
+
+def _same_mechanism(ctx: RuleContext, ingredient: str) -> str:
+    """ " (a D2 partial agonist like aripiprazole, which failed ...)" after an adjunct
+    of `ingredient`'s mechanism failed in this episode (review 16 W6), else ""."""
+    note = same_mechanism_note(ctx, ingredient)
+    return f" ({note})" if note else ""
 
 
 def _interaction_lines(
@@ -139,6 +150,7 @@ def augment_section(
     if remaining:
         ranges = [
             f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
+            + _same_mechanism(ctx, d.ingredient)
             for d in remaining
         ]
         watch = (

@@ -15,7 +15,7 @@ from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import held_orders, residual_episode
+from services.rules.optimize import declined, held_orders, residual_episode
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
@@ -168,6 +168,8 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
             ctx.policy,
             exclude=exclude | ect.exclude | blocked.exclude,
             frailty=ctx.record.context.frailty,
+            # ECT the patient declined, said on its line (review 16 W6).
+            notes=declined.option_notes(ctx),
         ),
         blocked.line,
         ect.line,

@@ -6,12 +6,21 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import SourceRef, Trial
-from services import age_limits, cards, drug_rules, drugs, formulation_ceilings, suggestions
+from services import (
+    adjunct_mechanisms,
+    age_limits,
+    cards,
+    drug_rules,
+    drugs,
+    formulation_ceilings,
+    suggestions,
+)
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
+from services.trial_table import top_dose_text
 
 # How a first-line adjunct one-click's label opens (one_click_hold reads it: a hold of these says
 # "adjuncts held" in the summary).
@@ -40,6 +49,42 @@ def medication(
         mg_per_day=mg,
         reasons=finding_refs(ctx) if reasons is None else reasons,
         note=note,
+    )
+
+
+def same_mechanism_failed(ctx: RuleContext, ingredient: str) -> list[Trial]:
+    """This episode's ended adjunct courses that failed and share `ingredient`'s mechanism, being
+    another drug (aripiprazole, for brexpiprazole: both D2 partial agonists,
+    services/data/adjunct_mechanisms.csv), oldest first."""
+    return sorted(
+        (
+            t
+            for t in ctx.facts.augmentations
+            if not t.ongoing
+            and t.failed
+            and adjunct_mechanisms.shares_mechanism(ingredient, t.ingredient)
+        ),
+        key=lambda t: t.end,
+    )
+
+
+def same_mechanism_note(ctx: RuleContext, ingredient: str, *, short: bool = False) -> str:
+    """ "a D2 partial agonist like aripiprazole, which failed at 5 mg/day for 13 wk in this
+    episode" beside an adjunct offered after another of its mechanism failed (review 16 W6);
+    `short`: "same mechanism as aripiprazole, failed 13 wk", for a one-click label. "" when none
+    failed. Said, not hidden: CANMAT 2023 lists it first line whatever came before, and the
+    choice against an adjunct of another mechanism (lithium, liothyronine) is the clinician's."""
+    failed = same_mechanism_failed(ctx, ingredient)
+    row = adjunct_mechanisms.mechanism(ingredient)
+    if not failed or row is None:
+        return ""
+    t = failed[-1]
+    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    if short:
+        return f"same mechanism as {t.ingredient}, failed {weeks} wk"
+    return (
+        f"a {row.short} like {t.ingredient}, which failed at {top_dose_text(t)} for {weeks} wk "
+        "in this episode"
     )
 
 
@@ -94,14 +139,17 @@ def augmenter_suggestions(
         label = f"{ADJUNCT_LABEL} {drug.ingredient}"
         if drug.min_adequate_mg is not None:
             label += f" {cards.fmt_mg(drug.min_adequate_mg)} mg/day"
-        resource = medication(
-            ctx,
-            drug,
-            drug.ingredient,
-            drug.min_adequate_mg,
-            "Adjunct to the current antidepressant (CANMAT 2023 Table 7.2, first line).",
-        )
-        out.append(suggestions.create(label + " (CANMAT first line)", resource))
+        note = "Adjunct to the current antidepressant (CANMAT 2023 Table 7.2, first line)."
+        # After another drug of its mechanism failed (review 16 W6), the label and the order's
+        # note say so: the one click is not taken as a new mechanism.
+        same = same_mechanism_note(ctx, drug.ingredient, short=True)
+        if same:
+            note += (
+                f" {drug.ingredient.capitalize()} is {same_mechanism_note(ctx, drug.ingredient)}."
+            )
+        resource = medication(ctx, drug, drug.ingredient, drug.min_adequate_mg, note)
+        first = f" (CANMAT first line; {same})" if same else " (CANMAT first line)"
+        out.append(suggestions.create(label + first, resource))
     return out
 
 

@@ -28,6 +28,7 @@ from services.rules.optimize.courses import (
     shares_an_ingredient,
 )
 from services.rules.optimize.wording import dose_text
+from services.trial_table import top_dose_text
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
@@ -57,6 +58,29 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
             # Failed in an earlier episode (the switch list leaves out only this episode's).
             text += ", response not recorded" if t.outcome_inferred else ", no response"
         found[t.ingredient] = text
+    return found
+
+
+def _failed_as_adjunct(ctx: RuleContext) -> dict[str, str]:
+    """Ingredient -> how its failed adjunct course in this episode is named beside it in the
+    switch list (review 16 W6: bupropion 300 mg/day failed 13 weeks as an add-on, then listed as a
+    switch option with nothing said): "tried as adjunct 300 mg/day for 13 wk, 2024-03-04 –
+    2024-06-03, no remission". Kept in the list, not hidden: monotherapy after a failed add-on is
+    another use of the drug, and no source read here rules it out; the clinician weighs it. The
+    latest failed course of each drug; one still running is the augment section's."""
+    found: dict[str, str] = {}
+    for t in sorted(ctx.facts.augmentations, key=lambda t: t.end):
+        if t.ongoing or not t.failed:
+            continue
+        if t.outcome_unmeasured:
+            outcome = "failure inferred (no PHQ-9 on it)"
+        else:
+            outcome = "no response" if t.response is False else "no remission"
+        weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+        found[t.ingredient] = (
+            f"tried as adjunct {top_dose_text(t)} for {weeks} wk, "
+            f"{trial_dates.dates_text(t)}, {outcome}"
+        )
     return found
 
 
@@ -96,6 +120,7 @@ def switch_candidates(
     left_out: list[interacting.Hit] = []
     listed: list[str] = []
     tried = _tried(ctx) if ctx.record.trials else {}
+    as_adjunct = _failed_as_adjunct(ctx) if ctx.facts.augmentations else {}
     choices = populations.age_choices(ctx)
     if choices:
         # Under 18 the guideline's order applies even inside a failed class (NICE NG134:
@@ -123,6 +148,8 @@ def switch_candidates(
                 continue
             label = "first choice" if rule.choice is drug_rules.Choice.FIRST else "next"
             before = f"; {tried[ingredient]}" if ingredient in tried else ""
+            if ingredient in as_adjunct:
+                before += f"; {as_adjunct[ingredient]}"
             if ingredient in unshown:
                 before += f"; {unshown[ingredient]}"
             names.append(f"{ingredient} ({label}; {rule.cite}{before})")
@@ -179,6 +206,8 @@ def switch_candidates(
             caveats.append(f"off-label in {where}")
         if d.ingredient in tried:
             caveats.append(tried[d.ingredient])
+        if d.ingredient in as_adjunct:
+            caveats.append(as_adjunct[d.ingredient])
         if d.ingredient in unshown:
             caveats.append(unshown[d.ingredient])
         # A caveat row for this patient (bupropion with alcohol use: review 14 M3) is pointed to

@@ -1,0 +1,78 @@
+"""A Procedure the patient declined: status `not-done` with a statusReason that says refusal
+(data/procedure_refusal_reasons.csv: SNOMED CT 183944003 Procedure refused, 105480006 Refusal of
+treatment by patient, 183945002; or its text: "Patient declined ECT").
+
+Read for ECT only (review 16 W6: "ECT refused, Procedure 90870 not-done, statusReason Procedure
+refused" went unread, and the optimise card offered ECT with nothing said). It is never a
+session: the ECT course and the Maudsley ECT points read completed procedures only
+(procedures_devices.py). A `not-done` Procedure for another reason (contraindicated, not
+indicated) is not a refusal and is not read here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.concept_words import concept_label, concepts, whole_words
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
+
+Resource = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reasons:
+    codes: frozenset[tuple[str, str]]  # (canonical system, code)
+    terms: re.Pattern[str]
+
+
+@cache
+def _reasons() -> _Reasons:
+    text = (
+        resources.files("fhir_mapping")
+        .joinpath("data/procedure_refusal_reasons.csv")
+        .read_text("utf-8")
+    )
+    codes: set[tuple[str, str]] = set()
+    terms: list[str] = []
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] == "code":
+            codes.add((canonical_system(row["system"]), row["code"]))
+        elif row["kind"] == "term":
+            terms.append(row["term"].lower())
+    return _Reasons(frozenset(codes), whole_words(terms))
+
+
+def refusal_reason(resource: Resource) -> str | None:
+    """The statusReason as the record words it ("Patient declined ECT") when the Procedure is
+    `not-done` and the reason says the patient refused, else None."""
+    if resource.get("status") != "not-done":
+        return None
+    table = _reasons()
+    for concept in concepts(resource.get("statusReason")):
+        label = concept_label(concept) or ""
+        coded = codings(concept)
+        if any((system, code) in table.codes for system, code, _ in coded) or (
+            table.terms.search(label.lower())
+            or any(table.terms.search(display.lower()) for _, _, display in coded)
+        ):
+            return label or "refused"
+    return None
+
+
+def recorded_on(resource: Resource, performed: date | None) -> date | None:
+    """The day the refusal is dated: performed[x] when the sender gives it (a planned date), else
+    meta.lastUpdated, the only date FHIR R4 gives a `not-done` Procedure without one. That is
+    when the server last stored it, so a card says "recorded", never that the patient declined
+    on that day."""
+    if performed is not None:
+        return performed
+    meta = resource.get("meta")
+    return parse_date(meta.get("lastUpdated")) if isinstance(meta, JSON_OBJECT) else None

@@ -1,0 +1,187 @@
+"""The post-discharge period on the suicide-risk card (review 16 W4).
+
+A psychiatric inpatient stay (fhir_mapping/admissions.py) discharged within
+policy.suicide_post_discharge_days (90: the first 3 months, when the suicide rate is about 100
+times the global rate, Chung et al., JAMA Psychiatry 2017; 2,060 per 100,000 person-years in the
+first month, Chung et al., BMJ Open 2019) is named on the suicide-risk card: "discharged
+2025-05-09 after a psychiatric admission (F33.2): the first months after discharge carry the
+highest suicide risk; assess suicide risk today".
+
+- Beside a current signal (acute_risk.py) it is one more section of that card, and the card's
+  level is the signal's (or warning, when the signal was assessed and found nothing but no
+  assessment followed the discharge).
+- Alone it makes a card of its own, at WARNING, proposing a structured assessment today
+  (ServiceRequest, priority asap, citing the Encounter). Why warning and not critical: a
+  discharge is a period of raised risk, not a finding of current suicidal thoughts or
+  behaviour; critical is kept for those (the card that must never be dismissed), and a
+  critical card holds TMS and the adjunct one-clicks back (tms_gate.py, the optimise card),
+  which a risk period with no current finding should not do. Why a card at all (not a line on
+  another card): the risk is the highest of the patient's course, the patient may have no
+  other signal on record, and an assessment is what is owed (safety first).
+- Once a documented assessment (a C-SSRS that asked about ideation, a documented risk level, a
+  risk-assessment Procedure: risk_evidence._checks) is dated on or after the discharge day, the
+  card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
+  <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
+
+After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
+2023 para 215, REFERENCE.md): the card says so when depression is active and the card does
+not already name ECT (the acute-risk treatment line does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.record import Admission, PatientRecord
+from services import cards, suggestions, tables
+from services.policy import Policy
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.risk_evidence import _checks
+from services.risk_signal import RiskCheck
+from services.rules.context import RuleContext
+
+TOPIC = "suicide-risk"
+# Same day, as the suicide-risk card's own assessment (rules/suicide_risk.py PRIORITY).
+PRIORITY = "asap"
+
+
+@dataclass(frozen=True, slots=True)
+class Discharge:
+    """A recent psychiatric discharge and the assessment that followed it, if any."""
+
+    admission: Admission
+    until: date  # the last day of the post-discharge period
+    assessed: RiskCheck | None  # the latest documented assessment on or after discharge
+
+    @property
+    def head(self) -> str:
+        """ "discharged 2025-05-09 after a psychiatric admission (F33.2)" """
+        code = f" ({self.admission.code})" if self.admission.code else ""
+        return (
+            f"discharged {self.admission.discharged.isoformat()} after a psychiatric "
+            f"admission{code}"
+        )
+
+
+def recent_discharge(record: PatientRecord, policy: Policy) -> Discharge | None:
+    """The latest psychiatric discharge within the post-discharge period, or None."""
+    if not record.admissions:
+        return None
+    latest = record.admissions[-1]
+    days = policy.suicide_post_discharge_days
+    if (record.as_of - latest.discharged).days > days:
+        return None
+    checks = _checks(record, latest.discharged)
+    return Discharge(
+        latest,
+        latest.discharged + timedelta(days=days),
+        max(checks, key=lambda c: c.day) if checks else None,
+    )
+
+
+def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
+    """The card's section naming the stay, the period and what it asks (module docstring)."""
+    adm = discharge.admission
+    stay = f"{adm.start.isoformat()} to " if adm.start is not None else "to "
+    what = f"{adm.reason} {adm.reason_display}".strip() if adm.reason_display else adm.reason
+    where = f" [{adm.source}]" if adm.source is not None else ""
+    days = (ctx.record.as_of - adm.discharged).days
+    found = (
+        f"Psychiatric inpatient stay {stay}{adm.discharged.isoformat()} ({what}){where}: "
+        f"discharged {days} days ago."
+    )
+    why = (
+        "The first months after discharge from psychiatric inpatient care carry the highest "
+        "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., JAMA "
+        "Psychiatry 2017)"
+    )
+    check = discharge.assessed
+    if check is None:
+        ask = (
+            f"{why}: assess suicide risk today with a structured assessment (C-SSRS), review the "
+            f"safety plan and keep follow-up close until {discharge.until.isoformat()}."
+        )
+    else:
+        ask = (
+            f"{why}. Assessed since discharge: {check.text} on {check.day.isoformat()}; "
+            f"reassess at each visit until {discharge.until.isoformat()}."
+        )
+    lines = [f"**Recent psychiatric discharge:** {found} {ask}"]
+    if ect and ctx.facts.active:
+        lines.append(
+            "**ECT after a hospitalised episode:** ECT significantly reduced the risk of suicide "
+            "in the year after discharge (CANMAT 2023 para 215): discuss it among the options."
+        )
+    return cards.join_sections(*lines)
+
+
+def summary(discharge: Discharge) -> str:
+    head = discharge.head
+    cap = head[0].upper() + head[1:]
+    check = discharge.assessed
+    if check is not None:
+        return cards.fit_summary(
+            f"{cap}; suicide risk assessed {check.day.isoformat()}: reassess at each visit until "
+            f"{discharge.until.isoformat()}",
+            f"{cap}; assessed {check.day.isoformat()}: reassess at each visit",
+            f"{cap}: reassess suicide risk at each visit",
+        )
+    date_only = f"Discharged {discharge.admission.discharged.isoformat()}"
+    return cards.fit_summary(
+        f"{cap}: the first months after discharge carry the highest suicide risk; assess "
+        "suicide risk today",
+        f"{cap}: highest suicide risk in the first months; assess today",
+        f"{cap}: post-discharge suicide risk; assess today",
+        f"{date_only} after a psychiatric admission: post-discharge suicide risk; assess today",
+    )
+
+
+def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
+    """A same-day structured assessment, citing the Encounter; None once one is on record."""
+    if discharge.assessed is not None:
+        return None
+    cssrs = tables.order_code("cssrs-screener")
+    resource = None
+    if ctx.patient_id is not None:
+        source = discharge.admission.source
+        resource = suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="suicide-risk-assessment",
+            text="Same-day structured suicide risk assessment (recent psychiatric discharge)",
+            reasons=[source] if source is not None else [],
+            priority=PRIORITY,
+            note=f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers.",
+        )
+    return suggestions.create(
+        "Order a same-day suicide risk assessment (C-SSRS)", resource, recommended=True
+    )
+
+
+def indicator(discharge: Discharge) -> Indicator:
+    return Indicator.INFO if discharge.assessed is not None else Indicator.WARNING
+
+
+def card(
+    ctx: RuleContext, discharge: Discharge, quantity: str | None = None
+) -> Recommendation | None:
+    """The card of a recent discharge when no other suicide-risk signal is current (module
+    docstring); None at the order hooks once an assessment followed the discharge. `quantity`:
+    the order hooks' line on a drafted drug dangerous in overdose (rules/suicide_risk.py), first
+    as on the signal's card: the post-discharge period is a time of raised risk too."""
+    if discharge.assessed is not None and ctx.hook != "patient-view":
+        return None
+    found = suggestion(ctx, discharge)
+    detail = cards.join_sections(
+        quantity or "",
+        section(discharge, ctx, ect=True),
+        "Item 9 alone is not a risk assessment, and a 0 does not rule risk out.",
+        cards.guideline_links("chung2017", "cssrs"),
+    )
+    return cards.make(
+        TOPIC,
+        summary=summary(discharge),
+        detail=detail,
+        suggestions=(found,) if found is not None else (),
+        indicator=indicator(discharge),
+    )
