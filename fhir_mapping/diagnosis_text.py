@@ -8,8 +8,12 @@ would go unreviewed, and duloxetine be offered beside it. Read only when no codi
 (codes win), with the TMS screen's NegEx-style negation ("no history of seizure disorder",
 "family history of bipolar" are not the patient's). The terms are data (data/diagnosis_terms.csv).
 
-Depression itself is deliberately not read from text: it qualifies a patient for TMS and payers
-require a coded diagnosis, so text alone must not open that door. Uncertain wording ("rule out
+Depression itself is never read from text as DEPRESSION: it qualifies a patient for TMS and payers
+require a coded diagnosis, so text alone must not open that door. Major depression in words
+("Major depression, recurrent (CMS/HCC)") is read as its own kind, DEPRESSION_TEXT, so that the
+cards say the problem is recorded but not coded, instead of "no depression diagnosis on the
+problem list" (review 16 W3); a text that also names bipolar disorder ("bipolar II, most recent
+episode major depressive") is not read as it: the bipolar reading decides. Uncertain wording ("rule out
 bipolar") is read as the finding: it blocks TMS and raises the diagnosis-review card, the safer
 direction, and the card names the text so the clinician can judge it.
 
@@ -77,4 +81,8 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
             continue
         if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
             kinds.append(kind)
+    if FindingKind.BIPOLAR in kinds and FindingKind.DEPRESSION_TEXT in kinds:
+        # "Bipolar II disorder, most recent episode major depressive" is bipolar depression, not
+        # a unipolar problem waiting for its code.
+        kinds.remove(FindingKind.DEPRESSION_TEXT)
     return tuple(kinds)

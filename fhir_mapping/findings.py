@@ -48,6 +48,29 @@ class FindingKind(StrEnum):
     # Premenstrual dysphoric disorder (ICD-10-CM F32.81): not a major depressive episode. With no
     # depression code beside it, the TRD pathway takes no step (services/pathway.py pmdd_only).
     PMDD = "pmdd"
+    # A depression code that does not document major depressive disorder, read beside its
+    # DEPRESSION finding (condition_codes.csv; VSAC "Major Depression Including Remission" is the
+    # MDD set): a depressive disorder other than MDD (dysthymia / persistent depressive disorder,
+    # minor or recurrent brief depression, mixed anxiety-depression, a mood disorder due to a
+    # medical condition), or depression whose type is not stated (F32.A "Depression,
+    # unspecified", SNOMED 35489007 "Depressive disorder"). LCD L37086 covers TMS for MDD and the
+    # project's TRD definition needs an MDD diagnosis (REFERENCE.md rule 4; review 16 W1): the
+    # first makes the payer's diagnosis criterion "not met", the second "to confirm".
+    DEPRESSION_NOT_MDD = "depression-not-mdd"
+    DEPRESSION_UNSPECIFIED = "depression-unspecified"
+    # Major depression named only in a Condition's words ("Major depression, recurrent
+    # (CMS/HCC)" sent text-only: vendor README trap 10; review 16 W3). Never DEPRESSION: a TMS
+    # referral cites a coded diagnosis (fhir_mapping/diagnosis_text.py), so the cards say the
+    # problem needs a code rather than "no depression diagnosis on the problem list".
+    DEPRESSION_TEXT = "depression-text"
+    # A psychiatric diagnosis that is not a depressive disorder and has no kind of its own here
+    # (obsessive-compulsive disorder, adjustment disorders, prolonged grief and other reactions
+    # to severe stress), and a symptom code of the emotional state (R45.89). With no depression
+    # diagnosis beside them (nor anxiety, PTSD, an eating disorder or PMDD alone), antidepressant
+    # courses are treatment of that condition, not failed depression trials (review 16 W2;
+    # services/pathway.py other_disorder_only).
+    PSYCHIATRIC_OTHER = "psychiatric-other"
+    MOOD_SYMPTOM = "mood-symptom"
     PREGNANCY = "pregnancy"
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).

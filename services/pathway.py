@@ -79,6 +79,7 @@ from services.policy import Policy
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment
 from services.tms_assessment import finding_line as finding_line
+from services.tms_assessment import text_only_line as text_only_line
 from services.tms_gate import tms_exclusions
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
@@ -97,8 +98,31 @@ _PSYCHOTIC = FindingKind.PSYCHOTIC
 _PSYCHOTIC_DISORDER = FindingKind.PSYCHOTIC_DISORDER
 _CATATONIA = FindingKind.CATATONIA
 _TMS_CAUTION = FindingKind.TMS_CAUTION
-# Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd).
-_NOT_CITED = frozenset({FindingKind.MDD_IN_REMISSION, FindingKind.BIPOLAR})
+# Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd): remission,
+# bipolar, and the depression codes that do not document MDD (dysthymia, F32.A: review 16 W1).
+_NOT_CITED = frozenset(
+    {
+        FindingKind.MDD_IN_REMISSION,
+        FindingKind.BIPOLAR,
+        FindingKind.DEPRESSION_NOT_MDD,
+        FindingKind.DEPRESSION_UNSPECIFIED,
+    }
+)
+# Diagnoses on record that name a condition other than a depressive disorder: with none of the
+# depression kinds beside them, antidepressant courses treat that condition (other_disorder_only).
+_OTHER_DISORDER_KINDS = (
+    FindingKind.PSYCHIATRIC_OTHER,
+    FindingKind.ANXIETY,
+    FindingKind.PTSD,
+    FindingKind.EATING_DISORDER,
+    FindingKind.MOOD_SYMPTOM,
+)
+_ANY_DEPRESSION_KINDS = (
+    FindingKind.DEPRESSION,
+    FindingKind.TRD,
+    FindingKind.MDD_IN_REMISSION,
+    FindingKind.DEPRESSION_TEXT,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +225,35 @@ class PathwayFacts:
         keeps the pathway: nothing on it names another disorder."""
         return self.depression_finding is None and bool(self.findings_of(FindingKind.PMDD))
 
+    @property
+    def other_disorder(self) -> tuple[Finding, ...]:
+        """The diagnoses on record that name another condition (OCD, an anxiety disorder, PTSD,
+        an adjustment disorder, prolonged grief, an eating disorder, or only a symptom code such
+        as R45.89) when no depression is recorded at all: no depression code of any kind (MDD,
+        dysthymia, "depression, unspecified", TRD, in remission), no major depression in words,
+        no PMDD (pmdd_only says that case), bipolar or primary psychotic disorder (their own
+        lines hold the pathway). Empty otherwise.
+
+        Antidepressants at adequate doses are first-line treatment of OCD, GAD, panic and PTSD;
+        their courses are not failed depression trials, and the steps after them (augmentation
+        with aripiprazole or brexpiprazole, CANMAT 2023 Table 7.2; TMS, LCD L37086; esketamine,
+        ECT) are MDD treatments (review 16 W2). The safer reading holds the pathway's cards
+        until a depressive disorder is diagnosed, as for PMDD; a chart with no diagnosis at all
+        keeps the pathway (nothing on it names another condition)."""
+        of = self.findings_by_kind
+        if any(of.get(kind) for kind in _ANY_DEPRESSION_KINDS):
+            return ()
+        if of.get(FindingKind.PMDD) or self.bipolar or self.psychotic_disorder:
+            return ()
+        return tuple(f for kind in _OTHER_DISORDER_KINDS for f in of.get(kind, ()))
+
+    @property
+    def other_disorder_only(self) -> bool:
+        """Another condition recorded and no depression (`other_disorder`): patient-view runs
+        the diagnosis review alone, which asks for an assessment for a major depressive episode
+        when the PHQ-9 is high (rules/diagnosis_psychiatric.py)."""
+        return bool(self.other_disorder)
+
 
 def _distinct(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
@@ -208,8 +261,9 @@ def _distinct(values: list[str]) -> tuple[str, ...]:
 
 def qualifies_as_mdd(finding: Finding) -> bool:
     """A depression code that may stand as the diagnosis a TMS referral cites: not an "in
-    remission" code (F32.4/F32.5, F33.4x: issue 12) and not a bipolar-depression code (F31.3-F31.5
-    sit in the VSAC depression value set too, so they also read as DEPRESSION)."""
+    remission" code (F32.4/F32.5, F33.4x: issue 12), not a bipolar-depression code (F31.3-F31.5
+    sit in the VSAC depression value set too, so they also read as DEPRESSION), and not a code
+    that does not document MDD (F34.1 dysthymia, F32.A depression unspecified: review 16 W1)."""
     return not any(
         row.kind in _NOT_CITED for row in condition_matches(finding.system, finding.code)
     )
@@ -329,6 +383,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
             psychotic_disorder=psychotic_disorder,
             puerperal_past=puerperal_past,
+            depression_text=by_kind.get(FindingKind.DEPRESSION_TEXT, ()),
         ),
         suicide=suicide,
         cautions=drug_cautions_on_record(record, by_kind),

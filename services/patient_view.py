@@ -62,7 +62,9 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     psychotherapy.rule,
     measurement_based_care.rule,
 )
-# The pathway cards on a chart whose only mood diagnosis is PMDD (PathwayFacts.pmdd_only).
+# The pathway cards on a chart whose only mood diagnosis is PMDD (PathwayFacts.pmdd_only), or
+# whose diagnoses name another condition and no depression (PathwayFacts.other_disorder_only:
+# OCD, GAD, adjustment disorder, prolonged grief, a symptom code; review 16 W2).
 PMDD_ONLY_RULES: tuple[Rule, ...] = (diagnosis_review.rule,)
 
 
@@ -99,9 +101,11 @@ def run_rules(
     # 400 mg/day: review 15 W3), whatever the stage: a seizure risk does not end with remission.
     found.append(running_formulation_dose.rule(ctx))
     if ctx.facts.active:
-        # PMDD coded with no depression diagnosis (PathwayFacts.pmdd_only): no TRD step; the
-        # diagnosis review alone asks for an assessment for a major depressive episode.
-        rules = PMDD_ONLY_RULES if ctx.facts.pmdd_only else PATHWAY_RULES
+        # PMDD, or another condition, coded with no depression diagnosis (PathwayFacts.pmdd_only,
+        # other_disorder_only): no TRD step; the diagnosis review alone asks for an assessment
+        # for a major depressive episode.
+        held = ctx.facts.pmdd_only or ctx.facts.other_disorder_only
+        rules = PMDD_ONLY_RULES if held else PATHWAY_RULES
         found.extend(rule(ctx) for rule in rules)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the

@@ -27,6 +27,16 @@ def finding_line(f: Finding) -> str:
     return f"{f.display or f.code} ({', '.join(parts)})"
 
 
+def text_only_line(finding: Finding) -> str:
+    """How a card names a depression problem recorded only as text (FindingKind.DEPRESSION_TEXT):
+    what it says, and what the referral needs."""
+    when = f", since {finding.onset_text}" if finding.onset else ""
+    return (
+        f'a depression problem is recorded as text only, not coded ("{finding.display}"{when}): '
+        "code it (ICD-10-CM F32.x/F33.x) for the TMS referral"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TmsAssessment:
     eligible: bool
@@ -70,6 +80,7 @@ def _tms_assessment(
     no_phq9: str = "no PHQ-9 on record",
     psychotic_disorder: tuple[Finding, ...] = (),
     puerperal_past: tuple[Finding, ...] = (),
+    depression_text: tuple[Finding, ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -116,7 +127,12 @@ def _tms_assessment(
     blockers.extend(clinical)
     excluded = len(blockers)  # the blockers so far are about the patient, not the count
     if depression is None:
-        blockers.append("no depression diagnosis on the problem list")
+        blockers.append(
+            # Major depression in words only (review 16 W3): recorded, but not coded.
+            text_only_line(depression_text[0])
+            if depression_text
+            else "no depression diagnosis on the problem list"
+        )
     if len(failed) < policy.tms_min_failed_trials:
         counted = (
             "adequate failed or not tolerated trial(s)"

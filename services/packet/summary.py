@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fhir_mapping.record import PatientRecord, Trial
+from fhir_mapping.record import FindingKind, PatientRecord, Trial
 from services import cards
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
 from services.packet.safety import unchecked_lists
 from services.packet.severity import latest_phq9_text
 from services.packet.wording import code_text, maybe_day, plural
-from services.pathway import PathwayFacts
+from services.pathway import PathwayFacts, text_only_line
 from services.payer_criteria import PayerEvaluation
 
 
@@ -20,7 +20,10 @@ def _item(term: str, description: str, target: str) -> str:
 def _diagnosis(facts: PathwayFacts) -> str:
     finding = facts.depression_finding
     if finding is None:
-        return "no depression diagnosis on the problem list"
+        written = facts.findings_of(FindingKind.DEPRESSION_TEXT)  # review 16 W3
+        return (
+            text_only_line(written[0]) if written else "no depression diagnosis on the problem list"
+        )
     code = code_text(finding.system, finding.code)
     # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
     onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import FindingKind
-from services.pathway import finding_line, qualifies_as_mdd
+from fhir_mapping.record import Finding, FindingKind
+from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -27,6 +27,9 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     coded = context.of(FindingKind.TRD) + context.of(FindingKind.DEPRESSION)
     usable = [f for f in coded if qualifies_as_mdd(f)]
     if not usable:
+        other = _not_mdd(c, x, coded)
+        if other is not None:
+            return other
         not_mdd = [f for f in coded if f not in usable] + list(
             context.of(FindingKind.MDD_IN_REMISSION)
         )
@@ -44,6 +47,17 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
                     )
                 ),
             )
+        written = context.of(FindingKind.DEPRESSION_TEXT)
+        if written and not x.unseen(c.kind):
+            # Major depression in the problem's words only (review 16 W3): recorded, but a
+            # referral cites a coded diagnosis.
+            return judged(
+                c,
+                CriterionStatus.NOT_ON_RECORD,
+                (text_only_line(written[0]),),
+                to_document="a coded MDD diagnosis (ICD-10-CM F32.x or F33.x)",
+                shown_as="To confirm",
+            )
         return absent(c, x, "condition list", "no depression diagnosis on the problem list")
     accepted = [f for f in usable if f.severity not in c.refuse_severities]
     if not accepted:
@@ -60,6 +74,56 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     best = max(accepted, key=lambda f: (f.severity == "severe", f.onset or date.min))
     severity = f"coded as {best.severity}" if best.severity else "severity not coded"
     return judged(c, CriterionStatus.MET, (f"{finding_line(best)}; {severity}",))
+
+
+def _not_mdd(c: Criterion, x: Inputs, coded: tuple[Finding, ...]) -> CriterionResult | None:
+    """No code on record documents MDD, but a depressive disorder is coded (review 16 W1): a
+    depressive disorder other than MDD (dysthymia, F34.1) is "not met", depression whose type is
+    not stated (F32.A) "to confirm". LCD L37086 covers TMS in severe MDD (REFERENCE.md) and the
+    TRD definition needs an MDD diagnosis (REFERENCE.md rule 4); None when neither kind is coded
+    (remission and bipolar codes are said by the caller)."""
+    sources = {(f.source, f.system, f.code) for f in coded}
+    context = x.record.context
+
+    def of(kind: FindingKind) -> list[Finding]:
+        # The kind's findings that come from a depression coding the criterion read.
+        return [f for f in context.of(kind) if (f.source, f.system, f.code) in sources]
+
+    other = of(FindingKind.DEPRESSION_NOT_MDD)
+    if other:
+        return judged(
+            c,
+            CriterionStatus.NOT_MET,
+            tuple(
+                dict.fromkeys(
+                    f"{finding_line(f)}: {_not_mdd_words(f)}; no MDD episode coded" for f in other
+                )
+            ),
+            to_document="a major depressive disorder diagnosis (ICD-10-CM F32.x or F33.x)",
+        )
+    unspecified = of(FindingKind.DEPRESSION_UNSPECIFIED)
+    if unspecified:
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            tuple(
+                dict.fromkeys(
+                    f"{finding_line(f)}: MDD not documented (depression, type not stated)"
+                    for f in unspecified
+                )
+            ),
+            to_document="the major depressive disorder diagnosis (ICD-10-CM F32.x or F33.x)",
+            shown_as="To confirm",
+        )
+    return None
+
+
+def _not_mdd_words(finding: Finding) -> str:
+    """A dysthymia code is named by its DSM-5 name, persistent depressive disorder; another
+    non-MDD depressive disorder (minor depression, mixed anxiety-depression) as such."""
+    if "dysthymi" in finding.display.lower():
+        return "persistent depressive disorder (dysthymia), not major depressive disorder"
+    return "a depressive disorder other than major depressive disorder"
 
 
 def evaluate_exclusions(c: Criterion, x: Inputs) -> CriterionResult:

@@ -123,7 +123,9 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
 def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> bool:
     """TRD met, no TSH within the look-back and no TSH order already open. `labs`:
     `_latest_labs(ctx)` when the caller has read them already."""
-    if not ctx.facts.meets_trd:
+    if not ctx.facts.meets_trd or ctx.facts.other_disorder_only:
+        # No depression diagnosed, courses for another condition (review 16 W2): "after 2
+        # adequate trials failed" would call them depression trials.
         return False
     since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
     tsh = (_latest_labs(ctx) if labs is None else labs).get("tsh")

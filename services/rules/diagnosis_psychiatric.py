@@ -145,6 +145,9 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
     pmdd = _pmdd_only(ctx)
     if pmdd is not None:
         items.append(pmdd)
+    other = _other_disorder_only(ctx)
+    if other is not None:
+        items.append(other)
     outdated = _remission_coded_but_depressed(ctx)
     if outdated is not None:
         items.append(outdated)
@@ -213,6 +216,48 @@ def _pmdd_only(ctx: RuleContext) -> Item | None:
         "confined to the luteal phase, DSM-5): the TRD pathway (switch, augmentation, TMS) "
         "applies to major depression, so no switch or augmentation is proposed until one is "
         "diagnosed (an SSRI given for PMDD is no trial for depression).",
+    )
+
+
+def _other_disorder_only(ctx: RuleContext) -> Item | None:
+    """Another condition coded (OCD, GAD, adjustment disorder, prolonged grief, a symptom code)
+    and no depression diagnosis (PathwayFacts.other_disorder_only) while the latest PHQ-9 is in
+    a depression band: one line asking for an assessment for a major depressive episode, naming
+    the courses as treatment of that condition. The other pathway cards hold
+    (patient_view.PMDD_ONLY_RULES): the adjuncts, TMS and ECT they would propose are MDD
+    treatments, and calling an SSRI course for OCD a failed depression trial would misstate the
+    chart (review 16 W2).
+
+    Said as information, not a warning: the courses are appropriate treatment of the condition
+    on record and nothing here is unsafe; the one act asked for is the assessment, and a card
+    that shouts on every treated anxiety disorder with a high PHQ-9 would be noise. A PHQ-9
+    below the depression bands, or none, gives no line (and no card)."""
+    facts = ctx.facts
+    latest = facts.latest_phq9
+    if not facts.other_disorder_only or latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    # One line per Condition: its two codings (F42.2 and SNOMED 191736004), or an anxiety and a
+    # PTSD reading of one code, are one diagnosis.
+    by_condition: dict[object, str] = {}
+    for f in facts.other_disorder:
+        by_condition.setdefault(f.source or (f.system, f.code), _finding_ref(f))
+    named = "; ".join(dict.fromkeys(by_condition.values()))
+    courses = tuple(facts.episode_trials) or tuple(facts.ongoing_trials)
+    treated = (
+        f" {cards.names(courses).capitalize()}: not counted as failed depression trials while "
+        "no depression is diagnosed."
+        if courses
+        else ""
+    )
+    return Item(
+        f"PHQ-9 {latest.value}, no depression diagnosis",
+        f"**PHQ-9 {latest.value} with no depression diagnosis on record:** {named}; "
+        f"{cards.phq9_text(latest)}.{treated} Assess for a major depressive episode: the TRD "
+        "steps (augmentation, TMS, ECT, esketamine) are treatments of major depression (CANMAT "
+        "2023; LCD L37086), so none is proposed until one is diagnosed and recorded.",
+        minor=True,  # information: holds nothing the cards above would offer (see docstring)
     )
 
 

@@ -25,7 +25,8 @@ AS_OF = date(2025, 6, 2)
         ("No history of seizure disorder", ()),
         ("Denies mania or psychosis", ()),
         ("Family history of bipolar disorder", ()),
-        ("Major depressive disorder, recurrent", ()),  # never a qualifying diagnosis from text
+        # Never a qualifying diagnosis from text: read as recorded-but-not-coded (review 16 W3).
+        ("Major depressive disorder, recurrent", (FindingKind.DEPRESSION_TEXT,)),
         ("Heat exhaustion", ()),
     ],
 )

@@ -207,4 +207,6 @@ def test_psychotic_features_of_depression_are_not_a_psychotic_disorder(
 
 def test_schizoaffective_in_text_is_a_psychotic_disorder_psychotic_depression_is_not() -> None:
     assert set(text_kinds("Schizoaffective d/o")) == {K.PSYCHOTIC, K.PSYCHOTIC_DISORDER}
-    assert text_kinds("MDD with psychotic features") == (K.PSYCHOTIC,)
+    # The MDD words are read as depression recorded but not coded (review 16 W3), never as a
+    # psychotic disorder.
+    assert text_kinds("MDD with psychotic features") == (K.PSYCHOTIC, K.DEPRESSION_TEXT)
