@@ -22,6 +22,7 @@ from services import cards, data_gaps, pathway_options, suggestions, tms_course
 from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules.context import RuleContext
+from services.rules.optimize import declined
 from services.tms_course import TmsCourse
 
 TOPIC = "tms-course"
@@ -97,6 +98,8 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
             ctx.policy,
             exclude=ect.exclude,
             frailty=ctx.record.context.frailty,
+            # A declined ECT is said here too, as on the optimise card (review 16 W6)
+            notes=declined.option_notes(ctx),
         )
         lines.extend(line for line in (options, ect.line) if line)
         return lines, f"no response by week {week}: review the course"

@@ -198,3 +198,32 @@ def test_the_mechanism_and_refusal_tables_name_a_source_and_status_per_row() -> 
     assert adjunct_mechanisms.shares_mechanism("brexpiprazole", "aripiprazole")
     assert not adjunct_mechanisms.shares_mechanism("lithium", "aripiprazole")
     assert not adjunct_mechanisms.shares_mechanism("aripiprazole", "aripiprazole")
+
+
+@pytest.mark.real_drug_table
+def test_the_tms_course_card_says_the_ect_refusal_too() -> None:
+    """The TMS-course card lists the options beyond medication when a course has no response by
+    week 6; a declined ECT is said there as on the optimise card (the two cards share a screen)."""
+    from fhir_mapping.build import build_record
+    from services.patient_view import patient_view
+    from tests.fixtures import builders as b
+    from tests.fixtures import scenarios
+    from tests.services.helpers import tms_sessions, weekdays
+
+    s = scenarios.trd_meets_tms()
+    refusal = dict(_ect_refusal(_chart(G01)))
+    refusal["subject"] = {"reference": f"Patient/{s.patient_id}"}
+    sessions = tms_sessions(weekdays(date(2025, 4, 21), date(2025, 5, 30)), s.patient_id)
+    scores = [*b.phq9(date(2025, 4, 18), 20, 0, patient=s.patient_id)]
+    scores += b.phq9(date(2025, 5, 29), 16, 0, patient=s.patient_id)
+    record = build_record(
+        [*s.resources, refusal, *sessions, *scores],
+        as_of=s.as_of,
+        patient_id=s.patient_id,
+        policy=Policy().mapping,
+    )
+    (card,) = [r for r in patient_view(record, Policy()) if r.topic == "tms-course"]
+    assert card.summary.endswith("no response by week 6: review the course")
+    assert 'ECT (declined, "Patient declined ECT", recorded 2025-02-03: revisit' in (
+        card.detail or ""
+    )
