@@ -160,6 +160,7 @@ class CardIssuer:
                 snoozable=r.snoozable,
                 issuer=caller.issuer,
                 tenant=caller.tenant,
+                suggestion_ids=tuple(s["uuid"] for s in card.get("suggestions") or ()),
             )
             for card, (r, _template) in zip(cards, kept, strict=True)
         )

@@ -4,7 +4,10 @@ Exception tree:
 
     CdsError                      -> 4xx with {"error": code, "message": ...}
     ├── BadRequest                -> 400 (malformed JSON, wrong types, invalid UTF-8)
-    │   └── UnknownCard           -> 400 (feedback on a card not issued to this caller)
+    │   ├── UnknownCard           -> 400 (feedback on a card not issued to this caller)
+    │   ├── UnknownSuggestion     -> 400 (feedback accepting a suggestion the card did not have)
+    │   └── FeedbackRefused       -> 400 (feedback items refused for different reasons)
+    ├── FeedbackConflict          -> 409 (feedback contradicting the card's stored feedback)
     ├── UnknownService            -> 404
     ├── PayloadTooLarge           -> 413
     ├── Unauthorized              -> 401 (generic message only; details go to the log)
@@ -42,6 +45,19 @@ class BadRequest(CdsError):
 
 class UnknownCard(BadRequest):
     code = "unknown-card"
+
+
+class UnknownSuggestion(BadRequest):
+    code = "unknown-suggestion"
+
+
+class FeedbackRefused(BadRequest):
+    code = "feedback-refused"
+
+
+class FeedbackConflict(CdsError):
+    status_code = 409
+    code = "feedback-conflict"
 
 
 class UnknownService(CdsError):

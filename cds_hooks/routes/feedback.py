@@ -11,7 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, RunnerDep, SettingsDep, StoreDep
-from cds_hooks.errors import UnknownCard, UnknownService
+from cds_hooks.errors import (
+    FeedbackConflict,
+    FeedbackRefused,
+    UnknownCard,
+    UnknownService,
+    UnknownSuggestion,
+)
 from cds_hooks.models.feedback import FeedbackRequest
 from cds_hooks.observability import logs
 from cds_hooks.openapi import (
@@ -23,7 +29,15 @@ from cds_hooks.openapi import (
 )
 from cds_hooks.responses import JsonResponse
 from cds_hooks.routes.hooks import ServiceId, service_url
-from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord, StoredFeedback
+from cds_hooks.storage.feedback_records import (
+    FEEDBACK_CONFLICT,
+    UNKNOWN_SUGGESTION,
+    CardNotIssued,
+    FeedbackRecord,
+    RefusedItem,
+    StoredFeedback,
+)
+from cds_hooks.storage.feedback_records import FeedbackRefused as ItemsRefused
 from cds_hooks.storage.timestamps import utcnow
 from services import catalog
 
@@ -37,12 +51,22 @@ router = APIRouter(tags=["feedback"])
         200: {
             "model": FeedbackStored,
             "description": "Stored (an item sent again is not); items naming a card this service "
-            "did not issue to the caller are not stored and are listed in `unknownCards`",
+            "did not issue to the caller are not stored and are listed in `unknownCards`, items "
+            "accepting a suggestion the card did not have or contradicting the card's stored "
+            "feedback are not stored and are listed in `refused`",
         },
         400: error(
-            "Malformed feedback, or feedback naming no card this service issued to the caller "
-            "(error `unknown-card`; nothing is stored)",
+            "Malformed feedback, or no item of it could be stored: naming no card this service "
+            "issued to the caller (error `unknown-card`), accepting suggestions the card was not "
+            "issued with (`unknown-suggestion`), or refused for different reasons "
+            "(`feedback-refused`); nothing is stored and `details.refused` names each item",
             BAD_REQUEST_EXAMPLE,
+        ),
+        409: error(
+            "Every item contradicts the feedback stored for its card (accepted after overridden "
+            "or the reverse, other suggestions, another override reason): error "
+            "`feedback-conflict`, nothing is stored or changed, `details.refused` names each "
+            "item, its card and the stored outcome"
         ),
         401: error(
             "Authentication failed (auth on): the reason is in the log", UNAUTHORIZED_EXAMPLE
@@ -89,9 +113,10 @@ async def feedback(
     ]
     snooze_days = settings.clinical_policy().snooze_days
 
-    def add() -> int:
-        # All or nothing: an item naming a card not on record yet is judged again below.
-        return store.add_feedback(
+    def add() -> StoredFeedback:
+        # All or nothing for unknown cards: an item naming a card not on record yet is judged
+        # again below. Items refused for what they say are named (store.add_feedback).
+        return store.add_feedback_batch(
             records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
         )
 
@@ -103,7 +128,7 @@ async def feedback(
     try:
         # Only for cards this service issued to this caller (store.py).
         try:
-            outcome = StoredFeedback(await run_in_threadpool(add))
+            outcome = await run_in_threadpool(add)
         except CardNotIssued:
             # Issued cards are written in batches just after the answer (issued_recorder.py):
             # feedback that beats its card's batch waits for it once, then is judged again. Then
@@ -118,21 +143,88 @@ async def feedback(
             "nothing was stored",
             details={"items": _paths(exc.positions)},
         ) from exc
+    except ItemsRefused as exc:
+        raise _refusal(exc.refused, exc.unknown) from exc
     unknown = _paths(outcome.unknown)
     logs.event(
         "feedback.stored",
-        logging.WARNING if unknown else logging.INFO,
+        logging.WARNING if unknown or outcome.refused else logging.INFO,
         service=service_id,
         items=len(records),
         new=outcome.stored,
         unknownCards=len(unknown),
+        refused=len(outcome.refused),
         status=200,
     )
     answer: dict[str, Any] = {"stored": outcome.stored, "received": len(records)}
     if unknown:  # named as the 400's details.items are: paths into the request, no uuids
         answer["unknownCards"] = unknown
+    if outcome.refused:
+        answer["refused"] = [_refused_json(r) for r in outcome.refused]
     return JsonResponse(answer)
 
 
 def _paths(positions: Iterable[int]) -> list[str]:
     return [f"feedback.{n}.card" for n in positions]
+
+
+def _refusal(
+    refused: tuple[RefusedItem, ...], unknown: tuple[int, ...]
+) -> UnknownSuggestion | FeedbackConflict | FeedbackRefused:
+    """The error for a batch none of whose items could be stored, naming each item: 409 when
+    every item contradicts its card's stored feedback, else 400 (an item to correct)."""
+    details: dict[str, Any] = {"refused": [_refused_json(r) for r in refused]}
+    if unknown:
+        details["unknownCards"] = _paths(unknown)
+    message = "; ".join(_message(r) for r in refused) + ": nothing was stored"
+    kinds = {r.error for r in refused}
+    if unknown:
+        return FeedbackRefused(
+            f"{message}; other items name cards not issued to this caller", details=details
+        )
+    if kinds == {FEEDBACK_CONFLICT}:
+        return FeedbackConflict(message, details=details)
+    if kinds == {UNKNOWN_SUGGESTION}:
+        return UnknownSuggestion(message, details=details)
+    return FeedbackRefused(message, details=details)
+
+
+def _refused_json(refused: RefusedItem) -> dict[str, Any]:
+    """One refused item as the answer names it: its path, the error, its card, and what was
+    wrong (the unknown suggestion ids, or the outcome and suggestions on record)."""
+    item: dict[str, Any] = {
+        "item": f"feedback.{refused.position}",
+        "error": refused.error,
+        "card": refused.card_uuid,
+        "message": _message(refused),
+    }
+    if refused.error == UNKNOWN_SUGGESTION:
+        item["unknownSuggestions"] = list(refused.unknown_suggestions)
+    else:
+        item["storedOutcome"] = refused.stored_outcome
+        if refused.stored_suggestions:
+            item["storedAcceptedSuggestions"] = list(refused.stored_suggestions)
+        if refused.conflicts_with is not None:
+            item["conflictsWith"] = f"feedback.{refused.conflicts_with}"
+    return item
+
+
+def _message(refused: RefusedItem) -> str:
+    where = f"feedback.{refused.position}"
+    if refused.error == UNKNOWN_SUGGESTION:
+        ids = ", ".join(repr(s) for s in refused.unknown_suggestions)
+        return (
+            f"{where} accepts suggestions the card {refused.card_uuid!r} was not issued with: {ids}"
+        )
+    on_record = f"{refused.stored_outcome}"
+    if refused.stored_suggestions:
+        on_record += " (suggestions " + ", ".join(repr(s) for s in refused.stored_suggestions) + ")"
+    source = (
+        "is stored"
+        if refused.conflicts_with is None
+        else f"is sent in feedback.{refused.conflicts_with}"
+    )
+    return (
+        f"{where} contradicts the feedback that {source} for card {refused.card_uuid!r}: "
+        f"{on_record}; stored feedback is never changed"
+    )

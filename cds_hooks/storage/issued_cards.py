@@ -5,6 +5,7 @@ these rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,9 @@ class IssuedCard:
     snoozable: bool
     issuer: str = LOCAL_ISSUER
     tenant: str | None = None
+    # The uuids of the card's suggestions, which feedback may accept; None: not known (a row
+    # issued before migration 0003), and then feedback is not checked against them.
+    suggestion_ids: tuple[str, ...] | None = None
 
 
 def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, Any]]:
@@ -40,6 +44,9 @@ def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, An
             "issued_at": now,
             "issuer": c.issuer,
             "tenant": c.tenant,
+            "suggestion_ids": None
+            if c.suggestion_ids is None
+            else json.dumps(list(c.suggestion_ids)),
         }
         for c in cards
     ]

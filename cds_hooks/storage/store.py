@@ -35,7 +35,15 @@ from sqlalchemy.engine import Connection
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
 from cds_hooks.storage.engine import open_engine
-from cds_hooks.storage.feedback_records import CardNotIssued, FeedbackRecord, StoredFeedback
+from cds_hooks.storage.feedback_records import (
+    FEEDBACK_CONFLICT,
+    UNKNOWN_SUGGESTION,
+    CardNotIssued,
+    FeedbackRecord,
+    FeedbackRefused,
+    RefusedItem,
+    StoredFeedback,
+)
 from cds_hooks.storage.inserts import dialect_insert, insert_ignore, insert_ignore_statement
 from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
 from cds_hooks.storage.loop_sqlite import LoopSqlite
@@ -141,6 +149,9 @@ class Store:
             snoozable=row.snoozable,
             issuer=row.issuer,
             tenant=row.tenant,
+            suggestion_ids=None
+            if row.suggestion_ids is None
+            else tuple(json.loads(row.suggestion_ids)),
         )
 
     @property
@@ -212,10 +223,26 @@ class Store:
         EHR's cards. An overridden card *with a reason* snoozes its topic for its patient; without
         a reason it does not (the safer reading: a bare dismissal is not a clinical decision about
         the patient). Cards marked not snoozable are never snoozed.
+
+        An item accepting a suggestion its card was not issued with, or contradicting the
+        feedback stored for its card (`_refusal`), is not stored and is named in the result's
+        `refused`; the batch's other items are stored (review 8 finding 5, as for unknown cards).
+        When no item can be stored, FeedbackRefused names them all and nothing is stored.
         """
+        return self.add_feedback_batch(items, snooze_days=snooze_days, now=now, scope=scope).stored
+
+    def add_feedback_batch(
+        self,
+        items: Iterable[FeedbackRecord],
+        *,
+        snooze_days: int,
+        now: datetime,
+        scope: Scope,
+    ) -> StoredFeedback:
+        """As `add_feedback`, with the items refused for what they say (`refused`)."""
         return self._add_feedback(
             list(items), snooze_days=snooze_days, now=now, scope=scope, keep_known=False
-        ).stored
+        )
 
     def add_known_feedback(
         self,
@@ -246,6 +273,10 @@ class Store:
         keep_known: bool,
     ) -> StoredFeedback:
         with self.engine.begin() as conn:
+            # Judging an item against its card's stored feedback and storing it must be one step,
+            # or two requests at once could store contradicting answers for one card: the cards
+            # stay locked until the transaction ends (here, and FOR UPDATE in _issued_cards).
+            _lock_cards(conn)
             cards = _issued_cards(conn, [i.card_uuid for i in items])
             foreign = [
                 n
@@ -255,7 +286,24 @@ class Store:
             if foreign and (not keep_known or len(foreign) == len(items)):
                 raise CardNotIssued(foreign)
             skipped = set(foreign)
-            known = [item for n, item in enumerate(items) if n not in skipped]
+            answers = _stored_answers(
+                conn, {(i.service_id, i.card_uuid) for n, i in enumerate(items) if n not in skipped}
+            )
+            known: list[FeedbackRecord] = []
+            refused: list[RefusedItem] = []
+            for n, item in enumerate(items):
+                if n in skipped:
+                    continue
+                key = (item.service_id, item.card_uuid)
+                refusal = _refusal(n, item, cards[item.card_uuid], answers.get(key, []))
+                if refusal is not None:
+                    refused.append(refusal)
+                    continue
+                known.append(item)
+                # A later item of this batch is judged against this one as against a stored row.
+                answers.setdefault(key, []).append((_answer(item), n))
+            if not known:
+                raise FeedbackRefused(tuple(refused), tuple(foreign))
             rows = [
                 {
                     "service_id": i.service_id,
@@ -291,7 +339,7 @@ class Store:
                     start = min(aware(item.outcome_timestamp), aware(now))
                     until = start + timedelta(days=snooze_days)
                     _upsert_snooze(conn, card.patient_key, card.topic, until)
-        return StoredFeedback(inserted, tuple(foreign))
+        return StoredFeedback(inserted, tuple(foreign), tuple(refused))
 
     def feedback_rows(self, card_uuid: str | None = None) -> list[dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id)
@@ -316,11 +364,111 @@ class Store:
 
 
 def _issued_cards(conn: Connection, card_uuids: list[str]) -> dict[str, Any]:
-    """The issued-card rows of these uuids, by uuid (one query, in the caller's transaction)."""
+    """The issued-card rows of these uuids, by uuid (one query, in the caller's transaction),
+    locked until it ends (PostgreSQL; in uuid order, so two batches cannot deadlock): feedback
+    on one card is judged and stored by one transaction at a time."""
     if not card_uuids:
         return {}
-    rows = conn.execute(select(issued_table).where(issued_table.c.card_uuid.in_(set(card_uuids))))
-    return {row.card_uuid: row for row in rows}
+    query = (
+        select(issued_table)
+        .where(issued_table.c.card_uuid.in_(set(card_uuids)))
+        .order_by(issued_table.c.card_uuid)
+        .with_for_update()
+    )
+    return {row.card_uuid: row for row in conn.execute(query)}
+
+
+# What a feedback item says about its card: outcome, accepted suggestion ids, override reason
+# (code, system) and comment. Two items saying the same are one answer sent twice.
+_Answer = tuple[str, frozenset[str], str | None, str | None, str | None]
+
+
+def _answer(item: FeedbackRecord) -> _Answer:
+    return (
+        item.outcome,
+        frozenset(item.accepted_suggestions),
+        item.override_code,
+        item.override_system,
+        item.override_comment,
+    )
+
+
+def _lock_cards(conn: Connection) -> None:
+    """On SQLite, take the database's write lock before reading the stored feedback, with a write
+    that changes nothing: pysqlite begins the transaction only at the first write, and reads
+    before it could be outdated by another writer's commit. (PostgreSQL locks the issued-card
+    rows instead: `_issued_cards`, FOR UPDATE.)"""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE trd_meta SET value = value WHERE 0 = 1")
+
+
+def _stored_answers(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[_Answer, int | None]]]:
+    """The stored feedback of these (service id, card uuid) pairs, as answers (position None:
+    stored by an earlier request)."""
+    answers: dict[tuple[str, str], list[tuple[_Answer, int | None]]] = {}
+    if not keys:
+        return answers
+    rows = conn.execute(
+        select(feedback_table)
+        .where(feedback_table.c.card_uuid.in_({card for _service, card in keys}))
+        .order_by(feedback_table.c.id)
+    )
+    for row in rows:
+        key = (row.service_id, row.card_uuid)
+        if key not in keys:
+            continue
+        accepted = frozenset(json.loads(row.accepted_suggestions or "[]"))
+        answer = (
+            row.outcome,
+            accepted,
+            row.override_code,
+            row.override_system,
+            row.override_comment,
+        )
+        answers.setdefault(key, []).append((answer, None))
+    return answers
+
+
+def _refusal(
+    position: int,
+    item: FeedbackRecord,
+    card: Any,
+    answers: list[tuple[_Answer, int | None]],
+) -> RefusedItem | None:
+    """Why this item (naming `card`, an issued-card row of the caller's) cannot be stored, if it
+    cannot: it accepts a suggestion the card was not issued with, or it says something else
+    about the card than the feedback already stored for it (`answers`).
+
+    CDS Hooks 2.0.1 #feedback: "Typically, an end user may only accept (a suggestion), or
+    override a card once". So a card has one answer: a second, different one (accepted after
+    overridden or the reverse, other suggestions, another override reason) contradicts it and
+    is refused, never stored beside it or over it, since an override snoozes the card's topic
+    and accepted feedback leaves an order card out; the client hears which answer is on record.
+    The spec says nothing of feedback sent again: the same answer again is stored once when its
+    outcomeTimestamp is the same (the unique constraint), as a new row when it is later (a
+    renewed override renews the snooze), as before this check.
+    """
+    if card.suggestion_ids is not None and item.accepted_suggestions:
+        issued = set(json.loads(card.suggestion_ids))
+        unknown = tuple(dict.fromkeys(s for s in item.accepted_suggestions if s not in issued))
+        if unknown:
+            return RefusedItem(
+                position, UNKNOWN_SUGGESTION, item.card_uuid, unknown_suggestions=unknown
+            )
+    mine = _answer(item)
+    for answer, earlier in answers:
+        if answer != mine:
+            return RefusedItem(
+                position,
+                FEEDBACK_CONFLICT,
+                item.card_uuid,
+                stored_outcome=answer[0],
+                stored_suggestions=tuple(sorted(answer[1])),
+                conflicts_with=earlier,
+            )
+    return None
 
 
 def _issued_to(card: Any, service_id: str, scope: Scope) -> bool:

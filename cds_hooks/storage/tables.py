@@ -60,6 +60,9 @@ issued_table = Table(
     # issued before migration 0002.
     Column("issuer", String(500), nullable=True),
     Column("tenant", String(200), nullable=True),
+    # JSON array of the uuids of the card's suggestions ("[]": none): feedback may accept only
+    # these (integration review 16 M2). NULL on rows issued before migration 0003: not checked.
+    Column("suggestion_ids", Text, nullable=True),
 )
 
 snooze_table = Table(

@@ -327,8 +327,7 @@ def _feedback(
             "reason": {"code": code, "system": "urn:trd-cds:override-reason"},
             "userComment": "discussed",
         }
-    if outcome == "accepted":
-        item["acceptedSuggestions"] = [{"id": "s-1"}]
+    # The fake card has no suggestions: accepted names none (an id it never had is refused).
     return {"feedback": [item]}
 
 
@@ -342,7 +341,7 @@ def test_feedback_is_stored_once(client: TestClient, fake: FakeServices) -> None
         "received": 1,
     }
     rows = client.app.state.store.feedback_rows(card)  # type: ignore[attr-defined]
-    assert len(rows) == 1 and rows[0]["accepted_suggestions"] == '["s-1"]'
+    assert len(rows) == 1 and rows[0]["outcome"] == "accepted"
 
 
 def test_override_with_reason_snoozes_the_topic_for_that_patient(

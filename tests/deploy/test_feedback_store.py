@@ -25,7 +25,7 @@ from cds_hooks.app import create_app
 from cds_hooks.config.settings import load_settings
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage import store as store_module
-from cds_hooks.storage.feedback_records import FeedbackRecord
+from cds_hooks.storage.feedback_records import FeedbackRecord, FeedbackRefused
 from cds_hooks.storage.issued_cards import IssuedCard
 from cds_hooks.storage.store import Store
 from tests.deploy.test_processes import free_port, wait_for
@@ -128,6 +128,61 @@ def test_two_replicas_racing_on_one_database_store_one_row(database_url: str) ->
     assert len(replicas[0].feedback_rows(card)) == 1
     for replica in replicas:
         replica.close()
+
+
+def test_concurrent_contradicting_answers_store_one(client: TestClient) -> None:
+    """Integration review 16 M2: one card was stored as both accepted and overridden. Requests
+    racing with the two answers store one of them; the others hear 409 with the one on record."""
+    card = str(uuid.uuid4())
+    issue(client.app.state.store, card)  # type: ignore[attr-defined]
+    answers = [
+        item(card),
+        item(
+            card,
+            outcome="overridden",
+            overrideReason={"reason": {"code": "patient-declined", "system": "urn:x"}},
+        ),
+    ]
+    responses = race(lambda i: client.post(URL, json={"feedback": [answers[i % 2]]}), threads=12)
+    rows = client.app.state.store.feedback_rows(card)  # type: ignore[attr-defined]
+    assert len(rows) == 1
+    stored = rows[0]["outcome"]
+    assert sum(r.json().get("stored", 0) for r in responses if r.status_code == 200) == 1
+    for response in responses:
+        if response.status_code == 409:
+            (refused,) = response.json()["details"]["refused"]
+            assert refused["storedOutcome"] == stored and refused["card"] == card
+        else:
+            assert response.status_code == 200 and response.json()["received"] == 1
+    assert [r.status_code for r in responses].count(409) == 6
+
+
+def test_issued_suggestion_ids_are_kept_and_checked(database_url: str) -> None:
+    store = Store(database_url)
+    card, old = str(uuid.uuid4()), str(uuid.uuid4())
+    key = store.patient_key("patient-1", Scope())
+    store.record_issued(
+        [
+            IssuedCard(
+                card, SERVICE, "hook-1", "tms-referral", key, None, True, suggestion_ids=("s1",)
+            ),
+            # A card recorded without its suggestions (before migration 0003): not checked.
+            IssuedCard(old, SERVICE, "hook-1", "tms-referral", key, None, True),
+        ],
+        WHEN,
+    )
+    issued = store.issued_card(card)
+    assert issued is not None and issued.suggestion_ids == ("s1",)
+    wrong = FeedbackRecord(SERVICE, card, "accepted", WHEN, ("s2",), None, None, None)
+    with pytest.raises(FeedbackRefused) as refused:
+        store.add_feedback([wrong], snooze_days=90, now=WHEN, scope=Scope())
+    assert [(r.position, r.unknown_suggestions) for r in refused.value.refused] == [(0, ("s2",))]
+    assert store.feedback_rows() == []
+    assert (
+        store.add_feedback([record(card), record(old)], snooze_days=90, now=WHEN, scope=Scope())
+        == 2
+    )
+    store.close()
 
 
 def test_a_batch_with_one_invalid_item_stores_nothing(client: TestClient) -> None:

@@ -86,14 +86,18 @@ def assert_clean(response: Response, *, feedback: bool = False) -> dict[str, Any
     assert isinstance(body, dict), body
     if response.status_code == 200:
         if feedback:
-            assert set(body) - {"unknownCards"} == {"stored", "received"}, body
+            assert set(body) - {"unknownCards", "refused"} == {"stored", "received"}, body
             assert 0 <= body["stored"] <= body["received"], body
             # Items naming no card issued to the caller are named (review 8 finding 5), as
-            # paths into the request, never all of them (that is a 400).
+            # paths into the request, never all of them (that is a 400); so are items refused
+            # for what they say (an unknown suggestion, a contradicting answer; review 16 M2).
             unknown = body.get("unknownCards", [])
+            refused = body.get("refused", [])
             assert body.get("unknownCards", ["x"]) != [], body  # absent rather than empty
-            assert len(unknown) < body["received"], body
+            assert body.get("refused", ["x"]) != [], body
+            assert len(unknown) + len(refused) < body["received"], body
             assert all(re.fullmatch(r"feedback\.\d+\.card", u) for u in unknown), body
+            assert all(re.fullmatch(r"feedback\.\d+", r["item"]) for r in refused), body
         else:
             assert_spec_invariants(body)
         return body

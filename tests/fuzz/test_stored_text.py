@@ -157,7 +157,8 @@ def test_feedback_bodies_on_each_database(
     response = post(db_client, FEEDBACK, body)
     event(f"{shape}: status {response.status_code}")  # --hypothesis-show-statistics
     assert_clean(response, feedback=True)
-    assert response.status_code in (200, 400)
+    # 409: the database is shared by the examples, and one stored another answer for the card.
+    assert response.status_code in (200, 400, 409)
 
 
 @FUZZ
