@@ -100,8 +100,9 @@ def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str)
     name = draft.ingredient.capitalize()
     allergen = intolerance.allergen_class
     # Named as the entry's type says: an intolerance (nausea) is no allergy (review 16 recheck
-    # a02).
-    kind = record_kind(intolerance)
+    # a02). A severe reaction (anaphylaxis, angioedema, criticality high) stays an allergy
+    # whatever the type says: "intolerance" on a critical card would understate it.
+    kind = "allergy" if intolerance.severe else record_kind(intolerance)
     # A drug the table classes otherwise says why it belongs (vilazodone: an SSRI and a 5-HT1A
     # partial agonist; review 16 recheck a07).
     note = allergy_classes.member_note(draft.ingredient)
