@@ -41,6 +41,7 @@ from typing import Any
 
 from fhir_mapping import allergy_classes
 from fhir_mapping.fhir_fields import array, codings, parse_date, status_code
+from fhir_mapping.gaps import UNPLACED_ALLERGEN as _UNPLACED_ALLERGEN
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.intolerance_events import (
     _MEDICATION_RECORDS,
@@ -76,6 +77,7 @@ __all__ = [
     "_index",
     "intolerance_reason",
     "read_intolerances",
+    "record_kind",
     "says_low_sodium",
     "status_reason_intolerance",
     "unplaced_allergies",
@@ -136,8 +138,9 @@ def _allergy_allergens(resource: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # The gap reason of a drug allergy whose allergen is text the service cannot place (review 16
-# U1: never dropped silently). No patient data in it: the text goes to DataGap.stated.
-UNPLACED_ALLERGEN = "allergen text not matched to a drug"
+# U1: never dropped silently; defined in gaps.py, whose line names it). No patient data in it:
+# the text goes to DataGap.stated.
+UNPLACED_ALLERGEN = _UNPLACED_ALLERGEN
 # "No known drug allergies", "NKDA", "None": an entry that records no allergy.
 _NO_ALLERGY = re.compile(r"^\s*(?:no|none|nka|nkda|nkma|denies)\b")
 
@@ -220,6 +223,18 @@ def _allergy_date(resource: Mapping[str, Any]) -> date | None:
         or parse_date(resource.get("lastOccurrence"))
         or parse_date(resource.get("recordedDate"))
     )
+
+
+# How an AllergyIntolerance's reason begins (`_allergy_reason`): its `type` as the entry states it.
+_DOCUMENTED_INTOLERANCE = "documented intolerance"
+
+
+def record_kind(intolerance: Intolerance) -> str:
+    """ "intolerance" when the AllergyIntolerance says `type` intolerance, else "allergy": a card
+    summary names the entry as recorded (review 16 recheck a02: an SSRI intolerance, nausea, was
+    summarised as "a documented allergy"). An entry with no type stays "allergy" (the safer
+    word for a drug about to be ordered)."""
+    return "intolerance" if intolerance.reason.startswith(_DOCUMENTED_INTOLERANCE) else "allergy"
 
 
 def _allergy_reason(resource: Mapping[str, Any]) -> str:
