@@ -207,7 +207,8 @@ def _outcome_issue(doc: Doc) -> Doc:
 
 INCOMPLETE_LINE = (
     "Medications not (fully) available: MedicationRequest: the prefetched 'medicationRequests' "
-    "Bundle says its results are incomplete (OperationOutcome: incomplete)"
+    "Bundle says its results are incomplete (OperationOutcome: incomplete: not every data source "
+    "answered in time)"
 )
 
 
@@ -231,7 +232,8 @@ def test_a_warning_incomplete_outcome_makes_the_medications_incomplete() -> None
 def test_too_costly_and_throttled_say_so_too(severity: str, code: str) -> None:
     doc = _chart("h02_medreq_bundle_outcome_warning_truncated")
     _outcome_issue(doc).update(severity=severity, code=code)
-    assert f"results are incomplete (OperationOutcome: {code})" in _cards(doc)[OPTIMISE]["detail"]
+    # the code and what it means (fhir_mapping/data/outcome_issue_codes.csv)
+    assert f"results are incomplete (OperationOutcome: {code}: " in _cards(doc)[OPTIMISE]["detail"]
 
 
 def test_other_warnings_stay_ignored() -> None:
