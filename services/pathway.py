@@ -188,6 +188,9 @@ class PathwayFacts:
     # emergency, optimise, psychotherapy, relapse and order cards all ask (review 11 wave 4).
     puerperal: PuerperalPsychosis | None = None
     puerperal_past: tuple[Finding, ...] = ()
+    # A depressive disorder other than MDD is the diagnosis on record (`not_mdd_diagnosis`):
+    # dysthymia, mixed anxiety-depression, depression due to a medical condition or a substance.
+    not_mdd: tuple[Finding, ...] = ()
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -269,6 +272,31 @@ def qualifies_as_mdd(finding: Finding) -> bool:
     )
 
 
+def not_mdd_diagnosis(by_kind: Mapping[FindingKind, tuple[Finding, ...]]) -> tuple[Finding, ...]:
+    """The depressive disorders other than MDD on record (F34.1 dysthymia, SNOMED mixed
+    anxiety-depression, F06.31/F06.32 due to a medical condition, F19.94 substance-induced: the
+    `depression-not-mdd` rows) when nothing on record documents MDD: no depression or TRD code
+    that qualifies_as_mdd, no major depression in words (DEPRESSION_TEXT: MDD recorded, its code
+    missing), no MDD in remission. Empty otherwise.
+
+    As the TMS diagnosis criterion reads it ("Not met", payer_criteria/eligibility.py): the
+    adjuncts of CANMAT 2023 Table 7.2, esketamine (labelled for MDD) and TMS (LCD L37086) are
+    treatments of major depression, so the cards hold them until a major depressive episode is
+    assessed (audit 16 W2). Depression whose type is not stated (F32.A, DEPRESSION_UNSPECIFIED)
+    is not here: "depression NOS" is how problem lists record a depression the clinician is
+    treating as MDD but has not specified, and the TMS card's "To confirm" line asks for it;
+    holding every step on it would hold most real MDD charts (review 16 W1 kept it "to confirm")."""
+    found = by_kind.get(FindingKind.DEPRESSION_NOT_MDD, ())
+    if not found:
+        return ()  # nearly every chart
+    if by_kind.get(FindingKind.DEPRESSION_TEXT) or by_kind.get(FindingKind.MDD_IN_REMISSION):
+        return ()
+    coded = by_kind.get(_TRD, ()) + by_kind.get(_DEPRESSION, ())
+    if any(qualifies_as_mdd(f) for f in coded):
+        return ()
+    return found
+
+
 def _depression_finding(
     record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
 ) -> Finding | None:
@@ -331,6 +359,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     tms_open = _tms_open(record, episode_start)
     suicide = suicide_signal(record, policy)
     ect_open = _ect_open(record)
+    not_mdd = not_mdd_diagnosis(by_kind)
     return PathwayFacts(
         as_of=record.as_of,
         episode_start=episode_start,
@@ -384,6 +413,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             psychotic_disorder=psychotic_disorder,
             puerperal_past=puerperal_past,
             depression_text=by_kind.get(FindingKind.DEPRESSION_TEXT, ()),
+            not_mdd=not_mdd,
         ),
         suicide=suicide,
         cautions=drug_cautions_on_record(record, by_kind),
@@ -398,4 +428,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         psychotic_disorder=psychotic_disorder,
         puerperal=puerperal,
         puerperal_past=puerperal_past,
+        not_mdd=not_mdd,
     )

@@ -21,6 +21,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -156,16 +157,39 @@ def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, s
     return None
 
 
+def _persistent(facts: PathwayFacts) -> Finding | None:
+    """The current diagnosis (the one a referral would cite, PathwayFacts.depression_finding)
+    when it is persistent depressive disorder (dysthymia: F34.1, SNOMED CT dysthymia codes, by
+    the code table's display), else None."""
+    finding = facts.depression_finding
+    if finding is None:
+        return None
+    names = [finding.display, *(r.display for r in condition_matches(finding.system, finding.code))]
+    return finding if any("dysthymi" in n.lower() for n in names) else None
+
+
 def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     anchor = _episode_anchor(record, facts)
     if anchor is None:
         category, points = points_for("duration", 0)
-        return StageDimension("Duration", category, "onset unknown: scored as acute", points)
-    start, label = anchor
-    months = months_between(start, record.as_of)
-    category, points = points_for("duration", months)
+        found = StageDimension("Duration", category, "onset unknown: scored as acute", points)
+    else:
+        start, label = anchor
+        months = months_between(start, record.as_of)
+        category, points = points_for("duration", months)
+        found = StageDimension(
+            "Duration", category, f"{label} {start.isoformat()} ({months} months)", points
+        )
+    pdd = _persistent(facts)
+    chronic = _numeric_rows()["duration"][-1]  # the top row: chronic, > 24 months
+    if pdd is None or chronic.points is None or found.points >= chronic.points:
+        return found
+    # Persistent depressive disorder lasts at least 2 years by definition (DSM-5: depressed mood
+    # for at least 2 years), so as the current diagnosis its episode is chronic whatever the
+    # problem's recorded onset (audit 16 W7: F34.1 since 2024-10-21 was staged "acute").
+    why = f"{pdd.coding} persistent depressive disorder: >= 2 years by definition, DSM-5"
     return StageDimension(
-        "Duration", category, f"{label} {start.isoformat()} ({months} months)", points
+        "Duration", chronic.category, f"{found.basis}; {why}", chronic.points, why
     )
 
 
@@ -295,6 +319,30 @@ def _severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
         return StageDimension("Severity", category, said, points, assumed=said)
     category, points = points_for("severity", latest.value)
     basis = f"PHQ-9 {latest.value} on {latest.date.isoformat()}"
+    coded = _coded_severity(record)
+    if (
+        coded is not None
+        and coded[0][1] > points
+        and coded[1].onset is not None
+        and in_episode(coded[1].onset, facts.episode_start)
+    ):
+        # The MSM rates the episode's severity by a clinician's rating (CGI, Psychiatric Status
+        # Rating or a DSM checklist: Fekadu 2018, REFERENCE.md 2.1); the PHQ-9 band read as an
+        # MSM category is this service's design choice. A severity this episode's diagnosis is
+        # coded with (F33.2 "severe", recorded at an admission) is that clinician's DSM rating:
+        # when it is the more severe, it is scored, and the line says which was used (audit 16
+        # W7: e03 coded severe 24 days before, staged "moderate" from a PHQ-9 of 18).
+        (category, points), finding = coded
+        # The stage line says which was used, in a few words ("coded F33.2": the PHQ-9 is on
+        # the same card); the basis (the referral packet's) says it in full.
+        said = (
+            f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
+            f"{basis} reads {points_for('severity', latest.value)[0]}"
+        )
+        short = f"coded {finding.code}"
+        if disorder:
+            said, short = f"{said}; {disorder}", f"{short}; {disorder}"
+        return StageDimension("Severity", category, said, points, assumed=short)
     if disorder:
         return StageDimension("Severity", category, f"{basis}; {disorder}", points, disorder)
     return StageDimension("Severity", category, basis, points)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.record import Finding, Referral, Score, Trial
 from services import bipolar_findings, intolerance_count, tms_severity
 from services.policy import Policy
@@ -23,7 +25,11 @@ def finding_line(f: Finding) -> str:
     Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
     # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
     when = f"since {f.onset_text}" if f.onset else "date not recorded"
-    parts = [p for p in (f.code, when, str(f.source) if f.source else "") if p]
+    # An ICD-10-CM code reads as itself to a US clinician; another system's bare number
+    # ("231504006") does not: it is named with its system, "SNOMED CT 231504006" (audit 16
+    # minor, a11).
+    code = f.code if f.system == ICD10CM or not f.code else f.coding
+    parts = [p for p in (code, when, str(f.source) if f.source else "") if p]
     return f"{f.display or f.code} ({', '.join(parts)})"
 
 
@@ -34,6 +40,46 @@ def text_only_line(finding: Finding) -> str:
     return (
         f'a depression problem is recorded as text only, not coded ("{finding.display}"{when}): '
         "code it (ICD-10-CM F32.x/F33.x) for the TMS referral"
+    )
+
+
+def _not_mdd_kind(finding: Finding) -> str:
+    """What a depressive disorder other than MDD is, in a clinician's words, read from the
+    chart's display and the code table's (fhir_mapping/data/condition_codes.csv)."""
+    names = " ".join(
+        [finding.display, *(r.display for r in condition_matches(finding.system, finding.code))]
+    ).lower()
+    if "physiological" in names or "medical condition" in names:
+        # F06.31/F06.32, SNOMED 75837004/77486005: the cause is treated first (DSM-5 depressive
+        # disorder due to another medical condition; CANMAT 2023 para 184, medical contributors).
+        return (
+            "a depressive disorder due to a medical condition, not major depression: treat the "
+            "cause and reassess"
+        )
+    if "induced" in names:
+        # F19.94 (ICD-10-CM F10-F19 with .94): DSM-5 substance-induced depressive disorder.
+        return (
+            "a substance-induced mood disorder, not major depression: address the substance use "
+            "and reassess"
+        )
+    if "dysthymi" in names:
+        return "persistent depressive disorder (dysthymia), not major depression"
+    return "a depressive disorder other than major depression"
+
+
+def not_mdd_line(findings: tuple[Finding, ...]) -> str:
+    """The diagnosis on record when it is a depressive disorder other than MDD
+    (PathwayFacts.not_mdd; audit 16 W1, W2): each finding with its coding and date, and what it
+    is ("Dysthymic disorder (ICD-10-CM F34.1, since 2024-10-21): persistent depressive disorder
+    (dysthymia), not major depression"). Never "code it F32.x/F33.x": the diagnosis is the
+    clinician's, not the payer's."""
+    return "; ".join(
+        dict.fromkeys(
+            f"{f.display or f.code} ({f.coding}"
+            + (f", since {f.onset_text}" if f.onset else "")
+            + f"): {_not_mdd_kind(f)}"
+            for f in findings
+        )
     )
 
 
@@ -81,6 +127,7 @@ def _tms_assessment(
     psychotic_disorder: tuple[Finding, ...] = (),
     puerperal_past: tuple[Finding, ...] = (),
     depression_text: tuple[Finding, ...] = (),
+    not_mdd: tuple[Finding, ...] = (),
 ) -> TmsAssessment:
     # Acute risk first (issue 11 item 8): an acute suicide-risk signal or catatonia, each naming
     # what comes instead of TMS (tms_gate.tms_exclusions). The suicide line is said on the
@@ -126,7 +173,13 @@ def _tms_assessment(
         )
     blockers.extend(clinical)
     excluded = len(blockers)  # the blockers so far are about the patient, not the count
-    if depression is None:
+    if not_mdd:
+        # A depressive disorder other than MDD is the diagnosis (PathwayFacts.not_mdd): TMS is
+        # covered and cleared for major depression (LCD L37086), as the diagnosis criterion
+        # says ("Not met"), so no TMS card proposes it (audit 16 W2). Not an exclusion of a
+        # drafted TMS order: the clinician who drafts one has judged the diagnosis.
+        blockers.append(f"the diagnosis on record is {not_mdd_line(not_mdd)}")
+    elif depression is None:
         blockers.append(
             # Major depression in words only (review 16 W3): recorded, but not coded.
             text_only_line(depression_text[0])

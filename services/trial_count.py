@@ -65,18 +65,32 @@ def confirm_note(trials: Sequence[Trial], record: PatientRecord) -> str:
     if not marked:
         return ""
     if len(marked) == len(dict.fromkeys([t.ingredient for t in trials])):
-        return ", to confirm"
+        # Naming what is to confirm (audit 16 minor, a07): a bare ", to confirm" before a
+        # summary's ": augment ..." read as "to confirm: augment".
+        return {1: f", {marked[0]} to confirm", 2: ", both to confirm"}.get(
+            len(marked), ", all to confirm"
+        )
     return f", {', '.join(marked)} to confirm"
 
 
 def confirm_lines(trials: Sequence[Trial], record: PatientRecord) -> list[str]:
     """One line per counted trial with something to confirm: "sertraline: ordered for ...:
     confirm it was a trial for the depression"; for a card's detail."""
-    return [
-        f"{t.ingredient}: {'; '.join(reasons)}"
-        for t in trials
-        if (reasons := confirm_reasons(t, record))
-    ]
+    # Trials with the same reasons share one line ("sertraline, venlafaxine: ordered for ...
+    # (F19.94): ..."): a 90-character diagnosis said once per drug buried the point (audit 16
+    # minor, a07).
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for t in trials:
+        reasons = confirm_reasons(t, record)
+        if reasons:
+            grouped.setdefault(tuple(reasons), []).append(t.ingredient)
+    lines = []
+    for reasons, drugs in grouped.items():
+        said = "; ".join(reasons)
+        if len(drugs) > 1:
+            said = said.replace("confirm it was", "confirm each was")
+        lines.append(f"{', '.join(dict.fromkeys(drugs))}: {said}")
+    return lines
 
 
 def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:

@@ -182,6 +182,10 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             if (text := trial_count.disagreeing_text(t)) is not None:
                 said = f"{t.ingredient} {text}"
                 to_check = f"{to_check}; {said}" if to_check else said
+        # Met: the previous-episode note is said once, with what else is to confirm (audit 16
+        # minor, d02: said in the summary and again in the to-confirm tail).
+        if previous:
+            summary = summary.replace(f"; to confirm: {previous}", "", 1)
         return judged(c, CriterionStatus.MET, (summary,), details=details, to_confirm=to_check)
     if x.unseen(c.kind):
         return judged(

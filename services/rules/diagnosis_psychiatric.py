@@ -216,6 +216,11 @@ def _pmdd_only(ctx: RuleContext) -> Item | None:
         "confined to the luteal phase, DSM-5): the TRD pathway (switch, augmentation, TMS) "
         "applies to major depression, so no switch or augmentation is proposed until one is "
         "diagnosed (an SSRI given for PMDD is no trial for depression).",
+        # Information, as the other not-MDD diagnoses' line is (`_other_disorder_only`; audit 16
+        # minor: a05 was a warning, a03/a06/a08 information, for the same ask): the SSRI is
+        # appropriate treatment of PMDD, nothing here is unsafe, and the one act asked for is
+        # the assessment.
+        minor=True,
     )
 
 

@@ -57,7 +57,7 @@ from services.acute_risk import SuicideLevel
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
-from services.rules.optimize import as_needed, catatonia, held_base, interacting
+from services.rules.optimize import as_needed, catatonia, held_base, interacting, not_mdd
 from services.rules.optimize.augment import (
     SECOND_LINE,
     augment_section,
@@ -164,6 +164,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # An adjunct presumes the antidepressant it is added to is taken: while that one is on
         # hold the adjuncts are named, not one click (review 14 recheck r10b; held_base.py).
         rec = held_base.hold_onto_held(ctx, rec)
+        # A depressive disorder other than MDD on record (audit 16 W2): the adjuncts wait for
+        # a major depressive episode to be assessed (optimize/not_mdd.py).
+        rec = not_mdd.hold(ctx, rec)
     signal = ctx.facts.suicide
     if rec is not None and signal is not None and signal.acute:
         rec = one_click_hold.hold_drug_orders(

@@ -196,6 +196,10 @@ def test_a_new_diagnosis_after_an_unscored_drug_free_gap_names_the_earlier_trial
     record = build_record(resources, as_of=AS_OF, patient_id=P)
     assert record.episode_start == date(2024, 3, 1)  # no stated boundary: the trials stay
     (tms,) = [r for r in patient_view(record, Policy()) if r.topic == "tms-referral"]
-    assert "to confirm: trials before 2025-03-31 may be a previous episode (sertraline)" in (
-        tms.detail
-    )
+    # Said once, in the criterion's to-confirm tail beside the inferred response (audit 16
+    # minor, d02: it was said twice in one line).
+    assert (
+        "to confirm: response to sertraline (failure inferred from the stop, no PHQ-9 on it); "
+        "trials before 2025-03-31 may be a previous episode (sertraline)"
+    ) in tms.detail
+    assert tms.detail.count("may be a previous episode") == 1

@@ -111,10 +111,14 @@ BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
 # names "(to confirm: no improvement after it)" beside a met psychotherapy (1,995 -> 2,033), as
 # medication_reference does (2,008 -> 2,046). Left out, "Met" would claim what the chart does not
 # show, on the card a payer referral starts.
+# Audit 16 W7: the Maudsley line names the coded severity it scored over the PHQ-9 band
+# ("Severity 4 (severe without psychosis; coded F33.2)"), so the stage does not read as if the
+# PHQ-9 had said severe (2,027 -> 2,056 on medication_reference and order_select_failed_class;
+# 2,142 -> 2,178 on oracle_chart).
 CAVEAT_OVER_TARGET: dict[tuple[str, str], int] = {
-    ("medication_reference", "patient-view"): 2050,
-    ("oracle_chart", "patient-view"): 2170,
-    ("order_select_failed_class", "order-select"): 2035,
+    ("medication_reference", "patient-view"): 2060,
+    ("oracle_chart", "patient-view"): 2180,
+    ("order_select_failed_class", "order-select"): 2060,
 }
 CROWDED = {
     ("statement_only_history", "patient-view"),

@@ -31,7 +31,10 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.record import Finding, FindingKind
-from services.pathway import qualifies_as_mdd
+from services.pathway import derive_facts, qualifies_as_mdd
+from services.payer_criteria.evaluate import evaluate_payer_criteria
+from services.payer_criteria.model import CriterionKind
+from services.payer_criteria.results import CriterionResult
 from services.policy import Policy
 from tests.services import chart_files
 
@@ -63,12 +66,27 @@ def _line(card: Doc, needle: str) -> str:
 # --- W1: the payer's diagnosis criterion -----------------------------------------------------
 
 
+def _diagnosis_criterion(name: str) -> CriterionResult:
+    """The payer's diagnosis criterion on the chart: the TMS card shows it, and the referral
+    packet; a depressive disorder other than MDD has no TMS card (audit 16 W2), so it is read
+    from the evaluation itself."""
+    doc = _load(name)
+    policy = Policy()
+    record = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy).evaluation.record
+    evaluation = evaluate_payer_criteria(record, derive_facts(record, policy), policy)
+    (found,) = [r for r in evaluation.results if r.kind is CriterionKind.DIAGNOSIS]
+    return found
+
+
 def test_dysthymia_alone_is_not_an_mdd_diagnosis_for_tms() -> None:
-    tms = _by_topic("a01_pdd_f341_alone_two_failed")[TMS]
-    line = _line(tms, "Diagnosis")
-    assert line.startswith("- **Not met** · Diagnosis: Dysthymic disorder (F34.1")
+    result = _diagnosis_criterion("a01_pdd_f341_alone_two_failed")
+    assert result.status_text == "Not met"
+    (line,) = result.evidence
+    assert line.startswith("Dysthymic disorder (F34.1")
     assert "persistent depressive disorder" in line and "no MDD episode coded" in line
-    assert "a major depressive disorder diagnosis" in tms["detail"]  # what to document
+    assert result.to_document is not None and "a major depressive disorder" in result.to_document
+    # No TMS card beside "Not met" (audit 16 W2): the optimise card says why.
+    assert TMS not in _by_topic("a01_pdd_f341_alone_two_failed")
 
 
 def test_depression_unspecified_is_to_confirm() -> None:
@@ -79,8 +97,13 @@ def test_depression_unspecified_is_to_confirm() -> None:
 
 
 def test_mixed_anxiety_depression_is_not_mdd() -> None:
-    line = _line(_by_topic("a11_mixed_anxiety_depressive_f418")[TMS], "Diagnosis")
-    assert line.startswith("- **Not met** · Diagnosis: Mixed anxiety and depressive disorder")
+    result = _diagnosis_criterion("a11_mixed_anxiety_depressive_f418")
+    assert result.status_text == "Not met"
+    # Named with its system, never a bare SNOMED number (audit 16 minor, a11).
+    assert result.evidence[0].startswith(
+        "Mixed anxiety and depressive disorder (disorder) (SNOMED CT 231504006, since"
+    )
+    assert TMS not in _by_topic("a11_mixed_anxiety_depressive_f418")
 
 
 def test_double_depression_cites_the_mdd_code() -> None:

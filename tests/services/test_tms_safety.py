@@ -148,7 +148,9 @@ def test_pacemaker_device_keeps_the_card_with_a_safety_screen_line() -> None:
     )
     card = cards(record)["tms-referral"]
     item = (
-        "Implantable cardiac pacemaker (physical object) (706004007, date not recorded, Device/pm)"
+        # A SNOMED CT code named with its system (audit 16 minor, a11).
+        "Implantable cardiac pacemaker (physical object) (SNOMED CT 706004007, date not "
+        "recorded, Device/pm)"
     )
     assert f"**TMS safety screen required:** {item}." in card.detail
     assert SCREEN_LINE in card.detail

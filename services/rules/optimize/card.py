@@ -23,6 +23,8 @@ from services.tms_assessment import text_only_line
 from services.tms_course import TmsCourse
 
 TOPIC = "optimize-switch-augment"
+# The options beyond medication whose label is for major depression (pathway_options.csv).
+_MDD_ONLY_OPTIONS = frozenset({"esketamine"})
 
 
 def episode_tms_course(ctx: RuleContext) -> TmsCourse | None:
@@ -80,7 +82,9 @@ def _no_tms_section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
     facts = ctx.facts
     if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
         return ""
-    if facts.depression_finding is None and len(facts.tms.blockers) == 1:
+    # A depressive disorder other than MDD: optimize/not_mdd.py's first line names it and why no
+    # TMS (audit 16 W2); "no depression diagnosis" or "code it F32.x" would be false (W1).
+    if facts.depression_finding is None and len(facts.tms.blockers) == 1 and not facts.not_mdd:
         return _no_diagnosis_line(ctx)
     blockers = facts.tms.clinical
     if named is not None and named.response is False:
@@ -166,7 +170,12 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
             failed,
             ctx.record.patient.age,
             ctx.policy,
-            exclude=exclude | ect.exclude | blocked.exclude,
+            # Esketamine is labelled for MDD: not named while another depressive disorder is
+            # the diagnosis (audit 16 W2; optimize/not_mdd.py says why).
+            exclude=exclude
+            | ect.exclude
+            | blocked.exclude
+            | (_MDD_ONLY_OPTIONS if ctx.facts.not_mdd else frozenset()),
             frailty=ctx.record.context.frailty,
             # ECT the patient declined, said on its line (review 16 W6).
             notes=declined.option_notes(ctx),

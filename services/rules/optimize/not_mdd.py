@@ -1,0 +1,52 @@
+"""The optimise card when the diagnosis on record is a depressive disorder other than MDD
+(PathwayFacts.not_mdd: dysthymia, mixed anxiety-depression, depression due to a medical condition
+or a substance; audit 16 W1, W2).
+
+The TMS card's diagnosis criterion says "Not met" for these, and the not-MDD diagnosis card of
+an adjustment disorder or a grief reaction says the TRD steps are treatments of major depression.
+The same screen must not then offer them one click: the first-line adjuncts (CANMAT 2023 Table
+7.2, for MDD), esketamine (labelled for MDD) and TMS (LCD L37086) wait for a major depressive
+episode to be assessed and recorded. The antidepressant switch list stays: antidepressants treat
+persistent depressive disorder and the others too (CANMAT 2023 on PDD), and a switch is no TRD
+step. The line names the diagnosis and never asks to recode it: the diagnosis is the clinician's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold
+from services.rules.context import RuleContext
+from services.rules.optimize.orders import ADJUNCT_LABEL
+from services.tms_assessment import not_mdd_line
+
+# What the summary says the adjuncts are held for (one_click_hold.held_summary).
+HELD_BY = "diagnosis not MDD"
+
+
+def _adjunct(suggestion: Suggestion) -> bool:
+    return suggestion.label.startswith(ADJUNCT_LABEL)
+
+
+def line(ctx: RuleContext, held: Sequence[Suggestion]) -> str:
+    """The card's first line: the diagnosis on record, what waits for an MDE, and the adjunct
+    proposals taken off as one-click actions (named, so the clinician can still choose one)."""
+    text = (
+        f"**Diagnosis on record is not major depression:** {not_mdd_line(ctx.facts.not_mdd)}. "
+        "Assess for a major depressive episode: augmentation, esketamine and TMS are treatments "
+        "of major depression (CANMAT 2023 Table 7.2; esketamine label; LCD L37086), so none is "
+        "proposed until one is diagnosed and recorded"
+    )
+    if held:
+        text += f"; not one click until then: {'; '.join(s.label for s in held)}"
+    return text + "."
+
+
+def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
+    """`rec` with its adjunct one-clicks held as text under `line` when the diagnosis is not
+    MDD; unchanged otherwise (nearly every chart)."""
+    if not ctx.facts.not_mdd:
+        return rec
+    return one_click_hold.hold_drug_orders(
+        [rec], lambda held: line(ctx, held), _adjunct, held_by=HELD_BY
+    )[0]
