@@ -24,3 +24,17 @@ class Admission:
     # The reason's display ("Major depressive disorder, recurrent severe ..."), or "".
     reason_display: str
     source: SourceRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentStay:
+    """A psychiatric inpatient stay still in progress on the as-of date (review 16 recheck W-c):
+    the patient is an inpatient, so the chart-open cards hold their outpatient one-clicks and
+    say so (services/rules/inpatient_hold.py). The fields are `Admission`'s, without a
+    discharge."""
+
+    start: date | None
+    code: str
+    reason: str
+    reason_display: str
+    source: SourceRef | None

@@ -13,12 +13,27 @@ A stay is read when the Encounter
   live feed must close);
 - has `status` finished (a stay still in progress is no discharge) and a `period.end` on or
   before as-of: the discharge day;
-- is psychiatric: a `reasonCode` or `diagnosis` (a Condition of the chart it references, or a
-  Condition whose `encounter` points back at it: how Epic and US Core send encounter diagnoses)
-  coded under a psychiatric kind of the condition table or in ICD-10-CM F20-F48, or else a
-  serviceType, type or location named in psychiatric words ("Inpatient Psychiatry",
-  "Behavioral Health Unit"; `term` rows). An inpatient stay for pneumonia is no psychiatric
-  admission: the post-discharge risk is that of psychiatric inpatients.
+- is psychiatric (`_psychiatric_reason`): what the stay was for is psychiatric, coded under a
+  psychiatric kind of the condition table or in ICD-10-CM F20-F48:
+  - its `reasonCode`; or
+  - a principal diagnosis: an `Encounter.diagnosis` of `rank` 1, or whose `use` is admission
+    diagnosis, discharge diagnosis or chief complaint (FHIR R4 diagnosis-role AD / DD / CC;
+    `principal-role` rows), the Condition it references; or
+  - a serviceType, type or location named in psychiatric words ("Inpatient Psychiatry",
+    "Behavioral Health Unit"; `term` rows): a psychiatric unit or service;
+  - and only when the stay states no reason and no principal diagnosis at all: any diagnosis
+    of it (a Condition it lists, or one whose `encounter` points back at it: how Epic and US
+    Core send encounter diagnoses), as before.
+  A secondary diagnosis does not make a stay psychiatric when its reason or principal
+  diagnosis is not (review 16 recheck W-a: a pneumonia admission, reasonCode J18.9, with F33.2
+  among its encounter diagnoses was called "a psychiatric admission (F33.2)"; the
+  post-discharge risk Chung 2017 measured is that of discharge from psychiatric care). Such a
+  stay gets no line at all: a depression on the problem list is read there already, and a
+  medical stay is not the risk period the card names.
+
+A stay still in progress on the as-of date (status in-progress or onleave with no `period.end`
+or one after as-of, or finished with an end after as-of: a replay) and psychiatric as above is
+a `CurrentStay` (`read_current_stays`; review 16 recheck W-c): the patient is an inpatient.
 
 Cost: the filter reads `class` first; a chart's hundreds of ambulatory Encounters stop there.
 """
@@ -34,7 +49,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.admission_record import Admission
+from fhir_mapping.admission_record import Admission, CurrentStay
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
@@ -48,6 +63,9 @@ class _Table:
     kinds: frozenset[str]  # condition-table kinds that make a reason psychiatric
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (canonical system, code pattern)
     terms: tuple[str, ...]  # lower-case words of a psychiatric unit or service
+    # (canonical system, code) of the diagnosis-role uses that make a diagnosis principal
+    principal_roles: frozenset[tuple[str, str]]
+    emergency: frozenset[tuple[str, str]]  # (canonical system, code) of an ED visit's class
 
 
 @cache
@@ -57,28 +75,50 @@ def _table() -> _Table:
     kinds: set[str] = set()
     patterns: list[tuple[str, re.Pattern[str]]] = []
     terms: list[str] = []
+    roles: set[tuple[str, str]] = set()
+    emergency: set[tuple[str, str]] = set()
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
         if kind == "class":
             classes.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "principal-role":
+            roles.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "emergency":
+            emergency.add((canonical_system(row["system"]), row["code"]))
         elif kind == "reason-kind":
             kinds.add(row["code"])
         elif kind == "reason":
             patterns.append((canonical_system(row["system"]), re.compile(row["code"])))
         elif kind == "term":
             terms.append(row["code"].lower())
-    return _Table(frozenset(classes), frozenset(kinds), tuple(patterns), tuple(terms))
+    return _Table(
+        frozenset(classes),
+        frozenset(kinds),
+        tuple(patterns),
+        tuple(terms),
+        frozenset(roles),
+        frozenset(emergency),
+    )
+
+
+def _class_key(resource: Resource) -> tuple[str, str] | None:
+    cls = resource.get("class")
+    if not isinstance(cls, JSON_OBJECT):
+        return None
+    code, system = cls.get("code"), cls.get("system")
+    if not isinstance(code, str) or not isinstance(system, str):
+        return None
+    return canonical_system(system), code.strip()
 
 
 def wants_admission(resource: Resource) -> bool:
     """An inpatient Encounter (class IMP / ACUTE / NONAC): the cheap filter."""
-    cls = resource.get("class")
-    if not isinstance(cls, JSON_OBJECT):
-        return False
-    code, system = cls.get("code"), cls.get("system")
-    if not isinstance(code, str) or not isinstance(system, str):
-        return False
-    return (canonical_system(system), code.strip()) in _table().classes
+    return _class_key(resource) in _table().classes
+
+
+def is_emergency(resource: Resource) -> bool:
+    """An emergency-department Encounter (class EMER)."""
+    return _class_key(resource) in _table().emergency
 
 
 def _codings(concepts: object) -> Iterable[Mapping[str, Any]]:
@@ -158,25 +198,85 @@ def _reference_id(reference: object, resource_type: str) -> str | None:
     return None
 
 
-def _diagnoses(resource: Resource, conditions: Sequence[Resource]) -> Iterable[object]:
-    """The `code` of each Condition the Encounter names as a diagnosis, or that names it."""
+def _principal(item: Mapping[str, Any]) -> bool:
+    """An Encounter.diagnosis entry that says what the stay was for: rank 1, or a use of
+    admission / discharge diagnosis or chief complaint (`principal-role` rows)."""
+    if item.get("rank") == 1:
+        return True
+    roles = _table().principal_roles
+    for coding in _codings(item.get("use")):
+        code, system = coding.get("code"), coding.get("system")
+        if (
+            isinstance(code, str)
+            and isinstance(system, str)
+            and (canonical_system(system), code.strip()) in roles
+        ):
+            return True
+    return False
+
+
+def _diagnoses(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[list[object], list[object]]:
+    """(the `code` of each principal diagnosis, the `code` of every other Condition the
+    Encounter lists as a diagnosis or that names it as its encounter)."""
     own = resource.get("id")
-    listed = set()
+    principal_ids: set[str] = set()
+    listed: set[str] = set()
     for item in resource.get("diagnosis") or ():
-        cid = (
-            _reference_id(item.get("condition"), "Condition")
-            if isinstance(item, JSON_OBJECT)
-            else None
-        )
-        if cid is not None:
-            listed.add(cid)
+        if not isinstance(item, JSON_OBJECT):
+            continue
+        cid = _reference_id(item.get("condition"), "Condition")
+        if cid is None:
+            continue
+        listed.add(cid)
+        if _principal(item):
+            principal_ids.add(cid)
+    principal: list[object] = []
+    others: list[object] = []
     for condition in conditions:
         if not isinstance(condition, JSON_OBJECT):
             continue
         cid = condition.get("id")
         back = _reference_id(condition.get("encounter"), "Encounter")
-        if (isinstance(cid, str) and cid in listed) or (isinstance(own, str) and back == own):
-            yield condition.get("code")
+        if isinstance(cid, str) and cid in principal_ids:
+            principal.append(condition.get("code"))
+        elif (isinstance(cid, str) and cid in listed) or (isinstance(own, str) and back == own):
+            others.append(condition.get("code"))
+    return principal, others
+
+
+def _has_coding(concepts: object) -> bool:
+    return any(True for _ in _codings(concepts))
+
+
+def _psychiatric_reason(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[str, str, str] | None:
+    """(code, the card's name of it, display) of what makes the stay psychiatric, or None
+    (module docstring: reason, principal diagnosis, unit; a secondary diagnosis only when the
+    stay states no reason and no principal diagnosis)."""
+    reasons = resource.get("reasonCode")
+    found = _psychiatric_code(reasons)
+    if found is not None:
+        return found
+    principal, others = _diagnoses(resource, conditions)
+    for code in principal:
+        found = _psychiatric_code(code)
+        if found is not None:
+            return found
+    words = _unit_words(resource)
+    if words is not None:
+        return ("", words, "")
+    if _has_coding(reasons) or any(_has_coding(code) for code in principal):
+        # The stay says what it was for, and that is not psychiatric: a depression among its
+        # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
+        return None
+    for code in others:
+        found = _psychiatric_code(code)
+        if found is not None:
+            return found
+    return None
 
 
 def read_admission(
@@ -192,17 +292,9 @@ def read_admission(
     discharged = parse_date(period.get("end"))
     if discharged is None or discharged > as_of:
         return None
-    found = _psychiatric_code(resource.get("reasonCode"))
+    found = _psychiatric_reason(resource, conditions)
     if found is None:
-        for code in _diagnoses(resource, conditions):
-            found = _psychiatric_code(code)
-            if found is not None:
-                break
-    if found is None:
-        words = _unit_words(resource)
-        if words is None:
-            return None
-        found = ("", words, "")
+        return None
     code, reason, display = found
     start = parse_date(period.get("start"))
     return Admission(start, discharged, code, reason, display, source_ref(resource))
@@ -214,3 +306,45 @@ def read_admissions(
     """The psychiatric inpatient stays that ended by as-of, latest discharge last."""
     found = [a for r in resources if (a := read_admission(r, conditions, as_of=as_of)) is not None]
     return tuple(sorted(found, key=lambda a: (a.discharged, str(a.source or ""))))
+
+
+# Encounter statuses of a stay the patient has not left: in progress, or on leave from the ward
+# (FHIR R4 EncounterStatus). `arrived` and `triaged` precede an admission and are not read.
+_IN_STAY = frozenset({"in-progress", "onleave"})
+
+
+def read_current_stay(
+    resource: Resource, conditions: Sequence[Resource], *, as_of: date
+) -> CurrentStay | None:
+    """The psychiatric inpatient stay an Encounter records as still in progress on as-of
+    (module docstring), or None."""
+    if not wants_admission(resource):
+        return None
+    status = resource.get("status")
+    status = status if isinstance(status, str) else None  # a malformed status counts as absent
+    period = resource.get("period")
+    period = period if isinstance(period, JSON_OBJECT) else {}
+    start = parse_date(period.get("start"))
+    end = parse_date(period.get("end"))
+    if start is not None and start > as_of:
+        return None
+    if status in _IN_STAY:
+        if end is not None and end <= as_of:
+            return None  # an end on record by as-of: discharged, whatever the status says
+    elif status != "finished" or end is None or end <= as_of:
+        return None  # (a finished stay ending after as-of is a replay of one in progress)
+    found = _psychiatric_reason(resource, conditions)
+    if found is None:
+        return None
+    code, reason, display = found
+    return CurrentStay(start, code, reason, display, source_ref(resource))
+
+
+def read_current_stays(
+    resources: Iterable[Resource], conditions: Sequence[Resource], *, as_of: date
+) -> tuple[CurrentStay, ...]:
+    """The psychiatric inpatient stays in progress on as-of, latest admission last."""
+    found = [
+        s for r in resources if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
+    ]
+    return tuple(sorted(found, key=lambda s: (s.start or date.min, str(s.source or ""))))

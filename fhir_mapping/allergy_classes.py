@@ -12,6 +12,14 @@ ingredient of the class in the drug table (antidepressants.csv / augmentation_ag
 Words are read as the other text readers read them: whole words, and not negated ("no known
 antidepressant allergy" names nothing: `tms_safety.negated`).
 
+A drug the drug table classes otherwise can belong to a class for its allergies too
+(data/allergy_class_members.csv: vilazodone is an SSRI and a 5-HT1A partial agonist, classed a
+serotonin modulator: an "SSRIs" allergy holds it back; review 16 recheck a07).
+
+`cross_reactions` names the drugs one allergen stands for beside itself, where a label says so
+(data/allergy_cross_reactions.csv: citalopram and its S-enantiomer escitalopram, venlafaxine and
+its active metabolite desvenlafaxine; review 16 recheck U-a).
+
 `severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
 angioedema): with `criticality` high it makes the order card critical.
 """
@@ -69,8 +77,39 @@ def _table() -> _Table:
 
 
 @cache
+def _member_rows() -> tuple[dict[str, str], ...]:
+    text = (
+        resources.files("fhir_mapping")
+        .joinpath("data/allergy_class_members.csv")
+        .read_text("utf-8")
+    )
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _extra_members() -> Mapping[str, tuple[str, ...]]:
+    """Class (lower case) -> drugs the drug table classes otherwise that belong to it for their
+    allergies (data/allergy_class_members.csv)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for row in _member_rows():
+        key = row["drug_class"].strip().lower()
+        found[key] = (*found.get(key, ()), row["ingredient"].strip())
+    return found
+
+
+@cache
+def member_note(ingredient: str) -> str:
+    """Why a drug the drug table classes otherwise belongs to an allergy class ("an SSRI and a
+    5-HT1A receptor partial agonist (label 12.1)"), for the card; "" for a drug of the class."""
+    return next(
+        (r["why"].strip() for r in _member_rows() if r["ingredient"].strip() == ingredient), ""
+    )
+
+
+@cache
 def _members(drug_class: str, role: str) -> tuple[str, ...]:
-    """The ingredients of a class (or of every drug of a role), in table order, once each."""
+    """The ingredients of a class (or of every drug of a role), in table order, once each; then
+    the drugs that belong to the class for their allergies (`_extra_members`)."""
     found: list[str] = []
     for info in drug_table.all_drugs():
         member = (drug_class and info.drug_class.lower() == drug_class.lower()) or (
@@ -78,7 +117,39 @@ def _members(drug_class: str, role: str) -> tuple[str, ...]:
         )
         if member and info.ingredient not in found:
             found.append(info.ingredient)
+    extra = _extra_members().get(drug_class.lower(), ()) if drug_class else ()
+    found += [i for i in extra if i not in found]
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossReaction:
+    """`drug` is held back by an allergy to `allergen`: "{drug} {relation}" says why."""
+
+    drug: str
+    allergen: str
+    relation: str
+
+
+@cache
+def _cross_reactions() -> Mapping[str, tuple[CrossReaction, ...]]:
+    text = (
+        resources.files("fhir_mapping")
+        .joinpath("data/allergy_cross_reactions.csv")
+        .read_text("utf-8")
+    )
+    found: dict[str, tuple[CrossReaction, ...]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        allergen = row["allergen"].strip()
+        reaction = CrossReaction(row["drug"].strip(), allergen, row["relation"].strip())
+        found[allergen] = (*found.get(allergen, ()), reaction)
+    return found
+
+
+def cross_reactions(allergen: str) -> tuple[CrossReaction, ...]:
+    """The drugs an allergy to `allergen` holds back beside itself (citalopram for an
+    escitalopram allergy, and the reverse): () for most drugs."""
+    return _cross_reactions().get(allergen, ())
 
 
 def class_ingredients(concept: Mapping[str, Any]) -> tuple[str, ...]:

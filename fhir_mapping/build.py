@@ -31,11 +31,12 @@ from fhir_mapping import (
     questionnaires,
     scores,
     suicide_screen,
+    visit_risk,
 )
 from fhir_mapping.administered_courses import course_events, with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
-from fhir_mapping.admissions import read_admissions
+from fhir_mapping.admissions import read_admissions, read_current_stays
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.encounters import read_visits
@@ -54,6 +55,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Admission,
     BloodPressure,
+    CurrentStay,
     DataGap,
     Finding,
     PatientRecord,
@@ -354,9 +356,16 @@ def _build_record(
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
+    current_stays: tuple[CurrentStay, ...] = ()
     if visits:  # psychotherapy charted only as visits (review 14 M2, encounters.py)
         # ... and psychiatric inpatient stays (review 16 W4, admissions.py)
         admissions = read_admissions(visits, kept.get("Condition", []), as_of=as_of)
+        # ... and a psychiatric stay still in progress (review 16 recheck W-c)
+        current_stays = read_current_stays(visits, kept.get("Condition", []), as_of=as_of)
+        # ... and suicidal ideation or self-harm an ED visit records (review 16 recheck U-b)
+        clinical = visit_risk.with_visit_findings(
+            clinical, visits, kept.get("Condition", []), as_of=as_of
+        )
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
@@ -427,4 +436,5 @@ def _build_record(
         after_today_item9=tuple(sorted(after_today_item9, key=scores.score_order)),
         after_today_screens=later_screens,
         admissions=admissions,
+        current_stays=current_stays,
     )

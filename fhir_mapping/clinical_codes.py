@@ -14,8 +14,9 @@
   `counts_when_resolved=yes` marks lifetime or history-type findings that still matter after the
   condition resolved: bipolar (a past manic episode makes the disorder bipolar; CANMAT 2023 asks
   to rule out missed bipolar disorder), epilepsy/seizure history (TMS risk), self-harm (a past
-  attempt is the strongest suicide risk factor; Synthea resolves attempts after discharge) and
-  implanted devices (the metal stays in place). "frailty" rows (ICD-10-CM R54, SNOMED CT 248279007
+  attempt is the strongest suicide risk factor; Synthea resolves attempts after discharge),
+  suicidal ideation (an ED encounter diagnosis is resolved when the visit closes, not when the
+  risk ends: the suicide-risk window reads its date, review 16 recheck U-b) and implanted devices (the metal stays in place). "frailty" rows (ICD-10-CM R54, SNOMED CT 248279007
   and 404904002, each source in its row) feed `ClinicalContext.frailty`, not `findings`, and only
   when confirmed (context.py `_CONFIRMED_ONLY`). Left out on purpose: SNOMED 713634000 and
   129839007 (sources give each another meaning: the eFI Frailty Index score; at risk of pressure

@@ -6,7 +6,7 @@ Codes are matched by SNOMED CT (http://snomed.info/sct) and ICD-10-CM
 active on the as-of date: clinicalStatus active/recurrence/relapse, or no clinicalStatus and no
 abatement; an abatement dated after as-of means it was still active then (replays). Resolved,
 inactive or remitted conditions count only for the lifetime/history kinds of the table
-(bipolar, epilepsy/seizure history, self-harm, implanted devices). A depression code whose
+(bipolar, epilepsy/seizure history, self-harm, suicidal ideation, implanted devices). A depression code whose
 clinicalStatus is "remission" yields MDD_IN_REMISSION instead of DEPRESSION; likewise a
 puerperal psychosis no longer active yields PUERPERAL_PSYCHOSIS_HISTORY alone (`_RESOLVED_ONLY`).
 verificationStatus refuted or entered-in-error drops the condition; provisional, differential and

@@ -232,6 +232,12 @@ class Finding:
     # allows it absent). Such a finding still counts (a differential bipolar II must still stop
     # an antidepressant-only plan); cards name it as not confirmed (review 14 M1).
     verification: str | None = None
+    # Where a suicidal-ideation or self-harm finding was recorded when it is not the problem
+    # list (fhir_mapping/visit_risk.py; review 16 recheck U-b): as what ("encounter diagnosis",
+    # "visit reason") and at which visit ("ED visit on 2025-05-23"; None when the visit is not
+    # on record). `recorded` None: the problem list.
+    recorded: str | None = None
+    visit: str | None = None
 
     @property
     def onset_latest(self) -> date | None:

@@ -320,6 +320,13 @@ def _asked_feeds(name: str) -> set[str]:
     return {f for f in _ASKED if f.partition(":")[0] == name}
 
 
+# The gap reason of a drug allergy whose allergen is text the service cannot place (review 16
+# U1: never dropped silently; intolerance.unplaced_allergies). Its line names it as an allergy
+# entry not placed, not as a record "could not be read" (review 16 recheck a10: "welbutrin",
+# angioedema, read as "1 intolerance record could not be read").
+UNPLACED_ALLERGEN = "allergen text not matched to a drug"
+
+
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     """One line per (domain, reason): "2 medication records left out (medication reference not
     found): MedicationRequest/a, MedicationRequest/b"; whole domains as "… not available: …"."""
@@ -353,6 +360,13 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )
+        if reason == UNPLACED_ALLERGEN:
+            entries = "allergy entry" if count == 1 else "allergy entries"
+            lines.append(
+                f"{count} {entries} the service could not place (allergen text not matched to a "
+                "drug it knows: check it before prescribing)" + (f": {shown}" if shown else "")
+            )
+            continue
         lines.append(
             f"{count} {noun} could not be read ({reason})" + (f": {shown}" if shown else "")
         )

@@ -26,24 +26,36 @@ whether a reaction or stop reason says it is manic_reaction.py's one judgement
 switch, never a failed trial: trial_record), and the bipolar-spectrum finding it makes is
 mania_findings.py's. A manic reaction is read when the allergy is resolved too, and whatever the
 drug (`wants_intolerance`), for that finding.
+
+How a stop reason or a reaction is read and worded (source 1, and the reason a record states) is
+intolerance_reasons.py; the AdverseEvent reading (source 3: suspect entities and the medication
+records they reference) is intolerance_events.py. Their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from fhir_mapping import allergy_classes
-from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.concept_words import concept_label, concepts, whole_words
-from fhir_mapping.fhir_fields import array, codings, parse_date, ref_id, status_code
+from fhir_mapping.fhir_fields import array, codings, parse_date, status_code
+from fhir_mapping.gaps import UNPLACED_ALLERGEN as _UNPLACED_ALLERGEN
 from fhir_mapping.gaps import resource_gap
+from fhir_mapping.intolerance_events import (
+    _MEDICATION_RECORDS,
+    _event_date,
+    _event_ingredients,
+    _event_reason,
+    _index,
+)
+from fhir_mapping.intolerance_reasons import (
+    intolerance_reason,
+    manifestation_label,
+    says_low_sodium,
+    status_reason_intolerance,
+)
 from fhir_mapping.manic_reaction import allergy_mania, says_mania
 from fhir_mapping.record import (
     DataDomain,
@@ -52,116 +64,31 @@ from fhir_mapping.record import (
     SourceRef,
 )
 from fhir_mapping.terminology import recognise
-from fhir_mapping.tms_safety import negated, normalise_text
+from fhir_mapping.tms_safety import normalise_text
+
+# The names other modules import from here (intolerance_reasons.py's and intolerance_events.py's
+# among them: mania_findings.py reads AdverseEvents as read_intolerances does).
+__all__ = [
+    "INTOLERANCE_TYPES",
+    "UNPLACED_ALLERGEN",
+    "_MEDICATION_RECORDS",
+    "_event_date",
+    "_event_ingredients",
+    "_index",
+    "intolerance_reason",
+    "read_intolerances",
+    "record_kind",
+    "says_low_sodium",
+    "status_reason_intolerance",
+    "unplaced_allergies",
+    "wants_intolerance",
+]
 
 INTOLERANCE_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
-_MEDICATION_RECORDS = frozenset(
-    {"MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense"}
-)
 # AllergyIntolerance statuses that withdraw the record (FHIR R4 allergyintolerance-verification /
 # allergyintolerance-clinical): refuted or in error, or the reaction is gone on re-exposure.
 _VOID_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 _VOID_CLINICAL = frozenset({"inactive", "resolved"})
-# Statuses of a course still running or not begun: a stop reason cannot apply to them.
-_RUNNING = frozenset({"active", "intended", "draft"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Reasons:
-    codes: Mapping[tuple[str, str], str]  # (canonical system, lower-case code) -> term
-    terms: re.Pattern[str]
-    not_causal: frozenset[tuple[str, str]]
-
-
-@cache
-def _reasons() -> _Reasons:
-    text = (
-        resources.files("fhir_mapping").joinpath("data/intolerance_reasons.csv").read_text("utf-8")
-    )
-    codes: dict[tuple[str, str], str] = {}
-    terms: list[str] = []
-    not_causal: set[tuple[str, str]] = set()
-    for row in csv.DictReader(text.splitlines()):
-        key = (canonical_system(row["system"]), row["code"].lower())
-        if row["kind"] == "code":
-            codes[key] = row["term"]
-        elif row["kind"] == "term":
-            terms.append(row["term"].lower())
-        elif row["kind"] == "not-causal":
-            not_causal.add(key)
-    return _Reasons(codes, whole_words(terms), frozenset(not_causal))
-
-
-@cache
-def _low_sodium_words() -> re.Pattern[str]:
-    """The words of the rows whose `reaction` is low-sodium, codes' terms included."""
-    text = (
-        resources.files("fhir_mapping").joinpath("data/intolerance_reasons.csv").read_text("utf-8")
-    )
-    return whole_words(
-        row["term"].lower()
-        for row in csv.DictReader(text.splitlines())
-        if row.get("reaction") == "low-sodium"
-    )
-
-
-def says_low_sodium(intolerance: Intolerance) -> bool:
-    """Whether a documented intolerance names a low sodium (hyponatraemia, SIADH) as its reaction:
-    its reason as documented, or the table's term for a bare code (`intolerance_reason`). A
-    drug-associated hyponatraemia does not expire: SSRIs and SNRIs can bring it back (the
-    switch list says so: services/sodium_history.py)."""
-    return _said(_low_sodium_words(), intolerance.reason)
-
-
-def _said(words: re.Pattern[str], text: str) -> bool:
-    """Whether any of `words` stands in `text` not negated ("Nausea. Sodium rechecked: no
-    hyponatremia." names no low sodium: the recheck of review 12)."""
-    normal = normalise_text(text)
-    return any(not negated(normal, m.start(), m.end()) for m in words.finditer(normal))
-
-
-def intolerance_reason(concept: object) -> str | None:
-    """The documented reason when a stop reason says the drug was not tolerated, else None."""
-    table = _reasons()
-    for item in concepts(concept):
-        for system, code, display in codings(item):
-            term = table.codes.get((system, code.lower()))
-            if term is not None:
-                return concept_label(item) or display or term
-        words = " ".join(
-            [d for _, _, d in codings(item) if d]
-            + ([item["text"]] if isinstance(item.get("text"), str) else [])
-        ).lower()
-        if words and _said(table.terms, words):
-            return concept_label(item)
-    return None
-
-
-def status_reason_intolerance(
-    resource: Mapping[str, Any], ingredient: str, when: date | None
-) -> Intolerance | None:
-    """Intolerance stated as the stop reason of a medication resource (statusReason, or a
-    dispense's statusReasonCodeableConcept), dated `when` (the course's stated end, where known).
-    None for a resource with neither field (medications.py skips the call for those)."""
-    status = resource.get("status")
-    if isinstance(status, str) and status in _RUNNING:
-        return None  # still being taken: whatever the reason says, the course was not stopped
-    value = resource.get("statusReason")
-    if value is None:
-        value = resource.get("statusReasonCodeableConcept")
-        if value is None:
-            return None  # no stop reason: what nearly every medication resource says
-    reason = intolerance_reason(value)
-    # A stop reason that says mania or hypomania (coded, or in words not negated) is a reaction
-    # to the drug even with no intolerance code or word beside it: a manic switch.
-    mania = next((said for c in concepts(value) if (said := says_mania(c)) is not None), None)
-    if reason is None:
-        if mania is None:
-            return None
-        reason = mania[2]
-    rid = resource.get("id")
-    source = SourceRef(str(resource.get("resourceType")), rid if isinstance(rid, str) else "")
-    return Intolerance(ingredient, reason, when, source, manic_reaction=mania is not None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,8 +138,9 @@ def _allergy_allergens(resource: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # The gap reason of a drug allergy whose allergen is text the service cannot place (review 16
-# U1: never dropped silently). No patient data in it: the text goes to DataGap.stated.
-UNPLACED_ALLERGEN = "allergen text not matched to a drug"
+# U1: never dropped silently; defined in gaps.py, whose line names it). No patient data in it:
+# the text goes to DataGap.stated.
+UNPLACED_ALLERGEN = _UNPLACED_ALLERGEN
 # "No known drug allergies", "NKDA", "None": an entry that records no allergy.
 _NO_ALLERGY = re.compile(r"^\s*(?:no|none|nka|nkda|nkma|denies)\b")
 
@@ -297,6 +225,18 @@ def _allergy_date(resource: Mapping[str, Any]) -> date | None:
     )
 
 
+# How an AllergyIntolerance's reason begins (`_allergy_reason`): its `type` as the entry states it.
+_DOCUMENTED_INTOLERANCE = "documented intolerance"
+
+
+def record_kind(intolerance: Intolerance) -> str:
+    """ "intolerance" when the AllergyIntolerance says `type` intolerance, else "allergy": a card
+    summary names the entry as recorded (review 16 recheck a02: an SSRI intolerance, nausea, was
+    summarised as "a documented allergy"). An entry with no type stays "allergy" (the safer
+    word for a drug about to be ordered)."""
+    return "intolerance" if intolerance.reason.startswith(_DOCUMENTED_INTOLERANCE) else "allergy"
+
+
 def _allergy_reason(resource: Mapping[str, Any]) -> str:
     kind = resource.get("type") if resource.get("type") in ("allergy", "intolerance") else None
     manifestations = [
@@ -304,127 +244,10 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
         for reaction in array(resource.get("reaction"))
         if isinstance(reaction, Mapping)
         for concept in array(reaction.get("manifestation"))
-        if isinstance(concept, Mapping) and (label := _manifestation_label(concept)) is not None
+        if isinstance(concept, Mapping) and (label := manifestation_label(concept)) is not None
     ]
     head = f"documented {kind}" if kind else "documented allergy/intolerance"
     return f"{head}: {', '.join(manifestations)}" if manifestations else head
-
-
-def _manifestation_label(concept: Mapping[str, Any]) -> str | None:
-    """The manifestation as written, else, for a bare code that says mania or hypomania (SNOMED
-    231494001 with no display: C-CDA conversions send codes so), what that code means."""
-    label = concept_label(concept)
-    if label is not None:
-        return label
-    said = says_mania(concept)
-    return said[2] if said is not None else None
-
-
-def _index(resources: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    index: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for resource in resources:
-        kind, rid = resource.get("resourceType"), resource.get("id")
-        if isinstance(kind, str) and isinstance(rid, str) and rid:
-            index.setdefault((kind, rid), resource)
-    return index
-
-
-def _drug_of_record(
-    record: Mapping[str, Any], index: Mapping[tuple[str, str], Mapping[str, Any]]
-) -> list[str]:
-    """Ingredients of a medication record (its concept, or its referenced Medication)."""
-    concept = record.get("medicationCodeableConcept")
-    if isinstance(concept, Mapping):
-        return [c.ingredient for c in recognise(concept)]
-    reference = record.get("medicationReference")
-    target = ref_id(reference)
-    medication = index.get(("Medication", target)) if target else None
-    pointer = reference.get("reference") if isinstance(reference, Mapping) else None
-    if medication is None and isinstance(pointer, str) and pointer.startswith("#"):
-        medication = next(
-            (
-                c
-                for c in array(record.get("contained"))
-                if isinstance(c, Mapping) and c.get("id") == target
-            ),
-            None,
-        )
-    if medication is not None:
-        return [c.ingredient for c in recognise(None, medication)]
-    display = reference.get("display") if isinstance(reference, Mapping) else None
-    return [c.ingredient for c in recognise({"text": display})] if isinstance(display, str) else []
-
-
-def _suspect_ingredients(
-    entity: Mapping[str, Any],
-    index: Mapping[tuple[str, str], Mapping[str, Any]],
-    *,
-    causal_only: bool = True,
-) -> list[str]:
-    """The drugs a suspect entity names; none when assessed "unlikely" to have caused the event,
-    unless `causal_only` is False (a manic episode on the drug counts whatever caused it)."""
-    table = _reasons()
-    for causality in array(entity.get("causality")) if causal_only else ():
-        if isinstance(causality, Mapping):
-            assessed = {(s, c.lower()) for s, c, _ in codings(causality.get("assessment"))}
-            if assessed & table.not_causal:
-                return []
-    concept = entity.get("instanceCodeableConcept")
-    if isinstance(concept, Mapping):
-        return [c.ingredient for c in recognise(concept)]
-    instance = entity.get("instance")
-    if not isinstance(instance, Mapping):
-        return []
-    reference = instance.get("reference")
-    if isinstance(reference, str):
-        parts = [p for p in reference.split("/") if p]
-        if "_history" in parts:
-            parts = parts[: parts.index("_history")]
-        if len(parts) >= 2:
-            target = index.get((parts[-2], parts[-1]))
-            if target is not None:
-                if parts[-2] == "Medication":
-                    return [c.ingredient for c in recognise(None, target)]
-                if parts[-2] in _MEDICATION_RECORDS:
-                    return _drug_of_record(target, index)
-    display = instance.get("display")
-    if isinstance(display, str) and display.strip():
-        return [c.ingredient for c in recognise({"text": display})]
-    return []
-
-
-def _event_date(resource: Mapping[str, Any]) -> date | None:
-    return (
-        parse_date(resource.get("date"))
-        or parse_date(resource.get("detected"))
-        or parse_date(resource.get("recordedDate"))
-    )
-
-
-def _event_ingredients(
-    resource: Mapping[str, Any],
-    index: Mapping[tuple[str, str], Mapping[str, Any]],
-    *,
-    causal_only: bool = True,
-) -> list[str]:
-    ingredients: list[str] = []
-    for entity in array(resource.get("suspectEntity")):
-        if isinstance(entity, Mapping):
-            ingredients += [
-                i
-                for i in _suspect_ingredients(entity, index, causal_only=causal_only)
-                if i not in ingredients
-            ]
-    return ingredients
-
-
-def _event_reason(resource: Mapping[str, Any]) -> str:
-    concept = resource.get("event")
-    # A bare code says what it means, as an allergy's manifestation does (_allergy_reason): an
-    # event coded SNOMED 231494001 with no display reads "adverse event: hypomania", not a
-    # reason with no words.
-    label = _manifestation_label(concept) if isinstance(concept, Mapping) else None
-    return f"adverse event: {label}" if label else "adverse event"
 
 
 def read_intolerances(

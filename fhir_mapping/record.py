@@ -22,6 +22,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from fhir_mapping.admission_record import Admission as Admission
+from fhir_mapping.admission_record import CurrentStay as CurrentStay
 from fhir_mapping.clinical_records import (
     BloodPressure,
     ClinicalContext,
@@ -288,6 +289,9 @@ class PatientRecord:
     # Psychiatric inpatient stays that ended by as-of, latest discharge last
     # (fhir_mapping/admissions.py; review 16 W4): the suicide-risk card names a recent discharge.
     admissions: tuple[Admission, ...] = ()
+    # Psychiatric inpatient stays still in progress on as-of (review 16 recheck W-c): the patient
+    # is an inpatient, so the outpatient one-clicks are held (services/rules/inpatient_hold.py).
+    current_stays: tuple[CurrentStay, ...] = ()
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

@@ -16,7 +16,15 @@ from collections.abc import Callable
 
 import orjson
 
-from fhir_mapping import context, intolerance, pregnancy, questionnaires, scores, suicide_screen
+from fhir_mapping import (
+    context,
+    intolerance,
+    pregnancy,
+    questionnaires,
+    scores,
+    suicide_screen,
+    visit_risk,
+)
 from fhir_mapping.admissions import wants_admission
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.clinical_codes import lab_ranges
@@ -193,8 +201,12 @@ def wants_questionnaire_response(
 
 
 def _wants_encounter(resource: Resource) -> bool:
-    """A psychotherapy visit (encounters.py) or an inpatient stay (admissions.py, review 16 W4)."""
-    return wants_encounter(resource) or wants_admission(resource)
+    """A psychotherapy visit (encounters.py), an inpatient stay (admissions.py, review 16 W4), or
+    an ED visit or a visit for suicidal ideation or self-harm (visit_risk.py, review 16 recheck
+    U-b)."""
+    return (
+        wants_encounter(resource) or wants_admission(resource) or visit_risk.wants_visit(resource)
+    )
 
 
 def _wants_patient(resource: Resource) -> bool:

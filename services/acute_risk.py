@@ -10,8 +10,10 @@ The suicide-risk signal (issue 11 items 9-10; REFERENCE.md 5). Current signals:
   (or with its recency not recorded), or a documented moderate / high risk level, within the same
   look-back (fhir_mapping/suicide_screen.py);
 - suicidal ideation on the problem list dated within policy.suicide_condition_recent_days, or
-  undated (an active entry with no date cannot be shown to be old);
-- self-harm or a suicide attempt dated within that window.
+  undated (an active entry with no date cannot be shown to be old), and in that window recorded
+  at a visit whatever its clinical status: an ED encounter diagnosis (resolved when the visit
+  closes) or a visit's reasonCode (fhir_mapping/visit_risk.py; review 16 recheck U-b);
+- self-harm or a suicide attempt dated within that window (likewise from a visit).
 Older ideation, older or undated self-harm and a C-SSRS "suicidal behaviour, not in the past 3
 months" are risk-factor lines on the card, never a card by themselves: a lifetime risk factor is
 not an action for today, and a permanent critical card would teach clinicians to ignore the one

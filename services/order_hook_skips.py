@@ -1,6 +1,6 @@
 """What the order hook (order_hooks.py) holds back: the below-range finding on a draft the MAOI
-card, or a contraindication on record, says must not start now (`no_titration_beside_washout`:
-audit 15 M1, review 16 M1), and the TMS card for
+card, a contraindication on record or any critical card says must not start now
+(`no_titration_beside_washout`: audit 15 M1, review 16 M1, review 16 recheck a06), and the TMS card for
 a draft that only renews or re-doses the running drug (`renews_running`: issue 12; a product
 that shares an ingredient with the running one is no renewal, review 10 finding 1).
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder
 from services.order_checks.model import BELOW, CONTRAINDICATED, MAOI, OrderCheck
 from services.order_checks.shared_ingredient_others import in_other_product
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
@@ -24,11 +25,19 @@ def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
     also carried the same "Data not read" block a second time. A draft a condition on record
     rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
     a "never" row) is not to be started either: "fine for titration" beside it is the same
-    contradiction (review 16 M1). In place."""
+    contradiction (review 16 M1). So is any critical card on the draft: a class allergy with
+    anaphylaxis ("Nortriptyline is in a class with a documented allergy") beside "fine for
+    titration" (review 16 recheck a06). In place."""
     held = {
         (c.draft.id, c.draft.ingredient)
         for topic in (MAOI, CONTRAINDICATED)
         for c in by_topic.get(topic, [])
+    }
+    held |= {
+        (c.draft.id, c.draft.ingredient)
+        for checks in by_topic.values()
+        for c in checks
+        if c.indicator is Indicator.CRITICAL
     }
     below = by_topic.get(BELOW)
     if not held or not below:

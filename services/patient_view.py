@@ -25,6 +25,7 @@ from services.rules import (
     age_dose_limit,
     angle_closure_hold,
     diagnosis_review,
+    inpatient_hold,
     interactions,
     lithium_level,
     maoi_combination,
@@ -129,6 +130,9 @@ def run_rules(
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
     # holds what no safety card above has held already, under its own line.
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
+    # A psychiatric admission in progress (review 16 recheck W-c): the pathway cards' outpatient
+    # orders wait for discharge; applied last, so its line comes first on the card.
+    shown = inpatient_hold.hold_one_click(ctx, shown)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -102,7 +102,8 @@ class Policy:
     # found the excess risk declining but still raised after the first year. Values below
     # suicide_item9_lookback_days act as suicide_item9_lookback_days.
     suicide_unassessed_item9_days: int = 365
-    # Suicide-risk card: suicidal ideation or self-harm on the problem list is a current signal when
+    # Suicide-risk card: suicidal ideation or self-harm on the problem list, or recorded at a visit
+    # (an ED encounter diagnosis, a visit's reason: review 16 recheck U-b), is a current signal when
     # dated within this many days (undated active ideation always is); older entries are risk-factor
     # lines. 90 days: the C-SSRS screener's window for recent suicidal behaviour (3 months, LOINC
     # 93269-9), and the measurement-based-care interval, so a patient on the pathway has had a

@@ -1,7 +1,8 @@
 """What the record shows about suicide risk: the candidate signals and the assessments.
 
 The candidate signals (`_events`): PHQ-9 item 9 answers > 0 (and unreadable ones), positive
-C-SSRS screens, suicidal ideation and self-harm on the problem list, each as a `RiskEvent` with
+C-SSRS screens, suicidal ideation and self-harm on the problem list or recorded at a visit
+(fhir_mapping/visit_risk.py: an ED encounter diagnosis, a visit's reason), each as a `RiskEvent` with
 the wording the card uses, and the risk-factor lines (older ideation, past self-harm, past
 behaviour); the documented assessments (`_checks`: C-SSRS, risk level, risk-assessment
 Procedure) and the PHQ-9 re-screens with item 9 = 0 (`_rescreens`). Apart from the judgement
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from fhir_mapping import result_statuses
+from fhir_mapping import result_statuses, visit_risk
 from fhir_mapping.code_systems import system_label
 from fhir_mapping.record import (
     Finding,
@@ -166,9 +167,46 @@ def _screen_text(screen: SuicideScreen) -> tuple[str, str]:
     return f"{INSTRUMENT}{unfinished}: {negatives}", f"{INSTRUMENT} negative"
 
 
+def _where(finding: Finding) -> str:
+    """Where a finding recorded at a visit was recorded (fhir_mapping/visit_risk.py): "encounter
+    diagnosis of the ED visit on 2025-05-23", "reason for the ED visit on 2025-05-23",
+    "encounter diagnosis" (visit not on record); "" for a problem-list entry."""
+    if not finding.recorded:
+        return ""
+    if finding.visit is None:
+        return finding.recorded
+    if finding.recorded == visit_risk.REASON:
+        return f"reason for the {finding.visit}"
+    return f"{finding.recorded} of the {finding.visit}"
+
+
+def _at_visit(finding: Finding, name: str) -> str:
+    """The summary's short name of a finding recorded at a visit: "Suicidal ideations at the ED
+    visit on 2025-05-23" (the visit's words hold the date), "<name> (encounter diagnosis)"."""
+    if finding.visit is not None:
+        return f"{name} at the {finding.visit}"
+    return f"{name} ({finding.recorded})"
+
+
 def _finding_line(finding: Finding, note: str) -> str:
     onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
-    return f"{finding.display} ({finding.coding}){onset}: {note}"
+    where = _where(finding)
+    return f"{finding.display} ({finding.coding}){onset}{', ' + where if where else ''}: {note}"
+
+
+def _ideation_words(finding: Finding) -> tuple[str, str, bool]:
+    """(the "Found" line, the summary's short name, whether the short name holds the date) of
+    a current suicidal-ideation finding: where it was recorded (review 16 recheck U-b: an
+    encounter diagnosis of an ED visit is not "on the problem list")."""
+    name = _summary_name(finding, "Suicidal ideation")
+    if finding.recorded:
+        text = f"{finding.display} ({finding.coding}), {_where(finding)}"
+        return text, _at_visit(finding, name), finding.visit is not None
+    closed = "" if finding.state == "active" else ", recorded as no longer active"
+    text = f"{finding.display} on the problem list ({finding.coding}){closed}" + (
+        "" if finding.onset else ", no date recorded: counted as current"
+    )
+    return text, f"{name} on the problem list", False
 
 
 def _window_start(as_of: date, days: int) -> date:
@@ -230,12 +268,17 @@ def _events(
     for finding in record.context.of(FindingKind.SUICIDAL_IDEATION):
         if finding.onset is None or finding.onset >= condition_from:
             current.append(finding)
-            text = f"{finding.display} on the problem list ({finding.coding})" + (
-                "" if finding.onset else ", no date recorded: counted as current"
-            )
-            short = f"{_summary_name(finding, 'Suicidal ideation')} on the problem list"
+            text, short, dated = _ideation_words(finding)
             events.append(
-                RiskEvent(SignalKind.IDEATION, finding.onset, text, short, False, finding.source)
+                RiskEvent(
+                    SignalKind.IDEATION,
+                    finding.onset,
+                    text,
+                    short,
+                    False,
+                    finding.source,
+                    dated=dated,
+                )
             )
         else:
             history.append(
@@ -245,15 +288,19 @@ def _events(
         if finding.onset is not None and finding.onset >= condition_from:
             current.append(finding)
             # A recent attempt is the strongest short-term risk factor: escalated wording.
+            # Recorded at a visit, the visit is named (its words hold the date).
+            where = _where(finding)
+            name = _summary_name(finding, "Self-harm or suicide attempt")
             events.append(
                 RiskEvent(
                     SignalKind.SELF_HARM,
                     finding.onset,
-                    f"{finding.display} ({finding.coding})",
-                    _summary_name(finding, "Self-harm or suicide attempt"),
+                    f"{finding.display} ({finding.coding})" + (f", {where}" if where else ""),
+                    _at_visit(finding, name) if where else name,
                     True,
                     finding.source,
                     weight=3,
+                    dated=finding.visit is not None,
                 )
             )
         else:

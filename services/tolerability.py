@@ -8,15 +8,24 @@ course of the same drug without one is a re-challenge that was tolerated, like a
 AllergyIntolerance marked resolved: the drug is no longer held back. A course still running with a
 recorded reaction counts too (the cards never propose more of it; the order hooks leave renewals
 of a running course alone, see order_hooks.intolerance_check).
+
+A drug an allergen stands for beside itself, where a label says so, is held back with it
+(`cross_reactive`: citalopram after an escitalopram allergy and the reverse, desvenlafaxine after
+venlafaxine; fhir_mapping/allergy_classes.cross_reactions; review 16 recheck U-a), unless a
+course of it was taken since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping.record import Intolerance, PatientRecord, Trial
+from fhir_mapping import allergy_classes, drug_table
+from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
 from services import cards, trial_dates
+
+_PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 
 
 def not_tolerated(record: PatientRecord) -> dict[str, Trial]:
@@ -45,10 +54,100 @@ def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class CrossReactive:
+    """A drug held back because the patient did not tolerate `allergen`, which it relates to
+    as `relation` says ("contains escitalopram (...)")."""
+
+    drug: str
+    allergen: str
+    relation: str
+    intolerance: Intolerance
+
+
+def cross_reactive(record: PatientRecord) -> dict[str, CrossReactive]:
+    """Drug -> why it is held back for a relative the patient did not tolerate (the latest course
+    of the relative, or an intolerance documented with no course after it): only drugs not held
+    back themselves, and none a course of which was taken on or after the intolerance (it was
+    tolerated since; an undated intolerance: any course of it), as
+    `documented_without_a_course` reads a drug's own allergy."""
+    held: list[tuple[str, Intolerance]] = [
+        (name, t.intolerance) for name, t in not_tolerated(record).items() if t.intolerance
+    ]
+    held += list(documented_without_a_course(record).items())
+    own = {name for name, _ in held}
+    found: dict[str, CrossReactive] = {}
+    for allergen, intolerance in held:
+        for reaction in allergy_classes.cross_reactions(allergen):
+            drug = reaction.drug
+            if drug in own or drug in found:
+                continue
+            since = [
+                t
+                for t in record.trials
+                if t.ingredient == drug and (intolerance.date is None or t.end >= intolerance.date)
+            ]
+            if not since:
+                found[drug] = CrossReactive(drug, allergen, reaction.relation, intolerance)
+    return found
+
+
 def held_back(record: PatientRecord) -> frozenset[str]:
-    """Every ingredient no card may propose for intolerance: latest course not tolerated, or a
-    documented intolerance with no course after it."""
-    return frozenset(not_tolerated(record)) | frozenset(documented_without_a_course(record))
+    """Every ingredient no card may propose for intolerance: latest course not tolerated, a
+    documented intolerance with no course after it, or a relative of either (`cross_reactive`)."""
+    return (
+        frozenset(not_tolerated(record))
+        | frozenset(documented_without_a_course(record))
+        | frozenset(cross_reactive(record))
+    )
+
+
+def _proposable(ingredient: str) -> bool:
+    """A drug some card could propose (an antidepressant or an adjunct of the drug table). An
+    allergy to another drug the service recognises (codeine, read as an interaction partner) is
+    not the pathway's to list: "Not tolerated, never proposed: codeine" was noise (review 16
+    recheck a08); the EHR's own allergy check covers it."""
+    info = drug_table.drug_info(ingredient)
+    return info is not None and info.role in _PATHWAY_ROLES
+
+
+def contradicted_class_allergies(record: PatientRecord) -> tuple[str, ...]:
+    """ "the allergy entry 'Antidepressants' (2018-05-01) is contradicted by sertraline taken
+    since 2022-01-03 with no reaction recorded: reconcile the entry with the patient", once per
+    class allergy a course of one of its drugs begun on or after the entry contradicts (review
+    16 recheck a04: three years of sertraline after an "Antidepressants" rash entry, while the
+    switch list said no agent was left). Undated entries are not judged (no "after" to read)."""
+    found: dict[object, str] = {}
+    for intolerance in record.intolerances:
+        if not intolerance.allergen_class or intolerance.date is None:
+            continue
+        if intolerance.source in found:
+            continue
+        taken = sorted(
+            (
+                t
+                for t in record.trials
+                if t.ingredient == intolerance.ingredient
+                and t.intolerance is None
+                and t.start >= intolerance.date
+            ),
+            key=lambda t: t.start,
+        )
+        if not taken:
+            continue
+        course = taken[0]
+        span = (
+            f"since {course.start.isoformat()}"
+            if course.ongoing
+            else f"{course.start.isoformat()} – {course.end.isoformat()}"
+        )
+        found[intolerance.source] = (
+            f"the allergy entry '{intolerance.allergen_class}' "
+            f"({intolerance.date.isoformat()}, {intolerance.source}) is contradicted by "
+            f"{course.ingredient} taken {span} with no reaction recorded: reconcile the entry "
+            "with the patient"
+        )
+    return tuple(found.values())
 
 
 def intolerance_brief(ingredient: str, intolerance: Intolerance) -> str:
@@ -77,18 +176,25 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
     """The one line a card that proposes drugs carries when some were not tolerated; "" when
     none were. `named`: drugs the card has already named as not tolerated (left out here)."""
     skip = set(named)
-    found = [brief(t) for k, t in not_tolerated(record).items() if k not in skip]
+    found = [brief(t) for k, t in not_tolerated(record).items() if k not in skip and _proposable(k)]
     for k, i in documented_without_a_course(record).items():
-        if k in skip:
+        if k in skip or not (i.allergen_class or _proposable(k)):
             continue
         # A class allergy ("SSRIs") is named once as written, not as each drug of the class
         # (review 16 U1): "SSRIs (documented allergy: Anaphylaxis, 2024-01-10, ...)".
         entry = class_brief(i) if i.allergen_class else intolerance_brief(k, i)
         if entry not in found:
             found.append(entry)
+    for k, related in cross_reactive(record).items():
+        if k not in skip and _proposable(k):
+            found.append(f"{k} ({related.relation}, not tolerated: see {related.allergen})")
+    contradicted = contradicted_class_allergies(record)
     if not found:
         return ""
-    return "**Not tolerated, never proposed:** " + "; ".join(found) + "."
+    text = "**Not tolerated, never proposed:** " + "; ".join(found) + "."
+    if contradicted:
+        text += " " + "; ".join(c[0].upper() + c[1:] for c in contradicted) + "."
+    return text
 
 
 def course_line(trial: Trial) -> str:

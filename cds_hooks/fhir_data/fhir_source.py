@@ -12,13 +12,17 @@ Exception tree (like httpx's, so callers catch what they can handle):
 
 The access token travels only in the Authorization header, only to URLs under the allowed base,
 and never appears in an exception message or a log line.
+
+The exceptions are fhir_errors.py's, the URL checks (`same_origin`, `url_allowed`) fhir_urls.py's,
+and the reading of a search Bundle (its resources, `next` link, total, failed or incomplete
+outcomes) search_bundles.py's; their names stay importable from here.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -31,35 +35,56 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from cds_hooks.config.settings import FhirSettings
-from cds_hooks.fhir_data.outcome_issues import explained, withheld_codes
+from cds_hooks.fhir_data.fhir_errors import (
+    FhirAuthError,
+    FhirBadResponse,
+    FhirError,
+    FhirForbiddenUrl,
+    FhirNotFound,
+    FhirTimeout,
+    FhirUnavailable,
+)
+from cds_hooks.fhir_data.fhir_urls import same_origin, url_allowed
+from cds_hooks.fhir_data.outcome_issues import explained
+from cds_hooks.fhir_data.search_bundles import (
+    SearchResults,
+    declared_total,
+    match_count,
+    next_link,
+    outcome_failure,
+    outcome_incomplete,
+    resources_of,
+    search_failure,
+    search_incomplete,
+)
 
-
-class FhirError(Exception):
-    reason = "fhir-error"
-
-
-class FhirTimeout(FhirError):
-    reason = "timeout"
-
-
-class FhirAuthError(FhirError):
-    reason = "unauthorized"
-
-
-class FhirNotFound(FhirError):
-    reason = "not-found"
-
-
-class FhirUnavailable(FhirError):
-    reason = "unavailable"
-
-
-class FhirBadResponse(FhirError):
-    reason = "bad-response"
-
-
-class FhirForbiddenUrl(FhirError):
-    reason = "forbidden-url"
+# The names callers import from here (fhir_errors.py's, fhir_urls.py's and search_bundles.py's
+# among them).
+__all__ = [
+    "RETRY_STATUSES",
+    "BoundFhirSource",
+    "FhirAuthError",
+    "FhirBadResponse",
+    "FhirError",
+    "FhirForbiddenUrl",
+    "FhirNotFound",
+    "FhirSource",
+    "FhirTimeout",
+    "FhirUnavailable",
+    "InMemoryFhirSource",
+    "RequestsFhirSource",
+    "SearchResults",
+    "declared_total",
+    "match_count",
+    "next_link",
+    "outcome_failure",
+    "outcome_incomplete",
+    "retry_after_seconds",
+    "same_origin",
+    "search_failure",
+    "search_incomplete",
+    "url_allowed",
+]
 
 
 class FhirSource(Protocol):
@@ -69,45 +94,6 @@ class FhirSource(Protocol):
         """Run a relative query ("Observation?patient=1&code=...") and return its resources,
         following `next` links. Raises FhirError."""
         ...
-
-
-def same_origin(url: str, base: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port) and a.path.startswith(
-        b.path.rstrip("/")
-    )
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def url_allowed(url: str, prefixes: tuple[str, ...]) -> bool:
-    """True when `url` is under one of the allowed prefixes (scheme, host, port and path prefix)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
-        return False
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return False
-    for prefix in prefixes:
-        # "http://127.0.0.1:*" allows any port on that host (the loopback default); otherwise the
-        # port must match exactly (an absent port means the scheme's default).
-        any_port = False
-        p = urlsplit(prefix)
-        if p.netloc.endswith(":*"):
-            any_port = True
-            p = urlsplit(prefix.replace(":*", "", 1))
-        if (parts.scheme, parts.hostname) != (p.scheme, p.hostname):
-            continue
-        if not any_port and (parts.port or _DEFAULT_PORTS[parts.scheme]) != (
-            p.port or _DEFAULT_PORTS[p.scheme]
-        ):
-            continue
-        base_path = p.path.rstrip("/")
-        if not base_path or parts.path == base_path or parts.path.startswith(base_path + "/"):
-            return True
-    return False
 
 
 class RequestsFhirSource:
@@ -171,7 +157,7 @@ class BoundFhirSource:
         total: int | None = None
         matches = 0
         for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline):
-            resources.extend(_resources_of(page))
+            resources.extend(resources_of(page))
             said = search_incomplete(page)
             if said is not None and resources.incomplete is None:
                 resources.incomplete = explained(said)  # plain words (audit 16 W6)
@@ -336,141 +322,6 @@ def retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:  # RFC 9110 HTTP-dates are GMT
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def next_link(page: Mapping[str, Any]) -> str | None:
-    """The `next` link of a searchset Bundle page, or None."""
-    if page.get("resourceType") != "Bundle":
-        return None
-    for link in page.get("link") or []:
-        if (
-            isinstance(link, dict)
-            and link.get("relation") == "next"
-            and isinstance(link.get("url"), str)
-        ):
-            return str(link["url"])
-    return None
-
-
-class SearchResults(list[dict[str, Any]]):
-    """A search's resources; `incomplete` says why some may be missing (None: all of them)."""
-
-    incomplete: str | None = None
-
-
-# OperationOutcome issue severities that mean the search failed (FHIR R4 issue-severity). Warning
-# and information outcomes ride along with good results: Epic adds one to many searches.
-_FAILED_SEVERITIES = frozenset({"error", "fatal"})
-# An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
-_ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
-
-
-def search_failure(bundle: Mapping[str, Any]) -> str | None:
-    """The issue codes ("exception") of a search Bundle's OperationOutcome entries of severity
-    error or fatal (whatever their search.mode), or None when the search did not fail.
-
-    HAPI and Epic report a failed search as a Bundle holding such an outcome: read as an empty
-    result it would pass for "no diagnoses on record". Only the codes come back, for the 412 body
-    and the log: `diagnostics` and `details.text` are free text that may quote the patient."""
-    if bundle.get("resourceType") != "Bundle":
-        return None
-    entries = bundle.get("entry")
-    outcomes: list[Mapping[str, Any]] = []
-    for entry in entries if isinstance(entries, list) else ():
-        resource = entry.get("resource") if isinstance(entry, dict) else None
-        if isinstance(resource, dict) and resource.get("resourceType") == "OperationOutcome":
-            outcomes.append(resource)
-    return outcome_failure(outcomes)
-
-
-def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
-    """`search_failure` of a Bundle whose OperationOutcome entries are `outcomes` (in entry
-    order): the codes of their issues of severity error or fatal, each once, or None."""
-    codes: list[str] = []
-    for outcome in outcomes:
-        issues = outcome.get("issue")
-        for issue in issues if isinstance(issues, list) else ():
-            if isinstance(issue, dict) and issue.get("severity") in _FAILED_SEVERITIES:
-                code = issue.get("code")
-                good = isinstance(code, str) and _ISSUE_CODE.fullmatch(code) is not None
-                codes.append(str(code) if good else "unknown")
-    return ", ".join(dict.fromkeys(codes)) if codes else None
-
-
-# Issue codes that say some results were not returned (cut short or withheld), each from the
-# severity its row in fhir_mapping/data/outcome_issue_codes.csv names: outcome_issues.py. A
-# server may send them as a warning beside the results it did return ("results truncated to the
-# first 50", "some results are not shown"): read as all the data, that would pass for "criteria
-# met" (review 15 M4) or "nothing to act on" (review 16 U1).
-def outcome_incomplete(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
-    """The codes (outcome_issues.py) among the issues of a Bundle's OperationOutcome entries
-    whose severity is not error or fatal (those fail the search: `outcome_failure`) that say
-    results were withheld or cut short, each once, or None: the search answered, but not with
-    everything."""
-    return withheld_codes(outcomes, _FAILED_SEVERITIES)
-
-
-def search_incomplete(bundle: Mapping[str, Any]) -> str | None:
-    """`outcome_incomplete` of a search Bundle's OperationOutcome entries."""
-    if bundle.get("resourceType") != "Bundle":
-        return None
-    entries = bundle.get("entry")
-    outcomes = [
-        resource
-        for entry in (entries if isinstance(entries, list) else ())
-        if isinstance(entry, dict)
-        and isinstance(resource := entry.get("resource"), dict)
-        and resource.get("resourceType") == "OperationOutcome"
-    ]
-    return outcome_incomplete(outcomes) if outcomes else None
-
-
-def declared_total(bundle: Mapping[str, Any]) -> int | None:
-    """A searchset's `total` (its server's count of matches), or None."""
-    total = bundle.get("total")
-    if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "searchset":
-        return None
-    return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
-
-
-def match_count(bundle: Mapping[str, Any]) -> int:
-    """The entries `total` counts: search.mode "match", or no mode (FHIR: match is the default
-    reading); not `include` entries (a Medication that came with an order) nor outcomes."""
-    entries = bundle.get("entry")
-    count = 0
-    for entry in entries if isinstance(entries, list) else ():
-        if not isinstance(entry, dict):
-            continue
-        resource = entry.get("resource")
-        if isinstance(resource, dict) and resource.get("resourceType") == "OperationOutcome":
-            continue
-        search = entry.get("search")
-        mode = search.get("mode") if isinstance(search, dict) else None
-        if mode in (None, "match"):
-            count += 1
-    return count
-
-
-def _resources_of(body: dict[str, Any]) -> list[dict[str, Any]]:
-    if body.get("resourceType") == "Bundle":
-        failed = search_failure(body)
-        if failed is not None:
-            # The type could not be obtained: not "none on record" (review 8).
-            raise FhirUnavailable(
-                f"the FHIR server's search failed (OperationOutcome in the Bundle: {failed})"
-            )
-        out = []
-        for entry in body.get("entry") or []:
-            if not isinstance(entry, dict):
-                continue
-            search = entry.get("search")
-            if isinstance(search, dict) and search.get("mode") == "outcome":
-                continue
-            resource = entry.get("resource")
-            if isinstance(resource, dict) and "resourceType" in resource:
-                out.append(resource)
-        return out
-    return [body]
 
 
 class InMemoryFhirSource:

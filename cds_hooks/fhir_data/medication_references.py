@@ -1,7 +1,7 @@
 """Which Medications a chart's medication resources reference but nobody sent.
 
 The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
-`medicationReference` arrives without its drug; `prefetch._resolve_medications` reads each one
+`medicationReference` arrives without its drug; `prefetch_fetch.resolve_medications` reads each one
 by id. Which ids to read (and which references are safe to put into a URL at all) is a question
 of the resources alone, also asked by the runner's fast path (nothing to read: no server needed),
 so it stands apart from the fetching.
@@ -23,7 +23,7 @@ _ID = re.compile(r"[A-Za-z0-9\-.]{1,256}")
 
 def unresolved_medications(resources: Sequence[Mapping[str, Any]]) -> set[str]:
     """The ids of the Medications that medication resources reference by `Medication/<id>` and
-    that are not among `resources` (what `prefetch._resolve_medications` reads)."""
+    that are not among `resources` (what `prefetch_fetch.resolve_medications` reads)."""
     present = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
     wanted: set[str] = set()
     for resource in resources:

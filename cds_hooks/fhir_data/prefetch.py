@@ -22,37 +22,45 @@ leaves only the labs domain unseen.
 Reading one prefetch value lives in prefetch_values.py, and which referenced Medications are
 missing in medication_references.py; `resources_in`, `read_value` and `unresolved_medications`
 are re-exported here for the callers that import them from this module.
+
+The template language (`render_template`, `template_type`) is prefetch_templates.py's, the
+`Gathered` result prefetch_gathered.py's, and what is read from the FHIR server (absent keys, the
+prefetched Bundles' next pages, referenced Medications, the unknown patient) prefetch_fetch.py's;
+their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
 from datetime import date
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import (
-    FhirError,
-    FhirNotFound,
     FhirSource,
-    SearchResults,
     declared_total,
     next_link,
     outcome_failure,
-    same_origin,
 )
 from cds_hooks.fhir_data.medication_references import unresolved_medications
 from cds_hooks.fhir_data.outcome_issues import explained
+from cds_hooks.fhir_data.prefetch_fetch import (
+    UNKNOWN_PATIENT,
+    fetch,
+    next_pages,
+    resolve_medications,
+    unknown_patient,
+)
+from cds_hooks.fhir_data.prefetch_gathered import Gathered
+from cds_hooks.fhir_data.prefetch_templates import render_template, template_type
 from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
-from fhir_mapping.request_resources import has_own_resource
 from services.evaluation import HookInput
 
 __all__ = [
+    "UNKNOWN_PATIENT",
     "Gathered",
     "draft_order_resources",
     "gather",
@@ -63,62 +71,6 @@ __all__ = [
     "template_type",
     "unresolved_medications",
 ]
-
-_TOKEN = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
-
-
-@dataclass(slots=True)
-class Gathered:
-    resources: list[dict[str, Any]] = field(default_factory=list)
-    fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
-    missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
-    # Prefetched Bundles that report a failed search: key -> the OperationOutcome's issue codes.
-    failed: dict[str, str] = field(default_factory=dict)
-    skipped: int = 0  # entries that were not FHIR resources
-    # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gaps.py `feed`), for
-    # the mapping: "not available" rather than "not on record".
-    unavailable: dict[str, str] = field(default_factory=dict)  # feed -> why none could be had
-    incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing
-    # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
-    pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
-    unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
-    # Keys whose absence fails the call though the service does not require them: the `patient`
-    # read when the FHIR server does not know the patient and nothing of the patient's own was
-    # had (review 16 W1; `_unknown_patient`). Settled when `gather` returns.
-    fatal_missing: set[str] = field(default_factory=set)
-
-    def mark_missing(self, key: str, fed: str, reason: str, *, long: str | None = None) -> None:
-        """`fed`: the feed of the key's data; `reason` for the 412 body (keyed by the key
-        already); `long` for the cards."""
-        self.missing[key] = reason
-        self.unavailable.setdefault(fed, long or f"prefetch key {key!r}: {reason}")
-
-    def mark_incomplete(self, feeds: Sequence[str], reason: str) -> None:
-        for fed in feeds:
-            self.incomplete.setdefault(fed, reason)
-
-
-def render_template(template: str, request: HookRequest) -> str | None:
-    """Fill `{{context.x}}` tokens from the hook context; None when a token has no value."""
-    context = request.context.model_dump()
-    missing = False
-
-    def fill(match: re.Match[str]) -> str:
-        nonlocal missing
-        path = match.group(1)
-        value: Any = None
-        if path.startswith("context."):
-            value = context.get(path.removeprefix("context."))
-        elif path == "userPractitionerId" and isinstance(context.get("userId"), str):
-            user = context["userId"]
-            value = user.split("/", 1)[1] if user.startswith("Practitioner/") else None
-        if value is None or isinstance(value, dict | list):
-            missing = True
-            return ""
-        return str(value)
-
-    rendered = _TOKEN.sub(fill, template)
-    return None if missing else rendered
 
 
 def gather(
@@ -195,11 +147,11 @@ def gather(
         return result
 
     deadline = time.monotonic() + budget_seconds
-    pages = _next_pages(result.pages, request.fhirServer or "", result)
+    pages = next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
-        _fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
-    _resolve_medications(source, executor, deadline, result, draft_order_resources(request))
-    _unknown_patient(request, result)
+        fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
+    resolve_medications(source, executor, deadline, result, draft_order_resources(request))
+    unknown_patient(request, result)
     return result
 
 
@@ -226,162 +178,7 @@ def _prefetch_problem(value: Any, failed: str | None) -> str:
     return "the prefetched value is not a FHIR resource or Bundle"
 
 
-# Why a `patient` read answering 404 (or with no Patient) is named: the FHIR server does not know
-# the context's patient id, usually an id-mapping mistake (an MRN sent instead of the FHIR id).
-UNKNOWN_PATIENT = (
-    "the FHIR server does not know context.patientId (the Patient read answered {how}): "
-    "check that the EHR sends the FHIR server's Patient id, not an MRN"
-)
-
-
-def _unknown_patient(request: HookRequest, result: Gathered) -> None:
-    """A FHIR server that does not know the patient answers every search by that id with an
-    empty Bundle: read as the chart, that is "nothing to act on" for a chart nobody read (review
-    16 W1). So when the `patient` read found no such patient and nothing of the patient's own
-    came from prefetch or a search, the call fails with a 412 naming the read, as a prefetch
-    that holds only another patient's data is refused (hook_context.require_one_patient): cards
-    about nobody are not answered. A missing `patient` alone stays what it is elsewhere, an
-    optional key (age not read), and so does a 404 beside data of the patient's own: withholding
-    their cards (a suicide-risk card among them) over the Patient read would be the less safe
-    choice, and those cards name the gap."""
-    patient_id = request.context.patientId
-    if (
-        result.fatal_missing
-        and patient_id is not None
-        and has_own_resource(result.resources, patient_id)
-    ):
-        result.fatal_missing.clear()
-
-
-def _next_pages(
-    pages: Sequence[tuple[str, tuple[str, ...], str]], server: str, result: Gathered
-) -> list[tuple[str, tuple[str, ...], str]]:
-    """The prefetched Bundles' next links that may be followed: only on the EHR's own FHIR
-    server, since the token goes with the request. Others leave that data incomplete."""
-    allowed: list[tuple[str, tuple[str, ...], str]] = []
-    for key, kinds, url in pages:
-        if server and same_origin(url, server.rstrip("/") + "/"):
-            allowed.append((key, kinds, url))
-        else:
-            result.mark_incomplete(
-                kinds,
-                f"the prefetched {key!r} Bundle has more pages on another server, not followed",
-            )
-    return allowed
-
-
-def _wait(future: Future[list[dict[str, Any]]], deadline: float) -> list[dict[str, Any]]:
-    # One grace second past the call's deadline in all (not per key), for the worker to notice.
-    return future.result(timeout=max(0.0, deadline + 1.0 - time.monotonic()))
-
-
-def _fetch(
-    to_fetch: list[tuple[str, str]],
-    source: FhirSource,
-    executor: Executor,
-    deadline: float,
-    result: Gathered,
-    *,
-    pages: Sequence[tuple[str, tuple[str, ...], str]] = (),
-    problems: Mapping[str, str] | None = None,
-) -> None:
-    """Fetch the absent keys and the prefetched Bundles' next pages, concurrently. The pages are
-    followed with the same limits as a fetched key (page count, size, the call's budget)."""
-    futures = {
-        key: executor.submit(source.search, query, deadline=deadline) for key, query in to_fetch
-    }
-    page_futures = [
-        (key, kinds, executor.submit(source.search, url, deadline=deadline))
-        for key, kinds, url in pages
-    ]
-    queries = dict(to_fetch)
-    problems = problems or {}
-    for key, future in futures.items():
-        fed = feed(template_type(queries[key]), key)
-        # The prefetched value's own problem first (review 16 W3), then the server's.
-        first = f"{problems[key]}; " if key in problems else ""
-        read = _is_patient_read(queries[key])
-        try:
-            resources = _wait(future, deadline)
-        except FhirNotFound as exc:
-            if read:
-                why = UNKNOWN_PATIENT.format(how="404")
-                result.mark_missing(key, fed, f"{first}FHIR server: {why}")
-                result.fatal_missing.add(key)  # unless data of the patient's own came
-            else:
-                result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
-            continue
-        except FhirError as exc:
-            result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
-            continue
-        except TimeoutError:
-            future.cancel()
-            result.mark_missing(key, fed, f"{first}FHIR server: the fetch budget ran out")
-            continue
-        if read and not any(r.get("resourceType") == "Patient" for r in resources):
-            why = UNKNOWN_PATIENT.format(how="with no Patient")
-            result.mark_missing(key, fed, f"{first}FHIR server: {why}")
-            result.fatal_missing.add(key)
-            continue
-        result.resources.extend(resources)
-        result.fetched.append(key)
-        if isinstance(resources, SearchResults) and resources.incomplete:
-            result.mark_incomplete([fed], f"fetching {key!r}: {resources.incomplete}")
-    for key, kinds, future in page_futures:
-        try:
-            resources = _wait(future, deadline)
-            result.resources.extend(resources)
-            result.fetched.append(f"{key} (next pages)")
-        except (FhirError, TimeoutError) as exc:
-            future.cancel()
-            why = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
-            result.mark_incomplete(
-                kinds, f"the prefetched {key!r} Bundle's next pages could not be read ({why})"
-            )
-
-
-def _resolve_medications(
-    source: FhirSource,
-    executor: Executor,
-    deadline: float,
-    result: Gathered,
-    drafts: Sequence[Mapping[str, Any]] = (),
-) -> None:
-    """Read the Medications that medication resources, the chart's and the hook's draft orders'
-    (review 15 U2), reference but nobody sent.
-
-    The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
-    `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
-    patient-safety gap), so each missing `Medication/<id>` is read by id (a plain read, within
-    the spec's recommended queries). When a read fails, the order stays unresolved and the
-    mapping reports it by name on the cards ("medication reference not found"): one unreadable
-    Medication no longer fails the whole call with a 412. A Medication read for a draft joins
-    the chart's resources, where the mapping resolves the draft's reference; one that cannot be
-    read leaves the draft unidentified, said at the order (fhir_mapping/draft_medication.py).
-    """
-    futures = {
-        mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
-        for mid in sorted(unresolved_medications([*result.resources, *drafts]))
-    }
-    for future in futures.values():
-        try:
-            result.resources.extend(_wait(future, deadline))
-        except (FhirError, TimeoutError):
-            future.cancel()
-            result.unreadable_medications += 1
-
-
 _ABSENT: Any = object()
-
-
-def template_type(template: str) -> str:
-    """The resource type a template asks for ("Observation?patient=..." -> "Observation")."""
-    return template.split("?", 1)[0].split("/", 1)[0]
-
-
-def _is_patient_read(query: str) -> bool:
-    """Whether a rendered template is the read of the context's Patient ("Patient/123")."""
-    return query.startswith("Patient/") and "?" not in query
 
 
 def _is_data(value: Any) -> bool:

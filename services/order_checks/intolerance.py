@@ -2,14 +2,19 @@
 (stop reason, AllergyIntolerance, AdverseEvent: services/tolerability.py), with or without a
 course of it on this chart; and a drug that shares an ingredient with one not tolerated (a fixed
 combination counts as each of its components: Auvelity after bupropion, bupropion after
-Auvelity; fhir_mapping/drug_table.shared_ingredients)."""
+Auvelity; fhir_mapping/drug_table.shared_ingredients); a drug an allergy to another holds back
+where a label says so (citalopram after an escitalopram allergy: tolerability.cross_reactive,
+review 16 recheck U-a); and, when the allergies could not be read, a card saying the draft was
+not checked against them (review 16 recheck W-b)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping import drug_table
-from fhir_mapping.record import DraftOrder, Intolerance, Trial
+from fhir_mapping import allergy_classes, drug_table
+from fhir_mapping.gaps import describe
+from fhir_mapping.intolerance import record_kind
+from fhir_mapping.record import DataDomain, DraftOrder, GapCause, Intolerance, Role, Trial
 from services import cards, tolerability
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
@@ -25,7 +30,11 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     course = tolerability.not_tolerated(ctx.record).get(draft.ingredient)
     if course is None:
         found = _documented_intolerance_check(draft, ctx)
-        return found if found is not None else _shared_ingredient_check(ctx, draft)
+        if found is None:
+            found = _shared_ingredient_check(ctx, draft)
+        if found is None:
+            found = _cross_reactive_check(ctx, draft)
+        return found if found is not None else _allergies_unread_check(ctx, draft)
     if course.ongoing or course.intolerance is None:
         return None
     intolerance = course.intolerance
@@ -90,19 +99,27 @@ def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str)
     U1)."""
     name = draft.ingredient.capitalize()
     allergen = intolerance.allergen_class
+    # Named as the entry's type says: an intolerance (nausea) is no allergy (review 16 recheck
+    # a02). A severe reaction (anaphylaxis, angioedema, criticality high) stays an allergy
+    # whatever the type says: "intolerance" on a critical card would understate it.
+    kind = "allergy" if intolerance.severe else record_kind(intolerance)
+    # A drug the table classes otherwise says why it belongs (vilazodone: an SSRI and a 5-HT1A
+    # partial agonist; review 16 recheck a07).
+    note = allergy_classes.member_note(draft.ingredient)
+    member = f" ({note})" if note else ""
     return OrderCheck(
         NOT_TOLERATED,
         draft,
         cards.fit_summary(
-            f"{name} is in a class with a documented allergy ({allergen}: {intolerance.reason}, "
+            f"{name} is in a class with a documented {kind} ({allergen}: {intolerance.reason}, "
             f"{when}): check before starting it",
-            f"{name} is in a class with a documented allergy ({allergen}, {when}): check before "
+            f"{name} is in a class with a documented {kind} ({allergen}, {when}): check before "
             "starting it",
-            f"{name} is in a class with a documented allergy ({allergen}): check before starting it",
+            f"{name} is in a class with a documented {kind} ({allergen}): check before starting it",
         ),
-        f"**Documented class allergy:** {allergen} ({intolerance.reason}, {when}, "
+        f"**Documented class {kind}:** {allergen} ({intolerance.reason}, {when}, "
         f"{intolerance.source}), recorded against the class, not one drug: {draft.ingredient} "
-        "belongs to it. A class allergen written as text is not matched by the EHR's drug-allergy "
+        f"belongs to it{member}. A class allergen written as text is not matched by the EHR's drug-allergy "
         "check. Choose a drug of another class, or confirm with the patient and the allergy "
         "history which drug reacted before prescribing (CANMAT 2023 para 190: switch when "
         "tolerability is poor).",
@@ -179,4 +196,69 @@ def _shared_card(
         f"**Not tolerated before:** {brief}. {why} A re-challenge is a deliberate decision with "
         "the patient; otherwise choose a drug with a different side-effect profile (CANMAT 2023 "
         "para 190: switch when tolerability is poor).",
+    )
+
+
+def _cross_reactive_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A drug an allergy to a relative holds back, where a label says so: citalopram after an
+    escitalopram allergy (escitalopram is its S-enantiomer; the Lexapro label contraindicates
+    hypersensitivity to either), and the reverse (review 16 recheck U-a: both answered no card,
+    coded or as the brand "Lexapro"). The EHR's drug-allergy check may not match an ingredient
+    to its enantiomer or metabolite. Critical for a severe reaction, as the drug's own allergy is.
+    Not flagged: a course of the drafted drug running now (a renewal)."""
+    if any(t.ongoing and t.ingredient == draft.ingredient for t in ctx.record.trials):
+        return None
+    related = tolerability.cross_reactive(ctx.record).get(draft.ingredient)
+    if related is None:
+        return None
+    intolerance = related.intolerance
+    name = draft.ingredient.capitalize()
+    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    other = related.allergen
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"{other.capitalize()} not tolerated ({intolerance.reason}, {when}): "
+            f"{draft.ingredient} {related.relation}",
+            f"{other.capitalize()} not tolerated ({when}): {draft.ingredient} {related.relation}",
+            f"{name} is related to {other}, documented as not tolerated ({when}): check first",
+        ),
+        f"**Not tolerated before:** {tolerability.intolerance_brief(other, intolerance)}. "
+        f"{name} {related.relation}, so the same reaction may recur (the label lists "
+        "hypersensitivity to either as a contraindication); the EHR's drug-allergy check may not "
+        "match the two. A re-challenge is a deliberate decision with the patient; otherwise "
+        "choose a drug of another class (CANMAT 2023 para 190: switch when tolerability is poor).",
+        indicator=severity(intolerance),
+    )
+
+
+def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """The allergies could not be read in full (the `allergyIntolerances` prefetch withheld or
+    failed, or cut short) and a pathway drug is drafted: a warning that this draft was not
+    checked against them. Matching a class or text allergen ("SSRIs", "Lexapro") is this
+    service's job, since the EHR's check cannot match them, so an answer of no card read as "no
+    class allergy" (review 16 recheck W-b), while withheld conditions raise a card at the same
+    draft. The gap itself (why, which key) is listed under the card by services/data_gaps.py.
+    A single allergy entry left out is named there too, on the cards of the intolerance domain."""
+    if not ctx.record.incomplete(DataDomain.INTOLERANCES):
+        return None
+    if draft.role not in (Role.ANTIDEPRESSANT, Role.AUGMENTATION):
+        return None
+    why = describe(
+        [g for g in ctx.record.gaps_in(DataDomain.INTOLERANCES) if g.cause is not GapCause.LEFT_OUT]
+    )
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"Allergies could not be read: {draft.ingredient} was not checked against class or "
+            "text allergies; check the allergy list before ordering",
+            f"Allergies could not be read: {draft.ingredient} was not checked against them",
+            "Allergies could not be read: this draft was not checked against them",
+        ),
+        f"**Allergies not read:** the allergy and intolerance list could not be read in full, so "
+        f'{draft.ingredient} was not checked against a drug-class allergy ("SSRIs"), a brand '
+        "or a related drug written as text, which the EHR's own drug-allergy check does not "
+        "match. Check the allergy list before ordering." + "".join(f"\n- {line}" for line in why),
     )

@@ -1,6 +1,6 @@
 """Review 15 U2 through HTTP: a draft MedicationRequest naming its drug only by
 `medicationReference` (no display) is resolved from the prefetch, else read from `fhirServer` as
-the chart's references are (prefetch._resolve_medications), else said at the order on a
+the chart's references are (prefetch_fetch.resolve_medications), else said at the order on a
 data-quality card; never a quiet `{"cards": []}` beside a running MAOI.
 
 Charts: tests/services/review15_charts/ (g05: the Medication a prefetch include entry; g06: the

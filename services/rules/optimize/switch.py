@@ -13,6 +13,7 @@ from services import (
     lab_safety,
     renal_doses,
     sodium_history,
+    tolerability,
     trial_dates,
     trial_indication,
     washout_switch,
@@ -275,6 +276,14 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
         lines.append(
             "Every agent of the under-18 list has been tried or is ruled out: decide the next "
             "step with child and adolescent psychiatry."
+        )
+    elif tolerability.contradicted_class_allergies(ctx.record):
+        # A class allergy entry a later course contradicts holds the rest back: say so rather
+        # than "no agent is left" (review 16 recheck a04); the Not tolerated line names it.
+        lines.append(
+            "No first-line agent is left but those a class allergy entry holds back, and a "
+            "later course contradicts that entry (named below): reconcile it with the patient "
+            "before ruling them out."
         )
     elif failed_classes:
         lines.append(

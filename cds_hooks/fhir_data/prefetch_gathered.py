@@ -1,0 +1,43 @@
+"""What gathering a hook call's data yields (`Gathered`): the resources, the keys read from the
+FHIR server, the keys missing and why, and, by feed, what could not be had or is incomplete.
+
+Apart from prefetch.py because both the gathering there and the fetching in prefetch_fetch.py fill
+it in. Importable from prefetch.py too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Gathered:
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
+    missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
+    # Prefetched Bundles that report a failed search: key -> the OperationOutcome's issue codes.
+    failed: dict[str, str] = field(default_factory=dict)
+    skipped: int = 0  # entries that were not FHIR resources
+    # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gaps.py `feed`), for
+    # the mapping: "not available" rather than "not on record".
+    unavailable: dict[str, str] = field(default_factory=dict)  # feed -> why none could be had
+    incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing
+    # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
+    pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
+    # Keys whose absence fails the call though the service does not require them: the `patient`
+    # read when the FHIR server does not know the patient and nothing of the patient's own was
+    # had (review 16 W1; `unknown_patient`). Settled when `gather` returns.
+    fatal_missing: set[str] = field(default_factory=set)
+
+    def mark_missing(self, key: str, fed: str, reason: str, *, long: str | None = None) -> None:
+        """`fed`: the feed of the key's data; `reason` for the 412 body (keyed by the key
+        already); `long` for the cards."""
+        self.missing[key] = reason
+        self.unavailable.setdefault(fed, long or f"prefetch key {key!r}: {reason}")
+
+    def mark_incomplete(self, feeds: Sequence[str], reason: str) -> None:
+        for fed in feeds:
+            self.incomplete.setdefault(fed, reason)

@@ -1,0 +1,171 @@
+"""Suicidal ideation and self-harm recorded at a visit, not on the problem list (review 16
+recheck U-b).
+
+An ED visit for suicidal ideation is a current risk signal: patients seen in an ED with
+suicidal ideation had 31.4 times the suicide mortality of the population in the following year
+(Goldman-Mellor et al., JAMA Netw Open 2019), an SMR of 10.6 in the year after such a visit
+(Olfson et al., J Clin Psychiatry 2021). The visit reaches the chart in two shapes, both read
+here:
+
+- an encounter diagnosis: a Condition of category `encounter-diagnosis` (US Core Condition
+  Encounter Diagnosis), most often `resolved` once the visit is closed. Its clinical status
+  says the visit ended, not that the risk did, so a suicidal-ideation row counts whatever the
+  status (condition_codes.csv counts_when_resolved, as a self-harm row already did); the
+  suicide-risk window (policy.suicide_condition_recent_days) decides what is current. Here its
+  finding is told where it was recorded (`Finding.recorded` "encounter diagnosis",
+  `Finding.visit` "ED visit on 2025-05-23"), so the card no longer says "on the problem list";
+- only the Encounter's `reasonCode` (no Condition): a finding of its own, dated the visit's
+  start and citing the Encounter, unless a Condition already records the same kind for that
+  visit (one visit, one line).
+
+Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
+class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
+cancelled or entered in error records nothing; one starting after as-of is not yet on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from fhir_mapping.admissions import is_emergency, wants_admission
+from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.clinical_records import ClinicalContext
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date, source_ref
+from fhir_mapping.record import Finding, FindingKind
+
+Resource = Mapping[str, Any]
+
+_KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
+# Encounter statuses that record no visit that took place (FHIR R4 EncounterStatus).
+_NO_VISIT = frozenset({"planned", "cancelled", "entered-in-error"})
+_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
+# `Finding.recorded` of each shape.
+DIAGNOSIS = "encounter diagnosis"
+REASON = "visit reason"
+
+
+def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, str]]:
+    """(kind, system, code, display) of each reasonCode coding of a suicide-risk kind."""
+    reasons = resource.get("reasonCode")
+    for concept in reasons if isinstance(reasons, list) else ():
+        for system, code, display in codings(concept):
+            for row in condition_matches(system, code):
+                if row.kind in _KINDS:
+                    yield row.kind, system, code, display or row.display
+
+
+def wants_visit(resource: Resource) -> bool:
+    """An ED visit (its encounter diagnoses are named by it), or a visit whose reason is
+    suicidal ideation or self-harm: the routing filter (cheap: the class, then the reasons)."""
+    if is_emergency(resource):
+        return True
+    if not resource.get("reasonCode"):
+        return False
+    return any(True for _ in _reason_kinds(resource))
+
+
+def _visit_words(resource: Resource) -> str:
+    """ "ED visit on 2025-05-23", "inpatient stay from 2025-05-01", "visit on 2025-05-23"."""
+    period = resource.get("period")
+    start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+    if wants_admission(resource):
+        return f"inpatient stay from {start.isoformat()}" if start else "inpatient stay"
+    what = "ED visit" if is_emergency(resource) else "visit"
+    return f"{what} on {start.isoformat()}" if start else what
+
+
+def _reference_id(reference: object, resource_type: str) -> str | None:
+    ref = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
+    if not isinstance(ref, str):
+        return None
+    parts = ref.rstrip("/").split("/")
+    return parts[-1] if len(parts) >= 2 and parts[-2] == resource_type else None
+
+
+def _is_encounter_diagnosis(condition: Resource) -> bool:
+    categories = condition.get("category")
+    return any(
+        code == _ENCOUNTER_DIAGNOSIS
+        for concept in (categories if isinstance(categories, list) else ())
+        for _system, code, _display in codings(concept)
+    )
+
+
+def _key(f: Finding) -> tuple[str, date, str, str, str]:
+    # context._finding_key's order, so the findings stay as clinical_context sorts them.
+    return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
+
+
+def with_visit_findings(
+    context: ClinicalContext,
+    encounters: Sequence[Resource],
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+) -> ClinicalContext:
+    """`context` with its suicidal-ideation and self-harm findings told where a visit recorded
+    them, and those only a visit's reasonCode records added (module docstring)."""
+    visits = {
+        rid: r
+        for r in encounters
+        if isinstance(r, JSON_OBJECT) and isinstance(rid := r.get("id"), str)
+    }
+    reasons = [r for r in visits.values() if r.get("reasonCode") and wants_visit(r)]
+    risky = [f for f in context.findings if f.kind in _KINDS]
+    if not reasons and not risky:
+        return context  # nearly every chart
+    by_id = {
+        cid: c
+        for c in conditions
+        if isinstance(c, JSON_OBJECT) and isinstance(cid := c.get("id"), str)
+    }
+    changed: dict[Finding, Finding] = {}
+    seen: set[tuple[FindingKind, str]] = set()  # (kind, Encounter id) a Condition records
+    for finding in risky:
+        source = finding.source
+        condition = by_id.get(source.id) if source and source.resource_type == "Condition" else None
+        if condition is None:
+            continue
+        visit_id = _reference_id(condition.get("encounter"), "Encounter")
+        if visit_id is not None:
+            seen.add((finding.kind, visit_id))
+        if not _is_encounter_diagnosis(condition):
+            continue
+        visit = visits.get(visit_id) if visit_id is not None else None
+        words = _visit_words(visit) if visit is not None else None
+        changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
+    added: list[Finding] = []
+    dated = {(f.kind, f.onset) for f in risky}
+    for rid, visit in visits.items():
+        status = visit.get("status")
+        if not isinstance(status, str) or status in _NO_VISIT:
+            continue
+        period = visit.get("period")
+        start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+        if start is not None and start > as_of:
+            continue
+        for kind, system, code, display in _reason_kinds(visit):
+            # One visit, one line: a Condition of the same kind for this visit (or dated its
+            # day) already says it.
+            if (kind, rid) in seen or (kind, start) in dated:
+                continue
+            seen.add((kind, rid))
+            added.append(
+                Finding(
+                    kind=kind,
+                    code=code,
+                    system=system,
+                    display=display,
+                    onset=start,
+                    source=source_ref(visit),
+                    recorded=REASON,
+                    visit=_visit_words(visit),
+                )
+            )
+    if not changed and not added:
+        return context
+    findings = [changed.get(f, f) for f in context.findings] + added
+    return replace(context, findings=tuple(sorted(findings, key=_key)))

@@ -1,0 +1,168 @@
+"""The adherence review card's lapses (adherence_review.py): the episode's trials with a supply
+gap (review 6 finding 1), on hold (review 6 finding 3, review 14 W6), or kept running only by an
+`active` statement nothing has confirmed (review 6 finding 11), that the card's "not a fair test"
+list does not name already; each one's bullet (the gap, what it does to the trial, what to ask)
+and the card's summary when they are all it says.
+
+Apart from the card because it reads gaps, holds and listings, nothing of the adequacy verdicts
+the card's other sections word.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.adherence import response_before_gap
+from fhir_mapping.record import InadequacyReason, Trial, Verdict
+from services import cards, trial_dates
+from services.rules.context import RuleContext
+
+
+def listed_text(trial: Trial) -> str:
+    """Review 6 finding 11: a stale `active` statement is a reconciliation question, not weeks."""
+    since = trial.unconfirmed_since
+    assert since is not None
+    counted = trial.segments[-1].end.isoformat() if trial.segments else since.isoformat()
+    return (
+        f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
+        f"{counted} not counted. Reconcile the medication list (still taken? dose?)"
+    )
+
+
+def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    """The episode's trials with a supply gap or on hold that `flagged` does not list already
+    (a flagged trial names its gaps in its adherence text)."""
+    facts = ctx.facts
+    # A stale listing is named even when it began before this episode (a 2012 C-CDA entry still
+    # "active" beside today's drug, review 6 finding 11): it is a reconciliation question.
+    listed = [
+        t
+        for t in ctx.record.antidepressant_trials()
+        if t.unconfirmed_since is not None and t.ongoing and t not in facts.episode_trials
+    ]
+    return tuple(
+        t
+        for t in (*facts.episode_trials, *listed)
+        if (t.adherence.supply_gaps or t.on_hold is not None or t.unconfirmed_since is not None)
+        # A held order never filled is no trial, and this card says so (review 14 W6: it was
+        # counted as a failed trial by the optimise card beside it).
+        and (t.verdict is not Verdict.NOT_A_TRIAL or _held_unfilled(t))
+        and t not in flagged
+    )
+
+
+def _held_unfilled(trial: Trial) -> bool:
+    """A course on hold that nothing shows was taken (InadequacyReason.NOT_SHOWN_TAKEN)."""
+    return trial.on_hold is not None and InadequacyReason.NOT_SHOWN_TAKEN in trial.reasons
+
+
+def lapse_line(ctx: RuleContext, trial: Trial) -> str:
+    """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
+    # Dates to the year or month only as written (review 10 finding 5).
+    head = (
+        f"- **{trial.ingredient}** ({trial_dates.written_text(trial) or trial.start.isoformat()}): "
+    )
+    if trial.unconfirmed_since is not None and trial.on_hold is None:
+        return f"{head}{listed_text(trial)}."
+    if _held_unfilled(trial):
+        return (
+            f"{head}on hold, never filled in this record: not counted as a trial until the "
+            "record shows it was taken. Confirm whether and when it was taken, and why it is held."
+        )
+    if trial.on_hold is not None:
+        # The record gives no hold date (review 14 W6): the last day it shows the drug taken.
+        return (
+            f"{head}on hold, not taken since {trial.on_hold.isoformat()} at the latest; time on "
+            f"hold is not counted as a trial, nor as missed doses.{_held_score_text(ctx, trial)} "
+            "Record when and why it was stopped (side effects: record the intolerance)."
+        )
+    gaps = trial.adherence.supply_gaps
+    lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
+    pdc = trial.adherence.pdc
+    estimated = (
+        ", estimated from quantity and the order's dose" if trial.adherence.estimated else ""
+    )
+    refills = f" (PDC {cards.fmt_pct(pdc)}{estimated})" if pdc is not None else ""
+    line = f"{head}no supply dispensed for {lapses}{refills}: not counted as time on the drug."
+    score = trial.on_treatment
+    if trial.outcome_gap is not None and score is not None and score.value is not None:
+        earlier = response_before_gap(
+            trial, ctx.record.phq9(), from_week=ctx.policy.mapping.on_treatment_from_week
+        )
+        taken = f"{score.instrument} {score.value} on {score.date.isoformat()} was taken in the gap"
+        if earlier is not None:
+            line += (
+                f" {taken}, after a response ({earlier.value} on {earlier.date.isoformat()}): "
+                "a relapse off the drug, not counted as a failed trial."
+            )
+        else:
+            line += f" {taken}: outcome to confirm, not counted as a failed trial."
+    return line + " Ask about the gap (cost, side effects, stopped on purpose)."
+
+
+def _held_score_text(ctx: RuleContext, trial: Trial) -> str:
+    """The PHQ-9 a held course is judged by when it was taken in the days after the last supply
+    (Trial.held_scored_until; review 14 recheck r10b), said with why it still counts; else ""."""
+    score = trial.on_treatment
+    held = trial.on_hold
+    if score is None or score.value is None or held is None or score.date <= held:
+        return ""
+    if trial.scored_while_held(score.date):
+        return ""
+    days = (score.date - held).days
+    window = ctx.policy.mapping.on_treatment_days_after_end
+    return (
+        f" {score.instrument} {score.value} on {score.date.isoformat()}, {days} day"
+        f"{'s' if days != 1 else ''} after the last supply, is read as on treatment (within "
+        f"{window} days, as after any course that stopped)."
+    )
+
+
+def _counted(trial: Trial) -> bool:
+    """A held course counted as a trial up to the hold: adequate, its outcome measured."""
+    return trial.verdict is Verdict.ADEQUATE and trial.on_treatment is not None
+
+
+def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
+    if len(lapsed) == 1:
+        trial = lapsed[0]
+        if _held_unfilled(trial):
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold, never filled: confirm it was taken before counting "
+                "it as a trial",
+                f"{trial.ingredient} on hold, never filled: confirm it was taken",
+            )
+        if trial.on_hold is not None and _counted(trial) and trial.failed:
+            # Counted up to the hold (its weeks filled, scored on them): the card asks only why
+            # it is held, never to hold back a count the optimise card beside it makes.
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold, not taken since {trial.on_hold.isoformat()} at the "
+                "latest: record why it was held",
+                f"{trial.ingredient} on hold, not taken now: record why",
+            )
+        if trial.on_hold is not None:
+            return cards.fit_summary(
+                f"{trial.ingredient} on hold, not taken since {trial.on_hold.isoformat()} at the "
+                "latest: record why before counting it as a trial",
+                f"{trial.ingredient} on hold, not taken now: record why",
+            )
+        if trial.unconfirmed_since is not None:
+            since = trial.unconfirmed_since.isoformat()
+            return cards.fit_summary(
+                f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile "
+                "the medication list before counting it as a trial",
+                f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile",
+            )
+        gap = trial.adherence.supply_gaps[0]
+        return cards.fit_summary(
+            f"{trial.ingredient}: no supply dispensed for {gap.days} days from "
+            f"{gap.start.isoformat()}: ask about the gap before counting the trial",
+            f"{trial.ingredient}: {gap.days}-day supply gap: ask before counting the trial",
+        )
+    what = (
+        "a supply gap, on hold or not confirmed"
+        if any(t.unconfirmed_since is not None for t in lapsed)
+        else "a supply gap or on hold"
+    )
+    return cards.fit_summary(
+        f"{len(lapsed)} trials with {what} ({cards.names(lapsed)}): ask before counting them",
+        f"{len(lapsed)} trials with {what}: ask before counting them",
+    )
