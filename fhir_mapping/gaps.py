@@ -265,8 +265,43 @@ def _feed_words(kind: str, domain: DataDomain) -> str:
     prefetched 'observations' Bundle ..." read as if the problem list were cut short (review 15
     recheck x02), so that line names the pregnancy status."""
     if kind == "Observation" and domain is DataDomain.CONDITIONS:
-        return "pregnancy status (Observation)"
+        return PREGNANCY_STATUS_FEED
     return kind
+
+
+# The feed words of the Observations that carry a pregnancy status into the conditions domain.
+PREGNANCY_STATUS_FEED = "pregnancy status (Observation)"
+
+
+def subject(gap: DataGap) -> str:
+    """What of the chart a gap touches, in the card's words: "pregnancy status" for the
+    Observations that carry it into the conditions domain (the problem list itself was read:
+    audit 16 W6), else the domain ("scores", "medications")."""
+    if gap.reason.startswith(f"{PREGNANCY_STATUS_FEED}: "):
+        return "pregnancy status"
+    return gap.domain.value
+
+
+def _partial_cause(gap: DataGap) -> str:
+    """A partial gap's cause without its feed words (type_gaps writes "<feed words>: <cause>"),
+    so feeds cut short for one cause are named on one line, the cause said once."""
+    return gap.reason.partition(": ")[2] or gap.reason
+
+
+def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
+    """ "Scores and pregnancy status may be incomplete: the EHR withheld some results (consent,
+    privacy or access rules)": one line per cause of the feeds read only in part (audit 16 W6:
+    the same cause twice, and "Conditions" for a pregnancy status)."""
+    by_cause: dict[str, list[str]] = {}
+    for gap in gaps:
+        named = by_cause.setdefault(_partial_cause(gap), [])
+        if subject(gap) not in named:
+            named.append(subject(gap))
+    lines = []
+    for cause, named in by_cause.items():
+        named.sort(key=lambda n: n == "pregnancy status")  # the record kinds first
+        lines.append(f"{' and '.join(named).capitalize()} may be incomplete: {cause}")
+    return lines
 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
@@ -296,7 +331,11 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     """One line per (domain, reason): "2 medication records left out (medication reference not
     found): MedicationRequest/a, MedicationRequest/b"; whole domains as "… not available: …"."""
     grouped: dict[tuple[DataDomain, str, bool], list[str | None]] = {}
+    partial: list[DataGap] = []
     for gap in gaps:
+        if gap.cause is GapCause.PARTIAL and gap.source is None and not gap.whole_domain:
+            partial.append(gap)
+            continue
         key = (gap.domain, gap.reason, gap.cause is not GapCause.LEFT_OUT)
         # A drug taken now with no dates is named with its resource (the card may say what the
         # logs may not: reason_counts below never reads taken_now).
@@ -331,7 +370,7 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         lines.append(
             f"{count} {noun} could not be read ({reason})" + (f": {shown}" if shown else "")
         )
-    return lines
+    return lines + _partial_lines(partial)
 
 
 def reason_counts(gaps: Iterable[DataGap]) -> dict[str, int]:

@@ -57,10 +57,9 @@ def _recorded(record: PatientRecord) -> list[tuple[str, Intolerance]]:
     return found
 
 
-def note(record: PatientRecord, ingredient: str) -> str:
-    """ "akathisia on aripiprazole (2024-01-10), a class effect of the D2 partial agonists" when a
-    reaction of a class-effect row was recorded on another member of `ingredient`'s group; ""
-    otherwise."""
+def _shared(record: PatientRecord, ingredient: str) -> tuple[str, str, str, str] | None:
+    """(reaction, drug, date, group) of the first reaction of a class-effect row recorded on
+    another member of `ingredient`'s group, or None."""
     for effect in _effects():
         if ingredient not in effect.members:
             continue
@@ -68,5 +67,26 @@ def note(record: PatientRecord, ingredient: str) -> str:
             if drug == ingredient or drug not in effect.members or not _says(effect, intolerance):
                 continue
             when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
-            return f"{effect.reaction} on {drug} ({when}), a class effect of the {effect.group}"
-    return ""
+            return effect.reaction, drug, when, effect.group
+    return None
+
+
+def short_note(record: PatientRecord, ingredient: str) -> str:
+    """ "akathisia on aripiprazole 2024-01-10: class effect": `note` in the few words a one-click
+    label holds (audit 16 c04: a 153-character label); the card's augment line says it in full."""
+    found = _shared(record, ingredient)
+    if found is None:
+        return ""
+    reaction, drug, when, _ = found
+    return f"{reaction} on {drug} {when}: class effect"
+
+
+def note(record: PatientRecord, ingredient: str) -> str:
+    """ "akathisia on aripiprazole (2024-01-10), a class effect of the D2 partial agonists" when a
+    reaction of a class-effect row was recorded on another member of `ingredient`'s group; ""
+    otherwise."""
+    found = _shared(record, ingredient)
+    if found is None:
+        return ""
+    reaction, drug, when, group = found
+    return f"{reaction} on {drug} ({when}), a class effect of the {group}"

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import DATED_AFTER_TODAY, describe, noun
+from fhir_mapping.gaps import DATED_AFTER_TODAY, describe, noun, subject
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
 from fhir_mapping.scale_lookalike import unread_scale
@@ -235,15 +235,26 @@ def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
         counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
         summary = f"{counted} could not be read: this chart was judged without them"
     else:
-        domains = " and ".join(sorted({g.domain.value for g in gaps}))
-        summary = f"Part of the {domains} data could not be read: this chart was judged without it"
+        # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
+        # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
+        named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
+        summary = (
+            f"{' and '.join(named).capitalize()} may be incomplete: this chart was judged "
+            "without the missing part"
+        )
     detail = cards.join_sections(
         "The decision support read this chart without the data below. A suicide-risk answer, a "
         "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
         "chart.",
         section(gaps),
     )
-    return cards.make(TOPIC, summary=summary, detail=detail)
+    # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
+    source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
+    return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# The data-quality card's source: what it reports on.
+DATA_SOURCE = "This chart's record as the EHR sent it (data not read)"
 
 
 # --- PHQ-9s the service could not recognise --------------------------------------------------------

@@ -230,6 +230,9 @@ class DrugCaution:
     # harm that comes with the first dose (esketamine's blood-pressure rise with an aneurysm or
     # a history of intracerebral haemorrhage: SPRAVATO label 4; review 15 U1). "" otherwise.
     indicator: str = ""
+    # What to choose instead, said after the line (audit 16 f03: a critical card with no way on:
+    # "a non-tricyclic antidepressant instead: sertraline ..."); "" on most rows.
+    instead: str = ""
 
     @property
     def contraindication(self) -> bool:
@@ -272,6 +275,7 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             status=r["status"].strip(),
             kind=r["kind"].strip(),
             indicator=(r.get("indicator") or "").strip(),
+            instead=(r.get("instead") or "").strip(),
         )
         for r in _rows("drug_cautions.csv")
     )

@@ -74,6 +74,22 @@ def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
     )
 
 
+def _weeks_unknown(trial: Trial) -> str | None:
+    """What a too-short course's weeks at an adequate dose rest on when the record does not give
+    them: "dose not recorded" (no dose read, so no day counts as at an adequate dose), "duration
+    not recorded" (its whole length is the assumed one: trial_dates.whole_course_assumed), or
+    both; None when the weeks are measured."""
+    no_dose = InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0
+    no_length = trial_dates.whole_course_assumed(trial) is not None
+    if no_dose and no_length:
+        return "dose and duration not recorded"
+    if no_dose:
+        return "dose not recorded"
+    if no_length:
+        return "duration not recorded"
+    return None
+
+
 def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
     if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
         low = below_minimum(trial)
@@ -92,10 +108,16 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
                 "weeks at an adequate dose not known: start not recorded "
                 f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
             )
-        weeks = (
-            f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose "
-            f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
-        )
+        needs = f"(needs {fmt_weeks(policy.min_adequate_weeks)})"
+        not_recorded = _weeks_unknown(trial)
+        if not_recorded is not None:
+            # No dose or no duration on record: "0 weeks" or "4.3 weeks" (the assumed 30 days)
+            # would read as measured (audit 16 W4). The dose reason beside it already says what
+            # is not recorded; said once.
+            if InadequacyReason.DOSE_UNKNOWN in trial.reasons:
+                return f"weeks at an adequate dose unknown {needs}"
+            return f"weeks at an adequate dose unknown: {not_recorded} {needs}"
+        weeks = f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose {needs}"
         if adequate_only_as_needed(trial):
             # Days of an as-needed order are not days the dose was taken (DoseSegment).
             return f"{weeks}: ordered as needed, and as-needed days are not counted"

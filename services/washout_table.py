@@ -56,6 +56,12 @@ class WashoutRow:
     # interval was derived and checked) stays in the table (recheck 11 finding 12). Empty: the
     # source is printed.
     cite: str = ""
+    # An MAO-B inhibitor whose label does not recommend (but does not contraindicate) these
+    # antidepressant classes with it (rasagiline: SSRI, SNRI, TCA), and what to say when one is
+    # ordered while it runs: watch for serotonin syndrome, not "stop it first" (audit 16 f01:
+    # stopping a Parkinson's drug has its own harm). Empty: the washout applies as for any MAOI.
+    not_recommended_with: frozenset[str] = frozenset()
+    with_running: str = ""
 
     @property
     def shown_cite(self) -> str:
@@ -91,6 +97,10 @@ def table() -> dict[str, WashoutRow]:
             basis=row["basis"].strip(),
             urgent_use=row["urgent_use"].strip(),
             cite=row["cite"].strip(),
+            not_recommended_with=frozenset(
+                c.strip() for c in (row.get("not_recommended_with") or "").split(";") if c.strip()
+            ),
+            with_running=(row.get("with_running") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }

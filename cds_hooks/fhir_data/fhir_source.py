@@ -160,9 +160,7 @@ class BoundFhirSource:
             resources.extend(resources_of(page))
             said = search_incomplete(page)
             if said is not None and resources.incomplete is None:
-                resources.incomplete = (
-                    f"the FHIR server says its results are incomplete ({explained(said)})"
-                )
+                resources.incomplete = explained(said)  # plain words (audit 16 W6)
             # A searchset's total is the server's count of matches for the whole search (on the
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total

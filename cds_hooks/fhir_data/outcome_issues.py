@@ -66,11 +66,13 @@ def withheld_codes(
 
 
 def explained(codes: str) -> str:
-    """ "suppressed: some results were withheld (...)" for each code of a `withheld_codes`
-    answer, so the card says why data is missing, not only a FHIR code."""
+    """ "the EHR withheld some results (consent, privacy or access rules)" for each code of a
+    `withheld_codes` answer: why data is missing in the prescriber's words, with no FHIR code or
+    resource name (audit 16 W6: "OperationOutcome: suppressed" on a card)."""
     table = issue_codes()
     parts = []
     for code in codes.split(", "):
         row = table.get(code)
-        parts.append(f"{code}: {row.words}" if row is not None and row.words else code)
+        words = row.words if row is not None and row.words else ""
+        parts.append(words or f"the EHR says some results are missing ({code})")
     return "; ".join(parts)

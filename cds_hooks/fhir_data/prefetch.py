@@ -221,11 +221,8 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
         if reading.incomplete is not None:
             # The server answered but says not with everything (review 15 M4: a warning
             # "incomplete", results truncated): incomplete, as a Bundle short of its total is.
-            result.mark_incomplete(
-                feeds,
-                f"the prefetched {key!r} Bundle says its results are incomplete "
-                f"(OperationOutcome: {explained(reading.incomplete)})",
-            )
+            # Said once, in plain words: the card names what may be incomplete (audit 16 W6).
+            result.mark_incomplete(feeds, explained(reading.incomplete))
         following = next_link(value)
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).

@@ -106,10 +106,12 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     ),
                     # The code system by the name clinicians know (data/code_systems.csv
                     # `label`: "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
-                    f"- {caution.note} ({on_record.display}, {on_record.coding}"
+                    f"- {caution.note[:1].upper()}{caution.note[1:]} ({on_record.display}, "
+                    f"{on_record.coding}"
                     + _when(ctx, on_record)
-                    + "). Source: "
-                    f"{caution.cite}{unverified_mark(caution.status)}.",
+                    + "). "
+                    + (f"Choose {caution.instead}. " if caution.instead else "")
+                    + f"Source: {caution.cite}{unverified_mark(caution.status)}.",
                 )
             )
     old_mi = old_mi_line(ctx, draft, said)
@@ -202,7 +204,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         CONTRAINDICATED if bars else CAUTION,
         draft,
         found[0][0],
-        f"{draft.ingredient} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        f"{name} and what is on record:\n\n" + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
         # caution line, not a bar: info when every line is one.
         indicator=(
@@ -218,10 +220,19 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     onset = finding.onset_text
     if finding.kind not in cardiac.WINDOWED:
         return f", since {finding.onset.isoformat()}" if finding.onset else ""
-    window = ctx.policy.recent_mi_days
+    window = _window_words(ctx.policy.recent_mi_days)
     if onset is None:
-        return f", no onset date on record: read as within the last {window} days"
-    return f", onset {onset}: within the last {window} days"
+        return f", no onset date on record: read as within the last {window}"
+    return f", onset {onset}: within the last {window}"
+
+
+def _window_words(days: int) -> str:
+    """ "6 months" for the policy's 183 days, as a clinician says it (audit 16 f03: "183 days"
+    read as the service's internal window); days when it is no whole number of months."""
+    months = round(days / 30.44)
+    if months and abs(months * 30.44 - days) < 2:
+        return f"{months} month" + ("" if months == 1 else "s")
+    return f"{days} days"
 
 
 def _last_resort(name: str, note: str, display: str) -> str:

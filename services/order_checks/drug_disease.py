@@ -47,7 +47,9 @@ from services.rules.context import RuleContext
 TOPIC = "order-drug-disease"
 _WORDS = {
     FindingKind.ANGLE_CLOSURE: "angle-closure glaucoma",
-    FindingKind.URINARY_RETENTION: "urinary retention",
+    # The kind holds BPH with lower urinary tract symptoms (N40.1) beside retention (R33): a
+    # summary naming the kind says both (audit 16 f04: "urinary retention" for BPH with LUTS).
+    FindingKind.URINARY_RETENTION: "urinary retention or BPH",
     FindingKind.DEMENTIA: "dementia",
 }
 
@@ -125,9 +127,21 @@ def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
     return max(found, key=lambda f: f.onset or date.min) if found else None
 
 
-def named(finding: Finding) -> str:
-    """ "Primary angle-closure glaucoma, ICD-10-CM H40.20X0, since 2023-04-11, Condition/c-1" """
-    parts = [finding.display, finding.coding]
+def on_record(kind: FindingKind, finding: Finding) -> str:
+    """ "**Benign prostatic hyperplasia with lower urinary tract symptoms on record** (ICD-10-CM
+    N40.1, since 2020-01-01, Condition/c-1)": the condition as coded leads the line, not the
+    kind it is filed under (audit 16 f04: BPH with LUTS shown as "Urinary retention"); the kind's
+    words when the finding has no display."""
+    if not finding.display:
+        return f"**{_WORDS[kind].capitalize()} on record** ({named(finding)})"
+    rest = named(finding, display=False)
+    return f"**{finding.display} on record**" + (f" ({rest})" if rest else "")
+
+
+def named(finding: Finding, *, display: bool = True) -> str:
+    """ "Primary angle-closure glaucoma, ICD-10-CM H40.20X0, since 2023-04-11, Condition/c-1"
+    (without the display when `display` is False)."""
+    parts = [finding.display if display else "", finding.coding]
     if finding.onset is not None:
         parts.append(f"since {finding.onset.isoformat()}")
     if finding.source is not None:
@@ -154,7 +168,7 @@ def drug_disease_check(
         return None
     name = draft.ingredient.capitalize()
     lines = [
-        f"- **{_WORDS[row.finding].capitalize()} on record** ({named(finding)}): {name}: "
+        f"- {on_record(row.finding, finding)}: {name}: "
         f"{row.note} ({row.cite}{_flag(row)}). {row.action[0].upper()}{row.action[1:]}."
         for row, finding in found
     ]

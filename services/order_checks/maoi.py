@@ -7,6 +7,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder
 from services import cards, drug_names, tables, washout
 from services.order_checks.model import MAOI, OrderCheck
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
@@ -26,6 +27,11 @@ def maoi_check(
         found.append(conflict)
     if not found:
         return None
+    # A running MAO-B inhibitor whose label only advises against this class (rasagiline with an
+    # SSRI): a warning that says what to watch, not a washout (audit 16 f01).
+    watched = [c for c in found if _not_recommended(c, draft)]
+    if watched and len(watched) == len(found):
+        return _watch_check(draft, watched)
     first = found[0]
     # The card's source: each conflict's own cite when one is not the topic's guideline (the
     # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
@@ -42,6 +48,45 @@ def maoi_check(
         _maoi_summary(draft, first),
         "\n\n".join(c.why() for c in found),
         basis=basis,
+    )
+
+
+def _not_recommended(c: washout.Conflict, draft: DraftOrder) -> bool:
+    """An antidepressant of a class the running MAO-B inhibitor's label does not recommend with
+    it (WashoutRow.not_recommended_with), ordered while it runs; never a contraindicated pair."""
+    old = c.old
+    return (
+        not c.into_maoi
+        and old.running
+        and not old.on_order
+        and draft.drug_class in old.row.not_recommended_with
+    )
+
+
+def _watch_check(draft: DraftOrder, found: list[washout.Conflict]) -> OrderCheck:
+    new = drug_names.shown_first(draft.ingredient)
+    first = found[0]
+    old = drug_names.shown(first.old.ingredient)
+    label = washout.kind_label(first.old.row)
+    lines = []
+    for c in found:
+        head = drug_names.shown_first(c.old.ingredient)
+        cite = f" ({c.old.source})" if c.old.source is not None else ""
+        lines.append(
+            f"**{head} ({label}) → {drug_names.shown(c.new)}**: {drug_names.shown(c.old.ingredient)} "
+            f"{c.state()}{cite}: {c.old.row.with_running}. Source: {c.old.row.shown_cite}."
+        )
+    return OrderCheck(
+        MAOI,
+        draft,
+        cards.fit_summary(
+            f"{new} ordered while {old} ({label}) is running: not recommended by its label; "
+            "watch for serotonin syndrome",
+            f"{new} with {old} ({label}) running: watch for serotonin syndrome",
+        ),
+        "\n\n".join(lines),
+        indicator=Indicator.WARNING,
+        basis=tuple(dict.fromkeys(c.old.row.shown_cite for c in found)),
     )
 
 

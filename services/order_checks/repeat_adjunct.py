@@ -41,7 +41,7 @@ def _outcome(t: Trial) -> str:
 def _ways_on(ctx: RuleContext, t: Trial, *, short: bool = False) -> str:
     """A higher dose within the range while there is room, else another strategy only. A drug
     dosed to a serum level (lithium) is adjusted to its level, never to a mg/day range.
-    `short`: the summary's words ("higher dose (2-10 mg/day) or another strategy")."""
+    `short`: the summary's words ("higher dose (up to 10 mg/day) or another strategy")."""
     if dosed_by_level(t.ingredient):
         return "a dose adjusted to its serum level, or another strategy"
     top, tried = range_top(ctx, t), t.max_mg_per_day
@@ -52,9 +52,12 @@ def _ways_on(ctx: RuleContext, t: Trial, *, short: bool = False) -> str:
             if short
             else (f"it was at the top of its range ({span}): another strategy")
         )
+    # Above the dose tried, the range's top is what is left: "up to 10 mg/day", not the whole
+    # range from below the failed dose (audit 16 g03: "2-10 mg/day" after 5 mg).
+    room = f"up to {cards.fmt_mg(top)} mg/day" if top is not None else span
     if short:
-        return f"higher dose ({span}) or another strategy"
-    return f"a higher dose (range {span}) or another strategy"
+        return f"higher dose ({room}) or another strategy"
+    return f"a higher dose ({room}) or another strategy"
 
 
 def adjunct_repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

@@ -131,6 +131,9 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     if InadequacyReason.TOO_SHORT in reasons:
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
+        if trial_dates.whole_course_assumed(trial) is not None:
+            # Its weeks are the assumed 30 days, not a length on record (recheck 16 d05).
+            return f"{trial.ingredient} duration not recorded"
         weeks = f"{trial.ingredient} {cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
         if adequate_only_as_needed(trial):  # review 10 recheck R11: say why it is 0 wk
             return f"{weeks}, ordered as needed"

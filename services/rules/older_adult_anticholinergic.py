@@ -129,8 +129,8 @@ def _line(d: Running) -> str:
         # already running: the condition is named and the action stays the prescriber's.
         status = " (UNVERIFIED)" if row.status == "UNVERIFIED" else ""
         line += (
-            f"\n  - **{drug_disease.words(row.finding).capitalize()} on record** "
-            f"({drug_disease.named(finding)}): {d.taking.ingredient}: {row.note} "
+            f"\n  - {drug_disease.on_record(row.finding, finding)}: {d.taking.ingredient}: "
+            f"{row.note} "
             f"({row.cite}{status}). {row.action[0].upper()}{row.action[1:]}."
         )
     return line

@@ -130,10 +130,8 @@ def test_a_prefetched_outcome_beside_results(severity: str, code: str, counts: b
         return
     reason = result.incomplete["MedicationRequest"]
     words = issue_codes()[code].words
-    assert reason == (
-        "the prefetched 'medicationRequests' Bundle says its results are incomplete "
-        f"(OperationOutcome: {code}: {words})"
-    )
+    # Plain words, no FHIR code or Bundle name (audit 16 W6).
+    assert reason == words
     assert DIAGNOSTICS not in reason  # free text may quote the patient
     (gap,) = type_gaps(result.unavailable, result.incomplete)
     assert gap.domain is DataDomain.MEDICATIONS and gap.cause is GapCause.PARTIAL
@@ -162,8 +160,7 @@ def test_a_fetched_outcome_beside_results(
         assert result.incomplete == {}
         return
     assert result.incomplete == {
-        "MedicationRequest": "fetching 'medicationRequests': the FHIR server says its results "
-        f"are incomplete ({code}: {issue_codes()[code].words})"
+        "MedicationRequest": f"fetching 'medicationRequests': {issue_codes()[code].words}"
     }
 
 
@@ -194,7 +191,11 @@ def test_item9_withheld_under_suppressed_is_named_as_a_data_gap(severity: str) -
     assert cards, "a chart whose item 9 was withheld answered a quiet []"
     (card,) = [c for c in cards if "Data not read" in c.detail]
     assert card.source.topic is not None and card.source.topic.code == "data-quality"
-    assert "suppressed: some results were withheld" in card.detail
+    # What may be missing and why, once and in plain words (audit 16 W6).
+    assert (
+        "Scores and pregnancy status may be incomplete: the EHR withheld some results (consent, "
+        "privacy or access rules)"
+    ) in card.detail
     assert ITEM9_NOT_RULED_OUT in card.detail
     assert DIAGNOSTICS not in card.detail
 
@@ -207,7 +208,7 @@ def test_item9_present_beside_suppressed_keeps_the_suicide_card_and_names_the_ga
     assert first.source.topic is not None and first.source.topic.code == "suicide-risk"
     assert first.indicator == "critical"
     gaps = [c for c in cards if "Data not read" in c.detail]
-    assert gaps and "suppressed: some results were withheld" in gaps[0].detail
+    assert gaps and "the EHR withheld some results" in gaps[0].detail
 
 
 # -- what a 412 says about a prefetch that held a failure or junk (review 16 W3) ----------------

@@ -313,8 +313,10 @@ def test_a_sodium_the_lab_flagged_low_is_named_so() -> None:
 
 def test_the_beers_cards_cite_the_beers_tables() -> None:
     order = _paroxetine_draft_falls()[older.BEERS]
+    # Paroxetine's Table 2 row was read in a reproduction of the 2023 criteria (audit 16 W5:
+    # corroborated); the falls line was recalled.
     assert (
-        "Source: AGS Beers 2023 Table 2 (strongly anticholinergic antidepressants) (UNVERIFIED). "
+        "Source: AGS Beers 2023 Table 2 (strongly anticholinergic antidepressants). "
         "Source: AGS Beers 2023 Table 3 (history of falls or fractures) (UNVERIFIED)."
     ) in order
     running = _amitriptyline_running_falls()[older.RUNNING]

@@ -80,7 +80,7 @@ def test_a_failed_adjunct_drafted_again_gets_the_repeat_card_with_dose_weeks_and
     assert card.indicator is Indicator.WARNING
     assert card.summary.startswith("Aripiprazole 5 mg/day tried as an adjunct for 13 wk")
     assert "in this episode without response" in card.summary
-    assert "higher dose (2-10 mg/day) or another strategy" in card.summary
+    assert "higher dose (up to 10 mg/day) or another strategy" in card.summary
     assert len(card.summary) <= cards.SUMMARY_MAX
     assert "2024-06-03 – 2024-09-02" in card.detail
     assert "ended without response" in card.detail

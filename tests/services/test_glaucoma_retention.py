@@ -171,8 +171,12 @@ def test_at_65_the_beers_card_says_it_and_there_is_no_second_card() -> None:
     cards = at_order(record)
     assert TOPIC not in cards
     beers = cards[BEERS]
-    assert "Angle-closure glaucoma on record" in beers.detail
-    assert "Urinary retention on record" in beers.detail
+    # Each condition named as coded (audit 16 f04), not by the kind it is filed under.
+    assert (
+        "**Unspecified primary angle-closure glaucoma, stage unspecified on record**"
+        in beers.detail
+    )
+    assert "**Retention of urine, unspecified on record**" in beers.detail
 
 
 def test_at_65_an_ssri_not_on_the_beers_list_keeps_its_own_card() -> None:

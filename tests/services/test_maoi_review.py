@@ -160,10 +160,13 @@ def test_rasagiline_is_an_maoi_both_ways(hook: str) -> None:
         drafts=(drafted(SERTRALINE_100),),
     )
     rec = at_order(running, hook)[MAOI]
+    # The rasagiline label advises against an SSRI with it (a warning, not a contraindication):
+    # a warning that says what to watch, not "stop rasagiline first" (audit 16 f01).
     assert rec.summary == (
-        "Sertraline ordered while rasagiline (MAO-B inhibitor) is running: serotonin syndrome "
-        "risk; 14 days off rasagiline first"
+        "Sertraline ordered while rasagiline (MAO-B inhibitor) is running: not recommended by "
+        "its label; watch for serotonin syndrome"
     )
+    assert rec.indicator is Indicator.WARNING
     drafted_over_ssri = chart(
         *depressed(),
         taking(SERTRALINE_100, date(2025, 1, 6), rid="mr-s"),

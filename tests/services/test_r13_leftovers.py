@@ -62,24 +62,35 @@ def _cards(doc: Doc) -> dict[str, Doc]:
 
 
 @pytest.mark.parametrize(
-    ("name", "words"),
+    ("name", "words", "coded"),
     [
-        ("g1_angle_closure_draft_nortriptyline", "angle-closure glaucoma"),
-        ("g3_bph_retention_draft_amitriptyline", "urinary retention"),
+        (
+            "g1_angle_closure_draft_nortriptyline",
+            "angle-closure glaucoma",
+            "Unspecified primary angle-closure glaucoma, stage unspecified",
+        ),
+        # The kind holds BPH with LUTS too: the summary names both, the line the code's display
+        # (audit 16 f04).
+        ("g3_bph_retention_draft_amitriptyline", "urinary retention or BPH", "Retention of urine"),
     ],
 )
-def test_beers_order_card_names_the_coded_condition_in_its_summary(name: str, words: str) -> None:
+def test_beers_order_card_names_the_coded_condition_in_its_summary(
+    name: str, words: str, coded: str
+) -> None:
     card = _cards(_chart(name))[BEERS_ORDER]
     assert f"with {words} on record" in card["summary"]
     assert "AGS Beers 2023" in card["summary"]
-    assert f"{words.capitalize()} on record" in card["detail"]
+    assert f"**{coded}" in card["detail"]
 
 
 def test_paroxetine_running_at_65_with_angle_closure_names_the_glaucoma() -> None:
     """Chart g2: paroxetine 20 mg/day running since 2025-01-06, H40.20X0 coded, patient-view."""
     card = _cards(_chart("g2_angle_closure_paroxetine_running"))[BEERS_RUNNING]
     assert "with angle-closure glaucoma" in card["summary"]
-    assert "**Angle-closure glaucoma on record**" in card["detail"]
+    assert (
+        "**Unspecified primary angle-closure glaucoma, stage unspecified on record**"
+        in card["detail"]
+    )
     assert "H40.20X0" in card["detail"]
     assert "iridotomy" in card["detail"]
 

@@ -161,8 +161,9 @@ def test_an_incomplete_observations_bundle_says_item9_cannot_be_ruled_out() -> N
     cards, _ = _evaluate(_chart("x02_obs_outcome_incomplete"))
     detail = cards["optimize-switch-augment"]["detail"]
     assert ITEM9_NOT_RULED_OUT in detail
-    assert "Conditions not (fully) available: pregnancy status (Observation):" in detail
-    assert "Conditions not (fully) available: Observation:" not in detail
+    # Named as what it is, the cause once (audit 16 W6): never "Conditions" for a pregnancy status.
+    assert "Scores and pregnancy status may be incomplete: " in detail
+    assert "Conditions" not in detail
     # A card whose gaps touch no scores does not carry the item 9 line.
     assert ITEM9_NOT_RULED_OUT not in cards["diagnosis-review"]["detail"]
 

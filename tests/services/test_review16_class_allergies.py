@@ -190,8 +190,11 @@ def test_c04_brexpiprazole_one_click_names_akathisia_as_a_class_effect() -> None
     card = _by_topic(cards)[OPTIMISE]
     labels = [s["label"] for s in card["suggestions"]]
     brex = next(label for label in labels if "brexpiprazole" in label)
-    assert "akathisia on aripiprazole (2024-01-10)" in brex
-    assert "class effect of the D2 partial agonists" in brex
+    # Short on the label (audit 16 c04), in full in the order's note and on the card.
+    assert "akathisia on aripiprazole 2024-01-10: class effect" in brex
+    assert (
+        "(watch: akathisia on aripiprazole (2024-01-10), a class effect of the D2" in card["detail"]
+    )
     note = card["suggestions"][labels.index(brex)]["actions"][0]["resource"]["note"][0]["text"]
     assert "class effect of the D2 partial agonists" in note
 

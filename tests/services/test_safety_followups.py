@@ -299,8 +299,8 @@ def test_switch_options_and_adjuncts_leave_out_every_drug_not_tolerated() -> Non
     # Aripiprazole gave akathisia in 2021 (another episode, so not "already used"): never offered.
     # Brexpiprazole's line names akathisia as a class effect (review 16 M5).
     assert labels(card) == (
-        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; watch: akathisia on "
-        "aripiprazole (2021-03-29), a class effect of the D2 partial agonists)"
+        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; akathisia on "
+        "aripiprazole 2021-03-29: class effect)"
     )
     assert "aripiprazole 2-10 mg/day" not in card.detail
     # One line names each intolerance: drug, reason as documented, date, resource.

@@ -69,7 +69,8 @@ def test_a_warning_row_is_never_summarised_as_contraindicated(
         "Duloxetine: a condition on record weighs against it (Unspecified cirrhosis of liver)"
     )
     assert "contraindicated" not in card.summary
-    assert LONG_AVOID in card.detail  # the row in full
+    # The row in full, capitalised as the line's first word (audit 16 f03).
+    assert LONG_AVOID[:1].upper() + LONG_AVOID[1:] in card.detail
 
 
 def test_a_contraindication_row_still_says_so_when_its_note_does_not_fit() -> None:

@@ -18,6 +18,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Role, Trial
 from services import (
     cards,
+    class_effects,
     drug_rules,
     drugs,
     lab_safety,
@@ -89,9 +90,14 @@ def _second_line(
 
 def _same_mechanism(ctx: RuleContext, ingredient: str) -> str:
     """ " (a D2 partial agonist like aripiprazole, which failed ...)" after an adjunct
-    of `ingredient`'s mechanism failed in this episode (review 16 W6), else ""."""
-    note = same_mechanism_note(ctx, ingredient)
-    return f" ({note})" if note else ""
+    of `ingredient`'s mechanism failed in this episode (review 16 W6), and " (watch: akathisia
+    on aripiprazole (2024-01-10), a class effect of the D2 partial agonists)" after a reaction
+    its group shares (review 16 M5: said here in full, the one-click label says it short, audit
+    16 c04); else ""."""
+    notes = [same_mechanism_note(ctx, ingredient)]
+    shared = class_effects.note(ctx.record, ingredient)
+    notes.append(f"watch: {shared}" if shared else "")
+    return "".join(f" ({n})" for n in notes if n)
 
 
 def _interaction_lines(

@@ -154,7 +154,9 @@ def augmenter_suggestions(
         if shared:
             note += f" Watch for {shared}."
         resource = medication(ctx, drug, drug.ingredient, drug.min_adequate_mg, note)
-        tail = "".join(f"; {part}" for part in (same, f"watch: {shared}" if shared else "") if part)
+        # The label says it short (audit 16 c04); the order's note and the card say it in full.
+        brief = class_effects.short_note(ctx.record, drug.ingredient) if shared else ""
+        tail = "".join(f"; {part}" for part in (same, brief) if part)
         out.append(suggestions.create(f"{label} (CANMAT first line{tail})", resource))
     return out
 

@@ -47,7 +47,10 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
         if t.ongoing or t.role is not Role.ANTIDEPRESSANT or t.verdict is Verdict.NOT_A_TRIAL:
             continue
         text = f"tried {trial_dates.dates_text(t)}"
-        if t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
+        if trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
+            # Its end is the assumed 30 days, not a date on record (audit 16 W4).
+            text = f"tried from {trial_dates.start_text(t)}; {_not_recorded(t)}"
+        elif t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
             text += ", adequacy to confirm"
         elif t.verdict is Verdict.INADEQUATE:
             text += ", not an adequate trial"
@@ -60,6 +63,14 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
             text += ", response not recorded" if t.outcome_inferred else ", no response"
         found[t.ingredient] = text
     return found
+
+
+def _not_recorded(trial: Trial) -> str:
+    """ "dose and duration not recorded" or "duration not recorded" for a course whose whole
+    length is the assumed one."""
+    if InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0:
+        return "dose and duration not recorded"
+    return "duration not recorded"
 
 
 def _failed_as_adjunct(ctx: RuleContext) -> dict[str, str]:
