@@ -10,15 +10,21 @@ the combination. Two MAOIs together count too (one MAOI to another needs the fir
 interval). Both drugs must be running courses on the as-of date; a course stopped within its
 washout is the order hooks' business (a new start), not this card's.
 
+An MAO-B inhibitor for Parkinson disease (rasagiline) whose label does not recommend, rather
+than contraindicates, an SSRI, SNRI or tricyclic with it (WashoutRow.not_recommended_with, audit
+16) makes a warning, as its order card does: a critical card on every chart open, telling to stop
+a Parkinson drug, overstated the label. Any other pair on the chart keeps the card critical.
+
 Nothing is offered as a one-click order: which drug to stop is the prescriber's decision. The
 card is not snoozable (data/topics.csv): it ends when the medication list records a stop.
 """
 
 from __future__ import annotations
 
+from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Role
 from services import cards, washout, washout_table, washout_words
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "maoi-combination"
@@ -80,7 +86,19 @@ def _risk_sentence(maoi: washout.Exposure, other: washout.Exposure) -> str:
     return f"An MAOI with {other.ingredient} risks {washout_words.risk_text(maoi.row, other.row)}"
 
 
+def _not_recommended(maoi: washout.Exposure, other: washout.Exposure) -> bool:
+    """The MAOI's label does not recommend the other drug's class with it, short of a
+    contraindication (the MAO-B inhibitors' rows: WashoutRow.not_recommended_with)."""
+    info = drug_info(other.ingredient)
+    return info is not None and info.drug_class in maoi.row.not_recommended_with
+
+
 def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure) -> str:
+    if _not_recommended(maoi, other):
+        return (
+            f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
+            f"{_since(other)}: {maoi.row.with_running}. Source: {maoi.row.shown_cite}."
+        )
     ways = [w for w in (_interval(ctx, other, maoi), _interval(ctx, maoi, other)) if w]
     return (
         f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
@@ -112,9 +130,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if t.ongoing and t.ingredient in {e.ingredient for pair in pairs for e in pair}
     ]
     pathway = [t for t in trials if t.role is not Role.INTERACTING]
+    watch = all(_not_recommended(a, b) for a, b in pairs)
+    if watch:
+        summary = cards.fit_summary(
+            f"{m} ({label}) and {o} both running: not recommended together by its label; watch "
+            "for serotonin syndrome",
+            f"{m} and {o} both running: watch for serotonin syndrome",
+        )
     return cards.make(
         TOPIC,
         summary=summary,
+        indicator=Indicator.WARNING if watch else None,
         detail=cards.join_sections(
             *(_pair_text(ctx, a, b) for a, b in pairs),
             cards.trial_table(pathway, ctx.policy.mapping) if pathway else "",

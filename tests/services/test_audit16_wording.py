@@ -202,3 +202,27 @@ def test_ssri_with_running_rasagiline_is_the_label_warning_not_a_washout() -> No
     assert "neurologist's decision" in card["detail"]
     assert "UNVERIFIED" not in card["detail"]
     assert card["source"]["url"].startswith("https://dailymed.nlm.nih.gov/")
+
+
+def _running_rasagiline_and() -> Doc:
+    """f01 at patient-view, its sertraline draft recorded as a running order since March."""
+    doc = _chart("f01_parkinson_rasagiline_draft_sertraline")
+    (entry,) = doc["context"].pop("draftOrders")["entry"]
+    order = entry["resource"]
+    order["status"], order["authoredOn"] = "active", "2025-03-03T09:30:00-05:00"
+    bundle = doc["prefetch"]["medicationRequests"]
+    bundle.setdefault("entry", []).append({"resource": order})
+    bundle["total"] = len(bundle["entry"])
+    doc["hook"] = "patient-view"
+    doc["context"].pop("selections", None)
+    return doc
+
+
+def test_rasagiline_and_a_running_ssri_are_a_warning_on_chart_open_too() -> None:
+    """The chart-open card said critical and "stop one" where the label says "not recommended"
+    (its order card is a warning): both running is the same warning, every chart open."""
+    card = _cards(_running_rasagiline_and(), hook="patient-view")["maoi-combination"]
+    assert card["indicator"] == "warning"
+    assert "watch for serotonin syndrome" in card["summary"]
+    assert "stop one" not in card["summary"]
+    assert "neurologist's decision" in card["detail"]
