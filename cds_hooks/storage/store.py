@@ -15,7 +15,8 @@ Issued cards, written on every hook call, go in batches (issue 6): from a writer
 (batch_writer.py), or, for an SQLite file, from the event loop itself on a connection that never
 waits for a lock (loop_sqlite.py), which also serves a cached answer's snooze and de-duplication
 reads. The tables are declared in tables.py, the engine set up in engine.py, and the reads both
-paths share are queries.py.
+paths share are queries.py. How a feedback item is judged against its card and the feedback
+stored for it, inside the storing transaction, is feedback_checks.py.
 """
 
 from __future__ import annotations
@@ -35,9 +36,15 @@ from sqlalchemy.engine import Connection
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
 from cds_hooks.storage.engine import open_engine
+from cds_hooks.storage.feedback_checks import (
+    answer_of,
+    issued_card_rows,
+    issued_to,
+    lock_cards,
+    refusal_of,
+    stored_answers,
+)
 from cds_hooks.storage.feedback_records import (
-    FEEDBACK_CONFLICT,
-    UNKNOWN_SUGGESTION,
     CardNotIssued,
     FeedbackRecord,
     FeedbackRefused,
@@ -225,7 +232,7 @@ class Store:
         the patient). Cards marked not snoozable are never snoozed.
 
         An item accepting a suggestion its card was not issued with, or contradicting the
-        feedback stored for its card (`_refusal`), is not stored and is named in the result's
+        feedback stored for its card (`refusal_of`), is not stored and is named in the result's
         `refused`; the batch's other items are stored (review 8 finding 5, as for unknown cards).
         When no item can be stored, FeedbackRefused names them all and nothing is stored.
         """
@@ -275,18 +282,18 @@ class Store:
         with self.engine.begin() as conn:
             # Judging an item against its card's stored feedback and storing it must be one step,
             # or two requests at once could store contradicting answers for one card: the cards
-            # stay locked until the transaction ends (here, and FOR UPDATE in _issued_cards).
-            _lock_cards(conn)
-            cards = _issued_cards(conn, [i.card_uuid for i in items])
+            # stay locked until the transaction ends (here, and FOR UPDATE in issued_card_rows).
+            lock_cards(conn)
+            cards = issued_card_rows(conn, [i.card_uuid for i in items])
             foreign = [
                 n
                 for n, item in enumerate(items)
-                if not _issued_to(cards.get(item.card_uuid), item.service_id, scope)
+                if not issued_to(cards.get(item.card_uuid), item.service_id, scope)
             ]
             if foreign and (not keep_known or len(foreign) == len(items)):
                 raise CardNotIssued(foreign)
             skipped = set(foreign)
-            answers = _stored_answers(
+            answers = stored_answers(
                 conn, {(i.service_id, i.card_uuid) for n, i in enumerate(items) if n not in skipped}
             )
             known: list[FeedbackRecord] = []
@@ -295,13 +302,13 @@ class Store:
                 if n in skipped:
                     continue
                 key = (item.service_id, item.card_uuid)
-                refusal = _refusal(n, item, cards[item.card_uuid], answers.get(key, []))
+                refusal = refusal_of(n, item, cards[item.card_uuid], answers.get(key, []))
                 if refusal is not None:
                     refused.append(refusal)
                     continue
                 known.append(item)
                 # A later item of this batch is judged against this one as against a stored row.
-                answers.setdefault(key, []).append((_answer(item), n))
+                answers.setdefault(key, []).append((answer_of(item), n))
             if not known:
                 raise FeedbackRefused(tuple(refused), tuple(foreign))
             rows = [
@@ -361,125 +368,6 @@ class Store:
         if self._loop is not None:
             self._loop.close()
         self.engine.dispose()
-
-
-def _issued_cards(conn: Connection, card_uuids: list[str]) -> dict[str, Any]:
-    """The issued-card rows of these uuids, by uuid (one query, in the caller's transaction),
-    locked until it ends (PostgreSQL; in uuid order, so two batches cannot deadlock): feedback
-    on one card is judged and stored by one transaction at a time."""
-    if not card_uuids:
-        return {}
-    query = (
-        select(issued_table)
-        .where(issued_table.c.card_uuid.in_(set(card_uuids)))
-        .order_by(issued_table.c.card_uuid)
-        .with_for_update()
-    )
-    return {row.card_uuid: row for row in conn.execute(query)}
-
-
-# What a feedback item says about its card: outcome, accepted suggestion ids, override reason
-# (code, system) and comment. Two items saying the same are one answer sent twice.
-_Answer = tuple[str, frozenset[str], str | None, str | None, str | None]
-
-
-def _answer(item: FeedbackRecord) -> _Answer:
-    return (
-        item.outcome,
-        frozenset(item.accepted_suggestions),
-        item.override_code,
-        item.override_system,
-        item.override_comment,
-    )
-
-
-def _lock_cards(conn: Connection) -> None:
-    """On SQLite, take the database's write lock before reading the stored feedback, with a write
-    that changes nothing: pysqlite begins the transaction only at the first write, and reads
-    before it could be outdated by another writer's commit. (PostgreSQL locks the issued-card
-    rows instead: `_issued_cards`, FOR UPDATE.)"""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("UPDATE trd_meta SET value = value WHERE 0 = 1")
-
-
-def _stored_answers(
-    conn: Connection, keys: set[tuple[str, str]]
-) -> dict[tuple[str, str], list[tuple[_Answer, int | None]]]:
-    """The stored feedback of these (service id, card uuid) pairs, as answers (position None:
-    stored by an earlier request)."""
-    answers: dict[tuple[str, str], list[tuple[_Answer, int | None]]] = {}
-    if not keys:
-        return answers
-    rows = conn.execute(
-        select(feedback_table)
-        .where(feedback_table.c.card_uuid.in_({card for _service, card in keys}))
-        .order_by(feedback_table.c.id)
-    )
-    for row in rows:
-        key = (row.service_id, row.card_uuid)
-        if key not in keys:
-            continue
-        accepted = frozenset(json.loads(row.accepted_suggestions or "[]"))
-        answer = (
-            row.outcome,
-            accepted,
-            row.override_code,
-            row.override_system,
-            row.override_comment,
-        )
-        answers.setdefault(key, []).append((answer, None))
-    return answers
-
-
-def _refusal(
-    position: int,
-    item: FeedbackRecord,
-    card: Any,
-    answers: list[tuple[_Answer, int | None]],
-) -> RefusedItem | None:
-    """Why this item (naming `card`, an issued-card row of the caller's) cannot be stored, if it
-    cannot: it accepts a suggestion the card was not issued with, or it says something else
-    about the card than the feedback already stored for it (`answers`).
-
-    CDS Hooks 2.0.1 #feedback: "Typically, an end user may only accept (a suggestion), or
-    override a card once". So a card has one answer: a second, different one (accepted after
-    overridden or the reverse, other suggestions, another override reason) contradicts it and
-    is refused, never stored beside it or over it, since an override snoozes the card's topic
-    and accepted feedback leaves an order card out; the client hears which answer is on record.
-    The spec says nothing of feedback sent again: the same answer again is stored once when its
-    outcomeTimestamp is the same (the unique constraint), as a new row when it is later (a
-    renewed override renews the snooze), as before this check.
-    """
-    if card.suggestion_ids is not None and item.accepted_suggestions:
-        issued = set(json.loads(card.suggestion_ids))
-        unknown = tuple(dict.fromkeys(s for s in item.accepted_suggestions if s not in issued))
-        if unknown:
-            return RefusedItem(
-                position, UNKNOWN_SUGGESTION, item.card_uuid, unknown_suggestions=unknown
-            )
-    mine = _answer(item)
-    for answer, earlier in answers:
-        if answer != mine:
-            return RefusedItem(
-                position,
-                FEEDBACK_CONFLICT,
-                item.card_uuid,
-                stored_outcome=answer[0],
-                stored_suggestions=tuple(sorted(answer[1])),
-                conflicts_with=earlier,
-            )
-    return None
-
-
-def _issued_to(card: Any, service_id: str, scope: Scope) -> bool:
-    """Whether `card` (an issued-card row, or None) was issued by `service_id` to `scope`. Rows
-    issued before migration 0002 have no issuer: they match nobody."""
-    return (
-        card is not None
-        and card.service_id == service_id
-        and card.issuer == scope.issuer
-        and card.tenant == scope.tenant
-    )
 
 
 def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: datetime) -> None:
