@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -32,6 +33,7 @@ from fhir_mapping.record import (
     SourceRef,
 )
 from services import data_gaps, tables
+from services.episode_codes import current_code, earlier_episode_codes, earlier_text
 from services.pathway import PathwayFacts, in_episode
 from services.payer_criteria.bands import ScaleBand, scale_band
 
@@ -131,8 +133,14 @@ def months_between(start: date, end: date) -> int:
     return max(months, 0)
 
 
-def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, str] | None:
+def _episode_anchor(
+    record: PatientRecord, facts: PathwayFacts, gap_months: int
+) -> tuple[date, str] | None:
+    """(the day the duration counts from, how the basis names it)."""
     if record.episode_start is not None:
+        anchor = _without_earlier_codes(record, facts, gap_months)
+        if anchor is not None:
+            return anchor
         return record.episode_start, "current episode since"
     # A partial onset ("2024") at the last day it allows (review 10 recheck R7): the shortest
     # reading of the duration, which does not move the band on a day the record does not state.
@@ -157,6 +165,30 @@ def _episode_anchor(record: PatientRecord, facts: PathwayFacts) -> tuple[date, s
     return None
 
 
+def _without_earlier_codes(
+    record: PatientRecord, facts: PathwayFacts, gap_months: int
+) -> tuple[date, str] | None:
+    """The episode's start when only an earlier episode's open MDD code dated it (recheck 2 of
+    review 16, W3: F33.2 since 2019, never closed, made a seven-month F33.1 episode "chronic"):
+    the current code's onset, or an earlier antidepressant trial of the episode, with the old
+    code named; None when no such code set the episode's start (services/episode_codes.py)."""
+    earlier = earlier_episode_codes(record, gap_months)
+    start = record.episode_start
+    if start is None or not any(f.onset_latest == start for f in earlier):
+        return None
+    current = current_code(
+        [f for f in record.context.of(FindingKind.DEPRESSION) if f not in earlier]
+    )
+    if current is None or current.onset_latest is None:
+        return None
+    # A trial of the episode that began before the current code still dates it (the service's
+    # episode rule found no break between them); a trial alone never pushes it to the old code.
+    starts = [t.start for t in facts.episode_trials if start < t.start < current.onset_latest]
+    anchor = min([current.onset_latest, *starts])
+    named = "; ".join(earlier_text(f) for f in earlier)
+    return anchor, f"{named}; current episode since"
+
+
 def _persistent(facts: PathwayFacts) -> Finding | None:
     """The current diagnosis (the one a referral would cite, PathwayFacts.depression_finding)
     when it is persistent depressive disorder (dysthymia: F34.1, SNOMED CT dysthymia codes, by
@@ -168,8 +200,8 @@ def _persistent(facts: PathwayFacts) -> Finding | None:
     return finding if any("dysthymi" in n.lower() for n in names) else None
 
 
-def _duration(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
-    anchor = _episode_anchor(record, facts)
+def _duration(record: PatientRecord, facts: PathwayFacts, gap_months: int) -> StageDimension:
+    anchor = _episode_anchor(record, facts, gap_months)
     if anchor is None:
         category, points = points_for("duration", 0)
         found = StageDimension("Duration", category, "onset unknown: scored as acute", points)
@@ -374,9 +406,15 @@ def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     return StageDimension("ECT", category, basis, points)
 
 
-def maudsley_stage(record: PatientRecord, facts: PathwayFacts) -> MaudsleyStage:
+def maudsley_stage(
+    record: PatientRecord,
+    facts: PathwayFacts,
+    gap_months: int = MappingPolicy().episode_gap_months,
+) -> MaudsleyStage:
+    """`gap_months`: the clinic's episode break (MappingPolicy.episode_gap_months), by which an
+    older open MDD code reads as an earlier episode's (services/episode_codes.py)."""
     return MaudsleyStage(
-        duration=_duration(record, facts),
+        duration=_duration(record, facts, gap_months),
         severity=_severity(record, facts),
         failed_medications=_failed(facts),
         augmentation=_augmentation(facts),

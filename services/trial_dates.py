@@ -13,6 +13,11 @@ state is said as such on the cards and in the packet, never shown as measured hi
   (Trial.written_dates) is shown as written, "2023–2024 (year only)", never as the days the
   mapping reads it as (its shortest reading: 31 Dec 2023 to 1 Jan 2024). Its weeks are "at
   least" the shortest reading's; short of an adequate trial, they are not known: "to confirm".
+- Reported without dates (recheck 2 of review 16, W2): a course the patient reported (a
+  statement with only dateAsserted, a reportedBoolean order whose authoredOn is the day it was
+  entered) and no record of it states a date of taking: its start is the day the entry was
+  recorded, not the day the drug was begun. Said "reported 2025-01-06; dates not recorded",
+  never "tried from 2025-01-06" (a past course would read as begun that day).
 """
 
 from __future__ import annotations
@@ -122,13 +127,16 @@ def partial_weeks(trial: Trial) -> str | None:
 
 def start_iso(trial: Trial) -> str:
     """The date a card line names a course by: its start ("2024-09-30"), or "ended 2024-09-30"
-    when the start is not recorded (the line's reasons say so), or its dates as written when
-    one is partial ("2023–2024 (year only)")."""
+    when the start is not recorded (the line's reasons say so), its dates as written when
+    one is partial ("2023–2024 (year only)"), or "reported 2025-01-06; dates not recorded" for a
+    course reported without dates (`reported_undated`)."""
     written = written_text(trial)
     if written is not None:
         return written
     if start_unknown(trial):
         return f"ended {trial.end.isoformat()}"
+    if reported_undated(trial):
+        return reported_text(trial)
     return trial.start.isoformat()
 
 
@@ -139,6 +147,27 @@ def whole_course_assumed(trial: Trial) -> int | None:
     if days is None or trial.ongoing or (trial.end - trial.start).days != days:
         return None
     return days
+
+
+def reported_undated(trial: Trial) -> bool:
+    """A patient-reported course (Trial.patient_reported) whose whole length is the assumed one
+    and whose dates are not partial: its start is the day the report was recorded (module
+    docstring), so no line names it as the day the course began. An effectiveDateTime alone on
+    a patient's statement reads the same way: a date the patient gave is not a start and length
+    on record either, and "dates not recorded" is the safer reading (no course is placed in
+    time the record does not place it)."""
+    return (
+        trial.patient_reported
+        and trial.written_dates is None
+        and whole_course_assumed(trial) is not None
+    )
+
+
+def reported_text(trial: Trial, dose: str | None = None) -> str:
+    """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course, with the dose
+    reported when one is given: "reported 2025-01-06 at 150 mg/day; dates not recorded"."""
+    at = f" at {dose}" if dose else ""
+    return f"reported {trial.start.isoformat()}{at}; dates not recorded"
 
 
 def weeks_cell(trial: Trial, weeks: str) -> str:

@@ -81,12 +81,15 @@ def _weeks_unknown(trial: Trial) -> str | None:
     both; None when the weeks are measured."""
     no_dose = InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0
     no_length = trial_dates.whole_course_assumed(trial) is not None
+    # A course reported without dates has no start on record either, only the day the report
+    # was entered (recheck 2 of review 16, W2): "dates", not only "duration".
+    length = "dates" if trial_dates.reported_undated(trial) else "duration"
     if no_dose and no_length:
-        return "dose and duration not recorded"
+        return f"dose and {length} not recorded"
     if no_dose:
         return "dose not recorded"
     if no_length:
-        return "duration not recorded"
+        return f"{length} not recorded"
     return None
 
 
@@ -152,7 +155,8 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         # A length the record does not state is not shown as weeks (review 6 finding 8).
         assumed = trial.assumed_days
         if assumed is not None:
-            span = f"; duration not recorded (counted as {assumed} days)"
+            length = "dates" if trial_dates.reported_undated(trial) else "duration"
+            span = f"; {length} not recorded (counted as {assumed} days)"
         return f"{dose_unknown_text(trial)}{span}: confirm the dose taken"
     if reason is InadequacyReason.OTHER_INDICATION:
         return trial_indication.other_use_text(trial) or "ordered for another indication"

@@ -215,22 +215,55 @@ def _cross_reactive_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
     name = draft.ingredient.capitalize()
     when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
     other = related.allergen
-    return OrderCheck(
-        NOT_TOLERATED,
-        draft,
-        cards.fit_summary(
+    kind = "allergy" if intolerance.severe else record_kind(intolerance)
+    if intolerance.severe:
+        # A severe reaction is never left out of the summary (recheck 2 of review 16, a03: the
+        # anaphylaxis card read only "Citalopram not tolerated"): the reaction comes first,
+        # each shorter candidate keeps it.
+        reaction = _severe_reaction(intolerance)
+        summary = cards.fit_summary(
+            f"{other.capitalize()}: {reaction} on record ({kind}, {when}): "
+            f"{draft.ingredient} {related.relation}",
+            f"{other.capitalize()}: {reaction} on record ({kind}, {when}): {draft.ingredient} "
+            "is related, check before ordering",
+            f"{name}: {reaction} to {other} on record ({when}): check before ordering",
+        )
+    else:
+        summary = cards.fit_summary(
             f"{other.capitalize()} not tolerated ({intolerance.reason}, {when}): "
             f"{draft.ingredient} {related.relation}",
             f"{other.capitalize()} not tolerated ({when}): {draft.ingredient} {related.relation}",
             f"{name} is related to {other}, documented as not tolerated ({when}): check first",
-        ),
+        )
+    # The labels' contraindication is hypersensitivity to either drug: cited for an allergy, not
+    # for an intolerance such as nausea (recheck 2 of review 16, a02).
+    cite = (
+        " (the label lists hypersensitivity to either as a contraindication)"
+        if kind == "allergy"
+        else ""
+    )
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        summary,
         f"**Not tolerated before:** {tolerability.intolerance_brief(other, intolerance)}. "
-        f"{name} {related.relation}, so the same reaction may recur (the label lists "
-        "hypersensitivity to either as a contraindication); the EHR's drug-allergy check may not "
-        "match the two. A re-challenge is a deliberate decision with the patient; otherwise "
-        "choose a drug of another class (CANMAT 2023 para 190: switch when tolerability is poor).",
+        f"{name} {related.relation}, so the same reaction may recur{cite}; the EHR's "
+        "drug-allergy check may not match the two. A re-challenge is a deliberate decision with "
+        "the patient; otherwise choose a drug of another class (CANMAT 2023 para 190: switch "
+        "when tolerability is poor).",
         indicator=severity(intolerance),
     )
+
+
+def _severe_reaction(intolerance: Intolerance) -> str:
+    """The reaction a severe entry records, lower case ("anaphylaxis"), from its reason
+    ("documented allergy: Anaphylaxis"); "a severe reaction" when it names none (criticality
+    high alone, or a reason without a manifestation)."""
+    _, _, words = intolerance.reason.partition(": ")
+    words = words.strip()
+    if not words:
+        return "a severe reaction"
+    return words[0].lower() + words[1:]
 
 
 def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

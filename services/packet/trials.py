@@ -126,6 +126,9 @@ def _dates(trial: Trial) -> str:
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"
     assumed = trial_dates.whole_course_assumed(trial)
+    if assumed is not None and trial_dates.reported_undated(trial):
+        # The day the report was entered, not a start (recheck 2 of review 16, W2).
+        return f"reported {day_text(trial.start)}; dates not recorded (counted as {assumed} days)"
     if assumed is not None:
         return f"{day_text(trial.start)} – duration not recorded (counted as {assumed} days)"
     end = "ongoing" if trial.ongoing else day_text(trial.end)

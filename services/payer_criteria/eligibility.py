@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind
+from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
 from services.payer_criteria.inputs import Inputs, absent
@@ -59,6 +60,11 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
                 shown_as="To confirm",
             )
         return absent(c, x, "condition list", "no depression diagnosis on the problem list")
+    # An older open MDD code from an earlier episode (F33.2 since 2019 beside F33.1 since 2024)
+    # is named, not counted: the current episode's code decides (recheck 2 of review 16, W3).
+    earlier = earlier_episode_codes(x.record, x.policy.mapping.episode_gap_months)
+    usable = [f for f in usable if f not in earlier]
+    named = tuple(f"{earlier_text(f)}: confirm the current episode's severity" for f in earlier)
     accepted = [f for f in usable if f.severity not in c.refuse_severities]
     if not accepted:
         f = max(usable, key=lambda f: f.onset or date.min)
@@ -68,12 +74,13 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
             (
                 f"{finding_line(f)}: coded as {f.severity}; the policy asks for "
                 f"{c.wording.lower().rstrip('.')}",
+                *named,
             ),
         )
     # Cite the code that says the most: coded severe first, then the most recent.
     best = max(accepted, key=lambda f: (f.severity == "severe", f.onset or date.min))
     severity = f"coded as {best.severity}" if best.severity else "severity not coded"
-    return judged(c, CriterionStatus.MET, (f"{finding_line(best)}; {severity}",))
+    return judged(c, CriterionStatus.MET, (f"{finding_line(best)}; {severity}", *named))
 
 
 def _not_mdd(c: Criterion, x: Inputs, coded: tuple[Finding, ...]) -> CriterionResult | None:

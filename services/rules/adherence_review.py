@@ -36,7 +36,12 @@ from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.adherence_lapses import lapse_line, lapse_summary, lapsed_trials, listed_text
 from services.rules.context import RuleContext
-from services.trial_table import adequate_only_as_needed, below_only_as_needed, dose_unknown_text
+from services.trial_table import (
+    adequate_only_as_needed,
+    below_only_as_needed,
+    dose_unknown_text,
+    top_dose_text,
+)
 
 TOPIC = "adherence-review"
 FLAGGED_REASONS = (
@@ -131,6 +136,13 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     if InadequacyReason.TOO_SHORT in reasons:
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
+        if trial_dates.reported_undated(trial):
+            # Reported with a dose and no dates: its start is the day the report was entered,
+            # not a day it was taken (recheck 2 of review 16, W2).
+            return (
+                f"{trial.ingredient} {top_dose_text(trial)} reported "
+                f"{trial.start.isoformat()}, dates not recorded"
+            )
         if trial_dates.whole_course_assumed(trial) is not None:
             # Its weeks are the assumed 30 days, not a length on record (recheck 16 d05).
             return f"{trial.ingredient} duration not recorded"
@@ -222,8 +234,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         bullets = []
         for trial in flagged:
             why = "; ".join(_reason_lines(ctx, trial))
-            # A start the record does not state is not shown as one (review 6 finding 8).
-            bullets.append(f"- **{trial.ingredient}** ({trial_dates.start_iso(trial)}): {why}")
+            # A start the record does not state is not shown as one (review 6 finding 8), nor
+            # the day a report was entered (recheck 2 of review 16, W2: the reason says "dates
+            # not recorded"; the reported dose is named).
+            head = f"({trial_dates.start_iso(trial)})"
+            if trial_dates.reported_undated(trial):
+                dose = top_dose_text(trial)
+                named = "" if dose == "dose unknown" else f"{dose} "
+                head = f"{named}(reported {trial.start.isoformat()})"
+            bullets.append(f"- **{trial.ingredient}** {head}: {why}")
         sections.append("**Not a fair test yet:**\n" + "\n".join(bullets))
     if lapsed:
         if not summary:

@@ -34,7 +34,9 @@ class RuleContext:
     def stage(self) -> MaudsleyStage:
         """The Maudsley stage (services/staging.py), staged on first use: only the cards that
         rest on a failed trial show it."""
-        return maudsley_stage(self.record, self.facts)
+        return maudsley_stage(
+            self.record, self.facts, gap_months=self.policy.mapping.episode_gap_months
+        )
 
     @cached_property
     def staging_evidence(self) -> Evidence:

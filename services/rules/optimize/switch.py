@@ -47,7 +47,11 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
         if t.ongoing or t.role is not Role.ANTIDEPRESSANT or t.verdict is Verdict.NOT_A_TRIAL:
             continue
         text = f"tried {trial_dates.dates_text(t)}"
-        if trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
+        if trial_dates.reported_undated(t):
+            # Its start is the day the report was entered, not a day it was taken (recheck 2 of
+            # review 16, W2): "tried from" would place a past course at that day.
+            text = trial_dates.reported_text(t, _reported_dose(t))
+        elif trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
             # Its end is the assumed 30 days, not a date on record (audit 16 W4).
             text = f"tried from {trial_dates.start_text(t)}; {_not_recorded(t)}"
         elif t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
@@ -63,6 +67,14 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
             text += ", response not recorded" if t.outcome_inferred else ", no response"
         found[t.ingredient] = text
     return found
+
+
+def _reported_dose(trial: Trial) -> str | None:
+    """The dose a reported course names ("150 mg/day"), None when none was read."""
+    if InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0:
+        return None
+    dose = top_dose_text(trial)
+    return None if dose == "dose unknown" else dose
 
 
 def _not_recorded(trial: Trial) -> str:
