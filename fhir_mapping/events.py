@@ -125,6 +125,11 @@ class MedicationEvent:
     # risk that follows the peak as well as the day's total); None when not read. The course
     # carries its latest (Trial.mg_per_dose), as a draft carries its own (DraftOrder.mg_per_dose).
     mg_per_dose: float | None = None
+    # The record's only date is the day it was entered, not a day the drug was taken (recheck 2
+    # of review 16, W2): a statement with no effective[x], dated by its dateAsserted, or an order
+    # the patient reported (reportedBoolean), whose authoredOn is the day it was written down.
+    # A course of such records only is Trial.entry_dated.
+    entry_dated: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -27,7 +27,8 @@ from fhir_mapping.dose_basis import rules as basis_rules
 from fhir_mapping.dose_memo import as_needed_reading, dosage_text, remembered_dose
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import drug_info
-from fhir_mapping.events import MedicationEvent
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -123,6 +124,7 @@ def events_of(
     stated_supply = duration_days(resource.get("daysSupply")) if kind is DISPENSE else None
     # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
     asserted = parse_date(resource.get("dateAsserted")) if kind is STATEMENT else None
+    entry_dated = _entry_dated(resource, kind, reported_by_patient)
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
@@ -228,6 +230,30 @@ def events_of(
                 None
                 if form is None or form.max_single_mg is None
                 else per_administration_mg(mg_high if mg_high is not None else mg, resource),
+                entry_dated,
             )
         )
     return events
+
+
+def _entry_dated(resource: Mapping[str, Any], kind: EventKind, reported: bool) -> bool:
+    """Whether the record's start is only the day it was entered (MedicationEvent.entry_dated):
+    a statement with no effective[x] but a dateAsserted (medication_dates.py reads that as its
+    start), or a patient-reported order (its authoredOn) that states no bounds of its own."""
+    if kind is STATEMENT:
+        period = resource.get("effectivePeriod")
+        started = isinstance(period, Mapping) and bool(period.get("start") or period.get("end"))
+        return (
+            not started
+            and not resource.get("effectiveDateTime")
+            and bool(resource.get("dateAsserted"))
+        )
+    if kind is ORDER and reported:
+        return not any(
+            isinstance(d, Mapping)
+            and isinstance(d.get("timing"), Mapping)
+            and isinstance(d["timing"].get("repeat"), Mapping)
+            and "boundsPeriod" in d["timing"]["repeat"]
+            for d in array(resource.get("dosageInstruction"))
+        )
+    return False

@@ -313,6 +313,7 @@ def _trial(
         product=product,
         # Review 12 finding 14: only the patient's report behind it, no order or fill.
         patient_reported=all(e.patient_reported for e in events),
+        entry_dated=all(e.entry_dated for e in events),
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,

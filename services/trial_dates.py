@@ -150,24 +150,25 @@ def whole_course_assumed(trial: Trial) -> int | None:
 
 
 def reported_undated(trial: Trial) -> bool:
-    """A patient-reported course (Trial.patient_reported) whose whole length is the assumed one
-    and whose dates are not partial: its start is the day the report was recorded (module
-    docstring), so no line names it as the day the course began. An effectiveDateTime alone on
-    a patient's statement reads the same way: a date the patient gave is not a start and length
-    on record either, and "dates not recorded" is the safer reading (no course is placed in
-    time the record does not place it)."""
+    """A course dated only by the day it was entered (Trial.entry_dated: a statement with only
+    dateAsserted, a patient-reported order's authoredOn) whose whole length is the assumed one
+    and whose dates are not partial: no line names that day as the day the course began
+    (module docstring). A statement with an effectiveDateTime states a day it was taken: not
+    this."""
     return (
-        trial.patient_reported
+        trial.entry_dated
         and trial.written_dates is None
         and whole_course_assumed(trial) is not None
     )
 
 
-def reported_text(trial: Trial, dose: str | None = None) -> str:
-    """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course, with the dose
-    reported when one is given: "reported 2025-01-06 at 150 mg/day; dates not recorded"."""
+def reported_text(trial: Trial, dose: str | None = None, *, dose_known: bool = True) -> str:
+    """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course; with the dose
+    reported, "reported 2025-01-06 at 150 mg/day; dates not recorded"; with none read
+    (`dose_known` False), "reported 2025-01-06; dose and dates not recorded"."""
     at = f" at {dose}" if dose else ""
-    return f"reported {trial.start.isoformat()}{at}; dates not recorded"
+    missing = "dates" if dose_known else "dose and dates"
+    return f"reported {trial.start.isoformat()}{at}; {missing} not recorded"
 
 
 def weeks_cell(trial: Trial, weeks: str) -> str:

@@ -102,9 +102,12 @@ def _unknown_dose_short(trial: Trial) -> str:
     dose = dose_unknown_text(trial, nested=True)
     span = (trial.end - trial.start).days
     if trial.assumed_days is not None and trial.assumed_days >= span:
+        # Dated only by the day it was reported: no start on record either (recheck 2 of
+        # review 16, W2).
+        length = "dates" if trial_dates.reported_undated(trial) else "duration"
         if dose == "dose not recorded":
-            return f"{trial.ingredient} dose and duration not recorded"
-        return f"{trial.ingredient} {dose}, duration not recorded"
+            return f"{trial.ingredient} dose and {length} not recorded"
+        return f"{trial.ingredient} {dose}, {length} not recorded"
     if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
         return f"{trial.ingredient} {dose}, dates {trial.written_dates.precision} only"
     return f"{trial.ingredient} {dose}, {cards.fmt_weeks(span / 7)} wk on record"

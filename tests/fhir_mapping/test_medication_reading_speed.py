@@ -67,6 +67,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "not_shown_taken",  # review 14 W5: intent plan, status unknown
         "formulation",  # review 15 W3: SR, XL, CR (formulations.py)
         "mg_per_dose",  # a formulation's single-dose limit (bupropion IR 150 mg)
+        "entry_dated",  # recheck 2 of review 16 W2: the only date is the entry's
     ]
 
 

@@ -51,17 +51,19 @@ def test_reported_course_without_dose_or_duration_names_no_end_and_no_weeks() ->
     assert "weeks at an adequate dose unknown (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
     assert "2024-10-31" not in switch
-    assert "sertraline (tried from 2024-10-01; dose and duration not recorded)" in switch
+    # Recheck 2 of review 16 W2: 2024-10-01 is the day the report was entered, not a start.
+    assert "sertraline (reported 2024-10-01; dose and dates not recorded)" in switch
 
 
 def test_reported_course_with_dose_and_no_duration_is_not_weeks_on_record() -> None:
     cards = _cards(_chart("d05_reported_dose_known_duration_unknown"))
     review = cards["adherence-review"]
     assert "4.3" not in review["summary"] + review["detail"]
-    assert "(sertraline duration not recorded)" in review["summary"]
-    assert "weeks at an adequate dose unknown: duration not recorded (needs 6)" in review["detail"]
+    # Recheck 2 of review 16 W2: the day the report was entered is not a start; the dose is named.
+    assert "(sertraline 100 mg/day reported 2024-10-01, dates not recorded)" in review["summary"]
+    assert "weeks at an adequate dose unknown: dates not recorded (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
-    assert "sertraline (tried from 2024-10-01; duration not recorded)" in switch
+    assert "sertraline (reported 2024-10-01 at 100 mg/day; dates not recorded)" in switch
 
 
 # --- W5: sources of the drug-disease rows -----------------------------------------------------

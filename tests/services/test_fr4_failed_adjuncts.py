@@ -170,9 +170,9 @@ def test_a_refusal_dated_after_as_of_is_not_read() -> None:
 
 def test_no_dose_and_no_dates_is_said_as_not_recorded_not_zero_weeks() -> None:
     card = _by_topic(_chart("d04_reported_request_reportedboolean"))[ADHERENCE]
-    assert card.summary.startswith(
-        "1 trial not adequate (sertraline dose and duration not recorded)"
-    )
+    # A reported order dated only by its entry day: no start on record either (recheck 2 of
+    # review 16, W2).
+    assert card.summary.startswith("1 trial not adequate (sertraline dose and dates not recorded)")
     assert "0 wk" not in card.summary
 
 

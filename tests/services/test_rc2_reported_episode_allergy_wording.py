@@ -89,7 +89,9 @@ def test_a_clinicians_order_without_a_duration_keeps_its_start() -> None:
 def test_an_earlier_episodes_severe_code_does_not_meet_the_payer_diagnosis_criterion() -> None:
     detail = _by_topic(D03B)["tms-referral"]["detail"]
     # Before: "**Met** · Adult · Diagnosis · ...".
-    assert "**Not met** · Diagnosis: Major depressive disorder, recurrent, moderate (F33.1" in detail
+    assert (
+        "**Not met** · Diagnosis: Major depressive disorder, recurrent, moderate (F33.1" in detail
+    )
     assert (
         "F33.2 since 2019-02-01 is an earlier episode's code (2019), not this episode's: "
         "confirm the current episode's severity"

@@ -72,7 +72,8 @@ def test_coded_escitalopram_anaphylaxis_holds_a_citalopram_draft_critical() -> N
         NOT_TOLERATED
     ]
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("Escitalopram not tolerated (documented allergy: Anaphylaxis")
+    # The reaction leads a severe card's summary (recheck 2 of review 16, a03).
+    assert card["summary"].startswith("Escitalopram: anaphylaxis on record (allergy, ")
     assert "citalopram contains escitalopram (its S-enantiomer)" in card["summary"]
     assert "AllergyIntolerance/4d4588f8-2e6b-56d3-95f9-a7948e131ff6" in card["detail"]
 
@@ -93,7 +94,8 @@ def test_citalopram_allergy_holds_an_escitalopram_draft() -> None:
         "escitalopram 10 MG Oral Tablet",
     )
     card = _topics(_cards(doc))[NOT_TOLERATED]
-    assert card["summary"].startswith("Citalopram not tolerated")
+    # The chart's allergy is anaphylaxis: named first (recheck 2 of review 16, a03).
+    assert card["summary"].startswith("Citalopram: anaphylaxis on record")
     assert "escitalopram is the S-enantiomer of citalopram" in card["summary"]
 
 

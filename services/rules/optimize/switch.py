@@ -50,7 +50,8 @@ def _tried(ctx: RuleContext) -> dict[str, str]:
         if trial_dates.reported_undated(t):
             # Its start is the day the report was entered, not a day it was taken (recheck 2 of
             # review 16, W2): "tried from" would place a past course at that day.
-            text = trial_dates.reported_text(t, _reported_dose(t))
+            dose = _reported_dose(t)
+            text = trial_dates.reported_text(t, dose, dose_known=dose is not None)
         elif trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
             # Its end is the assumed 30 days, not a date on record (audit 16 W4).
             text = f"tried from {trial_dates.start_text(t)}; {_not_recorded(t)}"
