@@ -45,6 +45,8 @@ _ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-categor
 # `Finding.recorded` of each shape.
 DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
+# How `Finding.visit` starts for an emergency-department visit (`_visit_words`).
+ED_VISIT = "ED visit"
 
 
 def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, str]]:
@@ -73,8 +75,15 @@ def _visit_words(resource: Resource) -> str:
     start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
     if wants_admission(resource):
         return f"inpatient stay from {start.isoformat()}" if start else "inpatient stay"
-    what = "ED visit" if is_emergency(resource) else "visit"
+    what = ED_VISIT if is_emergency(resource) else "visit"
     return f"{what} on {start.isoformat()}" if start else what
+
+
+def at_ed_visit(finding: Finding) -> bool:
+    """Whether a suicidal-ideation or self-harm finding was recorded at an ED visit (an encounter
+    diagnosis or the reason of an emergency Encounter): the presentation whose following year
+    Goldman-Mellor 2019 and Olfson 2021 measured (policy.suicide_ed_visit_history_days)."""
+    return finding.visit is not None and finding.visit.startswith(ED_VISIT)
 
 
 def _reference_id(reference: object, resource_type: str) -> str | None:

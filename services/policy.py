@@ -116,6 +116,14 @@ class Policy:
     # JAMA Psychiatry 2017, PMC5710249; 2,060 per 100,000 person-years in the first month:
     # Chung et al., BMJ Open 2019, PMC6475206).
     suicide_post_discharge_days: int = 90
+    # An ED visit for suicidal ideation or self-harm older than suicide_condition_recent_days but
+    # within this many days is named as history (one line on the optimise card, or among the
+    # suicide-risk card's risk factors), never a card of its own (review 16 second recheck W4).
+    # 365: the year after such a visit, over which both cohorts measured a raised suicide rate
+    # (Goldman-Mellor et al., JAMA Netw Open 2019;2(12):e1917571: 31.4 times the matched
+    # population's after suicidal ideation, 56.8 after self-harm; Olfson et al., J Clin
+    # Psychiatry 2021;82(6):20m13833: SMR 10.6 after ideation, 18.2 after self-harm).
+    suicide_ed_visit_history_days: int = 365
     # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
@@ -317,6 +325,7 @@ class PolicyConfig(BaseModel):
     suicide_unassessed_item9_days: int = Field(365, ge=1)
     suicide_condition_recent_days: int = Field(90, ge=1)
     suicide_post_discharge_days: int = Field(90, ge=1, le=3660)
+    suicide_ed_visit_history_days: int = Field(365, ge=1, le=3660)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)

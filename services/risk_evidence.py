@@ -209,6 +209,24 @@ def _ideation_words(finding: Finding) -> tuple[str, str, bool]:
     return text, f"{name} on the problem list", False
 
 
+# Said of an ED visit for suicidal ideation or self-harm past the recent window but within
+# policy.suicide_ed_visit_history_days (review 16 second recheck W4).
+_ED_YEAR = "; within the year after an ED visit for it, when suicide risk stays raised"
+
+
+def in_ed_history_year(finding: Finding, as_of: date, policy: Policy) -> bool:
+    """A suicidal-ideation or self-harm finding recorded at an ED visit dated before the recent
+    window (policy.suicide_condition_recent_days) and within policy.suicide_ed_visit_history_days:
+    no current signal, but the year after such a visit carries a raised suicide rate
+    (Goldman-Mellor 2019; Olfson 2021), so the card that speaks names it as history."""
+    if finding.onset is None or not visit_risk.at_ed_visit(finding):
+        return False
+    if finding.kind not in (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM):
+        return False
+    days = (as_of - finding.onset).days
+    return policy.suicide_condition_recent_days < days <= policy.suicide_ed_visit_history_days
+
+
 def _window_start(as_of: date, days: int) -> date:
     return as_of - timedelta(days=days)
 
@@ -282,7 +300,11 @@ def _events(
             )
         else:
             history.append(
-                _finding_line(finding, f"older than {recent_days} days, not a current signal")
+                _finding_line(
+                    finding,
+                    f"older than {recent_days} days, not a current signal"
+                    + (_ED_YEAR if in_ed_history_year(finding, as_of, policy) else ""),
+                )
             )
     for finding in record.context.of(FindingKind.SELF_HARM):
         if finding.onset is not None and finding.onset >= condition_from:
@@ -305,7 +327,8 @@ def _events(
             )
         else:
             when = "date not recorded" if finding.onset is None else "history"
-            history.append(_finding_line(finding, f"past self-harm ({when}): a risk factor"))
+            year = _ED_YEAR if in_ed_history_year(finding, as_of, policy) else ""
+            history.append(_finding_line(finding, f"past self-harm ({when}): a risk factor{year}"))
     events.sort(key=lambda e: (e.day or date.min, e.kind.value, str(e.source or "")))
     return events, history, current
 

@@ -9,12 +9,20 @@ not checked against them (review 16 recheck W-b)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fhir_mapping import allergy_classes, drug_table
-from fhir_mapping.gaps import describe
 from fhir_mapping.intolerance import record_kind
-from fhir_mapping.record import DataDomain, DraftOrder, GapCause, Intolerance, Role, Trial
+from fhir_mapping.record import (
+    DataDomain,
+    DataGap,
+    DraftOrder,
+    GapCause,
+    Intolerance,
+    Role,
+    Trial,
+)
 from services import cards, tolerability
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
@@ -278,7 +286,7 @@ def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck |
         return None
     if draft.role not in (Role.ANTIDEPRESSANT, Role.AUGMENTATION):
         return None
-    why = describe(
+    why = _unread_why(
         [g for g in ctx.record.gaps_in(DataDomain.INTOLERANCES) if g.cause is not GapCause.LEFT_OUT]
     )
     return OrderCheck(
@@ -293,5 +301,38 @@ def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck |
         f"**Allergies not read:** the allergy and intolerance list could not be read in full, so "
         f'{draft.ingredient} was not checked against a drug-class allergy ("SSRIs"), a brand '
         "or a related drug written as text, which the EHR's own drug-allergy check does not "
-        "match. Check the allergy list before ordering." + "".join(f"\n- {line}" for line in why),
+        "match." + (f" {why}" if why else "") + " Check the allergy list before ordering.",
+        # Its basis is the chart's data, not a guideline (review 16 second recheck a05: the card
+        # cited CANMAT), as the data-gap card's (audit 16 W6).
+        basis=(ALLERGY_DATA_SOURCE,),
     )
+
+
+# The error code of a failed prefetch search in a gap's reason (cds_hooks/fhir_data/prefetch.py:
+# "the EHR's prefetch search failed (OperationOutcome: forbidden)").
+_OUTCOME = re.compile(r"\(OperationOutcome: ([^)]+)\)")
+
+# The allergies-not-read card's source: what it reports on.
+ALLERGY_DATA_SOURCE = "This chart's allergy list as the EHR sent it (not read in full)"
+
+
+def _unread_why(gaps: list[DataGap]) -> str:
+    """Why the list was not read, in plain words (review 16 second recheck a05: "prefetch key
+    'allergyIntolerances' was not sent" is protocol jargon; the technical reason stays in the
+    --explain output and the logs): "The EHR did not send the list with this request, and it
+    could not be fetched."; "" when no gap says."""
+    missing = [g for g in gaps if g.cause is GapCause.NOT_PROVIDED]
+    for gap in missing:
+        # The EHR answered the search with an error (OperationOutcome: forbidden, not-found):
+        # its code is the one part a reader can act on (ask for access), so it stays.
+        code = _OUTCOME.search(gap.reason)
+        if code is not None:
+            return f"The EHR's search for the list failed ({code.group(1)})."
+    if missing:
+        return "The EHR did not send the list with this request, and it could not be fetched."
+    partial = [g for g in gaps if g.cause is GapCause.PARTIAL]
+    if not partial:
+        return ""
+    if any("withheld" in g.reason for g in partial):
+        return "The EHR withheld some of its entries (consent, privacy or access rules)."
+    return "Only part of the list reached the service (the rest could not be fetched)."

@@ -4,8 +4,9 @@ summary for each shape of conflict (linezolid: never "wait weeks", review findin
 
 from __future__ import annotations
 
+from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder
-from services import cards, drug_names, tables, washout
+from services import cards, drug_names, tables, washout, washout_table
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -28,10 +29,12 @@ def maoi_check(
     if not found:
         return None
     # A running MAO-B inhibitor whose label only advises against this class (rasagiline with an
-    # SSRI): a warning that says what to watch, not a washout (audit 16 f01).
+    # SSRI, audit 16 f01; safinamide with an SSRI, review 16 second recheck W1): a warning that
+    # says what to watch, not a washout. The other drugs running with it are named too (m01).
     watched = [c for c in found if _not_recommended(c, draft)]
+    partners = _partners_line(ctx, draft, found)
     if watched and len(watched) == len(found):
-        return _watch_check(draft, watched)
+        return _watch_check(draft, watched, partners)
     first = found[0]
     # The card's source: each conflict's own cite when one is not the topic's guideline (the
     # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
@@ -46,9 +49,54 @@ def maoi_check(
         MAOI,
         draft,
         _maoi_summary(draft, first),
-        "\n\n".join(c.why() for c in found),
+        "\n\n".join([*(c.why() for c in found), *([partners] if partners else [])]),
         basis=basis,
     )
+
+
+def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]) -> str:
+    """The other drugs running with the MAOI the draft meets, which the draft's own conflicts do
+    not name (review 16 second recheck m01: rasagiline and venlafaxine running, sertraline
+    drafted, and the card named rasagiline alone). Each says whether the MAOI's label only
+    advises against it (not_recommended_with) or contraindicates it. "" when there are none."""
+    maois = {c.old.ingredient: c.old for c in found if not c.into_maoi and c.old.running}
+    if not maois:
+        return ""
+    named = {draft.ingredient, *(c.old.ingredient for c in found)}
+    running = [e for e in washout.exposures(ctx.record) if e.running and not e.on_order]
+    lines = []
+    for maoi in maois.values():
+        others = [
+            e
+            for e in running
+            if e.ingredient not in named
+            and e.ingredient != maoi.ingredient
+            and washout_table.days_needed(maoi.row, e.row) is not None
+        ]
+        if not others:
+            continue
+        words = []
+        for e in others:
+            info = drug_table.drug_info(e.ingredient)
+            drug_class = info.drug_class if info is not None else None
+            since = f"since {e.start.isoformat()}" if e.start else "start not recorded"
+            verdict = (
+                "a pair its label does not recommend"
+                if drug_class is not None and drug_class in maoi.row.not_recommended_with
+                else "a pair that must not meet: stop one"
+            )
+            cls = f"{drug_class}, " if drug_class else ""
+            words.append(f"{drug_names.shown(e.ingredient)} ({cls}{since}; {verdict})")
+        lines.append(
+            f"**Also running with {drug_names.shown(maoi.ingredient)}:** "
+            + "; ".join(words)
+            + f". {drug_names.shown_first(draft.ingredient)} would be added to "
+            + " and ".join(
+                drug_names.shown(e) for e in (maoi.ingredient, *(o.ingredient for o in others))
+            )
+            + ": confirm each is meant, and watch for serotonin syndrome."
+        )
+    return "\n\n".join(lines)
 
 
 def _not_recommended(c: washout.Conflict, draft: DraftOrder) -> bool:
@@ -63,7 +111,7 @@ def _not_recommended(c: washout.Conflict, draft: DraftOrder) -> bool:
     )
 
 
-def _watch_check(draft: DraftOrder, found: list[washout.Conflict]) -> OrderCheck:
+def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str) -> OrderCheck:
     new = drug_names.shown_first(draft.ingredient)
     first = found[0]
     old = drug_names.shown(first.old.ingredient)
@@ -84,7 +132,7 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict]) -> OrderCheck
             "watch for serotonin syndrome",
             f"{new} with {old} ({label}) running: watch for serotonin syndrome",
         ),
-        "\n\n".join(lines),
+        "\n\n".join([*lines, *([partners] if partners else [])]),
         indicator=Indicator.WARNING,
         basis=tuple(dict.fromkeys(c.old.row.shown_cite for c in found)),
     )

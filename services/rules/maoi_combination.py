@@ -10,9 +10,11 @@ the combination. Two MAOIs together count too (one MAOI to another needs the fir
 interval). Both drugs must be running courses on the as-of date; a course stopped within its
 washout is the order hooks' business (a new start), not this card's.
 
-An MAO-B inhibitor for Parkinson disease (rasagiline) whose label does not recommend, rather
-than contraindicates, an SSRI, SNRI or tricyclic with it (WashoutRow.not_recommended_with, audit
-16) makes a warning, as its order card does: a critical card on every chart open, telling to stop
+An MAO-B inhibitor for Parkinson disease whose label does not recommend, rather than
+contraindicates, an antidepressant class with it (WashoutRow.not_recommended_with: rasagiline
+with an SSRI, SNRI or tricyclic, audit 16; safinamide with an SSRI, whose label asks to monitor
+for serotonin syndrome while it contraindicates SNRIs and tricyclics, review 16 second recheck
+W1) makes a warning, as its order card does: a critical card on every chart open, telling to stop
 a Parkinson drug, overstated the label. Any other pair on the chart keeps the card critical.
 
 Nothing is offered as a one-click order: which drug to stop is the prescriber's decision. The

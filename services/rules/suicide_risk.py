@@ -67,7 +67,7 @@ from services.rules.suicide_risk_overdose import (
     overdose_risks,
     running_supply_line,
 )
-from services.rules.suicide_risk_text import card_advice, card_summary, found_lines
+from services.rules.suicide_risk_text import card_advice, card_summary, found_lines, on_ward
 
 # The names other modules and tests use, kept importable from here (the quantity line's among
 # them); evaluate_payer_criteria stays a name of this module, where tests replace it.
@@ -195,6 +195,14 @@ def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
         if high
         else "Order a same-day suicide risk assessment (C-SSRS)"
     )
+    if on_ward(ctx):
+        # A psychiatric stay in progress: the assessment is the ward's today (review 16 second
+        # recheck c02), not a same-day evaluation to arrange for an outpatient.
+        label = (
+            "Order a psychiatric suicide risk assessment on the ward today"
+            if high
+            else "Order a suicide risk assessment on the ward today (C-SSRS)"
+        )
     return suggestions.create(label, resource, recommended=True)
 
 
@@ -243,7 +251,7 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         quantity = means_restriction_line(drafted)
         if quantity is not None:
             detail = cards.join_sections(quantity, detail)
-    summary = card_summary(signal)
+    summary = card_summary(signal, ward=on_ward(ctx))
     indicator = _INDICATOR[signal.level]
     if owed and discharge is not None:
         summary = suicide_risk_discharge.summary(discharge)

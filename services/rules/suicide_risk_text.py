@@ -20,7 +20,27 @@ def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
     return max(events, key=lambda e: (e.escalate, e.weight, e.day.toordinal() if e.day else 0))
 
 
-def card_summary(signal: SuicideSignal) -> str:
+def on_ward(ctx: RuleContext) -> bool:
+    """A psychiatric stay is in progress (fhir_mapping/admissions.py `read_current_stays`): the
+    assessment is the ward's today, not a "same-day psychiatric evaluation" to arrange for an
+    outpatient (review 16 second recheck c02)."""
+    return bool(ctx.record.current_stays)
+
+
+def stay_words(ctx: RuleContext) -> str:
+    """ "Currently admitted (psychiatric) since 2025-05-26 [Encounter/...]" for the card's
+    advice, or "" when no psychiatric stay is in progress."""
+    if not on_ward(ctx):
+        return ""
+    stay = ctx.record.current_stays[-1]
+    since = f" since {stay.start.isoformat()}" if stay.start else ""
+    where = f" [{stay.source}]" if stay.source is not None else ""
+    return f"**Currently admitted (psychiatric){since}**{where}: assess on the ward today."
+
+
+def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
+    """The card's summary; `ward`: a psychiatric stay is in progress (`on_ward`), so a high
+    risk asks for the ward's psychiatric evaluation today, not a same-day one to arrange."""
     level = signal.level
     if level is SuicideLevel.UNASSESSED:
         unassessed = tuple(
@@ -54,6 +74,13 @@ def card_summary(signal: SuicideSignal) -> str:
         )
     if level is SuicideLevel.HIGH:
         event = _lead(tuple(e for e in signal.open if e.escalate))
+        if ward:
+            return cards.fit_summary(
+                f"{event.short}{event.at()}: high suicide risk, psychiatric evaluation on the "
+                "ward today and safety plan",
+                f"{event.short}{event.at()}: high suicide risk, evaluate on the ward today",
+                "C-SSRS found high suicide risk: psychiatric evaluation on the ward today",
+            )
         return cards.fit_summary(
             f"{event.short}{event.at()}: high suicide risk, same-day psychiatric evaluation and "
             "safety plan",
@@ -130,6 +157,16 @@ def found_lines(signal: SuicideSignal) -> list[str]:
 
 
 def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
+    # On a psychiatric ward the evaluation is there today: never "consider same-day psychiatric
+    # evaluation" for an inpatient (review 16 second recheck c02); the stay is named first.
+    ward = on_ward(ctx)
+    return cards.join_sections(stay_words(ctx), _advice(ctx, signal, ward))
+
+
+def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
+    evaluate = (
+        "involve the ward psychiatrist" if ward else "consider same-day psychiatric evaluation"
+    )
     level = signal.level
     open_kinds = {e.kind for e in signal.open}
     if level is SuicideLevel.UNASSESSED:
@@ -138,12 +175,12 @@ def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
             text = (
                 "Answers of 'more than half the days' or 'nearly every day' carry a higher one-year "
                 "risk of a suicide attempt (Simon 2013): assess today, make a safety plan and "
-                "consider same-day psychiatric evaluation."
+                f"{evaluate}."
             )
         elif SignalKind.SELF_HARM in open_kinds:
             text = (
                 "Recent self-harm or a suicide attempt is on record: assess today, make a safety "
-                "plan and consider same-day psychiatric evaluation."
+                f"plan and {evaluate}."
             )
         else:
             text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
@@ -157,8 +194,13 @@ def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
     if level is SuicideLevel.HIGH:
         return (
             "The assessment found suicidal intent, a plan or suicidal behaviour in the past 3 "
-            "months, which the C-SSRS screener triage treats as high risk: same-day psychiatric "
-            "evaluation and a safety plan. TMS is not the next step while the risk is acute."
+            "months, which the C-SSRS screener triage treats as high risk: "
+            + (
+                "psychiatric evaluation on the ward today"
+                if ward
+                else "same-day psychiatric evaluation"
+            )
+            + " and a safety plan. TMS is not the next step while the risk is acute."
         )
     if level is SuicideLevel.FOUND:
         return (

@@ -134,7 +134,8 @@ def test_allergies_withheld_at_an_antidepressant_draft_are_said() -> None:
     card = _topics(_cards(_chart("f03_allergies_forbidden_whole_value")))[NOT_TOLERATED]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Allergies could not be read: sertraline was not checked")
-    assert "OperationOutcome: forbidden" in card["detail"]
+    # In plain words, the error code kept (review 16 second recheck a05).
+    assert "The EHR's search for the list failed (forbidden)." in card["detail"]
 
 
 def test_allergies_read_give_no_such_card() -> None:

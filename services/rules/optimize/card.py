@@ -13,7 +13,7 @@ from services import cards, pathway_contraindications, pathway_options, tms_cour
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
-from services.rules import populations
+from services.rules import populations, suicide_risk_history
 from services.rules.context import RuleContext
 from services.rules.optimize import declined, held_orders, residual_episode
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
@@ -321,6 +321,12 @@ def opening(ctx: RuleContext) -> list[str]:
         # An acute signal's line is written by optimize_switch_augment.rule, which also holds
         # the drug proposals as text while it is open (audit 13 WRONG 3).
         sections.append(non_acute_risk_line(signal))
+    history = suicide_risk_history.history_line(ctx.record, ctx.policy) if signal is None else ""
+    if history:
+        # An ED visit for suicidal ideation or self-harm in the past year, beyond the recent
+        # window: history on this card when no suicide-risk card lists it among its risk
+        # factors (review 16 second recheck W4; rules/suicide_risk_history.py).
+        sections.append(history)
     inferred = [t for t in ctx.facts.failed_trials if t.outcome_inferred]
     if inferred:
         # Trial.failed counts a stopped adequate course with no PHQ-9 on it as failed (Fabbri
