@@ -61,6 +61,12 @@ _DAILY = DoseBasis.DAILY
 _NO_CONDITIONS: Mapping[str, Mapping[str, Any]] = {}  # a resource with no reasonReference
 
 
+def source_of(resource: Mapping[str, Any], reading: TypeReading) -> SourceRef:
+    """Where the events of `resource`, of type `reading`, come from: its type and id."""
+    rid = resource.get("id")
+    return SourceRef(reading.name, rid if isinstance(rid, str) else str(rid or ""))
+
+
 def events_of(
     resource: Mapping[str, Any],
     reading: TypeReading,
@@ -86,8 +92,7 @@ def events_of(
     components, medication = drug
     start, end = dates
     kind = reading.kind
-    rid = resource.get("id")
-    source = SourceRef(reading.name, rid if isinstance(rid, str) else str(rid or ""))
+    source = source_of(resource, reading)
     # From another organisation (review 11 finding 6): a statement only.
     outside = outside_source(resource) if kind is STATEMENT else None
     # Resting on the patient's own report (review 12 finding 14): never a dispense.

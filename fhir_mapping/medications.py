@@ -50,7 +50,7 @@ from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
 from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
-from fhir_mapping.medication_event import events_of
+from fhir_mapping.medication_event import events_of, source_of
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
     PendingDispense,
@@ -68,6 +68,13 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.record import DataGap
+from fhir_mapping.repeat_fills import (
+    RepeatFill,
+    remember,
+    rememberable,
+    repeat_events,
+    repeat_key,
+)
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
@@ -129,6 +136,7 @@ def medication_events(
     deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any]] = []
     conditional = conditional_ingredients()
     found: dict[str, Mapping[str, Any]] | None = None
+    repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
 
     def conditions() -> Mapping[str, Mapping[str, Any]]:
         nonlocal found
@@ -156,6 +164,16 @@ def medication_events(
                 if key in seen:
                     continue
                 seen.add(key)
+        # A fill whose product and sig an earlier fill of this chart had (repeat_fills.py):
+        # only its dates and source are read.
+        fill = repeat_key(resource) if reading.kind is DISPENSE else None
+        if fill is not None and (known := repeats.get(fill)) is not None:
+            new = repeat_events(resource, known, source_of(resource, reading), as_of)
+            if new is not None:
+                events.extend(new)
+                if new and new[0].days_supply is None:  # as _read_resource does
+                    pending.append((resource, len(events) - len(new), known.components))
+                continue
         if medications is None and resource.get("medicationReference") is not None:
             medications = medication_index(resources)
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
@@ -169,9 +187,12 @@ def medication_events(
         ):
             deferred.append((resource, reading, components, medication))
             continue
+        read = len(events)
         _read_resource(
             resource, reading, components, medication, as_of, events, gaps, pending, conditions
         )
+        if fill is not None and len(events) > read and rememberable(fill):
+            repeats[fill] = remember(product_of(components)[1], events[read:])
     if deferred:
         present = drafted.union([e.ingredient for e in events])
         for resource, reading, components, medication in deferred:
