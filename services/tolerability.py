@@ -112,6 +112,26 @@ def _proposable(ingredient: str) -> bool:
     return info is not None and info.role in _PATHWAY_ROLES
 
 
+def _taken_since(record: PatientRecord, ingredient: str, since: date) -> tuple[Trial, str] | None:
+    """The first course of `ingredient` begun on or after `since` with no reaction of its own,
+    and its span ("since 2022-01-03" or "2022-01-03 – 2023-05-01"): what contradicts an allergy
+    entry dated `since`."""
+    taken = [
+        t
+        for t in record.trials
+        if t.ingredient == ingredient and t.intolerance is None and t.start >= since
+    ]
+    if not taken:
+        return None
+    course = min(taken, key=lambda t: t.start)
+    span = (
+        f"since {course.start.isoformat()}"
+        if course.ongoing
+        else f"{course.start.isoformat()} – {course.end.isoformat()}"
+    )
+    return course, span
+
+
 def contradicted_class_allergies(record: PatientRecord) -> tuple[str, ...]:
     """ "the allergy entry 'Antidepressants' (2018-05-01) is contradicted by sertraline taken
     since 2022-01-03 with no reaction recorded: reconcile the entry with the patient", once per
@@ -124,24 +144,10 @@ def contradicted_class_allergies(record: PatientRecord) -> tuple[str, ...]:
             continue
         if intolerance.source in found:
             continue
-        taken = sorted(
-            (
-                t
-                for t in record.trials
-                if t.ingredient == intolerance.ingredient
-                and t.intolerance is None
-                and t.start >= intolerance.date
-            ),
-            key=lambda t: t.start,
-        )
-        if not taken:
+        taken = _taken_since(record, intolerance.ingredient, intolerance.date)
+        if taken is None:
             continue
-        course = taken[0]
-        span = (
-            f"since {course.start.isoformat()}"
-            if course.ongoing
-            else f"{course.start.isoformat()} – {course.end.isoformat()}"
-        )
+        course, span = taken
         found[intolerance.source] = (
             f"the allergy entry '{intolerance.allergen_class}' "
             f"({intolerance.date.isoformat()}, {intolerance.source}) is contradicted by "
@@ -169,24 +175,10 @@ def contradicted_cross_reactions(record: PatientRecord) -> tuple[str, ...]:
         if intolerance.date is None:
             continue
         for reaction in allergy_classes.cross_reactions(allergen):
-            taken = sorted(
-                (
-                    t
-                    for t in record.trials
-                    if t.ingredient == reaction.drug
-                    and t.intolerance is None
-                    and t.start >= intolerance.date
-                ),
-                key=lambda t: t.start,
-            )
-            if not taken:
+            taken = _taken_since(record, reaction.drug, intolerance.date)
+            if taken is None:
                 continue
-            course = taken[0]
-            span = (
-                f"since {course.start.isoformat()}"
-                if course.ongoing
-                else f"{course.start.isoformat()} – {course.end.isoformat()}"
-            )
+            course, span = taken
             kind = "allergy" if intolerance.severe else record_kind(intolerance)
             found.append(
                 f"{course.ingredient}, which {reaction.relation}, was taken {span} with no "
