@@ -31,6 +31,9 @@ class PathwayOption:
     card: str  # what the card says: what it offers, its label status, its safety issue
     source: str
     status: str
+    # Labelled for major depression only (esketamine: SPRAVATO's indications are TRD and MDD with
+    # suicidal ideation): not named while another depressive disorder is the diagnosis.
+    mdd_only: bool = False
 
 
 @cache
@@ -45,6 +48,7 @@ def options() -> dict[str, PathwayOption]:
             card=r["card"],
             source=r["source"],
             status=r["status"],
+            mdd_only=r.get("mdd_only", "").strip().lower() == "true",
         )
         for r in _rows("pathway_options.csv")
     }

@@ -68,6 +68,7 @@ __all__ = [
     "ect_service_line",
     "group_monitoring",
     "latest_frailty",
+    "mdd_only",
     "monitoring_for",
     "monitoring_rows",
     "older_adult",
@@ -100,6 +101,12 @@ def _frailty_basis(frailty: tuple[Finding, ...]) -> str:
         return ""
     when = entry.onset.isoformat() if entry.onset is not None else "undated"
     return f"; frailty coded ({entry.code}, {when})"
+
+
+def mdd_only() -> frozenset[str]:
+    """The options labelled for major depression only (pathway_options.csv `mdd_only`: esketamine),
+    left out while another depressive disorder is the diagnosis (audit 16 W2)."""
+    return frozenset(o.option for o in options().values() if o.mdd_only)
 
 
 def beyond_medication(

@@ -23,8 +23,6 @@ from services.tms_assessment import text_only_line
 from services.tms_course import TmsCourse
 
 TOPIC = "optimize-switch-augment"
-# The options beyond medication whose label is for major depression (pathway_options.csv).
-_MDD_ONLY_OPTIONS = frozenset({"esketamine"})
 
 
 def episode_tms_course(ctx: RuleContext) -> TmsCourse | None:
@@ -175,7 +173,7 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
             exclude=exclude
             | ect.exclude
             | blocked.exclude
-            | (_MDD_ONLY_OPTIONS if ctx.facts.not_mdd else frozenset()),
+            | (pathway_options.mdd_only() if ctx.facts.not_mdd else frozenset()),
             frailty=ctx.record.context.frailty,
             # ECT the patient declined, said on its line (review 16 W6).
             notes=declined.option_notes(ctx),
