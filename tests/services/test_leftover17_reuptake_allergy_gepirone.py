@@ -207,5 +207,5 @@ def test_repeat_card_line_no_longer_calls_ssri_on_snri_a_canmat_combination() ->
     result = evaluate_document(request, hook="order-select", as_of=chart.as_of, policy=Policy())
     details = [c["detail"] for c in result.response.to_json()["cards"]]
     (line,) = [d for d in details if "**Still running:** duloxetine" in d]
-    assert "two serotonin reuptake inhibitors, serotonin-syndrome risk" in line
+    assert "two serotonin reuptake inhibitors: serotonin-syndrome risk" in line
     assert "combines different mechanisms" not in line
