@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import InadequacyReason, Role, Trial, Verdict
 from services import (
+    allergy_caveats,
     cards,
     drug_rules,
     drugs,
@@ -240,6 +241,12 @@ def switch_candidates(
         caveats.extend(
             f"caveat: {c}" for c in populations.caveat_cites(ctx, d.ingredient, d.drug_class)
         )
+        # A drug sharing the mechanism of a class the patient is severely allergic to, outside
+        # the class (vortioxetine after an "SSRIs" anaphylaxis: audit 16 W3): offered with the
+        # question beside it, never bare (services/allergy_caveats.py says why not left out).
+        allergy = allergy_caveats.caveat(ctx.record.intolerances, d.ingredient)
+        if allergy is not None:
+            caveats.append(allergy)
         if caveats:
             name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
