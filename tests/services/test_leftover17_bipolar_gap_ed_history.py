@@ -8,7 +8,9 @@ prefetch key sent):
   each carry a `suppressed` OperationOutcome; the optimise card offers aripiprazole and
   brexpiprazole one-clicks and the switch list.
 - conditions_withheld_draft_venlafaxine (g02): the same withheld conditions, order-select with
-  venlafaxine XR 225 mg drafted; no card but the data-quality card.
+  venlafaxine XR 225 mg drafted over running sertraline (the same-class order card speaks too).
+- conditions_withheld_draft_bupropion: g02 with bupropion XL 150 mg drafted (an NDRI beside the
+  SSRI, a CANMAT combination): no card but the data-quality card.
 - conditions_withheld_draft_lisinopril: g02 with lisinopril drafted instead (no antidepressant).
 - ed_si_100d (c04): an ED visit for suicidal ideation (R45.851) on 2025-02-22, 100 days before
   the as-of date; two failed trials (the optimise card names the visit).
@@ -85,7 +87,7 @@ def test_withheld_conditions_beside_live_adjunct_one_clicks_say_bipolar_once() -
 def test_withheld_conditions_at_an_antidepressant_draft_warn_on_one_card() -> None:
     # The draft is exactly when a hidden bipolar diagnosis matters, so with no other card the
     # data-quality card (a warning) carries the line: one card, not two.
-    (card,) = _recs(_chart("conditions_withheld_draft_venlafaxine"))
+    (card,) = _recs(_chart("conditions_withheld_draft_bupropion"))
     assert card.topic == QUALITY
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
@@ -94,6 +96,14 @@ def test_withheld_conditions_at_an_antidepressant_draft_warn_on_one_card() -> No
     )
     assert BIPOLAR_LINE in card.detail
     assert card.detail.count("A bipolar diagnosis") == 1
+
+
+def test_withheld_conditions_beside_an_order_card_that_reads_no_conditions_say_it_once() -> None:
+    # The same-class card rests on the medications alone (topic_data.csv), so the withheld
+    # conditions are carried by the chart's data-quality card, as before: the line rides there.
+    recs = _recs(_chart("conditions_withheld_draft_venlafaxine"))
+    assert {r.topic for r in recs} == {QUALITY, "order-same-class-running"}
+    assert _said(recs, BIPOLAR_LINE) == [QUALITY]
 
 
 def test_withheld_conditions_at_a_draft_that_is_no_antidepressant_name_no_bipolar_risk() -> None:
@@ -121,7 +131,7 @@ def test_conditions_read_in_full_name_no_bipolar_risk() -> None:
 
 
 def test_a_cut_short_conditions_search_says_not_read_rather_than_withheld() -> None:
-    doc = _chart("conditions_withheld_draft_venlafaxine")
+    doc = _chart("conditions_withheld_draft_bupropion")
     for entry in doc["prefetch"]["conditions"]["entry"]:
         resource = entry["resource"]
         if resource["resourceType"] == "OperationOutcome":
