@@ -27,6 +27,7 @@ from services.rules.optimize.augment import antipsychotic_alone, level_guided_su
 from services.rules.optimize.courses import running_antipsychotics
 from services.rules.optimize.dose import low_summary_while_held
 from services.rules.optimize.orders import first_line_adjuncts
+from services.rules.optimize.partial import partial_running
 from services.rules.optimize.switch import age_switch
 
 
@@ -80,6 +81,17 @@ def next_step_summary(
             "(CANMAT 2023)" + no_tms,
             f"{failed}: switch to or add an antidepressant (CANMAT 2023)",
             f"{failed_short}: switch to or add an antidepressant",
+        )
+    partial = partial_running(ctx)
+    if partial:
+        # CANMAT 2023 para 190: a partial response is met by an adjunct first (review 17 W4).
+        on = cards.names(partial)
+        return cards.fit_summary(
+            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190) "
+            "or switch" + no_tms,
+            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190)",
+            f"{failed_short}: add an adjunct ({adjunct_text}) to {on} first",
+            f"{failed_short}: add an adjunct to {on} first",
         )
     if count == 1:
         cls = facts.failed_classes[0]
