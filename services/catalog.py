@@ -182,14 +182,14 @@ def overlong_templates(
 # PHQ-9 items 1-8 (review 17 M4) are read when a chart carries them, to sum a panel filed
 # without a total, but not asked for: 16 more tokens take the `observations` query past
 # MAX_QUERY_BYTES. A panel whose items are missing is named "has no total: score it".
-_NOT_ASKED = frozenset({"phq9-item"})
+NOT_ASKED = frozenset({"phq9-item"})
 
 
 def _standard_codes(key: str) -> list[tuple[str, str]]:
     return [
         (c.system, c.code)
         for c in observation_codes()
-        if c.concept not in _NOT_ASKED and _key_of(c) == key
+        if c.concept not in NOT_ASKED and _key_of(c) == key
     ]
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import PatientRecord, Trial
 from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
@@ -94,19 +93,6 @@ def confirm_lines(trials: Sequence[Trial], record: PatientRecord) -> list[str]:
     return lines
 
 
-def partial_note(trials: Sequence[Trial]) -> str:
-    """ ", venlafaxine a partial response (40 %)" for the counted courses whose drop was 25-49 %
-    (fhir_mapping/partial_response.py), "" for none. Review 17 W4: such a course still counts
-    (< 50 % is no response for TRD, REFERENCE.md rule 4), but "failed" alone hid a drug that
-    helped, which CANMAT 2023 para 190 would keep and add an adjunct to."""
-    parts = []
-    for trial in trials:
-        drop = partial_response(trial)
-        if drop is not None:
-            parts.append(f"{trial.ingredient} a partial response ({drop:.0f} %)")
-    return "".join(f", {part}" for part in dict.fromkeys(parts))
-
-
 def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:
     """The failed trials (PathwayFacts.failed_trials) as every card counts them, with and without
     their names: "2 adequate trials failed (sertraline, venlafaxine), sertraline to confirm";
@@ -118,7 +104,7 @@ def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, s
     n, m = len(measured), len(inferred)
     adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
     stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
-    said = reported_note(measured) + confirm_note(measured, record) + partial_note(measured)
+    said = reported_note(measured) + confirm_note(measured, record)
     said_inferred = reported_note(inferred) + confirm_note(inferred, record)
     if not inferred:
         return f"{adequate} ({names(measured)}){said}", f"{adequate}{said}"

@@ -26,15 +26,10 @@ def partial_running(ctx: RuleContext) -> tuple[Trial, ...]:
 
 def switch_line(trial: Trial) -> str:
     """The switch section's line for a running partial responder, in place of "Failed, not
-    proposed"."""
-    drop = partial_response(trial)
-    before, after = trial.baseline, trial.on_treatment
-    pair = (
-        f"{after.instrument} {before.value} → {after.value}, "
-        if before is not None and after is not None
-        else ""
-    )
+    proposed". The pair of scores is not repeated: the card names it once elsewhere (it may be
+    another scale's pair, review 13 W10)."""
+    drop = partial_response(trial) or 0
     return (
-        f"Partial response on {trial.ingredient} ({pair}{drop or 0:.0f} %): CANMAT 2023 prefers "
-        "adding an adjunct to it over switching (para 190); a switch gives up the partial gain."
+        f"Partial response on {trial.ingredient} ({drop:.0f} % drop): CANMAT 2023 prefers adding "
+        "an adjunct to it over switching (para 190); a switch gives up the partial gain."
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import Trial
 from services import cards, drugs, thyroid_hormone_cautions, trial_count
 from services.microgram_doses import microgram_dose_text
@@ -85,13 +86,16 @@ def next_step_summary(
     partial = partial_running(ctx)
     if partial:
         # CANMAT 2023 para 190: a partial response is met by an adjunct first (review 17 W4).
+        # The counting words stay every card's (trial_count); the partial response is said here.
         on = cards.names(partial)
+        drops = ", ".join(f"{partial_response(t) or 0:.0f} %" for t in partial)
+        said = f"partial response on {on} ({drops})"
         return cards.fit_summary(
-            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190) "
-            "or switch" + no_tms,
-            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190)",
-            f"{failed_short}: add an adjunct ({adjunct_text}) to {on} first",
-            f"{failed_short}: add an adjunct to {on} first",
+            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first (CANMAT 2023 para "
+            "190)" + no_tms,
+            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first",
+            f"{failed}; {said}: add an adjunct to it first (CANMAT para 190)",
+            f"{failed_short}; {said}: add an adjunct to it first",
         )
     if count == 1:
         cls = facts.failed_classes[0]
