@@ -36,6 +36,7 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
         DataDomain.LABS,
         DataDomain.CONDITIONS,
         DataDomain.LIVER_TESTS,
+        DataDomain.SI_LABS,
         DataDomain.VITALS,
         DataDomain.PGX,
     ),
@@ -69,6 +70,10 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
     # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
     "liverTests": (DataDomain.LIVER_TESTS,),
+    # B12, folate and vitamin D under their SI (moles) codes (review 17 W3): a key of its own
+    # because `labs` had no room left; not sent, only the diagnosis review's vitamin labs are
+    # unseen (topic_data.csv lists the domain on that card alone).
+    "labsSI": (DataDomain.SI_LABS,),
     # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
     # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
     "vitals": (DataDomain.VITALS,),
@@ -108,6 +113,7 @@ _NOUN = {
     DataDomain.QTC: "ECG or QTc result",
     DataDomain.SESSIONS: "medication administration",
     DataDomain.LIVER_TESTS: "liver test result",
+    DataDomain.SI_LABS: "B12, folate or vitamin D result (SI units)",
     DataDomain.VITALS: "blood pressure reading",
     DataDomain.PGX: "pharmacogenomic result",
     DataDomain.VISITS: "visit",
