@@ -89,7 +89,7 @@ def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     combination = (
         # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
         # the different mechanisms CANMAT combines, so the line no longer says it is.
-        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT third line"
+        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT 3rd line"
         if reuptake_pair(draft, running)
         else "serotonergic load; CANMAT 2023 combines different mechanisms"
     )
