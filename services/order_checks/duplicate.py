@@ -25,6 +25,14 @@ its own at the draft, naming the running drug, its dose and its refills, asking 
 switch (plan the stop or cross-taper) or an addition (serotonin-syndrome risk; no CANMAT 2023
 combination strategy). A cross-class pair CANMAT does combine (an SSRI or SNRI with bupropion or
 mirtazapine) keeps its answer: no card, or one line on the repeat card.
+
+This module makes the checks of the draft's class (`same_class_check`): a running antidepressant
+of the draft's class, as a card or a line on the repeat card, and which other drafts of the order
+are of the draft's class (`_drafted_same_class`). The card of such a pair of drafts is
+duplicate_drafts.py; a running antidepressant of another class (the line on the repeat card, and
+the card of two serotonin reuptake inhibitors) is duplicate_other_class.py, whose
+`other_class_line` is imported here as `_other_class_line`: the name it had here, which a test
+reads.
 """
 
 from __future__ import annotations
@@ -34,14 +42,19 @@ from collections.abc import Sequence
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards, serotonin_reuptake, tables
+from services import cards
+from services.order_checks.duplicate_drafts import drafted_check
+from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
+from services.order_checks.duplicate_other_class import (
+    reuptake_check,
+    reuptake_pair,
+    running_other_class,
+)
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
-from services.order_doses import draft_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-from services.trial_adherence_text import adherence_text
 
 
 def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
@@ -90,155 +103,6 @@ def _drafted_same_class(
         for i, d in enumerate(drafts)
         if _same_class_draft(draft, d) and not (d in checked and i > here)
     ]
-
-
-_COUNT = {2: "two", 3: "three", 4: "four"}
-
-
-def _names(names: list[str]) -> str:
-    """ "sertraline and fluoxetine"; "sertraline, fluoxetine and paroxetine"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _drafted_check(ctx: RuleContext, draft: DraftOrder, others: list[DraftOrder]) -> OrderCheck:
-    """The card of two (or more) antidepressants of one class on one order (review 15 W2), the
-    drafts named in the order's own order whichever of them carries the card."""
-    drafts = list(ctx.record.draft_orders)
-    together = sorted([*others, draft], key=lambda d: drafts.index(d) if d in drafts else 0)
-    names = [d.ingredient for d in together]
-    cls = draft.drug_class
-    count = _COUNT.get(len(together), str(len(together)))
-    both = "both" if len(together) == 2 else "all"
-    lead = _names(names)
-    summary = cards.fit_summary(
-        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s on one order; keep one",
-        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s",
-        f"{draft.ingredient.capitalize()}: another {cls} on this order",
-    )
-    detail = (
-        "**On this order:** "
-        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in together)
-        + ". Two antidepressants of one class add serotonergic load and side effects and are "
-        "not a CANMAT 2023 combination (combinations pair different mechanisms). Keep one of "
-        f"the {count} orders; if one is meant to replace the other, order the new one alone "
-        "and plan the switch (direct, or a short cross-taper)."
-    )
-    return OrderCheck(SAME_CLASS, draft, summary, detail)
-
-
-def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
-    """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
-    check's, on either side)."""
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
-        return []
-    return [
-        t
-        for t in ctx.record.trials
-        if t.ongoing
-        and t.role is Role.ANTIDEPRESSANT
-        and t.ingredient != draft.ingredient
-        and t.drug_class != draft.drug_class
-        and "MAOI" not in t.drug_class.upper()
-    ]
-
-
-def _switch_plan(first: Trial) -> str:
-    """ "plan the taper or cross-taper and venlafaxine's stop date". A stop already on record
-    (Trial.stops_on; review 14 M4) is said with its date, not asked; so is an order that ends
-    within a cross-taper's weeks (Trial.ends_soon)."""
-    if first.stops_on is not None:
-        return (
-            f"plan the taper or cross-taper; {first.ingredient}'s stop is dated "
-            f"{first.stops_on.isoformat()}"
-        )
-    if first.ends_soon is not None:
-        return (
-            f"plan the taper or cross-taper; {first.ingredient}'s order ends "
-            f"{first.ends_soon.isoformat()}"
-        )
-    return f"plan the taper or cross-taper and {first.ingredient}'s stop date"
-
-
-def _reuptake_pair(draft: DraftOrder, running: list[Trial]) -> list[Trial]:
-    """The running antidepressants (of another class than the draft's) that, with the draft,
-    make two serotonin reuptake inhibitors (services/serotonin_reuptake.py); a pair sharing an
-    ingredient is the shared-ingredient card's."""
-    if not serotonin_reuptake.inhibits_reuptake(draft.ingredient, draft.drug_class):
-        return []
-    return [
-        t
-        for t in running
-        if serotonin_reuptake.inhibits_reuptake(t.ingredient, t.drug_class)
-        and not shared_ingredients(draft.ingredient, t.ingredient)
-    ]
-
-
-# CANMAT 2023 Table 7.2 (../shared/clinical/REFERENCE.md 1.7): the antidepressants it adds are
-# bupropion and mirtazapine or mianserin (second line); other antidepressant combinations are
-# third line, Level 3.
-_NOT_A_STRATEGY = (
-    "not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, mirtazapine or "
-    "mianserin; other antidepressant combinations are third line, Level 3)"
-)
-
-
-def _serotonin_syndrome_cite() -> str:
-    """ "the SSRI and SNRI labels' Serotonin Syndrome warnings; [Keks 2016](url)": the sources
-    the MAOI and serotonergic-pair checks already rest on (data/guidelines.csv keks2016)."""
-    keks = tables.guideline("keks2016")
-    link = f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
-    return f"the SSRI and SNRI labels' Serotonin Syndrome warnings; {link}"
-
-
-def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
-    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
-    plan = _switch_plan(running[0])
-    combination = (
-        # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
-        # the different mechanisms CANMAT combines, so the line no longer says it is.
-        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT third line"
-        if _reuptake_pair(draft, running)
-        else "serotonergic load; CANMAT 2023 combines different mechanisms"
-    )
-    return (
-        "**Still running:** "
-        + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
-        + f". Is {draft.ingredient} a switch ({plan}) or a combination (both continue: "
-        f"{combination})?"
-    )
-
-
-def _reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
-    """The card of a serotonin reuptake inhibitor drafted while one of another class runs
-    (recheck 16-2 m01): a warning, as the same-class card is. It names the running drug, its
-    dose and its refills (a drug filled last week is taken, not a stale listing), and asks the
-    one question the order leaves open: a switch or an addition."""
-    first = pair[0]
-    name, old = draft.ingredient, first.ingredient
-    ends = first.ends_soon
-    summary = cards.fit_summary(
-        f"{name.capitalize()} ordered while {old} ({first.drug_class}) "
-        + (f"runs until {ends.isoformat()}" if ends is not None else "is running")
-        + ": two serotonin reuptake inhibitors; switch or addition?",
-        f"{name.capitalize()}: a second serotonin reuptake inhibitor ({old} running)",
-    )
-    running = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
-    # A drug that is no SSRI or SNRI by class says why it counts ("vortioxetine inhibits
-    # serotonin reuptake ..., label 12.1").
-    notes = [
-        f"{i}: {why}"
-        for i in (name, *(t.ingredient for t in pair))
-        if (why := serotonin_reuptake.member_note(i))
-    ]
-    members = f" ({'; '.join(notes)})" if notes else ""
-    detail = (
-        f"**Still running:** {running}. {name.capitalize()} ({draft.drug_class}) and {old} both "
-        f"inhibit serotonin reuptake{members}. If {name} is a switch, "
-        f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "
-        f"together add serotonin-syndrome risk ({_serotonin_syndrome_cite()}) and are "
-        f"{_NOT_A_STRATEGY}."
-    )
-    return OrderCheck(SAME_CLASS, draft, summary, detail)
 
 
 def _plan(draft: DraftOrder, running: list[Trial]) -> str:
@@ -327,7 +191,7 @@ def same_class_check(
     found = _running_class_check(ctx, draft, repeat)
     drafted = _drafted_same_class(ctx, draft, selected)
     if drafted:
-        found.append(_drafted_check(ctx, draft, drafted))
+        found.append(drafted_check(ctx, draft, drafted))
     return found
 
 
@@ -339,13 +203,13 @@ def _running_class_check(
     found = [repeat] if repeat is not None else []
     running = _running_same_class(ctx, draft)
     if not running:
-        other = _running_other_class(ctx, draft)
+        other = running_other_class(ctx, draft)
         if repeat is None and other:
-            pair = _reuptake_pair(draft, other)
+            pair = reuptake_pair(draft, other)
             # A stop dated on the day of the draft is a switch already planned: the two do not
             # overlap (as for one class, Trial.stops_on), and a cross-class switch is routine.
             if pair and not all(t.stops_on is not None for t in pair):
-                return [_reuptake_check(draft, pair)]
+                return [reuptake_check(draft, pair)]
         if repeat is None or not other:
             return found
         # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on
