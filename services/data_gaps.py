@@ -23,7 +23,15 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import DATED_AFTER_TODAY, describe, noun, subject
+from fhir_mapping.gaps import (
+    ANOTHER_PATIENT,
+    DATED_AFTER_TODAY,
+    PATIENT_REPLACED,
+    SUBJECT_UNCONFIRMED,
+    describe,
+    noun,
+    subject,
+)
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
@@ -100,6 +108,13 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
     """The "Data not read" block of `gaps`. `antidepressant`: an antidepressant is ordered or
     proposed on this screen (`_antidepressant_decision`), so a conditions gap among `gaps` says
     what it may hide at that decision (`bipolar_not_ruled_out`)."""
+    excluded = [g for g in gaps if g.reason == ANOTHER_PATIENT]
+    if excluded:
+        unread = [g for g in gaps if g.reason != ANOTHER_PATIENT]
+        return cards.join_sections(
+            section(unread, antidepressant=antidepressant) if unread else "",
+            _excluded_block(excluded),
+        )
     lines = describe(gaps)
     if not lines:
         return ""
@@ -110,6 +125,17 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
     return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
         f"- {line}" for line in lines
     )
+
+
+# Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
+# once they are read, because they never are.
+EXCLUDED_HEAD = (
+    "**Excluded** (another patient's records in the request, never read for this patient):"
+)
+
+
+def _excluded_block(gaps: Sequence[DataGap]) -> str:
+    return EXCLUDED_HEAD + "\n" + "\n".join(f"- {line}" for line in describe(gaps))
 
 
 @cache
@@ -191,6 +217,12 @@ def annotate(
     acted = _acted_on_after_today(record)
     quiet = quiet.union(acted) if acted else quiet
     reported: set[DataGap] = set(quiet)
+    # A record whose subject is not confirmed as this patient's (review 17 U1: an MAOI order
+    # named by an identifier only) is carried by the data-quality card alone, whose summary names
+    # it: a footnote on another card is not where a clinician looks for whose an order is.
+    unconfirmed = frozenset([g for g in record.gaps if g.reason == SUBJECT_UNCONFIRMED])
+    if unconfirmed:
+        quiet = quiet.union(unconfirmed)
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
     liver = _liver_tests_matter(record)
@@ -220,7 +252,7 @@ def annotate(
         reported.update(gaps)
         owner = next((t for listed, t in listed_on if listed >= set(gaps)), None)
         if owner is not None and owner not in hidden:
-            block = _pointer(owner)
+            block = _pointer(owner, gaps)
         else:
             block = section(gaps, antidepressant=antidepressant)
             listed_on.append((frozenset(gaps), rec.topic))
@@ -228,8 +260,10 @@ def annotate(
     unreported = [
         g
         for g in record.gaps_in(*_DECISIVE)
-        if g not in reported and g.cause is not GapCause.NOT_PROVIDED
+        if g not in reported and g.cause is not GapCause.NOT_PROVIDED and g not in unconfirmed
     ]
+    # Whatever their domain, and even beside a hidden card: the card is the only place they are.
+    unreported.extend([g for g in record.gaps if g in unconfirmed])
     for i in own:
         # The other gaps it lists as before (a whole domain not provided, a gap another card
         # carries): on the report every gap is named once.
@@ -248,9 +282,11 @@ def annotate(
     return cards.ordered(out)
 
 
-def _pointer(owner: str) -> str:
+def _pointer(owner: str, gaps: Sequence[DataGap] = ()) -> str:
     """The line a card gives instead of a gap block a card before it lists in full."""
     where = tables.topic(owner).display
+    if gaps and all(g.reason == ANOTHER_PATIENT for g in gaps):
+        return f"**Excluded** (another patient's records): listed on the {where} card."
     return f"**Data not read** (the conclusion may change once it is): listed on the {where} card."
 
 
@@ -310,22 +346,67 @@ def _card(
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = f"{head}: this chart was judged without the missing part"
-    if antidepressant and bipolar_not_ruled_out(gaps):
+    lead = (
+        "The decision support read this chart without the data below. A suicide-risk answer, a "
+        "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
+        "chart."
+    )
+    unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
+    if unconfirmed:
+        summary, head = _unconfirmed_summary(unconfirmed), ""
+        lead = UNCONFIRMED_LEAD + " " + lead
+    elif any(g.reason == PATIENT_REPLACED for g in gaps):
+        head = "This patient record was merged into another"
+        summary = f"{head}: part of the history may be on the surviving record"
+    elif all(g.reason == ANOTHER_PATIENT for g in gaps):
+        summary = cards.fit_summary(
+            f"The request held {counted if resources_left else 'records'} of another patient: "
+            "excluded, never read for this patient",
+            "The request held another patient's records: excluded, never read for this patient",
+        )
+        head = ""
+        lead = EXCLUDED_LEAD
+    if head and antidepressant and bipolar_not_ruled_out(gaps):
         # At an antidepressant order with no other card, this card is the one warning: its
         # summary says the risk, for the clinician who reads summaries only (the safer choice:
         # the draft is exactly when a hidden bipolar diagnosis matters).
         summary = cards.fit_summary(
             f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
         )
-    detail = cards.join_sections(
-        "The decision support read this chart without the data below. A suicide-risk answer, a "
-        "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
-        "chart.",
-        section(gaps, antidepressant=antidepressant),
-    )
+    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
     return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# Review 17 U1: a record sent with this patient's data whose subject is an identifier matching
+# none of this patient's. Not read (it may be someone else's), but said first and by what it is:
+# if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
+UNCONFIRMED_LEAD = (
+    "A record sent with this patient's data names its patient only by an identifier that matches "
+    "none of this patient's, so it was not read. If it is this patient's, the safety checks (an "
+    "MAOI with a serotonergic drug, for one) did not see it: check whose it is in the chart."
+)
+# Review 17 M7: another patient's records in the request are an interface error, not a gap in
+# this patient's data.
+EXCLUDED_LEAD = (
+    "The request held records of another patient. They were excluded: nothing of them was read "
+    "for this patient. Report it to the EHR team (an interface or proxy error)."
+)
+
+
+def _unconfirmed_summary(gaps: Sequence[DataGap]) -> str:
+    """ "MedicationRequest MAOI phenelzine, active: subject not confirmed as this patient; check
+    whose it is", the first such record named (its type and what it is: DataGap.stated)."""
+    first = gaps[0]
+    what = " ".join(
+        part for part in (first.source.resource_type if first.source else "", first.stated) if part
+    )
+    more = f" (and {len(gaps) - 1} more)" if len(gaps) > 1 else ""
+    return cards.fit_summary(
+        f"{what or 'A record'}{more}: subject not confirmed as this patient; check whose it is",
+        f"{what or 'A record'}{more}: subject not confirmed as this patient",
+    )
 
 
 # The data-quality card's source: what it reports on.
