@@ -35,7 +35,7 @@ from fhir_mapping.gaps import (
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, tables, transaminases
+from services import cards, tables, transaminases, unconfirmed_subject
 
 # Re-exported: card_evidence needs these words without importing this module (which imports
 # cards, which imports card_evidence: a cycle when card_evidence is imported first).
@@ -130,7 +130,8 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
 # Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
 # once they are read, because they never are.
 EXCLUDED_HEAD = (
-    "**Excluded** (another patient's records in the request, never read for this patient):"
+    "**Excluded** (another patient's records in the request: never read for this patient; "
+    "report it to the EHR team):"
 )
 
 
@@ -275,6 +276,8 @@ def annotate(
                     out[i].detail, section(listed, antidepressant=antidepressant)
                 ),
             )
+    if unconfirmed:  # an MAOI order of unconfirmed subject, named on the optimise card
+        out = unconfirmed_subject.on_optimise(out, tuple(unconfirmed), record)
     if unreported:
         out.append(_card(record, unreported, antidepressant=antidepressant))
     if drafts:
@@ -353,8 +356,11 @@ def _card(
     )
     unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
     if unconfirmed:
-        summary, head = _unconfirmed_summary(unconfirmed), ""
-        lead = UNCONFIRMED_LEAD + " " + lead
+        summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
+        # The general lead's "a suicide-risk answer, a failed trial ..." does not fit one order
+        # of unconfirmed subject (audit 17 M1): said only beside other gaps.
+        alone = len(unconfirmed) == len(gaps)
+        lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
@@ -383,16 +389,12 @@ def _card(
 # none of this patient's. Not read (it may be someone else's), but said first and by what it is:
 # if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
 UNCONFIRMED_LEAD = (
-    "A record sent with this patient's data names its patient only by an identifier that matches "
-    "none of this patient's, so it was not read. If it is this patient's, the safety checks (an "
-    "MAOI with a serotonergic drug, for one) did not see it: check whose it is in the chart."
+    "If the record below is this patient's, the safety checks (an MAOI with a serotonergic drug, "
+    "for one) did not see it: check whose it is in the chart."
 )
 # Review 17 M7: another patient's records in the request are an interface error, not a gap in
 # this patient's data.
-EXCLUDED_LEAD = (
-    "The request held records of another patient. They were excluded: nothing of them was read "
-    "for this patient. Report it to the EHR team (an interface or proxy error)."
-)
+EXCLUDED_LEAD = "The request held records of another patient (an interface or proxy error)."
 
 
 def _unconfirmed_summary(gaps: Sequence[DataGap]) -> str:
