@@ -51,11 +51,18 @@ def screen_line(ctx: RuleContext) -> str:
     withheld problem list read as a clearance)."""
     unchecked = unchecked_lists(ctx)
     if unchecked:
-        what = ["seizure history" for d, _ in unchecked if d is DataDomain.CONDITIONS]
-        if any(d is not DataDomain.CONDITIONS for d, _ in unchecked):
-            what.append("metal or stimulator near the head")
-        lists = "; ".join(words for _, words in unchecked)
-        line = f"- {' and '.join(what).capitalize()} could not be checked ({lists}): ask before referral"
+        conditions = [w for d, w in unchecked if d is DataDomain.CONDITIONS]
+        implants = [w for d, w in unchecked if d is not DataDomain.CONDITIONS]
+        parts = []
+        if conditions:
+            parts.append(f"Seizure history could not be checked ({'; '.join(conditions)})")
+        else:  # the problem list was read whole: its clearance stands
+            parts.append("No epilepsy/seizure disorder recognised")
+        if implants:
+            parts.append(
+                f"metal or stimulator near the head could not be checked ({'; '.join(implants)})"
+            )
+        line = f"- {'; '.join(parts)}: ask before referral"
         if ctx.facts.tms_cautions:
             line += "; other TMS safety items to screen are listed above"
         return line
