@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from operator import attrgetter
 
 from fhir_mapping.course_clusters import _Cluster
 from fhir_mapping.event_spans import _Span
@@ -23,9 +22,6 @@ from fhir_mapping.record import WrittenDates
 # Enum members compared once per event, as module constants, as in trial_record.py (issue 14).
 _DISPENSE = EventKind.DISPENSE
 _ORDER = EventKind.ORDER
-# A span's event's written dates (a WrittenDates is always true, None false), read at C speed:
-# asked of every span of every course (issue 14).
-_WRITTEN = attrgetter("event.written_dates")
 
 
 def _stops_on(spans: Sequence[_Span], covered_end: date, as_of: date) -> date | None:
@@ -74,8 +70,8 @@ def _written_dates(
     10 finding 5): the start when every record starting the course that day writes a partial
     start; the end when the course ended with a record whose end is partial and no other record
     runs as late. None when the course states its days (nearly every course)."""
-    if not any(map(_WRITTEN, spans)):
-        return None  # every record states its days (nearly every course)
+    if all(s.event.written_dates is None for s in spans):
+        return None
     opening = [s.event.written_dates for s in spans if s.start == start]
     first = opening[0] if opening else None
     if first is None or first.start is None or any(w is None or w.start is None for w in opening):

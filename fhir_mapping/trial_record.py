@@ -85,12 +85,6 @@ _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 _TAPER = attrgetter("taper")
 _REASONS = attrgetter("reasons")
-# Read once per span or event of the course, at C speed: a comprehension resumes its frame for
-# each of a long course's fills (issue 14).
-_EVENT = attrgetter("event")
-_PRODUCT = attrgetter("product")
-_SOURCE = attrgetter("source")
-_SOURCE_KEY = attrgetter("resource_type", "id")
 _DEPRESSION_REASON = IndicationCategory.DEPRESSION
 
 
@@ -119,7 +113,7 @@ def _trial(
     documented: Sequence[Intolerance] = (),
 ) -> Trial:
     spans = cluster.spans  # in _event_key order (`_cluster`)
-    events = list(map(_EVENT, spans))
+    events = [s.event for s in spans]
     info = _info(lookup, ingredient, role)
     start = cluster.start
     ongoing = cluster.end >= as_of
@@ -194,7 +188,7 @@ def _trial(
     if fixed is not None:
         verdict, reasons, verdict_notes = fixed
     # Contrave's bupropion (a weight-management product) is never a trial (combination_products).
-    product, not_a_trial = course_product(list(map(_PRODUCT, events)), ingredient)
+    product, not_a_trial = course_product([e.product for e in events], ingredient)
     before_product = (verdict, reasons, verdict_notes)
     if not_a_trial is not None:
         verdict, reasons, verdict_notes = not_a_trial
@@ -273,8 +267,7 @@ def _trial(
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
-    refs = list(map(_SOURCE, events))
-    by_source = dict(zip(map(_SOURCE_KEY, refs), refs, strict=True))
+    by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
     sources = sorted(by_source.values(), key=_SOURCE_ID)
     sources.sort(key=_SOURCE_TYPE)
     return Trial(
