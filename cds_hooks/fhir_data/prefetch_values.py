@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any, cast
+from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import outcome_failure, outcome_incomplete
 
@@ -139,22 +139,20 @@ def _plain_matches(entries: list[Any]) -> ValueReading | None:
     walk keeps every resource, skips none, counts every entry a match, and finds no outcome."""
     if set(map(type, entries)) != _JUST_DICT:
         return None  # also an empty list: the walk is as quick
-    objects = cast("list[dict[str, Any]]", entries)
-    found = list(map(dict.get, objects, repeat("resource")))
-    if set(map(type, found)) != _JUST_DICT:
+    resources = list(map(dict.get, entries, repeat("resource")))
+    if set(map(type, resources)) != _JUST_DICT:
         return None
-    resources = cast("list[dict[str, Any]]", found)
     # Each value's type checked before a set of the values is made: a list is not hashable.
     named = list(map(dict.get, resources, repeat("resourceType")))
     if set(map(type, named)) != _JUST_STR:
         return None
-    kinds = cast("set[str]", set(named))
+    kinds = set(named)
     if "OperationOutcome" in kinds:
         return None
-    searches = list(map(dict.get, objects, repeat("search")))
+    searches = list(map(dict.get, entries, repeat("search")))
     search_types = set(map(type, searches))
     if search_types == _JUST_DICT:
-        modes = list(map(dict.get, cast("list[dict[str, Any]]", searches), repeat("mode")))
+        modes = list(map(dict.get, searches, repeat("mode")))
         if not set(map(type, modes)) <= _STR_OR_NONE or not set(modes) <= _MATCH_SET:
             return None
     elif search_types != _JUST_NONE:
