@@ -35,7 +35,6 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import (
@@ -180,7 +179,6 @@ def _prefetch_problem(value: Any, failed: str | None) -> str:
 
 
 _ABSENT: Any = object()
-_RESOURCE_TYPE = itemgetter("resourceType")
 
 
 def _is_data(value: Any) -> bool:
@@ -216,7 +214,7 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
         resources = reading.resources
         result.resources.extend(resources)
         result.skipped += reading.skipped
-        types.update(map(_RESOURCE_TYPE, resources))  # at C speed: once per resource (issue 14)
+        types.update(r["resourceType"] for r in resources)
         feeds = [feed(kind, key) for kind in reading.match_types] or [
             feed(_type_named_by(key, value) or key, key)
         ]

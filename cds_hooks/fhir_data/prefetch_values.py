@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import outcome_failure, outcome_incomplete
@@ -82,9 +81,6 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
             matches=0,
             failure=None,
         )
-    plain = _plain_matches(entries)
-    if plain is not None:
-        return plain
     resources: list[dict[str, Any]] = []
     skipped = matches = 0
     kinds: set[str] = set()  # of the match entries only
@@ -122,51 +118,6 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
         failure=outcome_failure(outcomes) if outcomes else None,
         incomplete=outcome_incomplete(outcomes) if outcomes else None,
     )
-
-
-_JUST_DICT = {dict}
-_JUST_STR = {str}
-_JUST_NONE = {type(None)}
-_STR_OR_NONE = {str, type(None)}
-
-
-def _plain_matches(entries: list[Any]) -> ValueReading | None:
-    """`read_value` of a Bundle whose every entry is a match (search.mode "match" or no search)
-    holding a resource that is an object with a string resourceType other than
-    OperationOutcome, as nearly every prefetch Bundle is; else None (the walk reads it). Found at
-    C speed, one `map` per field, as request_resources._all_distinct does (issue 14: the walk
-    cost ~0.7 M instructions of a typical chart's first sight, 160 entries). Such a Bundle's
-    walk keeps every resource, skips none, counts every entry a match, and finds no outcome."""
-    if set(map(type, entries)) != _JUST_DICT:
-        return None  # also an empty list: the walk is as quick
-    resources = list(map(dict.get, entries, repeat("resource")))
-    if set(map(type, resources)) != _JUST_DICT:
-        return None
-    # Each value's type checked before a set of the values is made: a list is not hashable.
-    named = list(map(dict.get, resources, repeat("resourceType")))
-    if set(map(type, named)) != _JUST_STR:
-        return None
-    kinds = set(named)
-    if "OperationOutcome" in kinds:
-        return None
-    searches = list(map(dict.get, entries, repeat("search")))
-    search_types = set(map(type, searches))
-    if search_types == _JUST_DICT:
-        modes = list(map(dict.get, searches, repeat("mode")))
-        if not set(map(type, modes)) <= _STR_OR_NONE or not set(modes) <= _MATCH_SET:
-            return None
-    elif search_types != _JUST_NONE:
-        return None  # a search that is not an object, or searches beside none
-    return ValueReading(
-        resources=resources,
-        skipped=0,
-        match_types=sorted(kinds),
-        matches=len(entries),
-        failure=None,
-    )
-
-
-_MATCH_SET = set(_MATCH_MODES)
 
 
 def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:
