@@ -82,20 +82,15 @@ def repeat_key(resource: Mapping[str, Any]) -> bytes | None:
     for name in _READ_WITH_IDENTITY:
         if name in resource:
             return None
+    # Only the fields present, so a null in the key is one the resource holds.
     fields = _WITH_REFERENCE if "medicationReference" in resource else _KEY_FIELDS
     try:
-        if all(map(resource.__contains__, fields)):
-            # Every field present (nearly every fill): their values as a JSON array, in the
-            # fields' order, gathered at C speed; the object below cost half of a repeated
-            # fill's key (issue 14). An array never equals an object, nor an array of the other
-            # field list (its length differs), so two keys are equal only for equal fields.
-            return orjson.dumps(tuple(map(resource.__getitem__, fields)), option=_STRICT)
-        # Only the fields present, so a null in the key is one the resource holds.
-        return orjson.dumps(
+        key = orjson.dumps(
             {name: resource[name] for name in fields if name in resource}, option=_STRICT
         )
     except TypeError:  # orjson.JSONEncodeError
         return None
+    return key
 
 
 def rememberable(key: bytes) -> bool:

@@ -1,7 +1,6 @@
-"""repeat_fills.repeat_key's two forms (issue 14): a fill stating every key field is keyed by the
-array of their values, one missing a field by the object of those it has. Two fills share a key
-exactly when they hold the same key fields with the same values, whichever form each takes, and
-the key does not depend on the order the sender wrote the fields in.
+"""repeat_fills.repeat_key (issue 14): two fills share a key exactly when they hold the same key
+fields with the same values (an absent field is not a null one), and the key does not depend on
+the order the sender wrote the fields in.
 """
 
 from __future__ import annotations
@@ -27,11 +26,11 @@ def _without(resource: dict[str, Any], field: str) -> dict[str, Any]:
     return {k: v for k, v in resource.items() if k != field}
 
 
-def test_every_field_stated_is_keyed_by_their_values_and_ignores_the_senders_order() -> None:
+def test_the_key_ignores_the_senders_order_of_fields() -> None:
     fill = _fill()
     assert all(name in fill for name in repeat_fills._KEY_FIELDS)
     key = repeat_fills.repeat_key(fill)
-    assert key is not None and key.startswith(b"[")
+    assert key is not None
     reordered = dict(reversed(list(_fill(date(2024, 5, 2)).items())))
     assert repeat_fills.repeat_key(reordered) == key
 
@@ -40,7 +39,7 @@ def test_a_missing_field_is_keyed_apart_from_every_stated_one() -> None:
     fill = _fill()
     no_days = _without(fill, "daysSupply")
     key = repeat_fills.repeat_key(no_days)
-    assert key is not None and key.startswith(b"{")
+    assert key is not None
     assert key != repeat_fills.repeat_key(fill)
     # Absent is not null: a daysSupply of null is another key (and one never remembered).
     null_days = repeat_fills.repeat_key({**fill, "daysSupply": None})
@@ -50,7 +49,7 @@ def test_a_missing_field_is_keyed_apart_from_every_stated_one() -> None:
     assert repeat_fills.repeat_key(_without(_fill(date(2024, 5, 2)), "daysSupply")) == key
 
 
-def test_a_changed_field_changes_the_key_in_either_form() -> None:
+def test_a_changed_field_changes_the_key_with_or_without_every_field() -> None:
     fill = _fill()
     for name, value in (
         ("status", "in-progress"),
