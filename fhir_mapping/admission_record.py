@@ -1,10 +1,13 @@
-"""A psychiatric inpatient stay read from an Encounter (fhir_mapping/admissions.py): the record
-the suicide-risk card reads for the post-discharge period (review 16 W4)."""
+"""Inpatient stays read from Encounters (fhir_mapping/admissions.py): the psychiatric stays that
+ended, which the suicide-risk card reads for the post-discharge period (review 16 W4), and the
+stays of any kind still in progress, which hold the outpatient one-clicks (review 16 second
+recheck c01b)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from fhir_mapping.source_ref import SourceRef
 
@@ -26,15 +29,34 @@ class Admission:
     source: SourceRef | None
 
 
+class StaySetting(Enum):
+    """What a stay in progress is for, as the card names it (the value): psychiatric (a
+    psychiatric reason, principal diagnosis or unit: admissions.py `_psychiatric_reason`),
+    medical (a reason or principal diagnosis on record, and not a psychiatric one) or
+    unspecified (nothing says)."""
+
+    PSYCHIATRIC = "psychiatric"
+    MEDICAL = "medical"
+    UNSPECIFIED = "unspecified"
+
+
 @dataclass(frozen=True, slots=True)
 class CurrentStay:
-    """A psychiatric inpatient stay still in progress on the as-of date (review 16 recheck W-c):
-    the patient is an inpatient, so the chart-open cards hold their outpatient one-clicks and
-    say so (services/rules/inpatient_hold.py). The fields are `Admission`'s, without a
-    discharge."""
+    """An inpatient stay still in progress on the as-of date (review 16 recheck W-c; a medical
+    one too since the second recheck, c01b): the patient is an inpatient, so the chart-open and
+    order cards hold their outpatient one-clicks and say so (services/rules/inpatient_hold.py).
+    The fields are `Admission`'s, without a discharge; for a medical stay `code`, `reason` and
+    `reason_display` are its stated reason or principal diagnosis (all "" when none is coded).
+    Only a psychiatric stay changes the suicide-risk card's wording (the ward's psychiatrist
+    assesses today: services/rules/suicide_risk_text.py)."""
 
     start: date | None
     code: str
     reason: str
     reason_display: str
     source: SourceRef | None
+    setting: StaySetting = StaySetting.PSYCHIATRIC
+
+    @property
+    def psychiatric(self) -> bool:
+        return self.setting is StaySetting.PSYCHIATRIC

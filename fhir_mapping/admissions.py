@@ -1,4 +1,4 @@
-"""Encounter -> psychiatric inpatient stays that ended (review 16 W4).
+"""Encounter -> psychiatric inpatient stays that ended (review 16 W4), and stays in progress.
 
 The first months after discharge from psychiatric inpatient care carry the highest suicide risk
 of a patient's course (about 100 times the global rate in the first 3 months: Chung et al., JAMA
@@ -32,8 +32,14 @@ A stay is read when the Encounter
   medical stay is not the risk period the card names.
 
 A stay still in progress on the as-of date (status in-progress or onleave with no `period.end`
-or one after as-of, or finished with an end after as-of: a replay) and psychiatric as above is
-a `CurrentStay` (`read_current_stays`; review 16 recheck W-c): the patient is an inpatient.
+or one after as-of, or finished with an end after as-of: a replay) is a `CurrentStay`
+(`read_current_stays`; review 16 recheck W-c): the patient is an inpatient. Whatever the stay is
+for: psychiatric as above, "medical" when its reason or principal diagnosis is coded and not
+psychiatric (a pneumonia, with or without a depression among its secondary diagnoses), or
+"unspecified" when nothing says (review 16 second recheck c01, c01b: during any admission the
+inpatient team orders the treatment, so an outpatient one-click waits for discharge;
+services/rules/inpatient_hold.py). A stay that ended is a discharge, read above only when
+psychiatric: the post-discharge risk period stays psychiatric-only.
 
 Cost: the filter reads `class` first; a chart's hundreds of ambulatory Encounters stop there.
 """
@@ -49,7 +55,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.admission_record import Admission, CurrentStay
+from fhir_mapping.admission_record import Admission, CurrentStay, StaySetting
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
@@ -250,6 +256,25 @@ def _has_coding(concepts: object) -> bool:
     return any(True for _ in _codings(concepts))
 
 
+def _stated_reason(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[str, str, str] | None:
+    """(code, the card's name of it, display) of the first coded reason of a stay, else of its
+    first coded principal diagnosis, or None: what a medical stay in progress was for."""
+    principal, _ = _diagnoses(resource, conditions)
+    for concepts in (resource.get("reasonCode"), *principal):
+        for coding in _codings(concepts):
+            code, system = coding.get("code"), coding.get("system")
+            if not isinstance(code, str) or not code.strip():
+                continue
+            named = code.strip()
+            if isinstance(system, str):
+                named = f"{system_label(canonical_system(system))} {named}"
+            display = coding.get("display")
+            return code.strip(), named, display.strip() if isinstance(display, str) else ""
+    return None
+
+
 def _psychiatric_reason(
     resource: Resource, conditions: Sequence[Resource]
 ) -> tuple[str, str, str] | None:
@@ -316,8 +341,8 @@ _IN_STAY = frozenset({"in-progress", "onleave"})
 def read_current_stay(
     resource: Resource, conditions: Sequence[Resource], *, as_of: date
 ) -> CurrentStay | None:
-    """The psychiatric inpatient stay an Encounter records as still in progress on as-of
-    (module docstring), or None."""
+    """The inpatient stay an Encounter records as still in progress on as-of, psychiatric,
+    medical or unspecified (module docstring), or None."""
     if not wants_admission(resource):
         return None
     status = resource.get("status")
@@ -334,16 +359,20 @@ def read_current_stay(
     elif status != "finished" or end is None or end <= as_of:
         return None  # (a finished stay ending after as-of is a replay of one in progress)
     found = _psychiatric_reason(resource, conditions)
-    if found is None:
-        return None
-    code, reason, display = found
-    return CurrentStay(start, code, reason, display, source_ref(resource))
+    if found is not None:
+        code, reason, display = found
+        return CurrentStay(start, code, reason, display, source_ref(resource))
+    stated = _stated_reason(resource, conditions)
+    if stated is None:
+        return CurrentStay(start, "", "", "", source_ref(resource), StaySetting.UNSPECIFIED)
+    code, reason, display = stated
+    return CurrentStay(start, code, reason, display, source_ref(resource), StaySetting.MEDICAL)
 
 
 def read_current_stays(
     resources: Iterable[Resource], conditions: Sequence[Resource], *, as_of: date
 ) -> tuple[CurrentStay, ...]:
-    """The psychiatric inpatient stays in progress on as-of, latest admission last."""
+    """The inpatient stays in progress on as-of, of any kind, latest admission last."""
     found = [
         s for r in resources if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
     ]

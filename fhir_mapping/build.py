@@ -43,8 +43,9 @@ from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
+from fhir_mapping.excluded_resources import excluded_gaps, replaced_record_gaps
 from fhir_mapping.fhir_fields import SITE_ZONE
-from fhir_mapping.gaps import DATED_AFTER_TODAY, resource_gap, type_gaps
+from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
@@ -69,6 +70,7 @@ from fhir_mapping.referrals import all_referrals, draft_referrals
 # test_build_shortcuts, test_pregnancy_status, test_pgx, test_qtc_ecg_panel) reach the private
 # steps through this module.
 from fhir_mapping.request_resources import (
+    OwnIdentifiers,
     Resource,
     dedupe,
     not_belonging,
@@ -194,6 +196,8 @@ def _build_record(
     plainly_own = (
         (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
     )
+    # A subject given only as an identifier is matched against the Patient's (review 17 U1).
+    own_identifiers = OwnIdentifiers(unique, patient_id)
     # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
     # order's reasonReference resolves among (medication_events' `chart`). Gathered in this walk:
     # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
@@ -208,10 +212,10 @@ def _build_record(
             and isinstance(subject, dict)
             and subject.get("reference") in plainly_own
         ):
-            elsewhere = not_belonging(resource, patient_id)
+            elsewhere = not_belonging(resource, patient_id, own_identifiers)
             if elsewhere is not None:
                 skipped += 1
-                gaps.extend(resource_gap(resource, elsewhere))
+                gaps.extend(excluded_gaps(resource, elsewhere, unique))
                 continue
         # No whole-resource validation (issue 10): the readers take each field defensively, so a
         # resource non-conformant outside the fields read is still read. Observations first:
@@ -420,6 +424,8 @@ def _build_record(
     )
     # A mild course baseline in an episode that was moderate or worse (review 15 recheck m05).
     trials = with_episode_baselines(trials, all_scores, episode_start, policy)
+    if "Patient" in kept:  # a merged record (review 17 M6)
+        gaps.extend(replaced_record_gaps(kept["Patient"], patient_id))
     return PatientRecord(
         patient=read_patient(kept.get("Patient", []), patient_id, as_of),
         as_of=as_of,

@@ -130,7 +130,9 @@ class ProcedureRecord:
 class Referral:
     """An open or completed ServiceRequest the rules must not duplicate (TMS, psychiatry, ...)."""
 
-    kind: str  # "tms" | "ect" | "psychiatry" | "psychotherapy" | "suicide-risk-assessment" | "lab:<test>"
+    # "tms" | "ect" | "psychiatry" | "psychotherapy" | "suicide-risk-assessment" | "cpap" (a CPAP
+    # ordered as DME) | "lab:<test>"
+    kind: str
     status: str
     authored: date | None
     source: SourceRef | None = None

@@ -82,3 +82,30 @@ def phq9_answer_values() -> dict[tuple[str, str], int]:
         (canonical_system(row["system"]), row["code"].strip()): int(row["value"])
         for row in _read("phq9_answer_codes.csv")
     }
+
+
+def answer_words(text: str) -> str:
+    """An answer text as compared with the answer list's displays: case folded, surrounding
+    and repeated white space removed. Nothing else is forgiven (no spelling, abbreviation or
+    partial match): a near miss stays unread and is reported, never guessed."""
+    return " ".join(text.casefold().split())
+
+
+@cache
+def phq9_answer_texts() -> dict[str, int]:
+    """The LOINC answer list LL358-3 displays ("Not at all" ... "Nearly every day", the display
+    column of data/phq9_answer_codes.csv), compared by `answer_words`, -> item score 0..3.
+
+    Review 17 M5: an Epic flowsheet row sends item 9 as `valueString "Several days"`, the exact
+    display of LA6569-3; it was "could not be read". Only an exact (case-insensitive) display
+    is read."""
+    return {
+        answer_words(row["display"]): int(row["value"]) for row in _read("phq9_answer_codes.csv")
+    }
+
+
+@cache
+def phq9_answer_max() -> int:
+    """The highest score on the PHQ-9 answer list (3): the scale of one item, the only place
+    an answer text is read (a total of 27 has no answer text)."""
+    return max(phq9_answer_values().values())

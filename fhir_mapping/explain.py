@@ -16,6 +16,7 @@ from __future__ import annotations
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe
+from fhir_mapping.partial_response import partial_text
 from fhir_mapping.record import (
     DoseBasis,
     DraftOrder,
@@ -63,7 +64,9 @@ def _score(score: Score | None) -> str:
         return "none"
     value = "?" if score.value is None else str(score.value)
     item9 = "" if score.item9 is None else f", item 9 = {score.item9}"
-    return f"{value} on {score.date.isoformat()}{item9}"
+    # A total summed from the nine answers (review 17 M4) says so.
+    summed = " (summed from its items)" if score.total_computed and score.value is not None else ""
+    return f"{value}{summed} on {score.date.isoformat()}{item9}"
 
 
 # Why a course is not counted as a trial, by its reason (record.InadequacyReason).
@@ -187,7 +190,8 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
             f"response not judged (baseline below the moderate band's {trial.outcome_moderate_from})"
         )
     elif trial.response is not None and not held:
-        outcome.append("response" if trial.response else "no response")
+        # A 25-49 % drop is named (review 17 W4), though it counts as no response.
+        outcome.append("response" if trial.response else (partial_text(trial) or "no response"))
     if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")
     if outcome and not not_a_trial:

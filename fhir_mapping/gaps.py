@@ -36,6 +36,7 @@ DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
         DataDomain.LABS,
         DataDomain.CONDITIONS,
         DataDomain.LIVER_TESTS,
+        DataDomain.SI_LABS,
         DataDomain.VITALS,
         DataDomain.PGX,
     ),
@@ -69,6 +70,10 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
     # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
     "liverTests": (DataDomain.LIVER_TESTS,),
+    # B12, folate and vitamin D under their SI (moles) codes (review 17 W3): a key of its own
+    # because `labs` had no room left; not sent, only the diagnosis review's vitamin labs are
+    # unseen (topic_data.csv lists the domain on that card alone).
+    "labsSI": (DataDomain.SI_LABS,),
     # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
     # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
     "vitals": (DataDomain.VITALS,),
@@ -93,6 +98,20 @@ def domains_of_feed(name: str) -> tuple[DataDomain, ...]:
     return DOMAINS_OF_KEY.get(key, ()) if key else DOMAINS_OF_TYPE.get(kind, ())
 
 
+# Why a resource is left out as not this patient's (request_resources.not_belonging): gap reasons,
+# which go to the logs, so they name no drug and no patient.
+ANOTHER_PATIENT = "another patient's resource"
+NO_SUBJECT = "no subject: cannot be attributed to this patient"
+# A subject given only as an identifier (Reference.identifier, no reference: HIE and proxy feeds)
+# that matches no identifier of the context patient (review 17 U1): not shown to be another
+# patient's either, so it is named as unconfirmed with what it is (excluded_resources.py), never
+# called "another patient's".
+SUBJECT_UNCONFIRMED = "subject not confirmed as this patient"
+# A Patient whose link says replaced-by (review 17 M6, excluded_resources.replaced_record_gaps):
+# no ids here, the link is in the gap's `stated`.
+PATIENT_REPLACED = "patient record replaced by another (merged)"
+
+
 # Readable names for card lines ("2 medication records could not be read").
 _NOUN = {
     DataDomain.MEDICATIONS: "medication record",
@@ -108,6 +127,7 @@ _NOUN = {
     DataDomain.QTC: "ECG or QTc result",
     DataDomain.SESSIONS: "medication administration",
     DataDomain.LIVER_TESTS: "liver test result",
+    DataDomain.SI_LABS: "B12, folate or vitamin D result (SI units)",
     DataDomain.VITALS: "blood pressure reading",
     DataDomain.PGX: "pharmacogenomic result",
     DataDomain.VISITS: "visit",
@@ -327,6 +347,42 @@ def _asked_feeds(name: str) -> set[str]:
 UNPLACED_ALLERGEN = "allergen text not matched to a drug"
 
 
+def _another_patient(count: int, noun: str, shown: str) -> str:
+    """Another patient's records are excluded, not unread (review 17 M7: "could not be read"
+    under "the conclusion may change once it is" invited reading them): they are never this
+    patient's data, and their presence is an integration error to report."""
+    return (
+        f"{count} {noun} of another patient excluded (the request held another patient's "
+        "records: never read for this patient; report it to the EHR team)"
+        + (f": {shown}" if shown else "")
+    )
+
+
+def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
+    """A subject given only as an identifier that matches none of this patient's (review 17
+    U1): named with what it is (DataGap.stated), as unconfirmed, never as another patient's."""
+    return (
+        f"{count} {noun} not read: subject not confirmed as this patient (its identifier matches "
+        "none of this patient's; check whose it is)" + (f": {shown}" if shown else "")
+    )
+
+
+def _patient_replaced(count: int, noun: str, shown: str) -> str:
+    """A Patient record linked `replaced-by` another (review 17 M6): a merge."""
+    return (
+        f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: part of "
+        "the history may be on the surviving record and was not read here; check it"
+    )
+
+
+# Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
+_OWN_WORDS = {
+    ANOTHER_PATIENT: _another_patient,
+    SUBJECT_UNCONFIRMED: _subject_unconfirmed,
+    PATIENT_REPLACED: _patient_replaced,
+}
+
+
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     """One line per (domain, reason): "2 medication records left out (medication reference not
     found): MedicationRequest/a, MedicationRequest/b"; whole domains as "… not available: …"."""
@@ -360,6 +416,9 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )
+        if reason in _OWN_WORDS:
+            lines.append(_OWN_WORDS[reason](count, noun, shown))
+            continue
         if reason == UNPLACED_ALLERGEN:
             entries = "allergy entry" if count == 1 else "allergy entries"
             lines.append(

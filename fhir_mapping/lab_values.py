@@ -1,8 +1,9 @@
 """What a lab result or one of its components says: its number, unit and comparator (`_value`),
 and its flag (`_flag`): Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else
-the Observation's own referenceRange (when its unit is the value's), else the default interval of
-data/lab_ranges.csv when the unit is one the table knows; else no flag: a value in an unknown
-unit is never compared.
+the Observation's own referenceRange (when its unit is the value's; a range sent as text only
+when unambiguous, lab_units.py), else the default interval of data/lab_ranges.csv when the unit
+is one the table knows or an SI unit data/lab_si_units.csv converts (review 17 W3); else no
+flag: a value in an unknown unit is never compared (labs.lab_gaps names it).
 
 A value sent as text is read by lab_text.py ("512 ms (prolonged)", an eGFR ">60" as a bound); a
 valueQuantity.comparator is kept ("> 450": a bound, never exactly 450), and one outside the R4
@@ -22,6 +23,7 @@ from typing import Any
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.fhir_fields import JSON_OBJECT, number
 from fhir_mapping.lab_text import bound_from_text, value_from_text
+from fhir_mapping.lab_units import table_value, text_range
 
 Resource = Mapping[str, Any]
 
@@ -122,11 +124,24 @@ def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> s
     flag = _interpretation_flag(part)
     if flag is None and value is not None:
         flag = _range_flag(part, value, unit)
-        if flag is None and unit is not None:
-            default = lab_ranges()[test]
-            if unit.lower() in default.units:
-                flag = _compare(value, default.low, default.high)
+        if flag is None:
+            flag = _unflagged(part, test, value, unit)
     return flag
+
+
+def _unflagged(part: Resource, test: str, value: float, unit: str | None) -> str | None:
+    """The flag of a value with no interpretation and no structured range in its unit: its
+    referenceRange sent as text only, when unambiguous (lab_units.text_range: Epic's "133 - 675
+    pmol/L"), else the table's default interval, with the value in the table's unit or converted
+    from an SI unit (lab_units.table_value, review 17 W3); else None (never compared)."""
+    bounds = text_range(part, unit)
+    if bounds is not None:
+        return _compare(value, *bounds)
+    converted = table_value(test, value, unit)
+    if converted is None:
+        return None
+    default = lab_ranges()[test]
+    return _compare(converted, default.low, default.high)
 
 
 # FHIR Quantity.comparator (R4 quantity-comparator value set): the value is a bound.

@@ -3,8 +3,11 @@ safety labs (lithium level, QTc, sodium, renal and metabolic labs, ALT and AST).
 
 Observation (status final / amended / corrected, dated up to as-of) -> LabResult. The flag comes
 from Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else the Observation's own
-referenceRange (when its unit is the value's), else the default interval of data/lab_ranges.csv
-when the unit is one the table knows; else no flag: a value in an unknown unit is never compared.
+referenceRange (when its unit is the value's; a range sent as text only when unambiguous,
+lab_units.py), else the default interval of data/lab_ranges.csv when the unit is one the table
+knows or an SI unit data/lab_si_units.csv converts (B12 pmol/L, folate and vitamin D nmol/L:
+review 17 W3); else no flag: a value in an unknown unit is never compared, and a test with a
+default interval left so is named "not compared: unit X" (`lab_gaps`).
 
 A panel (data/lab_panels.csv: an ECG, LOINC 34534-8 / 11524-6) has no value of its own: its
 result is its component of a test the panel carries (the QTc), dated by the panel. A result whose
@@ -47,17 +50,18 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.clinical_codes import lab_ranges, panel_tests
+from fhir_mapping.clinical_codes import panel_tests
 from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
+from fhir_mapping.lab_units import ranged
 from fhir_mapping.lab_values import (
     _UPPER_BOUNDS,
-    _compare,
     _flag,
     _interpretation_flag,
     _range_flag,
+    _unflagged,
     _value,
     range_high,
 )
@@ -207,10 +211,8 @@ def lab_result(resource: Resource, *, as_of: date) -> LabResult | None:
     flag = _interpretation_flag(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)
-        if flag is None and unit is not None:
-            default = lab_ranges()[test]
-            if unit.lower() in default.units:
-                flag = _compare(value, default.low, default.high)
+        if flag is None:
+            flag = _unflagged(resource, test, value, unit)
     if value is None and flag is None and "component" in resource:
         # A QTc with no value of its own and its Bazett / Fridericia values as components.
         found = _from_components(resource, (test,), when)
@@ -241,7 +243,12 @@ def lab_gaps(
     latest QTc: no gap. `observations`: those build_record routes to the labs (`wants_lab`);
     `read`: what `lab_result` made of them (ClinicalContext.labs), so an Observation already read
     with a value or flag is passed over by its id without being read again (issue 14)."""
-    if len(read) == len(observations) and None not in map(_VALUE, read):
+    uncompared = {lab.source.id for lab in read if lab.source is not None and _uncompared(lab)}
+    if (
+        len(read) == len(observations)
+        and None not in map(_VALUE, read)
+        and not any(map(_uncompared, read))
+    ):
         # Each Observation gives at most one result: as many results as Observations, all with
         # a value, is every one read (a chart's usual labs; found at C speed, issue 14).
         return []
@@ -254,6 +261,8 @@ def lab_gaps(
     for resource in observations:
         rid = resource.get("id")
         if isinstance(rid, str) and rid in usable:  # ids are unique here: build_record de-dupes
+            if rid in uncompared:
+                gaps.extend(_not_compared(resource, read, rid))
             continue
         test = _read_lab_test(resource)
         if test is None:
@@ -279,6 +288,9 @@ def lab_gaps(
         if when > as_of:
             continue
         result = lab_result(resource, as_of=as_of)
+        if result is not None and _uncompared(result):  # a result with no id (not in `usable`)
+            gaps.extend(resource_gap(resource, _not_compared_reason(result), _domain(test)))
+            continue
         if result is None or result.value is not None or result.flag is not None:
             continue
         if panel is not None and _from_components(resource, panel, when) is None:
@@ -293,6 +305,25 @@ def lab_gaps(
             reason = f"{name} result that is missing or not a number"
         gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
+
+
+def _uncompared(lab: LabResult) -> bool:
+    """A value of a test with a default interval (lab_units.ranged: TSH, free T4, B12, folate,
+    vitamin D) that nothing flagged: no interpretation, no range in its unit, and a unit neither
+    the table nor its SI conversions know (review 17 W3: a B12 in pmol/L was "(no flag)" and
+    read as nothing to say)."""
+    return lab.value is not None and lab.flag is None and ranged(lab.test)
+
+
+def _not_compared_reason(lab: LabResult) -> str:
+    """Fixed words and the unit as sent, never the value (reasons go to the logs)."""
+    unit = lab.unit if lab.unit else "not stated"
+    return f"{LAB_NAMES.get(lab.test, lab.test)} not compared: unit {unit}"
+
+
+def _not_compared(resource: Resource, read: Sequence[LabResult], rid: str) -> list[DataGap]:
+    lab = next(lab for lab in read if lab.source is not None and lab.source.id == rid)
+    return resource_gap(resource, _not_compared_reason(lab), _domain(lab.test))
 
 
 def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:

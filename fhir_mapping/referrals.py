@@ -2,8 +2,10 @@
 
 ServiceRequest (status active / draft / on-hold / completed / revoked; not entered-in-error, not
 doNotPerform, authored up to as-of) -> Referral of kind tms, ect, psychiatry, psychotherapy,
-suicide-risk-assessment (data/procedure_codes.csv) or lab:<test> (a lab LOINC of
-data/observation_codes.csv), by code, else by words in the text (data/procedure_terms.csv).
+suicide-risk-assessment, cpap (data/procedure_codes.csv: a CPAP ordered as durable medical
+equipment, HCPCS E0601, review 17 W5) or lab:<test> (a lab LOINC of data/observation_codes.csv),
+by code, else by words in the text (data/procedure_terms.csv; for CPAP the sleep-apnea treatment
+words of sleep_apnea_text.py).
 A revoked request is read too (review 15 M7: a TMS referral the patient declined is named on the
 next TMS card); every reader of "already referred" leaves it out (services/open_referrals.py
 VOID_REQUEST_STATUSES), as a request that never happened.
@@ -17,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from fhir_mapping import sleep_apnea_text
 from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref
@@ -29,7 +32,7 @@ Resource = Mapping[str, Any]
 # card may name). entered-in-error never happened at all.
 _READ_REQUEST = frozenset({"active", "draft", "on-hold", "completed", "revoked"})
 _REFERRAL_KINDS = frozenset(
-    {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment"}
+    {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment", "cpap"}
 )
 
 
@@ -47,7 +50,13 @@ def _request_kinds(resource: Resource) -> tuple[str, ...]:
         if lab in tests and f"lab:{lab}" not in kinds:
             kinds.append(f"lab:{lab}")
     if not kinds:
-        kinds.extend(k for k in term_kinds(concept_text(concept), "service-request"))
+        text = concept_text(concept)
+        kinds.extend(k for k in term_kinds(text, "service-request"))
+        if not kinds and sleep_apnea_text.says_treated(text):
+            # A CPAP ordered as DME under a local code with its name in the text (review 17
+            # W5): the sleep-apnea treatment words, with their negations and "not in use" words
+            # ("CPAP declined", "awaiting CPAP" stay unread), as a problem-list entry is read.
+            kinds.append("cpap")
     elif kinds == ["psychiatry"]:
         # A generic "Referral to psychiatry service" (SNOMED 183524004) is how this service codes
         # its own TMS and ECT evaluation proposals (services/data/order_codes.csv: no SNOMED

@@ -10,14 +10,15 @@ issue-14 shortcuts here (`_all_distinct` against `_unique_by_walk`) are tested o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from itertools import repeat
 from typing import Any, cast
 
 import orjson
 
 from fhir_mapping.fhir_fields import JSON_OBJECT, references_patient, subject_reference
-from fhir_mapping.gaps import DOMAINS_OF_TYPE
+from fhir_mapping.gaps import ANOTHER_PATIENT, DOMAINS_OF_TYPE, NO_SUBJECT, SUBJECT_UNCONFIRMED
 
 Resource = Mapping[str, Any]
 
@@ -99,7 +100,67 @@ def _unique_by_walk(items: Iterable[object]) -> tuple[list[Resource], int]:
     return list(by_key.values()), not_resources
 
 
-def not_belonging(resource: Resource, patient_id: str | None) -> str | None:
+Identifiers = AbstractSet[tuple[str, str]]
+
+
+def _no_identifiers() -> Identifiers:
+    return frozenset()
+
+
+def identifier_key(identifier: object) -> tuple[str, str] | None:
+    """(system, value) of an Identifier that has both, else None: an identifier without its
+    system (an MRN of which hospital?) confirms nothing."""
+    if not isinstance(identifier, JSON_OBJECT):
+        return None
+    system, value = identifier.get("system"), identifier.get("value")
+    if isinstance(system, str) and system and isinstance(value, str) and value:
+        return system, value
+    return None
+
+
+def patient_identifiers(
+    resources: Iterable[object], patient_id: str | None
+) -> frozenset[tuple[str, str]]:
+    """(system, value) of every identifier of the context patient's Patient resources."""
+    found: set[tuple[str, str]] = set()
+    if patient_id is None:
+        return frozenset()
+    for item in resources:
+        if (
+            isinstance(item, JSON_OBJECT)
+            and item.get("resourceType") == "Patient"
+            and item.get("id") == patient_id
+        ):
+            identifiers = item.get("identifier")
+            for identifier in identifiers if isinstance(identifiers, list) else ():
+                if (key := identifier_key(identifier)) is not None:
+                    found.add(key)
+    return frozenset(found)
+
+
+class OwnIdentifiers:
+    """The context patient's identifiers (`patient_identifiers`), read from the request's
+    resources the first time a subject given only as an identifier asks for them: nearly every
+    resource names the patient by reference, and the walk is not paid for them (issue 14)."""
+
+    __slots__ = ("_found", "_patient_id", "_resources")
+
+    def __init__(self, resources: Iterable[object], patient_id: str | None) -> None:
+        self._resources = resources
+        self._patient_id = patient_id
+        self._found: frozenset[tuple[str, str]] | None = None
+
+    def __call__(self) -> frozenset[tuple[str, str]]:
+        if self._found is None:
+            self._found = patient_identifiers(self._resources, self._patient_id)
+        return self._found
+
+
+def not_belonging(
+    resource: Resource,
+    patient_id: str | None,
+    own_identifiers: Callable[[], Identifiers] = _no_identifiers,
+) -> str | None:
     """Why a resource is not this patient's, or None when it is (or carries no patient at all,
     as Medication, Practitioner and Organization do).
 
@@ -107,29 +168,46 @@ def not_belonging(resource: Resource, patient_id: str | None) -> str | None:
     patient's are left out and reported, never merged (another patient's PHQ-9 once raised a
     critical card for the context patient). A clinical resource with no subject cannot be
     attributed, so it is left out and reported too.
+
+    A subject with no reference but an identifier (Reference.identifier, valid R4) is this
+    patient's when its system and value are those of an identifier of the context Patient
+    (`own_identifiers`): review 17 U1, an active phenelzine order whose subject was the patient's
+    own MRN was dropped as another patient's and the MAOI combination never shown. One that
+    matches none is SUBJECT_UNCONFIRMED. A reference to another Patient stays another patient's,
+    whatever identifier it also carries: the reference is what the server resolved.
     """
     if patient_id is None:
         return None
     kind = resource["resourceType"]
     if kind == "Patient":
-        return None if resource.get("id") == patient_id else "another patient's resource"
+        return None if resource.get("id") == patient_id else ANOTHER_PATIENT
     if kind not in DOMAINS_OF_TYPE or kind == "Medication":
         return None
     subject = subject_reference(resource)
     if subject is None:
-        return "no subject: cannot be attributed to this patient"
-    return None if references_patient(subject, patient_id) else "another patient's resource"
+        return NO_SUBJECT
+    if references_patient(subject, patient_id):
+        return None
+    if isinstance(subject, JSON_OBJECT) and not isinstance(subject.get("reference"), str):
+        key = identifier_key(subject.get("identifier"))
+        if key is not None and key in own_identifiers():
+            return None
+        return SUBJECT_UNCONFIRMED
+    return ANOTHER_PATIENT
 
 
 def _attributions(resources: Iterable[object], patient_id: str) -> Iterator[bool]:
-    """For each clinical resource (not Medication), whether it is about `patient_id`."""
-    for item in resources:
+    """For each clinical resource (not Medication), whether it is about `patient_id` (by
+    reference, or by an identifier of its Patient among `resources`: `not_belonging`)."""
+    items = resources if isinstance(resources, list) else list(resources)
+    own = OwnIdentifiers(items, patient_id)
+    for item in items:
         if not isinstance(item, JSON_OBJECT) or not isinstance(item.get("resourceType"), str):
             continue
         kind = item["resourceType"]
         if kind not in DOMAINS_OF_TYPE or kind == "Medication":
             continue
-        yield not_belonging(item, patient_id) is None
+        yield not_belonging(item, patient_id, own) is None
 
 
 def patient_counts(resources: Iterable[object], patient_id: str) -> tuple[int, int]:

@@ -45,6 +45,9 @@ class ResultStatus:
     reads: Reads
     named: str  # how a card names a result of this status ("" for a result read in full)
     source: str
+    # The status says the result was modified after being final (amended, corrected): it
+    # supersedes a final result of the same measurement (score_corrections.py, review 17 W2).
+    corrects: bool = False
 
 
 @cache
@@ -53,7 +56,12 @@ def _table() -> dict[tuple[str, str], ResultStatus]:
     rows = {}
     for row in csv.DictReader(text.splitlines()):
         entry = ResultStatus(
-            row["resource"], row["status"], Reads(row["reads"]), row["named"], row["source"]
+            row["resource"],
+            row["status"],
+            Reads(row["reads"]),
+            row["named"],
+            row["source"],
+            row.get("corrects") == "yes",
         )
         rows[(entry.resource, entry.status)] = entry
     return rows
@@ -73,6 +81,11 @@ def statuses(resource: str, *kinds: Reads) -> frozenset[str]:
     return frozenset(
         e.status for e in _table().values() if e.resource == resource and e.reads in kinds
     )
+
+
+def correcting(resource: str) -> frozenset[str]:
+    """The statuses of `resource` that modify a final result (`corrects`: amended, corrected)."""
+    return frozenset(e.status for e in _table().values() if e.resource == resource and e.corrects)
 
 
 def named(resource: str, status: str | None) -> str:

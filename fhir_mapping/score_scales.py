@@ -22,6 +22,8 @@ _SCORE_CONCEPTS = frozenset(
         "phq9-total",
         "phq9-panel",
         "phq9-item9",
+        # Items 1-8: read only to sum a panel filed without a total (review 17 M4).
+        "phq9-item",
         "phq2-total",
         "gad7-total",
         # The other severity scales payers accept for TMS (issue 12): standalone totals only.

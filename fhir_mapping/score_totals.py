@@ -138,7 +138,9 @@ def _merged(totals: list[_Total]) -> Iterable[_Total]:
             unread = found.unread or total.unread
             # The same total recorded by one and computed from items by the other: recorded.
             computed = found.computed and total.computed
-            if total.ref < found.ref:
+            # A recorded total's Observation stands for the merged ones before a total summed
+            # from items (review 17 M4), then the earlier source.
+            if (total.computed, total.ref) < (found.computed, found.ref):
                 merged[key] = found = total
             found.item9 = item9
             found.unread = unread

@@ -14,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fhir_mapping.codes import phq9_answer_codes_without_system, phq9_answer_values
+from fhir_mapping.codes import (
+    answer_words,
+    phq9_answer_codes_without_system,
+    phq9_answer_max,
+    phq9_answer_texts,
+    phq9_answer_values,
+)
 from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES, codings, number
 from fhir_mapping.item9_floor import _phq9_max
 from fhir_mapping.questionnaire_codes import phq9_items
@@ -42,8 +48,15 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             return None if found < 0 or (max_score is not None and found > max_score) else found
         if isinstance(found, NUMBER_TYPES) and not isinstance(found, bool):
             raw = found  # an int as it is: int(raw) below takes either (no float() call)
-    elif isinstance(element.get("valueString"), str) and element["valueString"].strip().isdigit():
-        raw = float(element["valueString"].strip())
+    elif isinstance(text := element.get("valueString"), str):
+        if text.strip().isdigit():
+            raw = float(text.strip())
+        elif max_score == phq9_answer_max():
+            # An item answered with its answer-list text (Epic flowsheet rows: review 17 M5):
+            # exact display only (codes.phq9_answer_texts). Never for a total: "Several days"
+            # says nothing of a score out of 27.
+            found_text = phq9_answer_texts().get(answer_words(text))
+            raw = None if found_text is None else float(found_text)
     elif "valueCodeableConcept" in element:
         answers = phq9_answer_values()
         for system, code, _ in codings(element.get("valueCodeableConcept")):

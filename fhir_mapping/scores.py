@@ -68,8 +68,10 @@ from fhir_mapping.item9_floor import PHQ9 as PHQ9
 from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
+from fhir_mapping.phq9_item_sum import component_answers, item_number, summed
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
+from fhir_mapping.score_corrections import resolve_corrections
 from fhir_mapping.score_scales import is_scale as is_scale
 from fhir_mapping.score_scales import scale_row as scale_row
 from fhir_mapping.score_scales import wants as wants
@@ -217,6 +219,8 @@ def read_rated(
     items: list[_Total] = []
     gaps: list[DataGap] = []
     parent_of: dict[str, set[str]] = {}
+    item_answers: dict[str, tuple[int, int | None]] = {}  # items 1-8 by Observation id
+    member_panels: list[tuple[Resource, date, str]] = []  # hasMember panels with no total
     for resource, row in rated:
         status = resource.get("status")
         if not isinstance(status, str) or status not in counted:  # malformed reads as absent
@@ -243,6 +247,13 @@ def read_rated(
                 for member in _links(resource):
                     parent_of.setdefault(member, set()).add(rid)
             value, item9, unread = _panel_values(resource)
+            if value is None and isinstance(rid, str) and _links(resource):
+                # Members may hold its total or its items: `_member_sums`, after the walk.
+                member_panels.append((resource, day, rid))
+            elif value is None:
+                # Nine item components and no total: their sum (review 17 M4).
+                value = summed(component_answers(resource, _value))
+                computed = value is not None
             if value is None and item9 is None and not unread and rid not in parent_of:
                 # Items answered, no total and no item 9 (review 13 W11): never dropped in
                 # silence, since the suicide item is unknown. No date in the reason (reasons go
@@ -256,6 +267,15 @@ def read_rated(
                         dataclasses.replace(gap, date=day)
                         for gap in resource_gap(resource, reason, DataDomain.SCORES)
                     )
+        elif concept == "phq9-item":
+            # Items 1-8 filed as Observations of their own (US Core hasMember panel): read only
+            # to sum a panel that has no total (review 17 M4); never a score themselves.
+            rid = resource.get("id")
+            if day is not None and day <= as_of and isinstance(rid, str):
+                number = item_number(resource.get("code"))
+                if number is not None:
+                    item_answers[rid] = (number, _value(resource, row.max_score))
+            continue
         elif concept == "auditc-panel":
             # Seldom: most charts file the AUDIT-C total alone (Synthea) or not at all.
             if day is None:
@@ -305,9 +325,44 @@ def read_rated(
         if unread:  # the unreadable answer is this resource (a standalone answer or a component)
             total.unread = SourceRef("Observation", rid or "")
         (totals if value is not None else items).append(total)
+    if member_panels:
+        totals.extend(_member_sums(member_panels, item_answers, items, totals))
     if items:
         _join_items(items, totals, parent_of)
+    # Two totals of one administration that disagree: the correction stands, or neither
+    # (review 17 W2; score_corrections.py).
+    totals, conflicts = resolve_corrections(totals)
+    gaps.extend(conflicts)
     return _dedupe(totals), gaps
+
+
+def _member_sums(
+    panels: list[tuple[Resource, date, str]],
+    answers: Mapping[str, tuple[int, int | None]],
+    items: list[_Total],
+    totals: list[_Total],
+) -> list[_Total]:
+    """A computed total for each hasMember panel with no total whose nine member items are all
+    answered (phq9_item_sum.py): items 1-8 from `answers`, item 9 from the standalone answers
+    (`items`), which then join the new total as a member of the panel. None for a panel one of
+    whose members is a total already read (it is the panel's total)."""
+    item9_of = {t.obs_id: t.item9 for t in items if t.obs_id is not None}
+    total_ids = {t.obs_id for t in totals if t.obs_id is not None and t.value is not None}
+    made = []
+    for panel, day, rid in panels:
+        members = _links(panel)
+        if members & total_ids:
+            continue
+        found = component_answers(panel, _value)
+        found.extend(answers[m] for m in members if m in answers)
+        found.extend((9, item9_of[m]) for m in members if m in item9_of)
+        value = summed(found)
+        if value is None:
+            continue
+        total = _Total(PHQ9, value, day, None, rid, panel)
+        total.computed = True
+        made.append(total)
+    return made
 
 
 def _a(instrument: str) -> str:

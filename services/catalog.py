@@ -58,6 +58,17 @@ fhir_mapping/gaps.py DOMAINS_OF_KEY). The site's `[codes]` local codes are not a
 (observation_codes.csv has no blood pressure row to map them to): an Epic flowsheet row sent
 only under its local code is not read, which the README says.
 
+SI-unit labs (review 17 W3): Canadian and European labs report B12 in pmol/L, folate and
+25-OH vitamin D in nmol/L, often under the LOINC moles codes (B12 14685-2, folate 14732-2,
+25-OH vitamin D3 14635-7: fhir_mapping/data/lab_si_units.csv), which `labs` did not ask for, so
+such a result was never fetched. They are asked for under a key of their own, `labsSI`, each
+under both LOINC spellings (290 bytes): `labs` was at 1,738 of 1,800 bytes, and even the
+URI spelling alone (81 bytes) would have taken it over, and left no room for a site's local lab
+code. Its domain is its own (DataDomain.SI_LABS, fhir_mapping/gaps.py DOMAINS_OF_KEY): a key
+that could not be had is named on the diagnosis-review card only, never on the TSH, lithium,
+sodium or QTc checks. A result in an SI unit under the mass code (2132-9 in pmol/L)
+comes under `labs` and is converted the same way (fhir_mapping/lab_units.py).
+
 Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
 and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code
 (84413-4), each also under its OID (fhir_mapping/pgx.py, data/pgx_codes.csv). Its own key, not
@@ -79,6 +90,7 @@ from fhir_mapping import blood_pressure, pgx
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
+from fhir_mapping.lab_units import si_codes
 from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
@@ -131,7 +143,10 @@ def _token(system: str, code: str) -> str:
 OBSERVATIONS = "observations"
 LABS = "labs"
 LIVER_TESTS = "liverTests"
-OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS)
+# The SI (moles) LOINC codes of B12, folate and 25-OH vitamin D (review 17 W3): `labs` had 62
+# bytes left under MAX_QUERY_BYTES, less than these codes take (module docstring).
+LABS_SI = "labsSI"
+OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS, LABS_SI)
 # Blood pressure (review 13 W6): not an observation_codes.csv key (no site codes, no `_key_of`).
 VITALS = "vitals"
 # Pharmacogenomic results (review 13 W4): no site codes either.
@@ -145,6 +160,8 @@ def _key_of(row: ObservationCode) -> str:
     `labs`; every other row (scales, suicide screens, pregnancy status) under `observations`."""
     if row.concept in ULN_TESTS:
         return LIVER_TESTS
+    if row.system == LOINC and (row.concept, row.code) in si_codes():
+        return LABS_SI
     return LABS if row.concept in lab_ranges() else OBSERVATIONS
 
 
@@ -179,8 +196,18 @@ def overlong_templates(
     return tuple(found.values())
 
 
+# PHQ-9 items 1-8 (review 17 M4) are read when a chart carries them, to sum a panel filed
+# without a total, but not asked for: 16 more tokens take the `observations` query past
+# MAX_QUERY_BYTES. A panel whose items are missing is named "has no total: score it".
+NOT_ASKED = frozenset({"phq9-item"})
+
+
 def _standard_codes(key: str) -> list[tuple[str, str]]:
-    return [(c.system, c.code) for c in observation_codes() if _key_of(c) == key]
+    return [
+        (c.system, c.code)
+        for c in observation_codes()
+        if c.concept not in NOT_ASKED and _key_of(c) == key
+    ]
 
 
 @cache
@@ -258,6 +285,8 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         (OBSERVATIONS, _observation_query(site_codes, OBSERVATIONS)),
         (LABS, _observation_query(site_codes, LABS)),
         (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),
+        # B12, folate and 25-OH vitamin D under their SI (moles) codes (review 17 W3). Optional.
+        (LABS_SI, _observation_query(site_codes, LABS_SI)),
         # Blood pressure, newest first: the SNRI and bupropion checks (review 13 W6). Optional.
         (VITALS, _vitals_query()),
         # CYP2C19 / CYP2D6 results: the PGx dose check at the order hooks (review 13 W4). Optional.
@@ -295,7 +324,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("allergyIntolerances", "AllergyIntolerance?patient={{context.patientId}}&_count=1000"),
         ("adverseEvents", "AdverseEvent?subject={{context.patientId}}&_count=1000"),
     )
-    # `labs`, `liverTests`, `vitals` and `pgx` are not required: a lab the EHR cannot send (the key missing, the server failing)
+    # `labs`, `liverTests`, `labsSI`, `vitals` and `pgx` are not required: a lab the EHR cannot send (the key missing, the server failing)
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
     # Scores are required: without them a non-response or suicide risk cannot be judged.

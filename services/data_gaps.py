@@ -23,9 +23,17 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import DATED_AFTER_TODAY, describe, noun, subject
+from fhir_mapping.gaps import (
+    ANOTHER_PATIENT,
+    DATED_AFTER_TODAY,
+    PATIENT_REPLACED,
+    SUBJECT_UNCONFIRMED,
+    describe,
+    noun,
+    subject,
+)
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
-from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
+from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
 from services import cards, tables, transaminases
 
@@ -96,15 +104,95 @@ ITEM9_NOT_RULED_OUT = (
 )
 
 
-def section(gaps: Sequence[DataGap]) -> str:
+def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
+    """The "Data not read" block of `gaps`. `antidepressant`: an antidepressant is ordered or
+    proposed on this screen (`_antidepressant_decision`), so a conditions gap among `gaps` says
+    what it may hide at that decision (`bipolar_not_ruled_out`)."""
+    excluded = [g for g in gaps if g.reason == ANOTHER_PATIENT]
+    if excluded:
+        unread = [g for g in gaps if g.reason != ANOTHER_PATIENT]
+        return cards.join_sections(
+            section(unread, antidepressant=antidepressant) if unread else "",
+            _excluded_block(excluded),
+        )
     lines = describe(gaps)
     if not lines:
         return ""
     if any(g.domain is DataDomain.SCORES and g.cause is not GapCause.LEFT_OUT for g in gaps):
         lines.append(ITEM9_NOT_RULED_OUT)
+    if antidepressant and (bipolar := bipolar_not_ruled_out(gaps)):
+        lines.append(bipolar)
     return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
         f"- {line}" for line in lines
     )
+
+
+# Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
+# once they are read, because they never are.
+EXCLUDED_HEAD = (
+    "**Excluded** (another patient's records in the request, never read for this patient):"
+)
+
+
+def _excluded_block(gaps: Sequence[DataGap]) -> str:
+    return EXCLUDED_HEAD + "\n" + "\n".join(f"- {line}" for line in describe(gaps))
+
+
+@cache
+def _gap_lines() -> dict[str, str]:
+    text = resources.files("services").joinpath("data/data_gap_lines.csv").read_text("utf-8")
+    return {row["key"]: row["line"] for row in csv.DictReader(text.splitlines())}
+
+
+def _hides_diagnosis(gap: DataGap) -> bool:
+    """A conditions gap that may hide a diagnosis: the problem list or encounter diagnoses
+    withheld, cut short or not read. Not the Observations that carry a pregnancy status into the
+    conditions domain (fhir_mapping/gaps.subject): no diagnosis is among them. A domain merely
+    not provided is not one either: the conditions key is required, so a request without it is
+    refused (cds_hooks/runner.py, HTTP 412) and no card is ever judged without it."""
+    return (
+        gap.domain is DataDomain.CONDITIONS
+        and gap.cause is not GapCause.NOT_PROVIDED
+        and subject(gap) == DataDomain.CONDITIONS.value
+    )
+
+
+def bipolar_not_ruled_out(gaps: Sequence[DataGap]) -> str:
+    """ "A bipolar diagnosis cannot be ruled out among the withheld conditions: check before an
+    antidepressant (CANMAT 2023 para 184 ...)" when `gaps` hold a conditions gap that may hide a
+    diagnosis, else "" (review 16 recheck 2 g01/g02: only the generic "a diagnosis in it would
+    not be reflected" was said, at a venlafaxine draft and beside live adjunct one-clicks). The
+    bipolar check at an order and the diagnosis review read the problem list: a bipolar code
+    withheld from it leaves the antidepressant unopposed (ISBD 2013), the one harm worth naming.
+    "withheld" when the EHR said it withheld results, "not read" otherwise."""
+    hiding = [g for g in gaps if _hides_diagnosis(g)]
+    if not hiding:
+        return ""
+    withheld = any("withheld" in g.reason for g in hiding)
+    which = "withheld conditions" if withheld else "conditions not read"
+    return _gap_lines()["bipolar-not-ruled-out"].format(which=which)
+
+
+# The patient-view topics whose card proposes an antidepressant or an adjunct, or names the
+# switch options (the optimise card), or the next antidepressant step (the relapse cards):
+# beside them a withheld bipolar diagnosis matters as it does at an antidepressant order.
+_ANTIDEPRESSANT_TOPICS = frozenset(
+    {"optimize-switch-augment", "relapse-on-treatment", "recurrence-off-treatment"}
+)
+
+
+def _antidepressant_decision(
+    record: PatientRecord, recommendations: Sequence[Recommendation], hidden: AbstractSet[str]
+) -> bool:
+    """Whether this screen orders or proposes an antidepressant: an antidepressant drafted at an
+    order hook, or a card shown (not snoozed) that proposes one or lists the switch options. Not
+    when a bipolar finding was read anyway: the bipolar cards speak of it (order_checks/
+    bipolar.py, the diagnosis review), and "cannot be ruled out" would contradict them."""
+    if record.context.of(FindingKind.BIPOLAR):
+        return False
+    if any(d.role is Role.ANTIDEPRESSANT for d in record.draft_orders):
+        return True
+    return any(r.topic in _ANTIDEPRESSANT_TOPICS and r.topic not in hidden for r in recommendations)
 
 
 def annotate(
@@ -129,6 +217,12 @@ def annotate(
     acted = _acted_on_after_today(record)
     quiet = quiet.union(acted) if acted else quiet
     reported: set[DataGap] = set(quiet)
+    # A record whose subject is not confirmed as this patient's (review 17 U1: an MAOI order
+    # named by an identifier only) is carried by the data-quality card alone, whose summary names
+    # it: a footnote on another card is not where a clinician looks for whose an order is.
+    unconfirmed = frozenset([g for g in record.gaps if g.reason == SUBJECT_UNCONFIRMED])
+    if unconfirmed:
+        quiet = quiet.union(unconfirmed)
     for topic in hidden:
         reported.update(_shown(record.gaps_in(*_domains(topic))))
     liver = _liver_tests_matter(record)
@@ -142,6 +236,8 @@ def annotate(
     # whose gaps a card before it already lists says where, in one line. The cards come in screen
     # order (composed, hidden ones left out), so the block stays on the first card that has it.
     listed_on: list[tuple[frozenset[DataGap], str]] = []
+    # Said once, in the block of the first card listing a conditions gap (the others point to it).
+    antidepressant = _antidepressant_decision(record, recommendations, hidden)
     for rec in recommendations:
         if rec.topic == TOPIC:
             own.append(len(out))
@@ -156,34 +252,41 @@ def annotate(
         reported.update(gaps)
         owner = next((t for listed, t in listed_on if listed >= set(gaps)), None)
         if owner is not None and owner not in hidden:
-            block = _pointer(owner)
+            block = _pointer(owner, gaps)
         else:
-            block = section(gaps)
+            block = section(gaps, antidepressant=antidepressant)
             listed_on.append((frozenset(gaps), rec.topic))
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     unreported = [
         g
         for g in record.gaps_in(*_DECISIVE)
-        if g not in reported and g.cause is not GapCause.NOT_PROVIDED
+        if g not in reported and g.cause is not GapCause.NOT_PROVIDED and g not in unconfirmed
     ]
+    # Whatever their domain, and even beside a hidden card: the card is the only place they are.
+    unreported.extend([g for g in record.gaps if g in unconfirmed])
     for i in own:
         # The other gaps it lists as before (a whole domain not provided, a gap another card
         # carries): on the report every gap is named once.
         listed = [g for g in _shown(record.gaps) if g not in quiet and g not in unreported]
         if listed:
             out[i] = dataclasses.replace(
-                out[i], detail=cards.join_sections(out[i].detail, section(listed))
+                out[i],
+                detail=cards.join_sections(
+                    out[i].detail, section(listed, antidepressant=antidepressant)
+                ),
             )
     if unreported:
-        out.append(_card(record, unreported))
+        out.append(_card(record, unreported, antidepressant=antidepressant))
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)
     return cards.ordered(out)
 
 
-def _pointer(owner: str) -> str:
+def _pointer(owner: str, gaps: Sequence[DataGap] = ()) -> str:
     """The line a card gives instead of a gap block a card before it lists in full."""
     where = tables.topic(owner).display
+    if gaps and all(g.reason == ANOTHER_PATIENT for g in gaps):
+        return f"**Excluded** (another patient's records): listed on the {where} card."
     return f"**Data not read** (the conclusion may change once it is): listed on the {where} card."
 
 
@@ -225,7 +328,9 @@ def _unread_scales_without_effect(record: PatientRecord) -> frozenset[DataGap]:
     return frozenset(unread)
 
 
-def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
+def _card(
+    record: PatientRecord, gaps: Sequence[DataGap], *, antidepressant: bool = False
+) -> Recommendation:
     resources_left = [g for g in gaps if g.source is not None]
     if resources_left:
         # Counted by the noun a card says: a partner drug's record is a medication record too.
@@ -233,24 +338,75 @@ def _card(record: PatientRecord, gaps: Sequence[DataGap]) -> Recommendation:
         for gap in resources_left:
             by_noun.setdefault(noun(gap.domain, 1), (gap.domain, set()))[1].add(gap.source)
         counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
-        summary = f"{counted} could not be read: this chart was judged without them"
+        head = f"{counted} could not be read"
+        summary = f"{head}: this chart was judged without them"
     else:
         # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
         # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
-        summary = (
-            f"{' and '.join(named).capitalize()} may be incomplete: this chart was judged "
-            "without the missing part"
-        )
-    detail = cards.join_sections(
+        head = f"{' and '.join(named).capitalize()} may be incomplete"
+        summary = f"{head}: this chart was judged without the missing part"
+    lead = (
         "The decision support read this chart without the data below. A suicide-risk answer, a "
         "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
-        "chart.",
-        section(gaps),
+        "chart."
     )
+    unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
+    if unconfirmed:
+        summary, head = _unconfirmed_summary(unconfirmed), ""
+        lead = UNCONFIRMED_LEAD + " " + lead
+    elif any(g.reason == PATIENT_REPLACED for g in gaps):
+        head = "This patient record was merged into another"
+        summary = f"{head}: part of the history may be on the surviving record"
+    elif all(g.reason == ANOTHER_PATIENT for g in gaps):
+        summary = cards.fit_summary(
+            f"The request held {counted if resources_left else 'records'} of another patient: "
+            "excluded, never read for this patient",
+            "The request held another patient's records: excluded, never read for this patient",
+        )
+        head = ""
+        lead = EXCLUDED_LEAD
+    if head and antidepressant and bipolar_not_ruled_out(gaps):
+        # At an antidepressant order with no other card, this card is the one warning: its
+        # summary says the risk, for the clinician who reads summaries only (the safer choice:
+        # the draft is exactly when a hidden bipolar diagnosis matters).
+        summary = cards.fit_summary(
+            f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
+        )
+    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
     return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# Review 17 U1: a record sent with this patient's data whose subject is an identifier matching
+# none of this patient's. Not read (it may be someone else's), but said first and by what it is:
+# if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
+UNCONFIRMED_LEAD = (
+    "A record sent with this patient's data names its patient only by an identifier that matches "
+    "none of this patient's, so it was not read. If it is this patient's, the safety checks (an "
+    "MAOI with a serotonergic drug, for one) did not see it: check whose it is in the chart."
+)
+# Review 17 M7: another patient's records in the request are an interface error, not a gap in
+# this patient's data.
+EXCLUDED_LEAD = (
+    "The request held records of another patient. They were excluded: nothing of them was read "
+    "for this patient. Report it to the EHR team (an interface or proxy error)."
+)
+
+
+def _unconfirmed_summary(gaps: Sequence[DataGap]) -> str:
+    """ "MedicationRequest MAOI phenelzine, active: subject not confirmed as this patient; check
+    whose it is", the first such record named (its type and what it is: DataGap.stated)."""
+    first = gaps[0]
+    what = " ".join(
+        part for part in (first.source.resource_type if first.source else "", first.stated) if part
+    )
+    more = f" (and {len(gaps) - 1} more)" if len(gaps) > 1 else ""
+    return cards.fit_summary(
+        f"{what or 'A record'}{more}: subject not confirmed as this patient; check whose it is",
+        f"{what or 'A record'}{more}: subject not confirmed as this patient",
+    )
 
 
 # The data-quality card's source: what it reports on.

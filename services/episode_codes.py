@@ -7,9 +7,10 @@ as it stands, the 2019 code met a payer's "severe" diagnosis criterion and made 
 duration "chronic" from 2019, for a moderate episode of seven months. With the 2019 code
 resolved the service already read it right.
 
-- The current episode's code is the MDD code (services.pathway.qualifies_as_mdd) with the latest
-  onset (the most severe on a tie), as the staging's severity (staging._coded_severity) and the
-  referral's cited diagnosis (pathway.depression_finding) already choose it.
+- The current episode's code is the MDD code (services.mdd_diagnosis.qualifies_as_mdd) with the
+  latest onset (the most severe on a tie), as the staging's severity
+  (staging_severity._coded_severity) and the referral's cited diagnosis
+  (mdd_diagnosis.depression_finding) already choose it.
 - An earlier episode's code is another open MDD code whose onset comes at least
   MappingPolicy.episode_gap_months before the current code's: a recoding within one episode
   (F32.9 in January, F33.1 in March) is too close to say it is another episode, and such a

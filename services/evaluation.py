@@ -19,6 +19,7 @@ from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
+from services.rules import suicide_risk_history
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
@@ -110,4 +111,9 @@ def _screen(
     if record.patient.deceased:
         # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
         return ()
-    return tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
+    shown = (
+        tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
+    )
+    # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
+    # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
+    return suicide_risk_history.on_first_card(shown, record, policy)

@@ -50,7 +50,8 @@ and for each draft antidepressant:
   features on record is not held to its depression range (review findings 3 and 4);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
-issue 12), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
+issue 12; during an inpatient stay in progress its referral is text, not one click:
+rules/inpatient_hold.py), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
 shown once per hook call (services/screen.py).
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
@@ -140,7 +141,7 @@ from services.order_checks.tms_draft import tms_draft_check
 from services.order_hook_skips import no_titration_beside_washout, renews_running
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import suicide_risk, tms_referral
+from services.rules import inpatient_hold, suicide_risk, tms_referral
 from services.rules.context import RuleContext, build_context
 
 # The topics and the check model are re-exported here: callers and tests name the order cards
@@ -335,7 +336,11 @@ def run_order_checks(
             # alternative matters), not with every renewal or dose change of the drug the
             # patient takes now (issue 12: patient-view shows it on the chart).
             found_recs.append(keyed(tms_referral.rule(ctx), changing[0]))
-    shown = screen.compose(cards.ordered(found_recs), ctx.facts, hidden)
+    # An inpatient stay in progress (review 16 second recheck): the TMS card's referral, the one
+    # outpatient-only one-click of these cards, waits for discharge; the draft itself is the
+    # inpatient team's order and the safety cards' suggestions stay (rules/inpatient_hold.py).
+    held = inpatient_hold.hold_one_click(ctx, cards.ordered(found_recs))
+    shown = screen.compose(held, ctx.facts, hidden)
     boxed = boxed_warning_line(ctx) if drafts else ""
     if boxed and shown:
         # One line on the first card shown (review finding 1): the EHR's drug database shows

@@ -18,8 +18,9 @@ one per drug, ended for intolerance, responding now) episode_trials.py; the TMS 
 blockers in plain words (TmsAssessment) and a finding as a TMS line names it tms_assessment.py;
 the request statuses and the TMS or ECT referral already under way open_referrals.py; antimanic
 cover on the as-of date, which the order checks ask of the record, mood_stabilisers.py. Here:
-PathwayFacts and `derive_facts`, which reads the record once for them, with the diagnosis
-reading (`_depression_finding`, and `qualifies_as_mdd`, which the payer criteria also read).
+PathwayFacts and `derive_facts`, which reads the record once for them. The diagnosis reading
+(the depression finding a referral cites, `qualifies_as_mdd`, which the payer criteria also read,
+and the depressive disorders other than MDD) is mdd_diagnosis.py.
 The other readings of the record's findings it makes (grouped by kind, remission, drug cautions
 and raised transaminases, a primary psychotic disorder) are pathway_findings.py.
 """
@@ -31,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
-from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import (
     Finding,
@@ -61,6 +61,8 @@ from services.episode_trials import (
     _responding,
 )
 from services.episode_trials import in_episode as in_episode
+from services.mdd_diagnosis import depression_finding, not_mdd_diagnosis
+from services.mdd_diagnosis import qualifies_as_mdd as qualifies_as_mdd
 from services.mood_stabilisers import ongoing_mood_stabiliser as ongoing_mood_stabiliser
 from services.mood_stabilisers import (
     stabilisers_below_antimanic_dose as stabilisers_below_antimanic_dose,
@@ -98,16 +100,6 @@ _PSYCHOTIC = FindingKind.PSYCHOTIC
 _PSYCHOTIC_DISORDER = FindingKind.PSYCHOTIC_DISORDER
 _CATATONIA = FindingKind.CATATONIA
 _TMS_CAUTION = FindingKind.TMS_CAUTION
-# Codes that may not stand as the diagnosis a TMS referral cites (qualifies_as_mdd): remission,
-# bipolar, and the depression codes that do not document MDD (dysthymia, F32.A: review 16 W1).
-_NOT_CITED = frozenset(
-    {
-        FindingKind.MDD_IN_REMISSION,
-        FindingKind.BIPOLAR,
-        FindingKind.DEPRESSION_NOT_MDD,
-        FindingKind.DEPRESSION_UNSPECIFIED,
-    }
-)
 # Diagnoses on record that name a condition other than a depressive disorder: with none of the
 # depression kinds beside them, antidepressant courses treat that condition (other_disorder_only).
 _OTHER_DISORDER_KINDS = (
@@ -262,56 +254,6 @@ def _distinct(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def qualifies_as_mdd(finding: Finding) -> bool:
-    """A depression code that may stand as the diagnosis a TMS referral cites: not an "in
-    remission" code (F32.4/F32.5, F33.4x: issue 12), not a bipolar-depression code (F31.3-F31.5
-    sit in the VSAC depression value set too, so they also read as DEPRESSION), and not a code
-    that does not document MDD (F34.1 dysthymia, F32.A depression unspecified: review 16 W1)."""
-    return not any(
-        row.kind in _NOT_CITED for row in condition_matches(finding.system, finding.code)
-    )
-
-
-def not_mdd_diagnosis(by_kind: Mapping[FindingKind, tuple[Finding, ...]]) -> tuple[Finding, ...]:
-    """The depressive disorders other than MDD on record (F34.1 dysthymia, SNOMED mixed
-    anxiety-depression, F06.31/F06.32 due to a medical condition, F19.94 substance-induced: the
-    `depression-not-mdd` rows) when nothing on record documents MDD: no depression or TRD code
-    that qualifies_as_mdd, no major depression in words (DEPRESSION_TEXT: MDD recorded, its code
-    missing), no MDD in remission. Empty otherwise.
-
-    As the TMS diagnosis criterion reads it ("Not met", payer_criteria/eligibility.py): the
-    adjuncts of CANMAT 2023 Table 7.2, esketamine (labelled for MDD) and TMS (LCD L37086) are
-    treatments of major depression, so the cards hold them until a major depressive episode is
-    assessed (audit 16 W2). Depression whose type is not stated (F32.A, DEPRESSION_UNSPECIFIED)
-    is not here: "depression NOS" is how problem lists record a depression the clinician is
-    treating as MDD but has not specified, and the TMS card's "To confirm" line asks for it;
-    holding every step on it would hold most real MDD charts (review 16 W1 kept it "to confirm")."""
-    found = by_kind.get(FindingKind.DEPRESSION_NOT_MDD, ())
-    if not found:
-        return ()  # nearly every chart
-    if by_kind.get(FindingKind.DEPRESSION_TEXT) or by_kind.get(FindingKind.MDD_IN_REMISSION):
-        return ()
-    coded = by_kind.get(_TRD, ()) + by_kind.get(_DEPRESSION, ())
-    if any(qualifies_as_mdd(f) for f in coded):
-        return ()
-    return found
-
-
-def _depression_finding(
-    record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
-) -> Finding | None:
-    of = group_findings(record) if by_kind is None else by_kind
-    candidates = of.get(_TRD, ()) + of.get(_DEPRESSION, ())
-    if not candidates:
-        return None
-    # An active, non-remission code wins (a referral must not cite "MDD, in full remission" as
-    # its reason: issue 12); then a finding with a resource to cite; then the most recent onset.
-    return max(
-        candidates,
-        key=lambda f: (qualifies_as_mdd(f), f.source is not None, f.onset or date.min),
-    )
-
-
 def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     episode_start = record.episode_start
     # An acute MI counts only while recent (policy.recent_mi_days; services/cardiac.py): the
@@ -337,7 +279,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     )
     latest = record.latest_phq9()
     meets_trd = len(failed) >= policy.trd_min_failed_trials
-    depression = _depression_finding(record, by_kind)
+    depression = depression_finding(record, by_kind)
     score_says_depressed = (
         latest is not None
         and latest.value is not None

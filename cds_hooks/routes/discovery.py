@@ -24,6 +24,15 @@ router = APIRouter(tags=["discovery"])
     # JSONResponse class, and this app's default is orjson's (responses.py).
     responses={200: {"model": DiscoveryResponse, "description": "The services"}},
 )
+# An EHR's configuration often ends the base URL with a slash; answering there directly spares it
+# a 307 whose Location behind a TLS proxy may name the internal http:// address (integration
+# review M3).
+@router.get(
+    "/cds-services/",
+    response_model=DiscoveryResponse,
+    response_model_exclude_none=True,
+    include_in_schema=False,
+)
 def discovery(settings: SettingsDep) -> DiscoveryResponse:
     # The site's local codes ([codes]) join the Observation template, so the EHR sends its rows.
     response = DiscoveryResponse(

@@ -17,6 +17,22 @@ checks both (as the antipsychotic stacking and shared-ingredient checks say thei
 card of its own beside a repeat card: that one is about the class having failed, this one about
 two drugs of it being taken together. A pair sharing an ingredient is the shared-ingredient
 card's (order_checks/shared_ingredient.py), never said twice.
+
+Two serotonin reuptake inhibitors of different classes (sertraline drafted while venlafaxine ER
+runs: recheck 16-2 m01, no card while two SSRIs drew one) are the same duplicate by mechanism
+(services/serotonin_reuptake.py: SSRIs, SNRIs, vortioxetine, vilazodone, clomipramine): a card of
+its own at the draft, naming the running drug, its dose and its refills, asking whether it is a
+switch (plan the stop or cross-taper) or an addition (serotonin-syndrome risk; no CANMAT 2023
+combination strategy). A cross-class pair CANMAT does combine (an SSRI or SNRI with bupropion or
+mirtazapine) keeps its answer: no card, or one line on the repeat card.
+
+This module makes the checks of the draft's class (`same_class_check`): a running antidepressant
+of the draft's class, as a card or a line on the repeat card, and which other drafts of the order
+are of the draft's class (`_drafted_same_class`). The card of such a pair of drafts is
+duplicate_drafts.py; a running antidepressant of another class (the line on the repeat card, and
+the card of two serotonin reuptake inhibitors) is duplicate_other_class.py, whose
+`other_class_line` is imported here as `_other_class_line`: the name it had here, which a test
+reads.
 """
 
 from __future__ import annotations
@@ -27,10 +43,16 @@ from collections.abc import Sequence
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards
+from services.order_checks.duplicate_drafts import drafted_check
+from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
+from services.order_checks.duplicate_other_class import (
+    reuptake_check,
+    reuptake_pair,
+    running_other_class,
+)
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
-from services.order_doses import draft_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
@@ -81,78 +103,6 @@ def _drafted_same_class(
         for i, d in enumerate(drafts)
         if _same_class_draft(draft, d) and not (d in checked and i > here)
     ]
-
-
-_COUNT = {2: "two", 3: "three", 4: "four"}
-
-
-def _names(names: list[str]) -> str:
-    """ "sertraline and fluoxetine"; "sertraline, fluoxetine and paroxetine"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _drafted_check(ctx: RuleContext, draft: DraftOrder, others: list[DraftOrder]) -> OrderCheck:
-    """The card of two (or more) antidepressants of one class on one order (review 15 W2), the
-    drafts named in the order's own order whichever of them carries the card."""
-    drafts = list(ctx.record.draft_orders)
-    together = sorted([*others, draft], key=lambda d: drafts.index(d) if d in drafts else 0)
-    names = [d.ingredient for d in together]
-    cls = draft.drug_class
-    count = _COUNT.get(len(together), str(len(together)))
-    both = "both" if len(together) == 2 else "all"
-    lead = _names(names)
-    summary = cards.fit_summary(
-        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s on one order; keep one",
-        f"{lead[:1].upper()}{lead[1:]} are {both} drafted: {count} {cls}s",
-        f"{draft.ingredient.capitalize()}: another {cls} on this order",
-    )
-    detail = (
-        "**On this order:** "
-        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in together)
-        + ". Two antidepressants of one class add serotonergic load and side effects and are "
-        "not a CANMAT 2023 combination (combinations pair different mechanisms). Keep one of "
-        f"the {count} orders; if one is meant to replace the other, order the new one alone "
-        "and plan the switch (direct, or a short cross-taper)."
-    )
-    return OrderCheck(SAME_CLASS, draft, summary, detail)
-
-
-def _running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
-    """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
-    check's, on either side)."""
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
-        return []
-    return [
-        t
-        for t in ctx.record.trials
-        if t.ongoing
-        and t.role is Role.ANTIDEPRESSANT
-        and t.ingredient != draft.ingredient
-        and t.drug_class != draft.drug_class
-        and "MAOI" not in t.drug_class.upper()
-    ]
-
-
-def _other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
-    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
-    first = running[0]
-    # A stop already on record (Trial.stops_on; review 14 M4) is said with its date, not asked;
-    # so is an order that ends within a cross-taper's weeks (Trial.ends_soon).
-    plan = (
-        f"plan the taper or cross-taper; {first.ingredient}'s stop is dated "
-        f"{first.stops_on.isoformat()}"
-        if first.stops_on is not None
-        else f"plan the taper or cross-taper; {first.ingredient}'s order ends "
-        f"{first.ends_soon.isoformat()}"
-        if first.ends_soon is not None
-        else f"plan the taper or cross-taper and {first.ingredient}'s stop date"
-    )
-    return (
-        "**Still running:** "
-        + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
-        + f". Is {draft.ingredient} a switch ({plan}) or a combination (both continue: "
-        "serotonergic load; CANMAT 2023 combines different mechanisms)?"
-    )
 
 
 def _plan(draft: DraftOrder, running: list[Trial]) -> str:
@@ -241,7 +191,7 @@ def same_class_check(
     found = _running_class_check(ctx, draft, repeat)
     drafted = _drafted_same_class(ctx, draft, selected)
     if drafted:
-        found.append(_drafted_check(ctx, draft, drafted))
+        found.append(drafted_check(ctx, draft, drafted))
     return found
 
 
@@ -253,7 +203,13 @@ def _running_class_check(
     found = [repeat] if repeat is not None else []
     running = _running_same_class(ctx, draft)
     if not running:
-        other = _running_other_class(ctx, draft)
+        other = running_other_class(ctx, draft)
+        if repeat is None and other:
+            pair = reuptake_pair(draft, other)
+            # A stop dated on the day of the draft is a switch already planned: the two do not
+            # overlap (as for one class, Trial.stops_on), and a cross-class switch is routine.
+            if pair and not all(t.stops_on is not None for t in pair):
+                return [reuptake_check(draft, pair)]
         if repeat is None or not other:
             return found
         # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on

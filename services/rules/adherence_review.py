@@ -157,9 +157,22 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
         return weeks
     if InadequacyReason.DOSE_UNKNOWN in reasons:
         if trial.min_adequate_mg is None:
-            return f"{trial.ingredient} no verified minimum dose"
+            return f"{trial.ingredient}: no dose range on file"
         return f"{trial.ingredient} {dose_unknown_text(trial, nested=True)}"
     return f"{trial.ingredient} not adequate"
+
+
+def unjudged(trial: Trial) -> bool:
+    """Whether the trial's adequacy could not be judged at all: the drug table has no verified
+    minimum adequate dose for it (maprotiline, amoxapine, isocarboxazid: REFERENCE.md 1.6) and
+    nothing else (adherence) speaks against it. Review 17 M9: "not adequate" read as a judgement
+    the table cannot make; such a trial is "adequacy not judged", still not counted as failed."""
+    return (
+        trial.min_adequate_mg is None
+        and InadequacyReason.DOSE_UNKNOWN in trial.reasons
+        and InadequacyReason.POOR_ADHERENCE not in trial.reasons
+        and trial.adherence.status is not AdherenceStatus.POOR
+    )
 
 
 def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
@@ -226,14 +239,25 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         count = len(flagged)
         noun = "trial" if count == 1 else "trials"
         parts = "; ".join(_short_reason(ctx, t) for t in flagged)
-        summary = cards.fit_summary(
-            f"{count} {noun} not adequate ({parts}): review dose and adherence before counting "
-            "failures",
-            f"{count} {noun} not adequate ({parts}): review before counting as failed",
-            f"{count} antidepressant {noun} not adequate ({cards.names(flagged)}): review dose, "
-            "duration and adherence",
-            f"{count} antidepressant {noun} not adequate: review dose, duration and adherence",
-        )
+        if all(unjudged(t) for t in flagged):
+            # No dose range to judge by (review 17 M9): said as such, not as "not adequate".
+            summary = cards.fit_summary(
+                f"Adequacy not judged for {count} {noun} ({parts}): judge the dose clinically "
+                "before counting failures",
+                f"Adequacy not judged for {count} {noun} ({parts})",
+                f"Adequacy not judged for {count} {noun} ({cards.names(flagged)}): no dose "
+                "range on file",
+            )
+        else:
+            judged = "not adequate or not judged" if any(map(unjudged, flagged)) else "not adequate"
+            summary = cards.fit_summary(
+                f"{count} {noun} {judged} ({parts}): review dose and adherence before counting "
+                "failures",
+                f"{count} {noun} {judged} ({parts}): review before counting as failed",
+                f"{count} antidepressant {noun} {judged} ({cards.names(flagged)}): review dose, "
+                "duration and adherence",
+                f"{count} antidepressant {noun} {judged}: review dose, duration and adherence",
+            )
         bullets = []
         for trial in flagged:
             why = "; ".join(_reason_lines(ctx, trial))
@@ -246,7 +270,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 named = "" if dose == "dose unknown" else f"{dose} "
                 head = f"{named}(reported {trial.start.isoformat()})"
             bullets.append(f"- **{trial.ingredient}** {head}: {why}")
-        sections.append("**Not a fair test yet:**\n" + "\n".join(bullets))
+        heading = "Adequacy not judged" if all(map(unjudged, flagged)) else "Not a fair test yet"
+        sections.append(f"**{heading}:**\n" + "\n".join(bullets))
     if lapsed:
         if not summary:
             summary = lapse_summary(lapsed)

@@ -35,6 +35,10 @@ class Item:
     # 15 M11). An active substance use disorder, also "alongside", keeps the card a warning: it
     # asks for treatment or referral (CANMAT 2023 para 181).
     minor: bool = False
+    # The line already says no TSH is within the look-back (hypothyroidism on replacement with no
+    # recent TSH, review 17 W1): the card's own missing-TSH line would say it twice; its "Order
+    # TSH" suggestion stays.
+    says_tsh_missing: bool = False
 
 
 def _finding_ref(finding: Finding) -> str:

@@ -1,7 +1,8 @@
 """The medical contributors on the diagnosis review card (`medical_items`: an abnormal TSH, or a
 low one liothyronine explains, hypothyroidism, low B12, folate or vitamin D, untreated sleep
 apnea), each test's latest result (`_latest_labs`), and whether a TSH is missing once TRD is met
-(`tsh_missing`). Lab flags are each lab's own reference interval.
+(`tsh_missing`). Lab flags are each lab's own reference interval; a lab older than the card's
+look-back says its age (review 17 M10). The thyroid lines are diagnosis_medical_thyroid.py's.
 
 Apart from diagnosis_review.py because these lines read labs and are asked only after an adequate
 failed trial (CANMAT 2023 para 184), the psychiatric ones (diagnosis_psychiatric.py) whenever the
@@ -11,22 +12,37 @@ re-exports it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from fhir_mapping.record import FindingKind, LabResult, ProcedureKind
+from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
 from services import contributor_timing
 from services.pathway import OPEN_REQUEST_STATUSES
-from services.rules import adjunct_harm
+from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
 
-ABNORMAL = frozenset({"low", "high"})
+ABNORMAL = diagnosis_medical_thyroid.ABNORMAL
 
 
-def _lab_ref(lab: LabResult) -> str:
+def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> str:
+    """ "3.1 ng/mL, low, 2022-04-04 (3 years ago: repeat)": a result older than `old_days`
+    before `as_of` says its age, since a contributor three years old may be long corrected
+    (review 17 M10); the date alone left the arithmetic to the reader."""
     value = "no value" if lab.value is None else f"{lab.value:g} {lab.unit or ''}".strip()
-    return f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
+    ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
+    if as_of is not None and (as_of - lab.date).days > old_days:
+        ref += f" ({_age(lab.date, as_of)} ago: repeat)"
+    return ref
+
+
+def _age(then: date, as_of: date) -> str:
+    """ "3 years", "14 months": whole years from the second year on, else whole months."""
+    months = (as_of.year - then.year) * 12 + as_of.month - then.month - (as_of.day < then.day)
+    if months >= 24:
+        return f"{months // 12} years"
+    return f"{months} months" if months != 1 else "1 month"
 
 
 def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:
@@ -46,14 +62,16 @@ def _low(
     test: str,
     label: str,
     labs: dict[str, LabResult] | None = None,
+    lab_ref: Callable[[LabResult], str] = _lab_ref,
 ) -> Item | None:
-    """`labs`: `_latest_labs(ctx)` when the caller has read them already."""
+    """`labs`: `_latest_labs(ctx)` when the caller has read them already; `lab_ref`: how a lab is
+    named (with its age when old)."""
     findings = ctx.facts.findings_of(kind)
     lab = (_latest_labs(ctx) if labs is None else labs).get(test)
     if findings:
         return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
     if lab is not None and lab.flag == "low":
-        return Item(f"low {label}", f"**Low {label}:** {_lab_ref(lab)}.")
+        return Item(f"low {label}", f"**Low {label}:** {lab_ref(lab)}.")
     return None
 
 
@@ -62,41 +80,20 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     record, facts = ctx.record, ctx.facts
     if labs is None:
         labs = _latest_labs(ctx)
-    items: list[Item] = []
-    hypothyroid = facts.findings_of(FindingKind.HYPOTHYROIDISM)
-    tsh = labs.get("tsh")
-    taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
-    if tsh is not None and taking is not None:
-        # A low TSH taken on liothyronine is the drug's effect, not a thyroid cause of the
-        # depression (review 13 U2): said as such, an information line that
-        # never asks to confirm the diagnosis; the adverse-effect card says what to do.
-        value = "" if tsh.value is None else f" {tsh.value:g}"
-        items.append(
-            Item(
-                f"TSH low{value} on {taking.ingredient}",
-                f"**TSH low on {taking.ingredient}:** {_lab_ref(tsh)}, taken on {taking.ingredient}"
-                f" (since {taking.start.isoformat()}): the drug's effect, not a reason to doubt the "
-                "diagnosis (adverse-effect card).",
-                info=True,
-            )
-        )
-    elif tsh is not None and tsh.flag in ABNORMAL:
-        value = "" if tsh.value is None else f" {tsh.value:g}"
-        items.append(Item(f"TSH {tsh.flag}{value}", f"**Abnormal TSH:** {_lab_ref(tsh)}."))
-    elif hypothyroid:
-        items.append(
-            Item(
-                "hypothyroidism",
-                f"**Hypothyroidism on record:** {_finding_ref(hypothyroid[0])}; check it is "
-                "treated.",
-            )
-        )
+    # Older than the card's look-back for a recent lab (the TSH's, policy.tsh_lookback_days):
+    # named with its age.
+    as_of, old_days = record.as_of, ctx.policy.tsh_lookback_days
+
+    def lab_ref(lab: LabResult) -> str:
+        return _lab_ref(lab, as_of, old_days)
+
+    items: list[Item] = diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
     for kind, test, label in (
         (FindingKind.B12_DEFICIENCY, "b12", "B12"),
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
-        item = _low(ctx, kind, test, label, labs)
+        item = _low(ctx, kind, test, label, labs, lab_ref)
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
         if item is not None and timing.alongside:
             item = replace(
@@ -110,14 +107,45 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
         or any(p.kind is ProcedureKind.CPAP for p in record.procedures)
     ):
-        items.append(
-            Item(
-                "untreated sleep apnea",
-                f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. It can "
-                "drive residual fatigue, insomnia and low motivation (CANMAT 2023 para 181).",
+        ordered = _cpap_order(ctx)
+        if ordered is not None:
+            # A CPAP ordered as durable medical equipment (review 17 W5): treatment on record, so
+            # nothing to settle before escalating; an order is not proof of use, so the line
+            # rides along on the card, asking to check it is used.
+            when = ordered.authored.isoformat() if ordered.authored else "date not recorded"
+            cite = f", {ordered.source}" if ordered.source is not None else ""
+            items.append(
+                Item(
+                    "sleep apnea, CPAP ordered",
+                    f"**Sleep apnea, CPAP ordered:** {_finding_ref(apnea[0])}; CPAP ordered "
+                    f"{when} ({ordered.status}{cite}): check it is used.",
+                    info=True,
+                )
             )
-        )
+        else:
+            items.append(
+                Item(
+                    "untreated sleep apnea",
+                    f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. It "
+                    "can drive residual fatigue, insomnia and low motivation (CANMAT 2023 para "
+                    "181).",
+                )
+            )
     return items
+
+
+# A CPAP order counts as treatment once placed or filled; a draft, on-hold or revoked one does not
+# (FHIR R4 RequestStatus: active = in force, completed = done).
+_CPAP_ORDER_STATUSES = frozenset({"active", "completed"})
+
+
+def _cpap_order(ctx: RuleContext) -> Referral | None:
+    """The latest CPAP ServiceRequest in force or done (fhir_mapping/referrals.py kind "cpap":
+    HCPCS E0601, the SNOMED CPAP codes, or the sleep-apnea treatment words)."""
+    found = [
+        r for r in ctx.record.referrals if r.kind == "cpap" and r.status in _CPAP_ORDER_STATUSES
+    ]
+    return max(found, key=lambda r: r.authored or date.min) if found else None
 
 
 def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> bool:

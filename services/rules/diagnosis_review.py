@@ -81,10 +81,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     labs_unread = ctx.record.incomplete(DataDomain.LABS)
     if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
+        said = any(i.says_tsh_missing for i in items)  # a treated hypothyroidism's line says it
         # The count in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
         # Without the names: a drug named here would repeat another card's caution about it.
         _, failed = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
-        items.append(
+        missing = (
             Item(
                 "TSH not known (lab results not available)",
                 f"**TSH not known:** lab results could not all be read; after {failed}, check the latest TSH in the chart and consider one if clinically "
@@ -102,6 +103,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 alongside=True,
             )
         )
+        if not said:
+            items.append(missing)
         reasons: list[SourceRef] = []
         depression = ctx.facts.depression_finding
         if depression is not None and depression.source is not None:

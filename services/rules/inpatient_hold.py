@@ -1,14 +1,31 @@
-"""A psychiatric admission in progress: the outpatient one-clicks held (review 16 recheck W-c).
+"""An inpatient stay in progress: the outpatient one-clicks held (review 16 recheck W-c; a
+medical stay too since the second recheck, c01 / c01b).
 
-The record reads a psychiatric inpatient stay still in progress on the as-of date
-(fhir_mapping/admissions.py `read_current_stays`: status in-progress or onleave, no discharge
-by as-of, and a psychiatric reason, principal diagnosis or unit). While it is on record the
-patient is an inpatient: the treatment is the inpatient team's, and an outpatient TMS referral,
-psychotherapy referral or a new outpatient prescription placed from a chart-open card would go
-around it. So at patient-view the pathway cards that propose those orders (`_HELD_TOPICS`) keep
+The record reads an inpatient stay still in progress on the as-of date
+(fhir_mapping/admissions.py `read_current_stays`: class IMP / ACUTE / NONAC, status in-progress
+or onleave, no discharge by as-of), psychiatric (a psychiatric reason, principal diagnosis or
+unit), medical (another reason coded: a pneumonia) or unspecified (no reason coded). While it
+is on record the patient is an inpatient: the treatment is the inpatient team's, and an
+outpatient TMS referral, psychotherapy referral or a new outpatient prescription placed from a
+card would go around it. So the pathway cards that propose those orders (`_HELD_TOPICS`) keep
 their analysis (the trials, the staging, the criteria: useful to the inpatient team and at
 discharge) but offer no one-click; one line at the top of each names the stay and the proposals
-taken off, as text.
+taken off, as text, and a summary that proposed the referral says it waits for discharge.
+
+Why a medical stay holds them too (the safer choice): on a medical ward the inpatient team
+reconciles and orders every medication, and a psychiatrist is a consultant there; an adjunct
+antipsychotic added from an outpatient card beside the ward's own orders (antibiotics, sedation,
+QT-prolonging drugs) is an order the team has not seen, and a TMS course (daily outpatient
+sessions) cannot start while the patient is on the ward. Nothing is lost: the analysis stays on
+the card, and at discharge the one-clicks come back. Only a psychiatric stay changes the
+suicide-risk card's wording (the ward's psychiatrist assesses today), and only a psychiatric
+discharge opens the post-discharge period (rules/suicide_risk_discharge.py): the risk Chung 2017
+measured is that of discharge from psychiatric care.
+
+At the order hooks (services/order_hooks.py) the same hold runs on the cards that carry one-click
+suggestions: the TMS card's referral is held; the drafted order itself is the inpatient team's
+and is never blocked; the safety cards' suggestions (a same-day psychiatric assessment for a
+suicide-risk or puerperal-psychosis finding) are not outpatient orders and stay.
 
 Why this and not a card of its own, or no pathway cards at all (the least noisy safe answer):
 - no new card: the stay is not a finding anyone must act on today (the inpatient team knows the
@@ -17,9 +34,8 @@ Why this and not a card of its own, or no pathway cards at all (the least noisy 
 - the cards stay: hiding them would hide a failed-trial count and a TMS work-up the team may
   want for the discharge plan, and nothing on them is unsafe once nothing is one click;
 - the suicide-risk and the other safety cards are untouched (they speak whatever the setting),
-  and at discharge the post-discharge card applies (rules/suicide_risk_discharge.py).
-A medical (non-psychiatric) stay in progress is not read: its reason is not the depression
-pathway's, and the outpatient cards then stay as they are (a gap named in the review report).
+  and at a psychiatric discharge the post-discharge card applies
+  (rules/suicide_risk_discharge.py).
 """
 
 from __future__ import annotations
@@ -55,28 +71,61 @@ _HELD_TOPICS = frozenset(
 )
 HELD_BY = "inpatient stay in progress"
 
+# A held card's summary that proposed the referral: its words, and what they become (longest
+# first; the first that fits the summary's length is taken).
+_AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    tms_referral.TOPIC: (
+        (
+            tms_referral.CONSIDER,
+            (f"TMS referral after discharge (held: {HELD_BY})", "TMS referral after discharge"),
+        ),
+    ),
+    psychotherapy.TOPIC: (
+        (psychotherapy.CONSIDER[0], ("CBT or IPT referral after discharge",)),
+        (psychotherapy.CONSIDER[1], ("CBT or IPT after discharge",)),
+    ),
+}
+
+
+def _shown_stay(stays: Sequence[CurrentStay]) -> CurrentStay:
+    """The stay the line names: the latest psychiatric one, else the latest (two open at once
+    is a transfer not yet closed on one of them; the psychiatric one says more)."""
+    psychiatric = [s for s in stays if s.psychiatric]
+    return psychiatric[-1] if psychiatric else stays[-1]
+
 
 def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     """ "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2 ...)
-    [Encounter/x]: outpatient orders wait for discharge; not one click: <held>." """
+    [Encounter/x]: outpatient orders wait for discharge; not one click: <held>." The stay's
+    setting as admissions.py read it: psychiatric, medical (its reason named) or unspecified."""
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
     what = f"{stay.reason} {stay.reason_display}".strip() if stay.reason_display else stay.reason
+    why = f" ({what})" if what else ""
     where = f" [{stay.source}]" if stay.source is not None else ""
     labels = "; ".join(s.label for s in held)
     named = f"; not one click: {labels}" if labels else ""
     return (
-        f"**Currently admitted (psychiatric){since}** ({what}){where}: outpatient orders wait "
+        f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: outpatient orders wait "
         f"for discharge, the inpatient team decides treatment now{named}."
     )
 
 
+def _after_discharge(rec: Recommendation) -> str:
+    """The summary of a held card with its referral proposal worded as waiting for discharge
+    (`_AFTER_DISCHARGE`); the summary as it is when it proposes none."""
+    for said, instead in _AFTER_DISCHARGE.get(rec.topic, ()):
+        if said in rec.summary:
+            return cards.fit_summary(*(rec.summary.replace(said, i, 1) for i in instead))
+    return rec.summary
+
+
 def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
     """`recs` with the held topics' one-clicks taken off and the stay named (module
-    docstring); `recs` as they are when no psychiatric stay is in progress (nearly always)."""
+    docstring); `recs` as they are when no inpatient stay is in progress (nearly always)."""
     stays = ctx.record.current_stays
     if not stays:
         return list(recs)
-    stay = stays[-1]
+    stay = _shown_stay(stays)
 
     def every(_suggestion: Suggestion) -> bool:
         return True
@@ -92,6 +141,11 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
             continue
         line = stay_line(stay, rec.suggestions)
         result.append(
-            screen.with_fields(rec, suggestions=(), detail=cards.join_sections(line, rec.detail))
+            screen.with_fields(
+                rec,
+                summary=_after_discharge(rec),
+                suggestions=(),
+                detail=cards.join_sections(line, rec.detail),
+            )
         )
     return result

@@ -59,7 +59,13 @@ def _due_reason(
 ) -> str | None:
     as_of = ctx.record.as_of
     interval = ctx.policy.mbc_interval_days
-    # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response.
+    # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response. But a
+    # form filed since the latest total with its answers and no total (a hasMember panel whose
+    # items were not all read, a lone item 9) is named: "no PHQ-9 total in 112 days" a week
+    # after a PHQ-9 was done says something false (review 17 M4).
+    untotalled = _untotalled_phq9(ctx, latest)
+    if untotalled is not None:
+        return f"a PHQ-9 on {untotalled.date.isoformat()} has no total"
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (module docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
@@ -88,6 +94,22 @@ def _due_reason(
             f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
         )
     return None
+
+
+def _untotalled_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
+    """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded)
+    when it is newer than the latest total and inside the measurement interval, else None."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
+    found = [
+        s
+        for s in ctx.record.scores
+        if s.instrument == "PHQ-9"
+        and s.value is None
+        and s.item9 is not None
+        and s.date >= since
+        and (latest is None or s.date > latest.date)
+    ]
+    return max(found, key=lambda s: s.date) if found else None
 
 
 def _preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
@@ -276,6 +298,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             preliminary_short = [f"{reviewed}; {unreviewed}", unreviewed]
     tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
     short_tail = "review it" if review_it else "repeat the PHQ-9"
+    if why is not None and _untotalled_phq9(ctx, latest) is not None:
+        # The form was done: its total is missing, not the measurement (review 17 M4).
+        tail, short_tail = "score it (the sum of its nine answers)", "score it"
     other = _other_scale_latest(ctx)
     if other is not None and incomplete is None and _due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures

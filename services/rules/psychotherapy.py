@@ -36,6 +36,9 @@ from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "psychotherapy"
+# What the summary proposes, longest form first; an inpatient stay in progress rewords it
+# (services/rules/inpatient_hold.py), as the outpatient referral then waits for discharge.
+CONSIDER = ("consider a CBT or IPT referral", "consider CBT or IPT")
 THERAPIES = (("cbt", "CBT"), ("ipt", "IPT"))  # concepts in data/order_codes.csv
 
 
@@ -114,8 +117,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # evaluation, a clinic's own visit type) is not read as therapy.
         absence = "no psychotherapy procedure, visit or referral on record"
     summary = cards.fit_summary(
-        f"{failed} and {absence}: consider a CBT or IPT referral",
-        f"{failed_short}; {absence}: consider CBT or IPT",
+        f"{failed} and {absence}: {CONSIDER[0]}",
+        f"{failed_short}; {absence}: {CONSIDER[1]}",
     )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding

@@ -10,6 +10,7 @@ the quantity line) stays with the card.
 
 from __future__ import annotations
 
+from fhir_mapping.record import CurrentStay
 from services import acute_risk, cards
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.rules.context import RuleContext
@@ -20,19 +21,27 @@ def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
     return max(events, key=lambda e: (e.escalate, e.weight, e.day.toordinal() if e.day else 0))
 
 
+def _psychiatric_stay(ctx: RuleContext) -> CurrentStay | None:
+    """The latest psychiatric stay in progress, or None. A medical stay in progress (a
+    pneumonia) is not one: its ward has no psychiatrist of its own, so the card keeps asking
+    for a same-day psychiatric evaluation there (review 16 second recheck c01b)."""
+    stays = [s for s in ctx.record.current_stays if s.psychiatric]
+    return stays[-1] if stays else None
+
+
 def on_ward(ctx: RuleContext) -> bool:
     """A psychiatric stay is in progress (fhir_mapping/admissions.py `read_current_stays`): the
     assessment is the ward's today, not a "same-day psychiatric evaluation" to arrange for an
     outpatient (review 16 second recheck c02)."""
-    return bool(ctx.record.current_stays)
+    return _psychiatric_stay(ctx) is not None
 
 
 def stay_words(ctx: RuleContext) -> str:
     """ "Currently admitted (psychiatric) since 2025-05-26 [Encounter/...]" for the card's
     advice, or "" when no psychiatric stay is in progress."""
-    if not on_ward(ctx):
+    stay = _psychiatric_stay(ctx)
+    if stay is None:
         return ""
-    stay = ctx.record.current_stays[-1]
     since = f" since {stay.start.isoformat()}" if stay.start else ""
     where = f" [{stay.source}]" if stay.source is not None else ""
     return f"**Currently admitted (psychiatric){since}**{where}: assess on the ward today."

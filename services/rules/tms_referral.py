@@ -67,6 +67,9 @@ from services.rules.tms_referral_notes import (
 )
 
 TOPIC = "tms-referral"
+# What the summary proposes; an inpatient stay in progress rewords it ("TMS referral after
+# discharge": services/rules/inpatient_hold.py), as the referral then waits for discharge.
+CONSIDER = "consider TMS referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
 # documents (the summary is then sent from the card's link).
 ORDER_ONLY_LABEL = "Refer for TMS evaluation (order only, summary not attached)"
@@ -215,8 +218,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     )  # said in the summary and the referral
     safety_items = tms_safety_items(ctx) if facts.tms_cautions else ""
     summary = cards.fit_summary(
-        f"{counted_named}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: consider TMS referral{payer}",
+        f"{counted_named}; {latest.instrument} {latest.value}: {CONSIDER}{payer}",
+        f"{counted_plain}; {latest.instrument} {latest.value}: {CONSIDER}{payer}",
     )
     depression = facts.depression_finding
     resource = None

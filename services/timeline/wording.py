@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.partial_response import partial_text
 from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
@@ -132,5 +133,6 @@ def outcome_text(trial: Trial) -> str:
     elif trial.mild_residual:  # review 15 W1: a mild baseline, never a failure
         outcome = "mild baseline, residual symptoms (response not judged)"
     else:
-        outcome = "no response"
+        # A 25-49 % drop is named, though it is no response (review 17 W4).
+        outcome = partial_text(trial) or "no response"
     return f"{after.instrument} {before.value} → {after.value}: {outcome}"

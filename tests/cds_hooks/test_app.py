@@ -99,6 +99,12 @@ def test_discovery_lists_one_service_per_hook(client: TestClient) -> None:
         assert service["id"] and service["description"] and service["title"]
 
 
+def test_discovery_answers_with_a_trailing_slash_without_a_redirect(client: TestClient) -> None:
+    response = client.get("/cds-services/", follow_redirects=False)
+    assert response.status_code == 200
+    assert response.json() == client.get("/cds-services").json()
+
+
 def test_prefetch_templates_use_only_the_allowed_syntax(client: TestClient) -> None:
     for service in client.get("/cds-services").json()["services"]:
         for key, template in service["prefetch"].items():

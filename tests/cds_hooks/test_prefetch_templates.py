@@ -23,10 +23,11 @@ from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.gaps import DOMAINS_OF_KEY, type_gaps
+from fhir_mapping.lab_units import si_codes
 from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.record import DataDomain
 from fhir_mapping.site_codes import LocalCode, SiteCodes
-from services.catalog import LOINC_OID, MAX_QUERY_BYTES, services
+from services.catalog import LOINC_OID, MAX_QUERY_BYTES, NOT_ASKED, services
 from tests.faults import fakes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,10 +77,17 @@ def test_observations_holds_scales_and_screens_and_labs_the_labs_each_under_both
     templates = dict(services()[0].prefetch)
     observations, labs = _tokens(templates["observations"]), _tokens(templates["labs"])
     liver = _tokens(templates["liverTests"])  # ALT and AST (review 12 H10)
+    si = _tokens(templates["labsSI"])  # B12, folate, vitamin D moles codes (review 17 W3)
     assert not observations & labs and not labs & liver and not observations & liver
+    assert not si & (observations | labs | liver)
     for row in observation_codes():
+        if row.concept in NOT_ASKED:  # PHQ-9 items 1-8: read, not asked (the byte limit)
+            assert (row.system, row.code) not in observations, row.concept
+            continue
         if row.concept in ULN_TESTS:
             wanted = liver
+        elif row.system == LOINC and (row.concept, row.code) in si_codes():
+            wanted = si
         else:
             wanted = labs if row.concept in lab_ranges() else observations
         assert (row.system, row.code) in wanted, row.concept
@@ -113,7 +121,7 @@ def test_required_keys_stay_and_labs_is_optional() -> None:
 
 def test_every_observation_key_has_its_own_domains() -> None:
     keys = {k for k, t in services()[0].prefetch if t.startswith("Observation?")}
-    expected = {"observations", "labs", "liverTests", "vitals", "pgx"}
+    expected = {"observations", "labs", "liverTests", "labsSI", "vitals", "pgx"}
     assert keys == set(DOMAINS_OF_KEY) == expected
 
 
@@ -188,6 +196,7 @@ def test_a_bare_observation_feed_still_stands_for_both_domains() -> None:
         (DataDomain.LABS, True),
         (DataDomain.CONDITIONS, False),
         (DataDomain.LIVER_TESTS, True),
+        (DataDomain.SI_LABS, True),  # B12, folate, vitamin D moles codes (review 17 W3)
         (DataDomain.VITALS, True),  # blood pressure (review 13 W6)
         (DataDomain.PGX, True),  # CYP2C19 / CYP2D6 results (review 13 W4)
     }
@@ -219,6 +228,7 @@ def test_a_hook_without_labs_is_answered_with_the_labs_named_unavailable(
     del body["prefetch"]["labs"]
     body["prefetch"]["vitals"] = None  # the fixture predates `vitals` (review 13 W6): no data
     body["prefetch"]["pgx"] = None  # ... and `pgx` (review 13 W4)
+    body["prefetch"]["labsSI"] = None  # ... and `labsSI` (review 17 W3)
     response = client.post(HOOK, json=body)
     assert response.status_code == 200, response.text  # not a 412: labs are optional
     assert list(fake.calls[-1].unavailable) == ["Observation:labs"]

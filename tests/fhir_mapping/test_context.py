@@ -260,8 +260,15 @@ def test_labs_flag_from_interpretation_range_or_default_table() -> None:
         LabResult(
             "b12", 150.0, "pg/mL", date(2024, 9, 1), "low", SourceRef("Observation", "b12-default")
         ),
+        # nmol/L is folate's SI unit (data/lab_si_units.csv, review 17 W3): 9 / 2.266 = 4.0
+        # ng/mL, under the table's 5.9.
         LabResult(
-            "folate", 9.0, "nmol/L", date(2024, 9, 1), None, SourceRef("Observation", "folate-unit")
+            "folate",
+            9.0,
+            "nmol/L",
+            date(2024, 9, 1),
+            "low",
+            SourceRef("Observation", "folate-unit"),
         ),
         LabResult("tsh", 6.8, "mIU/L", date(2024, 9, 1), "high", SourceRef("Observation", "tsh-h")),
         LabResult(

@@ -101,6 +101,7 @@ def resources() -> dict[str, list[dict[str, Any]]]:
         "conditions": [depression],
         "observations": phqs,
         "labs": [],
+        "labsSI": [],
         "liverTests": [],
         "vitals": [],
         "pgx": [],

@@ -173,6 +173,7 @@ def test_one_line_per_hook_call_with_what_an_operator_needs(
         "medicationDispenses",
         "observations",
         "labs",
+        "labsSI",
         "liverTests",
         "vitals",
         "pgx",

@@ -88,7 +88,9 @@ def test_epic_sertraline_draft_names_running_duloxetine() -> None:
         assert card.summary.endswith("; duloxetine still running")
         assert "**Still running:** duloxetine 60 mg/day since 2024-04-01" in card.detail
         assert "(SNRI). Is sertraline a switch" in card.detail
-        assert "or a combination (both continue: serotonergic load" in card.detail
+        # An SSRI on a running SNRI: two serotonin reuptake inhibitors, no CANMAT combination
+        # (recheck 16-2 m01); the line no longer says "CANMAT 2023 combines different mechanisms".
+        assert "or a combination (both continue: two serotonin reuptake inhibitors" in card.detail
 
 
 # --- finding 14: a missing liverTests key only where ALT/AST could change the card ---------------

@@ -75,6 +75,8 @@ def test_what_stayed_is_still_defined_where_it_was() -> None:
     # The card assembly and the facts themselves did not move.
     for name in ("make", "ordered", "guideline_links", "join_sections", "source_for"):
         assert getattr(cards, name).__module__ == "services.cards"
-    for name in ("derive_facts", "PathwayFacts", "qualifies_as_mdd"):
+    for name in ("derive_facts", "PathwayFacts"):
         assert getattr(pathway, name).__module__ == "services.pathway"
+    # The diagnosis reading moved to services/mdd_diagnosis.py; pathway re-exports it.
+    assert pathway.qualifies_as_mdd.__module__ == "services.mdd_diagnosis"
     assert cards._source_links_as_names.__module__ == "services.cards"

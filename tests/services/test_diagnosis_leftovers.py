@@ -327,8 +327,9 @@ def test_a_condition_left_unread_is_named_in_the_line() -> None:
     assert tms_referral.TOPIC not in recs
     detail = recs[optimize_switch_augment.TOPIC].detail
     assert (
-        "**No TMS card:** no depression diagnosis could be read; 1 diagnosis could not be read "
-        "(another patient's resource): Condition/cond-mdd. Check the problem list" in detail
+        "**No TMS card:** no depression diagnosis could be read; 1 diagnosis of another patient "
+        "excluded (the request held another patient's records: never read for this patient; "
+        "report it to the EHR team): Condition/cond-mdd. Check the problem list" in detail
     )
 
 

@@ -39,7 +39,15 @@ MAOI = "order-maoi-interaction"
 QUALITY = "data-quality"
 G06_DRAFT = "MedicationRequest/b0c8a86e-c09e-51c0-9b12-6acf1ae40956"
 
-_chart = chart_files.loader(CHARTS)
+_load = chart_files.loader(CHARTS)
+
+
+def _chart(name: str) -> Doc:
+    """The chart as review 15 sent it, with the `labsSI` key the discovery added later (review
+    17 W3) sent as an empty searchset: the chart has no SI-unit lab."""
+    doc = _load(name)
+    doc["prefetch"].setdefault("labsSI", {"resourceType": "Bundle", "type": "searchset"})
+    return doc
 
 
 def _evaluate(doc: Doc) -> tuple[list[Doc], PatientRecord]:

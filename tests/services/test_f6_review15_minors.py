@@ -47,7 +47,17 @@ SHARED = "order-dose-above-range"
 TMS = "tms-referral"
 Doc = dict[str, Any]
 
-_chart = chart_files.loader(CHARTS)
+_load = chart_files.loader(CHARTS)
+
+
+def _chart(name: str) -> Doc:
+    """The chart as review 15 sent it, with the `labsSI` key the discovery added later (review
+    17 W3) sent as an empty searchset: the chart has no SI-unit lab."""
+    doc = _load(name)
+    doc["prefetch"].setdefault("labsSI", {"resourceType": "Bundle", "type": "searchset"})
+    return doc
+
+
 _resources = chart_files.prefetch_resources
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.record import Finding, FindingKind
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -28,12 +29,41 @@ def _adjunct(suggestion: Suggestion) -> bool:
     return suggestion.label.startswith(ADJUNCT_LABEL)
 
 
+def _unspecified(findings: Sequence[Finding]) -> str:
+    """ "Also on record: Depression, unspecified (ICD-10-CM F32.A, since 2025-03-03): depression,
+    type not stated: to confirm MDD. " for the F32.A entries beside a not-MDD diagnosis, else "".
+
+    Dysthymia since 2010 with F32.A now (review 16 recheck 2 d04; recheck b08) held the adjuncts
+    naming the dysthymia alone: the F32.A, which alone keeps the pathway with "to confirm" (the
+    TMS card's diagnosis criterion, payer_criteria/eligibility.py), was not named, so nothing said
+    that a major depressive episode on top of the dysthymia (double depression) may be what it
+    records. Holding stays the safe direction (the adjuncts are treatments of major depression);
+    the line names the entry that may document it."""
+    if not findings:
+        return ""
+    named = "; ".join(
+        dict.fromkeys(
+            f"{f.display or f.code} ({f.coding}"
+            + (f", since {f.onset_text}" if f.onset else "")
+            + ")"
+            for f in findings
+        )
+    )
+    return (
+        f"Also on record: {named}: depression, unspecified: to confirm MDD (a major depressive "
+        "episode may be what it records). "
+    )
+
+
 def line(ctx: RuleContext, held: Sequence[Suggestion]) -> str:
-    """The card's first line: the diagnosis on record, what waits for an MDE, and the adjunct
-    proposals taken off as one-click actions (named, so the clinician can still choose one)."""
+    """The card's first line: the diagnosis on record (and a depression of unstated type beside
+    it: `_unspecified`), what waits for an MDE, and the adjunct proposals taken off as one-click
+    actions (named, so the clinician can still choose one)."""
+    also = _unspecified(ctx.record.context.of(FindingKind.DEPRESSION_UNSPECIFIED))
     text = (
         f"**Diagnosis on record is not major depression:** {not_mdd_line(ctx.facts.not_mdd)}. "
-        "Assess for a major depressive episode: augmentation, esketamine and TMS are treatments "
+        + also
+        + "Assess for a major depressive episode: augmentation, esketamine and TMS are treatments "
         "of major depression (CANMAT 2023 Table 7.2; esketamine label; LCD L37086), so none is "
         "proposed until one is diagnosed and recorded"
     )

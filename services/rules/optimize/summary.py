@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import Trial
 from services import cards, drugs, thyroid_hormone_cautions, trial_count
 from services.microgram_doses import microgram_dose_text
@@ -27,6 +28,7 @@ from services.rules.optimize.augment import antipsychotic_alone, level_guided_su
 from services.rules.optimize.courses import running_antipsychotics
 from services.rules.optimize.dose import low_summary_while_held
 from services.rules.optimize.orders import first_line_adjuncts
+from services.rules.optimize.partial import partial_running
 from services.rules.optimize.switch import age_switch
 
 
@@ -80,6 +82,20 @@ def next_step_summary(
             "(CANMAT 2023)" + no_tms,
             f"{failed}: switch to or add an antidepressant (CANMAT 2023)",
             f"{failed_short}: switch to or add an antidepressant",
+        )
+    partial = partial_running(ctx)
+    if partial:
+        # CANMAT 2023 para 190: a partial response is met by an adjunct first (review 17 W4).
+        # The counting words stay every card's (trial_count); the partial response is said here.
+        on = cards.names(partial)
+        drops = ", ".join(f"{partial_response(t) or 0:.0f} %" for t in partial)
+        said = f"partial response on {on} ({drops})"
+        return cards.fit_summary(
+            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first (CANMAT 2023 para "
+            "190)" + no_tms,
+            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first",
+            f"{failed}; {said}: add an adjunct to it first (CANMAT para 190)",
+            f"{failed_short}; {said}: add an adjunct to it first",
         )
     if count == 1:
         cls = facts.failed_classes[0]

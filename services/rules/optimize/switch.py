@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import InadequacyReason, Role, Trial, Verdict
 from services import (
+    allergy_caveats,
     cards,
     drug_rules,
     drugs,
@@ -28,6 +29,7 @@ from services.rules.optimize.courses import (
     ordered_on,
     shares_an_ingredient,
 )
+from services.rules.optimize.partial import partial_running, switch_line
 from services.rules.optimize.wording import dose_text
 from services.trial_table import top_dose_text
 
@@ -240,6 +242,12 @@ def switch_candidates(
         caveats.extend(
             f"caveat: {c}" for c in populations.caveat_cites(ctx, d.ingredient, d.drug_class)
         )
+        # A drug sharing the mechanism of a class the patient is severely allergic to, outside
+        # the class (vortioxetine after an "SSRIs" anaphylaxis: audit 16 W3): offered with the
+        # question beside it, never bare (services/allergy_caveats.py says why not left out).
+        allergy = allergy_caveats.caveat(ctx.record.intolerances, d.ingredient)
+        if allergy is not None:
+            caveats.append(allergy)
         if caveats:
             name += f" ({'; '.join(caveats)})"
         by_class.setdefault(d.drug_class, []).append(name)
@@ -263,12 +271,18 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
     facts = ctx.facts
     failed_classes = frozenset(facts.failed_classes)
     lines = []
+    # A running partial responder is not "failed, not proposed": the adjunct goes to it first
+    # (CANMAT 2023 para 190; review 17 W4). Its class is still not proposed for a switch.
+    partial = partial_running(ctx)
     if facts.failed_trials:
         by_failed_class: dict[str, list[str]] = {}
         for t in facts.failed_trials:
-            by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
+            if t not in partial:
+                by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
         failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
-        lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so
+        if failed:
+            lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so
+        lines.extend(switch_line(t) for t in partial)
     failed_names = facts.failed_ingredients  # a property: read once
     same_class = [
         t

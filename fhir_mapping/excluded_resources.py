@@ -1,0 +1,95 @@
+"""The gaps of the resources left out as not this patient's (request_resources.not_belonging),
+and of a Patient record that the EHR marks as replaced by another (a merge).
+
+Apart from build.py because naming what a left-out resource is reads its drug (medication_drug),
+and request_resources must stay importable by the protocol layer without the drug tables.
+
+- Another patient's resource (its subject references another Patient) is excluded: never read for
+  this patient, and worded as excluded, not as unread (review 17 M7: "the conclusion may change
+  once it is read" told the clinician to read another patient's data).
+- A subject given only as an identifier that matches none of this patient's
+  (SUBJECT_UNCONFIRMED, review 17 U1) is named with what it is ("MAOI phenelzine, active"), so
+  the clinician can tell whose it is: the data-quality card carries it (services/data_gaps.py).
+- A Patient whose `link` says `replaced-by` (review 17 M6): the record was merged into another, so
+  part of the history may be on the surviving record. Named once, with the link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.gaps import PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
+from fhir_mapping.medication_drug import medication_index, read_drug
+from fhir_mapping.record import DataDomain, DataGap, SourceRef
+
+_MEDICATION_TYPES = frozenset({"MedicationRequest", "MedicationStatement", "MedicationDispense"})
+
+
+def excluded_gaps(
+    resource: Mapping[str, Any], reason: str, resources: Sequence[Mapping[str, Any]]
+) -> list[DataGap]:
+    """The gap of one resource `not_belonging` left out for `reason`; a subject not confirmed
+    says what the resource is (`_what_it_is`), the Medications among `resources` resolving a
+    medicationReference."""
+    if reason != SUBJECT_UNCONFIRMED:
+        return resource_gap(resource, reason)
+    return resource_gap(resource, reason, stated=_what_it_is(resource, resources))
+
+
+def _what_it_is(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> str:
+    """ "MAOI phenelzine, active" for a medication resource whose drug is recognised; the
+    code's text ("Patient Health Questionnaire 9 item (PHQ-9) total score"), else ""."""
+    status = resource.get("status")
+    said_status = f", {status}" if isinstance(status, str) and status else ""
+    if resource.get("resourceType") in _MEDICATION_TYPES:
+        medications = medication_index(resources) if "medicationReference" in resource else {}
+        components = read_drug(resource, medications)[0]
+        named = []
+        for ingredient in dict.fromkeys(c.ingredient for c in components):
+            info = drug_info(ingredient)
+            named.append(f"{info.drug_class} {ingredient}" if info else ingredient)
+        return f"{' + '.join(named)}{said_status}" if named else ""
+    code = resource.get("code")
+    if isinstance(code, JSON_OBJECT):
+        text = code.get("text")
+        if not (isinstance(text, str) and text.strip()):
+            codings = code.get("coding")
+            first = codings[0] if isinstance(codings, list) and codings else None
+            text = first.get("display") if isinstance(first, JSON_OBJECT) else None
+        if isinstance(text, str) and text.strip():
+            return f"{text.strip()[:80]}{said_status}"
+    return ""
+
+
+def replaced_record_gaps(
+    patients: Sequence[Mapping[str, Any]], patient_id: str | None
+) -> list[DataGap]:
+    """One gap when the context Patient's `link` has type `replaced-by` (FHIR link-type code
+    system: "The patient resource containing this link must no longer be used"; the link points
+    to the record to use instead), naming the record it points to and whether this one is marked
+    inactive. In the medications domain: the split history is first of all the trials (a course
+    charted on the surviving record is not counted here), and a medications gap is carried by the
+    optimise card or, with no card, by the data-quality card."""
+    for patient in patients:
+        if patient_id is not None and patient.get("id") != patient_id:
+            continue
+        targets = []
+        links = patient.get("link")
+        for link in links if isinstance(links, list) else ():
+            if not isinstance(link, JSON_OBJECT) or link.get("type") != "replaced-by":
+                continue
+            other = link.get("other")
+            target = other.get("reference") if isinstance(other, JSON_OBJECT) else None
+            targets.append(target if isinstance(target, str) and target else "another record")
+        if not targets:
+            continue
+        rid = patient.get("id")
+        stated = f"replaced by {', '.join(targets)}"
+        if patient.get("active") is False:
+            stated += "; marked inactive"
+        source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
+        return [DataGap(DataDomain.MEDICATIONS, PATIENT_REPLACED, source, stated=stated)]
+    return []

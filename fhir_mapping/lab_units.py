@@ -1,0 +1,118 @@
+"""A lab value in the unit it was sent, judged against a range (review 17 W3).
+
+Canadian and European labs report B12 in pmol/L, folate and 25-OH vitamin D in nmol/L; the
+default intervals of data/lab_ranges.csv are in mass units (pg/mL, ng/mL). A value in one of
+the SI units of data/lab_si_units.csv is converted to the table's unit with the table's sourced
+factor (`table_value`) before it is compared; a value in any other unit is never assumed to be
+in the table's: it stays unflagged, and labs.lab_gaps names it "not compared: unit X" (never
+silent).
+
+Epic often sends a result's reference range as `referenceRange.text` only ("133 - 675 pmol/L").
+`text_range` reads such a text when it is unambiguous: one referenceRange with a text and no
+structured bounds, not for a sub-population (`appliesTo`, `age`), holding a "low - high" range
+or a one-sided bound (">= 148 pmol/L", "< 5") whose unit, when it names one, is the value's.
+Anything else (words, two ranges, another unit) is not read: the table's interval, or the gap,
+decides instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.fhir_fields import JSON_OBJECT
+
+Resource = Mapping[str, Any]
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_UNIT = r"(?:\s*(?P<unit>[^\d\s<>=≤≥\-–][^\s]*(?:\s[^\s]+)?))?"
+_RANGE = re.compile(rf"^\s*{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}{_UNIT}\s*$", re.IGNORECASE)
+_BOUND = re.compile(rf"^\s*(?P<op>>=|≥|>|<=|≤|<)\s*{_NUMBER}{_UNIT}\s*$")
+_LOWER_BOUNDS = frozenset({">", ">=", "≥"})
+
+
+def _unit_key(unit: str) -> str:
+    return unit.replace(" ", "").lower()
+
+
+@cache
+def si_factors() -> dict[tuple[str, str], float]:
+    """(test, SI unit in lower case) -> how many SI units make one of the table's unit
+    (data/lab_si_units.csv: B12 0.738 pmol/L per pg/mL)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_si_units.csv").read_text("utf-8")
+    return {
+        (row["test"], _unit_key(row["unit"])): float(row["si_per_table_unit"])
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@cache
+def si_codes() -> frozenset[tuple[str, str]]:
+    """(test, LOINC code) of the SI (moles) forms of the tests data/lab_si_units.csv names:
+    services/catalog.py asks for them under their own prefetch key."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_si_units.csv").read_text("utf-8")
+    return frozenset(
+        (row["test"], row["loinc"].strip())
+        for row in csv.DictReader(text.splitlines())
+        if row["loinc"].strip()
+    )
+
+
+def ranged(test: str) -> bool:
+    """Whether data/lab_ranges.csv gives `test` a default interval: an unflagged value of such a
+    test was not compared (a gap), where one of a test with no interval (lithium, QTc) is left
+    to the rules that read it."""
+    return test in _ranged_tests()
+
+
+@cache
+def _ranged_tests() -> frozenset[str]:
+    return frozenset(
+        test for test, r in lab_ranges().items() if r.low is not None or r.high is not None
+    )
+
+
+def table_value(test: str, value: float, unit: str | None) -> float | None:
+    """`value` in the unit of `test`'s data/lab_ranges.csv interval: as sent when the table
+    knows the unit, converted when data/lab_si_units.csv does, else None (never compared)."""
+    if unit is None:
+        return None
+    known = lab_ranges().get(test)
+    if known is not None and unit.lower() in known.units:
+        return value
+    factor = si_factors().get((test, _unit_key(unit)))
+    return value / factor if factor else None
+
+
+def text_range(resource: Resource, unit: str | None) -> tuple[float | None, float | None] | None:
+    """(low, high) of the result's one referenceRange sent as text only, when it is
+    unambiguous (module docstring); None otherwise."""
+    refs = [ref for ref in resource.get("referenceRange") or () if isinstance(ref, JSON_OBJECT)]
+    if len(refs) != 1:
+        return None  # none, or several (sex- or age-specific): which one applies is not said
+    ref = refs[0]
+    text = ref.get("text")
+    if not isinstance(text, str) or any(k in ref for k in ("low", "high", "appliesTo", "age")):
+        return None
+    bounds: tuple[float | None, float | None]
+    found = _RANGE.match(text)
+    if found is not None:
+        low, high = float(found[1]), float(found[2])
+        if low > high:
+            return None
+        bounds = (low, high)
+    else:
+        found = _BOUND.match(text)
+        if found is None:
+            return None
+        bound = float(found[2])
+        bounds = (bound, None) if found["op"] in _LOWER_BOUNDS else (None, bound)
+    stated = found["unit"]
+    if stated is not None and (unit is None or _unit_key(stated) != _unit_key(unit)):
+        return None  # a range in another unit, or a value whose unit is unknown
+    return bounds

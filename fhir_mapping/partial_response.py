@@ -1,0 +1,60 @@
+"""A partial response: a PHQ-9 drop of at least 25 % and under 50 % from the course's baseline
+(data/response_bands.csv, with its sources).
+
+Review 17 W4: venlafaxine 225 mg/day, PHQ-9 20 -> 12 (40 %) was "no response" and listed as
+"Failed, not proposed" for a switch. It still counts as a course without response (< 50 %,
+REFERENCE.md rule 4: the TRD count is unchanged), but it is named as what it is, and CANMAT 2023
+para 190 ("add adjunct first when partial response and good tolerability") changes what the
+optimise card puts first for the drug still running.
+
+Apart from trial.py: a reading of a Trial's pair, asked only where a card or --explain words an
+outcome, so Trial itself (read on every card, issue 14) is not touched.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import Trial
+
+
+@cache
+def _band() -> tuple[float, float]:
+    """(lowest drop, drop it stays below), in percent, of the partial band."""
+    text = resources.files("fhir_mapping").joinpath("data/response_bands.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        if row["band"] == "partial":
+            return float(row["drop_percent_from"]), float(row["drop_percent_below"])
+    raise LookupError("data/response_bands.csv has no 'partial' row")
+
+
+def drop_percent(trial: Trial) -> float | None:
+    """The drop from the course's baseline to its score on treatment, in percent (may be
+    negative: a rise), or None without both scores or with a baseline of 0."""
+    before, after = trial.baseline, trial.on_treatment
+    if before is None or after is None or before.value is None or after.value is None:
+        return None
+    if before.value == 0:
+        return None
+    return (before.value - after.value) * 100 / before.value
+
+
+def partial_response(trial: Trial) -> float | None:
+    """The drop in percent when the course's outcome is a partial response (no response by the
+    50 % rule, a drop of 25 % or more), else None. Not for a pair the mild-baseline rule does
+    not judge (Trial.mild_residual): there the drop is residual mild symptoms, not a band."""
+    if trial.response is not False or trial.mild_residual:
+        return None
+    drop = drop_percent(trial)
+    low, high = _band()
+    if drop is None or not low <= drop < high:
+        return None
+    return drop
+
+
+def partial_text(trial: Trial) -> str | None:
+    """ "partial response (40 %)", or None when the outcome is not a partial response."""
+    drop = partial_response(trial)
+    return None if drop is None else f"partial response ({drop:.0f} %)"

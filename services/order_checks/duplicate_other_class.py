@@ -1,0 +1,134 @@
+"""An antidepressant of another class running beside the drafted one (duplicate.py's check of
+the draft's class): the "Still running" line the repeat card takes (`other_class_line`: a
+switch or a combination, CANMAT 2023 combining different mechanisms), and the card of two
+serotonin reuptake inhibitors of different classes (`reuptake_pair`, `reuptake_check`: recheck
+16-2 m01), which asks whether the draft is a switch or an addition.
+
+Apart from duplicate.py because another class running is a different question from one of the
+draft's own class: a combination CANMAT may make, save for two reuptake inhibitors.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.record import DraftOrder, Role, Trial
+from services import cards, serotonin_reuptake, tables
+from services.order_checks.model import SAME_CLASS, OrderCheck
+from services.order_checks.stacking import running_dose
+from services.rules.context import RuleContext
+from services.trial_adherence_text import adherence_text
+
+
+def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
+    """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
+    check's, on either side)."""
+    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+        return []
+    return [
+        t
+        for t in ctx.record.trials
+        if t.ongoing
+        and t.role is Role.ANTIDEPRESSANT
+        and t.ingredient != draft.ingredient
+        and t.drug_class != draft.drug_class
+        and "MAOI" not in t.drug_class.upper()
+    ]
+
+
+def _switch_plan(first: Trial) -> str:
+    """ "plan the taper or cross-taper and venlafaxine's stop date". A stop already on record
+    (Trial.stops_on; review 14 M4) is said with its date, not asked; so is an order that ends
+    within a cross-taper's weeks (Trial.ends_soon)."""
+    if first.stops_on is not None:
+        return (
+            f"plan the taper or cross-taper; {first.ingredient}'s stop is dated "
+            f"{first.stops_on.isoformat()}"
+        )
+    if first.ends_soon is not None:
+        return (
+            f"plan the taper or cross-taper; {first.ingredient}'s order ends "
+            f"{first.ends_soon.isoformat()}"
+        )
+    return f"plan the taper or cross-taper and {first.ingredient}'s stop date"
+
+
+def reuptake_pair(draft: DraftOrder, running: list[Trial]) -> list[Trial]:
+    """The running antidepressants (of another class than the draft's) that, with the draft,
+    make two serotonin reuptake inhibitors (services/serotonin_reuptake.py); a pair sharing an
+    ingredient is the shared-ingredient card's."""
+    if not serotonin_reuptake.inhibits_reuptake(draft.ingredient, draft.drug_class):
+        return []
+    return [
+        t
+        for t in running
+        if serotonin_reuptake.inhibits_reuptake(t.ingredient, t.drug_class)
+        and not shared_ingredients(draft.ingredient, t.ingredient)
+    ]
+
+
+# CANMAT 2023 Table 7.2 (../shared/clinical/REFERENCE.md 1.7): the antidepressants it adds are
+# bupropion and mirtazapine or mianserin (second line); other antidepressant combinations are
+# third line, Level 3.
+_NOT_A_STRATEGY = (
+    "not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, mirtazapine or "
+    "mianserin; other antidepressant combinations are third line, Level 3)"
+)
+
+
+def _serotonin_syndrome_cite() -> str:
+    """ "the SSRI and SNRI labels' Serotonin Syndrome warnings; [Keks 2016](url)": the sources
+    the MAOI and serotonergic-pair checks already rest on (data/guidelines.csv keks2016)."""
+    keks = tables.guideline("keks2016")
+    link = f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
+    return f"the SSRI and SNRI labels' Serotonin Syndrome warnings; {link}"
+
+
+def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
+    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
+    plan = _switch_plan(running[0])
+    combination = (
+        # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
+        # the different mechanisms CANMAT combines, so the line no longer says it is.
+        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT 3rd line"
+        if reuptake_pair(draft, running)
+        else "serotonergic load; CANMAT 2023 combines different mechanisms"
+    )
+    return (
+        "**Still running:** "
+        + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
+        + f". Is {draft.ingredient} a switch ({plan}) or a combination (both continue: "
+        f"{combination})?"
+    )
+
+
+def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
+    """The card of a serotonin reuptake inhibitor drafted while one of another class runs
+    (recheck 16-2 m01): a warning, as the same-class card is. It names the running drug, its
+    dose and its refills (a drug filled last week is taken, not a stale listing), and asks the
+    one question the order leaves open: a switch or an addition."""
+    first = pair[0]
+    name, old = draft.ingredient, first.ingredient
+    ends = first.ends_soon
+    summary = cards.fit_summary(
+        f"{name.capitalize()} ordered while {old} ({first.drug_class}) "
+        + (f"runs until {ends.isoformat()}" if ends is not None else "is running")
+        + ": two serotonin reuptake inhibitors; switch or addition?",
+        f"{name.capitalize()}: a second serotonin reuptake inhibitor ({old} running)",
+    )
+    running = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
+    # A drug that is no SSRI or SNRI by class says why it counts ("vortioxetine inhibits
+    # serotonin reuptake ..., label 12.1").
+    notes = [
+        f"{i}: {why}"
+        for i in (name, *(t.ingredient for t in pair))
+        if (why := serotonin_reuptake.member_note(i))
+    ]
+    members = f" ({'; '.join(notes)})" if notes else ""
+    detail = (
+        f"**Still running:** {running}. {name.capitalize()} ({draft.drug_class}) and {old} both "
+        f"inhibit serotonin reuptake{members}. If {name} is a switch, "
+        f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "
+        f"together add serotonin-syndrome risk ({_serotonin_syndrome_cite()}) and are "
+        f"{_NOT_A_STRATEGY}."
+    )
+    return OrderCheck(SAME_CLASS, draft, summary, detail)

@@ -1,0 +1,130 @@
+"""The suicide-risk events of PHQ-9 item 9 answers, with the wording the card uses: a positive
+answer (`item9_event`; one inferred from a total of 25-27 said as not recorded), an answer that
+could not be read (`unread_event`, and `unread_line`, what to do about it), and a positive item 9
+or C-SSRS dated after today, taken as today's with its date named as suspect (review 15 recheck
+U-a); a PHQ-9 of an unfinished Observation is named as such (review 14 U1).
+
+Apart from risk_evidence.py, which chooses the scores and screens within the policy's windows:
+here one score or screen becomes one event, whatever the window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from fhir_mapping import result_statuses
+from fhir_mapping.record import Score
+from fhir_mapping.suicide_screen import SuicideScreen
+from services import tables
+from services.risk_signal import RiskEvent, SignalKind
+from services.risk_wording import screen_text
+
+
+def _phq9_name(score: Score) -> str:
+    """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
+    Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
+    chart's reviewed results."""
+    named = result_statuses.named(result_statuses.OBSERVATION, score.status)
+    if not named:
+        return "PHQ-9"
+    word, _, why = named.partition(" (")
+    return f"PHQ-9 ({word}, {why.rstrip(')')})" if why else f"PHQ-9 ({word})"
+
+
+def item9_event(score: Score) -> RiskEvent:
+    value = score.item9 or 0
+    answer = tables.item9_answers()[value]
+    name = _phq9_name(score)
+    short = f"{name} item 9 = {value} ({answer.display.lower()})"
+    text = short + (f", total {score.value}" if score.value is not None else "")
+    dated = score.item9_inferred
+    if dated:
+        # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
+        # 24): the card says so rather than quoting an answer nobody gave.
+        day = score.date.isoformat()
+        short = (
+            f"{name} total {score.value} on {day} implies item 9 at least {value} (not recorded)"
+        )
+        text = (
+            f"{name} item 9 not recorded; a total of {score.value} on {day} implies item 9 at "
+            f"least {value} (the other eight items score at most 24)"
+        )
+    return RiskEvent(
+        SignalKind.ITEM9,
+        score.date,
+        text,
+        short,
+        answer.escalate,
+        score.source,
+        weight=value,
+        dated=dated,
+    )
+
+
+# How a result dated after today is named (review 15 recheck U-a): a typing error in the date
+# (2025-06-10 for 2025-05-10, or an evening instant read in another zone) does not make the answer
+# less real, so it is treated as today's and its date is named as suspect.
+_AFTER_TODAY = "after today: check the date; the answer is treated as current"
+
+
+def after_today_item9_event(score: Score, as_of: date) -> RiskEvent:
+    """A positive (or unreadable) PHQ-9 item 9 dated after today, as a signal of today: dated
+    as-of, so an assessment recorded today closes it, and its wording says the date is suspect.
+    Its total is named but judges nothing (it is not among `record.scores`)."""
+    day = score.date.isoformat()
+    name = _phq9_name(score)
+    if score.item9 is None:  # present but unreadable
+        event = unread_event(score)
+        text = f"{name} item 9 answer dated {day}, {_AFTER_TODAY}; it could not be read"
+        ref = score.item9_unread
+        where = str(ref) if ref is not None and ref.id else "no resource id"
+        return dataclasses.replace(event, day=as_of, text=f"{text} ({where})", short=text)
+    event = item9_event(score)
+    value = score.item9
+    total = f"total {score.value}, counted in no outcome" if score.value is not None else ""
+    if score.item9_inferred:
+        said = f"{name} item 9 not recorded; a total of {score.value} dated {day} implies item 9 "
+        text = f"{said}at least {value}, {_AFTER_TODAY}"
+        short = f"{name} total {score.value} dated {day} (after today) implies item 9 >= {value}"
+    else:
+        text = f"{name} item 9 = {value} dated {day}, {_AFTER_TODAY}" + (
+            f" ({total})" if total else ""
+        )
+        display = tables.item9_answers()[value].display.lower()
+        short = f"{name} item 9 = {value} ({display}) dated {day}, after today"
+    return dataclasses.replace(event, day=as_of, text=text, short=short, dated=True)
+
+
+def after_today_screen_event(screen: SuicideScreen, as_of: date) -> RiskEvent:
+    """A positive C-SSRS dated after today, as a signal of today that nobody has assessed: its
+    own answers are not taken as the assessment (its date is suspect)."""
+    text, short = screen_text(screen)
+    day = screen.date.isoformat()
+    return RiskEvent(
+        SignalKind.SCREEN,
+        as_of,
+        f"{text} (dated {day}, {_AFTER_TODAY})",
+        f"{short} dated {day}, after today",
+        screen.escalate,
+        screen.source,
+        assessed=False,
+        weight=3 if screen.escalate else 1,
+        dated=True,
+    )
+
+
+def unread_event(score: Score) -> RiskEvent:
+    """An item 9 answer that could not be read: the card says exactly what the record shows."""
+    ref = score.item9_unread
+    source = ref if ref is not None and ref.id else None
+    where = str(source) if source is not None else "no resource id"
+    text = (
+        f"{_phq9_name(score)} item 9 answer on {score.date.isoformat()} could not be read ({where})"
+    )
+    return RiskEvent(SignalKind.UNREAD, score.date, text, text, False, source, dated=True)
+
+
+def unread_line(event: RiskEvent) -> str:
+    """What to do about an unreadable item 9 answer, in one line (card summary, TMS card)."""
+    return f"{event.text}: check it in the chart; if it is above 0, assess suicide risk today"

@@ -1,0 +1,87 @@
+"""How the suicide-risk evidence (risk_evidence.py) words what it found: a C-SSRS screen's result
+in full and short (`screen_text`), where a finding recorded at a visit was recorded
+(`recorded_where`, `at_visit`: an ED encounter diagnosis, a visit's reason), a past finding's
+risk-factor line (`history_line`), a current suicidal-ideation finding's "Found" line and summary
+name, and a summary name short enough for the 140-character card summary (`summary_name`).
+
+Apart from risk_evidence.py because it words one screen or finding and decides nothing: no
+window, no policy; the events (risk_events.py) and the assessments word screens with it too.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping import visit_risk
+from fhir_mapping.record import Finding
+from fhir_mapping.suicide_screen import INSTRUMENT, SuicideScreen
+
+
+def screen_text(screen: SuicideScreen) -> tuple[str, str]:
+    """(full, short) description of a screen's result."""
+    unfinished = " (form not completed)" if not screen.complete else ""
+    parts = []
+    if screen.positive:
+        parts.append("yes to " + "; ".join(screen.positive))
+    if screen.risk_level is not None:
+        parts.append(f"documented risk level {screen.risk_level}")
+    if parts:
+        first = screen.positive[0] if screen.positive else f"risk level {screen.risk_level}"
+        more = len(screen.positive) - 1 + (screen.risk_level is not None and bool(screen.positive))
+        short = f"{INSTRUMENT}{unfinished}: {first.lower()}" + (f" (+{more} more)" if more else "")
+        return f"{INSTRUMENT}{unfinished}: " + ", ".join(parts), short
+    negatives = "no to " + "; ".join(screen.negative) if screen.negative else "negative"
+    return f"{INSTRUMENT}{unfinished}: {negatives}", f"{INSTRUMENT} negative"
+
+
+def recorded_where(finding: Finding) -> str:
+    """Where a finding recorded at a visit was recorded (fhir_mapping/visit_risk.py): "encounter
+    diagnosis of the ED visit on 2025-05-23", "reason for the ED visit on 2025-05-23",
+    "encounter diagnosis" (visit not on record); "" for a problem-list entry."""
+    if not finding.recorded:
+        return ""
+    if finding.visit is None:
+        return finding.recorded
+    if finding.recorded == visit_risk.REASON:
+        return f"reason for the {finding.visit}"
+    return f"{finding.recorded} of the {finding.visit}"
+
+
+def at_visit(finding: Finding, name: str) -> str:
+    """The summary's short name of a finding recorded at a visit: "Suicidal ideations at the ED
+    visit on 2025-05-23" (the visit's words hold the date), "<name> (encounter diagnosis)"."""
+    if finding.visit is not None:
+        return f"{name} at the {finding.visit}"
+    return f"{name} ({finding.recorded})"
+
+
+def history_line(finding: Finding, note: str) -> str:
+    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    where = recorded_where(finding)
+    return f"{finding.display} ({finding.coding}){onset}{', ' + where if where else ''}: {note}"
+
+
+def ideation_words(finding: Finding) -> tuple[str, str, bool]:
+    """(the "Found" line, the summary's short name, whether the short name holds the date) of
+    a current suicidal-ideation finding: where it was recorded (review 16 recheck U-b: an
+    encounter diagnosis of an ED visit is not "on the problem list")."""
+    name = summary_name(finding, "Suicidal ideation")
+    if finding.recorded:
+        text = f"{finding.display} ({finding.coding}), {recorded_where(finding)}"
+        return text, at_visit(finding, name), finding.visit is not None
+    closed = "" if finding.state == "active" else ", recorded as no longer active"
+    text = f"{finding.display} on the problem list ({finding.coding}){closed}" + (
+        "" if finding.onset else ", no date recorded: counted as current"
+    )
+    return text, f"{name} on the problem list", False
+
+
+# A chart's own display leads the card summary when it is short; a long one ("Poisoning by
+# selective serotonin and norepinephrine reuptake inhibitors, intentional self-harm, initial
+# encounter") would push "assess today" past the 140-character summary, so the summary names
+# the kind and the code instead and the detail keeps the display.
+_SUMMARY_NAME_MAX = 60
+
+
+def summary_name(finding: Finding, kind: str) -> str:
+    if len(finding.display) <= _SUMMARY_NAME_MAX:
+        return finding.display
+    return f"{kind} ({finding.code})"

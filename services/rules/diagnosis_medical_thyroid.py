@@ -1,0 +1,173 @@
+"""The thyroid lines of the diagnosis review card: an abnormal TSH (with the free T4 beside it and
+the pattern the pair makes), a low TSH liothyronine explains, a free T4 out of range with a TSH
+that is not, and hypothyroidism on record, treated or not.
+
+Apart from diagnosis_medical.py because the thyroid reading pairs two labs with the thyroid
+hormone taken, which the B12, folate, vitamin D and sleep apnea lines need none of.
+
+Hypothyroidism on record (review 17 W1): CANMAT 2023 para 184 asks to rule out medical
+contributors on poor response. Hypothyroidism with thyroid replacement running
+(data/thyroid_replacements.csv) and a TSH within the look-back that is not abnormal has been ruled
+out: no line. With replacement and no recent TSH, the line asks for a TSH, alongside escalation:
+the condition is treated, and what is missing is the monitoring a missing TSH already asks for
+(an information card, as the missing TSH alone is). Without replacement on record the line asks
+to check it is treated and holds the one-click adjuncts (the safer reading: an untreated
+hypothyroidism is corrected before an adjunct is added).
+
+Free T4 (review 17 M2): the `labs` prefetch carries it (LOINC 3024-7, read with its own reference
+interval). Its pattern with a same-day TSH is data/thyroid_patterns.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DataDomain, FindingKind, LabResult
+from services import interaction_takings
+from services.interaction_takings import Taking
+from services.rules import adjunct_harm
+from services.rules.context import RuleContext
+from services.rules.diagnosis_item import Item, _finding_ref
+
+ABNORMAL = frozenset({"low", "high"})
+
+LabRef = Callable[[LabResult], str]  # how the card names a lab (diagnosis_medical._lab_ref)
+
+
+@cache
+def _csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("services").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def replacements() -> frozenset[str]:
+    """The thyroid hormones that treat hypothyroidism (data/thyroid_replacements.csv)."""
+    return frozenset(r["ingredient"].strip().lower() for r in _csv("thyroid_replacements.csv"))
+
+
+@cache
+def _patterns() -> dict[tuple[str, str], str]:
+    return {
+        (r["tsh"].strip(), r["free_t4"].strip()): r["pattern"].strip()
+        for r in _csv("thyroid_patterns.csv")
+    }
+
+
+def _flag(lab: LabResult) -> str:
+    """ "low", "high" or "normal": a lab with a value and no flag is within its interval (the
+    mapping flags by the lab's own range, else lab_ranges.csv)."""
+    return lab.flag or "normal"
+
+
+def replacement_taken(ctx: RuleContext) -> Taking | None:
+    """The thyroid replacement running (levothyroxine first, in table order), if any."""
+    wanted = replacements()
+    for taking in interaction_takings.running(ctx.record):
+        if taking.ingredient in wanted:
+            return taking
+    return None
+
+
+def _free_t4_words(tsh: LabResult, free_t4: LabResult | None, lab_ref: LabRef) -> str:
+    """ "; free T4 1.2 ng/dL, normal, 2025-05-08: a subclinical hypothyroidism pattern (...)"
+    beside an abnormal TSH; the pattern only for a free T4 drawn the same day (a pair drawn
+    apart says nothing of each other)."""
+    if free_t4 is None:
+        return ""
+    words = f"; free T4 {lab_ref(free_t4)}"
+    if free_t4.date == tsh.date:
+        pattern = _patterns().get((_flag(tsh), _flag(free_t4)))
+        if pattern:
+            words += f": {pattern}"
+    return words
+
+
+def _recent(ctx: RuleContext, lab: LabResult | None) -> bool:
+    since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
+    return lab is not None and lab.date >= since
+
+
+def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> list[Item]:
+    tsh = labs.get("tsh")
+    free_t4 = labs.get("free-t4")
+    taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
+    if tsh is not None and taking is not None:
+        # A low TSH taken on liothyronine is the drug's effect, not a thyroid cause of the
+        # depression (review 13 U2): said as such, an information line that
+        # never asks to confirm the diagnosis; the adverse-effect card says what to do.
+        value = "" if tsh.value is None else f" {tsh.value:g}"
+        return [
+            Item(
+                f"TSH low{value} on {taking.ingredient}",
+                f"**TSH low on {taking.ingredient}:** {lab_ref(tsh)}, taken on {taking.ingredient}"
+                f" (since {taking.start.isoformat()}): the drug's effect, not a reason to doubt the "
+                "diagnosis (adverse-effect card).",
+                info=True,
+            )
+        ]
+    if tsh is not None and tsh.flag in ABNORMAL:
+        value = "" if tsh.value is None else f" {tsh.value:g}"
+        return [
+            Item(
+                f"TSH {tsh.flag}{value}",
+                f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref)}.",
+            )
+        ]
+    replacement = replacement_taken(ctx)
+    items: list[Item] = []
+    if (
+        free_t4 is not None
+        and free_t4.flag in ABNORMAL
+        and replacement is None  # on thyroid hormone the TSH guides the dose (ATA; recalled)
+    ):
+        # A free T4 out of range with a TSH that is not (the TSH alone misses central
+        # hypothyroidism): a thyroid contributor as an abnormal TSH is, held the same way.
+        same_day = tsh is not None and tsh.date == free_t4.date
+        pattern = _patterns().get((_flag(tsh), _flag(free_t4))) if same_day and tsh else None
+        beside = f"; TSH {lab_ref(tsh)}" if tsh is not None else "; no TSH on record"
+        items.append(
+            Item(
+                f"free T4 {free_t4.flag}"
+                + ("" if free_t4.value is None else f" {free_t4.value:g}"),
+                f"**Abnormal free T4:** {lab_ref(free_t4)}{beside}"
+                + (f": {pattern}" if pattern else "")
+                + ".",
+            )
+        )
+    hypothyroid = ctx.facts.findings_of(FindingKind.HYPOTHYROIDISM)
+    if not hypothyroid:
+        return items
+    if replacement is None:
+        items.append(
+            Item(
+                "hypothyroidism",
+                f"**Hypothyroidism on record:** {_finding_ref(hypothyroid[0])}; check it is "
+                "treated.",
+            )
+        )
+    elif tsh is None and ctx.record.incomplete(DataDomain.LABS):
+        pass  # the labs could not be read: "no TSH" is not known (the card's TSH-not-known line)
+    elif not _recent(ctx, tsh):
+        # Treated: what is missing is the TSH that judges the replacement dose, asked for
+        # alongside escalation (review 17 W1), never as a reason to hold the adjuncts.
+        days = ctx.policy.tsh_lookback_days
+        since = f" since {replacement.start.isoformat()}" if replacement.start else ""
+        last = f" (last {lab_ref(tsh)})" if tsh is not None else ""
+        items.append(
+            Item(
+                f"hypothyroidism on {replacement.ingredient}: no TSH in {days} days",
+                f"**Hypothyroidism on {replacement.ingredient}:** {_finding_ref(hypothyroid[0])};"
+                f" {replacement.ingredient} running{since}; no TSH in the last {days} days"
+                f"{last}: check TSH (the replacement dose is judged by it).",
+                alongside=True,
+                minor=True,
+                says_tsh_missing=True,
+            )
+        )
+    # Replacement running and a recent TSH not abnormal: ruled out, no line (review 17 W1).
+    return items

@@ -1,0 +1,35 @@
+"""A partial response on the antidepressant still running: the optimise card adds an adjunct to
+it first (CANMAT 2023 para 190: "switch first when no response or poor tolerability; add adjunct
+first when partial response and good tolerability"; REFERENCE.md line 146).
+
+Review 17 W4: venlafaxine 225 mg/day, PHQ-9 20 -> 12 (40 %), was "Failed, not proposed" beside
+"augment or switch class", as if switching away were as good: a switch loses the partial gain.
+The course still counts toward treatment resistance (< 50 % is no response: REFERENCE.md rule 4),
+so the TMS card is unchanged but for the words; only the optimise card's order and its switch
+line change. A stopped course with a partial response is history: it is named (trial_count), and
+the switch list treats it as any other failed class.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.partial_response import partial_response
+from fhir_mapping.record import Trial
+from services.rules.context import RuleContext
+
+
+def partial_running(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The counted courses still running whose outcome is a partial response."""
+    return tuple(
+        t for t in ctx.facts.failed_trials if t.ongoing and partial_response(t) is not None
+    )
+
+
+def switch_line(trial: Trial) -> str:
+    """The switch section's line for a running partial responder, in place of "Failed, not
+    proposed". The pair of scores is not repeated: the card names it once elsewhere (it may be
+    another scale's pair, review 13 W10)."""
+    drop = partial_response(trial) or 0
+    return (
+        f"Partial response on {trial.ingredient} ({drop:.0f} % drop): CANMAT 2023 prefers adding "
+        "an adjunct to it over switching (para 190); a switch gives up the partial gain."
+    )

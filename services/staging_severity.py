@@ -1,0 +1,177 @@
+"""The severity dimension of the Maudsley stage (staging.py): psychotic features of depression
+(never a primary psychotic disorder's psychosis: `depressive_psychosis`); else the latest PHQ-9's
+band, or a more severe severity this episode's diagnosis is coded with; with no PHQ-9, the latest
+total of another depression scale (data/maudsley_scale_severity.csv) or the coded severity
+(data/maudsley_coded_severity.csv), said as such; with neither, "not measured".
+
+Apart from staging.py because it is the one dimension with several sources and two tables of
+its own; apart from staging_duration.py, which dates the episode.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score, SourceRef
+from services import data_gaps, tables
+from services.pathway import PathwayFacts, in_episode
+from services.payer_criteria.bands import ScaleBand, scale_band
+from services.staging_points import StageDimension, points_for, psychosis_points
+
+
+def _condition_key(finding: Finding) -> tuple[SourceRef | None, str, str]:
+    """One Condition's coding: the psychotic and psychotic-disorder findings one Condition gives
+    share it (fhir_mapping/conditions.py reads both kinds from the same coding or text)."""
+    return finding.source, finding.system, finding.code
+
+
+def depressive_psychosis(facts: PathwayFacts) -> tuple[Finding, ...]:
+    """The psychotic findings that are psychotic features of depression: facts.psychotic less
+    the ones a primary psychotic disorder on record accounts for (its findings are in
+    facts.psychotic too, so that every TMS and bupropion exclusion still applies)."""
+    if not facts.psychotic_disorder:
+        return facts.psychotic  # most charts
+    disorder = {_condition_key(f) for f in facts.psychotic_disorder}
+    return tuple([f for f in facts.psychotic if _condition_key(f) not in disorder])
+
+
+@cache
+def _coded_categories() -> dict[str, tuple[str, int]]:
+    """Coded severity (condition_codes.csv) -> (MSM category, points): data/
+    maudsley_coded_severity.csv, the points being the category's own in maudsley.csv."""
+    points = {
+        r.category: r.points
+        for r in tables.maudsley_rows()
+        if r.dimension == "severity" and r.points is not None
+    }
+    text = resources.files("services").joinpath("data/maudsley_coded_severity.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return {r["coded_severity"]: (r["category"], points[r["category"]]) for r in rows}
+
+
+def _coded_severity(record: PatientRecord) -> tuple[tuple[str, int], Finding] | None:
+    """The MSM severity the depression on record is coded with, and the finding: the latest
+    onset's (the current episode's coding), the more severe on a tie; None when none is coded."""
+    table = _coded_categories()
+    coded = [
+        f
+        for f in record.context.of(FindingKind.DEPRESSION)
+        if f.severity is not None and f.severity in table
+    ]
+    if not coded:
+        return None
+    chosen = max(coded, key=lambda f: (f.onset or date.min, table[f.severity or ""][1]))
+    return table[chosen.severity or ""], chosen
+
+
+# The depression scales whose band may stand for the PHQ-9's (recheck 13-2): the ones
+# scale_bands.csv bands. The GAD-7 is banded there too but measures anxiety, not depression.
+_DEPRESSION_SCALES = frozenset({"HAM-D17", "MADRS", "QIDS-SR16", "BDI-II"})
+
+
+@cache
+def _scale_categories() -> dict[str, tuple[str, int]]:
+    """Scale band (scale_bands.csv) -> (MSM category, points): data/maudsley_scale_severity.csv,
+    the points being the category's own in maudsley.csv."""
+    points = {
+        r.category: r.points
+        for r in tables.maudsley_rows()
+        if r.dimension == "severity" and r.points is not None
+    }
+    text = resources.files("services").joinpath("data/maudsley_scale_severity.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return {r["scale_band"]: (r["category"], points[r["category"]]) for r in rows}
+
+
+def _scale_severity(record: PatientRecord) -> tuple[tuple[str, int], Score, ScaleBand] | None:
+    """The MSM severity the latest depression-scale total other than the PHQ-9 gives, with the
+    score and its band; None when no such total is on record (or it falls in no band)."""
+    table = _scale_categories()
+    totals = [
+        s for s in record.scores if s.instrument in _DEPRESSION_SCALES and s.value is not None
+    ]
+    if not totals:
+        return None
+    latest = max(totals, key=lambda s: s.date)
+    band = scale_band(latest.instrument, latest.value or 0)
+    if band is None or band.key not in table:
+        return None
+    return table[band.key], latest, band
+
+
+def stage_severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
+    features = depressive_psychosis(facts)
+    if features:
+        category, points = psychosis_points()
+        return StageDimension(
+            "Severity", category, f"psychotic features: {features[0].display}", points
+        )
+    # A primary psychotic disorder: its psychosis is not the MSM item (a depressive episode with
+    # psychotic features), so the PHQ-9 band is scored and the line says why the item was not,
+    # never "severe with psychosis" as if this were unipolar psychotic depression.
+    disorder = (
+        f"psychosis item not scored: {facts.psychotic_disorder[0].display} is a primary "
+        "psychotic disorder, not depression with psychotic features"
+        if facts.psychotic_disorder
+        else ""
+    )
+    latest = facts.latest_phq9
+    if latest is None or latest.value is None:
+        # No score: the coded severity of the depression on record, said as such; with none,
+        # "not measured" and the lowest points, never "subsyndromal" as if a score had said so
+        # (audit 13 WRONG 6: "Moderate recurrent major depression" staged as subsyndromal).
+        no_score = data_gaps.no_phq9_words(record)
+        scale = _scale_severity(record)
+        if scale is not None:
+            # Another depression scale measured it (HAM-D17 20): its band, not the code.
+            (category, points), score, band = scale
+            basis = (
+                f"{score.instrument} {score.value} on {score.date.isoformat()} "
+                f"({band.label}, {band.citation}); {no_score}"
+            )
+            if disorder:
+                return StageDimension(
+                    "Severity", category, f"{basis}; {disorder}", points, disorder
+                )
+            return StageDimension("Severity", category, basis, points)
+        coded = _coded_severity(record)
+        if coded is not None:
+            category, points = coded[0]
+            basis = f"{no_score}: from the coded diagnosis, {coded[1].display}"
+        else:
+            points = points_for("severity", 0)[1]
+            category, basis = "not measured", f"{no_score}: scored as lowest"
+        said = f"{basis}; {disorder}" if disorder else basis
+        return StageDimension("Severity", category, said, points, assumed=said)
+    category, points = points_for("severity", latest.value)
+    basis = f"PHQ-9 {latest.value} on {latest.date.isoformat()}"
+    coded = _coded_severity(record)
+    if (
+        coded is not None
+        and coded[0][1] > points
+        and coded[1].onset is not None
+        and in_episode(coded[1].onset, facts.episode_start)
+    ):
+        # The MSM rates the episode's severity by a clinician's rating (CGI, Psychiatric Status
+        # Rating or a DSM checklist: Fekadu 2018, REFERENCE.md 2.1); the PHQ-9 band read as an
+        # MSM category is this service's design choice. A severity this episode's diagnosis is
+        # coded with (F33.2 "severe", recorded at an admission) is that clinician's DSM rating:
+        # when it is the more severe, it is scored, and the line says which was used (audit 16
+        # W7: e03 coded severe 24 days before, staged "moderate" from a PHQ-9 of 18).
+        (category, points), finding = coded
+        # The stage line says which was used, in a few words ("coded F33.2": the PHQ-9 is on
+        # the same card); the basis (the referral packet's) says it in full.
+        said = (
+            f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
+            f"{basis} reads {points_for('severity', latest.value)[0]}"
+        )
+        short = f"coded {finding.code}"
+        if disorder:
+            said, short = f"{said}; {disorder}", f"{short}; {disorder}"
+        return StageDimension("Severity", category, said, points, assumed=short)
+    if disorder:
+        return StageDimension("Severity", category, f"{basis}; {disorder}", points, disorder)
+    return StageDimension("Severity", category, basis, points)

@@ -1,0 +1,208 @@
+"""Inpatient stays in progress (review 16 second recheck c01, c01b, c02, c03; first recheck c04).
+
+- c03: a psychiatric stay held the TMS card's one-clicks but its summary still said "consider
+  TMS referral". Now the summary says the referral waits for discharge, as the optimise card's
+  summary names its hold.
+- c01 / c01b: a medical stay in progress (pneumonia; c01b with F33.2 as a billing diagnosis of
+  rank 2) left the outpatient one-clicks live and said nothing of the admission. Now any
+  inpatient stay in progress holds them under "Currently admitted (medical) ...": the inpatient
+  team orders the treatment during any stay (services/rules/inpatient_hold.py says why). The
+  suicide-risk card's ward wording and the post-discharge period stay psychiatric-only; a stay
+  that ended holds nothing.
+- Order hooks: the TMS card's referral (the only outpatient-only one-click an order card
+  carries) is held during a stay; the draft is the inpatient team's and gets its cards as
+  before.
+
+Charts: CDS Hooks requests in tests/services/leftover17_charts/ (US Core shaped; the stays
+`stay_*`), every prefetch key sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_hooks.offline import evaluate_document
+from fhir_mapping.admission_record import StaySetting
+from fhir_mapping.record import PatientRecord
+from services.policy import Policy
+from tests.services import chart_files
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2025, 6, 2)
+CHARTS = Path(__file__).parent / "leftover17_charts"
+Doc = dict[str, Any]
+SUICIDE = "suicide-risk"
+OPTIMISE = "optimize-switch-augment"
+TMS = "tms-referral"
+PSYCHOTHERAPY = "psychotherapy"
+MEDICAL_LINE = (
+    "**Currently admitted (medical) since 2025-05-30** (ICD-10-CM J18.9 Pneumonia, unspecified "
+    "organism) [Encounter/"
+)
+PSYCHIATRIC_LINE = "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2"
+HELD_TOPICS = (OPTIMISE, TMS)
+
+_chart = chart_files.loader(CHARTS)
+
+
+def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
+    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
+    cards: list[Doc] = result.response.to_json()["cards"]
+    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+
+
+def _stay(doc: Doc) -> Doc:
+    stays = [
+        e["resource"]
+        for e in doc["prefetch"]["encounters"]["entry"]
+        if e["resource"]["class"]["code"] == "IMP"
+    ]
+    assert len(stays) == 1
+    stay: Doc = stays[0]
+    return stay
+
+
+def _labels(card: Doc) -> list[str]:
+    return [s["label"] for s in card.get("suggestions", [])]
+
+
+# --- c03: the TMS card's summary names its hold -----------------------------------------------
+
+
+def test_a_psychiatric_stay_says_the_tms_referral_waits_for_discharge() -> None:
+    cards, _ = _evaluate(_chart("stay_psychiatric_principal_dx_in_progress"))
+    tms = cards[TMS]
+    assert "consider TMS referral" not in tms["summary"]
+    assert "TMS referral after discharge" in tms["summary"]
+    assert len(tms["summary"]) <= 140
+    assert tms["detail"].startswith(PSYCHIATRIC_LINE)
+    assert _labels(tms) == []
+
+
+# --- c01 / c01b: a medical stay in progress ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["stay_medical_pneumonia_in_progress", "stay_medical_f33_secondary_in_progress"]
+)
+def test_a_medical_stay_in_progress_holds_the_outpatient_one_clicks(name: str) -> None:
+    cards, record = _evaluate(_chart(name))
+    [stay] = record.current_stays
+    assert stay.setting is StaySetting.MEDICAL and not stay.psychiatric
+    assert (stay.start, stay.code) == (date(2025, 5, 30), "J18.9")
+    assert record.admissions == ()  # no discharge, and a medical one would open no risk period
+    for topic in HELD_TOPICS:
+        assert cards[topic]["detail"].startswith(MEDICAL_LINE), topic
+        assert "outpatient orders wait for discharge" in cards[topic]["detail"]
+        assert _labels(cards[topic]) == [], topic
+    assert "Propose adjunctive aripiprazole" in cards[OPTIMISE]["detail"].split("\n")[0]
+    assert "inpatient stay in progress" in cards[OPTIMISE]["summary"]
+    assert "TMS referral after discharge" in cards[TMS]["summary"]
+    assert SUICIDE not in cards
+
+
+def test_a_stay_with_no_reason_coded_is_named_unspecified() -> None:
+    doc = _chart("stay_medical_pneumonia_in_progress")
+    del _stay(doc)["reasonCode"]
+    cards, record = _evaluate(doc)
+    assert [s.setting for s in record.current_stays] == [StaySetting.UNSPECIFIED]
+    assert cards[OPTIMISE]["detail"].startswith(
+        "**Currently admitted (unspecified) since 2025-05-30** [Encounter/"
+    )
+    assert _labels(cards[TMS]) == []
+
+
+def test_a_medical_stay_that_ended_holds_nothing() -> None:
+    doc = _chart("stay_medical_pneumonia_in_progress")
+    stay = _stay(doc)
+    stay["status"] = "finished"
+    stay["period"]["end"] = "2025-06-01T12:00:00-05:00"
+    cards, record = _evaluate(doc)
+    assert record.current_stays == ()
+    assert record.admissions == ()  # a medical discharge: no post-discharge risk period
+    assert "Currently admitted" not in " ".join(c["detail"] for c in cards.values())
+    assert _labels(cards[TMS]) and _labels(cards[OPTIMISE])
+    assert "consider TMS referral" in cards[TMS]["summary"]
+    assert SUICIDE not in cards
+
+
+def test_the_psychotherapy_referral_waits_for_discharge_too() -> None:
+    doc = _chart("stay_medical_pneumonia_in_progress")
+    # No psychotherapy on record: the psychotherapy card speaks.
+    doc["prefetch"]["procedures"]["entry"] = []
+    doc["prefetch"]["encounters"]["entry"] = [
+        e for e in doc["prefetch"]["encounters"]["entry"] if e["resource"]["class"]["code"] == "IMP"
+    ]
+    cards, _ = _evaluate(doc)
+    card = cards[PSYCHOTHERAPY]
+    assert "CBT or IPT referral after discharge" in card["summary"]
+    assert "consider" not in card["summary"]
+    assert card["detail"].startswith(MEDICAL_LINE)
+    assert _labels(card) == []
+
+
+def test_the_ward_wording_of_the_suicide_card_stays_psychiatric_only() -> None:
+    doc = _chart("stay_psychiatric_item9_positive")
+    psychiatric, _ = _evaluate(doc)
+    assert "on the ward" in psychiatric[SUICIDE]["detail"]
+    stay = _stay(doc)
+    stay["reasonCode"] = [
+        {
+            "coding": [
+                {
+                    "system": "http://hl7.org/fhir/sid/icd-10-cm",
+                    "code": "J18.9",
+                    "display": "Pneumonia, unspecified organism",
+                }
+            ],
+            "text": "Pneumonia, unspecified organism",
+        }
+    ]
+    cards, record = _evaluate(doc)
+    assert [s.setting for s in record.current_stays] == [StaySetting.MEDICAL]
+    # A medical ward has no psychiatrist of its own: the same-day evaluation is still asked for.
+    suicide = cards[SUICIDE]
+    assert suicide["indicator"] == "critical"
+    assert "on the ward" not in suicide["detail"] + suicide["summary"]
+    assert "Currently admitted" not in suicide["detail"]
+    assert "same-day psychiatric evaluation" in suicide["detail"]
+    assert cards[OPTIMISE]["detail"].startswith("**Currently admitted (medical) since 2025-05-26")
+    assert _labels(suicide)  # the safety card's own suggestion is not held
+
+
+# --- order hooks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("stay_medical_order_select_bupropion", MEDICAL_LINE),
+        ("stay_psychiatric_order_select_bupropion", PSYCHIATRIC_LINE),
+    ],
+)
+def test_the_order_hook_holds_the_tms_referral_during_a_stay(name: str, line: str) -> None:
+    doc = _chart(name)
+    cards, _ = _evaluate(doc)
+    tms = cards[TMS]
+    assert tms["detail"].startswith(line)
+    assert _labels(tms) == []
+    assert "TMS referral after discharge" in tms["summary"]
+    assert "Refer for TMS evaluation" in tms["detail"].split("\n")[0]
+    # The draft is the inpatient team's order: the hold adds no card and blocks nothing.
+    assert set(cards) == {TMS}
+    assert tms["indicator"] == "info"
+
+
+def test_the_order_hook_keeps_the_referral_when_no_stay_is_in_progress() -> None:
+    doc = _chart("stay_medical_order_select_bupropion")
+    stay = _stay(doc)
+    stay["status"] = "finished"
+    stay["period"]["end"] = "2025-06-01T12:00:00-05:00"
+    cards, _ = _evaluate(doc)
+    assert "Refer for TMS evaluation" in _labels(cards[TMS])
+    assert "consider TMS referral" in cards[TMS]["summary"]
