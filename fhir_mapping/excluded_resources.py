@@ -16,6 +16,7 @@ and request_resources must stay importable by the protocol layer without the dru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,19 +37,29 @@ def excluded_gaps(
     medicationReference."""
     if reason != SUBJECT_UNCONFIRMED:
         return resource_gap(resource, reason)
-    return resource_gap(resource, reason, stated=_what_it_is(resource, resources))
+    drugs = _drugs(resource, resources)
+    gaps = resource_gap(resource, reason, stated=_what_it_is(resource, drugs))
+    return [dataclasses.replace(g, drugs=drugs) for g in gaps] if drugs else gaps
 
 
-def _what_it_is(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> str:
-    """ "MAOI phenelzine, active" for a medication resource whose drug is recognised; the
-    code's text ("Patient Health Questionnaire 9 item (PHQ-9) total score"), else ""."""
+def _drugs(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The recognised ingredients of a medication resource (its Medication resolved among
+    `resources`), in order, each once; () for another resource."""
+    if resource.get("resourceType") not in _MEDICATION_TYPES:
+        return ()
+    medications = medication_index(resources) if "medicationReference" in resource else {}
+    components = read_drug(resource, medications)[0]
+    return tuple(dict.fromkeys(c.ingredient for c in components))
+
+
+def _what_it_is(resource: Mapping[str, Any], drugs: Sequence[str]) -> str:
+    """ "MAOI phenelzine, active" for a medication resource whose drug is recognised (`drugs`);
+    the code's text ("Patient Health Questionnaire 9 item (PHQ-9) total score"), else ""."""
     status = resource.get("status")
     said_status = f", {status}" if isinstance(status, str) and status else ""
     if resource.get("resourceType") in _MEDICATION_TYPES:
-        medications = medication_index(resources) if "medicationReference" in resource else {}
-        components = read_drug(resource, medications)[0]
         named = []
-        for ingredient in dict.fromkeys(c.ingredient for c in components):
+        for ingredient in drugs:
             info = drug_info(ingredient)
             named.append(f"{info.drug_class} {ingredient}" if info else ingredient)
         return f"{' + '.join(named)}{said_status}" if named else ""
@@ -119,30 +130,16 @@ def surviving_record(gap: DataGap) -> str | None:
 
 
 def unconfirmed_drugs(gap: DataGap) -> tuple[str, list[DrugInfo]] | None:
-    """(status, drugs) of a medication record left out as of unconfirmed subject, read back from
-    the `stated` `_what_it_is` wrote ("MAOI phenelzine, active" -> ("active", [phenelzine]));
-    None for another gap or a record whose drug was not recognised."""
-    if gap.reason != SUBJECT_UNCONFIRMED or gap.source is None:
+    """(status, drugs) of a medication record left out as of unconfirmed subject: its
+    ingredients from DataGap.drugs, each with its drug-table row, and the status `_what_it_is`
+    put after the last ", " ("MAOI phenelzine, active" -> "active"). None for another gap or a
+    record whose drug was not recognised."""
+    if gap.reason != SUBJECT_UNCONFIRMED or gap.source is None or not gap.drugs:
         return None
-    if gap.source.resource_type not in _MEDICATION_TYPES or not gap.stated:
+    if gap.source.resource_type not in _MEDICATION_TYPES:
         return None
-    head, _, status = gap.stated.rpartition(", ")
-    if not head:
-        head, status = gap.stated, ""
-    drugs: list[DrugInfo] = []
-    for part in head.split(" + "):
-        words = part.split(" ")
-        # "<class> <ingredient>": the class may be more than one word ("serotonin modulator").
-        info = next(
-            (
-                i
-                for n in range(len(words))
-                if (i := drug_info(" ".join(words[n:]))) is not None
-                and (n == 0 or i.drug_class == " ".join(words[:n]))
-            ),
-            None,
-        )
-        if info is None:
-            return None
-        drugs.append(info)
-    return status, drugs
+    drugs = [info for i in gap.drugs if (info := drug_info(i)) is not None]
+    if len(drugs) != len(gap.drugs):
+        return None
+    _, comma, status = gap.stated.rpartition(", ")
+    return (status if comma else ""), drugs

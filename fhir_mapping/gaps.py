@@ -191,6 +191,9 @@ def _partial_cause(gap: DataGap) -> str:
     return gap.reason.partition(": ")[2] or gap.reason
 
 
+_RESULTS = " some results"
+
+
 def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
     """ "Scores and pregnancy status may be incomplete: the EHR withheld some results (consent,
     privacy or access rules)": one line per cause of the feeds read only in part (audit 16 W6:
@@ -203,6 +206,10 @@ def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
     lines = []
     for cause, named in by_cause.items():
         named.sort(key=lambda n: n == "pregnancy status")  # the record kinds first
+        if named == [DataDomain.CONDITIONS.value]:
+            # The protocol layer words the cause for any search ("withheld some results"); of
+            # the problem list it is diagnoses that were withheld (audit 17 M3).
+            cause = cause.replace(_RESULTS, " some diagnoses")
         lines.append(f"{' and '.join(named).capitalize()} may be incomplete: {cause}")
     return lines
 

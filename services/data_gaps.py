@@ -35,7 +35,13 @@ from services import cards, tables, unconfirmed_subject
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
 from services.data_gap_section import ITEM9_NOT_RULED_OUT as ITEM9_NOT_RULED_OUT
 from services.data_gap_section import bipolar_not_ruled_out as bipolar_not_ruled_out
-from services.data_gap_section import card_domains, liver_tests_matter, section, shown_gaps
+from services.data_gap_section import (
+    card_domains,
+    conditions_matter_at,
+    liver_tests_matter,
+    section,
+    shown_gaps,
+)
 from services.data_gap_section import topic_domains as topic_domains
 from services.data_quality_card import EXCLUDED_LEAD as EXCLUDED_LEAD
 from services.data_quality_card import TOPIC as TOPIC
@@ -145,7 +151,7 @@ def annotate(
         if owner is not None and owner not in hidden:
             block = _pointer(owner, gaps)
         else:
-            block = section(gaps, antidepressant=antidepressant)
+            block = section(gaps, antidepressant=antidepressant, record=record)
             listed_on.append((frozenset(gaps), rec.topic))
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     unreported = [
@@ -163,16 +169,31 @@ def annotate(
             out[i] = dataclasses.replace(
                 out[i],
                 detail=cards.join_sections(
-                    out[i].detail, section(listed, antidepressant=antidepressant)
+                    out[i].detail,
+                    section(listed, antidepressant=antidepressant, record=record),
                 ),
             )
     if unconfirmed:  # an MAOI order of unconfirmed subject, named on the optimise card
         out = unconfirmed_subject.on_optimise(out, tuple(unconfirmed), record)
-    if unreported:
+    if unreported and not _conditions_without_effect(record, unreported):
         out.append(data_quality_card(record, unreported, antidepressant=antidepressant))
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)
     return cards.ordered(out)
+
+
+def _conditions_without_effect(record: PatientRecord, gaps: Sequence[DataGap]) -> bool:
+    """Whether the gaps are conditions only, at an order of drugs no diagnosis could change a
+    card for (data_gap_section.conditions_matter_at: lisinopril, checked against the medications
+    alone). Then the data-quality card was noise (audit 17 M3: "Conditions may be incomplete" at
+    a lisinopril draft): behavioural-health diagnoses are what consent rules withhold, so it
+    would stand on every order of every drug. The withheld diagnoses stay named on the chart's
+    patient-view cards, which rest on them (data/topic_data.csv)."""
+    return (
+        bool(record.draft_orders)
+        and all(g.domain is DataDomain.CONDITIONS and g.source is None for g in gaps)
+        and not any(conditions_matter_at(d) for d in record.draft_orders)
+    )
 
 
 def _pointer(owner: str, gaps: Sequence[DataGap] = ()) -> str:

@@ -40,11 +40,7 @@ def data_quality_card(
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = f"{head}: this chart was judged without the missing part"
-    lead = (
-        "The decision support read this chart without the data below. A suicide-risk answer, a "
-        "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
-        "chart."
-    )
+    lead = _lead(gaps)
     unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
     if unconfirmed:
         summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
@@ -70,10 +66,39 @@ def data_quality_card(
         summary = cards.fit_summary(
             f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
         )
-    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant))
+    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
     return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# What a gap of each kind may hide from every card, as the lead says it: only what is missing
+# (audit 17 M3: "a suicide-risk answer, a failed trial or a diagnosis" was said when only the
+# diagnoses were withheld). The pregnancy status is the Observations carried into the conditions
+# domain (gaps.subject).
+_MAY_HIDE = {
+    DataDomain.SCORES.value: "a suicide-risk answer",
+    DataDomain.MEDICATIONS.value: "a failed trial",
+    DataDomain.PARTNER_DRUGS.value: "a drug interacting with one running",
+    DataDomain.CONDITIONS.value: "a diagnosis",
+    "pregnancy status": "a pregnancy",
+}
+
+
+def _lead(gaps: Sequence[DataGap]) -> str:
+    """ "The decision support read this chart without the data below. A diagnosis in it would
+    not be reflected in any card: check it in the chart.", naming what the gaps' kinds may hide
+    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there."""
+    kinds = {subject(g) for g in gaps}
+    named = [words for kind, words in _MAY_HIDE.items() if kind in kinds]
+    if not named:
+        named = ["a suicide-risk answer", "a failed trial", "a diagnosis"]
+    said = ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+    return (
+        "The decision support read this chart without the data below. "
+        f"{said[:1].upper()}{said[1:]} in it would not be reflected in any card: check it in the "
+        "chart."
+    )
 
 
 # Review 17 U1: a record sent with this patient's data whose subject is an identifier matching

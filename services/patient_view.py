@@ -132,7 +132,7 @@ def run_rules(
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
     # A psychiatric admission in progress (review 16 recheck W-c): the pathway cards' outpatient
     # orders wait for discharge; applied last, so its line comes first on the card.
-    shown = inpatient_hold.hold_one_click(ctx, shown)
+    shown = inpatient_hold.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 
