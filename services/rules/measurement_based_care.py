@@ -43,7 +43,15 @@ from datetime import date, timedelta
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text, scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
-from services import cards, data_gaps, preliminary_phq9, suggestions, tms_course, trial_dates
+from services import (
+    cards,
+    data_gaps,
+    preliminary_phq9,
+    suggestions,
+    tms_course,
+    trial_dates,
+    untotalled_phq9,
+)
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -65,7 +73,7 @@ def _due_reason(
     # after a PHQ-9 was done says something false (review 17 M4).
     untotalled = _untotalled_phq9(ctx, latest)
     if untotalled is not None:
-        return f"a PHQ-9 on {untotalled.date.isoformat()} has no total"
+        return untotalled_phq9.no_total_text(untotalled)
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (module docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
@@ -100,16 +108,9 @@ def _untotalled_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
     """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded)
     when it is newer than the latest total and inside the measurement interval, else None."""
     since = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
-    found = [
-        s
-        for s in ctx.record.scores
-        if s.instrument == "PHQ-9"
-        and s.value is None
-        and s.item9 is not None
-        and s.date >= since
-        and (latest is None or s.date > latest.date)
-    ]
-    return max(found, key=lambda s: s.date) if found else None
+    return untotalled_phq9.latest_untotalled(
+        ctx.record, since, latest.date if latest is not None else None
+    )
 
 
 def _preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
@@ -298,9 +299,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             preliminary_short = [f"{reviewed}; {unreviewed}", unreviewed]
     tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
     short_tail = "review it" if review_it else "repeat the PHQ-9"
-    if why is not None and _untotalled_phq9(ctx, latest) is not None:
-        # The form was done: its total is missing, not the measurement (review 17 M4).
-        tail, short_tail = "score it (the sum of its nine answers)", "score it"
+    untotalled = _untotalled_phq9(ctx, latest) if why is not None else None
+    if untotalled is not None:
+        # The form was done: its total is missing, not the measurement (review 17 M4); asked as
+        # the optimise card asks it (audit 17 M5: services/untotalled_phq9.py).
+        tail, short_tail = untotalled_phq9.ASK_SHORT, "score it"
     other = _other_scale_latest(ctx)
     if other is not None and incomplete is None and _due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -370,7 +373,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         ITEM9_TOPIC if incomplete is not None else TOPIC,
         summary=summary,
         detail=detail,
-        suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
+        # With a form to score, a new PHQ-9 is the fallback, not the ask (audit 17 M5).
+        suggestions=(
+            suggestions.create("Ask for a PHQ-9", resource, recommended=True)
+            if untotalled is None
+            else suggestions.create(untotalled_phq9.REPEAT_LABEL, resource),
+        ),
         indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,
     )
