@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from services import cards, thyroid_hormone_cautions, tolerability, untotalled_phq9
+from services import cards, phq9_no_total, thyroid_hormone_cautions, tolerability
 from services.acute_risk import SuicideLevel
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
@@ -282,9 +282,9 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         blind = unmeasured(ctx, current)
         if blind:
             # A form filed without its total is scored, not repeated (audit 17 M5: the same ask
-            # as the measurement card's, services/untotalled_phq9.py).
+            # as the measurement card's, services/phq9_no_total.py).
             ask = (
-                untotalled_phq9.ASK
+                phq9_no_total.ASK
                 if any(unscored.form_on(ctx, t) is not None for t in blind)
                 else "repeat the PHQ-9"
             )

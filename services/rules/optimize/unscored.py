@@ -1,12 +1,12 @@
 """The current trial "not measured" only because its PHQ-9 was filed without a total (audit 17
 M5): the optimise card asks to score that form, as the measurement card does
-(services/untotalled_phq9.py), rather than "repeat the PHQ-9" beside a card that says "score it".
+(services/phq9_no_total.py), rather than "repeat the PHQ-9" beside a card that says "score it".
 """
 
 from __future__ import annotations
 
 from fhir_mapping.record import Score, Trial
-from services import untotalled_phq9
+from services import phq9_no_total
 from services.rules.context import RuleContext
 
 
@@ -14,7 +14,7 @@ def form_on(ctx: RuleContext, trial: Trial) -> Score | None:
     """The latest PHQ-9 filed without a total since `trial` started and after the latest total,
     or None."""
     latest = ctx.facts.latest_phq9
-    return untotalled_phq9.latest_untotalled(
+    return phq9_no_total.latest_untotalled(
         ctx.record, trial.start, latest.date if latest is not None else None
     )
 
