@@ -301,8 +301,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 suggestions.create(
                     "Refer for TMS evaluation",
                     resource,
-                    # Not recommended while a partial responder runs (an adjunct first: CANMAT
-                    # 2023 para 190) or a withheld list leaves the safety screen unchecked.
+                    # Nor while a partial responder runs: an adjunct first (CANMAT 2023 para 190).
                     recommended=facts.suicide is None and not partial and not unchecked_lists(ctx),
                 ),
                 ctx.record,
