@@ -375,6 +375,13 @@ def _patient_replaced(count: int, noun: str, shown: str) -> str:
     )
 
 
+# The line of the SI-unit labs not received (the `labsSI` key not sent, or its search failed).
+SI_LABS_NOT_RECEIVED = (
+    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L) were not received from the "
+    "EHR: if your lab reports them so, check them in the chart"
+)
+
+
 # Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
 _OWN_WORDS = {
     ANOTHER_PATIENT: _another_patient,
@@ -408,7 +415,15 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     lines: list[str] = []
     for (domain, reason, domain_level), sources in grouped.items():
         if domain_level:
-            lines.append(f"{domain.value.capitalize()} not (fully) available: {reason}")
+            if domain is DataDomain.SI_LABS:
+                # Review 17 W2: a plain line, not the protocol's words (prefetch key, resource
+                # type); a US lab reports these in mass units, read under the `labs` key.
+                lines.append(SI_LABS_NOT_RECEIVED)
+                continue
+            # Upper-case the first letter only: "SI-unit labs", never "Si-unit labs".
+            lines.append(
+                f"{domain.value[:1].upper()}{domain.value[1:]} not (fully) available: {reason}"
+            )
             continue
         count = len(sources)
         noun = _NOUN[domain] + ("" if count == 1 else "s")
