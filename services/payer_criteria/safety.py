@@ -50,7 +50,7 @@ def _incomplete_parts(x: Inputs) -> str:
     """What of the screened lists could not all be seen, as the gap lines name it (audit 15 W4:
     an `observations` Bundle cut short said "part of the condition, procedure or device list",
     though only the pregnancy status, read from Observations, was incomplete). A gap's reason
-    opens with the feed it is about (fhir_mapping/gaps.py `_feed_words`): a named part of a list
+    opens with the feed it is about (fhir_mapping/gap_feeds.py `_feed_words`): a named part of a list
     ("pregnancy status (Observation)") is said as "pregnancy status, read from Observations,", the
     list's own resources as "part of the condition list"."""
     parts: list[str] = []

@@ -229,3 +229,13 @@ def test_t3_beside_levothyroxine_line_is_not_marked_unverified() -> None:
     assert "Liothyronine beside levothyroxine" in detail
     assert "overtreatment can precipitate angina or arrhythmias" in detail
     assert "(Cytomel label 5.1)" in detail and "UNVERIFIED" not in detail
+
+
+def test_si_labs_read_in_part_keep_their_capitals() -> None:
+    gap = DataGap(
+        DataDomain.SI_LABS,
+        "Observation:labsSI: the EHR withheld some results",
+        cause=GapCause.PARTIAL,
+    )
+    (line,) = describe([gap])
+    assert line.startswith("SI-unit labs may be incomplete")  # never "Si-unit"
