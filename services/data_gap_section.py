@@ -94,7 +94,8 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
 # Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
 # once they are read, because they never are.
 EXCLUDED_HEAD = (
-    "**Excluded** (another patient's records in the request, never read for this patient):"
+    "**Excluded** (another patient's records in the request: never read for this patient; "
+    "report it to the EHR team):"
 )
 
 

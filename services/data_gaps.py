@@ -29,7 +29,7 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, si_lab_gaps, tables
+from services import cards, si_lab_gaps, tables, unconfirmed_subject
 
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
@@ -172,6 +172,8 @@ def annotate(
                     out[i].detail, section(listed, antidepressant=antidepressant)
                 ),
             )
+    if unconfirmed:  # an MAOI order of unconfirmed subject, named on the optimise card
+        out = unconfirmed_subject.on_optimise(out, tuple(unconfirmed), record)
     if unreported:
         out.append(data_quality_card(record, unreported, antidepressant=antidepressant))
     if drafts:

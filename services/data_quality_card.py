@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, noun, subject
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
-from services import cards
+from services import cards, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Recommendation
 
@@ -47,8 +47,11 @@ def data_quality_card(
     )
     unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
     if unconfirmed:
-        summary, head = _unconfirmed_summary(unconfirmed), ""
-        lead = UNCONFIRMED_LEAD + " " + lead
+        summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
+        # The general lead's "a suicide-risk answer, a failed trial ..." does not fit one order
+        # of unconfirmed subject (audit 17 M1): said only beside other gaps.
+        alone = len(unconfirmed) == len(gaps)
+        lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
@@ -77,30 +80,12 @@ def data_quality_card(
 # none of this patient's. Not read (it may be someone else's), but said first and by what it is:
 # if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
 UNCONFIRMED_LEAD = (
-    "A record sent with this patient's data names its patient only by an identifier that matches "
-    "none of this patient's, so it was not read. If it is this patient's, the safety checks (an "
-    "MAOI with a serotonergic drug, for one) did not see it: check whose it is in the chart."
+    "If the record below is this patient's, the safety checks (an MAOI with a serotonergic drug, "
+    "for one) did not see it: check whose it is in the chart."
 )
 # Review 17 M7: another patient's records in the request are an interface error, not a gap in
 # this patient's data.
-EXCLUDED_LEAD = (
-    "The request held records of another patient. They were excluded: nothing of them was read "
-    "for this patient. Report it to the EHR team (an interface or proxy error)."
-)
-
-
-def _unconfirmed_summary(gaps: Sequence[DataGap]) -> str:
-    """ "MedicationRequest MAOI phenelzine, active: subject not confirmed as this patient; check
-    whose it is", the first such record named (its type and what it is: DataGap.stated)."""
-    first = gaps[0]
-    what = " ".join(
-        part for part in (first.source.resource_type if first.source else "", first.stated) if part
-    )
-    more = f" (and {len(gaps) - 1} more)" if len(gaps) > 1 else ""
-    return cards.fit_summary(
-        f"{what or 'A record'}{more}: subject not confirmed as this patient; check whose it is",
-        f"{what or 'A record'}{more}: subject not confirmed as this patient",
-    )
+EXCLUDED_LEAD = "The request held records of another patient (an interface or proxy error)."
 
 
 # The data-quality card's source: what it reports on.
