@@ -35,7 +35,7 @@ from fhir_mapping.gaps import (
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, tables, transaminases
+from services import cards, tables, transaminases, unconfirmed_signal
 
 # Re-exported: card_evidence needs these words without importing this module (which imports
 # cards, which imports card_evidence: a cycle when card_evidence is imported first).
@@ -355,6 +355,10 @@ def _card(
     if unconfirmed:
         summary, head = _unconfirmed_summary(unconfirmed), ""
         lead = UNCONFIRMED_LEAD + " " + lead
+        # A possible suicide signal among them leads the card (review 17 recheck R1).
+        if signal := unconfirmed_signal.summary(unconfirmed):
+            summary = signal
+            lead = cards.join_sections(unconfirmed_signal.detail_line(unconfirmed), lead)
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
