@@ -198,8 +198,14 @@ def _build_record(
     )
     # A subject given only as an identifier is matched against the Patient's (review 17 U1).
     own_identifiers = OwnIdentifiers(unique, patient_id)
+    # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
+    # order's reasonReference resolves among (medication_events' `chart`). Gathered in this walk:
+    # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
+    chart_conditions: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
+        if kind == "Condition":
+            chart_conditions.append(resource)
         subject = resource.get("subject")
         if not (
             kind != "Patient"
@@ -273,7 +279,7 @@ def _build_record(
         unique=True,
         # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
         drafted=frozenset([d.ingredient for d in drafts]),
-        chart=unique,  # an order's reasonReference names a Condition (indications.py)
+        chart=chart_conditions,  # an order's reasonReference names one (indications.py)
     )
     skipped += len({g.source for g in medication_gaps})
     gaps.extend(medication_gaps)

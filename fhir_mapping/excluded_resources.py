@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.gaps import PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
 from fhir_mapping.item9_floor import PHQ9
@@ -100,20 +100,73 @@ def replaced_record_gaps(
     for patient in patients:
         if patient_id is not None and patient.get("id") != patient_id:
             continue
-        targets = []
+        targets: list[str] = []
         links = patient.get("link")
         for link in links if isinstance(links, list) else ():
             if not isinstance(link, JSON_OBJECT) or link.get("type") != "replaced-by":
                 continue
-            other = link.get("other")
-            target = other.get("reference") if isinstance(other, JSON_OBJECT) else None
-            targets.append(target if isinstance(target, str) and target else "another record")
+            targets.append(_named(link.get("other")))
         if not targets:
             continue
         rid = patient.get("id")
-        stated = f"replaced by {', '.join(targets)}"
+        stated = f"{_REPLACED_BY}{', '.join(targets)}"
         if patient.get("active") is False:
             stated += "; marked inactive"
         source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
         return [DataGap(DataDomain.MEDICATIONS, PATIENT_REPLACED, source, stated=stated)]
     return []
+
+
+_REPLACED_BY = "replaced by "
+_INACTIVE = "; marked inactive"
+
+
+def _named(other: object) -> str:
+    """The record a `replaced-by` link points to: its display, when the EHR sends one (a name a
+    clinician can look up), beside the reference; else the reference."""
+    if not isinstance(other, JSON_OBJECT):
+        return "another record"
+    ref, display = other.get("reference"), other.get("display")
+    ref = ref if isinstance(ref, str) and ref else ""
+    display = display.strip() if isinstance(display, str) else ""
+    if display and ref:
+        return f"{display} ({ref})"
+    return display or ref or "another record"
+
+
+def surviving_record(gap: DataGap) -> str | None:
+    """The record a merged Patient's gap (`replaced_record_gaps`) names as the one to use
+    ("Patient/merged-survivor-12345"); None for any other gap."""
+    if gap.reason != PATIENT_REPLACED or not gap.stated.startswith(_REPLACED_BY):
+        return None
+    return gap.stated.removeprefix(_REPLACED_BY).removesuffix(_INACTIVE)
+
+
+def unconfirmed_drugs(gap: DataGap) -> tuple[str, list[DrugInfo]] | None:
+    """(status, drugs) of a medication record left out as of unconfirmed subject, read back from
+    the `stated` `_what_it_is` wrote ("MAOI phenelzine, active" -> ("active", [phenelzine]));
+    None for another gap or a record whose drug was not recognised."""
+    if gap.reason != SUBJECT_UNCONFIRMED or gap.source is None:
+        return None
+    if gap.source.resource_type not in _MEDICATION_TYPES or not gap.stated:
+        return None
+    head, _, status = gap.stated.rpartition(", ")
+    if not head:
+        head, status = gap.stated, ""
+    drugs: list[DrugInfo] = []
+    for part in head.split(" + "):
+        words = part.split(" ")
+        # "<class> <ingredient>": the class may be more than one word ("serotonin modulator").
+        info = next(
+            (
+                i
+                for n in range(len(words))
+                if (i := drug_info(" ".join(words[n:]))) is not None
+                and (n == 0 or i.drug_class == " ".join(words[:n]))
+            ),
+            None,
+        )
+        if info is None:
+            return None
+        drugs.append(info)
+    return status, drugs

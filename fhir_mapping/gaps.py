@@ -8,9 +8,15 @@ Two sources of gaps:
   (or type and prefetch key, for the Observation keys) because `cds_hooks` knows resource types
   and keys, not domains.
 
-Which domain a resource type feeds is FHIR structure, not clinical fact, so it lives here as code.
-A medication left out for want of a date is worded, and placed, by what its drug is to this service
-(`undated_drug`): the drug table's role and read_only_with columns say it.
+Which domain a resource type feeds is FHIR structure, not clinical fact, so it lives in code
+(gap_feeds.py). A medication left out for want of a date is worded, and placed, by what its drug
+is to this service (`undated_drug`): the drug table's role and read_only_with columns say it.
+
+This module holds the left-out resources' gaps (`resource_gap`, `future_gap`, the reasons) and
+their card lines (`describe`, `noun`, `subject`). The protocol layer's gaps by feed (which
+domains a resource type or prefetch key feeds; `type_gaps`) are gap_feeds.py, re-exported here:
+they are read against the prefetch templates, apart from how a gap is worded. The reasons and
+lines of records not shown to be this patient's are gap_identity.py, re-exported here too.
 """
 
 from __future__ import annotations
@@ -20,97 +26,21 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from fhir_mapping.drug_table import all_drugs, drug_info
+
+# Moved beside this module, re-exported: the mapping, the protocol layer and tests import them
+# from here.
+from fhir_mapping.gap_feeds import DOMAINS_OF_KEY as DOMAINS_OF_KEY
+from fhir_mapping.gap_feeds import DOMAINS_OF_TYPE as DOMAINS_OF_TYPE
+from fhir_mapping.gap_feeds import PREGNANCY_STATUS_FEED as PREGNANCY_STATUS_FEED
+from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
+from fhir_mapping.gap_feeds import feed as feed
+from fhir_mapping.gap_feeds import type_gaps as type_gaps
+from fhir_mapping.gap_identity import ANOTHER_PATIENT as ANOTHER_PATIENT
+from fhir_mapping.gap_identity import NO_SUBJECT as NO_SUBJECT
+from fhir_mapping.gap_identity import OWN_WORDS
+from fhir_mapping.gap_identity import PATIENT_REPLACED as PATIENT_REPLACED
+from fhir_mapping.gap_identity import SUBJECT_UNCONFIRMED as SUBJECT_UNCONFIRMED
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
-
-DOMAINS_OF_TYPE: Mapping[str, tuple[DataDomain, ...]] = {
-    "MedicationRequest": (DataDomain.MEDICATIONS,),
-    "MedicationStatement": (DataDomain.MEDICATIONS,),
-    "MedicationDispense": (DataDomain.MEDICATIONS,),
-    # What the service reads from the MAR: esketamine sessions given in clinic
-    # (administrations.py), not the trials (the drug's orders, statements and dispenses).
-    "MedicationAdministration": (DataDomain.SESSIONS,),
-    "Medication": (DataDomain.MEDICATIONS,),
-    # Pregnancy status (US Core 82810-3, pregnancy.py) is a condition read from an Observation.
-    "Observation": (
-        DataDomain.SCORES,
-        DataDomain.LABS,
-        DataDomain.CONDITIONS,
-        DataDomain.LIVER_TESTS,
-        DataDomain.SI_LABS,
-        DataDomain.VITALS,
-        DataDomain.PGX,
-    ),
-    "QuestionnaireResponse": (DataDomain.SCORES,),
-    "Condition": (DataDomain.CONDITIONS,),
-    "Procedure": (DataDomain.PROCEDURES,),
-    # Psychotherapy charted only as a visit (encounters.py, review 14 M2): its own domain, so an
-    # Encounter feed that could not be had leaves no ECT, TMS or CPAP procedure unseen.
-    "Encounter": (DataDomain.VISITS,),
-    "ServiceRequest": (DataDomain.REFERRALS,),
-    "Device": (DataDomain.DEVICES,),
-    "AllergyIntolerance": (DataDomain.INTOLERANCES,),
-    "AdverseEvent": (DataDomain.INTOLERANCES,),
-    "Patient": (DataDomain.PATIENT,),
-}
-
-# Prefetch keys narrower than their resource type (services/catalog.py). The service asks for
-# Observations under three keys, so that no query is too long for the EHR's FHIR server:
-# `observations` (rating scales and suicide screens), `labs` and `liverTests` (ALT, AST). A key that could not be had leaves
-# only its own domain unseen: an absent `labs` must not say "PHQ-9 not available". The protocol
-# layer reports such a key's data as "<type>:<key>" ("Observation:labs", see `feed`); every other
-# key by its resource type alone.
-DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
-    # Pregnancy status comes with the scales (review 10 finding 3, services/catalog.py): the key
-    # not sent leaves a pregnancy unseen too, so the conditions domain is incomplete.
-    "observations": (DataDomain.SCORES, DataDomain.CONDITIONS),
-    # The QTc and ECG results come with the other labs: the key not sent is a labs gap, which the
-    # QTc checks carry too (topic_data.csv order-qtc: labs and qtc; lab_safety.qtc_missing).
-    "labs": (DataDomain.LABS,),
-    # ALT and AST (review 12 H10): a key of their own because `labs` had no room left under
-    # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
-    # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
-    "liverTests": (DataDomain.LIVER_TESTS,),
-    # B12, folate and vitamin D under their SI (moles) codes (review 17 W3): a key of its own
-    # because `labs` had no room left; not sent, only the diagnosis review's vitamin labs are
-    # unseen (topic_data.csv lists the domain on that card alone).
-    "labsSI": (DataDomain.SI_LABS,),
-    # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
-    # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
-    "vitals": (DataDomain.VITALS,),
-    # CYP2C19 / CYP2D6 results (review 13 W4): read only by the PGx dose check at the order hooks
-    # and the optimise card's PGx line (topic_data.csv lists them on the PGx card alone).
-    "pgx": (DataDomain.PGX,),
-}
-
-
-def feed(resource_type: str, key: str) -> str:
-    """What the protocol layer reports a prefetch key's missing data under: "Observation:labs"
-    for a key narrower than its type (DOMAINS_OF_KEY), else the type ("Condition")."""
-    if resource_type == "Observation" and key in DOMAINS_OF_KEY:
-        return f"{resource_type}:{key}"
-    return resource_type
-
-
-def domains_of_feed(name: str) -> tuple[DataDomain, ...]:
-    """The domains a reported feed stands for: a key's own ("Observation:labs" -> labs), else
-    every domain its resource type feeds ("Observation" -> scores and labs)."""
-    kind, _, key = name.partition(":")
-    return DOMAINS_OF_KEY.get(key, ()) if key else DOMAINS_OF_TYPE.get(kind, ())
-
-
-# Why a resource is left out as not this patient's (request_resources.not_belonging): gap reasons,
-# which go to the logs, so they name no drug and no patient.
-ANOTHER_PATIENT = "another patient's resource"
-NO_SUBJECT = "no subject: cannot be attributed to this patient"
-# A subject given only as an identifier (Reference.identifier, no reference: HIE and proxy feeds)
-# that matches no identifier of the context patient (review 17 U1): not shown to be another
-# patient's either, so it is named as unconfirmed with what it is (excluded_resources.py), never
-# called "another patient's".
-SUBJECT_UNCONFIRMED = "subject not confirmed as this patient"
-# A Patient whose link says replaced-by (review 17 M6, excluded_resources.replaced_record_gaps):
-# no ids here, the link is in the gap's `stated`.
-PATIENT_REPLACED = "patient record replaced by another (merged)"
-
 
 # Readable names for card lines ("2 medication records could not be read").
 _NOUN = {
@@ -246,53 +176,6 @@ def future_gap(
     return resource_gap(resource, DATED_AFTER_TODAY, domain, stated=f"dated {day.isoformat()}")
 
 
-def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> tuple[DataGap, ...]:
-    """Domain gaps from the protocol layer's report, keyed by feed: a resource type, or a
-    resource type and prefetch key ("Observation:labs", see `feed`).
-
-    A domain is `whole_domain` (nothing of it could be seen) only when every feed of it that the
-    service asks for is unavailable; a domain fed by several (MedicationStatement absent,
-    MedicationRequest read; `observations` absent, QuestionnaireResponse read) is incomplete, not
-    unavailable. A bare "Observation" stands for both Observation keys.
-    """
-    gaps: list[DataGap] = []
-    down = {asked for name in unavailable for asked in _asked_feeds(name)}
-    for name, reason in sorted(unavailable.items()):
-        kind = name.partition(":")[0]
-        for domain in domains_of_feed(name):
-            feeders = {f for f, ds in _ASKED.items() if domain in ds}
-            gaps.append(
-                DataGap(
-                    domain,
-                    f"{_feed_words(kind, domain)}: {reason}",
-                    whole_domain=feeders <= down,
-                    cause=GapCause.NOT_PROVIDED,
-                )
-            )
-    for name, reason in sorted(incomplete.items()):
-        kind = name.partition(":")[0]
-        for domain in domains_of_feed(name):
-            gaps.append(
-                DataGap(domain, f"{_feed_words(kind, domain)}: {reason}", cause=GapCause.PARTIAL)
-            )
-    return tuple(gaps)
-
-
-def _feed_words(kind: str, domain: DataDomain) -> str:
-    """What of `domain` a feed of resource type `kind` carries, for the gap line: the type,
-    except where the domain's name would mislead. Observations feed the conditions domain only
-    with a pregnancy status (pregnancy.py): "Conditions not (fully) available: Observation: the
-    prefetched 'observations' Bundle ..." read as if the problem list were cut short (review 15
-    recheck x02), so that line names the pregnancy status."""
-    if kind == "Observation" and domain is DataDomain.CONDITIONS:
-        return PREGNANCY_STATUS_FEED
-    return kind
-
-
-# The feed words of the Observations that carry a pregnancy status into the conditions domain.
-PREGNANCY_STATUS_FEED = "pregnancy status (Observation)"
-
-
 def subject(gap: DataGap) -> str:
     """What of the chart a gap touches, in the card's words: "pregnancy status" for the
     Observations that carry it into the conditions domain (the problem list itself was read:
@@ -324,63 +207,11 @@ def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
     return lines
 
 
-# The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among
-# these (Medication is read only through what references it, so its absence proves nothing).
-# Observations are asked for under three keys, each with its domains (DOMAINS_OF_KEY).
-_ASKED: Mapping[str, tuple[DataDomain, ...]] = {
-    **{k: v for k, v in DOMAINS_OF_TYPE.items() if k not in ("Medication", "Observation")},
-    **{feed("Observation", key): domains for key, domains in DOMAINS_OF_KEY.items()},
-}
-
-
-def _asked_feeds(name: str) -> set[str]:
-    """The asked feeds a reported one covers: itself, or for a bare type every key of it."""
-    if ":" in name or name != "Observation":
-        return {name}
-    return {f for f in _ASKED if f.partition(":")[0] == name}
-
-
 # The gap reason of a drug allergy whose allergen is text the service cannot place (review 16
 # U1: never dropped silently; intolerance.unplaced_allergies). Its line names it as an allergy
 # entry not placed, not as a record "could not be read" (review 16 recheck a10: "welbutrin",
 # angioedema, read as "1 intolerance record could not be read").
 UNPLACED_ALLERGEN = "allergen text not matched to a drug"
-
-
-def _another_patient(count: int, noun: str, shown: str) -> str:
-    """Another patient's records are excluded, not unread (review 17 M7: "could not be read"
-    under "the conclusion may change once it is" invited reading them): they are never this
-    patient's data, and their presence is an integration error to report."""
-    return (
-        f"{count} {noun} of another patient excluded (the request held another patient's "
-        "records: never read for this patient; report it to the EHR team)"
-        + (f": {shown}" if shown else "")
-    )
-
-
-def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
-    """A subject given only as an identifier that matches none of this patient's (review 17
-    U1): named with what it is (DataGap.stated), as unconfirmed, never as another patient's."""
-    return (
-        f"{count} {noun} not read: subject not confirmed as this patient (its identifier matches "
-        "none of this patient's; check whose it is)" + (f": {shown}" if shown else "")
-    )
-
-
-def _patient_replaced(count: int, noun: str, shown: str) -> str:
-    """A Patient record linked `replaced-by` another (review 17 M6): a merge."""
-    return (
-        f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: part of "
-        "the history may be on the surviving record and was not read here; check it"
-    )
-
-
-# Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
-_OWN_WORDS = {
-    ANOTHER_PATIENT: _another_patient,
-    SUBJECT_UNCONFIRMED: _subject_unconfirmed,
-    PATIENT_REPLACED: _patient_replaced,
-}
 
 
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
@@ -416,8 +247,8 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )
-        if reason in _OWN_WORDS:
-            lines.append(_OWN_WORDS[reason](count, noun, shown))
+        if reason in OWN_WORDS:
+            lines.append(OWN_WORDS[reason](count, noun, shown))
             continue
         if reason == UNPLACED_ALLERGEN:
             entries = "allergy entry" if count == 1 else "allergy entries"

@@ -122,8 +122,9 @@ def medication_events(
     hook's draft orders); otherwise it is left out in silence, as a drug off the pathway is.
 
     An order's or statement's stated reasons (reasonCode / reasonReference: indications.py) ride
-    on its events; a reasonReference is resolved among `chart` (the whole chart's resources;
-    `resources` when None), indexed only when a resource has one.
+    on its events; a reasonReference is resolved among the Conditions of `chart` (the whole
+    chart's resources, or only its Conditions, as build_record passes them; `resources` when
+    None), indexed only when a resource has one.
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.

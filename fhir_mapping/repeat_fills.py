@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -57,6 +58,9 @@ _WITH_REFERENCE = (*_KEY_FIELDS, "medicationReference", "contained")
 _FIELDS = MedicationEvent.__slots__
 _START, _END = _FIELDS.index("start"), _FIELDS.index("end")
 _SOURCE, _WRITTEN = _FIELDS.index("source"), _FIELDS.index("written_dates")
+# An event's fields in slot order, read at C speed (a generator per event cost ~4,000
+# instructions for every fill remembered: issue 14).
+_FIELD_VALUES = attrgetter(*_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +103,7 @@ def rememberable(key: bytes) -> bool:
 
 def remember(components: tuple[Component, ...], events: Sequence[MedicationEvent]) -> RepeatFill:
     """The reading of a fill whose `events` were just read, `components` as product_of gave them."""
-    return RepeatFill(
-        components, tuple(tuple(getattr(e, name) for name in _FIELDS) for e in events)
-    )
+    return RepeatFill(components, tuple(map(_FIELD_VALUES, events)))
 
 
 def repeat_events(

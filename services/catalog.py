@@ -42,7 +42,7 @@ asked for under a third key, `liverTests` (418 bytes with no site codes), not un
 was at 1,738 bytes: their ten tokens (each code also under its OID) would have taken it to about
 2,100. `labs` is left as it was, so an EHR that kept the older discovery (sending `observations`
 and `labs` only) reads every lab as before: what a missing `liverTests` leaves unseen is its own
-domain (DataDomain.LIVER_TESTS, fhir_mapping/gaps.py DOMAINS_OF_KEY), which only the transaminase
+domain (DataDomain.LIVER_TESTS, fhir_mapping/gap_feeds.py DOMAINS_OF_KEY), which only the transaminase
 checks read; it is optional, as `labs` is, and fetched from `fhirServer` when it can be. A site's
 local ALT or AST code goes with it (`_local_codes`).
 
@@ -54,7 +54,7 @@ readings the check needs (the last two: services/blood_pressure.py) are on the f
 whatever the server's page size. 298 bytes with a 64-character patient id. Its own key, not
 `labs` (1,738 of 1,800 bytes) nor `observations`: optional as `labs` is, and a chart sent
 without it leaves only the SNRI and bupropion blood-pressure checks unseen (DataDomain.VITALS,
-fhir_mapping/gaps.py DOMAINS_OF_KEY). The site's `[codes]` local codes are not added to it
+fhir_mapping/gap_feeds.py DOMAINS_OF_KEY). The site's `[codes]` local codes are not added to it
 (observation_codes.csv has no blood pressure row to map them to): an Epic flowsheet row sent
 only under its local code is not read, which the README says.
 
@@ -64,7 +64,7 @@ SI-unit labs (review 17 W3): Canadian and European labs report B12 in pmol/L, fo
 such a result was never fetched. They are asked for under a key of their own, `labsSI`, each
 under both LOINC spellings (290 bytes): `labs` was at 1,738 of 1,800 bytes, and even the
 URI spelling alone (81 bytes) would have taken it over, and left no room for a site's local lab
-code. Its domain is its own (DataDomain.SI_LABS, fhir_mapping/gaps.py DOMAINS_OF_KEY): a key
+code. Its domain is its own (DataDomain.SI_LABS, fhir_mapping/gap_feeds.py DOMAINS_OF_KEY): a key
 that could not be had is named on the diagnosis-review card only, never on the TSH, lithium,
 sodium or QTc checks. A result in an SI unit under the mass code (2132-9 in pmol/L)
 comes under `labs` and is converted the same way (fhir_mapping/lab_units.py).
@@ -281,7 +281,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         ("conditions", "Condition?patient={{context.patientId}}&_count=1000"),
         # Rating scales, suicide screens and pregnancy status, then labs, then ALT and AST: three
         # keys so that no query is too long for an IIS-fronted FHIR server (MAX_QUERY_BYTES).
-        # Each key's domain: fhir_mapping/gaps.py DOMAINS_OF_KEY.
+        # Each key's domain: fhir_mapping/gap_feeds.py DOMAINS_OF_KEY.
         (OBSERVATIONS, _observation_query(site_codes, OBSERVATIONS)),
         (LABS, _observation_query(site_codes, LABS)),
         (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),

@@ -19,7 +19,7 @@ from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import suicide_risk_history
+from services.rules import merged_record_hold, suicide_risk_history
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
@@ -116,4 +116,8 @@ def _screen(
     )
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
-    return suicide_risk_history.on_first_card(shown, record, policy)
+    shown = suicide_risk_history.on_first_card(shown, record, policy)
+    # A Patient merged into another record (audit 17 W4): no one-click on the inactive record,
+    # and the merge said first on the first card shown, whichever card that is (the data-quality
+    # card included): applied last.
+    return tuple(merged_record_hold.hold_one_click(record, shown))

@@ -20,7 +20,7 @@ class Gathered:
     # Prefetched Bundles that report a failed search: key -> the OperationOutcome's issue codes.
     failed: dict[str, str] = field(default_factory=dict)
     skipped: int = 0  # entries that were not FHIR resources
-    # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gaps.py `feed`), for
+    # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gap_feeds.py `feed`), for
     # the mapping: "not available" rather than "not on record".
     unavailable: dict[str, str] = field(default_factory=dict)  # feed -> why none could be had
     incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing

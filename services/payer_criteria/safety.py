@@ -41,7 +41,9 @@ def evaluate_contraindications(c: Criterion, x: Inputs) -> CriterionResult:
         return judged(
             c,
             CriterionStatus.NOT_AVAILABLE,
-            (f"none of: {finding_names(c.findings)} recognised; {lists} not available",),
+            # Worded as to confirm, not as a clearance (audit 17 W7: "none of: seizure
+            # disorder ... recognised" beside a withheld problem list read as one).
+            (f"to confirm, not ruled out ({lists} not available): {finding_names(c.findings)}",),
         )
     return judged(c, CriterionStatus.MET, (f"none of: {finding_names(c.findings)}",))
 
@@ -50,7 +52,7 @@ def _incomplete_parts(x: Inputs) -> str:
     """What of the screened lists could not all be seen, as the gap lines name it (audit 15 W4:
     an `observations` Bundle cut short said "part of the condition, procedure or device list",
     though only the pregnancy status, read from Observations, was incomplete). A gap's reason
-    opens with the feed it is about (fhir_mapping/gaps.py `_feed_words`): a named part of a list
+    opens with the feed it is about (fhir_mapping/gap_feeds.py `_feed_words`): a named part of a list
     ("pregnancy status (Observation)") is said as "pregnancy status, read from Observations,", the
     list's own resources as "part of the condition list"."""
     parts: list[str] = []

@@ -55,7 +55,12 @@ from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_pay
 from services.recommendation import Recommendation, Source
 from services.rules.context import RuleContext
 from services.rules.population_notes import population_notes
-from services.rules.tms_referral_criteria import _criterion_line, criterion_lines, screen_line
+from services.rules.tms_referral_criteria import (
+    _criterion_line,
+    criterion_lines,
+    screen_line,
+    unchecked_lists,
+)
 from services.rules.tms_referral_notes import (
     _counted,
     anxiety_line,
@@ -278,8 +283,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # The referral carries the referral summary (services/packet): a DocumentReference
             # created with it and named in its supportingInfo.
             attach_packet(
+                # Not the recommended choice while the safety screen could not read every list
+                # (audit 17 W7: a withheld problem list may hide a seizure disorder).
                 suggestions.create(
-                    "Refer for TMS evaluation", resource, recommended=facts.suicide is None
+                    "Refer for TMS evaluation",
+                    resource,
+                    recommended=facts.suicide is None and not unchecked_lists(ctx),
                 ),
                 ctx.record,
                 facts,

@@ -1,9 +1,13 @@
 """The switch section: what failed and is not proposed, and the switch options (CANMAT 2023
-first line of other mechanisms; under 18 the guideline's ordered list, NICE NG134)."""
+first line of other mechanisms; under 18 the guideline's ordered list, NICE NG134).
+
+This module holds the section and its options (`switch_section`, `switch_candidates`) and their
+safety lines. What is said beside an option about its earlier courses is switch_history.py, and
+an antidepressant running for another stated reason is switch_other_use.py: each reads the
+record on its own, apart from which options the list holds."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import InadequacyReason, Role, Trial, Verdict
 from services import (
     allergy_caveats,
     cards,
@@ -15,8 +19,6 @@ from services import (
     renal_doses,
     sodium_history,
     tolerability,
-    trial_dates,
-    trial_indication,
     washout_switch,
 )
 from services.rules import populations
@@ -26,95 +28,14 @@ from services.rules.optimize.courses import (
     held_ingredients,
     not_shown_taken,
     not_tolerated,
-    ordered_on,
     shares_an_ingredient,
 )
 from services.rules.optimize.partial import partial_running, switch_line
-from services.rules.optimize.wording import dose_text
-from services.trial_table import top_dose_text
+from services.rules.optimize.switch_history import failed_as_adjunct, tried_courses, unshown_text
+from services.rules.optimize.switch_other_use import other_use_lines
 
 # How the card names a market (policy.drug_market) in running text.
 _MARKET_NAMES = {"US": "the US"}
-
-
-def _tried(ctx: RuleContext) -> dict[str, str]:
-    """Ingredient -> how an earlier course of it that neither failed nor runs now is named beside
-    it in the switch list (review 10 recheck R11: fluoxetine offered again after a year-only
-    fluoxetine course, with nothing said): "tried 2023–2024 (year only), adequacy to confirm",
-    "tried 2024-01-08 – 2024-01-22, not an adequate trial", "tried 2021-01-04 – 2021-07-05,
-    remission on it". The latest course of each; a low dose for another indication (not a trial)
-    is not named."""
-    found: dict[str, str] = {}
-    for t in sorted(ctx.record.trials, key=lambda t: t.end):
-        if t.ongoing or t.role is not Role.ANTIDEPRESSANT or t.verdict is Verdict.NOT_A_TRIAL:
-            continue
-        text = f"tried {trial_dates.dates_text(t)}"
-        if trial_dates.reported_undated(t):
-            # Its start is the day the report was entered, not a day it was taken (recheck 2 of
-            # review 16, W2): "tried from" would place a past course at that day.
-            dose = _reported_dose(t)
-            text = trial_dates.reported_text(t, dose, dose_known=dose is not None)
-        elif trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
-            # Its end is the assumed 30 days, not a date on record (audit 16 W4).
-            text = f"tried from {trial_dates.start_text(t)}; {_not_recorded(t)}"
-        elif t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
-            text += ", adequacy to confirm"
-        elif t.verdict is Verdict.INADEQUATE:
-            text += ", not an adequate trial"
-        elif t.remission is True:
-            text += ", remission on it"
-        elif t.response is True:
-            text += ", response on it"
-        elif t.failed:
-            # Failed in an earlier episode (the switch list leaves out only this episode's).
-            text += ", response not recorded" if t.outcome_inferred else ", no response"
-        found[t.ingredient] = text
-    return found
-
-
-def _reported_dose(trial: Trial) -> str | None:
-    """The dose a reported course names ("150 mg/day"), None when none was read."""
-    if InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0:
-        return None
-    dose = top_dose_text(trial)
-    return None if dose == "dose unknown" else dose
-
-
-def _not_recorded(trial: Trial) -> str:
-    """ "dose and duration not recorded" or "duration not recorded" for a course whose whole
-    length is the assumed one."""
-    if InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0:
-        return "dose and duration not recorded"
-    return "duration not recorded"
-
-
-def _failed_as_adjunct(ctx: RuleContext) -> dict[str, str]:
-    """Ingredient -> how its failed adjunct course in this episode is named beside it in the
-    switch list (review 16 W6: bupropion 300 mg/day failed 13 weeks as an add-on, then listed as a
-    switch option with nothing said): "tried as adjunct 300 mg/day for 13 wk, 2024-03-04 –
-    2024-06-03, no remission". Kept in the list, not hidden: monotherapy after a failed add-on is
-    another use of the drug, and no source read here rules it out; the clinician weighs it. The
-    latest failed course of each drug; one still running is the augment section's."""
-    found: dict[str, str] = {}
-    for t in sorted(ctx.facts.augmentations, key=lambda t: t.end):
-        if t.ongoing or not t.failed:
-            continue
-        if t.outcome_unmeasured:
-            outcome = "failure inferred (no PHQ-9 on it)"
-        else:
-            outcome = "no response" if t.response is False else "no remission"
-        weeks = cards.fmt_weeks((t.end - t.start).days / 7)
-        found[t.ingredient] = (
-            f"tried as adjunct {top_dose_text(t)} for {weeks} wk, "
-            f"{trial_dates.dates_text(t)}, {outcome}"
-        )
-    return found
-
-
-def _unshown_text(trial: Trial) -> str:
-    """ "ordered or planned 2024-10-01, not shown taken: confirm": beside an option whose only course is an
-    order nothing shows was taken (courses.not_shown_taken)."""
-    return f"ordered or planned {ordered_on(trial)}, not shown taken: confirm"
 
 
 def switch_candidates(
@@ -130,7 +51,7 @@ def switch_candidates(
     # A drug whose only courses are orders nothing shows were taken (a plan never filled) was
     # never tried: it stays an option, marked to confirm (review 14 recheck r09: venlafaxine was
     # left out without a word, as if it had been tried).
-    unshown = {name: _unshown_text(t) for name, t in not_shown_taken(ctx).items()}
+    unshown = {name: unshown_text(t) for name, t in not_shown_taken(ctx).items()}
     taken = (
         {t.ingredient for t in ctx.record.trials if t.ongoing and t.ingredient not in unshown}
         | set(facts.failed_ingredients)
@@ -146,8 +67,8 @@ def switch_candidates(
         screen = interacting.screen(ctx)
     left_out: list[interacting.Hit] = []
     listed: list[str] = []
-    tried = _tried(ctx) if ctx.record.trials else {}
-    as_adjunct = _failed_as_adjunct(ctx) if ctx.facts.augmentations else {}
+    tried = tried_courses(ctx) if ctx.record.trials else {}
+    as_adjunct = failed_as_adjunct(ctx) if ctx.facts.augmentations else {}
     choices = populations.age_choices(ctx)
     if choices:
         # Under 18 the guideline's order applies even inside a failed class (NICE NG134:
@@ -294,7 +215,7 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
             f"Current {t.ingredient} is in a class that already failed ({t.drug_class}); a "
             "switch within a failed class is less likely to help (CANMAT 2023 Figure 7.1)."
         )
-    lines.extend(_other_use_lines(ctx))
+    lines.extend(other_use_lines(ctx))
     names, notes, heading = switch_candidates(ctx, screen)
     if names:
         separator = "; then " if populations.age_choices(ctx) else "; "
@@ -352,47 +273,6 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
         *([renal] if renal is not None else []),
         *([hepatic] if hepatic is not None else []),
         *([induced] if induced is not None else []),
-    ]
-
-
-def _other_use_lines(ctx: RuleContext) -> list[str]:
-    """An antidepressant running for another stated reason (duloxetine for fibromyalgia: not a
-    trial, so not in facts.ongoing_trials) is named on the switch list (review 12 recheck part 2
-    #2: "SNRI: venlafaxine, ..." was offered beside a running duloxetine 60 mg/day with no word):
-    "Duloxetine 60 mg/day running since 2023-01-09, ordered for Fibromyalgia (M79.7): not counted
-    as a depression trial; an SNRI (duloxetine) is already running at an antidepressant dose:
-    another SNRI would be a second one beside it." Said, not used to drop options: which drug to
-    keep is the prescribers' decision (the pain or the depression prescriber)."""
-    lines = []
-    for t in _running_for_other_use(ctx):
-        why = trial_indication.other_use_text(t) or "not counted as a depression trial"
-        low, mg = t.min_adequate_mg, t.current_mg_per_day
-        at = (
-            " at an antidepressant dose" if low is not None and mg is not None and mg >= low else ""
-        )
-        lines.append(
-            f"{dose_text(t)[:1].upper()}{dose_text(t)[1:]} running since "
-            f"{t.start.isoformat()}, {why}; {_a(t.drug_class)} is already running{at}: "
-            f"another {t.drug_class} would be a second one beside it."
-        )
-    return lines
-
-
-def _a(drug_class: str) -> str:
-    """ "an SNRI", "a TCA", "a NaSSA", "a serotonin modulator": an acronym read letter by letter
-    takes "an" before a letter said with a vowel sound."""
-    vowel = drug_class[:1] in "AEFHILMNORSX" if drug_class.isupper() else drug_class[:1] in "aeiou"
-    return f"{'an' if vowel else 'a'} {drug_class}"
-
-
-def _running_for_other_use(ctx: RuleContext) -> list[Trial]:
-    return [
-        t
-        for t in ctx.record.trials
-        if t.ongoing
-        and t.role is Role.ANTIDEPRESSANT
-        and t.verdict is Verdict.NOT_A_TRIAL
-        and InadequacyReason.OTHER_INDICATION in t.reasons
     ]
 
 

@@ -1,0 +1,57 @@
+"""The gaps of records not shown to be this patient's: their reasons (another patient's; no
+subject; a subject identifier matching none of this patient's, review 17 U1; a Patient merged
+into another, review 17 M6) and the card line of each, worded by what it is rather than as a
+record that "could not be read" (review 17 M7).
+
+Apart from gaps.py because the record's identity is its own question (request_resources.py,
+excluded_resources.py raise these gaps), and its lines are read together; gaps.py re-exports the
+reasons and words its `describe` lines with OWN_WORDS.
+"""
+
+from __future__ import annotations
+
+# Why a resource is left out as not this patient's (request_resources.not_belonging): gap reasons,
+# which go to the logs, so they name no drug and no patient.
+ANOTHER_PATIENT = "another patient's resource"
+NO_SUBJECT = "no subject: cannot be attributed to this patient"
+# A subject given only as an identifier (Reference.identifier, no reference: HIE and proxy feeds)
+# that matches no identifier of the context patient (review 17 U1): not shown to be another
+# patient's either, so it is named as unconfirmed with what it is (excluded_resources.py), never
+# called "another patient's".
+SUBJECT_UNCONFIRMED = "subject not confirmed as this patient"
+# A Patient whose link says replaced-by (review 17 M6, excluded_resources.replaced_record_gaps):
+# no ids here, the link is in the gap's `stated`.
+PATIENT_REPLACED = "patient record replaced by another (merged)"
+
+
+def _another_patient(count: int, noun: str, shown: str) -> str:
+    """Another patient's records are excluded, not unread (review 17 M7: "could not be read"
+    under "the conclusion may change once it is" invited reading them): they are never this
+    patient's data, and their presence is an integration error to report. What that means is
+    said once, by the heading over these lines (services/data_gap_section.EXCLUDED_HEAD; audit
+    17 M2: said on every line it was three times on one card)."""
+    return f"{count} {noun} of another patient excluded" + (f": {shown}" if shown else "")
+
+
+def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
+    """A subject given only as an identifier that matches none of this patient's (review 17
+    U1): named with what it is (DataGap.stated), as unconfirmed, never as another patient's."""
+    return f"{count} {noun} not read (its patient identifier matches none of this patient's)" + (
+        f": {shown}" if shown else ""
+    )
+
+
+def _patient_replaced(count: int, noun: str, shown: str) -> str:
+    """A Patient record linked `replaced-by` another (review 17 M6): a merge."""
+    return (
+        f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: part of "
+        "the history may be on the surviving record and was not read here; check it"
+    )
+
+
+# Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
+OWN_WORDS = {
+    ANOTHER_PATIENT: _another_patient,
+    SUBJECT_UNCONFIRMED: _subject_unconfirmed,
+    PATIENT_REPLACED: _patient_replaced,
+}

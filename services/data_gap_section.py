@@ -1,0 +1,138 @@
+"""The "Data not read" block a card gets (issue 10: never silent), and what decides which gaps
+it lists: the data domains each card topic rests on (data/topic_data.csv; the liver tests only
+when a drug on the screen has a transaminase caution), the gaps a card lists (not a kind of data
+merely not provided), another patient's records apart under "Excluded", and under the lines what
+a gap may hide (a later PHQ-9 item 9; a bipolar diagnosis at an antidepressant decision:
+data/data_gap_lines.csv).
+
+Apart from data_gaps.py, which decides which card carries which gaps, because the block's
+wording is read and changed on its own; the data-quality card (data_quality_card.py) writes the
+same block.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.gaps import ANOTHER_PATIENT, describe, subject
+from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
+from services import cards, transaminases
+
+
+@cache
+def topic_domains() -> dict[str, tuple[DataDomain, ...]]:
+    text = resources.files("services").joinpath("data/topic_data.csv").read_text("utf-8")
+    return {
+        row["topic"]: tuple(DataDomain(d) for d in row["domains"].split(";") if d)
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def card_domains(topic: str, liver_tests: bool = True) -> tuple[DataDomain, ...]:
+    """The domains a card of `topic` rests on; without the liver tests when no drug on the
+    screen has a transaminase caution (`liver_tests_matter`)."""
+    found = topic_domains().get(topic, tuple(DataDomain))
+    if liver_tests:
+        return found
+    return tuple([d for d in found if d is not DataDomain.LIVER_TESTS])
+
+
+def liver_tests_matter(record: PatientRecord) -> bool:
+    """Whether ALT or AST could change a card: only the drugs whose label makes a raised
+    transaminase their liver caution (nefazodone, duloxetine: data/transaminase_cautions.csv)
+    read them. At an order hook the drafts are judged, else the running courses. A missing
+    `liverTests` key on a seizure, heart or age card was noise (audit 13 finding 14)."""
+    drugs = transaminases.cautions()
+    if record.draft_orders:
+        return any(d.ingredient in drugs for d in record.draft_orders)
+    return any(t.ongoing and t.ingredient in drugs for t in record.trials)
+
+
+def shown_gaps(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
+    """The gaps a card lists. A kind of data merely not provided (QuestionnaireResponse not sent,
+    Observations read) is not listed on every card: the cards that would assert an absence in it
+    word themselves from `record.incomplete()` ("in the data that could be read"). A domain with
+    nothing provided at all is listed."""
+    return tuple(g for g in gaps if g.cause is not GapCause.NOT_PROVIDED or g.whole_domain)
+
+
+# Said under the data-gap lines when part of the rating scales could not be read (review 15
+# recheck x02: a truncated `observations` search was named, but nothing said what it may hide):
+# a later PHQ-9 with a positive item 9 may be among the results not read, and no card can say so.
+ITEM9_NOT_RULED_OUT = (
+    "A later PHQ-9 item 9 answer cannot be ruled out among the rating-scale results not read: "
+    "check the chart's latest PHQ-9 before acting"
+)
+
+
+def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
+    """The "Data not read" block of `gaps`. `antidepressant`: an antidepressant is ordered or
+    proposed on this screen (`data_gaps._antidepressant_decision`), so a conditions gap among
+    `gaps` says what it may hide at that decision (`bipolar_not_ruled_out`)."""
+    excluded = [g for g in gaps if g.reason == ANOTHER_PATIENT]
+    if excluded:
+        unread = [g for g in gaps if g.reason != ANOTHER_PATIENT]
+        return cards.join_sections(
+            section(unread, antidepressant=antidepressant) if unread else "",
+            _excluded_block(excluded),
+        )
+    lines = describe(gaps)
+    if not lines:
+        return ""
+    if any(g.domain is DataDomain.SCORES and g.cause is not GapCause.LEFT_OUT for g in gaps):
+        lines.append(ITEM9_NOT_RULED_OUT)
+    if antidepressant and (bipolar := bipolar_not_ruled_out(gaps)):
+        lines.append(bipolar)
+    return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
+        f"- {line}" for line in lines
+    )
+
+
+# Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
+# once they are read, because they never are.
+EXCLUDED_HEAD = (
+    "**Excluded** (another patient's records in the request: never read for this patient; "
+    "report it to the EHR team):"
+)
+
+
+def _excluded_block(gaps: Sequence[DataGap]) -> str:
+    return EXCLUDED_HEAD + "\n" + "\n".join(f"- {line}" for line in describe(gaps))
+
+
+@cache
+def _gap_lines() -> dict[str, str]:
+    text = resources.files("services").joinpath("data/data_gap_lines.csv").read_text("utf-8")
+    return {row["key"]: row["line"] for row in csv.DictReader(text.splitlines())}
+
+
+def _hides_diagnosis(gap: DataGap) -> bool:
+    """A conditions gap that may hide a diagnosis: the problem list or encounter diagnoses
+    withheld, cut short or not read. Not the Observations that carry a pregnancy status into the
+    conditions domain (fhir_mapping/gaps.subject): no diagnosis is among them. A domain merely
+    not provided is not one either: the conditions key is required, so a request without it is
+    refused (cds_hooks/runner.py, HTTP 412) and no card is ever judged without it."""
+    return (
+        gap.domain is DataDomain.CONDITIONS
+        and gap.cause is not GapCause.NOT_PROVIDED
+        and subject(gap) == DataDomain.CONDITIONS.value
+    )
+
+
+def bipolar_not_ruled_out(gaps: Sequence[DataGap]) -> str:
+    """ "A bipolar diagnosis cannot be ruled out among the withheld conditions: check before an
+    antidepressant (CANMAT 2023 para 184 ...)" when `gaps` hold a conditions gap that may hide a
+    diagnosis, else "" (review 16 recheck 2 g01/g02: only the generic "a diagnosis in it would
+    not be reflected" was said, at a venlafaxine draft and beside live adjunct one-clicks). The
+    bipolar check at an order and the diagnosis review read the problem list: a bipolar code
+    withheld from it leaves the antidepressant unopposed (ISBD 2013), the one harm worth naming.
+    "withheld" when the EHR said it withheld results, "not read" otherwise."""
+    hiding = [g for g in gaps if _hides_diagnosis(g)]
+    if not hiding:
+        return ""
+    withheld = any("withheld" in g.reason for g in hiding)
+    which = "withheld conditions" if withheld else "conditions not read"
+    return _gap_lines()["bipolar-not-ruled-out"].format(which=which)

@@ -1,0 +1,96 @@
+"""The `data-quality` card (issue 10: never silent), raised by data_gaps.annotate when gaps that
+could hide a card on their own (medications, scores, diagnoses) are carried by no other card. Its
+summary counts what could not be read, or names a record whose subject is not confirmed as this
+patient (review 17 U1), a patient record merged into another (review 17 M6) or another patient's
+records excluded (review 17 M7); its basis is the chart's data, not a guideline.
+
+Apart from data_gaps.py because it is the card's wording alone: which gaps reach it is
+annotate's decision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, noun, subject
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from services import cards, unconfirmed_signal, unconfirmed_subject
+from services.data_gap_section import bipolar_not_ruled_out, section
+from services.recommendation import Recommendation
+
+TOPIC = "data-quality"
+
+
+def data_quality_card(
+    record: PatientRecord, gaps: Sequence[DataGap], *, antidepressant: bool = False
+) -> Recommendation:
+    resources_left = [g for g in gaps if g.source is not None]
+    if resources_left:
+        # Counted by the noun a card says: a partner drug's record is a medication record too.
+        by_noun: dict[str, tuple[DataDomain, set[object]]] = {}
+        for gap in resources_left:
+            by_noun.setdefault(noun(gap.domain, 1), (gap.domain, set()))[1].add(gap.source)
+        counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
+        head = f"{counted} could not be read"
+        summary = f"{head}: this chart was judged without them"
+    else:
+        # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
+        # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
+        named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
+        head = f"{' and '.join(named).capitalize()} may be incomplete"
+        summary = f"{head}: this chart was judged without the missing part"
+    lead = (
+        "The decision support read this chart without the data below. A suicide-risk answer, a "
+        "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
+        "chart."
+    )
+    unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
+    if unconfirmed:
+        summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
+        # The general lead's "a suicide-risk answer, a failed trial ..." does not fit one order
+        # of unconfirmed subject (audit 17 M1): said only beside other gaps.
+        alone = len(unconfirmed) == len(gaps)
+        lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
+        # A possible suicide signal among them leads the card (review 17 recheck R1).
+        if signal := unconfirmed_signal.summary(unconfirmed):
+            summary = signal
+            lead = cards.join_sections(unconfirmed_signal.detail_line(unconfirmed), lead)
+    elif any(g.reason == PATIENT_REPLACED for g in gaps):
+        head = "This patient record was merged into another"
+        summary = f"{head}: part of the history may be on the surviving record"
+    elif all(g.reason == ANOTHER_PATIENT for g in gaps):
+        summary = cards.fit_summary(
+            f"The request held {counted if resources_left else 'records'} of another patient: "
+            "excluded, never read for this patient",
+            "The request held another patient's records: excluded, never read for this patient",
+        )
+        head = ""
+        lead = EXCLUDED_LEAD
+    if head and antidepressant and bipolar_not_ruled_out(gaps):
+        # At an antidepressant order with no other card, this card is the one warning: its
+        # summary says the risk, for the clinician who reads summaries only (the safer choice:
+        # the draft is exactly when a hidden bipolar diagnosis matters).
+        summary = cards.fit_summary(
+            f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
+        )
+    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant))
+    # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
+    source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
+    return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# Review 17 U1: a record sent with this patient's data whose subject is an identifier matching
+# none of this patient's. Not read (it may be someone else's), but said first and by what it is:
+# if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
+UNCONFIRMED_LEAD = (
+    "If the record below is this patient's, the safety checks (an MAOI with a serotonergic drug, "
+    "for one) did not see it: check whose it is in the chart."
+)
+# Review 17 M7: another patient's records in the request are an interface error, not a gap in
+# this patient's data.
+EXCLUDED_LEAD = "The request held records of another patient (an interface or proxy error)."
+
+
+# The data-quality card's source: what it reports on.
+DATA_SOURCE = "This chart's record as the EHR sent it (data not read)"

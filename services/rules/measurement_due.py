@@ -1,0 +1,112 @@
+"""What the measurement-based-care card (measurement_based_care.py) reads in the record: why a
+PHQ-9 is due on the current trial (`due_reason`: none within the interval, none since the trial
+started, none since it became adequate), and the PHQ-9s that change what the card can say: one
+with answers and no total (review 17 M4), a preliminary total not yet reviewed (review 14 U1),
+one left out as incomplete with item 9 unknown (review 13 W11), and another depression scale's
+latest total (review 13 W10).
+
+Apart from the card because it reads only the record and the policy, never the card's wording
+(measurement_lines.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fhir_mapping.record import DataDomain, DataGap, Score, Trial
+from fhir_mapping.scale_outcomes import scale_outcomes
+from fhir_mapping.scores import INCOMPLETE_PHQ9
+from services import data_gaps, preliminary_phq9
+from services.rules.context import RuleContext
+
+
+def due_reason(
+    ctx: RuleContext, trial: Trial, latest: Score | None, unrecognised: tuple[DataGap, ...]
+) -> str | None:
+    as_of = ctx.record.as_of
+    interval = ctx.policy.mbc_interval_days
+    # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response. But a
+    # form filed since the latest total with its answers and no total (a hasMember panel whose
+    # items were not all read, a lone item 9) is named: "no PHQ-9 total in 112 days" a week
+    # after a PHQ-9 was done says something false (review 17 M4).
+    untotalled = untotalled_phq9(ctx, latest)
+    if untotalled is not None:
+        return f"a PHQ-9 on {untotalled.date.isoformat()} has no total"
+    if latest is None:
+        if unrecognised:  # PHQ-9s on the chart the service could not read (card docstring)
+            return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
+        # Scores not all seen (issue 10), or some left out: an absence is not proven, so say
+        # what was read.
+        if ctx.record.incomplete(DataDomain.SCORES) or ctx.record.gaps_in(DataDomain.SCORES):
+            return "no PHQ-9 total in the data that could be read"
+        return "no PHQ-9 total on record"
+    # The unrecognised PHQ-9s' dates are not read: one may be more recent than the latest total.
+    none = "no PHQ-9 total that could be read" if unrecognised else "no PHQ-9 total"
+    if latest.date < as_of - timedelta(days=interval):
+        return f"{none} in {(as_of - latest.date).days} days"
+    checkpoint = trial.start + timedelta(weeks=ctx.policy.mbc_after_trial_weeks)
+    if checkpoint <= as_of and latest.date <= trial.start:
+        return f"{none} since {trial.ingredient} started"
+    adequate = trial.adequate_from
+    if (
+        adequate is not None
+        and adequate <= as_of
+        and latest.date < adequate
+        and trial.outcome_unmeasured
+    ):
+        # Review 7 finding 6: the course became an adequate trial after its last PHQ-9 (a
+        # week-5 score does not show that a 6-week trial failed): the outcome needs a PHQ-9.
+        return (
+            f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
+        )
+    return None
+
+
+def untotalled_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
+    """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded)
+    when it is newer than the latest total and inside the measurement interval, else None."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
+    found = [
+        s
+        for s in ctx.record.scores
+        if s.instrument == "PHQ-9"
+        and s.value is None
+        and s.item9 is not None
+        and s.date >= since
+        and (latest is None or s.date > latest.date)
+    ]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def newer_preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
+    """The latest preliminary PHQ-9 total newer than the latest reviewed one (review 14 U1), or
+    None. It judges no trial (not in `record.scores`: result_statuses.py), but a card that says
+    "no PHQ-9 total in 147 days" a week after one was filed says something false: the card names
+    it instead. Only `interim` statuses (preliminary): a cancelled form's total is no total
+    (services/preliminary_phq9.py, which the trials table and the TMS card read too)."""
+    return preliminary_phq9.latest_after(ctx.record, latest.date if latest is not None else None)
+
+
+def other_scale_latest(ctx: RuleContext) -> Score | None:
+    """The latest total of another depression scale the service reads and judges (HAM-D17,
+    MADRS, QIDS-SR16, BDI-II: fhir_mapping/scale_outcomes.py), else None."""
+    table = scale_outcomes()
+    found = [s for s in ctx.record.scores if s.instrument in table and s.value is not None]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def incomplete_phq9(ctx: RuleContext, latest: Score | None) -> tuple[DataGap, date] | None:
+    """The latest PHQ-9 left out as incomplete (items answered, no total, no item 9; review 13
+    W11) when it is newer than the latest PHQ-9 total: the latest PHQ-9 is then one whose total
+    and suicide item are unknown, which changes what the card can say."""
+    found = [
+        (gap, gap.date)
+        for gap in ctx.record.gaps_in(DataDomain.SCORES)
+        if gap.reason.startswith(INCOMPLETE_PHQ9) and gap.date is not None
+    ]
+    if not found:
+        return None
+    gap, day = max(found, key=lambda pair: pair[1])
+    if latest is not None and latest.date >= day:
+        return None
+    return gap, day
