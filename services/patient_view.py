@@ -42,6 +42,7 @@ from services.rules import (
     running_hepatic,
     running_qtc,
     running_renal,
+    running_reuptake_pair,
     running_sodium,
     suicide_risk,
     tms_course,
@@ -128,6 +129,9 @@ def run_rules(
     shown = running_cautions.hold_one_click(ctx, shown, hidden)
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
+    # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
+    # optimise card when it speaks, else a warning card of its own, whatever the stage.
+    shown = running_reuptake_pair.on_screen(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
