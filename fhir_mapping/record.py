@@ -234,6 +234,11 @@ class DataGap:
     # 2025-03-01, end 2024-09-01"; "dated 2025-08-01"), so the clinician can find and correct it
     # (review 15 M2, M3). Never in `reason` (reasons go to the logs, dates must not).
     stated: str = ""
+    # What a rating-scale result whose subject is not confirmed as this patient says, read as
+    # if it were (excluded_resources.py; review 17 recheck R1): a PHQ-9 item 9 answer or total
+    # that would raise the suicide-risk card must be said, not only "not read". Never read as
+    # this patient's score.
+    score: Score | None = None
 
     def line(self) -> str:
         if self.whole_domain:

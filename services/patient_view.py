@@ -47,6 +47,7 @@ from services.rules import (
     suicide_risk,
     tms_course,
     tms_referral,
+    unconfirmed_signal_hold,
 )
 from services.rules.context import RuleContext, build_context
 
@@ -113,6 +114,8 @@ def run_rules(
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
     shown = measurement_based_care.hold_one_click(ctx, cards.ordered(found), hidden)
+    # A PHQ-9 of unconfirmed subject that would be a suicide signal (review 17 recheck R1).
+    shown = unconfirmed_signal_hold.hold_one_click(ctx, shown)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)

@@ -119,12 +119,41 @@ def _after_discharge(rec: Recommendation) -> str:
     return rec.summary
 
 
+def conflict_line(stay: CurrentStay) -> str:
+    """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
+    visits since (first 2024-10-21): check its status in the chart; nothing is held on it." """
+    since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
+    first = stay.outpatient_since.isoformat() if stay.outpatient_since is not None else ""
+    where = f" [{stay.source}]" if stay.source is not None else ""
+    return (
+        f"**Inpatient stay recorded open{since}**{where}, with outpatient visits since (first "
+        f"{first}): check its status in the chart; nothing is held on it."
+    )
+
+
+def _with_conflict(recs: Sequence[Recommendation], stay: CurrentStay) -> list[Recommendation]:
+    """`recs` with `conflict_line` once, at the top of the first card whose one-clicks a stay
+    would hold (review 17 recheck R2: said once, no hold); none such: as they are."""
+    out = list(recs)
+    for i, rec in enumerate(out):
+        if rec.topic in _HELD_TOPICS:
+            detail = cards.join_sections(conflict_line(stay), rec.detail)
+            out[i] = screen.with_fields(rec, detail=detail)
+            break
+    return out
+
+
 def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
     """`recs` with the held topics' one-clicks taken off and the stay named (module
-    docstring); `recs` as they are when no inpatient stay is in progress (nearly always)."""
-    stays = ctx.record.current_stays
+    docstring); `recs` as they are when no inpatient stay is in progress (nearly always).
+    A stay recorded in progress that outpatient visits since contradict (CurrentStay
+    .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
+    left, and a hold kept on a stay left open by mistake would last for ever. It is said once,
+    as a record to correct, when no real stay is in progress."""
+    stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
-        return list(recs)
+        conflicts = ctx.record.current_stays
+        return _with_conflict(recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
 
     def every(_suggestion: Suggestion) -> bool:
