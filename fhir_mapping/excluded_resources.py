@@ -10,6 +10,9 @@ and request_resources must stay importable by the protocol layer without the dru
 - A subject given only as an identifier that matches none of this patient's
   (SUBJECT_UNCONFIRMED, review 17 U1) is named with what it is ("MAOI phenelzine, active"), so
   the clinician can tell whose it is: the data-quality card carries it (services/data_gaps.py).
+  A PHQ-9 among them is also read as if it were this patient's (`DataGap.score`, review 17
+  recheck R1), so a positive item 9 or a severe total is said by its answer, not its question
+  (services/unconfirmed_signal.py).
 - A Patient whose `link` says `replaced-by` (review 17 M6): the record was merged into another, so
   part of the history may be on the surviving record. Named once, with the link.
 """
@@ -18,13 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.gaps import PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
+from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.medication_drug import medication_index, read_drug
-from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.scores import read_scores
 
 _MEDICATION_TYPES = frozenset({"MedicationRequest", "MedicationStatement", "MedicationDispense"})
 
@@ -39,7 +45,25 @@ def excluded_gaps(
         return resource_gap(resource, reason)
     drugs = _drugs(resource, resources)
     gaps = resource_gap(resource, reason, stated=_what_it_is(resource, drugs))
-    return [dataclasses.replace(g, drugs=drugs) for g in gaps] if drugs else gaps
+    if drugs:
+        return [dataclasses.replace(g, drugs=drugs) for g in gaps]
+    score = _score(resource)
+    if score is None:
+        return gaps
+    return [dataclasses.replace(g, score=score) for g in gaps]
+
+
+def _score(resource: Mapping[str, Any]) -> Score | None:
+    """The PHQ-9 an Observation of unconfirmed subject records (its total, or its item 9 answer
+    alone), read as if it were this patient's, or None (review 17 recheck R1: a PHQ-9 item 9 = 3
+    of unconfirmed subject was named only by its question). Carried on the gap, never among the
+    patient's scores: services/unconfirmed_signal.py says it and holds the drug one-clicks. A
+    result dated after today is read too (the date is named): a suicide-risk answer must not
+    vanish because its subject or its date is in doubt."""
+    if resource.get("resourceType") != "Observation":
+        return None
+    found = read_scores([resource], as_of=date.max)
+    return next((s for s in found if s.instrument == PHQ9), None)
 
 
 def _drugs(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:

@@ -239,6 +239,11 @@ class DataGap:
     # class without parsing `stated` (audit 17 M1). Never `taken_now`: the safety checks must
     # not read them as this patient's drugs.
     drugs: tuple[str, ...] = ()
+    # What a rating-scale result whose subject is not confirmed as this patient says, read as
+    # if it were (excluded_resources.py; review 17 recheck R1): a PHQ-9 item 9 answer or total
+    # that would raise the suicide-risk card must be said, not only "not read". Never read as
+    # this patient's score.
+    score: Score | None = None
 
     def line(self) -> str:
         if self.whole_domain:

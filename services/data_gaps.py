@@ -29,7 +29,7 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, tables, unconfirmed_subject
+from services import cards, si_lab_gaps, tables, unconfirmed_subject
 
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
@@ -97,10 +97,13 @@ def annotate(
     record: PatientRecord,
     *,
     hidden: AbstractSet[str] = frozenset(),
+    lab_lookback_days: int | None = None,
 ) -> tuple[Recommendation, ...]:
     """The recommendations with their gap lines, plus a data-quality card where needed. The
     gaps of `hidden` topics' cards (left off this screen: snoozed, or already answered) count as
-    carried: the clinician saw them on that card, so hiding it raises no card of its own."""
+    carried: the clinician saw them on that card, so hiding it raises no card of its own.
+    `lab_lookback_days` (policy.tsh_lookback_days): the SI-unit labs not received are left
+    unsaid when the labs of every test they carry are on record within it (si_lab_gaps.py)."""
     if not record.gaps:
         return tuple(recommendations)
     out: list[Recommendation] = []
@@ -113,6 +116,9 @@ def annotate(
     quiet = quiet.union(drafts) if drafts else quiet
     acted = _acted_on_after_today(record)
     quiet = quiet.union(acted) if acted else quiet
+    if lab_lookback_days is not None:
+        # Review 17 W2: the SI-unit labs not received add nothing beside recent mass-unit ones.
+        quiet = quiet.union(si_lab_gaps.moot(record, lab_lookback_days))
     reported: set[DataGap] = set(quiet)
     # A record whose subject is not confirmed as this patient's (review 17 U1: an MAOI order
     # named by an identifier only) is carried by the data-quality card alone, whose summary names

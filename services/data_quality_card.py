@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, noun, subject
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
-from services import cards, unconfirmed_subject
+from services import cards, unconfirmed_signal, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Recommendation
 
@@ -48,6 +48,10 @@ def data_quality_card(
         # of unconfirmed subject (audit 17 M1): said only beside other gaps.
         alone = len(unconfirmed) == len(gaps)
         lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
+        # A possible suicide signal among them leads the card (review 17 recheck R1).
+        if signal := unconfirmed_signal.summary(unconfirmed):
+            summary = signal
+            lead = cards.join_sections(unconfirmed_signal.detail_line(unconfirmed), lead)
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"

@@ -107,7 +107,9 @@ def _screen(
         return ()
     # Gaps a hidden card carries count as reported: hiding a card the clinician has seen never
     # raises a data-quality card of its own.
-    recommendations = data_gaps.annotate(recommendations, record, hidden=hidden)
+    recommendations = data_gaps.annotate(
+        recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
+    )
     if record.patient.deceased:
         # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
         return ()

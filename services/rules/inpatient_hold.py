@@ -99,7 +99,7 @@ def _shown_stay(stays: Sequence[CurrentStay]) -> CurrentStay:
 
 def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     """ "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2 ...)
-    [Encounter/x]: the inpatient team decides treatment now; the orders below are outpatient
+    [Encounter/x]: the inpatient team decides treatment now; this card's orders are outpatient
     orders, shown as text until discharge (order from the inpatient order set)." The stay's
     setting as admissions.py read it: psychiatric, medical (its reason named) or unspecified.
     Said once per screen, on the first card it holds (`pointer` on the others). The proposals
@@ -118,7 +118,7 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
 
 def pointer(first_topic: str, held: Sequence[Suggestion]) -> str:
     """The short line of a held card after the first: "**Currently admitted** (named on the
-    Optimise, switch or augment card): the orders below wait for discharge." """
+    Optimise, switch or augment card): this card's orders are outpatient orders, ..." """
     where = tables.topic(first_topic).display
     return f"**Currently admitted** (named on the {where} card): {_held_words(held)}."
 
@@ -141,6 +141,30 @@ def _after_discharge(rec: Recommendation) -> str:
     return rec.summary
 
 
+def conflict_line(stay: CurrentStay) -> str:
+    """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
+    visits since (first 2024-10-21): check its status in the chart; nothing is held on it." """
+    since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
+    first = stay.outpatient_since.isoformat() if stay.outpatient_since is not None else ""
+    where = f" [{stay.source}]" if stay.source is not None else ""
+    return (
+        f"**Inpatient stay recorded open{since}**{where}, with outpatient visits since (first "
+        f"{first}): check its status in the chart; nothing is held on it."
+    )
+
+
+def _with_conflict(recs: Sequence[Recommendation], stay: CurrentStay) -> list[Recommendation]:
+    """`recs` with `conflict_line` once, at the top of the first card whose one-clicks a stay
+    would hold (review 17 recheck R2: said once, no hold); none such: as they are."""
+    out = list(recs)
+    for i, rec in enumerate(out):
+        if rec.topic in _HELD_TOPICS:
+            detail = cards.join_sections(conflict_line(stay), rec.detail)
+            out[i] = screen.with_fields(rec, detail=detail)
+            break
+    return out
+
+
 def hold_one_click(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
@@ -148,10 +172,15 @@ def hold_one_click(
     (module docstring): in full on the first held card shown, by `pointer` on the others (audit
     17 M4: the same line stood on the optimise and the TMS card). `hidden`: the topics left off
     this screen (snoozed), never the one a pointer names. `recs` as they are when no inpatient
-    stay is in progress (nearly always)."""
-    stays = ctx.record.current_stays
+    stay is in progress (nearly always).
+    A stay recorded in progress that outpatient visits since contradict (CurrentStay
+    .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
+    left, and a hold kept on a stay left open by mistake would last for ever. It is said once,
+    as a record to correct, when no real stay is in progress."""
+    stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
-        return list(recs)
+        conflicts = ctx.record.current_stays
+        return _with_conflict(recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
     first = next((r.topic for r in recs if r.topic in _HELD_TOPICS and r.topic not in hidden), "")
 
@@ -190,6 +219,8 @@ def at_order(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommend
     only that the patient is admitted, which the inpatient team placing the order knows (audit
     17 M4: the one card at a bupropion draft during a stay). The patient-view TMS card keeps
     the work-up for the discharge plan. The drafted drug's own cards and the safety cards stay."""
-    if not ctx.record.current_stays:
-        return list(recs)
+    if not any(not s.contradicted for s in ctx.record.current_stays):
+        # No stay, or only one that later outpatient visits contradict: nothing is held, and
+        # the contradicted one is said as a record to correct (`hold_one_click`).
+        return hold_one_click(ctx, recs)
     return [r for r in recs if r.topic not in _HELD_TOPICS]

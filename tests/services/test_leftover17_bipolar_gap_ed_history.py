@@ -204,9 +204,10 @@ def test_dysthymia_with_f32a_names_the_f32a_to_confirm_and_still_holds_the_adjun
     optimise = next(r for r in _recs(_chart("dysthymia_2010_f32a_now")) if r.topic == OPTIMISE)
     line = optimise.detail.split("\n\n")[0]
     assert line.startswith("**Diagnosis on record is not major depression:** Dysthymic disorder")
+    # Audit 17 M10: the display is not said again as the reason.
     assert (
         "Also on record: Depression, unspecified (ICD-10-CM F32.A, since 2024-10-21): "
-        "depression, unspecified: to confirm MDD" in line
+        "a major depressive episode may be what it records (to confirm)" in line
     )
     assert not optimise.suggestions  # holding the adjuncts stays the safe direction
 
