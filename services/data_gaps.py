@@ -29,7 +29,7 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, si_lab_gaps, tables, unconfirmed_subject
+from services import cards, si_lab_gaps, tables, unconfirmed_signal, unconfirmed_subject
 
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
@@ -56,7 +56,7 @@ from services.no_phq9_words import _count
 from services.no_phq9_words import no_phq9_words as no_phq9_words
 from services.no_phq9_words import unread_scales_text as unread_scales_text
 from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.unidentified_drafts import with_unidentified_drafts
 
 # Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code,
@@ -185,7 +185,23 @@ def annotate(
         out.append(data_quality_card(record, unreported, antidepressant=antidepressant))
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)
-    return cards.ordered(out)
+    shown = cards.ordered(out)
+    if unreported and unconfirmed_signal.summary(unconfirmed):
+        # A possible suicide signal of unconfirmed subject (review 17 recheck R1) is read before
+        # the pathway cards, right after the critical ones: a warning by its indicator (the
+        # subject is not confirmed), a safety question by what it asks.
+        return _signal_first(shown)
+    return shown
+
+
+def _signal_first(shown: tuple[Recommendation, ...]) -> tuple[Recommendation, ...]:
+    """`shown` with the data-quality card moved to follow the critical cards."""
+    card = next((r for r in shown if r.topic == TOPIC), None)
+    if card is None:
+        return shown
+    rest = [r for r in shown if r is not card]
+    at = sum(1 for r in rest if r.indicator is Indicator.CRITICAL)
+    return (*rest[:at], card, *rest[at:])
 
 
 def _conditions_without_effect(record: PatientRecord, gaps: Sequence[DataGap]) -> bool:

@@ -99,6 +99,16 @@ def test_an_unconfirmed_item9_of_3_leads_the_data_quality_card() -> None:
     assert "suicide-risk" not in cards
 
 
+def test_an_unconfirmed_item9_is_read_before_the_pathway_cards() -> None:
+    # A warning by indicator (the subject is not confirmed), read before the optimise and TMS
+    # cards: a safety question first (services/data_gaps.py _signal_first).
+    doc = _chart("rc17_i06_item9_unmatched_identifier")
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    topics = [c["source"]["topic"]["code"] for c in result.response.to_json()["cards"]]
+    assert topics[0] == "data-quality"
+    assert "optimize-switch-augment" in topics[1:]
+
+
 def test_an_unconfirmed_item9_holds_the_drug_one_clicks() -> None:
     cards, _ = _evaluate(_chart("rc17_i06_item9_unmatched_identifier"))
     optimise = cards[OPTIMISE]
