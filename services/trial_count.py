@@ -13,15 +13,20 @@ only reported by the patient was marked "to confirm" on the TMS criterion alone.
   validated scale shows response where the PHQ-9 does not (`disagreeing_text`). The reason is
   said in full by `confirm_lines`; a summary names the drug only.
 
+- a course judged by a PHQ-9 taken while another antidepressant also ran is named with it,
+  "sertraline + escitalopram together" (`taken_with`; recheck 17-2 W4).
+
 The counts themselves (which trials failed, one per drug) stay PathwayFacts.failed_trials.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from fhir_mapping.partial_response import partial_response
-from fhir_mapping.record import PatientRecord, Trial
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import PatientRecord, Role, Trial
 from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
 from services.card_format import names, reported_note
@@ -94,6 +99,79 @@ def confirm_lines(trials: Sequence[Trial], record: PatientRecord) -> list[str]:
     return lines
 
 
+_FROM_WEEK = MappingPolicy().on_treatment_from_week
+
+
+def taken_with(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
+    """The other antidepressant courses (another ingredient, antidepressant role) that ran on the
+    day of the PHQ-9 `trial` was judged by, earliest first; () for nearly every trial.
+
+    Recheck 17-2 W4: sertraline since January and escitalopram since March, both running, read
+    "1 adequate trial failed (escitalopram); sertraline not measured yet". The score windows give
+    a score to the later course alone (fhir_mapping/score_windows.py: a course's window ends
+    where the next one starts), which is right for a switch and is what every other reader of
+    the windows (the timeline, the payer trials, the staging) expects, so the windows stay; what
+    the record shows here is the outcome of the two taken together, and the words say so. A
+    cross-taper whose old course stopped before the score is not "together"."""
+    score = trial.on_treatment
+    if score is None or trial.outcome_inferred or not trial.start <= score.date <= trial.end:
+        return ()
+    day = score.date
+    # The partner had run as long as a course's own on-treatment window waits before a score
+    # counts (MappingPolicy.on_treatment_from_week): a switch's new drug started days before the
+    # old one's last score is not what that score measured.
+    since = day - timedelta(weeks=_FROM_WEEK)
+    return tuple(
+        sorted(
+            (
+                t
+                for t in record.trials
+                if t is not trial
+                and t.role is Role.ANTIDEPRESSANT
+                and t.ingredient != trial.ingredient
+                and t.start <= since
+                and day <= t.end
+                and t.on_hold is None
+                and _antidepressant_dose(t)
+            ),
+            key=lambda t: t.start,
+        )
+    )
+
+
+def _antidepressant_dose(trial: Trial) -> bool:
+    """At or above its minimum antidepressant dose, taken daily: trazodone 50 mg at bedtime for
+    sleep is a hypnotic dose beside an antidepressant, not a second antidepressant the score
+    measured."""
+    last = trial.segments[-1] if trial.segments else None
+    return (
+        trial.min_adequate_mg is not None
+        and trial.current_mg_per_day is not None
+        and trial.current_mg_per_day >= trial.min_adequate_mg
+        and not (last is not None and last.as_needed)
+    )
+
+
+def _names(trials: Sequence[Trial], record: PatientRecord) -> str:
+    """names(trials), a course judged on a combination named with its partners: "sertraline +
+    escitalopram together" (`taken_with`), never escitalopram alone."""
+    said = []
+    for t in trials:
+        partners = taken_with(t, record)
+        said.append(
+            " + ".join([*(p.ingredient for p in partners), t.ingredient]) + " together"
+            if partners
+            else t.ingredient
+        )
+    return ", ".join(dict.fromkeys(said))
+
+
+def combined_partners(trials: Sequence[Trial], record: PatientRecord) -> frozenset[str]:
+    """The ingredients whose outcome the record has only as part of a combination judged with a
+    counted trial (`taken_with`): a course not to call "not measured yet" on its own."""
+    return frozenset(p.ingredient for t in trials for p in taken_with(t, record))
+
+
 def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:
     """The failed trials (PathwayFacts.failed_trials) as every card counts them, with and without
     their names: "2 adequate trials failed (sertraline, venlafaxine), sertraline to confirm";
@@ -111,7 +189,10 @@ def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, s
     if partial is not None:
         long_measured, short_measured = partial
     else:
-        long_measured, short_measured = f"{adequate} ({names(measured)}){said}", f"{adequate}{said}"
+        long_measured, short_measured = (
+            f"{adequate} ({_names(measured, record)}){said}",
+            f"{adequate}{said}",
+        )
     if not inferred:
         return long_measured, short_measured
     if not measured:
@@ -153,6 +234,6 @@ def partial_words(measured: Sequence[Trial], record: PatientRecord) -> tuple[str
     said = reported_note(failed) + confirm_note(failed, record)
     responses = "1 partial response" if k == 1 else f"{k} partial responses"
     return (
-        f"{adequate} ({names(failed)}){said}, {responses} ({drops}){said_partial}",
+        f"{adequate} ({_names(failed, record)}){said}, {responses} ({drops}){said_partial}",
         f"{adequate}{said}, {responses}{said_partial}",
     )

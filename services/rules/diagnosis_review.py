@@ -206,7 +206,7 @@ def hold_one_click(
     alongside escalation (substance use, a missing TSH) holds nothing."""
     if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
-    before = [i for i in _findings(ctx, _latest_labs(ctx)) if not i.info and not i.alongside]
+    before = settle_first(ctx)
     if not before:
         return list(recs)
     named = "; ".join(i.short for i in before)
@@ -226,6 +226,13 @@ def hold_one_click(
     # first)"), else the card it waits for.
     held_by = f"review {named} first" if len(named) <= _HELD_BY_MAX else "diagnosis review first"
     return one_click_hold.hold_drug_orders(recs, line, held_by=held_by)
+
+
+def settle_first(ctx: RuleContext) -> list[Item]:
+    """The findings this card asks to settle before escalating (not info, not "alongside"): what
+    holds the optimise card's drug one-clicks (`hold_one_click`) and keeps the TMS referral from
+    being the recommended step (tms_referral_held.py)."""
+    return [i for i in _findings(ctx, _latest_labs(ctx)) if not i.info and not i.alongside]
 
 
 # Longest finding list the held optimise summary names itself (the summary is short: cards.SUMMARY_MAX).

@@ -53,8 +53,9 @@ from services import (
 from services.packet import attach_packet
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source
+from services.rules import tms_referral_held
 from services.rules.context import RuleContext
-from services.rules.optimize.partial import partial_running
+from services.rules.optimize.partial import awaiting_adjunct
 from services.rules.population_notes import population_notes
 from services.rules.tms_referral_criteria import (
     _criterion_line,
@@ -227,7 +228,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # A partial response on the antidepressant still running (audit 17 W3): CANMAT 2023 para 190
     # puts an adjunct to it first, as the optimise card does; the referral stays on the card (the
     # course counts: partial_adjunct_line) but is no longer the recommended step.
-    partial = partial_running(ctx)
+    # Not once an adjunct was added to it (recheck 17-2 W1: para 190's step was taken).
+    partial = awaiting_adjunct(ctx)
     first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
     first_short = "an adjunct first, then " if partial else ""
     summary = cards.fit_summary(
@@ -273,8 +275,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         *cards.linked_evidence(ctx.record, pointer=LINKED),
         ctx.staging_evidence,  # built once for the cards that carry it
     )
+    # A check the optimise card holds its drug one-clicks for (recheck 17-2 M5).
+    held = tms_referral_held.reason(ctx)
     sections += [
         _criteria(ctx, evaluation),
+        held or "",
         partial_adjunct_line(partial),
         anxiety_line(ctx),
         earlier_course_line(ctx, evaluation),
@@ -302,7 +307,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                     "Refer for TMS evaluation",
                     resource,
                     # Nor while a partial responder runs: an adjunct first (CANMAT 2023 para 190).
-                    recommended=facts.suicide is None and not partial and not unchecked_lists(ctx),
+                    recommended=facts.suicide is None
+                    and not partial
+                    and not unchecked_lists(ctx)
+                    and held is None,
                 ),
                 ctx.record,
                 facts,

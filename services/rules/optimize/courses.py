@@ -7,7 +7,7 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import AdherenceStatus, InadequacyReason, Role, Trial, Verdict
-from services import drug_rules
+from services import drug_rules, trial_count
 from services.rules.context import RuleContext
 
 # Courses whose outcome is the pathway's business (not e.g. an interacting drug such as linezolid).
@@ -155,11 +155,18 @@ def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tu
     repeated (an unmeasured course may be the one that is working: the safer reading)."""
     if current is None:
         current = current_trials(ctx)
+    # A course whose PHQ-9 was taken on it and a counted course together is measured, as the
+    # combination (trial_count.taken_with; recheck 17-2 W4: "sertraline not measured yet" beside
+    # a PHQ-9 taken on sertraline + escitalopram): the count names the two together.
+    together = trial_count.combined_partners(ctx.facts.failed_trials, ctx.record)
     return tuple(
         [
             t
             for t in current
-            if t.verdict is _ADEQUATE and t.outcome_unmeasured and not _pending(ctx, t)
+            if t.verdict is _ADEQUATE
+            and t.outcome_unmeasured
+            and not _pending(ctx, t)
+            and t.ingredient not in together
         ]
     )
 

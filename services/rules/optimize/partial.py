@@ -8,6 +8,11 @@ The course still counts toward treatment resistance (< 50 % is no response: REFE
 so the TMS card is unchanged but for the words; only the optimise card's order and its switch
 line change. A stopped course with a partial response is history: it is named (trial_count), and
 the switch list treats it as any other failed class.
+
+Recheck 17-2 W1: an adjunct already added while the partial responder ran (aripiprazole 5 mg
+beside venlafaxine 225 mg, running or stopped after 8 weeks) is para 190's step taken: the cards
+no longer ask for "an adjunct first" (`awaiting_adjunct`); the optimise summary names the adjunct
+(`adjunct_added`) and the TMS referral is no longer held back for it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,24 @@ def partial_running(ctx: RuleContext) -> tuple[Trial, ...]:
     return tuple(
         t for t in ctx.facts.failed_trials if t.ongoing and partial_response(t) is not None
     )
+
+
+def adjunct_added(ctx: RuleContext, trial: Trial) -> Trial | None:
+    """The latest adjunct of this episode (PathwayFacts.augmentations) that ran while `trial` ran
+    (their dates overlap: added during it, or already running beside it), or None. An adjunct
+    that ended before the partial responder started was not added to it."""
+    found = [
+        a
+        for a in ctx.facts.augmentations
+        if a.start <= trial.end and a.end >= trial.start and a.ingredient != trial.ingredient
+    ]
+    return max(found, key=lambda a: (a.start, a.ongoing), default=None)
+
+
+def awaiting_adjunct(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The running partial responders with no adjunct added yet (`adjunct_added`): the ones the
+    cards still put "an adjunct first" to (CANMAT 2023 para 190)."""
+    return tuple(t for t in partial_running(ctx) if adjunct_added(ctx, t) is None)
 
 
 def switch_line(trial: Trial) -> str:

@@ -13,6 +13,7 @@ here.
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
@@ -27,7 +28,7 @@ from services.rules.optimize.augment import antipsychotic_alone, level_guided_su
 from services.rules.optimize.courses import running_antipsychotics
 from services.rules.optimize.dose import low_summary_while_held
 from services.rules.optimize.orders import first_line_adjuncts
-from services.rules.optimize.partial import partial_running
+from services.rules.optimize.partial import adjunct_added, awaiting_adjunct, partial_running
 from services.rules.optimize.switch import age_switch
 
 
@@ -82,7 +83,10 @@ def next_step_summary(
             f"{failed}: switch to or add an antidepressant (CANMAT 2023)",
             f"{failed_short}: switch to or add an antidepressant",
         )
-    partial = partial_running(ctx)
+    tried = _adjunct_tried(ctx, adjunct_text, no_tms)
+    if tried is not None:
+        return tried
+    partial = awaiting_adjunct(ctx)
     if partial:
         # CANMAT 2023 para 190: a partial response is met by an adjunct first (review 17 W4).
         # The counting words name the partial response as every card of the screen does
@@ -107,6 +111,68 @@ def next_step_summary(
         f"{failed}: augment ({adjunct_text}) or switch class" + no_tms,
         f"{failed}: augment ({adjunct_text}) or switch class",
         f"{failed_short}: augment ({adjunct_text}) or switch class",
+    )
+
+
+def _adjunct_tried(ctx: RuleContext, adjunct_text: str, no_tms: str) -> str | None:
+    """The summary when a running partial responder already had an adjunct added (recheck 17-2
+    W1: "add an adjunct to venlafaxine first" beside "Adjuncts already used in this episode:
+    aripiprazole"): para 190's step was taken, so the summary says where it stands. Running and
+    younger than an adequate trial (policy min_adequate_weeks): "aripiprazole 5 mg/day added
+    2025-03-10 to venlafaxine: judge it at week 6 (2025-04-21)"; running longer: its weeks and
+    scores, then "optimise its dose or the next step"; stopped: "aripiprazole tried 8 wk with
+    venlafaxine: another adjunct (...) or switch class". None: no such partial responder."""
+    partial = [t for t in partial_running(ctx) if t not in awaiting_adjunct(ctx)]
+    if not partial:
+        return None
+    trial = partial[0]
+    adjunct = adjunct_added(ctx, trial)
+    if adjunct is None:
+        return None
+    failed, failed_short = _failed_words(ctx)
+    name = adjunct.ingredient
+    weeks = (adjunct.end - adjunct.start).days // 7
+    if not adjunct.ongoing:
+        step = f"another adjunct ({adjunct_text}) or switch class"
+        return cards.fit_summary(
+            f"{failed}; {name} tried {weeks} wk with {trial.ingredient}: {step}" + no_tms,
+            f"{failed}; {name} tried {weeks} wk with {trial.ingredient}: {step}",
+            f"{failed}; {name} tried {weeks} wk: {step}",
+            f"{failed}; {name} tried {weeks} wk: another adjunct or switch class",
+            f"{failed_short}; {name} tried {weeks} wk with {trial.ingredient}: {step}",
+            f"{failed_short}; {name} tried {weeks} wk: another adjunct or switch class",
+        )
+    dose = trial_dose(adjunct)
+    day = adjunct.start.isoformat()
+    judge_weeks = ctx.policy.mapping.min_adequate_weeks
+    if weeks < judge_weeks:
+        judge_day = (adjunct.start + timedelta(weeks=judge_weeks)).isoformat()
+        week = cards.fmt_weeks(judge_weeks)
+        return cards.fit_summary(
+            f"{failed}; {name} {dose} added {day}: judge it at week {week} ({judge_day})",
+            f"{failed_short}; {name} {dose} added {day} to {trial.ingredient}: judge it at week "
+            f"{week} ({judge_day})",
+            f"{failed_short}; {name} added {day}: judge it at week {week} ({judge_day})",
+            f"{failed_short}; {name} added {day}: judge it at week {week}",
+        )
+    before, after = adjunct.baseline, adjunct.on_treatment
+    scores = (
+        f", {after.instrument} {before.value} -> {after.value}"
+        if before is not None and after is not None and before.instrument == after.instrument
+        else ""
+    )
+    act = "optimise its dose or the next step"
+    return cards.fit_summary(
+        f"{failed}; {name} {dose} added {day} ({weeks} wk{scores}): {act}" + no_tms,
+        f"{failed}; {name} {dose} added {day} ({weeks} wk{scores}): {act}",
+        f"{failed}; {name} added {day} ({weeks} wk{scores}): {act}",
+        f"{failed_short}; {name} {dose} added {day} to {trial.ingredient} ({weeks} wk{scores}): "
+        + act,
+        f"{failed_short}; {name} {dose} added {day} ({weeks} wk{scores}): {act}",
+        f"{failed_short}; {name} {dose} added {day} ({weeks} wk{scores}): optimise it or the next "
+        "step",
+        f"{failed_short}; {name} added {day} ({weeks} wk{scores}): optimise it or the next step",
+        f"{failed_short}; {name} added {day}: optimise it or the next step",
     )
 
 
