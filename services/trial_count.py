@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import PatientRecord, Role, Trial
+from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
 from services.card_format import names, reported_note
@@ -132,6 +132,8 @@ def taken_with(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
                 and t.start <= since
                 and day <= t.end
                 and t.on_hold is None
+                # An order nothing shows was taken (a plan, status unknown) measured nothing.
+                and t.verdict is not Verdict.NOT_A_TRIAL
                 and _antidepressant_dose(t)
             ),
             key=lambda t: t.start,
@@ -156,8 +158,10 @@ def _names(trials: Sequence[Trial], record: PatientRecord) -> str:
     """names(trials), a course judged on a combination named with its partners: "sertraline +
     escitalopram together" (`taken_with`), never escitalopram alone."""
     said = []
+    counted = {t.ingredient for t in trials}
     for t in trials:
-        partners = taken_with(t, record)
+        # A partner counted in its own right (judged by its own score) is named on its own.
+        partners = [p for p in taken_with(t, record) if p.ingredient not in counted]
         said.append(
             " + ".join([*(p.ingredient for p in partners), t.ingredient]) + " together"
             if partners
