@@ -56,17 +56,21 @@ class CurrentStay:
     reason_display: str
     source: SourceRef | None
     setting: StaySetting = StaySetting.PSYCHIATRIC
-    # The first ambulatory visit after the stay's start (admissions.py `read_current_stays`;
-    # review 17 recheck R2): a stay recorded in progress that the patient has visibly left
-    # (status never closed). None for a stay nothing contradicts.
+    # The first day after the stay's admission day with outpatient evidence: an ambulatory
+    # visit that took place, or a dispense not to the ward (admissions.py `read_current_stays`;
+    # review 17 recheck R2, second recheck M2). None when nothing after the admission says so.
     outpatient_since: date | None = None
+    # The days after the admission day of the ambulatory visits and of the dispenses, each
+    # oldest first: what the card names ("outpatient visits since", "pharmacy fills since").
+    visit_days: tuple[date, ...] = ()
+    fill_days: tuple[date, ...] = ()
+    # Recorded in progress, with outpatient evidence since that the mapping policy reads as the
+    # patient having left (`MappingPolicy.stay_left_*`: several days of it, or one a month
+    # after the admission): no evidence the patient is on a ward now, so nothing is held on it;
+    # its status is to check. Evidence short of that (one consult coded ambulatory during a
+    # 3-day stay, second recheck M3) keeps the hold, and the hold's line names it.
+    contradicted: bool = False
 
     @property
     def psychiatric(self) -> bool:
         return self.setting is StaySetting.PSYCHIATRIC
-
-    @property
-    def contradicted(self) -> bool:
-        """Recorded in progress, with outpatient visits since its start: no evidence the
-        patient is on a ward now, so nothing is held on it; its status is to check."""
-        return self.outpatient_since is not None

@@ -60,6 +60,7 @@ from fhir_mapping.admission_record import Admission, CurrentStay, StaySetting
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.policy import MappingPolicy
 
 Resource = Mapping[str, Any]
 
@@ -74,6 +75,8 @@ class _Table:
     principal_roles: frozenset[tuple[str, str]]
     emergency: frozenset[tuple[str, str]]  # (canonical system, code) of an ED visit's class
     outpatient: frozenset[tuple[str, str]]  # (canonical system, code) of an ambulatory visit
+    # (canonical system, code) of a MedicationDispense.category that is the ward's supply
+    inpatient_dispense: frozenset[tuple[str, str]]
 
 
 @cache
@@ -86,6 +89,7 @@ def _table() -> _Table:
     roles: set[tuple[str, str]] = set()
     emergency: set[tuple[str, str]] = set()
     outpatient: set[tuple[str, str]] = set()
+    inpatient_dispense: set[tuple[str, str]] = set()
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
         if kind == "class":
@@ -96,6 +100,8 @@ def _table() -> _Table:
             emergency.add((canonical_system(row["system"]), row["code"]))
         elif kind == "outpatient":
             outpatient.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "inpatient-dispense":
+            inpatient_dispense.add((canonical_system(row["system"]), row["code"]))
         elif kind == "reason-kind":
             kinds.add(row["code"])
         elif kind == "reason":
@@ -110,6 +116,7 @@ def _table() -> _Table:
         frozenset(roles),
         frozenset(emergency),
         frozenset(outpatient),
+        frozenset(inpatient_dispense),
     )
 
 
@@ -399,34 +406,100 @@ def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date
     return sorted(days)
 
 
+# A dispense that was handed over (FHIR R4 MedicationDispenseStatus): the medicine left the
+# pharmacy. One in preparation, cancelled, declined or entered in error shows nothing.
+_HANDED_OVER = frozenset({"completed"})
+
+
+def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[date]:
+    """The days of the dispenses handed over by as-of that were not the ward's supply (a
+    `category` of inpatient, `inpatient-dispense` rows), oldest first. A community or outpatient
+    fill, or one that states no category (Epic and Oracle Health dispenses are pharmacy fills:
+    the ward's doses are MedicationAdministrations), is picked up by someone outside the ward."""
+    ward = _table().inpatient_dispense
+    days: list[date] = []
+    for resource in dispenses:
+        if resource.get("status") not in _HANDED_OVER:
+            continue
+        if any(
+            isinstance(c.get("code"), str)
+            and isinstance(c.get("system"), str)
+            and (canonical_system(c["system"]), c["code"].strip()) in ward
+            for c in _codings(resource.get("category"))
+        ):
+            continue
+        day = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
+        if day is not None and day <= as_of:
+            days.append(day)
+    return sorted(days)
+
+
 def read_current_stays(
-    resources: Iterable[Resource], conditions: Sequence[Resource], *, as_of: date
+    resources: Iterable[Resource],
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    dispenses: Iterable[Resource] = (),
+    policy: MappingPolicy | None = None,
 ) -> tuple[CurrentStay, ...]:
     """The inpatient stays in progress on as-of, of any kind, latest admission last.
 
-    A stay with status in-progress followed by an ambulatory visit (a day after its start) is
-    `contradicted` (review 17 recheck R2: an admission left "in-progress" since 2023, with
-    outpatient visits and PHQ-9s since, held every one-click as "currently admitted" for two
-    years). FHIR defines in-progress as "the patient is present", and an ambulatory visit means
-    "not assigned to a bed": the two cannot both hold, and the later visit is the one a clinician
-    saw. No length-of-stay ceiling is used: no sourced maximum was found, and psychiatric stays
-    of months are real. A stay `onleave` is not contradicted by a visit: a patient on leave from
-    the ward may attend one (FHIR: "begun, but the patient is temporarily on leave")."""
+    A stay with status in-progress followed by outpatient evidence is `contradicted` when the
+    evidence is enough (`_contradicted`; review 17 recheck R2: an admission left "in-progress"
+    since 2023, with outpatient visits and PHQ-9s since, held every one-click as "currently
+    admitted" for two years). FHIR defines in-progress as "the patient is present", and an
+    ambulatory visit means "not assigned to a bed": the two cannot both hold, and the later
+    visit is the one a clinician saw. A pharmacy fill handed over after the admission says the
+    same (second recheck M2: the same stay with no later visit, but monthly fills to May 2025,
+    still held everything). No length-of-stay ceiling alone is used: no sourced maximum was
+    found, and psychiatric stays of months are real. A stay `onleave` is not contradicted: a
+    patient on leave from the ward may attend a visit or collect a fill (FHIR: "begun, but the
+    patient is temporarily on leave")."""
     resources = list(resources)
     found = [
         (r, s)
         for r in resources
         if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
     ]
-    days = _outpatient_days(resources, as_of=as_of) if found else []
-    stays = [_contradicted(r, s, days) for r, s in found]
+    if not found:
+        return ()
+    visits = _outpatient_days(resources, as_of=as_of)
+    fills = _fill_days(dispenses, as_of=as_of)
+    rule = policy or MappingPolicy()
+    stays = [_contradicted(r, s, visits, fills, rule) for r, s in found]
     return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
 
 
-def _contradicted(resource: Resource, stay: CurrentStay, days: Sequence[date]) -> CurrentStay:
-    """`stay` with the first ambulatory visit (of `days`) after its start day, when its status is
-    in-progress; as it is otherwise. A visit on the admission day itself may have preceded it."""
-    if not days or resource.get("status") != "in-progress" or stay.start is None:
+def _contradicted(
+    resource: Resource,
+    stay: CurrentStay,
+    visits: Sequence[date],
+    fills: Sequence[date],
+    policy: MappingPolicy,
+) -> CurrentStay:
+    """`stay` with the outpatient evidence after its admission day (of `visits` and `fills`),
+    when its status is in-progress; as it is otherwise. An event on the admission day itself may
+    have preceded it. Contradicted (nothing held) when the evidence falls on
+    `stay_left_min_days` days or more, the last `stay_left_after_days` or more after the
+    admission, or any of it `stay_left_single_after_days` or more after it (MappingPolicy:
+    review 17 second recheck M3, one consult coded ambulatory on day 2 of a 3-day stay released
+    the hold). Less than that keeps the hold, with the evidence named on its line."""
+    if resource.get("status") != "in-progress" or stay.start is None:
         return stay
-    later = next((d for d in days if d > stay.start), None)
-    return stay if later is None else dataclasses.replace(stay, outpatient_since=later)
+    start = stay.start
+    later_visits = tuple(sorted({d for d in visits if d > start}))
+    later_fills = tuple(sorted({d for d in fills if d > start}))
+    days = sorted({*later_visits, *later_fills})
+    if not days:
+        return stay
+    after = (days[-1] - start).days
+    left = (len(days) >= policy.stay_left_min_days and after >= policy.stay_left_after_days) or (
+        after >= policy.stay_left_single_after_days
+    )
+    return dataclasses.replace(
+        stay,
+        outpatient_since=days[0],
+        visit_days=later_visits,
+        fill_days=later_fills,
+        contradicted=left,
+    )

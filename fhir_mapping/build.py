@@ -371,7 +371,16 @@ def _build_record(
         # ... and psychiatric inpatient stays (review 16 W4, admissions.py)
         admissions = read_admissions(visits, kept.get("Condition", []), as_of=as_of)
         # ... and a psychiatric stay still in progress (review 16 recheck W-c)
-        current_stays = read_current_stays(visits, kept.get("Condition", []), as_of=as_of)
+        # (outpatient fills after a stay's start show it was left: review 17 second recheck M2)
+        current_stays = read_current_stays(
+            visits,
+            kept.get("Condition", []),
+            as_of=as_of,
+            dispenses=[
+                r for r in medication_resources if r["resourceType"] == "MedicationDispense"
+            ],
+            policy=policy,
+        )
         # ... and suicidal ideation or self-harm an ED visit records (review 16 recheck U-b)
         clinical = visit_risk.with_visit_findings(
             clinical, visits, kept.get("Condition", []), as_of=as_of

@@ -132,3 +132,18 @@ class MappingPolicy:
     # UNVERIFIED here) but is about when an episode began, not about drug choice. A clinic may
     # shorten it; 0 turns the line off.
     postpartum_after_edd_days: int = 365
+    # An inpatient stay recorded in progress is read as left (nothing held on it; its status to
+    # check: fhir_mapping/admissions.py `read_current_stays`) when outpatient evidence after its
+    # admission day (an ambulatory visit that took place, a dispense not to the ward) falls on at
+    # least `stay_left_min_days` days with the last of them `stay_left_after_days` or more days
+    # after the admission, or when any such event comes `stay_left_single_after_days` or more
+    # days after it (review 17 second recheck M2, M3). One encounter during a short stay may be a
+    # consult or test an EHR files as ambulatory (st04: a 3-day stay released by a "Consultation"
+    # the day before), so one event early in a stay keeps the hold and is said as a conflict: a
+    # held one-click costs a click, an outpatient order placed around a ward team is the harm.
+    # A week is about the length of an acute stay (US community-hospital mean about 4.5-5.5
+    # days, psychiatric longer: recalled, UNVERIFIED); 30 days of fills or visits after an
+    # admission is a patient living at home. DESIGN CHOICES (no guideline value; UNVERIFIED).
+    stay_left_min_days: int = 2
+    stay_left_after_days: int = 7
+    stay_left_single_after_days: int = 30

@@ -66,7 +66,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     haemorrhage: the blood-pressure rise of every dose; review 15 U1), and so is a tricyclic in the
     acute recovery period after a myocardial infarction (its label contraindication: conduction
     slowing and arrhythmia from the first doses; critical as the MAOI rows' contraindicated start
-    is, review 16 M1)."""
+    is, review 16 M1), and bupropion (or dextromethorphan-bupropion) drafted with a seizure
+    disorder on record (the bupropion labels' contraindication: a seizure risk from the first
+    doses in a patient whose threshold is already low; review 17 second recheck M8)."""
     found: list[tuple[str, str]] = []  # (summary, detail line)
     # Each line's cite, in order: the card's source label is what it rests on (the Serzone boxed
     # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.

@@ -39,6 +39,10 @@ class Item:
     # recent TSH, review 17 W1): the card's own missing-TSH line would say it twice; its "Order
     # TSH" suggestion stays.
     says_tsh_missing: bool = False
+    # The lab test the line asks to draw (a test of data/order_codes.csv: "free-t4", "folate"),
+    # offered as an "Order ..." suggestion on the card (review 17 second recheck M6, M7: a line
+    # asking for a free T4 or a repeat folate had nothing to order it with); "" when none.
+    order: str = ""
 
 
 def _finding_ref(finding: Finding) -> str:

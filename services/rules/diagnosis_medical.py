@@ -83,11 +83,13 @@ def _low(
             # Older than the card's lab look-back, none since (review 17 M6: a folate of 2022
             # held the adjuncts): a repeat is what it calls for, not a hold on escalation for a
             # value that may long be corrected.
+            # "Order folate" with it (review 17 second recheck M7), unless one is open already.
             value = "" if lab.value is None else f" {lab.value:g}"
             return Item(
                 f"low {label}{value} on {lab.date.isoformat()}: repeat",
                 f"**Low {label}, not rechecked:** {lab_ref(lab)}; no {label} since: repeat it.",
                 alongside=True,
+                order="" if _ordered(ctx, test) else test,
             )
         return Item(f"low {label}", f"**Low {label}:** {lab_ref(lab)}.")
     return None
@@ -206,6 +208,12 @@ def _cpap_order(ctx: RuleContext) -> Referral | None:
         r for r in ctx.record.referrals if r.kind == "cpap" and r.status in _CPAP_ORDER_STATUSES
     ]
     return max(found, key=lambda r: r.authored or date.min) if found else None
+
+
+def _ordered(ctx: RuleContext, test: str) -> bool:
+    """A lab order for `test` open on record (fhir_mapping/referrals.py kind "lab:<test>")."""
+    kind = f"lab:{test}"
+    return any(r.kind == kind and r.status in OPEN_REQUEST_STATUSES for r in ctx.record.referrals)
 
 
 def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> bool:

@@ -127,6 +127,49 @@ def _subclinical(tsh: LabResult, free_t4: LabResult | None) -> Pattern | None:
     return pattern if tsh.value < pattern.alongside_below_tsh else None
 
 
+def _without_free_t4(tsh: LabResult, free_t4: LabResult | None) -> bool:
+    """No free T4 drawn the same day as the TSH: the pattern the pair would make is not known."""
+    return free_t4 is None or free_t4.date != tsh.date
+
+
+def _mild_raise(tsh: LabResult) -> bool:
+    """A raised TSH under the subclinical row's line (`alongside_below_tsh`, ETA 2013: 10
+    mIU/L), a value and not a bound."""
+    if tsh.flag != "high" or tsh.value is None or tsh.comparator is not None:
+        return False
+    row = _pattern_rows().get(("high", "normal"))
+    line = row.alongside_below_tsh if row is not None else None
+    return line is not None and tsh.value < line
+
+
+def _ask_free_t4(tsh: LabResult, lab_ref: LabRef) -> Item:
+    """A raised TSH under 10 with no free T4 drawn with it (review 17 second recheck M6: TSH 6.5
+    held the adjuncts and never asked for the free T4 that decides what it means). It asks for
+    the free T4 ("Order free T4") and holds nothing. Why not hold (the safer choice, weighed):
+    under 10 the likely pattern is subclinical, which ETA 2013 investigates with a repeat TSH
+    and free T4 and does not treat, and which is reviewed alongside a change of treatment (the
+    same TSH with a normal free T4 is an information line); an overt hypothyroidism (a low free
+    T4) is the case to settle first, and the free T4 that shows it is a same-day test. A hold
+    until a test not yet ordered would keep the one-clicks as text while nothing asks for it;
+    the ask is what changes care. A TSH of 10 or more, or a low one, without a free T4 keeps the
+    hold (`thyroid_items`) and asks for the free T4 too."""
+    value = "" if tsh.value is None else f" {tsh.value:g}"
+    return Item(
+        f"TSH high{value}, no free T4: add free T4",
+        f"**Raised TSH, no free T4 with it:** {lab_ref(tsh)}; no free T4 drawn with it: add a "
+        "free T4 (and repeat the TSH with it). A normal free T4 makes it a subclinical pattern "
+        "under 10, reviewed alongside a change of treatment; a low one (overt hypothyroidism) is "
+        "treated first (ETA 2013).",
+        alongside=True,
+        named=(
+            f"TSH high{value}, no free T4: add free T4",
+            f"TSH high{value}: add free T4",
+        ),
+        subject="the thyroid",
+        order="free-t4",
+    )
+
+
 def _recent(ctx: RuleContext, lab: LabResult | None) -> bool:
     since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
     return lab is not None and lab.date >= since
@@ -168,6 +211,8 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                     says_tsh_missing=True,
                 )
             ]
+        if replacement is None and _without_free_t4(tsh, free_t4) and _mild_raise(tsh):
+            return [_ask_free_t4(tsh, lab_ref)]
         subclinical = _subclinical(tsh, free_t4) if replacement is None else None
         if subclinical is not None:
             # Subclinical hypothyroidism under TSH 10 (ETA 2013; review 17 W5): usually not
@@ -189,10 +234,16 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                     ),
                 )
             ]
+        # With no free T4 drawn with it and no replacement, the line asks for one as well (review
+        # 17 second recheck M6): the pattern, overt or subclinical, central or primary, is the
+        # pair's.
+        ask = replacement is None and _without_free_t4(tsh, free_t4)
         return [
             Item(
                 f"TSH {tsh.flag}{value}",
-                f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref)}.",
+                f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref)}"
+                + ("; no free T4 drawn with it: add one." if ask else "."),
+                order="free-t4" if ask else "",
             )
         ]
     items: list[Item] = []

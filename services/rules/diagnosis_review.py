@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataDomain, LabResult, SourceRef
 from services import cards, mood_cover, suggestions, tables, trial_count
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -119,6 +120,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             )
         # Not marked recommended: CANMAT 2023 asks for labs when clinically indicated.
         suggestion.append(suggestions.create("Order TSH", resource))
+    suggestion += _lab_orders(ctx, items)
     if not items or all(i.info for i in items):
         return None  # info lines ride along on a card that exists for something else
     shorts = "; ".join(i.short for i in items if not i.info)
@@ -172,6 +174,30 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=indicator,
         evidence=(scores,),
     )
+
+
+def _lab_orders(ctx: RuleContext, items: Sequence[Item]) -> list[Suggestion]:
+    """ "Order free T4", "Order folate": one suggestion per test a line asks to draw
+    (`Item.order`; review 17 second recheck M6, M7), in line order, not recommended (CANMAT 2023
+    asks for labs when clinically indicated, as the TSH order)."""
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for item in items:
+        test = item.order
+        if not test or test in seen or test not in tables.order_codes():
+            continue
+        seen.add(test)
+        name = LAB_NAMES.get(test, test)
+        resource = None
+        if ctx.patient_id is not None:
+            resource = suggestions.service_request(
+                patient_id=ctx.patient_id,
+                concept=test,
+                text=f"{name[:1].upper()}{name[1:]} (work-up of a medical contributor to "
+                "depression)",
+            )
+        out.append(suggestions.create(f"Order {name}", resource))
+    return out
 
 
 def _last_tsh(ctx: RuleContext, labs: dict[str, LabResult]) -> str:

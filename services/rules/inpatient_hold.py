@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from datetime import date
 
 from fhir_mapping.record import CurrentStay
 from services import cards, screen, tables
@@ -112,7 +113,29 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     where = f" [{stay.source}]" if stay.source is not None else ""
     return (
         f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
-        f"decides treatment now; {_held_words(held)}."
+        f"decides treatment now; {_held_words(held)}.{_doubt(stay)}"
+    )
+
+
+def _doubt(stay: CurrentStay) -> str:
+    """ " An outpatient visit on 2025-06-01 since the admission: ..." when outpatient evidence
+    after the admission is too little to read the stay as left (fhir_mapping/policy.py
+    `stay_left_*`; review 17 second recheck M3): the hold stays, and the conflict is said so
+    the record can be corrected if the patient went home. "" when nothing contradicts it."""
+    if stay.outpatient_since is None:
+        return ""
+    if stay.visit_days and stay.fill_days:
+        what = "Outpatient visits or pharmacy fills"
+    elif stay.visit_days:
+        what = "An outpatient visit" if len(stay.visit_days) == 1 else "Outpatient visits"
+    else:
+        what = "A pharmacy fill" if len(stay.fill_days) == 1 else "Pharmacy fills"
+    days = sorted({*stay.visit_days, *stay.fill_days})
+    when = ", ".join(d.isoformat() for d in days)
+    return (
+        f" {what} on {when} since the admission: a consult or test during a stay may be filed "
+        "as outpatient, so the hold stays; if the patient was discharged, close the stay in the "
+        "chart."
     )
 
 
@@ -143,13 +166,21 @@ def _after_discharge(rec: Recommendation) -> str:
 
 def conflict_line(stay: CurrentStay) -> str:
     """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
-    visits since (first 2024-10-21): check its status in the chart; nothing is held on it." """
+    visits since (first 2024-10-21): check its status in the chart; nothing is held on it."
+    Pharmacy fills when no visit says it (review 17 second recheck M2: monthly fills, no
+    visit)."""
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
-    first = stay.outpatient_since.isoformat() if stay.outpatient_since is not None else ""
+    first: date | None = stay.outpatient_since
+    what = "outpatient visits"
+    if stay.visit_days:
+        first = stay.visit_days[0]
+    elif stay.fill_days:
+        what, first = "pharmacy fills", stay.fill_days[0]
+    first_day = first.isoformat() if first is not None else ""
     where = f" [{stay.source}]" if stay.source is not None else ""
     return (
-        f"**Inpatient stay recorded open{since}**{where}, with outpatient visits since (first "
-        f"{first}): check its status in the chart; nothing is held on it."
+        f"**Inpatient stay recorded open{since}**{where}, with {what} since (first "
+        f"{first_day}): check its status in the chart; nothing is held on it."
     )
 
 

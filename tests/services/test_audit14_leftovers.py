@@ -89,7 +89,9 @@ def _lab(loinc: str, value: float, unit: str, flag: str, low: float, high: float
 
 
 def _tsh_high() -> b.Resource:
-    return _lab("3016-3", 8.4, "m[IU]/L", "H", 0.4, 4.5)  # LOINC Thyrotropin
+    # 12: a TSH of 10 or more holds with or without a free T4; under 10 with no free T4 the card
+    # asks for one and holds nothing (review 17 second recheck M6).
+    return _lab("3016-3", 12, "m[IU]/L", "H", 0.4, 4.5)  # LOINC Thyrotropin
 
 
 def _labels(card: Recommendation) -> list[str]:
@@ -102,11 +104,11 @@ def test_without_a_lab_finding_the_adjuncts_are_one_click() -> None:
 
 def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
     cards = _on_open(_tsh_high())
-    assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: TSH high 8.4"
+    assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: TSH high 12"
     optimise = cards[OPTIMISE]
     assert _labels(optimise) == []
     assert optimise.detail.startswith(
-        "**Not one click before the diagnosis review** (TSH high 8.4; Diagnosis review card): "
+        "**Not one click before the diagnosis review** (TSH high 12; Diagnosis review card): "
         + "; ".join(ADJUNCTS)
         + ". Assess these first"
     )

@@ -83,7 +83,7 @@ def test_withheld_conditions_are_called_diagnoses_and_the_lead_names_only_a_diag
 def test_a_bupropion_draft_names_its_label_contraindications_as_not_ruled_out() -> None:
     (card,) = _run(_chart("conditions_withheld_draft_bupropion"))
     [line] = [ln for ln in card.detail.splitlines() if ln.startswith("- Bupropion is")]
-    assert "in seizure disorders (CPS 2023 Table 6)" in line
+    assert "in seizure disorders (bupropion labels, Contraindications; CPS 2023 Table 6)" in line
     assert "bulimia or anorexia nervosa" in line
     assert "(bupropion labels, Contraindications)" in line
     assert line.endswith(

@@ -121,9 +121,13 @@ def test_abnormal_tsh_and_low_vitamins_after_a_failure() -> None:
     rec = diagnosis_review.rule(ctx(record))
     assert rec is not None
     assert rec.summary == (
-        "Confirm the diagnosis before escalating: TSH high 7.8; low B12; vitamin D deficiency"
+        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low "
+        "B12; vitamin D deficiency"
     )
-    assert "**Abnormal TSH:** 7.8 mIU/L, high, 2024-02-01." in rec.detail
+    # Under 10 with no free T4 the TSH line asks for one (review 17 second recheck M6); the low
+    # B12 is what holds.
+    assert "**Raised TSH, no free T4 with it:** 7.8 mIU/L, high, 2024-02-01" in rec.detail
+    assert "Order free T4" in [s.label for s in rec.suggestions]
 
 
 def test_medical_contributors_wait_for_a_failed_trial() -> None:

@@ -74,7 +74,7 @@ def test_the_interaction_caveat_names_no_file() -> None:
 
 def test_running_bupropion_with_epilepsy_cites_cps_not_the_reference_file() -> None:
     text = _all_text(_cards(_chart(_running(BUPROPION_XL_300), _epilepsy())))
-    assert "Source: CPS 2023 Table 6." in text
+    assert "Source: bupropion labels, Contraindications; CPS 2023 Table 6." in text
     assert not INTERNAL.search(text)
     assert "(ICD-10-CM G40.909" in text  # the code keeps its system
 

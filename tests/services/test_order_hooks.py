@@ -223,7 +223,8 @@ def test_bupropion_order_with_epilepsy() -> None:
     )
     rec = _run(record)["order-drug-contraindicated"]
     assert rec.summary == "Bupropion: contraindicated in seizure disorders (Epilepsy on record)"
-    assert (rec.indicator, rec.snoozable) == (Indicator.WARNING, False)
+    # Critical: the label's contraindication at a new start (review 17 second recheck M8).
+    assert (rec.indicator, rec.snoozable) == (Indicator.CRITICAL, False)
     assert rec.dedupe_key == "draft-1:order-drug-contraindicated:150"
 
 
@@ -312,4 +313,7 @@ def test_contraindication_cites_its_own_table_source() -> None:
         ),
     )
     rec = _run(record)["order-drug-contraindicated"]
-    assert "Source: CPS 2023 Table 6 (bupropion)." in rec.detail  # its cite (H14)
+    assert (
+        "Source: bupropion labels, Contraindications (its bupropion component); CPS 2023 Table 6."
+        in rec.detail
+    )  # its cite (H14)

@@ -178,6 +178,8 @@ def test_the_left_open_stay_without_its_later_visits_holds_as_before() -> None:
     doc["prefetch"]["encounters"]["entry"] = [
         e for e in entries if e["resource"]["class"]["code"] != "AMB"
     ]
+    # Outpatient fills after the admission show it was left as well (second recheck M2).
+    doc["prefetch"]["medicationDispenses"]["entry"] = []
     cards, _ = _evaluate(doc)
     assert "Currently admitted (medical) since 2023-05-10" in cards[OPTIMISE]["detail"]
     assert _drug_orders(cards[OPTIMISE]) == []

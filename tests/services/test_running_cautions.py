@@ -167,8 +167,8 @@ def test_running_bupropion_with_epilepsy_coded_since_gets_one_warning() -> None:
         "Bupropion 300 mg/day, running since 2024-10-01 (MedicationRequest/mr-run); Epilepsy, "
         "unspecified, not intractable, without status epilepticus "
         "(ICD-10-CM G40.909, since 2025-03-04; Condition/epilepsy). "
-        "Contraindicated in seizure disorders: review whether it should continue. Source: CPS "
-        "2023 Table 6."
+        "Contraindicated in seizure disorders: review whether it should continue. Source: bupropion "
+        "labels, Contraindications; CPS 2023 Table 6."
     ) in card.detail
     # A snoozable topic of its own (data/topics.csv), with its data domains (topic_data.csv).
     assert card.snoozable
