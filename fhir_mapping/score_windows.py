@@ -163,6 +163,35 @@ def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
     return found
 
 
+def _cut_off(trial: Trial, following: Trial | None, policy: MappingPolicy) -> date | None:
+    """The last day a score may be this trial's outcome because of the next course: the day it
+    started (review 10 finding 14), or, while this trial was still taken, up to the day before
+    the next one reached week `on_treatment_from_week` (audit 17b W2). A cross-taper's score
+    taken on venlafaxine in week 19, nine days after sertraline started beside it, measures
+    venlafaxine: sertraline had not run long enough for any score to be its outcome (its own
+    window opens at that week), which is the rule a partner drug meets in
+    services/trial_count.taken_with. None: no next course."""
+    if following is None:
+        return None
+    start = following.start
+    measurable = start + timedelta(days=round(policy.on_treatment_from_week * 7) - 1)
+    return max(start, min(trial.end, measurable))
+
+
+def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | None:
+    """ "PHQ-9 16 on 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days
+    in" for an outcome score taken after the next course started (`_cut_off`);
+    None for a score of the day it started or before (the score the switch was decided on)."""
+    if score.date <= following.start:
+        return None
+    weeks = (score.date - trial.start).days // 7
+    return (
+        f"{score.instrument} {score.value} on {score.date.isoformat()} was taken on both: "
+        f"{trial.ingredient} {weeks} weeks in, {following.ingredient} "
+        f"{(score.date - following.start).days} days in"
+    )
+
+
 def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
     """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
     text = (
@@ -239,7 +268,7 @@ def attach_scores(
     trials = tuple(trials)
     attached = []
     for trial, following in zip(trials, _next_courses(trials), strict=True):
-        next_start = following.start if following is not None else None
+        next_start = _cut_off(trial, following, policy)
         baseline = baseline_score(trial, phq9, policy)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
         disagreeing = None
@@ -256,6 +285,10 @@ def attach_scores(
         attached.append(_with_scores(trial, baseline, on_treatment))
         if disagreeing is not None:
             attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
+        if on_treatment is not None and following is not None:
+            beside = _taken_beside_next(trial, on_treatment, following)
+            if beside is not None:
+                attached[-1] = dataclasses.replace(attached[-1], outcome_note=beside)
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course
             # ended adequate) is inferred, and the cards say which score was left out and why.

@@ -94,7 +94,9 @@ class Trial:
     # Review 10 finding 14: no PHQ-9 is left in the on-treatment window once the next
     # antidepressant's time is cut off it (score_windows.py); why the score after the course
     # is not its outcome, e.g. "PHQ-9 21 on 2024-09-30 was taken on venlafaxine, 14 days into
-    # it and 21 days after sertraline stopped". None: no score was left out.
+    # it and 21 days after sertraline stopped". Or, with an outcome score taken after the next
+    # course started beside this one (audit 17b W2), that it was taken on both: "PHQ-9 16 on
+    # 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days in". None: neither.
     outcome_note: str | None = None
     # The combination product the course was read from (every record of it, or some of them when
     # the same drug was also taken on its own), else None: a structured fact, never a note.

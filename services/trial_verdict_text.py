@@ -202,6 +202,10 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     # A failure counted toward TRD / TMS from an order stating no depression reason (PTSD, a
     # reason not read): said where it counts, for the clinician to confirm.
     confirm = trial_indication.to_confirm_text(trial) if trial.failed else None
+    if not trial.outcome_unmeasured and trial.outcome_note is not None:
+        # The outcome score was taken after the next course started beside it (audit 17b W2):
+        # said, so "19 -> 16" is not read as the drug alone.
+        outcome = f"{outcome}; {trial.outcome_note}"
     return f"{outcome}; {confirm}" if confirm else outcome
 
 

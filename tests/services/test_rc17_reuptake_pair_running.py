@@ -79,8 +79,10 @@ def test_pair_is_one_line_on_the_optimise_card() -> None:
 
 
 def test_switch_list_says_the_failed_course_still_runs() -> None:
+    # Its PHQ-9 was taken on both: the combination is named as what failed (audit 17b W1;
+    # test_audit17b_combination_classes), never the SSRI alone.
     detail = _by_topic(_chart(F06))[OPTIMISE]["detail"]
-    assert "SSRI (sertraline, still running beside venlafaxine: failed?)" in detail
+    assert "SSRI (sertraline) and SNRI (venlafaxine), together" in detail
     assert "Failed, not proposed: SSRI (sertraline)." not in detail
 
 

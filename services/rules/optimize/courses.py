@@ -171,6 +171,26 @@ def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tu
     )
 
 
+def failed_together(ctx: RuleContext) -> dict[str, tuple[Trial, ...]]:
+    """Failed trial's ingredient -> the other antidepressants its PHQ-9 was also taken on
+    (trial_count.taken_with), each not counted in its own right; {} for nearly every chart.
+
+    Audit 17b W1: sertraline judged on a score taken on sertraline + venlafaxine listed only the
+    SSRI as failed and then offered SNRIs, desvenlafaxine (venlafaxine's active metabolite:
+    fhir_mapping/data/allergy_cross_reactions.csv, Pristiq label) among them. What failed is the
+    combination, so both classes are tried: a switch within a failed class is less likely to
+    help (CANMAT 2023 Figure 7.1)."""
+    counted = set(ctx.facts.failed_ingredients)
+    found: dict[str, tuple[Trial, ...]] = {}
+    for t in ctx.facts.failed_trials:
+        partners = tuple(
+            [p for p in trial_count.taken_with(t, ctx.record) if p.ingredient not in counted]
+        )
+        if partners:
+            found[t.ingredient] = partners
+    return found
+
+
 def running_antipsychotics(ctx: RuleContext) -> tuple[Trial, ...]:
     """Every antipsychotic running on the as-of date, in any role and at any dose (a 25 mg
     quetiapine for sleep is still an antipsychotic a second one would be stacked on), except one

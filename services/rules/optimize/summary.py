@@ -25,7 +25,7 @@ from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import as_needed, catatonia, unscored
 from services.rules.optimize.augment import antipsychotic_alone, level_guided_summary
-from services.rules.optimize.courses import running_antipsychotics
+from services.rules.optimize.courses import failed_together, running_antipsychotics
 from services.rules.optimize.dose import low_summary_while_held
 from services.rules.optimize.orders import first_line_adjuncts
 from services.rules.optimize.partial import adjunct_added, awaiting_adjunct, partial_running
@@ -102,8 +102,11 @@ def next_step_summary(
         )
     if count == 1:
         cls = facts.failed_classes[0]
+        # A trial judged on a score taken on two antidepressants failed with both classes
+        # (audit 17b W1): "a non-SSRI mechanism" would leave the SNRI it ran with open.
+        mechanism = "another mechanism" if failed_together(ctx) else f"a non-{cls} mechanism"
         return cards.fit_summary(
-            f"{failed}: switch to a non-{cls} mechanism or augment ({adjunct_text})",
+            f"{failed}: switch to {mechanism} or augment ({adjunct_text})",
             f"{failed}: switch mechanism or augment",
             f"{failed_short}: switch mechanism or augment",
         )

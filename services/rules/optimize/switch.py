@@ -8,6 +8,7 @@ record on its own, apart from which options the list holds."""
 
 from __future__ import annotations
 
+from fhir_mapping.record import Trial
 from services import (
     allergy_caveats,
     cards,
@@ -25,6 +26,7 @@ from services.rules import populations, running_reuptake_pair
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import (
+    failed_together,
     held_ingredients,
     not_shown_taken,
     not_tolerated,
@@ -44,8 +46,10 @@ def switch_candidates(
     """(names proposed, notes on what was left out, the heading) for a switch. `screen`:
     `interacting.screen(ctx)` when the caller has read it already."""
     facts = ctx.facts
-    failed_classes = frozenset(facts.failed_classes)
-    # Not proposed as a switch: what failed, whatever is taken now in any role (mirtazapine
+    together = failed_together(ctx)
+    failed_classes = tried_classes(ctx, together)
+    partners = tuple([p.ingredient for ps in together.values() for p in ps])
+    # Not proposed as a switch: what failed (with what it failed together with), whatever is taken now in any role (mirtazapine
     # already added to an SSRI is not a "switch option"), and what was not tolerated (named on
     # the card's own "Not tolerated" line, not here).
     # A drug whose only courses are orders nothing shows were taken (a plan never filled) was
@@ -55,12 +59,13 @@ def switch_candidates(
     taken = (
         {t.ingredient for t in ctx.record.trials if t.ongoing and t.ingredient not in unshown}
         | set(facts.failed_ingredients)
+        | set(partners)
         | not_tolerated(ctx)
     )
     notes: list[str] = []
     names: list[str] = []
     # A fixed combination counts as each of its components (review 10 finding 1).
-    held = held_ingredients(ctx, failed=facts.failed_ingredients)
+    held = held_ingredients(ctx, failed=facts.failed_ingredients + partners)
     # What the patient takes now, against which each option is weighed (review 9 finding 3): a
     # critical pair leaves the option out, a warning pair keeps it listed with the interaction.
     if screen is None:
@@ -188,27 +193,75 @@ def switch_candidates(
     return names, notes, "Switch options (CANMAT 2023 first line, other mechanisms)"
 
 
+def tried_classes(
+    ctx: RuleContext, together: dict[str, tuple[Trial, ...]] | None = None
+) -> frozenset[str]:
+    """The failed trials' classes and those of the courses they failed together with
+    (courses.failed_together): sertraline judged on a PHQ-9 taken on it and venlafaxine leaves
+    the SSRIs and the SNRIs tried (audit 17b W1). `together`: failed_together(ctx) when read."""
+    if together is None:
+        together = failed_together(ctx)
+    partner_classes = {p.drug_class for ps in together.values() for p in ps}
+    return frozenset(ctx.facts.failed_classes) | partner_classes
+
+
+def _failed_line(ctx: RuleContext, together: dict[str, tuple[Trial, ...]]) -> str | None:
+    """ "Failed, not proposed: SSRI (sertraline), SNRI (venlafaxine)."; a trial judged on a
+    score taken on two antidepressants is named with its partner, "SSRI (sertraline) and SNRI
+    (venlafaxine), together" (audit 17b W1), never as the SSRI alone. None: nothing to name
+    (every failed trial is a running partial responder, said by partial.switch_line)."""
+    facts = ctx.facts
+    partial = partial_running(ctx)
+    by_failed_class: dict[str, list[str]] = {}
+    combined: list[str] = []
+    # A failed course running beside a second serotonin reuptake inhibitor says so: its
+    # PHQ-9 was taken on both (review 17 recheck R3).
+    beside = running_reuptake_pair.still_running_beside(ctx)
+    for t in facts.failed_trials:
+        if t in partial:
+            continue
+        partners = together.get(t.ingredient, ())
+        if partners:
+            # The combination is what failed: the "still running beside ...: failed?" question
+            # is answered by naming both.
+            classes: dict[str, list[str]] = {}
+            for c in (t, *partners):
+                classes.setdefault(c.drug_class, []).append(c.ingredient)
+            combined.append(
+                " and ".join(f"{cls} ({' and '.join(ings)})" for cls, ings in classes.items())
+                + ", together"
+            )
+            continue
+        name = t.ingredient + (beside.get(t.ingredient, "") if t.ongoing else "")
+        by_failed_class.setdefault(t.drug_class, []).append(name)
+    failed = [f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items()]
+    if not failed and not combined:
+        return None
+    # "; " between a combination and the rest: its "and" and "together" must not run on into
+    # the next class.
+    named = ([", ".join(failed)] if failed else []) + combined
+    return f"Failed, not proposed: {'; '.join(named)}."
+
+
 def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -> str:
     facts = ctx.facts
-    failed_classes = frozenset(facts.failed_classes)
+    together = failed_together(ctx)
+    failed_classes = tried_classes(ctx, together)
     lines = []
     # A running partial responder is not "failed, not proposed": the adjunct goes to it first
     # (CANMAT 2023 para 190; review 17 W4). Its class is still not proposed for a switch.
     partial = partial_running(ctx)
     if facts.failed_trials:
-        by_failed_class: dict[str, list[str]] = {}
-        # A failed course running beside a second serotonin reuptake inhibitor says so: its
-        # PHQ-9 was taken on both (review 17 recheck R3).
-        beside = running_reuptake_pair.still_running_beside(ctx)
-        for t in facts.failed_trials:
-            if t not in partial:
-                name = t.ingredient + (beside.get(t.ingredient, "") if t.ongoing else "")
-                by_failed_class.setdefault(t.drug_class, []).append(name)
-        failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
-        if failed:
-            lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so
+        failed = _failed_line(ctx, together)
+        if failed is not None:
+            lines.append(failed)  # adequate trials: the summary says so
         lines.extend(switch_line(t) for t in partial)
-    failed_names = facts.failed_ingredients  # a property: read once
+    # A course that failed together with a counted one is named on the failed line, not as
+    # "a class that already failed".
+    failed_names = (
+        *facts.failed_ingredients,
+        *(p.ingredient for ps in together.values() for p in ps),
+    )
     same_class = [
         t
         for t in facts.ongoing_trials
