@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.labs import LAB_NAMES
@@ -117,8 +118,7 @@ def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
 _KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]]] | None = None
 
 
-def _lab_date(lab: LabResult) -> date:
-    return lab.date
+_lab_date = attrgetter("date")  # a sort key read in C: no Python call per lab
 
 
 def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
