@@ -56,7 +56,17 @@ class CurrentStay:
     reason_display: str
     source: SourceRef | None
     setting: StaySetting = StaySetting.PSYCHIATRIC
+    # The first ambulatory visit after the stay's start (admissions.py `read_current_stays`;
+    # review 17 recheck R2): a stay recorded in progress that the patient has visibly left
+    # (status never closed). None for a stay nothing contradicts.
+    outpatient_since: date | None = None
 
     @property
     def psychiatric(self) -> bool:
         return self.setting is StaySetting.PSYCHIATRIC
+
+    @property
+    def contradicted(self) -> bool:
+        """Recorded in progress, with outpatient visits since its start: no evidence the
+        patient is on a ward now, so nothing is held on it; its status is to check."""
+        return self.outpatient_since is not None

@@ -47,6 +47,7 @@ Cost: the filter reads `class` first; a chart's hundreds of ambulatory Encounter
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class _Table:
     # (canonical system, code) of the diagnosis-role uses that make a diagnosis principal
     principal_roles: frozenset[tuple[str, str]]
     emergency: frozenset[tuple[str, str]]  # (canonical system, code) of an ED visit's class
+    outpatient: frozenset[tuple[str, str]]  # (canonical system, code) of an ambulatory visit
 
 
 @cache
@@ -83,6 +85,7 @@ def _table() -> _Table:
     terms: list[str] = []
     roles: set[tuple[str, str]] = set()
     emergency: set[tuple[str, str]] = set()
+    outpatient: set[tuple[str, str]] = set()
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
         if kind == "class":
@@ -91,6 +94,8 @@ def _table() -> _Table:
             roles.add((canonical_system(row["system"]), row["code"]))
         elif kind == "emergency":
             emergency.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "outpatient":
+            outpatient.add((canonical_system(row["system"]), row["code"]))
         elif kind == "reason-kind":
             kinds.add(row["code"])
         elif kind == "reason":
@@ -104,6 +109,7 @@ def _table() -> _Table:
         tuple(terms),
         frozenset(roles),
         frozenset(emergency),
+        frozenset(outpatient),
     )
 
 
@@ -125,6 +131,12 @@ def wants_admission(resource: Resource) -> bool:
 def is_emergency(resource: Resource) -> bool:
     """An emergency-department Encounter (class EMER)."""
     return _class_key(resource) in _table().emergency
+
+
+def wants_outpatient(resource: Resource) -> bool:
+    """An ambulatory Encounter (class AMB): read only to tell whether a stay recorded in
+    progress was left (`read_current_stays`; the routing filter keeps it for that)."""
+    return _class_key(resource) in _table().outpatient
 
 
 def _codings(concepts: object) -> Iterable[Mapping[str, Any]]:
@@ -369,11 +381,52 @@ def read_current_stay(
     return CurrentStay(start, code, reason, display, source_ref(resource), StaySetting.MEDICAL)
 
 
+# Statuses of an ambulatory visit that took place, or is taking place (FHIR R4 EncounterStatus):
+# the patient came to the clinic. A planned or cancelled visit shows nothing of where they were.
+_VISITED = frozenset({"finished", "in-progress", "arrived", "triaged"})
+
+
+def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date]:
+    """The days of the ambulatory visits that took place by as-of, oldest first."""
+    days: list[date] = []
+    for resource in resources:
+        if resource.get("status") not in _VISITED or not wants_outpatient(resource):
+            continue
+        period = resource.get("period")
+        start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+        if start is not None and start <= as_of:
+            days.append(start)
+    return sorted(days)
+
+
 def read_current_stays(
     resources: Iterable[Resource], conditions: Sequence[Resource], *, as_of: date
 ) -> tuple[CurrentStay, ...]:
-    """The inpatient stays in progress on as-of, of any kind, latest admission last."""
+    """The inpatient stays in progress on as-of, of any kind, latest admission last.
+
+    A stay with status in-progress followed by an ambulatory visit (a day after its start) is
+    `contradicted` (review 17 recheck R2: an admission left "in-progress" since 2023, with
+    outpatient visits and PHQ-9s since, held every one-click as "currently admitted" for two
+    years). FHIR defines in-progress as "the patient is present", and an ambulatory visit means
+    "not assigned to a bed": the two cannot both hold, and the later visit is the one a clinician
+    saw. No length-of-stay ceiling is used: no sourced maximum was found, and psychiatric stays
+    of months are real. A stay `onleave` is not contradicted by a visit: a patient on leave from
+    the ward may attend one (FHIR: "begun, but the patient is temporarily on leave")."""
+    resources = list(resources)
     found = [
-        s for r in resources if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
+        (r, s)
+        for r in resources
+        if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
     ]
-    return tuple(sorted(found, key=lambda s: (s.start or date.min, str(s.source or ""))))
+    days = _outpatient_days(resources, as_of=as_of) if found else []
+    stays = [_contradicted(r, s, days) for r, s in found]
+    return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
+
+
+def _contradicted(resource: Resource, stay: CurrentStay, days: Sequence[date]) -> CurrentStay:
+    """`stay` with the first ambulatory visit (of `days`) after its start day, when its status is
+    in-progress; as it is otherwise. A visit on the admission day itself may have preceded it."""
+    if not days or resource.get("status") != "in-progress" or stay.start is None:
+        return stay
+    later = next((d for d in days if d > stay.start), None)
+    return stay if later is None else dataclasses.replace(stay, outpatient_since=later)

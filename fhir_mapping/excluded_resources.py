@@ -10,20 +10,27 @@ and request_resources must stay importable by the protocol layer without the dru
 - A subject given only as an identifier that matches none of this patient's
   (SUBJECT_UNCONFIRMED, review 17 U1) is named with what it is ("MAOI phenelzine, active"), so
   the clinician can tell whose it is: the data-quality card carries it (services/data_gaps.py).
+  A PHQ-9 among them is also read as if it were this patient's (`DataGap.score`, review 17
+  recheck R1), so a positive item 9 or a severe total is said by its answer, not its question
+  (services/unconfirmed_signal.py).
 - A Patient whose `link` says `replaced-by` (review 17 M6): the record was merged into another, so
   part of the history may be on the surviving record. Named once, with the link.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
-from fhir_mapping.drug_table import drug_info
+from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.gaps import PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
+from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.medication_drug import medication_index, read_drug
-from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.scores import read_scores
 
 _MEDICATION_TYPES = frozenset({"MedicationRequest", "MedicationStatement", "MedicationDispense"})
 
@@ -36,19 +43,47 @@ def excluded_gaps(
     medicationReference."""
     if reason != SUBJECT_UNCONFIRMED:
         return resource_gap(resource, reason)
-    return resource_gap(resource, reason, stated=_what_it_is(resource, resources))
+    drugs = _drugs(resource, resources)
+    gaps = resource_gap(resource, reason, stated=_what_it_is(resource, drugs))
+    if drugs:
+        return [dataclasses.replace(g, drugs=drugs) for g in gaps]
+    score = _score(resource)
+    if score is None:
+        return gaps
+    return [dataclasses.replace(g, score=score) for g in gaps]
 
 
-def _what_it_is(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> str:
-    """ "MAOI phenelzine, active" for a medication resource whose drug is recognised; the
-    code's text ("Patient Health Questionnaire 9 item (PHQ-9) total score"), else ""."""
+def _score(resource: Mapping[str, Any]) -> Score | None:
+    """The PHQ-9 an Observation of unconfirmed subject records (its total, or its item 9 answer
+    alone), read as if it were this patient's, or None (review 17 recheck R1: a PHQ-9 item 9 = 3
+    of unconfirmed subject was named only by its question). Carried on the gap, never among the
+    patient's scores: services/unconfirmed_signal.py says it and holds the drug one-clicks. A
+    result dated after today is read too (the date is named): a suicide-risk answer must not
+    vanish because its subject or its date is in doubt."""
+    if resource.get("resourceType") != "Observation":
+        return None
+    found = read_scores([resource], as_of=date.max)
+    return next((s for s in found if s.instrument == PHQ9), None)
+
+
+def _drugs(resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The recognised ingredients of a medication resource (its Medication resolved among
+    `resources`), in order, each once; () for another resource."""
+    if resource.get("resourceType") not in _MEDICATION_TYPES:
+        return ()
+    medications = medication_index(resources) if "medicationReference" in resource else {}
+    components = read_drug(resource, medications)[0]
+    return tuple(dict.fromkeys(c.ingredient for c in components))
+
+
+def _what_it_is(resource: Mapping[str, Any], drugs: Sequence[str]) -> str:
+    """ "MAOI phenelzine, active" for a medication resource whose drug is recognised (`drugs`);
+    the code's text ("Patient Health Questionnaire 9 item (PHQ-9) total score"), else ""."""
     status = resource.get("status")
     said_status = f", {status}" if isinstance(status, str) and status else ""
     if resource.get("resourceType") in _MEDICATION_TYPES:
-        medications = medication_index(resources) if "medicationReference" in resource else {}
-        components = read_drug(resource, medications)[0]
         named = []
-        for ingredient in dict.fromkeys(c.ingredient for c in components):
+        for ingredient in drugs:
             info = drug_info(ingredient)
             named.append(f"{info.drug_class} {ingredient}" if info else ingredient)
         return f"{' + '.join(named)}{said_status}" if named else ""
@@ -76,20 +111,59 @@ def replaced_record_gaps(
     for patient in patients:
         if patient_id is not None and patient.get("id") != patient_id:
             continue
-        targets = []
+        targets: list[str] = []
         links = patient.get("link")
         for link in links if isinstance(links, list) else ():
             if not isinstance(link, JSON_OBJECT) or link.get("type") != "replaced-by":
                 continue
-            other = link.get("other")
-            target = other.get("reference") if isinstance(other, JSON_OBJECT) else None
-            targets.append(target if isinstance(target, str) and target else "another record")
+            targets.append(_named(link.get("other")))
         if not targets:
             continue
         rid = patient.get("id")
-        stated = f"replaced by {', '.join(targets)}"
+        stated = f"{_REPLACED_BY}{', '.join(targets)}"
         if patient.get("active") is False:
             stated += "; marked inactive"
         source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
         return [DataGap(DataDomain.MEDICATIONS, PATIENT_REPLACED, source, stated=stated)]
     return []
+
+
+_REPLACED_BY = "replaced by "
+_INACTIVE = "; marked inactive"
+
+
+def _named(other: object) -> str:
+    """The record a `replaced-by` link points to: its display, when the EHR sends one (a name a
+    clinician can look up), beside the reference; else the reference."""
+    if not isinstance(other, JSON_OBJECT):
+        return "another record"
+    ref, display = other.get("reference"), other.get("display")
+    ref = ref if isinstance(ref, str) and ref else ""
+    display = display.strip() if isinstance(display, str) else ""
+    if display and ref:
+        return f"{display} ({ref})"
+    return display or ref or "another record"
+
+
+def surviving_record(gap: DataGap) -> str | None:
+    """The record a merged Patient's gap (`replaced_record_gaps`) names as the one to use
+    ("Patient/merged-survivor-12345"); None for any other gap."""
+    if gap.reason != PATIENT_REPLACED or not gap.stated.startswith(_REPLACED_BY):
+        return None
+    return gap.stated.removeprefix(_REPLACED_BY).removesuffix(_INACTIVE)
+
+
+def unconfirmed_drugs(gap: DataGap) -> tuple[str, list[DrugInfo]] | None:
+    """(status, drugs) of a medication record left out as of unconfirmed subject: its
+    ingredients from DataGap.drugs, each with its drug-table row, and the status `_what_it_is`
+    put after the last ", " ("MAOI phenelzine, active" -> "active"). None for another gap or a
+    record whose drug was not recognised."""
+    if gap.reason != SUBJECT_UNCONFIRMED or gap.source is None or not gap.drugs:
+        return None
+    if gap.source.resource_type not in _MEDICATION_TYPES:
+        return None
+    drugs = [info for i in gap.drugs if (info := drug_info(i)) is not None]
+    if len(drugs) != len(gap.drugs):
+        return None
+    _, comma, status = gap.stated.rpartition(", ")
+    return (status if comma else ""), drugs

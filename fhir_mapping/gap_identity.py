@@ -27,20 +27,17 @@ PATIENT_REPLACED = "patient record replaced by another (merged)"
 def _another_patient(count: int, noun: str, shown: str) -> str:
     """Another patient's records are excluded, not unread (review 17 M7: "could not be read"
     under "the conclusion may change once it is" invited reading them): they are never this
-    patient's data, and their presence is an integration error to report."""
-    return (
-        f"{count} {noun} of another patient excluded (the request held another patient's "
-        "records: never read for this patient; report it to the EHR team)"
-        + (f": {shown}" if shown else "")
-    )
+    patient's data, and their presence is an integration error to report. What that means is
+    said once, by the heading over these lines (services/data_gap_section.EXCLUDED_HEAD; audit
+    17 M2: said on every line it was three times on one card)."""
+    return f"{count} {noun} of another patient excluded" + (f": {shown}" if shown else "")
 
 
 def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
     """A subject given only as an identifier that matches none of this patient's (review 17
     U1): named with what it is (DataGap.stated), as unconfirmed, never as another patient's."""
-    return (
-        f"{count} {noun} not read: subject not confirmed as this patient (its identifier matches "
-        "none of this patient's; check whose it is)" + (f": {shown}" if shown else "")
+    return f"{count} {noun} not read (its patient identifier matches none of this patient's)" + (
+        f": {shown}" if shown else ""
     )
 
 

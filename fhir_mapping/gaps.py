@@ -191,6 +191,9 @@ def _partial_cause(gap: DataGap) -> str:
     return gap.reason.partition(": ")[2] or gap.reason
 
 
+_RESULTS = " some results"
+
+
 def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
     """ "Scores and pregnancy status may be incomplete: the EHR withheld some results (consent,
     privacy or access rules)": one line per cause of the feeds read only in part (audit 16 W6:
@@ -203,7 +206,13 @@ def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
     lines = []
     for cause, named in by_cause.items():
         named.sort(key=lambda n: n == "pregnancy status")  # the record kinds first
-        lines.append(f"{' and '.join(named).capitalize()} may be incomplete: {cause}")
+        if named == [DataDomain.CONDITIONS.value]:
+            # The protocol layer words the cause for any search ("withheld some results"); of
+            # the problem list it is diagnoses that were withheld (audit 17 M3).
+            cause = cause.replace(_RESULTS, " some diagnoses")
+        said = " and ".join(named)
+        # The first letter only: "SI-unit labs", never str.capitalize's "Si-unit labs".
+        lines.append(f"{said[:1].upper()}{said[1:]} may be incomplete: {cause}")
     return lines
 
 
@@ -212,6 +221,13 @@ def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
 # entry not placed, not as a record "could not be read" (review 16 recheck a10: "welbutrin",
 # angioedema, read as "1 intolerance record could not be read").
 UNPLACED_ALLERGEN = "allergen text not matched to a drug"
+
+
+# The line of the SI-unit labs not received (the `labsSI` key not sent, or its search failed).
+SI_LABS_NOT_RECEIVED = (
+    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L) were not received from the "
+    "EHR: if your lab reports them so, check them in the chart"
+)
 
 
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
@@ -239,7 +255,15 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
     lines: list[str] = []
     for (domain, reason, domain_level), sources in grouped.items():
         if domain_level:
-            lines.append(f"{domain.value.capitalize()} not (fully) available: {reason}")
+            if domain is DataDomain.SI_LABS:
+                # Review 17 W2: a plain line, not the protocol's words (prefetch key, resource
+                # type); a US lab reports these in mass units, read under the `labs` key.
+                lines.append(SI_LABS_NOT_RECEIVED)
+                continue
+            # Upper-case the first letter only: "SI-unit labs", never "Si-unit labs".
+            lines.append(
+                f"{domain.value[:1].upper()}{domain.value[1:]} not (fully) available: {reason}"
+            )
             continue
         count = len(sources)
         noun = _NOUN[domain] + ("" if count == 1 else "s")

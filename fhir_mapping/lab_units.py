@@ -3,8 +3,9 @@
 Canadian and European labs report B12 in pmol/L, folate and 25-OH vitamin D in nmol/L; the
 default intervals of data/lab_ranges.csv are in mass units (pg/mL, ng/mL). A value in one of
 the SI units of data/lab_si_units.csv is converted to the table's unit with the table's sourced
-factor (`table_value`) before it is compared; a value in any other unit is never assumed to be
-in the table's: it stays unflagged, and labs.lab_gaps names it "not compared: unit X" (never
+factor (`table_value`) before it is compared, after an exact rescaling of the unit when it
+needs one (data/lab_unit_rescalings.csv: nmol/L to pmol/L, ng/L to pg/mL; review 17 W1); a
+value in any other unit is never assumed to be in the table's: it stays unflagged, and labs.lab_gaps names it "not compared: unit X" (never
 silent).
 
 Epic often sends a result's reference range as `referenceRange.text` only ("133 - 675 pmol/L").
@@ -77,16 +78,43 @@ def _ranged_tests() -> frozenset[str]:
     )
 
 
-def table_value(test: str, value: float, unit: str | None) -> float | None:
-    """`value` in the unit of `test`'s data/lab_ranges.csv interval: as sent when the table
-    knows the unit, converted when data/lab_si_units.csv does, else None (never compared)."""
-    if unit is None:
-        return None
+@cache
+def rescalings() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Unit in lower case -> (the same quantity's other unit, how many of it make one of the
+    unit) (data/lab_unit_rescalings.csv: UCUM prefixes only, 1 nmol/L = 1000 pmol/L, 1 ng/L =
+    1 pg/mL; exact, with no molecular weight)."""
+    text = (
+        resources.files("fhir_mapping").joinpath("data/lab_unit_rescalings.csv").read_text("utf-8")
+    )
+    found: dict[str, list[tuple[str, float]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        found.setdefault(_unit_key(row["unit"]), []).append((row["same_as"], float(row["factor"])))
+    return {unit: tuple(rows) for unit, rows in found.items()}
+
+
+def _in_table_unit(test: str, value: float, unit: str) -> float | None:
     known = lab_ranges().get(test)
     if known is not None and unit.lower() in known.units:
         return value
     factor = si_factors().get((test, _unit_key(unit)))
     return value / factor if factor else None
+
+
+def table_value(test: str, value: float, unit: str | None) -> float | None:
+    """`value` in the unit of `test`'s data/lab_ranges.csv interval: as sent when the table
+    knows the unit, converted when data/lab_si_units.csv does; else, when the unit is an exact
+    rescaling of one of those (data/lab_unit_rescalings.csv: a B12 in nmol/L is 1000 times as
+    many pmol/L, review 17 W1), rescaled first; else None (never compared)."""
+    if unit is None:
+        return None
+    direct = _in_table_unit(test, value, unit)
+    if direct is not None:
+        return direct
+    for same_as, factor in rescalings().get(_unit_key(unit), ()):
+        converted = _in_table_unit(test, value * factor, same_as)
+        if converted is not None:
+            return converted
+    return None
 
 
 def text_range(resource: Resource, unit: str | None) -> tuple[float | None, float | None] | None:

@@ -234,6 +234,16 @@ class DataGap:
     # 2025-03-01, end 2024-09-01"; "dated 2025-08-01"), so the clinician can find and correct it
     # (review 15 M2, M3). Never in `reason` (reasons go to the logs, dates must not).
     stated: str = ""
+    # The recognised ingredients of a medication record left out as of unconfirmed subject
+    # (gaps.SUBJECT_UNCONFIRMED; excluded_resources.py), so a card can name the drug and its
+    # class without parsing `stated` (audit 17 M1). Never `taken_now`: the safety checks must
+    # not read them as this patient's drugs.
+    drugs: tuple[str, ...] = ()
+    # What a rating-scale result whose subject is not confirmed as this patient says, read as
+    # if it were (excluded_resources.py; review 17 recheck R1): a PHQ-9 item 9 answer or total
+    # that would raise the suicide-risk card must be said, not only "not read". Never read as
+    # this patient's score.
+    score: Score | None = None
 
     def line(self) -> str:
         if self.whole_domain:

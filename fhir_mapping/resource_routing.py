@@ -25,7 +25,7 @@ from fhir_mapping import (
     suicide_screen,
     visit_risk,
 )
-from fhir_mapping.admissions import wants_admission
+from fhir_mapping.admissions import wants_admission, wants_outpatient
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
@@ -205,7 +205,12 @@ def _wants_encounter(resource: Resource) -> bool:
     an ED visit or a visit for suicidal ideation or self-harm (visit_risk.py, review 16 recheck
     U-b)."""
     return (
-        wants_encounter(resource) or wants_admission(resource) or visit_risk.wants_visit(resource)
+        wants_encounter(resource)
+        or wants_admission(resource)
+        or visit_risk.wants_visit(resource)
+        # An ambulatory visit: tells whether a stay recorded in progress was left (admissions.py
+        # `read_current_stays`, review 17 recheck R2).
+        or wants_outpatient(resource)
     )
 
 

@@ -13,13 +13,23 @@ same block.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.gaps import ANOTHER_PATIENT, describe, subject
-from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
-from services import cards, transaminases
+from fhir_mapping.record import (
+    DataDomain,
+    DataGap,
+    DraftOrder,
+    FindingKind,
+    GapCause,
+    PatientRecord,
+    Role,
+)
+from services import cards, tables, transaminases
+from services.pathway_options import unverified_mark
 
 
 @cache
@@ -68,17 +78,22 @@ ITEM9_NOT_RULED_OUT = (
 )
 
 
-def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
+def section(
+    gaps: Sequence[DataGap],
+    *,
+    antidepressant: bool = False,
+    record: PatientRecord | None = None,
+) -> str:
     """The "Data not read" block of `gaps`. `antidepressant`: an antidepressant is ordered or
     proposed on this screen (`data_gaps._antidepressant_decision`), so a conditions gap among
-    `gaps` says what it may hide at that decision (`bipolar_not_ruled_out`)."""
+    `gaps` says what it may hide at that decision (`bipolar_not_ruled_out`). `record`: at an
+    order hook, its drafted drugs' label contraindications a conditions gap may hide
+    (`contraindications_not_ruled_out`)."""
     excluded = [g for g in gaps if g.reason == ANOTHER_PATIENT]
     if excluded:
         unread = [g for g in gaps if g.reason != ANOTHER_PATIENT]
-        return cards.join_sections(
-            section(unread, antidepressant=antidepressant) if unread else "",
-            _excluded_block(excluded),
-        )
+        block = section(unread, antidepressant=antidepressant, record=record)
+        return cards.join_sections(block if unread else "", _excluded_block(excluded))
     lines = describe(gaps)
     if not lines:
         return ""
@@ -86,6 +101,8 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
         lines.append(ITEM9_NOT_RULED_OUT)
     if antidepressant and (bipolar := bipolar_not_ruled_out(gaps)):
         lines.append(bipolar)
+    if record is not None:
+        lines.extend(contraindications_not_ruled_out(gaps, record))
     return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
         f"- {line}" for line in lines
     )
@@ -94,7 +111,8 @@ def section(gaps: Sequence[DataGap], *, antidepressant: bool = False) -> str:
 # Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
 # once they are read, because they never are.
 EXCLUDED_HEAD = (
-    "**Excluded** (another patient's records in the request, never read for this patient):"
+    "**Excluded** (another patient's records in the request: never read for this patient; "
+    "report it to the EHR team):"
 )
 
 
@@ -132,6 +150,83 @@ def bipolar_not_ruled_out(gaps: Sequence[DataGap]) -> str:
     hiding = [g for g in gaps if _hides_diagnosis(g)]
     if not hiding:
         return ""
+    return _gap_lines()["bipolar-not-ruled-out"].format(which=_which(hiding))
+
+
+def contraindications_not_ruled_out(gaps: Sequence[DataGap], record: PatientRecord) -> list[str]:
+    """One line per drafted drug whose label contraindications (data/drug_cautions.csv rows of
+    kind `contraindication`, the rows the order's caution card reads) a conditions gap may hide:
+    "Bupropion is contraindicated in seizure disorders (CPS 2023 Table 6); with a current or
+    prior diagnosis of bulimia or anorexia nervosa (...): not ruled out among the withheld
+    conditions; check before ordering" (audit 17 M3: at a bupropion draft only the bipolar line
+    was said). A contraindication whose finding was read anyway is left out: the caution card
+    names it. No conditions gap that may hide a diagnosis, no draft with such a row: none."""
+    hiding = [g for g in gaps if _hides_diagnosis(g)]
+    if not hiding or not record.draft_orders:
+        return []
+    which = _which(hiding)
+    lines = []
+    for ingredient in dict.fromkeys(d.ingredient.lower() for d in record.draft_orders):
+        rows = [
+            c
+            for c in tables.drug_cautions()
+            if c.ingredient == ingredient
+            and c.contraindication
+            and not record.context.of(FindingKind(c.finding))
+        ]
+        if not rows:
+            continue
+        # Grouped by cite, each said once after its rows; the rows' bracketed reasons ("higher
+        # seizure risk") left to the caution card.
+        by_cite: dict[str, list[str]] = {}
+        for c in rows:
+            note = _REASON.sub("", _CONTRAINDICATED.sub("", c.note))
+            by_cite.setdefault(f"{c.cite}{unverified_mark(c.status)}", []).append(note)
+        said = "; ".join(f"{'; '.join(notes)} ({cite})" for cite, notes in by_cite.items())
+        lines.append(
+            _gap_lines()["contraindications-not-ruled-out"].format(
+                drug=ingredient.capitalize(), said=said, which=which
+            )
+        )
+    return lines
+
+
+# "contains bupropion: contraindicated in seizure disorders" -> "in seizure disorders": the
+# line says "contraindicated" once, before the rows.
+_CONTRAINDICATED = re.compile(r"^(?:[^:]*: )?contraindicated ")
+_REASON = re.compile(r" \([^()]*\)$")
+
+
+def _which(hiding: Sequence[DataGap]) -> str:
+    """ "withheld conditions" when the EHR said it withheld results, else "conditions not read"."""
     withheld = any("withheld" in g.reason for g in hiding)
-    which = "withheld conditions" if withheld else "conditions not read"
-    return _gap_lines()["bipolar-not-ruled-out"].format(which=which)
+    return "withheld conditions" if withheld else "conditions not read"
+
+
+def conditions_matter_at(draft: DraftOrder) -> bool:
+    """Whether a diagnosis could change a card at an order of this drug: a pathway drug (an
+    antidepressant or adjunct: the bipolar, psychotic-features, pregnancy and contraindication
+    checks), or another drug a condition table names (data/drug_cautions.csv,
+    drug_disease_cautions.csv, condition_drug_rules.csv). A drug known only for its interactions
+    (lisinopril beside lithium) is checked against the medications alone."""
+    if draft.role is not Role.INTERACTING:
+        return True
+    return draft.ingredient.lower() in _condition_drugs() or (
+        draft.drug_class.lower() in _condition_drugs()
+    )
+
+
+@cache
+def _condition_drugs() -> frozenset[str]:
+    """The ingredients and classes the condition tables name, lower case."""
+    names: set[str] = set()
+    for table, columns in (
+        ("drug_cautions.csv", ("ingredient",)),
+        ("drug_disease_cautions.csv", ("ingredient", "classes")),
+        ("condition_drug_rules.csv", ("ingredient", "drug_class")),
+    ):
+        text = resources.files("services").joinpath(f"data/{table}").read_text("utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            for column in columns:
+                names.update(n.strip().lower() for n in (row[column] or "").split(";") if n.strip())
+    return frozenset(names)

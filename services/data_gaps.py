@@ -29,13 +29,19 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, tables
+from services import cards, si_lab_gaps, tables, unconfirmed_signal, unconfirmed_subject
 
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
 from services.data_gap_section import ITEM9_NOT_RULED_OUT as ITEM9_NOT_RULED_OUT
 from services.data_gap_section import bipolar_not_ruled_out as bipolar_not_ruled_out
-from services.data_gap_section import card_domains, liver_tests_matter, section, shown_gaps
+from services.data_gap_section import (
+    card_domains,
+    conditions_matter_at,
+    liver_tests_matter,
+    section,
+    shown_gaps,
+)
 from services.data_gap_section import topic_domains as topic_domains
 from services.data_quality_card import EXCLUDED_LEAD as EXCLUDED_LEAD
 from services.data_quality_card import TOPIC as TOPIC
@@ -50,7 +56,7 @@ from services.no_phq9_words import _count
 from services.no_phq9_words import no_phq9_words as no_phq9_words
 from services.no_phq9_words import unread_scales_text as unread_scales_text
 from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.unidentified_drafts import with_unidentified_drafts
 
 # Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code,
@@ -91,10 +97,13 @@ def annotate(
     record: PatientRecord,
     *,
     hidden: AbstractSet[str] = frozenset(),
+    lab_lookback_days: int | None = None,
 ) -> tuple[Recommendation, ...]:
     """The recommendations with their gap lines, plus a data-quality card where needed. The
     gaps of `hidden` topics' cards (left off this screen: snoozed, or already answered) count as
-    carried: the clinician saw them on that card, so hiding it raises no card of its own."""
+    carried: the clinician saw them on that card, so hiding it raises no card of its own.
+    `lab_lookback_days` (policy.tsh_lookback_days): the SI-unit labs not received are left
+    unsaid when the labs of every test they carry are on record within it (si_lab_gaps.py)."""
     if not record.gaps:
         return tuple(recommendations)
     out: list[Recommendation] = []
@@ -107,6 +116,9 @@ def annotate(
     quiet = quiet.union(drafts) if drafts else quiet
     acted = _acted_on_after_today(record)
     quiet = quiet.union(acted) if acted else quiet
+    if lab_lookback_days is not None:
+        # Review 17 W2: the SI-unit labs not received add nothing beside recent mass-unit ones.
+        quiet = quiet.union(si_lab_gaps.moot(record, lab_lookback_days))
     reported: set[DataGap] = set(quiet)
     # A record whose subject is not confirmed as this patient's (review 17 U1: an MAOI order
     # named by an identifier only) is carried by the data-quality card alone, whose summary names
@@ -145,7 +157,7 @@ def annotate(
         if owner is not None and owner not in hidden:
             block = _pointer(owner, gaps)
         else:
-            block = section(gaps, antidepressant=antidepressant)
+            block = section(gaps, antidepressant=antidepressant, record=record)
             listed_on.append((frozenset(gaps), rec.topic))
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     unreported = [
@@ -163,14 +175,47 @@ def annotate(
             out[i] = dataclasses.replace(
                 out[i],
                 detail=cards.join_sections(
-                    out[i].detail, section(listed, antidepressant=antidepressant)
+                    out[i].detail,
+                    section(listed, antidepressant=antidepressant, record=record),
                 ),
             )
-    if unreported:
+    if unconfirmed:  # an MAOI order of unconfirmed subject, named on the optimise card
+        out = unconfirmed_subject.on_optimise(out, tuple(unconfirmed), record)
+    if unreported and not _conditions_without_effect(record, unreported):
         out.append(data_quality_card(record, unreported, antidepressant=antidepressant))
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)
-    return cards.ordered(out)
+    shown = cards.ordered(out)
+    if unreported and unconfirmed_signal.summary(unconfirmed):
+        # A possible suicide signal of unconfirmed subject (review 17 recheck R1) is read before
+        # the pathway cards, right after the critical ones: a warning by its indicator (the
+        # subject is not confirmed), a safety question by what it asks.
+        return _signal_first(shown)
+    return shown
+
+
+def _signal_first(shown: tuple[Recommendation, ...]) -> tuple[Recommendation, ...]:
+    """`shown` with the data-quality card moved to follow the critical cards."""
+    card = next((r for r in shown if r.topic == TOPIC), None)
+    if card is None:
+        return shown
+    rest = [r for r in shown if r is not card]
+    at = sum(1 for r in rest if r.indicator is Indicator.CRITICAL)
+    return (*rest[:at], card, *rest[at:])
+
+
+def _conditions_without_effect(record: PatientRecord, gaps: Sequence[DataGap]) -> bool:
+    """Whether the gaps are conditions only, at an order of drugs no diagnosis could change a
+    card for (data_gap_section.conditions_matter_at: lisinopril, checked against the medications
+    alone). Then the data-quality card was noise (audit 17 M3: "Conditions may be incomplete" at
+    a lisinopril draft): behavioural-health diagnoses are what consent rules withhold, so it
+    would stand on every order of every drug. The withheld diagnoses stay named on the chart's
+    patient-view cards, which rest on them (data/topic_data.csv)."""
+    return (
+        bool(record.draft_orders)
+        and all(g.domain is DataDomain.CONDITIONS and g.source is None for g in gaps)
+        and not any(conditions_matter_at(d) for d in record.draft_orders)
+    )
 
 
 def _pointer(owner: str, gaps: Sequence[DataGap] = ()) -> str:

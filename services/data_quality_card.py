@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, noun, subject
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
-from services import cards
+from services import cards, unconfirmed_signal, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Recommendation
 
@@ -40,15 +40,18 @@ def data_quality_card(
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = f"{head}: this chart was judged without the missing part"
-    lead = (
-        "The decision support read this chart without the data below. A suicide-risk answer, a "
-        "failed trial or a diagnosis in it would not be reflected in any card: check it in the "
-        "chart."
-    )
+    lead = _lead(gaps)
     unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
     if unconfirmed:
-        summary, head = _unconfirmed_summary(unconfirmed), ""
-        lead = UNCONFIRMED_LEAD + " " + lead
+        summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
+        # The general lead's "a suicide-risk answer, a failed trial ..." does not fit one order
+        # of unconfirmed subject (audit 17 M1): said only beside other gaps.
+        alone = len(unconfirmed) == len(gaps)
+        lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
+        # A possible suicide signal among them leads the card (review 17 recheck R1).
+        if signal := unconfirmed_signal.summary(unconfirmed):
+            summary = signal
+            lead = cards.join_sections(unconfirmed_signal.detail_line(unconfirmed), lead)
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
@@ -67,40 +70,51 @@ def data_quality_card(
         summary = cards.fit_summary(
             f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
         )
-    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant))
+    detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
     return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+
+
+# What a gap of each kind may hide from every card, as the lead says it: only what is missing
+# (audit 17 M3: "a suicide-risk answer, a failed trial or a diagnosis" was said when only the
+# diagnoses were withheld). The pregnancy status is the Observations carried into the conditions
+# domain (gaps.subject).
+_MAY_HIDE = {
+    DataDomain.SCORES.value: "a suicide-risk answer",
+    DataDomain.MEDICATIONS.value: "a failed trial",
+    DataDomain.PARTNER_DRUGS.value: "a drug interacting with one running",
+    DataDomain.CONDITIONS.value: "a diagnosis",
+    "pregnancy status": "a pregnancy",
+}
+
+
+def _lead(gaps: Sequence[DataGap]) -> str:
+    """ "The decision support read this chart without the data below. A diagnosis in it would
+    not be reflected in any card: check it in the chart.", naming what the gaps' kinds may hide
+    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there."""
+    kinds = {subject(g) for g in gaps}
+    named = [words for kind, words in _MAY_HIDE.items() if kind in kinds]
+    if not named:
+        named = ["a suicide-risk answer", "a failed trial", "a diagnosis"]
+    said = ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+    return (
+        "The decision support read this chart without the data below. "
+        f"{said[:1].upper()}{said[1:]} in it would not be reflected in any card: check it in the "
+        "chart."
+    )
 
 
 # Review 17 U1: a record sent with this patient's data whose subject is an identifier matching
 # none of this patient's. Not read (it may be someone else's), but said first and by what it is:
 # if it is this patient's, an MAOI order among them is a contraindicated combination no card shows.
 UNCONFIRMED_LEAD = (
-    "A record sent with this patient's data names its patient only by an identifier that matches "
-    "none of this patient's, so it was not read. If it is this patient's, the safety checks (an "
-    "MAOI with a serotonergic drug, for one) did not see it: check whose it is in the chart."
+    "If the record below is this patient's, the safety checks (an MAOI with a serotonergic drug, "
+    "for one) did not see it: check whose it is in the chart."
 )
 # Review 17 M7: another patient's records in the request are an interface error, not a gap in
 # this patient's data.
-EXCLUDED_LEAD = (
-    "The request held records of another patient. They were excluded: nothing of them was read "
-    "for this patient. Report it to the EHR team (an interface or proxy error)."
-)
-
-
-def _unconfirmed_summary(gaps: Sequence[DataGap]) -> str:
-    """ "MedicationRequest MAOI phenelzine, active: subject not confirmed as this patient; check
-    whose it is", the first such record named (its type and what it is: DataGap.stated)."""
-    first = gaps[0]
-    what = " ".join(
-        part for part in (first.source.resource_type if first.source else "", first.stated) if part
-    )
-    more = f" (and {len(gaps) - 1} more)" if len(gaps) > 1 else ""
-    return cards.fit_summary(
-        f"{what or 'A record'}{more}: subject not confirmed as this patient; check whose it is",
-        f"{what or 'A record'}{more}: subject not confirmed as this patient",
-    )
+EXCLUDED_LEAD = "The request held records of another patient (an interface or proxy error)."
 
 
 # The data-quality card's source: what it reports on.

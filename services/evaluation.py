@@ -19,7 +19,7 @@ from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import suicide_risk_history
+from services.rules import merged_record_hold, suicide_risk_history
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
@@ -107,7 +107,9 @@ def _screen(
         return ()
     # Gaps a hidden card carries count as reported: hiding a card the clinician has seen never
     # raises a data-quality card of its own.
-    recommendations = data_gaps.annotate(recommendations, record, hidden=hidden)
+    recommendations = data_gaps.annotate(
+        recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
+    )
     if record.patient.deceased:
         # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
         return ()
@@ -116,4 +118,8 @@ def _screen(
     )
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
-    return suicide_risk_history.on_first_card(shown, record, policy)
+    shown = suicide_risk_history.on_first_card(shown, record, policy)
+    # A Patient merged into another record (audit 17 W4): no one-click on the inactive record,
+    # and the merge said first on the first card shown, whichever card that is (the data-quality
+    # card included): applied last.
+    return tuple(merged_record_hold.hold_one_click(record, shown))

@@ -53,6 +53,13 @@ class InteractionRow:
     # draft at 30 mg already follows it and a card would be noise. A dose not read, or taken as
     # needed, is above (the safer reading). None: any dose.
     dose_above_mg: float | None = None
+    # The lowest strength of the row's own drug where the row's dose rule cannot be followed
+    # (column floor_mg): the gepirone label halves the dose with a moderate CYP3A4 inhibitor,
+    # and 18.2 mg, its lowest strength, is a whole tablet (audit 17 W6: the summary said "halve
+    # the gepirone dose" on an 18.2 mg order). At or below it the summary says `floor_summary`
+    # in place of "short; act". None: the rule can always be followed.
+    floor_mg: float | None = None
+    floor_summary: str = ""
 
     def applies(self, first: Taking, second: Taking) -> bool:
         """Whether the row speaks for this pair: always, unless its rule is a dose the row's own
@@ -62,6 +69,15 @@ class InteractionRow:
         own = first if self.is_about(first.ingredient) else second
         mg = own.mg_per_day
         return own.as_needed or mg is None or mg > self.dose_above_mg
+
+    def at_floor(self, first: Taking, second: Taking) -> bool:
+        """Whether the row's own drug is at or below `floor_mg`, where its dose rule cannot be
+        followed. A dose not read, or taken as needed, is not: the general wording stands."""
+        if self.floor_mg is None or not self.floor_summary:
+            return False
+        own = first if self.is_about(first.ingredient) else second
+        mg = own.mg_per_day
+        return not own.as_needed and mg is not None and mg <= self.floor_mg
 
     def severity_when(self, *, ordered: bool) -> Indicator:
         """The row's severity for a pair with a drug on the order (`ordered`) or of two drugs
@@ -115,6 +131,8 @@ def table() -> tuple[InteractionRow, ...]:
                 dose_above_mg=(
                     float(above) if (above := (row.get("dose_above_mg") or "").strip()) else None
                 ),
+                floor_mg=(float(floor) if (floor := (row.get("floor_mg") or "").strip()) else None),
+                floor_summary=(row.get("floor_summary") or "").strip(),
             )
         )
     return tuple(rows)

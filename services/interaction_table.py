@@ -13,7 +13,9 @@ a drug, its
 partners (ingredients, or `class:NAME` for a drug-table class such as `class:SSRI` or
 `class:NSAID`), a severity (critical | warning | info), the risk, the action and the label section
 it comes from; a row whose rule is a dose (zuranolone 30 mg/day with a strong CYP3A4 inhibitor)
-names it in `dose_above_mg`, and a pair at or below it is not said. It is not an interaction
+names it in `dose_above_mg`, and a pair at or below it is not said; a row whose rule cannot be
+followed at its drug's lowest strength (gepirone 18.2 mg cannot be halved) names that strength in
+`floor_mg`, and a summary at it says `floor_summary` instead. It is not an interaction
 database: pairs outside it
 are not checked, and the cards say so. MAOI combinations stay with the washout table
 (services/washout.py), which also knows the intervals.
@@ -36,10 +38,11 @@ interaction_takings.py; their names stay importable from here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services import cards, drug_names
+from services import cards, drug_names, tables
 from services.interaction_rows import (
     SEVERITY_RANK,
     InteractionRow,
@@ -50,7 +53,7 @@ from services.interaction_rows import (
     with_taken,
 )
 from services.interaction_takings import Taking, on_order, running
-from services.recommendation import Indicator
+from services.recommendation import Indicator, Source
 
 # The names other modules and tests use, kept importable from here (the rows' and the takings'
 # among them).
@@ -60,6 +63,7 @@ __all__ = [
     "Pair",
     "Taking",
     "highest",
+    "linked_source",
     "on_order",
     "pairs",
     "row_drugs",
@@ -128,6 +132,13 @@ class Pair:
             pair = f"{a} {first.state()} and {b} {second.state()}"
         row = self.lead
         extra = f" (+{more} more)" if more else ""
+        if row.at_floor(first, second):
+            # The row's own drug at its lowest strength: its dose rule ("halve the gepirone
+            # dose") cannot be followed, so the summary says what can (audit 17 W6).
+            return cards.fit_summary(
+                f"{pair}: {row.floor_summary}{extra}",
+                f"{a} with {b}: {row.floor_summary}{extra}",
+            )
         return cards.fit_summary(
             f"{pair}: {row.short}; {row.act}{extra}",
             f"{pair}: {row.short}{extra}",
@@ -188,3 +199,15 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
 
 def highest(found: Sequence[Pair]) -> Indicator:
     return min((p.severity for p in found), key=SEVERITY_RANK.__getitem__)
+
+
+def linked_source(topic: str, found: Sequence[Pair]) -> Source | None:
+    """The card's source when a row's cite has its label's page on file (data/cite_urls.csv):
+    the cites as its label and the first page found as its URL, as the other order cards
+    (order_cards._merge; audit 17 W6: the gepirone cards cited "Exxua label 2, 7" with no
+    link). None when no cite has one: the topic's source (the FDA labels as a set, no URL)."""
+    cites = list(dict.fromkeys(row.cite for p in found for row in p.rows if row.cite))
+    url = next((u for u in map(tables.cite_url, cites) if u), None)
+    if url is None:
+        return None
+    return dataclasses.replace(cards.source_for(topic), label="; ".join(cites), url=url)

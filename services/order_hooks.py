@@ -50,9 +50,9 @@ and for each draft antidepressant:
   features on record is not held to its depression range (review findings 3 and 4);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
-issue 12; during an inpatient stay in progress its referral is text, not one click:
-rules/inpatient_hold.py), and the suicide-risk card when it applies. Each evidence section (trials, scores) is
-shown once per hook call (services/screen.py).
+issue 12; none during an inpatient stay in progress: rules/inpatient_hold.py), and the suicide-risk
+card when it applies. Each evidence section (trials, scores) is shown once per hook call
+(services/screen.py).
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
 patient is depressed and not in remission (like patient-view). MAOI washout, dose above the
@@ -336,10 +336,10 @@ def run_order_checks(
             # alternative matters), not with every renewal or dose change of the drug the
             # patient takes now (issue 12: patient-view shows it on the chart).
             found_recs.append(keyed(tms_referral.rule(ctx), changing[0]))
-    # An inpatient stay in progress (review 16 second recheck): the TMS card's referral, the one
-    # outpatient-only one-click of these cards, waits for discharge; the draft itself is the
-    # inpatient team's order and the safety cards' suggestions stay (rules/inpatient_hold.py).
-    held = inpatient_hold.hold_one_click(ctx, cards.ordered(found_recs))
+    # An inpatient stay in progress (review 16 second recheck; audit 17 M4): the TMS card, whose
+    # referral would wait for discharge, is left out; the draft itself is the inpatient team's
+    # order and the safety cards' suggestions stay (rules/inpatient_hold.py).
+    held = inpatient_hold.at_order(ctx, cards.ordered(found_recs))
     shown = screen.compose(held, ctx.facts, hidden)
     boxed = boxed_warning_line(ctx) if drafts else ""
     if boxed and shown:

@@ -42,10 +42,12 @@ from services.rules import (
     running_hepatic,
     running_qtc,
     running_renal,
+    running_reuptake_pair,
     running_sodium,
     suicide_risk,
     tms_course,
     tms_referral,
+    unconfirmed_signal_hold,
 )
 from services.rules.context import RuleContext, build_context
 
@@ -112,6 +114,8 @@ def run_rules(
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
     shown = measurement_based_care.hold_one_click(ctx, cards.ordered(found), hidden)
+    # A PHQ-9 of unconfirmed subject that would be a suicide signal (review 17 recheck R1).
+    shown = unconfirmed_signal_hold.hold_one_click(ctx, shown)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
@@ -125,6 +129,9 @@ def run_rules(
     shown = running_cautions.hold_one_click(ctx, shown, hidden)
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
+    # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
+    # optimise card when it speaks, else a warning card of its own, whatever the stage.
+    shown = running_reuptake_pair.on_screen(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
@@ -132,7 +139,7 @@ def run_rules(
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
     # A psychiatric admission in progress (review 16 recheck W-c): the pathway cards' outpatient
     # orders wait for discharge; applied last, so its line comes first on the card.
-    shown = inpatient_hold.hold_one_click(ctx, shown)
+    shown = inpatient_hold.hold_one_click(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

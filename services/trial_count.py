@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import PatientRecord, Trial
 from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
@@ -106,14 +107,52 @@ def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, s
     stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
     said = reported_note(measured) + confirm_note(measured, record)
     said_inferred = reported_note(inferred) + confirm_note(inferred, record)
+    partial = partial_words(measured, record)
+    if partial is not None:
+        long_measured, short_measured = partial
+    else:
+        long_measured, short_measured = f"{adequate} ({names(measured)}){said}", f"{adequate}{said}"
     if not inferred:
-        return f"{adequate} ({names(measured)}){said}", f"{adequate}{said}"
+        return long_measured, short_measured
     if not measured:
         return f"{stopped} ({names(inferred)}, response not measured){said_inferred}", (
             f"{stopped}, response not measured{said_inferred}"
         )
     return (
-        f"{adequate} ({names(measured)}){said}, {m} stopped "
-        f"unmeasured ({names(inferred)}){said_inferred}",
-        f"{adequate}{said}, {m} stopped unmeasured{said_inferred}",
+        f"{long_measured}, {m} stopped unmeasured ({names(inferred)}){said_inferred}",
+        f"{short_measured}, {m} stopped unmeasured{said_inferred}",
+    )
+
+
+def partial_words(measured: Sequence[Trial], record: PatientRecord) -> tuple[str, str] | None:
+    """The measured failed trials when some ended in a partial response (a 25-50 % drop:
+    fhir_mapping/partial_response.py), with and without their names: "1 adequate trial failed
+    (sertraline), 1 partial response (venlafaxine, 40 %)"; None when none did.
+
+    Review 17 W4 left "2 adequate trials failed (sertraline, venlafaxine)" on every card beside
+    an optimise card that adds an adjunct to the venlafaxine first (CANMAT 2023 para 190): one
+    screen told two stories (audit 17 W3). A partial response still counts toward treatment
+    resistance (< 50 % is no response: REFERENCE.md rule 4), so the count of adequate trials
+    without response is unchanged; only the words say which were partial."""
+    partial = [t for t in measured if partial_response(t) is not None]
+    if not partial:
+        return None
+    said_ids = {id(t) for t in partial}
+    failed = [t for t in measured if id(t) not in said_ids]
+    k = len(partial)
+    drops = ", ".join(f"{t.ingredient}, {partial_response(t) or 0:.0f} %" for t in partial)
+    said_partial = reported_note(partial) + confirm_note(partial, record)
+    if not failed:
+        head = "1 adequate trial" if k == 1 else f"{k} adequate trials"
+        return (
+            f"{head} with partial response only ({drops}){said_partial}",
+            f"{head} with partial response only{said_partial}",
+        )
+    n = len(failed)
+    adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
+    said = reported_note(failed) + confirm_note(failed, record)
+    responses = "1 partial response" if k == 1 else f"{k} partial responses"
+    return (
+        f"{adequate} ({names(failed)}){said}, {responses} ({drops}){said_partial}",
+        f"{adequate}{said}, {responses}{said_partial}",
     )

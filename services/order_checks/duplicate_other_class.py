@@ -15,6 +15,7 @@ from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, serotonin_reuptake, tables
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import running_dose
+from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 from services.trial_adherence_text import adherence_text
 
@@ -109,10 +110,17 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     first = pair[0]
     name, old = draft.ingredient, first.ingredient
     ends = first.ends_soon
+    # The drafted dose, as the running one is (audit 17 M12: "Sertraline ordered while ..." did
+    # not say how much); a dose the order does not give is said so in the detail, left out of
+    # the summary.
+    dose = draft_dose(draft)
+    read = draft.as_needed or draft.mg_per_day is not None or draft.mg_per_day_high is not None
+    drafted = f"{name.capitalize()} {dose}" if read else name.capitalize()
     summary = cards.fit_summary(
-        f"{name.capitalize()} ordered while {old} ({first.drug_class}) "
+        f"{drafted} ordered while {old} ({first.drug_class}) "
         + (f"runs until {ends.isoformat()}" if ends is not None else "is running")
         + ": two serotonin reuptake inhibitors; switch or addition?",
+        f"{drafted}: a second serotonin reuptake inhibitor ({old} running)",
         f"{name.capitalize()}: a second serotonin reuptake inhibitor ({old} running)",
     )
     running = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
@@ -125,8 +133,9 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     ]
     members = f" ({'; '.join(notes)})" if notes else ""
     detail = (
-        f"**Still running:** {running}. {name.capitalize()} ({draft.drug_class}) and {old} both "
-        f"inhibit serotonin reuptake{members}. If {name} is a switch, "
+        f"**Still running:** {running}. {name.capitalize()} "
+        f"{dose if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
+        f"both inhibit serotonin reuptake{members}. If {name} is a switch, "
         f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "
         f"together add serotonin-syndrome risk ({_serotonin_syndrome_cite()}) and are "
         f"{_NOT_A_STRATEGY}."

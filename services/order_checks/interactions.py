@@ -53,6 +53,7 @@ def interaction_card(
         detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
         indicator=severity,
         dedupe_key=keys,
+        source=interaction_table.linked_source(TOPIC, found),
     )
 
 

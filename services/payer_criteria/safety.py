@@ -41,7 +41,9 @@ def evaluate_contraindications(c: Criterion, x: Inputs) -> CriterionResult:
         return judged(
             c,
             CriterionStatus.NOT_AVAILABLE,
-            (f"none of: {finding_names(c.findings)} recognised; {lists} not available",),
+            # Worded as to confirm, not as a clearance (audit 17 W7: "none of: seizure
+            # disorder ... recognised" beside a withheld problem list read as one).
+            (f"to confirm, not ruled out ({lists} not available): {finding_names(c.findings)}",),
         )
     return judged(c, CriterionStatus.MET, (f"none of: {finding_names(c.findings)}",))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from operator import attrgetter
 
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import Trial
 from services import (
     cards,
@@ -23,6 +24,10 @@ from services.payer_criteria.results import CriterionResult, judged
 from services.trial_table import top_dose_text
 
 _START = attrgetter("start")  # oldest first: a C-level sort key
+# A partial response (a 25-50 % drop, fhir_mapping/data/response_bands.csv) is no response by the
+# 50 % rule (CANMAT 2023 para 180), so a payer asking for "inadequate response" to adequate trials
+# (L37086) counts it; the LCD text read sets no cut-off of its own (l37086.toml, trials source).
+COUNTED_PARTIAL = "counted as inadequate response"
 
 
 def counted_trials(c: Criterion, facts: PathwayFacts) -> tuple[Trial, ...]:
@@ -68,6 +73,13 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
             )
         confirm = trial_indication.to_confirm_text(trial)
         tail = f"; {confirm}" if confirm else ""
+        drop = partial_response(trial)
+        if drop is not None:
+            # Audit 17 W3: named as what it was, and why it still counts.
+            return (
+                f"{head}: partial response after {weeks} weeks at an adequate dose{scores} "
+                f"({drop:.0f} %), {COUNTED_PARTIAL}{tail}"
+            )
         return f"{head}: failed after {weeks} weeks at an adequate dose{scores}{tail}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
@@ -82,6 +94,12 @@ def _outcome(trial: Trial) -> str:
         return "not tolerated"
     if trial.outcome_inferred:
         return f"failed, inferred: {trial.unmeasured_text}"
+    drop = partial_response(trial)
+    if drop is not None:
+        # "venlafaxine (SNRI, partial response 40 %, counted as inadequate response)": the
+        # optimise card adds an adjunct to it first (CANMAT 2023 para 190), so the criterion says
+        # what it counts rather than "failed" (audit 17 W3).
+        return f"partial response {drop:.0f} %, {COUNTED_PARTIAL}"
     baseline, on_treatment = trial.baseline, trial.on_treatment
     if trial.outcome_scale != "PHQ-9" and baseline is not None and on_treatment is not None:
         # Judged on another scale (fhir_mapping/scale_outcomes.py): the criterion names it and

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
+from fhir_mapping.lab_units import ranged
+from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
-from services import contributor_timing
+from services import contributor_timing, unit_display
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
@@ -30,7 +32,12 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
     """ "3.1 ng/mL, low, 2022-04-04 (3 years ago: repeat)": a result older than `old_days`
     before `as_of` says its age, since a contributor three years old may be long corrected
     (review 17 M10); the date alone left the arithmetic to the reader."""
-    value = "no value" if lab.value is None else f"{lab.value:g} {lab.unit or ''}".strip()
+    # The unit as a lab report writes it ("mIU/L", never UCUM's "m[IU]/L": review 17 M7).
+    value = (
+        "no value"
+        if lab.value is None
+        else f"{lab.value:g} {unit_display.display(lab.unit)}".strip()
+    )
     ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
     if as_of is not None and (as_of - lab.date).days > old_days:
         ref += f" ({_age(lab.date, as_of)} ago: repeat)"
@@ -63,16 +70,63 @@ def _low(
     label: str,
     labs: dict[str, LabResult] | None = None,
     lab_ref: Callable[[LabResult], str] = _lab_ref,
+    stale: Callable[[LabResult], bool] | None = None,
 ) -> Item | None:
     """`labs`: `_latest_labs(ctx)` when the caller has read them already; `lab_ref`: how a lab is
-    named (with its age when old)."""
+    named (with its age when old); `stale`: whether a result is older than the card's look-back."""
     findings = ctx.facts.findings_of(kind)
     lab = (_latest_labs(ctx) if labs is None else labs).get(test)
     if findings:
         return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
     if lab is not None and lab.flag == "low":
+        if stale is not None and stale(lab):
+            # Older than the card's lab look-back, none since (review 17 M6: a folate of 2022
+            # held the adjuncts): a repeat is what it calls for, not a hold on escalation for a
+            # value that may long be corrected.
+            value = "" if lab.value is None else f" {lab.value:g}"
+            return Item(
+                f"low {label}{value} on {lab.date.isoformat()}: repeat",
+                f"**Low {label}, not rechecked:** {lab_ref(lab)}; no {label} since: repeat it.",
+                alongside=True,
+            )
         return Item(f"low {label}", f"**Low {label}:** {lab_ref(lab)}.")
     return None
+
+
+# The tests of the card with a default interval (lab_units.ranged): a result of one that nothing
+# could compare is said on the card (`_uncompared`).
+_CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
+
+
+def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]) -> list[Item]:
+    """The latest result of a card test with a value that nothing flagged: no interpretation,
+    no range in its unit, and a unit the service cannot convert (review 17 W1: a B12 in a unit
+    not recognised sat as a data gap no card showed, the adjuncts one click). Said as
+    information that holds nothing (the value may be normal), raising the card when alone:
+    never silent."""
+    items: list[Item] = []
+    for test in _CARD_TESTS:
+        lab = labs.get(test)
+        if lab is None or lab.value is None or lab.flag is not None or not ranged(test):
+            continue
+        name = LAB_NAMES.get(test, test)
+        unit = unit_display.display(lab.unit) or "no unit"
+        items.append(
+            Item(
+                f"{name} {lab.value:g} {unit} not compared",
+                f"**{name[:1].upper()}{name[1:]} not compared:** {lab_ref(lab)}: its unit "
+                f"({unit}) is not one the service converts and the lab sent no flag or range; "
+                "check it against the lab's range in the chart.",
+                alongside=True,
+                minor=True,
+                named=(
+                    f"{name} {lab.value:g} {unit} of {lab.date.isoformat()} not compared (unit "
+                    "not recognised): check it in the chart",
+                    f"{name} {lab.value:g} {unit} not compared: check it in the chart",
+                ),
+            )
+        )
+    return items
 
 
 def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list[Item]:
@@ -87,20 +141,26 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     def lab_ref(lab: LabResult) -> str:
         return _lab_ref(lab, as_of, old_days)
 
+    def stale(lab: LabResult) -> bool:
+        return (as_of - lab.date).days > old_days
+
     items: list[Item] = diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
     for kind, test, label in (
         (FindingKind.B12_DEFICIENCY, "b12", "B12"),
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
-        item = _low(ctx, kind, test, label, labs, lab_ref)
+        item = _low(ctx, kind, test, label, labs, lab_ref, stale)
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
-        if item is not None and timing.alongside:
+        if item is not None and timing.alongside and not item.alongside:
             item = replace(
                 item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True, minor=True
             )
+        elif item is not None and timing.alongside:
+            item = replace(item, minor=True)  # an old low vitamin D: a repeat, still minor
         if item is not None:
             items.append(item)
+    items += _uncompared(labs, lab_ref)
     apnea = facts.findings_of(FindingKind.SLEEP_APNEA)
     # Treatment is looked for only when there is apnea to treat (a chart's procedures are many).
     if apnea and not (

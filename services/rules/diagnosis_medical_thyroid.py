@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from importlib import resources
@@ -50,11 +51,36 @@ def replacements() -> frozenset[str]:
     return frozenset(r["ingredient"].strip().lower() for r in _csv("thyroid_replacements.csv"))
 
 
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    words: str  # "a subclinical hypothyroidism pattern (TSH raised, free T4 normal)"
+    action: str  # what the card asks ("" when the pattern alone is said)
+    # A TSH below this (mIU/L: every TSH unit data/lab_ranges.csv reads is the same quantity)
+    # with this pattern is reviewed alongside escalation, holding nothing (ETA 2013: subclinical
+    # hypothyroidism under 10, review 17 W5); None: the pattern is settled before escalating.
+    alongside_below_tsh: float | None
+
+
+@cache
+def _pattern_rows() -> dict[tuple[str, str], Pattern]:
+    return {
+        (r["tsh"].strip(), r["free_t4"].strip()): Pattern(
+            r["pattern"].strip(),
+            (r.get("action") or "").strip(),
+            float(r["alongside_below_tsh"])
+            if (r.get("alongside_below_tsh") or "").strip()
+            else None,
+        )
+        for r in _csv("thyroid_patterns.csv")
+    }
+
+
 @cache
 def _patterns() -> dict[tuple[str, str], str]:
+    """The pattern's words, with what the card asks when the table says (review 17 M8: a
+    central pattern named with no action)."""
     return {
-        (r["tsh"].strip(), r["free_t4"].strip()): r["pattern"].strip()
-        for r in _csv("thyroid_patterns.csv")
+        key: f"{p.words}: {p.action}" if p.action else p.words for key, p in _pattern_rows().items()
     }
 
 
@@ -87,6 +113,20 @@ def _free_t4_words(tsh: LabResult, free_t4: LabResult | None, lab_ref: LabRef) -
     return words
 
 
+def _subclinical(tsh: LabResult, free_t4: LabResult | None) -> Pattern | None:
+    """The table's pattern of a same-day pair reviewed alongside escalation (a raised TSH under
+    `alongside_below_tsh` with a normal free T4), else None. Without a free T4 of the same day
+    the pattern is not known (an overt hypothyroidism is not ruled out): None, the safer reading."""
+    if free_t4 is None or free_t4.date != tsh.date or tsh.value is None:
+        return None
+    if tsh.comparator is not None:
+        return None  # a bound ("> 10") is not a value under the line
+    pattern = _pattern_rows().get((_flag(tsh), _flag(free_t4)))
+    if pattern is None or pattern.alongside_below_tsh is None:
+        return None
+    return pattern if tsh.value < pattern.alongside_below_tsh else None
+
+
 def _recent(ctx: RuleContext, lab: LabResult | None) -> bool:
     since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
     return lab is not None and lab.date >= since
@@ -110,15 +150,51 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                 info=True,
             )
         ]
+    replacement = replacement_taken(ctx)
     if tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
+        if not _recent(ctx, tsh):
+            # Older than the look-back and none since (review 17 M6): what it calls for is a
+            # repeat, not a hold on escalation for a value that may long be corrected. The line
+            # says no TSH is recent, so the card's own missing-TSH line is not added; its "Order
+            # TSH" suggestion stays.
+            return [
+                Item(
+                    f"TSH {tsh.flag}{value} on {tsh.date.isoformat()}: repeat",
+                    f"**Abnormal TSH, not rechecked:** {lab_ref(tsh)}"
+                    f"{_free_t4_words(tsh, free_t4, lab_ref)}; no TSH since: repeat TSH with "
+                    "free T4.",
+                    alongside=True,
+                    says_tsh_missing=True,
+                )
+            ]
+        subclinical = _subclinical(tsh, free_t4) if replacement is None else None
+        if subclinical is not None:
+            # Subclinical hypothyroidism under TSH 10 (ETA 2013; review 17 W5): usually not
+            # treated, confirmed by a repeat in 2-3 months; not a reason to delay augmentation,
+            # so an information line that holds nothing (as a low vitamin D is). On thyroid
+            # replacement a raised TSH is the dose to adjust: the line below, held.
+            return [
+                Item(
+                    f"TSH {tsh.flag}{value}, free T4 normal (subclinical)",
+                    f"**Raised TSH, free T4 normal:** {lab_ref(tsh)}"
+                    f"{_free_t4_words(tsh, free_t4, lab_ref)}; not a reason to delay a change "
+                    "of treatment.",
+                    alongside=True,
+                    minor=True,
+                    named=(
+                        f"TSH {tsh.flag}{value}, free T4 normal (subclinical): repeat in 2-3 "
+                        "months",
+                        f"TSH {tsh.flag}{value}, free T4 normal (subclinical)",
+                    ),
+                )
+            ]
         return [
             Item(
                 f"TSH {tsh.flag}{value}",
                 f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref)}.",
             )
         ]
-    replacement = replacement_taken(ctx)
     items: list[Item] = []
     if (
         free_t4 is not None

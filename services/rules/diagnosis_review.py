@@ -32,7 +32,7 @@ from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
-from services.rules.diagnosis_medical import _latest_labs, medical_items, tsh_missing
+from services.rules.diagnosis_medical import _lab_ref, _latest_labs, medical_items, tsh_missing
 from services.rules.diagnosis_psychiatric import psychiatric_items
 
 # The names other modules and tests use, kept importable from here (diagnosis_item.py's and
@@ -96,7 +96,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             if labs_unread
             else Item(
                 f"no TSH in {days} days",
-                f"**No TSH in the last {days} days** after {failed}: consider one if clinically indicated (CANMAT 2023 "
+                f"**No TSH in the last {days} days**{_last_tsh(ctx, labs)} after {failed}: consider one if clinically indicated (CANMAT 2023 "
                 "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
                 # Alone it is an info card that says nothing of escalating (below); beside an
                 # "alongside" item it does not turn the summary into "before escalating".
@@ -134,9 +134,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "TSH not known (lab results not available): check it in the chart",
         )
     elif findings == 0:
+        last = labs.get("tsh")
+        # The last TSH's date and flag in the summary when it has one (review 17 M6: a normal
+        # TSH of 2022 read as if none was ever drawn).
+        before = f" (last {last.date.isoformat()}, {last.flag or 'unflagged'})" if last else ""
         summary = cards.fit_summary(
-            f"No TSH in {ctx.policy.tsh_lookback_days} days after {counted}: consider one if "
-            "clinically indicated",
+            f"No TSH in {ctx.policy.tsh_lookback_days} days{before} after {counted}: consider "
+            "one if clinically indicated",
+            f"No TSH in {ctx.policy.tsh_lookback_days} days{before}: consider one if clinically "
+            "indicated",
             f"No TSH in {ctx.policy.tsh_lookback_days} days: consider one if clinically indicated",
         )
     elif all(i.alongside for i in items if not i.info):
@@ -166,6 +172,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=indicator,
         evidence=(scores,),
     )
+
+
+def _last_tsh(ctx: RuleContext, labs: dict[str, LabResult]) -> str:
+    """ " (last 2.0 mIU/L, normal, 2022-05-10 (3 years ago: repeat))" when a TSH older than the
+    look-back is on record (review 17 M6), else ""."""
+    tsh = labs.get("tsh")
+    if tsh is None:
+        return ""
+    return f" (last {_lab_ref(tsh)})"
 
 
 # --- the optimise card while this card says "before escalating" -------------------------------

@@ -9,8 +9,9 @@ is on record the patient is an inpatient: the treatment is the inpatient team's,
 outpatient TMS referral, psychotherapy referral or a new outpatient prescription placed from a
 card would go around it. So the pathway cards that propose those orders (`_HELD_TOPICS`) keep
 their analysis (the trials, the staging, the criteria: useful to the inpatient team and at
-discharge) but offer no one-click; one line at the top of each names the stay and the proposals
-taken off, as text, and a summary that proposed the referral says it waits for discharge.
+discharge) but offer no one-click; one line at the top of the first names the stay and says its
+orders are text until discharge, the others point to it (audit 17 M4), and a summary that
+proposed the referral says it waits for discharge.
 
 Why a medical stay holds them too (the safer choice): on a medical ward the inpatient team
 reconciles and orders every medication, and a psychiatrist is a consultant there; an adjunct
@@ -22,10 +23,11 @@ suicide-risk card's wording (the ward's psychiatrist assesses today), and only a
 discharge opens the post-discharge period (rules/suicide_risk_discharge.py): the risk Chung 2017
 measured is that of discharge from psychiatric care.
 
-At the order hooks (services/order_hooks.py) the same hold runs on the cards that carry one-click
-suggestions: the TMS card's referral is held; the drafted order itself is the inpatient team's
-and is never blocked; the safety cards' suggestions (a same-day psychiatric assessment for a
-suicide-risk or puerperal-psychosis finding) are not outpatient orders and stay.
+At the order hooks (services/order_hooks.py) the TMS card is left out during a stay (`at_order`):
+its referral would wait for discharge, so it would say only that the patient is admitted (audit
+17 M4); the drafted order itself is the inpatient team's and is never blocked; the safety cards'
+suggestions (a same-day psychiatric assessment for a suicide-risk or puerperal-psychosis
+finding) are not outpatient orders and stay.
 
 Why this and not a card of its own, or no pathway cards at all (the least noisy safe answer):
 - no new card: the stay is not a finding anyone must act on today (the inpatient team knows the
@@ -41,9 +43,10 @@ Why this and not a card of its own, or no pathway cards at all (the least noisy 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import CurrentStay
-from services import cards, screen
+from services import cards, screen, tables
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
     one_click_hold,
@@ -96,17 +99,36 @@ def _shown_stay(stays: Sequence[CurrentStay]) -> CurrentStay:
 
 def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     """ "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2 ...)
-    [Encounter/x]: outpatient orders wait for discharge; not one click: <held>." The stay's
-    setting as admissions.py read it: psychiatric, medical (its reason named) or unspecified."""
+    [Encounter/x]: the inpatient team decides treatment now; this card's orders are outpatient
+    orders, shown as text until discharge (order from the inpatient order set)." The stay's
+    setting as admissions.py read it: psychiatric, medical (its reason named) or unspecified.
+    Said once per screen, on the first card it holds (`pointer` on the others). The proposals
+    are not listed by their button labels (audit 17 M4: "not one click: Refer for TMS
+    evaluation; Refer for TMS evaluation (order only, summary not attached)"): the card's detail
+    names them. The reader is the inpatient team, so it says where their orders come from."""
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
     what = f"{stay.reason} {stay.reason_display}".strip() if stay.reason_display else stay.reason
     why = f" ({what})" if what else ""
     where = f" [{stay.source}]" if stay.source is not None else ""
-    labels = "; ".join(s.label for s in held)
-    named = f"; not one click: {labels}" if labels else ""
     return (
-        f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: outpatient orders wait "
-        f"for discharge, the inpatient team decides treatment now{named}."
+        f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
+        f"decides treatment now; {_held_words(held)}."
+    )
+
+
+def pointer(first_topic: str, held: Sequence[Suggestion]) -> str:
+    """The short line of a held card after the first: "**Currently admitted** (named on the
+    Optimise, switch or augment card): this card's orders are outpatient orders, ..." """
+    where = tables.topic(first_topic).display
+    return f"**Currently admitted** (named on the {where} card): {_held_words(held)}."
+
+
+def _held_words(held: Sequence[Suggestion]) -> str:
+    if not held:
+        return "outpatient orders wait for discharge"
+    return (
+        "this card's orders are outpatient orders, shown as text until discharge (order from "
+        "the inpatient order set)"
     )
 
 
@@ -119,33 +141,86 @@ def _after_discharge(rec: Recommendation) -> str:
     return rec.summary
 
 
-def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
-    """`recs` with the held topics' one-clicks taken off and the stay named (module
-    docstring); `recs` as they are when no inpatient stay is in progress (nearly always)."""
-    stays = ctx.record.current_stays
+def conflict_line(stay: CurrentStay) -> str:
+    """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
+    visits since (first 2024-10-21): check its status in the chart; nothing is held on it." """
+    since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
+    first = stay.outpatient_since.isoformat() if stay.outpatient_since is not None else ""
+    where = f" [{stay.source}]" if stay.source is not None else ""
+    return (
+        f"**Inpatient stay recorded open{since}**{where}, with outpatient visits since (first "
+        f"{first}): check its status in the chart; nothing is held on it."
+    )
+
+
+def _with_conflict(recs: Sequence[Recommendation], stay: CurrentStay) -> list[Recommendation]:
+    """`recs` with `conflict_line` once, at the top of the first card whose one-clicks a stay
+    would hold (review 17 recheck R2: said once, no hold); none such: as they are."""
+    out = list(recs)
+    for i, rec in enumerate(out):
+        if rec.topic in _HELD_TOPICS:
+            detail = cards.join_sections(conflict_line(stay), rec.detail)
+            out[i] = screen.with_fields(rec, detail=detail)
+            break
+    return out
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` (in screen order) with the held topics' one-clicks taken off and the stay named
+    (module docstring): in full on the first held card shown, by `pointer` on the others (audit
+    17 M4: the same line stood on the optimise and the TMS card). `hidden`: the topics left off
+    this screen (snoozed), never the one a pointer names. `recs` as they are when no inpatient
+    stay is in progress (nearly always).
+    A stay recorded in progress that outpatient visits since contradict (CurrentStay
+    .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
+    left, and a hold kept on a stay left open by mistake would last for ever. It is said once,
+    as a record to correct, when no real stay is in progress."""
+    stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
-        return list(recs)
+        conflicts = ctx.record.current_stays
+        return _with_conflict(recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
+    first = next((r.topic for r in recs if r.topic in _HELD_TOPICS and r.topic not in hidden), "")
+
+    def line(topic: str, held: Sequence[Suggestion]) -> str:
+        if topic == first or not first:
+            return stay_line(stay, held)
+        return pointer(first, held)
 
     def every(_suggestion: Suggestion) -> bool:
         return True
 
     # The optimise card through the shared hold, so its summary says what is held.
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: stay_line(stay, held), every, held_by=HELD_BY
+        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY
     )
     result: list[Recommendation] = []
     for rec in out:
         if rec.topic not in _HELD_TOPICS or rec.topic == optimise_card.TOPIC:
             result.append(rec)
             continue
-        line = stay_line(stay, rec.suggestions)
         result.append(
             screen.with_fields(
                 rec,
                 summary=_after_discharge(rec),
                 suggestions=(),
-                detail=cards.join_sections(line, rec.detail),
+                detail=cards.join_sections(line(rec.topic, rec.suggestions), rec.detail),
             )
         )
     return result
+
+
+def at_order(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """The order hooks' cards during an inpatient stay in progress: without the held topics'
+    cards (the TMS card, the only one an order hook raises). At an order it is raised to offer
+    the referral at a change of treatment; with the referral waiting for discharge it said
+    only that the patient is admitted, which the inpatient team placing the order knows (audit
+    17 M4: the one card at a bupropion draft during a stay). The patient-view TMS card keeps
+    the work-up for the discharge plan. The drafted drug's own cards and the safety cards stay."""
+    if not any(not s.contradicted for s in ctx.record.current_stays):
+        # No stay, or only one that later outpatient visits contradict: nothing is held, and
+        # the contradicted one is said as a record to correct (`hold_one_click`).
+        return hold_one_click(ctx, recs)
+    return [r for r in recs if r.topic not in _HELD_TOPICS]

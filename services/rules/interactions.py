@@ -72,6 +72,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *(p.text() for p in every), level, interaction_table.NOT_CHECKED
         ),
         indicator=interaction_table.highest(found),
+        source=interaction_table.linked_source(TOPIC, every),
     )
     # Its own snooze fingerprint: the two drugs and the table rows of each pair, so a pair that
     # appears later (tramadol added beside a snoozed clozapine-fluvoxamine) brings the card back.

@@ -46,7 +46,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping.record import DataGap
-from services import cards, data_gaps, suggestions, tms_course, trial_dates
+from services import cards, data_gaps, phq9_no_total, suggestions, tms_course, trial_dates
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -138,9 +138,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             preliminary_short = [f"{reviewed}; {unreviewed}", unreviewed]
     tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
     short_tail = "review it" if review_it else "repeat the PHQ-9"
-    if why is not None and untotalled_phq9(ctx, latest) is not None:
-        # The form was done: its total is missing, not the measurement (review 17 M4).
-        tail, short_tail = "score it (the sum of its nine answers)", "score it"
+    untotalled = untotalled_phq9(ctx, latest) if why is not None else None
+    if untotalled is not None:
+        # The form was done: its total is missing, not the measurement (review 17 M4); asked as
+        # the optimise card asks it (audit 17 M5: services/phq9_no_total.py).
+        tail, short_tail = phq9_no_total.ASK_SHORT, "score it"
     other = other_scale_latest(ctx)
     if other is not None and incomplete is None and due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -210,7 +212,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         ITEM9_TOPIC if incomplete is not None else TOPIC,
         summary=summary,
         detail=detail,
-        suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
+        # With a form to score, a new PHQ-9 is the fallback, not the ask (audit 17 M5).
+        suggestions=(
+            suggestions.create("Ask for a PHQ-9", resource, recommended=True)
+            if untotalled is None
+            else suggestions.create(phq9_no_total.REPEAT_LABEL, resource),
+        ),
         indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,
     )

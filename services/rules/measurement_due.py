@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
-from services import data_gaps, preliminary_phq9
+from services import data_gaps, phq9_no_total, preliminary_phq9
 from services.rules.context import RuleContext
 
 
@@ -31,7 +31,7 @@ def due_reason(
     # after a PHQ-9 was done says something false (review 17 M4).
     untotalled = untotalled_phq9(ctx, latest)
     if untotalled is not None:
-        return f"a PHQ-9 on {untotalled.date.isoformat()} has no total"
+        return phq9_no_total.no_total_text(untotalled)
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (card docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
@@ -66,16 +66,9 @@ def untotalled_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
     """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded)
     when it is newer than the latest total and inside the measurement interval, else None."""
     since = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
-    found = [
-        s
-        for s in ctx.record.scores
-        if s.instrument == "PHQ-9"
-        and s.value is None
-        and s.item9 is not None
-        and s.date >= since
-        and (latest is None or s.date > latest.date)
-    ]
-    return max(found, key=lambda s: s.date) if found else None
+    return phq9_no_total.latest_untotalled(
+        ctx.record, since, latest.date if latest is not None else None
+    )
 
 
 def newer_preliminary_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:

@@ -52,12 +52,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from services import cards, thyroid_hormone_cautions, tolerability
+from services import cards, phq9_no_total, thyroid_hormone_cautions, tolerability
 from services.acute_risk import SuicideLevel
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
-from services.rules.optimize import as_needed, catatonia, held_base, interacting, not_mdd
+from services.rules.optimize import (
+    as_needed,
+    catatonia,
+    held_base,
+    interacting,
+    not_mdd,
+    unscored,
+)
 from services.rules.optimize.augment import (
     SECOND_LINE,
     augment_section,
@@ -274,13 +281,20 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     else:
         blind = unmeasured(ctx, current)
         if blind:
+            # A form filed without its total is scored, not repeated (audit 17 M5: the same ask
+            # as the measurement card's, services/phq9_no_total.py).
+            ask = (
+                phq9_no_total.ASK
+                if any(unscored.form_on(ctx, t) is not None for t in blind)
+                else "repeat the PHQ-9"
+            )
             sections.append(
                 "**Current trial not measured:** "
                 + "; ".join(
-                    f"{dose_text(t)} since {t.start.isoformat()} has {t.unmeasured_text}"
+                    f"{dose_text(t)} since {t.start.isoformat()} {unscored.unmeasured_text(ctx, t)}"
                     for t in blind
                 )
-                + ": repeat the PHQ-9 before switching or adding an adjunct (it may be working); "
+                + f": {ask} before switching or adding an adjunct (it may be working); "
                 "the options below are not offered as orders yet."
             )
         # The first-line adjuncts left, read once for the section, the orders and the summary;
@@ -318,7 +332,12 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         elif catatonia.findings(ctx):
             summary = catatonia.summary(ctx, *_failed_words(ctx))
         else:
-            summary = next_step_summary(ctx, used, remaining)
+            summary = (
+                # The diagnosis is not MDD: the adjuncts wait (optimize/not_mdd.py, audit 17 M10).
+                not_mdd.summary(ctx, *_failed_words(ctx))
+                if facts.not_mdd
+                else next_step_summary(ctx, used, remaining)
+            )
     if catatonia.findings(ctx):
         if not summary.startswith("Catatonia"):
             summary = catatonia.prefixed(ctx, summary)

@@ -31,6 +31,7 @@ _SUICIDE_TOPIC = "suicide-risk"
 # The chart's data report: the line goes there only when no other card speaks.
 _REPORT_TOPIC = "data-quality"
 _GAPS_HEAD = "**Data not read**"
+_GUIDELINE_HEAD = "**Guideline:**"
 
 _WHAT = {
     FindingKind.SUICIDAL_IDEATION: "suicidal ideation",
@@ -81,7 +82,8 @@ def on_first_card(
     suicide-risk card (its risk factors name the visit) and no optimise card carrying it (a
     snoozed optimise card, a pathway held for the diagnosis, an order hook). The first card that
     speaks, as the clinician reads the screen top down; the data report only when it is the one
-    card. Placed before the card's "Data not read" block, which closes every card. No card on
+    card. Placed before the card's guideline line and its "Data not read" block, which close
+    every card. No card on
     the screen, no line: a card of its own for a visit that raises no current signal, on every
     chart open for a year, would be noise (module docstring)."""
     if not recommendations:
@@ -98,7 +100,14 @@ def on_first_card(
         body, gaps = "", rec.detail
     else:
         gaps = f"{_GAPS_HEAD}{gaps}" if gaps_sep else ""
-    detail = "\n\n".join(s for s in (body, line, gaps) if s)
+    # Above the card's guideline line, which closes its own text (audit 17 M11: after
+    # "**Guideline:**" the history read as part of the citation).
+    body, cite_sep, cite = body.partition(f"\n\n{_GUIDELINE_HEAD}")
+    if not cite_sep and body.startswith(_GUIDELINE_HEAD):
+        body, cite = "", body
+    else:
+        cite = f"{_GUIDELINE_HEAD}{cite}" if cite_sep else ""
+    detail = "\n\n".join(s for s in (body, line, cite, gaps) if s)
     out = list(recommendations)
     out[at] = dataclasses.replace(rec, detail=detail)
     return tuple(out)

@@ -25,7 +25,8 @@ def _psychiatric_stay(ctx: RuleContext) -> CurrentStay | None:
     """The latest psychiatric stay in progress, or None. A medical stay in progress (a
     pneumonia) is not one: its ward has no psychiatrist of its own, so the card keeps asking
     for a same-day psychiatric evaluation there (review 16 second recheck c01b)."""
-    stays = [s for s in ctx.record.current_stays if s.psychiatric]
+    # Not a stay the patient has visibly left (outpatient visits since: review 17 recheck R2).
+    stays = [s for s in ctx.record.current_stays if s.psychiatric and not s.contradicted]
     return stays[-1] if stays else None
 
 

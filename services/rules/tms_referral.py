@@ -54,12 +54,19 @@ from services.packet import attach_packet
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source
 from services.rules.context import RuleContext
+from services.rules.optimize.partial import partial_running
 from services.rules.population_notes import population_notes
-from services.rules.tms_referral_criteria import _criterion_line, criterion_lines, screen_line
+from services.rules.tms_referral_criteria import (
+    _criterion_line,
+    criterion_lines,
+    screen_line,
+    unchecked_lists,
+)
 from services.rules.tms_referral_notes import (
     _counted,
     anxiety_line,
     earlier_course_line,
+    partial_adjunct_line,
     payer_note,
     revoked_referral_line,
     sent_alone,
@@ -217,9 +224,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         counted, ctx.record
     )  # said in the summary and the referral
     safety_items = tms_safety_items(ctx) if facts.tms_cautions else ""
+    # A partial response on the antidepressant still running (audit 17 W3): CANMAT 2023 para 190
+    # puts an adjunct to it first, as the optimise card does; the referral stays on the card (the
+    # course counts: partial_adjunct_line) but is no longer the recommended step.
+    partial = partial_running(ctx)
+    first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
+    first_short = "an adjunct first, then " if partial else ""
     summary = cards.fit_summary(
-        f"{counted_named}; {latest.instrument} {latest.value}: {CONSIDER}{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: {CONSIDER}{payer}",
+        f"{counted_named}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
+        f"{counted_plain}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
+        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}{payer}",
+        # The payer's name gives way before the adjunct step does (the criteria name it).
+        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}"
+        + ("; payer criteria not yet met" if payer else ""),
     )
     depression = facts.depression_finding
     resource = None
@@ -258,6 +275,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     )
     sections += [
         _criteria(ctx, evaluation),
+        partial_adjunct_line(partial),
         anxiety_line(ctx),
         earlier_course_line(ctx, evaluation),
         revoked_referral_line(ctx.record),
@@ -278,8 +296,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # The referral carries the referral summary (services/packet): a DocumentReference
             # created with it and named in its supportingInfo.
             attach_packet(
+                # Not the recommended choice while the safety screen could not read every list
+                # (audit 17 W7: a withheld problem list may hide a seizure disorder).
                 suggestions.create(
-                    "Refer for TMS evaluation", resource, recommended=facts.suicide is None
+                    "Refer for TMS evaluation",
+                    resource,
+                    # Nor while a partial responder runs: an adjunct first (CANMAT 2023 para 190).
+                    recommended=facts.suicide is None and not partial and not unchecked_lists(ctx),
                 ),
                 ctx.record,
                 facts,

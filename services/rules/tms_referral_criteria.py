@@ -9,7 +9,8 @@ which lines the card holds, and the header over them, stay in tms_referral.py.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain
+from fhir_mapping.gaps import subject
+from fhir_mapping.record import DataDomain, GapCause
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
 
@@ -19,29 +20,61 @@ _SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.PROCEDURES, "procedure list"),
     (DataDomain.DEVICES, "device list"),
 )
+# What fhir_mapping/gaps.subject calls a conditions gap of the pregnancy status alone.
+PREGNANCY = "pregnancy status"
+
+
+def unchecked_lists(ctx: RuleContext) -> list[tuple[DataDomain, str]]:
+    """The screened lists of which some or all could not be seen (a kind not sent, later pages
+    not read, part withheld by the EHR), worded ("the condition list not available", "part of
+    the condition list not received"). A conditions gap that is only the pregnancy status read
+    from Observations (fhir_mapping/gaps.subject) leaves the seizure history seen: not counted."""
+    if not ctx.record.gaps:
+        return []
+    out: list[tuple[DataDomain, str]] = []
+    for domain, name in _SCREENED:
+        if ctx.record.unavailable(domain):
+            out.append((domain, f"the {name} not available"))
+        elif any(
+            g.domain is domain and g.cause is not GapCause.LEFT_OUT and subject(g) != PREGNANCY
+            for g in ctx.record.gaps
+        ):
+            out.append((domain, f"part of the {name} not received"))
+    return out
 
 
 def screen_line(ctx: RuleContext) -> str:
     """The contraindication criterion, worded so it never claims an absence it cannot see: a
-    chart with a pacemaker is not "no implanted device", and a device list that could not be
-    read is "not available", not "none on record"."""
+    chart with a pacemaker is not "no implanted device", and a list that could not be read (in
+    whole or in part) gives no clearance: what it would show "could not be checked", to ask
+    before the referral (audit 17 W7: "No epilepsy/seizure disorder ... recognised" under a
+    withheld problem list read as a clearance)."""
+    unchecked = unchecked_lists(ctx)
+    if unchecked:
+        conditions = [w for d, w in unchecked if d is DataDomain.CONDITIONS]
+        implants = [w for d, w in unchecked if d is not DataDomain.CONDITIONS]
+        parts = []
+        if conditions:
+            parts.append(f"Seizure history could not be checked ({'; '.join(conditions)})")
+        else:  # the problem list was read whole: its clearance stands
+            parts.append("No epilepsy/seizure disorder recognised")
+        if implants:
+            parts.append(
+                f"metal or stimulator near the head could not be checked ({'; '.join(implants)})"
+            )
+        line = f"- {'; '.join(parts)}: ask before referral"
+        if ctx.facts.tms_cautions:
+            line += "; other TMS safety items to screen are listed above"
+        return line
     if ctx.facts.tms_cautions:
-        line = (
+        return (
             "- No epilepsy/seizure disorder and no metal or stimulator in or near the head "
             "recognised; other TMS safety items to screen are listed above"
         )
-    else:
-        line = (
-            "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
-            "safety item recognised in the chart's codes and text"
-        )
-    missing = [name for domain, name in _SCREENED if ctx.record.unavailable(domain)]
-    if missing:
-        line += (
-            f"; {', '.join(missing)} not available, so implants and neurological history could "
-            "not be fully checked: ask at the TMS safety screen"
-        )
-    return line
+    return (
+        "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
+        "safety item recognised in the chart's codes and text"
+    )
 
 
 def _criterion_line(result: CriterionResult) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import PatientRecord, Trial
 from services import cards, tms_course, trial_count
 from services.card_format import in_sentence
@@ -61,6 +62,31 @@ def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str
     return (
         f"{named} and {len(other)} not tolerated ({cards.names(other)}){said}",
         (f"{plain} and {len(other)} not tolerated{said}"),
+    )
+
+
+def partial_adjunct_line(partial: tuple[Trial, ...]) -> str:
+    """Why the referral is offered but not recommended while a counted course still running has
+    a partial response (optimize/partial.py partial_running), or "" (nearly every chart).
+
+    The choice, the safer one for the patient: the course counts for the payer (a 25-50 % drop
+    is an inadequate response: payer_criteria/trials.py COUNTED_PARTIAL), so the referral stays
+    one click for a clinician who judges TMS the better step; but CANMAT 2023 para 190 puts an
+    adjunct first after a partial response with good tolerability, and a referral marked
+    recommended beside an optimise card that says so told two stories (audit 17 W3)."""
+    if not partial:
+        return ""
+    pairs = "; ".join(
+        f"{t.ingredient}, {t.outcome_scale} {t.baseline.value} -> {t.on_treatment.value}"
+        f" ({partial_response(t) or 0:.0f} % drop)"
+        if t.baseline is not None and t.on_treatment is not None
+        else f"{t.ingredient} ({partial_response(t) or 0:.0f} % drop)"
+        for t in partial
+    )
+    return (
+        f"**Partial response on a running course:** {pairs}. CANMAT 2023 (para 190) adds an "
+        "adjunct to it first; TMS is the step if that does not help. The referral is offered, "
+        "not recommended, until an adjunct has been tried."
     )
 
 

@@ -86,7 +86,10 @@ def test_not_mdd_diagnosis_gets_no_mdd_step_one_click(name: str, named: str) -> 
     cards = _by_topic(name)
     optimise = cards[OPTIMISE]
     assert not [label for label in _labels(optimise) if label.startswith("Propose adjunctive")]
-    assert "adjuncts held: diagnosis not MDD" in optimise["summary"]
+    # Audit 17 M10: what is held and why, once (was "augment (adjuncts held: diagnosis not
+    # MDD) or switch class", which proposed and withdrew the step in one line).
+    assert "adjuncts held" in optimise["summary"]
+    assert "augment (" not in optimise["summary"]
     first = optimise["detail"].split("\n")[0]
     assert first.startswith("**Diagnosis on record is not major depression:**")
     assert named in first

@@ -328,8 +328,7 @@ def test_a_condition_left_unread_is_named_in_the_line() -> None:
     detail = recs[optimize_switch_augment.TOPIC].detail
     assert (
         "**No TMS card:** no depression diagnosis could be read; 1 diagnosis of another patient "
-        "excluded (the request held another patient's records: never read for this patient; "
-        "report it to the EHR team): Condition/cond-mdd. Check the problem list" in detail
+        "excluded: Condition/cond-mdd. Check the problem list" in detail
     )
 
 

@@ -78,8 +78,10 @@ def test_no_tsh_in_twelve_months_when_trd_is_met_suggests_tsh() -> None:
     # A missing TSH alone is an info line, not a warning (issue 12; CANMAT 2023 Table 5.1: labs
     # when clinically indicated); the order is offered, not recommended.
     assert rec.indicator is Indicator.INFO
+    # The last TSH named with its date and flag (review 17 M6).
     assert rec.summary == (
-        "No TSH in 365 days after 2 adequate trials failed: consider one if clinically indicated"
+        "No TSH in 365 days (last 2023-05-01, normal) after 2 adequate trials failed: consider "
+        "one if clinically indicated"
     )
     assert "consider one if clinically indicated (CANMAT 2023 Table 5.1" in rec.detail
     assert [s.is_recommended for s in rec.suggestions] == [False]

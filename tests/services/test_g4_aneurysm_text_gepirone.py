@@ -145,12 +145,13 @@ def test_vascular_text_terms(text: str, kinds: set[FindingKind]) -> None:
 # --- W-c: gepirone with a moderate CYP3A4 inhibitor or a strong inducer ---------------------
 
 
-def test_gepirone_with_diltiazem_halves_the_dose() -> None:
+def test_gepirone_18mg_with_diltiazem_cannot_be_halved() -> None:
     cards = _by_topic(_chart("g01_gepirone_moderate_inhibitor_diltiazem"))
     card = cards[INTERACTION]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Gepirone ordered with diltiazem running")
-    assert "halve the gepirone dose" in card["summary"]
+    # 18.2 mg is the lowest strength: the label's half dose cannot be given (audit 17 W6).
+    assert "18.2 mg (lowest strength) cannot be halved: replace either drug" in card["summary"]
     assert "gepirone 18.2 mg/day on this order" in card["detail"]
     assert "Exxua label 2, 7" in card["detail"]
 

@@ -78,7 +78,7 @@ def test_withheld_conditions_beside_live_adjunct_one_clicks_say_bipolar_once() -
     # Once on the screen, on the card whose "Data not read" block lists the withheld conditions.
     assert _said(recs, BIPOLAR_LINE) == [OPTIMISE]
     block = optimise.detail.partition("**Data not read**")[2]
-    assert "Conditions may be incomplete: the EHR withheld some results" in block
+    assert "Conditions may be incomplete: the EHR withheld some diagnoses" in block
     assert BIPOLAR_LINE in block
     # No card of its own: the optimise card carries it.
     assert QUALITY not in {r.topic for r in recs}
@@ -107,10 +107,9 @@ def test_withheld_conditions_beside_an_order_card_that_reads_no_conditions_say_i
 
 
 def test_withheld_conditions_at_a_draft_that_is_no_antidepressant_name_no_bipolar_risk() -> None:
-    recs = _recs(_chart("conditions_withheld_draft_lisinopril"))
-    assert [r.topic for r in recs] == [QUALITY]  # the gap itself is still said
-    assert not _said(recs, "bipolar")
-    assert "bipolar" not in recs[0].summary
+    # No card at all (audit 17 M3): no diagnosis changes a card at a lisinopril order, so the
+    # withheld conditions are said on the patient-view cards that rest on them.
+    assert _recs(_chart("conditions_withheld_draft_lisinopril")) == ()
 
 
 def test_conditions_read_in_full_name_no_bipolar_risk() -> None:
@@ -205,9 +204,10 @@ def test_dysthymia_with_f32a_names_the_f32a_to_confirm_and_still_holds_the_adjun
     optimise = next(r for r in _recs(_chart("dysthymia_2010_f32a_now")) if r.topic == OPTIMISE)
     line = optimise.detail.split("\n\n")[0]
     assert line.startswith("**Diagnosis on record is not major depression:** Dysthymic disorder")
+    # Audit 17 M10: the display is not said again as the reason.
     assert (
         "Also on record: Depression, unspecified (ICD-10-CM F32.A, since 2024-10-21): "
-        "depression, unspecified: to confirm MDD" in line
+        "a major depressive episode may be what it records (to confirm)" in line
     )
     assert not optimise.suggestions  # holding the adjuncts stays the safe direction
 

@@ -9,9 +9,9 @@
   team orders the treatment during any stay (services/rules/inpatient_hold.py says why). The
   suicide-risk card's ward wording and the post-discharge period stay psychiatric-only; a stay
   that ended holds nothing.
-- Order hooks: the TMS card's referral (the only outpatient-only one-click an order card
-  carries) is held during a stay; the draft is the inpatient team's and gets its cards as
-  before.
+- Order hooks: the TMS card (the only card of an order hook with an outpatient-only one-click)
+  is left out during a stay (audit 17 M4); the draft is the inpatient team's and gets its cards
+  as before.
 
 Charts: CDS Hooks requests in tests/services/leftover17_charts/ (US Core shaped; the stays
 `stay_*`), every prefetch key sent.
@@ -45,6 +45,7 @@ MEDICAL_LINE = (
     "organism) [Encounter/"
 )
 PSYCHIATRIC_LINE = "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2"
+POINTER = "**Currently admitted** (named on the Optimise, switch or augment card): "
 HELD_TOPICS = (OPTIMISE, TMS)
 
 _chart = chart_files.loader(CHARTS)
@@ -80,7 +81,9 @@ def test_a_psychiatric_stay_says_the_tms_referral_waits_for_discharge() -> None:
     assert "consider TMS referral" not in tms["summary"]
     assert "TMS referral after discharge" in tms["summary"]
     assert len(tms["summary"]) <= 140
-    assert tms["detail"].startswith(PSYCHIATRIC_LINE)
+    # The stay is named in full on the optimise card, above it (audit 17 M4).
+    assert tms["detail"].startswith(POINTER)
+    assert cards[OPTIMISE]["detail"].startswith(PSYCHIATRIC_LINE)
     assert _labels(tms) == []
 
 
@@ -96,11 +99,13 @@ def test_a_medical_stay_in_progress_holds_the_outpatient_one_clicks(name: str) -
     assert stay.setting is StaySetting.MEDICAL and not stay.psychiatric
     assert (stay.start, stay.code) == (date(2025, 5, 30), "J18.9")
     assert record.admissions == ()  # no discharge, and a medical one would open no risk period
+    assert cards[OPTIMISE]["detail"].startswith(MEDICAL_LINE)
+    assert cards[TMS]["detail"].startswith(POINTER)
     for topic in HELD_TOPICS:
-        assert cards[topic]["detail"].startswith(MEDICAL_LINE), topic
-        assert "outpatient orders wait for discharge" in cards[topic]["detail"]
+        assert "shown as text until discharge" in cards[topic]["detail"], topic
         assert _labels(cards[topic]) == [], topic
-    assert "Propose adjunctive aripiprazole" in cards[OPTIMISE]["detail"].split("\n")[0]
+    # The proposals are named on the card, not listed again by their button labels (audit 17 M4).
+    assert "Propose adjunctive aripiprazole" not in cards[OPTIMISE]["detail"].split("\n")[0]
     assert "inpatient stay in progress" in cards[OPTIMISE]["summary"]
     assert "TMS referral after discharge" in cards[TMS]["summary"]
     assert SUICIDE not in cards
@@ -142,7 +147,7 @@ def test_the_psychotherapy_referral_waits_for_discharge_too() -> None:
     card = cards[PSYCHOTHERAPY]
     assert "CBT or IPT referral after discharge" in card["summary"]
     assert "consider" not in card["summary"]
-    assert card["detail"].startswith(MEDICAL_LINE)
+    assert card["detail"].startswith(POINTER)
     assert _labels(card) == []
 
 
@@ -179,23 +184,15 @@ def test_the_ward_wording_of_the_suicide_card_stays_psychiatric_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "line"),
-    [
-        ("stay_medical_order_select_bupropion", MEDICAL_LINE),
-        ("stay_psychiatric_order_select_bupropion", PSYCHIATRIC_LINE),
-    ],
+    "name", ["stay_medical_order_select_bupropion", "stay_psychiatric_order_select_bupropion"]
 )
-def test_the_order_hook_holds_the_tms_referral_during_a_stay(name: str, line: str) -> None:
-    doc = _chart(name)
-    cards, _ = _evaluate(doc)
-    tms = cards[TMS]
-    assert tms["detail"].startswith(line)
-    assert _labels(tms) == []
-    assert "TMS referral after discharge" in tms["summary"]
-    assert "Refer for TMS evaluation" in tms["detail"].split("\n")[0]
-    # The draft is the inpatient team's order: the hold adds no card and blocks nothing.
-    assert set(cards) == {TMS}
-    assert tms["indicator"] == "info"
+def test_the_order_hook_raises_no_tms_card_during_a_stay(name: str) -> None:
+    # The TMS card at an order offers the referral at a change of treatment; with the referral
+    # waiting for discharge it said only that the patient is admitted (audit 17 M4): left out.
+    # The draft is the inpatient team's order: nothing else is raised or blocked.
+    cards, record = _evaluate(_chart(name))
+    assert record.current_stays
+    assert cards == {}
 
 
 def test_the_order_hook_keeps_the_referral_when_no_stay_is_in_progress() -> None:

@@ -73,7 +73,8 @@ def test_ssri_drafted_while_snri_runs_gets_one_warning_naming_it() -> None:
     (card,) = _topic(cards, SAME_CLASS)
     assert card["indicator"] == "warning"
     summary, detail = card["summary"], card["detail"]
-    assert summary.startswith("Sertraline ordered while venlafaxine (SNRI) is running")
+    # The drafted dose too (audit 17 M12).
+    assert summary.startswith("Sertraline 50 mg/day ordered while venlafaxine (SNRI) is running")
     assert "two serotonin reuptake inhibitors" in summary
     # The running drug, its dose, since when, and its refills (filled monthly, last 2025-06-01).
     assert "venlafaxine 225 mg/day since 2025-03-03" in detail
@@ -195,7 +196,9 @@ def test_gepirone_with_a_moderate_cyp3a4_inhibitor_halves_the_dose(text: str, na
     (card,) = _topic(_cards(doc), INTERACTION)
     assert card["indicator"] == "warning"
     assert name in card["summary"]
-    assert "halve the gepirone dose" in card["summary"]
+    # The chart drafts 18.2 mg, the lowest strength: the half dose cannot be given, and the
+    # summary says so (audit 17 W6); at 36.3 mg it halves the dose (test_audit17_gepirone_...).
+    assert "18.2 mg (lowest strength) cannot be halved" in card["summary"]
 
 
 @pytest.mark.real_drug_table

@@ -222,7 +222,10 @@ def test_m05_a_failing_episode_is_counted_failed_and_named() -> None:
     assert sertraline.episode_baseline is not None
     assert not sertraline.episode_responded and not sertraline.mild_residual
     assert sertraline.failed
-    optimise = _card(cards, "2 adequate trials failed (escitalopram, sertraline)")
+    # Escitalopram's course was a partial response (36 %): named as one (audit 17 W3).
+    optimise = _card(
+        cards, "1 adequate trial failed (sertraline), 1 partial response (escitalopram, 36 %)"
+    )
     assert (
         "**Failing episode, not a mild baseline:** sertraline PHQ-9 9 (2024-12-02) → 8 "
         "(2025-05-26) is no response, and the episode, from PHQ-9 14 (2024-09-02), has not "

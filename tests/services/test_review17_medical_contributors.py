@@ -163,7 +163,7 @@ def test_low_free_t4_with_a_normal_tsh_is_named_with_the_central_pattern() -> No
     cards = _by_topic(_chart("a08_free_t4_low_tsh_normal"))
     detail = cards[REVIEW]["detail"]
     assert "**Abnormal free T4:** 0.6 ng/dL, low, 2025-05-08" in detail
-    assert "TSH 1.1 m[IU]/L, normal, 2025-05-08" in detail
+    assert "TSH 1.1 mIU/L, normal, 2025-05-08" in detail  # audit 17 M7: not UCUM's m[IU]/L
     assert "central hypothyroidism pattern" in detail
     assert "held" in cards[OPTIMISE]["summary"]  # a thyroid contributor, as an abnormal TSH
 
@@ -172,7 +172,8 @@ def test_raised_tsh_names_the_same_day_free_t4_and_the_subclinical_pattern() -> 
     cards = _by_topic(_chart("a21_subclinical_tsh_4_6_free_t4_normal"))
     detail = cards[REVIEW]["detail"]
     assert (
-        "**Abnormal TSH:** 4.6 m[IU]/L, high, 2025-05-08; free T4 1.2 ng/dL, normal, "
+        # Audit 17 W5: under TSH 10 an information line (test_fa1_lab_units_thyroid.py).
+        "**Raised TSH, free T4 normal:** 4.6 mIU/L, high, 2025-05-08; free T4 1.2 ng/dL, normal, "
         "2025-05-08: a subclinical hypothyroidism pattern"
     ) in detail
 
@@ -183,5 +184,8 @@ def test_raised_tsh_names_the_same_day_free_t4_and_the_subclinical_pattern() -> 
 def test_old_low_folate_says_its_age() -> None:
     cards = _by_topic(_chart("a13_b12_low_3y_ago_normal_now"))
     detail = cards[REVIEW]["detail"]
-    assert "**Low folate:** 3.1 ng/mL, low, 2022-04-04 (3 years ago: repeat)." in detail
+    # Audit 17 M6: not rechecked since, a repeat asked for (test_fa1_lab_units_thyroid.py).
+    assert (
+        "**Low folate, not rechecked:** 3.1 ng/mL, low, 2022-04-04 (3 years ago: repeat)" in detail
+    )
     assert "B12" not in detail.split("\n\n")[0]  # the B12 is normal now

@@ -157,10 +157,11 @@ def test_a_40_percent_drop_is_a_partial_response_and_the_adjunct_goes_to_it_firs
     assert venlafaxine.failed  # < 50 %: still counted for treatment resistance
     cards = _cards(result)
     optimise = cards[OPTIMISE]
-    # Before: "2 adequate trials failed (sertraline, venlafaxine): augment (...) or switch class"
+    # Before: "2 adequate trials failed (sertraline, venlafaxine): augment (...) or switch class";
+    # the count names the partial response as every card says it (audit 17 W3).
     assert optimise["summary"].startswith(
-        "2 adequate trials failed (sertraline, venlafaxine); partial response on venlafaxine "
-        "(40 %): add an adjunct"
+        "1 adequate trial failed (sertraline), 1 partial response (venlafaxine, 40 %): add an "
+        "adjunct"
     )
     assert "or switch class" not in optimise["summary"]
     detail = optimise["detail"]
@@ -209,7 +210,7 @@ def test_a_panel_whose_items_were_not_all_read_is_named_not_called_missing() -> 
     cards = _cards(_run(_chart("d04_panel_hasmember_items_only")))
     summary = cards[MBC]["summary"]
     # Before: "On venlafaxine since 2025-02-10; no PHQ-9 total in 112 days: repeat the PHQ-9 ..."
-    assert "a PHQ-9 on 2025-05-26 has no total" in summary
+    assert "the PHQ-9 of 2025-05-26 has no total" in summary
     assert "score it" in summary
     assert "112 days" not in summary
     assert cards["suicide-risk"]["indicator"] == "critical"

@@ -81,12 +81,13 @@ def test_a09b_b12_under_the_moles_loinc_is_asked_for_and_read() -> None:
     assert "low B12" in cards[DIAGNOSIS]["summary"]
 
 
-def test_a19b_a_unit_that_cannot_be_compared_is_named_never_assumed() -> None:
+def test_a19b_nmol_per_litre_is_rescaled_to_pmol_and_compared() -> None:
+    # Audit 17 W1: 0.11 nmol/L is 110 pmol/L (a UCUM prefix, data/lab_unit_rescalings.csv),
+    # low against the table's interval; a unit that still cannot be compared is
+    # test_fa1_lab_units_thyroid.py's.
     _, record = _evaluate(_chart("a19b_b12_unit_not_comparable"))
-    assert _lab(record, "b12").flag is None
-    (gap,) = [g for g in record.gaps if g.domain is DataDomain.LABS]
-    assert gap.reason == "vitamin B12 not compared: unit nmol/L"
-    assert gap.source is not None and gap.source.id == "1b2358b0-fa28-563f-949d-7c7de397ebfe"
+    assert _lab(record, "b12").flag == "low"
+    assert not [g for g in record.gaps if g.domain is DataDomain.LABS]
 
 
 def test_the_si_codes_have_a_key_and_domain_of_their_own() -> None:
@@ -130,5 +131,6 @@ def test_si_values_convert_with_the_tables_factors_and_other_units_do_not() -> N
     assert table_value("folate", 7, "nmol/L") == pytest.approx(3.09, abs=0.01)
     assert table_value("vitamin-d", 28, "nmol/L") == pytest.approx(11.22, abs=0.01)
     assert table_value("b12", 300, "pg/mL") == 300
-    assert table_value("b12", 0.11, "nmol/L") is None
+    assert table_value("b12", 0.11, "nmol/L") == pytest.approx(149.05, abs=0.01)  # audit 17 W1
+    assert table_value("b12", 0.11, "ug/dL") is None
     assert table_value("tsh", 2.0, "pmol/L") is None

@@ -197,11 +197,12 @@ def test_device_list_not_available_is_never_called_absent() -> None:
     )
     record = dataclasses.replace(trd_chart(), gaps=(gap,))
     card = cards(record)["tms-referral"]
-    missing = (
-        "; device list not available, so implants and neurological history could not be fully "
-        "checked: ask at the TMS safety screen"
-    )
-    assert CLEAN_LINE + missing + "\n" in card.detail
+    # The problem list was read: its seizure clearance stands; the implants are to ask about
+    # (audit 17 W7 wording: what a missing list would show "could not be checked").
+    assert (
+        "- No epilepsy/seizure disorder recognised; metal or stimulator near the head could not "
+        "be checked (the device list not available): ask before referral\n"
+    ) in card.detail
     assert CLEAN_LINE + "\n" not in card.detail  # the unqualified "nothing found" line
 
 

@@ -161,7 +161,12 @@ def test_a_readable_item9_on_the_same_day_or_later_supersedes_it() -> None:
     for readable in (same_day, later):
         found = _cards(s, phq9, readable)
         assert "suicide-risk" not in found
-        assert [x.is_recommended for x in found["tms-referral"].suggestions] == [True, False]
+        tms = found["tms-referral"]
+        assert "**Suicide risk:**" not in tms.detail
+        # Venlafaxine 17 -> 12 (or 11) is a partial response still running: the referral is
+        # offered after an adjunct, not recommended (audit 17 W3), whatever item 9 says.
+        assert "**Partial response on a running course:**" in tms.detail
+        assert [x.is_recommended for x in tms.suggestions] == [False, False]
     # A readable answer before it says nothing about this one.
     assert found_indicator(_cards(s, phq9, earlier)) is Indicator.WARNING
 

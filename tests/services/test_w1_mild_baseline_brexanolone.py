@@ -137,7 +137,10 @@ def test_the_cut_off_is_policy_zero_gives_the_old_reading() -> None:
     assert Policy().mapping.failure_min_baseline_phq9 == 10
     policy = load_policy({"mapping": {"failure_min_baseline_phq9": 0}})
     cards = _cards(_chart("a09_control_mild_baseline_9_to_6"), policy)
-    assert cards[OPTIMISE]["summary"].startswith("1 adequate trial failed (sertraline)")
+    # 9 -> 6 is a 33 % drop: counted, and named a partial response (audit 17 W3).
+    assert cards[OPTIMISE]["summary"].startswith(
+        "1 adequate trial with partial response only (sertraline, 33 %)"
+    )
 
 
 def test_worse_than_the_moderate_floor_on_treatment_is_still_a_failure() -> None:
@@ -151,7 +154,10 @@ def test_a_moderate_baseline_with_mild_residual_symptoms_is_judged_as_before() -
     doc = _chart("a09_control_mild_baseline_9_to_6")
     _set_phq9(doc, "2025-02-20", 11)  # 11 -> 6: 45 % better, not a response
     cards = _cards(doc)
-    assert cards[OPTIMISE]["summary"].startswith("1 adequate trial failed (sertraline)")
+    # Counted, and named a partial response (audit 17 W3).
+    assert cards[OPTIMISE]["summary"].startswith(
+        "1 adequate trial with partial response only (sertraline, 45 %)"
+    )
 
 
 def test_a_stale_residual_score_leaves_the_card_to_the_measurement_card() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import Finding, FindingKind
+from services import cards
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -23,6 +24,8 @@ from services.tms_assessment import not_mdd_line
 
 # What the summary says the adjuncts are held for (one_click_hold.held_summary).
 HELD_BY = "diagnosis not MDD"
+# Said by `summary`; one_click_hold adds no second "adjuncts held" to a summary that has it.
+HELD_BY_LONG = "adjuncts held"
 
 
 def _adjunct(suggestion: Suggestion) -> bool:
@@ -49,9 +52,37 @@ def _unspecified(findings: Sequence[Finding]) -> str:
             for f in findings
         )
     )
+    # Audit 17 M10: the display ("Depression, unspecified") is not said again as the reason.
     return (
-        f"Also on record: {named}: depression, unspecified: to confirm MDD (a major depressive "
-        "episode may be what it records). "
+        f"Also on record: {named}: a major depressive episode may be what it records (to confirm). "
+    )
+
+
+def _named(finding: Finding) -> str:
+    """ "Dysthymic disorder (F34.1) since 2010": a diagnosis as a summary names it."""
+    since = f" since {finding.onset.year}" if finding.onset is not None else ""
+    return f"{finding.display or finding.code} ({finding.code}){since}"
+
+
+def summary(ctx: RuleContext, failed: str, failed_short: str) -> str:
+    """The card's summary in place of "augment (...) or switch class" when the diagnosis is not
+    MDD: what is on record, and what is held and why, once ("...; Dysthymic disorder (F34.1)
+    since 2010; Depression, unspecified (F32.A) since 2024: adjuncts held: confirm a major
+    depressive episode first"). Audit 17 M10: "augment (adjuncts held: diagnosis not MDD)"
+    proposed and withdrew the same step in one line."""
+    found = [
+        *ctx.facts.not_mdd,
+        *ctx.record.context.of(FindingKind.DEPRESSION_UNSPECIFIED),
+    ]
+    named = "; ".join(dict.fromkeys(_named(f) for f in found))
+    held = f"{HELD_BY_LONG}: confirm a major depressive episode first"
+    return cards.fit_summary(
+        f"{failed}; {named}: {held}",
+        f"{failed_short}; {named}: {held}",
+        f"{named}: {held}",
+        # A diagnosis too long to name in a summary (the detail's first line names it).
+        f"{failed}: {HELD_BY_LONG} ({HELD_BY})",
+        f"{failed_short}: {HELD_BY_LONG} ({HELD_BY})",
     )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.drug_table import DrugInfo
-from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import Trial
 from services import cards, drugs, thyroid_hormone_cautions, trial_count
 from services.microgram_doses import microgram_dose_text
@@ -23,7 +22,7 @@ from services.order_doses import trial_dose
 from services.recommendation import HELD, HeldSummary
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import as_needed, catatonia
+from services.rules.optimize import as_needed, catatonia, unscored
 from services.rules.optimize.augment import antipsychotic_alone, level_guided_summary
 from services.rules.optimize.courses import running_antipsychotics
 from services.rules.optimize.dose import low_summary_while_held
@@ -86,16 +85,16 @@ def next_step_summary(
     partial = partial_running(ctx)
     if partial:
         # CANMAT 2023 para 190: a partial response is met by an adjunct first (review 17 W4).
-        # The counting words stay every card's (trial_count); the partial response is said here.
+        # The counting words name the partial response as every card of the screen does
+        # (trial_count.partial_words: "1 adequate trial failed (sertraline), 1 partial response
+        # (venlafaxine, 40 %)"; audit 17 W3), so the step is said once, to the drug running.
         on = cards.names(partial)
-        drops = ", ".join(f"{partial_response(t) or 0:.0f} %" for t in partial)
-        said = f"partial response on {on} ({drops})"
         return cards.fit_summary(
-            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first (CANMAT 2023 para "
-            "190)" + no_tms,
-            f"{failed}; {said}: add an adjunct ({adjunct_text}) to it first",
-            f"{failed}; {said}: add an adjunct to it first (CANMAT para 190)",
-            f"{failed_short}; {said}: add an adjunct to it first",
+            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190)"
+            + no_tms,
+            f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190)",
+            f"{failed}: add an adjunct to {on} first (CANMAT para 190)",
+            f"{failed_short}: add an adjunct to {on} first (CANMAT para 190)",
         )
     if count == 1:
         cls = facts.failed_classes[0]
@@ -136,6 +135,17 @@ def tapering_summary(ctx: RuleContext, tapered: tuple[Trial, ...]) -> str:
 
 def unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
     failed, failed_short = _failed_words(ctx)
+    form = unscored.form_on(ctx, trial)
+    if form is not None:
+        # Audit 17 M5: the form was done; score it, as the measurement card asks.
+        day = form.date.isoformat()
+        return cards.fit_summary(
+            f"{failed}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it before "
+            "augmenting or switching",
+            f"{failed_short}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it before "
+            "augmenting or switching",
+            f"{failed_short}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it",
+        )
     return cards.fit_summary(
         f"{failed}; {trial.ingredient} not measured yet: repeat the PHQ-9 before augmenting or "
         "switching",

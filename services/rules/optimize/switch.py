@@ -21,7 +21,7 @@ from services import (
     tolerability,
     washout_switch,
 )
-from services.rules import populations
+from services.rules import populations, running_reuptake_pair
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import (
@@ -197,9 +197,13 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
     partial = partial_running(ctx)
     if facts.failed_trials:
         by_failed_class: dict[str, list[str]] = {}
+        # A failed course running beside a second serotonin reuptake inhibitor says so: its
+        # PHQ-9 was taken on both (review 17 recheck R3).
+        beside = running_reuptake_pair.still_running_beside(ctx)
         for t in facts.failed_trials:
             if t not in partial:
-                by_failed_class.setdefault(t.drug_class, []).append(t.ingredient)
+                name = t.ingredient + (beside.get(t.ingredient, "") if t.ongoing else "")
+                by_failed_class.setdefault(t.drug_class, []).append(name)
         failed = ", ".join(f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items())
         if failed:
             lines.append(f"Failed, not proposed: {failed}.")  # adequate trials: the summary says so

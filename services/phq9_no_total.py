@@ -1,0 +1,44 @@
+"""A PHQ-9 filed with answers but no total, and the one ask every card makes of it.
+
+Review 17 M4: a form filed without its total (a 44249-1 panel whose item answers did not all come
+with the chart, so fhir_mapping/phq9_item_sum.py could not sum them) is a PHQ-9 that was done,
+not one that is missing: the measurement card asks to score it. Audit 17 M5: on the same screen
+the optimise card said "repeat the PHQ-9" of the same course, and the card's one-click asked for
+a new form: three asks for one form. Here once: which form it is (`latest_untotalled`) and how a
+card asks for its total (`ASK`, `ASK_SHORT`, `REPEAT_LABEL`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhir_mapping.record import PatientRecord, Score
+
+# The ask, in full (a detail) and short (a summary). Its total is the sum of its nine answers
+# (Kroenke 2001; fhir_mapping/data/phq9_items.csv); the answers that did not come with the chart
+# may be in the EHR's form, and only when they are not is a new PHQ-9 the way to a total.
+ASK = "score it (the sum of its nine answers; repeat the PHQ-9 only if they are not all recorded)"
+ASK_SHORT = "score it before deciding"
+# The measurement card's one-click (a new PHQ-9): the fallback to the ask, not the ask itself.
+REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be scored"
+
+
+def latest_untotalled(record: PatientRecord, since: date, after: date | None) -> Score | None:
+    """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded),
+    dated `since` or later and after `after` (the latest total's date, None: no total), else
+    None."""
+    found = [
+        s
+        for s in record.scores
+        if s.instrument == "PHQ-9"
+        and s.value is None
+        and s.item9 is not None
+        and s.date >= since
+        and (after is None or s.date > after)
+    ]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def no_total_text(score: Score) -> str:
+    """ "the PHQ-9 of 2025-05-26 has no total"."""
+    return f"the PHQ-9 of {score.date.isoformat()} has no total"

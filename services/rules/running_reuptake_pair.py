@@ -1,0 +1,182 @@
+"""patient-view: two serotonin reuptake inhibitors running together (review 17 recheck R3).
+
+The order hooks ask "a switch or an addition?" when the second one is drafted
+(order_checks/duplicate_other_class.py); once both run, nothing said so when the chart opened:
+venlafaxine 225 mg/day and sertraline 100 mg/day, both active and filled for three months, read
+as "sertraline failed; venlafaxine not measured yet". Two serotonin reuptake inhibitors
+(services/serotonin_reuptake.py) add serotonin-syndrome risk (the SSRI and SNRI labels'
+Serotonin Syndrome warnings; Keks et al. 2016) and are no combination CANMAT 2023 gives
+evidence for (Table 7.2: other antidepressant combinations third line, Level 3).
+
+Both running means, for each course: ongoing on the as-of date with no stop dated that day
+(Trial.stops_on), at least one fill on record and no supply gap reaching the as-of date (a
+listing with no fill, or one whose supply ran out, may be a stale order: no line, as the brief
+of the recheck asks: "both active, both filled within their days' supply"). A pair where either
+course's order ends within the policy's cross-taper window (Trial.ends_soon) is a cross-taper
+under way and is left out; so is a pair sharing an ingredient (the shared-ingredient check's).
+
+Said once a screen: one line at the top of the optimise card when that card speaks (it is the
+card that judges the two courses: the line tells the reader the PHQ-9s since the later start
+were taken on both), else one warning card of its own. Nothing is one click: which one to stop,
+or whether to keep a deliberate combination, is the prescriber's decision. The card is
+snoozable with a reason (a combination chosen and monitored on purpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
+from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.record import Trial
+from services import cards, screen, serotonin_reuptake, tables
+from services.order_checks.stacking import running_dose
+from services.recommendation import Recommendation
+from services.rules.context import RuleContext
+from services.rules.optimize import card as optimise_card
+from services.trial_adherence_text import adherence_text
+
+TOPIC = "running-reuptake-pair"
+
+
+def _filled_through(trial: Trial) -> bool:
+    """At least one fill, and no refill or supply gap that reaches the course's last day (the
+    as-of date for an ongoing course): the supply on record covers today."""
+    adherence = trial.adherence
+    if adherence.fills == 0:
+        return False
+    gaps = (*adherence.refill_gaps, *adherence.supply_gaps)
+    return not any(g.end >= trial.end for g in gaps)
+
+
+def _running(trial: Trial) -> bool:
+    return (
+        trial.ongoing
+        and trial.stops_on is None
+        and serotonin_reuptake.inhibits_reuptake(trial.ingredient, trial.drug_class)
+        and _filled_through(trial)
+    )
+
+
+def running_pair(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The serotonin reuptake inhibitors running together, earliest start first; () unless two
+    or more of different ingredients run and none of them is ending in a cross-taper."""
+    found: list[Trial] = []
+    for t in sorted((t for t in ctx.record.trials if _running(t)), key=lambda t: t.start):
+        if any(
+            t.ingredient == f.ingredient or shared_ingredients(t.ingredient, f.ingredient)
+            for f in found
+        ):
+            continue
+        found.append(t)
+    if len(found) < 2 or any(t.ends_soon is not None for t in found):
+        return ()
+    return tuple(found)
+
+
+def _dosed(trial: Trial) -> str:
+    """ "sertraline 100 mg/day" (running_dose without its start and source)."""
+    return running_dose(trial).split(" since ", 1)[0]
+
+
+def _summary(pair: Sequence[Trial]) -> str:
+    """ "Venlafaxine 225 mg and sertraline 100 mg both running: two serotonin reuptake
+    inhibitors - unfinished switch or third-line combination? ...", longest that fits first."""
+    dosed = cards.and_list([_dosed(t).replace(" mg/day", " mg") for t in pair])
+    names = cards.and_list([t.ingredient for t in pair])
+    question = "unfinished switch or third-line combination?"
+    candidates = [
+        f"{who} both running: two serotonin reuptake inhibitors - {question} {tail}".rstrip()
+        for who in (dosed, names)
+        for tail in ("Serotonin-syndrome risk", "")
+    ]
+    candidates.append(f"{names} both running: two serotonin reuptake inhibitors")
+    return cards.fit_summary(*(f"{c[:1].upper()}{c[1:]}" for c in candidates))
+
+
+def _keks() -> str:
+    keks = tables.guideline("keks2016")
+    return f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
+
+
+def _taken_on_both(ctx: RuleContext, pair: Sequence[Trial]) -> str:
+    """ "PHQ-9 16 on 2025-05-23 was taken on both: it measures them together, not sertraline
+    alone." for the latest valued PHQ-9 since the later start; "" when there is none. The trial
+    windows give such a score to the later course alone (fhir_mapping/score_windows.py: a course's
+    window ends where the next one starts), so the optimise card may call that course failed
+    and the earlier one unmeasured."""
+    later = max(pair, key=lambda t: t.start)
+    score = ctx.record.latest_phq9()
+    if score is None or score.date < later.start:
+        return ""
+    return (
+        f" PHQ-9 {score.value} on {score.date.isoformat()} was taken on both: it measures them "
+        f"together, not {later.ingredient} alone."
+    )
+
+
+def line(ctx: RuleContext, pair: Sequence[Trial]) -> str:
+    """The pair as one paragraph: each course (dose, start, source, class, refills), since when
+    both run, the question, the risk and its sources, and what a PHQ-9 since then measures."""
+    since = max(t.start for t in pair).isoformat()
+    each = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
+    notes = [
+        f"{t.ingredient}: {why}"
+        for t in pair
+        if (why := serotonin_reuptake.member_note(t.ingredient))
+    ]
+    members = f" ({'; '.join(notes)})" if notes else ""
+    return (
+        f"**Two serotonin reuptake inhibitors running:** {each}. Both inhibit serotonin "
+        f"reuptake{members}, together since {since}, and no stop of either is dated. A switch "
+        "not finished (date the stop of the one being replaced) or a combination? Together they "
+        "add serotonin-syndrome risk (the SSRI and SNRI labels' Serotonin Syndrome warnings; "
+        f"{_keks()}) and are not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, "
+        "mirtazapine or mianserin; other antidepressant combinations are third line, Level 3)."
+        + _taken_on_both(ctx, pair)
+    )
+
+
+def still_running_beside(ctx: RuleContext) -> dict[str, str]:
+    """Ingredient -> ", still running beside venlafaxine: failed?" for each course of the pair
+    (the switch list's "Failed, not proposed" names a failed course still running so; review 17
+    recheck R3: "sertraline" read as a finished, failed trial while it ran beside venlafaxine and
+    its PHQ-9 was taken on both). {} when no pair runs."""
+    pair = running_pair(ctx)
+    return {
+        t.ingredient: ", still running beside "
+        + cards.and_list([o.ingredient for o in pair if o is not t])
+        + ": failed?"
+        for t in pair
+    }
+
+
+def on_screen(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the pair said once: a line at the top of the optimise card when it is on the
+    screen (not in `hidden`), else a warning card of this topic (none while it is snoozed)."""
+    pair = running_pair(ctx)
+    if not pair:
+        return list(recs)
+    said = line(ctx, pair)
+    if any(r.topic == optimise_card.TOPIC for r in recs) and optimise_card.TOPIC not in hidden:
+        return [
+            screen.with_fields(r, detail=cards.join_sections(said, r.detail))
+            if r.topic == optimise_card.TOPIC
+            else r
+            for r in recs
+        ]
+    if TOPIC in hidden:
+        return list(recs)
+    card = cards.make(
+        TOPIC,
+        summary=_summary(pair),
+        detail=cards.join_sections(
+            said,
+            "Not offered as an order: which one to stop, or whether the combination is kept on "
+            "purpose, is the prescriber's decision.",
+        ),
+    )
+    card = screen.with_fields(card, evidence_key=screen.pairs_key(t.ingredient for t in pair))
+    return list(cards.ordered([*recs, card]))
