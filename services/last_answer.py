@@ -36,8 +36,13 @@ def kept(function: Callable[P, R]) -> Callable[P, R]:
         entry = last  # read once: another thread may replace it, never mutate it
         if entry is not None:
             before = entry[0]
-            if len(before) == len(args) and all(a is b for a, b in zip(before, args, strict=True)):
-                return entry[1]
+            if len(before) == len(args):
+                # A plain loop: on Python 3.11 all() over a generator cost twice as much.
+                for a, b in zip(before, args, strict=True):
+                    if a is not b:
+                        break
+                else:
+                    return entry[1]
         found = function(*args, **kwargs)  # kwargs: empty here
         last = (args, found)
         return found
