@@ -153,6 +153,13 @@ def surviving_record(gap: DataGap) -> str | None:
     return gap.stated.removeprefix(_REPLACED_BY).removesuffix(_INACTIVE)
 
 
+def marked_inactive(gap: DataGap) -> bool:
+    """Whether a merged Patient's gap says the EHR marked the record inactive (`active` false).
+    A merged record sent with `active` true (or none) is not called inactive (review 17 second
+    recheck M9): the link alone says it was merged."""
+    return gap.reason == PATIENT_REPLACED and gap.stated.endswith(_INACTIVE)
+
+
 def unconfirmed_drugs(gap: DataGap) -> tuple[str, list[DrugInfo]] | None:
     """(status, drugs) of a medication record left out as of unconfirmed subject: its
     ingredients from DataGap.drugs, each with its drug-table row, and the status `_what_it_is`

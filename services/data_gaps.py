@@ -124,6 +124,10 @@ def annotate(
     # named by an identifier only) is carried by the data-quality card alone, whose summary names
     # it: a footnote on another card is not where a clinician looks for whose an order is.
     unconfirmed = frozenset([g for g in record.gaps if g.reason == SUBJECT_UNCONFIRMED])
+    # A PHQ-9 of unconfirmed subject that would be no signal (review 17 second recheck M1) is an
+    # ordinary score gap: listed by the cards resting on scores, raising no card of its own.
+    plain = unconfirmed_signal.no_signal(unconfirmed)
+    unconfirmed = unconfirmed - plain
     if unconfirmed:
         quiet = quiet.union(unconfirmed)
     for topic in hidden:
@@ -181,7 +185,11 @@ def annotate(
             )
     if unconfirmed:  # an MAOI order of unconfirmed subject, named on the optimise card
         out = unconfirmed_subject.on_optimise(out, tuple(unconfirmed), record)
-    if unreported and not _conditions_without_effect(record, unreported):
+    if (
+        unreported
+        and not _conditions_without_effect(record, unreported)
+        and not all(g in plain for g in unreported)
+    ):
         out.append(data_quality_card(record, unreported, antidepressant=antidepressant))
     if drafts:
         out = with_unidentified_drafts(out, drafts, record)

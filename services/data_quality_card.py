@@ -17,7 +17,7 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFI
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 
 TOPIC = "data-quality"
 
@@ -41,17 +41,40 @@ def data_quality_card(
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = f"{head}: this chart was judged without the missing part"
     lead = _lead(gaps)
-    unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED]
+    indicator: Indicator | None = None
+    # PHQ-9 results of unconfirmed subject that would be no signal are listed as any score gap,
+    # never the card's subject (review 17 second recheck M1; unconfirmed_signal.no_signal).
+    plain = unconfirmed_signal.no_signal(gaps)
+    unconfirmed = [g for g in gaps if g.reason == SUBJECT_UNCONFIRMED and g not in plain]
     if unconfirmed:
         summary, head = unconfirmed_subject.summary(unconfirmed, record), ""
         # The general lead's "a suicide-risk answer, a failed trial ..." does not fit one order
         # of unconfirmed subject (audit 17 M1): said only beside other gaps.
         alone = len(unconfirmed) == len(gaps)
-        lead = UNCONFIRMED_LEAD if alone else UNCONFIRMED_LEAD + " " + lead
-        # A possible suicide signal among them leads the card (review 17 recheck R1).
-        if signal := unconfirmed_signal.summary(unconfirmed):
+        # The MAOI example only where a medication record is among them (review 17 second
+        # recheck M1: it stood under a PHQ-9).
+        own = UNCONFIRMED_LEAD if _medications(unconfirmed) else UNCONFIRMED_OTHER_LEAD
+        lead = own if alone else own + " " + lead
+        signal = unconfirmed_signal.summary(unconfirmed)
+        conflicts = unconfirmed_subject.draft_conflicts(unconfirmed, record)
+        if conflicts and not signal:
+            # A drafted drug an MAOI of unconfirmed subject would forbid (review 17 second
+            # recheck W2): the draft line says what the general lead says, for this draft;
+            # critical (unconfirmed_subject's docstring says why).
+            lead = unconfirmed_subject.draft_line(conflicts)
+            lead = lead if alone else cards.join_sections(lead, _lead(gaps))
+            indicator = Indicator.CRITICAL
+        # A possible suicide signal among them leads the card (review 17 recheck R1); the
+        # general lead only when more than the scores is of unconfirmed subject (it said the
+        # reason twice: review 17 second recheck M1).
+        if signal:
             summary = signal
-            lead = cards.join_sections(unconfirmed_signal.detail_line(unconfirmed), lead)
+            scores_only = all(g.score is not None for g in unconfirmed)
+            line = unconfirmed_signal.detail_line(unconfirmed)
+            if conflicts:
+                line = cards.join_sections(line, unconfirmed_subject.draft_line(conflicts))
+                indicator = Indicator.CRITICAL
+            lead = line if scores_only and alone else cards.join_sections(line, lead)
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
@@ -73,7 +96,11 @@ def data_quality_card(
     detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
-    return cards.make(TOPIC, summary=summary, detail=detail, source=source)
+    return cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+
+
+def _medications(gaps: Sequence[DataGap]) -> bool:
+    return any(g.domain in (DataDomain.MEDICATIONS, DataDomain.PARTNER_DRUGS) for g in gaps)
 
 
 # What a gap of each kind may hide from every card, as the lead says it: only what is missing
@@ -111,6 +138,10 @@ def _lead(gaps: Sequence[DataGap]) -> str:
 UNCONFIRMED_LEAD = (
     "If the record below is this patient's, the safety checks (an MAOI with a serotonergic drug, "
     "for one) did not see it: check whose it is in the chart."
+)
+# The same for records of unconfirmed subject that are not medications (a diagnosis, a score).
+UNCONFIRMED_OTHER_LEAD = (
+    "If the record below is this patient's, no card read it: check whose it is in the chart."
 )
 # Review 17 M7: another patient's records in the request are an interface error, not a gap in
 # this patient's data.

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 SEVERITY_RANK = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
 _CLASS = "class:"
+# How far a dose may be from a strength and still be that strength (the gepirone strengths are
+# rounded to 0.1 mg: InteractionRow.off_strength).
+_STRENGTH_ROUNDING_MG = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,13 @@ class InteractionRow:
     # in place of "short; act". None: the rule can always be followed.
     floor_mg: float | None = None
     floor_summary: str = ""
+    # The row's dose rule as a factor of the own drug's dose (column dose_factor: 0.5, the
+    # gepirone label's "reduce by 50 %"), and the strengths its tablets come in (column
+    # strengths_mg). Review 17 second recheck M4: half of gepirone 54.5 mg is 27.3 mg, which no
+    # tablet gives (they are swallowed whole), so "halve the dose" cannot be followed as said:
+    # `off_strength` finds the strength to name instead. Empty: the rule is followed as said.
+    dose_factor: float | None = None
+    strengths_mg: tuple[float, ...] = ()
 
     def applies(self, first: Taking, second: Taking) -> bool:
         """Whether the row speaks for this pair: always, unless its rule is a dose the row's own
@@ -78,6 +88,28 @@ class InteractionRow:
         own = first if self.is_about(first.ingredient) else second
         mg = own.mg_per_day
         return not own.as_needed and mg is not None and mg <= self.floor_mg
+
+    def off_strength(self, first: Taking, second: Taking) -> tuple[float, float, float] | None:
+        """(dose, factor x dose, strength to use) when the row's dose rule gives a dose no
+        strength matches (gepirone 54.5 mg halved: 27.3 mg); None when it does, or no rule, dose
+        or strength is known. The strength to use is the largest at or below the target (18.2
+        mg): the safer choice, since the next one up (36.3 mg) gives more exposure than the label
+        allows with the inhibitor. Within 0.1 mg counts as a match: the strengths are rounded
+        (half of 36.3 mg is 18.15, the 18.2 mg tablet). None at or below `floor_mg`, where
+        `floor_summary` speaks."""
+        if self.dose_factor is None or not self.strengths_mg or self.at_floor(first, second):
+            return None
+        own = first if self.is_about(first.ingredient) else second
+        mg = own.mg_per_day
+        if own.as_needed or mg is None:
+            return None
+        target = mg * self.dose_factor
+        if any(abs(s - target) <= _STRENGTH_ROUNDING_MG for s in self.strengths_mg):
+            return None
+        below = [s for s in self.strengths_mg if s <= target]
+        if not below:
+            return None
+        return mg, target, max(below)
 
     def severity_when(self, *, ordered: bool) -> Indicator:
         """The row's severity for a pair with a drug on the order (`ordered`) or of two drugs
@@ -133,6 +165,12 @@ def table() -> tuple[InteractionRow, ...]:
                 ),
                 floor_mg=(float(floor) if (floor := (row.get("floor_mg") or "").strip()) else None),
                 floor_summary=(row.get("floor_summary") or "").strip(),
+                dose_factor=(
+                    float(factor) if (factor := (row.get("dose_factor") or "").strip()) else None
+                ),
+                strengths_mg=tuple(
+                    float(mg) for mg in (row.get("strengths_mg") or "").split(";") if mg.strip()
+                ),
             )
         )
     return tuple(rows)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from services import cards, drug_names, tables
 from services.interaction_rows import (
@@ -139,6 +140,16 @@ class Pair:
                 f"{pair}: {row.floor_summary}{extra}",
                 f"{a} with {b}: {row.floor_summary}{extra}",
             )
+        if (off := row.off_strength(first, second)) is not None:
+            # Half the dose is no strength (review 17 second recheck M4): name the one to use.
+            _, target, use = off
+            said = f"reduce to {_mg(use)} mg (no {_mg(target)} mg tablet; do not split)"
+            return cards.fit_summary(
+                f"{pair}: {row.short}; {said}{extra}",
+                f"{a} with {b}: {row.short}; {said}{extra}",
+                f"{pair}: {said}{extra}",
+                f"{a} with {b}: {said}{extra}",
+            )
         return cards.fit_summary(
             f"{pair}: {row.short}; {row.act}{extra}",
             f"{pair}: {row.short}{extra}",
@@ -154,12 +165,30 @@ class Pair:
             + "."
             for row in self.rows
         ]
+        for row in self.rows:
+            if (off := row.off_strength(self.first, self.second)) is not None:
+                mg, target, use = off
+                strengths = ", ".join(_mg(s) for s in row.strengths_mg)
+                share = f"{_mg(row.dose_factor * 100 if row.dose_factor else 100)} %"
+                lines.append(
+                    f"{share} of {_mg(mg)} mg/day is {_mg(target)} mg, which no tablet gives "
+                    f"(strengths {strengths} mg, swallowed whole, not split): use {_mg(use)} mg, "
+                    "the strength below it (a higher one would exceed the label's reduction), "
+                    "or replace the inhibitor."
+                )
         head = (
             f"**{drug_names.shown_first(self.first.ingredient)} with "
             f"{drug_names.shown(self.second.ingredient)}** "
             f"({self.severity.value}): {self.first.text()}; {self.second.text()}."
         )
         return head + " " + " ".join(lines)
+
+
+def _mg(mg: float) -> str:
+    """ "27.3", "18.2", "72": a dose as a card says it (one decimal, none when whole)."""
+    # Half up, as a label rounds (27.25 -> 27.3), not to even as float formatting does.
+    text = str(Decimal(str(mg)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return text.removesuffix(".0")
 
 
 def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) -> list[Pair]:

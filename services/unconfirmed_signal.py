@@ -48,6 +48,18 @@ def signal_gaps(gaps: Iterable[DataGap]) -> list[DataGap]:
     return [g for g, score in _phq9_gaps(gaps) if _is_signal(score)]
 
 
+def no_signal(gaps: Iterable[DataGap]) -> frozenset[DataGap]:
+    """The PHQ-9 results of unconfirmed subject when none of them would be a signal (item 9 = 0,
+    a total below the severe band): empty when one is. Such a result raises no card of its own
+    (review 17 second recheck M1: a remitted chart got a warning naming a raw test name): it is
+    named only where a card speaks, in that card's list of data not read, as any score gap is.
+    With a signal among them all are named together (`detail_line`)."""
+    every = _phq9_gaps(gaps)
+    if any(_is_signal(score) for _, score in every):
+        return frozenset()
+    return frozenset(g for g, _ in every)
+
+
 def _said(score: Score) -> str:
     """ "PHQ-9 item 9 = 3 (nearly every day) on 2025-05-28", "PHQ-9 total 23 (severe) on ...";
     an item 9 answer and its total on one resource: both."""

@@ -8,6 +8,16 @@ this chart: confirm whose it is"), not as a FHIR type, and when it is an MAOI be
 antidepressant it says what it would mean if it were this patient's (the MAOI-combination card is
 critical: services/rules/maoi_combination.py). The optimise card, which lists switches that an
 MAOI would make dangerous, names it in one line.
+
+An MAOI of unconfirmed subject beside a drafted drug the MAOI washout table forbids with it
+(review 17 second recheck W2: sertraline drafted, phenelzine under another MRN) names the draft
+and the interval the MAOI check would have applied (`draft_conflicts`, data/maoi_washout.csv):
+"Phenelzine order under another identifier: if it is this patient's, sertraline is
+contraindicated (14-day washout): confirm before signing". The card is then critical, not a
+warning: the harm if the order is hers is serotonin syndrome or a hypertensive crisis from the
+drug about to be signed, the MAOI check's own card for the same pair is critical, and the
+summary's "if" already says the subject is unconfirmed. A clinician who confirms it is someone
+else's dismisses one card; one who reads a warning as routine signs a contraindicated pair.
 """
 
 from __future__ import annotations
@@ -17,8 +27,8 @@ from collections.abc import Sequence
 
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.excluded_resources import unconfirmed_drugs
-from fhir_mapping.record import DataGap, PatientRecord, Role
-from services import cards
+from fhir_mapping.record import DataGap, DraftOrder, PatientRecord, Role
+from services import cards, drug_names, washout_table
 from services.recommendation import Recommendation
 
 _MAOI = "MAOI"
@@ -51,6 +61,56 @@ def _running_with(record: PatientRecord, drugs: Sequence[DrugInfo]) -> list[str]
     )
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class DraftConflict:
+    """A draft the MAOI washout table forbids with an MAOI order of unconfirmed subject."""
+
+    maoi: str
+    draft: DraftOrder
+    days: int
+    cite: str
+
+
+def draft_conflicts(gaps: Sequence[DataGap], record: PatientRecord) -> list[DraftConflict]:
+    """The drafts of this order that an MAOI among the orders of unconfirmed subject would make a
+    contraindicated pair, with the days the washout table asks for (services/washout_table
+    .days_needed, as the MAOI check). An MAO-B inhibitor whose label only advises against the
+    draft's class (rasagiline with an SSRI: not_recommended_with) is left to the general line."""
+    found: list[DraftConflict] = []
+    for gap in gaps:
+        order = _order(gap)
+        for info in order[1] if order else ():
+            old = washout_table.row_for(info.ingredient)
+            if old is None or not old.is_maoi:
+                continue
+            for draft in record.draft_orders:
+                new = washout_table.row_for(draft.ingredient, draft.role)
+                if new is None or draft.drug_class in old.not_recommended_with:
+                    continue
+                days = washout_table.days_needed(old, new)
+                if days:
+                    found.append(DraftConflict(info.ingredient, draft, days, old.shown_cite))
+    return found
+
+
+def draft_line(conflicts: Sequence[DraftConflict]) -> str:
+    """The detail's first line for `draft_conflicts`: each draft, its dose, the interval and the
+    source; what to do before signing."""
+    said = "; ".join(
+        f"{drug_names.shown_first(c.draft.ingredient)}"
+        + (f" {c.draft.mg_per_day:g} mg/day" if c.draft.mg_per_day is not None else "")
+        + f" on this order is contraindicated with {c.maoi} and for {c.days} days after it "
+        f"stops ({c.cite})"
+        for c in conflicts
+    )
+    return (
+        f"**If the {conflicts[0].maoi} order below is this patient's:** {said}: serotonin "
+        "syndrome or a hypertensive crisis. The MAOI check did not see it (its subject is an "
+        "identifier that matches none of this patient's). Confirm whose order it is before "
+        "signing."
+    )
+
+
 def _article(words: str) -> str:
     return "An" if words[:1].lower() in "aeiou" else "A"
 
@@ -66,6 +126,17 @@ def summary(gaps: Sequence[DataGap], record: PatientRecord) -> str:
             f"{what}{more}: subject not confirmed as this patient",
         )
     words, drugs = found
+    if conflicts := draft_conflicts(gaps, record):
+        first = conflicts[0]
+        maoi = drug_names.shown_first(first.maoi)
+        draft = drug_names.shown(first.draft.ingredient)
+        return cards.fit_summary(
+            f"{maoi} order under another identifier: if it is this patient's, {draft} is "
+            f"contraindicated ({first.days}-day washout): confirm before signing",
+            f"{maoi} order of unconfirmed subject: if this patient's, {draft} is "
+            f"contraindicated ({first.days}-day washout): confirm before signing",
+            f"{maoi} order under another identifier: if this patient's, {draft} is contraindicated",
+        )
     order = f"{_article(words)} {words} order{more} under another identifier"
     head = f"{order} came with this chart"
     running = _running_with(record, drugs)

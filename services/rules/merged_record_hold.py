@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
-from fhir_mapping.excluded_resources import surviving_record
+from fhir_mapping.excluded_resources import marked_inactive, surviving_record
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
 from services.recommendation import Recommendation
@@ -35,14 +35,25 @@ def survivor(record: PatientRecord) -> str | None:
     return next((s for g in record.gaps if (s := surviving_record(g)) is not None), None)
 
 
-def merged_line(named: str, held: bool) -> str:
+def merged_line(named: str, held: bool, inactive: bool = True) -> str:
     """ "**This chart is an inactive record merged into Patient/x**: open the surviving record
-    and decide there; ...". No button labels (audit 17 M4: a list of labels is noise)."""
-    off = "; the one-click orders are held (they would be written on this inactive record)"
+    and decide there; ...". No button labels (audit 17 M4: a list of labels is noise). "Inactive"
+    only when the EHR marked it so (review 17 second recheck M9)."""
+    said = (
+        f"This chart is an inactive record merged into {named}"
+        if inactive
+        else f"This chart's record was merged into {named}"
+    )
+    which = "inactive" if inactive else "merged"
+    off = f"; the one-click orders are held (they would be written on this {which} record)"
     return (
-        f"**This chart is an inactive record merged into {named}**: open the surviving record "
+        f"**{said}**: open the surviving record "
         f"and decide there; the history here may be incomplete{off if held else ''}."
     )
+
+
+def _inactive(record: PatientRecord) -> bool:
+    return any(marked_inactive(g) for g in record.gaps)
 
 
 def hold_one_click(
@@ -69,7 +80,9 @@ def hold_one_click(
                         f"{MERGED}: {rec.summary}",
                     ),
                     suggestions=(),
-                    detail=cards.join_sections(merged_line(named, held), rec.detail),
+                    detail=cards.join_sections(
+                        merged_line(named, held, _inactive(record)), rec.detail
+                    ),
                 )
             )
             continue

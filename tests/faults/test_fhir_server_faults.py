@@ -145,6 +145,7 @@ def test_fault_with_required_keys_prefetched_still_answers_cards(
         assert set(unavailable) == fetched - {records.PATIENT_ID, "Observation"} | {
             "Patient",
             "Observation:labs",
+            "Observation:labsSI",
             "Observation:liverTests",
             "Observation:vitals",
             "Observation:pgx",

@@ -131,5 +131,5 @@ def test_without_the_site_map_the_flowsheet_rows_are_not_asked_for(
         response = client.post("/cds-services/trd-patient-view", json=body)
     assert _topics(response) == ["optimize-switch-augment", "measurement-based-care"]
     observations = [q for q in queries_sent(fhir.recorder.hits) if q.startswith("Observation?")]
-    assert len(observations) == 5  # `observations`, `labs`, `liverTests`, `vitals`, `pgx`
+    assert len(observations) == 6  # `observations`, `labs`, `labsSI`, `liverTests`, `vitals`, `pgx`
     assert not any(V.FLOWSHEET in q for q in observations)

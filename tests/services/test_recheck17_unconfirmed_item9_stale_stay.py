@@ -142,9 +142,10 @@ def test_item9_of_0_and_a_moderate_total_of_unconfirmed_subject_hold_nothing() -
     _unconfirmed(doc, ITEM9)["valueInteger"] = 0
     _unconfirmed(doc, TOTAL)["valueQuantity"]["value"] = 12
     cards, _ = _evaluate(doc)
-    card = cards[DATA_QUALITY]
-    assert "subject not confirmed as this patient" in card["summary"]
-    assert "Possible suicide-risk signal" not in card["detail"]
+    # No card of its own (review 17 second recheck M1): listed on the card resting on scores.
+    assert DATA_QUALITY not in cards
+    assert _unconfirmed(doc, ITEM9)["id"] in cards[OPTIMISE]["detail"]
+    assert "Possible suicide-risk signal" not in cards[OPTIMISE]["detail"]
     assert _drug_orders(cards[OPTIMISE])
 
 
