@@ -31,7 +31,7 @@ class Admission:
 
 class StaySetting(Enum):
     """What a stay in progress is for, as the card names it (the value): psychiatric (a
-    psychiatric reason, principal diagnosis or unit: admissions.py `_psychiatric_reason`),
+    psychiatric reason, principal diagnosis or unit: admission_codes.py `psychiatric_reason`),
     medical (a reason or principal diagnosis on record, and not a psychiatric one) or
     unspecified (nothing says)."""
 

@@ -8,6 +8,7 @@ The table module is looked up at call time so tests can substitute a small table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fhir_mapping import drug_table
@@ -35,14 +36,33 @@ class Lines:
     second_line_augmenters: tuple[DrugInfo, ...]  # CANMAT 2023 Table 7.2, line "2nd"
 
 
+# The groups `lines` read, kept with the `drug_table.all_drugs` function they were read through.
+# They depend on the table alone, which never changes in a process (drug_table._rows is read
+# once); a test that substitutes a small table replaces `all_drugs` with another function, so
+# the groups are read again from it. Issue 14: walking the 174 rows on every evaluation was
+# about 2 % of the rules' instructions on a typical chart.
+_KEPT_LINES: tuple[Callable[[], tuple[DrugInfo, ...]], Lines] | None = None
+
+
 def lines() -> Lines:
     """The table's first-line antidepressants and first- and second-line adjuncts, read in one
     pass (the optimise card weighs all three; RuleContext.drug_lines keeps them for one
     evaluation)."""
+    global _KEPT_LINES
+    source = drug_table.all_drugs
+    kept = _KEPT_LINES  # read once: another thread may replace it, never mutate it
+    if kept is not None and kept[0] is source:
+        return kept[1]
+    found = _read_lines(source())
+    _KEPT_LINES = (source, found)
+    return found
+
+
+def _read_lines(rows: tuple[DrugInfo, ...]) -> Lines:
     antidepressants: list[DrugInfo] = []
     first: list[DrugInfo] = []
     second: list[DrugInfo] = []
-    for d in drug_table.all_drugs():
+    for d in rows:
         role, line = d.role, d.canmat_line
         if role is _ANTIDEPRESSANT:
             if line == FIRST_LINE:

@@ -114,14 +114,12 @@ class Egfr:
 
 def latest(record: PatientRecord, policy: Policy) -> Egfr | None:
     """The latest eGFR with a value in a unit the lab table knows, or None."""
-    found = [
-        (lab, number)
-        for lab in record.context.labs
-        if lab.test == "egfr" and (number := lab_safety.value(lab)) is not None
-    ]
-    if not found:
+    for lab in lab_safety.newest_first(record, "egfr"):
+        number = lab_safety.value(lab)
+        if number is not None:
+            break
+    else:
         return None
-    lab, number = max(found, key=lambda pair: pair[0].date)
     return Egfr(
         lab=lab,
         value=number,
@@ -133,7 +131,7 @@ def latest(record: PatientRecord, policy: Policy) -> Egfr | None:
 def unread(record: PatientRecord) -> LabResult | None:
     """The latest eGFR on record when none has a value that can be compared (an eGFR sent as
     text other than a bound, "see note", or in a unit neither table knows), else None."""
-    found = [lab for lab in record.context.labs if lab.test == "egfr"]
+    found = lab_safety.newest_first(record, "egfr")
     if not found or any(lab_safety.value(lab) is not None for lab in found):
         return None
-    return max(found, key=lambda lab: lab.date)
+    return found[0]

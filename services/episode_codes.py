@@ -28,6 +28,7 @@ from datetime import date
 
 from fhir_mapping.months import add_months
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from services.last_answer import kept
 from services.pathway import qualifies_as_mdd
 
 _SEVERITY_RANK = {"severe": 2, "moderate": 1}
@@ -48,6 +49,7 @@ def current_code(findings: list[Finding]) -> Finding | None:
     )
 
 
+@kept  # several cards of one evaluation ask: services/last_answer.py
 def earlier_episode_codes(record: PatientRecord, gap_months: int) -> tuple[Finding, ...]:
     """The open MDD codes whose onset is at least `gap_months` before the current episode's code
     (module docstring), oldest first; () when there is one code or none is that old."""

@@ -110,10 +110,17 @@ def note(trial: Trial, record: PatientRecord) -> str | None:
 _WORD = re.compile(r"[a-z][a-z-]+")
 
 
+@cache
+def _inducer_names() -> frozenset[str]:
+    """Every drug some row is lowered by: read from `table()` (itself read once per process)
+    once, not per chart (issue 14)."""
+    return frozenset(n for row in table().values() for n in row.lowered_by)
+
+
 def running_inducers(record: PatientRecord) -> tuple[Trial, ...]:
     """The inducer courses running on the as-of date (any drug some row is lowered by), the
     latest course of each."""
-    inducers = {n for row in table().values() for n in row.lowered_by}
+    inducers = _inducer_names()
     latest: dict[str, Trial] = {}
     for t in sorted(record.trials, key=lambda t: (t.end, t.start)):
         if t.ongoing and t.role is Role.INTERACTING and t.ingredient in inducers:

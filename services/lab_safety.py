@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.labs import LAB_NAMES
@@ -108,8 +109,48 @@ def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
     )
 
 
+# The record's labs grouped by test, each group newest first, kept for the labs tuple they were
+# read from (issue 14: the safety cards each walked every lab of the chart for their one test, a
+# 10-year chart's 327 several times over). Safe to keep: the key is the tuple itself (immutable,
+# and held here, so its identity cannot pass to another record's labs); a list of labs (a test's
+# hand-built record) is never kept. The sort is stable with reverse=True, so of one day's results
+# the first on record comes first: exactly the result max(..., key=date) picked from them.
+_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]]] | None = None
+
+
+_lab_date = attrgetter("date")  # a sort key read in C: no Python call per lab
+
+
+def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
+    """The record's results of `test`, newest first (one day's in the record's order)."""
+    global _KEPT_BY_TEST
+    labs = record.context.labs
+    kept = _KEPT_BY_TEST  # read once: another thread may replace it, never mutate it
+    if kept is None or kept[0] is not labs:
+        grouped: dict[str, list[LabResult]] = {}
+        for lab in labs:
+            found = grouped.get(lab.test)
+            if found is None:
+                grouped[lab.test] = [lab]
+            else:
+                found.append(lab)
+        by_test = {
+            name: tuple(sorted(group, key=_lab_date, reverse=True))
+            for name, group in grouped.items()
+        }
+        if type(labs) is not tuple:
+            return by_test.get(test, ())
+        kept = _KEPT_BY_TEST = (labs, by_test)
+    return kept[1].get(test, ())
+
+
 def latest(record: PatientRecord, *tests: str, since: date | None = None) -> LabResult | None:
     """The latest result of any of `tests` (on or after `since` when given)."""
+    if len(tests) == 1:
+        newest = newest_first(record, tests[0])
+        if not newest or (since is not None and newest[0].date < since):
+            return None
+        return newest[0]
     found = [
         lab
         for lab in record.context.labs
@@ -128,34 +169,40 @@ def deciding(record: PatientRecord, test: str) -> LabResult | None:
     """The result a check of `test` acts on: the latest; of the latest day's, a readable one first
     (an ECG panel without QTc and the QTc Observation sent beside it on the same day: the QTc
     decides, review 9 finding 2)."""
-    found = [lab for lab in record.context.labs if lab.test == test]
-    return max(found, key=lambda lab: (lab.date, readable(lab))) if found else None
+    newest = newest_first(record, test)
+    if not newest:
+        return None
+    day = newest[0].date
+    for lab in newest:  # the latest day's, in the record's order: a readable one first
+        if lab.date != day:
+            break
+        if readable(lab):
+            return lab
+    return newest[0]
 
 
 def latest_readable(record: PatientRecord, test: str) -> LabResult | None:
     """The latest result of `test` a check can compare (`readable`)."""
-    found = [lab for lab in record.context.labs if lab.test == test and readable(lab)]
-    return max(found, key=lambda lab: lab.date) if found else None
+    return next((lab for lab in newest_first(record, test) if readable(lab)), None)
 
 
 def readable_before(record: PatientRecord, test: str, day: date) -> LabResult | None:
     """The latest result of `test` a check can compare taken before `day` (a drug's start: the
     sodium before citalopram started)."""
-    found = [
-        lab for lab in record.context.labs if lab.test == test and lab.date < day and readable(lab)
-    ]
-    return max(found, key=lambda lab: lab.date) if found else None
+    return next(
+        (lab for lab in newest_first(record, test) if lab.date < day and readable(lab)), None
+    )
 
 
 def unread_after(record: PatientRecord, lab: LabResult) -> LabResult | None:
     """The latest result of `lab`'s test after it that no check can compare (a sodium sent as
     text): it may say the value has changed, so a card acting on `lab` names it."""
-    found = [
-        other
-        for other in record.context.labs
-        if other.test == lab.test and other.date > lab.date and not readable(other)
-    ]
-    return max(found, key=lambda other: other.date) if found else None
+    for other in newest_first(record, lab.test):
+        if other.date <= lab.date:
+            return None  # newest first: none after `lab` is left
+        if not readable(other):
+            return other
+    return None
 
 
 def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:

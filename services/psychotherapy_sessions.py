@@ -25,6 +25,7 @@ from datetime import date
 from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
+from services.last_answer import kept
 from services.policy import Policy
 
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY  # compared per procedure: a module constant
@@ -67,6 +68,7 @@ class PsychotherapySessions:
     other_kinds: tuple[str, ...]  # the kinds of `other`, distinct, in order of first session
 
 
+@kept  # several cards of one evaluation ask: services/last_answer.py
 def psychotherapy_sessions(record: PatientRecord, policy: Policy) -> PsychotherapySessions:
     sessions = sorted(
         [p for p in record.procedures if p.kind is _PSYCHOTHERAPY],

@@ -77,11 +77,28 @@ __all__ = [
 Kidney = Egfr | KidneyFailure | CkdStage
 
 
+# The last reading, kept with the record and policy it was read from: the renal card and the
+# switch and augment lists' caveat lines each ask it of one evaluation (issue 14: three reads of
+# the labs, the dialysis codes and sessions per chart). Safe to keep: both are frozen, and held
+# here, so their identities cannot pass to another record or policy while the entry lives.
+_KEPT_READING: tuple[PatientRecord, Policy, Kidney | None] | None = None
+
+
 def reading(record: PatientRecord, policy: Policy) -> Kidney | None:
     """What a renal check compares: dialysis coded or a recent dialysis Procedure (unless a kidney
     transplant coded after it, with an eGFR since, ends it: `_after_transplant`), else the latest
     comparable eGFR when recent, else kidney failure coded, else the latest eGFR however old
     (compared, named as old), else CKD stage 4 or 3 coded (`CkdStage`), else None."""
+    global _KEPT_READING
+    kept = _KEPT_READING  # read once: another thread may replace it, never mutate it
+    if kept is not None and kept[0] is record and kept[1] is policy:
+        return kept[2]
+    found = _reading(record, policy)
+    _KEPT_READING = (record, policy, found)
+    return found
+
+
+def _reading(record: PatientRecord, policy: Policy) -> Kidney | None:
     egfr = latest(record, policy)
     context = record.context
     dialysis = context.of(FindingKind.DIALYSIS)

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from fhir_mapping.score_windows import improved
+from services.last_answer import kept
 from services.policy import Policy
 
 # >= 50 % PHQ-9 drop: response (CANMAT 2023 para 180; L37086 retreatment), the trials' definition.
@@ -125,6 +126,7 @@ def _groups(days: list[_Sessions], gap: int) -> list[list[_Sessions]]:
     return groups
 
 
+@kept  # several cards of one evaluation ask: services/last_answer.py
 def courses(
     record: PatientRecord, policy: Policy, kind: ProcedureKind = ProcedureKind.TMS
 ) -> tuple[TmsCourse, ...]:

@@ -33,6 +33,7 @@ from fhir_mapping.labs import LAB_NAMES, ULN_TESTS
 from fhir_mapping.record import LabResult, PatientRecord
 from services import tables
 from services.card_format import fmt_mg
+from services.last_answer import kept
 from services.policy import Policy
 
 # A value sent as "< x" or "<= x" says only that it is below x: never a raised result.
@@ -137,6 +138,7 @@ def _judged(lab: LabResult, policy: Policy) -> Raised | None:
     return Raised(lab, lab.value, uln, own, multiple)
 
 
+@kept  # the pathway facts and the running-caution card both ask: services/last_answer.py
 def raised(record: PatientRecord, policy: Policy) -> Raised | None:
     """The latest ALT and the latest AST with a value, each of the last policy.lab_recent_days,
     judged against its ULN; of those at or above the line, the higher multiple. None when neither

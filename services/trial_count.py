@@ -30,6 +30,7 @@ from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below
 from services import inducers, trial_indication
 from services.card_format import names, reported_note
+from services.last_answer import kept
 
 
 def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
@@ -182,6 +183,19 @@ def failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, s
     "1 adequate trial failed (venlafaxine), 1 stopped unmeasured (sertraline)"; "1 trial stopped
     (sertraline, response not measured)". The short form keeps every mark (a summary
     that falls back to it must not drop one)."""
+    if type(trials) is tuple:
+        # PathwayFacts.failed_trials (a tuple): the optimise, TMS, psychotherapy and diagnosis
+        # cards each count them for one evaluation (issue 14); a list is read afresh.
+        return _kept_failed_words(trials, record)
+    return _failed_words(trials, record)
+
+
+@kept  # pure, immutable in and out: services/last_answer.py
+def _kept_failed_words(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:
+    return _failed_words(trials, record)
+
+
+def _failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:
     measured = [t for t in trials if not t.outcome_inferred]
     inferred = [t for t in trials if t.outcome_inferred]
     n, m = len(measured), len(inferred)

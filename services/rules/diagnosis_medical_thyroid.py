@@ -16,6 +16,14 @@ hypothyroidism is corrected before an adjunct is added).
 
 Free T4 (review 17 M2): the `labs` prefetch carries it (LOINC 3024-7, read with its own reference
 interval). Its pattern with a same-day TSH is data/thyroid_patterns.csv.
+
+A TSH of 10 or more with a normal free T4 (audit 17b W3): ETA 2013 recommends levothyroxine above
+10 under age 65-70, so the line asks to confirm now and treat or refer (over 70, the guideline's
+conditional wording), not the 2-3 month repeat of a TSH under 10. It keeps the hold on the
+one-click adjuncts: CANMAT 2023 para 184 asks to rule out medical contributors on poor response,
+and a hypothyroidism the guideline treats is one. The hold removes the one click, not the options
+(they stay listed, and the card says to treat what is found and then decide), and the line says
+to act on the thyroid now, alongside the depression step, so the hold asks for no wait.
 """
 
 from __future__ import annotations
@@ -59,17 +67,29 @@ class Pattern:
     # with this pattern is reviewed alongside escalation, holding nothing (ETA 2013: subclinical
     # hypothyroidism under 10, review 17 W5); None: the pattern is settled before escalating.
     alongside_below_tsh: float | None
+    # At or above `alongside_below_tsh`, what the card asks instead (ETA 2013: levothyroxine
+    # recommended above 10 under 65-70; audit 17b W3), and from which age the guideline's
+    # conditional wording (`over_line_action_older`) is said; "" when the row has none.
+    over_line_action: str = ""
+    over_line_older_from_age: int | None = None
+    over_line_action_older: str = ""
 
 
 @cache
 def _pattern_rows() -> dict[tuple[str, str], Pattern]:
+    def cell(r: dict[str, str], name: str) -> str:
+        return (r.get(name) or "").strip()
+
     return {
         (r["tsh"].strip(), r["free_t4"].strip()): Pattern(
             r["pattern"].strip(),
-            (r.get("action") or "").strip(),
-            float(r["alongside_below_tsh"])
-            if (r.get("alongside_below_tsh") or "").strip()
+            cell(r, "action"),
+            float(cell(r, "alongside_below_tsh")) if cell(r, "alongside_below_tsh") else None,
+            cell(r, "over_line_action"),
+            int(cell(r, "over_line_older_from_age"))
+            if cell(r, "over_line_older_from_age")
             else None,
+            cell(r, "over_line_action_older"),
         )
         for r in _csv("thyroid_patterns.csv")
     }
@@ -82,6 +102,32 @@ def _patterns() -> dict[tuple[str, str], str]:
     return {
         key: f"{p.words}: {p.action}" if p.action else p.words for key, p in _pattern_rows().items()
     }
+
+
+def _over_line(tsh: LabResult, pattern: Pattern) -> bool:
+    """A TSH at or above the row's line (ETA 2013: 10 mIU/L): a value there, or a bound above it
+    ("> 10"); a bound below ("< 12") is not known to be."""
+    line = pattern.alongside_below_tsh
+    if line is None or tsh.value is None or tsh.comparator in ("<", "<="):
+        return False
+    return tsh.value >= line
+
+
+def _pattern_words(tsh: LabResult, free_t4: LabResult, age: int | None) -> str:
+    """The pair's pattern with what the card asks. At or above the row's TSH line the row's
+    over-line action (ETA 2013: treat above 10 under 65-70); from its older age the conditional
+    wording. An age not on record gets the younger wording, which names the age cut itself."""
+    key = (_flag(tsh), _flag(free_t4))
+    pattern = _pattern_rows().get(key)
+    if pattern is None or not pattern.over_line_action or not _over_line(tsh, pattern):
+        return _patterns().get(key, "")
+    older = pattern.over_line_older_from_age
+    action = (
+        pattern.over_line_action_older
+        if older is not None and age is not None and age >= older and pattern.over_line_action_older
+        else pattern.over_line_action
+    )
+    return f"{pattern.words}: {action}"
 
 
 def _flag(lab: LabResult) -> str:
@@ -99,7 +145,9 @@ def replacement_taken(ctx: RuleContext) -> Taking | None:
     return None
 
 
-def _free_t4_words(tsh: LabResult, free_t4: LabResult | None, lab_ref: LabRef) -> str:
+def _free_t4_words(
+    tsh: LabResult, free_t4: LabResult | None, lab_ref: LabRef, age: int | None
+) -> str:
     """ "; free T4 1.2 ng/dL, normal, 2025-05-08: a subclinical hypothyroidism pattern (...)"
     beside an abnormal TSH; the pattern only for a free T4 drawn the same day (a pair drawn
     apart says nothing of each other)."""
@@ -107,7 +155,7 @@ def _free_t4_words(tsh: LabResult, free_t4: LabResult | None, lab_ref: LabRef) -
         return ""
     words = f"; free T4 {lab_ref(free_t4)}"
     if free_t4.date == tsh.date:
-        pattern = _patterns().get((_flag(tsh), _flag(free_t4)))
+        pattern = _pattern_words(tsh, free_t4, age)
         if pattern:
             words += f": {pattern}"
     return words
@@ -194,6 +242,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
             )
         ]
     replacement = replacement_taken(ctx)
+    age = ctx.record.patient.age
     if tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
         if not _recent(ctx, tsh):
@@ -205,7 +254,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                 Item(
                     f"TSH {tsh.flag}{value} on {tsh.date.isoformat()}: repeat",
                     f"**Abnormal TSH, not rechecked:** {lab_ref(tsh)}"
-                    f"{_free_t4_words(tsh, free_t4, lab_ref)}; no TSH since: repeat TSH with "
+                    f"{_free_t4_words(tsh, free_t4, lab_ref, age)}; no TSH since: repeat TSH with "
                     "free T4.",
                     alongside=True,
                     says_tsh_missing=True,
@@ -223,7 +272,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                 Item(
                     f"TSH {tsh.flag}{value}, free T4 normal (subclinical)",
                     f"**Raised TSH, free T4 normal:** {lab_ref(tsh)}"
-                    f"{_free_t4_words(tsh, free_t4, lab_ref)}; not a reason to delay a change "
+                    f"{_free_t4_words(tsh, free_t4, lab_ref, age)}; not a reason to delay a change "
                     "of treatment.",
                     alongside=True,
                     minor=True,
@@ -241,7 +290,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         return [
             Item(
                 f"TSH {tsh.flag}{value}",
-                f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref)}"
+                f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref, age)}"
                 + ("; no free T4 drawn with it: add one." if ask else "."),
                 order="free-t4" if ask else "",
             )

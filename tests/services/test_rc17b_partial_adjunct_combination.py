@@ -9,10 +9,11 @@ antidepressants judged by one PHQ-9, and the TMS referral beside held drug one-c
   with fluoxetine), both running: the PHQ-9 of 2025-05-23 measured the two together. The count
   says "sertraline + escitalopram together", never escitalopram alone failed and sertraline
   "not measured yet".
-- M5 (it03, lb09; lb07 the control): while the optimise card holds its drug one-clicks for a
-  PHQ-9 suicide signal of unconfirmed subject or for the diagnosis review (TSH 6.5, no free T4),
+- M5 (it03, lb08; lb07 and lb09 the controls): while the optimise card holds its drug one-clicks for a
+  PHQ-9 suicide signal of unconfirmed subject or for the diagnosis review (TSH 12),
   the TMS referral is offered but not marked recommended, and its card says why; a subclinical
-  TSH reviewed alongside escalation (free T4 normal) leaves it recommended.
+  TSH under 10 reviewed alongside escalation (free T4 normal, or one asked for) leaves it
+  recommended.
 
 Charts: the recheck's CDS Hooks requests (RxNorm MedicationRequests and MedicationDispenses, US
 Core survey Observations, ICD-10-CM Conditions, every prefetch key), copied to
@@ -116,7 +117,9 @@ def test_score_taken_on_two_running_antidepressants_is_the_combinations(
     ("name", "why"),
     [
         ("rc17b_it03_item9_3_unconfirmed", "suicide-risk signal"),
-        ("rc17b_lb09_tsh_6_5_no_free_t4", "before the diagnosis review** (TSH high 6.5"),
+        # A TSH of 10 or more holds the drug one-clicks (a TSH under 10 without a free T4 now
+        # asks for one and holds nothing: recheck 17-2 M6, lb09 below).
+        ("rc17b_lb08_tsh_12_free_t4_normal", "before the diagnosis review** (TSH high 12"),
     ],
 )
 def test_referral_not_recommended_while_drug_one_clicks_wait_for_a_check(
@@ -128,7 +131,10 @@ def test_referral_not_recommended_while_drug_one_clicks_wait_for_a_check(
     assert why in tms["detail"]
 
 
-def test_subclinical_tsh_reviewed_alongside_leaves_the_referral_recommended() -> None:
-    tms = _topic(_cards("rc17b_lb07_tsh_6_5_free_t4_normal"), TMS)
+@pytest.mark.parametrize(
+    "name", ["rc17b_lb07_tsh_6_5_free_t4_normal", "rc17b_lb09_tsh_6_5_no_free_t4"]
+)
+def test_subclinical_tsh_reviewed_alongside_leaves_the_referral_recommended(name: str) -> None:
+    tms = _topic(_cards(name), TMS)
     assert _referral_recommended(tms) is True
     assert "Referral not marked recommended" not in tms["detail"]

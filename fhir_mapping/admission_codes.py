@@ -1,0 +1,286 @@
+"""The admission code table (data/admission_codes.csv) and what it says of an Encounter: its class
+(inpatient, emergency, ambulatory: the cheap filters) and what an inpatient stay was for.
+
+A stay is inpatient when its `class` (a Coding in R4) is v3-ActCode IMP, or its specialisations
+ACUTE and NONAC (data/admission_codes.csv `class` rows). US Core, Epic and Oracle Health send IMP;
+the vendor samples in ../shared/fhir/vendor hold no inpatient Encounter, so the class text is not
+guessed at: an inpatient stay under a local class code is not read (a data gap the review of a
+live feed must close).
+
+A stay is psychiatric (`psychiatric_reason`) when what it was for is psychiatric, coded under a
+psychiatric kind of the condition table or in ICD-10-CM F20-F48:
+- its `reasonCode`; or
+- a principal diagnosis: an `Encounter.diagnosis` of `rank` 1, or whose `use` is admission
+  diagnosis, discharge diagnosis or chief complaint (FHIR R4 diagnosis-role AD / DD / CC;
+  `principal-role` rows), the Condition it references; or
+- a serviceType, type or location named in psychiatric words ("Inpatient Psychiatry",
+  "Behavioral Health Unit"; `term` rows): a psychiatric unit or service;
+- and only when the stay states no reason and no principal diagnosis at all: any diagnosis
+  of it (a Condition it lists, or one whose `encounter` points back at it: how Epic and US
+  Core send encounter diagnoses), as before.
+A secondary diagnosis does not make a stay psychiatric when its reason or principal
+diagnosis is not (review 16 recheck W-a: a pneumonia admission, reasonCode J18.9, with F33.2
+among its encounter diagnoses was called "a psychiatric admission (F33.2)"; the
+post-discharge risk Chung 2017 measured is that of discharge from psychiatric care).
+
+Apart from admissions.py (the stays that ended) and current_stays.py (the stays in progress)
+because both read a stay through it, and the routing (resource_routing.py) and the visit risk
+(visit_risk.py) read its class filters; admissions.py re-exports those filters.
+
+Cost: the filter reads `class` first; a chart's hundreds of ambulatory Encounters stop there.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.clinical_codes import condition_matches, normalise_code
+from fhir_mapping.code_systems import canonical_system, system_label
+from fhir_mapping.fhir_fields import JSON_OBJECT
+
+Resource = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    classes: frozenset[tuple[str, str]]  # (canonical system, code)
+    kinds: frozenset[str]  # condition-table kinds that make a reason psychiatric
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (canonical system, code pattern)
+    terms: tuple[str, ...]  # lower-case words of a psychiatric unit or service
+    # (canonical system, code) of the diagnosis-role uses that make a diagnosis principal
+    principal_roles: frozenset[tuple[str, str]]
+    emergency: frozenset[tuple[str, str]]  # (canonical system, code) of an ED visit's class
+    outpatient: frozenset[tuple[str, str]]  # (canonical system, code) of an ambulatory visit
+    # (canonical system, code) of a MedicationDispense.category that is the ward's supply
+    inpatient_dispense: frozenset[tuple[str, str]]
+
+
+@cache
+def code_table() -> _Table:
+    text = resources.files("fhir_mapping").joinpath("data/admission_codes.csv").read_text("utf-8")
+    classes: set[tuple[str, str]] = set()
+    kinds: set[str] = set()
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    terms: list[str] = []
+    roles: set[tuple[str, str]] = set()
+    emergency: set[tuple[str, str]] = set()
+    outpatient: set[tuple[str, str]] = set()
+    inpatient_dispense: set[tuple[str, str]] = set()
+    for row in csv.DictReader(text.splitlines()):
+        kind = row["kind"]
+        if kind == "class":
+            classes.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "principal-role":
+            roles.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "emergency":
+            emergency.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "outpatient":
+            outpatient.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "inpatient-dispense":
+            inpatient_dispense.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "reason-kind":
+            kinds.add(row["code"])
+        elif kind == "reason":
+            patterns.append((canonical_system(row["system"]), re.compile(row["code"])))
+        elif kind == "term":
+            terms.append(row["code"].lower())
+    return _Table(
+        frozenset(classes),
+        frozenset(kinds),
+        tuple(patterns),
+        tuple(terms),
+        frozenset(roles),
+        frozenset(emergency),
+        frozenset(outpatient),
+        frozenset(inpatient_dispense),
+    )
+
+
+def _class_key(resource: Resource) -> tuple[str, str] | None:
+    cls = resource.get("class")
+    if not isinstance(cls, JSON_OBJECT):
+        return None
+    code, system = cls.get("code"), cls.get("system")
+    if not isinstance(code, str) or not isinstance(system, str):
+        return None
+    return canonical_system(system), code.strip()
+
+
+def wants_admission(resource: Resource) -> bool:
+    """An inpatient Encounter (class IMP / ACUTE / NONAC): the cheap filter."""
+    return _class_key(resource) in code_table().classes
+
+
+def is_emergency(resource: Resource) -> bool:
+    """An emergency-department Encounter (class EMER)."""
+    return _class_key(resource) in code_table().emergency
+
+
+def wants_outpatient(resource: Resource) -> bool:
+    """An ambulatory Encounter (class AMB): read only to tell whether a stay recorded in
+    progress was left (`read_current_stays`; the routing filter keeps it for that)."""
+    return _class_key(resource) in code_table().outpatient
+
+
+def codings(concepts: object) -> Iterable[Mapping[str, Any]]:
+    if isinstance(concepts, JSON_OBJECT):
+        concepts = [concepts]
+    if not isinstance(concepts, list):
+        return
+    for concept in concepts:
+        items = concept.get("coding") if isinstance(concept, JSON_OBJECT) else None
+        for coding in items if isinstance(items, list) else ():
+            if isinstance(coding, JSON_OBJECT):
+                yield coding
+
+
+def _psychiatric_code(concepts: object) -> tuple[str, str, str] | None:
+    """(the first psychiatric coding's code, the card's name of it, its display), or None."""
+    table = code_table()
+    for coding in codings(concepts):
+        code, system = coding.get("code"), coding.get("system")
+        if not isinstance(code, str) or not isinstance(system, str) or not code.strip():
+            continue
+        canonical = canonical_system(system)
+        key = normalise_code(canonical, code)
+        psychiatric = any(m.kind.value in table.kinds for m in condition_matches(system, code))
+        if not psychiatric:
+            psychiatric = any(s == canonical and p.match(key) for s, p in table.patterns)
+        if psychiatric:
+            display = coding.get("display")
+            return (
+                code.strip(),
+                f"{system_label(canonical)} {code.strip()}",
+                display.strip() if isinstance(display, str) else "",
+            )
+    return None
+
+
+def _words(concepts: object) -> Iterable[str]:
+    """The text and coding displays of a CodeableConcept or a list of them."""
+    if isinstance(concepts, JSON_OBJECT):
+        concepts = [concepts]
+    for concept in concepts if isinstance(concepts, list) else ():
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        text = concept.get("text")
+        if isinstance(text, str):
+            yield text
+        for coding in codings(concept):
+            display = coding.get("display")
+            if isinstance(display, str):
+                yield display
+
+
+def _unit_words(resource: Resource) -> str | None:
+    """The service, type or location name that says the stay was psychiatric, or None."""
+    names = [*_words(resource.get("serviceType")), *_words(resource.get("type"))]
+    locations = resource.get("location")
+    for entry in locations if isinstance(locations, list) else ():
+        where = entry.get("location") if isinstance(entry, JSON_OBJECT) else None
+        display = where.get("display") if isinstance(where, JSON_OBJECT) else None
+        if isinstance(display, str):
+            names.append(display)
+    terms = code_table().terms
+    for name in names:
+        lowered = name.lower()
+        if any(term in lowered for term in terms):
+            return name.strip()
+    return None
+
+
+def _reference_id(reference: object, resource_type: str) -> str | None:
+    ref = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
+    if not isinstance(ref, str):
+        return None
+    parts = ref.rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] == resource_type:
+        return parts[-1]
+    return None
+
+
+def _principal(item: Mapping[str, Any]) -> bool:
+    """An Encounter.diagnosis entry that says what the stay was for: rank 1, or a use of
+    admission / discharge diagnosis or chief complaint (`principal-role` rows)."""
+    if item.get("rank") == 1:
+        return True
+    roles = code_table().principal_roles
+    for coding in codings(item.get("use")):
+        code, system = coding.get("code"), coding.get("system")
+        if (
+            isinstance(code, str)
+            and isinstance(system, str)
+            and (canonical_system(system), code.strip()) in roles
+        ):
+            return True
+    return False
+
+
+def diagnoses(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[list[object], list[object]]:
+    """(the `code` of each principal diagnosis, the `code` of every other Condition the
+    Encounter lists as a diagnosis or that names it as its encounter)."""
+    own = resource.get("id")
+    principal_ids: set[str] = set()
+    listed: set[str] = set()
+    for item in resource.get("diagnosis") or ():
+        if not isinstance(item, JSON_OBJECT):
+            continue
+        cid = _reference_id(item.get("condition"), "Condition")
+        if cid is None:
+            continue
+        listed.add(cid)
+        if _principal(item):
+            principal_ids.add(cid)
+    principal: list[object] = []
+    others: list[object] = []
+    for condition in conditions:
+        if not isinstance(condition, JSON_OBJECT):
+            continue
+        cid = condition.get("id")
+        back = _reference_id(condition.get("encounter"), "Encounter")
+        if isinstance(cid, str) and cid in principal_ids:
+            principal.append(condition.get("code"))
+        elif (isinstance(cid, str) and cid in listed) or (isinstance(own, str) and back == own):
+            others.append(condition.get("code"))
+    return principal, others
+
+
+def _has_coding(concepts: object) -> bool:
+    return any(True for _ in codings(concepts))
+
+
+def psychiatric_reason(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[str, str, str] | None:
+    """(code, the card's name of it, display) of what makes the stay psychiatric, or None
+    (module docstring: reason, principal diagnosis, unit; a secondary diagnosis only when the
+    stay states no reason and no principal diagnosis)."""
+    reasons = resource.get("reasonCode")
+    found = _psychiatric_code(reasons)
+    if found is not None:
+        return found
+    principal, others = diagnoses(resource, conditions)
+    for code in principal:
+        found = _psychiatric_code(code)
+        if found is not None:
+            return found
+    words = _unit_words(resource)
+    if words is not None:
+        return ("", words, "")
+    if _has_coding(reasons) or any(_has_coding(code) for code in principal):
+        # The stay says what it was for, and that is not psychiatric: a depression among its
+        # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
+        return None
+    for code in others:
+        found = _psychiatric_code(code)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,211 @@
+"""Encounter -> inpatient stays still in progress on the as-of date (review 16 recheck W-c), and
+the outpatient evidence that such a stay was left (review 17 recheck R2, second recheck M2).
+
+A stay still in progress on the as-of date (status in-progress or onleave with no `period.end`
+or one after as-of, or finished with an end after as-of: a replay) is a `CurrentStay`
+(`read_current_stays`; review 16 recheck W-c): the patient is an inpatient. Whatever the stay is
+for: psychiatric (admission_codes.py `psychiatric_reason`), "medical" when its reason or
+principal diagnosis is coded and not psychiatric (a pneumonia, with or without a depression
+among its secondary diagnoses), or "unspecified" when nothing says (review 16 second recheck
+c01, c01b: during any admission the inpatient team orders the treatment, so an outpatient
+one-click waits for discharge; services/rules/inpatient_hold.py). A stay that ended is a
+discharge, read in admissions.py only when psychiatric: the post-discharge risk period stays
+psychiatric-only.
+
+Apart from admissions.py (the psychiatric stays that ended) because a stay in progress is read
+whatever it was for and against the chart's later visits and fills (`_outpatient_days`,
+`_fill_days`, `_contradicted`), none of which a discharge needs; admissions.py re-exports
+`read_current_stay` and `read_current_stays`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from fhir_mapping.admission_codes import (
+    Resource,
+    code_table,
+    codings,
+    diagnoses,
+    psychiatric_reason,
+    wants_admission,
+    wants_outpatient,
+)
+from fhir_mapping.admission_record import CurrentStay, StaySetting
+from fhir_mapping.code_systems import canonical_system, system_label
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.policy import MappingPolicy
+
+
+def _stated_reason(
+    resource: Resource, conditions: Sequence[Resource]
+) -> tuple[str, str, str] | None:
+    """(code, the card's name of it, display) of the first coded reason of a stay, else of its
+    first coded principal diagnosis, or None: what a medical stay in progress was for."""
+    principal, _ = diagnoses(resource, conditions)
+    for concepts in (resource.get("reasonCode"), *principal):
+        for coding in codings(concepts):
+            code, system = coding.get("code"), coding.get("system")
+            if not isinstance(code, str) or not code.strip():
+                continue
+            named = code.strip()
+            if isinstance(system, str):
+                named = f"{system_label(canonical_system(system))} {named}"
+            display = coding.get("display")
+            return code.strip(), named, display.strip() if isinstance(display, str) else ""
+    return None
+
+
+# Encounter statuses of a stay the patient has not left: in progress, or on leave from the ward
+# (FHIR R4 EncounterStatus). `arrived` and `triaged` precede an admission and are not read.
+_IN_STAY = frozenset({"in-progress", "onleave"})
+
+
+def read_current_stay(
+    resource: Resource, conditions: Sequence[Resource], *, as_of: date
+) -> CurrentStay | None:
+    """The inpatient stay an Encounter records as still in progress on as-of, psychiatric,
+    medical or unspecified (module docstring), or None."""
+    if not wants_admission(resource):
+        return None
+    status = resource.get("status")
+    status = status if isinstance(status, str) else None  # a malformed status counts as absent
+    period = resource.get("period")
+    period = period if isinstance(period, JSON_OBJECT) else {}
+    start = parse_date(period.get("start"))
+    end = parse_date(period.get("end"))
+    if start is not None and start > as_of:
+        return None
+    if status in _IN_STAY:
+        if end is not None and end <= as_of:
+            return None  # an end on record by as-of: discharged, whatever the status says
+    elif status != "finished" or end is None or end <= as_of:
+        return None  # (a finished stay ending after as-of is a replay of one in progress)
+    found = psychiatric_reason(resource, conditions)
+    if found is not None:
+        code, reason, display = found
+        return CurrentStay(start, code, reason, display, source_ref(resource))
+    stated = _stated_reason(resource, conditions)
+    if stated is None:
+        return CurrentStay(start, "", "", "", source_ref(resource), StaySetting.UNSPECIFIED)
+    code, reason, display = stated
+    return CurrentStay(start, code, reason, display, source_ref(resource), StaySetting.MEDICAL)
+
+
+# Statuses of an ambulatory visit that took place, or is taking place (FHIR R4 EncounterStatus):
+# the patient came to the clinic. A planned or cancelled visit shows nothing of where they were.
+_VISITED = frozenset({"finished", "in-progress", "arrived", "triaged"})
+
+
+def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date]:
+    """The days of the ambulatory visits that took place by as-of, oldest first."""
+    days: list[date] = []
+    for resource in resources:
+        if resource.get("status") not in _VISITED or not wants_outpatient(resource):
+            continue
+        period = resource.get("period")
+        start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+        if start is not None and start <= as_of:
+            days.append(start)
+    return sorted(days)
+
+
+# A dispense that was handed over (FHIR R4 MedicationDispenseStatus): the medicine left the
+# pharmacy. One in preparation, cancelled, declined or entered in error shows nothing.
+_HANDED_OVER = frozenset({"completed"})
+
+
+def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[date]:
+    """The days of the dispenses handed over by as-of that were not the ward's supply (a
+    `category` of inpatient, `inpatient-dispense` rows), oldest first. A community or outpatient
+    fill, or one that states no category (Epic and Oracle Health dispenses are pharmacy fills:
+    the ward's doses are MedicationAdministrations), is picked up by someone outside the ward."""
+    ward = code_table().inpatient_dispense
+    days: list[date] = []
+    for resource in dispenses:
+        if resource.get("status") not in _HANDED_OVER:
+            continue
+        if any(
+            isinstance(c.get("code"), str)
+            and isinstance(c.get("system"), str)
+            and (canonical_system(c["system"]), c["code"].strip()) in ward
+            for c in codings(resource.get("category"))
+        ):
+            continue
+        day = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
+        if day is not None and day <= as_of:
+            days.append(day)
+    return sorted(days)
+
+
+def read_current_stays(
+    resources: Iterable[Resource],
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    dispenses: Iterable[Resource] = (),
+    policy: MappingPolicy | None = None,
+) -> tuple[CurrentStay, ...]:
+    """The inpatient stays in progress on as-of, of any kind, latest admission last.
+
+    A stay with status in-progress followed by outpatient evidence is `contradicted` when the
+    evidence is enough (`_contradicted`; review 17 recheck R2: an admission left "in-progress"
+    since 2023, with outpatient visits and PHQ-9s since, held every one-click as "currently
+    admitted" for two years). FHIR defines in-progress as "the patient is present", and an
+    ambulatory visit means "not assigned to a bed": the two cannot both hold, and the later
+    visit is the one a clinician saw. A pharmacy fill handed over after the admission says the
+    same (second recheck M2: the same stay with no later visit, but monthly fills to May 2025,
+    still held everything). No length-of-stay ceiling alone is used: no sourced maximum was
+    found, and psychiatric stays of months are real. A stay `onleave` is not contradicted: a
+    patient on leave from the ward may attend a visit or collect a fill (FHIR: "begun, but the
+    patient is temporarily on leave")."""
+    resources = list(resources)
+    found = [
+        (r, s)
+        for r in resources
+        if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
+    ]
+    if not found:
+        return ()
+    visits = _outpatient_days(resources, as_of=as_of)
+    fills = _fill_days(dispenses, as_of=as_of)
+    rule = policy or MappingPolicy()
+    stays = [_contradicted(r, s, visits, fills, rule) for r, s in found]
+    return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
+
+
+def _contradicted(
+    resource: Resource,
+    stay: CurrentStay,
+    visits: Sequence[date],
+    fills: Sequence[date],
+    policy: MappingPolicy,
+) -> CurrentStay:
+    """`stay` with the outpatient evidence after its admission day (of `visits` and `fills`),
+    when its status is in-progress; as it is otherwise. An event on the admission day itself may
+    have preceded it. Contradicted (nothing held) when the evidence falls on
+    `stay_left_min_days` days or more, the last `stay_left_after_days` or more after the
+    admission, or any of it `stay_left_single_after_days` or more after it (MappingPolicy:
+    review 17 second recheck M3, one consult coded ambulatory on day 2 of a 3-day stay released
+    the hold). Less than that keeps the hold, with the evidence named on its line."""
+    if resource.get("status") != "in-progress" or stay.start is None:
+        return stay
+    start = stay.start
+    later_visits = tuple(sorted({d for d in visits if d > start}))
+    later_fills = tuple(sorted({d for d in fills if d > start}))
+    days = sorted({*later_visits, *later_fills})
+    if not days:
+        return stay
+    after = (days[-1] - start).days
+    left = (len(days) >= policy.stay_left_min_days and after >= policy.stay_left_after_days) or (
+        after >= policy.stay_left_single_after_days
+    )
+    return dataclasses.replace(
+        stay,
+        outpatient_since=days[0],
+        visit_days=later_visits,
+        fill_days=later_fills,
+        contradicted=left,
+    )
