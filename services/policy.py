@@ -296,6 +296,10 @@ class _MappingPolicyConfig(BaseModel):
     pregnancy_status_weeks: float = Field(42.0, gt=0, le=60)
     pregnancy_edd_overdue_days: int = Field(14, ge=0, le=60)
     postpartum_after_edd_days: int = Field(365, ge=0, le=730)
+    cross_taper_weeks: float = Field(4.0, ge=0, le=26)
+    stay_left_min_days: int = Field(2, ge=1, le=30)
+    stay_left_after_days: int = Field(7, ge=1, le=365)
+    stay_left_single_after_days: int = Field(30, ge=1, le=365)
 
 
 class PolicyConfig(BaseModel):

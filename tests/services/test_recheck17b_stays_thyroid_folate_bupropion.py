@@ -254,3 +254,27 @@ def test_bupropion_drafted_with_epilepsy_is_critical_and_cites_the_label() -> No
     assert card["indicator"] == "critical"
     assert card["source"]["label"] == "bupropion labels, Contraindications; CPS 2023 Table 6"
     assert "Source: bupropion labels, Contraindications; CPS 2023 Table 6." in card["detail"]
+
+
+def test_a_clinic_sets_the_stay_settings_and_the_cross_taper_window_in_its_config() -> None:
+    # The README lists them as `[policy.mapping]` settings; the config refused them (extra
+    # fields are forbidden) until they were declared.
+    from services.policy import load_policy
+
+    policy = load_policy(
+        {
+            "mapping": {
+                "stay_left_min_days": 3,
+                "stay_left_after_days": 10,
+                "stay_left_single_after_days": 45,
+                "cross_taper_weeks": 2,
+            }
+        }
+    )
+    mapping = policy.mapping
+    assert (
+        mapping.stay_left_min_days,
+        mapping.stay_left_after_days,
+        mapping.stay_left_single_after_days,
+        mapping.cross_taper_weeks,
+    ) == (3, 10, 45, 2.0)
