@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from services import tables
+
 
 @dataclass(frozen=True, slots=True)
 class _Table:
@@ -55,3 +57,20 @@ def member_note(ingredient: str) -> str:
     reuptake (and acts on 5-HT receptors), label 12.1"), for the card; "" for a drug of an SSRI
     or SNRI class, whose class says it."""
     return _table().ingredients.get(ingredient, "")
+
+
+# CANMAT 2023 Table 7.2 (../shared/clinical/REFERENCE.md 1.7): the antidepressants it adds are
+# bupropion and mirtazapine or mianserin (second line); other antidepressant combinations are
+# third line, Level 3. Said by the order card and the chart-open line of a pair alike.
+NOT_A_STRATEGY = (
+    "not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, mirtazapine or "
+    "mianserin; other antidepressant combinations are third line, Level 3)"
+)
+
+
+def serotonin_syndrome_cite() -> str:
+    """ "the SSRI and SNRI labels' Serotonin Syndrome warnings; [Keks 2016](url)": the sources
+    the MAOI and serotonergic-pair checks already rest on (data/guidelines.csv keks2016)."""
+    keks = tables.guideline("keks2016")
+    link = f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
+    return f"the SSRI and SNRI labels' Serotonin Syndrome warnings; {link}"

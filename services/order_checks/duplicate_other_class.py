@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards, serotonin_reuptake, tables
+from services import cards, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import running_dose
 from services.order_doses import draft_dose
@@ -67,23 +67,6 @@ def reuptake_pair(draft: DraftOrder, running: list[Trial]) -> list[Trial]:
     ]
 
 
-# CANMAT 2023 Table 7.2 (../shared/clinical/REFERENCE.md 1.7): the antidepressants it adds are
-# bupropion and mirtazapine or mianserin (second line); other antidepressant combinations are
-# third line, Level 3.
-_NOT_A_STRATEGY = (
-    "not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, mirtazapine or "
-    "mianserin; other antidepressant combinations are third line, Level 3)"
-)
-
-
-def _serotonin_syndrome_cite() -> str:
-    """ "the SSRI and SNRI labels' Serotonin Syndrome warnings; [Keks 2016](url)": the sources
-    the MAOI and serotonergic-pair checks already rest on (data/guidelines.csv keks2016)."""
-    keks = tables.guideline("keks2016")
-    link = f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
-    return f"the SSRI and SNRI labels' Serotonin Syndrome warnings; {link}"
-
-
 def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
     plan = _switch_plan(running[0])
@@ -132,12 +115,13 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
         if (why := serotonin_reuptake.member_note(i))
     ]
     members = f" ({'; '.join(notes)})" if notes else ""
+    cite = serotonin_reuptake.serotonin_syndrome_cite()
     detail = (
         f"**Still running:** {running}. {name.capitalize()} "
         f"{dose if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
         f"both inhibit serotonin reuptake{members}. If {name} is a switch, "
         f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "
-        f"together add serotonin-syndrome risk ({_serotonin_syndrome_cite()}) and are "
-        f"{_NOT_A_STRATEGY}."
+        f"together add serotonin-syndrome risk ({cite}) and are "
+        f"{serotonin_reuptake.NOT_A_STRATEGY}."
     )
     return OrderCheck(SAME_CLASS, draft, summary, detail)

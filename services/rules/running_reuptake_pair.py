@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import Trial
-from services import cards, screen, serotonin_reuptake, tables
+from services import cards, screen, serotonin_reuptake
 from services.order_checks.stacking import running_dose
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
@@ -94,11 +94,6 @@ def _summary(pair: Sequence[Trial]) -> str:
     return cards.fit_summary(*(f"{c[:1].upper()}{c[1:]}" for c in candidates))
 
 
-def _keks() -> str:
-    keks = tables.guideline("keks2016")
-    return f"[{keks.short}]({keks.url})" if keks.url else keks.short or keks.label
-
-
 def _taken_on_both(ctx: RuleContext, pair: Sequence[Trial]) -> str:
     """ "PHQ-9 16 on 2025-05-23 was taken on both: it measures them together, not sertraline
     alone." for the latest valued PHQ-9 since the later start; "" when there is none. The trial
@@ -130,10 +125,8 @@ def line(ctx: RuleContext, pair: Sequence[Trial]) -> str:
         f"**Two serotonin reuptake inhibitors running:** {each}. Both inhibit serotonin "
         f"reuptake{members}, together since {since}, and no stop of either is dated. A switch "
         "not finished (date the stop of the one being replaced) or a combination? Together they "
-        "add serotonin-syndrome risk (the SSRI and SNRI labels' Serotonin Syndrome warnings; "
-        f"{_keks()}) and are not a CANMAT 2023 combination strategy (Table 7.2 adds bupropion, "
-        "mirtazapine or mianserin; other antidepressant combinations are third line, Level 3)."
-        + _taken_on_both(ctx, pair)
+        f"add serotonin-syndrome risk ({serotonin_reuptake.serotonin_syndrome_cite()}) and are "
+        f"{serotonin_reuptake.NOT_A_STRATEGY}." + _taken_on_both(ctx, pair)
     )
 
 
