@@ -8,7 +8,8 @@ knows (fhir_mapping/data/lab_ranges.csv); otherwise the lab's own H/L interpreta
 a value read in neither way is named with its date and "not compared". Every line prints the
 result's date. When lab results could not be obtained (the Observation prefetch missing or only
 partly read: record.incomplete(LABS)), the lines say the check was not done instead of "no level
-on record" (issue 10, never silent).
+on record" (issue 10, never silent). Which result a card reads and how a result prints are
+lab_readings.py's (re-exported here).
 """
 
 from __future__ import annotations
@@ -16,15 +17,28 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from importlib import resources
-from operator import attrgetter
 
-from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import DataDomain, FindingKind, LabResult, PatientRecord
+from fhir_mapping.record import FindingKind, LabResult, PatientRecord
 from services import cards, level_monitoring
+from services.lab_readings import deciding as deciding
+from services.lab_readings import is_recent as is_recent
+from services.lab_readings import labs_missing as labs_missing
+from services.lab_readings import latest as latest
+from services.lab_readings import latest_readable as latest_readable
+
+# The readings moved to lab_readings.py; re-exported: the rules and cards read them here.
+from services.lab_readings import newest_first as newest_first
+from services.lab_readings import qtc_missing as qtc_missing
+from services.lab_readings import readable as readable
+from services.lab_readings import readable_before as readable_before
+from services.lab_readings import shown_unit as shown_unit
+from services.lab_readings import text as text
+from services.lab_readings import unread_after as unread_after
+from services.lab_readings import value as value
 from services.policy import Policy
 
 # How a test is named on a line: the mapping's names (fhir_mapping/labs.py), one table for both.
@@ -107,170 +121,6 @@ def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
     return next(
         (r for r in rules() if r.check == check and r.applies_to(ingredient, drug_class)), None
     )
-
-
-# The record's labs grouped by test, each group newest first, kept for the labs tuple they were
-# read from (issue 14: the safety cards each walked every lab of the chart for their one test, a
-# 10-year chart's 327 several times over). Safe to keep: the key is the tuple itself (immutable,
-# and held here, so its identity cannot pass to another record's labs); a list of labs (a test's
-# hand-built record) is never kept. The sort is stable with reverse=True, so of one day's results
-# the first on record comes first: exactly the result max(..., key=date) picked from them.
-_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]]] | None = None
-
-
-_lab_date = attrgetter("date")  # a sort key read in C: no Python call per lab
-
-
-def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
-    """The record's results of `test`, newest first (one day's in the record's order)."""
-    global _KEPT_BY_TEST
-    labs = record.context.labs
-    kept = _KEPT_BY_TEST  # read once: another thread may replace it, never mutate it
-    if kept is None or kept[0] is not labs:
-        grouped: dict[str, list[LabResult]] = {}
-        for lab in labs:
-            found = grouped.get(lab.test)
-            if found is None:
-                grouped[lab.test] = [lab]
-            else:
-                found.append(lab)
-        by_test = {
-            name: tuple(sorted(group, key=_lab_date, reverse=True))
-            for name, group in grouped.items()
-        }
-        if type(labs) is not tuple:
-            return by_test.get(test, ())
-        kept = _KEPT_BY_TEST = (labs, by_test)
-    return kept[1].get(test, ())
-
-
-def latest(record: PatientRecord, *tests: str, since: date | None = None) -> LabResult | None:
-    """The latest result of any of `tests` (on or after `since` when given)."""
-    if len(tests) == 1:
-        newest = newest_first(record, tests[0])
-        if not newest or (since is not None and newest[0].date < since):
-            return None
-        return newest[0]
-    found = [
-        lab
-        for lab in record.context.labs
-        if lab.test in tests and (since is None or lab.date >= since)
-    ]
-    return max(found, key=lambda lab: lab.date) if found else None
-
-
-def readable(lab: LabResult) -> bool:
-    """A value in a unit the table knows (or converts), or the lab's own flag: a result a check
-    can compare. An ECG with no QTc, a QTc sent as text, are not."""
-    return value(lab) is not None or lab.flag is not None
-
-
-def deciding(record: PatientRecord, test: str) -> LabResult | None:
-    """The result a check of `test` acts on: the latest; of the latest day's, a readable one first
-    (an ECG panel without QTc and the QTc Observation sent beside it on the same day: the QTc
-    decides, review 9 finding 2)."""
-    newest = newest_first(record, test)
-    if not newest:
-        return None
-    day = newest[0].date
-    for lab in newest:  # the latest day's, in the record's order: a readable one first
-        if lab.date != day:
-            break
-        if readable(lab):
-            return lab
-    return newest[0]
-
-
-def latest_readable(record: PatientRecord, test: str) -> LabResult | None:
-    """The latest result of `test` a check can compare (`readable`)."""
-    return next((lab for lab in newest_first(record, test) if readable(lab)), None)
-
-
-def readable_before(record: PatientRecord, test: str, day: date) -> LabResult | None:
-    """The latest result of `test` a check can compare taken before `day` (a drug's start: the
-    sodium before citalopram started)."""
-    return next(
-        (lab for lab in newest_first(record, test) if lab.date < day and readable(lab)), None
-    )
-
-
-def unread_after(record: PatientRecord, lab: LabResult) -> LabResult | None:
-    """The latest result of `lab`'s test after it that no check can compare (a sodium sent as
-    text): it may say the value has changed, so a card acting on `lab` names it."""
-    for other in newest_first(record, lab.test):
-        if other.date <= lab.date:
-            return None  # newest first: none after `lab` is left
-        if not readable(other):
-            return other
-    return None
-
-
-def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:
-    return lab.date >= record.as_of - timedelta(days=policy.lab_recent_days)
-
-
-def labs_missing(record: PatientRecord) -> bool:
-    """Some lab results could not be obtained: an absence proves nothing."""
-    return record.incomplete(DataDomain.LABS)
-
-
-def qtc_missing(record: PatientRecord) -> bool:
-    """Lab results, or an ECG or QTc result, could not be read: an absent QTc proves nothing
-    (an undated ECG whose QTc is not a number is in DataDomain.QTC, not DataDomain.LABS)."""
-    return record.incomplete(DataDomain.LABS) or record.incomplete(DataDomain.QTC)
-
-
-def value(lab: LabResult) -> float | None:
-    """The value in a unit the lab table knows, or converted from another unit of the same
-    quantity (data/lab_unit_factors.csv: a QTc in seconds), else None (never compared)."""
-    if lab.value is None or lab.unit is None:
-        return None
-    unit = lab.unit.lower()
-    known = lab_ranges().get(lab.test)
-    if known is not None and unit in known.units:
-        return lab.value
-    found = _unit_factors().get((lab.test, unit))
-    return lab.value * found[0] if found is not None else None
-
-
-@cache
-def _unit_factors() -> dict[tuple[str, str], tuple[float, str]]:
-    """(test, lower-case unit) -> (factor, unit) to the unit the thresholds are written in."""
-    text = resources.files("services").joinpath("data/lab_unit_factors.csv").read_text("utf-8")
-    return {
-        (row["test"], row["unit"].strip().lower()): (float(row["factor"]), row["to_unit"])
-        for row in csv.DictReader(text.splitlines())
-    }
-
-
-def shown_unit(unit: str) -> str:
-    """A UCUM unit as a clinician reads it: an annotation loses its braces and underscores
-    ("mL/min/{1.73_m2}" -> "mL/min/1.73 m2"; review 10 second recheck N2)."""
-    return _ANNOTATION.sub(lambda found: found.group(1).replace("_", " "), unit)
-
-
-_ANNOTATION = re.compile(r"\{([^}]*)\}")
-
-
-def text(lab: LabResult) -> str:
-    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20". A value
-    converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
-    (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
-    units in one line, a misreading risk)."""
-    day = lab.date.isoformat()
-    if lab.value is None:
-        return f"a result on {day}"
-    unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
-    sign = f"{lab.comparator} " if lab.comparator else ""  # "> 60 mL/min/1.73 m2": a bound
-    sent = f"{sign}{cards.fmt_mg(lab.value)}{unit}"
-    known = lab_ranges().get(lab.test)
-    if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):
-        found = _unit_factors().get((lab.test, lab.unit.lower()))
-        if found is not None:
-            factor, to_unit = found
-            shown = f"{sign}{cards.fmt_mg(lab.value * factor)} {to_unit}"
-            return f"{shown} (sent as {sent}) on {day}"
-    return f"{sent} on {day}"
 
 
 def above(rule: LabRule, lab: LabResult) -> bool | None:
