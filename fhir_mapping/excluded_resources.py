@@ -113,7 +113,7 @@ def replaced_record_gaps(
     inactive. In the medications domain: the split history is first of all the trials (a course
     charted on the surviving record is not counted here), and a medications gap is carried by the
     optimise card or, with no card, by the data-quality card. A Patient marked `active: false`
-    with no `replaced-by` link gets a PATIENT_INACTIVE gap instead, in the same domain."""
+    with no link at all gets a PATIENT_INACTIVE gap instead, in the same domain."""
     for patient in patients:
         if patient_id is not None and patient.get("id") != patient_id:
             continue
@@ -126,7 +126,10 @@ def replaced_record_gaps(
         rid = patient.get("id")
         source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
         if not targets:
-            if patient.get("active") is False:
+            # Only with no link at all: a record that `replaces` another is a merge's survivor
+            # and one with `seealso` points to its other record (FHIR link-type codes); the
+            # link says what the record is, the flag alone is not read over it.
+            if patient.get("active") is False and not links:
                 stated = "marked inactive (active: false), no link to another record"
                 return [DataGap(DataDomain.MEDICATIONS, PATIENT_INACTIVE, source, stated=stated)]
             continue

@@ -26,6 +26,10 @@ PATIENT_REPLACED = "patient record replaced by another (merged)"
 # R4 Patient.active "whether this patient record is in active use"; an inactive record may be a
 # duplicate or a closed record whose history is held elsewhere (excluded_resources.py).
 PATIENT_INACTIVE = "patient record marked inactive (active false)"
+# How the cards say it: the data-not-read line, the data-quality card's summary and the first
+# card's line (services/rules/merged_record_hold.py) open alike, so a card that already leads
+# with it is not prefixed again.
+PATIENT_INACTIVE_SAID = "This Patient record is marked inactive (active: false)"
 
 
 def _another_patient(count: int, noun: str, shown: str) -> str:
@@ -57,8 +61,8 @@ def _patient_inactive(count: int, noun: str, shown: str) -> str:
     """A Patient record marked `active: false` with no link to the record to use (review 17
     M6): where the rest of the history is held is not known, so it is said, never guessed."""
     return (
-        "This Patient record is marked inactive (active: false): the history may be incomplete or "
-        "held under another record; check it"
+        f"{PATIENT_INACTIVE_SAID}: the history may be incomplete or held under another record; "
+        "check it"
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
     PATIENT_INACTIVE,
+    PATIENT_INACTIVE_SAID,
     PATIENT_REPLACED,
     SUBJECT_UNCONFIRMED,
     noun,
@@ -25,7 +26,6 @@ from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Indicator, Recommendation
-from services.rules import merged_record_hold
 
 TOPIC = "data-quality"
 
@@ -88,7 +88,7 @@ def data_quality_card(
         summary = f"{head}: part of the history may be on the surviving record"
     elif any(g.reason == PATIENT_INACTIVE for g in gaps):
         # Review 17 M6, its other half: inactive with no link to the record in use.
-        head = merged_record_hold.INACTIVE_SAID
+        head = PATIENT_INACTIVE_SAID
         summary = f"{head}: the history may be incomplete or held under another record"
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(

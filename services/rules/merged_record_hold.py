@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.excluded_resources import inactive_unlinked, marked_inactive, surviving_record
+from fhir_mapping.gaps import PATIENT_INACTIVE_SAID
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
 from services.recommendation import Recommendation
@@ -37,7 +38,7 @@ MERGED = "Merged record"
 INACTIVE = "Inactive record"
 # How the inactive record is said, here and as the data-quality card's summary: a card that
 # already leads with it is not prefixed again (said once, audit 17 M2).
-INACTIVE_SAID = "This Patient record is marked inactive (active: false)"
+INACTIVE_SAID = PATIENT_INACTIVE_SAID
 
 
 def survivor(record: PatientRecord) -> str | None:
