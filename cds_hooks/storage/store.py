@@ -188,7 +188,9 @@ class Store:
         order-select as the form changes (same draft, new hookInstance), may drop the earlier
         cards when it calls again (CDS Hooks 2.0.1 "Update stale guidance") and may time out
         before showing one; so a safety or dose card comes back until it was answered. The key
-        holds the draft id, topic and dose, so a changed dose is a new key and shows again.
+        holds the draft id, drug, topic and dose and a fingerprint of what the card states
+        (services/order_statement.py), so a changed dose, another drug or a new finding is a new
+        key and shows again (review 18b U1, U2).
         """
         if patient_key is None:
             return set()
