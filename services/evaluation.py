@@ -119,7 +119,8 @@ def _screen(
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
     shown = suicide_risk_history.on_first_card(shown, record, policy)
-    # A Patient merged into another record (audit 17 W4): no one-click on the inactive record,
-    # and the merge said first on the first card shown, whichever card that is (the data-quality
-    # card included): applied last.
+    # A Patient merged into another record (audit 17 W4), or marked inactive with no link to
+    # say why (review 17 M6): no one-click on that record, and the merge or the inactive flag
+    # said first on the first card shown, whichever card that is (the data-quality card
+    # included): applied last.
     return tuple(merged_record_hold.hold_one_click(record, shown))
