@@ -692,7 +692,9 @@ def test_control_an_adult_under_60_sees_the_adult_range() -> None:
 def test_readme_policy_row_describes_leaving_out_only_answered_order_cards() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     (row,) = [line for line in readme.splitlines() if line.startswith("| `order_dedupe_hours`")]
-    assert "`accepted` or `overridden`" in row and "same draft, topic and dose" in row
+    assert "`accepted` or `overridden`" in row and "same draft, drug, topic and dose" in row
+    # Review 18b U1, U2: another drug or a new finding behind the card is a new card.
+    assert "another drug, or a new finding behind the card is a new card" in row
     assert "merely sent comes back on every call" in row
     assert "order-sign does not repeat a card order-select showed" not in row
 
