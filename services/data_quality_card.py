@@ -100,6 +100,8 @@ def data_quality_card(
         )
         head = ""
         lead = EXCLUDED_LEAD
+    if indicator is None and unidentified_running.maoi_drafted_beside(gaps, record):
+        indicator = Indicator.CRITICAL  # a washout check that could not run (review 18a M1)
     if head and antidepressant and bipolar_not_ruled_out(gaps):
         # At an antidepressant order with no other card, this card is the one warning: its
         # summary says the risk, for the clinician who reads summaries only (the safer choice:

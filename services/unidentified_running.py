@@ -51,6 +51,22 @@ def _interactions_apply(draft: DraftOrder) -> bool:
     return any(r.is_about(name) or r.names(name) for r in interaction_rows())
 
 
+def maoi_drafted_beside(gaps: Sequence[DataGap], record: PatientRecord) -> bool:
+    """An MAOI is drafted while a medication record's drug could not be identified: that record
+    may be any serotonergic drug the MAOI must not meet (escitalopram coded by a brand code only,
+    review 18a U1), and the washout check that would have been critical could not run on it. The
+    card saying so is critical: an MAOI draft is rare, and a missed washout is the harm the
+    critical MAOI card exists for (the safer choice; an antidepressant drafted beside an
+    unidentified record stays a warning, as NDC-only charts are common)."""
+    if not unidentified(gaps):
+        return False
+    for draft in record.draft_orders:
+        row = row_for(draft.ingredient, draft.role)
+        if row is not None and row.is_maoi:
+            return True
+    return False
+
+
 def checks(record: PatientRecord) -> list[str]:
     """The order checks at this hook that read the running drugs: "MAOI washout",
     "interaction"; none at patient-view (no drafts)."""

@@ -193,6 +193,23 @@ def test_ndc_only_running_drug_at_a_phenelzine_draft_says_the_maoi_check_is_inco
         "them"
     )
     assert "NDC code only" in card["detail"]
+    # At an MAOI draft the washout check could not run on them: critical, as the MAOI card is.
+    assert card["indicator"] == "critical"
+
+
+def test_ndc_only_running_drug_at_an_ssri_draft_stays_a_warning() -> None:
+    doc = _chart("m07c_ctl_ndc_escitalopram_draft_phenelzine")
+    for entry in doc["context"]["draftOrders"]["entry"]:
+        entry["resource"]["medicationCodeableConcept"] = {
+            "coding": [
+                {"system": RXNORM, "code": "312941", "display": "sertraline 50 MG Oral Tablet"}
+            ],
+            "text": "sertraline 50 MG Oral Tablet",
+        }
+    cards = _cards(doc)
+    saying = [c for c in cards if "checks at this order could not include them" in c["detail"]]
+    assert saying, _summaries(cards)
+    assert not any(c["indicator"] == "critical" for c in cards), _summaries(cards)
 
 
 # --- noise: a display naming a drug off the pathway stays quiet ------------------------------------
