@@ -49,7 +49,12 @@ from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated
 from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
 from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_drafts
-from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.medication_drug import (
+    NO_MEDICATIONS,
+    medication_index,
+    read_drug,
+    unread_codes,
+)
 from fhir_mapping.medication_event import events_of, source_of
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
@@ -180,7 +185,9 @@ def medication_events(
             medications = medication_index(resources)
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
         if unreadable is not None:
-            gaps.extend(resource_gap(resource, unreadable))
+            # The code the tables do not know is named beside the record (review 18a U1).
+            stated = unread_codes(resource, medication)
+            gaps.extend(resource_gap(resource, unreadable, stated=stated))
             continue
         if not components:
             continue  # not on this pathway

@@ -23,7 +23,7 @@ from fhir_mapping.gaps import (
     subject,
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
-from services import cards, unconfirmed_signal, unconfirmed_subject
+from services import cards, unconfirmed_signal, unconfirmed_subject, unidentified_running
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Indicator, Recommendation
 
@@ -42,6 +42,8 @@ def data_quality_card(
         counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
         head = f"{counted} could not be read"
         summary = f"{head}: this chart was judged without them"
+        # At an MAOI or interacting draft, the check it leaves incomplete (review 18a M1).
+        summary = unidentified_running.summary(gaps, record) or summary
     else:
         # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
         # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
@@ -98,6 +100,8 @@ def data_quality_card(
         )
         head = ""
         lead = EXCLUDED_LEAD
+    if indicator is None and unidentified_running.maoi_drafted_beside(gaps, record):
+        indicator = Indicator.CRITICAL  # a washout check that could not run (review 18a M1)
     if head and antidepressant and bipolar_not_ruled_out(gaps):
         # At an antidepressant order with no other card, this card is the one warning: its
         # summary says the risk, for the clinician who reads summaries only (the safer choice:
