@@ -15,6 +15,7 @@ from typing import Any
 from fhir_mapping import build
 from fhir_mapping.record import PatientRecord
 from services import data_gaps
+from services.deceased_order import deceased_order_cards
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -111,8 +112,10 @@ def _screen(
         recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
     )
     if record.patient.deceased:
-        # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
-        return ()
+        # Issue 11 item 14: no cards for a deceased patient on chart open; at the order hooks
+        # one data-quality line that no checks ran (review 18b M2: an order on a deceased
+        # patient's chart points to a wrong chart or a wrong status).
+        return deceased_order_cards(record, selections) if hook in ORDER_HOOKS else ()
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
     )
