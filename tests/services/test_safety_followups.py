@@ -798,7 +798,10 @@ def test_psychotic_depression_regimen_never_proposes_the_antidepressant_not_tole
     ) in card.detail
     # Control: a two-week course stopped for no recorded reason does not hold sertraline back.
     control = on_chart(chart(*_psychotic(intolerance=False)))[OPTIMISE]
-    assert "Start sertraline 150 and olanzapine 15 mg/day (STOP-PD)" in labels(control)
+    assert (
+        "Start sertraline 50 mg/day and olanzapine 5 mg/day, titrate to 150-200 and 15-20 mg/day "
+        "(STOP-PD targets)"
+    ) in labels(control)
 
 
 # --- an intolerance documented before the chart's medication history ---------------------------
