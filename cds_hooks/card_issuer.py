@@ -162,6 +162,8 @@ class CardIssuer:
                 issuer=caller.issuer,
                 tenant=caller.tenant,
                 suggestion_ids=tuple(s["uuid"] for s in card.get("suggestions") or ()),
+                # Only these snooze the card (issued_cards.snoozes_with, review 18b M1).
+                override_reasons=tuple((o.system, o.code) for o in r.override_reasons),
             )
             for card, (r, _template) in zip(cards, kept, strict=True)
         )

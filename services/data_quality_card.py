@@ -11,6 +11,7 @@ annotate's decision.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 
 from fhir_mapping.gaps import (
@@ -112,7 +113,32 @@ def data_quality_card(
     detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
-    return cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+    card = cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+    return dataclasses.replace(card, evidence_key=gaps_key(gaps))
+
+
+def gaps_key(gaps: Sequence[DataGap]) -> str:
+    """The card's own snooze fingerprint: every gap it lists (what, why, which resource, what it
+    states). Review 18b W1: a snooze of "1 medication record could not be read" hid a second
+    unreadable record (README "never silent": it may be an MAOI); a new gap is a new key, and
+    the card is back. A gap with no resource id is told apart by what it states and its date.
+    Each gap counts, twins too (two id-less records). Hashed as services/screen.py `pairs_key`
+    hashes (not imported from there: screen -> pathway -> ... -> data_gaps is a cycle)."""
+    items = sorted(
+        "|".join(
+            (
+                g.domain.value,
+                g.reason,
+                str(g.source) if g.source is not None else "no id",
+                "whole" if g.whole_domain else "",
+                g.stated,
+                g.date.isoformat() if g.date is not None else "",
+                ",".join(g.taken_now + g.drugs),
+            )
+        )
+        for g in gaps
+    )
+    return hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()[:16]
 
 
 def _medications(gaps: Sequence[DataGap]) -> bool:
