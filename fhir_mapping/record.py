@@ -107,6 +107,9 @@ class Patient:
     # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
     # order hooks' one line on a deceased patient's order (review 18b M2).
     deceased_on: date | None = None
+    # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
+    # says the death has not happened), and named as a data-quality line since it cannot be right.
+    deceased_after: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
