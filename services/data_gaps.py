@@ -29,7 +29,14 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
-from services import cards, si_lab_gaps, tables, unconfirmed_signal, unconfirmed_subject
+from services import (
+    cards,
+    si_lab_gaps,
+    tables,
+    unconfirmed_signal,
+    unconfirmed_subject,
+    unidentified_running,
+)
 
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
@@ -130,6 +137,17 @@ def annotate(
     unconfirmed = unconfirmed - plain
     if unconfirmed:
         quiet = quiet.union(unconfirmed)
+    # An MAOI drafted beside medication records whose drug could not be identified (recheck
+    # 18b U1): the data-quality card alone carries them, critical (data_quality_card;
+    # unidentified_running.maoi_drafted_beside). Folded into an info card at the same draft
+    # ("below the minimum adequate dose"), the washout check that could not run was one line.
+    washout_unchecked = (
+        frozenset(unidentified_running.unidentified(record.gaps))
+        if unidentified_running.maoi_drafted_beside(record.gaps, record)
+        else frozenset()
+    )
+    if washout_unchecked:
+        quiet = quiet.union(washout_unchecked)
     for topic in hidden:
         reported.update(shown_gaps(record.gaps_in(*card_domains(topic))))
     liver = liver_tests_matter(record)
@@ -167,10 +185,13 @@ def annotate(
     unreported = [
         g
         for g in record.gaps_in(*_DECISIVE)
-        if g not in reported and g.cause is not GapCause.NOT_PROVIDED and g not in unconfirmed
+        if g not in reported
+        and g.cause is not GapCause.NOT_PROVIDED
+        and g not in unconfirmed
+        and g not in washout_unchecked
     ]
     # Whatever their domain, and even beside a hidden card: the card is the only place they are.
-    unreported.extend([g for g in record.gaps if g in unconfirmed])
+    unreported.extend([g for g in record.gaps if g in unconfirmed or g in washout_unchecked])
     for i in own:
         # The other gaps it lists as before (a whole domain not provided, a gap another card
         # carries): on the report every gap is named once.

@@ -197,6 +197,22 @@ def test_ndc_only_running_drug_at_a_phenelzine_draft_says_the_maoi_check_is_inco
     assert card["indicator"] == "critical"
 
 
+def test_ndc_only_running_drug_at_a_low_dose_phenelzine_draft_stays_critical_alone() -> None:
+    # Recheck 18b U1: at phenelzine 15 mg once daily the draft draws its own info card ("below
+    # the minimum adequate dose"); the washout check that could not run was one line inside it.
+    doc = _chart("m07c_ctl_ndc_escitalopram_draft_phenelzine")
+    for entry in doc["context"]["draftOrders"]["entry"]:
+        dosage = entry["resource"]["dosageInstruction"][0]
+        dosage["text"] = "Take 1 tablet (15 mg) by mouth once daily"
+        dosage["timing"]["repeat"]["frequency"] = 1
+    cards = _cards(doc)
+    card = _quality(cards)
+    assert card["indicator"] == "critical"
+    assert "the MAOI washout check could not include them" in card["summary"]
+    others = [c for c in cards if c is not card]
+    assert not any("could not be identified" in c["detail"] for c in others), _summaries(cards)
+
+
 def test_ndc_only_running_drug_at_an_ssri_draft_stays_a_warning() -> None:
     doc = _chart("m07c_ctl_ndc_escitalopram_draft_phenelzine")
     for entry in doc["context"]["draftOrders"]["entry"]:
