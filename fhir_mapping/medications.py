@@ -67,6 +67,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
+from fhir_mapping.product_conflict import DRUG_TO_CONFIRM, drug_conflict, with_stated_dose
 from fhir_mapping.record import DataGap
 from fhir_mapping.repeat_fills import (
     RepeatFill,
@@ -183,6 +184,22 @@ def medication_events(
             continue
         if not components:
             continue  # not on this pathway
+        # Its code and its name give different drugs (review 18a W1): neither reading wins.
+        # Not a trial of either; named with both readings; both taken now when it says so.
+        conflict = drug_conflict(resource, medication)
+        if conflict is not None:
+            now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+            drugs = tuple(dict.fromkeys((*conflict.code_drugs, *conflict.name_drugs)))
+            gaps.extend(
+                resource_gap(
+                    resource,
+                    DRUG_TO_CONFIRM,
+                    undated_drug(drugs)[1],
+                    taken_now=drugs if now else (),
+                    stated=conflict.stated(),
+                )
+            )
+            continue
         if components[0].ingredient in conditional and all(
             c.ingredient in conditional for c in components
         ):
@@ -276,6 +293,8 @@ def _read_resource(
     )
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
+    # The dose its code's strength gives against the one its name or sig states (review 18a W1).
+    new = with_stated_dose(new, resource, medication, dosages, components)
     events.extend(new)
     # A dispense without days of supply (Oracle Health): estimated after the loop from its
     # authorising order, which may come later in the chart. A dispense stating daysSupply

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+from fhir_mapping import product_conflict
 from fhir_mapping.record import DoseBasis, Trial
 from services import age_limits, cards, drugs, screen, suggestions, tables
 from services.order_checks.labs import qtc_line
@@ -127,6 +128,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             if _to_confirm(t)
             else ""
         )
+        # A record whose code and words disagree on the dose (review 18a W1): both readings.
+        disagree = product_conflict.readings(t.notes) if unsure else None
+        if disagree is not None:
+            unsure = (
+                f" The record disagrees with itself ({disagree}): this is the higher reading, "
+                "not a dose the record shows taken; confirm the dose."
+            )
         lines.append(
             f"**{t.ingredient.capitalize()} {_dose(t)}, age {age}:** "
             f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day."
