@@ -16,7 +16,7 @@ abatement and verification, the tests' `condition_findings`, `procedure_facts`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -100,12 +100,15 @@ def clinical_context(
     procedures: Iterable[Resource] = (),
     devices: Iterable[Resource] = (),
     observations: Iterable[Resource] = (),
+    lab_tests: Sequence[str] | None = None,
     pregnancy: Iterable[Finding] = (),
     as_of: date,
 ) -> tuple[ClinicalContext, tuple[ProcedureRecord, ...]]:
     """The findings and labs, and the procedure history, as of a date (inputs already validated).
     `pregnancy`: the pregnancy read from Pregnancy Status and EDD Observations
-    (pregnancy.read_pregnancy), a finding beside any Z33.1 Condition's (review 10 finding 3)."""
+    (pregnancy.read_pregnancy), a finding beside any Z33.1 Condition's (review 10 finding 3).
+    `lab_tests`, when given: the lab test of each of `observations`, in order, as build_record's
+    routing walk read it (issue 14: each lab Observation's codings walked once, not twice)."""
     findings: set[Finding] = set(pregnancy)
     records: set[ProcedureRecord] = set()
     for resource in conditions:
@@ -116,9 +119,15 @@ def clinical_context(
         findings.update(found)
     for resource in devices:
         findings.update(device_findings(resource))
-    labs = _ordered_labs(
-        [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
-    )
+    if lab_tests is None:
+        read = [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
+    else:
+        read = [
+            lab
+            for r, test in zip(observations, lab_tests, strict=True)
+            if (lab := lab_result(r, as_of=as_of, test=test)) is not None
+        ]
+    labs = _ordered_labs(read)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
     # reading `findings` sees it.
     frailty = {f for f in findings if f.kind is FindingKind.FRAILTY}
