@@ -15,6 +15,11 @@ and request_resources must stay importable by the protocol layer without the dru
   (services/unconfirmed_signal.py).
 - A Patient whose `link` says `replaced-by` (review 17 M6): the record was merged into another, so
   part of the history may be on the surviving record. Named once, with the link.
+- A Patient marked `active: false` with no such link (review 17 M6, left half): FHIR R4
+  Patient.active "whether this patient record is in active use"; an inactive record may be a
+  duplicate or a closed record whose history is held elsewhere, and nothing says where. Named
+  once (PATIENT_INACTIVE), and its one-clicks held as a merged record's are
+  (services/rules/merged_record_hold.py): the safer reading of a record no longer in use.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT
-from fhir_mapping.gaps import PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
+from fhir_mapping.gaps import PATIENT_INACTIVE, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.medication_drug import medication_index, read_drug
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
@@ -107,7 +112,8 @@ def replaced_record_gaps(
     to the record to use instead), naming the record it points to and whether this one is marked
     inactive. In the medications domain: the split history is first of all the trials (a course
     charted on the surviving record is not counted here), and a medications gap is carried by the
-    optimise card or, with no card, by the data-quality card."""
+    optimise card or, with no card, by the data-quality card. A Patient marked `active: false`
+    with no link at all gets a PATIENT_INACTIVE gap instead, in the same domain."""
     for patient in patients:
         if patient_id is not None and patient.get("id") != patient_id:
             continue
@@ -117,13 +123,19 @@ def replaced_record_gaps(
             if not isinstance(link, JSON_OBJECT) or link.get("type") != "replaced-by":
                 continue
             targets.append(_named(link.get("other")))
-        if not targets:
-            continue
         rid = patient.get("id")
+        source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
+        if not targets:
+            # Only with no link at all: a record that `replaces` another is a merge's survivor
+            # and one with `seealso` points to its other record (FHIR link-type codes); the
+            # link says what the record is, the flag alone is not read over it.
+            if patient.get("active") is False and not links:
+                stated = "marked inactive (active: false), no link to another record"
+                return [DataGap(DataDomain.MEDICATIONS, PATIENT_INACTIVE, source, stated=stated)]
+            continue
         stated = f"{_REPLACED_BY}{', '.join(targets)}"
         if patient.get("active") is False:
             stated += "; marked inactive"
-        source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
         return [DataGap(DataDomain.MEDICATIONS, PATIENT_REPLACED, source, stated=stated)]
     return []
 
@@ -151,6 +163,11 @@ def surviving_record(gap: DataGap) -> str | None:
     if gap.reason != PATIENT_REPLACED or not gap.stated.startswith(_REPLACED_BY):
         return None
     return gap.stated.removeprefix(_REPLACED_BY).removesuffix(_INACTIVE)
+
+
+def inactive_unlinked(gap: DataGap) -> bool:
+    """Whether the gap is of a Patient marked `active: false` with no link to another record."""
+    return gap.reason == PATIENT_INACTIVE
 
 
 def marked_inactive(gap: DataGap) -> bool:

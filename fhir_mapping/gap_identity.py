@@ -1,6 +1,6 @@
 """The gaps of records not shown to be this patient's: their reasons (another patient's; no
 subject; a subject identifier matching none of this patient's, review 17 U1; a Patient merged
-into another, review 17 M6) and the card line of each, worded by what it is rather than as a
+into another or marked inactive, review 17 M6) and the card line of each, worded by what it is rather than as a
 record that "could not be read" (review 17 M7).
 
 Apart from gaps.py because the record's identity is its own question (request_resources.py,
@@ -22,6 +22,14 @@ SUBJECT_UNCONFIRMED = "subject not confirmed as this patient"
 # A Patient whose link says replaced-by (review 17 M6, excluded_resources.replaced_record_gaps):
 # no ids here, the link is in the gap's `stated`.
 PATIENT_REPLACED = "patient record replaced by another (merged)"
+# A Patient marked `active: false` with no replaced-by link (review 17 M6, its other half): FHIR
+# R4 Patient.active "whether this patient record is in active use"; an inactive record may be a
+# duplicate or a closed record whose history is held elsewhere (excluded_resources.py).
+PATIENT_INACTIVE = "patient record marked inactive (active false)"
+# How the cards say it: the data-not-read line, the data-quality card's summary and the first
+# card's line (services/rules/merged_record_hold.py) open alike, so a card that already leads
+# with it is not prefixed again.
+PATIENT_INACTIVE_SAID = "This Patient record is marked inactive (active: false)"
 
 
 def _another_patient(count: int, noun: str, shown: str) -> str:
@@ -49,9 +57,19 @@ def _patient_replaced(count: int, noun: str, shown: str) -> str:
     )
 
 
+def _patient_inactive(count: int, noun: str, shown: str) -> str:
+    """A Patient record marked `active: false` with no link to the record to use (review 17
+    M6): where the rest of the history is held is not known, so it is said, never guessed."""
+    return (
+        f"{PATIENT_INACTIVE_SAID}: the history may be incomplete or held under another record; "
+        "check it"
+    )
+
+
 # Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
 OWN_WORDS = {
     ANOTHER_PATIENT: _another_patient,
     SUBJECT_UNCONFIRMED: _subject_unconfirmed,
     PATIENT_REPLACED: _patient_replaced,
+    PATIENT_INACTIVE: _patient_inactive,
 }

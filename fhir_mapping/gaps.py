@@ -38,6 +38,8 @@ from fhir_mapping.gap_feeds import type_gaps as type_gaps
 from fhir_mapping.gap_identity import ANOTHER_PATIENT as ANOTHER_PATIENT
 from fhir_mapping.gap_identity import NO_SUBJECT as NO_SUBJECT
 from fhir_mapping.gap_identity import OWN_WORDS
+from fhir_mapping.gap_identity import PATIENT_INACTIVE as PATIENT_INACTIVE
+from fhir_mapping.gap_identity import PATIENT_INACTIVE_SAID as PATIENT_INACTIVE_SAID
 from fhir_mapping.gap_identity import PATIENT_REPLACED as PATIENT_REPLACED
 from fhir_mapping.gap_identity import SUBJECT_UNCONFIRMED as SUBJECT_UNCONFIRMED
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef

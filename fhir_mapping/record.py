@@ -104,6 +104,9 @@ class Patient:
     # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no cards at any hook
     # (issue 11 item 14).
     deceased: bool = False
+    # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
+    # order hooks' one line on a deceased patient's order (review 18b M2).
+    deceased_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

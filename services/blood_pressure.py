@@ -3,7 +3,9 @@
 The venlafaxine label (Effexor XR 5.3) says to control pre-existing hypertension before starting
 it and to consider a lower dose or stopping it for a sustained rise; the other SNRI labels and
 bupropion's say much the same (data/blood_pressure_cautions.csv, each row with its cite and
-status). The readings come from the `vitals` prefetch key (fhir_mapping/blood_pressure.py).
+status). Esketamine (SPRAVATO) raises blood pressure after every dose, and its label asks for a
+reading before each one (review 18b W3): its row is judged on the same policy line. The readings
+come from the `vitals` prefetch key (fhir_mapping/blood_pressure.py).
 
 "Uncontrolled" here: the last two readings both at or above policy.bp_uncontrolled_systolic
 (160) or policy.bp_uncontrolled_diastolic (100), the latest of them within policy.bp_recent_days.
@@ -31,6 +33,10 @@ class BpCaution:
     ingredient: str
     says: str  # what the label says of blood pressure, as the card quotes it
     if_running: str  # what the label advises once the drug runs
+    # What the order card advises, when the drug's label asks for other steps than the oral
+    # antidepressants' "control it before starting" (esketamine: a reading before each dose,
+    # review 18b W3); "" for the default sentence (order_checks/blood_pressure.py).
+    at_order: str
     cite: str
     source: str
     status: str
@@ -48,6 +54,7 @@ def _rows() -> dict[str, BpCaution]:
             ingredient=row["ingredient"].strip().lower(),
             says=row["says"],
             if_running=row["if_running"],
+            at_order=(row.get("at_order") or "").strip(),
             cite=row["cite"],
             source=row["source"],
             status=row["status"],

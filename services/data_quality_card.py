@@ -13,7 +13,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, noun, subject
+from fhir_mapping.gaps import (
+    ANOTHER_PATIENT,
+    PATIENT_INACTIVE,
+    PATIENT_INACTIVE_SAID,
+    PATIENT_REPLACED,
+    SUBJECT_UNCONFIRMED,
+    noun,
+    subject,
+)
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject
 from services.data_gap_section import bipolar_not_ruled_out, section
@@ -78,6 +86,10 @@ def data_quality_card(
     elif any(g.reason == PATIENT_REPLACED for g in gaps):
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
+    elif any(g.reason == PATIENT_INACTIVE for g in gaps):
+        # Review 17 M6, its other half: inactive with no link to the record in use.
+        head = PATIENT_INACTIVE_SAID
+        summary = f"{head}: the history may be incomplete or held under another record"
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
             f"The request held {counted if resources_left else 'records'} of another patient: "

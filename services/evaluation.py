@@ -15,6 +15,7 @@ from typing import Any
 from fhir_mapping import build
 from fhir_mapping.record import PatientRecord
 from services import data_gaps
+from services.deceased_order import deceased_order_cards
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -111,15 +112,18 @@ def _screen(
         recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
     )
     if record.patient.deceased:
-        # Issue 11 item 14: no cards for a deceased patient at any hook, not even data quality.
-        return ()
+        # Issue 11 item 14: no cards for a deceased patient on chart open; at the order hooks
+        # one data-quality line that no checks ran (review 18b M2: an order on a deceased
+        # patient's chart points to a wrong chart or a wrong status).
+        return deceased_order_cards(record, selections) if hook in ORDER_HOOKS else ()
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
     )
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
     shown = suicide_risk_history.on_first_card(shown, record, policy)
-    # A Patient merged into another record (audit 17 W4): no one-click on the inactive record,
-    # and the merge said first on the first card shown, whichever card that is (the data-quality
-    # card included): applied last.
+    # A Patient merged into another record (audit 17 W4), or marked inactive with no link to
+    # say why (review 17 M6): no one-click on that record, and the merge or the inactive flag
+    # said first on the first card shown, whichever card that is (the data-quality card
+    # included): applied last.
     return tuple(merged_record_hold.hold_one_click(record, shown))

@@ -254,6 +254,11 @@ def run_order_checks(
             again = adjunct_repeat_check(ctx, draft) if ctx.facts.active else None
             if again is not None:
                 by_topic.setdefault(again.topic, []).append(again)
+            # Esketamine with uncontrolled blood pressure (review 18b W3): the table's rows
+            # decide, an adjunct's as an antidepressant's (antidepressants: below).
+            pressure = blood_pressure_check(ctx, draft)
+            if pressure is not None:
+                by_topic.setdefault(pressure.topic, []).append(pressure)
         elif draft.role is Role.INTERACTING:
             # A drug outside the pathway tables ordered for this patient still meets the
             # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, ProcedureKind
 from services.pathway import PathwayFacts, in_episode
@@ -78,6 +79,22 @@ def _failed(facts: PathwayFacts) -> StageDimension:
     # The count beside the band: "Failed antidepressants 1 (1-2 medications)" next to "2
     # adequate trials failed" read as a contradiction (audit 13 finding 19): 1 is the points.
     shown = f"{count} failed: {category}" if count else "none failed: scored as the lowest"
+    partial = sum(1 for t in facts.failed_trials if partial_response(t) is not None)
+    if partial:
+        # A partial response (a 25-50 % drop: fhir_mapping/partial_response.py) is no response,
+        # so MSM's treatment-failure dimension counts it: the dimension counts the antidepressant
+        # medications given as adequate trials (REFERENCE.md 2.1: "Treatment failures -
+        # antidepressant medications: 1-2 medications"; Fekadu 2009, BMC Psychiatry 2018;18:100).
+        # The score stands; the words say which were partial, never "2 failed" for one failure
+        # and one partial response (audit 17 W3, the TMS card's "venlafaxine (SNRI, partial
+        # response 40 %: < 50 %, counted)").
+        failed = count - partial
+        said = "1 partial response" if partial == 1 else f"{partial} partial responses"
+        said = f"{failed} failed, {said}" if failed else said
+        shown = f"{count} adequate trials, {said}: {category}"
+        if count == 1:
+            shown = f"1 adequate trial, {said}: {category}"
+        return StageDimension("Antidepressant trials", shown, f"{count} ({names})", points)
     return StageDimension("Failed antidepressants", shown, f"{count} ({names})", points)
 
 

@@ -1,10 +1,14 @@
-"""An SNRI or bupropion drafted with uncontrolled blood pressure (review 13 W6;
+"""An SNRI, bupropion or esketamine drafted with uncontrolled blood pressure (review 13 W6;
 services/blood_pressure.py): a warning at the order hooks. The labels' words are "control
 pre-existing hypertension before initiating" (venlafaxine, levomilnacipran, milnacipran,
 desvenlafaxine) and "assess blood pressure before initiating" (duloxetine, bupropion): the order
-is the moment they speak of. Not snoozable (a safety check of one order). No readings, or a
-`vitals` key not sent: no card (the data gap is named only on the blood-pressure cards, which
-are the ones blood pressure could change: services/data/topic_data.csv).
+is the moment they speak of. Esketamine (an adjunct, Role.AUGMENTATION) is checked too (review
+18b W3): its label's blood-pressure warning applies to every dose, and "assess blood pressure
+prior to dosing" makes the order the moment to say it (its row's `at_order` says what to do).
+Which drugs are checked is the table's rows, for an antidepressant or an adjunct draft alike. Not
+snoozable (a safety check of one order). No readings, or a `vitals` key not sent: no card (the
+data gap is named only on the blood-pressure cards, which are the ones blood pressure could
+change: services/data/topic_data.csv).
 """
 
 from __future__ import annotations
@@ -17,8 +21,20 @@ from services.rules.context import RuleContext
 TOPIC = "order-blood-pressure"
 
 
+_DEFAULT_ADVICE = (
+    "Treat the blood pressure before starting it, or choose an antidepressant with no "
+    "blood-pressure warning; if it is started, check blood pressure within the first weeks and "
+    "after each raise"
+)
+
+
+def _advice(caution: blood_pressure.BpCaution) -> str:
+    """What the card advises: the row's own `at_order` words, else the oral antidepressants'."""
+    return caution.at_order or _DEFAULT_ADVICE
+
+
 def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    if draft.role is not Role.ANTIDEPRESSANT:
+    if draft.role is Role.INTERACTING:
         return None
     caution = blood_pressure.caution_for(draft.ingredient)
     if caution is None:
@@ -38,8 +54,6 @@ def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
         f"**Blood pressure:** the last two readings, {blood_pressure.readings_text(pair)}, are "
         f"both at or above {blood_pressure.line_words(ctx.policy)}, the line this clinic reads "
         "as uncontrolled (ACC/AHA 2017 stage 2 hypertension starts at 140/90).\n\n"
-        f"{name} {caution.says} ({caution.cite}{caution.flag}). Treat the blood pressure before "
-        "starting it, or choose an antidepressant with no blood-pressure warning; if it is "
-        "started, check blood pressure within the first weeks and after each raise."
+        f"{name} {caution.says} ({caution.cite}{caution.flag}). {_advice(caution)}."
     )
     return OrderCheck(TOPIC, draft, summary, detail, basis=(caution.cite,))

@@ -36,7 +36,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import DataDomain, FindingKind, LabResult
-from services import interaction_takings
+from services import drug_names, interaction_takings
 from services.interaction_takings import Taking
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
@@ -334,11 +334,14 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         days = ctx.policy.tsh_lookback_days
         since = f" since {replacement.start.isoformat()}" if replacement.start else ""
         last = f" (last {lab_ref(tsh)})" if tsh is not None else ""
+        # Named as drug_display_names.csv writes it: RxNorm's ingredient "thyroid" (Armour
+        # Thyroid, review 17 recheck M1) reads "desiccated thyroid", never "on thyroid".
+        name = drug_names.shown(replacement.ingredient)
         items.append(
             Item(
-                f"hypothyroidism on {replacement.ingredient}: no TSH in {days} days",
-                f"**Hypothyroidism on {replacement.ingredient}:** {_finding_ref(hypothyroid[0])};"
-                f" {replacement.ingredient} running{since}; no TSH in the last {days} days"
+                f"hypothyroidism on {name}: no TSH in {days} days",
+                f"**Hypothyroidism on {name}:** {_finding_ref(hypothyroid[0])};"
+                f" {name} running{since}; no TSH in the last {days} days"
                 f"{last}: check TSH (the replacement dose is judged by it).",
                 alongside=True,
                 minor=True,

@@ -15,6 +15,12 @@ one follows it up. So:
 - that card's summary starts by saying the record was merged, for the clinician who reads
   summaries only.
 Nothing is done when no merge link is on the Patient (nearly always).
+
+A Patient marked `active: false` with no link (review 17 M6, its other half; FHIR R4
+Patient.active: "whether this patient record is in active use") is held the same way: it may be a
+duplicate or a closed record whose history is held elsewhere, and an order written on it is as
+lost as on a merged one. The safer choice: the same hold, the first card's line saying the record
+is inactive and where the rest may be is not known (no surviving record is named, none is known).
 """
 
 from __future__ import annotations
@@ -22,12 +28,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
-from fhir_mapping.excluded_resources import marked_inactive, surviving_record
+from fhir_mapping.excluded_resources import inactive_unlinked, marked_inactive, surviving_record
+from fhir_mapping.gaps import PATIENT_INACTIVE_SAID
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
 from services.recommendation import Recommendation
 
 MERGED = "Merged record"
+INACTIVE = "Inactive record"
+# How the inactive record is said, here and as the data-quality card's summary: a card that
+# already leads with it is not prefixed again (said once, audit 17 M2).
+INACTIVE_SAID = PATIENT_INACTIVE_SAID
 
 
 def survivor(record: PatientRecord) -> str | None:
@@ -52,8 +63,22 @@ def merged_line(named: str, held: bool, inactive: bool = True) -> str:
     )
 
 
+def inactive_line(held: bool) -> str:
+    """The first card's line for a Patient marked inactive with no link (module docstring)."""
+    off = "; the one-click orders are held (they would be written on this inactive record)"
+    return (
+        f"**{INACTIVE_SAID}**: the history may be "
+        f"incomplete or held under another record; find the record in use and decide there"
+        f"{off if held else ''}."
+    )
+
+
 def _inactive(record: PatientRecord) -> bool:
     return any(marked_inactive(g) for g in record.gaps)
+
+
+def _inactive_unlinked(record: PatientRecord) -> bool:
+    return any(inactive_unlinked(g) for g in record.gaps)
 
 
 def hold_one_click(
@@ -61,28 +86,34 @@ def hold_one_click(
     recs: Sequence[Recommendation],
     hidden: AbstractSet[str] = frozenset(),
 ) -> list[Recommendation]:
-    """`recs` with every suggestion taken off and the merge named on the first card shown
-    (module docstring); `recs` as they are when the Patient is not merged."""
+    """`recs` with every suggestion taken off and the merge (or the inactive record) named on the
+    first card shown (module docstring); `recs` as they are when the Patient is neither."""
     named = survivor(record)
-    if named is None:
+    if named is None and not _inactive_unlinked(record):
         return list(recs)
     held = any(r.suggestions for r in recs if r.topic not in hidden)
+    head = MERGED if named is not None else INACTIVE
+    line = merged_line(named, held, _inactive(record)) if named is not None else inactive_line(held)
     out: list[Recommendation] = []
     first = True
     for rec in recs:
         if first and rec.topic not in hidden:
             first = False
+            if named is None and rec.summary.startswith(INACTIVE_SAID):
+                # The data-quality card leading with the inactive record: said already.
+                out.append(screen.with_fields(rec, suggestions=()) if rec.suggestions else rec)
+                continue
             out.append(
                 screen.with_fields(
                     rec,
                     summary=cards.fit_summary(
-                        f"{MERGED} (use the surviving one): {rec.summary}",
-                        f"{MERGED}: {rec.summary}",
+                        f"{head} (use the surviving one): {rec.summary}"
+                        if named is not None
+                        else f"{head} (find the one in use): {rec.summary}",
+                        f"{head}: {rec.summary}",
                     ),
                     suggestions=(),
-                    detail=cards.join_sections(
-                        merged_line(named, held, _inactive(record)), rec.detail
-                    ),
+                    detail=cards.join_sections(line, rec.detail),
                 )
             )
             continue

@@ -1,4 +1,5 @@
-"""patient-view: an SNRI or bupropion running with uncontrolled blood pressure (review 13 W6).
+"""patient-view: an SNRI, bupropion or esketamine running with uncontrolled blood pressure
+(review 13 W6; esketamine: review 18b W3).
 
 The chart of a patient on venlafaxine 225 mg/day whose last two readings were 162/102 and 166/104
 got an optimise card proposing a switch or an adjunct and not a word about the blood pressure,

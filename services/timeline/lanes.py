@@ -58,6 +58,10 @@ def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)
     lines += [(t, 12, 700, INK) for t in wrap(verdict, 12, width)]
+    if trial.patient_reported:
+        # Only the patient's statements: the cards say "self-reported" where they count the
+        # trial; so does its row, under the verdict it qualifies (review 18b M4).
+        lines += [(t, 12, 700, INK) for t in wrap("Self-reported: no order or fill", 12, width)]
     written = written_dates_text(trial)
     if written is not None:
         lines += [(t, 12, 400, INK) for t in wrap(written, 12, width)]

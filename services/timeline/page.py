@@ -14,7 +14,9 @@ import hashlib
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.draft_medication import is_unidentified_draft
+from fhir_mapping.gaps import ANOTHER_PATIENT, noun
+from fhir_mapping.record import DataDomain, PatientRecord
 from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
 from services.timeline.wording import day_text
@@ -80,6 +82,7 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
             "<h1>Treatment timeline</h1>",
             '<p class="lede">Antidepressant trials with each dose against the drug\'s adequate '
             "range, refill gaps, PHQ-9 scores and procedures.</p>",
+            *_unread_line(record),
             "<figure>",
             f'<div class="layout-wide">{render_svg(record)}</div>',
             f'<div class="layout-narrow">{render_svg(record, layout=NARROW)}</div>',
@@ -91,6 +94,34 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
             "",
         ]
     )
+
+
+def unread_medications(record: PatientRecord) -> int:
+    """How many of this patient's medication records could not be read: each could be a trial
+    the picture does not draw (review 18b M5; the cards list them under "Data not read"). A
+    draft whose drug was not identified is the order's matter, not the history's, and another
+    patient's record left out is none of this patient's (neither is counted)."""
+    return len(
+        {
+            g.source
+            for g in record.gaps
+            if g.domain is DataDomain.MEDICATIONS
+            and g.source is not None
+            and g.reason != ANOTHER_PATIENT
+            and not is_unidentified_draft(g)
+        }
+    )
+
+
+def _unread_line(record: PatientRecord) -> list[str]:
+    """ "1 medication record could not be read: see the card." under the lede, or nothing."""
+    count = unread_medications(record)
+    if not count:
+        return []
+    return [
+        f'<p class="lede">{escape(noun(DataDomain.MEDICATIONS, count))} could not be read: '
+        "see the card.</p>"
+    ]
 
 
 def _timestamp(moment: datetime) -> str:

@@ -98,6 +98,8 @@ def _trial_summary(trial: Trial) -> str:
         text += ", ongoing" if trial.ongoing else f" to {day_text(trial.end)}"
     verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
     text += f", {verdict}"
+    if trial.patient_reported:  # only the patient's statements (review 18b M4)
+        text += ", self-reported"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:

@@ -444,7 +444,13 @@ def test_deceased_patient_gets_no_cards_at_any_hook(hook: str) -> None:
     alive = _evaluate(s, _positive_phq9(s), hook=hook)
     assert "suicide-risk" in _topics(alive)  # the same chart alive: a critical card
     dead = _deceased(s, s.as_of - timedelta(days=1))
-    assert _evaluate(dead, _positive_phq9(s), hook=hook) == ()
+    shown = _evaluate(dead, _positive_phq9(s), hook=hook)
+    if hook == "patient-view":
+        assert shown == ()
+    else:
+        # Review 18b M2: at the order hooks one data-quality line says no checks ran, no more.
+        assert [r.topic for r in shown] == ["data-quality"]
+        assert shown[0].summary.startswith("Patient recorded deceased (")
     # A replay as of a day before the death sees a living patient.
     later = _deceased(s, s.as_of + timedelta(days=10))
     assert _topics(_evaluate(later, _positive_phq9(s), hook=hook)) == _topics(alive)
