@@ -111,8 +111,9 @@ class CardIssuer:
         # This caller's patient: snoozes and answered cards of another EHR never apply here.
         if isinstance(patient_key, UnsetKey):
             patient_key = self.store.patient_key(prepared.patient_id, caller.scope)
-        # Order cards are left out only once answered (accepted or overridden) for the same
-        # draft, topic and dose; merely sent is not enough (issue 11 item 15, store.py).
+        # Order cards are left out only once answered (accepted or overridden) with the same
+        # key: the same draft, drug, topic and dose, and the same statement (review 18b U1, U2);
+        # merely sent is not enough (issue 11 item 15, store.py).
         answered: set[str] = set()
         if not evaluation.recommendations:  # nothing to filter: no database round trip
             snoozed = frozenset()
@@ -161,6 +162,8 @@ class CardIssuer:
                 issuer=caller.issuer,
                 tenant=caller.tenant,
                 suggestion_ids=tuple(s["uuid"] for s in card.get("suggestions") or ()),
+                # Only these snooze the card (issued_cards.snoozes_with, review 18b M1).
+                override_reasons=tuple((o.system, o.code) for o in r.override_reasons),
             )
             for card, (r, _template) in zip(cards, kept, strict=True)
         )

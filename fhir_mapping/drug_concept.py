@@ -78,8 +78,16 @@ def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[
     return tuple(result.values())
 
 
-# Drug code systems whose codes identify a drug even without a display: a code of these that the
-# tables do not list is a drug off this pathway. A coding in any other system (a site's local code)
+# Drug code systems whose codes identify a drug even without a display, when the tables know the
+# code. A code of these the tables do not list, with no text or display beside it, is not "a drug
+# off this pathway": it may be an antidepressant coded at a level the tables do not hold (a brand
+# SBD, a pack, a retired or remapped code: vendor README trap 2, "RxNorm at any level ... several
+# codes without display"), so it is reported as not identified, named with its code, as an NDC
+# alone is (review 18a U1: escitalopram coded by SBD 352273 only was dropped in silence and an
+# MAOI drafted beside it got no card). The noise this could raise is small: every one of the 670
+# medication concepts in the Epic, US Core, C-CDA, Synthea and CDS Hooks sample data under
+# /work/shared carries a text or a display, and a concept that names any drug (lisinopril) stays
+# read as "not on this pathway", as before. A coding in any other system (a site's local code)
 # with no text identifies nothing the service can read. NDC is not among them: the tables list no
 # NDC (package codes, thousands per ingredient), so an NDC alone may be sertraline as well as
 # lisinopril: a fill coded so (payer claims, PDex) is reported as unread, never skipped as "off
@@ -92,6 +100,35 @@ _DRUG_SYSTEMS = frozenset(
     }
 )
 NDC = "http://hl7.org/fhir/sid/ndc"
+# How a card names a drug code it could not identify ("RxNorm 352273"), so the integration
+# engineer or the clinician can look it up.
+_SYSTEM_NAMES = {RXNORM: "RxNorm", ATC: "ATC", "http://snomed.info/sct": "SNOMED CT"}
+
+# The reasons `unread_reason` gives (reasons go to the logs: no code or drug name in them; the
+# code goes in the gap's `stated`, `unknown_codes`).
+NDC_ONLY = "drug not identifiable: NDC code only (no name; NDC codes are not mapped to drugs)"
+UNKNOWN_CODE = (
+    "drug not identifiable: a drug code this service's drug tables do not hold, and no name"
+)
+NO_NAME_NO_CODE = "drug not identifiable: no name and no standard drug code"
+
+
+def _known_code(system: str, code: str) -> bool:
+    """Whether the tables say what drug a code is (a product, a brand, an ingredient's ATC)."""
+    if system == RXNORM:
+        return code in _products() or code in _brands()[1]
+    if system == ATC:
+        return code.upper() in _atc_index()
+    return False
+
+
+def _unknown_codes(concept: object) -> list[tuple[str, str]]:
+    """(system, code) of a concept's drug-system codings the tables do not know."""
+    return [
+        (system, code)
+        for system, code, _display in codings(concept)
+        if system in _DRUG_SYSTEMS and not _known_code(system, code)
+    ]
 
 
 def ndc_only(concept: object) -> bool:
@@ -100,24 +137,38 @@ def ndc_only(concept: object) -> bool:
     return isinstance(concept, JSON_OBJECT) and any(s == NDC for s, _c, _d in codings(concept))
 
 
+def unknown_codes(concept: object) -> str:
+    """ "RxNorm 352273": the drug codes of a concept `names_a_drug` rejects that the tables do
+    not know, for the card line beside the record's id (DataGap.stated); "" when it has none."""
+    return ", ".join(
+        f"{_SYSTEM_NAMES.get(system, system)} {code}" for system, code in _unknown_codes(concept)
+    )
+
+
 def unread_reason(concept: object) -> str:
-    """Why a concept that `names_a_drug` rejects could not be read: an NDC alone is said so, for
-    the integration engineer who can send the RxNorm code or the name beside it."""
+    """Why a concept that `names_a_drug` rejects could not be read: a drug code the tables do not
+    know, or an NDC alone, is said so, for the integration engineer who can send the name beside
+    it (and for the table, which may lack a product of a pathway drug: review 18a U1)."""
+    if _unknown_codes(concept):
+        return UNKNOWN_CODE
     if ndc_only(concept):
-        return "drug not identifiable: NDC code only (no name; NDC codes are not mapped to drugs)"
-    return "drug not identifiable: no name and no standard drug code"
+        return NDC_ONLY
+    return NO_NAME_NO_CODE
 
 
 def names_a_drug(concept: object) -> bool:
     """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
-    or a standard drug code), so "not recognised" means "not on this pathway", not "unreadable"."""
+    or a drug code the tables know), so "not recognised" means "not on this pathway", not
+    "unreadable". A drug code the tables do not know, alone, names nothing checkable (the note on
+    _DRUG_SYSTEMS)."""
     if not isinstance(concept, JSON_OBJECT):
         return False
     text = concept.get("text")
     if isinstance(text, str) and text.strip():
         return True
     return any(
-        display.strip() or system in _DRUG_SYSTEMS for system, _code, display in codings(concept)
+        display.strip() or (system in _DRUG_SYSTEMS and _known_code(system, code))
+        for system, code, display in codings(concept)
     )
 
 

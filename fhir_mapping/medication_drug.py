@@ -10,7 +10,13 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from fhir_mapping.drug_concept import ndc_only
+from fhir_mapping.drug_concept import (
+    NDC_ONLY,
+    NO_NAME_NO_CODE,
+    UNKNOWN_CODE,
+    ndc_only,
+    unknown_codes,
+)
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.terminology import (
     Component,
@@ -18,6 +24,29 @@ from fhir_mapping.terminology import (
     names_a_drug,
     recognise,
     unread_reason,
+)
+
+# The reasons `read_drug` gives when the drug itself could not be identified: it may have been an
+# antidepressant, an MAOI or an interaction partner, so the order checks that read what the
+# patient takes say they could not include it (services/data_gap_section.py; review 18a M1).
+MEDICATION_NDC_ONLY = "the referenced Medication has an NDC code only (no name)"
+MEDICATION_UNKNOWN_CODE = (
+    "the referenced Medication has a drug code this service's drug tables do not hold, and no name"
+)
+MEDICATION_NO_CODE = "the referenced Medication has no drug code or name"
+REFERENCE_NOT_FOUND = "medication reference not found"
+NO_MEDICATION = "no medication"
+UNIDENTIFIED_REASONS = frozenset(
+    {
+        NDC_ONLY,
+        UNKNOWN_CODE,
+        NO_NAME_NO_CODE,
+        MEDICATION_NDC_ONLY,
+        MEDICATION_UNKNOWN_CODE,
+        MEDICATION_NO_CODE,
+        REFERENCE_NOT_FOUND,
+        NO_MEDICATION,
+    }
 )
 
 # No Medication resources to resolve a reference against (nothing references one).
@@ -101,11 +130,23 @@ def read_drug(
             return found, None, medication
         if isinstance(display, str) and display.strip():
             return recognise({"text": display}), None, medication
+        if unknown_codes(medication.get("code")):
+            return (), MEDICATION_UNKNOWN_CODE, medication
         if ndc_only(medication.get("code")):
-            return (), "the referenced Medication has an NDC code only (no name)", medication
-        return (), "the referenced Medication has no drug code or name", medication
+            return (), MEDICATION_NDC_ONLY, medication
+        return (), MEDICATION_NO_CODE, medication
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None, None
     if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
-        return (), "medication reference not found", None
-    return (), "no medication", None
+        return (), REFERENCE_NOT_FOUND, None
+    return (), NO_MEDICATION, None
+
+
+def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> str:
+    """ "RxNorm 352273": the drug codes the tables do not know of a medication resource whose
+    drug `read_drug` could not identify (its concept, else the Medication it references), for
+    the card line beside its id (DataGap.stated: reasons go to the logs, codes must not)."""
+    concept = resource.get("medicationCodeableConcept")
+    if isinstance(concept, JSON_OBJECT):
+        return unknown_codes(concept)
+    return unknown_codes(medication.get("code")) if medication is not None else ""

@@ -49,7 +49,12 @@ from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated
 from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
 from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_drafts
-from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.medication_drug import (
+    NO_MEDICATIONS,
+    medication_index,
+    read_drug,
+    unread_codes,
+)
 from fhir_mapping.medication_event import events_of, source_of
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
@@ -67,6 +72,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
+from fhir_mapping.product_conflict import DRUG_TO_CONFIRM, drug_conflict, with_stated_dose
 from fhir_mapping.record import DataGap
 from fhir_mapping.repeat_fills import (
     RepeatFill,
@@ -179,10 +185,28 @@ def medication_events(
             medications = medication_index(resources)
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
         if unreadable is not None:
-            gaps.extend(resource_gap(resource, unreadable))
+            # The code the tables do not know is named beside the record (review 18a U1).
+            stated = unread_codes(resource, medication)
+            gaps.extend(resource_gap(resource, unreadable, stated=stated))
             continue
         if not components:
             continue  # not on this pathway
+        # Its code and its name give different drugs (review 18a W1): neither reading wins.
+        # Not a trial of either; named with both readings; both taken now when it says so.
+        conflict = drug_conflict(resource, medication)
+        if conflict is not None:
+            now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+            drugs = tuple(dict.fromkeys((*conflict.code_drugs, *conflict.name_drugs)))
+            gaps.extend(
+                resource_gap(
+                    resource,
+                    DRUG_TO_CONFIRM,
+                    undated_drug(drugs)[1],
+                    taken_now=drugs if now else (),
+                    stated=conflict.stated(),
+                )
+            )
+            continue
         if components[0].ingredient in conditional and all(
             c.ingredient in conditional for c in components
         ):
@@ -276,6 +300,8 @@ def _read_resource(
     )
     if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
         new = with_taper(new, dosages, components)
+    # The dose its code's strength gives against the one its name or sig states (review 18a W1).
+    new = with_stated_dose(new, resource, medication, dosages, components)
     events.extend(new)
     # A dispense without days of supply (Oracle Health): estimated after the loop from its
     # authorising order, which may come later in the chart. A dispense stating daysSupply

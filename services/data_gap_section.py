@@ -28,7 +28,7 @@ from fhir_mapping.record import (
     PatientRecord,
     Role,
 )
-from services import cards, tables, transaminases
+from services import cards, tables, transaminases, unidentified_running
 from services.pathway_options import unverified_mark
 
 
@@ -103,6 +103,10 @@ def section(
         lines.append(bipolar)
     if record is not None:
         lines.extend(contraindications_not_ruled_out(gaps, record))
+        # At an order whose MAOI or interaction check reads the running drugs, a medication
+        # record whose drug was not identified is a hole in that check (review 18a M1).
+        if running := unidentified_running.line(gaps, record):
+            lines.append(running)
     return "**Data not read** (the conclusion may change once it is):\n" + "\n".join(
         f"- {line}" for line in lines
     )

@@ -11,6 +11,7 @@ annotate's decision.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 
 from fhir_mapping.gaps import (
@@ -23,7 +24,7 @@ from fhir_mapping.gaps import (
     subject,
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
-from services import cards, unconfirmed_signal, unconfirmed_subject
+from services import cards, unconfirmed_signal, unconfirmed_subject, unidentified_running
 from services.data_gap_section import bipolar_not_ruled_out, section
 from services.recommendation import Indicator, Recommendation
 
@@ -42,6 +43,8 @@ def data_quality_card(
         counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
         head = f"{counted} could not be read"
         summary = f"{head}: this chart was judged without them"
+        # At an MAOI or interacting draft, the check it leaves incomplete (review 18a M1).
+        summary = unidentified_running.summary(gaps, record) or summary
     else:
         # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
         # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
@@ -98,6 +101,8 @@ def data_quality_card(
         )
         head = ""
         lead = EXCLUDED_LEAD
+    if indicator is None and unidentified_running.maoi_drafted_beside(gaps, record):
+        indicator = Indicator.CRITICAL  # a washout check that could not run (review 18a M1)
     if head and antidepressant and bipolar_not_ruled_out(gaps):
         # At an antidepressant order with no other card, this card is the one warning: its
         # summary says the risk, for the clinician who reads summaries only (the safer choice:
@@ -108,7 +113,32 @@ def data_quality_card(
     detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
-    return cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+    card = cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+    return dataclasses.replace(card, evidence_key=gaps_key(gaps))
+
+
+def gaps_key(gaps: Sequence[DataGap]) -> str:
+    """The card's own snooze fingerprint: every gap it lists (what, why, which resource, what it
+    states). Review 18b W1: a snooze of "1 medication record could not be read" hid a second
+    unreadable record (README "never silent": it may be an MAOI); a new gap is a new key, and
+    the card is back. A gap with no resource id is told apart by what it states and its date.
+    Each gap counts, twins too (two id-less records). Hashed as services/screen.py `pairs_key`
+    hashes (not imported from there: screen -> pathway -> ... -> data_gaps is a cycle)."""
+    items = sorted(
+        "|".join(
+            (
+                g.domain.value,
+                g.reason,
+                str(g.source) if g.source is not None else "no id",
+                "whole" if g.whole_domain else "",
+                g.stated,
+                g.date.isoformat() if g.date is not None else "",
+                ",".join(g.taken_now + g.drugs),
+            )
+        )
+        for g in gaps
+    )
+    return hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()[:16]
 
 
 def _medications(gaps: Sequence[DataGap]) -> bool:

@@ -59,11 +59,14 @@ patient is depressed and not in remission (like patient-view). MAOI washout, dos
 maximum or the age limit, bipolar without antimanic cover, contraindications, a drug not tolerated
 before, a second antipsychotic and suicide risk are safety checks of the order and always speak.
 
-Every card carries `dedupe_key` = "{draft id}:{topic}:{mg/day}" (a card covering several drafts
-joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX). The protocol layer shows the
+Every card carries `dedupe_key` = "{draft id}:{drug}:{topic}:{mg/day}" (a card covering several
+drafts joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX), then "#" and the
+fingerprint of what the card states (services/order_statement.py: its indicator and the
+findings its text names; review 18b U1, U2). The protocol layer shows the
 card again on every call (an EHR re-calls order-select as the form changes, may drop earlier cards
 and may time out before showing one: CDS Hooks 2.0.1) and leaves it out only once feedback says the
-clinician accepted or overrode that same card for that draft and dose (cds_hooks/storage/store.py).
+clinician accepted or overrode that same card for that draft, drug and dose, resting on the same
+findings (cds_hooks/storage/store.py).
 
 The checks live in services/order_checks/, one module per family (model.py holds `OrderCheck`,
 the topics and the dedupe key); this module runs them per draft, merges each topic's findings
@@ -139,6 +142,7 @@ from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
 from services.order_hook_skips import no_titration_beside_washout, renews_running
+from services.order_statement import with_statement
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import inpatient_hold, suicide_risk, tms_referral
@@ -344,7 +348,10 @@ def run_order_checks(
     # An inpatient stay in progress (review 16 second recheck; audit 17 M4): the TMS card, whose
     # referral would wait for discharge, is left out; the draft itself is the inpatient team's
     # order and the safety cards' suggestions stay (rules/inpatient_hold.py).
-    held = inpatient_hold.at_order(ctx, cards.ordered(found_recs))
+    # Each card's dedupe key ends with the fingerprint of its statement, taken once the cards of
+    # a topic are merged and before the screen is composed (services/order_statement.py).
+    keyed_recs = tuple(with_statement(r) for r in cards.ordered(found_recs))
+    held = inpatient_hold.at_order(ctx, keyed_recs)
     shown = screen.compose(held, ctx.facts, hidden)
     boxed = boxed_warning_line(ctx) if drafts else ""
     if boxed and shown:
@@ -357,7 +364,8 @@ def run_order_checks(
         # a running drug does not (noise: cautions.boxed_warning_start says why).
         start = boxed_warning_start(ctx, drafts)
         if start is not None:
-            shown = screen.compose([_merge(start.topic, [start])], ctx.facts, hidden)
+            card = with_statement(_merge(start.topic, [start]))
+            shown = screen.compose([card], ctx.facts, hidden)
     return shown
 
 

@@ -24,7 +24,8 @@ A sentence a card says of another card (services/screen_refs.py: "the optimise c
 proposals are not one click") is left out when that card is not on the screen.
 
 It also gives every snoozable card its evidence fingerprint (`Recommendation.evidence_key`): the
-failed and not tolerated trials of this episode and the band of the latest PHQ-9. A snooze is
+failed and not tolerated trials of this episode, its other trials (a running one with its dose)
+and the band of the latest PHQ-9. A snooze is
 stored with the fingerprint of the card it was given on (cds_hooks/storage/issued_cards.py), so it ends early
 when a new trial fails or a PHQ-9 crosses into another band (Kroenke 2001: the bands are where the
 pathway's thresholds sit, PHQ-9 10 for TMS, 20 for a "severe" payer criterion). A card that rests
@@ -45,6 +46,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from fhir_mapping.record import Trial
 from services import screen_refs, tables
 from services.pathway import PathwayFacts
 from services.recommendation import Evidence, Recommendation
@@ -301,11 +303,21 @@ def _absent_cards(drafts: list[_Draft]) -> None:
 
 def evidence_key(facts: PathwayFacts) -> str:
     """The fingerprint of the evidence a pathway card rests on: the failed and not tolerated
-    trials of this episode (drug and start) and the latest PHQ-9 band. Hashed: the store keeps
-    it beside a topic, never patient data in the clear."""
+    trials of this episode (drug and start), every other trial of the episode the cards' trials
+    table shows (drug and start; a running one with its daily dose) and the latest PHQ-9 band.
+    Hashed: the store keeps it beside a topic, never patient data in the clear.
+
+    The other trials and the running doses are in it since review 18b (W2: a new poorly filled
+    trial stayed hidden under a snooze of the card that would name it): a trial started, or a
+    running dose changed, after a snooze is a statement the snoozed card did not make."""
     trials = sorted(
         f"{t.ingredient}@{t.start.isoformat()}"
         for t in facts.failed_trials + facts.intolerant_trials
+    )
+    others = sorted(
+        f"trial {t.ingredient}@{t.start.isoformat()}"
+        + (f" now {running_mg(t)}" if t.ongoing else "")
+        for t in facts.episode_trials
     )
     latest = facts.latest_phq9
     band = (
@@ -313,8 +325,17 @@ def evidence_key(facts: PathwayFacts) -> str:
         if latest is not None and latest.value is not None
         else "none"
     )
-    material = ";".join(trials) + "|" + band
+    material = ";".join(trials) + "|" + band + "|" + ";".join(others)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def running_mg(trial: Trial) -> str:
+    """A running trial's daily dose as a fingerprint item ("40", "20-40", "?" when unread): a
+    changed dose is new evidence (review 18b U3)."""
+    low, high = trial.current_mg_per_day, trial.current_mg_per_day_high
+    if low is None:
+        return "?"
+    return f"{low:g}" if high is None or high == low else f"{low:g}-{high:g}"
 
 
 def pairs_key(items: Iterable[str]) -> str:

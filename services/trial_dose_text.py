@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping import product_conflict
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, Trial
 from services.card_format import as_needed_text, fmt_mg
@@ -126,4 +127,8 @@ def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
         return "dose not recorded"
     if nested:
         return f"dose to confirm, up to {fmt_mg(high)} mg/day"
+    # A record whose code and words disagree on the dose (review 18a W1): both readings named.
+    disagree = product_conflict.readings(trial.notes)
+    if disagree is not None:
+        return f"dose to confirm (up to {fmt_mg(high)} mg/day: {disagree})"
     return f"dose to confirm (up to {fmt_mg(high)} mg/day)"

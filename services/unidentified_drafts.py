@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from fhir_mapping.draft_medication import UNIDENTIFIED_DRAFT
 from fhir_mapping.record import DataGap, PatientRecord, Role
 from services import cards, drug_names, washout
+from services.order_statement import with_statement
 from services.recommendation import Indicator, Recommendation
 from services.washout_table import table as washout_rows
 from services.washout_words import kind_label
@@ -83,6 +84,10 @@ def with_unidentified_drafts(
         # order-maoi-interaction).
         snoozable=not maois,
     )
+    # Its key ends with the fingerprint of what it states: an answer given before an MAOI was
+    # on record (an information card) does not hide the critical card an MAOI makes of it
+    # (review 18b U2, services/order_statement.py).
+    card = with_statement(card)
     out = list(recommendations)
     for i, rec in enumerate(out):
         if rec.topic == TOPIC:

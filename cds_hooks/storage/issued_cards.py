@@ -28,6 +28,10 @@ class IssuedCard:
     # The uuids of the card's suggestions, which feedback may accept; None: not known (a row
     # issued before migration 0003), and then feedback is not checked against them.
     suggestion_ids: tuple[str, ...] | None = None
+    # The (system, code) pairs of the card's overrideReasons: an override snoozes the card only
+    # with one of these (`snoozes_with`); None: not known (a row issued before migration 0004),
+    # and then any reason snoozes, as before.
+    override_reasons: tuple[tuple[str | None, str], ...] | None = None
 
 
 def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, Any]]:
@@ -47,6 +51,9 @@ def issued_rows(cards: Iterable[IssuedCard], now: datetime) -> list[dict[str, An
             "suggestion_ids": None
             if c.suggestion_ids is None
             else json.dumps(list(c.suggestion_ids)),
+            "override_reasons": None
+            if c.override_reasons is None
+            else json.dumps([list(r) for r in c.override_reasons]),
         }
         for c in cards
     ]
@@ -60,3 +67,29 @@ def snooze_key(topic: str, evidence_key: str | None) -> str:
     trial or a PHQ-9 in another band is a new key, and the card is back (the snooze ends early).
     No new column: a topic is at most 100 characters and a fingerprint 16."""
     return f"{topic}@{evidence_key}" if evidence_key else topic
+
+
+def override_reasons_of(stored: str | None) -> tuple[tuple[str | None, str], ...] | None:
+    """The `override_reasons` column read back (None: a row from before migration 0004)."""
+    if stored is None:
+        return None
+    return tuple((system, code) for system, code in json.loads(stored))
+
+
+def snoozes_with(
+    offered: tuple[tuple[str | None, str], ...] | None, system: str | None, code: str | None
+) -> bool:
+    """Whether an override with this reason snoozes a card that offered `offered`.
+
+    Only a reason the card offered (review 18b M1). CDS Hooks lets the client offer reasons of
+    its own (cds-hooks/docs f61d31c, FHIR-28737: "provide an additional overrideReason"); the
+    service stores such feedback but cannot tell what it means for this patient ("wrong-patient"
+    is no clinical decision about the card), so the card keeps showing: the safer way. A reason
+    sent without its system matches the card's reason of that code (an EHR that drops the
+    system of the Coding it echoes). A row from before migration 0004 (`offered` None): any
+    reason snoozes, as before."""
+    if not code:
+        return False
+    if offered is None:
+        return True
+    return any(c == code and (system is None or s == system) for s, c in offered)

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 VERSION_TABLE = "trd_schema_version"
 # The newest migration's revision (migrations/versions/): a new migration changes it too, or
 # tests/deploy/test_schema_start.py fails. Start-up compares with it without loading Alembic.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 UPGRADE_COMMAND = "trd-cds db upgrade"
 # pg_advisory_xact_lock key: any constant the service uses for nothing else ("trd-cds\0").

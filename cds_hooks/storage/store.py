@@ -52,7 +52,12 @@ from cds_hooks.storage.feedback_records import (
     StoredFeedback,
 )
 from cds_hooks.storage.inserts import dialect_insert, insert_ignore, insert_ignore_statement
-from cds_hooks.storage.issued_cards import IssuedCard, issued_rows
+from cds_hooks.storage.issued_cards import (
+    IssuedCard,
+    issued_rows,
+    override_reasons_of,
+    snoozes_with,
+)
 from cds_hooks.storage.loop_sqlite import LoopSqlite
 from cds_hooks.storage.queries import DEDUPE_KEYS_OF_PATIENT, SNOOZES_OF_PATIENT, loop_connection
 from cds_hooks.storage.tables import feedback_table, issued_table, meta_table, snooze_table
@@ -159,6 +164,7 @@ class Store:
             suggestion_ids=None
             if row.suggestion_ids is None
             else tuple(json.loads(row.suggestion_ids)),
+            override_reasons=override_reasons_of(row.override_reasons),
         )
 
     @property
@@ -188,7 +194,9 @@ class Store:
         order-select as the form changes (same draft, new hookInstance), may drop the earlier
         cards when it calls again (CDS Hooks 2.0.1 "Update stale guidance") and may time out
         before showing one; so a safety or dose card comes back until it was answered. The key
-        holds the draft id, topic and dose, so a changed dose is a new key and shows again.
+        holds the draft id, drug, topic and dose and a fingerprint of what the card states
+        (services/order_statement.py), so a changed dose, another drug or a new finding is a new
+        key and shows again (review 18b U1, U2).
         """
         if patient_key is None:
             return set()
@@ -227,9 +235,10 @@ class Store:
         Returns the number of new rows. Every item must name a card this service issued, under
         the item's service id, to the EHR sending the feedback (`scope`): otherwise nothing is
         stored and CardNotIssued names the items. So one EHR cannot answer, and snooze, another
-        EHR's cards. An overridden card *with a reason* snoozes its topic for its patient; without
-        a reason it does not (the safer reading: a bare dismissal is not a clinical decision about
-        the patient). Cards marked not snoozable are never snoozed.
+        EHR's cards. An overridden card *with a reason it offered* snoozes its topic for its
+        patient; without a reason, or with one the client added (issued_cards.snoozes_with), it
+        does not (the safer reading: a bare dismissal is not a clinical decision about the
+        patient). Cards marked not snoozable are never snoozed.
 
         An item accepting a suggestion its card was not issued with, or contradicting the
         feedback stored for its card (`refusal_of`), is not stored and is named in the result's
@@ -339,6 +348,11 @@ class Store:
                         continue
                     card = cards[item.card_uuid]
                     if not card.snoozable or card.patient_key is None:
+                        continue
+                    # Only a reason the card offered snoozes it (review 18b M1): the item is
+                    # stored above whatever its reason, the card keeps showing.
+                    offered = override_reasons_of(card.override_reasons)
+                    if not snoozes_with(offered, item.override_system, item.override_code):
                         continue
                     # The snooze runs from the override, and an override cannot be later than
                     # its receipt: a future stamp (a wrong EHR clock, year 9999) must not

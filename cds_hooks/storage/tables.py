@@ -63,6 +63,9 @@ issued_table = Table(
     # JSON array of the uuids of the card's suggestions ("[]": none): feedback may accept only
     # these (integration review 16 M2). NULL on rows issued before migration 0003: not checked.
     Column("suggestion_ids", Text, nullable=True),
+    # JSON array of the [system, code] pairs of the card's overrideReasons: only these snooze it
+    # (review 18b M1). NULL on rows issued before migration 0004: any reason snoozes, as before.
+    Column("override_reasons", Text, nullable=True),
 )
 
 snooze_table = Table(

@@ -55,8 +55,20 @@ class OrderCheck:
     evidence: tuple[Evidence, ...] = ()
 
 
+def drug_key(draft: DraftOrder) -> str:
+    """The drug a draft names, as read: its ingredient, and the release formulation and the
+    combination product when it names them ("bupropion|xl", "fluoxetine|fluoxetine/olanzapine")."""
+    product = draft.product.name if draft.product is not None else None
+    return "|".join(p for p in (draft.ingredient, draft.formulation, product) if p)
+
+
 def dedupe_key(draft: DraftOrder, topic: str) -> str:
-    return f"{draft.id}:{topic}:{cards.fmt_mg(draft.mg_per_day)}"
+    """ "{draft id}:{drug}:{topic}:{mg/day}". The drug is part of it: an EHR may keep an order
+    line's id while the drug is changed in the composer, or number drafts by position, and an
+    answer given for escitalopram says nothing about fluoxetine (review 18b U1). Keys stored
+    before the drug was in them ("{draft id}:{topic}:{mg/day}") match no card now: such an
+    answer simply stops hiding its card, which is the safe direction."""
+    return f"{draft.id}:{drug_key(draft)}:{topic}:{cards.fmt_mg(draft.mg_per_day)}"
 
 
 def joined_key(topic: str, drafts: Iterable[DraftOrder]) -> str:

@@ -30,8 +30,10 @@ adherence_lapses.py's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
-from services import cards, trial_dates
+from services import cards, screen, trial_dates
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.adherence_lapses import lapse_line, lapse_summary, lapsed_trials, listed_text
@@ -301,4 +303,38 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         cards.guideline_links("canmat2023"),
     )
     evidence = (table, scores) if table is not None else (scores,)
-    return cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence)
+    card = cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence)
+    return screen.with_fields(card, evidence_key=fingerprint(ctx, flagged, lapsed, trd))
+
+
+def fingerprint(
+    ctx: RuleContext, flagged: Sequence[Trial], lapsed: Sequence[Trial], trd: bool
+) -> str:
+    """The card's own snooze fingerprint: the pathway's (screen.evidence_key: the trials table
+    and the PHQ-9 band it shows) and each trial it names, with why (review 18b W2: a snooze hid
+    a new poorly filled trial). A flagged trial by drug, start, reasons and PDC band; a lapsed
+    one by drug, start and its gaps, hold and unconfirmed listing. A new trial, a new reason, a
+    PDC falling into a lower band or a new supply gap ends the snooze."""
+    items = [f"pathway {screen.evidence_key(ctx.facts)}"]
+    items += [
+        f"flagged {t.ingredient}@{t.start.isoformat()} "
+        + ",".join(sorted(r.value for r in t.reasons))
+        + f" pdc {_pdc_band(t.adherence.pdc)}"
+        for t in flagged
+    ]
+    items += [
+        f"lapsed {t.ingredient}@{t.start.isoformat()} "
+        + ",".join(g.start.isoformat() for g in t.adherence.supply_gaps)
+        + f" hold {t.on_hold} listed {t.unconfirmed_since}"
+        for t in lapsed
+    ]
+    if trd:
+        items.append("trd not documented")
+    return screen.pairs_key(items)
+
+
+def _pdc_band(pdc: float | None) -> str:
+    """The PDC by tenths ("4" for 40 to under 50 %): a refill moves the PDC by a few points, which
+    a snooze should outlast; a fall into a lower tenth is a change the clinician has not seen.
+    The line a PDC is judged by (policy pdc_threshold, 80 %) is a tenth's edge."""
+    return "none" if pdc is None else str(min(int(pdc * 10), 10))

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+from fhir_mapping import product_conflict
 from fhir_mapping.record import DoseBasis, Trial
 from services import age_limits, cards, drugs, screen, suggestions, tables
 from services.order_checks.labs import qtc_line
@@ -120,6 +121,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     mg, top = _dose(trial), cards.fmt_mg(limit.max_mg)
     may = "may be " if _to_confirm(trial) else ""
     lines = []
+    # What the card states, for its own snooze fingerprint (review 18b U3: a snooze given for
+    # "dose already reduced" hid the card when the dose went up): each drug, its dose and limit,
+    # and the QTc line. A higher dose, another drug or a new QTc ends the snooze.
+    stated: list[str] = []
     for t, lim in above:
         unsure = (
             " Its dosage lines do not show one daily dose: this is their highest reading, not a "
@@ -127,6 +132,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             if _to_confirm(t)
             else ""
         )
+        # A record whose code and words disagree on the dose (review 18a W1): both readings.
+        disagree = product_conflict.readings(t.notes) if unsure else None
+        if disagree is not None:
+            unsure = (
+                f" The record disagrees with itself ({disagree}): this is the higher reading, "
+                "not a dose the record shows taken; confirm the dose."
+            )
         lines.append(
             f"**{t.ingredient.capitalize()} {_dose(t)}, age {age}:** "
             f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day."
@@ -135,8 +147,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         qtc = qtc_line(ctx, t.ingredient, t.drug_class)
         if qtc is not None:
             lines.append(f"**QTc card:** {qtc} (shown at a {t.ingredient} order).")
+            stated.append(f"{t.ingredient} qtc {qtc}")
+        stated.append(f"{t.ingredient} {_dose(t)} above {cards.fmt_mg(lim.max_mg)} at {age}")
     keys = list(dict.fromkeys(lim.guideline for _, lim in above))
-    return cards.make(
+    card = cards.make(
         TOPIC,
         source=_source(keys[0]),
         summary=cards.fit_summary(
@@ -151,6 +165,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         ),
         suggestions=[_reduce(ctx, t, lim) for t, lim in above],
     )
+    return screen.with_fields(card, evidence_key=screen.pairs_key(stated))
 
 
 # --- the optimise card while this card is open --------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
-from services import contributor_timing, unit_display
+from services import contributor_timing, low_lab_actions, unit_display
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
@@ -91,7 +91,12 @@ def _low(
                 alongside=True,
                 order="" if _ordered(ctx, test) else test,
             )
-        return Item(f"low {label}", f"**Low {label}:** {lab_ref(lab)}.")
+        # A recent low result asks for treatment and a look for the cause (review 18a M2), not
+        # a repeat order: the lab is done.
+        todo = low_lab_actions.action(test)
+        return Item(
+            f"low {label}", f"**Low {label}:** {lab_ref(lab)}" + (f": {todo}." if todo else ".")
+        )
     return None
 
 

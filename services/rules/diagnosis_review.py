@@ -23,12 +23,13 @@ the optimise card's one-click proposals (`hold_one_click`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataDomain, LabResult, SourceRef
-from services import cards, mood_cover, suggestions, tables, trial_count
+from services import cards, mood_cover, screen, suggestions, tables, trial_count
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -41,6 +42,7 @@ from services.rules.diagnosis_psychiatric import psychiatric_items
 __all__ = ["TOPIC", "_finding_ref", "_latest_labs", "hold_one_click", "rule"]
 
 TOPIC = "diagnosis-review"
+_AGO = re.compile(r"\d+ (?:day|week|month|year)s? ago")
 
 
 def _alongside_summary(items: list[Item]) -> str:
@@ -166,7 +168,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         scores.text,
         cards.guideline_links(*keys),
     )
-    return cards.make(
+    card = cards.make(
         TOPIC,
         summary=summary,
         detail=detail,
@@ -174,6 +176,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=indicator,
         evidence=(scores,),
     )
+    # Its own snooze fingerprint: the pathway's (screen.evidence_key) and each finding it names
+    # (review 18b: a snooze given on a substance-use line must not hide a bipolar diagnosis or an
+    # abnormal TSH recorded later; the pathway's trials and PHQ-9 band say nothing of either).
+    # A result's age ("3 years ago: repeat") is left out: it grows with the calendar, not the
+    # chart.
+    named = [_AGO.sub("ago", i.text) for i in items]
+    key = screen.pairs_key([f"pathway {screen.evidence_key(ctx.facts)}", *named])
+    return screen.with_fields(card, evidence_key=key)
 
 
 def _lab_orders(ctx: RuleContext, items: Sequence[Item]) -> list[Suggestion]:

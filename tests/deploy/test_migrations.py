@@ -230,7 +230,8 @@ def test_the_landed_schema_upgrades_to_head_without_losing_a_row(empty_database_
         assert [_aware(r) for r in _rows(engine, table)] == ROWS[table], table
     (issued,) = [_aware(r) for r in _rows(engine, "trd_issued_card")]
     # Rows from before 0003 have no suggestion ids: feedback on them is not checked against any.
-    expected = {"issuer": None, "tenant": None, "suggestion_ids": None}
+    # Nor, before 0004, the override reasons they offered: any reason snoozes them, as before.
+    expected = {"issuer": None, "tenant": None, "suggestion_ids": None, "override_reasons": None}
     assert issued == {**ROWS["trd_issued_card"][0], **expected}
     tables = set(inspect(engine).get_table_names())
     assert "trd_timeline" not in tables  # the pickles are gone, unread

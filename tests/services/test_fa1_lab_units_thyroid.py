@@ -95,7 +95,7 @@ def test_exact_rescalings_are_compared_and_others_are_not(
 
 def test_b12_in_nmol_per_litre_is_low_on_the_card_and_holds() -> None:
     cards = _by_topic(_chart("a19b_b12_unit_not_comparable"))
-    assert "**Low B12:** 0.11 nmol/L, low, 2025-05-08." in cards[REVIEW]["detail"]
+    assert "**Low B12:** 0.11 nmol/L, low, 2025-05-08: replace B12" in cards[REVIEW]["detail"]
     assert _held(cards)  # a low B12 is settled before escalating (CANMAT 2023 para 184)
 
 

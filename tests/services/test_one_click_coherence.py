@@ -233,8 +233,8 @@ def test_olanzapine_added_to_venlafaxine_does_not_claim_stop_pd() -> None:
     optimise = _cards(record)[OPTIMISE]
     (label,) = _medication_orders(optimise)
     assert label == (
-        "Add olanzapine 15 mg/day to venlafaxine (target 15-20 mg/day, CANMAT 2023 Table 3.6; "
-        "dose as in STOP-PD)"
+        "Add olanzapine 5 mg/day to venlafaxine (titrate to target 15-20 mg/day, CANMAT 2023 "
+        "Table 3.6; dose as in STOP-PD)"
     )
     note = next(
         a.resource["note"][0]["text"]

@@ -31,7 +31,9 @@ def test_same_drug_already_failed() -> None:
         "Sertraline already failed an adequate trial (150 mg/day, ended 2023-03-20): consider a "
         "different mechanism"
     )
-    assert rec.dedupe_key == "draft-1:order-repeats-failed-trial:100"
+    assert (
+        str(rec.dedupe_key).partition("#")[0] == "draft-1:sertraline:order-repeats-failed-trial:100"
+    )
     assert rec.indicator is Indicator.WARNING and rec.wants_timeline is True
     assert "| sertraline (SSRI) | 150 | 2023-01-09 – 2023-03-20 |" in rec.detail
 
@@ -68,7 +70,7 @@ def test_dose_below_minimum_and_above_maximum() -> None:
         == "Bupropion 75 mg/day is below the minimum adequate dose (150 mg/day); fine for titration"
     )
     assert rec.indicator is Indicator.INFO
-    assert rec.dedupe_key == "draft-1:order-dose-below-range:75"
+    assert str(rec.dedupe_key).partition("#")[0] == "draft-1:bupropion:order-dose-below-range:75"
     high = f.trd_record(
         draft_orders=(f.draft("bupropion", "NDRI", mg=600, min_mg=150, max_mg=450),)
     )
@@ -147,7 +149,10 @@ def test_points_to_tms_when_criteria_are_met() -> None:
     )
     recs = _run(record)
     assert list(recs) == ["tms-referral"]
-    assert recs["tms-referral"].dedupe_key == "draft-1:tms-referral:300"
+    assert (
+        str(recs["tms-referral"].dedupe_key).partition("#")[0]
+        == "draft-1:bupropion:tms-referral:300"
+    )
 
 
 def test_suicide_risk_card_on_order_hooks() -> None:
@@ -157,7 +162,7 @@ def test_suicide_risk_card_on_order_hooks() -> None:
     )
     recs = list(_run(record).values())
     assert recs[0].topic == "suicide-risk"
-    assert recs[0].dedupe_key == "draft-1:suicide-risk:300"
+    assert str(recs[0].dedupe_key).partition("#")[0] == "draft-1:bupropion:suicide-risk:300"
 
 
 def test_no_cards_without_an_antidepressant_draft() -> None:
@@ -179,9 +184,15 @@ def test_selections_limit_the_checked_drafts() -> None:
     )
     only_b = _run(record, selections=("MedicationRequest/b",))
     assert "order-repeats-failed-trial" not in only_b
-    assert only_b["order-dose-above-range"].dedupe_key == "b:order-dose-above-range:600"
+    assert (
+        str(only_b["order-dose-above-range"].dedupe_key).partition("#")[0]
+        == "b:bupropion:order-dose-above-range:600"
+    )
     both = _run(record, hook="order-sign")
-    assert both["order-repeats-failed-trial"].dedupe_key == "a:order-repeats-failed-trial:100"
+    assert (
+        str(both["order-repeats-failed-trial"].dedupe_key).partition("#")[0]
+        == "a:sertraline:order-repeats-failed-trial:100"
+    )
 
 
 def test_several_drafts_of_one_topic_make_one_card() -> None:
@@ -192,7 +203,10 @@ def test_several_drafts_of_one_topic_make_one_card() -> None:
         )
     )
     rec = _run(record)["order-dose-above-range"]
-    assert rec.dedupe_key == "a:order-dose-above-range:600,b:order-dose-above-range:180"
+    assert (
+        str(rec.dedupe_key).partition("#")[0]
+        == "a:bupropion:order-dose-above-range:600,b:duloxetine:order-dose-above-range:180"
+    )
     assert "duloxetine 180 mg/day exceeds" in rec.detail
 
 
@@ -225,7 +239,9 @@ def test_bupropion_order_with_epilepsy() -> None:
     assert rec.summary == "Bupropion: contraindicated in seizure disorders (Epilepsy on record)"
     # Critical: the label's contraindication at a new start (review 17 second recheck M8).
     assert (rec.indicator, rec.snoozable) == (Indicator.CRITICAL, False)
-    assert rec.dedupe_key == "draft-1:order-drug-contraindicated:150"
+    assert (
+        str(rec.dedupe_key).partition("#")[0] == "draft-1:bupropion:order-drug-contraindicated:150"
+    )
 
 
 def test_long_joined_key_is_hashed_stably() -> None:
@@ -244,7 +260,8 @@ def test_long_joined_key_is_hashed_stably() -> None:
     )
     key = _run(f.trd_record(draft_orders=drafts))["order-dose-above-range"].dedupe_key
     assert key is not None and key.startswith("order-dose-above-range:sha256:")
-    assert len(key) == len("order-dose-above-range:sha256:") + 64
+    # The drafts' part hashed, then "#" and the 16-digit fingerprint of the statement.
+    assert len(key) == len("order-dose-above-range:sha256:") + 64 + 1 + 16
     again = _run(f.trd_record(draft_orders=drafts), hook="order-sign")
     assert again["order-dose-above-range"].dedupe_key == key
 

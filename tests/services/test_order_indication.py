@@ -201,7 +201,7 @@ def _ptsd_chart(reference: str) -> PatientRecord:
     sertraline["reasonReference"] = [{"reference": reference}]
     fluoxetine = failed_ssri(FLUOXETINE_20, date(2024, 6, 10), date(2024, 10, 20), "mr-flx")
     venlafaxine = taking(
-        ("314277", "venlafaxine 75 MG Extended Release Oral Capsule"),
+        ("313585", "24 HR venlafaxine 75 MG Extended Release Oral Capsule"),
         date(2023, 7, 3),
         per_day=2,
         stopped=date(2023, 11, 20),
@@ -215,7 +215,7 @@ def _ptsd_chart(reference: str) -> PatientRecord:
         *fills(SERTRALINE_100, date(2023, 1, 9), 4, 1, "mr-ser"),
         with_reason(venlafaxine, MDD_REASON, "Major depressive disorder"),
         *fills(
-            ("314277", "venlafaxine 75 MG Extended Release Oral Capsule"),
+            ("313585", "24 HR venlafaxine 75 MG Extended Release Oral Capsule"),
             date(2023, 7, 3),
             4,
             2,

@@ -316,8 +316,11 @@ def _plain_compose(
         )
         linked_once.append(dataclasses.replace(rec, detail=detail, evidence=unlinked))
     key = screen.evidence_key(facts)
+    # A card with its own fingerprint keeps it (the age-limit, adherence and diagnosis cards
+    # among these rules: review 18b U3, W2).
     return tuple(
-        dataclasses.replace(r, evidence_key=key) if r.snoozable else r for r in linked_once
+        dataclasses.replace(r, evidence_key=key) if r.snoozable and r.evidence_key is None else r
+        for r in linked_once
     )
 
 

@@ -421,7 +421,7 @@ def test_ordering_again_a_drug_not_tolerated_names_reason_date_and_source(hook: 
         "insomnia (2024-09-23, MedicationRequest/mr-sert)."
     ) in rec.detail
     assert rec.snoozable is False
-    assert rec.dedupe_key == "draft-1:order-not-tolerated:100"
+    assert str(rec.dedupe_key).partition("#")[0] == "draft-1:sertraline:order-not-tolerated:100"
     assert {r.code for r in rec.override_reasons} >= {"rechallenge-planned"}
 
 
@@ -482,7 +482,9 @@ def test_two_antipsychotics_on_one_order_are_one_card() -> None:
     record = chart(*_on_venlafaxine(), drafts=(draft(ARIPIPRAZOLE_5), olanzapine))
     rec = at_order(record)[order_hooks.STACKING]
     assert rec.summary == "Olanzapine and aripiprazole on the same order: two antipsychotics"
-    assert rec.dedupe_key == "draft-2:order-antipsychotic-stacking:5"
+    assert (
+        str(rec.dedupe_key).partition("#")[0] == "draft-2:olanzapine:order-antipsychotic-stacking:5"
+    )
 
 
 def test_control_a_new_dose_of_the_running_antipsychotic_or_none_running_is_not_stacking() -> None:
@@ -690,7 +692,9 @@ def test_control_an_adult_under_60_sees_the_adult_range() -> None:
 def test_readme_policy_row_describes_leaving_out_only_answered_order_cards() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     (row,) = [line for line in readme.splitlines() if line.startswith("| `order_dedupe_hours`")]
-    assert "`accepted` or `overridden`" in row and "same draft, topic and dose" in row
+    assert "`accepted` or `overridden`" in row and "same draft, drug, topic and dose" in row
+    # Review 18b U1, U2: another drug or a new finding behind the card is a new card.
+    assert "another drug, or a new finding behind the card is a new card" in row
     assert "merely sent comes back on every call" in row
     assert "order-sign does not repeat a card order-select showed" not in row
 
@@ -798,7 +802,10 @@ def test_psychotic_depression_regimen_never_proposes_the_antidepressant_not_tole
     ) in card.detail
     # Control: a two-week course stopped for no recorded reason does not hold sertraline back.
     control = on_chart(chart(*_psychotic(intolerance=False)))[OPTIMISE]
-    assert "Start sertraline 150 and olanzapine 15 mg/day (STOP-PD)" in labels(control)
+    assert (
+        "Start sertraline 50 mg/day and olanzapine 5 mg/day, titrate to 150-200 and 15-20 mg/day "
+        "(STOP-PD targets)"
+    ) in labels(control)
 
 
 # --- an intolerance documented before the chart's medication history ---------------------------

@@ -17,6 +17,7 @@ from services import (
     drug_rules,
     drugs,
     pathway_options,
+    start_doses,
     suggestions,
     tolerability,
 )
@@ -214,17 +215,9 @@ def _running_antipsychotic_section(
                         "catatonic features on record (see above)."
                     )
                 else:
-                    label = (
-                        f"Raise {t.ingredient} to {cards.fmt_mg(regimen.antipsychotic_min_mg)} "
-                        f"mg/day ({regimen.name})"
-                    )
+                    label, to_mg, note = _raise_toward_range(regimen, t.ingredient, mg)
                     resource = medication(
-                        ctx,
-                        drugs.info(t.ingredient),
-                        t.ingredient,
-                        regimen.antipsychotic_min_mg,
-                        f"Antipsychotic-range dose for psychotic depression ({regimen.name}).",
-                        reasons,
+                        ctx, drugs.info(t.ingredient), t.ingredient, to_mg, note, reasons
                     )
                     found.append(suggestions.create(label, resource))
         else:
@@ -238,6 +231,43 @@ def _running_antipsychotic_section(
                 + "; any change to it is for its prescriber."
             )
     return text
+
+
+def _steps(start: start_doses.StartDose) -> str:
+    """ "by 5 mg no sooner than weekly" """
+    every = "weekly" if start.step_min_days == 7 else f"every {start.step_min_days} days"
+    return f"by {cards.fmt_mg(start.step_mg)} mg no sooner than {every}"
+
+
+def _raise_toward_range(regimen: Regimen, ingredient: str, mg: float) -> tuple[str, float, str]:
+    """The label, dose and note of raising a running antipsychotic below the regimen's range: one
+    labelled step (olanzapine: 5 mg, at least a week apart), never a jump to the target (review
+    18a W2: 5 mg/day to 15 in one order); the last step reaches the range's floor."""
+    floor = regimen.antipsychotic_min_mg
+    target = f"{cards.fmt_mg(floor)}-{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day"
+    start = start_doses.start_dose(ingredient)
+    if start is None or start.next_step(mg, floor) >= floor:
+        return (
+            f"Raise {ingredient} to {cards.fmt_mg(floor)} mg/day ({regimen.name})",
+            floor,
+            f"Antipsychotic-range dose for psychotic depression ({regimen.name}).",
+        )
+    to_mg, step = start.next_step(mg, floor), _steps(start)
+    return (
+        f"Raise {ingredient} to {cards.fmt_mg(to_mg)} mg/day (a step toward {target}, "
+        f"{regimen.name})",
+        to_mg,
+        f"One step ({start.cite}: {step}) toward the antipsychotic-range target {target} for "
+        f"psychotic depression ({regimen.name}); raise again {step} as tolerated.",
+    )
+
+
+def _start_note(start: start_doses.StartDose, target: str, purpose: str) -> str:
+    """An order's note: its start dose, then the titration to the regimen's target."""
+    return (
+        f"Start dose {cards.fmt_mg(start.start_mg)} mg/day ({start.cite}); raise {_steps(start)} "
+        f"to the target {target} ({purpose}), as tolerated."
+    )
 
 
 def _propose_regimen(
@@ -273,12 +303,21 @@ def _propose_regimen(
             f"**Not offered as a ready-to-accept order:** {regimen.antipsychotic}: {why_text}."
         )
         return
+    ap_start = start_doses.start_dose(regimen.antipsychotic)
+    if ap_start is None:
+        # No labelled start on file: the regimen's doses are targets, never a first day's dose
+        # (review 18a W2), so no ready-to-accept order.
+        sections.append(
+            f"**Not offered as a ready-to-accept order:** {regimen.antipsychotic}: no labelled "
+            f"start dose on file; titrate to {regimen.text()}."
+        )
+        return
     running_ad = [t for t in ctx.facts.ongoing_trials if t.role is Role.ANTIDEPRESSANT]
-    note = f"Antipsychotic-range dose for psychotic depression ({regimen.name})."
     ap_target = (
         f"{cards.fmt_mg(regimen.antipsychotic_min_mg)}-"
         f"{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day"
     )
+    purpose = f"antipsychotic-range dose for psychotic depression, {regimen.name}"
     usable = [t for t in running_ad if populations.never(ctx, t.ingredient, t.drug_class) is None]
     base = usable[0] if usable else None
     if base is not None and base.ingredient != regimen.antidepressant:
@@ -287,10 +326,10 @@ def _propose_regimen(
         # general one (antidepressant plus atypical antipsychotic), the dose the trial's; the
         # card and the order say so and do not claim the trial for a drug it did not test.
         cite = f"CANMAT 2023 Table 3.6; dose as in {regimen.name}"
-        note = (
-            "Antipsychotic-range dose for psychotic depression (CANMAT 2023 Table 3.6: "
+        purpose = (
+            "antipsychotic-range dose for psychotic depression, CANMAT 2023 Table 3.6: "
             f"antidepressant plus atypical antipsychotic; dose as in {regimen.name}, which "
-            f"used {regimen.antidepressant})."
+            f"used {regimen.antidepressant}"
         )
         failed_alone = (
             f" {base.ingredient.capitalize()} alone has not worked in this episode: the "
@@ -306,8 +345,11 @@ def _propose_regimen(
         )
     else:
         cite = regimen.name
+    # Each drug starts at its labelled start dose, its note naming the titration to the
+    # regimen's target (review 18a W2: STOP-PD's doses are targets reached by titration).
+    ap_note = _start_note(ap_start, ap_target, purpose)
     resources = [
-        medication(ctx, ap_info, regimen.antipsychotic, regimen.antipsychotic_min_mg, note, reasons)
+        medication(ctx, ap_info, regimen.antipsychotic, ap_start.start_mg, ap_note, reasons)
     ]
     if running_ad and not usable:
         sections.append(
@@ -320,8 +362,8 @@ def _propose_regimen(
     if usable:
         running_ad = usable
         label = (
-            f"Add {regimen.antipsychotic} {cards.fmt_mg(regimen.antipsychotic_min_mg)} mg/day "
-            f"to {running_ad[0].ingredient} (target {ap_target}, {cite})"
+            f"Add {regimen.antipsychotic} {cards.fmt_mg(ap_start.start_mg)} mg/day "
+            f"to {running_ad[0].ingredient} (titrate to target {ap_target}, {cite})"
         )
     else:
         ad_info = drugs.info(regimen.antidepressant)
@@ -329,27 +371,48 @@ def _propose_regimen(
         barred = populations.never(ctx, regimen.antidepressant, ad_class)
         failed = regimen.antidepressant in ctx.facts.failed_ingredients
         untolerated = intolerant.get(regimen.antidepressant)
-        if barred is not None or failed or untolerated is not None or ad_info is None:
+        ad_start = start_doses.start_dose(regimen.antidepressant)
+        if (
+            barred is not None
+            or failed
+            or untolerated is not None
+            or ad_info is None
+            or ad_start is None
+        ):
             if barred is not None:
                 why = barred.reason()
             elif untolerated is not None:
                 why = f"{regimen.antidepressant} was not tolerated before"
-            else:
+            elif failed:
                 why = f"{regimen.antidepressant} already failed alone in this episode"
+            else:
+                why = f"no labelled start dose of {regimen.antidepressant} is on file"
             sections.append(
                 f"**Combination:** no antidepressant is running and {why}: choose the "
                 f"antidepressant with psychiatry, then add {regimen.antipsychotic} {ap_target} "
                 f"({regimen.name}); not offered as a ready-to-accept order."
             )
             return
-        resources.append(
-            medication(
-                ctx, ad_info, regimen.antidepressant, regimen.antidepressant_min_mg, note, reasons
-            )
+        ad_target = (
+            f"{cards.fmt_mg(regimen.antidepressant_min_mg)}-"
+            f"{cards.fmt_mg(regimen.antidepressant_max_mg)} mg/day"
+        )
+        ad_note = _start_note(
+            ad_start,
+            ad_target,
+            f"antidepressant of {regimen.name}, with {regimen.antipsychotic}",
+        )
+        # The antidepressant first, as the label reads; its own note (the olanzapine note
+        # said "Antipsychotic-range dose" on the sertraline order too: review 18a W2).
+        resources.insert(
+            0, medication(ctx, ad_info, regimen.antidepressant, ad_start.start_mg, ad_note, reasons)
         )
         label = (
-            f"Start {regimen.antidepressant} {cards.fmt_mg(regimen.antidepressant_min_mg)} and "
-            f"{regimen.antipsychotic} {cards.fmt_mg(regimen.antipsychotic_min_mg)} mg/day "
-            f"({regimen.name})"
+            f"Start {regimen.antidepressant} {cards.fmt_mg(ad_start.start_mg)} mg/day and "
+            f"{regimen.antipsychotic} {cards.fmt_mg(ap_start.start_mg)} mg/day, titrate to "
+            f"{cards.fmt_mg(regimen.antidepressant_min_mg)}-"
+            f"{cards.fmt_mg(regimen.antidepressant_max_mg)} and "
+            f"{cards.fmt_mg(regimen.antipsychotic_min_mg)}-"
+            f"{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day ({regimen.name} targets)"
         )
     found.append(suggestions.create_many(label, [r for r in resources if r is not None]))

@@ -1,0 +1,276 @@
+"""A medication record whose own words disagree with its code (review 18a W1).
+
+A local product mapped to the wrong RxNorm code is a known fault of interface feeds: the code
+says fluoxetine 60 mg tablet while the name the prescriber picked says "Escitalopram 20mg tab",
+or the code says citalopram 20 mg tablet while its display and its sig say 40 mg. The code used
+to win in silence (drug_concept.py reads a code-level match on its own), so a 75-year-old on
+citalopram 40 mg by every word of the record was read at 20 mg/day and got no age-limit card.
+Which of the two is right cannot be told from the record, so neither wins:
+
+- the DRUG (`drug_conflict`): the code names other drugs than the name does. The record is "to
+  confirm": left out of the trials (a DataGap naming both readings on the data-quality card),
+  and, when it says the drug is taken now, both drugs are `taken_now`, so every safety check
+  that asks what is running (MAOI washout, interactions) fires for either reading;
+- the DOSE (`with_stated_dose`): the mg/day read with the code's strength differs from the one
+  read with the strength the name states, or from the mg the sig states ("1 tablet (40 mg)").
+  The dose is "to confirm" as taper.py's unclear dosage lines are (no lower end, the highest
+  reading as its upper end): no dose is proven for adequacy, and the maximum, age and QT limits
+  are judged at the higher reading (course_events._to_confirm_upper; the cards say "up to N
+  mg/day (dose to confirm)"). The note names every reading.
+
+Quiet where they agree, and where the sig's number is not a dose ("1 tablet daily", "take 2": a
+count is read with the product's strength, which is the reading already made). Only a record of
+one drug is checked for its dose: a combination product's mg do not say which component they
+count. The text naming a drug off this pathway beside a pathway code (a code for sertraline, the
+name "lisinopril") is not seen: the text reader knows only the pathway's drugs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from fhir_mapping.code_systems import ATC, RXNORM
+from fhir_mapping.dose import daily_amounts, daily_dose_bounds
+from fhir_mapping.dose_sig import is_taper
+from fhir_mapping.drug_concept import _read_concept, _texts
+from fhir_mapping.events import MedicationEvent
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings
+from fhir_mapping.product_text import parse_product_text
+from fhir_mapping.record import DoseBasis
+from fhir_mapping.terminology import Component
+
+# The gap reason of a record whose code and name name different drugs. No drug names: reasons go
+# to the logs; the card line names both readings from DataGap.stated and taken_now.
+DRUG_TO_CONFIRM = "drug to confirm: its code and its name give different drugs"
+
+_DAILY = DoseBasis.DAILY
+# How a dose-to-confirm note of a disagreement starts, after its source: `readings` finds it.
+_MARK = "dose to confirm, the record disagrees with itself: "
+# Two readings closer than this are the same dose (rounding of 37.5 / 0.5 mg strengths).
+_SAME_MG = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class NameReading:
+    """What a concept's code says beside what its name says, when they disagree.
+
+    `code_drugs` / `name_drugs`: the ingredients each names (different sets: the drug is to
+    confirm); `code_said` / `name_said`: how each is written ("fluoxetine 60 MG Oral Tablet",
+    "Escitalopram 20mg tab"); `name_strengths`: the strength the name states for an ingredient
+    of the code's product when it is not the code's (citalopram: 40 where the code says 20)."""
+
+    code_drugs: tuple[str, ...]
+    name_drugs: tuple[str, ...]
+    code_said: str
+    name_said: str
+    name_strengths: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def drug_differs(self) -> bool:
+        return bool(self.name_drugs) and not set(self.name_drugs) <= set(self.code_drugs)
+
+    def stated(self) -> str:
+        """The card line's words beside the record's id: both readings, as written."""
+        return f"code: {self.code_said}; name: {self.name_said}"
+
+
+def _code_only(concept: Mapping[str, Any]) -> dict[str, Any]:
+    """The concept's drug codes alone (no text, no display): what the code says by itself."""
+    return {
+        "coding": [
+            {"system": system, "code": code}
+            for system, code, _ in codings(concept)
+            if system in (RXNORM, ATC)
+        ]
+    }
+
+
+def _read(concept: Mapping[str, Any]) -> NameReading | None:
+    texts = _texts(concept)
+    if not texts:
+        return None
+    coded = _read_concept(_code_only(concept))
+    if not coded:
+        return None  # no code the tables know: the name is the only reading
+    code_drugs = tuple(c.ingredient for c in coded)
+    code_said = coded[0].display or " / ".join(code_drugs)
+    # Every name the record gives (its text, each display): one that names another drug is a
+    # disagreement even when another name agrees.
+    strengths: dict[str, float] = {}
+    said = ""
+    for text in texts:
+        named = parse_product_text(text)
+        if not named:
+            continue
+        drugs = tuple(c.ingredient for c in named)
+        if not set(drugs) <= set(code_drugs):
+            return NameReading(code_drugs, drugs, code_said, text)
+        for component in named:
+            code = next(c for c in coded if c.ingredient == component.ingredient)
+            if (
+                component.strength_mg is not None
+                and code.strength_mg is not None
+                and component.per_ml == code.per_ml
+                and abs(component.strength_mg - code.strength_mg) > _SAME_MG
+                and component.ingredient not in strengths
+            ):
+                strengths[component.ingredient] = component.strength_mg
+                said = said or text
+    if strengths:
+        return NameReading(code_drugs, code_drugs, code_said, said, tuple(strengths.items()))
+    return None
+
+
+# Remembered by the concept's JSON, as drug_concept.concept_reading is (issue 14): the same
+# products recur across a chart's fills and across charts.
+_MAX = 4096
+_remembered: dict[bytes, NameReading | None] = {}
+
+
+def name_reading(concept: object) -> NameReading | None:
+    """The disagreement between a CodeableConcept's drug code and its text or displays, or None
+    when they agree, when it has no code the tables know, or no name."""
+    if not isinstance(concept, JSON_OBJECT):
+        return None
+    try:
+        key = orjson.dumps(concept)
+    except TypeError:
+        return _read(concept)
+    if key not in _remembered:
+        if len(_remembered) >= _MAX:
+            _remembered.clear()
+        _remembered[key] = _read(concept)
+    return _remembered[key]
+
+
+def record_concept(
+    resource: Mapping[str, Any], medication: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """The concept a medication resource names its drug by: its medicationCodeableConcept, else
+    the code of the Medication it references."""
+    concept = resource.get("medicationCodeableConcept")
+    if isinstance(concept, JSON_OBJECT):
+        return concept
+    if medication is not None and isinstance(medication.get("code"), JSON_OBJECT):
+        code: Mapping[str, Any] = medication["code"]
+        return code
+    return None
+
+
+def drug_conflict(
+    resource: Mapping[str, Any], medication: Mapping[str, Any] | None
+) -> NameReading | None:
+    """The reading of a record whose code and name give different drugs, else None."""
+    found = name_reading(record_concept(resource, medication))
+    return found if found is not None and found.drug_differs else None
+
+
+def _sig_mg(dosages: Sequence[Mapping[str, Any]]) -> tuple[float | None, float | None] | None:
+    """The mg/day the sig text states, when its one line gives its dose as a count of the
+    product ("1 tablet", the structured dose) and its words state the mg of it ("Take 1 tablet
+    (40 mg) by mouth daily"). None when the sig states no mg (a count alone is no dose of its
+    own: the product's strength reads it), or when the line is a taper or titration (taper.py
+    reads its steps)."""
+    if len(dosages) != 1:
+        return None
+    line = dosages[0]
+    structured = daily_amounts([line])
+    if structured is None or len(structured) != 1 or structured[0].kind != "count":
+        return None
+    texts = [t for t in (line.get("text"), line.get("patientInstruction")) if isinstance(t, str)]
+    if not texts or any(is_taper(t) for t in texts):
+        return None
+    # The line as its words alone say it: dose.py reads the sig when no structured dose is there.
+    words = {k: v for k, v in line.items() if k not in ("doseAndRate", "doseQuantity", "doseRange")}
+    said = daily_amounts([words])
+    if said is None or len(said) != 1 or said[0].kind != "mass":
+        return None
+    return daily_dose_bounds([words])
+
+
+def _same(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:
+    return all(
+        (x is None) == (y is None) and (x is None or y is None or abs(x - y) <= _SAME_MG)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _mg(bounds: tuple[float | None, float | None]) -> str:
+    low, high = bounds
+    if low is None:
+        return "not read"
+    return f"{low:g}-{high:g} mg/day" if high is not None else f"{low:g} mg/day"
+
+
+def with_stated_dose(
+    events: list[MedicationEvent],
+    resource: Mapping[str, Any],
+    medication: Mapping[str, Any] | None,
+    dosages: Sequence[Mapping[str, Any]],
+    components: Sequence[Component],
+) -> list[MedicationEvent]:
+    """`events` (one resource's, of one drug) with their dose to confirm when the readings of
+    it disagree (module docstring), else as they are."""
+    if not events or len(components) != 1 or not dosages:
+        return events
+    component = components[0]
+    named = name_reading(record_concept(resource, medication))
+    name_strength = dict(named.name_strengths).get(component.ingredient) if named else None
+    sig = _sig_mg(dosages)
+    if name_strength is None and sig is None:
+        return events  # nearly every record: nothing else states the dose
+    stated: list[tuple[str, tuple[float | None, float | None]]] = []
+    if name_strength is not None and named is not None:
+        stated.append(
+            (
+                f"the name ({named.name_said})",
+                daily_dose_bounds(dosages, strength_mg=name_strength, per_ml=component.per_ml),
+            )
+        )
+    if sig is not None:
+        stated.append(("the sig", sig))
+    changed = []
+    for event in events:
+        if (
+            event.mg_per_day is None
+            or event.dose_basis is not _DAILY
+            or event.dose_equivalence is not None
+            or event.as_needed
+            or event.taper is not None
+        ):
+            changed.append(event)
+            continue
+        own = (event.mg_per_day, event.mg_per_day_high)
+        others = [(who, mg) for who, mg in stated if mg[0] is not None and not _same(mg, own)]
+        if not others:
+            changed.append(event)
+            continue
+        upper = max(
+            (hi if hi is not None else lo) for _, (lo, hi) in [("", own), *others] if lo is not None
+        )
+        where = "the code's strength" if named is not None else "the product's strength"
+        said = ", ".join(f"{who} {_mg(mg)}" for who, mg in others)
+        note = (
+            f"{event.source}: {_MARK}{where} ({component.display or 'as coded'}) gives "
+            f"{_mg(own)}, {said}; its ceilings are checked at the higher, {upper:g} mg/day"
+        )
+        changed.append(
+            replace(event, mg_per_day=None, mg_per_day_high=upper, notes=(*event.notes, note))
+        )
+    return changed
+
+
+def readings(notes: Sequence[str]) -> str | None:
+    """The readings of the latest dose-to-confirm note of a disagreement among a course's notes
+    ("the code's strength (citalopram 20 MG Oral Tablet) gives 20 mg/day, the name (...) 40
+    mg/day, the sig 40 mg/day"), for the cards that say the dose is to confirm; None when the
+    dose is not to confirm for that reason."""
+    for note in reversed(notes):
+        at = note.find(_MARK)
+        if at != -1:
+            return note[at + len(_MARK) :].split("; ", 1)[0]
+    return None

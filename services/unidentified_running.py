@@ -1,0 +1,121 @@
+"""Medication records whose drug could not be identified, said at an order whose checks read the
+drugs the patient takes (review 18a M1).
+
+The MAOI washout check (washout.py) and the interaction check (interaction_table.py) at an order
+weigh the drafted drug against what the chart says is taken. A medication record whose drug the
+mapping could not identify (an NDC alone, a drug code the tables do not hold with no name, a
+Medication reference that resolves to nothing: fhir_mapping/medication_drug.UNIDENTIFIED_REASONS)
+is left out of both, so "no card" at an MAOI draft does not mean "no antidepressant running": it
+may be escitalopram coded by a brand product code only (review 18a U1). The generic "N medication
+records could not be read" did not say that the safety check itself was incomplete, so at such an
+order the "Data not read" block says which check could not include them, and the data-quality
+card's summary says it first (the clinician who reads summaries only).
+
+Not for a draft's own unidentified drug: that is unidentified_drafts.py's card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.medication_drug import UNIDENTIFIED_REASONS
+from fhir_mapping.record import DataDomain, DataGap, DraftOrder, PatientRecord
+from services import card_format
+from services.interaction_rows import table as interaction_rows
+from services.washout_table import row_for
+
+_MEDICATION_DOMAINS = (DataDomain.MEDICATIONS, DataDomain.PARTNER_DRUGS)
+
+
+def unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
+    """The medication records among `gaps` whose drug could not be identified."""
+    return [
+        g
+        for g in gaps
+        if g.domain in _MEDICATION_DOMAINS
+        and g.source is not None
+        and g.reason in UNIDENTIFIED_REASONS
+    ]
+
+
+def _washout_applies(draft: DraftOrder) -> bool:
+    """An MAOI, or a drug an MAOI must not meet (any antidepressant: washout_table.row_for reads
+    one with no row as serotonergic), is drafted: an unidentified record may be the other half."""
+    row = row_for(draft.ingredient, draft.role)
+    return row is not None and (row.is_maoi or row.interacts)
+
+
+def _interactions_apply(draft: DraftOrder) -> bool:
+    """A drug of the interaction table (its own drug or a partner) is drafted."""
+    name = draft.ingredient.lower()
+    return any(r.is_about(name) or r.names(name) for r in interaction_rows())
+
+
+def maoi_drafted_beside(gaps: Sequence[DataGap], record: PatientRecord) -> bool:
+    """An MAOI is drafted while a medication record's drug could not be identified: that record
+    may be any serotonergic drug the MAOI must not meet (escitalopram coded by a brand code only,
+    review 18a U1), and the washout check that would have been critical could not run on it. The
+    card saying so is critical: an MAOI draft is rare, and a missed washout is the harm the
+    critical MAOI card exists for (the safer choice; an antidepressant drafted beside an
+    unidentified record stays a warning, as NDC-only charts are common)."""
+    if not unidentified(gaps):
+        return False
+    for draft in record.draft_orders:
+        row = row_for(draft.ingredient, draft.role)
+        if row is not None and row.is_maoi:
+            return True
+    return False
+
+
+def checks(record: PatientRecord) -> list[str]:
+    """The order checks at this hook that read the running drugs: "MAOI washout",
+    "interaction"; none at patient-view (no drafts)."""
+    found: list[str] = []
+    drafts = record.draft_orders
+    if any(_washout_applies(d) for d in drafts):
+        found.append("MAOI washout")
+    if any(_interactions_apply(d) for d in drafts):
+        found.append("interaction")
+    return found
+
+
+def _said(count: int, named: list[str]) -> tuple[str, str]:
+    """("6 medication records could not be identified", "the MAOI washout check ... them")."""
+    records = f"{count} medication record{'' if count == 1 else 's'}"
+    which = " and ".join(named)
+    check = f"the {which} check{'s' if len(named) > 1 else ''}"
+    return f"{records} could not be identified", f"{check} could not include {_them(count)}"
+
+
+def _them(count: int) -> str:
+    return "it" if count == 1 else "them"
+
+
+def line(gaps: Sequence[DataGap], record: PatientRecord) -> str:
+    """ "6 medication records could not be identified: the MAOI washout check at this order could
+    not include them; check what the patient takes now (the records above) before signing", or
+    "" when none is unidentified or no check at this order reads the running drugs."""
+    found = unidentified(gaps)
+    named = checks(record) if found else []
+    if not named:
+        return ""
+    head, check = _said(len({g.source for g in found}), named)
+    return (
+        f"{head}: {check.replace(' could', ' at this order could', 1)}; check what the patient "
+        "takes now (the records above) before signing"
+    )
+
+
+def summary(gaps: Sequence[DataGap], record: PatientRecord) -> str:
+    """The data-quality card's summary at such an order ("6 medication records could not be
+    identified: the MAOI washout check could not include them"), or "" (`line`)."""
+    found = unidentified(gaps)
+    named = checks(record) if found else []
+    if not named:
+        return ""
+    head, check = _said(len({g.source for g in found}), named)
+    return card_format.fit_summary(
+        f"{head}: {check}",
+        f"{head}: {' and '.join(named)} checks incomplete",
+        f"{head}: order checks incomplete",
+    )
