@@ -169,15 +169,42 @@ def drug_conflict(
     return found if found is not None and found.drug_differs else None
 
 
+# _sig_mg's answers by the dosage line's JSON (issue 14: reading a sig's words runs dose.py's
+# sig regular expressions twice, ~11 M instructions on a typical chart's first sight when every
+# order and fill was read afresh). The answer depends on the line alone, so the line's exact
+# JSON is its key; sigs repeat across fills and charts ("Take 1 tablet (50 mg total) by mouth
+# daily"). Bounded: cleared when full, as a few thousand distinct sigs is a busy day.
+_SIG_MG_SEEN: dict[bytes, tuple[float | None, float | None] | None] = {}
+_SIG_MG_MAX = 4096
+
+
 def _sig_mg(dosages: Sequence[Mapping[str, Any]]) -> tuple[float | None, float | None] | None:
+    """`_sig_mg_of` of a single dosage line, remembered by its JSON (`_SIG_MG_SEEN`); None for
+    any other count of lines."""
+    if len(dosages) != 1:
+        return None
+    line = dosages[0]
+    try:
+        key = orjson.dumps(line)
+    except TypeError:  # not plain JSON (a test's object): read it without remembering
+        return _sig_mg_of(line)
+    try:
+        return _SIG_MG_SEEN[key]
+    except KeyError:
+        pass
+    found = _sig_mg_of(line)
+    if len(_SIG_MG_SEEN) >= _SIG_MG_MAX:
+        _SIG_MG_SEEN.clear()
+    _SIG_MG_SEEN[key] = found
+    return found
+
+
+def _sig_mg_of(line: Mapping[str, Any]) -> tuple[float | None, float | None] | None:
     """The mg/day the sig text states, when its one line gives its dose as a count of the
     product ("1 tablet", the structured dose) and its words state the mg of it ("Take 1 tablet
     (40 mg) by mouth daily"). None when the sig states no mg (a count alone is no dose of its
     own: the product's strength reads it), or when the line is a taper or titration (taper.py
     reads its steps)."""
-    if len(dosages) != 1:
-        return None
-    line = dosages[0]
     structured = daily_amounts([line])
     if structured is None or len(structured) != 1 or structured[0].kind != "count":
         return None
