@@ -123,3 +123,29 @@ def _without_form() -> dict[str, str]:
     """Ingredient -> what a product of it without its required form is read as (oral
     selegiline: an MAO-B inhibitor for the MAOI checks), from the drug table."""
     return {n.ingredient: n.without_form for n in drug_namings() if n.without_form}
+
+
+def _word_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """Whole words or phrases; a term ending in "*" is a word start ("suppress*")."""
+    parts = [
+        re.escape(t[:-1]) + r"[a-z]*" if t.endswith("*") else re.escape(t)
+        for t in (term.strip().lower() for term in terms)
+        if t
+    ]
+    if not parts:
+        return None
+    return re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?![a-z])")
+
+
+@cache
+def _text_contexts() -> dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]:
+    """Ingredient -> (words one of which free text must hold for the name to count, words
+    beside which it never counts), from data/text_name_contexts.csv: a name that is also an
+    ordinary word ("thyroid") names a drug in text only in a drug's context."""
+    return {
+        row["ingredient"].strip(): (
+            _word_pattern(row["needs_any"].split(";")),
+            _word_pattern(row["never_with"].split(";")),
+        )
+        for row in _table("text_name_contexts.csv")
+    }

@@ -24,8 +24,16 @@ from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_types import resource_dosage_lines
+from fhir_mapping.product_conflict import (
+    confirm_line,
+    dose_disagreement,
+    drug_conflict,
+    name_components,
+    stated_doses,
+)
 from fhir_mapping.record import DataGap, DraftOrder, SourceRef
 from fhir_mapping.taper import draft_steps
+from fhir_mapping.terminology import Component
 
 
 def flat_drafts(resources: Iterable[object]) -> list[Mapping[str, Any]]:
@@ -95,6 +103,14 @@ def read_drafts(
         # renewal, bupropion XL beside it a second product (order_checks/shared_ingredient.py).
         product, components = product_of(components)
         dosages = resource_dosage_lines(resource)
+        # Its code and its name give different drugs (review 18a recheck UNSAFE): neither
+        # reading wins, so the draft is read as each drug (the name's at the strength it states)
+        # and every order check fires for either; each reading carries the line naming both.
+        conflict = drug_conflict(resource, medication)
+        confirm = None
+        if conflict is not None:
+            confirm = confirm_line(conflict)
+            components = (*components, *name_components(conflict))
         for component in components:
             info = drug_info(component.ingredient)
             if info is None:
@@ -122,6 +138,20 @@ def read_drafts(
             )
             if equivalent is not None:
                 prn_max = equivalent.reference_mg(prn_max)
+            # The dose its code's strength gives against the one its name or sig states (review
+            # 18a recheck UNSAFE): to confirm, its ceilings checked at the higher reading. Not a
+            # dose-equivalent product (its mg are the reference's) nor an as-needed order.
+            if (
+                len(components) == 1
+                and dosages
+                and note is None
+                and confirm is None
+                and equivalent is None
+                and not prn
+            ):
+                mg, mg_high, note = _stated_dose(
+                    resource, medication, dosages, component, mg, mg_high
+                )
             # SR, IR, CR, XR: a formulation with its own labelled ceilings (review 15 W3).
             # Not for a dose-equivalent product (Aplenzin HBr, Prozac Weekly): its mg are read as
             # the reference mg already, and the drug row's ceiling is written in those.
@@ -153,9 +183,32 @@ def read_drafts(
                         tapers_to_stop=stops,
                         formulation=None if form is None else form.key,
                         mg_per_dose=per_dose,
+                        drug_to_confirm=confirm,
                     ),
                     resource,
                     medication,
                 )
             )
     return tuple(orders), gaps
+
+
+def _stated_dose(
+    resource: Mapping[str, Any],
+    medication: Mapping[str, Any] | None,
+    dosages: Sequence[Mapping[str, Any]],
+    component: Component,
+    mg: float | None,
+    mg_high: float | None,
+) -> tuple[float | None, float | None, str | None]:
+    """(lower, upper mg/day, note) of a draft of one drug: as read, unless the dose its name
+    or its sig states differs ("citalopram 40 MG tablet" coded 20 mg: review 18a recheck
+    UNSAFE). Then no dose is proven (no lower end) and the maximum, age and QT limits are
+    judged at the higher reading, as a course's are (product_conflict.with_stated_dose)."""
+    where, stated = stated_doses(resource, medication, dosages, component)
+    if not stated or mg is None:
+        return mg, mg_high, None  # nearly every draft: nothing else states the dose
+    found = dose_disagreement((mg, mg_high), where, stated)
+    if found is None:
+        return mg, mg_high, None
+    upper, note = found
+    return None, upper, note

@@ -34,7 +34,16 @@ def read_patient(patients: list[Resource], patient_id: str | None, as_of: date) 
         sex=gender if isinstance(gender, str) else None,
         deceased=_deceased(chosen, as_of),
         deceased_on=_died_on(chosen, as_of),
+        deceased_after=_died_after(chosen, as_of),
     )
+
+
+def _died_after(patient: Resource, as_of: date) -> date | None:
+    """The date of a deceasedDateTime after as-of (a future date, or a replay of an earlier
+    day), when it can be read."""
+    raw = patient.get("deceasedDateTime")
+    died = parse_date(raw) if isinstance(raw, str) else None
+    return died if died is not None and died > as_of else None
 
 
 def _died_on(patient: Resource, as_of: date) -> date | None:

@@ -206,6 +206,54 @@ def _mg(bounds: tuple[float | None, float | None]) -> str:
     return f"{low:g}-{high:g} mg/day" if high is not None else f"{low:g} mg/day"
 
 
+def stated_doses(
+    resource: Mapping[str, Any],
+    medication: Mapping[str, Any] | None,
+    dosages: Sequence[Mapping[str, Any]],
+    component: Component,
+) -> tuple[str, list[tuple[str, tuple[float | None, float | None]]]]:
+    """(what the reading made gives its dose by, the other readings of the dose of a record of
+    one drug: the name's strength, the sig's mg), empty when nothing else states the dose."""
+    named = name_reading(record_concept(resource, medication))
+    name_strength = dict(named.name_strengths).get(component.ingredient) if named else None
+    sig = _sig_mg(dosages)
+    stated: list[tuple[str, tuple[float | None, float | None]]] = []
+    if name_strength is None and sig is None:
+        return "", stated  # nearly every record: nothing else states the dose
+    if name_strength is not None and named is not None:
+        stated.append(
+            (
+                f"the name ({named.name_said})",
+                daily_dose_bounds(dosages, strength_mg=name_strength, per_ml=component.per_ml),
+            )
+        )
+    if sig is not None:
+        stated.append(("the sig", sig))
+    where = "the code's strength" if named is not None else "the product's strength"
+    return f"{where} ({component.display or 'as coded'})", stated
+
+
+def dose_disagreement(
+    own: tuple[float | None, float | None],
+    where: str,
+    stated: Sequence[tuple[str, tuple[float | None, float | None]]],
+) -> tuple[float, str] | None:
+    """(the highest reading, the note naming every reading) when a dose read as `own` from
+    `where` differs from one of the `stated` ones (`stated_doses`), else None."""
+    others = [(who, mg) for who, mg in stated if mg[0] is not None and not _same(mg, own)]
+    if not others or own[0] is None:
+        return None
+    upper = max(
+        (hi if hi is not None else lo) for _, (lo, hi) in [("", own), *others] if lo is not None
+    )
+    said = ", ".join(f"{who} {_mg(mg)}" for who, mg in others)
+    note = (
+        f"{_MARK}{where} gives {_mg(own)}, {said}; its ceilings are checked at the higher, "
+        f"{upper:g} mg/day"
+    )
+    return upper, note
+
+
 def with_stated_dose(
     events: list[MedicationEvent],
     resource: Mapping[str, Any],
@@ -217,22 +265,9 @@ def with_stated_dose(
     it disagree (module docstring), else as they are."""
     if not events or len(components) != 1 or not dosages:
         return events
-    component = components[0]
-    named = name_reading(record_concept(resource, medication))
-    name_strength = dict(named.name_strengths).get(component.ingredient) if named else None
-    sig = _sig_mg(dosages)
-    if name_strength is None and sig is None:
-        return events  # nearly every record: nothing else states the dose
-    stated: list[tuple[str, tuple[float | None, float | None]]] = []
-    if name_strength is not None and named is not None:
-        stated.append(
-            (
-                f"the name ({named.name_said})",
-                daily_dose_bounds(dosages, strength_mg=name_strength, per_ml=component.per_ml),
-            )
-        )
-    if sig is not None:
-        stated.append(("the sig", sig))
+    where, stated = stated_doses(resource, medication, dosages, components[0])
+    if not stated:
+        return events
     changed = []
     for event in events:
         if (
@@ -244,24 +279,38 @@ def with_stated_dose(
         ):
             changed.append(event)
             continue
-        own = (event.mg_per_day, event.mg_per_day_high)
-        others = [(who, mg) for who, mg in stated if mg[0] is not None and not _same(mg, own)]
-        if not others:
+        found = dose_disagreement((event.mg_per_day, event.mg_per_day_high), where, stated)
+        if found is None:
             changed.append(event)
             continue
-        upper = max(
-            (hi if hi is not None else lo) for _, (lo, hi) in [("", own), *others] if lo is not None
-        )
-        where = "the code's strength" if named is not None else "the product's strength"
-        said = ", ".join(f"{who} {_mg(mg)}" for who, mg in others)
-        note = (
-            f"{event.source}: {_MARK}{where} ({component.display or 'as coded'}) gives "
-            f"{_mg(own)}, {said}; its ceilings are checked at the higher, {upper:g} mg/day"
-        )
+        upper, note = found
         changed.append(
-            replace(event, mg_per_day=None, mg_per_day_high=upper, notes=(*event.notes, note))
+            replace(
+                event,
+                mg_per_day=None,
+                mg_per_day_high=upper,
+                notes=(*event.notes, f"{event.source}: {note}"),
+            )
         )
     return changed
+
+
+def name_components(reading: NameReading) -> tuple[Component, ...]:
+    """The drugs a record's name gives that its code does not, as the name states them (with
+    its strength): the other reading of a record whose drug is to confirm."""
+    return tuple(
+        c for c in parse_product_text(reading.name_said) if c.ingredient not in reading.code_drugs
+    )
+
+
+def confirm_line(reading: NameReading) -> str:
+    """What a draft whose code and name give different drugs says on its cards: both readings,
+    and that every check was made for either."""
+    return (
+        f"coded {' / '.join(reading.code_drugs)}, named {' / '.join(reading.name_drugs)} "
+        f"({reading.stated()}): confirm the drug before signing; the order is checked as "
+        "either drug"
+    )
 
 
 def readings(notes: Sequence[str]) -> str | None:

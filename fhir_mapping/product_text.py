@@ -24,6 +24,7 @@ from fhir_mapping.drug_vocabulary import (
     _names,
     _products,
     _required_forms,
+    _text_contexts,
     _without_form,
 )
 
@@ -155,7 +156,25 @@ def parse_product_text(text: str) -> tuple[Component, ...]:
         current = components.get(ingredient)
         if current is None or (current.strength_mg is None and strength is not None):
             components[ingredient] = Component(ingredient, strength, per_ml, text.strip())
-    return _with_required_forms(tuple(components.values()), normalised)
+    kept = tuple(c for c in components.values() if _in_drug_context(c.ingredient, normalised))
+    return _with_required_forms(kept, normalised)
+
+
+def _in_drug_context(ingredient: str, normalised_text: str) -> bool:
+    """Whether free text names the ingredient as a drug (data/text_name_contexts.csv): the bare
+    word "thyroid" counts as desiccated thyroid only beside a strength, a brand or "desiccated",
+    and never beside an antithyroid drug ("Thyroid blocker - PTU 50 mg", "anti thyroid med per
+    endo" were read as thyroid replacement in a thyrotoxic patient: recheck 18a t01b). Not
+    reading it is the safer error: a replacement left unread loses an info caution beside a
+    liothyronine order, while an antithyroid drug read as replacement tells the prescriber the
+    opposite of the patient's condition."""
+    context = _text_contexts().get(ingredient)
+    if context is None:
+        return True
+    needs_any, never_with = context
+    if never_with is not None and never_with.search(normalised_text):
+        return False
+    return needs_any is None or needs_any.search(normalised_text) is not None
 
 
 def _apply_combinations(

@@ -107,6 +107,9 @@ class Patient:
     # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
     # order hooks' one line on a deceased patient's order (review 18b M2).
     deceased_on: date | None = None
+    # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
+    # says the death has not happened), and named as a data-quality line since it cannot be right.
+    deceased_after: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +152,24 @@ class DraftOrder:
     # the administrations a day; an uneven split reads as its average). None: not named.
     formulation: str | None = None
     mg_per_dose: float | None = None
+    # A draft whose code and name give different drugs (review 18a recheck UNSAFE: coded
+    # aripiprazole, named "escitalopram 10 mg tablet"): one DraftOrder per reading, each with
+    # this line naming both (fhir_mapping/product_conflict.confirm_line); None otherwise.
+    drug_to_confirm: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:
         return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day
+
+    def other_reading(self, other: DraftOrder) -> bool:
+        """Whether `other` is another reading of this same draft (`drug_to_confirm`): the
+        patient gets one of the two drugs, never both, so no check pairs them."""
+        return (
+            self.drug_to_confirm is not None
+            and other.id == self.id
+            and other.drug_to_confirm == self.drug_to_confirm
+            and other.ingredient != self.ingredient
+        )
 
 
 class DataDomain(StrEnum):

@@ -193,8 +193,9 @@ def run_order_checks(
     ctx: RuleContext, selections: Sequence[str] = (), hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The order cards; without the cards of `hidden` topics when given (screen.compose)."""
-    if ctx.record.patient.deceased:
-        return ()  # issue 11 item 14: a deceased patient gets no cards
+    # A patient recorded deceased: the checks run as for any patient (recheck 18a d03: if the
+    # status is wrong, an MAOI card must not be lost); services/deceased_order.py leads with the
+    # deceased line and holds the one-clicks.
     selected = selected_drafts(ctx.record, selections)
     drafts = [d for d in selected if d.role is Role.ANTIDEPRESSANT]
     by_topic: dict[str, list[OrderCheck]] = {}

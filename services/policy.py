@@ -220,6 +220,12 @@ class Policy:
     # Readings older than this do not count: the latest must be this recent (one year, as
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
+    # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
+    # order or fill): a session within this many days is a running course for the blood-pressure
+    # checks (recheck 18a e05). 28: the SPRAVATO label's schedule is twice weekly in weeks 1-4,
+    # weekly in weeks 5-8, then weekly or every 2 weeks, so two missed fortnightly sessions still
+    # read as treatment going on (a DESIGN CHOICE on the label's schedule; longer flags more).
+    esketamine_session_recent_days: int = 28
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
@@ -346,6 +352,7 @@ class PolicyConfig(BaseModel):
     bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)
     bp_uncontrolled_diastolic: int = Field(100, ge=70, le=150)
     bp_recent_days: int = Field(365, ge=1, le=3660)
+    esketamine_session_recent_days: int = Field(28, ge=1, le=365)
     snooze_days: int = Field(90, ge=0)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False

@@ -300,7 +300,9 @@ def conflicts_for(
 def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
     """The conflicts of one draft order with the record and with the order's other drafts."""
     others = [
-        d for d in record.draft_orders if d.id != draft.id or d.ingredient != draft.ingredient
+        d
+        for d in record.draft_orders
+        if (d.id != draft.id or d.ingredient != draft.ingredient) and not draft.other_reading(d)
     ]
     return conflicts_for(draft.ingredient, draft.role, record, drafts=others)
 

@@ -24,10 +24,17 @@ _ID = re.compile(r"[A-Za-z0-9\-.]{1,256}")
 def unresolved_medications(resources: Sequence[Mapping[str, Any]]) -> set[str]:
     """The ids of the Medications that medication resources reference by `Medication/<id>` and
     that are not among `resources` (what `prefetch_fetch.resolve_medications` reads)."""
-    present = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
+    # One walk (issue 14: on a first sight this runs over every resource of the chart): the
+    # Medications sent are noted as they come, and the referenced ids are checked against them
+    # once the walk is over, so a Medication listed after its order still counts as sent.
+    present: set[Any] = set()
     wanted: set[str] = set()
     for resource in resources:
-        if resource.get("resourceType") not in _MEDICATION_HOLDERS:
+        kind = resource.get("resourceType")
+        if kind == "Medication":
+            present.add(resource.get("id"))
+            continue
+        if kind not in _MEDICATION_HOLDERS:
             continue
         reference = resource.get("medicationReference")
         ref = reference.get("reference") if isinstance(reference, dict) else None
@@ -37,6 +44,6 @@ def unresolved_medications(resources: Sequence[Mapping[str, Any]]) -> set[str]:
         if not (path.startswith("Medication/") or "/Medication/" in path):
             continue
         medication_id = path.rsplit("Medication/", 1)[1]
-        if medication_id not in present and _ID.fullmatch(medication_id):
+        if _ID.fullmatch(medication_id):
             wanted.add(medication_id)
-    return wanted
+    return wanted - present if present else wanted

@@ -35,6 +35,8 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import (
@@ -90,16 +92,13 @@ def gather(
     result = Gathered()
     prefetch = request.prefetch or {}
     covered = _collect(prefetch, result)
-    keys_of_type: dict[str, set[str]] = {}
-    for key, template in templates:
-        keys_of_type.setdefault(template_type(template), set()).add(key)
+    typed, keys_of_type = _typed_templates(tuple(templates))
     to_fetch: list[tuple[str, str]] = []
     # Why a key's prefetched value could not be used, said first in the 412 and on the cards:
     # "no fhirServer" alone sent the EHR team after the wrong fault (review 16 W3).
     problems: dict[str, str] = {}
-    for key, template in templates:
+    for key, template, kind in typed:
         value = prefetch.get(key, _ABSENT)
-        kind = template_type(template)
         if value is None:
             continue  # the EHR says: no data
         if value is not _ABSENT and _is_data(value) and key not in result.failed:
@@ -153,6 +152,22 @@ def gather(
     resolve_medications(source, executor, deadline, result, draft_order_resources(request))
     unknown_patient(request, result)
     return result
+
+
+@lru_cache(maxsize=32)
+def _typed_templates(
+    templates: tuple[tuple[str, str], ...],
+) -> tuple[tuple[tuple[str, str, str], ...], Mapping[str, frozenset[str]]]:
+    """(key, template, the type it asks for) of each template, and the keys of each type.
+    Remembered by the templates themselves (issue 14: every call of a service gathers with the
+    same few template tuples, the catalog's, and typing them again cost ~40 string splits per
+    call); the key is the whole tuple of (key, template) strings, so any other templates are
+    typed afresh. The answer is shared: read only."""
+    typed = tuple((key, template, template_type(template)) for key, template in templates)
+    keys_of_type: dict[str, set[str]] = {}
+    for key, _template, kind in typed:
+        keys_of_type.setdefault(kind, set()).add(key)
+    return typed, MappingProxyType({k: frozenset(v) for k, v in keys_of_type.items()})
 
 
 def _prefetch_problem(value: Any, failed: str | None) -> str:
@@ -212,40 +227,48 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
             result.failed[key] = reading.failure
             continue
         resources = reading.resources
-        result.resources.extend(resources)
         result.skipped += reading.skipped
-        types.update(r["resourceType"] for r in resources)
-        feeds = [feed(kind, key) for kind in reading.match_types] or [
-            feed(_type_named_by(key, value) or key, key)
-        ]
+        if resources:
+            result.resources.extend(resources)
+            # The types of all of `resources`: the match entries' and the others' (read_value).
+            types.update(reading.match_types)
+            types.update(reading.other_types)
+        named: str | None = None
+        if value.get("resourceType") == "Bundle" and not resources:
+            named = _type_named_by(key, value)
+            if named:
+                types.add(named)
+        following = next_link(value)
+        total = None if following is not None else declared_total(value)
+        matches = reading.matches
+        short = total is not None and total > matches
+        if reading.incomplete is None and following is None and not short:
+            continue  # the whole answer, on this page: nothing to report by feed
+        # Only now, for the few values that report something (issue 14: most keys of a call
+        # are complete, and naming their feeds on every call cost more than reading them).
+        if not reading.match_types and named is None:
+            named = _type_named_by(key, value)
+        feeds = [feed(kind, key) for kind in reading.match_types] or [feed(named or key, key)]
         if reading.incomplete is not None:
             # The server answered but says not with everything (review 15 M4: a warning
             # "incomplete", results truncated): incomplete, as a Bundle short of its total is.
             # Said once, in plain words: the card names what may be incomplete (audit 16 W6).
             result.mark_incomplete(feeds, explained(reading.incomplete))
-        following = next_link(value)
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).
             result.pages.append((key, tuple(feeds), following))
-        else:
-            total = declared_total(value)
-            matches = reading.matches
-            if total is not None and total > matches:
-                # The server counted more matches than the EHR passed on, and there is no next
-                # page to read them from: "equivalent to the server's answer" it is not.
-                result.mark_incomplete(
-                    feeds,
-                    f"the prefetched {key!r} Bundle holds {matches} entries, fewer than its total "
-                    f"of {total}, and has no next link to the rest",
-                )
-        if value.get("resourceType") == "Bundle" and not resources:
-            named = _type_named_by(key, value)
-            if named:
-                types.add(named)
+        elif short:
+            # The server counted more matches than the EHR passed on, and there is no next
+            # page to read them from: "equivalent to the server's answer" it is not.
+            result.mark_incomplete(
+                feeds,
+                f"the prefetched {key!r} Bundle holds {matches} entries, fewer than its total "
+                f"of {total}, and has no next link to the rest",
+            )
     return covered
 
 
-def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: set[str]) -> bool:
+def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: frozenset[str]) -> bool:
     """Whether an absent key's resource type came under a key of the EHR's own naming. The
     service's other keys of the same type do not count: `observations` sent does not mean
     `labs` (a different code list) was."""

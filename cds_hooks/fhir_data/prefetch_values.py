@@ -40,12 +40,15 @@ def resources_in(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
     return [], 1
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is built per prefetch value (19 on every call, most of them empty Bundles) and
+# only read after; a frozen dataclass's __init__ sets each field through object.__setattr__,
+# which made building one cost about as much as reading a Bundle of five entries (issue 14).
+@dataclass(slots=True)
 class ValueReading:
     """What `prefetch._collect` needs of one prefetch value, from one walk over a Bundle's entries
     (issue 14: the four walks it replaces cost ~0.85 M instructions more on a typical first
     sight of ~25 M). Each field reads as the plain reading named beside it
-    (tests/cds_hooks/test_gather_one_pass.py)."""
+    (tests/cds_hooks/test_gather_one_pass.py). Read only: nothing sets a field after it is built."""
 
     resources: list[dict[str, Any]]  # resources_in(value)[0]
     skipped: int  # resources_in(value)[1]
@@ -53,6 +56,10 @@ class ValueReading:
     matches: int  # fhir_source.match_count(value) for a Bundle (0 for a single resource)
     failure: str | None  # fhir_source.search_failure(value)
     incomplete: str | None = None  # fhir_source.search_incomplete(value)
+    # The resource types of the kept entries that are not matches (`include`: a Medication sent
+    # with its order), so that match_types + other_types are the types of all of `resources`
+    # without a second walk over them.
+    other_types: frozenset[str] = frozenset()
 
 
 _MATCH_MODES = (None, "match")  # FHIR: an entry without search.mode is a match
@@ -84,6 +91,7 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
     resources: list[dict[str, Any]] = []
     skipped = matches = 0
     kinds: set[str] = set()  # of the match entries only
+    others: set[str] = set()  # of the kept entries that are not matches
     outcomes: list[dict[str, Any]] = []
     for entry in entries:
         if not isinstance(entry, dict):
@@ -110,6 +118,8 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
             resources.append(resource)
             if match:
                 kinds.add(kind)
+            else:
+                others.add(kind)
     return ValueReading(
         resources=resources,
         skipped=skipped,
@@ -117,6 +127,7 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
         matches=matches,
         failure=outcome_failure(outcomes) if outcomes else None,
         incomplete=outcome_incomplete(outcomes) if outcomes else None,
+        other_types=frozenset(others) if others else frozenset(),
     )
 
 

@@ -110,9 +110,15 @@ def under_min_age_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, s
     )
 
 
-def thyroid_line(name: str, caution: thyroid_hormone_cautions.Caution) -> tuple[str, str]:
+def thyroid_line(
+    name: str,
+    caution: thyroid_hormone_cautions.Caution,
+    also: tuple[thyroid_hormone_cautions.Caution, ...] = (),
+) -> tuple[str, str]:
     """(summary, detail line) of a thyroid hormone caution row (data/thyroid_hormone_cautions.csv):
-    the coded condition or the replacement taken, named with its code and date."""
+    the coded condition or the replacement taken, named with its code and date. `also`: further
+    replacements taken whose row says the same (Armour Thyroid beside levothyroxine), named in the
+    same summary and line, not in a second identical line (recheck 18a t04)."""
     row = caution.row
     if caution.finding is not None:
         # The coded display, else the row's name ("coronary artery disease"): a long display
@@ -120,16 +126,17 @@ def thyroid_line(name: str, caution: thyroid_hormone_cautions.Caution) -> tuple[
         heads = [f"{name} with {caution.short()} on record", f"{name} with {row.name} on record"]
         act = "use with caution, start at a lower dose"
     else:
-        heads = [f"{name} beside {row.what}"]
+        # The drug as a clinician names it ("desiccated thyroid", not the table key "thyroid").
+        taken = [c.row.name.split(" (")[0] for c in (caution, *also)]
+        heads = [f"{name} beside {' and '.join(taken)}", f"{name} beside {taken[0]}"]
         act = "adjust by TSH and free T4, with endocrine input"
     summary = cards.fit_summary(
         *(f"{head}: {act} ({row.cite})" for head in heads),
         *(f"{head}: {act}" for head in heads),
         f"{name}: {act} ({row.cite})",
     )
-    return summary, (
-        f"- {row.note} ({caution.basis()}). Source: {row.cite}{unverified_mark(row.status)}."
-    )
+    bases = "; ".join(c.basis() for c in (caution, *also))
+    return summary, (f"- {row.note} ({bases}). Source: {row.cite}{unverified_mark(row.status)}.")
 
 
 def transaminase_line(

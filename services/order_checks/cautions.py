@@ -195,10 +195,16 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         infos += 1
     # Liothyronine with a cardiac history coded or beside levothyroxine:
     # a warning line for the cardiac rows, information for the replacement one.
+    # Replacements taken whose rows say the same (levothyroxine and Armour Thyroid) make one line
+    # naming both, not the same sentence twice (recheck 18a t04).
+    alike: dict[tuple[str, str], list[thyroid_hormone_cautions.Caution]] = {}
     for thyroid in thyroid_hormone_cautions.cautions(ctx, draft.ingredient):
-        found.append(thyroid_line(name, thyroid))
-        basis.append(thyroid.row.cite)
-        if not thyroid.row.warning:
+        key = (thyroid.row.note, thyroid.row.cite) if thyroid.taking else (str(id(thyroid)), "")
+        alike.setdefault(key, []).append(thyroid)
+    for first, *rest in alike.values():
+        found.append(thyroid_line(name, first, tuple(rest)))
+        basis.append(first.row.cite)
+        if not first.row.warning:
             infos += 1
     if not found:
         return None

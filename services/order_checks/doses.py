@@ -299,6 +299,25 @@ def carry_not_checked(
     card of a draft in dose steps (or of unclear dosage lines) says how its dose was read first
     (`carry_dose_note`)."""
     carry_dose_note(by_topic)
+    # A draft whose drug is to confirm and that no check of either reading met still says so
+    # (review 18a recheck UNSAFE): the order is not silent on which drug it is. Once a draft.
+    carried = {c.draft.id for checks in by_topic.values() for c in checks}
+    for draft in drafts:
+        if draft.drug_to_confirm is None or draft.id in carried:
+            continue
+        carried.add(draft.id)
+        by_topic.setdefault(NOT_CHECKED, []).append(
+            OrderCheck(
+                NOT_CHECKED,
+                draft,
+                cards.fit_summary(
+                    f"Drafted drug to confirm: its code and its name give different drugs "
+                    f"({draft.drug_to_confirm.split(' (', 1)[0]})",
+                    "Drafted drug to confirm: its code and its name give different drugs",
+                ),
+                f"**Drug to confirm:** {draft.drug_to_confirm}.",
+            )
+        )
     for draft in drafts:
         lines = _not_checked(ctx, draft)
         if not lines:
@@ -344,4 +363,13 @@ def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
             if note is None or note in check.detail:
                 continue
             line = f"**Dose read:** {check.draft.ingredient} {note}."
+            checks[i] = dataclasses.replace(check, detail=cards.join_sections(line, check.detail))
+    # A draft whose code and name give different drugs (review 18a recheck UNSAFE): every card
+    # of either reading opens with both, so the clinician confirms the drug before signing.
+    for checks in by_topic.values():
+        for i, check in enumerate(checks):
+            confirm = check.draft.drug_to_confirm
+            if confirm is None or confirm in check.detail:
+                continue
+            line = f"**Drug to confirm:** {confirm}."
             checks[i] = dataclasses.replace(check, detail=cards.join_sections(line, check.detail))

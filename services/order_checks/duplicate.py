@@ -101,7 +101,9 @@ def _drafted_same_class(
     return [
         d
         for i, d in enumerate(drafts)
-        if _same_class_draft(draft, d) and not (d in checked and i > here)
+        if _same_class_draft(draft, d)
+        and not (d in checked and i > here)
+        and not draft.other_reading(d)
     ]
 
 

@@ -34,11 +34,34 @@ def interaction_card(
     (in `by_topic`) of a draft in a critical interaction."""
     if not selected:
         return None
-    others = [d for d in ctx.record.draft_orders if d not in selected]
+    # Not another reading of a selected draft whose drug is to confirm: one drug is given.
+    others = [
+        d
+        for d in ctx.record.draft_orders
+        if d not in selected and not any(s.other_reading(d) for s in selected)
+    ]
     found = interaction_table.pairs(
         interaction_table.running(ctx.record) + interaction_table.on_order(others),
         news=interaction_table.on_order(selected),
     )
+    # Two readings of one draft whose drug is to confirm meet only as a pair of the order's own
+    # drafts: the patient gets one of them, so that pair is no interaction.
+    readings = {
+        frozenset({s.ingredient, d.ingredient})
+        for s in selected
+        for d in selected
+        if s.other_reading(d)
+    }
+    if readings:
+        found = [
+            p
+            for p in found
+            if not (
+                p.first.on_order
+                and p.second.on_order
+                and frozenset({p.first.ingredient, p.second.ingredient}) in readings
+            )
+        ]
     if not found:
         return None
     severity = interaction_table.highest(found)

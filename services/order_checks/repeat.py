@@ -159,7 +159,8 @@ def _class_mates(
         for d in ctx.record.draft_orders
         if d is draft
         or (
-            d.role is draft.role
+            not draft.other_reading(d)
+            and d.role is draft.role
             and d.drug_class == draft.drug_class
             and d.ingredient not in current
             and d.ingredient not in failed_drugs

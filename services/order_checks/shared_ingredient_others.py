@@ -128,7 +128,7 @@ def other_products(
     for i, d in enumerate(drafts):
         # A pair of drafts is said once, on the later one when the hook checks both; a draft the
         # hook does not check (not selected) is met from the one it does.
-        if d is draft or (d in selected and i > here):
+        if d is draft or (d in selected and i > here) or draft.other_reading(d):
             continue
         shared = shared_ingredients(draft.ingredient, d.ingredient)
         if shared:

@@ -46,7 +46,9 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     others = [
         d
         for d in earlier
-        if d.ingredient != draft.ingredient and drug_rules.is_antipsychotic(d.drug_class)
+        if d.ingredient != draft.ingredient
+        and drug_rules.is_antipsychotic(d.drug_class)
+        and not draft.other_reading(d)
     ]
     if not running and not others:
         return None

@@ -32,9 +32,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         for taking, _ in running_cautions.running(ctx)
         if (caution := blood_pressure.caution_for(taking.ingredient)) is not None
     ]
-    if not drugs:
+    # Esketamine given only in clinic (the MAR, or HCPCS session codes) has no order or fill to
+    # make a running course: a recent session makes it running here (recheck 18a e05).
+    named = {t.ingredient for t, _ in drugs}
+    sessions = [
+        s
+        for s in blood_pressure.session_courses(ctx.record, ctx.policy)
+        if s.ingredient not in named
+    ]
+    if not drugs and not sessions:
         return None
-    names = cards.and_list([t.ingredient for t, _ in drugs])
+    names = cards.and_list([t.ingredient for t, _ in drugs] + [s.ingredient for s in sessions])
     latest = pair[0]
     summary = cards.fit_summary(
         f"Blood pressure {latest.text()} and the reading before as high, with {names} running: "
@@ -45,6 +53,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     lines = [
         f"- {taking.text()}: {caution.says}; {caution.if_running} ({caution.cite}{caution.flag})."
         for taking, caution in drugs
+    ] + [
+        f"- {s.text()}: {c.says}; {c.if_running} ({c.cite}{c.flag})."
+        for s in sessions
+        if (c := blood_pressure.caution_for(s.ingredient)) is not None
     ]
     detail = cards.join_sections(
         f"**Blood pressure:** the last two readings, {blood_pressure.readings_text(pair)}, are "
@@ -60,6 +72,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     key = screen.pairs_key(
         [f"bp|{r.date.isoformat()}|{r.taken}|{r.systolic}|{r.diastolic}" for r in pair]
         + [f"drug|{t.ingredient}" for t, _ in drugs]
+        + [f"drug|{s.ingredient}" for s in sessions]
     )
     card = cards.make(TOPIC, summary=summary, detail=detail)
     return screen.with_fields(card, evidence_key=key)

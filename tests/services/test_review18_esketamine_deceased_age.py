@@ -6,8 +6,9 @@ patient's chart, and the older-adult ECT ordering with no birth date.
   the label's "assess blood pressure before each dose". Esketamine running with such readings
   gets the chart-open blood-pressure card too.
 - M2 (p02): an escitalopram draft on a Patient with deceasedBoolean true got `{"cards": []}`:
-  one data-quality warning now says the patient is recorded deceased and that no checks ran. On
-  chart open (p01) a deceased patient still gets no cards.
+  a data-quality warning now says the patient is recorded deceased, first, and the order checks
+  run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient still
+  gets no cards.
 - M3 (p05): no birthDate: the optimise card, which puts ECT first from 65, did not say the age
   could not be checked; it says so once now.
 
@@ -130,14 +131,14 @@ def test_esketamine_running_with_two_high_readings_gets_the_chart_open_card() ->
 # --- M2: an order on a deceased patient's chart ---------------------------------------------------
 
 
-def test_a_draft_on_a_patient_recorded_deceased_gets_one_data_quality_warning() -> None:
-    cards = _cards(_chart("p02_deceased_boolean_order_select"))
-    assert len(cards) == 1
-    (card,) = cards
+def test_a_draft_on_a_patient_recorded_deceased_gets_the_data_quality_warning_first() -> None:
+    # Recheck 18a d03: the order checks run too (their cards follow, see
+    # test_recheck18a_thyroid_esketamine_deceased.py); the deceased line leads.
+    card = _cards(_chart("p02_deceased_boolean_order_select"))[0]
     assert card["source"]["topic"]["code"] == QUALITY
     assert card["indicator"] == "warning"
     assert card["summary"] == (
-        "Patient recorded deceased (date not recorded): check the chart; no checks ran"
+        "Patient recorded deceased (date not recorded): check the chart before signing"
     )
 
 
@@ -146,7 +147,7 @@ def test_the_deceased_line_names_the_recorded_date_at_order_sign() -> None:
     patient = doc["prefetch"]["patient"]
     del patient["deceasedBoolean"]
     patient["deceasedDateTime"] = "2025-05-20T08:10:00-05:00"
-    (card,) = _cards(doc, hook="order-sign")
+    card = _cards(doc, hook="order-sign")[0]
     assert card["summary"].startswith("Patient recorded deceased (2025-05-20)")
 
 

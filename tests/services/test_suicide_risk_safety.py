@@ -448,9 +448,12 @@ def test_deceased_patient_gets_no_cards_at_any_hook(hook: str) -> None:
     if hook == "patient-view":
         assert shown == ()
     else:
-        # Review 18b M2: at the order hooks one data-quality line says no checks ran, no more.
-        assert [r.topic for r in shown] == ["data-quality"]
+        # Recheck 18a d03: at the order hooks the deceased line comes first and the checks run
+        # as for a living patient (the suicide-risk card included), one-clicks held.
+        assert [r.topic for r in shown][0] == "data-quality"
         assert shown[0].summary.startswith("Patient recorded deceased (")
+        assert "suicide-risk" in [r.topic for r in shown]
+        assert all(not r.suggestions for r in shown)
     # A replay as of a day before the death sees a living patient.
     later = _deceased(s, s.as_of + timedelta(days=10))
     assert _topics(_evaluate(later, _positive_phq9(s), hook=hook)) == _topics(alive)
@@ -463,4 +466,8 @@ def test_deceased_record_gets_nothing_from_the_rules_either() -> None:
     )
     assert patient_view(record, Policy()) != ()
     assert patient_view(dead, Policy()) == ()
-    assert order_hook(dead, Policy(), hook="order-sign") == ()
+    # The order checks run on a deceased patient's chart (recheck 18a d03); the evaluation
+    # leads with the deceased line and holds the one-clicks (services/deceased_order.py).
+    assert order_hook(dead, Policy(), hook="order-sign") == order_hook(
+        record, Policy(), hook="order-sign"
+    )
