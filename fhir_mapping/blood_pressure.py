@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.code_systems import LOINC, canonical_system
@@ -55,7 +56,13 @@ def _loinc_codes(concept: object) -> set[str]:
             continue
         code = coding.get("code")
         system = coding.get("system")
-        if isinstance(code, str) and isinstance(system, str) and canonical_system(system) == LOINC:
+        # LOINC as written (nearly every coding) needs no canonical look-up (issue 14: three
+        # concepts per panel, a panel per visit of a decade).
+        if (
+            isinstance(code, str)
+            and isinstance(system, str)
+            and (system == LOINC or canonical_system(system) == LOINC)
+        ):
             found.add(code.strip())
     return found
 
@@ -70,10 +77,15 @@ def _mm_hg(quantity: object) -> float | None:
         return None
     if quantity.get("comparator") is not None:
         return None  # "> 200" is a bound, not a reading
-    units = [u for u in (quantity.get("code"), quantity.get("unit")) if isinstance(u, str)]
-    if units and not any(u.strip().lower() in _MM_HG for u in units):
-        return None
-    return value
+    # Either unit in mm Hg reads as mm Hg; units stated and none of them mm Hg leave the half
+    # absent. One loop, no list or generator built (issue 14: two halves per reading).
+    stated = False
+    for unit in (quantity.get("code"), quantity.get("unit")):
+        if isinstance(unit, str):
+            if unit.strip().lower() in _MM_HG:
+                return value
+            stated = True
+    return None if stated else value
 
 
 def _taken(resource: Resource) -> str:
@@ -84,6 +96,9 @@ def _taken(resource: Resource) -> str:
     if isinstance(period, JSON_OBJECT) and isinstance(period.get("start"), str):
         return str(period["start"])
     return ""
+
+
+_BY_TIME = attrgetter("date", "taken")
 
 
 def read_blood_pressures(
@@ -144,7 +159,7 @@ def read_blood_pressures(
                 taken,
             )
         )
-    readings.sort(key=lambda r: (r.date, r.taken))
+    readings.sort(key=_BY_TIME)
     gaps = tuple(
         DataGap(
             domain=DataDomain.VITALS,

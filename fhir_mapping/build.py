@@ -87,6 +87,7 @@ from fhir_mapping.resource_routing import (
     VITALS_READER,
     WANTS,
     code_reading,
+    observation_routing,
     wants_questionnaire_response,
 )
 from fhir_mapping.resource_routing import _observation_reads as _observation_reads
@@ -175,6 +176,7 @@ def _build_record(
     observations: list[Resource] = []
     rated: list[tuple[Resource, ObservationCode]] = []
     lab_observations: list[Resource] = []
+    lab_tests: list[str] = []  # the test of each, from the routing walk (labs.lab_result's `test`)
     screen_observations: list[Resource] = []
     wants_by_kind = WANTS
     if site:  # a site's own PHQ-9 forms (site map)
@@ -221,7 +223,7 @@ def _build_record(
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
         if kind == "Observation":
-            reads, looks_named = code_reading(resource)
+            reads, looks_named, lab_test = observation_routing(resource)
             if reads is PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)
                 continue
@@ -239,12 +241,13 @@ def _build_record(
                 if looks_named:
                     lookalikes.append(resource)
                 continue
-            scale, lab, screen = reads
+            scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
             observations.append(resource)
             if scale is not None:
                 rated.append((resource, scale))
-            if lab:
+            if lab_test is not None:  # (`lab`: whether it has a lab test)
                 lab_observations.append(resource)
+                lab_tests.append(lab_test)
             if screen:
                 screen_observations.append(resource)
             continue
@@ -353,6 +356,7 @@ def _build_record(
         procedures=kept.get("Procedure", []),
         devices=kept.get("Device", []),
         observations=lab_observations,
+        lab_tests=lab_tests,
         pregnancy=pregnant,
         as_of=as_of,
     )

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from fhir_mapping.findings import Finding, FindingKind
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
 # The date type under another name, for a class whose field named `date` hides it.
@@ -94,6 +95,13 @@ class LabResult:
     # judged as a multiple of the upper limit of normal (ALT, AST: fhir_mapping/labs.py
     # ULN_TESTS, services/transaminases.py); None when not sent or for other tests.
     range_high: float | None = None
+
+
+# Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so
+# is a BloodPressure for every reading: the same objects, built without `object.__setattr__`
+# per field (frozen_init.py).
+quick_frozen_init(LabResult)
+quick_frozen_init(BloodPressure)
 
 
 class ProcedureKind(StrEnum):

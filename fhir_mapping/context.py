@@ -16,8 +16,9 @@ abatement and verification, the tests' `condition_findings`, `procedure_facts`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.conditions import (
@@ -33,7 +34,13 @@ from fhir_mapping.procedures_devices import (
     wants_device,
     wants_procedure,
 )
-from fhir_mapping.record import ClinicalContext, Finding, FindingKind, ProcedureRecord
+from fhir_mapping.record import (
+    ClinicalContext,
+    Finding,
+    FindingKind,
+    LabResult,
+    ProcedureRecord,
+)
 
 # What other modules read from here, wherever it is defined.
 __all__ = [
@@ -58,18 +65,50 @@ def _finding_key(f: Finding) -> tuple[str, date, str, str, str]:
     return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
 
 
+_SOURCE = attrgetter("source")
+_TYPE_AND_ID = attrgetter("resource_type", "id")
+_TEST_AND_DATE = attrgetter("test", "date")
+
+
+def _lab_order(lab: LabResult) -> tuple[str, date, str, float]:
+    return (lab.test, lab.date, str(lab.source or ""), lab.value or 0.0)
+
+
+def _ordered_labs(found: list[LabResult]) -> tuple[LabResult, ...]:
+    """`found` with equal results once, by test, date, source and value: what sorting the set of
+    them gave, at C speed for a chart's usual labs (issue 14: a 10-year chart reads a few hundred;
+    hashing each result and building its source's text for the sort key cost a fifth of reading
+    them)."""
+    sources = list(map(_SOURCE, found))
+    # Each lab Observation gives at most one result, so results from distinct (type, id)
+    # sources are never equal: only results without a source, or two of one source (an input
+    # not de-duplicated, as a caller other than build_record may pass), need the set.
+    if None in sources or len(set(map(_TYPE_AND_ID, sources))) != len(sources):
+        found = list(set(found))
+    ordered = sorted(found, key=_TEST_AND_DATE)
+    # With no two results of one test on one day, test and date decide the whole order; else the
+    # source and value break the ties, as they always did.
+    days = list(map(_TEST_AND_DATE, ordered))
+    if len(set(days)) != len(days):
+        ordered.sort(key=_lab_order)
+    return tuple(ordered)
+
+
 def clinical_context(
     *,
     conditions: Iterable[Resource] = (),
     procedures: Iterable[Resource] = (),
     devices: Iterable[Resource] = (),
     observations: Iterable[Resource] = (),
+    lab_tests: Sequence[str] | None = None,
     pregnancy: Iterable[Finding] = (),
     as_of: date,
 ) -> tuple[ClinicalContext, tuple[ProcedureRecord, ...]]:
     """The findings and labs, and the procedure history, as of a date (inputs already validated).
     `pregnancy`: the pregnancy read from Pregnancy Status and EDD Observations
-    (pregnancy.read_pregnancy), a finding beside any Z33.1 Condition's (review 10 finding 3)."""
+    (pregnancy.read_pregnancy), a finding beside any Z33.1 Condition's (review 10 finding 3).
+    `lab_tests`, when given: the lab test of each of `observations`, in order, as build_record's
+    routing walk read it (issue 14: each lab Observation's codings walked once, not twice)."""
     findings: set[Finding] = set(pregnancy)
     records: set[ProcedureRecord] = set()
     for resource in conditions:
@@ -80,15 +119,21 @@ def clinical_context(
         findings.update(found)
     for resource in devices:
         findings.update(device_findings(resource))
-    labs = {lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None}
+    if lab_tests is None:
+        read = [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
+    else:
+        read = [
+            lab
+            for r, test in zip(observations, lab_tests, strict=True)
+            if (lab := lab_result(r, as_of=as_of, test=test)) is not None
+        ]
+    labs = _ordered_labs(read)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
     # reading `findings` sees it.
     frailty = {f for f in findings if f.kind is FindingKind.FRAILTY}
     context = ClinicalContext(
         findings=tuple(sorted(findings - frailty, key=_finding_key)),
-        labs=tuple(
-            sorted(labs, key=lambda x: (x.test, x.date, str(x.source or ""), x.value or 0.0))
-        ),
+        labs=labs,
         frailty=tuple(sorted(frailty, key=_finding_key)),
     )
     ordered = tuple(

@@ -88,7 +88,15 @@ _PGX_CODES = pgx_codes()
 _KNOWN_CODES = _OBSERVATION_CODE_VALUES | _PREGNANCY_CODES | _BLOOD_PRESSURE_CODES | _PGX_CODES
 
 
-def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool, bool]:
+_Reads = tuple[ObservationCode | None, bool, bool]
+
+
+def _observation_reads(resource: Resource) -> _Reads:
+    """`_reads_and_lab_test`'s readers alone."""
+    return _reads_and_lab_test(resource)[0]
+
+
+def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
     """Which readers want an Observation, from one walk of its `code.coding` (issue 14): (the
     scale row scores.py reads it by, or None; whether labs.py reads it; whether suicide_screen.py
     does). Exactly what scores.scale_row, labs.wants_lab and suicide_screen.wants answer, each
@@ -99,16 +107,21 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
     rest is `codings`' reading: a coding that is not an object or has no code string is skipped,
     codes are stripped, systems canonical. An Observation no reader wants gets `NO_READER`
     itself, which build_record tells by identity; one no reader wants with a pregnancy status or
-    EDD code (pregnancy.wants' answer, from the same walk) gets `PREGNANCY_READER`."""
+    EDD code (pregnancy.wants' answer, from the same walk) gets `PREGNANCY_READER`.
+
+    Beside them, the lab test labs.py reads the Observation as (the concept of the first coding
+    that is a lab of data/lab_ranges.csv: what lab_tests._read_lab_test answers, from this same
+    walk, so labs.lab_result need not walk the codings again; issue 14), or None."""
     concept = resource.get("code")
     if not isinstance(concept, JSON_OBJECT):
-        return NO_READER
+        return NO_READER, None
     items = concept.get("coding")
     if not isinstance(items, list):
-        return NO_READER
+        return NO_READER, None
     known = _KNOWN_CODES
     first: ObservationCode | None = None
     scale: ObservationCode | None = None
+    lab_test: str | None = None
     lab = screen = pregnant = vital = genomic = False
     for coding in items:
         if not isinstance(coding, JSON_OBJECT):
@@ -136,15 +149,17 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
         row, row_scale, is_lab, is_screen = found
         if first is None:  # scores.py reads the first coding in the table
             first, scale = row, row_scale
+        if is_lab and lab_test is None:  # labs.py reads the first coding of a lab test
+            lab_test = row.concept
         lab = lab or is_lab
         screen = screen or is_screen
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
         if pregnant:
-            return PREGNANCY_READER
+            return PREGNANCY_READER, None
         if genomic:
-            return PGX_READER
-        return VITALS_READER if vital else NO_READER
-    return (scale, lab, screen)
+            return PGX_READER, None
+        return (VITALS_READER if vital else NO_READER), None
+    return (scale, lab, screen), lab_test
 
 
 # What build_record makes of an Observation's `code`, remembered by the code's JSON (issue 14): a
@@ -157,14 +172,23 @@ def _observation_reads(resource: Resource) -> tuple[ObservationCode | None, bool
 # nesting past its limit) is read every time. The keys are written in the order sent: the same
 # code sent in another key order is only a second entry, read the same.
 _CODE_MEMO_MAX = 4096
-_ObservationReading = tuple[tuple[ObservationCode | None, bool, bool], bool]
-_remembered_codes: dict[bytes, _ObservationReading] = {}
+_ObservationReading = tuple[_Reads, bool]
+_ObservationRouting = tuple[_Reads, bool, str | None]
+_remembered_codes: dict[bytes, _ObservationRouting] = {}
 
 
 def code_reading(resource: Resource) -> _ObservationReading:
     """(`_observation_reads(resource)`, itself: build_record tells its sentinels by identity;
     whether an Observation no reader takes is named like a PHQ-9 or another scale, by the two
     first looks of phq9_lookalike and scale_lookalike), remembered by the code's JSON."""
+    reads, named, _ = observation_routing(resource)
+    return reads, named
+
+
+def observation_routing(resource: Resource) -> _ObservationRouting:
+    """`code_reading`'s answer and the lab test labs.py reads the Observation as, or None
+    (`_reads_and_lab_test`), remembered by the code's JSON: what build_record asks of each
+    Observation."""
     try:
         key = orjson.dumps(resource.get("code"))
     except TypeError:  # orjson.JSONEncodeError
@@ -178,12 +202,12 @@ def code_reading(resource: Resource) -> _ObservationReading:
     return found
 
 
-def _read_code(resource: Resource) -> _ObservationReading:
-    reads = _observation_reads(resource)
+def _read_code(resource: Resource) -> _ObservationRouting:
+    reads, lab_test = _reads_and_lab_test(resource)
     if reads is not NO_READER:
-        return reads, False
+        return reads, False, lab_test
     words = code_words(resource)  # both first looks search one string
-    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words))
+    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words)), None
 
 
 def _wants_observation(resource: Resource) -> bool:
