@@ -26,6 +26,7 @@ from fhir_mapping.drug_vocabulary import (
     _without_form,
 )
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
+from fhir_mapping.placeholder_drug_names import is_placeholder
 from fhir_mapping.product_text import (
     Component,
     _normalise,
@@ -160,16 +161,22 @@ def names_a_drug(concept: object) -> bool:
     """True when a CodeableConcept names a drug in a way a reader can check (a text, a display,
     or a drug code the tables know), so "not recognised" means "not on this pathway", not
     "unreadable". A drug code the tables do not know, alone, names nothing checkable (the note on
-    _DRUG_SYSTEMS)."""
+    _DRUG_SYSTEMS); nor does a placeholder in the name's place ("Medication", "See instructions":
+    placeholder_drug_names.py, recheck 18b W2)."""
     if not isinstance(concept, JSON_OBJECT):
         return False
     text = concept.get("text")
-    if isinstance(text, str) and text.strip():
+    if isinstance(text, str) and _a_name(text):
         return True
     return any(
-        display.strip() or (system in _DRUG_SYSTEMS and _known_code(system, code))
+        _a_name(display) or (system in _DRUG_SYSTEMS and _known_code(system, code))
         for system, code, display in codings(concept)
     )
+
+
+def _a_name(text: str) -> bool:
+    """Whether a text or display is a name a reader can check: not blank, not a placeholder."""
+    return bool(text.strip()) and not is_placeholder(text)
 
 
 def _read_concept(concept: Mapping[str, Any]) -> tuple[Component, ...]:

@@ -122,6 +122,9 @@ def read_drug(
             return found, None, medication
         return (), unread_reason(concept), medication
     display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
+    # A placeholder display ("Medication") names no drug (recheck 18b W2): as no display.
+    if isinstance(display, str) and not names_a_drug({"text": display}):
+        display = None
     if medication is not None:
         if medication.get("status") == "entered-in-error":
             return (), None, medication

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.record import Trial
+from fhir_mapping.record import Finding, Trial
 from services import screen_refs, tables
 from services.pathway import PathwayFacts
 from services.recommendation import Evidence, Recommendation
@@ -326,7 +326,21 @@ def evidence_key(facts: PathwayFacts) -> str:
         else "none"
     )
     material = ";".join(trials) + "|" + band + "|" + ";".join(others)
+    # The episode's adjuncts and the TMS safety findings (recheck 18b M1, W1): lithium added, or
+    # epilepsy coded while a TMS course runs, is a statement the snoozed card did not make ("Adjuncts
+    # already used in this episode: lithium"; "Why no TMS referral: contraindication: Epilepsy").
+    # Appended only when there are any, so a chart with neither keeps the fingerprint it had.
+    extra = sorted({f"adjunct {t.ingredient}@{t.start.isoformat()}" for t in facts.augmentations})
+    extra += sorted({_finding_item(f) for f in facts.tms_contraindications + facts.tms_cautions})
+    if extra:
+        material += "|" + ";".join(extra)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def _finding_item(f: Finding) -> str:
+    """A TMS safety finding as a fingerprint item: its kind, code (or words) and onset."""
+    onset = f.onset.isoformat() if f.onset else "?"
+    return f"tms {f.kind.value} {f.system or ''}|{f.code or f.display or ''}@{onset}"
 
 
 def running_mg(trial: Trial) -> str:

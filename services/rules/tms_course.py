@@ -9,7 +9,11 @@ A course is read from the TMS sessions on record (services/tms_course.py). The c
   and LCD L37086's retreatment criterion); by week policy.tms_course_weeks (L34998 covers "up to
   6 weeks" of daily TMS) without response, the course is reviewed and the options beyond it named;
 - a course of this episode that ended with no PHQ-9 since: record the response, since a later
-  retreatment is judged on it (L37086: retreatment only for patients who responded and relapsed).
+  retreatment is judged on it (L37086: retreatment only for patients who responded and relapsed);
+- while a course runs, a TMS contraindication on record (a seizure disorder, metal or a stimulator
+  near the head: the findings the TMS referral reads, LCD L34998/L37086), and a safety-screen item
+  (stroke, brain tumour, pacemaker, ...) dated on or after the first session: review before the
+  next session (recheck 18b W1). The card is then a warning, whatever else it says.
 An earlier course without response blocks a new TMS referral (pathway.py); one with a response is
 named on the TMS card. Nothing to do (scales up to date, before week 4, responding course
 measured) means no card.
@@ -17,10 +21,10 @@ measured) means no card.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, Score
+from fhir_mapping.record import DataDomain, Finding, FindingKind, Score
 from services import cards, data_gaps, pathway_options, suggestions, tms_course
-from services.pathway import in_episode
-from services.recommendation import Recommendation, Suggestion
+from services.pathway import finding_line, in_episode
+from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize import declined
 from services.tms_course import TmsCourse
@@ -106,6 +110,59 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
     return lines, f"no response yet ({round(change * 100)} % better)"
 
 
+def _during(f: Finding, course: TmsCourse) -> bool:
+    return f.onset is not None and f.onset >= course.start
+
+
+def _safety(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str | None]:
+    """(detail lines, summary phrase) for the TMS safety findings on record while a course runs.
+
+    A contraindication is named whatever its date: sessions go on while the chart says TMS is
+    ruled out, which the TMS service must see (a finding dated before the course may have been
+    weighed at its intake, but nothing on record says so). A safety-screen item is named only
+    when dated on or after the first session: the screen before the course asked about the older
+    ones (the TMS card names them on its "TMS safety screen required" line). A warning, not
+    critical: the sessions are the TMS service's to stop, a decision for the next session rather
+    than an emergency at this screen, and the card is the one that reaches the prescriber; the
+    drafted-TMS-order card that names the same findings is a warning too."""
+    contraindications = ctx.facts.tms_contraindications
+    new_cautions = [f for f in ctx.facts.tms_cautions if _during(f, course)]
+    if not contraindications and not new_cautions:
+        return [], None
+    lines = []
+    for f in contraindications:
+        when = "dated during the course" if _during(f, course) else "on record"
+        lines.append(
+            f"**TMS contraindication {when}:** {finding_line(f)}. Seizure disorders and "
+            "magnetic-sensitive metal or devices near the coil are TMS contraindications (LCD "
+            "L34998/L37086 and payer policies): review with the TMS service before the next "
+            "session."
+        )
+    if new_cautions:
+        lines.append(
+            "**New since the first session, for the TMS safety screen:** "
+            + "; ".join(finding_line(f) for f in new_cautions)
+            + " (seizure-risk or device items the screen asks about, LCD L37086 'certain "
+            "neurological conditions'): review with the TMS service before the next session."
+        )
+    first = contraindications[0] if contraindications else new_cautions[0]
+    what = _KIND_WORDS.get(first.kind, "a TMS safety-screen item")
+    if contraindications and _during(first, course):
+        phrase = f"{what} dated {first.onset_text} during the course: TMS contraindication"
+    elif contraindications:
+        phrase = f"{what} on record: TMS contraindication"
+    else:
+        phrase = f"{what} dated {first.onset_text} during the course"
+    return lines, phrase
+
+
+# How the summary names a finding's kind; the detail names the finding itself (finding_line).
+_KIND_WORDS = {
+    FindingKind.EPILEPSY: "a seizure disorder",
+    FindingKind.IMPLANTED_DEVICE: "metal or a device near the head",
+}
+
+
 def _phq9_suggestion(ctx: RuleContext, text: str) -> Suggestion:
     resource = None
     if ctx.patient_id is not None:
@@ -118,7 +175,8 @@ def _phq9_suggestion(ctx: RuleContext, text: str) -> Suggestion:
 def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
     due = _scale_due(ctx, course)
     response, phrase = _response_lines(ctx, course)
-    if due is None and not response:
+    safety, safety_phrase = _safety(ctx, course)
+    if due is None and not response and not safety:
         return None
     week = cards.fmt_weeks(round(course.weeks(ctx.record.as_of), 1))
     head = f"TMS course since {course.start.isoformat()} (week {week}, {course.sessions_text()})"
@@ -126,6 +184,7 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
         f"**TMS course:** first session {course.start.isoformat()}, latest "
         f"{course.end.isoformat()}, {course.sessions_text()} on record (week {week})."
     ]
+    sections.extend(safety)
     found: list[Suggestion] = []
     if due is not None:
         sections.append(
@@ -145,6 +204,20 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
     what = "PHQ-9 due" if due is not None else phrase or "response check"
     if due is not None and phrase:
         what = f"PHQ-9 due; {phrase}"
+    if safety_phrase is not None:
+        # The safety finding leads the summary: it is what the next session turns on.
+        return cards.make(
+            TOPIC,
+            summary=cards.fit_summary(
+                f"TMS course since {course.start.isoformat()}: {safety_phrase} (LCD "
+                "L34998/L37086); review before the next session",
+                f"TMS course: {safety_phrase}; review before the next session",
+                f"TMS course: {safety_phrase}; review",
+            ),
+            detail=cards.join_sections(*sections),
+            suggestions=found,
+            indicator=Indicator.WARNING,
+        )
     return cards.make(
         TOPIC,
         summary=cards.fit_summary(f"{head}: {what}", f"TMS course week {week}: {what}"),
