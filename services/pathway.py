@@ -272,9 +272,12 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     intolerant_counted, intolerant_unconfirmed = intolerance_count.split(
         intolerant, policy.tms_intolerant_min_days
     )
+    # With no intolerance counted the TMS count is the failed trials themselves, the same tuple
+    # (`failed` is oldest first already: sorting it again gives its own order), so the cards
+    # that word both counts (trial_count.failed_words, kept per tuple) word them once (issue 14).
     tms_trials = (
         tuple(sorted(failed + intolerant_counted, key=_START))
-        if policy.tms_count_intolerant_trials
+        if policy.tms_count_intolerant_trials and intolerant_counted
         else failed
     )
     latest = record.latest_phq9()

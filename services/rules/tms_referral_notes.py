@@ -54,7 +54,10 @@ def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str
         return f"{text} ({cards.names(group)}){said}", f"{text}{said}"
 
     if not other:
-        return trial_count.failed_words(failed, record)
+        # Every counted trial failed: `trials` in its own order is `failed`. Passed as the tuple
+        # it is (PathwayFacts.tms_trials, the failed trials' own tuple when no intolerance is
+        # counted), so failed_words answers with the optimise card's words, not again (issue 14).
+        return trial_count.failed_words(trials if type(trials) is tuple else failed, record)
     if not failed:
         return part(other)
     named, plain = trial_count.failed_words(failed, record)
