@@ -113,7 +113,35 @@ def taken_with(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
     where the next one starts), which is right for a switch and is what every other reader of
     the windows (the timeline, the payer trials, the staging) expects, so the windows stay; what
     the record shows here is the outcome of the two taken together, and the words say so. A
-    cross-taper whose old course stopped before the score is not "together"."""
+    cross-taper whose old course stopped before the score is not "together".
+
+    Answered again for the same trial of the same record (issue 14): the switch section, its
+    candidates, the summary, the counts' words and the "not measured" check each ask it of every
+    failed trial, and each answer walks every course of the chart."""
+    global _answers
+    answers = _answers  # read once: another thread may replace it, never mutate it in place
+    if answers is None or answers[0] is not record:
+        answers = _answers = (record, {})
+    memo = answers[1]
+    entry = memo.get(id(trial))
+    if entry is not None and entry[0] is trial:
+        return entry[1]
+    found = _taken_with(trial, record)
+    # Keyed by the trial's id, the trial held beside its answer: the id cannot pass to another
+    # object while the entry lives, and `is` above rejects anything else.
+    memo[id(trial)] = (trial, found)
+    return found
+
+
+# `taken_with`'s answers for the last record asked about (that very object, compared by `is`, as
+# services/last_answer.py does), filled as they are asked. Safe to fill: each answer is a pure
+# function of a frozen trial and this frozen record (and a policy constant), so an entry is right
+# for as long as the record lives; another record gets a new dictionary, so nothing passes from
+# one patient's chart to another's. Two threads on one record at most compute an answer twice.
+_answers: tuple[PatientRecord, dict[int, tuple[Trial, tuple[Trial, ...]]]] | None = None
+
+
+def _taken_with(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
     score = trial.on_treatment
     if score is None or trial.outcome_inferred or not trial.start <= score.date <= trial.end:
         return ()
