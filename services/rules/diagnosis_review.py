@@ -30,6 +30,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataDomain, LabResult, SourceRef
 from services import cards, mood_cover, screen, suggestions, tables, trial_count
+from services.last_answer import kept
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -72,9 +73,17 @@ def _findings(ctx: RuleContext, labs: dict[str, LabResult]) -> list[Item]:
     return items
 
 
+@kept  # services/last_answer.py: a frozen context in (pure cached properties), frozen items out
+def _context_findings(ctx: RuleContext) -> tuple[Item, ...]:
+    """`_findings` of the context's latest labs, answered again for the same context (issue 14):
+    this card, the hold on the optimise card's one-clicks and the TMS card's "not marked
+    recommended" line (`settle_first`) each read them in one evaluation."""
+    return tuple(_findings(ctx, _latest_labs(ctx)))
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
-    items = _findings(ctx, labs)
+    items = list(_context_findings(ctx))  # a list of its own: the missing TSH may join it
     suggestion: list[Suggestion] = []
     # What is on record; a missing TSH is not a finding (below), nor an info-only line.
     findings = sum(1 for i in items if not i.info)
@@ -268,7 +277,7 @@ def settle_first(ctx: RuleContext) -> list[Item]:
     """The findings this card asks to settle before escalating (not info, not "alongside"): what
     holds the optimise card's drug one-clicks (`hold_one_click`) and keeps the TMS referral from
     being the recommended step (tms_referral_held.py)."""
-    return [i for i in _findings(ctx, _latest_labs(ctx)) if not i.info and not i.alongside]
+    return [i for i in _context_findings(ctx) if not i.info and not i.alongside]
 
 
 # Longest finding list the held optimise summary names itself (the summary is short: cards.SUMMARY_MAX).
