@@ -23,7 +23,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import inducers, preliminary_phq9, trial_dates
+from services import inducers, preliminary_phq9, trial_cells, trial_dates
 from services.card_format import fmt_weeks, table
 from services.trial_adherence_text import (
     adherence_text,
@@ -106,17 +106,26 @@ def trial_table(
     rows = []
     for t in sorted(trials, key=_START):
         not_a_trial = t.verdict is _NOT_A_TRIAL
+        if record is None:
+            dose, verdict = dose_path(t), verdict_text(t, policy)
+            adherence = "–" if not_a_trial else adherence_text(t)
+        else:
+            # Worded once for the record: the referral summary's table words them again
+            # (services/trial_cells.py says why that is safe).
+            dose, verdict = (
+                trial_cells.dose(t, record, policy),
+                trial_cells.verdict(t, record, policy),
+            )
+            adherence = "–" if not_a_trial else trial_cells.adherence(t, record, policy)
         rows.append(
             (
                 f"{t.ingredient} ({t.drug_class})",
-                dose_path(t),
+                dose,
                 trial_dates.dates_text(t),  # as written when partial; a stop dated today
                 trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
-                "–" if not_a_trial else adherence_text(t),
+                adherence,
                 "–" if not_a_trial else _phq9_pair(t),
-                _with_preliminary(
-                    _with_inducer(verdict_text(t, policy), t, record), t, record, policy
-                ),
+                _with_preliminary(_with_inducer(verdict, t, record), t, record, policy),
             )
         )
     return table(

@@ -14,7 +14,7 @@ from operator import attrgetter
 from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
-from services import cards, trial_dates
+from services import cards, trial_cells, trial_dates
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
@@ -69,13 +69,27 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
     return "no"
 
 
-def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -> str:
+def _verdict(trial: Trial, policy: MappingPolicy, record: PatientRecord | None) -> str:
+    """cards.verdict_text; with the record, the words the card's trials table already wrote for
+    it in this evaluation (services/trial_cells.py)."""
+    if record is None:
+        return cards.verdict_text(trial, policy)
+    return trial_cells.verdict(trial, record, policy)
+
+
+def outcome_text(
+    trial: Trial,
+    scores: Sequence[Score],
+    policy: MappingPolicy,
+    record: PatientRecord | None = None,
+) -> str:
     """The outcome cell: the cards' verdict, unless the PHQ-9 that would decide it was taken
     with no drug on hand (review 6 findings 1 and 3): then the trial is not called failed, and
-    the cell says why ("response, then relapse during a supply gap", or "to confirm")."""
+    the cell says why ("response, then relapse during a supply gap", or "to confirm").
+    `record`: the trial's record, when the caller has it (the verdict is then worded once)."""
     score = trial.on_treatment
     if trial.verdict is _NOT_A_TRIAL or score is None or score.value is None:
-        return cards.verdict_text(trial, policy)
+        return _verdict(trial, policy, record)
     if trial.on_hold is not None and trial.scored_while_held(score.date):
         return (
             f"to confirm: {score.instrument} {_on(score)} taken while {trial.ingredient} was on hold "
@@ -95,7 +109,7 @@ def outcome_text(trial: Trial, scores: Sequence[Score], policy: MappingPolicy) -
         )
     gap = trial.outcome_gap
     if gap is None:
-        return cards.verdict_text(trial, policy)
+        return _verdict(trial, policy, record)
     lapse = f"no supply for {gap.days} days from {day_text(gap.start)}"
     earlier = response_before_gap(trial, scores, from_week=policy.on_treatment_from_week)
     if earlier is not None:
@@ -141,18 +155,26 @@ def _row(
     policy: MappingPolicy,
     counted: tuple[Trial, ...],
     scores: Sequence[Score] = (),
+    record: PatientRecord | None = None,
 ) -> tuple[Cell, ...]:
     not_a_trial = trial.verdict is _NOT_A_TRIAL
     verdict = counted_text(trial, facts, counted)
+    if record is None:
+        dose = cards.dose_path(trial)
+        adherence = "–" if not_a_trial else cards.adherence_text(trial)
+    else:
+        # The words the card's trials table wrote for this trial (services/trial_cells.py).
+        dose = trial_cells.dose(trial, record, policy)
+        adherence = "–" if not_a_trial else trial_cells.adherence(trial, record, policy)
     return (
         f"{trial.ingredient} ({trial.drug_class})",
-        cards.dose_path(trial),
+        dose,
         _dates(trial),
         trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose)),
         # Adherence and outcome may name resources (long ids): those cells break anywhere.
-        ("–" if not_a_trial else cards.adherence_text(trial), "ref"),
+        (adherence, "ref"),
         _phq9(trial),
-        (outcome_text(trial, scores, policy), "ref"),
+        (outcome_text(trial, scores, policy, record), "ref"),
         (verdict, "counted" if verdict.startswith("yes") else "not-counted"),
     )
 
@@ -168,8 +190,9 @@ def _trial_table(
     *,
     caption: str,
     scores: Sequence[Score] = (),
+    record: PatientRecord | None = None,
 ) -> str:
-    rows = [_row(t, facts, policy, counted, scores) for t in sorted(trials, key=_DATES)]
+    rows = [_row(t, facts, policy, counted, scores, record) for t in sorted(trials, key=_DATES)]
     return table(_HEADER, rows, caption=caption, cls="trials", stack=True)
 
 
@@ -217,6 +240,7 @@ def trials_section(
                 counted,
                 caption="Antidepressant trials",
                 scores=scores,
+                record=record,
             )
         )
     else:
@@ -224,7 +248,13 @@ def trials_section(
     if augmentation:
         parts.append(
             _trial_table(
-                augmentation, facts, policy, counted, caption="Augmentation", scores=scores
+                augmentation,
+                facts,
+                policy,
+                counted,
+                caption="Augmentation",
+                scores=scores,
+                record=record,
             )
         )
     parts.append(_note(cards.fmt_weeks(policy.min_adequate_weeks)))
