@@ -135,7 +135,7 @@ def test_esketamine_given_in_clinic_with_high_readings_gets_the_chart_open_warni
     cards = _cards(_chart("e05_esketamine_running_admin_high_bp"))
     (card,) = [c for c in cards if c["source"]["topic"]["code"] == RUNNING_BP]
     assert card["indicator"] == "warning"
-    assert "esketamine running" in card["summary"] and "168/106" in card["summary"]
+    assert "esketamine last given 2025-05-29" in card["summary"] and "168/106" in card["summary"]
     assert "172/104 mm Hg on 2025-05-12" in card["detail"]
     assert (
         "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29"
