@@ -111,7 +111,10 @@ NDC_ONLY = "drug not identifiable: NDC code only (no name; NDC codes are not map
 UNKNOWN_CODE = (
     "drug not identifiable: a drug code this service's drug tables do not hold, and no name"
 )
-NO_NAME_NO_CODE = "drug not identifiable: no name and no standard drug code"
+NO_NAME_NO_CODE = (
+    "drug not identifiable: no name, and no code of a system this service maps to drugs (RxNorm, "
+    "ATC, SNOMED CT)"
+)
 
 
 def _known_code(system: str, code: str) -> bool:

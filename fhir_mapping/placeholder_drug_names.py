@@ -33,6 +33,38 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text.strip(_WRAPPING).lower()).strip(_WRAPPING)
 
 
+# The words of a text, as placeholder_drug_words.csv lists them (apostrophes and hyphens kept:
+# "patient's", "non-formulary"); a digit makes a token no placeholder word (a strength).
+_TOKENS = re.compile(r"[^\s()\[\]{}<>:;,.*_/\"]+")
+
+
+@cache
+def _words() -> tuple[frozenset[str], frozenset[str]]:
+    """(every placeholder word, the core words: at least one must be there)."""
+    text = (
+        resources.files("fhir_mapping")
+        .joinpath("data/placeholder_drug_words.csv")
+        .read_text("utf-8")
+    )
+    rows = list(csv.DictReader(text.splitlines()))
+    every = frozenset(row["word"] for row in rows)
+    return every, frozenset(row["word"] for row in rows if row["role"] == "core")
+
+
+def _only_placeholder_words(text: str) -> bool:
+    """Whether every word of `text` is a placeholder word and one of them a core word
+    ("NON-FORMULARY MEDICATION", "Patient's own medication", "Home med": recheck 18c U1). A
+    whole-phrase list missed each wording an interface invents; a drug name is never made of
+    these words alone, so the word test is the safer reading (the record is named as not
+    identified instead of read as "a drug off this pathway")."""
+    tokens = _TOKENS.findall(text.lower())
+    if not tokens:
+        return False
+    every, core = _words()
+    return all(t in every for t in tokens) and any(t in core for t in tokens)
+
+
 def is_placeholder(text: str) -> bool:
-    """Whether a medication text or display is a placeholder that names no drug."""
-    return _normal(text) in _placeholders()
+    """Whether a medication text or display is a placeholder that names no drug: one of the
+    listed phrases, or made of placeholder words only (`_only_placeholder_words`)."""
+    return _normal(text) in _placeholders() or _only_placeholder_words(text)

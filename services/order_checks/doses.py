@@ -353,23 +353,22 @@ def carry_not_checked(
 
 
 def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
-    """Open the detail of every card of a draft with a dose note (DraftOrder.dose_note: the
-    steps and the one its ceilings were checked at, or the dosage lines to confirm) with it:
-    a dose above a limit at step 1 of a taper must say it is step 1, not the dose the order
-    ends on (review 12 recheck)."""
+    """Open the detail of every card of a draft with what the draft's reading could not settle:
+    a drug to confirm (DraftOrder.drug_to_confirm: its code and name give different drugs,
+    review 18a recheck UNSAFE: the clinician confirms the drug before signing), then a dose note
+    (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or the dosage
+    lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1, not the
+    dose the order ends on: review 12 recheck)."""
     for checks in by_topic.values():
         for i, check in enumerate(checks):
-            note = check.draft.dose_note
-            if note is None or note in check.detail:
-                continue
-            line = f"**Dose read:** {check.draft.ingredient} {note}."
-            checks[i] = dataclasses.replace(check, detail=cards.join_sections(line, check.detail))
-    # A draft whose code and name give different drugs (review 18a recheck UNSAFE): every card
-    # of either reading opens with both, so the clinician confirms the drug before signing.
-    for checks in by_topic.values():
-        for i, check in enumerate(checks):
-            confirm = check.draft.drug_to_confirm
-            if confirm is None or confirm in check.detail:
-                continue
-            line = f"**Drug to confirm:** {confirm}."
-            checks[i] = dataclasses.replace(check, detail=cards.join_sections(line, check.detail))
+            draft = check.draft
+            lines = []
+            confirm = draft.drug_to_confirm
+            if confirm is not None and confirm not in check.detail:
+                lines.append(f"**Drug to confirm:** {confirm}.")
+            note = draft.dose_note
+            if note is not None and note not in check.detail:
+                lines.append(f"**Dose read:** {draft.ingredient} {note}.")
+            if lines:
+                detail = cards.join_sections(*lines, check.detail)
+                checks[i] = dataclasses.replace(check, detail=detail)

@@ -71,6 +71,9 @@ def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conf
             for e in running
             if e.ingredient not in named
             and e.ingredient != maoi.ingredient
+            # One record read as two drugs (its code and its name disagree: product_conflict)
+            # is one drug to confirm, not a pair to stop one of (recheck 18c R2).
+            and not (e.source is not None and e.source == maoi.source)
             and washout_table.days_needed(maoi.row, e.row) is not None
         ]
         if not others:

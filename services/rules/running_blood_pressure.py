@@ -42,13 +42,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     ]
     if not drugs and not sessions:
         return None
-    names = cards.and_list([t.ingredient for t, _ in drugs] + [s.ingredient for s in sessions])
+    # A drug given in clinic is named with its last session, not "running" (recheck 18c e10: the
+    # optimise card on the same screen called the course ended).
+    taking = [f"{cards.and_list([t.ingredient for t, _ in drugs])} running"] if drugs else []
+    given = [f"{s.ingredient} last given {s.last.date}" for s in sessions]
+    names = cards.and_list(taking + given)
     latest = pair[0]
     summary = cards.fit_summary(
-        f"Blood pressure {latest.text()} and the reading before as high, with {names} running: "
-        "review",
-        f"Uncontrolled blood pressure ({latest.text()}) with {names} running: review",
-        f"Uncontrolled blood pressure with {names} running: review",
+        f"Blood pressure {latest.text()} and the reading before as high, with {names}: review",
+        f"Uncontrolled blood pressure ({latest.text()}) with {names}: review",
+        f"Uncontrolled blood pressure with {names}: review",
     )
     lines = [
         f"- {taking.text()}: {caution.says}; {caution.if_running} ({caution.cite}{caution.flag})."

@@ -230,7 +230,7 @@ def test_a_contained_medication_still_resolves_first() -> None:
                 "medicationReference": None,
                 "medicationCodeableConcept": {"coding": [{"system": "urn:site", "code": "77"}]},
             },
-            "no name and no standard drug code",
+            "no name, and no code of a system this service maps to drugs",
         ),
     ],
 )

@@ -107,3 +107,17 @@ def test_a_draft_whose_readings_agree_says_nothing_to_confirm(
     cards = _cards_of(doc)
     assert not any("to confirm, the record disagrees" in c["detail"] for c in cards)
     assert not any("Drug to confirm" in c["detail"] for c in cards)
+
+
+def test_one_running_record_read_as_two_drugs_is_not_paired_with_itself() -> None:
+    # Recheck 18c R2 (m04): a running order coded escitalopram and named phenelzine, sertraline
+    # drafted: the critical MAOI card said "Also running with phenelzine: escitalopram (a pair
+    # that must not meet: stop one)" - one record whose drug is to confirm, not two drugs.
+    doc = _chart("m04_running_record_code_esc_name_phenelzine_draft_sertraline")
+    cards = _cards_of(doc)
+    maoi = [c for c in cards if c["indicator"] == "critical"]
+    assert maoi and "phenelzine (MAOI) is running" in maoi[0]["summary"], [
+        c["summary"] for c in cards
+    ]
+    assert "Also running with" not in maoi[0]["detail"]
+    assert "drug to confirm" in maoi[0]["detail"]

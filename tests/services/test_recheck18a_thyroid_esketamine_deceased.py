@@ -135,7 +135,7 @@ def test_esketamine_given_in_clinic_with_high_readings_gets_the_chart_open_warni
     cards = _cards(_chart("e05_esketamine_running_admin_high_bp"))
     (card,) = [c for c in cards if c["source"]["topic"]["code"] == RUNNING_BP]
     assert card["indicator"] == "warning"
-    assert "esketamine running" in card["summary"] and "168/106" in card["summary"]
+    assert "esketamine last given 2025-05-29" in card["summary"] and "168/106" in card["summary"]
     assert "172/104 mm Hg on 2025-05-12" in card["detail"]
     assert (
         "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29"
@@ -185,3 +185,10 @@ def test_a_date_of_death_in_the_future_is_named_once_and_the_checks_run() -> Non
     assert said in cards[0]["detail"]
     assert sum(c["detail"].count(said) for c in cards) == 1
     assert QUALITY not in _topics(cards)
+
+
+def test_thyroid_pork_text_is_thyroid_replacement_beside_a_liothyronine_draft() -> None:
+    # Recheck 18c R1: "Thyroid (pork)" (Armour's porcine gland in plain words) was dropped in
+    # silence, and the liothyronine draft got no caution.
+    summaries = [c["summary"] for c in _cards(_chart("t_pork_thyroid_text_draft_liothyronine"))]
+    assert any(s.startswith("Liothyronine beside desiccated thyroid") for s in summaries), summaries

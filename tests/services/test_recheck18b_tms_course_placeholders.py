@@ -170,3 +170,29 @@ def test_a_placeholder_reference_display_names_no_drug() -> None:
     card = _topic(cards, "data-quality")
     assert card is not None, [c["summary"] for c in cards]
     assert card["indicator"] == "critical"
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["NON-FORMULARY MEDICATION", "Patient's own medication", "Home med"]
+    + ["Medication (see comments)", "Outside medication", "OTC med"],
+)
+def test_a_text_of_placeholder_words_only_names_no_drug(words: str) -> None:
+    # Recheck 18c U1: each interface invents its own fill-in; made only of placeholder words
+    # (data/placeholder_drug_words.csv), it names no drug.
+    assert not names_a_drug({"text": words, "coding": [{"system": RXNORM, "code": "999999"}]})
+
+
+@pytest.mark.parametrize("words", ["Home", "Drug Store", "Other medication 5 mg"])
+def test_a_text_without_a_core_placeholder_word_or_with_a_strength_is_a_name(words: str) -> None:
+    assert names_a_drug({"text": words, "coding": [{"system": RXNORM, "code": "999999"}]})
+
+
+def test_an_epic_id_only_running_drug_named_non_formulary_makes_the_maoi_check_incomplete() -> None:
+    # Recheck 18c U1 (w02): escitalopram running, coded by an Epic medication id only, its text
+    # "NON-FORMULARY MEDICATION"; phenelzine drafted: no card at all before.
+    cards = _cards(_chart("w02_epic_id_nonformulary_text_draft_phenelzine"))
+    card = _topic(cards, "data-quality")
+    assert card is not None, [c["summary"] for c in cards]
+    assert card["indicator"] == "critical"
+    assert "the MAOI washout check could not include them" in card["summary"]

@@ -124,7 +124,7 @@ def test_esketamine_running_with_two_high_readings_gets_the_chart_open_card() ->
     card = {r.topic: r for r in patient_view(record, Policy())}[RUNNING_BP]
     assert card.indicator is Indicator.WARNING
     assert "esketamine" in card.summary and "168/106" in card.summary
-    assert "before each dose and about 40 minutes after" in card.detail
+    assert "before each dose" in card.detail and "about 40 minutes after each dose" in card.detail
     assert "SPRAVATO label 5.x (blood pressure)" in card.detail
 
 
