@@ -87,7 +87,7 @@ def _with_text_strengths(ingredients: Iterable[str], texts: list[str]) -> tuple[
 # alone is (review 18a U1: escitalopram coded by SBD 352273 only was dropped in silence and an
 # MAOI drafted beside it got no card). The noise this could raise is small: every one of the 670
 # medication concepts in the Epic, US Core, C-CDA, Synthea and CDS Hooks sample data under
-# /work/shared carries a text or a display, and a concept that names any drug (lisinopril) stays
+# ../shared carries a text or a display, and a concept that names any drug (lisinopril) stays
 # read as "not on this pathway", as before. A coding in any other system (a site's local code)
 # with no text identifies nothing the service can read. NDC is not among them: the tables list no
 # NDC (package codes, thousands per ingredient), so an NDC alone may be sertraline as well as
