@@ -15,6 +15,8 @@ Two threads on one record at most word a text twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Trial
 from services.trial_adherence_text import adherence_text
@@ -36,34 +38,33 @@ def _memo(record: PatientRecord, policy: MappingPolicy) -> _Memo:
     return last[2]
 
 
-def dose(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:
-    """dose_path(trial), worded once for `record`."""
+def _worded(
+    kind: int,
+    trial: Trial,
+    record: PatientRecord,
+    policy: MappingPolicy,
+    word: Callable[[], str],
+) -> str:
+    """The text of `kind` for `trial`, from the memo of `record` and `policy`, else `word()`."""
     memo = _memo(record, policy)
-    entry = memo.get((id(trial), _DOSE))
+    entry = memo.get((id(trial), kind))
     if entry is not None and entry[0] is trial:
         return entry[1]
-    text = dose_path(trial)
-    memo[(id(trial), _DOSE)] = (trial, text)
+    text = word()
+    memo[(id(trial), kind)] = (trial, text)
     return text
+
+
+def dose(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:
+    """dose_path(trial), worded once for `record`."""
+    return _worded(_DOSE, trial, record, policy, lambda: dose_path(trial))
 
 
 def adherence(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:
     """adherence_text(trial), worded once for `record`."""
-    memo = _memo(record, policy)
-    entry = memo.get((id(trial), _ADHERENCE))
-    if entry is not None and entry[0] is trial:
-        return entry[1]
-    text = adherence_text(trial)
-    memo[(id(trial), _ADHERENCE)] = (trial, text)
-    return text
+    return _worded(_ADHERENCE, trial, record, policy, lambda: adherence_text(trial))
 
 
 def verdict(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:
     """verdict_text(trial, policy), worded once for `record` and `policy`."""
-    memo = _memo(record, policy)
-    entry = memo.get((id(trial), _VERDICT))
-    if entry is not None and entry[0] is trial:
-        return entry[1]
-    text = verdict_text(trial, policy)
-    memo[(id(trial), _VERDICT)] = (trial, text)
-    return text
+    return _worded(_VERDICT, trial, record, policy, lambda: verdict_text(trial, policy))
