@@ -26,7 +26,7 @@ from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia
+from services.rules.optimize import catatonia, titration
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
@@ -215,7 +215,7 @@ def _running_antipsychotic_section(
                         "catatonic features on record (see above)."
                     )
                 else:
-                    label, to_mg, note = _raise_toward_range(regimen, t.ingredient, mg)
+                    label, to_mg, note = titration.raise_toward_range(regimen, t.ingredient, mg)
                     resource = medication(
                         ctx, drugs.info(t.ingredient), t.ingredient, to_mg, note, reasons
                     )
@@ -231,43 +231,6 @@ def _running_antipsychotic_section(
                 + "; any change to it is for its prescriber."
             )
     return text
-
-
-def _steps(start: start_doses.StartDose) -> str:
-    """ "by 5 mg no sooner than weekly" """
-    every = "weekly" if start.step_min_days == 7 else f"every {start.step_min_days} days"
-    return f"by {cards.fmt_mg(start.step_mg)} mg no sooner than {every}"
-
-
-def _raise_toward_range(regimen: Regimen, ingredient: str, mg: float) -> tuple[str, float, str]:
-    """The label, dose and note of raising a running antipsychotic below the regimen's range: one
-    labelled step (olanzapine: 5 mg, at least a week apart), never a jump to the target (review
-    18a W2: 5 mg/day to 15 in one order); the last step reaches the range's floor."""
-    floor = regimen.antipsychotic_min_mg
-    target = f"{cards.fmt_mg(floor)}-{cards.fmt_mg(regimen.antipsychotic_max_mg)} mg/day"
-    start = start_doses.start_dose(ingredient)
-    if start is None or start.next_step(mg, floor) >= floor:
-        return (
-            f"Raise {ingredient} to {cards.fmt_mg(floor)} mg/day ({regimen.name})",
-            floor,
-            f"Antipsychotic-range dose for psychotic depression ({regimen.name}).",
-        )
-    to_mg, step = start.next_step(mg, floor), _steps(start)
-    return (
-        f"Raise {ingredient} to {cards.fmt_mg(to_mg)} mg/day (a step toward {target}, "
-        f"{regimen.name})",
-        to_mg,
-        f"One step ({start.cite}: {step}) toward the antipsychotic-range target {target} for "
-        f"psychotic depression ({regimen.name}); raise again {step} as tolerated.",
-    )
-
-
-def _start_note(start: start_doses.StartDose, target: str, purpose: str) -> str:
-    """An order's note: its start dose, then the titration to the regimen's target."""
-    return (
-        f"Start dose {cards.fmt_mg(start.start_mg)} mg/day ({start.cite}); raise {_steps(start)} "
-        f"to the target {target} ({purpose}), as tolerated."
-    )
 
 
 def _propose_regimen(
@@ -347,7 +310,7 @@ def _propose_regimen(
         cite = regimen.name
     # Each drug starts at its labelled start dose, its note naming the titration to the
     # regimen's target (review 18a W2: STOP-PD's doses are targets reached by titration).
-    ap_note = _start_note(ap_start, ap_target, purpose)
+    ap_note = titration.start_note(ap_start, ap_target, purpose)
     resources = [
         medication(ctx, ap_info, regimen.antipsychotic, ap_start.start_mg, ap_note, reasons)
     ]
@@ -397,7 +360,7 @@ def _propose_regimen(
             f"{cards.fmt_mg(regimen.antidepressant_min_mg)}-"
             f"{cards.fmt_mg(regimen.antidepressant_max_mg)} mg/day"
         )
-        ad_note = _start_note(
+        ad_note = titration.start_note(
             ad_start,
             ad_target,
             f"antidepressant of {regimen.name}, with {regimen.antipsychotic}",
