@@ -134,6 +134,9 @@ class ProcedureRecord:
     performed_end: _Day | None = None
 
 
+quick_frozen_init(ProcedureRecord)
+
+
 @dataclass(frozen=True, slots=True)
 class Referral:
     """An open or completed ServiceRequest the rules must not duplicate (TMS, psychiatry, ...)."""
@@ -163,3 +166,6 @@ class ClinicalContext:
     def latest_lab(self, test: str) -> LabResult | None:
         found = [lab for lab in self.labs if lab.test == test]
         return max(found, key=lambda lab: lab.date) if found else None
+
+
+quick_frozen_init(ClinicalContext)

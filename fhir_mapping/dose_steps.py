@@ -41,6 +41,7 @@ from fhir_mapping.dose_sig import (
 )
 from fhir_mapping.dose_timing import frequency_per_day, timing_high
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
+from fhir_mapping.frozen_init import quick_frozen_init
 
 Step = tuple[Mapping[str, Any], ...]  # the lines of one step, taken together
 
@@ -84,6 +85,9 @@ class LineShape:
     steps: tuple[Step, ...] = ()
     to_confirm: tuple[int, ...] = ()
     highest_line: bool = False
+
+
+quick_frozen_init(LineShape)
 
 
 _TOGETHER = LineShape()

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from fhir_mapping.code_systems import system_label
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
 
@@ -272,3 +273,6 @@ class Finding:
         if self.system == "text":
             return "typed in"
         return f"{system_label(self.system)} {self.code}"
+
+
+quick_frozen_init(Finding)

@@ -34,6 +34,7 @@ from fhir_mapping.clinical_records import (
     Referral,
 )
 from fhir_mapping.findings import Finding, FindingKind
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial import Trial
 from fhir_mapping.trial_parts import (
@@ -110,6 +111,9 @@ class Patient:
     # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
     # says the death has not happened), and named as a data-quality line since it cannot be right.
     deceased_after: date | None = None
+
+
+quick_frozen_init(Patient)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,3 +370,6 @@ class PatientRecord:
 
     def antidepressant_trials(self) -> tuple[Trial, ...]:
         return tuple([t for t in self.trials if t.role is _ANTIDEPRESSANT])
+
+
+quick_frozen_init(PatientRecord)

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from fhir_mapping.events import MedicationEvent
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_dates import dates_of
 from fhir_mapping.medication_types import DISPENSE
 from fhir_mapping.record import SourceRef
@@ -71,6 +72,9 @@ class RepeatFill:
 
     components: tuple[Component, ...]
     events: tuple[tuple[Any, ...], ...]
+
+
+quick_frozen_init(RepeatFill)
 
 
 def repeat_key(resource: Mapping[str, Any]) -> bytes | None:

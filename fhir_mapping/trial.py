@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 from fhir_mapping.source_ref import SourceRef
@@ -409,3 +410,6 @@ class Trial:
             # treatment (worse than the mild baseline) still is one.
             return False
         return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
+
+
+quick_frozen_init(Trial)

@@ -98,6 +98,9 @@ class StatedReason:
         return f"{self.label} ({self.code})" if self.code else self.label
 
 
+quick_frozen_init(StatedReason)
+
+
 @dataclass(frozen=True, slots=True)
 class DoseSegment:
     """One stretch of a trial at one daily dose. `mg_per_day` None means the dose is unknown.
@@ -120,6 +123,9 @@ class DoseSegment:
     @property
     def mg_per_day_upper(self) -> float | None:
         return self.mg_per_day_high if self.mg_per_day_high is not None else self.mg_per_day
+
+
+quick_frozen_init(DoseSegment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,9 @@ class Adherence:
     # field, never `documented`: cards read `documented` as the adherence a clinician recorded,
     # and this is neither non-adherence nor compliance (wave 4 K1).
     not_verified: str | None = None
+
+
+quick_frozen_init(Adherence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.frozen_init import quick_frozen_init
+
 
 @dataclass(frozen=True, slots=True)
 class Timing:
     alongside: bool
     why: str  # what the card says of the timing; "" for a contributor settled before escalating
+
+
+quick_frozen_init(Timing)
 
 
 @cache

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import build
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord
 from services import data_gaps
 from services.deceased_order import deceased_order_cards, future_death_line
@@ -45,6 +46,9 @@ class HookInput:
     incomplete: Mapping[str, str] = field(default_factory=dict)
 
 
+quick_frozen_init(HookInput)
+
+
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     record: PatientRecord
@@ -53,6 +57,9 @@ class Evaluation:
     # None: recommendations not made by the rules (a test's stand-in), which are only filtered.
     hook: str | None = None
     selections: tuple[str, ...] = ()
+
+
+quick_frozen_init(Evaluation)
 
 
 def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.drug_table import components
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards, drug_names
 
@@ -90,6 +91,9 @@ class Taking:
             )
         when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
         return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
+
+
+quick_frozen_init(Taking)
 
 
 def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:

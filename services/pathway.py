@@ -33,6 +33,7 @@ from datetime import date
 from operator import attrgetter
 
 from fhir_mapping.episode import in_current_episode
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -248,6 +249,9 @@ class PathwayFacts:
         the diagnosis review alone, which asks for an assessment for a major depressive episode
         when the PHQ-9 is high (rules/diagnosis_psychiatric.py)."""
         return bool(self.other_disorder)
+
+
+quick_frozen_init(PathwayFacts)
 
 
 def _distinct(values: list[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from datetime import date
 
 from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
 from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
 from services.last_answer import kept
 from services.policy import Policy
@@ -66,6 +67,9 @@ class PsychotherapySessions:
     course: tuple[ProcedureRecord, ...]  # of the kinds that make a course (policy)
     other: tuple[ProcedureRecord, ...]  # crisis, add-on: listed, not counted
     other_kinds: tuple[str, ...]  # the kinds of `other`, distinct, in order of first session
+
+
+quick_frozen_init(PsychotherapySessions)
 
 
 @kept  # several cards of one evaluation ask: services/last_answer.py

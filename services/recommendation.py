@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from fhir_mapping.frozen_init import quick_frozen_init
+
 
 class Indicator(StrEnum):
     CRITICAL = "critical"
@@ -31,11 +33,17 @@ class Action:
     resource_id: str | None = None  # for delete: "ServiceRequest/123"
 
 
+quick_frozen_init(Action)
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     label: str
     actions: tuple[Action, ...] = ()
     is_recommended: bool = False
+
+
+quick_frozen_init(Suggestion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,9 @@ class Evidence:
     # The scales other than the PHQ-9 the section's outcomes rest on: the timeline line then
     # says "scores", not "PHQ-9" (set even when `basis` is left out as said elsewhere).
     scales: tuple[str, ...] = ()
+
+
+quick_frozen_init(Evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +136,6 @@ class Recommendation:
     evidence_key: str | None = None
     # The summary while a safety card holds the suggestion it proposes (one_click_hold).
     held_summary: HeldSummary | None = None
+
+
+quick_frozen_init(Recommendation)

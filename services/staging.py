@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, ProcedureKind
@@ -65,6 +66,9 @@ class MaudsleyStage:
     @property
     def band(self) -> str:
         return band_for(self.total)
+
+
+quick_frozen_init(MaudsleyStage)
 
 
 # Compared per procedure: on Python 3.11 reading a member off its Enum class costs about ten

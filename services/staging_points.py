@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from services import tables
 
 
@@ -26,6 +27,9 @@ class StageDimension:
     # shows "Severity 1 (subsyndromal)" as if a score had said so; or a part of the chart was
     # left out of it on purpose (a primary psychotic disorder's psychosis, not the MSM item).
     assumed: str = ""
+
+
+quick_frozen_init(StageDimension)
 
 
 @cache

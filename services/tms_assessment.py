@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, Referral, Score, Trial
 from services import bipolar_findings, intolerance_count, tms_severity
 from services.policy import Policy
@@ -104,6 +105,9 @@ class TmsAssessment:
     def only_acute(self) -> bool:
         """Blocked by acute risk alone: the TMS criteria are otherwise met."""
         return bool(self.acute) and set(self.blockers) <= set(self.acute)
+
+
+quick_frozen_init(TmsAssessment)
 
 
 def _tms_assessment(

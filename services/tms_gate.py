@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
 from services.acute_risk import SuicideLevel, SuicideSignal, unread_line
 
@@ -54,6 +55,9 @@ class TmsExclusions:
     @property
     def lines(self) -> tuple[str, ...]:
         return tuple(line for line in (self.suicide, self.catatonia) if line is not None)
+
+
+quick_frozen_init(TmsExclusions)
 
 
 def tms_exclusions(suicide: SuicideSignal | None, catatonia: tuple[Finding, ...]) -> TmsExclusions:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DataDomain, PatientRecord
 from services.pathway import PathwayFacts
 from services.payer_criteria.model import Criterion, CriterionKind, CriterionStatus
@@ -45,6 +46,9 @@ class Inputs:
         if not record.gaps:  # nothing left out (most charts): no domain to look at (issue 14)
             return False
         return any(record.incomplete(d) for d in DOMAINS[kind])
+
+
+quick_frozen_init(Inputs)
 
 
 def absent(c: Criterion, inputs: Inputs, what: str, evidence: str) -> CriterionResult:

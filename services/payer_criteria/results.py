@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Trial
 from services.payer_criteria.model import Criterion, CriterionKind, CriterionStatus, RuleSet
 
@@ -45,6 +46,9 @@ class CriterionResult:
         if self.to_confirm and self.status is _MET:
             return f"{self.status.label}, to confirm"
         return self.shown_as or self.status.label
+
+
+quick_frozen_init(CriterionResult)
 
 
 _MET = CriterionStatus.MET  # compared per criterion: a module constant (issue 14)
@@ -116,3 +120,6 @@ class PayerEvaluation:
     @property
     def not_available(self) -> tuple[CriterionResult, ...]:
         return tuple(r for r in self.results if r.status is CriterionStatus.NOT_AVAILABLE)
+
+
+quick_frozen_init(PayerEvaluation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Trial
 from services import cards
 from services.interaction_table import Taking
@@ -25,6 +26,9 @@ class Reading:
 
     mg: float | None
     to_confirm: bool = False
+
+
+quick_frozen_init(Reading)
 
 
 def ceiling_reading(trial: Trial) -> Reading:

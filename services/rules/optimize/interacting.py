@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord, Role, Trial
 from services import cards, interaction_table
 from services.interaction_table import InteractionRow, Taking
@@ -178,6 +179,9 @@ class Screen:
         if taking.start is not None:
             return f"running since {taking.start.isoformat()}"
         return "listed as taken, start not recorded"
+
+
+quick_frozen_init(Screen)
 
 
 def screen(ctx: RuleContext) -> Screen:
