@@ -67,7 +67,8 @@ def quick_frozen_init(cls: type[Any]) -> None:
         scope.update({f"_store_{f.name}": cls.__dict__[f.name].__set__ for f in own})
         body = [f"    _store_{f.name}(self, {f.name})" for f in own]
     else:
-        twin = type(f"_{cls.__name__}Draft", (), {"__slots__": cls.__slots__})
+        # On the same bases (Trial's TrialOutcome holds slots of its own): the same layout.
+        twin = type(f"_{cls.__name__}Draft", cls.__bases__, {"__slots__": cls.__slots__})
         scope.update({"_set": object.__setattr__, "_cls": cls, "_twin": twin})
         body = [
             "    _set(self, '__class__', _twin)",

@@ -8,19 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
-from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 from fhir_mapping.source_ref import SourceRef
+from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
-    _PHQ9,
-    RESPONSE_FRACTION,
     Adherence,
     DoseBasis,
     DoseSegment,
     InadequacyReason,
     Intolerance,
     Product,
-    RefillGap,
     Role,
     Score,
     StatedReason,
@@ -28,14 +24,11 @@ from fhir_mapping.trial_parts import (
     WrittenDates,
 )
 
-# Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
-# Enum class costs about ten times reading a global (issue 14).
-_ADEQUATE = Verdict.ADEQUATE
-
 
 @dataclass(frozen=True, slots=True)
-class Trial:
-    """One ingredient's course in one episode of treatment."""
+class Trial(TrialOutcome):
+    """One ingredient's course in one episode of treatment (its outcome judgements:
+    trial_outcome.py)."""
 
     ingredient: str  # lower-case generic name, e.g. "sertraline"
     drug_class: str  # mechanism group used for "switch to a different mechanism", e.g. "SSRI"
@@ -178,32 +171,6 @@ class Trial:
     # not recorded" (services/trial_dates.py; recheck 2 of review 16, W2).
     entry_dated: bool = False
 
-    def scored_while_held(self, day: date) -> bool:
-        """True when a score of `day` was taken after the course was put on hold, past the days
-        a score is still the course's (`held_scored_until`): it does not decide the outcome."""
-        held = self.on_hold
-        if held is None:
-            return False
-        until = self.held_scored_until
-        return day > (until if until is not None and until > held else held)
-
-    @property
-    def outcome_gap(self) -> RefillGap | None:
-        """The supply gap the on-treatment PHQ-9 was taken in, else None (review 6 finding 1):
-        a score taken off the drug does not decide the trial's outcome."""
-        on_treatment = self.on_treatment
-        if on_treatment is None:
-            return None
-        day = on_treatment.date
-        for gap in self.adherence.supply_gaps:
-            if gap.start <= day < gap.end:
-                return gap
-        # A score taken while the drug was held says nothing of it either (review 14 audit W4).
-        for gap in self.adherence.held_gaps:
-            if gap.start <= day < gap.end:
-                return gap
-        return None
-
     @property
     def max_mg_per_day(self) -> float | None:
         doses = [s.mg_per_day for s in self.segments if s.mg_per_day is not None]
@@ -223,193 +190,6 @@ class Trial:
     def current_mg_per_day_high(self) -> float | None:
         """The latest segment's upper end when its dose is a range, else None."""
         return self.segments[-1].mg_per_day_high if self.segments else None
-
-    @property
-    def response(self) -> bool | None:
-        """>= 50 % drop in PHQ-9 from baseline (CANMAT 2023); None when either score is missing."""
-        if not (self.baseline and self.on_treatment):
-            return None
-        if self.baseline.value is None or self.on_treatment.value is None:
-            return None
-        if self.baseline.value == 0:
-            return None
-        return self.on_treatment.value <= self.baseline.value * RESPONSE_FRACTION
-
-    @property
-    def remission(self) -> bool | None:
-        """PHQ-9 below the remission cut-off on treatment (CMS159: < 5), or the other scale's
-        own cut-off when the pair is another scale's (`outcome_remission_below`)."""
-        if self.on_treatment is None or self.on_treatment.value is None:
-            return None
-        return self.on_treatment.value < self.outcome_remission_below
-
-    @property
-    def outcome_scale(self) -> str:
-        """The scale the outcome pair is on: "PHQ-9", or another depression scale ("MADRS")
-        when the course had no PHQ-9 on treatment but that scale before and on it
-        (score_windows.py, review 13 W10). Both scores of the pair are always one scale's."""
-        on_treatment = self.on_treatment
-        return _PHQ9 if on_treatment is None else on_treatment.instrument
-
-    @property
-    def outcome_remission_below(self) -> int:
-        """The remission cut-off (exclusive) of the outcome pair's scale: the clinic's PHQ-9
-        cut-off (`remission_below`), else the other scale's (data/scale_outcomes.csv: MADRS
-        <= 10 is < 11). `remission_below` itself stays the PHQ-9's: episode.py compares PHQ-9
-        totals with it."""
-        on_treatment = self.on_treatment
-        if on_treatment is None or on_treatment.instrument == _PHQ9:
-            return self.remission_below
-        below = _scale_remission_below(on_treatment.instrument)
-        return self.remission_below if below is None else below
-
-    @property
-    def outcome_moderate_from(self) -> int:
-        """The moderate band's floor on the outcome pair's scale: the clinic's PHQ-9 value
-        (`failure_min_baseline`), else the other scale's (data/scale_outcomes.csv:
-        HAM-D17 17, MADRS 20, QIDS-SR16 11, BDI-II 20)."""
-        on_treatment = self.on_treatment
-        if on_treatment is None or on_treatment.instrument == _PHQ9:
-            return self.failure_min_baseline
-        floor = _scale_moderate_from(on_treatment.instrument)
-        return self.failure_min_baseline if floor is None else floor
-
-    @property
-    def episode_responded(self) -> bool:
-        """The score on treatment is a >= 50 % drop from the episode baseline
-        (`episode_baseline`; CANMAT 2023 para 180): PHQ-9 19 at the episode's start, 9 on
-        escitalopram, 8 on sertraline is a response of the episode without remission, whose
-        residual symptoms are optimised, not escalated on. Not halved (14 -> 9 -> 8): the
-        episode is failing, and the course is judged on its own pair. False without one."""
-        peak, on_treatment = self.episode_baseline, self.on_treatment
-        if peak is None or on_treatment is None or peak.value is None:
-            return False
-        after = on_treatment.value
-        return after is not None and after <= peak.value * RESPONSE_FRACTION
-
-    @property
-    def mild_residual(self) -> bool:
-        """Baseline below the moderate band (PHQ-9 < 10: mild or none) and the score on
-        treatment still below it, without remission and without a >= 50 % drop (review 15 W1),
-        in an episode never moderate or worse before it or one that has since responded
-        (`episode_baseline`, `episode_responded`):
-        whether the drug failed cannot be judged from such a pair (a 50 % drop from 9 is 4
-        points), and the score on it is residual mild symptoms, which CANMAT 2023 meets by
-        optimising the dose and adding psychological treatment (Figure 7.1, paras 185-187), not
-        by switching or an adjunct. Never a failed trial (`failed`)."""
-        baseline, on_treatment = self.baseline, self.on_treatment
-        if baseline is None or on_treatment is None:
-            return False
-        before, after = baseline.value, on_treatment.value
-        if before is None or after is None or before == 0:
-            return False
-        floor = self.outcome_moderate_from
-        return (
-            (self.episode_baseline is None or self.episode_responded)
-            and before < floor
-            and after < floor
-            and after >= self.outcome_remission_below
-            and not after <= before * RESPONSE_FRACTION
-        )
-
-    @property
-    def outcome_before_adequate(self) -> bool:
-        """The on-treatment PHQ-9 (the latest) was taken before the course became adequate
-        (`adequate_from`) and shows neither response nor remission (review 7 finding 6): no
-        PHQ-9 since the trial became adequate says whether it failed. REFERENCE.md 0.2: 4 to
-        < 6 weeks is "possibly adequate - review", so a week-5 score cannot prove the failure
-        of an adequate trial; a response or remission at week 5 is still one."""
-        adequate_from, on_treatment = self.adequate_from, self.on_treatment
-        if adequate_from is None or on_treatment is None or on_treatment.value is None:
-            return False
-        if on_treatment.date >= adequate_from or on_treatment.value < self.outcome_remission_below:
-            return False
-        baseline = self.baseline
-        if baseline is None or baseline.value is None or baseline.value == 0:
-            return True  # response unknown
-        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
-
-    @property
-    def outcome_unmeasured(self) -> bool:
-        """No PHQ-9 total on treatment, or none since the course became adequate that could
-        show its failure (`outcome_before_adequate`): whether it failed is not measured."""
-        on_treatment = self.on_treatment
-        if on_treatment is None or on_treatment.value is None:
-            return True
-        return self.adequate_from is not None and self.outcome_before_adequate
-
-    @property
-    def unmeasured_text(self) -> str:
-        """Why the outcome is not measured, as cards say it: "no PHQ-9 on treatment", or "no
-        PHQ-9 since it became adequate (2025-05-26)" when the only score predates that."""
-        if self.adequate_from is not None and self.outcome_before_adequate:
-            return f"no PHQ-9 since it became adequate ({self.adequate_from.isoformat()})"
-        if self.outcome_note is not None:
-            return f"no PHQ-9 on treatment ({self.outcome_note})"
-        return "no PHQ-9 on treatment"
-
-    @property
-    def outcome_inferred(self) -> bool:
-        """Counted as failed with no PHQ-9 on treatment: the failure was read from the course
-        having stopped (Fabbri 2021 EHR phenotype), not measured; every card that counts it says
-        so."""
-        return self.failed and self.outcome_unmeasured
-
-    @property
-    def failed(self) -> bool:
-        """An adequate trial without response or remission: counts toward treatment resistance.
-
-        For a course that has ended, a missing on-treatment score is not evidence of response:
-        stopping or switching is read as failure and the card says the outcome was inferred (the
-        Fabbri 2021 EHR phenotype counts a switch after >= 6 weeks as a failure). A course still
-        running with no on-treatment score has no outcome yet: it is not counted as failed, so no
-        switch, augmentation or TMS is proposed on an unmeasured trial (the safer reading; the
-        measurement-based-care card asks for the PHQ-9 instead).
-        """
-        if self.verdict is not _ADEQUATE:
-            return False
-        # `remission is not True and response is not True`, read straight off the scores: the
-        # rules ask this of every trial several times per card (issue 14).
-        on_treatment = self.on_treatment
-        if on_treatment is None or on_treatment.value is None:
-            # Outcome unmeasured: neither remission nor response known. A course stopped for a
-            # documented intolerance (nausea) was stopped for that, not for lack of effect: no
-            # failure is read from the stop (audit 13 WRONG 4); it counts as not tolerated.
-            return not self.ongoing and self.intolerance is None
-        if self.adequate_from is not None and self.outcome_before_adequate:
-            # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
-            # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
-            # inferred failure (outcome_inferred), never a measured one.
-            return not self.ongoing
-        if self.scored_while_held(on_treatment.date):
-            return False  # scored while the drug was held (review 6 finding 3): to confirm
-        if self.unconfirmed_since is not None and (
-            not self.segments or on_treatment.date >= self.segments[-1].end
-        ):
-            return False  # scored after the time the record confirms (review 6 finding 11)
-        if (
-            self.adherence.supply_gaps or self.adherence.held_gaps
-        ) and self.outcome_gap is not None:
-            # Scored with no drug on hand (review 6 finding 1): a relapse off the drug, or a score
-            # that says nothing of the drug; never a failure of it. "To confirm", not counted: the
-            # safer reading for a TMS referral and a payer packet.
-            return False
-        if on_treatment.value < self.outcome_remission_below:
-            return False  # remission (the PHQ-9's cut-off, or the other scale's)
-        baseline = self.baseline
-        if baseline is None or baseline.value is None or baseline.value == 0:
-            return True  # response unknown
-        floor = self.outcome_moderate_from
-        if (
-            baseline.value < floor
-            and on_treatment.value < floor
-            and (self.episode_baseline is None or self.episode_responded)
-        ):
-            # From a mild baseline to residual mild symptoms (`mild_residual`, review 15 W1):
-            # not a failure the pathway escalates on. A score at the floor or above on
-            # treatment (worse than the mild baseline) still is one.
-            return False
-        return not on_treatment.value <= baseline.value * RESPONSE_FRACTION
 
 
 quick_frozen_init(Trial)
