@@ -46,25 +46,23 @@ def _canonical(resource: Resource) -> bytes | None:
         return None
 
 
-_JUST_STR = {str}
-_JUST_DICT = {dict}
-
-
 def _all_distinct(items: list[object]) -> list[Resource] | None:
     """`items` themselves when each is a resource with an id no other item has, as in nearly every
-    request; else None. Found at C speed, one `map` per field (issue 14: `_unique_by_walk` cost a
-    quarter of reading an irrelevant resource): every item a JSON object (a dict) whose
-    resourceType and id are strings, no id empty, no id twice. Ids distinct whatever the type
-    means (type, id) pairs distinct, so the walk would keep every item, in order."""
-    if set(map(type, items)) != _JUST_DICT:
+    request; else None. Found at C speed (issue 14: `_unique_by_walk` cost a quarter of reading
+    an irrelevant resource): every item a JSON object (`dict.get` refuses anything but a dict),
+    its resourceType and id strings (`str.join` refuses anything else), no id empty, no id twice.
+    Ids distinct whatever the type means (type, id) pairs distinct, so the walk would keep every
+    item, in order. Two passes over the items and one over their ids (session 19: the five
+    passes before, each item's type and each id's type asked apart, cost 267 k instructions on
+    the typical chart; now about half)."""
+    try:
+        kinds = list(map(dict.get, items, repeat("resourceType")))  # TypeError: not a dict
+        ids = list(map(dict.get, items, repeat("id")))
+        "".join(kinds)  # TypeError: a type that is not a string (None: absent)
+        "".join(ids)  # TypeError: an id that is not a string
+        distinct = set(ids)
+    except TypeError:
         return None
-    objects = cast("list[dict[str, Any]]", items)
-    if set(map(type, map(dict.get, objects, repeat("resourceType")))) != _JUST_STR:
-        return None
-    ids = list(map(dict.get, objects, repeat("id")))
-    if set(map(type, ids)) != _JUST_STR:
-        return None
-    distinct = set(ids)
     if len(distinct) != len(ids) or "" in distinct:
         return None
     return cast("list[Resource]", items)
