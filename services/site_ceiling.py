@@ -11,7 +11,7 @@ order checks room.py asks about the QTc.
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, formulation_ceilings, label_maximums
+from services import cards, drugs, formulation_ceilings, label_maximums
 from services.policy import Policy
 
 
@@ -23,13 +23,17 @@ def site_ceiling(policy: Policy, trial: Trial) -> float | None:
     )
 
 
-def site_words(policy: Policy, trial: Trial, top: float | None) -> str:
+def site_words(policy: Policy, trial: Trial, top: float | None, cite: str | None = None) -> str:
     """What a range's top is, said after the range when it is not the drug row's own: " (the SR
     maximum, bupropion SR label)"; " (the US label's maximum, Remeron US label 2.1; CANMAT 2023
-    Table 3.3 lists up to 60)"; "" otherwise."""
+    Table 3.3 lists up to 60)"; "" otherwise. `cite`: the range's source when the caller knows it
+    (an adjunct's range is CANMAT 2023 Table 7.2's), else the drug row's."""
     ceiling = formulation_ceilings.daily_ceiling(trial)
     label = label_maximums.binding(trial.ingredient, ceiling, policy.drug_market)
     if label is not None and top == label.max_mg:
-        row = f"; CANMAT 2023 Table 3.3 lists up to {cards.fmt_mg(ceiling)}" if ceiling else ""
+        # The range's own source for the role (Table 3.3 as an antidepressant, Table 7.2 as an
+        # adjunct), so the higher figure is never put to the wrong table.
+        source = cite or drugs.dose_cite(trial.ingredient, trial.role) or "the drug table"
+        row = f"; {source} lists up to {cards.fmt_mg(ceiling)}" if ceiling else ""
         return f" (the {label.market} label's maximum, {label.cite}{label.flag}{row})"
     return formulation_ceilings.ceiling_words(trial, top)

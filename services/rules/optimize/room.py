@@ -77,6 +77,12 @@ def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
             "is tolerated now; not offered as a ready-to-accept order.",
             "reaction on record",
         )
+    if trial.patient_reported:
+        return (
+            "Its dose is the patient's report (no order or fill on record): confirm it before "
+            "raising; not offered as a ready-to-accept order.",
+            "dose to confirm",
+        )
     qtc = qtc_line(ctx, name, trial.drug_class)
     if qtc is not None:
         return (
