@@ -141,8 +141,8 @@ class PathwayFacts:
     tms: TmsAssessment
     suicide: SuicideSignal | None
     # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
-    # bupropion with epilepsy: (ingredient, note, finding display).
-    cautions: tuple[tuple[str, str, str], ...] = ()
+    # bupropion with epilepsy: (ingredient, the row's note with what is on record).
+    cautions: tuple[tuple[str, str], ...] = ()
     # A recent ALT or AST at or above the policy's multiple of its ULN (services/transaminases.py;
     # review 12 H10), for the drugs whose labels make it a liver caution (nefazodone, duloxetine):
     # (ingredient, why), so the switch and augment lists leave them out as they do for a coded
@@ -191,9 +191,9 @@ class PathwayFacts:
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None: a coded finding first, else a
         raised transaminase (nefazodone, duloxetine)."""
-        for name, note, display in self.cautions:
+        for name, why in self.cautions:
             if name == ingredient.lower():
-                return f"{note} ({display} on record)"
+                return why
         for name, why in self.transaminase_cautions:
             if name == ingredient.lower():
                 return why
