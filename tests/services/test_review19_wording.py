@@ -1,4 +1,5 @@
-"""Review 19 D, wording and claims: a single seizure is not a seizure disorder.
+"""Review 19 D, wording and claims: a single seizure is not a seizure disorder; a running
+sertraline below the STOP-PD target is said.
 
 - D1 (s01*): one convulsion (ICD-10-CM R56.9 "Unspecified convulsions", SNOMED CT 91175000
   "Seizure") read as the epilepsy kind was worded "seizure disorder" on the cards ("a seizure
@@ -7,6 +8,8 @@
   order, the running-drug card, the TMS-course card); the words say what the record shows: "a
   seizure (Unspecified convulsions, R56.9) on record", held as a seizure disorder (the safer
   reading). A code of the disorder itself beside it is named first.
+- D5 (r02): psychotic depression on sertraline 50 mg/day beside "olanzapine 15-20 mg/day with
+  sertraline 150-200 mg/day (STOP-PD)": the card now says sertraline is below the target.
 
 Charts: tests/services/wording19_charts/ (Epic / US Core shaped requests, every prefetch key).
 """
@@ -129,3 +132,32 @@ def test_a_seizure_disorder_code_beside_the_seizure_is_named_as_the_disorder() -
         "without status epilepticus on record)"
     )
     assert "a seizure" not in card["detail"]
+
+
+# --- D5: sertraline below the STOP-PD target -----------------------------------------------------
+
+BELOW = (
+    "**Sertraline below the STOP-PD target:** sertraline 50 mg/day is below the STOP-PD target "
+    "of 150-200 mg/day (Meyers 2009, Arch Gen Psychiatry; Flint 2019, JAMA): raise it by 50 mg "
+    "no sooner than weekly (sertraline label, MDD) toward the target, as tolerated."
+)
+
+
+def test_psychotic_depression_on_sertraline_50_says_it_is_below_the_stop_pd_target() -> None:
+    detail = _cards(_chart("r02_psychotic_sertraline_50"))["optimize-switch-augment"]["detail"]
+    assert "**Regimen with trial evidence:** olanzapine 15-20 mg/day with sertraline" in detail
+    assert BELOW in detail
+    # Said right after the regimen it is measured against.
+    assert detail.index(BELOW) > detail.index("**Regimen with trial evidence:**")
+
+
+def test_sertraline_at_the_stop_pd_target_gets_no_below_target_line() -> None:
+    doc = _chart("r02_psychotic_sertraline_50")
+    for resource in chart_files.prefetch_resources(doc):
+        concept = resource.get("medicationCodeableConcept")
+        if concept is not None:
+            concept["coding"][0].update(code="410584", display="sertraline 150 MG Oral Capsule")
+            concept["text"] = "sertraline 150 MG Oral Capsule"
+    detail = _cards(doc)["optimize-switch-augment"]["detail"]
+    assert "**Regimen with trial evidence:**" in detail
+    assert "below the STOP-PD target" not in detail
