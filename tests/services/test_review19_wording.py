@@ -75,9 +75,8 @@ def test_one_seizure_still_rules_out_tms_and_bupropion_on_the_optimise_card() ->
     assert "tms-referral" not in found
     detail = found["optimize-switch-augment"]["detail"]
     assert f"bupropion not listed: contraindicated in seizure disorders; {SEIZURE}." in detail
-    assert "**Why no TMS referral:** contraindication: Unspecified convulsions (ICD-10-CM R56.9" in (
-        detail
-    )
+    why = "**Why no TMS referral:** contraindication: Unspecified convulsions (ICD-10-CM R56.9"
+    assert why in detail
     assert f"Condition/9e1c562f-c800-575f-b703-152db4184862), {HELD}" in detail
 
 
@@ -121,7 +120,11 @@ def test_a_seizure_coded_in_snomed_ct_alone_is_read_as_r56_9_is() -> None:
 
 
 def test_a_seizure_disorder_code_beside_the_seizure_is_named_as_the_disorder() -> None:
-    epilepsy = (ICD, "G40.909", "Epilepsy, unspecified, not intractable, without status epilepticus")
+    epilepsy = (
+        ICD,
+        "G40.909",
+        "Epilepsy, unspecified, not intractable, without status epilepticus",
+    )
     doc = _seizure_codings(
         _chart("s01b_single_convulsion_bupropion_draft"),
         [(ICD, "R56.9", "Unspecified convulsions"), epilepsy],
@@ -161,3 +164,35 @@ def test_sertraline_at_the_stop_pd_target_gets_no_below_target_line() -> None:
     detail = _cards(doc)["optimize-switch-augment"]["detail"]
     assert "**Regimen with trial evidence:**" in detail
     assert "below the STOP-PD target" not in detail
+
+
+# --- D2: a pacemaker is why the TMS referral waits: the summary names it --------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "item"),
+    [
+        ("k02_pacemaker_device_trd", "Implantable cardiac pacemaker"),
+        ("k02b_pacemaker_z95_0_trd", "Presence of cardiac pacemaker"),
+    ],
+)
+def test_a_pacemaker_is_named_in_the_tms_referral_summary(name: str, item: str) -> None:
+    card = _cards(_chart(name))["tms-referral"]
+    summary = card["summary"]
+    assert len(summary) <= 140
+    assert summary == (
+        f"2 adequate trials failed; PHQ-9 18: consider TMS referral; safety screen first: {item}; "
+        "payer criteria not yet met"
+    )
+    # The detail and the criteria still give the item with its code, date and resource.
+    assert card["detail"].startswith("**TMS safety screen required:** ")
+
+
+def test_a_chart_with_no_safety_item_keeps_its_summary() -> None:
+    doc = _chart("k02_pacemaker_device_trd")
+    doc["prefetch"]["devices"] = {"resourceType": "Bundle", "type": "searchset", "total": 0}
+    summary = _cards(doc)["tms-referral"]["summary"]
+    assert summary == (
+        "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 18: consider TMS referral; "
+        "Medicare LCD L37086 criteria not yet met"
+    )
