@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import (
     Finding,
@@ -348,7 +349,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             latest=tms_severity.severity_score(record, latest),
             contraindications=contraindications,
             tms_open=tms_open,
-            age=record.patient.age,
+            # The adult criterion is a rule below an age: a birth year only reads its youngest
+            # (review 19 D4).
+            age=youngest(record.patient.age),
             ect_open=ect_open,
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),

@@ -1,0 +1,93 @@
+"""Review 19 D4: the patient's age as the record gives it.
+
+- D4 (y01): `"birthDate": "1951"` (valid FHIR) was read as 1951-01-01 and the card said "age 74"
+  as a fact on 2025-06-02, when the record allows 73 or 74. The cards now print "73-74 (birth
+  year only)" wherever they name the age, and a rule whose age falls inside the range is read on
+  its safer side: the older-adult rules from the oldest age (born 1960: 64-65),
+  the rules below an age from the youngest (born 2000: the under-25 warning; born 2007: under
+  18, no adult TMS referral).
+
+Charts: tests/services/wording19_charts/ (Epic / US Core shaped requests, every prefetch key).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_hooks.offline import evaluate_document
+from services.policy import Policy
+from tests.services import chart_files
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2025, 6, 2)
+Doc = dict[str, Any]
+OPTIMISE = "optimize-switch-augment"
+
+_chart = chart_files.loader(Path(__file__).parent / "wording19_charts")
+_r13 = chart_files.loader(Path(__file__).parent / "r13_leftover_charts")
+
+
+def _cards(doc: Doc) -> list[Doc]:
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    found: list[Doc] = result.response.to_json()["cards"]
+    return found
+
+
+def _by_topic(doc: Doc) -> dict[str, Doc]:
+    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+
+
+def _born(written: str) -> Doc:
+    doc = _chart("y01_birth_year_only_1951_trd")
+    doc["prefetch"]["patient"]["birthDate"] = written
+    return doc
+
+
+# --- D4: a birth year only ------------------------------------------------------------------------
+
+
+def test_a_birth_year_only_is_worded_as_the_range_it_allows() -> None:
+    detail = _by_topic(_chart("y01_birth_year_only_1951_trd"))[OPTIMISE]["detail"]
+    assert "first choice at age 73-74 (birth year only) (CANMAT 2023 para 215)" in detail
+    assert "at age 74 " not in detail
+
+
+def test_either_side_of_65_the_older_adult_rules_apply() -> None:
+    detail = _by_topic(_born("1960"))[OPTIMISE]["detail"]
+    assert "first choice at age 64-65 (birth year only)" in detail
+
+
+def test_either_side_of_25_the_boxed_warning_applies() -> None:
+    detail = _by_topic(_born("2000"))[OPTIMISE]["detail"]
+    assert "**Boxed warning (age 24-25 (birth year only)):** antidepressants increase" in detail
+
+
+def test_either_side_of_18_no_adult_tms_referral() -> None:
+    found = _by_topic(_born("2007"))
+    assert "tms-referral" not in found
+    detail = found[OPTIMISE]["detail"]
+    assert "patient is 17-18 (birth year only): the TMS criteria here are for adults" in detail
+    assert "Switch options at age 17-18 (birth year only), in guideline order" in detail
+
+
+def test_a_birth_month_leaving_one_age_is_a_plain_age() -> None:
+    # Born in March 1960: 65 on 2025-06-02 whichever day.
+    detail = _by_topic(_born("1960-03"))[OPTIMISE]["detail"]
+    assert "first choice at age 65 (CANMAT 2023 para 215)" in detail
+    assert "birth" not in detail.split("\n\n")[0]
+
+
+def test_an_order_either_side_of_an_age_dose_maximum_says_the_range() -> None:
+    doc = _r13("o5_draft_citalopram_60")
+    doc["prefetch"]["patient"]["birthDate"] = "1965"
+    found = {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+    card = found["order-dose-above-age-limit"]
+    assert card["summary"] == (
+        "Citalopram 60 mg/day at age 59-60 (birth year only): above the labelled 20 mg/day "
+        "maximum from age 60"
+    )
