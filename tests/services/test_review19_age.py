@@ -88,6 +88,20 @@ def test_an_age_dose_maximum_of_a_running_drug_is_named_among_the_rules_not_chec
     ) in detail.split("\n\n")[0]
 
 
+def test_at_an_order_the_drafts_age_line_comes_first_on_its_card() -> None:
+    doc = _r13("o5_draft_citalopram_60")
+    del doc["prefetch"]["patient"]["birthDate"]
+    card = _cards(doc)[0]
+    assert card["source"]["topic"]["code"] == "order-dose-above-range"
+    assert card["detail"].startswith(
+        "**Age not known:** the patient's birth date could not be read, so the age rules for "
+        "citalopram (under 18: NICE NG134; under 25: FDA boxed warning; from 60: 20 mg/day "
+        "maximum) could not be checked: check the age.\n\ncitalopram 60 mg/day exceeds"
+    )
+    # The draft's own line says it: no second age line at the order hooks.
+    assert sum("Age not" in c["detail"] for c in _cards(doc)) == 1
+
+
 # --- D4: a birth year only ------------------------------------------------------------------------
 
 
