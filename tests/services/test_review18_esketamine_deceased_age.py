@@ -68,7 +68,10 @@ def test_an_esketamine_draft_with_two_high_readings_is_a_warning_naming_both() -
     assert "before each dose" in card["detail"] and "140/90" in card["detail"]
     assert "before the first session" in card["detail"]
     assert "before starting it, or choose an antidepressant" not in card["detail"]
-    assert card["source"]["label"] == "SPRAVATO label 5.x (blood pressure)"
+    assert (
+        card["source"]["label"]
+        == "SPRAVATO label, Warnings and Precautions: Increase in Blood Pressure (5.6 in the 2019 label)"
+    )
 
 
 def test_an_esketamine_draft_with_normal_readings_gets_no_blood_pressure_card() -> None:
@@ -125,7 +128,10 @@ def test_esketamine_running_with_two_high_readings_gets_the_chart_open_card() ->
     assert card.indicator is Indicator.WARNING
     assert "esketamine" in card.summary and "168/106" in card.summary
     assert "before each dose" in card.detail and "about 40 minutes after each dose" in card.detail
-    assert "SPRAVATO label 5.x (blood pressure)" in card.detail
+    assert (
+        "SPRAVATO label, Warnings and Precautions: Increase in Blood Pressure (5.6 in the 2019 label)"
+        in card.detail
+    )
 
 
 # --- M2: an order on a deceased patient's chart ---------------------------------------------------
