@@ -264,6 +264,10 @@ class DataGap:
     # that would raise the suicide-risk card must be said, not only "not read". Never read as
     # this patient's score.
     score: Score | None = None
+    # The order a MedicationDispense left out fills (its one authorizingPrescription), so the
+    # cards count an order and its fills left out as one medication, not as so many records
+    # (fhir_mapping/gap_counts.py; audit 18: "6 medication records" for one order, five fills).
+    fills: SourceRef | None = None
 
     def line(self) -> str:
         if self.whole_domain:
