@@ -243,3 +243,29 @@ def test_a_dose_judgement_on_a_drug_to_confirm_says_which_reading_it_rests_on(ho
     assert repeats["summary"].endswith("; if citalopram: see the detail")
     for card in (age, repeats):
         assert not re.match(r"(?:Es)?[Cc]italopram \d", card["summary"]), card["summary"]
+
+
+def test_the_drug_to_confirm_line_moves_to_the_first_card_still_shown() -> None:
+    # An answered card is left off the screen (cds_hooks: the screen composed again without
+    # it): the line goes on the next card of the draft, and no card's dedupe key changes.
+    from fhir_mapping.build import build_record
+    from services.order_hooks import order_hook
+
+    doc = _chart("w05_draft_code_esc20_name_cit30_age75")
+    record = build_record(
+        list(chart_files.prefetch_resources(doc)),
+        as_of=AS_OF,
+        patient_id=doc["context"]["patientId"],
+        draft_orders=[e["resource"] for e in doc["context"]["draftOrders"]["entry"]],
+    )
+    selections = doc["context"]["selections"]
+    shown = order_hook(record, Policy(), hook="order-select", selections=selections)
+    fewer = order_hook(
+        record, Policy(), hook="order-select", selections=selections, hidden=frozenset({REPEATS})
+    )
+    assert [r.topic for r in shown][:2] == [REPEATS, AGE]
+    age = next(r for r in fewer if r.topic == AGE)
+    assert fewer[0] is age
+    assert age.detail.startswith(f"**Drug to confirm:** {CONFIRM}")
+    assert "**If it is citalopram:**" in age.detail
+    assert age.dedupe_key == next(r for r in shown if r.topic == AGE).dedupe_key
