@@ -10,6 +10,10 @@ reasons and words its `describe` lines with OWN_WORDS.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from fhir_mapping.record import DataGap
+
 # Why a resource is left out as not this patient's (request_resources.not_belonging): gap reasons,
 # which go to the logs, so they name no drug and no patient.
 ANOTHER_PATIENT = "another patient's resource"
@@ -30,6 +34,39 @@ PATIENT_INACTIVE = "patient record marked inactive (active false)"
 # card's line (services/rules/merged_record_hold.py) open alike, so a card that already leads
 # with it is not prefixed again.
 PATIENT_INACTIVE_SAID = "This Patient record is marked inactive (active: false)"
+# What each status means for the history, said after its head by every place that names it.
+_INACTIVE_MEANS = "the history may be incomplete or held under another record"
+_REPLACED_MEANS = "part of the history may be on the surviving record"
+
+# The gaps of the Patient record's own status (merged into another, or inactive with no link):
+# the record is in doubt, no resource went unread (fix 19a: the timeline said "1 medication record
+# could not be read" of an inactive Patient). Counted by no "could not be read" count; said by
+# their own line instead (`status_line`). Head and meaning, in the order a chart with both would
+# be said (a merge names the record to use, so it goes first).
+_STATUS_SAID = {
+    PATIENT_REPLACED: ("This patient record was merged into another", _REPLACED_MEANS),
+    PATIENT_INACTIVE: (PATIENT_INACTIVE_SAID, _INACTIVE_MEANS),
+}
+
+
+def is_record_status(gap: DataGap) -> bool:
+    """Whether the gap is the Patient record's own status, not a resource left unread."""
+    return gap.reason in _STATUS_SAID
+
+
+def record_status(gaps: Iterable[DataGap]) -> tuple[str, str] | None:
+    """(head, meaning) of the record's status among `gaps`: ("This patient record was merged
+    into another", "part of the history may be on the surviving record"); None when the record
+    is in use. The data-quality card's summary, the timeline and the packet say it so."""
+    reasons = {g.reason for g in gaps}
+    return next((said for reason, said in _STATUS_SAID.items() if reason in reasons), None)
+
+
+def status_line(gaps: Iterable[DataGap]) -> str | None:
+    """ "This patient record was merged into another: part of the history may be on the
+    surviving record", or None when the record is in use."""
+    said = record_status(gaps)
+    return None if said is None else f"{said[0]}: {said[1]}"
 
 
 def _another_patient(count: int, noun: str, shown: str) -> str:
@@ -52,18 +89,15 @@ def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
 def _patient_replaced(count: int, noun: str, shown: str) -> str:
     """A Patient record linked `replaced-by` another (review 17 M6): a merge."""
     return (
-        f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: part of "
-        "the history may be on the surviving record and was not read here; check it"
+        f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: "
+        f"{_REPLACED_MEANS} and was not read here; check it"
     )
 
 
 def _patient_inactive(count: int, noun: str, shown: str) -> str:
     """A Patient record marked `active: false` with no link to the record to use (review 17
     M6): where the rest of the history is held is not known, so it is said, never guessed."""
-    return (
-        f"{PATIENT_INACTIVE_SAID}: the history may be incomplete or held under another record; "
-        "check it"
-    )
+    return f"{PATIENT_INACTIVE_SAID}: {_INACTIVE_MEANS}; check it"
 
 
 # Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
