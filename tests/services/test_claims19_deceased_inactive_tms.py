@@ -1,0 +1,152 @@
+"""Review 19 claims and noise (E1-E3): a deceased patient's pathway cards, an inactive Patient
+linked by `seealso`, and the PHQ-9s of a TMS course filed as panels and totals.
+
+- E1 (x01, x02; review18 p01, p02): an escitalopram draft on a Patient recorded deceased got the
+  TMS referral card (and the failed-class repeat card); chart open got nothing at all, the MAOI
+  pair's critical card included. Now PathwayFacts.active is false for a deceased patient, so no
+  pathway card speaks at any hook; the safety cards stay (a running SNRI beside the SSRI draft
+  keeps its own card), led by the deceased card: a warning at an order, information on chart
+  open ("treatment-pathway cards not shown"), one-clicks held (services/deceased.py).
+- E2 (x03): a Patient `active: false` with a `seealso` link said nothing and kept every
+  one-click. It is now flagged as an inactive record with no link is (named on the first card,
+  one-clicks held), naming the linked record; so are `refer` and `replaces` links.
+- E3 (x04): a TMS course whose PHQ-9s are US Core / Epic panels (44249-1 with hasMember: the
+  items and the 44261-6 total), one total also filed by a second source later that day. Not
+  reproduced: the mapping counts one administration once (fhir_mapping/score_totals._merged:
+  one total per instrument, day and value), so the course card, the severity history and the
+  timeline each say every PHQ-9 once. Pinned here.
+
+Charts: tests/services/claims19_charts/ (US Core / Epic shaped requests, every prefetch key).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_hooks.offline import evaluate_document
+from services.policy import Policy
+from tests.services import chart_files
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2025, 6, 2)
+HERE = Path(__file__).parent
+Doc = dict[str, Any]
+QUALITY = "data-quality"
+TMS = "tms-referral"
+OPTIMISE = "optimize-switch-augment"
+# Every card the pathway raises, at either hook (the safety cards are the others).
+PATHWAY = {
+    "adherence-review",
+    "diagnosis-review",
+    OPTIMISE,
+    "relapse-on-treatment",
+    "recurrence-off-treatment",
+    TMS,
+    "tms-course",
+    "psychotherapy",
+    "measurement-based-care",
+    "order-repeats-failed-trial",
+    "order-dose-below-range",
+}
+
+_chart = chart_files.loader(HERE / "claims19_charts")
+_review18 = chart_files.loader(HERE / "review18_charts")
+_leftover18 = chart_files.loader(HERE / "leftover18_charts")
+
+
+def _cards(doc: Doc) -> list[Doc]:
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    found: list[Doc] = result.response.to_json()["cards"]
+    return found
+
+
+def _topics(cards: list[Doc]) -> list[str]:
+    return [c["source"]["topic"]["code"] for c in cards]
+
+
+def _alive(doc: Doc) -> Doc:
+    patient = doc["prefetch"]["patient"]
+    patient.pop("deceasedBoolean", None)
+    patient.pop("deceasedDateTime", None)
+    return doc
+
+
+# --- E1: a patient recorded deceased ---------------------------------------------------------
+
+
+def test_an_order_signed_on_a_deceased_patient_gets_no_tms_referral() -> None:
+    doc = _chart("x01_deceased_datetime_escitalopram_order_sign")
+    # Alive, the same order gets the TMS referral and the failed-class repeat card.
+    assert {TMS, "order-repeats-failed-trial"} <= set(_topics(_cards(_alive(doc))))
+    cards = _cards(_chart("x01_deceased_datetime_escitalopram_order_sign"))
+    # The running SNRI beside the SSRI draft (on the repeat card when alive) keeps a card.
+    assert _topics(cards) == [QUALITY, "order-same-class-running"]
+    status = cards[0]
+    assert (status["indicator"], status["summary"]) == (
+        "warning",
+        "Patient recorded deceased (2025-05-20): check the chart before signing",
+    )
+    assert (
+        "Its pathway checks (a TMS referral at a new drug, a repeat of a failed trial, a dose "
+        "below the adequate range) are not shown for a patient recorded deceased."
+    ) in status["detail"]
+    assert "serotonin-syndrome risk" in cards[1]["detail"]
+    assert all(not c.get("suggestions") for c in cards)
+
+
+def test_an_order_selected_on_a_deceased_patient_gets_no_pathway_card() -> None:
+    cards = _cards(_review18("p02_deceased_boolean_order_select"))
+    assert _topics(cards)[0] == QUALITY
+    assert not PATHWAY & set(_topics(cards))
+
+
+def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_card() -> None:
+    cards = _cards(_chart("x02_deceased_maoi_pair_patient_view"))
+    assert _topics(cards) == [QUALITY, "maoi-combination"]
+    status, maoi = cards
+    assert (status["indicator"], status["summary"]) == (
+        "info",
+        "Patient recorded deceased (2025-05-20): treatment-pathway cards not shown",
+    )
+    assert status["detail"] == (
+        "**Patient status:** the Patient resource records this patient as deceased "
+        "(2025-05-20). This service's treatment-pathway cards (the next step, TMS, "
+        "psychotherapy, measurement-based care) are not shown for a patient recorded deceased. "
+        "Its safety checks ran as for a living patient (if the status is wrong, a safety "
+        "finding must not be lost): their cards follow. If the patient is alive, correct the "
+        "Patient record: the pathway cards come back."
+    )
+    assert maoi["indicator"] == "critical"
+    assert all(not c.get("suggestions") for c in cards)
+
+
+def test_chart_open_on_a_deceased_trd_patient_shows_the_status_alone() -> None:
+    cards = _cards(_review18("p01_deceased_datetime_trd"))
+    assert _topics(cards) == [QUALITY]
+    assert "and found nothing to say" in cards[0]["detail"]
+    # Alive, the chart gets the pathway's cards.
+    assert PATHWAY & set(_topics(_cards(_alive(_review18("p01_deceased_datetime_trd")))))
+
+
+def test_a_deceased_patient_with_nothing_to_say_gets_no_card() -> None:
+    doc = _leftover18("e02c_patient_inactive_no_link_no_history")
+    doc["prefetch"]["patient"].pop("active")
+    assert _cards(doc) == []
+    doc["prefetch"]["patient"]["deceasedBoolean"] = True
+    assert _cards(doc) == []
+
+
+def test_a_deceased_patients_data_quality_card_is_one_card_under_the_status() -> None:
+    doc = _leftover18("e02b_patient_inactive_no_link")
+    doc["prefetch"]["patient"]["deceasedBoolean"] = True
+    cards = _cards(doc)
+    assert _topics(cards) == [QUALITY]
+    (card,) = cards
+    assert card["summary"].startswith("Patient recorded deceased (date not recorded)")
+    assert card["indicator"] == "warning"  # the inactive record's, the graver
+    assert "This Patient record is marked inactive (active: false)" in card["detail"]
