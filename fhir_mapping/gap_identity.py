@@ -24,8 +24,10 @@ SUBJECT_UNCONFIRMED = "subject not confirmed as this patient"
 PATIENT_REPLACED = "patient record replaced by another (merged)"
 # A Patient marked `active: false` with no replaced-by link (review 17 M6, its other half): FHIR
 # R4 Patient.active "whether this patient record is in active use"; an inactive record may be a
-# duplicate or a closed record whose history is held elsewhere (excluded_resources.py).
+# duplicate or a closed record whose history is held elsewhere (excluded_resources.py). Its other
+# links (seealso, refer, replaces: review 19 E2) are in the gap's `stated`, after LINKED_TO.
 PATIENT_INACTIVE = "patient record marked inactive (active false)"
+LINKED_TO = "linked to "
 # How the cards say it: the data-not-read line, the data-quality card's summary and the first
 # card's line (services/rules/merged_record_hold.py) open alike, so a card that already leads
 # with it is not prefixed again.
@@ -58,8 +60,15 @@ def _patient_replaced(count: int, noun: str, shown: str) -> str:
 
 
 def _patient_inactive(count: int, noun: str, shown: str) -> str:
-    """A Patient record marked `active: false` with no link to the record to use (review 17
-    M6): where the rest of the history is held is not known, so it is said, never guessed."""
+    """A Patient record marked `active: false` with no replaced-by link (review 17 M6): with no
+    link at all, where the rest of the history is held is not known, so it is said, never
+    guessed; with another link (seealso, refer, replaces: review 19 E2) the record and its
+    linked records are named (`shown`: "Patient/a (linked to Patient/b (seealso))")."""
+    if LINKED_TO in shown:
+        return (
+            f"{PATIENT_INACTIVE_SAID}: {shown}: the history may be incomplete or held under the "
+            "linked record; check it"
+        )
     return (
         f"{PATIENT_INACTIVE_SAID}: the history may be incomplete or held under another record; "
         "check it"

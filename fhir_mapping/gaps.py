@@ -36,6 +36,7 @@ from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
 from fhir_mapping.gap_feeds import feed as feed
 from fhir_mapping.gap_feeds import type_gaps as type_gaps
 from fhir_mapping.gap_identity import ANOTHER_PATIENT as ANOTHER_PATIENT
+from fhir_mapping.gap_identity import LINKED_TO as LINKED_TO
 from fhir_mapping.gap_identity import NO_SUBJECT as NO_SUBJECT
 from fhir_mapping.gap_identity import OWN_WORDS
 from fhir_mapping.gap_identity import PATIENT_INACTIVE as PATIENT_INACTIVE

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
+from fhir_mapping.excluded_resources import inactive_links
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
     PATIENT_INACTIVE,
@@ -90,9 +91,17 @@ def data_quality_card(
         head = "This patient record was merged into another"
         summary = f"{head}: part of the history may be on the surviving record"
     elif any(g.reason == PATIENT_INACTIVE for g in gaps):
-        # Review 17 M6, its other half: inactive with no link to the record in use.
+        # Review 17 M6, its other half: inactive with no link to the record in use; linked to
+        # another record by seealso, refer or replaces (review 19 E2): that record named.
         head = PATIENT_INACTIVE_SAID
         summary = f"{head}: the history may be incomplete or held under another record"
+        linked = next((s for g in gaps if (s := inactive_links(g)) is not None), None)
+        if linked:
+            summary = cards.fit_summary(
+                f"{head}, linked to {linked}: the history may be held there",
+                f"{head}, linked to {linked}",
+                summary,
+            )
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
             f"The request held {counted if resources_left else 'records'} of another patient: "

@@ -150,3 +150,53 @@ def test_a_deceased_patients_data_quality_card_is_one_card_under_the_status() ->
     assert card["summary"].startswith("Patient recorded deceased (date not recorded)")
     assert card["indicator"] == "warning"  # the inactive record's, the graver
     assert "This Patient record is marked inactive (active: false)" in card["detail"]
+
+
+# --- E2: an inactive Patient linked to another record ----------------------------------------
+
+LINKED = "Patient/e4c2f0d1-7a3b-5c19-9e62-3f8a1b0c5d27"
+
+
+def test_an_inactive_patient_with_a_seealso_link_is_named_and_held() -> None:
+    cards = _cards(_chart("x03_patient_inactive_seealso_link"))
+    assert cards and all(not c.get("suggestions") for c in cards)
+    first = cards[0]
+    assert first["summary"].startswith("Inactive record")
+    assert first["detail"].startswith(
+        "**This Patient record is marked inactive (active: false), linked to "
+        f"{LINKED} (seealso)**: the history may be incomplete or held under the linked record; "
+        "find the record in use and decide there; the one-click orders are held (they would "
+        "be written on this inactive record)."
+    )
+    assert (
+        "- This Patient record is marked inactive (active: false): "
+        f"Patient/fa1f2005-70d7-5fa9-b60b-c9d23cd19619 (linked to {LINKED} (seealso)): the "
+        "history may be incomplete or held under the linked record; check it"
+    ) in first["detail"]
+
+
+@pytest.mark.parametrize("kind", ["refer", "replaces"])
+def test_other_links_of_an_inactive_patient_are_named_too(kind: str) -> None:
+    doc = _chart("x03_patient_inactive_seealso_link")
+    doc["prefetch"]["patient"]["link"][0]["type"] = kind
+    cards = _cards(doc)
+    assert f"linked to {LINKED} ({kind})**" in cards[0]["detail"]
+    assert all(not c.get("suggestions") for c in cards)
+
+
+def test_an_active_patient_with_a_seealso_link_keeps_its_one_clicks() -> None:
+    doc = _chart("x03_patient_inactive_seealso_link")
+    doc["prefetch"]["patient"]["active"] = True
+    cards = _cards(doc)
+    assert not any("inactive" in c["detail"] for c in cards)
+    assert {c["source"]["topic"]["code"]: c for c in cards}[OPTIMISE].get("suggestions")
+
+
+def test_an_inactive_linked_patient_with_nothing_else_names_the_link_in_the_summary() -> None:
+    doc = _leftover18("e02c_patient_inactive_no_link_no_history")
+    doc["prefetch"]["patient"]["link"] = [{"other": {"reference": LINKED}, "type": "seealso"}]
+    cards = _cards(doc)
+    assert _topics(cards) == [QUALITY]
+    assert cards[0]["summary"] == (
+        f"This Patient record is marked inactive (active: false), linked to {LINKED} (seealso)"
+    )
