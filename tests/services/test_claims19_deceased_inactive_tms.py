@@ -21,6 +21,8 @@ Charts: tests/services/claims19_charts/ (US Core / Epic shaped requests, every p
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,9 @@ from typing import Any
 import pytest
 
 from cds_hooks.offline import evaluate_document
+from services.packet.page import render_packet
 from services.policy import Policy
+from services.timeline.page import render_page
 from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
@@ -200,3 +204,38 @@ def test_an_inactive_linked_patient_with_nothing_else_names_the_link_in_the_summ
     assert cards[0]["summary"] == (
         f"This Patient record is marked inactive (active: false), linked to {LINKED} (seealso)"
     )
+
+
+# --- E3: a TMS course's PHQ-9s, panels and totals --------------------------------------------
+
+# The chart's PHQ-9 administrations: three before the course, five panels around it.
+PHQ9S = [
+    (date(2024, 10, 21), 19),
+    (date(2025, 2, 10), 17),
+    (date(2025, 4, 24), 21),
+    (date(2025, 5, 5), 19),
+    (date(2025, 5, 12), 18),
+    (date(2025, 5, 13), 16),
+    (date(2025, 5, 19), 15),
+    (date(2025, 5, 27), 13),
+]
+
+
+def test_each_phq9_of_a_tms_course_is_said_once() -> None:
+    doc = _chart("x04_tms_course_phq9_panels_and_totals")
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    record = result.evaluation.record
+    assert [(s.date, s.value) for s in record.phq9()] == PHQ9S
+    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+    assert cards["tms-course"]["summary"] == (
+        "TMS course since 2025-04-28 (week 5, 24 sessions): no response yet (38 % better)"
+    )
+    assert (
+        "**Response check (week 5):** PHQ-9 21 (2025-04-24) -> 13 (2025-05-27), 38 % better"
+    ) in cards["tms-course"]["detail"]
+    # The severity history (referral summary) and the timeline: one row per administration.
+    packet = html.unescape(render_packet(record, Policy()))
+    history = packet[packet.index("Rating-scale results") :]
+    rows = re.findall(r"<tr><td[^>]*>(\d+ \w+ 20\d\d)</td><td[^>]*>PHQ-9<", history)
+    assert len(rows) == len(PHQ9S) == len(set(rows))
+    assert "8 PHQ-9 scores from 21 Oct 2024" in html.unescape(render_page(record))
