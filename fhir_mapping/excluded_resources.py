@@ -196,14 +196,6 @@ def inactive_not_merged(gap: DataGap) -> bool:
     return gap.reason == PATIENT_INACTIVE
 
 
-def inactive_links(gap: DataGap) -> str | None:
-    """The records an inactive Patient's gap names as linked ("Patient/b (seealso)"), else None
-    (another gap, or an inactive record with no link)."""
-    if gap.reason != PATIENT_INACTIVE or not gap.stated.startswith(LINKED_TO):
-        return None
-    return gap.stated.removeprefix(LINKED_TO)
-
-
 def marked_inactive(gap: DataGap) -> bool:
     """Whether a merged Patient's gap says the EHR marked the record inactive (`active` false).
     A merged record sent with `active` true (or none) is not called inactive (review 17 second

@@ -43,6 +43,10 @@ from fhir_mapping.gap_identity import PATIENT_INACTIVE as PATIENT_INACTIVE
 from fhir_mapping.gap_identity import PATIENT_INACTIVE_SAID as PATIENT_INACTIVE_SAID
 from fhir_mapping.gap_identity import PATIENT_REPLACED as PATIENT_REPLACED
 from fhir_mapping.gap_identity import SUBJECT_UNCONFIRMED as SUBJECT_UNCONFIRMED
+from fhir_mapping.gap_identity import inactive_links as inactive_links
+from fhir_mapping.gap_identity import is_record_status as is_record_status
+from fhir_mapping.gap_identity import record_status as record_status
+from fhir_mapping.gap_identity import status_line as status_line
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
 
 # Readable names for card lines ("2 medication records could not be read").

@@ -14,14 +14,12 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
-from fhir_mapping.excluded_resources import inactive_links
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
-    PATIENT_INACTIVE,
-    PATIENT_INACTIVE_SAID,
-    PATIENT_REPLACED,
     SUBJECT_UNCONFIRMED,
+    is_record_status,
     noun,
+    record_status,
     subject,
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
@@ -35,7 +33,8 @@ TOPIC = "data-quality"
 def data_quality_card(
     record: PatientRecord, gaps: Sequence[DataGap], *, antidepressant: bool = False
 ) -> Recommendation:
-    resources_left = [g for g in gaps if g.source is not None]
+    # The Patient record's own status is no resource left unread (fix 19a): never counted.
+    resources_left = [g for g in gaps if g.source is not None and not is_record_status(g)]
     if resources_left:
         # Counted by the noun a card says: a partner drug's record is a medication record too.
         by_noun: dict[str, tuple[DataDomain, set[object]]] = {}
@@ -87,21 +86,11 @@ def data_quality_card(
                 line = cards.join_sections(line, unconfirmed_subject.draft_line(conflicts))
                 indicator = Indicator.CRITICAL
             lead = line if scores_only and alone else cards.join_sections(line, lead)
-    elif any(g.reason == PATIENT_REPLACED for g in gaps):
-        head = "This patient record was merged into another"
-        summary = f"{head}: part of the history may be on the surviving record"
-    elif any(g.reason == PATIENT_INACTIVE for g in gaps):
-        # Review 17 M6, its other half: inactive with no link to the record in use; linked to
-        # another record by seealso, refer or replaces (review 19 E2): that record named.
-        head = PATIENT_INACTIVE_SAID
-        summary = f"{head}: the history may be incomplete or held under another record"
-        linked = next((s for g in gaps if (s := inactive_links(g)) is not None), None)
-        if linked:
-            summary = cards.fit_summary(
-                f"{head}, linked to {linked}: the history may be held there",
-                f"{head}, linked to {linked}",
-                summary,
-            )
+    elif (status := record_status(gaps)) is not None:
+        # Review 17 M6: merged into another record, or inactive with no link to the one in use;
+        # inactive and linked by seealso, refer or replaces (review 19 E2): the record named.
+        head, means = status
+        summary = cards.fit_summary(f"{head}: {means}", head)
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
             f"The request held {counted if resources_left else 'records'} of another patient: "

@@ -31,13 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
-from fhir_mapping.excluded_resources import (
-    inactive_links,
-    inactive_not_merged,
-    marked_inactive,
-    surviving_record,
-)
-from fhir_mapping.gaps import PATIENT_INACTIVE_SAID
+from fhir_mapping.excluded_resources import inactive_not_merged, marked_inactive, surviving_record
+from fhir_mapping.gaps import PATIENT_INACTIVE_SAID, inactive_links
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
 from services.recommendation import Recommendation

@@ -177,6 +177,17 @@ def test_an_inactive_patient_with_a_seealso_link_is_named_and_held() -> None:
         f"Patient/fa1f2005-70d7-5fa9-b60b-c9d23cd19619 (linked to {LINKED} (seealso)): the "
         "history may be incomplete or held under the linked record; check it"
     ) in first["detail"]
+    # The timeline says the record's status in the same words (gap_identity.record_status).
+    record = evaluate_document(
+        _chart("x03_patient_inactive_seealso_link"),
+        hook="patient-view",
+        as_of=AS_OF,
+        policy=Policy(),
+    ).evaluation.record
+    assert (
+        f"This Patient record is marked inactive (active: false), linked to {LINKED} (seealso): "
+        "the history may be incomplete or held under the linked record"
+    ) in html.unescape(render_page(record))
 
 
 @pytest.mark.parametrize("kind", ["refer", "replaces"])
