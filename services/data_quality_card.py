@@ -87,9 +87,10 @@ def data_quality_card(
                 indicator = Indicator.CRITICAL
             lead = line if scores_only and alone else cards.join_sections(line, lead)
     elif (status := record_status(gaps)) is not None:
-        # Review 17 M6: merged into another record, or inactive with no link to the one in use.
+        # Review 17 M6: merged into another record, or inactive with no link to the one in use;
+        # inactive and linked by seealso, refer or replaces (review 19 E2): the record named.
         head, means = status
-        summary = f"{head}: {means}"
+        summary = cards.fit_summary(f"{head}: {means}", head)
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
             f"The request held {counted if resources_left else 'records'} of another patient: "
