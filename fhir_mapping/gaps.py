@@ -39,12 +39,17 @@ from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
 from fhir_mapping.gap_feeds import feed as feed
 from fhir_mapping.gap_feeds import type_gaps as type_gaps
 from fhir_mapping.gap_identity import ANOTHER_PATIENT as ANOTHER_PATIENT
+from fhir_mapping.gap_identity import LINKED_TO as LINKED_TO
 from fhir_mapping.gap_identity import NO_SUBJECT as NO_SUBJECT
 from fhir_mapping.gap_identity import OWN_WORDS
 from fhir_mapping.gap_identity import PATIENT_INACTIVE as PATIENT_INACTIVE
 from fhir_mapping.gap_identity import PATIENT_INACTIVE_SAID as PATIENT_INACTIVE_SAID
 from fhir_mapping.gap_identity import PATIENT_REPLACED as PATIENT_REPLACED
 from fhir_mapping.gap_identity import SUBJECT_UNCONFIRMED as SUBJECT_UNCONFIRMED
+from fhir_mapping.gap_identity import inactive_links as inactive_links
+from fhir_mapping.gap_identity import is_record_status as is_record_status
+from fhir_mapping.gap_identity import record_status as record_status
+from fhir_mapping.gap_identity import status_line as status_line
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the

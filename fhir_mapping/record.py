@@ -101,8 +101,8 @@ class Patient:
     id: str | None  # logical id: used only to key snoozes (hashed), never logged
     age: int | None
     sex: str | None
-    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no cards at any hook
-    # (issue 11 item 14).
+    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no pathway card at
+    # any hook, the safety cards under one status card (services/deceased.py).
     deceased: bool = False
     # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
     # order hooks' one line on a deceased patient's order (review 18b M2).

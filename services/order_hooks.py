@@ -193,9 +193,10 @@ def run_order_checks(
     ctx: RuleContext, selections: Sequence[str] = (), hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The order cards; without the cards of `hidden` topics when given (screen.compose)."""
-    # A patient recorded deceased: the checks run as for any patient (recheck 18a d03: if the
-    # status is wrong, an MAOI card must not be lost); services/deceased_order.py leads with the
-    # deceased line and holds the one-clicks.
+    # A patient recorded deceased: the safety checks run as for any patient (recheck 18a d03: if
+    # the status is wrong, an MAOI card must not be lost), the pathway ones do not (not
+    # `facts.active`: review 19 E1); services/deceased.py leads with the deceased line and holds
+    # the one-clicks.
     selected = selected_drafts(ctx.record, selections)
     drafts = [d for d in selected if d.role is Role.ANTIDEPRESSANT]
     by_topic: dict[str, list[OrderCheck]] = {}

@@ -7,8 +7,8 @@ patient's chart, and the older-adult ECT ordering with no birth date.
   gets the chart-open blood-pressure card too.
 - M2 (p02): an escitalopram draft on a Patient with deceasedBoolean true got `{"cards": []}`:
   a data-quality warning now says the patient is recorded deceased, first, and the order checks
-  run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient still
-  gets no cards.
+  run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient gets
+  one information card naming the status, and no pathway card (review 19 E1).
 - M3 (p05): no birthDate: the optimise card, which puts ECT first from 65, did not say the age
   could not be checked; it says so once now.
 
@@ -157,8 +157,13 @@ def test_the_deceased_line_names_the_recorded_date_at_order_sign() -> None:
     assert card["summary"].startswith("Patient recorded deceased (2025-05-20)")
 
 
-def test_a_deceased_patient_still_gets_no_cards_on_chart_open() -> None:
-    assert _cards(_chart("p01_deceased_datetime_trd")) == []
+def test_a_deceased_patient_gets_only_the_status_on_chart_open() -> None:
+    # Review 19 E1: no pathway card (TMS, optimise, ...); the status said, as information.
+    cards = _cards(_chart("p01_deceased_datetime_trd"))
+    assert [(c["source"]["topic"]["code"], c["indicator"]) for c in cards] == [(QUALITY, "info")]
+    assert cards[0]["summary"] == (
+        "Patient recorded deceased (2025-05-20): treatment-pathway cards not shown"
+    )
 
 
 # --- M3: no birth date and the older-adult ECT ordering ------------------------------------------
