@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
-from fhir_mapping.gaps import describe
+from fhir_mapping.gaps import describe, is_record_status
 from fhir_mapping.partial_response import partial_text
 from fhir_mapping.record import (
     DoseBasis,
@@ -290,8 +290,15 @@ def explain(record: PatientRecord) -> str:
         lines += ["", f"Draft orders ({len(record.draft_orders)}):"]
         for draft in record.draft_orders:
             lines.append(f"   {draft.ingredient}: {_draft_dose(draft)} ({draft.role.value})")
-    lines += ["", f"Not read ({len(record.gaps)}):"]
-    lines.extend(f"   {line}" for line in describe(record.gaps, limit=50))
-    if not record.gaps:
+    # The Patient record's own status (merged, inactive) is no resource left unread (fix 19a):
+    # said on its own line, never counted under "Not read".
+    status = [g for g in record.gaps if is_record_status(g)]
+    if status:
+        lines += ["", "Patient record status:"]
+        lines.extend(f"   {line}" for line in describe(status))
+    unread = [g for g in record.gaps if not is_record_status(g)]
+    lines += ["", f"Not read ({len(unread)}):"]
+    lines.extend(f"   {line}" for line in describe(unread, limit=50))
+    if not unread:
         lines.append("   nothing: every relevant resource was read")
     return "\n".join(lines) + "\n"

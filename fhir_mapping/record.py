@@ -102,8 +102,8 @@ class Patient:
     id: str | None  # logical id: used only to key snoozes (hashed), never logged
     age: int | None
     sex: str | None
-    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no cards at any hook
-    # (issue 11 item 14).
+    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no pathway card at
+    # any hook, the safety cards under one status card (services/deceased.py).
     deceased: bool = False
     # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
     # order hooks' one line on a deceased patient's order (review 18b M2).
@@ -276,6 +276,10 @@ class DataGap:
     # that would raise the suicide-risk card must be said, not only "not read". Never read as
     # this patient's score.
     score: Score | None = None
+    # The order a MedicationDispense left out fills (its one authorizingPrescription), so the
+    # cards count an order and its fills left out as one medication, not as so many records
+    # (fhir_mapping/gap_counts.py; audit 18: "6 medication records" for one order, five fills).
+    fills: SourceRef | None = None
 
     def line(self) -> str:
         if self.whole_domain:

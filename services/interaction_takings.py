@@ -16,7 +16,7 @@ from datetime import date
 
 from fhir_mapping.drug_table import components
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, drug_names
+from services import cards, drug_names, taken_to_confirm
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,21 @@ class Taking:
     # named "400 mg as needed", never as mg/day (ibuprofen PRN beside lithium).
     as_needed: bool = False
     as_needed_max_mg: float | None = None
+    # Taken only by a record whose code and name give different drugs: its two readings
+    # (services/taken_to_confirm.py). Such a drug "may be running", never "running". "" else.
+    to_confirm: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the record shows the drug taken (or ordered) for certain: neither only
+        listed by an old statement nor read from a record whose code and name disagree."""
+        return self.unconfirmed_since is None and not self.to_confirm
+
+    def other_reading(self, other: Taking) -> bool:
+        """Whether `other` is this drug's other reading of one record to confirm: no pair."""
+        return taken_to_confirm.same_record(
+            (self.source, self.to_confirm), (other.source, other.to_confirm)
+        )
 
     @classmethod
     def of_trial(cls, trial: Trial) -> Taking:
@@ -55,10 +70,11 @@ class Taking:
         )
 
     def state(self) -> str:
-        """How a summary says the drug is taken: "running", or "listed (last confirmed 2016)"
-        for a course only an old active statement keeps running."""
+        """How a summary says the drug is taken: "running", "listed (last confirmed 2016)" for
+        a course only an old active statement keeps running, or "possibly running" for a drug
+        read from a record whose code and name disagree."""
         if self.unconfirmed_since is None:
-            return "running"
+            return taken_to_confirm.claim(self.to_confirm).bare
         return f"listed (last confirmed {self.unconfirmed_since.year})"
 
     def text(self) -> str:
@@ -89,6 +105,11 @@ class Taking:
                 f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
             )
         when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
+        if self.to_confirm:
+            # Never "running": the record's code and name give different drugs (fix 19a); the
+            # card's drug-to-confirm line names both readings.
+            claim = taken_to_confirm.claim(self.to_confirm)
+            return f"{drug_names.shown(self.ingredient)} {dose}, {claim.verb}, {when}{cite}"
         return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
 
 
@@ -106,11 +127,13 @@ def running(record: PatientRecord) -> list[Taking]:
     for trial in _latest_running(record.trials).values():
         found.append(Taking.of_trial(trial))
     known = {t.ingredient for t in found}
-    for gap in record.gaps:
+    # The drugs a record says for certain before those of a record to confirm (fix 19a).
+    for gap in taken_to_confirm.certain_first(record.gaps):
+        said = taken_to_confirm.readings(gap)
         for ingredient in gap.taken_now:
             if ingredient not in known:
                 known.add(ingredient)
-                found.append(Taking(ingredient, None, None, False, gap.source))
+                found.append(Taking(ingredient, None, None, False, gap.source, to_confirm=said))
     return found
 
 

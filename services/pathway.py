@@ -184,6 +184,9 @@ class PathwayFacts:
     # A depressive disorder other than MDD is the diagnosis on record (`not_mdd_diagnosis`):
     # dysthymia, mixed anxiety-depression, depression due to a medical condition or a substance.
     not_mdd: tuple[Finding, ...] = ()
+    # The Patient is recorded deceased (Patient.deceased[x], on or before as-of): no pathway card
+    # (`active`); the safety checks still run (services/deceased.py says why).
+    deceased: bool = False
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -205,9 +208,19 @@ class PathwayFacts:
         return tuple([t.ingredient for t in self.failed_trials])
 
     @property
-    def active(self) -> bool:
-        """Depressed and not in remission: the pathway cards apply."""
+    def pathway_stage(self) -> bool:
+        """Depressed and not in remission, whatever the Patient's status: the pathway cards
+        would apply to a living patient."""
         return self.is_depressed and not self.in_remission
+
+    @property
+    def active(self) -> bool:
+        """Depressed and not in remission, and not recorded deceased: the pathway cards apply.
+        The one place a deceased patient's pathway cards are left out (review 19 E1: a TMS
+        referral at an order on a patient recorded deceased), at every hook: the patient-view
+        pathway rules, and the order hooks' TMS, repeat and below-range checks, all ask here;
+        the safety checks never do."""
+        return self.pathway_stage and not self.deceased
 
     @property
     def pmdd_only(self) -> bool:
@@ -377,4 +390,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         puerperal=puerperal,
         puerperal_past=puerperal_past,
         not_mdd=not_mdd,
+        deceased=record.patient.deceased,
     )

@@ -362,21 +362,17 @@ def carry_not_checked(
 
 def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
     """Open the detail of every card of a draft with what the draft's reading could not settle:
-    a drug to confirm (DraftOrder.drug_to_confirm: its code and name give different drugs,
-    review 18a recheck UNSAFE: the clinician confirms the drug before signing), then a dose note
-    (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or the dosage
-    lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1, not the
-    dose the order ends on: review 12 recheck)."""
+    a dose note (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or
+    the dosage lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1,
+    not the dose the order ends on: review 12 recheck). A drug to confirm (its code and name
+    give different drugs) is said once, on the first card of the draft, and each card says
+    which reading it rests on: order_checks/draft_readings.py (audit 18)."""
     for checks in by_topic.values():
         for i, check in enumerate(checks):
             draft = check.draft
-            lines = []
-            confirm = draft.drug_to_confirm
-            if confirm is not None and confirm not in check.detail:
-                lines.append(f"**Drug to confirm:** {confirm}.")
             note = draft.dose_note
             if note is not None and note not in check.detail:
-                lines.append(f"**Dose read:** {draft.ingredient} {note}.")
-            if lines:
-                detail = cards.join_sections(*lines, check.detail)
+                detail = cards.join_sections(
+                    f"**Dose read:** {draft.ingredient} {note}.", check.detail
+                )
                 checks[i] = dataclasses.replace(check, detail=detail)

@@ -39,7 +39,7 @@ from fhir_mapping.ages import youngest
 from fhir_mapping.record import DataDomain, FindingKind, LabResult
 from services import drug_names, interaction_takings
 from services.interaction_takings import Taking
-from services.rules import adjunct_harm
+from services.rules import adjunct_harm, thyroid_over_replacement
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
 
@@ -263,6 +263,20 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                     says_tsh_missing=True,
                 )
             ]
+        low_on_replacement = (
+            thyroid_over_replacement.item(
+                tsh,
+                replacement,
+                f"{lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref, age)}",
+                free_t4_drawn=not _without_free_t4(tsh, free_t4),
+            )
+            if replacement is not None
+            else None
+        )
+        if low_on_replacement is not None:
+            # A low TSH on replacement is most often the dose (audit 19 finding 4): said as
+            # over-replacement, with the free T4 and the dose review it asks for.
+            return [low_on_replacement]
         if replacement is None and _without_free_t4(tsh, free_t4) and _mild_raise(tsh):
             return [_ask_free_t4(tsh, lab_ref)]
         subclinical = _subclinical(tsh, free_t4) if replacement is None else None

@@ -63,12 +63,12 @@ class Pair:
         t = self.taking
         dose = f"{cards.fmt_mg(t.mg_per_day)} mg/day" if t.mg_per_day is not None else ""
         head = f"{t.ingredient} {dose}" if dose else f"{t.ingredient} (dose not read)"
-        return f"{head} {t.state()}" if t.unconfirmed_since is not None else head
+        return head if t.confirmed else f"{head} {t.state()}"
 
     def drug(self) -> str:
         """ "Bupropion 300 mg/day since 2024-09-02": `dosed` with the course's start."""
         t, dosed = self.taking, self.dosed()
-        since = f" since {t.start.isoformat()}" if t.start and t.unconfirmed_since is None else ""
+        since = f" since {t.start.isoformat()}" if t.start and t.confirmed else ""
         return f"{dosed[0].upper()}{dosed[1:]}{since}"
 
     def text(self) -> str:
