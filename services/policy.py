@@ -221,10 +221,11 @@ class Policy:
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
     # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
-    # order or fill): a session within this many days is a running course for the blood-pressure
-    # checks (recheck 18a e05). 28: the SPRAVATO label's schedule is twice weekly in weeks 1-4,
-    # weekly in weeks 5-8, then weekly or every 2 weeks, so two missed fortnightly sessions still
-    # read as treatment going on (a DESIGN CHOICE on the label's schedule; longer flags more).
+    # order or fill): a session within this many days is a running course, for every card that
+    # says so (services/clinic_courses.py; recheck 18a e05, audit 19 finding 3). 28: the SPRAVATO
+    # label's schedule is twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every 2
+    # weeks, so two missed fortnightly sessions still read as treatment going on (a DESIGN
+    # CHOICE on the label's schedule; longer flags more).
     esketamine_session_recent_days: int = 28
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
