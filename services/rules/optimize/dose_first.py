@@ -17,11 +17,11 @@ switch options stay below it, as the step after.
 Not here: a course beside another running antidepressant or judged on a score taken on two (the
 step is one drug's; more of either adds to the pair's load), a course with an adjunct already
 added beside it (the sequence is past this step), a course whose refills put adherence in doubt
-(the adherence card's: CANMAT 2023 para 184) or rests on the patient's report alone (its dose is
-to confirm first), an antipsychotic taken as the antidepressant
-(quetiapine XR: the card asks for an antidepressant), and patients under 18 (the card follows
-NICE NG134's agent list there; its doses are adult guidelines' and the safer course is not to
-push a higher one from them).
+(the adherence card's: CANMAT 2023 para 184) or that rests on the patient's report alone (its dose
+is to confirm first), an antipsychotic taken as the antidepressant (quetiapine XR: the card asks
+for an antidepressant), a drug never proposed for this patient (paroxetine in pregnancy), and
+patients under 18 (the card follows NICE NG134's agent list there; its doses are adult
+guidelines' and the safer course is not to push a higher one from them).
 
 An earlier response to the same drug (sertraline 100 mg/day, PHQ-9 16 -> 6 in 2025, restarted at
 100 and failing now) is named (`earlier_line`): it is a reason to raise it before giving it up.
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import AdherenceStatus, Role, Trial
-from services import cards, drug_rules, drugs, start_doses, suggestions
+from services import cards, drug_rules, drugs, formulation_ceilings, start_doses, suggestions
 from services.order_doses import fmt_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
@@ -76,6 +76,9 @@ def rooms(
             or trial.patient_reported
             or drug_rules.is_antipsychotic(trial.drug_class)
             or adjunct_added(ctx, trial) is not None
+            # A drug never proposed for this patient (paroxetine in pregnancy): no "raise",
+            # which would propose more of it (as the relapse card holds: relapse_dose_step.py).
+            or populations.never(ctx, trial.ingredient, trial.drug_class) is not None
         ):
             continue
         space = room(ctx, trial)
@@ -129,13 +132,17 @@ def section(ctx: RuleContext, space: Room) -> str:
 def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
     """One labelled step up as the card's first one-click (recommended), or None: a raise held
     as text (`Room.hold`), a drug with no step on record, a product written in another drug's mg
-    (Aplenzin: the order would not name it), or a drug dosed to a serum level."""
+    (Aplenzin: the order would not name it), a release form with its own ceiling and steps
+    (paroxetine CR), or a drug dosed to a serum level."""
     trial = space.trial
     to = _step(space)
     if (
         space.hold is not None
         or to is None
         or trial.dose_equivalence is not None
+        # A release form with a ceiling of its own has steps of its own (paroxetine CR by
+        # 12.5 mg): the IR step, written as a generic order, would not fit it.
+        or formulation_ceilings.own_ceiling(trial) is not None
         or orders.dosed_by_level(trial.ingredient)
     ):
         return None
