@@ -251,10 +251,14 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
 
 
+# The line that says a draft's age rules could not run: first on its card (`_with_lines`).
+_AGE_NOT_KNOWN = "**Age not known:**"
+
+
 def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     """The dose and age checks of an antidepressant draft that could not run, one line each
-    (review finding 12: never skipped in silence). A drug dosed per session or injection has no
-    daily dose to check, by design, and gets no line."""
+    (review finding 12: never skipped in silence), the age line last. A drug dosed per session
+    or injection has no daily dose to check, by design, and gets no line."""
     lines = []
     age = ctx.record.patient.age
     where = f" ({draft.source})" if draft.source is not None else ""
@@ -281,14 +285,18 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
             rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")
         which = f" ({'; '.join(dict.fromkeys(rules))})" if rules else ""
         lines.append(
-            f"**Age not known:** the patient's birth date could not be read, so the age rules for "
+            f"{_AGE_NOT_KNOWN} the patient's birth date could not be read, so the age rules for "
             f"{draft.ingredient}{which} could not be checked: check the age."
         )
     return lines
 
 
 def _with_lines(check: OrderCheck, lines: list[str]) -> OrderCheck:
-    return dataclasses.replace(check, detail=cards.join_sections(check.detail, *lines))
+    """The card with the draft's "could not be checked" lines: the age line first, where it is
+    seen (it changes which rules ran: review 19 D3), the dose line after the card's own text."""
+    first = [line for line in lines if line.startswith(_AGE_NOT_KNOWN)]
+    last = [line for line in lines if not line.startswith(_AGE_NOT_KNOWN)]
+    return dataclasses.replace(check, detail=cards.join_sections(*first, check.detail, *last))
 
 
 def carry_not_checked(
