@@ -18,6 +18,10 @@ state is said as such on the cards and in the packet, never shown as measured hi
   entered) and no record of it states a date of taking: its start is the day the entry was
   recorded, not the day the drug was begun. Said "reported 2025-01-06; dates not recorded",
   never "tried from 2025-01-06" (a past course would read as begun that day).
+- Tried before a day (review s19 item 1): such a record whose status says the drug is not taken
+  now (a statement `completed`, "took years ago"; fhir_mapping/episodes.py rule 2e) is a past
+  course that had ended by the day it was entered (Trial.taken_before). Said "tried before
+  2026-09-01; dates not recorded", never placed at that day nor counted 30 days from it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ def start_unknown(trial: Trial) -> bool:
     written = trial.written_dates
     return (
         not trial.ongoing
+        and trial.taken_before is None
         and trial.end == trial.start
         and (written is None or written.start is None)
         and bool(trial.sources)
@@ -76,6 +81,8 @@ def dates_text(trial: Trial) -> str:
     written = written_text(trial)
     if written is not None:
         return written
+    if trial.taken_before is not None:
+        return f"before {trial.taken_before.isoformat()} (dates not recorded)"
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
@@ -151,11 +158,11 @@ def whole_course_assumed(trial: Trial) -> int | None:
 
 def reported_undated(trial: Trial) -> bool:
     """A course dated only by the day it was entered (Trial.entry_dated: a statement with only
-    dateAsserted, a patient-reported order's authoredOn) whose whole length is the assumed one
-    and whose dates are not partial: no line names that day as the day the course began
-    (module docstring). A statement with an effectiveDateTime states a day it was taken: not
-    this."""
-    return (
+    dateAsserted, a patient-reported order's authoredOn) that is no running course: one that had
+    ended by that day (Trial.taken_before), or one whose whole length is the assumed one and
+    whose dates are not partial: no line names that day as the day the course began (module
+    docstring). A statement with an effectiveDateTime states a day it was taken: not this."""
+    return trial.taken_before is not None or (
         trial.entry_dated
         and trial.written_dates is None
         and whole_course_assumed(trial) is not None
@@ -165,10 +172,26 @@ def reported_undated(trial: Trial) -> bool:
 def reported_text(trial: Trial, dose: str | None = None, *, dose_known: bool = True) -> str:
     """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course; with the dose
     reported, "reported 2025-01-06 at 150 mg/day; dates not recorded"; with none read
-    (`dose_known` False), "reported 2025-01-06; dose and dates not recorded"."""
+    (`dose_known` False), "reported 2025-01-06; dose and dates not recorded". A course that had
+    ended by that day (Trial.taken_before): "tried before 2025-01-06 at 150 mg/day; ..."."""
     at = f" at {dose}" if dose else ""
     missing = "dates" if dose_known else "dose and dates"
-    return f"reported {trial.start.isoformat()}{at}; {missing} not recorded"
+    return f"{entry_text(trial)}{at}; {missing} not recorded"
+
+
+def entry_text(trial: Trial) -> str:
+    """The day a `reported_undated` course is named by: "tried before 2026-09-01" when it had
+    ended by then (Trial.taken_before: rule 2e of fhir_mapping/episodes.py), else "reported
+    2025-01-06" (the day the report was entered)."""
+    said = "reported" if trial.taken_before is None else "tried before"
+    return f"{said} {trial.start.isoformat()}"
+
+
+def length_unknown(trial: Trial) -> bool:
+    """Whether the record states no length of the course: its whole length is the assumed one
+    (`whole_course_assumed`), or it had ended by the day it was entered and states no dates
+    (Trial.taken_before)."""
+    return trial.taken_before is not None or whole_course_assumed(trial) is not None
 
 
 def weeks_cell(trial: Trial, weeks: str) -> str:
@@ -178,6 +201,8 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return partial
     if start_unknown(trial):
         return "not known (start not recorded)"
+    if trial.taken_before is not None:
+        return "not known (dates not recorded)"
     days = trial.assumed_days
     if days is not None:
         return f"{weeks} (duration not recorded: {days} days counted)"
