@@ -22,9 +22,15 @@ state is said as such on the cards and in the packet, never shown as measured hi
   now (a statement `completed`, "took years ago"; fhir_mapping/episodes.py rule 2e) is a past
   course that had ended by the day it was entered (Trial.taken_before). Said "tried before
   2026-09-01; dates not recorded", never placed at that day nor counted 30 days from it.
+- Since when the dose is taken (review s19 item 8): a course's start is not the day its present
+  dose began. "escitalopram 20 mg/day since 2026-05-04" read as 20 mg since May 4 when 20 mg
+  began on May 25; such a course is named "escitalopram since 2026-05-04; 20 mg/day since
+  2026-05-25" (`dose_since`).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from fhir_mapping.record import InadequacyReason, Trial, Verdict
 from services.card_format import fmt_weeks
@@ -207,3 +213,33 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
     if days is not None:
         return f"{weeks} (duration not recorded: {days} days counted)"
     return weeks
+
+
+def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
+    """(what names the course, since when) for a line naming a course by its present dose
+    (`dose`, as the line writes it: "20 mg/day"): ("escitalopram 20 mg/day", "since
+    2026-05-04") when that dose ran from the course's start; ("escitalopram", "since 2026-05-04;
+    20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
+    `start_text` says it (a partial date as written)."""
+    since = f"since {start_text(trial)}"
+    began = dose_began(trial)
+    if began is None:
+        return f"{trial.ingredient} {dose}", since
+    return trial.ingredient, f"{since}; {dose} since {began.isoformat()}"
+
+
+def dose_began(trial: Trial) -> date | None:
+    """The day the course's present dose began (the first of the last run of dose segments at
+    that dose, gaps between them included: a refill gap is no dose change), when later than the
+    course's start; None when the course has had one dose, or none is read."""
+    segments = trial.segments
+    if len(segments) < 2:
+        return None
+    last = segments[-1]
+    dose = (last.mg_per_day, last.mg_per_day_high, last.as_needed)
+    began = last.start
+    for segment in reversed(segments[:-1]):
+        if (segment.mg_per_day, segment.mg_per_day_high, segment.as_needed) != dose:
+            break
+        began = segment.start
+    return began if began > trial.start else None

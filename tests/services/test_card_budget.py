@@ -115,10 +115,13 @@ BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
 # ("Severity 4 (severe without psychosis; coded F33.2)"), so the stage does not read as if the
 # PHQ-9 had said severe (2,027 -> 2,056 on medication_reference and order_select_failed_class;
 # 2,142 -> 2,178 on oracle_chart).
+# Review s19 item 8: a running course titrated up is named with the day its dose began
+# ("citalopram since 2024-09-09; 40 mg/day since 2024-09-24", not "40 mg/day since 2024-09-09",
+# a dose it was not on then): 2,056 -> 2,074 on order_select_failed_class.
 CAVEAT_OVER_TARGET: dict[tuple[str, str], int] = {
     ("medication_reference", "patient-view"): 2060,
     ("oracle_chart", "patient-view"): 2180,
-    ("order_select_failed_class", "order-select"): 2060,
+    ("order_select_failed_class", "order-select"): 2080,
 }
 CROWDED = {
     ("statement_only_history", "patient-view"),
