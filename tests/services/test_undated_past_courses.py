@@ -162,7 +162,7 @@ def test_the_switch_card_comes_back_and_names_the_past_course() -> None:
     # Before: only the psychotherapy card; fluoxetine read as a new drug just started.
     cards = _by_topic(_chart(TODAY_PV))
     switch = cards["optimize-switch-augment"]
-    assert switch["summary"].startswith("1 adequate trial failed (venlafaxine): switch")
+    assert switch["summary"].startswith("1 adequate trial failed (venlafaxine): ")
     assert "fluoxetine (tried before 2026-12-01; dose and dates not recorded)" in switch["detail"]
     assert "2026-12-01 – ongoing" not in "".join(c["detail"] for c in cards.values())
 
