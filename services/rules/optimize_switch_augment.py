@@ -122,7 +122,7 @@ from services.rules.optimize.tapered_and_prn import (
     as_needed_line,
     tapering,
 )
-from services.rules.optimize.wording import dose_text
+from services.rules.optimize.wording import dose_since_text
 
 # The names other modules and tests use, kept importable from here (optimize/summary.py's and
 # optimize/tapered_and_prn.py's among them).
@@ -272,7 +272,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         if pending:
             sections.append(
                 "**Not judged yet:** "
-                + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in pending)
+                + "; ".join(dose_since_text(t) for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
         if low:
@@ -294,8 +294,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             sections.append(
                 "**Current trial not measured:** "
                 + "; ".join(
-                    f"{dose_text(t)} since {t.start.isoformat()} {unscored.unmeasured_text(ctx, t)}"
-                    for t in blind
+                    f"{dose_since_text(t)} {unscored.unmeasured_text(ctx, t)}" for t in blind
                 )
                 + f": {ask} before switching or adding an adjunct (it may be working); "
                 "the options below are not offered as orders yet."

@@ -192,9 +192,10 @@ def test_mirtazapine_18_to_8_is_optimised_toward_remission_not_switched() -> Non
         "Mirtazapine responding (PHQ-9 18 → 8), not in remission: optimise mirtazapine within "
         "30-45 mg/day; no switch or adjunct"
     )
+    # 30 mg only from 2024-12-30 (review s19 item 8: "30 mg/day since 2024-12-16" was false).
     assert (
-        "**Responding:** mirtazapine 30 mg/day since 2024-12-16: PHQ-9 18 (2024-12-16) → 8 "
-        "(2025-05-19), -56 %"
+        "**Responding:** mirtazapine since 2024-12-16; 30 mg/day since 2024-12-30: PHQ-9 18 "
+        "(2024-12-16) → 8 (2025-05-19), -56 %"
     ) in card.detail
     assert (
         "consider raising mirtazapine within 30-45 mg/day (the US label's maximum, Remeron US "

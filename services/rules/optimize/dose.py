@@ -20,7 +20,13 @@ from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
 from services.rules.optimize.room import room as room_for
-from services.rules.optimize.wording import dose_text, drop_text, range_label, range_top, short_drop
+from services.rules.optimize.wording import (
+    dose_since_text,
+    drop_text,
+    range_label,
+    range_top,
+    short_drop,
+)
 from services.site_ceiling import site_ceiling, site_words
 
 
@@ -158,7 +164,7 @@ def toward_remission(
     for t in good:
         state = "in remission on its last score" if t.remission else "not in remission"
         sections.append(
-            f"**Responding:** {dose_text(t)} since {t.start.isoformat()}: {drop_text(t)} (response is a "
+            f"**Responding:** {dose_since_text(t)}: {drop_text(t)} (response is a "
             f">= 50 % drop, CANMAT 2023 para 180); {state} (PHQ-9 < "
             f"{ctx.policy.remission_below}, CMS159). Switching or adding an adjunct is not "
             "proposed while the current trial responds."

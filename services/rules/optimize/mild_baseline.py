@@ -25,7 +25,7 @@ from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
-from services.rules.optimize.wording import dose_text, range_top, short_drop
+from services.rules.optimize.wording import dose_since_text, range_top, short_drop
 from services.site_ceiling import site_words
 
 
@@ -78,15 +78,15 @@ def _section(ctx: RuleContext, trial: Trial) -> str:
         # moderate or severe episode, and the episode has more than halved since.
         head = (
             f"**Residual symptoms after a response of the episode:** episode baseline {episode}; "
-            f"{dose_text(trial)} since {trial.start.isoformat()}: {scale} {before.value} "
+            f"{dose_since_text(trial)}: {scale} {before.value} "
             f"({before.date.isoformat()}) → {after.value} ({after.date.isoformat()}), a >= 50 % "
             "drop from the episode baseline (response, CANMAT 2023 para 180) without remission: "
             "not counted as a failed trial."
         )
     else:
         head = (
-            f"**Residual symptoms from a mild baseline:** {dose_text(trial)} since "
-            f"{trial.start.isoformat()}: {scale} {before.value} ({before.date.isoformat()}, below "
+            f"**Residual symptoms from a mild baseline:** {dose_since_text(trial)}: "
+            f"{scale} {before.value} ({before.date.isoformat()}, below "
             f"the moderate band's {floor}) → {after.value} ({after.date.isoformat()}). Response "
             "(a >= 50 % drop, CANMAT 2023 para 180) cannot be judged from a mild baseline: not "
             "counted as a failed trial."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import age_limits, cards, formulation_ceilings, label_maximums
+from services import age_limits, cards, formulation_ceilings, label_maximums, trial_dates
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.site_ceiling import site_ceiling
@@ -13,6 +13,13 @@ def dose_text(trial: Trial) -> str:
     # The running dose as the record states it: a range as its range, an equivalent-dose product
     # (Aplenzin, Prozac Weekly) as written beside its equivalent (order_doses.trial_dose).
     return f"{trial.ingredient} {trial_dose(trial)}"
+
+
+def dose_since_text(trial: Trial) -> str:
+    """ "escitalopram 20 mg/day since 2026-05-04", or "escitalopram since 2026-05-04; 20 mg/day
+    since 2026-05-25" when the dose began after the course (trial_dates.dose_since)."""
+    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    return f"{named} {since}"
 
 
 def range_top(ctx: RuleContext, trial: Trial) -> float | None:
