@@ -208,23 +208,28 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
 
 def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> HeldSummary | None:
     """The summary while a safety card on the screen holds the one-click raise
-    (one_click_hold.held_summary): "...: escitalopram 10 mg/day, room to 20: raise held (suicide
-    risk assessment first), then an adjunct". None when the raise is not one click anyway."""
+    (one_click_hold.held_summary): "...: escitalopram 10 mg/day, room to 20: raise held
+    (angle-closure glaucoma on record), then an adjunct" while the adjuncts stay one click;
+    "...: raise held (suicide risk assessment first)", no next step, when the hold takes them
+    too (`HeldSummary.adjuncts_held`: "then an adjunct" proposed what was held). None when the
+    raise is not one click anyway."""
     if suggestion(ctx, space) is None:
         return None
     long, short = failed
     trial = space.trial
     then = _then(ctx, partial_response(trial) is not None)
     room_words = f"{trial.ingredient} {_now(space)} mg/day, room to {cards.fmt_mg(space.top)}"
+    alone = (
+        f"{long}: {room_words}: {HELD}",
+        f"{long}: {trial.ingredient} {HELD}",
+        f"{short}: {room_words}: {HELD}",
+        f"{short}: {trial.ingredient} {HELD}",
+    )
     return HeldSummary(
         trial.ingredient,
-        (
-            f"{long}: {room_words}: {HELD}, {then}",
-            f"{long}: {trial.ingredient} {HELD}, {then}",
-            f"{long}: {trial.ingredient} {HELD}",
-            f"{short}: {room_words}: {HELD}",
-            f"{short}: {trial.ingredient} {HELD}",
-        ),
+        (f"{long}: {room_words}: {HELD}, {then}", f"{long}: {trial.ingredient} {HELD}, {then}")
+        + alone[1:],
+        adjuncts_held=alone,
     )
 
 
