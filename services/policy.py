@@ -81,11 +81,14 @@ class Policy:
     # The clinic's own rule set file (TOML, the shipped files' format), used instead of
     # payer_criteria; validated at start with the file and the problem named.
     payer_criteria_file: str | None = None
-    # Whether the TMS card is shown when the pathway says TMS is appropriate (the thresholds above)
-    # but a payer criterion is not yet met. True: shown, headed "Payer criteria not yet met" with
-    # what to document, so the gap can be closed before referring (the safer default: the option
-    # is not hidden, and its cost is stated). False: no TMS card until every criterion is met.
-    tms_card_when_payer_criteria_unmet: bool = True
+    # Where the TMS card is shown when the pathway says TMS is appropriate (the thresholds above)
+    # but a payer criterion is not yet met, headed "Payer criteria not yet met" with what to
+    # document, so the gap can be closed before referring. "patient-view" (default): on the chart
+    # (the option is not hidden, its cost stated), but at the order hooks only once every
+    # criterion is met (discovery: "when the patient already meets TMS criteria"; review 19 I7:
+    # "criteria not yet met" beside the order of the second class the LCD asks for was noise).
+    # True: at every hook. False: no TMS card anywhere until every criterion is met.
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
     # A severity score older than this does not document the current severity for a payer (nor
     # one from before the current episode). 90 days: the measurement-based-care interval below,
     # so a patient on the pathway has a score this recent; payers' own windows were not read.
@@ -330,7 +333,7 @@ class PolicyConfig(BaseModel):
     adult_age: int = Field(18, ge=0, le=120)
     payer_criteria: str = Field("l37086", min_length=1)
     payer_criteria_file: str | None = None
-    tms_card_when_payer_criteria_unmet: bool = True
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
     payer_score_max_age_days: int = Field(90, ge=1, le=730)
     suicide_item9_lookback_days: int = Field(30, ge=1)
     suicide_unassessed_item9_days: int = Field(365, ge=1)

@@ -226,7 +226,7 @@ def test_cross_taper_overlap_keeps_two_trials_and_counts_both_failures() -> None
     ]
     assert cards(record)["tms-referral"].summary == (
         "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
-        "; Medicare LCD L37086 criteria not yet met"  # PHQ-9 17 is not "severe" (issue 12)
+        "; payer criteria not yet met (clinic default rule set)"  # PHQ-9 17 is not "severe"
     )
 
 
