@@ -263,10 +263,10 @@ class Policy:
     order_dedupe_hours: int = 24
     # The market the optimise card's switch list follows: "US", "Canada" or "any". A CANMAT 2023
     # first-line agent that CANMAT's Table 3.3 availability notes say is not marketed there (the
-    # drug table's not_marketed_in: mianserin and agomelatine in the US) is not listed as a switch
-    # option; one clause names it ("CANMAT also lists mianserin, agomelatine (not marketed in the
-    # US)"), so nothing the guideline lists is left out without a word. "any": every option listed,
-    # each unavailable one with "(not marketed in ...)". A drug sold there but not labelled for
+    # drug table's not_marketed_in: mianserin and agomelatine in the US) is neither listed nor
+    # named (review 19 I8: "CANMAT also lists mianserin, agomelatine (not marketed in the US)" at
+    # a US site was noise). "any": every option listed, each unavailable one with "(not marketed
+    # in ...)". A drug sold there but not labelled for
     # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
     # ("off-label in the US" under "any"). Default "US": the default payer rule set
     # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one

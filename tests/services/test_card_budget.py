@@ -455,22 +455,22 @@ def _switch_line(fixture: Callable[[], S.Scenario], policy: Policy) -> str:
     return line
 
 
-def test_options_not_marketed_in_the_clinics_market_are_named_once_not_offered() -> None:
+def test_options_not_marketed_in_the_clinics_market_are_neither_offered_nor_named() -> None:
     # Default: a US clinic. Mianserin and agomelatine (CANMAT 2023 first line; Table 3.3: not
-    # marketed in Canada or the US) are not options; one clause says CANMAT lists them.
+    # marketed in Canada or the US) are not options, and not named either (review 19 I8: the
+    # clause "CANMAT also lists ..." was noise at a US site).
     us = _switch_line(S.trd_meets_tms, Policy())
-    assert "NaSSA: mirtazapine; serotonin modulator: vortioxetine, vilazodone." in us
-    assert us.endswith("CANMAT also lists mianserin, agomelatine (not marketed in the US).")
-    assert us.count("mianserin") == 1 and "melatonergic" not in us
+    assert us.endswith("NaSSA: mirtazapine; serotonin modulator: vortioxetine, vilazodone.")
+    assert "mianserin" not in us and "agomelatine" not in us and "CANMAT also lists" not in us
     # Milnacipran is marketed in the US (not in Canada) but labelled there for fibromyalgia only:
     # listed, and never without saying it would be off-label for depression.
     us_milnacipran = _switch_line(S.medication_reference, Policy())
     assert "levomilnacipran, milnacipran (off-label); NDRI" in us_milnacipran
     assert us_milnacipran.count("milnacipran (") == 1  # levomilnacipran is labelled for MDD
-    # A Canadian clinic: milnacipran is named in the clause too.
+    # A Canadian clinic: milnacipran is left out too, unnamed.
     canada = _switch_line(S.medication_reference, Policy(drug_market="Canada"))
     assert "levomilnacipran; NDRI" in canada
-    assert canada.endswith("CANMAT also lists milnacipran, agomelatine (not marketed in Canada).")
+    assert "milnacipran," not in canada and "agomelatine" not in canada
     # "any": every CANMAT option listed, each unavailable one with its note (no clause).
     anywhere = _switch_line(S.trd_meets_tms, Policy(drug_market="any"))
     assert "NaSSA: mirtazapine, mianserin (not marketed in Canada/US)" in anywhere

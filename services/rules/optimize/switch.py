@@ -120,7 +120,6 @@ def switch_candidates(
         return names, notes, heading
     by_class: dict[str, list[str]] = {}
     market = ctx.policy.drug_market
-    unavailable: list[str] = []
     for d in drugs.switch_candidates(failed_classes, ctx.drug_lines.first_line_antidepressants):
         if d.ingredient in taken:
             continue
@@ -143,7 +142,10 @@ def switch_candidates(
             left_out.extend(hits)
             continue
         if market in d.not_marketed_in:
-            unavailable.append(d.ingredient)  # not an option where the clinic prescribes
+            # Not an option where the clinic prescribes, and not named either: "CANMAT also lists
+            # mianserin, agomelatine (not marketed in the US)" at a US site was one more line to
+            # read past (review 19 I8). The clinic's market (policy drug_market) decides; "any"
+            # lists them with their note.
             continue
         name = d.ingredient
         caveats = []
@@ -181,12 +183,6 @@ def switch_candidates(
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
     notes.extend(screen.left_out(left_out))
     notes.extend(screen.cautioned(screen.cautions(listed), listed))
-    if unavailable:
-        notes.insert(
-            0,
-            f"CANMAT also lists {', '.join(unavailable)} (not marketed in "
-            f"{_MARKET_NAMES.get(market, market)}).",
-        )
     if not failed_classes:
         # No class has failed (a course ended for intolerance): every first-line class is open.
         return names, notes, "Options (CANMAT 2023 first line)"
