@@ -89,24 +89,24 @@ def status_line(gaps: Iterable[DataGap]) -> str | None:
     return None if said is None else f"{said[0]}: {said[1]}"
 
 
-def _another_patient(count: int, noun: str, shown: str) -> str:
+def _another_patient(counted: str, shown: str) -> str:
     """Another patient's records are excluded, not unread (review 17 M7: "could not be read"
     under "the conclusion may change once it is" invited reading them): they are never this
     patient's data, and their presence is an integration error to report. What that means is
     said once, by the heading over these lines (services/data_gap_section.EXCLUDED_HEAD; audit
     17 M2: said on every line it was three times on one card)."""
-    return f"{count} {noun} of another patient excluded" + (f": {shown}" if shown else "")
+    return f"{counted} of another patient excluded" + (f": {shown}" if shown else "")
 
 
-def _subject_unconfirmed(count: int, noun: str, shown: str) -> str:
+def _subject_unconfirmed(counted: str, shown: str) -> str:
     """A subject given only as an identifier that matches none of this patient's (review 17
     U1): named with what it is (DataGap.stated), as unconfirmed, never as another patient's."""
-    return f"{count} {noun} not read (its patient identifier matches none of this patient's)" + (
+    return f"{counted} not read (its patient identifier matches none of this patient's)" + (
         f": {shown}" if shown else ""
     )
 
 
-def _patient_replaced(count: int, noun: str, shown: str) -> str:
+def _patient_replaced(counted: str, shown: str) -> str:
     """A Patient record linked `replaced-by` another (review 17 M6): a merge."""
     return (
         f"Patient record merged into another: {shown or 'Patient.link replaced-by'}: "
@@ -114,7 +114,7 @@ def _patient_replaced(count: int, noun: str, shown: str) -> str:
     )
 
 
-def _patient_inactive(count: int, noun: str, shown: str) -> str:
+def _patient_inactive(counted: str, shown: str) -> str:
     """A Patient record marked `active: false` with no replaced-by link (review 17 M6): with no
     link at all, where the rest of the history is held is not known, so it is said, never
     guessed; with another link (seealso, refer, replaces: review 19 E2) the record and its
@@ -124,7 +124,9 @@ def _patient_inactive(count: int, noun: str, shown: str) -> str:
     return f"{PATIENT_INACTIVE_SAID}: {_INACTIVE_MEANS}; check it"
 
 
-# Gap reasons worded by a line of their own rather than "N records could not be read (reason)".
+# Gap reasons worded by a line of their own rather than "N records could not be read (reason)":
+# each given the records counted ("1 medication order and its 5 fills": gap_counts.phrase) and
+# the ids named.
 OWN_WORDS = {
     ANOTHER_PATIENT: _another_patient,
     SUBJECT_UNCONFIRMED: _subject_unconfirmed,

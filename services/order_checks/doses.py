@@ -251,10 +251,14 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
 
 
+# The line that says a draft's age rules could not run: first on its card (`_with_lines`).
+_AGE_NOT_KNOWN = "**Age not known:**"
+
+
 def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     """The dose and age checks of an antidepressant draft that could not run, one line each
-    (review finding 12: never skipped in silence). A drug dosed per session or injection has no
-    daily dose to check, by design, and gets no line."""
+    (review finding 12: never skipped in silence), the age line last. A drug dosed per session
+    or injection has no daily dose to check, by design, and gets no line."""
     lines = []
     age = ctx.record.patient.age
     where = f" ({draft.source})" if draft.source is not None else ""
@@ -281,14 +285,18 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
             rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")
         which = f" ({'; '.join(dict.fromkeys(rules))})" if rules else ""
         lines.append(
-            f"**Age not known:** the patient's birth date could not be read, so the age rules for "
+            f"{_AGE_NOT_KNOWN} the patient's birth date could not be read, so the age rules for "
             f"{draft.ingredient}{which} could not be checked: check the age."
         )
     return lines
 
 
 def _with_lines(check: OrderCheck, lines: list[str]) -> OrderCheck:
-    return dataclasses.replace(check, detail=cards.join_sections(check.detail, *lines))
+    """The card with the draft's "could not be checked" lines: the age line first, where it is
+    seen (it changes which rules ran: review 19 D3), the dose line after the card's own text."""
+    first = [line for line in lines if line.startswith(_AGE_NOT_KNOWN)]
+    last = [line for line in lines if not line.startswith(_AGE_NOT_KNOWN)]
+    return dataclasses.replace(check, detail=cards.join_sections(*first, check.detail, *last))
 
 
 def carry_not_checked(
@@ -354,21 +362,17 @@ def carry_not_checked(
 
 def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
     """Open the detail of every card of a draft with what the draft's reading could not settle:
-    a drug to confirm (DraftOrder.drug_to_confirm: its code and name give different drugs,
-    review 18a recheck UNSAFE: the clinician confirms the drug before signing), then a dose note
-    (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or the dosage
-    lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1, not the
-    dose the order ends on: review 12 recheck)."""
+    a dose note (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or
+    the dosage lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1,
+    not the dose the order ends on: review 12 recheck). A drug to confirm (its code and name
+    give different drugs) is said once, on the first card of the draft, and each card says
+    which reading it rests on: order_checks/draft_readings.py (audit 18)."""
     for checks in by_topic.values():
         for i, check in enumerate(checks):
             draft = check.draft
-            lines = []
-            confirm = draft.drug_to_confirm
-            if confirm is not None and confirm not in check.detail:
-                lines.append(f"**Drug to confirm:** {confirm}.")
             note = draft.dose_note
             if note is not None and note not in check.detail:
-                lines.append(f"**Dose read:** {draft.ingredient} {note}.")
-            if lines:
-                detail = cards.join_sections(*lines, check.detail)
+                detail = cards.join_sections(
+                    f"**Dose read:** {draft.ingredient} {note}.", check.detail
+                )
                 checks[i] = dataclasses.replace(check, detail=detail)

@@ -365,7 +365,15 @@ def test_one_criterion_missing_is_named_and_what_to_document_is_said(
     assert "**Criteria met" not in rec.detail
     # The summary says whose rule set it is; the detail names its source (review 19 I8).
     kind = _as_named(ev.rule_set.name, policy).partition(",")[0]
-    assert rec.summary.endswith(f"; payer criteria not yet met ({kind})")
+    if criterion == "contraindications":
+        # The pacemaker to screen is the reason: the summary names it, before the rule set's
+        # kind, which the detail's heading and the card's source keep (review 19 D2).
+        assert "; safety screen first: Presence of cardiac pacemaker; " in rec.summary
+        assert rec.summary.endswith("payer criteria not yet met") or rec.summary.endswith(
+            f"; payer criteria not yet met ({kind})"
+        )
+    else:
+        assert rec.summary.endswith(f"; payer criteria not yet met ({kind})")
 
 
 def test_the_missing_evidence_says_why() -> None:
