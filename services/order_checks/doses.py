@@ -23,7 +23,7 @@ from services import (
     pathway_options,
     tables,
 )
-from services.order_checks import formulation_doses
+from services.order_checks import formulation_doses, label_doses
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
@@ -106,6 +106,11 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         if inpatient is not None:
             detail = cards.join_sections(detail, inpatient)
         found.append(OrderCheck(ABOVE, draft, summary, detail))
+    # Between the market's labelled maximum and the range's top (mirtazapine 60 mg/day at a US
+    # clinic: review s19 item 4): the ceiling the optimise card raises toward.
+    label = label_doses.above_label(ctx, draft, _reaches(draft))
+    if label is not None and not _treats_mania_or_psychosis(ctx, draft):
+        found.append(label)
     single = formulation_doses.above_single_dose(draft)
     if single is not None and not _treats_mania_or_psychosis(ctx, draft):
         found.append(single)
