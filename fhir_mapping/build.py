@@ -356,18 +356,11 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
-    # Built after the findings: a course stating no reason, taken with a condition it treats on
-    # record and no depression diagnosis, is no depression trial (condition_indications.py).
-    trials = scores.attach_scores(
-        with_condition_indications(
-            build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances),
-            kept.get("Condition", []),
-            clinical.findings,
-            as_of=as_of,
-        ),
-        all_scores,
-        policy,
-    )
+    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
+    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    listed = kept.get("Condition", [])
+    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
+    trials = scores.attach_scores(courses, all_scores, policy)
     if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
         sessions, session_gaps, not_sessions = read_sessions(
             administrations, medication_resources, as_of=as_of

@@ -12,7 +12,8 @@ statement, not already judged no trial, whose ingredient treats (data/indication
 non-psychiatric use (data/indication_codes.csv, read as indications.py reads a reason) of a
 Condition active on the as-of date (conditions.py's reading: clinicalStatus, abatement, onset;
 refuted and entered-in-error dropped; a suspected one, unconfirmed, provisional or
-differential, is not read: it does not say why the drug was given) is judged NOT_A_TRIAL
+differential, is not read: it does not say why the drug was given) and not first recorded after
+the course ended is judged NOT_A_TRIAL
 (InadequacyReason.OTHER_INDICATION, as a stated reason would make it), its StatedReason read
 from the Condition (StatedReason.from_condition).
 
@@ -71,9 +72,10 @@ def treats() -> Mapping[str, frozenset[str]]:
     return {label: frozenset(names) for label, names in found.items()}
 
 
-def _reason(resource: Resource, as_of: date) -> StatedReason | None:
+def _reason(resource: Resource, as_of: date) -> tuple[StatedReason, date | None] | None:
     """The non-psychiatric use one Condition names while active on `as_of`, as a StatedReason
-    sourced to it; None for any other Condition."""
+    sourced to it, with its onset (else recorded date; None: not stated); None for any other
+    Condition."""
     verification = status_code(resource.get("verificationStatus"))
     if verification in _SUSPECTED:
         return None
@@ -86,7 +88,7 @@ def _reason(resource: Resource, as_of: date) -> StatedReason | None:
     reason = read_concept(resource.get("code"), source)
     if reason is None or reason.category is not _NON_PSYCHIATRIC or reason.label not in treats():
         return None
-    return reason
+    return reason, onset
 
 
 def names_treated_use(concept: object) -> bool:
@@ -147,8 +149,13 @@ def with_condition_indications(
     candidates = {id(t) for t in open_courses}
     judged: list[Trial] = []
     for trial in trials:
+        # A condition first recorded after the course ended is not why it was taken.
         matched = (
-            [r for r in reasons if trial.ingredient in table[r.label]]
+            [
+                r
+                for r, onset in reasons
+                if trial.ingredient in table[r.label] and (onset is None or onset <= trial.end)
+            ]
             if id(trial) in candidates
             else []
         )

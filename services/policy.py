@@ -81,13 +81,10 @@ class Policy:
     # The clinic's own rule set file (TOML, the shipped files' format), used instead of
     # payer_criteria; validated at start with the file and the problem named.
     payer_criteria_file: str | None = None
-    # Where the TMS card is shown when the pathway says TMS is appropriate (the thresholds above)
-    # but a payer criterion is not yet met, headed "Payer criteria not yet met" with what to
-    # document, so the gap can be closed before referring. "patient-view" (default): on the chart
-    # (the option is not hidden, its cost stated), but at the order hooks only once every
-    # criterion is met (discovery: "when the patient already meets TMS criteria"; review 19 I7:
-    # "criteria not yet met" beside the order of the second class the LCD asks for was noise).
-    # True: at every hook. False: no TMS card anywhere until every criterion is met.
+    # Where the TMS card shows when the pathway says TMS but a payer criterion is not met
+    # ("Payer criteria not yet met", what to document). "patient-view" (default): on the chart;
+    # the order hooks once every criterion is met (discovery: "when the patient already meets
+    # TMS criteria"; review 19 I7). True: at every hook. False: nowhere until all are met.
     tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
     # A severity score older than this does not document the current severity for a payer (nor
     # one from before the current episode). 90 days: the measurement-based-care interval below,

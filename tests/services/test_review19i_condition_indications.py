@@ -21,6 +21,7 @@ Charts: tests/services/review19i_charts/ (Oracle / Epic shaped requests, every p
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 
 from cds_hooks.offline import evaluate_document
+from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.record import InadequacyReason, IndicationCategory, PatientRecord, Verdict
 from services.policy import Policy
 from services.trial_verdict_text import verdict_text
@@ -317,6 +319,22 @@ def test_fibromyalgia_written_in_words_only_is_read_too() -> None:
     assert _duloxetine(record).verdict is Verdict.NOT_A_TRIAL
     assert list(cards) == [DIAGNOSIS]
     assert "duloxetine taken with fibromyalgia on record" in cards[DIAGNOSIS]["detail"]
+
+
+@pytest.mark.parametrize(("onset", "read"), [("2025-05-20", True), ("2026-03-01", False)])
+def test_a_condition_first_recorded_after_the_course_ended_is_not_why_it_was_taken(
+    onset: str, read: bool
+) -> None:
+    # The course as the mapping builds it before the rule (a depression diagnosis keeps it
+    # counted), ended 2025-12-01; fibromyalgia recorded before it ended, or only after.
+    doc = _with_depression_condition(_chart(PROBLEM_LIST))
+    _, record = _evaluate(doc)
+    ended = dataclasses.replace(_duloxetine(record), end=date(2025, 12, 1), ongoing=False)
+    fibromyalgia = _condition(_chart(PROBLEM_LIST))
+    fibromyalgia["onsetDateTime"] = f"{onset}T14:30:00Z"
+    fibromyalgia["recordedDate"] = f"{onset}T15:02:00Z"
+    (judged,) = with_condition_indications((ended,), [fibromyalgia], (), as_of=AS_OF)
+    assert (judged.verdict is Verdict.NOT_A_TRIAL) is read
 
 
 # --- a reason stated on the order: the same line (a06c, a07c) ----------------------------------
