@@ -14,11 +14,11 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
+from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
     SUBJECT_UNCONFIRMED,
     is_record_status,
-    noun,
     record_status,
     subject,
 )
@@ -36,13 +36,11 @@ def data_quality_card(
     # The Patient record's own status is no resource left unread (fix 19a): never counted.
     resources_left = [g for g in gaps if g.source is not None and not is_record_status(g)]
     if resources_left:
-        # Counted by the noun a card says: a partner drug's record is a medication record too.
-        by_noun: dict[str, tuple[DataDomain, set[object]]] = {}
-        for gap in resources_left:
-            by_noun.setdefault(noun(gap.domain, 1), (gap.domain, set()))[1].add(gap.source)
-        counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
-        head = f"{counted} could not be read"
-        summary = f"{head}: this chart was judged without them"
+        # Counted by the noun a card says (a partner drug's record is a medication record too),
+        # an order and its fills as one medication (gap_counts.py).
+        head = f"{counted(resources_left)} could not be read"
+        one = len({g.source for g in resources_left}) == 1
+        summary = f"{head}: this chart was judged without {'it' if one else 'them'}"
         # At an MAOI or interacting draft, the check it leaves incomplete (review 18a M1).
         summary = unidentified_running.summary(gaps, record) or summary
     else:
@@ -87,12 +85,14 @@ def data_quality_card(
                 indicator = Indicator.CRITICAL
             lead = line if scores_only and alone else cards.join_sections(line, lead)
     elif (status := record_status(gaps)) is not None:
-        # Review 17 M6: merged into another record, or inactive with no link to the one in use.
+        # Review 17 M6: merged into another record, or inactive with no link to the one in use;
+        # inactive and linked by seealso, refer or replaces (review 19 E2): the record named.
         head, means = status
-        summary = f"{head}: {means}"
+        summary = cards.fit_summary(f"{head}: {means}", head)
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
-            f"The request held {counted if resources_left else 'records'} of another patient: "
+            f"The request held {counted(resources_left) if resources_left else 'records'} of "
+            "another patient: "
             "excluded, never read for this patient",
             "The request held another patient's records: excluded, never read for this patient",
         )

@@ -14,8 +14,8 @@ from typing import Any
 
 from fhir_mapping import build
 from fhir_mapping.record import PatientRecord
-from services import data_gaps
-from services.deceased_order import deceased_order_cards, future_death_line
+from services import age_note, data_gaps
+from services.deceased import deceased_cards, future_death_line
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -111,11 +111,13 @@ def _screen(
     recommendations = data_gaps.annotate(
         recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
     )
-    if record.patient.deceased and hook not in ORDER_HOOKS:
-        return ()  # issue 11 item 14: no cards for a deceased patient on chart open
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
     )
+    # The age as the record gives it, first on the first card that reads it (review 19 D3, D4):
+    # no birth date (patient-view; a draft's own line says it at the order hooks), or a birth
+    # year that leaves an age rule either way. Before the lines below, which go above it.
+    shown = age_note.on_first_card(shown, record, policy, unknown=hook == "patient-view")
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
     shown = suicide_risk_history.on_first_card(shown, record, policy)
@@ -125,8 +127,8 @@ def _screen(
     # included): applied last.
     shown = tuple(merged_record_hold.hold_one_click(record, shown))
     if record.patient.deceased:
-        # An order on a deceased patient's chart (review 18b M2, recheck 18a d03): the checks
-        # as for any patient, the deceased line first, the one-clicks held.
-        return deceased_order_cards(record, selections, shown)
+        # A patient recorded deceased (review 18b M2, recheck 18a d03, review 19 E1): the safety
+        # checks as for any patient, no pathway card, the deceased card first, one-clicks held.
+        return deceased_cards(record, policy, hook, selections, shown)
     # A date of death after as-of: read as alive, said once (recheck 18a d01).
     return future_death_line(record, shown)

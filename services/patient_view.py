@@ -7,7 +7,8 @@ running drug a condition on record rules against (running_cautions) and a recent
 an SSRI or SNRI running (running_sodium). Every other card needs a
 depressed patient who is not in remission (PathwayFacts.active): a patient with no depression, or
 in remission, gets no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
-A deceased patient (Patient.deceased[x]) gets no cards at all.
+A patient recorded deceased (Patient.deceased[x]) is not `active` either: the safety cards only,
+led by the deceased card (services/deceased.py).
 """
 
 from __future__ import annotations
@@ -76,8 +77,6 @@ def run_rules(
     ctx: RuleContext, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The screen; without the cards of `hidden` topics when given (screen.compose)."""
-    if ctx.record.patient.deceased:
-        return ()  # issue 11 item 14: a deceased patient gets no cards
     # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).

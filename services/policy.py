@@ -224,10 +224,11 @@ class Policy:
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
     # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
-    # order or fill): a session within this many days is a running course for the blood-pressure
-    # checks (recheck 18a e05). 28: the SPRAVATO label's schedule is twice weekly in weeks 1-4,
-    # weekly in weeks 5-8, then weekly or every 2 weeks, so two missed fortnightly sessions still
-    # read as treatment going on (a DESIGN CHOICE on the label's schedule; longer flags more).
+    # order or fill): a session within this many days is a running course, for every card that
+    # says so (services/clinic_courses.py; recheck 18a e05, audit 19 finding 3). 28: the SPRAVATO
+    # label's schedule is twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every 2
+    # weeks, so two missed fortnightly sessions still read as treatment going on (a DESIGN
+    # CHOICE on the label's schedule; longer flags more).
     esketamine_session_recent_days: int = 28
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
@@ -269,7 +270,10 @@ class Policy:
     # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
     # ("off-label in the US" under "any"). Default "US": the default payer rule set
     # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
-    # more thing to read past on a screen meant to be read at a glance (issue 12).
+    # more thing to read past on a screen meant to be read at a glance (issue 12). The market's
+    # labels also cap the dose ranges where they stop below CANMAT's (data/label_maximums.csv:
+    # mirtazapine 45 mg/day in the US, not 60): the optimise card's ranges and raises and the
+    # order dose check (services/label_maximums.py); "any" holds to every market's lowest.
     drug_market: DrugMarket = "US"
 
     @property

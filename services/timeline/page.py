@@ -15,8 +15,9 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, noun, status_line
-from fhir_mapping.record import DataDomain, PatientRecord
+from fhir_mapping.gap_counts import counted
+from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, status_line
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
 from services.timeline.wording import day_text
@@ -97,35 +98,36 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
     )
 
 
-def unread_medications(record: PatientRecord) -> int:
-    """How many of this patient's medication records could not be read: each could be a trial
-    the picture does not draw (review 18b M5; the cards list them under "Data not read"). A
-    draft whose drug was not identified is the order's matter, not the history's, another
-    patient's record left out is none of this patient's, and the Patient record's own status
+def _unread(record: PatientRecord) -> list[DataGap]:
+    """This patient's medication records that could not be read: each could be a trial the
+    picture does not draw (review 18b M5; the cards list them under "Data not read"). A draft
+    whose drug was not identified is the order's matter, not the history's, another patient's
+    record left out is none of this patient's, and the Patient record's own status
     (merged, inactive) is no medication record at all (`_status_line` says it; fix 19a): none of
     them is counted."""
-    return len(
-        {
-            g.source
-            for g in record.gaps
-            if g.domain is DataDomain.MEDICATIONS
-            and g.source is not None
-            and g.reason != ANOTHER_PATIENT
-            and not is_record_status(g)
-            and not is_unidentified_draft(g)
-        }
-    )
+    return [
+        g
+        for g in record.gaps
+        if g.domain is DataDomain.MEDICATIONS
+        and g.source is not None
+        and g.reason != ANOTHER_PATIENT
+        and not is_record_status(g)
+        and not is_unidentified_draft(g)
+    ]
+
+
+def unread_medications(record: PatientRecord) -> int:
+    """How many of this patient's medication records could not be read (`_unread`)."""
+    return len({g.source for g in _unread(record)})
 
 
 def _unread_line(record: PatientRecord) -> list[str]:
-    """ "1 medication record could not be read: see the card." under the lede, or nothing."""
-    count = unread_medications(record)
-    if not count:
+    """ "1 medication record could not be read: see the card." under the lede, or nothing; an
+    order and its fills counted as one medication, as the cards count them (gap_counts.py)."""
+    unread = _unread(record)
+    if not unread:
         return []
-    return [
-        f'<p class="lede">{escape(noun(DataDomain.MEDICATIONS, count))} could not be read: '
-        "see the card.</p>"
-    ]
+    return [f'<p class="lede">{escape(counted(unread))} could not be read: see the card.</p>']
 
 
 def _status_line(record: PatientRecord) -> list[str]:
