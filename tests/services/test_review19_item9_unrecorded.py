@@ -49,10 +49,11 @@ FLOWSHEET = "flowsheet_totals_loinc_no_item9_epic"
 OPTIMISE = "optimize-switch-augment"
 PSYCHOTHERAPY = "psychotherapy"
 ITEM9 = "phq9-item9-not-recorded"
-ADJUNCTS = (
-    "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line); Propose adjunctive "
-    "brexpiprazole 0.5 mg/day (CANMAT first line)"
-)
+DRUG_ONE_CLICKS = [
+    "Raise sertraline to 200 mg/day (dose first, CANMAT 2023 para 187)",
+    "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
+    "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
+]
 LINE = (
     "**PHQ-9 item 9 not recorded:** the PHQ-9s on record are totals only (latest 15 on "
     "2026-11-09); a total does not show whether the patient has thoughts of death or self-harm. "
@@ -89,8 +90,7 @@ def _assert_quiet(cards: dict[str, Doc]) -> None:
     assert "item 9 not re" not in " ".join(c["detail"] for c in cards.values())
     optimise = cards[OPTIMISE]
     assert "held" not in optimise["summary"]
-    assert optimise["summary"].endswith("augment (aripiprazole or brexpiprazole)")
-    assert len(_drug_orders(optimise)) == 2
+    assert _drug_orders(optimise) == DRUG_ONE_CLICKS
 
 
 # --- the line on the optimise card, and its hold ----------------------------------------------
@@ -101,11 +101,11 @@ def test_flowsheet_totals_only_hold_the_drug_one_clicks_and_say_why() -> None:
     assert list(cards) == [OPTIMISE, PSYCHOTHERAPY]
     optimise = cards[OPTIMISE]
     assert optimise["summary"] == (
-        "1 adequate trial failed (sertraline): switch to a non-SSRI mechanism or augment "
-        "(adjuncts held: PHQ-9 item 9 not recorded, ask it first)"
+        "1 adequate trial failed (sertraline): sertraline raise held (PHQ-9 item 9 not "
+        "recorded, ask it first), then switch or augment"
     )
     first = optimise["detail"].split("\n\n")[0]
-    assert first == f"{LINE} Not one click until then: {ADJUNCTS}."
+    assert first == f"{LINE} Not one click until then: {'; '.join(DRUG_ONE_CLICKS)}."
     assert _drug_orders(optimise) == []
     # A referral adds no means of overdose: CBT and IPT stay one click.
     assert [s["label"] for s in cards[PSYCHOTHERAPY]["suggestions"]] == [
@@ -154,7 +154,7 @@ def test_scores_left_unread_say_not_read_never_not_recorded() -> None:
         {"resource": _outcome("warning", "suppressed"), "search": {"mode": "outcome"}}
     )
     optimise = _cards(doc)[OPTIMISE]
-    assert optimise["summary"].endswith("(adjuncts held: PHQ-9 item 9 not read, ask it first)")
+    assert "held (PHQ-9 item 9 not read, ask it first)" in optimise["summary"]
     assert optimise["detail"].startswith(
         "**PHQ-9 item 9 not read:** the latest PHQ-9 read (15 on 2026-11-09) has no item 9, and "
         "some scores could not be read;"
