@@ -28,6 +28,7 @@ from services.rules import (
     diagnosis_review,
     inpatient_hold,
     interactions,
+    item9_not_recorded,
     lithium_level,
     maoi_combination,
     measurement_based_care,
@@ -137,8 +138,15 @@ def run_rules(
     # holds what no safety card above has held already, under its own line.
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
     # A psychiatric admission in progress (review 16 recheck W-c): the pathway cards' outpatient
-    # orders wait for discharge; applied last, so its line comes first on the card.
+    # orders wait for discharge; applied last of these, so its line comes first on the card (the
+    # item-9 line below never speaks during a stay).
     shown = inpatient_hold.hold_one_click(ctx, shown, hidden)
+    # The latest PHQ-9 a total with no item 9 on record (review 19 item 5): a line on the card
+    # that proposes treatment and its drug one-clicks held, as while item 9 is unanswered, else
+    # a card of its own (rules/item9_not_recorded.py). After every other hold: each of them
+    # names what it holds and words the summary; this one takes what they left, its line on top.
+    shown = item9_not_recorded.hold_one_click(ctx, shown)
+    shown = item9_not_recorded.alone(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

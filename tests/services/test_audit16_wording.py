@@ -31,6 +31,7 @@ from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.cds_hooks import test_fi1_withheld_results as withheld
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -134,9 +135,16 @@ def _withheld(code: str) -> Doc:
 def test_withheld_observations_card_names_what_and_why_once_in_plain_words(
     code: str, cause: str
 ) -> None:
-    card = _cards(_withheld(code))["data-quality"]
-    assert card["summary"].startswith("Scores and pregnancy status may be incomplete")
-    assert f"- Scores and pregnancy status may be incomplete: {cause}" in card["detail"]
+    found = _cards(_withheld(code))
+    card = found["data-quality"]
+    # Review 19 item 5: the PHQ-9s read have no item 9 (it was among the withheld results), so
+    # the item-9 card speaks and names the scores left out, as a card resting on them does; the
+    # data-quality card names what no card carries.
+    item9 = found["phq9-item9-not-recorded"]
+    assert "item 9 not read (scores incomplete)" in item9["summary"]
+    assert f"- Scores may be incomplete: {cause}" in item9["detail"]
+    assert card["summary"].startswith("Pregnancy status may be incomplete")
+    assert f"- Pregnancy status may be incomplete: {cause}" in card["detail"]
     assert card["detail"].count(cause) == 1
     for jargon in ("Conditions", "OperationOutcome", "Bundle", "prefetch", "Observation"):
         assert jargon not in card["summary"] + card["detail"]
@@ -166,7 +174,9 @@ def test_failed_adjunct_redraft_names_the_room_left_in_the_range() -> None:
 
 
 def test_class_effect_one_click_label_is_short_and_the_card_says_it_in_full() -> None:
-    card = _cards(_chart("c04_aripiprazole_allergy_augment_suggestions"))["optimize-switch-augment"]
+    card = _cards(answered(_chart("c04_aripiprazole_allergy_augment_suggestions")))[
+        "optimize-switch-augment"
+    ]
     (brex,) = [s for s in card["suggestions"] if "brexpiprazole" in s["label"]]
     assert brex["label"] == (
         "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; akathisia on "

@@ -34,6 +34,7 @@ from services.packet.page import render_packet
 from services.policy import Policy
 from services.timeline.page import render_page
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -202,7 +203,7 @@ def test_other_links_of_an_inactive_patient_are_named_too(kind: str) -> None:
 
 
 def test_an_active_patient_with_a_seealso_link_keeps_its_one_clicks() -> None:
-    doc = _chart("x03_patient_inactive_seealso_link")
+    doc = answered(_chart("x03_patient_inactive_seealso_link"))
     doc["prefetch"]["patient"]["active"] = True
     cards = _cards(doc)
     assert not any("inactive" in c["detail"] for c in cards)

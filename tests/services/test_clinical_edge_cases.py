@@ -111,6 +111,8 @@ def test_trial_titrated_into_range_two_weeks_ago_is_left_to_run() -> None:
         mdd(),
         fr.phq9_total("phq-1", date(2025, 1, 6), 18),
         fr.phq9_total("phq-2", date(2025, 5, 19), 17),
+        # Item 9 answered: a total only would raise the item-9 card here (review 19 item 5).
+        fr.item9("i9-2", date(2025, 5, 19), 0),
         taking("s-low", SERTRALINE, date(2025, 1, 6), end=date(2025, 5, 19), mg=25),
         taking("s-up", SERTRALINE, date(2025, 5, 19), mg=100),
     )

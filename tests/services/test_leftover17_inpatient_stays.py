@@ -30,6 +30,7 @@ from fhir_mapping.admission_record import StaySetting
 from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -128,7 +129,7 @@ def test_a_stay_with_no_reason_coded_is_named_unspecified() -> None:
 
 
 def test_a_medical_stay_that_ended_holds_nothing() -> None:
-    doc = _chart("stay_medical_pneumonia_in_progress")
+    doc = answered(_chart("stay_medical_pneumonia_in_progress"))
     stay = _stay(doc)
     stay["status"] = "finished"
     stay["period"]["end"] = "2025-06-01T12:00:00-05:00"

@@ -90,7 +90,8 @@ def _postpartum_psychosis(*condition: Resource) -> PatientRecord:
         *condition,
         _running(SERTRALINE_100, date(2025, 4, 7), "mr-ser"),
         *b.phq9(date(2025, 4, 7), 24, patient=PATIENT),
-        *b.phq9(date(2025, 5, 26), 22, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 26), 22, 0, patient=PATIENT),
     )
 
 
@@ -186,7 +187,8 @@ def _two_failed(*extra: Resource) -> PatientRecord:
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 9, 30), 21, patient=PATIENT),
         *b.phq9(date(2025, 1, 6), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 20), 20, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 20), 20, 0, patient=PATIENT),
         *extra,
     )
 

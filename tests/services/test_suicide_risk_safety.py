@@ -161,6 +161,7 @@ def test_cssrs_with_a_plan_is_critical_proposes_evaluation_and_names_ect_and_esk
     # Item 8: this card says what comes instead of TMS (no "criteria otherwise met" claim: the
     # payer criteria are not all met on this record, audit 15 W1).
     assert "tms-referral" not in _topics(recs)
+    # The C-SSRS itself found high risk: the treatments are today's, not conditional (review 19).
     assert "**Not TMS now:** TMS is not the next step while the risk is acute" in card.detail
     assert "ECT" in card.detail and "esketamine" in card.detail
     assert ESKETAMINE_LABEL in card.detail
@@ -393,7 +394,8 @@ def test_no_tms_naming_when_tms_is_not_otherwise_met() -> None:
     assert card is not None and card.indicator is Indicator.CRITICAL
     assert "Not TMS now" not in card.detail
     # Issue 12: ECT and esketamine still come first while the risk is acute, in one short line.
-    (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**Treatment while")]
+    # Not yet assessed (review 19, b03): named as what follows if the assessment finds acute risk.
+    (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**If the assessment finds")]
     assert "ECT" in line and "esketamine" in line and "TMS" not in line
 
 
