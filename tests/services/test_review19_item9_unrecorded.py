@@ -100,9 +100,11 @@ def test_flowsheet_totals_only_hold_the_drug_one_clicks_and_say_why() -> None:
     cards = _cards(_chart(FLOWSHEET))
     assert list(cards) == [OPTIMISE, PSYCHOTHERAPY]
     optimise = cards[OPTIMISE]
+    # The hold takes the adjuncts and switches off too, so the summary proposes none of them
+    # (a held summary names nothing the same hold removes).
     assert optimise["summary"] == (
-        "1 adequate trial failed (sertraline): sertraline raise held (PHQ-9 item 9 not "
-        "recorded, ask it first), then switch or augment"
+        "1 adequate trial failed (sertraline): sertraline 150 mg/day, room to 200: raise held "
+        "(PHQ-9 item 9 not recorded, ask it first)"
     )
     first = optimise["detail"].split("\n\n")[0]
     assert first == f"{LINE} Not one click until then: {'; '.join(DRUG_ONE_CLICKS)}."
