@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_errors import FhirUnavailable
-from cds_hooks.fhir_data.outcome_issues import withheld_codes
+from cds_hooks.fhir_data.outcome_issues import failed_severity, withheld_codes
 
 
 def next_link(page: Mapping[str, Any]) -> str | None:
@@ -38,9 +38,6 @@ class SearchResults(list[dict[str, Any]]):
     incomplete: str | None = None
 
 
-# OperationOutcome issue severities that mean the search failed (FHIR R4 issue-severity). Warning
-# and information outcomes ride along with good results: Epic adds one to many searches.
-_FAILED_SEVERITIES = frozenset({"error", "fatal"})
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
 _ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
@@ -70,7 +67,7 @@ def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
     for outcome in outcomes:
         issues = outcome.get("issue")
         for issue in issues if isinstance(issues, list) else ():
-            if isinstance(issue, dict) and issue.get("severity") in _FAILED_SEVERITIES:
+            if isinstance(issue, dict) and failed_severity(issue.get("severity")):
                 code = issue.get("code")
                 good = isinstance(code, str) and _ISSUE_CODE.fullmatch(code) is not None
                 codes.append(str(code) if good else "unknown")
@@ -87,7 +84,7 @@ def outcome_incomplete(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
     whose severity is not error or fatal (those fail the search: `outcome_failure`) that say
     results were withheld or cut short, each once, or None: the search answered, but not with
     everything."""
-    return withheld_codes(outcomes, _FAILED_SEVERITIES)
+    return withheld_codes(outcomes)
 
 
 def search_incomplete(bundle: Mapping[str, Any]) -> str | None:
