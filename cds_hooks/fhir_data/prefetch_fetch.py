@@ -136,6 +136,10 @@ def fetch(
             resources = _wait(future, deadline)
             result.resources.extend(resources)
             result.fetched.append(f"{key} (next pages)")
+            if isinstance(resources, SearchResults) and resources.incomplete:
+                # What the server said of the next pages (an `incomplete` warning, entries
+                # with no resource), as for a fetched key.
+                result.mark_incomplete(kinds, f"the next pages of {key!r}: {resources.incomplete}")
         except (FhirError, TimeoutError) as exc:
             future.cancel()
             why = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
