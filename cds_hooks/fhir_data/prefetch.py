@@ -86,11 +86,14 @@ def gather(
     source_problem: str | None,
     executor: Executor,
     budget_seconds: float,
+    name_unread: bool = True,
 ) -> Gathered:
     """Collect the resources for one hook call.
 
     `source` is None when the FHIR server may not be used; `source_problem` then says why
-    (no fhirServer, not on the allowlist, ...), and it is what a 412 names.
+    (no fhirServer, not on the allowlist, ...), and it is what a 412 names, and why each
+    referenced Medication nobody sent was not read (unless `name_unread` is False: the event
+    loop's look, which leaves a chart with Medications to read to the full path anyway).
     """
     result = Gathered()
     prefetch = request.prefetch or {}
@@ -146,6 +149,13 @@ def gather(
                 f"the prefetched {key!r} Bundle has more pages that could not be read "
                 f"({source_problem or 'no FHIR server to fetch from'})",
             )
+        if name_unread:
+            # The Medications the chart's and the drafts' references name that nobody sent:
+            # no server to read them from, said on the cards as such (review 19 R2 M1).
+            drafts = draft_order_resources(request)
+            unread = unresolved_medications([*result.resources, *drafts])
+            why = source_problem or "no FHIR server to read it from"
+            result.unread_medications.update(dict.fromkeys(sorted(unread), why))
         return result
 
     deadline = time.monotonic() + budget_seconds
@@ -343,4 +353,5 @@ def hook_input(service_id: str, request: HookRequest, gathered: Gathered, as_of:
         encounter_id=request.context.encounterId,
         unavailable=dict(gathered.unavailable),
         incomplete=dict(gathered.incomplete),
+        unread_medications=dict(gathered.unread_medications),
     )
