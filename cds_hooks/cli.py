@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "file", help="a FHIR Bundle with one patient's record, or a whole CDS Hooks request"
     )
     ev.add_argument(
-        "--hook", default="patient-view", help="hook to run for a Bundle (default patient-view)"
+        "--hook",
+        default=None,
+        help="hook to run a Bundle as (default patient-view), or a request that has a context "
+        "but no hook; a request's own hook is run (with a warning when --hook names another)",
     )
     ev.add_argument(
         "--as-of", dest="as_of", default=None, help="evaluate as of this date (YYYY-MM-DD)"
@@ -282,6 +285,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         )
     except OfflineInputError as exc:
         return _fail(str(exc))
+    for warning in result.warnings:
+        print(f"trd-cds: warning: {warning}", file=sys.stderr)
     if args.explain:
         from fhir_mapping.explain import explain
 

@@ -328,7 +328,9 @@ def _definition(service_id: str, request: HookRequest, policy: Policy) -> Servic
         raise UnknownService(f"no CDS service with id {service_id!r}")
     if request.hook != definition.hook:
         raise BadRequest(
-            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}"
+            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}",
+            cause="hook-mismatch",
+            fields=("hook",),
         )
     require_context(request)
     return definition

@@ -238,6 +238,11 @@ class Finding:
     # on record). `recorded` None: the problem list.
     recorded: str | None = None
     visit: str | None = None
+    # What the code records when it is less than the kind's name says: "a seizure" (ICD-10-CM
+    # R56.9, SNOMED CT 91175000) under EPILEPSY (condition_codes.csv `named_as`). The finding
+    # counts as its kind (a TMS or bupropion contraindication holds: the safer reading); a card
+    # names it by these words, never as a seizure disorder (review 19 D1). None: the kind itself.
+    named_as: str | None = None
 
     @property
     def onset_latest(self) -> date | None:

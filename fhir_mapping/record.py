@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.admission_record import Admission as Admission
 from fhir_mapping.admission_record import CurrentStay as CurrentStay
+from fhir_mapping.ages import Age
 from fhir_mapping.clinical_records import (
     BloodPressure,
     ClinicalContext,
@@ -110,6 +111,17 @@ class Patient:
     # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
     # says the death has not happened), and named as a data-quality line since it cannot be right.
     deceased_after: date | None = None
+    # A birth date that gives its year or month only (review 19 D4): the youngest age it allows
+    # and why ("birth year only"); `age` is then the oldest, as an ages.Age that words the range
+    # and keeps each age rule on its safer side. Kept as plain fields so a stored record (the
+    # record codec) rebuilds the same Age.
+    age_youngest: int | None = None
+    age_basis: str = ""
+
+    def __post_init__(self) -> None:
+        if self.age_youngest is not None and self.age is not None and type(self.age) is int:
+            older = Age(self.age, self.age_youngest, self.age, self.age_basis)
+            object.__setattr__(self, "age", older)
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,11 +171,11 @@ class Trial:
     # the latest records stating one, their highest); the running-dose card meets it against the
     # formulation's single-dose limit (bupropion IR 150 mg). None: not read.
     mg_per_dose: float | None = None
-    # Every record of the course is dated only by the day it was entered (MedicationEvent
-    # .entry_dated: a statement with only dateAsserted, a patient-reported order's authoredOn):
-    # its start is that day, not a day the drug was begun, and cards say "reported <day>; dates
-    # not recorded" (services/trial_dates.py; recheck 2 of review 16, W2).
+    # Every record is dated only by the day it was entered (MedicationEvent.entry_dated): its
+    # start is that day, not a day the drug was begun (trial_dates.py; recheck 2 of review 16).
     entry_dated: bool = False
+    # Their status says not taken now (episodes.py rule 2e): the day it had ended by, its start.
+    taken_before: date | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days

@@ -15,7 +15,7 @@ from typing import Any
 from fhir_mapping import build
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import data_gaps
+from services import age_note, data_gaps
 from services.deceased import deceased_cards, future_death_line
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
@@ -120,6 +120,10 @@ def _screen(
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
     )
+    # The age as the record gives it, first on the first card that reads it (review 19 D3, D4):
+    # no birth date (patient-view; a draft's own line says it at the order hooks), or a birth
+    # year that leaves an age rule either way. Before the lines below, which go above it.
+    shown = age_note.on_first_card(shown, record, policy, unknown=hook == "patient-view")
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
     shown = suicide_risk_history.on_first_card(shown, record, policy)

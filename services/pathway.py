@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import (
     Finding,
@@ -141,8 +142,8 @@ class PathwayFacts:
     tms: TmsAssessment
     suicide: SuicideSignal | None
     # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
-    # bupropion with epilepsy: (ingredient, note, finding display).
-    cautions: tuple[tuple[str, str, str], ...] = ()
+    # bupropion with epilepsy: (ingredient, the row's note with what is on record).
+    cautions: tuple[tuple[str, str], ...] = ()
     # A recent ALT or AST at or above the policy's multiple of its ULN (services/transaminases.py;
     # review 12 H10), for the drugs whose labels make it a liver caution (nefazodone, duloxetine):
     # (ingredient, why), so the switch and augment lists leave them out as they do for a coded
@@ -194,9 +195,9 @@ class PathwayFacts:
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None: a coded finding first, else a
         raised transaminase (nefazodone, duloxetine)."""
-        for name, note, display in self.cautions:
+        for name, why in self.cautions:
             if name == ingredient.lower():
-                return f"{note} ({display} on record)"
+                return why
         for name, why in self.transaminase_cautions:
             if name == ingredient.lower():
                 return why
@@ -361,7 +362,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             latest=tms_severity.severity_score(record, latest),
             contraindications=contraindications,
             tms_open=tms_open,
-            age=record.patient.age,
+            # The adult criterion is a rule below an age: a birth year only reads its youngest
+            # (review 19 D4).
+            age=youngest(record.patient.age),
             ect_open=ect_open,
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),

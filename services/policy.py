@@ -267,7 +267,10 @@ class Policy:
     # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
     # ("off-label in the US" under "any"). Default "US": the default payer rule set
     # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
-    # more thing to read past on a screen meant to be read at a glance (issue 12).
+    # more thing to read past on a screen meant to be read at a glance (issue 12). The market's
+    # labels also cap the dose ranges where they stop below CANMAT's (data/label_maximums.csv:
+    # mirtazapine 45 mg/day in the US, not 60): the optimise card's ranges and raises and the
+    # order dose check (services/label_maximums.py); "any" holds to every market's lowest.
     drug_market: DrugMarket = "US"
 
     @property

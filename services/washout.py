@@ -64,6 +64,9 @@ class Exposure:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
     to_confirm: str = ""
+    # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
+    # says it had ended by, the latest it may have been taken (the safer end for the interval).
+    ended_by: bool = False
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -157,7 +160,20 @@ class Conflict:
             return f"{verb} (since {old.start.isoformat()})" if old.start else verb
         assert old.end is not None
         ago = (self.as_of - old.end).days
+        if old.ended_by:
+            # Rule 2e of fhir_mapping/episodes.py: no day of it is on record; the interval is
+            # counted from the day the record says it had ended by.
+            return (
+                f"was taken before {old.end.isoformat()} (dates not recorded; counted from that "
+                f"day, {ago} days ago)"
+            )
         return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
+
+    def days_off(self) -> str:
+        """ "6 days" since the old drug's end, as a summary says it; "at least 6 days" when that
+        end is only the day the record says it had ended by (`Exposure.ended_by`)."""
+        ago = (self.as_of - self.old.end).days if self.old.end is not None else 0
+        return f"at least {ago} days" if self.old.ended_by else f"{ago} days"
 
     def interval_text(self) -> str:
         """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 168 h with its active
@@ -260,6 +276,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 start=trial.start,
                 end=None if trial.ongoing else trial.end,
                 source=trial.sources[-1] if trial.sources else None,
+                ended_by=trial.taken_before is not None,
             )
         )
     found.extend(_taken_without_dates(record, {e.ingredient for e in found}))

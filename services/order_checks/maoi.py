@@ -153,7 +153,7 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
 def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
     # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
     new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
-    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
+    off = c.days_off()  # "at least 6 days" for a past course of unknown dates
     start = c.earliest_start
     # "is running", or "may be running" when only a record to confirm says so (fix 19a).
     running = c.old.claim
@@ -163,7 +163,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         state = (
             "on the same order"
             if c.old.on_order
-            else (running.bare if start is None else f"stopped {ago} days ago")
+            else (running.bare if start is None else f"stopped {off} ago")
         )
         return cards.fit_summary(
             f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
@@ -184,7 +184,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
                 f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
         return cards.fit_summary(
-            f"{new} ({label}) ordered {ago} days after {old} stopped: not before "
+            f"{new} ({label}) ordered {off} after {old} stopped: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
@@ -196,7 +196,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
             f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
         )
     return cards.fit_summary(
-        f"{new} ordered {ago} days after {old} ({label}) stopped: not before "
+        f"{new} ordered {off} after {old} ({label}) stopped: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
         f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
     )

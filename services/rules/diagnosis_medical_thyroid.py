@@ -35,6 +35,7 @@ from datetime import timedelta
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.record import DataDomain, FindingKind, LabResult
 from services import drug_names, interaction_takings
 from services.interaction_takings import Taking
@@ -242,7 +243,9 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
             )
         ]
     replacement = replacement_taken(ctx)
-    age = ctx.record.patient.age
+    # The younger wording is the one for an age not on record; a birth year only that may be
+    # either side of the older age reads it too (review 19 D4).
+    age = youngest(ctx.record.patient.age)
     if tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
         if not _recent(ctx, tsh):

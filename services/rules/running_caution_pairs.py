@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, transaminases
+from services import cards, drug_rules, drugs, finding_words, transaminases
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
@@ -166,7 +166,10 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         of_kind = ctx.facts.findings_of(caution.finding)
         if not of_kind:
             continue
-        finding = _latest(of_kind)
+        # The latest of the kind itself before a single event of it (a seizure disorder before
+        # a seizure), a single event said as one (finding_words; review 19 D1).
+        finding = _latest(tuple(f for f in of_kind if f.named_as is None) or of_kind)
+        held = finding_words.applied(finding)
         for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
@@ -175,8 +178,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                 Pair(
                     taking,
                     caution.finding,
-                    _named(finding),
-                    finding.display,
+                    _named(finding) + (f", {held}" if held else ""),
+                    finding_words.short(finding),
                     finding.onset_text,
                     caution.note,
                     caution.if_running or REVIEW,

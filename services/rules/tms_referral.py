@@ -70,6 +70,7 @@ from services.rules.tms_referral_notes import (
     partial_adjunct_line,
     payer_note,
     revoked_referral_line,
+    screen_first,
     sent_alone,
     tms_safety_items,
 )
@@ -232,13 +233,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     partial = awaiting_adjunct(ctx)
     first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
     first_short = "an adjunct first, then " if partial else ""
+    # A TMS safety item (a pacemaker) is why the referral waits on a screen and why the criteria
+    # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
+    # way after the payer's name and before nothing else.
+    screen = screen_first(ctx)
+    scored_short = f"{latest.instrument} {latest.value}"
     summary = cards.fit_summary(
-        f"{counted_named}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}{payer}",
+        f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
+        f"{counted_plain}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}{payer}",
         # The payer's name gives way before the adjunct step does (the criteria name it).
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}"
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}"
         + ("; payer criteria not yet met" if payer else ""),
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}",
     )
     depression = facts.depression_finding
     resource = None

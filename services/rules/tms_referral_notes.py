@@ -10,9 +10,11 @@ line; the card decides where they go.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.code_systems import SNOMED
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import PatientRecord, Trial
 from services import cards, tms_course, trial_count
@@ -33,6 +35,28 @@ _RETREATMENT = CriterionKind.RETREATMENT
 def tms_safety_items(ctx: RuleContext) -> str:
     """What the TMS service must screen before treatment, each with code, date and resource."""
     return "; ".join(finding_line(f) for f in ctx.facts.tms_cautions)
+
+
+# A SNOMED CT display's semantic tag, "(physical object)", "(finding)": the concept's hierarchy,
+# not what a clinician calls the item.
+_SEMANTIC_TAG = re.compile(r"\s+\([a-z][a-z ]*\)$")
+
+
+def screen_first(ctx: RuleContext) -> str:
+    """ "; safety screen first: Implantable cardiac pacemaker" (", and 1 more item" when there
+    are more) for the summary when the record holds a TMS safety item the TMS service must
+    screen; "" otherwise (review 19 D2: a pacemaker was named only in the detail)."""
+    items = ctx.facts.tms_cautions
+    if not items:
+        return ""
+    first = items[0]
+    name = first.display or first.code
+    if first.system == SNOMED:
+        name = _SEMANTIC_TAG.sub("", name)
+    more = len(items) - 1
+    return f"; safety screen first: {name}" + (
+        f" and {more} more item{'s' if more > 1 else ''}" if more else ""
+    )
 
 
 def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:

@@ -253,6 +253,8 @@ def _segment(
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
     when = written if written is not None else f"{day_text(start)} to {day_text(end)}"
+    if trial.taken_before is not None:  # drawn at the day it was entered, taken before it
+        when = f"taken before {day_text(trial.taken_before)}, dates not recorded"
     tip = f"{display_name(trial.ingredient)} {dose}, {when}: {what} (adequate {range_text(trial)})"
     rect = el(
         "rect",

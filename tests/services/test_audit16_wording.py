@@ -51,8 +51,9 @@ def test_reported_course_without_dose_or_duration_names_no_end_and_no_weeks() ->
     assert "weeks at an adequate dose unknown (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
     assert "2024-10-31" not in switch
-    # Recheck 2 of review 16 W2: 2024-10-01 is the day the report was entered, not a start.
-    assert "sertraline (reported 2024-10-01; dose and dates not recorded)" in switch
+    # Recheck 2 of review 16 W2: 2024-10-01 is the day the report was entered, not a start; the
+    # order is `completed`, so the course had ended by then (review s19 item 1, rule 2e).
+    assert "sertraline (tried before 2024-10-01; dose and dates not recorded)" in switch
 
 
 def test_reported_course_with_dose_and_no_duration_is_not_weeks_on_record() -> None:
@@ -60,10 +61,13 @@ def test_reported_course_with_dose_and_no_duration_is_not_weeks_on_record() -> N
     review = cards["adherence-review"]
     assert "4.3" not in review["summary"] + review["detail"]
     # Recheck 2 of review 16 W2: the day the report was entered is not a start; the dose is named.
-    assert "(sertraline 100 mg/day reported 2024-10-01, dates not recorded)" in review["summary"]
+    # Ended by the day it was entered (review s19 item 1): "tried before", never "reported".
+    assert (
+        "(sertraline 100 mg/day tried before 2024-10-01, dates not recorded)" in (review["summary"])
+    )
     assert "weeks at an adequate dose unknown: dates not recorded (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
-    assert "sertraline (reported 2024-10-01 at 100 mg/day; dates not recorded)" in switch
+    assert "sertraline (tried before 2024-10-01 at 100 mg/day; dates not recorded)" in switch
 
 
 # --- W5: sources of the drug-disease rows -----------------------------------------------------

@@ -273,7 +273,9 @@ def test_tramadol_cautions_the_non_antipsychotic_adjuncts_it_meets() -> None:
         )
     )
     augment = _section(card, "Augment")
-    assert "bupropion 150-450 mg/day" in augment and "mirtazapine 30-60 mg/day" in augment
+    # Mirtazapine's 30-60 (CANMAT) topped at the US label's 45 (review s19 item 4).
+    assert "bupropion 150-450 mg/day" in augment
+    assert "mirtazapine 30-45 mg/day (US label maximum)" in augment
     assert (
         "mirtazapine listed with a caution: serotonin syndrome and seizure risk with tramadol "
         "(running since 2024-01-08; tramadol labels 5 and 7): prefer another analgesic."

@@ -356,7 +356,13 @@ def test_one_criterion_missing_is_named_and_what_to_document_is_said(
     assert f"**Payer criteria not yet met** ({ev.rule_set.name}):" in rec.detail
     assert f"to document: {result.to_document}." in rec.detail
     assert "**Criteria met" not in rec.detail
-    assert rec.summary.endswith(f"; {ev.rule_set.name} criteria not yet met")
+    if criterion == "contraindications":
+        # The pacemaker to screen is the reason: the summary names it, before the payer's name,
+        # which the detail's heading and the card's source keep (review 19 D2).
+        assert "; safety screen first: Presence of cardiac pacemaker; " in rec.summary
+        assert rec.summary.endswith(" criteria not yet met")
+    else:
+        assert rec.summary.endswith(f"; {ev.rule_set.name} criteria not yet met")
 
 
 def test_the_missing_evidence_says_why() -> None:

@@ -221,10 +221,16 @@ def _optimise(record: PatientRecord) -> Recommendation:
 def test_without_catatonia_the_card_still_offers_the_first_line_adjuncts() -> None:
     card = _optimise(_two_failed())
     # The fixture's sertraline is a MedicationStatement only: marked where it is counted (H13).
+    # Venlafaxine 150 of its 75-225 mg/day: one step up first (review s19 item 3), then the adjuncts.
     assert card.summary.startswith(
-        "2 adequate trials failed (sertraline, venlafaxine), sertraline self-reported: augment"
+        "2 adequate trials failed (sertraline, venlafaxine), sertraline self-reported: raise "
+        "venlafaxine 150 → 225 mg/day first"
     )
-    assert [label.split(" ")[2] for label in _labels(card)] == ["aripiprazole", "brexpiprazole"]
+    assert [label.split(" ")[1 if label.startswith("Raise") else 2] for label in _labels(card)] == [
+        "venlafaxine",
+        "aripiprazole",
+        "brexpiprazole",
+    ]
 
 
 def test_catatonia_with_lorazepam_names_both_and_offers_ect_not_an_antipsychotic() -> None:

@@ -10,7 +10,8 @@ patient's chart, and the older-adult ECT ordering with no birth date.
   run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient gets
   one information card naming the status, and no pathway card (review 19 E1).
 - M3 (p05): no birthDate: the optimise card, which puts ECT first from 65, did not say the age
-  could not be checked; it says so once now.
+  could not be checked; it says so once now, as its first line with the other age rules not
+  checked (review 19 D3).
 
 Charts: tests/services/review18_charts/ (US Core shaped requests, every prefetch key).
 """
@@ -171,8 +172,10 @@ def test_a_deceased_patient_gets_only_the_status_on_chart_open() -> None:
 
 def test_the_optimise_card_says_once_that_the_65_plus_ordering_was_not_applied() -> None:
     card = _by_topic(_cards(_chart("p05_no_birthdate_trd_patient_view")))[OPTIMISE]
-    said = "Age not on record: ECT first from age 65 (CANMAT 2023 para 215) was not applied."
+    said = "the older-adult rules from 65 (ECT first, CANMAT 2023 para 215;"
     assert card["detail"].count(said) == 1
+    # First, where it is seen (review 19 D3), not after the options it qualifies.
+    assert card["detail"].startswith("**Age not on record:**")
 
 
 def test_with_a_birth_date_the_age_gap_is_not_said() -> None:
