@@ -76,7 +76,8 @@ _NOT_A_TRIAL_REASONS = {
         "no fill or statement on record"
     ),
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "below the antidepressant dose range: a low-dose use",
-    InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+    # Stated on the orders, or a condition on record the drug treats (condition_indications.py).
+    InadequacyReason.OTHER_INDICATION: "for another indication",
 }
 
 

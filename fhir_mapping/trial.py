@@ -176,6 +176,11 @@ class Trial:
     entry_dated: bool = False
     # Their status says not taken now (episodes.py rule 2e): the day it had ended by, its start.
     taken_before: date | None = None
+    # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
+    # show the course ended (services/clinic_courses.settled, one rule for every card): its last
+    # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the
+    # order was left open. None for every other course.
+    sessions_ended: date | None = None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days

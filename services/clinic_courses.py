@@ -18,20 +18,33 @@ The rule (`course(...).running`):
   elsewhere) or could not all be read is taken at its word: the safer reading for the cautions
   that apply while a drug runs;
 - else it does not run.
+
+`settled(record, policy)` applies the rule to the record itself, once, as it is evaluated
+(services/evaluation.py): an open order the rule reads as ended becomes a course that ended on its
+last session (Trial.sessions_ended). Review s19 item M1: every other card that asks whether a drug
+runs read `Trial.ongoing` (the interaction and running-caution checks, the optimise card's "too
+early to judge" hold, the TMS card, the packet, the timeline), so an order left open five weeks
+after the last session still read as running there while the blood-pressure card called the
+course ended. Ended on the record, the course is a past adjunct of the episode like any other:
+never a failed antidepressant trial (esketamine has no mg/day range, its verdict is INADEQUATE:
+dose unknown), named as used and "not offered again as untried" on the optimise card.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import (
     DataDomain,
+    InadequacyReason,
     PatientRecord,
     ProcedureKind,
     ProcedureRecord,
     SourceRef,
     Trial,
+    Verdict,
 )
 from services.policy import Policy
 
@@ -90,9 +103,14 @@ def _sessions(record: PatientRecord, kind: ProcedureKind) -> list[ProcedureRecor
 
 def _open_order(record: PatientRecord, ingredient: str) -> Trial | None:
     """The latest course of the drug an active order or statement keeps running (not on hold,
-    as services/rules/running_caution_pairs.running reads it)."""
-    open_ = [t for t in record.trials if t.ingredient == ingredient and t.ongoing]
-    open_ = [t for t in open_ if t.on_hold is None]
+    as services/rules/running_caution_pairs.running reads it), or that `settled` ended at its
+    last session with its order still open."""
+    open_ = [
+        t
+        for t in record.trials
+        if t.ingredient == ingredient
+        and ((t.ongoing and t.on_hold is None) or t.sessions_ended is not None)
+    ]
     return max(open_, key=lambda t: (t.end, t.start)) if open_ else None
 
 
@@ -150,3 +168,52 @@ def courses(record: PatientRecord, policy: Policy) -> list[ClinicCourse]:
     """Every clinic drug with a session or an open order on record, in table order."""
     found = (course(record, policy, ingredient) for ingredient in INGREDIENTS)
     return [c for c in found if c is not None]
+
+
+def settled(record: PatientRecord, policy: Policy) -> PatientRecord:
+    """The record with every open order of a clinic drug that `course` reads as ended closed at
+    the course's last session, so that every card reading `Trial.ongoing` agrees with the rule.
+    The record itself when there is none (nearly every chart)."""
+    ended: dict[int, Trial] = {}
+    for ingredient in INGREDIENTS:
+        if not any(t.ingredient == ingredient and t.ongoing for t in record.trials):
+            continue
+        found = course(record, policy, ingredient)
+        last = None if found is None or found.running else found.last_day
+        if last is None:
+            continue
+        for t in record.trials:
+            # An order begun after the last session is one whose sessions are not on record
+            # (the rule takes it at its word): `course` would read it as running.
+            if t.ingredient == ingredient and t.ongoing and t.on_hold is None and t.start <= last:
+                ended[id(t)] = _ended(t, last, policy)
+    if not ended:
+        return record
+    trials = tuple(ended.get(id(t), t) for t in record.trials)
+    return dataclasses.replace(record, trials=trials)
+
+
+def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
+    """The course as the record would give it had its order ended on `last`: its dose segments
+    cut there, its verdict that of an ended course (fhir_mapping/adequacy.py: ONGOING turns
+    INADEQUATE, too short when it ran under the adequate weeks)."""
+    segments = tuple(
+        dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+    )
+    verdict, reasons = trial.verdict, trial.reasons
+    if verdict is Verdict.ONGOING:
+        verdict = Verdict.INADEQUATE
+        short = (last - trial.start).days < policy.mapping.min_adequate_weeks * 7
+        if short and InadequacyReason.TOO_SHORT not in reasons:
+            reasons = (*reasons, InadequacyReason.TOO_SHORT)
+    return dataclasses.replace(
+        trial,
+        end=last,
+        ongoing=False,
+        segments=segments or trial.segments[:1],
+        verdict=verdict,
+        reasons=reasons,
+        stops_on=None,
+        ends_soon=None,
+        sessions_ended=last,
+    )

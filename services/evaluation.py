@@ -15,7 +15,7 @@ from typing import Any
 from fhir_mapping import build
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import age_note, data_gaps
+from services import age_note, clinic_courses, data_gaps
 from services.deceased import deceased_cards, future_death_line
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
@@ -74,6 +74,9 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
             unavailable=hook_input.unavailable,
             incomplete=hook_input.incomplete,
         )
+    # An esketamine order left open after its sessions stopped is a course that ended, for every
+    # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).
+    record = clinic_courses.settled(record, policy)
     # order-select names the newly selected drafts; order-sign checks every draft.
     selections = tuple(hook_input.selections) if hook_input.hook == "order-select" else ()
     return Evaluation(

@@ -17,6 +17,7 @@ from datetime import date
 from fhir_mapping.drug_table import components
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards, drug_names, taken_to_confirm
+from services.trial_dose_text import per_administration
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,10 @@ class Taking:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py). Such a drug "may be running", never "running". "" else.
     to_confirm: str = ""
+    # A drug dosed per session or injection (esketamine, a long-acting injectable): its dose as
+    # one administration, "56 mg per session", named instead of `mg_per_day`, which is only a
+    # time average for supply arithmetic (review s19 M2). "" for a daily dose.
+    per_dose: str = ""
 
     @property
     def confirmed(self) -> bool:
@@ -67,6 +72,7 @@ class Taking:
             trial.unconfirmed_since,
             last is not None and last.as_needed,
             None if last is None else last.as_needed_max_mg,
+            per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
         )
 
     def state(self) -> str:
@@ -82,14 +88,16 @@ class Taking:
         100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
         last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
         is not recorded is said, never guessed."""
-        if self.as_needed:
+        if self.per_dose:
+            dose = self.per_dose
+        elif self.as_needed:
             dose = cards.as_needed_text(self.mg_per_day, None, self.as_needed_max_mg)
         elif self.mg_per_day is not None:
             dose = f"{cards.fmt_mg(self.mg_per_day)} mg/day"
         else:
             dose = "dose not read"
         parts = components(self.ingredient)
-        if len(parts) > 1 and (self.as_needed or self.mg_per_day is not None):
+        if len(parts) > 1 and not self.per_dose and (self.as_needed or self.mg_per_day is not None):
             # A fixed combination's mg are those of the component its dose is read in (the
             # first of combination_of, as product_text reads Nuedexta and Auvelity): named, so
             # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
@@ -148,6 +156,7 @@ def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
             None,
             d.as_needed,
             d.as_needed_max_mg,
+            per_dose=per_administration(d.dose_basis, d.mg_per_administration),
         )
         for d in drafts
     ]

@@ -39,6 +39,7 @@ from services.timeline.wording import (
     verdict_text,
     written_dates_text,
 )
+from services.trial_dose_text import per_administration
 from services.trial_table import fixed_course_text
 
 
@@ -248,7 +249,10 @@ def _segment(
     # A dose taken only as needed is no daily dose: never drawn as in the adequate range.
     category = DoseCategory.UNKNOWN if as_needed else dose_category(mg, trial)
     x0, x1 = scale.x(start), scale.x(end)
-    dose = segment_dose_text(segment) if segment is not None else "dose unknown"
+    # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
+    dose = per_administration(trial.dose_basis, trial.mg_per_administration) or (
+        segment_dose_text(segment) if segment is not None else "dose unknown"
+    )
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)

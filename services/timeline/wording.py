@@ -24,7 +24,7 @@ _REASON_TEXT = {
     InadequacyReason.POOR_ADHERENCE: "poor adherence",
     InadequacyReason.DOSE_UNKNOWN: "dose unknown",
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "low dose, other indication",
-    InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+    InadequacyReason.OTHER_INDICATION: "for another indication",  # stated, or a condition on record
     InadequacyReason.NOT_SHOWN_TAKEN: "not shown as taken: to confirm",
 }
 
