@@ -250,6 +250,8 @@ class HookRunner:
             source_problem="not fetched on the event loop",
             executor=self.executor,
             budget_seconds=0.0,
+            # A chart with Medications to read goes to the full path below, which reads them.
+            name_unread=False,
         )
         if gathered.missing or gathered.pages:
             return None  # something to fetch, or a 412 to explain: the full path does both

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.fhir_fields import array, effective_date, string
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 
 Resource = Mapping[str, Any]
@@ -169,7 +169,7 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
     for resource in observations:
         if not observation_looks_like_phq9(resource):
             continue
-        if resource.get("status") not in _RESULT:
+        if string(resource.get("status")) not in _RESULT:
             continue
         day = effective_date(resource)
         if day is not None and day > as_of:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import build
+from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
 from services import age_note, clinic_courses, data_gaps
 from services.deceased import deceased_cards, future_death_line
@@ -43,6 +44,10 @@ class HookInput:
     # not see (issue 10).
     unavailable: Mapping[str, str] = field(default_factory=dict)
     incomplete: Mapping[str, str] = field(default_factory=dict)
+    # Referenced Medications nobody sent that the FHIR server did not give or could not be asked
+    # for, by id -> why ("the FHIR server refused the access token (HTTP 401)"): the card names
+    # the cause, not "medication reference not found" (review 19 R2 M1).
+    unread_medications: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +64,16 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
     """Map the resources to a record and run the hook's rules; recommendations come ordered
     critical, warning, info, one per topic at most. A hook this service does not know gets no
     recommendations."""
-    record = build.build_record(
-        hook_input.resources,
-        as_of=hook_input.as_of,
-        patient_id=hook_input.patient_id,
-        policy=policy.mapping,
-        draft_orders=hook_input.draft_orders,
-        unavailable=hook_input.unavailable,
-        incomplete=hook_input.incomplete,
-    )
+    with unread_medications(hook_input.unread_medications):
+        record = build.build_record(
+            hook_input.resources,
+            as_of=hook_input.as_of,
+            patient_id=hook_input.patient_id,
+            policy=policy.mapping,
+            draft_orders=hook_input.draft_orders,
+            unavailable=hook_input.unavailable,
+            incomplete=hook_input.incomplete,
+        )
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).
     record = clinic_courses.settled(record, policy)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.gap_counts import counted
-from fhir_mapping.medication_drug import UNIDENTIFIED_REASONS
+from fhir_mapping.medication_drug import unidentified_reason
 from fhir_mapping.record import DataDomain, DataGap, DraftOrder, PatientRecord
 from services import card_format
 from services.interaction_rows import table as interaction_rows
@@ -35,7 +35,7 @@ def unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
         for g in gaps
         if g.domain in _MEDICATION_DOMAINS
         and g.source is not None
-        and g.reason in UNIDENTIFIED_REASONS
+        and unidentified_reason(g.reason)
     ]
 
 
