@@ -209,6 +209,20 @@ class FindingKind(StrEnum):
     ECT_DECLINED = "ect-declined"
 
 
+# The kinds that put a depression diagnosis on record (an MDD or other depression code, TRD, MDD
+# in remission, major depression in words): one set, read by the mapping (an antidepressant taken
+# with a condition it treats: condition_indications.py) and by services/pathway.py (the other
+# conditions that hold the pathway), so both mean the same by "no depression diagnosis".
+DEPRESSION_DIAGNOSIS_KINDS = frozenset(
+    {
+        FindingKind.DEPRESSION,
+        FindingKind.TRD,
+        FindingKind.MDD_IN_REMISSION,
+        FindingKind.DEPRESSION_TEXT,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     kind: FindingKind

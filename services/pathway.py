@@ -34,6 +34,7 @@ from operator import attrgetter
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.episode import in_current_episode
+from fhir_mapping.findings import DEPRESSION_DIAGNOSIS_KINDS
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -110,12 +111,8 @@ _OTHER_DISORDER_KINDS = (
     FindingKind.EATING_DISORDER,
     FindingKind.MOOD_SYMPTOM,
 )
-_ANY_DEPRESSION_KINDS = (
-    FindingKind.DEPRESSION,
-    FindingKind.TRD,
-    FindingKind.MDD_IN_REMISSION,
-    FindingKind.DEPRESSION_TEXT,
-)
+# A depression diagnosis of any kind on record: the mapping's one set (fhir_mapping/findings.py).
+_ANY_DEPRESSION_KINDS = DEPRESSION_DIAGNOSIS_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,10 @@ from fhir_mapping.record import Trial
 from services import cards, drugs, formulation_ceilings, label_maximums
 from services.policy import Policy
 
+# The policy a page drawn without one reads the site's ceiling from: the documented defaults
+# (drug_market "US"), the same the cards use when no configuration is given.
+DEFAULT_POLICY = Policy()
+
 
 def site_ceiling(policy: Policy, trial: Trial) -> float | None:
     """The top of the course's range at this site: its formulation's or drug row's maximum,
@@ -21,6 +25,29 @@ def site_ceiling(policy: Policy, trial: Trial) -> float | None:
     return label_maximums.capped(
         trial.ingredient, formulation_ceilings.daily_ceiling(trial), policy.drug_market
     )
+
+
+def site_label(policy: Policy, trial: Trial) -> str | None:
+    """ "US label" when the market's labelled maximum is the top of the course's range at this
+    site (mirtazapine 45 mg/day in the US), else None: the short name a range states it by
+    ("30-45 mg/day, US label maximum"), as the optimise card's range_label does."""
+    label = label_maximums.binding(
+        trial.ingredient, formulation_ceilings.daily_ceiling(trial), policy.drug_market
+    )
+    if label is None or site_ceiling(policy, trial) != label.max_mg:
+        return None
+    return f"{label.market} label"
+
+
+def site_maximum(policy: Policy, trial: Trial) -> tuple[float, str] | None:
+    """The top of the course's range at this site and what sets it when it is not the drug
+    row's maximum: (45, " (the US label's maximum, Remeron US label 2.1; CANMAT 2023 Table 3.3
+    lists up to 60)"), (400, " (the SR maximum, ...)"); None when it is (`trd-cds evaluate
+    --explain` then prints the row's, as the mapping reads it)."""
+    top = site_ceiling(policy, trial)
+    if top is None or top == trial.max_mg:
+        return None
+    return top, site_words(policy, trial, top)
 
 
 def site_words(policy: Policy, trial: Trial, top: float | None, cite: str | None = None) -> str:

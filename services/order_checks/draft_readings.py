@@ -12,6 +12,11 @@ each in one place:
   card of the draft, twice on a card both readings reached). The other cards name the draft's
   drug as "escitalopram or citalopram: to confirm" in their reading's heading.
 
+A section that does not depend on the reading, the "Still running: venlafaxine ..." line of a
+repeat card (duplicate_other_class.other_class_line, which asks about "this order" for such a
+draft), stood once under each reading's heading: it is said once, before the readings
+(`_shared_sections`; fix19l item 3).
+
 A check that names both readings itself (the data-quality card of a draft no check of either
 reading met: doses.carry_not_checked) is about the draft, not one reading: left as it is.
 """
@@ -23,6 +28,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder
 from services import cards
+from services.order_checks.duplicate_other_class import STILL_RUNNING
 from services.order_checks.model import OrderCheck
 from services.recommendation import Recommendation
 
@@ -70,20 +76,55 @@ def per_reading(by_topic: dict[str, list[OrderCheck]], drafts: Sequence[DraftOrd
     interval) stood in the detail alone."""
     for topic, checks in by_topic.items():
         said: dict[int, tuple[str, str]] = {}
+        shared = _shared_sections(checks)
+        lead: set[str] = set()  # the drafts whose shared sections are said already
         for i, check in enumerate(checks):
             draft = check.draft
             line = draft.drug_to_confirm
             if line is None or line in check.detail:
                 continue
             said[i] = _as_reading(draft.ingredient, check.summary)
+            once = shared.get(line, ())
+            kept = [s for s in check.detail.split(SECTION) if s not in once]
+            before = () if line in lead else once
+            lead.add(line)
             checks[i] = dataclasses.replace(
                 check,
                 summary=cards.fit_summary(*said[i]),
-                detail=cards.join_sections(_head(draft, drafts), check.detail),
+                detail=cards.join_sections(*before, _head(draft, drafts), *kept),
             )
         if 0 in said:
             checks[0] = _with_other_readings(checks, said)
         by_topic[topic] = checks
+
+
+SECTION = "\n\n"  # how cards.join_sections joins a detail's sections
+# The sections said once for the readings of a draft when each reading's check has them alike:
+# a line about what is running, not about the drafted drug (module docstring).
+_ONCE = (STILL_RUNNING,)
+
+
+def _shared_sections(checks: Sequence[OrderCheck]) -> dict[str, tuple[str, ...]]:
+    """For each draft whose drug is to confirm (its confirm line), the sections of `_ONCE` kind
+    that every check of the topic on a reading of it holds word for word, when two readings or
+    more have a check there; a section that differs between readings stays with each."""
+    details: dict[str, list[list[str]]] = {}
+    for check in checks:
+        line = check.draft.drug_to_confirm
+        if line is not None and line not in check.detail:
+            details.setdefault(line, []).append(check.detail.split(SECTION))
+    found: dict[str, tuple[str, ...]] = {}
+    for line, readings in details.items():
+        if len(readings) < 2:
+            continue
+        same = [
+            s
+            for s in readings[0]
+            if s.startswith(_ONCE) and all(s in other for other in readings[1:])
+        ]
+        if same:
+            found[line] = tuple(same)
+    return found
 
 
 def _with_other_readings(checks: list[OrderCheck], said: dict[int, tuple[str, str]]) -> OrderCheck:

@@ -18,6 +18,8 @@ from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, status_line
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from services.policy import Policy
+from services.site_ceiling import DEFAULT_POLICY
 from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
 from services.timeline.wording import day_text
@@ -51,8 +53,14 @@ def _style_hash(css: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render_page(record: PatientRecord, *, expires_at: datetime | None = None) -> str:
+def render_page(
+    record: PatientRecord,
+    *,
+    expires_at: datetime | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> str:
     """A complete HTML document showing the timeline; nothing in it loads from anywhere.
+    `policy`: the site's, as `render_svg` takes it (the ranges' tops the cards state).
 
     The Content-Security-Policy admits only the page's own stylesheet (by hash): no scripts, no
     fetches, no forms. frame-ancestors cannot be set from a meta tag; the route's headers do that.
@@ -86,8 +94,8 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
             *_unread_line(record),
             *_status_line(record),
             "<figure>",
-            f'<div class="layout-wide">{render_svg(record)}</div>',
-            f'<div class="layout-narrow">{render_svg(record, layout=NARROW)}</div>',
+            f'<div class="layout-wide">{render_svg(record, policy=policy)}</div>',
+            f'<div class="layout-narrow">{render_svg(record, layout=NARROW, policy=policy)}</div>',
             f"<figcaption>{escape(caption)}</figcaption>",
             "</figure>",
             "</main>",

@@ -110,9 +110,11 @@ def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
     assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: TSH high 12"
     optimise = cards[OPTIMISE]
     assert _labels(optimise) == []
+    # The hold takes the adjuncts off too: the summary names no next step (fix19l item 2: it
+    # read "raise held (...), then augment or switch class", the augment held as well).
     assert optimise.summary == (
-        "2 adequate trials failed (sertraline, citalopram): citalopram raise held (review TSH "
-        "high 12 first), then augment or switch class"
+        "2 adequate trials failed (sertraline, citalopram): citalopram 20 mg/day, room to 40: "
+        "raise held (review TSH high 12 first)"
     )
     assert optimise.detail.startswith(
         "**Not one click before the diagnosis review** (TSH high 12; Diagnosis review card): "

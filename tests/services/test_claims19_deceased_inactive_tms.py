@@ -63,8 +63,8 @@ _review18 = chart_files.loader(HERE / "review18_charts")
 _leftover18 = chart_files.loader(HERE / "leftover18_charts")
 
 
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+def _cards(doc: Doc, policy: Policy | None = None) -> list[Doc]:
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
     found: list[Doc] = result.response.to_json()["cards"]
     return found
 
@@ -85,9 +85,11 @@ def _alive(doc: Doc) -> Doc:
 
 def test_an_order_signed_on_a_deceased_patient_gets_no_tms_referral() -> None:
     doc = _chart("x01_deceased_datetime_escitalopram_order_sign")
-    # Alive, the same order gets the TMS referral and the failed-class repeat card.
-    assert {TMS, "order-repeats-failed-trial"} <= set(_topics(_cards(_alive(doc))))
-    cards = _cards(_chart("x01_deceased_datetime_escitalopram_order_sign"))
+    # Alive, the same order gets the TMS referral and the failed-class repeat card (the TMS card
+    # with a payer criterion unmet at an order hook only as the policy allows: review 19 I7).
+    everywhere = Policy(tms_card_when_payer_criteria_unmet=True)
+    assert {TMS, "order-repeats-failed-trial"} <= set(_topics(_cards(_alive(doc), everywhere)))
+    cards = _cards(_chart("x01_deceased_datetime_escitalopram_order_sign"), everywhere)
     # The running SNRI beside the SSRI draft (on the repeat card when alive) keeps a card.
     assert _topics(cards) == [QUALITY, "order-same-class-running"]
     status = cards[0]

@@ -51,8 +51,13 @@ HELD_TOPICS = (OPTIMISE, TMS)
 _chart = chart_files.loader(CHARTS)
 
 
+# At the order hooks the TMS card with a payer criterion unmet (these charts' PHQ-9 is not
+# severe) shows only as this policy allows (review 19 I7); the stay's own rule is what is pinned.
+_UNMET_EVERYWHERE = Policy(tms_card_when_payer_criteria_unmet=True)
+
+
 def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
+    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=_UNMET_EVERYWHERE)
     cards: list[Doc] = result.response.to_json()["cards"]
     return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
 

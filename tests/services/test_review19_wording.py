@@ -194,5 +194,5 @@ def test_a_chart_with_no_safety_item_keeps_its_summary() -> None:
     summary = _cards(doc)["tms-referral"]["summary"]
     assert summary == (
         "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 18: consider TMS referral; "
-        "Medicare LCD L37086 criteria not yet met"
+        "payer criteria not yet met (clinic default rule set)"  # review 19 I8: the clinic's set
     )

@@ -137,8 +137,9 @@ def test_fluoxetine_40_from_dispenses_only_is_raised_to_60() -> None:
         "1 adequate trial failed (fluoxetine): raise fluoxetine 40 → 60 mg/day first"
     )
     assert _labels(card)[0] == "Raise fluoxetine to 60 mg/day (dose first, CANMAT 2023 para 187)"
-    # The 40 mg/day since the dose changed, not the course's start.
-    assert "fluoxetine 40 mg/day since 2026-08-30 (13 weeks)" in card["detail"]
+    # The 40 mg/day since the dose changed, not the course's start; the course named by its
+    # start as every card names it (trial_dates.dose_since; fix19l item 1).
+    assert "fluoxetine since 2026-06-01; 40 mg/day since 2026-08-30 (13 weeks)" in card["detail"]
 
 
 def test_an_earlier_response_to_the_same_drug_is_named_beside_the_raise() -> None:

@@ -85,7 +85,10 @@ def _by_topic(recs: Sequence[Recommendation]) -> dict[str, Recommendation]:
 
 
 def _evaluate(
-    s: Scenario, *extra: dict[str, Any] | list[dict[str, Any]], hook: str = "patient-view"
+    s: Scenario,
+    *extra: dict[str, Any] | list[dict[str, Any]],
+    hook: str = "patient-view",
+    policy: Policy | None = None,
 ) -> tuple[Recommendation, ...]:
     added: list[dict[str, Any]] = []
     for item in extra:
@@ -102,7 +105,7 @@ def _evaluate(
             draft_orders=drafts,
             selections=tuple(f"MedicationRequest/{d['id']}" for d in drafts),
         ),
-        Policy(),
+        policy or Policy(),
     ).recommendations
 
 
@@ -370,10 +373,13 @@ def test_override_reasons_in_every_state_and_never_snoozed(
 
 def test_acute_item9_removes_tms_at_patient_view_and_order_select() -> None:
     s = scenario("order_select_failed_class")
-    calm_view, calm_order = _evaluate(s), _evaluate(s, hook="order-select")
+    # A payer criterion is unmet here (PHQ-9 not severe): the order hook shows the TMS card only
+    # as this policy allows (review 19 I7); the acute risk is what takes it off below.
+    unmet = Policy(tms_card_when_payer_criteria_unmet=True)
+    calm_view, calm_order = _evaluate(s), _evaluate(s, hook="order-select", policy=unmet)
     assert "tms-referral" in _topics(calm_view) and "tms-referral" in _topics(calm_order)
     view = _evaluate(s, _positive_phq9(s))
-    order = _evaluate(s, _positive_phq9(s), hook="order-select")
+    order = _evaluate(s, _positive_phq9(s), hook="order-select", policy=unmet)
     assert _topics(view)[0] == "suicide-risk" and "tms-referral" not in _topics(view)
     assert _topics(order) == ["suicide-risk", "order-repeats-failed-trial"]
     for card in (view[0], order[0]):

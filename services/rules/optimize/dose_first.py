@@ -31,8 +31,16 @@ from __future__ import annotations
 
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import AdherenceStatus, Role, Trial
-from services import cards, drug_rules, drugs, formulation_ceilings, start_doses, suggestions
-from services.order_doses import fmt_dose
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    formulation_ceilings,
+    start_doses,
+    suggestions,
+    trial_dates,
+)
+from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -106,10 +114,14 @@ def _outcome(trial: Trial) -> str:
 def section(ctx: RuleContext, space: Room) -> str:
     """ "**Dose first:** escitalopram 10 mg/day since 2026-09-14 (11 weeks), partial response only
     (PHQ-9 18 → 13); its range here runs to 20 mg/day (CANMAT 2023 Table 3.3). Raise it first
-    ..." """
+    ..."; the weeks are those taken at the present dose (trial_dates.weeks_at_present_dose)."""
     trial = space.trial
-    since = trial.segments[-1].start if trial.segments else trial.start
-    weeks = (trial.end - since).days // 7
+    # The course named as every card names it (trial_dates.dose_since: "fluoxetine since
+    # 2026-06-01; 40 mg/day since 2026-08-30"), never from its last dose segment: a supply gap
+    # cuts a segment, so "10 mg/day since 2026-10-01" read as a course begun after the gap.
+    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    weeks, gap = trial_dates.weeks_at_present_dose(trial)
+    taken = f"{weeks} weeks on it, days without supply not counted" if gap else f"{weeks} weeks"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
     start = start_doses.start_dose(trial.ingredient)
@@ -120,7 +132,7 @@ def section(ctx: RuleContext, space: Room) -> str:
         else ""
     )
     text = (
-        f"**Dose first:** {dose_text(trial)} since {since.isoformat()} ({weeks} weeks), "
+        f"**Dose first:** {named} {since} ({taken}), "
         f"{_outcome(trial)} ({short_drop(trial)}); range here up to "
         f"{cards.fmt_mg(space.top)} mg/day{where}. Raise it first if tolerated (higher doses "
         f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
@@ -196,23 +208,28 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
 
 def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> HeldSummary | None:
     """The summary while a safety card on the screen holds the one-click raise
-    (one_click_hold.held_summary): "...: escitalopram 10 mg/day, room to 20: raise held (suicide
-    risk assessment first), then an adjunct". None when the raise is not one click anyway."""
+    (one_click_hold.held_summary): "...: escitalopram 10 mg/day, room to 20: raise held
+    (angle-closure glaucoma on record), then an adjunct" while the adjuncts stay one click;
+    "...: raise held (suicide risk assessment first)", no next step, when the hold takes them
+    too (`HeldSummary.adjuncts_held`: "then an adjunct" proposed what was held). None when the
+    raise is not one click anyway."""
     if suggestion(ctx, space) is None:
         return None
     long, short = failed
     trial = space.trial
     then = _then(ctx, partial_response(trial) is not None)
     room_words = f"{trial.ingredient} {_now(space)} mg/day, room to {cards.fmt_mg(space.top)}"
+    alone = (
+        f"{long}: {room_words}: {HELD}",
+        f"{long}: {trial.ingredient} {HELD}",
+        f"{short}: {room_words}: {HELD}",
+        f"{short}: {trial.ingredient} {HELD}",
+    )
     return HeldSummary(
         trial.ingredient,
-        (
-            f"{long}: {room_words}: {HELD}, {then}",
-            f"{long}: {trial.ingredient} {HELD}, {then}",
-            f"{long}: {trial.ingredient} {HELD}",
-            f"{short}: {room_words}: {HELD}",
-            f"{short}: {trial.ingredient} {HELD}",
-        ),
+        (f"{long}: {room_words}: {HELD}, {then}", f"{long}: {trial.ingredient} {HELD}, {then}")
+        + alone[1:],
+        adjuncts_held=alone,
     )
 
 
