@@ -214,9 +214,12 @@ UNPLACED_ALLERGEN = "allergen text not matched to a drug"
 
 
 # The line of the SI-unit labs not received (the `labsSI` key not sent, or its search failed).
+# The key carries TSH under its assay codes too (review s19 M3: lab_si_key.py), so the line
+# names it: a TSH sent only so was not seen either.
 SI_LABS_NOT_RECEIVED = (
-    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L) were not received from the "
-    "EHR: if your lab reports them so, check them in the chart"
+    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L), and TSH under a second- "
+    "or third-generation assay's code, were not received from the EHR: if your lab reports "
+    "them so, check them in the chart"
 )
 
 

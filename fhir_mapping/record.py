@@ -213,10 +213,11 @@ class DataDomain(StrEnum):
     # chart sent without that key (an EHR with the older discovery) leaves only the transaminase
     # checks unseen, never the lithium, TSH or sodium ones that come under `labs` (review 12 H10).
     LIVER_TESTS = "liver tests"
-    # B12, folate and 25-OH vitamin D under their SI (moles) LOINC codes (the `labsSI` prefetch
-    # key, services/catalog.py; review 17 W3): apart from LABS so that a chart sent without that
-    # key leaves only the diagnosis review's vitamin labs unseen, never the TSH, lithium, sodium
-    # or QTc checks that come under `labs`.
+    # B12, folate and 25-OH vitamin D under their SI (moles) LOINC codes and TSH under its assay
+    # codes 11580-8 / 11579-0 (the `labsSI` prefetch key, services/catalog.py; review 17 W3,
+    # review s19 M3): apart from LABS so that a chart sent without that key leaves only those
+    # unseen (the TSH checks read it through services/lab_readings.py tsh_unread), never the
+    # lithium-level, sodium or QTc checks that come under `labs`.
     SI_LABS = "SI-unit labs"
     # Blood pressure readings (the `vitals` prefetch key, services/catalog.py; fhir_mapping/
     # blood_pressure.py): apart from LABS, as only the blood-pressure checks of the SNRIs and

@@ -36,8 +36,8 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.ages import youngest
-from fhir_mapping.record import DataDomain, FindingKind, LabResult
-from services import drug_names, interaction_takings
+from fhir_mapping.record import FindingKind, LabResult
+from services import drug_names, interaction_takings, lab_readings
 from services.interaction_takings import Taking
 from services.rules import adjunct_harm, thyroid_over_replacement
 from services.rules.context import RuleContext
@@ -343,8 +343,10 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                 "treated.",
             )
         )
-    elif tsh is None and ctx.record.incomplete(DataDomain.LABS):
-        pass  # the labs could not be read: "no TSH" is not known (the card's TSH-not-known line)
+    elif tsh is None and lab_readings.tsh_unread(ctx.record):
+        # The labs, or the `labsSI` key's TSH assay codes (review s19 M3), could not be read:
+        # "no TSH" is not known (the card's TSH-not-known line).
+        pass
     elif not _recent(ctx, tsh):
         # Treated: what is missing is the TSH that judges the replacement dose, asked for
         # alongside escalation (review 17 W1), never as a reason to hold the adjuncts.
