@@ -168,6 +168,9 @@ class BoundFhirSource:
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total
             matches += match_count(page)
+        resources.incomplete_pages = resources.incomplete
+        if unread and resources.incomplete_pages is None:
+            resources.incomplete_pages = unread_entries(unread, "the FHIR server's answer")
         if total is not None and total > matches and resources.incomplete is None:
             resources.incomplete = (
                 f"the FHIR server's answer holds {matches} of the {total} matches its total counts"

@@ -136,10 +136,13 @@ def fetch(
             resources = _wait(future, deadline)
             result.resources.extend(resources)
             result.fetched.append(f"{key} (next pages)")
-            if isinstance(resources, SearchResults) and resources.incomplete:
+            if isinstance(resources, SearchResults) and resources.incomplete_pages:
                 # What the server said of the next pages (an `incomplete` warning, entries
-                # with no resource), as for a fetched key.
-                result.mark_incomplete(kinds, f"the next pages of {key!r}: {resources.incomplete}")
+                # with no resource), as for a fetched key; not the `total` check, which counts
+                # the prefetched first page too (the pages alone are always short of it).
+                result.mark_incomplete(
+                    kinds, f"the next pages of {key!r}: {resources.incomplete_pages}"
+                )
         except (FhirError, TimeoutError) as exc:
             future.cancel()
             why = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"

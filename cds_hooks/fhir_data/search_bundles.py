@@ -50,9 +50,14 @@ def bundle_entries(bundle: Mapping[str, Any]) -> tuple[list[Any], int]:
 
 
 class SearchResults(list[dict[str, Any]]):
-    """A search's resources; `incomplete` says why some may be missing (None: all of them)."""
+    """A search's resources; `incomplete` says why some may be missing (None: all of them).
+
+    `incomplete_pages` is the same but for the pages alone, leaving out the check against the
+    search's `total`: when the search continues a prefetched Bundle from its `next` link, that
+    total also counts the first page's matches, which the pages read here do not hold."""
 
     incomplete: str | None = None
+    incomplete_pages: str | None = None
 
 
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
