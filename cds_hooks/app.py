@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cds_hooks import openapi
+from cds_hooks.body import INVALID_FIELD, MAX_FIELDS, field_path
 from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.errors import CdsError, Unauthorized
 from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
@@ -301,13 +302,16 @@ def _install_error_handlers(app: FastAPI) -> None:
             logs.event("auth.refused", logging.WARNING, status=401, reason=exc.log_reason, **extra)
             return JsonResponse(exc.body(), status_code=401, headers={"WWW-Authenticate": "Bearer"})
         if exc.status_code != 412:  # 412 is logged by the runner with its keys and reasons
-            detail_keys = sorted(exc.details) if exc.details else []
+            # A fixed cause tag (also the metrics' reason label, so a bounded set) and the paths
+            # at fault; never a value from the request (errors.py).
+            fields = {"fields": list(exc.fields)} if exc.fields else {}
             logs.event(
                 "request.refused",
                 logging.INFO,
                 status=exc.status_code,
                 error=exc.code,
-                reason=f"{exc.code}: {', '.join(detail_keys)}" if detail_keys else exc.code,
+                reason=exc.cause,
+                **fields,
             )
         return JsonResponse(exc.body(), status_code=exc.status_code)
 
@@ -315,7 +319,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        logs.event("request.refused", logging.INFO, status=400, error="bad-request", field=where)
+        logs.event(
+            "request.refused",
+            logging.INFO,
+            status=400,
+            error="bad-request",
+            reason=INVALID_FIELD,
+            fields=[field_path(e.get("loc", ())) for e in exc.errors()[:MAX_FIELDS]],
+        )
         return JsonResponse(
             {"error": "bad-request", "message": f"invalid {where}: {first.get('msg')}"},
             status_code=400,

@@ -1,7 +1,11 @@
-"""Reading a JSON request body with a size cap and a clear error for each way it can be wrong."""
+"""Reading a JSON request body with a size cap and a clear error for each way it can be wrong.
+
+Each error carries a fixed cause tag and the paths at fault for the log line (errors.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import orjson
@@ -12,6 +16,18 @@ from cds_hooks.errors import BadRequest, PayloadTooLarge
 
 M = TypeVar("M", bound=BaseModel)
 
+# The cause tags of a refused body (the `reason` of its request.refused line).
+INVALID_FIELD = "invalid-field"
+MAX_FIELDS = 10  # paths named per refusal: enough to fix a request, bounded for the log
+
+
+def field_path(loc: Iterable[object]) -> str:
+    """A validation error's location as a dotted path (`context.draftOrders`). Its parts are the
+    models' field names and list positions: the request models hold no mapping whose keys could
+    fail validation (prefetch and draftOrders are `dict[str, Any]`), so no key a caller chose,
+    and never a value, reaches the path."""
+    return ".".join(str(p) for p in loc) or "body"
+
 
 async def read_json(request: Request, max_bytes: int) -> Any:
     declared = request.headers.get("content-length")
@@ -20,7 +36,9 @@ async def read_json(request: Request, max_bytes: int) -> Any:
             if int(declared) > max_bytes:
                 raise PayloadTooLarge(_too_large(max_bytes))
         except ValueError as exc:
-            raise BadRequest("Content-Length is not a number") from exc
+            raise BadRequest(
+                "Content-Length is not a number", cause="invalid-content-length"
+            ) from exc
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -30,16 +48,16 @@ async def read_json(request: Request, max_bytes: int) -> Any:
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
-        raise BadRequest("request body is empty; a JSON object is expected")
+        raise BadRequest("request body is empty; a JSON object is expected", cause="empty-body")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        reason = (
-            "not valid UTF-8"
-            if _bad_utf8(raw)
-            else f"not valid JSON ({exc.msg} at position {exc.pos})"
-        )
-        raise BadRequest(f"request body is {reason}") from exc
+        if _bad_utf8(raw):
+            raise BadRequest("request body is not valid UTF-8", cause="invalid-utf8") from exc
+        raise BadRequest(
+            f"request body is not valid JSON ({exc.msg} at position {exc.pos})",
+            cause="invalid-json",
+        ) from exc
 
 
 def _too_large(max_bytes: int) -> str:
@@ -62,19 +80,23 @@ def _bad_utf8(raw: bytes) -> bool:
 
 def parse_model(model: type[M], data: Any) -> M:
     if not isinstance(data, dict):
-        raise BadRequest(f"request body must be a JSON object, not {type(data).__name__}")
+        raise BadRequest(
+            f"request body must be a JSON object, not {type(data).__name__}",
+            cause="not-an-object",
+            fields=("body",),
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        first = errors[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
+        errors = exc.errors(include_url=False, include_input=False)[:MAX_FIELDS]
+        paths = tuple(field_path(e["loc"]) for e in errors)
         raise BadRequest(
-            f"invalid {where}: {first['msg']}",
+            f"invalid {paths[0]}: {errors[0]['msg']}",
             details={
                 "errors": [
-                    {"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]}
-                    for e in errors[:10]
+                    {"loc": path, "msg": e["msg"]} for path, e in zip(paths, errors, strict=True)
                 ]
             },
+            cause=INVALID_FIELD,
+            fields=paths,
         ) from exc

@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "file", help="a FHIR Bundle with one patient's record, or a whole CDS Hooks request"
     )
     ev.add_argument(
-        "--hook", default="patient-view", help="hook to run for a Bundle (default patient-view)"
+        "--hook",
+        default=None,
+        help="hook to run a Bundle as (default patient-view), or a request that has a context "
+        "but no hook; a request's own hook is run (with a warning when --hook names another)",
     )
     ev.add_argument(
         "--as-of", dest="as_of", default=None, help="evaluate as of this date (YYYY-MM-DD)"
@@ -267,6 +270,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else settings.server.today()
     except ValueError:
         return _fail(f"--as-of must be a date as YYYY-MM-DD, not {args.as_of!r}")
+    # One policy for the cards, the explanation, the timeline and the packet: each states a
+    # range's top as the site's market sets it.
+    policy = settings.clinical_policy()
     path = Path(args.file)
     try:
         raw = path.read_bytes()
@@ -277,26 +283,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     except orjson.JSONDecodeError as exc:
         return _fail(f"{path} is not valid JSON ({exc.msg} at position {exc.pos})")
     try:
-        result = evaluate_document(
-            document, hook=args.hook, as_of=as_of, policy=settings.clinical_policy()
-        )
+        result = evaluate_document(document, hook=args.hook, as_of=as_of, policy=policy)
     except OfflineInputError as exc:
         return _fail(str(exc))
+    for warning in result.warnings:
+        print(f"trd-cds: warning: {warning}", file=sys.stderr)
     if args.explain:
         from fhir_mapping.explain import explain
+        from services.site_ceiling import site_maximum
 
-        print(explain(result.evaluation.record), file=sys.stderr)
+        # Each range's top as the cards state it at this site (its market's label).
+        record = result.evaluation.record
+        print(explain(record, lambda t: site_maximum(policy, t)), file=sys.stderr)
     if args.timeline:
         from services.timeline import render_svg
 
+        svg = render_svg(result.evaluation.record, policy=policy)
         try:
-            Path(args.timeline).write_text(render_svg(result.evaluation.record), "utf-8")
+            Path(args.timeline).write_text(svg, "utf-8")
         except OSError as exc:
             return _fail(f"cannot write {args.timeline}: {exc.strerror or exc}")
     if args.packet:
         from services.packet import render_packet
 
-        page = render_packet(result.evaluation.record, settings.clinical_policy())
+        page = render_packet(result.evaluation.record, policy)
         try:
             Path(args.packet).write_text(page, "utf-8")
         except OSError as exc:

@@ -15,6 +15,13 @@ Exception tree:
 
 Nothing a client sends may produce a 500 or a stack trace in a body: the app's last-resort handler
 answers 500 with a generic message and logs the exception type only.
+
+Each refusal also carries, for its `request.refused` log line, a `cause` (a fixed tag such as
+`invalid-json`, `hook-mismatch`, `missing-context`; the code when no finer tag applies) and the
+`fields` at fault as paths into the request (`context.draftOrders`, `feedback.0.card`). EHRs often
+keep only the status code, so the request id must lead an engineer to a line that says what was
+wrong (review 19 R2 M2). Neither ever holds a value from the request: tags are literals here and
+paths are built from the models' own field names and list positions.
 """
 
 from __future__ import annotations
@@ -26,10 +33,19 @@ class CdsError(Exception):
     status_code = 400
     code = "bad-request"
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        cause: str | None = None,
+        fields: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        self.cause = cause or self.code
+        self.fields = fields
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"error": self.code, "message": self.message}

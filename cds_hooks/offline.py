@@ -2,6 +2,12 @@
 
 Same pipeline as the HTTP path (prefetch rules, mapping, services, card rendering) minus what needs
 state: no store (so no snoozes or order de-duplication) and no FHIR fetches.
+
+The hook: a Bundle is run as the hook asked for (patient-view when none is); a request as its own
+`hook`, with a warning when another was asked for; a request with a context but no `hook` (the
+spec's context-only examples) as the hook asked for, and refused, naming "no hook", when none is
+(review 19 R2 M5: an asked-for hook was ignored in silence, and a context-only file was refused
+as having "no hook/context").
 """
 
 from __future__ import annotations
@@ -29,24 +35,46 @@ class OfflineInputError(ValueError):
     """The file is neither a Bundle with one patient nor a usable CDS Hooks request."""
 
 
+BUNDLE_HOOK = "patient-view"  # the hook a Bundle is run as when none is asked for
+
+
 @dataclass(frozen=True, slots=True)
 class OfflineResult:
     response: CdsResponse
     evaluation: Evaluation
+    warnings: tuple[str, ...] = ()  # what the caller asked for that was not done, and why
 
 
-def evaluate_document(document: Any, *, hook: str, as_of: date, policy: Policy) -> OfflineResult:
+def evaluate_document(
+    document: Any, *, hook: str | None, as_of: date, policy: Policy
+) -> OfflineResult:
+    """`hook`: the hook asked for, None when none was (module docstring)."""
     if not isinstance(document, dict):
         raise OfflineInputError(
             "the file must hold a JSON object (a FHIR Bundle or a CDS Hooks request)"
         )
     if document.get("resourceType") == "Bundle":
-        return _from_bundle(document, hook=hook, as_of=as_of, policy=policy)
-    if "hook" in document and "context" in document:
+        return _from_bundle(document, hook=hook or BUNDLE_HOOK, as_of=as_of, policy=policy)
+    if "context" not in document:
+        raise OfflineInputError(
+            "the file is neither a FHIR Bundle nor a CDS Hooks request (no context)"
+        )
+    if "hook" not in document:
+        if hook is None:
+            known = ", ".join(s.hook for s in catalog.services())
+            raise OfflineInputError(
+                f"the request has a context but no hook: name one with --hook ({known})"
+            )
+        # A context-only fragment: the hook asked for, and an instance id of its own (nothing
+        # offline is stored under it).
+        document = {"hookInstance": str(uuid.uuid4()), **document, "hook": hook}
         return _from_request(document, as_of=as_of, policy=policy)
-    raise OfflineInputError(
-        "the file is neither a FHIR Bundle nor a CDS Hooks request (no hook/context)"
-    )
+    result = _from_request(document, as_of=as_of, policy=policy)
+    sent = document.get("hook")
+    if hook is not None and hook != sent:
+        ignored = f"--hook {hook} is ignored: the file's request names hook {sent!r}, which is run"
+        return OfflineResult(result.response, result.evaluation, (ignored,))
+    return result
 
 
 def _service_for(hook: str) -> catalog.ServiceDefinition:

@@ -54,8 +54,9 @@ class ErrorBody(BaseModel):
     message: str = Field(description="What was wrong, for a person (never the request's data)")
     details: dict[str, Any] | None = Field(
         None,
-        description="400: `errors` (each with `loc` and `msg`), `missingContext` or "
-        "`foreignResources`; 412: `missing` (each prefetch key that could not be had, and why)",
+        description="400: `errors` (each with `loc` and `msg`), `missingContext` (with "
+        "`emptyContext` naming those sent empty) or `foreignResources`; 412: `missing` (each "
+        "prefetch key that could not be had, and why)",
     )
 
 

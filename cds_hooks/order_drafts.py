@@ -13,7 +13,12 @@ this (a stale id, a temporary id replaced when the draft was saved) would otherw
 - a selection that names no draft while others do is said too (that order was not checked);
 - a draft MedicationRequest whose medication cannot be read at all (`medicationCodeableConcept`
   sent as an array, no medication[x], a concept with no code and no name) is named: it might be
-  the antidepressant (or the MAOI) the checks are for.
+  the antidepressant (or the MAOI) the checks are for;
+- a checked draft whose subject names another patient is named, and still checked against the
+  context patient (review 19 R2 M7). The draft is what the clinician is signing in this patient's
+  chart: dropping it, as another patient's prefetch resources are dropped, would hide an MAOI
+  card on the order being written; checking it in silence hides that the EHR sent a draft that
+  says it is someone else's (a wrong subject, a stale draft), which the clinician should see.
 
 They reach the cards as the protocol layer's other reports do: `HookInput.incomplete` under
 MedicationRequest, which the record turns into a medications DataGap, said on the cards it could
@@ -35,11 +40,15 @@ from typing import Any
 
 from cds_hooks.observability import logs
 from fhir_mapping.draft_medication import DRAFT_TYPE, shape_problem
+from fhir_mapping.gaps import ANOTHER_PATIENT
+from fhir_mapping.request_resources import not_belonging
 from services.evaluation import HookInput
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 _SHOWN = 3  # references named per line; the rest are counted
 _REF_MAX = 120  # a reference longer than this is cut (the client's text, on a card)
+# The drafts the order checks read: medication orders, and referrals (a TMS order).
+_CHECKED_TYPES = frozenset({DRAFT_TYPE, "ServiceRequest"})
 
 
 def checked_drafts(call: HookInput) -> HookInput:
@@ -71,6 +80,14 @@ def checked_drafts(call: HookInput) -> HookInput:
         refs = [_reference(d) for d, w in unreadable if w == why]
         noun = "draft order" if len(refs) == 1 else "draft orders"
         problems.append(f"{noun} {_named(refs)}: the medication could not be read ({why})")
+    strangers = _other_patients(call.patient_id, _checked(drafts, selections))
+    if strangers:
+        one = len(strangers) == 1
+        problems.append(
+            f"{'draft order' if one else 'draft orders'} {_named(strangers)} "
+            f"{'names another patient as its' if one else 'name another patient as their'} "
+            "subject; checked against this patient's record all the same"
+        )
     if not problems:
         return call
     logs.event(
@@ -81,11 +98,37 @@ def checked_drafts(call: HookInput) -> HookInput:
         unmatchedSelections=len(unmatched),
         allDraftsChecked=not selections and bool(call.selections),
         unreadableDrafts=len(unreadable),
+        otherPatientDrafts=len(strangers),
     )
     incomplete = dict(call.incomplete)
     earlier = incomplete.get(DRAFT_TYPE)
     incomplete[DRAFT_TYPE] = "; ".join([*([earlier] if earlier else []), *problems])
     return dataclasses.replace(call, selections=selections, incomplete=incomplete)
+
+
+def _checked(
+    drafts: Sequence[Mapping[str, Any]], selections: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """The drafts the order checks read: the selected ones, or all when none is selected
+    (services/order_hooks.selected_drafts)."""
+    if not selections:
+        return list(drafts)
+    wanted = set(selections)
+    return [d for d in drafts if _references([d]) & wanted]
+
+
+def _other_patients(patient_id: str | None, drafts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """References of the drafts whose subject names someone other than the context patient (as
+    a prefetched resource is judged: fhir_mapping/request_resources.not_belonging). A draft with
+    no subject, or only an identifier, is not said to be another patient's."""
+    return [
+        f"{d['resourceType']}/{rid}"
+        if isinstance(rid := d.get("id"), str) and rid
+        else f"a {d['resourceType']} with no id"
+        for d in drafts
+        if d.get("resourceType") in _CHECKED_TYPES
+        and not_belonging(d, patient_id) == ANOTHER_PATIENT
+    ]
 
 
 def _references(drafts: Sequence[Mapping[str, Any]]) -> frozenset[str]:

@@ -250,6 +250,8 @@ class HookRunner:
             source_problem="not fetched on the event loop",
             executor=self.executor,
             budget_seconds=0.0,
+            # A chart with Medications to read goes to the full path below, which reads them.
+            name_unread=False,
         )
         if gathered.missing or gathered.pages:
             return None  # something to fetch, or a 412 to explain: the full path does both
@@ -326,7 +328,9 @@ def _definition(service_id: str, request: HookRequest, policy: Policy) -> Servic
         raise UnknownService(f"no CDS service with id {service_id!r}")
     if request.hook != definition.hook:
         raise BadRequest(
-            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}"
+            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}",
+            cause="hook-mismatch",
+            fields=("hook",),
         )
     require_context(request)
     return definition

@@ -42,7 +42,7 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
 
 Resource = Mapping[str, Any]
 
@@ -230,7 +230,7 @@ def diagnoses(
     own = resource.get("id")
     principal_ids: set[str] = set()
     listed: set[str] = set()
-    for item in resource.get("diagnosis") or ():
+    for item in one_or_many(resource.get("diagnosis")):
         if not isinstance(item, JSON_OBJECT):
             continue
         cid = _reference_id(item.get("condition"), "Condition")

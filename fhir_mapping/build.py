@@ -39,6 +39,7 @@ from fhir_mapping.administrations import read_sessions
 from fhir_mapping.admissions import read_admissions, read_current_stays
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.codes import ObservationCode
+from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
@@ -335,11 +336,6 @@ def _build_record(
     )
     # A drug allergy whose allergen text names no drug or class it knows: named, never dropped.
     gaps.extend(intolerance.unplaced_allergies(documented, as_of=as_of))
-    trials = scores.attach_scores(
-        build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances),
-        all_scores,
-        policy,
-    )
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
     screens, later_screens, screen_gaps = suicide_screen.read_screens_and_later(
         screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
@@ -360,6 +356,11 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
+    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
+    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    listed = kept.get("Condition", [])
+    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
+    trials = scores.attach_scores(courses, all_scores, policy)
     if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
         sessions, session_gaps, not_sessions = read_sessions(
             administrations, medication_resources, as_of=as_of

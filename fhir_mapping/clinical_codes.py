@@ -64,6 +64,11 @@ class ConditionCode:
     display: str
     source: str
     status: str
+    # How a card names what the code records when it is less than its kind's name says
+    # (`named_as`, blank for most rows): "a seizure" for R56.9, read as the epilepsy kind so
+    # that TMS and bupropion are held as for a seizure disorder (the safer reading), but never
+    # called one on a card (review 19 D1). None: the kind's own name.
+    named_as: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,7 @@ def condition_codes() -> tuple[ConditionCode, ...]:
             display=row["display"],
             source=row["source"],
             status=row["status"],
+            named_as=row.get("named_as") or None,
         )
         # falls_codes.csv: the "falls" kind, in a table of its own (same columns; review 10
         # finding 7), so the diagnosis table's owners and the falls codes do not collide.

@@ -10,16 +10,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.fhir_fields import codings, one_or_many
 from fhir_mapping.tms_safety import normalise_text
 
 
 def concepts(value: object) -> list[Mapping[str, Any]]:
     """A CodeableConcept or a list of them (MedicationRequest.statusReason is one, Statement's a
     list; senders mix them up)."""
-    if isinstance(value, Mapping):
-        return [value]
-    return [c for c in array(value) if isinstance(c, Mapping)]
+    return [c for c in one_or_many(value) if isinstance(c, Mapping)]
 
 
 def concept_label(concept: Mapping[str, Any]) -> str | None:

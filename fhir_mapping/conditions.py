@@ -215,6 +215,7 @@ def _finding(
         severity=_severity(row, kind, state),
         state=state,
         abated=abated if state != "active" else None,
+        named_as=row.named_as,
     )
 
 
@@ -277,8 +278,14 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
                 else:
                     continue
             current = found.get(kind)
-            # Keep the first coding, unless a later one adds the severity the first lacks.
-            if current is None or (current.severity is None and row.severity is not None):
+            # Keep the first coding, unless a later one adds the severity the first lacks, or
+            # codes the kind itself where the first records a single event (G40.909 beside
+            # R56.9: the entry is a seizure disorder; review 19 D1).
+            if (
+                current is None
+                or (current.severity is None and row.severity is not None)
+                or (current.named_as is not None and row.named_as is None)
+            ):
                 found[kind] = _finding(
                     row, kind, system, code, display, onset, source, state, abated_on
                 )

@@ -34,6 +34,10 @@ class _Cluster:
     # Review 10 recheck R3: the start days of re-orders joined to the course across a gap longer
     # than new_trial_gap_weeks because the order before stated no supply (`_renews`).
     renewals: list[date] = field(default_factory=list)
+    # Rule 2e (event_spans.undated_past): a course of records dated only by the day they were
+    # entered, whose status says the drug is not taken now: the earliest such day, by which the
+    # course had ended. None for every other course.
+    taken_before: date | None = None
 
 
 # An order that says the prescriber ended it: a stated end (the event's `end`: boundsPeriod.end,

@@ -35,7 +35,7 @@ from fhir_mapping.admission_codes import (
 )
 from fhir_mapping.admission_record import CurrentStay, StaySetting
 from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref, string
 from fhir_mapping.policy import MappingPolicy
 
 
@@ -103,7 +103,7 @@ def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date
     """The days of the ambulatory visits that took place by as-of, oldest first."""
     days: list[date] = []
     for resource in resources:
-        if resource.get("status") not in _VISITED or not wants_outpatient(resource):
+        if string(resource.get("status")) not in _VISITED or not wants_outpatient(resource):
             continue
         period = resource.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
@@ -125,7 +125,7 @@ def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[date]:
     ward = code_table().inpatient_dispense
     days: list[date] = []
     for resource in dispenses:
-        if resource.get("status") not in _HANDED_OVER:
+        if string(resource.get("status")) not in _HANDED_OVER:
             continue
         if any(
             isinstance(c.get("code"), str)

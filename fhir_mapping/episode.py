@@ -40,6 +40,11 @@ enough trials?" questions that lead to TMS):
 Trials judged NOT_A_TRIAL (low-dose trazodone for sleep) and augmentation agents do not make or
 close a gap: they are not antidepressant treatment of the episode.
 
+A past course of unknown dates (a med-rec entry "completed", dated only by the day it was
+entered: Trial.taken_before) takes no part in placing the start or in the gaps: it states no day
+of treatment. It belongs to the episode when that day falls in it (`in_current_episode`): the
+course may have been this episode's, and its adequacy is the clinician's to confirm.
+
 A course whose start is a partial date ("2023", "2023-05": Trial.written_dates, review 10
 finding 5) does not place the episode start: its day is not on record, and its first day would
 make the episode older (Maudsley "chronic") on a guess. Rules 2 and 3 take the start from
@@ -113,8 +118,16 @@ def current_episode_start(
     findings = tuple(findings)  # read by rule 1c and again by rules 2 and 3
     months = policy.episode_gap_months
     below = policy.remission_below
+    # A past course of unknown dates (Trial.taken_before: rule 2e of episodes.py) states no
+    # day of treatment: it neither dates the episode nor covers a gap (module docstring).
     treated = sorted(
-        [t for t in trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL],
+        [
+            t
+            for t in trials
+            if t.role is _ANTIDEPRESSANT
+            and t.verdict is not _NOT_A_TRIAL
+            and t.taken_before is None
+        ],
         key=_START_END,
     )
     # By (date, value): every score here has a value.

@@ -48,6 +48,22 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       another drug of the same role. Why so short: an undated course is counted as little as the
       chart proves, so a trial is not called adequate (and TRD not suggested) on time the record
       does not show; the note says so.
+   e. A record dated only by the day it was entered (a statement with only dateAsserted, a
+      home medication the patient reported) whose status says the drug is not taken now
+      (`completed`, `stopped`, `unknown`: event_spans.undated_past) is a past course of unknown
+      dates that had ended by that day (review s19 item 1). It covers no time, never runs on to
+      as-of, and its day is no record of the drug for rules 2b-2d (it neither extends nor cuts
+      another record's span). When a dated course of the drug began on or before that day, the
+      entry records that course (or an earlier one) and adds no course; a stop for side effects
+      it states is matched as a documented intolerance dated that day (rule 7). Otherwise the
+      drug's such entries make one course of their own, dated at the earliest of their days
+      (Trial.taken_before): never ongoing, no PHQ-9 its outcome (score_windows.py), no episode
+      dated by it (episode.py), no add-on to a course running that day (rule 6).
+   f. A statement `completed` or `stopped`, asserted on or before as-of, says the drug is no
+      longer taken: its supply or assumed fill (2b, 2d) is cut at as-of, and a course it alone
+      carries to as-of is not running (review s19 item 1: "completed" last week read as
+      running today). An order's status carries no date, so an order `stopped` is not read so
+      (a replay would read a stop made after its as-of); Epic states the stop as an end (2a).
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.
@@ -80,6 +96,7 @@ it started; the course a documented intolerance belongs to).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
@@ -94,7 +111,7 @@ from fhir_mapping.dose_timeline import _segments as _segments
 from fhir_mapping.dose_timeline import _timeline as _timeline
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.event_spans import ASSUMED_DAYS_WITHOUT_DURATION as ASSUMED_DAYS_WITHOUT_DURATION
-from fhir_mapping.event_spans import _cap_at_stated_ends, _span
+from fhir_mapping.event_spans import _cap_at_stated_ends, _past_span, _span, undated_past
 from fhir_mapping.event_spans import _days as _days
 from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_window
 from fhir_mapping.event_spans import _Span as _Span
@@ -140,6 +157,34 @@ def _match_intolerances(
     return matched
 
 
+def _past_course(
+    past: Sequence[tuple[MedicationEvent, _EventKey]], dated: Sequence[_Cluster]
+) -> tuple[_Cluster | None, list[Intolerance]]:
+    """Rule 2e for one drug's `undated_past` records (in key order): (the course made of those
+    that no dated course of the drug (`dated`) began on or before, dated at the earliest of their
+    days; None when there are none, the stop reasons of the others, as documented intolerances
+    dated their entry day)."""
+    first = min((c.start for c in dated), default=None)
+    own: list[_Span] = []
+    stated: list[Intolerance] = []
+    for event, key in past:
+        if first is not None and first <= event.start:
+            # The entry records a dated course of the drug (or one before it): no course of its
+            # own; the dated one is the better record of the drug.
+            if event.intolerance is not None:
+                stated.append(
+                    dataclasses.replace(
+                        event.intolerance, date=event.intolerance.date or event.start
+                    )
+                )
+        else:
+            own.append(_past_span(event, key))
+    if not own:
+        return None, stated
+    day = own[0].start
+    return _Cluster(own, day, day, taken_before=day), stated
+
+
 def _role(
     ingredient: str,
     cluster: _Cluster,
@@ -158,6 +203,9 @@ def _role(
         return _INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
     if all(s.event.role is _AUGMENTATION for s in spans):
         return _AUGMENTATION
+    if cluster.taken_before is not None:
+        # Rule 2e: when it was taken is not known, so it was not shown added to another course.
+        return _ANTIDEPRESSANT
     start = cluster.start
     # Started with (the same day) or during another antidepressant's course: an add-on to it
     # (review 13 W7: quetiapine started with escitalopram is one combined treatment, not a
@@ -241,10 +289,16 @@ def build_trials(
             by_ingredient[event.ingredient] = [pair]
         else:
             own.append(pair)
-        if event.kind is _ORDER:
-            orders.append(event)
+        if event.kind is _ORDER and not (event.entry_dated and undated_past(event)):
+            orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
+    # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
+    intolerances = tuple(intolerances)
     for ingredient, own in by_ingredient.items():
+        past: list[tuple[MedicationEvent, _EventKey]] = []
+        if any(e.entry_dated for e, _ in own):  # nearly every drug has no such record
+            past = [pair for pair in own if undated_past(pair[0])]
+            own = [pair for pair in own if not undated_past(pair[0])]
         # `own` is in key order, so start order: each list of starts is sorted as it is built.
         same_starts = list(dict.fromkeys([e.start for e, _ in own]))
         dispense_starts = list(dict.fromkeys([e.start for e, _ in own if e.kind is _DISPENSE]))
@@ -264,7 +318,13 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
-        clusters.extend((ingredient, c) for c in _cluster(spans, policy))
+        dated = _cluster(spans, policy)
+        clusters.extend((ingredient, c) for c in dated)
+        if past:
+            course, stated = _past_course(past, dated)
+            if course is not None:
+                clusters.append((ingredient, course))
+            intolerances = (*intolerances, *stated)
     # A cluster's start is its trial's start, and one drug's clusters never start on one day: the
     # trials come out of this order sorted by (start, ingredient), as they are returned.
     clusters.sort(key=lambda ic: (ic[1].start, ic[0]))

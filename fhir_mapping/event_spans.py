@@ -1,10 +1,12 @@
-"""The time one medication event covers: its span [start, end) (rule 2 of episodes.py, 2a-2d).
+"""The time one medication event covers: its span [start, end) (rule 2 of episodes.py, 2a-2f).
 
 `_span` reads an event's stated end (2a), its supply: a dispense's days, an order's one fill and
 the refills the record shows were used (2b), an open order's or statement's run to as-of and the
 limits on held and stale `active` records (2c), and the one usual fill assumed for a record without
 any duration (2d); `_cap_at_stated_ends` stops supply already handed out at another record's stated
-end of the drug (2a). Apart because this is the one place the record's dates become time on the
+end of the drug (2a). `undated_past` and `_past_span` read a record dated only by the day it was
+entered whose status says the drug is not taken now (2e): a past course of unknown dates; a
+statement saying the drug is no longer taken runs nothing on at as-of (2f, `_stopped_by`). Apart because this is the one place the record's dates become time on the
 drug, and its rules are the subtlest of the mapping: the rule text is episodes.py's docstring, which
 the comments here cite by number.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.medication_types import STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.usable_events import _EventKey
 
@@ -59,6 +62,42 @@ class _Span:
     listed: date | None = None
     # Rule 2d (no duration stated): the days counted by assumption; None for every other span.
     assumed_days: int | None = None
+    # Rule 2e (`undated_past`): the day the record was entered, by which the course had ended;
+    # the span covers no time. None for every other span.
+    taken_before: date | None = None
+    # Rule 2f: a statement that says the drug is no longer taken, its supply or assumed fill
+    # cut at as-of: it reaches as-of but does not run the course on (trial_record.py).
+    stopped: bool = False
+
+
+def undated_past(event: MedicationEvent) -> bool:
+    """Rule 2e (review s19 item 1): a record dated only by the day it was entered
+    (MedicationEvent.entry_dated: a statement with no effective[x], dated by its dateAsserted; a
+    home medication the patient reported, dated by its authoredOn) whose status says the drug is
+    not taken now (a statement `completed`, `stopped` or `unknown`; a reported order
+    `completed`, `stopped` or `unknown`: any status outside medication_types.TAKEN_NOW). It
+    records a past course of unknown dates that had ended by that day: the day is no start, and
+    nothing in it runs the drug on to as-of. Counted from that day as rule 2d counts (30 days),
+    a med-rec entry "Prozac, completed, took years ago" entered today read as fluoxetine running
+    now: a false "two SSRIs" card that hid the real venlafaxine's, and the PHQ-9 scores of the
+    drug taken then paired with it. Only a record whose status says the drug is taken now
+    (`active`, `intended`, `on-hold`) may run from the day it was entered (rule 2c)."""
+    return event.entry_dated and event.status not in TAKEN_NOW.get(event.kind, ())
+
+
+def _stopped_by(event: MedicationEvent, as_of: date) -> bool:
+    """Rule 2f: a statement whose status says the drug is no longer taken (STATEMENT_STOPPED),
+    asserted on or before as-of: its status is the record's word as of its dateAsserted. One
+    asserted after as-of (a replay) or not at all says nothing dated of that day."""
+    asserted = event.asserted
+    return event.status in STATEMENT_STOPPED and asserted is not None and asserted <= as_of
+
+
+def _past_span(event: MedicationEvent, key: _EventKey) -> _Span:
+    """The span of an `undated_past` record: none of its time is known, so it covers none; it
+    stands at the day it was entered, by which the course had ended (never ongoing: episodes.py
+    places it apart from the drug's dated courses, and no PHQ-9 is its outcome)."""
+    return _Span(event, key, event.start, event.start, None, False, taken_before=event.start)
 
 
 def _next_start(starts: Sequence[date], after: date) -> date | None:
@@ -216,6 +255,22 @@ def _span(
         from_supply = False
         if as_of > end:
             end = as_of
+    elif end >= as_of and kind is _STATEMENT and _stopped_by(event, as_of):
+        # 2f (review s19 item 1): a statement `completed` or `stopped` says the drug is no
+        # longer taken; a fill counted from its day (one assumed, 2d, or its supply) would run
+        # the course on today all the same ("fluoxetine is running" from a statement completed
+        # last week). When it stopped is not stated: up to as-of, the latest day it may have been
+        # taken (the safer end for a washout), never on.
+        end = as_of
+        if assumed_days is not None:
+            assumed_days = (end - start).days
+            note = (
+                f"{event.source}: no duration stated, {event.status}: counted {assumed_days} "
+                f"days from {start.isoformat()}, up to as-of"
+            )
+        return _Span(
+            event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
+        )
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
 
 

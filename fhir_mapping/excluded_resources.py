@@ -17,9 +17,14 @@ and request_resources must stay importable by the protocol layer without the dru
   part of the history may be on the surviving record. Named once, with the link.
 - A Patient marked `active: false` with no such link (review 17 M6, left half): FHIR R4
   Patient.active "whether this patient record is in active use"; an inactive record may be a
-  duplicate or a closed record whose history is held elsewhere, and nothing says where. Named
-  once (PATIENT_INACTIVE), and its one-clicks held as a merged record's are
-  (services/rules/merged_record_hold.py): the safer reading of a record no longer in use.
+  duplicate or a closed record whose history is held elsewhere. Named once (PATIENT_INACTIVE),
+  and its one-clicks held as a merged record's are (services/rules/merged_record_hold.py): the
+  safer reading of a record no longer in use. With no link nothing says where the rest is; with
+  a link of another type (review 19 E2) the linked records are named, since that is where it may
+  be: `seealso` (another record of the same person, its data possibly overlapping), `refer` (the
+  record to consult) or `replaces` (a record merged into this one). Each of those types calls
+  the record holding it in use and valid, which `active: false` contradicts: the flag is the
+  safer one to believe, the link says where to look.
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ from typing import Any
 
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT
-from fhir_mapping.gaps import PATIENT_INACTIVE, PATIENT_REPLACED, SUBJECT_UNCONFIRMED, resource_gap
+from fhir_mapping.gaps import (
+    LINKED_TO,
+    PATIENT_INACTIVE,
+    PATIENT_REPLACED,
+    SUBJECT_UNCONFIRMED,
+    resource_gap,
+)
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.medication_drug import medication_index, read_drug
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
@@ -113,7 +124,8 @@ def replaced_record_gaps(
     inactive. In the medications domain: the split history is first of all the trials (a course
     charted on the surviving record is not counted here), and a medications gap is carried by the
     optimise card or, with no card, by the data-quality card. A Patient marked `active: false`
-    with no link at all gets a PATIENT_INACTIVE gap instead, in the same domain."""
+    with no replaced-by link gets a PATIENT_INACTIVE gap instead, in the same domain, naming its
+    other links when it has any (`_linked`)."""
     for patient in patients:
         if patient_id is not None and patient.get("id") != patient_id:
             continue
@@ -126,11 +138,11 @@ def replaced_record_gaps(
         rid = patient.get("id")
         source = SourceRef("Patient", rid) if isinstance(rid, str) and rid else None
         if not targets:
-            # Only with no link at all: a record that `replaces` another is a merge's survivor
-            # and one with `seealso` points to its other record (FHIR link-type codes); the
-            # link says what the record is, the flag alone is not read over it.
-            if patient.get("active") is False and not links:
-                stated = "marked inactive (active: false), no link to another record"
+            # Inactive with another link or none (review 19 E2: a seealso link said nothing):
+            # the flag holds the record, and the link names where the rest may be.
+            if patient.get("active") is False:
+                linked = _linked(links)
+                stated = f"{LINKED_TO}{linked}" if linked else _NO_LINK
                 return [DataGap(DataDomain.MEDICATIONS, PATIENT_INACTIVE, source, stated=stated)]
             continue
         stated = f"{_REPLACED_BY}{', '.join(targets)}"
@@ -142,6 +154,20 @@ def replaced_record_gaps(
 
 _REPLACED_BY = "replaced by "
 _INACTIVE = "; marked inactive"
+_NO_LINK = "marked inactive (active: false), no link to another record"
+
+
+def _linked(links: object) -> str:
+    """The records an inactive Patient's links other than replaced-by point to, each with its
+    link type ("Patient/b (seealso)"), joined; "" when it has none."""
+    named = []
+    for link in links if isinstance(links, list) else ():
+        if not isinstance(link, JSON_OBJECT):
+            continue
+        kind = link.get("type")
+        said = f" ({kind})" if isinstance(kind, str) and kind else ""
+        named.append(f"{_named(link.get('other'))}{said}")
+    return ", ".join(named)
 
 
 def _named(other: object) -> str:
@@ -165,8 +191,8 @@ def surviving_record(gap: DataGap) -> str | None:
     return gap.stated.removeprefix(_REPLACED_BY).removesuffix(_INACTIVE)
 
 
-def inactive_unlinked(gap: DataGap) -> bool:
-    """Whether the gap is of a Patient marked `active: false` with no link to another record."""
+def inactive_not_merged(gap: DataGap) -> bool:
+    """Whether the gap is of a Patient marked `active: false` with no replaced-by link."""
     return gap.reason == PATIENT_INACTIVE
 
 

@@ -13,9 +13,11 @@ only (dose_basis.py, issue 11 item 5b), so they are listed by date without a dos
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
-from fhir_mapping.gaps import describe
+from fhir_mapping.gaps import describe, is_record_status
 from fhir_mapping.partial_response import partial_text
 from fhir_mapping.record import (
     DoseBasis,
@@ -76,7 +78,8 @@ _NOT_A_TRIAL_REASONS = {
         "no fill or statement on record"
     ),
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "below the antidepressant dose range: a low-dose use",
-    InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+    # Stated on the orders, or a condition on record the drug treats (condition_indications.py).
+    InadequacyReason.OTHER_INDICATION: "for another indication",
 }
 
 
@@ -91,7 +94,18 @@ def _not_a_trial_reason(trial: Trial) -> str:
     return "not an antidepressant trial" + (" (see the note below)" if trial.notes else "")
 
 
-def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> list[str]:
+# The top of a course's range as the caller's site reads it and what sets it, (45, " (the US
+# label's maximum, ...)"), or None for the drug row's own; the mapping knows no site (its market
+# is the services' policy), so `trd-cds evaluate --explain` hands it in (fix19l item 4).
+SiteMaximum = Callable[[Trial], tuple[float, str] | None]
+
+
+def _trial_lines(
+    number: int,
+    trial: Trial,
+    scores: tuple[Score, ...] = (),
+    site_maximum: SiteMaximum | None = None,
+) -> list[str]:
     state = "ongoing" if trial.ongoing else "ended"
     lines = [
         f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
@@ -118,7 +132,11 @@ def _trial_lines(number: int, trial: Trial, scores: tuple[Score, ...] = ()) -> l
     else:
         minimum = "unknown" if trial.min_adequate_mg is None else f"{trial.min_adequate_mg:g}"
         maximum = "unknown" if trial.max_mg is None else f"{trial.max_mg:g}"
-        lines.append(f"   adequate range: {minimum}-{maximum} mg/day")
+        at_site = site_maximum(trial) if site_maximum is not None else None
+        why = ""
+        if at_site is not None:
+            maximum, why = f"{at_site[0]:g}", at_site[1]
+        lines.append(f"   adequate range: {minimum}-{maximum} mg/day{why}")
         for segment in trial.segments:
             days = (segment.end - segment.start).days
             lines.append(
@@ -226,7 +244,9 @@ def _interacting_lines(trial: Trial) -> list[str]:
     return lines
 
 
-def explain(record: PatientRecord) -> str:
+def explain(record: PatientRecord, site_maximum: SiteMaximum | None = None) -> str:
+    """The account; `site_maximum`: the top of each course's range at the site, as the cards
+    state it (the market's label below CANMAT's range), else the drug row's maximum."""
     patient = record.patient
     lines = [
         f"Record as of {record.as_of.isoformat()}: age {patient.age if patient.age is not None else '?'}, "
@@ -242,7 +262,7 @@ def explain(record: PatientRecord) -> str:
     others = [t for t in record.trials if t.role is _INTERACTING]
     lines.append(f"Trials ({len(trials)}):")
     for number, trial in enumerate(trials, 1):
-        lines.extend(_trial_lines(number, trial, record.scores))
+        lines.extend(_trial_lines(number, trial, record.scores, site_maximum))
     if not trials:
         lines.append("   none")
     if others:
@@ -290,8 +310,15 @@ def explain(record: PatientRecord) -> str:
         lines += ["", f"Draft orders ({len(record.draft_orders)}):"]
         for draft in record.draft_orders:
             lines.append(f"   {draft.ingredient}: {_draft_dose(draft)} ({draft.role.value})")
-    lines += ["", f"Not read ({len(record.gaps)}):"]
-    lines.extend(f"   {line}" for line in describe(record.gaps, limit=50))
-    if not record.gaps:
+    # The Patient record's own status (merged, inactive) is no resource left unread (fix 19a):
+    # said on its own line, never counted under "Not read".
+    status = [g for g in record.gaps if is_record_status(g)]
+    if status:
+        lines += ["", "Patient record status:"]
+        lines.extend(f"   {line}" for line in describe(status))
+    unread = [g for g in record.gaps if not is_record_status(g)]
+    lines += ["", f"Not read ({len(unread)}):"]
+    lines.extend(f"   {line}" for line in describe(unread, limit=50))
+    if not unread:
         lines.append("   nothing: every relevant resource was read")
     return "\n".join(lines) + "\n"

@@ -154,6 +154,17 @@ def array(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def one_or_many(value: object) -> list[Any]:
+    """The items of a field FHIR R4 makes a list, read the way senders write it: a JSON object
+    (one element sent alone, as STU3 sends `Observation.interpretation` and XML-to-JSON
+    converters write a one-element list) is a list of that one; a list is itself; anything else
+    (a bool, a number, a string, null) is no items. `for x in value or ()` raised on a bool or a
+    number (review 19 R2 W1: a 500 for the whole chart) and walked a lone object key by key."""
+    if isinstance(value, JSON_OBJECT):
+        return [value]
+    return value if isinstance(value, list) else []
+
+
 def codings(concept: object) -> tuple[tuple[str, str, str], ...]:
     """(system, code, display) of each coding of a CodeableConcept.
 

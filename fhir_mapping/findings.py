@@ -210,6 +210,20 @@ class FindingKind(StrEnum):
     ECT_DECLINED = "ect-declined"
 
 
+# The kinds that put a depression diagnosis on record (an MDD or other depression code, TRD, MDD
+# in remission, major depression in words): one set, read by the mapping (an antidepressant taken
+# with a condition it treats: condition_indications.py) and by services/pathway.py (the other
+# conditions that hold the pathway), so both mean the same by "no depression diagnosis".
+DEPRESSION_DIAGNOSIS_KINDS = frozenset(
+    {
+        FindingKind.DEPRESSION,
+        FindingKind.TRD,
+        FindingKind.MDD_IN_REMISSION,
+        FindingKind.DEPRESSION_TEXT,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     kind: FindingKind
@@ -239,6 +253,11 @@ class Finding:
     # on record). `recorded` None: the problem list.
     recorded: str | None = None
     visit: str | None = None
+    # What the code records when it is less than the kind's name says: "a seizure" (ICD-10-CM
+    # R56.9, SNOMED CT 91175000) under EPILEPSY (condition_codes.csv `named_as`). The finding
+    # counts as its kind (a TMS or bupropion contraindication holds: the safer reading); a card
+    # names it by these words, never as a seizure disorder (review 19 D1). None: the kind itself.
+    named_as: str | None = None
 
     @property
     def onset_latest(self) -> date | None:

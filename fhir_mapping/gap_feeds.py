@@ -62,9 +62,10 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # MAX_QUERY_BYTES. An EHR that sends only the older keys leaves only these unseen: the
     # transaminase checks say "not available", the lithium, TSH and sodium checks are untouched.
     "liverTests": (DataDomain.LIVER_TESTS,),
-    # B12, folate and vitamin D under their SI (moles) codes (review 17 W3): a key of its own
-    # because `labs` had no room left; not sent, only the diagnosis review's vitamin labs are
-    # unseen (topic_data.csv lists the domain on that card alone).
+    # B12, folate and vitamin D under their SI (moles) codes (review 17 W3) and TSH under its
+    # assay codes (review s19 M3): a key of its own because `labs` had no room left; not sent,
+    # the diagnosis review's vitamin labs and a TSH may be unseen (topic_data.csv lists the
+    # domain on that card alone; the TSH checks read services/lab_readings.py tsh_unread).
     "labsSI": (DataDomain.SI_LABS,),
     # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
     # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).

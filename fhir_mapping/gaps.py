@@ -25,7 +25,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from fhir_mapping.authorising_order import the_order
 from fhir_mapping.drug_table import all_drugs, drug_info
+from fhir_mapping.gap_counts import fold, phrase
+from fhir_mapping.gap_counts import noun as noun
 
 # Moved beside this module, re-exported: the mapping, the protocol layer and tests import them
 # from here.
@@ -36,35 +39,18 @@ from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
 from fhir_mapping.gap_feeds import feed as feed
 from fhir_mapping.gap_feeds import type_gaps as type_gaps
 from fhir_mapping.gap_identity import ANOTHER_PATIENT as ANOTHER_PATIENT
+from fhir_mapping.gap_identity import LINKED_TO as LINKED_TO
 from fhir_mapping.gap_identity import NO_SUBJECT as NO_SUBJECT
 from fhir_mapping.gap_identity import OWN_WORDS
 from fhir_mapping.gap_identity import PATIENT_INACTIVE as PATIENT_INACTIVE
 from fhir_mapping.gap_identity import PATIENT_INACTIVE_SAID as PATIENT_INACTIVE_SAID
 from fhir_mapping.gap_identity import PATIENT_REPLACED as PATIENT_REPLACED
 from fhir_mapping.gap_identity import SUBJECT_UNCONFIRMED as SUBJECT_UNCONFIRMED
+from fhir_mapping.gap_identity import inactive_links as inactive_links
+from fhir_mapping.gap_identity import is_record_status as is_record_status
+from fhir_mapping.gap_identity import record_status as record_status
+from fhir_mapping.gap_identity import status_line as status_line
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
-
-# Readable names for card lines ("2 medication records could not be read").
-_NOUN = {
-    DataDomain.MEDICATIONS: "medication record",
-    DataDomain.SCORES: "rating-scale result",
-    DataDomain.CONDITIONS: "diagnosis",
-    DataDomain.PROCEDURES: "procedure",
-    DataDomain.REFERRALS: "referral",
-    DataDomain.DEVICES: "device record",
-    DataDomain.LABS: "lab result",
-    DataDomain.INTOLERANCES: "intolerance record",
-    DataDomain.PATIENT: "patient record",
-    DataDomain.PARTNER_DRUGS: "medication record",
-    DataDomain.QTC: "ECG or QTc result",
-    DataDomain.SESSIONS: "medication administration",
-    DataDomain.LIVER_TESTS: "liver test result",
-    DataDomain.SI_LABS: "B12, folate or vitamin D result (SI units)",
-    DataDomain.VITALS: "blood pressure reading",
-    DataDomain.PGX: "pharmacogenomic result",
-    DataDomain.VISITS: "visit",
-}
-
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the
 # drug is to this service (review 9 finding 11: an OTC ibuprofen read because lithium is on the
@@ -132,11 +118,6 @@ def article(phrase: str) -> str:
     return "an" if first[0].lower() in "aeiou" else "a"
 
 
-def noun(domain: DataDomain, count: int) -> str:
-    """ "1 medication record", "3 rating-scale results"."""
-    return f"{count} {_NOUN[domain]}{'' if count == 1 else 's'}"
-
-
 def resource_gap(
     resource: Mapping[str, object],
     reason: str,
@@ -156,7 +137,14 @@ def resource_gap(
     if domain is None and not domains:
         return []
     source = SourceRef(kind, rid) if isinstance(rid, str) and rid else None
-    return [DataGap(domain or domains[0], reason, source, taken_now=taken_now, stated=stated)]
+    # A fill is counted with its order on the cards (gap_counts.py), never as another drug.
+    order = the_order(resource) if kind == "MedicationDispense" else None
+    fills = None if order is None else SourceRef("MedicationRequest", order)
+    return [
+        DataGap(
+            domain or domains[0], reason, source, taken_now=taken_now, stated=stated, fills=fills
+        )
+    ]
 
 
 # A resource dated after the day the chart is read as of (review 15 M3): a PHQ-9 of 2025-07-01 or
@@ -226,36 +214,55 @@ UNPLACED_ALLERGEN = "allergen text not matched to a drug"
 
 
 # The line of the SI-unit labs not received (the `labsSI` key not sent, or its search failed).
+# The key carries TSH under its assay codes too (review s19 M3: lab_si_key.py), so the line
+# names it: a TSH sent only so was not seen either.
 SI_LABS_NOT_RECEIVED = (
-    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L) were not received from the "
-    "EHR: if your lab reports them so, check them in the chart"
+    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L), and TSH under a second- "
+    "or third-generation assay's code, were not received from the EHR: if your lab reports "
+    "them so, check them in the chart"
 )
 
 
+def _annotation(gap: DataGap) -> str:
+    """ " (venlafaxine, taken now; start 2025-03-01, end 2024-09-01)": what a record's line says
+    beside its id, or "". A drug taken now with no dates is named (the card may say what the logs
+    may not: reason_counts below never reads taken_now); then the dates or codes that made it
+    unreadable (DataGap.stated)."""
+    said = []
+    if gap.taken_now:
+        said.append(f"{', '.join(gap.taken_now)}, taken now{_read_with(gap)}")
+    if gap.stated:
+        said.append(gap.stated)
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _same_line(fill: DataGap, order: DataGap) -> bool:
+    """A fill is counted with its order when its line would say nothing the order's does not."""
+    annotation = _annotation(fill)
+    return not annotation or annotation == _annotation(order)
+
+
+def _named(gap: DataGap, fills: int) -> str:
+    """ "MedicationRequest/a (RxNorm 9999991) and its fills": the fills are found from their
+    order, and the line's count already says how many."""
+    said = f"{gap.source}{_annotation(gap)}"
+    return said + (f" and its fill{'' if fills == 1 else 's'}" if fills else "")
+
+
 def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
-    """One line per (domain, reason): "2 medication records left out (medication reference not
-    found): MedicationRequest/a, MedicationRequest/b"; whole domains as "… not available: …"."""
-    grouped: dict[tuple[DataDomain, str, bool], list[str | None]] = {}
+    """One line per (domain, reason): "2 medication records could not be read (medication
+    reference not found): MedicationRequest/a, MedicationRequest/b", an order and its fills
+    counted and named as one medication (gap_counts.py); whole domains as "… not available: …"."""
+    grouped: dict[tuple[DataDomain, str, bool], list[DataGap]] = {}
     partial: list[DataGap] = []
     for gap in gaps:
         if gap.cause is GapCause.PARTIAL and gap.source is None and not gap.whole_domain:
             partial.append(gap)
             continue
         key = (gap.domain, gap.reason, gap.cause is not GapCause.LEFT_OUT)
-        # A drug taken now with no dates is named with its resource (the card may say what the
-        # logs may not: reason_counts below never reads taken_now).
-        ref = None if gap.source is None else str(gap.source)
-        if ref is not None:
-            said = []
-            if gap.taken_now:
-                said.append(f"{', '.join(gap.taken_now)}, taken now{_read_with(gap)}")
-            if gap.stated:  # the dates that made it unreadable (DataGap.stated)
-                said.append(gap.stated)
-            if said:
-                ref += f" ({'; '.join(said)})"
-        grouped.setdefault(key, []).append(ref)
+        grouped.setdefault(key, []).append(gap)
     lines: list[str] = []
-    for (domain, reason, domain_level), sources in grouped.items():
+    for (domain, reason, domain_level), found in grouped.items():
         if domain_level:
             if domain is DataDomain.SI_LABS:
                 # Review 17 W2: a plain line, not the protocol's words (prefetch key, resource
@@ -267,14 +274,16 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
                 f"{domain.value[:1].upper()}{domain.value[1:]} not (fully) available: {reason}"
             )
             continue
-        count = len(sources)
-        noun = _NOUN[domain] + ("" if count == 1 else "s")
-        named = [s for s in sources if s is not None]
+        folded = fold(found, _same_line)
+        unnamed = sum(1 for g in found if g.source is None)
+        count = len(folded) + unnamed
+        counted = phrase(domain, folded + [(g, 0) for g in found if g.source is None])
+        named = [_named(g, fills) for g, fills in folded]
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )
         if reason in OWN_WORDS:
-            lines.append(OWN_WORDS[reason](count, noun, shown))
+            lines.append(OWN_WORDS[reason](counted, shown))
             continue
         if reason == UNPLACED_ALLERGEN:
             entries = "allergy entry" if count == 1 else "allergy entries"
@@ -283,9 +292,7 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
                 "drug it knows: check it before prescribing)" + (f": {shown}" if shown else "")
             )
             continue
-        lines.append(
-            f"{count} {noun} could not be read ({reason})" + (f": {shown}" if shown else "")
-        )
+        lines.append(f"{counted} could not be read ({reason})" + (f": {shown}" if shown else ""))
     return lines + _partial_lines(partial)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fhir_mapping.fhir_fields import ref_id
+from fhir_mapping.fhir_fields import one_or_many, ref_id
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.score_totals import _NO_IDS, _merge_item9, _Total
 
@@ -22,7 +22,7 @@ Resource = Mapping[str, Any]
 def _links(resource: Resource) -> set[str]:
     found: set[str] = set()
     for key in ("hasMember", "derivedFrom"):
-        for ref in resource.get(key) or ():
+        for ref in one_or_many(resource.get(key)):
             rid = ref_id(ref)
             if rid:
                 found.add(rid)

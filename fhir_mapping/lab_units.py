@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
 
 Resource = Mapping[str, Any]
 
@@ -120,7 +120,7 @@ def table_value(test: str, value: float, unit: str | None) -> float | None:
 def text_range(resource: Resource, unit: str | None) -> tuple[float | None, float | None] | None:
     """(low, high) of the result's one referenceRange sent as text only, when it is
     unambiguous (module docstring); None otherwise."""
-    refs = [ref for ref in resource.get("referenceRange") or () if isinstance(ref, JSON_OBJECT)]
+    refs = [r for r in one_or_many(resource.get("referenceRange")) if isinstance(r, JSON_OBJECT)]
     if len(refs) != 1:
         return None  # none, or several (sex- or age-specific): which one applies is not said
     ref = refs[0]

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
-from fhir_mapping.fhir_fields import JSON_OBJECT, number
+from fhir_mapping.fhir_fields import JSON_OBJECT, number, one_or_many
 from fhir_mapping.lab_text import bound_from_text, value_from_text
 from fhir_mapping.lab_units import table_value, text_range
 
@@ -47,8 +47,10 @@ def _interpretation_flag(resource: Resource) -> str | None:
     The codings are walked in place (issue 14: every lab read has one), skipping what `codings`
     skips (a coding that is not an object, a code that is not a non-empty string after
     stripping); the system is not read, as no system decides the flag
-    (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading)."""
-    for concept in resource.get("interpretation") or ():
+    (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading). One
+    CodeableConcept sent alone (STU3's shape) is read as a list of one; a bool, number or
+    string in its place is no interpretation (`one_or_many`)."""
+    for concept in one_or_many(resource.get("interpretation")):
         if not isinstance(concept, JSON_OBJECT):
             continue
         items = concept.get("coding")
@@ -76,7 +78,7 @@ def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
 
 
 def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
-    for ref in resource.get("referenceRange") or ():
+    for ref in one_or_many(resource.get("referenceRange")):
         if not isinstance(ref, JSON_OBJECT):
             continue
         bounds: list[float | None] = []
@@ -103,7 +105,7 @@ def range_high(resource: Resource, unit: str | None) -> float | None:
     """The high end of the first referenceRange that has one, when its unit is the value's (or
     either is not stated: a range is in the result's unit unless it says otherwise, as
     `_range_flag` reads it); None otherwise. A range in another unit is not used."""
-    for ref in resource.get("referenceRange") or ():
+    for ref in one_or_many(resource.get("referenceRange")):
         if not isinstance(ref, JSON_OBJECT):
             continue
         quantity = ref.get("high")
@@ -162,7 +164,7 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
         sign = quantity.get("comparator")
         if value is None or sign is None:
             return value, _quantity_unit(quantity), None
-        if sign not in _COMPARATORS:
+        if not isinstance(sign, str) or sign not in _COMPARATORS:  # a list is unhashable
             return None, None, None
         return value, _quantity_unit(quantity), sign
     text = part.get("valueString")

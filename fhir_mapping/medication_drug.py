@@ -6,7 +6,9 @@ pathway's components (terminology.py). Which combination product it was is read 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
@@ -35,6 +37,11 @@ MEDICATION_UNKNOWN_CODE = (
 )
 MEDICATION_NO_CODE = "the referenced Medication has no drug code or name"
 REFERENCE_NOT_FOUND = "medication reference not found"
+# A referenced Medication nobody sent, which the FHIR server was asked for and did not give, or
+# could not be asked for: why, by the protocol layer's words (`medication_not_read`). Review 19
+# R2 M1: every such read was "medication reference not found", which sent the EHR team after
+# their data when their token was refused (401) or lacked Medication read access (403).
+MEDICATION_NOT_READ = "medication reference not read"
 NO_MEDICATION = "no medication"
 UNIDENTIFIED_REASONS = frozenset(
     {
@@ -51,6 +58,52 @@ UNIDENTIFIED_REASONS = frozenset(
 
 # No Medication resources to resolve a reference against (nothing references one).
 NO_MEDICATIONS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+
+# Why each referenced Medication the protocol layer could not read was not read, by Medication
+# id ("the FHIR server refused the access token (HTTP 401)"): set for one build by
+# `unread_medications` (services/evaluation.py), as build_record sets fhir_fields.SITE_ZONE. A
+# ContextVar, not an argument: six readers reach `read_drug`, and a reference left unresolved is
+# the only place it is read. Empty: every unresolved reference is "medication reference not
+# found", as before (a library caller, a test).
+UNREAD_MEDICATIONS: ContextVar[Mapping[str, str]] = ContextVar(
+    "unread_medications", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def unread_medications(reasons: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, `read_drug` says why a referenced Medication was not read (`reasons`,
+    by Medication id) where it would say "medication reference not found"."""
+    token = UNREAD_MEDICATIONS.set(reasons)
+    try:
+        yield
+    finally:
+        UNREAD_MEDICATIONS.reset(token)
+
+
+def medication_not_read(why: str) -> str:
+    """The reason of a record whose referenced Medication could not be read, and `why`."""
+    return f"{MEDICATION_NOT_READ}: {why}"
+
+
+def unidentified_reason(reason: str) -> bool:
+    """Whether a gap's reason says the record's drug could not be identified (it may have been
+    an antidepressant, an MAOI or an interaction partner)."""
+    return reason in UNIDENTIFIED_REASONS or reason.startswith(MEDICATION_NOT_READ)
+
+
+def _reference_not_found(target: str) -> str:
+    """REFERENCE_NOT_FOUND, or why the protocol layer could not read the Medication `target`
+    names ("Medication/<id>", absolute or versioned) when it says (UNREAD_MEDICATIONS)."""
+    unread = UNREAD_MEDICATIONS.get()
+    if not unread:
+        return REFERENCE_NOT_FOUND
+    parts = target.split("/")
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    why = unread.get(parts[-1]) if len(parts) >= 2 and parts[-2] == "Medication" else None
+    return medication_not_read(why) if why else REFERENCE_NOT_FOUND
+
 
 # `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
 # gives dicts, answered at C speed, where the Mapping ABC check alone costs more than the read
@@ -141,7 +194,7 @@ def read_drug(
     if isinstance(display, str) and display.strip():
         return recognise({"text": display}), None, None
     if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
-        return (), REFERENCE_NOT_FOUND, None
+        return (), _reference_not_found(reference["reference"]), None
     return (), NO_MEDICATION, None
 
 

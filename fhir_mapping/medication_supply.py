@@ -9,6 +9,7 @@ from dataclasses import replace
 from math import isfinite
 from typing import Any
 
+from fhir_mapping.authorising_order import order_ids
 from fhir_mapping.dose import daily_amounts, daily_units, quantity_units
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import drug_info
@@ -83,12 +84,12 @@ def estimate_supplies(
     components) from their authorising orders, looked up in one index of the chart's orders."""
     orders: dict[str, Mapping[str, Any]] | None = None
     for dispense, first, components in pending:
-        references = dispense.get("authorizingPrescription")
-        if not isinstance(references, list) or not references:
+        ids = order_ids(dispense)
+        if not ids:
             continue
         if orders is None:
             orders = _orders_by_id(resources)
-        order = _authorising_order(references, orders)
+        order = _authorising_order(ids, orders)
         if order is None:
             continue
         if medications is None and order.get("medicationReference") is not None:
@@ -134,25 +135,13 @@ def _orders_by_id(resources: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[s
 
 
 def _authorising_order(
-    references: Sequence[object], orders: Mapping[str, Mapping[str, Any]]
+    ids: Sequence[str], orders: Mapping[str, Mapping[str, Any]]
 ) -> Mapping[str, Any] | None:
-    """The one order the dispense's authorizingPrescription names among `orders` (a relative
-    "MedicationRequest/<id>", with or without _history, an absolute URL, or "urn:uuid:<id>");
-    None when none is found or the references name different orders."""
+    """The one order among `orders` the dispense's authorizingPrescription names (its ids:
+    authorising_order.order_ids); None when none is found or the references name different
+    orders."""
     found: dict[int, Mapping[str, Any]] = {}
-    for reference in references:
-        target = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
-        if not isinstance(target, str) or not target:
-            continue
-        if target.startswith("urn:uuid:"):
-            rid = target[len("urn:uuid:") :]
-        else:
-            parts = target.split("/")
-            if "_history" in parts:
-                parts = parts[: parts.index("_history")]
-            if len(parts) < 2 or parts[-2] != "MedicationRequest":
-                continue
-            rid = parts[-1]
+    for rid in ids:
         order = orders.get(rid)
         if order is not None:
             found[id(order)] = order

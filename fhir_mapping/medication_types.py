@@ -3,6 +3,7 @@
 One `TypeReading` per type (MedicationRequest, MedicationStatement, MedicationDispense): its event
 kind, the statuses that drop it and the field holding its dosage lines (read by `dosage_lines`
 and `resource_dosage_lines`); `TAKEN_NOW`, the statuses that say an undated drug is taken now;
+`STATEMENT_STOPPED`, the statement statuses that say it is no longer taken;
 `not_prescribed`, the MedicationRequests that say not to give the drug or only suggest it;
 `not_shown_taken`, the kept MedicationRequests that on their own do not show the drug was taken
 (intent `plan`, status `unknown`). Why each status is dropped or kept: the medications.py
@@ -99,6 +100,12 @@ TAKEN_NOW: dict[EventKind, frozenset[str]] = {
     EventKind.STATEMENT: frozenset({"active", "intended", "on-hold"}),
     EventKind.ORDER: frozenset({"active", "on-hold"}),
 }
+# Statement statuses that say the drug is no longer taken (FHIR R4 medication-statement-status:
+# `completed` "no longer being taken", `stopped` "stopped being taken"), as of the statement's
+# dateAsserted: such a statement's supply or assumed fill never runs a course on at as-of
+# (episodes.py rule 2f). An order's status carries no date (a replay would read a stop made after
+# its as-of), and an order `completed` says only that its fills were given.
+STATEMENT_STOPPED = frozenset({"completed", "stopped"})
 
 
 def not_prescribed(request: Mapping[str, Any]) -> bool:

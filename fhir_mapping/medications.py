@@ -44,7 +44,7 @@ from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.fhir_fields import JSON_OBJECT, string
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
@@ -195,7 +195,7 @@ def medication_events(
         # Not a trial of either; named with both readings; both taken now when it says so.
         conflict = drug_conflict(resource, medication)
         if conflict is not None:
-            now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+            now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
             drugs = tuple(dict.fromkeys((*conflict.code_drugs, *conflict.name_drugs)))
             gaps.extend(
                 resource_gap(
@@ -264,7 +264,7 @@ def _read_resource(
     backwards = reversed_period(resource) if reading.kind is STATEMENT else None
     if start is None or backwards is not None:
         # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
-        now = resource.get("status") in TAKEN_NOW.get(reading.kind, ())
+        now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
         # Worded and placed by what the drug is to this service (review 9 finding 11: an OTC
         # ibuprofen read because lithium is on the chart is no antidepressant or adjunct).
         reason, domain = undated_drug(c.ingredient for c in components)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.fhir_fields import JSON_OBJECT, string
 
 # The reference types that are the patient or someone speaking for them.
 _PATIENT_SIDE = frozenset({"Patient", "RelatedPerson"})
@@ -33,7 +33,7 @@ def _patient_side(reference: object) -> bool:
     target = reference.get("reference")
     if isinstance(target, str) and target.split("/")[-2:-1] in (["Patient"], ["RelatedPerson"]):
         return True
-    return reference.get("type") in _PATIENT_SIDE
+    return string(reference.get("type")) in _PATIENT_SIDE
 
 
 def patient_reported(resource: Mapping[str, Any]) -> bool:

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.ages import Age, age_on
 from fhir_mapping.fhir_fields import parse_date
 from fhir_mapping.record import Patient
 from fhir_mapping.request_resources import Resource
-
-
-def _age(birth: date | None, as_of: date) -> int | None:
-    if birth is None or birth > as_of:
-        return None
-    return as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
 
 
 def read_patient(patients: list[Resource], patient_id: str | None, as_of: date) -> Patient:
@@ -26,11 +21,16 @@ def read_patient(patients: list[Resource], patient_id: str | None, as_of: date) 
         chosen = next((p for p in patients if p.get("id") == patient_id), None)
     if chosen is None:
         return Patient(id=patient_id, age=None, sex=None)
+    birth = chosen.get("birthDate")
+    age = age_on(parse_date(birth), birth, as_of)
     gender = chosen.get("gender")
     rid = chosen.get("id")
     return Patient(
         id=patient_id or (rid if isinstance(rid, str) else None),
-        age=_age(parse_date(chosen.get("birthDate")), as_of),
+        # A birth year alone gives a range: ages.Age (review 19 D4).
+        age=age,
+        age_youngest=age.youngest_years if isinstance(age, Age) else None,
+        age_basis=age.basis if isinstance(age, Age) else "",
         sex=gender if isinstance(gender, str) else None,
         deceased=_deceased(chosen, as_of),
         deceased_on=_died_on(chosen, as_of),

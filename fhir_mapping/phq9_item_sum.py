@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT, codings
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, one_or_many
 from fhir_mapping.questionnaire_codes import phq9_items
 
 Resource = Mapping[str, Any]
@@ -48,7 +48,7 @@ def component_answers(panel: Resource, read: Any) -> list[tuple[int, int | None]
     """(item number, answer) of a panel's item components; `read(component, 3)` reads an
     answer (score_values._value, passed in: that module imports this one's callers)."""
     found = []
-    for component in panel.get("component") or ():
+    for component in one_or_many(panel.get("component")):
         if not isinstance(component, JSON_OBJECT):
             continue
         number = item_number(component.get("code"))

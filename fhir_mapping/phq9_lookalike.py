@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.fhir_fields import array, effective_date, string
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 
 Resource = Mapping[str, Any]
@@ -144,8 +144,10 @@ def questionnaire_looks_like_phq9(resource: Resource) -> bool:
     return names_phq9(texts)
 
 
-def lookalike_gap(resource: Resource) -> DataGap:
-    """The DataGap of one resource that looks like a PHQ-9 and was not read as one."""
+def lookalike_gap(resource: Resource, day: date | None = None) -> DataGap:
+    """The DataGap of one resource that looks like a PHQ-9 and was not read as one, dated `day`
+    (its effective or authored date; None: undated), so a card can say when the latest such
+    result was filed and which course it may be the outcome of (review 19 I6)."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     source = (
@@ -156,7 +158,7 @@ def lookalike_gap(resource: Resource) -> DataGap:
         if kind == "QuestionnaireResponse"
         else UNRECOGNISED_PHQ9_OBSERVATION
     )
-    return DataGap(DataDomain.SCORES, reason, source)
+    return DataGap(DataDomain.SCORES, reason, source, date=day)
 
 
 def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
@@ -167,12 +169,12 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
     for resource in observations:
         if not observation_looks_like_phq9(resource):
             continue
-        if resource.get("status") not in _RESULT:
+        if string(resource.get("status")) not in _RESULT:
             continue
         day = effective_date(resource)
         if day is not None and day > as_of:
             continue
-        gaps.append(lookalike_gap(resource))
+        gaps.append(lookalike_gap(resource, day))
     return gaps
 
 

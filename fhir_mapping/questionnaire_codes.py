@@ -19,7 +19,7 @@ from importlib import resources
 
 from fhir_mapping.code_systems import LOINC, canonical_system
 from fhir_mapping.codes import phq9_answer_values
-from fhir_mapping.fhir_fields import array, number
+from fhir_mapping.fhir_fields import array, number, string
 
 QR = "QuestionnaireResponse"
 _ANY_QUESTIONNAIRE = "*"  # questionnaire_items.csv rows that hold for any questionnaire
@@ -127,7 +127,7 @@ def _weight(element: object) -> float | None:
     if not isinstance(element, Mapping):
         return None
     for extension in array(element.get("extension")):
-        if isinstance(extension, Mapping) and extension.get("url") in _WEIGHT_URLS:
+        if isinstance(extension, Mapping) and string(extension.get("url")) in _WEIGHT_URLS:
             for key in ("valueDecimal", "valueInteger"):
                 found = number(extension.get(key))
                 if found is not None:

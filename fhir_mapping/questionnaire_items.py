@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fhir_mapping.fhir_fields import array
+from fhir_mapping.fhir_fields import array, string
 from fhir_mapping.questionnaire_codes import (
     _ANY_QUESTIONNAIRE,
     _is_loinc,
@@ -103,7 +103,7 @@ def _form(resource: Resource, site: Mapping[tuple[str, str], str]) -> _Form:
                 if (
                     isinstance(coding, Mapping)
                     and _is_loinc(coding.get("system"))
-                    and coding.get("code") in phq9_items()
+                    and string(coding.get("code")) in phq9_items()
                 ):
                     form.contained_items[link_id] = coding["code"]
             for option in array(item.get("answerOption")):

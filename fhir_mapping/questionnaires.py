@@ -156,7 +156,7 @@ def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
     day = parse_date(resource.get("authored"))
     if day is not None and day > as_of:
         return []
-    return [lookalike_gap(resource)]
+    return [lookalike_gap(resource, day)]
 
 
 def read_after_today(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.admission_record import Admission as Admission
 from fhir_mapping.admission_record import CurrentStay as CurrentStay
+from fhir_mapping.ages import Age
 from fhir_mapping.clinical_records import (
     BloodPressure,
     ClinicalContext,
@@ -102,8 +103,8 @@ class Patient:
     id: str | None  # logical id: used only to key snoozes (hashed), never logged
     age: int | None
     sex: str | None
-    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no cards at any hook
-    # (issue 11 item 14).
+    # Patient.deceasedBoolean true or a deceasedDateTime on or before as-of: no pathway card at
+    # any hook, the safety cards under one status card (services/deceased.py).
     deceased: bool = False
     # The deceasedDateTime's date when it could be read (None for deceasedBoolean): named by the
     # order hooks' one line on a deceased patient's order (review 18b M2).
@@ -111,9 +112,17 @@ class Patient:
     # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
     # says the death has not happened), and named as a data-quality line since it cannot be right.
     deceased_after: date | None = None
+    # A birth date that gives its year or month only (review 19 D4): the youngest age it allows
+    # and why ("birth year only"); `age` is then the oldest, as an ages.Age that words the range
+    # and keeps each age rule on its safer side. Kept as plain fields so a stored record (the
+    # record codec) rebuilds the same Age.
+    age_youngest: int | None = None
+    age_basis: str = ""
 
-
-quick_frozen_init(Patient)
+    def __post_init__(self) -> None:
+        if self.age_youngest is not None and self.age is not None and type(self.age) is int:
+            older = Age(self.age, self.age_youngest, self.age, self.age_basis)
+            object.__setattr__(self, "age", older)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +214,11 @@ class DataDomain(StrEnum):
     # chart sent without that key (an EHR with the older discovery) leaves only the transaminase
     # checks unseen, never the lithium, TSH or sodium ones that come under `labs` (review 12 H10).
     LIVER_TESTS = "liver tests"
-    # B12, folate and 25-OH vitamin D under their SI (moles) LOINC codes (the `labsSI` prefetch
-    # key, services/catalog.py; review 17 W3): apart from LABS so that a chart sent without that
-    # key leaves only the diagnosis review's vitamin labs unseen, never the TSH, lithium, sodium
-    # or QTc checks that come under `labs`.
+    # B12, folate and 25-OH vitamin D under their SI (moles) LOINC codes and TSH under its assay
+    # codes 11580-8 / 11579-0 (the `labsSI` prefetch key, services/catalog.py; review 17 W3,
+    # review s19 M3): apart from LABS so that a chart sent without that key leaves only those
+    # unseen (the TSH checks read it through services/lab_readings.py tsh_unread), never the
+    # lithium-level, sodium or QTc checks that come under `labs`.
     SI_LABS = "SI-unit labs"
     # Blood pressure readings (the `vitals` prefetch key, services/catalog.py; fhir_mapping/
     # blood_pressure.py): apart from LABS, as only the blood-pressure checks of the SNRIs and
@@ -268,6 +278,10 @@ class DataGap:
     # that would raise the suicide-risk card must be said, not only "not read". Never read as
     # this patient's score.
     score: Score | None = None
+    # The order a MedicationDispense left out fills (its one authorizingPrescription), so the
+    # cards count an order and its fills left out as one medication, not as so many records
+    # (fhir_mapping/gap_counts.py; audit 18: "6 medication records" for one order, five fills).
+    fills: SourceRef | None = None
 
     def line(self) -> str:
         if self.whole_domain:

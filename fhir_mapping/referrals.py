@@ -22,7 +22,7 @@ from typing import Any
 from fhir_mapping import sleep_apnea_text
 from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
 from fhir_mapping.codes import observation_concepts
-from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref
+from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, string
 from fhir_mapping.medications import flat_drafts
 from fhir_mapping.record import Referral, SourceRef
 
@@ -75,7 +75,7 @@ def wants_service_request(resource: Resource) -> bool:
 
 
 def referrals(resource: Resource, *, as_of: date) -> tuple[Referral, ...]:
-    status = resource.get("status")
+    status = string(resource.get("status"))
     if status not in _READ_REQUEST or resource.get("doNotPerform") is True:
         return ()
     authored = parse_date(resource.get("authoredOn"))

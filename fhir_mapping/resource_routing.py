@@ -30,6 +30,7 @@ from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
+from fhir_mapping.condition_indications import wants_condition_or_use
 from fhir_mapping.encounters import wants_encounter
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.pgx import codes as pgx_codes
@@ -245,7 +246,9 @@ def _wants_patient(resource: Resource) -> bool:
 # The cheap pre-validation filter of each resource type the rules read (Observations: build_record
 # sorts them by reader with `_observation_reads`).
 WANTS: dict[str, Callable[[Resource], bool]] = {
-    "Condition": context.wants_condition,
+    # A Condition a finding is read from, or one naming a use an antidepressant treats (review
+    # 19 I2: fibromyalgia beside duloxetine, condition_indications.py).
+    "Condition": wants_condition_or_use,
     "Procedure": context.wants_procedure,
     "Device": context.wants_device,
     "ServiceRequest": wants_service_request,

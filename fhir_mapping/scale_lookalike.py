@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.fhir_fields import array, effective_date, string
 from fhir_mapping.phq9_lookalike import code_words, observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -130,7 +130,7 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
     counts: its date is unknown, not later). One named PHQ-9 is left to phq9_lookalike.py."""
     gaps: list[DataGap] = []
     for resource in observations:
-        if resource.get("status") not in _RESULT:
+        if string(resource.get("status")) not in _RESULT:
             continue
         instrument = scale_named(resource)
         if instrument is None or observation_looks_like_phq9(resource):

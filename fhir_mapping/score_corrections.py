@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from fhir_mapping.fhir_fields import string
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.result_statuses import OBSERVATION, correcting
@@ -104,7 +105,7 @@ def _standing(group: list[_Total]) -> _Total | None:
         if len({t.value for t in group}) == 1:
             return group[0]
     fixes = correcting(OBSERVATION)
-    correcting_ones = [t for t in group if t.resource.get("status") in fixes]
+    correcting_ones = [t for t in group if string(t.resource.get("status")) in fixes]
     if not correcting_ones:
         return None  # finals only: never decided by `issued` (module docstring, 3)
     if len({t.value for t in correcting_ones}) == 1:

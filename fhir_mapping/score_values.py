@@ -21,7 +21,7 @@ from fhir_mapping.codes import (
     phq9_answer_texts,
     phq9_answer_values,
 )
-from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES, codings, number
+from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES, codings, number, one_or_many
 from fhir_mapping.item9_floor import _phq9_max
 from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
@@ -81,7 +81,7 @@ def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:
     the panel's own value as the total (some EHRs file the total on the panel)."""
     value = item9 = None
     unread = False
-    for component in panel.get("component") or ():
+    for component in one_or_many(panel.get("component")):
         if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
@@ -103,7 +103,7 @@ def _unanswered(panel: Resource) -> str:
     it answers none (a panel whose members are separate Observations) or all."""
     items = phq9_items()
     answered: set[int] = set()
-    for component in panel.get("component") or ():
+    for component in one_or_many(panel.get("component")):
         if not isinstance(component, JSON_OBJECT) or _value(component, 3) is None:
             continue
         for _system, code, _display in codings(component.get("code")):
@@ -125,7 +125,7 @@ def _auditc_panel(panel: Resource, max_score: int | None) -> PanelTotal:
     recorded: int | None = None
     total_unreadable = False
     items: dict[str, int | None] = {}
-    for component in panel.get("component") or ():
+    for component in one_or_many(panel.get("component")):
         if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
@@ -158,7 +158,7 @@ def _component_item9(components: Any) -> tuple[int | None, bool]:
     item-9 component is there but could not be read."""
     item9 = None
     unread = False
-    for component in components:
+    for component in one_or_many(components):
         if not isinstance(component, JSON_OBJECT):
             continue
         part = _row(component.get("code"))
@@ -170,5 +170,4 @@ def _component_item9(components: Any) -> tuple[int | None, bool]:
 
 
 def _has_components(resource: Resource) -> bool:
-    components = resource.get("component")
-    return isinstance(components, list) and any(isinstance(c, JSON_OBJECT) for c in components)
+    return any(isinstance(c, JSON_OBJECT) for c in one_or_many(resource.get("component")))

@@ -151,8 +151,16 @@ def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
     """For each trial, the antidepressant course that started next after it (any drug, the same
     one ordered again included; a low-dose use such as trazodone for sleep is no course), else
     None."""
+    # A course of unknown dates (Trial.taken_before, episodes.py rule 2e) started on no known day:
+    # its entry day cuts no other course's window.
     courses = sorted(
-        [t for t in trials if t.role is _ANTIDEPRESSANT and t.verdict is not _NOT_A_TRIAL],
+        [
+            t
+            for t in trials
+            if t.role is _ANTIDEPRESSANT
+            and t.verdict is not _NOT_A_TRIAL
+            and t.taken_before is None
+        ],
         key=_START,
     )
     starts = [t.start for t in courses]
@@ -268,6 +276,11 @@ def attach_scores(
     trials = tuple(trials)
     attached = []
     for trial, following in zip(trials, _next_courses(trials), strict=True):
+        if trial.taken_before is not None:
+            # Rule 2e of episodes.py: a past course of unknown dates; no score was taken on it
+            # that the record shows (the scores around its entry day are another drug's).
+            attached.append(trial)
+            continue
         next_start = _cut_off(trial, following, policy)
         baseline = baseline_score(trial, phq9, policy)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)

@@ -212,6 +212,8 @@ class _Reader:
 
     def response(self, resource: Resource) -> None:
         status = resource.get("status")
+        if not isinstance(status, str):
+            return  # a list or object in place of the code: unhashable, and no status
         full = status in _FULL_RESPONSE
         if not (full or status in _PART_RESPONSE):
             return

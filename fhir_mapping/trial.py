@@ -165,11 +165,16 @@ class Trial(TrialOutcome):
     # the latest records stating one, their highest); the running-dose card meets it against the
     # formulation's single-dose limit (bupropion IR 150 mg). None: not read.
     mg_per_dose: float | None = None
-    # Every record of the course is dated only by the day it was entered (MedicationEvent
-    # .entry_dated: a statement with only dateAsserted, a patient-reported order's authoredOn):
-    # its start is that day, not a day the drug was begun, and cards say "reported <day>; dates
-    # not recorded" (services/trial_dates.py; recheck 2 of review 16, W2).
+    # Every record is dated only by the day it was entered (MedicationEvent.entry_dated): its
+    # start is that day, not a day the drug was begun (trial_dates.py; recheck 2 of review 16).
     entry_dated: bool = False
+    # Their status says not taken now (episodes.py rule 2e): the day it had ended by, its start.
+    taken_before: date | None = None
+    # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
+    # show the course ended (services/clinic_courses.settled, one rule for every card): its last
+    # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the
+    # order was left open. None for every other course.
+    sessions_ended: date | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

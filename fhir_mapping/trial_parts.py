@@ -97,6 +97,13 @@ class StatedReason:
         """ "smoking cessation (Z72.0)", as a card says it."""
         return f"{self.label} ({self.code})" if self.code else self.label
 
+    @property
+    def from_condition(self) -> bool:
+        """Read from a Condition on record, not stated by an order or statement: the course
+        states no reason and the record holds a condition the drug treats (review 19 I2;
+        condition_indications.py). Cards say "taken with ... on record", never "ordered for"."""
+        return self.source.resource_type == "Condition"
+
 
 quick_frozen_init(StatedReason)
 

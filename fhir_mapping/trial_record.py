@@ -116,7 +116,13 @@ def _trial(
     events = [s.event for s in spans]
     info = _info(lookup, ingredient, role)
     start = cluster.start
-    ongoing = cluster.end >= as_of
+    # Rule 2e: a course that had ended by the day it was entered never runs, even entered today;
+    # rule 2f: nor one reaching as-of only by statements that say the drug is no longer taken.
+    ongoing = (
+        cluster.end >= as_of
+        and cluster.taken_before is None
+        and not all(s.stopped for s in spans if s.end >= as_of)
+    )
     end = cluster.end if cluster.end < as_of else as_of
     dispenses = [e for e in events if e.kind is _DISPENSE]
     # Review 11 finding 6: days only statements cover after the local supply are unverified,
@@ -314,6 +320,7 @@ def _trial(
         # Review 12 finding 14: only the patient's report behind it, no order or fill.
         patient_reported=all(e.patient_reported for e in events),
         entry_dated=all(e.entry_dated for e in events),
+        taken_before=cluster.taken_before,
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,

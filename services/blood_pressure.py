@@ -4,8 +4,9 @@ The venlafaxine label (Effexor XR 5.3) says to control pre-existing hypertension
 it and to consider a lower dose or stopping it for a sustained rise; the other SNRI labels and
 bupropion's say much the same (data/blood_pressure_cautions.csv, each row with its cite and
 status). Esketamine (SPRAVATO) raises blood pressure after every dose, and its label asks for a
-reading before each one (review 18b W3): its row is judged on the same policy line. The readings
-come from the `vitals` prefetch key (fhir_mapping/blood_pressure.py).
+reading before each one (review 18b W3): its row is judged on the same policy line. Whether a
+course given in clinic runs is services/clinic_courses.py's rule. The readings come from the
+`vitals` prefetch key (fhir_mapping/blood_pressure.py).
 
 "Uncontrolled" here: the last two readings both at or above policy.bp_uncontrolled_systolic
 (160) or policy.bp_uncontrolled_diastolic (100), the latest of them within policy.bp_recent_days.
@@ -19,17 +20,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import (
-    BloodPressure,
-    DataDomain,
-    PatientRecord,
-    ProcedureKind,
-    ProcedureRecord,
-)
+from fhir_mapping.record import BloodPressure, DataDomain, PatientRecord
 from services.policy import Policy
 
 
@@ -44,6 +38,10 @@ class BpCaution:
     # antidepressants' "control it before starting" (esketamine: a reading before each dose,
     # review 18b W3); "" for the default sentence (order_checks/blood_pressure.py).
     at_order: str
+    # What the chart-open card advises for a course given in clinic whose sessions stopped while
+    # its order stays open (audit 19 finding 3: a caution for a restart, not a dose review);
+    # "" for a drug that is not given as sessions (services/clinic_courses.py).
+    if_resumed: str
     cite: str
     source: str
     status: str
@@ -62,6 +60,7 @@ def _rows() -> dict[str, BpCaution]:
             says=row["says"],
             if_running=row["if_running"],
             at_order=(row.get("at_order") or "").strip(),
+            if_resumed=(row.get("if_resumed") or "").strip(),
             cite=row["cite"],
             source=row["source"],
             status=row["status"],
@@ -118,62 +117,3 @@ def readings_text(pair: tuple[BloodPressure, BloodPressure]) -> str:
 def incomplete(record: PatientRecord) -> bool:
     """Whether a later reading may be missing (the `vitals` key partly read)."""
     return record.incomplete(DataDomain.VITALS)
-
-
-# A drug of the table that a clinic gives as sessions rather than as an order or fill (SPRAVATO
-# under its REMS: self-administered under supervision in a certified centre), with the kind its
-# sessions are read as (fhir_mapping/administrations.py: the MAR's doses; HCPCS G2082/G2083).
-_SESSION_KINDS = {"esketamine": ProcedureKind.ESKETAMINE}
-
-
-@dataclass(frozen=True, slots=True)
-class SessionCourse:
-    """A drug of the table given in clinic, with a session recent enough to be running."""
-
-    ingredient: str
-    first: date  # the first session of the run of sessions that reaches the latest
-    last: ProcedureRecord
-    sessions: int
-
-    def text(self) -> str:
-        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29
-        (MedicationAdministration/ma-8)" """
-        assert self.last.date is not None
-        ref = f" ({self.last.source})" if self.last.source is not None else ""
-        count = f"{self.sessions} session" + ("" if self.sessions == 1 else "s")
-        return (
-            f"{self.ingredient} given in clinic: {count} since {self.first.isoformat()}, the last "
-            f"on {self.last.date.isoformat()}{ref}"
-        )
-
-
-def session_courses(record: PatientRecord, policy: Policy) -> list[SessionCourse]:
-    """Each drug of the table given only as clinic sessions whose latest session is within
-    policy.esketamine_session_recent_days (recheck 18a e05: esketamine charted as
-    MedicationAdministrations was read as procedures, and 172/104 then 168/106 got no warning,
-    though its label asks for a reading before each dose). The run counted back from the latest
-    session stops at a gap longer than the same window."""
-    found: list[SessionCourse] = []
-    window = policy.esketamine_session_recent_days
-    for ingredient, kind in _SESSION_KINDS.items():
-        if caution_for(ingredient) is None:
-            continue  # the table's rows decide the drugs
-        dated = sorted(
-            (p for p in record.procedures if p.kind is kind and p.date is not None),
-            key=lambda p: p.date or date.min,
-        )
-        dated = [p for p in dated if p.date is not None and p.date <= record.as_of]
-        if not dated:
-            continue
-        last = dated[-1]
-        assert last.date is not None
-        if (record.as_of - last.date).days > window:
-            continue
-        days = sorted({p.date for p in dated if p.date is not None}, reverse=True)
-        first, count = last.date, 0
-        for day in days:  # one session a day (a MAR dose and its HCPCS code are one session)
-            if (first - day).days > window:
-                break
-            first, count = day, count + 1
-        found.append(SessionCourse(ingredient, first, last, count))
-    return found

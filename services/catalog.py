@@ -69,6 +69,14 @@ that could not be had is named on the diagnosis-review card only, never on the T
 sodium or QTc checks. A result in an SI unit under the mass code (2132-9 in pmol/L)
 comes under `labs` and is converted the same way (fhir_mapping/lab_units.py).
 
+TSH assay codes (review s19 M3): US labs send a current TSH under the LOINC code of its assay,
+third-generation 11580-8 or second-generation 11579-0 (fhir_mapping/data/lab_assay_codes.csv),
+not only the method-less 3016-3 that `labs` asks for. Both spellings of the two codes would take
+`labs` to 1,872 bytes, over MAX_QUERY_BYTES, so they go under `labsSI` (424 bytes), whose name
+the EHR's registration already holds: only its query grew. A chart sent without `labsSI` may
+hide a TSH too, so its gap covers TSH (services/si_lab_gaps.py, services/lab_readings.py
+`tsh_unread`): the cards then say the TSH is not known, never "No TSH".
+
 Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
 and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code
 (84413-4), each also under its OID (fhir_mapping/pgx.py, data/pgx_codes.csv). Its own key, not
@@ -90,7 +98,7 @@ from fhir_mapping import blood_pressure, pgx
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
-from fhir_mapping.lab_units import si_codes
+from fhir_mapping.lab_si_key import key_codes as labs_si_codes
 from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
@@ -143,8 +151,9 @@ def _token(system: str, code: str) -> str:
 OBSERVATIONS = "observations"
 LABS = "labs"
 LIVER_TESTS = "liverTests"
-# The SI (moles) LOINC codes of B12, folate and 25-OH vitamin D (review 17 W3): `labs` had 62
-# bytes left under MAX_QUERY_BYTES, less than these codes take (module docstring).
+# The SI (moles) LOINC codes of B12, folate and 25-OH vitamin D (review 17 W3) and the TSH
+# assay codes 11580-8 / 11579-0 (review s19 M3): `labs` had 62 bytes left under MAX_QUERY_BYTES,
+# less than these codes take (module docstring).
 LABS_SI = "labsSI"
 OBSERVATION_KEYS = (OBSERVATIONS, LABS, LIVER_TESTS, LABS_SI)
 # Blood pressure (review 13 W6): not an observation_codes.csv key (no site codes, no `_key_of`).
@@ -157,10 +166,11 @@ def _key_of(row: ObservationCode) -> str:
     """The key a row of observation_codes.csv is asked for under: ALT and AST (the tests judged
     against an upper limit of normal, fhir_mapping/labs.py ULN_TESTS) under `liverTests`; every
     other lab row (what fhir_mapping/labs.py reads: the tests of data/lab_ranges.csv) under
-    `labs`; every other row (scales, suicide screens, pregnancy status) under `observations`."""
+    `labs`, but the SI codes and the TSH assay codes (fhir_mapping/lab_si_key.py) under
+    `labsSI`; every other row (scales, suicide screens, pregnancy status) under `observations`."""
     if row.concept in ULN_TESTS:
         return LIVER_TESTS
-    if row.system == LOINC and (row.concept, row.code) in si_codes():
+    if row.system == LOINC and (row.concept, row.code) in labs_si_codes():
         return LABS_SI
     return LABS if row.concept in lab_ranges() else OBSERVATIONS
 
@@ -285,7 +295,8 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
         (OBSERVATIONS, _observation_query(site_codes, OBSERVATIONS)),
         (LABS, _observation_query(site_codes, LABS)),
         (LIVER_TESTS, _observation_query(site_codes, LIVER_TESTS)),
-        # B12, folate and 25-OH vitamin D under their SI (moles) codes (review 17 W3). Optional.
+        # B12, folate and 25-OH vitamin D under their SI (moles) codes (review 17 W3), TSH under
+        # its assay codes (review s19 M3). Optional.
         (LABS_SI, _observation_query(site_codes, LABS_SI)),
         # Blood pressure, newest first: the SNRI and bupropion checks (review 13 W6). Optional.
         (VITALS, _vitals_query()),

@@ -14,13 +14,12 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
+from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
-    PATIENT_INACTIVE,
-    PATIENT_INACTIVE_SAID,
-    PATIENT_REPLACED,
     SUBJECT_UNCONFIRMED,
-    noun,
+    is_record_status,
+    record_status,
     subject,
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
@@ -34,15 +33,14 @@ TOPIC = "data-quality"
 def data_quality_card(
     record: PatientRecord, gaps: Sequence[DataGap], *, antidepressant: bool = False
 ) -> Recommendation:
-    resources_left = [g for g in gaps if g.source is not None]
+    # The Patient record's own status is no resource left unread (fix 19a): never counted.
+    resources_left = [g for g in gaps if g.source is not None and not is_record_status(g)]
     if resources_left:
-        # Counted by the noun a card says: a partner drug's record is a medication record too.
-        by_noun: dict[str, tuple[DataDomain, set[object]]] = {}
-        for gap in resources_left:
-            by_noun.setdefault(noun(gap.domain, 1), (gap.domain, set()))[1].add(gap.source)
-        counted = " and ".join(noun(d, len(s)) for d, s in by_noun.values())
-        head = f"{counted} could not be read"
-        summary = f"{head}: this chart was judged without them"
+        # Counted by the noun a card says (a partner drug's record is a medication record too),
+        # an order and its fills as one medication (gap_counts.py).
+        head = f"{counted(resources_left)} could not be read"
+        one = len({g.source for g in resources_left}) == 1
+        summary = f"{head}: this chart was judged without {'it' if one else 'them'}"
         # At an MAOI or interacting draft, the check it leaves incomplete (review 18a M1).
         summary = unidentified_running.summary(gaps, record) or summary
     else:
@@ -86,16 +84,15 @@ def data_quality_card(
                 line = cards.join_sections(line, unconfirmed_subject.draft_line(conflicts))
                 indicator = Indicator.CRITICAL
             lead = line if scores_only and alone else cards.join_sections(line, lead)
-    elif any(g.reason == PATIENT_REPLACED for g in gaps):
-        head = "This patient record was merged into another"
-        summary = f"{head}: part of the history may be on the surviving record"
-    elif any(g.reason == PATIENT_INACTIVE for g in gaps):
-        # Review 17 M6, its other half: inactive with no link to the record in use.
-        head = PATIENT_INACTIVE_SAID
-        summary = f"{head}: the history may be incomplete or held under another record"
+    elif (status := record_status(gaps)) is not None:
+        # Review 17 M6: merged into another record, or inactive with no link to the one in use;
+        # inactive and linked by seealso, refer or replaces (review 19 E2): the record named.
+        head, means = status
+        summary = cards.fit_summary(f"{head}: {means}", head)
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
-            f"The request held {counted if resources_left else 'records'} of another patient: "
+            f"The request held {counted(resources_left) if resources_left else 'records'} of "
+            "another patient: "
             "excluded, never read for this patient",
             "The request held another patient's records: excluded, never read for this patient",
         )

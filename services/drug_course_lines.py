@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import DataDomain, GapCause, PatientRecord, ProcedureKind
-from services import tms_course
+from services import clinic_courses, tms_course
 from services.ect_course_lines import _NO_ECT, EctHistory, _ect_scores, _ect_state, _measured
 from services.policy import Policy
 
@@ -40,8 +40,7 @@ def _drug_history(
     ]
     session_days: list[date] = []
     if ingredient == "esketamine":
-        for course in tms_course.courses(record, policy, _ESKETAMINE_SESSION):
-            spans.append((course.start, course.end, course.running))
+        spans = _clinic_spans(record, policy, ingredient, spans)
         # One session a day (fhir_mapping/administrations.py merges the MAR's doses so).
         session_days = sorted(
             {
@@ -82,6 +81,38 @@ def _drug_history(
             "again as untried; discuss the next step with psychiatry."
         )
     return EctHistory(line, frozenset({ingredient}))
+
+
+def _clinic_spans(
+    record: PatientRecord,
+    policy: Policy,
+    ingredient: str,
+    spans: list[tuple[date, date, bool]],
+) -> list[tuple[date, date, bool]]:
+    """A drug given in clinic: its orders' spans and its runs of sessions (grouped as TMS
+    sessions are), running only by services/clinic_courses.py's rule, the one the
+    blood-pressure card reads (audit 19 finding 3: this line called a course ended a week after
+    its last session, on the TMS window, while that card asked to review its dose). An open
+    order the sessions show stopped ends with its last session, not at as-of."""
+    clinic = clinic_courses.course(record, policy, ingredient)
+    running = clinic is not None and clinic.running
+    last = clinic.last_day if clinic is not None else None
+    found = [
+        (
+            start,
+            _ended_by(end, start, last) if ongoing and not running else end,
+            ongoing and running,
+        )
+        for start, end, ongoing in spans
+    ]
+    runs = tms_course.courses(record, policy, _ESKETAMINE_SESSION)
+    found.extend((run.start, run.end, running and n == len(runs) - 1) for n, run in enumerate(runs))
+    return found
+
+
+def _ended_by(end: date, start: date, last: date | None) -> date:
+    """An open order's span, ended at the last session when the sessions show it stopped."""
+    return end if last is None else max(start, min(end, last))
 
 
 def _sessions_absent(record: PatientRecord) -> str:

@@ -14,9 +14,10 @@ from typing import Any
 
 from fhir_mapping import build
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import data_gaps
-from services.deceased_order import deceased_order_cards, future_death_line
+from services import age_note, clinic_courses, data_gaps
+from services.deceased import deceased_cards, future_death_line
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -44,6 +45,10 @@ class HookInput:
     # not see (issue 10).
     unavailable: Mapping[str, str] = field(default_factory=dict)
     incomplete: Mapping[str, str] = field(default_factory=dict)
+    # Referenced Medications nobody sent that the FHIR server did not give or could not be asked
+    # for, by id -> why ("the FHIR server refused the access token (HTTP 401)"): the card names
+    # the cause, not "medication reference not found" (review 19 R2 M1).
+    unread_medications: Mapping[str, str] = field(default_factory=dict)
 
 
 quick_frozen_init(HookInput)
@@ -66,15 +71,19 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
     """Map the resources to a record and run the hook's rules; recommendations come ordered
     critical, warning, info, one per topic at most. A hook this service does not know gets no
     recommendations."""
-    record = build.build_record(
-        hook_input.resources,
-        as_of=hook_input.as_of,
-        patient_id=hook_input.patient_id,
-        policy=policy.mapping,
-        draft_orders=hook_input.draft_orders,
-        unavailable=hook_input.unavailable,
-        incomplete=hook_input.incomplete,
-    )
+    with unread_medications(hook_input.unread_medications):
+        record = build.build_record(
+            hook_input.resources,
+            as_of=hook_input.as_of,
+            patient_id=hook_input.patient_id,
+            policy=policy.mapping,
+            draft_orders=hook_input.draft_orders,
+            unavailable=hook_input.unavailable,
+            incomplete=hook_input.incomplete,
+        )
+    # An esketamine order left open after its sessions stopped is a course that ended, for every
+    # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).
+    record = clinic_courses.settled(record, policy)
     # order-select names the newly selected drafts; order-sign checks every draft.
     selections = tuple(hook_input.selections) if hook_input.hook == "order-select" else ()
     return Evaluation(
@@ -118,11 +127,13 @@ def _screen(
     recommendations = data_gaps.annotate(
         recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
     )
-    if record.patient.deceased and hook not in ORDER_HOOKS:
-        return ()  # issue 11 item 14: no cards for a deceased patient on chart open
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations
     )
+    # The age as the record gives it, first on the first card that reads it (review 19 D3, D4):
+    # no birth date (patient-view; a draft's own line says it at the order hooks), or a birth
+    # year that leaves an age rule either way. Before the lines below, which go above it.
+    shown = age_note.on_first_card(shown, record, policy, unknown=hook == "patient-view")
     # An ED visit for suicidal ideation or self-harm in the past year is named on the first card
     # shown when no suicide-risk or optimise card says it (rules/suicide_risk_history.py).
     shown = suicide_risk_history.on_first_card(shown, record, policy)
@@ -132,8 +143,8 @@ def _screen(
     # included): applied last.
     shown = tuple(merged_record_hold.hold_one_click(record, shown))
     if record.patient.deceased:
-        # An order on a deceased patient's chart (review 18b M2, recheck 18a d03): the checks
-        # as for any patient, the deceased line first, the one-clicks held.
-        return deceased_order_cards(record, selections, shown)
+        # A patient recorded deceased (review 18b M2, recheck 18a d03, review 19 E1): the safety
+        # checks as for any patient, no pathway card, the deceased card first, one-clicks held.
+        return deceased_cards(record, policy, hook, selections, shown)
     # A date of death after as-of: read as alive, said once (recheck 18a d01).
     return future_death_line(record, shown)

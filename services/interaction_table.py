@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from services import cards, drug_names, tables
+from services import cards, drug_names, tables, taken_to_confirm
 from services.interaction_rows import (
     SEVERITY_RANK,
     InteractionRow,
@@ -63,6 +63,7 @@ __all__ = [
     "InteractionRow",
     "Pair",
     "Taking",
+    "confirm_lines",
     "highest",
     "linked_source",
     "on_order",
@@ -125,9 +126,12 @@ class Pair:
         a, b = drug_names.shown_first(first.ingredient), drug_names.shown(second.ingredient)
         if first.on_order and second.on_order:
             pair = f"{a} and {b} on one order"
+        elif first.on_order and second.to_confirm:
+            # A record whose code and name disagree does not show it runs (fix 19a).
+            pair = f"{a} ordered while {b} {taken_to_confirm.claim(second.to_confirm).verb}"
         elif first.on_order:
             pair = f"{a} ordered with {b} {second.state()}"
-        elif first.unconfirmed_since is None and second.unconfirmed_since is None:
+        elif first.confirmed and second.confirmed:
             pair = f"{a} and {b} both running"
         else:
             pair = f"{a} {first.state()} and {b} {second.state()}"
@@ -206,7 +210,7 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
     for first in firsts:
         for second in everything:
             key = frozenset({first.ingredient, second.ingredient})
-            if len(key) < 2 or key in seen:
+            if len(key) < 2 or key in seen or first.other_reading(second):
                 continue
             rows = tuple(
                 row
@@ -224,6 +228,14 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
             found.append(pair)
     found.sort(key=lambda p: SEVERITY_RANK[p.severity])
     return found
+
+
+def confirm_lines(found: Sequence[Pair]) -> list[str]:
+    """The drug-to-confirm line of each record to confirm a pair reads a drug from (its code and
+    name give different drugs: services/taken_to_confirm.py), once each."""
+    return taken_to_confirm.confirm_lines(
+        [(t.source, t.to_confirm) for p in found for t in (p.first, p.second)]
+    )
 
 
 def highest(found: Sequence[Pair]) -> Indicator:

@@ -17,7 +17,8 @@ from datetime import date
 from fhir_mapping.drug_table import components
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, drug_names
+from services import cards, drug_names, taken_to_confirm
+from services.trial_dose_text import per_administration
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,25 @@ class Taking:
     # named "400 mg as needed", never as mg/day (ibuprofen PRN beside lithium).
     as_needed: bool = False
     as_needed_max_mg: float | None = None
+    # Taken only by a record whose code and name give different drugs: its two readings
+    # (services/taken_to_confirm.py). Such a drug "may be running", never "running". "" else.
+    to_confirm: str = ""
+    # A drug dosed per session or injection (esketamine, a long-acting injectable): its dose as
+    # one administration, "56 mg per session", named instead of `mg_per_day`, which is only a
+    # time average for supply arithmetic (review s19 M2). "" for a daily dose.
+    per_dose: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the record shows the drug taken (or ordered) for certain: neither only
+        listed by an old statement nor read from a record whose code and name disagree."""
+        return self.unconfirmed_since is None and not self.to_confirm
+
+    def other_reading(self, other: Taking) -> bool:
+        """Whether `other` is this drug's other reading of one record to confirm: no pair."""
+        return taken_to_confirm.same_record(
+            (self.source, self.to_confirm), (other.source, other.to_confirm)
+        )
 
     @classmethod
     def of_trial(cls, trial: Trial) -> Taking:
@@ -53,13 +73,15 @@ class Taking:
             trial.unconfirmed_since,
             last is not None and last.as_needed,
             None if last is None else last.as_needed_max_mg,
+            per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
         )
 
     def state(self) -> str:
-        """How a summary says the drug is taken: "running", or "listed (last confirmed 2016)"
-        for a course only an old active statement keeps running."""
+        """How a summary says the drug is taken: "running", "listed (last confirmed 2016)" for
+        a course only an old active statement keeps running, or "possibly running" for a drug
+        read from a record whose code and name disagree."""
         if self.unconfirmed_since is None:
-            return "running"
+            return taken_to_confirm.claim(self.to_confirm).bare
         return f"listed (last confirmed {self.unconfirmed_since.year})"
 
     def text(self) -> str:
@@ -67,14 +89,16 @@ class Taking:
         100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
         last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
         is not recorded is said, never guessed."""
-        if self.as_needed:
+        if self.per_dose:
+            dose = self.per_dose
+        elif self.as_needed:
             dose = cards.as_needed_text(self.mg_per_day, None, self.as_needed_max_mg)
         elif self.mg_per_day is not None:
             dose = f"{cards.fmt_mg(self.mg_per_day)} mg/day"
         else:
             dose = "dose not read"
         parts = components(self.ingredient)
-        if len(parts) > 1 and (self.as_needed or self.mg_per_day is not None):
+        if len(parts) > 1 and not self.per_dose and (self.as_needed or self.mg_per_day is not None):
             # A fixed combination's mg are those of the component its dose is read in (the
             # first of combination_of, as product_text reads Nuedexta and Auvelity): named, so
             # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
@@ -90,6 +114,11 @@ class Taking:
                 f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
             )
         when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
+        if self.to_confirm:
+            # Never "running": the record's code and name give different drugs (fix 19a); the
+            # card's drug-to-confirm line names both readings.
+            claim = taken_to_confirm.claim(self.to_confirm)
+            return f"{drug_names.shown(self.ingredient)} {dose}, {claim.verb}, {when}{cite}"
         return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
 
 
@@ -110,11 +139,13 @@ def running(record: PatientRecord) -> list[Taking]:
     for trial in _latest_running(record.trials).values():
         found.append(Taking.of_trial(trial))
     known = {t.ingredient for t in found}
-    for gap in record.gaps:
+    # The drugs a record says for certain before those of a record to confirm (fix 19a).
+    for gap in taken_to_confirm.certain_first(record.gaps):
+        said = taken_to_confirm.readings(gap)
         for ingredient in gap.taken_now:
             if ingredient not in known:
                 known.add(ingredient)
-                found.append(Taking(ingredient, None, None, False, gap.source))
+                found.append(Taking(ingredient, None, None, False, gap.source, to_confirm=said))
     return found
 
 
@@ -129,6 +160,7 @@ def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
             None,
             d.as_needed,
             d.as_needed_max_mg,
+            per_dose=per_administration(d.dose_basis, d.mg_per_administration),
         )
         for d in drafts
     ]

@@ -18,6 +18,7 @@ from importlib import resources
 from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.lab_si_key import key_tests
 from fhir_mapping.record import DataDomain, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
@@ -125,6 +126,20 @@ def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:
 def labs_missing(record: PatientRecord) -> bool:
     """Some lab results could not be obtained: an absence proves nothing."""
     return record.incomplete(DataDomain.LABS)
+
+
+def labs_si_missing(record: PatientRecord, test: str) -> bool:
+    """`test` may come under the `labsSI` key only (TSH under its assay codes 11580-8 / 11579-0,
+    B12, folate or vitamin D in SI units: fhir_mapping/lab_si_key.py) and that key's results
+    could not all be had: an absent `test` is not proven (review s19 M3)."""
+    return test in key_tests() and record.incomplete(DataDomain.SI_LABS)
+
+
+def tsh_unread(record: PatientRecord) -> bool:
+    """A TSH may be on record unseen: lab results could not all be obtained, or the `labsSI`
+    key that carries the TSH assay codes was not received. A card then says the TSH is not
+    known, never "No TSH"."""
+    return labs_missing(record) or labs_si_missing(record, "tsh")
 
 
 def qtc_missing(record: PatientRecord) -> bool:

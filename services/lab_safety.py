@@ -27,6 +27,7 @@ from services import cards, level_monitoring
 from services.lab_readings import deciding as deciding
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
+from services.lab_readings import labs_si_missing as labs_si_missing
 from services.lab_readings import latest as latest
 from services.lab_readings import latest_readable as latest_readable
 
@@ -37,6 +38,7 @@ from services.lab_readings import readable as readable
 from services.lab_readings import readable_before as readable_before
 from services.lab_readings import shown_unit as shown_unit
 from services.lab_readings import text as text
+from services.lab_readings import tsh_unread as tsh_unread
 from services.lab_readings import unread_after as unread_after
 from services.lab_readings import value as value
 from services.policy import Policy

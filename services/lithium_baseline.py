@@ -10,7 +10,9 @@ with its date, as old: a baseline from years ago is not one). The level is asked
 lithium already runs (a raise): a level before the first dose measures nothing. A test the
 service does not read at all (calcium: no code in fhir_mapping's lab table) is never called
 missing: the card says it was not read and asks to check it in the chart, and it alone never
-raises the card (every lithium order would get one).
+raises the card (every lithium order would get one). So with a TSH whose results may not all
+have been received (the `labsSI` key, which carries the TSH assay codes, not sent: review s19
+M3): "not known", never "none on record".
 """
 
 from __future__ import annotations
@@ -67,15 +69,27 @@ class BaselineTest:
     latest: LabResult | None  # the latest result of any of its tests
     recent: bool  # `latest` is within policy.lab_recent_days
     read: bool  # the service reads this test at all
+    # Not found recently, but a key that may carry it was not received (TSH under its assay
+    # codes, the `labsSI` key: review s19 M3): its absence is not known.
+    unknown: bool = False
 
     @property
     def wanting(self) -> bool:
-        """Not on record recently (a test never read is not said to be missing)."""
-        return self.read and not self.recent
+        """Not on record recently (a test never read, or one whose results may not all have
+        been received, is not said to be missing)."""
+        return self.read and not self.recent and not self.unknown
 
     def line(self, recent_days: int) -> str:
         if not self.read:
             return f"- {self.name}: not read by this service; check it in the chart"
+        if self.unknown:
+            # The card's gap line (fhir_mapping.gaps.SI_LABS_NOT_RECEIVED) says what was not
+            # received; the last result seen, if any, is still named.
+            last = f" (last {lab_safety.text(self.latest)})" if self.latest is not None else ""
+            return (
+                f"- {self.name}: not known{last}: not all results were received from the EHR; "
+                "check it in the chart"
+            )
         if self.latest is None:
             return f"- {self.name}: **none on record**"
         label = lab_safety.LABEL.get(self.latest.test, self.latest.test)
@@ -131,7 +145,8 @@ def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
         read = any(t in known for t in group)
         latest = lab_safety.latest(ctx.record, *group) if read else None
         recent = latest is not None and lab_safety.is_recent(ctx.record, ctx.policy, latest)
-        found.append(BaselineTest(name, latest, recent, read))
+        unknown = not recent and any(lab_safety.labs_si_missing(ctx.record, t) for t in group)
+        found.append(BaselineTest(name, latest, recent, read, unknown))
     return tuple(found)
 
 

@@ -6,7 +6,10 @@ importing data_gaps, which imports cards: importing card_evidence first used to 
 
 from __future__ import annotations
 
-from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
+from collections.abc import Sequence
+from datetime import date
+
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from fhir_mapping.scale_lookalike import unread_scale
 
@@ -18,6 +21,32 @@ def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
     if not record.gaps:  # most charts: nothing to look for
         return ()
     return tuple([g for g in record.gaps_in(DataDomain.SCORES) if is_unrecognised_phq9(g)])
+
+
+def unread_phq9_words(gaps: Sequence[DataGap]) -> str:
+    """ "3 PHQ-9 results under an unmapped site code": what the record shows of `gaps`
+    (`unrecognised_phq9`), in the words a summary says it with (review 19 I6: "no PHQ-9 total
+    could be read: repeat the PHQ-9" beside one filed 22 days ago asked for what was done).
+    "PHQ-9 forms of an unmapped site questionnaire" for responses, both for a mix."""
+    responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    observations = len(gaps) - responses
+    if not responses:
+        return f"{_count(observations, 'PHQ-9 result')} under an unmapped site code"
+    if not observations:
+        return f"{_count(responses, 'PHQ-9 form')} of an unmapped site questionnaire"
+    return f"{_count(len(gaps), 'PHQ-9 result')} under unmapped site codes or forms"
+
+
+def latest_unread(gaps: Sequence[DataGap]) -> date | None:
+    """The date of the latest of `gaps` that states one (None: none does)."""
+    days = [g.date for g in gaps if g.date is not None]
+    return max(days) if days else None
+
+
+def unread_since(record: PatientRecord, day: date) -> tuple[DataGap, ...]:
+    """The PHQ-9s not read (`unrecognised_phq9`) dated on or after `day`, or undated (its date
+    unknown, one may be): the results that may be a course's outcome when it started `day`."""
+    return tuple([g for g in unrecognised_phq9(record) if g.date is None or g.date >= day])
 
 
 def no_phq9_words(record: PatientRecord) -> str:

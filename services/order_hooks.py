@@ -87,7 +87,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
-from services.order_checks import formulation_doses
+from services.order_checks import draft_readings, formulation_doses
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (
@@ -193,9 +193,10 @@ def run_order_checks(
     ctx: RuleContext, selections: Sequence[str] = (), hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The order cards; without the cards of `hidden` topics when given (screen.compose)."""
-    # A patient recorded deceased: the checks run as for any patient (recheck 18a d03: if the
-    # status is wrong, an MAOI card must not be lost); services/deceased_order.py leads with the
-    # deceased line and holds the one-clicks.
+    # A patient recorded deceased: the safety checks run as for any patient (recheck 18a d03: if
+    # the status is wrong, an MAOI card must not be lost), the pathway ones do not (not
+    # `facts.active`: review 19 E1); services/deceased.py leads with the deceased line and holds
+    # the one-clicks.
     selected = selected_drafts(ctx.record, selections)
     drafts = [d for d in selected if d.role is Role.ANTIDEPRESSANT]
     by_topic: dict[str, list[OrderCheck]] = {}
@@ -333,6 +334,10 @@ def run_order_checks(
     # Interactions outside the MAOI table (review 7 finding 5): one card for every selected
     # draft, any role; it also rewords "fine for titration" for a draft in a critical pair.
     interactions = interaction_card(ctx, selected, by_topic)
+    # A draft whose drug is to confirm: each check says which reading it rests on, and the line
+    # naming both readings goes on the draft's first card shown, once (draft_readings.py).
+    draft_readings.per_reading(by_topic, ctx.record.draft_orders)
+    to_confirm = draft_readings.topics_of(by_topic)
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     found_recs.append(interactions)
     found_recs.append(tms_draft_check(ctx, selections))  # a TMS order with a TMS exclusion
@@ -354,6 +359,8 @@ def run_order_checks(
     keyed_recs = tuple(with_statement(r) for r in cards.ordered(found_recs))
     held = inpatient_hold.at_order(ctx, keyed_recs)
     shown = screen.compose(held, ctx.facts, hidden)
+    if to_confirm:
+        shown = draft_readings.confirm_once(shown, to_confirm, ctx.record.draft_orders)
     boxed = boxed_warning_line(ctx) if drafts else ""
     if boxed and shown:
         # One line on the first card shown (review finding 1): the EHR's drug database shows

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.episode import in_current_episode
+from fhir_mapping.findings import DEPRESSION_DIAGNOSIS_KINDS
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import (
     Finding,
@@ -110,12 +112,8 @@ _OTHER_DISORDER_KINDS = (
     FindingKind.EATING_DISORDER,
     FindingKind.MOOD_SYMPTOM,
 )
-_ANY_DEPRESSION_KINDS = (
-    FindingKind.DEPRESSION,
-    FindingKind.TRD,
-    FindingKind.MDD_IN_REMISSION,
-    FindingKind.DEPRESSION_TEXT,
-)
+# A depression diagnosis of any kind on record: the mapping's one set (fhir_mapping/findings.py).
+_ANY_DEPRESSION_KINDS = DEPRESSION_DIAGNOSIS_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +140,8 @@ class PathwayFacts:
     tms: TmsAssessment
     suicide: SuicideSignal | None
     # Drug-condition contraindications present on this record (data/drug_cautions.csv), e.g.
-    # bupropion with epilepsy: (ingredient, note, finding display).
-    cautions: tuple[tuple[str, str, str], ...] = ()
+    # bupropion with epilepsy: (ingredient, the row's note with what is on record).
+    cautions: tuple[tuple[str, str], ...] = ()
     # A recent ALT or AST at or above the policy's multiple of its ULN (services/transaminases.py;
     # review 12 H10), for the drugs whose labels make it a liver caution (nefazodone, duloxetine):
     # (ingredient, why), so the switch and augment lists leave them out as they do for a coded
@@ -184,6 +182,9 @@ class PathwayFacts:
     # A depressive disorder other than MDD is the diagnosis on record (`not_mdd_diagnosis`):
     # dysthymia, mixed anxiety-depression, depression due to a medical condition or a substance.
     not_mdd: tuple[Finding, ...] = ()
+    # The Patient is recorded deceased (Patient.deceased[x], on or before as-of): no pathway card
+    # (`active`); the safety checks still run (services/deceased.py says why).
+    deceased: bool = False
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -192,9 +193,9 @@ class PathwayFacts:
     def caution_for(self, ingredient: str) -> str | None:
         """Why this ingredient is contraindicated here, or None: a coded finding first, else a
         raised transaminase (nefazodone, duloxetine)."""
-        for name, note, display in self.cautions:
+        for name, why in self.cautions:
             if name == ingredient.lower():
-                return f"{note} ({display} on record)"
+                return why
         for name, why in self.transaminase_cautions:
             if name == ingredient.lower():
                 return why
@@ -205,9 +206,19 @@ class PathwayFacts:
         return tuple([t.ingredient for t in self.failed_trials])
 
     @property
-    def active(self) -> bool:
-        """Depressed and not in remission: the pathway cards apply."""
+    def pathway_stage(self) -> bool:
+        """Depressed and not in remission, whatever the Patient's status: the pathway cards
+        would apply to a living patient."""
         return self.is_depressed and not self.in_remission
+
+    @property
+    def active(self) -> bool:
+        """Depressed and not in remission, and not recorded deceased: the pathway cards apply.
+        The one place a deceased patient's pathway cards are left out (review 19 E1: a TMS
+        referral at an order on a patient recorded deceased), at every hook: the patient-view
+        pathway rules, and the order hooks' TMS, repeat and below-range checks, all ask here;
+        the safety checks never do."""
+        return self.pathway_stage and not self.deceased
 
     @property
     def pmdd_only(self) -> bool:
@@ -352,7 +363,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             latest=tms_severity.severity_score(record, latest),
             contraindications=contraindications,
             tms_open=tms_open,
-            age=record.patient.age,
+            # The adult criterion is a rule below an age: a birth year only reads its youngest
+            # (review 19 D4).
+            age=youngest(record.patient.age),
             ect_open=ect_open,
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
@@ -378,4 +391,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         puerperal=puerperal,
         puerperal_past=puerperal_past,
         not_mdd=not_mdd,
+        deceased=record.patient.deceased,
     )

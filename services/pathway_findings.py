@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
-from services import tables, transaminases
+from services import finding_words, tables, transaminases
 from services.pathway_options import unverified_mark
 from services.policy import Policy
 
@@ -66,13 +66,17 @@ _finding_kind = lru_cache(maxsize=64)(FindingKind)
 
 def drug_cautions_on_record(
     record: PatientRecord, by_kind: dict[FindingKind, tuple[Finding, ...]] | None = None
-) -> tuple[tuple[str, str, str], ...]:
+) -> tuple[tuple[str, str], ...]:
+    """(ingredient, why) for each drug_cautions.csv row whose finding is on record: "contraindicated
+    in seizure disorders (Epilepsy on record)", a single seizure said as one (finding_words;
+    review 19 D1)."""
     of = group_findings(record) if by_kind is None else by_kind
     found = []
     for caution in tables.drug_cautions():
         findings = of.get(_finding_kind(caution.finding), ())
         if findings:
-            found.append((caution.ingredient, caution.note, findings[0].display))
+            named = finding_words.named_first(findings)
+            found.append((caution.ingredient, finding_words.with_note(caution.note, named)))
     return tuple(found)
 
 

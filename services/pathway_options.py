@@ -131,25 +131,10 @@ def beyond_medication(
             text = _beyond_for_adults(exclude)
         else:
             text = _beyond(exclude, older=False, age=None, frailty=(), notes=notes)
-        return text + _age_unknown(text, age, exclude, policy)
+        # An age not on record (review 18b M3: ECT first from 65 not applied) is said first on
+        # the card, with the other age rules not checked (services/age_note.py; review 19 D3).
+        return text
     return _beyond(exclude, older=True, age=age, frailty=frailty, notes=notes)
-
-
-def _age_unknown(text: str, age: int | None, exclude: frozenset[str], policy: Policy) -> str:
-    """ " Age not on record: ECT first from age 65 (CANMAT 2023 para 215) was not applied." when
-    no age could be read and an option put first for older adults is on the list (review 18b
-    M3: the TMS card and the order hooks said the age gap, this card did not); "" otherwise."""
-    if age is not None or not text:
-        return ""
-    first = [
-        o.label for o in options().values() if "older-adult" in o.when and o.option not in exclude
-    ]
-    if not first:
-        return ""
-    return (
-        f" Age not on record: {' and '.join(first)} first from age {policy.older_adult_age} "
-        "(CANMAT 2023 para 215) was not applied."
-    )
 
 
 @lru_cache(maxsize=16)

@@ -7,7 +7,8 @@ running drug a condition on record rules against (running_cautions) and a recent
 an SSRI or SNRI running (running_sodium). Every other card needs a
 depressed patient who is not in remission (PathwayFacts.active): a patient with no depression, or
 in remission, gets no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
-A deceased patient (Patient.deceased[x]) gets no cards at all.
+A patient recorded deceased (Patient.deceased[x]) is not `active` either: the safety cards only,
+led by the deceased card (services/deceased.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from services.rules import (
     diagnosis_review,
     inpatient_hold,
     interactions,
+    item9_not_recorded,
     lithium_level,
     maoi_combination,
     measurement_based_care,
@@ -75,8 +77,6 @@ def run_rules(
     ctx: RuleContext, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The screen; without the cards of `hidden` topics when given (screen.compose)."""
-    if ctx.record.patient.deceased:
-        return ()  # issue 11 item 14: a deceased patient gets no cards
     # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).
@@ -138,8 +138,15 @@ def run_rules(
     # holds what no safety card above has held already, under its own line.
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
     # A psychiatric admission in progress (review 16 recheck W-c): the pathway cards' outpatient
-    # orders wait for discharge; applied last, so its line comes first on the card.
+    # orders wait for discharge; applied last of these, so its line comes first on the card (the
+    # item-9 line below never speaks during a stay).
     shown = inpatient_hold.hold_one_click(ctx, shown, hidden)
+    # The latest PHQ-9 a total with no item 9 on record (review 19 item 5): a line on the card
+    # that proposes treatment and its drug one-clicks held, as while item 9 is unanswered, else
+    # a card of its own (rules/item9_not_recorded.py). After every other hold: each of them
+    # names what it holds and words the summary; this one takes what they left, its line on top.
+    shown = item9_not_recorded.hold_one_click(ctx, shown)
+    shown = item9_not_recorded.alone(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -81,17 +81,20 @@ class Policy:
     # The clinic's own rule set file (TOML, the shipped files' format), used instead of
     # payer_criteria; validated at start with the file and the problem named.
     payer_criteria_file: str | None = None
-    # Whether the TMS card is shown when the pathway says TMS is appropriate (the thresholds above)
-    # but a payer criterion is not yet met. True: shown, headed "Payer criteria not yet met" with
-    # what to document, so the gap can be closed before referring (the safer default: the option
-    # is not hidden, and its cost is stated). False: no TMS card until every criterion is met.
-    tms_card_when_payer_criteria_unmet: bool = True
+    # Where the TMS card shows when the pathway says TMS but a payer criterion is not met
+    # ("Payer criteria not yet met", what to document). "patient-view" (default): on the chart;
+    # the order hooks once every criterion is met (discovery: "when the patient already meets
+    # TMS criteria"; review 19 I7). True: at every hook. False: nowhere until all are met.
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
     # A severity score older than this does not document the current severity for a payer (nor
     # one from before the current episode). 90 days: the measurement-based-care interval below,
     # so a patient on the pathway has a score this recent; payers' own windows were not read.
     payer_score_max_age_days: int = 90
     # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
-    # risk out: REFERENCE.md 5; the card says when the latest answer was 0).
+    # risk out: REFERENCE.md 5; the card says when the latest answer was 0). Also how recent a
+    # latest PHQ-9 total with no item 9 on record must be for the "item 9 not recorded" line
+    # and its hold of the drug one-clicks (review 19 item 5: services/item9_unrecorded.py): the
+    # window in which its item 9, had it been recorded, would be a current signal.
     suicide_item9_lookback_days: int = 30
     # Suicide-risk card: a PHQ-9 item 9 > 0 that no documented risk assessment followed (a C-SSRS
     # that asked about ideation, a documented risk level, a risk-assessment Procedure; a later
@@ -221,10 +224,11 @@ class Policy:
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
     # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
-    # order or fill): a session within this many days is a running course for the blood-pressure
-    # checks (recheck 18a e05). 28: the SPRAVATO label's schedule is twice weekly in weeks 1-4,
-    # weekly in weeks 5-8, then weekly or every 2 weeks, so two missed fortnightly sessions still
-    # read as treatment going on (a DESIGN CHOICE on the label's schedule; longer flags more).
+    # order or fill): a session within this many days is a running course, for every card that
+    # says so (services/clinic_courses.py; recheck 18a e05, audit 19 finding 3). 28: the SPRAVATO
+    # label's schedule is twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every 2
+    # weeks, so two missed fortnightly sessions still read as treatment going on (a DESIGN
+    # CHOICE on the label's schedule; longer flags more).
     esketamine_session_recent_days: int = 28
     # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
     # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
@@ -259,14 +263,17 @@ class Policy:
     order_dedupe_hours: int = 24
     # The market the optimise card's switch list follows: "US", "Canada" or "any". A CANMAT 2023
     # first-line agent that CANMAT's Table 3.3 availability notes say is not marketed there (the
-    # drug table's not_marketed_in: mianserin and agomelatine in the US) is not listed as a switch
-    # option; one clause names it ("CANMAT also lists mianserin, agomelatine (not marketed in the
-    # US)"), so nothing the guideline lists is left out without a word. "any": every option listed,
-    # each unavailable one with "(not marketed in ...)". A drug sold there but not labelled for
+    # drug table's not_marketed_in: mianserin and agomelatine in the US) is neither listed nor
+    # named (review 19 I8: "CANMAT also lists mianserin, agomelatine (not marketed in the US)" at
+    # a US site was noise). "any": every option listed, each unavailable one with "(not marketed
+    # in ...)". A drug sold there but not labelled for
     # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
     # ("off-label in the US" under "any"). Default "US": the default payer rule set
     # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
-    # more thing to read past on a screen meant to be read at a glance (issue 12).
+    # more thing to read past on a screen meant to be read at a glance (issue 12). The market's
+    # labels also cap the dose ranges where they stop below CANMAT's (data/label_maximums.csv:
+    # mirtazapine 45 mg/day in the US, not 60): the optimise card's ranges and raises and the
+    # order dose check (services/label_maximums.py); "any" holds to every market's lowest.
     drug_market: DrugMarket = "US"
 
     @property
@@ -329,7 +336,7 @@ class PolicyConfig(BaseModel):
     adult_age: int = Field(18, ge=0, le=120)
     payer_criteria: str = Field("l37086", min_length=1)
     payer_criteria_file: str | None = None
-    tms_card_when_payer_criteria_unmet: bool = True
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
     payer_score_max_age_days: int = Field(90, ge=1, le=730)
     suicide_item9_lookback_days: int = Field(30, ge=1)
     suicide_unassessed_item9_days: int = Field(365, ge=1)

@@ -105,6 +105,11 @@ class HeldSummary:
     # or "daily dose" (a daily dose of a drug ordered only as needed: nothing is raised there,
     # audit 15 M6).
     what: str = "raise"
+    # The summaries, longest first, for a hold that takes the adjunct one-clicks off too (the
+    # suicide-risk, diagnosis-review and interaction holds), when `summaries` name an adjunct as
+    # the next step ("raise held (...), then an adjunct": fix19l item 2): they name no next
+    # step. Empty: `summaries` serve whatever is held.
+    adjuncts_held: tuple[str, ...] = ()
 
 
 # Where a HeldSummary's summaries put what is held, and why ("raise held (suicide risk

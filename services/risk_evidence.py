@@ -216,6 +216,13 @@ def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:
     return found
 
 
+def assessments_since(record: PatientRecord, since: date) -> list[RiskCheck]:
+    """The documented suicide risk assessments since `since` (`_checks`), for the readers outside
+    the signal (services/item9_unrecorded.py: an assessment answers what an unrecorded item 9
+    leaves open)."""
+    return _checks(record, since)
+
+
 def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
     """The documented assessments since `since` (never a PHQ-9: see _rescreens)."""
     checks: list[RiskCheck] = []

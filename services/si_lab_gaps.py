@@ -1,12 +1,13 @@
 """When the SI-unit labs not received change nothing (review 17 W2).
 
-B12, folate and 25-OH vitamin D reported in moles (pmol/L, nmol/L) come under the `labsSI`
-prefetch key; an EHR that does not send it (its CDS Hooks registration predates the key) and
-offers no FHIR server leaves them unseen, and the diagnosis-review card names the gap. A US lab
-reports these tests in mass units, read under the `labs` key: when each of them has a result
-there within the card's lab look-back (policy.tsh_lookback_days, the window the card judges a lab
-recent by), an SI result could add nothing the card does not already read, and naming the gap
-on every such card is noise. Otherwise the gap stays, in the plain words of
+B12, folate and 25-OH vitamin D reported in moles (pmol/L, nmol/L), and TSH under its assay
+codes 11580-8 / 11579-0 (review s19 M3), come under the `labsSI` prefetch key; an EHR that does
+not send it (its CDS Hooks registration predates the key) and offers no FHIR server leaves them
+unseen, and the diagnosis-review card names the gap. Each of these tests has a code under the
+`labs` key too (mass units; TSH 3016-3): when each has a result there within the card's lab
+look-back (policy.tsh_lookback_days, the window the card judges a lab recent by), a result
+under `labsSI` could add nothing the card does not already read, and naming the gap on every
+such card is noise. Otherwise the gap stays, in the plain words of
 fhir_mapping.gaps.SI_LABS_NOT_RECEIVED.
 """
 
@@ -14,16 +15,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fhir_mapping.lab_si_key import key_tests
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
-
-# The tests the `labsSI` key carries (fhir_mapping/data/lab_si_units.csv).
-_SI_TESTS = frozenset({"b12", "folate", "vitamin-d"})
 
 
 def moot(record: PatientRecord, lookback_days: int) -> frozenset[DataGap]:
     """The SI-unit labs' whole-key gaps, when every test of the key has a result on record
-    dated within `lookback_days` of as-of (in whatever unit: the mass one, read under `labs`);
-    else none."""
+    dated within `lookback_days` of as-of (in whatever unit or code: the ones read under `labs`);
+    else none. The tests are fhir_mapping/lab_si_key.py's: TSH among them, so a chart with no
+    recent TSH keeps the gap line (review s19 M3)."""
     gaps = [
         g
         for g in record.gaps_in(DataDomain.SI_LABS)
@@ -32,7 +32,6 @@ def moot(record: PatientRecord, lookback_days: int) -> frozenset[DataGap]:
     if not gaps:
         return frozenset()
     since = record.as_of - timedelta(days=lookback_days)
-    recent = {
-        lab.test for lab in record.context.labs if lab.date >= since and lab.test in _SI_TESTS
-    }
-    return frozenset(gaps) if recent >= _SI_TESTS else frozenset()
+    tests = key_tests()
+    recent = {lab.test for lab in record.context.labs if lab.date >= since and lab.test in tests}
+    return frozenset(gaps) if recent >= tests else frozenset()

@@ -1,7 +1,8 @@
 """The labelled start dose and titration step of a drug a one-click order starts from nothing
 (data/start_doses.csv): a regimen's doses are targets reached by titration, never the first
 day's dose (review 18a W2: "Start sertraline 150 and olanzapine 15 mg/day" signed as written is
-day 1 at the STOP-PD targets).
+day 1 at the STOP-PD targets). The optimise card's dose-first raise of a running antidepressant
+is one such step too (review s19 item 3: rules/optimize/dose_first.py), never a jump to the top.
 
 Apart from psychotic_regimens.py because a start dose is the drug's label's, not the trial's."""
 

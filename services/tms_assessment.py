@@ -15,7 +15,7 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, Referral, Score, Trial
-from services import bipolar_findings, intolerance_count, tms_severity
+from services import bipolar_findings, finding_words, intolerance_count, tms_severity
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
@@ -235,7 +235,11 @@ def _tms_assessment(
     # Each with its code, date and resource (review 15 U3), so the "Why no TMS referral" line
     # and a drafted TMS order's card state what they rest on: "contraindication: Clipping of
     # aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01, Procedure/p-1)".
-    after: list[str] = [f"contraindication: {_named(f)}" for f in contraindications]
+    # A single seizure is held as a seizure disorder, and said so (review 19 D1).
+    after: list[str] = [
+        f"contraindication: {_named(f)}" + (f", {finding_words.applied(f)}" if f.named_as else "")
+        for f in contraindications
+    ]
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
         after.append(f"an ECT referral is already open ({ect_open.status}{when})")

@@ -18,11 +18,21 @@ state is said as such on the cards and in the packet, never shown as measured hi
   entered) and no record of it states a date of taking: its start is the day the entry was
   recorded, not the day the drug was begun. Said "reported 2025-01-06; dates not recorded",
   never "tried from 2025-01-06" (a past course would read as begun that day).
+- Tried before a day (review s19 item 1): such a record whose status says the drug is not taken
+  now (a statement `completed`, "took years ago"; fhir_mapping/episodes.py rule 2e) is a past
+  course that had ended by the day it was entered (Trial.taken_before). Said "tried before
+  2026-09-01; dates not recorded", never placed at that day nor counted 30 days from it.
+- Since when the dose is taken (review s19 item 8): a course's start is not the day its present
+  dose began. "escitalopram 20 mg/day since 2026-05-04" read as 20 mg since May 4 when 20 mg
+  began on May 25; such a course is named "escitalopram since 2026-05-04; 20 mg/day since
+  2026-05-25" (`dose_since`).
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import InadequacyReason, Trial, Verdict
+from datetime import date
+
+from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
 from services.card_format import fmt_weeks
 
 
@@ -34,6 +44,7 @@ def start_unknown(trial: Trial) -> bool:
     written = trial.written_dates
     return (
         not trial.ongoing
+        and trial.taken_before is None
         and trial.end == trial.start
         and (written is None or written.start is None)
         and bool(trial.sources)
@@ -76,6 +87,8 @@ def dates_text(trial: Trial) -> str:
     written = written_text(trial)
     if written is not None:
         return written
+    if trial.taken_before is not None:
+        return f"before {trial.taken_before.isoformat()} (dates not recorded)"
     end = "ongoing" if trial.ongoing else trial.end.isoformat()
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
@@ -151,11 +164,11 @@ def whole_course_assumed(trial: Trial) -> int | None:
 
 def reported_undated(trial: Trial) -> bool:
     """A course dated only by the day it was entered (Trial.entry_dated: a statement with only
-    dateAsserted, a patient-reported order's authoredOn) whose whole length is the assumed one
-    and whose dates are not partial: no line names that day as the day the course began
-    (module docstring). A statement with an effectiveDateTime states a day it was taken: not
-    this."""
-    return (
+    dateAsserted, a patient-reported order's authoredOn) that is no running course: one that had
+    ended by that day (Trial.taken_before), or one whose whole length is the assumed one and
+    whose dates are not partial: no line names that day as the day the course began (module
+    docstring). A statement with an effectiveDateTime states a day it was taken: not this."""
+    return trial.taken_before is not None or (
         trial.entry_dated
         and trial.written_dates is None
         and whole_course_assumed(trial) is not None
@@ -165,10 +178,26 @@ def reported_undated(trial: Trial) -> bool:
 def reported_text(trial: Trial, dose: str | None = None, *, dose_known: bool = True) -> str:
     """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course; with the dose
     reported, "reported 2025-01-06 at 150 mg/day; dates not recorded"; with none read
-    (`dose_known` False), "reported 2025-01-06; dose and dates not recorded"."""
+    (`dose_known` False), "reported 2025-01-06; dose and dates not recorded". A course that had
+    ended by that day (Trial.taken_before): "tried before 2025-01-06 at 150 mg/day; ..."."""
     at = f" at {dose}" if dose else ""
     missing = "dates" if dose_known else "dose and dates"
-    return f"reported {trial.start.isoformat()}{at}; {missing} not recorded"
+    return f"{entry_text(trial)}{at}; {missing} not recorded"
+
+
+def entry_text(trial: Trial) -> str:
+    """The day a `reported_undated` course is named by: "tried before 2026-09-01" when it had
+    ended by then (Trial.taken_before: rule 2e of fhir_mapping/episodes.py), else "reported
+    2025-01-06" (the day the report was entered)."""
+    said = "reported" if trial.taken_before is None else "tried before"
+    return f"{said} {trial.start.isoformat()}"
+
+
+def length_unknown(trial: Trial) -> bool:
+    """Whether the record states no length of the course: its whole length is the assumed one
+    (`whole_course_assumed`), or it had ended by the day it was entered and states no dates
+    (Trial.taken_before)."""
+    return trial.taken_before is not None or whole_course_assumed(trial) is not None
 
 
 def weeks_cell(trial: Trial, weeks: str) -> str:
@@ -178,7 +207,61 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return partial
     if start_unknown(trial):
         return "not known (start not recorded)"
+    if trial.taken_before is not None:
+        return "not known (dates not recorded)"
     days = trial.assumed_days
     if days is not None:
         return f"{weeks} (duration not recorded: {days} days counted)"
     return weeks
+
+
+def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
+    """(what names the course, since when) for a line naming a course by its present dose
+    (`dose`, as the line writes it: "20 mg/day"): ("escitalopram 20 mg/day", "since
+    2026-05-04") when that dose ran from the course's start; ("escitalopram", "since 2026-05-04;
+    20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
+    `start_text` says it (a partial date as written)."""
+    since = f"since {start_text(trial)}"
+    began = dose_began(trial)
+    if began is None:
+        return f"{trial.ingredient} {dose}", since
+    return trial.ingredient, f"{since}; {dose} since {began.isoformat()}"
+
+
+def dose_began(trial: Trial) -> date | None:
+    """The day the course's present dose began (the first of the last run of dose segments at
+    that dose, gaps between them included: a refill gap is no dose change), when later than the
+    course's start; None when the course has had one dose, or none is read."""
+    run = present_dose_run(trial)
+    if len(trial.segments) < 2 or not run:
+        return None  # one dose the whole course: no later day it began
+    began = run[0].start
+    return began if began > trial.start else None
+
+
+def present_dose_run(trial: Trial) -> tuple[DoseSegment, ...]:
+    """The last run of dose segments at the present dose, in order (`dose_began` reads its
+    first); a supply gap splits a run into segments without changing the dose. Empty when no
+    segment is read."""
+    segments = trial.segments
+    if not segments:
+        return ()
+    last = segments[-1]
+    dose = (last.mg_per_day, last.mg_per_day_high, last.as_needed)
+    first = len(segments) - 1
+    while first > 0:
+        before = segments[first - 1]
+        if (before.mg_per_day, before.mg_per_day_high, before.as_needed) != dose:
+            break
+        first -= 1
+    return tuple(segments[first:])
+
+
+def weeks_at_present_dose(trial: Trial) -> tuple[int, bool]:
+    """(whole weeks taken at the present dose, whether a supply gap inside that run is left
+    out of them): the days its segments cover, as the adherence card counts time on the drug
+    (a gap "not counted as time on the drug"), never the calendar from its first day."""
+    run = present_dose_run(trial)
+    covered = sum((s.end - s.start).days for s in run)
+    spanned = (run[-1].end - run[0].start).days if run else 0
+    return covered // 7, covered < spanned

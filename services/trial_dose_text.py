@@ -24,14 +24,21 @@ _DAILY = DoseBasis.DAILY
 PER_ADMINISTRATION = {DoseBasis.SESSION: "per session", DoseBasis.INTERVAL: "per injection"}
 
 
+def per_administration(basis: DoseBasis, mg: float | None) -> str:
+    """ "56 mg per session", "dosed per injection (not mg/day)": a dose that is not mg/day as
+    written for one administration; "" for a daily dose. Review s19 M2: the running cards named
+    esketamine 56 mg twice weekly "16 mg/day", its segments' time average for supply arithmetic."""
+    if basis is _DAILY:
+        return ""
+    unit = PER_ADMINISTRATION[basis]
+    return f"dosed {unit} (not mg/day)" if mg is None else f"{fmt_mg(mg)} mg {unit}"
+
+
 def dose_path(trial: Trial) -> str:
     """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
     per session or injection (its segments hold a time average, not a dose)."""
     if trial.dose_basis is not _DAILY:
-        unit = PER_ADMINISTRATION[trial.dose_basis]
-        if trial.mg_per_administration is None:
-            return f"dosed {unit} (not mg/day)"
-        return f"{fmt_mg(trial.mg_per_administration)} mg {unit}"
+        return per_administration(trial.dose_basis, trial.mg_per_administration)
     doses: list[str] = []
     equivalence = trial.dose_equivalence
     for segment in trial.segments:

@@ -18,15 +18,38 @@ _OTHER_INDICATION = InadequacyReason.OTHER_INDICATION
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 
 
-def other_use_text(trial: Trial) -> str | None:
-    """ "ordered for smoking cessation (Z72.0): not counted as a depression trial" for a course
-    whose every stated reason is non-psychiatric, else None."""
+def _other_use(trial: Trial) -> tuple[str, bool] | None:
+    """(the non-psychiatric uses named, whether they were read from conditions on record rather
+    than stated by the orders) of a course judged another indication's, else None."""
     if _OTHER_INDICATION not in trial.reasons:
         return None
-    named = "; ".join(
-        dict.fromkeys(r.text for r in trial.stated_reasons if r.category is _NON_PSYCHIATRIC)
-    )
-    return f"ordered for {named}: not counted as a depression trial"
+    reasons = [r for r in trial.stated_reasons if r.category is _NON_PSYCHIATRIC]
+    named = "; ".join(dict.fromkeys(r.text for r in reasons))
+    return named, bool(reasons) and all(r.from_condition for r in reasons)
+
+
+def other_use_reason(trial: Trial) -> str | None:
+    """Why a course is read as treatment of something else: "ordered for smoking cessation
+    (Z72.0)" when every reason its orders state is non-psychiatric, "taken with fibromyalgia
+    (M79.7) on record" when it states none and a condition it treats is on record with no
+    depression diagnosis (fhir_mapping/condition_indications.py: never "ordered for", which the
+    orders do not say); None for any other course."""
+    found = _other_use(trial)
+    if found is None:
+        return None
+    named, on_record = found
+    return f"taken with {named} on record" if on_record else f"ordered for {named}"
+
+
+def other_use_text(trial: Trial) -> str | None:
+    """ "ordered for smoking cessation (Z72.0): not counted as a depression trial", or "taken
+    with fibromyalgia (M79.7) on record, no depression diagnosis: not counted as a depression
+    trial" (`other_use_reason`: the basis said where the reading rests on it), else None."""
+    found = _other_use(trial)
+    if found is None:
+        return None
+    basis = ", no depression diagnosis" if found[1] else ""
+    return f"{other_use_reason(trial)}{basis}: not counted as a depression trial"
 
 
 def to_confirm_text(trial: Trial) -> str | None:

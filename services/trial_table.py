@@ -8,7 +8,7 @@ was not recorded. cards.py assembles a card; the other cards' rules quote these 
 The texts are in three modules, one per column family: the dose (trial_dose_text.py), the
 adherence (trial_adherence_text.py) and the verdict (trial_verdict_text.py). Here: the table
 itself, with the PHQ-9 pair and the notes its verdict cell adds from the record (a preliminary
-PHQ-9, an inducer); every text stays importable from here, where callers import it.
+PHQ-9, an inducer, PHQ-9s named but not read); every text stays importable from here, where callers import it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import inducers, preliminary_phq9, trial_cells, trial_dates
+from services import inducers, no_phq9_words, preliminary_phq9, trial_cells, trial_dates
 from services.card_format import fmt_weeks, table
 from services.trial_adherence_text import (
     adherence_text,
@@ -125,7 +125,11 @@ def trial_table(
                 trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
                 adherence,
                 "–" if not_a_trial else _phq9_pair(t),
-                _with_preliminary(_with_inducer(verdict, t, record), t, record, policy),
+                _with_unread(
+                    _with_preliminary(_with_inducer(verdict, t, record), t, record, policy),
+                    t,
+                    record,
+                ),
             )
         )
     return table(
@@ -163,6 +167,21 @@ def _with_preliminary(
         # basis when the section goes behind a link) or in the measurement card's own section.
         return verdict
     return f"{verdict}; {preliminary_phq9.row_text(score)}"
+
+
+def _with_unread(verdict: str, trial: Trial, record: PatientRecord | None) -> str:
+    """The verdict of a running course with no PHQ-9 on treatment, "outcome not read (3 PHQ-9
+    results under an unmapped site code)" instead of "not measured yet" while results named
+    PHQ-9 dated since it started (or undated) could not be read (review 19 I6): the record may
+    well hold its outcome, which the card must not call unmeasured."""
+    if record is None or not record.gaps or not trial.ongoing or not trial.outcome_unmeasured:
+        return verdict
+    unread = no_phq9_words.unread_since(record, trial.start)
+    if not unread:
+        return verdict
+    said = f"outcome not measured yet ({trial.unmeasured_text})"
+    read = f"outcome not read ({no_phq9_words.unread_phq9_words(unread)})"
+    return verdict.replace(said, read, 1)
 
 
 def _with_inducer(verdict: str, trial: Trial, record: PatientRecord | None) -> str:

@@ -80,7 +80,7 @@ def _weeks_unknown(trial: Trial) -> str | None:
     not recorded" (its whole length is the assumed one: trial_dates.whole_course_assumed), or
     both; None when the weeks are measured."""
     no_dose = InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0
-    no_length = trial_dates.whole_course_assumed(trial) is not None
+    no_length = trial_dates.length_unknown(trial)
     # A course reported without dates has no start on record either, only the day the report
     # was entered (recheck 2 of review 16, W2): "dates", not only "duration".
     length = "dates" if trial_dates.reported_undated(trial) else "duration"
@@ -154,6 +154,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
         # A length the record does not state is not shown as weeks (review 6 finding 8).
         assumed = trial.assumed_days
+        if trial.taken_before is not None:
+            # A past course of unknown dates (rule 2e of fhir_mapping/episodes.py): no day of it
+            # is counted, so when it was taken is asked too.
+            return f"{dose_unknown_text(trial)}; dates not recorded: confirm the dose and when"
         if assumed is not None:
             length = "dates" if trial_dates.reported_undated(trial) else "duration"
             span = f"; {length} not recorded (counted as {assumed} days)"

@@ -117,8 +117,7 @@ def _maoi_state(c: washout.Conflict) -> str:
         return "is on this same order"
     if start is None:
         return "is running"
-    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
-    return f"was stopped {ago} days ago ({c.days}-day washout, until {start.isoformat()})"
+    return f"was stopped {c.days_off()} ago ({c.days}-day washout, until {start.isoformat()})"
 
 
 def _maoi_summary(refs: Sequence[str], c: washout.Conflict) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.medication_drug import UNIDENTIFIED_REASONS
+from fhir_mapping.gap_counts import counted
+from fhir_mapping.medication_drug import unidentified_reason
 from fhir_mapping.record import DataDomain, DataGap, DraftOrder, PatientRecord
 from services import card_format
 from services.interaction_rows import table as interaction_rows
@@ -34,7 +35,7 @@ def unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
         for g in gaps
         if g.domain in _MEDICATION_DOMAINS
         and g.source is not None
-        and g.reason in UNIDENTIFIED_REASONS
+        and unidentified_reason(g.reason)
     ]
 
 
@@ -79,30 +80,32 @@ def checks(record: PatientRecord) -> list[str]:
     return found
 
 
-def _said(count: int, named: list[str]) -> tuple[str, str]:
-    """("6 medication records could not be identified", "the MAOI washout check ... them")."""
-    records = f"{count} medication record{'' if count == 1 else 's'}"
-    which = " and ".join(named)
-    check = f"the {which} check{'s' if len(named) > 1 else ''}"
-    return f"{records} could not be identified", f"{check} could not include {_them(count)}"
+def _them(found: Sequence[DataGap]) -> str:
+    return "it" if len({g.source for g in found}) == 1 else "them"
 
 
-def _them(count: int) -> str:
-    return "it" if count == 1 else "them"
+def _checks(named: list[str]) -> str:
+    """ "the MAOI washout check", "the MAOI washout and interaction checks"."""
+    return f"the {' and '.join(named)} check{'s' if len(named) > 1 else ''}"
 
 
 def line(gaps: Sequence[DataGap], record: PatientRecord) -> str:
-    """ "6 medication records could not be identified: the MAOI washout check at this order could
-    not include them; check what the patient takes now (the records above) before signing", or
-    "" when none is unidentified or no check at this order reads the running drugs."""
+    """ "The MAOI washout check at this order could not include the medication records above
+    whose drug was not identified: check what the patient takes now before signing", or "" when
+    none is unidentified or no check at this order reads the running drugs. The records are
+    counted and named by their own line above it (gaps.describe), so this one does not count
+    them again (audit 18: "6 medication records could not be read" and "6 medication records
+    could not be identified" stood one under the other)."""
     found = unidentified(gaps)
     named = checks(record) if found else []
     if not named:
         return ""
-    head, check = _said(len({g.source for g in found}), named)
+    records = "record" if len({g.source for g in found}) == 1 else "records"
+    check = _checks(named)
     return (
-        f"{head}: {check.replace(' could', ' at this order could', 1)}; check what the patient "
-        "takes now (the records above) before signing"
+        f"{check[:1].upper()}{check[1:]} at this order could not include the medication "
+        f"{records} above whose drug was not identified: check what the patient takes now "
+        "before signing"
     )
 
 
@@ -113,7 +116,10 @@ def summary(gaps: Sequence[DataGap], record: PatientRecord) -> str:
     named = checks(record) if found else []
     if not named:
         return ""
-    head, check = _said(len({g.source for g in found}), named)
+    # Counted as the "Data not read" lines count them: an order and its fills as one
+    # medication (fhir_mapping/gap_counts.py).
+    head = f"{counted(found)} could not be identified"
+    check = f"{_checks(named)} could not include {_them(found)}"
     return card_format.fit_summary(
         f"{head}: {check}",
         f"{head}: {' and '.join(named)} checks incomplete",

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
-from services import drug_names
+from services import drug_names, taken_to_confirm
 from services.washout_table import (
     NOT_ANTIDEPRESSANT_KINDS,
     WashoutRow,
@@ -61,6 +61,23 @@ class Exposure:
     start: date | None
     end: date | None  # the last day of an ended course
     source: SourceRef | None
+    # Taken only by a record whose code and name give different drugs: its two readings
+    # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
+    to_confirm: str = ""
+    # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
+    # says it had ended by, the latest it may have been taken (the safer end for the interval).
+    ended_by: bool = False
+
+    @property
+    def claim(self) -> taken_to_confirm.Claim:
+        """How a card says it is taken: "is running", or "may be running" (to confirm)."""
+        return taken_to_confirm.claim(self.to_confirm)
+
+    def other_reading(self, other: Exposure) -> bool:
+        """Whether `other` is this drug's other reading of one record to confirm: no pair."""
+        return taken_to_confirm.same_record(
+            (self.source, self.to_confirm), (other.source, other.to_confirm)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +156,24 @@ class Conflict:
         if old.on_order:
             return "is on this same order"
         if old.running:
-            return f"is running (since {old.start.isoformat()})" if old.start else "is running"
+            verb = old.claim.verb
+            return f"{verb} (since {old.start.isoformat()})" if old.start else verb
         assert old.end is not None
         ago = (self.as_of - old.end).days
+        if old.ended_by:
+            # Rule 2e of fhir_mapping/episodes.py: no day of it is on record; the interval is
+            # counted from the day the record says it had ended by.
+            return (
+                f"was taken before {old.end.isoformat()} (dates not recorded; counted from that "
+                f"day, {ago} days ago)"
+            )
         return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
+
+    def days_off(self) -> str:
+        """ "6 days" since the old drug's end, as a summary says it; "at least 6 days" when that
+        end is only the day the record says it had ended by (`Exposure.ended_by`)."""
+        ago = (self.as_of - self.old.end).days if self.old.end is not None else 0
+        return f"at least {ago} days" if self.old.ended_by else f"{ago} days"
 
     def interval_text(self) -> str:
         """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 168 h with its active
@@ -245,6 +276,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 start=trial.start,
                 end=None if trial.ongoing else trial.end,
                 source=trial.sources[-1] if trial.sources else None,
+                ended_by=trial.taken_before is not None,
             )
         )
     found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
@@ -259,15 +291,18 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
 def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposure]:
     """Drugs an active statement or order says are taken now but whose dates could not be read
     (DataGap.taken_now: left out of the trials): running for the MAOI checks, the safer reading
-    of "active" (review: an undated active phenelzine statement hid the MAOI combination)."""
+    of "active" (review: an undated active phenelzine statement hid the MAOI combination). Also
+    both readings of an active record whose code and name give different drugs, each to confirm
+    (`Exposure.to_confirm`), after the drugs a record says for certain."""
     found: list[Exposure] = []
-    for gap in record.gaps:
+    for gap in taken_to_confirm.certain_first(record.gaps):
+        said = taken_to_confirm.readings(gap)
         for ingredient in gap.taken_now:
             row = row_for(ingredient, None)
             if ingredient in known or row is None or not (row.is_maoi or row.interacts):
                 continue
             known.add(ingredient)
-            found.append(Exposure(ingredient, row, True, False, None, None, gap.source))
+            found.append(Exposure(ingredient, row, True, False, None, None, gap.source, said))
     return found
 
 

@@ -53,9 +53,10 @@ from cds_hooks.fhir_data.search_bundles import (
     next_link,
     outcome_failure,
     outcome_incomplete,
-    resources_of,
+    page_resources,
     search_failure,
     search_incomplete,
+    unread_entries,
 )
 
 # The names callers import from here (fhir_errors.py's, fhir_urls.py's and search_bundles.py's
@@ -155,9 +156,11 @@ class BoundFhirSource:
     def search(self, query: str, *, deadline: float) -> list[dict[str, Any]]:
         resources = SearchResults()
         total: int | None = None
-        matches = 0
+        matches = unread = 0
         for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline):
-            resources.extend(resources_of(page))
+            found, skipped = page_resources(page)
+            resources.extend(found)
+            unread += skipped
             said = search_incomplete(page)
             if said is not None and resources.incomplete is None:
                 resources.incomplete = explained(said)  # plain words (audit 16 W6)
@@ -165,10 +168,15 @@ class BoundFhirSource:
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total
             matches += match_count(page)
+        resources.incomplete_pages = resources.incomplete
+        if unread and resources.incomplete_pages is None:
+            resources.incomplete_pages = unread_entries(unread, "the FHIR server's answer")
         if total is not None and total > matches and resources.incomplete is None:
             resources.incomplete = (
                 f"the FHIR server's answer holds {matches} of the {total} matches its total counts"
             )
+        if unread and resources.incomplete is None:
+            resources.incomplete = unread_entries(unread, "the FHIR server's answer")
         return resources
 
     def _pages(self, url: str, deadline: float) -> Iterator[dict[str, Any]]:

@@ -26,21 +26,37 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
 
 def missing_context(request: HookRequest) -> list[str]:
     """The context fields the hook requires that the request lacks (or sends empty)."""
-    absent = []
-    for name in REQUIRED_CONTEXT.get(request.hook, ()):
-        value = getattr(request.context, name, None)
-        if value is None or (isinstance(value, list) and not value):
-            absent.append(name)
-    return absent
+    return [name for name in REQUIRED_CONTEXT.get(request.hook, ()) if _state(request, name)]
+
+
+def _state(request: HookRequest, name: str) -> str | None:
+    """ "missing", "empty" (a list with nothing in it), or None when the field is there."""
+    value = getattr(request.context, name, None)
+    if value is None:
+        return "missing"
+    if isinstance(value, list) and not value:
+        return "empty"
+    return None
 
 
 def require_context(request: HookRequest) -> None:
     absent = missing_context(request)
-    if absent:
-        raise BadRequest(
-            f"hook {request.hook!r} requires context.{', context.'.join(absent)}",
-            details={"missingContext": absent},
-        )
+    if not absent:
+        return
+    # An empty `selections: []` is sent, not missing: saying "missing" sends an integration
+    # engineer looking for a field their EHR does send (review 19 R2 M4).
+    states = {name: _state(request, name) for name in absent}
+    empty = [name for name in absent if states[name] == "empty"]
+    said = "; ".join(f"context.{name} is {states[name]}" for name in absent)
+    details: dict[str, Any] = {"missingContext": absent}
+    if empty:
+        details["emptyContext"] = empty
+    raise BadRequest(
+        f"hook {request.hook!r} requires context.{', context.'.join(absent)}: {said}",
+        details=details,
+        cause="missing-context" if len(empty) < len(absent) else "empty-context",
+        fields=tuple(f"context.{name}" for name in absent),
+    )
 
 
 def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -> None:
@@ -55,4 +71,6 @@ def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -
             f"none of the {foreign} clinical resources in prefetch is about context.patientId: "
             "they name another patient or none",
             details={"foreignResources": foreign},
+            cause="no-context-patient-data",
+            fields=("context.patientId", "prefetch"),
         )

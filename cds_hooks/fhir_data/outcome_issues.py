@@ -23,6 +23,22 @@ from typing import Any
 # read as a warning: a server that says results were withheld is believed whatever it calls it.
 _RANK = {"information": 0, "warning": 1}
 _NEVER = "never"
+# Issue severities that mean the search failed (FHIR R4 issue-severity). Warning and information
+# outcomes ride along with good results: Epic adds one to many searches.
+_FAILED = frozenset({"error", "fatal"})
+
+
+def failed_severity(severity: object) -> bool:
+    """Whether an issue of `severity` fails its search: "error" or "fatal"; or a severity sent
+    as something other than a string (a list, a number, an object), which no reading can rank
+    below error. Reading that as a failure is the safer side: the key is fetched again or its
+    data named as not available, where ranking it lower could pass a failed search off as
+    "none on record"; and a list or object is never compared with the set (unhashable: review
+    19 R2 W2, a 500 for the whole call). An absent severity (null) stays a warning, as
+    `counts` reads it."""
+    if isinstance(severity, str):
+        return severity in _FAILED
+    return severity is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +64,9 @@ def counts(code: object, severity: object) -> bool:
     return rank >= _RANK[row.reads_from]
 
 
-def withheld_codes(
-    outcomes: Iterable[Mapping[str, Any]], failed_severities: frozenset[str]
-) -> str | None:
-    """The codes, each once and in order, of the issues of `outcomes` below `failed_severities`
-    that say results are missing, or None."""
+def withheld_codes(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
+    """The codes, each once and in order, of the issues of `outcomes` that do not fail their
+    search (`failed_severity`) and say results are missing, or None."""
     codes: list[str] = []
     for outcome in outcomes:
         issues = outcome.get("issue")
@@ -60,7 +74,7 @@ def withheld_codes(
             if not isinstance(issue, dict):
                 continue
             severity = issue.get("severity")
-            if severity not in failed_severities and counts(issue.get("code"), severity):
+            if not failed_severity(severity) and counts(issue.get("code"), severity):
                 codes.append(str(issue["code"]))
     return ", ".join(dict.fromkeys(codes)) if codes else None
 

@@ -13,7 +13,9 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
   that data incomplete (the server answered, not with everything).
 Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
-A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete.
+A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete;
+so is a key with entries that hold no FHIR resource (counted and said, never dropped in silence:
+review 19 R2 W3), and a Bundle of nothing but such entries is no empty search.
 
 What could not be had is reported by feed (fhir_mapping/gaps.py `feed`): the resource type, or
 for the two Observation keys the type and key ("Observation:labs"), so that a missing `labs`
@@ -57,6 +59,7 @@ from cds_hooks.fhir_data.prefetch_fetch import (
 from cds_hooks.fhir_data.prefetch_gathered import Gathered
 from cds_hooks.fhir_data.prefetch_templates import render_template, template_type
 from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
+from cds_hooks.fhir_data.search_bundles import unread_entries
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
 from services.evaluation import HookInput
@@ -83,16 +86,19 @@ def gather(
     source_problem: str | None,
     executor: Executor,
     budget_seconds: float,
+    name_unread: bool = True,
 ) -> Gathered:
     """Collect the resources for one hook call.
 
     `source` is None when the FHIR server may not be used; `source_problem` then says why
-    (no fhirServer, not on the allowlist, ...), and it is what a 412 names.
+    (no fhirServer, not on the allowlist, ...), and it is what a 412 names, and why each
+    referenced Medication nobody sent was not read (unless `name_unread` is False: the event
+    loop's look, which leaves a chart with Medications to read to the full path anyway).
     """
     result = Gathered()
     prefetch = request.prefetch or {}
-    covered = _collect(prefetch, result)
     typed, keys_of_type = _typed_templates(tuple(templates))
+    covered = _collect(prefetch, result, _kind_of_key(typed))
     to_fetch: list[tuple[str, str]] = []
     # Why a key's prefetched value could not be used, said first in the 412 and on the cards:
     # "no fhirServer" alone sent the EHR team after the wrong fault (review 16 W3).
@@ -143,6 +149,13 @@ def gather(
                 f"the prefetched {key!r} Bundle has more pages that could not be read "
                 f"({source_problem or 'no FHIR server to fetch from'})",
             )
+        if name_unread:
+            # The Medications the chart's and the drafts' references name that nobody sent:
+            # no server to read them from, said on the cards as such (review 19 R2 M1).
+            drafts = draft_order_resources(request)
+            unread = unresolved_medications([*result.resources, *drafts])
+            why = source_problem or "no FHIR server to read it from"
+            result.unread_medications.update(dict.fromkeys(sorted(unread), why))
         return result
 
     deadline = time.monotonic() + budget_seconds
@@ -168,6 +181,13 @@ def _typed_templates(
     for key, _template, kind in typed:
         keys_of_type.setdefault(kind, set()).add(key)
     return typed, MappingProxyType({k: frozenset(v) for k, v in keys_of_type.items()})
+
+
+@lru_cache(maxsize=32)
+def _kind_of_key(typed: tuple[tuple[str, str, str], ...]) -> Mapping[str, str]:
+    """The resource type each of the service's keys asks for (remembered as `_typed_templates`
+    is; the answer is shared: read only)."""
+    return MappingProxyType({key: kind for key, _template, kind in typed})
 
 
 def _prefetch_problem(value: Any, failed: str | None) -> str:
@@ -202,24 +222,34 @@ def _is_data(value: Any) -> bool:
     return isinstance(value, list)
 
 
-def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str]]:
+def _collect(
+    prefetch: Mapping[str, Any], result: Gathered, kind_of_key: Mapping[str, str]
+) -> dict[str, set[str]]:
     """Take the resources from every prefetch value, whatever its key, and return, by key, the
     resource types the EHR has covered: those of the resources it sent, plus those an empty
     Bundle stands for when its key or its self link names a type ("MedicationRequest": empty =
     none). A Bundle reporting a failed search gives nothing and covers nothing: its key goes to
-    `result.failed`."""
+    `result.failed`. Entries that hold no resource leave the key's data incomplete
+    (`_unread_entries`), and a Bundle with nothing but such entries covers no type: it is not
+    an empty search. `kind_of_key`: the type each of the service's keys asks for."""
     covered: dict[str, set[str]] = {}
     for key, value in prefetch.items():
         if not _is_data(value):
             continue
         types = covered.setdefault(key, set())
         if isinstance(value, list):  # tolerated: a bare array of resources
+            skipped = 0
             for item in value:
                 if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
                     result.resources.append(item)
                     types.add(item["resourceType"])
                 else:
-                    result.skipped += 1
+                    skipped += 1
+            if skipped:
+                feeds = [feed(kind, key) for kind in sorted(types)]
+                _unread_entries(
+                    result, key, f"the prefetched {key!r} list", skipped, feeds, kind_of_key
+                )
             continue
         reading = read_value(value)
         if reading.failure is not None:
@@ -227,17 +257,20 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
             result.failed[key] = reading.failure
             continue
         resources = reading.resources
-        result.skipped += reading.skipped
         if resources:
             result.resources.extend(resources)
             # The types of all of `resources`: the match entries' and the others' (read_value).
             types.update(reading.match_types)
             types.update(reading.other_types)
         named: str | None = None
-        if value.get("resourceType") == "Bundle" and not resources:
+        if value.get("resourceType") == "Bundle" and not resources and not reading.skipped:
             named = _type_named_by(key, value)
             if named:
                 types.add(named)
+        if reading.skipped:
+            feeds = [feed(kind, key) for kind in reading.match_types]
+            where = f"the prefetched {key!r} Bundle"
+            _unread_entries(result, key, where, reading.skipped, feeds, kind_of_key)
         following = next_link(value)
         total = None if following is not None else declared_total(value)
         matches = reading.matches
@@ -266,6 +299,28 @@ def _collect(prefetch: Mapping[str, Any], result: Gathered) -> dict[str, set[str
                 f"of {total}, and has no next link to the rest",
             )
     return covered
+
+
+def _unread_entries(
+    result: Gathered,
+    key: str,
+    where: str,
+    count: int,
+    feeds: list[str],
+    kind_of_key: Mapping[str, str],
+) -> None:
+    """`count` entries of the prefetched `key` held no FHIR resource (not an object, or a
+    resource with no resourceType; review 19 R2 W3): counted for the log, and the key's data
+    is incomplete. Dropped in silence, an unreadable PHQ-9 read as "no PHQ-9 total on record"
+    with no word that a later item 9 answer may be among them. The feeds: those of the
+    resources read beside them, else the type the service's key asks for, else the type the
+    key's name says (an EHR's own key)."""
+    result.skipped += count
+    if not feeds:
+        kind = kind_of_key.get(key) or _type_named_by(key, {})
+        feeds = [feed(kind, key)] if kind else []
+    if feeds:
+        result.mark_incomplete(feeds, unread_entries(count, where))
 
 
 def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: frozenset[str]) -> bool:
@@ -298,4 +353,5 @@ def hook_input(service_id: str, request: HookRequest, gathered: Gathered, as_of:
         encounter_id=request.context.encounterId,
         unavailable=dict(gathered.unavailable),
         incomplete=dict(gathered.incomplete),
+        unread_medications=dict(gathered.unread_medications),
     )

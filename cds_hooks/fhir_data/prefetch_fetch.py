@@ -136,6 +136,13 @@ def fetch(
             resources = _wait(future, deadline)
             result.resources.extend(resources)
             result.fetched.append(f"{key} (next pages)")
+            if isinstance(resources, SearchResults) and resources.incomplete_pages:
+                # What the server said of the next pages (an `incomplete` warning, entries
+                # with no resource), as for a fetched key; not the `total` check, which counts
+                # the prefetched first page too (the pages alone are always short of it).
+                result.mark_incomplete(
+                    kinds, f"the next pages of {key!r}: {resources.incomplete_pages}"
+                )
         except (FhirError, TimeoutError) as exc:
             future.cancel()
             why = str(exc) if isinstance(exc, FhirError) else "the fetch budget ran out"
@@ -158,8 +165,10 @@ def resolve_medications(
     `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
     patient-safety gap), so each missing `Medication/<id>` is read by id (a plain read, within
     the spec's recommended queries). When a read fails, the order stays unresolved and the
-    mapping reports it by name on the cards ("medication reference not found"): one unreadable
-    Medication no longer fails the whole call with a 412. A Medication read for a draft joins
+    mapping reports it by name on the cards with why (`Gathered.unread_medications`: "medication
+    reference not read: the FHIR server refused the access token (HTTP 401)"; a 404 is
+    "medication reference not found"): one unreadable Medication never fails the whole call
+    with a 412. A Medication read for a draft joins
     the chart's resources, where the mapping resolves the draft's reference; one that cannot be
     read leaves the draft unidentified, said at the order (fhir_mapping/draft_medication.py).
     """
@@ -167,12 +176,19 @@ def resolve_medications(
         mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
         for mid in sorted(unresolved_medications([*result.resources, *drafts]))
     }
-    for future in futures.values():
+    for mid, future in futures.items():
         try:
             result.resources.extend(_wait(future, deadline))
-        except (FhirError, TimeoutError):
+        except FhirNotFound:
+            pass  # the server has no such Medication: "medication reference not found"
+        except FhirError as exc:
+            # Why, by the service's own words (fhir_source: a status, never a token or the
+            # server's text): a refused token (401) or a Medication scope not granted (403)
+            # is the EHR set-up's to fix, not the chart's (review 19 R2 M1).
+            result.unread_medications[mid] = str(exc)
+        except TimeoutError:
             future.cancel()
-            result.unreadable_medications += 1
+            result.unread_medications[mid] = "the FHIR fetch budget ran out"
 
 
 def _is_patient_read(query: str) -> bool:

@@ -26,7 +26,9 @@ class Gathered:
     incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing
     # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
     pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
-    unreadable_medications: int = 0  # referenced Medications the FHIR server did not give
+    # Referenced Medications nobody sent that the FHIR server did not give, or that no server
+    # could be asked for: id -> why, in the service's own words (no token, no response body).
+    unread_medications: dict[str, str] = field(default_factory=dict)
     # Keys whose absence fails the call though the service does not require them: the `patient`
     # read when the FHIR server does not know the patient and nothing of the patient's own was
     # had (review 16 W1; `unknown_patient`). Settled when `gather` returns.

@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_source import outcome_failure, outcome_incomplete
+from cds_hooks.fhir_data.search_bundles import bundle_entries
+from fhir_mapping.fhir_fields import one_or_many
 
 
 def resources_in(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """The resources a prefetch value holds (Bundle entries, or the resource itself)."""
     if value.get("resourceType") == "Bundle":
         out: list[dict[str, Any]] = []
-        skipped = 0
-        entries = value.get("entry") or []
-        if not isinstance(entries, list):
-            return [], 1
+        entries, skipped = bundle_entries(value)
         for entry in entries:
             resource = entry.get("resource") if isinstance(entry, dict) else None
             if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
@@ -78,18 +77,18 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
             matches=0,  # not a searchset: no `total` to compare with
             failure=None,
         )
-    entries = value.get("entry")
-    if not isinstance(entries, list):
+    entries, skipped = bundle_entries(value)
+    if not entries:
         # Read as nothing; a value in place of the list that is not empty counts as skipped.
         return ValueReading(
             resources=[],
-            skipped=1 if entries else 0,
+            skipped=skipped,
             match_types=[],
             matches=0,
             failure=None,
         )
     resources: list[dict[str, Any]] = []
-    skipped = matches = 0
+    matches = 0
     kinds: set[str] = set()  # of the match entries only
     others: set[str] = set()  # of the kept entries that are not matches
     outcomes: list[dict[str, Any]] = []
@@ -132,7 +131,7 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
 
 
 def _type_named_by(key: str, bundle: Mapping[str, Any]) -> str | None:
-    for link in bundle.get("link") or []:
+    for link in one_or_many(bundle.get("link")):
         if (
             isinstance(link, dict)
             and link.get("relation") == "self"

@@ -15,14 +15,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cds_hooks.fhir_data.fhir_errors import FhirUnavailable
-from cds_hooks.fhir_data.outcome_issues import withheld_codes
+from cds_hooks.fhir_data.outcome_issues import failed_severity, withheld_codes
+from fhir_mapping.fhir_fields import one_or_many
 
 
 def next_link(page: Mapping[str, Any]) -> str | None:
     """The `next` link of a searchset Bundle page, or None."""
     if page.get("resourceType") != "Bundle":
         return None
-    for link in page.get("link") or []:
+    for link in one_or_many(page.get("link")):
         if (
             isinstance(link, dict)
             and link.get("relation") == "next"
@@ -32,15 +33,33 @@ def next_link(page: Mapping[str, Any]) -> str | None:
     return None
 
 
+def bundle_entries(bundle: Mapping[str, Any]) -> tuple[list[Any], int]:
+    """(the entries of a Bundle, how many values were there and could not be read as entries).
+
+    `entry` is a list in FHIR R4; one entry sent alone as an object (how an XML-to-JSON converter
+    writes a one-element list: review 19 R2 W3) is read as a list of one, the way STU3-shaped
+    single elements are read elsewhere (fhir_fields.one_or_many). Any other value that is not
+    empty (a number, a string, `true`) holds no entry and counts as one skipped: reported by
+    the caller, never read as "none on record"."""
+    entries = bundle.get("entry")
+    if isinstance(entries, list):
+        return entries, 0
+    if isinstance(entries, dict):
+        return [entries], 0
+    return [], 1 if entries else 0
+
+
 class SearchResults(list[dict[str, Any]]):
-    """A search's resources; `incomplete` says why some may be missing (None: all of them)."""
+    """A search's resources; `incomplete` says why some may be missing (None: all of them).
+
+    `incomplete_pages` is the same but for the pages alone, leaving out the check against the
+    search's `total`: when the search continues a prefetched Bundle from its `next` link, that
+    total also counts the first page's matches, which the pages read here do not hold."""
 
     incomplete: str | None = None
+    incomplete_pages: str | None = None
 
 
-# OperationOutcome issue severities that mean the search failed (FHIR R4 issue-severity). Warning
-# and information outcomes ride along with good results: Epic adds one to many searches.
-_FAILED_SEVERITIES = frozenset({"error", "fatal"})
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").
 _ISSUE_CODE = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
@@ -54,9 +73,8 @@ def search_failure(bundle: Mapping[str, Any]) -> str | None:
     and the log: `diagnostics` and `details.text` are free text that may quote the patient."""
     if bundle.get("resourceType") != "Bundle":
         return None
-    entries = bundle.get("entry")
     outcomes: list[Mapping[str, Any]] = []
-    for entry in entries if isinstance(entries, list) else ():
+    for entry in bundle_entries(bundle)[0]:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if isinstance(resource, dict) and resource.get("resourceType") == "OperationOutcome":
             outcomes.append(resource)
@@ -70,7 +88,7 @@ def outcome_failure(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
     for outcome in outcomes:
         issues = outcome.get("issue")
         for issue in issues if isinstance(issues, list) else ():
-            if isinstance(issue, dict) and issue.get("severity") in _FAILED_SEVERITIES:
+            if isinstance(issue, dict) and failed_severity(issue.get("severity")):
                 code = issue.get("code")
                 good = isinstance(code, str) and _ISSUE_CODE.fullmatch(code) is not None
                 codes.append(str(code) if good else "unknown")
@@ -87,17 +105,16 @@ def outcome_incomplete(outcomes: Iterable[Mapping[str, Any]]) -> str | None:
     whose severity is not error or fatal (those fail the search: `outcome_failure`) that say
     results were withheld or cut short, each once, or None: the search answered, but not with
     everything."""
-    return withheld_codes(outcomes, _FAILED_SEVERITIES)
+    return withheld_codes(outcomes)
 
 
 def search_incomplete(bundle: Mapping[str, Any]) -> str | None:
     """`outcome_incomplete` of a search Bundle's OperationOutcome entries."""
     if bundle.get("resourceType") != "Bundle":
         return None
-    entries = bundle.get("entry")
     outcomes = [
         resource
-        for entry in (entries if isinstance(entries, list) else ())
+        for entry in bundle_entries(bundle)[0]
         if isinstance(entry, dict)
         and isinstance(resource := entry.get("resource"), dict)
         and resource.get("resourceType") == "OperationOutcome"
@@ -116,9 +133,8 @@ def declared_total(bundle: Mapping[str, Any]) -> int | None:
 def match_count(bundle: Mapping[str, Any]) -> int:
     """The entries `total` counts: search.mode "match", or no mode (FHIR: match is the default
     reading); not `include` entries (a Medication that came with an order) nor outcomes."""
-    entries = bundle.get("entry")
     count = 0
-    for entry in entries if isinstance(entries, list) else ():
+    for entry in bundle_entries(bundle)[0]:
         if not isinstance(entry, dict):
             continue
         resource = entry.get("resource")
@@ -132,6 +148,22 @@ def match_count(bundle: Mapping[str, Any]) -> int:
 
 
 def resources_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return page_resources(body)[0]
+
+
+def unread_entries(count: int, where: str) -> str:
+    """Why data is incomplete when `count` entries of a Bundle held no FHIR resource (review 19
+    R2 W3: dropped in silence, they let an unreadable PHQ-9 pass for "no PHQ-9 on record")."""
+    entries = "entry" if count == 1 else "entries"
+    return (
+        f"{count} {entries} of {where} could not be read (not a JSON object, or a resource with "
+        "no resourceType)"
+    )
+
+
+def page_resources(body: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """(the resources of a fetched answer, how many entries held no resource that could be read:
+    `unread_entries`). A Bundle whose OperationOutcome says the search failed raises."""
     if body.get("resourceType") == "Bundle":
         failed = search_failure(body)
         if failed is not None:
@@ -140,14 +172,18 @@ def resources_of(body: dict[str, Any]) -> list[dict[str, Any]]:
                 f"the FHIR server's search failed (OperationOutcome in the Bundle: {failed})"
             )
         out = []
-        for entry in body.get("entry") or []:
+        entries, skipped = bundle_entries(body)
+        for entry in entries:
             if not isinstance(entry, dict):
+                skipped += 1
                 continue
             search = entry.get("search")
             if isinstance(search, dict) and search.get("mode") == "outcome":
                 continue
             resource = entry.get("resource")
-            if isinstance(resource, dict) and "resourceType" in resource:
+            if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
                 out.append(resource)
-        return out
-    return [body]
+            else:
+                skipped += 1
+        return out, skipped
+    return [body], 0

@@ -5,7 +5,8 @@ for the same patient within minutes: the same resources come back again and agai
 a PatientRecord and running the rules costs milliseconds (issue 6); a lookup costs microseconds.
 
 The key is a SHA-256 digest of everything `evaluate()` reads: hook, service, patient, as-of date,
-selections, draft orders, and each resource, named by (resourceType, id, meta.versionId,
+selections, draft orders, what could not be had and why (unavailable, incomplete, unread
+Medications), and each resource, named by (resourceType, id, meta.versionId,
 meta.lastUpdated, subject or patient) when it carries a version, else by its full JSON; and of
 where the chart came from (`origin`: the fhirServer, the token's issuer and tenant), so that one
 tenant's chart is never answered with another's cards when both send the same ids and meta, nor a
@@ -77,6 +78,7 @@ def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes 
                 list(hook_input.draft_orders),
                 sorted(hook_input.unavailable.items()),
                 sorted(hook_input.incomplete.items()),
+                sorted(hook_input.unread_medications.items()),
                 names,
                 unversioned,
             ]

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from cds_hooks.body import parse_model, read_json
+from cds_hooks.body import MAX_FIELDS, parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, RunnerDep, SettingsDep, StoreDep
 from cds_hooks.errors import (
     FeedbackConflict,
@@ -142,6 +142,7 @@ async def feedback(
             f"feedback names cards service {service_id!r} did not issue to this caller: "
             "nothing was stored",
             details={"items": _paths(exc.positions)},
+            fields=tuple(_paths(exc.positions))[:MAX_FIELDS],
         ) from exc
     except ItemsRefused as exc:
         raise _refusal(exc.refused, exc.unknown) from exc

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from cds_hooks.deps import TimelinesDep
+from cds_hooks.deps import RunnerDep, TimelinesDep
 
 router = APIRouter(tags=["timeline"])
 
@@ -25,11 +25,17 @@ _HEADERS = {
 
 
 @router.get("/timeline/{token}", response_class=HTMLResponse)
-def timeline(token: str, timelines: TimelinesDep) -> HTMLResponse:
+def timeline(token: str, timelines: TimelinesDep, runner: RunnerDep) -> HTMLResponse:
     entry = timelines.get(token) if len(token) <= 100 else None
     if entry is None:
         return HTMLResponse(_NOT_FOUND, status_code=404, headers=_HEADERS)
     from services.timeline import render_page  # the renderer is heavy-ish; load on first use
 
-    page = render_page(entry.value, expires_at=datetime.fromtimestamp(entry.expires_at, UTC))
+    # The site's policy, as the packet page takes it: its market sets each range's top as the
+    # cards state it (mirtazapine 30-45 mg/day at a US site, not CANMAT's 30-60).
+    page = render_page(
+        entry.value,
+        expires_at=datetime.fromtimestamp(entry.expires_at, UTC),
+        policy=runner.policy,
+    )
     return HTMLResponse(page, headers=_HEADERS)

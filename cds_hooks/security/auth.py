@@ -44,6 +44,25 @@ def bearer_token(authorization: str | None) -> str:
     return match.group(1)
 
 
+def _refuse_issuers_alike(issuers: Sequence[str]) -> None:
+    """Two issuers that differ only as URLs do not (case, default port, trailing slash) would
+    both match one token's `iss` (jwt_verifier.py): which keys and tenancy apply would be a
+    guess, so the service does not start."""
+    from cds_hooks.security.jwt_verifier import canonical_url
+
+    seen: dict[str, str] = {}
+    for iss in issuers:
+        url = canonical_url(iss)
+        if url is None:
+            continue
+        if url in seen:
+            raise ConfigError(
+                f"auth.issuers lists {seen[url]!r} and {iss!r}, the same issuer URL written two "
+                "ways (an iss is matched up to case, default port and trailing slash): keep one"
+            )
+        seen[url] = iss
+
+
 class Authenticator:
     def __init__(
         self,
@@ -71,6 +90,7 @@ class Authenticator:
             raise ConfigError("auth.required = true needs server.public_url (the JWT audience)")
         if len(self._fhir_servers) != len(auth.issuers):
             raise ConfigError("auth.issuers lists the same iss twice")
+        _refuse_issuers_alike([i.iss for i in auth.issuers])
         unknown = sorted(set(auth.algorithms) - _SUPPORTED_ALGORITHMS)
         if unknown:
             raise ConfigError(f"auth.algorithms has unknown algorithms {unknown}")

@@ -6,7 +6,7 @@ Checked, in this order (the first failure refuses the token with a reason for th
 2. header `alg` in the configured list (asymmetric only: `none` and HS* can never be configured,
    so an HS256 token "signed" with the issuer's public key is refused before any key is touched);
    `kid` present; no `crit` extensions (RFC 7515 4.1.11: unknown critical headers must refuse);
-3. `iss` (read unverified only to choose the keys) is a configured issuer;
+3. `iss` (read unverified only to choose the keys) is a configured issuer (as a URL: below);
 4. `jku`, if present, names that issuer's configured `jwks_url` (it is never fetched itself;
    for an issuer configured with a `jwks_file` it is ignored: keys come from the file only);
 5. the signature verifies with a key of that kid from *that issuer's* key set (an unknown kid
@@ -19,16 +19,21 @@ Checked, in this order (the first failure refuses the token with a reason for th
 7. `jti` not seen before within its lifetime (replay store), claimed last so that a token refused
    for another reason never burns an identifier.
 
-URLs (`aud`, `jku`) are compared as the same resource, not character by character: the scheme
-and host in any case, the default port written or not (`:443` on https, `:80` on http), with or
-without a trailing slash. Those differences are harmless (RFC 3986 6.2.3 normalisation; a trailing
-slash is what EHR configuration screens add), and refusing them made every call of a correctly
-configured EHR a 401. Anything else (another host, port, path, query) is refused.
+URLs (`iss`, `aud`, `jku`) are compared as the same resource, not character by character: the
+scheme and host in any case, the default port written or not (`:443` on https, `:80` on http),
+with or without a trailing slash. Those differences are harmless (RFC 3986 6.2.3 normalisation; a
+trailing slash is what EHR configuration screens add, and the spec's own example `iss` is
+`https://fhir-ehr.example.com/`), and refusing them made every call of a correctly configured EHR
+a 401. Anything else (another host, port, path, query) is refused. An `iss` so matched is the
+*configured* spelling from then on: it chooses the keys, keys the replay store and the caller's
+clinical state (tenancy.py), so a token written either way is the same EHR. An `iss` that is not
+an http(s) URL must match exactly. (Review 19 R2 M3: `aud` and `jku` were tolerant and `iss`
+was not.)
 
-Reasons never quote the token. A refusal for `aud` or `jku` carries the exact mismatch for the log
-(`Mismatch.mismatch`: what was expected, what the token names): the `aud` values of a token whose
-signature verified, and the `jku` reduced to scheme, host, port and path (it is read before the
-signature, so nothing else of it is repeated), each capped in length.
+Reasons never quote the token. A refusal for `iss`, `aud` or `jku` carries the exact mismatch for
+the log (`Mismatch.mismatch`: what was expected, what the token names): the `aud` values of a
+token whose signature verified, and the `iss` and `jku` reduced to scheme, host, port and path
+(they are read before the signature, so nothing else of them is repeated), each capped in length.
 """
 
 from __future__ import annotations
@@ -129,6 +134,11 @@ class JwtVerifier:
     ) -> None:
         self._auth = auth
         self._issuers: dict[str, IssuerSettings] = {i.iss: i for i in auth.issuers}
+        # Issuers by their canonical URL (module docstring). Authenticator refuses to start when
+        # two configured issuers share one, so this lookup is never ambiguous.
+        self._issuers_by_url: dict[str, IssuerSettings] = {
+            url: i for i in auth.issuers if (url := canonical_url(i.iss)) is not None
+        }
         self._key_sets = dict(key_sets)
         self._replay = replay
         self._clock = clock
@@ -157,9 +167,13 @@ class JwtVerifier:
         iss = unverified.get("iss")
         if not isinstance(iss, str) or not iss:
             raise Unauthorized("token has no iss")
-        issuer = self._issuers.get(iss)
+        issuer = self._issuer_named(iss)
         if issuer is None:
-            raise Unauthorized("token issuer is not a configured issuer")
+            raise Mismatch(
+                "token issuer is not a configured issuer",
+                {"claim": "iss", "expected": sorted(self._issuers), "received": _loggable_url(iss)},
+            )
+        iss = issuer.iss  # the configured spelling from here on (module docstring)
         jku = header.get("jku")
         if (
             jku is not None
@@ -182,6 +196,13 @@ class JwtVerifier:
         if not first_use:
             raise Unauthorized("token jti was already used (replay)")
         return verified
+
+    def _issuer_named(self, iss: str) -> IssuerSettings | None:
+        exact = self._issuers.get(iss)
+        if exact is not None:
+            return exact
+        url = canonical_url(iss)
+        return None if url is None else self._issuers_by_url.get(url)
 
     def _verified_claims(self, token: str, *, issuer: str, kid: str, alg: str) -> dict[str, Any]:
         try:

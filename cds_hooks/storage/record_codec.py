@@ -33,6 +33,7 @@ from typing import Any, TypeVar, cast
 
 import orjson
 
+from fhir_mapping.ages import Age
 from fhir_mapping.record import PatientRecord
 from fhir_mapping.suicide_screen import SuicideScreen
 
@@ -115,7 +116,7 @@ def _encoder(tp: Any) -> _Encoder:
     if tp is bool:
         return lambda value: _exactly(value, bool)
     if tp is int:
-        return lambda value: _exactly(value, int)
+        return lambda value: _exactly(_plain(value), int)
     if tp is float:  # an int where a float is declared stays an int: "50 mg", not "50.0 mg"
         return lambda value: _number(value, TypeError)
     if tp is str:
@@ -200,6 +201,12 @@ def _checked(value: Any, kind: type[T], tp: Any) -> T:
     if not isinstance(value, kind):
         raise TypeError(f"{type(value).__name__} where the record declares {tp!r}")
     return value
+
+
+def _plain(value: Any) -> Any:
+    """An ages.Age (a patient's age from a birth year only) as the int it is: Patient stores its
+    range in fields of its own and rebuilds the Age when decoded (review 19 D4)."""
+    return int(value) if type(value) is Age else value
 
 
 def _exactly(value: Any, kind: type[T]) -> T:

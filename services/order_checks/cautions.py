@@ -11,7 +11,7 @@ boxed_warning.py. `boxed_warning_start` and `boxed_warning_line` stay importable
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, tables, thyroid_hormone_cautions
+from services import cardiac, cards, finding_words, tables, thyroid_hormone_cautions
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
 from services.order_checks.caution_lines import (
@@ -94,7 +94,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if kind in cardiac.WINDOWED:
             findings = latest_first(findings)
         if findings:
-            on_record = findings[0]
+            # A seizure disorder is named before a single seizure of the same kind; a single
+            # seizure is said as one, held as the row says (finding_words; review 19 D1).
+            on_record = finding_words.named_first(findings)
             said.add(caution.finding)
             bars += caution.contraindication
             critical = critical or caution.critical
@@ -102,16 +104,19 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             found.append(
                 (
                     cards.fit_summary(
-                        f"{name}: {caution.note} ({on_record.display} on record)",
+                        f"{name}: {finding_words.with_note(caution.note, on_record)}",
                         f"{name}: {caution.note}",
-                        _last_resort(name, caution.note, on_record.display),
+                        _last_resort(name, caution.note, finding_words.short(on_record)),
                     ),
                     # The code system by the name clinicians know (data/code_systems.csv
                     # `label`: "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
-                    f"- {caution.note[:1].upper()}{caution.note[1:]} ({on_record.display}, "
-                    f"{on_record.coding}"
-                    + _when(ctx, on_record)
-                    + "). "
+                    "- "
+                    + finding_words.detail_lead(
+                        caution.note,
+                        on_record,
+                        f"{on_record.display}, {on_record.coding}" + _when(ctx, on_record),
+                    )
+                    + ". "
                     + (f"Choose {caution.instead}. " if caution.instead else "")
                     + f"Source: {caution.cite}{unverified_mark(caution.status)}.",
                 )

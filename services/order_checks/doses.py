@@ -23,7 +23,7 @@ from services import (
     pathway_options,
     tables,
 )
-from services.order_checks import formulation_doses
+from services.order_checks import formulation_doses, label_doses
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
@@ -106,6 +106,11 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         if inpatient is not None:
             detail = cards.join_sections(detail, inpatient)
         found.append(OrderCheck(ABOVE, draft, summary, detail))
+    # Between the market's labelled maximum and the range's top (mirtazapine 60 mg/day at a US
+    # clinic: review s19 item 4): the ceiling the optimise card raises toward.
+    label = label_doses.above_label(ctx, draft, _reaches(draft))
+    if label is not None and not _treats_mania_or_psychosis(ctx, draft):
+        found.append(label)
     single = formulation_doses.above_single_dose(draft)
     if single is not None and not _treats_mania_or_psychosis(ctx, draft):
         found.append(single)
@@ -251,10 +256,14 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
 
 
+# The line that says a draft's age rules could not run: first on its card (`_with_lines`).
+_AGE_NOT_KNOWN = "**Age not known:**"
+
+
 def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     """The dose and age checks of an antidepressant draft that could not run, one line each
-    (review finding 12: never skipped in silence). A drug dosed per session or injection has no
-    daily dose to check, by design, and gets no line."""
+    (review finding 12: never skipped in silence), the age line last. A drug dosed per session
+    or injection has no daily dose to check, by design, and gets no line."""
     lines = []
     age = ctx.record.patient.age
     where = f" ({draft.source})" if draft.source is not None else ""
@@ -281,14 +290,18 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
             rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")
         which = f" ({'; '.join(dict.fromkeys(rules))})" if rules else ""
         lines.append(
-            f"**Age not known:** the patient's birth date could not be read, so the age rules for "
+            f"{_AGE_NOT_KNOWN} the patient's birth date could not be read, so the age rules for "
             f"{draft.ingredient}{which} could not be checked: check the age."
         )
     return lines
 
 
 def _with_lines(check: OrderCheck, lines: list[str]) -> OrderCheck:
-    return dataclasses.replace(check, detail=cards.join_sections(check.detail, *lines))
+    """The card with the draft's "could not be checked" lines: the age line first, where it is
+    seen (it changes which rules ran: review 19 D3), the dose line after the card's own text."""
+    first = [line for line in lines if line.startswith(_AGE_NOT_KNOWN)]
+    last = [line for line in lines if not line.startswith(_AGE_NOT_KNOWN)]
+    return dataclasses.replace(check, detail=cards.join_sections(*first, check.detail, *last))
 
 
 def carry_not_checked(
@@ -354,21 +367,17 @@ def carry_not_checked(
 
 def carry_dose_note(by_topic: dict[str, list[OrderCheck]]) -> None:
     """Open the detail of every card of a draft with what the draft's reading could not settle:
-    a drug to confirm (DraftOrder.drug_to_confirm: its code and name give different drugs,
-    review 18a recheck UNSAFE: the clinician confirms the drug before signing), then a dose note
-    (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or the dosage
-    lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1, not the
-    dose the order ends on: review 12 recheck)."""
+    a dose note (DraftOrder.dose_note: the steps and the one its ceilings were checked at, or
+    the dosage lines to confirm; a dose above a limit at step 1 of a taper must say it is step 1,
+    not the dose the order ends on: review 12 recheck). A drug to confirm (its code and name
+    give different drugs) is said once, on the first card of the draft, and each card says
+    which reading it rests on: order_checks/draft_readings.py (audit 18)."""
     for checks in by_topic.values():
         for i, check in enumerate(checks):
             draft = check.draft
-            lines = []
-            confirm = draft.drug_to_confirm
-            if confirm is not None and confirm not in check.detail:
-                lines.append(f"**Drug to confirm:** {confirm}.")
             note = draft.dose_note
             if note is not None and note not in check.detail:
-                lines.append(f"**Dose read:** {draft.ingredient} {note}.")
-            if lines:
-                detail = cards.join_sections(*lines, check.detail)
+                detail = cards.join_sections(
+                    f"**Dose read:** {draft.ingredient} {note}.", check.detail
+                )
                 checks[i] = dataclasses.replace(check, detail=detail)

@@ -19,6 +19,10 @@ from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 from services.trial_adherence_text import adherence_text
 
+# How the line of a running antidepressant opens (`other_class_line`); draft_readings.py finds
+# it by this to say it once for the readings of a draft.
+STILL_RUNNING = "**Still running:**"
+
 
 def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
     """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
@@ -77,11 +81,14 @@ def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
         if reuptake_pair(draft, running)
         else "serotonergic load; CANMAT 2023 combines different mechanisms"
     )
+    # A draft whose drug is to confirm (code and name disagree) is asked about as the draft, not
+    # as one reading: the line is the same for each reading that reaches it, and is said once
+    # for them (draft_readings.per_reading; fix19l item 3).
+    drafted = "this order" if draft.drug_to_confirm is not None else draft.ingredient
     return (
-        "**Still running:** "
+        f"{STILL_RUNNING} "
         + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
-        + f". Is {draft.ingredient} a switch ({plan}) or a combination (both continue: "
-        f"{combination})?"
+        + f". Is {drafted} a switch ({plan}) or a combination (both continue: {combination})?"
     )
 
 

@@ -73,7 +73,11 @@ def interaction_card(
     return cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*(p.text() for p in found), interaction_table.NOT_CHECKED),
+        detail=cards.join_sections(
+            *interaction_table.confirm_lines(found),
+            *(p.text() for p in found),
+            interaction_table.NOT_CHECKED,
+        ),
         indicator=severity,
         dedupe_key=keys,
         source=interaction_table.linked_source(TOPIC, found),

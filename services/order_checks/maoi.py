@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder
-from services import cards, drug_names, tables, washout, washout_table
+from services import cards, drug_names, tables, taken_to_confirm, washout, washout_table
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -49,9 +49,17 @@ def maoi_check(
         MAOI,
         draft,
         _maoi_summary(draft, first),
-        "\n\n".join([*(c.why() for c in found), *([partners] if partners else [])]),
+        "\n\n".join(
+            [*_confirm(found), *(c.why() for c in found), *([partners] if partners else [])]
+        ),
         basis=basis,
     )
+
+
+def _confirm(found: list[washout.Conflict]) -> list[str]:
+    """The drug-to-confirm line of each record the conflicts read a drug from that is to
+    confirm (its code and name give different drugs): services/taken_to_confirm.py."""
+    return taken_to_confirm.confirm_lines([(c.old.source, c.old.to_confirm) for c in found])
 
 
 def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]) -> str:
@@ -73,7 +81,7 @@ def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conf
             and e.ingredient != maoi.ingredient
             # One record read as two drugs (its code and its name disagree: product_conflict)
             # is one drug to confirm, not a pair to stop one of (recheck 18c R2).
-            and not (e.source is not None and e.source == maoi.source)
+            and not e.other_reading(maoi)
             and washout_table.days_needed(maoi.row, e.row) is not None
         ]
         if not others:
@@ -127,15 +135,16 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
             f"**{head} ({label}) → {drug_names.shown(c.new)}**: {drug_names.shown(c.old.ingredient)} "
             f"{c.state()}{cite}: {c.old.row.with_running}. Source: {c.old.row.shown_cite}."
         )
+    running = first.old.claim
     return OrderCheck(
         MAOI,
         draft,
         cards.fit_summary(
-            f"{new} ordered while {old} ({label}) is running: not recommended by its label; "
+            f"{new} ordered while {old} ({label}) {running.verb}: not recommended by its label; "
             "watch for serotonin syndrome",
-            f"{new} with {old} ({label}) running: watch for serotonin syndrome",
+            f"{new} with {old} ({label}) {running.bare}: watch for serotonin syndrome",
         ),
-        "\n\n".join([*lines, *([partners] if partners else [])]),
+        "\n\n".join([*_confirm(found), *lines, *([partners] if partners else [])]),
         indicator=Indicator.WARNING,
         basis=tuple(dict.fromkeys(c.old.row.shown_cite for c in found)),
     )
@@ -144,15 +153,17 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
 def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
     # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
     new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
-    ago = (c.as_of - c.old.end).days if c.old.end is not None else 0
+    off = c.days_off()  # "at least 6 days" for a past course of unknown dates
     start = c.earliest_start
+    # "is running", or "may be running" when only a record to confirm says so (fix 19a).
+    running = c.old.claim
     if c.urgent_use:
         # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
         # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
         state = (
             "on the same order"
             if c.old.on_order
-            else ("running" if start is None else f"stopped {ago} days ago")
+            else (running.bare if start is None else f"stopped {off} ago")
         )
         return cards.fit_summary(
             f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
@@ -168,24 +179,24 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         label = washout.kind_label(c.new_row)
         if start is None:
             return cards.fit_summary(
-                f"{new} ({label}) ordered while {old} is running: stop {old} at least {c.days} "
-                "days first",
-                f"{new} ({label}) with {old} running: {c.days}-day washout needed",
+                f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "
+                f"{c.days} days first",
+                f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
         return cards.fit_summary(
-            f"{new} ({label}) ordered {ago} days after {old} stopped: not before "
+            f"{new} ({label}) ordered {off} after {old} stopped: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
     label = washout.kind_label(c.old.row)
     if start is None:
         return cards.fit_summary(
-            f"{new} ordered while {old} ({label}) is running: {c.risk_short}; "
+            f"{new} ordered while {old} ({label}) {running.verb}: {c.risk_short}; "
             f"{washout.days_text(c.days)} off {old} first",
-            f"{new} with {old} ({label}) running: {c.days}-day washout needed",
+            f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
         )
     return cards.fit_summary(
-        f"{new} ordered {ago} days after {old} ({label}) stopped: not before "
+        f"{new} ordered {off} after {old} ({label}) stopped: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
         f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
     )

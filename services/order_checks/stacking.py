@@ -4,17 +4,20 @@ another on the same order (issue 11 item 3), at any dose and in any role."""
 from __future__ import annotations
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
-from services import cards, drug_rules
+from services import cards, drug_rules, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 
 
 def running_dose(trial: Trial) -> str:
-    """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)"; a per-session or
-    per-injection drug by its dose per administration (cards.dose_path), never as mg/day."""
+    """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)", or "escitalopram since
+    2026-05-04; 20 mg/day since 2026-05-25 (...)" when the dose changed (trial_dates.dose_since);
+    a per-session or per-injection drug by its dose per administration (cards.dose_path), never
+    as mg/day."""
     cite = f" ({trial.sources[-1]})" if trial.sources else ""
-    return f"{trial.ingredient} {_dose(trial)} since {trial.start.isoformat()}{cite}"
+    named, since = trial_dates.dose_since(trial, _dose(trial))
+    return f"{named} {since}{cite}"
 
 
 def _dose(trial: Trial) -> str:

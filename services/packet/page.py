@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
+from fhir_mapping.ages import span
 from fhir_mapping.record import PatientRecord
 from services.packet.diagnosis import diagnosis_section
 from services.packet.html import esc, text
@@ -63,8 +64,14 @@ def _patient_line(record: PatientRecord) -> str:
     in FHIR). A record kept for a link in the database has no id anyway (timeline_store.py)."""
     patient = record.patient
     parts = ["Patient"]
-    if patient.age is not None:
-        parts.append(f"{patient.age} years")
+    ages = span(patient.age)
+    if ages is not None:
+        # A birth year only gives a range, said as such (review 19 D4: "74-75 years, birth year
+        # only", never "75 years" as a fact).
+        young, old = ages
+        parts.append(
+            f"{old} years" if young == old else f"{young}-{old} years, {patient.age_basis}"
+        )
     if patient.sex:
         parts.append(patient.sex)
     parts.append(f"record as of {day_text(record.as_of)}")

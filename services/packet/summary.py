@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fhir_mapping.gaps import is_record_status, record_status
 from fhir_mapping.record import FindingKind, PatientRecord, Trial
 from services import cards
 from services.packet.html import el, esc, text
@@ -52,6 +53,17 @@ def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
     return "; ".join(parts) or "nothing recognised"
 
 
+def _unread(record: PatientRecord) -> str:
+    """ "2 gaps"; the Patient record's status by its head, never counted as a gap read (fix 19a):
+    "This Patient record is marked inactive (active: false); 1 gap"."""
+    status = record_status(record.gaps)
+    count = sum(1 for g in record.gaps if not is_record_status(g))
+    parts = [status[0]] if status is not None else []
+    if count:
+        parts.append(plural(count, "gap"))
+    return "; ".join(parts)
+
+
 def _criteria(payer: PayerEvaluation | None, facts: PathwayFacts) -> str:
     if payer is not None:
         return verdict_text(payer, facts)
@@ -88,9 +100,7 @@ def summary_box(
 ) -> str:
     """`latest`: latest_phq9_text(record), `verdict`: the payer's verdict_text, and `counted`:
     counted_trials(payer, facts), when the caller has them already."""
-    unread = (
-        f"{_UNREAD}<span>{esc(plural(len(record.gaps), 'gap'))}</span>{_END}" if record.gaps else ""
-    )
+    unread = f"{_UNREAD}<span>{esc(_unread(record))}</span>{_END}" if record.gaps else ""
     return (
         '<dl class="summary">'
         f"{_DIAGNOSIS}<span>{esc(_diagnosis(facts))}</span>{_END}"

@@ -139,6 +139,8 @@ def _dates(trial: Trial) -> str:
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"
+    if trial.taken_before is not None:  # a past course of unknown dates (review s19 item 1)
+        return f"before {day_text(trial.taken_before)}; dates not recorded"
     assumed = trial_dates.whole_course_assumed(trial)
     if assumed is not None and trial_dates.reported_undated(trial):
         # The day the report was entered, not a start (recheck 2 of review 16, W2).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.record import Finding, FindingKind
 from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
@@ -14,7 +15,9 @@ from services.payer_criteria.results import CriterionResult, judged
 
 
 def evaluate_age(c: Criterion, x: Inputs) -> CriterionResult:
-    age = x.record.patient.age
+    # Met only when the youngest age the record allows is old enough (a birth year only: review
+    # 19 D4); it prints as the range.
+    age = youngest(x.record.patient.age)
     if age is None:
         return absent(c, x, "date of birth", "age not on record")
     assert c.min_age is not None

@@ -103,7 +103,9 @@ def _unknown_dose_short(trial: Trial) -> str:
     the rule for records without one: Trial.assumed_days), else its weeks on record."""
     dose = dose_unknown_text(trial, nested=True)
     span = (trial.end - trial.start).days
-    if trial.assumed_days is not None and trial.assumed_days >= span:
+    if trial.taken_before is not None or (
+        trial.assumed_days is not None and trial.assumed_days >= span
+    ):
         # Dated only by the day it was reported: no start on record either (recheck 2 of
         # review 16, W2).
         length = "dates" if trial_dates.reported_undated(trial) else "duration"
@@ -145,8 +147,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             # Reported with a dose and no dates: its start is the day the report was entered,
             # not a day it was taken (recheck 2 of review 16, W2).
             return (
-                f"{trial.ingredient} {top_dose_text(trial)} reported "
-                f"{trial.start.isoformat()}, dates not recorded"
+                f"{trial.ingredient} {top_dose_text(trial)} "
+                f"{trial_dates.entry_text(trial)}, dates not recorded"
             )
         if trial_dates.whole_course_assumed(trial) is not None:
             # Its weeks are the assumed 30 days, not a length on record (recheck 16 d05).
@@ -270,7 +272,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             if trial_dates.reported_undated(trial):
                 dose = top_dose_text(trial)
                 named = "" if dose == "dose unknown" else f"{dose} "
-                head = f"{named}(reported {trial.start.isoformat()})"
+                head = f"{named}({trial_dates.entry_text(trial)})"
             bullets.append(f"- **{trial.ingredient}** {head}: {why}")
         heading = "Adequacy not judged" if all(map(unjudged, flagged)) else "Not a fair test yet"
         sections.append(f"**{heading}:**\n" + "\n".join(bullets))

@@ -55,7 +55,8 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Finding, FindingKind, Role
-from services import cards, drug_rules, screen, screen_refs, tables
+from services import cards, drug_rules, screen, screen_refs, tables, trial_dates
+from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.adjunct_harm_signs import (
@@ -68,7 +69,7 @@ from services.rules.adjunct_harm_signs import (
     rows,
 )
 from services.rules.context import RuleContext
-from services.rules.optimize.wording import dose_text
+from services.rules.optimize.wording import dose_since_text, dose_text
 
 # The names other modules and tests use, kept importable from here (adjunct_harm_signs.py's
 # among them).
@@ -113,23 +114,23 @@ def _history_when(harm: Harm) -> str:
 
 def _summary(harm: Harm, lead: str) -> str:
     drug = dose_text(harm.trial)
-    since = harm.trial.start.isoformat()
+    # "escitalopram (since 2026-05-04; 20 mg/day since 2026-05-25)" when the dose changed.
+    named, since = trial_dates.dose_since(harm.trial, trial_dose(harm.trial))
     if harm.history:
         head = f"History of tardive dyskinesia ({_history_when(harm)})"
         return cards.fit_summary(
-            f"{head} with {drug} running (since {since}): {lead}",
+            f"{head} with {named} running ({since}): {lead}",
             f"{head} with {drug} running: {lead}",
             f"{head}: {lead}",
         )
     if harm.trial.drug_class and drug_rules.is_antipsychotic(harm.trial.drug_class):
         names = harm.names
         head = f"{names[:1].upper()}{names[1:]} with {drug} running"
+        full = f"{names[:1].upper()}{names[1:]} with {named} running ({since})"
         act = f"no dose increase; {action(harm)}"
-        return cards.fit_summary(
-            f"{head} (since {since}): {act}", f"{head}: {act}", f"{head}: {act.split(';')[0]}"
-        )
+        return cards.fit_summary(f"{full}: {act}", f"{head}: {act}", f"{head}: {act.split(';')[0]}")
     return cards.fit_summary(
-        f"{drug.capitalize()} (since {since}) with {harm.names}: {lead}",
+        f"{named.capitalize()} ({since}) with {harm.names}: {lead}",
         f"{drug.capitalize()} with {harm.names}: {lead}",
         f"{harm.trial.ingredient.capitalize()} with {harm.names}: {lead}",
     )
@@ -138,7 +139,7 @@ def _summary(harm: Harm, lead: str) -> str:
 def _section(ctx: RuleContext, harm: Harm) -> str:
     trial = harm.trial
     lines = [
-        f"**{dose_text(trial).capitalize()} since {trial.start.isoformat()}**, with on record:",
+        f"**{dose_since_text(trial).capitalize()}**, with on record:",
         *(f"- {s.text()}." for s in harm.signs),
     ]
     causes: list[str] = []

@@ -35,10 +35,11 @@ from datetime import timedelta
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import DataDomain, FindingKind, LabResult
-from services import drug_names, interaction_takings
+from fhir_mapping.ages import youngest
+from fhir_mapping.record import FindingKind, LabResult
+from services import drug_names, interaction_takings, lab_readings
 from services.interaction_takings import Taking
-from services.rules import adjunct_harm
+from services.rules import adjunct_harm, thyroid_over_replacement
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
 
@@ -242,7 +243,9 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
             )
         ]
     replacement = replacement_taken(ctx)
-    age = ctx.record.patient.age
+    # The younger wording is the one for an age not on record; a birth year only that may be
+    # either side of the older age reads it too (review 19 D4).
+    age = youngest(ctx.record.patient.age)
     if tsh is not None and tsh.flag in ABNORMAL:
         value = "" if tsh.value is None else f" {tsh.value:g}"
         if not _recent(ctx, tsh):
@@ -260,6 +263,20 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                     says_tsh_missing=True,
                 )
             ]
+        low_on_replacement = (
+            thyroid_over_replacement.item(
+                tsh,
+                replacement,
+                f"{lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref, age)}",
+                free_t4_drawn=not _without_free_t4(tsh, free_t4),
+            )
+            if replacement is not None
+            else None
+        )
+        if low_on_replacement is not None:
+            # A low TSH on replacement is most often the dose (audit 19 finding 4): said as
+            # over-replacement, with the free T4 and the dose review it asks for.
+            return [low_on_replacement]
         if replacement is None and _without_free_t4(tsh, free_t4) and _mild_raise(tsh):
             return [_ask_free_t4(tsh, lab_ref)]
         subclinical = _subclinical(tsh, free_t4) if replacement is None else None
@@ -326,8 +343,10 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
                 "treated.",
             )
         )
-    elif tsh is None and ctx.record.incomplete(DataDomain.LABS):
-        pass  # the labs could not be read: "no TSH" is not known (the card's TSH-not-known line)
+    elif tsh is None and lab_readings.tsh_unread(ctx.record):
+        # The labs, or the `labsSI` key's TSH assay codes (review s19 M3), could not be read:
+        # "no TSH" is not known (the card's TSH-not-known line).
+        pass
     elif not _recent(ctx, tsh):
         # Treated: what is missing is the TSH that judges the replacement dose, asked for
         # alongside escalation (review 17 W1), never as a reason to hold the adjuncts.

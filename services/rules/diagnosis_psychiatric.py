@@ -11,8 +11,9 @@ a failed trial; the card puts them together.
 
 from __future__ import annotations
 
+from fhir_mapping.condition_indications import depression_on_record
 from fhir_mapping.record import FindingKind
-from services import bipolar_findings, cards, mood_cover, tables
+from services import bipolar_findings, cards, mood_cover, tables, trial_indication
 from services.order_doses import trial_dose
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
 from services.rules import optimize_switch_augment
@@ -145,7 +146,7 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
     pmdd = _pmdd_only(ctx)
     if pmdd is not None:
         items.append(pmdd)
-    other = _other_disorder_only(ctx)
+    other = _other_disorder_only(ctx) or _other_use_only(ctx)
     if other is not None:
         items.append(other)
     outdated = _remission_coded_but_depressed(ctx)
@@ -263,6 +264,45 @@ def _other_disorder_only(ctx: RuleContext) -> Item | None:
         "steps (augmentation, TMS, ECT, esketamine) are treatments of major depression (CANMAT "
         "2023; LCD L37086), so none is proposed until one is diagnosed and recorded.",
         minor=True,  # information: holds nothing the cards above would offer (see docstring)
+    )
+
+
+def _other_use_only(ctx: RuleContext) -> Item | None:
+    """An antidepressant running as treatment of another condition (ordered for smoking
+    cessation, or taken with fibromyalgia on record: trial_indication.other_use_reason) and no
+    depression diagnosis on record (condition_indications.depression_on_record, the mapping's
+    own reading) while the latest PHQ-9 is in a depression band: one line asking for an
+    assessment for a major depressive episode (review 19 I2). The course is rightly not a failed
+    depression trial, but the score is not dropped in silence because of it.
+
+    Information, as `_other_disorder_only` (which says it instead when another psychiatric
+    condition is coded): the drug treats the condition on record and nothing here is unsafe.
+    Bipolar disorder, a primary psychotic disorder and PMDD alone have their own lines."""
+    facts, record = ctx.facts, ctx.record
+    latest = facts.latest_phq9
+    if latest is None or latest.value is None:
+        return None
+    if not tables.phq9_band(latest.value).indicates_depression:
+        return None
+    if facts.pmdd_only or facts.bipolar or facts.psychotic_disorder:
+        return None
+    running = [
+        (t, why)
+        for t in record.trials
+        if t.ongoing and (why := trial_indication.other_use_reason(t)) is not None
+    ]
+    if not running or depression_on_record(record.trials, record.context.findings):
+        return None
+    uses = "; ".join(f"{t.ingredient} {why}" for t, why in running)
+    counted = "a failed depression trial" if len(running) == 1 else "failed depression trials"
+    band = tables.phq9_band(latest.value).label
+    return Item(
+        f"PHQ-9 {latest.value}, no depression diagnosis",
+        f"**PHQ-9 {latest.value} with no depression diagnosis on record** ({band}, "
+        f"{latest.date.isoformat()}): not counted as {counted}: {uses}. Assess for a major "
+        "depressive episode and record the diagnosis if one is present: the TRD steps "
+        "(augmentation, TMS, ECT, esketamine) are treatments of major depression (CANMAT 2023).",
+        minor=True,  # information: see docstring
     )
 
 

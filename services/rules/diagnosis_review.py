@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import DataDomain, LabResult, SourceRef
-from services import cards, mood_cover, screen, suggestions, tables, trial_count
+from fhir_mapping.record import LabResult, SourceRef
+from services import cards, lab_safety, mood_cover, screen, suggestions, tables, trial_count
 from services.last_answer import kept
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -89,18 +89,33 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     findings = sum(1 for i in items if not i.info)
     minor_only = all(i.minor for i in items if not i.info)  # before the TSH line joins them
     # Lab results that could not be obtained (the optional `labs` prefetch key not sent, a
-    # failed search): a TSH may well be on record, so the line says it is not known, not absent.
-    labs_unread = ctx.record.incomplete(DataDomain.LABS)
+    # failed search), or the `labsSI` key that carries the TSH assay codes 11580-8 / 11579-0
+    # not received (review s19 M3): a TSH may well be on record, so the line says it is not
+    # known, not absent.
+    labs_unread = lab_safety.tsh_unread(ctx.record)
+    # Why, in the card's words: the labs as a whole, or the TSH assay codes alone.
+    unread_why = (
+        "lab results not available"
+        if lab_safety.labs_missing(ctx.record)
+        else "not all TSH results received"
+    )
     if tsh_missing(ctx, labs):
         days = ctx.policy.tsh_lookback_days
         said = any(i.says_tsh_missing for i in items)  # a treated hypothyroidism's line says it
         # The count in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
         # Without the names: a drug named here would repeat another card's caution about it.
         _, failed = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+        why = (
+            "lab results could not all be read"
+            if lab_safety.labs_missing(ctx.record)
+            # The gap line (fhir_mapping.gaps.SI_LABS_NOT_RECEIVED) says what was not received.
+            else "a TSH under a second- or third-generation assay's code was not received "
+            "from the EHR"
+        )
         missing = (
             Item(
-                "TSH not known (lab results not available)",
-                f"**TSH not known:** lab results could not all be read; after {failed}, check the latest TSH in the chart and consider one if clinically "
+                f"TSH not known ({unread_why})",
+                f"**TSH not known:** {why}; after {failed}, check the latest TSH in the chart and consider one if clinically "
                 "indicated (CANMAT 2023 Table 5.1; thyroid dysfunction is a treatable "
                 "contributor, para 184).",
                 alongside=True,  # as the missing TSH below
@@ -143,8 +158,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     _, counted = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
     if findings == 0 and labs_unread:
         summary = cards.fit_summary(
-            f"TSH not known (lab results not available) after {counted}: check it in the chart",
-            "TSH not known (lab results not available): check it in the chart",
+            f"TSH not known ({unread_why}) after {counted}: check it in the chart",
+            f"TSH not known ({unread_why}): check it in the chart",
         )
     elif findings == 0:
         last = labs.get("tsh")

@@ -69,7 +69,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         TOPIC,
         summary=summary,
         detail=cards.join_sections(
-            *(p.text() for p in every), level, interaction_table.NOT_CHECKED
+            *interaction_table.confirm_lines(every),
+            *(p.text() for p in every),
+            level,
+            interaction_table.NOT_CHECKED,
         ),
         indicator=interaction_table.highest(found),
         source=interaction_table.linked_source(TOPIC, every),
@@ -90,7 +93,7 @@ def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | Non
     "Lithium and lisinopril both running: raises lithium levels (toxicity risk); last level
     1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"; None when no wording fits."""
     first, second = pair.first, pair.second
-    if first.on_order or second.on_order or first.unconfirmed_since or second.unconfirmed_since:
+    if first.on_order or second.on_order or not (first.confirmed and second.confirmed):
         return None  # patient-view pairs are both running; any other wording stays the table's
     row = pair.lead
     extra = f" (+{more} more)" if more else ""

@@ -10,6 +10,12 @@ the combination. Two MAOIs together count too (one MAOI to another needs the fir
 interval). Both drugs must be running courses on the as-of date; a course stopped within its
 washout is the order hooks' business (a new start), not this card's.
 
+A drug taken only by a record whose code and name give different drugs (an order coded
+escitalopram, named phenelzine) "may be running" (services/taken_to_confirm.py, fix 19a): the
+pair stays critical beside a drug that runs, says so, and carries the drug-to-confirm line; its
+two readings are one record, never a pair ("Phenelzine (MAOI) and escitalopram both running:
+stop one" was said of that one order).
+
 An MAO-B inhibitor for Parkinson disease whose label does not recommend, rather than
 contraindicates, an antidepressant class with it (WashoutRow.not_recommended_with: rasagiline
 with an SSRI, SNRI or tricyclic, audit 16; safinamide with an SSRI, whose label asks to monitor
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Role
-from services import cards, washout, washout_table, washout_words
+from services import cards, taken_to_confirm, washout, washout_table, washout_words
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
@@ -42,7 +48,7 @@ def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Expo
     for maoi in (e for e in running if e.row.is_maoi):
         for other in running:
             key = frozenset({maoi.ingredient, other.ingredient})
-            if other.ingredient == maoi.ingredient or key in seen:
+            if other.ingredient == maoi.ingredient or key in seen or other.other_reading(maoi):
                 continue
             if washout_table.days_needed(maoi.row, other.row) is None:
                 continue
@@ -54,7 +60,19 @@ def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Expo
 def _since(e: washout.Exposure) -> str:
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     cite = f", {e.source}" if e.source is not None else ""
-    return f"{e.ingredient} ({washout_words.kind_label(e.row)}) running {when}{cite}"
+    return f"{e.ingredient} ({washout_words.kind_label(e.row)}) {e.claim.bare} {when}{cite}"
+
+
+def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exposure) -> str:
+    """ "Phenelzine (MAOI) and sertraline both running", or, when a record to confirm is all
+    that says one of them runs, "Phenelzine (MAOI) may be running with sertraline"."""
+    if not (maoi.to_confirm or other.to_confirm):
+        return f"{m} ({label}) and {o} both running"
+    if maoi.to_confirm and other.to_confirm:
+        return f"{m} ({label}) and {o} may both be running"
+    if maoi.to_confirm:
+        return f"{m} ({label}) {maoi.claim.verb} with {o}"
+    return f"{m} ({label}) running with {o}, which {other.claim.verb}"
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
@@ -121,10 +139,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     m, o = maoi.ingredient.capitalize(), other.ingredient
     label = washout_words.kind_label(maoi.row)
     risk = washout_words.risk_words(maoi.row, other.row)
+    both = _both(m, label, maoi, o, other)
+    # To confirm: which drug the record means comes before stopping one (fix 19a).
+    act = "confirm the drug, stop one" if maoi.to_confirm or other.to_confirm else "stop one"
     summary = cards.fit_summary(
-        f"{m} ({label}) and {o} both running: {risk.summary}; stop one",
-        f"{m} ({label}) and {o} both running: stop one ({risk.short})",
-        f"{m} and {o} both running: MAOI combination",
+        f"{both}: {risk.summary}; {act}",
+        f"{both}: {act} ({risk.short})",
+        f"{both}: MAOI combination",
+        f"{m} and {o}: MAOI combination",
     )
     trials = [
         t
@@ -135,15 +157,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     watch = all(_not_recommended(a, b) for a, b in pairs)
     if watch:
         summary = cards.fit_summary(
-            f"{m} ({label}) and {o} both running: not recommended together by its label; watch "
-            "for serotonin syndrome",
-            f"{m} and {o} both running: watch for serotonin syndrome",
+            f"{both}: not recommended together by its label; watch for serotonin syndrome",
+            f"{both}: watch for serotonin syndrome",
+            f"{m} and {o}: watch for serotonin syndrome",
         )
+    confirm = taken_to_confirm.confirm_lines(
+        [(e.source, e.to_confirm) for pair in pairs for e in pair]
+    )
     return cards.make(
         TOPIC,
         summary=summary,
         indicator=Indicator.WARNING if watch else None,
         detail=cards.join_sections(
+            *confirm,
             *(_pair_text(ctx, a, b) for a, b in pairs),
             cards.trial_table(pathway, ctx.policy.mapping) if pathway else "",
             cards.guideline_links("keks2016"),

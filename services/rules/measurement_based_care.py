@@ -55,6 +55,7 @@ from services.rules.measurement_due import (
     incomplete_phq9,
     newer_preliminary_phq9,
     other_scale_latest,
+    unread_answers,
     untotalled_phq9,
 )
 from services.rules.measurement_lines import (
@@ -64,6 +65,7 @@ from services.rules.measurement_lines import (
     outcome_line,
     preliminary_section,
     preliminary_text,
+    unread_summaries,
     unrecognised_section,
 )
 from services.rules.optimize import held_base
@@ -166,12 +168,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"{taking}; {why}: {short_tail}",
             *(f"{taking}; {text}" for text in preliminary_short),
         ]
+    # No total read, results named PHQ-9 not read (an Epic flowsheet row under a site code
+    # before `[codes]` maps it): the summary says what the record shows, not "repeat the PHQ-9"
+    # beside one filed last month (review 19 I6). A repeat is asked for only when none of them
+    # is recent enough to answer the due check (`unread_answers`).
+    answers = bool(unread_answers(ctx, trial, unrecognised)) if latest is None else False
     if why is not None and unrecognised and latest is None:
-        # The count in fewer words; the detail says what would fix it (a site code).
-        short = data_gaps.unrecognised_phq9_text(unrecognised, short=True)
-        candidates.append(
-            f"On {trial.ingredient}; no PHQ-9 total could be read ({short}): repeat the PHQ-9"
-        )
+        candidates = unread_summaries(trial.ingredient, unrecognised, repeat=not answers)
     if incomplete is not None:
         # The unanswered item 9 is said first, dated (review 13 W11; recheck 2 m09).
         candidates[:0] = [
@@ -214,7 +217,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         detail=detail,
         # With a form to score, a new PHQ-9 is the fallback, not the ask (audit 17 M5).
         suggestions=(
-            suggestions.create("Ask for a PHQ-9", resource, recommended=True)
+            # Not the recommended act while results named PHQ-9 that may answer it are unread.
+            suggestions.create("Ask for a PHQ-9", resource, recommended=not answers)
             if untotalled is None
             else suggestions.create(phq9_no_total.REPEAT_LABEL, resource),
         ),

@@ -62,6 +62,18 @@ def due_reason(
     return None
 
 
+def unread_answers(
+    ctx: RuleContext, trial: Trial, unrecognised: tuple[DataGap, ...]
+) -> tuple[DataGap, ...]:
+    """The PHQ-9s not read (`unrecognised`) that may answer the due check: dated inside the
+    measurement interval and since the trial started, or undated (review 19 I6). One of them
+    may be the PHQ-9 the card would ask for, so the card asks to read it, not to repeat it."""
+    if not unrecognised:
+        return ()
+    since = max(ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days), trial.start)
+    return tuple([g for g in unrecognised if g.date is None or g.date >= since])
+
+
 def untotalled_phq9(ctx: RuleContext, latest: Score | None) -> Score | None:
     """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded)
     when it is newer than the latest total and inside the measurement interval, else None."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps
+from services.no_phq9_words import latest_unread, unread_phq9_words
 from services.rules.context import RuleContext
 
 
@@ -103,3 +105,32 @@ def incomplete_section(incomplete: tuple[DataGap, date]) -> str:
         f"**Latest PHQ-9 incomplete:** {_incomplete_text(*incomplete)}: its total and the "
         "suicide item (item 9) are not known. Ask item 9 today; if above 0, assess suicide risk."
     )
+
+
+def unread_summaries(ingredient: str, unread: tuple[DataGap, ...], repeat: bool) -> list[str]:
+    """The summary, longest first, while no PHQ-9 total was read but results named PHQ-9 were
+    not (review 19 I6): what the record shows and what would fix it, "On sertraline: 3 PHQ-9
+    results under an unmapped site code (latest 2026-11-09): read them in the chart; map the
+    site code ([codes])". Never "no PHQ-9 ...: repeat the PHQ-9" beside one filed last month; a
+    repeat is asked for only when none of them can answer the due check (`repeat`). The fix is
+    the site's code map (README, Production: before go-live)."""
+    words = unread_phq9_words(unread)
+    day = latest_unread(unread)
+    dated = f"{words} (latest {day.isoformat()})" if day is not None else words
+    them = "it" if len(unread) == 1 else "them"
+    act = f"read {them} in the chart" + (" and repeat the PHQ-9" if repeat else "")
+    fix = f"map the site {_mapped(unread)} ([codes])"
+    # The latest date is kept before the drug's name: it says whether one may be the due PHQ-9.
+    return [
+        f"On {ingredient}: {dated}: {act}; {fix}",
+        f"{dated}: {act}; {fix}",
+        f"{words}: {act}; {fix}",
+    ]
+
+
+def _mapped(unread: tuple[DataGap, ...]) -> str:
+    """What `[codes]` must map: the site's code (an Observation), form (a response), or both."""
+    forms = sum(1 for g in unread if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    if not forms:
+        return "code"
+    return "form" if forms == len(unread) else "codes and forms"

@@ -21,6 +21,9 @@ Patient.active: "whether this patient record is in active use") is held the same
 duplicate or a closed record whose history is held elsewhere, and an order written on it is as
 lost as on a merged one. The safer choice: the same hold, the first card's line saying the record
 is inactive and where the rest may be is not known (no surviving record is named, none is known).
+An inactive Patient linked to another record by a link other than replaced-by (seealso, refer,
+replaces: review 19 E2) is held the same way, and the line names the linked records: where the
+rest of the history may be (fhir_mapping/excluded_resources.py), never called the record to use.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
-from fhir_mapping.excluded_resources import inactive_unlinked, marked_inactive, surviving_record
-from fhir_mapping.gaps import PATIENT_INACTIVE_SAID
+from fhir_mapping.excluded_resources import inactive_not_merged, marked_inactive, surviving_record
+from fhir_mapping.gaps import PATIENT_INACTIVE_SAID, inactive_links
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
 from services.recommendation import Recommendation
@@ -63,22 +66,31 @@ def merged_line(named: str, held: bool, inactive: bool = True) -> str:
     )
 
 
-def inactive_line(held: bool) -> str:
-    """The first card's line for a Patient marked inactive with no link (module docstring)."""
+def inactive_line(held: bool, linked: str | None = None) -> str:
+    """The first card's line for a Patient marked inactive with no replaced-by link, naming the
+    records it is `linked` to when it has other links (module docstring)."""
     off = "; the one-click orders are held (they would be written on this inactive record)"
-    return (
-        f"**{INACTIVE_SAID}**: the history may be "
-        f"incomplete or held under another record; find the record in use and decide there"
-        f"{off if held else ''}."
+    where = (
+        f", linked to {linked}**: the history may be incomplete or held under the linked record"
+        if linked
+        else "**: the history may be incomplete or held under another record"
     )
+    return (
+        f"**{INACTIVE_SAID}{where}; find the record in use and decide there{off if held else ''}."
+    )
+
+
+def linked_records(record: PatientRecord) -> str | None:
+    """The records an inactive Patient is linked to (not by replaced-by), else None."""
+    return next((s for g in record.gaps if (s := inactive_links(g)) is not None), None)
 
 
 def _inactive(record: PatientRecord) -> bool:
     return any(marked_inactive(g) for g in record.gaps)
 
 
-def _inactive_unlinked(record: PatientRecord) -> bool:
-    return any(inactive_unlinked(g) for g in record.gaps)
+def _inactive_not_merged(record: PatientRecord) -> bool:
+    return any(inactive_not_merged(g) for g in record.gaps)
 
 
 def hold_one_click(
@@ -89,11 +101,15 @@ def hold_one_click(
     """`recs` with every suggestion taken off and the merge (or the inactive record) named on the
     first card shown (module docstring); `recs` as they are when the Patient is neither."""
     named = survivor(record)
-    if named is None and not _inactive_unlinked(record):
+    if named is None and not _inactive_not_merged(record):
         return list(recs)
     held = any(r.suggestions for r in recs if r.topic not in hidden)
     head = MERGED if named is not None else INACTIVE
-    line = merged_line(named, held, _inactive(record)) if named is not None else inactive_line(held)
+    line = (
+        merged_line(named, held, _inactive(record))
+        if named is not None
+        else inactive_line(held, linked_records(record))
+    )
     out: list[Recommendation] = []
     first = True
     for rec in recs:

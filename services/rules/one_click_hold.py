@@ -118,12 +118,22 @@ def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) 
     found = rec.held_summary
     if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
         return _adjuncts_held(rec, held, held_by)
+    # The adjuncts held with the raise (fix19l item 2): a summary that went on "then an
+    # adjunct" or "then switch or augment" proposed what the same hold took off; it names no
+    # next step then (the detail's first line lists what is held, the options stay as text).
+    both = bool(found.adjuncts_held) and any(_is_adjunct(s) for s in held)
+    texts = found.adjuncts_held if both else found.summaries
     act = f"{found.what} held ({held_by})"
     return screen.with_fields(
         rec,
-        summary=cards.fit_summary(*(text.replace(HELD, act) for text in found.summaries)),
+        summary=cards.fit_summary(*(text.replace(HELD, act) for text in texts)),
         held_summary=None,
     )
+
+
+def _is_adjunct(suggestion: Suggestion) -> bool:
+    """Whether a proposal is one of the optimise card's adjuncts (its label says so)."""
+    return suggestion.label.startswith(optimise_orders.ADJUNCT_LABEL)
 
 
 # "augment (aripiprazole or brexpiprazole)": the adjuncts a summary proposes, in brackets.
@@ -139,7 +149,7 @@ def _adjuncts_held(rec: Recommendation, held: Sequence[Suggestion], held_by: str
     if (
         "augment" not in summary
         or _ADJUNCTS_HELD in summary
-        or not any(s.label.startswith(optimise_orders.ADJUNCT_LABEL) for s in held)
+        or not any(_is_adjunct(s) for s in held)
     ):
         return rec
     candidates = [f"{summary}; {_ADJUNCTS_HELD} ({held_by})"]

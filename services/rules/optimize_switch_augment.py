@@ -60,6 +60,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize import (
     as_needed,
     catatonia,
+    dose_first,
     held_base,
     interacting,
     not_mdd,
@@ -106,6 +107,7 @@ from services.rules.optimize.psychotic import (
     psychotic_depression,
     speaks_to_psychotic_features,
 )
+from services.rules.optimize.room import Room
 from services.rules.optimize.summary import (
     _failed_words,
     below_range_summary,
@@ -120,7 +122,7 @@ from services.rules.optimize.tapered_and_prn import (
     as_needed_line,
     tapering,
 )
-from services.rules.optimize.wording import dose_text
+from services.rules.optimize.wording import dose_since_text
 
 # The names other modules and tests use, kept importable from here (optimize/summary.py's and
 # optimize/tapered_and_prn.py's among them).
@@ -263,13 +265,14 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             and not thyroid_hormone_cautions.holding(ctx, trial.ingredient)
         ):
             found.append(suggestion)
+    first: tuple[Room, ...] = ()  # the dose-first courses (below): none while one waits
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
         pending = [t for t in waiting if t not in low and t not in occasional]
         if pending:
             sections.append(
                 "**Not judged yet:** "
-                + "; ".join(f"{dose_text(t)} since {t.start.isoformat()}" for t in pending)
+                + "; ".join(dose_since_text(t) for t in pending)
                 + ": no switch or augmentation until the current trial can be judged."
             )
         if low:
@@ -291,8 +294,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             sections.append(
                 "**Current trial not measured:** "
                 + "; ".join(
-                    f"{dose_text(t)} since {t.start.isoformat()} {unscored.unmeasured_text(ctx, t)}"
-                    for t in blind
+                    f"{dose_since_text(t)} {unscored.unmeasured_text(ctx, t)}" for t in blind
                 )
                 + f": {ask} before switching or adding an adjunct (it may be working); "
                 "the options below are not offered as orders yet."
@@ -301,6 +303,25 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         # what is taken now, read once for the adjunct and switch lists (review 9 finding 3).
         screen = interacting.screen(ctx) if facts.failed_trials else None
         remaining = first_line_adjuncts(ctx, used, screen) if facts.failed_trials else ()
+        # Dose first (review s19 item 3; optimize/dose_first.py): a failed trial running below
+        # the top of its range for this patient is raised before an adjunct or a switch, its
+        # raise the first one-click; an earlier response to the same drug is named.
+        first = (
+            dose_first.rooms(ctx, current, tapered)
+            if facts.failed_trials
+            and not (low or weak or occasional or blind or facts.not_mdd or catatonia.findings(ctx))
+            else ()
+        )
+        for space in first:
+            sections.append(dose_first.section(ctx, space))
+            step = dose_first.suggestion(ctx, space)
+            if step is not None:
+                found.append(step)
+        sections.extend(
+            line
+            for t in dict.fromkeys(t for t in facts.failed_trials if t.ongoing and t in current)
+            if (line := dose_first.earlier_line(ctx, t))
+        )
         if facts.failed_trials:
             if tapered:
                 # The base antidepressant is being stopped: the choice is the next one, not an
@@ -331,6 +352,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             summary = tapering_summary(ctx, tapered)
         elif catatonia.findings(ctx):
             summary = catatonia.summary(ctx, *_failed_words(ctx))
+        elif first and (lead := dose_first.summary(ctx, first[0], _failed_words(ctx))):
+            summary = lead
         else:
             summary = (
                 # The diagnosis is not MDD: the adjuncts wait (optimize/not_mdd.py, audit 17 M10).
@@ -353,4 +376,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         suggestions=found,
         evidence=evidence,
     )
-    return dataclasses.replace(card, held_summary=while_held(ctx, low, weak, occasional))
+    held = while_held(ctx, low, weak, occasional)
+    if held is None and first:
+        held = dose_first.held_summary(ctx, first[0], _failed_words(ctx))
+    return dataclasses.replace(card, held_summary=held)

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules
@@ -62,7 +63,10 @@ if TYPE_CHECKING:  # the context holds this module's Population: no import cycle
 
 
 def age(ctx: RuleContext) -> int | None:
-    return ctx.record.patient.age
+    """The age the rules below an age read (under 18, the under-25 boxed warning, an agent's
+    labelled minimum): with a birth year only, the youngest the record allows, the safer side of
+    those rules (fhir_mapping/ages.py; review 19 D4). It prints as the range."""
+    return youngest(ctx.record.patient.age)
 
 
 def is_minor(ctx: RuleContext) -> bool:
@@ -170,7 +174,7 @@ def population(
         # The condition rules see the pregnancy a delivery did not end, and breastfeeding only
         # while it is recent (`_perinatal`).
         by_kind = {**by_kind, _PREGNANCY: perinatal.pregnancy, _LACTATION: perinatal.lactation}
-    years = record.patient.age
+    years = youngest(record.patient.age)  # the rules below an age: their safer side (`age`)
     minor = years is not None and years < policy.adult_age
     by_age = drug_rules.rules_for_age(years)
     applying = [Restriction(r, f"age {years}") for r in by_age if r.choice in _RESTRICTING]

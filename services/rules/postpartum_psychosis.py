@@ -55,12 +55,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import Finding, SourceRef
-from services import cards, screen_refs, suggestions, tms_gate
+from services import cards, screen_refs, suggestions, tms_gate, trial_dates
 from services.acute_risk import PuerperalPsychosis
+from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize.wording import dose_text
 from services.rules.postpartum_psychosis_history import (
     _DELIVERY,
     _onset,
@@ -156,7 +156,8 @@ def _running(ctx: RuleContext) -> str:
         # card, which would say it, is not made (running_cautions leaves it to this card).
         barred = populations.never(ctx, t.ingredient, t.drug_class)
         why = f": {barred.reason()}" if barred is not None else ""
-        items.append(f"{dose_text(t)} (since {t.start.isoformat()}){why}")
+        named, since = trial_dates.dose_since(t, trial_dose(t))
+        items.append(f"{named} ({since}){why}")
     named = cards.and_list(items)
     return (
         f"**Running now:** {named}. Not changed here: an antidepressant alone is not the "

@@ -165,7 +165,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
         "antidepressants have not worked."
     )
-    if not facts.psychotic:
+    # The payer's psychotherapy criterion only once TMS is in view (the trials TMS counts reach
+    # the clinic's threshold): after one failure the reason for a referral is CANMAT's, and an
+    # LCD named then reads as a TMS step nobody proposes (review 19 I8).
+    tms_in_view = len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
+    if tms_in_view and not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     evidence = (
         cards.trials_evidence(facts.episode_trials, ctx.policy.mapping, ctx.record),
@@ -174,6 +178,6 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     detail = cards.join_sections(
         basis,
         *cards.evidence_sections(*evidence),
-        cards.guideline_links("canmat2023", "lcd-l37086"),
+        cards.guideline_links("canmat2023", *(("lcd-l37086",) if tms_in_view else ())),
     )
     return cards.make(TOPIC, summary=summary, detail=detail, suggestions=found, evidence=evidence)

@@ -51,7 +51,7 @@ the lines shared with recurrence.py).
 
 from __future__ import annotations
 
-from services import cards
+from services import cards, trial_dates
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
@@ -141,8 +141,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if len(remission) > 1
         else f"on {low.date.isoformat()}"
     )
+    # The course named by the day its present dose began (trial_dates.dose_since): "sertraline 150
+    # mg/day (running since 2025-01-06)" read as 150 mg since then when 150 began at the relapse.
+    named, since_text = trial_dates.dose_since(trial, dose)
     sections = [
-        f"**Relapse on {trial.ingredient} {dose}** (running since {trial.start.isoformat()}): "
+        f"**Relapse on {named}** (running {since_text}): "
         f"in remission on it {held} (PHQ-9 {', '.join(str(s.value) for s in remission)}; "
         f"remission is PHQ-9 < {below}, CMS159), then PHQ-9 {scores_text(since)} (>= "
         f"{ctx.policy.mapping.relapse_phq9_at_least} is moderate or worse, Kroenke 2001).",

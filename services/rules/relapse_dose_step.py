@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, Trial
-from services import age_limits, cards, formulation_ceilings
+from services import age_limits, cards
 from services.order_doses import trial_dose
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -29,6 +29,7 @@ from services.rules.relapse_steps import (
     step_cite,
     step_text,
 )
+from services.site_ceiling import site_ceiling
 
 
 def _lowered_step(ctx: RuleContext, relapse: Relapse, found: Lowered) -> DoseStep:
@@ -117,9 +118,10 @@ def _dose_step(
         return _as_needed_step(trial)
     if found is None and lowered is not None:
         return _lowered_step(ctx, relapse, lowered)
-    # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3).
+    # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3),
+    # the market's label where it stops lower (mirtazapine 45 in the US: review s19 item 4).
     top = age_limits.capped(
-        trial.ingredient, ctx.record.patient.age, formulation_ceilings.daily_ceiling(trial)
+        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial)
     )
     upper = trial.current_mg_per_day_upper
     at_top = top is not None and upper is not None and upper >= top

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, transaminases
+from services import cards, drug_rules, drugs, finding_words, transaminases
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
@@ -63,12 +63,12 @@ class Pair:
         t = self.taking
         dose = f"{cards.fmt_mg(t.mg_per_day)} mg/day" if t.mg_per_day is not None else ""
         head = f"{t.ingredient} {dose}" if dose else f"{t.ingredient} (dose not read)"
-        return f"{head} {t.state()}" if t.unconfirmed_since is not None else head
+        return head if t.confirmed else f"{head} {t.state()}"
 
     def drug(self) -> str:
         """ "Bupropion 300 mg/day since 2024-09-02": `dosed` with the course's start."""
         t, dosed = self.taking, self.dosed()
-        since = f" since {t.start.isoformat()}" if t.start and t.unconfirmed_since is None else ""
+        since = f" since {t.start.isoformat()}" if t.start and t.confirmed else ""
         return f"{dosed[0].upper()}{dosed[1:]}{since}"
 
     def text(self) -> str:
@@ -166,7 +166,10 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         of_kind = ctx.facts.findings_of(caution.finding)
         if not of_kind:
             continue
-        finding = _latest(of_kind)
+        # The latest of the kind itself before a single event of it (a seizure disorder before
+        # a seizure), a single event said as one (finding_words; review 19 D1).
+        finding = _latest(tuple(f for f in of_kind if f.named_as is None) or of_kind)
+        held = finding_words.applied(finding)
         for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
@@ -175,8 +178,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                 Pair(
                     taking,
                     caution.finding,
-                    _named(finding),
-                    finding.display,
+                    _named(finding) + (f", {held}" if held else ""),
+                    finding_words.short(finding),
                     finding.onset_text,
                     caution.note,
                     caution.if_running or REVIEW,

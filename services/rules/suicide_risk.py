@@ -143,7 +143,7 @@ def _detail(
         # nothing about the criteria.
         met = evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
         claim = "the TMS criteria are otherwise met. " if met else ""
-        sections.append("**Not TMS now:** " + claim + alternatives + ".")
+        sections.append("**Not TMS now:** " + claim + _until_assessed(signal) + alternatives + ".")
     elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
         # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
         # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
@@ -154,7 +154,12 @@ def _detail(
             if no_esketamine
             else tms_gate.acute_treatment()
         )
-        sections.append("**Treatment while the risk is acute:** " + treatment + ".")
+        head = (
+            "**If the assessment finds acute risk:** "
+            if signal.level is SuicideLevel.UNASSESSED
+            else "**Treatment while the risk is acute:** "
+        )
+        sections.append(head + treatment + ".")
     else:
         no_esketamine = ""  # esketamine is not named on this card: nothing to explain
     if no_esketamine:
@@ -162,6 +167,17 @@ def _detail(
     keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
     sections.append(cards.guideline_links(*keys))
     return cards.join_sections(*sections)
+
+
+def _until_assessed(signal: SuicideSignal) -> str:
+    """What comes before the acute-risk treatments (ECT, esketamine) on the card: nothing once an
+    assessment found high risk; before any assessment (UNASSESSED) the assessment is the step
+    today, so they are named as what follows if it finds acute risk (review 19, b03: "Treatment
+    while the risk is acute" stood under an item 9 = 1 nobody had assessed yet). The safer
+    reading keeps them on the card, named: the assessment may find acute risk today."""
+    if signal.level is SuicideLevel.UNASSESSED:
+        return "The risk assessment comes first; if it finds acute risk: "
+    return ""
 
 
 def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:

@@ -143,8 +143,31 @@ def _unassessed_state(signal: SuicideSignal, event: RiskEvent) -> str:
             "assessment on record"
         )
     if signal.older(event):
+        later = _later_answer(signal, event)
+        if later is not None:
+            # Review 19 (b03): item 9 was answered again since (a QuestionnaireResponse's answer
+            # as much as an Observation's: every reading of item 9 is a signal event), positive:
+            # "no later item 9 answer" was false; the later answer is its own Found line.
+            return (
+                f"not yet assessed: a later {later.short}{later.at()}; no risk assessment on record"
+            )
         return "not yet assessed: no risk assessment and no later item 9 answer on record"
     return "not yet assessed"
+
+
+def _later_answer(signal: SuicideSignal, event: RiskEvent) -> RiskEvent | None:
+    """The latest item 9 answer after `event` among the signal's own (a positive one; a later 0
+    is `SuicideSignal.rescreen`, an unreadable one an UNREAD event), or None."""
+    day = event.day
+    later = [
+        e
+        for e in signal.signals
+        if e.kind in (SignalKind.ITEM9, SignalKind.UNREAD)
+        and day is not None
+        and e.day is not None
+        and e.day > day
+    ]
+    return later[-1] if later else None
 
 
 def found_lines(signal: SuicideSignal) -> list[str]:

@@ -21,8 +21,8 @@ measured) means no card.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, Finding, FindingKind, Score
-from services import cards, data_gaps, pathway_options, suggestions, tms_course
+from fhir_mapping.record import DataDomain, Finding, Score
+from services import cards, data_gaps, finding_words, pathway_options, suggestions, tms_course
 from services.pathway import finding_line, in_episode
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -132,8 +132,11 @@ def _safety(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str | None]
     lines = []
     for f in contraindications:
         when = "dated during the course" if _during(f, course) else "on record"
+        held = finding_words.applied(f)  # a single seizure: held as a seizure disorder
         lines.append(
-            f"**TMS contraindication {when}:** {finding_line(f)}. Seizure disorders and "
+            f"**TMS contraindication {when}:** {finding_line(f)}"
+            + (f", {held}" if held else "")
+            + ". Seizure disorders and "
             "magnetic-sensitive metal or devices near the coil are TMS contraindications (LCD "
             "L34998/L37086 and payer policies): review with the TMS service before the next "
             "session."
@@ -146,7 +149,8 @@ def _safety(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str | None]
             "neurological conditions'): review with the TMS service before the next session."
         )
     first = contraindications[0] if contraindications else new_cautions[0]
-    what = _KIND_WORDS.get(first.kind, "a TMS safety-screen item")
+    # A single seizure is named as one (review 19 D1: "a seizure disorder dated ..." for R56.9).
+    what = finding_words.kind_words(first, "a TMS safety-screen item")
     if contraindications and _during(first, course):
         phrase = f"{what} dated {first.onset_text} during the course: TMS contraindication"
     elif contraindications:
@@ -154,13 +158,6 @@ def _safety(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str | None]
     else:
         phrase = f"{what} dated {first.onset_text} during the course"
     return lines, phrase
-
-
-# How the summary names a finding's kind; the detail names the finding itself (finding_line).
-_KIND_WORDS = {
-    FindingKind.EPILEPSY: "a seizure disorder",
-    FindingKind.IMPLANTED_DEVICE: "metal or a device near the head",
-}
 
 
 def _phq9_suggestion(ctx: RuleContext, text: str) -> Suggestion:

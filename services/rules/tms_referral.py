@@ -13,10 +13,12 @@ the clinic's payer rule set (services/payer_criteria/, `[policy] payer_criteria`
 L37086) as met / not met / not on record / not available with its evidence, and says "Criteria
 met" only when every one is met ("on the data that could be read" when the record has gaps);
 otherwise "Payer criteria not yet met" and what to document. That rule set is the card's `source`
-(its name and URL), so the source the EHR shows is the policy the card evaluates. With
-policy.tms_card_when_payer_criteria_unmet false, no card until they are all met. One line notes
-anxious distress (GAD-7 in its moderate band or above: comorbid anxiety predicts a poorer
-response, CANMAT 2023 para 181). The suggestion is a referral for TMS evaluation citing the
+(its name and URL), so the source the EHR shows is the policy the card evaluates; the card names
+it as the clinic's (`rule_set_words`: the service reads no coverage). While a criterion is not
+met, policy.tms_card_when_payer_criteria_unmet says where the card still shows: by default at
+patient-view only (`_shown_unmet`; review 19 I7), everywhere with true, nowhere with false. One
+line notes anxious distress (GAD-7 in its moderate band or above: comorbid anxiety predicts a
+poorer response, CANMAT 2023 para 181). The suggestion is a referral for TMS evaluation citing the
 depression Condition.
 
 TMS safety screen (issue 11 item 6, fhir_mapping/tms_safety.py): metal or a stimulator in or near
@@ -70,8 +72,11 @@ from services.rules.tms_referral_notes import (
     partial_adjunct_line,
     payer_note,
     revoked_referral_line,
+    rule_set_words,
+    screen_first,
     sent_alone,
     tms_safety_items,
+    unmet_words,
 )
 
 TOPIC = "tms-referral"
@@ -95,7 +100,8 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     "Criteria met" only when every one is met (issue 12)."""
     facts = ctx.facts
     rule_set = evaluation.rule_set
-    payer = rule_set.name  # named, not linked: the card's source is this rule set (`_source`)
+    # Named, not linked (the card's source is this rule set: `_source`), as the clinic's set.
+    payer = rule_set_words(evaluation, ctx.policy)
     if evaluation.met:
         # Never plain "criteria met" on a history known to be incomplete (issue 10): the gaps
         # are listed under "Data not read" on this card.
@@ -201,6 +207,16 @@ def _source_of(name: str, title: str, url: str) -> Source:
     )
 
 
+def _shown_unmet(ctx: RuleContext) -> bool:
+    """Whether the card shows at this hook while a payer criterion is not met (policy
+    tms_card_when_payer_criteria_unmet). By default at patient-view only (review 19 I7): the
+    discovery promises the order hooks' card "when the patient already meets TMS criteria", and
+    "criteria not yet met" beside the very order that may be the trial a criterion asks for (a
+    second class) is noise at the moment of ordering; the chart still shows it."""
+    where = ctx.policy.tms_card_when_payer_criteria_unmet
+    return where is True or (where == "patient-view" and ctx.hook == "patient-view")
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     facts = ctx.facts
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
@@ -210,7 +226,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
     met = evaluation.met
-    if not met and not ctx.policy.tms_card_when_payer_criteria_unmet:
+    if not met and not _shown_unmet(ctx):
         return None
     # The score eligibility read severity from: the latest PHQ-9, else another validated
     # scale's total with its band (services/tms_severity.py).
@@ -220,7 +236,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # The count the eligibility used (facts.tms_trials: failed, plus not tolerated when the
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
-    payer = "" if met else f"; {evaluation.rule_set.name} criteria not yet met"
+    payer = "" if met else f"; {unmet_words(ctx.policy)}"
     counted_named, counted_plain = _counted(
         counted, ctx.record
     )  # said in the summary and the referral
@@ -232,13 +248,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     partial = awaiting_adjunct(ctx)
     first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
     first_short = "an adjunct first, then " if partial else ""
+    # A TMS safety item (a pacemaker) is why the referral waits on a screen and why the criteria
+    # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
+    # way after the payer's name and before nothing else.
+    screen = screen_first(ctx)
+    scored_short = f"{latest.instrument} {latest.value}"
     summary = cards.fit_summary(
-        f"{counted_named}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first}{CONSIDER}{payer}",
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}{payer}",
-        # The payer's name gives way before the adjunct step does (the criteria name it).
-        f"{counted_plain}; {latest.instrument} {latest.value}: {first_short}{CONSIDER}"
+        f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
+        f"{counted_plain}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}{payer}",
+        # The rule set's kind gives way before the adjunct step does (the criteria name it).
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}"
         + ("; payer criteria not yet met" if payer else ""),
+        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}",
     )
     depression = facts.depression_finding
     resource = None

@@ -2,7 +2,8 @@
 recent GAD-7 (`anxiety_line`), an earlier TMS course or a revoked referral
 (`earlier_course_line`, `revoked_referral_line`), the TMS safety items to screen
 (`tms_safety_items`), what the TMS count rests on (`_counted`), and the referral's own note: the
-payer status (`payer_note`) and the order-only referral's line (`sent_alone`).
+payer status (`payer_note`) and the order-only referral's line (`sent_alone`); and how the card
+names the rule set it judged (`rule_set_words`, `unmet_words`).
 
 Apart from the card because each reads one part of the record or the evaluation and words one
 line; the card decides where they go.
@@ -10,15 +11,19 @@ line; the card decides where they go.
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.code_systems import SNOMED
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import PatientRecord, Trial
 from services import cards, tms_course, trial_count
 from services.card_format import in_sentence
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, scale_band
+from services.policy import Policy
 from services.rules.context import RuleContext
 
 GAD7 = "GAD-7"
@@ -30,9 +35,56 @@ _ANXIETY_FROM = "moderate"
 _RETREATMENT = CriterionKind.RETREATMENT
 
 
+# The rule set a clinic gets when it names none (Policy.payer_criteria's default).
+_DEFAULT_RULE_SET = next(f.default for f in fields(Policy) if f.name == "payer_criteria")
+
+
+def _default_rule_set(policy: Policy) -> bool:
+    return policy.payer_criteria_file is None and policy.payer_criteria == _DEFAULT_RULE_SET
+
+
+def rule_set_words(evaluation: PayerEvaluation, policy: Policy) -> str:
+    """How the card names the rule set it judged: "clinic default rule set, from Medicare LCD
+    L37086", "clinic rule set, from Aetna CPB 0469". The service reads no coverage: the set is
+    the clinic's choice (policy payer_criteria), not the patient's payer, and "Medicare LCD
+    L37086 criteria" on a 43-year-old with no payer data read as if it were (review 19 I8). The
+    LCD stays named as the set's source."""
+    kind = "clinic default rule set" if _default_rule_set(policy) else "clinic rule set"
+    return f"{kind}, from {evaluation.rule_set.name}"
+
+
+def unmet_words(policy: Policy) -> str:
+    """The summary's words while a criterion is not met: "payer criteria not yet met (clinic
+    default rule set)"; the detail's header names the set's source."""
+    kind = "clinic default rule set" if _default_rule_set(policy) else "clinic rule set"
+    return f"payer criteria not yet met ({kind})"
+
+
 def tms_safety_items(ctx: RuleContext) -> str:
     """What the TMS service must screen before treatment, each with code, date and resource."""
     return "; ".join(finding_line(f) for f in ctx.facts.tms_cautions)
+
+
+# A SNOMED CT display's semantic tag, "(physical object)", "(finding)": the concept's hierarchy,
+# not what a clinician calls the item.
+_SEMANTIC_TAG = re.compile(r"\s+\([a-z][a-z ]*\)$")
+
+
+def screen_first(ctx: RuleContext) -> str:
+    """ "; safety screen first: Implantable cardiac pacemaker" (", and 1 more item" when there
+    are more) for the summary when the record holds a TMS safety item the TMS service must
+    screen; "" otherwise (review 19 D2: a pacemaker was named only in the detail)."""
+    items = ctx.facts.tms_cautions
+    if not items:
+        return ""
+    first = items[0]
+    name = first.display or first.code
+    if first.system == SNOMED:
+        name = _SEMANTIC_TAG.sub("", name)
+    more = len(items) - 1
+    return f"; safety screen first: {name}" + (
+        f" and {more} more item{'s' if more > 1 else ''}" if more else ""
+    )
 
 
 def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.record import DoseSegment, Role, Trial
-from services import formulation_ceilings, trial_dates
+from services import trial_dates
+from services.policy import Policy
+from services.site_ceiling import site_ceiling
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
@@ -39,10 +41,11 @@ from services.timeline.wording import (
     verdict_text,
     written_dates_text,
 )
+from services.trial_dose_text import per_administration
 from services.trial_table import fixed_course_text
 
 
-def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]:
+def _lane_lines(trial: Trial, layout: Layout, policy: Policy) -> list[tuple[str, int, int, str]]:
     """The text of a lane (in the gutter, or above the bars): (text, font size, weight, colour)
     per line."""
     width = layout.text_width
@@ -50,7 +53,8 @@ def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]
     lines = [(t, 14, 700, INK) for t in wrap(name, 14, width)]
     kind = "augmentation" if trial.role is Role.AUGMENTATION else trial.drug_class
     lines += [
-        (t, 12, 400, MUTED) for t in wrap(f"{kind} · adequate {range_text(trial)}", 12, width)
+        (t, 12, 400, MUTED)
+        for t in wrap(f"{kind} · adequate {range_text(trial, policy)}", 12, width)
     ]
     verdict = verdict_text(trial)
     if fixed_course_text(trial) is None:  # a fixed course has no weeks to reach (zuranolone)
@@ -75,10 +79,17 @@ def _lane_lines(trial: Trial, layout: Layout) -> list[tuple[str, int, int, str]]
 
 
 def trial_lane(
-    trial: Trial, index: int, scale: TimeScale, top: float, style: TimelineStyle, layout: Layout
+    trial: Trial,
+    index: int,
+    scale: TimeScale,
+    top: float,
+    style: TimelineStyle,
+    layout: Layout,
+    policy: Policy,
 ) -> tuple[str, str, float]:
-    """(the lane's stripe, painted under the grid; the lane; its height)."""
-    lines = _lane_lines(trial, layout)
+    """(the lane's stripe, painted under the grid; the lane; its height). `policy`: the site's,
+    whose market sets the top of the range drawn (site_ceiling), as on the cards."""
+    lines = _lane_lines(trial, layout, policy)
     if layout.labels_above:  # the text, then the bar strip under it
         height = 8 + LINE * len(lines) + layout.bar_area
     else:  # the text in the gutter, beside the bars
@@ -104,7 +115,7 @@ def trial_lane(
     baseline = top + height - 20
     room = (layout.bar_area if layout.labels_above else height) - 36
     doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
-    ceiling = formulation_ceilings.daily_ceiling(trial)
+    ceiling = site_ceiling(policy, trial)
     scale_to = max([v for v in (*doses, trial.min_adequate_mg, ceiling) if v] or [1.0]) * 1.1
 
     def bar_height(mg: float | None) -> float:
@@ -114,8 +125,9 @@ def trial_lane(
 
     x_start, x_end = scale.x(trial.start), scale.x(trial.end)
     width = max(x_end - x_start, 3)
-    # The adequate range as a band behind the bars, up to the formulation's ceiling: a bar that
-    # reaches it is in range, one above its top is drawn above maximum.
+    # The adequate range as a band behind the bars, up to the top of the range at this site (the
+    # formulation's ceiling, or the market's label below it): a bar that reaches it is in range,
+    # one above its top is drawn above maximum.
     lo, hi = trial.min_adequate_mg, ceiling
     if lo is not None:
         y_lo = baseline - bar_height(lo)
@@ -166,6 +178,7 @@ def trial_lane(
             style,
             layout.id_prefix,
             segment,
+            policy=policy,
         )
         out.append(svg)
         labels.append((label, _visible_centre(x0, x1, gaps), label_y))
@@ -242,18 +255,25 @@ def _segment(
     style: TimelineStyle,
     id_prefix: str,
     segment: DoseSegment | None = None,
+    *,
+    policy: Policy,
 ) -> tuple[str, tuple[str, float, float, float]]:
     """(the bar, (its label, the bar's left and right x, the label's baseline y))."""
     as_needed = segment is not None and segment.as_needed
     # A dose taken only as needed is no daily dose: never drawn as in the adequate range.
-    category = DoseCategory.UNKNOWN if as_needed else dose_category(mg, trial)
+    category = DoseCategory.UNKNOWN if as_needed else dose_category(mg, trial, policy)
     x0, x1 = scale.x(start), scale.x(end)
-    dose = segment_dose_text(segment) if segment is not None else "dose unknown"
+    # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
+    dose = per_administration(trial.dose_basis, trial.mg_per_administration) or (
+        segment_dose_text(segment) if segment is not None else "dose unknown"
+    )
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
     when = written if written is not None else f"{day_text(start)} to {day_text(end)}"
-    tip = f"{display_name(trial.ingredient)} {dose}, {when}: {what} (adequate {range_text(trial)})"
+    if trial.taken_before is not None:  # drawn at the day it was entered, taken before it
+        when = f"taken before {day_text(trial.taken_before)}, dates not recorded"
+    tip = f"{display_name(trial.ingredient)} {dose}, {when}: {what} (adequate {range_text(trial, policy)})"
     rect = el(
         "rect",
         x=x0,

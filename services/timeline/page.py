@@ -15,8 +15,11 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from fhir_mapping.draft_medication import is_unidentified_draft
-from fhir_mapping.gaps import ANOTHER_PATIENT, noun
-from fhir_mapping.record import DataDomain, PatientRecord
+from fhir_mapping.gap_counts import counted
+from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, status_line
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from services.policy import Policy
+from services.site_ceiling import DEFAULT_POLICY
 from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
 from services.timeline.wording import day_text
@@ -50,8 +53,14 @@ def _style_hash(css: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render_page(record: PatientRecord, *, expires_at: datetime | None = None) -> str:
+def render_page(
+    record: PatientRecord,
+    *,
+    expires_at: datetime | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> str:
     """A complete HTML document showing the timeline; nothing in it loads from anywhere.
+    `policy`: the site's, as `render_svg` takes it (the ranges' tops the cards state).
 
     The Content-Security-Policy admits only the page's own stylesheet (by hash): no scripts, no
     fetches, no forms. frame-ancestors cannot be set from a meta tag; the route's headers do that.
@@ -83,9 +92,10 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
             '<p class="lede">Antidepressant trials with each dose against the drug\'s adequate '
             "range, refill gaps, PHQ-9 scores and procedures.</p>",
             *_unread_line(record),
+            *_status_line(record),
             "<figure>",
-            f'<div class="layout-wide">{render_svg(record)}</div>',
-            f'<div class="layout-narrow">{render_svg(record, layout=NARROW)}</div>',
+            f'<div class="layout-wide">{render_svg(record, policy=policy)}</div>',
+            f'<div class="layout-narrow">{render_svg(record, layout=NARROW, policy=policy)}</div>',
             f"<figcaption>{escape(caption)}</figcaption>",
             "</figure>",
             "</main>",
@@ -96,32 +106,46 @@ def render_page(record: PatientRecord, *, expires_at: datetime | None = None) ->
     )
 
 
+def _unread(record: PatientRecord) -> list[DataGap]:
+    """This patient's medication records that could not be read: each could be a trial the
+    picture does not draw (review 18b M5; the cards list them under "Data not read"). A draft
+    whose drug was not identified is the order's matter, not the history's, another patient's
+    record left out is none of this patient's, and the Patient record's own status
+    (merged, inactive) is no medication record at all (`_status_line` says it; fix 19a): none of
+    them is counted."""
+    return [
+        g
+        for g in record.gaps
+        if g.domain is DataDomain.MEDICATIONS
+        and g.source is not None
+        and g.reason != ANOTHER_PATIENT
+        and not is_record_status(g)
+        and not is_unidentified_draft(g)
+    ]
+
+
 def unread_medications(record: PatientRecord) -> int:
-    """How many of this patient's medication records could not be read: each could be a trial
-    the picture does not draw (review 18b M5; the cards list them under "Data not read"). A
-    draft whose drug was not identified is the order's matter, not the history's, and another
-    patient's record left out is none of this patient's (neither is counted)."""
-    return len(
-        {
-            g.source
-            for g in record.gaps
-            if g.domain is DataDomain.MEDICATIONS
-            and g.source is not None
-            and g.reason != ANOTHER_PATIENT
-            and not is_unidentified_draft(g)
-        }
-    )
+    """How many of this patient's medication records could not be read (`_unread`)."""
+    return len({g.source for g in _unread(record)})
 
 
 def _unread_line(record: PatientRecord) -> list[str]:
-    """ "1 medication record could not be read: see the card." under the lede, or nothing."""
-    count = unread_medications(record)
-    if not count:
+    """ "1 medication record could not be read: see the card." under the lede, or nothing; an
+    order and its fills counted as one medication, as the cards count them (gap_counts.py)."""
+    unread = _unread(record)
+    if not unread:
         return []
-    return [
-        f'<p class="lede">{escape(noun(DataDomain.MEDICATIONS, count))} could not be read: '
-        "see the card.</p>"
-    ]
+    return [f'<p class="lede">{escape(counted(unread))} could not be read: see the card.</p>']
+
+
+def _status_line(record: PatientRecord) -> list[str]:
+    """ "This Patient record is marked inactive (active: false): the history may be incomplete
+    or held under another record; see the card." under the lede, as the cards say it, or
+    nothing: the picture may then miss trials charted on the record in use."""
+    said = status_line(record.gaps)
+    if said is None:
+        return []
+    return [f'<p class="lede">{escape(said)}; see the card.</p>']
 
 
 def _timestamp(moment: datetime) -> str:

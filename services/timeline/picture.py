@@ -5,6 +5,8 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from fhir_mapping.record import PatientRecord
+from services.policy import Policy
+from services.site_ceiling import DEFAULT_POLICY
 from services.timeline.contents import event_dates, ordered_trials
 from services.timeline.lanes import trial_lane
 from services.timeline.layout import (
@@ -28,9 +30,17 @@ from services.timeline.wording import day_text
 DEFAULT_TITLE = "Antidepressant treatment timeline"
 
 
-def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE, layout: Layout = WIDE) -> str:
+def render_svg(
+    record: PatientRecord,
+    *,
+    title: str = DEFAULT_TITLE,
+    layout: Layout = WIDE,
+    policy: Policy = DEFAULT_POLICY,
+) -> str:
     """The record's treatment timeline as a standalone SVG document (well-formed XML), in the
-    wide layout unless told otherwise (layout.py)."""
+    wide layout unless told otherwise (layout.py). `policy`: the site's (the server's and the
+    CLI's configured one), whose market sets each range's top as the cards state it
+    (site_ceiling.py: mirtazapine 30-45 mg/day at a US site); the documented defaults without."""
     style = timeline_style()
     head = (
         f'<title id="{layout.id("timeline-title")}">{escape(title)}</title>'
@@ -72,7 +82,7 @@ def render_svg(record: PatientRecord, *, title: str = DEFAULT_TITLE, layout: Lay
     y += 8
     trials = ordered_trials(record)
     for i, trial in enumerate(trials):
-        stripe, lane, height = trial_lane(trial, i, scale, y, style, layout)
+        stripe, lane, height = trial_lane(trial, i, scale, y, style, layout, policy)
         backgrounds.append(stripe)
         body.append(lane)
         y += height

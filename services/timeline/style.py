@@ -11,7 +11,8 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.record import ProcedureKind, Trial
-from services import formulation_ceilings
+from services.policy import Policy
+from services.site_ceiling import DEFAULT_POLICY, site_ceiling
 from services.timeline.svg import INK, el
 
 
@@ -102,19 +103,20 @@ CATEGORY_TEXT = {
 }
 
 
-def dose_category(mg: float | None, trial: Trial) -> DoseCategory:
+def dose_category(mg: float | None, trial: Trial, policy: Policy = DEFAULT_POLICY) -> DoseCategory:
     """Where a daily dose sits against the trial's adequate range.
 
     Safer for the patient: a dose is drawn as adequate only against a verified minimum; an unknown
     dose, or a drug without a verified minimum, is never drawn as if it were adequate. The top is
-    the course's formulation ceiling, the one the optimise card states (bupropion SR 450 mg/day is
-    above the SR label's 400 though within the drug's 450).
+    the top of the course's range at this site (site_ceiling), the one the optimise card states
+    (bupropion SR 450 mg/day is above the SR label's 400 though within the drug's 450; at a US
+    site mirtazapine 60 mg/day is above the US label's 45 though within CANMAT's 60).
     """
     if mg is None or trial.min_adequate_mg is None:
         return DoseCategory.UNKNOWN
     if mg < trial.min_adequate_mg:
         return DoseCategory.BELOW
-    ceiling = formulation_ceilings.daily_ceiling(trial)
+    ceiling = site_ceiling(policy, trial)
     if ceiling is not None and mg > ceiling:
         return DoseCategory.ABOVE
     return DoseCategory.ADEQUATE

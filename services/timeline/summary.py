@@ -12,6 +12,7 @@ from services.timeline.contents import (
 )
 from services.timeline.style import timeline_style
 from services.timeline.wording import day_text, mg_text, plural, reasons_text, segment_dose_text
+from services.trial_dose_text import per_administration
 from services.trial_table import fixed_course_text, held_text
 
 _SUMMARY_VERDICT = {
@@ -82,7 +83,10 @@ def describe(record: PatientRecord) -> str:
 def _trial_summary(trial: Trial) -> str:
     doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
     needed = [s for s in trial.segments if s.as_needed]
-    if not doses and needed:  # taken only as needed: no daily dose (review 10, PRN doses)
+    per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
+    if per_dose:  # esketamine per session: never its time-averaged mg/day (review s19 M2)
+        dose = per_dose
+    elif not doses and needed:  # taken only as needed: no daily dose (review 10, PRN doses)
         dose = segment_dose_text(max(needed, key=lambda s: s.mg_per_day_upper or 0.0))
     elif not doses:
         dose = "dose unknown"

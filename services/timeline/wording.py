@@ -8,6 +8,8 @@ from fhir_mapping.partial_response import partial_text
 from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
+from services.policy import Policy
+from services.site_ceiling import DEFAULT_POLICY, site_ceiling, site_label
 from services.trial_table import fixed_course_text, held_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -24,7 +26,7 @@ _REASON_TEXT = {
     InadequacyReason.POOR_ADHERENCE: "poor adherence",
     InadequacyReason.DOSE_UNKNOWN: "dose unknown",
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "low dose, other indication",
-    InadequacyReason.OTHER_INDICATION: "ordered for another indication",
+    InadequacyReason.OTHER_INDICATION: "for another indication",  # stated, or a condition on record
     InadequacyReason.NOT_SHOWN_TAKEN: "not shown as taken: to confirm",
 }
 
@@ -47,13 +49,18 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def range_text(trial: Trial) -> str:
-    """The adequate range up to the course's formulation ceiling, named when it is the
-    formulation's own ("150–400 mg/day, SR maximum"), as the optimise card states it."""
-    lo, hi = trial.min_adequate_mg, formulation_ceilings.daily_ceiling(trial)
+def range_text(trial: Trial, policy: Policy = DEFAULT_POLICY) -> str:
+    """The adequate range up to the top of the course's range at this site (site_ceiling: its
+    formulation's ceiling, lowered to the market's labelled maximum), named when it is not the
+    drug row's ("150–400 mg/day, SR maximum"; "30–45 mg/day, US label maximum"), as the
+    optimise card states it (fix19l item 4: the page said CANMAT's 30–60 at a US site)."""
+    lo, hi = trial.min_adequate_mg, site_ceiling(policy, trial)
     own = formulation_ceilings.own_ceiling(trial)
+    label = site_label(policy, trial)
     if lo is not None and hi is not None:
-        whose = f", {own.shown_as} maximum" if own is not None else ""
+        whose = f", {label} maximum" if label else ""
+        if not whose and own is not None and hi == own.max_mg_day:
+            whose = f", {own.shown_as} maximum"
         return f"{mg_text(lo)}–{mg_text(hi)} mg/day{whose}"
     if lo is not None:
         return f"≥ {mg_text(lo)} mg/day"

@@ -165,3 +165,74 @@ def test_help_says_what_every_command_does_in_whole_sentences(
         main(["--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "or send a saved `request` to a running service." in out
+
+
+# -- --hook and a request's own hook (review 19 R2 M5) ----------------------------------------------
+
+
+def _order_select_request() -> dict[str, Any]:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "patients"
+    request: dict[str, Any] = json.loads(
+        (fixture / "order_select_low_dose.order-select.request.json").read_text("utf-8")
+    )
+    return request
+
+
+def _cards(out: str) -> list[dict[str, Any]]:
+    """The printed cards without their uuids (new on every run)."""
+    return [{k: v for k, v in c.items() if k != "uuid"} for c in json.loads(out)["cards"]]
+
+
+def test_a_hook_other_than_the_requests_own_is_warned_about_and_not_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, _order_select_request())
+    assert main(["evaluate", str(path), "--as-of", "2025-06-02"]) == 0
+    own = capsys.readouterr()
+    assert own.err == ""
+    assert main(["evaluate", str(path), "--as-of", "2025-06-02", "--hook", "patient-view"]) == 0
+    other = capsys.readouterr()
+    assert _cards(other.out) == _cards(own.out)  # run as its own hook, order-select
+    assert other.err == (
+        "trd-cds: warning: --hook patient-view is ignored: the file's request names hook "
+        "'order-select', which is run\n"
+    )
+    # The same hook given is no warning.
+    assert main(["evaluate", str(path), "--as-of", "2025-06-02", "--hook", "order-select"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_context_only_request_is_run_as_the_hook_given_or_refused_naming_no_hook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole = _order_select_request()
+    fragment = {"context": whole["context"], "prefetch": whole["prefetch"]}
+    path = _write(tmp_path, fragment)
+    assert main(["evaluate", str(path), "--as-of", "2025-06-02"]) == 2
+    refused = capsys.readouterr()
+    assert refused.err == (
+        "trd-cds: error: the request has a context but no hook: name one with --hook "
+        "(patient-view, order-select, order-sign)\n"
+    )
+    assert main(["evaluate", str(path), "--as-of", "2025-06-02", "--hook", "order-select"]) == 0
+    given = capsys.readouterr()
+    assert given.err == ""
+    assert (
+        main(["evaluate", str(_write(tmp_path, whole, "whole.json")), "--as-of", "2025-06-02"]) == 0
+    )
+    as_whole = _cards(capsys.readouterr().out)
+    assert _cards(given.out) == as_whole  # the same cards as the whole request
+    assert as_whole  # the chart has cards to compare
+
+
+def test_a_bundle_is_run_as_the_hook_given_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "patients"
+    bundle = fixture / "trd_meets_tms.json"
+    assert main(["evaluate", str(bundle), "--as-of", "2025-06-02", "--hook", "order-sign"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "tms-referral" not in captured.out  # order-sign has no chart-open pathway cards
+    assert main(["evaluate", str(bundle), "--as-of", "2025-06-02"]) == 0
+    assert "tms-referral" in capsys.readouterr().out

@@ -109,7 +109,11 @@ def test_without_a_server_the_unidentified_draft_is_said(client: TestClient) -> 
     # recheck W-b: services/unidentified_drafts.py).
     assert cards[0]["indicator"] == "critical"
     assert cards[0]["summary"].startswith("Phenelzine (MAOI) is running")
-    assert f"MedicationRequest/{draft['id']}: medication reference not found" in cards[0]["detail"]
+    # Why it was not read (review 19 R2 M1): no fhirServer to read it from.
+    assert (
+        f"MedicationRequest/{draft['id']}: medication reference not read: the request has no "
+        "fhirServer" in cards[0]["detail"]
+    )
 
 
 def test_the_drafts_medication_is_read_from_the_fhir_server(

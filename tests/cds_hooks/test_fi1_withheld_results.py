@@ -189,15 +189,20 @@ def _cards(body: dict[str, Any]) -> list[Any]:
 def test_item9_withheld_under_suppressed_is_named_as_a_data_gap(severity: str) -> None:
     cards = _cards(_item9_request(withhold_item9=True, severity=severity))
     assert cards, "a chart whose item 9 was withheld answered a quiet []"
-    (card,) = [c for c in cards if "Data not read" in c.detail]
-    assert card.source.topic is not None and card.source.topic.code == "data-quality"
-    # What may be missing and why, once and in plain words (audit 16 W6).
-    assert (
-        "Scores and pregnancy status may be incomplete: the EHR withheld some results (consent, "
-        "privacy or access rules)"
-    ) in card.detail
-    assert ITEM9_NOT_RULED_OUT in card.detail
-    assert DIAGNOSTICS not in card.detail
+    by_topic = {c.source.topic.code: c for c in cards if c.source.topic is not None}
+    # Review 19 item 5: the PHQ-9s read have no item 9, so the item-9 card asks for it ("not
+    # read", not "not recorded": some scores were withheld) and, resting on the scores, names
+    # the scores left out, as a card resting on them does (audit 16 W6: once, in plain words).
+    item9 = by_topic["phq9-item9-not-recorded"]
+    assert "item 9 not read (scores incomplete)" in item9.summary
+    withheld = "the EHR withheld some results (consent, privacy or access rules)"
+    assert f"Scores may be incomplete: {withheld}" in item9.detail
+    assert ITEM9_NOT_RULED_OUT in item9.detail
+    # The data-quality card names what no card carries: the pregnancy status.
+    card = by_topic["data-quality"]
+    assert f"Pregnancy status may be incomplete: {withheld}" in card.detail
+    for each in (item9, card):
+        assert DIAGNOSTICS not in each.detail
 
 
 def test_item9_present_beside_suppressed_keeps_the_suicide_card_and_names_the_gap() -> None:

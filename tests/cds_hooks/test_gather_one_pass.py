@@ -39,6 +39,8 @@ def _plain_match_types(bundle: Mapping[str, Any]) -> list[str]:
         kind = bundle.get("resourceType")
         return [kind] if isinstance(kind, str) else []
     entries = bundle.get("entry")
+    if isinstance(entries, dict):  # one entry sent alone: a list of one (review 19 R2 W3)
+        entries = [entries]
     kinds: set[str] = set()
     for entry in entries if isinstance(entries, list) else ():
         resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -270,7 +272,8 @@ def _gather(prefetch: dict[str, Any]) -> Any:
 
 def test_gather_counts_entries_without_a_resource_as_matches_of_the_total() -> None:
     # `total` 3 = the order + the entry the EHR could not serialise + the unreadable one: no
-    # match is missing, so the medications are complete (the include is not counted).
+    # match is missing from the count (the include is not counted), but two entries could not
+    # be read: the medications are incomplete for that reason (review 19 R2 W3), not "complete".
     order, included = _resources()[1], _resources()[2]
     bundle = {
         "resourceType": "Bundle",
@@ -285,7 +288,10 @@ def test_gather_counts_entries_without_a_resource_as_matches_of_the_total() -> N
     }
     prefetch = {**{k: None for k, _ in TEMPLATES}, "medicationRequests": bundle}
     result = _gather(prefetch)
-    assert result.incomplete == {}
+    assert result.incomplete == {
+        "MedicationRequest": "2 entries of the prefetched 'medicationRequests' Bundle could not "
+        "be read (not a JSON object, or a resource with no resourceType)"
+    }
     assert result.resources == [order, included]
     assert result.skipped == 2
     bundle["total"] = 4

@@ -439,7 +439,7 @@ def test_metrics_count_hook_calls_cards_refusals_and_latency(
     seconds = "trd_cds_hook_duration_seconds_count"
     assert _delta(before, after, seconds, service="trd-patient-view") == 3
     refused = "trd_cds_requests_refused_total"
-    assert _delta(before, after, refused, status="400", reason="bad-request") == 1
+    assert _delta(before, after, refused, status="400", reason="invalid-json") == 1
     assert _delta(before, after, refused, status="404", reason="unknown-service") == 1
     assert _delta(before, after, refused, status="404", reason="not-found") == 1
     twelve = [k for k in after if k[0] == refused and ("status", "412") in k[1]]

@@ -23,7 +23,7 @@ from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.gaps import DOMAINS_OF_KEY, type_gaps
-from fhir_mapping.lab_units import si_codes
+from fhir_mapping.lab_si_key import key_codes
 from fhir_mapping.labs import ULN_TESTS
 from fhir_mapping.record import DataDomain
 from fhir_mapping.site_codes import LocalCode, SiteCodes
@@ -77,7 +77,7 @@ def test_observations_holds_scales_and_screens_and_labs_the_labs_each_under_both
     templates = dict(services()[0].prefetch)
     observations, labs = _tokens(templates["observations"]), _tokens(templates["labs"])
     liver = _tokens(templates["liverTests"])  # ALT and AST (review 12 H10)
-    si = _tokens(templates["labsSI"])  # B12, folate, vitamin D moles codes (review 17 W3)
+    si = _tokens(templates["labsSI"])  # moles codes (review 17 W3), TSH assay codes (s19 M3)
     assert not observations & labs and not labs & liver and not observations & liver
     assert not si & (observations | labs | liver)
     for row in observation_codes():
@@ -86,7 +86,7 @@ def test_observations_holds_scales_and_screens_and_labs_the_labs_each_under_both
             continue
         if row.concept in ULN_TESTS:
             wanted = liver
-        elif row.system == LOINC and (row.concept, row.code) in si_codes():
+        elif row.system == LOINC and (row.concept, row.code) in key_codes():
             wanted = si
         else:
             wanted = labs if row.concept in lab_ranges() else observations

@@ -343,3 +343,16 @@ def test_a_value_its_field_does_not_allow_is_never_written() -> None:
     bad = dataclasses.replace(_record(), as_of="2025-06-02")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         record_codec.encode(bad)
+
+
+def test_an_age_from_a_birth_year_only_comes_back_as_its_range() -> None:
+    """Review 19 D4: a birth year only gives an ages.Age (74-75); stored as its int with the
+    Patient's own fields, it is rebuilt on reading, never a bare 75 on the timeline."""
+    patient = Patient(
+        id="p-year", age=75, sex="female", age_youngest=74, age_basis="birth year only"
+    )
+    record = dataclasses.replace(_record(), patient=patient)
+    back = record_codec.decode(record_codec.encode(record))
+    assert back == record
+    assert f"{back.patient.age}" == "74-75 (birth year only)"
+    assert f"{record_codec.decode(record_codec.encode(_record())).patient.age}".isdigit()

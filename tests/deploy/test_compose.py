@@ -273,3 +273,15 @@ def test_every_key_of_the_example_has_a_comment_before_its_table() -> None:
     for i, line in enumerate(lines):
         if line.startswith("["):
             assert lines[i + 1].startswith("#") or lines[i - 1].startswith("#"), line
+
+
+def test_the_example_names_every_status_that_is_retried() -> None:
+    """Review 19 R2 M6: the comment said 502/503/504 while 429 is retried too (after its
+    Retry-After), so an operator reading it could not explain a slow 412 on a rate limit."""
+    from cds_hooks.fhir_data.fhir_source import RETRY_STATUSES
+
+    lines = (ROOT / "deploy/config.example.toml").read_text().splitlines()
+    at = lines.index("retries = 2")
+    comment = " ".join(line for line in lines[at - 4 : at] if line.startswith("#"))
+    assert set(re.findall(r"\b[45]\d\d\b", comment)) == {str(s) for s in RETRY_STATUSES}
+    assert "Retry-After" in comment

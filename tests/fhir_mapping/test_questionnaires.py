@@ -207,7 +207,7 @@ def test_site_map_for_a_sites_own_questionnaire() -> None:
     assert wants_questionnaire_response(response)
     assert read(response) == (
         [],
-        [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE, qr("qr-lhc"))],
+        [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE, qr("qr-lhc"), date=DAY)],
     )
     site_items = {(site_form, f"phq9_{n}"): code for n, code in enumerate(Q.ITEMS, start=1)}
     site_items[(site_form, "phq9_total")] = Q.TOTAL

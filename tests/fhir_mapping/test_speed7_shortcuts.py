@@ -112,7 +112,11 @@ def _plain_lab_test(resource: dict[str, Any]) -> str | None:
 
 
 def _plain_flag(resource: dict[str, Any]) -> str | None:
-    for concept in resource.get("interpretation") or ():
+    # FHIR R4 makes `interpretation` a list; one CodeableConcept sent alone (STU3) is a list of
+    # one, and a bool, number or string is none (review 19 R2 W1: `or ()` raised on `true`).
+    given = resource.get("interpretation")
+    concepts = [given] if isinstance(given, dict) else given if isinstance(given, list) else []
+    for concept in concepts:
         for _, code, _ in codings(concept):
             if code in {"L", "LL", "LU", "<"}:
                 return "low"
@@ -148,7 +152,11 @@ def _observations() -> list[dict[str, Any]]:
         None,
         [],
         "H",
+        True,
+        7,
+        0.5,
         {"coding": [{"code": "H"}]},
+        {"coding": [{"code": "L"}], "text": "Low"},
         [None, "L", {"coding": "H"}, {"coding": [None, {"code": 1}, {"code": " LL "}]}],
         [{"coding": [{"code": ""}, {"code": "A"}, {"code": "N"}]}],
         [{"text": "high"}, {"coding": [{"system": "x", "code": "HU"}]}],

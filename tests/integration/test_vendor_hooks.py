@@ -81,7 +81,9 @@ def test_epic_order_select_without_prefetch_fetches_the_chart_and_warns(
 
     response = epic_service.post("/cds-services/trd-order-select", json=request)
 
-    assert _topics(response) == ["order-repeats-failed-trial", "tms-referral"]
+    # The TMS card is not repeated at an order hook while a payer criterion is unmet (policy
+    # tms_card_when_payer_criteria_unmet, default "patient-view": review 19 item 7).
+    assert _topics(response) == ["order-repeats-failed-trial"]
     repeats = response.json()["cards"][0]
     assert repeats["summary"].startswith("Sertraline already failed an adequate trial (100 mg/day")
     # What the service asked the EHR's server, every time with the EHR's token.

@@ -449,6 +449,14 @@ def test_refuses_to_start_with_auth_required_and_no_issuer(tmp_path: Path) -> No
             "same iss twice",
             id="duplicate-issuer",
         ),
+        pytest.param(
+            [
+                {"iss": "https://ehr.example.org/", "jwks_url": "https://a.example.org/jwks"},
+                {"iss": "HTTPS://EHR.example.org:443", "jwks_url": "https://b.example.org/jwks"},
+            ],
+            "the same issuer URL written two ways",
+            id="issuers-alike-as-urls",
+        ),
     ],
 )
 def test_refuses_to_start_with_a_bad_issuer(

@@ -1,6 +1,6 @@
-"""Harmless differences in the URLs a JWT names (`aud`, `jku`) are tolerated; anything else is
-refused, and the log line names the exact mismatch without the token (the `public_url` / `aud`
-trap of README "How an EHR calls it")."""
+"""Harmless differences in the URLs a JWT names (`iss`, `aud`, `jku`) are tolerated; anything
+else is refused, and the log line names the exact mismatch without the token (the `public_url` /
+`aud` trap of README "How an EHR calls it")."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from cds_hooks.security.replay import MemoryReplayStore
 from tests.security import chart
 from tests.security.conftest import LogCapture
 from tests.security.test_jwt_verifier import StaticKeys
-from tests.security.tokens import AUDIENCE, SERVICE, Minter, SigningKey, new_ec_key
+from tests.security.tokens import AUDIENCE, SANDBOX_ISS, SERVICE, Minter, SigningKey, new_ec_key
 
 JWKS_URL = "https://ehr.example.org/.well-known/jwks.json"
 ISS = "https://ehr.example.org"
@@ -204,3 +204,90 @@ def test_refusals_are_counted_by_reason_in_metrics(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert count() == before + 1
+
+
+# -- iss: the same tolerance, the configured spelling kept (review 19 R2 M3) ----------------------
+
+
+def _iss_token(key: SigningKey, now: int, iss: str, jti: str = "j-1") -> str:
+    claims = {**Minter(key, iss, aud=AUDIENCE).claims(iat=now, exp=now + 300), "jti": jti}
+    return jwt.encode(claims, key.private, algorithm="ES384", headers={"kid": key.kid})
+
+
+@pytest.mark.parametrize(
+    "iss", [ISS + "/", "HTTPS://EHR.Example.ORG", "https://ehr.example.org:443/"]
+)
+def test_an_iss_naming_the_configured_issuer_is_accepted_as_its_configured_spelling(
+    key: SigningKey, iss: str
+) -> None:
+    now = int(time.time())
+    verifier = _verifier(key, now)
+    # The configured spelling keys the caller's clinical state (tenancy) and the replay store...
+    assert verifier.verify(_iss_token(key, now, iss), audiences=[AUDIENCE]).issuer == ISS
+    # ... so the same jti under the other spelling is a replay, not a new token.
+    with pytest.raises(Unauthorized) as refused:
+        verifier.verify(_iss_token(key, now, ISS), audiences=[AUDIENCE])
+    assert refused.value.log_reason == "token jti was already used (replay)"
+
+
+@pytest.mark.parametrize(
+    "iss",
+    [
+        "https://ehr.example.org/fhir",
+        "http://ehr.example.org",
+        "https://ehr.example.org:8443",
+        "https://evil.example.org",
+    ],
+)
+def test_an_iss_naming_another_url_is_refused_with_the_mismatch(key: SigningKey, iss: str) -> None:
+    now = int(time.time())
+    with pytest.raises(Mismatch) as refused:
+        _verifier(key, now).verify(_iss_token(key, now, iss), audiences=[AUDIENCE])
+    assert refused.value.log_reason == "token issuer is not a configured issuer"
+    assert refused.value.mismatch == {"claim": "iss", "expected": [ISS], "received": iss}
+
+
+def test_a_non_url_issuer_must_match_exactly(key: SigningKey) -> None:
+    now = int(time.time())
+    settings = AuthSettings(required=True, issuers=[{"iss": "epic-prod", "jwks_url": JWKS_URL}])
+    verifier = JwtVerifier(
+        settings, {"epic-prod": StaticKeys(key.jwks())}, MemoryReplayStore(), clock=lambda: now
+    )
+    assert verifier.verify(_iss_token(key, now, "epic-prod"), audiences=[AUDIENCE]).issuer == (
+        "epic-prod"
+    )
+    with pytest.raises(Mismatch) as refused:
+        verifier.verify(_iss_token(key, now, "EPIC-PROD", jti="j-2"), audiences=[AUDIENCE])
+    # Read before the signature: a value that is no http(s) URL is not repeated.
+    assert refused.value.mismatch["received"] == "(not an http(s) URL)"
+
+
+def test_the_401_log_line_names_the_iss_mismatch_and_the_spec_spelling_is_accepted(
+    auth_client: Callable[..., TestClient],
+    es_key: SigningKey,
+    log_capture: Callable[[FastAPI], LogCapture],
+) -> None:
+    client = auth_client()
+    capture = log_capture(client.app)  # type: ignore[arg-type]
+    other = Minter(es_key, "https://fhir-ehr.example.com/").token()
+    response = client.post(
+        f"/cds-services/{SERVICE}",
+        json=chart.hook_request(),
+        headers={"Authorization": f"Bearer {other}"},
+    )
+    assert response.status_code == 401
+    (line,) = capture.events("auth.refused")
+    assert line["reason"] == "token issuer is not a configured issuer"
+    assert line["mismatch"]["claim"] == "iss"
+    assert line["mismatch"]["received"] == "https://fhir-ehr.example.com/"
+    assert SANDBOX_ISS in line["mismatch"]["expected"]
+    assert all(other not in raw and other.split(".")[2] not in raw for raw in capture.lines)
+
+    # The configured issuer with a trailing slash, as the spec's example writes its own.
+    slash = Minter(es_key, SANDBOX_ISS + "/").token()
+    ok = client.post(
+        f"/cds-services/{SERVICE}",
+        json=chart.hook_request(),
+        headers={"Authorization": f"Bearer {slash}"},
+    )
+    assert ok.status_code == 200, ok.text

@@ -23,6 +23,7 @@ from fhir_mapping.record import FindingKind
 from services.policy import Policy
 from services.rules import adjunct_harm
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -98,7 +99,7 @@ def test_t3_with_af_thyrotoxicosis_and_low_tsh_is_a_warning_naming_t3_as_the_cau
 
 
 def test_t3_harm_the_optimise_card_neither_waits_on_it_nor_offers_one_click_drugs() -> None:
-    card = _cards(_chart(T3))["optimize-switch-augment"]
+    card = _cards(answered(_chart(T3)))["optimize-switch-augment"]
     assert "it may be working" not in card["detail"]
     assert "not measured yet" not in card["summary"]
     assert (
@@ -173,7 +174,7 @@ def test_control_af_coded_before_t3_started_alone_is_not_its_effect() -> None:
 
 
 def test_tardive_dyskinesia_on_cariprazine_is_named_with_no_dose_increase() -> None:
-    cards = _cards(_chart(TD))
+    cards = _cards(answered(_chart(TD)))
     card = cards[TOPIC]
     assert card["indicator"] == "warning"
     assert card["summary"] == (

@@ -45,6 +45,9 @@ ADJUNCTS = [
     "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
     "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
 ]
+# Venlafaxine 150 of its 75-225 mg/day failed: one labelled step up comes first (review s19
+# item 3, CANMAT 2023 para 187), the adjuncts after it.
+RAISE_VENLAFAXINE = "Raise venlafaxine to 225 mg/day (dose first, CANMAT 2023 para 187)"
 
 
 def course(
@@ -196,7 +199,7 @@ def test_an_antidepressant_tapered_to_a_stop_gets_no_one_click_adjunct() -> None
 
 def test_control_venlafaxine_that_runs_on_gets_the_adjuncts() -> None:
     card = cards(chart(*venlafaxine()))[TOPIC]
-    assert labels(card) == ADJUNCTS
+    assert labels(card) == [RAISE_VENLAFAXINE, *ADJUNCTS]
     assert "Tapering" not in card.detail and "tapered" not in card.summary
 
 
@@ -207,10 +210,10 @@ def test_quetiapine_as_needed_does_not_block_the_first_line_antipsychotic_adjunc
     assert quetiapine.ongoing and quetiapine.segments[-1].as_needed
     card = cards(record)[TOPIC]
     assert card.summary == (
-        "2 adequate trials failed (sertraline, venlafaxine): augment (aripiprazole or "
-        "brexpiprazole) or switch class"
+        "2 adequate trials failed (sertraline, venlafaxine): raise venlafaxine 150 → 225 mg/day "
+        "first, then augment or switch class"
     )
-    assert labels(card) == ADJUNCTS
+    assert labels(card) == [RAISE_VENLAFAXINE, *ADJUNCTS]
     assert "An antipsychotic is already running" not in card.detail
     assert (
         "Quetiapine taken as needed (quetiapine 25 mg as needed): not counted as antipsychotic "

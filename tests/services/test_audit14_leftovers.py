@@ -78,7 +78,10 @@ def test_a_raise_held_by_a_running_drug_caution_names_the_reason_not_a_line() ->
 # --- 2. a lab finding to settle before escalating holds the one-click adjuncts ---------------
 
 DIAGNOSIS = "diagnosis-review"
+# Citalopram 20 of its 20-40 mg/day failed: one labelled step up comes first (review s19 item 3,
+# CANMAT 2023 para 187), then the first-line adjuncts.
 ADJUNCTS = [
+    "Raise citalopram to 40 mg/day (dose first, CANMAT 2023 para 187)",
     "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
     "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
 ]
@@ -107,6 +110,12 @@ def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
     assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: TSH high 12"
     optimise = cards[OPTIMISE]
     assert _labels(optimise) == []
+    # The hold takes the adjuncts off too: the summary names no next step (fix19l item 2: it
+    # read "raise held (...), then augment or switch class", the augment held as well).
+    assert optimise.summary == (
+        "2 adequate trials failed (sertraline, citalopram): citalopram 20 mg/day, room to 40: "
+        "raise held (review TSH high 12 first)"
+    )
     assert optimise.detail.startswith(
         "**Not one click before the diagnosis review** (TSH high 12; Diagnosis review card): "
         + "; ".join(ADJUNCTS)

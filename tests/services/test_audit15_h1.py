@@ -48,7 +48,11 @@ def _cards(name: str) -> dict[str, Doc]:
 def test_not_tms_line_claims_no_criteria_met_when_the_payer_criteria_are_not() -> None:
     detail = _cards("x01_future_phq9_item9_3")["suicide-risk"]["detail"]
     assert "otherwise met" not in detail
-    assert "**Not TMS now:** TMS is not the next step while the risk is acute" in detail
+    # Not yet assessed (review 19, b03): the treatments named as what follows if it finds acute risk.
+    assert (
+        "**Not TMS now:** The risk assessment comes first; if it finds acute risk: TMS is not "
+        "the next step while the risk is acute"
+    ) in detail
 
 
 def test_not_tms_line_says_otherwise_met_when_the_payer_criteria_are(
@@ -59,7 +63,10 @@ def test_not_tms_line_says_otherwise_met_when_the_payer_criteria_are(
 
     monkeypatch.setattr(suicide_risk, "evaluate_payer_criteria", lambda *_: _Met())
     detail = _cards("x01_future_phq9_item9_3")["suicide-risk"]["detail"]
-    assert "**Not TMS now:** the TMS criteria are otherwise met. TMS is not the next" in detail
+    assert (
+        "**Not TMS now:** the TMS criteria are otherwise met. The risk assessment comes first; "
+        "if it finds acute risk: TMS is not the next"
+    ) in detail
 
 
 # --- W3 ---------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from services.pathway import derive_facts
 from services.policy import Policy
 from services.staging import maudsley_stage
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -42,7 +43,7 @@ Doc = dict[str, Any]
 
 
 def _by_topic(name: str) -> dict[str, Doc]:
-    doc = _load(name)
+    doc = answered(_load(name))
     result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
     cards: list[Doc] = result.response.to_json()["cards"]
     return {c["source"]["topic"]["code"]: c for c in cards}

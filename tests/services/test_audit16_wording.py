@@ -31,6 +31,7 @@ from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.cds_hooks import test_fi1_withheld_results as withheld
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -51,8 +52,9 @@ def test_reported_course_without_dose_or_duration_names_no_end_and_no_weeks() ->
     assert "weeks at an adequate dose unknown (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
     assert "2024-10-31" not in switch
-    # Recheck 2 of review 16 W2: 2024-10-01 is the day the report was entered, not a start.
-    assert "sertraline (reported 2024-10-01; dose and dates not recorded)" in switch
+    # Recheck 2 of review 16 W2: 2024-10-01 is the day the report was entered, not a start; the
+    # order is `completed`, so the course had ended by then (review s19 item 1, rule 2e).
+    assert "sertraline (tried before 2024-10-01; dose and dates not recorded)" in switch
 
 
 def test_reported_course_with_dose_and_no_duration_is_not_weeks_on_record() -> None:
@@ -60,10 +62,13 @@ def test_reported_course_with_dose_and_no_duration_is_not_weeks_on_record() -> N
     review = cards["adherence-review"]
     assert "4.3" not in review["summary"] + review["detail"]
     # Recheck 2 of review 16 W2: the day the report was entered is not a start; the dose is named.
-    assert "(sertraline 100 mg/day reported 2024-10-01, dates not recorded)" in review["summary"]
+    # Ended by the day it was entered (review s19 item 1): "tried before", never "reported".
+    assert (
+        "(sertraline 100 mg/day tried before 2024-10-01, dates not recorded)" in (review["summary"])
+    )
     assert "weeks at an adequate dose unknown: dates not recorded (needs 6)" in review["detail"]
     switch = cards["optimize-switch-augment"]["detail"]
-    assert "sertraline (reported 2024-10-01 at 100 mg/day; dates not recorded)" in switch
+    assert "sertraline (tried before 2024-10-01 at 100 mg/day; dates not recorded)" in switch
 
 
 # --- W5: sources of the drug-disease rows -----------------------------------------------------
@@ -130,9 +135,16 @@ def _withheld(code: str) -> Doc:
 def test_withheld_observations_card_names_what_and_why_once_in_plain_words(
     code: str, cause: str
 ) -> None:
-    card = _cards(_withheld(code))["data-quality"]
-    assert card["summary"].startswith("Scores and pregnancy status may be incomplete")
-    assert f"- Scores and pregnancy status may be incomplete: {cause}" in card["detail"]
+    found = _cards(_withheld(code))
+    card = found["data-quality"]
+    # Review 19 item 5: the PHQ-9s read have no item 9 (it was among the withheld results), so
+    # the item-9 card speaks and names the scores left out, as a card resting on them does; the
+    # data-quality card names what no card carries.
+    item9 = found["phq9-item9-not-recorded"]
+    assert "item 9 not read (scores incomplete)" in item9["summary"]
+    assert f"- Scores may be incomplete: {cause}" in item9["detail"]
+    assert card["summary"].startswith("Pregnancy status may be incomplete")
+    assert f"- Pregnancy status may be incomplete: {cause}" in card["detail"]
     assert card["detail"].count(cause) == 1
     for jargon in ("Conditions", "OperationOutcome", "Bundle", "prefetch", "Observation"):
         assert jargon not in card["summary"] + card["detail"]
@@ -162,7 +174,9 @@ def test_failed_adjunct_redraft_names_the_room_left_in_the_range() -> None:
 
 
 def test_class_effect_one_click_label_is_short_and_the_card_says_it_in_full() -> None:
-    card = _cards(_chart("c04_aripiprazole_allergy_augment_suggestions"))["optimize-switch-augment"]
+    card = _cards(answered(_chart("c04_aripiprazole_allergy_augment_suggestions")))[
+        "optimize-switch-augment"
+    ]
     (brex,) = [s for s in card["suggestions"] if "brexpiprazole" in s["label"]]
     assert brex["label"] == (
         "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line; akathisia on "

@@ -23,6 +23,7 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -88,7 +89,7 @@ def test_tsh_12_with_a_normal_free_t4_asks_to_treat_now_not_to_wait() -> None:
 
 def test_tsh_12_keeps_the_hold_on_the_one_click_adjuncts() -> None:
     # A hypothyroidism the guideline treats is a medical contributor (CANMAT 2023 para 184).
-    cards = _cards(_chart(CHART))
+    cards = _cards(answered(_chart(CHART)))
     assert cards[DIAGNOSIS]["summary"] == "Confirm the diagnosis before escalating: TSH high 12"
     assert "adjuncts held" in cards[OPTIMISE]["summary"]
     assert _drug_orders(cards[OPTIMISE]) == []
@@ -111,7 +112,7 @@ def test_a_tsh_of_10_is_on_the_line() -> None:
 
 
 def test_under_10_keeps_the_repeat_in_2_3_months_and_holds_nothing() -> None:
-    doc = _chart(CHART)
+    doc = answered(_chart(CHART))
     _tsh(doc)["valueQuantity"]["value"] = 9.5
     cards = _cards(doc)
     assert UNDER_10 in cards[DIAGNOSIS]["detail"]

@@ -80,7 +80,8 @@ def _chart(
         ),
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 10, 1), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 20), 21, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 20), 21, 0, patient=PATIENT),
         *extra,
     ]
     assert_valid([*resources, *drafts])

@@ -111,6 +111,8 @@ def test_trial_titrated_into_range_two_weeks_ago_is_left_to_run() -> None:
         mdd(),
         fr.phq9_total("phq-1", date(2025, 1, 6), 18),
         fr.phq9_total("phq-2", date(2025, 5, 19), 17),
+        # Item 9 answered: a total only would raise the item-9 card here (review 19 item 5).
+        fr.item9("i9-2", date(2025, 5, 19), 0),
         taking("s-low", SERTRALINE, date(2025, 1, 6), end=date(2025, 5, 19), mg=25),
         taking("s-up", SERTRALINE, date(2025, 5, 19), mg=100),
     )
@@ -226,7 +228,7 @@ def test_cross_taper_overlap_keeps_two_trials_and_counts_both_failures() -> None
     ]
     assert cards(record)["tms-referral"].summary == (
         "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
-        "; Medicare LCD L37086 criteria not yet met"  # PHQ-9 17 is not "severe" (issue 12)
+        "; payer criteria not yet met (clinic default rule set)"  # PHQ-9 17 is not "severe"
     )
 
 
@@ -251,10 +253,11 @@ def test_mirtazapine_added_to_an_ssri_is_augmentation_and_not_offered_as_a_switc
     assert (stage.augmentation.basis, stage.augmentation.points) == ("mirtazapine", 1)
     detail = cards(record)["optimize-switch-augment"].detail
     assert "Adjuncts already used in this episode: mirtazapine." in detail
-    # Mianserin (CANMAT first line, not marketed in the US: policy drug_market) is named, not
-    # offered; with drug_market "any" it is listed with its note.
+    # Mianserin (CANMAT first line, not marketed in the US: policy drug_market) is neither
+    # offered nor named at a US site (review 19 I8); with drug_market "any" it is listed with its
+    # note.
     assert "NaSSA: mianserin" not in detail
-    assert "CANMAT also lists mianserin, agomelatine (not marketed in the US)." in detail
+    assert "mianserin" not in detail
     anywhere = cards(record, Policy(drug_market="any"))["optimize-switch-augment"].detail
     assert "NaSSA: mianserin (not marketed in Canada/US)" in anywhere
 

@@ -245,7 +245,8 @@ def test_bupropion_is_no_second_line_adjunct_while_auvelity_runs() -> None:
     text = everything(on_chart(chart(*items)))
     adjuncts = text.split("Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): ")[1]
     adjuncts = adjuncts.split("\n")[0]
-    assert "mirtazapine 30-60 mg/day" in adjuncts
+    # CANMAT's 30-60, topped at the US label's 45 at a US clinic (review s19 item 4).
+    assert "mirtazapine 30-45 mg/day (US label maximum)" in adjuncts
     assert "bupropion" not in adjuncts
 
 

@@ -88,12 +88,15 @@ def test_order_select_uses_selections_and_order_sign_all_drafts(
         {"resourceType": "MedicationRequest", "id": "a"},
         {"resourceType": "MedicationRequest", "id": "b"},
     )
+    # The TMS card with a payer criterion unmet shows at the order hooks as this policy allows
+    # (by default not: review 19 I7).
+    policy = Policy(tms_card_when_payer_criteria_unmet=True)
     selected = evaluate(
-        _input("order-select", draft_orders=drafts, selections=("MedicationRequest/b",)), Policy()
+        _input("order-select", draft_orders=drafts, selections=("MedicationRequest/b",)), policy
     )
     assert [r.topic for r in selected.recommendations] == ["order-dose-above-range", "tms-referral"]
     signed = evaluate(
-        _input("order-sign", draft_orders=drafts, selections=("MedicationRequest/b",)), Policy()
+        _input("order-sign", draft_orders=drafts, selections=("MedicationRequest/b",)), policy
     )
     assert [r.topic for r in signed.recommendations] == [
         "order-repeats-failed-trial",

@@ -38,6 +38,10 @@ Doc = dict[str, Any]
 MAOI = "order-maoi-interaction"
 QUALITY = "data-quality"
 G06_DRAFT = "MedicationRequest/b0c8a86e-c09e-51c0-9b12-6acf1ae40956"
+# A Medication nobody sent, offline (review 19 R2 M1: why, not "not found").
+NOT_READ_OFFLINE = (
+    "medication reference not read: offline evaluation does not fetch from a FHIR server"
+)
 
 _load = chart_files.loader(CHARTS)
 
@@ -109,11 +113,12 @@ def test_a_draft_whose_drug_cannot_be_identified_is_said_at_the_order() -> None:
     )
     detail = card["detail"]
     assert "could not tell which drug is being ordered, so none of its order checks" in detail
-    assert f"- {G06_DRAFT}: medication reference not found" in detail
+    # Why, not "not found" (review 19 R2 M1): offline, no FHIR server is asked for it.
+    assert f"- {G06_DRAFT}: {NOT_READ_OFFLINE}" in detail
     assert record.draft_orders == ()
     text = explain(record)
     assert "Not read (1):" in text
-    assert f"({UNIDENTIFIED_DRAFT}: medication reference not found): {G06_DRAFT}" in text
+    assert f"({UNIDENTIFIED_DRAFT}: {NOT_READ_OFFLINE}): {G06_DRAFT}" in text
 
 
 def test_the_draft_is_said_once_beside_a_chart_record_that_could_not_be_read() -> None:

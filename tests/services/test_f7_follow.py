@@ -150,8 +150,11 @@ def test_suicide_card_without_the_aneurysm_still_offers_esketamine() -> None:
 
 def test_acute_treatment_line_leaves_esketamine_out_with_the_aneurysm() -> None:
     detail = _by_topic(_with_item9(_one_failed_trial(_chart(F07))))[SUICIDE]["detail"]
-    treatment = _line(detail, "**Treatment while the risk is acute:**")
-    assert treatment.startswith("**Treatment while the risk is acute:** ECT (CANMAT 2023 para 215)")
+    # Not yet assessed (review 19, b03): named as what follows if the assessment finds acute risk.
+    treatment = _line(detail, "**If the assessment finds acute risk:**")
+    assert treatment.startswith(
+        "**If the assessment finds acute risk:** ECT (CANMAT 2023 para 215)"
+    )
     assert "esketamine" not in treatment
     assert ANEURYSM in _line(detail, "**Esketamine not offered (contraindicated):**")
 
@@ -159,7 +162,7 @@ def test_acute_treatment_line_leaves_esketamine_out_with_the_aneurysm() -> None:
 def test_acute_treatment_line_without_the_aneurysm_names_esketamine() -> None:
     doc = _with_item9(_one_failed_trial(_without_aneurysm(_chart(F07))))
     detail = _by_topic(doc)[SUICIDE]["detail"]
-    assert "or esketamine nasal spray" in _line(detail, "**Treatment while the risk is acute:**")
+    assert "or esketamine nasal spray" in _line(detail, "**If the assessment finds acute risk:**")
     assert "not offered" not in detail
 
 
@@ -261,7 +264,8 @@ def test_augment_summary_says_the_adjuncts_are_held() -> None:
 
 
 def test_augment_summary_with_one_click_adjuncts_is_as_before() -> None:
-    card = _by_topic(_chart(F07))[OPTIMISE]
+    # Item 9 answered 0 on the latest PHQ-9: a total only holds the adjuncts (review 19 item 5).
+    card = _by_topic(_with_item9(_chart(F07), 0))[OPTIMISE]
     assert card["summary"] == (
         "2 adequate trials failed (sertraline, venlafaxine): augment (aripiprazole or "
         "brexpiprazole) or switch class"

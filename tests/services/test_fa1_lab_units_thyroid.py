@@ -32,6 +32,7 @@ from fhir_mapping.lab_units import table_value
 from fhir_mapping.record import DataDomain, DataGap, GapCause
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -94,13 +95,13 @@ def test_exact_rescalings_are_compared_and_others_are_not(
 
 
 def test_b12_in_nmol_per_litre_is_low_on_the_card_and_holds() -> None:
-    cards = _by_topic(_chart("a19b_b12_unit_not_comparable"))
+    cards = _by_topic(answered(_chart("a19b_b12_unit_not_comparable")))
     assert "**Low B12:** 0.11 nmol/L, low, 2025-05-08: replace B12" in cards[REVIEW]["detail"]
     assert _held(cards)  # a low B12 is settled before escalating (CANMAT 2023 para 184)
 
 
 def test_b12_in_a_unit_not_recognised_raises_an_information_line() -> None:
-    cards = _by_topic(_chart("fa1_b12_unit_not_recognised"))
+    cards = _by_topic(answered(_chart("fa1_b12_unit_not_recognised")))
     review = cards[REVIEW]
     assert review["indicator"] == "info"
     assert "vitamin B12 0.015 ug/dL" in review["summary"]
@@ -147,7 +148,7 @@ def test_no_labs_si_key_is_silent_beside_recent_mass_unit_labs() -> None:
 
 
 def test_subclinical_tsh_under_10_is_information_holding_nothing() -> None:
-    cards = _by_topic(_chart("a21_subclinical_tsh_4_6_free_t4_normal"))
+    cards = _by_topic(answered(_chart("a21_subclinical_tsh_4_6_free_t4_normal")))
     review = cards[REVIEW]
     assert review["indicator"] == "info"
     assert review["summary"].startswith(
@@ -159,7 +160,7 @@ def test_subclinical_tsh_under_10_is_information_holding_nothing() -> None:
 
 
 def test_tsh_10_or_more_is_still_held() -> None:
-    doc = _chart("a21_subclinical_tsh_4_6_free_t4_normal")
+    doc = answered(_chart("a21_subclinical_tsh_4_6_free_t4_normal"))
     _lab(doc, "3016-3")["valueQuantity"]["value"] = 12.0
     cards = _by_topic(doc)
     assert cards[REVIEW]["summary"].startswith(
@@ -171,7 +172,7 @@ def test_tsh_10_or_more_is_still_held() -> None:
 def test_raised_tsh_under_10_without_a_free_t4_asks_for_one_and_holds_nothing() -> None:
     """Review 17 second recheck M6: the hold asked for nothing; the free T4 decides what a TSH
     under 10 means (diagnosis_medical_thyroid `_ask_free_t4` says why it holds nothing)."""
-    doc = _chart("a21_subclinical_tsh_4_6_free_t4_normal")
+    doc = answered(_chart("a21_subclinical_tsh_4_6_free_t4_normal"))
     entries = doc["prefetch"]["labs"]["entry"]
     doc["prefetch"]["labs"]["entry"] = [
         e for e in entries if e["resource"]["code"]["coding"][0]["code"] != "3024-7"
@@ -185,7 +186,7 @@ def test_raised_tsh_under_10_without_a_free_t4_asks_for_one_and_holds_nothing() 
 
 
 def test_old_abnormal_tsh_asks_for_a_repeat_not_a_hold() -> None:
-    cards = _by_topic(_chart("fa1_a04_tsh_high_3y_ago_none_since"))
+    cards = _by_topic(answered(_chart("fa1_a04_tsh_high_3y_ago_none_since")))
     review = cards[REVIEW]
     assert review["summary"] == "Review alongside escalation: TSH high 6.8 on 2022-05-10: repeat"
     assert "no TSH since: repeat TSH with free T4" in review["detail"]
@@ -195,7 +196,7 @@ def test_old_abnormal_tsh_asks_for_a_repeat_not_a_hold() -> None:
 
 
 def test_old_low_folate_asks_for_a_repeat_not_a_hold() -> None:
-    cards = _by_topic(_chart("a13_b12_low_3y_ago_normal_now"))
+    cards = _by_topic(answered(_chart("a13_b12_low_3y_ago_normal_now")))
     assert cards[REVIEW]["summary"] == (
         "Review alongside escalation: low folate 3.1 on 2022-04-04: repeat"
     )

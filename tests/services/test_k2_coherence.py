@@ -77,7 +77,9 @@ def test_m02_rescreened_signal_asks_for_the_assessment_alongside_one_click_adjun
     found = _cards(REVIEW("m02_inpatient_then_discharge"))
     assert found["suicide-risk"]["indicator"] == "warning"  # re-screened, not acute
     optimise = found[OPTIMISE]
+    # Sertraline 100 of its 50-200 mg/day: one step up first (review s19 item 3), one click too.
     assert _one_click_drugs(optimise) == [
+        "Raise sertraline to 150 mg/day (dose first, CANMAT 2023 para 187)",
         "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
         "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
     ]

@@ -37,6 +37,7 @@ from services.evaluation import Evaluation, screen_without
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -72,7 +73,7 @@ def _said(recs: tuple[Recommendation, ...], text: str) -> list[str]:
 
 
 def test_withheld_conditions_beside_live_adjunct_one_clicks_say_bipolar_once() -> None:
-    recs = _recs(_chart("conditions_withheld_patient_view"))
+    recs = _recs(answered(_chart("conditions_withheld_patient_view")))
     optimise = next(r for r in recs if r.topic == OPTIMISE)
     assert optimise.suggestions  # the antipsychotic one-clicks are live
     # Once on the screen, on the card whose "Data not read" block lists the withheld conditions.
@@ -201,7 +202,9 @@ def test_no_ed_visit_history_beyond_the_year() -> None:
 
 
 def test_dysthymia_with_f32a_names_the_f32a_to_confirm_and_still_holds_the_adjuncts() -> None:
-    optimise = next(r for r in _recs(_chart("dysthymia_2010_f32a_now")) if r.topic == OPTIMISE)
+    optimise = next(
+        r for r in _recs(answered(_chart("dysthymia_2010_f32a_now"))) if r.topic == OPTIMISE
+    )
     line = optimise.detail.split("\n\n")[0]
     assert line.startswith("**Diagnosis on record is not major depression:** Dysthymic disorder")
     # Audit 17 M10: the display is not said again as the reason.

@@ -30,6 +30,7 @@ from fhir_mapping.admission_record import StaySetting
 from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -51,8 +52,13 @@ HELD_TOPICS = (OPTIMISE, TMS)
 _chart = chart_files.loader(CHARTS)
 
 
+# At the order hooks the TMS card with a payer criterion unmet (these charts' PHQ-9 is not
+# severe) shows only as this policy allows (review 19 I7); the stay's own rule is what is pinned.
+_UNMET_EVERYWHERE = Policy(tms_card_when_payer_criteria_unmet=True)
+
+
 def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
+    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=_UNMET_EVERYWHERE)
     cards: list[Doc] = result.response.to_json()["cards"]
     return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
 
@@ -123,7 +129,7 @@ def test_a_stay_with_no_reason_coded_is_named_unspecified() -> None:
 
 
 def test_a_medical_stay_that_ended_holds_nothing() -> None:
-    doc = _chart("stay_medical_pneumonia_in_progress")
+    doc = answered(_chart("stay_medical_pneumonia_in_progress"))
     stay = _stay(doc)
     stay["status"] = "finished"
     stay["period"]["end"] = "2025-06-01T12:00:00-05:00"

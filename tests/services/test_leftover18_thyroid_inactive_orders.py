@@ -30,6 +30,7 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -82,7 +83,7 @@ def _thyroid_card(cards: list[Doc]) -> Doc:
 
 
 def test_armour_thyroid_is_treated_hypothyroidism_asking_for_a_tsh() -> None:
-    cards = _cards(_chart("d04_armour_thyroid_text_only_no_tsh"))
+    cards = _cards(answered(_chart("d04_armour_thyroid_text_only_no_tsh")))
     card = _thyroid_card(cards)
     assert card["summary"] == (
         "Review alongside escalation: hypothyroidism on desiccated thyroid: no TSH in 365 days"
@@ -198,7 +199,7 @@ def test_an_inactive_patient_holds_the_order_hook_cards_too() -> None:
 
 def test_an_active_patient_or_an_absent_flag_is_quiet() -> None:
     for active in (True, None):
-        doc = _chart("e02b_patient_inactive_no_link")
+        doc = answered(_chart("e02b_patient_inactive_no_link"))
         if active is None:
             doc["prefetch"]["patient"].pop("active")
         else:

@@ -99,7 +99,8 @@ def _chart(*extra: Resource) -> PatientRecord:
         _order(CITALOPRAM_20, date(2024, 9, 30), 1, "mr-cit"),
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 9, 30), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 19), 21, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 19), 21, 0, patient=PATIENT),
         *extra,
     ]
     assert_valid(resources)

@@ -77,7 +77,9 @@ def test_as_needed_mirtazapine_15_mg_for_sleep_is_not_a_trial() -> None:
 def test_it_does_not_replace_the_switch_or_augment_card_for_the_failed_trial() -> None:
     cards = {r.topic: r for r in patient_view(chart(), POLICY)}
     card = cards["optimize-switch-augment"]
-    assert card.summary.startswith("1 adequate trial failed (sertraline): switch")
+    # The failed sertraline is raised first (150 of its 50-200 mg/day: review s19 item 3), never
+    # the mirtazapine taken as needed for sleep.
+    assert card.summary.startswith("1 adequate trial failed (sertraline): raise sertraline 150")
     assert "raise the dose before judging response" not in card.summary
     assert "mirtazapine 15 mg/day" not in card.detail
     assert not any("mirtazapine" in s.label for s in card.suggestions)

@@ -69,7 +69,11 @@ def test_orders_whose_medication_cannot_be_resolved_raise_a_data_quality_card() 
     assert card.summary == (
         f"{len(orders)} medication records could not be read: this chart was judged without them"
     )
-    assert "medication reference not found" in card.detail
+    # Not "not found": the Medications were never asked for (review 19 R2 M1).
+    assert (
+        "medication reference not read: offline evaluation does not fetch from a FHIR server"
+        in card.detail
+    )
     assert f"MedicationRequest/{orders[0]['id']}" in card.detail
 
 

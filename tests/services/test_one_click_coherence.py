@@ -172,9 +172,11 @@ def test_an_open_suicide_risk_card_holds_the_adjuncts_and_says_so_once() -> None
     assert "suicide-risk" in cards
     optimise = cards[OPTIMISE]
     assert _medication_orders(optimise) == []
+    # The dose-first raise (review s19 item 3) is held with the adjuncts.
     assert optimise.detail.startswith(
         "**Suicide risk card open:** assess risk before changing treatment; not one click until "
-        "then: Propose adjunctive aripiprazole"
+        "then: Raise sertraline to 100 mg/day (dose first, CANMAT 2023 para 187); Propose "
+        "adjunctive aripiprazole"
     )
     assert optimise.detail.count("Suicide risk card open") == 1
 

@@ -139,7 +139,8 @@ def _failed(first: str) -> list[Resource]:
         _course(two, two_mg, date(2024, 10, 1), rid="ad-2"),
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 10, 1), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 20), 21, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 20), 21, 0, patient=PATIENT),
     ]
 
 
@@ -273,7 +274,9 @@ def test_tramadol_cautions_the_non_antipsychotic_adjuncts_it_meets() -> None:
         )
     )
     augment = _section(card, "Augment")
-    assert "bupropion 150-450 mg/day" in augment and "mirtazapine 30-60 mg/day" in augment
+    # Mirtazapine's 30-60 (CANMAT) topped at the US label's 45 (review s19 item 4).
+    assert "bupropion 150-450 mg/day" in augment
+    assert "mirtazapine 30-45 mg/day (US label maximum)" in augment
     assert (
         "mirtazapine listed with a caution: serotonin syndrome and seizure risk with tramadol "
         "(running since 2024-01-08; tramadol labels 5 and 7): prefer another analgesic."

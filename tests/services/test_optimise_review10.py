@@ -126,7 +126,8 @@ def test_a_below_range_adjunct_on_a_failed_ssri_is_named_not_silent() -> None:
     assert len(card.summary) <= 140
     assert (
         "**Adjunct below its range:** mirtazapine 15 mg/day added 2025-01-27 (18 weeks) is below "
-        "the adjunct range 30-60 mg/day (CANMAT 2023 Table 7.2); PHQ-9 22 (2025-01-27) → 21 "
+        "the adjunct range 30-45 mg/day (the US label's maximum, Remeron US label 2.1; CANMAT "
+        "2023 Table 7.2 lists up to 60); PHQ-9 22 (2025-01-27) → 21 "
         "(2025-05-19), -5 %: raise it or change strategy" in card.detail
     )
     # Changing strategy: the failed SSRI is named, the switch options and the adjuncts listed.

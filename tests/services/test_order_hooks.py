@@ -14,9 +14,12 @@ BIPOLAR = f.finding(FindingKind.BIPOLAR, code="F31.81", display="Bipolar II diso
 
 
 def _run(
-    record: PatientRecord, selections: tuple[str, ...] = (), hook: str = "order-select"
+    record: PatientRecord,
+    selections: tuple[str, ...] = (),
+    hook: str = "order-select",
+    policy: Policy | None = None,
 ) -> dict[str, Recommendation]:
-    recs = order_hook(record, Policy(), hook=hook, selections=selections)
+    recs = order_hook(record, policy or Policy(), hook=hook, selections=selections)
     assert len({r.topic for r in recs}) == len(recs)
     return {r.topic: r for r in recs}
 
@@ -144,10 +147,14 @@ def test_bipolar_warning_speaks_even_in_remission() -> None:
 
 
 def test_points_to_tms_when_criteria_are_met() -> None:
+    # The pathway's TMS thresholds are met, a payer criterion is not (PHQ-9 17 is not severe):
+    # by default no TMS card at the order (review 19 I7); with the policy's "every hook", it
+    # shows.
     record = f.trd_record(
         draft_orders=(f.draft("bupropion", "NDRI", mg=300, min_mg=150, max_mg=450),)
     )
-    recs = _run(record)
+    assert _run(record) == {}
+    recs = _run(record, policy=Policy(tms_card_when_payer_criteria_unmet=True))
     assert list(recs) == ["tms-referral"]
     assert (
         str(recs["tms-referral"].dedupe_key).partition("#")[0]

@@ -157,6 +157,13 @@ def met_named(detail: str, label: str) -> bool:
     return len(collapsed) == 1 and label in collapsed[0]
 
 
+def _as_named(name: str, policy: Policy) -> str:
+    """How the TMS card names the rule set it judged (review 19 I8): the clinic's, its source
+    named; "default" when the clinic set none (payer_criteria l37086, no file)."""
+    default = policy.payer_criteria == "l37086" and policy.payer_criteria_file is None
+    return f"{'clinic default rule set' if default else 'clinic rule set'}, from {name}"
+
+
 @pytest.mark.parametrize("name", RULE_SETS)
 def test_a_chart_meeting_every_criterion_says_criteria_met(name: str) -> None:
     policy = Policy(payer_criteria=name)
@@ -167,7 +174,7 @@ def test_a_chart_meeting_every_criterion_says_criteria_met(name: str) -> None:
     assert rec is not None
     rule_set = builtin_rule_sets()[name]
     # The rule set is the card's source (its URL there, once); the detail names it.
-    assert f"**Criteria met** ({rule_set.name}):" in rec.detail
+    assert f"**Criteria met** ({_as_named(rule_set.name, policy)}):" in rec.detail
     assert (rec.source.label, rec.source.url) == (
         f"{rule_set.name}: {rule_set.title}",
         rule_set.url,
@@ -353,10 +360,20 @@ def test_one_criterion_missing_is_named_and_what_to_document_is_said(
     assert rec is not None  # the pathway says TMS: the card shows, "criteria not yet met"
     unverified = " (UNVERIFIED)" if result.source_status == "UNVERIFIED" else ""
     assert line(result.label + unverified, expected) in rec.detail
-    assert f"**Payer criteria not yet met** ({ev.rule_set.name}):" in rec.detail
+    assert f"**Payer criteria not yet met** ({_as_named(ev.rule_set.name, policy)}):" in rec.detail
     assert f"to document: {result.to_document}." in rec.detail
     assert "**Criteria met" not in rec.detail
-    assert rec.summary.endswith(f"; {ev.rule_set.name} criteria not yet met")
+    # The summary says whose rule set it is; the detail names its source (review 19 I8).
+    kind = _as_named(ev.rule_set.name, policy).partition(",")[0]
+    if criterion == "contraindications":
+        # The pacemaker to screen is the reason: the summary names it, before the rule set's
+        # kind, which the detail's heading and the card's source keep (review 19 D2).
+        assert "; safety screen first: Presence of cardiac pacemaker; " in rec.summary
+        assert rec.summary.endswith("payer criteria not yet met") or rec.summary.endswith(
+            f"; payer criteria not yet met ({kind})"
+        )
+    else:
+        assert rec.summary.endswith(f"; payer criteria not yet met ({kind})")
 
 
 def test_the_missing_evidence_says_why() -> None:
@@ -431,7 +448,8 @@ def test_l34998_accepts_one_failed_or_not_tolerated_trial() -> None:
     one = meets_all(trials=(_venlafaxine_not_tolerated(),))
     assert statuses(evaluation(one, policy))["trials"] is CriterionStatus.MET
     rec = card(one, policy)
-    assert rec is not None and "**Criteria met** (Medicare LCD L34998):" in rec.detail
+    assert rec is not None
+    assert "**Criteria met** (clinic rule set, from Medicare LCD L34998):" in rec.detail
     assert rec.summary.startswith("1 trial not tolerated (venlafaxine); PHQ-9 22")
     none = meets_all(trials=())
     found = {r.id: r for r in evaluation(none, policy).results}
@@ -590,7 +608,10 @@ def test_all_met_on_a_chart_with_gaps_says_on_the_data_that_could_be_read() -> N
     assert ev.met and ev.incomplete
     rec = card(record, Policy())
     assert rec is not None
-    assert "**Criteria met on the data that could be read** (Medicare LCD L37086;" in rec.detail
+    assert (
+        "**Criteria met on the data that could be read** (clinic default rule set, from "
+        "Medicare LCD L37086;"
+    ) in rec.detail
 
 
 # --- what the card counts, and when it shows ---------------------------------------------------------
@@ -847,7 +868,7 @@ def test_a_real_chart_documents_severity_with_the_sites_hamd_row() -> None:
     site = SiteCodes((LocalCode(FLOWSHEET, "30410", SCALE, "hamd17-total", "HAM-D 17 total"),))
     policy = Policy(mapping=MappingPolicy(site_codes=site))
     rec = _tms_card([_hamd_row(27, date(2025, 5, 12), s.patient_id)], policy)
-    assert "**Criteria met** (Medicare LCD L37086):" in rec.detail
+    assert "**Criteria met** (clinic default rule set, from Medicare LCD L37086):" in rec.detail
     assert "HAM-D17 27 on 2025-05-12 (severe, Zimmerman 2013)" in rec.detail
     # Without the site's map the row is unknown, and severity stays undocumented.
     rec = _tms_card([_hamd_row(27, date(2025, 5, 12), s.patient_id)], Policy())

@@ -90,7 +90,8 @@ def _postpartum_psychosis(*condition: Resource) -> PatientRecord:
         *condition,
         _running(SERTRALINE_100, date(2025, 4, 7), "mr-ser"),
         *b.phq9(date(2025, 4, 7), 24, patient=PATIENT),
-        *b.phq9(date(2025, 5, 26), 22, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 26), 22, 0, patient=PATIENT),
     )
 
 
@@ -186,7 +187,8 @@ def _two_failed(*extra: Resource) -> PatientRecord:
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 9, 30), 21, patient=PATIENT),
         *b.phq9(date(2025, 1, 6), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 20), 20, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 20), 20, 0, patient=PATIENT),
         *extra,
     )
 
@@ -221,10 +223,16 @@ def _optimise(record: PatientRecord) -> Recommendation:
 def test_without_catatonia_the_card_still_offers_the_first_line_adjuncts() -> None:
     card = _optimise(_two_failed())
     # The fixture's sertraline is a MedicationStatement only: marked where it is counted (H13).
+    # Venlafaxine 150 of its 75-225 mg/day: one step up first (review s19 item 3), then the adjuncts.
     assert card.summary.startswith(
-        "2 adequate trials failed (sertraline, venlafaxine), sertraline self-reported: augment"
+        "2 adequate trials failed (sertraline, venlafaxine), sertraline self-reported: raise "
+        "venlafaxine 150 → 225 mg/day first"
     )
-    assert [label.split(" ")[2] for label in _labels(card)] == ["aripiprazole", "brexpiprazole"]
+    assert [label.split(" ")[1 if label.startswith("Raise") else 2] for label in _labels(card)] == [
+        "venlafaxine",
+        "aripiprazole",
+        "brexpiprazole",
+    ]
 
 
 def test_catatonia_with_lorazepam_names_both_and_offers_ect_not_an_antipsychotic() -> None:

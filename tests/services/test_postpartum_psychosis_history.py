@@ -97,7 +97,8 @@ def _record(*extra: Resource, drafts: tuple[Resource, ...] = ()) -> PatientRecor
         ),
         *b.phq9(date(2024, 5, 20), 22, patient=PATIENT),
         *b.phq9(date(2024, 9, 16), 21, patient=PATIENT),
-        *b.phq9(date(2025, 5, 19), 21, patient=PATIENT),
+        # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).
+        *b.phq9(date(2025, 5, 19), 21, 0, patient=PATIENT),
         *extra,
     ]
     assert_valid([*chart, *drafts])

@@ -3,8 +3,9 @@ and the wording of the enantiomer allergy card.
 
 - W2 (r01, r02): a course the patient reported with a dose and no dates (a MedicationStatement
   with only dateAsserted; an Epic reportedBoolean order whose authoredOn is the entry date) is
-  named "reported 2025-01-06; dates not recorded" with its dose, never "tried from 2025-01-06"
-  (that day is when the report was entered, also the day the current venlafaxine began).
+  named with its dose and "dates not recorded", never "tried from 2025-01-06" (that day is when
+  the report was entered, also the day the current venlafaxine began). Both say `completed`:
+  "tried before 2025-01-06" since review s19 item 1 (the course had ended by then).
 - W3 (d03b): F33.2 since 2019, never closed, beside F33.1 since 2024-10: the current episode's
   code decides the payer diagnosis criterion (not met: moderate) and the Maudsley duration
   (acute), and the 2019 code is named as an earlier episode's. d03 (the 2019 code resolved)
@@ -61,13 +62,15 @@ def test_a_reported_course_without_dates_is_named_as_reported_with_its_dose(name
     switch = cards["optimize-switch-augment"]["detail"]
     # Before: "sertraline (tried from 2025-01-06; duration not recorded)".
     assert "tried from 2025-01-06" not in switch
-    assert "sertraline (reported 2025-01-06 at 150 mg/day; dates not recorded)" in switch
+    # Both records are `completed`: the course had ended by the day it was entered (review s19
+    # item 1, rule 2e of fhir_mapping/episodes.py), so "tried before", never "reported".
+    assert "sertraline (tried before 2025-01-06 at 150 mg/day; dates not recorded)" in switch
     review = cards["adherence-review"]
-    assert "sertraline 150 mg/day reported 2025-01-06, dates not recorded" in review["summary"]
+    assert "sertraline 150 mg/day tried before 2025-01-06, dates not recorded" in review["summary"]
     # Before: "- **sertraline** (2025-01-06): ... duration not recorded (needs 6)".
     assert (
-        "- **sertraline** 150 mg/day (reported 2025-01-06): weeks at an adequate dose unknown: "
-        "dates not recorded (needs 6)"
+        "- **sertraline** 150 mg/day (tried before 2025-01-06): weeks at an adequate dose "
+        "unknown: dates not recorded (needs 6)"
     ) in review["detail"]
 
 

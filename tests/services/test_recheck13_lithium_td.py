@@ -30,6 +30,7 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -198,7 +199,7 @@ def test_td_history_without_an_antipsychotic_holds_antipsychotic_proposals_with_
 
 
 def test_without_td_the_antipsychotic_adjunct_stays_one_click() -> None:
-    doc = _chart(N05)
+    doc = answered(_chart(N05))
     entries = doc["prefetch"]["conditions"]["entry"]
     doc["prefetch"]["conditions"]["entry"] = [
         e for e in entries if not _coded(e["resource"], TD_CODE)
@@ -212,7 +213,7 @@ def test_without_td_the_antipsychotic_adjunct_stays_one_click() -> None:
 
 
 def test_a_tsh_of_0_3_on_liothyronine_gets_no_card_and_holds_nothing() -> None:
-    cards = _cards(_chart(N07))
+    cards = _cards(answered(_chart(N07)))
     assert HARM not in cards
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(
         cards[OPTIMISE]

@@ -107,7 +107,10 @@ def test_an_unidentified_draft_beside_a_running_maoi_names_it_and_is_critical() 
     assert "- Phenelzine (MAOI) is running (MedicationRequest/" in detail
     assert "serotonergic opioids (tramadol, meperidine" in detail
     assert "sympathomimetic stimulants (" in detail
-    assert "medication reference not found" in detail
+    assert (
+        "medication reference not read: offline evaluation does not fetch from a FHIR server"
+        in detail
+    )
     assert "MedicationRequest/ae2613e4-dcc6-5962-913a-314117636f72" in detail
 
 

@@ -33,6 +33,7 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -151,7 +152,7 @@ def test_a_contraindicated_partner_running_with_the_maoi_is_named_as_such() -> N
 
 
 def test_an_ed_visit_for_suicidal_ideation_100_days_ago_is_one_history_line() -> None:
-    cards = _evaluate(_chart("c04_ed_si_100_days_ago"))
+    cards = _evaluate(answered(_chart("c04_ed_si_100_days_ago")))
     assert SUICIDE not in cards  # past the 90-day window: no card of its own
     detail = cards[OPTIMISE]["detail"]
     assert detail.startswith(

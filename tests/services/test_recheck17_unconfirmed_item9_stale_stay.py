@@ -28,6 +28,7 @@ from fhir_mapping.admissions import read_current_stays
 from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -110,7 +111,7 @@ def test_an_unconfirmed_item9_is_read_before_the_pathway_cards() -> None:
 
 
 def test_an_unconfirmed_item9_holds_the_drug_one_clicks() -> None:
-    cards, _ = _evaluate(_chart("rc17_i06_item9_unmatched_identifier"))
+    cards, _ = _evaluate(answered(_chart("rc17_i06_item9_unmatched_identifier")))
     optimise = cards[OPTIMISE]
     assert _drug_orders(optimise) == []
     assert optimise["detail"].startswith(
@@ -124,7 +125,7 @@ def test_an_unconfirmed_item9_holds_the_drug_one_clicks() -> None:
 
 
 def test_a_severe_total_alone_of_unconfirmed_subject_is_said_by_its_value() -> None:
-    doc = _chart("rc17_i06_item9_unmatched_identifier")
+    doc = answered(_chart("rc17_i06_item9_unmatched_identifier"))
     item9 = _unconfirmed(doc, ITEM9)
     doc["prefetch"]["observations"]["entry"] = [
         e for e in doc["prefetch"]["observations"]["entry"] if e["resource"] is not item9
@@ -138,7 +139,7 @@ def test_a_severe_total_alone_of_unconfirmed_subject_is_said_by_its_value() -> N
 
 
 def test_item9_of_0_and_a_moderate_total_of_unconfirmed_subject_hold_nothing() -> None:
-    doc = _chart("rc17_i06_item9_unmatched_identifier")
+    doc = answered(_chart("rc17_i06_item9_unmatched_identifier"))
     _unconfirmed(doc, ITEM9)["valueInteger"] = 0
     _unconfirmed(doc, TOTAL)["valueQuantity"]["value"] = 12
     cards, _ = _evaluate(doc)
@@ -153,7 +154,7 @@ def test_item9_of_0_and_a_moderate_total_of_unconfirmed_subject_hold_nothing() -
 
 
 def test_a_stay_left_open_with_outpatient_visits_since_holds_nothing() -> None:
-    cards, record = _evaluate(_chart("rc17_p02_stay_in_progress_left_open_2y"))
+    cards, record = _evaluate(answered(_chart("rc17_p02_stay_in_progress_left_open_2y")))
     text = " ".join(c["summary"] + c["detail"] for c in cards.values())
     assert "Currently admitted" not in text
     assert "after discharge" not in text

@@ -33,6 +33,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -87,7 +88,7 @@ def _entries(doc: Doc, key: str) -> list[Doc]:
 
 
 def test_a_stay_left_open_with_only_pharmacy_fills_since_holds_nothing() -> None:
-    cards, record = _evaluate(_chart("rc17b_st01_stay_open_2y_fills_since"))
+    cards, record = _evaluate(answered(_chart("rc17b_st01_stay_open_2y_fills_since")))
     text = " ".join(c["summary"] + c["detail"] for c in cards.values())
     assert "Currently admitted" not in text
     assert "after discharge" not in text
@@ -199,7 +200,7 @@ def test_the_evidence_rule_is_policy() -> None:
 
 
 def test_tsh_6_5_without_a_free_t4_asks_for_one_and_holds_nothing() -> None:
-    cards, _ = _evaluate(_chart("rc17b_lb09_tsh_6_5_no_free_t4"))
+    cards, _ = _evaluate(answered(_chart("rc17b_lb09_tsh_6_5_no_free_t4")))
     card = cards[DIAGNOSIS]
     assert card["summary"] == (
         "Review the thyroid alongside escalation: TSH high 6.5, no free T4: add free T4"
@@ -213,7 +214,7 @@ def test_tsh_6_5_without_a_free_t4_asks_for_one_and_holds_nothing() -> None:
 
 
 def test_tsh_12_without_a_free_t4_holds_and_asks_for_one() -> None:
-    doc = _chart("rc17b_lb08_tsh_12_free_t4_normal")
+    doc = answered(_chart("rc17b_lb08_tsh_12_free_t4_normal"))
     _entries(doc, "labs")[:] = [
         e
         for e in _entries(doc, "labs")

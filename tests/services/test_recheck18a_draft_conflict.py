@@ -2,8 +2,10 @@
 chart's records were read as either reading (fhir_mapping/product_conflict.py), the draft was
 read by its code alone, so at order-select the code won without a word.
 
-- a draft whose code and name give different drugs is checked as EITHER drug, and each card
-  names both readings ("coded aripiprazole, named escitalopram: confirm the drug");
+- a draft whose code and name give different drugs is checked as EITHER drug; the line naming
+  both readings ("coded aripiprazole, named escitalopram: confirm the drug") stands on its first
+  card, and every card says which reading it rests on ("If it is escitalopram: ...": audit 18,
+  tests/services/test_audit18c_wording.py);
 - a draft whose dose readings disagree is checked at the higher one (maximum, age, QT);
 - quiet where they agree (an Epic "(40 mg)" sig, two tablets, a half tablet, a brand name).
 """
@@ -46,7 +48,9 @@ def test_draft_coded_aripiprazole_named_escitalopram_meets_the_running_maoi() ->
     cards = _topics(_cards_of(_chart("q01_draft_code_arip_name_escitalopram_maoi")))
     maoi = cards["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
-    assert maoi["summary"].startswith("Escitalopram ordered while phenelzine (MAOI)")
+    assert maoi["summary"].startswith(
+        "If it is escitalopram: escitalopram ordered while phenelzine (MAOI)"
+    )
     assert "coded aripiprazole, named escitalopram" in maoi["detail"]
     assert "confirm the drug before signing" in maoi["detail"]
 
@@ -55,12 +59,18 @@ def test_draft_coded_escitalopram_named_phenelzine_gets_the_washout_card() -> No
     cards = _cards_of(_chart("q03_draft_code_esc_name_phenelzine"))
     critical = [c for c in cards if c["indicator"] == "critical"]
     assert any(
-        c["summary"].startswith("Phenelzine (MAOI) ordered while escitalopram is running")
+        c["summary"].startswith(
+            "If it is phenelzine: phenelzine (MAOI) ordered while escitalopram is running"
+        )
         for c in critical
     )
     # The two readings of one draft are never a pair: the patient gets one drug, not both.
     assert not any("on the same order" in c["summary"] for c in cards)
-    assert all("coded escitalopram, named phenelzine" in c["detail"] for c in critical)
+    # Both readings named once, on the first card; the others name the draft's two drugs.
+    assert "coded escitalopram, named phenelzine" in cards[0]["detail"]
+    assert all("coded escitalopram, named phenelzine" not in c["detail"] for c in cards[1:])
+    above = _topics(cards)["order-dose-above-range"]
+    assert "**If it is escitalopram** (escitalopram or phenelzine: to confirm):" in above["detail"]
 
 
 def test_draft_coded_citalopram_20_named_40_is_judged_at_40_at_age_75() -> None:
@@ -116,7 +126,8 @@ def test_one_running_record_read_as_two_drugs_is_not_paired_with_itself() -> Non
     doc = _chart("m04_running_record_code_esc_name_phenelzine_draft_sertraline")
     cards = _cards_of(doc)
     maoi = [c for c in cards if c["indicator"] == "critical"]
-    assert maoi and "phenelzine (MAOI) is running" in maoi[0]["summary"], [
+    # "may be running", never "is running": the record's code and name disagree (fix 19a).
+    assert maoi and "phenelzine (MAOI) may be running" in maoi[0]["summary"], [
         c["summary"] for c in cards
     ]
     assert "Also running with" not in maoi[0]["detail"]

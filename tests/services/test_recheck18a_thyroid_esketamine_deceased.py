@@ -171,11 +171,14 @@ def test_an_order_on_a_deceased_chart_runs_the_checks_with_the_deceased_line_fir
     assert all(not c.get("suggestions") for c in cards)
 
 
-def test_chart_open_on_a_deceased_patient_stays_silent() -> None:
+def test_chart_open_on_a_deceased_patient_keeps_the_safety_card_under_the_status() -> None:
+    # Review 19 E1: chart open says the status (information) and keeps the MAOI pair's card (if
+    # the status is wrong, it must not be lost); no pathway card
+    # (test_claims19_deceased_inactive_tms.py).
     doc = _chart("d03_deceased_past_maoi_order")
     doc["hook"] = "patient-view"
     doc["context"] = {k: v for k, v in doc["context"].items() if k in ("userId", "patientId")}
-    assert _cards(doc) == []
+    assert _topics(_cards(doc)) == [QUALITY, "maoi-combination"]
 
 
 def test_a_date_of_death_in_the_future_is_named_once_and_the_checks_run() -> None:

@@ -150,8 +150,8 @@ def test_a_placeholder_named_running_drug_makes_the_maoi_check_incomplete(
     assert card is not None, [c["summary"] for c in cards]
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "6 medication records could not be identified: the MAOI washout check could not include "
-        "them"
+        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "could not include them"
     )
     assert "(RxNorm 999999)" in card["detail"]
 

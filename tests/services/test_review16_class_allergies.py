@@ -29,6 +29,7 @@ from fhir_mapping.intolerance import UNPLACED_ALLERGEN
 from fhir_mapping.record import DataDomain, PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -186,7 +187,7 @@ def test_c03b_the_allergic_class_leaves_the_switch_options_and_is_named() -> Non
 
 
 def test_c04_brexpiprazole_one_click_names_akathisia_as_a_class_effect() -> None:
-    cards, _ = _evaluate(_chart("c04_aripiprazole_allergy_augment_suggestions"))
+    cards, _ = _evaluate(answered(_chart("c04_aripiprazole_allergy_augment_suggestions")))
     card = _by_topic(cards)[OPTIMISE]
     labels = [s["label"] for s in card["suggestions"]]
     brex = next(label for label in labels if "brexpiprazole" in label)
@@ -200,7 +201,7 @@ def test_c04_brexpiprazole_one_click_names_akathisia_as_a_class_effect() -> None
 
 
 def test_c04_without_akathisia_no_class_effect_note() -> None:
-    doc = _chart("c04_aripiprazole_allergy_augment_suggestions")
+    doc = answered(_chart("c04_aripiprazole_allergy_augment_suggestions"))
     _allergy(doc)["reaction"] = [{"manifestation": [{"text": "Rash"}], "severity": "mild"}]
     cards, _ = _evaluate(doc)
     labels = [s["label"] for s in _by_topic(cards)[OPTIMISE]["suggestions"]]

@@ -31,6 +31,7 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.referrals import referrals
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -83,14 +84,14 @@ def _cpap_order(doc: Doc) -> Doc:
 
 
 def test_treated_hypothyroidism_with_a_recent_normal_tsh_has_no_line_and_holds_nothing() -> None:
-    cards = _by_topic(_chart("a06_hypothyroid_on_levothyroxine_tsh_normal_last_month"))
+    cards = _by_topic(answered(_chart("a06_hypothyroid_on_levothyroxine_tsh_normal_last_month")))
     assert REVIEW not in cards
     _not_held(cards)
 
 
 def test_hypothyroidism_without_replacement_still_asks_if_it_is_treated_and_holds() -> None:
     doc = _drop(
-        _chart("a06_hypothyroid_on_levothyroxine_tsh_normal_last_month"),
+        answered(_chart("a06_hypothyroid_on_levothyroxine_tsh_normal_last_month")),
         "MedicationRequest",
         "levothyroxine",
     )
@@ -100,7 +101,7 @@ def test_hypothyroidism_without_replacement_still_asks_if_it_is_treated_and_hold
 
 
 def test_treated_hypothyroidism_with_no_tsh_asks_for_one_alongside_escalation() -> None:
-    cards = _by_topic(_chart("a07_hypothyroid_on_levothyroxine_no_tsh"))
+    cards = _by_topic(answered(_chart("a07_hypothyroid_on_levothyroxine_no_tsh")))
     review = cards[REVIEW]
     detail = review["detail"]
     assert review["indicator"] == "info"
@@ -118,13 +119,13 @@ def test_treated_hypothyroidism_with_no_tsh_asks_for_one_alongside_escalation() 
 
 
 def test_cpap_dme_order_counts_as_treatment() -> None:
-    cards = _by_topic(_chart("a18_osa_cpap_dme_order_e0601"))
+    cards = _by_topic(answered(_chart("a18_osa_cpap_dme_order_e0601")))
     assert REVIEW not in cards
     _not_held(cards)
 
 
 def test_cpap_order_under_a_local_code_is_read_by_its_words() -> None:
-    doc = _chart("a18_osa_cpap_dme_order_e0601")
+    doc = answered(_chart("a18_osa_cpap_dme_order_e0601"))
     order = _cpap_order(doc)
     order["code"] = {
         "coding": [{"system": "urn:oid:1.2.840.114350.1.13.0.1.7.2.696580", "code": "88412"}],
@@ -144,7 +145,7 @@ def test_cpap_order_under_a_local_code_is_read_by_its_words() -> None:
     ],
 )
 def test_revoked_or_declined_cpap_order_stays_untreated(field: str, value: object) -> None:
-    doc = _chart("a18_osa_cpap_dme_order_e0601")
+    doc = answered(_chart("a18_osa_cpap_dme_order_e0601"))
     _cpap_order(doc)[field] = value
     cards = _by_topic(doc)
     assert "Sleep apnea without treatment on record" in cards[REVIEW]["detail"]
@@ -160,7 +161,7 @@ def test_untreated_sleep_apnea_control_keeps_its_line() -> None:
 
 
 def test_low_free_t4_with_a_normal_tsh_is_named_with_the_central_pattern() -> None:
-    cards = _by_topic(_chart("a08_free_t4_low_tsh_normal"))
+    cards = _by_topic(answered(_chart("a08_free_t4_low_tsh_normal")))
     detail = cards[REVIEW]["detail"]
     assert "**Abnormal free T4:** 0.6 ng/dL, low, 2025-05-08" in detail
     assert "TSH 1.1 mIU/L, normal, 2025-05-08" in detail  # audit 17 M7: not UCUM's m[IU]/L

@@ -24,7 +24,12 @@ import pytest
 
 from cds_hooks.offline import evaluate_document
 from fhir_mapping.build import build_record, patient_counts
-from fhir_mapping.gaps import ANOTHER_PATIENT, PATIENT_REPLACED, SUBJECT_UNCONFIRMED
+from fhir_mapping.gaps import (
+    ANOTHER_PATIENT,
+    PATIENT_INACTIVE,
+    PATIENT_REPLACED,
+    SUBJECT_UNCONFIRMED,
+)
 from fhir_mapping.record import DataDomain, PatientRecord
 from fhir_mapping.request_resources import not_belonging, patient_identifiers
 from services import data_gaps
@@ -160,8 +165,16 @@ def test_a_merged_record_alone_raises_the_data_quality_card() -> None:
 def test_a_patient_without_a_replaced_by_link_gets_no_line() -> None:
     doc = _chart("e02_patient_link_replaced_by")
     doc["prefetch"]["patient"]["link"][0]["type"] = "replaces"  # this record is the survivor
+    doc["prefetch"]["patient"]["active"] = True
     _, record = _evaluate(doc)
     assert not record.gaps
+    # A survivor marked inactive is an inactive record (review 19 E2: the flag is believed,
+    # the link says where the rest may be), never a merged one.
+    doc["prefetch"]["patient"]["active"] = False
+    _, record = _evaluate(doc)
+    assert [(g.reason, g.stated) for g in record.gaps] == [
+        (PATIENT_INACTIVE, "linked to Patient/merged-survivor-12345 (replaces)")
+    ]
 
 
 # --- M7: another patient's resources --------------------------------------------------------------

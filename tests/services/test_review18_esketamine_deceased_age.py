@@ -7,10 +7,11 @@ patient's chart, and the older-adult ECT ordering with no birth date.
   gets the chart-open blood-pressure card too.
 - M2 (p02): an escitalopram draft on a Patient with deceasedBoolean true got `{"cards": []}`:
   a data-quality warning now says the patient is recorded deceased, first, and the order checks
-  run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient still
-  gets no cards.
+  run as for a living patient (recheck 18a d03). On chart open (p01) a deceased patient gets
+  one information card naming the status, and no pathway card (review 19 E1).
 - M3 (p05): no birthDate: the optimise card, which puts ECT first from 65, did not say the age
-  could not be checked; it says so once now.
+  could not be checked; it says so once now, as its first line with the other age rules not
+  checked (review 19 D3).
 
 Charts: tests/services/review18_charts/ (US Core shaped requests, every prefetch key).
 """
@@ -68,7 +69,10 @@ def test_an_esketamine_draft_with_two_high_readings_is_a_warning_naming_both() -
     assert "before each dose" in card["detail"] and "140/90" in card["detail"]
     assert "before the first session" in card["detail"]
     assert "before starting it, or choose an antidepressant" not in card["detail"]
-    assert card["source"]["label"] == "SPRAVATO label 5.x (blood pressure)"
+    assert (
+        card["source"]["label"]
+        == "SPRAVATO label, Warnings and Precautions: Increase in Blood Pressure (5.6 in the 2019 label)"
+    )
 
 
 def test_an_esketamine_draft_with_normal_readings_gets_no_blood_pressure_card() -> None:
@@ -125,7 +129,10 @@ def test_esketamine_running_with_two_high_readings_gets_the_chart_open_card() ->
     assert card.indicator is Indicator.WARNING
     assert "esketamine" in card.summary and "168/106" in card.summary
     assert "before each dose" in card.detail and "about 40 minutes after each dose" in card.detail
-    assert "SPRAVATO label 5.x (blood pressure)" in card.detail
+    assert (
+        "SPRAVATO label, Warnings and Precautions: Increase in Blood Pressure (5.6 in the 2019 label)"
+        in card.detail
+    )
 
 
 # --- M2: an order on a deceased patient's chart ---------------------------------------------------
@@ -151,8 +158,13 @@ def test_the_deceased_line_names_the_recorded_date_at_order_sign() -> None:
     assert card["summary"].startswith("Patient recorded deceased (2025-05-20)")
 
 
-def test_a_deceased_patient_still_gets_no_cards_on_chart_open() -> None:
-    assert _cards(_chart("p01_deceased_datetime_trd")) == []
+def test_a_deceased_patient_gets_only_the_status_on_chart_open() -> None:
+    # Review 19 E1: no pathway card (TMS, optimise, ...); the status said, as information.
+    cards = _cards(_chart("p01_deceased_datetime_trd"))
+    assert [(c["source"]["topic"]["code"], c["indicator"]) for c in cards] == [(QUALITY, "info")]
+    assert cards[0]["summary"] == (
+        "Patient recorded deceased (2025-05-20): treatment-pathway cards not shown"
+    )
 
 
 # --- M3: no birth date and the older-adult ECT ordering ------------------------------------------
@@ -160,8 +172,10 @@ def test_a_deceased_patient_still_gets_no_cards_on_chart_open() -> None:
 
 def test_the_optimise_card_says_once_that_the_65_plus_ordering_was_not_applied() -> None:
     card = _by_topic(_cards(_chart("p05_no_birthdate_trd_patient_view")))[OPTIMISE]
-    said = "Age not on record: ECT first from age 65 (CANMAT 2023 para 215) was not applied."
+    said = "the older-adult rules from 65 (ECT first, CANMAT 2023 para 215;"
     assert card["detail"].count(said) == 1
+    # First, where it is seen (review 19 D3), not after the options it qualifies.
+    assert card["detail"].startswith("**Age not on record:**")
 
 
 def test_with_a_birth_date_the_age_gap_is_not_said() -> None:

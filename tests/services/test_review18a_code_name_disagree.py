@@ -169,6 +169,8 @@ def test_m08_at_an_maoi_order_both_readings_are_checked_as_running() -> None:
     assert critical, [c["summary"] for c in cards]
     said = _text(critical)
     # Either reading may be the drug taken: each one's washout is said (fluoxetine's 35 days
-    # and escitalopram's 14), and which reading each is comes with the record's line.
-    assert "fluoxetine is running" in said and "escitalopram is running" in said
+    # and escitalopram's 14), and which reading each is comes with the record's line. Neither
+    # "is running": the record does not show which is taken (fix 19a).
+    assert "fluoxetine may be running" in said and "escitalopram may be running" in said
+    assert "is running" not in said
     assert "code: fluoxetine 60 MG Oral Tablet; name: Escitalopram 20mg tab" in said

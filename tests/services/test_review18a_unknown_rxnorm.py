@@ -151,14 +151,14 @@ def test_unknown_code_only_running_drug_at_a_phenelzine_draft_says_the_maoi_chec
     cards = _cards(_chart("m07d_unknown_rxnorm_only_draft_phenelzine"))
     card = _quality(cards)
     assert card["summary"] == (
-        "6 medication records could not be identified: the MAOI washout check could not include "
-        "them"
+        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "could not include them"
     )
     assert f"(RxNorm {UNKNOWN})" in card["detail"]
     assert "a drug code this service's drug tables do not hold" in card["detail"]
     assert (
-        "the MAOI washout check at this order could not include them; check what the patient "
-        "takes now" in card["detail"]
+        "The MAOI washout check at this order could not include the medication records above "
+        "whose drug was not identified: check what the patient takes now" in card["detail"]
     )
 
 
@@ -167,7 +167,8 @@ def test_unknown_code_only_running_drug_at_patient_view_is_said_not_read() -> No
     # The optimise card counts one failed trial: it lists the records it was judged without,
     # named with their code (before, "every relevant resource was read").
     optimise = next(c for c in cards if c["source"]["topic"]["code"] == "optimize-switch-augment")
-    assert "6 medication records could not be read" in optimise["detail"]
+    # One order and its five fills: one medication, not six (audit 18).
+    assert "1 medication order and its 5 fills could not be read" in optimise["detail"]
     assert f"(RxNorm {UNKNOWN})" in optimise["detail"]
     # No order, no order check to call incomplete.
     assert not any("MAOI washout check" in c["detail"] for c in cards)
@@ -189,8 +190,8 @@ def test_a_draft_coded_by_an_unknown_rxnorm_code_alone_is_an_unidentified_draft(
 def test_ndc_only_running_drug_at_a_phenelzine_draft_says_the_maoi_check_is_incomplete() -> None:
     card = _quality(_cards(_chart("m07c_ctl_ndc_escitalopram_draft_phenelzine")))
     assert card["summary"] == (
-        "6 medication records could not be identified: the MAOI washout check could not include "
-        "them"
+        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "could not include them"
     )
     assert "NDC code only" in card["detail"]
     # At an MAOI draft the washout check could not run on them: critical, as the MAOI card is.
@@ -223,7 +224,11 @@ def test_ndc_only_running_drug_at_an_ssri_draft_stays_a_warning() -> None:
             "text": "sertraline 50 MG Oral Tablet",
         }
     cards = _cards(doc)
-    saying = [c for c in cards if "checks at this order could not include them" in c["detail"]]
+    saying = [
+        c
+        for c in cards
+        if "checks at this order could not include the medication records above" in c["detail"]
+    ]
     assert saying, _summaries(cards)
     assert not any(c["indicator"] == "critical" for c in cards), _summaries(cards)
 

@@ -37,6 +37,7 @@ from tests.fixtures import builders as b
 from tests.fixtures.scenarios import Scenario, scenario
 from tests.services import factories as f
 from tests.services.helpers import assert_valid_proposals, ctx, resources
+from tests.services.item9_answers import without_item9_on
 
 AS_OF = f.AS_OF  # 2024-06-03 for hand-built records
 STATUSES = {"confirmed", "corroborated", "UNVERIFIED"}
@@ -72,7 +73,7 @@ def _signal(record: PatientRecord, policy: Policy | None = None) -> acute_risk.S
 def test_unassessed_item9_43_days_old_with_no_later_answer_stays_critical_on_a_fhir_chart() -> None:
     # The reviewer's chart: item 9 = 3 on 2025-04-20 (43 days before 2025-06-02); the later PHQ-9
     # (2025-05-12, total 18) has no item 9; no C-SSRS, no risk-assessment Procedure.
-    s = scenario("trd_meets_tms")
+    s = without_item9_on(scenario("trd_meets_tms"), date(2025, 5, 12))
     found = _cards(s, b.phq9(date(2025, 4, 20), 22, 3, "panel-answer", patient=s.patient_id))
     card = found["suicide-risk"]
     assert card.indicator is Indicator.CRITICAL

@@ -7,7 +7,8 @@
 - 10: a documented assessment (C-SSRS, a risk-assessment Procedure; since the psychiatrist's
   review no longer a later item 9 = 0) makes the card no longer critical and says what was found and when; override reasons for "assessment
   completed today" and "under crisis team care"; never snoozed.
-- 14: a deceased patient gets no cards at any hook.
+- 14: a deceased patient gets no pathway card at any hook; the status is said first and the
+  safety cards stay (recheck 18a d03 at the order hooks; review 19 E1 on chart open too).
 
 FHIR charts are the hand-written scenarios (tests/fixtures/scenarios.py) with C-SSRS, PHQ-9 and
 Patient resources added as EHRs and form tools write them; rule behaviour uses hand-built records.
@@ -84,7 +85,10 @@ def _by_topic(recs: Sequence[Recommendation]) -> dict[str, Recommendation]:
 
 
 def _evaluate(
-    s: Scenario, *extra: dict[str, Any] | list[dict[str, Any]], hook: str = "patient-view"
+    s: Scenario,
+    *extra: dict[str, Any] | list[dict[str, Any]],
+    hook: str = "patient-view",
+    policy: Policy | None = None,
 ) -> tuple[Recommendation, ...]:
     added: list[dict[str, Any]] = []
     for item in extra:
@@ -101,7 +105,7 @@ def _evaluate(
             draft_orders=drafts,
             selections=tuple(f"MedicationRequest/{d['id']}" for d in drafts),
         ),
-        Policy(),
+        policy or Policy(),
     ).recommendations
 
 
@@ -157,6 +161,7 @@ def test_cssrs_with_a_plan_is_critical_proposes_evaluation_and_names_ect_and_esk
     # Item 8: this card says what comes instead of TMS (no "criteria otherwise met" claim: the
     # payer criteria are not all met on this record, audit 15 W1).
     assert "tms-referral" not in _topics(recs)
+    # The C-SSRS itself found high risk: the treatments are today's, not conditional (review 19).
     assert "**Not TMS now:** TMS is not the next step while the risk is acute" in card.detail
     assert "ECT" in card.detail and "esketamine" in card.detail
     assert ESKETAMINE_LABEL in card.detail
@@ -369,10 +374,13 @@ def test_override_reasons_in_every_state_and_never_snoozed(
 
 def test_acute_item9_removes_tms_at_patient_view_and_order_select() -> None:
     s = scenario("order_select_failed_class")
-    calm_view, calm_order = _evaluate(s), _evaluate(s, hook="order-select")
+    # A payer criterion is unmet here (PHQ-9 not severe): the order hook shows the TMS card only
+    # as this policy allows (review 19 I7); the acute risk is what takes it off below.
+    unmet = Policy(tms_card_when_payer_criteria_unmet=True)
+    calm_view, calm_order = _evaluate(s), _evaluate(s, hook="order-select", policy=unmet)
     assert "tms-referral" in _topics(calm_view) and "tms-referral" in _topics(calm_order)
     view = _evaluate(s, _positive_phq9(s))
-    order = _evaluate(s, _positive_phq9(s), hook="order-select")
+    order = _evaluate(s, _positive_phq9(s), hook="order-select", policy=unmet)
     assert _topics(view)[0] == "suicide-risk" and "tms-referral" not in _topics(view)
     assert _topics(order) == ["suicide-risk", "order-repeats-failed-trial"]
     for card in (view[0], order[0]):
@@ -386,7 +394,8 @@ def test_no_tms_naming_when_tms_is_not_otherwise_met() -> None:
     assert card is not None and card.indicator is Indicator.CRITICAL
     assert "Not TMS now" not in card.detail
     # Issue 12: ECT and esketamine still come first while the risk is acute, in one short line.
-    (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**Treatment while")]
+    # Not yet assessed (review 19, b03): named as what follows if the assessment finds acute risk.
+    (line,) = [s for s in card.detail.split("\n\n") if s.startswith("**If the assessment finds")]
     assert "ECT" in line and "esketamine" in line and "TMS" not in line
 
 
@@ -439,35 +448,38 @@ def _deceased(s: Scenario, died: date) -> Scenario:
 
 
 @pytest.mark.parametrize("hook", ["patient-view", "order-select", "order-sign"])
-def test_deceased_patient_gets_no_cards_at_any_hook(hook: str) -> None:
+def test_deceased_patient_gets_the_status_and_the_safety_cards_at_any_hook(hook: str) -> None:
     s = scenario("order_select_failed_class")
     alive = _evaluate(s, _positive_phq9(s), hook=hook)
     assert "suicide-risk" in _topics(alive)  # the same chart alive: a critical card
     dead = _deceased(s, s.as_of - timedelta(days=1))
     shown = _evaluate(dead, _positive_phq9(s), hook=hook)
-    if hook == "patient-view":
-        assert shown == ()
-    else:
-        # Recheck 18a d03: at the order hooks the deceased line comes first and the checks run
-        # as for a living patient (the suicide-risk card included), one-clicks held.
-        assert [r.topic for r in shown][0] == "data-quality"
-        assert shown[0].summary.startswith("Patient recorded deceased (")
-        assert "suicide-risk" in [r.topic for r in shown]
-        assert all(not r.suggestions for r in shown)
+    # The deceased line comes first and the safety checks run as for a living patient (the
+    # suicide-risk card included), one-clicks held (recheck 18a d03); no pathway card, at chart
+    # open as at an order (review 19 E1). At an order, the running drug of the drafted class
+    # (said on the repeat card for a living patient) keeps a card of its own.
+    same_class = [] if hook == "patient-view" else ["order-same-class-running"]
+    assert [r.topic for r in shown] == ["data-quality", "suicide-risk", *same_class]
+    assert shown[0].summary.startswith("Patient recorded deceased (")
+    assert all(not r.suggestions for r in shown)
     # A replay as of a day before the death sees a living patient.
     later = _deceased(s, s.as_of + timedelta(days=10))
     assert _topics(_evaluate(later, _positive_phq9(s), hook=hook)) == _topics(alive)
 
 
-def test_deceased_record_gets_nothing_from_the_rules_either() -> None:
+def test_deceased_record_gets_only_the_safety_cards_from_the_rules() -> None:
     record = f.trd_record(scores=(f.score(19, D, item9=3),), draft_orders=(f.draft(),))
     dead = dataclasses.replace(
         record, patient=Patient(id="p1", age=45, sex="female", deceased=True)
     )
-    assert patient_view(record, Policy()) != ()
-    assert patient_view(dead, Policy()) == ()
-    # The order checks run on a deceased patient's chart (recheck 18a d03); the evaluation
-    # leads with the deceased line and holds the one-clicks (services/deceased_order.py).
-    assert order_hook(dead, Policy(), hook="order-sign") == order_hook(
-        record, Policy(), hook="order-sign"
-    )
+
+    # Alive: the optimise card, and the repeat-of-a-failed-class check at the order.
+    assert _topics(patient_view(record, Policy())) == ["suicide-risk", "optimize-switch-augment"]
+    assert _topics(order_hook(record, Policy(), hook="order-sign")) == [
+        "suicide-risk",
+        "order-repeats-failed-trial",
+    ]
+    # Deceased: the safety checks run (recheck 18a d03), the pathway ones do not (review 19 E1);
+    # the evaluation leads with the deceased line and holds the one-clicks (services/deceased.py).
+    assert _topics(patient_view(dead, Policy())) == ["suicide-risk"]
+    assert _topics(order_hook(dead, Policy(), hook="order-sign")) == ["suicide-risk"]

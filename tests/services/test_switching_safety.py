@@ -187,15 +187,20 @@ def test_mirtazapine_18_to_8_is_optimised_toward_remission_not_switched() -> Non
     found = _chart_cards(chart)
     card = found[TOPIC]
     assert card.indicator is Indicator.INFO
+    # CANMAT's 30-60 topped at the US label's 45 mg/day (review s19 item 4: policy drug_market).
     assert card.summary == (
         "Mirtazapine responding (PHQ-9 18 → 8), not in remission: optimise mirtazapine within "
-        "30-60 mg/day; no switch or adjunct"
+        "30-45 mg/day; no switch or adjunct"
     )
+    # 30 mg only from 2024-12-30 (review s19 item 8: "30 mg/day since 2024-12-16" was false).
     assert (
-        "**Responding:** mirtazapine 30 mg/day since 2024-12-16: PHQ-9 18 (2024-12-16) → 8 "
-        "(2025-05-19), -56 %"
+        "**Responding:** mirtazapine since 2024-12-16; 30 mg/day since 2024-12-30: PHQ-9 18 "
+        "(2024-12-16) → 8 (2025-05-19), -56 %"
     ) in card.detail
-    assert "consider raising mirtazapine within 30-60 mg/day (now 30)" in card.detail
+    assert (
+        "consider raising mirtazapine within 30-45 mg/day (the US label's maximum, Remeron US "
+        "label 2.1; CANMAT 2023 Table 3.3 lists up to 60) (now 30)" in card.detail
+    )
     # No switch, no adjunct, nothing to click.
     assert card.suggestions == ()
     assert "**Switch:**" not in card.detail and "**Augment:**" not in card.detail

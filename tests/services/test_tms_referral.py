@@ -29,7 +29,8 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert (
         rec.summary
         == "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
-        "; Medicare LCD L37086 criteria not yet met"  # PHQ-9 17 is not "severe" (issue 12)
+        # PHQ-9 17 is not "severe" (issue 12); the set is the clinic's (review 19 I8)
+        "; payer criteria not yet met (clinic default rule set)"
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
     assert_valid_proposals(rec)
@@ -52,7 +53,8 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert rec.source.url == (
         "https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdId=37086"
     )
-    assert "(Medicare LCD L37086):" in rec.detail and rec.source.url not in rec.detail
+    assert "(clinic default rule set, from Medicare LCD L37086):" in rec.detail
+    assert rec.source.url not in rec.detail
     assert "L34998" not in rec.detail + rec.source.label
     assert rec.source.topic_code == "tms-referral"
 
@@ -63,8 +65,8 @@ def test_policy_minimum_trials() -> None:
     rec = _run(one, Policy(tms_min_failed_trials=1))
     assert rec is not None
     assert rec.summary == (
-        "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral; Medicare LCD "
-        "L37086 criteria not yet met"
+        "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral; payer criteria "
+        "not yet met (clinic default rule set)"
     )
     assert _run(f.trd_record(), Policy(tms_min_failed_trials=3)) is None
 

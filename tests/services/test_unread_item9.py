@@ -33,6 +33,7 @@ from tests.fixtures import builders as b
 from tests.fixtures.scenarios import Scenario, scenario
 from tests.services import factories as f
 from tests.services.helpers import ctx
+from tests.services.item9_answers import without_item9_on
 from tests.services.test_suicide_risk_review import _cards
 
 Resource = dict[str, Any]
@@ -183,7 +184,9 @@ def test_a_documented_assessment_on_the_same_day_or_later_supersedes_it() -> Non
 
 
 def test_outside_the_item9_lookback_it_is_only_the_data_gap() -> None:
-    s = scenario("trd_meets_tms")
+    # No readable item 9 after the unread one: the chart's latest PHQ-9 (2025-05-12) filed as a
+    # total only (a readable answer on it would supersede the unread one).
+    s = without_item9_on(scenario("trd_meets_tms"), date(2025, 5, 12))
     lookback = Policy().suicide_item9_lookback_days
     old = s.as_of - timedelta(days=lookback + 1)
     phq9, _ = _unreadable_phq9(s, old, SITE_ANSWER)

@@ -28,6 +28,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.build import build_record
+from fhir_mapping.fhir_fields import effective_date
 from fhir_mapping.phq9_lookalike import (
     UNRECOGNISED_PHQ9_OBSERVATION,
     UNRECOGNISED_PHQ9_RESPONSE,
@@ -121,10 +122,18 @@ def test_epic_flowsheet_phq9s_without_the_site_map_are_gaps_never_scores() -> No
     gaps = observation_gaps(rows, as_of=chart.as_of)
     flowsheet = [r["id"] for r in rows if r["code"]["coding"][0]["system"] == V.FLOWSHEET]
     assert len(flowsheet) == 7  # six totals and item 9 (trap 8)
+    # Each dated as the row is (review 19 I6: the card names the latest one's date).
+    dated = {r["id"]: effective_date(r) for r in rows}
     assert gaps == [
-        DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_OBSERVATION, SourceRef("Observation", rid))
+        DataGap(
+            DataDomain.SCORES,
+            UNRECOGNISED_PHQ9_OBSERVATION,
+            SourceRef("Observation", rid),
+            date=dated[rid],
+        )
         for rid in flowsheet
     ]
+    assert all(g.date is not None for g in gaps)
     # Never a score: the record built from the chart has no PHQ-9.
     record = build_record(chart.resources, as_of=chart.as_of, patient_id=chart.patient_id)
     assert record.phq9() == ()
@@ -153,6 +162,7 @@ def test_a_site_phq9_form_not_mapped_is_a_gap_and_other_forms_are_not() -> None:
             DataDomain.SCORES,
             UNRECOGNISED_PHQ9_RESPONSE,
             SourceRef("QuestionnaireResponse", "qr-site"),
+            date=AS_OF - timedelta(days=3),  # its authored date
         ),
     )
     gad7 = _site_form("https://ehr.example.org/fhir/Questionnaire/gad-7-local")
@@ -185,10 +195,11 @@ def test_measurement_card_names_a_site_phq9_form_it_could_not_read() -> None:
     result = _evaluate(_chart(AS_OF, _site_form()))
     mbc = _card(result, "measurement-based-care")
     assert mbc is not None
-    # The full wording does not fit 140 characters: the summary counts, the detail says more.
+    # What the record shows and what would fix it, not "repeat the PHQ-9" beside a form filed
+    # three days ago (review 19 I6); the detail says more.
     assert mbc.summary == (
-        "On sertraline; no PHQ-9 total could be read (1 questionnaire response named PHQ-9 uses "
-        "an unknown form): repeat the PHQ-9"
+        "On sertraline: 1 PHQ-9 form of an unmapped site questionnaire (latest 2024-05-31): read "
+        "it in the chart; map the site form ([codes])"
     )
     assert (
         "**PHQ-9s not read:** No PHQ-9 total could be read: 1 questionnaire response named PHQ-9 "
@@ -248,8 +259,8 @@ def test_epic_chart_without_the_site_map_names_its_flowsheet_phq9s() -> None:
     assert list(found) == ["optimize-switch-augment", "measurement-based-care"]
     mbc = found["measurement-based-care"]
     assert mbc.summary == (
-        "On duloxetine; no PHQ-9 total could be read (7 observations named PHQ-9 use unknown "
-        "codes): repeat the PHQ-9"
+        "On duloxetine: 7 PHQ-9 results under an unmapped site code (latest 2025-05-12): read "
+        "them in the chart; map the site code ([codes])"
     )
     assert (
         "No PHQ-9 total could be read: 7 observations named PHQ-9 use codes this service does "

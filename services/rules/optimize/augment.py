@@ -22,6 +22,7 @@ from services import (
     drug_rules,
     drugs,
     lab_safety,
+    label_maximums,
     pathway_options,
     renal_doses,
     thyroid_hormone_cautions,
@@ -198,13 +199,13 @@ def augment_section(
         if others:
             lines.append(
                 f"Non-antipsychotic adjuncts (CANMAT 2023 Table 7.2, second line): "
-                f"{', '.join(_with_monitoring(others))}."
+                f"{', '.join(_with_monitoring(ctx, others))}."
             )
         lines.extend(_interaction_lines(screen, left_out, others))
     else:
         others, left_out = _second_line(ctx, used, screen)
         offered = others
-        listing = f": {', '.join(_with_monitoring(others))}" if others else ""
+        listing = f": {', '.join(_with_monitoring(ctx, others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
     # Liothyronine named with a cardiac history coded or beside levothyroxine: the
@@ -249,19 +250,24 @@ def _alone_section(ctx: RuleContext, alone: list[Trial]) -> str:
     return "**Augment:** " + " ".join(lines)
 
 
-def _range_text(info: DrugInfo) -> str:
+def _range_text(ctx: RuleContext, info: DrugInfo) -> str:
+    """ "lithium 600-1200 mg/day"; the top lowered to the market's label where it stops below the
+    table's (mirtazapine "30-45 mg/day (US label maximum)": review s19 item 4)."""
     if info.min_adequate_mg is None:
         return ""
-    return f"{cards.fmt_mg(info.min_adequate_mg)}-{cards.fmt_mg(info.max_mg)} mg/day"
+    label = label_maximums.binding(info.ingredient, info.max_mg, ctx.policy.drug_market)
+    top = info.max_mg if label is None else label.max_mg
+    mark = "" if label is None else f" ({label.market} label maximum)"
+    return f"{cards.fmt_mg(info.min_adequate_mg)}-{cards.fmt_mg(top)} mg/day{mark}"
 
 
-def _with_monitoring(names: list[str]) -> list[str]:
+def _with_monitoring(ctx: RuleContext, names: list[str]) -> list[str]:
     """Second-line adjuncts with their target level or dose and monitoring where the monitoring
     table has them (lithium, liothyronine: data/augmentation_monitoring.csv), else their range."""
     out = []
     for name in names:
         info = drugs.info(name)
-        dose = _range_text(info) if info is not None else ""
+        dose = _range_text(ctx, info) if info is not None else ""
         out.append(pathway_options.adjunct_line(name, dose).strip())
     return out
 

@@ -18,6 +18,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
 from services.rules.optimize.orders import dosed_by_level
 from services.rules.optimize.wording import dose_text, drop_text, range_top
+from services.site_ceiling import site_words
 
 
 def _phq_text(trial: Trial) -> str:
@@ -41,10 +42,15 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     if dosed_by_level(trial.ingredient):
         return _level_section(ctx, trial)
     weeks = (trial.end - trial.start).days // 7
+    top = range_top(ctx, trial)
+    # The market's label where it stops below Table 7.2 (mirtazapine 45 in the US: review s19
+    # item 4) says so; else the table alone.
+    table = "CANMAT 2023 Table 7.2"
+    where = site_words(ctx.policy, trial, top, table) or f" ({table})"
     text = (
         f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
         f"({weeks} weeks) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
-        f"{cards.fmt_mg(range_top(ctx, trial))} mg/day (CANMAT 2023 Table 7.2); "
+        f"{cards.fmt_mg(top)} mg/day{where}; "
         f"{_phq_text(trial)}: raise it or change strategy (below: replace it or switch). "
         "Another adjunct is named, not offered as an order, while it runs."
     )

@@ -13,13 +13,21 @@ from datetime import timedelta
 
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
-from services import age_limits, cards, drugs, formulation_ceilings, tolerability
+from services import age_limits, cards, drugs, tolerability
 from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
-from services.rules.optimize.wording import dose_text, drop_text, range_label, range_top, short_drop
+from services.rules.optimize.room import room as room_for
+from services.rules.optimize.wording import (
+    dose_since_text,
+    drop_text,
+    range_label,
+    range_top,
+    short_drop,
+)
+from services.site_ceiling import site_ceiling, site_words
 
 
 def _bare(trial: Trial) -> str:
@@ -37,9 +45,9 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         # A bound not on record (fluvoxamine: no maximum in the table) is never printed as
         # "150-unknown" (review 12 recheck part 1 #13): worded as the summary's range_label.
         target = f"the adequate range {range_label(ctx, trial)}"
-    elif top == formulation_ceilings.daily_ceiling(trial):
+    elif top == site_ceiling(ctx.policy, trial):
         target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
-        cap = formulation_ceilings.ceiling_words(trial, top)
+        cap = site_words(ctx.policy, trial, top)
     elif top is not None and low is not None and top <= low:
         target = f"the adequate dose {cards.fmt_mg(top)} mg/day"
         cap = f", which is also the maximum at age {age}"
@@ -59,7 +67,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         "response (not an adequate trial until then)."
     )
     limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
-    ceiling = formulation_ceilings.daily_ceiling(trial)
+    ceiling = site_ceiling(ctx.policy, trial)
     if limit is not None and ceiling is not None and limit.max_mg < ceiling:
         text += (
             f" The {limit.words()} from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
@@ -132,45 +140,42 @@ def toward_remission(
     Nothing to optimise (every responding drug at the top of its range) means no card."""
     found: list[Suggestion] = []
     sections = opening(ctx)
-    # The top of the range is lowered to the labelled older-adult maximum where one applies
-    # (citalopram 20 mg/day over 60: age_limits.py), and is the formulation's own ceiling where
-    # its label sets one (bupropion SR 400 mg/day, not the row's 450: review 15 W3), so no raise
-    # is proposed above either.
-    age = ctx.record.patient.age
-    top = {
-        t: age_limits.capped(t.ingredient, age, formulation_ceilings.daily_ceiling(t))
-        for t in good + low
-    }
+    # The top of the range is this patient's (optimize/room.py): lowered to the labelled
+    # older-adult maximum where one applies (citalopram 20 mg/day over 60), the formulation's own
+    # ceiling where its label sets one (bupropion SR 400 mg/day, not the row's 450: review 15 W3),
+    # the market's label where it stops lower (mirtazapine 45 mg/day in the US, not CANMAT's 60:
+    # review s19 item 4) and the hepatic, renal and pharmacogenomic maxima on record, so no raise
+    # is proposed above any of them; one below range keeps the range's top (`range_top`).
+    top = {t: range_top(ctx, t) for t in low}
     # A response measured long ago says little about today: no dose change is pushed on it
     # (the measurement card asks for a new PHQ-9 first).
     fresh = ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days)
-    room = [
-        t
+    rooms = {
+        t: space
         for t in good
         if t.on_treatment is not None
         and t.on_treatment.date >= fresh
-        and t.current_mg_per_day is not None
-        and (upper := t.current_mg_per_day_upper) is not None
-        and (t_max := top[t]) is not None
-        # The upper end of a ranged dose: no raise toward a top the patient may already take.
-        and upper < t_max
         and t not in low
-    ]
+        # The upper end of a ranged dose: no raise toward a top the patient may already take.
+        and (space := room_for(ctx, t)) is not None
+    }
+    top.update({t: r.top for t, r in rooms.items()})
+    room = list(rooms)
     for t in good:
         state = "in remission on its last score" if t.remission else "not in remission"
         sections.append(
-            f"**Responding:** {dose_text(t)} since {t.start.isoformat()}: {drop_text(t)} (response is a "
+            f"**Responding:** {dose_since_text(t)}: {drop_text(t)} (response is a "
             f">= 50 % drop, CANMAT 2023 para 180); {state} (PHQ-9 < "
             f"{ctx.policy.remission_below}, CMS159). Switching or adding an adjunct is not "
             "proposed while the current trial responds."
         )
-    for t in room:
+    for t, r in rooms.items():
+        held = f" {r.hold}" if r.hold else ""
         sections.append(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
-            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(top[t])} mg/day"
-            f"{formulation_ceilings.ceiling_words(t, top[t])} (now {_bare(t)}) and repeat the "
-            "PHQ-9 after the change."
+            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} mg/day{r.ceiling} "
+            f"(now {_bare(t)}) and repeat the PHQ-9 after the change.{held}"
         )
     for t in low:
         raise_dose(ctx, t, sections, found)

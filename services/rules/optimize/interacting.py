@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord, Role, Trial
-from services import cards, interaction_table
+from services import cards, interaction_table, taken_to_confirm
 from services.interaction_table import InteractionRow, Taking
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -176,6 +176,10 @@ class Screen:
         trial = _latest_running(self.record, taking.ingredient)
         if trial is not None:
             return course_state(trial)
+        if taking.to_confirm:
+            # Read from a record whose code and name give different drugs (fix 19a).
+            claim = taken_to_confirm.claim(taking.to_confirm)
+            return f"{claim.verb}: its record's code and name give different drugs"
         if taking.start is not None:
             return f"running since {taking.start.isoformat()}"
         return "listed as taken, start not recorded"

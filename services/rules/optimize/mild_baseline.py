@@ -20,12 +20,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import Trial, Verdict
-from services import age_limits, cards, formulation_ceilings
+from services import cards
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
-from services.rules.optimize.wording import dose_text, short_drop
+from services.rules.optimize.wording import dose_since_text, range_top, short_drop
+from services.site_ceiling import site_words
 
 
 def mild_residual(current: tuple[Trial, ...]) -> tuple[Trial, ...]:
@@ -37,15 +38,15 @@ def mild_residual(current: tuple[Trial, ...]) -> tuple[Trial, ...]:
 def _room(ctx: RuleContext, trial: Trial) -> str:
     """ "consider raising sertraline within 50-200 mg/day (now 50 mg/day)", or "" when the
     running dose is at the top of its range for this patient (or no range is on record)."""
-    # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3).
-    ceiling = formulation_ceilings.daily_ceiling(trial)
-    top = age_limits.capped(trial.ingredient, ctx.record.patient.age, ceiling)
+    # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3),
+    # the market's label where it stops lower (mirtazapine 45 in the US: review s19 item 4).
+    top = range_top(ctx, trial)
     upper, low = trial.current_mg_per_day_upper, trial.min_adequate_mg
     if top is None or upper is None or low is None or upper >= top:
         return ""
     return (
         f"consider raising {trial.ingredient} within {cards.fmt_mg(low)}-{cards.fmt_mg(top)} "
-        f"mg/day{formulation_ceilings.ceiling_words(trial, top)} (now {trial_dose(trial)}; higher doses within the range are more effective, "
+        f"mg/day{site_words(ctx.policy, trial, top)} (now {trial_dose(trial)}; higher doses within the range are more effective, "
         f"CANMAT 2023 para 187) and repeat the {_rescore(trial)} after the change; "
     )
 
@@ -77,15 +78,15 @@ def _section(ctx: RuleContext, trial: Trial) -> str:
         # moderate or severe episode, and the episode has more than halved since.
         head = (
             f"**Residual symptoms after a response of the episode:** episode baseline {episode}; "
-            f"{dose_text(trial)} since {trial.start.isoformat()}: {scale} {before.value} "
+            f"{dose_since_text(trial)}: {scale} {before.value} "
             f"({before.date.isoformat()}) → {after.value} ({after.date.isoformat()}), a >= 50 % "
             "drop from the episode baseline (response, CANMAT 2023 para 180) without remission: "
             "not counted as a failed trial."
         )
     else:
         head = (
-            f"**Residual symptoms from a mild baseline:** {dose_text(trial)} since "
-            f"{trial.start.isoformat()}: {scale} {before.value} ({before.date.isoformat()}, below "
+            f"**Residual symptoms from a mild baseline:** {dose_since_text(trial)}: "
+            f"{scale} {before.value} ({before.date.isoformat()}, below "
             f"the moderate band's {floor}) → {after.value} ({after.date.isoformat()}). Response "
             "(a >= 50 % drop, CANMAT 2023 para 180) cannot be judged from a mild baseline: not "
             "counted as a failed trial."

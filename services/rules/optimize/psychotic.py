@@ -34,6 +34,9 @@ from services.rules.optimize.orders import ect_suggestion, finding_refs, medicat
 from services.rules.optimize.switch import switch_section
 from services.rules.optimize.wording import dose_text, drop_text
 
+# The trials the regimen's doses come from, as the card cites them.
+_TRIALS = "Meyers 2009, Arch Gen Psychiatry; Flint 2019, JAMA"
+
 
 def _weeks_at_or_above(trial: Trial, mg: float) -> float:
     days = sum(
@@ -107,9 +110,13 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
     )
     sections.append(catatonia.section(ctx))
     if regimen is not None:
-        sections.append(
-            f"**Regimen with trial evidence:** {regimen.text()} (Meyers 2009, Arch Gen "
-            "Psychiatry; Flint 2019, JAMA)."
+        sections.append(f"**Regimen with trial evidence:** {regimen.text()} ({_TRIALS}).")
+        # The regimen's antidepressant already running below its target (chart r02: sertraline
+        # 50 mg/day beside "sertraline 150-200 mg/day (STOP-PD)" said nothing of the gap).
+        sections.extend(
+            titration.below_target(regimen, t, _TRIALS)
+            for t in facts.ongoing_trials
+            if t.ingredient == regimen.antidepressant
         )
     if failed is not None:
         summary = cards.fit_summary(

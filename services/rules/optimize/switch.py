@@ -120,16 +120,21 @@ def switch_candidates(
         return names, notes, heading
     by_class: dict[str, list[str]] = {}
     market = ctx.policy.drug_market
-    unavailable: list[str] = []
     for d in drugs.switch_candidates(failed_classes, ctx.drug_lines.first_line_antidepressants):
         if d.ingredient in taken:
+            continue
+        if market in d.not_marketed_in:
+            # Not an option where the clinic prescribes, and not named either, nor its cautions:
+            # "CANMAT also lists mianserin, agomelatine (not marketed in the US)" at a US site was
+            # one more line to read past (review 19 I8). The clinic's market (policy drug_market)
+            # decides; "any" lists them with their note.
             continue
         shared = shares_an_ingredient(d.ingredient, held)
         if shared is not None:
             notes.append(f"{d.ingredient} not listed: {shared}.")
             continue
-        # A caution or a population bar is said before the market: a drug the card names (even in
-        # its "CANMAT also lists" clause) never comes without its reason not to use it.
+        # A caution or a population bar is said for a drug the clinic could prescribe: a drug the
+        # card names never comes without its reason not to use it.
         why = facts.caution_for(d.ingredient)
         if why is not None:
             notes.append(f"{d.ingredient} not listed: {why}.")
@@ -141,9 +146,6 @@ def switch_candidates(
         hits = screen.barring(d.ingredient)
         if hits:
             left_out.extend(hits)
-            continue
-        if market in d.not_marketed_in:
-            unavailable.append(d.ingredient)  # not an option where the clinic prescribes
             continue
         name = d.ingredient
         caveats = []
@@ -181,12 +183,6 @@ def switch_candidates(
     names = [f"{cls}: {', '.join(ings)}" for cls, ings in by_class.items()]
     notes.extend(screen.left_out(left_out))
     notes.extend(screen.cautioned(screen.cautions(listed), listed))
-    if unavailable:
-        notes.insert(
-            0,
-            f"CANMAT also lists {', '.join(unavailable)} (not marketed in "
-            f"{_MARKET_NAMES.get(market, market)}).",
-        )
     if not failed_classes:
         # No class has failed (a course ended for intolerance): every first-line class is open.
         return names, notes, "Options (CANMAT 2023 first line)"

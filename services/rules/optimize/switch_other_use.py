@@ -9,9 +9,9 @@ which options the list holds.
 from __future__ import annotations
 
 from fhir_mapping.record import InadequacyReason, Role, Trial, Verdict
-from services import trial_indication
+from services import trial_dates, trial_indication
+from services.order_doses import trial_dose
 from services.rules.context import RuleContext
-from services.rules.optimize.wording import dose_text
 
 
 def other_use_lines(ctx: RuleContext) -> list[str]:
@@ -29,10 +29,11 @@ def other_use_lines(ctx: RuleContext) -> list[str]:
         at = (
             " at an antidepressant dose" if low is not None and mg is not None and mg >= low else ""
         )
+        named, since = trial_dates.dose_since(t, trial_dose(t))
+        running = f"{named} running {since}"
         lines.append(
-            f"{dose_text(t)[:1].upper()}{dose_text(t)[1:]} running since "
-            f"{t.start.isoformat()}, {why}; {_a(t.drug_class)} is already running{at}: "
-            f"another {t.drug_class} would be a second one beside it."
+            f"{running[:1].upper()}{running[1:]}, {why}; {_a(t.drug_class)} is already "
+            f"running{at}: another {t.drug_class} would be a second one beside it."
         )
     return lines
 

@@ -5,8 +5,10 @@ The steps and cites are data (services/data/start_doses.csv, services/start_dose
 
 from __future__ import annotations
 
+from fhir_mapping.record import Trial
 from services import cards, start_doses
 from services.drug_rules import Regimen
+from services.rules.optimize.wording import dose_text
 
 
 def steps(start: start_doses.StartDose) -> str:
@@ -43,4 +45,25 @@ def start_note(start: start_doses.StartDose, target: str, purpose: str) -> str:
     return (
         f"Start dose {cards.fmt_mg(start.start_mg)} mg/day ({start.cite}); raise {steps(start)} "
         f"to the target {target} ({purpose}), as tolerated."
+    )
+
+
+def below_target(regimen: Regimen, trial: Trial, trials: str) -> str:
+    """ "**Sertraline below the STOP-PD target:** sertraline 50 mg/day is below the STOP-PD
+    target of 150-200 mg/day (trials): raise it by 50 mg no sooner than weekly (sertraline label,
+    MDD) toward the target, as tolerated." for the regimen's antidepressant running below the
+    regimen's range; "" at or above it, or when the running dose was not read (review 19 r02)."""
+    mg = trial.current_mg_per_day
+    if mg is None or mg >= regimen.antidepressant_min_mg:
+        return ""
+    target = (
+        f"{cards.fmt_mg(regimen.antidepressant_min_mg)}-"
+        f"{cards.fmt_mg(regimen.antidepressant_max_mg)} mg/day"
+    )
+    start = start_doses.start_dose(trial.ingredient)
+    how = f" {steps(start)} ({start.cite})" if start is not None else ""
+    return (
+        f"**{trial.ingredient.capitalize()} below the {regimen.name} target:** "
+        f"{dose_text(trial)} is below the {regimen.name} target of {target} ({trials}): raise "
+        f"it{how} toward the target, as tolerated."
     )

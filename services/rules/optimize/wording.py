@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import age_limits, cards, formulation_ceilings
+from services import age_limits, cards, formulation_ceilings, label_maximums, trial_dates
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
+from services.site_ceiling import site_ceiling
 
 
 def dose_text(trial: Trial) -> str:
@@ -14,12 +15,21 @@ def dose_text(trial: Trial) -> str:
     return f"{trial.ingredient} {trial_dose(trial)}"
 
 
+def dose_since_text(trial: Trial) -> str:
+    """ "escitalopram 20 mg/day since 2026-05-04", or "escitalopram since 2026-05-04; 20 mg/day
+    since 2026-05-25" when the dose began after the course (trial_dates.dose_since)."""
+    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    return f"{named} {since}"
+
+
 def range_top(ctx: RuleContext, trial: Trial) -> float | None:
     """The top of the trial's range for this patient: the labelled older-adult maximum where one
     applies (citalopram 20 mg/day from 60), else the adult maximum, that of the formulation the
-    course is taken in when its label sets its own (bupropion SR 400 mg/day: review 15 W3)."""
+    course is taken in when its label sets its own (bupropion SR 400 mg/day: review 15 W3), and
+    the clinic's market's label where it stops lower (mirtazapine 45 mg/day in the US: review
+    s19 item 4; room.site_ceiling)."""
     return age_limits.capped(
-        trial.ingredient, ctx.record.patient.age, formulation_ceilings.daily_ceiling(trial)
+        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial)
     )
 
 
@@ -34,6 +44,11 @@ def range_label(ctx: RuleContext, trial: Trial) -> str:
         return f"up to {cards.fmt_mg(top)} mg/day" if top is not None else "not on record"
     if top == formulation_ceilings.daily_ceiling(trial):
         return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
+    label = label_maximums.binding(
+        trial.ingredient, formulation_ceilings.daily_ceiling(trial), ctx.policy.drug_market
+    )
+    if label is not None and top == label.max_mg:
+        return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}, {label.market} label maximum"
     age = ctx.record.patient.age
     if top is not None and low is not None and top <= low:
         return f"{cards.fmt_mg(top)}, also the maximum at age {age}"

@@ -1,0 +1,219 @@
+"""Whether a drug given in clinic as sessions is running: one rule, for every card that says so.
+
+Esketamine (SPRAVATO) is given only under its REMS, self-administered under supervision in a
+certified clinic, so its sessions (the MAR's doses, HCPCS G2082/G2083: ProcedureKind.ESKETAMINE)
+are the record of it being taken; an order or fill says little (no pharmacy fill reaches the
+patient, and a clinic order can stay active for months after the last session). Audit 19 finding
+3: the optimise card called a course ended a week after its last session (the TMS window,
+policy.tms_session_recent_days) while the blood-pressure card, on its own 28-day window, asked
+to "review the dose"; with an active order left open and no session for weeks, the one called
+it running and the other ended. Both now read `course` here.
+
+The rule (`course(...).running`):
+- a session within policy.esketamine_session_recent_days (28; the day itself counts) runs;
+- else an order or statement of the drug still active (a Trial running and not on hold, or an
+  active resource without a readable date) runs, unless its own sessions show it stopped: a
+  session on record on or after its start, none within the window, and the MAR and the
+  Procedures read in full. An order whose sessions are not on record (not yet begun, charted
+  elsewhere) or could not all be read is taken at its word: the safer reading for the cautions
+  that apply while a drug runs;
+- else it does not run.
+
+`settled(record, policy)` applies the rule to the record itself, once, as it is evaluated
+(services/evaluation.py): an open order the rule reads as ended becomes a course that ended on its
+last session (Trial.sessions_ended). Review s19 item M1: every other card that asks whether a drug
+runs read `Trial.ongoing` (the interaction and running-caution checks, the optimise card's "too
+early to judge" hold, the TMS card, the packet, the timeline), so an order left open five weeks
+after the last session still read as running there while the blood-pressure card called the
+course ended. Ended on the record, the course is a past adjunct of the episode like any other:
+never a failed antidepressant trial (esketamine has no mg/day range, its verdict is INADEQUATE:
+dose unknown), named as used and "not offered again as untried" on the optimise card.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import (
+    DataDomain,
+    InadequacyReason,
+    PatientRecord,
+    ProcedureKind,
+    ProcedureRecord,
+    SourceRef,
+    Trial,
+    Verdict,
+)
+from services.policy import Policy
+
+# A drug given as clinic sessions, with the kind its sessions are read as
+# (fhir_mapping/administrations.py: the MAR's doses; HCPCS G2082/G2083).
+_SESSION_KINDS = {"esketamine": ProcedureKind.ESKETAMINE}
+INGREDIENTS = tuple(_SESSION_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicCourse:
+    """A drug given in clinic: its latest run of sessions, any order still open, and whether
+    it runs (the module's rule)."""
+
+    ingredient: str
+    running: bool
+    last: ProcedureRecord | None  # the latest session up to as-of; None when none is on record
+    first: date | None  # the first session of the run that reaches `last`
+    sessions: int  # session days in that run (a MAR dose and its HCPCS code are one session)
+    # An order or statement of it still active (dated or not), and its resource, named on a
+    # card when the sessions show the course stopped (an order left open).
+    open_order: bool
+    order_source: SourceRef | None
+
+    @property
+    def last_day(self) -> date | None:
+        return None if self.last is None else self.last.date
+
+    def text(self) -> str:
+        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29
+        (MedicationAdministration/ma-8)"; for a course that does not run, "...: 8 sessions from
+        2025-05-05 to 2025-05-29 (...)". "" with no session on record."""
+        if self.last is None or self.last.date is None or self.first is None:
+            return ""
+        ref = f" ({self.last.source})" if self.last.source is not None else ""
+        count = f"{self.sessions} session" + ("" if self.sessions == 1 else "s")
+        last = self.last.date.isoformat()
+        if self.running:
+            return (
+                f"{self.ingredient} given in clinic: {count} since {self.first.isoformat()}, "
+                f"the last on {last}{ref}"
+            )
+        return (
+            f"{self.ingredient} given in clinic: {count} from {self.first.isoformat()} to "
+            f"{last}{ref}"
+        )
+
+
+def _sessions(record: PatientRecord, kind: ProcedureKind) -> list[ProcedureRecord]:
+    """Dated sessions up to as-of, oldest first."""
+    return sorted(
+        (p for p in record.procedures if p.kind is kind and p.date is not None),
+        key=lambda p: p.date or date.min,
+    )
+
+
+def _open_order(record: PatientRecord, ingredient: str) -> Trial | None:
+    """The latest course of the drug an active order or statement keeps running (not on hold,
+    as services/rules/running_caution_pairs.running reads it), or that `settled` ended at its
+    last session with its order still open."""
+    open_ = [
+        t
+        for t in record.trials
+        if t.ingredient == ingredient
+        and ((t.ongoing and t.on_hold is None) or t.sessions_ended is not None)
+    ]
+    return max(open_, key=lambda t: (t.end, t.start)) if open_ else None
+
+
+def _all_read(record: PatientRecord) -> bool:
+    """The MAR and the Procedures read in full: an absence of sessions in them is proven."""
+    return not record.incomplete(DataDomain.SESSIONS) and not record.incomplete(
+        DataDomain.PROCEDURES
+    )
+
+
+def course(record: PatientRecord, policy: Policy, ingredient: str) -> ClinicCourse | None:
+    """The drug's course as given in clinic, or None when it is not a clinic drug or neither a
+    session nor an open order of it is on record."""
+    kind = _SESSION_KINDS.get(ingredient)
+    if kind is None:
+        return None
+    window = policy.esketamine_session_recent_days
+    dated = [p for p in _sessions(record, kind) if p.date is not None and p.date <= record.as_of]
+    order = _open_order(record, ingredient)
+    undated = [g for g in record.gaps if ingredient in g.taken_now]
+    if not dated and order is None and not undated:
+        return None
+    last = dated[-1] if dated else None
+    first: date | None = None
+    count = 0
+    if last is not None and last.date is not None:
+        first = last.date
+        # The run counted back from the latest session stops at a gap longer than the window.
+        for day in sorted({p.date for p in dated if p.date is not None}, reverse=True):
+            if (first - day).days > window:
+                break
+            first, count = day, count + 1
+    recent = (
+        last is not None and last.date is not None and (record.as_of - last.date).days <= window
+    )
+    open_order = order is not None or bool(undated)
+    running = recent or (open_order and not _stopped(record, order, last))
+    if order is not None:
+        source = order.sources[-1] if order.sources else None
+    else:
+        source = undated[0].source if undated else None
+    return ClinicCourse(ingredient, running, last, first, count, open_order, source)
+
+
+def _stopped(record: PatientRecord, order: Trial | None, last: ProcedureRecord | None) -> bool:
+    """An open order whose own sessions show it stopped (none within the window, the caller's
+    test): a session on record since its start (any, for an order without a readable date), and
+    the sessions read in full."""
+    if last is None or last.date is None or not _all_read(record):
+        return False
+    return order is None or last.date >= order.start
+
+
+def courses(record: PatientRecord, policy: Policy) -> list[ClinicCourse]:
+    """Every clinic drug with a session or an open order on record, in table order."""
+    found = (course(record, policy, ingredient) for ingredient in INGREDIENTS)
+    return [c for c in found if c is not None]
+
+
+def settled(record: PatientRecord, policy: Policy) -> PatientRecord:
+    """The record with every open order of a clinic drug that `course` reads as ended closed at
+    the course's last session, so that every card reading `Trial.ongoing` agrees with the rule.
+    The record itself when there is none (nearly every chart)."""
+    ended: dict[int, Trial] = {}
+    for ingredient in INGREDIENTS:
+        if not any(t.ingredient == ingredient and t.ongoing for t in record.trials):
+            continue
+        found = course(record, policy, ingredient)
+        last = None if found is None or found.running else found.last_day
+        if last is None:
+            continue
+        for t in record.trials:
+            # An order begun after the last session is one whose sessions are not on record
+            # (the rule takes it at its word): `course` would read it as running.
+            if t.ingredient == ingredient and t.ongoing and t.on_hold is None and t.start <= last:
+                ended[id(t)] = _ended(t, last, policy)
+    if not ended:
+        return record
+    trials = tuple(ended.get(id(t), t) for t in record.trials)
+    return dataclasses.replace(record, trials=trials)
+
+
+def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
+    """The course as the record would give it had its order ended on `last`: its dose segments
+    cut there, its verdict that of an ended course (fhir_mapping/adequacy.py: ONGOING turns
+    INADEQUATE, too short when it ran under the adequate weeks)."""
+    segments = tuple(
+        dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+    )
+    verdict, reasons = trial.verdict, trial.reasons
+    if verdict is Verdict.ONGOING:
+        verdict = Verdict.INADEQUATE
+        short = (last - trial.start).days < policy.mapping.min_adequate_weeks * 7
+        if short and InadequacyReason.TOO_SHORT not in reasons:
+            reasons = (*reasons, InadequacyReason.TOO_SHORT)
+    return dataclasses.replace(
+        trial,
+        end=last,
+        ongoing=False,
+        segments=segments or trial.segments[:1],
+        verdict=verdict,
+        reasons=reasons,
+        stops_on=None,
+        ends_soon=None,
+        sessions_ended=last,
+    )

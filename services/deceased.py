@@ -1,0 +1,171 @@
+"""A patient recorded deceased (Patient.deceased[x] on or before as-of): the safety checks, led by
+one data-quality card naming the status; no treatment-pathway card at any hook.
+
+Which cards (review 19 E1; issue 11 item 14; review 18b M2; recheck 18a d03). A chart of a patient
+recorded deceased is opened to complete the notes, or it is the wrong chart, or the status is
+wrong. The pathway cards (the next step, adherence and diagnosis reviews, relapse, TMS,
+psychotherapy, measurement-based care; at an order the TMS referral, the failed-trial repeat and
+the dose below the adequate range) propose care over the months ahead: for a patient who died they
+are noise at best (a TMS referral at an escitalopram draft, review 19 E1), so they are left out,
+in one place: PathwayFacts.active is false for a deceased patient, and every pathway card asks it.
+The safety checks (an MAOI washout, suicide risk, an interaction, a dose above the maximum, a
+contraindication) run as for a living patient: if the status is wrong, the patient is alive and a
+lost safety card is the harm (recheck 18a d03: phenelzine running, mirtazapine drafted, the MAOI
+card suppressed); if it is right, they cost a card a clinician reads past.
+
+The status is said first, on a card of its own, so no one reads the cards below as if for a living
+patient, and every one-click is held (an order written from a card would be written on a chart
+recorded deceased; the cards keep their text):
+- at an order (order-select, order-sign), when a drug or TMS draft this service reads is selected:
+  a warning, "check the chart before signing" (an order on a wrong chart is a safety matter);
+- on chart open (patient-view), when a safety card follows or a living patient would get pathway
+  cards (depressed, not in remission): information, "pathway cards not shown", asking to correct
+  the status if the patient is alive (the pathway cards come back). Information, not a warning:
+  nothing is being signed, and the record is usually right (the EHR's banner says it too); but
+  never silent, since a wrong status hides the whole pathway. A chart with nothing this service
+  would say for a living patient gets no card (a patient with nothing to act on gets none).
+Not snoozable, no dedupe key: the status comes back with each call until it is corrected. A
+data-quality card among the checks (data not read, an inactive record) is said under the status,
+on the same card (one card per topic).
+
+A deceasedDateTime after as-of (recheck 18a d01) is read as alive (the record's own date says the
+death has not happened: the checks run, the safe outcome), and named once, at the top of the first
+card shown, since the date cannot be right. No card on the screen, no line: the date changes
+nothing this service says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from fhir_mapping.record import PatientRecord
+from services import cards, screen
+from services.data_quality_card import DATA_SOURCE
+from services.order_checks.tms_draft import _selected as selected_referrals
+from services.order_hooks import selected_drafts
+from services.pathway import derive_facts
+from services.policy import Policy
+from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
+
+TOPIC = "data-quality"
+ORDER_HOOKS = frozenset({"order-select", "order-sign"})
+
+# The pathway cards each hook leaves out, named so the clinician knows what a wrong status hides.
+_NOT_SHOWN = "not shown for a patient recorded deceased."
+_CHART_PATHWAY = (
+    "This service's treatment-pathway cards (the next step, TMS, psychotherapy, "
+    f"measurement-based care) are {_NOT_SHOWN}"
+)
+_ORDER_PATHWAY = (
+    "Its pathway checks (a TMS referral at a new drug, a repeat of a failed trial, a dose below "
+    f"the adequate range) are {_NOT_SHOWN}"
+)
+
+
+def deceased_cards(
+    record: PatientRecord,
+    policy: Policy,
+    hook: str,
+    selections: Sequence[str] = (),
+    checks: Sequence[Recommendation] = (),
+) -> tuple[Recommendation, ...]:
+    """The hook's cards for a patient recorded deceased: the deceased card first when the hook
+    is about something this service reads (module docstring), then `checks` (the safety cards,
+    the pathway ones already left out) with every one-click held; () for a living patient."""
+    if not record.patient.deceased:
+        return ()
+    held = tuple(screen.with_fields(r, suggestions=()) if r.suggestions else r for r in checks)
+    at_order = hook in ORDER_HOOKS
+    if at_order:
+        concerned = bool(
+            selected_drafts(record, selections) or selected_referrals(record, selections)
+        )
+    else:
+        concerned = bool(checks) or derive_facts(record, policy).pathway_stage
+    if not concerned:
+        return held
+    others = tuple(r for r in held if r.topic != TOPIC)
+    card = _order_card(record, others) if at_order else _chart_card(record, others)
+    quality = next((r for r in held if r.topic == TOPIC), None)
+    if quality is not None:
+        # One card per topic: a data-quality card of the checks (data not read, an inactive
+        # record) goes under the status, on the one card, at the graver of the two indicators.
+        card = screen.with_fields(
+            quality,
+            summary=card.summary,
+            detail=cards.join_sections(card.detail, quality.detail),
+            indicator=min(card.indicator, quality.indicator, key=INDICATOR_ORDER.__getitem__),
+        )
+    # Said with each call until the status is corrected: no snooze, no dedupe key.
+    return (screen.with_fields(card, snoozable=False, dedupe_key=None), *others)
+
+
+_ORDER_CHECKS = "This service's safety checks of the order"
+
+
+def _when(record: PatientRecord) -> str:
+    died = record.patient.deceased_on
+    return died.isoformat() if died is not None else "date not recorded"
+
+
+def _ran(checks: Sequence[Recommendation], what: str) -> str:
+    """What the safety checks (`what`) found: their cards follow (one-clicks held), or nothing."""
+    ran = (
+        f"{what} ran as for a living patient (if the status is wrong, a safety finding must not "
+        "be lost)"
+    )
+    if not checks:
+        return f"{ran} and found nothing to say."
+    held = any(r.suggestions for r in checks)
+    return ran + (
+        ": their cards follow, with their one-click orders held (they would be written on this "
+        "chart)."
+        if held
+        else ": their cards follow."
+    )
+
+
+def _make(summary: str, detail: str, indicator: Indicator) -> Recommendation:
+    # Its basis is the chart's Patient resource, not a guideline: the data-quality card's source.
+    source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)
+    return cards.make(TOPIC, summary=summary, detail=detail, source=source, indicator=indicator)
+
+
+def _order_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Recommendation:
+    when = _when(record)
+    detail = (
+        f"**Patient status:** the Patient resource records this patient as deceased ({when}). "
+        "An order written now points to a wrong chart or a wrong status: check both before "
+        f"signing. {_ran(checks, _ORDER_CHECKS)} {_ORDER_PATHWAY}"
+    )
+    summary = f"Patient recorded deceased ({when}): check the chart before signing"
+    return _make(summary, detail, Indicator.WARNING)
+
+
+def _chart_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Recommendation:
+    when = _when(record)
+    detail = (
+        f"**Patient status:** the Patient resource records this patient as deceased ({when}). "
+        f"{_CHART_PATHWAY} {_ran(checks, 'Its safety checks')} If the patient is alive, correct the "
+        "Patient record: the pathway cards come back."
+    )
+    summary = f"Patient recorded deceased ({when}): treatment-pathway cards not shown"
+    return _make(summary, detail, Indicator.INFO)
+
+
+def future_death_line(
+    record: PatientRecord, recommendations: Sequence[Recommendation]
+) -> tuple[Recommendation, ...]:
+    """The screen with one data-quality line on its first card when the Patient's
+    deceasedDateTime is after as-of (module docstring); the screen as it is otherwise."""
+    after = record.patient.deceased_after
+    if after is None or not recommendations:
+        return tuple(recommendations)
+    line = (
+        f"**Patient status:** the Patient resource gives a date of death, {after.isoformat()}, "
+        f"after today ({record.as_of.isoformat()}): read as alive (every check ran); correct the "
+        "Patient record."
+    )
+    first, *rest = recommendations
+    return (screen.with_fields(first, detail=cards.join_sections(line, first.detail)), *rest)

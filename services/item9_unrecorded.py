@@ -1,0 +1,114 @@
+"""The latest PHQ-9 is a total with no item 9 on record (review 19 item 5).
+
+An Epic flowsheet may file the PHQ-9 total only (one row, LOINC 44261-6 or a site code: review
+19's b02 / b02b charts), and a feed may carry the total without the nine item rows. A total does
+not say whether the patient has thoughts of death or self-harm: item 9 is the suicide item (Simon
+2013: its answer predicts a suicide attempt within the year; REFERENCE.md 5), and a total of 15
+may hold an item 9 of 0 or 3.
+The chart with item 9 = 1 holds the drug one-clicks until the risk is assessed (the suicide-risk
+card); the same chart filed as a total only offered aripiprazole one click with nothing saying
+item 9 was unknown.
+
+What counts (`unrecorded`), all of:
+- the latest reviewed PHQ-9 total (`PatientRecord.latest_phq9`) has no item 9: none recorded, none
+  inferred from a total of 25 or more, none present but unreadable (that one is the suicide-risk
+  card's UNREAD level);
+- it is recent: within policy.suicide_item9_lookback_days, the window in which an item 9 answer
+  is a current suicide-risk signal. An older total is past the window in which its item 9 would
+  count, and the measurement-based-care card asks for the next PHQ-9 when one is due;
+- no item 9 answer on or after its day (a standalone item 9, a preliminary form's), and no
+  documented suicide risk assessment on or after it (a C-SSRS that asked about ideation, a
+  documented risk level, a risk-assessment Procedure: risk_evidence.assessments_since): either
+  answers what item 9 asks;
+- no inpatient stay in progress (rules/inpatient_hold.py): the inpatient team assesses the
+  patient and every outpatient one-click already waits for discharge, so the line would add
+  nothing but words on each chart open during the stay;
+- no open suicide-risk card other than an assessed one (the acute card, a re-screened or unread
+  answer, current thoughts found): that card already asks for the assessment, and a second
+  "ask item 9" would say it twice. A newer PHQ-9 left incomplete (items answered, no total, no
+  item 9) is not this case: the unanswered-item-9 card says it (rules/measurement_based_care).
+
+Where it is said: rules/item9_not_recorded.py. The words are here, one place for the line and
+the card alike.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fhir_mapping.record import DataDomain, PatientRecord, Score
+from services.policy import Policy
+from services.risk_evidence import assessments_since, item9_scores
+from services.risk_signal import SuicideLevel, SuicideSignal
+
+
+def unrecorded(record: PatientRecord, policy: Policy, signal: SuicideSignal | None) -> Score | None:
+    """The latest PHQ-9 total when its item 9 is not on record (module docstring), else None."""
+    if signal is not None and signal.level is not SuicideLevel.ASSESSED:
+        return None
+    if any(not stay.contradicted for stay in record.current_stays):
+        return None  # an inpatient: the ward assesses, and every outpatient order waits
+    latest = record.latest_phq9()
+    if latest is None or latest.item9 is not None or latest.item9_unread is not None:
+        return None
+    day = latest.date
+    if day < record.as_of - timedelta(days=policy.suicide_item9_lookback_days):
+        return None
+    if any(
+        s.item9 is not None and not s.item9_inferred and s.date >= day for s in item9_scores(record)
+    ):
+        return None
+    if assessments_since(record, day):
+        return None
+    return latest
+
+
+def _unread(record: PatientRecord) -> bool:
+    """Some scores could not be read (withheld, a search cut short, pages not read): an item 9
+    may be among them, so it is "not read", never "not recorded" (issue 10: never claim more
+    than the record shows; the gaps are listed on the card as any card's data not read)."""
+    return record.incomplete(DataDomain.SCORES)
+
+
+def _totals_only(record: PatientRecord) -> bool:
+    """No PHQ-9 on record answers item 9: the feed carries totals only (a site's flowsheet)."""
+    return not any(s.item9 is not None and not s.item9_inferred for s in item9_scores(record))
+
+
+def _which(record: PatientRecord, score: Score) -> str:
+    said = f"{score.value} on {score.date.isoformat()}"
+    if _unread(record):
+        return f"the latest PHQ-9 read ({said}) has no item 9, and some scores could not be read"
+    if _totals_only(record):
+        return f"the PHQ-9s on record are totals only (latest {said})"
+    return f"the latest PHQ-9 ({said}) is a total only"
+
+
+def held_by(record: PatientRecord) -> str:
+    """What the holding line and the optimise card's summary name as the reason (one_click_hold)."""
+    return f"PHQ-9 item 9 {_state(record)}, ask it first"
+
+
+def _state(record: PatientRecord) -> str:
+    return "not read" if _unread(record) else "not recorded"
+
+
+def line(record: PatientRecord, score: Score, held: list[str]) -> str:
+    """The line on the card that proposes treatment: why, what to do, and what is not one click
+    (`held`: the labels of the drug proposals taken off; none said when empty)."""
+    text = (
+        f"**PHQ-9 item 9 {_state(record)}:** {_which(record, score)}; a total does not show "
+        "whether the patient has thoughts of death or self-harm. Check item 9 in the chart or ask "
+        "it today (or use the C-SSRS screener); if it is above 0, assess suicide risk."
+    )
+    if held:
+        text += f" Not one click until then: {'; '.join(held)}."
+    return text
+
+
+def summary(record: PatientRecord, score: Score) -> str:
+    """The summary of the card said alone (rules/item9_not_recorded.py)."""
+    day = score.date.isoformat()
+    if _unread(record):
+        return f"PHQ-9 {score.value} on {day}: item 9 not read (scores incomplete) - check or ask it today"
+    return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"

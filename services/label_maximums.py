@@ -1,0 +1,93 @@
+"""A national label's daily maximum below the drug table's range (review s19 item 4):
+data/label_maximums.csv.
+
+The drug table's ranges are CANMAT 2023 Table 3.3's, "taken from product monographs" (Canadian
+ones), and a few US labels stop lower: mirtazapine at 45 mg/day (Remeron US label 2.1), where
+CANMAT lists 60; clomipramine at 250 (labelled in the US for OCD only); amitriptyline, imipramine
+and trimipramine at 150-200 mg/day for outpatients (their labels allow up to 300 in hospital). A
+US clinic was offered "raise mirtazapine within 30-60 mg/day" and a drafted 60 mg/day passed with
+no card.
+
+Which labels bind follows the clinic's market (policy `drug_market`, the market the switch list
+already follows): "US" the US rows, "Canada" none (the ranges are Canada's monographs), "any"
+every market's, the lowest binding (a site that names no market is held to the lowest labelled
+maximum: the safer reading). A label row binds only where it is below the range's own top (the
+drug row's, or the release formulation's): a US label that allows more (fluoxetine 80 mg/day
+against CANMAT's 60) changes nothing, as the lower ceiling is the safer one.
+
+`binding` is the one rule: the optimise card's ranges and raises (rules/optimize/wording.py,
+services/dose_room.py) and the order dose check (order_checks/label_doses.py) all ask it, so the
+dose a card proposes and the dose an order is checked against are the same ceiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from services.card_format import fmt_mg
+from services.drug_rule_rows import data_rows, optional_number
+from services.policy import DrugMarket
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMaximum:
+    """One row of data/label_maximums.csv: a market's labelled daily maximum for a drug."""
+
+    ingredient: str
+    market: str  # "US"
+    max_mg: float
+    # A higher maximum the label allows in a setting (`higher_when`: "hospitalised patients"):
+    # named on the cards, never used as the ceiling (the service does not know the setting).
+    higher_max_mg: float | None
+    higher_when: str
+    cite: str  # the short citation a card prints
+    status: str  # confirmed / corroborated / UNVERIFIED (the long `source` stays in the table)
+
+    @property
+    def flag(self) -> str:
+        return " (UNVERIFIED)" if self.status == "UNVERIFIED" else ""
+
+    def words(self) -> str:
+        """ "the US label's maximum (Remeron US label 2.1)" """
+        return f"the {self.market} label's maximum ({self.cite}{self.flag})"
+
+    def higher_line(self) -> str:
+        """ "The label allows up to 300 mg/day for hospitalised patients." or ""."""
+        if self.higher_max_mg is None or not self.higher_when:
+            return ""
+        return f"The label allows up to {fmt_mg(self.higher_max_mg)} mg/day for {self.higher_when}."
+
+
+@cache
+def rows() -> tuple[LabelMaximum, ...]:
+    return tuple(
+        LabelMaximum(
+            ingredient=row["ingredient"].strip().lower(),
+            market=row["market"].strip(),
+            max_mg=float(row["max_mg_day"]),
+            higher_max_mg=optional_number(row["higher_max_mg_day"]),
+            higher_when=row["higher_max_when"].strip(),
+            cite=row["cite"].strip(),
+            status=row["status"].strip(),
+        )
+        for row in data_rows("label_maximums.csv")
+    )
+
+
+def binding(ingredient: str, range_top: float | None, market: DrugMarket) -> LabelMaximum | None:
+    """The labelled maximum of the clinic's market that is below `range_top` (the drug row's or
+    the formulation's maximum; None: no maximum on record, so any label row binds), else None.
+    Under "any", the lowest of every market's rows."""
+    name = ingredient.lower()
+    found = [r for r in rows() if r.ingredient == name and market in ("any", r.market)]
+    lowest = min(found, key=lambda r: r.max_mg, default=None)
+    if lowest is None or (range_top is not None and lowest.max_mg >= range_top):
+        return None
+    return lowest
+
+
+def capped(ingredient: str, range_top: float | None, market: DrugMarket) -> float | None:
+    """`range_top` lowered to the binding label maximum where one binds (`binding`)."""
+    label = binding(ingredient, range_top, market)
+    return range_top if label is None else label.max_mg

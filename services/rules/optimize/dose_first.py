@@ -1,0 +1,261 @@
+"""Dose first (review s19 item 3): a failed trial still running below the top of its range for
+this patient is raised before an adjunct is added or the drug is switched.
+
+Escitalopram 10 mg/day (range 10-20) with a partial response read "add an adjunct to escitalopram
+first" with aripiprazole one click; sertraline 50 (range to 200) with no response read "switch or
+augment". The card raised a dose only below the range's minimum (dose.py) or for a responder
+(toward remission), never for a failed trial at the bottom of its range. CANMAT 2023 puts dose
+optimisation first (Figure 7.1, paras 185-186): "higher than minimal therapeutic doses are more
+effective" (para 187, Level 1), and without early improvement "increase dose or switch" (para
+191; ../shared/clinical/REFERENCE.md 1.7). So when the running drug has room below the top for
+this patient (rules/optimize/room.py: the range's top at this site, the older-adult, hepatic,
+renal and pharmacogenomic maxima) and is tolerated, the card leads with raising it: its section
+first, its summary, and one labelled titration step as the first one-click (data/start_doses.csv;
+a drug with no step on record is raised as text, never by a jump to the top). The adjunct and
+switch options stay below it, as the step after.
+
+Not here: a course beside another running antidepressant or judged on a score taken on two (the
+step is one drug's; more of either adds to the pair's load), a course with an adjunct already
+added beside it (the sequence is past this step), a course whose refills put adherence in doubt
+(the adherence card's: CANMAT 2023 para 184) or that rests on the patient's report alone (its dose
+is to confirm first), an antipsychotic taken as the antidepressant (quetiapine XR: the card asks
+for an antidepressant), a drug never proposed for this patient (paroxetine in pregnancy), and
+patients under 18 (the card follows NICE NG134's agent list there; its doses are adult
+guidelines' and the safer course is not to push a higher one from them).
+
+An earlier response to the same drug (sertraline 100 mg/day, PHQ-9 16 -> 6 in 2025, restarted at
+100 and failing now) is named (`earlier_line`): it is a reason to raise it before giving it up.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.partial_response import partial_response
+from fhir_mapping.record import AdherenceStatus, Role, Trial
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    formulation_ceilings,
+    start_doses,
+    suggestions,
+    trial_dates,
+)
+from services.order_doses import fmt_dose, trial_dose
+from services.recommendation import HELD, HeldSummary, Suggestion
+from services.rules import populations
+from services.rules.context import RuleContext
+from services.rules.optimize import orders
+from services.rules.optimize.courses import failed_together
+from services.rules.optimize.partial import adjunct_added
+from services.rules.optimize.room import Room, room
+from services.rules.optimize.titration import steps
+from services.rules.optimize.wording import dose_text, drop_text, short_drop
+
+# How the card cites the step (REFERENCE.md 1.7: Figure 7.1, paras 185-187).
+CITE = "CANMAT 2023 para 187"
+
+
+def rooms(
+    ctx: RuleContext, current: tuple[Trial, ...], skip: tuple[Trial, ...]
+) -> tuple[Room, ...]:
+    """The running failed antidepressant trials with room to raise, in the order the card counts
+    them; `skip`: courses another section of the card speaks for (below range, tapered, taken as
+    needed, not measured)."""
+    if populations.is_minor(ctx):
+        return ()
+    antidepressants = {t.ingredient for t in current if t.role is Role.ANTIDEPRESSANT}
+    together = failed_together(ctx)
+    paired = {p.ingredient for ps in together.values() for p in ps} | set(together)
+    found = []
+    for trial in ctx.facts.failed_trials:
+        if (
+            not trial.ongoing
+            or trial.role is not Role.ANTIDEPRESSANT
+            or trial not in current
+            # Beside another antidepressant (a combination, a cross-taper) or judged on a score
+            # taken on two: the dose step is one drug's, and more of either adds to the pair's
+            # load (serotonergic, interactions); the card speaks of the combination.
+            or antidepressants - {trial.ingredient}
+            or trial.ingredient in paired
+            or trial in skip
+            or trial.adherence.status is AdherenceStatus.POOR
+            # A dose only the patient reported (no order or fill): confirming it comes first,
+            # and the cards already say "self-reported".
+            or trial.patient_reported
+            or drug_rules.is_antipsychotic(trial.drug_class)
+            or adjunct_added(ctx, trial) is not None
+            # A drug never proposed for this patient (paroxetine in pregnancy): no "raise",
+            # which would propose more of it (as the relapse card holds: relapse_dose_step.py).
+            or populations.never(ctx, trial.ingredient, trial.drug_class) is not None
+        ):
+            continue
+        space = room(ctx, trial)
+        if space is not None:
+            found.append(space)
+    return tuple(found)
+
+
+def _step(space: Room) -> float | None:
+    """The dose one labelled step up (data/start_doses.csv), never past the top; None when the
+    drug has no step on record."""
+    start = start_doses.start_dose(space.trial.ingredient)
+    return None if start is None else start.next_step(space.now, space.top)
+
+
+def _now(space: Room) -> str:
+    trial = space.trial
+    return fmt_dose(trial.current_mg_per_day, trial.current_mg_per_day_high)
+
+
+def _outcome(trial: Trial) -> str:
+    return "no response" if partial_response(trial) is None else "partial response only"
+
+
+def section(ctx: RuleContext, space: Room) -> str:
+    """ "**Dose first:** escitalopram 10 mg/day since 2026-09-14 (11 weeks), partial response only
+    (PHQ-9 18 → 13); its range here runs to 20 mg/day (CANMAT 2023 Table 3.3). Raise it first
+    ..."; the weeks are those taken at the present dose (trial_dates.weeks_at_present_dose)."""
+    trial = space.trial
+    # The course named as every card names it (trial_dates.dose_since: "fluoxetine since
+    # 2026-06-01; 40 mg/day since 2026-08-30"), never from its last dose segment: a supply gap
+    # cuts a segment, so "10 mg/day since 2026-10-01" read as a course begun after the gap.
+    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    weeks, gap = trial_dates.weeks_at_present_dose(trial)
+    taken = f"{weeks} weeks on it, days without supply not counted" if gap else f"{weeks} weeks"
+    cite = drugs.dose_cite(trial.ingredient, trial.role)
+    where = space.ceiling or (f" ({cite})" if cite else "")
+    start = start_doses.start_dose(trial.ingredient)
+    to = _step(space)
+    how = (
+        f": to {cards.fmt_mg(to)} mg/day ({steps(start)}, {start.cite})"
+        if start is not None and to is not None
+        else ""
+    )
+    text = (
+        f"**Dose first:** {named} {since} ({taken}), "
+        f"{_outcome(trial)} ({short_drop(trial)}); range here up to "
+        f"{cards.fmt_mg(space.top)} mg/day{where}. Raise it first if tolerated (higher doses "
+        f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
+        "come next."
+    )
+    return f"{text} {space.hold}" if space.hold else text
+
+
+def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
+    """One labelled step up as the card's first one-click (recommended), or None: a raise held
+    as text (`Room.hold`), a drug with no step on record, a product written in another drug's mg
+    (Aplenzin: the order would not name it), a release form with its own ceiling and steps
+    (paroxetine CR), or a drug dosed to a serum level."""
+    trial = space.trial
+    to = _step(space)
+    if (
+        space.hold is not None
+        or to is None
+        or trial.dose_equivalence is not None
+        # A release form with a ceiling of its own has steps of its own (paroxetine CR by
+        # 12.5 mg): the IR step, written as a generic order, would not fit it.
+        or formulation_ceilings.own_ceiling(trial) is not None
+        or orders.dosed_by_level(trial.ingredient)
+    ):
+        return None
+    label = f"Raise {trial.ingredient} to {cards.fmt_mg(to)} mg/day (dose first, {CITE})"
+    top = cards.fmt_mg(space.top)
+    note = (
+        f"Dose optimisation within the range (up to {top} mg/day) before a switch or an adjunct "
+        f"({CITE}; Figure 7.1). Repeat the PHQ-9 after the change."
+    )
+    resource = orders.medication(ctx, drugs.info(trial.ingredient), trial.ingredient, to, note)
+    return suggestions.create(label, resource, recommended=True)
+
+
+def _then(ctx: RuleContext, partial: bool) -> str:
+    if partial:
+        return "then an adjunct"
+    if len(ctx.facts.failed_trials) == 1:
+        return "then switch or augment"
+    return "then augment or switch class"
+
+
+def _target(space: Room) -> str:
+    """ "10 → 20 mg/day" (one step on record), else "60 toward 120 mg/day"."""
+    to = _step(space)
+    if to is not None:
+        return f"{_now(space)} → {cards.fmt_mg(to)} mg/day"
+    return f"from {_now(space)} toward {cards.fmt_mg(space.top)} mg/day"
+
+
+def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | None:
+    """ "1 adequate trial failed (sertraline): raise sertraline 50 → 100 mg/day first (CANMAT
+    para 187), then switch or augment"; None when this card holds the raise as text
+    (`Room.hold`: a reaction, a QTc, a label limit to settle first), so the summary stays the
+    next step's and the section says why the raise waits."""
+    if space.hold is not None:
+        return None
+    long, short = failed
+    name = space.trial.ingredient
+    then = _then(ctx, partial_response(space.trial) is not None)
+    act = f"raise {name} {_target(space)} first"
+    return cards.fit_summary(
+        f"{long}: {act} (CANMAT para 187), {then}",
+        f"{long}: {act}, {then}",
+        f"{long}: {act} (CANMAT para 187)",
+        f"{long}: {act}",
+        f"{short}: {act}, {then}",
+        f"{short}: {act}",
+        f"{short}: raise {name} first (CANMAT para 187)",
+    )
+
+
+def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> HeldSummary | None:
+    """The summary while a safety card on the screen holds the one-click raise
+    (one_click_hold.held_summary): "...: escitalopram 10 mg/day, room to 20: raise held
+    (angle-closure glaucoma on record), then an adjunct" while the adjuncts stay one click;
+    "...: raise held (suicide risk assessment first)", no next step, when the hold takes them
+    too (`HeldSummary.adjuncts_held`: "then an adjunct" proposed what was held). None when the
+    raise is not one click anyway."""
+    if suggestion(ctx, space) is None:
+        return None
+    long, short = failed
+    trial = space.trial
+    then = _then(ctx, partial_response(trial) is not None)
+    room_words = f"{trial.ingredient} {_now(space)} mg/day, room to {cards.fmt_mg(space.top)}"
+    alone = (
+        f"{long}: {room_words}: {HELD}",
+        f"{long}: {trial.ingredient} {HELD}",
+        f"{short}: {room_words}: {HELD}",
+        f"{short}: {trial.ingredient} {HELD}",
+    )
+    return HeldSummary(
+        trial.ingredient,
+        (f"{long}: {room_words}: {HELD}, {then}", f"{long}: {trial.ingredient} {HELD}, {then}")
+        + alone[1:],
+        adjuncts_held=alone,
+    )
+
+
+def earlier_response(ctx: RuleContext, trial: Trial) -> Trial | None:
+    """The latest ended course of the same drug, before this one, that responded (a >= 50 % drop,
+    CANMAT 2023 para 180) or remitted; None when there is none (nearly every chart)."""
+    found = [
+        t
+        for t in ctx.record.trials
+        if t.ingredient == trial.ingredient
+        and not t.ongoing
+        and t.end <= trial.start
+        and (t.response or t.remission)
+    ]
+    return max(found, key=lambda t: t.end, default=None)
+
+
+def earlier_line(ctx: RuleContext, trial: Trial) -> str:
+    """ "**Earlier response to sertraline:** sertraline 100 mg/day 2025-01-06 – 2025-04-14:
+    PHQ-9 16 (...) → 6 (...), -63 %, a response. ..." or "" without one."""
+    before = earlier_response(ctx, trial)
+    if before is None:
+        return ""
+    state = "remission" if before.remission else "a response"
+    return (
+        f"**Earlier response to {trial.ingredient}:** {dose_text(before)} "
+        f"{before.start.isoformat()} – {before.end.isoformat()}: {drop_text(before)}, {state}. "
+        "The same drug helped before: weigh a higher dose of it before giving it up."
+    )

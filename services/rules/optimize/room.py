@@ -1,0 +1,153 @@
+"""How far a running course may be raised for this patient at this site (review s19 items 3, 4):
+the top the optimise card raises toward, what set it, and what keeps a raise from being one click.
+
+The top is the lowest of the ceilings the service already applies elsewhere, so a raise the card
+proposes never goes where an order of the same dose would get a card:
+- the range's own top: the drug row's (CANMAT 2023 Table 3.3), or the release formulation's
+  where its label sets one (bupropion SR 400 mg/day: formulation_ceilings.py);
+- the clinic's market's label where it stops lower (mirtazapine 45 mg/day in the US:
+  label_maximums.py, policy drug_market);
+- the labelled older-adult maximum (citalopram 20 mg/day from 60: age_limits.py);
+- a labelled maximum in hepatic impairment (hepatic_doses.py), at the kidney function on record
+  (renal_doses.py) and for a pharmacogenomic result (pgx_doses.py).
+A label that limits the dose without a number here (venlafaxine: reduce by half in hepatic
+impairment), a QTc the order check would name, a CYP result not interpreted, or a reaction to the
+drug on record makes the raise text only (`Room.hold`): the prescriber settles it first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping import pgx
+from fhir_mapping.record import DoseBasis, Trial
+from services import age_limits, hepatic_doses, pgx_doses, renal_doses, tolerability
+from services.order_checks.qtc import qtc_line
+from services.recommendation import Indicator
+from services.rules.context import RuleContext
+from services.site_ceiling import site_ceiling, site_words
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A running course with room below the top of its range for this patient."""
+
+    trial: Trial
+    now: float  # the running dose (the upper end of a range: no raise toward a dose maybe taken)
+    top: float  # the highest daily dose a raise goes toward
+    ceiling: str  # what set `top`, after the range (" (the labelled maximum from age 60, ...)")
+    hold: str | None = None  # why a raise is named, not one click (the card's sentence)
+    hold_short: str | None = None  # the same in a few words, for the summary
+
+
+def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
+    """Every ceiling that applies to this patient, each with its words."""
+    name, record = trial.ingredient, ctx.record
+    site = site_ceiling(ctx.policy, trial)
+    found = [] if site is None else [(site, site_words(ctx.policy, trial, site))]
+    limit = age_limits.limit_for(name, record.patient.age)
+    if limit is not None:
+        found.append(
+            (limit.max_mg, f" (the {limit.words()} from age {limit.min_age}, {limit.cite})")
+        )
+    liver = hepatic_doses.reading(record)
+    row = hepatic_doses.row_for(name)
+    if liver is not None and row is not None and row.action == "max" and row.max_mg is not None:
+        words = f"the labelled maximum {hepatic_doses.if_severity(row)}"
+        found.append((row.max_mg, f" ({words}, {hepatic_doses.cite(row)}; {liver.short()})"))
+    kidney = renal_doses.reading(record, ctx.policy)
+    band = kidney.row(name) if kidney is not None else None
+    if band is not None and band.action in ("max", "reduce") and band.max_mg is not None:
+        found.append((band.max_mg, f" (the labelled maximum in {band.band}, {band.cite})"))
+    for pgx_row in pgx_doses.rows_for(name):
+        result = pgx.latest(record.pgx_results, pgx_row.gene)
+        if result is not None and result.phenotype == pgx_row.phenotype:
+            what = f"{pgx_row.gene} {result.phenotype} metabolizer"
+            found.append((pgx_row.max_mg_day, f" ({what}: {pgx_row.short}, {pgx_row.cite})"))
+    return found
+
+
+def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
+    """Why a raise of this course is text only (the card's sentence, a few words), or None."""
+    name, record = trial.ingredient, ctx.record
+    course = tolerability.not_tolerated(record).get(name)
+    if course is not None:
+        return (
+            f"A reaction to it is on record ({tolerability.brief(course)}): raise it only if it "
+            "is tolerated now; not offered as a ready-to-accept order.",
+            "reaction on record",
+        )
+    if trial.patient_reported:
+        return (
+            "Its dose is the patient's report (no order or fill on record): confirm it before "
+            "raising; not offered as a ready-to-accept order.",
+            "dose to confirm",
+        )
+    qtc = qtc_line(ctx, name, trial.drug_class)
+    if qtc is not None:
+        return (
+            f"{qtc}: a higher dose can lengthen the QTc; review the ECG before raising it (not "
+            "offered as a ready-to-accept order).",
+            "QTc first",
+        )
+    liver, row = hepatic_doses.reading(record), hepatic_doses.row_for(name)
+    # A "caution" row is the order check's unless the table marks it a warning (as the
+    # running-drug card reads it: rules/running_hepatic.py).
+    if (
+        liver is not None
+        and row is not None
+        and row.action != "max"
+        and (row.action != "caution" or row.indicator is Indicator.WARNING)
+    ):
+        return (
+            f"{liver.text()} is on record; the {name} label ({hepatic_doses.cite(row)}), "
+            f"{hepatic_doses.if_severity(row)}: {row.says}. A raise is not offered as a "
+            "ready-to-accept order.",
+            "hepatic impairment",
+        )
+    kidney = renal_doses.reading(record, ctx.policy)
+    band = kidney.row(name) if kidney is not None else None
+    if band is not None and band.max_mg is None and band.indicator is Indicator.WARNING:
+        return (
+            f"At the kidney function on record the {name} label ({band.cite}) says: "
+            f"{band.says}. A raise is not offered as a ready-to-accept order.",
+            "kidney function",
+        )
+    for pgx_row in pgx_doses.rows_for(name):
+        result = pgx.latest(record.pgx_results, pgx_row.gene)
+        if result is not None and result.phenotype is None:
+            return (
+                f"A {pgx_row.gene} result is on record but not interpreted as a phenotype "
+                f"({pgx_row.top} if a poor metabolizer, {pgx_row.cite}): interpret it before "
+                "raising the dose (not offered as a ready-to-accept order).",
+                f"{pgx_row.gene} result to interpret",
+            )
+    return None
+
+
+def room(ctx: RuleContext, trial: Trial) -> Room | None:
+    """The course's room to raise, or None: no daily dose read (or one to confirm), no top on
+    record, or the running dose already at the top for this patient."""
+    now = trial.current_mg_per_day_upper
+    if (
+        now is None
+        or trial.dose_basis is not DoseBasis.DAILY
+        or trial.dose_to_confirm_mg is not None
+        or trial.min_adequate_mg is None
+    ):
+        return None
+    caps = _caps(ctx, trial)
+    if not caps:
+        return None
+    top, words = min(caps, key=lambda cap: cap[0])
+    if now >= top:
+        return None
+    hold = _hold(ctx, trial)
+    return Room(
+        trial,
+        now,
+        top,
+        words,
+        hold[0] if hold is not None else None,
+        hold[1] if hold is not None else None,
+    )

@@ -1,0 +1,82 @@
+"""A drug taken now only by a record whose code and name give different drugs: how a card says it.
+
+Such a record (review 18a W1, fhir_mapping/product_conflict.py: an order coded escitalopram and
+named "phenelzine 15 mg tablet") is no trial of either drug: its gap (DRUG_TO_CONFIRM) lists
+both as `taken_now` when it says the drug is taken, so every check that asks what is running
+(the MAOI washout, the MAOI combination, the interaction table) reads either drug, the safer
+reading, and its card keeps the indicator either drug would raise. What the record does not
+show is that either drug runs: the card said "Sertraline ordered while phenelzine (MAOI) is
+running" as a fact (fix 19a). The one rule, for every check built on such a drug:
+
+- it "may be running", never "is running" (`claim`);
+- the card carries the drug-to-confirm line naming both readings (`confirm_lines`), as a draft
+  whose drug is to confirm does (order_checks/doses.carry_dose_note);
+- its two readings are one record, never a pair of drugs running together (`same_record`; the
+  partners line of the MAOI card, recheck 18c R2, first said so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
+from fhir_mapping.record import DataGap, SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """How a card says a drug is taken: as a sentence's verb ("phenelzine is running") and
+    after a name ("with phenelzine running")."""
+
+    verb: str
+    bare: str
+
+
+RUNNING = Claim("is running", "running")
+MAY_BE_RUNNING = Claim("may be running", "possibly running")
+
+
+def claim(readings: str) -> Claim:
+    """MAY_BE_RUNNING for a drug read from a record to confirm (`readings` not empty), else
+    RUNNING."""
+    return MAY_BE_RUNNING if readings else RUNNING
+
+
+def readings(gap: DataGap) -> str:
+    """The two readings of a record whose code and name give different drugs, as its gap states
+    them ("code: escitalopram 10 MG Oral Tablet; name: phenelzine 15 mg tablet"); "" for any
+    other gap (an undated active record says its drug is taken: it is running)."""
+    return gap.stated if gap.reason == DRUG_TO_CONFIRM else ""
+
+
+def certain_first(gaps: Iterable[DataGap]) -> list[DataGap]:
+    """`gaps` with the records to confirm last: a drug another record says is taken is running,
+    whatever a record to confirm adds (the first gap naming a drug is the one read)."""
+    return sorted(gaps, key=lambda g: g.reason == DRUG_TO_CONFIRM)
+
+
+def same_record(a: tuple[SourceRef | None, str], b: tuple[SourceRef | None, str]) -> bool:
+    """Whether two drugs, each as (source, readings), are the two readings of one record to
+    confirm: the patient takes one of them at most, so they are no pair."""
+    return bool(a[1]) and a == b and a[0] is not None
+
+
+def confirm_line(source: SourceRef | None, said: str) -> str:
+    """ "**Drug to confirm:** MedicationRequest/x, coded and named as different drugs (code:
+    ...; name: ...): confirm which the patient takes; checked as either drug." """
+    where = f"{source}, coded" if source is not None else "A record coded"
+    return (
+        f"**Drug to confirm:** {where} and named as different drugs ({said}): confirm which "
+        "the patient takes; checked as either drug."
+    )
+
+
+def confirm_lines(drugs: Sequence[tuple[SourceRef | None, str]]) -> list[str]:
+    """One drug-to-confirm line per record to confirm among `drugs` (source, readings), in
+    order; [] when every drug is read for certain."""
+    seen: list[tuple[SourceRef | None, str]] = []
+    for source, said in drugs:
+        if said and (source, said) not in seen:
+            seen.append((source, said))
+    return [confirm_line(source, said) for source, said in seen]
