@@ -216,6 +216,17 @@ class Intolerance:
 
 
 @dataclass(frozen=True, slots=True)
+class DoseNotTolerated:
+    """A dose of a course that ended for an adverse effect (fhir_mapping/dose_not_tolerated.py;
+    review s20 RA finding 1): sertraline 150 mg/day stopped 2025-07-14 with statusReason
+    "Adverse effect: GI upset and insomnia", 100 mg ordered that day. The optimise card raises
+    no higher than below it (services/rules/optimize/room.py)."""
+
+    mg_per_day: float
+    intolerance: Intolerance  # the stop reason as documented, its date and resource
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
 
