@@ -102,7 +102,9 @@ def _scale_severity(record: PatientRecord) -> tuple[tuple[str, int], Score, Scal
     return table[band.key], latest, band
 
 
-def stage_severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
+def stage_severity(
+    record: PatientRecord, facts: PathwayFacts, rating_window_days: int = 90
+) -> StageDimension:
     features = depressive_psychosis(facts)
     if features:
         category, points = psychosis_points()
@@ -156,20 +158,22 @@ def stage_severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension
         and in_episode(coded[1].onset, facts.episode_start)
     ):
         (coded_category, coded_points), finding = coded
-        # One rule for which source grades severity (review 19 b01): the NEWER rating, with the
-        # other named. The MSM rates severity "at baseline", i.e. now, when staged (Fekadu 2018
-        # Table 3, ../shared/clinical/REFERENCE.md 2.1), by a clinician's rating (CGI, PSR or a
-        # DSM checklist); a diagnosis coded "severe" is such a rating, the PHQ-9 band read as an
-        # MSM category this service's design choice. So a code recorded on or after the latest
-        # PHQ-9 grades it (audit 16 W7: F33.2 coded at an admission), and a PHQ-9 taken since
-        # the code does (b01: "severe" coded in January, PHQ-9 18 in November): the code is
-        # then named, never silently dropped nor scored over the newer score.
-        if finding.onset is not None and finding.onset >= latest.date:
+        # One rule for which source grades severity. The MSM rates severity "at baseline", i.e.
+        # now, when staged (Fekadu 2018 Table 3, ../shared/clinical/REFERENCE.md 2.1), by a
+        # clinician's rating (CGI, PSR or a DSM checklist); a diagnosis coded "severe" is such
+        # a rating, the PHQ-9 band read as an MSM category this service's design choice. A code
+        # from the same measurement interval as the latest PHQ-9 (at most rating_window_days,
+        # Policy.mbc_interval_days, before it, or after it) rates the same state, and the
+        # clinician's rating is the more severe: it grades (audit 16 W7: F33.2 coded at an
+        # admission 24 days before a PHQ-9 of 18; the safer, higher stage). A code older than
+        # that rated an earlier state: the newer PHQ-9 grades and the code is named, never
+        # silently dropped (review 19 b01: "severe" coded in January, PHQ-9 18 in November).
+        if finding.onset is not None and (latest.date - finding.onset).days <= rating_window_days:
             said = (
-                f"coded {finding.coding} on {finding.onset_text}, a clinician's rating, newer "
-                f"than {basis} ({points_for('severity', latest.value)[0]})"
+                f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
+                f"{basis} reads {points_for('severity', latest.value)[0]}"
             )
-            short = f"coded {finding.code}, newer than the PHQ-9"
+            short = f"coded {finding.code}"
             if disorder:
                 said, short = f"{said}; {disorder}", f"{short}; {disorder}"
             return StageDimension("Severity", coded_category, said, coded_points, assumed=short)

@@ -133,13 +133,11 @@ def test_persistent_depressive_disorder_is_staged_chronic() -> None:
 
 
 def test_severity_coded_for_this_episode_is_scored_and_named() -> None:
-    # Review 19 b01 (session 20): the NEWER rating grades severity, the other is named. F33.2 was
-    # coded two weeks before the PHQ-9 of 18, so the score grades it and the code is named.
+    # F33.2 coded at an admission 14 days before the PHQ-9 of 18: the same measurement interval
+    # (Policy.mbc_interval_days), so the clinician's rating grades it (the safer, higher stage).
+    # An older code is named instead (tests/services/test_minors20.py, review 19 b01).
     stage = _line(_by_topic("e03_inpatient_admission_last_month")[TMS], "**Maudsley staging**")
-    assert (
-        "Severity 3 (moderate; coded severe without psychosis (F33.2) on 2025-04-28 is older);"
-        in stage
-    )
+    assert "Severity 4 (severe without psychosis; coded F33.2);" in stage
 
 
 def test_the_coded_severity_is_the_stage_basis_in_full() -> None:
@@ -147,9 +145,10 @@ def test_the_coded_severity_is_the_stage_basis_in_full() -> None:
     policy = Policy()
     record = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy).evaluation.record
     severity = maudsley_stage(record, derive_facts(record, policy)).severity
-    assert (severity.points, severity.category) == (3, "moderate")
+    assert (severity.points, severity.category) == (4, "severe without psychosis")
     assert severity.basis == (
-        "PHQ-9 18 on 2025-05-12; coded severe without psychosis (F33.2) on 2025-04-28 is older"
+        "coded ICD-10-CM F33.2 on 2025-04-28, a clinician's rating; PHQ-9 18 on 2025-05-12 reads "
+        "moderate"
     )
 
 
