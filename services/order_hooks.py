@@ -87,6 +87,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
+from services.order_checks.adjuncts_together import adjuncts_together_check
 from services.order_checks import draft_readings, formulation_doses
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
@@ -272,6 +273,9 @@ def run_order_checks(
             caution = caution_check(ctx, draft)
             if caution is not None:
                 by_topic.setdefault(caution.topic, []).append(caution)
+    # Two adjuncts started on one order: one card naming them (review 20 RB finding 4).
+    for check in adjuncts_together_check(ctx, selected):
+        by_topic.setdefault(check.topic, []).append(check)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()
     for draft in drafts:
