@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from cds_hooks.offline import evaluate_document
+from services import interaction_table
 from services.card_format import SUMMARY_MAX
 from services.policy import Policy
 from tests.services import chart_files
@@ -160,3 +161,20 @@ def test_failed_ssri_on_running_ssri_leads_with_two_ssris() -> None:
     assert "sertraline" in summary and "escitalopram" in summary.lower()
     assert "failed" in summary
     assert len(summary) <= SUMMARY_MAX
+
+
+def test_pairs_that_do_not_fit_by_name_are_counted() -> None:
+    """Too many pairs to name within the summary limit: the others are counted, the lead pair
+    whole (the count stays the fallback; every pair is in the detail)."""
+    taking = interaction_table.Taking
+    found = interaction_table.pairs(
+        [
+            taking(name, 10, date(2022, 1, 1), False, None)
+            for name in ("clozapine", "tizanidine", "ramelteon", "warfarin", "tramadol")
+        ],
+        news=[taking("fluvoxamine", 100, None, True, None)],
+    )
+    assert len(found) == 5
+    summary = found[0].summary(found[1:])
+    assert len(summary) <= SUMMARY_MAX
+    assert summary.endswith("(+4 more)")
