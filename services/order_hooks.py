@@ -87,8 +87,8 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
-from services.order_checks.adjuncts_together import adjuncts_together_check
 from services.order_checks import draft_readings, formulation_doses
+from services.order_checks.adjuncts_together import adjuncts_together_check
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (

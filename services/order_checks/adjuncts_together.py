@@ -52,9 +52,7 @@ def _started(ctx: RuleContext) -> list[DraftOrder]:
     return kept
 
 
-def adjuncts_together_check(
-    ctx: RuleContext, selected: Sequence[DraftOrder]
-) -> list[OrderCheck]:
+def adjuncts_together_check(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[OrderCheck]:
     """One finding per selected draft among two or more adjuncts started on the order (merged
     into one card whose key names them); empty otherwise."""
     if ctx.facts.bipolar or ctx.facts.psychotic_disorder:

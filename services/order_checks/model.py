@@ -55,6 +55,9 @@ class OrderCheck:
     # The shared sections the detail holds (card_evidence.no_kidney_labs_evidence), so the screen
     # says each once (services/screen.py; order_cards._merge passes them to the card).
     evidence: tuple[Evidence, ...] = ()
+    # The summary's shorter form, when the check has one: a card that puts another concern in
+    # front of this one (two SSRIs before a repeat: duplicate.py) falls back to it.
+    short: str | None = None
 
 
 def drug_key(draft: DraftOrder) -> str:
