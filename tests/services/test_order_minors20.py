@@ -178,3 +178,29 @@ def test_pairs_that_do_not_fit_by_name_are_counted() -> None:
     summary = found[0].summary(found[1:])
     assert len(summary) <= SUMMARY_MAX
     assert summary.endswith("(+4 more)")
+
+
+def test_two_ssris_with_an_inferred_failure_is_a_warning() -> None:
+    """Escitalopram stopped with no PHQ-9 on it (a failure only inferred: information alone)
+    drafted while sertraline runs: the two SSRIs lead the summary and keep the card a warning
+    (the same-class card on its own is one)."""
+    from services.order_hooks import order_hook
+    from tests.services import factories as f
+
+    escitalopram = f.trial(
+        "escitalopram", "SSRI", start=date(2024, 1, 8), mg=20, min_mg=10, max_mg=20, after=None
+    )
+    sertraline = f.trial(
+        "sertraline", "SSRI", start=date(2024, 9, 2), mg=100, ongoing=True, after=8
+    )
+    record = f.record(
+        trials=(escitalopram, sertraline),
+        scores=(f.score(17, date(2024, 5, 20)),),
+        findings=(f.mdd(),),
+        draft_orders=(f.draft("escitalopram", "SSRI", mg=10),),
+    )
+    recs = {r.topic: r for r in order_hook(record, Policy(), hook="order-sign")}
+    rec = recs[REPEATS]
+    assert rec.summary.startswith("Two SSRIs (sertraline")
+    assert "escitalopram was stopped" in rec.summary
+    assert rec.indicator.value == "warning"
