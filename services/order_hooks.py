@@ -48,6 +48,8 @@ and for each draft antidepressant:
   above its CANMAT 2023 Table 7.2 augmentation range gets the above-range card with its target
   and monitoring (lithium: its serum level); an antimanic agent with bipolar disorder or psychotic
   features on record is not held to its depression range (review findings 3 and 4);
+- two or more adjuncts (augmentation table rows) started on one order: "start one, assess, then
+  add" (order_checks/adjuncts_together.py; review 20 RB finding 4);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
 issue 12; none during an inpatient stay in progress: rules/inpatient_hold.py), and the suicide-risk
