@@ -197,6 +197,40 @@ def same_class_check(
     return found
 
 
+def _repeat_with_running(draft: DraftOrder, repeat: OrderCheck, running: list[Trial]) -> OrderCheck:
+    """The repeat card of a draft with a course of its class running (escitalopram drafted on
+    running sertraline, escitalopram having failed): it leads with "Two SSRIs" (review 20 RB
+    finding 7: the summary said "sertraline still running" last, the two SSRIs only in the
+    detail), at the topic's warning even when the failure is only inferred (information
+    alone): two of one class taken together is a concern of its own. A course whose stop is
+    dated on the day of the draft is a switch already planned: said after the repeat, as before."""
+    state = _running_words(running[0])
+    cls = draft.drug_class
+    overlap = not all(t.stops_on is not None for t in running)
+    if not overlap:
+        return dataclasses.replace(
+            repeat,
+            summary=cards.fit_summary(f"{repeat.summary}; {state}", repeat.summary),
+            detail=cards.join_sections(repeat.detail, _plan(draft, running)),
+        )
+    name = draft.ingredient.capitalize()
+
+    def lower(text: str) -> str:
+        # "Escitalopram already failed ..." after "Two SSRIs (...); ": the drug in lower case.
+        return draft.ingredient + text[len(name) :] if text.startswith(name) else text
+
+    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({running[0].ingredient} running)"
+    candidates = [f"{head}; {lower(repeat.summary)}", f"{brief}; {lower(repeat.summary)}"]
+    if repeat.short is not None:
+        candidates += [f"{head}; {lower(repeat.short)}", f"{brief}; {lower(repeat.short)}"]
+    return dataclasses.replace(
+        repeat,
+        summary=cards.fit_summary(*candidates, f"{head}: {draft.ingredient} ordered"),
+        detail=cards.join_sections(repeat.detail, _plan(draft, running)),
+        indicator=None,
+    )
+
+
 def _running_class_check(
     ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None
 ) -> list[OrderCheck]:
@@ -229,15 +263,7 @@ def _running_class_check(
         ]
     first, cls = running[0].ingredient, draft.drug_class
     if repeat is not None and repeat.topic == REPEATS:
-        return [
-            dataclasses.replace(
-                repeat,
-                summary=cards.fit_summary(
-                    f"{repeat.summary}; {_running_words(running[0])}", repeat.summary
-                ),
-                detail=cards.join_sections(repeat.detail, _plan(draft, running)),
-            )
-        ]
+        return [_repeat_with_running(draft, repeat, running)]
     name = draft.ingredient.capitalize()
     if all(t.stops_on is not None for t in running):
         # Every such course stops on the day of the draft (Trial.stops_on): a planned switch,

@@ -165,10 +165,20 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
             if c.old.on_order
             else (running.bare if start is None else f"stopped {off} ago")
         )
+        # The detail's steps, in the short form too (review 20 RB finding 7: "give it and
+        # monitor" left out the stop of the other drug); one on the same order is held, one
+        # already stopped needs no step.
+        give = f"give {drug_names.shown(draft.ingredient)}, monitor"
+        if c.old.on_order:
+            steps = f"hold {old}, {give}"
+        elif start is None:
+            steps = f"stop {old}, {give}"
+        else:
+            steps = give
         return cards.fit_summary(
-            f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
-            f"monitor ({c.risk_short}); else an alternative",
-            f"{new} with {old} {state}: if urgent give it and monitor; else an alternative",
+            f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
+            f"({c.risk_short}); else an alternative",
+            f"{new} with {old} {state}: if urgent {steps}; else an alternative",
         )
     if c.old.on_order:
         return cards.fit_summary(
