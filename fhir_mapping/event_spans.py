@@ -74,7 +74,8 @@ def undated_past(event: MedicationEvent) -> bool:
     """Rule 2e (review s19 item 1): a record dated only by the day it was entered
     (MedicationEvent.entry_dated: a statement with no effective[x], dated by its dateAsserted; a
     home medication the patient reported, dated by its authoredOn) whose status says the drug is
-    not taken now (a statement `completed`, `stopped` or `unknown`; a reported order
+    not taken now (a statement `completed` or `stopped`: a statement `unknown` is a record to
+    confirm, never an event, fix 20: status_to_confirm.py; a reported order
     `completed`, `stopped` or `unknown`: any status outside medication_types.TAKEN_NOW). It
     records a past course of unknown dates that had ended by that day: the day is no start, and
     nothing in it runs the drug on to as-of. Counted from that day as rule 2d counts (30 days),
