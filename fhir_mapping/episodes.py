@@ -65,7 +65,15 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       longer taken: its supply or assumed fill (2b, 2d) is cut at as-of, and a course it alone
       carries to as-of is not running (review s19 item 1: "completed" last week read as
       running today). An order's status carries no date, so an order `stopped` is not read so
-      (a replay would read a stop made after its as-of); Epic states the stop as an end (2a).
+      on its status alone; Epic states the stop as an end (2a), else rule 2g.
+   g. An order `stopped` with no stated end whose one fill or assumed fill (2b, 2d) would run on
+      to as-of is not running (fix 20 item 2: a phenelzine order stopped yesterday read as
+      running for 30 days from its authoredOn): it stops on the day the stop was recorded by, its
+      meta.lastUpdated (medication_dates.stop_recorded: the version carrying `stopped` was
+      stored then; the earliest day the record proves the stop by, and never before the drug
+      may have been taken: the washout counts from it), else at as-of. A lastUpdated after
+      as-of (a replay) says nothing of as-of: read as before. Its days stay "duration not
+      recorded" (counted up to the stop); fills, when there are any, carry the time.
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.
