@@ -133,8 +133,13 @@ def test_persistent_depressive_disorder_is_staged_chronic() -> None:
 
 
 def test_severity_coded_for_this_episode_is_scored_and_named() -> None:
+    # Review 19 b01 (session 20): the NEWER rating grades severity, the other is named. F33.2 was
+    # coded two weeks before the PHQ-9 of 18, so the score grades it and the code is named.
     stage = _line(_by_topic("e03_inpatient_admission_last_month")[TMS], "**Maudsley staging**")
-    assert "Severity 4 (severe without psychosis; coded F33.2);" in stage
+    assert (
+        "Severity 3 (moderate; coded severe without psychosis (F33.2) on 2025-04-28 is older);"
+        in stage
+    )
 
 
 def test_the_coded_severity_is_the_stage_basis_in_full() -> None:
@@ -142,10 +147,9 @@ def test_the_coded_severity_is_the_stage_basis_in_full() -> None:
     policy = Policy()
     record = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy).evaluation.record
     severity = maudsley_stage(record, derive_facts(record, policy)).severity
-    assert (severity.points, severity.category) == (4, "severe without psychosis")
+    assert (severity.points, severity.category) == (3, "moderate")
     assert severity.basis == (
-        "coded ICD-10-CM F33.2 on 2025-04-28, a clinician's rating; PHQ-9 18 on 2025-05-12 reads "
-        "moderate"
+        "PHQ-9 18 on 2025-05-12; coded severe without psychosis (F33.2) on 2025-04-28 is older"
     )
 
 
