@@ -90,7 +90,8 @@ def _within_washout(ctx: RuleContext, e: washout.Exposure, running: list[washout
 
 def _since(e: washout.Exposure) -> str:
     if not e.running and e.end is not None:
-        cite = f", {e.source}" if e.source is not None else ""
+        # Named by drug and its stop day, as a running course is (cards.record_cite).
+        cite = cards.record_cite(e.source, True, ", {}")
         return (
             f"{e.ingredient} ({washout_words.kind_label(e.row)}) stopped {e.end.isoformat()}, "
             f"within its washout{cite}"
