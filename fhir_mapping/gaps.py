@@ -51,6 +51,7 @@ from fhir_mapping.gap_identity import is_record_status as is_record_status
 from fhir_mapping.gap_identity import record_status as record_status
 from fhir_mapping.gap_identity import status_line as status_line
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the
 # drug is to this service (review 9 finding 11: an OTC ibuprofen read because lithium is on the
@@ -230,7 +231,9 @@ def _annotation(gap: DataGap) -> str:
     unreadable (DataGap.stated)."""
     said = []
     if gap.taken_now:
-        said.append(f"{', '.join(gap.taken_now)}, taken now{_read_with(gap)}")
+        # A record whose status is unknown does not say the drug is taken (status_to_confirm.py).
+        now = "may be taken now" if gap.reason == STATUS_TO_CONFIRM else "taken now"
+        said.append(f"{', '.join(gap.taken_now)}, {now}{_read_with(gap)}")
     if gap.stated:
         said.append(gap.stated)
     return f" ({'; '.join(said)})" if said else ""
