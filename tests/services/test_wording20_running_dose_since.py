@@ -48,7 +48,7 @@ LITHIUM = "w01_lithium_600_to_900_egfr45_lisinopril"
 def test_the_renal_card_names_the_day_900_mg_of_lithium_began() -> None:
     detail = _cards(LITHIUM)["running-drug-renal"]["detail"]
     assert "Lithium 900 mg/day, running since 2026-05-04" not in detail
-    assert "- **Lithium:** Lithium, running since 2026-05-04; 900 mg/day since 2026-09-07 (" in (
+    assert "- **Lithium:** Lithium, running since 2026-05-04; 900 mg/day since 2026-09-07. " in (
         detail
     )
 
@@ -56,15 +56,15 @@ def test_the_renal_card_names_the_day_900_mg_of_lithium_began() -> None:
 def test_the_lithium_interaction_card_names_the_day_900_mg_began() -> None:
     detail = _cards(LITHIUM)["drug-interaction"]["detail"]
     assert "lithium 900 mg/day, running since 2026-05-04" not in detail
-    assert "lithium, running since 2026-05-04; 900 mg/day since 2026-09-07 (" in detail
+    assert "lithium, running since 2026-05-04; 900 mg/day since 2026-09-07; lisinopril" in detail
     # One dose the whole course: the short form stays.
-    assert "lisinopril 10 mg/day, running since 2026-01-05 (" in detail
+    assert "lisinopril 10 mg/day, running since 2026-01-05. " in detail
 
 
 def test_the_low_sodium_card_names_the_day_20_mg_of_escitalopram_began() -> None:
     detail = _cards("w02_escitalopram_10_to_20_sodium_128")["running-drug-low-sodium"]["detail"]
     assert "Escitalopram 20 mg/day, running since 2026-06-01" not in detail
-    assert "- Escitalopram, running since 2026-06-01; 20 mg/day since 2026-08-03 (" in detail
+    assert "- Escitalopram, running since 2026-06-01; 20 mg/day since 2026-08-03. " in detail
     # The sodium before the drug is still read against the course's start.
     assert "Last sodium before it started: 139 mmol/L on 2026-05-20." in detail
 
