@@ -213,3 +213,14 @@ def test_two_new_drugs_of_one_class_still_keep_one() -> None:
     del venlafaxine["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"]
     summaries = [c["summary"] for c in _topic(_cards(doc), SAME_CLASS)]
     assert any("keep one" in s for s in summaries)
+
+
+def test_maoi_dated_later_while_the_old_drug_runs_on_stays_critical() -> None:
+    """No taper on the order: sertraline runs on, so a dated phenelzine start is still a
+    critical, and it says by when the last sertraline dose must be."""
+    doc = _chart("maoi_after_sertraline_taper_too_early_sign")
+    del _drafts(doc)["entry"][0]
+    (card,) = _topic(_cards(doc), MAOI)
+    assert card["indicator"] == "critical"
+    assert "while sertraline is running" in card["summary"]
+    assert "the last sertraline dose no later than 2026-12-06" in card["detail"]
