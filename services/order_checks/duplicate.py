@@ -42,7 +42,8 @@ from collections.abc import Sequence
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards
+from services import cards, draft_tapers
+from services.order_checks.cross_taper import cross_taper_check, tapered_partners
 from services.order_checks.duplicate_drafts import drafted_check
 from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
 from services.order_checks.duplicate_other_class import (
@@ -67,6 +68,8 @@ def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.role is Role.ANTIDEPRESSANT
         and t.ingredient != draft.ingredient
         and t.drug_class == draft.drug_class
+        # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
+        and draft_tapers.taper_of(ctx.record, t.ingredient) is None
     ]
 
 
@@ -191,9 +194,18 @@ def same_class_check(
         # Serotonergic load and the other safety checks are their own checks and still run.
         return [repeat] if repeat is not None else []
     found = _running_class_check(ctx, draft, repeat)
-    drafted = _drafted_same_class(ctx, draft, selected)
+    if draft.timing.stops:
+        # A drug taken down to a stop is the old drug of a switch, not a second one: a pair it
+        # makes with a drug started on this order is said on that drug's card (cross_taper.py).
+        return found
+    # A draft tapering its drug to a stop beside this one is a cross-taper (review s20 RB 2):
+    # one card about the overlap, never "keep one", whichever draft comes first or is selected.
+    tapers = tapered_partners(ctx, draft)
+    drafted = [d for d in _drafted_same_class(ctx, draft, selected) if d not in tapers]
     if drafted:
         found.append(drafted_check(ctx, draft, drafted))
+    if tapers:
+        found.append(cross_taper_check(ctx, draft, tapers))
     return found
 
 
