@@ -17,8 +17,8 @@ when the clinician saw it, so its snooze neither moves the line nor raises a car
   else is proposed there, the next PHQ-9 asks item 9 again, and a card on every remitted chart
   of a site whose flowsheet files totals only would teach clinicians to dismiss item-9 cards.
   Snoozable: nothing says the answer is positive, and the fingerprint is the PHQ-9's own, so a
-  new total brings the card back. It goes once item 9 or a risk assessment is recorded, or when
-  the total leaves policy.suicide_item9_lookback_days.
+  new total brings the card back. It goes once item 9 or a risk assessment is recorded (not on
+  time alone: review s20 RA finding 3, services/item9_unrecorded.py).
 
 It runs after every other hold on the optimise card (services/patient_view.py): each of them
 names what it holds and, first come, words the summary ("adjuncts held: review low B12 first");
