@@ -63,9 +63,6 @@ RAW_TARGET = 2000  # characters of detail, raw markdown as sent, on a TRD screen
 GROWTH: dict[tuple[str, str], int] = {
     ("item9_positive", "patient-view"): 260,
     ("epic_chart", "order-select"): 320,
-    # Review s20 RA finding 3: a totals-only chart's "PHQ-9 item 9 not recorded" line no longer
-    # lapses 30 days after the total; here it rides on the measurement card (one line: +96 raw, +146 read).
-    ("no_recent_phq9", "patient-view"): 150,
 }
 CARDS_TARGET = 3
 

@@ -130,3 +130,14 @@ def test_the_item9_hold_outlasts_the_30_day_window() -> None:
     assert "adjuncts held: PHQ-9 item 9 not recorded" in card["summary"]
     assert "**PHQ-9 item 9 not recorded:**" in card["detail"]
     assert _drug_orders(card) == []
+
+
+def test_psychotic_features_keep_their_summary_on_an_old_phq9() -> None:
+    # The psychotic-depression card rests on the psychotic features (antidepressant plus
+    # antipsychotic, or ECT), not on a PHQ-9 outcome: an 18-month-old score does not take its
+    # summary (golden check of this fix, fixture psychotic_features at 2026-12-01).
+    path = Path(__file__).parents[1] / "fixtures" / "patients" / "psychotic_features.request.json"
+    doc = chart_files.loader(path.parent)(path.name.removesuffix(".json"))
+    card = _optimise(doc, date(2026, 12, 1))
+    assert card["summary"].startswith("Psychotic features")
+    assert "last PHQ-9" not in card["summary"]

@@ -29,8 +29,10 @@ HELD_BY = "repeat the PHQ-9 first"
 
 def stale(ctx: RuleContext) -> Score | None:
     """The latest PHQ-9 total when the card's judgement rests on it (a failed or partial trial
-    counted) and it is older than policy.mbc_interval_days, else None."""
-    if not ctx.facts.failed_trials:
+    counted) and it is older than policy.mbc_interval_days, else None. Not with psychotic
+    features: that card rests on them (antidepressant plus antipsychotic, or ECT: CANMAT 2023
+    Table 3.6), not on a PHQ-9 outcome, and its summary naming them is kept."""
+    if not ctx.facts.failed_trials or ctx.facts.psychotic:
         return None
     latest = ctx.record.latest_phq9()
     if latest is None:
