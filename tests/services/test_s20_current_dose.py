@@ -79,7 +79,11 @@ def test_raise_ordered_today_is_todays_dose() -> None:
     card = _cards("raised_on_day_sertraline", as_of)[OPTIMISE]
     assert "100 → 150" not in card["summary"]
     assert "raise sertraline 100" not in card["detail"]
-    assert "150 mg/day since 2025-03-03" in card["detail"]
+    # With the reassessment window after a raise (services/dose_raises.py), the card waits
+    # instead of proposing the next step: it names today's raise and the date to reassess.
+    assert "raised to 150 mg/day on 2025-03-03" in card["summary"]
+    assert "reassess from 2025-03-31" in card["summary"]
+    assert "150 → 200" not in card["summary"]
 
 
 def test_citalopram_raised_today_is_not_below_range() -> None:
