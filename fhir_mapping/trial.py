@@ -180,6 +180,13 @@ class Trial(TrialOutcome):
     # (fhir_mapping/dose_not_tolerated.py): the optimise card proposes no raise to one above the
     # running dose (review s20 RA finding 1). () for nearly every course.
     doses_not_tolerated: tuple[DoseNotTolerated, ...] = ()
+    # The course had become an adequate trial on its supply, then that supply ran out on this
+    # day and no fill followed for MappingPolicy.supply_gap_days or more, up to as-of (review s20
+    # RA finding 4: supply_breaks.py). The course is judged up to it, as one that stopped there:
+    # its adherence, its weeks and its outcome (a PHQ-9 up to on_treatment_days_after_end after
+    # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
+    # still taken); cards say "no supply since DATE". None for every other course.
+    supply_ran_out: date | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

@@ -67,6 +67,8 @@ def adherence_text(trial: Trial) -> str:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
     for gap in lapses:
         parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+    if trial.supply_ran_out is not None:
+        parts.append(ran_out_text(trial))
     outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
     if outcome_gap is not None and trial.on_treatment is not None:
         parts.append(
@@ -115,3 +117,16 @@ def first_fill_text(trial: Trial) -> str:
     days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
     what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
     return f"{what} covers the course: no refill was due"
+
+
+def ran_out_text(trial: Trial) -> str:
+    """ "no supply since 2025-05-04 (43 days): judged up to then" for a course whose last supply
+    ran out a month or more ago with no fill since (Trial.supply_ran_out, review s20 RA finding
+    4); "" for every other course."""
+    ran_out = trial.supply_ran_out
+    if ran_out is None:
+        return ""
+    return (
+        f"no supply since {ran_out.isoformat()} ({(trial.end - ran_out).days} days): judged up "
+        "to then"
+    )
