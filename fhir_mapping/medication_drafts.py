@@ -22,6 +22,7 @@ from fhir_mapping.draft_medication import unidentified_draft_gap
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
+from fhir_mapping.indications import stated_reasons
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_types import resource_dosage_lines
 from fhir_mapping.product_conflict import (
@@ -184,6 +185,11 @@ def read_drafts(
                         formulation=None if form is None else form.key,
                         mg_per_dose=per_dose,
                         drug_to_confirm=confirm,
+                        # Its contained Conditions resolve a reasonReference; the chart's are
+                        # not at hand here, so one to them reads as "not read", never a guess.
+                        stated_reasons=stated_reasons(
+                            resource, SourceRef("MedicationRequest", rid), {}
+                        ),
                     ),
                     resource,
                     medication,

@@ -169,6 +169,9 @@ class DraftOrder:
     # aripiprazole, named "escitalopram 10 mg tablet"): one DraftOrder per reading, each with
     # this line naming both (fhir_mapping/product_conflict.confirm_line); None otherwise.
     drug_to_confirm: str | None = None
+    # The order's stated reasons (reasonCode / reasonReference: fhir_mapping/indications.py), so
+    # a card can fit its words to what the drug is drafted for (review 19 a04: neuropathy).
+    stated_reasons: tuple[StatedReason, ...] = ()
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -85,10 +85,11 @@ class Taking:
         return f"listed (last confirmed {self.unconfirmed_since.year})"
 
     def text(self) -> str:
-        """ "clozapine 300 mg/day since 2020-03-02 (MedicationRequest/mr-1)", "fluvoxamine
-        100 mg/day on this order", "thioridazine 50 mg/day, listed as active since 2012-04-01,
-        last confirmed 2016-03-01 (MedicationStatement/ms-1): confirm it is still taken"; what
-        is not recorded is said, never guessed."""
+        """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this
+        order", "thioridazine 50 mg/day, listed as active since 2012-04-01, last confirmed
+        2016-03-01: confirm it is still taken"; what is not recorded is said, never guessed.
+        No resource id (review 19 b01s): the drug, dose and dates find the record; `source`
+        stays for the machine (the to-confirm pairing, the de-duplication keys)."""
         if self.per_dose:
             dose = self.per_dose
         elif self.as_needed:
@@ -105,14 +106,14 @@ class Taking:
             dose = f"({parts[0]} {dose})"
         if self.on_order:
             return f"{drug_names.shown(self.ingredient)} {dose} on this order"
-        cite = f" ({self.source})" if self.source is not None else ""
         if self.unconfirmed_since is not None:
             # Never "running": the record shows a list entry, not that the drug is taken now.
             since = f" since {self.start.isoformat()}" if self.start else ""
             return (
                 f"{drug_names.shown(self.ingredient)} {dose}, listed as active{since}, last confirmed "
-                f"{self.unconfirmed_since.isoformat()}{cite}: confirm it is still taken"
+                f"{self.unconfirmed_since.isoformat()}: confirm it is still taken"
             )
+        cite = cards.record_cite(self.source, self.start is not None)
         when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
         if self.to_confirm:
             # Never "running": the record's code and name give different drugs (fix 19a); the

@@ -22,7 +22,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.record import Finding, FindingKind, IndicationCategory, StatedReason
 from services.rules.context import RuleContext
 
 
@@ -151,3 +151,15 @@ def source_line(*cautions: OlderAdultCaution | None) -> str:
     return " ".join(
         f"Source: {cite}{' (UNVERIFIED)' if flag else ''}." for cite, flag in unverified.items()
     )
+
+
+def alternative(reasons: tuple[StatedReason, ...]) -> str:
+    """What the Beers card asks to prefer: "an antidepressant that is not strongly
+    anticholinergic", or, for an order whose every stated reason is non-psychiatric (review 19
+    a04: amitriptyline for diabetic polyneuropathy), "a less anticholinergic option for
+    <the indication>": an antidepressant is not what is being treated. A depression, other
+    psychiatric, unclassified or unread reason keeps the antidepressant wording."""
+    if reasons and all(r.category is IndicationCategory.NON_PSYCHIATRIC for r in reasons):
+        named = "; ".join(dict.fromkeys(r.text for r in reasons))
+        return f"a less anticholinergic option for {named}"
+    return "an antidepressant that is not strongly anticholinergic"

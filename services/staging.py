@@ -122,12 +122,15 @@ def maudsley_stage(
     record: PatientRecord,
     facts: PathwayFacts,
     gap_months: int = MappingPolicy().episode_gap_months,
+    rating_window_days: int = 90,
 ) -> MaudsleyStage:
     """`gap_months`: the clinic's episode break (MappingPolicy.episode_gap_months), by which an
-    older open MDD code reads as an earlier episode's (services/episode_codes.py)."""
+    older open MDD code reads as an earlier episode's (services/episode_codes.py).
+    `rating_window_days`: how long before the latest PHQ-9 a coded severity still rates the same
+    state (Policy.mbc_interval_days; services/staging_severity.py)."""
     return MaudsleyStage(
         duration=stage_duration(record, facts, gap_months),
-        severity=stage_severity(record, facts),
+        severity=stage_severity(record, facts, rating_window_days),
         failed_medications=_failed(facts),
         augmentation=_augmentation(facts),
         ect=_ect(record, facts),

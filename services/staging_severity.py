@@ -102,7 +102,9 @@ def _scale_severity(record: PatientRecord) -> tuple[tuple[str, int], Score, Scal
     return table[band.key], latest, band
 
 
-def stage_severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
+def stage_severity(
+    record: PatientRecord, facts: PathwayFacts, rating_window_days: int = 90
+) -> StageDimension:
     features = depressive_psychosis(facts)
     if features:
         category, points = psychosis_points()
@@ -151,27 +153,34 @@ def stage_severity(record: PatientRecord, facts: PathwayFacts) -> StageDimension
     coded = _coded_severity(record)
     if (
         coded is not None
-        and coded[0][1] > points
+        and coded[0][1] > points  # a milder code never lowers the score's band (safer)
         and coded[1].onset is not None
         and in_episode(coded[1].onset, facts.episode_start)
     ):
-        # The MSM rates the episode's severity by a clinician's rating (CGI, Psychiatric Status
-        # Rating or a DSM checklist: Fekadu 2018, REFERENCE.md 2.1); the PHQ-9 band read as an
-        # MSM category is this service's design choice. A severity this episode's diagnosis is
-        # coded with (F33.2 "severe", recorded at an admission) is that clinician's DSM rating:
-        # when it is the more severe, it is scored, and the line says which was used (audit 16
-        # W7: e03 coded severe 24 days before, staged "moderate" from a PHQ-9 of 18).
-        (category, points), finding = coded
-        # The stage line says which was used, in a few words ("coded F33.2": the PHQ-9 is on
-        # the same card); the basis (the referral packet's) says it in full.
-        said = (
-            f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
-            f"{basis} reads {points_for('severity', latest.value)[0]}"
-        )
-        short = f"coded {finding.code}"
-        if disorder:
-            said, short = f"{said}; {disorder}", f"{short}; {disorder}"
-        return StageDimension("Severity", category, said, points, assumed=short)
+        (coded_category, coded_points), finding = coded
+        # One rule for which source grades severity. The MSM rates severity "at baseline", i.e.
+        # now, when staged (Fekadu 2018 Table 3, ../shared/clinical/REFERENCE.md 2.1), by a
+        # clinician's rating (CGI, PSR or a DSM checklist); a diagnosis coded "severe" is such
+        # a rating, the PHQ-9 band read as an MSM category this service's design choice. A code
+        # from the same measurement interval as the latest PHQ-9 (at most rating_window_days,
+        # Policy.mbc_interval_days, before it, or after it) rates the same state, and the
+        # clinician's rating is the more severe: it grades (audit 16 W7: F33.2 coded at an
+        # admission 24 days before a PHQ-9 of 18; the safer, higher stage). A code older than
+        # that rated an earlier state: the newer PHQ-9 grades and the code is named, never
+        # silently dropped (review 19 b01: "severe" coded in January, PHQ-9 18 in November).
+        if finding.onset is not None and (latest.date - finding.onset).days <= rating_window_days:
+            said = (
+                f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
+                f"{basis} reads {points_for('severity', latest.value)[0]}"
+            )
+            short = f"coded {finding.code}"
+            if disorder:
+                said, short = f"{said}; {disorder}", f"{short}; {disorder}"
+            return StageDimension("Severity", coded_category, said, coded_points, assumed=short)
+        older = f"coded {coded_category} ({finding.code}) on {finding.onset_text} is older"
+        basis = f"{basis}; {older}"
+        short = f"{older}; {disorder}" if disorder else older
+        return StageDimension("Severity", category, basis, points, short)
     if disorder:
         return StageDimension("Severity", category, f"{basis}; {disorder}", points, disorder)
     return StageDimension("Severity", category, basis, points)

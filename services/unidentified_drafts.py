@@ -116,7 +116,8 @@ def _maoi_state(c: washout.Conflict) -> str:
     if c.old.on_order:
         return "is on this same order"
     if start is None:
-        return "is running"
+        # Its start named, so no resource id is needed to find it (review 19 b01s).
+        return f"is running (since {c.old.start.isoformat()})" if c.old.start else "is running"
     return f"was stopped {c.days_off()} ago ({c.days}-day washout, until {start.isoformat()})"
 
 
@@ -148,7 +149,7 @@ def _must_not_meet() -> str:
 def _maoi_section(conflicts: Sequence[washout.Conflict]) -> str:
     lines = []
     for c in conflicts:
-        cite = f" ({c.old.source})" if c.old.source is not None and not c.old.on_order else ""
+        cite = "" if c.old.on_order else cards.record_cite(c.old.source, c.old.start is not None)
         lines.append(
             f"- {drug_names.shown_first(c.old.ingredient)} ({kind_label(c.old.row)}) "
             f"{_maoi_state(c)}{cite}"

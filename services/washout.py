@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
-from services import drug_names, taken_to_confirm
+from services import cards, drug_names, taken_to_confirm
 from services.washout_table import (
     NOT_ANTIDEPRESSANT_KINDS,
     WashoutRow,
@@ -200,7 +200,7 @@ class Conflict:
             pair = f"**{head} → {new} ({KIND_TEXT[self.new_row.kind]})**"
         else:
             pair = f"**{head} ({KIND_TEXT[old.row.kind]}) → {new}**"
-        cite = f" ({old.source})" if old.source is not None and not old.on_order else ""
+        cite = "" if old.on_order else cards.record_cite(old.source, old.start is not None)
         start = self.earliest_start
         if old.on_order:
             when = (

@@ -39,7 +39,7 @@ class _LowCover:
     ingredient: str
     mg_per_day: float | None  # the LOWER end of a range: cover must be a dose that is taken
     basis: DoseBasis
-    where: str  # "MedicationRequest/mr-q" or "on this order"
+    where: str  # "running since 2025-01-06" or "on this order" (no resource id: review 19)
     mg_per_day_high: float | None = None  # the upper end of a ranged dose, shown with it
 
     def _dose(self) -> str:
@@ -90,7 +90,7 @@ def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
             t.ingredient,
             t.current_mg_per_day,
             t.dose_basis,
-            str(t.sources[-1]) if t.sources else "running",
+            f"running since {t.start.isoformat()}",
             t.current_mg_per_day_high,
         )
         for t in stabilisers_below_antimanic_dose(record)

@@ -130,7 +130,7 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
     lines = []
     for c in found:
         head = drug_names.shown_first(c.old.ingredient)
-        cite = f" ({c.old.source})" if c.old.source is not None else ""
+        cite = cards.record_cite(c.old.source, c.old.start is not None)
         lines.append(
             f"**{head} ({label}) → {drug_names.shown(c.new)}**: {drug_names.shown(c.old.ingredient)} "
             f"{c.state()}{cite}: {c.old.row.with_running}. Source: {c.old.row.shown_cite}."

@@ -70,8 +70,8 @@ def anticholinergic_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
         f"**{name} {dose} drafted at age {age}.** {row.cite} (adults {row.min_age} and older): "
         f"{row.line}{flag}.{unread}",
         older_adult_cautions.falls_line(falls_row, falls),
-        "Prefer an antidepressant that is not strongly anticholinergic; if this one is chosen, "
-        "start low and watch for confusion, constipation, urinary retention, sedation and "
+        f"Prefer {older_adult_cautions.alternative(draft.stated_reasons)}; if this one is "
+        "chosen, start low and watch for confusion, constipation, urinary retention, sedation and "
         "orthostatic hypotension.",
         older_adult_cautions.source_line(row, falls_row),
     )

@@ -11,13 +11,12 @@ from services.rules.optimize import interacting
 
 
 def running_dose(trial: Trial) -> str:
-    """ "quetiapine 25 mg/day since 2024-02-05 (MedicationRequest/abc)", or "escitalopram since
-    2026-05-04; 20 mg/day since 2026-05-25 (...)" when the dose changed (trial_dates.dose_since);
-    a per-session or per-injection drug by its dose per administration (cards.dose_path), never
-    as mg/day."""
-    cite = f" ({trial.sources[-1]})" if trial.sources else ""
+    """ "quetiapine 25 mg/day since 2024-02-05", or "escitalopram since 2026-05-04; 20 mg/day
+    since 2026-05-25" when the dose changed (trial_dates.dose_since); a per-session or
+    per-injection drug by its dose per administration (cards.dose_path), never as mg/day. No
+    resource id (review 19 b01s): drug, dose and dates are what a clinician finds it by."""
     named, since = trial_dates.dose_since(trial, _dose(trial))
-    return f"{named} {since}{cite}"
+    return f"{named} {since}"
 
 
 def _dose(trial: Trial) -> str:
@@ -100,11 +99,10 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
 
 
 def _outside_regimen(trial: Trial) -> str:
-    """ "pimozide 2 mg/day (running since 2019-03-04, MedicationRequest/mr-p; not part of the
-    depression regimen)"; an old statement is named as listed (interacting.course_state)."""
-    cite = f", {trial.sources[-1]}" if trial.sources else ""
+    """ "pimozide 2 mg/day (running since 2019-03-04; not part of the depression regimen)"; an
+    old statement is named as listed (interacting.course_state). No resource id (review 19)."""
     state = interacting.course_state(trial)
-    return f"{trial.ingredient} {_dose(trial)} ({state}{cite}; not part of the depression regimen)"
+    return f"{trial.ingredient} {_dose(trial)} ({state}; not part of the depression regimen)"
 
 
 def _their_advice(theirs: list[Trial]) -> str:

@@ -35,7 +35,10 @@ class RuleContext:
         """The Maudsley stage (services/staging.py), staged on first use: only the cards that
         rest on a failed trial show it."""
         return maudsley_stage(
-            self.record, self.facts, gap_months=self.policy.mapping.episode_gap_months
+            self.record,
+            self.facts,
+            gap_months=self.policy.mapping.episode_gap_months,
+            rating_window_days=self.policy.mbc_interval_days,
         )
 
     @cached_property

@@ -59,7 +59,8 @@ def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Expo
 
 def _since(e: washout.Exposure) -> str:
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
-    cite = f", {e.source}" if e.source is not None else ""
+    # Named by drug and date; an id only for a record with no readable dates (cards.record_cite).
+    cite = cards.record_cite(e.source, e.start is not None, ", {}")
     return f"{e.ingredient} ({washout_words.kind_label(e.row)}) {e.claim.bare} {when}{cite}"
 
 

@@ -125,8 +125,11 @@ BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
 # Fix19l item 1: the dose-first line names the course by the same rule ("mirtazapine since
 # 2025-01-06; 30 mg/day since 2025-01-20", not "30 mg/day since 2025-01-20" as if begun then):
 # 2,486 -> 2,504 on medication_reference.
+# Review 19 b01 (session 20): the PHQ-9, newer than the coded "severe", grades the Maudsley
+# severity and the older code is named with its date ("coded severe without psychosis (F33.2)
+# on 2025-01-06 is older"), so the line does not contradict the criterion's PHQ-9: 2,504 -> 2,512.
 CAVEAT_OVER_TARGET: dict[tuple[str, str], int] = {
-    ("medication_reference", "patient-view"): 2510,
+    ("medication_reference", "patient-view"): 2515,
     ("oracle_chart", "patient-view"): 2180,
 }
 CROWDED = {

@@ -267,9 +267,9 @@ def test_lithium_augmentation_scores_the_maudsley_augmentation_point() -> None:
     lithium = record.trials[-1]
     assert (lithium.ingredient, lithium.role) == ("lithium", Role.AUGMENTATION)
     stage = build_context(record, Policy()).stage
-    # Total 7: the chart's coded F33.2 ("severe") scores severity 4 over its PHQ-9 band
-    # (services/staging.py, audit 16 W7).
-    assert (stage.augmentation.basis, stage.augmentation.points, stage.total) == ("lithium", 1, 7)
+    # Total 6: the chart's PHQ-9, newer than its coded F33.2 ("severe"), grades severity (3);
+    # the code is named (services/staging_severity.py, review 19 b01).
+    assert (stage.augmentation.basis, stage.augmentation.points, stage.total) == ("lithium", 1, 6)
 
 
 def test_ect_in_this_episode_scores_the_maudsley_ect_point() -> None:

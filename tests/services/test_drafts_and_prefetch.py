@@ -122,7 +122,7 @@ def test_contrave_drafted_beside_a_running_bupropion_xl_adds_up_and_names_contra
     assert len(card.summary) <= 140
     assert (
         "**Products that contain bupropion:** Contrave (this order: bupropion 360 mg/day); "
-        "bupropion 300 mg/day since 2025-01-06 (MedicationRequest/mr-bupropion). "
+        "bupropion 300 mg/day since 2025-01-06. "
         "Together: bupropion 660 mg/day, above the 450 mg/day maximum"
     ) in card.detail
     assert "if Contrave replaces bupropion, stop bupropion when Contrave starts" in card.detail

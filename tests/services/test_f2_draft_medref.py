@@ -103,7 +103,7 @@ def test_a_draft_whose_drug_cannot_be_identified_is_said_at_the_order() -> None:
     # is critical (review 15 recheck W-b; tests/services/test_recheck15_drafts.py).
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "Phenelzine (MAOI) is running: an antidepressant drafted now could be contraindicated; "
+        "Phenelzine (MAOI) is running (since 2025-01-06): an antidepressant drafted now could be contraindicated; "
         "identify the drug before signing"
     )
     detail = card["detail"]
@@ -132,7 +132,9 @@ def test_the_draft_is_said_once_beside_a_chart_record_that_could_not_be_read() -
     doc["prefetch"]["medicationRequests"]["total"] += 1
     cards, _record = _evaluate(doc)
     (card,) = [c for c in cards if c["source"]["topic"]["code"] == QUALITY]
-    assert card["summary"].startswith("Phenelzine (MAOI) is running: an antidepressant drafted")
+    assert card["summary"].startswith(
+        "Phenelzine (MAOI) is running (since 2025-01-06): an antidepressant drafted"
+    )
     detail = card["detail"]
     assert detail.index("Drafted medication not identified") < detail.index(
         "MedicationRequest/chart-order-1"

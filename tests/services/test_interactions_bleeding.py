@@ -59,7 +59,7 @@ def test_sertraline_drafted_beside_warfarin_is_a_bleeding_warning(
     assert card.indicator is Indicator.WARNING
     assert card.summary.startswith("Sertraline ordered with warfarin running: bleeding risk")
     assert "check the INR" in card.detail
-    assert "running since 2022-01-03 (MedicationRequest/mr-w)" in card.detail
+    assert "running since 2022-01-03" in card.detail
     assert "abnormal bleeding" in card.detail
 
 

@@ -137,7 +137,9 @@ def test_st_johns_wort_statement_with_sertraline_drafted_is_a_serotonin_warning(
         "Sertraline ordered with St John's wort running: serotonin syndrome risk; stop St John's "
         "wort"
     )  # its display name, not the table's lower case (review 14 recheck t04)
-    assert "MedicationStatement/ms-otc" in card.detail
+    # Named by its date, not its resource id (review 19 b01s).
+    assert "running since 2025-03-01" in card.detail
+    assert "MedicationStatement/ms-otc" not in card.detail
     assert "CYP3A4" in card.detail
 
 

@@ -264,7 +264,8 @@ def test_the_staging_line_says_partial_response_not_failed() -> None:
         "Antidepressant trials 1 (2 adequate trials, 1 failed, 1 partial response: 1-2 medications)"
     ) in line
     assert "2 failed" not in line
-    assert line.count("6 of 15, mild") == 1  # the score is unchanged
+    # 5, not 6: its PHQ-9 is newer than its coded "severe" (review 19 b01, session 20).
+    assert line.count("5 of 15, mild") == 1
 
 
 def test_the_staging_line_of_a_single_partial_response_says_no_failure() -> None:

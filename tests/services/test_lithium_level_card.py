@@ -142,8 +142,8 @@ def test_a_level_of_1_4_with_lisinopril_is_a_warning_card_with_level_date_and_do
     detail = card.detail
     assert detail.startswith("**Lithium level 1.4 mmol/L on 2025-05-29** (4 days ago")
     assert "above the 0.5-0.8 mmol/L augmentation target (CANMAT 2023 Table 7.2" in detail
-    assert "- Lithium 900 mg/day, running since 2025-03-24 (MedicationRequest/mr-li)." in detail
-    assert "- Lisinopril 10 mg/day, running since 2016-04-18 (MedicationRequest/mr-lis)" in detail
+    assert "- Lithium 900 mg/day, running since 2025-03-24." in detail
+    assert "- Lisinopril 10 mg/day, running since 2016-04-18" in detail
     assert "Hold or reduce the dose, check for signs of toxicity" in detail
     assert "**Kidney function:** no creatinine or eGFR on record." in detail
     assert not card.suggestions  # hold, reduce or stop: the prescriber's decision

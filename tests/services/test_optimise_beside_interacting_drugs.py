@@ -370,8 +370,7 @@ def test_aripiprazole_ordered_beside_pimozide_is_stacking_for_its_prescriber(hoo
     # Before: "... optimise or replace the one running; when switching, plan the cross-taper".
     assert "optimise or replace" not in card.detail and "cross-taper" not in card.detail
     assert (
-        "pimozide 2 mg/day (running since 2019-03-04, MedicationRequest/mr-pim; not part of the "
-        "depression regimen)"
+        "pimozide 2 mg/day (running since 2019-03-04; not part of the depression regimen)"
     ) in card.detail
     assert (
         "pimozide is prescribed for something else: discuss with its prescriber before adding an "

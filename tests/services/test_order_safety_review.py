@@ -278,7 +278,7 @@ def test_a_low_dose_antipsychotic_is_not_antimanic_cover(
         f"Sertraline ordered with bipolar disorder and only {named}, not an antimanic dose: risk "
         "of a switch to mania"
     )
-    assert "(MedicationRequest/mr-ap) is below the dose at which it treats mania" in rec.detail
+    assert "(running since 2025-01-06) is below the dose at which it treats mania" in rec.detail
     assert pathway.ongoing_mood_stabiliser(record) is None
 
 

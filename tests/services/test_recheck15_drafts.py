@@ -96,12 +96,14 @@ def test_an_unidentified_draft_beside_a_running_maoi_names_it_and_is_critical() 
     card = found[QUALITY]
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "Phenelzine (MAOI) is running: an antidepressant drafted now could be contraindicated; "
+        "Phenelzine (MAOI) is running (since 2025-01-06): an antidepressant drafted now could be contraindicated; "
         "identify the drug before signing"
     )
     detail = card["detail"]
     # The MAOI's own record, what it must not meet, and the draft with why it was not read.
-    assert "- Phenelzine (MAOI) is running (MedicationRequest/" in detail
+    # Named by its start, not its resource id (review 19 b01s).
+    assert "- Phenelzine (MAOI) is running (since " in detail
+    assert "is running (MedicationRequest/" not in detail
     assert "serotonergic opioids (tramadol, meperidine" in detail
     assert "sympathomimetic stimulants (" in detail
     assert (

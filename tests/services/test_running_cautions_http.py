@@ -103,7 +103,7 @@ def test_epic_chart_with_running_bupropion_and_a_seizure_disorder(client: TestCl
     assert not card.get("suggestions")
     assert card["source"]["topic"]["display"] == "Running drug a condition on record weighs against"
     detail = card["detail"]
-    assert "Bupropion 300 mg/day, running since 2024-09-02 (MedicationRequest/" in detail
+    assert "Bupropion 300 mg/day, running since 2024-09-02;" in detail
     assert "Seizure disorder (disorder) (SNOMED CT 128613002, since 2025-03-04" in (detail)
     assert "Source: bupropion labels, Contraindications; CPS 2023 Table 6." in detail
 

@@ -155,7 +155,7 @@ def test_a_fall_to_129_on_citalopram_at_78_with_falls_names_the_drug() -> None:
     detail = card.detail
     assert detail.startswith("**Sodium 129 mmol/L on 2025-05-20**: below 130 mmol/L")
     assert "Spasovski 2014" in detail
-    assert "- Citalopram 20 mg/day, running since 2024-09-30 (MedicationRequest/mr-run)." in detail
+    assert "- Citalopram 20 mg/day, running since 2024-09-30." in detail
     assert (
         "Last sodium before it started: 139 mmol/L on 2024-09-23. Citalopram may be the cause"
         in (detail)

@@ -1,0 +1,74 @@
+"""Session 19 review leftovers (minors), pinned on the review's own charts
+(tests/services/minors20_charts/, Epic / Oracle shaped requests, every prefetch key):
+
+- b01s: the two-reuptake-inhibitors warning named the running escitalopram by its resource id
+  ("(MedicationRequest/enndsr...)"). A course is named by drug, dose and dates; an id stays only
+  for a record with no readable dates (services/cards.record_cite).
+- a04: the Beers warning on amitriptyline drafted for diabetic polyneuropathy asked for "an
+  antidepressant that is not strongly anticholinergic"; it now asks for "a less anticholinergic
+  option for" the order's stated indication.
+- b01: the Maudsley severity took "severe" from a January code over November's PHQ-9 of 18. The
+  newer rating grades it and the other is named (services/staging_severity.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_hooks.offline import evaluate_document
+from services.policy import Policy
+from tests.services import chart_files
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2026, 12, 1)
+Doc = dict[str, Any]
+_chart = chart_files.loader(Path(__file__).parent / "minors20_charts")
+_RESOURCE_ID = re.compile(
+    r"\b(MedicationRequest|MedicationStatement|MedicationDispense)/[A-Za-z0-9.\-]+"
+)
+
+
+def _cards(name: str) -> list[Doc]:
+    doc = _chart(name)
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    found: list[Doc] = result.response.to_json()["cards"]
+    return found
+
+
+def _topic(cards: list[Doc], topic: str) -> Doc:
+    return next(c for c in cards if c["source"]["topic"]["code"] == topic)
+
+
+def test_reuptake_pair_names_the_running_drug_by_dose_and_dates_not_its_id() -> None:
+    card = _topic(
+        _cards("b01s_two_failed_draft_venlafaxine_select_epic"), "order-same-class-running"
+    )
+    text = card["summary"] + card["detail"]
+    assert "escitalopram since 2026-05-04; 20 mg/day since 2026-05-25 (SSRI;" in text
+    assert not _RESOURCE_ID.search(text)
+
+
+def test_beers_alternative_fits_the_stated_non_depression_indication() -> None:
+    card = _topic(
+        _cards("a04_amitriptyline_neuropathy_select_epic"), "order-older-adult-anticholinergic"
+    )
+    assert (
+        "Prefer a less anticholinergic option for diabetic neuropathy (E11.42);" in card["detail"]
+    )
+    assert "Prefer an antidepressant" not in card["detail"]
+
+
+def test_maudsley_severity_is_the_newer_rating_with_the_older_code_named() -> None:
+    cards = _cards("b01_two_failed_adequate_tms_epic")
+    text = "\n".join(c["detail"] for c in cards)
+    assert (
+        "Severity 3 (moderate; coded severe without psychosis (36474008) on 2026-01-05 is older)"
+        in text
+    )
+    assert "Severity 4" not in text
