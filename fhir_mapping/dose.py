@@ -58,6 +58,7 @@ from fhir_mapping.dose_sig import (
 from fhir_mapping.dose_tables import duration_days, unit_factor
 from fhir_mapping.dose_timing import GTS_SYSTEM, frequency_per_day, timing_high
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.sig_strength import sig_strength
 
 # `isinstance(x, JSON_OBJECT)` throughout: JSON gives dicts, answered at C speed, where the
 # Mapping ABC check alone costs more than the read (issue 14); other Mappings read the same way.
@@ -289,10 +290,14 @@ def daily_dose_bounds(
 ) -> tuple[float | None, float | None]:
     """(lower, upper) mg/day of one ingredient. The lower end is `daily_dose_mg`; the upper end
     is None when the dosage states no range (it is then the lower end) or cannot be read. A
-    range with no lower end ("up to 100 mg") gives (None, 100): no dose is proven."""
+    range with no lower end ("up to 100 mg") gives (None, 100): no dose is proven. Without a
+    product strength (an order coded at the ingredient level) the sig's own is read where it
+    states one unambiguously ("Take 1 tablet (5 mg)": sig_strength.py)."""
     amounts = daily_amounts(dosages)
     if amounts is None:
         return None, None
+    if strength_mg is None and mass_applies and any(a.kind != "mass" for a in amounts):
+        strength_mg = sig_strength(dosages)
     total = total_high = 0.0
     for amount in amounts:
         mg = _to_mg(amount.value, amount.kind, strength_mg, per_ml, mass_applies)

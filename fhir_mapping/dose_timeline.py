@@ -166,3 +166,35 @@ def _segments(
             cut, dose = following, timeline[index][1]
             index += 1
     return tuple([_segment(a, b, mg) for a, b, mg in pieces])
+
+
+def with_todays_dose(
+    segments: tuple[DoseSegment, ...],
+    timeline: Sequence[tuple[date, _TimelineDose]],
+    as_of: date,
+) -> tuple[DoseSegment, ...]:
+    """The segments of a course running on `as_of`, ending with the dose taken from that day
+    (review s20 RA findings 1, 2): the one rule for which record sets today's dose.
+
+    A dose change written on as-of (an order authored today, a fill of the new strength handed
+    over today) is today's dose, and an order whose stated end is as-of is not, when another
+    takes over that day. The covered time ends at as-of (a course's end is the day it is read),
+    so a change on that day cut no segment, and the card read yesterday's dose: "raise sertraline
+    100 -> 150" on the day 150 was ordered and dispensed, and "150 mg/day, raise to 200" the day
+    150 was stopped for side effects and 100 ordered. Such a change ends the course with a
+    segment of no length starting on as-of, as a course begun on as-of has one
+    (trial_record._trial): no week is counted at it (adequacy reads lengths), and every reader of
+    the latest segment (Trial.current_mg_per_day) reads the dose from today."""
+    if not segments or not timeline or segments[-1].end != as_of:
+        return segments
+    day, dose = timeline[-1]
+    last = segments[-1]
+    if day != as_of or dose is None or last.start == as_of:
+        return segments
+    today = _segment(as_of, as_of, dose)
+    same = (today.mg_per_day, today.mg_per_day_high, today.as_needed) == (
+        last.mg_per_day,
+        last.mg_per_day_high,
+        last.as_needed,
+    )
+    return segments if same else (*segments, today)

@@ -5,6 +5,8 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 1. Events that say nothing was taken are dropped: orders `draft` (they come only from the hook's
    draftOrders), `cancelled`, `entered-in-error`; statements `not-taken`, `intended`,
    `entered-in-error`; dispenses other than `completed`. Events dated after as-of are ignored.
+   A statement `unknown` is no event: a record to confirm whose drug may be running for the
+   safety checks (fix 20, status_to_confirm.py).
    Orders with intent `plan` or status `unknown` are kept (exposure history, the safety
    checks), but a course whose every record is such an order, or an order on hold, with no fill
    and no statement, is no trial until the record shows it was taken (review 14 W5, W6:
@@ -50,10 +52,10 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       does not show; the note says so.
    e. A record dated only by the day it was entered (a statement with only dateAsserted, a
       home medication the patient reported) whose status says the drug is not taken now
-      (`completed`, `stopped`, `unknown`: event_spans.undated_past) is a past course of unknown
-      dates that had ended by that day (review s19 item 1). It covers no time, never runs on to
-      as-of, and its day is no record of the drug for rules 2b-2d (it neither extends nor cuts
-      another record's span). When a dated course of the drug began on or before that day, the
+      (`completed`, `stopped`; a reported order `unknown`: event_spans.undated_past) is a past
+      course of unknown dates that had ended by that day (review s19 item 1). It covers no time,
+      never runs on to as-of, and its day is no record of the drug for rules 2b-2d (it neither
+      extends nor cuts another record's span). When a dated course of the drug began on or before that day, the
       entry records that course (or an earlier one) and adds no course; a stop for side effects
       it states is matched as a documented intolerance dated that day (rule 7). Otherwise the
       drug's such entries make one course of their own, dated at the earliest of their days
@@ -63,7 +65,15 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       longer taken: its supply or assumed fill (2b, 2d) is cut at as-of, and a course it alone
       carries to as-of is not running (review s19 item 1: "completed" last week read as
       running today). An order's status carries no date, so an order `stopped` is not read so
-      (a replay would read a stop made after its as-of); Epic states the stop as an end (2a).
+      on its status alone; Epic states the stop as an end (2a), else rule 2g.
+   g. An order `stopped` with no stated end whose one fill or assumed fill (2b, 2d) would run on
+      to as-of is not running (fix 20 item 2: a phenelzine order stopped yesterday read as
+      running for 30 days from its authoredOn): it stops on the day the stop was recorded by, its
+      meta.lastUpdated (medication_dates.stop_recorded: the version carrying `stopped` was
+      stored then; the earliest day the record proves the stop by, and never before the drug
+      may have been taken: the washout counts from it), else at as-of. A lastUpdated after
+      as-of (a replay) says nothing of as-of: read as before. Its days stay "duration not
+      recorded" (counted up to the stop); fills, when there are any, carry the time.
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.

@@ -27,6 +27,7 @@ from fhir_mapping.usable_events import _EventKey
 ASSUMED_DAYS_WITHOUT_DURATION = 30
 
 _OPEN = frozenset({"active", "on-hold"})
+_STOPPED = "stopped"
 # A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
 # halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
 # record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
@@ -74,7 +75,8 @@ def undated_past(event: MedicationEvent) -> bool:
     """Rule 2e (review s19 item 1): a record dated only by the day it was entered
     (MedicationEvent.entry_dated: a statement with no effective[x], dated by its dateAsserted; a
     home medication the patient reported, dated by its authoredOn) whose status says the drug is
-    not taken now (a statement `completed`, `stopped` or `unknown`; a reported order
+    not taken now (a statement `completed` or `stopped`: a statement `unknown` is a record to
+    confirm, never an event, fix 20: status_to_confirm.py; a reported order
     `completed`, `stopped` or `unknown`: any status outside medication_types.TAKEN_NOW). It
     records a past course of unknown dates that had ended by that day: the day is no start, and
     nothing in it runs the drug on to as-of. Counted from that day as rule 2d counts (30 days),
@@ -271,6 +273,24 @@ def _span(
         return _Span(
             event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
         )
+    elif end >= as_of and is_order and event.status == _STOPPED:
+        # 2g (fix 20 item 2): an order `stopped` with no stated end whose assumed fill or one
+        # fill would run on today is not running: it stops on the day its stop was recorded by
+        # (its lastUpdated: medication_dates.stop_recorded), the day a washout counts from.
+        # Stated after as-of (a replay), the stop may have come after it: read as before. Not
+        # stated: up to as-of, the latest day it may have been taken, as 2f.
+        stop = event.asserted if event.asserted is not None else as_of
+        if stop <= as_of:
+            end = stop if stop > start else start
+            if assumed_days is not None:
+                assumed_days = (end - start).days
+                note = (
+                    f"{event.source}: no duration stated, stopped: counted {assumed_days} days "
+                    f"from {start.isoformat()}, up to {end.isoformat()}"
+                )
+            return _Span(
+                event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
+            )
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
 
 

@@ -85,6 +85,7 @@ class MedicationEvent:
     supply_estimated: bool = False
     # A statement's dateAsserted (None for other kinds, or when not stated): the day the record
     # last confirms an `active` statement, with its start (episodes.py rule 2c, review 6 f. 11).
+    # For an order `stopped`, its meta.lastUpdated: the day the stop was recorded by (rule 2g).
     asserted: date | None = None
     # The most an as-needed dose allows a day, in mg (dose.as_needed_max_mg: maxDosePerPeriod);
     # None when not as needed or not stated.

@@ -63,6 +63,27 @@ def _site_day(value: str, zone: tzinfo) -> date | None:
         return None
 
 
+@lru_cache(maxsize=8192)
+def _instant(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)  # 3.11: "Z", any fraction of a second
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def parse_instant(value: object) -> datetime | None:
+    """The instant of a FHIR dateTime that states a time with an offset or "Z", in the offset
+    written ("2025-05-29T23:30:00-05:00"); None for a date alone, a time with no offset (local,
+    of no known zone) or a malformed value. Aware datetimes compare as instants: 23:30-05:00
+    equals 04:30Z the next day (fix 20 item 3)."""
+    if not isinstance(value, str) or len(value) <= 10:
+        return None
+    if value[-1] != "Z" and value[-6] not in "+-":
+        return None
+    return _instant(value)
+
+
 def site_date(value: str, written: date) -> date:
     """`written` (the date part of `value` as written), or the site's date of the instant when a
     site zone is set and `value` has a time with an offset or "Z" (SITE_ZONE). Kept cheap for

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from fhir_mapping.lab_si_key import key_names
 from fhir_mapping.record import DataDomain, DataGap
 
 # Readable names for card lines ("2 medication records could not be read").
@@ -32,7 +33,8 @@ NOUN = {
     DataDomain.QTC: "ECG or QTc result",
     DataDomain.SESSIONS: "medication administration",
     DataDomain.LIVER_TESTS: "liver test result",
-    DataDomain.SI_LABS: "B12, folate or vitamin D result (SI units)",
+    # Its tests from the key's tables (lab_si_key.key_names: review s20 item 5, TSH among them).
+    DataDomain.SI_LABS: f"SI-unit or assay-coded {key_names('or')} result",
     DataDomain.VITALS: "blood pressure reading",
     DataDomain.PGX: "pharmacogenomic result",
     DataDomain.VISITS: "visit",

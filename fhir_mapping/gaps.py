@@ -50,7 +50,9 @@ from fhir_mapping.gap_identity import inactive_links as inactive_links
 from fhir_mapping.gap_identity import is_record_status as is_record_status
 from fhir_mapping.gap_identity import record_status as record_status
 from fhir_mapping.gap_identity import status_line as status_line
+from fhir_mapping.lab_si_key import key_names, key_words
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the
 # drug is to this service (review 9 finding 11: an OTC ibuprofen read because lithium is on the
@@ -172,6 +174,10 @@ def subject(gap: DataGap) -> str:
     audit 16 W6), else the domain ("scores", "medications")."""
     if gap.reason.startswith(f"{PREGNANCY_STATUS_FEED}: "):
         return "pregnancy status"
+    if gap.domain is DataDomain.SI_LABS:
+        # What may be missing, named from the key's tables (review s20 item 5): "SI-unit labs
+        # (vitamin B12, folate, vitamin D and TSH)", TSH among them.
+        return f"{gap.domain.value} ({key_names()})"
     return gap.domain.value
 
 
@@ -216,10 +222,11 @@ UNPLACED_ALLERGEN = "allergen text not matched to a drug"
 # The line of the SI-unit labs not received (the `labsSI` key not sent, or its search failed).
 # The key carries TSH under its assay codes too (review s19 M3: lab_si_key.py), so the line
 # names it: a TSH sent only so was not seen either.
+# Its tests are read from the tables the key is built from (lab_si_key.key_words: review s20
+# item 5), never written out here.
 SI_LABS_NOT_RECEIVED = (
-    "B12, folate and vitamin D reported in SI units (pmol/L, nmol/L), and TSH under a second- "
-    "or third-generation assay's code, were not received from the EHR: if your lab reports "
-    "them so, check them in the chart"
+    f"{key_words()[:1].upper()}{key_words()[1:]} were not received from the EHR: if your lab "
+    "reports them so, check them in the chart"
 )
 
 
@@ -230,7 +237,9 @@ def _annotation(gap: DataGap) -> str:
     unreadable (DataGap.stated)."""
     said = []
     if gap.taken_now:
-        said.append(f"{', '.join(gap.taken_now)}, taken now{_read_with(gap)}")
+        # A record whose status is unknown does not say the drug is taken (status_to_confirm.py).
+        now = "may be taken now" if gap.reason == STATUS_TO_CONFIRM else "taken now"
+        said.append(f"{', '.join(gap.taken_now)}, {now}{_read_with(gap)}")
     if gap.stated:
         said.append(gap.stated)
     return f" ({'; '.join(said)})" if said else ""

@@ -6,7 +6,10 @@ data/lab_si_units.csv). It also carries the TSH codes of named assays, third-gen
 and second-generation 11579-0 (data/lab_assay_codes.csv; review s19 M3): US labs send a current
 TSH under them, and `labs` has no room left under the prefetch byte limit (catalog.py
 MAX_QUERY_BYTES). So a chart sent without `labsSI` may hide a TSH as well as an SI-unit vitamin
-lab: `key_tests` says which tests, for the checks that would otherwise call one absent.
+lab: `key_tests` says which tests, for the checks that would otherwise call one absent, and
+`key_words` names them on the gap lines (fhir_mapping/gaps.py: "not received", "may be
+incomplete"), read from the two tables, never a list written out (review s20 item 5: the partial
+line named none, and TSH was left out of the count's noun).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import csv
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.lab_units import si_codes
 
 
@@ -40,3 +44,42 @@ def key_tests() -> frozenset[str]:
     """The tests a result of which may come under `labsSI` only: "b12", "folate", "vitamin-d",
     "tsh"."""
     return frozenset(test for test, _ in key_codes())
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+    return [row for row in csv.DictReader(text.splitlines()) if row["loinc"].strip()]
+
+
+def _names(tests: list[str], conj: str = "and") -> str:
+    """ "vitamin B12, folate and vitamin D": each test once, in table order."""
+    named = [LAB_NAMES.get(t, t) for t in dict.fromkeys(tests)]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} {conj} {named[-1]}"
+
+
+@cache
+def key_words() -> str:
+    """What the key carries, in plain words from data/lab_si_units.csv and
+    data/lab_assay_codes.csv: "vitamin B12, folate and vitamin D reported in SI units (pmol/L,
+    nmol/L), and TSH under an assay method's code (LOINC 11580-8, 11579-0)"."""
+    si = _rows("lab_si_units.csv")
+    assay = _rows("lab_assay_codes.csv")
+    parts = []
+    if si:
+        units = ", ".join(dict.fromkeys(row["unit"].strip() for row in si))
+        parts.append(
+            f"{_names([row['test'].strip() for row in si])} reported in SI units ({units})"
+        )
+    if assay:
+        codes = ", ".join(row["loinc"].strip() for row in assay)
+        tests = _names([row["test"].strip() for row in assay])
+        parts.append(f"{tests} under an assay method's code (LOINC {codes})")
+    return ", and ".join(parts)
+
+
+@cache
+def key_names(conj: str = "and") -> str:
+    """The tests alone, SI ones first: "vitamin B12, folate, vitamin D and TSH" (`conj` "or"
+    for one result of any of them)."""
+    rows = _rows("lab_si_units.csv") + _rows("lab_assay_codes.csv")
+    return _names([row["test"].strip() for row in rows], conj)

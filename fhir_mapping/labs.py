@@ -54,6 +54,7 @@ from fhir_mapping.clinical_codes import panel_tests
 from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
+from fhir_mapping.lab_names import LAB_NAMES as LAB_NAMES
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.lab_values import (
@@ -105,30 +106,7 @@ ULN_TESTS = frozenset({"alt", "ast"})
 # "not compared" card from it.
 ECG_WITHOUT_QTC = "ECG with no QTc value"
 
-# How a gap reason or a card names a test (display words, not clinical facts);
-# services/lab_safety.py names the safety labs with them too.
-LAB_NAMES = {
-    "tsh": "TSH",
-    "free-t4": "free T4",
-    "b12": "vitamin B12",
-    "folate": "folate",
-    "vitamin-d": "vitamin D",
-    "lithium": "lithium level",
-    "qtc": "QTc",
-    "sodium": "sodium",
-    "creatinine": "creatinine",
-    "egfr": "eGFR",
-    "hba1c": "HbA1c",
-    "glucose": "glucose",
-    "ldl": "LDL",
-    "triglycerides": "triglycerides",
-    "alt": "ALT",
-    "ast": "AST",
-    "ecg": "ECG",
-    # What an ECG without a QTc reports (data/lab_panel_measures.csv): shown, never compared.
-    "qt": "QT interval",
-    "heart-rate": "heart rate",
-}
+# How a gap reason or a card names a test: fhir_mapping/lab_names.py (re-exported here).
 
 
 def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> LabResult | None:

@@ -146,6 +146,13 @@ def _bounds(
     return (min(starts) if starts else None), (max(ends) if ends else None)
 
 
+def dosage_bounds(
+    dosages: Sequence[Mapping[str, Any]], start: date | None
+) -> tuple[date | None, date | None]:
+    """`_bounds`, for a draft's timing (draft_timing.py): the same reading of its lines."""
+    return _bounds(dosages, start)
+
+
 def _partial(value: object) -> tuple[date, date] | None:
     """(first day, last day) of a partial FHIR date ("2023", "2023-05"), else None. Only a value
     of four or seven characters can be one: a full date costs one len()."""
@@ -183,6 +190,18 @@ def reversed_period(resource: Mapping[str, Any]) -> tuple[str, str] | None:
         return None
     assert isinstance(start_field, str) and isinstance(end_field, str)  # date_bounds read them
     return start_field[:10], end_field[:10]
+
+
+def stop_recorded(resource: Mapping[str, Any]) -> date | None:
+    """The day an order `stopped` with no stated end was stopped by (episodes.py rule 2g, fix 20
+    item 2): its meta.lastUpdated. R4 gives a MedicationRequest no date of its status change;
+    the version that carries `stopped` was stored on lastUpdated, so the stop was made on or
+    before it, the earliest day the record proves the drug stopped by. Later than the real stop
+    when the server stored the record again (policy.py: lastUpdated is no confirmation), which
+    errs towards the drug having been taken longer: the safer side for a washout. None when
+    not stated."""
+    meta = resource.get("meta")
+    return parse_date(meta.get("lastUpdated")) if isinstance(meta, JSON_OBJECT) else None
 
 
 def start_and_end(

@@ -19,6 +19,7 @@ from fhir_mapping.dose import daily_dose_bounds
 from fhir_mapping.dose_basis import equivalence_of, mark_draft, per_administration_mg
 from fhir_mapping.dose_memo import as_needed_reading
 from fhir_mapping.draft_medication import unidentified_draft_gap
+from fhir_mapping.draft_timing import NO_TIMING
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
@@ -127,9 +128,9 @@ def read_drafts(
             )
             # Dose steps: the ceilings read the highest step, not the last one only; lines of
             # unclear shape prove no dose (taper.draft_steps, review 12 recheck q20).
-            note, stops = None, False
+            note, timing = None, NO_TIMING
             if len(components) == 1:
-                mg, mg_high, note, stops = draft_steps(dosages, component, mg, mg_high)
+                mg, mg_high, note, timing = draft_steps(dosages, component, mg, mg_high)
             # Aplenzin, Prozac Weekly: judged at the reference dose (dose_basis.py).
             equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
             if equivalent is not None:
@@ -181,7 +182,8 @@ def read_drafts(
                         as_needed_max_mg=prn_max,
                         product=product,
                         dose_note=note,
-                        tapers_to_stop=stops,
+                        tapers_to_stop=timing.stops,
+                        timing=timing,
                         formulation=None if form is None else form.key,
                         mg_per_dose=per_dose,
                         drug_to_confirm=confirm,

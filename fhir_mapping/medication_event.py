@@ -32,7 +32,7 @@ from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
-from fhir_mapping.medication_dates import parse_date
+from fhir_mapping.medication_dates import parse_date, stop_recorded
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
     order_supply,
@@ -128,7 +128,11 @@ def events_of(
     refills = refills_allowed(resource) if kind is ORDER else 0
     stated_supply = duration_days(resource.get("daysSupply")) if kind is DISPENSE else None
     # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
-    asserted = parse_date(resource.get("dateAsserted")) if kind is STATEMENT else None
+    # An order `stopped`: its meta.lastUpdated, the day the stop was recorded by (rule 2g).
+    if kind is STATEMENT:
+        asserted = parse_date(resource.get("dateAsserted"))
+    else:
+        asserted = stop_recorded(resource) if kind is ORDER and status == "stopped" else None
     entry_dated = _entry_dated(resource, kind, reported_by_patient)
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.

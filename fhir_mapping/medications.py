@@ -81,6 +81,8 @@ from fhir_mapping.repeat_fills import (
     repeat_events,
     repeat_key,
 )
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, status_unknown
+from fhir_mapping.status_to_confirm import stated as unknown_stated
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
@@ -253,6 +255,21 @@ def _read_resource(
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
     `gaps`, or it to `pending` when it is a dispense without days of supply). `conditions`
     gives the chart's Conditions by id, for a reasonReference."""
+    # Its status says the use of the drug is not known (fix 20 item 1): no course, and its drugs
+    # possibly running for the safety checks (status_to_confirm.py).
+    if status_unknown(resource, reading.kind):
+        drugs = tuple(c.ingredient for c in components)
+        domain = undated_drug(drugs)[1]
+        gaps.extend(
+            resource_gap(
+                resource,
+                STATUS_TO_CONFIRM,
+                domain,
+                taken_now=drugs,
+                stated=unknown_stated(resource),
+            )
+        )
+        return
     # The combination product it names, read here once (Contrave's bupropion is never a trial:
     # combination_products.py), with the strength the product table gives its component.
     product, components = product_of(components)

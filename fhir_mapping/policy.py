@@ -58,7 +58,10 @@ class MappingPolicy:
     statement_confirmed_days: int = 365
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
-    # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4).
+    # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4, para 191).
+    # The same weeks judge a raised dose (services/dose_raises.py, review s20 RA finding 5): the
+    # relapse and optimise cards propose no switch, adjunct or further raise before a PHQ-9
+    # taken this long after the raise ("reassess from DATE"), unless the PHQ-9 worsens.
     baseline_days_before: int = 30
     baseline_days_after: int = 14
     on_treatment_from_week: float = 4.0

@@ -3,8 +3,10 @@ once.
 
 Duplicates: US Core derives Observations from the response (`derivedFrom`), and some EHRs file
 both. `merge_scores` counts one administration once: an Observation score derived from the
-response (directly or through its panel), else one of the same day with the same total, else one
-of the same day where either has no total. The merged score keeps the source that recorded item 9
+response (directly or through its panel), else one of the same day (or the same instant: one
+administration written in two zones falls on two written days, fix 20 item 3) with the same total,
+else one of the same day or instant where either has no total. Shown on the patient's local day as
+written (`_local_day`). The merged score keeps the source that recorded item 9
 (the response when both or neither did), the highest recorded item-9 answer, and the total of
 that source (else the other's).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from fhir_mapping.fhir_fields import array, ref_id
@@ -78,6 +81,7 @@ def _combine(group: list[Score]) -> Score:
     unread = None if recorded else next((s.item9_unread for s in group if s.item9_unread), None)
     merged = dataclasses.replace(
         chosen,
+        date=_local_day(group, chosen),
         value=valued.value,
         total_computed=valued.total_computed,
         item9=max(recorded) if recorded else None,
@@ -85,6 +89,24 @@ def _combine(group: list[Score]) -> Score:
         item9_unread=unread,
     )
     return infer_item9(merged)
+
+
+def _same_instant(a: Score, b: Score) -> bool:
+    """Both state the instant they were taken, and it is one instant: the same PHQ-9 written in
+    two zones falls on two written days (a flowsheet at 2026-11-30T23:30:00-05:00, its response
+    at 2026-12-01T04:30:00Z; fix 20 item 3)."""
+    return a.instant is not None and b.instant is not None and a.instant == b.instant
+
+
+def _local_day(group: list[Score], chosen: Score) -> date:
+    """The day the merged score is shown on: the chosen record's, unless the records' written
+    days differ (one instant in two zones), then the day of one written in a zone other than
+    UTC, the patient's local day as written (a feed in UTC writes the next day for an evening
+    visit in the Americas); UTC-only records keep the chosen one's."""
+    if all(s.date == chosen.date for s in group):
+        return chosen.date
+    local = [s for s in group if s.instant is not None and s.instant.utcoffset()]
+    return local[0].date if local else chosen.date
 
 
 def _same_administration(
@@ -100,7 +122,7 @@ def _same_administration(
         ]
         if linked:
             return linked
-    same_day = [s for s in candidates if s.date == response.date]
+    same_day = [s for s in candidates if s.date == response.date or _same_instant(s, response)]
     if response.value is not None:
         same_total = [s for s in same_day if s.value == response.value]
         if same_total:

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping.fhir_fields import parse_date
+from fhir_mapping.fhir_fields import parse_date, parse_instant
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
@@ -140,7 +140,16 @@ def _read_one(
         gaps.append(gap(reason))
         if unread is None:
             return None, gaps
-    score = Score(PHQ9, value, day, item9, source, total_computed=computed, item9_unread=unread)
+    score = Score(
+        PHQ9,
+        value,
+        day,
+        item9,
+        source,
+        total_computed=computed,
+        item9_unread=unread,
+        instant=parse_instant(resource.get("authored")),
+    )
     return infer_item9(score), gaps
 
 

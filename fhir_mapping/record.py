@@ -34,6 +34,7 @@ from fhir_mapping.clinical_records import (
     ProcedureRecord,
     Referral,
 )
+from fhir_mapping.draft_timing import NO_TIMING, DraftTiming
 from fhir_mapping.findings import Finding, FindingKind
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
@@ -43,6 +44,7 @@ from fhir_mapping.trial_parts import (
     Adherence,
     AdherenceStatus,
     DoseBasis,
+    DoseNotTolerated,
     DoseSegment,
     Fill,
     InadequacyReason,
@@ -68,6 +70,7 @@ __all__ = [
     "DataDomain",
     "DataGap",
     "DoseBasis",
+    "DoseNotTolerated",
     "DoseSegment",
     "DraftOrder",
     "Fill",
@@ -159,6 +162,9 @@ class DraftOrder:
     dose_note: str | None = None
     # Its steps take the drug down to a stop: no trial is meant, so no "below the minimum".
     tapers_to_stop: bool = False
+    # When it is taken: its first dose's day, its last one's for a taper to a stop
+    # (draft_timing.py: the washout and the two-drugs-on-one-order checks read it).
+    timing: DraftTiming = NO_TIMING
     # The release formulation the draft names when it has its own labelled ceilings (bupropion
     # SR / IR / XL, paroxetine CR, venlafaxine IR / XR: fhir_mapping/formulations.py, review 15
     # W3), its key; and one dose of it at the upper end of a range, in mg (the day's mg over

@@ -18,6 +18,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from fhir_mapping.fhir_fields import parse_instant
 from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, item9_floor
 from fhir_mapping.record import Score, SourceRef
 
@@ -72,6 +73,9 @@ class _Total:
             inferred,  # item9_inferred
             self.computed,  # total_computed
             unread,  # item9_unread
+            None,  # status
+            # The instant, for one administration written in two zones (fix 20 item 3).
+            parse_instant(self.resource.get("effectiveDateTime")),
         )
 
     @property

@@ -19,8 +19,9 @@ from typing import Any
 from fhir_mapping.dose import daily_dose_bounds, daily_dose_mg
 from fhir_mapping.dose_sig import Taper, TaperStep, is_taper, read_taper
 from fhir_mapping.dose_steps import LineShape, sequence_steps, text_days, unsequenced_shape
+from fhir_mapping.draft_timing import NO_TIMING, DraftStep, DraftTiming
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.medication_dates import step_spans
+from fhir_mapping.medication_dates import dosage_bounds, step_spans
 from fhir_mapping.terminology import Component
 
 _DISPENSE = EventKind.DISPENSE
@@ -147,9 +148,9 @@ def draft_steps(
     component: Component,
     mg: float | None,
     mg_high: float | None,
-) -> tuple[float | None, float | None, str | None, bool]:
-    """(lower, upper mg/day, the note naming the steps or the lines to confirm, whether it
-    tapers to a stop) of a draft of one drug whose dose `daily_dose_bounds` read as (`mg`,
+) -> tuple[float | None, float | None, str | None, DraftTiming]:
+    """(lower, upper mg/day, the note naming the steps or the lines to confirm, its timing:
+    draft_timing.py, whether and when it tapers to a stop) of a draft of one drug whose dose `daily_dose_bounds` read as (`mg`,
     `mg_high`) (review 12 recheck: the ceilings read the last step only).
 
     A draft in steps (sequenced, or unsequenced lines that follow one another) keeps the last
@@ -158,7 +159,7 @@ def draft_steps(
     step; the note says which step that is. Unsequenced lines of unclear shape prove no dose and
     are checked at their total (`_to_confirm`). Other drafts come back as they were read."""
     if len(dosages) < 2:
-        return mg, mg_high, None, False
+        return mg, mg_high, None, read_timing(dosages, None, component.strength_mg)
     shape = unsequenced_shape(dosages)
     if shape.to_confirm:
         upper = mg_high if mg_high is not None else mg
@@ -167,10 +168,11 @@ def draft_steps(
         note = to_confirm_note(
             shape.to_confirm, len(dosages), upper, highest_line=shape.highest_line
         )
-        return None, upper, note, False
+        return None, upper, note, read_timing(dosages, None, component.strength_mg)
     taper = line_steps(dosages, _DRAFT_ANCHOR, component)
+    timing = read_timing(dosages, taper, component.strength_mg)
     if taper is None:
-        return mg, mg_high, None, False
+        return mg, mg_high, None, timing
     uppers: list[float | None] = []
     last: tuple[float | None, float | None] = (None, None)
     for lines in sequence_steps(dosages):
@@ -185,7 +187,7 @@ def draft_steps(
     known = [(u, n) for n, u in enumerate(uppers, start=1) if u is not None]
     end = mg_high if mg_high is not None else mg
     if not known:
-        return mg, mg_high, None, taper.stops
+        return mg, mg_high, None, timing
     top, step = max(known, key=lambda pair: (pair[0], -pair[1]))
     steps = ", then ".join(
         (f"{s.mg_per_day:g} mg/day" if s.mg_per_day is not None else "dose not read")
@@ -193,12 +195,12 @@ def draft_steps(
         for s in taper.steps
     )
     if end is not None and top <= end:
-        return mg, mg_high, None, taper.stops
+        return mg, mg_high, None, timing
     note = (
         f"drafted in {len(uppers)} steps: {steps}; its ceilings are checked at step {step}, "
         f"the highest ({top:g} mg/day)"
     )
-    return mg, top, note, taper.stops
+    return mg, top, note, timing
 
 
 def line_steps(
@@ -278,3 +280,22 @@ def taper_timeline(
         if not merged or merged[-1][1] != entry[1]:
             merged.append(entry)
     return merged
+
+
+def read_timing(
+    dosages: Sequence[Mapping[str, Any]], taper: Taper | None, strength_mg: float | None
+) -> DraftTiming:
+    """The timing of a draft of one drug whose dosage lines are `dosages` and whose steps
+    `taper` (taper.line_steps, anchored anywhere: only their lengths are read) or None when its
+    lines are not steps. A single line whose sig takes the drug down to a stop ("75 mg daily for
+    7 days, then 37.5 mg daily for 7 days, then stop") is read as a course's is (taper.py)."""
+    starts_on, ends = dosage_bounds(dosages, None)
+    if taper is None and len(dosages) == 1:
+        text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
+        taper = read_taper(text, strength_mg) if text is not None else None
+    if taper is None:
+        return DraftTiming(starts_on) if starts_on is not None else NO_TIMING
+    steps = tuple(DraftStep(s.mg_per_day, s.days) for s in taper.steps)
+    if not taper.stops:
+        return DraftTiming(starts_on, steps=steps)
+    return DraftTiming(starts_on, True, ends, taper.days, steps)

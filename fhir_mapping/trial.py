@@ -13,6 +13,7 @@ from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
     Adherence,
     DoseBasis,
+    DoseNotTolerated,
     DoseSegment,
     InadequacyReason,
     Intolerance,
@@ -175,6 +176,10 @@ class Trial(TrialOutcome):
     # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the
     # order was left open. None for every other course.
     sessions_ended: date | None = None
+    # The doses of this course that ended for an adverse effect, lowest first
+    # (fhir_mapping/dose_not_tolerated.py): the optimise card proposes no raise to one above the
+    # running dose (review s20 RA finding 1). () for nearly every course.
+    doses_not_tolerated: tuple[DoseNotTolerated, ...] = ()
 
     @property
     def max_mg_per_day(self) -> float | None:

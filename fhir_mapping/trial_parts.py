@@ -5,8 +5,8 @@ import them from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 from fhir_mapping.frozen_init import quick_frozen_init
@@ -216,6 +216,17 @@ class Intolerance:
 
 
 @dataclass(frozen=True, slots=True)
+class DoseNotTolerated:
+    """A dose of a course that ended for an adverse effect (fhir_mapping/dose_not_tolerated.py;
+    review s20 RA finding 1): sertraline 150 mg/day stopped 2025-07-14 with statusReason
+    "Adverse effect: GI upset and insomnia", 100 mg ordered that day. The optimise card raises
+    no higher than below it (services/rules/optimize/room.py)."""
+
+    mg_per_day: float
+    intolerance: Intolerance  # the stop reason as documented, its date and resource
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
 
@@ -239,6 +250,12 @@ class Score:
     # preliminary or cancelled Observation. None: a result read in full. Such scores live in
     # PatientRecord.unfinished_scores, never in `scores` (review 14 U1).
     status: str | None = None
+    # The instant the result was taken, when its dateTime states a time with an offset or "Z",
+    # in the offset written (fhir_fields.parse_instant); None otherwise. One administration
+    # written in two zones (a flowsheet at 23:30-05:00, its QuestionnaireResponse at 04:30Z
+    # the next day) is one instant on two written days (fix 20 item 3:
+    # questionnaire_duplicates.py). Not compared: `date` stays the day as written.
+    instant: datetime | None = field(default=None, compare=False)
 
 
 # The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).

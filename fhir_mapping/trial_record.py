@@ -48,7 +48,8 @@ from fhir_mapping.course_support import (
     _unconfirmed_since,
     _written_dates,
 )
-from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline
+from fhir_mapping.dose_not_tolerated import doses_not_tolerated
+from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
@@ -155,6 +156,8 @@ def _trial(
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
     segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
+    if ongoing:
+        segments = with_todays_dose(segments, timeline, as_of)
     if info is not None:
         minimum, maximum = info.min_adequate_mg, info.max_mg
     else:
@@ -326,4 +329,5 @@ def _trial(
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
         ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
         newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
+        doses_not_tolerated=doses_not_tolerated(events),
     )

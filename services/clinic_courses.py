@@ -155,6 +155,18 @@ def course(record: PatientRecord, policy: Policy, ingredient: str) -> ClinicCour
     return ClinicCourse(ingredient, running, last, first, count, open_order, source)
 
 
+def sessions_in(record: PatientRecord, trial: Trial) -> int | None:
+    """The session days on record within the course's dates (one a day, as the optimise card
+    counts them: drug_course_lines.py), for the packet's and the card's weeks cell of a drug
+    given as sessions (review s20 item 3); None for a drug with no session code (a long-acting
+    injectable, IV ketamine) or sessions that could not all be read (not a count of none)."""
+    kind = _SESSION_KINDS.get(trial.ingredient)
+    if kind is None or not _all_read(record):
+        return None
+    end = min(trial.end, record.as_of)
+    return len({p.date for p in _sessions(record, kind) if p.date and trial.start <= p.date <= end})
+
+
 def _stopped(record: PatientRecord, order: Trial | None, last: ProcedureRecord | None) -> bool:
     """An open order whose own sessions show it stopped (none within the window, the caller's
     test): a session on record since its start (any, for an order without a readable date), and

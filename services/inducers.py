@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import PatientRecord, Role, Trial
+from services import trial_dates
 from services.card_format import fmt_mg
 
 
@@ -132,7 +133,8 @@ def switch_line(record: PatientRecord, offered: Iterable[str]) -> str | None:
     """One caveat line for a switch or adjunct list when an inducer runs and the list offers
     drugs whose levels it lowers (review 12 recheck part 2 #10: mirtazapine and vortioxetine
     were offered beside carbamazepine with no word): "Carbamazepine 400 mg/day (running since
-    2019-01-07), a CYP3A4 inducer, beside options listed: lowers mirtazapine levels (...; Remeron
+    2019-01-07)", or "Carbamazepine (running since 2019-01-07; 400 mg/day since 2026-06-01)" when
+    its dose changed (`_running_since`), "a CYP3A4 inducer, beside options listed: lowers mirtazapine levels (...; Remeron
     label 7 and 12.3); lowers vortioxetine levels (...). A usual dose of these may not be enough:
     ...". None when no inducer runs or no offered drug is one it lowers (nearly every chart: the
     inducer is read first)."""
@@ -156,13 +158,25 @@ def switch_line(record: PatientRecord, offered: Iterable[str]) -> str | None:
             + f"{row.effect} ({row.cite}{', UNVERIFIED' if row.status == 'UNVERIFIED' else ''})"
             for row in hit
         )
+        who, since = _running_since(inducer)
         lines.append(
-            f"{inducer.ingredient.capitalize()}{_dose(inducer)} (running since "
-            f"{inducer.start.isoformat()}), a {inducer.drug_class}, beside options listed: "
+            f"{who[:1].upper()}{who[1:]} (running {since}), a {inducer.drug_class}, beside "
+            "options listed: "
             f"{named}. A usual dose of these may not be enough: judge it by response (or a "
             "level), or prefer an option it lowers less."
         )
     return " ".join(lines) or None
+
+
+def _running_since(trial: Trial) -> tuple[str, str]:
+    """A running inducer named by its present dose and the day that dose began, as every card
+    names a running dose (trial_dates.dose_since): ("carbamazepine", "since 2025-12-01; 400
+    mg/day since 2026-06-01"), never its highest dose beside the course's start (review s20
+    item 1); ("carbamazepine", "since 2025-12-01") when no daily dose is read."""
+    last = trial.segments[-1] if trial.segments else None
+    if last is None or last.mg_per_day is None or last.as_needed:
+        return trial.ingredient, f"since {trial_dates.start_text(trial)}"
+    return trial_dates.dose_since(trial, f"{fmt_mg(last.mg_per_day)} mg/day")
 
 
 def _dose(trial: Trial) -> str:

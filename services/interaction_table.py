@@ -118,9 +118,11 @@ class Pair:
     def names(self) -> frozenset[str]:
         return frozenset({self.first.ingredient, self.second.ingredient})
 
-    def summary(self, more: int) -> str:
+    def summary(self, others: Sequence[Pair] = ()) -> str:
         """ "Fluvoxamine ordered with clozapine running: raises clozapine levels; a third of the
-        clozapine dose, or avoid" (+ how many more pairs the card holds)."""
+        clozapine dose, or avoid", then the card's other pairs by name ("; also tramadol +
+        bupropion, ibuprofen + sertraline": review 20 RB finding 7, where "(+2 more)" hid a
+        seizure warning); "(+n more)" only when the names do not fit."""
         first, second = self.first, self.second
         # Display names ("St John's wort": review 14 recheck t04).
         a, b = drug_names.shown_first(first.ingredient), drug_names.shown(second.ingredient)
@@ -136,28 +138,37 @@ class Pair:
         else:
             pair = f"{a} {first.state()} and {b} {second.state()}"
         row = self.lead
-        extra = f" (+{more} more)" if more else ""
         if row.at_floor(first, second):
             # The row's own drug at its lowest strength: its dose rule ("halve the gepirone
             # dose") cannot be followed, so the summary says what can (audit 17 W6).
-            return cards.fit_summary(
-                f"{pair}: {row.floor_summary}{extra}",
-                f"{a} with {b}: {row.floor_summary}{extra}",
-            )
-        if (off := row.off_strength(first, second)) is not None:
+            bases = [f"{pair}: {row.floor_summary}", f"{a} with {b}: {row.floor_summary}"]
+        elif (off := row.off_strength(first, second)) is not None:
             # Half the dose is no strength (review 17 second recheck M4): name the one to use.
             _, target, use = off
             said = f"reduce to {_mg(use)} mg (no {_mg(target)} mg tablet; do not split)"
-            return cards.fit_summary(
-                f"{pair}: {row.short}; {said}{extra}",
-                f"{a} with {b}: {row.short}; {said}{extra}",
-                f"{pair}: {said}{extra}",
-                f"{a} with {b}: {said}{extra}",
-            )
-        return cards.fit_summary(
-            f"{pair}: {row.short}; {row.act}{extra}",
-            f"{pair}: {row.short}{extra}",
-            f"{a} with {b}: {row.short}{extra}",
+            bases = [
+                f"{pair}: {row.short}; {said}",
+                f"{a} with {b}: {row.short}; {said}",
+                f"{pair}: {said}",
+                f"{a} with {b}: {said}",
+            ]
+        else:
+            bases = [
+                f"{pair}: {row.short}; {row.act}",
+                f"{pair}: {row.short}",
+                f"{a} with {b}: {row.short}",
+            ]
+        if not others:
+            return cards.fit_summary(*bases)
+        named = "; also " + ", ".join(p.names_text() for p in others)
+        counted = f" (+{len(others)} more)"
+        return cards.fit_summary(*(b + named for b in bases), *(b + counted for b in bases))
+
+    def names_text(self) -> str:
+        """ "tramadol + bupropion": the pair by its drugs, for another pair's summary."""
+        return (
+            f"{drug_names.shown(self.first.ingredient)} + "
+            f"{drug_names.shown(self.second.ingredient)}"
         )
 
     def text(self) -> str:

@@ -17,7 +17,7 @@ from datetime import date
 from fhir_mapping.drug_table import components
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, drug_names, taken_to_confirm
+from services import cards, drug_names, taken_to_confirm, trial_dates
 from services.trial_dose_text import per_administration
 
 
@@ -47,6 +47,10 @@ class Taking:
     # one administration, "56 mg per session", named instead of `mg_per_day`, which is only a
     # time average for supply arithmetic (review s19 M2). "" for a daily dose.
     per_dose: str = ""
+    # The day the present dose began when later than `start` (trial_dates.dose_began): the line
+    # then names the course's start and the dose's apart ("lithium, running since 2026-05-04;
+    # 900 mg/day since 2026-09-07": review s20 item 1), never the dose as taken since the start.
+    dose_began: date | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -74,6 +78,7 @@ class Taking:
             last is not None and last.as_needed,
             None if last is None else last.as_needed_max_mg,
             per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
+            dose_began=trial_dates.dose_began(trial),
         )
 
     def state(self) -> str:
@@ -106,21 +111,31 @@ class Taking:
             dose = f"({parts[0]} {dose})"
         if self.on_order:
             return f"{drug_names.shown(self.ingredient)} {dose} on this order"
+        # No resource id for a dated record (review 19 b01s: cards.record_cite).
+        cite = cards.record_cite(self.source, self.start is not None)
+        named, when = self.named_since(dose)
         if self.unconfirmed_since is not None:
             # Never "running": the record shows a list entry, not that the drug is taken now.
-            since = f" since {self.start.isoformat()}" if self.start else ""
+            since = f" {when}" if self.start else ""
             return (
-                f"{drug_names.shown(self.ingredient)} {dose}, listed as active{since}, last confirmed "
+                f"{named}, listed as active{since}, last confirmed "
                 f"{self.unconfirmed_since.isoformat()}: confirm it is still taken"
             )
-        cite = cards.record_cite(self.source, self.start is not None)
-        when = f"since {self.start.isoformat()}" if self.start else "start not recorded"
         if self.to_confirm:
             # Never "running": the record's code and name give different drugs (fix 19a); the
             # card's drug-to-confirm line names both readings.
             claim = taken_to_confirm.claim(self.to_confirm)
-            return f"{drug_names.shown(self.ingredient)} {dose}, {claim.verb}, {when}{cite}"
-        return f"{drug_names.shown(self.ingredient)} {dose}, running {when}{cite}"
+            return f"{named}, {claim.verb}, {when}{cite}"
+        return f"{named}, running {when}{cite}"
+
+    def named_since(self, dose: str) -> tuple[str, str]:
+        """(the drug as the line names it, since when): ("lithium 900 mg/day", "since
+        2026-05-04"), ("lithium", "since 2026-05-04; 900 mg/day since 2026-09-07") when the dose
+        began later (trial_dates.named_since), ("lithium 900 mg/day", "start not recorded")."""
+        shown = drug_names.shown(self.ingredient)
+        if self.start is None:
+            return f"{shown} {dose}", "start not recorded"
+        return trial_dates.named_since(shown, dose, self.start.isoformat(), self.dose_began)
 
 
 quick_frozen_init(Taking)

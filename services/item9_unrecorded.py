@@ -14,8 +14,12 @@ What counts (`unrecorded`), all of:
   inferred from a total of 25 or more, none present but unreadable (that one is the suicide-risk
   card's UNREAD level);
 - it is recent: within policy.suicide_item9_lookback_days, the window in which an item 9 answer
-  is a current suicide-risk signal. An older total is past the window in which its item 9 would
-  count, and the measurement-based-care card asks for the next PHQ-9 when one is due;
+  is a current suicide-risk signal, for the line on a card that orders no drug and for the card
+  said alone (an older total is past that window, and the measurement-based-care card asks for
+  the next PHQ-9 when one is due). Not for the optimise card's hold (`any_age`: review s20 RA
+  finding 3): a chart whose totals-only PHQ-9s aged past 30 days lost the hold and offered
+  aripiprazole one click again, though item 9 had never been asked. A drug one click away waits
+  for item 9 (or a risk assessment, or a newer total with its item 9) whatever the total's age;
 - no item 9 answer on or after its day (a standalone item 9, a preliminary form's), and no
   documented suicide risk assessment on or after it (a C-SSRS that asked about ideation, a
   documented risk level, a risk-assessment Procedure: risk_evidence.assessments_since): either
@@ -42,8 +46,15 @@ from services.risk_evidence import assessments_since, item9_scores
 from services.risk_signal import SuicideLevel, SuicideSignal
 
 
-def unrecorded(record: PatientRecord, policy: Policy, signal: SuicideSignal | None) -> Score | None:
-    """The latest PHQ-9 total when its item 9 is not on record (module docstring), else None."""
+def unrecorded(
+    record: PatientRecord,
+    policy: Policy,
+    signal: SuicideSignal | None,
+    *,
+    any_age: bool = False,
+) -> Score | None:
+    """The latest PHQ-9 total when its item 9 is not on record (module docstring), else None.
+    `any_age`: whatever the total's age (the optimise card's hold of its drug one-clicks)."""
     if signal is not None and signal.level is not SuicideLevel.ASSESSED:
         return None
     if any(not stay.contradicted for stay in record.current_stays):
@@ -52,7 +63,7 @@ def unrecorded(record: PatientRecord, policy: Policy, signal: SuicideSignal | No
     if latest is None or latest.item9 is not None or latest.item9_unread is not None:
         return None
     day = latest.date
-    if day < record.as_of - timedelta(days=policy.suicide_item9_lookback_days):
+    if not any_age and day < record.as_of - timedelta(days=policy.suicide_item9_lookback_days):
         return None
     if any(
         s.item9 is not None and not s.item9_inferred and s.date >= day for s in item9_scores(record)

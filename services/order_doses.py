@@ -44,9 +44,14 @@ def dose_text(
     """A daily dose with its unit, as the record states it: "150 mg/day", "50-200 mg/day", and
     for a product whose mg are not the range's mg the dose as written beside its equivalent
     ("HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)"); a dose taken
-    only as needed is no daily dose: "50 mg as needed" (cards.as_needed_text)."""
+    only as needed is no daily dose: "50 mg as needed" (cards.as_needed_text); none read at all:
+    "dose not read"."""
     if as_needed:
         return cards.as_needed_text(mg, high, as_needed_max)
+    if mg is None and high is None:
+        # Nothing read from the record (review s20 RA finding 9: "aripiprazole unknown mg/day"
+        # read as if "unknown" were a dose): say the dose was not read, as an as-needed one does.
+        return "dose not read"
     return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} mg/day"
 
 

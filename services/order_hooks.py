@@ -48,6 +48,8 @@ and for each draft antidepressant:
   above its CANMAT 2023 Table 7.2 augmentation range gets the above-range card with its target
   and monitoring (lithium: its serum level); an antimanic agent with bipolar disorder or psychotic
   features on record is not held to its depression range (review findings 3 and 4);
+- two or more adjuncts (augmentation table rows) started on one order: "start one, assess, then
+  add" (order_checks/adjuncts_together.py; review 20 RB finding 4);
 and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
 drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
 issue 12; none during an inpatient stay in progress: rules/inpatient_hold.py), and the suicide-risk
@@ -88,6 +90,7 @@ from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_doses, screen
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
 from services.order_checks import draft_readings, formulation_doses
+from services.order_checks.adjuncts_together import adjuncts_together_check
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (
@@ -272,6 +275,9 @@ def run_order_checks(
             caution = caution_check(ctx, draft)
             if caution is not None:
                 by_topic.setdefault(caution.topic, []).append(caution)
+    # Two adjuncts started on one order: one card naming them (review 20 RB finding 4).
+    for check in adjuncts_together_check(ctx, selected):
+        by_topic.setdefault(check.topic, []).append(check)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()
     for draft in drafts:

@@ -1,4 +1,4 @@
-"""A drug taken now only by a record whose code and name give different drugs: how a card says it.
+"""A drug taken now only by a record to confirm: how a card says it.
 
 Such a record (review 18a W1, fhir_mapping/product_conflict.py: an order coded escitalopram and
 named "phenelzine 15 mg tablet") is no trial of either drug: its gap (DRUG_TO_CONFIRM) lists
@@ -13,6 +13,9 @@ running" as a fact (fix 19a). The one rule, for every check built on such a drug
   whose drug is to confirm does (order_checks/doses.carry_dose_note);
 - its two readings are one record, never a pair of drugs running together (`same_record`; the
   partners line of the MAOI card, recheck 18c R2, first said so).
+
+A MedicationStatement whose status is `unknown` (fix 20 item 1, fhir_mapping/status_to_confirm.py)
+is read by the same rule: its drug "may be running", with a line naming the record.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ from dataclasses import dataclass
 
 from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
 from fhir_mapping.record import DataGap, SourceRef
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
+
+# The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
+_TO_CONFIRM = frozenset({DRUG_TO_CONFIRM, STATUS_TO_CONFIRM})
+# How the readings of a record whose code and name give different drugs start (`same_record`).
+_EITHER = "coded and named as different drugs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,32 +53,39 @@ def claim(readings: str) -> Claim:
 
 
 def readings(gap: DataGap) -> str:
-    """The two readings of a record whose code and name give different drugs, as its gap states
-    them ("code: escitalopram 10 MG Oral Tablet; name: phenelzine 15 mg tablet"); "" for any
+    """What is to confirm about a record that may say its drug is taken, as its confirm line
+    says it after the record's id: the two readings of a record whose code and name give
+    different drugs ("coded and named as different drugs (code: escitalopram 10 MG Oral Tablet;
+    name: phenelzine 15 mg tablet): confirm which the patient takes; checked as either drug"),
+    or a statement whose status says its use is not known (fix 20 item 1: "status unknown,
+    recorded 2025-05-26: confirm whether the patient takes it; checked as taken"); "" for any
     other gap (an undated active record says its drug is taken: it is running)."""
-    return gap.stated if gap.reason == DRUG_TO_CONFIRM else ""
+    if gap.reason == DRUG_TO_CONFIRM:
+        return f"{_EITHER} ({gap.stated}): confirm which the patient takes; checked as either drug"
+    if gap.reason == STATUS_TO_CONFIRM:
+        return f"{gap.stated}: confirm whether the patient takes it; checked as taken"
+    return ""
 
 
 def certain_first(gaps: Iterable[DataGap]) -> list[DataGap]:
     """`gaps` with the records to confirm last: a drug another record says is taken is running,
     whatever a record to confirm adds (the first gap naming a drug is the one read)."""
-    return sorted(gaps, key=lambda g: g.reason == DRUG_TO_CONFIRM)
+    return sorted(gaps, key=lambda g: g.reason in _TO_CONFIRM)
 
 
 def same_record(a: tuple[SourceRef | None, str], b: tuple[SourceRef | None, str]) -> bool:
     """Whether two drugs, each as (source, readings), are the two readings of one record to
-    confirm: the patient takes one of them at most, so they are no pair."""
-    return bool(a[1]) and a == b and a[0] is not None
+    confirm: the patient takes one of them at most, so they are no pair. The drugs of one
+    record whose status is unknown (a combination product) are taken together, if at all."""
+    return a[1].startswith(_EITHER) and a == b and a[0] is not None
 
 
 def confirm_line(source: SourceRef | None, said: str) -> str:
     """ "**Drug to confirm:** MedicationRequest/x, coded and named as different drugs (code:
-    ...; name: ...): confirm which the patient takes; checked as either drug." """
-    where = f"{source}, coded" if source is not None else "A record coded"
-    return (
-        f"**Drug to confirm:** {where} and named as different drugs ({said}): confirm which "
-        "the patient takes; checked as either drug."
-    )
+    ...; name: ...): confirm which the patient takes; checked as either drug." (`said`: what
+    `readings` gives)."""
+    where = f"{source}," if source is not None else "A record"
+    return f"**Drug to confirm:** {where} {said}."
 
 
 def confirm_lines(drugs: Sequence[tuple[SourceRef | None, str]]) -> list[str]:

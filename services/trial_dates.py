@@ -25,7 +25,9 @@ state is said as such on the cards and in the packet, never shown as measured hi
 - Since when the dose is taken (review s19 item 8): a course's start is not the day its present
   dose began. "escitalopram 20 mg/day since 2026-05-04" read as 20 mg since May 4 when 20 mg
   began on May 25; such a course is named "escitalopram since 2026-05-04; 20 mg/day since
-  2026-05-25" (`dose_since`).
+  2026-05-25" (`dose_since`). Every line that names a running dose with a date says it so
+  (review s20 item 1): the safety cards' drug lines (interaction_takings.Taking), the inducer
+  line, the formulation-maximum lines (`named_since` where a line holds no Trial).
 """
 
 from __future__ import annotations
@@ -221,11 +223,19 @@ def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
     2026-05-04") when that dose ran from the course's start; ("escitalopram", "since 2026-05-04;
     20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
     `start_text` says it (a partial date as written)."""
-    since = f"since {start_text(trial)}"
-    began = dose_began(trial)
+    return named_since(trial.ingredient, dose, start_text(trial), dose_began(trial))
+
+
+def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[str, str]:
+    """`dose_since`'s rule for a line that holds the course's parts, not the course (an
+    interaction card's Taking): ("lithium 900 mg/day", "since 2026-05-04") when `began` is None,
+    ("lithium", "since 2026-05-04; 900 mg/day since 2026-09-07") when the present dose began
+    later (review s20 item 1: renal, sodium, interaction and inducer lines said the course's
+    start beside the present dose). `start` as the line names the start ("2026-05-04")."""
+    since = f"since {start}"
     if began is None:
-        return f"{trial.ingredient} {dose}", since
-    return trial.ingredient, f"{since}; {dose} since {began.isoformat()}"
+        return f"{name} {dose}", since
+    return name, f"{since}; {dose} since {began.isoformat()}"
 
 
 def dose_began(trial: Trial) -> date | None:

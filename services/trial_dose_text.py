@@ -34,6 +34,21 @@ def per_administration(basis: DoseBasis, mg: float | None) -> str:
     return f"dosed {unit} (not mg/day)" if mg is None else f"{fmt_mg(mg)} mg {unit}"
 
 
+def weeks_not_applicable(trial: Trial, sessions: int | None = None) -> str | None:
+    """What stands for "weeks at an adequate dose" of a drug dosed per session or injection
+    (review s20 item 3): "not applicable: dosed per session; 8 sessions on record". Its mg/day
+    segments are a time average for supply arithmetic, so an adequacy of weeks at a mg/day dose
+    is a criterion it can never meet: the cell and the verdict say what applies (the dose per
+    session, the sessions, the dates) instead. `sessions`: those on record in the course's dates
+    (clinic_courses.sessions_in), None when not counted. None for a daily dose."""
+    if trial.dose_basis is _DAILY:
+        return None
+    said = f"not applicable: dosed {PER_ADMINISTRATION[trial.dose_basis]}"
+    if sessions is None:
+        return said
+    return f"{said}; {sessions} session{'' if sessions == 1 else 's'} on record"
+
+
 def dose_path(trial: Trial) -> str:
     """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
     per session or injection (its segments hold a time average, not a dose)."""

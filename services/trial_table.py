@@ -23,7 +23,14 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
-from services import inducers, no_phq9_words, preliminary_phq9, trial_cells, trial_dates
+from services import (
+    clinic_courses,
+    inducers,
+    no_phq9_words,
+    preliminary_phq9,
+    trial_cells,
+    trial_dates,
+)
 from services.card_format import fmt_weeks, table
 from services.trial_adherence_text import (
     adherence_text,
@@ -41,6 +48,7 @@ from services.trial_dose_text import (
     taken_only_as_needed,
     top_dose_text,
     unknown_dose_weeks,
+    weeks_not_applicable,
 )
 from services.trial_verdict_text import (
     fixed_course_text,
@@ -122,7 +130,7 @@ def trial_table(
                 f"{t.ingredient} ({t.drug_class})",
                 dose,
                 trial_dates.dates_text(t),  # as written when partial; a stop dated today
-                trial_dates.partial_weeks(t) or fmt_weeks(t.weeks_at_adequate_dose),
+                _weeks(t, record),
                 adherence,
                 "–" if not_a_trial else _phq9_pair(t),
                 _with_unread(
@@ -144,6 +152,16 @@ def trial_table(
         ),
         rows,
     )
+
+
+def _weeks(trial: Trial, record: PatientRecord | None) -> str:
+    """The weeks cell: weeks at an adequate dose (at least those of the shortest reading of
+    partial dates), or for a drug dosed per session what applies instead (review s20 item 3)."""
+    sessions = None if record is None else clinic_courses.sessions_in(record, trial)
+    instead = weeks_not_applicable(trial, sessions)
+    if instead is not None:
+        return instead
+    return trial_dates.partial_weeks(trial) or fmt_weeks(trial.weeks_at_adequate_dose)
 
 
 def _with_preliminary(

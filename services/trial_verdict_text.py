@@ -100,6 +100,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
         dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
+    if reason is _TOO_SHORT and trial.dose_basis is not DoseBasis.DAILY:
+        # No weeks at a mg/day dose to reach (review s20 item 3): said as the dose reason says
+        # it, once (`verdict_text` drops the repeat).
+        return _per_administration_text(trial)
     if reason is InadequacyReason.TOO_SHORT:
         # Dates to the year or month only: short only on their shortest reading (review 10 f5).
         partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
@@ -141,10 +145,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         return intolerance_text(trial)
     if reason is InadequacyReason.DOSE_UNKNOWN:
         if trial.dose_basis is not DoseBasis.DAILY:
-            return (
-                f"{trial.ingredient} is dosed {PER_ADMINISTRATION[trial.dose_basis]}: no mg/day "
-                "range applies, judge the course clinically"
-            )
+            return _per_administration_text(trial)
         if trial.min_adequate_mg is None:
             return (
                 f"no verified minimum adequate dose for {trial.ingredient}: judge the dose "
@@ -167,6 +168,22 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
     if reason is _NOT_SHOWN_TAKEN:
         return _NOT_SHOWN_TAKEN_TEXT
     return "low dose for another indication"
+
+
+def _per_administration_text(trial: Trial) -> str:
+    return (
+        f"{trial.ingredient} is dosed {PER_ADMINISTRATION[trial.dose_basis]}: no mg/day range "
+        "applies, judge the course clinically"
+    )
+
+
+def _reasons_text(trial: Trial, policy: MappingPolicy, *, too_short: bool = True) -> str:
+    """The reasons, each said once: a drug dosed per session says its dose basis for both its
+    unknown dose and its short course (review s20 item 3)."""
+    said = (
+        reason_text(trial, r, policy) for r in trial.reasons if too_short or r is not _TOO_SHORT
+    )
+    return "; ".join(dict.fromkeys(said))
 
 
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
@@ -195,10 +212,10 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         running = "ongoing; " if trial.verdict is _ONGOING else ""
         return f"{running}intolerant ({intolerance_text(trial)})"
     if trial.verdict is _ONGOING:
-        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons if r is not _TOO_SHORT)
+        why = _reasons_text(trial, policy, too_short=False)
         return f"ongoing; {why}" if why else "ongoing"
     if trial.verdict is _INADEQUATE:
-        why = "; ".join(reason_text(trial, r, policy) for r in trial.reasons)
+        why = _reasons_text(trial, policy)
         return f"not adequate: {why}" if why else "not adequate"
     outcome = _adequate_text(trial)
     if trial.intolerance is not None:  # adequate, and documented as not tolerated

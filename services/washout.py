@@ -24,7 +24,8 @@ What the record says the patient takes is its trials: running ones, and ended on
 the card gives the date it used and an override reason says the real stop date was earlier).
 
 This module holds the checks (what a start would run into); the table is washout_table.py, its
-wording washout_words.py, and the washout line of a switch card washout_switch.py.
+wording washout_words.py, the washout line of a switch card washout_switch.py, and the conflicts
+of one draft of the order by the drafts' timing washout_drafts.py.
 """
 
 from __future__ import annotations
@@ -87,6 +88,28 @@ class Conflict:
     old: Exposure
     days: int  # the washout needed between them
     as_of: date
+    # The new drug's first dose day when its draft is dated after `as_of` (draft_timing.py);
+    # None: it starts on `as_of`.
+    starts: date | None = None
+
+    @property
+    def first_day(self) -> date:
+        return self.starts if self.starts is not None else self.as_of
+
+    @property
+    def tapered(self) -> bool:
+        """The old drug is taken down to a stop on a dated day by a draft of this same order
+        (a switch written as a taper of the old drug and a later start of the new one)."""
+        return self.old.on_order and self.old.end is not None
+
+    def gap_text(self) -> str:
+        """How the new drug's first dose stands to the old one's last: "5 days after", "on the
+        day of", "before" (dates of the old drug's end, for a summary or a sentence)."""
+        assert self.old.end is not None
+        gap = (self.first_day - self.old.end).days
+        if gap > 0:
+            return f"{gap} day{'s' if gap != 1 else ''} after"
+        return "on the day of" if gap == 0 else "before"
 
     @property
     def into_maoi(self) -> bool:
@@ -153,6 +176,9 @@ class Conflict:
         """Where the old drug stands, as the end of a sentence about it: "is running (since
         2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
         old = self.old
+        if self.tapered:
+            assert old.end is not None
+            return f"is tapered to a stop on this same order (last dose {old.end.isoformat()})"
         if old.on_order:
             return "is on this same order"
         if old.running:
@@ -202,7 +228,16 @@ class Conflict:
             pair = f"**{head} ({KIND_TEXT[old.row.kind]}) → {new}**"
         cite = "" if old.on_order else cards.record_cite(old.source, old.start is not None)
         start = self.earliest_start
-        if old.on_order:
+        if start is not None and (self.tapered or self.starts is not None):
+            # A dated switch (review s20 RB 1): the new drug's written start against the old
+            # one's last dose, and the first safe day.
+            assert old.end is not None
+            when = (
+                f"{new} is drafted to start {self.first_day.isoformat()}, {self.gap_text()} the "
+                f"last {name} dose ({old.end.isoformat()}): not before {start.isoformat()}, at "
+                f"least {self.interval_text()} after {name}"
+            )
+        elif old.on_order:
             when = (
                 f"they cannot start together: {new} needs at least {self.interval_text()} off "
                 f"{name}"
@@ -212,6 +247,12 @@ class Conflict:
                 f"stop {name}, then allow at least {self.interval_text()} before the "
                 f"first dose of {new}"
             )
+            if self.starts is not None:
+                last = self.starts - timedelta(days=self.days)
+                when += (
+                    f" ({new} is drafted to start {self.starts.isoformat()}: the last {name} "
+                    f"dose no later than {last.isoformat()})"
+                )
         else:
             when = (
                 f"{new} not before {start.isoformat()}: at least {self.interval_text()} after "
@@ -263,7 +304,12 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
     """Every course on record with a washout row (any role, any verdict: trazodone at night is
     still serotonergic), its latest course only, and the other drafts of the same order."""
     found: list[Exposure] = []
+    # A running course that a draft of this order takes down to a stop on a dated day is that
+    # draft's exposure: it ends on the taper's last dose (draft_timing.py, review s20 RB 1).
+    tapered = {d.ingredient: d for d in drafts if d.timing.last_day(record.as_of) is not None}
     for trial in _latest_per_ingredient(record.trials):
+        if trial.ingredient in tapered:
+            continue
         row = row_for(trial.ingredient, trial.role)
         if row is None or not (row.is_maoi or row.interacts):
             continue
@@ -284,7 +330,9 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
         row = row_for(draft.ingredient, draft.role)
         if row is None or not (row.is_maoi or row.interacts):
             continue
-        found.append(Exposure(draft.ingredient, row, True, True, None, None, draft.source))
+        last = draft.timing.last_day(record.as_of)
+        start = draft.timing.first_day(record.as_of)
+        found.append(Exposure(draft.ingredient, row, last is None, True, start, last, draft.source))
     return found
 
 
@@ -313,10 +361,12 @@ def conflicts_for(
     *,
     drafts: Sequence[DraftOrder] = (),
     known: Sequence[Exposure] | None = None,
+    starts: date | None = None,
 ) -> list[Conflict]:
-    """What starting `ingredient` now would run into: courses running or stopped within their
-    washout, and other drugs on the same order. `known`: `exposures(record, drafts=drafts)`
-    when the caller has read them already (one read for several candidates)."""
+    """What starting `ingredient` now (or on `starts`, its draft's dated first dose when after
+    the as-of day) would run into: courses running or stopped within their washout of that day,
+    and other drugs on the same order. `known`: `exposures(record, drafts=drafts)` when the
+    caller has read them already (one read for several candidates)."""
     new = row_for(ingredient, role)
     if new is None or not (new.is_maoi or new.interacts):
         return []
@@ -327,19 +377,10 @@ def conflicts_for(
         days = days_needed(old.row, new)
         if days is None:
             continue
-        if old.running or old.end is None or (record.as_of - old.end).days < days:
-            found.append(Conflict(new.ingredient, new, old, days, record.as_of))
+        day = starts if starts is not None else record.as_of
+        if old.running or old.end is None or (day - old.end).days < days:
+            found.append(Conflict(new.ingredient, new, old, days, record.as_of, starts))
     return found
-
-
-def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
-    """The conflicts of one draft order with the record and with the order's other drafts."""
-    others = [
-        d
-        for d in record.draft_orders
-        if (d.id != draft.id or d.ingredient != draft.ingredient) and not draft.other_reading(d)
-    ]
-    return conflicts_for(draft.ingredient, draft.role, record, drafts=others)
 
 
 def maoi_on_record(record: PatientRecord) -> bool:

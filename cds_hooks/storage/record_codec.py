@@ -4,7 +4,7 @@ The shared timeline store (and the packet store after it) keeps evaluated record
 every replica reads. They used to be pickled; unpickling a row runs whatever the row says, so
 anyone able to write that table could run code in the service. JSON cannot: decoding here builds
 only the classes `PatientRecord` declares, field by field, each value checked against its declared
-type (`date` from "YYYY-MM-DD", an enum from one of its values, `tuple[X, ...]` from a list of X,
+type (`date` from "YYYY-MM-DD", `datetime` from ISO 8601 with its offset, an enum from one of its values, `tuple[X, ...]` from a list of X,
 `X | None` from null or X). What a row says never chooses a class.
 
 The codec follows the dataclasses' own type hints, so a field added to the record (with a type
@@ -26,7 +26,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -113,6 +113,8 @@ def _encoder(tp: Any) -> _Encoder:
         return lambda value: _checked(value, tp, tp).value
     if tp is date:
         return lambda value: _exactly(value, date).isoformat()
+    if tp is datetime:  # Score.instant: with its offset, as written
+        return lambda value: _exactly(value, datetime).isoformat()
     if tp is bool:
         return lambda value: _exactly(value, bool)
     if tp is int:
@@ -140,6 +142,8 @@ def _decoder(tp: Any) -> _Decoder:
         return lambda value: _enum(tp, value)
     if tp is date:
         return _date
+    if tp is datetime:
+        return _datetime
     if tp is bool:
         return lambda value: _stored_exactly(value, bool)
     if tp is int:
@@ -247,6 +251,14 @@ def _date(value: Any) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise RecordCodecError(f"{text!r} is not a date") from exc
+
+
+def _datetime(value: Any) -> datetime:
+    text = _stored(value, str, "a dateTime")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise RecordCodecError(f"{text!r} is not a dateTime") from exc
 
 
 # Every type reachable from PatientRecord is compiled at import: an unsupported field fails here,

@@ -42,7 +42,8 @@ from collections.abc import Sequence
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards
+from services import cards, draft_tapers
+from services.order_checks.cross_taper import cross_taper_check, tapered_partners
 from services.order_checks.duplicate_drafts import drafted_check
 from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
 from services.order_checks.duplicate_other_class import (
@@ -67,6 +68,8 @@ def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.role is Role.ANTIDEPRESSANT
         and t.ingredient != draft.ingredient
         and t.drug_class == draft.drug_class
+        # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
+        and draft_tapers.taper_of(ctx.record, t.ingredient) is None
     ]
 
 
@@ -191,10 +194,53 @@ def same_class_check(
         # Serotonergic load and the other safety checks are their own checks and still run.
         return [repeat] if repeat is not None else []
     found = _running_class_check(ctx, draft, repeat)
-    drafted = _drafted_same_class(ctx, draft, selected)
+    if draft.timing.stops:
+        # A drug taken down to a stop is the old drug of a switch, not a second one: a pair it
+        # makes with a drug started on this order is said on that drug's card (cross_taper.py).
+        return found
+    # A draft tapering its drug to a stop beside this one is a cross-taper (review s20 RB 2):
+    # one card about the overlap, never "keep one", whichever draft comes first or is selected.
+    tapers = tapered_partners(ctx, draft)
+    drafted = [d for d in _drafted_same_class(ctx, draft, selected) if d not in tapers]
     if drafted:
         found.append(drafted_check(ctx, draft, drafted))
+    if tapers:
+        found.append(cross_taper_check(ctx, draft, tapers))
     return found
+
+
+def _repeat_with_running(draft: DraftOrder, repeat: OrderCheck, running: list[Trial]) -> OrderCheck:
+    """The repeat card of a draft with a course of its class running (escitalopram drafted on
+    running sertraline, escitalopram having failed): it leads with "Two SSRIs" (review 20 RB
+    finding 7: the summary said "sertraline still running" last, the two SSRIs only in the
+    detail), at the topic's warning even when the failure is only inferred (information
+    alone): two of one class taken together is a concern of its own. A course whose stop is
+    dated on the day of the draft is a switch already planned: said after the repeat, as before."""
+    state = _running_words(running[0])
+    cls = draft.drug_class
+    overlap = not all(t.stops_on is not None for t in running)
+    if not overlap:
+        return dataclasses.replace(
+            repeat,
+            summary=cards.fit_summary(f"{repeat.summary}; {state}", repeat.summary),
+            detail=cards.join_sections(repeat.detail, _plan(draft, running)),
+        )
+    name = draft.ingredient.capitalize()
+
+    def lower(text: str) -> str:
+        # "Escitalopram already failed ..." after "Two SSRIs (...); ": the drug in lower case.
+        return draft.ingredient + text[len(name) :] if text.startswith(name) else text
+
+    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({running[0].ingredient} running)"
+    candidates = [f"{head}; {lower(repeat.summary)}", f"{brief}; {lower(repeat.summary)}"]
+    if repeat.short is not None:
+        candidates += [f"{head}; {lower(repeat.short)}", f"{brief}; {lower(repeat.short)}"]
+    return dataclasses.replace(
+        repeat,
+        summary=cards.fit_summary(*candidates, f"{head}: {draft.ingredient} ordered"),
+        detail=cards.join_sections(repeat.detail, _plan(draft, running)),
+        indicator=None,
+    )
 
 
 def _running_class_check(
@@ -229,15 +275,7 @@ def _running_class_check(
         ]
     first, cls = running[0].ingredient, draft.drug_class
     if repeat is not None and repeat.topic == REPEATS:
-        return [
-            dataclasses.replace(
-                repeat,
-                summary=cards.fit_summary(
-                    f"{repeat.summary}; {_running_words(running[0])}", repeat.summary
-                ),
-                detail=cards.join_sections(repeat.detail, _plan(draft, running)),
-            )
-        ]
+        return [_repeat_with_running(draft, repeat, running)]
     name = draft.ingredient.capitalize()
     if all(t.stops_on is not None for t in running):
         # Every such course stops on the day of the draft (Trial.stops_on): a planned switch,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards, serotonin_reuptake
+from services import cards, draft_tapers, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import running_dose
 from services.order_doses import draft_dose
@@ -37,6 +37,8 @@ def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.ingredient != draft.ingredient
         and t.drug_class != draft.drug_class
         and "MAOI" not in t.drug_class.upper()
+        # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
+        and draft_tapers.taper_of(ctx.record, t.ingredient) is None
     ]
 
 

@@ -67,7 +67,7 @@ def interaction_card(
     severity = interaction_table.highest(found)
     critical = {name for p in found if p.severity is Indicator.CRITICAL for name in p.names()}
     _temper_titration(by_topic, {name for p in found for name in p.names()}, critical)
-    summary = found[0].summary(len(found) - 1)
+    summary = found[0].summary(found[1:])
     involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
     keys = joined_key(TOPIC, involved)
     return cards.make(

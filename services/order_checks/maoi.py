@@ -10,6 +10,7 @@ from services import cards, drug_names, tables, taken_to_confirm, washout, washo
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.washout_drafts import draft_conflicts
 
 
 def maoi_check(
@@ -19,7 +20,7 @@ def maoi_check(
     `reported` holds the pairs of drafts on the same order already reported (one card line for
     citalopram + phenelzine ordered together, not two)."""
     found = []
-    for conflict in washout.draft_conflicts(ctx.record, draft):
+    for conflict in draft_conflicts(ctx.record, draft):
         if conflict.old.on_order:
             pair = frozenset({conflict.new, conflict.old.ingredient})
             if pair in reported:
@@ -165,10 +166,31 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
             if c.old.on_order
             else (running.bare if start is None else f"stopped {off} ago")
         )
+        # The detail's steps, in the short form too (review 20 RB finding 7: "give it and
+        # monitor" left out the stop of the other drug); one on the same order is held, one
+        # already stopped needs no step.
+        give = f"give {drug_names.shown(draft.ingredient)}, monitor"
+        if c.old.on_order:
+            steps = f"hold {old}, {give}"
+        elif start is None:
+            steps = f"stop {old}, {give}"
+        else:
+            steps = give
         return cards.fit_summary(
-            f"{new} (acts as an MAOI) with {old} {state}: if urgent give it, stop {old} and "
-            f"monitor ({c.risk_short}); else an alternative",
-            f"{new} with {old} {state}: if urgent give it and monitor; else an alternative",
+            f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
+            f"({c.risk_short}); else an alternative",
+            f"{new} with {old} {state}: if urgent {steps}; else an alternative",
+        )
+    if start is not None and (c.tapered or c.starts is not None):
+        # A dated switch (review s20 RB 1): the new drug's written start, how it stands to the
+        # old drug's last dose, and the first safe day, never "on the same order" alone.
+        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
+        kind = f" ({label})" if c.into_maoi else ""
+        after = f"{old}'s last dose" if c.tapered else f"{old} stopped"
+        return cards.fit_summary(
+            f"{new}{kind} starts {c.first_day.isoformat()}, {c.gap_text()} {after}: not before "
+            f"{start.isoformat()} ({c.days}-day washout)",
+            f"{new}{kind}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
     if c.old.on_order:
         return cards.fit_summary(

@@ -24,6 +24,8 @@ AGE_LIMIT = "order-dose-above-age-limit"
 NOT_TOLERATED = "order-not-tolerated"
 STACKING = "order-antipsychotic-stacking"
 SAME_CLASS = "order-same-class-running"
+# Two or more adjuncts started on one order (review 20 RB finding 4: order_checks/adjuncts_together.py).
+ADJUNCTS_TOGETHER = "order-adjuncts-together"
 # A draft whose dose or the patient's age could not be read, and no other card to carry it: the
 # data-quality card says which checks were not done (issue 10 "never silent"; review finding 12).
 NOT_CHECKED = data_gaps.TOPIC
@@ -53,6 +55,9 @@ class OrderCheck:
     # The shared sections the detail holds (card_evidence.no_kidney_labs_evidence), so the screen
     # says each once (services/screen.py; order_cards._merge passes them to the card).
     evidence: tuple[Evidence, ...] = ()
+    # The summary's shorter form, when the check has one: a card that puts another concern in
+    # front of this one (two SSRIs before a repeat: duplicate.py) falls back to it.
+    short: str | None = None
 
 
 def drug_key(draft: DraftOrder) -> str:

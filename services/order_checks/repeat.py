@@ -216,6 +216,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
     name = draft.ingredient.capitalize()
     indicator: Indicator | None = None
+    short: str | None = None
     if measured_drug and added:
         running = [
             r.ingredient
@@ -230,10 +231,11 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # (Symbyax drafted while plain fluoxetine runs: in_other_product). Its `end` is as-of, not
         # a stop (review 15 M5: "ended 2025-06-02" of a drug taken today): said as running.
         when = f"running since {t.start.isoformat()}" if t.ongoing else f"ended {t.end.isoformat()}"
+        short = f"{name} already failed an adequate trial"
         summary = cards.fit_summary(
             f"{name} already failed an adequate trial "
             f"({top_dose_text(t)}, {when}): consider a different mechanism",
-            f"{name} already failed an adequate trial",
+            short,
         )
         body = cards.join_sections(
             f"An adequate trial of {_trial_brief(t)} did not bring response or remission.",
@@ -247,11 +249,13 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         lead = cards.and_list(drafted)
         name = lead[:1].upper() + lead[1:]
         are, belong = ("is", "belongs") if len(drafted) == 1 else ("are", "belong")
+        short = (
+            f"{name}: {'its' if len(drafted) == 1 else 'their'} class ({draft.drug_class}) {failed}"
+        )
         summary = cards.fit_summary(
             f"{name} {are} in the class of {others} ({draft.drug_class}), "
             f"which {failed}: consider another class",
-            f"{name}: {'its' if len(drafted) == 1 else 'their'} class ({draft.drug_class}) "
-            f"{failed}",
+            short,
         )
         body = cards.join_sections(
             f"{lead} {belong} to {draft.drug_class}; "
@@ -267,20 +271,23 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         t = (same_drug or same_class)[-1]
         weeks = _weeks(t)
         if same_drug:
+            short = f"{name} was stopped after {weeks} weeks; {_INFERRED_SHORT}"
             summary = cards.fit_summary(
-                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; {_INFERRED}",
-                f"{name} was stopped after {weeks} weeks; {_INFERRED_SHORT}",
+                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; {_INFERRED}", short
             )
             body = _ASK_OUTCOME  # the course itself: the summary and the trials table
         else:
+            short = f"{name}: {t.ingredient} ({draft.drug_class}) stopped; {_INFERRED_SHORT}"
             summary = cards.fit_summary(
                 f"{name} is in the class of {t.ingredient} ({draft.drug_class}), stopped after "
                 f"{weeks} weeks; {_INFERRED}",
-                f"{name}: {t.ingredient} ({draft.drug_class}) stopped; {_INFERRED_SHORT}",
+                short,
             )
             body = (
                 f"{draft.ingredient} belongs to {draft.drug_class}; "
                 + "; ".join(_stopped_brief(c) for c in same_class)
                 + f". {_ASK_CLASS_OUTCOME}"
             )
-    return OrderCheck(REPEATS, draft, summary, cards.join_sections(body, table), indicator)
+    return OrderCheck(
+        REPEATS, draft, summary, cards.join_sections(body, table), indicator, short=short
+    )

@@ -86,8 +86,9 @@ def blocked_text(facts: PathwayFacts) -> str:
 
 def verdict_text(evaluation: PayerEvaluation, facts: PathwayFacts | None = None) -> str:
     """The payer's verdict in one sentence. With `facts`, a verdict of "all criteria met" while
-    the pathway blocks TMS says what blocks it first (`blocked_text`)."""
-    name = evaluation.rule_set.name
+    the pathway blocks TMS says what blocks it first (`blocked_text`). The set is named as the
+    card names it (PayerEvaluation.named: review s20 item 4)."""
+    name = evaluation.named
     if evaluation.met:
         met = _met_text(evaluation)
         blocked = blocked_text(facts) if facts is not None else ""
@@ -99,12 +100,13 @@ def verdict_text(evaluation: PayerEvaluation, facts: PathwayFacts | None = None)
         found = tuple([r for r in evaluation.results if r.status is status])
         if found:
             parts.append(f"{said}: {_names(found)}")
-    return f"{name}: " + " · ".join(parts) + "."
+    return f"{name[:1].upper()}{name[1:]}: " + " · ".join(parts) + "."
 
 
 def _met_text(evaluation: PayerEvaluation) -> str:
-    """ "all 7 criteria of Medicare LCD L37086 are met; to confirm before sending: ..." """
-    name = evaluation.rule_set.name
+    """ "all 7 criteria of the clinic default rule set, from Medicare LCD L37086, are met; to
+    confirm before sending: ..." """
+    name = evaluation.named
     where = " on the data that could be read" if evaluation.incomplete else ""
     confirm = evaluation.to_confirm
     # A met criterion that rests partly on what no chart shows is said with it (review 6
@@ -115,7 +117,7 @@ def _met_text(evaluation: PayerEvaluation) -> str:
         if confirm
         else ""
     )
-    return f"all {len(evaluation.results)} criteria of {name} are met{where}{rest}."
+    return f"all {len(evaluation.results)} criteria of the {name}, are met{where}{rest}."
 
 
 @lru_cache(maxsize=64)

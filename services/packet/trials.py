@@ -14,10 +14,11 @@ from operator import attrgetter
 from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
-from services import cards, trial_cells, trial_dates
+from services import cards, clinic_courses, trial_cells, trial_dates
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
+from services.trial_dose_text import weeks_not_applicable
 
 _HEADER = (
     "Drug (class)",
@@ -151,6 +152,16 @@ def _dates(trial: Trial) -> str:
     return f"{day_text(trial.start)} – {end}"
 
 
+def _weeks(trial: Trial, record: PatientRecord | None) -> str:
+    """The weeks cell; for a drug dosed per session, what applies instead (review s20 item 3:
+    "weeks at adequate dose 0", "weeks ... unknown (needs 6)" of an esketamine course)."""
+    sessions = None if record is None else clinic_courses.sessions_in(record, trial)
+    instead = weeks_not_applicable(trial, sessions)
+    if instead is not None:
+        return instead
+    return trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose))
+
+
 def _row(
     trial: Trial,
     facts: PathwayFacts,
@@ -172,7 +183,7 @@ def _row(
         f"{trial.ingredient} ({trial.drug_class})",
         dose,
         _dates(trial),
-        trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose)),
+        _weeks(trial, record),
         # Adherence and outcome may name resources (long ids): those cells break anywhere.
         (adherence, "ref"),
         _phq9(trial),

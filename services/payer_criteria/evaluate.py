@@ -12,6 +12,7 @@ from services.payer_criteria.eligibility import (
     evaluate_exclusions,
 )
 from services.payer_criteria.inputs import DOMAINS, Inputs
+from services.payer_criteria.label import rule_set_label
 from services.payer_criteria.loading import rule_set_for
 from services.payer_criteria.model import Criterion, CriterionKind
 from services.payer_criteria.psychotherapy import evaluate_psychotherapy
@@ -60,4 +61,5 @@ def evaluate_payer_criteria(
         results=tuple(results),
         incomplete=incomplete,
         counted_trials=counted,
+        label=rule_set_label(rule_set, policy),
     )

@@ -95,6 +95,14 @@ class PayerEvaluation:
     # The trials the `trials` criterion counted, oldest first (failed, plus not tolerated where
     # the payer counts intolerance).
     counted_trials: tuple[Trial, ...] = ()
+    # How every text names the set judged (payer_criteria/label.py): "clinic default rule set,
+    # from Medicare LCD L37086". Empty only for an evaluation built without a policy (tests).
+    label: str = ""
+
+    @property
+    def named(self) -> str:
+        """`label`, or the set's own name when none was given."""
+        return self.label or self.rule_set.name
 
     @property
     def met(self) -> bool:

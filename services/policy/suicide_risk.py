@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field
 class SuicideRiskPolicy:
     # Suicide-risk card: any PHQ-9 item 9 > 0 within this many days (a later 0 does not rule
     # risk out: REFERENCE.md 5; the card says when the latest answer was 0). Also the window of
-    # the "item 9 not recorded" line and hold (review 19 item 5: services/item9_unrecorded.py).
+    # the "item 9 not recorded" line (review 19 item 5: services/item9_unrecorded.py), except on
+    # the optimise card, whose drug one-clicks it holds until item 9 is recorded (review s20 RA
+    # finding 3).
     suicide_item9_lookback_days: int = 30
     # Suicide-risk card: a PHQ-9 item 9 > 0 that no documented risk assessment followed (a C-SSRS
     # that asked about ideation, a documented risk level, a risk-assessment Procedure; a later

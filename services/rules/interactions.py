@@ -56,7 +56,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not found:
         return None
     # Most severe first (pairs() sorts them): the info pairs come last in the detail.
-    summary = found[0].summary(len(every) - 1)
+    others = [p for p in every if p is not found[0]]
+    summary = found[0].summary(others)
     level = ""
     if any("lithium" in p.names() for p in found):
         # The last lithium level on record beside the pair that raises it (review 13 U1: "level
@@ -64,7 +65,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         said = lithium_level.level_words(ctx)
         level = f"**Lithium level:** {said}."
         if "lithium" in found[0].names() and said.startswith("last level"):
-            summary = _with_level(found[0], said, len(every) - 1) or summary
+            summary = _with_level(found[0], said, others) or summary
     card = cards.make(
         TOPIC,
         summary=summary,
@@ -88,7 +89,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     return screen.with_fields(card, evidence_key=key)
 
 
-def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | None:
+def _with_level(
+    pair: interaction_table.Pair, said: str, others: Sequence[interaction_table.Pair]
+) -> str | None:
     """The pair's summary with the last lithium level in place of the row's action alone:
     "Lithium and lisinopril both running: raises lithium levels (toxicity risk); last level
     1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"; None when no wording fits."""
@@ -96,14 +99,13 @@ def _with_level(pair: interaction_table.Pair, said: str, more: int) -> str | Non
     if first.on_order or second.on_order or not (first.confirmed and second.confirmed):
         return None  # patient-view pairs are both running; any other wording stays the table's
     row = pair.lead
-    extra = f" (+{more} more)" if more else ""
     head = f"{first.ingredient.capitalize()} and {second.ingredient} both running: {row.short}"
     short = said.split(", above")[0].split(", below")[0]
-    for text in (
-        f"{head}; {said}; {row.act}{extra}",
-        f"{head}; {said}{extra}",
-        f"{head}; {short}{extra}",
-    ):
+    bases = (f"{head}; {said}; {row.act}", f"{head}; {said}", f"{head}; {short}")
+    # The other pairs by name when they fit, else counted (Pair.summary's rule).
+    named = "; also " + ", ".join(p.names_text() for p in others) if others else ""
+    counted = f" (+{len(others)} more)" if others else ""
+    for text in (*(b + named for b in bases), *(b + counted for b in bases)):
         if len(text) <= card_format.SUMMARY_MAX:
             return text
     return None

@@ -18,7 +18,8 @@ when the clinician saw it, so its snooze neither moves the line nor raises a car
   of a site whose flowsheet files totals only would teach clinicians to dismiss item-9 cards.
   Snoozable: nothing says the answer is positive, and the fingerprint is the PHQ-9's own, so a
   new total brings the card back. It goes once item 9 or a risk assessment is recorded, or when
-  the total leaves policy.suicide_item9_lookback_days.
+  the total leaves policy.suicide_item9_lookback_days; on the optimise card the line and its hold
+  do not leave on time alone (review s20 RA finding 3: services/item9_unrecorded.py).
 
 It runs after every other hold on the optimise card (services/patient_view.py): each of them
 names what it holds and, first come, words the summary ("adjuncts held: review low B12 first");
@@ -53,8 +54,8 @@ _HOSTS = (
 )
 
 
-def _latest(ctx: RuleContext) -> Score | None:
-    return item9_unrecorded.unrecorded(ctx.record, ctx.policy, ctx.facts.suicide)
+def _latest(ctx: RuleContext, *, any_age: bool = False) -> Score | None:
+    return item9_unrecorded.unrecorded(ctx.record, ctx.policy, ctx.facts.suicide, any_age=any_age)
 
 
 def _topics(recs: Sequence[Recommendation]) -> set[str]:
@@ -68,10 +69,12 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
     """`recs` with the line on the card that carries it (module docstring), the optimise card's
     drug proposals as text under it; `recs` as they are when item 9 is on record (nearly always)
     or no pathway card is shown (`alone` then says it)."""
-    score = _latest(ctx)
+    shown = _topics(recs)
+    # The optimise card's drug one-clicks wait for item 9 whatever the total's age (review s20
+    # RA finding 3); the line on a card that orders nothing keeps to the look-back window.
+    score = _latest(ctx, any_age=optimise_card.TOPIC in shown)
     if score is None:
         return list(recs)
-    shown = _topics(recs)
     if optimise_card.TOPIC in shown:
 
         def line(held: list[Suggestion]) -> str:

@@ -7,8 +7,10 @@ syndrome or a hypertensive crisis (REFERENCE.md 1.7; CPS 2023 Table 5; Keks et a
 2016), so it is a critical card whatever the pathway stage, from the same washout table
 (data/maoi_washout.csv): which drugs interact, and the interval each way for the switch that ends
 the combination. Two MAOIs together count too (one MAOI to another needs the first one's
-interval). Both drugs must be running courses on the as-of date; a course stopped within its
-washout is the order hooks' business (a new start), not this card's.
+interval). Both drugs must be running courses on the as-of date, or one running and the other
+stopped on a recorded day less than its washout into the running one before as-of (fix 20 item 2:
+an order `stopped` yesterday is no longer "running", but its MAOI, or the fluoxetine beside an
+MAOI, is still there). A past course of unknown dates is the order hooks' business.
 
 A drug taken only by a record whose code and name give different drugs (an order coded
 escitalopram, named phenelzine) "may be running" (services/taken_to_confirm.py, fix 19a): the
@@ -39,25 +41,61 @@ TOPIC = "maoi-combination"
 
 
 def running_pairs(ctx: RuleContext) -> list[tuple[washout.Exposure, washout.Exposure]]:
-    """(MAOI, other) pairs of courses running on the as-of date that must not meet, each once."""
+    """(MAOI, other) pairs that must not meet, each once: both running on the as-of date, or
+    one running and the other stopped less than its washout before as-of (`_within_washout`)."""
     if not washout.maoi_on_record(ctx.record):
         return []  # nearly every chart: no MAOI course at all, so no pair
-    running = [e for e in washout.exposures(ctx.record) if e.running]
+    found = washout.exposures(ctx.record)
+    running = [e for e in found if e.running]
+    recent = [e for e in found if _within_washout(ctx, e, running)]
     pairs: list[tuple[washout.Exposure, washout.Exposure]] = []
     seen: set[frozenset[str]] = set()
-    for maoi in (e for e in running if e.row.is_maoi):
-        for other in running:
+    for a in running:
+        for b in running + recent:
+            maoi, other = (a, b) if a.row.is_maoi else (b, a)
             key = frozenset({maoi.ingredient, other.ingredient})
-            if other.ingredient == maoi.ingredient or key in seen or other.other_reading(maoi):
+            if not maoi.row.is_maoi or other.ingredient == maoi.ingredient or key in seen:
                 continue
-            if washout_table.days_needed(maoi.row, other.row) is None:
+            if other.other_reading(maoi) or not _meet(ctx, a, b):
                 continue
             seen.add(key)
             pairs.append((maoi, other))
     return pairs
 
 
+def _meet(ctx: RuleContext, running: washout.Exposure, other: washout.Exposure) -> bool:
+    """Whether `other` (running, or stopped) still meets `running`: both running and the table
+    has a washout between them, or `other` stopped less than its washout into `running` ago."""
+    days = washout_table.days_needed(other.row, running.row)
+    if days is None:
+        return False
+    return other.running or (other.end is not None and _days_ago(ctx, other) < days)
+
+
+def _days_ago(ctx: RuleContext, e: washout.Exposure) -> int:
+    assert e.end is not None
+    return (ctx.record.as_of - e.end).days
+
+
+def _within_washout(ctx: RuleContext, e: washout.Exposure, running: list[washout.Exposure]) -> bool:
+    """A course stopped on a recorded day (fix 20 item 2: an order `stopped` yesterday) whose
+    washout into a drug still running has not passed: the two still meet (phenelzine stopped
+    yesterday inhibits MAO for about two weeks; fluoxetine stopped yesterday stays for five),
+    the safer reading. A past course of unknown dates (Exposure.ended_by) is left to the order
+    hooks, as before: its day is only the latest it may have been taken."""
+    if e.running or e.on_order or e.end is None or e.ended_by:
+        return False
+    return any(_meet(ctx, r, e) for r in running if r.ingredient != e.ingredient)
+
+
 def _since(e: washout.Exposure) -> str:
+    if not e.running and e.end is not None:
+        # Named by drug and its stop day, as a running course is (cards.record_cite).
+        cite = cards.record_cite(e.source, True, ", {}")
+        return (
+            f"{e.ingredient} ({washout_words.kind_label(e.row)}) stopped {e.end.isoformat()}, "
+            f"within its washout{cite}"
+        )
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     # Named by drug and date; an id only for a record with no readable dates (cards.record_cite).
     cite = cards.record_cite(e.source, e.start is not None, ", {}")
@@ -67,6 +105,10 @@ def _since(e: washout.Exposure) -> str:
 def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exposure) -> str:
     """ "Phenelzine (MAOI) and sertraline both running", or, when a record to confirm is all
     that says one of them runs, "Phenelzine (MAOI) may be running with sertraline"."""
+    if not maoi.running:
+        return f"{m} ({label}) stopped {_ago(maoi)}, {o} running"
+    if not other.running:
+        return f"{m} ({label}) running, {o} stopped {_ago(other)}"
     if not (maoi.to_confirm or other.to_confirm):
         return f"{m} ({label}) and {o} both running"
     if maoi.to_confirm and other.to_confirm:
@@ -74,6 +116,11 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
     if maoi.to_confirm:
         return f"{m} ({label}) {maoi.claim.verb} with {o}"
     return f"{m} ({label}) running with {o}, which {other.claim.verb}"
+
+
+def _ago(e: washout.Exposure) -> str:
+    """ "2025-06-01" for a course stopped on a recorded day."""
+    return e.end.isoformat() if e.end is not None else "recently"
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
@@ -121,6 +168,17 @@ def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure
             f"{_since(other)}: {maoi.row.with_running}. Source: {maoi.row.shown_cite}."
         )
     ways = [w for w in (_interval(ctx, other, maoi), _interval(ctx, maoi, other)) if w]
+    stopped = next((e for e in (maoi, other) if not e.running), None)
+    if stopped is not None:
+        return (
+            f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
+            f"{_since(other)}. {_risk_sentence(maoi, other)}, and a drug stopped within its "
+            f"washout still counts: confirm today what the patient takes and when "
+            f"{stopped.ingredient} was last taken, and check for signs of "
+            f"{washout_words.risk_words(maoi.row, other.row).signs}. Washout: "
+            + "; ".join(ways)
+            + f". Intervals: {_sources(maoi, other)}."
+        )
     return (
         f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
         f"{_since(other)}. {_risk_sentence(maoi, other)}: confirm today what the patient takes, "
@@ -143,6 +201,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     both = _both(m, label, maoi, o, other)
     # To confirm: which drug the record means comes before stopping one (fix 19a).
     act = "confirm the drug, stop one" if maoi.to_confirm or other.to_confirm else "stop one"
+    if not (maoi.running and other.running):
+        act = "confirm what is taken, watch for signs"
     summary = cards.fit_summary(
         f"{both}: {risk.summary}; {act}",
         f"{both}: {act} ({risk.short})",

@@ -64,6 +64,8 @@ from services.rules.optimize import (
     held_base,
     interacting,
     not_mdd,
+    reassess,
+    stale_score,
     unscored,
 )
 from services.rules.optimize.augment import (
@@ -176,6 +178,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # A depressive disorder other than MDD on record (audit 16 W2): the adjuncts wait for
         # a major depressive episode to be assessed (optimize/not_mdd.py).
         rec = not_mdd.hold(ctx, rec)
+        # A judgement resting on a PHQ-9 past the measurement interval (review s20 RA finding 3):
+        # the summary names the score's date and age, and the drug proposals the two holds above
+        # left are held too (optimize/stale_score.py).
+        rec = stale_score.hold(ctx, rec, asks_already=bool(unmeasured(ctx)))
     signal = ctx.facts.suicide
     if rec is not None and signal is not None and signal.acute:
         rec = one_click_hold.hold_drug_orders(
@@ -218,12 +224,18 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     # From a mild baseline to residual mild symptoms (review 15 W1): optimise and add
     # psychotherapy, never switch or augment on it (mild_baseline.py). Below-range doses are
     # this card's other business and come first.
+    # A failed trial whose dose was just raised (review s20 RA finding 5; optimize/reassess.py):
+    # the raise is judged first, unless the PHQ-9 is too old to judge anything (stale_score).
+    raised = reassess.pending(ctx, current)
+    if raised and not (low or stale_score.stale(ctx)):
+        return reassess.card(ctx, raised)
     mild = mild_residual(current)
     if mild and not low:
         return residual_card(ctx, mild)
     # A course being tapered to a stop will never be judged: it does not hold the card back.
     tapered = tapering(ctx)
     waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])
+    waiting += tuple([r.trial for r in raised if r.trial not in waiting])
     # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
     # (courses._pending), named here with a raise, so it cannot silence the card.
     weak = below_range_adjuncts(ctx, current)

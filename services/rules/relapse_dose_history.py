@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseSegment, Score, Trial
+from services.dose_raises import latest_raise
 from services.rules.relapse_courses import Relapse
 
 
@@ -26,27 +27,15 @@ class Raise:
 
 
 def _raise(trial: Trial, relapse: Relapse, phq9: tuple[Score, ...]) -> Raise | None:
-    """The latest raise of a course's daily dose when it began after the remission's last PHQ-9
-    (at or after the relapse), else None. Segments at the same dose in a row are one dose (a
-    course split by a gap keeps its dose); an as-needed or unknown dose is no raise the record
-    can show."""
-    segments = trial.segments
-    i = len(segments) - 1
-    if i < 1 or segments[i].as_needed or segments[i].mg_per_day is None:
+    """The latest raise of a course's daily dose (services/dose_raises.latest_raise: one reading
+    of a raise for every card) when it began after the remission's last PHQ-9 (at or after the
+    relapse), else None."""
+    found = latest_raise(trial)
+    if found is None or found.segment.start <= relapse.remission[-1].date:
         return None
-    while i > 0 and segments[i - 1].mg_per_day == segments[i].mg_per_day:
-        i -= 1
-    if i == 0:
-        return None
-    raised, before = segments[i], segments[i - 1]
-    upper = before.mg_per_day_upper
-    if before.as_needed or upper is None or raised.mg_per_day is None:
-        return None
-    # A range raised to a dose above its upper end is a raise; 50-200 -> 150 is none.
-    if raised.mg_per_day <= upper or raised.start <= relapse.remission[-1].date:
-        return None
+    raised = found.segment
     on_or_before = [s for s in phq9 if s.date <= raised.start]
-    return Raise(raised, before, on_or_before[-1], relapse.since[-1])
+    return Raise(raised, found.before, on_or_before[-1], relapse.since[-1])
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ names the relapse and the review); the dose history it judges is relapse_dose_hi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, Trial
 from services import age_limits, cards
+from services.dose_raises import DoseRaise
 from services.order_doses import trial_dose
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -158,7 +158,7 @@ def _dose_step(
     if days < wait * 7:
         # Too soon to call the raise a failure: a further change now would stack on a dose not
         # yet judged (CANMAT 2023 para 191: response is judged by week 4).
-        judge = found.segment.start + timedelta(weeks=wait)
+        judge = DoseRaise(found.segment, found.before).judged_from(ctx.policy.mapping)
         then = marked_step("at-top" if at_top else "raised-no-response")
         weeks = f"{step_text('too-early')} {cards.fmt_mg(wait)} weeks at a dose"
         cite = step_cite("too-early", "CANMAT 2023 para 191")

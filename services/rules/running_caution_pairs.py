@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, finding_words, transaminases
+from services import cards, drug_rules, drugs, finding_words, transaminases, trial_dates
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
@@ -68,8 +68,17 @@ class Pair:
     def drug(self) -> str:
         """ "Bupropion 300 mg/day since 2024-09-02": `dosed` with the course's start."""
         t, dosed = self.taking, self.dosed()
-        since = f" since {t.start.isoformat()}" if t.start and t.confirmed else ""
-        return f"{dosed[0].upper()}{dosed[1:]}{since}"
+        if t.start is None or not t.confirmed:
+            return f"{dosed[0].upper()}{dosed[1:]}"
+        if t.mg_per_day is None:
+            return f"{dosed[0].upper()}{dosed[1:]} since {t.start.isoformat()}"
+        # "Bupropion since 2024-09-02; 300 mg/day since 2025-01-06" when the dose began later
+        # (trial_dates.named_since: review s20 item 1).
+        dose = f"{cards.fmt_mg(t.mg_per_day)} mg/day"
+        named, since = trial_dates.named_since(
+            t.ingredient, dose, t.start.isoformat(), t.dose_began
+        )
+        return f"{named[0].upper()}{named[1:]} {since}"
 
     def text(self) -> str:
         """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""

@@ -90,10 +90,16 @@ def _single_line(trial: Trial, form: Formulation, per_dose: float) -> str:
     why = f": {form.reason}" if form.reason else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {trial_dose(trial)}, "
-        f"{cards.fmt_mg(per_dose)} mg a dose** (running since {trial_dates.start_text(trial)}): "
+        f"{cards.fmt_mg(per_dose)} mg a dose** (running {_since(trial)}): "
         f"no single dose of this formulation should exceed {cards.fmt_mg(limit)} mg "
         f"({form.cite}{form.flag}){why}."
     )
+
+
+def _since(trial: Trial) -> str:
+    """ "since 2024-12-02", or "since 2026-05-04; 450 mg/day since 2026-09-01" when the present
+    dose began after the course (trial_dates.dose_since: review s20 item 1)."""
+    return trial_dates.dose_since(trial, trial_dose(trial))[1]
 
 
 def _dose(trial: Trial, read: running_dose.Reading) -> str:
@@ -111,8 +117,8 @@ def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
     )
     why = f": {form.reason}" if form.reason else ""
     return (
-        f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** (running since "
-        f"{trial_dates.start_text(trial)}): the labelled maximum of this formulation is "
+        f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** (running "
+        f"{_since(trial)}): the labelled maximum of this formulation is "
         f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{form.flag}){why}."
     )
 

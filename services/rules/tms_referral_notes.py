@@ -12,7 +12,6 @@ line; the card decides where they go.
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from services import cards, tms_course, trial_count
 from services.card_format import in_sentence
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, scale_band
+from services.payer_criteria.label import kind_words, rule_set_label
 from services.policy import Policy
 from services.rules.context import RuleContext
 
@@ -35,29 +35,16 @@ _ANXIETY_FROM = "moderate"
 _RETREATMENT = CriterionKind.RETREATMENT
 
 
-# The rule set a clinic gets when it names none (Policy.payer_criteria's default).
-_DEFAULT_RULE_SET = next(f.default for f in fields(Policy) if f.name == "payer_criteria")
-
-
-def _default_rule_set(policy: Policy) -> bool:
-    return policy.payer_criteria_file is None and policy.payer_criteria == _DEFAULT_RULE_SET
-
-
 def rule_set_words(evaluation: PayerEvaluation, policy: Policy) -> str:
     """How the card names the rule set it judged: "clinic default rule set, from Medicare LCD
-    L37086", "clinic rule set, from Aetna CPB 0469". The service reads no coverage: the set is
-    the clinic's choice (policy payer_criteria), not the patient's payer, and "Medicare LCD
-    L37086 criteria" on a 43-year-old with no payer data read as if it were (review 19 I8). The
-    LCD stays named as the set's source."""
-    kind = "clinic default rule set" if _default_rule_set(policy) else "clinic rule set"
-    return f"{kind}, from {evaluation.rule_set.name}"
+    L37086" (payer_criteria/label.py, the one label the referral note and packet use too)."""
+    return evaluation.label or rule_set_label(evaluation.rule_set, policy)
 
 
 def unmet_words(policy: Policy) -> str:
     """The summary's words while a criterion is not met: "payer criteria not yet met (clinic
     default rule set)"; the detail's header names the set's source."""
-    kind = "clinic default rule set" if _default_rule_set(policy) else "clinic rule set"
-    return f"payer criteria not yet met ({kind})"
+    return f"payer criteria not yet met ({kind_words(policy)})"
 
 
 def tms_safety_items(ctx: RuleContext) -> str:
@@ -212,7 +199,7 @@ def sent_alone(request: dict[str, Any]) -> dict[str, Any]:
 
 def payer_note(evaluation: PayerEvaluation) -> str:
     """The payer status for the TMS service, which reads the referral rather than the card."""
-    name = evaluation.rule_set.name
+    name = evaluation.named  # the card's label (payer_criteria/label.py: review s20 item 4)
     if evaluation.met:
         # What the record cannot show goes with "met" (review 9 finding 10): the TMS service may
         # read this note without the summary (the order-only suggestion).

@@ -41,7 +41,7 @@ from services.timeline.wording import (
     verdict_text,
     written_dates_text,
 )
-from services.trial_dose_text import per_administration
+from services.trial_dose_text import per_administration, weeks_not_applicable
 from services.trial_table import fixed_course_text
 
 
@@ -57,7 +57,9 @@ def _lane_lines(trial: Trial, layout: Layout, policy: Policy) -> list[tuple[str,
         for t in wrap(f"{kind} · adequate {range_text(trial, policy)}", 12, width)
     ]
     verdict = verdict_text(trial)
-    if fixed_course_text(trial) is None:  # a fixed course has no weeks to reach (zuranolone)
+    # A fixed course (zuranolone) or a drug dosed per session (esketamine: review s20 item 3) has
+    # no weeks at a mg/day dose to reach.
+    if fixed_course_text(trial) is None and weeks_not_applicable(trial) is None:
         verdict += f" · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)

@@ -18,7 +18,9 @@ from services.trial_table import fixed_course_text, held_text
 _SUMMARY_VERDICT = {
     Verdict.ADEQUATE: "adequate trial",
     Verdict.INADEQUATE: "inadequate trial",
-    Verdict.ONGOING: "ongoing, not yet adequate",
+    # The dates already say "ongoing" of a running course ("from 2 Nov 2026, ongoing"): the
+    # verdict says what it adds (review s20 item 2: "ongoing, ongoing, not yet adequate").
+    Verdict.ONGOING: "not yet adequate",
     Verdict.NOT_A_TRIAL: "not an antidepressant trial",
 }
 

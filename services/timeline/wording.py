@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.partial_response import partial_text
-from fhir_mapping.record import AdherenceStatus, DoseSegment, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import (
+    AdherenceStatus,
+    DoseBasis,
+    DoseSegment,
+    InadequacyReason,
+    Trial,
+    Verdict,
+)
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.policy import Policy
 from services.site_ceiling import DEFAULT_POLICY, site_ceiling, site_label
+from services.trial_dose_text import PER_ADMINISTRATION
 from services.trial_table import fixed_course_text, held_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -98,7 +106,21 @@ def written_dates_text(trial: Trial) -> str | None:
 
 
 def reasons_text(trial: Trial) -> str:
-    return ", ".join(_REASON_TEXT.get(r, str(r)) for r in trial.reasons)
+    """ "dose below minimum, too short"; for a drug dosed per session or injection "dosed per
+    session" for its unknown dose and its short course alike, said once (review s20 item 3: no
+    weeks at a mg/day dose to fall short of)."""
+    said = (_reason_word(trial, r) for r in trial.reasons)
+    return ", ".join(dict.fromkeys(said))
+
+
+def _reason_word(trial: Trial, reason: InadequacyReason) -> str:
+    if trial.dose_basis is not DoseBasis.DAILY and reason in _PER_ADMINISTRATION_REASONS:
+        return f"dosed {PER_ADMINISTRATION[trial.dose_basis]}"
+    return _REASON_TEXT.get(reason, str(reason))
+
+
+# The reasons a drug dosed per session or injection meets by its dose basis alone.
+_PER_ADMINISTRATION_REASONS = frozenset({InadequacyReason.TOO_SHORT, InadequacyReason.DOSE_UNKNOWN})
 
 
 def adherence_text(trial: Trial) -> str:

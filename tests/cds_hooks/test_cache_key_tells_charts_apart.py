@@ -62,3 +62,39 @@ def test_an_edit_to_an_unversioned_resource_misses() -> None:
     before = digest(hook_input(chart, AS_OF))
     observation["status"] = "amended"
     assert digest(hook_input(chart, AS_OF)) not in (before, None)
+
+
+def _versioned(rid: str, subject: object) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "meta": {"versionId": "1"},
+        "subject": subject,
+    }
+
+
+def test_a_subject_standing_for_the_last_one_still_tells_charts_apart() -> None:
+    """The key names a subject equal to the one before it in short (issue 14); every change of
+    subject, and a subject whose reference only compares equal in Python (1 == True), still
+    misses."""
+    base = hook_input(sizes.typical(), AS_OF)
+
+    def key(*subjects: object) -> bytes | None:
+        resources = [_versioned(f"o{i}", s) for i, s in enumerate(subjects)]
+        return digest(dataclasses.replace(base, resources=resources))
+
+    same = {"reference": "Patient/a"}
+    other = {"reference": "Patient/b"}
+    keys = [
+        key(same, same, same),
+        key(same, other, same),
+        key(same, same, other),
+        key(other, other, other),
+        key(same, {"reference": "Patient/a", "display": "A"}, same),
+        key({"reference": 1}, {"reference": 1}),
+        key({"reference": 1}, {"reference": True}),
+        key({"reference": True}, {"reference": True}),
+    ]
+    assert None not in keys
+    assert len(set(keys)) == len(keys)
+    assert key(same, same, same) == key(dict(same), dict(same), dict(same))

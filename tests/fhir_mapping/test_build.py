@@ -216,7 +216,13 @@ def test_duplicates_count_once_and_latest_version_wins() -> None:
 
 
 def test_as_of_replay_sees_the_chart_as_it_was() -> None:
-    record = build_record(chart(), as_of=date(2024, 3, 1), patient_id="p-001")
+    resources = chart()
+    # The 75 mg order was stopped when the 150 mg re-order replaced it: the server stored the
+    # stopped version then (meta.lastUpdated). A stop recorded after the replay date says nothing
+    # of that date (episodes.py rule 2g); with no day at all the order would end at as-of.
+    (venla_1,) = [r for r in resources if r["id"] == "venla-1"]
+    venla_1["meta"] = {"versionId": "2", "lastUpdated": "2024-03-19T09:00:00Z"}
+    record = build_record(resources, as_of=date(2024, 3, 1), patient_id="p-001")
     sertraline, trazodone, venlafaxine = record.trials
     # The 150 mg re-order is not yet written: the undated 75 mg order counts its assumed 30 days,
     # which run past the replay date, so the course is still running then.

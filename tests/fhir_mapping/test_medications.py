@@ -176,7 +176,8 @@ STATEMENT_DATETIME = statement(
 STATEMENT_ASSERTED_ONLY = statement(
     "ms-nortriptyline-asserted",
     concept={"text": "nortriptyline 25 mg capsule"},
-    status="unknown",
+    # `completed`: a statement `unknown` is a record to confirm, no event (fix 20 item 1).
+    status="completed",
     dateAsserted="2023-11-20T10:00:00-05:00",
 )
 STATEMENT_NOT_TAKEN = statement(

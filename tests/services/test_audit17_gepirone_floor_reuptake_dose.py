@@ -98,7 +98,7 @@ def test_inhibitor_ordered_beside_gepirone_18mg_running_says_it_too() -> None:
     # Dronedarone ordered while gepirone 18.2 mg runs: the same rule, the other way round.
     running = Taking("gepirone", 18.2, date(2025, 3, 1), False, None)
     ordered = Taking("dronedarone", 800.0, None, True, None)
-    summary = _pair(running, ordered).summary(0)
+    summary = _pair(running, ordered).summary()
     assert summary.startswith("Dronedarone ordered with gepirone running: ")
     assert "18.2 mg (lowest strength) cannot be halved: replace either drug" in summary
 
@@ -107,7 +107,7 @@ def test_gepirone_dose_not_read_keeps_the_label_rule() -> None:
     # No dose read: nothing shows it is the lowest strength, so the label's rule is said.
     running = Taking("gepirone", None, None, False, None)
     ordered = Taking("diltiazem", 240.0, None, True, None)
-    assert _pair(running, ordered).summary(0).endswith("halve the gepirone dose")
+    assert _pair(running, ordered).summary().endswith("halve the gepirone dose")
 
 
 @pytest.mark.parametrize(

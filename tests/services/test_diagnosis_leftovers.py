@@ -272,7 +272,8 @@ def test_packet_says_what_blocks_tms_before_the_payer_verdict() -> None:
     assert (
         "The pathway does not suggest TMS: mania on an antidepressant on record (Mania on "
         "citalopram, recorded as a reaction; Mania on sertraline, recorded as a reaction). The "
-        "payer's criteria alone: all 7 criteria of Medicare LCD L37086 are met" in text
+        "payer's criteria alone: all 7 criteria of the clinic default rule set, from Medicare "
+        "LCD L37086, are met" in text
     )
     assert (
         "Mania on an antidepressant (no bipolar diagnosis on record; the unipolar TRD pathway "
@@ -302,7 +303,10 @@ def test_control_packet_of_an_eligible_chart_says_all_criteria_met() -> None:
     )
     assert tms_referral.TOPIC in cards(record)
     text = packet_text(record)
-    assert "All 7 criteria of Medicare LCD L37086 are met" in text
+    # Named as the card names the set (review s20 item 4).
+    assert (
+        "All 7 criteria of the clinic default rule set, from Medicare LCD L37086, are met" in text
+    )
     assert "The pathway does not suggest TMS" not in text
     assert verdict_classes(record) == ["verdict met"]
 

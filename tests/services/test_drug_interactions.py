@@ -171,7 +171,8 @@ def test_several_pairs_make_one_card_at_the_highest_severity_even_in_remission()
     assert len(cards) == 1
     (card,) = cards
     assert card.indicator is Indicator.CRITICAL
-    assert "clozapine" in card.summary.lower() and "(+1 more)" in card.summary
+    # The other pair by name, not "(+1 more)" (review 20 RB finding 7).
+    assert "clozapine" in card.summary.lower() and "also tramadol + fluvoxamine" in card.summary
     assert "**Clozapine with fluvoxamine** (critical)" in card.detail
     assert "**Tramadol with fluvoxamine** (warning)" in card.detail
 

@@ -7,7 +7,8 @@
   one in data/cite_urls.csv where a page was found (Pristiq's was not: no URL, never a guess).
 - t04: "stop st john's wort" in lower case: a drug's display name (data/drug_display_names.csv).
 - x01: codeine and metoprolol beside a drafted paroxetine: one card; both pairs do not fit in the
-  summary (150 characters), so the most severe leads with "(+1 more)", never a milder one first.
+  summary (150 characters), so the most severe leads, never a milder one first, and the other is
+  named after it ("; also paroxetine + codeine": review 20 RB finding 7; "(+1 more)" before).
 - q02: the critical suicide-risk summary names the date of the result it rests on.
 - t01: heart failure resolved in 2015 with liothyronine drafted: a caution naming it as past.
 - b01: a differential bipolar entry refuted by a later one still blocks, naming the later entry.
@@ -119,10 +120,11 @@ def test_a_generic_name_keeps_its_lower_case() -> None:
 def test_codeine_and_metoprolol_on_one_card_lead_with_one_pair_and_count_the_other() -> None:
     card = _cards("x01_codeine_prn_and_metoprolol_draft_paroxetine")["order-drug-interaction"]
     # Both pairs in one summary take 150 characters (CDS Hooks: under 140): one leads, the other
-    # is counted, and each is complete in the detail.
+    # is named (review 20 RB finding 7: a count hid which drugs), and each is complete in the
+    # detail; the lead's action gives way to the name.
     assert card["summary"] == (
         "Paroxetine ordered with metoprolol running: raises metoprolol levels (bradycardia, "
-        "hypotension); pulse and blood pressure (+1 more)"
+        "hypotension); also paroxetine + codeine"
     )
     assert "**Paroxetine with metoprolol** (warning)" in card["detail"]
     assert "**Paroxetine with codeine** (warning)" in card["detail"]
@@ -137,9 +139,9 @@ def test_the_most_severe_pair_leads_the_summary() -> None:
         ],
         news=[taking("paroxetine", 20, None, True, None)],
     )
-    summary = found[0].summary(len(found) - 1)
+    summary = found[0].summary(found[1:])
     assert summary.startswith("Paroxetine ordered with thioridazine running: contraindicated")
-    assert summary.endswith("(+1 more)")
+    assert summary.endswith("; also paroxetine + metoprolol")
 
 
 # --- q02: the date in the critical summary ----------------------------------------------------

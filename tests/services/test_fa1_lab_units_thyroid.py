@@ -113,7 +113,10 @@ def test_si_labs_not_received_is_one_plain_line() -> None:
         cause=GapCause.NOT_PROVIDED,
     )
     (line,) = describe([gap])
-    assert line.startswith("B12, folate and vitamin D reported in SI units (pmol/L, nmol/L)")
+    # The tests named from the key's tables (review s20 item 5).
+    assert line.startswith(
+        "Vitamin B12, folate and vitamin D reported in SI units (pmol/L, nmol/L)"
+    )
     assert "prefetch" not in line and "Observation" not in line and "Si-" not in line
 
 
@@ -235,4 +238,7 @@ def test_si_labs_read_in_part_keep_their_capitals() -> None:
         cause=GapCause.PARTIAL,
     )
     (line,) = describe([gap])
-    assert line.startswith("SI-unit labs may be incomplete")  # never "Si-unit"
+    # Never "Si-unit"; the tests it may hide named (review s20 item 5).
+    assert line.startswith(
+        "SI-unit labs (vitamin B12, folate, vitamin D and TSH) may be incomplete"
+    )

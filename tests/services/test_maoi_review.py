@@ -205,7 +205,8 @@ def test_linezolid_over_running_sertraline_follows_the_fda_urgent_use_advice() -
     )
     rec = at_order(record)[MAOI]
     assert rec.summary == (
-        "Linezolid with sertraline running: if urgent give it and monitor; else an alternative"
+        "Linezolid with sertraline running: if urgent stop sertraline, give linezolid, monitor; "
+        "else an alternative"
     )
     assert "do not delay linezolid:** stop sertraline, give linezolid" in rec.detail
     assert "until 24 hours after the last linezolid dose, whichever comes first" in rec.detail
@@ -223,12 +224,12 @@ def test_linezolid_ten_days_after_fluoxetine_monitors_rather_than_waits_five_wee
     )
     rec = at_order(record)[MAOI]
     assert rec.summary == (
-        "Linezolid with fluoxetine stopped 10 days ago: if urgent give it and monitor; else an "
-        "alternative"
+        "Linezolid with fluoxetine stopped 10 days ago: if urgent give linezolid, monitor; else "
+        "an alternative"
     )
     assert "2025-06-27" not in rec.summary + rec.detail  # no "not before" date for an antibiotic
     assert "until 35 days after the last fluoxetine dose" in rec.detail
-    assert "stop fluoxetine" not in rec.detail  # it is already stopped
+    assert "stop fluoxetine" not in rec.summary + rec.detail  # it is already stopped
 
 
 def test_an_antidepressant_during_linezolid_still_waits_its_24_hours() -> None:

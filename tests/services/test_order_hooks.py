@@ -315,10 +315,11 @@ def test_a_failed_drug_still_running_counts_for_its_class() -> None:
     )
     found = _run(record)
     rec = found["order-repeats-failed-trial"]
-    # Still running: the repeat card says so and asks for the switch plan (one card, not two).
+    # Still running: the repeat card says so and asks for the switch plan (one card, not two),
+    # leading with the two SSRIs (review 20 RB finding 7).
     assert rec.summary == (
-        "Escitalopram is in the class of citalopram (SSRI), which failed an adequate trial: "
-        "consider another class; citalopram still running"
+        "Two SSRIs (citalopram running); escitalopram is in the class of citalopram (SSRI), "
+        "which failed an adequate trial: consider another class"
     )
     assert "citalopram up to 40 mg/day, 2023-09-04 – ongoing failed." in rec.detail
     assert "record citalopram's stop date" in rec.detail

@@ -271,7 +271,9 @@ def test_linezolid_ordered_while_sertraline_runs_and_sertraline_a_day_after_line
     assert rec.indicator is Indicator.CRITICAL
     # Not an elective MAOI start: the FDA urgent-use advice, never weeks of waiting (review
     # finding 6; tests/services/test_maoi_review.py).
-    assert rec.summary.startswith("Linezolid with sertraline running: if urgent give it")
+    assert rec.summary.startswith(
+        "Linezolid with sertraline running: if urgent stop sertraline, give linezolid, monitor"
+    )
     # A linezolid course that ended 3 days ago: the labels allow restarting after 24 hours.
     course = fb.medication_request(
         None,

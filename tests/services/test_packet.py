@@ -407,7 +407,8 @@ def test_payer_criteria_each_with_status_evidence_and_source() -> None:
     ]
     text = section(html, "payer")
     assert text.startswith(
-        "Payer criteria Medicare LCD L37086: not met: Severity; Medication trials · not on "
+        "Payer criteria Clinic default rule set, from Medicare LCD L37086: not met: Severity; "
+        "Medication trials · not on "
         "record: Contraindications."
     )
     assert "All " not in text  # never "criteria met" with a criterion missing
@@ -421,7 +422,8 @@ def test_all_criteria_met_only_when_every_one_is() -> None:
     # be confirmed before sending (review 6 finding 4).
     assert set(cells(html, "Status")) == {"Met", "Met, to confirm"}
     assert (
-        "All 7 criteria of Medicare LCD L37086 are met; to confirm before sending: "
+        "All 7 criteria of the clinic default rule set, from Medicare LCD L37086, are met; to "
+        "confirm before sending: "
         "psychotherapy: no improvement after it." in section(html, "payer")
     )
     # With something left unread, met means met on what could be read.

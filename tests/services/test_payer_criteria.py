@@ -192,7 +192,9 @@ def test_a_chart_meeting_every_criterion_says_criteria_met(name: str) -> None:
     # note without the summary.
     confirm = "; ".join(f"{r.label.lower()}: {r.to_confirm}" for r in ev.results if r.to_confirm)
     tail = f"; to confirm: {confirm}." if confirm else "."
-    assert note.endswith(f"Payer criteria ({rule_set.name}): met on the record{tail}")
+    # The note names the set as the card does (review s20 item 4).
+    named = _as_named(rule_set.name, policy)
+    assert note.endswith(f"Payer criteria ({named}): met on the record{tail}")
 
 
 def test_the_evidence_names_scale_band_trials_classes_and_sessions() -> None:

@@ -140,13 +140,14 @@ def test_a_later_risk_assessment_answers_it() -> None:
     _assert_quiet(_cards(doc))
 
 
-def test_only_within_the_item9_lookback() -> None:
-    # 2026-11-09 is 31 days before 2026-12-10: past the 30-day look-back, nothing is said.
+def test_the_hold_outlasts_the_item9_lookback() -> None:
+    # 2026-11-09 is 31 days before 2026-12-10: past the 30-day look-back of an item 9 answer, but
+    # item 9 has still never been asked, so the line and the hold stay (review s20 RA finding 3
+    # reversed this test's old "nothing is said": the hold lapsed on time alone).
     late = date(2026, 12, 10)
-    _assert_quiet(_cards(_chart(FLOWSHEET), as_of=late))
-    # The clinic's window decides it (policy.suicide_item9_lookback_days).
-    wider = _cards(_chart(FLOWSHEET), as_of=late, policy=Policy(suicide_item9_lookback_days=60))
-    assert wider[OPTIMISE]["detail"].startswith("**PHQ-9 item 9 not recorded:**")
+    cards = _cards(_chart(FLOWSHEET), as_of=late)
+    assert cards[OPTIMISE]["detail"].startswith("**PHQ-9 item 9 not recorded:**")
+    assert "(PHQ-9 item 9 not recorded, ask it first)" in cards[OPTIMISE]["summary"]
 
 
 def test_scores_left_unread_say_not_read_never_not_recorded() -> None:

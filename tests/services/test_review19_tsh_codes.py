@@ -99,7 +99,8 @@ def test_without_the_labs_si_key_no_tsh_is_not_said_as_a_fact() -> None:
         "received from the EHR"
     ) in review["detail"]
     # The gap line names the TSH too, in plain words (no key or resource names).
-    line = "and TSH under a second- or third-generation assay's code, were not received"
+    # (Its tests read from the key's tables: review s20 item 5.)
+    line = "and TSH under an assay method's code (LOINC 11580-8, 11579-0) were not received"
     assert line in review["detail"]
     assert "labsSI" not in review["detail"] and "prefetch" not in review["detail"]
 

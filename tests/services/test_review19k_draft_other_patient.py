@@ -63,7 +63,7 @@ def test_a_draft_naming_another_patient_is_said_and_still_checked() -> None:
     assert text.count(SAID) == 1
     # Still checked against this patient: the failed-class card on the escitalopram draft.
     orders = _order_card_summaries(cards)
-    assert any(s.startswith("Escitalopram is in the class of") for s in orders), orders
+    assert any(s.startswith("Two SSRIs (citalopram") for s in orders), orders
 
     # The control: the same draft about the context patient gets the same order cards, unremarked.
     _draft(doc)["subject"] = {"reference": f"Patient/{doc['context']['patientId']}"}

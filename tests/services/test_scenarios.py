@@ -120,9 +120,11 @@ def test_escitalopram_after_citalopram_names_both_failed_ssris() -> None:
         for r in _evaluate(s, "order-select").recommendations
         if r.topic == "order-repeats-failed-trial"
     ]
+    # Citalopram still runs: the card leads with the two SSRIs (review 20 RB finding 7), the
+    # class's failures after it (each named in the detail).
     assert card.summary == (
-        "Escitalopram is in the class of sertraline, citalopram (SSRI), which failed 2 adequate "
-        "trials: consider another class"
+        "Two SSRIs (citalopram still running); escitalopram: its class (SSRI) failed 2 adequate "
+        "trials"
     )
     assert "citalopram up to 40 mg/day, 2024-09-09 – ongoing" in card.detail
 

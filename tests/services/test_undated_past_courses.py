@@ -10,7 +10,8 @@ day venlafaxine began (up03), it took venlafaxine's PHQ-9 pair and asked for "da
 by the day it was entered whose status says the drug is not taken now is a past course that had
 ended by that day: never running, no PHQ-9 its outcome, "tried before <day>" on the cards. The
 same for a home medication the patient reported as a MedicationRequest (reportedBoolean) and for
-status `stopped` or `unknown` (not taken now, medication_types.TAKEN_NOW); an `active` entry still
+status `stopped` (not taken now, medication_types.TAKEN_NOW; a statement `unknown` is a drug to
+confirm since fix 20: fhir_mapping/status_to_confirm.py); an `active` entry still
 runs from the day it was entered. A statement `completed` with an effective date is not running
 at as-of either (rule 2f). The MAOI washout counts from the day entered, the latest the drug may
 have been taken (the safer end), and says so.
@@ -91,7 +92,7 @@ def test_the_control_chart_names_the_running_venlafaxine() -> None:
     assert _summaries(_chart(CONTROL_SELECT)) == [VENLAFAXINE_CARD]
 
 
-@pytest.mark.parametrize("status", ["completed", "stopped", "unknown"])
+@pytest.mark.parametrize("status", ["completed", "stopped"])
 def test_a_past_entry_made_today_is_no_running_drug(status: str) -> None:
     # Before: "Sertraline ordered while fluoxetine (SSRI) is running: two SSRIs; plan the
     # switch", and nothing about venlafaxine.
@@ -103,6 +104,22 @@ def test_a_past_entry_made_today_is_no_running_drug(status: str) -> None:
     fluoxetine = _fluoxetine(record)
     assert not fluoxetine.ongoing
     assert fluoxetine.taken_before == AS_OF
+
+
+def test_an_entry_of_unknown_status_is_a_drug_to_confirm_not_a_past_course() -> None:
+    # Fix 20 item 1: `unknown` says the use is not known, not that it ended
+    # (fhir_mapping/status_to_confirm.py). Before: a past course "tried before 2026-12-01".
+    # Now no course, and fluoxetine possibly taken for the safety checks, the record named.
+    doc = _chart(TODAY_SELECT)
+    _statement(doc)["status"] = "unknown"
+    cards, record = _evaluate(doc)
+    assert [c["summary"] for c in cards] == [VENLAFAXINE_CARD]
+    assert not [t for t in record.trials if t.ingredient == "fluoxetine"]
+    assert [g.taken_now for g in record.gaps if g.taken_now] == [("fluoxetine",)]
+    assert (
+        "(fluoxetine, may be taken now; status unknown, recorded 2026-12-01)"
+        in (cards[0]["detail"])
+    )
 
 
 def test_an_active_entry_made_today_still_runs() -> None:

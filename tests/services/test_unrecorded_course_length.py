@@ -1,7 +1,9 @@
 """A start or duration the record does not state is not shown as measured history (review 6
 finding 8). one_failed_trial (FHIR, as of 2025-06-02) plus a venlafaxine MedicationStatement as
-C-CDA conversions write it: with only `effectivePeriod.end` (start unknown), or `status:
-unknown` with a start and no duration (counted 30 days: episodes.ASSUMED_DAYS_WITHOUT_DURATION).
+C-CDA conversions write it: with only `effectivePeriod.end` (start unknown), or with a start and
+no duration (counted 30 days: episodes.ASSUMED_DAYS_WITHOUT_DURATION). Status `completed` in both
+(it was `unknown` in the second: since fix 20 a statement `unknown` is a drug to confirm, no
+course: fhir_mapping/status_to_confirm.py).
 The packet's dates and weeks cells and the adherence card line say so."""
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def chart(*, end_only: bool) -> PatientRecord:
     statement = b.medication_statement(
         *VENLAFAXINE,
         DAY,
-        status="completed" if end_only else "unknown",
+        status="completed",
         frequency=None,
         patient=s.patient_id,
         id="ms-venlafaxine",

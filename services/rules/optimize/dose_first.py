@@ -47,7 +47,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize import orders
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
-from services.rules.optimize.room import Room, room
+from services.rules.optimize.room import Room, room, stopped_above, stopped_words
 from services.rules.optimize.titration import steps
 from services.rules.optimize.wording import dose_text, drop_text, short_drop
 
@@ -89,10 +89,25 @@ def rooms(
             or populations.never(ctx, trial.ingredient, trial.drug_class) is not None
         ):
             continue
-        space = room(ctx, trial)
+        space = room(ctx, trial) or _held_below_stopped(trial)
         if space is not None:
             found.append(space)
     return tuple(found)
+
+
+def _held_below_stopped(trial: Trial) -> Room | None:
+    """A course with no room left only because the next dose up ended for an adverse effect
+    (room.stopped_above; review s20 RA finding 1): a Room at its running dose whose hold says
+    why, so the section names the step that is not proposed instead of staying silent."""
+    stopped = stopped_above(trial)
+    now = trial.current_mg_per_day_upper
+    if stopped is None or now is None:
+        return None
+    why = (
+        f"{stopped_words(stopped)}; no lower step is left above the running dose: hold at "
+        f"{cards.fmt_mg(now)} mg/day."
+    )
+    return Room(trial, now, now, "", why, "dose not tolerated above it")
 
 
 def _step(space: Room) -> float | None:
@@ -124,6 +139,11 @@ def section(ctx: RuleContext, space: Room) -> str:
     taken = f"{weeks} weeks on it, days without supply not counted" if gap else f"{weeks} weeks"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
+    if space.top <= space.now:  # no step left below a dose stopped for an adverse effect
+        return (
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
+            f"({short_drop(trial)}): {space.hold} The options below come next."
+        )
     start = start_doses.start_dose(trial.ingredient)
     to = _step(space)
     how = (

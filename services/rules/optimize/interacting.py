@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord, Role, Trial
-from services import cards, interaction_table, taken_to_confirm
+from services import cards, interaction_table, taken_to_confirm, trial_dates
 from services.interaction_table import InteractionRow, Taking
+from services.order_doses import trial_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.rules.optimize.wording import dose_text
@@ -222,9 +223,7 @@ def other_prescriber_line(stacked: Sequence[Trial], adjuncts: Sequence[str]) -> 
     antipsychotic: adding aripiprazole or brexpiprazole would be two antipsychotics, so neither
     is proposed; discuss with its prescriber." Never "optimise or replace": its dose and its
     replacement are for the prescriber of what it treats."""
-    named = " and ".join(
-        f"{dose_text(t)} ({course_state(t)}; not part of the depression regimen)" for t in stacked
-    )
+    named = " and ".join(f"{_stacked(t)}; not part of the depression regimen)" for t in stacked)
     verb = "is an antipsychotic" if len(stacked) == 1 else "are antipsychotics"
     if adjuncts:
         neither = "it is not proposed" if len(adjuncts) == 1 else "neither is proposed"
@@ -233,6 +232,16 @@ def other_prescriber_line(stacked: Sequence[Trial], adjuncts: Sequence[str]) -> 
         adding = "an antipsychotic adjunct would be a second antipsychotic and is not proposed"
     whose = "its prescriber" if len(stacked) == 1 else "their prescribers"
     return f"{named[:1].upper()}{named[1:]} {verb}: {adding}; discuss with {whose}."
+
+
+def _stacked(trial: Trial) -> str:
+    """ "pimozide 2 mg/day (running since 2019-03-04", or "pimozide (running since 2019-03-04;
+    2 mg/day since 2024-06-03" when the dose began later (trial_dates.dose_since: review s20
+    item 1); a course only an old statement keeps running as `course_state` names it."""
+    if trial.unconfirmed_since is not None:
+        return f"{dose_text(trial)} ({course_state(trial)}"
+    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    return f"{named} (running {since}"
 
 
 def _latest_running(record: PatientRecord, ingredient: str) -> Trial | None:

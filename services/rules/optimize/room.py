@@ -13,6 +13,14 @@ proposes never goes where an order of the same dose would get a card:
 A label that limits the dose without a number here (venlafaxine: reduce by half in hepatic
 impairment), a QTc the order check would name, a CYP result not interpreted, or a reaction to the
 drug on record makes the raise text only (`Room.hold`): the prescriber settles it first.
+
+A dose of the course that ended for an adverse effect (Trial.doses_not_tolerated: sertraline 150
+mg/day stopped for GI upset, 100 mg ordered that day; review s20 RA finding 1) is never proposed
+again: the top stops one labelled step below it (data/start_doses.csv), and where no step is left
+between the running dose and it (or the drug has no step on record) there is no room, and
+`stopped_above` says why for the card. Proposing the dose that was just stopped for side effects
+would ask the prescriber to repeat a failed exposure; the safer reading holds at the tolerated dose
+and leaves the adjunct and switch options to come next.
 """
 
 from __future__ import annotations
@@ -20,8 +28,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping import pgx
-from fhir_mapping.record import DoseBasis, Trial
-from services import age_limits, hepatic_doses, pgx_doses, renal_doses, tolerability
+from fhir_mapping.record import DoseBasis, DoseNotTolerated, Trial
+from services import (
+    age_limits,
+    cards,
+    hepatic_doses,
+    pgx_doses,
+    renal_doses,
+    start_doses,
+    tolerability,
+)
 from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -65,6 +81,38 @@ def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
             what = f"{pgx_row.gene} {result.phenotype} metabolizer"
             found.append((pgx_row.max_mg_day, f" ({what}: {pgx_row.short}, {pgx_row.cite})"))
     return found
+
+
+def stopped_above(trial: Trial) -> DoseNotTolerated | None:
+    """The lowest dose of the course that ended for an adverse effect above the running dose (its
+    upper end), or None (nearly every course)."""
+    now = trial.current_mg_per_day_upper
+    if now is None:
+        return None
+    return next((d for d in trial.doses_not_tolerated if d.mg_per_day > now), None)
+
+
+def stopped_words(stopped: DoseNotTolerated) -> str:
+    """ "150 mg/day stopped 2025-07-14 for adverse effect: not proposed again (Adverse effect: GI
+    upset and insomnia)"."""
+    when = stopped.intolerance.date
+    on = f" {when.isoformat()}" if when is not None else ""
+    return (
+        f"{cards.fmt_mg(stopped.mg_per_day)} mg/day stopped{on} for adverse effect: not proposed "
+        f"again ({stopped.intolerance.reason})"
+    )
+
+
+def _below_stopped(trial: Trial) -> tuple[float, str] | None:
+    """The cap a dose stopped for an adverse effect sets: one labelled step below it; a drug
+    with no step on record gets its running dose (no raise: module docstring)."""
+    stopped = stopped_above(trial)
+    if stopped is None:
+        return None
+    start = start_doses.start_dose(trial.ingredient)
+    now = trial.current_mg_per_day_upper or 0.0
+    below = stopped.mg_per_day - start.step_mg if start is not None else now
+    return max(below, now), f" (below {stopped_words(stopped)})"
 
 
 def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
@@ -137,6 +185,9 @@ def room(ctx: RuleContext, trial: Trial) -> Room | None:
     ):
         return None
     caps = _caps(ctx, trial)
+    stopped = _below_stopped(trial)
+    if stopped is not None:
+        caps.append(stopped)
     if not caps:
         return None
     top, words = min(caps, key=lambda cap: cap[0])

@@ -1,0 +1,29 @@
+"""How a gap line or a card names a lab test: display words, not clinical facts. Apart from
+labs.py so that the gap lines (gaps.py, through lab_si_key.py) can name the tests a prefetch key
+carries without importing the lab reader, which imports them."""
+
+from __future__ import annotations
+
+# services/lab_safety.py names the safety labs with them too.
+LAB_NAMES = {
+    "tsh": "TSH",
+    "free-t4": "free T4",
+    "b12": "vitamin B12",
+    "folate": "folate",
+    "vitamin-d": "vitamin D",
+    "lithium": "lithium level",
+    "qtc": "QTc",
+    "sodium": "sodium",
+    "creatinine": "creatinine",
+    "egfr": "eGFR",
+    "hba1c": "HbA1c",
+    "glucose": "glucose",
+    "ldl": "LDL",
+    "triglycerides": "triglycerides",
+    "alt": "ALT",
+    "ast": "AST",
+    "ecg": "ECG",
+    # What an ECG without a QTc reports (data/lab_panel_measures.csv): shown, never compared.
+    "qt": "QT interval",
+    "heart-rate": "heart rate",
+}

@@ -1,0 +1,54 @@
+"""A medication record whose status says its use is not known (fix 20 item 1).
+
+FHIR R4 medication-statement-status `unknown`: "The state of the medication use is not currently
+known" (hl7.org/fhir/R4/codesystem-medication-statement-status.html). EHRs send it for a home
+medication nobody has reconciled (../shared/fhir/vendor/README.md, trap 7). It was read as a
+course that had ended (event_spans.undated_past) or as one assumed 30-day fill, so a phenelzine
+listed `unknown` beside a running escitalopram raised no MAOI card: if the patient does take it,
+that is the combination most likely to harm them. Neither "taken" nor "not taken" can be read
+from it, so the record is "to confirm", as a record whose code and name give different drugs is
+(product_conflict.DRUG_TO_CONFIRM, services/taken_to_confirm.py):
+
+- it is no trial and no trial's outcome (left out of the events: a DataGap naming the record);
+- every check that asks what is running (MAOI washout and combination, the interaction table)
+  reads its drug as possibly running (`DataGap.taken_now`), the safer reading, and the card says
+  it "may be running" with a line naming the record to confirm.
+
+A MedicationRequest `unknown` is read otherwise and is not changed here: it is an order, kept as
+exposure history but no trial until a fill or statement shows it was taken (medication_types.
+not_shown_taken, review 14 M8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.events import EventKind
+from fhir_mapping.fhir_fields import string
+from fhir_mapping.medication_dates import parse_date
+
+# The gap reason (no drug names, no dates: reasons go to the logs).
+STATUS_TO_CONFIRM = "status unknown: whether the drug is taken now is not known"
+
+# The statuses that say the use of the drug is not known, by resource kind.
+_UNKNOWN_STATUSES: Mapping[EventKind, frozenset[str]] = {
+    EventKind.STATEMENT: frozenset({"unknown"}),
+}
+
+
+def status_unknown(resource: Mapping[str, Any], kind: EventKind) -> bool:
+    """Whether the record's status says the use of its drug is not known."""
+    status = string(resource.get("status"))
+    return status is not None and status in _UNKNOWN_STATUSES.get(kind, frozenset())
+
+
+def stated(resource: Mapping[str, Any]) -> str:
+    """What the card says beside the record's id: "status unknown, recorded 2025-05-26" (the day
+    it was asserted, else the day its use began), so the clinician can find it."""
+    effective = resource.get("effectivePeriod")
+    start = effective.get("start") if isinstance(effective, Mapping) else None
+    day = parse_date(resource.get("dateAsserted")) or parse_date(
+        resource.get("effectiveDateTime") or start
+    )
+    return f"status unknown, recorded {day.isoformat()}" if day else "status unknown"

@@ -1,0 +1,49 @@
+"""The latest raise of a running course's daily dose, and the day it can first be judged.
+
+One rule for every card that judges a raise (review s20 RA finding 5): the relapse card (a raise
+made at a relapse: rules/relapse_dose_history.py) and the optimise card (a raise made after a
+failed or partial trial: rules/optimize/reassess.py). Response to a dose is judged after
+policy.mapping.on_treatment_from_week on it (4 weeks; CANMAT 2023 para 191: early improvement,
+a >= 20 % drop, is seen within 4 weeks and predicts response; ../shared/clinical/REFERENCE.md
+1.7), the same weeks a new trial waits before its on-treatment PHQ-9 counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DoseSegment, Trial
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRaise:
+    segment: DoseSegment  # the first segment at the raised dose
+    before: DoseSegment  # the segment it was raised from
+
+    def judged_from(self, policy: MappingPolicy) -> date:
+        """The first day a PHQ-9 can judge the raised dose."""
+        return self.segment.start + timedelta(weeks=policy.on_treatment_from_week)
+
+
+def latest_raise(trial: Trial) -> DoseRaise | None:
+    """The latest raise of a course's daily dose when the running dose is it, else None.
+    Segments at the same dose in a row are one dose (a course split by a gap keeps its dose); an
+    as-needed or unknown dose is no raise the record can show; a range raised to a dose above
+    its upper end is a raise, 50-200 -> 150 is none."""
+    segments = trial.segments
+    i = len(segments) - 1
+    if i < 1 or segments[i].as_needed or segments[i].mg_per_day is None:
+        return None
+    while i > 0 and segments[i - 1].mg_per_day == segments[i].mg_per_day:
+        i -= 1
+    if i == 0:
+        return None
+    raised, before = segments[i], segments[i - 1]
+    upper = before.mg_per_day_upper
+    if before.as_needed or upper is None or raised.mg_per_day is None:
+        return None
+    if raised.mg_per_day <= upper:
+        return None
+    return DoseRaise(raised, before)

@@ -1,0 +1,143 @@
+"""A switch written on the order as a cross-taper (review s20 RB 2): the running drug taken down
+to a stop by one draft, the new antidepressant started by another, the two of one class or both
+serotonin reuptake inhibitors. It was told "two SNRIs on one order; keep one" (dropping the taper
+would stop venlafaxine 225 mg abruptly) and asked for the stop date the taper records.
+
+A cross-taper is a recognised switch (data/cross_taper.csv `strategy`): one card about the
+overlap, its dates from the drafts' timing (fhir_mapping/draft_timing.py) and the serotonin
+toxicity signs to watch for (`watch`). Information, not a warning: the order is the plan the
+other cards asked for, and what keeps the patient safe is the dated overlap and the signs, which
+the card gives; a warning on a correct switch trains the override a true warning needs.
+
+Never into or out of an MAOI: an MAOI draft is no partner here (its drafts keep the MAOI
+check's critical, order_checks/maoi.py, which dates the first safe day after the taper).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.record import DraftOrder, Role
+from services import cards, serotonin_reuptake
+from services.order_checks.model import SAME_CLASS, OrderCheck
+from services.order_doses import draft_dose
+from services.pathway_options import unverified_mark
+from services.recommendation import Indicator
+from services.rules.context import RuleContext
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    cite: str
+    status: str
+
+    @property
+    def cited(self) -> str:
+        return f"{self.cite}{unverified_mark(self.status)}"
+
+
+@cache
+def _lines() -> dict[str, _Line]:
+    text = resources.files("services").joinpath("data/cross_taper.csv").read_text("utf-8")
+    return {
+        row["key"].strip(): _Line(row["text"].strip(), row["cite"].strip(), row["status"].strip())
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def _antidepressant(draft: DraftOrder) -> bool:
+    return draft.role is Role.ANTIDEPRESSANT and "MAOI" not in draft.drug_class.upper()
+
+
+def _overlapping(draft: DraftOrder, other: DraftOrder) -> bool:
+    """Two drugs whose overlap is worth a card: one class, or both serotonin reuptake
+    inhibitors (serotonin_reuptake.py); one drug under two products is the shared-ingredient
+    card's."""
+    return (
+        other.drug_class == draft.drug_class
+        or (
+            serotonin_reuptake.inhibits_reuptake(draft.ingredient, draft.drug_class)
+            and serotonin_reuptake.inhibits_reuptake(other.ingredient, other.drug_class)
+        )
+    ) and not shared_ingredients(draft.ingredient, other.ingredient)
+
+
+def tapered_partners(ctx: RuleContext, draft: DraftOrder) -> list[DraftOrder]:
+    """The other drafts of the order that take a drug down to a stop while `draft` (not itself
+    a taper) starts one it overlaps with: the old drugs of a cross-taper. [] for an MAOI on
+    either side (the MAOI check's) and for a draft that is itself a taper."""
+    if not _antidepressant(draft) or draft.timing.stops:
+        return []
+    return [
+        d
+        for d in ctx.record.draft_orders
+        if d.timing.stops
+        and d.ingredient != draft.ingredient
+        and _antidepressant(d)
+        and not draft.other_reading(d)
+        and _overlapping(draft, d)
+    ]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _kind(draft: DraftOrder, tapers: Sequence[DraftOrder]) -> str:
+    """ "two SNRIs", or "two serotonin reuptake inhibitors" across classes."""
+    if all(t.drug_class == draft.drug_class for t in tapers):
+        return f"two {draft.drug_class}s"
+    return "two serotonin reuptake inhibitors"
+
+
+def cross_taper_check(
+    ctx: RuleContext, draft: DraftOrder, tapers: Sequence[DraftOrder]
+) -> OrderCheck:
+    """The one card of a cross-taper: `draft` started while `tapers` take their drugs down to
+    a stop on this order. Its overlap is dated where the drafts give the dates."""
+    as_of = ctx.record.as_of
+    start = draft.timing.first_day(as_of)
+    ends = [t.timing.last_day(as_of) for t in tapers]
+    dated = [e for e in ends if e is not None]
+    last = max(dated) if len(dated) == len(ends) else None
+    old = " and ".join(t.ingredient for t in tapers)
+    kind = _kind(draft, tapers)
+    overlap = (
+        f"{start.isoformat()} to {last.isoformat()}"
+        if last is not None
+        else f"from {start.isoformat()} until the taper ends (its last day not on the order)"
+    )
+    lines = _lines()
+    summary = cards.fit_summary(
+        f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}; watch for "
+        "serotonin toxicity",
+        f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}",
+        f"Cross-taper to {draft.ingredient}: watch for serotonin toxicity",
+    )
+    tapered = "; ".join(
+        f"{t.ingredient} ({t.drug_class}): {t.timing.steps_text()}"
+        + (f", last dose {e.isoformat()}" if e is not None else "")
+        for t, e in zip(tapers, ends, strict=True)
+    )
+    detail = (
+        f"**Cross-taper on this order:** {tapered}; {draft.ingredient} ({draft.drug_class}) "
+        f"from {start.isoformat()}: {draft.timing.steps_text() or draft_dose(draft)}. The two "
+        f"overlap {overlap}: {kind} taken together. {_sentence(lines['strategy'].text)} "
+        f"({lines['strategy'].cited}). During the overlap watch for serotonin toxicity: "
+        f"{lines['watch'].text} ({lines['watch'].cited}). The stop of {old} is on this order: "
+        "no other stop date needs recording."
+    )
+    return OrderCheck(
+        SAME_CLASS,
+        draft,
+        summary,
+        detail,
+        Indicator.INFO,
+        basis=(lines["strategy"].cite,),
+    )

@@ -1,0 +1,134 @@
+"""A failed or partial trial whose dose was just raised is reassessed before anything else is
+proposed (review s20 RA finding 5).
+
+Fluoxetine raised 20 -> 40 mg/day on 2025-07-14 read "1 adequate trial failed (fluoxetine):
+switch ... or augment" the same day and five weeks later with no PHQ-9 since; sertraline raised
+100 -> 150 on 2025-03-03 read "raise 150 -> 200" three weeks later. The raise is the dose
+optimisation CANMAT 2023 puts first (Figure 7.1, para 187), already made: its effect is judged
+after policy.mapping.on_treatment_from_week on it (services/dose_raises.py, the relapse card's
+window too), so until then the card proposes no switch, adjunct or further raise and says when
+to reassess. After that day, with no PHQ-9 since it, the card asks for one (the options stay
+named in the trials table, nothing ready to accept: an unmeasured dose may be the one working).
+
+Not held (the card speaks as before): a PHQ-9 after the raise higher than the one at the raise
+(worse on the higher dose: the safer reading is to act now, not wait), a PHQ-9 taken on or after
+the reassessment day (it judges the raise), a course with no raise on record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import Score, Trial
+from services import cards, trial_count
+from services.dose_raises import DoseRaise, latest_raise
+from services.recommendation import Indicator, Recommendation
+from services.rules.context import RuleContext
+from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
+from services.rules.relapse_steps import segment_dose
+
+
+@dataclass(frozen=True, slots=True)
+class Reassess:
+    trial: Trial
+    raised: DoseRaise
+    judge: date  # the first day a PHQ-9 judges the raised dose
+    baseline: Score | None  # the latest PHQ-9 on or before the raise
+    since: tuple[Score, ...]  # the PHQ-9 totals after the raise (all before `judge`)
+
+
+def reassessing(ctx: RuleContext, trial: Trial) -> Reassess | None:
+    """The raise of a running course not yet judged (module docstring), else None."""
+    found = latest_raise(trial)
+    if found is None:
+        return None
+    judge = found.judged_from(ctx.policy.mapping)
+    scores = [s for s in ctx.record.phq9() if s.value is not None]
+    if any(s.date >= judge for s in scores):
+        return None
+    start = found.segment.start
+    before = [s for s in scores if s.date <= start]
+    since = tuple([s for s in scores if s.date > start])
+    baseline = before[-1] if before else None
+    if baseline is not None and any(
+        s.value is not None and baseline.value is not None and s.value > baseline.value
+        for s in since
+    ):
+        return None
+    return Reassess(trial, found, judge, baseline, since)
+
+
+def pending(ctx: RuleContext, current: tuple[Trial, ...]) -> tuple[Reassess, ...]:
+    """The failed (or partially responding) running trials whose raise is not judged yet."""
+    failed = set(ctx.facts.failed_trials)
+    return tuple([r for t in current if t in failed and (r := reassessing(ctx, t)) is not None])
+
+
+def _raised_text(found: Reassess) -> str:
+    trial, step = found.trial, found.raised
+    return (
+        f"{trial.ingredient} raised from {segment_dose(trial, step.before)} to "
+        f"{segment_dose(trial, step.segment)} on {step.segment.start.isoformat()}"
+    )
+
+
+def _scores_text(found: Reassess) -> str:
+    base = found.baseline
+    if base is None:
+        return "no PHQ-9 at the raise"
+    at = f"PHQ-9 {base.value} on {base.date.isoformat()}"
+    if not found.since:
+        return f"{at}, none since"
+    last = found.since[-1]
+    return f"{at} -> {last.value} on {last.date.isoformat()}"
+
+
+def card(ctx: RuleContext, found: tuple[Reassess, ...]) -> Recommendation:
+    """The card while the raise waits: before the reassessment day an info card saying when;
+    from it, with no PHQ-9 since, a warning asking for one. No one-click: nothing is proposed."""
+    first = found[0]
+    as_of = ctx.record.as_of
+    due = as_of >= first.judge
+    failed, failed_short = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+    weeks = cards.fmt_mg(ctx.policy.mapping.on_treatment_from_week)
+    name = first.trial.ingredient.capitalize()
+    dose = segment_dose(first.trial, first.raised.segment)
+    day, judge = first.raised.segment.start.isoformat(), first.judge.isoformat()
+    if due:
+        summary = cards.fit_summary(
+            f"{name} raised to {dose} on {day}, no PHQ-9 since {judge}: repeat it before "
+            f"switching or augmenting ({failed_short})",
+            f"{name} raised to {dose} on {day}, no PHQ-9 since {judge}: repeat it before "
+            "switching or augmenting",
+        )
+        then = (
+            f"{judge} has passed and no PHQ-9 is on record since: repeat the PHQ-9 to judge the "
+            "raise; then, without a response, switch or augment"
+        )
+    else:
+        summary = cards.fit_summary(
+            f"{name} raised to {dose} on {day} ({failed_short}): reassess from {judge}, no "
+            "switch or adjunct before",
+            f"{name} raised to {dose} on {day}: reassess from {judge}, no switch or adjunct before",
+        )
+        then = (
+            f"reassess from {judge} with a PHQ-9; no switch, adjunct or further raise before "
+            "then unless the PHQ-9 worsens"
+        )
+    lines = [
+        f"**Dose raised, not judged yet:** {_raised_text(r)} ({_scores_text(r)}), after {failed}."
+        for r in found
+    ]
+    lines.append(
+        f"Response to a dose is judged after {weeks} weeks on it (CANMAT 2023 para 191: early "
+        f"improvement shows within 4 weeks; policy on_treatment_from_week): {then}."
+    )
+    evidence = card_evidence(ctx)
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=cards.join_sections(*opening(ctx), *lines, *basis(ctx, evidence=evidence)),
+        indicator=Indicator.WARNING if due else Indicator.INFO,
+        evidence=evidence,
+    )

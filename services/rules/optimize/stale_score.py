@@ -1,0 +1,88 @@
+"""The optimise card's judgement resting on a PHQ-9 older than the measurement interval (review s20
+RA finding 3).
+
+Escitalopram judged failed on a PHQ-9 of 2024-09-23 read "1 adequate trial failed
+(escitalopram): switch ... or augment (aripiprazole or brexpiprazole)" with the adjuncts one
+click through 2025-12-01, 14 months on, and said nowhere how old the score was (only a separate
+measurement card said "no PHQ-9 total in 434 days"). A failure, a partial response or a response
+is a statement about the patient's depression now; a score past policy.mbc_interval_days (the
+interval CANMAT 2023 Table 5.1 measurement-based care keeps a PHQ-9 within: services/policy/)
+does not say it. So the card leads with the score's date and age and asks for a new one, and its
+drug proposals stay named, not one click (one_click_hold), until a PHQ-9 is repeated. The safer
+choice: an adjunct (an antipsychotic) or a switch started on a year-old score may treat a
+depression that has remitted, or miss one that has worsened.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fhir_mapping.record import Score
+from services import cards, screen, trial_count
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold
+from services.rules.context import RuleContext
+from services.staging_duration import months_between
+
+HELD_BY = "repeat the PHQ-9 first"
+
+
+def stale(ctx: RuleContext) -> Score | None:
+    """The latest PHQ-9 total when the card's judgement rests on it (a failed or partial trial
+    counted) and it is older than policy.mbc_interval_days, else None. Not with psychotic
+    features: that card rests on them (antidepressant plus antipsychotic, or ECT: CANMAT 2023
+    Table 3.6), not on a PHQ-9 outcome, and its summary naming them is kept."""
+    if not ctx.facts.failed_trials or ctx.facts.psychotic:
+        return None
+    latest = ctx.record.latest_phq9()
+    if latest is None:
+        return None
+    if latest.date >= ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days):
+        return None
+    return latest
+
+
+def _age(ctx: RuleContext, score: Score) -> str:
+    months = months_between(score.date, ctx.record.as_of)
+    if months >= 1:
+        return f"{months} month{'s' if months != 1 else ''} ago"
+    return f"{(ctx.record.as_of - score.date).days} days ago"
+
+
+def lead(ctx: RuleContext, score: Score) -> str:
+    """ "Last PHQ-9 14 on 2024-09-23 (14 months ago)"."""
+    return f"Last PHQ-9 {score.value} on {score.date.isoformat()} ({_age(ctx, score)})"
+
+
+def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recommendation:
+    """`rec` (the optimise card) led by the stale score and its drug proposals held as text; as
+    it is when the latest PHQ-9 is recent or no trial is judged on one. `asks_already`: the card
+    already asks for a PHQ-9 for a running course (not measured on it, a form with no total:
+    optimize/unscored.py), holds its options and says why more precisely; no second ask."""
+    score = stale(ctx)
+    if score is None or asks_already:
+        return rec
+    head = lead(ctx, score)
+    failed, failed_short = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+
+    def line(held: list[Suggestion]) -> str:
+        text = (
+            f"**{head}:** the outcome this card judges rests on it, and it is older than the "
+            f"clinic's {ctx.policy.mbc_interval_days}-day measurement interval (measurement-based "
+            "care: CANMAT 2023 Table 5.1). Repeat the PHQ-9 (with item 9) before switching or "
+            "augmenting."
+        )
+        if held:
+            text += f" Not one click until then: {'; '.join(s.label for s in held)}."
+        return text
+
+    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY)
+    # The failed trials first, as every summary of this card counts them ("1 adequate trial
+    # failed (sertraline); venlafaxine not measured yet: repeat the PHQ-9 ..."), then the score.
+    last = head[0].lower() + head[1:]
+    summary = cards.fit_summary(
+        f"{failed}; {last}: repeat before switching or augmenting",
+        f"{failed_short}; {last}: repeat before switching or augmenting",
+        f"{head}: repeat before switching or augmenting",
+    )
+    return screen.with_fields(held, summary=summary, held_summary=None)
