@@ -44,7 +44,11 @@ from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers
 from services.order_checks import duplicate_maybe
-from services.order_checks.cross_taper import cross_taper_check, tapered_partners
+from services.order_checks.cross_taper import (
+    cross_taper_check,
+    overlapping_tapers,
+    tapered_partners,
+)
 from services.order_checks.duplicate_drafts import drafted_check
 from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
 from services.order_checks.duplicate_other_class import (
@@ -55,6 +59,7 @@ from services.order_checks.duplicate_other_class import (
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
+from services.order_checks.taper_not_running import taper_not_running_check
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
@@ -194,6 +199,12 @@ def same_class_check(
         # switch nor an antidepressant combination: no "still running" line or plan to ask for.
         # Serotonergic load and the other safety checks are their own checks and still run.
         return [repeat] if repeat is not None else []
+    not_running = taper_not_running_check(ctx, draft)
+    if not_running is not None:
+        # A taper of a drug that is not running (review s20 r3 finding 5): likely the wrong
+        # drug; its card names what runs and what the order would give together, in place of
+        # "ordered while sertraline is running" as if the taper started a second drug.
+        return [*([repeat] if repeat is not None else []), not_running]
     found = _running_class_check(ctx, draft, repeat)
     if draft.timing.stops:
         # A drug taken down to a stop is the old drug of a switch, not a second one: a pair it
@@ -201,12 +212,16 @@ def same_class_check(
         return found
     # A draft tapering its drug to a stop beside this one is a cross-taper (review s20 RB 2):
     # one card about the overlap, never "keep one", whichever draft comes first or is selected.
+    # Only a taper of a running course whose days meet this draft's makes one (review s20 r3
+    # findings 4 and 5: a direct switch has no overlap; a taper of a drug not running has its
+    # own card, which names the drugs taken together as written).
     tapers = tapered_partners(ctx, draft)
     drafted = [d for d in _drafted_same_class(ctx, draft, selected) if d not in tapers]
     if drafted:
         found.append(drafted_check(ctx, draft, drafted))
-    if tapers:
-        found.append(cross_taper_check(ctx, draft, tapers))
+    overlapping = overlapping_tapers(ctx, draft, tapers)
+    if overlapping:
+        found.append(cross_taper_check(ctx, draft, overlapping))
     return found
 
 
