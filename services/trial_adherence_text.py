@@ -9,7 +9,7 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 
 from __future__ import annotations
 
-from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, Trial
+from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
 from services.card_format import fmt_pct, fmt_weeks
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -38,6 +38,13 @@ def held_text(adherence: Adherence) -> str:
     )
 
 
+def supply_lapses(adherence: Adherence) -> list[RefillGap]:
+    """The supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6
+    finding 1): the ones the adherence card asks about. Read by the timeline too (review s20 R4
+    item 4), so the picture draws and names the gaps the card names."""
+    return [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+
+
 def pdc_text(adherence: Adherence, pdc: float) -> str:
     """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
     held = held_text(adherence)
@@ -50,8 +57,7 @@ def adherence_text(trial: Trial) -> str:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
     status, pdc = adherence.status, adherence.pdc
-    # Supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6 f. 1).
-    lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+    lapses = supply_lapses(adherence)
     parts: list[str] = []
     if status is _VERIFIED and pdc is not None:
         shown = pdc_text(adherence, pdc)

@@ -30,7 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping.record import DoseNotTolerated, Score, Trial
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DoseNotTolerated, PatientRecord, Score, Trial
 from services import cards, trial_count
 from services.dose_raises import DoseRaise, latest_raise
 from services.recommendation import Indicator, Recommendation
@@ -59,11 +60,17 @@ class Reassess:
 
 def reassessing(ctx: RuleContext, trial: Trial) -> Reassess | None:
     """The raise of a running course not yet judged (module docstring), else None."""
+    return unjudged_raise(ctx.record, ctx.policy.mapping, trial)
+
+
+def unjudged_raise(record: PatientRecord, mapping: MappingPolicy, trial: Trial) -> Reassess | None:
+    """`reassessing` from the record and the mapping policy alone: the timeline's lane says the
+    card's verdict from it (review s20 R4 item 9), never a second reading of the raise."""
     found = latest_raise(trial)
     if found is None:
         return None
-    judge = found.judged_from(ctx.policy.mapping)
-    scores = [s for s in ctx.record.phq9() if s.value is not None]
+    judge = found.judged_from(mapping)
+    scores = [s for s in record.phq9() if s.value is not None]
     if any(s.date >= judge for s in scores):
         return None
     start = found.segment.start
