@@ -20,7 +20,7 @@ from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.rules.optimize.stopped_dose import stopped_words
 from services.site_ceiling import DEFAULT_POLICY, site_ceiling, site_label
-from services.trial_adherence_text import supply_lapses
+from services.trial_adherence_text import ran_out_text, supply_lapses
 from services.trial_dose_text import PER_ADMINISTRATION
 from services.trial_table import fixed_course_text, held_text
 
@@ -135,7 +135,10 @@ def adherence_text(trial: Trial) -> str:
     possession, not ingestion)."""
     adherence = trial.adherence
     lapses = supply_lapses(adherence)
-    verified = "Refills with a supply gap" if lapses else "Refills on time"
+    # A supply that ran out a month or more ago (Trial.supply_ran_out) is a gap too: the card
+    # leads with it ("no supply since"), so the lane never says "on time" beside it.
+    gap = bool(lapses) or trial.supply_ran_out is not None
+    verified = "Refills with a supply gap" if gap else "Refills on time"
     status = {
         AdherenceStatus.VERIFIED: verified,
         AdherenceStatus.POOR: "Poor adherence",
@@ -157,6 +160,9 @@ def adherence_text(trial: Trial) -> str:
     if adherence.refill_gaps:
         parts.append(plural(len(adherence.refill_gaps), "refill gap"))
     parts += [lapse_text(gap) for gap in lapses]
+    ran_out = ran_out_text(trial)  # the adherence card's words for the same fact
+    if ran_out:
+        parts.append(ran_out)
     return " · ".join(parts)
 
 
