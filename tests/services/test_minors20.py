@@ -21,6 +21,9 @@ from typing import Any
 import pytest
 
 from cds_hooks.offline import evaluate_document
+from fhir_mapping.explain import explain
+from fhir_mapping.partial_response import baseline_on_treatment, partial_response, response_words
+from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
 
@@ -72,3 +75,34 @@ def test_maudsley_severity_is_the_newer_rating_with_the_older_code_named() -> No
         in text
     )
     assert "Severity 4" not in text
+
+
+# --- session 20 (L4): the rest of the session 19 review's minors ----------------------------------
+
+
+def _record(name: str) -> PatientRecord:
+    doc = _chart(name)
+    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy()).evaluation.record
+
+
+def test_duration_names_the_silent_untreated_gap_the_episode_runs_across() -> None:
+    # b06: sertraline brought PHQ-9 16 -> 6 in 2025, then nothing for 17 months, then a restart.
+    # The episode rule keeps one episode (a gap with no PHQ-9 is no break); the duration says so.
+    cards = _cards("b06_restarted_after_gap_oracle")
+    text = "\n".join(c["detail"] for c in cards)
+    assert (
+        "Duration 2 (sub-acute; counted across 17 months untreated, 2025-04-14 – 2026-09-21, "
+        "with no PHQ-9: the last before it 6 on 2025-04-14)" in text
+    )
+
+
+def test_on_treatment_baseline_is_no_partial_response() -> None:
+    # a10: an outside psychiatrist's bupropion on the home list, PHQ-9 4 the day it was recorded
+    # (already on the drug), 3 later: no partial response can be measured from that score.
+    trial = _record("a10_outside_bupropion_reported_remission_epic").trials[0]
+    assert baseline_on_treatment(trial)
+    assert partial_response(trial) is None
+    assert response_words(trial) == "25 % drop from an on-treatment score"
+    explained = explain(_record("a10_outside_bupropion_reported_remission_epic"))
+    assert "outcome: 25 % drop from an on-treatment score, remission" in explained
+    assert "partial response" not in explained
