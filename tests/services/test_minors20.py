@@ -106,3 +106,49 @@ def test_on_treatment_baseline_is_no_partial_response() -> None:
     explained = explain(_record("a10_outside_bupropion_reported_remission_epic"))
     assert "outcome: 25 % drop from an on-treatment score, remission" in explained
     assert "partial response" not in explained
+
+
+LABEL_MAX = "running-dose-above-label-max"
+_c19_chart = chart_files.loader(Path(__file__).parent / "consistency19_charts")
+
+
+def _topics(name: str, policy: Policy | None = None) -> dict[str, Doc]:
+    doc = _chart(name)
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
+    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+
+
+def test_running_dose_above_the_us_label_gets_a_line_on_chart_open() -> None:
+    # Amitriptyline 200 mg/day at a US site: CANMAT's range goes to 300, the US label stops at
+    # 150 for outpatients (300 in hospital). Nothing said it on chart open before.
+    card = _topics("l4_amitriptyline200_us_epic")[LABEL_MAX]
+    assert card["indicator"] == "warning"
+    assert card["summary"] == (
+        "Amitriptyline 200 mg/day running: above the US label's maximum of 150 mg/day"
+    )
+    assert (
+        "**Amitriptyline 200 mg/day** (running since 2026-05-04; 200 mg/day since 2026-07-06): "
+        "above 150 mg/day (the US label's maximum, amitriptyline US label, Dosage (outpatients); "
+        "CANMAT 2023 Table 3.3 lists up to 300). The label allows up to 300 mg/day for "
+        "hospitalised patients." in card["detail"]
+    )
+    doc = _c19_chart("c06_mirtazapine60_us_site_epic")
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    summaries = [c["summary"] for c in result.response.to_json()["cards"]]
+    assert "Mirtazapine 60 mg/day running: above the US label's maximum of 45 mg/day" in summaries
+
+
+def test_no_label_line_within_the_label_or_where_the_label_does_not_bind() -> None:
+    assert LABEL_MAX not in _topics("l4_amitriptyline150_us_epic")
+    # A Canadian clinic: CANMAT's ranges are Canada's monographs, no US label binds.
+    assert LABEL_MAX not in _topics("l4_amitriptyline200_us_epic", Policy(drug_market="Canada"))
+
+
+def test_the_age_limit_card_carries_the_label_line_and_no_second_card_repeats_it() -> None:
+    cards = _topics("l4_imipramine250_age70_us_epic")
+    assert LABEL_MAX not in cards
+    assert (
+        "Imipramine 250 mg/day is also above the US label's maximum of 200 mg/day (Tofranil US "
+        "label, Dosage (outpatients)); the label allows up to 300 mg/day for hospitalised "
+        "patients." in cards["dose-above-age-limit"]["detail"]
+    )
