@@ -9,6 +9,12 @@
   option for" the order's stated indication.
 - b01: the Maudsley severity took "severe" from a January code over November's PHQ-9 of 18. The
   newer rating grades it and the other is named (services/staging_severity.py).
+
+Session 20 (L4), the review's remaining minors:
+- b06: the Maudsley duration names a silent untreated gap the episode runs across.
+- a10: a baseline taken on the drug gives no partial response ("from an on-treatment score").
+- a running dose above the market's label (l4_* charts): a line on chart open, once.
+- Conditions, allergies, scores and stays named by code and date, their ids only when undated.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.partial_response import baseline_on_treatment, partial_response, response_words
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import Intolerance, PatientRecord
+from fhir_mapping.source_ref import SourceRef
+from services import tolerability
 from services.policy import Policy
 from tests.services import chart_files
 
@@ -152,3 +160,75 @@ def test_the_age_limit_card_carries_the_label_line_and_no_second_card_repeats_it
         "label, Dosage (outpatients)); the label allows up to 300 mg/day for hospitalised "
         "patients." in cards["dose-above-age-limit"]["detail"]
     )
+
+
+# Item 5: a Condition, allergy, score or stay is named by its code and date on a card, its
+# resource id only when it has no readable date (cards.record_cite, the rule the courses follow).
+_RECORD_ID = re.compile(
+    r"\b(Condition|AllergyIntolerance|Observation|QuestionnaireResponse|Encounter)/[A-Za-z0-9.\-]+"
+)
+_SERVICES = Path(__file__).parent
+
+
+@pytest.mark.parametrize(
+    ("chart", "topic", "named"),
+    [
+        # drug-disease at an order: the diabetes Condition by code and onset.
+        (
+            "review16_charts/f06_diabetes_draft_quetiapine_augment",
+            "order-drug-disease",
+            "(Type 2 diabetes mellitus with hyperglycemia, ICD-10-CM E11.65, since 2019-01-01)",
+        ),
+        # running-drug caution: the seizure Condition.
+        (
+            "wording19_charts/s01c_single_convulsion_bupropion_running",
+            "running-drug-caution",
+            "Unspecified convulsions (ICD-10-CM R56.9, since 2024-11-20), not coded",
+        ),
+        # tolerability (a class allergy entry at an order).
+        (
+            "recheck16_charts/a02_ssri_intolerance_nausea_mild",
+            "order-not-tolerated",
+            "SSRI intolerance - nausea (documented intolerance: Nausea, 2024-01-10), recorded",
+        ),
+        # suicide-risk: the item 9 answer by its date.
+        (
+            "review19_item9_charts/qr_item9_positive_twice_unassessed_oracle",
+            "suicide-risk",
+            "total 15 on 2026-10-12: not yet assessed",
+        ),
+        # diagnosis-review: the refuting entry by its date.
+        (
+            "recheck14_charts/b01_bipolar_differential_then_refuted",
+            "diagnosis-review",
+            "A later entry records it as refuted (2025-05-20), but",
+        ),
+        # psychotherapy: the stay left open by its start.
+        (
+            "review17_charts/rc17b_st01_stay_open_2y_fills_since",
+            "psychotherapy",
+            "**Inpatient stay recorded open since 2023-05-10**, with",
+        ),
+    ],
+)
+def test_dated_records_are_named_by_code_and_date_not_resource_id(
+    chart: str, topic: str, named: str
+) -> None:
+    folder, name = chart.split("/")
+    doc = chart_files.loader(_SERVICES / folder)(name)
+    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+    card = _topic(result.response.to_json()["cards"], topic)
+    text = card["summary"] + card["detail"]
+    assert named in text
+    assert not _RECORD_ID.search(text)
+
+
+def test_an_undated_record_keeps_its_id() -> None:
+    # An allergy entry with no date can be found by nothing else: its id stays.
+    source = SourceRef("AllergyIntolerance", "ai-1")
+    undated = Intolerance("sertraline", "nausea", None, source)
+    assert tolerability.intolerance_brief("sertraline", undated) == (
+        "sertraline (nausea, date not recorded, AllergyIntolerance/ai-1)"
+    )
+    dated = Intolerance("sertraline", "nausea", date(2024, 1, 10), source)
+    assert tolerability.intolerance_brief("sertraline", dated) == "sertraline (nausea, 2024-01-10)"
