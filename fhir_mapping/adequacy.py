@@ -17,7 +17,7 @@
      not adequate has the one reason INTOLERANCE: it ended because of the drug, so "too short",
      "dose below minimum" or "poor adherence" would misdescribe it and send the clinician to an
      adherence review. INADEQUATE once ended, ONGOING while it still runs. Whether it counts
-     toward TMS is payer policy (services/policy.py). An adequate course stays ADEQUATE.
+     toward TMS is payer policy (services/policy/tms.py). An adequate course stays ADEQUATE.
 """
 
 from __future__ import annotations

@@ -8,18 +8,18 @@ Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / D
 context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
 sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
 
-Here: `build_record` and its one walk of the chart, which sends each resource to its reader. The
-steps before and beside that walk live apart, each usable and testable alone: request_resources.py
-(each resource counted once, and whether it is this patient's), resource_routing.py (which reader
-an Observation goes to, from one walk of its codings, and the cheap filter of every other type)
-and patient_resource.py (the Patient: age, sex, death).
+Here: `build_record`, which hands each reader its part of the chart. The one walk of the chart that
+sends each resource to its reader is chart_walk.py; the steps before and beside that walk live
+apart too, each usable and testable alone: request_resources.py (each resource counted once, and
+whether it is this patient's), resource_routing.py (which reader an Observation goes to, from one
+walk of its codings, and the cheap filter of every other type) and patient_resource.py (the
+Patient: age, sex, death).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import partial
 from typing import Any
 
 from fhir_mapping import (
@@ -38,13 +38,13 @@ from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
 from fhir_mapping.admissions import read_admissions, read_current_stays
 from fhir_mapping.blood_pressure import read_blood_pressures
-from fhir_mapping.codes import ObservationCode
+from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
-from fhir_mapping.excluded_resources import excluded_gaps, replaced_record_gaps
+from fhir_mapping.excluded_resources import replaced_record_gaps
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
@@ -70,14 +70,9 @@ from fhir_mapping.referrals import all_referrals, draft_referrals
 # shortcuts (test_first_sight_shortcuts, test_hot_path, test_observation_code_memo,
 # test_build_shortcuts, test_pregnancy_status, test_pgx, test_qtc_ecg_panel) reach the private
 # steps through this module.
-from fhir_mapping.request_resources import (
-    OwnIdentifiers,
-    Resource,
-    dedupe,
-    not_belonging,
-)
 from fhir_mapping.request_resources import _all_distinct as _all_distinct
 from fhir_mapping.request_resources import _unique_by_walk as _unique_by_walk
+from fhir_mapping.request_resources import dedupe
 from fhir_mapping.request_resources import has_own_resource as has_own_resource
 from fhir_mapping.request_resources import patient_counts as patient_counts
 from fhir_mapping.resource_routing import _CODE_MEMO_MAX as _CODE_MEMO_MAX
@@ -86,15 +81,13 @@ from fhir_mapping.resource_routing import (
     PGX_READER,
     PREGNANCY_READER,
     VITALS_READER,
-    WANTS,
     code_reading,
-    observation_routing,
-    wants_questionnaire_response,
 )
 from fhir_mapping.resource_routing import _observation_reads as _observation_reads
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
+from fhir_mapping.session_courses import session_events
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -103,10 +96,6 @@ _NO_READER = NO_READER
 _PREGNANCY_READER = PREGNANCY_READER
 _VITALS_READER = VITALS_READER
 _PGX_READER = PGX_READER
-
-_MEDICATION_TYPES = frozenset(
-    {"MedicationRequest", "MedicationStatement", "MedicationDispense", "Medication"}
-)
 
 
 def build_record(
@@ -169,100 +158,23 @@ def _build_record(
         unique = [site.with_standard_codes(r) for r in unique]
         draft_resources = [site.with_standard_codes(d) for d in draft_resources]
     read = len(unique) + skipped
-    kept: dict[str, list[Resource]] = {}
-    medication_resources: list[Resource] = []
-    # Observations are sorted by reader as they are filtered, from one walk of their codings:
-    # each reader then reads only its own (issue 14). `observations` keeps them all, in order,
-    # for questionnaires.merge_scores, which follows any Observation's links to a response.
-    observations: list[Resource] = []
-    rated: list[tuple[Resource, ObservationCode]] = []
-    lab_observations: list[Resource] = []
-    lab_tests: list[str] = []  # the test of each, from the routing walk (labs.lab_result's `test`)
-    screen_observations: list[Resource] = []
-    wants_by_kind = WANTS
-    if site:  # a site's own PHQ-9 forms (site map)
-        wants_by_kind = {
-            **WANTS,
-            "QuestionnaireResponse": partial(
-                wants_questionnaire_response, site_items=site.questionnaire_items
-            ),
-        }
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
-    lookalikes: list[Resource] = []  # Observations named PHQ-9 or another scale, no reader took
-    administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
-    pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
-    vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
-    pgx_observations: list[Resource] = []  # CYP2C19 / CYP2D6 results (pgx.py)
-    # How nearly every resource names the patient: its subject is {"reference": one of these}.
-    # Such a resource is this patient's by `not_belonging`'s own reading (any type but Patient),
-    # which is asked only about the rest (issue 14).
-    plainly_own = (
-        (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
-    )
-    # A subject given only as an identifier is matched against the Patient's (review 17 U1).
-    own_identifiers = OwnIdentifiers(unique, patient_id)
-    # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
-    # order's reasonReference resolves among (medication_events' `chart`). Gathered in this walk:
-    # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
-    chart_conditions: list[Resource] = []
-    for resource in unique:
-        kind = resource["resourceType"]
-        if kind == "Condition":
-            chart_conditions.append(resource)
-        subject = resource.get("subject")
-        if not (
-            kind != "Patient"
-            and isinstance(subject, dict)
-            and subject.get("reference") in plainly_own
-        ):
-            elsewhere = not_belonging(resource, patient_id, own_identifiers)
-            if elsewhere is not None:
-                skipped += 1
-                gaps.extend(excluded_gaps(resource, elsewhere, unique))
-                continue
-        # No whole-resource validation (issue 10): the readers take each field defensively, so a
-        # resource non-conformant outside the fields read is still read. Observations first:
-        # most of a chart (vitals, labs).
-        if kind == "Observation":
-            reads, looks_named, lab_test = observation_routing(resource)
-            if reads is PREGNANCY_READER:  # review 10 finding 3
-                pregnancy_observations.append(resource)
-                continue
-            if reads is VITALS_READER:  # review 13 W6
-                vital_observations.append(resource)
-                continue
-            if reads is PGX_READER:  # review 13 W4
-                pgx_observations.append(resource)
-                continue
-            if reads is NO_READER:
-                skipped += 1
-                # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
-                # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
-                # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
-                if looks_named:
-                    lookalikes.append(resource)
-                continue
-            scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
-            observations.append(resource)
-            if scale is not None:
-                rated.append((resource, scale))
-            if lab_test is not None:  # (`lab`: whether it has a lab test)
-                lab_observations.append(resource)
-                lab_tests.append(lab_test)
-            if screen:
-                screen_observations.append(resource)
-            continue
-        if kind in _MEDICATION_TYPES:
-            medication_resources.append(resource)
-            continue
-        if kind == "MedicationAdministration":
-            administrations.append(resource)
-            continue
-        wants = wants_by_kind.get(kind)
-        if wants is None or not wants(resource):
-            skipped += 1
-            continue
-        kept.setdefault(kind, []).append(resource)
+    walk = walk_chart(unique, patient_id, site)
+    skipped += walk.skipped
+    gaps.extend(walk.gaps)
+    kept = walk.kept
+    medication_resources = walk.medication_resources
+    observations = walk.observations
+    rated = walk.rated
+    lab_observations = walk.lab_observations
+    lab_tests = walk.lab_tests
+    screen_observations = walk.screen_observations
+    lookalikes = walk.lookalikes
+    administrations = walk.administrations
+    pregnancy_observations = walk.pregnancy_observations
+    vital_observations = walk.vital_observations
+    pgx_observations = walk.pgx_observations
+    chart_conditions = walk.chart_conditions
 
     if lookalikes:
         gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
@@ -356,11 +268,6 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
-    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
-    listed = kept.get("Condition", [])
-    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
-    trials = scores.attach_scores(courses, all_scores, policy)
     if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
         sessions, session_gaps, not_sessions = read_sessions(
             administrations, medication_resources, as_of=as_of
@@ -368,6 +275,15 @@ def _build_record(
         procedures = merge_sessions(procedures, sessions)
         gaps.extend(session_gaps)
         skipped += not_sessions
+    # Sessions with no order of their drug are its course (session_courses.py; fix 20 L6 2).
+    events = with_course_events(
+        events, session_events(procedures, events, as_of=as_of, policy=policy)
+    )
+    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
+    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    listed = kept.get("Condition", [])
+    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
+    trials = scores.attach_scores(courses, all_scores, policy)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()

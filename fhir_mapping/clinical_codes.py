@@ -81,7 +81,7 @@ class ProcedureCode:
     status: str
     # Psychotherapy rows only (procedure_codes.csv `psychotherapy_kind`, sources in `kind_source`):
     # standalone | group | add-on (to an E/M visit) | crisis. Which make a course of therapy is
-    # the clinic's (services/policy.py psychotherapy_course_kinds; review 6 finding 4).
+    # the clinic's (services/policy/tms.py psychotherapy_course_kinds; review 6 finding 4).
     psychotherapy_kind: str = ""
     # The procedure in a few words, as a card names it ("haemodialysis"); "" for most rows
     # (procedure_codes.csv `short`; services/renal_doses.py names a dialysis session by it).

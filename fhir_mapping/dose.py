@@ -58,6 +58,7 @@ from fhir_mapping.dose_sig import (
 from fhir_mapping.dose_tables import duration_days, unit_factor
 from fhir_mapping.dose_timing import GTS_SYSTEM, frequency_per_day, timing_high
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.sig_amounts import UNREAD
 from fhir_mapping.sig_strength import sig_strength
 
 # `isinstance(x, JSON_OBJECT)` throughout: JSON gives dicts, answered at C speed, where the
@@ -151,8 +152,8 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
             continue
         total = total_high = 0.0
         kinds = {d.kind for d in doses}
-        if len(kinds) != 1:
-            return None
+        if len(kinds) != 1 or UNREAD in kinds:
+            return None  # a sig that states its dose ambiguously: not read (sig_amounts.py)
         for dose in doses:
             # The structured timing governs a single dose (the sig text is the last resort); a sig
             # of several doses ("1 in the morning and 2 at night") carries its own frequencies.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from fhir_mapping.dose_tables import as_needed_terms, frequency_table, unit_factor
+from fhir_mapping.sig_amounts import UNREAD, SigAmount, alternative, sig_amounts
 
 _NUM = r"\d+(?:\.\d+)?"
 _WORD_NUMBERS = {
@@ -23,12 +24,6 @@ _WORD_NUMBERS = {
     "five": "5",
     "six": "6",
 }
-_AMOUNT = re.compile(
-    rf"(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+)(?![a-z])"
-)
-_BARE_TAKE = re.compile(
-    rf"\b(?:take|give|chew)\s+(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\b"
-)
 _EVERY_HOURS = re.compile(
     rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*(?P<hi>{_NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
 )
@@ -58,8 +53,10 @@ _DISPENSE = re.compile(
 _COUNT_THEN_MASS = re.compile(
     rf"{_NUM}\s*(?:[a-z{{}}]+\s*){{0,3}}\(\s*(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\b[^)]*\)"
 )
+# Oracle Health (Cerner) writes the mass equal to the count: "50 mg = 1 tab(s)": the mass is.
 _MASS_THEN_COUNT = re.compile(
-    rf"(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\s*\(\s*{_NUM}\s*[a-z{{}}]+[^)]*\)"
+    rf"(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\s*(?:\(\s*{_NUM}\s*[a-z{{}}]+[^)]*\)|"
+    rf"=\s*{_NUM}\s*[a-z{{}}]+(?:\(s\))?)"
 )
 
 
@@ -192,30 +189,23 @@ class _SigDose:
 
 
 def sig_doses(text: str) -> list[_SigDose]:
+    """The doses a sig gives, each with its administrations a day; [] when it gives none, one
+    dose of kind UNREAD when it gives one that cannot be read (sig_amounts.py)."""
     normalised = normalise_sig(text)
-    # (where, lower, upper, kind): "25-50 mg" and "1-2 tablets" carry both ends.
-    found: list[tuple[int, float, float, str]] = []
-    for match in _AMOUNT.finditer(normalised):
-        unit = unit_factor(match.group("u"))
-        if unit is None or unit[0] == "time":
-            continue
-        found.append((match.start(), *_ends(match, unit[1]), unit[0]))
-    if not found:
-        for match in _BARE_TAKE.finditer(normalised):
-            found.append((match.start(), *_ends(match, 1.0), "count"))  # "take 1 daily"
-    found.sort()
+    found = sig_amounts(normalised)
+    if found is None:
+        return [_SigDose(0.0, UNREAD, None)]
     doses: list[_SigDose] = []
-    for i, (start, low, high, kind) in enumerate(found):
-        begin = 0 if i == 0 else start
-        end = found[i + 1][0] if i + 1 < len(found) else len(normalised)
-        doses.append(
-            _SigDose(
-                low, kind, _clause_frequency(normalised[begin:end]), high if high != low else None
-            )
-        )
+    for i, amount in enumerate(found):
+        begin = 0 if i == 0 else amount.start
+        end = found[i + 1].start if i + 1 < len(found) else len(normalised)
+        per_day = _clause_frequency(normalised[begin:end])
+        high = amount.high if amount.high != amount.low else None
+        doses.append(_SigDose(amount.low, amount.kind, per_day, high))
+    doses = _join_alternatives(normalised, found, doses)
     if len(doses) > 1 and any(d.per_day is not None for d in doses):
         # An amount with no frequency of its own next to one that has one describes the product
-        # ("50 mg tablet: take 2 daily"), not a further dose.
+        # ("50 mg tablet: take 100 mg daily"), not a further dose.
         doses = [d for d in doses if d.per_day is not None]
     if sig_as_needed(text):
         doses = [
@@ -230,11 +220,26 @@ def sig_doses(text: str) -> list[_SigDose]:
     return doses
 
 
-def _ends(match: re.Match[str], factor: float) -> tuple[float, float]:
-    """(lower, upper) amount of a sig amount, "1-2 tabs" -> (1, 2), "2 tabs" -> (2, 2)."""
-    most = float(match.group("n")) * factor
-    least = float(match.group("lo")) * factor if match.group("lo") else most
-    return min(least, most), max(least, most)
+def _join_alternatives(text: str, found: list[SigAmount], doses: list[_SigDose]) -> list[_SigDose]:
+    """Alternatives ("5 mg or 10 mg", "10 mg daily or 20 mg daily") as one range; a sig whose
+    alternatives differ in kind or frequency as UNREAD (sig_amounts.py)."""
+    if not doses:
+        return doses
+    out = [doses[0]]
+    for i in range(1, len(doses)):
+        if not alternative(text, found[i - 1], found[i]):
+            out.append(doses[i])
+            continue
+        one, two = out[-1], doses[i]
+        # The first alternative's clause ends where the second starts: "5 mg or" has no frequency
+        # of its own when the one after it is shared ("5 mg or 10 mg daily").
+        per_day = two.per_day if one.per_day is None else one.per_day
+        if one.kind != two.kind or two.per_day not in (None, per_day):
+            return [_SigDose(0.0, UNREAD, None)]
+        low = min(one.value, two.value)
+        high = max(one.high or one.value, two.high or two.value)
+        out[-1] = _SigDose(low, one.kind, per_day, high if high != low else None)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -169,7 +169,8 @@ class FindingKind(StrEnum):
     # STEMI/NSTEMI children Synthea writes): the TCA labels contraindicate them "during the acute
     # recovery period after myocardial infarction" (review 12 finding 2). Read whatever its
     # clinical status (an MI is often resolved within weeks): how recent it must be to count is
-    # clinic policy (services/policy.py recent_mi_days), applied in services/cardiac.py.
+    # clinic policy (services/policy/safety_readings.py recent_mi_days), applied in
+    # services/cardiac.py.
     ACUTE_MI = "acute-mi"
     # Heart failure (ICD-10-CM I50.x; SNOMED 84114007, 42343007, 88805009): citalopram's label
     # asks for ECG monitoring and corrected potassium and magnesium there (review 12 finding 15).

@@ -1,6 +1,6 @@
 """Documented intolerance of an antidepressant or adjunct (issue 10): a course stopped for side
 effects is not a fair test of efficacy and not poor adherence either; payers count it as
-"intolerance" (services/policy.py, `tms_count_intolerant_trials`).
+"intolerance" (services/policy/tms.py, `tms_count_intolerant_trials`).
 
 Three sources, all named on the trial they mark (episodes.py attaches them):
 

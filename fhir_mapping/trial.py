@@ -171,6 +171,11 @@ class Trial(TrialOutcome):
     entry_dated: bool = False
     # Their status says not taken now (episodes.py rule 2e): the day it had ended by, its start.
     taken_before: date | None = None
+    # An ended course whose order was recorded `stopped` (meta.lastUpdated) after its supply on
+    # record ran out (course_support._stop_recorded_after, review s20 r3 finding 1): the latest
+    # day the drug may have been taken. Not time on the drug (`end` stays the supply's end);
+    # the washout before an MAOI counts from it (services/washout.exposures). None otherwise.
+    stop_recorded: date | None = None
     # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
     # show the course ended (services/clinic_courses.settled, one rule for every card): its last
     # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the

@@ -10,10 +10,10 @@ course given in clinic runs is services/clinic_courses.py's rule. The readings c
 
 "Uncontrolled" here: the last two readings both at or above policy.bp_uncontrolled_systolic
 (160) or policy.bp_uncontrolled_diastolic (100), the latest of them within policy.bp_recent_days.
-Why 160/100 and not ACC/AHA 2017 stage 2 (140/90): services/policy.py. A reading with one half
-missing is judged on the half it has (the safer reading: a diastolic of 104 is high whatever the
-systolic). Two readings on one day count as two: a repeat in clinic that is still high is what
-"sustained" means at a visit.
+Why 160/100 and not ACC/AHA 2017 stage 2 (140/90): services/policy/safety_readings.py. A reading
+with one half missing is judged on the half it has (the safer reading: a diastolic of 104 is high
+whatever the systolic). Two readings on one day count as two: a repeat in clinic that is still high
+is what "sustained" means at a visit.
 """
 
 from __future__ import annotations

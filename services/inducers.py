@@ -90,16 +90,14 @@ def inducers_during(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
 
 
 def note(trial: Trial, record: PatientRecord) -> str | None:
-    """ "taken with carbamazepine 400 mg/day (from 2023-01-09; a CYP3A4 inducer that lowers
+    """ "taken with carbamazepine 400 mg/day (since 2023-01-09), a CYP3A4 inducer that lowers
     sertraline levels: ...; case reports, UNVERIFIED): the dose may not have been adequate", or
     None when no inducer ran beside it."""
     found = inducers_during(trial, record)
     if not found:
         return None
     row = table()[trial.ingredient]
-    named = " and ".join(
-        dict.fromkeys(f"{t.ingredient}{_dose(t)} (from {t.start.isoformat()})" for t in found)
-    )
+    named = " and ".join(dict.fromkeys(_course_named(t) for t in found))
     flag = ", UNVERIFIED" if row.status == "UNVERIFIED" else ""
     kind = "an inducer" if len(found) > 1 else f"a {found[0].drug_class}"
     return (
@@ -179,8 +177,11 @@ def _running_since(trial: Trial) -> tuple[str, str]:
     return trial_dates.dose_since(trial, f"{fmt_mg(last.mg_per_day)} mg/day")
 
 
-def _dose(trial: Trial) -> str:
-    """ " 400 mg/day", the highest daily dose read, or "" (an inducer's dose need not be read:
-    any dose induces)."""
-    daily = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
-    return f" {fmt_mg(max(daily))} mg/day" if daily else ""
+def _course_named(trial: Trial) -> str:
+    """An inducer course beside a trial, named as every card names a course's dose (the
+    trial_dates "since" rule: session 20 item L5-4): "carbamazepine 400 mg/day (since
+    2023-01-09)", "carbamazepine (since 2023-01-09; 400 mg/day since 2023-03-06)", with its end
+    when it ended ("...; ended 2023-08-01"); never its highest dose beside the course's start."""
+    who, since = _running_since(trial)
+    ended = "" if trial.ongoing else f"; ended {trial.end.isoformat()}"
+    return f"{who} ({since}{ended})"

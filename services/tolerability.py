@@ -25,6 +25,7 @@ from fhir_mapping import allergy_classes, drug_table
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
 from services import cards, trial_dates
+from services.order_doses import trial_dose
 
 _PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 
@@ -207,11 +208,30 @@ def class_brief(intolerance: Intolerance) -> str:
 
 def brief(trial: Trial) -> str:
     """ "sertraline (nausea, 2024-01-22)": the drug, the reason as documented and the date (the
-    resource it was read from only when undated: `when`)."""
+    resource it was read from only when undated: `when`). A course that goes on at a lower
+    dose after a dose of it was stopped for the reaction (Trial.doses_not_tolerated) did not
+    fail to tolerate the drug but that dose, so the dose is named and the running one said:
+    "sertraline 150 mg/day (...; 100 mg/day continues)" (session 20 item L5-3)."""
     intolerance = trial.intolerance
     if intolerance is None:
         return trial.ingredient
-    return f"{trial.ingredient} ({intolerance.reason}, {when(intolerance)})"
+    said = f"{intolerance.reason}, {when(intolerance)}"
+    dose = _dose_not_tolerated(trial)
+    if dose is None:
+        return f"{trial.ingredient} ({said})"
+    return f"{trial.ingredient} {dose} ({said}; {trial_dose(trial)} continues)"
+
+
+def _dose_not_tolerated(trial: Trial) -> str | None:
+    """ "150 mg/day": the dose of a running course stopped for its reaction (the one the course's
+    intolerance was read from), or None when the reaction ended the drug, not a dose of it."""
+    intolerance = trial.intolerance
+    if not trial.ongoing or intolerance is None or trial.current_mg_per_day is None:
+        return None
+    doses = [d for d in trial.doses_not_tolerated if d.intolerance.source == intolerance.source]
+    if not doses:
+        return None
+    return " / ".join(f"{cards.fmt_mg(d.mg_per_day)} mg/day" for d in doses)
 
 
 def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:

@@ -13,6 +13,7 @@ from services import cards, drugs, trial_dates
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
 from services.order_checks.shared_ingredient import in_other_product
+from services.order_doses import trial_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.trial_table import taken_only_as_needed, top_dose_text
@@ -37,6 +38,21 @@ def _weeks(t: Trial) -> str:
     (their shortest reading: review 10 finding 5)."""
     weeks = cards.fmt_weeks((t.end - t.start).days / 7)
     return f"at least {weeks}" if t.written_dates is not None else weeks
+
+
+def _dose_when(trial: Trial) -> str:
+    """ "200 mg/day, ended 2025-06-02" for a course that ended (its highest dose, at its end);
+    for one still running its present dose with the day it began, by the trial_dates "since"
+    rule every card names a running dose by (session 20 item L5-4): "200 mg/day, running since
+    2025-01-06", or "running since 2025-01-06; 200 mg/day since 2025-04-07" when the dose began
+    later, never the highest dose beside the course's start."""
+    if not trial.ongoing:
+        return f"{top_dose_text(trial)}, ended {trial.end.isoformat()}"
+    start, began = trial_dates.start_text(trial), trial_dates.dose_began(trial)
+    dose = trial_dose(trial)
+    if began is None:
+        return f"{dose}, running since {start}"
+    return f"running since {start}; {dose} since {began.isoformat()}"
 
 
 def _trial_brief(t: Trial) -> str:
@@ -230,11 +246,10 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # A failed course still running reaches here only in another product than the draft's
         # (Symbyax drafted while plain fluoxetine runs: in_other_product). Its `end` is as-of, not
         # a stop (review 15 M5: "ended 2025-06-02" of a drug taken today): said as running.
-        when = f"running since {t.start.isoformat()}" if t.ongoing else f"ended {t.end.isoformat()}"
         short = f"{name} already failed an adequate trial"
         summary = cards.fit_summary(
             f"{name} already failed an adequate trial "
-            f"({top_dose_text(t)}, {when}): consider a different mechanism",
+            f"({_dose_when(t)}): consider a different mechanism",
             short,
         )
         body = cards.join_sections(

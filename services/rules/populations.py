@@ -26,8 +26,8 @@ rule exists it is data (services/drug_rules.py and its tables) and applied here:
 - psychotic features: bupropion is never proposed (dopaminergic; may worsen psychosis);
 - active alcohol use disorder: duloxetine is never proposed (Cymbalta label 5.2, hepatotoxicity);
   likewise with no such diagnosis but a recent alcohol screen at or above the clinic's cut-off
-  (AUDIT-C >= 8, AUDIT >= 16: services/policy.py), as the label speaks of "substantial alcohol
-  use", not of a coded disorder (review 9 finding 8).
+  (AUDIT-C >= 8, AUDIT >= 16: services/policy/safety_readings.py), as the label speaks of
+  "substantial alcohol use", not of a coded disorder (review 9 finding 8).
 
 How a screen counts: for the condition rows whose code set names screening scores
 (finding_code_sets.csv, match "score"), and only there. It is not made a Finding of the record:

@@ -7,10 +7,10 @@ which the venlafaxine label ties to the drug (dose-related) and for which it adv
 or stopping it. One card on chart open, speaking whatever the pathway stage: the readings with
 their dates, each running drug the table covers with its dose and start, and the label's line.
 
-A warning, snoozable with a reason: at the policy's line (two readings in a row at or above
-160/100, services/policy.py) the card is rare, and what it names is what the label says to act
-on; an information line would sit below the pathway cards the clinician reads first. Its
-snooze fingerprint is the readings and the drugs, so a snooze never hides a new high reading.
+A warning, snoozable with a reason: at the policy's line (two readings in a row at or above 160/100,
+services/policy/safety_readings.py) the card is rare, and what it names is what the label says to
+act on; an information line would sit below the pathway cards the clinician reads first. Its snooze
+fingerprint is the readings and the drugs, so a snooze never hides a new high reading.
 
 A drug given in clinic (esketamine) runs by services/clinic_courses.py's rule, the one the
 optimise card's course line reads (audit 19 finding 3: the two cards disagreed). A course whose
@@ -56,7 +56,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         (taking, caution)
         for taking, _ in running_cautions.running(ctx)
         if (caution := blood_pressure.caution_for(taking.ingredient)) is not None
-        and (taking.ingredient not in clinic or clinic[taking.ingredient].running)
+        and (
+            taking.ingredient not in clinic
+            # A course read from its sessions alone (no order: fhir_mapping/session_courses.py)
+            # is named by its last session below, as before it was a course (recheck 18a e05).
+            or (clinic[taking.ingredient].running and clinic[taking.ingredient].open_order)
+        )
     ]
     named = {t.ingredient for t, _ in drugs}
     sessions = [

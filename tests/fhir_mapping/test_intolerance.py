@@ -2,7 +2,7 @@
 
 Sources: a stop reason on the order or statement (statusReason), an AllergyIntolerance or an
 AdverseEvent naming the drug (fhir_mapping/intolerance.py). Counting: payers count "failure or
-intolerance" toward TMS (services/policy.py tms_count_intolerant_trials); TRD does not.
+intolerance" toward TMS (services/policy/tms.py tms_count_intolerant_trials); TRD does not.
 """
 
 from __future__ import annotations

@@ -1,17 +1,23 @@
-"""Shared assertions for the service tests."""
+"""Shared helpers for the service tests: assertions on recommendations, chart documents evaluated
+in-process as of a date (`Evaluator`), and the reading of the cards they answer with."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
+from cds_hooks.offline import OfflineResult, evaluate_document
 from fhir_mapping.record import PatientRecord
+from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext, build_context
 from tests.fixtures import builders as b
+from tests.services.chart_files import Doc
 
 REQUEST_STATUS = {"draft"}
 REQUEST_INTENT = {"proposal"}
@@ -89,3 +95,124 @@ def tms_sessions(days: list[date], patient: str) -> list[dict[str, Any]]:
         )
         for n, day in enumerate(days)
     ]
+
+
+# --- Chart documents evaluated in-process ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """Evaluates CDS Hooks request documents in-process as of `as_of`: with the document's own hook
+    unless `hook` is set, with a fresh `Policy()` unless `policy` is set. A call may override
+    either (and the date); a test module binds the methods it uses (`_cards = _at.cards`)."""
+
+    as_of: date
+    hook: str | None = None
+    policy: Policy | None = None
+
+    def result(
+        self,
+        doc: Doc,
+        hook: str | None = None,
+        *,
+        as_of: date | None = None,
+        policy: Policy | None = None,
+    ) -> OfflineResult:
+        return evaluate_document(
+            doc,
+            hook=hook or self.hook or doc["hook"],
+            as_of=as_of or self.as_of,
+            policy=policy or self.policy or Policy(),
+        )
+
+    def cards(
+        self,
+        doc: Doc,
+        hook: str | None = None,
+        *,
+        as_of: date | None = None,
+        policy: Policy | None = None,
+    ) -> list[Doc]:
+        """The response's cards as JSON, in the order the service sent them."""
+        return card_list(self.result(doc, hook, as_of=as_of, policy=policy))
+
+    def by_topic(
+        self,
+        doc: Doc,
+        hook: str | None = None,
+        *,
+        as_of: date | None = None,
+        policy: Policy | None = None,
+    ) -> dict[str, Doc]:
+        """The response's cards as JSON keyed by topic code."""
+        return by_topic(self.cards(doc, hook, as_of=as_of, policy=policy))
+
+    def cards_and_record(
+        self, doc: Doc, *, as_of: date | None = None
+    ) -> tuple[list[Doc], PatientRecord]:
+        """The cards and the record they were decided on."""
+        result = self.result(doc, as_of=as_of)
+        return card_list(result), result.evaluation.record
+
+    def by_topic_and_record(
+        self, doc: Doc, *, as_of: date | None = None
+    ) -> tuple[dict[str, Doc], PatientRecord]:
+        """The cards keyed by topic code and the record they were decided on."""
+        result = self.result(doc, as_of=as_of)
+        return by_topic(card_list(result)), result.evaluation.record
+
+    def recommendations(self, doc: Doc) -> tuple[Recommendation, ...]:
+        """The recommendations behind the cards (before they are written as JSON)."""
+        return self.result(doc).evaluation.recommendations
+
+
+def card_list(result: OfflineResult) -> list[Doc]:
+    cards: list[Doc] = result.response.to_json()["cards"]
+    return cards
+
+
+def by_topic(cards: Iterable[Doc]) -> dict[str, Doc]:
+    """JSON cards keyed by topic code (a later card of a topic replaces an earlier one)."""
+    return {c["source"]["topic"]["code"]: c for c in cards}
+
+
+def topics(cards: Iterable[Doc]) -> list[str]:
+    """The JSON cards' topic codes in order."""
+    return [c["source"]["topic"]["code"] for c in cards]
+
+
+def of_topic(cards: Iterable[Doc], topic: str) -> list[Doc]:
+    """The JSON cards of one topic, in order."""
+    return [c for c in cards if c["source"]["topic"]["code"] == topic]
+
+
+def labels(card: Doc) -> list[str]:
+    """A JSON card's suggestion labels, in order (none when it suggests nothing)."""
+    return [s["label"] for s in card.get("suggestions", [])]
+
+
+def line_starting(card: Doc, start: str) -> str:
+    """The first line of a JSON card's detail that starts with `start`."""
+    found: str = next(line for line in card["detail"].split("\n") if line.startswith(start))
+    return found
+
+
+def line_with(card: Doc, needle: str) -> str:
+    """The first line of a JSON card's detail that holds `needle`."""
+    found: str = next(line for line in card["detail"].split("\n") if needle in line)
+    return found
+
+
+# --- Records screened directly (no document) --------------------------------------------------------
+
+
+def screen(record: PatientRecord, policy: Policy | None = None) -> list[Recommendation]:
+    """The patient-view screen of a record, in order (`Policy()` unless `policy` is given)."""
+    return list(patient_view(record, policy or Policy()))
+
+
+def screen_by_topic(
+    record: PatientRecord, policy: Policy | None = None, hidden: Set[str] = frozenset()
+) -> dict[str, Recommendation]:
+    """The patient-view screen of a record keyed by topic, `hidden` topics snoozed."""
+    return {r.topic: r for r in patient_view(record, policy or Policy(), hidden=hidden)}

@@ -33,6 +33,7 @@ from services.rules.context import build_context
 from services.rules.tms_referral import LINKED
 from tests.fhir_mapping.other_scale_charts import P, chart, scale, the_trial
 from tests.fixtures import builders as fb
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -63,9 +64,8 @@ def _m13(last_madrs: int | None = None) -> Doc:
     return doc
 
 
-def _cards(doc: Doc, policy: Policy | None = None) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=policy or Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF, hook="patient-view")
+_cards = _at.by_topic
 
 
 def test_two_trials_failed_on_madrs_alone_get_a_tms_card_naming_madrs() -> None:
@@ -98,7 +98,7 @@ def test_a_policy_whose_cut_off_is_a_phq9_leaves_the_madrs_to_confirm() -> None:
     """Ambetter CP.BH.200 states PHQ-9 >= 15; a severe MADRS is this project's reading of it,
     which the payer's own text does not make: "To confirm", never "Met"."""
     policy = Policy(payer_criteria="ambetter-cp-bh-200")
-    detail = _cards(_m13(last_madrs=36), policy)[TMS]["detail"]
+    detail = _cards(_m13(last_madrs=36), policy=policy)[TMS]["detail"]
     line = next(x for x in detail.splitlines() if "Severity" in x)
     assert line.startswith("- **To confirm** · Severity: MADRS 36")
     assert "Met** · Severity" not in detail

@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import FindingKind
-from services.policy import Policy
 from services.rules import adjunct_harm
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -60,10 +59,8 @@ def _condition(code: str) -> Callable[[Doc], bool]:
     return lambda r: not (r.get("resourceType") == "Condition" and code in _codes(r))
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
-    cards = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF, hook="patient-view")
+_cards = _at.by_topic
 
 
 def _orders(card: Doc) -> list[str]:

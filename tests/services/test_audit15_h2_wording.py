@@ -29,11 +29,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping import vascular_text
 from fhir_mapping.record import FindingKind
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, line_starting
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -45,18 +44,9 @@ OPTIMISE = "optimize-switch-augment"
 Doc = dict[str, Any]
 
 
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
-
-
-def _line(card: Doc, start: str) -> str:
-    return next(line for line in card["detail"].split("\n") if line.startswith(start))
+_at = Evaluator(AS_OF)
+_cards = _at.cards
+_by_topic = _at.by_topic
 
 
 # --- W5: a subarachnoid haemorrhage is not an intracerebral one ------------------------------
@@ -64,7 +54,7 @@ def _line(card: Doc, start: str) -> str:
 
 def test_old_sah_is_named_once_per_drug_as_aneurysmal_disease() -> None:
     optimise = _by_topic(_recheck("e02_old_sah_i60_with_clip"))[OPTIMISE]
-    line = _line(optimise, "**Not offered (contraindicated):**")
+    line = line_starting(optimise, "**Not offered (contraindicated):**")
     assert "intracerebral" not in line
     # Named once per drug (esketamine, ketamine), by its code and date, never its id.
     assert line.count("(ICD-10-CM I60.7, 2012-06-01, resolved 2012-09-01)") == 2
@@ -99,21 +89,21 @@ def test_subarachnoid_haemorrhage_text_is_not_read_as_intracerebral(
 
 def test_resolved_aneurysm_is_named_by_its_text_with_dates_not_since() -> None:
     optimise = _by_topic(_recheck("e01_aneurysm_resolved_clipped"))[OPTIMISE]
-    line = _line(optimise, "**Not offered (contraindicated):**")
+    line = line_starting(optimise, "**Not offered (contraindicated):**")
     assert "since 2015-04-01" not in line
     assert (
         "esketamine nasal spray: Left MCA aneurysm, clipped 2015 (ICD-10-CM I67.1, 2015-04-01, "
         "resolved 2015-06-01)" in line
     )
     # The TMS line names the same entry the same way.
-    assert "contraindication: Left MCA aneurysm, clipped 2015 (ICD-10-CM I67.1" in _line(
+    assert "contraindication: Left MCA aneurysm, clipped 2015 (ICD-10-CM I67.1" in line_starting(
         optimise, "**Why no TMS referral:**"
     )
 
 
 def test_active_aneurysm_keeps_since() -> None:
     optimise = _by_topic(_recheck("e01b_aneurysm_active_clipped_text"))[OPTIMISE]
-    line = _line(optimise, "**Not offered (contraindicated):**")
+    line = line_starting(optimise, "**Not offered (contraindicated):**")
     assert "Left MCA aneurysm, clipped 2015 (ICD-10-CM I67.1, since 2015-04-01)" in line
 
 

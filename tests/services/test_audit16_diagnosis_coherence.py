@@ -30,6 +30,7 @@ from services.pathway import derive_facts
 from services.policy import Policy
 from services.staging import maudsley_stage
 from tests.services import chart_files
+from tests.services.helpers import labels, line_with
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -49,14 +50,6 @@ def _by_topic(name: str) -> dict[str, Doc]:
     return {c["source"]["topic"]["code"]: c for c in cards}
 
 
-def _labels(card: Doc) -> list[str]:
-    return [s["label"] for s in card.get("suggestions", [])]
-
-
-def _line(card: Doc, needle: str) -> str:
-    return next(line for line in card["detail"].split("\n") if needle in line)
-
-
 # --- W1 ---------------------------------------------------------------------------------------
 
 
@@ -65,7 +58,7 @@ def test_depression_due_to_hypothyroidism_is_named_not_sent_to_be_recoded() -> N
     optimise = cards[OPTIMISE]
     assert "text only" not in optimise["detail"]
     assert "F32.x/F33.x" not in optimise["detail"]
-    line = _line(optimise, "Diagnosis on record is not major depression")
+    line = line_with(optimise, "Diagnosis on record is not major depression")
     assert "(ICD-10-CM F06.32, since 2024-10-21)" in line
     assert "due to a medical condition, not major depression: treat the cause and reassess" in line
     assert TMS not in cards
@@ -86,7 +79,7 @@ def test_depression_due_to_hypothyroidism_is_named_not_sent_to_be_recoded() -> N
 def test_not_mdd_diagnosis_gets_no_mdd_step_one_click(name: str, named: str) -> None:
     cards = _by_topic(name)
     optimise = cards[OPTIMISE]
-    assert not [label for label in _labels(optimise) if label.startswith("Propose adjunctive")]
+    assert not [label for label in labels(optimise) if label.startswith("Propose adjunctive")]
     # Audit 17 M10: what is held and why, once (was "augment (adjuncts held: diagnosis not
     # MDD) or switch class", which proposed and withdrew the step in one line).
     assert "adjuncts held" in optimise["summary"]
@@ -96,7 +89,7 @@ def test_not_mdd_diagnosis_gets_no_mdd_step_one_click(name: str, named: str) -> 
     assert named in first
     assert "not one click until then: Propose adjunctive aripiprazole" in first
     # Esketamine is labelled for MDD: not named among the options; ECT stays.
-    beyond = _line(optimise, "**Beyond medication**")
+    beyond = line_with(optimise, "**Beyond medication**")
     assert "esketamine" not in beyond and "ECT" in beyond
     # No TMS card recommending a referral beside "Not met" (LCD L37086: MDD).
     assert TMS not in cards
@@ -107,7 +100,7 @@ def test_depression_unspecified_keeps_the_pathway_to_confirm() -> None:
     # F32.A: "to confirm", not "not met" (pathway.not_mdd_diagnosis): the one-clicks and the
     # recommended referral stay, with the TMS card's To-confirm line.
     cards = _by_topic("a10_depression_unspecified_f32a")
-    assert any(label.startswith("Propose adjunctive") for label in _labels(cards[OPTIMISE]))
+    assert any(label.startswith("Propose adjunctive") for label in labels(cards[OPTIMISE]))
     assert "esketamine" in cards[OPTIMISE]["detail"]
     refer = cards[TMS]["suggestions"][0]
     assert refer["label"] == "Refer for TMS evaluation" and refer["isRecommended"] is True
@@ -116,7 +109,7 @@ def test_depression_unspecified_keeps_the_pathway_to_confirm() -> None:
 def test_double_depression_keeps_the_pathway() -> None:
     # F34.1 beside F33.2: the MDD code stands.
     cards = _by_topic("a02_double_depression_f341_f332")
-    assert any(label.startswith("Propose adjunctive") for label in _labels(cards[OPTIMISE]))
+    assert any(label.startswith("Propose adjunctive") for label in labels(cards[OPTIMISE]))
     assert "Diagnosis on record is not major depression" not in cards[OPTIMISE]["detail"]
     assert TMS in cards
 
@@ -125,7 +118,7 @@ def test_double_depression_keeps_the_pathway() -> None:
 
 
 def test_persistent_depressive_disorder_is_staged_chronic() -> None:
-    stage = _line(_by_topic("a01_pdd_f341_alone_two_failed")[OPTIMISE], "**Maudsley staging**")
+    stage = line_with(_by_topic("a01_pdd_f341_alone_two_failed")[OPTIMISE], "**Maudsley staging**")
     assert (
         "Duration 3 (chronic; ICD-10-CM F34.1 persistent depressive disorder: >= 2 years by "
         "definition, DSM-5)"
@@ -136,7 +129,7 @@ def test_severity_coded_for_this_episode_is_scored_and_named() -> None:
     # F33.2 coded at an admission 14 days before the PHQ-9 of 18: the same measurement interval
     # (Policy.mbc_interval_days), so the clinician's rating grades it (the safer, higher stage).
     # An older code is named instead (tests/services/test_minors20.py, review 19 b01).
-    stage = _line(_by_topic("e03_inpatient_admission_last_month")[TMS], "**Maudsley staging**")
+    stage = line_with(_by_topic("e03_inpatient_admission_last_month")[TMS], "**Maudsley staging**")
     assert "Severity 4 (severe without psychosis; coded F33.2);" in stage
 
 
@@ -154,7 +147,7 @@ def test_the_coded_severity_is_the_stage_basis_in_full() -> None:
 
 def test_a_phq9_band_stands_when_no_severity_is_coded_above_it() -> None:
     # a10: F32.A carries no severity: the PHQ-9 band is scored, as before.
-    stage = _line(_by_topic("a10_depression_unspecified_f32a")[TMS], "**Maudsley staging**")
+    stage = line_with(_by_topic("a10_depression_unspecified_f32a")[TMS], "**Maudsley staging**")
     assert "Severity 3 (moderate);" in stage
 
 
@@ -166,7 +159,7 @@ def test_to_confirm_names_its_subject_and_the_diagnosis_once() -> None:
     assert optimise["summary"].startswith(
         "2 adequate trials failed (sertraline, venlafaxine), both to confirm:"
     )
-    line = _line(optimise, "**To confirm:**")
+    line = line_with(optimise, "**To confirm:**")
     assert line.startswith("**To confirm:** sertraline, venlafaxine: ordered for Other ")
     assert line.count("F19.94") == 1
     assert "confirm each was a trial for the depression" in line
@@ -174,7 +167,7 @@ def test_to_confirm_names_its_subject_and_the_diagnosis_once() -> None:
 
 def test_previous_episode_note_said_once() -> None:
     tms = _by_topic("d02_cerner_statement_derived_from_order")[TMS]
-    line = _line(tms, "Medication trials")
+    line = line_with(tms, "Medication trials")
     assert line.count("may be a previous episode") == 1
     assert line.count("to confirm:") == 1
 

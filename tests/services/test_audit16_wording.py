@@ -27,10 +27,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.cds_hooks import test_fi1_withheld_results as withheld
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -40,9 +39,8 @@ _chart = chart_files.loader(Path(__file__).parent / "review16_charts")
 Doc = dict[str, Any]
 
 
-def _cards(doc: Doc, *, hook: str | None = None) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def test_reported_course_without_dose_or_duration_names_no_end_and_no_weeks() -> None:

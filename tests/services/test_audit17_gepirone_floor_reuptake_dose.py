@@ -22,12 +22,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from services import cards as card_words
 from services import interaction_table
 from services.interaction_takings import Taking
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,12 +39,8 @@ SAME_CLASS = "order-same-class-running"
 EXXUA_LABEL = "https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/021164Orig1s001lbl.pdf"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _one(doc: Doc, topic: str) -> Doc:

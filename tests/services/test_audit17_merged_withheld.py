@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -39,16 +38,8 @@ QUALITY = "data-quality"
 
 _review = chart_files.loader(HERE / "review17_charts")
 _leftover = chart_files.loader(HERE / "leftover17_charts")
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 # --- W4: a merged Patient record -------------------------------------------------------------------
@@ -89,7 +80,7 @@ def test_the_surviving_record_keeps_its_one_clicks() -> None:
     doc = _review("e02_patient_link_replaced_by")
     doc["prefetch"]["patient"]["link"][0]["type"] = "replaces"  # this record is the survivor
     doc["prefetch"]["patient"]["active"] = True
-    cards = _by_topic(_cards(doc))
+    cards = by_topic(_cards(doc))
     assert cards[TMS]["suggestions"]
     assert not cards[OPTIMISE]["summary"].startswith("Merged record")
 
@@ -98,7 +89,7 @@ def test_the_surviving_record_keeps_its_one_clicks() -> None:
 
 
 def test_a_withheld_problem_list_gives_no_seizure_clearance_and_no_recommended_referral() -> None:
-    tms = _by_topic(_cards(_leftover("conditions_withheld_patient_view")))[TMS]
+    tms = by_topic(_cards(_leftover("conditions_withheld_patient_view")))[TMS]
     detail = tms["detail"]
     assert "No epilepsy/seizure disorder" not in detail
     assert (
@@ -114,7 +105,7 @@ def test_a_withheld_problem_list_gives_no_seizure_clearance_and_no_recommended_r
 
 
 def test_a_complete_problem_list_keeps_the_clearance_and_the_recommended_referral() -> None:
-    tms = _by_topic(_cards(_review("e01_other_patient_in_prefetch")))[TMS]
+    tms = by_topic(_cards(_review("e01_other_patient_in_prefetch")))[TMS]
     assert "- No epilepsy/seizure disorder, metal or stimulator near the head" in tms["detail"]
     assert tms["suggestions"][0].get("isRecommended") is True
 
@@ -123,7 +114,7 @@ def test_a_complete_problem_list_keeps_the_clearance_and_the_recommended_referra
 
 
 def test_an_unconfirmed_maoi_order_is_named_in_words_with_the_running_drug() -> None:
-    cards = _by_topic(_cards(_review("e04b_subject_mrn_unmatched")))
+    cards = by_topic(_cards(_review("e04b_subject_mrn_unmatched")))
     quality = cards[QUALITY]
     assert quality["summary"] == (
         "An active phenelzine (MAOI) order under another identifier: confirm whose it is (with "
@@ -142,6 +133,6 @@ def test_an_unconfirmed_maoi_order_is_named_in_words_with_the_running_drug() -> 
 
 
 def test_another_patients_records_are_reported_once_per_card() -> None:
-    optimise = _by_topic(_cards(_review("e01_other_patient_in_prefetch")))[OPTIMISE]
+    optimise = by_topic(_cards(_review("e01_other_patient_in_prefetch")))[OPTIMISE]
     assert optimise["detail"].count("report it to the EHR team") == 1
     assert optimise["detail"].count("never read for this patient") == 1

@@ -24,10 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cds_hooks.offline import OfflineResult, evaluate_document
+from cds_hooks.offline import OfflineResult
 from services.payer_criteria.trials import trial_line
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 AS_OF = date(2025, 6, 2)
 HERE = Path(__file__).parent
@@ -38,10 +38,8 @@ Doc = dict[str, Any]
 
 _review17 = chart_files.loader(HERE / "review17_charts")
 _leftover17 = chart_files.loader(HERE / "leftover17_charts")
-
-
-def _run(doc: Doc) -> OfflineResult:
-    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+_at = Evaluator(AS_OF)
+_run = _at.result
 
 
 def _cards(result: OfflineResult) -> dict[str, Doc]:

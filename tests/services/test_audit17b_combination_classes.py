@@ -23,9 +23,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import OfflineResult, evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 # The real drug table: the options the list holds are the ones the audit read.
 pytestmark = pytest.mark.real_drug_table
@@ -40,13 +39,9 @@ W1 = "au17b_w1_sertraline_venlafaxine_running"
 W2 = "au17b_w2_cross_taper_first_stopped_last_week"
 
 
-def _run(doc: Doc) -> OfflineResult:
-    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-
-
-def _cards(doc: Doc) -> dict[str, Doc]:
-    cards = _run(doc).response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_run = _at.result
+_cards = _at.by_topic
 
 
 def _switch(card: Doc) -> str:

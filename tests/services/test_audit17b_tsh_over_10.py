@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -48,10 +47,8 @@ OLDER = (
 )
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def _drug_orders(card: Doc) -> list[str]:

@@ -31,10 +31,10 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
 from services import catalog
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -53,16 +53,8 @@ CHARTS = (
 CONFIRM = "coded escitalopram, named citalopram"
 
 _chart = chart_files.loader(Path(__file__).parent / "audit18c_charts")
-
-
-def _cards(doc: Doc, hook: str | None = None) -> list[Doc]:
-    result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -125,7 +117,7 @@ def test_the_blood_pressure_cites_name_a_confirmed_number_or_the_heading() -> No
 
 def test_an_order_and_its_five_unreadable_fills_are_one_medication() -> None:
     cards = _cards(_chart("w02_order_and_five_fills_unknown_code"))
-    detail = _by_topic(cards)[OPTIMISE]["detail"]
+    detail = by_topic(cards)[OPTIMISE]["detail"]
     assert (
         "- 1 medication order and its 5 fills could not be read (drug not identifiable: a drug "
         "code this service's drug tables do not hold, and no name): "
@@ -149,7 +141,7 @@ def _without_sertraline(doc: Doc) -> Doc:
 
 def test_the_data_quality_card_counts_an_order_and_its_fills_as_one_medication() -> None:
     cards = _cards(_without_sertraline(_chart("w02_order_and_five_fills_unknown_code")))
-    card = _by_topic(cards)[QUALITY]
+    card = by_topic(cards)[QUALITY]
     assert card["summary"] == (
         "1 medication order and its 5 fills could not be read: this chart was judged without them"
     )
@@ -192,7 +184,7 @@ def test_the_timeline_counts_as_the_cards_do() -> None:
 
 def test_an_unidentified_record_beside_an_maoi_draft_is_counted_once() -> None:
     cards = _cards(_chart("w03_unknown_code_order_draft_phenelzine"))
-    card = _by_topic(cards)[QUALITY]
+    card = by_topic(cards)[QUALITY]
     assert card["indicator"] == "critical"
     block = card["detail"].split("**Data not read**", 1)[1]
     assert block.count("1 medication record") == 1, block
@@ -219,7 +211,7 @@ def test_the_drug_to_confirm_line_stands_once_on_the_first_card_of_the_draft(hoo
     assert carrying[0]["detail"].count(CONFIRM) == 1
     assert carrying[0]["detail"].startswith(f"**Drug to confirm:** {CONFIRM} (code: escitalopram")
     # The other card of the draft names both drugs as to confirm in its readings' headings.
-    age = _by_topic(cards)[AGE]
+    age = by_topic(cards)[AGE]
     assert age is not cards[0]
     assert "**If it is escitalopram** (escitalopram or citalopram: to confirm):" in age["detail"]
     assert "**If it is citalopram** (escitalopram or citalopram: to confirm):" in age["detail"]
@@ -227,7 +219,7 @@ def test_the_drug_to_confirm_line_stands_once_on_the_first_card_of_the_draft(hoo
 
 @pytest.mark.parametrize("hook", ["order-select", "order-sign"])
 def test_a_dose_judgement_on_a_drug_to_confirm_says_which_reading_it_rests_on(hook: str) -> None:
-    cards = _by_topic(_cards(_chart("w05_draft_code_esc20_name_cit30_age75"), hook))
+    cards = by_topic(_cards(_chart("w05_draft_code_esc20_name_cit30_age75"), hook))
     age = cards[AGE]
     # Never "Escitalopram 20 mg/day at age 75: above ..." as a fact; both readings signposted.
     assert age["summary"] == (

@@ -22,11 +22,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import LabResult
-from services.policy import Policy
 from services.rules import thyroid_over_replacement
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, labels
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -36,16 +35,8 @@ DIAGNOSIS = "diagnosis-review"
 OPTIMISE = "optimize-switch-augment"
 REVIEW_DOSE = "review the replacement dose with its prescriber"
 _chart = chart_files.loader(Path(__file__).parent / "thyroid_over_replacement_charts")
-
-
-def _cards(doc: Doc, as_of: date = AS_OF) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
-
-
-def _labels(card: Doc) -> list[str]:
-    return [s["label"] for s in card.get("suggestions", [])]
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def test_a_suppressed_tsh_on_levothyroxine_asks_for_free_t4_and_a_dose_review() -> None:
@@ -62,7 +53,7 @@ def test_a_suppressed_tsh_on_levothyroxine_asks_for_free_t4_and_a_dose_review() 
         "this low raises the risk of atrial fibrillation and bone loss. Add free T4 (and T3), and "
         f"{REVIEW_DOSE}, unless the suppression is intended (after thyroid cancer)"
     ) in detail
-    assert "Order free T4" in _labels(card)
+    assert "Order free T4" in labels(card)
     # The adjuncts wait on it as on any abnormal TSH (CANMAT 2023 para 184), and say why.
     assert "adjuncts held: review TSH low 0.01 on levothyroxine first" in cards[OPTIMISE]["summary"]
 
@@ -78,7 +69,7 @@ def test_a_low_tsh_on_desiccated_thyroid_with_a_free_t4_asks_for_the_t3_only() -
     assert f"Add T3 if not drawn, and {REVIEW_DOSE}" in detail
     assert "in pregnancy, judge it by the trimester's range" in detail
     assert "fully suppressed" not in detail
-    assert "Order free T4" not in _labels(card)  # drawn the same day
+    assert "Order free T4" not in labels(card)  # drawn the same day
 
 
 def test_off_replacement_a_low_tsh_keeps_its_line() -> None:
@@ -90,12 +81,12 @@ def test_off_replacement_a_low_tsh_keeps_its_line() -> None:
         in (card["detail"])
     )
     assert "over-replacement" not in card["detail"]
-    assert "Order free T4" in _labels(card)
+    assert "Order free T4" in labels(card)
 
 
 def test_a_low_tsh_older_than_the_look_back_asks_for_a_repeat_first() -> None:
     # A year on, the low TSH may long be corrected: the repeat line, not a dose review.
-    card = _cards(_chart("levothyroxine_tsh_0_01"), date(2026, 6, 2))[DIAGNOSIS]
+    card = _cards(_chart("levothyroxine_tsh_0_01"), as_of=date(2026, 6, 2))[DIAGNOSIS]
     assert "**Abnormal TSH, not rechecked:** 0.01 mIU/L, low, 2025-05-03" in card["detail"]
     assert REVIEW_DOSE not in card["detail"]
 

@@ -25,9 +25,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -42,12 +41,8 @@ Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
 _resources = chart_files.prefetch_resources
-
-
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def _drop(doc: Doc, keep: Any) -> None:

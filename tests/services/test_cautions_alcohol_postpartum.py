@@ -29,12 +29,12 @@ from fhir_mapping.build import build_record
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import FindingKind, PatientRecord
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Indicator
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
 from tests.services import test_audit_c_cards as auditc
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -104,8 +104,7 @@ def _running(drug: tuple[str, str], start: date, rid: str) -> Resource:
     )
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _problem(code: str, display: str, onset: date, rid: str) -> Resource:

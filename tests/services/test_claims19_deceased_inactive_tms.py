@@ -34,6 +34,7 @@ from services.packet.page import render_packet
 from services.policy import Policy
 from services.timeline.page import render_page
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, topics
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -62,16 +63,8 @@ PATHWAY = {
 _chart = chart_files.loader(HERE / "claims19_charts")
 _review18 = chart_files.loader(HERE / "review18_charts")
 _leftover18 = chart_files.loader(HERE / "leftover18_charts")
-
-
-def _cards(doc: Doc, policy: Policy | None = None) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _topics(cards: list[Doc]) -> list[str]:
-    return [c["source"]["topic"]["code"] for c in cards]
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _alive(doc: Doc) -> Doc:
@@ -89,10 +82,12 @@ def test_an_order_signed_on_a_deceased_patient_gets_no_tms_referral() -> None:
     # Alive, the same order gets the TMS referral and the failed-class repeat card (the TMS card
     # with a payer criterion unmet at an order hook only as the policy allows: review 19 I7).
     everywhere = Policy(tms_card_when_payer_criteria_unmet=True)
-    assert {TMS, "order-repeats-failed-trial"} <= set(_topics(_cards(_alive(doc), everywhere)))
-    cards = _cards(_chart("x01_deceased_datetime_escitalopram_order_sign"), everywhere)
+    assert {TMS, "order-repeats-failed-trial"} <= set(
+        topics(_cards(_alive(doc), policy=everywhere))
+    )
+    cards = _cards(_chart("x01_deceased_datetime_escitalopram_order_sign"), policy=everywhere)
     # The running SNRI beside the SSRI draft (on the repeat card when alive) keeps a card.
-    assert _topics(cards) == [QUALITY, "order-same-class-running"]
+    assert topics(cards) == [QUALITY, "order-same-class-running"]
     status = cards[0]
     assert (status["indicator"], status["summary"]) == (
         "warning",
@@ -108,13 +103,13 @@ def test_an_order_signed_on_a_deceased_patient_gets_no_tms_referral() -> None:
 
 def test_an_order_selected_on_a_deceased_patient_gets_no_pathway_card() -> None:
     cards = _cards(_review18("p02_deceased_boolean_order_select"))
-    assert _topics(cards)[0] == QUALITY
-    assert not PATHWAY & set(_topics(cards))
+    assert topics(cards)[0] == QUALITY
+    assert not PATHWAY & set(topics(cards))
 
 
 def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_card() -> None:
     cards = _cards(_chart("x02_deceased_maoi_pair_patient_view"))
-    assert _topics(cards) == [QUALITY, "maoi-combination"]
+    assert topics(cards) == [QUALITY, "maoi-combination"]
     status, maoi = cards
     assert (status["indicator"], status["summary"]) == (
         "info",
@@ -134,10 +129,10 @@ def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_c
 
 def test_chart_open_on_a_deceased_trd_patient_shows_the_status_alone() -> None:
     cards = _cards(_review18("p01_deceased_datetime_trd"))
-    assert _topics(cards) == [QUALITY]
+    assert topics(cards) == [QUALITY]
     assert "and found nothing to say" in cards[0]["detail"]
     # Alive, the chart gets the pathway's cards.
-    assert PATHWAY & set(_topics(_cards(_alive(_review18("p01_deceased_datetime_trd")))))
+    assert PATHWAY & set(topics(_cards(_alive(_review18("p01_deceased_datetime_trd")))))
 
 
 def test_a_deceased_patient_with_nothing_to_say_gets_no_card() -> None:
@@ -152,7 +147,7 @@ def test_a_deceased_patients_data_quality_card_is_one_card_under_the_status() ->
     doc = _leftover18("e02b_patient_inactive_no_link")
     doc["prefetch"]["patient"]["deceasedBoolean"] = True
     cards = _cards(doc)
-    assert _topics(cards) == [QUALITY]
+    assert topics(cards) == [QUALITY]
     (card,) = cards
     assert card["summary"].startswith("Patient recorded deceased (date not recorded)")
     assert card["indicator"] == "warning"  # the inactive record's, the graver
@@ -214,7 +209,7 @@ def test_an_inactive_linked_patient_with_nothing_else_names_the_link_in_the_summ
     doc = _leftover18("e02c_patient_inactive_no_link_no_history")
     doc["prefetch"]["patient"]["link"] = [{"other": {"reference": LINKED}, "type": "seealso"}]
     cards = _cards(doc)
-    assert _topics(cards) == [QUALITY]
+    assert topics(cards) == [QUALITY]
     assert cards[0]["summary"] == (
         f"This Patient record is marked inactive (active: false), linked to {LINKED} (seealso)"
     )

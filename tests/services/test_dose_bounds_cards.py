@@ -19,11 +19,11 @@ from fhir_mapping.build import build_record
 from fhir_mapping.record import DoseSegment, DraftOrder, FindingKind, PatientRecord, Role, Trial
 from services import cards, order_doses
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
 from tests.services import factories as f
 from tests.services import test_order_safety as safety
+from tests.services.helpers import screen_by_topic
 
 BIPOLAR = f.finding(FindingKind.BIPOLAR, code="F31.81", display="Bipolar II disorder")
 
@@ -32,8 +32,7 @@ def _orders(record: PatientRecord) -> dict[str, Recommendation]:
     return {r.topic: r for r in order_hook(record, Policy(), hook="order-select", selections=())}
 
 
-def _chart(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_chart = screen_by_topic
 
 
 def _ranged(draft: DraftOrder, high: float | None, equivalence: str | None = None) -> DraftOrder:

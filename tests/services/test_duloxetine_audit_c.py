@@ -34,11 +34,11 @@ from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, Score
 from services import drug_rules
 from services.catalog import services
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy, load_policy
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -168,8 +168,7 @@ def _duloxetine_draft() -> Resource:
     )
 
 
-def _cards(record: PatientRecord, policy: Policy | None = None) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, policy or Policy())}
+_cards = screen_by_topic
 
 
 def _switch(record: PatientRecord, policy: Policy | None = None) -> str:

@@ -26,10 +26,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping import tms_safety
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -45,14 +44,9 @@ _resources = chart_files.prefetch_resources
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 
 
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
+_by_topic = _at.by_topic
 
 
 def _aneurysm(doc: Doc) -> Doc:

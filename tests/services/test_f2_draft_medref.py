@@ -25,10 +25,11 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.draft_medication import UNIDENTIFIED_DRAFT
 from fhir_mapping.explain import explain
 from fhir_mapping.medications import read_drafts
-from fhir_mapping.record import DataDomain, PatientRecord
+from fhir_mapping.record import DataDomain
 from services.policy import Policy
 from tests.fixtures import builders as b
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -54,14 +55,8 @@ def _chart(name: str) -> Doc:
     return doc
 
 
-def _evaluate(doc: Doc) -> tuple[list[Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards, result.evaluation.record
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_evaluate = _at.cards_and_record
 
 
 def _draft(doc: Doc) -> Doc:
@@ -76,7 +71,7 @@ def test_a_draft_naming_its_drug_by_a_reference_to_a_prefetched_medication_is_ch
     doc = _chart("g05_draft_medref_in_prefetch")
     assert "display" not in _draft(doc)["medicationReference"]
     cards, record = _evaluate(doc)
-    found = _by_topic(cards)
+    found = by_topic(cards)
     assert list(found) == [MAOI]
     assert found[MAOI]["indicator"] == "critical"
     assert found[MAOI]["summary"].startswith("Sertraline ordered while phenelzine (MAOI)")
@@ -91,7 +86,7 @@ def test_a_draft_naming_its_drug_by_a_reference_to_a_prefetched_medication_is_ch
 )
 def test_the_controls_keep_their_maoi_card(name: str) -> None:
     cards, record = _evaluate(_chart(name))
-    found = _by_topic(cards)
+    found = by_topic(cards)
     assert list(found) == [MAOI]
     assert found[MAOI]["indicator"] == "critical"
     assert not record.gaps

@@ -31,9 +31,8 @@ from typing import Any
 import pytest
 
 from cds_hooks.fhir_data.outcome_issues import issue_codes
-from cds_hooks.offline import OfflineResult, evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -59,15 +58,9 @@ def _chart(name: str) -> Doc:
 
 
 _resources = chart_files.prefetch_resources
-
-
-def _evaluate(doc: Doc) -> OfflineResult:
-    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-
-
-def _cards(doc: Doc) -> dict[str, Doc]:
-    cards = _evaluate(doc).response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_evaluate = _at.result
+_cards = _at.by_topic
 
 
 def _text(cards: dict[str, Doc]) -> str:

@@ -25,17 +25,16 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from services.order_checks import sodium_draft
-from services.policy import Policy
 from services.timeline import summary as timeline_summary
 from services.timeline import wording as timeline_wording
 from services.trial_table import adherence_text
 from tests.fixtures import builders as b
 from tests.fixtures.scenarios import scenario
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.test_j2_audit import _escitalopram, _o02
 from tests.services.test_suicide_risk_review import _cards
 
@@ -57,10 +56,8 @@ F08 = "f08_esketamine_draft_cerebral_aneurysm"
 ANEURYSM = "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01)"
 
 
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_by_topic = _at.by_topic
 
 
 def _bundles(doc: Doc) -> list[Doc]:

@@ -21,12 +21,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from cds_hooks.storage.issued_cards import snooze_key
 from services import cards
-from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -39,11 +38,8 @@ SHARED = "order-dose-above-range"
 STATEMENT = "MedicationStatement/4e52f334-dbe6-5494-b2ea-cd4bb00383a0"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _recs(doc: Doc) -> tuple[Recommendation, ...]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return result.evaluation.recommendations
+_at = Evaluator(AS_OF)
+_recs = _at.recommendations
 
 
 def _by_topic(doc: Doc) -> dict[str, Recommendation]:

@@ -26,12 +26,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.gaps import describe
 from fhir_mapping.lab_units import table_value
 from fhir_mapping.record import DataDomain, DataGap, GapCause
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -43,16 +42,9 @@ OPTIMISE = "optimize-switch-augment"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
+_by_topic = _at.by_topic
 
 
 def _held(cards: dict[str, Doc]) -> bool:

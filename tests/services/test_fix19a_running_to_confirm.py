@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -38,12 +37,8 @@ COMBINATION = "maoi-combination"
 OPTIMISE = "optimize-switch-augment"
 
 _chart = chart_files.loader(Path(__file__).parent / "running_to_confirm_charts")
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _topic(card: Doc) -> str:

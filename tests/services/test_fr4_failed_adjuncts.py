@@ -24,12 +24,12 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping import procedure_refusals
 from services import adjunct_mechanisms, cards
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -43,11 +43,8 @@ G01 = "g01_complex_4_failed_ect_refused_tms_done"
 G03 = "g03_complex_draft_aripiprazole_again"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _recs(doc: Doc) -> tuple[Recommendation, ...]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return result.evaluation.recommendations
+_at = Evaluator(AS_OF)
+_recs = _at.recommendations
 
 
 def _by_topic(doc: Doc) -> dict[str, Recommendation]:

@@ -54,7 +54,7 @@ def test_a_trial_beside_carbamazepine_is_counted_to_confirm_naming_the_inducer()
     assert result.status is CriterionStatus.MET
     assert result.to_confirm is not None
     assert (
-        "sertraline taken with carbamazepine 400 mg/day (from 2020-01-06), a CYP3A4 inducer "
+        "sertraline taken with carbamazepine 400 mg/day (since 2020-01-06), a CYP3A4 inducer "
         "that may lower sertraline levels"
     ) in result.to_confirm
     assert result.to_confirm.endswith("the dose may not have been adequate")
@@ -99,7 +99,7 @@ def test_carbamazepine_is_read_by_display_and_by_rxnorm_beside_mirtazapine(
     table = trial_table([mirt], Policy().mapping, record)
     # The ingredient code alone carries no strength: the dose is then not named.
     dose = " 400 mg/day" if carbamazepine[0] is None else ""
-    assert f"taken with carbamazepine{dose} (from 2022-03-07), a CYP3A4 inducer" in table
+    assert f"taken with carbamazepine{dose} (since 2022-03-07), a CYP3A4 inducer" in table
     assert "Remeron label" in table
 
 

@@ -23,10 +23,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from services import card_format, cards
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -35,11 +34,8 @@ Doc = dict[str, Any]
 
 _audit = chart_files.loader(Path(__file__).parent / "audit14_charts")
 _recheck = chart_files.loader(Path(__file__).parent / "recheck14_charts")
-
-
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 # --- q07: never a word cut in two -------------------------------------------------------------

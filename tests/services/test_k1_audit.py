@@ -36,7 +36,7 @@ from services.rules import diagnosis_review
 from services.rules.context import build_context
 from tests.services import chart_files
 from tests.services import factories as f
-from tests.services.helpers import ctx
+from tests.services.helpers import Evaluator, ctx
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -46,16 +46,9 @@ HOME_PAGE = "https://dailymed.nlm.nih.gov/dailymed/"
 
 _review = chart_files.loader(Path(__file__).parent / "review14_charts")
 _audit = chart_files.loader(Path(__file__).parent / "audit14_charts")
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
+_by_topic = _at.by_topic
 
 
 # --- s01, b05: alcohol named -----------------------------------------------------------------

@@ -27,17 +27,15 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import FindingKind, ProcedureKind
 from services import cards, order_hooks
 from services.acute_risk import SuicideLevel
-from services.policy import Policy
 from services.recommendation import Indicator
 from services.rules import diagnosis_review, one_click_hold, optimize_switch_augment
 from services.rules.optimize import card as optimise_card
 from tests.services import chart_files
 from tests.services import factories as f
-from tests.services.helpers import ctx
+from tests.services.helpers import Evaluator, ctx
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -53,10 +51,8 @@ NOT_HELD = "assess suicide risk today, alongside any change in treatment"
 HELD = "assess risk before changing treatment"
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in found}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def _one_click_drugs(card: Doc) -> list[str]:

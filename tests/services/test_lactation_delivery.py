@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 
 from fhir_mapping import pregnancy
-from fhir_mapping.record import FindingKind, PatientRecord
+from fhir_mapping.record import FindingKind
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Indicator
 from tests.fixtures import builders as b
 from tests.services import test_cautions_alcohol_postpartum as base
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -45,8 +45,7 @@ CONTRAINDICATED = "order-drug-caution"
 V2_0136 = "http://terminology.hl7.org/CodeSystem/v2-0136"
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _delivery(day: date, code: str = "236973005", display: str = "Delivery procedure") -> Resource:

@@ -28,13 +28,13 @@ from fhir_mapping.build import build_record
 from fhir_mapping.explain import explain
 from fhir_mapping.record import PatientRecord
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Indicator
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
 from tests.services import test_cautions_alcohol_postpartum as base
 from tests.services import test_lactation_delivery as lactation
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -86,8 +86,7 @@ def _chart(
     return build_record(resources, as_of=AS_OF, patient_id=PATIENT, draft_orders=drafts)
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _z391(day: date = date(2025, 4, 21)) -> Resource:

@@ -25,11 +25,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.admission_record import StaySetting
-from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -55,12 +54,8 @@ _chart = chart_files.loader(CHARTS)
 # At the order hooks the TMS card with a payer criterion unmet (these charts' PHQ-9 is not
 # severe) shows only as this policy allows (review 19 I7); the stay's own rule is what is pinned.
 _UNMET_EVERYWHERE = Policy(tms_card_when_payer_criteria_unmet=True)
-
-
-def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=_UNMET_EVERYWHERE)
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF, policy=_UNMET_EVERYWHERE)
+_evaluate = _at.by_topic_and_record
 
 
 def _stay(doc: Doc) -> Doc:

@@ -29,6 +29,7 @@ from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.fixtures import vendor_charts
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, of_topic
 
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "leftover17_charts"
@@ -40,14 +41,8 @@ SAME_CLASS = "order-same-class-running"
 INTERACTION = "order-drug-interaction"
 
 
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _topic(cards: list[Doc], topic: str) -> list[Doc]:
-    return [c for c in cards if c["source"]["topic"]["code"] == topic]
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _draft(doc: Doc) -> Doc:
@@ -70,7 +65,7 @@ def _drafted(doc: Doc, text: str, mg: str) -> Doc:
 @pytest.mark.real_drug_table
 def test_ssri_drafted_while_snri_runs_gets_one_warning_naming_it() -> None:
     cards = _cards(_chart("fl1_snri_running_ssri_draft"))
-    (card,) = _topic(cards, SAME_CLASS)
+    (card,) = of_topic(cards, SAME_CLASS)
     assert card["indicator"] == "warning"
     summary, detail = card["summary"], card["detail"]
     # The drafted dose too (audit 17 M12).
@@ -91,7 +86,7 @@ def test_ssri_drafted_while_snri_runs_gets_one_warning_naming_it() -> None:
 @pytest.mark.real_drug_table
 def test_vortioxetine_drafted_while_snri_runs_says_why_it_counts() -> None:
     doc = _drafted(_chart("fl1_snri_running_ssri_draft"), "vortioxetine 10 MG Oral Tablet", "10")
-    (card,) = _topic(_cards(doc), SAME_CLASS)
+    (card,) = of_topic(_cards(doc), SAME_CLASS)
     assert "two serotonin reuptake inhibitors" in card["summary"]
     assert "vortioxetine: inhibits serotonin reuptake" in card["detail"]
 
@@ -102,7 +97,7 @@ def test_bupropion_drafted_while_snri_runs_stays_quiet() -> None:
     doc = _drafted(
         _chart("fl1_snri_running_ssri_draft"), "buPROPion XL 300 MG 24 HR Oral Tablet", "300"
     )
-    assert not _topic(_cards(doc), SAME_CLASS)
+    assert not of_topic(_cards(doc), SAME_CLASS)
 
 
 @pytest.mark.real_drug_table
@@ -118,7 +113,7 @@ def test_two_reuptake_inhibitors_on_chart_open_add_no_order_card() -> None:
     )
     doc["hook"] = "patient-view"
     doc["context"] = {"userId": doc["context"]["userId"], "patientId": doc["context"]["patientId"]}
-    assert not _topic(_cards(doc), SAME_CLASS)
+    assert not of_topic(_cards(doc), SAME_CLASS)
 
 
 # --- a severe SSRI class allergy and vortioxetine in the switch list -------------------------
@@ -193,7 +188,7 @@ def _running_text(doc: Doc, text: str) -> Doc:
 )
 def test_gepirone_with_a_moderate_cyp3a4_inhibitor_halves_the_dose(text: str, name: str) -> None:
     doc = _running_text(_chart("fl1_gepirone_draft_clarithromycin"), text)
-    (card,) = _topic(_cards(doc), INTERACTION)
+    (card,) = of_topic(_cards(doc), INTERACTION)
     assert card["indicator"] == "warning"
     assert name in card["summary"]
     # The chart drafts 18.2 mg, the lowest strength: the half dose cannot be given, and the

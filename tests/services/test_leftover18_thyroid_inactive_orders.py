@@ -27,9 +27,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -42,16 +41,8 @@ QUALITY = "data-quality"
 DIAGNOSIS = "diagnosis-review"
 
 _chart = chart_files.loader(Path(__file__).parent / "leftover18_charts")
-
-
-def _cards(doc: Doc, hook: str | None = None) -> list[Doc]:
-    result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _drug_orders(card: Doc) -> list[str]:
@@ -79,7 +70,7 @@ def _thyroid_text(doc: Doc, text: str) -> Doc:
 
 
 def _thyroid_card(cards: list[Doc]) -> Doc:
-    return _by_topic(cards)[DIAGNOSIS]
+    return by_topic(cards)[DIAGNOSIS]
 
 
 def test_armour_thyroid_is_treated_hypothyroidism_asking_for_a_tsh() -> None:
@@ -97,7 +88,7 @@ def test_armour_thyroid_is_treated_hypothyroidism_asking_for_a_tsh() -> None:
     assert card["indicator"] == "info"
     assert [s["label"] for s in card["suggestions"]] == ["Order TSH"]
     # Treated: the adjuncts are not held for it (as on levothyroxine, review 17 W1).
-    optimise = _by_topic(cards)[OPTIMISE]
+    optimise = by_topic(cards)[OPTIMISE]
     assert _drug_orders(optimise), optimise["summary"]
     assert "adjuncts held" not in optimise["summary"]
 
@@ -144,7 +135,7 @@ def test_an_antithyroid_drug_or_a_supplement_is_not_thyroid_replacement(text: st
 
 
 def test_liothyronine_beside_desiccated_thyroid_names_the_replacement() -> None:
-    optimise = _by_topic(_cards(_chart("d04_armour_thyroid_text_only_no_tsh")))[OPTIMISE]
+    optimise = by_topic(_cards(_chart("d04_armour_thyroid_text_only_no_tsh")))[OPTIMISE]
     assert (
         "Liothyronine beside desiccated thyroid (thyroid hormone replacement, T4 with T3), taken "
         "since 2015-03-02: already on thyroid hormone replacement"
@@ -206,7 +197,7 @@ def test_an_active_patient_or_an_absent_flag_is_quiet() -> None:
             doc["prefetch"]["patient"]["active"] = active
         cards = _cards(doc)
         assert not any("inactive" in c["detail"] for c in cards)
-        assert _drug_orders(_by_topic(cards)[OPTIMISE])
+        assert _drug_orders(by_topic(cards)[OPTIMISE])
 
 
 # --- an unconfirmed PHQ-9 signal at the order hooks -------------------------------------------
@@ -262,13 +253,13 @@ def _staging(card: Doc) -> str:
 
 
 def test_the_tms_summary_for_a_partial_responder_reads_as_a_sequence() -> None:
-    tms = _by_topic(_cards(_chart("c01_partial_response_40pct")))[TMS]
+    tms = by_topic(_cards(_chart("c01_partial_response_40pct")))[TMS]
     assert "an adjunct first, then consider TMS referral" in tms["summary"]
     assert not any(s.get("isRecommended") for s in tms["suggestions"])
 
 
 def test_the_staging_line_says_partial_response_not_failed() -> None:
-    line = _staging(_by_topic(_cards(_chart("c01_partial_response_40pct")))[TMS])
+    line = _staging(by_topic(_cards(_chart("c01_partial_response_40pct")))[TMS])
     assert (
         "Antidepressant trials 1 (2 adequate trials, 1 failed, 1 partial response: 1-2 medications)"
     ) in line
@@ -278,7 +269,7 @@ def test_the_staging_line_says_partial_response_not_failed() -> None:
 
 
 def test_the_staging_line_of_a_single_partial_response_says_no_failure() -> None:
-    cards = _by_topic(_cards(_chart("pr02_partial_response_only_trial")))
+    cards = by_topic(_cards(_chart("pr02_partial_response_only_trial")))
     line = _staging(cards[OPTIMISE])
     assert "Antidepressant trials 1 (1 adequate trial, 1 partial response: 1-2 medications)" in line
     assert "failed" not in line

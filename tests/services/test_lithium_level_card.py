@@ -19,11 +19,10 @@ import pytest
 
 from fhir_mapping.build import build_record
 from fhir_mapping.record import PatientRecord
-from services.patient_view import patient_view
-from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -111,10 +110,7 @@ def _lithium(start: date = date(2025, 3, 24)) -> Resource:
     return _order(LITHIUM_300, start, 3, "mr-li")  # 900 mg/day
 
 
-def _cards(
-    record: PatientRecord, hidden: frozenset[str] = frozenset()
-) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy(), hidden=hidden)}
+_cards = screen_by_topic
 
 
 def _medication_orders(card: Recommendation) -> list[str]:

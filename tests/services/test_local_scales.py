@@ -30,7 +30,6 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.phq9_lookalike import names_phq9
 from fhir_mapping.record import DataDomain, PatientRecord
@@ -49,6 +48,7 @@ from services.policy import Policy
 from services.rules.context import build_context
 from tests.fhir_mapping.other_scale_charts import chart, scale
 from tests.fixtures import vendor_charts as V
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -95,10 +95,8 @@ def _m13(*, local_only: bool = False) -> Doc:
     return doc
 
 
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
-    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
-    return cards, result.evaluation.record
+_at = Evaluator(AS_OF, hook="patient-view")
+_evaluate = _at.by_topic_and_record
 
 
 # --- what looks like another scale (data/scale_lookalike_terms.csv) ---------------------------------

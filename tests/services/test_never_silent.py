@@ -17,11 +17,10 @@ from typing import Any
 from cds_hooks.fhir_data.fhir_source import InMemoryFhirSource
 from cds_hooks.fhir_data.prefetch import gather
 from cds_hooks.models.request import HookRequest
-from cds_hooks.offline import evaluate_document
 from services import catalog
-from services.policy import Policy
 from services.recommendation import Recommendation
 from tests.fixtures.scenarios import AS_OF
+from tests.services.helpers import Evaluator
 
 PATIENTS = Path(__file__).resolve().parents[1] / "fixtures" / "patients"
 # An Epic sandbox Medication id (109 characters, ../shared/fhir/vendor/medplum__epic-sandbox-testdata)
@@ -34,9 +33,8 @@ def _request(name: str) -> dict[str, Any]:
     return data
 
 
-def _cards(request: dict[str, Any]) -> tuple[Recommendation, ...]:
-    result = evaluate_document(request, hook=request["hook"], as_of=AS_OF, policy=Policy())
-    return result.evaluation.recommendations
+_at = Evaluator(AS_OF)
+_cards = _at.recommendations
 
 
 def _topics(recs: tuple[Recommendation, ...]) -> list[str]:

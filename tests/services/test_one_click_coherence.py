@@ -22,12 +22,11 @@ import pytest
 
 from fhir_mapping.build import build_record
 from fhir_mapping.record import PatientRecord
-from services.patient_view import patient_view
-from services.policy import Policy
 from services.recommendation import Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
 from tests.fixtures import scenarios
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -81,8 +80,7 @@ def _problem(code: str, display: str, since: date, rid: str) -> Resource:
     )
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _medication_orders(card: Recommendation) -> list[str]:

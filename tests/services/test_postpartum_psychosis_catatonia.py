@@ -25,11 +25,10 @@ import pytest
 
 from fhir_mapping.build import build_record
 from fhir_mapping.record import PatientRecord
-from services.patient_view import patient_view
-from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.services.helpers import screen
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -72,8 +71,7 @@ def _running(drug: tuple[str, str], start: date, rid: str, per_day: int = 1) -> 
     )
 
 
-def _cards(record: PatientRecord) -> list[Recommendation]:
-    return list(patient_view(record, Policy()))
+_cards = screen
 
 
 def _labels(card: Recommendation) -> list[str]:

@@ -24,6 +24,7 @@ from services.payer_criteria.results import CriterionResult
 from services.policy import Policy
 from tests.fixtures.scenarios import AS_OF
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.psychotherapy_visit_charts import (
     FAMILY_WITH_PATIENT,
     PSYCHOTHERAPY_45,
@@ -37,10 +38,8 @@ from tests.services.psychotherapy_visit_charts import (
 
 PSYCHOTHERAPY = "psychotherapy"
 _probe = chart_files.loader(Path(__file__).parent / "review14_charts")
-
-
-def _evaluate(body: dict[str, Any]) -> OfflineResult:
-    return evaluate_document(body, hook=body["hook"], as_of=AS_OF, policy=Policy())
+_at = Evaluator(AS_OF)
+_evaluate = _at.result
 
 
 def _topics(result: OfflineResult) -> dict[str, Any]:

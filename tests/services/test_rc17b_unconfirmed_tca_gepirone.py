@@ -23,11 +23,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from services import interaction_table
-from services.policy import Policy
 from services.rules.merged_record_hold import merged_line
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -36,12 +35,8 @@ CHARTS = Path(__file__).parent / "review17_charts"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _topic(card: Doc) -> str:

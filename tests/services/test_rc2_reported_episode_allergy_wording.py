@@ -26,9 +26,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -43,10 +42,8 @@ D03 = "rc2_d03_old_f332_2019_resolved_new_f331_episode"
 D03B = "rc2_d03b_old_f332_2019_still_active_new_f331"
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def _by_topic(name: str) -> dict[str, Doc]:

@@ -27,9 +27,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, labels
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -85,14 +84,8 @@ def _latest_value(doc: Doc, code: str, value: float, flag: str) -> Doc:
     return doc
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
-    cards = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
-
-
-def _labels(card: Doc) -> list[str]:
-    return [s["label"] for s in card.get("suggestions", [])]
+_at = Evaluator(AS_OF, hook="patient-view")
+_cards = _at.by_topic
 
 
 # --- n01/n03: lithium 0.9 -------------------------------------------------------------------------
@@ -106,7 +99,7 @@ def test_lithium_0_9_no_card_and_the_optimise_card_keeps_its_one_clicks_and_targ
     cards = _cards(_chart(N03))
     assert LITHIUM not in cards
     optimise = cards[OPTIMISE]
-    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(optimise)
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(optimise)
     assert (
         "last level 0.9 mmol/L on 2025-05-13: **above the 0.5-0.8 mmol/L target**"
         in (optimise["detail"])
@@ -123,7 +116,7 @@ def test_lithium_above_1_0_is_a_warning_card_that_holds_the_one_clicks() -> None
     assert (
         "above 1.0 mmol/L, the upper limit for lithium augmentation (NICE NG222" in (card["detail"])
     )
-    assert _labels(cards[OPTIMISE]) == []
+    assert labels(cards[OPTIMISE]) == []
 
 
 def test_lithium_0_9_with_a_raising_drug_started_since_the_level_asks_to_repeat_it() -> None:
@@ -190,7 +183,7 @@ def test_an_active_td_keeps_the_current_effect_wording() -> None:
 
 def test_td_history_without_an_antipsychotic_holds_antipsychotic_proposals_with_a_line() -> None:
     optimise = _cards(_chart(N05))[OPTIMISE]
-    assert not [s for s in _labels(optimise) if "aripiprazole" in s or "brexpiprazole" in s]
+    assert not [s for s in labels(optimise) if "aripiprazole" in s or "brexpiprazole" in s]
     assert (
         "**Not one click with tardive dyskinesia on record** (G24.01, coded 2016-05-01, "
         in (optimise["detail"])
@@ -205,7 +198,7 @@ def test_without_td_the_antipsychotic_adjunct_stays_one_click() -> None:
         e for e in entries if not _coded(e["resource"], TD_CODE)
     ]
     optimise = _cards(doc)[OPTIMISE]
-    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(optimise)
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(optimise)
     assert "tardive dyskinesia on record" not in optimise["detail"]
 
 
@@ -215,9 +208,7 @@ def test_without_td_the_antipsychotic_adjunct_stays_one_click() -> None:
 def test_a_tsh_of_0_3_on_liothyronine_gets_no_card_and_holds_nothing() -> None:
     cards = _cards(answered(_chart(N07)))
     assert HARM not in cards
-    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(
-        cards[OPTIMISE]
-    )
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(cards[OPTIMISE])
 
 
 def test_a_suppressed_tsh_below_0_1_on_liothyronine_gets_the_card() -> None:

@@ -34,6 +34,7 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -51,10 +52,6 @@ def _evaluate(doc: Doc, hook: str | None = None) -> tuple[list[Doc], PatientReco
     result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
     cards: list[Doc] = result.response.to_json()["cards"]
     return cards, result.evaluation.record
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
 
 
 def _draft(doc: Doc) -> Doc:
@@ -94,7 +91,7 @@ def test_the_charts_are_valid_r4_and_carry_every_prefetch_key(name: str) -> None
 
 def test_an_unidentified_draft_beside_a_running_maoi_names_it_and_is_critical() -> None:
     cards, _ = _evaluate(_chart("d02_unidentified_draft_beside_maoi"))
-    found = _by_topic(cards)
+    found = by_topic(cards)
     assert list(found) == [QUALITY]
     card = found[QUALITY]
     assert card["indicator"] == "critical"
@@ -118,7 +115,7 @@ def test_an_unidentified_draft_beside_a_running_maoi_names_it_and_is_critical() 
 
 def test_an_unidentified_draft_with_no_maoi_on_record_keeps_the_warning() -> None:
     cards, _ = _evaluate(_chart("d05_unidentified_draft_no_antidepressant"))
-    card = _by_topic(cards)[QUALITY]
+    card = by_topic(cards)[QUALITY]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Drafted order MedicationRequest/")
     assert "MAOI is on record" not in card["detail"]
@@ -144,7 +141,7 @@ def test_an_maoi_stopped_within_its_washout_is_named_with_its_end() -> None:
     assert not trial.ongoing
     ago = (AS_OF - trial.end).days
     until = trial.end.toordinal() + 14
-    card = _by_topic(cards)[QUALITY]
+    card = by_topic(cards)[QUALITY]
     assert card["indicator"] == "critical"
     assert card["summary"].startswith(
         f"Phenelzine (MAOI) was stopped {ago} days ago (14-day washout, until "
@@ -159,7 +156,7 @@ def test_the_probe_medication_has_no_name_and_its_draft_now_names_the_maoi() -> 
     doc = _chart("d03_medication_text_only_in_prefetch")
     assert "code" not in _prefetched_medication(doc)
     cards, _ = _evaluate(doc)
-    card = _by_topic(cards)[QUALITY]
+    card = by_topic(cards)[QUALITY]
     assert card["indicator"] == "critical"
     assert card["summary"].startswith("Phenelzine (MAOI) is running")
     assert "the referenced Medication has no drug code or name" in card["detail"]
@@ -167,7 +164,7 @@ def test_the_probe_medication_has_no_name_and_its_draft_now_names_the_maoi() -> 
 
 def _assert_sertraline_maoi_card(doc: Doc) -> None:
     cards, record = _evaluate(doc)
-    found = _by_topic(cards)
+    found = by_topic(cards)
     assert list(found) == [MAOI]
     assert found[MAOI]["indicator"] == "critical"
     assert found[MAOI]["summary"].startswith("Sertraline ordered while phenelzine (MAOI)")
@@ -233,7 +230,7 @@ def test_on_the_chart_a_running_order_of_a_text_only_medication_is_a_course() ->
     cards, record = _evaluate(doc)
     running = {t.ingredient for t in record.trials if t.ongoing}
     assert running == {"phenelzine", "sertraline"}
-    combo = _by_topic(cards)["maoi-combination"]
+    combo = by_topic(cards)["maoi-combination"]
     assert combo["indicator"] == "critical"
     assert "sertraline" in combo["summary"].lower()
     assert "phenelzine" in combo["summary"].lower()
@@ -248,7 +245,7 @@ def test_bupropion_xl_and_sr_drafted_above_the_maximum_say_do_not_combine() -> N
         "bupropion-sr",
         "bupropion-xl",
     ]
-    card = _by_topic(cards)[ABOVE]
+    card = by_topic(cards)[ABOVE]
     assert card["indicator"] == "warning"
     assert card["summary"] == (
         "Bupropion XL and SR drafted together: 750 mg/day total, above 450; seizure risk; "
@@ -269,6 +266,6 @@ def test_two_drafts_of_one_release_formulation_keep_its_ceiling_card() -> None:
     first["medicationCodeableConcept"] = copy.deepcopy(second["medicationCodeableConcept"])
     first["dosageInstruction"][0]["text"] = "Take 1 tablet (150 mg) by mouth every morning"
     cards, _ = _evaluate(doc)
-    card = _by_topic(cards)[ABOVE]
+    card = by_topic(cards)[ABOVE]
     assert "do not combine" not in card["summary"]
     assert "SR maximum of 400 mg/day" in card["summary"]

@@ -27,11 +27,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from fhir_mapping.record import FindingKind, PatientRecord
+from fhir_mapping.record import FindingKind
 from fhir_mapping.sleep_apnea_text import says_treated
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, labels
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,22 +39,14 @@ CHARTS = Path(__file__).parent / "recheck15_charts"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _evaluate(doc: Doc) -> tuple[list[Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.cards_and_record
 
 
 def _card(cards: list[Doc], start: str) -> Doc:
     found = [c for c in cards if c["summary"].startswith(start)]
     assert found, [c["summary"] for c in cards]
     return found[0]
-
-
-def _labels(card: Doc) -> list[str]:
-    return [s["label"] for s in card.get("suggestions", [])]
 
 
 def _condition(doc: Doc, code: str) -> Doc:
@@ -76,7 +67,7 @@ def test_h03_cpap_in_the_entry_text_is_treated_and_holds_nothing() -> None:
     assert "sleep apnea" not in text.lower()
     optimise = _card(cards, "2 adequate trials failed (sertraline, escitalopram): augment")
     assert "held" not in optimise["summary"]
-    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(optimise)
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(optimise)
 
 
 def test_h03_cpap_in_a_note_is_treated() -> None:
@@ -108,7 +99,7 @@ def test_h03_untreated_words_keep_the_hold(words: str) -> None:
     assert review["indicator"] == "warning"
     optimise = _card(cards, "2 adequate trials failed (sertraline, escitalopram)")
     assert "review untreated sleep apnea first" in optimise["summary"]
-    assert not any(label.startswith("Propose adjunctive") for label in _labels(optimise))
+    assert not any(label.startswith("Propose adjunctive") for label in labels(optimise))
 
 
 @pytest.mark.parametrize(
@@ -140,7 +131,7 @@ def test_h02_low_vitamin_d_is_alongside_and_holds_no_adjunct() -> None:
     optimise = _card(cards, "2 adequate trials failed (sertraline, escitalopram): augment")
     assert "held" not in optimise["summary"]
     assert "Not one click before the diagnosis review" not in optimise["detail"]
-    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _labels(optimise)
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in labels(optimise)
 
 
 def test_h02_control_a_low_b12_still_holds() -> None:
@@ -163,7 +154,7 @@ def test_h02_control_a_low_b12_still_holds() -> None:
     _card(cards, "Confirm the diagnosis before escalating: low B12")
     optimise = _card(cards, "2 adequate trials failed (sertraline, escitalopram)")
     assert "review low B12 first" in optimise["summary"]
-    assert not any(label.startswith("Propose adjunctive") for label in _labels(optimise))
+    assert not any(label.startswith("Propose adjunctive") for label in labels(optimise))
 
 
 # --- W-e: no as-needed card below the moderate band -------------------------------------------

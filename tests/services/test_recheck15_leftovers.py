@@ -36,16 +36,15 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping import build
 from fhir_mapping.course_events import _per_dose
 from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.record import PatientRecord
-from services.policy import Policy
 from services.timeline import render_svg
 from tests.fixtures import builders as b
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -60,12 +59,8 @@ IR_200 = "bupropion_ir_200_a_dose_running"
 P05 = "p05_planned_visit_in_past"
 
 _chart = chart_files.loader(Path(__file__).parent / "recheck15_charts")
-
-
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.by_topic_and_record
 
 
 @pytest.mark.parametrize("name", [SR_450, XL_450, IR_200, P05])

@@ -31,6 +31,7 @@ from fhir_mapping.admissions import read_admission
 from fhir_mapping.record import FindingKind, PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import labels
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -66,10 +67,6 @@ def _resource(doc: Doc, key: str, reference: str) -> Doc:
     raise KeyError(reference)
 
 
-def _labels(card: Doc) -> list[str]:
-    return [s["label"] for s in card.get("suggestions", [])]
-
-
 # --- U-b: an ED visit for suicidal ideation ---------------------------------------------------
 
 
@@ -89,7 +86,7 @@ def test_a_resolved_ed_encounter_diagnosis_of_suicidal_ideation_raises_the_card(
     # One visit, one line: the Encounter's reasonCode R45.851 is the same finding.
     assert len(record.context.of(FindingKind.SUICIDAL_IDEATION)) == 1
     # The adjuncts wait for the assessment, as with any acute signal.
-    assert not any("adjunctive" in label for label in _labels(cards[OPTIMISE]))
+    assert not any("adjunctive" in label for label in labels(cards[OPTIMISE]))
     assert "adjuncts held" in cards[OPTIMISE]["summary"]
 
 
@@ -232,7 +229,7 @@ def test_an_admission_in_progress_holds_the_outpatient_one_clicks_and_names_the_
     assert cards[OPTIMISE]["detail"].startswith(line)
     assert cards[TMS]["detail"].startswith("**Currently admitted** (named on the Optimise")
     for topic in (OPTIMISE, TMS):
-        assert _labels(cards[topic]) == [], topic
+        assert labels(cards[topic]) == [], topic
     assert "inpatient stay in progress" in cards[OPTIMISE]["summary"]
 
 
@@ -244,7 +241,7 @@ def test_a_stay_discharged_since_holds_nothing() -> None:
     cards, record = _evaluate(doc)
     assert record.current_stays == ()
     assert "Currently admitted" not in " ".join(c["detail"] for c in cards.values())
-    assert _labels(cards[TMS])
+    assert labels(cards[TMS])
     assert "after a psychiatric admission" in cards[SUICIDE]["summary"]
 
 

@@ -23,9 +23,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -37,16 +36,8 @@ BELOW = "order-dose-below-range"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _topics(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _allergy(doc: Doc) -> Doc:
@@ -68,7 +59,7 @@ def _set_drug(concept: Doc, code: str, display: str, text: str) -> None:
 
 
 def test_coded_escitalopram_anaphylaxis_holds_a_citalopram_draft_critical() -> None:
-    card = _topics(_cards(_chart("a03c_escitalopram_coded_allergy_draft_citalopram")))[
+    card = by_topic(_cards(_chart("a03c_escitalopram_coded_allergy_draft_citalopram")))[
         NOT_TOLERATED
     ]
     assert card["indicator"] == "critical"
@@ -80,7 +71,7 @@ def test_coded_escitalopram_anaphylaxis_holds_a_citalopram_draft_critical() -> N
 
 
 def test_lexapro_brand_allergy_holds_a_citalopram_draft() -> None:
-    card = _topics(_cards(_chart("a03b_lexapro_brand_allergy_draft_citalopram")))[NOT_TOLERATED]
+    card = by_topic(_cards(_chart("a03b_lexapro_brand_allergy_draft_citalopram")))[NOT_TOLERATED]
     assert "citalopram contains escitalopram" in card["summary"]
     assert card["indicator"] == "critical"  # criticality high
 
@@ -94,7 +85,7 @@ def test_citalopram_allergy_holds_an_escitalopram_draft() -> None:
         "escitalopram 10 MG Oral Tablet",
         "escitalopram 10 MG Oral Tablet",
     )
-    card = _topics(_cards(doc))[NOT_TOLERATED]
+    card = by_topic(_cards(doc))[NOT_TOLERATED]
     # The chart's allergy is anaphylaxis: named first (recheck 2 of review 16, a03).
     assert card["summary"].startswith("Citalopram: anaphylaxis on record")
     assert "escitalopram is the S-enantiomer of citalopram" in card["summary"]
@@ -117,7 +108,7 @@ def test_venlafaxine_allergy_holds_a_desvenlafaxine_draft() -> None:
     # The chart's venlafaxine course (2025, after the 2024 allergy) taken out: the allergy stands.
     for key in ("medicationRequests", "medicationDispenses"):
         doc["prefetch"][key] = {"resourceType": "Bundle", "type": "searchset"}
-    card = _topics(_cards(doc))[NOT_TOLERATED]
+    card = by_topic(_cards(doc))[NOT_TOLERATED]
     assert "desvenlafaxine is the active metabolite of venlafaxine" in card["summary"]
 
 
@@ -132,7 +123,7 @@ def test_relative_taken_since_the_allergy_holds_nothing() -> None:
 
 
 def test_allergies_withheld_at_an_antidepressant_draft_are_said() -> None:
-    card = _topics(_cards(_chart("f03_allergies_forbidden_whole_value")))[NOT_TOLERATED]
+    card = by_topic(_cards(_chart("f03_allergies_forbidden_whole_value")))[NOT_TOLERATED]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Allergies could not be read: sertraline was not checked")
     # In plain words, the error code kept (review 16 second recheck a05).
@@ -142,20 +133,20 @@ def test_allergies_withheld_at_an_antidepressant_draft_are_said() -> None:
 def test_allergies_read_give_no_such_card() -> None:
     doc = _chart("f03_allergies_forbidden_whole_value")
     doc["prefetch"]["allergyIntolerances"] = {"resourceType": "Bundle", "type": "searchset"}
-    assert NOT_TOLERATED not in _topics(_cards(doc))
+    assert NOT_TOLERATED not in by_topic(_cards(doc))
 
 
 # --- the allergy minors ----------------------------------------------------------------------------
 
 
 def test_no_titration_tip_beside_a_critical_class_allergy() -> None:
-    topics = _topics(_cards(_chart("a06_tca_class_anaphylaxis_draft_nortriptyline")))
+    topics = by_topic(_cards(_chart("a06_tca_class_anaphylaxis_draft_nortriptyline")))
     assert topics[NOT_TOLERATED]["indicator"] == "critical"
     assert BELOW not in topics
 
 
 def test_ssri_class_allergy_holds_a_vilazodone_draft() -> None:
-    card = _topics(_cards(_chart("a07_ssri_allergy_draft_vilazodone")))[NOT_TOLERATED]
+    card = by_topic(_cards(_chart("a07_ssri_allergy_draft_vilazodone")))[NOT_TOLERATED]
     assert card["indicator"] == "critical"
     assert card["summary"].startswith("Vilazodone is in a class with a documented allergy (SSRIs")
     assert "5-HT1A receptor partial agonist" in card["detail"]
@@ -180,7 +171,7 @@ def test_codeine_allergy_is_not_listed_as_never_proposed() -> None:
 
 
 def test_class_intolerance_is_summarised_as_an_intolerance() -> None:
-    card = _topics(_cards(_chart("a02_ssri_intolerance_nausea_mild")))[NOT_TOLERATED]
+    card = by_topic(_cards(_chart("a02_ssri_intolerance_nausea_mild")))[NOT_TOLERATED]
     assert card["indicator"] == "warning"
     assert "in a class with a documented intolerance (SSRI intolerance" in card["summary"]
     assert "documented allergy" not in card["summary"]

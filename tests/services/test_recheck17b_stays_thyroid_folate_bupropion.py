@@ -30,9 +30,9 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from fhir_mapping.admissions import read_current_stays
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -45,12 +45,8 @@ OPTIMISE = "optimize-switch-augment"
 TMS = "tms-referral"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.by_topic_and_record
 
 
 def _all_cards(doc: Doc) -> list[Doc]:

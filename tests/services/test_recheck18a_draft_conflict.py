@@ -21,6 +21,7 @@ import pytest
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import by_topic
 
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "recheck18a_charts"
@@ -35,17 +36,13 @@ def _cards_of(doc: Doc) -> list[Doc]:
     return cards
 
 
-def _topics(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
-
-
 def _draft(doc: Doc) -> Doc:
     resource: Doc = doc["context"]["draftOrders"]["entry"][0]["resource"]
     return resource
 
 
 def test_draft_coded_aripiprazole_named_escitalopram_meets_the_running_maoi() -> None:
-    cards = _topics(_cards_of(_chart("q01_draft_code_arip_name_escitalopram_maoi")))
+    cards = by_topic(_cards_of(_chart("q01_draft_code_arip_name_escitalopram_maoi")))
     maoi = cards["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
     assert maoi["summary"].startswith(
@@ -69,12 +66,12 @@ def test_draft_coded_escitalopram_named_phenelzine_gets_the_washout_card() -> No
     # Both readings named once, on the first card; the others name the draft's two drugs.
     assert "coded escitalopram, named phenelzine" in cards[0]["detail"]
     assert all("coded escitalopram, named phenelzine" not in c["detail"] for c in cards[1:])
-    above = _topics(cards)["order-dose-above-range"]
+    above = by_topic(cards)["order-dose-above-range"]
     assert "**If it is escitalopram** (escitalopram or phenelzine: to confirm):" in above["detail"]
 
 
 def test_draft_coded_citalopram_20_named_40_is_judged_at_40_at_age_75() -> None:
-    cards = _topics(_cards_of(_chart("q02_draft_code_cit20_name_cit40_age75")))
+    cards = by_topic(_cards_of(_chart("q02_draft_code_cit20_name_cit40_age75")))
     age = cards["order-dose-above-age-limit"]
     assert "40 mg/day at age 75" in age["summary"]
     assert "the code's strength (citalopram 20 MG Oral Tablet) gives 20 mg/day" in age["detail"]

@@ -32,6 +32,7 @@ from fhir_mapping.medications import medication_events
 from fhir_mapping.product_text import parse_product_text
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import topics
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -52,10 +53,6 @@ def _cards(doc: Doc, *, policy: Policy | None = None) -> list[Doc]:
     result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
     found: list[Doc] = result.response.to_json()["cards"]
     return found
-
-
-def _topics(cards: list[Doc]) -> list[str]:
-    return [c["source"]["topic"]["code"] for c in cards]
 
 
 # --- t01b: antithyroid wording is never thyroid replacement ---------------------------------------
@@ -149,8 +146,8 @@ def test_sessions_older_than_the_policy_window_are_not_running() -> None:
     # The last session is 4 days before as-of: a 3-day window reads the course as stopped.
     doc = _chart("e05_esketamine_running_admin_high_bp")
     short = Policy(esketamine_session_recent_days=3)
-    assert RUNNING_BP not in _topics(_cards(doc, policy=short))
-    assert RUNNING_BP in _topics(_cards(doc, policy=Policy(esketamine_session_recent_days=4)))
+    assert RUNNING_BP not in topics(_cards(doc, policy=short))
+    assert RUNNING_BP in topics(_cards(doc, policy=Policy(esketamine_session_recent_days=4)))
 
 
 # --- d03 / d01: a deceased patient's order ---------------------------------------------------------
@@ -158,7 +155,7 @@ def test_sessions_older_than_the_policy_window_are_not_running() -> None:
 
 def test_an_order_on_a_deceased_chart_runs_the_checks_with_the_deceased_line_first() -> None:
     cards = _cards(_chart("d03_deceased_past_maoi_order"))
-    assert _topics(cards)[0] == QUALITY
+    assert topics(cards)[0] == QUALITY
     assert cards[0]["summary"] == (
         "Patient recorded deceased (2025-05-20): check the chart before signing"
     )
@@ -178,16 +175,16 @@ def test_chart_open_on_a_deceased_patient_keeps_the_safety_card_under_the_status
     doc = _chart("d03_deceased_past_maoi_order")
     doc["hook"] = "patient-view"
     doc["context"] = {k: v for k, v in doc["context"].items() if k in ("userId", "patientId")}
-    assert _topics(_cards(doc)) == [QUALITY, "maoi-combination"]
+    assert topics(_cards(doc)) == [QUALITY, "maoi-combination"]
 
 
 def test_a_date_of_death_in_the_future_is_named_once_and_the_checks_run() -> None:
     cards = _cards(_chart("d01_deceased_future_date_order"))
-    assert _topics(cards)[0] == MAOI and cards[0]["indicator"] == "critical"
+    assert topics(cards)[0] == MAOI and cards[0]["indicator"] == "critical"
     said = "the Patient resource gives a date of death, 2026-01-15, after today (2025-06-02)"
     assert said in cards[0]["detail"]
     assert sum(c["detail"].count(said) for c in cards) == 1
-    assert QUALITY not in _topics(cards)
+    assert QUALITY not in topics(cards)
 
 
 def test_thyroid_pork_text_is_thyroid_replacement_beside_a_liothyronine_draft() -> None:

@@ -24,10 +24,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.terminology import names_a_drug
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -37,12 +36,8 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _topic(cards: list[Doc], topic: str) -> Doc | None:

@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.scale_outcomes import scale_outcomes
-from services.policy import Policy
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,9 +39,8 @@ def _chart(prefix: str) -> Doc:
     return doc
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF, hook="patient-view")
+_cards = _at.by_topic
 
 
 # --- m09 / m11: item 9 unanswered on the latest PHQ-9 ----------------------------------------------

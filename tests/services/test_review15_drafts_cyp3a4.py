@@ -29,6 +29,7 @@ from services.order_checks import duplicate
 from services.policy import Policy
 from services.rules.context import build_context
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, of_topic
 
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "review15_charts"
@@ -41,14 +42,8 @@ INTERACTION = "order-drug-interaction"
 INTERACTIONS_CHART = "drug-interaction"
 
 
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards
-
-
-def _topic(cards: list[Doc], topic: str) -> list[Doc]:
-    return [c for c in cards if c["source"]["topic"]["code"] == topic]
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _drafts(doc: Doc) -> list[Doc]:
@@ -61,13 +56,13 @@ def _drafts(doc: Doc) -> list[Doc]:
 @pytest.mark.real_drug_table
 def test_two_ssri_drafts_get_one_same_class_card() -> None:
     cards = _cards(_chart("g01_sign_two_ssri_drafts"))
-    (card,) = _topic(cards, SAME_CLASS)
+    (card,) = of_topic(cards, SAME_CLASS)
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Sertraline and fluoxetine are both drafted: two SSRIs")
     assert "sertraline 50 mg/day (SSRI); fluoxetine 20 mg/day (SSRI)" in card["detail"]
     assert "CANMAT 2023" in card["detail"]
     # The repeat card (the SSRI class failed) is still there, as its own concern.
-    assert _topic(cards, "order-repeats-failed-trial")
+    assert of_topic(cards, "order-repeats-failed-trial")
 
 
 @pytest.mark.real_drug_table
@@ -77,7 +72,7 @@ def test_the_pair_is_said_whichever_draft_order_select_checks(which: int) -> Non
     doc = _chart("g01_sign_two_ssri_drafts")
     doc["hook"] = "order-select"
     doc["context"]["selections"] = [f"MedicationRequest/{_drafts(doc)[which]['id']}"]
-    (card,) = _topic(_cards(doc), SAME_CLASS)
+    (card,) = of_topic(_cards(doc), SAME_CLASS)
     assert "sertraline" in card["summary"].lower() and "fluoxetine" in card["summary"]
 
 
@@ -96,7 +91,7 @@ def test_drafts_of_two_classes_get_no_same_class_card() -> None:
         ],
         "text": "mirtazapine 15 MG Oral Tablet",
     }
-    assert not _topic(_cards(doc), SAME_CLASS)
+    assert not of_topic(_cards(doc), SAME_CLASS)
 
 
 @pytest.mark.real_drug_table
@@ -120,7 +115,7 @@ def test_a_pair_sharing_an_ingredient_is_left_to_the_shared_ingredient_card(
 
 @pytest.mark.real_drug_table
 def test_gepirone_with_clarithromycin_running_is_critical() -> None:
-    (card,) = _topic(_cards(_chart("a10_gepirone_draft_clarithromycin")), INTERACTION)
+    (card,) = of_topic(_cards(_chart("a10_gepirone_draft_clarithromycin")), INTERACTION)
     assert card["indicator"] == "critical"
     assert card["summary"].startswith("Gepirone ordered with clarithromycin running")
     assert "contraindicated" in card["summary"]
@@ -130,7 +125,7 @@ def test_gepirone_with_clarithromycin_running_is_critical() -> None:
 
 @pytest.mark.real_drug_table
 def test_zuranolone_with_itraconazole_running_names_30_mg() -> None:
-    (card,) = _topic(_cards(_chart("a11_zuranolone_draft_itraconazole")), INTERACTION)
+    (card,) = of_topic(_cards(_chart("a11_zuranolone_draft_itraconazole")), INTERACTION)
     assert card["indicator"] == "warning"
     assert "Zuranolone ordered with itraconazole running" in card["summary"]
     assert "30 mg/day" in card["summary"]
@@ -149,7 +144,7 @@ def _zuranolone_30(doc: Doc) -> Doc:
 @pytest.mark.real_drug_table
 def test_zuranolone_30_mg_with_itraconazole_follows_the_label_no_card() -> None:
     doc = _zuranolone_30(_chart("a11_zuranolone_draft_itraconazole"))
-    assert not _topic(_cards(doc), INTERACTION)
+    assert not of_topic(_cards(doc), INTERACTION)
 
 
 def _running_text(doc: Doc, text: str) -> Doc:
@@ -167,7 +162,7 @@ def test_zuranolone_with_carbamazepine_is_avoided() -> None:
     doc = _running_text(
         _chart("a11_zuranolone_draft_itraconazole"), "carbamazepine 200 MG Oral Tablet"
     )
-    (card,) = _topic(_cards(doc), INTERACTION)
+    (card,) = of_topic(_cards(doc), INTERACTION)
     assert card["indicator"] == "warning"
     assert "carbamazepine" in card["summary"] and "avoid" in card["summary"]
 
@@ -177,12 +172,12 @@ def test_oral_ketoconazole_counts_topical_does_not() -> None:
     oral = _running_text(
         _chart("a10_gepirone_draft_clarithromycin"), "ketoconazole 200 MG Oral Tablet"
     )
-    (card,) = _topic(_cards(oral), INTERACTION)
+    (card,) = of_topic(_cards(oral), INTERACTION)
     assert card["indicator"] == "critical" and "ketoconazole" in card["summary"]
     topical = _running_text(
         _chart("a10_gepirone_draft_clarithromycin"), "ketoconazole 20 MG/ML Topical Shampoo"
     )
-    assert not _topic(_cards(topical), INTERACTION)
+    assert not of_topic(_cards(topical), INTERACTION)
 
 
 def _on_chart(doc: Doc, started: str) -> Doc:
@@ -204,7 +199,7 @@ def _on_chart(doc: Doc, started: str) -> Doc:
 @pytest.mark.real_drug_table
 def test_gepirone_and_clarithromycin_both_running_is_critical_on_chart_open() -> None:
     doc = _on_chart(_chart("a10_gepirone_draft_clarithromycin"), "2025-05-29")
-    (card,) = _topic(_cards(doc), INTERACTIONS_CHART)
+    (card,) = of_topic(_cards(doc), INTERACTIONS_CHART)
     assert card["indicator"] == "critical"
     assert "Gepirone and clarithromycin both running" in card["summary"]
 
@@ -212,6 +207,6 @@ def test_gepirone_and_clarithromycin_both_running_is_critical_on_chart_open() ->
 @pytest.mark.real_drug_table
 def test_zuranolone_and_itraconazole_both_running_warns_on_chart_open() -> None:
     doc = _on_chart(_chart("a11_zuranolone_draft_itraconazole"), "2025-05-30")
-    (card,) = _topic(_cards(doc), INTERACTIONS_CHART)
+    (card,) = of_topic(_cards(doc), INTERACTIONS_CHART)
     assert card["indicator"] == "warning"
     assert "30 mg/day" in card["summary"]

@@ -22,10 +22,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.formulations import formulation_of
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "review15_charts"
@@ -34,11 +33,8 @@ OPTIMISE = "optimize-switch-augment"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def _draft(doc: Doc) -> Doc:

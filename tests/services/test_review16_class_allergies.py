@@ -24,11 +24,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.intolerance import UNPLACED_ALLERGEN
-from fhir_mapping.record import DataDomain, PatientRecord
-from services.policy import Policy
+from fhir_mapping.record import DataDomain
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -41,16 +40,8 @@ OPTIMISE = "optimize-switch-augment"
 SSRIS = ("citalopram", "escitalopram", "fluoxetine", "paroxetine", "sertraline")
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _evaluate(doc: Doc) -> tuple[list[Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return cards, result.evaluation.record
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_evaluate = _at.cards_and_record
 
 
 def _allergy(doc: Doc) -> Doc:
@@ -72,7 +63,7 @@ def _switch_line(card: Doc) -> str:
 
 def test_c03_sertraline_draft_after_a_text_ssri_allergy_gets_a_critical_card() -> None:
     cards, _ = _evaluate(_chart("c03_ssri_class_allergy_text_draft_sertraline"))
-    card = _by_topic(cards)[NOT_TOLERATED]
+    card = by_topic(cards)[NOT_TOLERATED]
     # Anaphylaxis recorded (criticality low on this chart): re-exposure can kill.
     assert card["indicator"] == "critical"
     assert "Sertraline is in a class with a documented allergy (SSRIs" in card["summary"]
@@ -86,7 +77,7 @@ def test_c03_a_mild_class_reaction_is_a_warning() -> None:
     allergy = _allergy(doc)
     allergy["reaction"] = [{"manifestation": [{"text": "Nausea"}], "severity": "mild"}]
     cards, _ = _evaluate(doc)
-    card = _by_topic(cards)[NOT_TOLERATED]
+    card = by_topic(cards)[NOT_TOLERATED]
     assert card["indicator"] == "warning"
     assert "(SSRIs: documented intolerance: Nausea" in card["summary"]
 
@@ -105,14 +96,14 @@ def test_c03_a_class_in_a_coding_display_is_read() -> None:
         ]
     }
     cards, _ = _evaluate(doc)
-    assert "Selective Serotonin Reuptake Inhibitor" in _by_topic(cards)[NOT_TOLERATED]["summary"]
+    assert "Selective Serotonin Reuptake Inhibitor" in by_topic(cards)[NOT_TOLERATED]["summary"]
 
 
 def test_c03_a_negated_class_entry_names_nothing() -> None:
     doc = _chart("c03_ssri_class_allergy_text_draft_sertraline")
     _allergy(doc)["code"] = {"text": "No known SSRI allergy"}
     cards, record = _evaluate(doc)
-    assert NOT_TOLERATED not in _by_topic(cards)
+    assert NOT_TOLERATED not in by_topic(cards)
     assert record.intolerances == ()
     assert not [g for g in record.gaps if g.domain is DataDomain.INTOLERANCES]
 
@@ -124,7 +115,7 @@ def test_tricyclic_antidepressants_is_the_tca_class_only() -> None:
     held = {i.ingredient for i in record.intolerances}
     assert {"amitriptyline", "nortriptyline", "imipramine"} <= held
     assert "sertraline" not in held
-    assert NOT_TOLERATED not in _by_topic(cards)
+    assert NOT_TOLERATED not in by_topic(cards)
 
 
 def test_an_allergen_the_service_cannot_place_is_named_not_dropped() -> None:
@@ -134,7 +125,7 @@ def test_an_allergen_the_service_cannot_place_is_named_not_dropped() -> None:
     gaps = [g for g in record.gaps if g.reason == UNPLACED_ALLERGEN]
     assert len(gaps) == 1
     assert gaps[0].stated == "allergen 'nerve pill - unknown which'"
-    detail = _by_topic(cards)[OPTIMISE]["detail"]
+    detail = by_topic(cards)[OPTIMISE]["detail"]
     assert "nerve pill - unknown which" in detail
 
 
@@ -167,7 +158,7 @@ def test_a_text_allergen_off_the_pathway_is_not_an_unread_allergy(text: str) -> 
         reaction.pop("substance", None)
     cards, record = _evaluate(doc)
     assert not [g for g in record.gaps if g.reason == UNPLACED_ALLERGEN]
-    assert text not in _by_topic(cards)[OPTIMISE]["detail"]
+    assert text not in by_topic(cards)[OPTIMISE]["detail"]
 
 
 # --- c03b: the switch list --------------------------------------------------------------------
@@ -175,7 +166,7 @@ def test_a_text_allergen_off_the_pathway_is_not_an_unread_allergy(text: str) -> 
 
 def test_c03b_the_allergic_class_leaves_the_switch_options_and_is_named() -> None:
     cards, _ = _evaluate(_chart("c03b_ssri_class_allergy_text_patient_view"))
-    card = _by_topic(cards)[OPTIMISE]
+    card = by_topic(cards)[OPTIMISE]
     switch = _switch_line(card)
     assert not any(name in switch for name in SSRIS)
     assert (
@@ -188,7 +179,7 @@ def test_c03b_the_allergic_class_leaves_the_switch_options_and_is_named() -> Non
 
 def test_c04_brexpiprazole_one_click_names_akathisia_as_a_class_effect() -> None:
     cards, _ = _evaluate(answered(_chart("c04_aripiprazole_allergy_augment_suggestions")))
-    card = _by_topic(cards)[OPTIMISE]
+    card = by_topic(cards)[OPTIMISE]
     labels = [s["label"] for s in card["suggestions"]]
     brex = next(label for label in labels if "brexpiprazole" in label)
     # Short on the label (audit 16 c04), in full in the order's note and on the card.
@@ -204,7 +195,7 @@ def test_c04_without_akathisia_no_class_effect_note() -> None:
     doc = answered(_chart("c04_aripiprazole_allergy_augment_suggestions"))
     _allergy(doc)["reaction"] = [{"manifestation": [{"text": "Rash"}], "severity": "mild"}]
     cards, _ = _evaluate(doc)
-    labels = [s["label"] for s in _by_topic(cards)[OPTIMISE]["suggestions"]]
+    labels = [s["label"] for s in by_topic(cards)[OPTIMISE]["suggestions"]]
     assert not any("class effect" in label for label in labels)
 
 
@@ -213,7 +204,7 @@ def test_c04_without_akathisia_no_class_effect_note() -> None:
 
 def test_c06_a_coded_ingredient_allergy_still_names_the_drug() -> None:
     cards, _ = _evaluate(_chart("c06_sertraline_allergy_draft_sertraline_coded_scd"))
-    card = _by_topic(cards)[NOT_TOLERATED]
+    card = by_topic(cards)[NOT_TOLERATED]
     assert card["summary"].startswith("Sertraline was documented as not tolerated")
 
 
@@ -236,4 +227,4 @@ def test_c06_a_coded_allergy_with_anaphylaxis_is_critical() -> None:
         }
     ]
     cards, _ = _evaluate(doc)
-    assert _by_topic(cards)[NOT_TOLERATED]["indicator"] == "critical"
+    assert by_topic(cards)[NOT_TOLERATED]["indicator"] == "critical"

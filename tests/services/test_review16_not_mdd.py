@@ -38,6 +38,7 @@ from services.payer_criteria.model import CriterionKind
 from services.payer_criteria.results import CriterionResult
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import line_with
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -58,10 +59,6 @@ def _cards(name: str) -> list[Doc]:
 
 def _by_topic(name: str) -> dict[str, Doc]:
     return {c["source"]["topic"]["code"]: c for c in _cards(name)}
-
-
-def _line(card: Doc, needle: str) -> str:
-    return next(line for line in card["detail"].split("\n") if needle in line)
 
 
 # --- W1: the payer's diagnosis criterion -----------------------------------------------------
@@ -92,7 +89,7 @@ def test_dysthymia_alone_is_not_an_mdd_diagnosis_for_tms() -> None:
 
 def test_depression_unspecified_is_to_confirm() -> None:
     tms = _by_topic("a10_depression_unspecified_f32a")[TMS]
-    line = _line(tms, "Diagnosis")
+    line = line_with(tms, "Diagnosis")
     assert line.startswith("- **To confirm** · Diagnosis: Depression, unspecified (F32.A")
     assert "MDD not documented" in line
 
@@ -109,7 +106,7 @@ def test_mixed_anxiety_depression_is_not_mdd() -> None:
 
 def test_double_depression_cites_the_mdd_code() -> None:
     # F34.1 since 2015 beside F33.2: the MDD code stands, the criterion is met.
-    line = _line(_by_topic("a02_double_depression_f341_f332")[TMS], "Diagnosis")
+    line = line_with(_by_topic("a02_double_depression_f341_f332")[TMS], "Diagnosis")
     assert line.startswith("- **Met** · Adult · Diagnosis")
 
 
@@ -192,7 +189,7 @@ def test_ocd_beside_mdd_keeps_the_pathway() -> None:
 
 def test_text_only_depression_problem_is_named_not_denied() -> None:
     optimise = _by_topic("a09_problem_text_only_depression")[OPTIMISE]
-    line = _line(optimise, "**No TMS card:**")
+    line = line_with(optimise, "**No TMS card:**")
     assert "no depression diagnosis on the problem list" not in line
     assert (
         'a depression problem is recorded as text only, not coded ("Major depression, '

@@ -27,10 +27,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.referrals import referrals
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -43,12 +42,8 @@ Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
 _resources = chart_files.prefetch_resources
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_by_topic = _at.by_topic
 
 
 def _one_click_adjuncts(optimise: Doc) -> list[str]:

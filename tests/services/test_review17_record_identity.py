@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.build import build_record, patient_counts
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
@@ -30,11 +29,11 @@ from fhir_mapping.gaps import (
     PATIENT_REPLACED,
     SUBJECT_UNCONFIRMED,
 )
-from fhir_mapping.record import DataDomain, PatientRecord
+from fhir_mapping.record import DataDomain
 from fhir_mapping.request_resources import not_belonging, patient_identifiers
 from services import data_gaps
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -49,12 +48,8 @@ E02_PATIENT = "Patient/fa1f2005-70d7-5fa9-b60b-c9d23cd19619"
 OLD_HEAD = "**Data not read** (the conclusion may change once it is)"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.by_topic_and_record
 
 
 def _phenelzine_order(doc: Doc) -> Doc:

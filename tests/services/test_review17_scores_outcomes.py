@@ -31,13 +31,13 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import OfflineResult, evaluate_document
+from cds_hooks.offline import OfflineResult
 from fhir_mapping.explain import explain
 from fhir_mapping.record import DataDomain
 from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 from fhir_mapping.scores import read_scores
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -50,10 +50,8 @@ ADHERENCE = "adherence-review"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _run(doc: Doc) -> OfflineResult:
-    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
+_at = Evaluator(AS_OF)
+_run = _at.result
 
 
 def _cards(result: OfflineResult) -> dict[str, Doc]:

@@ -24,14 +24,13 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.gaps import type_gaps
 from fhir_mapping.lab_units import table_value, text_range
 from fhir_mapping.record import DataDomain, PatientRecord
 from services.catalog import query_bytes, services
 from services.data_gaps import topic_domains
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 AS_OF = date(2025, 6, 2)
 CHARTS = Path(__file__).parent / "review17_charts"
@@ -40,12 +39,8 @@ DIAGNOSIS = "diagnosis-review"
 OPTIMISE = "optimize-switch-augment"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.by_topic_and_record
 
 
 def _lab(record: PatientRecord, test: str) -> Any:

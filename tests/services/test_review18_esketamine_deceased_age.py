@@ -25,13 +25,13 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.build import build_record
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator
 from tests.fixtures import builders as fb
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -44,23 +44,15 @@ QUALITY = "data-quality"
 OPTIMISE = "optimize-switch-augment"
 
 _chart = chart_files.loader(HERE / "review18_charts")
-
-
-def _cards(doc: Doc, hook: str | None = None) -> list[Doc]:
-    result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 # --- W3: esketamine and blood pressure ------------------------------------------------------------
 
 
 def test_an_esketamine_draft_with_two_high_readings_is_a_warning_naming_both() -> None:
-    card = _by_topic(_cards(_chart("n07_esketamine_draft_uncontrolled_bp")))[ORDER_BP]
+    card = by_topic(_cards(_chart("n07_esketamine_draft_uncontrolled_bp")))[ORDER_BP]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Esketamine ordered with blood pressure 168/106 mm Hg")
     assert "168/106 mm Hg on 2025-05-31" in card["detail"]
@@ -82,7 +74,7 @@ def test_an_esketamine_draft_with_normal_readings_gets_no_blood_pressure_card() 
             quantity = part.get("valueQuantity") or {}
             if "value" in quantity:
                 quantity["value"] = 120 if quantity["value"] > 120 else 78
-    assert ORDER_BP not in _by_topic(_cards(doc))
+    assert ORDER_BP not in by_topic(_cards(doc))
 
 
 P = "p-esk"
@@ -171,7 +163,7 @@ def test_a_deceased_patient_gets_only_the_status_on_chart_open() -> None:
 
 
 def test_the_optimise_card_says_once_that_the_65_plus_ordering_was_not_applied() -> None:
-    card = _by_topic(_cards(_chart("p05_no_birthdate_trd_patient_view")))[OPTIMISE]
+    card = by_topic(_cards(_chart("p05_no_birthdate_trd_patient_view")))[OPTIMISE]
     said = "the older-adult rules from 65 (ECT first, CANMAT 2023 para 215;"
     assert card["detail"].count(said) == 1
     # First, where it is seen (review 19 D3), not after the options it qualifies.
@@ -181,5 +173,5 @@ def test_the_optimise_card_says_once_that_the_65_plus_ordering_was_not_applied()
 def test_with_a_birth_date_the_age_gap_is_not_said() -> None:
     doc = _chart("p05_no_birthdate_trd_patient_view")
     doc["prefetch"]["patient"]["birthDate"] = "1979-03-14"
-    card = _by_topic(_cards(doc))[OPTIMISE]
+    card = by_topic(_cards(doc))[OPTIMISE]
     assert "Age not on record" not in card["detail"]

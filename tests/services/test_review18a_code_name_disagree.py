@@ -23,11 +23,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.medications import medication_events
 from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, of_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -38,16 +37,8 @@ AGE_LIMIT = "dose-above-age-limit"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 _chart = chart_files.loader(CHARTS)
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _topic(cards: list[Doc], topic: str) -> list[Doc]:
-    return [c for c in cards if c["source"]["topic"]["code"] == topic]
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _text(cards: list[Doc]) -> str:
@@ -64,7 +55,7 @@ def _events(doc: Doc, ingredient: str) -> list[Any]:
 
 def test_m17b_code_20_name_and_sig_40_age_card_at_the_higher_reading() -> None:
     cards = _cards(_chart("m17b_code_20mg_text_40mg_age75"))
-    (card,) = _topic(cards, AGE_LIMIT)
+    (card,) = of_topic(cards, AGE_LIMIT)
     assert card["summary"].startswith("Citalopram up to 40 mg/day (dose to confirm) at age 75")
     # Both readings named, and the card says the limit is judged at the higher one.
     assert "gives 20 mg/day" in card["detail"]
@@ -85,7 +76,7 @@ def test_m17b_citalopram_is_not_read_as_20_mg() -> None:
 
 def test_s03_control_agreeing_code_keeps_its_plain_age_card() -> None:
     cards = _cards(_chart("s03_older_citalopram_40"))
-    (card,) = _topic(cards, AGE_LIMIT)
+    (card,) = of_topic(cards, AGE_LIMIT)
     assert card["summary"].startswith("Citalopram 40 mg/day at age 75")
     assert "dose to confirm" not in _text(cards)
     events = _events(_chart("s03_older_citalopram_40"), "citalopram")

@@ -22,15 +22,13 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import FindingKind, Role, Trial
 from services import drug_rules, start_doses
 from services.drug_rule_rows import data_rows
-from services.policy import Policy
 from services.rules import optimize_switch_augment as rule_module
 from tests.services import chart_files
 from tests.services import factories as f
-from tests.services.helpers import ctx, resources
+from tests.services.helpers import Evaluator, ctx, line_with, resources
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -49,10 +47,8 @@ PSYCHOTIC = f.finding(
 )
 
 
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_by_topic = _at.by_topic
 
 
 def _labels(card: Doc) -> list[str]:
@@ -67,10 +63,6 @@ def _orders(card: Doc) -> dict[str, Doc]:
         for a in s.get("actions", [])
         if a.get("resource", {}).get("resourceType") == "MedicationRequest"
     }
-
-
-def _line(card: Doc, needle: str) -> str:
-    return next(line for line in card["detail"].split("\n") if needle in line)
 
 
 # --- W2: start doses, titration in each order's own note ----------------------------------------
@@ -178,13 +170,13 @@ def test_start_dose_and_low_lab_rows_have_a_source_and_a_status() -> None:
 
 def test_recent_low_b12_and_folate_lines_say_the_action_without_a_reorder() -> None:
     review = _by_topic(_load("s06_low_b12_folate_high_tsh_no_ft4"))[REVIEW]
-    b12 = _line(review, "**Low B12:**")
+    b12 = line_with(review, "**Low B12:**")
     assert b12 == (
         "- **Low B12:** 150 pg/mL, low, 2025-02-10: replace B12, look for the cause (diet, "
         "autoimmune gastritis, metformin or acid suppressants, gut surgery, nitrous oxide) and "
         "review after about 3 months of treatment."
     )
-    folate = _line(review, "**Low folate:**")
+    folate = line_with(review, "**Low folate:**")
     assert folate.startswith(
         "- **Low folate:** 2.1 ng/mL, low, 2025-02-10: give folic acid once a B12 deficiency is "
         "excluded or being treated"
@@ -205,5 +197,5 @@ def test_old_low_b12_with_none_since_keeps_its_repeat_order() -> None:
     b12["issued"] = "2022-02-10T10:05:00-05:00"
     review = _by_topic(doc)[REVIEW]
     assert "**Low B12, not rechecked:**" in review["detail"]
-    assert "replace B12" not in _line(review, "**Low B12, not rechecked:**")
+    assert "replace B12" not in line_with(review, "**Low B12, not rechecked:**")
     assert "Order vitamin B12" in _labels(review)

@@ -22,9 +22,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -34,16 +33,9 @@ OPTIMISE = "optimize-switch-augment"
 
 _chart = chart_files.loader(Path(__file__).parent / "wording19_charts")
 _r13 = chart_files.loader(Path(__file__).parent / "r13_leftover_charts")
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(doc: Doc) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in _cards(doc)}
+_at = Evaluator(AS_OF)
+_cards = _at.cards
+_by_topic = _at.by_topic
 
 
 def _born(written: str) -> Doc:

@@ -35,6 +35,7 @@ from services.catalog import MAX_QUERY_BYTES, query_bytes, services
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services import test_older_adult_cautions as older
+from tests.services.helpers import Evaluator
 
 Doc = dict[str, Any]
 _chart = chart_files.loader(Path(__file__).parent / "tsh_codes_charts")
@@ -85,9 +86,8 @@ def _without_labs_si(chart: str) -> Doc:
     return doc
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF)
+_cards = _at.by_topic
 
 
 def test_without_the_labs_si_key_no_tsh_is_not_said_as_a_fact() -> None:

@@ -28,12 +28,12 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.record import InadequacyReason, IndicationCategory, PatientRecord, Verdict
 from services.policy import Policy
 from services.trial_verdict_text import verdict_text
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -48,12 +48,8 @@ ZYBAN = "i2_zyban_smoking_reason_phq9_15_epic"
 PATIENT = "433654977"  # the two duloxetine charts' patient
 
 _chart = chart_files.loader(Path(__file__).parent / "review19i_charts")
-
-
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}, result.evaluation.record
+_at = Evaluator(AS_OF)
+_evaluate = _at.by_topic_and_record
 
 
 def _condition(doc: Doc) -> Doc:

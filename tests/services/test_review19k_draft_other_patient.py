@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
 from services import catalog
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -33,12 +32,8 @@ SAID = (
 )
 
 _chart = chart_files.loader(Path(__file__).parent / "review19k_charts")
-
-
-def _cards(doc: Doc) -> list[Doc]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_at = Evaluator(AS_OF)
+_cards = _at.cards
 
 
 def _draft(doc: Doc) -> Doc:

@@ -17,12 +17,12 @@ from fhir_mapping.build import build_record
 from fhir_mapping.record import FindingKind, PatientRecord
 from services.order_checks.cautions import caution_check
 from services.order_hooks import order_hook
-from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import build_context
 from tests.fixtures import builders as fb
 from tests.services import factories as f
+from tests.services.helpers import screen_by_topic
 
 K = FindingKind
 ICD = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -30,8 +30,7 @@ AS_OF = date(2025, 6, 2)
 P = "pt-r7-rules"
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _with(*findings: Any) -> PatientRecord:

@@ -27,6 +27,7 @@ from services.recommendation import Indicator, Recommendation
 from services.rules.context import build_context
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -140,8 +141,7 @@ def _epilepsy() -> Resource:
     )
 
 
-def _cards(record: PatientRecord) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy())}
+_cards = screen_by_topic
 
 
 def _all_text(cards: dict[str, Recommendation]) -> str:

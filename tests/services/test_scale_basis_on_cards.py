@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from services.recommendation import Evidence, Indicator, Recommendation, Source
 from services.screen import TIMELINE, TIMELINE_SCALES, share_evidence
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -42,9 +41,8 @@ def _chart(prefix: str) -> Doc:
     return doc
 
 
-def _cards(doc: Doc) -> dict[str, Doc]:
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+_at = Evaluator(AS_OF, hook="patient-view")
+_cards = _at.by_topic
 
 
 def _trial_cards(cards: dict[str, Doc]) -> dict[str, Doc]:

@@ -20,13 +20,13 @@ import pytest
 from fhir_mapping.build import build_record
 from fhir_mapping.context import condition_findings
 from fhir_mapping.record import FindingKind, PatientRecord
-from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from services.rules import running_sodium
 from services.rules.context import build_context
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -119,10 +119,7 @@ def _chart(*extra: Resource, born: date = date(1946, 11, 3)) -> PatientRecord:
     return build_record(resources, as_of=AS_OF, patient_id=PATIENT)
 
 
-def _cards(
-    record: PatientRecord, hidden: frozenset[str] = frozenset()
-) -> dict[str, Recommendation]:
-    return {r.topic: r for r in patient_view(record, Policy(), hidden=hidden)}
+_cards = screen_by_topic
 
 
 def _review_chart(*extra: Resource) -> PatientRecord:

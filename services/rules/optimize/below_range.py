@@ -17,6 +17,7 @@ from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
 from services.rules.optimize.orders import dosed_by_level
+from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import dose_text, drop_text, range_top
 from services.site_ceiling import site_words
 
@@ -56,7 +57,9 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     )
     if trial.ingredient in not_tolerated(ctx):
         text += " A reaction to it is on record: raise it only if it is tolerated now."
-    return text
+    # A dose of it stopped for an adverse effect is not proposed again (stopped_dose.stopped_cap, which
+    # the raise order reads too: orders.raise_dose_suggestion).
+    return text + stopped_sentence(trial)
 
 
 # --- an adjunct dosed to a serum level (lithium: recheck R1) -------------------------------------

@@ -20,6 +20,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
 from services.rules.optimize.room import room as room_for
+from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import (
     dose_since_text,
     drop_text,
@@ -79,7 +80,8 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
             f" A reaction to it is on record ({tolerability.brief(course)}): raise it only if "
             "it is tolerated now; not offered as a ready-to-accept order."
         )
-    return text
+    # The dose the raise would go to may be one stopped for an adverse effect (stopped_dose.stopped_cap).
+    return text + stopped_sentence(trial)
 
 
 def raise_dose(

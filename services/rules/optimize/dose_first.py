@@ -47,7 +47,8 @@ from services.rules.context import RuleContext
 from services.rules.optimize import orders
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
-from services.rules.optimize.room import Room, room, stopped_above, stopped_words
+from services.rules.optimize.room import Room, room
+from services.rules.optimize.stopped_dose import stopped_above, stopped_words
 from services.rules.optimize.titration import steps
 from services.rules.optimize.wording import dose_text, drop_text, short_drop
 
@@ -97,7 +98,7 @@ def rooms(
 
 def _held_below_stopped(trial: Trial) -> Room | None:
     """A course with no room left only because the next dose up ended for an adverse effect
-    (room.stopped_above; review s20 RA finding 1): a Room at its running dose whose hold says
+    (stopped_dose.stopped_above; review s20 RA finding 1): a Room at its running dose whose hold says
     why, so the section names the step that is not proposed instead of staying silent."""
     stopped = stopped_above(trial)
     now = trial.current_mg_per_day_upper

@@ -25,6 +25,7 @@ from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
+from services.rules.optimize.stopped_dose import stopped_cap
 from services.rules.optimize.wording import dose_since_text, range_top, short_drop
 from services.site_ceiling import site_words
 
@@ -42,11 +43,18 @@ def _room(ctx: RuleContext, trial: Trial) -> str:
     # the market's label where it stops lower (mirtazapine 45 in the US: review s19 item 4).
     top = range_top(ctx, trial)
     upper, low = trial.current_mg_per_day_upper, trial.min_adequate_mg
-    if top is None or upper is None or low is None or upper >= top:
+    if top is None or upper is None or low is None:
+        return ""
+    where = site_words(ctx.policy, trial, top)
+    # Never toward a dose stopped for an adverse effect (stopped_dose.stopped_cap: the one rule).
+    cap = stopped_cap(trial)
+    if cap is not None and cap[0] < top:
+        top, where = cap
+    if upper >= top:
         return ""
     return (
         f"consider raising {trial.ingredient} within {cards.fmt_mg(low)}-{cards.fmt_mg(top)} "
-        f"mg/day{site_words(ctx.policy, trial, top)} (now {trial_dose(trial)}; higher doses within the range are more effective, "
+        f"mg/day{where} (now {trial_dose(trial)}; higher doses within the range are more effective, "
         f"CANMAT 2023 para 187) and repeat the {_rescore(trial)} after the change; "
     )
 

@@ -21,6 +21,7 @@ from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
+from services.rules.optimize.stopped_dose import stopped_cap
 from services.trial_table import top_dose_text
 
 # How a first-line adjunct one-click's label opens (one_click_hold reads it: a hold of these says
@@ -184,6 +185,14 @@ def raise_dose_suggestion(
     ceiling = formulation_ceilings.daily_ceiling(trial)
     if mg is not None and ceiling is not None:
         mg = min(mg, ceiling)
+    # Never to (or past) a dose of the course stopped for an adverse effect: the cap the
+    # optimise card's room reads (stopped_dose.stopped_cap; session 20 item L5-2). With no step left
+    # above the running dose there is nothing to offer: the section says why.
+    cap = stopped_cap(trial)
+    if mg is not None and cap is not None:
+        mg = min(mg, cap[0])
+        if mg <= (trial.current_mg_per_day_upper or 0.0):
+            return None
     label = f"Raise {trial.ingredient} to {cards.fmt_mg(mg)} mg/day"
     # The row's own cite (column dose_source): fluvoxamine's range is CPS 2023 Table 6's.
     cite = drugs.dose_cite(trial.ingredient, trial.role)

@@ -28,19 +28,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping import pgx
-from fhir_mapping.record import DoseBasis, DoseNotTolerated, Trial
+from fhir_mapping.record import DoseBasis, Trial
 from services import (
     age_limits,
-    cards,
     hepatic_doses,
     pgx_doses,
     renal_doses,
-    start_doses,
     tolerability,
 )
 from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.rules.optimize.stopped_dose import stopped_cap
 from services.site_ceiling import site_ceiling, site_words
 
 
@@ -81,38 +80,6 @@ def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
             what = f"{pgx_row.gene} {result.phenotype} metabolizer"
             found.append((pgx_row.max_mg_day, f" ({what}: {pgx_row.short}, {pgx_row.cite})"))
     return found
-
-
-def stopped_above(trial: Trial) -> DoseNotTolerated | None:
-    """The lowest dose of the course that ended for an adverse effect above the running dose (its
-    upper end), or None (nearly every course)."""
-    now = trial.current_mg_per_day_upper
-    if now is None:
-        return None
-    return next((d for d in trial.doses_not_tolerated if d.mg_per_day > now), None)
-
-
-def stopped_words(stopped: DoseNotTolerated) -> str:
-    """ "150 mg/day stopped 2025-07-14 for adverse effect: not proposed again (Adverse effect: GI
-    upset and insomnia)"."""
-    when = stopped.intolerance.date
-    on = f" {when.isoformat()}" if when is not None else ""
-    return (
-        f"{cards.fmt_mg(stopped.mg_per_day)} mg/day stopped{on} for adverse effect: not proposed "
-        f"again ({stopped.intolerance.reason})"
-    )
-
-
-def _below_stopped(trial: Trial) -> tuple[float, str] | None:
-    """The cap a dose stopped for an adverse effect sets: one labelled step below it; a drug
-    with no step on record gets its running dose (no raise: module docstring)."""
-    stopped = stopped_above(trial)
-    if stopped is None:
-        return None
-    start = start_doses.start_dose(trial.ingredient)
-    now = trial.current_mg_per_day_upper or 0.0
-    below = stopped.mg_per_day - start.step_mg if start is not None else now
-    return max(below, now), f" (below {stopped_words(stopped)})"
 
 
 def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
@@ -185,7 +152,7 @@ def room(ctx: RuleContext, trial: Trial) -> Room | None:
     ):
         return None
     caps = _caps(ctx, trial)
-    stopped = _below_stopped(trial)
+    stopped = stopped_cap(trial)
     if stopped is not None:
         caps.append(stopped)
     if not caps:

@@ -6,7 +6,7 @@ Escitalopram judged failed on a PHQ-9 of 2024-09-23 read "1 adequate trial faile
 click through 2025-12-01, 14 months on, and said nowhere how old the score was (only a separate
 measurement card said "no PHQ-9 total in 434 days"). A failure, a partial response or a response
 is a statement about the patient's depression now; a score past policy.mbc_interval_days (the
-interval CANMAT 2023 Table 5.1 measurement-based care keeps a PHQ-9 within: services/policy.py)
+interval CANMAT 2023 Table 5.1 measurement-based care keeps a PHQ-9 within: services/policy/)
 does not say it. So the card leads with the score's date and age and asks for a new one, and its
 drug proposals stay named, not one click (one_click_hold), until a PHQ-9 is repeated. The safer
 choice: an adjunct (an antipsychotic) or a switch started on a year-old score may treat a

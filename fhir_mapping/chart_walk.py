@@ -1,0 +1,165 @@
+"""One walk of the chart that sends each resource to its reader (build.py's first step after the
+de-duplication): other patients' resources are set apart and reported, Observations sorted by
+reader from one walk of their codings, medications and the MAR gathered, the other types kept when
+a reader wants them. What it found is a `ChartWalk`; build.py reads each part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from fhir_mapping.codes import ObservationCode
+from fhir_mapping.excluded_resources import excluded_gaps
+from fhir_mapping.record import DataGap
+from fhir_mapping.request_resources import OwnIdentifiers, Resource, not_belonging
+from fhir_mapping.resource_routing import (
+    NO_READER,
+    PGX_READER,
+    PREGNANCY_READER,
+    VITALS_READER,
+    WANTS,
+    observation_routing,
+    wants_questionnaire_response,
+)
+from fhir_mapping.site_codes import SiteCodes
+
+_MEDICATION_TYPES = frozenset(
+    {"MedicationRequest", "MedicationStatement", "MedicationDispense", "Medication"}
+)
+
+
+@dataclass(frozen=True)
+class ChartWalk:
+    """The chart's resources by reader, and what the walk set apart."""
+
+    kept: dict[str, list[Resource]]  # by resourceType: the types `WANTS` reads, as it wants them
+    medication_resources: list[Resource]
+    observations: list[Resource]
+    rated: list[tuple[Resource, ObservationCode]]
+    lab_observations: list[Resource]
+    lab_tests: list[str]
+    screen_observations: list[Resource]
+    lookalikes: list[Resource]
+    administrations: list[Resource]
+    pregnancy_observations: list[Resource]
+    vital_observations: list[Resource]
+    pgx_observations: list[Resource]
+    chart_conditions: list[Resource]
+    skipped: int  # resources no reader takes, other patients' among them
+    gaps: list[DataGap]  # other patients' resources, reported
+
+
+def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) -> ChartWalk:
+    """Each resource of `unique` (de-duplicated, the site's codes read as standard) to its reader."""
+    skipped = 0
+    gaps: list[DataGap] = []
+    kept: dict[str, list[Resource]] = {}
+    medication_resources: list[Resource] = []
+    # Observations are sorted by reader as they are filtered, from one walk of their codings:
+    # each reader then reads only its own (issue 14). `observations` keeps them all, in order,
+    # for questionnaires.merge_scores, which follows any Observation's links to a response.
+    observations: list[Resource] = []
+    rated: list[tuple[Resource, ObservationCode]] = []
+    lab_observations: list[Resource] = []
+    lab_tests: list[str] = []  # the test of each, from the routing walk (labs.lab_result's `test`)
+    screen_observations: list[Resource] = []
+    wants_by_kind = WANTS
+    if site:  # a site's own PHQ-9 forms (site map)
+        wants_by_kind = {
+            **WANTS,
+            "QuestionnaireResponse": partial(
+                wants_questionnaire_response, site_items=site.questionnaire_items
+            ),
+        }
+    lookalikes: list[Resource] = []  # Observations named PHQ-9 or another scale, no reader took
+    administrations: list[Resource] = []  # the MAR: esketamine sessions (administrations.py)
+    pregnancy_observations: list[Resource] = []  # Pregnancy Status and EDD (pregnancy.py)
+    vital_observations: list[Resource] = []  # blood pressure (blood_pressure.py)
+    pgx_observations: list[Resource] = []  # CYP2C19 / CYP2D6 results (pgx.py)
+    # How nearly every resource names the patient: its subject is {"reference": one of these}.
+    # Such a resource is this patient's by `not_belonging`'s own reading (any type but Patient),
+    # which is asked only about the rest (issue 14).
+    plainly_own = (
+        (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
+    )
+    # A subject given only as an identifier is matched against the Patient's (review 17 U1).
+    own_identifiers = OwnIdentifiers(unique, patient_id)
+    # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
+    # order's reasonReference resolves among (medication_events' `chart`). Gathered in this walk:
+    # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
+    chart_conditions: list[Resource] = []
+    for resource in unique:
+        kind = resource["resourceType"]
+        if kind == "Condition":
+            chart_conditions.append(resource)
+        subject = resource.get("subject")
+        if not (
+            kind != "Patient"
+            and isinstance(subject, dict)
+            and subject.get("reference") in plainly_own
+        ):
+            elsewhere = not_belonging(resource, patient_id, own_identifiers)
+            if elsewhere is not None:
+                skipped += 1
+                gaps.extend(excluded_gaps(resource, elsewhere, unique))
+                continue
+        # No whole-resource validation (issue 10): the readers take each field defensively, so a
+        # resource non-conformant outside the fields read is still read. Observations first:
+        # most of a chart (vitals, labs).
+        if kind == "Observation":
+            reads, looks_named, lab_test = observation_routing(resource)
+            if reads is PREGNANCY_READER:  # review 10 finding 3
+                pregnancy_observations.append(resource)
+                continue
+            if reads is VITALS_READER:  # review 13 W6
+                vital_observations.append(resource)
+                continue
+            if reads is PGX_READER:  # review 13 W4
+                pgx_observations.append(resource)
+                continue
+            if reads is NO_READER:
+                skipped += 1
+                # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
+                # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
+                # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
+                if looks_named:
+                    lookalikes.append(resource)
+                continue
+            scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
+            observations.append(resource)
+            if scale is not None:
+                rated.append((resource, scale))
+            if lab_test is not None:  # (`lab`: whether it has a lab test)
+                lab_observations.append(resource)
+                lab_tests.append(lab_test)
+            if screen:
+                screen_observations.append(resource)
+            continue
+        if kind in _MEDICATION_TYPES:
+            medication_resources.append(resource)
+            continue
+        if kind == "MedicationAdministration":
+            administrations.append(resource)
+            continue
+        wants = wants_by_kind.get(kind)
+        if wants is None or not wants(resource):
+            skipped += 1
+            continue
+        kept.setdefault(kind, []).append(resource)
+    return ChartWalk(
+        kept=kept,
+        medication_resources=medication_resources,
+        observations=observations,
+        rated=rated,
+        lab_observations=lab_observations,
+        lab_tests=lab_tests,
+        screen_observations=screen_observations,
+        lookalikes=lookalikes,
+        administrations=administrations,
+        pregnancy_observations=pregnancy_observations,
+        vital_observations=vital_observations,
+        pgx_observations=pgx_observations,
+        chart_conditions=chart_conditions,
+        skipped=skipped,
+        gaps=gaps,
+    )

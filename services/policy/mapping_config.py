@@ -1,0 +1,30 @@
+"""The `[policy.mapping]` table: the bounds of fhir_mapping.policy.MappingPolicy's settings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _MappingPolicyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_adequate_weeks: float = Field(6.0, gt=0, le=52)
+    possibly_adequate_weeks: float = Field(4.0, ge=0, le=52)
+    pdc_threshold: float = Field(0.8, gt=0, le=1)
+    new_trial_gap_weeks: float = Field(26.0, gt=0)
+    refill_gap_weeks: float = Field(14.0, gt=0)
+    supply_gap_days: int = Field(30, ge=1, le=365)
+    statement_confirmed_days: int = Field(365, ge=1, le=3660)
+    baseline_days_before: int = Field(30, ge=0)
+    baseline_days_after: int = Field(14, ge=0)
+    on_treatment_from_week: float = Field(4.0, ge=0)
+    on_treatment_days_after_end: int = Field(30, ge=0)
+    episode_gap_months: int = Field(6, ge=1)
+    remission_below: int = Field(5, ge=1, le=27)
+    failure_min_baseline_phq9: int = Field(10, ge=0, le=27)
+    pregnancy_status_weeks: float = Field(42.0, gt=0, le=60)
+    pregnancy_edd_overdue_days: int = Field(14, ge=0, le=60)
+    postpartum_after_edd_days: int = Field(365, ge=0, le=730)
+    cross_taper_weeks: float = Field(4.0, ge=0, le=26)
+    stay_left_min_days: int = Field(2, ge=1, le=30)
+    stay_left_after_days: int = Field(7, ge=1, le=365)
+    stay_left_single_after_days: int = Field(30, ge=1, le=365)

@@ -1,0 +1,113 @@
+"""TMS referral: the failed trials and score a referral needs, the payer rule set it is judged
+against, the psychotherapy trial payers ask for, and the TMS course once it runs.
+
+The settings' defaults, with their sources, and their `[policy]` table bounds (README "Policy").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class TmsPolicy:
+    # TMS: >= 2 adequate failed trials in the current episode (CANMAT 2023 TRD definition; most
+    # payers). Medicare LCD L34998 accepts 1; Ambetter CP.BH.200 and L37086 want >= 2 classes.
+    tms_min_failed_trials: int = 2
+    tms_require_distinct_classes: bool = False
+    # With tms_require_distinct_classes: how many distinct mechanism classes must have failed
+    # (L37086 "at least 2 classes"; Ambetter CP.BH.200 "from different classes").
+    tms_min_distinct_classes: int = 2
+    # Latest PHQ-9 >= 10 (moderate, Kroenke 2001). Some payers want >= 15 (Ambetter CP.BH.200).
+    tms_min_phq9: int = 10
+    # Whether a course ended for documented intolerance (side effects, allergy, adverse event)
+    # counts toward tms_min_failed_trials / the distinct classes, as payers count it
+    # (REFERENCE.md 3.2-3.3): Medicare LCD L34998 "failed >= 1 adequate trial of
+    # psychopharmacologic therapy or documented intolerance"; L37086 "inadequate response or
+    # intolerance to adequate trials of psychopharmacologic agents"; Ambetter CP.BH.200
+    # "failure/intolerance of >= 2 adequate antidepressant trials from different classes".
+    # Only ended courses count (a drug still taken despite a recorded reaction is not a failed
+    # tolerability trial), one per drug. It does not change the TRD count (trd_min_failed_trials:
+    # CANMAT 2023 defines TRD by inadequate response, not intolerance).
+    tms_count_intolerant_trials: bool = True
+    # A course ended for intolerance counts (above) only when it was a trial of the drug: it
+    # reached the drug's minimum adequate dose (the dose table's min, CANMAT 2023 Table 3.3) or
+    # ran at least this many days. Otherwise it is "not tolerated (to confirm: ...)" and not
+    # counted (review 6 finding 5). Why: L37086 reads "intolerance to adequate trials"; early
+    # antidepressant side effects (nausea, jitteriness) are common in the first days and often
+    # ease within 1-2 weeks, so a "suspected intolerance" after 4 days of a starting dose is not
+    # a tried drug class. 14 days: project convention from that 1-2 week course (patient
+    # information sources; UNVERIFIED against a payer's own definition, none read states one).
+    tms_intolerant_min_days: int = 14
+    # Psychotherapy (review 6 finding 4). The kinds of session that make a course of therapy
+    # (fhir_mapping/data/procedure_codes.csv `psychotherapy_kind`): standalone sessions and group
+    # psychotherapy (group CBT is a NICE NG222 first-line format). Not add-on psychotherapy to a
+    # medication visit (CPT 90833/90836/90838) nor crisis psychotherapy (90839/90840): neither is
+    # a trial of CBT, IPT or behavioural activation (CANMAT 2023), so neither satisfies a payer's
+    # "adequate psychotherapy trial" nor silences the psychotherapy card.
+    psychotherapy_course_kinds: tuple[str, ...] = ("standalone", "group")
+    # Sessions that make "an adequate psychotherapy trial" where the payer's text states no number
+    # (none of the shipped rule sets does): fewer is "to confirm", not "met". 8: the shortest
+    # structured course NICE NG222 (2022) describes for depression (group CBT, "usually 8 regular
+    # sessions"; individual CBT, IPT and behavioural activation for more severe depression usually
+    # run 12-16). A clinic whose payer names a number sets it, or the rule set's min_sessions.
+    psychotherapy_min_sessions: int = 8
+    # Payer criteria (issue 12): the rule set the TMS card judges a referral against, by id of a
+    # shipped set (services/data/payer_criteria: "l34998", "l37086", "l33398",
+    # "ambetter-cp-bh-200", "aetna-cpb-0469"). Default L37086: of the Medicare TMS LCDs read it asks
+    # the most (two classes, a psychotherapy trial, severe MDD), so "Criteria met" on it is the
+    # least likely to be refused; a clinic sets the one its payer mix follows.
+    payer_criteria: str = "l37086"
+    # The clinic's own rule set file (TOML, the shipped files' format), used instead of
+    # payer_criteria; validated at start with the file and the problem named.
+    payer_criteria_file: str | None = None
+    # Where the TMS card shows when the pathway says TMS but a payer criterion is not met
+    # ("Payer criteria not yet met", what to document). "patient-view" (default): on the chart;
+    # the order hooks once every criterion is met (discovery: "when the patient already meets
+    # TMS criteria"; review 19 I7). True: at every hook. False: nowhere until all are met.
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
+    # A severity score older than this does not document the current severity for a payer (nor
+    # one from before the current episode). 90 days: the measurement-based-care interval below,
+    # so a patient on the pathway has a score this recent; payers' own windows were not read.
+    payer_score_max_age_days: int = 90
+    # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
+    # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
+    # payer_criteria.Criterion.course_gap_days); a course with a session in the last
+    # tms_session_recent_days is running (TMS runs 5 days a week: REFERENCE.md 3.3).
+    tms_course_gap_days: int = 30
+    tms_session_recent_days: int = 7
+    # During a course a PHQ-9 at least every tms_scale_interval_days (payer policy PSY301.015:
+    # "weekly standardized rating scales", REFERENCE.md 3.3), and a response check from week
+    # tms_response_check_weeks; by tms_course_weeks (LCD L34998: "up to 6 weeks" of daily TMS,
+    # REFERENCE.md 3.2) a course without response is reviewed.
+    tms_scale_interval_days: int = 7
+    tms_response_check_weeks: float = 4.0
+    tms_course_weeks: float = 6.0
+
+
+class TmsPolicyConfig(BaseModel):
+    tms_min_failed_trials: int = Field(2, ge=1, le=10)
+    tms_require_distinct_classes: bool = False
+    tms_min_distinct_classes: int = Field(2, ge=2, le=10)
+    tms_min_phq9: int = Field(10, ge=0, le=27)
+    tms_count_intolerant_trials: bool = True
+    tms_intolerant_min_days: int = Field(14, ge=0, le=365)
+    psychotherapy_course_kinds: tuple[
+        Literal["standalone", "group", "family", "add-on", "crisis"], ...
+    ] = (
+        "standalone",
+        "group",
+    )
+    psychotherapy_min_sessions: int = Field(8, ge=1, le=100)
+    payer_criteria: str = Field("l37086", min_length=1)
+    payer_criteria_file: str | None = None
+    tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
+    payer_score_max_age_days: int = Field(90, ge=1, le=730)
+    tms_course_gap_days: int = Field(30, ge=1, le=365)
+    tms_session_recent_days: int = Field(7, ge=1, le=90)
+    tms_scale_interval_days: int = Field(7, ge=1, le=90)
+    tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
+    tms_course_weeks: float = Field(6.0, gt=0, le=26)

@@ -1,0 +1,94 @@
+"""The treatment pathway: what TRD and adulthood mean here, measurement-based care, new starts,
+titration grace, the TSH check, esketamine sessions, older adults and the drug market.
+
+The settings' defaults, with their sources, and their `[policy]` table bounds (README "Policy").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+# The markets the drug table's not_marketed_in column names (CANMAT 2023 Table 3.3 availability
+# notes: fhir_mapping/data/antidepressants.csv), or "any" for no market (see Policy.drug_market).
+DrugMarket = Literal["US", "Canada", "any"]
+
+
+@dataclass(frozen=True)
+class TreatmentPolicy:
+    # TRD = inadequate response to >= 2 adequate antidepressant trials in the current episode
+    # (CANMAT 2023 Q.7.b para 182; CPS 2023; Weissman 2023). Gates the TSH check and staging text.
+    trd_min_failed_trials: int = 2
+    # Adulthood for the pathway: CANMAT 2023 is the adult MDD guideline, LCD L34998 covers adults
+    # and Ambetter CP.BH.200 wants >= 18. Younger patients get no TMS card (the optimise card says
+    # why: the only adolescent clearance found is NeuroStar K231926, as an adjunct for ages 15-21,
+    # REFERENCE.md 3.1, a specialist decision rather than a pathway default), and the optimise
+    # card says its doses and agents come from adult guidelines. An unknown age does not block.
+    adult_age: int = 18
+    # Measurement-based care: PHQ-9 at least every 90 days on an antidepressant, and one after a
+    # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
+    mbc_interval_days: int = 90
+    mbc_after_trial_weeks: float = 4.0
+    # Order hooks: an antidepressant order starts antidepressant treatment when no antidepressant
+    # course runs now or ended within this many days; under 25 it then gets the FDA boxed warning
+    # (suicidality, "especially during the initial few months") as an information card when no
+    # other card carries it (review 14 W4). A course stopped more recently is read as the same
+    # treatment interrupted. 90 days: a DESIGN CHOICE (UNVERIFIED as a guideline value).
+    antidepressant_new_start_days: int = 90
+    # A running dose below its adequate range gets the optimise card's "raise the dose" only
+    # after this many weeks on it (review 7 finding 11): a first week at 25 mg of sertraline is
+    # a titration step that the sig usually already plans ("then increase to 2 tablets"), and
+    # order-select calls a draft below the range "fine for titration". 2 weeks: the shorter end
+    # of the review's "about 2-4 weeks", so a dose left below the range is still flagged soon
+    # (the safer choice); usual label titration steps are 1 week or less. A DESIGN CHOICE
+    # (UNVERIFIED as a guideline value). 0: flag a sub-range dose at once, as before.
+    below_range_grace_weeks: float = 2.0
+    # Diagnosis review: no TSH within 12 months when TRD is met -> suggest ordering one.
+    tsh_lookback_days: int = 365
+    # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
+    # order or fill): a session within this many days is a running course, for every card that
+    # says so (services/clinic_courses.py; recheck 18a e05, audit 19 finding 3). 28: the SPRAVATO
+    # label's schedule is twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every 2
+    # weeks, so two missed fortnightly sessions still read as treatment going on (a DESIGN
+    # CHOICE on the label's schedule; longer flags more).
+    esketamine_session_recent_days: int = 28
+    # The age from which ECT is named first among the options beyond medication (CANMAT 2023
+    # para 215: "especially effective in older patients"). 65: the older-adult threshold the
+    # drug tables use where a label says only "elderly" (services/data/README.md).
+    older_adult_age: int = 65
+    # True: ECT is named first only when frailty is also coded (R54 or a SNOMED frailty finding,
+    # condition_codes.csv kind "frailty"). False (default, the safer reading): age alone suffices, because
+    # para 215 speaks of older patients, not frail ones, and frailty is often not coded, so a chart
+    # without the code does not show that the patient is not frail. Coded frailty is named on the
+    # card either way.
+    older_adult_requires_frailty: bool = False
+    # The market the optimise card's switch list follows: "US", "Canada" or "any". A CANMAT 2023
+    # first-line agent that CANMAT's Table 3.3 availability notes say is not marketed there (the
+    # drug table's not_marketed_in: mianserin and agomelatine in the US) is neither listed nor
+    # named (review 19 I8: "CANMAT also lists mianserin, agomelatine (not marketed in the US)" at
+    # a US site was noise). "any": every option listed, each unavailable one with "(not marketed
+    # in ...)". A drug sold there but not labelled for
+    # depression (off_label_for_depression_in: milnacipran in the US) is listed with "(off-label)"
+    # ("off-label in the US" under "any"). Default "US": the default payer rule set
+    # is a Medicare LCD, i.e. a US deployment, and an option the clinician cannot prescribe is one
+    # more thing to read past on a screen meant to be read at a glance (issue 12). The market's
+    # labels also cap the dose ranges where they stop below CANMAT's (data/label_maximums.csv:
+    # mirtazapine 45 mg/day in the US, not 60): the optimise card's ranges and raises and the
+    # order dose check (services/label_maximums.py); "any" holds to every market's lowest.
+    drug_market: DrugMarket = "US"
+
+
+class TreatmentPolicyConfig(BaseModel):
+    trd_min_failed_trials: int = Field(2, ge=1, le=10)
+    adult_age: int = Field(18, ge=0, le=120)
+    mbc_interval_days: int = Field(90, ge=1)
+    mbc_after_trial_weeks: float = Field(4.0, ge=0)
+    antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
+    below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
+    tsh_lookback_days: int = Field(365, ge=1)
+    esketamine_session_recent_days: int = Field(28, ge=1, le=365)
+    older_adult_age: int = Field(65, ge=18, le=120)
+    older_adult_requires_frailty: bool = False
+    drug_market: DrugMarket = "US"
