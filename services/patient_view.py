@@ -42,6 +42,7 @@ from services.rules import (
     running_cautions,
     running_formulation_dose,
     running_hepatic,
+    running_label_dose,
     running_qtc,
     running_renal,
     running_reuptake_pair,
@@ -104,6 +105,9 @@ def run_rules(
     # A running course above its release formulation's labelled maximum (bupropion SR above
     # 400 mg/day: review 15 W3), whatever the stage: a seizure risk does not end with remission.
     found.append(running_formulation_dose.rule(ctx))
+    # A running course above the market's labelled maximum (mirtazapine 60 mg/day at a US site:
+    # session 20) that no renal, hepatic or age-limit card names.
+    found.append(running_label_dose.rule(ctx))
     if ctx.facts.active:
         # PMDD, or another condition, coded with no depression diagnosis (PathwayFacts.pmdd_only,
         # other_disorder_only): no TRD step; the diagnosis review alone asks for an assessment

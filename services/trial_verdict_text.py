@@ -15,7 +15,7 @@ from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from services import trial_dates, trial_indication
-from services.card_format import fmt_mg, fmt_pct, fmt_weeks
+from services.card_format import fmt_mg, fmt_pct, fmt_weeks, record_cite
 from services.trial_adherence_text import adherence_text
 from services.trial_dose_text import (
     PER_ADMINISTRATION,
@@ -57,12 +57,13 @@ def fixed_course_text(trial: Trial) -> str | None:
 
 def intolerance_text(trial: Trial) -> str:
     """The documented intolerance, e.g. "not tolerated: Medication stopped - side effect
-    (2024-03-15, MedicationRequest/abc)"."""
+    (2024-03-15)"; an undated one by its record ("(MedicationRequest/abc)": cards.record_cite)."""
     intolerance = trial.intolerance
     if intolerance is None:
         return ""
-    when = f"{intolerance.date.isoformat()}, " if intolerance.date else ""
-    return f"not tolerated: {intolerance.reason} ({when}{intolerance.source})"
+    if intolerance.date is not None:
+        return f"not tolerated: {intolerance.reason} ({intolerance.date.isoformat()})"
+    return f"not tolerated: {intolerance.reason}{record_cite(intolerance.source, False)}"
 
 
 def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.partial_response import partial_text
+from fhir_mapping.partial_response import response_words
 from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
@@ -180,8 +180,6 @@ def outcome_text(trial: Trial, raised: str | None = None) -> str:
         return raised[:1].upper() + raised[1:] if raised else ""
     if trial.remission:
         outcome = "remission"
-    elif trial.response:
-        outcome = "response"
     elif trial.mild_residual and trial.episode_baseline is not None:  # review 15 recheck m05
         peak = trial.episode_baseline
         outcome = f"residual symptoms after the episode's response (episode baseline {peak.value})"
@@ -190,8 +188,9 @@ def outcome_text(trial: Trial, raised: str | None = None) -> str:
     elif raised:
         outcome = raised
     else:
-        # A 25-49 % drop is named, though it is no response (review 17 W4).
-        outcome = partial_text(trial) or "no response"
+        # A 25-49 % drop is named, though it is no response (review 17 W4); from an on-treatment
+        # baseline the change itself (review s19 a10: fhir_mapping/partial_response.py).
+        outcome = response_words(trial)
     return f"{after.instrument} {before.value} → {after.value}: {outcome}"
 
 
