@@ -32,11 +32,11 @@ from datetime import date
 
 from fhir_mapping.record import DoseNotTolerated, Score, Trial
 from services import cards, trial_count
-from services.dose_raises import DoseRaise, latest_raise
+from services.dose_raises import DoseRaise, unjudged_raise
+from services.order_doses import segment_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
-from services.rules.relapse_steps import segment_dose
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +59,11 @@ class Reassess:
 
 def reassessing(ctx: RuleContext, trial: Trial) -> Reassess | None:
     """The raise of a running course not yet judged (module docstring), else None."""
-    found = latest_raise(trial)
+    scores = [s for s in ctx.record.phq9() if s.value is not None]
+    found = unjudged_raise(trial, scores, ctx.policy.mapping)
     if found is None:
         return None
     judge = found.judged_from(ctx.policy.mapping)
-    scores = [s for s in ctx.record.phq9() if s.value is not None]
-    if any(s.date >= judge for s in scores):
-        return None
     start = found.segment.start
     before = [s for s in scores if s.date <= start]
     since = tuple([s for s in scores if s.date > start])
