@@ -177,12 +177,6 @@ class Conflict:
                 f"stopped only on or before {old.end.isoformat()} ({ago} days ago): the last "
                 "dose is not recorded and may have been as late as that day"
             )
-        if old.end_assumed:
-            # Review s20 R4 finding 3: the end is the day the record was read or last updated.
-            return (
-                f"was stopped on or before {old.end.isoformat()} (last dose not recorded; "
-                f"{ago} days ago)"
-            )
         return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
 
     def days_off(self) -> str:
@@ -191,7 +185,7 @@ class Conflict:
         order was recorded stopped by (`Exposure.supply_end`)."""
         old = self.old
         ago = (self.as_of - old.end).days if old.end is not None else 0
-        return f"at least {ago} days" if old.last_dose_unknown else f"{ago} days"
+        return f"at least {ago} days" if old.ended_by or old.supply_end else f"{ago} days"
 
     def confirm_text(self) -> str:
         """For an old drug whose last dose is not recorded, only the day its order was recorded

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import taken_to_confirm, trial_dates
+from services import taken_to_confirm
 from services.washout_table import WashoutRow, row_for
 
 
@@ -44,17 +44,6 @@ class Exposure:
     # (Trial.stop_recorded): `end` is that recorded stop, the latest day the drug may have been
     # taken, and this the end of its supply on record. None for every other exposure.
     supply_end: date | None = None
-    # An ended course whose whole length is the assumed one (trial_dates.whole_course_assumed:
-    # a stopped order with no duration): `end` is only the day the record was last updated or
-    # read, not a recorded last dose (review s20 R4 finding 3: "was last taken on 2025-06-02 as
-    # recorded" on the as-of day). The washout still counts from it, the safer day.
-    end_assumed: bool = False
-
-    @property
-    def last_dose_unknown(self) -> bool:
-        """Whether `end` is only a day the drug was stopped on or before, not a recorded last
-        dose (ended by, recorded stopped after its supply, or of an assumed length)."""
-        return self.ended_by or self.supply_end is not None or self.end_assumed
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -100,8 +89,6 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 ended_by=trial.taken_before is not None,
                 # Review s20 r3 finding 1: the washout counts from the recorded stop.
                 supply_end=trial.end if trial.stop_recorded is not None else None,
-                end_assumed=not trial.ongoing
-                and trial_dates.whole_course_assumed(trial) is not None,
             )
         )
     found.extend(_taken_without_dates(record, {e.ingredient for e in found}))

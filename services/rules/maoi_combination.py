@@ -124,9 +124,7 @@ def _ago(e: washout.Exposure) -> str:
     recorded: Exposure.supply_end, review s20 r3 finding 1)."""
     if e.end is None:
         return "recently"
-    if e.end_assumed:  # review s20 R4 finding 3: only the day the record was read or updated
-        return f"on or before {e.end.isoformat()} (last dose not recorded)"
-    return f"on or before {e.end.isoformat()}" if e.last_dose_unknown else e.end.isoformat()
+    return f"on or before {e.end.isoformat()}" if e.supply_end else e.end.isoformat()
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:

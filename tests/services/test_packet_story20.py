@@ -6,9 +6,6 @@
   the rule set's reading.
 - Finding 9: sertraline raised 100 -> 150 mg/day, the card "Dose raised, not judged yet ...
   reassess from 2025-03-31"; the packet said only "failed". It now names the raise and the day.
-- Finding 3: a stopped phenelzine order with no duration "was last taken on 2025-06-02 as
-  recorded" (the as-of day, or meta.lastUpdated): now "stopped on or before DATE (last dose not
-  recorded)".
 - Finding 10: the packet's criteria table caption "Medicare LCD L37086: ..." now carries the
   header's label "Clinic default rule set, from Medicare LCD L37086".
 
@@ -73,21 +70,6 @@ def test_a_raise_not_judged_yet_is_named_in_the_packet() -> None:
         "failed (adequate; < 50 % PHQ-9 drop) at 100 mg/day; raised to 150 mg/day on 3 Mar 2025: "
         "not judged yet, reassess from 31 Mar 2025" in row
     )
-
-
-@pytest.mark.parametrize(
-    ("name", "day"),
-    [
-        ("phenelzine_stopped_order_no_end_no_last_updated", "2025-06-02"),
-        ("phenelzine_stopped_order_no_end_updated_yesterday", "2025-06-01"),
-    ],
-)
-def test_a_stop_day_not_recorded_is_not_a_recorded_last_dose(name: str, day: str) -> None:
-    cards, _ = _run(name, date(2025, 6, 2))
-    text = " ".join(c["summary"] + " " + c.get("detail", "") for c in cards)
-    assert "as recorded" not in text
-    assert f"was stopped on or before {day} (last dose not recorded;" in text
-    assert f"phenelzine (MAOI) stopped on or before {day} (last dose not recorded)" in text
 
 
 def test_the_criteria_caption_carries_the_rule_set_label() -> None:
