@@ -3,16 +3,16 @@
 taken before the raise could show (review s20 R4 item 9: sertraline raised 100 -> 150 on
 3 Mar 2025 read "PHQ-9 21 → 18: no response" three weeks in).
 
-The raise and its reassessment day come from optimize/reassess.unjudged_raise, the card's own
+The raise and its reassessment day come from optimize/reassess.reassessment, the card's own
 reading; a PHQ-9 worse since the raise is the worsening card's matter (it names no verdict to
 hold), so the lane keeps its scores then."""
 
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Trial
+from services.order_doses import segment_dose
 from services.policy import Policy
-from services.rules.optimize.reassess import unjudged_raise
-from services.rules.relapse_steps import segment_dose
+from services.rules.optimize.reassess import reassessment
 from services.timeline.wording import day_text
 
 
@@ -22,7 +22,7 @@ def raise_not_judged(record: PatientRecord, trial: Trial, policy: Policy) -> str
     None."""
     if not trial.ongoing:
         return None
-    found = unjudged_raise(record, policy.mapping, trial)
+    found = reassessment(record, policy.mapping, trial)
     if found is None or found.worse is not None:
         return None
     segment = found.raised.segment

@@ -33,11 +33,11 @@ from datetime import date
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseNotTolerated, PatientRecord, Score, Trial
 from services import cards, trial_count
-from services.dose_raises import DoseRaise, latest_raise
+from services.dose_raises import DoseRaise, unjudged_raise
+from services.order_doses import segment_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
-from services.rules.relapse_steps import segment_dose
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +60,18 @@ class Reassess:
 
 def reassessing(ctx: RuleContext, trial: Trial) -> Reassess | None:
     """The raise of a running course not yet judged (module docstring), else None."""
-    return unjudged_raise(ctx.record, ctx.policy.mapping, trial)
+    return reassessment(ctx.record, ctx.policy.mapping, trial)
 
 
-def unjudged_raise(record: PatientRecord, mapping: MappingPolicy, trial: Trial) -> Reassess | None:
+def reassessment(record: PatientRecord, mapping: MappingPolicy, trial: Trial) -> Reassess | None:
     """`reassessing` from the record and the mapping policy alone: the timeline's lane says the
-    card's verdict from it (review s20 R4 item 9), never a second reading of the raise."""
-    found = latest_raise(trial)
+    card's verdict from it (review s20 R4 item 9), and the raise not judged yet is
+    dose_raises.unjudged_raise, the packet's rule too: one reading of the raise."""
+    scores = [s for s in record.phq9() if s.value is not None]
+    found = unjudged_raise(trial, scores, mapping)
     if found is None:
         return None
     judge = found.judged_from(mapping)
-    scores = [s for s in record.phq9() if s.value is not None]
-    if any(s.date >= judge for s in scores):
-        return None
     start = found.segment.start
     before = [s for s in scores if s.date <= start]
     since = tuple([s for s in scores if s.date > start])

@@ -28,12 +28,12 @@ from functools import cache
 from importlib import resources
 
 from services import cards, screen
+from services.order_doses import segment_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.optimize import reassess
 from services.rules.optimize.courses import current_trials
-from services.rules.relapse_steps import segment_dose
 
 
 @dataclass(frozen=True, slots=True)
