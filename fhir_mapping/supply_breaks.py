@@ -20,7 +20,7 @@ supply_gap_days (30, one usual fill) is the existing threshold of a supply gap (
 same days already take the gap out of the time on the drug and start a new course when a
 stopped order is ordered again (course_clusters._cluster).
 
-NOT YET HERE (branch fix20-gap-trials-split-wip): a supply gap of >= supply_gap_days BETWEEN two
+NOT YET HERE (open, session 20 closing note): a supply gap of >= supply_gap_days BETWEEN two
 fills still leaves one course (review 6 finding 1: the gap cut out of its time), judged over
 the gap, so a course restarted after a month off the drug is read with the weeks before it and
 its baseline (chart h3_refill_gap from 2025-07-14).
