@@ -119,6 +119,16 @@ def _assumed_days(spans: Sequence[_Span]) -> int | None:
     return sum(days) if days else None
 
 
+def _end_not_recorded(spans: Sequence[_Span], end: date) -> bool:
+    """Whether the course's `end` comes only from records cut at the day their stop was recorded
+    by (rules 2f/2g: an order's meta.lastUpdated, or as-of when no day is given): every span
+    reaching `end` is such a span. A fill or a stated end reaching it too records the drug up to
+    that day. Review s20 r4 finding 3: the s01 charts' phenelzine order, stopped with no end,
+    "was last taken on 2025-06-02 as recorded", the as-of day."""
+    reaching = [s.stopped for s in spans if s.end >= end]
+    return bool(reaching) and all(reaching)
+
+
 def _stop_recorded_after(spans: Sequence[_Span], end: date, as_of: date) -> date | None:
     """The latest day an order of the course `stopped` with no stated end was recorded stopped
     by (its meta.lastUpdated: medication_dates.stop_recorded, episodes.py rule 2g), when that day

@@ -67,7 +67,10 @@ class _Span:
     # the span covers no time. None for every other span.
     taken_before: date | None = None
     # Rule 2f: a statement that says the drug is no longer taken, its supply or assumed fill
-    # cut at as-of: it reaches as-of but does not run the course on (trial_record.py).
+    # cut at as-of: it reaches as-of but does not run the course on (trial_record.py). Rule 2g
+    # too: an order `stopped`, cut at its meta.lastUpdated (or as-of). Either way the span's
+    # end is only the day the stop was recorded by, not a recorded last dose
+    # (Trial.end_not_recorded, review s20 r4 finding 3).
     stopped: bool = False
 
 

@@ -176,6 +176,11 @@ class Trial(TrialOutcome):
     # day the drug may have been taken. Not time on the drug (`end` stays the supply's end);
     # the washout before an MAOI counts from it (services/washout.exposures). None otherwise.
     stop_recorded: date | None = None
+    # An ended course whose `end` is only the day its stop was recorded by: an order `stopped`
+    # cut at its meta.lastUpdated, or at as-of when it gives no day (episodes.py rules 2f/2g,
+    # event_spans._Span.stopped), not a recorded last dose (review s20 r4 finding 3: "was last
+    # taken on 2025-06-02 as recorded" was the as-of day). Cards say "stopped on or before".
+    end_not_recorded: bool = False
     # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
     # show the course ended (services/clinic_courses.settled, one rule for every card): its last
     # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the

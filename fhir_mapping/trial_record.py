@@ -39,6 +39,7 @@ from fhir_mapping.course_events import (
 )
 from fhir_mapping.course_support import (
     _assumed_days,
+    _end_not_recorded,
     _ends_soon,
     _hold_windows,
     _newer_order_on_hold,
@@ -342,6 +343,7 @@ def _trial(
         entry_dated=all(e.entry_dated for e in events),
         taken_before=cluster.taken_before,
         stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
+        end_not_recorded=not ongoing and _end_not_recorded(spans, end),
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,

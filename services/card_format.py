@@ -42,6 +42,12 @@ def fmt_weeks(weeks: float) -> str:
     return f"{weeks:.1f}".removesuffix(".0")
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """ "1 day", "3 days", "1 week" (review s20 r4 item 14: "1 days ago", "(1 weeks)"): the one
+    count-and-noun rule for card, packet and timeline text."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
 def fmt_pct(fraction: float) -> str:
     return f"{round(fraction * 100)} %"
 

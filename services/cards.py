@@ -46,6 +46,7 @@ from services.card_format import fmt_pct as fmt_pct
 from services.card_format import fmt_weeks as fmt_weeks
 from services.card_format import names as names
 from services.card_format import or_list as or_list
+from services.card_format import plural as plural
 from services.card_format import record_cite as record_cite
 from services.card_format import reported_note as reported_note
 from services.card_format import table as table

@@ -37,6 +37,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, drug_names
+from services.card_format import plural
 
 # Re-exported: the exposures live apart (washout_exposures.py); callers read them from here.
 from services.washout_exposures import Exposure as Exposure
@@ -166,7 +167,14 @@ class Conflict:
             # counted from the day the record says it had ended by.
             return (
                 f"was taken before {old.end.isoformat()} (dates not recorded; counted from that "
-                f"day, {ago} days ago)"
+                f"day, {plural(ago, 'day')} ago)"
+            )
+        if old.end_not_recorded:
+            # Review s20 r4 finding 3: the end is only the day the order's stop was recorded by
+            # (its meta.lastUpdated, or as-of when it gives none), not a recorded last dose.
+            return (
+                f"was stopped on or before {old.end.isoformat()} (last dose not recorded; "
+                f"{plural(ago, 'day')} ago)"
             )
         if old.supply_end is not None:
             # Review s20 r3 finding 1: the order stood after its supply on record ran out; the
@@ -174,18 +182,19 @@ class Conflict:
             # have been taken (fill elsewhere, tablets at home), not from the supply's end.
             return (
                 f"is covered on record to {old.supply_end.isoformat()}, but its order was "
-                f"stopped only on or before {old.end.isoformat()} ({ago} days ago): the last "
+                f"stopped only on or before {old.end.isoformat()} ({plural(ago, 'day')} ago): the last "
                 "dose is not recorded and may have been as late as that day"
             )
-        return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
+        return f"was last taken on {old.end.isoformat()} as recorded ({plural(ago, 'day')} ago)"
 
     def days_off(self) -> str:
         """ "6 days" since the old drug's end, as a summary says it; "at least 6 days" when that
         end is only the day the record says it had ended by (`Exposure.ended_by`) or its
-        order was recorded stopped by (`Exposure.supply_end`)."""
+        order was recorded stopped by (`Exposure.supply_end`, `Exposure.end_not_recorded`)."""
         old = self.old
-        ago = (self.as_of - old.end).days if old.end is not None else 0
-        return f"at least {ago} days" if old.ended_by or old.supply_end else f"{ago} days"
+        ago = plural((self.as_of - old.end).days if old.end is not None else 0, "day")
+        bound = old.ended_by or old.supply_end or old.end_not_recorded
+        return f"at least {ago}" if bound else ago
 
     def confirm_text(self) -> str:
         """For an old drug whose last dose is not recorded, only the day its order was recorded

@@ -44,6 +44,10 @@ class Exposure:
     # (Trial.stop_recorded): `end` is that recorded stop, the latest day the drug may have been
     # taken, and this the end of its supply on record. None for every other exposure.
     supply_end: date | None = None
+    # An ended course whose `end` is only the day its stop was recorded by, no recorded last dose
+    # (Trial.end_not_recorded: an order `stopped` cut at its meta.lastUpdated or at as-of):
+    # cards say "stopped on or before" that day (review s20 r4 finding 3).
+    end_not_recorded: bool = False
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -89,6 +93,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 ended_by=trial.taken_before is not None,
                 # Review s20 r3 finding 1: the washout counts from the recorded stop.
                 supply_end=trial.end if trial.stop_recorded is not None else None,
+                end_not_recorded=trial.end_not_recorded,
             )
         )
     found.extend(_taken_without_dates(record, {e.ingredient for e in found}))

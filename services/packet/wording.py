@@ -7,6 +7,7 @@ from datetime import date
 from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
 from fhir_mapping.record import Finding
 from services import bipolar_findings
+from services.card_format import plural as plural
 from services.timeline.wording import day_text as day_text  # one date style on both pages
 
 # How a reader names a code system; FHIR's URI where the system has no short name.
@@ -37,10 +38,6 @@ def maybe_day(day: date | None, missing: str = "date not recorded") -> str:
 
 def span_text(first: date, last: date) -> str:
     return day_text(first) if first == last else f"{day_text(first)} – {day_text(last)}"
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 def finding_text(finding: Finding) -> str:

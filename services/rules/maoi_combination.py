@@ -121,10 +121,13 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
 def _ago(e: washout.Exposure) -> str:
     """ "2025-06-01" for a course stopped on a recorded day; "on or before 2025-06-01" for one
     whose order was recorded stopped by that day after its supply ran out (its last dose not
-    recorded: Exposure.supply_end, review s20 r3 finding 1)."""
+    recorded: Exposure.supply_end, review s20 r3 finding 1), or stopped with no day of its own
+    (its end only the day its stop was recorded by: Exposure.end_not_recorded, review s20 r4
+    finding 3)."""
     if e.end is None:
         return "recently"
-    return f"on or before {e.end.isoformat()}" if e.supply_end else e.end.isoformat()
+    bound = e.supply_end or e.end_not_recorded
+    return f"on or before {e.end.isoformat()}" if bound else e.end.isoformat()
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:

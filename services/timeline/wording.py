@@ -16,6 +16,7 @@ from fhir_mapping.record import (
 )
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
+from services.card_format import plural as plural
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.rules.optimize.stopped_dose import stopped_words
@@ -55,10 +56,6 @@ def day_text(d: date) -> str:
 
 def mg_text(value: float) -> str:
     return f"{value:g}"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def range_text(trial: Trial, policy: Policy = DEFAULT_POLICY) -> str:

@@ -58,17 +58,24 @@ def test_a_stopped_order_is_not_running_and_ends_on_its_recorded_stop(
     assert phenelzine.assumed_days == (stop - date(2025, 5, 23)).days  # duration not recorded
     summary = cards["maoi-combination"]["summary"]
     assert "both running" not in summary
-    assert summary.startswith(f"Phenelzine (MAOI) stopped {stop.isoformat()}, escitalopram")
+    # Review s20 r4 finding 3: the day is only when the stop was recorded by (Trial.end_not_recorded).
+    assert phenelzine.end_not_recorded
+    assert summary.startswith(
+        f"Phenelzine (MAOI) stopped on or before {stop.isoformat()}, escitalopram"
+    )
 
 
 def test_the_card_says_the_stopped_maoi_still_counts_within_its_washout() -> None:
     cards, _ = _evaluate(_chart(UPDATED))
     card = cards["maoi-combination"]
     assert card["indicator"] == "critical"
-    assert "phenelzine (MAOI) stopped 2025-06-01, within its washout" in card["detail"]
+    assert "phenelzine (MAOI) stopped on or before 2025-06-01, within its washout" in card["detail"]
     assert "a drug stopped within its washout still counts" in card["detail"]
     washout = cards["optimize-switch-augment"]["detail"]
-    assert "phenelzine (an MAOI) was last taken on 2025-06-01 as recorded (1 days ago)" in washout
+    assert (
+        "phenelzine (an MAOI) was stopped on or before 2025-06-01 (last dose not recorded; "
+        "1 day ago)"
+    ) in washout
 
 
 def test_past_the_washout_the_card_ends() -> None:

@@ -104,15 +104,22 @@ def test_order_stopped_after_its_supply_counts_the_washout_from_the_stop(
     assert "if it was on or before 2026-11-17, phenelzine may start 2026-12-01" in detail
 
 
-def test_a_stop_recorded_on_a_known_day_keeps_its_wording() -> None:
-    """The control (o5c): an order written 11-20 and stopped 11-28, its assumed fill cut at the
-    stop (rule 2g): the stop is its last dose as recorded, said as before."""
+def test_a_stop_cut_at_its_last_update_counts_from_it_said_as_on_or_before() -> None:
+    """o5c: an order written 11-20, no end, no fill, `stopped`, meta.lastUpdated 11-28; its
+    assumed fill is cut at that day (rule 2g). The washout counts from 11-28 as before, but the
+    day is only when the stop was recorded by, not a recorded last dose (Trial.end_not_recorded,
+    review s20 r4 finding 3): "at least 3 days", "stopped on or before", never "as recorded".
+    It is the same record shape as reading20_charts/s01_*_updated_yesterday; a stated end keeps
+    "as recorded" (test_s20_stop_flag.test_a_recorded_end_keeps_as_recorded)."""
     card = _washout(_cards(_chart(RECENT)))[0]
     assert card["summary"] == (
-        "Phenelzine (MAOI) ordered 3 days after sertraline stopped: not before 2026-12-12 "
-        "(14-day washout)"
+        "Phenelzine (MAOI) ordered at least 3 days after sertraline stopped: not before "
+        "2026-12-12 (14-day washout)"
     )
-    assert "on or before" not in card["detail"]
+    assert (
+        "sertraline was stopped on or before 2026-11-28 (last dose not recorded; 3 days ago)"
+    ) in card["detail"]
+    assert "as recorded" not in card["detail"]
 
 
 def test_a_stop_recorded_before_the_washout_gives_no_card() -> None:

@@ -140,7 +140,9 @@ def section(ctx: RuleContext, space: Room) -> str:
     # cuts a segment, so "10 mg/day since 2026-10-01" read as a course begun after the gap.
     named, since = trial_dates.dose_since(trial, trial_dose(trial))
     weeks, gap = trial_dates.weeks_at_present_dose(trial)
-    taken = f"{weeks} weeks on it, days without supply not counted" if gap else f"{weeks} weeks"
+    # "1 week", never "1 weeks" (review s20 r4 item 14: card_format.plural).
+    counted = cards.plural(weeks, "week")
+    taken = f"{counted} on it, days without supply not counted" if gap else counted
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
     if space.top <= space.now:  # no step left below a dose stopped for an adverse effect
