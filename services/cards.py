@@ -18,8 +18,8 @@ import dataclasses
 import hashlib
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, partial
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rules,
 # services/suggestions.py and the tests (test_card_packet_fast_paths reaches _cell and _table_row)
@@ -141,8 +141,12 @@ def _source_links_as_names(text: str, url: str | None) -> str:
     return _link_pattern(url).sub(_LABEL, text)
 
 
-def _built_with_names(build: Callable[[], str], url: str) -> str:
-    return _source_links_as_names(build(), url)
+def built_section(evidence: Evidence, url: str | None) -> Evidence:
+    """A section marked in a card's detail (Evidence.build), built as `make` would have taken it:
+    its links to the card's source `url` as their labels (services/screen.py builds it)."""
+    built = evidence.built()
+    text = _source_links_as_names(built.text, url)
+    return built if text == built.text else dataclasses.replace(built, text=text)
 
 
 def make(
@@ -174,9 +178,6 @@ def make(
             text = _source_links_as_names(e.text, url)
             if text != e.text:
                 e = dataclasses.replace(e, text=text)
-        if url and e.build is not None:
-            # A section built later (Evidence.build) gets the same links as names when it is.
-            e = dataclasses.replace(e, build=partial(_built_with_names, e.build, url))
         # A section the detail does not hold is no evidence of it; one with no text is kept
         # behind the card's links (linked_evidence).
         if not e.text or e.text in detail:

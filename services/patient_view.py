@@ -78,7 +78,7 @@ def run_rules(
     ctx: RuleContext, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The screen; without the cards of `hidden` topics when given (screen.compose)."""
-    if not ctx.composed:
+    if not ctx.composed:  # a caller's own context (patient_view builds it composed)
         ctx = dataclasses.replace(ctx, composed=True)
     # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
@@ -157,4 +157,4 @@ def run_rules(
 def patient_view(
     record: PatientRecord, policy: Policy, *, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
-    return run_rules(build_context(record, policy, hook="patient-view"), hidden)
+    return run_rules(build_context(record, policy, hook="patient-view", composed=True), hidden)

@@ -89,9 +89,9 @@ class Evidence:
     scales: tuple[str, ...] = ()
     # A section not built yet (card_evidence.deferred_mark): `text` is a mark holding its place
     # in the detail and `build` makes the section, called only when the screen shows it
-    # (services/screen.py). The optimise card's trials and scores go behind the timeline on
-    # every screen it is on: built, they were thrown away (issue 14). Not part of equality:
-    # the mark and the other fields say which section it is.
+    # (services/screen.py). The optimise and adherence cards' trials and scores go behind the
+    # timeline on every screen they are on: built, they were thrown away (issue 14). Not part
+    # of equality: the mark and the other fields say which section it is.
     build: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     def built(self) -> Evidence:

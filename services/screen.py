@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from services import screen_refs, tables
+from services import cards, screen_refs, tables
 from services.pathway import PathwayFacts
 from services.recommendation import Evidence, Recommendation
 from services.screen_fingerprint import evidence_key as evidence_key
@@ -229,7 +229,7 @@ def _share(recs: Sequence[Recommendation], drafts: list[_Draft]) -> None:
             if evidence.build is not None and behind.get(evidence.key) is None:
                 # A section marked, not built (Evidence.build), that this screen shows: built
                 # now, into the place its mark holds.
-                mark, evidence = evidence.text, evidence.built()
+                mark, evidence = evidence.text, cards.built_section(evidence, rec.source.url)
                 built.append((mark, evidence.text))
             if evidence.text:  # else already behind this card's links
                 pointer = behind.get(evidence.key)

@@ -65,7 +65,9 @@ class RuleContext:
         return drugs.lines()
 
 
-def build_context(record: PatientRecord, policy: Policy, hook: str = "patient-view") -> RuleContext:
+def build_context(
+    record: PatientRecord, policy: Policy, hook: str = "patient-view", *, composed: bool = False
+) -> RuleContext:
     facts = derive_facts(record, policy)
     return RuleContext(
         record=record,
@@ -73,4 +75,5 @@ def build_context(record: PatientRecord, policy: Policy, hook: str = "patient-vi
         facts=facts,
         population=population(record, policy, facts.findings_by_kind),
         hook=hook,
+        composed=composed,
     )

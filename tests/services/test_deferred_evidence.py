@@ -1,10 +1,11 @@
-"""The optimise card's trials and scores on a screen: marked, built only when shown (issue 14).
+"""The optimise and adherence cards' trials and scores on a screen: marked, built only when shown
+(issue 14).
 
-The card wants the timeline (services/data/topics.csv), so on every screen it is on its trials
-table and scores go behind the timeline pointer (services/screen.py): built, they were thrown
-away. Composed by the screen (RuleContext.composed) the card marks their places instead; the
-screen builds a section only when it shows it. These tests pin that the screen reads the same
-either way, and that a card asked for alone is still complete."""
+Both cards want the timeline (services/data/topics.csv), so on every screen they are on their
+trials table and scores go behind the timeline pointer (services/screen.py): built, they were
+thrown away. Composed by the screen (RuleContext.composed) the card marks their places instead;
+the screen builds a section only when it shows it. These tests pin that the screen reads the
+same either way, and that a card asked for alone is still complete."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from services import card_evidence, screen
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import optimize_switch_augment
+from services.rules import adherence_review, optimize_switch_augment
 from tests.services import factories as f
 from tests.services.helpers import ctx
+from tests.services.test_adherence_review import POOR
 
 MARK = "\x00"  # card_evidence.deferred_mark's sections hold it; no card text does
 
@@ -81,3 +83,18 @@ def test_a_screen_with_the_optimise_card_builds_no_trials_table(
     # The TMS card on the screen keeps them behind its links: its pointer, in their place.
     assert "**Trials and scores:** TMS referral summary and timeline." in optimise.detail
     assert all(MARK not in r.detail for r in shown)
+
+
+@pytest.mark.parametrize("wants_timeline", [True, False])
+def test_the_adherence_card_reads_the_same_marked_or_built(wants_timeline: bool) -> None:
+    context = ctx(f.trd_record(trials=(POOR,)))
+    built = adherence_review.rule(context)
+    marked = adherence_review.rule(dataclasses.replace(context, composed=True))
+    assert built is not None and marked is not None
+    assert MARK not in built.detail and MARK in marked.detail
+    change = {"wants_timeline": wants_timeline}
+    (from_built,) = screen.compose([screen.with_fields(built, **change)], context.facts)
+    (from_marked,) = screen.compose([screen.with_fields(marked, **change)], context.facts)
+    assert from_marked == from_built
+    assert MARK not in from_marked.detail
+    assert ("**Scores (latest first):**" in from_marked.detail) is not wants_timeline
