@@ -224,6 +224,9 @@ def dispense_adherence(
         else:
             lapses.append(lapse)
     pdc = round(covered / (window - first_day - held_days), 4)
+    # The first day without supply, when the window runs past the last fill's days (review s20
+    # RA finding 4: trial_record reads it; supply_breaks.py says why).
+    until = date.fromordinal(supply_end) if supply_end < window else None
     ok = pdc >= policy.pdc_threshold and not gaps
     if ok:
         # No refill to judge (module docstring): the first fill is named instead of a PDC that
@@ -238,6 +241,7 @@ def dispense_adherence(
                 fills=len(dispenses),
                 estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
                 first_fill=Fill(first, first_days),
+                supply_until=until,
             )
     return Adherence(
         status=_VERIFIED if ok else _POOR,
@@ -249,6 +253,7 @@ def dispense_adherence(
         # Days of some fills estimated from quantity and the order's dose (review 6 finding 9):
         # the cards and packet say so beside the PDC.
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
+        supply_until=until,
     )
 
 

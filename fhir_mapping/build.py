@@ -87,6 +87,7 @@ from fhir_mapping.resource_routing import _observation_reads as _observation_rea
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
+from fhir_mapping.session_courses import session_events
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -267,11 +268,6 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
-    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
-    listed = kept.get("Condition", [])
-    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
-    trials = scores.attach_scores(courses, all_scores, policy)
     if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
         sessions, session_gaps, not_sessions = read_sessions(
             administrations, medication_resources, as_of=as_of
@@ -279,6 +275,15 @@ def _build_record(
         procedures = merge_sessions(procedures, sessions)
         gaps.extend(session_gaps)
         skipped += not_sessions
+    # Sessions with no order of their drug are its course (session_courses.py; fix 20 L6 2).
+    events = with_course_events(
+        events, session_events(procedures, events, as_of=as_of, policy=policy)
+    )
+    # After the findings: a course taken for a condition on record is no trial (review 19 I2).
+    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    listed = kept.get("Condition", [])
+    courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
+    trials = scores.attach_scores(courses, all_scores, policy)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()

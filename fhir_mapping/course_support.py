@@ -3,7 +3,8 @@ writes on the Trial: a stop stated for as-of (`_stops_on`) or an end stated with
 cross-taper weeks (`_ends_soon`), the dates as written when partial (`_written_dates`), the notes
 of a drug ended by its order and ordered again (`_restart_notes`), the days counted by assumption
 (`_assumed_days`), an order or statement on hold (`_on_hold`, `_hold_windows`,
-`_newer_order_on_hold`) and a course kept running only by stale listings (`_unconfirmed_since`).
+`_newer_order_on_hold`), a course kept running only by stale listings (`_unconfirmed_since`) and
+an order recorded stopped after the course's supply ran out (`_stop_recorded_after`).
 
 Apart from trial_record.py because each reads the spans' dates, statuses and supply, nothing of
 the dose, the drug table or the verdict that `_trial` puts together.
@@ -116,6 +117,35 @@ def _assumed_days(spans: Sequence[_Span]) -> int | None:
     summed; None when every record states one (review 6 finding 8: cards say so)."""
     days = [s.assumed_days for s in spans if s.assumed_days is not None]
     return sum(days) if days else None
+
+
+def _stop_recorded_after(spans: Sequence[_Span], end: date, as_of: date) -> date | None:
+    """The latest day an order of the course `stopped` with no stated end was recorded stopped
+    by (its meta.lastUpdated: medication_dates.stop_recorded, episodes.py rule 2g), when that day
+    falls after the course's end and on or before as-of; else None.
+
+    Review s20 r3 finding 1: a sertraline order written 2026-06-01, never filled (or filled once
+    for 30 days), left active and stopped on or before 2026-11-28. Its supply on record ran out
+    in July (or October), but the order stood until then: the patient may have filled it
+    elsewhere or used tablets at home. The record proves neither way, so the course's covered
+    time stays its supply (the weeks counted are only those the record proves), and this day is
+    kept apart as the latest the drug may have been taken: the washout before an MAOI counts
+    from it (services/washout.exposures), the safer side. A lastUpdated after as-of (a replay)
+    says nothing of as-of: None, as rule 2g reads it."""
+    found = None
+    for span in spans:
+        event = span.event
+        stop = event.asserted
+        if (
+            event.kind is _ORDER
+            and event.status == "stopped"
+            and event.end is None
+            and stop is not None
+            and end < stop <= as_of
+            and (found is None or stop > found)
+        ):
+            found = stop
+    return found
 
 
 def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:

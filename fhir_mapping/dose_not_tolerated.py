@@ -18,16 +18,24 @@ An intolerance documented apart from the course (an AllergyIntolerance, an Adver
 drug, not a dose: it is Trial.intolerance, and the optimise card holds a raise as text for it
 (room._hold). A reason on a record whose dose is not lower than the one before says nothing about
 a dose and is left to those readers.
+
+Across courses (review s20 R3 finding 3): sertraline 150 mg/day stopped 2025-07-14 for "GI upset
+and insomnia", the drug stopped 2025-08-01 and restarted 2026-03 (a new course after the gap);
+at 100 mg/day the card proposed "raise 100 -> 150" in one click, the reaction nowhere. A dose the
+patient did not tolerate is a fact about the patient and the drug, not about one course, so each
+course also carries the doses not tolerated in the courses of the same drug that started before
+it (`across_courses`, run once by episodes.build_trials on every trial it makes).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.intolerance_reasons import intolerance_reason
-from fhir_mapping.record import DoseNotTolerated, Intolerance
+from fhir_mapping.record import DoseNotTolerated, Intolerance, Trial
 
 
 def _lowered_for_reaction(event: MedicationEvent, before: float | None) -> DoseNotTolerated | None:
@@ -66,3 +74,27 @@ def doses_not_tolerated(events: Sequence[MedicationEvent]) -> tuple[DoseNotToler
             if lowered is not None:
                 found.setdefault(lowered.mg_per_day, lowered)
     return tuple(found[mg] for mg in sorted(found))
+
+
+def across_courses(trials: Sequence[Trial]) -> tuple[Trial, ...]:
+    """`trials` (sorted by start) with each course's doses not tolerated joined by those of the
+    same drug's courses that started before it (module docstring): its own first, then the
+    latest earlier course's, one per dose, lowest first. The trials as they are when no course
+    ended a dose for an adverse effect (nearly every record)."""
+    if not any(t.doses_not_tolerated for t in trials):
+        return tuple(trials)
+    seen: dict[str, list[DoseNotTolerated]] = {}  # per drug: the doses of its earlier courses
+    out: list[Trial] = []
+    for trial in trials:
+        earlier = seen.setdefault(trial.ingredient, [])
+        own = trial.doses_not_tolerated
+        if earlier:
+            found = {d.mg_per_day: d for d in own}
+            for dose in reversed(earlier):  # the latest course's reading of a dose first
+                found.setdefault(dose.mg_per_day, dose)
+            joined = tuple(found[mg] for mg in sorted(found))
+            if joined != own:
+                trial = dataclasses.replace(trial, doses_not_tolerated=joined)
+        earlier.extend(own)
+        out.append(trial)
+    return tuple(out)

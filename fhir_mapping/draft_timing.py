@@ -80,5 +80,16 @@ class DraftTiming:
             return self.first_day(as_of) + timedelta(days=self.days)
         return None
 
+    def overlaps(self, other: DraftTiming, as_of: date) -> bool:
+        """Whether this draft and `other` are taken on a common day: False only when one of
+        them stops on a dated day before the other's first dose (review s20 r3 finding 4: a
+        taper ending 12-15 and a start on 12-16 is a direct switch, not an overlap "12-16 to
+        12-15"). A taper's last day is the later reading of its end (`last_day`), so a start on
+        that very day counts as an overlap: the safer side for the serotonin checks."""
+        mine, theirs = self.last_day(as_of), other.last_day(as_of)
+        if mine is not None and mine < other.first_day(as_of):
+            return False
+        return theirs is None or theirs >= self.first_day(as_of)
+
 
 NO_TIMING = DraftTiming()

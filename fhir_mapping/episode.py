@@ -54,8 +54,9 @@ episode when it may have run in it (`in_current_episode`). For the gaps of rule 
 widest reading of its dates (from its start's first day to its end's last day): a gap the
 partial dates may not have left is no break.
 
-Rule 1c lives in episode_stated_ends.py, the courses of an episode and their remission (rule 1d)
-in episode_courses.py, the month arithmetic in months.py; this module places the start.
+Rule 1c lives in episode_stated_ends.py, the gaps of rule 1b in episode_gaps.py, the courses of an
+episode and their remission (rule 1d) in episode_courses.py, the month arithmetic in months.py;
+this module places the start.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.episode_courses import _partial_start, _widest, in_current_episode, remission_on
+from fhir_mapping.episode_courses import _partial_start, in_current_episode, remission_on
+from fhir_mapping.episode_gaps import covered_spans, gaps_between, treated_courses
 from fhir_mapping.episode_stated_ends import (
     UNDATED_END,
     _abatement,
@@ -76,7 +78,7 @@ from fhir_mapping.episode_stated_ends import (
 )
 from fhir_mapping.months import add_months
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Finding, FindingKind, Role, Score, Trial, Verdict
+from fhir_mapping.record import Finding, FindingKind, Score, Trial
 
 # What other modules read from here, wherever it is defined (build.py: `undated_ends`; the
 # services: `in_current_episode`, `remission_on`, `add_months`, `UNDATED_END`; the tests pin
@@ -95,11 +97,8 @@ __all__ = [
 
 # Enum members compared per trial, score or finding, as module constants: on Python 3.11 reading a
 # member off its Enum class costs about ten times reading a global (issue 14).
-_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
-_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _DEPRESSION = FindingKind.DEPRESSION
 # Sort keys built at C speed, not by a lambda per trial or score (issue 14).
-_START_END = attrgetter("start", "end")
 _DATE_VALUE = attrgetter("date", "value")
 
 
@@ -120,16 +119,7 @@ def current_episode_start(
     below = policy.remission_below
     # A past course of unknown dates (Trial.taken_before: rule 2e of episodes.py) states no
     # day of treatment: it neither dates the episode nor covers a gap (module docstring).
-    treated = sorted(
-        [
-            t
-            for t in trials
-            if t.role is _ANTIDEPRESSANT
-            and t.verdict is not _NOT_A_TRIAL
-            and t.taken_before is None
-        ],
-        key=_START_END,
-    )
+    treated = treated_courses(trials)
     # By (date, value): every score here has a value.
     phq9 = sorted(
         [s for s in scores if s.instrument == "PHQ-9" and s.value is not None], key=_DATE_VALUE
@@ -145,13 +135,8 @@ def current_episode_start(
         else:
             run_start = None
 
-    covered: list[tuple[date, date]] = []
-    for first, last in sorted([_widest(t, as_of) for t in treated]):
-        if covered and first <= covered[-1][1]:
-            covered[-1] = (covered[-1][0], max(covered[-1][1], last))
-        else:
-            covered.append((first, last))
-    gaps = [(a[1], b[0]) for a, b in zip(covered, covered[1:], strict=False)]
+    covered = covered_spans(treated, as_of)
+    gaps = gaps_between(covered)
     if covered and covered[-1][1] < as_of:
         gaps.append((covered[-1][1], as_of))
     for gap_start, gap_end in gaps:

@@ -116,6 +116,7 @@ from datetime import date, timedelta
 # test_speed7_shortcuts, test_hot_path) reach the private steps through this module.
 from fhir_mapping.course_clusters import _Cluster as _Cluster
 from fhir_mapping.course_clusters import _cluster as _cluster
+from fhir_mapping.dose_not_tolerated import across_courses
 from fhir_mapping.dose_timeline import _dose_on as _dose_on
 from fhir_mapping.dose_timeline import _segments as _segments
 from fhir_mapping.dose_timeline import _timeline as _timeline
@@ -360,4 +361,5 @@ def build_trials(
         )
         made[index] = trial
         courses.append((trial, cluster))
-    return tuple([made[i] for i in range(len(clusters))])
+    # A dose not tolerated in one course holds in the drug's later ones (review s20 R3 finding 3).
+    return across_courses([made[i] for i in range(len(clusters))])

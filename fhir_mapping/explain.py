@@ -18,7 +18,7 @@ from collections.abc import Callable
 from fhir_mapping import dose_basis
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe, is_record_status
-from fhir_mapping.partial_response import partial_text
+from fhir_mapping.partial_response import response_words
 from fhir_mapping.record import (
     DoseBasis,
     DraftOrder,
@@ -209,7 +209,7 @@ def _trial_lines(
         )
     elif trial.response is not None and not held:
         # A 25-49 % drop is named (review 17 W4), though it counts as no response.
-        outcome.append("response" if trial.response else (partial_text(trial) or "no response"))
+        outcome.append(response_words(trial))
     if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")
     if outcome and not not_a_trial:

@@ -41,11 +41,30 @@ def drop_percent(trial: Trial) -> float | None:
     return (before.value - after.value) * 100 / before.value
 
 
+def baseline_on_treatment(trial: Trial) -> bool:
+    """Whether the course's baseline was taken while the drug was already being taken (review
+    s19 a10: an outside psychiatrist's bupropion on the home medication list, PHQ-9 4 at the
+    visit that recorded it, 3 later, read as "partial response (25 %)"). A response is measured
+    from the score before the drug started; a course that rests on the patient's report
+    (Trial.patient_reported) or is dated only by the day it was entered (Trial.entry_dated)
+    starts on the day it was written down, when the drug was already taken, so a baseline on or
+    after that day is an on-treatment score. A prescribed course's baseline from its first days
+    (MappingPolicy.baseline_days_after) is the start's own and stays a baseline."""
+    baseline = trial.baseline
+    return (
+        baseline is not None
+        and (trial.patient_reported or trial.entry_dated)
+        and baseline.date >= trial.start
+    )
+
+
 def partial_response(trial: Trial) -> float | None:
     """The drop in percent when the course's outcome is a partial response (no response by the
     50 % rule, a drop of 25 % or more), else None. Not for a pair the mild-baseline rule does
-    not judge (Trial.mild_residual): there the drop is residual mild symptoms, not a band."""
-    if trial.response is not False or trial.mild_residual:
+    not judge (Trial.mild_residual): there the drop is residual mild symptoms, not a band. Nor
+    from an on-treatment baseline (`baseline_on_treatment`): the drop is not the drug's, so no
+    card calls it a partial response or puts an adjunct first for it (CANMAT para 190)."""
+    if trial.response is not False or trial.mild_residual or baseline_on_treatment(trial):
         return None
     drop = drop_percent(trial)
     low, high = _band()
@@ -58,3 +77,19 @@ def partial_text(trial: Trial) -> str | None:
     """ "partial response (40 %)", or None when the outcome is not a partial response."""
     drop = partial_response(trial)
     return None if drop is None else f"partial response ({drop:.0f} %)"
+
+
+def response_words(trial: Trial) -> str:
+    """The outcome of a pair with both scores, as --explain and the timeline word it:
+    "response", "partial response (40 %)" or "no response"; from an on-treatment baseline
+    (`baseline_on_treatment`) the change itself, "25 % drop from an on-treatment score", as no
+    response or partial response can be measured from it."""
+    if baseline_on_treatment(trial):
+        drop = drop_percent(trial)
+        if drop is None:
+            return "change not measured (on-treatment baseline of 0)"
+        change = f"{drop:.0f} % drop" if drop >= 0 else f"{-drop:.0f} % rise"
+        return f"{change} from an on-treatment score"
+    if trial.response:
+        return "response"
+    return partial_text(trial) or "no response"

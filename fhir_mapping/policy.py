@@ -43,7 +43,10 @@ class MappingPolicy:
     # open order spans it; a PHQ-9 taken in it does not decide a failure. 30 days is one usual
     # fill: a DESIGN CHOICE (no guideline value found; permissible gaps of about a month are a
     # common pharmacoepidemiology convention, UNVERIFIED). It does not by itself make adherence
-    # POOR (that stays PDC and refill_gap_weeks).
+    # POOR (that stays PDC and refill_gap_weeks). It is also the grace after the last fill's days
+    # run out: a course adequate on its supply is judged up to that day, and this many days on
+    # with no fill the cards say "no supply since DATE" (review s20 RA finding 4:
+    # supply_breaks.py).
     supply_gap_days: int = 30
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,

@@ -117,6 +117,14 @@ def on_treatment_score(
         # the cards say it was taken while held (Trial.failed: to confirm).
         end = held
         last = min(last, until)
+    ran_out = trial.supply_ran_out
+    if ran_out is not None:
+        # Review s20 RA finding 4 (supply_breaks.py): a course whose supply ran out a month or
+        # more ago is scored as one that stopped that day; a later score was taken off the drug.
+        end = ran_out
+        after_end = ran_out + timedelta(days=policy.on_treatment_days_after_end)
+        if after_end < last:
+            last = after_end
     latest = phq9.latest(first, last)
     if latest is None or latest.date <= end:
         return latest

@@ -171,6 +171,11 @@ class Trial(TrialOutcome):
     entry_dated: bool = False
     # Their status says not taken now (episodes.py rule 2e): the day it had ended by, its start.
     taken_before: date | None = None
+    # An ended course whose order was recorded `stopped` (meta.lastUpdated) after its supply on
+    # record ran out (course_support._stop_recorded_after, review s20 r3 finding 1): the latest
+    # day the drug may have been taken. Not time on the drug (`end` stays the supply's end);
+    # the washout before an MAOI counts from it (services/washout.exposures). None otherwise.
+    stop_recorded: date | None = None
     # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
     # show the course ended (services/clinic_courses.settled, one rule for every card): its last
     # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the
@@ -180,6 +185,13 @@ class Trial(TrialOutcome):
     # (fhir_mapping/dose_not_tolerated.py): the optimise card proposes no raise to one above the
     # running dose (review s20 RA finding 1). () for nearly every course.
     doses_not_tolerated: tuple[DoseNotTolerated, ...] = ()
+    # The course had become an adequate trial on its supply, then that supply ran out on this
+    # day and no fill followed for MappingPolicy.supply_gap_days or more, up to as-of (review s20
+    # RA finding 4: supply_breaks.py). The course is judged up to it, as one that stopped there:
+    # its adherence, its weeks and its outcome (a PHQ-9 up to on_treatment_days_after_end after
+    # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
+    # still taken); cards say "no supply since DATE". None for every other course.
+    supply_ran_out: date | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

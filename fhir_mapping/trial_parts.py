@@ -189,6 +189,11 @@ class Adherence:
     # field, never `documented`: cards read `documented` as the adherence a clinician recorded,
     # and this is neither non-adherence nor compliance (wave 4 K1).
     not_verified: str | None = None
+    # The first day with no supply on hand, when the fills ran out before the end of the window
+    # they were judged over (the last fill's days used up, no later fill yet), else None. The
+    # trial reads it to judge an adequate course on the days its supply made it adequate (review
+    # s20 RA finding 4: supply_breaks.py), never on the days after it.
+    supply_until: date | None = None
 
 
 quick_frozen_init(Adherence)

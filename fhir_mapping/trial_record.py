@@ -44,6 +44,7 @@ from fhir_mapping.course_support import (
     _newer_order_on_hold,
     _on_hold,
     _restart_notes,
+    _stop_recorded_after,
     _stops_on,
     _unconfirmed_since,
     _written_dates,
@@ -67,6 +68,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_timeline
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
@@ -146,18 +148,9 @@ def _trial(
     )
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
-    coverage = _coverage(spans, end)
-    if adherence.supply_gaps or adherence.held_gaps:
-        # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
-        # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held
-        # one (review 14 audit W4), though it is no missed dose.
-        coverage = _without(coverage, adherence.supply_gaps + adherence.held_gaps)
     timeline = _timeline(events)
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
-    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
-    if ongoing:
-        segments = with_todays_dose(segments, timeline, as_of)
     if info is not None:
         minimum, maximum = info.min_adequate_mg, info.max_mg
     else:
@@ -166,6 +159,30 @@ def _trial(
     basis, per_administration = _dose_basis(events)
     if basis is not _DAILY:
         minimum = maximum = None
+    # Review s20 RA finding 4 (supply_breaks.py): a course adequate on its supply is judged up
+    # to the day that supply ran out, and, a month on with no fill, reads as stopped there.
+    ran_out: date | None = None
+    until = adherence.supply_until
+    if until is not None and tail is None and on_hold is None and minimum is not None:
+        judged = with_reported(
+            dispense_adherence(
+                dispenses, window_end=until, policy=policy, holds=_hold_windows(spans)
+            ),
+            events,
+        )
+        if adequate_on_supply(spans, judged, until, timeline, minimum, policy):
+            adherence = judged
+            if (end - until).days >= policy.supply_gap_days:
+                ran_out = until
+    coverage = _coverage(spans, end if ran_out is None else ran_out)
+    if adherence.supply_gaps or adherence.held_gaps:
+        # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
+        # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held
+        # one (review 14 audit W4), though it is no missed dose.
+        coverage = _without(coverage, adherence.supply_gaps + adherence.held_gaps)
+    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
+    if ongoing:
+        segments = with_todays_dose(segments, timeline, as_of)
     formulation = _formulation(events)
     intolerance = _intolerance(events, documented)
     verdict, reasons, weeks, verdict_notes = judge(
@@ -324,10 +341,12 @@ def _trial(
         patient_reported=all(e.patient_reported for e in events),
         entry_dated=all(e.entry_dated for e in events),
         taken_before=cluster.taken_before,
+        stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
         ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
         newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
         doses_not_tolerated=doses_not_tolerated(events),
+        supply_ran_out=ran_out,
     )

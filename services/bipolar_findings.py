@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.record import Finding
+from services.card_format import record_cite
 
 # The resource types fhir_mapping/intolerance.py reads a manic reaction from.
 _REACTION_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
@@ -131,7 +132,8 @@ def refuted_words(
     said = named(findings)[0]
     first = f" {said.onset.isoformat()}" if said.onset else ""
     day = f" ({entry.onset.isoformat()})" if entry.onset else ""
-    ref = f" [{entry.source}]" if entry.source is not None else ""
+    # The refuting entry's id only when it has no day to name it by (cards.record_cite).
+    ref = record_cite(entry.source, entry.onset is not None, " [{}]")
     return (
         f"{said.verification}{first}; a later entry refutes it{day}: confirm",
         f"A later entry records it as refuted{day}{ref}, but the {said.verification} entry is "

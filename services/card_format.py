@@ -119,3 +119,12 @@ def _table_row(cells: Sequence[str]) -> str:
     if "|" in joined or "\n" in joined:
         cells = [_cell(c) for c in cells]
     return "| " + " | ".join(cells) + " |"
+
+
+def record_cite(source: object | None, dated: bool, shape: str = " ({})") -> str:
+    """ " (MedicationStatement/ms-1)" for a record a card can name by nothing else (its dates
+    could not be read), "" for one the card names by drug, dose and date (review 19 b01s: a
+    resource id in a sentence is no use to a clinician, who finds the record by what it says).
+    The one rule for the records' citations in card text (courses, and since session 20
+    conditions, allergies, scores and visits)."""
+    return "" if dated or source is None else shape.format(source)

@@ -46,6 +46,7 @@ from services.card_format import fmt_pct as fmt_pct
 from services.card_format import fmt_weeks as fmt_weeks
 from services.card_format import names as names
 from services.card_format import or_list as or_list
+from services.card_format import record_cite as record_cite
 from services.card_format import reported_note as reported_note
 from services.card_format import table as table
 from services.recommendation import (
@@ -266,11 +267,3 @@ def merged_evidence_key(*parts: Recommendation) -> str | None:
     if len(keys) == 1:
         return parts[0].evidence_key
     return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
-
-
-def record_cite(source: object | None, dated: bool, shape: str = " ({})") -> str:
-    """ " (MedicationStatement/ms-1)" for a record a card can name by nothing else (its dates
-    could not be read), "" for one the card names by drug, dose and date (review 19 b01s: a
-    resource id in a sentence is no use to a clinician, who finds the record by what it says).
-    The one rule for the courses' citations in card text."""
-    return "" if dated or source is None else shape.format(source)

@@ -52,6 +52,8 @@ from services.policy import Policy
 # (fhir_mapping/administrations.py: the MAR's doses; HCPCS G2082/G2083).
 _SESSION_KINDS = {"esketamine": ProcedureKind.ESKETAMINE}
 INGREDIENTS = tuple(_SESSION_KINDS)
+# The resources a session is read from (a course of these alone is no order).
+_SESSION_RECORDS = frozenset({"MedicationAdministration", "Procedure"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,9 @@ def _open_order(record: PatientRecord, ingredient: str) -> Trial | None:
         for t in record.trials
         if t.ingredient == ingredient
         and ((t.ongoing and t.on_hold is None) or t.sessions_ended is not None)
+        # A course read from the sessions alone (fhir_mapping/session_courses.py) has no order
+        # to leave open: the sessions decide it, never "an order left open".
+        and any(s.resource_type not in _SESSION_RECORDS for s in t.sources)
     ]
     return max(open_, key=lambda t: (t.end, t.start)) if open_ else None
 

@@ -10,11 +10,12 @@ a >= 20 % drop, is seen within 4 weeks and predicts response; ../shared/clinical
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DoseSegment, Trial
+from fhir_mapping.record import DoseSegment, Score, Trial
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +48,19 @@ def latest_raise(trial: Trial) -> DoseRaise | None:
     if raised.mg_per_day <= upper:
         return None
     return DoseRaise(raised, before)
+
+
+def unjudged_raise(
+    trial: Trial, scores: Sequence[Score], policy: MappingPolicy
+) -> DoseRaise | None:
+    """The latest raise of the running dose while no PHQ-9 total (`scores`) judges it yet: none
+    on or after its `judged_from` day. The optimise card holds its proposals for it
+    (rules/optimize/reassess.py) and the referral packet names it beside the course's verdict
+    (packet/trials.py; review s20 R4 finding 9), one rule for both."""
+    found = latest_raise(trial)
+    if found is None:
+        return None
+    judge = found.judged_from(policy)
+    if any(s.value is not None and s.date >= judge for s in scores):
+        return None
+    return found

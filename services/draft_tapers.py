@@ -13,10 +13,23 @@ from fhir_mapping.record import DraftOrder, PatientRecord
 
 def tapers_running(record: PatientRecord, draft: DraftOrder) -> bool:
     """Whether `draft` takes a course of its drug that is running on the chart down to a stop:
-    the order continues that course to its end, it starts nothing."""
-    return draft.timing.stops and any(
-        t.ongoing and t.ingredient == draft.ingredient for t in record.trials
+    the order continues that course to its end, it starts nothing. A drug an active record says
+    is taken though its dates could not be read (DataGap.taken_now) is running too: its taper
+    is no taper of a drug not on record (`tapers_not_running`)."""
+    ingredient = draft.ingredient
+    return draft.timing.stops and (
+        any(t.ongoing and t.ingredient == ingredient for t in record.trials)
+        or any(ingredient in gap.taken_now for gap in record.gaps)
     )
+
+
+def tapers_not_running(record: PatientRecord, draft: DraftOrder) -> bool:
+    """Whether `draft` takes its drug down to a stop while no course of it runs on the chart
+    (review s20 r3 finding 5: a venlafaxine taper drafted while sertraline runs, likely the
+    wrong drug picked). Signed as written, it starts the drug at the taper's first dose: no
+    cross-taper partner (order_checks/cross_taper.py), a start for the washout check
+    (washout_drafts.py), and a card of its own (order_checks/taper_not_running.py)."""
+    return draft.timing.stops and not tapers_running(record, draft)
 
 
 def taper_of(record: PatientRecord, ingredient: str) -> DraftOrder | None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.dose_basis import shown_dose
-from fhir_mapping.record import DoseBasis, DraftOrder, Trial
+from fhir_mapping.record import DoseBasis, DoseSegment, DraftOrder, Trial
 from services import cards
 from services.microgram_doses import microgram_dose_text
 
@@ -53,6 +53,18 @@ def dose_text(
         # read as if "unknown" were a dose): say the dose was not read, as an as-needed one does.
         return "dose not read"
     return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} mg/day"
+
+
+def segment_dose(trial: Trial, segment: DoseSegment) -> str:
+    """A segment's dose as the cards write it (the optimise and relapse cards, and the
+    referral packet naming a raise not judged yet)."""
+    return dose_text(
+        segment.mg_per_day,
+        segment.mg_per_day_high,
+        trial.dose_equivalence,
+        as_needed=segment.as_needed,
+        as_needed_max=segment.as_needed_max_mg,
+    )
 
 
 def draft_dose(draft: DraftOrder) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, FindingKind
 from services import tables
+from services.card_format import record_cite
 from services.pathway import PathwayFacts
 from services.pathway_option_table import options
 from services.tables import DrugCaution
@@ -49,8 +50,10 @@ def _named(finding: Finding) -> str:
         parts.append(f"{finding.onset_text or 'onset not recorded'}, {_resolved(finding)}")
     elif finding.onset_text:
         parts.append(f"since {finding.onset_text}")
-    if finding.source is not None:
-        parts.append(str(finding.source))
+    # The Condition's id only when it has no onset to name it by (cards.record_cite).
+    cite = record_cite(finding.source, finding.onset is not None, "{}")
+    if cite:
+        parts.append(cite)
     return f"{finding.display} ({', '.join(parts)})" if parts else finding.display
 
 

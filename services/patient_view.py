@@ -43,11 +43,13 @@ from services.rules import (
     running_cautions,
     running_formulation_dose,
     running_hepatic,
+    running_label_dose,
     running_qtc,
     running_renal,
     running_reuptake_pair,
     running_sodium,
     suicide_risk,
+    supply_ran_out_hold,
     tms_course,
     tms_referral,
     unconfirmed_signal_hold,
@@ -106,6 +108,9 @@ def run_rules(
     # A running course above its release formulation's labelled maximum (bupropion SR above
     # 400 mg/day: review 15 W3), whatever the stage: a seizure risk does not end with remission.
     found.append(running_formulation_dose.rule(ctx))
+    # A running course above the market's labelled maximum (mirtazapine 60 mg/day at a US site:
+    # session 20) that no renal, hepatic or age-limit card names.
+    found.append(running_label_dose.rule(ctx))
     if ctx.facts.active:
         # PMDD, or another condition, coded with no depression diagnosis (PathwayFacts.pmdd_only,
         # other_disorder_only): no TRD step; the diagnosis review alone asks for an assessment
@@ -113,10 +118,15 @@ def run_rules(
         held = ctx.facts.pmdd_only or ctx.facts.other_disorder_only
         rules = PMDD_ONLY_RULES if held else PATHWAY_RULES
         found.extend(rule(ctx) for rule in rules)
+    # A running antidepressant with no supply for a month or more, its order open (review s20 RA
+    # finding 4): the no-supply card leads and carries the count; the cards that assume the drug
+    # is taken (the optimise card, folded into it; its measurement card; an unmet TMS card) are
+    # held. First, so every hold below finds the screen it speaks on.
+    shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
-    shown = measurement_based_care.hold_one_click(ctx, cards.ordered(found), hidden)
+    shown = measurement_based_care.hold_one_click(ctx, shown, hidden)
     # A PHQ-9 of unconfirmed subject that would be a suicide signal (review 17 recheck R1).
     shown = unconfirmed_signal_hold.hold_one_click(ctx, shown)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.

@@ -24,6 +24,7 @@ from __future__ import annotations
 from fhir_mapping.intolerance import says_low_sodium
 from fhir_mapping.record import LabResult, PatientRecord
 from services import lab_safety
+from services.card_format import record_cite
 from services.lab_safety import LabRule
 from services.policy import Policy
 
@@ -96,7 +97,8 @@ def reaction_line(record: PatientRecord, options: list[str]) -> str | None:
     if not found:  # nearly every chart
         return None
     said = "; ".join(
-        f"{i.ingredient} ({i.reason}, {i.date.isoformat() if i.date else 'undated'}; {i.source})"
+        f"{i.ingredient} ({i.reason}, {i.date.isoformat() if i.date else 'undated'}"
+        f"{record_cite(i.source, i.date is not None, '; {}')})"
         for i in sorted(found, key=lambda i: (i.date is None, i.date))
     )
     classes = " and ".join(f"{c}s" for c in rule.classes)

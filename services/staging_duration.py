@@ -15,6 +15,7 @@ from datetime import date
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import Finding, FindingKind, InadequacyReason, PatientRecord
 from services.episode_codes import current_code, earlier_episode_codes, earlier_text
+from services.episode_gap_note import SilentGap, silent_gaps
 from services.pathway import PathwayFacts
 from services.staging_points import StageDimension, numeric_rows, points_for
 
@@ -25,6 +26,19 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return max(months, 0)
+
+
+def _gap_text(gap: SilentGap) -> str:
+    last = gap.last_phq9
+    before = (
+        "no PHQ-9 before it"
+        if last is None
+        else f"the last before it {last.value} on {last.date.isoformat()}"
+    )
+    return (
+        f"counted across {months_between(gap.start, gap.end)} months untreated, "
+        f"{gap.start.isoformat()} – {gap.end.isoformat()}, with no PHQ-9: {before}"
+    )
 
 
 def _episode_anchor(
@@ -103,8 +117,13 @@ def stage_duration(record: PatientRecord, facts: PathwayFacts, gap_months: int) 
         start, label = anchor
         months = months_between(start, record.as_of)
         category, points = points_for("duration", months)
+        basis = f"{label} {start.isoformat()} ({months} months)"
+        # A silent untreated gap the episode runs across (services/episode_gap_note.py) is said
+        # beside the category, where the stage is shown: the duration may be an earlier
+        # episode's and a restart's together, for the clinician to judge.
+        gaps = "; ".join(_gap_text(g) for g in silent_gaps(record, start, gap_months))
         found = StageDimension(
-            "Duration", category, f"{label} {start.isoformat()} ({months} months)", points
+            "Duration", category, f"{basis}; {gaps}" if gaps else basis, points, gaps
         )
     pdd = _persistent(facts)
     chronic = numeric_rows()["duration"][-1]  # the top row: chronic, > 24 months

@@ -16,21 +16,24 @@ from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, Referral, Score, Trial
 from services import bipolar_findings, finding_words, intolerance_count, tms_severity
+from services.card_format import record_cite
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
 
 def finding_line(f: Finding) -> str:
-    """A finding as a TMS line names it: what the chart says, its code, date and resource, so
-    the TMS service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04,
-    Condition/abc)"). Devices carry no implant date: say so rather than leave it out."""
+    """A finding as a TMS line names it: what the chart says, its code and date, so the TMS
+    service can find it ("Presence of cardiac pacemaker (Z95.0, since 2019-03-04)"); its
+    resource only when it has no date to be found by ("(Z95.0, date not recorded,
+    Condition/abc)": cards.record_cite, session 20). Devices carry no implant date: say so rather
+    than leave it out."""
     # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
     when = f"since {f.onset_text}" if f.onset else "date not recorded"
     # An ICD-10-CM code reads as itself to a US clinician; another system's bare number
     # ("231504006") does not: it is named with its system, "SNOMED CT 231504006" (audit 16
     # minor, a11).
     code = f.code if f.system == ICD10CM or not f.code else f.coding
-    parts = [p for p in (code, when, str(f.source) if f.source else "") if p]
+    parts = [p for p in (code, when, record_cite(f.source, f.onset is not None, "{}")) if p]
     return f"{f.display or f.code} ({', '.join(parts)})"
 
 
@@ -262,10 +265,12 @@ def _tms_assessment(
 
 
 def _named(finding: Finding) -> str:
-    """ "Clipping of aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01,
-    Procedure/p-1)": the display, then the code, date and resource the record gives."""
+    """ "Clipping of aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01)": the display,
+    then the code and date the record gives; the resource's id only for an undated record
+    ("undated, Procedure/p-1": cards.record_cite, session 20)."""
     parts = [finding.coding] if finding.code else []
     parts.append(finding.onset_text or "undated")
-    if finding.source is not None:
-        parts.append(str(finding.source))
+    cite = record_cite(finding.source, finding.onset is not None, "{}")
+    if cite:
+        parts.append(cite)
     return f"{finding.display} ({', '.join(parts)})"

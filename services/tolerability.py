@@ -151,7 +151,7 @@ def contradicted_class_allergies(record: PatientRecord) -> tuple[str, ...]:
         course, span = taken
         found[intolerance.source] = (
             f"the allergy entry '{intolerance.allergen_class}' "
-            f"({intolerance.date.isoformat()}, {intolerance.source}) is contradicted by "
+            f"({intolerance.date.isoformat()}) is contradicted by "
             f"{course.ingredient} taken {span} with no reaction recorded: reconcile the entry "
             "with the patient"
         )
@@ -160,8 +160,8 @@ def contradicted_class_allergies(record: PatientRecord) -> tuple[str, ...]:
 
 def contradicted_cross_reactions(record: PatientRecord) -> tuple[str, ...]:
     """ "escitalopram, which is the S-enantiomer of citalopram (...), was taken since 2024-03-04
-    with no reaction recorded: reconcile the citalopram allergy entry (2019-01-01,
-    AllergyIntolerance/x) with the patient", once per relative (allergy_classes.cross_reactions)
+    with no reaction recorded: reconcile the citalopram allergy entry (2019-01-01) with the
+    patient", once per relative (allergy_classes.cross_reactions)
     a course of which, begun on or after the entry and with no reaction of its own, contradicts
     it (recheck 2 of review 16, a11: 15 months of escitalopram after a citalopram rash entry,
     not said), as `contradicted_class_allergies` says it for a class entry. The entry still
@@ -184,34 +184,38 @@ def contradicted_cross_reactions(record: PatientRecord) -> tuple[str, ...]:
             found.append(
                 f"{course.ingredient}, which {reaction.relation}, was taken {span} with no "
                 f"reaction recorded: reconcile the {allergen} {kind} entry "
-                f"({intolerance.date.isoformat()}, {intolerance.source}) with the patient"
+                f"({intolerance.date.isoformat()}) with the patient"
             )
     return tuple(dict.fromkeys(found))
 
 
+def when(intolerance: Intolerance) -> str:
+    """ "2024-01-10"; "date not recorded, AllergyIntolerance/ai-1" for an entry the card can name
+    by nothing else (cards.record_cite: review 19 b01s, session 20)."""
+    if intolerance.date is not None:
+        return intolerance.date.isoformat()
+    return "date not recorded" + cards.record_cite(intolerance.source, False, ", {}")
+
+
 def intolerance_brief(ingredient: str, intolerance: Intolerance) -> str:
-    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
-    return f"{ingredient} ({intolerance.reason}, {when}, {intolerance.source})"
+    return f"{ingredient} ({intolerance.reason}, {when(intolerance)})"
 
 
 def class_brief(intolerance: Intolerance) -> str:
-    """ "SSRIs (documented allergy: Anaphylaxis, 2024-01-10, AllergyIntolerance/ai-1)": a class
-    allergy as written."""
-    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
-    return f"{intolerance.allergen_class} ({intolerance.reason}, {when}, {intolerance.source})"
+    """ "SSRIs (documented allergy: Anaphylaxis, 2024-01-10)": a class allergy as written."""
+    return f"{intolerance.allergen_class} ({intolerance.reason}, {when(intolerance)})"
 
 
 def brief(trial: Trial) -> str:
-    """ "sertraline (nausea, 2024-01-22, AllergyIntolerance/ai-1)": the drug, the reason as
-    documented, the date and the resource it was read from. A course that goes on at a lower
+    """ "sertraline (nausea, 2024-01-22)": the drug, the reason as documented and the date (the
+    resource it was read from only when undated: `when`). A course that goes on at a lower
     dose after a dose of it was stopped for the reaction (Trial.doses_not_tolerated) did not
     fail to tolerate the drug but that dose, so the dose is named and the running one said:
     "sertraline 150 mg/day (...; 100 mg/day continues)" (session 20 item L5-3)."""
     intolerance = trial.intolerance
     if intolerance is None:
         return trial.ingredient
-    when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
-    said = f"{intolerance.reason}, {when}, {intolerance.source}"
+    said = f"{intolerance.reason}, {when(intolerance)}"
     dose = _dose_not_tolerated(trial)
     if dose is None:
         return f"{trial.ingredient} ({said})"

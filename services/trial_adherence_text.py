@@ -9,7 +9,7 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 
 from __future__ import annotations
 
-from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, Trial
+from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
 from services.card_format import fmt_pct, fmt_weeks
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -38,6 +38,13 @@ def held_text(adherence: Adherence) -> str:
     )
 
 
+def supply_lapses(adherence: Adherence) -> list[RefillGap]:
+    """The supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6
+    finding 1): the ones the adherence card asks about. Read by the timeline too (review s20 R4
+    item 4), so the picture draws and names the gaps the card names."""
+    return [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+
+
 def pdc_text(adherence: Adherence, pdc: float) -> str:
     """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
     held = held_text(adherence)
@@ -50,8 +57,7 @@ def adherence_text(trial: Trial) -> str:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
     status, pdc = adherence.status, adherence.pdc
-    # Supply gaps (>= policy supply_gap_days) not already named as refill gaps (review 6 f. 1).
-    lapses = [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
+    lapses = supply_lapses(adherence)
     parts: list[str] = []
     if status is _VERIFIED and pdc is not None:
         shown = pdc_text(adherence, pdc)
@@ -67,6 +73,8 @@ def adherence_text(trial: Trial) -> str:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
     for gap in lapses:
         parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+    if trial.supply_ran_out is not None:
+        parts.append(ran_out_text(trial))
     outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
     if outcome_gap is not None and trial.on_treatment is not None:
         parts.append(
@@ -115,3 +123,16 @@ def first_fill_text(trial: Trial) -> str:
     days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
     what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
     return f"{what} covers the course: no refill was due"
+
+
+def ran_out_text(trial: Trial) -> str:
+    """ "no supply since 2025-05-04 (43 days): judged up to then" for a course whose last supply
+    ran out a month or more ago with no fill since (Trial.supply_ran_out, review s20 RA finding
+    4); "" for every other course."""
+    ran_out = trial.supply_ran_out
+    if ran_out is None:
+        return ""
+    return (
+        f"no supply since {ran_out.isoformat()} ({(trial.end - ran_out).days} days): judged up "
+        "to then"
+    )

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from fhir_mapping import scale_outcomes
 from fhir_mapping.drug_table import drug_info, fixed_course_words
+from fhir_mapping.partial_response import partial_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from services import trial_dates, trial_indication
-from services.card_format import fmt_mg, fmt_pct, fmt_weeks
+from services.card_format import fmt_mg, fmt_pct, fmt_weeks, record_cite
 from services.trial_adherence_text import adherence_text
 from services.trial_dose_text import (
     PER_ADMINISTRATION,
@@ -57,12 +58,13 @@ def fixed_course_text(trial: Trial) -> str | None:
 
 def intolerance_text(trial: Trial) -> str:
     """The documented intolerance, e.g. "not tolerated: Medication stopped - side effect
-    (2024-03-15, MedicationRequest/abc)"."""
+    (2024-03-15)"; an undated one by its record ("(MedicationRequest/abc)": cards.record_cite)."""
     intolerance = trial.intolerance
     if intolerance is None:
         return ""
-    when = f"{intolerance.date.isoformat()}, " if intolerance.date else ""
-    return f"not tolerated: {intolerance.reason} ({when}{intolerance.source})"
+    if intolerance.date is not None:
+        return f"not tolerated: {intolerance.reason} ({intolerance.date.isoformat()})"
+    return f"not tolerated: {intolerance.reason}{record_cite(intolerance.source, False)}"
 
 
 def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
@@ -253,6 +255,13 @@ def _adequate_text(trial: Trial) -> str:
         return f"adequate; to confirm: the {scale}{when} was taken {off}"
     if response is None:
         return f"failed (adequate; no baseline {scale}, not in remission on treatment)"
+    partial = partial_text(trial)
+    if partial is not None:
+        # Review s20 R4 finding 8: the packet said "failed (adequate; < 50 % PHQ-9 drop)" where
+        # the card, --explain and the timeline say "partial response (28 %)". One verdict: what
+        # the course did. That a payer rule set counts it as an inadequate response is the rule
+        # set's reading, said where it counts (payer_criteria/trials.py COUNTED_PARTIAL).
+        return f"adequate: {partial}" if scale == "PHQ-9" else f"adequate: {partial}, {scale}"
     if scale != "PHQ-9":
         return (
             f"failed (adequate; < 50 % {scale} drop, not in remission: "

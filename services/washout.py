@@ -24,18 +24,23 @@ What the record says the patient takes is its trials: running ones, and ended on
 the card gives the date it used and an override reason says the real stop date was earlier).
 
 This module holds the checks (what a start would run into); the table is washout_table.py, its
-wording washout_words.py, the washout line of a switch card washout_switch.py, and the conflicts
-of one draft of the order by the drafts' timing washout_drafts.py.
+wording washout_words.py, the washout line of a switch card washout_switch.py, the conflicts
+of one draft of the order by the drafts' timing washout_drafts.py, and what the patient takes
+and from which day each washout counts washout_exposures.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from fhir_mapping.record import DraftOrder, PatientRecord, Role, SourceRef, Trial
-from services import cards, drug_names, taken_to_confirm
+from fhir_mapping.record import DraftOrder, PatientRecord, Role
+from services import cards, drug_names
+
+# Re-exported: the exposures live apart (washout_exposures.py); callers read them from here.
+from services.washout_exposures import Exposure as Exposure
+from services.washout_exposures import exposures as exposures
 from services.washout_table import (
     NOT_ANTIDEPRESSANT_KINDS,
     WashoutRow,
@@ -49,36 +54,6 @@ from services.washout_words import KIND_TEXT, article, basis_text, risk_text, ri
 # washout.days_text and washout.kind_label (which the conflicts below use too).
 from services.washout_words import days_text as days_text
 from services.washout_words import kind_label as kind_label
-
-
-@dataclass(frozen=True, slots=True)
-class Exposure:
-    """A drug the patient takes, took, or is being ordered alongside the draft."""
-
-    ingredient: str
-    row: WashoutRow
-    running: bool  # running on the as-of date, or on this same order
-    on_order: bool
-    start: date | None
-    end: date | None  # the last day of an ended course
-    source: SourceRef | None
-    # Taken only by a record whose code and name give different drugs: its two readings
-    # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
-    to_confirm: str = ""
-    # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
-    # says it had ended by, the latest it may have been taken (the safer end for the interval).
-    ended_by: bool = False
-
-    @property
-    def claim(self) -> taken_to_confirm.Claim:
-        """How a card says it is taken: "is running", or "may be running" (to confirm)."""
-        return taken_to_confirm.claim(self.to_confirm)
-
-    def other_reading(self, other: Exposure) -> bool:
-        """Whether `other` is this drug's other reading of one record to confirm: no pair."""
-        return taken_to_confirm.same_record(
-            (self.source, self.to_confirm), (other.source, other.to_confirm)
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,13 +168,38 @@ class Conflict:
                 f"was taken before {old.end.isoformat()} (dates not recorded; counted from that "
                 f"day, {ago} days ago)"
             )
+        if old.supply_end is not None:
+            # Review s20 r3 finding 1: the order stood after its supply on record ran out; the
+            # interval is counted from the day its stop was recorded by, the latest the drug may
+            # have been taken (fill elsewhere, tablets at home), not from the supply's end.
+            return (
+                f"is covered on record to {old.supply_end.isoformat()}, but its order was "
+                f"stopped only on or before {old.end.isoformat()} ({ago} days ago): the last "
+                "dose is not recorded and may have been as late as that day"
+            )
         return f"was last taken on {old.end.isoformat()} as recorded ({ago} days ago)"
 
     def days_off(self) -> str:
         """ "6 days" since the old drug's end, as a summary says it; "at least 6 days" when that
-        end is only the day the record says it had ended by (`Exposure.ended_by`)."""
-        ago = (self.as_of - self.old.end).days if self.old.end is not None else 0
-        return f"at least {ago} days" if self.old.ended_by else f"{ago} days"
+        end is only the day the record says it had ended by (`Exposure.ended_by`) or its
+        order was recorded stopped by (`Exposure.supply_end`)."""
+        old = self.old
+        ago = (self.as_of - old.end).days if old.end is not None else 0
+        return f"at least {ago} days" if old.ended_by or old.supply_end else f"{ago} days"
+
+    def confirm_text(self) -> str:
+        """For an old drug whose last dose is not recorded, only the day its order was recorded
+        stopped by (`Exposure.supply_end`): the last dose that would let the new drug start on
+        its first day, to confirm with the patient. "" for every other conflict."""
+        old = self.old
+        if old.supply_end is None or old.end is None:
+            return ""
+        latest = self.first_day - timedelta(days=self.days)
+        new, name = drug_names.shown(self.new), drug_names.shown(old.ingredient)
+        return (
+            f" Confirm the last {name} dose with the patient and the pharmacy record: if it was "
+            f"on or before {latest.isoformat()}, {new} may start {self.first_day.isoformat()}"
+        )
 
     def interval_text(self) -> str:
         """ "35 days (5 weeks; 5 half-lives of fluoxetine, t½ about 168 h with its active
@@ -265,7 +265,8 @@ class Conflict:
         return (
             f"{pair}: {name} {self.state()}{cite}. {article(kind_label(self.maoi_row))}"
             f" with {name if self.into_maoi else new} risks {self.risk}: "
-            f"{when}. Interval: {basis_row.shown_cite}{unverified}."
+            f"{when}.{self.confirm_text()}{'.' if old.supply_end else ''} Interval: "
+            f"{basis_row.shown_cite}{unverified}."
         )
 
     @property
@@ -291,67 +292,6 @@ class Conflict:
             f" ({self.new_row.status}). Washout of {name}: {basis_row.shown_cite}"
             f"{unverified}."
         )
-
-
-def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:
-    latest: dict[str, Trial] = {}
-    for trial in sorted(trials, key=lambda t: (t.end, t.ongoing)):
-        latest[trial.ingredient] = trial
-    return list(latest.values())
-
-
-def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> list[Exposure]:
-    """Every course on record with a washout row (any role, any verdict: trazodone at night is
-    still serotonergic), its latest course only, and the other drafts of the same order."""
-    found: list[Exposure] = []
-    # A running course that a draft of this order takes down to a stop on a dated day is that
-    # draft's exposure: it ends on the taper's last dose (draft_timing.py, review s20 RB 1).
-    tapered = {d.ingredient: d for d in drafts if d.timing.last_day(record.as_of) is not None}
-    for trial in _latest_per_ingredient(record.trials):
-        if trial.ingredient in tapered:
-            continue
-        row = row_for(trial.ingredient, trial.role)
-        if row is None or not (row.is_maoi or row.interacts):
-            continue
-        found.append(
-            Exposure(
-                ingredient=trial.ingredient,
-                row=row,
-                running=trial.ongoing,
-                on_order=False,
-                start=trial.start,
-                end=None if trial.ongoing else trial.end,
-                source=trial.sources[-1] if trial.sources else None,
-                ended_by=trial.taken_before is not None,
-            )
-        )
-    found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
-    for draft in drafts:
-        row = row_for(draft.ingredient, draft.role)
-        if row is None or not (row.is_maoi or row.interacts):
-            continue
-        last = draft.timing.last_day(record.as_of)
-        start = draft.timing.first_day(record.as_of)
-        found.append(Exposure(draft.ingredient, row, last is None, True, start, last, draft.source))
-    return found
-
-
-def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposure]:
-    """Drugs an active statement or order says are taken now but whose dates could not be read
-    (DataGap.taken_now: left out of the trials): running for the MAOI checks, the safer reading
-    of "active" (review: an undated active phenelzine statement hid the MAOI combination). Also
-    both readings of an active record whose code and name give different drugs, each to confirm
-    (`Exposure.to_confirm`), after the drugs a record says for certain."""
-    found: list[Exposure] = []
-    for gap in taken_to_confirm.certain_first(record.gaps):
-        said = taken_to_confirm.readings(gap)
-        for ingredient in gap.taken_now:
-            row = row_for(ingredient, None)
-            if ingredient in known or row is None or not (row.is_maoi or row.interacts):
-                continue
-            known.add(ingredient)
-            found.append(Exposure(ingredient, row, True, False, None, None, gap.source, said))
-    return found
 
 
 def conflicts_for(

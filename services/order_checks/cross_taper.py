@@ -23,7 +23,7 @@ from importlib import resources
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
-from services import cards, serotonin_reuptake
+from services import cards, draft_tapers, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_doses import draft_dose
 from services.pathway_options import unverified_mark
@@ -85,6 +85,22 @@ def tapered_partners(ctx: RuleContext, draft: DraftOrder) -> list[DraftOrder]:
     ]
 
 
+def overlapping_tapers(
+    ctx: RuleContext, draft: DraftOrder, tapers: Sequence[DraftOrder]
+) -> list[DraftOrder]:
+    """Of `tapers` (`tapered_partners`), those that make a cross-taper with `draft`: each takes
+    a running course down to a stop (a taper of a drug not running is no switch from it:
+    order_checks/taper_not_running.py, review s20 r3 finding 5) on days that meet the draft's
+    (a taper whose last dose comes before the draft's first is a direct switch, no overlap and
+    no card: draft_timing.DraftTiming.overlaps, review s20 r3 finding 4)."""
+    as_of = ctx.record.as_of
+    return [
+        t
+        for t in tapers
+        if draft_tapers.tapers_running(ctx.record, t) and t.timing.overlaps(draft.timing, as_of)
+    ]
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -114,12 +130,28 @@ def cross_taper_check(
         else f"from {start.isoformat()} until the taper ends (its last day not on the order)"
     )
     lines = _lines()
-    summary = cards.fit_summary(
-        f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}; watch for "
-        "serotonin toxicity",
-        f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}",
-        f"Cross-taper to {draft.ingredient}: watch for serotonin toxicity",
-    )
+    # Review s20 r3 finding 6 (o2): an overlap longer than a routine cross-taper (the clinic's
+    # MappingPolicy.cross_taper_weeks, the same weeks that tell a switch from an augmentation
+    # in the mapping; default 4, data/cross_taper.csv `length`) is two serotonin reuptake
+    # inhibitors taken together for weeks, not a switch in passing: a warning.
+    weeks = ctx.policy.mapping.cross_taper_weeks
+    long = last is not None and (last - start).days > weeks * 7
+    if long:
+        assert last is not None
+        span = f"{(last - start).days // 7} weeks"
+        summary = cards.fit_summary(
+            f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {span} ({overlap}), "
+            f"longer than a usual cross-taper",
+            f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {span}, longer than usual",
+            f"Cross-taper to {draft.ingredient}: {span} overlap, longer than usual",
+        )
+    else:
+        summary = cards.fit_summary(
+            f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}; watch for "
+            "serotonin toxicity",
+            f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}",
+            f"Cross-taper to {draft.ingredient}: watch for serotonin toxicity",
+        )
     tapered = "; ".join(
         f"{t.ingredient} ({t.drug_class}): {t.timing.steps_text()}"
         + (f", last dose {e.isoformat()}" if e is not None else "")
@@ -133,11 +165,19 @@ def cross_taper_check(
         f"{lines['watch'].text} ({lines['watch'].cited}). The stop of {old} is on this order: "
         "no other stop date needs recording."
     )
+    if long:
+        length = lines["length"]
+        detail += (
+            f" **Long overlap:** {kind} are taken together for {span}, longer than the "
+            f"{weeks:g} weeks of a routine cross-taper (clinic policy; {length.text}: "
+            f"{length.cited}). Shorten the taper, or confirm the plan and review the patient "
+            "for serotonin toxicity during it."
+        )
     return OrderCheck(
         SAME_CLASS,
         draft,
         summary,
         detail,
-        Indicator.INFO,
-        basis=(lines["strategy"].cite,),
+        Indicator.WARNING if long else Indicator.INFO,
+        basis=(lines["strategy"].cite, *((lines["length"].cite,) if long else ())),
     )

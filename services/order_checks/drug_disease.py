@@ -38,6 +38,7 @@ from importlib import resources
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cards
+from services.card_format import record_cite
 from services.order_checks import older_adults
 from services.order_checks.model import OrderCheck
 from services.order_checks.older_adults import TOPIC as OLDER_ADULT
@@ -139,13 +140,13 @@ def on_record(kind: FindingKind, finding: Finding) -> str:
 
 
 def named(finding: Finding, *, display: bool = True) -> str:
-    """ "Primary angle-closure glaucoma, ICD-10-CM H40.20X0, since 2023-04-11, Condition/c-1"
-    (without the display when `display` is False)."""
+    """ "Primary angle-closure glaucoma, ICD-10-CM H40.20X0, since 2023-04-11" (without the
+    display when `display` is False); the Condition's id only when it has no onset to name it by
+    (cards.record_cite, session 20: "..., ICD-10-CM H40.20X0, Condition/c-1")."""
     parts = [finding.display if display else "", finding.coding]
     if finding.onset is not None:
         parts.append(f"since {finding.onset.isoformat()}")
-    if finding.source is not None:
-        parts.append(str(finding.source))
+    parts.append(record_cite(finding.source, finding.onset is not None, "{}"))
     return ", ".join(p for p in parts if p)
 
 

@@ -43,7 +43,12 @@ from collections.abc import Sequence
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers
-from services.order_checks.cross_taper import cross_taper_check, tapered_partners
+from services.order_checks import duplicate_maybe
+from services.order_checks.cross_taper import (
+    cross_taper_check,
+    overlapping_tapers,
+    tapered_partners,
+)
 from services.order_checks.duplicate_drafts import drafted_check
 from services.order_checks.duplicate_other_class import other_class_line as _other_class_line
 from services.order_checks.duplicate_other_class import (
@@ -54,6 +59,7 @@ from services.order_checks.duplicate_other_class import (
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
 from services.order_checks.stacking import running_dose
+from services.order_checks.taper_not_running import taper_not_running_check
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
@@ -193,6 +199,12 @@ def same_class_check(
         # switch nor an antidepressant combination: no "still running" line or plan to ask for.
         # Serotonergic load and the other safety checks are their own checks and still run.
         return [repeat] if repeat is not None else []
+    not_running = taper_not_running_check(ctx, draft)
+    if not_running is not None:
+        # A taper of a drug that is not running (review s20 r3 finding 5): likely the wrong
+        # drug; its card names what runs and what the order would give together, in place of
+        # "ordered while sertraline is running" as if the taper started a second drug.
+        return [*([repeat] if repeat is not None else []), not_running]
     found = _running_class_check(ctx, draft, repeat)
     if draft.timing.stops:
         # A drug taken down to a stop is the old drug of a switch, not a second one: a pair it
@@ -200,12 +212,16 @@ def same_class_check(
         return found
     # A draft tapering its drug to a stop beside this one is a cross-taper (review s20 RB 2):
     # one card about the overlap, never "keep one", whichever draft comes first or is selected.
+    # Only a taper of a running course whose days meet this draft's makes one (review s20 r3
+    # findings 4 and 5: a direct switch has no overlap; a taper of a drug not running has its
+    # own card, which names the drugs taken together as written).
     tapers = tapered_partners(ctx, draft)
     drafted = [d for d in _drafted_same_class(ctx, draft, selected) if d not in tapers]
     if drafted:
         found.append(drafted_check(ctx, draft, drafted))
-    if tapers:
-        found.append(cross_taper_check(ctx, draft, tapers))
+    overlapping = overlapping_tapers(ctx, draft, tapers)
+    if overlapping:
+        found.append(cross_taper_check(ctx, draft, overlapping))
     return found
 
 
@@ -251,28 +267,54 @@ def _running_class_check(
     found = [repeat] if repeat is not None else []
     running = _running_same_class(ctx, draft)
     if not running:
-        other = running_other_class(ctx, draft)
-        if repeat is None and other:
-            pair = reuptake_pair(draft, other)
-            # A stop dated on the day of the draft is a switch already planned: the two do not
-            # overlap (as for one class, Trial.stops_on), and a cross-class switch is routine.
-            if pair and not all(t.stops_on is not None for t in pair):
-                return [reuptake_check(draft, pair)]
-        if repeat is None or not other:
-            return found
-        # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on
-        # the draft's card. No card of its own (noise): a cross-class combination is a CANMAT
-        # strategy and a switch's stop is often ordered separately; on the repeat card the line
-        # says what the trial history card otherwise leaves out.
-        return [
-            dataclasses.replace(
-                repeat,
-                summary=cards.fit_summary(
-                    f"{repeat.summary}; {_running_words(other[0])}", repeat.summary
-                ),
-                detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
-            )
-        ]
+        said = _other_class_checks(ctx, draft, repeat, found)
+        # No course of the draft's class: a drug that may be running (a record to confirm or an
+        # undated active one, services/maybe_running.py) makes the same concern, said when no
+        # course makes one already (fix 20 L6 item 1).
+        maybes, same_class = duplicate_maybe.pairing(ctx, draft)
+        if not maybes or any(c.topic == SAME_CLASS for c in said):
+            return said
+        return duplicate_maybe.maybe_check(draft, said[0] if said else None, maybes, same_class)
+    return _same_class_running_check(ctx, draft, repeat, found, running)
+
+
+def _other_class_checks(
+    ctx: RuleContext, draft: DraftOrder, repeat: OrderCheck | None, found: list[OrderCheck]
+) -> list[OrderCheck]:
+    """With no course of the draft's class running: the card of two serotonin reuptake
+    inhibitors, or `repeat` with the line of a course of another class running, or `found`."""
+    other = running_other_class(ctx, draft)
+    if repeat is None and other:
+        pair = reuptake_pair(draft, other)
+        # A stop dated on the day of the draft is a switch already planned: the two do not
+        # overlap (as for one class, Trial.stops_on), and a cross-class switch is routine.
+        if pair and not all(t.stops_on is not None for t in pair):
+            return [reuptake_check(draft, pair)]
+    if repeat is None or not other:
+        return found
+    # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on
+    # the draft's card. No card of its own (noise): a cross-class combination is a CANMAT
+    # strategy and a switch's stop is often ordered separately; on the repeat card the line
+    # says what the trial history card otherwise leaves out.
+    return [
+        dataclasses.replace(
+            repeat,
+            summary=cards.fit_summary(
+                f"{repeat.summary}; {_running_words(other[0])}", repeat.summary
+            ),
+            detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
+        )
+    ]
+
+
+def _same_class_running_check(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    repeat: OrderCheck | None,
+    found: list[OrderCheck],
+    running: list[Trial],
+) -> list[OrderCheck]:
+    """`repeat` led by the course of the draft's class running, or its card of its own."""
     first, cls = running[0].ingredient, draft.drug_class
     if repeat is not None and repeat.topic == REPEATS:
         return [_repeat_with_running(draft, repeat, running)]

@@ -125,8 +125,9 @@ def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str)
             "starting it",
             f"{name} is in a class with a documented {kind} ({allergen}): check before starting it",
         ),
-        f"**Documented class {kind}:** {allergen} ({intolerance.reason}, {when}, "
-        f"{intolerance.source}), recorded against the class, not one drug: {draft.ingredient} "
+        f"**Documented class {kind}:** {allergen} ({intolerance.reason}, "
+        f"{tolerability.when(intolerance)}), recorded against the class, not one drug: "
+        f"{draft.ingredient} "
         f"belongs to it{member}. A class allergen written as text is not matched by the EHR's drug-allergy "
         "check. Choose a drug of another class, or confirm with the patient and the allergy "
         "history which drug reacted before prescribing (CANMAT 2023 para 190: switch when "

@@ -181,6 +181,18 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
             f"({c.risk_short}); else an alternative",
             f"{new} with {old} {state}: if urgent {steps}; else an alternative",
         )
+    if start is not None and c.old.supply_end is not None and c.old.end is not None:
+        # Review s20 r3 finding 1: the old drug's order was recorded stopped after its supply
+        # ran out; the washout counts from that day, the latest the drug may have been taken.
+        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
+        new_kind, old_kind = (f" ({label})", "") if c.into_maoi else ("", f" ({label})")
+        stop = c.old.end.isoformat()
+        return cards.fit_summary(
+            f"{new}{new_kind}: {old}{old_kind} order stopped on or before {stop}, last dose not "
+            f"recorded: not before {start.isoformat()} unless confirmed earlier",
+            f"{new}{new_kind}: not before {start.isoformat()} ({old} stopped on or before {stop}; "
+            "confirm the last dose)",
+        )
     if start is not None and (c.tapered or c.starts is not None):
         # A dated switch (review s20 RB 1): the new drug's written start, how it stands to the
         # old drug's last dose, and the first safe day, never "on the same order" alone.

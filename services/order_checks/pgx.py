@@ -28,6 +28,7 @@ from fhir_mapping import pgx
 from fhir_mapping.gaps import describe
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, PgxResult, Role
 from services import cards, order_doses, pgx_doses
+from services.card_format import record_cite
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.pgx_doses import PgxRow
@@ -67,8 +68,9 @@ def _judged_of(first: DraftOrder, selected: Sequence[DraftOrder]) -> DraftOrder:
 
 
 def _cited(result: PgxResult) -> str:
-    """ "CYP2C19 poor metabolizer on record (2024-08-01, Observation/abc)" """
-    where = result.date.isoformat() + (f", {result.source}" if result.source is not None else "")
+    """ "CYP2C19 poor metabolizer on record (2024-08-01)": a result is always dated, so named by
+    its day, never its resource id (cards.record_cite, session 20)."""
+    where = result.date.isoformat() + record_cite(result.source, True, ", {}")
     if result.phenotype is None:
         shown = f" {result.text}" if result.text else ""
         return f"{result.gene} result{shown} on record ({where}), not interpreted as a phenotype"

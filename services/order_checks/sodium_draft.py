@@ -20,6 +20,7 @@ from datetime import date
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind, Role
 from services import cards, lab_safety
+from services.card_format import record_cite
 from services.order_checks.labs import SODIUM
 from services.order_checks.model import OrderCheck
 from services.rules.context import RuleContext
@@ -65,12 +66,12 @@ def siadh_check(
 
 
 def _coded(finding: Finding) -> str:
-    """ "SIADH (ICD-10-CM E22.2, since 2024-03-01, Condition/c-1)"."""
+    """ "SIADH (ICD-10-CM E22.2, since 2024-03-01)"; the Condition's id only when undated
+    (cards.record_cite)."""
     # Every system by its short name (data/code_systems.csv): a SNOMED-coded SIADH printed a bare
     # code, an ICD-10 one only matched by a substring of its URI.
     parts = [finding.coding]
     if finding.onset is not None:
         parts.append(f"since {finding.onset.isoformat()}")
-    if finding.source is not None:
-        parts.append(str(finding.source))
-    return f"SIADH ({', '.join(parts)})"
+    parts.append(record_cite(finding.source, finding.onset is not None, "{}"))
+    return f"SIADH ({', '.join(p for p in parts if p)})"

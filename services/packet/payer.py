@@ -157,6 +157,11 @@ def _row(result: CriterionResult) -> tuple[Cell, ...]:
     return (criterion, status, (evidence, "ref"), source)
 
 
+def _opening(label: str) -> str:
+    """ "Clinic default rule set, from Medicare LCD L37086": the label opening a caption."""
+    return label[:1].upper() + label[1:]
+
+
 def _clinic_lines(facts: PathwayFacts) -> list[str]:
     if facts.tms.eligible:
         return ["The clinic's TMS criteria (policy) are met on the data that could be read."]
@@ -183,7 +188,9 @@ def payer_section(
         table(
             _HEADER,
             [_row(r) for r in evaluation.results],
-            caption=f"{rule_set.name}: {rule_set.title}",
+            # The header's label, not the LCD's name alone: the rows are the clinic's reading
+            # of it (review s20 R4 finding 10; payer_criteria/label.py).
+            caption=f"{_opening(evaluation.named)}: {rule_set.title}",
             cls="criteria",
             stack=True,
         )

@@ -12,9 +12,12 @@ from functools import lru_cache
 from operator import attrgetter
 
 from fhir_mapping.adherence import response_before_gap
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
 from services import cards, clinic_courses, trial_cells, trial_dates
+from services.dose_raises import unjudged_raise
+from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
@@ -59,6 +62,9 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
     if trial.role is _AUGMENTATION:
         return "no: augmentation"
     if trial in counted:
+        if trial.failed and partial_response(trial) is not None:
+            # The rule set's reading, not the course's outcome (review s20 R4 finding 8).
+            return "yes: the rule set counts the partial response as an inadequate response"
         return "yes: failed" if trial.failed else "yes: not tolerated"
     if trial not in facts.episode_trials:
         return "no: earlier episode"
@@ -72,10 +78,30 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
 
 def _verdict(trial: Trial, policy: MappingPolicy, record: PatientRecord | None) -> str:
     """cards.verdict_text; with the record, the words the card's trials table already wrote for
-    it in this evaluation (services/trial_cells.py)."""
+    it in this evaluation (services/trial_cells.py), and a raise not judged yet."""
     if record is None:
         return cards.verdict_text(trial, policy)
-    return trial_cells.verdict(trial, record, policy)
+    said = trial_cells.verdict(trial, record, policy)
+    raised = _raise_text(trial, record, policy)
+    return said if raised is None else f"{said} at {raised}"
+
+
+def _raise_text(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str | None:
+    """ "100 mg/day; raised to 150 mg/day on 3 Mar 2025: not judged yet, reassess from 31 Mar
+    2025" for a failed or partially responding course still running whose raise no PHQ-9 judges
+    yet (services/dose_raises.py, the optimise card's rule); None otherwise. Review s20 R4
+    finding 9: the packet said "failed" and nothing more where the card says "Dose raised, not
+    judged yet ... reassess from 2025-03-31": the verdict is the pre-raise dose's."""
+    if not (trial.ongoing and trial.failed):
+        return None
+    found = unjudged_raise(trial, record.phq9(), policy)
+    if found is None:
+        return None
+    return (
+        f"{segment_dose(trial, found.before)}; raised to {segment_dose(trial, found.segment)} "
+        f"on {day_text(found.segment.start)}: not judged yet, reassess from "
+        f"{day_text(found.judged_from(policy))}"
+    )
 
 
 def outcome_text(

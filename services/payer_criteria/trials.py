@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from operator import attrgetter
 
-from fhir_mapping.partial_response import partial_response
+from fhir_mapping.partial_response import partial_response, partial_text
 from fhir_mapping.record import Trial
 from services import (
     cards,
@@ -27,7 +27,9 @@ _START = attrgetter("start")  # oldest first: a C-level sort key
 # A partial response (a 25-50 % drop, fhir_mapping/data/response_bands.csv) is no response by the
 # 50 % rule (CANMAT 2023 para 180), so a payer asking for "inadequate response" to adequate trials
 # (L37086) counts it; the LCD text read sets no cut-off of its own (l37086.toml, trials source).
-COUNTED_PARTIAL = "counted as inadequate response"
+# Said as the rule set's reading, never as the course's outcome (review s20 R4 finding 8: the
+# packet called the course "failed" where every other surface says "partial response (28 %)").
+COUNTED_PARTIAL = "which this rule set counts as an inadequate response"
 
 
 def counted_trials(c: Criterion, facts: PathwayFacts) -> tuple[Trial, ...]:
@@ -99,7 +101,7 @@ def _outcome(trial: Trial) -> str:
         # "venlafaxine (SNRI, partial response 40 %, counted as inadequate response)": the
         # optimise card adds an adjunct to it first (CANMAT 2023 para 190), so the criterion says
         # what it counts rather than "failed" (audit 17 W3).
-        return f"partial response {drop:.0f} %, {COUNTED_PARTIAL}"
+        return f"{partial_text(trial)}, {COUNTED_PARTIAL}"
     baseline, on_treatment = trial.baseline, trial.on_treatment
     if trial.outcome_scale != "PHQ-9" and baseline is not None and on_treatment is not None:
         # Judged on another scale (fhir_mapping/scale_outcomes.py): the criterion names it and

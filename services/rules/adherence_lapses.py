@@ -41,7 +41,12 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
     return tuple(
         t
         for t in (*facts.episode_trials, *listed)
-        if (t.adherence.supply_gaps or t.on_hold is not None or t.unconfirmed_since is not None)
+        if (
+            t.adherence.supply_gaps
+            or t.on_hold is not None
+            or t.unconfirmed_since is not None
+            or t.supply_ran_out is not None
+        )
         # A held order never filled is no trial, and this card says so (review 14 W6: it was
         # counted as a failed trial by the optimise card beside it).
         and (t.verdict is not Verdict.NOT_A_TRIAL or _held_unfilled(t))
@@ -74,6 +79,8 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
             f"hold is not counted as a trial, nor as missed doses.{_held_score_text(ctx, trial)} "
             "Record when and why it was stopped (side effects: record the intolerance)."
         )
+    if trial.supply_ran_out is not None:
+        return f"{head}{ran_out_line(trial)}"
     gaps = trial.adherence.supply_gaps
     lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
     pdc = trial.adherence.pdc
@@ -96,6 +103,22 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
         else:
             line += f" {taken}: outcome to confirm, not counted as a failed trial."
     return line + " Ask about the gap (cost, side effects, stopped on purpose)."
+
+
+def ran_out_line(trial: Trial) -> str:
+    """The bullet of a course whose supply ran out a month or more ago, its order still open
+    (Trial.supply_ran_out, review s20 RA finding 4): judged up to that day, as a course that
+    stopped, so its count stands; whether it is still taken is the question."""
+    ran_out = trial.supply_ran_out
+    assert ran_out is not None
+    days = (trial.end - ran_out).days
+    counted = "counted up to then as a failed trial" if trial.failed else "judged up to then"
+    return (
+        f"no supply since {ran_out.isoformat()} ({days} days) and no fill since, its order "
+        f"still open: likely stopped; {counted}, the days since not counted as time on the "
+        "drug. Confirm whether it is still taken (cost, side effects, stopped on purpose) before "
+        "raising or adding to it."
+    )
 
 
 def _held_score_text(ctx: RuleContext, trial: Trial) -> str:
@@ -150,6 +173,14 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile "
                 "the medication list before counting it as a trial",
                 f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile",
+            )
+        ran_out = trial.supply_ran_out
+        if ran_out is not None:
+            days = (trial.end - ran_out).days
+            return cards.fit_summary(
+                f"{trial.ingredient}: no supply since {ran_out.isoformat()} ({days} days), its "
+                "order still open: confirm whether it is still taken",
+                f"{trial.ingredient}: no supply for {days} days: confirm it is still taken",
             )
         gap = trial.adherence.supply_gaps[0]
         return cards.fit_summary(

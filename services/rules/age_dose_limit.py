@@ -50,7 +50,7 @@ from services.rules.optimize import card as optimise_card
 TOPIC = "dose-above-age-limit"
 
 
-def _above(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
+def above_limit(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
     found = []
     for trial in ctx.record.trials:
         if not trial.ongoing or trial.dose_basis is not DoseBasis.DAILY:
@@ -112,7 +112,7 @@ def _source(key: str) -> Source | None:
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
-    above = _above(ctx)
+    above = above_limit(ctx)
     if not above:
         return None
     age = ctx.record.patient.age
@@ -139,10 +139,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 f" The record disagrees with itself ({disagree}): this is the higher reading, "
                 "not a dose the record shows taken; confirm the dose."
             )
+        # Above the market's label too (imipramine 250 at a US site): said here, not on a card of
+        # its own (running_dose.label_note, running_label_dose.py).
+        label = running_dose.label_note(ctx, t.ingredient)
         lines.append(
             f"**{t.ingredient.capitalize()} {_dose(t)}, age {age}:** "
             f"the {lim.words()} from age {lim.min_age} is {cards.fmt_mg(lim.max_mg)} mg/day."
-            f"{unsure} {age_limits.label(lim)}"
+            f"{unsure} {age_limits.label(lim)}" + (f" {label}" if label else "")
         )
         qtc = qtc_line(ctx, t.ingredient, t.drug_class)
         if qtc is not None:
@@ -181,7 +184,7 @@ def note_on_optimise(
     if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
     failed = ctx.facts.failed_ingredients
-    above = [(t, lim) for t, lim in _above(ctx) if t.ingredient in failed]
+    above = [(t, lim) for t, lim in above_limit(ctx) if t.ingredient in failed]
     if not above:
         return list(recs)
     lines = [

@@ -20,6 +20,7 @@ from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
 from services import contributor_timing, low_lab_actions, unit_display
+from services.card_format import record_cite
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
@@ -180,7 +181,8 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
             # nothing to settle before escalating; an order is not proof of use, so the line
             # rides along on the card, asking to check it is used.
             when = ordered.authored.isoformat() if ordered.authored else "date not recorded"
-            cite = f", {ordered.source}" if ordered.source is not None else ""
+            # The order's id only when it has no date to name it by (cards.record_cite).
+            cite = record_cite(ordered.source, ordered.authored is not None, ", {}")
             items.append(
                 Item(
                     "sleep apnea, CPAP ordered",

@@ -48,6 +48,7 @@ from datetime import date
 
 from fhir_mapping.record import CurrentStay
 from services import cards, screen, tables
+from services.card_format import record_cite
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
     one_click_hold,
@@ -110,7 +111,8 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
     what = f"{stay.reason} {stay.reason_display}".strip() if stay.reason_display else stay.reason
     why = f" ({what})" if what else ""
-    where = f" [{stay.source}]" if stay.source is not None else ""
+    # The Encounter's id only for a stay with no start to name it by (cards.record_cite).
+    where = record_cite(stay.source, stay.start is not None, " [{}]")
     return (
         f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
         f"decides treatment now; {_held_words(held)}.{_doubt(stay)}"
@@ -177,7 +179,7 @@ def conflict_line(stay: CurrentStay) -> str:
     elif stay.fill_days:
         what, first = "pharmacy fills", stay.fill_days[0]
     first_day = first.isoformat() if first is not None else ""
-    where = f" [{stay.source}]" if stay.source is not None else ""
+    where = record_cite(stay.source, stay.start is not None, " [{}]")
     return (
         f"**Inpatient stay recorded open{since}**{where}, with {what} since (first "
         f"{first_day}): check its status in the chart; nothing is held on it."

@@ -93,7 +93,7 @@ def _since(e: washout.Exposure) -> str:
         # Named by drug and its stop day, as a running course is (cards.record_cite).
         cite = cards.record_cite(e.source, True, ", {}")
         return (
-            f"{e.ingredient} ({washout_words.kind_label(e.row)}) stopped {e.end.isoformat()}, "
+            f"{e.ingredient} ({washout_words.kind_label(e.row)}) stopped {_ago(e)}, "
             f"within its washout{cite}"
         )
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
@@ -119,8 +119,12 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
 
 
 def _ago(e: washout.Exposure) -> str:
-    """ "2025-06-01" for a course stopped on a recorded day."""
-    return e.end.isoformat() if e.end is not None else "recently"
+    """ "2025-06-01" for a course stopped on a recorded day; "on or before 2025-06-01" for one
+    whose order was recorded stopped by that day after its supply ran out (its last dose not
+    recorded: Exposure.supply_end, review s20 r3 finding 1)."""
+    if e.end is None:
+        return "recently"
+    return f"on or before {e.end.isoformat()}" if e.supply_end else e.end.isoformat()
 
 
 def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:

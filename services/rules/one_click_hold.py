@@ -138,16 +138,21 @@ def _is_adjunct(suggestion: Suggestion) -> bool:
 
 # "augment (aripiprazole or brexpiprazole)": the adjuncts a summary proposes, in brackets.
 _AUGMENT = re.compile(r"\baugment \([^)]*\)")
+# A summary that proposes an adjunct in other words (review s20 R3 finding 9: the partial
+# response's "add an adjunct to escitalopram first (CANMAT para 190)"; optimize/summary.py).
+_PROPOSES_ADJUNCT = re.compile(r"\baugment\b|\badd an adjunct\b|\banother adjunct\b")
+# The guideline cite that closes such a summary: the held reason may take its place.
+_CITE = re.compile(r" \(CANMAT (?:2023 )?para \d+\)")
 _ADJUNCTS_HELD = "adjuncts held"
 
 
 def _adjuncts_held(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
-    """`rec` with "adjuncts held (<why>)" in a summary that proposes to augment while a hold
+    """`rec` with "adjuncts held (<why>)" in a summary that proposes an adjunct while a hold
     takes its adjunct one-clicks off (audit 14 leftover: only a raise said so); the first hold
     words it. The adjuncts' names give way before the reason does: the detail names them."""
     summary = rec.summary
     if (
-        "augment" not in summary
+        not _PROPOSES_ADJUNCT.search(summary)
         or _ADJUNCTS_HELD in summary
         or not any(_is_adjunct(s) for s in held)
     ):
@@ -155,6 +160,8 @@ def _adjuncts_held(rec: Recommendation, held: Sequence[Suggestion], held_by: str
     candidates = [f"{summary}; {_ADJUNCTS_HELD} ({held_by})"]
     if _AUGMENT.search(summary):
         candidates.append(_AUGMENT.sub(f"augment ({_ADJUNCTS_HELD}: {held_by})", summary, 1))
+    if _CITE.search(summary):
+        candidates.append(_CITE.sub(f" ({_ADJUNCTS_HELD}: {held_by})", summary, 1))
     candidates.append(f"{summary}; {_ADJUNCTS_HELD}")
     fits = [c for c in candidates if len(c) <= cards.SUMMARY_MAX]
     return screen.with_fields(rec, summary=fits[0]) if fits else rec

@@ -67,6 +67,7 @@ from services.rules.optimize import (
     reassess,
     stale_score,
     unscored,
+    worse_after_raise,
 )
 from services.rules.optimize.augment import (
     SECOND_LINE,
@@ -182,6 +183,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # the summary names the score's date and age, and the drug proposals the two holds above
         # left are held too (optimize/stale_score.py).
         rec = stale_score.hold(ctx, rec, asks_already=bool(unmeasured(ctx)))
+        # A PHQ-9 worse since a raise not yet judged (review s20 R3 finding 2): the card leads
+        # with it and its drug proposals wait for the patient to be seen
+        # (optimize/worse_after_raise.py).
+        rec = worse_after_raise.hold(ctx, rec)
     signal = ctx.facts.suicide
     if rec is not None and signal is not None and signal.acute:
         rec = one_click_hold.hold_drug_orders(

@@ -28,13 +28,13 @@ from datetime import date, timedelta
 from fhir_mapping.episode import in_current_episode, remission_on
 from fhir_mapping.record import DoseSegment, Role, Score, Trial, Verdict
 from services import age_limits, cards, lab_safety
+from services.order_doses import segment_dose
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.relapse_steps import (
     history_lines,
     scores_text,
-    segment_dose,
     sentence,
     step_cite,
     step_text,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fhir_mapping.record import RESPONSE_FRACTION, Trial
 from services import age_limits, cards
 from services.dose_raises import DoseRaise
-from services.order_doses import trial_dose
+from services.order_doses import segment_dose, trial_dose
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.relapse_courses import Relapse
@@ -24,7 +24,6 @@ from services.rules.relapse_dose_history import Lowered, Raise
 from services.rules.relapse_steps import (
     marked_step,
     scores_text,
-    segment_dose,
     sentence,
     step_cite,
     step_text,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from fhir_mapping.record import DoseSegment, FindingKind, PatientRecord, Score, Trial
+from fhir_mapping.record import FindingKind, PatientRecord, Score
 from services import tables
-from services.order_doses import dose_text
 from services.pathway_options import unverified_mark
 from services.rules import postpartum_psychosis
 from services.rules.context import RuleContext
@@ -80,17 +79,6 @@ def history_lines(ctx: RuleContext) -> list[str]:
 def scores_text(scores: tuple[Score, ...]) -> str:
     """PHQ-9 totals with their dates: "14 on 2025-04-07, 18 on 2025-05-19"."""
     return ", ".join(f"{s.value} on {s.date.isoformat()}" for s in scores)
-
-
-def segment_dose(trial: Trial, segment: DoseSegment) -> str:
-    """A segment's dose as the cards write it."""
-    return dose_text(
-        segment.mg_per_day,
-        segment.mg_per_day_high,
-        trial.dose_equivalence,
-        as_needed=segment.as_needed,
-        as_needed_max=segment.as_needed_max_mg,
-    )
 
 
 def sentence(text: str) -> str:

@@ -56,7 +56,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         (taking, caution)
         for taking, _ in running_cautions.running(ctx)
         if (caution := blood_pressure.caution_for(taking.ingredient)) is not None
-        and (taking.ingredient not in clinic or clinic[taking.ingredient].running)
+        and (
+            taking.ingredient not in clinic
+            # A course read from its sessions alone (no order: fhir_mapping/session_courses.py)
+            # is named by its last session below, as before it was a course (recheck 18a e05).
+            or (clinic[taking.ingredient].running and clinic[taking.ingredient].open_order)
+        )
     ]
     named = {t.ingredient for t, _ in drugs}
     sessions = [

@@ -17,6 +17,7 @@ from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
 from services import cards, drug_rules, drugs, finding_words, transaminases, trial_dates
+from services.card_format import record_cite
 from services.drug_rules import Choice
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
@@ -103,7 +104,8 @@ class Pair:
 
 def _named(finding: Finding) -> str:
     when = f"since {finding.onset_text}" if finding.onset else "date not recorded"
-    source = f"; {finding.source}" if finding.source is not None else ""
+    # The Condition's id only when it has no onset to name it by (cards.record_cite).
+    source = record_cite(finding.source, finding.onset is not None, "; {}")
     return f"{finding.display} ({finding.coding}, {when}{source})"
 
 

@@ -6,15 +6,22 @@ it. What each card's `Beyond` says of the label stays with its card: the renal o
 A dose "to confirm" (Trial.dose_to_confirm_mg: unsequenced dosage lines of unclear shape, read at
 their highest reading) is compared too, at that reading: the order hooks check a draft
 so, and a possible overdose left unsaid on chart open is the less safe choice. A card then says
-"up to N mg/day (dose to confirm)", never that the patient takes N."""
+"up to N mg/day (dose to confirm)", never that the patient takes N.
+
+The market's labelled maximum (label_maximums.binding: mirtazapine 45 mg/day on the US label,
+CANMAT's range going to 60) is read here too (review s19 leftover, session 20), so a running
+course above it is said on chart open as the drafts and the optimise card already say it: the
+renal, hepatic and age-limit cards name it beside the drug they speak of (`label_note`), and
+running_label_dose.py carries it alone when none of them does. A dose within the label is never
+named."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.record import Trial
-from services import cards
+from fhir_mapping.record import DoseBasis, Trial
+from services import cards, formulation_ceilings, label_maximums
 from services.interaction_table import Taking
 from services.rules.context import RuleContext
 
@@ -41,19 +48,85 @@ def ceiling_reading(trial: Trial) -> Reading:
     return Reading(upper)
 
 
-def reading(ctx: RuleContext, taking: Taking) -> Reading:
-    """The running course's `ceiling_reading`; the Taking's dose when no course is found."""
+def _running_course(ctx: RuleContext, ingredient: str) -> Trial | None:
+    """The latest running course of the drug (not held), or None."""
     courses: list[Trial] = [
         t
         for t in ctx.record.trials
-        if t.ingredient == taking.ingredient and t.ongoing and t.on_hold is None
+        if t.ingredient == ingredient and t.ongoing and t.on_hold is None
     ]
-    if not courses:
+    return max(courses, key=lambda t: (t.end, t.start)) if courses else None
+
+
+def reading(ctx: RuleContext, taking: Taking) -> Reading:
+    """The running course's `ceiling_reading`; the Taking's dose when no course is found."""
+    latest = _running_course(ctx, taking.ingredient)
+    if latest is None:
         return Reading(taking.mg_per_day)
-    latest = max(courses, key=lambda t: (t.end, t.start))
     if not latest.segments:
         return Reading(None)
     return ceiling_reading(latest)
+
+
+@dataclass(frozen=True, slots=True)
+class AboveLabel:
+    """A running daily course above its market's labelled maximum (label_maximums.binding)."""
+
+    trial: Trial
+    read: Reading
+    label: label_maximums.LabelMaximum
+
+    def limit(self) -> str:
+        """ "the US label's maximum of 45 mg/day (Remeron US label 2.1)", with the setting the
+        label allows more in, when it names one."""
+        label = self.label
+        higher = label.higher_line()
+        return (
+            f"the {label.market} label's maximum of {cards.fmt_mg(label.max_mg)} mg/day "
+            f"({label.cite}{label.flag})"
+            + (f"; {higher[0].lower()}{higher[1:-1]}" if higher else "")
+        )
+
+    def dose(self) -> str:
+        """ "mirtazapine 60 mg/day", "mirtazapine up to 60 mg/day (dose to confirm)"."""
+        return dosed(self.trial.ingredient, self.read.mg, to_confirm=self.read.to_confirm)
+
+    def note(self) -> str:
+        """The line a card about the drug adds: "Mirtazapine 60 mg/day is also above the US
+        label's maximum of 45 mg/day (Remeron US label 2.1)." ("may also be" for a dose to
+        confirm)."""
+        dose = self.dose()
+        verb = "may also be" if self.read.to_confirm else "is also"
+        return f"{dose[0].upper()}{dose[1:]} {verb} above {self.limit()}."
+
+
+quick_frozen_init(AboveLabel)
+
+
+def above_label(ctx: RuleContext, trial: Trial) -> AboveLabel | None:
+    """The course above the clinic market's labelled maximum (policy drug_market), or None:
+    a running, not held, daily course whose dose (`ceiling_reading`: a range's upper end, a dose
+    to confirm at its highest reading) is above a label row that binds (below the range's own
+    top: label_maximums.binding). Never for a dose within the label."""
+    if not trial.ongoing or trial.on_hold is not None or trial.dose_basis is not DoseBasis.DAILY:
+        return None
+    label = label_maximums.binding(
+        trial.ingredient, formulation_ceilings.daily_ceiling(trial), ctx.policy.drug_market
+    )
+    if label is None:
+        return None
+    read = ceiling_reading(trial)
+    if read.mg is None or read.mg <= label.max_mg:
+        return None
+    return AboveLabel(trial, read, label)
+
+
+def label_note(ctx: RuleContext, ingredient: str) -> str:
+    """`AboveLabel.note` for the drug's running course, or "": the line a running-drug label
+    card (renal, hepatic, age limit) adds beside the drug it names."""
+    course = _running_course(ctx, ingredient)
+    found = None if course is None else above_label(ctx, course)
+    return "" if found is None else found.note()
 
 
 def dosed(ingredient: str, mg_per_day: float | None, *, to_confirm: bool = False) -> str:

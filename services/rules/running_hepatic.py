@@ -151,13 +151,16 @@ def _summary(found: Found) -> str:
     )
 
 
-def detail(found: Found) -> str:
+def detail(ctx: RuleContext, found: Found) -> str:
     lines = []
     for d in found.drugs:
         taking = d.taking.text()
+        # Above the market's label too (mirtazapine 60 at a US site): said here, not on a card
+        # of its own (running_dose.label_note, running_label_dose.py).
+        label = running_dose.label_note(ctx, d.name)
         lines.append(
             f"- **{d.name.capitalize()}:** {taking[0].upper()}{taking[1:]}. "
-            f"{found.liver.lead(d.row)} {d.review()}."
+            f"{found.liver.lead(d.row)} {d.review()}." + (f" {label}" if label else "")
         )
     return cards.join_sections(
         "\n".join(lines),
@@ -177,7 +180,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = beyond_limits(ctx)
     if found is None:
         return None
-    card = cards.make(TOPIC, summary=_summary(found), detail=detail(found))
+    card = cards.make(TOPIC, summary=_summary(found), detail=detail(ctx, found))
     return screen.with_fields(card, evidence_key=fingerprint(found))
 
 

@@ -199,8 +199,12 @@ def _line(ctx: RuleContext, found: Found, d: Beyond) -> str:
         if d.name == "lithium"
         else ""
     )
+    # Above the market's label too (mirtazapine 60 at a US site): said here, not on a card of its
+    # own (running_dose.label_note, running_label_dose.py).
+    label = running_dose.label_note(ctx, d.name)
     return (
         f"- **{d.name.capitalize()}:** {taking[0].upper()}{taking[1:]}. {lead} {d.review()}.{level}"
+        + (f" {label}" if label else "")
     )
 
 

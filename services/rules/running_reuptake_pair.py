@@ -43,7 +43,9 @@ def _filled_through(trial: Trial) -> bool:
     """At least one fill, and no refill or supply gap that reaches the course's last day (the
     as-of date for an ongoing course): the supply on record covers today."""
     adherence = trial.adherence
-    if adherence.fills == 0:
+    if adherence.fills == 0 or trial.supply_ran_out is not None:
+        # No supply for a month or more (Trial.supply_ran_out, review s20 RA finding 4): the
+        # trailing gap is judged there, not among the supply gaps.
         return False
     gaps = (*adherence.refill_gaps, *adherence.supply_gaps)
     return not any(g.end >= trial.end for g in gaps)

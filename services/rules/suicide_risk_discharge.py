@@ -35,6 +35,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import Admission, PatientRecord
 from services import cards, suggestions, tables
+from services.card_format import record_cite
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.risk_evidence import _checks
@@ -85,7 +86,8 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
     adm = discharge.admission
     stay = f"{adm.start.isoformat()} to " if adm.start is not None else "to "
     what = f"{adm.reason} {adm.reason_display}".strip() if adm.reason_display else adm.reason
-    where = f" [{adm.source}]" if adm.source is not None else ""
+    # Named by its dates (discharge always dated): no resource id (cards.record_cite).
+    where = record_cite(adm.source, True, " [{}]")
     days = (ctx.record.as_of - adm.discharged).days
     found = (
         f"Psychiatric inpatient stay {stay}{adm.discharged.isoformat()} ({what}){where}: "

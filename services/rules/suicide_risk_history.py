@@ -61,10 +61,9 @@ def history_line(record: PatientRecord, policy: Policy) -> str:
     for f in found:
         assert f.onset is not None  # in_ed_history_year reads dated findings only
         ago = (record.as_of - f.onset).days
-        source = f" [{f.source}]" if f.source is not None else ""
+        # Named by its day and code: no resource id (cards.record_cite, session 20).
         visits.append(
-            f"ED visit for {_WHAT[f.kind]} on {f.onset.isoformat()} ({ago} days ago; "
-            f"{f.coding}){source}"
+            f"ED visit for {_WHAT[f.kind]} on {f.onset.isoformat()} ({ago} days ago; {f.coding})"
         )
     return (
         f"{HEAD} "

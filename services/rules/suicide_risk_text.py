@@ -13,6 +13,7 @@ from __future__ import annotations
 from fhir_mapping.record import CurrentStay
 from services import acute_risk, cards
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
+from services.card_format import record_cite
 from services.rules.context import RuleContext
 
 
@@ -38,13 +39,13 @@ def on_ward(ctx: RuleContext) -> bool:
 
 
 def stay_words(ctx: RuleContext) -> str:
-    """ "Currently admitted (psychiatric) since 2025-05-26 [Encounter/...]" for the card's
-    advice, or "" when no psychiatric stay is in progress."""
+    """ "Currently admitted (psychiatric) since 2025-05-26" (the Encounter's id only when the
+    stay has no start: cards.record_cite) for the card's advice, or "" when no psychiatric stay is in progress."""
     stay = _psychiatric_stay(ctx)
     if stay is None:
         return ""
     since = f" since {stay.start.isoformat()}" if stay.start else ""
-    where = f" [{stay.source}]" if stay.source is not None else ""
+    where = record_cite(stay.source, stay.start is not None, " [{}]")
     return f"**Currently admitted (psychiatric){since}**{where}: assess on the ward today."
 
 
@@ -137,7 +138,7 @@ def _unassessed_state(signal: SuicideSignal, event: RiskEvent) -> str:
     """What stands after a signal nobody assessed: never "assessed" for a later item 9 = 0."""
     again = signal.rescreen(event)
     if again is not None:
-        where = f" [{again.source}]" if again.source is not None else ""
+        where = record_cite(again.source, True, " [{}]")  # named by its day
         return (
             f"not yet assessed: a later {again.text} on {again.day.isoformat()}{where}; no risk "
             "assessment on record"
@@ -183,7 +184,8 @@ def found_lines(signal: SuicideSignal) -> list[str]:
             state = "the assessment itself; nothing later on record"
         else:
             state = _unassessed_state(signal, event)
-        where = f" [{event.source}]" if event.source is not None else ""
+        # The record by its id only when it has no readable day (cards.record_cite, session 20).
+        where = record_cite(event.source, event.day is not None, " [{}]")
         when = "" if event.dated else f" on {event.when()}"
         lines.append(f"- {event.text}{when}{where}: {state}")
     return lines

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import DoseSegment, Role, Trial
+from fhir_mapping.record import DoseBasis, DoseSegment, RefillGap, Role, Trial
 from services import trial_dates
+from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.site_ceiling import site_ceiling
 from services.timeline.layout import LINE, MARGIN, Layout
@@ -34,6 +35,7 @@ from services.timeline.wording import (
     day_text,
     display_name,
     mg_text,
+    not_tolerated_lines,
     outcome_text,
     range_text,
     reasons_text,
@@ -41,11 +43,14 @@ from services.timeline.wording import (
     verdict_text,
     written_dates_text,
 )
+from services.trial_adherence_text import supply_lapses
 from services.trial_dose_text import per_administration, weeks_not_applicable
 from services.trial_table import fixed_course_text
 
 
-def _lane_lines(trial: Trial, layout: Layout, policy: Policy) -> list[tuple[str, int, int, str]]:
+def _lane_lines(
+    trial: Trial, layout: Layout, policy: Policy, raised: str | None
+) -> list[tuple[str, int, int, str]]:
     """The text of a lane (in the gutter, or above the bars): (text, font size, weight, colour)
     per line."""
     width = layout.text_width
@@ -73,9 +78,13 @@ def _lane_lines(trial: Trial, layout: Layout, policy: Policy) -> list[tuple[str,
         lines += [(t, 12, 400, INK) for t in wrap(written, 12, width)]
     if trial.reasons:
         lines += [(t, 12, 400, INK) for t in wrap(f"Why: {reasons_text(trial)}", 12, width)]
+    for said in not_tolerated_lines(trial):  # in bold: a reaction, not a verdict (R4 item 6)
+        lines += [(t, 12, 700, INK) for t in wrap(said, 12, width, max_lines=4)]
     lines += [(t, 12, 400, INK) for t in wrap(adherence_text(trial), 12, width)]
-    outcome = outcome_text(trial)
-    if outcome:
+    outcome = outcome_text(trial, raised)
+    if outcome and raised:  # the raise and its reassessment day, whole (R4 item 9)
+        lines += [(t, 12, 400, INK) for t in wrap(outcome, 12, width, max_lines=4)]
+    elif outcome:
         lines.append((outcome, 12, 400, INK))
     return lines
 
@@ -88,10 +97,12 @@ def trial_lane(
     style: TimelineStyle,
     layout: Layout,
     policy: Policy,
+    raised: str | None = None,
 ) -> tuple[str, str, float]:
     """(the lane's stripe, painted under the grid; the lane; its height). `policy`: the site's,
-    whose market sets the top of the range drawn (site_ceiling), as on the cards."""
-    lines = _lane_lines(trial, layout, policy)
+    whose market sets the top of the range drawn (site_ceiling), as on the cards. `raised`: a
+    raise not judged yet (timeline/raise_wait.py), said in place of a non-response."""
+    lines = _lane_lines(trial, layout, policy, raised)
     if layout.labels_above:  # the text, then the bar strip under it
         height = 8 + LINE * len(lines) + layout.bar_area
     else:  # the text in the gutter, beside the bars
@@ -116,7 +127,7 @@ def trial_lane(
     # Bars stand on a baseline near the lane's bottom; the strip under it holds gap labels.
     baseline = top + height - 20
     room = (layout.bar_area if layout.labels_above else height) - 36
-    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None]
+    doses = [v for s in trial.segments if (v := drawn_mg(trial, s.mg_per_day)) is not None]
     ceiling = site_ceiling(policy, trial)
     scale_to = max([v for v in (*doses, trial.min_adequate_mg, ceiling) if v] or [1.0]) * 1.1
 
@@ -166,7 +177,8 @@ def trial_lane(
     spans: list[tuple[date, date, float | None, DoseSegment | None]] = [
         (s.start, s.end, s.mg_per_day, s) for s in trial.segments
     ] or [(trial.start, trial.end, None, None)]
-    gaps = [(scale.x(g.start), scale.x(g.end)) for g in trial.adherence.refill_gaps]
+    boxes = gap_boxes(trial)
+    gaps = [(scale.x(g.start), scale.x(g.end)) for g, _, _ in boxes]
     labels: list[tuple[str, float, float]] = []
     for start, end, mg, segment in spans:
         svg, (label, x0, x1, label_y) = _segment(
@@ -176,7 +188,7 @@ def trial_lane(
             mg,
             scale,
             baseline,
-            bar_height(mg),
+            bar_height(drawn_mg(trial, mg)),
             style,
             layout.id_prefix,
             segment,
@@ -185,11 +197,11 @@ def trial_lane(
         out.append(svg)
         labels.append((label, _visible_centre(x0, x1, gaps), label_y))
     last_gap_label = -1e9
-    for gap in trial.adherence.refill_gaps:
+    for gap, long_label, what in boxes:
         gx0, gx1 = scale.x(gap.start), scale.x(gap.end)
         # The long label when it fits the box, else a short one; none when it would run into
         # the previous gap's label (the box's tooltip still says it).
-        label = f"refill gap {gap.days} d"
+        label = f"{long_label} {gap.days} d"
         if text_width(label, 11) > gx1 - gx0 + 30:
             label = f"gap {gap.days} d"
         half = text_width(label, 11) / 2
@@ -202,7 +214,7 @@ def trial_lane(
             el(
                 "g",
                 tooltip(
-                    f"Refill gap: no supply from {day_text(gap.start)} to {day_text(gap.end)} "
+                    f"{what}: no supply from {day_text(gap.start)} to {day_text(gap.end)} "
                     f"({gap.days} days)"
                 ),
                 el(
@@ -246,6 +258,28 @@ def trial_lane(
     return stripe, lane, height
 
 
+def gap_boxes(trial: Trial) -> list[tuple[RefillGap, str, str]]:
+    """The stretches with no supply drawn as boxes, by start: (gap, label, tooltip head). The
+    refill gaps; the supply gaps the adherence card names (supply_lapses, its rule) and those
+    inside a documented hold, both still no time on the drug (review s20 R4 item 4: a 33-day
+    gap was drawn as nothing under "Adherence verified")."""
+    adherence = trial.adherence
+    boxes = [(g, "refill gap", "Refill gap") for g in adherence.refill_gaps]
+    boxes += [(g, "no supply", "Supply gap") for g in supply_lapses(adherence)]
+    boxes += [(g, "held", "Held, not counted") for g in adherence.held_gaps]
+    return sorted(boxes, key=lambda b: b[0].start)
+
+
+def drawn_mg(trial: Trial, mg: float | None) -> float | None:
+    """The dose a bar stands for: a drug dosed per session or injection at its dose per
+    administration (56 mg esketamine), never at its segments' time-averaged mg/day (16 mg/day,
+    for supply arithmetic only), as the tooltip and every other surface say it (review s20 R4
+    item 2); a daily dose as read."""
+    if trial.dose_basis is DoseBasis.DAILY:
+        return mg
+    return trial.mg_per_administration
+
+
 def _segment(
     trial: Trial,
     start: date,
@@ -266,9 +300,8 @@ def _segment(
     category = DoseCategory.UNKNOWN if as_needed else dose_category(mg, trial, policy)
     x0, x1 = scale.x(start), scale.x(end)
     # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
-    dose = per_administration(trial.dose_basis, trial.mg_per_administration) or (
-        segment_dose_text(segment) if segment is not None else "dose unknown"
-    )
+    per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
+    dose = per_dose or (segment_dose_text(segment) if segment is not None else "dose unknown")
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
@@ -292,15 +325,28 @@ def _segment(
         tooltip(tip),
         rect,
         cls=f"dose-segment {category.value}",
-        data_mg=mg_text(mg) if mg is not None else "",
+        data_mg=mg_text(shown) if (shown := drawn_mg(trial, mg)) is not None else "",
         data_category=category.value,
         data_start=start.isoformat(),
         data_end=end.isoformat(),
     )
-    label = f"{mg_text(mg)} mg" if mg is not None else "dose ?"
-    if as_needed and mg is not None:
-        label += " PRN"
+    if per_dose:  # "56 mg per session", as the tooltip says it
+        label = per_dose if trial.mg_per_administration is not None else "dose ?"
+    else:
+        label = _label(segment, mg)
     return svg, (label, x0, x1, baseline - height - 5)
+
+
+def _label(segment: DoseSegment | None, mg: float | None) -> str:
+    """ "100 mg"; "100-150 mg" for a sig's range, written by the rule the cards write it with
+    (order_doses.fmt_dose; review s20 R4 item 5: the label said "100 mg"); "25 mg PRN"; "dose ?"."""
+    high = segment.mg_per_day_high if segment is not None else None
+    if mg is None and high is None:
+        return "dose ?"
+    label = f"{fmt_dose(mg, high)} mg"
+    if segment is not None and segment.as_needed:
+        label += " PRN"
+    return label
 
 
 def _visible_centre(x0: float, x1: float, gaps: list[tuple[float, float]]) -> float:

@@ -22,6 +22,7 @@ from services.policy import Policy
 from services.site_ceiling import DEFAULT_POLICY
 from services.timeline.layout import NARROW
 from services.timeline.picture import DEFAULT_TITLE, render_svg
+from services.timeline.to_confirm import not_drawn
 from services.timeline.wording import day_text
 
 _PAGE_CSS = """
@@ -135,7 +136,11 @@ def _unread_line(record: PatientRecord) -> list[str]:
     unread = _unread(record)
     if not unread:
         return []
-    return [f'<p class="lede">{escape(counted(unread))} could not be read: see the card.</p>']
+    lines = [f'<p class="lede">{escape(counted(unread))} could not be read: see the card.</p>']
+    # A drug such a record says is (or may be) taken has no bar: named, as the card names it
+    # (review s20 R4 item 1).
+    lines += [f'<p class="lede">To confirm: {escape(line)}.</p>' for line in not_drawn(record)]
+    return lines
 
 
 def _status_line(record: PatientRecord) -> list[str]:

@@ -21,6 +21,7 @@ from services.timeline.layout import (
 from services.timeline.legend import legend_block
 from services.timeline.phq9 import phq9_panel
 from services.timeline.procedures import procedure_rows
+from services.timeline.raise_wait import raise_not_judged
 from services.timeline.scale import as_of_label, month_grid, time_axis, time_scale
 from services.timeline.style import pattern_defs, timeline_style
 from services.timeline.summary import describe
@@ -82,7 +83,8 @@ def render_svg(
     y += 8
     trials = ordered_trials(record)
     for i, trial in enumerate(trials):
-        stripe, lane, height = trial_lane(trial, i, scale, y, style, layout, policy)
+        raised = raise_not_judged(record, trial, policy)
+        stripe, lane, height = trial_lane(trial, i, scale, y, style, layout, policy, raised)
         backgrounds.append(stripe)
         body.append(lane)
         y += height

@@ -11,7 +11,16 @@ from services.timeline.contents import (
     treatment_procedures,
 )
 from services.timeline.style import timeline_style
-from services.timeline.wording import day_text, mg_text, plural, reasons_text, segment_dose_text
+from services.timeline.to_confirm import not_drawn
+from services.timeline.wording import (
+    day_text,
+    lapse_text,
+    mg_text,
+    plural,
+    reasons_text,
+    segment_dose_text,
+)
+from services.trial_adherence_text import supply_lapses
 from services.trial_dose_text import per_administration
 from services.trial_table import fixed_course_text, held_text
 
@@ -30,12 +39,13 @@ def describe(record: PatientRecord) -> str:
     trials = ordered_trials(record)
     scores = record.phq9()
     procedures = treatment_procedures(record)
-    if not (trials or scores or procedures):
+    if not (trials or scores or procedures or not_drawn(record)):
         return (
             "Nothing to draw: no antidepressant trials, PHQ-9 scores or depression procedures "
             f"on record as of {day_text(record.as_of)}."
         )
     antidepressants = [t for t in trials if t.role is Role.ANTIDEPRESSANT]
+    unseen = not_drawn(record)
     augmentations = [t for t in trials if t.role is Role.AUGMENTATION]
     sentences = [f"Treatment timeline as of {day_text(record.as_of)}."]
     if antidepressants:
@@ -50,6 +60,8 @@ def describe(record: PatientRecord) -> str:
         sentences.append(
             "Augmentation: " + "; ".join(_trial_summary(t) for t in augmentations) + "."
         )
+    if unseen:  # no bar to read them from (review s20 R4 item 1)
+        sentences.append("To confirm: " + "; ".join(unseen) + ".")
     valued = [s for s in scores if s.value is not None]
     if valued:
         latest = valued[-1]
@@ -83,7 +95,10 @@ def describe(record: PatientRecord) -> str:
 
 
 def _trial_summary(trial: Trial) -> str:
-    doses = [s.mg_per_day for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
+    daily = [s for s in trial.segments if s.mg_per_day is not None and not s.as_needed]
+    doses = [s.mg_per_day for s in daily if s.mg_per_day is not None]
+    # The top of a sig's range is part of the dose (review s20 R4 item 5).
+    tops = [s.mg_per_day_upper for s in daily if s.mg_per_day_upper is not None]
     needed = [s for s in trial.segments if s.as_needed]
     per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
     if per_dose:  # esketamine per session: never its time-averaged mg/day (review s19 M2)
@@ -92,10 +107,12 @@ def _trial_summary(trial: Trial) -> str:
         dose = segment_dose_text(max(needed, key=lambda s: s.mg_per_day_upper or 0.0))
     elif not doses:
         dose = "dose unknown"
-    elif min(doses) == max(doses):
+    elif min(doses) == max(tops):
         dose = f"{mg_text(doses[0])} mg/day"
+    elif len(daily) == 1:  # one ranged dose: as the cards write it
+        dose = segment_dose_text(daily[0])
     else:
-        dose = f"{mg_text(min(doses))} to {mg_text(max(doses))} mg/day"
+        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} mg/day"
     written = trial_dates.written_text(trial)
     if written is not None:  # dates to the year or month only, as written (review 10 f5)
         text = f"{trial.ingredient} {dose}, {written}"
@@ -115,4 +132,6 @@ def _trial_summary(trial: Trial) -> str:
             text += f" ({held})"
     if trial.adherence.refill_gaps:
         text += f", {plural(len(trial.adherence.refill_gaps), 'refill gap')}"
+    for gap in supply_lapses(trial.adherence):  # the gaps the adherence card names (R4 item 4)
+        text += f", {lapse_text(gap)}"
     return text

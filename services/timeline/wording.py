@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.partial_response import partial_text
+from fhir_mapping.partial_response import response_words
 from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
     DoseSegment,
     InadequacyReason,
+    RefillGap,
     Trial,
     Verdict,
 )
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
+from services.order_doses import fmt_dose
 from services.policy import Policy
+from services.rules.optimize.stopped_dose import stopped_words
 from services.site_ceiling import DEFAULT_POLICY, site_ceiling, site_label
+from services.trial_adherence_text import ran_out_text, supply_lapses
 from services.trial_dose_text import PER_ADMINISTRATION
 from services.trial_table import fixed_course_text, held_text
 
@@ -88,13 +92,14 @@ def verdict_text(trial: Trial) -> str:
 
 
 def segment_dose_text(segment: DoseSegment) -> str:
-    """A segment's dose in words: "100 mg/day", "100 mg as needed" (never a daily dose), "dose
-    unknown"."""
+    """A segment's dose in words: "100 mg/day", "100-150 mg/day" for a sig's range (written by
+    the cards' rule, order_doses.fmt_dose: review s20 R4 item 5 showed its low end alone), "100
+    mg as needed" (never a daily dose), "dose unknown"."""
     if segment.as_needed:
         return as_needed_text(segment.mg_per_day, segment.mg_per_day_high, segment.as_needed_max_mg)
-    if segment.mg_per_day is None:
+    if segment.mg_per_day is None and segment.mg_per_day_high is None:
         return "dose unknown"
-    return f"{mg_text(segment.mg_per_day)} mg/day"
+    return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} mg/day"
 
 
 def written_dates_text(trial: Trial) -> str | None:
@@ -124,9 +129,18 @@ _PER_ADMINISTRATION_REASONS = frozenset({InadequacyReason.TOO_SHORT, InadequacyR
 
 
 def adherence_text(trial: Trial) -> str:
+    """ "Refills on time · PDC 100 %"; "Refills with a supply gap · PDC 82 % · no supply 33 days
+    from 5 Jun 2025" over the gap the adherence card asks about (supply_lapses, its rule); never
+    "verified" (review s20 R4 item 4; the cards' rule, trial_adherence_text: refill data show
+    possession, not ingestion)."""
     adherence = trial.adherence
+    lapses = supply_lapses(adherence)
+    # A supply that ran out a month or more ago (Trial.supply_ran_out) is a gap too: the card
+    # leads with it ("no supply since"), so the lane never says "on time" beside it.
+    gap = bool(lapses) or trial.supply_ran_out is not None
+    verified = "Refills with a supply gap" if gap else "Refills on time"
     status = {
-        AdherenceStatus.VERIFIED: "Adherence verified",
+        AdherenceStatus.VERIFIED: verified,
         AdherenceStatus.POOR: "Poor adherence",
     }.get(adherence.status, "Adherence unverified")
     parts = [status]
@@ -145,23 +159,53 @@ def adherence_text(trial: Trial) -> str:
         parts.append("no refill data")
     if adherence.refill_gaps:
         parts.append(plural(len(adherence.refill_gaps), "refill gap"))
+    parts += [lapse_text(gap) for gap in lapses]
+    ran_out = ran_out_text(trial)  # the adherence card's words for the same fact
+    if ran_out:
+        parts.append(ran_out)
     return " · ".join(parts)
 
 
-def outcome_text(trial: Trial) -> str:
+def lapse_text(gap: RefillGap) -> str:
+    """ "no supply 33 days from 5 Jun 2025": a supply gap the adherence card names."""
+    return f"no supply {plural(gap.days, 'day')} from {day_text(gap.start)}"
+
+
+def outcome_text(trial: Trial, raised: str | None = None) -> str:
+    """ "PHQ-9 21 → 11: response"; `raised`: a raise the optimise card holds as not judged yet
+    (timeline/raise_wait.py), said instead of a non-response the raised dose has had no time to
+    show (review s20 R4 item 9)."""
     before, after = trial.baseline, trial.on_treatment
     if before is None or after is None or before.value is None or after.value is None:
-        return ""
+        return raised[:1].upper() + raised[1:] if raised else ""
     if trial.remission:
         outcome = "remission"
-    elif trial.response:
-        outcome = "response"
     elif trial.mild_residual and trial.episode_baseline is not None:  # review 15 recheck m05
         peak = trial.episode_baseline
         outcome = f"residual symptoms after the episode's response (episode baseline {peak.value})"
     elif trial.mild_residual:  # review 15 W1: a mild baseline, never a failure
         outcome = "mild baseline, residual symptoms (response not judged)"
+    elif raised:
+        outcome = raised
     else:
-        # A 25-49 % drop is named, though it is no response (review 17 W4).
-        outcome = partial_text(trial) or "no response"
+        # A 25-49 % drop is named, though it is no response (review 17 W4); from an on-treatment
+        # baseline the change itself (review s19 a10: fhir_mapping/partial_response.py).
+        outcome = response_words(trial)
     return f"{after.instrument} {before.value} → {after.value}: {outcome}"
+
+
+def not_tolerated_lines(trial: Trial) -> list[str]:
+    """ "Not tolerated: 150 mg/day stopped 2025-07-14 for adverse effect: not proposed again
+    (Adverse effect: GI upset and insomnia)", worded by the optimise card's rule
+    (optimize/stopped_dose.stopped_words), one per dose, this course's and the drug's earlier
+    courses' alike (a fact of the patient and the drug: dose_not_tolerated.py); then a reaction
+    documented for the drug rather than a dose ("Not tolerated: nausea, 22 Jan 2024"). Review s20
+    R4 item 6: the timeline showed none of them, so a course stopped for a reaction read as a
+    plain verdict."""
+    lines = [f"Not tolerated: {stopped_words(d)}" for d in trial.doses_not_tolerated]
+    said = {d.intolerance.source for d in trial.doses_not_tolerated}
+    reaction = trial.intolerance
+    if reaction is not None and reaction.source not in said:
+        when = day_text(reaction.date) if reaction.date is not None else "date not recorded"
+        lines.append(f"Not tolerated: {reaction.reason}, {when}")
+    return lines

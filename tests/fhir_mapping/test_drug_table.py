@@ -257,16 +257,19 @@ def test_markets_where_canmat_notes_a_drug_is_not_available() -> None:
 
 def test_markets_where_a_sold_drug_is_not_labelled_for_depression() -> None:
     """Milnacipran is sold in the US as Savella, labelled for fibromyalgia only: a US switch list
-    names it as off-label. Every other row is labelled for depression where it is sold (or not
-    sold there at all: not_marketed_in)."""
+    names it as off-label. Clomipramine is sold in the US as Anafranil, labelled for
+    obsessive-compulsive disorder only (session 20). Every other row is labelled for depression
+    where it is sold (or not sold there at all: not_marketed_in)."""
     off_label = {
         d.ingredient: d.off_label_for_depression_in
         for d in all_drugs()
         if d.off_label_for_depression_in
     }
-    assert off_label == {"milnacipran": ("US",)}
+    assert off_label == {"milnacipran": ("US",), "clomipramine": ("US",)}
     milnacipran = drug_info("milnacipran")
     assert milnacipran is not None and "fibromyalgia only" in milnacipran.source
+    clomipramine = drug_info("clomipramine")
+    assert clomipramine is not None and "obsessive-compulsive disorder only" in clomipramine.source
     # A market cannot be both "not sold" and "sold off-label".
     assert all(not set(d.off_label_for_depression_in) & set(d.not_marketed_in) for d in all_drugs())
 

@@ -111,8 +111,11 @@ def test_a_ranged_order_is_read_at_its_upper_end() -> None:
     fills = monthly("md", SERTRALINE_100, START, 2, tablets=60, order="mr-sert")
     trial = only(record_of(order, *fills, as_of=date(2024, 9, 30)), "sertraline")
     assert trial.adherence.estimated
-    # Supply to 2024-08-02 of 119 days from the first fill.
-    assert trial.adherence.pdc == pytest.approx(60 / 119, abs=0.001)
+    # Supply to 2024-08-02 (60 tablets at 1 a day would have lasted past as-of). The course,
+    # adequate on that supply, is judged up to it (review s20 RA finding 4), so its PDC is of
+    # the days up to then; the day the supply ran out is what shows the reading.
+    assert trial.supply_ran_out == date(2024, 8, 2)
+    assert trial.adherence.pdc == pytest.approx(1.0)
 
 
 def test_an_order_in_tablets_of_another_strength_gives_no_estimate() -> None:
@@ -124,9 +127,9 @@ def test_an_order_in_tablets_of_another_strength_gives_no_estimate() -> None:
     # The control: the order in tablets of the same strength does give one.
     same = tablets_order("mr-sert", SERTRALINE_100, START, 1, None)
     estimated = only(record_of(same, *fills, as_of=date(2024, 9, 30)), "sertraline")
-    assert estimated.adherence.estimated and estimated.adherence.pdc == pytest.approx(
-        90 / 119, abs=0.001
-    )
+    # Three fills of 30 tablets at 1 a day: supply to 2024-09-01, and the course, adequate on
+    # it, is judged up to then (review s20 RA finding 4).
+    assert estimated.adherence.estimated and estimated.adherence.pdc == pytest.approx(1.0)
 
 
 def test_an_order_of_another_drug_gives_no_estimate() -> None:

@@ -75,7 +75,9 @@ def test_not_tms_line_says_otherwise_met_when_the_payer_criteria_are(
 def test_acted_on_after_today_phq9_is_not_listed_as_not_read() -> None:
     cards = _cards("x01_future_phq9_item9_3")
     suicide = cards["suicide-risk"]["detail"]
-    assert "Observation/39649aef-e30c-5246-ad37-6e8e4e6fb8a0" in suicide  # the Found line
+    # The Found line names the score by its date, not its id (cards.record_cite, session 20).
+    assert "PHQ-9 item 9 = 3 dated 2025-06-10, after today" in suicide
+    assert "Observation/39649aef-e30c-5246-ad37-6e8e4e6fb8a0" not in suicide
     assert "counted in no outcome" in suicide
     for card in cards.values():
         assert "could not be read (dated after today)" not in card["detail"]

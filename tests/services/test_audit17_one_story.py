@@ -72,7 +72,8 @@ def test_tms_card_names_the_partial_response_and_offers_the_referral_after_an_ad
     # Before: "venlafaxine (SNRI, failed)" and a recommended referral beside an optimise card
     # that adds an adjunct to venlafaxine first.
     assert (
-        "venlafaxine (SNRI, partial response 40 %, counted as inadequate response)" in tms["detail"]
+        "venlafaxine (SNRI, partial response (40 %), which this rule set counts as an inadequate "
+        "response)" in tms["detail"]
     )
     assert "an adjunct first, then consider TMS referral" in tms["summary"]
     assert "**Partial response on a running course:** venlafaxine, PHQ-9 20 -> 12" in tms["detail"]
@@ -85,7 +86,7 @@ def test_referral_summary_trial_line_names_the_partial_response() -> None:
     venlafaxine = next(t for t in result.evaluation.record.trials if t.ingredient == "venlafaxine")
     line = trial_line(venlafaxine)
     assert "partial response after" in line
-    assert "PHQ-9 20 -> 12 (40 %), counted as inadequate response" in line
+    assert "PHQ-9 20 -> 12 (40 %), which this rule set counts as an inadequate response" in line
     assert "failed after" not in line
 
 
@@ -94,7 +95,7 @@ def test_a_29_percent_drop_reads_the_same_on_both_cards() -> None:
     words = "1 partial response (venlafaxine, 29 %)"
     assert words in cards[OPTIMISE]["summary"]
     assert "partial response" in cards[TMS]["summary"]
-    assert "venlafaxine (SNRI, partial response 29 %" in cards[TMS]["detail"]
+    assert "venlafaxine (SNRI, partial response (29 %)" in cards[TMS]["detail"]
     assert not _referral(cards[TMS]).get("isRecommended")
 
 

@@ -94,7 +94,11 @@ def test_sessions_two_weeks_ago_run_on_both_cards() -> None:
     # Before: the optimise card called the course ended a week after the last session while
     # the blood-pressure card asked to review the dose; maintenance sessions may be fortnightly.
     cards = _cards(_e05("e05_esketamine_running_admin_high_bp"), _days_after_last(15))
-    assert RUNNING_LINE in cards[OPTIMISE]["detail"]
+    # Fix 20 L6 item 2: the sessions are a running course (fhir_mapping/session_courses.py), so
+    # the optimise card waits on the augmentation under way, as it does with an order (it read
+    # "augment ... or switch class" beside "running since 2025-05-05" before).
+    ordered = _cards(_chart("esk_open_order_sessions_stopped_high_bp"), _days_after_last(15))
+    assert OPTIMISE not in cards and OPTIMISE not in ordered
     assert "esketamine last given 2025-05-29: review" in cards[BP]["summary"]
     assert DOSE_REVIEW in cards[BP]["detail"]
 
@@ -139,7 +143,7 @@ def test_an_open_order_with_the_mar_read_in_part_is_taken_at_its_word() -> None:
 def test_the_optimise_line_follows_clinic_courses_every_day(chart: str) -> None:
     # One rule: from the last session to seven weeks on, the course runs through day 28, and the
     # optimise card (when it is shown) says "running" on exactly the days clinic_courses does.
-    checked = 0
+    checked = folded = 0
     for days in range(0, 50, 3):
         doc = _e05("e05_esketamine_running_admin_high_bp") if chart == "e05" else _chart(chart)
         result = evaluate_document(
@@ -151,4 +155,8 @@ def test_the_optimise_line_follows_clinic_courses_every_day(chart: str) -> None:
         if OPTIMISE in cards:  # an order in progress may hold it back (a trial still running)
             assert (RUNNING_LINE in (cards[OPTIMISE].detail or "")) is course.running, days
             checked += 1
-    assert checked >= 8
+        elif "no supply since" in getattr(cards.get("adherence-review"), "summary", ""):
+            # Escitalopram's supply out a month (its order open): the optimise card folds into
+            # the no-supply card until it is confirmed taken (rules/supply_ran_out_hold.py).
+            folded += 1
+    assert checked >= 7 and checked + folded >= 8

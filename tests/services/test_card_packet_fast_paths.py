@@ -140,7 +140,7 @@ def test_the_payer_section_is_the_plain_table_of_every_rule_set(record: PatientR
             html.table(
                 payer._HEADER,
                 [_plain_row(r) for r in evaluation.results],
-                caption=f"{rule_set.name}: {rule_set.title}",
+                caption=f"{payer._opening(evaluation.named)}: {rule_set.title}",
                 cls="criteria",
                 stack=True,
             )

@@ -202,7 +202,9 @@ def test_a_refuted_differential_still_blocks_and_names_the_refuting_entry() -> N
         "**Bipolar disorder on record (differential 2025-03-03; a later entry refutes it "
         "(2025-05-20): confirm):**"
     ) in card["detail"]
-    assert "[Condition/a0997451-aeb0-575d-a957-499aa5f30aa0]" in card["detail"]
+    # The refuting entry named by its date, not its id (cards.record_cite, session 20).
+    assert "A later entry records it as refuted (2025-05-20), but" in card["detail"]
+    assert "Condition/a0997451-aeb0-575d-a957-499aa5f30aa0" not in card["detail"]
     assert "the unipolar TRD pathway does not apply" in card["detail"]
 
 

@@ -53,7 +53,7 @@ _chart = chart_files.loader(CHARTS)
 _audit14 = chart_files.loader(AUDIT14)
 F07 = "f07_trd_cerebral_aneurysm_esketamine"
 F08 = "f08_esketamine_draft_cerebral_aneurysm"
-ANEURYSM = "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01, Condition/"
+ANEURYSM = "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01)"
 
 
 _at = Evaluator(AS_OF)
@@ -187,7 +187,7 @@ def test_siadh_line_names_an_oid_coded_icd10cm_code_with_its_system() -> None:
         date(2024, 3, 1),
         SourceRef("Condition", "c-1"),
     )
-    assert sodium_draft._coded(siadh) == "SIADH (ICD-10-CM E22.2, since 2024-03-01, Condition/c-1)"
+    assert sodium_draft._coded(siadh) == "SIADH (ICD-10-CM E22.2, since 2024-03-01)"
 
 
 def test_documented_risk_assessment_names_snomed_ct_not_its_uri() -> None:

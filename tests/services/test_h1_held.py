@@ -171,7 +171,6 @@ def test_the_bipolar_order_card_names_the_refuting_entry() -> None:
     # Still fires (the differential entry is on the list: the safer reading), and now says why
     # it may not stand, as the diagnosis-review card does.
     assert (
-        "A later entry records it as refuted (2025-05-20) "
-        "[Condition/a0997451-aeb0-575d-a957-499aa5f30aa0], but the differential entry is still "
+        "A later entry records it as refuted (2025-05-20), but the differential entry is still "
         "on the problem list: confirm with psychiatry which stands and clean up the list."
     ) in card["detail"]

@@ -42,7 +42,7 @@ TMS = "tms-referral"
 PSYCHOTHERAPY = "psychotherapy"
 MEDICAL_LINE = (
     "**Currently admitted (medical) since 2025-05-30** (ICD-10-CM J18.9 Pneumonia, unspecified "
-    "organism) [Encounter/"
+    "organism): the inpatient team"
 )
 PSYCHIATRIC_LINE = "**Currently admitted (psychiatric) since 2025-05-26** (ICD-10-CM F33.2"
 POINTER = "**Currently admitted** (named on the Optimise, switch or augment card): "
@@ -118,7 +118,7 @@ def test_a_stay_with_no_reason_coded_is_named_unspecified() -> None:
     cards, record = _evaluate(doc)
     assert [s.setting for s in record.current_stays] == [StaySetting.UNSPECIFIED]
     assert cards[OPTIMISE]["detail"].startswith(
-        "**Currently admitted (unspecified) since 2025-05-30** [Encounter/"
+        "**Currently admitted (unspecified) since 2025-05-30**: the inpatient team"
     )
     assert _labels(cards[TMS]) == []
 

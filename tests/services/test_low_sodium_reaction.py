@@ -78,8 +78,8 @@ def test_a_drug_stopped_for_hyponatremia_is_not_tolerated_and_the_switch_list_sa
     switch = _switch(_cards(record)[OPTIMISE].detail)
     assert "SNRI: venlafaxine" in switch
     assert (
-        "Low sodium on record as a reaction: paroxetine (Hyponatremia, 2021-05-10; "
-        "MedicationRequest/mr-par): SSRIs and SNRIs can lower it again." in switch
+        "Low sodium on record as a reaction: paroxetine (Hyponatremia, 2021-05-10): SSRIs and "
+        "SNRIs can lower it again." in switch
     )
 
 

@@ -102,11 +102,11 @@ def test_tms_blockers_are_named() -> None:
     assert x.tms.eligible is False
     assert x.tms.blockers == (
         "latest PHQ-9 8 is below 10",
-        # Each named with its code, date and resource (review 15 U3); the factory's finding
+        # Each named with its code and date (review 15 U3; its resource only when undated,
+        # session 20); the factory's finding
         # keeps its default system.
-        "contraindication: Epilepsy (SNOMED CT 84757009, 2022-12-01, Condition/cond-epilepsy)",
-        "contraindication: Cochlear implant status (SNOMED CT Z96.21, 2022-12-01, "
-        "Condition/cond-implanted-device)",
+        "contraindication: Epilepsy (SNOMED CT 84757009, 2022-12-01)",
+        "contraindication: Cochlear implant status (SNOMED CT Z96.21, 2022-12-01)",
     )
 
 

@@ -210,7 +210,7 @@ def test_the_evidence_names_scale_band_trials_classes_and_sessions() -> None:
     )
     assert evidence["diagnosis"] == (
         "Major depressive disorder, recurrent severe without psychotic features (F33.2, since "
-        "2022-12-01, Condition/mdd-severe); coded as severe",
+        "2022-12-01); coded as severe",
     )
     assert evidence["retreatment"] == ("no earlier TMS course on record: initial course",)
     (trials,) = [r for r in ev.results if r.id == "trials"]
@@ -398,7 +398,7 @@ def test_the_missing_evidence_says_why() -> None:
     )
     found = {r.id: r for r in evaluation(_pacemaker(meets_all()), policy).results}
     assert found["contraindications"].evidence[-1] == (
-        "to screen: Presence of cardiac pacemaker (Z95.0, since 2019-03-04, Condition/pm)"
+        "to screen: Presence of cardiac pacemaker (Z95.0, since 2019-03-04)"
     )
     assert found["contraindications"].to_document == (
         "the TMS safety screen's clearance of Presence of cardiac pacemaker"
@@ -484,8 +484,8 @@ def test_an_mdd_in_full_remission_code_is_not_the_qualifying_diagnosis() -> None
     (diagnosis,) = [r for r in ev.results if r.id == "diagnosis"]
     assert diagnosis.status is CriterionStatus.NOT_MET
     assert diagnosis.evidence == (
-        "Major depressive disorder, recurrent, in full remission (F33.42, since 2022-12-01, "
-        "Condition/rem) is not a qualifying diagnosis (in remission or bipolar)",
+        "Major depressive disorder, recurrent, in full remission (F33.42, since 2022-12-01)"
+        " is not a qualifying diagnosis (in remission or bipolar)",
     )
     # With an active severe code as well, that one is cited, by the criteria and the referral.
     both = meets_all(findings=(remission, severe_mdd()))

@@ -99,7 +99,8 @@ def test_citalopram_40_for_a_cyp2c19_poor_metabolizer_is_a_warning() -> None:
         "Citalopram 40 mg/day with a CYP2C19 poor metabolizer result (2024-08-01): "
         "at most 20 mg/day (Celexa label 2.2)"
     )
-    assert "Observation/pgx-2c19" in card.detail
+    assert "CYP2C19 poor metabolizer on record (2024-08-01)." in card.detail
+    assert "Observation/pgx-2c19" not in card.detail
     assert "20 mg/day is the maximum recommended dose in CYP2C19 poor metabolizers" in card.detail
     assert card.source.label == "Celexa label 2.2"
 

@@ -162,5 +162,5 @@ def test_the_enantiomer_taken_since_the_allergy_entry_is_named_to_reconcile() ->
     assert (
         "Escitalopram, which is the S-enantiomer of citalopram (racemic citalopram contains it), "
         "was taken since 2024-03-04 with no reaction recorded: reconcile the citalopram allergy "
-        "entry (2019-01-01, AllergyIntolerance/"
+        "entry (2019-01-01)"
     ) in detail

@@ -157,7 +157,7 @@ def test_an_ed_visit_for_suicidal_ideation_100_days_ago_is_one_history_line() ->
     detail = cards[OPTIMISE]["detail"]
     assert detail.startswith(
         "**Suicide risk history:** ED visit for suicidal ideation on 2025-02-22 (100 days ago; "
-        f"ICD-10-CM R45.851) [{ED_CONDITION}]. Not a current signal"
+        "ICD-10-CM R45.851). Not a current signal"
     )
     assert detail.count("Suicide risk history") == 1
     assert "Goldman-Mellor 2019; Olfson 2021" in detail

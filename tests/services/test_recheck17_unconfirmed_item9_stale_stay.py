@@ -45,8 +45,8 @@ SIGNAL_SUMMARY = (
     "patient's, assess today"
 )
 STALE_LINE = (
-    "**Inpatient stay recorded open since 2023-05-10** [Encounter/"
-    "4c8b35b8-3492-5dc3-9c75-7e220c5ddb98], with outpatient visits since (first 2024-10-21): "
+    "**Inpatient stay recorded open since 2023-05-10**, with outpatient visits since (first "
+    "2024-10-21): "
     "check its status in the chart; nothing is held on it."
 )
 

@@ -57,9 +57,8 @@ def test_the_older_answer_names_the_later_questionnaire_answer() -> None:
     assert card["indicator"] == "critical"
     older = _found(card["detail"], "on 2026-10-12")
     assert older == (
-        "- PHQ-9 item 9 = 1 (several days), total 15 on 2026-10-12 "
-        "[QuestionnaireResponse/181213588]: not yet assessed: a later PHQ-9 item 9 = 1 (several "
-        "days) on 2026-11-23; no risk assessment on record"
+        "- PHQ-9 item 9 = 1 (several days), total 15 on 2026-10-12: not yet assessed: a later "
+        "PHQ-9 item 9 = 1 (several days) on 2026-11-23; no risk assessment on record"
     )
     assert FALSE_CLAIM not in card["detail"]
 

@@ -355,8 +355,7 @@ def test_running_duloxetine_with_alcohol_dependence_is_named_on_the_running_drug
     assert card.indicator is Indicator.WARNING
     assert (
         "Duloxetine 60 mg/day, running since 2024-09-30; Alcohol "
-        "dependence, uncomplicated (ICD-10-CM F10.20, since 2024-11-01; "
-        "Condition/aud). Ordinarily not prescribed with substantial alcohol use (hepatotoxicity) "
+        "dependence, uncomplicated (ICD-10-CM F10.20, since 2024-11-01). Ordinarily not prescribed with substantial alcohol use (hepatotoxicity) "
         "(Cymbalta label 5.2): review whether it should continue."
     ) in card.detail
     assert cards[DIAGNOSIS].summary.startswith(

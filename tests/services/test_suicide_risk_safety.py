@@ -132,7 +132,7 @@ def test_positive_cssrs_alone_is_a_warning_that_keeps_tms() -> None:
         "and follow up closely"
     )
     assert "yes to Wish to be dead (past month)" in card.detail
-    assert "[QuestionnaireResponse/qr-cssrs]" in card.detail
+    assert "[QuestionnaireResponse/qr-cssrs]" not in card.detail  # named by its date
     assert card.suggestions == ()
     assert "tms-referral" in recs
     assert "confirm the safety plan before referring" in recs["tms-referral"].detail

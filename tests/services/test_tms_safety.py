@@ -178,7 +178,7 @@ def test_coded_stroke_history_is_named_with_code_date_and_source() -> None:
     card = cards(record)["tms-referral"]
     assert (
         "**TMS safety screen required:** Cerebral infarction, unspecified (I63.9, since "
-        "2019-11-02, Condition/cva)."
+        "2019-11-02)."
     ) in card.detail
 
 

@@ -80,6 +80,9 @@ def rooms(
             or trial.ingredient in paired
             or trial in skip
             or trial.adherence.status is AdherenceStatus.POOR
+            # No supply for a month or more (Trial.supply_ran_out, review s20 RA finding 4):
+            # whether it is still taken comes first; the adherence card asks it.
+            or trial.supply_ran_out is not None
             # A dose only the patient reported (no order or fill): confirming it comes first,
             # and the cards already say "self-reported".
             or trial.patient_reported

@@ -1,0 +1,104 @@
+"""Antidepressants a record says may be taken now with no course read (fix 20 L6 item 1).
+
+A MedicationStatement whose status is `unknown` (fhir_mapping/status_to_confirm.py), a record
+whose code and name give different drugs (fhir_mapping/product_conflict.py) and an active record
+whose dates could not be read are no trial: their drugs are `DataGap.taken_now`. The MAOI checks
+read them as running (services/washout.py), but the checks of two antidepressants of one class
+and of two serotonin reuptake inhibitors (order_checks/duplicate.py, duplicate_other_class.py)
+read only the trials, so a fluoxetine statement `unknown` beside a sertraline draft raised no
+"two SSRIs" card. If the patient does take it, that is the combination the card is there for;
+the safer reading counts it as possibly running, worded by the one rule of
+services/taken_to_confirm.py ("may be running" with the confirm line for a record to confirm,
+"running" for an undated active record, whose status says it is taken).
+
+This module lists such drugs once for every check that asks which antidepressants run
+(`antidepressants`), and says them (`named`, `state`, `confirm`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.record import PatientRecord, Role, SourceRef
+from services import card_format, taken_to_confirm
+
+
+@dataclass(frozen=True, slots=True)
+class MaybeRunning:
+    """An antidepressant a record says may be taken, read from no course: no dose, no start."""
+
+    ingredient: str
+    drug_class: str
+    source: SourceRef | None
+    # taken_to_confirm.readings of its record: "" for an undated active record (running).
+    said: str
+
+    @property
+    def claim(self) -> taken_to_confirm.Claim:
+        return taken_to_confirm.claim(self.said)
+
+    def other_reading(self, other: MaybeRunning) -> bool:
+        """Whether `other` is this drug's other reading of one record to confirm."""
+        return taken_to_confirm.same_record((self.source, self.said), (other.source, other.said))
+
+
+def antidepressants(record: PatientRecord) -> list[MaybeRunning]:
+    """The antidepressants the gaps say are taken now, other than those of a course running
+    (a course on record is read for certain: it is the trial the checks name), in the order of
+    taken_to_confirm.certain_first, one per ingredient."""
+    known = {t.ingredient for t in record.trials if t.ongoing}
+    found: list[MaybeRunning] = []
+    for gap in taken_to_confirm.certain_first(record.gaps):
+        said = taken_to_confirm.readings(gap)
+        for ingredient in gap.taken_now:
+            info = drug_info(ingredient)
+            if ingredient in known or info is None or info.role is not Role.ANTIDEPRESSANT:
+                continue
+            known.add(ingredient)
+            found.append(MaybeRunning(ingredient, info.drug_class, gap.source, said))
+    return found
+
+
+def named(maybes: Sequence[MaybeRunning]) -> str:
+    """ "fluoxetine"; "escitalopram or fluoxetine" for the two readings of one record (the
+    patient takes one of them at most); "fluoxetine and paroxetine" for two records."""
+    if len(maybes) == 2 and maybes[0].other_reading(maybes[1]):
+        return f"{maybes[0].ingredient} or {maybes[1].ingredient}"
+    return card_format.and_list([m.ingredient for m in maybes])
+
+
+def state(maybes: Sequence[MaybeRunning]) -> str:
+    """The claim of the first drug, as a verb: "may be running" unless every record says it is
+    taken ("is running"; an undated active record)."""
+    return (
+        taken_to_confirm.MAY_BE_RUNNING.verb
+        if any(m.said for m in maybes)
+        else taken_to_confirm.RUNNING.verb
+    )
+
+
+def described(maybes: Sequence[MaybeRunning]) -> str:
+    """ "fluoxetine (SSRI; MedicationStatement/x; no course read: dose and start not known)":
+    what the card can say of drugs read from no course, one entry a record, with the record to
+    find it by ("escitalopram or fluoxetine (SSRI; ...)" for the two readings of one record)."""
+    records: list[list[MaybeRunning]] = []
+    for m in maybes:
+        group = next((g for g in records if g[0].other_reading(m)), None)
+        if group is None:
+            records.append([m])
+        else:
+            group.append(m)
+    words = []
+    for group in records:
+        classes = "/".join(dict.fromkeys(m.drug_class for m in group))
+        source = group[0].source
+        cite = f"{source}; " if source is not None else ""
+        words.append(f"{named(group)} ({classes}; {cite}no course read: dose and start not known)")
+    return "; ".join(words)
+
+
+def confirm(maybes: Sequence[MaybeRunning]) -> list[str]:
+    """The drug-to-confirm line of each record to confirm among `maybes`, once a record."""
+    return taken_to_confirm.confirm_lines([(m.source, m.said) for m in maybes])

@@ -1,0 +1,120 @@
+"""What the patient takes, took, or is being ordered that a washout may concern (issue 11 item 1):
+its latest course of each drug with a washout row (any role, any verdict: trazodone at night is
+still serotonergic), the drugs an active record says are taken though their dates could not be
+read, and the other drafts of the same order.
+
+Apart from washout.py (the conflicts a start would run into, and their wording): this is the one
+place a course's dates become the day its washout counts from, so every washout check (the order
+hooks, the patient-view combination card, the switch cards' washout line) reads the same day.
+That day is the course's end as recorded (the last day a prescription, fill or statement
+covers), except for a course whose order was recorded stopped only later (Trial.stop_recorded,
+review s20 r3 finding 1): the latest day the drug may have been taken, the safer day to count
+the washout from (`Exposure.supply_end` keeps the supply's end for the card to say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
+from services import taken_to_confirm
+from services.washout_table import WashoutRow, row_for
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A drug the patient takes, took, or is being ordered alongside the draft."""
+
+    ingredient: str
+    row: WashoutRow
+    running: bool  # running on the as-of date, or on this same order
+    on_order: bool
+    start: date | None
+    end: date | None  # the last day of an ended course
+    source: SourceRef | None
+    # Taken only by a record whose code and name give different drugs: its two readings
+    # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
+    to_confirm: str = ""
+    # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
+    # says it had ended by, the latest it may have been taken (the safer end for the interval).
+    ended_by: bool = False
+    # An ended course whose order was recorded stopped after its supply ran out
+    # (Trial.stop_recorded): `end` is that recorded stop, the latest day the drug may have been
+    # taken, and this the end of its supply on record. None for every other exposure.
+    supply_end: date | None = None
+
+    @property
+    def claim(self) -> taken_to_confirm.Claim:
+        """How a card says it is taken: "is running", or "may be running" (to confirm)."""
+        return taken_to_confirm.claim(self.to_confirm)
+
+    def other_reading(self, other: Exposure) -> bool:
+        """Whether `other` is this drug's other reading of one record to confirm: no pair."""
+        return taken_to_confirm.same_record(
+            (self.source, self.to_confirm), (other.source, other.to_confirm)
+        )
+
+
+def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:
+    latest: dict[str, Trial] = {}
+    for trial in sorted(trials, key=lambda t: (t.end, t.ongoing)):
+        latest[trial.ingredient] = trial
+    return list(latest.values())
+
+
+def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> list[Exposure]:
+    """Every course on record with a washout row (any role, any verdict: trazodone at night is
+    still serotonergic), its latest course only, and the other drafts of the same order."""
+    found: list[Exposure] = []
+    # A running course that a draft of this order takes down to a stop on a dated day is that
+    # draft's exposure: it ends on the taper's last dose (draft_timing.py, review s20 RB 1).
+    tapered = {d.ingredient: d for d in drafts if d.timing.last_day(record.as_of) is not None}
+    for trial in _latest_per_ingredient(record.trials):
+        if trial.ingredient in tapered:
+            continue
+        row = row_for(trial.ingredient, trial.role)
+        if row is None or not (row.is_maoi or row.interacts):
+            continue
+        found.append(
+            Exposure(
+                ingredient=trial.ingredient,
+                row=row,
+                running=trial.ongoing,
+                on_order=False,
+                start=trial.start,
+                end=None if trial.ongoing else (trial.stop_recorded or trial.end),
+                source=trial.sources[-1] if trial.sources else None,
+                ended_by=trial.taken_before is not None,
+                # Review s20 r3 finding 1: the washout counts from the recorded stop.
+                supply_end=trial.end if trial.stop_recorded is not None else None,
+            )
+        )
+    found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
+    for draft in drafts:
+        row = row_for(draft.ingredient, draft.role)
+        if row is None or not (row.is_maoi or row.interacts):
+            continue
+        last = draft.timing.last_day(record.as_of)
+        start = draft.timing.first_day(record.as_of)
+        found.append(Exposure(draft.ingredient, row, last is None, True, start, last, draft.source))
+    return found
+
+
+def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposure]:
+    """Drugs an active statement or order says are taken now but whose dates could not be read
+    (DataGap.taken_now: left out of the trials): running for the MAOI checks, the safer reading
+    of "active" (review: an undated active phenelzine statement hid the MAOI combination). Also
+    both readings of an active record whose code and name give different drugs, each to confirm
+    (`Exposure.to_confirm`), after the drugs a record says for certain."""
+    found: list[Exposure] = []
+    for gap in taken_to_confirm.certain_first(record.gaps):
+        said = taken_to_confirm.readings(gap)
+        for ingredient in gap.taken_now:
+            row = row_for(ingredient, None)
+            if ingredient in known or row is None or not (row.is_maoi or row.interacts):
+                continue
+            known.add(ingredient)
+            found.append(Exposure(ingredient, row, True, False, None, None, gap.source, said))
+    return found
