@@ -9,7 +9,7 @@ cards.py builds the card around them (its links, source and topic).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
@@ -128,27 +128,36 @@ def _other_scale_pairs(trials: Sequence[Trial]) -> list[tuple[Trial, str]]:
     return pairs
 
 
+def deferred_mark(key: str) -> str:
+    """What a section not built yet (`Evidence.build`) stands as in the detail, until the screen
+    builds it or replaces it with a pointer line: no card text holds a NUL character."""
+    return f"\x00{key} section\x00"
+
+
 def trials_evidence(
     trials: Sequence[Trial],
     policy: MappingPolicy,
     record: PatientRecord | None = None,
     *,
     named: Sequence[Trial] = (),
+    deferred: bool = False,
 ) -> Evidence:
     """The trials table as evidence another card of the screen may point to instead (with the
     `record`, a trial beside an inducer says so: services/inducers.py). A trial judged on
     another scale than the PHQ-9 is named in `Evidence.basis`, so the line replacing the table
     still says what the verdict rests on, unless the trial is one of `named`, whose pair the
-    card's own text names already (the measurement-based-care outcome line)."""
+    card's own text names already (the measurement-based-care outcome line).
+
+    `deferred`: the table built only if the screen shows it (`Evidence.build`), for a card whose
+    screen composition puts it behind the timeline (the caller's RuleContext.composed)."""
     pairs = _other_scale_pairs(trials)
     basis = "; ".join([f"{t.ingredient} judged on {pair}" for t, pair in pairs if t not in named])
-    return Evidence(
-        key="trials",
-        text=trial_table(trials, policy, record),
-        covers=frozenset([trial_key(t) for t in trials]),
-        basis=basis,
-        scales=tuple(dict.fromkeys([t.outcome_scale for t, _ in pairs])),
-    )
+    covers = frozenset([trial_key(t) for t in trials])
+    scales = tuple(dict.fromkeys([t.outcome_scale for t, _ in pairs]))
+    if deferred:
+        build = partial(trial_table, trials, policy, record)
+        return Evidence("trials", deferred_mark("trials"), covers, "", basis, scales, build)
+    return Evidence("trials", trial_table(trials, policy, record), covers, "", basis, scales)
 
 
 # A PHQ-9 total's identity in `Evidence.covers`: "phq9:<day as an ordinal>:<total>", written
@@ -157,21 +166,29 @@ def trials_evidence(
 # `linked_evidence` writes one for every PHQ-9 of the chart (issue 14).
 
 
-def scores_evidence(record: PatientRecord, *, name_preliminary: bool = True) -> Evidence:
+def scores_evidence(
+    record: PatientRecord, *, name_preliminary: bool = True, deferred: bool = False
+) -> Evidence:
     """The scores section as evidence. A preliminary PHQ-9 newer than the latest reviewed one is
     named in the text and in `Evidence.basis`, so the line that replaces the section when the
     scores go behind the timeline (services/screen.py) still names it: the timeline shows
     reviewed totals only. `name_preliminary` False: the card names it in its own words (the
-    measurement card's "Latest PHQ-9 not yet reviewed" section), not twice."""
+    measurement card's "Latest PHQ-9 not yet reviewed" section), not twice. `deferred`: built
+    only if the screen shows it, as `trials_evidence`."""
     shown = [s for s in record.phq9() if s.value is not None][-SCORES_SHOWN:]
-    days = [s.date.isoformat() for s in shown]
     preliminary = _newer_preliminary(record) if name_preliminary else None
-    return Evidence(
-        key="scores",
-        text=_scores_text(record, shown, days, preliminary),
-        covers=frozenset([f"phq9:{s.date.toordinal()}:{s.value}" for s in shown]),
-        basis=preliminary_phq9.newer_text(preliminary) if preliminary is not None else "",
-    )
+    covers = frozenset([f"phq9:{s.date.toordinal()}:{s.value}" for s in shown])
+    basis = preliminary_phq9.newer_text(preliminary) if preliminary is not None else ""
+    if deferred:
+        build = partial(_shown_scores_text, record, shown, preliminary)
+        return Evidence("scores", deferred_mark("scores"), covers, "", basis, (), build)
+    return Evidence("scores", _shown_scores_text(record, shown, preliminary), covers, "", basis)
+
+
+def _shown_scores_text(
+    record: PatientRecord, shown: Sequence[Score], preliminary: Score | None
+) -> str:
+    return _scores_text(record, shown, [s.date.isoformat() for s in shown], preliminary)
 
 
 def linked_evidence(record: PatientRecord, *, pointer: str) -> tuple[Evidence, Evidence]:

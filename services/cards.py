@@ -143,6 +143,14 @@ def _source_links_as_names(text: str, url: str | None) -> str:
     return _link_pattern(url).sub(_LABEL, text)
 
 
+def built_section(evidence: Evidence, url: str | None) -> Evidence:
+    """A section marked in a card's detail (Evidence.build), built as `make` would have taken it:
+    its links to the card's source `url` as their labels (services/screen.py builds it)."""
+    built = evidence.built()
+    text = _source_links_as_names(built.text, url)
+    return built if text == built.text else dataclasses.replace(built, text=text)
+
+
 def make(
     topic_code: str,
     *,

@@ -13,6 +13,7 @@ led by the deceased card (services/deceased.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 
@@ -79,6 +80,8 @@ def run_rules(
     ctx: RuleContext, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """The screen; without the cards of `hidden` topics when given (screen.compose)."""
+    if not ctx.composed:  # a caller's own context (patient_view builds it composed)
+        ctx = dataclasses.replace(ctx, composed=True)
     # Safety cards speak whatever the pathway stage: suicide risk, an MAOI running with a
     # serotonergic or noradrenergic antidepressant, and a running dose above the labelled maximum
     # for the patient's age (issue 11 items 1 and 5).
@@ -164,4 +167,4 @@ def run_rules(
 def patient_view(
     record: PatientRecord, policy: Policy, *, hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
-    return run_rules(build_context(record, policy, hook="patient-view"), hidden)
+    return run_rules(build_context(record, policy, hook="patient-view", composed=True), hidden)

@@ -7,7 +7,8 @@ carried as plain JSON dicts). `cds_hooks` adds uuids, links and the wire format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -86,6 +87,18 @@ class Evidence:
     # The scales other than the PHQ-9 the section's outcomes rest on: the timeline line then
     # says "scores", not "PHQ-9" (set even when `basis` is left out as said elsewhere).
     scales: tuple[str, ...] = ()
+    # A section not built yet (card_evidence.deferred_mark): `text` is a mark holding its place
+    # in the detail and `build` makes the section, called only when the screen shows it
+    # (services/screen.py). The optimise and adherence cards' trials and scores go behind the
+    # timeline on every screen they are on: built, they were thrown away (issue 14). Not part
+    # of equality: the mark and the other fields say which section it is.
+    build: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    def built(self) -> Evidence:
+        """This section with its text built (itself when it is built already)."""
+        if self.build is None:
+            return self
+        return Evidence(self.key, self.build(), self.covers, self.pointer, self.basis, self.scales)
 
 
 quick_frozen_init(Evidence)

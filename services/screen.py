@@ -16,6 +16,11 @@ post-pass, run once per hook call on the ordered recommendations, shows each evi
   one covers everything it shows (the same trials and scores or more): no fact leaves the screen
   without being one click away.
 
+A section that goes behind the timeline on every screen its card is on (the optimise card's
+trials and scores: the card wants the timeline) may come as a mark, not built
+(`Evidence.build`, RuleContext.composed): built here only if this screen shows it; replaced by
+the pointer line as any section otherwise.
+
 A link to another card's source URL (the TMS card's CANMAT 2023 beside the CANMAT-sourced
 optimise card) is left as its label: the source link the EHR shows with that card is the same
 click (`source_links_once`).
@@ -38,18 +43,19 @@ epilepsy, then paroxetine in a pregnancy): the trials and the PHQ-9 band say not
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.record import Finding, Trial
-from services import screen_refs, tables
+from services import cards, screen_refs, tables
 from services.pathway import PathwayFacts
 from services.recommendation import Evidence, Recommendation
+from services.screen_fingerprint import evidence_key as evidence_key
+from services.screen_fingerprint import pairs_key as pairs_key
+from services.screen_fingerprint import running_mg as running_mg
 
 # Where the decision is made, first: the card that keeps the evidence. The TMS referral is the
 # step the pathway ends on (its criteria rest on the trials and scores), then the card that
@@ -218,7 +224,13 @@ def _share(recs: Sequence[Recommendation], drafts: list[_Draft]) -> None:
     for i, rec in enumerate(recs):
         moved: list[_Moved] = []
         kept_here: list[Evidence] = []
+        built: list[tuple[str, str]] = []  # (its mark, the section) of each section built here
         for evidence in rec.evidence:
+            if evidence.build is not None and behind.get(evidence.key) is None:
+                # A section marked, not built (Evidence.build), that this screen shows: built
+                # now, into the place its mark holds.
+                mark, evidence = evidence.text, cards.built_section(evidence, rec.source.url)
+                built.append((mark, evidence.text))
             if evidence.text:  # else already behind this card's links
                 pointer = behind.get(evidence.key)
                 if pointer is not None:
@@ -231,6 +243,12 @@ def _share(recs: Sequence[Recommendation], drafts: list[_Draft]) -> None:
                         moved.append((evidence, kept.pointer, recs[j]))
                         continue
             kept_here.append(evidence)
+        if built:
+            draft = drafts[i]
+            for mark, text in built:
+                draft.detail = draft.detail.replace(mark, text, 1)
+            draft.evidence = tuple(kept_here)
+            draft.changed = True
         if moved:
             draft = drafts[i]
             draft.detail = _without(draft.detail, moved)
@@ -299,64 +317,6 @@ def _absent_cards(drafts: list[_Draft]) -> None:
         if detail != draft.detail:
             draft.detail = detail
             draft.changed = True
-
-
-def evidence_key(facts: PathwayFacts) -> str:
-    """The fingerprint of the evidence a pathway card rests on: the failed and not tolerated
-    trials of this episode (drug and start), every other trial of the episode the cards' trials
-    table shows (drug and start; a running one with its daily dose) and the latest PHQ-9 band.
-    Hashed: the store keeps it beside a topic, never patient data in the clear.
-
-    The other trials and the running doses are in it since review 18b (W2: a new poorly filled
-    trial stayed hidden under a snooze of the card that would name it): a trial started, or a
-    running dose changed, after a snooze is a statement the snoozed card did not make."""
-    trials = sorted(
-        f"{t.ingredient}@{t.start.isoformat()}"
-        for t in facts.failed_trials + facts.intolerant_trials
-    )
-    others = sorted(
-        f"trial {t.ingredient}@{t.start.isoformat()}"
-        + (f" now {running_mg(t)}" if t.ongoing else "")
-        for t in facts.episode_trials
-    )
-    latest = facts.latest_phq9
-    band = (
-        tables.phq9_band(latest.value).band
-        if latest is not None and latest.value is not None
-        else "none"
-    )
-    material = ";".join(trials) + "|" + band + "|" + ";".join(others)
-    # The episode's adjuncts and the TMS safety findings (recheck 18b M1, W1): lithium added, or
-    # epilepsy coded while a TMS course runs, is a statement the snoozed card did not make ("Adjuncts
-    # already used in this episode: lithium"; "Why no TMS referral: contraindication: Epilepsy").
-    # Appended only when there are any, so a chart with neither keeps the fingerprint it had.
-    extra = sorted({f"adjunct {t.ingredient}@{t.start.isoformat()}" for t in facts.augmentations})
-    extra += sorted({_finding_item(f) for f in facts.tms_contraindications + facts.tms_cautions})
-    if extra:
-        material += "|" + ";".join(extra)
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
-
-
-def _finding_item(f: Finding) -> str:
-    """A TMS safety finding as a fingerprint item: its kind, code (or words) and onset."""
-    onset = f.onset.isoformat() if f.onset else "?"
-    return f"tms {f.kind.value} {f.system or ''}|{f.code or f.display or ''}@{onset}"
-
-
-def running_mg(trial: Trial) -> str:
-    """A running trial's daily dose as a fingerprint item ("40", "20-40", "?" when unread): a
-    changed dose is new evidence (review 18b U3)."""
-    low, high = trial.current_mg_per_day, trial.current_mg_per_day_high
-    if low is None:
-        return "?"
-    return f"{low:g}" if high is None or high == low else f"{low:g}-{high:g}"
-
-
-def pairs_key(items: Iterable[str]) -> str:
-    """The fingerprint of a card that rests on pairs (a running drug and a finding; two running
-    drugs): a hash of its items, in any order, each once. Hashed, as `evidence_key`."""
-    material = "\n".join(sorted(set(items)))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
 def _fingerprint(drafts: list[_Draft], facts: PathwayFacts) -> None:

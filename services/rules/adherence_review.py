@@ -286,8 +286,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         )
         sections.append(f"**{title}:**\n" + "\n".join(lapse_line(ctx, t) for t in lapsed))
     trials = ctx.facts.episode_trials
-    table = cards.trials_evidence(trials, mapping, ctx.record) if trials else None
-    scores = cards.scores_evidence(ctx.record)
+    # On a screen the table and scores go behind the timeline (this card wants it: topics.csv):
+    # built only if shown (RuleContext.composed), as on the optimise card.
+    deferred = ctx.composed
+    table = (
+        cards.trials_evidence(trials, mapping, ctx.record, deferred=deferred) if trials else None
+    )
+    scores = cards.scores_evidence(ctx.record, deferred=deferred)
     detail = cards.join_sections(
         *sections,
         table.text if table is not None else "",

@@ -25,6 +25,11 @@ class RuleContext:
     # evaluation: the cards ask them for every drug they weigh (services/rules/populations.py).
     population: Population
     hook: str = "patient-view"  # "patient-view" | "order-select" | "order-sign"
+    # The cards go through screen.compose (patient_view.run_rules sets it): a section that
+    # composition puts behind the timeline on every screen a card is on is marked in its detail,
+    # built only if shown (Evidence.build; issue 14). False: each card complete on its own, as a
+    # rule called alone (the tests) returns it.
+    composed: bool = False
 
     @property
     def patient_id(self) -> str | None:
@@ -60,7 +65,9 @@ class RuleContext:
         return drugs.lines()
 
 
-def build_context(record: PatientRecord, policy: Policy, hook: str = "patient-view") -> RuleContext:
+def build_context(
+    record: PatientRecord, policy: Policy, hook: str = "patient-view", *, composed: bool = False
+) -> RuleContext:
     facts = derive_facts(record, policy)
     return RuleContext(
         record=record,
@@ -68,4 +75,5 @@ def build_context(record: PatientRecord, policy: Policy, hook: str = "patient-vi
         facts=facts,
         population=population(record, policy, facts.findings_by_kind),
         hook=hook,
+        composed=composed,
     )

@@ -137,9 +137,14 @@ def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
     facts = ctx.facts
     trials = facts.episode_trials + tuple(t for t in facts.augmentations)
     found = []
+    # On a screen the trials and scores go behind the timeline (this card wants it: topics.csv):
+    # built only if shown (RuleContext.composed).
+    deferred = ctx.composed
     if trials:
-        found.append(cards.trials_evidence(trials, ctx.policy.mapping, ctx.record))
-    found.append(cards.scores_evidence(ctx.record))
+        found.append(
+            cards.trials_evidence(trials, ctx.policy.mapping, ctx.record, deferred=deferred)
+        )
+    found.append(cards.scores_evidence(ctx.record, deferred=deferred))
     if facts.failed_trials:
         found.append(ctx.staging_evidence)  # built once for the cards that carry it
     return tuple(found)
