@@ -13,6 +13,7 @@ from __future__ import annotations
 from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.record import InadequacyReason, Trial, Verdict
 from services import cards, trial_dates
+from services.card_format import plural
 from services.rules.context import RuleContext
 
 
@@ -114,7 +115,7 @@ def ran_out_line(trial: Trial) -> str:
     days = (trial.end - ran_out).days
     counted = "counted up to then as a failed trial" if trial.failed else "judged up to then"
     return (
-        f"no supply since {ran_out.isoformat()} ({days} days) and no fill since, its order "
+        f"no supply since {ran_out.isoformat()} ({plural(days, 'day')}) and no fill since, its order "
         f"still open: likely stopped; {counted}, the days since not counted as time on the "
         "drug. Confirm whether it is still taken (cost, side effects, stopped on purpose) before "
         "raising or adding to it."
@@ -178,9 +179,9 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
         if ran_out is not None:
             days = (trial.end - ran_out).days
             return cards.fit_summary(
-                f"{trial.ingredient}: no supply since {ran_out.isoformat()} ({days} days), its "
+                f"{trial.ingredient}: no supply since {ran_out.isoformat()} ({plural(days, 'day')}), its "
                 "order still open: confirm whether it is still taken",
-                f"{trial.ingredient}: no supply for {days} days: confirm it is still taken",
+                f"{trial.ingredient}: no supply for {plural(days, 'day')}: confirm it is still taken",
             )
         gap = trial.adherence.supply_gaps[0]
         return cards.fit_summary(

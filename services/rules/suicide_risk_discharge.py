@@ -35,7 +35,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import Admission, PatientRecord
 from services import cards, suggestions, tables
-from services.card_format import record_cite
+from services.card_format import plural, record_cite
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.risk_evidence import _checks
@@ -91,7 +91,7 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
     days = (ctx.record.as_of - adm.discharged).days
     found = (
         f"Psychiatric inpatient stay {stay}{adm.discharged.isoformat()} ({what}){where}: "
-        f"discharged {days} days ago."
+        f"discharged {plural(days, 'day')} ago."
     )
     why = (
         "The first months after discharge from psychiatric inpatient care carry the highest "

@@ -39,6 +39,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import Role, Trial
 from services import cards, screen, trial_count
+from services.card_format import plural
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adherence_review, measurement_based_care, one_click_hold, tms_referral
@@ -66,7 +67,7 @@ def _head(trials: Sequence[Trial]) -> tuple[str, str]:
     days = (lead.end - since).days
     names = cards.names(trials)
     return (
-        f"{names}: no supply since {since.isoformat()} ({days} days)",
+        f"{names}: no supply since {since.isoformat()} ({plural(days, 'day')})",
         f"{names}: no supply for {days} days",
     )
 

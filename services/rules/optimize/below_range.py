@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Trial
 from services import cards, interaction_table, lab_safety
+from services.card_format import plural
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_tolerated
@@ -50,7 +51,7 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     where = site_words(ctx.policy, trial, top, table) or f" ({table})"
     text = (
         f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
-        f"({weeks} weeks) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
+        f"({plural(weeks, 'week')}) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
         f"{cards.fmt_mg(top)} mg/day{where}; "
         f"{_phq_text(trial)}: raise it or change strategy (below: replace it or switch). "
         "Another adjunct is named, not offered as an order, while it runs."
@@ -144,7 +145,7 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
         way = "Adjust it to the level, or change strategy (below: replace it or switch)."
     return (
         f"**Adjunct dosed by its level:** {dose_text(trial)} added {trial.start.isoformat()} "
-        f"({weeks} weeks); {_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
+        f"({plural(weeks, 'week')}); {_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
         f"level, renal function, interacting drugs); {labs}{running}. Its dose is set by the "
         f"level, not by the {cards.fmt_mg(trial.min_adequate_mg)}-"
         f"{cards.fmt_mg(range_top(ctx, trial))} mg/day range (CANMAT 2023 Table 7.2), so no dose "
@@ -174,7 +175,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     )
     weeks = (trial.end - trial.start).days // 7
     return cards.fit_summary(
-        f"{name} {dose} added {trial.start.isoformat()} ({weeks} weeks), {level}; {phq}: {act}",
+        f"{name} {dose} added {trial.start.isoformat()} ({plural(weeks, 'week')}), {level}; {phq}: {act}",
         f"{name} {dose}, {level}; {phq}: {act}",
         f"{name} {dose}, {level}: {act}",
         f"{name} is dosed by its level: {act}",

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from fhir_mapping.record import Score
 from services import cards, screen, trial_count
+from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -46,7 +47,7 @@ def _age(ctx: RuleContext, score: Score) -> str:
     months = months_between(score.date, ctx.record.as_of)
     if months >= 1:
         return f"{months} month{'s' if months != 1 else ''} ago"
-    return f"{(ctx.record.as_of - score.date).days} days ago"
+    return f"{plural((ctx.record.as_of - score.date).days, 'day')} ago"
 
 
 def lead(ctx: RuleContext, score: Score) -> str:

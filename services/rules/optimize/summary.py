@@ -18,6 +18,7 @@ from datetime import timedelta
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
 from services import cards, drugs, thyroid_hormone_cautions, trial_count
+from services.card_format import plural
 from services.microgram_doses import microgram_dose_text
 from services.order_doses import trial_dose
 from services.recommendation import HELD, HeldSummary
@@ -283,10 +284,13 @@ def _below_range_summaries(ctx: RuleContext, trial: Trial) -> tuple[tuple[str, b
     added = f"{name} {dose} added {trial.start.isoformat()}"
     return (
         (
-            f"{added} ({weeks} weeks), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}",
+            f"{added} ({plural(weeks, 'week')}), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}",
             False,
         ),
-        (f"{added} ({weeks} weeks), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}", True),
+        (
+            f"{added} ({plural(weeks, 'week')}), below the {minimum} {canmat}adjunct dose; {phq}: {HELD}",
+            True,
+        ),
         (f"{added}, below the {minimum} adjunct dose; {phq}: {HELD}", False),
         (f"{added}, below the {minimum} adjunct dose; {phq}: {HELD}", True),
         (f"{name} {dose} is below the {minimum} adjunct dose: {HELD}", True),
