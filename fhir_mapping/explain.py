@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fhir_mapping import dose_basis
+from fhir_mapping.course_length import length_not_recorded
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe, is_record_status
 from fhir_mapping.partial_response import response_words
@@ -214,7 +215,7 @@ def _trial_lines(
         outcome.append("remission" if trial.remission else "no remission")
     if outcome and not not_a_trial:
         lines.append(f"   outcome: {', '.join(outcome)}")
-    why = f" ({', '.join(r.value for r in trial.reasons)})" if trial.reasons else ""
+    why = f" ({', '.join(_reason_value(trial, r) for r in trial.reasons)})" if trial.reasons else ""
     lines.append(f"   verdict: {trial.verdict.value}{why}")
     lines.extend(f"   note: {note}" for note in trial.notes)
     if trial.sources:
@@ -322,3 +323,14 @@ def explain(record: PatientRecord, site_maximum: SiteMaximum | None = None) -> s
     if not unread:
         lines.append("   nothing: every relevant resource was read")
     return "\n".join(lines) + "\n"
+
+
+def _reason_value(trial: Trial, reason: InadequacyReason) -> str:
+    """A reason by its code ("too-short"), or what the cards say in its place when the record
+    states no length of the course ("duration not recorded": course_length.length_not_recorded,
+    review s20 W2 item 1): a length not on record is not known to be short."""
+    if reason is InadequacyReason.TOO_SHORT:
+        unknown = length_not_recorded(trial)
+        if unknown is not None:
+            return unknown
+    return reason.value

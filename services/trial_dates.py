@@ -34,6 +34,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.course_length import length_not_recorded as length_not_recorded
+from fhir_mapping.course_length import length_unknown as length_unknown
+from fhir_mapping.course_length import reported_undated as reported_undated
+from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
 from services.card_format import fmt_weeks
 
@@ -91,11 +95,21 @@ def dates_text(trial: Trial) -> str:
         return written
     if trial.taken_before is not None:
         return f"before {trial.taken_before.isoformat()} (dates not recorded)"
-    end = "ongoing" if trial.ongoing else trial.end.isoformat()
+    end = "ongoing" if trial.ongoing else stopped_by_text(trial, trial.end.isoformat())
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
         end = f"{trial.stops_on.isoformat()} (stop on record)"
     return f"{trial.start.isoformat()} – {end}"
+
+
+def stopped_by_text(trial: Trial, day: str) -> str:
+    """A course's end as a line names it, `day` as the line writes its dates: the day itself, or
+    "stopped on or before 2025-06-01 (last dose not recorded)" when it is only the day the stop
+    was recorded by (Trial.end_not_recorded, review s20 r4 finding 3: the cards' words; W2 item
+    1: the timeline and the packet said it as a recorded last day)."""
+    if trial.ongoing or not trial.end_not_recorded:
+        return day
+    return f"stopped on or before {day} (last dose not recorded)"
 
 
 def partial_to_confirm(trial: Trial, needed_weeks: float) -> bool:
@@ -155,28 +169,6 @@ def start_iso(trial: Trial) -> str:
     return trial.start.isoformat()
 
 
-def whole_course_assumed(trial: Trial) -> int | None:
-    """The days counted when the course's whole length is the assumed one (one record without a
-    duration and nothing after it), else None: its end is then not a date the record states."""
-    days = trial.assumed_days
-    if days is None or trial.ongoing or (trial.end - trial.start).days != days:
-        return None
-    return days
-
-
-def reported_undated(trial: Trial) -> bool:
-    """A course dated only by the day it was entered (Trial.entry_dated: a statement with only
-    dateAsserted, a patient-reported order's authoredOn) that is no running course: one that had
-    ended by that day (Trial.taken_before), or one whose whole length is the assumed one and
-    whose dates are not partial: no line names that day as the day the course began (module
-    docstring). A statement with an effectiveDateTime states a day it was taken: not this."""
-    return trial.taken_before is not None or (
-        trial.entry_dated
-        and trial.written_dates is None
-        and whole_course_assumed(trial) is not None
-    )
-
-
 def reported_text(trial: Trial, dose: str | None = None, *, dose_known: bool = True) -> str:
     """ "reported 2025-01-06; dates not recorded" for a `reported_undated` course; with the dose
     reported, "reported 2025-01-06 at 150 mg/day; dates not recorded"; with none read
@@ -195,13 +187,6 @@ def entry_text(trial: Trial) -> str:
     return f"{said} {trial.start.isoformat()}"
 
 
-def length_unknown(trial: Trial) -> bool:
-    """Whether the record states no length of the course: its whole length is the assumed one
-    (`whole_course_assumed`), or it had ended by the day it was entered and states no dates
-    (Trial.taken_before)."""
-    return trial.taken_before is not None or whole_course_assumed(trial) is not None
-
-
 def weeks_cell(trial: Trial, weeks: str) -> str:
     """The packet's weeks-at-an-adequate-dose cell: `weeks` (formatted), or what it rests on."""
     partial = partial_weeks(trial)
@@ -211,6 +196,9 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return "not known (start not recorded)"
     if trial.taken_before is not None:
         return "not known (dates not recorded)"
+    if trial.end_not_recorded and not trial.ongoing:
+        # Counted up to the day the stop was recorded by: the drug may have stopped sooner.
+        return f"at most {weeks} (last dose not recorded)"
     days = trial.assumed_days
     if days is not None:
         return f"{weeks} (duration not recorded: {days} days counted)"

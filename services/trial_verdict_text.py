@@ -82,17 +82,14 @@ def _weeks_unknown(trial: Trial) -> str | None:
     not recorded" (its whole length is the assumed one: trial_dates.whole_course_assumed), or
     both; None when the weeks are measured."""
     no_dose = InadequacyReason.DOSE_UNKNOWN in trial.reasons and trial.weeks_at_adequate_dose == 0
-    no_length = trial_dates.length_unknown(trial)
-    # A course reported without dates has no start on record either, only the day the report
-    # was entered (recheck 2 of review 16, W2): "dates", not only "duration".
-    length = "dates" if trial_dates.reported_undated(trial) else "duration"
+    # The one rule for a length not on record (fhir_mapping/course_length.py): "duration not
+    # recorded", or "dates not recorded" for a course reported without dates.
+    no_length = trial_dates.length_not_recorded(trial)
     if no_dose and no_length:
-        return f"dose and {length} not recorded"
+        return f"dose and {no_length}"
     if no_dose:
         return "dose not recorded"
-    if no_length:
-        return f"{length} not recorded"
-    return None
+    return no_length
 
 
 def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:

@@ -58,7 +58,7 @@ from services.order_checks.duplicate_other_class import (
 )
 from services.order_checks.model import REPEATS, SAME_CLASS, OrderCheck
 from services.order_checks.repeat import low_dose_draft
-from services.order_checks.stacking import running_dose
+from services.order_checks.stacking import is_running, running_dose, running_name
 from services.order_checks.taper_not_running import taper_not_running_check
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -173,7 +173,7 @@ def _plan(draft: DraftOrder, running: list[Trial]) -> str:
     )
 
 
-def _running_words(trial: Trial) -> str:
+def _running_words(trial: Trial, *, brief: bool = False) -> str:
     """ "paroxetine still running", or "paroxetine stopped 2025-06-02" for a course whose stated
     end is the as-of day (Trial.stops_on; review 14 M4): it covers that day, but it does not
     run on."""
@@ -181,7 +181,9 @@ def _running_words(trial: Trial) -> str:
         return f"{trial.ingredient} stopped {trial.stops_on.isoformat()}"
     if trial.ends_soon is not None:
         return f"{trial.ingredient}'s order ends {trial.ends_soon.isoformat()}"
-    return f"{trial.ingredient} still running"
+    if brief and trial.supply_ran_out is not None:  # the day left to the detail
+        return f"{trial.ingredient} may be running"
+    return running_name(trial, "still running")
 
 
 def same_class_check(
@@ -247,7 +249,7 @@ def _repeat_with_running(draft: DraftOrder, repeat: OrderCheck, running: list[Tr
         # "Escitalopram already failed ..." after "Two SSRIs (...); ": the drug in lower case.
         return draft.ingredient + text[len(name) :] if text.startswith(name) else text
 
-    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({running[0].ingredient} running)"
+    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({running_name(running[0])})"
     candidates = [f"{head}; {lower(repeat.summary)}", f"{brief}; {lower(repeat.summary)}"]
     if repeat.short is not None:
         candidates += [f"{head}; {lower(repeat.short)}", f"{brief}; {lower(repeat.short)}"]
@@ -300,7 +302,10 @@ def _other_class_checks(
         dataclasses.replace(
             repeat,
             summary=cards.fit_summary(
-                f"{repeat.summary}; {_running_words(other[0])}", repeat.summary
+                f"{repeat.summary}; {_running_words(other[0])}",
+                # Too long with its supply's day (W2 item 2): the drug is still named.
+                f"{repeat.summary}; {_running_words(other[0], brief=True)}",
+                repeat.summary,
             ),
             detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
         )
@@ -345,8 +350,9 @@ def _same_class_running_check(
         )
         if ends is not None
         else cards.fit_summary(
-            f"{name} ordered while {first} ({cls}) is running: two {cls}s; plan the switch",
-            f"{name}: a second {cls} ({first} already running)",
+            f"{name} ordered while {first} ({cls}) {is_running(running[0])}: two {cls}s; plan "
+            "the switch",
+            f"{name}: a second {cls} ({running_name(running[0], 'already running')})",
         )
     )
     return found + [OrderCheck(SAME_CLASS, draft, summary, _plan(draft, running))]

@@ -14,7 +14,7 @@ from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
-from services.order_checks.stacking import running_dose
+from services.order_checks.stacking import is_running, running_dose, running_name
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 from services.trial_adherence_text import adherence_text
@@ -110,10 +110,10 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     drafted = f"{name.capitalize()} {dose}" if read else name.capitalize()
     summary = cards.fit_summary(
         f"{drafted} ordered while {old} ({first.drug_class}) "
-        + (f"runs until {ends.isoformat()}" if ends is not None else "is running")
+        + (f"runs until {ends.isoformat()}" if ends is not None else is_running(first))
         + ": two serotonin reuptake inhibitors; switch or addition?",
-        f"{drafted}: a second serotonin reuptake inhibitor ({old} running)",
-        f"{name.capitalize()}: a second serotonin reuptake inhibitor ({old} running)",
+        f"{drafted}: a second serotonin reuptake inhibitor ({running_name(first)})",
+        f"{name.capitalize()}: a second serotonin reuptake inhibitor ({running_name(first)})",
     )
     running = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
     # A drug that is no SSRI or SNRI by class says why it counts ("vortioxetine inhibits

@@ -16,7 +16,31 @@ def running_dose(trial: Trial) -> str:
     per-injection drug by its dose per administration (cards.dose_path), never as mg/day. No
     resource id (review 19 b01s): drug, dose and dates are what a clinician finds it by."""
     named, since = trial_dates.dose_since(trial, _dose(trial))
-    return f"{named} {since}"
+    ran_out = _ran_out(trial)
+    return f"{named} {since}" + (f" (may be running: {ran_out})" if ran_out else "")
+
+
+def running_name(trial: Trial, verb: str = "running") -> str:
+    """ "sertraline running" (`verb`: "already running", "still running"), or "sertraline may be
+    running: no supply since 2025-06-05" for an open order whose supply ran out a month or more
+    ago (Trial.supply_ran_out; review s20 W2 item 2: "(sertraline running)" was said of a drug
+    with no supply for 18 months). Every order card that names a running drug says it so."""
+    ran_out = _ran_out(trial)
+    if ran_out is None:
+        return f"{trial.ingredient} {verb}"
+    return f"{trial.ingredient} may be running: {ran_out}"
+
+
+def is_running(trial: Trial) -> str:
+    """ "is running", or "may be running (no supply since 2025-06-05)" (`running_name`'s rule),
+    after the drug's name and class ("while sertraline (SSRI) is running")."""
+    ran_out = _ran_out(trial)
+    return "is running" if ran_out is None else f"may be running ({ran_out})"
+
+
+def _ran_out(trial: Trial) -> str | None:
+    since = trial.supply_ran_out
+    return None if since is None else f"no supply since {since.isoformat()}"
 
 
 def _dose(trial: Trial) -> str:
@@ -66,10 +90,12 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     )
     name = draft.ingredient.capitalize()
     if running:
-        first = running[0].ingredient
+        lead = running[0]
+        first = lead.ingredient
         summary = cards.fit_summary(
-            f"{name} ordered while {first} (an antipsychotic) is running: a second antipsychotic",
-            f"{name}: a second antipsychotic ({first} already running)",
+            f"{name} ordered while {first} (an antipsychotic) {is_running(lead)}: a second "
+            "antipsychotic",
+            f"{name}: a second antipsychotic ({running_name(lead, 'already running')})",
         )
     else:
         first = others[0].ingredient

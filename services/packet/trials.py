@@ -172,6 +172,12 @@ def _dates(trial: Trial) -> str:
     if assumed is not None and trial_dates.reported_undated(trial):
         # The day the report was entered, not a start (recheck 2 of review 16, W2).
         return f"reported {day_text(trial.start)}; dates not recorded (counted as {assumed} days)"
+    if trial.end_not_recorded and not trial.ongoing:
+        # Only the day the stop was recorded by (review s20 W2 item 1: "counted as 9 days"
+        # read as a known length): the cards' words.
+        return (
+            f"{day_text(trial.start)} – {trial_dates.stopped_by_text(trial, day_text(trial.end))}"
+        )
     if assumed is not None:
         return f"{day_text(trial.start)} – duration not recorded (counted as {assumed} days)"
     end = "ongoing" if trial.ongoing else day_text(trial.end)

@@ -34,6 +34,7 @@ from services.timeline.wording import (
     adherence_text,
     day_text,
     display_name,
+    end_not_recorded_text,
     mg_text,
     not_tolerated_lines,
     outcome_text,
@@ -68,6 +69,8 @@ def _lane_lines(
         verdict += f" · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)
+        elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
+            verdict = verdict.replace(" · ", " · at most ", 1)
     lines += [(t, 12, 700, INK) for t in wrap(verdict, 12, width)]
     if trial.patient_reported:
         # Only the patient's statements: the cards say "self-reported" where they count the
@@ -76,6 +79,9 @@ def _lane_lines(
     written = written_dates_text(trial)
     if written is not None:
         lines += [(t, 12, 400, INK) for t in wrap(written, 12, width)]
+    stopped = end_not_recorded_text(trial)
+    if stopped is not None:  # the stop's day only, not a recorded last dose (W2 item 1)
+        lines += [(t, 12, 400, INK) for t in wrap(stopped, 12, width)]
     if trial.reasons:
         lines += [(t, 12, 400, INK) for t in wrap(f"Why: {reasons_text(trial)}", 12, width)]
     for said in not_tolerated_lines(trial):  # in bold: a reaction, not a verdict (R4 item 6)

@@ -118,7 +118,12 @@ def _trial_summary(trial: Trial) -> str:
         text = f"{trial.ingredient} {dose}, {written}"
     else:
         text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
-        text += ", ongoing" if trial.ongoing else f" to {day_text(trial.end)}"
+        end = day_text(trial.end)
+        stopped = trial_dates.stopped_by_text(trial, end)  # its stop's day only (W2 item 1)
+        if trial.ongoing:
+            text += ", ongoing"
+        else:
+            text += f" to {end}" if stopped == end else f", {stopped}"
     verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
     text += f", {verdict}"
     if trial.patient_reported:  # only the patient's statements (review 18b M4)

@@ -107,6 +107,15 @@ def written_dates_text(trial: Trial) -> str | None:
     return None if written is None else f"Dates as written: {written}"
 
 
+def end_not_recorded_text(trial: Trial) -> str | None:
+    """ "Stopped on or before 1 Jun 2025 (last dose not recorded)" for an ended course whose end
+    is only the day its stop was recorded by (Trial.end_not_recorded: the cards' words,
+    trial_dates.stopped_by_text); None for other courses."""
+    day = day_text(trial.end)
+    said = trial_dates.stopped_by_text(trial, day)
+    return None if said == day else said[:1].upper() + said[1:]
+
+
 def reasons_text(trial: Trial) -> str:
     """ "dose below minimum, too short"; for a drug dosed per session or injection "dosed per
     session" for its unknown dose and its short course alike, said once (review s20 item 3: no
@@ -118,6 +127,12 @@ def reasons_text(trial: Trial) -> str:
 def _reason_word(trial: Trial, reason: InadequacyReason) -> str:
     if trial.dose_basis is not DoseBasis.DAILY and reason in _PER_ADMINISTRATION_REASONS:
         return f"dosed {PER_ADMINISTRATION[trial.dose_basis]}"
+    if reason is InadequacyReason.TOO_SHORT:
+        # A length the record does not state is not known to be short: the cards' reason
+        # (fhir_mapping/course_length.py, review s20 W2 item 1), never "too short".
+        unknown = trial_dates.length_not_recorded(trial)
+        if unknown is not None:
+            return unknown
     return _REASON_TEXT.get(reason, str(reason))
 
 

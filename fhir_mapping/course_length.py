@@ -1,0 +1,58 @@
+"""Whether the record states a course's length, and the one reason said when it does not
+(review s20 W2 item 1).
+
+A too-short course whose length the record does not state is not known to be too short: its
+weeks are counted from a duration assumed for a record without one (rule 2d of episodes.py), or
+up to the day its stop was only recorded by (Trial.end_not_recorded: rules 2f/2g), or it had
+ended by the day it was entered (Trial.taken_before). Every surface (the cards' and the
+packet's verdict, the timeline's "Why:", `--explain`) names that reason with
+`length_not_recorded`, never "too short". Here, under fhir_mapping, because --explain
+(fhir_mapping/explain.py) says it too.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Trial
+
+
+def whole_course_assumed(trial: Trial) -> int | None:
+    """The days counted when the course's whole length is the assumed one (one record without a
+    duration and nothing after it), else None: its end is then not a date the record states."""
+    days = trial.assumed_days
+    if days is None or trial.ongoing or (trial.end - trial.start).days != days:
+        return None
+    return days
+
+
+def reported_undated(trial: Trial) -> bool:
+    """A course dated only by the day it was entered (Trial.entry_dated: a statement with only
+    dateAsserted, a patient-reported order's authoredOn) that is no running course: one that had
+    ended by that day (Trial.taken_before), or one whose whole length is the assumed one and
+    whose dates are not partial: no line names that day as the day the course began. A
+    statement with an effectiveDateTime states a day it was taken: not this."""
+    return trial.taken_before is not None or (
+        trial.entry_dated
+        and trial.written_dates is None
+        and whole_course_assumed(trial) is not None
+    )
+
+
+def length_unknown(trial: Trial) -> bool:
+    """Whether the record states no length of the course: its whole length is the assumed one
+    (`whole_course_assumed`), it had ended by the day it was entered and states no dates
+    (Trial.taken_before), or its end is only the day its stop was recorded by
+    (Trial.end_not_recorded: the last dose may have been any day before)."""
+    return (
+        trial.taken_before is not None
+        or trial.end_not_recorded
+        or whole_course_assumed(trial) is not None
+    )
+
+
+def length_not_recorded(trial: Trial) -> str | None:
+    """ "duration not recorded" for a course whose length the record does not state
+    (`length_unknown`); "dates not recorded" for one reported without dates, whose start is not
+    on record either (recheck 2 of review 16, W2); None when its length is on record."""
+    if not length_unknown(trial):
+        return None
+    return "dates not recorded" if reported_undated(trial) else "duration not recorded"
