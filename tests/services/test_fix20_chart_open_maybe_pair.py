@@ -39,6 +39,7 @@ PAIR = "running-reuptake-pair"
 UNKNOWN = "p01_sertraline_running_fluoxetine_statement_unknown"
 UNDATED = "p02_sertraline_running_fluoxetine_statement_active_undated"
 CONFLICT = "p03_sertraline_running_statement_coded_escitalopram_named_fluoxetine"
+SERTRALINE_ORDER = "91db3477-c56b-5642-ab88-09c0fd18bf5e"
 PHQ9_MAY = "6b7ae501-d2aa-5c2e-accc-46ffdd68fc8e"
 SERTRALINE_LATE_FILLS = (
     "a6b11a29-3430-5a79-b2f2-5d54ad4462eb",
@@ -132,4 +133,17 @@ def test_no_line_when_the_sertraline_supply_ran_out(name: str) -> None:
     doc["prefetch"]["medicationDispenses"]["entry"] = [
         e for e in entries if e["resource"]["id"] not in SERTRALINE_LATE_FILLS
     ]
+    assert not _said(_by_topic(doc))
+
+
+def test_no_line_while_the_sertraline_order_ends_in_a_cross_taper() -> None:
+    # A course whose order ends within the policy's cross-taper window is a switch under way,
+    # as for two courses (Trial.ends_soon).
+    doc = _chart(UNKNOWN)
+    for r in chart_files.prefetch_resources(doc):
+        if r.get("id") == SERTRALINE_ORDER:
+            r["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"] = {
+                "start": "2025-03-03",
+                "end": "2025-06-20",
+            }
     assert not _said(_by_topic(doc))
