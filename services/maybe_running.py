@@ -12,7 +12,9 @@ services/taken_to_confirm.py ("may be running" with the confirm line for a recor
 "running" for an undated active record, whose status says it is taken).
 
 This module lists such drugs once for every check that asks which antidepressants run
-(`antidepressants`), and says them (`named`, `state`, `confirm`).
+(`antidepressants`), and says them (`named`, `state`, `concern`, `described`, `confirm`): the
+order checks (order_checks/duplicate_maybe.py) and the chart-open pair line
+(rules/running_reuptake_maybe.py) word them alike.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class MaybeRunning:
     source: SourceRef | None
     # taken_to_confirm.readings of its record: "" for an undated active record (running).
     said: str
+    # What its record states, as the data gap words it ("status unknown, recorded 2025-05-26"):
+    # a summary names it when it fits (rules/running_reuptake_maybe.py).
+    stated: str = ""
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -57,7 +62,7 @@ def antidepressants(record: PatientRecord) -> list[MaybeRunning]:
             if ingredient in known or info is None or info.role is not Role.ANTIDEPRESSANT:
                 continue
             known.add(ingredient)
-            found.append(MaybeRunning(ingredient, info.drug_class, gap.source, said))
+            found.append(MaybeRunning(ingredient, info.drug_class, gap.source, said, gap.stated))
     return found
 
 
@@ -77,6 +82,13 @@ def state(maybes: Sequence[MaybeRunning]) -> str:
         if any(m.said for m in maybes)
         else taken_to_confirm.RUNNING.verb
     )
+
+
+def concern(drug_class: str, same_class: bool) -> str:
+    """ "two SSRIs" (two of `drug_class`) or "two serotonin reuptake inhibitors": what a drug
+    that may be running makes with another, at an order (order_checks/duplicate_maybe.py) and at
+    chart open (rules/running_reuptake_maybe.py) alike."""
+    return f"two {drug_class}s" if same_class else "two serotonin reuptake inhibitors"
 
 
 def described(maybes: Sequence[MaybeRunning]) -> str:

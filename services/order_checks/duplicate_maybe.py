@@ -57,11 +57,6 @@ def pairing(ctx: RuleContext, draft: DraftOrder) -> tuple[list[MaybeRunning], bo
     ], False
 
 
-def _concern(draft: DraftOrder, same_class: bool) -> str:
-    """ "two SSRIs" or "two serotonin reuptake inhibitors"."""
-    return f"two {draft.drug_class}s" if same_class else "two serotonin reuptake inhibitors"
-
-
 def _detail(draft: DraftOrder, maybes: list[MaybeRunning], same_class: bool) -> str:
     name, old = draft.ingredient, maybe_running.named(maybes)
     why = (
@@ -97,7 +92,7 @@ def maybe_check(
     # After a name in brackets: "fluoxetine may be running", or "fluoxetine running" (undated
     # active record), as a course's card says it.
     bare = verb if verb != taken_to_confirm.RUNNING.verb else taken_to_confirm.RUNNING.bare
-    concern = _concern(draft, same_class)
+    concern = maybe_running.concern(draft.drug_class, same_class)
     # The question the course's card asks: a switch to plan (one class), or which of a switch
     # and an addition (two reuptake inhibitors of different classes: duplicate_other_class.py).
     ask = "confirm, then plan the switch" if same_class else "confirm; switch or addition?"

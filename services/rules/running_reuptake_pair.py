@@ -32,6 +32,7 @@ from fhir_mapping.record import Trial
 from services import cards, screen, serotonin_reuptake
 from services.order_checks.stacking import running_dose
 from services.recommendation import Recommendation
+from services.rules import running_reuptake_maybe
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.trial_adherence_text import adherence_text
@@ -60,9 +61,9 @@ def _running(trial: Trial) -> bool:
     )
 
 
-def running_pair(ctx: RuleContext) -> tuple[Trial, ...]:
-    """The serotonin reuptake inhibitors running together, earliest start first; () unless two
-    or more of different ingredients run and none of them is ending in a cross-taper."""
+def _running_courses(ctx: RuleContext) -> list[Trial]:
+    """The serotonin reuptake inhibitor courses running, earliest start first, one per
+    ingredient (a course sharing an ingredient with an earlier one is left out)."""
     found: list[Trial] = []
     for t in sorted((t for t in ctx.record.trials if _running(t)), key=lambda t: t.start):
         if any(
@@ -71,6 +72,13 @@ def running_pair(ctx: RuleContext) -> tuple[Trial, ...]:
         ):
             continue
         found.append(t)
+    return found
+
+
+def running_pair(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The serotonin reuptake inhibitors running together, earliest start first; () unless two
+    or more of different ingredients run and none of them is ending in a cross-taper."""
+    found = _running_courses(ctx)
     if len(found) < 2 or any(t.ends_soon is not None for t in found):
         return ()
     return tuple(found)
@@ -150,11 +158,17 @@ def on_screen(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the pair said once: a line at the top of the optimise card when it is on the
-    screen (not in `hidden`), else a warning card of this topic (none while it is snoozed)."""
+    screen (not in `hidden`), else a warning card of this topic (none while it is snoozed).
+    With no two courses running, a course beside a reuptake inhibitor that may be running
+    (rules/running_reuptake_maybe.py, fix 20 W1) is said the same way."""
     pair = running_pair(ctx)
-    if not pair:
+    if pair:
+        said, summary, names = line(ctx, pair), _summary(pair), [t.ingredient for t in pair]
+    elif (maybe := running_reuptake_maybe.maybe_pair(ctx, _running_courses(ctx))) is not None:
+        said, summary = running_reuptake_maybe.line(maybe), running_reuptake_maybe.summary(maybe)
+        names = [t.ingredient for t in maybe.running] + [m.ingredient for m in maybe.maybes]
+    else:
         return list(recs)
-    said = line(ctx, pair)
     if any(r.topic == optimise_card.TOPIC for r in recs) and optimise_card.TOPIC not in hidden:
         return [
             screen.with_fields(r, detail=cards.join_sections(said, r.detail))
@@ -166,12 +180,12 @@ def on_screen(
         return list(recs)
     card = cards.make(
         TOPIC,
-        summary=_summary(pair),
+        summary=summary,
         detail=cards.join_sections(
             said,
             "Not offered as an order: which one to stop, or whether the combination is kept on "
             "purpose, is the prescriber's decision.",
         ),
     )
-    card = screen.with_fields(card, evidence_key=screen.pairs_key(t.ingredient for t in pair))
+    card = screen.with_fields(card, evidence_key=screen.pairs_key(names))
     return list(cards.ordered([*recs, card]))
