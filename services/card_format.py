@@ -48,6 +48,14 @@ def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def count_word(count: int) -> str:
+    """ "two", "three" ... "five" for the drafts on one order; digits beyond (never seen)."""
+    return _COUNT_WORDS.get(count, str(count))
+
+
 def fmt_pct(fraction: float) -> str:
     return f"{round(fraction * 100)} %"
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import DraftOrder, Role
 from services import cards
+from services.card_format import count_word
 from services.order_checks.model import ADJUNCTS_TOGETHER, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -70,7 +71,7 @@ def adjuncts_together_check(ctx: RuleContext, selected: Sequence[DraftOrder]) ->
         return []
     names = cards.and_list([d.ingredient for d in started])
     lead = names[:1].upper() + names[1:]
-    count = {2: "two", 3: "three", 4: "four"}.get(len(started), str(len(started)))
+    count = count_word(len(started))
     summary = cards.fit_summary(
         f"{lead} started together: {count} adjuncts at once; start one, assess, then add",
         f"{lead}: {count} adjuncts at once; start one, assess, then add",

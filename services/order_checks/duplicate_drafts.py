@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
 from services import cards
+from services.card_format import count_word
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
-
-_COUNT = {2: "two", 3: "three", 4: "four"}
 
 
 def _names(names: list[str]) -> str:
@@ -29,7 +28,7 @@ def drafted_check(ctx: RuleContext, draft: DraftOrder, others: list[DraftOrder])
     together = sorted([*others, draft], key=lambda d: drafts.index(d) if d in drafts else 0)
     names = [d.ingredient for d in together]
     cls = draft.drug_class
-    count = _COUNT.get(len(together), str(len(together)))
+    count = count_word(len(together))
     both = "both" if len(together) == 2 else "all"
     lead = _names(names)
     summary = cards.fit_summary(

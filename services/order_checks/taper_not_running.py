@@ -22,12 +22,11 @@ from datetime import date
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, draft_tapers, drug_names, serotonin_reuptake
+from services.card_format import count_word
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import running_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-
-_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def _running(record: PatientRecord, draft: DraftOrder) -> list[str]:
@@ -116,7 +115,7 @@ def taper_not_running_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck |
         )
     together = _together(record, draft)
     if together:
-        count = _NUMBERS.get(len(together), str(len(together)))
+        count = count_word(len(together))
         lines.append(
             f"As written, {_names(together)} are taken together from {first.isoformat()}: "
             f"{count} serotonin reuptake inhibitors, adding serotonin-syndrome risk "
