@@ -35,7 +35,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.conditions import _condition_state, condition_onset, wants_condition
+from fhir_mapping.conditions import _SUSPECTED, _condition_state, condition_onset, wants_condition
 from fhir_mapping.fhir_fields import parse_date, source_ref, status_code
 from fhir_mapping.findings import DEPRESSION_DIAGNOSIS_KINDS, Finding
 from fhir_mapping.indications import read_concept
@@ -56,7 +56,6 @@ _DEPRESSION = IndicationCategory.DEPRESSION
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 # A diagnosis entered as suspected does not say why a drug was given.
-_SUSPECTED = frozenset({"unconfirmed", "provisional", "differential"})
 # The source the filter's reading names (`names_treated_use` reads only its category and label;
 # indications.py remembers readings by the concept alone).
 _FILTER_SOURCE = SourceRef("Condition", "")

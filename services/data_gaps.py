@@ -38,6 +38,10 @@ from services import (
     unidentified_running,
 )
 
+# Re-exported: card_evidence needs these words without importing this module (which imports
+# cards, which imports card_evidence: a cycle when card_evidence is imported first).
+from services.card_format import plural as _count
+
 # Moved beside this module, re-exported: callers and tests import them from here.
 from services.data_gap_section import EXCLUDED_HEAD as EXCLUDED_HEAD
 from services.data_gap_section import ITEM9_NOT_RULED_OUT as ITEM9_NOT_RULED_OUT
@@ -56,10 +60,6 @@ from services.data_quality_card import data_quality_card
 
 # Under its old name too: tests/services/test_review17_record_identity.py calls data_gaps._card.
 from services.data_quality_card import data_quality_card as _card  # noqa: F401
-
-# Re-exported: card_evidence needs these words without importing this module (which imports
-# cards, which imports card_evidence: a cycle when card_evidence is imported first).
-from services.no_phq9_words import _count
 from services.no_phq9_words import no_phq9_words as no_phq9_words
 from services.no_phq9_words import unread_scales_text as unread_scales_text
 from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9

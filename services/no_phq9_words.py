@@ -12,6 +12,7 @@ from datetime import date
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from fhir_mapping.scale_lookalike import unread_scale
+from services.card_format import plural
 
 
 def unrecognised_phq9(record: PatientRecord) -> tuple[DataGap, ...]:
@@ -31,10 +32,10 @@ def unread_phq9_words(gaps: Sequence[DataGap]) -> str:
     responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
     observations = len(gaps) - responses
     if not responses:
-        return f"{_count(observations, 'PHQ-9 result')} under an unmapped site code"
+        return f"{plural(observations, 'PHQ-9 result')} under an unmapped site code"
     if not observations:
-        return f"{_count(responses, 'PHQ-9 form')} of an unmapped site questionnaire"
-    return f"{_count(len(gaps), 'PHQ-9 result')} under unmapped site codes or forms"
+        return f"{plural(responses, 'PHQ-9 form')} of an unmapped site questionnaire"
+    return f"{plural(len(gaps), 'PHQ-9 result')} under unmapped site codes or forms"
 
 
 def latest_unread(gaps: Sequence[DataGap]) -> date | None:
@@ -73,9 +74,5 @@ def unread_scales_text(record: PatientRecord) -> str:
             counts[name] = counts.get(name, 0) + 1
     if not counts:
         return ""
-    counted = " and ".join(_count(n, f"{name}-like score") for name, n in counts.items())
+    counted = " and ".join(plural(n, f"{name}-like score") for name, n in counts.items())
     return f"{counted} under a local code not read"
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -30,6 +30,7 @@ from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, ProcedureKind
 from services.pathway import PathwayFacts, in_episode
+from services.policy import Policy
 from services.staging_duration import months_between as months_between
 from services.staging_duration import stage_duration
 from services.staging_points import StageDimension as StageDimension
@@ -74,6 +75,8 @@ quick_frozen_init(MaudsleyStage)
 # Compared per procedure: on Python 3.11 reading a member off its Enum class costs about ten
 # times reading a global (issue 14).
 _ECT = ProcedureKind.ECT
+
+_DEFAULT_POLICY = Policy()
 
 
 def _failed(facts: PathwayFacts) -> StageDimension:
@@ -122,7 +125,7 @@ def maudsley_stage(
     record: PatientRecord,
     facts: PathwayFacts,
     gap_months: int = MappingPolicy().episode_gap_months,
-    rating_window_days: int = 90,
+    rating_window_days: int = _DEFAULT_POLICY.mbc_interval_days,
 ) -> MaudsleyStage:
     """`gap_months`: the clinic's episode break (MappingPolicy.episode_gap_months), by which an
     older open MDD code reads as an earlier episode's (services/episode_codes.py).

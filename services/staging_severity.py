@@ -19,6 +19,7 @@ from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score, Sour
 from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
 from services.payer_criteria.bands import ScaleBand, scale_band
+from services.policy import Policy
 from services.staging_points import StageDimension, points_for, psychosis_points
 
 
@@ -103,7 +104,9 @@ def _scale_severity(record: PatientRecord) -> tuple[tuple[str, int], Score, Scal
 
 
 def stage_severity(
-    record: PatientRecord, facts: PathwayFacts, rating_window_days: int = 90
+    record: PatientRecord,
+    facts: PathwayFacts,
+    rating_window_days: int = Policy().mbc_interval_days,
 ) -> StageDimension:
     features = depressive_psychosis(facts)
     if features:

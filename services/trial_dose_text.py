@@ -14,7 +14,7 @@ from datetime import date
 from fhir_mapping import product_conflict
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, Trial
-from services.card_format import as_needed_text, fmt_mg
+from services.card_format import as_needed_text, fmt_mg, plural
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _DAILY = DoseBasis.DAILY
@@ -46,7 +46,7 @@ def weeks_not_applicable(trial: Trial, sessions: int | None = None) -> str | Non
     said = f"not applicable: dosed {PER_ADMINISTRATION[trial.dose_basis]}"
     if sessions is None:
         return said
-    return f"{said}; {sessions} session{'' if sessions == 1 else 's'} on record"
+    return f"{said}; {plural(sessions, 'session')} on record"
 
 
 def dose_path(trial: Trial) -> str:

@@ -84,7 +84,7 @@ class Conflict:
         assert self.old.end is not None
         gap = (self.first_day - self.old.end).days
         if gap > 0:
-            return f"{gap} day{'s' if gap != 1 else ''} after"
+            return f"{plural(gap, 'day')} after"
         return "on the day of" if gap == 0 else "before"
 
     @property

@@ -38,6 +38,7 @@ from services.order_doses import segment_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
+from services.rules.relapse_steps import step_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +180,8 @@ def card(ctx: RuleContext, found: tuple[Reassess, ...]) -> Recommendation:
         for r in found
     ]
     lines.append(
-        f"Response to a dose is judged after {weeks} weeks on it (CANMAT 2023 para 191: early "
-        f"improvement shows within 4 weeks; policy on_treatment_from_week): {then}."
+        f"Response to a dose is judged after {weeks} weeks on it (CANMAT 2023 para 191: "
+        f"{step_text('raise-window')}; policy on_treatment_from_week): {then}."
     )
     evidence = card_evidence(ctx)
     return cards.make(

@@ -46,7 +46,7 @@ def stale(ctx: RuleContext) -> Score | None:
 def _age(ctx: RuleContext, score: Score) -> str:
     months = months_between(score.date, ctx.record.as_of)
     if months >= 1:
-        return f"{months} month{'s' if months != 1 else ''} ago"
+        return f"{plural(months, 'month')} ago"
     return f"{plural((ctx.record.as_of - score.date).days, 'day')} ago"
 
 
