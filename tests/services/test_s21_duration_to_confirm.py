@@ -55,9 +55,11 @@ CONFIRMED = (
 TO_CONFIRM = (PROBE, "venlafaxine_90_day_order_renewed_week4_both_stopped_no_end")
 
 
-def _evaluate(name: str, policy: Policy | None = None) -> tuple[list[Doc], PatientRecord]:
+def _evaluate(
+    name: str, policy: Policy | None = None, as_of: date = AS_OF
+) -> tuple[list[Doc], PatientRecord]:
     doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
+    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=policy or Policy())
     return result.response.to_json()["cards"], result.evaluation.record
 
 
@@ -141,3 +143,16 @@ def test_other_records_showing_six_weeks_keep_the_failed_trial(name: str) -> Non
         "2 adequate trials failed (sertraline, venlafaxine)"
     )
     assert "tms-referral" in _codes(cards)
+
+
+def test_read_later_the_order_still_stops_by_its_recorded_stop() -> None:
+    # As of 2026-12-01 the order's 90-day supply (to 2025-04-06) no longer reaches as-of: before,
+    # rule 2g did not apply, and the course read 2025-01-06 to 2025-04-06, 12.9 weeks, an
+    # adequate failed trial counted for TMS. The stop was recorded by 2025-03-24: it ends there,
+    # and the reading does not change with the date.
+    cards, record = _evaluate(PROBE, as_of=date(2026, 12, 1))
+    (venlafaxine,) = [t for t in record.trials if t.ingredient == "venlafaxine"]
+    assert venlafaxine.end == date(2025, 3, 24) and venlafaxine.end_not_recorded
+    assert venlafaxine.shown_until is not None and not venlafaxine.failed
+    assert "tms-referral" not in _codes(cards)
+    assert f"{SAID}: confirm how long it was taken" in _card(cards, "adherence-review")
