@@ -170,7 +170,7 @@ def cross_taper_check(
         length = lines["length"]
         detail += (
             f" **Long overlap:** {kind} are taken together for {span}, longer than the "
-            f"{weeks:g} weeks of a routine cross-taper (clinic policy; {length.text}: "
+            f"{plural(f'{weeks:g}', 'week')} of a routine cross-taper (clinic policy; {length.text}: "
             f"{length.cited}). Shorten the taper, or confirm the plan and review the patient "
             "for serotonin toxicity during it."
         )
