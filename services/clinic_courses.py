@@ -47,6 +47,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from services.card_format import plural
 from services.policy import Policy
 
 # A drug given as clinic sessions, with the kind its sessions are read as
@@ -77,23 +78,19 @@ class ClinicCourse:
         return None if self.last is None else self.last.date
 
     def text(self) -> str:
-        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29
-        (MedicationAdministration/ma-8)"; for a course that does not run, "...: 8 sessions from
-        2025-05-05 to 2025-05-29 (...)". "" with no session on record."""
+        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29";
+        for a course that does not run, "...: 8 sessions from 2025-05-05 to 2025-05-29". The last
+        session by its day, never its resource id (session 21). "" with no session on record."""
         if self.last is None or self.last.date is None or self.first is None:
             return ""
-        ref = f" ({self.last.source})" if self.last.source is not None else ""
-        count = f"{self.sessions} session" + ("" if self.sessions == 1 else "s")
+        count = plural(self.sessions, "session")
         last = self.last.date.isoformat()
         if self.running:
             return (
                 f"{self.ingredient} given in clinic: {count} since {self.first.isoformat()}, "
-                f"the last on {last}{ref}"
+                f"the last on {last}"
             )
-        return (
-            f"{self.ingredient} given in clinic: {count} from {self.first.isoformat()} to "
-            f"{last}{ref}"
-        )
+        return f"{self.ingredient} given in clinic: {count} from {self.first.isoformat()} to {last}"
 
 
 def _sessions(record: PatientRecord, kind: ProcedureKind) -> list[ProcedureRecord]:

@@ -41,7 +41,7 @@ from fhir_mapping.course_length import length_unknown as length_unknown
 from fhir_mapping.course_length import reported_undated as reported_undated
 from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
-from services.card_format import fmt_weeks
+from services.card_format import fmt_weeks, plural, weeks_text
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -149,7 +149,7 @@ def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:
     last = trial.end if trial.ongoing or written.latest_end is None else written.latest_end
     widest = (last - written.earliest_start).days + 1  # both ends' days included
     if widest < needed_weeks * 7:
-        return f"at most {fmt_weeks(widest / 7)} weeks at an adequate dose: {dates} {needs}"
+        return f"at most {weeks_text(widest / 7)} at an adequate dose: {dates} {needs}"
     return f"weeks at an adequate dose not known: {dates} {needs}; to confirm"
 
 
@@ -211,7 +211,7 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return f"at most {weeks} (last dose not recorded)"
     days = trial.assumed_days
     if days is not None:
-        return f"{weeks} (duration not recorded: {days} days counted)"
+        return f"{weeks} (duration not recorded: {plural(days, 'day')} counted)"
     return weeks
 
 

@@ -16,6 +16,7 @@ from services import (
     trial_dates,
     trial_indication,
 )
+from services.card_format import plural, record_cite
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -70,7 +71,7 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
             weeks = f"at least {weeks}"
         if trial.outcome_inferred:
             return (
-                f"{head}: stopped after {weeks} weeks at an adequate dose, "
+                f"{head}: stopped after {plural(weeks, 'week')} at an adequate dose, "
                 f"{trial.unmeasured_text}: failure inferred from stopping it"
             )
         confirm = trial_indication.to_confirm_text(trial)
@@ -79,14 +80,16 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
         if drop is not None:
             # Audit 17 W3: named as what it was, and why it still counts.
             return (
-                f"{head}: partial response after {weeks} weeks at an adequate dose{scores} "
+                f"{head}: partial response after {plural(weeks, 'week')} at an adequate dose{scores} "
                 f"({drop:.0f} %), {COUNTED_PARTIAL}{tail}"
             )
-        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}{tail}"
+        return f"{head}: failed after {plural(weeks, 'week')} at an adequate dose{scores}{tail}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
         return (
-            f"{head}: not tolerated ({trial.intolerance.reason}{when}, {trial.intolerance.source})"
+            f"{head}: not tolerated ({trial.intolerance.reason}{when}"
+            # By its day; its id only when undated (cards.record_cite, session 21).
+            f"{record_cite(trial.intolerance.source, bool(when), ', {}')})"
         )
     return head
 

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from services import cards, screen, trial_dates
+from services.card_format import weeks_text
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.adherence_lapses import lapse_line, lapse_summary, lapsed_trials, listed_text
@@ -312,11 +313,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         table.text if table is not None else "",
         (
             f"Adequate trial = at least the minimum adequate dose (CANMAT 2023 Table 3.3) for "
-            f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks, adherence not contradicted "
+            f"{weeks_text(mapping.min_adequate_weeks)}, adherence not contradicted "
             f"(PDC at least {cards.fmt_pct(mapping.pdc_threshold)}, no refill gap over "
-            f"{cards.fmt_weeks(mapping.refill_gap_weeks)} weeks); "
+            f"{weeks_text(mapping.refill_gap_weeks)}); "
             f"{cards.fmt_weeks(mapping.possibly_adequate_weeks)} to under "
-            f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks is possibly adequate and needs "
+            f"{weeks_text(mapping.min_adequate_weeks)} is possibly adequate and needs "
             "review. Ask about missed doses, side effects and cost; confirm the dose taken; record "
             "intolerance if the drug was stopped for side effects."
         ),
