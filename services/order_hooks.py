@@ -130,6 +130,7 @@ from services.order_checks.model import (
     OrderCheck,
     dedupe_key,
 )
+from services.order_checks.falls import falls_check
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.pgx import carry_pgx_gap, pgx_card
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
@@ -285,6 +286,7 @@ def run_order_checks(
             caution_check(ctx, draft),
             bipolar_check(ctx, draft),
             anticholinergic_check(ctx, draft),  # Beers 2023 at >= 65 (review 11 finding 1)
+            falls_check(ctx, draft),  # Beers 2023 Table 3 falls (review s21 RD finding 2)
             # A short half-life SSRI/SNRI just stopped untapered (review 14 M4).
             discontinuation_check(ctx, draft),
         ]
