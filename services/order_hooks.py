@@ -107,6 +107,7 @@ from services.order_checks.doses import (
 )
 from services.order_checks.drug_disease import drug_disease_check
 from services.order_checks.duplicate import same_class_check
+from services.order_checks.falls import falls_check
 from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
@@ -130,7 +131,6 @@ from services.order_checks.model import (
     OrderCheck,
     dedupe_key,
 )
-from services.order_checks.falls import falls_check
 from services.order_checks.older_adults import anticholinergic_check
 from services.order_checks.pgx import carry_pgx_gap, pgx_card
 from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
