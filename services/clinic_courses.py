@@ -36,9 +36,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.adequacy import judge
+from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import (
     DataDomain,
-    InadequacyReason,
     PatientRecord,
     ProcedureKind,
     ProcedureRecord,
@@ -212,24 +213,40 @@ def settled(record: PatientRecord, policy: Policy) -> PatientRecord:
 
 def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
     """The course as the record would give it had its order ended on `last`: its dose segments
-    cut there, its verdict that of an ended course (fhir_mapping/adequacy.py: ONGOING turns
-    INADEQUATE, too short when it ran under the adequate weeks)."""
-    segments = tuple(
-        dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+    cut there, and a running course's verdict that of an ended one, from the one judge
+    (fhir_mapping/adequacy.judge, session 21 F3 item 2: this was a hand copy that differed for
+    intolerant and gapped courses). A verdict the mapping gave for another reason (not a trial:
+    never shown taken, another indication) stays."""
+    segments = (
+        tuple(
+            dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+        )
+        or trial.segments[:1]
     )
     verdict, reasons = trial.verdict, trial.reasons
+    weeks, notes = trial.weeks_at_adequate_dose, trial.notes
     if verdict is Verdict.ONGOING:
-        verdict = Verdict.INADEQUATE
-        short = (last - trial.start).days < policy.mapping.min_adequate_weeks * 7
-        if short and InadequacyReason.TOO_SHORT not in reasons:
-            reasons = (*reasons, InadequacyReason.TOO_SHORT)
+        verdict, reasons, weeks, judged = judge(
+            segments,
+            trial.min_adequate_mg,
+            drug_info(trial.ingredient, trial.role),
+            trial.adherence,
+            False,
+            trial.ingredient,
+            policy.mapping,
+            intolerant=trial.intolerance is not None,
+            as_needed=all(s.as_needed for s in segments),
+        )
+        notes = tuple(dict.fromkeys((*notes, *judged)))
     return dataclasses.replace(
         trial,
         end=last,
         ongoing=False,
-        segments=segments or trial.segments[:1],
+        segments=segments,
         verdict=verdict,
         reasons=reasons,
+        weeks_at_adequate_dose=weeks,
+        notes=notes,
         stops_on=None,
         ends_soon=None,
         sessions_ended=last,

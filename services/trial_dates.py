@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.course_length import duration_to_confirm as duration_to_confirm
+from fhir_mapping.course_length import duration_to_confirm_text as duration_to_confirm_text
 from fhir_mapping.course_length import length_not_recorded as length_not_recorded
 from fhir_mapping.course_length import length_unknown as length_unknown
 from fhir_mapping.course_length import reported_undated as reported_undated
@@ -124,6 +126,14 @@ def partial_to_confirm(trial: Trial, needed_weeks: float) -> bool:
         return False
     text = partial_too_short(trial, needed_weeks)
     return text is not None and text.endswith("to confirm")
+
+
+def counted_if_confirmed(trial: Trial, needed_weeks: float) -> bool:
+    """A course not counted only because the record does not show how long it ran: its dates
+    are partial (`partial_to_confirm`), or its end is only the day its stop was recorded by and
+    it is adequate only counted up to that day (`duration_to_confirm`, session 21 F3 item 1). A
+    payer criterion names it "to confirm", never counted."""
+    return partial_to_confirm(trial, needed_weeks) or duration_to_confirm(trial)
 
 
 def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:

@@ -104,6 +104,11 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         # it, once (`verdict_text` drops the repeat).
         return _per_administration_text(trial)
     if reason is InadequacyReason.TOO_SHORT:
+        # Adequate only counted up to a stop whose day was not recorded (session 21 F3 item 1):
+        # "adequacy to confirm", never "too short" nor a failed trial.
+        to_confirm = trial_dates.duration_to_confirm_text(trial)
+        if to_confirm is not None:
+            return to_confirm
         # Dates to the year or month only: short only on their shortest reading (review 10 f5).
         partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
         if partial is not None:

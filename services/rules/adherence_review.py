@@ -141,6 +141,13 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     ):
         return _unknown_dose_short(trial)
     if InadequacyReason.TOO_SHORT in reasons:
+        if trial_dates.duration_to_confirm(trial):
+            # Session 21 F3 item 1: adequate only counted up to a stop whose day was not
+            # recorded; the card asks how long it was taken.
+            return (
+                f"{trial.ingredient} duration to confirm, at most "
+                f"{cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
+            )
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
         if trial_dates.reported_undated(trial):
@@ -181,7 +188,14 @@ def unjudged(trial: Trial) -> bool:
 
 def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     mapping = ctx.policy.mapping
-    lines = [cards.reason_text(trial, r, mapping) for r in trial.reasons if r in FLAGGED_REASONS]
+    # Session 21 F3 item 1: a course adequate only up to a stop whose day was not recorded; the
+    # card asks for its length on the line that names it.
+    ask = ": confirm how long it was taken" if trial_dates.duration_to_confirm(trial) else ""
+    lines = [
+        cards.reason_text(trial, r, mapping) + (ask if r is InadequacyReason.TOO_SHORT else "")
+        for r in trial.reasons
+        if r in FLAGGED_REASONS
+    ]
     if trial.verdict is Verdict.ONGOING:
         poor = trial.adherence.status is AdherenceStatus.POOR
         if poor and InadequacyReason.POOR_ADHERENCE not in trial.reasons:
