@@ -247,6 +247,13 @@ class DataDomain(StrEnum):
 class GapCause(StrEnum):
     LEFT_OUT = "left-out"  # a resource that was sent and could not be read
     NOT_PROVIDED = "not-provided"  # a kind of data neither sent nor fetchable
+    # A kind of data whose read was tried and FAILED (review s21 RC W1-W3): a FHIR search that
+    # answered 401/403/404/429/5xx, timed out, was malformed or too large, or a prefetch key the
+    # EHR filled with an error OperationOutcome. Unlike NOT_PROVIDED (an EHR that does not offer
+    # the data, a set-up fact), the data exist and were not seen: every card it touches names
+    # it (services/data_gap_section.shown_gaps), and refill data not read leave adherence not
+    # known (fhir_mapping/refills_unread.py).
+    NOT_READ = "not-read"
     PARTIAL = "partial"  # data sent in part (a Bundle whose next pages could not be read)
 
 
