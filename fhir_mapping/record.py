@@ -247,13 +247,7 @@ class DataDomain(StrEnum):
 class GapCause(StrEnum):
     LEFT_OUT = "left-out"  # a resource that was sent and could not be read
     NOT_PROVIDED = "not-provided"  # a kind of data neither sent nor fetchable
-    # A kind of data whose read was tried and FAILED (review s21 RC W1-W3): a FHIR search that
-    # answered 401/403/404/429/5xx, timed out, was malformed or too large, or a prefetch key the
-    # EHR filled with an error OperationOutcome. Unlike NOT_PROVIDED (an EHR that does not offer
-    # the data, a set-up fact), the data exist and were not seen: every card it touches names
-    # it (services/data_gap_section.shown_gaps), and refill data not read leave adherence not
-    # known (fhir_mapping/refills_unread.py).
-    NOT_READ = "not-read"
+    NOT_READ = "not-read"  # tried and FAILED (an error answer): gap_feeds.type_gaps, s21 RC
     PARTIAL = "partial"  # data sent in part (a Bundle whose next pages could not be read)
 
 
@@ -261,10 +255,9 @@ class GapCause(StrEnum):
 class DataGap:
     """Data the service could not read, so a card can say so instead of concluding in silence.
 
-    Either one resource left out (`source` names it, `reason` says why: "medication reference not
-    found", "no date", "another patient's resource") or a whole domain that was neither provided
-    nor fetchable (`whole_domain`, `reason` says why: "prefetch key 'procedures' was not sent and
-    the FHIR server could not be asked"). Reasons carry no patient data beyond resource ids.
+    Either one resource left out (`source` names it, `reason` says why: "no date") or a kind of
+    data not had (`cause`; `whole_domain` when none of the domain was: "prefetch key 'procedures'
+    was not sent and the FHIR server could not be asked"). No patient data beyond resource ids.
     """
 
     domain: DataDomain
@@ -277,6 +270,8 @@ class DataGap:
     # running (an MAOI with a serotonergic drug: services/washout.py) still see it, and the card
     # line names it. Never in `reason`: reasons go to the logs, drug names must not.
     taken_now: tuple[str, ...] = ()
+    # The record's own day (record_day.py): its card line cites it so, not by id (gaps._named).
+    recorded: date | None = None
     # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23
     # incomplete": review 13 W11). Never in `reason` (reasons go to the logs).
     date: date | None = None

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, Trial, Verdict
 from services import cards, order_doses
+from services.card_format import plural
 from services.order_checks.model import CAUTION, OrderCheck
 from services.recommendation import Indicator
 from services.rules import populations
@@ -79,7 +80,7 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
             f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
         ),
         f"{line}\n\n{ordered} {verb} antidepressant treatment: no antidepressant course on "
-        f"record in the last {window} days{before}.",
+        f"record in the last {plural(window, 'day')}{before}.",
         indicator=Indicator.INFO,
         basis=(warning.cite,),
     )

@@ -101,8 +101,8 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     if lab_safety.labs_missing(ctx.record) and unread is None:
         what, short = "eGFR not checked: lab results could not all be read", "eGFR not checked"
     elif unread is not None:
-        ref = f" ({unread.source})" if unread.source is not None else ""
-        what = f"the eGFR of {unread.date.isoformat()}{ref} has no value this service can compare"
+        # Named by its day, never its resource id (a lab result is always dated: session 21).
+        what = f"the eGFR of {unread.date.isoformat()} has no value this service can compare"
         short = f"eGFR of {unread.date.isoformat()} not compared"
     elif creatinine is None:
         # Neither is on record: said as the lithium level card says it, and shared with it, so

@@ -10,6 +10,7 @@ from services import cards, drug_rules, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
+from services.trial_adherence_text import no_supply_since
 
 
 def running_dose(trial: Trial) -> str:
@@ -61,8 +62,8 @@ def running_heading(trials: Sequence[Trial]) -> str:
 
 
 def _ran_out(trial: Trial) -> str | None:
-    since = trial.supply_ran_out
-    return None if since is None else f"no supply since {since.isoformat()}"
+    # The day alone: the order card says it inside parentheses, beside the drug's name.
+    return no_supply_since(trial, count=False) or None
 
 
 def _dose(trial: Trial) -> str:
