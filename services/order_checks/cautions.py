@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cardiac, cards, finding_words, tables, thyroid_hormone_cautions
+from services.card_format import plural
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
 from services.order_checks.caution_lines import (
@@ -244,8 +245,8 @@ def _window_words(days: int) -> str:
     read as the service's internal window); days when it is no whole number of months."""
     months = round(days / 30.44)
     if months and abs(months * 30.44 - days) < 2:
-        return f"{months} month" + ("" if months == 1 else "s")
-    return f"{days} days"
+        return plural(months, "month")
+    return plural(days, "day")
 
 
 def _last_resort(name: str, note: str, display: str) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options
+from services.card_format import plural
 from services.rules.populations import (
     _CAVEAT,
     Population,
@@ -125,7 +126,7 @@ def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     and how long ago, never a delivery it does not record; and what to ask before a drug is
     chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
     weeks = (ctx.record.as_of - edd).days // 7
-    ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
+    ago = f"{plural(weeks, 'week')} ago" if weeks else "this week"
     check = _feeding_clause(ctx.population) or "breastfeeding is on record (below)"
     return (
         f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
