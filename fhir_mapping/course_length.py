@@ -56,3 +56,25 @@ def length_not_recorded(trial: Trial) -> str | None:
     if not length_unknown(trial):
         return None
     return "dates not recorded" if reported_undated(trial) else "duration not recorded"
+
+
+def duration_to_confirm(trial: Trial) -> bool:
+    """Whether the course is not adequate only because its end was not recorded (session 21 F3
+    item 1, fhir_mapping/duration_to_confirm.py: Trial.shown_until): counted up to the day its
+    stop was recorded by it was an adequate trial, on the time other records show it was not.
+    Such a course is "adequacy to confirm" wherever it is listed: never a failed trial, never
+    "too short"."""
+    return trial.shown_until is not None and not trial.ongoing
+
+
+def duration_to_confirm_text(trial: Trial) -> str | None:
+    """ "adequacy to confirm: stopped on or before 2025-03-24, duration not recorded (at most 11
+    weeks)" for a `duration_to_confirm` course, its weeks those counted up to the recorded stop;
+    None for any other course."""
+    if not duration_to_confirm(trial):
+        return None
+    weeks = f"{trial.weeks_at_adequate_dose:.1f}".removesuffix(".0")  # as card_format.fmt_weeks
+    return (
+        f"adequacy to confirm: stopped on or before {trial.end.isoformat()}, duration not "
+        f"recorded (at most {weeks} weeks)"
+    )

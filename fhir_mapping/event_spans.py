@@ -276,10 +276,17 @@ def _span(
         return _Span(
             event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
         )
-    elif end >= as_of and is_order and event.status == _STOPPED:
+    elif (
+        is_order
+        and event.status == _STOPPED
+        and (end >= as_of or (event.asserted is not None and event.asserted < end))
+    ):
         # 2g (fix 20 item 2): an order `stopped` with no stated end whose assumed fill or one
         # fill would run on today is not running: it stops on the day its stop was recorded by
         # (its lastUpdated: medication_dates.stop_recorded), the day a washout counts from.
+        # Nor does it run past that day when its fill would end later, though before today
+        # (session 21 F3 item 1: a 90-day order stopped by week 11 read as 13 weeks taken once
+        # as-of passed its supply's end, and the same chart changed verdict with the date).
         # Stated after as-of (a replay), the stop may have come after it: read as before. Not
         # stated: up to as-of, the latest day it may have been taken, as 2f.
         stop = event.asserted if event.asserted is not None else as_of

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fhir_mapping import dose_basis
-from fhir_mapping.course_length import length_not_recorded
+from fhir_mapping.course_length import duration_to_confirm, length_not_recorded
 from fhir_mapping.episode import remission_on
 from fhir_mapping.gaps import describe, is_record_status
 from fhir_mapping.partial_response import response_words
@@ -151,7 +151,9 @@ def _trial_lines(
         # 14 W5), so the reason it is none is printed instead.
         lines.append(f"   not a trial: {_not_a_trial_reason(trial)}")
     else:
-        lines.append(f"   weeks at adequate dose: {trial.weeks_at_adequate_dose:.1f}")
+        # Counted up to a stop whose day was not recorded: a bound, not a measure.
+        bound = "at most " if trial.end_not_recorded and not trial.ongoing else ""
+        lines.append(f"   weeks at adequate dose: {bound}{trial.weeks_at_adequate_dose:.1f}")
     adherence = trial.adherence
     pdc = "" if adherence.pdc is None else f", PDC {adherence.pdc:.0%}"
     gaps = "".join(
@@ -331,6 +333,8 @@ def _reason_value(trial: Trial, reason: InadequacyReason) -> str:
     review s20 W2 item 1): a length not on record is not known to be short."""
     if reason is InadequacyReason.TOO_SHORT:
         unknown = length_not_recorded(trial)
+        if unknown is not None and duration_to_confirm(trial):
+            return f"adequacy to confirm: {unknown}"  # session 21 F3 item 1
         if unknown is not None:
             return unknown
     return reason.value

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
 from fhir_mapping.authorising_order import the_order
@@ -52,6 +53,7 @@ from fhir_mapping.gap_identity import record_status as record_status
 from fhir_mapping.gap_identity import status_line as status_line
 from fhir_mapping.lab_si_key import key_names, key_words
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
+from fhir_mapping.record_day import record_day
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the
@@ -142,11 +144,10 @@ def resource_gap(
     # A fill is counted with its order on the cards (gap_counts.py), never as another drug.
     order = the_order(resource) if kind == "MedicationDispense" else None
     fills = None if order is None else SourceRef("MedicationRequest", order)
-    return [
-        DataGap(
-            domain or domains[0], reason, source, taken_now=taken_now, stated=stated, fills=fills
-        )
-    ]
+    gap = DataGap(
+        domain or domains[0], reason, source, taken_now=taken_now, stated=stated, fills=fills
+    )
+    return [replace(gap, recorded=record_day(resource))]
 
 
 # A resource dated after the day the chart is read as of (review 15 M3): a PHQ-9 of 2025-07-01 or
@@ -251,10 +252,43 @@ def _same_line(fill: DataGap, order: DataGap) -> bool:
     return not annotation or annotation == _annotation(order)
 
 
-def _named(gap: DataGap, fills: int) -> str:
-    """ "MedicationRequest/a (RxNorm 9999991) and its fills": the fills are found from their
+# What a line calls a record it names by its day (`_named`), by resource type.
+_KIND = {
+    "MedicationRequest": "order",
+    "MedicationStatement": "statement",
+    "MedicationDispense": "fill",
+    "MedicationAdministration": "administration",
+    "Observation": "result",
+    "QuestionnaireResponse": "questionnaire",
+    "Condition": "diagnosis",
+    "Procedure": "procedure",
+    "ServiceRequest": "referral",
+    "Encounter": "visit",
+    "AllergyIntolerance": "allergy entry",
+    "AdverseEvent": "adverse event",
+}
+
+
+def cite(gap: DataGap, *, by_id: bool = False) -> str:
+    """How a line names one left-out record: by what and when, "the order of 2025-01-05" (its
+    own day: DataGap.recorded, else the score's DataGap.date), as the cards name the records
+    they read (services/card_format.record_cite; session 21 item 1: a clinician cannot look up
+    "MedicationRequest/abc-123" in the EHR). Its id only when it has no day written in full, or
+    `by_id` (another patient's record: the EHR team finds it by id). The day is not said twice
+    when the line's annotation already gives it ("status unknown, recorded 2025-05-26")."""
+    day = gap.recorded or gap.date
+    kind = _KIND.get(gap.source.resource_type) if gap.source is not None else None
+    if by_id or day is None or kind is None:
+        return str(gap.source)
+    if day.isoformat() in gap.stated:
+        return f"the {kind}"
+    return f"the {kind} of {day.isoformat()}"
+
+
+def _named(gap: DataGap, fills: int, *, by_id: bool = False) -> str:
+    """ "the order of 2025-01-05 (RxNorm 9999991) and its fills": the fills are found from their
     order, and the line's count already says how many."""
-    said = f"{gap.source}{_annotation(gap)}"
+    said = f"{cite(gap, by_id=by_id)}{_annotation(gap)}"
     return said + (f" and its fill{'' if fills == 1 else 's'}" if fills else "")
 
 
@@ -287,7 +321,17 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
         unnamed = sum(1 for g in found if g.source is None)
         count = len(folded) + unnamed
         counted = phrase(domain, folded + [(g, 0) for g in found if g.source is None])
-        named = [_named(g, fills) for g, fills in folded]
+        # Another patient's or an unconfirmed subject's records keep their ids: the EHR team
+        # they are reported to finds them so (OWN_WORDS: gap_identity.py).
+        named = [_named(g, fills, by_id=reason in OWN_WORDS) for g, fills in folded]
+        # Two records a line would name alike ("the result (dated 2025-07-01)" twice): their day
+        # does not tell them apart, so those keep their ids.
+        alike = {n for n in named if named.count(n) > 1}
+        if alike:
+            named = [
+                _named(g, fills, by_id=True) if n in alike else n
+                for (g, fills), n in zip(folded, named, strict=True)
+            ]
         shown = ", ".join(named[:limit]) + (
             f" and {len(named) - limit} more" if len(named) > limit else ""
         )

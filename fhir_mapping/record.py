@@ -270,6 +270,8 @@ class DataGap:
     # running (an MAOI with a serotonergic drug: services/washout.py) still see it, and the card
     # line names it. Never in `reason`: reasons go to the logs, drug names must not.
     taken_now: tuple[str, ...] = ()
+    # The record's own day (record_day.py): its card line cites it so, not by id (gaps._named).
+    recorded: date | None = None
     # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23
     # incomplete": review 13 W11). Never in `reason` (reasons go to the logs).
     date: date | None = None

@@ -181,6 +181,12 @@ class Trial(TrialOutcome):
     # event_spans._Span.stopped), not a recorded last dose (review s20 r4 finding 3: "was last
     # taken on 2025-06-02 as recorded" was the as-of day). Cards say "stopped on or before".
     end_not_recorded: bool = False
+    # An `end_not_recorded` course adequate only counted up to that day, and not on the time other
+    # records show (fills, a stated end, a later record of the drug: session 21 F3 item 1,
+    # fhir_mapping/duration_to_confirm.py): the latest day they show it taken. Its verdict is
+    # then INADEQUATE (too short on that time), its weeks those counted up to the recorded stop
+    # ("at most"); cards say "adequacy to confirm". None for every other course.
+    shown_until: date | None = None
     # A drug given as clinic sessions (esketamine) whose order is still active but whose sessions
     # show the course ended (services/clinic_courses.settled, one rule for every card): its last
     # session, the day the course is ended at (`ongoing` False). Kept so a card can still say the

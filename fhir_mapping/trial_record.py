@@ -53,6 +53,7 @@ from fhir_mapping.course_support import (
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
 from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
+from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
@@ -61,6 +62,7 @@ from fhir_mapping.record import (
     Adherence,
     AdherenceStatus,
     DoseBasis,
+    DoseSegment,
     InadequacyReason,
     IndicationCategory,
     Intolerance,
@@ -186,19 +188,36 @@ def _trial(
         segments = with_todays_dose(segments, timeline, as_of)
     formulation = _formulation(events)
     intolerance = _intolerance(events, documented)
-    verdict, reasons, weeks, verdict_notes = judge(
-        segments,
-        minimum,
-        info,
-        adherence,
-        ongoing,
-        ingredient,
-        policy,
-        intolerant=intolerance is not None,
-        as_needed=_as_needed(events)
-        if info is not None and info.low_dose_only_as_needed
-        else False,
-    )
+    as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
+
+    def verdict_of(
+        judged: Sequence[DoseSegment],
+    ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
+        return judge(
+            judged,
+            minimum,
+            info,
+            adherence,
+            ongoing,
+            ingredient,
+            policy,
+            intolerant=intolerance is not None,
+            as_needed=as_needed,
+        )
+
+    verdict, reasons, weeks, verdict_notes = verdict_of(segments)
+    end_not_recorded = not ongoing and _end_not_recorded(spans, end)
+    to_confirm_from: date | None = None  # Trial.shown_until
+    if verdict is Verdict.ADEQUATE and end_not_recorded:
+        # Session 21 F3 item 1 (duration_to_confirm.py): adequate only up to a stop whose day
+        # was not recorded is not adequate unless other records show it ran that long; its
+        # weeks stay those counted up to the recorded stop ("at most").
+        shown = shown_until(spans, end)
+        if shown < end:
+            on_record = verdict_of(shown_segments(spans, shown, timeline, adherence, start))
+            if on_record[0] is not Verdict.ADEQUATE:
+                verdict, reasons, _, verdict_notes = on_record
+                to_confirm_from = shown
     if (
         verdict is Verdict.ADEQUATE
         and not ongoing
@@ -343,7 +362,8 @@ def _trial(
         entry_dated=all(e.entry_dated for e in events),
         taken_before=cluster.taken_before,
         stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
-        end_not_recorded=not ongoing and _end_not_recorded(spans, end),
+        end_not_recorded=end_not_recorded,
+        shown_until=to_confirm_from,
         stated_reasons=stated,
         dose_to_confirm_mg=_to_confirm_upper(events),
         stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,

@@ -105,13 +105,9 @@ def line_words(policy: Policy) -> str:
 
 
 def readings_text(pair: tuple[BloodPressure, BloodPressure]) -> str:
-    """ "166/104 mm Hg on 2025-05-20 (Observation/bp-2) and 162/102 mm Hg on 2025-04-22" """
-
-    def one(reading: BloodPressure) -> str:
-        ref = f" ({reading.source})" if reading.source is not None else ""
-        return reading.text() + ref
-
-    return f"{one(pair[0])} and {one(pair[1])}"
+    """ "166/104 mm Hg on 2025-05-20 and 162/102 mm Hg on 2025-04-22": each reading by its day,
+    never its resource id (session 21)."""
+    return f"{pair[0].text()} and {pair[1].text()}"
 
 
 def incomplete(record: PatientRecord) -> bool:

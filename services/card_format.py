@@ -42,10 +42,18 @@ def fmt_weeks(weeks: float) -> str:
     return f"{weeks:.1f}".removesuffix(".0")
 
 
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+def plural(count: int | str, noun: str, plural_form: str | None = None) -> str:
     """ "1 day", "3 days", "1 week" (review s20 r4 item 14: "1 days ago", "(1 weeks)"): the one
-    count-and-noun rule for card, packet and timeline text."""
-    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+    count-and-noun rule for card, packet and timeline text. `count` may come written already
+    ("1.5" from fmt_weeks, "at least 8"): singular only when it reads "1"."""
+    one = count == 1 if isinstance(count, int) else count.rsplit(" ", 1)[-1] == "1"
+    return f"{count} {noun if one else plural_form or noun + 's'}"
+
+
+def weeks_text(weeks: float) -> str:
+    """ "1 week", "1.5 weeks", "6 weeks": a count of weeks as fmt_weeks writes it, with its noun
+    by `plural`'s rule (session 21 item 2: "for 1 weeks")."""
+    return plural(fmt_weeks(weeks), "week")
 
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}

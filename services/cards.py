@@ -50,6 +50,7 @@ from services.card_format import plural as plural
 from services.card_format import record_cite as record_cite
 from services.card_format import reported_note as reported_note
 from services.card_format import table as table
+from services.card_format import weeks_text as weeks_text
 from services.recommendation import (
     INDICATOR_ORDER,
     Evidence,

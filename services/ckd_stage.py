@@ -92,17 +92,14 @@ class CkdStage:
         eGFR the code came after."""
         if self.older is not None:
             lab = self.older.lab
-            ref = f" ({lab.source})" if lab.source is not None else ""
+            # By its day, never its resource id (a lab result is always dated: session 21).
             return (
                 f"the latest eGFR, {cards.fmt_mg(self.older.value)} on {lab.date.isoformat()}"
-                f"{ref}, is older than the code and not recent"
+                ", is older than the code and not recent"
             )
         if self.unread is None:
             return "no eGFR on record"
-        ref = f" ({self.unread.source})" if self.unread.source is not None else ""
-        return (
-            f"the eGFR of {self.unread.date.isoformat()}{ref} has no value this service can compare"
-        )
+        return f"the eGFR of {self.unread.date.isoformat()} has no value this service can compare"
 
     def coded(self) -> str:
         """ "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO)"."""
@@ -117,7 +114,8 @@ class CkdStage:
 
     def text(self, policy: Policy) -> str:
         f = self.finding
-        ref = f"; {f.source}" if f.source is not None else ""
+        # The Condition's id only when it has no onset to name it by (cards.record_cite).
+        ref = cards.record_cite(f.source, f.onset is not None, "; {}")
         when = f"since {f.onset_text}" if f.onset else "date not recorded"
         return (
             f"CKD stage {self.stage.stage} coded: {f.display} ({f.coding}, {when}{ref}), "
@@ -126,7 +124,8 @@ class CkdStage:
 
     def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
         f = self.finding
-        ref = f"; {f.source}" if f.source is not None else ""
+        # The Condition's id only when it has no onset to name it by (cards.record_cite).
+        ref = cards.record_cite(f.source, f.onset is not None, "; {}")
         when = f"since {f.onset_text}" if f.onset else "date not recorded"
         bound = self.may_be(row)
         where = (

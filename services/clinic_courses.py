@@ -36,9 +36,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.adequacy import judge
+from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import (
     DataDomain,
-    InadequacyReason,
     PatientRecord,
     ProcedureKind,
     ProcedureRecord,
@@ -46,6 +47,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from services.card_format import plural
 from services.policy import Policy
 
 # A drug given as clinic sessions, with the kind its sessions are read as
@@ -76,23 +78,19 @@ class ClinicCourse:
         return None if self.last is None else self.last.date
 
     def text(self) -> str:
-        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29
-        (MedicationAdministration/ma-8)"; for a course that does not run, "...: 8 sessions from
-        2025-05-05 to 2025-05-29 (...)". "" with no session on record."""
+        """ "esketamine given in clinic: 8 sessions since 2025-05-05, the last on 2025-05-29";
+        for a course that does not run, "...: 8 sessions from 2025-05-05 to 2025-05-29". The last
+        session by its day, never its resource id (session 21). "" with no session on record."""
         if self.last is None or self.last.date is None or self.first is None:
             return ""
-        ref = f" ({self.last.source})" if self.last.source is not None else ""
-        count = f"{self.sessions} session" + ("" if self.sessions == 1 else "s")
+        count = plural(self.sessions, "session")
         last = self.last.date.isoformat()
         if self.running:
             return (
                 f"{self.ingredient} given in clinic: {count} since {self.first.isoformat()}, "
-                f"the last on {last}{ref}"
+                f"the last on {last}"
             )
-        return (
-            f"{self.ingredient} given in clinic: {count} from {self.first.isoformat()} to "
-            f"{last}{ref}"
-        )
+        return f"{self.ingredient} given in clinic: {count} from {self.first.isoformat()} to {last}"
 
 
 def _sessions(record: PatientRecord, kind: ProcedureKind) -> list[ProcedureRecord]:
@@ -212,24 +210,40 @@ def settled(record: PatientRecord, policy: Policy) -> PatientRecord:
 
 def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
     """The course as the record would give it had its order ended on `last`: its dose segments
-    cut there, its verdict that of an ended course (fhir_mapping/adequacy.py: ONGOING turns
-    INADEQUATE, too short when it ran under the adequate weeks)."""
-    segments = tuple(
-        dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+    cut there, and a running course's verdict that of an ended one, from the one judge
+    (fhir_mapping/adequacy.judge, session 21 F3 item 2: this was a hand copy that differed for
+    intolerant and gapped courses). A verdict the mapping gave for another reason (not a trial:
+    never shown taken, another indication) stays."""
+    segments = (
+        tuple(
+            dataclasses.replace(s, end=min(s.end, last)) for s in trial.segments if s.start <= last
+        )
+        or trial.segments[:1]
     )
     verdict, reasons = trial.verdict, trial.reasons
+    weeks, notes = trial.weeks_at_adequate_dose, trial.notes
     if verdict is Verdict.ONGOING:
-        verdict = Verdict.INADEQUATE
-        short = (last - trial.start).days < policy.mapping.min_adequate_weeks * 7
-        if short and InadequacyReason.TOO_SHORT not in reasons:
-            reasons = (*reasons, InadequacyReason.TOO_SHORT)
+        verdict, reasons, weeks, judged = judge(
+            segments,
+            trial.min_adequate_mg,
+            drug_info(trial.ingredient, trial.role),
+            trial.adherence,
+            False,
+            trial.ingredient,
+            policy.mapping,
+            intolerant=trial.intolerance is not None,
+            as_needed=all(s.as_needed for s in segments),
+        )
+        notes = tuple(dict.fromkeys((*notes, *judged)))
     return dataclasses.replace(
         trial,
         end=last,
         ongoing=False,
-        segments=segments or trial.segments[:1],
+        segments=segments,
         verdict=verdict,
         reasons=reasons,
+        weeks_at_adequate_dose=weeks,
+        notes=notes,
         stops_on=None,
         ends_soon=None,
         sessions_ended=last,

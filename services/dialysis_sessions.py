@@ -23,6 +23,7 @@ from fhir_mapping.record import (
     ProcedureKind,
     ProcedureRecord,
 )
+from services.card_format import plural
 from services.policy import Policy
 
 
@@ -50,8 +51,8 @@ class DialysisSessions:
 
     def counted(self) -> str:
         """ "12 dialysis procedures in the last 90 days"."""
-        plural = "procedure" if self.count == 1 else "procedures"
-        return f"{self.count} dialysis {plural} in the last {self.window_days} days"
+        window = plural(self.window_days, "day")
+        return f"{plural(self.count, 'dialysis procedure')} in the last {window}"
 
     def finding(self) -> Finding:
         """The latest session as the finding KidneyFailure names (`sessions` set beside it)."""

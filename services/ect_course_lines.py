@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, Score
 from services import ect_phases, tms_course
+from services.card_format import plural
 from services.pathway_option_table import options, unverified_mark
 from services.policy import Policy
 from services.tms_course import TmsCourse
@@ -63,13 +64,13 @@ def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> st
         if after is None or after.value is None:
             if later:
                 return (
-                    f"no PHQ-9 in the {window} days before it or within {after_days} days after "
+                    f"no PHQ-9 in the {plural(window, 'day')} before it or within {plural(after_days, 'day')} after "
                     f"it{later}"
                 )
             return "no PHQ-9 around it on record"
         if course.running or after.date > course.end:
             return (
-                f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {window} days "
+                f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {plural(window, 'day')} "
                 f"before it){later}"
             )
         # A score after the stop kept out of the outcome (tms_course.outcome_score: the course
@@ -77,7 +78,7 @@ def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> st
         within = course.later is not None and course.later.date <= course.end + timedelta(
             days=after_days
         )
-        none_after = "" if within else f", none within {after_days} days after it"
+        none_after = "" if within else f", none within {plural(after_days, 'day')} after it"
         return (
             f"PHQ-9 {after.value} on {after.date.isoformat()}, during it (none in the {window} "
             f"days before it{none_after}){later}"
@@ -86,7 +87,7 @@ def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> st
         if course.later is not None:
             return (
                 f"PHQ-9 {before.value} on {before.date.isoformat()} before it, none within "
-                f"{after_days} days after it{later}"
+                f"{plural(after_days, 'day')} after it{later}"
             )
         return f"PHQ-9 {before.value} on {before.date.isoformat()} before it, none since"
     return course.outcome()
@@ -184,8 +185,8 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     if course.baseline is None and course.latest is None:
         # Not "none on record": PHQ-9s before and after it may be there, outside its windows.
         measured = (
-            f"no PHQ-9 within {policy.mapping.baseline_days_before} days before it or "
-            f"{after_days} days after it"
+            f"no PHQ-9 within {plural(policy.mapping.baseline_days_before, 'day')} before it or "
+            f"{plural(after_days, 'day')} after it"
         )
     else:
         measured = f"{_ect_scores(course, policy, latest=False)}{_ect_state(course)}"
@@ -204,7 +205,7 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     )
     if not on_later:
         return (
-            f"{head}; no PHQ-9 on them or within {after_days} days after the last: ask the ECT "
+            f"{head}; no PHQ-9 on them or within {plural(after_days, 'day')} after the last: ask the ECT "
             "service how the patient is doing and what comes next."
         )
     scores = ", ".join(f"{s.value} ({s.date.isoformat()})" for s in on_later[-3:])

@@ -21,6 +21,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from services.card_format import plural
+
 
 @dataclass(frozen=True, slots=True)
 class EctSchedule:
@@ -52,8 +54,8 @@ class EctPhases:
             return ""
         low, high = round(min(gaps) / 7), round(max(gaps) / 7)
         if low == high:
-            return "about weekly" if low == 1 else f"about every {low} weeks"
-        return f"every {low} to {high} weeks"
+            return "about weekly" if low == 1 else f"about every {plural(low, 'week')}"
+        return f"every {low} to {plural(high, 'week')}"
 
 
 def split(days: Sequence[date]) -> EctPhases | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import LabResult, PatientRecord
 from services import cards, lab_safety
+from services.card_format import plural
 from services.policy import Policy
 from services.renal_table import RenalRow, cite, lowest_below, row_for
 
@@ -59,7 +60,7 @@ class Egfr:
 
     def text(self, policy: Policy) -> str:
         """ "eGFR 24 mL/min/1.73 m2 on 2025-05-20", "... (over 365 days old)"."""
-        old = "" if self.recent else f" (over {policy.lab_recent_days} days old)"
+        old = "" if self.recent else f" (over {plural(policy.lab_recent_days, 'day')} old)"
         return f"eGFR {lab_safety.text(self.lab)}{old}"
 
     def short(self) -> str:
@@ -76,18 +77,18 @@ class Egfr:
     def lead(self, policy: Policy, row: RenalRow, ingredient: str) -> str:
         """The detail's first sentence: which eGFR, and the band of the label it falls in (or may
         fall in, for a bound that does not settle it)."""
-        ref = f" ({self.lab.source})" if self.lab.source is not None else ""
+        # The reading by its day (in self.text), never its resource id (session 21).
         past = f"{self.dialysis_past} " if self.dialysis_past is not None else ""
         bound = self.may_be(row)
         if bound is not None:
             return (
-                f"{past}The latest {self.text(policy)}{ref} is reported only as a bound: it may "
+                f"{past}The latest {self.text(policy)} is reported only as a bound: it may "
                 f"be {bound} mL/min, in the {row.band} band of the {ingredient} label "
                 f"({cite(row)}): {row.says}. Get a measured eGFR, or estimate the creatinine "
                 "clearance, before dosing."
             )
         return (
-            f"{past}The latest {self.text(policy)}{ref} is in the {row.band} band of the "
+            f"{past}The latest {self.text(policy)} is in the {row.band} band of the "
             f"{ingredient} label ({cite(row)}): {row.says}."
         )
 
@@ -95,7 +96,7 @@ class Egfr:
         """ " This eGFR is over 365 days old: repeat it before dosing." or ""."""
         if self.recent:
             return ""
-        return f" This eGFR is over {policy.lab_recent_days} days old: repeat it before dosing."
+        return f" This eGFR is over {plural(policy.lab_recent_days, 'day')} old: repeat it before dosing."
 
     def key(self) -> str:
         """What a snooze of a card resting on this reading is tied to: the result."""
@@ -105,9 +106,8 @@ class Egfr:
         """ " A later eGFR, of 2025-06-01, could not be read." or ""."""
         if self.later_unread is None:
             return ""
-        ref = f" ({self.later_unread.source})" if self.later_unread.source is not None else ""
         return (
-            f" A later eGFR, of {self.later_unread.date.isoformat()}{ref}, could not be read: "
+            f" A later eGFR, of {self.later_unread.date.isoformat()}, could not be read: "
             "check it in the chart."
         )
 

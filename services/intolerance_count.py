@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fhir_mapping.record import Trial
+from services.card_format import plural
 from services.trial_table import dose_unknown_text, taken_only_as_needed, top_dose_text
 
 
@@ -45,7 +46,7 @@ def shortfall(trial: Trial, min_days: int) -> str | None:
         dose = f"{top:g} mg/day, no verified minimum dose to compare"
     else:
         dose = f"{top:g} mg/day, below the {minimum:g} mg/day minimum"
-    return f"{dose}, for {days} day{'' if days == 1 else 's'}"
+    return f"{dose}, for {plural(days, 'day')}"
 
 
 def split(

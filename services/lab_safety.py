@@ -24,6 +24,7 @@ from importlib import resources
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, PatientRecord
 from services import cards, level_monitoring
+from services.card_format import plural
 from services.lab_readings import deciding as deciding
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
@@ -196,7 +197,7 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
         if interval is not None and interval.is_due(lab.date, record.as_of):
             level += f" ({interval.due_text(lab.date, record.as_of)})"
         elif interval is None and not is_recent(record, policy, lab):
-            level += f" (over {policy.lab_recent_days} days ago: due)"
+            level += f" (over {plural(policy.lab_recent_days, 'day')} ago: due)"
     kidney = [
         f"{LABEL[test]} {text(found)}"
         for test in ("creatinine", "egfr")

@@ -48,9 +48,13 @@ class LabelMaximum:
     def flag(self) -> str:
         return " (UNVERIFIED)" if self.status == "UNVERIFIED" else ""
 
-    def words(self) -> str:
-        """ "the US label's maximum (Remeron US label 2.1)" """
-        return f"the {self.market} label's maximum ({self.cite}{self.flag})"
+    def maximum(self, *, cite: bool = True) -> str:
+        """ "the US label's maximum of 45 mg/day (Remeron US label 2.1)"; `cite=False` for a
+        summary's shorter form, "the US label's maximum of 45 mg/day". The one builder of the
+        phrase (session 21 item 3: written out in three places; the order card's summary left
+        out the UNVERIFIED flag, its detail said "the US label's maximum (...), 45 mg/day")."""
+        said = f"the {self.market} label's maximum of {fmt_mg(self.max_mg)} mg/day"
+        return f"{said} ({self.cite}{self.flag})" if cite else said
 
     def higher_line(self) -> str:
         """ "The label allows up to 300 mg/day for hospitalised patients." or ""."""

@@ -10,6 +10,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from services.card_format import plural
+
 
 @dataclass(frozen=True, slots=True)
 class LevelInterval:
@@ -53,7 +55,7 @@ def age_text(taken: date, as_of: date) -> str:
     if days >= 61:
         months = (as_of.year - taken.year) * 12 + as_of.month - taken.month
         months -= as_of.day < taken.day
-        return f"{months} months"
+        return plural(months, "month")
     if days >= 14:
-        return f"{days // 7} weeks"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return plural(days // 7, "week")
+    return plural(days, "day")

@@ -25,6 +25,7 @@ from importlib import resources
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.record import LabResult
 from services import lab_safety, renal_doses
+from services.card_format import plural
 from services.rules.context import RuleContext
 
 _LEVEL = "lithium"
@@ -97,7 +98,7 @@ class BaselineTest:
         if not self.recent:
             # "TSH: last 2.1 ..."; of a pair, which one: "creatinine or eGFR: last eGFR 38 ..."
             which = shown if " or " in self.name else lab_safety.text(self.latest)
-            return f"- {self.name}: **last {which}, over {recent_days} days ago**"
+            return f"- {self.name}: **last {which}, over {plural(recent_days, 'day')} ago**"
         flagged = abnormal(self.latest)
         return f"- {shown}: **{flagged}**" if flagged else f"- {shown}"
 
@@ -157,4 +158,4 @@ def short_missing(tests: tuple[BaselineTest, ...], recent_days: int) -> str:
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"no {listed} in {recent_days} days"
+    return f"no {listed} in {plural(recent_days, 'day')}"

@@ -7,8 +7,10 @@ a word. The table holds the Beers lines, each row with its source and status:
 - `anticholinergic` rows: a drug to avoid from `min_age` (Beers applies from 65), doxepin only
   above `above_mg_day` (6 mg/day, its hypnotic dose, is not on the list);
 - the `falls` row: with falls on record, the classes it names are avoided unless safer
-  alternatives are not available; said beside an anticholinergic row, never alone (every SSRI in
-  an older adult with a fall would be noise, and the review asked for the anticholinergic line).
+  alternatives are not available. Said on the anticholinergic card when that one is raised, and
+  on its own order card otherwise (order_checks/falls.py, review s21 RD finding 2: sertraline
+  drafted at 85 after a fall said nothing; one card per draft at the order hooks only, not at
+  chart open, so it is not repeated for a drug already running).
 
 A dose that cannot be read does not clear doxepin: the safer reading names the line and says the
 dose was not read (a card that stays silent would read as "checked").

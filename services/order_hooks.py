@@ -87,15 +87,13 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
-from services import cards, order_doses, screen
+from services import cards, order_boxed, order_doses
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
 from services.order_checks import draft_readings, formulation_doses
 from services.order_checks.adjuncts_together import adjuncts_together_check
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (
-    boxed_warning_line,
-    boxed_warning_start,
     caution_check,
 )
 from services.order_checks.discontinuation import discontinuation_check
@@ -107,6 +105,7 @@ from services.order_checks.doses import (
 )
 from services.order_checks.drug_disease import drug_disease_check
 from services.order_checks.duplicate import same_class_check
+from services.order_checks.falls import falls_check
 from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
@@ -285,6 +284,7 @@ def run_order_checks(
             caution_check(ctx, draft),
             bipolar_check(ctx, draft),
             anticholinergic_check(ctx, draft),  # Beers 2023 at >= 65 (review 11 finding 1)
+            falls_check(ctx, draft),  # Beers 2023 Table 3 falls (review s21 RD finding 2)
             # A short half-life SSRI/SNRI just stopped untapered (review 14 M4).
             discontinuation_check(ctx, draft),
         ]
@@ -364,23 +364,8 @@ def run_order_checks(
     # a topic are merged and before the screen is composed (services/order_statement.py).
     keyed_recs = tuple(with_statement(r) for r in cards.ordered(found_recs))
     held = inpatient_hold.at_order(ctx, keyed_recs)
-    shown = screen.compose(held, ctx.facts, hidden)
-    if to_confirm:
-        shown = draft_readings.confirm_once(shown, to_confirm, ctx.record.draft_orders)
-    boxed = boxed_warning_line(ctx) if drafts else ""
-    if boxed and shown:
-        # One line on the first card shown (review finding 1): the EHR's drug database shows
-        # the label's boxed warning itself, so it raises no card of its own.
-        shown = (_with_boxed_warning(shown[0], boxed), *shown[1:])
-    elif boxed:
-        # No other card: an order that starts antidepressant treatment under 25 gets the boxed
-        # warning as an information card of its own (review 14 W4); a renewal or dose change of
-        # a running drug does not (noise: cautions.boxed_warning_start says why).
-        start = boxed_warning_start(ctx, drafts)
-        if start is not None:
-            card = with_statement(_merge(start.topic, [start]))
-            shown = screen.compose([card], ctx.facts, hidden)
-    return shown
+    # The screen, with the under-25 boxed warning placed on it (order_boxed.py).
+    return order_boxed.screen_with_boxed_warning(ctx, drafts, held, hidden, to_confirm)
 
 
 def order_hook(

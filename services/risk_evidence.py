@@ -29,6 +29,7 @@ from fhir_mapping.record import (
     Score,
 )
 from fhir_mapping.suicide_screen import INSTRUMENT
+from services.card_format import plural
 from services.policy import Policy
 from services.risk_events import (
     after_today_item9_event,
@@ -152,7 +153,7 @@ def _events(
             history.append(
                 history_line(
                     finding,
-                    f"older than {recent_days} days, not a current signal"
+                    f"older than {plural(recent_days, 'day')}, not a current signal"
                     + (_ED_YEAR if in_ed_history_year(finding, as_of, policy) else ""),
                 )
             )

@@ -14,6 +14,7 @@ from datetime import date
 
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.record import Finding, FindingKind, InadequacyReason, PatientRecord
+from services.card_format import plural
 from services.episode_codes import current_code, earlier_episode_codes, earlier_text
 from services.episode_gap_note import SilentGap, silent_gaps
 from services.pathway import PathwayFacts
@@ -36,7 +37,7 @@ def _gap_text(gap: SilentGap) -> str:
         else f"the last before it {last.value} on {last.date.isoformat()}"
     )
     return (
-        f"counted across {months_between(gap.start, gap.end)} months untreated, "
+        f"counted across {plural(months_between(gap.start, gap.end), 'month')} untreated, "
         f"{gap.start.isoformat()} – {gap.end.isoformat()}, with no PHQ-9: {before}"
     )
 
@@ -117,7 +118,7 @@ def stage_duration(record: PatientRecord, facts: PathwayFacts, gap_months: int) 
         start, label = anchor
         months = months_between(start, record.as_of)
         category, points = points_for("duration", months)
-        basis = f"{label} {start.isoformat()} ({months} months)"
+        basis = f"{label} {start.isoformat()} ({plural(months, 'month')})"
         # A silent untreated gap the episode runs across (services/episode_gap_note.py) is said
         # beside the category, where the stage is shown: the duration may be an earlier
         # episode's and a restart's together, for the clinician to judge.

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from fhir_mapping.score_windows import improved
+from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
 
@@ -61,7 +62,7 @@ class TmsCourse:
         judged on the course's own response, not on a score months on)."""
         if self.later is None:
             return "none since"
-        return f"none within {self.after_days} days after it"
+        return f"none within {plural(self.after_days, 'day')} after it"
 
     def sessions_text(self) -> str:
         """ "12 sessions" / "1 session", or "sessions not counted" for a course documented as a

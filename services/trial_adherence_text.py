@@ -10,7 +10,7 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 from __future__ import annotations
 
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
-from services.card_format import fmt_pct, fmt_weeks
+from services.card_format import fmt_pct, fmt_weeks, plural
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _UNVERIFIED = AdherenceStatus.UNVERIFIED
@@ -72,7 +72,7 @@ def adherence_text(trial: Trial) -> str:
     for gap in adherence.refill_gaps:
         parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
     for gap in lapses:
-        parts.append(f"no supply {gap.days} days from {gap.start.isoformat()}")
+        parts.append(f"no supply {plural(gap.days, 'day')} from {gap.start.isoformat()}")
     if trial.supply_ran_out is not None:
         parts.append(ran_out_text(trial))
     outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None
@@ -120,7 +120,7 @@ def first_fill_text(trial: Trial) -> str:
     if fill is None:
         return ""
     day, fills = fill.date.isoformat(), adherence.fills
-    days = f"{fill.days} day{'' if fill.days == 1 else 's'}"
+    days = plural(fill.days, "day")
     what = f"one fill ({day}, {days})" if fills <= 1 else f"first fill {day} ({days}) of {fills}"
     return f"{what} covers the course: no refill was due"
 
@@ -129,10 +129,30 @@ def ran_out_text(trial: Trial) -> str:
     """ "no supply since 2025-05-04 (43 days): judged up to then" for a course whose last supply
     ran out a month or more ago with no fill since (Trial.supply_ran_out, review s20 RA finding
     4); "" for every other course."""
+    since = no_supply_since(trial)
+    return f"{since}: judged up to then" if since else ""
+
+
+def no_supply_since(trial: Trial, *, count: bool = True) -> str:
+    """ "no supply since 2025-05-04 (43 days)" (`count=False`: "no supply since 2025-05-04", as
+    an order card says it of a drug that may be running), or "" when the course's supply did
+    not run out (Trial.supply_ran_out). The one builder of the phrase (session 21 item 3: it
+    was written out in five places, one of them counting without `plural`)."""
     ran_out = trial.supply_ran_out
     if ran_out is None:
         return ""
-    return (
-        f"no supply since {ran_out.isoformat()} ({(trial.end - ran_out).days} days): judged up "
-        "to then"
-    )
+    said = f"no supply since {ran_out.isoformat()}"
+    return f"{said} ({plural(no_supply_days(trial), 'day')})" if count else said
+
+
+def no_supply_for(trial: Trial) -> str:
+    """ "no supply for 43 days": `no_supply_since`'s short form, for a summary that must fit;
+    "" when the supply did not run out."""
+    if trial.supply_ran_out is None:
+        return ""
+    return f"no supply for {plural(no_supply_days(trial), 'day')}"
+
+
+def no_supply_days(trial: Trial) -> int:
+    """The days from the day the supply ran out to the course's end (as-of for an open order)."""
+    return (trial.end - trial.supply_ran_out).days if trial.supply_ran_out is not None else 0

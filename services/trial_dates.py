@@ -34,12 +34,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.course_length import duration_to_confirm as duration_to_confirm
+from fhir_mapping.course_length import duration_to_confirm_text as duration_to_confirm_text
 from fhir_mapping.course_length import length_not_recorded as length_not_recorded
 from fhir_mapping.course_length import length_unknown as length_unknown
 from fhir_mapping.course_length import reported_undated as reported_undated
 from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
-from services.card_format import fmt_weeks
+from services.card_format import fmt_weeks, plural, weeks_text
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -126,6 +128,14 @@ def partial_to_confirm(trial: Trial, needed_weeks: float) -> bool:
     return text is not None and text.endswith("to confirm")
 
 
+def counted_if_confirmed(trial: Trial, needed_weeks: float) -> bool:
+    """A course not counted only because the record does not show how long it ran: its dates
+    are partial (`partial_to_confirm`), or its end is only the day its stop was recorded by and
+    it is adequate only counted up to that day (`duration_to_confirm`, session 21 F3 item 1). A
+    payer criterion names it "to confirm", never counted."""
+    return partial_to_confirm(trial, needed_weeks) or duration_to_confirm(trial)
+
+
 def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:
     """The too-short reason of a course whose dates are partial (the line names its dates): "at
     most 4.4 weeks" when even the widest reading of its dates is short of `needed_weeks`, else
@@ -139,7 +149,7 @@ def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:
     last = trial.end if trial.ongoing or written.latest_end is None else written.latest_end
     widest = (last - written.earliest_start).days + 1  # both ends' days included
     if widest < needed_weeks * 7:
-        return f"at most {fmt_weeks(widest / 7)} weeks at an adequate dose: {dates} {needs}"
+        return f"at most {weeks_text(widest / 7)} at an adequate dose: {dates} {needs}"
     return f"weeks at an adequate dose not known: {dates} {needs}; to confirm"
 
 
@@ -201,7 +211,7 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return f"at most {weeks} (last dose not recorded)"
     days = trial.assumed_days
     if days is not None:
-        return f"{weeks} (duration not recorded: {days} days counted)"
+        return f"{weeks} (duration not recorded: {plural(days, 'day')} counted)"
     return weeks
 
 

@@ -16,7 +16,7 @@ from fhir_mapping.partial_response import partial_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from services import trial_dates, trial_indication
-from services.card_format import fmt_mg, fmt_pct, fmt_weeks, record_cite
+from services.card_format import fmt_mg, fmt_pct, fmt_weeks, plural, record_cite, weeks_text
 from services.trial_adherence_text import adherence_text
 from services.trial_dose_text import (
     PER_ADMINISTRATION,
@@ -97,13 +97,18 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         low = below_minimum(trial)
         # Below the minimum only as needed: the dose per administration, not a mg/day.
         unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
-        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {fmt_weeks(low[1])} weeks"
+        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {weeks_text(low[1])}"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is _TOO_SHORT and trial.dose_basis is not DoseBasis.DAILY:
         # No weeks at a mg/day dose to reach (review s20 item 3): said as the dose reason says
         # it, once (`verdict_text` drops the repeat).
         return _per_administration_text(trial)
     if reason is InadequacyReason.TOO_SHORT:
+        # Adequate only counted up to a stop whose day was not recorded (session 21 F3 item 1):
+        # "adequacy to confirm", never "too short" nor a failed trial.
+        to_confirm = trial_dates.duration_to_confirm_text(trial)
+        if to_confirm is not None:
+            return to_confirm
         # Dates to the year or month only: short only on their shortest reading (review 10 f5).
         partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
         if partial is not None:
@@ -123,7 +128,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             if InadequacyReason.DOSE_UNKNOWN in trial.reasons:
                 return f"weeks at an adequate dose unknown {needs}"
             return f"weeks at an adequate dose unknown: {not_recorded} {needs}"
-        weeks = f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose {needs}"
+        weeks = f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose {needs}"
         if adequate_only_as_needed(trial):
             # Days of an as-needed order are not days the dose was taken (DoseSegment).
             return f"{weeks}: ordered as needed, and as-needed days are not counted"
@@ -151,7 +156,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
                 "clinically"
             )
         unknown = unknown_dose_weeks(trial)
-        span = f" for {fmt_weeks(unknown)} weeks" if unknown > 0 else ""
+        span = f" for {weeks_text(unknown)}" if unknown > 0 else ""
         # A length the record does not state is not shown as weeks (review 6 finding 8).
         assumed = trial.assumed_days
         if trial.taken_before is not None:
@@ -160,7 +165,7 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             return f"{dose_unknown_text(trial)}; dates not recorded: confirm the dose and when"
         if assumed is not None:
             length = "dates" if trial_dates.reported_undated(trial) else "duration"
-            span = f"; {length} not recorded (counted as {assumed} days)"
+            span = f"; {length} not recorded (counted as {plural(assumed, 'day')})"
         return f"{dose_unknown_text(trial)}{span}: confirm the dose taken"
     if reason is InadequacyReason.OTHER_INDICATION:
         return trial_indication.other_use_text(trial) or "ordered for another indication"

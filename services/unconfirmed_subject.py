@@ -29,6 +29,7 @@ from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.excluded_resources import unconfirmed_drugs
 from fhir_mapping.record import DataGap, DraftOrder, PatientRecord, Role
 from services import cards, drug_names, washout_table
+from services.card_format import plural
 from services.recommendation import Recommendation
 
 _MAOI = "MAOI"
@@ -99,7 +100,7 @@ def draft_line(conflicts: Sequence[DraftConflict]) -> str:
     said = "; ".join(
         f"{drug_names.shown_first(c.draft.ingredient)}"
         + (f" {c.draft.mg_per_day:g} mg/day" if c.draft.mg_per_day is not None else "")
-        + f" on this order is contraindicated with {c.maoi} and for {c.days} days after it "
+        + f" on this order is contraindicated with {c.maoi} and for {plural(c.days, 'day')} after it "
         f"stops ({c.cite})"
         for c in conflicts
     )

@@ -219,10 +219,10 @@ class Conflict:
         row = self.old.row
         extra = []
         if self.days % 7 == 0 and self.days >= 14:
-            extra.append(f"{self.days // 7} weeks")
+            extra.append(f"{plural(self.days // 7, 'week')}")
         if self.into_maoi and row.days_before_maoi == self.days:
             extra.extend(part for part in (basis_text(row, self.old.ingredient),) if part)
-        return f"{self.days} days" + (f" ({'; '.join(extra)})" if extra else "")
+        return f"{plural(self.days, 'day')}" + (f" ({'; '.join(extra)})" if extra else "")
 
     def why(self) -> str:
         """One markdown paragraph: the pair, where the old drug stands, the risk, when the new
@@ -289,13 +289,13 @@ class Conflict:
         old = self.old
         name, new = drug_names.shown(old.ingredient), drug_names.shown(self.new)
         after = self.new_row.days_after_maoi or 1
-        last = "24 hours" if after == 1 else f"{after} days"
+        last = "24 hours" if after == 1 else f"{plural(after, 'day')}"
         stop = "" if old.end is not None and not old.running else f"stop {name}, "
         return (
             f"{pair}: {name} {self.state()}{cite}. {drug_names.shown_first(self.new)} acts as an MAOI; "
             f"with {name} it risks {self.risk}. **If the indication is urgent or "
             f"life-threatening, do not delay {new}:** {stop}give {new}, and monitor for "
-            f"{self.risk} until {self.days} days after the last {name} dose (its "
+            f"{self.risk} until {plural(self.days, 'day')} after the last {name} dose (its "
             f"washout) or until {last} after the last {new} dose, whichever comes first. If it "
             f"is not urgent, consider an alternative to {new}. Advice: {self.new_row.urgent_use}"
             f" ({self.new_row.status}). Washout of {name}: {basis_row.shown_cite}"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from fhir_mapping.record import PatientRecord, Role
+from services.card_format import plural
 from services.washout import conflicts_for, exposures, maoi_on_record
 from services.washout_table import is_maoi, table
 
@@ -30,9 +31,11 @@ def switch_note(record: PatientRecord, candidates: Sequence[str]) -> str:
     for (old, state, days), names in waits.items():
         target = ", ".join(names)
         if all(is_maoi(n) for n in names):
-            lines.append(f"{old} {state}: stop it at least {days} days before {target}.")
+            lines.append(f"{old} {state}: stop it at least {plural(days, 'day')} before {target}.")
         else:
-            lines.append(f"{old} (an MAOI) {state}: at least {days} days off it before {target}.")
+            lines.append(
+                f"{old} (an MAOI) {state}: at least {plural(days, 'day')} off it before {target}."
+            )
     if not lines:
         return ""
     return (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.card_format import plural
 from services.washout_table import WashoutRow
 
 # What the interval of a row whose `basis` is "minimum" is (review finding 13: the 14 days of a
@@ -50,7 +51,7 @@ _RISK_WORDS = {
 
 def days_text(days: int) -> str:
     """ "1 day", "14 days" (24 hours after linezolid is one day)."""
-    return "1 day" if days == 1 else f"{days} days"
+    return plural(days, "day")
 
 
 def risk_words(a: WashoutRow, b: WashoutRow) -> RiskWords:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.record import DraftOrder, Trial, Verdict
 from services import cards, order_doses
+from services.card_format import plural
 from services.order_checks.model import CAUTION, OrderCheck
 from services.recommendation import Indicator
 from services.rules import populations
@@ -37,6 +38,52 @@ def _last_taken(trial: Trial) -> date:
     if trial.on_hold is not None:
         return min(trial.on_hold, trial.end)
     return trial.end
+
+
+def _taken_within(ctx: RuleContext, since: date) -> frozenset[str]:
+    """The antidepressants taken on or after `since` (running now included)."""
+    return frozenset(
+        t.ingredient
+        for t in ctx.record.antidepressant_trials()
+        if t.verdict is not _NOT_A_TRIAL and _last_taken(t) >= since
+    )
+
+
+def boxed_warning_new_drug(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> OrderCheck | None:
+    """The boxed warning as the drafted drug's own card when the order starts a drug the patient
+    has not taken within policy.antidepressant_new_start_days, beside a running course (a
+    switch or an addition; review s21 RD finding 9: bupropion drafted at 22 beside venlafaxine
+    carried the warning only as "; boxed warning (under 25)" on the TMS card). The label's
+    "initial few months of a course of drug therapy" are this drug's first months, so the
+    warning belongs to this order; a renewal or dose change of a drug already taken stays
+    without a card of its own (boxed_warning_start says why). `boxed_warning_start` words a
+    first start (no course at all in the window); this one the new drug beside the others."""
+    line = boxed_warning_line(ctx)
+    if not line or not drafts:
+        return None
+    window = ctx.policy.antidepressant_new_start_days
+    taken = _taken_within(ctx, ctx.record.as_of - timedelta(days=window))
+    new = [d for d in drafts if d.ingredient not in taken]
+    if not new:
+        return None
+    warning = populations.boxed_warning(ctx)
+    assert warning is not None  # boxed_warning_line said it applies
+    years = populations.age(ctx)
+    name = new[0].ingredient.capitalize()
+    ordered = cards.and_list([f"{d.ingredient} {order_doses.draft_dose(d)}" for d in new])
+    return OrderCheck(
+        CAUTION,
+        new[0],
+        cards.fit_summary(
+            f"{name} at age {years}: antidepressants raise the risk of suicidal thinking and "
+            f"behaviour under 25 ({warning.cite}): monitor closely",
+            f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
+        ),
+        f"{line}\n\n{ordered}: not taken in the last {window} days, so its first months "
+        "start with this order.",
+        indicator=Indicator.INFO,
+        basis=(warning.cite,),
+    )
 
 
 def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> OrderCheck | None:
@@ -79,7 +126,7 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
             f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
         ),
         f"{line}\n\n{ordered} {verb} antidepressant treatment: no antidepressant course on "
-        f"record in the last {window} days{before}.",
+        f"record in the last {plural(window, 'day')}{before}.",
         indicator=Indicator.INFO,
         basis=(warning.cite,),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
 from services import cardiac, cards, finding_words, tables, thyroid_hormone_cautions
+from services.card_format import plural
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
 from services.order_checks.caution_lines import (
@@ -24,6 +25,7 @@ from services.order_checks.caution_lines import (
     under_min_age_line,
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
+from services.order_checks.pregnancy_lines import late_pregnancy_line, stale_pregnancy_line
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules import populations
@@ -147,7 +149,8 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # The findings the row applies to (duloxetine: the alcohol codes of the substance-use
         # kind), latest first: the one populations.py names in `restriction.why`.
         seen = (
-            latest_first(rule.matching(ctx.record.context.of(rule.finding)))
+            # The facts' findings: the current pregnancy only (services/pregnancy_now.py).
+            latest_first(rule.matching(ctx.facts.findings_of(rule.finding)))
             if rule.finding is not None
             else ()
         )
@@ -184,6 +187,14 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
+    # The record dates the pregnancy in its third trimester (an SSRI or SNRI), or names only a
+    # pregnancy past its window (a drug with a pregnancy row): information lines
+    # (pregnancy_lines.py; review s21 RD findings 8, 5).
+    for extra in (late_pregnancy_line(ctx, draft), stale_pregnancy_line(ctx, draft)):
+        if extra is not None:
+            found.append((extra[0], extra[1]))
+            basis.append(extra[2])
+            infos += 1
     # Below the age the label approves the drug from (escitalopram at 11: review 14 W4), or a
     # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never
     # proposes it there, and a clinician's own order of it is told so, with the agents
@@ -244,8 +255,8 @@ def _window_words(days: int) -> str:
     read as the service's internal window); days when it is no whole number of months."""
     months = round(days / 30.44)
     if months and abs(months * 30.44 - days) < 2:
-        return f"{months} month" + ("" if months == 1 else "s")
-    return f"{days} days"
+        return plural(months, "month")
+    return plural(days, "day")
 
 
 def _last_resort(name: str, note: str, display: str) -> str:

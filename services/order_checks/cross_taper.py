@@ -24,6 +24,7 @@ from importlib import resources
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
 from services import cards, draft_tapers, serotonin_reuptake
+from services.card_format import plural
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_doses import draft_dose
 from services.pathway_options import unverified_mark
@@ -138,7 +139,7 @@ def cross_taper_check(
     long = last is not None and (last - start).days > weeks * 7
     if long:
         assert last is not None
-        span = f"{(last - start).days // 7} weeks"
+        span = f"{plural((last - start).days // 7, 'week')}"
         summary = cards.fit_summary(
             f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {span} ({overlap}), "
             f"longer than a usual cross-taper",
@@ -169,7 +170,7 @@ def cross_taper_check(
         length = lines["length"]
         detail += (
             f" **Long overlap:** {kind} are taken together for {span}, longer than the "
-            f"{weeks:g} weeks of a routine cross-taper (clinic policy; {length.text}: "
+            f"{plural(f'{weeks:g}', 'week')} of a routine cross-taper (clinic policy; {length.text}: "
             f"{length.cited}). Shorten the taper, or confirm the plan and review the patient "
             "for serotonin toxicity during it."
         )

@@ -23,6 +23,7 @@ from services import (
     pathway_options,
     tables,
 )
+from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
@@ -128,7 +129,7 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         cite = _dose_cite(draft)
         rule_text = (
             f"A trial counts as adequate only at {minimum} mg/day or more for "
-            f"{cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)} weeks"
+            f"{weeks_text(ctx.policy.mapping.min_adequate_weeks)}"
             f"{f' ({cite})' if cite else ''}."
         )
         stuck = _weeks_already_below(ctx, draft)
@@ -158,14 +159,13 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
             # A renewal of a dose that has already run for a full trial's length below the
             # minimum is not titration: say so rather than "fine for titration".
             summary = cards.fit_summary(
-                f"{name} {shown} continues {cards.fmt_weeks(stuck)} weeks below "
+                f"{name} {shown} continues {weeks_text(stuck)} below "
                 f"the minimum adequate dose ({minimum} mg/day): consider raising it",
-                f"{name} {shown}: already {cards.fmt_weeks(stuck)} weeks below "
-                f"the {minimum} mg/day minimum",
+                f"{name} {shown}: already {weeks_text(stuck)} below the {minimum} mg/day minimum",
             )
             detail = (
                 f"{draft.ingredient} has been taken below {minimum} mg/day for "
-                f"{cards.fmt_weeks(stuck)} weeks; this order keeps it there. {rule_text}"
+                f"{weeks_text(stuck)}; this order keeps it there. {rule_text}"
             )
         found.append(OrderCheck(BELOW, draft, summary, detail))
     return found

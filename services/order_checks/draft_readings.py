@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder
 from services import cards
-from services.order_checks.duplicate_other_class import STILL_RUNNING
+from services.order_checks.duplicate_other_class import RUNNING_LINE_HEADINGS
 from services.order_checks.model import OrderCheck
 from services.recommendation import Recommendation
 
@@ -101,7 +101,7 @@ def per_reading(by_topic: dict[str, list[OrderCheck]], drafts: Sequence[DraftOrd
 SECTION = "\n\n"  # how cards.join_sections joins a detail's sections
 # The sections said once for the readings of a draft when each reading's check has them alike:
 # a line about what is running, not about the drafted drug (module docstring).
-_ONCE = (STILL_RUNNING,)
+_ONCE = RUNNING_LINE_HEADINGS
 
 
 def _shared_sections(checks: Sequence[OrderCheck]) -> dict[str, tuple[str, ...]]:

@@ -14,14 +14,20 @@ from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
-from services.order_checks.stacking import is_running, running_dose, running_name
+from services.order_checks.stacking import (
+    RUNNING_HEADINGS,
+    is_running,
+    running_dose,
+    running_heading,
+    running_name,
+)
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 from services.trial_adherence_text import adherence_text
 
-# How the line of a running antidepressant opens (`other_class_line`); draft_readings.py finds
-# it by this to say it once for the readings of a draft.
-STILL_RUNNING = "**Still running:**"
+# How the line of a running antidepressant may open (`other_class_line`: stacking.running_heading);
+# draft_readings.py finds it by these to say it once for the readings of a draft.
+RUNNING_LINE_HEADINGS = RUNNING_HEADINGS
 
 
 def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
@@ -74,7 +80,8 @@ def reuptake_pair(draft: DraftOrder, running: list[Trial]) -> list[Trial]:
 
 
 def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
-    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." """
+    """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." ("**May be
+    running:**" for a drug whose supply ran out: stacking.running_heading)."""
     plan = _switch_plan(running[0])
     combination = (
         # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
@@ -88,7 +95,7 @@ def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     # for them (draft_readings.per_reading; fix19l item 3).
     drafted = "this order" if draft.drug_to_confirm is not None else draft.ingredient
     return (
-        f"{STILL_RUNNING} "
+        f"{running_heading(running)} "
         + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
         + f". Is {drafted} a switch ({plan}) or a combination (both continue: {combination})?"
     )
@@ -126,7 +133,7 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     members = f" ({'; '.join(notes)})" if notes else ""
     cite = serotonin_reuptake.serotonin_syndrome_cite()
     detail = (
-        f"**Still running:** {running}. {name.capitalize()} "
+        f"{running_heading(pair)} {running}. {name.capitalize()} "
         f"{dose if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
         f"both inhibit serotonin reuptake{members}. If {name} is a switch, "
         f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
 from services import cards
+from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -81,12 +82,12 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
         indicator = None
     else:
         summary = cards.fit_summary(
-            f"{which} was stopped after {weeks} weeks at up to {top} mg/day; failure inferred "
+            f"{which} was stopped after {plural(weeks, 'week')} at up to {top} mg/day; failure inferred "
             "(no PHQ-9 on it)",
-            f"{which} was stopped after {weeks} weeks; failure inferred",
+            f"{which} was stopped after {plural(weeks, 'week')}; failure inferred",
         )
         body = (
-            f"{t.ingredient} was stopped after {weeks} weeks at up to {top} mg/day "
+            f"{t.ingredient} was stopped after {plural(weeks, 'week')} at up to {top} mg/day "
             f"({t.start.isoformat()} – {t.end.isoformat()}); whether it worked is not recorded "
             f"(no PHQ-9 on treatment): ask the patient. {shares}: "
             "if it did not work, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."

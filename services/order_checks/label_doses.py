@@ -35,9 +35,8 @@ def above_label(ctx: RuleContext, draft: DraftOrder, reaches: str) -> OrderCheck
     name, shown, top = draft.ingredient.capitalize(), draft_dose(draft), cards.fmt_mg(label.max_mg)
     market = label.market
     summary = cards.fit_summary(
-        f"{name} {shown} {reaches} above the {market} label's maximum of {top} mg/day "
-        f"({label.cite})",
-        f"{name} {shown} {reaches} above the {market} label's maximum of {top} mg/day",
+        f"{name} {shown} {reaches} above {label.maximum()}",
+        f"{name} {shown} {reaches} above {label.maximum(cite=False)}",
         f"{name} {shown}: above the {top} mg/day {market} label maximum",
     )
     canmat = (
@@ -48,7 +47,7 @@ def above_label(ctx: RuleContext, draft: DraftOrder, reaches: str) -> OrderCheck
         else ""
     )
     detail = (
-        f"{draft.ingredient} {shown} exceeds {label.words()}, {top} mg/day.{canmat} "
+        f"{draft.ingredient} {shown} exceeds {label.maximum()}.{canmat} "
         f"{label.higher_line()} Check the dose and the indication."
     ).replace("  ", " ")
     return OrderCheck(ABOVE, draft, summary, detail)

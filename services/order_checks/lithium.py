@@ -8,6 +8,7 @@ import dataclasses
 
 from fhir_mapping.record import DraftOrder, Role
 from services import card_evidence, cards, lab_safety, lithium_baseline
+from services.card_format import plural
 from services.lab_safety import LabRule
 from services.order_checks.model import OrderCheck
 from services.order_checks.recent_labs import not_checked as _not_checked
@@ -109,7 +110,7 @@ def _history_card(
     elif lithium_level.running_lithium(ctx) is not None:
         now = "No level of the running course is on record yet."
     else:
-        now = f"No lithium level of the last {ctx.policy.lab_recent_days} days is on record."
+        now = f"No lithium level of the last {plural(ctx.policy.lab_recent_days, 'day')} is on record."
     words = history.words
     line_crossed = (
         f" That is at or above {toxic.bounds()}, {toxic.says} ({toxic.cite})"

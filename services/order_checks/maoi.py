@@ -7,6 +7,7 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder
 from services import cards, drug_names, tables, taken_to_confirm, washout, washout_table
+from services.card_format import plural
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -214,7 +215,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         if start is None:
             return cards.fit_summary(
                 f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "
-                f"{c.days} days first",
+                f"{plural(c.days, 'day')} first",
                 f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
         return cards.fit_summary(

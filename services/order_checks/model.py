@@ -11,6 +11,9 @@ from fhir_mapping.record import DraftOrder
 from services import cards, data_gaps
 from services.recommendation import Evidence, Indicator
 
+# Every order check's topic starts so: a card about a drafted drug (the boxed warning goes on the
+# first of them shown: order_hooks, review s21 RD finding 9).
+ORDER_TOPIC_PREFIX = "order-"
 REPEATS = "order-repeats-failed-trial"
 ABOVE = "order-dose-above-range"
 BELOW = "order-dose-below-range"

@@ -218,13 +218,12 @@ def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
 
 
 def _unread(ctx: RuleContext, lab: LabResult) -> str:
-    """ "ECG of 2025-05-20 (Observation/ecg-1) reports no QTc"; "QTc of 2025-05-20
-    (Observation/x) could not be read"."""
-    ref = f" ({lab.source})" if lab.source is not None else ""
+    """ "ECG of 2025-05-20 reports no QTc"; "QTc of 2025-05-20 could not be read": named by its
+    day, never its resource id (a result is always dated: session 21)."""
     day = lab.date.isoformat()
     if _no_qtc_reported(ctx, lab):
-        return f"ECG of {day}{ref} reports no QTc"
-    return f"QTc of {day}{ref} could not be read"
+        return f"ECG of {day} reports no QTc"
+    return f"QTc of {day} could not be read"
 
 
 def _qtc_not_compared(
@@ -246,12 +245,11 @@ def _qtc_not_compared(
     before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
     measured = _measured(lab.reported)
     if _no_qtc_reported(ctx, lab):
-        ref = f" ({lab.source})" if lab.source is not None else ""
         return OrderCheck(
             QTC,
             draft,
             f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
-            f"The latest ECG on record, of {day}{ref}, reports no QTc, so the QTc check of this "
+            f"The latest ECG on record, of {day}, reports no QTc, so the QTc check of this "
             f"{draft.ingredient} order{bound} was not done. {measured}{before} Read the QTc on "
             "the tracing before ordering.",
             indicator=Indicator.INFO,

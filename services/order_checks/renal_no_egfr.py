@@ -83,7 +83,14 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     """No eGFR that can be compared, at policy.older_adult_age or more: say so (information).
     A creatinine on record is named in the summary with its date, with "estimate CrCl": the
     labels' bands are creatinine clearance, which needs the weight this service does not read, so
-    nothing is computed here (information, never a band the record does not show)."""
+    nothing is computed here (information, never a band the record does not show).
+
+    A creatinine the lab itself flags high (its interpretation H/HH, or above the result's own
+    reference range: fhir_mapping/labs.py) makes the card a warning (review s21 RD finding 6:
+    240 umol/L at 66 on a lithium order, about 2.7 mg/dL, read as "estimate CrCl" [info]).
+    data/lab_ranges.csv has no creatinine interval of its own (ranges differ by sex, age and
+    assay, so it is never compared there): the lab's flag is the only threshold, and no CrCl
+    band is inferred from it; the card still asks for the estimate."""
     age = _older(ctx)
     if age is None or not renal_doses.limits_dose(draft.ingredient):
         return None
@@ -92,8 +99,9 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     bands, spans = label_bands(draft.ingredient)
     creatinine = lab_safety.latest(ctx.record, "creatinine")
     known = (
-        f" The latest creatinine is {lab_safety.text(creatinine)}: estimate the creatinine "
-        "clearance from it (Cockcroft-Gault, with the patient's weight)."
+        f" The latest creatinine is {lab_safety.text(creatinine)}"
+        f"{', above the range the lab reports' if creatinine.flag == 'high' else ''}: estimate "
+        "the creatinine clearance from it (Cockcroft-Gault, with the patient's weight)."
         if creatinine is not None
         else ""
     )
@@ -101,8 +109,8 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     if lab_safety.labs_missing(ctx.record) and unread is None:
         what, short = "eGFR not checked: lab results could not all be read", "eGFR not checked"
     elif unread is not None:
-        ref = f" ({unread.source})" if unread.source is not None else ""
-        what = f"the eGFR of {unread.date.isoformat()}{ref} has no value this service can compare"
+        # Named by its day, never its resource id (a lab result is always dated: session 21).
+        what = f"the eGFR of {unread.date.isoformat()} has no value this service can compare"
         short = f"eGFR of {unread.date.isoformat()} not compared"
     elif creatinine is None:
         # Neither is on record: said as the lithium level card says it, and shared with it, so
@@ -110,8 +118,10 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
         what, short = "no creatinine or eGFR on record", "no eGFR on record"
     else:
         what, short = "no eGFR on record", "no eGFR on record"
+    high = creatinine is not None and creatinine.flag == "high"
+    flagged = " (above the lab's range)" if high else ""
     if creatinine is not None:
-        short = f"{short}; creatinine {lab_safety.text(creatinine)}: estimate CrCl"
+        short = f"{short}; creatinine {lab_safety.text(creatinine)}{flagged}: estimate CrCl"
     check = OrderCheck(
         RENAL,
         draft,
@@ -121,7 +131,7 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
             f"{name} at {age}: {short}",
         ),
         f"At {age}, {what}. {spans} Check kidney function before dosing.{known}",
-        indicator=Indicator.INFO,
+        indicator=Indicator.WARNING if high else Indicator.INFO,
         evidence=(
             (
                 card_evidence.no_kidney_labs_evidence(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
 from services import cards, drugs, trial_dates
+from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
 from services.order_checks.shared_ingredient import in_other_product
@@ -65,7 +66,7 @@ def _stopped_brief(t: Trial) -> str:
     failure inferred (no PHQ-9 on it)". Never plain "failed": it is not seen."""
     weeks = _weeks(t)
     return (
-        f"{t.ingredient} stopped after {weeks} weeks at {_up_to(t)} "
+        f"{t.ingredient} stopped after {plural(weeks, 'week')} at {_up_to(t)} "
         f"({trial_dates.dates_text(t)}); {_INFERRED}"
     )
 
@@ -286,16 +287,17 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         t = (same_drug or same_class)[-1]
         weeks = _weeks(t)
         if same_drug:
-            short = f"{name} was stopped after {weeks} weeks; {_INFERRED_SHORT}"
+            short = f"{name} was stopped after {plural(weeks, 'week')}; {_INFERRED_SHORT}"
             summary = cards.fit_summary(
-                f"{name} was stopped after {weeks} weeks at {_up_to(t)}; {_INFERRED}", short
+                f"{name} was stopped after {plural(weeks, 'week')} at {_up_to(t)}; {_INFERRED}",
+                short,
             )
             body = _ASK_OUTCOME  # the course itself: the summary and the trials table
         else:
             short = f"{name}: {t.ingredient} ({draft.drug_class}) stopped; {_INFERRED_SHORT}"
             summary = cards.fit_summary(
                 f"{name} is in the class of {t.ingredient} ({draft.drug_class}), stopped after "
-                f"{weeks} weeks; {_INFERRED}",
+                f"{plural(weeks, 'week')}; {_INFERRED}",
                 short,
             )
             body = (

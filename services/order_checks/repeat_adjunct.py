@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Trial
 from services import cards, trial_dates
+from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -81,7 +82,7 @@ def adjunct_repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
     ways = _ways_on(ctx, t)
     short = _ways_on(ctx, t, short=True)
     summary = cards.fit_summary(
-        f"{name} {dose} was tried as an adjunct for {weeks} weeks in this episode {outcome} "
+        f"{name} {dose} was tried as an adjunct for {plural(weeks, 'week')} in this episode {outcome} "
         f"(ended {t.end.isoformat()}): {ways}",
         f"{name} {dose} tried as an adjunct for {weeks} wk in this episode {outcome} "
         f"(ended {t.end.isoformat()}): {short}",
@@ -90,7 +91,7 @@ def adjunct_repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
         f"{name} {dose} already tried as an adjunct in this episode ({weeks} wk)",
     )
     body = (
-        f"{name} was added at {dose} ({trial_dates.dates_text(t)}, {weeks} weeks) and ended "
+        f"{name} was added at {dose} ({trial_dates.dates_text(t)}, {plural(weeks, 'week')}) and ended "
         f"{outcome}. The ways on are {ways} (CANMAT 2023 Figure 7.1); if it is drafted again at "
         "this dose on purpose, record why."
     )

@@ -3,11 +3,14 @@ another on the same order (issue 11 item 3), at any dose and in any role."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services import cards, drug_rules, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
+from services.trial_adherence_text import no_supply_since
 
 
 def running_dose(trial: Trial) -> str:
@@ -38,9 +41,29 @@ def is_running(trial: Trial) -> str:
     return "is running" if ran_out is None else f"may be running ({ran_out})"
 
 
+# How a line listing the running drugs opens (order_checks/duplicate_other_class.py): "Still
+# running" only of drugs the record shows taken; a drug whose supply ran out a month or more ago
+# "may be running" (`running_name`'s rule; review s20 closing note: "**Still running:**
+# sertraline ... (may be running: no supply since ...)" said both), as a drug that may be running
+# by its record is headed at an order (order_checks/duplicate_maybe.py: "**May be running:**").
+STILL_RUNNING = "**Still running:**"
+MAY_BE_RUNNING = "**May be running:**"
+SOME_MAY_BE_RUNNING = "**Still running, or may be:**"
+RUNNING_HEADINGS = (STILL_RUNNING, MAY_BE_RUNNING, SOME_MAY_BE_RUNNING)
+
+
+def running_heading(trials: Sequence[Trial]) -> str:
+    """STILL_RUNNING when every one of `trials` is filled (no supply ran out), MAY_BE_RUNNING
+    when none is, SOME_MAY_BE_RUNNING for a mix (each drug's own words say which)."""
+    out = [t.supply_ran_out is not None for t in trials]
+    if not any(out):
+        return STILL_RUNNING
+    return MAY_BE_RUNNING if all(out) else SOME_MAY_BE_RUNNING
+
+
 def _ran_out(trial: Trial) -> str | None:
-    since = trial.supply_ran_out
-    return None if since is None else f"no supply since {since.isoformat()}"
+    # The day alone: the order card says it inside parentheses, beside the drug's name.
+    return no_supply_since(trial, count=False) or None
 
 
 def _dose(trial: Trial) -> str:

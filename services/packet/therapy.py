@@ -12,6 +12,7 @@ from datetime import date
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord, Score
 from services import tms_course
+from services.card_format import record_cite
 from services.packet.html import bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, maybe_day, plural, span_text
 from services.policy import Policy
@@ -73,7 +74,8 @@ def _referral_lines(record: PatientRecord, kind: str, name: str) -> list[str]:
             if r.source is not None and r.source.resource_type == _VISIT
             else f"{name} referral: {r.status}, {maybe_day(r.authored, 'date not recorded')}"
         )
-        + (f" ({r.source})" if r.source else "")
+        # By its day; its id only when undated (cards.record_cite, session 21).
+        + record_cite(r.source, r.authored is not None)
         for r in record.referrals
         if r.kind == kind
     ]
@@ -144,7 +146,7 @@ def _ect_scores(course: TmsCourse, policy: Policy) -> str:
     if before is None or before.value is None:
         if after is None or after.value is None:
             return "no PHQ-9 around it on record"
-        return f"PHQ-9 {_score_text(after)} during or after it; none in the {window} days before it"
+        return f"PHQ-9 {_score_text(after)} during or after it; none in the {plural(window, 'day')} before it"
     if after is None or after.value is None:
         return f"PHQ-9 {_score_text(before)} before it; none during or after it"
     change = course.change or 0.0

@@ -16,6 +16,7 @@ from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
 from services import cards, clinic_courses, trial_cells, trial_dates
+from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
@@ -137,7 +138,7 @@ def outcome_text(
     gap = trial.outcome_gap
     if gap is None:
         return _verdict(trial, policy, record)
-    lapse = f"no supply for {gap.days} days from {day_text(gap.start)}"
+    lapse = f"no supply for {plural(gap.days, 'day')} from {day_text(gap.start)}"
     earlier = response_before_gap(trial, scores, from_week=policy.on_treatment_from_week)
     if earlier is not None:
         return (
@@ -171,7 +172,7 @@ def _dates(trial: Trial) -> str:
     assumed = trial_dates.whole_course_assumed(trial)
     if assumed is not None and trial_dates.reported_undated(trial):
         # The day the report was entered, not a start (recheck 2 of review 16, W2).
-        return f"reported {day_text(trial.start)}; dates not recorded (counted as {assumed} days)"
+        return f"reported {day_text(trial.start)}; dates not recorded (counted as {plural(assumed, 'day')})"
     if trial.end_not_recorded and not trial.ongoing:
         # Only the day the stop was recorded by (review s20 W2 item 1: "counted as 9 days"
         # read as a known length): the cards' words.
@@ -179,7 +180,9 @@ def _dates(trial: Trial) -> str:
             f"{day_text(trial.start)} – {trial_dates.stopped_by_text(trial, day_text(trial.end))}"
         )
     if assumed is not None:
-        return f"{day_text(trial.start)} – duration not recorded (counted as {assumed} days)"
+        return (
+            f"{day_text(trial.start)} – duration not recorded (counted as {plural(assumed, 'day')})"
+        )
     end = "ongoing" if trial.ongoing else day_text(trial.end)
     return f"{day_text(trial.start)} – {end}"
 
@@ -247,7 +250,7 @@ def _note(weeks: str) -> str:
     return text(
         "p",
         "Adequate: at least the minimum adequate dose (CANMAT 2023 Table 3.3) for at least "
-        f"{weeks} weeks with adherence not contradicted "
+        f"{plural(weeks, 'week')} with adherence not contradicted "
         "by refill data; response: a PHQ-9 drop of at least 50 %. Intolerance is as "
         "documented in the chart.",
         cls="note",

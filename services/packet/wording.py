@@ -8,6 +8,7 @@ from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOME
 from fhir_mapping.record import Finding
 from services import bipolar_findings
 from services.card_format import plural as plural
+from services.card_format import record_cite
 from services.timeline.wording import day_text as day_text  # one date style on both pages
 
 # How a reader names a code system; FHIR's URI where the system has no short name.
@@ -41,8 +42,8 @@ def span_text(first: date, last: date) -> str:
 
 
 def finding_text(finding: Finding) -> str:
-    """What the chart says, its code, onset and resource: "Presence of cardiac pacemaker
-    (ICD-10-CM Z95.0, since 4 Mar 2019, Condition/abc)"; a manic reaction is an event "on" its
+    """What the chart says, its code and onset: "Presence of cardiac pacemaker (ICD-10-CM Z95.0,
+    since 4 Mar 2019)", its resource id only when undated; a manic reaction is an event "on" its
     day (services/bipolar_findings.py)."""
     when = bipolar_findings.when_word(finding)
     parts = [
@@ -51,6 +52,8 @@ def finding_text(finding: Finding) -> str:
         f"{when} {finding.onset_text if finding.onset_written else day_text(finding.onset)}"
         if finding.onset
         else "date not recorded",
-        str(finding.source) if finding.source else "",
+        # Its id only when it has no onset to name it by (cards.record_cite, session 21: the
+        # packet's safety section printed "Condition/abc" beside a dated finding).
+        record_cite(finding.source, finding.onset is not None, "{}"),
     ]
     return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"

@@ -14,6 +14,7 @@ nor is a crisis session or psychotherapy added to a medication visit (review 6 f
 from __future__ import annotations
 
 from fhir_mapping.record import Referral
+from services.card_format import record_cite
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -80,10 +81,12 @@ def _referral_line(r: Referral) -> str:
     (fhir_mapping/encounters.py) is said as one: "psychotherapy visit booked for 2025-07-01"."""
     if r.source is not None and r.source.resource_type == "Encounter":
         when = f" for {r.authored.isoformat()}" if r.authored else ""
-        return f"psychotherapy visit {r.status}{when} ({r.source}), no session documented"
+        cite = record_cite(r.source, r.authored is not None)
+        return f"psychotherapy visit {r.status}{when}{cite}, no session documented"
+    # By its day; its id only when undated (cards.record_cite, session 21).
     return (
         f"referral {r.status}"
         + (f" {r.authored.isoformat()}" if r.authored else "")
-        + (f" ({r.source})" if r.source else "")
+        + record_cite(r.source, r.authored is not None)
         + ", no session documented"
     )

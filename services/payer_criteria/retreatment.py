@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from fhir_mapping.record import DataDomain, ProcedureKind
+from services.card_format import record_cite
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
@@ -47,7 +48,9 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
             c,
             CriterionStatus.NOT_ON_RECORD,
             (
-                f"an earlier TMS referral was completed ({r.authored}, {r.source}); no course "
+                # By its day; its id only when undated (cards.record_cite, session 21).
+                f"an earlier TMS referral was completed ({r.authored or 'date not recorded'}"
+                f"{record_cite(r.source, r.authored is not None, ', {}')}); no course "
                 "sessions or response on record",
             ),
         )

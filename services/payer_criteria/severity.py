@@ -7,6 +7,7 @@ from datetime import timedelta
 from operator import attrgetter
 
 from fhir_mapping.record import Score
+from services.card_format import plural
 from services.pathway import in_episode
 from services.payer_criteria.bands import scale_band
 from services.payer_criteria.inputs import Inputs, absent
@@ -75,7 +76,7 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
             c,
             CriterionStatus.NOT_ON_RECORD,
             (
-                f"no {'/'.join(c.instruments)} in the last {window} days of this episode "
+                f"no {'/'.join(c.instruments)} in the last {plural(window, 'day')} of this episode "
                 f"(latest: {latest.instrument} {latest.value} on {latest.date.isoformat()})",
             ),
         )

@@ -16,6 +16,7 @@ from services import (
     trial_dates,
     trial_indication,
 )
+from services.card_format import plural, record_cite
 from services.episode_trials import maybe_previous_episode
 from services.pathway import PathwayFacts
 from services.payer_criteria.inputs import Inputs, absent
@@ -70,7 +71,7 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
             weeks = f"at least {weeks}"
         if trial.outcome_inferred:
             return (
-                f"{head}: stopped after {weeks} weeks at an adequate dose, "
+                f"{head}: stopped after {plural(weeks, 'week')} at an adequate dose, "
                 f"{trial.unmeasured_text}: failure inferred from stopping it"
             )
         confirm = trial_indication.to_confirm_text(trial)
@@ -79,14 +80,16 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
         if drop is not None:
             # Audit 17 W3: named as what it was, and why it still counts.
             return (
-                f"{head}: partial response after {weeks} weeks at an adequate dose{scores} "
+                f"{head}: partial response after {plural(weeks, 'week')} at an adequate dose{scores} "
                 f"({drop:.0f} %), {COUNTED_PARTIAL}{tail}"
             )
-        return f"{head}: failed after {weeks} weeks at an adequate dose{scores}{tail}"
+        return f"{head}: failed after {plural(weeks, 'week')} at an adequate dose{scores}{tail}"
     if trial.intolerance is not None:
         when = f" {trial.intolerance.date.isoformat()}" if trial.intolerance.date else ""
         return (
-            f"{head}: not tolerated ({trial.intolerance.reason}{when}, {trial.intolerance.source})"
+            f"{head}: not tolerated ({trial.intolerance.reason}{when}"
+            # By its day; its id only when undated (cards.record_cite, session 21).
+            f"{record_cite(trial.intolerance.source, bool(when), ', {}')})"
         )
     return head
 
@@ -219,7 +222,12 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         # only) counted: what the chart leaves to confirm, so "not on record" (documentation
         # can settle it), never "met".
         confirm = [f"{t.ingredient}'s intolerance" for t, _ in unconfirmed]
-        confirm += [f"{t.ingredient}'s dates and dose" for t in dated]
+        confirm += [
+            f"{t.ingredient}'s dates and dose"
+            if t.written_dates is not None
+            else f"how long {t.ingredient} was taken"
+            for t in dated
+        ]
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,
@@ -248,22 +256,27 @@ def _other_use(x: Inputs) -> list[str]:
 
 
 def _partial_to_confirm(x: Inputs, counted: tuple[Trial, ...]) -> tuple[Trial, ...]:
-    """The episode's courses not counted only because their dates are partial
-    (trial_dates.partial_to_confirm), one per ingredient not already counted, oldest first."""
+    """The episode's courses not counted only because their dates are partial, or their end was
+    not recorded and they are adequate only up to it (trial_dates.counted_if_confirmed), one per
+    ingredient not already counted, oldest first."""
     weeks = x.policy.mapping.min_adequate_weeks
     done = {t.ingredient for t in counted}
     found: dict[str, Trial] = {}
     for t in sorted(x.facts.episode_trials, key=_START):
-        if t.ingredient not in done and trial_dates.partial_to_confirm(t, weeks):
+        if t.ingredient not in done and trial_dates.counted_if_confirmed(t, weeks):
             found[t.ingredient] = t
     return tuple(found.values())
 
 
 def _dated_text(dated: Iterable[Trial]) -> str:
-    """ "fluoxetine 2023–2024 (year only) (to confirm: weeks at an adequate dose not known)"."""
+    """ "fluoxetine 2023–2024 (year only) (to confirm: weeks at an adequate dose not known)";
+    "venlafaxine from 2025-01-06, adequacy to confirm: stopped on or before 2025-03-24, duration
+    not recorded (at most 11 weeks)" (session 21 F3 item 1: the words every surface uses)."""
     return "; ".join(
         f"{t.ingredient} {trial_dates.written_text(t)} (to confirm: weeks at an adequate dose "
         "not known)"
+        if t.written_dates is not None
+        else f"{t.ingredient} from {t.start.isoformat()}, {trial_dates.duration_to_confirm_text(t)}"
         for t in dated
     )
 

@@ -15,6 +15,7 @@ from fhir_mapping.record import InadequacyReason, Trial, Verdict
 from services import cards, trial_dates
 from services.card_format import plural
 from services.rules.context import RuleContext
+from services.trial_adherence_text import no_supply_for, no_supply_since
 
 
 def listed_text(trial: Trial) -> str:
@@ -83,7 +84,7 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     if trial.supply_ran_out is not None:
         return f"{head}{ran_out_line(trial)}"
     gaps = trial.adherence.supply_gaps
-    lapses = ", ".join(f"{g.days} days from {g.start.isoformat()}" for g in gaps)
+    lapses = ", ".join(f"{plural(g.days, 'day')} from {g.start.isoformat()}" for g in gaps)
     pdc = trial.adherence.pdc
     estimated = (
         ", estimated from quantity and the order's dose" if trial.adherence.estimated else ""
@@ -110,12 +111,10 @@ def ran_out_line(trial: Trial) -> str:
     """The bullet of a course whose supply ran out a month or more ago, its order still open
     (Trial.supply_ran_out, review s20 RA finding 4): judged up to that day, as a course that
     stopped, so its count stands; whether it is still taken is the question."""
-    ran_out = trial.supply_ran_out
-    assert ran_out is not None
-    days = (trial.end - ran_out).days
+    assert trial.supply_ran_out is not None
     counted = "counted up to then as a failed trial" if trial.failed else "judged up to then"
     return (
-        f"no supply since {ran_out.isoformat()} ({plural(days, 'day')}) and no fill since, its order "
+        f"{no_supply_since(trial)} and no fill since, its order "
         f"still open: likely stopped; {counted}, the days since not counted as time on the "
         "drug. Confirm whether it is still taken (cost, side effects, stopped on purpose) before "
         "raising or adding to it."
@@ -134,9 +133,9 @@ def _held_score_text(ctx: RuleContext, trial: Trial) -> str:
     days = (score.date - held).days
     window = ctx.policy.mapping.on_treatment_days_after_end
     return (
-        f" {score.instrument} {score.value} on {score.date.isoformat()}, {days} day"
-        f"{'s' if days != 1 else ''} after the last supply, is read as on treatment (within "
-        f"{window} days, as after any course that stopped)."
+        f" {score.instrument} {score.value} on {score.date.isoformat()}, {plural(days, 'day')}"
+        " after the last supply, is read as on treatment (within "
+        f"{plural(window, 'day')}, as after any course that stopped)."
     )
 
 
@@ -175,17 +174,15 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 "the medication list before counting it as a trial",
                 f"{trial.ingredient} listed as active, not confirmed since {since}: reconcile",
             )
-        ran_out = trial.supply_ran_out
-        if ran_out is not None:
-            days = (trial.end - ran_out).days
+        if trial.supply_ran_out is not None:
             return cards.fit_summary(
-                f"{trial.ingredient}: no supply since {ran_out.isoformat()} ({plural(days, 'day')}), its "
-                "order still open: confirm whether it is still taken",
-                f"{trial.ingredient}: no supply for {plural(days, 'day')}: confirm it is still taken",
+                f"{trial.ingredient}: {no_supply_since(trial)}, its order still open: confirm "
+                "whether it is still taken",
+                f"{trial.ingredient}: {no_supply_for(trial)}: confirm it is still taken",
             )
         gap = trial.adherence.supply_gaps[0]
         return cards.fit_summary(
-            f"{trial.ingredient}: no supply dispensed for {gap.days} days from "
+            f"{trial.ingredient}: no supply dispensed for {plural(gap.days, 'day')} from "
             f"{gap.start.isoformat()}: ask about the gap before counting the trial",
             f"{trial.ingredient}: {gap.days}-day supply gap: ask before counting the trial",
         )

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from services import cards, screen, trial_dates
+from services.card_format import weeks_text
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
 from services.rules.adherence_lapses import lapse_line, lapse_summary, lapsed_trials, listed_text
@@ -141,6 +142,13 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     ):
         return _unknown_dose_short(trial)
     if InadequacyReason.TOO_SHORT in reasons:
+        if trial_dates.duration_to_confirm(trial):
+            # Session 21 F3 item 1: adequate only counted up to a stop whose day was not
+            # recorded; the card asks how long it was taken.
+            return (
+                f"{trial.ingredient} duration to confirm, at most "
+                f"{cards.fmt_weeks(trial.weeks_at_adequate_dose)} wk"
+            )
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
         if trial_dates.reported_undated(trial):
@@ -181,7 +189,14 @@ def unjudged(trial: Trial) -> bool:
 
 def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     mapping = ctx.policy.mapping
-    lines = [cards.reason_text(trial, r, mapping) for r in trial.reasons if r in FLAGGED_REASONS]
+    # Session 21 F3 item 1: a course adequate only up to a stop whose day was not recorded; the
+    # card asks for its length on the line that names it.
+    ask = ": confirm how long it was taken" if trial_dates.duration_to_confirm(trial) else ""
+    lines = [
+        cards.reason_text(trial, r, mapping) + (ask if r is InadequacyReason.TOO_SHORT else "")
+        for r in trial.reasons
+        if r in FLAGGED_REASONS
+    ]
     if trial.verdict is Verdict.ONGOING:
         poor = trial.adherence.status is AdherenceStatus.POOR
         if poor and InadequacyReason.POOR_ADHERENCE not in trial.reasons:
@@ -298,11 +313,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         table.text if table is not None else "",
         (
             f"Adequate trial = at least the minimum adequate dose (CANMAT 2023 Table 3.3) for "
-            f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks, adherence not contradicted "
+            f"{weeks_text(mapping.min_adequate_weeks)}, adherence not contradicted "
             f"(PDC at least {cards.fmt_pct(mapping.pdc_threshold)}, no refill gap over "
-            f"{cards.fmt_weeks(mapping.refill_gap_weeks)} weeks); "
+            f"{weeks_text(mapping.refill_gap_weeks)}); "
             f"{cards.fmt_weeks(mapping.possibly_adequate_weeks)} to under "
-            f"{cards.fmt_weeks(mapping.min_adequate_weeks)} weeks is possibly adequate and needs "
+            f"{weeks_text(mapping.min_adequate_weeks)} is possibly adequate and needs "
             "review. Ask about missed doses, side effects and cost; confirm the dose taken; record "
             "intolerance if the drug was stopped for side effects."
         ),

@@ -20,7 +20,7 @@ from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
 from services import contributor_timing, low_lab_actions, unit_display
-from services.card_format import record_cite
+from services.card_format import plural, record_cite
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
@@ -49,8 +49,8 @@ def _age(then: date, as_of: date) -> str:
     """ "3 years", "14 months": whole years from the second year on, else whole months."""
     months = (as_of.year - then.year) * 12 + as_of.month - then.month - (as_of.day < then.day)
     if months >= 24:
-        return f"{months // 12} years"
-    return f"{months} months" if months != 1 else "1 month"
+        return plural(months // 12, "year")
+    return plural(months, "month")
 
 
 def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:

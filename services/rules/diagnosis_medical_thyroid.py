@@ -38,6 +38,7 @@ from importlib import resources
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import FindingKind, LabResult
 from services import drug_names, interaction_takings, lab_readings
+from services.card_format import plural
 from services.interaction_takings import Taking
 from services.rules import adjunct_harm, thyroid_over_replacement
 from services.rules.context import RuleContext
@@ -358,9 +359,9 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         name = drug_names.shown(replacement.ingredient)
         items.append(
             Item(
-                f"hypothyroidism on {name}: no TSH in {days} days",
+                f"hypothyroidism on {name}: no TSH in {plural(days, 'day')}",
                 f"**Hypothyroidism on {name}:** {_finding_ref(hypothyroid[0])};"
-                f" {name} running{since}; no TSH in the last {days} days"
+                f" {name} running{since}; no TSH in the last {plural(days, 'day')}"
                 f"{last}: check TSH (the replacement dose is judged by it).",
                 alongside=True,
                 minor=True,

@@ -30,6 +30,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import LabResult, SourceRef
 from services import cards, lab_safety, mood_cover, screen, suggestions, tables, trial_count
+from services.card_format import plural
 from services.last_answer import kept
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -122,8 +123,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             )
             if labs_unread
             else Item(
-                f"no TSH in {days} days",
-                f"**No TSH in the last {days} days**{_last_tsh(ctx, labs)} after {failed}: consider one if clinically indicated (CANMAT 2023 "
+                f"no TSH in {plural(days, 'day')}",
+                f"**No TSH in the last {plural(days, 'day')}**{_last_tsh(ctx, labs)} after {failed}: consider one if clinically indicated (CANMAT 2023 "
                 "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
                 # Alone it is an info card that says nothing of escalating (below); beside an
                 # "alongside" item it does not turn the summary into "before escalating".
@@ -167,11 +168,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # TSH of 2022 read as if none was ever drawn).
         before = f" (last {last.date.isoformat()}, {last.flag or 'unflagged'})" if last else ""
         summary = cards.fit_summary(
-            f"No TSH in {ctx.policy.tsh_lookback_days} days{before} after {counted}: consider "
+            f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}{before} after {counted}: consider "
             "one if clinically indicated",
-            f"No TSH in {ctx.policy.tsh_lookback_days} days{before}: consider one if clinically "
+            f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}{before}: consider one if clinically "
             "indicated",
-            f"No TSH in {ctx.policy.tsh_lookback_days} days: consider one if clinically indicated",
+            f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}: consider one if clinically indicated",
         )
     elif all(i.alongside for i in items if not i.info):
         summary = _alongside_summary([i for i in items if not i.info])

@@ -17,6 +17,7 @@ from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import data_gaps, phq9_no_total, preliminary_phq9
+from services.card_format import plural
 from services.rules.context import RuleContext
 
 
@@ -43,7 +44,7 @@ def due_reason(
     # The unrecognised PHQ-9s' dates are not read: one may be more recent than the latest total.
     none = "no PHQ-9 total that could be read" if unrecognised else "no PHQ-9 total"
     if latest.date < as_of - timedelta(days=interval):
-        return f"{none} in {(as_of - latest.date).days} days"
+        return f"{none} in {plural((as_of - latest.date).days, 'day')}"
     checkpoint = trial.start + timedelta(weeks=ctx.policy.mbc_after_trial_weeks)
     if checkpoint <= as_of and latest.date <= trial.start:
         return f"{none} since {trial.ingredient} started"

@@ -16,6 +16,7 @@ from fhir_mapping.record import DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services import cards, data_gaps
+from services.card_format import plural
 from services.no_phq9_words import latest_unread, unread_phq9_words
 from services.rules.context import RuleContext
 
@@ -58,7 +59,7 @@ def outcome_line(ctx: RuleContext, trial: Trial, other: Score | None) -> str:
     """Why the PHQ-9 is asked for. "Cannot be judged" only when nothing judges the current
     trial: a course judged on another scale (score_windows.py, review 13 W10) says so."""
     head = (
-        f"PHQ-9 at least every {ctx.policy.mbc_interval_days} days on an antidepressant and once "
+        f"PHQ-9 at least every {plural(ctx.policy.mbc_interval_days, 'day')} on an antidepressant and once "
         f"after a new trial starts (checked from week "
         f"{cards.fmt_weeks(ctx.policy.mbc_after_trial_weeks)}): "
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options
+from services.card_format import plural
 from services.rules.populations import (
     _CAVEAT,
     Population,
@@ -125,7 +126,7 @@ def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     and how long ago, never a delivery it does not record; and what to ask before a drug is
     chosen. Said only while no pregnancy is current (a newer one speaks for itself)."""
     weeks = (ctx.record.as_of - edd).days // 7
-    ago = f"{weeks} week{'s' if weeks != 1 else ''} ago" if weeks else "this week"
+    ago = f"{plural(weeks, 'week')} ago" if weeks else "this week"
     check = _feeding_clause(ctx.population) or "breastfeeding is on record (below)"
     return (
         f"**Estimated delivery date passed:** {edd.isoformat()} ({ago}); no delivery is read "
@@ -145,6 +146,17 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             f"{since}). The {what} on this card come from guidelines that do not cover "
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."
+        )
+    stale = ctx.population.stale_pregnancy
+    if stale is not None and not tms:
+        # Past the pregnancy window (services/pregnancy_now.py; review s21 RD finding 5): not a
+        # pregnancy, but the drugs below may carry pregnancy cautions, so she is asked.
+        since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+        lines.append(
+            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); more than "
+            f"{ctx.policy.mapping.pregnancy_status_weeks:g} weeks ago and nothing newer records "
+            "one, so it is not read as current: confirm she is not pregnant before a drug with "
+            "pregnancy cautions."
         )
     delivery = ctx.population.delivery
     if delivery is not None:

@@ -57,6 +57,7 @@ from datetime import timedelta
 from fhir_mapping.record import Finding, SourceRef
 from services import cards, screen_refs, suggestions, tms_gate, trial_dates
 from services.acute_risk import PuerperalPsychosis
+from services.card_format import plural
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import populations
@@ -172,7 +173,9 @@ def _together(pp: PuerperalPsychosis) -> str:
         return ""
     days = pp.window_days
     if pp.delivery:
-        what = f"a delivery on {other.onset_text}, within the postnatal year ({days} days)"
+        what = (
+            f"a delivery on {other.onset_text}, within the postnatal year ({plural(days, 'day')})"
+        )
     else:
         when = f"since {other.onset_text}" if other.onset is not None else "undated"
         what = f"a postpartum onset ({other.code}, {when})"

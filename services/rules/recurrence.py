@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from fhir_mapping.episode import in_current_episode, remission_on
 from fhir_mapping.record import DoseSegment, Role, Score, Trial, Verdict
 from services import age_limits, cards, lab_safety
+from services.card_format import plural
 from services.order_doses import segment_dose
 from services.recommendation import Recommendation
 from services.rules import populations
@@ -180,7 +181,11 @@ def _safety_lab(ctx: RuleContext, trial: Trial, stopped: date) -> tuple[str, str
                 else f"{name} {lab.flag}"
             )
             days = (lab.date - stopped).days
-            when = " while on it" if days <= 0 else f", {days} days after its last day on record"
+            when = (
+                " while on it"
+                if days <= 0
+                else f", {plural(days, 'day')} after its last day on record"
+            )
             side = "below" if low else "above"
             return (
                 short,

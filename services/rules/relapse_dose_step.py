@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import RESPONSE_FRACTION, Trial
 from services import age_limits, cards
+from services.card_format import plural
 from services.dose_raises import DoseRaise
 from services.order_doses import segment_dose, trial_dose
 from services.rules import populations
@@ -58,7 +59,7 @@ def _lowered_step(ctx: RuleContext, relapse: Relapse, found: Lowered) -> DoseSte
     )
     detail = (
         f"{trial.ingredient} raised from {segment_dose(trial, found.before)} to {high} on "
-        f"{raised.start.isoformat()}; {weeks} weeks on it: {judged}; then lowered to "
+        f"{raised.start.isoformat()}; {plural(weeks, 'week')} on it: {judged}; then lowered to "
         f"{segment_dose(trial, lowered)} on {lowered.start.isoformat()}{after}. {why} "
         f"{sentence(step_text('lowered'))} {step_cite('lowered', 'CANMAT 2023 para 190')}."
     )
@@ -159,7 +160,7 @@ def _dose_step(
         # yet judged (CANMAT 2023 para 191: response is judged by week 4).
         judge = DoseRaise(found.segment, found.before).judged_from(ctx.policy.mapping)
         then = marked_step("at-top" if at_top else "raised-no-response")
-        weeks = f"{step_text('too-early')} {cards.fmt_mg(wait)} weeks at a dose"
+        weeks = f"{step_text('too-early')} {plural(cards.fmt_mg(wait), 'week')} at a dose"
         cite = step_cite("too-early", "CANMAT 2023 para 191")
         none_since = base.date >= latest.date  # no PHQ-9 after the raise
         as_of = ctx.record.as_of
@@ -194,7 +195,7 @@ def _dose_step(
     )
     verdict = "response (>= 50 % drop), no remission" if responded else "no response"
     brief = "response, no remission" if responded else verdict  # the summary's words
-    said = f"{raised}; {days // 7} weeks on it: {scores}, {verdict}"
+    said = f"{raised}; {plural(days // 7, 'week')} on it: {scores}, {verdict}"
     if at_top:
         return DoseStep(f"{brief}; at maximum dose, switch or augment", f"{said}; {top_text}")
     key = "raised-partial" if responded else "raised-no-response"

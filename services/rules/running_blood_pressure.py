@@ -21,6 +21,7 @@ restart ("if sessions resume: ..."), never with a dose to review.
 from __future__ import annotations
 
 from services import blood_pressure, cards, clinic_courses, screen
+from services.card_format import plural
 from services.clinic_courses import ClinicCourse
 from services.recommendation import Recommendation
 from services.rules import running_cautions
@@ -34,7 +35,7 @@ def _ended_line(course: ClinicCourse, caution: blood_pressure.BpCaution, window:
     restart (the row's `if_resumed`), never a dose to review."""
     order = f" ({course.order_source})" if course.order_source is not None else ""
     ended = (
-        f"- {course.text()}, none since (more than {window} days): the course reads as ended, "
+        f"- {course.text()}, none since (more than {plural(window, 'day')}): the course reads as ended, "
         f"though its order{order} is still active; {caution.says}"
     )
     return f"{ended}. If sessions resume: {caution.if_resumed} ({caution.cite}{caution.flag})."

@@ -81,11 +81,7 @@ class AboveLabel:
         label allows more in, when it names one."""
         label = self.label
         higher = label.higher_line()
-        return (
-            f"the {label.market} label's maximum of {cards.fmt_mg(label.max_mg)} mg/day "
-            f"({label.cite}{label.flag})"
-            + (f"; {higher[0].lower()}{higher[1:-1]}" if higher else "")
-        )
+        return label.maximum() + (f"; {higher[0].lower()}{higher[1:-1]}" if higher else "")
 
     def dose(self) -> str:
         """ "mirtazapine 60 mg/day", "mirtazapine up to 60 mg/day (dose to confirm)"."""

@@ -70,7 +70,7 @@ def _summary(a: running_dose.AboveLabel) -> str:
     top = cards.fmt_mg(label.max_mg)
     may = "may be " if a.read.to_confirm else ""
     return cards.fit_summary(
-        f"{name} {_dose(a)} running: {may}above the {label.market} label's maximum of {top} mg/day",
+        f"{name} {_dose(a)} running: {may}above {label.maximum(cite=False)}",
         f"{name} {_dose(a)}: {may}above the {top} mg/day {label.market} label maximum",
     )
 

@@ -15,11 +15,20 @@ order), and only beside a course the pair rule reads as running (ongoing, no sto
 through today, no cross-taper ending it): a listing with no fill or whose supply ran out is no
 running course, so nothing pairs with it. MAOIs are left to the MAOI checks, which read these
 records already; a drug sharing an ingredient with the course is the shared-ingredient check's.
+
+Every other antidepressant that may be running (`others`, `others_line`: a bupropion or
+mirtazapine statement `unknown`, a third drug beside two running courses; session 20 closing
+note) is named too, once, where the pair is said (the optimise card, else the pair's own card):
+it makes no two-reuptake-inhibitor concern, but a switch or an augmentation planned from the
+courses alone would assume it is not taken (the switch list may even propose it as the next
+drug). With no pair said it goes on the optimise card only: with no step planned, no card is
+made for it (the data-gap list names the record).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.drug_table import shared_ingredients
@@ -123,3 +132,38 @@ def line(pair: MaybePair) -> str:
         "the one replaced; if both are meant to continue, say why."
     )
     return cards.join_sections(*maybe_running.confirm(pair.maybes), said)
+
+
+def others(ctx: RuleContext, named: AbstractSet[str]) -> tuple[MaybeRunning, ...]:
+    """The antidepressants that may be running other than those of `named` (said already: a
+    pair's drugs) and those of a record with an MAOI reading (the MAOI checks read and name
+    that record: an order coded escitalopram and named phenelzine), in maybe_running's order."""
+    found = maybe_running.antidepressants(ctx.record)
+    maoi_records = {m.source for m in found if "MAOI" in m.drug_class.upper()}
+    return tuple(
+        m
+        for m in found
+        if m.ingredient not in named
+        and "MAOI" not in m.drug_class.upper()
+        and (m.source is None or m.source not in maoi_records)
+    )
+
+
+def others_line(maybes: Sequence[MaybeRunning]) -> str:
+    """The drug-to-confirm line of each record once, then "**May also be running:** bupropion
+    (NDRI; MedicationStatement/x; no course read: dose and start not known): confirm whether the
+    patient takes it before a switch or an augmentation." ("**Also running (dates not read):**"
+    for an undated active record, which says it is taken); "" for none."""
+    if not maybes:
+        return ""
+    old = maybe_running.named(maybes)
+    if maybe_running.state(maybes) == taken_to_confirm.RUNNING.verb:
+        head, ask = "Also running (dates not read)", f"A switch or an augmentation adds to {old}"
+    else:
+        head = "May also be running"
+        ask = f"Confirm whether the patient takes {old} before a switch or an augmentation"
+    said = (
+        f"**{head}:** {maybe_running.described(maybes)}. {ask}: the steps here are planned "
+        "from the courses on record."
+    )
+    return cards.join_sections(*maybe_running.confirm(maybes), said)

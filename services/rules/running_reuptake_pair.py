@@ -29,10 +29,10 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.drug_table import shared_ingredients
 from fhir_mapping.record import Trial
-from services import cards, screen, serotonin_reuptake
+from services import cards, maybe_running, screen, serotonin_reuptake
 from services.order_checks.stacking import running_dose
-from services.recommendation import Recommendation
-from services.rules import running_reuptake_maybe
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold, running_reuptake_maybe
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.trial_adherence_text import adherence_text
@@ -160,29 +160,61 @@ def on_screen(
     """`recs` with the pair said once: a line at the top of the optimise card when it is on the
     screen (not in `hidden`), else a warning card of this topic (none while it is snoozed).
     With no two courses running, a course beside a reuptake inhibitor that may be running
-    (rules/running_reuptake_maybe.py, fix 20 W1) is said the same way."""
+    (rules/running_reuptake_maybe.py, fix 20 W1) is said the same way. Any other antidepressant
+    that may be running is named with it (running_reuptake_maybe.others_line); with no pair, on
+    the optimise card only.
+
+    On the optimise card the drug proposals that keep a drug of the pair going (a raise of
+    either, an adjunct to them, a new antidepressant started beside them:
+    one_click_hold.keeps_running) are held as text (session 20 closing note): raising one of two
+    serotonergic drugs before the pair is settled (a switch to finish, a combination to confirm)
+    is the less safe action, and which one continues is the prescriber's decision."""
     pair = running_pair(ctx)
+    maybe = None if pair else running_reuptake_maybe.maybe_pair(ctx, _running_courses(ctx))
     if pair:
         said, summary, names = line(ctx, pair), _summary(pair), [t.ingredient for t in pair]
-    elif (maybe := running_reuptake_maybe.maybe_pair(ctx, _running_courses(ctx))) is not None:
+        held_by, lead = "two serotonin reuptake inhibitors running", "while both run"
+        why = "Settle first which one continues (a switch to finish, or a combination kept on purpose)."
+    elif maybe is not None:
         said, summary = running_reuptake_maybe.line(maybe), running_reuptake_maybe.summary(maybe)
         names = [t.ingredient for t in maybe.running] + [m.ingredient for m in maybe.maybes]
+        held_by, lead = f"{maybe.concern} if both are taken", "until it is confirmed"
+        why = f"Confirm first whether the patient takes {maybe_running.named(maybe.maybes)}."
     else:
+        said = summary = held_by = lead = why = ""
+        names = []
+    also = running_reuptake_maybe.others_line(running_reuptake_maybe.others(ctx, set(names)))
+    if not said and not also:
         return list(recs)
     if any(r.topic == optimise_card.TOPIC for r in recs) and optimise_card.TOPIC not in hidden:
-        return [
-            screen.with_fields(r, detail=cards.join_sections(said, r.detail))
-            if r.topic == optimise_card.TOPIC
-            else r
-            for r in recs
-        ]
-    if TOPIC in hidden:
+        if not said:
+            return [
+                screen.with_fields(r, detail=cards.join_sections(also, r.detail))
+                if r.topic == optimise_card.TOPIC
+                else r
+                for r in recs
+            ]
+        drugs = frozenset(names)
+        antidepressants = one_click_hold.running_antidepressants(ctx)
+
+        def line_for(held: list[Suggestion]) -> str:
+            hold = one_click_hold.held_line(lead, held, why) if held else ""
+            return cards.join_sections(said, hold, also)
+
+        return one_click_hold.hold_drug_orders(
+            recs,
+            line_for,
+            lambda s: one_click_hold.keeps_running(s, drugs, antidepressants),
+            held_by=held_by,
+        )
+    if TOPIC in hidden or not said:
         return list(recs)
     card = cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(
             said,
+            also,
             "Not offered as an order: which one to stop, or whether the combination is kept on "
             "purpose, is the prescriber's decision.",
         ),

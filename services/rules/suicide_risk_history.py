@@ -21,6 +21,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from services.card_format import plural
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.risk_evidence import in_ed_history_year
@@ -63,7 +64,7 @@ def history_line(record: PatientRecord, policy: Policy) -> str:
         ago = (record.as_of - f.onset).days
         # Named by its day and code: no resource id (cards.record_cite, session 20).
         visits.append(
-            f"ED visit for {_WHAT[f.kind]} on {f.onset.isoformat()} ({ago} days ago; {f.coding})"
+            f"ED visit for {_WHAT[f.kind]} on {f.onset.isoformat()} ({plural(ago, 'day')} ago; {f.coding})"
         )
     return (
         f"{HEAD} "

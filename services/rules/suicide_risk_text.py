@@ -13,7 +13,7 @@ from __future__ import annotations
 from fhir_mapping.record import CurrentStay
 from services import acute_risk, cards
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
-from services.card_format import record_cite
+from services.card_format import plural, record_cite
 from services.rules.context import RuleContext
 
 
@@ -250,7 +250,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             "know, a value out of range, or text that is not a number), so it may be positive. "
             "Look at it in the chart: if it is above 0 ('several days' or more), complete a "
             "structured suicide risk assessment today (C-SSRS). The card goes once a readable "
-            f"item 9 or an assessment is recorded on that day or later, or after {lookback} days."
+            f"item 9 or an assessment is recorded on that day or later, or after {plural(lookback, 'day')}."
         )
     if level is SuicideLevel.RESCREENED:
         window = max(lookback, ctx.policy.suicide_unassessed_item9_days)
@@ -260,7 +260,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             "followed it: item 9 alone is not one, and a 0 does not rule risk out (Na et al., "
             "Mayo item 9 validation). Complete and record a structured assessment (C-SSRS); the "
             "card stays until one "
-            f"is on record or the answer is more than {window} days old."
+            f"is on record or the answer is more than {plural(window, 'day')} old."
         )
     return (
         "Assessed after the positive finding. Kept as information while it is within the "

@@ -39,12 +39,12 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import Role, Trial
 from services import cards, screen, trial_count
-from services.card_format import plural
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adherence_review, measurement_based_care, one_click_hold, tms_referral
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
+from services.trial_adherence_text import no_supply_for, no_supply_since
 
 HELD_BY = "no supply on record: confirm it is still taken"
 
@@ -62,14 +62,9 @@ def ran_out(ctx: RuleContext) -> tuple[Trial, ...]:
 def _head(trials: Sequence[Trial]) -> tuple[str, str]:
     """ "venlafaxine: no supply since 2025-06-10 (539 days)" and a shorter form."""
     lead = trials[0]
-    since = lead.supply_ran_out
-    assert since is not None
-    days = (lead.end - since).days
+    assert lead.supply_ran_out is not None
     names = cards.names(trials)
-    return (
-        f"{names}: no supply since {since.isoformat()} ({plural(days, 'day')})",
-        f"{names}: no supply for {days} days",
-    )
+    return f"{names}: {no_supply_since(lead)}", f"{names}: {no_supply_for(lead)}"
 
 
 def _facts(ctx: RuleContext) -> tuple[str, str]:

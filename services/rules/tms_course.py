@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DataDomain, Finding, Score
 from services import cards, data_gaps, finding_words, pathway_options, suggestions, tms_course
+from services.card_format import plural, weeks_text
 from services.pathway import finding_line, in_episode
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -48,7 +49,7 @@ def _scale_due(ctx: RuleContext, course: TmsCourse) -> str | None:
         return "no PHQ-9 total on record"
     days = (ctx.record.as_of - latest.date).days
     if days > interval:
-        return f"no PHQ-9 total in {days} days (during a course: at least every {interval} days)"
+        return f"no PHQ-9 total in {plural(days, 'day')} (during a course: at least every {plural(interval, 'day')})"
     return None
 
 
@@ -89,7 +90,7 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
     if weeks >= policy.tms_course_weeks:
         lines.append(
             f"**Week {week} without response:** LCD L34998 covers up to "
-            f"{cards.fmt_weeks(policy.tms_course_weeks)} weeks of daily TMS: review the course "
+            f"{weeks_text(policy.tms_course_weeks)} of daily TMS: review the course "
             "with the TMS service. A course without response also rules out a retreatment "
             "(LCD L37086)."
         )
@@ -193,7 +194,7 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
     if course.baseline is None:
         sections.append(
             "**No PHQ-9 before the first session** (within "
-            f"{ctx.policy.mapping.baseline_days_before} days): the course's response cannot be "
+            f"{plural(ctx.policy.mapping.baseline_days_before, 'day')}): the course's response cannot be "
             "measured from its start."
         )
     sections.extend(response)

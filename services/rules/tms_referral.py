@@ -52,6 +52,7 @@ from services import (
     tms_gate,
     tms_severity,
 )
+from services.card_format import plural
 from services.packet import attach_packet
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source
@@ -179,7 +180,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
         gap = trial.adherence.supply_gaps[0]
         more = len(trial.adherence.supply_gaps) - 1
         lines.append(
-            f"- No supply of {trial.ingredient} dispensed for {gap.days} days from "
+            f"- No supply of {trial.ingredient} dispensed for {plural(gap.days, 'day')} from "
             f"{gap.start.isoformat()}{f' (and {more} more gap)' if more else ''}: confirm "
             "adherence before relying on this trial"
         )

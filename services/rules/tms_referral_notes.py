@@ -180,7 +180,8 @@ def revoked_referral_line(record: PatientRecord) -> str:
         return ""
     last = max(revoked, key=lambda r: r.authored or date.min)
     when = f"on {last.authored.isoformat()}" if last.authored else "(date not recorded)"
-    where = f" ({last.source})" if last.source else ""
+    # By its day; its id only when undated (cards.record_cite, session 21).
+    where = cards.record_cite(last.source, last.authored is not None)
     more = f" ({len(revoked) - 1} earlier also revoked)" if len(revoked) > 1 else ""
     return (
         f"**Earlier TMS referral:** a TMS referral {when} was {last.status}, cancelled before "

@@ -6,6 +6,7 @@ from datetime import date
 
 from fhir_mapping.record import DoseBasis, DoseSegment, RefillGap, Role, Trial
 from services import trial_dates
+from services.card_format import plural
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.site_ceiling import site_ceiling
@@ -221,7 +222,7 @@ def trial_lane(
                 "g",
                 tooltip(
                     f"{what}: no supply from {day_text(gap.start)} to {day_text(gap.end)} "
-                    f"({gap.days} days)"
+                    f"({plural(gap.days, 'day')})"
                 ),
                 el(
                     "rect",

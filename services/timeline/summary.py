@@ -125,6 +125,9 @@ def _trial_summary(trial: Trial) -> str:
         else:
             text += f" to {end}" if stopped == end else f", {stopped}"
     verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
+    if trial_dates.duration_to_confirm(trial):
+        # Session 21 F3 item 1: not known to be short; its reason says "adequacy to confirm".
+        verdict = "trial"
     text += f", {verdict}"
     if trial.patient_reported:  # only the patient's statements (review 18b M4)
         text += ", self-reported"

@@ -131,6 +131,8 @@ def _reason_word(trial: Trial, reason: InadequacyReason) -> str:
         # A length the record does not state is not known to be short: the cards' reason
         # (fhir_mapping/course_length.py, review s20 W2 item 1), never "too short".
         unknown = trial_dates.length_not_recorded(trial)
+        if unknown is not None and trial_dates.duration_to_confirm(trial):
+            return f"adequacy to confirm: {unknown}"  # session 21 F3 item 1
         if unknown is not None:
             return unknown
     return _REASON_TEXT.get(reason, str(reason))

@@ -243,7 +243,7 @@ def test_an_unreadable_qtc_component_is_a_named_gap_and_the_check_says_not_done(
     assert "was not done" in card.detail
     assert (
         "1 ECG or QTc result could not be read (ECG whose QTc is missing or not a number): "
-        "Observation/ecg-1" in card.detail
+        "the result of 2025-05-20" in card.detail
     )
 
 

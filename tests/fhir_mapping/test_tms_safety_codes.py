@@ -31,6 +31,8 @@ ICD = b.ICD10CM
 SCT = b.SNOMED
 ICD10PCS = "http://www.cms.gov/Medicare/Coding/ICD10"
 ICD9 = "http://hl7.org/fhir/sid/icd-9-cm"
+CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
+HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 Resource = dict[str, Any]
 
 
@@ -104,6 +106,10 @@ def test_every_row_has_a_source_a_status_and_a_well_formed_code() -> None:
             assert pcs.match(row.code) and "procedure" in row.applies_to, row
         elif row.system == ICD9:  # ICD-9-CM procedure 39.51 "Clipping of aneurysm"
             assert icd9_procedure.match(row.code) and row.applies_to == {"procedure"}, row
+        elif row.system == CPT_SYSTEM:  # an implant procedure (review s21 RD 1): five digits
+            assert re.fullmatch(r"\d{5}", row.code) and row.applies_to == {"procedure"}, row
+        elif row.system == HCPCS:  # HCPCS Level II: a letter and four digits (L8614)
+            assert re.fullmatch(r"[A-V]\d{4}", row.code) and "procedure" in row.applies_to, row
         else:
             assert row.system == SCT and row.code.isdigit(), row
         assert (row.system, row.code) not in seen, row

@@ -142,7 +142,12 @@ def test_a_switch_weeks_after_a_stop_is_no_start_but_after_the_window_it_is() ->
         SERTRALINE_50, date(2025, 4, 2), stopped=date(2025, 4, 30), rid="rx-sert"
     )
     record = chart(*depressed(), stopped_recently, drafts=(drafted(FLUOXETINE_20),), birth=AGED_20)
-    assert at_order(record) == {}
+    # No start (a course within the window), but fluoxetine is new to the patient and no card is
+    # about it: the warning is its own card, worded as a new drug (review s21 RD finding 9).
+    (switch,) = at_order(record).values()
+    assert switch.topic == order_hooks.CAUTION
+    assert "fluoxetine 20 mg/day: not taken in the last 90 days" in switch.detail
+    assert "starts antidepressant treatment" not in switch.detail
     # The clinic's window, from the [policy] table: 0 days reads any stopped course as past.
     at_zero = order_hook(
         record, load_policy({"antidepressant_new_start_days": 0}), hook="order-select"

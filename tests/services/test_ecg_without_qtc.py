@@ -57,7 +57,7 @@ PR = ("8625-6", "P-R Interval")
 QRS = ("8633-0", "QRS duration")
 
 NOT_COMPARED = "Citalopram order: QTc of 2025-05-20 not compared, the ECG reports no QTc"
-GAP_LINE = "1 ECG or QTc result could not be read (ECG with no QTc value): Observation/ecg-1"
+GAP_LINE = "1 ECG or QTc result could not be read (ECG with no QTc value): the result of 2025-05-20"
 
 
 def component(code: tuple[str, str], value: Any, unit: str = "ms") -> Resource:
@@ -201,9 +201,7 @@ def test_an_ecg_with_qt_and_heart_rate_but_no_qtc_says_the_qtc_was_not_compared(
     card = order_cards(record)["order-qtc"]
     assert card.indicator is Indicator.INFO
     assert card.summary == NOT_COMPARED
-    assert "The latest ECG on record, of 2025-05-20 (Observation/ecg-1), reports no QTc" in (
-        card.detail
-    )
+    assert "The latest ECG on record, of 2025-05-20, reports no QTc" in (card.detail)
     assert "was not done" in card.detail and "Read the QTc on the tracing" in card.detail
     assert GAP_LINE in card.detail
     # Never a QTc the ECG did not report: no Bazett (~557 ms) or Fridericia (~523 ms) value.
@@ -245,7 +243,7 @@ def test_a_later_ecg_without_qtc_does_not_turn_an_earlier_long_qtc_into_informat
     assert card.summary.startswith("Citalopram with QTc 520 ms on 2025-03-03: above 500 ms")
     assert (
         "The latest QTc that could be read is 520 ms on 2025-03-03. The later ECG of 2025-05-20 "
-        "(Observation/ecg-1) reports no QTc: read it on the tracing." in card.detail
+        "reports no QTc: read it on the tracing." in card.detail
     )
     assert GAP_LINE in card.detail
 

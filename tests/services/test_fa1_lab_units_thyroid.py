@@ -115,7 +115,8 @@ def test_si_labs_not_received_is_one_plain_line() -> None:
     (line,) = describe([gap])
     # The tests named from the key's tables (review s20 item 5).
     assert line.startswith(
-        "Vitamin B12, folate and vitamin D reported in SI units (pmol/L, nmol/L)"
+        "Vitamin B12, folate, vitamin D and creatinine reported in SI units (pmol/L, nmol/L, "
+        "umol/L)"
     )
     assert "prefetch" not in line and "Observation" not in line and "Si-" not in line
 
@@ -240,5 +241,5 @@ def test_si_labs_read_in_part_keep_their_capitals() -> None:
     (line,) = describe([gap])
     # Never "Si-unit"; the tests it may hide named (review s20 item 5).
     assert line.startswith(
-        "SI-unit labs (vitamin B12, folate, vitamin D and TSH) may be incomplete"
+        "SI-unit labs (vitamin B12, folate, vitamin D, creatinine and TSH) may be incomplete"
     )

@@ -653,8 +653,7 @@ def test_the_card_says_what_was_counted_failed_or_not_tolerated() -> None:
     assert trials.status is CriterionStatus.MET
     assert "venlafaxine (SNRI, not tolerated)" in trials.evidence[0]
     assert trials.details[1] == (
-        "venlafaxine (SNRI) 225 mg/day, 2023-04-03 - 2023-04-24: not tolerated (nausea "
-        "2023-04-20, MedicationRequest/mr-v)"
+        "venlafaxine (SNRI) 225 mg/day, 2023-04-03 - 2023-04-24: not tolerated (nausea 2023-04-20)"
     )
     # Aetna counts failed trials only: the intolerant one is named as not counted.
     aetna = next(

@@ -184,6 +184,6 @@ def test_unplaced_allergen_is_named_as_an_allergy_entry() -> None:
     assert "intolerance record could not be read" not in text
     assert (
         "1 allergy entry the service could not place (allergen text not matched to a drug it "
-        "knows: check it before prescribing): AllergyIntolerance/"
+        "knows: check it before prescribing): the allergy entry"
     ) in text
     assert "(allergen 'welbutrin')" in text

@@ -370,8 +370,8 @@ def test_an_old_egfr_before_a_newer_stage_4_code_reads_the_stage() -> None:
     card = order_cards(record)[RENAL_ORDER]
     assert card.indicator is Indicator.WARNING
     assert (
-        "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO); the latest eGFR, 70 on 2019-06-03 "
-        "(Observation/egfr-2019), is older than the code and not recent: measure one before "
+        "CKD stage 4 coded (eGFR 15-29 by definition, KDIGO); the latest eGFR, 70 on 2019-06-03, "
+        "is older than the code and not recent: measure one before "
         "dosing duloxetine." in card.detail
     )
     # Control: an old eGFR dated after the code decides as before (named as old).

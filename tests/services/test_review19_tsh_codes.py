@@ -75,7 +75,8 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
         assert code not in templates["labs"]
     assert query_bytes(templates["labs"]) == 1738  # as it was: no room taken from site codes
     assert query_bytes(templates["labsSI"]) <= MAX_QUERY_BYTES
-    assert key_tests() == {"tsh", "b12", "folate", "vitamin-d"}
+    # creatinine 14682-9 in umol/L (review s21 RD finding 6)
+    assert key_tests() == {"tsh", "b12", "folate", "vitamin-d", "creatinine"}
 
 
 def _without_labs_si(chart: str) -> Doc:

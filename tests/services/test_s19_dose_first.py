@@ -212,7 +212,7 @@ def test_a_drafted_mirtazapine_60_is_above_the_us_labels_maximum() -> None:
         "Mirtazapine 60 mg/day is above the US label's maximum of 45 mg/day (Remeron US label 2.1)"
     )
     assert card["detail"].startswith(
-        "mirtazapine 60 mg/day exceeds the US label's maximum (Remeron US label 2.1), 45 mg/day. "
+        "mirtazapine 60 mg/day exceeds the US label's maximum of 45 mg/day (Remeron US label 2.1). "
         "CANMAT 2023 Table 3.3 lists up to 60 mg/day (Canadian product monographs); this clinic "
         "prescribes under the US labels, so 45 mg/day is the ceiling here."
     )

@@ -175,7 +175,7 @@ def test_packet_names_the_primary_psychotic_disorder_not_psychotic_features() ->
     assert (
         "Primary psychotic disorder (not depression with psychotic features; the unipolar TRD "
         "pathway does not apply): Schizoaffective disorder, depressive type (ICD-10-CM F25.1, "
-        "since 1 Jan 2015, Condition/sza)"
+        "since 1 Jan 2015)"
     ) in text
     assert "Psychotic features: none coded apart from the psychotic disorder above." in text
     # Before: "Psychotic features: Schizoaffective disorder, depressive type (ICD-10-CM F25.1 ...".

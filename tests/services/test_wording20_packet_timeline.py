@@ -125,7 +125,10 @@ def test_a_partial_labs_si_page_names_the_tests_it_may_hide_tsh_among_them() -> 
     result = _run("w07_labs_si_first_page_only_hypothyroid")
     detail = _cards(result)["diagnosis-review"]["detail"]
     assert "- SI-unit labs may be incomplete:" not in detail
-    assert "- SI-unit labs (vitamin B12, folate, vitamin D and TSH) may be incomplete: " in detail
+    assert (
+        "- SI-unit labs (vitamin B12, folate, vitamin D, creatinine and TSH) may be incomplete: "
+        in detail
+    )
 
 
 def test_the_labs_si_lines_name_every_test_of_the_key_from_its_tables() -> None:

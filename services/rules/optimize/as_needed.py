@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Role, Trial
 from services import age_limits, cards, drugs, suggestions
+from services.card_format import plural
 from services.order_doses import trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules.context import RuleContext
@@ -84,9 +85,9 @@ def section(ctx: RuleContext, trial: Trial) -> str:
     weeks = cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)
     return (
         f"**Ordered as needed:** {trial.ingredient} {trial_dose(trial)} since "
-        f"{trial.start.isoformat()} ({_weeks(trial)} weeks); {_score(trial)}. An as-needed dose "
+        f"{trial.start.isoformat()} ({plural(_weeks(trial), 'week')}); {_score(trial)}. An as-needed dose "
         "is not a daily dose: its days never count toward an adequate trial (an adequate dose "
-        f"taken daily for {weeks} weeks), so this is no antidepressant trial yet. If it is meant "
+        f"taken daily for {plural(weeks, 'week')}), so this is no antidepressant trial yet. If it is meant "
         "to treat the depression, order a daily dose in the adequate range "
         f"({range_label(ctx, trial)} mg/day{where}) and judge it after an adequate trial."
     )

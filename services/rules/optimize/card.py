@@ -10,6 +10,7 @@ from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, FindingKind, Trial
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
+from services.card_format import plural
 from services.episode_trials import in_episode
 from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -46,11 +47,11 @@ def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
     first = (
         f"PHQ-9 {before.value} ({before.date.isoformat()}) before it"
         if before is not None and before.value is not None
-        else f"no PHQ-9 in the {policy.baseline_days_before} days before it"
+        else f"no PHQ-9 in the {plural(policy.baseline_days_before, 'day')} before it"
     )
     if after is not None and after.value is not None:
         return f"{first}; PHQ-9 {after.value} ({after.date.isoformat()}) after"
-    return f"{first}; none during it or in the {policy.on_treatment_days_after_end} days after"
+    return f"{first}; none during it or in the {plural(policy.on_treatment_days_after_end, 'day')} after"
 
 
 def tms_episode_line(course: TmsCourse | None, policy: MappingPolicy) -> str:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
 from services import age_limits, cards, drugs, tolerability
+from services.card_format import weeks_text
 from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -56,7 +57,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day at age {age}"
     low_weeks = cards.below_minimum(trial)
     so_far = (
-        f" for {cards.fmt_weeks(low_weeks[1])} weeks so far"
+        f" for {weeks_text(low_weeks[1])} so far"
         if low_weeks is not None and low_weeks[1] >= 1
         else ""
     )

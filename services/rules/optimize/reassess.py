@@ -33,6 +33,7 @@ from datetime import date
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseNotTolerated, PatientRecord, Score, Trial
 from services import cards, trial_count
+from services.card_format import plural
 from services.dose_raises import DoseRaise, unjudged_raise
 from services.order_doses import segment_dose
 from services.recommendation import Indicator, Recommendation
@@ -180,7 +181,7 @@ def card(ctx: RuleContext, found: tuple[Reassess, ...]) -> Recommendation:
         for r in found
     ]
     lines.append(
-        f"Response to a dose is judged after {weeks} weeks on it (CANMAT 2023 para 191: "
+        f"Response to a dose is judged after {plural(weeks, 'week')} on it (CANMAT 2023 para 191: "
         f"{step_text('raise-window')}; policy on_treatment_from_week): {then}."
     )
     evidence = card_evidence(ctx)

@@ -36,7 +36,11 @@ def tried_courses(ctx: RuleContext) -> dict[str, str]:
         elif trial_dates.whole_course_assumed(t) is not None and t.written_dates is None:
             # Its end is the assumed 30 days, not a date on record (audit 16 W4).
             text = f"tried from {trial_dates.start_text(t)}; {_not_recorded(t)}"
-        elif t.written_dates is not None and t.verdict is not Verdict.ADEQUATE:
+        elif (
+            t.written_dates is not None and t.verdict is not Verdict.ADEQUATE
+        ) or trial_dates.duration_to_confirm(t):
+            # Dates partial, or adequate only up to a stop whose day was not recorded (session
+            # 21 F3 item 1): how long it ran is to confirm.
             text += ", adequacy to confirm"
         elif t.verdict is Verdict.INADEQUATE:
             text += ", not an adequate trial"

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from fhir_mapping.record import Trial
 from services import cards, start_doses
+from services.card_format import plural
 from services.drug_rules import Regimen
 from services.rules.optimize.wording import dose_text
 
 
 def steps(start: start_doses.StartDose) -> str:
     """ "by 5 mg no sooner than weekly" """
-    every = "weekly" if start.step_min_days == 7 else f"every {start.step_min_days} days"
+    every = "weekly" if start.step_min_days == 7 else f"every {plural(start.step_min_days, 'day')}"
     return f"by {cards.fmt_mg(start.step_mg)} mg no sooner than {every}"
 
 

@@ -1,0 +1,56 @@
+"""The falls check of a drafted antidepressant in an older adult (review s21 RD finding 2).
+
+AGS Beers 2023 Table 3 (history of falls or fractures) names antidepressants (TCAs, SSRIs, SNRIs)
+among the drugs to avoid unless safer alternatives are not available: data/older_adult_cautions.csv,
+the `falls` row. Until now that row was read only inside the strongly-anticholinergic check
+(order_checks/older_adults.py), so sertraline, escitalopram, duloxetine or venlafaxine drafted at 85
+with "History of falling" coded gave no word about the falls.
+
+One card for the draft, only when:
+- the patient is at or above the row's age and the draft's class is one the row names (mirtazapine
+  and bupropion are not named by Beers: no card, as the table says);
+- a fall is on record (data/falls_codes.csv);
+- no anticholinergic card is raised for the same draft: that card already carries the falls line
+  (older_adults.anticholinergic_check), and a second card would say the same thing twice.
+
+A warning, as the anticholinergic card is: Beers' word is "avoid", the harm (a fall, a fracture at
+85) is serious, and a clinician may still choose the drug knowingly (it is often the depression's
+best option). Not snoozable: a safety check of one order (data/topics.csv).
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DoseBasis, DraftOrder
+from services import cards, older_adult_cautions
+from services.order_checks import older_adults
+from services.order_checks.model import OrderCheck
+from services.order_doses import draft_dose
+from services.rules.context import RuleContext
+
+TOPIC = "order-older-adult-falls"
+
+
+def falls_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    age = ctx.record.patient.age
+    row = older_adult_cautions.falls_row(draft.drug_class, age)
+    if row is None or age is None:
+        return None
+    falls = older_adult_cautions.falls_on_record(ctx)
+    if not falls or older_adults.beers_row(ctx, draft) is not None:
+        return None
+    name = draft.ingredient.capitalize()
+    words = older_adult_cautions.falls_words(falls)
+    summary = cards.fit_summary(
+        f"{name} at {age} with {words} on record: {row.cite} advises avoiding "
+        f"{draft.drug_class}s after falls unless no safer option",
+        f"{name} at {age} with {words} on record: fall risk ({row.cite})",
+        f"{name} at {age} with falls on record: fall risk ({row.cite})",
+    )
+    dose = draft_dose(draft) if draft.dose_basis is DoseBasis.DAILY else "dose not read"
+    detail = cards.join_sections(
+        f"**{name} {dose} drafted at age {age}.**",
+        older_adult_cautions.falls_line(row, falls),
+        "If it is still the choice, start low, go slowly and review falls at each follow-up.",
+        older_adult_cautions.source_line(row),
+    )
+    return OrderCheck(TOPIC, draft, summary, detail)
