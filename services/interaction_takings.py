@@ -43,8 +43,11 @@ class Taking:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py). Such a drug "may be running", never "running". "" else.
     to_confirm: str = ""
-    # Its record as a card names it (taken_to_confirm.named), for the drug-to-confirm line.
+    # Its record as a card names it (taken_to_confirm.named): beside what it states, for the
+    # drug-to-confirm line ("the statement"), and alone, for a line that cites it ("the
+    # statement of 2025-05-26"). "" for a record the mapping read.
     record: str = ""
+    record_alone: str = ""
     # A drug dosed per session or injection (esketamine, a long-acting injectable): its dose as
     # one administration, "56 mg per session", named instead of `mg_per_day`, which is only a
     # time average for supply arithmetic (review s19 M2). "" for a daily dose.
@@ -57,8 +60,9 @@ class Taking:
     @property
     def cited(self) -> object | None:
         """The record as a card line cites it (cards.record_cite): its gap's citation ("the
-        statement of 2025-05-26", `record`) for a record the mapping left out, else its id."""
-        return self.record or self.source
+        statement of 2025-05-26", `record_alone`) for a record the mapping left out, else its
+        id."""
+        return self.record_alone or self.source
 
     @property
     def confirmed(self) -> bool:
@@ -178,6 +182,7 @@ def running(record: PatientRecord) -> list[Taking]:
                         gap.source,
                         to_confirm=said,
                         record=taken_to_confirm.named(gap),
+                        record_alone=taken_to_confirm.named(gap, stated_beside=False),
                     )
                 )
     return found

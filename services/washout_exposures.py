@@ -37,8 +37,11 @@ class Exposure:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
     to_confirm: str = ""
-    # Its record as a card names it (taken_to_confirm.named), for the drug-to-confirm line.
+    # Its record as a card names it (taken_to_confirm.named): beside what it states, for the
+    # drug-to-confirm line ("the statement"), and alone, for a line that cites it ("the
+    # statement of 2025-05-26"). "" for a record the mapping read.
     record: str = ""
+    record_alone: str = ""
     # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
     # says it had ended by, the latest it may have been taken (the safer end for the interval).
     ended_by: bool = False
@@ -54,8 +57,9 @@ class Exposure:
     @property
     def cited(self) -> object | None:
         """The record as a card line cites it (cards.record_cite): its gap's citation ("the
-        statement of 2025-05-26", `record`) for a record the mapping left out, else its id."""
-        return self.record or self.source
+        statement of 2025-05-26", `record_alone`) for a record the mapping left out, else its
+        id."""
+        return self.record_alone or self.source
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -140,6 +144,7 @@ def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposur
                     gap.source,
                     said,
                     taken_to_confirm.named(gap),
+                    taken_to_confirm.named(gap, stated_beside=False),
                 )
             )
     return found

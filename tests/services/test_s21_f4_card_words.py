@@ -164,6 +164,23 @@ def test_item2_an_order_to_confirm_is_named_by_its_day_on_every_line(
     assert not [line for line in lines if _ID.search(line)]
 
 
+def test_item2_a_line_that_cites_the_record_alone_says_its_day() -> None:
+    # The MAOI pair line does not say what the record states: "the statement" alone would not
+    # find it; before, "MedicationStatement/<id>".
+    lines = _details(_named("n06_phenelzine_statement_unknown_on_escitalopram"))
+    assert any(
+        line.startswith(
+            "**Phenelzine with escitalopram:** phenelzine (MAOI) possibly running start not "
+            "recorded, the statement of 2025-05-26; escitalopram"
+        )
+        for line in lines
+    )
+    assert "**Drug to confirm:** the statement, status unknown, recorded 2025-05-26: " in "\n".join(
+        lines
+    )
+    assert not [line for line in lines if _ID.search(line)]
+
+
 # --- 3. "may be running" once ----------------------------------------------------------------------
 
 
