@@ -185,6 +185,26 @@ def test_tranylcypromine_drafted_on_buprenorphine_naloxone() -> None:
     assert "**Venlafaxine → tranylcypromine (MAOI)**" in maoi["detail"]  # still said
 
 
+def test_an_maoi_on_buprenorphine_never_asks_to_stop_the_opioid_use_disorder_treatment() -> None:
+    """Stopping buprenorphine or methadone to start an MAOI risks withdrawal, relapse and
+    overdose (FDA DSC 2019-04-09; maoi_washout.csv stopping_harm): the card says not to combine
+    them and to prefer another antidepressant, never "stop buprenorphine at least 14 days first"
+    (the first version of this fix did). Venlafaxine, an antidepressant, is still to be stopped."""
+    maoi = by_topic(_cards(_chart("tranylcypromine_drafted_on_buprenorphine_naloxone")))[
+        "order-maoi-interaction"
+    ]
+    assert maoi["summary"] == (
+        "Tranylcypromine (MAOI) ordered while buprenorphine is running: not to be combined; "
+        "prefer another antidepressant to stopping buprenorphine"
+    )
+    assert "stop buprenorphine at least" not in maoi["summary"]
+    assert "stop buprenorphine, then" not in maoi["detail"]
+    assert "**Do not stop buprenorphine for the MAOI:**" in maoi["detail"]
+    assert "FDA Drug Safety Communication 2019-04-09" in maoi["detail"]
+    assert "tranylcypromine is not to be started while buprenorphine runs" in maoi["detail"]
+    assert "stop venlafaxine, then allow at least 14 days" in maoi["detail"]
+
+
 # Finding 5 ------------------------------------------------------------------------------------
 
 
