@@ -25,6 +25,7 @@ from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
+from fhir_mapping.verdict_before_gap import standing
 
 
 class PHQ9ByDate:
@@ -318,6 +319,10 @@ def attach_scores(
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
                 )
+        if trial.before_gap is not None:
+            # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap
+            # stands, whatever the refills after it show.
+            attached[-1] = standing(attached[-1], phq9, policy, next_start)
     return tuple(attached)
 
 
