@@ -7,6 +7,8 @@ evaluation is had (fetched, cached, on the loop or in the thread pool).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +38,19 @@ from services.recommendation import Recommendation
 # How many hidden-topic sets a Prepared keeps composed screens for: one patient rarely has more
 # than one or two (a snooze, an answered order card), and each screen is a few KB.
 _WITHOUT_KEPT = 4
+
+
+def _hidden(
+    recs: Sequence[Recommendation], snoozed: AbstractSet[str], answered: AbstractSet[str]
+) -> frozenset[str]:
+    """The topics of `recs` left out: snoozed on the same evidence, or an order card answered."""
+    return frozenset(
+        r.topic
+        for r in recs
+        # A snooze holds while the card rests on the same evidence (issued_cards.snooze_key).
+        if (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
+        or (r.dedupe_key and r.dedupe_key in answered)
+    )
 
 
 class CardIssuer:
@@ -127,18 +142,20 @@ class CardIssuer:
                     exclude_hook_instance=request.hookInstance,
                     on_loop=on_loop,
                 )
-        hidden = frozenset(
-            r.topic
-            for r in evaluation.recommendations
-            # A snooze holds while the card rests on the same evidence (issued_cards.snooze_key).
-            if (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
-            or (r.dedupe_key and r.dedupe_key in answered)
-        )
+        hidden = _hidden(evaluation.recommendations, snoozed, answered)
         kept = (
             list(zip(evaluation.recommendations, prepared.templates, strict=True))
             if not hidden
             else self._screen_without(prepared, hidden)
         )
+        # A screen composed without some cards may show a card the full screen did not (a line
+        # a hidden card carried, said on a card of its own: rules/item9_not_recorded.alone), or
+        # a card with another fingerprint (the line moved onto it). Its own snooze and answer
+        # apply to it too, or a card the clinician snoozed would come back on every call
+        # (review s21 RE W1). Hidden only grows, so this ends (at most once per topic).
+        while kept and (more := _hidden([r for r, _t in kept], snoozed, answered) - hidden):
+            hidden |= more
+            kept = self._screen_without(prepared, hidden)
         link = packet = None
         if any(r.wants_timeline or template.wants_packet for r, template in kept):
             base = self.settings.server.public_url or base_url.rstrip("/")

@@ -10,6 +10,7 @@ Exception tree:
     ├── FeedbackConflict          -> 409 (feedback contradicting the card's stored feedback)
     ├── UnknownService            -> 404
     ├── PayloadTooLarge           -> 413
+    ├── UnsupportedMediaType      -> 415 (a body declared as another type than JSON)
     ├── Unauthorized              -> 401 (generic message only; details go to the log)
     └── PreconditionFailed        -> 412 (the data could not be had: what was missing is named)
 
@@ -84,6 +85,11 @@ class UnknownService(CdsError):
 class PayloadTooLarge(CdsError):
     status_code = 413
     code = "payload-too-large"
+
+
+class UnsupportedMediaType(CdsError):
+    status_code = 415
+    code = "unsupported-media-type"
 
 
 class Unauthorized(CdsError):

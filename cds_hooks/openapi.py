@@ -49,7 +49,8 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     error: str = Field(
         description="A stable code: bad-request, unauthorized, unknown-service, "
-        "payload-too-large, prefetch-unavailable, not-found, method-not-allowed, internal-error"
+        "payload-too-large, unsupported-media-type, prefetch-unavailable, not-found, "
+        "method-not-allowed, internal-error"
     )
     message: str = Field(description="What was wrong, for a person (never the request's data)")
     details: dict[str, Any] | None = Field(
@@ -79,6 +80,20 @@ class FeedbackStored(BaseModel):
         "`storedAcceptedSuggestions` are kept). Each names its `item` (`feedback.2`), `card` "
         "and `message`. Absent when there are none; when no item is stored the answer is 400 "
         "or 409 instead, with the same list in `details.refused`",
+    )
+    snoozed: list[str] | None = Field(
+        None,
+        description="Overrides stored that snoozed their card (`feedback.0`): it is not shown "
+        "again for that patient for snooze_days, or until the evidence it rests on changes. "
+        "Absent when there are none",
+    )
+    notSnoozed: list[dict[str, str]] | None = Field(
+        None,
+        description="Overrides stored that did not snooze their card, which keeps showing: "
+        "`item` (`feedback.1`) and `reason`: `reason-not-offered` (a reason the card did not "
+        "offer in its overrideReasons, e.g. the EHR's own; send the card's Coding to snooze), "
+        "`no-override-reason`, `card-not-snoozable` (suicide risk and the other cards never "
+        "snoozed) or `snoozes-off` (snooze_days 0). Absent when there are none",
     )
 
 

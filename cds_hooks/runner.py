@@ -132,7 +132,7 @@ class HookRunner:
             budget_seconds=self.settings.fhir.total_timeout,
         )
         fields = _log_fields(service_id, request, gathered)
-        require_one_patient(request, gathered.resources)
+        require_one_patient(request, gathered.resources, gathered.served)
         # The required keys; else a key `gather` found fatal (the FHIR server does not know the
         # patient: review 16 W1).
         missing_required = sorted(set(gathered.missing) & definition.required) or sorted(

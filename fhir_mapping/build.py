@@ -19,6 +19,7 @@ Patient: age, sex, death).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,7 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals
+from fhir_mapping.refills_unread import DISPENSE_FEED, refills_unread
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -107,6 +109,7 @@ def build_record(
     draft_orders: Iterable[Mapping[str, Any]] = (),
     unavailable: Mapping[str, str] | None = None,
     incomplete: Mapping[str, str] | None = None,
+    read_failed: AbstractSet[str] = frozenset(),
 ) -> PatientRecord:
     """Build the record of one patient.
 
@@ -118,7 +121,8 @@ def build_record(
     `unavailable` and `incomplete` are the protocol layer's report, by resource type, of data it
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
-    "not available" instead of "not on record".
+    "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
+    read was tried and failed (GapCause.NOT_READ), not merely not offered.
 
     With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
@@ -134,6 +138,7 @@ def build_record(
             draft_orders=draft_orders,
             unavailable=unavailable,
             incomplete=incomplete,
+            read_failed=read_failed,
         )
     finally:
         SITE_ZONE.reset(token)
@@ -148,6 +153,7 @@ def _build_record(
     draft_orders: Iterable[Mapping[str, Any]],
     unavailable: Mapping[str, str] | None,
     incomplete: Mapping[str, str] | None,
+    read_failed: AbstractSet[str],
 ) -> PatientRecord:
     unique, skipped = dedupe(resources)
     site = policy.site_codes
@@ -158,7 +164,7 @@ def _build_record(
         unique = [site.with_standard_codes(r) for r in unique]
         draft_resources = [site.with_standard_codes(d) for d in draft_resources]
     read = len(unique) + skipped
-    gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}))
+    gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}, read_failed))
     walk = walk_chart(unique, patient_id, site)
     skipped += walk.skipped
     gaps.extend(walk.gaps)
@@ -281,6 +287,8 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    if DISPENSE_FEED in read_failed:  # refill data not read: adherence not known (s21 RC W2)
+        courses = refills_unread(courses)
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)

@@ -259,6 +259,11 @@ class Finding:
     # counts as its kind (a TMS or bupropion contraindication holds: the safer reading); a card
     # names it by these words, never as a seizure disorder (review 19 D1). None: the kind itself.
     named_as: str | None = None
+    # A PREGNANCY finding's dating as recorded (fhir_mapping/pregnancy.py): the estimated
+    # delivery date and the last menstrual period (LOINC 8665-2), when sent, so the rules can
+    # tell the gestational age (services/pregnancy_now.py; review s21 RD findings 8, 11).
+    edd: date | None = None
+    lmp: date | None = None
 
     @property
     def onset_latest(self) -> date | None:

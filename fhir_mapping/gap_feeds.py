@@ -11,6 +11,7 @@ the prefetch templates (services/catalog.py), not the wording; gaps.py re-export
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DataDomain, DataGap, GapCause
 
@@ -91,7 +92,11 @@ def domains_of_feed(name: str) -> tuple[DataDomain, ...]:
     return DOMAINS_OF_KEY.get(key, ()) if key else DOMAINS_OF_TYPE.get(kind, ())
 
 
-def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> tuple[DataGap, ...]:
+def type_gaps(
+    unavailable: Mapping[str, str],
+    incomplete: Mapping[str, str],
+    read_failed: AbstractSet[str] = frozenset(),
+) -> tuple[DataGap, ...]:
     """Domain gaps from the protocol layer's report, keyed by feed: a resource type, or a
     resource type and prefetch key ("Observation:labs", see `feed`).
 
@@ -99,19 +104,26 @@ def type_gaps(unavailable: Mapping[str, str], incomplete: Mapping[str, str]) -> 
     service asks for is unavailable; a domain fed by several (MedicationStatement absent,
     MedicationRequest read; `observations` absent, QuestionnaireResponse read) is incomplete, not
     unavailable. A bare "Observation" stands for both Observation keys.
+
+    A feed in `read_failed` was tried and failed (a FHIR search that answered an error, an error
+    OperationOutcome in place of prefetch data): GapCause.NOT_READ, "... could not be read: why",
+    which every card it touches lists (review s21 RC W1-W3); the others, data not offered,
+    NOT_PROVIDED.
     """
     gaps: list[DataGap] = []
     down = {asked for name in unavailable for asked in _asked_feeds(name)}
     for name, reason in sorted(unavailable.items()):
         kind = name.partition(":")[0]
+        failed = name in read_failed
         for domain in domains_of_feed(name):
             feeders = {f for f, ds in _ASKED.items() if domain in ds}
+            words = _feed_words(kind, domain)
             gaps.append(
                 DataGap(
                     domain,
-                    f"{_feed_words(kind, domain)}: {reason}",
+                    f"{words} could not be read: {reason}" if failed else f"{words}: {reason}",
                     whole_domain=feeders <= down,
-                    cause=GapCause.NOT_PROVIDED,
+                    cause=GapCause.NOT_READ if failed else GapCause.NOT_PROVIDED,
                 )
             )
     for name, reason in sorted(incomplete.items()):

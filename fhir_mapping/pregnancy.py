@@ -165,10 +165,10 @@ def _gap(resource: Resource, reason: str) -> DataGap:
 
 
 def _readings(
-    observations: Iterable[Resource], as_of: date, feeding: list[_Feeding]
+    observations: Iterable[Resource], as_of: date, feeding: list[_Feeding], lmps: list[date]
 ) -> tuple[list[_Status], list[_Edd], list[DataGap]]:
     """The pregnancy statuses and EDDs, and the gaps; Breastfeeding status readings are added
-    to `feeding`."""
+    to `feeding`, last menstrual periods (the dates themselves) to `lmps`."""
     statuses: list[_Status] = []
     edds: list[_Edd] = []
     gaps: list[DataGap] = []
@@ -184,6 +184,7 @@ def _readings(
         what = {
             "status": "pregnancy status",
             "edd": "estimated delivery date",
+            "lmp": "last menstrual period",
             "feeding": "breastfeeding status",
         }[kind]
         if day is None:
@@ -199,6 +200,14 @@ def _readings(
                 continue
             system, code = _edd_coding(concept) or ("", "")
             edds.append(_Edd(day, edd, system, code, source))
+            continue
+        if kind == "lmp":
+            # Dating only (`_lmp_of`): no pregnancy is read from an LMP alone.
+            lmp = parse_date(resource.get("valueDateTime"))
+            if lmp is None:
+                gaps.append(_gap(resource, "last menstrual period that is not a date"))
+            elif lmp <= day:
+                lmps.append(lmp)
             continue
         if kind == "feeding":
             answer = _value(resource, _codes().feeding_values)
@@ -233,6 +242,16 @@ def _edd_passed_finding(edd: _Edd | None, as_of: date, policy: MappingPolicy) ->
     )
 
 
+def _lmp_of(lmps: list[date], pregnant: date, as_of: date, policy: MappingPolicy) -> date | None:
+    """The LMP that dates the pregnancy recorded on `pregnant` (review s21 RD finding 11): the
+    latest one on or before that day and within `pregnancy_status_weeks` of as-of (an older one
+    belongs to an earlier cycle or pregnancy). Only when no EDD dates it: an EDD is the clinician's
+    best obstetric estimate (ACOG CO 700), an LMP the patient's recall."""
+    window = timedelta(weeks=policy.pregnancy_status_weeks)
+    fitting = [d for d in lmps if d <= pregnant and as_of - d <= window]
+    return max(fitting, default=None)
+
+
 def edd_passed(finding: Finding) -> bool:
     """Whether a POSTPARTUM finding is an EDD that has passed (read here), not a coded
     postpartum-onset diagnosis: the cards word the two differently (a passed EDD is not a
@@ -247,7 +266,8 @@ def read_pregnancy(
     (at most one Finding), then every Breastfeeding status answer (`_breastfeeding`), and the
     Observations that could not be read. `observations`: those build_record routes here (`wants`)."""
     feeding: list[_Feeding] = []
-    found, gaps = _read_pregnancy(observations, as_of, policy or MappingPolicy(), feeding)
+    lmps: list[date] = []
+    found, gaps = _read_pregnancy(observations, as_of, policy or MappingPolicy(), feeding, lmps)
     return found + _breastfeeding(feeding), gaps
 
 
@@ -256,8 +276,9 @@ def _read_pregnancy(
     as_of: date,
     policy: MappingPolicy,
     feeding: list[_Feeding],
+    lmps: list[date],
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
-    statuses, edds, gaps = _readings(observations, as_of, feeding)
+    statuses, edds, gaps = _readings(observations, as_of, feeding, lmps)
     ended = max(
         (s.day for s in statuses if s.value.meaning == _NOT_PREGNANT and s.signed_off),
         default=None,
@@ -292,6 +313,8 @@ def _read_pregnancy(
             shown,
             latest.day,
             latest.source,
+            edd=edd.edd if edd is not None else None,
+            lmp=_lmp_of(lmps, latest.day, as_of, policy) if edd is None else None,
         )
     else:
         assert edd is not None  # current without a status: an EDD decided it
@@ -302,5 +325,6 @@ def _read_pregnancy(
             f"Estimated delivery date {edd.edd.isoformat()}",
             edd.day,
             edd.source,
+            edd=edd.edd,
         )
     return (finding,), tuple(gaps)

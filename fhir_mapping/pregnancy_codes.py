@@ -47,6 +47,7 @@ class _Value:
 class _Codes:
     status: frozenset[tuple[str, str]]  # (canonical system, code) of the status Observation
     edd: frozenset[tuple[str, str]]  # ... of an estimated delivery date
+    lmp: frozenset[tuple[str, str]]  # ... of a last menstrual period (dating only)
     values: Mapping[tuple[str, str], _Value]  # (system, code) -> value; ("text", phrase) too
     feeding: frozenset[tuple[str, str]]  # ... of a Breastfeeding status Observation
     feeding_values: Mapping[tuple[str, str], _Value]  # its answers, as `values`
@@ -62,6 +63,7 @@ def _read(name: str) -> list[dict[str, str]]:
 def _codes() -> _Codes:
     status = {(r.system, r.code) for r in observation_codes() if r.concept == _STATUS_CONCEPT}
     edd: set[tuple[str, str]] = set()
+    lmp: set[tuple[str, str]] = set()
     values: dict[tuple[str, str], _Value] = {}
     feeding: set[tuple[str, str]] = set()
     feeding_values: dict[tuple[str, str], _Value] = {}
@@ -71,6 +73,9 @@ def _codes() -> _Codes:
         meaning = row["meaning"]
         if meaning == "edd":
             edd.add((canonical_system(system), code))
+            continue
+        if meaning == "lmp":
+            lmp.add((canonical_system(system), code))
             continue
         if meaning == _FEEDING_STATUS:
             feeding.add((canonical_system(system), code))
@@ -84,10 +89,11 @@ def _codes() -> _Codes:
     return _Codes(
         status=frozenset(status),
         edd=frozenset(edd),
+        lmp=frozenset(lmp),
         values=values,
         feeding=frozenset(feeding),
         feeding_values=feeding_values,
-        plain=frozenset(code for _, code in status | edd | feeding),
+        plain=frozenset(code for _, code in status | edd | lmp | feeding),
     )
 
 
@@ -118,7 +124,7 @@ def wants(resource: Resource) -> bool:
 
 
 def _kind(concept: object) -> str | None:
-    """ "status", "edd", "feeding" or None, from a CodeableConcept's codings (systems
+    """ "status", "edd", "lmp", "feeding" or None, from a CodeableConcept's codings (systems
     canonical)."""
     codes = _codes()
     for system, code, _ in codings(concept):
@@ -126,6 +132,8 @@ def _kind(concept: object) -> str | None:
             return "status"
         if (system, code) in codes.edd:
             return "edd"
+        if (system, code) in codes.lmp:
+            return "lmp"
         if (system, code) in codes.feeding:
             return "feeding"
     return None

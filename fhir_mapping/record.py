@@ -247,6 +247,7 @@ class DataDomain(StrEnum):
 class GapCause(StrEnum):
     LEFT_OUT = "left-out"  # a resource that was sent and could not be read
     NOT_PROVIDED = "not-provided"  # a kind of data neither sent nor fetchable
+    NOT_READ = "not-read"  # tried and FAILED (an error answer): gap_feeds.type_gaps, s21 RC
     PARTIAL = "partial"  # data sent in part (a Bundle whose next pages could not be read)
 
 
@@ -254,10 +255,9 @@ class GapCause(StrEnum):
 class DataGap:
     """Data the service could not read, so a card can say so instead of concluding in silence.
 
-    Either one resource left out (`source` names it, `reason` says why: "medication reference not
-    found", "no date", "another patient's resource") or a whole domain that was neither provided
-    nor fetchable (`whole_domain`, `reason` says why: "prefetch key 'procedures' was not sent and
-    the FHIR server could not be asked"). Reasons carry no patient data beyond resource ids.
+    Either one resource left out (`source` names it, `reason` says why: "no date") or a kind of
+    data not had (`cause`; `whole_domain` when none of the domain was: "prefetch key 'procedures'
+    was not sent and the FHIR server could not be asked"). No patient data beyond resource ids.
     """
 
     domain: DataDomain

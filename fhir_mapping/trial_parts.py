@@ -66,6 +66,11 @@ class InadequacyReason(StrEnum):
     # statement (review 14 W5, W6). Not counted until the record shows it was taken
     # (Verdict.NOT_A_TRIAL): "to confirm".
     NOT_SHOWN_TAKEN = "not-shown-taken"
+    # The course's orders were read but its refill data (MedicationDispense) could not be
+    # (the FHIR search failed, or the EHR sent an error in place of them: review s21 RC W2):
+    # adherence is not known, so weeks at an adequate dose are not confirmed as a fair trial and
+    # the course is not counted as a failed adequate trial (fhir_mapping/refills_unread.py).
+    ADHERENCE_NOT_READ = "adherence-not-read"
 
 
 class IndicationCategory(StrEnum):

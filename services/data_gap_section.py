@@ -65,7 +65,11 @@ def shown_gaps(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
     """The gaps a card lists. A kind of data merely not provided (QuestionnaireResponse not sent,
     Observations read) is not listed on every card: the cards that would assert an absence in it
     word themselves from `record.incomplete()` ("in the data that could be read"). A domain with
-    nothing provided at all is listed."""
+    nothing provided at all is listed, and so is data whose read was tried and failed
+    (GapCause.NOT_READ: a FHIR search that answered an error, an error OperationOutcome in place
+    of prefetch data): the data exist and were not seen, which is never a set-up fact to keep
+    quiet (review s21 RC W1: a QuestionnaireResponse search that failed lost a critical item 9
+    card with nothing said)."""
     return tuple(g for g in gaps if g.cause is not GapCause.NOT_PROVIDED or g.whole_domain)
 
 
@@ -113,10 +117,13 @@ def section(
 
 
 # Another patient's records are excluded, not "not read" (review 17 M7): no conclusion changes
-# once they are read, because they never are.
+# once they are read, because they never are. They may have come in the request's prefetch or
+# from the EHR's FHIR server (a search that returned another patient's entries: review s21 RC
+# M2), and the gap does not say which, so the heading names neither as the culprit; both are the
+# EHR team's to look into.
 EXCLUDED_HEAD = (
-    "**Excluded** (another patient's records in the request: never read for this patient; "
-    "report it to the EHR team):"
+    "**Excluded** (another patient's records among the data sent or fetched from the EHR: "
+    "never read for this patient; report it to the EHR team):"
 )
 
 

@@ -49,6 +49,9 @@ class HookInput:
     # for, by id -> why ("the FHIR server refused the access token (HTTP 401)"): the card names
     # the cause, not "medication reference not found" (review 19 R2 M1).
     unread_medications: Mapping[str, str] = field(default_factory=dict)
+    # The feeds of `unavailable` whose read was tried and failed (review s21 RC W1-W3), apart
+    # from data merely not offered: GapCause.NOT_READ, named on every card they touch.
+    read_failed: frozenset[str] = frozenset()
 
 
 quick_frozen_init(HookInput)
@@ -80,6 +83,7 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
             draft_orders=hook_input.draft_orders,
             unavailable=hook_input.unavailable,
             incomplete=hook_input.incomplete,
+            read_failed=hook_input.read_failed,
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).

@@ -81,6 +81,7 @@ from services.pathway_findings import (
     transaminase_cautions,
 )
 from services.policy import Policy
+from services.pregnancy_now import PregnancyNow, current_by_kind
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment
 from services.tms_assessment import finding_line as finding_line
@@ -185,6 +186,8 @@ class PathwayFacts:
     # The Patient is recorded deceased (Patient.deceased[x], on or before as-of): no pathway card
     # (`active`); the safety checks still run (services/deceased.py says why).
     deceased: bool = False
+    # Which pregnancy on record is current (services/pregnancy_now.py; review s21 RD 4, 5).
+    pregnancy: PregnancyNow | None = None
 
     def findings_of(self, kind: FindingKind) -> tuple[Finding, ...]:
         """`record.context.of(kind)`, without reading every finding again."""
@@ -274,6 +277,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     # An acute MI counts only while recent (policy.recent_mi_days; services/cardiac.py): the
     # switch lists and the running-drug card read these facts (review 12 finding 2).
     by_kind = cardiac.recent_by_kind(group_findings(record), record.as_of, policy)
+    by_kind, pregnancy = current_by_kind(by_kind, record.as_of, policy)
     antidepressant = record.antidepressant_trials()
     # A course dated only to the year or month stays in the episode it may have run in
     # (review 10 finding 5: fhir_mapping/episode.py).
@@ -392,4 +396,5 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         puerperal_past=puerperal_past,
         not_mdd=not_mdd,
         deceased=record.patient.deceased,
+        pregnancy=pregnancy,
     )

@@ -158,7 +158,7 @@ def run_rules(
     # that proposes treatment and its drug one-clicks held, as while item 9 is unanswered, else
     # a card of its own (rules/item9_not_recorded.py). After every other hold: each of them
     # names what it holds and words the summary; this one takes what they left, its line on top.
-    shown = item9_not_recorded.hold_one_click(ctx, shown)
+    shown = item9_not_recorded.hold_one_click(ctx, shown, hidden)
     shown = item9_not_recorded.alone(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)

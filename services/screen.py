@@ -56,6 +56,7 @@ from services.recommendation import Evidence, Recommendation
 from services.screen_fingerprint import evidence_key as evidence_key
 from services.screen_fingerprint import pairs_key as pairs_key
 from services.screen_fingerprint import running_mg as running_mg
+from services.screen_fingerprint import stating_key as stating_key
 
 # Where the decision is made, first: the card that keeps the evidence. The TMS referral is the
 # step the pathway ends on (its criteria rest on the trials and scores), then the card that

@@ -69,3 +69,14 @@ def pairs_key(items: Iterable[str]) -> str:
     drugs): a hash of its items, in any order, each once. Hashed, as `evidence_key`."""
     material = "\n".join(sorted(set(items)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def stating_key(own: str | None, facts: PathwayFacts, statements: Iterable[str]) -> str:
+    """The fingerprint of a card that says, beside the evidence its key rests on (`own`, else
+    the pathway's), a statement about one datum ("phq9:2025-06-16:Observation/..." for "PHQ-9
+    item 9 not recorded, ask it first" on the optimise card): a snooze given before that
+    statement was on the card does not hide it (review s21 RE W1: a PHQ-9 total in the same band
+    left the optimise card's fingerprint as it was, so its snooze hid the item-9 line it now
+    carried). Each statement names the datum it is about, so the same statement keeps the key."""
+    base = f"own {own}" if own is not None else f"pathway {evidence_key(facts)}"
+    return pairs_key([base, *(f"says {s}" for s in statements)])

@@ -8,9 +8,10 @@ the mapping reports the rest on the cards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from cds_hooks.errors import BadRequest
+from cds_hooks.errors import BadRequest, PreconditionFailed
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.build import has_own_resource, patient_counts
 
@@ -59,7 +60,18 @@ def require_context(request: HookRequest) -> None:
     )
 
 
-def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -> None:
+def require_one_patient(
+    request: HookRequest,
+    resources: list[dict[str, Any]],
+    served: Sequence[dict[str, Any]] = (),
+) -> None:
+    """Refuse a call none of whose clinical resources is about context.patientId. `served`:
+    those of `resources` read from the FHIR server (Gathered.served). When another patient's
+    came from there (a server that ignores `?patient=`: review s21 RC M1), the request is not
+    at fault: a 412 (the CDS Hooks 2.0 answer when the service cannot obtain the data it needs,
+    https://cds-hooks.hl7.org/2.0/#prefetch-template) names the FHIR server, as a Patient read
+    the server does not know does (prefetch_fetch.UNKNOWN_PATIENT); a 502 was weighed and not
+    chosen, since EHRs read a 412 as "the data could not be had" and show no stale cards."""
     patient_id = request.context.patientId
     if patient_id is None:
         return
@@ -67,6 +79,17 @@ def require_one_patient(request: HookRequest, resources: list[dict[str, Any]]) -
         return  # decided by the first of the patient's resources; the counts only name a refusal
     own, foreign = patient_counts(resources, patient_id)
     if own == 0 and foreign > 0:
+        _own, from_server = patient_counts(list(served), patient_id) if served else (0, 0)
+        if from_server:
+            raise PreconditionFailed(
+                f"none of the {foreign} clinical resources is about context.patientId: the FHIR "
+                f"server answered the searches for this patient with {from_server} resources "
+                "of another patient or none (does it ignore the ?patient= parameter?); the FHIR "
+                "server, not the request, is to be checked",
+                details={"foreignResources": foreign, "fromFhirServer": from_server},
+                cause="fhir-server-other-patient",
+                fields=("fhirServer",),
+            )
         raise BadRequest(
             f"none of the {foreign} clinical resources in prefetch is about context.patientId: "
             "they name another patient or none",

@@ -130,11 +130,14 @@ def gather(
             why = source_problem or "no FHIR server to fetch from"
             what = problems.get(key)
             if what is not None:
+                # The EHR tried and failed (an error OperationOutcome, a failed search Bundle):
+                # named on every card it touches, never read as data not offered (s21 RC W1).
                 result.mark_missing(
                     key,
                     feed(template_type(query), key),
                     f"{what}; {why}",
                     long=f"prefetch key {key!r}: {what} and the FHIR server could not be asked ({why})",
+                    failed=True,
                 )
                 continue
             result.mark_missing(
@@ -354,4 +357,5 @@ def hook_input(service_id: str, request: HookRequest, gathered: Gathered, as_of:
         unavailable=dict(gathered.unavailable),
         incomplete=dict(gathered.incomplete),
         unread_medications=dict(gathered.unread_medications),
+        read_failed=frozenset(gathered.read_failed),
     )

@@ -110,24 +110,29 @@ def fetch(
         except FhirNotFound as exc:
             if read:
                 why = UNKNOWN_PATIENT.format(how="404")
-                result.mark_missing(key, fed, f"{first}FHIR server: {why}")
+                result.mark_missing(key, fed, f"{first}FHIR server: {why}", failed=True)
                 result.fatal_missing.add(key)  # unless data of the patient's own came
             else:
-                result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
+                result.mark_missing(key, fed, f"{first}FHIR server: {exc}", failed=True)
             continue
         except FhirError as exc:
-            result.mark_missing(key, fed, f"{first}FHIR server: {exc}")
+            # Tried and failed (review s21 RC W1-W3): not data the EHR never offered, so every
+            # card it touches names it (GapCause.NOT_READ).
+            result.mark_missing(key, fed, f"{first}FHIR server: {exc}", failed=True)
             continue
         except TimeoutError:
             future.cancel()
-            result.mark_missing(key, fed, f"{first}FHIR server: the fetch budget ran out")
+            result.mark_missing(
+                key, fed, f"{first}FHIR server: the fetch budget ran out", failed=True
+            )
             continue
         if read and not any(r.get("resourceType") == "Patient" for r in resources):
             why = UNKNOWN_PATIENT.format(how="with no Patient")
-            result.mark_missing(key, fed, f"{first}FHIR server: {why}")
+            result.mark_missing(key, fed, f"{first}FHIR server: {why}", failed=True)
             result.fatal_missing.add(key)
             continue
         result.resources.extend(resources)
+        result.served.extend(resources)
         result.fetched.append(key)
         if isinstance(resources, SearchResults) and resources.incomplete:
             result.mark_incomplete([fed], f"fetching {key!r}: {resources.incomplete}")
@@ -135,6 +140,7 @@ def fetch(
         try:
             resources = _wait(future, deadline)
             result.resources.extend(resources)
+            result.served.extend(resources)
             result.fetched.append(f"{key} (next pages)")
             if isinstance(resources, SearchResults) and resources.incomplete_pages:
                 # What the server said of the next pages (an `incomplete` warning, entries

@@ -24,6 +24,14 @@ class Gathered:
     # the mapping: "not available" rather than "not on record".
     unavailable: dict[str, str] = field(default_factory=dict)  # feed -> why none could be had
     incomplete: dict[str, str] = field(default_factory=dict)  # feed -> why some may be missing
+    # The feeds among `unavailable` whose read was tried and failed (a FHIR search that answered
+    # an error, timed out or was unreadable; a prefetch key the EHR filled with an error
+    # OperationOutcome), apart from data merely not offered: the mapping names them on every
+    # card they touch (GapCause.NOT_READ; review s21 RC W1-W3).
+    read_failed: set[str] = field(default_factory=set)
+    # The resources read from the FHIR server (the same objects as in `resources`): another
+    # patient's among them is the server's fault, not the request's (hook_context, s21 RC M1).
+    served: list[dict[str, Any]] = field(default_factory=list)
     # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
     pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
     # Referenced Medications nobody sent that the FHIR server did not give, or that no server
@@ -34,11 +42,17 @@ class Gathered:
     # had (review 16 W1; `unknown_patient`). Settled when `gather` returns.
     fatal_missing: set[str] = field(default_factory=set)
 
-    def mark_missing(self, key: str, fed: str, reason: str, *, long: str | None = None) -> None:
+    def mark_missing(
+        self, key: str, fed: str, reason: str, *, long: str | None = None, failed: bool = False
+    ) -> None:
         """`fed`: the feed of the key's data; `reason` for the 412 body (keyed by the key
-        already); `long` for the cards."""
+        already); `long` for the cards. `failed`: the read was tried and failed (the server
+        answered an error, or the EHR sent an error OperationOutcome in place of the data), as
+        opposed to data nobody offered."""
         self.missing[key] = reason
         self.unavailable.setdefault(fed, long or f"prefetch key {key!r}: {reason}")
+        if failed:
+            self.read_failed.add(fed)
 
     def mark_incomplete(self, feeds: Sequence[str], reason: str) -> None:
         for fed in feeds:

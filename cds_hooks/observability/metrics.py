@@ -12,7 +12,7 @@ What is counted, and where it comes from:
   resource types that could not be had or were incomplete: from the `hook.answered` log event,
   so that the metrics and the log line can never disagree (logs.event feeds `observe_event`);
 - refusals by status and reason: 401 (the auth.refused reason), 412 (why the required data could
-  not be had), 400/404/405/413 (the error code and what was wrong), from their log events;
+  not be had), 400/404/405/413/415 (the error code and what was wrong), from their log events;
 - requests to EHR FHIR servers by outcome, with the time to the response headers (a transport
   wrapper on the FHIR client's session: `instrument_session`).
 
@@ -101,7 +101,7 @@ CARDS = Counter(
 )
 REFUSED = Counter(
     "trd_cds_requests_refused_total",
-    "Requests refused, by HTTP status (400, 401, 404, 405, 412, 413) and reason",
+    "Requests refused, by HTTP status (400, 401, 404, 405, 412, 413, 415) and reason",
     ["status", "reason"],
 )
 LEFT_OUT = Counter(

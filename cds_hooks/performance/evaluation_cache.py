@@ -95,6 +95,7 @@ def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes 
                 list(hook_input.draft_orders),
                 sorted(hook_input.unavailable.items()),
                 sorted(hook_input.incomplete.items()),
+                sorted(hook_input.read_failed),
                 sorted(hook_input.unread_medications.items()),
                 names,
                 unversioned,

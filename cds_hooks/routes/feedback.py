@@ -53,7 +53,8 @@ router = APIRouter(tags=["feedback"])
             "description": "Stored (an item sent again is not); items naming a card this service "
             "did not issue to the caller are not stored and are listed in `unknownCards`, items "
             "accepting a suggestion the card did not have or contradicting the card's stored "
-            "feedback are not stored and are listed in `refused`",
+            "feedback are not stored and are listed in `refused`; each override stored is listed "
+            "in `snoozed` or, with why not, in `notSnoozed`",
         },
         400: error(
             "Malformed feedback, or no item of it could be stored: naming no card this service "
@@ -73,6 +74,7 @@ router = APIRouter(tags=["feedback"])
         ),
         404: error("Unknown service"),
         413: error("Body too large"),
+        415: error("The body is declared as another type than application/json"),
         500: error("The service failed (logged with the request id)"),
     },
 )
@@ -162,6 +164,14 @@ async def feedback(
         answer["unknownCards"] = unknown
     if outcome.refused:
         answer["refused"] = [_refused_json(r) for r in outcome.refused]
+    # Whether each override snoozed its card (review s21 RE M2): one with a reason the card did
+    # not offer is stored and answers the card, but the card keeps showing.
+    snoozed = [f"feedback.{n}" for n, why in outcome.snoozes if why is None]
+    if snoozed:
+        answer["snoozed"] = snoozed
+    kept = [{"item": f"feedback.{n}", "reason": why} for n, why in outcome.snoozes if why]
+    if kept:
+        answer["notSnoozed"] = kept
     return JsonResponse(answer)
 
 

@@ -66,8 +66,11 @@ class StoredFeedback:
     """What storing a feedback batch did: `stored` new rows (an item sent again is not one), the
     positions in the batch of the items naming no card issued to the caller (`unknown`,
     Store.add_known_feedback) and the items refused for what they say (`refused`); neither of
-    these was stored."""
+    these was stored. `snoozes`: whether each override stored snoozed its card."""
 
     stored: int
     unknown: tuple[int, ...] = ()
     refused: tuple[RefusedItem, ...] = ()
+    # Each override stored, by its position in the batch: None when it snoozed its card, else
+    # why not (issued_cards.why_not_snoozed).
+    snoozes: tuple[tuple[int, str | None], ...] = ()

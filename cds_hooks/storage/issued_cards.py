@@ -93,3 +93,33 @@ def snoozes_with(
     if offered is None:
         return True
     return any(c == code and (system is None or s == system) for s, c in offered)
+
+
+# Why an override stored did not snooze its card (the feedback answer's `notSnoozed`, review s21
+# RE M2: an EHR engineer could not tell that an override with its own reason keeps the card
+# coming back).
+NO_REASON = "no-override-reason"
+REASON_NOT_OFFERED = "reason-not-offered"
+NOT_SNOOZABLE = "card-not-snoozable"  # never snoozed (suicide risk...), or issued with no patient
+SNOOZES_OFF = "snoozes-off"  # policy snooze_days 0
+
+
+def why_not_snoozed(
+    card_snoozable: bool,
+    card_patient_key: str | None,
+    offered: tuple[tuple[str | None, str], ...] | None,
+    system: str | None,
+    code: str | None,
+    *,
+    snooze_days: int,
+) -> str | None:
+    """None when an override with this reason snoozes the card (`snoozes_with`), else why not."""
+    if snooze_days <= 0:
+        return SNOOZES_OFF
+    if not code:
+        return NO_REASON
+    if not card_snoozable or card_patient_key is None:
+        return NOT_SNOOZABLE
+    if not snoozes_with(offered, system, code):
+        return REASON_NOT_OFFERED
+    return None

@@ -56,7 +56,7 @@ from cds_hooks.storage.issued_cards import (
     IssuedCard,
     issued_rows,
     override_reasons_of,
-    snoozes_with,
+    why_not_snoozed,
 )
 from cds_hooks.storage.loop_sqlite import LoopSqlite
 from cds_hooks.storage.queries import DEDUPE_KEYS_OF_PATIENT, SNOOZES_OF_PATIENT, loop_connection
@@ -305,7 +305,7 @@ class Store:
             answers = stored_answers(
                 conn, {(i.service_id, i.card_uuid) for n, i in enumerate(items) if n not in skipped}
             )
-            known: list[FeedbackRecord] = []
+            known: list[tuple[int, FeedbackRecord]] = []
             refused: list[RefusedItem] = []
             for n, item in enumerate(items):
                 if n in skipped:
@@ -315,7 +315,7 @@ class Store:
                 if refusal is not None:
                     refused.append(refusal)
                     continue
-                known.append(item)
+                known.append((n, item))
                 # A later item of this batch is judged against this one as against a stored row.
                 answers.setdefault(key, []).append((answer_of(item), n))
             if not known:
@@ -334,7 +334,7 @@ class Store:
                     "override_comment": i.override_comment,
                     "received_at": now,
                 }
-                for i in known
+                for _n, i in known
             ]
             inserted = insert_ignore(
                 conn,
@@ -342,25 +342,29 @@ class Store:
                 rows,
                 ["service_id", "card_uuid", "outcome", "outcome_timestamp"],
             )
-            if snooze_days > 0:
-                for item in known:
-                    if item.outcome != "overridden" or not item.override_code:
-                        continue
-                    card = cards[item.card_uuid]
-                    if not card.snoozable or card.patient_key is None:
-                        continue
-                    # Only a reason the card offered snoozes it (review 18b M1): the item is
-                    # stored above whatever its reason, the card keeps showing.
-                    offered = override_reasons_of(card.override_reasons)
-                    if not snoozes_with(offered, item.override_system, item.override_code):
-                        continue
+            snoozes: list[tuple[int, str | None]] = []
+            for n, item in known:
+                if item.outcome != "overridden":
+                    continue
+                card = cards[item.card_uuid]
+                # Only a reason the card offered snoozes it (review 18b M1); stored whatever it is.
+                why = why_not_snoozed(
+                    card.snoozable,
+                    card.patient_key,
+                    override_reasons_of(card.override_reasons),
+                    item.override_system,
+                    item.override_code,
+                    snooze_days=snooze_days,
+                )
+                snoozes.append((n, why))
+                if why is None and card.patient_key is not None:
                     # The snooze runs from the override, and an override cannot be later than
                     # its receipt: a future stamp (a wrong EHR clock, year 9999) must not
                     # silence the topic for longer than snooze_days (nor overflow the date).
                     start = min(aware(item.outcome_timestamp), aware(now))
                     until = start + timedelta(days=snooze_days)
                     _upsert_snooze(conn, card.patient_key, card.topic, until)
-        return StoredFeedback(inserted, tuple(foreign), tuple(refused))
+        return StoredFeedback(inserted, tuple(foreign), tuple(refused), tuple(snoozes))
 
     def feedback_rows(self, card_uuid: str | None = None) -> list[dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id)

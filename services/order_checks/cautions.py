@@ -25,6 +25,7 @@ from services.order_checks.caution_lines import (
     under_min_age_line,
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
+from services.order_checks.pregnancy_lines import late_pregnancy_line, stale_pregnancy_line
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules import populations
@@ -148,7 +149,8 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # The findings the row applies to (duloxetine: the alcohol codes of the substance-use
         # kind), latest first: the one populations.py names in `restriction.why`.
         seen = (
-            latest_first(rule.matching(ctx.record.context.of(rule.finding)))
+            # The facts' findings: the current pregnancy only (services/pregnancy_now.py).
+            latest_first(rule.matching(ctx.facts.findings_of(rule.finding)))
             if rule.finding is not None
             else ()
         )
@@ -185,6 +187,14 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
             )
         )
+    # The record dates the pregnancy in its third trimester (an SSRI or SNRI), or names only a
+    # pregnancy past its window (a drug with a pregnancy row): information lines
+    # (pregnancy_lines.py; review s21 RD findings 8, 5).
+    for extra in (late_pregnancy_line(ctx, draft), stale_pregnancy_line(ctx, draft)):
+        if extra is not None:
+            found.append((extra[0], extra[1]))
+            basis.append(extra[2])
+            infos += 1
     # Below the age the label approves the drug from (escitalopram at 11: review 14 W4), or a
     # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never
     # proposes it there, and a clinician's own order of it is told so, with the agents

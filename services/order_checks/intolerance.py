@@ -322,13 +322,17 @@ def _unread_why(gaps: list[DataGap]) -> str:
     'allergyIntolerances' was not sent" is protocol jargon; the technical reason stays in the
     --explain output and the logs): "The EHR did not send the list with this request, and it
     could not be fetched."; "" when no gap says."""
-    missing = [g for g in gaps if g.cause is GapCause.NOT_PROVIDED]
+    missing = [g for g in gaps if g.cause in (GapCause.NOT_PROVIDED, GapCause.NOT_READ)]
     for gap in missing:
         # The EHR answered the search with an error (OperationOutcome: forbidden, not-found):
         # its code is the one part a reader can act on (ask for access), so it stays.
         code = _OUTCOME.search(gap.reason)
         if code is not None:
             return f"The EHR's search for the list failed ({code.group(1)})."
+    if any(g.cause is GapCause.NOT_READ for g in missing):
+        # A search the FHIR server answered with an error (s21 RC W3): the list exists and was
+        # not read, which is not "not sent".
+        return "The list could not be read from the EHR's FHIR server."
     if missing:
         return "The EHR did not send the list with this request, and it could not be fetched."
     partial = [g for g in gaps if g.cause is GapCause.PARTIAL]

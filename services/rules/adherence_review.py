@@ -52,6 +52,9 @@ FLAGGED_REASONS = (
     InadequacyReason.TOO_SHORT,
     InadequacyReason.POOR_ADHERENCE,
     InadequacyReason.DOSE_UNKNOWN,
+    # Refill data could not be read (fhir_mapping/refills_unread.py, review s21 RC W2): confirm
+    # adherence before concluding the drug failed, as for refills that contradict it.
+    InadequacyReason.ADHERENCE_NOT_READ,
 )
 
 
@@ -87,6 +90,11 @@ def _ongoing_but_unfair(ctx: RuleContext, trial: Trial) -> bool:
     if trial.verdict is not Verdict.ONGOING:
         return False
     if trial.adherence.status is AdherenceStatus.POOR:
+        return True
+    if InadequacyReason.ADHERENCE_NOT_READ in trial.reasons:
+        # Long enough at an adequate dose, its refill data not read (fhir_mapping/
+        # refills_unread.py): adherence is the one question left, as for refills that
+        # contradict it (review s21 RC W2).
         return True
     if _now_adequate_dose(trial):
         return False  # titrated into range: a fair trial is now running
@@ -167,6 +175,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
         if cards.possibly_adequate(trial, ctx.policy.mapping):
             return f"{weeks}, possibly adequate"
         return weeks
+    if InadequacyReason.ADHERENCE_NOT_READ in reasons:
+        return f"{trial.ingredient} refill data not read"
     if InadequacyReason.DOSE_UNKNOWN in reasons:
         if trial.min_adequate_mg is None:
             return f"{trial.ingredient}: no dose range on file"

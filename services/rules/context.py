@@ -73,7 +73,7 @@ def build_context(
         record=record,
         policy=policy,
         facts=facts,
-        population=population(record, policy, facts.findings_by_kind),
+        population=population(record, policy, facts.findings_by_kind, facts.pregnancy),
         hook=hook,
         composed=composed,
     )

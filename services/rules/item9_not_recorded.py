@@ -1,8 +1,11 @@
 """patient-view: the latest PHQ-9 is a total with no item 9 on record (review 19 item 5; what
 counts and why: services/item9_unrecorded.py).
 
-Said once a screen, where it is least noise (a card snoozed counts as shown: it carried the line
-when the clinician saw it, so its snooze neither moves the line nor raises a card):
+Said once a screen, where it is least noise, on a card the clinician sees: a snoozed card does
+not carry it (review s21 RE W1: the optimise and TMS cards snoozed, then a total-only PHQ-9 in
+the same band, and no card on the screen said item 9; the snooze had been given before the line
+existed, on an override reason about the treatment, not about item 9). The card that carries the
+line has that PHQ-9 in its snooze fingerprint (`_carried`), so a new total ends its snooze:
 - on the optimise card when it is shown: one line at the top, and its drug proposals as text,
   not one click, until item 9 is asked (`hold_one_click`), as the unanswered-item-9 card holds
   them (rules/measurement_based_care.hold_one_click). Why hold (the safer choice): the suicide
@@ -58,18 +61,34 @@ def _latest(ctx: RuleContext, *, any_age: bool = False) -> Score | None:
     return item9_unrecorded.unrecorded(ctx.record, ctx.policy, ctx.facts.suicide, any_age=any_age)
 
 
-def _topics(recs: Sequence[Recommendation]) -> set[str]:
-    """The cards of the screen, snoozed ones among them: a card the clinician snoozed carried the
-    line when they saw it, so its snooze neither moves the line nor raises this card (as a
-    snoozed card's data gap raises no data-quality card: services/screen.py)."""
-    return {r.topic for r in recs}
+def _topics(recs: Sequence[Recommendation], hidden: AbstractSet[str]) -> set[str]:
+    """The cards the clinician sees: not the snoozed ones (`hidden`). A snooze may have been
+    given before this PHQ-9 was on record, and with a reason about the card's treatment, not
+    about item 9 (review s21 RE W1), so a snoozed card never carries the line."""
+    return {r.topic for r in recs if r.topic not in hidden}
 
 
-def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommendation]:
+def _item(score: Score) -> str:
+    """The PHQ-9 the line is about, as a fingerprint item: a new total-only PHQ-9 is a new one."""
+    source = str(score.source) if score.source is not None else ""
+    return f"phq9:{score.date.isoformat()}:{source}"
+
+
+def _carried(ctx: RuleContext, rec: Recommendation, score: Score) -> Recommendation:
+    """`rec`, which now carries the line, with that PHQ-9 in its snooze fingerprint
+    (screen.stating_key): a snooze given on the card before the line was on it does not hide
+    the line (review s21 RE W1)."""
+    key = screen.stating_key(rec.evidence_key, ctx.facts, [_item(score)])
+    return screen.with_fields(rec, evidence_key=key)
+
+
+def hold_one_click(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
     """`recs` with the line on the card that carries it (module docstring), the optimise card's
     drug proposals as text under it; `recs` as they are when item 9 is on record (nearly always)
-    or no pathway card is shown (`alone` then says it)."""
-    shown = _topics(recs)
+    or no pathway card is shown (`alone` then says it). `hidden`: the snoozed topics."""
+    shown = _topics(recs, hidden)
     # The optimise card's drug one-clicks wait for item 9 whatever the total's age (review s20
     # RA finding 3); the line on a card that orders nothing keeps to the look-back window.
     score = _latest(ctx, any_age=optimise_card.TOPIC in shown)
@@ -80,15 +99,18 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
         def line(held: list[Suggestion]) -> str:
             return item9_unrecorded.line(ctx.record, score, [s.label for s in held])
 
-        return one_click_hold.hold_drug_orders(
+        held = one_click_hold.hold_drug_orders(
             recs, line, held_by=item9_unrecorded.held_by(ctx.record)
         )
+        return [_carried(ctx, r, score) if r.topic == optimise_card.TOPIC else r for r in held]
     host = next((t for t in _HOSTS if t in shown), None)
     if host is None:
         return list(recs)
     said = item9_unrecorded.line(ctx.record, score, [])
     return [
-        screen.with_fields(r, detail=cards.join_sections(said, r.detail)) if r.topic == host else r
+        _carried(ctx, screen.with_fields(r, detail=cards.join_sections(said, r.detail)), score)
+        if r.topic == host
+        else r
         for r in recs
     ]
 
@@ -100,7 +122,7 @@ def alone(
     docstring); `recs` as they are otherwise."""
     if TOPIC in hidden or not ctx.facts.active:
         return list(recs)
-    shown = _topics(recs)
+    shown = _topics(recs, hidden)
     if optimise_card.TOPIC in shown or any(t in shown for t in _HOSTS):
         return list(recs)
     score = _latest(ctx)
@@ -118,8 +140,5 @@ def alone(
         indicator=Indicator.WARNING,
         evidence=evidence,
     )
-    source = str(score.source) if score.source is not None else ""
-    card = screen.with_fields(
-        card, evidence_key=screen.pairs_key([f"phq9:{score.date.isoformat()}:{source}"])
-    )
+    card = screen.with_fields(card, evidence_key=screen.pairs_key([_item(score)]))
     return list(cards.ordered([*recs, card]))

@@ -34,8 +34,8 @@ def _latest(found: tuple[Finding, ...]) -> Finding:
 
 @dataclass(frozen=True, slots=True)
 class _Perinatal:
-    pregnancy: tuple[Finding, ...]  # the pregnancy findings no delivery ended
-    ended: Finding | None  # the latest one a delivery ended
+    # Which pregnancy findings a delivery ended is read with the rest of "is she pregnant now"
+    # in services/pregnancy_now.py (review s21 RD finding 4): the findings here are current.
     delivery: Finding | None  # the delivery of the postnatal year as-of is in
     lactation: tuple[Finding, ...]  # breastfeeding findings within the window of their date
     not_breastfeeding: Finding | None  # the "not breastfeeding" answer that decides, if any
@@ -47,10 +47,8 @@ def _perinatal(
     """What a recorded delivery and breastfeeding change (review 11 findings 5, 11c), or None
     when neither is on record (nearly every chart).
 
-    A pregnancy finding dated on or before the latest delivery is ended by it: a birth ends the
-    pregnancy it closes, whatever the problem list still says (an O09.523 "third trimester" left
-    active for 11 months). One dated after it is a new pregnancy and stays; an undated one stays
-    too (the safer reading: its caveats remain and the card asks to confirm it is current).
+    A pregnancy finding dated on or before the latest delivery was ended by it before this is
+    asked (services/pregnancy_now.py, read once for every card: review s21 RD finding 4).
     The postnatal year is policy.postpartum_after_edd_days from the birth; breastfeeding counts
     for as long from the day it was recorded (the card names that day).
 
@@ -69,9 +67,6 @@ def _perinatal(
     as_of = record.as_of
     dated = [f.onset for f in deliveries if f.onset is not None]
     last = max(dated, default=None)
-    pregnancy = by_kind.get(_PREGNANCY, ())
-    kept = tuple(f for f in pregnancy if last is None or f.onset is None or f.onset > last)
-    ended = [f for f in pregnancy if f not in kept]
     recent = [f for f in deliveries if f.onset is not None and as_of - window <= f.onset <= as_of]
     # The birth: the earliest delivery finding within the window before the latest one (a Z39.2
     # postnatal visit weeks later names the same birth, not a new one).
@@ -95,8 +90,6 @@ def _perinatal(
         else None
     )
     return _Perinatal(
-        pregnancy=kept,
-        ended=_latest(tuple(ended)) if ended else None,
         delivery=delivery,
         lactation=lactation,
         not_breastfeeding=shown,

@@ -147,6 +147,17 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
             "psychiatry input."
         )
+    stale = ctx.population.stale_pregnancy
+    if stale is not None and not tms:
+        # Past the pregnancy window (services/pregnancy_now.py; review s21 RD finding 5): not a
+        # pregnancy, but the drugs below may carry pregnancy cautions, so she is asked.
+        since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+        lines.append(
+            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); more than "
+            f"{ctx.policy.mapping.pregnancy_status_weeks:g} weeks ago and nothing newer records "
+            "one, so it is not read as current: confirm she is not pregnant before a drug with "
+            "pregnancy cautions."
+        )
     delivery = ctx.population.delivery
     if delivery is not None:
         lines.append(_delivery_line(ctx, delivery, ctx.population.ended_pregnancy))

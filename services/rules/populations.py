@@ -56,6 +56,7 @@ from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
+from services.pregnancy_now import PregnancyNow
 from services.rules.perinatal import _LACTATION, _PREGNANCY, _latest, _perinatal, _ppd
 
 if TYPE_CHECKING:  # the context holds this module's Population: no import cycle at run time
@@ -143,6 +144,10 @@ class Population:
     ended_pregnancy: Finding | None = None
     # Breastfeeding on record within the postnatal window of its date (the latest), or None.
     lactation: Finding | None = None
+    # A pregnancy diagnosis older than the pregnancy window with none current (a Z34.82 of
+    # 2022 read in 2026: services/pregnancy_now.py; review s21 RD finding 5): not a pregnancy,
+    # but named where its caveats would be, so she is asked, not assumed, not pregnant.
+    stale_pregnancy: Finding | None = None
     # A recorded "not breastfeeding" answer that decides (no breastfeeding recorded on or after
     # it), dated after the birth and within the postnatal window: the cards say it instead of
     # asking to check breastfeeding (review 11 finding 10). None otherwise.
@@ -160,10 +165,14 @@ def population(
     record: PatientRecord,
     policy: Policy,
     by_kind: Mapping[FindingKind, tuple[Finding, ...]] | None = None,
+    pregnancy_now: PregnancyNow | None = None,
 ) -> Population:
     """The population rules that apply to this patient (age rows for the age, condition rows
     whose finding is on record), in the order the rules are asked. `by_kind`: the record's
-    findings by kind (PathwayFacts.findings_by_kind) when the caller has grouped them."""
+    findings by kind (PathwayFacts.findings_by_kind) when the caller has grouped them;
+    `pregnancy_now` the facts' pregnancy reading (PathwayFacts.pregnancy), which those findings'
+    pregnancy kind already follows: it names the pregnancy a delivery ended or the window left
+    behind (services/pregnancy_now.py)."""
     if by_kind is None:
         grouped: dict[FindingKind, list[Finding]] = {}
         for finding in record.context.findings:
@@ -171,9 +180,9 @@ def population(
         by_kind = {kind: tuple(found) for kind, found in grouped.items()}
     perinatal = _perinatal(record, policy, by_kind)
     if perinatal is not None:
-        # The condition rules see the pregnancy a delivery did not end, and breastfeeding only
-        # while it is recent (`_perinatal`).
-        by_kind = {**by_kind, _PREGNANCY: perinatal.pregnancy, _LACTATION: perinatal.lactation}
+        # The condition rules see breastfeeding only while it is recent (`_perinatal`); the
+        # pregnancy findings are the current ones already (services/pregnancy_now.py).
+        by_kind = {**by_kind, _LACTATION: perinatal.lactation}
     years = youngest(record.patient.age)  # the rules below an age: their safer side (`age`)
     minor = years is not None and years < policy.adult_age
     by_age = drug_rules.rules_for_age(years)
@@ -193,7 +202,15 @@ def population(
     postpartum = by_kind.get(_POSTPARTUM)
     passed = tuple(f for f in postpartum if edd_passed(f)) if postpartum else ()
     onset = tuple(f for f in postpartum if not edd_passed(f)) if postpartum else ()
-    if not by_age and not applying and not pregnancy and not postpartum and perinatal is None:
+    stale = pregnancy_now.stale if pregnancy_now is not None else None
+    if (
+        not by_age
+        and not applying
+        and not pregnancy
+        and not postpartum
+        and perinatal is None
+        and stale is None
+    ):
         return _UNRESTRICTED[minor]  # most adults: no rule and nothing on record applies
     chosen = [r for r in by_age if r.choice in _ORDERED and r.ingredient is not None]
     return Population(
@@ -207,7 +224,8 @@ def population(
         # A recorded delivery in the postnatal year speaks for itself: no "EDD passed" guess.
         edd_passed=_latest(passed) if passed and not (perinatal and perinatal.delivery) else None,
         delivery=perinatal.delivery if perinatal else None,
-        ended_pregnancy=perinatal.ended if perinatal else None,
+        ended_pregnancy=pregnancy_now.ended if pregnancy_now and perinatal else None,
+        stale_pregnancy=stale,
         lactation=_latest(perinatal.lactation) if perinatal and perinatal.lactation else None,
         not_breastfeeding=perinatal.not_breastfeeding if perinatal else None,
         # Patient.gender is administrative: "male" does not rule lactation out (a trans man may

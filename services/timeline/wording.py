@@ -41,6 +41,8 @@ _REASON_TEXT = {
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "low dose, other indication",
     InadequacyReason.OTHER_INDICATION: "for another indication",  # stated, or a condition on record
     InadequacyReason.NOT_SHOWN_TAKEN: "not shown as taken: to confirm",
+    # Refill data could not be read (fhir_mapping/refills_unread.py, review s21 RC W2).
+    InadequacyReason.ADHERENCE_NOT_READ: "adherence not known: refill data could not be read",
 }
 
 

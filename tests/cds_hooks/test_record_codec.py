@@ -123,14 +123,19 @@ def _per_session_and_per_interval_doses() -> PatientRecord:
     drafts = (order(injection, AS_OF, 400, 4, "draft", "d-lai"),)
     for resource in [*chart, *drafts]:  # valid R4, as an EHR would send them
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    # Data the protocol layer could not obtain: a domain not provided, one provided in part.
+    # Data the protocol layer could not obtain: a domain not provided, one whose search failed
+    # (GapCause.NOT_READ, review s21 RC W3), one provided in part.
     return build_record(
         chart,
         as_of=AS_OF,
         patient_id=patient,
         draft_orders=drafts,
-        unavailable={"Procedure": "prefetch key 'procedures' was not sent"},
+        unavailable={
+            "Procedure": "prefetch key 'procedures' was not sent",
+            "Device": "prefetch key 'devices': FHIR server: the FHIR server answered HTTP 500",
+        },
         incomplete={"MedicationDispense": "the prefetched Bundle has more pages"},
+        read_failed=frozenset({"Device"}),
     )
 
 

@@ -162,7 +162,7 @@ def test_an_unread_medication_says_why_on_the_card_and_in_the_log(
     client, lines = served
     body = _without_medications(ehr.url(route) if route else None)
     details = _details(client.post(PATIENT_VIEW, json=body))
-    assert f"could not be read ({NOT_READ}{why}): MedicationRequest/" in details
+    assert f"could not be read ({NOT_READ}{why}): the order of " in details
     assert "medication reference not found" not in details
     left_out = lines.answered()["leftOut"]
     assert any(reason.endswith(f"{NOT_READ}{why}") for reason in left_out), left_out
@@ -177,7 +177,7 @@ def test_a_medication_the_server_does_not_have_is_not_found(
     """A 404 is what "not found" says: the data's to check, not the set-up."""
     client, lines = served
     details = _details(client.post(PATIENT_VIEW, json=_without_medications(ehr.url("none"))))
-    assert "could not be read (medication reference not found): MedicationRequest/" in details
+    assert "could not be read (medication reference not found): the order of " in details
     assert NOT_READ not in details
     assert any(r.endswith("medication reference not found") for r in lines.answered()["leftOut"])
 

@@ -126,6 +126,7 @@ def test_us_core_pregnancy_status_with_an_edd_is_a_pregnancy_finding() -> None:
         "Pregnancy status: Pregnant; estimated delivery 2025-11-20",
         date(2025, 5, 19),
         SourceRef("Observation", "preg"),
+        edd=date(2025, 11, 20),  # the dating, for the gestational age (review s21 RD 8)
     )
     assert chart.resources_skipped == 0  # both read, none dropped
     assert chart.gaps == ()

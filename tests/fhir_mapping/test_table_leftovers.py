@@ -82,12 +82,13 @@ def test_the_n2_chart_postpartum_code_is_a_finding_not_a_skipped_resource() -> N
     assert not record.gaps
 
 
-def test_control_the_category_o99_34_itself_and_other_o99_3_codes_are_not_read() -> None:
-    # O99.34 is a header (not billable); O99.31x is alcohol use in pregnancy, another row's matter.
+def test_control_the_category_o99_34_itself_is_not_read_but_o99_35x_in_pregnancy_is() -> None:
+    # O99.34 is a header (not billable). O99.350 (nervous system diseases complicating pregnancy)
+    # is a pregnancy since review s21 RD finding 3: chapter 15's pregnancy subcodes count.
     assert _kinds(_condition("O99.34", "Other mental disorders complicating pregnancy")) == []
-    assert (
-        _kinds(_condition("O99.350", "Diseases of the nervous system complicating pregnancy")) == []
-    )
+    assert _kinds(
+        _condition("O99.350", "Diseases of the nervous system complicating pregnancy")
+    ) == [FindingKind.PREGNANCY]
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,8 @@ def assert_clean(response: Response, *, feedback: bool = False) -> dict[str, Any
     assert isinstance(body, dict), body
     if response.status_code == 200:
         if feedback:
-            assert set(body) - {"unknownCards", "refused"} == {"stored", "received"}, body
+            optional = {"unknownCards", "refused", "snoozed", "notSnoozed"}
+            assert set(body) - optional == {"stored", "received"}, body
             assert 0 <= body["stored"] <= body["received"], body
             # Items naming no card issued to the caller are named (review 8 finding 5), as
             # paths into the request, never all of them (that is a 400); so are items refused
@@ -98,6 +99,19 @@ def assert_clean(response: Response, *, feedback: bool = False) -> dict[str, Any
             assert len(unknown) + len(refused) < body["received"], body
             assert all(re.fullmatch(r"feedback\.\d+\.card", u) for u in unknown), body
             assert all(re.fullmatch(r"feedback\.\d+", r["item"]) for r in refused), body
+            # Each override stored is said to have snoozed its card or not, and why (review s21
+            # RE M2); absent rather than empty, never an item twice.
+            snoozed = body.get("snoozed", [])
+            kept = [k["item"] for k in body.get("notSnoozed", [])]
+            assert body.get("snoozed", ["x"]) != [] and body.get("notSnoozed", ["x"]) != [], body
+            assert all(re.fullmatch(r"feedback\.\d+", i) for i in snoozed + kept), body
+            assert len(set(snoozed + kept)) == len(snoozed + kept) <= body["received"], body
+            assert {k["reason"] for k in body.get("notSnoozed", [])} <= {
+                "reason-not-offered",
+                "no-override-reason",
+                "card-not-snoozable",
+                "snoozes-off",
+            }, body
         else:
             assert_spec_invariants(body)
         return body

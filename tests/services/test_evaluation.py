@@ -31,6 +31,7 @@ class FakeMapping:
         draft_orders: Iterable[Mapping[str, Any]] = (),
         unavailable: Mapping[str, str] | None = None,
         incomplete: Mapping[str, str] | None = None,
+        read_failed: frozenset[str] = frozenset(),
     ) -> PatientRecord:
         self.calls.append(
             {

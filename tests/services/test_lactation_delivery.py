@@ -111,11 +111,21 @@ def _loinc_answer(day: date, code: str, display: str) -> Resource:
 
 
 def test_a_delivery_procedure_ends_a_third_trimester_code_left_active() -> None:
-    stale = base._chart(_third_trimester(date(2024, 7, 1)))
-    before = _cards(stale)[OPTIMISE]
+    # Coded within the pregnancy window (42 weeks) of as-of, with no delivery: current.
+    recent = base._chart(_third_trimester(date(2025, 3, 1)))
+    before = _cards(recent)[OPTIMISE]
     assert "**Pregnancy on record:** Supervision of elderly multigravida" in before.detail
     # The pregnancy row made the antipsychotic adjuncts text only (no one-click order).
     assert not [s for s in before.suggestions if "aripiprazole" in s.label]
+    # Left active 11 months with no delivery recorded: past the window since review s21 RD
+    # finding 5 (no pregnancy lasts 42 weeks past its dating), named for confirmation only.
+    stale = _cards(base._chart(_third_trimester(date(2024, 7, 1))))[OPTIMISE]
+    assert "Pregnancy on record" not in stale.detail
+    assert (
+        "**Pregnancy coded on 2024-07-01:** Supervision of elderly multigravida, third "
+        "trimester (ICD-10-CM O09.523); more than 42 weeks ago and nothing newer records one, "
+        "so it is not read as current: confirm she is not pregnant"
+    ) in stale.detail
 
     delivered = _cards(
         base._chart(_third_trimester(date(2024, 7, 1)), _delivery(date(2024, 10, 20)))

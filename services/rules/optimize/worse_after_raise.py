@@ -106,4 +106,16 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
         f"PHQ-9 worse since {name} was raised to {dose} ({worse}): {short}",
         f"PHQ-9 worse since the raise ({worse}): {short}",
     )
-    return screen.with_fields(held, summary=summary, held_summary=None)
+    # The worse score in the card's snooze fingerprint (screen.stating_key): a PHQ-9 worse in the
+    # same band (15 -> 19) leaves the pathway's fingerprint as it was, and a snooze given while
+    # the raise waited would hide "assess suicide risk" (review s21 RE W1, the same pattern).
+    key = screen.stating_key(held.evidence_key, ctx.facts, [_said(r) for r in found])
+    return screen.with_fields(held, summary=summary, held_summary=None, evidence_key=key)
+
+
+def _said(found: reassess.Reassess) -> str:
+    """The worsening as a fingerprint item: the raise and the worst PHQ-9 since it."""
+    worse = found.worse
+    assert worse is not None
+    step = found.raised.segment.start.isoformat()
+    return f"worse after raise {found.trial.ingredient}@{step}: {worse.value}@{worse.date}"

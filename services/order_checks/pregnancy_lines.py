@@ -1,0 +1,100 @@
+"""The pregnancy lines of an order's caution check beside the table rows (review s21 RD findings 5
+and 8), read from the one pregnancy reading (services/pregnancy_now.py):
+
+- late pregnancy: an SSRI or SNRI drafted when the record dates the current pregnancy at 28 weeks
+  or more (data/late_pregnancy_cautions.csv: the US labels' neonatal complications after
+  third-trimester exposure, and PPHN after late SSRI exposure). The paroxetine row says only
+  the first-trimester malformations; at 33 weeks that is not the risk to weigh. Information,
+  not a bar: the labels ask to weigh risks and benefits, and stopping treatment has its own.
+- a stale pregnancy: a drug with a pregnancy row (paroxetine, lithium, esketamine, an
+  antipsychotic) drafted when the only pregnancy on record is a diagnosis older than the
+  pregnancy window. It is no longer asserted as a pregnancy, but the drug is one whose harm
+  falls on a fetus, so the card asks to confirm she is not pregnant (information).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DraftOrder, FindingKind
+from services import drug_rules, tables
+from services.pathway_options import unverified_mark
+from services.rules.context import RuleContext
+
+_PREGNANCY = FindingKind.PREGNANCY
+
+
+@dataclass(frozen=True, slots=True)
+class LateRow:
+    drug_class: str
+    from_weeks: int
+    note: str
+    cite: str
+    status: str
+
+
+@cache
+def late_rows() -> dict[str, LateRow]:
+    text = resources.files("services").joinpath("data/late_pregnancy_cautions.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return {
+        r["drug_class"]: LateRow(
+            r["drug_class"], int(r["from_weeks"]), r["note"], r["cite"], r["status"]
+        )
+        for r in rows
+    }
+
+
+def late_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
+    """(summary, detail line, cite) for an SSRI or SNRI drafted at a dated 28 weeks or more."""
+    now = ctx.facts.pregnancy
+    row = late_rows().get(draft.drug_class)
+    if row is None or now is None or not now.current or now.weeks is None:
+        return None
+    if now.weeks < row.from_weeks:
+        return None
+    name = draft.ingredient.capitalize()
+    return (
+        f"{name} at about {now.weeks} weeks of pregnancy: late-pregnancy exposure risks for the "
+        f"newborn ({row.cite})",
+        f"- At about {now.weeks} weeks of pregnancy (dated from the record): {row.note} "
+        f"({row.cite}{unverified_mark(row.status)}).",
+        row.cite,
+    )
+
+
+def _has_pregnancy_row(draft: DraftOrder) -> str | None:
+    """The cite of a pregnancy row about this drug (drug_cautions.csv, condition_drug_rules.csv),
+    or None."""
+    for caution in tables.drug_cautions():
+        if caution.finding == _PREGNANCY.value and caution.ingredient == draft.ingredient.lower():
+            return caution.cite
+    for rule in drug_rules.condition_rules():
+        if rule.finding is _PREGNANCY and rule.covers(draft.ingredient, draft.drug_class):
+            return rule.cite
+    return None
+
+
+def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
+    """(summary, detail line, cite) when the only pregnancy on record is past the window and the
+    drug carries a pregnancy row."""
+    stale = ctx.population.stale_pregnancy
+    if stale is None:
+        return None
+    cite = _has_pregnancy_row(draft)
+    if cite is None:
+        return None
+    name = draft.ingredient.capitalize()
+    weeks = ctx.policy.mapping.pregnancy_status_weeks
+    since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+    return (
+        f"{name}: a pregnancy coded{since} is not read as current: confirm she is not pregnant",
+        f"- A pregnancy was coded{since} ({stale.display}, {stale.coding}); no pregnancy lasts "
+        f"more than {weeks:g} weeks and nothing newer records one, so it is not read as current. "
+        f"{name} carries a pregnancy caution ({cite}): confirm she is not pregnant before "
+        "starting it.",
+        cite,
+    )
