@@ -79,12 +79,22 @@ def rows() -> tuple[LabelMaximum, ...]:
     )
 
 
+@cache
+def _by_ingredient() -> dict[str, tuple[LabelMaximum, ...]]:
+    """rows() by ingredient, in table order: binding runs for every dose segment a timeline
+    draws (timeline/style.dose_category) and per trial on the cards, and scanned the whole table
+    each time (issue 14)."""
+    index: dict[str, list[LabelMaximum]] = {}
+    for row in rows():
+        index.setdefault(row.ingredient, []).append(row)
+    return {name: tuple(found) for name, found in index.items()}
+
+
 def binding(ingredient: str, range_top: float | None, market: DrugMarket) -> LabelMaximum | None:
     """The labelled maximum of the clinic's market that is below `range_top` (the drug row's or
     the formulation's maximum; None: no maximum on record, so any label row binds), else None.
     Under "any", the lowest of every market's rows."""
-    name = ingredient.lower()
-    found = [r for r in rows() if r.ingredient == name and market in ("any", r.market)]
+    found = [r for r in _by_ingredient().get(ingredient.lower(), ()) if market in ("any", r.market)]
     lowest = min(found, key=lambda r: r.max_mg, default=None)
     if lowest is None or (range_top is not None and lowest.max_mg >= range_top):
         return None

@@ -143,6 +143,7 @@ from services.order_checks.shared_ingredient import (
 from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
+from services.order_checks.unread_labs import carry_unread_labs
 from services.order_hook_skips import no_titration_beside_washout, renews_running
 from services.order_statement import with_statement
 from services.policy import Policy
@@ -340,6 +341,9 @@ def run_order_checks(
     # Interactions outside the MAOI table (review 7 finding 5): one card for every selected
     # draft, any role; it also rewords "fine for titration" for a draft in a critical pair.
     interactions = interaction_card(ctx, selected, by_topic)
+    # A QTc or sodium that decides the draft and was not read (local codes only: review s21 RD
+    # finding 7): a line at the end of its card (after the interaction card's rewording of it).
+    carry_unread_labs(ctx, drafts, by_topic)
     # A draft whose drug is to confirm: each check says which reading it rests on, and the line
     # naming both readings goes on the draft's first card shown, once (draft_readings.py).
     draft_readings.per_reading(by_topic, ctx.record.draft_orders)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Finding, FindingKind, PatientRecord
-from services import bipolar_findings, cards, mood_cover, order_doses, tables
+from services import bipolar_findings, bipolar_type, cards, mood_cover, order_doses, tables
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
@@ -54,7 +54,7 @@ class _LowCover:
             return f"{self.ingredient} (dose not read)"
         return f"{self.ingredient} {self._dose()}"
 
-    def line(self) -> str:
+    def line(self, switch_to: str = "mania") -> str:
         threshold = antimanic_dose(self.ingredient)
         minimum = "" if threshold is None else f"{cards.fmt_mg(threshold.min_mg)} mg/day"
         # The mark every card writes after an unverified row (pathway_options.unverified_mark):
@@ -77,8 +77,8 @@ class _LowCover:
                 f"at which it treats mania (from {minimum}{unverified}; acute-mania doses)"
             )
         return (
-            f"{what}, so it is not counted as cover against a switch to mania: confirm the dose "
-            "or add an antimanic agent."
+            f"{what}, so it is not counted as cover against a switch to {switch_to}: confirm "
+            "the dose or add an antimanic agent."
         )
 
 
@@ -146,21 +146,23 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # confirmed (review 14 M1): still checked, never called confirmed.
     what = bipolar_findings.subject(findings)
     name = draft.ingredient.capitalize()
+    # The switch named and the rule cited follow the bipolar type on record (review s21 RD
+    # finding 10: bipolar II was told the bipolar I rule); the check itself does not.
+    words = bipolar_type.wording(findings)
+    switch = f"risk of a switch to {words.switch_to}"
     weak = mood_cover.without_antimanic_cover(ctx.record)
     low = _low_cover(ctx.record)
     if not weak and not low:
         detail = (
             f"{_on_record(findings)}{refuted} "
-            "No mood stabiliser or antipsychotic is active or on this order. ISBD 2013: in "
-            "bipolar I, antidepressants only as an adjunct to a mood stabiliser."
+            f"No mood stabiliser or antipsychotic is active or on this order. {words.order_rule}"
         )
         return OrderCheck(
             BIPOLAR,
             draft,
             cards.fit_summary(
-                f"{name} ordered with {what} on record and no mood stabiliser: risk of a switch "
-                "to mania",
-                f"{name} ordered with {what} and no mood stabiliser: risk of a switch to mania",
+                f"{name} ordered with {what} on record and no mood stabiliser: {switch}",
+                f"{name} ordered with {what} and no mood stabiliser: {switch}",
             ),
             detail,
         )
@@ -173,23 +175,23 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if weak:
         only = mood_cover.only_text(weak)
         summary = cards.fit_summary(
-            f"{name} ordered with {what} and {only}: risk of a switch to mania",
+            f"{name} ordered with {what} and {only}: {switch}",
             f"{name} with {what} and {only}: no antimanic cover",
             f"{name} with {what} and no antimanic cover",
         )
     else:
         below = " and ".join(c.short() for c in low)
         summary = cards.fit_summary(
-            f"{name} ordered with {what} and only {below}, not an antimanic dose: risk of a "
-            "switch to mania",
+            f"{name} ordered with {what} and only {below}, not an antimanic dose: {switch}",
             f"{name} with {what} and only {below}: no antimanic cover",
             f"{name} with {what} and no antimanic cover",
         )
     lines = [
         f"{n.capitalize()} is on record or on this order, but it "
-        f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to mania."
+        f"{mood_cover.why_not_cover(n)}: alone it is not cover against a switch to "
+        f"{words.switch_to}."
         for n in weak
-    ] + [c.line() for c in low]
+    ] + [c.line(words.switch_to) for c in low]
     return OrderCheck(
         BIPOLAR,
         draft,
@@ -198,6 +200,6 @@ def bipolar_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         + " ".join(lines)
         + " No antimanic mood stabiliser (lithium, valproate) or antimanic antipsychotic"
         + (" at an antimanic dose" if low else "")
-        + " is active or on this order. CANMAT/ISBD 2018: antidepressants in bipolar I only as "
-        "an adjunct to an antimanic agent. " + cards.guideline_links("canmat-isbd2018"),
+        + f" is active or on this order. {words.cover_rule} "
+        + cards.guideline_links("canmat-isbd2018"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from fhir_mapping.condition_indications import depression_on_record
 from fhir_mapping.record import FindingKind
-from services import bipolar_findings, cards, mood_cover, tables, trial_indication
+from services import bipolar_findings, bipolar_type, cards, mood_cover, tables, trial_indication
 from services.order_doses import trial_dose
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
 from services.rules import optimize_switch_augment
@@ -31,12 +31,16 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
         # services/bipolar_findings.py).
         refs = "; ".join(_finding_ref(f) for f in bipolar_findings.named(facts.bipolar))
         head = bipolar_findings.head(facts.bipolar)
+        # The rule cited and the switch named follow the bipolar type on record (review s21 RD
+        # finding 10; services/bipolar_type.py).
+        words = bipolar_type.wording(facts.bipolar)
+        only_with = words.review_rule
+        switch = f"risk of a switch to {words.switch_to}"
         if bipolar_findings.reactions_only(facts.bipolar):
             text = (
                 f"**{head[:1].upper()}{head[1:]}:** {refs}. Assess for missed bipolar "
                 "disorder with psychiatry (CANMAT 2023 para 184); until then the unipolar TRD "
-                "pathway does not apply and antidepressants only with a mood stabiliser (ISBD "
-                "2013)."
+                f"pathway does not apply and {only_with}."
             )
         elif qualifier := bipolar_findings.not_confirmed(facts.bipolar):
             # Entered as a differential or provisional diagnosis (review 14 M1): said so, and
@@ -44,8 +48,7 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
             # an antidepressant without a mood stabiliser risks a switch to mania if it is.
             text = (
                 f"**Bipolar disorder on record ({qualifier}):** {refs}. Until psychiatry "
-                "confirms or refutes it, the unipolar TRD pathway does not apply and "
-                "antidepressants only with a mood stabiliser (ISBD 2013)."
+                f"confirms or refutes it, the unipolar TRD pathway does not apply and {only_with}."
             )
             # A later entry refuting it (review 14 recheck b01): the block stays (the
             # differential entry is still on the list, and a wrong refutation would leave an
@@ -58,14 +61,12 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 qualifier, sentence = refuted
                 text = (
                     f"**Bipolar disorder on record ({qualifier}):** {refs}. {sentence} Until "
-                    "then, the unipolar TRD pathway does not apply and antidepressants only "
-                    "with a mood stabiliser (ISBD 2013)."
+                    f"then, the unipolar TRD pathway does not apply and {only_with}."
                 )
         else:
             text = (
                 f"**Bipolar disorder or mania on record:** {refs}. The unipolar TRD pathway does "
-                "not apply; antidepressants only with a mood stabiliser (ISBD 2013). Confirm the "
-                "diagnosis with psychiatry."
+                f"not apply; {only_with}. Confirm the diagnosis with psychiatry."
             )
         short = head
         # Safety: an antidepressant running alone in bipolar disorder is named, not left implied.
@@ -82,8 +83,8 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 text += (
                     f" {names.capitalize()} is running with {only}. "
                     f"{mood_cover.reasons_text(weak)}. With no antimanic mood stabiliser "
-                    "(lithium, valproate) or antimanic antipsychotic on record: risk of a switch "
-                    "to mania (CANMAT/ISBD 2018)."
+                    f"(lithium, valproate) or antimanic antipsychotic on record: {switch} "
+                    "(CANMAT/ISBD 2018)."
                 )
             elif low := stabilisers_below_antimanic_dose(record):
                 # An antimanic agent below its antimanic dose (quetiapine 25 mg at night) is not
@@ -108,13 +109,13 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                     text += (
                         f" {names.capitalize()} is running with only {below}, below the dose at "
                         "which it treats mania (acute-mania dose): not cover against a "
-                        "switch to mania (CANMAT/ISBD 2018)."
+                        f"switch to {words.switch_to} (CANMAT/ISBD 2018)."
                     )
             else:
                 short = f"{head}, {names} without a mood stabiliser"
                 text += (
                     f" {names.capitalize()} is running with no mood stabiliser or antipsychotic "
-                    "on record: risk of a switch to mania."
+                    f"on record: {switch}."
                 )
         items.append(Item(short, text))
     disorder = facts.psychotic_disorder

@@ -19,7 +19,9 @@ Which rows apply to a running drug (a clinician's reading):
   or above the clinic's cut-off, named as the score and its date). Not the "not-one-click" rows (antipsychotics in pregnancy:
   about how a card proposes, not about a drug that runs) nor the "caveat" rows (lithium and
   esketamine in pregnancy: notes for a drug that may come up, said on the optimise card), nor the
-  age rows (no finding on record: the age list is about what is proposed).
+  age rows (no finding on record: the age list is about what is proposed; a running drug the age
+  list says not to use under 18 is named in the card's age paragraph instead,
+  population_notes._running_never_line: review s21 RD finding 11).
 
 Duloxetine with heavy alcohol use is said here, as duloxetine with cirrhosis is (review 10 R10):
 the Cymbalta label (5.2) puts "substantial alcohol use" and "chronic liver disease" in one

@@ -132,7 +132,10 @@ def test_a_next_link_to_another_host_is_not_followed(
             client = auth_client(sandbox_fhir=(f"{target.base}/fhir",))
             body = chart.hook_request(prefetch_keys=set(), fhir_server=f"{target.base}/fhir")
             response = post(client, es_minter, body)
-            assert response.status_code == 412
+            # The pages already read are kept and the key is marked incomplete (session 21,
+            # review RC): the answer is 200, and what matters here is that nothing was sent to
+            # the other host (no token leaves the configured server).
+            assert response.status_code == 200, response.text
             assert target.hits >= 1
         assert elsewhere.hits == 0
 

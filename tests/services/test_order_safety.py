@@ -657,9 +657,10 @@ def test_lamotrigine_alone_is_not_antimanic_cover_for_an_antidepressant() -> Non
         drafts=(drafted(SERTRALINE_100),),
     )
     rec = at_order(record)["order-bipolar-no-mood-stabiliser"]
+    # Bipolar II (F31.81): the switch named is to hypomania (review s21 RD finding 10).
     assert rec.summary == (
         "Sertraline ordered with bipolar disorder and only lamotrigine (not antimanic): risk of a "
-        "switch to mania"
+        "switch to hypomania"
     )
     assert "Lamotrigine is on record or on this order, but it has no antimanic efficacy" in (
         rec.detail

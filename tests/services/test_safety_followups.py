@@ -617,9 +617,10 @@ def test_lurasidone_or_brexpiprazole_alone_is_not_antimanic_cover(
     rec = at_order(chart(*_bipolar_on_sertraline(running), drafts=(draft(ESCITALOPRAM_10),)))[
         "order-bipolar-no-mood-stabiliser"
     ]
+    # The chart codes bipolar II: the switch named is to hypomania (review s21 RD finding 10).
     assert rec.summary == (
         f"Escitalopram ordered with bipolar disorder and only {name} (not antimanic): risk of a "
-        "switch to mania"
+        "switch to hypomania"
     )
     assert f"{name.capitalize()} is on record or on this order, but {why}" in rec.detail
     review = on_chart(chart(*_bipolar_on_sertraline(running)))["diagnosis-review"]

@@ -1,0 +1,103 @@
+"""A QTc or sodium that decides a draft but was not read from the EHR, named on a card the draft
+already gets (review s21 RD finding 7).
+
+The prefetch asks for QTc and sodium by LOINC (fhir_mapping/data/observation_codes.csv). A site
+that sends them only under its own local code (Epic "QTC", "SODIUM") gets no QTc or sodium card at
+an escitalopram or amitriptyline order, and nothing says the check did not run: the order reads
+as checked. So when a drafted drug has a line that a read result would be judged against, and no
+result of the test was read within policy.lab_recent_days, the draft's first card says so in one
+line:
+
+- QTc: the drugs of data/lab_safety.csv's `qtc-stop` rows (citalopram, escitalopram, tricyclics,
+  gepirone: the labels' or the table's stop line), at any age; not the `qtc-caution`-only rows
+  (trazodone, mirtazapine: a design-value caution line), which would put the line on most
+  mirtazapine orders for little;
+- sodium: the drugs of the `sodium-low` rows (SSRIs, SNRIs, mirtazapine, tricyclics) from
+  policy.older_adult_age, where the low-sodium card words the greater risk of older adults.
+
+No card of its own (a result not read is a data gap, and a data gap raises no card by itself:
+services/data_gaps.py); nothing when lab results could not all be obtained (the QTc and sodium
+checks' own "not checked" cards speak then: order_checks/recent_labs.py), nor when a result was
+read but is older than the window or cannot be compared (the QTc card names those).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from fhir_mapping.record import DraftOrder, Role
+from services import cards, lab_safety
+from services.order_checks.model import AGE_LIMIT, OrderCheck
+from services.rules.context import RuleContext
+
+
+def _not_read(ctx: RuleContext, draft: DraftOrder) -> list[str]:
+    """The tests ("QTc", "sodium") whose line applies to this draft and of which no result was
+    read at all in the window (module docstring)."""
+    record, policy = ctx.record, ctx.policy
+    found: list[str] = []
+    if (
+        lab_safety.rule_for("qtc-stop", draft.ingredient, draft.drug_class) is not None
+        and not lab_safety.qtc_missing(record)
+        and _none_recent(ctx, "qtc")
+    ):
+        found.append("QTc")
+    age = record.patient.age
+    if (
+        age is not None
+        and age >= policy.older_adult_age
+        and lab_safety.rule_for("sodium-low", draft.ingredient, draft.drug_class) is not None
+        and not lab_safety.labs_missing(record)
+        and _none_recent(ctx, "sodium")
+    ):
+        found.append("sodium")
+    return found
+
+
+def _none_recent(ctx: RuleContext, test: str) -> bool:
+    """No result of `test` on record within the window, readable or not: one that was read but
+    cannot be compared is the QTc card's to name."""
+    lab = lab_safety.latest(ctx.record, test)
+    return lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab)
+
+
+def _line(ctx: RuleContext, draft: DraftOrder, tests: list[str]) -> str:
+    days = ctx.policy.lab_recent_days
+    what = " or ".join(tests)  # "QTc", "QTc or sodium"
+    checks = cards.and_list([("low-sodium" if t == "sodium" else t) for t in tests])
+    checks += " checks" if len(tests) > 1 else " check"
+    where = " and ".join(("the latest ECG" if t == "QTc" else "the latest sodium") for t in tests)
+    return (
+        f"**No {what} read from the EHR** in the last {days} days, so the {checks} of "
+        f"this {draft.ingredient} order did not run (a result sent only under a local code is "
+        f"not read): check {where} in the chart."
+    )
+
+
+def carry_unread_labs(
+    ctx: RuleContext, drafts: Sequence[DraftOrder], by_topic: dict[str, list[OrderCheck]]
+) -> None:
+    """Add the line (module docstring) to the first card of each antidepressant draft whose QTc
+    or sodium was not read; nothing for a draft with no card."""
+    for draft in drafts:
+        if draft.role is not Role.ANTIDEPRESSANT:
+            continue
+        tests = _not_read(ctx, draft)
+        if not tests:
+            continue
+        carriers = [
+            (topic, i)
+            for topic, checks in by_topic.items()
+            for i, check in enumerate(checks)
+            if check.draft is draft
+        ]
+        if not carriers:
+            continue
+        # The age-limit card first: it names the QTc card's line when a QTc is read
+        # (order_checks/doses.py `age_check`); else the draft's first card.
+        topic, i = next((c for c in carriers if c[0] == AGE_LIMIT), carriers[0])
+        check = by_topic[topic][i]
+        by_topic[topic][i] = dataclasses.replace(
+            check, detail=cards.join_sections(check.detail, _line(ctx, draft, tests))
+        )
