@@ -217,9 +217,13 @@ class BeforeGap:
     # Set once the PHQ-9 up to `until` showed the adequate trial failed: that verdict stands
     # whatever the refills after the gap show (score_windows.attach_scores).
     failed: bool = False
-    # The course's own outcome after the restart, when it showed response or remission there:
-    # cards say "responded after restarting on DATE" (`resumed`). None otherwise.
+    # The restart's outcome, when it showed response or remission (verdict_before_gap.
+    # restart_reading, session 21 G2): the latest score on the drug since the restart and the
+    # baseline it was read against. The failure still counts, but the current recommendation
+    # follows this reading (verdict_before_gap.responding_now). None when the restart has not
+    # responded, or when `failed` is not set.
     after: Score | None = None
+    after_baseline: Score | None = None
 
 
 quick_frozen_init(BeforeGap)

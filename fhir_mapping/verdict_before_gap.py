@@ -20,8 +20,24 @@ Only a score dated on or before the gap's first day decides (not the on_treatmen
 days after it that a course which stopped gets): the supply was taken up again, so the record
 shows the patient off the drug in the gap, and a score taken off the drug never decides a failure
 (Trial.outcome_gap). The safer reading for a TMS referral: a failure counted only on a score
-taken on the drug. A score after the restart that shows response or remission is kept beside
-the verdict (BeforeGap.after) so the cards can say so.
+taken on the drug.
+
+THE RESTART THAT RESPONDS (session 21 G2, lead's rule). The failure before the gap still COUNTS
+(the trial count, Maudsley staging, the TMS criteria count), but the current recommendation
+follows the current course's response: a restart that responded (`restart_reading`) is read
+as a responding course (`responding_now`: the optimise card optimises it toward remission, no
+switch or adjunct; no TMS referral while it responds). Chart h3 on 2025-10-06: PHQ-9 18 -> 9
+since the restart; the cards had said "1 adequate trial failed (duloxetine): switch ... or
+augment" beside "Responded after restarting". The restart responded when the latest PHQ-9 on
+the drug, from on_treatment_from_week after the restart, is a remission or a >= 50 % drop
+(Trial.remission / Trial.response, the policy's cut-offs) from the course's own baseline or
+from the restart's (the baseline windows around the fill that took the supply up again,
+score_windows.baseline_at). Either baseline, not only the restart's: in h3 the restart's is
+17 (2025-06-16), so 9 on 2025-10-06 is a 47 % drop from it but 50 % from the course's 18.
+When the two readings disagree the safer one for the patient is taken: a switch gives up the
+gain on a drug improving now and an adjunct adds its risks (antipsychotics: metabolic,
+akathisia), while optimising the dose and repeating the PHQ-9 (what a responding course gets)
+is the step CANMAT 2023 takes first anyway (para 187) and the next score corrects it.
 """
 
 from __future__ import annotations
@@ -36,7 +52,7 @@ from fhir_mapping.dose_timeline import _TimelineDose
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Trial, Verdict
+from fhir_mapping.record import Score, Trial, Verdict
 from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.trial_parts import BeforeGap
 
@@ -75,11 +91,16 @@ def before_gap(
 
 
 def standing(
-    trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy, next_start: date | None
+    trial: Trial,
+    phq9: PHQ9ByDate,
+    policy: MappingPolicy,
+    next_start: date | None,
+    restart_baseline: Score | None = None,
 ) -> Trial:
     """The trial with its verdict before the gap, when that was "adequate, failed" and the whole
     course does not already read as failed; else the trial as judged over the whole course.
-    `next_start`: the last day a score may be this trial's (score_windows._cut_off)."""
+    `next_start`: the last day a score may be this trial's (score_windows._cut_off);
+    `restart_baseline`: the baseline of the restart (score_windows.baseline_at its fill)."""
     gap = trial.before_gap
     if gap is None or trial.verdict is _NOT_A_TRIAL or trial.failed:
         return trial
@@ -100,9 +121,7 @@ def standing(
     )
     if not judged.failed or judged.outcome_unmeasured:
         return trial
-    after = trial.on_treatment
-    if after is None or after.date < gap.resumed or not (trial.remission or trial.response):
-        after = None
+    after = restart_reading(trial, gap.resumed, restart_baseline, policy)
     # A running course whose supply ran out again a month or more ago (the restart not kept up):
     # a failure counted on it reads as supply_breaks.py reads one, "no supply since DATE", so
     # nothing assumes the drug is taken now (poor_adherence fixture: 566 days without supply).
@@ -121,6 +140,51 @@ def standing(
         # The whole course's adherence stays (its PDC, the gap named on the cards): only the
         # verdict, the day it became adequate and the outcome are the course's up to the gap.
         adherence=trial.adherence,
-        before_gap=dataclasses.replace(gap, failed=True, after=after),
+        before_gap=dataclasses.replace(
+            gap,
+            failed=True,
+            after=None if after is None else after[1],
+            after_baseline=None if after is None else after[0],
+        ),
         supply_ran_out=ran_out,
     )
+
+
+def restart_reading(
+    trial: Trial, resumed: date, restart_baseline: Score | None, policy: MappingPolicy
+) -> tuple[Score, Score] | None:
+    """(baseline, score) when `trial` (the course judged over all of it) as read since the
+    restart on `resumed` is a response or a remission: its latest PHQ-9 taken on the drug from
+    on_treatment_from_week after the restart, against the course's own baseline (the reading
+    the cards made before session 21 G: "Duloxetine responding (PHQ-9 18 -> 9)"), else against
+    the restart's (`restart_baseline`). None when neither shows response or remission."""
+    score = trial.on_treatment
+    first = resumed + timedelta(days=round(policy.on_treatment_from_week * 7))
+    if score is None or score.value is None or score.date < first:
+        return None  # not measured long enough on the restarted drug to judge it
+    if trial.outcome_gap is not None:
+        return None  # taken in a later gap, off the drug: says nothing of the restart
+    for baseline in (trial.baseline, restart_baseline):
+        if baseline is None:
+            continue
+        reading = dataclasses.replace(trial, baseline=baseline)
+        if reading.remission or reading.response:
+            return baseline, score
+    return None
+
+
+def responding_now(trial: Trial) -> Trial | None:
+    """The course as the current recommendation reads it when it responds now: the trial itself
+    when it responds (Trial.response); when a failure before a supply gap stands and the restart
+    responded (`restart_reading`), the trial read on the restart's pair (BeforeGap.after_baseline
+    -> BeforeGap.after); None otherwise, and None when the supply ran out again since
+    (Trial.supply_ran_out: nothing says the drug is taken now, so no response is read as
+    current; the cards hold the next step until that is confirmed). The one reading of
+    "responding" for the optimise card (optimize/courses.responding) and the TMS criteria
+    (episode_trials._responding)."""
+    if trial.response is True:
+        return trial
+    gap = trial.before_gap
+    if gap is None or gap.after is None or trial.supply_ran_out is not None:
+        return None
+    return dataclasses.replace(trial, baseline=gap.after_baseline, on_treatment=gap.after)

@@ -16,7 +16,7 @@ from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations, suicide_risk_history
 from services.rules.context import RuleContext
-from services.rules.optimize import declined, held_orders, residual_episode
+from services.rules.optimize import declined, held_orders, residual_episode, restarted
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
@@ -354,35 +354,11 @@ def opening(ctx: RuleContext) -> list[str]:
     confirm = trial_count.confirm_lines(ctx.facts.failed_trials, ctx.record)
     if confirm:
         sections.append("**To confirm:** " + "; ".join(confirm) + ".")
-    restarted = restarted_line(ctx.facts.failed_trials)
-    if restarted:
-        sections.append(restarted)
+    restart = restarted.line(ctx.facts.failed_trials)  # session 21 G / G2
+    if restart:
+        sections.append(restart)
     residual = residual_episode.line(ctx.facts.failed_trials)  # review 15 recheck m05
     if residual is not None:
         sections.append(residual)
     sections.append(population_notes(ctx))
     return sections
-
-
-def restarted_line(failed: Sequence[Trial]) -> str:
-    """A failed trial counted on its verdict before a supply gap whose restart after the gap
-    responded (session 21 G, fhir_mapping/verdict_before_gap.py: the failure stands, the count
-    does not fall): said, so no switch is read as proposed for a drug that works now. ""
-    when there is none."""
-    parts = []
-    for t in failed:
-        gap = t.before_gap
-        if gap is None or gap.after is None:
-            continue
-        parts.append(
-            f"{t.ingredient} failed before its supply gap from {gap.until.isoformat()} and "
-            f"responded after restarting on {gap.resumed.isoformat()} ({gap.after.instrument} "
-            f"{gap.after.value} on {gap.after.date.isoformat()})"
-        )
-    if not parts:
-        return ""
-    return (
-        "**Responded after restarting:** "
-        + "; ".join(parts)
-        + ": the failure still counts; weigh the response before switching or adding to it."
-    )
