@@ -251,6 +251,13 @@ class Conflict:
                 f"they cannot start together: {new} needs at least {self.interval_text()} off "
                 f"{name}"
             )
+        elif start is None and self.into_maoi and old.running and old.row.stopping_harm:
+            # An opioid whose stopping has its own harm (WashoutRow.stopping_harm): the pair is
+            # not to be made, and the card does not ask to stop the opioid for the MAOI.
+            when = (
+                f"{new} is not to be started while {name} runs, nor within "
+                f"{self.interval_text()} of its last dose"
+            )
         elif start is None:
             when = (
                 f"stop {name}, then allow at least {self.interval_text()} before the "

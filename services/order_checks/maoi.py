@@ -52,10 +52,31 @@ def maoi_check(
         draft,
         _maoi_summary(draft, first),
         "\n\n".join(
-            [*_confirm(found), *(c.why() for c in found), *([partners] if partners else [])]
+            [
+                *_confirm(found),
+                *(c.why() for c in found),
+                *_keep_running(found),
+                *([partners] if partners else []),
+            ]
         ),
         basis=basis,
     )
+
+
+def _stops_with_harm(c: washout.Conflict) -> bool:
+    """An MAOI ordered while a drug whose stopping has its own harm runs (methadone,
+    buprenorphine: WashoutRow.stopping_harm): the card does not ask to stop it first."""
+    return c.into_maoi and c.old.running and not c.old.on_order and bool(c.old.row.stopping_harm)
+
+
+def _keep_running(found: list[washout.Conflict]) -> list[str]:
+    """ "**Do not stop buprenorphine for the MAOI:** stopping or quickly lowering an opioid ..." """
+    return [
+        f"**Do not stop {drug_names.shown(c.old.ingredient)} for the MAOI:** "
+        f"{c.old.row.stopping_harm}."
+        for c in found
+        if _stops_with_harm(c)
+    ]
 
 
 def _confirm(found: list[washout.Conflict]) -> list[str]:
@@ -212,6 +233,13 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         )
     if c.into_maoi:
         label = washout.kind_label(c.new_row)
+        if start is None and _stops_with_harm(c):
+            return cards.fit_summary(
+                f"{new} ({label}) ordered while {old} {running.verb}: not to be combined; prefer "
+                f"another antidepressant to stopping {old}",
+                f"{new} ({label}) with {old} {running.bare}: not to be combined; do not stop "
+                f"{old} for it",
+            )
         if start is None:
             return cards.fit_summary(
                 f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "
