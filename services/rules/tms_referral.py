@@ -258,10 +258,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # An earlier TMS course on record: the referral is a retreatment, said in the summary
     # (review s21 RF finding 9); it gives way before the payer's name does.
     again = retreatment_words(ctx)
+    retreatment = (
+        (
+            f"{counted_named}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
+            f"{counted_plain}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
+            f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{again}{screen}",
+        )
+        if again
+        else ()
+    )
     summary = cards.fit_summary(
-        f"{counted_named}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
-        f"{counted_plain}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
-        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{again}{screen}",
+        *retreatment,
         f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
         f"{counted_plain}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
         f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}{payer}",

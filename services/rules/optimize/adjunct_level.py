@@ -28,7 +28,6 @@ from fhir_mapping import drug_table
 from fhir_mapping.record import LabResult, Trial
 from services import cards, lab_safety
 from services.lab_safety import LabRule
-from services.level_monitoring import age_text
 from services.rules.context import RuleContext
 
 
@@ -82,23 +81,24 @@ class LevelReading:
         return self.rule.bounds() if self.rule is not None else "its target"
 
     def words(self) -> str:
-        """The level in a few words: "level 0.3 mmol/L on 2026-11-20, below the 0.5-0.8 mmol/L
-        target"; "last level 0.3 mmol/L on 2026-01-20 (10 months ago)"; "last level 0.3 mmol/L
-        on 2026-10-01, before the dose running since 2026-11-01"; "no level on record since
-        2026-09-10" (the course's start)."""
-        lab = self.lab
-        if lab is None:
-            return f"no level on record since {self.trial.start.isoformat()}"
+        """The level in a few words: "level 0.7 mmol/L in the 0.5-0.8 target"; "level 0.3
+        mmol/L on 2026-01-20 (old)"; "level 0.3 mmol/L on 2026-10-01 (before the dose running
+        since 2026-11-01)"; "no level on record"."""
+        lab, rule = self.lab, self.rule
+        if lab is None or rule is None:
+            return "no level on record"
         if self.state is LevelState.UNKNOWN:
             return f"level on {lab.date.isoformat()} (unit not compared)"
-        shown = lab_safety.text(lab)
+        number = lab_safety.value(lab)
+        shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
         if self.state is LevelState.OLD:
-            return f"last level {shown} ({age_text(lab.date, self.as_of)} ago)"
+            return f"level {shown} on {lab.date.isoformat()} (old)"
         if self.state is LevelState.BEFORE_DOSE:
             since = _dose_start(self.trial).isoformat()
-            return f"last level {shown}, before the dose running since {since}"
+            return f"level {shown} on {lab.date.isoformat()} (before the dose since {since})"
+        bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
         place = {LevelState.IN: "in", LevelState.BELOW: "below", LevelState.ABOVE: "above"}
-        return f"level {shown}, {place[self.state]} the {self.bounds()} target"
+        return f"level {shown} {place[self.state]} the {bounds} target"
 
     def short(self) -> str:
         """ "level 0.3 on 2026-11-20" (the summary's parenthesis), "no level since 2026-09-10"."""

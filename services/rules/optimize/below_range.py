@@ -116,6 +116,11 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
             "first (CANMAT 2023 para 187: optimise before adding), with a level 5-7 days after "
             "each change, or change strategy (below: replace it or switch)."
         )
+    elif state in (LevelState.NONE, LevelState.UNKNOWN):
+        way = (
+            "Check the level and creatinine/eGFR before any dose change, or change strategy "
+            "(below: replace it or switch)."
+        )
     elif not found.todays:
         way = (
             f"Its {found.words()} is not today's: check the level and creatinine/eGFR before "
