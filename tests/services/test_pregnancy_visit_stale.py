@@ -120,7 +120,9 @@ def test_a_refuted_condition_named_by_the_visit_records_no_pregnancy() -> None:
 
 
 def test_with_no_newer_record_the_stale_line_says_nothing_newer_records_one() -> None:
-    cards = _cards(_without_prenatal_visit(_chart("paroxetine_old_z34_recent_prenatal_visit_reason")))
+    cards = _cards(
+        _without_prenatal_visit(_chart("paroxetine_old_z34_recent_prenatal_visit_reason"))
+    )
     card = _stale_card(cards)
     assert card is not None
     assert card["summary"] == (
