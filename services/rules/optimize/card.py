@@ -16,7 +16,7 @@ from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations, suicide_risk_history
 from services.rules.context import RuleContext
-from services.rules.optimize import declined, held_orders, residual_episode
+from services.rules.optimize import declined, held_orders, residual_episode, restarted
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
@@ -354,6 +354,9 @@ def opening(ctx: RuleContext) -> list[str]:
     confirm = trial_count.confirm_lines(ctx.facts.failed_trials, ctx.record)
     if confirm:
         sections.append("**To confirm:** " + "; ".join(confirm) + ".")
+    restart = restarted.line(ctx.facts.failed_trials)  # session 21 G / G2
+    if restart:
+        sections.append(restart)
     residual = residual_episode.line(ctx.facts.failed_trials)  # review 15 recheck m05
     if residual is not None:
         sections.append(residual)

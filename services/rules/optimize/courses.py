@@ -7,6 +7,7 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import AdherenceStatus, InadequacyReason, Role, Trial, Verdict
+from fhir_mapping.verdict_before_gap import responding_now
 from services import drug_rules, trial_count
 from services.rules.context import RuleContext
 
@@ -78,10 +79,12 @@ def current_trials(ctx: RuleContext) -> tuple[Trial, ...]:
 
 
 def responding(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
-    """Current courses with a >= 50 % PHQ-9 drop from their baseline (Trial.response)."""
+    """Current courses with a >= 50 % PHQ-9 drop from their baseline (Trial.response), or a
+    failure before a supply gap whose restart responded, as read since the restart
+    (verdict_before_gap.responding_now, session 21 G2)."""
     if current is None:
         current = current_trials(ctx)
-    return tuple([t for t in current if t.response is True])
+    return tuple([now for t in current if (now := responding_now(t)) is not None])
 
 
 def not_yet_judged(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
