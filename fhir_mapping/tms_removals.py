@@ -69,8 +69,13 @@ def _table() -> _Table:
 def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
     """Whether a Procedure (its codings, its text) records a device removal."""
     table = _table()
+    coded = tuple(coded)
     if any((s, c) in table.codes for s, c, _ in coded):
         return True
+    # The text is read only when no code names an implant: a code that does says what was done
+    # ("aneurysm clipping" coded, "hematoma removal" in its text, keeps the clip absolute).
+    if any(tms_safety.code_rows(s, c, "procedure") for s, c, _ in coded):
+        return False
     return table.words is not None and table.words.search(text.lower()) is not None
 
 
