@@ -48,6 +48,7 @@ from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.excluded_resources import replaced_record_gaps
 from fhir_mapping.fhir_fields import SITE_ZONE
+from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
@@ -205,11 +206,11 @@ def _build_record(
         drafted=frozenset([d.ingredient for d in drafts]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
     )
-    skipped += len({g.source for g in medication_gaps})
+    # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
+    skipped += len({g.source for g in medication_gaps if not from_order(g)})
     # A record to confirm that a later record ends, or that is stale, is no longer read as
     # possibly running, for every check at once (to_confirm_settled.py, review s21 RR f. 5).
-    window = policy.maybe_running_days
-    gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=window))
+    gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
     if administrations:
         # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
         # its course joins the history; the rest of the MAR is read for sessions below.

@@ -3,19 +3,28 @@
 THE RULE (review s21 RC W2; decided by the lead, the safer reading): when the chart's orders were
 read but its MedicationDispense data could NOT be (the FHIR search answered an error or could not
 be read, or the EHR sent an error OperationOutcome in place of them: GapCause.NOT_READ), the
-refill data that would judge each ordered course exist and were not seen. A course they could
-have shown poorly taken (fixtures/poor_adherence: PDC 16 %) must not read as "1 adequate trial
-failed", which would send the patient on towards a switch, augmentation or TMS on a trial the
-record may contradict. So each course with an order:
+refill data that would judge each course taken at home exist and were not seen. A course they
+could have shown poorly taken (fixtures/poor_adherence: PDC 16 %) must not read as "1 adequate
+trial failed", which would send the patient on towards a switch, augmentation or TMS on a trial
+the record may contradict. So each course with an order or a MedicationStatement (`_judged_by_refills`):
 - has adherence "not known (refill data could not be read)" (AdherenceStatus.UNVERIFIED, with
   `not_verified` saying so), whatever its orders' documented compliance says (that verifies
   adherence only where no refill data exist, adherence_documented.py; here they may);
 - is not confirmed adequate: an ADEQUATE course becomes INADEQUATE (ONGOING while it runs) with
   the one reason ADHERENCE_NOT_READ, so it is not counted as a failed adequate trial (TRD count,
   TMS criteria, Maudsley staging) and the adherence card asks to confirm adherence first.
-Kept as they are: a course with no order (a statement or fills alone: no order whose refills
-were not seen), documented non-compliance (POOR: the record contradicts adherence whatever the
-fills say), and a course judged for intolerance (its refill data are not judged).
+A course known from MedicationStatements alone follows the same rule (session 21 RCM, the safer
+reading): a drug an outside prescriber ordered, recorded at medication reconciliation, is still
+filled at a pharmacy, and those fills (with no authorising order in this EHR: a pharmacy network's
+fill history) are the only evidence of adherence the record can hold; with them read, such a
+course read "1 trial not adequate (escitalopram PDC 53 %)", with the dispense search failed "1
+adequate trial failed (escitalopram), self-reported" (tests/services/fill_order_drug_charts/
+escitalopram_statements_only_pdc16_fills.json). A patient's statement that a drug is taken is no
+evidence it was taken as prescribed, so it does not make the fills moot.
+Kept as they are: a course with neither (fills alone: none was read when the dispense search
+failed; given in clinic, MedicationAdministration or procedures: refills do not judge them),
+documented non-compliance (POOR: the record contradicts adherence whatever the fills say), and a
+course judged for intolerance (its refill data are not judged).
 
 Data merely NOT OFFERED (an EHR that does not send or serve dispenses: GapCause.NOT_PROVIDED)
 keeps the service's long-standing reading, adherence "no dispensing data" and the verdict on
@@ -54,9 +63,17 @@ def refills_unread(trials: Sequence[Trial]) -> tuple[Trial, ...]:
     return tuple([_unread(t) for t in trials])
 
 
+# The records of a course taken at home whose refills would judge it (the module docstring).
+_JUDGED_BY_REFILLS = frozenset({"MedicationRequest", "MedicationStatement"})
+
+
+def _judged_by_refills(trial: Trial) -> bool:
+    return any(s.resource_type in _JUDGED_BY_REFILLS for s in trial.sources)
+
+
 def _unread(trial: Trial) -> Trial:
-    if not any(s.resource_type == "MedicationRequest" for s in trial.sources):
-        return trial  # no order whose refills were missed
+    if not _judged_by_refills(trial):
+        return trial  # no order or statement whose refills were missed
     if trial.adherence.status is _POOR or _INTOLERANCE in trial.reasons:
         return trial
     adherence = Adherence(
