@@ -269,18 +269,20 @@ _KIND = {
 }
 
 
-def cite(gap: DataGap, *, by_id: bool = False) -> str:
+def cite(gap: DataGap, *, by_id: bool = False, stated_beside: bool = True) -> str:
     """How a line names one left-out record: by what and when, "the order of 2025-01-05" (its
     own day: DataGap.recorded, else the score's DataGap.date), as the cards name the records
     they read (services/card_format.record_cite; session 21 item 1: a clinician cannot look up
     "MedicationRequest/abc-123" in the EHR). Its id only when it has no day written in full, or
     `by_id` (another patient's record: the EHR team finds it by id). The day is not said twice
-    when the line's annotation already gives it ("status unknown, recorded 2025-05-26")."""
+    when the line's annotation already gives it ("status unknown, recorded 2025-05-26");
+    `stated_beside=False` for a line that does not say the annotation (services/maybe_running
+    .described): the day is said then."""
     day = gap.recorded or gap.date
     kind = _KIND.get(gap.source.resource_type) if gap.source is not None else None
     if by_id or day is None or kind is None:
         return str(gap.source)
-    if day.isoformat() in gap.stated:
+    if stated_beside and day.isoformat() in gap.stated:
         return f"the {kind}"
     return f"the {kind} of {day.isoformat()}"
 

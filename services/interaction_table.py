@@ -254,7 +254,7 @@ def confirm_lines(found: Sequence[Pair]) -> list[str]:
     """The drug-to-confirm line of each record to confirm a pair reads a drug from (its code and
     name give different drugs: services/taken_to_confirm.py), once each."""
     return taken_to_confirm.confirm_lines(
-        [(t.source, t.to_confirm) for p in found for t in (p.first, p.second)]
+        [(t.record, t.to_confirm) for p in found for t in (p.first, p.second)]
     )
 
 

@@ -235,7 +235,7 @@ class Conflict:
             pair = f"**{head} → {new} ({KIND_TEXT[self.new_row.kind]})**"
         else:
             pair = f"**{head} ({KIND_TEXT[old.row.kind]}) → {new}**"
-        cite = "" if old.on_order else cards.record_cite(old.source, old.start is not None)
+        cite = "" if old.on_order else cards.record_cite(old.cited, old.start is not None)
         start = self.earliest_start
         if start is not None and (self.tapered or self.starts is not None):
             # A dated switch (review s20 RB 1): the new drug's written start against the old

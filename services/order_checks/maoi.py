@@ -82,7 +82,7 @@ def _keep_running(found: list[washout.Conflict]) -> list[str]:
 def _confirm(found: list[washout.Conflict]) -> list[str]:
     """The drug-to-confirm line of each record the conflicts read a drug from that is to
     confirm (its code and name give different drugs): services/taken_to_confirm.py."""
-    return taken_to_confirm.confirm_lines([(c.old.source, c.old.to_confirm) for c in found])
+    return taken_to_confirm.confirm_lines([(c.old.record, c.old.to_confirm) for c in found])
 
 
 def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]) -> str:
@@ -153,7 +153,7 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
     lines = []
     for c in found:
         head = drug_names.shown_first(c.old.ingredient)
-        cite = cards.record_cite(c.old.source, c.old.start is not None)
+        cite = cards.record_cite(c.old.cited, c.old.start is not None)
         lines.append(
             f"**{head} ({label}) → {drug_names.shown(c.new)}**: {drug_names.shown(c.old.ingredient)} "
             f"{c.state()}{cite}: {c.old.row.with_running}. Source: {c.old.row.shown_cite}."
