@@ -241,6 +241,9 @@ def _annotation(gap: DataGap) -> str:
         # A record whose status is unknown does not say the drug is taken (status_to_confirm.py).
         now = "may be taken now" if gap.reason == STATUS_TO_CONFIRM else "taken now"
         said.append(f"{', '.join(gap.taken_now)}, {now}{_read_with(gap)}")
+    if gap.set_aside is not None:  # a record to confirm settled (to_confirm_settled.py)
+        drugs = ", ".join(gap.set_aside.drugs)
+        said.append(f"{drugs}, not read as running: {gap.set_aside.why}")
     if gap.stated:
         said.append(gap.stated)
     return f" ({'; '.join(said)})" if said else ""

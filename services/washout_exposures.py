@@ -108,7 +108,13 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 end_not_recorded=trial.end_not_recorded,
             )
         )
-    found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
+    # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no
+    # later record ended it (fhir_mapping/to_confirm_settled.py), so the course's end is not the
+    # day its washout counts from (review s21 RR finding 5: an `unknown` fluoxetine of last
+    # week beside its order stopped in 2023 raised no MAOI line). A running course stays read.
+    undated = _taken_without_dates(record, {e.ingredient for e in found if e.running})
+    replaced = {e.ingredient for e in undated}
+    found = [e for e in found if e.ingredient not in replaced] + undated
     for draft in drafts:
         row = row_for(draft.ingredient, draft.role)
         if row is None or not (row.is_maoi or row.interacts):

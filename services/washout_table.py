@@ -112,6 +112,18 @@ def table() -> dict[str, WashoutRow]:
     }
 
 
+def longest_washout_days() -> int:
+    """The longest interval of the table, either way round an MAOI (fluoxetine's 35 days): no
+    record to confirm younger than this is set aside (MappingPolicy.maybe_running_days)."""
+    days = [
+        d
+        for row in table().values()
+        for d in (row.days_before_maoi, row.days_after_maoi, _FALLBACK_DAYS)
+        if d is not None
+    ]
+    return max(days)
+
+
 def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:
     found = table().get(ingredient.lower())
     if found is None and role is Role.ANTIDEPRESSANT:
