@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.medication_types import STATEMENT_STOPPED, TAKEN_NOW
+from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.usable_events import _EventKey
 
@@ -27,7 +27,6 @@ from fhir_mapping.usable_events import _EventKey
 ASSUMED_DAYS_WITHOUT_DURATION = 30
 
 _OPEN = frozenset({"active", "on-hold"})
-_STOPPED = "stopped"
 # A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
 # halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
 # record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
@@ -68,7 +67,7 @@ class _Span:
     taken_before: date | None = None
     # Rule 2f: a statement that says the drug is no longer taken, its supply or assumed fill
     # cut at as-of: it reaches as-of but does not run the course on (trial_record.py). Rule 2g
-    # too: an order `stopped`, cut at its meta.lastUpdated (or as-of). Either way the span's
+    # too: an order `stopped` or `completed`, cut at its meta.lastUpdated (or as-of). Either way the span's
     # end is only the day the stop was recorded by, not a recorded last dose
     # (Trial.end_not_recorded, review s20 r4 finding 3).
     stopped: bool = False
@@ -278,7 +277,7 @@ def _span(
         )
     elif (
         is_order
-        and event.status == _STOPPED
+        and event.status in ORDER_ENDED
         and (end >= as_of or (event.asserted is not None and event.asserted < end))
     ):
         # 2g (fix 20 item 2): an order `stopped` with no stated end whose assumed fill or one
@@ -288,7 +287,9 @@ def _span(
         # (session 21 F3 item 1: a 90-day order stopped by week 11 read as 13 weeks taken once
         # as-of passed its supply's end, and the same chart changed verdict with the date).
         # Stated after as-of (a replay), the stop may have come after it: read as before. Not
-        # stated: up to as-of, the latest day it may have been taken, as 2f.
+        # stated: up to as-of, the latest day it may have been taken, as 2f. An order
+        # `completed` alike (medication_types.ORDER_ENDED, review s21 RR finding 3): its status
+        # says it had ended by that day as surely, and no fill shows its supply taken.
         stop = event.asserted if event.asserted is not None else as_of
         if stop <= as_of:
             end = stop if stop > start else start
