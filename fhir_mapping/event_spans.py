@@ -27,6 +27,7 @@ from fhir_mapping.usable_events import _EventKey
 ASSUMED_DAYS_WITHOUT_DURATION = 30
 
 _OPEN = frozenset({"active", "on-hold"})
+_STOPPED = "stopped"
 # A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
 # halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
 # record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
@@ -102,6 +103,19 @@ def _past_span(event: MedicationEvent, key: _EventKey) -> _Span:
     stands at the day it was entered, by which the course had ended (never ongoing: episodes.py
     places it apart from the drug's dated courses, and no PHQ-9 is its outcome)."""
     return _Span(event, key, event.start, event.start, None, False, taken_before=event.start)
+
+
+def _end_recorded(event: MedicationEvent) -> bool:
+    """Rule 2g reads this order's status as an end recorded by its meta.lastUpdated (or as-of):
+    an order `stopped`; an order `completed` (medication_types.ORDER_ENDED, review s21 RR
+    finding 3) only when it was last stored after the day it was written, a later version
+    carrying the status. One stored on its own day was written `completed` (Synthea writes
+    every renewed order so, tests/fhir_mapping/test_renewals.py; an entry of a past
+    prescription): its lastUpdated dates the entry, not an end, and it reads as before."""
+    if event.status == _STOPPED:
+        return True
+    asserted = event.asserted
+    return event.status in ORDER_ENDED and asserted is not None and asserted > event.start
 
 
 def _next_start(starts: Sequence[date], after: date) -> date | None:
@@ -277,7 +291,7 @@ def _span(
         )
     elif (
         is_order
-        and event.status in ORDER_ENDED
+        and _end_recorded(event)
         and (end >= as_of or (event.asserted is not None and event.asserted < end))
     ):
         # 2g (fix 20 item 2): an order `stopped` with no stated end whose assumed fill or one
@@ -288,8 +302,9 @@ def _span(
         # as-of passed its supply's end, and the same chart changed verdict with the date).
         # Stated after as-of (a replay), the stop may have come after it: read as before. Not
         # stated: up to as-of, the latest day it may have been taken, as 2f. An order
-        # `completed` alike (medication_types.ORDER_ENDED, review s21 RR finding 3): its status
-        # says it had ended by that day as surely, and no fill shows its supply taken.
+        # `completed` alike when a later version recorded it (`_end_recorded`, review s21 RR
+        # finding 3): its status says it had ended by that day, and no fill shows its supply
+        # taken.
         stop = event.asserted if event.asserted is not None else as_of
         if stop <= as_of:
             end = stop if stop > start else start

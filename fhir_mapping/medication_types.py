@@ -115,7 +115,9 @@ STATEMENT_STOPPED = frozenset({"completed", "stopped"})
 # ordered, not shown taken, never runs past it (episodes.py rule 2g). Review s21 RR finding 3: a
 # 90-day order `completed` by week 11 with no fill counted 13 weeks and a failed adequate trial
 # for TMS where the same order `stopped` was "adequacy to confirm". A `completed` order's fills,
-# when there are any, carry the time (rule 2b) as a `stopped` one's do.
+# when there are any, carry the time (rule 2b) as a `stopped` one's do. Only when a later version
+# carries it (lastUpdated after the order's day: event_spans._end_recorded): an order stored
+# `completed` on the day it was written (Synthea's renewals) dates no end.
 ORDER_ENDED = frozenset({"completed", "stopped"})
 
 

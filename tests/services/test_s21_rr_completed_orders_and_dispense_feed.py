@@ -129,13 +129,24 @@ def test_a_completed_order_with_fills_keeps_its_failed_adequate_trial() -> None:
     assert "venlafaxine (SNRI, failed)" in _card(cards, "tms-referral")
 
 
-def test_a_completed_order_recorded_after_its_supply_ran_out_is_read_as_before() -> None:
-    # Completed on or after its supply's last day: nothing says it ended sooner (rule 2g cuts
-    # only a supply running past the recorded day).
+@pytest.mark.parametrize(
+    "updated",
+    [
+        # Completed on or after its supply's last day: nothing says it ended sooner (rule 2g
+        # cuts only a supply running past the recorded day).
+        "2025-04-20T10:00:00-05:00",
+        # Stored `completed` on the day it was written (Synthea's renewals, an entry of a past
+        # prescription): its lastUpdated dates the entry, not an end (event_spans._end_recorded).
+        "2025-01-06T17:00:00-05:00",
+    ],
+)
+def test_a_completed_order_whose_last_update_dates_no_earlier_end_reads_as_before(
+    updated: str,
+) -> None:
     doc = _completed(NO_FILL)
     for entry in doc["prefetch"]["medicationRequests"]["entry"]:
         if entry["resource"]["status"] == "completed":
-            entry["resource"]["meta"]["lastUpdated"] = "2025-04-20T10:00:00-05:00"
+            entry["resource"]["meta"]["lastUpdated"] = updated
     _, record = _evaluate(doc)
     venlafaxine = _trial(record, "venlafaxine")
     assert venlafaxine.end == date(2025, 4, 6)
