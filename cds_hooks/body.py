@@ -29,30 +29,31 @@ def field_path(loc: Iterable[object]) -> str:
     return ".".join(str(p) for p in loc) or "body"
 
 
-# The media types a body is read as JSON under: application/json (CDS Hooks: "All data exchanged
-# ... MUST be sent and received as JSON", RFC 8259's type) and any structured "+json" type
-# (RFC 6839; application/fhir+json, which some FHIR-minded clients send). None of them is one a
-# browser may send cross-origin without a CORS preflight.
+# The media types a browser page of any origin may POST without a CORS preflight (the Fetch
+# standard's CORS-safelisted Content-Type values). A body declared as one of them is refused;
+# every other type is read as JSON. An allow-list refused what real clients send
+# (`application/json+fhir`, the DSTU2-era FHIR type some EHR stacks still send; `text/json`),
+# which costs the patient every card, the suicide-risk card included (review s21 RR finding 1).
+_PREFLIGHT_FREE = frozenset(
+    {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
+)
 _JSON = "application/json"
-_JSON_SUFFIX = "+json"
 
 
 def _check_media_type(request: Request) -> None:
-    """Refuse (415) a body declared as another type than JSON (review s21 RE N2). text/plain,
-    application/x-www-form-urlencoded and multipart/form-data are the types a browser page of any
-    origin may POST without a CORS preflight: with cors_origins "*" and auth off, feedback sent
-    as text/plain was read as JSON, so a page could override (snooze) a card. A body with no
-    Content-Type is still read: the spec names no header, some clients and scripts send none,
-    and refusing them would cost cards, not protect feedback (a card's uuid is unguessable, and
-    with auth on the Authorization header forces a preflight)."""
+    """Refuse (415) a body declared as a type a browser sends without a preflight (review s21 RE
+    N2): with cors_origins "*" and auth off, feedback sent as text/plain was read as JSON, so a
+    page of any origin could override (snooze) a card. Any other declared type, and no
+    Content-Type at all (the spec names no header; some clients and scripts send none), is read
+    as JSON: a body that is not JSON still gets its own 400."""
     declared = request.headers.get("content-type")
     if declared is None or not declared.strip():
         return
     media = declared.split(";", 1)[0].strip().lower()
-    if media == _JSON or (media.startswith("application/") and media.endswith(_JSON_SUFFIX)):
+    if media not in _PREFLIGHT_FREE:
         return
     raise UnsupportedMediaType(
-        f"Content-Type {media or declared.strip()!r} is not JSON; send the body as "
+        f"Content-Type {media!r} is not JSON; send the body as "
         f"{_JSON} (optionally with charset=utf-8)",
         cause="unsupported-media-type",
     )

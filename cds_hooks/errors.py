@@ -10,7 +10,7 @@ Exception tree:
     ├── FeedbackConflict          -> 409 (feedback contradicting the card's stored feedback)
     ├── UnknownService            -> 404
     ├── PayloadTooLarge           -> 413
-    ├── UnsupportedMediaType      -> 415 (a body declared as another type than JSON)
+    ├── UnsupportedMediaType      -> 415 (a body declared as text/plain or a form type)
     ├── Unauthorized              -> 401 (generic message only; details go to the log)
     └── PreconditionFailed        -> 412 (the data could not be had: what was missing is named)
 

@@ -17,10 +17,11 @@ Rules:
 - one session a day: several administrations on one day (three 28 mg devices charted one by one)
   and a G2083 Procedure of the same day are one session (`merge`).
 
-IV ketamine is not read from the MAR: ketamine is given far more often as an anaesthetic (ECT
-anaesthesia included) or for sedation than as a depression infusion, and an administration says
-nothing of which, so a ketamine dose would wrongly read as a course that takes ketamine off the
-options. Its orders still make a Trial (services/pathway_options.py).
+IV ketamine is not read as a session or a course: ketamine is given far more often as an
+anaesthetic (ECT anaesthesia included) or for sedation than as a depression infusion, and an
+administration says nothing of which. Its orders still make a Trial (services/pathway_options.py),
+and its doses are read as ProcedureKind.KETAMINE_DOSE (named_doses.py), which only names their
+days (review s21 RF finding 2: six IV doses dropped in silence left IV ketamine "untried").
 
 A drug of no row (most of a MAR) is skipped in silence, as an order off the pathway is. A dose whose
 drug cannot be identified at all is a DataGap: it might have been esketamine.
@@ -41,6 +42,7 @@ from fhir_mapping.dose_basis import term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.named_doses import named_drugs, other_use, reasons_text
 from fhir_mapping.record import DataDomain, DataGap, ProcedureKind, ProcedureRecord
 
 Resource = Mapping[str, Any]
@@ -115,6 +117,7 @@ def read_sessions(
     """(the sessions among `administrations`, the doses left out, how many administrations
     yielded nothing: skipped). `medication_resources` may hold the Medications they reference."""
     table = session_drugs()
+    others = named_drugs()
     medications: Mapping[str, Resource] | None = None
     found: list[ProcedureRecord] = []
     gaps: list[DataGap] = []
@@ -132,23 +135,31 @@ def read_sessions(
             gaps.extend(resource_gap(resource, unreadable, _SESSIONS))
             continue
         drug = next((table[c.ingredient] for c in components if c.ingredient in table), None)
-        if drug is None or (
-            drug.not_when is not None and drug.not_when.search(_words(resource, medication))
-        ):
+        kind = drug.kind if drug is not None else None
+        ingredient = drug.ingredient if drug is not None else ""
+        if drug is None:
+            named = next((others[c.ingredient] for c in components if c.ingredient in others), None)
+            words = f"{_words(resource, medication)} {reasons_text(resource)}"
+            if named is None or other_use(named, words):
+                skipped += 1
+                continue
+            kind, ingredient = named.kind, named.ingredient
+        elif drug.not_when is not None and drug.not_when.search(_words(resource, medication)):
             skipped += 1
             continue
         day = _day(resource)
         if day is None:
             skipped += 1
             gaps.extend(
-                resource_gap(resource, f"{drug.ingredient} given with no usable date", _SESSIONS)
+                resource_gap(resource, f"{ingredient} given with no usable date", _SESSIONS)
             )
             continue
         if day > as_of:
             skipped += 1
             continue
         system, code = _coding(resource, medication)
-        found.append(ProcedureRecord(drug.kind, code, system, day, source_ref(resource)))
+        assert kind is not None
+        found.append(ProcedureRecord(kind, code, system, day, source_ref(resource)))
     return tuple(found), gaps, skipped
 
 

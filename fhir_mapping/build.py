@@ -90,6 +90,7 @@ from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
 from fhir_mapping.session_courses import session_events
+from fhir_mapping.to_confirm_settled import settle
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -204,7 +205,10 @@ def _build_record(
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
     )
     skipped += len({g.source for g in medication_gaps})
-    gaps.extend(medication_gaps)
+    # A record to confirm that a later record ends, or that is stale, is no longer read as
+    # possibly running, for every check at once (to_confirm_settled.py, review s21 RR f. 5).
+    window = policy.maybe_running_days
+    gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=window))
     if administrations:
         # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
         # its course joins the history; the rest of the MAR is read for sessions below.

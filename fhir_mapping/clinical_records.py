@@ -119,6 +119,10 @@ class ProcedureKind(StrEnum):
     # 90935/90937, 90945/90947, 90960-90970): a recent one reads as on dialysis, as Z99.2 does
     # (services/renal_doses.py; policy.dialysis_procedure_recent_days).
     DIALYSIS = "dialysis"
+    # A dose of a drug the MAR names but that is no trial and no session (data/named_doses.csv:
+    # ketamine, also an anaesthetic): its days are named on the optimise card and take the
+    # option off the untried list (review s21 RF finding 2, fhir_mapping/named_doses.py).
+    KETAMINE_DOSE = "ketamine-dose"
 
 
 @dataclass(frozen=True, slots=True)

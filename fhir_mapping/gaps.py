@@ -241,6 +241,9 @@ def _annotation(gap: DataGap) -> str:
         # A record whose status is unknown does not say the drug is taken (status_to_confirm.py).
         now = "may be taken now" if gap.reason == STATUS_TO_CONFIRM else "taken now"
         said.append(f"{', '.join(gap.taken_now)}, {now}{_read_with(gap)}")
+    if gap.set_aside is not None:  # a record to confirm settled (to_confirm_settled.py)
+        drugs = ", ".join(gap.set_aside.drugs)
+        said.append(f"{drugs}, not read as running: {gap.set_aside.why}")
     if gap.stated:
         said.append(gap.stated)
     return f" ({'; '.join(said)})" if said else ""
@@ -269,18 +272,20 @@ _KIND = {
 }
 
 
-def cite(gap: DataGap, *, by_id: bool = False) -> str:
+def cite(gap: DataGap, *, by_id: bool = False, stated_beside: bool = True) -> str:
     """How a line names one left-out record: by what and when, "the order of 2025-01-05" (its
     own day: DataGap.recorded, else the score's DataGap.date), as the cards name the records
     they read (services/card_format.record_cite; session 21 item 1: a clinician cannot look up
     "MedicationRequest/abc-123" in the EHR). Its id only when it has no day written in full, or
     `by_id` (another patient's record: the EHR team finds it by id). The day is not said twice
-    when the line's annotation already gives it ("status unknown, recorded 2025-05-26")."""
+    when the line's annotation already gives it ("status unknown, recorded 2025-05-26");
+    `stated_beside=False` for a line that does not say the annotation (services/maybe_running
+    .described): the day is said then."""
     day = gap.recorded or gap.date
     kind = _KIND.get(gap.source.resource_type) if gap.source is not None else None
     if by_id or day is None or kind is None:
         return str(gap.source)
-    if day.isoformat() in gap.stated:
+    if stated_beside and day.isoformat() in gap.stated:
         return f"the {kind}"
     return f"the {kind} of {day.isoformat()}"
 

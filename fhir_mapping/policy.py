@@ -59,6 +59,18 @@ class MappingPolicy:
     # 2012 list entry). 365 days is about one annual medication review: a DESIGN CHOICE (no
     # guideline value found; UNVERIFIED).
     statement_confirmed_days: int = 365
+    # A record that says only that its drug MAY be taken now (a MedicationStatement `unknown`, a
+    # record whose code and name give different drugs: fhir_mapping/to_confirm_settled.py) is
+    # read as possibly running, for every check, for this many days after the newest record of
+    # the drug (its own day, or a later order, fill or statement); past that, with nothing of
+    # the drug since, it is named in the data-gap line only (review s21 RR finding 5: a 2019
+    # `unknown` fluoxetine held today's adjuncts). 365 days, as statement_confirmed_days: about
+    # one annual medication review, after which even an `active` statement no longer counts as
+    # time on the drug. A DESIGN CHOICE (no guideline value; UNVERIFIED). Never shorter than the
+    # longest washout of services/data/maoi_washout.csv (fluoxetine, 35 days): the policy table
+    # refuses it (services/policy/mapping_config.py), so a record within any washout period is
+    # always still read by the MAOI and serotonergic checks, the safer reading.
+    maybe_running_days: int = 365
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
     # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4, para 191).

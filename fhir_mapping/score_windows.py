@@ -25,6 +25,7 @@ from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
+from fhir_mapping.verdict_before_gap import standing
 
 
 class PHQ9ByDate:
@@ -77,12 +78,17 @@ _START = attrgetter("start")
 
 
 def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
-    before = phq9.latest(trial.start - timedelta(days=policy.baseline_days_before), trial.start)
+    return baseline_at(trial.start, phq9, policy)
+
+
+def baseline_at(start: date, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+    """The baseline of a course started on `start` (a trial's start, or the fill that took a
+    course up again after a supply gap: verdict_before_gap.py): the latest PHQ-9 in the
+    `baseline_days_before` days up to it, else the earliest in the first `baseline_days_after`."""
+    before = phq9.latest(start - timedelta(days=policy.baseline_days_before), start)
     if before is not None:
         return before
-    return phq9.earliest_after(
-        trial.start, trial.start + timedelta(days=policy.baseline_days_after)
-    )
+    return phq9.earliest_after(start, start + timedelta(days=policy.baseline_days_after))
 
 
 def on_treatment_score(
@@ -318,6 +324,13 @@ def attach_scores(
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
                 )
+        gap = trial.before_gap
+        if gap is not None:
+            # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap
+            # stands, whatever the refills after it show; the restart is read against its own
+            # baseline too (session 21 G2).
+            restarted = baseline_at(gap.resumed, phq9, policy)
+            attached[-1] = standing(attached[-1], phq9, policy, next_start, restarted)
     return tuple(attached)
 
 

@@ -20,10 +20,10 @@ supply_gap_days (30, one usual fill) is the existing threshold of a supply gap (
 same days already take the gap out of the time on the drug and start a new course when a
 stopped order is ordered again (course_clusters._cluster).
 
-NOT YET HERE (open, session 20 closing note): a supply gap of >= supply_gap_days BETWEEN two
-fills still leaves one course (review 6 finding 1: the gap cut out of its time), judged over
-the gap, so a course restarted after a month off the drug is read with the weeks before it and
-its baseline (chart h3_refill_gap from 2025-07-14).
+A supply gap of >= supply_gap_days BETWEEN two fills still leaves one course (review 6 finding
+1: the gap cut out of its time), judged over the gap; but a verdict of "adequate, failed"
+reached before the first such gap stands (session 21 G: verdict_before_gap.py, chart
+h3_refill_gap from 2025-07-14).
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ def adequate_on_supply(
     timeline: Sequence[tuple[date, _TimelineDose]],
     minimum: float | None,
     policy: MappingPolicy,
-) -> bool:
-    """Whether the course was an adequate trial by `until`, the first day its supply ran out
-    (Adherence.supply_until): min_adequate_weeks at the minimum dose within its covered time up
-    to then, its supply gaps cut out, and `judged` (its adherence up to then) not POOR."""
+) -> date | None:
+    """The day the course became an adequate trial, when it was one by `until`, the first day
+    its supply ran out (Adherence.supply_until, or a supply gap's first day: verdict_before_gap.py):
+    min_adequate_weeks at the minimum dose within its covered time up to then, its supply gaps
+    cut out, and `judged` (its adherence up to then) not POOR. None when it was not."""
     if minimum is None or judged.status is _POOR:
-        return False
+        return None
     coverage = _without(_coverage(spans, until), judged.supply_gaps + judged.held_gaps)
     segments = _segments(coverage, timeline)
-    return adequate_from(segments, minimum, policy) is not None
+    return adequate_from(segments, minimum, policy)

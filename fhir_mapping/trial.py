@@ -12,6 +12,7 @@ from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
     Adherence,
+    BeforeGap,
     DoseBasis,
     DoseNotTolerated,
     DoseSegment,
@@ -203,6 +204,12 @@ class Trial(TrialOutcome):
     # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
     # still taken); cards say "no supply since DATE". None for every other course.
     supply_ran_out: date | None = None
+    # The course had become an adequate trial on its supply before its first supply gap of
+    # >= MappingPolicy.supply_gap_days, its supply taken up again after it (session 21 G:
+    # fhir_mapping/verdict_before_gap.py): that course judged up to the gap. Once its PHQ-9 up
+    # to the gap showed the trial failed (BeforeGap.failed), that verdict stands: the trial is
+    # ADEQUATE and failed whatever the refills after the gap show. None for every other course.
+    before_gap: BeforeGap | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

@@ -205,6 +205,31 @@ quick_frozen_init(Adherence)
 
 
 @dataclass(frozen=True, slots=True)
+class BeforeGap:
+    """A course judged up to its first supply gap (a stretch of >= supply_gap_days with no supply
+    on hand, the supply taken up again after it): fhir_mapping/verdict_before_gap.py. Set only
+    when the course had become an adequate trial on its supply by then."""
+
+    until: date  # the gap's first day without supply
+    resumed: date  # the fill that took the supply up again (the gap's end)
+    adherence: Adherence  # judged up to `until`
+    adequate_from: date  # the day it became adequate (adequacy.adequate_from)
+    # Set once the PHQ-9 up to `until` showed the adequate trial failed: that verdict stands
+    # whatever the refills after the gap show (score_windows.attach_scores).
+    failed: bool = False
+    # The restart's outcome, when it showed response or remission (verdict_before_gap.
+    # restart_reading, session 21 G2): the latest score on the drug since the restart and the
+    # baseline it was read against. The failure still counts, but the current recommendation
+    # follows this reading (verdict_before_gap.responding_now). None when the restart has not
+    # responded, or when `failed` is not set.
+    after: Score | None = None
+    after_baseline: Score | None = None
+
+
+quick_frozen_init(BeforeGap)
+
+
+@dataclass(frozen=True, slots=True)
 class Intolerance:
     """Why a course is documented as not tolerated: a stop reason (statusReason "adverse
     effect"), an AllergyIntolerance or an AdverseEvent naming the drug (issue 10)."""

@@ -73,6 +73,7 @@ from fhir_mapping.record import (
 )
 from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_timeline
+from fhir_mapping.verdict_before_gap import before_gap
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -173,10 +174,24 @@ def _trial(
             ),
             events,
         )
-        if adequate_on_supply(spans, judged, until, timeline, minimum, policy):
+        if adequate_on_supply(spans, judged, until, timeline, minimum, policy) is not None:
             adherence = judged
             if (end - until).days >= policy.supply_gap_days:
                 ran_out = until
+    # Session 21 G (verdict_before_gap.py): the course up to its first supply gap, when it was
+    # adequate by then; score_windows keeps its verdict when its PHQ-9 there showed it failed.
+    gap = None
+    if adherence.supply_gaps and ran_out is None and tail is None and on_hold is None:
+        gap = before_gap(
+            spans,
+            dispenses,
+            events,
+            [(g.start, g.end) for g in adherence.supply_gaps],
+            _hold_windows(spans),
+            timeline,
+            minimum,
+            policy,
+        )
     coverage = _coverage(spans, end if ran_out is None else ran_out)
     if adherence.supply_gaps or adherence.held_gaps:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
@@ -371,4 +386,5 @@ def _trial(
         newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
         doses_not_tolerated=doses_not_tolerated(events),
         supply_ran_out=ran_out,
+        before_gap=gap,
     )

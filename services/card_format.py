@@ -122,6 +122,23 @@ def fit_summary(*candidates: str) -> str:
     return head.rstrip(" ,;:") + "…"
 
 
+def fit_with_tail(head: str, tail: str) -> str:
+    """`head + tail` within SUMMARY_MAX, `head` shortened first (cut between words, with an
+    ellipsis): `tail` is what must be said whole (why a proposal is held: one_click_hold), the
+    head the finding the detail says in full. `tail` alone when no word of `head` fits."""
+    text = head + tail
+    if len(text) <= SUMMARY_MAX:
+        return text
+    room = SUMMARY_MAX - len(tail) - 1  # the ellipsis
+    cut = head[:room]
+    if room < len(head) and head[room] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # the word the limit falls in is left out whole
+    if cut.count("(") > cut.count(")"):
+        cut = cut[: cut.rindex("(")]  # a bracket left open ("(30…") reads as a cut figure
+    cut = cut.rstrip(" ,;:(")
+    return f"{cut}…{tail}" if cut else tail.lstrip(" ;:,")
+
+
 def _cell(text: str) -> str:
     if "|" in text or "\n" in text:  # most cells hold neither: no copies made for them
         return text.replace("|", "\\|").replace("\n", " ")

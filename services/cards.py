@@ -41,6 +41,7 @@ from services.card_format import _table_row as _table_row
 from services.card_format import and_list as and_list
 from services.card_format import as_needed_text as as_needed_text
 from services.card_format import fit_summary as fit_summary
+from services.card_format import fit_with_tail as fit_with_tail
 from services.card_format import fmt_mg as fmt_mg
 from services.card_format import fmt_pct as fmt_pct
 from services.card_format import fmt_weeks as fmt_weeks

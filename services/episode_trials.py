@@ -14,6 +14,7 @@ from operator import attrgetter
 from fhir_mapping.episode import UNDATED_END, add_months, in_current_episode
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import FindingKind, PatientRecord, Role, Trial, Verdict
+from fhir_mapping.verdict_before_gap import responding_now
 
 # Enum members compared per trial, as module constants: on Python 3.11 reading a member off its
 # Enum class costs about ten times reading a global (issue 14).
@@ -59,7 +60,9 @@ def _responding(
     episode_trials: tuple[Trial, ...], record: PatientRecord, episode_start: date | None
 ) -> tuple[Trial, ...]:
     """Courses of this episode running on the as-of date with a >= 50 % PHQ-9 drop from their
-    baseline (Trial.response), antidepressants and adjuncts alike."""
+    baseline (Trial.response), antidepressants and adjuncts alike; a failure before a supply gap
+    whose restart responded as read since the restart (verdict_before_gap.responding_now,
+    session 21 G2: no TMS referral while the current course responds)."""
     adjuncts = tuple(
         [
             t
@@ -69,9 +72,11 @@ def _responding(
     )
     return tuple(
         [
-            t
+            now
             for t in episode_trials + adjuncts
-            if t.ongoing and t.verdict is not _NOT_A_TRIAL and t.response is True
+            if t.ongoing
+            and t.verdict is not _NOT_A_TRIAL
+            and (now := responding_now(t)) is not None
         ]
     )
 

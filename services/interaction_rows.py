@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from services.interaction_takings import Taking
 
 SEVERITY_RANK = {Indicator.CRITICAL: 0, Indicator.WARNING: 1, Indicator.INFO: 2}
+# Within one severity, the pairs of a card are ordered by the row's `grade` (column grade: an
+# interaction reference's grade, with its source in the row's `source`), so the most dangerous
+# pair leads the summary (review 21 RF finding 5: "ibuprofen + lithium", lithium toxicity, was the
+# tail of a summary led by the bleeding risk of ibuprofen with venlafaxine, both warnings). A row
+# with no grade read ranks as moderate: neither promoted nor demoted.
+GRADE_RANK = {"major": 0, "moderate": 1, "": 1, "minor": 2}
 _CLASS = "class:"
 # How far a dose may be from a strength and still be that strength (the gepirone strengths are
 # rounded to 0.1 mg: InteractionRow.off_strength).
@@ -70,6 +76,12 @@ class InteractionRow:
     # `off_strength` finds the strength to name instead. Empty: the rule is followed as said.
     dose_factor: float | None = None
     strengths_mg: tuple[float, ...] = ()
+    # "major" | "moderate" | "minor" | "" (not read): orders pairs of one severity (GRADE_RANK).
+    grade: str = ""
+
+    @property
+    def grade_rank(self) -> int:
+        return GRADE_RANK.get(self.grade, GRADE_RANK[""])
 
     def applies(self, first: Taking, second: Taking) -> bool:
         """Whether the row speaks for this pair: always, unless its rule is a dose the row's own
@@ -171,6 +183,7 @@ def table() -> tuple[InteractionRow, ...]:
                 strengths_mg=tuple(
                     float(mg) for mg in (row.get("strengths_mg") or "").split(";") if mg.strip()
                 ),
+                grade=(row.get("grade") or "").strip().lower(),
             )
         )
     return tuple(rows)

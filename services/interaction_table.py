@@ -111,9 +111,18 @@ class Pair:
 
     @property
     def lead(self) -> InteractionRow:
-        """The row the summary quotes: the most severe."""
+        """The row the summary quotes: the most severe, then the highest grade."""
         ordered = self.ordered
-        return min(self.rows, key=lambda r: SEVERITY_RANK[r.severity_when(ordered=ordered)])
+        return min(
+            self.rows,
+            key=lambda r: (SEVERITY_RANK[r.severity_when(ordered=ordered)], r.grade_rank),
+        )
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """How the pairs of a card are ordered: severity, then the lead row's grade (review 21
+        RF finding 5: the most dangerous pair leads the summary and the detail)."""
+        return SEVERITY_RANK[self.severity], self.lead.grade_rank
 
     def names(self) -> frozenset[str]:
         return frozenset({self.first.ingredient, self.second.ingredient})
@@ -237,7 +246,7 @@ def pairs(takings: Sequence[Taking], *, news: Sequence[Taking] | None = None) ->
                 # whatever order the chart listed them in.
                 pair = Pair(second, first, rows)
             found.append(pair)
-    found.sort(key=lambda p: SEVERITY_RANK[p.severity])
+    found.sort(key=lambda p: p.rank)
     return found
 
 
@@ -245,7 +254,7 @@ def confirm_lines(found: Sequence[Pair]) -> list[str]:
     """The drug-to-confirm line of each record to confirm a pair reads a drug from (its code and
     name give different drugs: services/taken_to_confirm.py), once each."""
     return taken_to_confirm.confirm_lines(
-        [(t.source, t.to_confirm) for p in found for t in (p.first, p.second)]
+        [(t.record, t.to_confirm) for p in found for t in (p.first, p.second)]
     )
 
 

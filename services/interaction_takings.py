@@ -43,6 +43,11 @@ class Taking:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py). Such a drug "may be running", never "running". "" else.
     to_confirm: str = ""
+    # Its record as a card names it (taken_to_confirm.named): beside what it states, for the
+    # drug-to-confirm line ("the statement"), and alone, for a line that cites it ("the
+    # statement of 2025-05-26"). "" for a record the mapping read.
+    record: str = ""
+    record_alone: str = ""
     # A drug dosed per session or injection (esketamine, a long-acting injectable): its dose as
     # one administration, "56 mg per session", named instead of `mg_per_day`, which is only a
     # time average for supply arithmetic (review s19 M2). "" for a daily dose.
@@ -51,6 +56,13 @@ class Taking:
     # then names the course's start and the dose's apart ("lithium, running since 2026-05-04;
     # 900 mg/day since 2026-09-07": review s20 item 1), never the dose as taken since the start.
     dose_began: date | None = None
+
+    @property
+    def cited(self) -> object | None:
+        """The record as a card line cites it (cards.record_cite): its gap's citation ("the
+        statement of 2025-05-26", `record_alone`) for a record the mapping left out, else its
+        id."""
+        return self.record_alone or self.source
 
     @property
     def confirmed(self) -> bool:
@@ -112,7 +124,7 @@ class Taking:
         if self.on_order:
             return f"{drug_names.shown(self.ingredient)} {dose} on this order"
         # No resource id for a dated record (review 19 b01s: cards.record_cite).
-        cite = cards.record_cite(self.source, self.start is not None)
+        cite = cards.record_cite(self.cited, self.start is not None)
         named, when = self.named_since(dose)
         if self.unconfirmed_since is not None:
             # Never "running": the record shows a list entry, not that the drug is taken now.
@@ -161,7 +173,18 @@ def running(record: PatientRecord) -> list[Taking]:
         for ingredient in gap.taken_now:
             if ingredient not in known:
                 known.add(ingredient)
-                found.append(Taking(ingredient, None, None, False, gap.source, to_confirm=said))
+                found.append(
+                    Taking(
+                        ingredient,
+                        None,
+                        None,
+                        False,
+                        gap.source,
+                        to_confirm=said,
+                        record=taken_to_confirm.named(gap),
+                        record_alone=taken_to_confirm.named(gap, stated_beside=False),
+                    )
+                )
     return found
 
 

@@ -39,6 +39,11 @@ class MaybeRunning:
     # What its record states, as the data gap words it ("status unknown, recorded 2025-05-26"):
     # a summary names it when it fits (rules/running_reuptake_maybe.py).
     stated: str = ""
+    # Its record as the drug-to-confirm line names it, beside what it states ("the statement":
+    # "..., status unknown, recorded 2025-05-26"), and as `described` names it alone ("the
+    # statement of 2025-05-26"): taken_to_confirm.named, as the data-not-read list names it.
+    record: str = ""
+    record_alone: str = ""
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -62,7 +67,17 @@ def antidepressants(record: PatientRecord) -> list[MaybeRunning]:
             if ingredient in known or info is None or info.role is not Role.ANTIDEPRESSANT:
                 continue
             known.add(ingredient)
-            found.append(MaybeRunning(ingredient, info.drug_class, gap.source, said, gap.stated))
+            found.append(
+                MaybeRunning(
+                    ingredient,
+                    info.drug_class,
+                    gap.source,
+                    said,
+                    gap.stated,
+                    taken_to_confirm.named(gap),
+                    taken_to_confirm.named(gap, stated_beside=False),
+                )
+            )
     return found
 
 
@@ -92,7 +107,7 @@ def concern(drug_class: str, same_class: bool) -> str:
 
 
 def described(maybes: Sequence[MaybeRunning]) -> str:
-    """ "fluoxetine (SSRI; MedicationStatement/x; no course read: dose and start not known)":
+    """ "fluoxetine (SSRI; the statement of 2025-05-26; no course read: dose and start not known)":
     what the card can say of drugs read from no course, one entry a record, with the record to
     find it by ("escitalopram or fluoxetine (SSRI; ...)" for the two readings of one record)."""
     records: list[list[MaybeRunning]] = []
@@ -105,12 +120,12 @@ def described(maybes: Sequence[MaybeRunning]) -> str:
     words = []
     for group in records:
         classes = "/".join(dict.fromkeys(m.drug_class for m in group))
-        source = group[0].source
-        cite = f"{source}; " if source is not None else ""
+        record = group[0].record_alone
+        cite = f"{record}; " if record else ""
         words.append(f"{named(group)} ({classes}; {cite}no course read: dose and start not known)")
     return "; ".join(words)
 
 
 def confirm(maybes: Sequence[MaybeRunning]) -> list[str]:
     """The drug-to-confirm line of each record to confirm among `maybes`, once a record."""
-    return taken_to_confirm.confirm_lines([(m.source, m.said) for m in maybes])
+    return taken_to_confirm.confirm_lines([(m.record, m.said) for m in maybes])

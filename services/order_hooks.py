@@ -110,6 +110,7 @@ from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
+from services.order_checks.lithium_ect import ect_draft_check, lithium_draft_check
 from services.order_checks.maoi import maoi_check
 from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
@@ -268,6 +269,10 @@ def run_order_checks(
             pressure = blood_pressure_check(ctx, draft)
             if pressure is not None:
                 by_topic.setdefault(pressure.topic, []).append(pressure)
+            # Lithium drafted during an ECT course (review 21 RF finding 1).
+            with_ect = lithium_draft_check(ctx, draft)
+            if with_ect is not None:
+                by_topic.setdefault(with_ect.topic, []).append(with_ect)
         elif draft.role is Role.INTERACTING:
             # A drug outside the pathway tables ordered for this patient still meets the
             # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as
@@ -351,6 +356,9 @@ def run_order_checks(
     found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
     found_recs.append(interactions)
     found_recs.append(tms_draft_check(ctx, selections))  # a TMS order with a TMS exclusion
+    # An ECT order with lithium running (review 21 RF finding 1); lithium drafted says it above.
+    drafted_lithium = any(d.ingredient == "lithium" for d in selected)
+    found_recs.append(ect_draft_check(ctx, selections, drafted_lithium))
     found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
     if drafts:
         # The selected drafts: a drug dangerous in overdose among them adds the quantity line.

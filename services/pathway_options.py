@@ -41,7 +41,7 @@ from datetime import date
 from functools import lru_cache
 
 from fhir_mapping.record import Finding, PatientRecord, PgxResult, ProcedureKind
-from services import pgx_doses
+from services import ketamine_doses, pgx_doses
 from services.adjunct_monitoring import (
     Monitoring,
     adjunct_line,
@@ -78,7 +78,8 @@ __all__ = [
     "unverified_mark",
 ]
 
-_ESKETAMINE_SESSION = ProcedureKind.ESKETAMINE
+# The procedure records of a drug course: esketamine sessions, ketamine doses on the MAR.
+_DRUG_RECORDS = frozenset({ProcedureKind.ESKETAMINE, ProcedureKind.KETAMINE_DOSE})
 
 
 def latest_frailty(frailty: tuple[Finding, ...]) -> Finding | None:
@@ -184,11 +185,13 @@ def ect_history(record: PatientRecord, policy: Policy, episode_start: date | Non
     course in this episode."""
     found = [_ect_history(record, policy, episode_start)]
     if any(t.ingredient in _DRUG_COURSES for t in record.trials) or any(
-        p.kind is _ESKETAMINE_SESSION for p in record.procedures
+        p.kind in _DRUG_RECORDS for p in record.procedures
     ):
         found.extend(
             _drug_history(ingredient, record, policy, episode_start) for ingredient in _DRUG_COURSES
         )
+        # Ketamine doses on the MAR with no course (review s21 RF finding 2: ketamine_doses.py).
+        found.append(ketamine_doses.history(record, policy, episode_start))
     else:
         return found[0]  # most charts
     lines = [h.line for h in found if h.line]

@@ -30,6 +30,7 @@ from services.rules import (
     inpatient_hold,
     interactions,
     item9_not_recorded,
+    lithium_ect,
     lithium_level,
     maoi_combination,
     measurement_based_care,
@@ -145,6 +146,9 @@ def run_rules(
     # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
     # optimise card when it speaks, else a warning card of its own, whatever the stage.
     shown = running_reuptake_pair.on_screen(ctx, shown, hidden)
+    # Lithium running during an ECT course (review 21 RF finding 1): a line on the lithium-level,
+    # optimise or TMS card when one speaks, else a warning card of its own, whatever the stage.
+    shown = lithium_ect.on_screen(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)

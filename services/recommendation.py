@@ -154,6 +154,9 @@ class Recommendation:
     evidence_key: str | None = None
     # The summary while a safety card holds the suggestion it proposes (one_click_hold).
     held_summary: HeldSummary | None = None
+    # Whether the summary already says why a hold took its proposals off (the first hold words
+    # it: one_click_hold.held_summary), so a later hold does not say a second reason.
+    hold_worded: bool = False
 
 
 quick_frozen_init(Recommendation)

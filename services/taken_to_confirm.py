@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from fhir_mapping.gaps import cite
 from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
 from fhir_mapping.record import DataGap, SourceRef
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
@@ -67,6 +68,16 @@ def readings(gap: DataGap) -> str:
     return ""
 
 
+def named(gap: DataGap, *, stated_beside: bool = True) -> str:
+    """How a card names the record of a drug to confirm: as every line names a left-out record
+    (fhir_mapping/gaps.cite: "the statement of 2025-05-26", its id only when it has no day
+    written in full), so the confirm line, the "may be running" line and the data-not-read list
+    of one card name it alike (session 21 F4 item 2). `stated_beside`: the line says what the
+    record states (`readings`: "status unknown, recorded 2025-05-26"), so the day is not said
+    twice. "" for a gap that names no resource."""
+    return cite(gap, stated_beside=stated_beside) if gap.source is not None else ""
+
+
 def certain_first(gaps: Iterable[DataGap]) -> list[DataGap]:
     """`gaps` with the records to confirm last: a drug another record says is taken is running,
     whatever a record to confirm adds (the first gap naming a drug is the one read)."""
@@ -80,19 +91,19 @@ def same_record(a: tuple[SourceRef | None, str], b: tuple[SourceRef | None, str]
     return a[1].startswith(_EITHER) and a == b and a[0] is not None
 
 
-def confirm_line(source: SourceRef | None, said: str) -> str:
-    """ "**Drug to confirm:** MedicationRequest/x, coded and named as different drugs (code:
-    ...; name: ...): confirm which the patient takes; checked as either drug." (`said`: what
-    `readings` gives)."""
-    where = f"{source}," if source is not None else "A record"
+def confirm_line(record: str, said: str) -> str:
+    """ "**Drug to confirm:** the order of 2025-01-05, coded and named as different drugs
+    (code: ...; name: ...): confirm which the patient takes; checked as either drug." (`record`:
+    the record as `named` names it; `said`: what `readings` gives)."""
+    where = f"{record}," if record else "A record"
     return f"**Drug to confirm:** {where} {said}."
 
 
-def confirm_lines(drugs: Sequence[tuple[SourceRef | None, str]]) -> list[str]:
-    """One drug-to-confirm line per record to confirm among `drugs` (source, readings), in
-    order; [] when every drug is read for certain."""
-    seen: list[tuple[SourceRef | None, str]] = []
-    for source, said in drugs:
-        if said and (source, said) not in seen:
-            seen.append((source, said))
-    return [confirm_line(source, said) for source, said in seen]
+def confirm_lines(drugs: Sequence[tuple[str, str]]) -> list[str]:
+    """One drug-to-confirm line per record to confirm among `drugs` (the record as `named`
+    names it, readings), in order; [] when every drug is read for certain."""
+    seen: list[tuple[str, str]] = []
+    for record, said in drugs:
+        if said and (record, said) not in seen:
+            seen.append((record, said))
+    return [confirm_line(record, said) for record, said in seen]

@@ -235,7 +235,7 @@ class Conflict:
             pair = f"**{head} → {new} ({KIND_TEXT[self.new_row.kind]})**"
         else:
             pair = f"**{head} ({KIND_TEXT[old.row.kind]}) → {new}**"
-        cite = "" if old.on_order else cards.record_cite(old.source, old.start is not None)
+        cite = "" if old.on_order else cards.record_cite(old.cited, old.start is not None)
         start = self.earliest_start
         if start is not None and (self.tapered or self.starts is not None):
             # A dated switch (review s20 RB 1): the new drug's written start against the old
@@ -250,6 +250,13 @@ class Conflict:
             when = (
                 f"they cannot start together: {new} needs at least {self.interval_text()} off "
                 f"{name}"
+            )
+        elif start is None and self.into_maoi and old.running and old.row.stopping_harm:
+            # An opioid whose stopping has its own harm (WashoutRow.stopping_harm): the pair is
+            # not to be made, and the card does not ask to stop the opioid for the MAOI.
+            when = (
+                f"{new} is not to be started while {name} runs, nor within "
+                f"{self.interval_text()} of its last dose"
             )
         elif start is None:
             when = (

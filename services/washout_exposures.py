@@ -37,6 +37,11 @@ class Exposure:
     # Taken only by a record whose code and name give different drugs: its two readings
     # (services/taken_to_confirm.py): it "may be running", never "is running". "" otherwise.
     to_confirm: str = ""
+    # Its record as a card names it (taken_to_confirm.named): beside what it states, for the
+    # drug-to-confirm line ("the statement"), and alone, for a line that cites it ("the
+    # statement of 2025-05-26"). "" for a record the mapping read.
+    record: str = ""
+    record_alone: str = ""
     # A past course of unknown dates (Trial.taken_before): `end` is only the day the record
     # says it had ended by, the latest it may have been taken (the safer end for the interval).
     ended_by: bool = False
@@ -48,6 +53,13 @@ class Exposure:
     # (Trial.end_not_recorded: an order `stopped` cut at its meta.lastUpdated or at as-of):
     # cards say "stopped on or before" that day (review s20 r4 finding 3).
     end_not_recorded: bool = False
+
+    @property
+    def cited(self) -> object | None:
+        """The record as a card line cites it (cards.record_cite): its gap's citation ("the
+        statement of 2025-05-26", `record_alone`) for a record the mapping left out, else its
+        id."""
+        return self.record_alone or self.source
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -96,7 +108,13 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 end_not_recorded=trial.end_not_recorded,
             )
         )
-    found.extend(_taken_without_dates(record, {e.ingredient for e in found}))
+    # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no
+    # later record ended it (fhir_mapping/to_confirm_settled.py), so the course's end is not the
+    # day its washout counts from (review s21 RR finding 5: an `unknown` fluoxetine of last
+    # week beside its order stopped in 2023 raised no MAOI line). A running course stays read.
+    undated = _taken_without_dates(record, {e.ingredient for e in found if e.running})
+    replaced = {e.ingredient for e in undated}
+    found = [e for e in found if e.ingredient not in replaced] + undated
     for draft in drafts:
         row = row_for(draft.ingredient, draft.role)
         if row is None or not (row.is_maoi or row.interacts):
@@ -121,5 +139,18 @@ def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposur
             if ingredient in known or row is None or not (row.is_maoi or row.interacts):
                 continue
             known.add(ingredient)
-            found.append(Exposure(ingredient, row, True, False, None, None, gap.source, said))
+            found.append(
+                Exposure(
+                    ingredient,
+                    row,
+                    True,
+                    False,
+                    None,
+                    None,
+                    gap.source,
+                    said,
+                    taken_to_confirm.named(gap),
+                    taken_to_confirm.named(gap, stated_beside=False),
+                )
+            )
     return found

@@ -62,6 +62,11 @@ class WashoutRow:
     # stopping a Parkinson's drug has its own harm). Empty: the washout applies as for any MAOI.
     not_recommended_with: frozenset[str] = frozenset()
     with_running: str = ""
+    # A drug whose stopping has its own harm (methadone and buprenorphine, which treat opioid use
+    # disorder: withdrawal, relapse and overdose; FDA DSC 2019-04-09): an MAOI ordered while it
+    # runs says not to stop it for the MAOI and to prefer another antidepressant, never "stop
+    # buprenorphine at least 14 days first" (session 21, review RF's interaction fix). Empty: none.
+    stopping_harm: str = ""
 
     @property
     def shown_cite(self) -> str:
@@ -101,9 +106,22 @@ def table() -> dict[str, WashoutRow]:
                 c.strip() for c in (row.get("not_recommended_with") or "").split(";") if c.strip()
             ),
             with_running=(row.get("with_running") or "").strip(),
+            stopping_harm=(row.get("stopping_harm") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }
+
+
+def longest_washout_days() -> int:
+    """The longest interval of the table, either way round an MAOI (fluoxetine's 35 days): no
+    record to confirm younger than this is set aside (MappingPolicy.maybe_running_days)."""
+    days = [
+        d
+        for row in table().values()
+        for d in (row.days_before_maoi, row.days_after_maoi, _FALLBACK_DAYS)
+        if d is not None
+    ]
+    return max(days)
 
 
 def row_for(ingredient: str, role: Role | None = None) -> WashoutRow | None:

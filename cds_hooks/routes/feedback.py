@@ -74,7 +74,7 @@ router = APIRouter(tags=["feedback"])
         ),
         404: error("Unknown service"),
         413: error("Body too large"),
-        415: error("The body is declared as another type than application/json"),
+        415: error("The body is declared as text/plain or a form type, not JSON"),
         500: error("The service failed (logged with the request id)"),
     },
 )

@@ -51,7 +51,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     404: error("Unknown service"),
     412: error("Required FHIR data could not be obtained", PRECONDITION_EXAMPLE),
     413: error("Body too large"),
-    415: error("The body is declared as another type than application/json"),
+    415: error("The body is declared as text/plain or a form type, not JSON"),
     500: error("The service failed (logged with the request id)"),
 }
 

@@ -94,9 +94,10 @@ def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     # as one reading: the line is the same for each reading that reaches it, and is said once
     # for them (draft_readings.per_reading; fix19l item 3).
     drafted = "this order" if draft.drug_to_confirm is not None else draft.ingredient
+    heading = running_heading(running)
     return (
-        f"{running_heading(running)} "
-        + "; ".join(f"{running_dose(t)} ({t.drug_class})" for t in running)
+        f"{heading} "
+        + "; ".join(f"{running_dose(t, heading)} ({t.drug_class})" for t in running)
         + f". Is {drafted} a switch ({plan}) or a combination (both continue: {combination})?"
     )
 
@@ -122,7 +123,11 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
         f"{drafted}: a second serotonin reuptake inhibitor ({running_name(first)})",
         f"{name.capitalize()}: a second serotonin reuptake inhibitor ({running_name(first)})",
     )
-    running = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
+    heading = running_heading(pair)
+    running = "; ".join(
+        f"{running_dose(t, heading, supply_said=True)} ({t.drug_class}; {adherence_text(t)})"
+        for t in pair
+    )
     # A drug that is no SSRI or SNRI by class says why it counts ("vortioxetine inhibits
     # serotonin reuptake ..., label 12.1").
     notes = [
@@ -133,7 +138,7 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     members = f" ({'; '.join(notes)})" if notes else ""
     cite = serotonin_reuptake.serotonin_syndrome_cite()
     detail = (
-        f"{running_heading(pair)} {running}. {name.capitalize()} "
+        f"{heading} {running}. {name.capitalize()} "
         f"{dose if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
         f"both inhibit serotonin reuptake{members}. If {name} is a switch, "
         f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "

@@ -52,16 +52,37 @@ def maoi_check(
         draft,
         _maoi_summary(draft, first),
         "\n\n".join(
-            [*_confirm(found), *(c.why() for c in found), *([partners] if partners else [])]
+            [
+                *_confirm(found),
+                *(c.why() for c in found),
+                *_keep_running(found),
+                *([partners] if partners else []),
+            ]
         ),
         basis=basis,
     )
 
 
+def _stops_with_harm(c: washout.Conflict) -> bool:
+    """An MAOI ordered while a drug whose stopping has its own harm runs (methadone,
+    buprenorphine: WashoutRow.stopping_harm): the card does not ask to stop it first."""
+    return c.into_maoi and c.old.running and not c.old.on_order and bool(c.old.row.stopping_harm)
+
+
+def _keep_running(found: list[washout.Conflict]) -> list[str]:
+    """ "**Do not stop buprenorphine for the MAOI:** stopping or quickly lowering an opioid ..." """
+    return [
+        f"**Do not stop {drug_names.shown(c.old.ingredient)} for the MAOI:** "
+        f"{c.old.row.stopping_harm}."
+        for c in found
+        if _stops_with_harm(c)
+    ]
+
+
 def _confirm(found: list[washout.Conflict]) -> list[str]:
     """The drug-to-confirm line of each record the conflicts read a drug from that is to
     confirm (its code and name give different drugs): services/taken_to_confirm.py."""
-    return taken_to_confirm.confirm_lines([(c.old.source, c.old.to_confirm) for c in found])
+    return taken_to_confirm.confirm_lines([(c.old.record, c.old.to_confirm) for c in found])
 
 
 def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]) -> str:
@@ -132,7 +153,7 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
     lines = []
     for c in found:
         head = drug_names.shown_first(c.old.ingredient)
-        cite = cards.record_cite(c.old.source, c.old.start is not None)
+        cite = cards.record_cite(c.old.cited, c.old.start is not None)
         lines.append(
             f"**{head} ({label}) → {drug_names.shown(c.new)}**: {drug_names.shown(c.old.ingredient)} "
             f"{c.state()}{cite}: {c.old.row.with_running}. Source: {c.old.row.shown_cite}."
@@ -212,6 +233,13 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         )
     if c.into_maoi:
         label = washout.kind_label(c.new_row)
+        if start is None and _stops_with_harm(c):
+            return cards.fit_summary(
+                f"{new} ({label}) ordered while {old} {running.verb}: not to be combined; prefer "
+                f"another antidepressant to stopping {old}",
+                f"{new} ({label}) with {old} {running.bare}: not to be combined; do not stop "
+                f"{old} for it",
+            )
         if start is None:
             return cards.fit_summary(
                 f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "

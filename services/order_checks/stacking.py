@@ -13,14 +13,25 @@ from services.rules.optimize import interacting
 from services.trial_adherence_text import no_supply_since
 
 
-def running_dose(trial: Trial) -> str:
+def running_dose(trial: Trial, heading: str = "", *, supply_said: bool = False) -> str:
     """ "quetiapine 25 mg/day since 2024-02-05", or "escitalopram since 2026-05-04; 20 mg/day
     since 2026-05-25" when the dose changed (trial_dates.dose_since); a per-session or
     per-injection drug by its dose per administration (cards.dose_path), never as mg/day. No
-    resource id (review 19 b01s): drug, dose and dates are what a clinician finds it by."""
+    resource id (review 19 b01s): drug, dose and dates are what a clinician finds it by.
+
+    A course whose supply ran out adds "(may be running: no supply since 2025-06-10)", or the
+    fact alone, "(no supply since 2025-06-10)", under a `heading` (`running_heading`) that says
+    it may be running already: "**May be running:** venlafaxine ... (may be running: ...)"
+    said it twice (session 21 F4 item 3). `supply_said`: the line says the no-supply fact
+    itself (its adherence words: trial_adherence_text.ran_out_text), so only the claim is
+    added, when the heading does not make it."""
     named, since = trial_dates.dose_since(trial, _dose(trial))
     ran_out = _ran_out(trial)
-    return f"{named} {since}" + (f" (may be running: {ran_out})" if ran_out else "")
+    if ran_out is None:
+        return f"{named} {since}"
+    claim = "" if heading == MAY_BE_RUNNING else "may be running"
+    said = ": ".join(p for p in (claim, "" if supply_said else ran_out) if p)
+    return f"{named} {since} ({said})" if said else f"{named} {since}"
 
 
 def running_name(trial: Trial, verb: str = "running") -> str:

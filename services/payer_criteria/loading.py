@@ -136,6 +136,8 @@ class _RuleSetFile(BaseModel):
     note: str = ""
     service_requirements: list[str] = []
     not_encoded: list[str] = []
+    course_sessions: int | None = Field(None, ge=1, le=100)
+    course_sessions_source: str = ""
     criteria: list[_CriterionFile] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -158,6 +160,8 @@ class _RuleSetFile(BaseModel):
             criteria=tuple(c.criterion() for c in self.criteria),
             service_requirements=tuple(self.service_requirements),
             not_encoded=tuple(self.not_encoded),
+            course_sessions=self.course_sessions,
+            course_sessions_source=self.course_sessions_source,
         )
 
 

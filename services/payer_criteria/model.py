@@ -119,3 +119,9 @@ class RuleSet:
     # referral packet; not judged from the patient's chart.
     service_requirements: tuple[str, ...] = ()
     not_encoded: tuple[str, ...] = ()  # parts of the policy not judged from the chart, and why
+    # The sessions of the acute TMS course the policy covers, where its text states them (Aetna
+    # 30 plus taper, L34998 six weeks of daily sessions); None: not stated. A course of this
+    # episode that stopped short of it, with no response on record, is named as stopped early
+    # (review s21 RF finding 8; services/tms_full_course.py).
+    course_sessions: int | None = None
+    course_sessions_source: str = ""

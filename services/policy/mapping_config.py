@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _MappingPolicyConfig(BaseModel):
@@ -14,6 +14,7 @@ class _MappingPolicyConfig(BaseModel):
     refill_gap_weeks: float = Field(14.0, gt=0)
     supply_gap_days: int = Field(30, ge=1, le=365)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
+    maybe_running_days: int = Field(365, ge=1, le=3660)
     baseline_days_before: int = Field(30, ge=0)
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)
@@ -28,3 +29,18 @@ class _MappingPolicyConfig(BaseModel):
     stay_left_min_days: int = Field(2, ge=1, le=30)
     stay_left_after_days: int = Field(7, ge=1, le=365)
     stay_left_single_after_days: int = Field(30, ge=1, le=365)
+
+    @field_validator("maybe_running_days")
+    @classmethod
+    def _not_within_a_washout(cls, days: int) -> int:
+        """A record to confirm is set aside only once no washout could still run from its day
+        (MappingPolicy.maybe_running_days): never fewer days than the longest washout."""
+        from services.washout_table import longest_washout_days  # the table imports no policy
+
+        floor = longest_washout_days()
+        if days < floor:
+            raise ValueError(
+                f"must be at least {floor} days, the longest washout of maoi_washout.csv: a "
+                "record to confirm within a washout period is still read as possibly running"
+            )
+        return days

@@ -86,6 +86,12 @@ class TmsPolicy:
     tms_scale_interval_days: int = 7
     tms_response_check_weeks: float = 4.0
     tms_course_weeks: float = 6.0
+    # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
+    # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
+    # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
+    # monthly (data/ect_schedule.csv), so six weeks covers one late monthly session; a clinic
+    # whose maintenance runs further apart sets a longer window (review 21 RF finding 1).
+    ect_recent_session_days: int = 42
 
 
 class TmsPolicyConfig(BaseModel):
@@ -111,3 +117,4 @@ class TmsPolicyConfig(BaseModel):
     tms_scale_interval_days: int = Field(7, ge=1, le=90)
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
+    ect_recent_session_days: int = Field(42, ge=1, le=365)

@@ -54,6 +54,25 @@ class TreatmentPolicy:
     # weeks, so two missed fortnightly sessions still read as treatment going on (a DESIGN
     # CHOICE on the label's schedule; longer flags more).
     esketamine_session_recent_days: int = 28
+    # An adjunct dosed to a serum level (lithium: augmentation_agents.csv dose_by_level) is judged
+    # by its level only while the latest one on the course is at most this many days old (review
+    # s21 RF finding 3: the optimise card's "raise lithium toward 0.5-0.8 mmol/L first"). Older,
+    # the level is named with its date and a new one is asked for before any dose change or a
+    # second adjunct: dose, kidney function, hydration and interacting drugs move the level, so
+    # an old one is not today's. 90: the 3-monthly level interval NICE advises in the first year
+    # of lithium and for older or at-risk patients (the GPnotebook summary of NICE NG222 quoted in
+    # services/data/lab_safety.csv lithium-high-older), shorter than the 6-12 months of routine
+    # monitoring (CANMAT 2023 para 164), which is for a patient stable at the target. A DESIGN
+    # CHOICE (UNVERIFIED as a guideline value); shorter asks for a level more often (the safer
+    # side: a blood test before a drug is added).
+    adjunct_level_current_days: int = 90
+    # Ketamine doses on the MAR (no order, no trial: ketamine is also an anaesthetic) on at least
+    # this many separate days of this episode, none a day with an ECT session, are named on the
+    # optimise card as a possible depression series and take IV ketamine off the untried options
+    # (review s21 RF finding 2; services/ketamine_doses.py). 2: one dose is likelier a sedation or
+    # an anaesthetic; a depression series is repeated infusions (CANMAT 2023 Table 7.2 lists IV
+    # ketamine as a course of infusions, the schedule not read here). A DESIGN CHOICE.
+    ketamine_dose_min_days: int = 2
     # The age from which ECT is named first among the options beyond medication (CANMAT 2023
     # para 215: "especially effective in older patients"). 65: the older-adult threshold the
     # drug tables use where a label says only "elderly" (services/data/README.md).
@@ -89,6 +108,8 @@ class TreatmentPolicyConfig(BaseModel):
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
     esketamine_session_recent_days: int = Field(28, ge=1, le=365)
+    adjunct_level_current_days: int = Field(90, ge=7, le=3660)
+    ketamine_dose_min_days: int = Field(2, ge=1, le=30)
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False
     drug_market: DrugMarket = "US"

@@ -92,6 +92,8 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     refills = f" (PDC {cards.fmt_pct(pdc)}{estimated})" if pdc is not None else ""
     line = f"{head}no supply dispensed for {lapses}{refills}: not counted as time on the drug."
     score = trial.on_treatment
+    if trial.before_gap is not None and trial.before_gap.failed:
+        return f"{line}{failed_before_gap_text(trial)} Ask about the gap (cost, side effects, stopped on purpose)."
     if trial.outcome_gap is not None and score is not None and score.value is not None:
         earlier = response_before_gap(
             trial, ctx.record.phq9(), from_week=ctx.policy.mapping.on_treatment_from_week
@@ -105,6 +107,28 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
         else:
             line += f" {taken}: outcome to confirm, not counted as a failed trial."
     return line + " Ask about the gap (cost, side effects, stopped on purpose)."
+
+
+def failed_before_gap_text(trial: Trial) -> str:
+    """What a verdict reached before the course's first supply gap does to the count (session 21
+    G, fhir_mapping/verdict_before_gap.py): " An adequate trial that had failed before the gap
+    (PHQ-9 16 on 2025-05-12): counted as a failed trial, the refills since do not change that.",
+    and, when the restart responded, " Responded after restarting on 2025-07-10 (PHQ-9 9 on
+    2025-10-06)."."""
+    gap, score = trial.before_gap, trial.on_treatment
+    assert gap is not None and score is not None
+    text = (
+        f" An adequate trial that had failed before the gap ({score.instrument} {score.value} on "
+        f"{score.date.isoformat()}): counted as a failed trial, the refills since do not change "
+        "that."
+    )
+    after = gap.after
+    if after is not None:
+        text += (
+            f" Responded after restarting on {gap.resumed.isoformat()} ({after.instrument} "
+            f"{after.value} on {after.date.isoformat()})."
+        )
+    return text
 
 
 def ran_out_line(trial: Trial) -> str:
@@ -181,6 +205,14 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 f"{trial.ingredient}: {no_supply_for(trial)}: confirm it is still taken",
             )
         gap = trial.adherence.supply_gaps[0]
+        if trial.before_gap is not None and trial.before_gap.failed:
+            # Counted as failed before the gap (session 21 G): the card asks about the gap,
+            # never to hold back a count the optimise card beside it makes.
+            return cards.fit_summary(
+                f"{trial.ingredient}: no supply dispensed for {plural(gap.days, 'day')} from "
+                f"{gap.start.isoformat()}, after the trial had failed: ask about the gap",
+                f"{trial.ingredient}: {gap.days}-day supply gap after it failed: ask about it",
+            )
         return cards.fit_summary(
             f"{trial.ingredient}: no supply dispensed for {plural(gap.days, 'day')} from "
             f"{gap.start.isoformat()}: ask about the gap before counting the trial",

@@ -98,7 +98,7 @@ def _since(e: washout.Exposure) -> str:
         )
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     # Named by drug and date; an id only for a record with no readable dates (cards.record_cite).
-    cite = cards.record_cite(e.source, e.start is not None, ", {}")
+    cite = cards.record_cite(e.cited, e.start is not None, ", {}")
     return f"{e.ingredient} ({washout_words.kind_label(e.row)}) {e.claim.bare} {when}{cite}"
 
 
@@ -230,7 +230,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"{m} and {o}: watch for serotonin syndrome",
         )
     confirm = taken_to_confirm.confirm_lines(
-        [(e.source, e.to_confirm) for pair in pairs for e in pair]
+        [(e.record, e.to_confirm) for pair in pairs for e in pair]
     )
     return cards.make(
         TOPIC,

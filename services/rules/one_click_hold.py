@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import Role
 from services import cards, screen, tables
-from services.recommendation import HELD, Recommendation, Suggestion
+from services.recommendation import HELD, HeldSummary, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.rules.optimize import orders as optimise_orders
@@ -104,30 +104,75 @@ def hold_drug_orders(
 
 
 def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
-    """`rec` with the summary its `held_summary` gives when a suggestion `held` orders the drug
-    the summary proposes to raise: "Sertraline 50 mg/day is below the adequate range (100-200
-    mg/day): raise held (suicide risk assessment first)"; "daily dose held (...)" when the held
-    suggestion is a daily dose of a drug ordered as needed (HeldSummary.what). A summary that said "raise it" while
-    the card held the raise as text (review 14: the suicide-risk, postpartum-psychosis and
-    lithium-level holds; the cardiac T3 hold words its own at build time) proposed what the
-    screen had just withheld. Every hold comes through here, so each says it alike; the first
-    hold that takes the raise off words the summary (the later ones find it worded).
-    `held_by`: the holding card's reason, named in the summary itself: a pointer to the detail's
-    first line ("see the first line") sent the clinician to a line an EHR showing summaries only
-    does not show (review 14), so every hold names its own."""
+    """`rec` with its summary saying why `held` are taken off: THE rule every hold's summary
+    follows. An EHR that shows summaries only shows nothing else, so the reason is always said
+    (session 21 F4 item 1: "...or augment (aripiprazole or brexpiprazole); adjuncts held" named
+    none). `held_by`, the holding card's reason, as written ("PHQ-9 item 9 not recorded, ask it
+    first"); where it does not fit, its first clause (`short_reason`: "PHQ-9 item 9 not
+    recorded"); where that does not fit, the summary's own words yield (the detail says them in
+    full), never the reason. The first hold words it (`hold_worded`); later ones find it worded.
+    Nothing held: `rec` as it is.
+
+    How it is said: a summary that proposes a raise of the held drug (its `held_summary`)
+    says "<what> held (<why>)" in its place ("Sertraline 50 mg/day is below the adequate range
+    (100-200 mg/day): raise held (suicide risk assessment first)"; review 14: a summary that
+    said "raise it" beside a held raise proposed what the screen had just withheld); one that
+    proposes an adjunct says "adjuncts held (<why>)" (audit 14 leftover); any other says
+    "held: <why>" (a switch, an antipsychotic with psychotic features)."""
+    if not held or rec.hold_worded:
+        return rec
     found = rec.held_summary
-    if found is None or not any(found.orders in ordered_ingredients(s) for s in held):
-        return _adjuncts_held(rec, held, held_by)
+    if found is not None and any(found.orders in ordered_ingredients(s) for s in held):
+        summary = _raise_held(found, held, held_by)
+    elif _ADJUNCTS_HELD in rec.summary:
+        # Built saying what it holds and why (optimize/not_mdd.summary): said once.
+        summary = rec.summary
+    elif _PROPOSES_ADJUNCT.search(rec.summary) and any(_is_adjunct(s) for s in held):
+        summary = _adjuncts_held(rec.summary, held_by)
+    else:
+        summary = _fit(
+            lambda why: [f"{rec.summary}; held: {why}"],
+            held_by,
+            lambda why: cards.fit_with_tail(rec.summary, f"; held: {why}"),
+        )
+    return screen.with_fields(rec, summary=summary, held_summary=None, hold_worded=True)
+
+
+def short_reason(held_by: str) -> str:
+    """A hold's reason cut to its first clause, the finding without what to do about it (the
+    detail's line says that): "PHQ-9 item 9 not recorded, ask it first" -> "PHQ-9 item 9 not
+    recorded"; "PHQ-9 item 9 unanswered: ask it first" -> "PHQ-9 item 9 unanswered"."""
+    return re.split(r", |: ", held_by, maxsplit=1)[0]
+
+
+def _fit(candidates: Callable[[str], list[str]], held_by: str, last: Callable[[str], str]) -> str:
+    """The first of `candidates(why)` that fits a summary, `why` the reason as written, then
+    its short form; `last(short form)` when none does (the summary's words yield there)."""
+    for why in dict.fromkeys((held_by, short_reason(held_by))):
+        fits = [c for c in candidates(why) if len(c) <= cards.SUMMARY_MAX]
+        if fits:
+            return fits[0]
+    return last(short_reason(held_by))
+
+
+def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: str) -> str:
+    """The summary with "<what> held (<why>)" where the raise was proposed."""
     # The adjuncts held with the raise (fix19l item 2): a summary that went on "then an
     # adjunct" or "then switch or augment" proposed what the same hold took off; it names no
     # next step then (the detail's first line lists what is held, the options stay as text).
     both = bool(found.adjuncts_held) and any(_is_adjunct(s) for s in held)
     texts = found.adjuncts_held if both else found.summaries
-    act = f"{found.what} held ({held_by})"
-    return screen.with_fields(
-        rec,
-        summary=cards.fit_summary(*(text.replace(HELD, act) for text in texts)),
-        held_summary=None,
+
+    def act(why: str) -> str:
+        return f"{found.what} held ({why})"
+
+    # None fits: the shortest one's words before the act yield, the act is said whole (what
+    # follows it, a next step, is left to the detail).
+    head = texts[-1].split(HELD, 1)[0]
+    return _fit(
+        lambda why: [text.replace(HELD, act(why)) for text in texts],
+        held_by,
+        lambda why: cards.fit_with_tail(head, act(why)),
     )
 
 
@@ -146,25 +191,23 @@ _CITE = re.compile(r" \(CANMAT (?:2023 )?para \d+\)")
 _ADJUNCTS_HELD = "adjuncts held"
 
 
-def _adjuncts_held(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
-    """`rec` with "adjuncts held (<why>)" in a summary that proposes an adjunct while a hold
-    takes its adjunct one-clicks off (audit 14 leftover: only a raise said so); the first hold
-    words it. The adjuncts' names give way before the reason does: the detail names them."""
-    summary = rec.summary
-    if (
-        not _PROPOSES_ADJUNCT.search(summary)
-        or _ADJUNCTS_HELD in summary
-        or not any(_is_adjunct(s) for s in held)
-    ):
-        return rec
-    candidates = [f"{summary}; {_ADJUNCTS_HELD} ({held_by})"]
-    if _AUGMENT.search(summary):
-        candidates.append(_AUGMENT.sub(f"augment ({_ADJUNCTS_HELD}: {held_by})", summary, 1))
-    if _CITE.search(summary):
-        candidates.append(_CITE.sub(f" ({_ADJUNCTS_HELD}: {held_by})", summary, 1))
-    candidates.append(f"{summary}; {_ADJUNCTS_HELD}")
-    fits = [c for c in candidates if len(c) <= cards.SUMMARY_MAX]
-    return screen.with_fields(rec, summary=fits[0]) if fits else rec
+def _adjuncts_held(summary: str, held_by: str) -> str:
+    """`summary` with "adjuncts held (<why>)" while a hold takes its adjunct one-clicks off:
+    the adjuncts' names and the guideline cite give way first (the detail names them), then
+    "held" alone beside the proposal, then the summary's own words."""
+    bare = _CITE.sub("", _AUGMENT.sub("augment", summary, 1), 1)
+
+    def candidates(why: str) -> list[str]:
+        found = [f"{summary}; {_ADJUNCTS_HELD} ({why})"]
+        if _AUGMENT.search(summary):
+            found.append(_AUGMENT.sub(f"augment ({_ADJUNCTS_HELD}: {why})", summary, 1))
+        if _CITE.search(summary):
+            found.append(_CITE.sub(f" ({_ADJUNCTS_HELD}: {why})", summary, 1))
+        return [*found, f"{bare}; {_ADJUNCTS_HELD}: {why}", f"{bare}; held: {why}"]
+
+    return _fit(
+        candidates, held_by, lambda why: cards.fit_with_tail(bare, f"; {_ADJUNCTS_HELD}: {why}")
+    )
 
 
 def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) -> bool:

@@ -208,5 +208,5 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_for_drugs(
-        ctx, recs, names, line, held_by="a drug beyond its labelled hepatic limit"
+        ctx, recs, names, line, held_by="a dose beyond its hepatic limit"
     )

@@ -260,6 +260,4 @@ def hold_one_click(
             f"higher dose builds on it.{proposals}"
         )
 
-    return one_click_hold.hold_drug_orders(
-        recs, line, held_by="a drug beyond its labelled renal limit"
-    )
+    return one_click_hold.hold_drug_orders(recs, line, held_by="a dose beyond its renal limit")

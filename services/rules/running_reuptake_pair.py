@@ -173,7 +173,7 @@ def on_screen(
     maybe = None if pair else running_reuptake_maybe.maybe_pair(ctx, _running_courses(ctx))
     if pair:
         said, summary, names = line(ctx, pair), _summary(pair), [t.ingredient for t in pair]
-        held_by, lead = "two serotonin reuptake inhibitors running", "while both run"
+        held_by, lead = "two serotonin reuptake inhibitors", "while both run"
         why = "Settle first which one continues (a switch to finish, or a combination kept on purpose)."
     elif maybe is not None:
         said, summary = running_reuptake_maybe.line(maybe), running_reuptake_maybe.summary(maybe)

@@ -46,7 +46,11 @@ from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.trial_adherence_text import no_supply_for, no_supply_since
 
-HELD_BY = "no supply on record: confirm it is still taken"
+
+def held_by(trials: Sequence[Trial]) -> str:
+    """Why the optimise card's proposals are held, as its summary says it
+    (one_click_hold.held_summary): "no supply since 2025-05-04" (the latest to run out)."""
+    return no_supply_since(trials[0], count=False)
 
 
 def ran_out(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -133,16 +137,19 @@ def hold(
         # own, its drug proposals held as text until the drug is confirmed (the safer choice).
         head, _ = _head(trials)
 
-        def line_for(held: list[Suggestion]) -> str | None:
-            if not held:
-                return None
-            return (
+        def line_for(held: list[Suggestion]) -> str:
+            # Said even when an earlier hold (a stale PHQ-9: optimize/stale_score.py) took every
+            # proposal already: with the no-supply card snoozed this line is the only place
+            # the screen says the drug may not be taken.
+            text = (
                 f"**{head}, its order still open:** confirm whether it is still taken before "
-                f"raising, adding to or switching from it. Not one click until then: "
-                f"{'; '.join(s.label for s in held)}."
+                "raising, adding to or switching from it."
             )
+            if held:
+                text += f" Not one click until then: {'; '.join(s.label for s in held)}."
+            return text
 
-        return one_click_hold.hold_drug_orders(recs, line_for, held_by=HELD_BY)
+        return one_click_hold.hold_drug_orders(recs, line_for, held_by=held_by(trials))
     optimise = next((r for r in recs if r.topic == optimise_card.TOPIC), None)
     held = [s for s in optimise.suggestions if one_click_hold.orders_a_drug(s)] if optimise else []
     kept = [s for s in optimise.suggestions if s not in held] if optimise else []

@@ -72,6 +72,7 @@ from services.rules.tms_referral_notes import (
     earlier_course_line,
     partial_adjunct_line,
     payer_note,
+    retreatment_words,
     revoked_referral_line,
     rule_set_words,
     screen_first,
@@ -254,7 +255,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # way after the payer's name and before nothing else.
     screen = screen_first(ctx)
     scored_short = f"{latest.instrument} {latest.value}"
+    # An earlier TMS course on record: the referral is a retreatment, said in the summary
+    # (review s21 RF finding 9); it gives way before the payer's name does.
+    again = retreatment_words(ctx)
+    retreatment = (
+        (
+            f"{counted_named}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
+            f"{counted_plain}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
+            f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{again}{screen}",
+        )
+        if again
+        else ()
+    )
     summary = cards.fit_summary(
+        *retreatment,
         f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
         f"{counted_plain}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
         f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}{payer}",

@@ -212,3 +212,18 @@ def payer_note(evaluation: PayerEvaluation) -> str:
         )
     missing = "; ".join(evaluation.to_document) or "data not available"
     return f" Payer criteria ({name}): not yet met (to document: {missing})."
+
+
+def retreatment_words(ctx: RuleContext) -> str:
+    """ " (a retreatment: earlier course 2026-01..02 responded)" after "consider TMS referral"
+    when an earlier TMS course is on record (review s21 RF finding 9: the summary read as a
+    first referral; only the detail named the course), "" when none is. A retreatment is judged
+    on the earlier course's response (LCD L37086), so the summary says it."""
+    ended = tms_course.earlier_courses(ctx.record, ctx.policy)
+    if not ended:
+        return ""
+    last = ended[-1]
+    start, end = f"{last.start:%Y-%m}", f"{last.end:%Y-%m}"
+    months = start if start == end else f"{start}..{end[-2:] if start[:4] == end[:4] else end}"
+    state = "responded" if last.response is True else "response not on record"
+    return f" (a retreatment: earlier course {months} {state})"

@@ -190,12 +190,12 @@ def test_an_unidentified_record_beside_an_maoi_draft_is_counted_once() -> None:
     assert block.count("1 medication record") == 1, block
     assert "could not be identified" not in block
     assert (
-        "- The MAOI washout check at this order could not include the medication record above "
+        "- The MAOI washout and interaction checks at this order could not include the medication record above "
         "whose drug was not identified: check what the patient takes now before signing"
     ) in block
     # The summary says it first, for the clinician who reads summaries only.
     assert card["summary"] == (
-        "1 medication record could not be identified: the MAOI washout check could not include it"
+        "1 medication record could not be identified: the MAOI washout and interaction checks could not include it"
     )
 
 

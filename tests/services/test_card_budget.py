@@ -71,7 +71,11 @@ CARDS_TARGET = 3
 BEFORE: dict[tuple[str, str], tuple[int, int, int]] = {
     ("trd_meets_tms", "patient-view"): (2, 4456, 3804),
     ("underdosed_trial", "patient-view"): (2, 1718, 1522),
-    ("poor_adherence", "patient-view"): (1, 1169, 1069),
+    # Session 21 G (fhir_mapping/verdict_before_gap.py): 7 weeks of escitalopram 20 mg taken as
+    # filled, PHQ-9 17 -> 15, then a 103-day supply gap: a failed adequate trial that stands
+    # (before: 1 card, "1 trial not adequate (escitalopram PDC 16 %)"); the gap card, the
+    # optimise card and the psychotherapy card now.
+    ("poor_adherence", "patient-view"): (3, 2081, 2004),
     ("bipolar", "patient-view"): (2, 2104, 1816),
     ("remission", "patient-view"): (0, 0, 0),
     ("item9_positive", "patient-view"): (1, 838, 638),

@@ -286,7 +286,8 @@ def test_open_ect_referral_blocks_a_parallel_tms_card_and_is_not_proposed_twice(
     found = cards(chart(*two_failed_trials(), ect))
     assert "tms-referral" not in found
     optimise = found["optimize-switch-augment"]
-    assert optimise.summary.endswith("; ECT referral already open")
+    # The item 9 hold's reason follows it (session 21 F4 item 1: every hold says why).
+    assert optimise.summary.endswith("; ECT referral already open; held: PHQ-9 item 9 not recorded")
     assert "an ECT referral is already open (active on 2025-05-26)" in optimise.detail
 
 

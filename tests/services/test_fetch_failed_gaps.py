@@ -55,7 +55,9 @@ def _text(result: Any) -> str:
 
 def test_dispenses_read_and_failed_leave_adherence_not_known_not_a_failed_trial() -> None:
     full = evaluate_document(load(POOR_REFILLS), hook="patient-view", as_of=AS_OF, policy=Policy())
-    assert "PDC 16" in _text(full)  # the control: the refill data contradict adherence
+    # The control: the refill data speak of the supply (session 21 G: the failure before the
+    # 103-day gap stands, and the 566 days without supply since lead; before: "PDC 16 %").
+    assert "no supply since 2025-05-14 (566 days)" in _text(full)
     result = _run(load(POOR_REFILLS), "medicationDispenses", FAILED)
     trials = _escitalopram(result)
     assert all(t.verdict is not Verdict.ADEQUATE for t in trials)

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.real_drug_table
 
 AS_OF = date(2025, 6, 2)
 Doc = dict[str, Any]
-RECORD = "MedicationRequest/9a397a85-8a38-559f-ba82-3cb5ff4fc8f8"
+# The order to confirm, named by its day as the data-not-read list names it (session 21 F4).
+RECORD = "the order of 2025-01-06"
+RECORD_ID = "9a397a85-8a38-559f-ba82-3cb5ff4fc8f8"
 MAOI_ORDER = "order-maoi-interaction"
 COMBINATION = "maoi-combination"
 OPTIMISE = "optimize-switch-augment"
@@ -98,7 +100,7 @@ def test_a_record_that_says_the_drug_for_certain_still_says_is_running() -> None
     # that record shows it is taken, whatever the record to confirm adds.
     doc = _chart("rc01_code_esc_ingredient_name_phenelzine_draft_sertraline")
     orders = doc["prefetch"]["medicationRequests"]["entry"]
-    entry = copy.deepcopy(next(e for e in orders if e["resource"]["id"] in RECORD))
+    entry = copy.deepcopy(next(e for e in orders if e["resource"]["id"] == RECORD_ID))
     order = entry["resource"]
     order["id"] = "f19a0000-0000-5000-8000-00000000a001"
     entry["fullUrl"] = f"https://ehr.example.org/fhir/R4/MedicationRequest/{order['id']}"

@@ -205,9 +205,10 @@ def test_the_raise_suggestion_itself_never_raises_lithium() -> None:
     lithium = lithium_of(record)
     assert raise_dose_suggestion(context, lithium, adjunct=True) is None
     assert raise_dose_suggestion(context, lithium) is None
-    # A level below the target is named; the way on is to adjust by level, still as text.
+    # A level below the target is named; the way on is to raise it toward the target first
+    # (review s21 RF finding 3), still as text.
     card = optimise_card(record)
-    assert "level 0.3 mmol/L below the 0.5-0.8 target" in card.summary
+    assert "raise lithium toward 0.5-0.8 mmol/L first (level 0.3 on 2025-05-20)" in card.summary
     assert "last level 0.3 mmol/L on 2025-05-20: below the 0.5-0.8 mmol/L target" in card.detail
     assert [s.label for s in card.suggestions] == []
 
@@ -224,14 +225,17 @@ def test_a_drug_dosed_by_mg_per_day_is_still_raised_by_one_click() -> None:
 
 def test_an_old_level_below_the_target_is_no_reason_to_adjust_now() -> None:
     # Read of the diff: an old level was checked against the target before its date, so a
-    # level below the target read as current. A clinic counting labs for 7 days makes the
-    # level of 2025-05-20 old on 2025-06-02.
+    # level below the target read as current. A clinic reading an adjunct's level as today's
+    # for 7 days (policy.adjunct_level_current_days, review s21 RF finding 3; lab_recent_days
+    # before) makes the level of 2025-05-20 old on 2025-06-02.
     from dataclasses import replace
 
-    policy = replace(POLICY, lab_recent_days=7)
+    policy = replace(POLICY, adjunct_level_current_days=7)
     record = mapped(lithium_chart(birth=date(1970, 4, 9), level=0.4, egfr=80))
     card = {r.topic: r for r in patient_view(record, policy)}[TOPIC]
     assert [s.label for s in card.suggestions] == []
-    assert "level 0.4 mmol/L on 2025-05-20 (old)" in card.summary
+    assert "check a lithium level first (last 0.4 on 2025-05-20)" in card.summary
     assert "below the 0.5-0.8 target" not in card.summary
-    assert "Check the level and creatinine/eGFR before any dose change" in card.detail
+    assert "(old) is not today's: check the level and creatinine/eGFR before any dose change" in (
+        card.detail
+    )

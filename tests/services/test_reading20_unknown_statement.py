@@ -60,7 +60,7 @@ def test_an_unknown_phenelzine_statement_raises_the_maoi_card_as_may_be_running(
     assert card["indicator"] == "critical"
     assert card["summary"].startswith("Phenelzine (MAOI) may be running with escitalopram")
     assert (
-        f"**Drug to confirm:** MedicationStatement/{_statement_id(UNKNOWN)}, status unknown, "
+        "**Drug to confirm:** the statement, status unknown, "
         "recorded 2025-05-26: confirm whether the patient takes it; checked as taken."
     ) in card["detail"]
     assert "phenelzine (MAOI) running since" not in card["detail"]

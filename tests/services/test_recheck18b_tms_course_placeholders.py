@@ -145,7 +145,7 @@ def test_a_placeholder_named_running_drug_makes_the_maoi_check_incomplete(
     assert card is not None, [c["summary"] for c in cards]
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "1 medication order and its 5 fills could not be identified: the MAOI washout and interaction checks "
         "could not include them"
     )
     assert "(RxNorm 999999)" in card["detail"]
@@ -190,4 +190,4 @@ def test_an_epic_id_only_running_drug_named_non_formulary_makes_the_maoi_check_i
     card = _topic(cards, "data-quality")
     assert card is not None, [c["summary"] for c in cards]
     assert card["indicator"] == "critical"
-    assert "the MAOI washout check could not include them" in card["summary"]
+    assert "the MAOI washout and interaction checks could not include them" in card["summary"]

@@ -151,13 +151,13 @@ def test_unknown_code_only_running_drug_at_a_phenelzine_draft_says_the_maoi_chec
     cards = _cards(_chart("m07d_unknown_rxnorm_only_draft_phenelzine"))
     card = _quality(cards)
     assert card["summary"] == (
-        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "1 medication order and its 5 fills could not be identified: the MAOI washout and interaction checks "
         "could not include them"
     )
     assert f"(RxNorm {UNKNOWN})" in card["detail"]
     assert "a drug code this service's drug tables do not hold" in card["detail"]
     assert (
-        "The MAOI washout check at this order could not include the medication records above "
+        "The MAOI washout and interaction checks at this order could not include the medication records above "
         "whose drug was not identified: check what the patient takes now" in card["detail"]
     )
 
@@ -190,7 +190,7 @@ def test_a_draft_coded_by_an_unknown_rxnorm_code_alone_is_an_unidentified_draft(
 def test_ndc_only_running_drug_at_a_phenelzine_draft_says_the_maoi_check_is_incomplete() -> None:
     card = _quality(_cards(_chart("m07c_ctl_ndc_escitalopram_draft_phenelzine")))
     assert card["summary"] == (
-        "1 medication order and its 5 fills could not be identified: the MAOI washout check "
+        "1 medication order and its 5 fills could not be identified: the MAOI washout and interaction checks "
         "could not include them"
     )
     assert "NDC code only" in card["detail"]
@@ -209,7 +209,7 @@ def test_ndc_only_running_drug_at_a_low_dose_phenelzine_draft_stays_critical_alo
     cards = _cards(doc)
     card = _quality(cards)
     assert card["indicator"] == "critical"
-    assert "the MAOI washout check could not include them" in card["summary"]
+    assert "the MAOI washout and interaction checks could not include them" in card["summary"]
     others = [c for c in cards if c is not card]
     assert not any("could not be identified" in c["detail"] for c in others), _summaries(cards)
 

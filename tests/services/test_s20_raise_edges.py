@@ -161,6 +161,7 @@ def test_partial_response_summary_says_adjuncts_held() -> None:
         "1 adequate trial with partial response only (escitalopram, 28 %): add an adjunct to "
         "escitalopram first"
     )
-    assert "adjuncts held" in card["summary"]
+    # Held, and why (session 21 F4 item 1: "; adjuncts held" alone named no reason).
+    assert card["summary"].endswith("escitalopram first; held: PHQ-9 item 9 not recorded")
     assert len(card["summary"]) < 140
     assert _drug_orders(card) == []

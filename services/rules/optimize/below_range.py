@@ -16,8 +16,8 @@ from services import cards, interaction_table, lab_safety
 from services.card_format import plural
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
+from services.rules.optimize.adjunct_level import LevelState, dosed_by_level, reading
 from services.rules.optimize.courses import not_tolerated
-from services.rules.optimize.orders import dosed_by_level
 from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import dose_text, drop_text, range_top
 from services.site_ceiling import site_words
@@ -43,6 +43,8 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     clinician can still order one)."""
     if dosed_by_level(trial.ingredient):
         return _level_section(ctx, trial)
+    # Only an adjunct dosed by its level reaches here at or above its mg/day minimum
+    # (courses.below_range_adjuncts: its level below the target).
     weeks = (trial.end - trial.start).days // 7
     top = range_top(ctx, trial)
     # The market's label where it stops below Table 7.2 (mirtazapine 45 in the US: review s19
@@ -63,40 +65,7 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     return text + stopped_sentence(trial)
 
 
-# --- an adjunct dosed to a serum level (lithium: recheck R1) -------------------------------------
-
-
-def _target(ingredient: str) -> lab_safety.LabRule | None:
-    """The serum-level target of a drug dosed by level (lab_safety.csv "lithium-target")."""
-    return next(
-        (r for r in lab_safety.rules() if r.check.endswith("-target") and ingredient in r.drugs),
-        None,
-    )
-
-
-def _level_state(ctx: RuleContext, trial: Trial) -> tuple[str, str]:
-    """The latest level against the target, in a few words for the summary ("level 0.7 mmol/L
-    in the 0.5-0.8 target", "no level on record"), and its state: "in" (within the target and
-    recent), "below", "above", "old" (over lab_recent_days ago, whatever its value), "unknown" (unit
-    not compared) or "none"."""
-    rule = _target(trial.ingredient)
-    lab = lab_safety.latest(ctx.record, rule.test) if rule is not None else None
-    if rule is None or lab is None:
-        return "no level on record", "none"
-    number = lab_safety.value(lab)
-    shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
-    bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
-    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        # An old level says nothing of today's, whatever its value: a two-year-old 0.4 is no
-        # reason to adjust now (read of the diff); the card asks for a level first.
-        return f"level {shown} on {lab.date.isoformat()} (old)", "old"
-    if lab_safety.above(rule, lab):
-        return f"level {shown} above the {bounds} target", "above"
-    if lab_safety.below(rule, lab):
-        return f"level {shown} below the {bounds} target", "below"
-    if number is None:
-        return f"level on {lab.date.isoformat()} (unit not compared)", "unknown"
-    return f"level {shown} in the {bounds} target", "in"
+# --- an adjunct dosed to a serum level (lithium: recheck R1; review s21 RF finding 3) ------------
 
 
 def _raisers(ctx: RuleContext, trial: Trial) -> list[str]:
@@ -115,31 +84,48 @@ def _raisers(ctx: RuleContext, trial: Trial) -> list[str]:
 
 def _level_section(ctx: RuleContext, trial: Trial) -> str:
     """An adjunct dosed to a serum level (augmentation_agents.csv dose_by_level: lithium) below
-    the mg/day range of Table 7.2 (recheck R1). The mg/day says nothing about the level it gives
-    at this age, kidney function and with these drugs: doubling the dose of a 78-year-old with
-    eGFR 45 and a level of 0.7 mmol/L roughly doubles the level, into toxicity. So the card says
-    to adjust it to its level, naming the latest level, creatinine/eGFR and the running drugs
-    that raise it, and never offers a dose change as one click (orders.raise_dose_suggestion)."""
-    rule = _target(trial.ingredient)
+    the mg/day range of Table 7.2 (recheck R1), or at any mg/day with its level below the target
+    (review s21 RF finding 3). The mg/day says nothing about the level it gives at this age,
+    kidney function and with these drugs: doubling the dose of a 78-year-old with eGFR 45 and a
+    level of 0.7 mmol/L roughly doubles the level, into toxicity. So the card says to adjust it
+    to its level, naming the latest level, creatinine/eGFR and the running drugs that raise it,
+    and never offers a dose change as one click (orders.raise_dose_suggestion). Below the target
+    it is raised toward it first (CANMAT 2023 Figure 7.1, para 187: optimise before adding); a
+    level not today's (older than policy.adjunct_level_current_days, or taken before the dose
+    running now) is named with its date and a new one asked for first."""
+    found = reading(ctx, trial)
+    assert found is not None  # dosed_by_level: the caller's test
     weeks = (trial.end - trial.start).days // 7
-    target = f"a level of {rule.bounds()}" if rule is not None else "its serum level"
+    target = f"a level of {found.bounds()}" if found.rule is not None else "its serum level"
     labs = (
         lab_safety.lithium_level_text(ctx.record, ctx.policy)
         if trial.ingredient == "lithium"
-        else _level_state(ctx, trial)[0]
+        else found.words()
     )
     raisers = _raisers(ctx, trial)
     running = f"; {', '.join(raisers)} running, which raises the level" if raisers else ""
-    state = _level_state(ctx, trial)[1]
-    if state == "in":
+    state = found.state
+    if state is LevelState.IN:
         way = (
             "At a level within the target it has had a fair dose: if it has not helped, change "
             "strategy (below: replace it or switch) rather than raise it."
         )
-    elif state in ("none", "old", "unknown"):
+    elif state is LevelState.BELOW:
+        way = (
+            f"Below the target it has not had a fair dose yet: raise it toward {found.bounds()} "
+            "first (CANMAT 2023 para 187: optimise before adding), with a level 5-7 days after "
+            "each change, or change strategy (below: replace it or switch)."
+        )
+    elif state in (LevelState.NONE, LevelState.UNKNOWN):
         way = (
             "Check the level and creatinine/eGFR before any dose change, or change strategy "
             "(below: replace it or switch)."
+        )
+    elif not found.todays:
+        way = (
+            f"Its {found.words()} is not today's: check the level and creatinine/eGFR before "
+            "any dose change or another adjunct, or change strategy (below: replace it or "
+            "switch)."
         )
     else:
         way = "Adjust it to the level, or change strategy (below: replace it or switch)."
@@ -155,27 +141,47 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
 
 
 def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
-    """The card summary for an adjunct dosed by level below its mg/day range (recheck R1):
-    "Lithium 300 mg/day added 2025-01-06 (21 weeks), level 0.7 mmol/L in the 0.5-0.8 target;
-    PHQ-9 21: adjust by level or change strategy"; None for any other drug (the mg/day summary)."""
-    if not dosed_by_level(trial.ingredient):
+    """The card summary for an adjunct dosed by level below its mg/day range or its level
+    target: "Lithium 600 mg/day since 2026-09-10, PHQ-9 23: raise lithium toward 0.5-0.8 mmol/L
+    first (level 0.3 on 2026-11-20)"; a level not today's: "...: check a lithium level first
+    (last 0.3 on 2026-01-20)"; None for any other drug (the mg/day summary)."""
+    found = reading(ctx, trial)
+    if found is None:
         return None
     name, dose = trial.ingredient.capitalize(), trial_dose(trial)
-    level, state = _level_state(ctx, trial)
     score = trial.on_treatment
     phq = (
         f"{score.instrument} {score.value}"
         if score is not None and score.value is not None
         else "no PHQ-9 on it"
     )
+    since = trial.start.isoformat()
+    weeks = (trial.end - trial.start).days // 7
+    if found.state is LevelState.BELOW:
+        act = f"raise {trial.ingredient} toward {found.bounds()} first"
+        return cards.fit_summary(
+            f"{name} {dose} since {since}, {phq}: {act} ({found.short()})",
+            f"{name} {dose}, {phq}: {act} ({found.short()})",
+            f"{name} {dose}: {act} ({found.short()})",
+            f"{name}: {act}",
+        )
+    if not found.todays and found.lab is not None:
+        act = f"check a {trial.ingredient} level first"
+        last = f"last {found.short().removeprefix('level ')}"
+        return cards.fit_summary(
+            f"{name} {dose} since {since}, {phq}: {act} ({last})",
+            f"{name} {dose}, {phq}: {act} ({last})",
+            f"{name} {dose}: {act} ({last})",
+            f"{name}: {act}",
+        )
     act = (
         "check level and eGFR before any dose change"
-        if state in ("none", "old", "unknown")
+        if not found.todays
         else "adjust by level or change strategy"
     )
-    weeks = (trial.end - trial.start).days // 7
+    level = found.words()
     return cards.fit_summary(
-        f"{name} {dose} added {trial.start.isoformat()} ({plural(weeks, 'week')}), {level}; {phq}: {act}",
+        f"{name} {dose} added {since} ({plural(weeks, 'week')}), {level}; {phq}: {act}",
         f"{name} {dose}, {level}; {phq}: {act}",
         f"{name} {dose}, {level}: {act}",
         f"{name} is dosed by its level: {act}",

@@ -16,12 +16,13 @@ from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations, suicide_risk_history
 from services.rules.context import RuleContext
-from services.rules.optimize import declined, held_orders, residual_episode
+from services.rules.optimize import declined, held_orders, residual_episode, restarted
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
 from services.tms_assessment import text_only_line
 from services.tms_course import TmsCourse
+from services.tms_full_course import FullCourse, full_course
 
 TOPIC = "optimize-switch-augment"
 
@@ -54,12 +55,36 @@ def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
     return f"{first}; none during it or in the {plural(policy.on_treatment_days_after_end, 'day')} after"
 
 
-def tms_episode_line(course: TmsCourse | None, policy: MappingPolicy) -> str:
+def tms_episode_line(
+    course: TmsCourse | None, policy: MappingPolicy, full: FullCourse | None = None
+) -> str:
     """One line on a TMS course of this episode (review 10 finding 13): it keeps the TMS card
     away, so this card says so, with its dates, sessions and PHQ-9s, and what LCD L37086 asks of
-    a retreatment (a documented response > 50 %, then relapse). "" when there is none."""
+    a retreatment (a documented response > 50 %, then relapse). "" when there is none. `full`:
+    the sessions of a full course (services/tms_full_course.py); a course stopped short of it
+    with no response on record is named as stopped early (review s21 RF finding 8)."""
     if course is None:
         return ""
+    short = (
+        full is not None
+        and course.sessions_counted
+        and not course.running
+        and course.sessions < full.sessions
+    )
+    if course.response is None and short:
+        assert full is not None
+        # Not a course whose response is missing: a course that stopped. Why decides what comes
+        # next (a seizure or intolerance bars or changes a new course), so no new referral until
+        # it is known: the safer default.
+        state = (
+            f"Stopped after {course.sessions_text()}, short of a full course "
+            f"({full.sessions} sessions, {full.cite}); reason not on record: find out why "
+            "(intolerance? a seizure? logistics?) and record it; no new referral until then"
+        )
+        return (
+            f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
+            f"{_tms_scores(course, policy)}. {state}."
+        )
     if course.response is True:
         state = "It responded: a retreatment may be considered after relapse"
     elif course.response is False:
@@ -206,7 +231,7 @@ def basis(
     return [
         unshown_line(ctx),
         held_orders.line(ctx),
-        tms_episode_line(course, ctx.policy.mapping),
+        tms_episode_line(course, ctx.policy.mapping, full_course(ctx.policy)),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
@@ -354,6 +379,9 @@ def opening(ctx: RuleContext) -> list[str]:
     confirm = trial_count.confirm_lines(ctx.facts.failed_trials, ctx.record)
     if confirm:
         sections.append("**To confirm:** " + "; ".join(confirm) + ".")
+    restart = restarted.line(ctx.facts.failed_trials)  # session 21 G / G2
+    if restart:
+        sections.append(restart)
     residual = residual_episode.line(ctx.facts.failed_trials)  # review 15 recheck m05
     if residual is not None:
         sections.append(residual)

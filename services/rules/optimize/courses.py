@@ -7,8 +7,10 @@ from __future__ import annotations
 from fhir_mapping import drug_table
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.record import AdherenceStatus, InadequacyReason, Role, Trial, Verdict
+from fhir_mapping.verdict_before_gap import responding_now
 from services import drug_rules, trial_count
 from services.rules.context import RuleContext
+from services.rules.optimize import adjunct_level
 
 # Courses whose outcome is the pathway's business (not e.g. an interacting drug such as linezolid).
 PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
@@ -78,10 +80,12 @@ def current_trials(ctx: RuleContext) -> tuple[Trial, ...]:
 
 
 def responding(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
-    """Current courses with a >= 50 % PHQ-9 drop from their baseline (Trial.response)."""
+    """Current courses with a >= 50 % PHQ-9 drop from their baseline (Trial.response), or a
+    failure before a supply gap whose restart responded, as read since the restart
+    (verdict_before_gap.responding_now, session 21 G2)."""
     if current is None:
         current = current_trials(ctx)
-    return tuple([t for t in current if t.response is True])
+    return tuple([now for t in current if (now := responding_now(t)) is not None])
 
 
 def not_yet_judged(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:
@@ -140,13 +144,35 @@ def below_range_adjuncts(
             for t in current
             if t.role is _AUGMENTATION
             and t.response is not True
-            and t.min_adequate_mg is not None
-            and t.current_mg_per_day is not None
-            and t.current_mg_per_day < t.min_adequate_mg
             and t.adherence.status is not _POOR
-            and not in_titration(t, grace)
+            and (_below_mg_range(t, grace) or _below_level_target(ctx, t, grace))
         ]
     )
+
+
+def _below_mg_range(trial: Trial, grace_weeks: float) -> bool:
+    return (
+        trial.min_adequate_mg is not None
+        and trial.current_mg_per_day is not None
+        and trial.current_mg_per_day < trial.min_adequate_mg
+        and not in_titration(trial, grace_weeks)
+    )
+
+
+def _below_level_target(ctx: RuleContext, trial: Trial, grace_weeks: float) -> bool:
+    """An adjunct dosed by its level (lithium) whose latest level on the course is below its
+    target, at any mg/day (review s21 RF finding 3: lithium 600 mg/day, the bottom of its Table
+    7.2 range, at 0.3 mmol/L got a second adjunct one click). The level, not the mg/day, says
+    whether it has had a fair dose (optimize/adjunct_level.py); past the grace weeks on the dose,
+    as a dose below its range (a level days after a start is not yet at steady state)."""
+    return adjunct_level.below_target(ctx, trial) is not None and not _on_dose_within(
+        trial, grace_weeks
+    )
+
+
+def _on_dose_within(trial: Trial, grace_weeks: float) -> bool:
+    """The course started under `grace_weeks` ago: its first level may not be at steady state."""
+    return grace_weeks > 0 and (trial.end - trial.start).days < grace_weeks * 7
 
 
 def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tuple[Trial, ...]:

@@ -3,7 +3,6 @@ adjunct) and the ECT referral, with the findings they are for."""
 
 from __future__ import annotations
 
-from fhir_mapping import drug_table
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import SourceRef, Trial
 from services import (
@@ -20,6 +19,7 @@ from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
+from services.rules.optimize.adjunct_level import dosed_by_level as dosed_by_level
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 from services.rules.optimize.stopped_dose import stopped_cap
 from services.trial_table import top_dose_text
@@ -160,12 +160,6 @@ def augmenter_suggestions(
         tail = "".join(f"; {part}" for part in (same, brief) if part)
         out.append(suggestions.create(f"{label} (CANMAT first line{tail})", resource))
     return out
-
-
-def dosed_by_level(ingredient: str) -> bool:
-    """Whether any row of the drug table marks the drug as dosed to a serum level (column
-    dose_by_level: lithium), whichever role the course has."""
-    return any(d.dose_by_level for d in drug_table.all_drugs() if d.ingredient == ingredient)
 
 
 def raise_dose_suggestion(

@@ -1,0 +1,104 @@
+"""Lithium during an ECT course (review 21 RF finding 1): the one rule the order hooks and the
+chart share.
+
+CANMAT 2023 para 218 (REFERENCE.md 3.5) counts lithium, with benzodiazepines and
+anticonvulsants, among the drugs that interfere with ECT or worsen its cognitive effects and are
+held before it; lithium with ECT can cause severe confusion after treatments even at a low level
+(data/acute_risk.csv row `lithium-ect`, its sources). A chart with monthly maintenance ECT and
+lithium 300 mg twice daily drafted got no card at all, and with both running the cards named the
+ECT course and the lithium course apart, never together.
+
+An ECT course is current (`ect_now`) when its latest session (CPT 90870: ProcedureKind.ECT) is
+at most policy.ect_recent_session_days old, or an ECT order is open (a ServiceRequest the chart
+holds as draft, active or on hold: open_referrals.OPEN_REQUEST_STATUSES; or one on the order
+being written). Either alone is enough: a course between monthly sessions and a course just
+ordered are both one the ECT team must know lithium beside. Lithium is running when an
+augmentation course of it is ongoing (PathwayFacts.augmentations); an ended course is not.
+
+Said as a warning: the harm is a confused patient after a treatment, not an emergency, and the
+decision (hold the dose before each treatment, lower it, or keep it) is the ECT team's, so nothing
+is one click. The wording is the data row's; this module only says when and with which dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.record import PatientRecord, ProcedureKind, Referral, Trial
+from services import tms_gate
+from services.open_referrals import OPEN_REQUEST_STATUSES
+from services.policy import Policy
+
+LITHIUM = "lithium"
+_ECT = ProcedureKind.ECT
+_ROW = "lithium-ect"
+
+
+@dataclass(frozen=True, slots=True)
+class EctNow:
+    """What makes an ECT course current: its latest session on record (None: none within the
+    window) and an open ECT order (None: none)."""
+
+    last_session: date | None
+    order: Referral | None
+
+    def text(self) -> str:
+        """ "last session 2026-11-23; ECT order of 2026-07-01 active", the dates a card names the
+        course by."""
+        parts: list[str] = []
+        if self.last_session is not None:
+            parts.append(f"last session {self.last_session.isoformat()}")
+        if self.order is not None:
+            # By its date and status, not its resource id (review 19 b01s: what a clinician
+            # finds it by).
+            dated = f" of {self.order.authored.isoformat()}" if self.order.authored else ""
+            parts.append(f"ECT order{dated} {self.order.status or 'draft'}")
+        return "; ".join(parts)
+
+
+def last_session(record: PatientRecord) -> date | None:
+    """The latest ECT session on record up to as-of (a course documented as a period counts by
+    its last day)."""
+    days = [
+        p.performed_end or p.date
+        for p in record.procedures
+        if p.kind is _ECT and p.date is not None
+    ]
+    days = [d for d in days if d is not None and d <= record.as_of]
+    return max(days, default=None)
+
+
+def ect_now(
+    record: PatientRecord, policy: Policy, drafted: Sequence[Referral] = ()
+) -> EctNow | None:
+    """The current ECT course, or None: a session within policy.ect_recent_session_days, an open
+    ECT order on the chart, or an ECT order among `drafted` (the order being written)."""
+    latest = last_session(record)
+    window = timedelta(days=policy.ect_recent_session_days)
+    recent = latest if latest is not None and record.as_of - latest <= window else None
+    order = next((r for r in drafted if r.kind == "ect"), None) or next(
+        (r for r in record.referrals if r.kind == "ect" and r.status in OPEN_REQUEST_STATUSES),
+        None,
+    )
+    if recent is None and order is None:
+        return None
+    return EctNow(recent, order)
+
+
+def running_lithium(trials: Sequence[Trial]) -> Trial | None:
+    """The ongoing lithium course among `trials` (PathwayFacts.augmentations), or None."""
+    return next((t for t in trials if t.ongoing and t.ingredient == LITHIUM), None)
+
+
+def advice() -> str:
+    """The data row's words: why lithium matters during ECT and what to agree with the team."""
+    return tms_gate.line(_ROW)
+
+
+def line(lithium: str, ect: EctNow) -> str:
+    """ "**Lithium during ECT:** lithium 900 mg/day since 2026-09-10 during an ECT course (last
+    session 2026-11-23): lithium with ECT can cause ...", one paragraph for a card; `lithium`
+    names the course or the order ("lithium ordered")."""
+    return f"**Lithium during ECT:** {lithium} during an ECT course ({ect.text()}): {advice()}."

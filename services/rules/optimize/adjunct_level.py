@@ -1,0 +1,165 @@
+"""Where a running adjunct dosed to a serum level (lithium: augmentation_agents.csv
+dose_by_level) stands against its target: the one reading the optimise card's level section, its
+summary and its dose-first rule share (review s21 RF finding 3).
+
+Lithium 600 mg/day with a level of 0.3 mmol/L (target 0.5-0.8, CANMAT 2023 Table 7.2) read
+"augment (aripiprazole or brexpiprazole)" with aripiprazole one click: a second adjunct before the
+first had reached its level. Its mg/day was at the bottom of the Table 7.2 range, so the
+below-range rule (courses.below_range_adjuncts) never saw it; the card already raised an
+antidepressant below the top of its range first (dose_first.py, CANMAT 2023 Figure 7.1, para
+187: optimise before adding). The same rule for a drug dosed by its level reads the level, not
+the mg/day: below the target, it is raised toward it first, and no other adjunct is one click
+until then (`below_target`).
+
+The level judged is the latest on this course (on or after its start: a level of an earlier
+course says nothing of this dose). It stands for today only while it is at most
+policy.adjunct_level_current_days old and was taken at the dose running now; older, or taken
+before the latest dose change, it is named with its date and a new level is asked for first,
+never read as today's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from fhir_mapping import drug_table
+from fhir_mapping.record import LabResult, Trial
+from services import cards, lab_safety
+from services.lab_safety import LabRule
+from services.rules.context import RuleContext
+
+
+class LevelState(Enum):
+    IN = "in"  # within the target, current
+    BELOW = "below"  # below the target, current
+    ABOVE = "above"  # above the target, current
+    OLD = "old"  # older than policy.adjunct_level_current_days: not today's
+    BEFORE_DOSE = "before dose"  # taken before the dose running now started
+    UNKNOWN = "unknown"  # unit not compared
+    NONE = "none"  # no level on this course
+
+
+# The states whose level is not today's: a new level comes before any dose change.
+NOT_TODAYS = frozenset(
+    {LevelState.OLD, LevelState.BEFORE_DOSE, LevelState.UNKNOWN, LevelState.NONE}
+)
+
+
+def dosed_by_level(ingredient: str) -> bool:
+    """Whether any row of the drug table marks the drug as dosed to a serum level (column
+    dose_by_level: lithium), whichever role the course has."""
+    return any(d.dose_by_level for d in drug_table.all_drugs() if d.ingredient == ingredient)
+
+
+def target(ingredient: str) -> LabRule | None:
+    """The serum-level target of a drug dosed by level (lab_safety.csv "lithium-target")."""
+    return next(
+        (r for r in lab_safety.rules() if r.check.endswith("-target") and ingredient in r.drugs),
+        None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelReading:
+    trial: Trial
+    rule: LabRule | None  # the target (None: no target row)
+    lab: LabResult | None  # the latest level on this course
+    state: LevelState
+    # The value below the target whatever the state (an old level below the target is still a
+    # reason not to add a second adjunct on it); None: not compared.
+    below: bool | None
+    as_of: date
+
+    @property
+    def todays(self) -> bool:
+        return self.state not in NOT_TODAYS
+
+    def bounds(self) -> str:
+        """ "0.5-0.8 mmol/L", or "its target" without a target row."""
+        return self.rule.bounds() if self.rule is not None else "its target"
+
+    def words(self) -> str:
+        """The level in a few words: "level 0.7 mmol/L in the 0.5-0.8 target"; "level 0.3
+        mmol/L on 2026-01-20 (old)"; "level 0.3 mmol/L on 2026-10-01 (before the dose running
+        since 2026-11-01)"; "no level on record"."""
+        lab, rule = self.lab, self.rule
+        if lab is None or rule is None:
+            return "no level on record"
+        if self.state is LevelState.UNKNOWN:
+            return f"level on {lab.date.isoformat()} (unit not compared)"
+        number = lab_safety.value(lab)
+        shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
+        if self.state is LevelState.OLD:
+            return f"level {shown} on {lab.date.isoformat()} (old)"
+        if self.state is LevelState.BEFORE_DOSE:
+            since = _dose_start(self.trial).isoformat()
+            return f"level {shown} on {lab.date.isoformat()} (before the dose since {since})"
+        bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
+        place = {LevelState.IN: "in", LevelState.BELOW: "below", LevelState.ABOVE: "above"}
+        return f"level {shown} {place[self.state]} the {bounds} target"
+
+    def short(self) -> str:
+        """ "level 0.3 on 2026-11-20" (the summary's parenthesis), "no level since 2026-09-10"."""
+        lab = self.lab
+        if lab is None:
+            return f"no level since {self.trial.start.isoformat()}"
+        number = lab_safety.value(lab)
+        shown = cards.fmt_mg(number) if number is not None else "a level"
+        return f"level {shown} on {lab.date.isoformat()}"
+
+
+def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
+    """The level of a running course dosed by its level; None for any other drug."""
+    if not dosed_by_level(trial.ingredient):
+        return None
+    rule = target(trial.ingredient)
+    test = rule.test if rule is not None else trial.ingredient
+    lab = lab_safety.latest(ctx.record, test, since=trial.start)
+    as_of = ctx.record.as_of
+    if lab is None or rule is None:
+        return LevelReading(trial, rule, lab, LevelState.NONE, None, as_of)
+    low = lab_safety.below(rule, lab)
+    high = lab_safety.above(rule, lab)
+    dose_start = _dose_start(trial)
+    if low is None and high is None:
+        state = LevelState.UNKNOWN
+    elif (as_of - lab.date).days > ctx.policy.adjunct_level_current_days:
+        state = LevelState.OLD
+    elif lab.date < dose_start:
+        # A level of an earlier dose on the same course: the dose running now has none yet.
+        state = LevelState.BEFORE_DOSE
+    elif high:
+        state = LevelState.ABOVE
+    elif low:
+        state = LevelState.BELOW
+    else:
+        state = LevelState.IN
+    return LevelReading(trial, rule, lab, state, low, as_of)
+
+
+def below_target(ctx: RuleContext, trial: Trial) -> LevelReading | None:
+    """The reading of a course dosed by its level whose latest level on the course is below its
+    target, today's or not (an old low level or one before the latest dose change asks for a new
+    level first: `LevelReading.todays`); None otherwise. Such an adjunct has not had a fair
+    dose: it is raised toward the target first (CANMAT 2023 Figure 7.1, para 187), and another
+    adjunct is named, not one click, until then."""
+    found = reading(ctx, trial)
+    if found is None or found.below is not True:
+        return None
+    return found
+
+
+def _dose_start(trial: Trial) -> date:
+    """The day the dose running now started: the first of the last run of segments at the
+    running mg/day (a refill or a gap in the record splits a segment without changing the dose)."""
+    if not trial.segments:
+        return trial.start
+    mg = trial.segments[-1].mg_per_day
+    since = trial.segments[-1].start
+    for segment in reversed(trial.segments):
+        if segment.mg_per_day != mg:
+            break
+        since = segment.start
+    return since
