@@ -32,6 +32,7 @@ from fhir_mapping import (
     questionnaires,
     scores,
     suicide_screen,
+    visit_pregnancy,
     visit_risk,
 )
 from fhir_mapping.administered_courses import course_events, with_course_events
@@ -278,6 +279,10 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
+    if walk.pregnancy_visits:  # a pregnancy a visit records, dated by it (s21 RR finding 2)
+        clinical = visit_pregnancy.with_visit_pregnancy(
+            clinical, walk.pregnancy_visits, chart_conditions, as_of=as_of
+        )
     if administrations:  # esketamine given in clinic: sessions (review 10 finding 10)
         sessions, session_gaps, not_sessions = read_sessions(
             administrations, medication_resources, as_of=as_of

@@ -5,9 +5,10 @@ a reader wants them. What it found is a `ChartWalk`; build.py reads each part.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
+from fhir_mapping import visit_pregnancy
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.excluded_resources import excluded_gaps
 from fhir_mapping.record import DataGap
@@ -47,6 +48,9 @@ class ChartWalk:
     chart_conditions: list[Resource]
     skipped: int  # resources no reader takes, other patients' among them
     gaps: list[DataGap]  # other patients' resources, reported
+    # The patient's Encounters with a pregnancy reason or with diagnoses, whatever the visit
+    # readers of `kept` want (visit_pregnancy.py, review s21 RR finding 2).
+    pregnancy_visits: list[Resource] = field(default_factory=list)
 
 
 def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) -> ChartWalk:
@@ -88,6 +92,7 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
     # order's reasonReference resolves among (medication_events' `chart`). Gathered in this walk:
     # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
     chart_conditions: list[Resource] = []
+    pregnancy_visits: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
         if kind == "Condition":
@@ -141,6 +146,8 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
         if kind == "MedicationAdministration":
             administrations.append(resource)
             continue
+        if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
+            pregnancy_visits.append(resource)
         wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
             skipped += 1
@@ -162,4 +169,5 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
         chart_conditions=chart_conditions,
         skipped=skipped,
         gaps=gaps,
+        pregnancy_visits=pregnancy_visits,
     )

@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_safety, vascular_text
+from fhir_mapping import tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
@@ -301,7 +301,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
     # aneurysm clipping 2015"); an implant stays in place whatever the status says.
-    for finding in tms_safety.findings(
+    screened = tms_safety.findings(
         concept,
         applies_to="condition",
         text=text,
@@ -310,7 +310,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         onset=onset,
         source=source,
         coded=coded,
-    ):
+    )
+    # Z96.89 named as the chart wrote it ("Spinal cord stimulator"; review s21 RR finding 6).
+    for finding in tms_removals.with_written_type(screened, label, "condition"):
         found.setdefault(finding.kind, finding)
     # An aneurysm, AVM or intracerebral haemorrhage named in the text whatever the code (R90.89
     # "4 mm unruptured left ICA aneurysm"; recheck of review 15 W-g): esketamine's label

@@ -21,6 +21,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from fhir_mapping import tms_removals
 from fhir_mapping.conditions import (
     DROPPED_VERIFICATION,
     abatement_date,
@@ -119,6 +120,8 @@ def clinical_context(
         findings.update(found)
     for resource in devices:
         findings.update(device_findings(resource))
+    # An implant a later whole-device removal removes: a caution naming both (s21 RR finding 6).
+    findings = tms_removals.with_removals(findings)
     if lab_tests is None:
         read = [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
     else:

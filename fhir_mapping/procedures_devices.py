@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import procedure_refusals, tms_safety
+from fhir_mapping import procedure_refusals, tms_removals, tms_safety
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -187,6 +187,9 @@ def procedure_facts(
         coded=coded,
     )
     if screened:  # seldom: most procedures name nothing the TMS safety screen asks about
+        if tms_removals.removal(coded, text):  # a removal is a caution (s21 RR finding 6)
+            screened = tms_removals.as_removal(screened, tms_safety.concept_label(concept, coded))
+            findings = [f for f in findings if f.kind is not FindingKind.IMPLANTED_DEVICE]
         kinds = {f.kind for f in findings}
         findings.extend(f for f in screened if f.kind not in kinds)
     return tuple(records), tuple(findings)

@@ -10,7 +10,7 @@ the running courses, and the hook's loop reads more plainly without them.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder
+from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services.order_checks.model import BELOW, CONTRAINDICATED, MAOI, OrderCheck
 from services.order_checks.shared_ingredient_others import in_other_product
 from services.recommendation import Indicator
@@ -64,3 +64,21 @@ def renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
         t.ingredient == draft.ingredient and not in_other_product(t, draft)
         for t in ctx.facts.ongoing_trials
     )
+
+
+def continues_running(ctx: RuleContext, draft: DraftOrder) -> Trial | None:
+    """The running course this draft renews at its dose or lower (review s21 RR finding 8), or
+    None: a new start, a raise, or a dose that cannot be compared (either not read as a daily
+    dose, or the draft a product that only shares the ingredient: `renews_running`). A check
+    whose advice is for a start ("start low, go slowly") speaks of review instead for such an
+    order; when the doses cannot be compared it keeps the start's words (the safer reading)."""
+    mg = draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
+    if mg is None:
+        return None
+    for t in ctx.facts.ongoing_trials:
+        if t.ingredient != draft.ingredient or in_other_product(t, draft):
+            continue
+        now = t.current_mg_per_day_upper if t.dose_basis is DoseBasis.DAILY else None
+        if now is not None and mg <= now:
+            return t
+    return None

@@ -277,7 +277,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     # An acute MI counts only while recent (policy.recent_mi_days; services/cardiac.py): the
     # switch lists and the running-drug card read these facts (review 12 finding 2).
     by_kind = cardiac.recent_by_kind(group_findings(record), record.as_of, policy)
-    by_kind, pregnancy = current_by_kind(by_kind, record.as_of, policy)
+    by_kind, pregnancy = current_by_kind(
+        by_kind, record.as_of, policy, record.patient, tuple(record.gaps)
+    )
     antidepressant = record.antidepressant_trials()
     # A course dated only to the year or month stays in the episode it may have run in
     # (review 10 finding 5: fhir_mapping/episode.py).

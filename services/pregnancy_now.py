@@ -29,6 +29,20 @@ she is not pregnant" (the safer behaviour: a missed pregnancy would lose the ter
 stale one only asks). An undated pregnancy diagnosis stays current, as before (nothing says it is
 old; the card asks to confirm it is current).
 
+Whether the stale one is named at all (review s21 RR finding 7, one rule here): not when the
+patient is older than policy.pregnancy_possible_max_age (the youngest age the record allows), nor
+when it was coded more than policy.stale_pregnancy_ask_years ago (a 2008 O09 on a woman of 71, a
+2022 Z34 read in 2026: noise). A recorded male sex does not drop it: Patient.gender is
+administrative, a trans man can be pregnant and the code may be the error, as for lactation
+(rules/populations.py `lactation_sex_male`); within those years the question stays, worded as a
+record check for "the patient" (`stale_male`). The safer reading: a needless question costs a
+click, a missed pregnancy a teratogen's caveats.
+
+"Nothing newer records one" is said only when the visits and the conditions were read
+(`newer_read`): a pregnancy a prenatal visit records is read (fhir_mapping/visit_pregnancy.py,
+review s21 RR finding 2), so with the Encounters not read a newer one may be missed, and the card
+says so instead (`stale_reason`).
+
 Gestational age (`weeks`, completed weeks as-of), from the latest current finding that dates it:
 an estimated delivery date (less data/gestation.csv `edd_from_lmp_days`), a last menstrual period,
 or a Z3A week code counted on from its own date. None when nothing dates the pregnancy: the
@@ -44,8 +58,9 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
-from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
 from services.policy import Policy
 
 _PREGNANCY = FindingKind.PREGNANCY
@@ -77,8 +92,48 @@ class PregnancyNow:
 
     current: tuple[Finding, ...]
     ended: Finding | None  # the latest one a recorded delivery ended
-    stale: Finding | None  # the latest one past the window, when none is current
+    stale: Finding | None  # the latest one past the window, when none is current and it is asked
     weeks: int | None  # completed weeks of gestation as-of, when the record dates it
+    # The stale one on a chart whose recorded sex is male: asked as a record check.
+    stale_male: bool = False
+    # Whether the visits and conditions were read, so "nothing newer records one" holds.
+    newer_read: bool = True
+
+    @property
+    def whom(self) -> str:
+        """Who the stale line asks about: "she", or "the patient" when the sex recorded is male."""
+        return "the patient" if self.stale_male else "she"
+
+
+# The domains a newer pregnancy is read from (Conditions and Pregnancy Status Observations:
+# CONDITIONS; prenatal visits: VISITS).
+_NEWER_FROM = frozenset({DataDomain.CONDITIONS, DataDomain.VISITS})
+
+
+def newer_read(gaps: tuple[DataGap, ...]) -> bool:
+    """Whether every feed a newer pregnancy is read from was read (no feed-level gap)."""
+    return not any(g.domain in _NEWER_FROM and g.cause is not GapCause.LEFT_OUT for g in gaps)
+
+
+def stale_reason(now: PregnancyNow, weeks: float) -> str:
+    """Why the stale pregnancy is not read as current, as the cards say it."""
+    lasts = f"no pregnancy lasts more than {weeks:g} weeks"
+    if now.newer_read:
+        return f"{lasts} and nothing newer records one"
+    return (
+        f"{lasts}; the visits or conditions could not all be read, so a newer record of one "
+        "may be missed"
+    )
+
+
+def _asked(stale: Finding, patient: Patient | None, as_of: date, policy: Policy) -> bool:
+    """Whether a stale pregnancy is still worth the question (module docstring)."""
+    years = youngest(patient.age) if patient is not None else None
+    if years is not None and years > policy.pregnancy_possible_max_age:
+        return False
+    if stale.onset is None:
+        return True
+    return (as_of - stale.onset).days <= policy.stale_pregnancy_ask_years * 365.25
 
 
 def _start(finding: Finding) -> date | None:
@@ -109,10 +164,14 @@ def _latest(found: list[Finding]) -> Finding | None:
 
 
 def read(
-    by_kind: Mapping[FindingKind, tuple[Finding, ...]], as_of: date, policy: Policy
+    by_kind: Mapping[FindingKind, tuple[Finding, ...]],
+    as_of: date,
+    policy: Policy,
+    patient: Patient | None = None,
+    gaps: tuple[DataGap, ...] = (),
 ) -> PregnancyNow | None:
     """The current pregnancy reading, or None when no pregnancy finding is on record (nearly
-    every chart)."""
+    every chart). `patient` and `gaps`: the record's, for the stale line (module docstring)."""
     pregnancy = by_kind.get(_PREGNANCY, ())
     if not pregnancy:
         return None
@@ -128,19 +187,28 @@ def read(
     if dated:
         _, began = max(dated, key=lambda pair: (pair[0].onset or date.min, pair[1]))
         weeks = (as_of - began).days // 7
+    last_stale = None if current else _latest(stale)
+    if last_stale is not None and not _asked(last_stale, patient, as_of, policy):
+        last_stale = None
     return PregnancyNow(
         current=current,
         ended=_latest(ended),
-        stale=None if current else _latest(stale),
+        stale=last_stale,
         weeks=weeks,
+        stale_male=last_stale is not None and patient is not None and patient.sex == "male",
+        newer_read=newer_read(gaps),
     )
 
 
 def current_by_kind(
-    by_kind: dict[FindingKind, tuple[Finding, ...]], as_of: date, policy: Policy
+    by_kind: dict[FindingKind, tuple[Finding, ...]],
+    as_of: date,
+    policy: Policy,
+    patient: Patient | None = None,
+    gaps: tuple[DataGap, ...] = (),
 ) -> tuple[dict[FindingKind, tuple[Finding, ...]], PregnancyNow | None]:
     """`by_kind` with only the current pregnancy findings, and the reading itself."""
-    now = read(by_kind, as_of, policy)
+    now = read(by_kind, as_of, policy, patient, gaps)
     if now is None or len(now.current) == len(by_kind.get(_PREGNANCY, ())):
         return by_kind, now
     return {**by_kind, _PREGNANCY: now.current}, now

@@ -13,7 +13,13 @@ One card for the draft, only when:
 - no anticholinergic card is raised for the same draft: that card already carries the falls line
   (older_adults.anticholinergic_check), and a second card would say the same thing twice.
 
-A warning, as the anticholinergic card is: Beers' word is "avoid", the harm (a fall, a fracture at
+A renewal of a drug already running at the same dose or lower (order_hook_skips.continues_running;
+review s21 RR finding 8: venlafaxine 225 renewed at 85 after months at 225 read "start low, go
+slowly") is information instead: Beers' advice for a drug already taken is to review whether it is
+still needed, and "start low" does not fit a drug that has started. The warning stays for a new
+start or a raise, and when the doses cannot be compared (the safer reading).
+
+A warning otherwise, as the anticholinergic card is: Beers' word is "avoid", the harm (a fall, a fracture at
 85) is serious, and a clinician may still choose the drug knowingly (it is often the depression's
 best option). Not snoozable: a safety check of one order (data/topics.csv).
 """
@@ -25,6 +31,8 @@ from services import cards, older_adult_cautions
 from services.order_checks import older_adults
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
+from services.order_hook_skips import continues_running
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 TOPIC = "order-older-adult-falls"
@@ -40,13 +48,33 @@ def falls_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     name = draft.ingredient.capitalize()
     words = older_adult_cautions.falls_words(falls)
+    dose = draft_dose(draft) if draft.dose_basis is DoseBasis.DAILY else "dose not read"
+    running = continues_running(ctx, draft)
+    if running is not None:
+        return OrderCheck(
+            TOPIC,
+            draft,
+            cards.fit_summary(
+                f"{name} at {age} with {words} on record: review whether it is still needed "
+                f"({row.cite})",
+                f"{name} at {age} with falls on record: review whether it is still needed "
+                f"({row.cite})",
+            ),
+            cards.join_sections(
+                f"**{name} {dose} drafted at age {age}:** running since "
+                f"{running.start.isoformat()}; this order does not raise its dose.",
+                older_adult_cautions.falls_line(row, falls),
+                "Review whether it is still needed, and falls at each follow-up.",
+                older_adult_cautions.source_line(row),
+            ),
+            indicator=Indicator.INFO,
+        )
     summary = cards.fit_summary(
         f"{name} at {age} with {words} on record: {row.cite} advises avoiding "
         f"{draft.drug_class}s after falls unless no safer option",
         f"{name} at {age} with {words} on record: fall risk ({row.cite})",
         f"{name} at {age} with falls on record: fall risk ({row.cite})",
     )
-    dose = draft_dose(draft) if draft.dose_basis is DoseBasis.DAILY else "dose not read"
     detail = cards.join_sections(
         f"**{name} {dose} drafted at age {age}.**",
         older_adult_cautions.falls_line(row, falls),

@@ -22,6 +22,7 @@ from importlib import resources
 from fhir_mapping.record import DraftOrder, FindingKind
 from services import drug_rules, tables
 from services.pathway_options import unverified_mark
+from services.pregnancy_now import stale_reason
 from services.rules.context import RuleContext
 
 _PREGNANCY = FindingKind.PREGNANCY
@@ -82,19 +83,23 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
     """(summary, detail line, cite) when the only pregnancy on record is past the window and the
     drug carries a pregnancy row."""
     stale = ctx.population.stale_pregnancy
-    if stale is None:
+    now = ctx.facts.pregnancy
+    if stale is None or now is None:
         return None
     cite = _has_pregnancy_row(draft)
     if cite is None:
         return None
     name = draft.ingredient.capitalize()
-    weeks = ctx.policy.mapping.pregnancy_status_weeks
+    why = stale_reason(now, ctx.policy.mapping.pregnancy_status_weeks)
     since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+    male = (
+        " (the recorded sex is male: check whether the code is an error)" if now.stale_male else ""
+    )
     return (
-        f"{name}: a pregnancy coded{since} is not read as current: confirm she is not pregnant",
-        f"- A pregnancy was coded{since} ({stale.display}, {stale.coding}); no pregnancy lasts "
-        f"more than {weeks:g} weeks and nothing newer records one, so it is not read as current. "
-        f"{name} carries a pregnancy caution ({cite}): confirm she is not pregnant before "
-        "starting it.",
+        f"{name}: a pregnancy coded{since} is not read as current: confirm {now.whom} is not "
+        "pregnant",
+        f"- A pregnancy was coded{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
+        f"is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
+        f"{now.whom} is not pregnant before starting it.",
         cite,
     )

@@ -97,6 +97,22 @@ class TreatmentPolicy:
     # mirtazapine 45 mg/day in the US, not 60): the optimise card's ranges and raises and the
     # order dose check (services/label_maximums.py); "any" holds to every market's lowest.
     drug_market: DrugMarket = "US"
+    # A pregnancy diagnosis past the pregnancy window (services/pregnancy_now.py) is no longer
+    # read as a pregnancy, but a drug with a pregnancy caution drafted for a patient who could be
+    # pregnant asks "confirm she is not pregnant" (review s21 RD finding 5). That question is not
+    # asked past this age (review s21 RR finding 7: a woman of 71 with an O09 from 2008). 55: the
+    # age at which every woman may stop contraception, conception being exceptionally rare after
+    # it (FSRH 2017 Contraception for Women Aged over 40, as summarised by Guidelines in Practice
+    # and patient.info; corroborated). The youngest age the record allows is compared, so a
+    # birth year alone never drops the question early.
+    pregnancy_possible_max_age: int = 55
+    # ... nor when the stale pregnancy was coded more than this many years ago. A DESIGN CHOICE
+    # (UNVERIFIED as a guideline value): a pregnancy coded within the last 2 years (the
+    # postnatal year and the year after) marks someone recently pregnant, or a current pregnancy
+    # whose code kept an old date, and is worth the question; an older code says no more about
+    # a pregnancy now than her age and sex do, and the service does not ask that of every woman
+    # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side).
+    stale_pregnancy_ask_years: float = 2.0
 
 
 class TreatmentPolicyConfig(BaseModel):
@@ -113,3 +129,5 @@ class TreatmentPolicyConfig(BaseModel):
     older_adult_age: int = Field(65, ge=18, le=120)
     older_adult_requires_frailty: bool = False
     drug_market: DrugMarket = "US"
+    pregnancy_possible_max_age: int = Field(55, ge=40, le=120)
+    stale_pregnancy_ask_years: float = Field(2.0, ge=0, le=50)

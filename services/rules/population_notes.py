@@ -16,6 +16,7 @@ from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options
 from services.card_format import plural
 from services.order_doses import trial_dose
+from services.pregnancy_now import stale_reason
 from services.rules.populations import (
     _CAVEAT,
     Population,
@@ -188,12 +189,14 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if stale is not None and not tms:
         # Past the pregnancy window (services/pregnancy_now.py; review s21 RD finding 5): not a
         # pregnancy, but the drugs below may carry pregnancy cautions, so she is asked.
+        now = ctx.facts.pregnancy
         since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+        why = stale_reason(now, ctx.policy.mapping.pregnancy_status_weeks) if now else ""
+        whom = now.whom if now else "she"
         lines.append(
-            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); more than "
-            f"{ctx.policy.mapping.pregnancy_status_weeks:g} weeks ago and nothing newer records "
-            "one, so it is not read as current: confirm she is not pregnant before a drug with "
-            "pregnancy cautions."
+            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); {why}, so it is not "
+            f"read as current: confirm {whom} is not pregnant before a drug with pregnancy "
+            "cautions."
         )
     delivery = ctx.population.delivery
     if delivery is not None:

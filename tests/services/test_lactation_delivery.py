@@ -123,8 +123,8 @@ def test_a_delivery_procedure_ends_a_third_trimester_code_left_active() -> None:
     assert "Pregnancy on record" not in stale.detail
     assert (
         "**Pregnancy coded on 2024-07-01:** Supervision of elderly multigravida, third "
-        "trimester (ICD-10-CM O09.523); more than 42 weeks ago and nothing newer records one, "
-        "so it is not read as current: confirm she is not pregnant"
+        "trimester (ICD-10-CM O09.523); no pregnancy lasts more than 42 weeks and nothing "
+        "newer records one, so it is not read as current: confirm she is not pregnant"
     ) in stale.detail
 
     delivered = _cards(

@@ -1,0 +1,144 @@
+"""A device removal recorded, read for the TMS safety screen (review s21 RR finding 6).
+
+"VNS removal" (CPT 64570), "Generator removal" (CPT 61888) and "Cochlear implant explantation"
+were read as implants, so the optimise card said "contraindication: VNS removal" and gave no way
+forward. A removal is not itself metal in the head, but leads are often left in place, so it is
+never a clearance either: the TMS service is asked (a caution).
+
+- A Procedure records a removal when its code is a removal row of data/tms_removal_codes.csv or
+  its text has a removal word of that table (`removal`). Its TMS finding is then a caution named
+  "<what the chart wrote>: removal recorded: confirm with the TMS service that nothing remains
+  (leads are often left in place)", never an absolute one (`as_removal`).
+- A removal code that removes a whole device (64570: the VNS array and generator) turns the
+  implants it removes, dated on or before it, into one caution naming both dates
+  (`with_removals`): the TMS card then stays, with the safety screen line. A code that may be a
+  revision, or removes a generator only (61888), removes nothing: the implant stays a
+  contraindication (the safer reading); only its own record is a caution.
+
+Also here (tms_safety.py is at its size limit): a coded finding of a "type not coded" row
+(Z96.89 "Presence of other specified functional implants") is named by the chart's own words
+when it wrote some ("Spinal cord stimulator"), so the TMS service reads what the implant is
+(`with_written_type`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from fhir_mapping import tms_safety
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import Finding, FindingKind
+
+_ABSOLUTE = FindingKind.IMPLANTED_DEVICE
+_CAUTION = FindingKind.TMS_CAUTION
+_CONFIRM = "confirm with the TMS service that nothing remains (leads are often left in place)"
+# The row words of data/tms_safety_codes.csv `what` that mark a code naming no device type.
+_TYPE_NOT_CODED = "type not coded"
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    codes: dict[tuple[str, str], frozenset[tuple[str, str]]]  # removal -> the implants it removes
+    words: re.Pattern[str] | None
+
+
+@cache
+def _table() -> _Table:
+    text = resources.files("fhir_mapping").joinpath("data/tms_removal_codes.csv")
+    codes: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
+    words: list[str] = []
+    for row in csv.DictReader(text.read_text("utf-8").splitlines()):
+        if row["kind"] == "word":
+            word = re.escape(row["code"].strip().lower().rstrip("*"))
+            words.append(word + (r"\w*" if row["code"].strip().endswith("*") else ""))
+            continue
+        removes = [p.split("|") for p in row["removes"].split(";") if p.strip()]
+        codes[(canonical_system(row["system"]), row["code"].strip())] = frozenset(
+            (canonical_system(s), c.strip()) for s, c in removes
+        )
+    pattern = re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
+    return _Table(codes, pattern)
+
+
+def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
+    """Whether a Procedure (its codings, its text) records a device removal."""
+    table = _table()
+    coded = tuple(coded)
+    if any((s, c) in table.codes for s, c, _ in coded):
+        return True
+    # The text is read only when no code names an implant: a code that does says what was done
+    # ("aneurysm clipping" coded, "hematoma removal" in its text, keeps the clip absolute).
+    if any(tms_safety.code_rows(s, c, "procedure") for s, c, _ in coded):
+        return False
+    return table.words is not None and table.words.search(text.lower()) is not None
+
+
+def as_removal(findings: tuple[Finding, ...], label: str) -> tuple[Finding, ...]:
+    """A removal Procedure's TMS findings as one caution (module docstring)."""
+    screened = [f for f in findings if f.kind in (_ABSOLUTE, _CAUTION)]
+    if not screened:
+        return findings
+    first = screened[0]
+    caution = replace(
+        first, kind=_CAUTION, display=f"{label or first.display}: removal recorded: {_CONFIRM}"
+    )
+    return tuple(f for f in findings if f not in screened) + (caution,)
+
+
+def _removes(finding: Finding) -> frozenset[tuple[str, str]]:
+    return _table().codes.get((finding.system, finding.code), frozenset())
+
+
+def with_removals(findings: set[Finding]) -> set[Finding]:
+    """`findings` with each implant a later whole-device removal removes read as one caution
+    naming both dates, that removal's own caution then said by it (module docstring)."""
+    removals = [f for f in findings if f.kind is _CAUTION and f.source and _removes(f)]
+    if not removals:
+        return findings  # nearly every chart
+    out = set(findings)
+    for implant in [f for f in findings if f.kind is _ABSOLUTE]:
+        later = [
+            r
+            for r in removals
+            if (implant.system, implant.code) in _removes(r)
+            and (implant.onset or date.min) <= (r.onset or date.max)
+        ]
+        if not later:
+            continue
+        last = max(later, key=lambda r: r.onset or date.min)
+        implanted = implant.onset.isoformat() if implant.onset else "date not recorded"
+        removed = last.onset.isoformat() if last.onset else "date not recorded"
+        out.discard(implant)
+        out.discard(last)
+        out.add(
+            replace(
+                implant,
+                kind=_CAUTION,
+                display=(
+                    f"{implant.display}, implanted {implanted}; removal recorded {removed} "
+                    f"({last.coding}): {_CONFIRM}"
+                ),
+            )
+        )
+    return out
+
+
+def with_written_type(
+    findings: Iterable[Finding], label: str, applies_to: str
+) -> tuple[Finding, ...]:
+    """Each coded TMS finding of a "type not coded" row named by the chart's words `label` when
+    it wrote some other than the code's display (module docstring)."""
+    out = []
+    for f in findings:
+        rows = tms_safety.code_rows(f.system, f.code, applies_to) if f.code else ()
+        typeless = any(_TYPE_NOT_CODED in r.what for r in rows)
+        if typeless and label and label.lower() != f.display.lower():
+            f = replace(f, display=f"{label} ({f.display})")
+        out.append(f)
+    return tuple(out)
