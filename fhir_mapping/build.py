@@ -67,7 +67,7 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals
-from fhir_mapping.refills_unread import DISPENSE_FEED, refills_unread
+from fhir_mapping.refills_unread import refills_judged
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -297,8 +297,8 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
-    if DISPENSE_FEED in read_failed:  # refill data not read: adherence not known (s21 RC W2)
-        courses = refills_unread(courses)
+    # Refill data not (all) read: adherence not known where they would judge it (s21 RC W2, RR 4).
+    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)

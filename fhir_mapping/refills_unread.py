@@ -30,12 +30,31 @@ Data merely NOT OFFERED (an EHR that does not send or serve dispenses: GapCause.
 keeps the service's long-standing reading, adherence "no dispensing data" and the verdict on
 the doses and weeks alone: that is a set-up fact the whole chart shares, not refill data that
 exist and were missed.
+
+Which reading applies is `dispense_read`, the one place it is decided (review s21 RR finding 4):
+- NOT READ also when the dispense feed is marked incomplete (a warning OperationOutcome saying
+  the search timed out or was withheld, a `next` page not followed, a total short of the
+  entries) and holds no MedicationDispense at all: nothing of it was read, so the trial is
+  judged as for a failed search. Read as PARTIAL, a timed-out search with no dispense let
+  sertraline count as "1 adequate trial failed" while the same search answering an error said
+  "not counted ... until confirmed". Epic's "no results" warning (4101) marks nothing
+  incomplete (cds_hooks/fhir_data/outcome_issues.py): a true empty search, read as before.
+- PARTIAL (incomplete, some dispenses read): the fills read are real, so a VERIFIED adherence and
+  an ADEQUATE verdict stand (the missing fills could only add supply). But the gaps between them
+  and a low PDC may be only the fills not read: a POOR adherence built from the refill data
+  becomes "not known (refill data incomplete)" (`refills_incomplete`), never "adherence
+  contradicted by refill data", and its POOR_ADHERENCE reason becomes ADHERENCE_NOT_READ: not a
+  failed adequate trial until confirmed, as above. Documented non-compliance stays POOR (the
+  record's own word, whatever the fills).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from enum import Enum
+from typing import Any
 
 from fhir_mapping.record import (
     Adherence,
@@ -45,14 +64,69 @@ from fhir_mapping.record import (
     Verdict,
 )
 
-# The feed MedicationDispense data are reported under (cds_hooks/fhir_data: gap_feeds.feed).
+# The feed MedicationDispense data are reported under (cds_hooks/fhir_data: gap_feeds.feed), which
+# is their resource type.
 DISPENSE_FEED = "MedicationDispense"
 
 # The adherence a card says of such a course (services/trial_adherence_text.py).
 REFILLS_NOT_READ = "not known (refill data could not be read)"
+# ... and of a course whose POOR refill adherence rests on a feed read only in part.
+REFILLS_INCOMPLETE = "not known (refill data incomplete)"
+# Either: adherence not known because of the refill data not (all) read; Adherence.not_verified.
+REFILLS_UNKNOWN = frozenset({REFILLS_NOT_READ, REFILLS_INCOMPLETE})
+
+
+class DispenseRead(Enum):
+    """How much of the chart's MedicationDispense feed was read."""
+
+    READ = "read"  # whole, or not offered at all (GapCause.NOT_PROVIDED: read as before)
+    PARTIAL = "partial"  # some dispenses read, more may exist
+    NOT_READ = "not-read"  # tried, and none of it read
+
+
+def dispense_read(
+    read_failed: AbstractSet[str],
+    incomplete: Mapping[str, str],
+    medication_resources: Iterable[Mapping[str, Any]],
+) -> DispenseRead:
+    """The reading of the dispense feed from the protocol layer's report (`read_failed`,
+    `incomplete`, by feed) and the patient's medication resources: a feed marked incomplete
+    that holds no MedicationDispense is NOT_READ (module docstring)."""
+    if DISPENSE_FEED in read_failed:
+        return DispenseRead.NOT_READ
+    if DISPENSE_FEED in incomplete:
+        held = any(r.get("resourceType") == DISPENSE_FEED for r in medication_resources)
+        return DispenseRead.PARTIAL if held else DispenseRead.NOT_READ
+    return DispenseRead.READ
+
+
+def refills_judged(
+    trials: Sequence[Trial],
+    read_failed: AbstractSet[str],
+    incomplete: Mapping[str, str],
+    medication_resources: Iterable[Mapping[str, Any]],
+) -> tuple[Trial, ...]:
+    """`trials` as the dispense feed's reading (`dispense_read`) leaves them: `refills_unread`
+    when it was not read, `refills_incomplete` when read in part, else as they are."""
+    reading = dispense_read(read_failed, incomplete, medication_resources)
+    if reading is DispenseRead.NOT_READ:
+        return refills_unread(trials)
+    if reading is DispenseRead.PARTIAL:
+        return refills_incomplete(trials)
+    return tuple(trials)
+
+
+def unknown_words(trial: Trial) -> str:
+    """ "refill data could not be read" or "refill data incomplete": why an ADHERENCE_NOT_READ
+    course's adherence is not known, as the summaries and the timeline say it."""
+    if trial.adherence.not_verified == REFILLS_INCOMPLETE:
+        return "refill data incomplete"
+    return "refill data could not be read"
+
 
 _ADEQUATE = Verdict.ADEQUATE
 _POOR = AdherenceStatus.POOR
+_POOR_ADHERENCE = InadequacyReason.POOR_ADHERENCE
 _NOT_READ = InadequacyReason.ADHERENCE_NOT_READ
 _INTOLERANCE = InadequacyReason.INTOLERANCE
 
@@ -89,4 +163,32 @@ def _unread(trial: Trial) -> Trial:
         verdict=Verdict.ONGOING if trial.ongoing else Verdict.INADEQUATE,
         reasons=(_NOT_READ,),
         adequate_from=None,
+    )
+
+
+def refills_incomplete(trials: Sequence[Trial]) -> tuple[Trial, ...]:
+    """`trials` with the PARTIAL rule applied (module docstring): a POOR adherence built from
+    refill data read only in part is not known, and no course is not adequate for it."""
+    return tuple([_incomplete(t) for t in trials])
+
+
+def _incomplete(trial: Trial) -> Trial:
+    adherence = trial.adherence
+    # `documented` set on a POOR course: non-compliance the record states (adherence_documented).
+    if adherence.status is not _POOR or adherence.documented is not None:
+        return trial
+    reasons = tuple(
+        dict.fromkeys([_NOT_READ if r is _POOR_ADHERENCE else r for r in trial.reasons])
+    )
+    return replace(
+        trial,
+        # The fills read are kept as a count ("no dispensing data" is never said of them); their
+        # PDC and gaps are not shown: they may be only the fills not read.
+        adherence=Adherence(
+            AdherenceStatus.UNVERIFIED,
+            fills=adherence.fills,
+            estimated=adherence.estimated,
+            not_verified=REFILLS_INCOMPLETE,
+        ),
+        reasons=reasons,
     )

@@ -10,7 +10,7 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 from __future__ import annotations
 
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
-from fhir_mapping.refills_unread import REFILLS_NOT_READ
+from fhir_mapping.refills_unread import REFILLS_UNKNOWN
 from services.card_format import fmt_pct, fmt_weeks, plural
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -57,10 +57,13 @@ def adherence_text(trial: Trial) -> str:
     if trial.intolerance is not None and adherence.status is _UNVERIFIED:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
-    if adherence.not_verified == REFILLS_NOT_READ:
-        # Refill data that could not be read (fhir_mapping/refills_unread.py, review s21 RC W2):
-        # not "unverified" nor "no dispensing data", which would say there were none.
-        return "; ".join([REFILLS_NOT_READ, *filter(None, [adherence.documented])])
+    unknown = adherence.not_verified
+    if unknown in REFILLS_UNKNOWN:
+        # Refill data that could not be read (fhir_mapping/refills_unread.py, review s21 RC W2),
+        # or read only in part under a POOR reading (review s21 RR finding 4): not "unverified"
+        # nor "no dispensing data", which would say there were none, nor a PDC or gap that may
+        # be only the fills not read.
+        return "; ".join([unknown, *filter(None, [adherence.documented])])
     status, pdc = adherence.status, adherence.pdc
     lapses = supply_lapses(adherence)
     parts: list[str] = []
