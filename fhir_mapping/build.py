@@ -42,6 +42,7 @@ from fhir_mapping.admissions import read_admissions, read_current_stays
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
+from fhir_mapping.death_ends_courses import at_death
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
@@ -297,6 +298,8 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    patient = read_patient(kept.get("Patient", []), patient_id, as_of)  # a death ends courses:
+    courses, patient = at_death(courses, patient, events, kept.get("Encounter", []))
     # Refill data not (all) read: adherence not known where they would judge it (s21 RC W2, RR 4).
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     listed = kept.get("Condition", [])
@@ -375,7 +378,7 @@ def _build_record(
     if "Patient" in kept:  # a merged record (review 17 M6)
         gaps.extend(replaced_record_gaps(kept["Patient"], patient_id))
     return PatientRecord(
-        patient=read_patient(kept.get("Patient", []), patient_id, as_of),
+        patient=patient,
         as_of=as_of,
         trials=trials,
         scores=all_scores,

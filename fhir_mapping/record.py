@@ -119,6 +119,9 @@ class Patient:
     # A deceasedDateTime after as-of (recheck 18a d01): read as alive (the record's own date
     # says the death has not happened), and named as a data-quality line since it cannot be right.
     deceased_after: date | None = None
+    # The first day a record (a medication record, an encounter) is dated after the recorded
+    # death: the date is doubtful, so courses are not ended at it (death_ends_courses.py).
+    death_doubted_by: date | None = None
     # A birth date that gives its year or month only (review 19 D4): the youngest age it allows
     # and why ("birth year only"); `age` is then the oldest, as an ages.Age that words the range
     # and keeps each age rule on its safer side. Kept as plain fields so a stored record (the

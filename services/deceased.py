@@ -18,8 +18,9 @@ patient, and every one-click is held (an order written from a card would be writ
 recorded deceased; the cards keep their text):
 - at an order (order-select, order-sign), when a drug or TMS draft this service reads is selected:
   a warning, "check the chart before signing" (an order on a wrong chart is a safety matter);
-- on chart open (patient-view), when a safety card follows or a living patient would get pathway
-  cards (depressed, not in remission): information, "pathway cards not shown", asking to correct
+- on chart open (patient-view), when a safety card follows or a living patient would get a pathway
+  card this screen leaves out (the rules run again as for a living patient: review s21 RN
+  finding 1, a depression diagnosis with no drug and nothing to act on): information, "pathway cards not shown", asking to correct
   the status if the patient is alive (the pathway cards come back). Information, not a warning:
   nothing is being signed, and the record is usually right (the EHR's banner says it too); but
   never silent, since a wrong status hides the whole pathway. A chart with nothing this service
@@ -44,7 +45,6 @@ from services import cards, screen
 from services.data_quality_card import DATA_SOURCE
 from services.order_checks.tms_draft import _selected as selected_referrals
 from services.order_hooks import selected_drafts
-from services.pathway import derive_facts
 from services.policy import Policy
 from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
 
@@ -69,6 +69,8 @@ def deceased_cards(
     hook: str,
     selections: Sequence[str] = (),
     checks: Sequence[Recommendation] = (),
+    *,
+    withheld: bool = False,
 ) -> tuple[Recommendation, ...]:
     """The hook's cards for a patient recorded deceased: the deceased card first when the hook
     is about something this service reads (module docstring), then `checks` (the safety cards,
@@ -82,7 +84,9 @@ def deceased_cards(
             selected_drafts(record, selections) or selected_referrals(record, selections)
         )
     else:
-        concerned = bool(checks) or derive_facts(record, policy).pathway_stage
+        # `withheld`: a living patient's screen would hold a pathway card this one leaves out
+        # (services/evaluation.py runs the rules again to know).
+        concerned = bool(checks) or withheld
     if not concerned:
         return held
     others = tuple(r for r in held if r.topic != TOPIC)
@@ -102,6 +106,18 @@ def deceased_cards(
 
 
 _ORDER_CHECKS = "This service's safety checks of the order"
+
+
+def _doubted(record: PatientRecord) -> str:
+    """The line naming a record dated after the death (fhir_mapping/death_ends_courses.py), or
+    ""."""
+    later = record.patient.death_doubted_by
+    if later is None:
+        return ""
+    return (
+        f" A record dated {later.isoformat()}, after the recorded death, makes the date doubtful: "
+        "the drugs are read as the chart gives them, not ended at the death."
+    )
 
 
 def _when(record: PatientRecord) -> str:
@@ -135,8 +151,8 @@ def _make(summary: str, detail: str, indicator: Indicator) -> Recommendation:
 def _order_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Recommendation:
     when = _when(record)
     detail = (
-        f"**Patient status:** the Patient resource records this patient as deceased ({when}). "
-        "An order written now points to a wrong chart or a wrong status: check both before "
+        f"**Patient status:** the Patient resource records this patient as deceased ({when})."
+        f"{_doubted(record)} An order written now points to a wrong chart or a wrong status: check both before "
         f"signing. {_ran(checks, _ORDER_CHECKS)} {_ORDER_PATHWAY}"
     )
     summary = f"Patient recorded deceased ({when}): check the chart before signing"
@@ -146,8 +162,8 @@ def _order_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Reco
 def _chart_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Recommendation:
     when = _when(record)
     detail = (
-        f"**Patient status:** the Patient resource records this patient as deceased ({when}). "
-        f"{_CHART_PATHWAY} {_ran(checks, 'Its safety checks')} If the patient is alive, correct the "
+        f"**Patient status:** the Patient resource records this patient as deceased ({when})."
+        f"{_doubted(record)} {_CHART_PATHWAY} {_ran(checks, 'Its safety checks')} If the patient is alive, correct the "
         "Patient record: the pathway cards come back."
     )
     summary = f"Patient recorded deceased ({when}): treatment-pathway cards not shown"

@@ -6,6 +6,7 @@ them to a PatientRecord (fhir_mapping) and runs the hook's rules. Nothing here k
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -149,6 +150,25 @@ def _screen(
     if record.patient.deceased:
         # A patient recorded deceased (review 18b M2, recheck 18a d03, review 19 E1): the safety
         # checks as for any patient, no pathway card, the deceased card first, one-clicks held.
-        return deceased_cards(record, policy, hook, selections, shown)
+        withheld = hook == "patient-view" and _pathway_withheld(
+            record, policy, hidden, recommendations
+        )
+        return deceased_cards(record, policy, hook, selections, shown, withheld=withheld)
     # A date of death after as-of: read as alive, said once (recheck 18a d01).
     return future_death_line(record, shown)
+
+
+def _pathway_withheld(
+    record: PatientRecord,
+    policy: Policy,
+    hidden: AbstractSet[str],
+    recommendations: Sequence[Recommendation],
+) -> bool:
+    """Whether the chart, read as a living patient's, gets a card of a topic the deceased screen
+    (`recommendations`) lacks: a pathway card the status withheld. Only then does the deceased
+    card say "pathway cards not shown" (review s21 RN finding 1: an MDD diagnosis with no drug
+    ever got it, yet the living chart has no card). Rare (a deceased chart opened), so the rules
+    simply run again."""
+    alive = dataclasses.replace(record, patient=dataclasses.replace(record.patient, deceased=False))
+    living = {r.topic for r in patient_view(alive, policy, hidden=hidden)} - set(hidden)
+    return bool(living - {r.topic for r in recommendations})

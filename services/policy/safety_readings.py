@@ -89,6 +89,16 @@ class SafetyReadingPolicy:
     # Readings older than this do not count: the latest must be this recent (one year, as
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
+    # A warning interaction pair (an SSRI beside clopidogrel: "watch for bleeding") whose two drugs
+    # have both run for longer than this many days is a settled regimen: no patient-view card of
+    # its own (it is named on the card when another pair shows one); the order hooks still check it
+    # when either drug is ordered (review s21 RN finding 4: clopidogrel with sertraline since 2001
+    # was a warning on every chart open). 180: the first months of a combination carry its bleeding
+    # and serotonergic risk while the pair is new to the prescribers, and two prescribers
+    # (cardiology, psychiatry) will each have renewed or reviewed the pair by six months. A DESIGN
+    # CHOICE (UNVERIFIED as a guideline value); longer keeps the card up longer (the cautious side).
+    # A critical pair is always shown, however long it has run.
+    interaction_settled_days: int = 180
 
     def substantial_alcohol_use_from(self, instrument: str) -> int | None:
         """The least score of an alcohol screen (data/observation_codes.csv instrument) that
@@ -112,3 +122,4 @@ class SafetyReadingPolicyConfig(BaseModel):
     bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)
     bp_uncontrolled_diastolic: int = Field(100, ge=70, le=150)
     bp_recent_days: int = Field(365, ge=1, le=3660)
+    interaction_settled_days: int = Field(180, ge=0, le=36600)

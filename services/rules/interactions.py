@@ -8,7 +8,10 @@ several cards. Pairs the table marks `info` (clozapine with sertraline: monitor)
 order hooks: a stable regimen is not a card on every chart view. So is a row whose chart_severity
 is info (an NSAID beside an SSRI or SNRI: a warning when either is ordered, no card once both run;
 review 12 recheck q14): a listed NSAID, often as needed, beside an SSRI is common and usually
-intended, and a warning on every chart open would teach the reader to skip the card. When the card
+intended, and a warning on every chart open would teach the reader to skip the card. So is a
+warning pair whose two drugs have both run longer than policy.interaction_settled_days (review s21
+RN finding 4: clopidogrel with sertraline since 2001); a pair whose later drug started within that
+window is new and shows, leading the card; a critical pair always shows. When the card
 shows anyway (apixaban beside the SSRI), those info pairs are named in its detail too: the reader
 then sees every bleeding risk the table knows at once, at no cost in noise.
 
@@ -46,9 +49,30 @@ TOPIC = "drug-interaction"
 
 
 def _card_pairs(ctx: RuleContext) -> tuple[list[Pair], list[Pair]]:
-    """Every pair among the running drugs, and those the card is shown for (not info)."""
+    """Every pair among the running drugs, and those the card is shown for (not info, not a
+    settled warning pair: `_settled`)."""
     every = interaction_table.pairs(interaction_table.running(ctx.record))
-    return every, [p for p in every if p.severity is not Indicator.INFO]
+    shown = [p for p in every if p.severity is not Indicator.INFO and not _settled(ctx, p)]
+    return every, shown
+
+
+def _settled(ctx: RuleContext, pair: Pair) -> bool:
+    """A warning pair both of whose drugs have run, confirmed, for longer than
+    policy.interaction_settled_days: a stable regimen, left to the order hooks like an info pair
+    (module docstring). A critical pair never is; nor a pair with a drug on order, an undated
+    drug or one only listed by an old statement (its start says nothing of how long the two ran
+    together: the safer reading is a new pair)."""
+    if pair.severity is not Indicator.WARNING:
+        return False
+    starts = []
+    for taking in (pair.first, pair.second):
+        if taking.on_order or taking.start is None or not taking.confirmed:
+            return False
+        if taking.unconfirmed_since is not None:
+            return False
+        starts.append(taking.start)
+    together = (ctx.record.as_of - max(starts)).days
+    return together > ctx.policy.interaction_settled_days
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:

@@ -59,7 +59,7 @@ from services import (
 from services.acute_risk import SuicideLevel, SuicideSignal
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import suicide_risk_discharge
+from services.rules import suicide_risk_discharge, suicide_risk_text
 from services.rules.context import RuleContext
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
@@ -144,7 +144,12 @@ def _detail(
         met = evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
         claim = "the TMS criteria are otherwise met. " if met else ""
         sections.append("**Not TMS now:** " + claim + _until_assessed(signal) + alternatives + ".")
-    elif signal.acute and ctx.facts.active and not ctx.facts.psychotic:
+    elif (
+        signal.acute
+        and ctx.facts.active
+        and not ctx.facts.psychotic
+        and suicide_risk_text.treated_for_depression(ctx)
+    ):
         # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
         # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
         # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:

@@ -10,7 +10,7 @@ the quantity line) stays with the card.
 
 from __future__ import annotations
 
-from fhir_mapping.record import CurrentStay
+from fhir_mapping.record import CurrentStay, FindingKind, Role
 from services import acute_risk, cards
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural, record_cite
@@ -191,6 +191,27 @@ def found_lines(signal: SuicideSignal) -> list[str]:
     return lines
 
 
+# The diagnoses that put a patient on this service's treatment pathway (or beside it: bipolar).
+_MOOD_DIAGNOSES = (
+    FindingKind.DEPRESSION,
+    FindingKind.TRD,
+    FindingKind.MDD_IN_REMISSION,
+    FindingKind.DEPRESSION_NOT_MDD,
+    FindingKind.DEPRESSION_UNSPECIFIED,
+    FindingKind.BIPOLAR,
+)
+
+
+def treated_for_depression(ctx: RuleContext) -> bool:
+    """Whether the record has a depression (or bipolar) diagnosis or an antidepressant course:
+    only then does the card speak of changing medication, TMS, ECT or esketamine (review s21 RN:
+    a PHQ-9 of 25 at 94 with no diagnosis and no antidepressant got "start TMS only after this
+    assessment" and an ECT paragraph). The assessment itself is asked of everyone."""
+    if any(ctx.facts.findings_of(kind) for kind in _MOOD_DIAGNOSES):
+        return True
+    return any(t.role is Role.ANTIDEPRESSANT for t in ctx.record.trials)
+
+
 def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
     # On a psychiatric ward the evaluation is there today: never "consider same-day psychiatric
     # evaluation" for an inpatient (review 16 second recheck c02); the stay is named first.
@@ -221,11 +242,10 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
         # Worded to hold on any screen: "suggestions on other cards" was
         # said on a screen with no other card (the item9_positive chart).
-        return cards.join_sections(
-            text,
-            "Item 9 alone is not a risk assessment, and a 0 does not rule risk out. Change "
-            "medication or start TMS only after this assessment.",
-        )
+        caveat = "Item 9 alone is not a risk assessment, and a 0 does not rule risk out."
+        if treated_for_depression(ctx):
+            caveat += " Change medication or start TMS only after this assessment."
+        return cards.join_sections(text, caveat)
     if level is SuicideLevel.HIGH:
         return (
             "The assessment found suicidal intent, a plan or suicidal behaviour in the past 3 "

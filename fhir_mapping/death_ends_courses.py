@@ -1,0 +1,72 @@
+"""A recorded date of death ends every course on that date (review s21 RN finding 2).
+
+Nothing runs after death: a chart read fourteen years after a deceasedDateTime (warfarin and
+fluoxetine, orders never closed) still read both as running and got a bleeding-risk warning. So
+every course still open at the death ends there, in this one place, before any rule reads the
+record: not running, for every check at once (interactions, MAOI washout, doses).
+
+Unless the record itself doubts the date: a medication record (order, fill, administration,
+statement) or an encounter dated after the death means the patient was seen or treated after it,
+so the death date may be wrong. The courses are then read as the chart gives them (the safer
+reading when the status may be wrong: a lost safety card is the harm), and the record keeps the
+first such date (Patient.death_doubted_by) for the deceased card to say so. A deceasedBoolean
+without a date ends nothing: there is no date to end at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from fhir_mapping.events import MedicationEvent
+from fhir_mapping.fhir_fields import parse_date
+from fhir_mapping.record import Patient
+from fhir_mapping.request_resources import Resource
+from fhir_mapping.trial import Trial
+
+
+def at_death(
+    courses: Sequence[Trial],
+    patient: Patient,
+    events: Iterable[MedicationEvent],
+    visits: Iterable[Resource],
+) -> tuple[tuple[Trial, ...], Patient]:
+    """The courses ended at the recorded death and the Patient with the first record after the
+    death, if any (module docstring)."""
+    doubted = record_after(patient.deceased_on, events, visits)
+    if doubted is not None:
+        patient = dataclasses.replace(patient, death_doubted_by=doubted)
+    return ended_at_death(courses, patient.deceased_on, doubted), patient
+
+
+def record_after(
+    died: date | None, events: Iterable[MedicationEvent], visits: Iterable[Resource]
+) -> date | None:
+    """The first day after `died` a medication record starts or an encounter begins; None when
+    nothing is dated after it (or no death date)."""
+    if died is None:
+        return None
+    days = [e.start for e in events if e.start > died]
+    for visit in visits:
+        period = visit.get("period")
+        start = parse_date(period.get("start")) if isinstance(period, dict) else None
+        if start is not None and start > died:
+            days.append(start)
+    return min(days, default=None)
+
+
+def ended_at_death(
+    courses: Sequence[Trial], died: date | None, doubted_by: date | None
+) -> tuple[Trial, ...]:
+    """`courses` with every one still running ended on `died` (module docstring); as they are
+    without a death date, or when a record after it makes the date doubtful."""
+    if died is None or doubted_by is not None:
+        return tuple(courses)
+    return tuple(_ended(t, died) if t.ongoing else t for t in courses)
+
+
+def _ended(course: Trial, died: date) -> Trial:
+    return dataclasses.replace(
+        course, ongoing=False, end=min(course.end, died), stops_on=None, ends_soon=None
+    )
