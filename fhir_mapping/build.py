@@ -54,7 +54,6 @@ from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
-from fhir_mapping.patient_resource import read_patient
 from fhir_mapping.pgx import read_pgx
 from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
@@ -298,8 +297,8 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
-    patient = read_patient(kept.get("Patient", []), patient_id, as_of)  # a death ends courses:
-    courses, patient = at_death(courses, patient, events, kept.get("Encounter", []))
+    days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
+    courses, patient = at_death(courses, kept, patient_id, as_of, events, days)  # s21 RN 2: died
     # Refill data not (all) read: adherence not known where they would judge it (s21 RC W2, RR 4).
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     listed = kept.get("Condition", [])

@@ -6,8 +6,8 @@ every course still open at the death ends there, in this one place, before any r
 record: not running, for every check at once (interactions, MAOI washout, doses).
 
 Unless the record itself doubts the date: a medication record (order, fill, administration,
-statement) or an encounter dated after the death means the patient was seen or treated after it,
-so the death date may be wrong. The courses are then read as the chart gives them (the safer
+statement), an encounter, a PHQ-9 or a procedure dated after the death, or an order being
+drafted now, means the patient was seen or treated after it, so the death date may be wrong. The courses are then read as the chart gives them (the safer
 reading when the status may be wrong: a lost safety card is the harm), and the record keeps the
 first such date (Patient.death_doubted_by) for the deceased card to say so. A deceasedBoolean
 without a date ends nothing: there is no date to end at.
@@ -16,11 +16,12 @@ without a date ends nothing: there is no date to end at.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import parse_date
+from fhir_mapping.patient_resource import read_patient
 from fhir_mapping.record import Patient
 from fhir_mapping.request_resources import Resource
 from fhir_mapping.trial import Trial
@@ -28,16 +29,27 @@ from fhir_mapping.trial import Trial
 
 def at_death(
     courses: Sequence[Trial],
-    patient: Patient,
+    kept: Mapping[str, list[Resource]],
+    patient_id: str | None,
+    as_of: date,
     events: Iterable[MedicationEvent],
-    visits: Iterable[Resource],
+    other_days: Iterable[date | None] = (),
 ) -> tuple[tuple[Trial, ...], Patient]:
-    """The courses ended at the recorded death and the Patient with the first record after the
-    death, if any (module docstring)."""
-    doubted = record_after(patient.deceased_on, events, visits)
+    """The chart's Patient (patient_resource.read_patient) with the first record after its
+    recorded death, if any, and the courses ended at that death (module docstring). `kept`: the
+    chart's resources by type (its Patient and Encounter resources are read). `other_days`: the
+    days of the chart's other records (a PHQ-9 answered, a procedure) and, at an order hook, the
+    as-of day of the order drafted now."""
+    patient = read_patient(kept.get("Patient", []), patient_id, as_of)
+    visits = kept.get("Encounter", [])
+    died = patient.deceased_on
+    doubted = record_after(died, events, visits)
+    if died is not None:
+        later = [day for day in other_days if day is not None and day > died]
+        doubted = min([*later, *([doubted] if doubted else [])], default=None)
     if doubted is not None:
         patient = dataclasses.replace(patient, death_doubted_by=doubted)
-    return ended_at_death(courses, patient.deceased_on, doubted), patient
+    return ended_at_death(courses, died, doubted), patient
 
 
 def record_after(

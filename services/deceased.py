@@ -108,11 +108,12 @@ def deceased_cards(
 _ORDER_CHECKS = "This service's safety checks of the order"
 
 
-def _doubted(record: PatientRecord) -> str:
+def _doubted(record: PatientRecord, *, at_order: bool = False) -> str:
     """The line naming a record dated after the death (fhir_mapping/death_ends_courses.py), or
-    ""."""
+    "". At an order, the order drafted today is that record when nothing earlier is: the card
+    already says an order written now doubts the status, so no line."""
     later = record.patient.death_doubted_by
-    if later is None:
+    if later is None or (at_order and later == record.as_of):
         return ""
     return (
         f" A record dated {later.isoformat()}, after the recorded death, makes the date doubtful: "
@@ -152,7 +153,7 @@ def _order_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Reco
     when = _when(record)
     detail = (
         f"**Patient status:** the Patient resource records this patient as deceased ({when})."
-        f"{_doubted(record)} An order written now points to a wrong chart or a wrong status: check both before "
+        f"{_doubted(record, at_order=True)} An order written now points to a wrong chart or a wrong status: check both before "
         f"signing. {_ran(checks, _ORDER_CHECKS)} {_ORDER_PATHWAY}"
     )
     summary = f"Patient recorded deceased ({when}): check the chart before signing"

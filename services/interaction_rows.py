@@ -78,6 +78,12 @@ class InteractionRow:
     strengths_mg: tuple[float, ...] = ()
     # "major" | "moderate" | "minor" | "" (not read): orders pairs of one severity (GRADE_RANK).
     grade: str = ""
+    # Column `settles` ("yes"): a standing risk the row's action manages by watching (an SSRI or
+    # SNRI beside an anticoagulant or antiplatelet: bleeding), so a pair of it whose two drugs
+    # have run together past policy.interaction_settled_days is no chart-open card
+    # (rules/interactions.py). Blank: the pair shows however long it has run (a level to check,
+    # a dose to lower, an effect lost, serotonin toxicity, QT).
+    settles: bool = False
 
     @property
     def grade_rank(self) -> int:
@@ -184,6 +190,7 @@ def table() -> tuple[InteractionRow, ...]:
                     float(mg) for mg in (row.get("strengths_mg") or "").split(";") if mg.strip()
                 ),
                 grade=(row.get("grade") or "").strip().lower(),
+                settles=(row.get("settles") or "").strip().lower() == "yes",
             )
         )
     return tuple(rows)

@@ -89,8 +89,9 @@ class SafetyReadingPolicy:
     # Readings older than this do not count: the latest must be this recent (one year, as
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
-    # A warning interaction pair (an SSRI beside clopidogrel: "watch for bleeding") whose two drugs
-    # have both run for longer than this many days is a settled regimen: no patient-view card of
+    # A warning interaction pair of a row marked `settles` (data/drug_interactions.csv: an SSRI or
+    # SNRI beside an anticoagulant or antiplatelet, "watch for bleeding") whose two drugs have run
+    # together, each at its dose, longer than this many days is a settled regimen: no card of
     # its own (it is named on the card when another pair shows one); the order hooks still check it
     # when either drug is ordered (review s21 RN finding 4: clopidogrel with sertraline since 2001
     # was a warning on every chart open). 180: the first months of a combination carry its bleeding

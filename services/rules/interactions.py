@@ -9,9 +9,12 @@ order hooks: a stable regimen is not a card on every chart view. So is a row who
 is info (an NSAID beside an SSRI or SNRI: a warning when either is ordered, no card once both run;
 review 12 recheck q14): a listed NSAID, often as needed, beside an SSRI is common and usually
 intended, and a warning on every chart open would teach the reader to skip the card. So is a
-warning pair whose two drugs have both run longer than policy.interaction_settled_days (review s21
-RN finding 4: clopidogrel with sertraline since 2001); a pair whose later drug started within that
-window is new and shows, leading the card; a critical pair always shows. When the card
+warning pair of a row marked `settles` (a bleeding risk managed by watching: an SSRI or SNRI
+beside an anticoagulant or antiplatelet) whose two drugs have run together longer than
+policy.interaction_settled_days (review s21 RN finding 4: clopidogrel with sertraline since 2001);
+a pair whose later drug started (or whose dose changed) within that window is new and shows,
+leading the card; a critical pair, and a warning row about a level, a dose or a lost effect,
+always shows. When the card
 shows anyway (apixaban beside the SSRI), those info pairs are named in its detail too: the reader
 then sees every bleeding risk the table knows at once, at no cost in noise.
 
@@ -57,12 +60,19 @@ def _card_pairs(ctx: RuleContext) -> tuple[list[Pair], list[Pair]]:
 
 
 def _settled(ctx: RuleContext, pair: Pair) -> bool:
-    """A warning pair both of whose drugs have run, confirmed, for longer than
-    policy.interaction_settled_days: a stable regimen, left to the order hooks like an info pair
-    (module docstring). A critical pair never is; nor a pair with a drug on order, an undated
-    drug or one only listed by an old statement (its start says nothing of how long the two ran
-    together: the safer reading is a new pair)."""
+    """A warning pair of rows that settle (data/drug_interactions.csv `settles`: a bleeding risk
+    managed by watching) whose two drugs have run together, each at its present dose, for longer
+    than policy.interaction_settled_days: a stable regimen, left to the order hooks like an info
+    pair (module docstring). A critical pair never is, nor a pair with any other warning row (a
+    lithium level, a tricyclic dose, tamoxifen's lost effect stay on the chart); nor a pair with
+    a drug on order, an undated drug or one only listed by an old statement (its start says
+    nothing of how long the two ran together: the safer reading is a new pair). A dose changed
+    within the window counts as new (the labels' INR check when a dose changes)."""
     if pair.severity is not Indicator.WARNING:
+        return False
+    if not all(
+        row.settles for row in pair.rows if row.severity_when(ordered=False) is not Indicator.INFO
+    ):
         return False
     starts = []
     for taking in (pair.first, pair.second):
@@ -70,7 +80,7 @@ def _settled(ctx: RuleContext, pair: Pair) -> bool:
             return False
         if taking.unconfirmed_since is not None:
             return False
-        starts.append(taking.start)
+        starts.append(max(taking.start, taking.dose_began or taking.start))
     together = (ctx.record.as_of - max(starts)).days
     return together > ctx.policy.interaction_settled_days
 

@@ -310,22 +310,25 @@ def _record_of(name: str) -> PatientRecord:
 
 @pytest.mark.skipif(not _bundles(), reason="../shared/fhir/synthea is not available")
 @pytest.mark.parametrize(
-    ("name", "ingredient", "mg", "start"),
+    ("name", "ingredient", "mg", "start", "ongoing"),
     [
         # FLUoxetine 20 MG Oral Capsule x 1 daily (2025 set, SCD 310385).
-        ("1e557b32", "fluoxetine", 20.0, date(1986, 7, 25)),
+        ("1e557b32", "fluoxetine", 20.0, date(1986, 7, 25), True),
         # Synthea 2019 legacy codes: 406022 "Fluoxetine 25MG", 328670 "Sertraline 100MG".
-        ("Milan_Beatty", "fluoxetine", 25.0, date(1993, 1, 9)),
-        ("Sherman_McGlynn", "fluoxetine", 25.0, date(1955, 11, 22)),
-        ("Eliseo_Cummings", "sertraline", 100.0, date(2015, 7, 3)),
+        ("Milan_Beatty", "fluoxetine", 25.0, date(1993, 1, 9), True),
+        # Recorded deceased 2012-07-31, nothing after it: the course ends there (s21 RN 2).
+        ("Sherman_McGlynn", "fluoxetine", 25.0, date(1955, 11, 22), False),
+        ("Eliseo_Cummings", "sertraline", 100.0, date(2015, 7, 3), True),
     ],
 )
 def test_synthea_courses_have_the_dose_their_product_names_say(
-    name: str, ingredient: str, mg: float, start: date
+    name: str, ingredient: str, mg: float, start: date, ongoing: bool
 ) -> None:
     record = _record_of(name)
     (trial,) = record.antidepressant_trials()
-    assert (trial.ingredient, trial.start, trial.ongoing) == (ingredient, start, True)
+    assert (trial.ingredient, trial.start, trial.ongoing) == (ingredient, start, ongoing)
+    if not ongoing:
+        assert trial.end == date(2012, 7, 31) and record.patient.death_doubted_by is None
     assert {s.mg_per_day for s in trial.segments} == {mg}
     assert trial.verdict is Verdict.ADEQUATE
     assert trial.adherence.status is AdherenceStatus.UNVERIFIED

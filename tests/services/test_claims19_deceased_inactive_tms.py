@@ -108,6 +108,8 @@ def test_an_order_selected_on_a_deceased_patient_gets_no_pathway_card() -> None:
 
 
 def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_card() -> None:
+    # A PHQ-9 of 2025-05-26, after the death: the date is doubtful, so phenelzine and
+    # escitalopram still run (fhir_mapping/death_ends_courses.py, s21 RN 2) and the card says so.
     cards = _cards(_chart("x02_deceased_maoi_pair_patient_view"))
     assert topics(cards) == [QUALITY, "maoi-combination"]
     status, maoi = cards
@@ -117,7 +119,9 @@ def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_c
     )
     assert status["detail"] == (
         "**Patient status:** the Patient resource records this patient as deceased "
-        "(2025-05-20). This service's treatment-pathway cards (the next step, TMS, "
+        "(2025-05-20). A record dated 2025-05-26, after the recorded death, makes the date "
+        "doubtful: the drugs are read as the chart gives them, not ended at the death. "
+        "This service's treatment-pathway cards (the next step, TMS, "
         "psychotherapy, measurement-based care) are not shown for a patient recorded deceased. "
         "Its safety checks ran as for a living patient (if the status is wrong, a safety "
         "finding must not be lost): their cards follow. If the patient is alive, correct the "

@@ -5,8 +5,12 @@ suicide-risk card speaks of TMS, ECT and esketamine only on a depression pathway
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from cds_hooks.offline import evaluate_document
 from services.policy import Policy
@@ -68,3 +72,29 @@ def test_item9_card_without_depression_pathway_keeps_only_the_assessment() -> No
     assert "start TMS" not in text and "ECT" not in text and "esketamine" not in text
     (_, with_mdd), *_ = _cards("s02_phq9_25_mdd")
     assert "start TMS only after this assessment" in with_mdd and "ECT" in with_mdd
+
+
+# --- the Synthea patients of the finding (../shared/fhir/synthea) ----------------------------
+
+SYNTHEA = Path(__file__).resolve().parents[2] / ".." / "shared" / "fhir" / "synthea"
+
+
+def _synthea(stem: str, as_of: date = AS_OF) -> list[str]:
+    found = sorted(SYNTHEA.glob(f"**/*{stem}*.json")) if SYNTHEA.is_dir() else []
+    if not found:
+        message = f"../shared/fhir/synthea ({stem}) is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    doc = json.loads(found[0].read_text("utf-8"))
+    result = evaluate_document(doc, hook="patient-view", as_of=as_of, policy=Policy())
+    return [c.summary + "\n" + (c.detail or "") for c in result.response.cards]
+
+
+def test_synthea_patients_of_the_finding() -> None:
+    assert _synthea("Darron_Feeney") == []  # MDD, no drug: nothing withheld
+    assert not any("both running" in t for t in _synthea("Sherman_McGlynn"))  # died 2012
+    assert _synthea("9a9d35d9") == []  # clopidogrel + sertraline since 2001
+    (item9,) = _synthea("fea398c8", date(2024, 10, 29))  # PHQ-9 25, no dx, no antidepressant
+    assert "suicide risk assessment today" in item9
+    assert "TMS" not in item9 and "ECT" not in item9
