@@ -29,6 +29,7 @@ from services.lab_readings import deciding as deciding
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
 from services.lab_readings import labs_si_missing as labs_si_missing
+from services.lab_readings import labs_unread_words as labs_unread_words
 from services.lab_readings import latest as latest
 from services.lab_readings import latest_readable as latest_readable
 
@@ -161,9 +162,10 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
 
 def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
     """ "no lithium level on record" ("... on record since 2024-07-01"), or, while lab results
-    could not all be obtained, "lithium level not checked: lab results not (fully) available"."""
+    could not all be obtained, "lithium level not checked: lab results not available" (or "could
+    not be read": lab_readings.labs_unread_words)."""
     if labs_missing(record):
-        return f"{what} not checked: lab results not (fully) available"
+        return f"{what} not checked: {labs_unread_words(record)}"
     return f"no {what} on record" + (f" since {since.isoformat()}" if since else "")
 
 
