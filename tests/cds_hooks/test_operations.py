@@ -495,3 +495,21 @@ def test_reason_labels_are_bounded(client: TestClient, monkeypatch: pytest.Monke
         if s.labels == {"status": "400", "reason": "other"}
     ]
     assert other and other[0] >= 5
+
+
+def test_a_missing_postgresql_driver_names_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review s21 RI finding 5: with `make run`'s .venv (no psycopg) a PostgreSQL url was
+    "check [database] url ... and that the database answers"; the driver is what is missing."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ModuleNotFoundError
+    settings = load_settings(None, database={"url": "postgresql+psycopg://trd:pw@127.0.0.1:1/trd"})
+    with pytest.raises(StartupError) as raised:
+        create_app(settings)
+    assert raised.value.code == EXIT_STARTUP_FAILED
+    err = capsys.readouterr().err
+    (line,) = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
+    assert line["event"] == "service.database_unreachable"
+    assert "pip install -e '.[postgres]'" in line["hint"]
