@@ -3,7 +3,8 @@ saved `request` to a running service.
 
     trd-cds --version
     trd-cds serve [--host 127.0.0.1] [--port 8080] [--config FILE]
-    trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--config FILE]
+    trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--timezone ZONE]
+                          [--config FILE]
                           [--explain] [--timeline out.svg] [--packet out.html] [--strict]
     trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
                          [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json] [--config FILE]
