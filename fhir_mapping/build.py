@@ -8,12 +8,10 @@ Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / D
 context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
 sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
 
-Here: `build_record`, which hands each reader its part of the chart. The one walk of the chart that
-sends each resource to its reader is chart_walk.py; the steps before and beside that walk live
-apart too, each usable and testable alone: request_resources.py (each resource counted once, and
-whether it is this patient's), resource_routing.py (which reader an Observation goes to, from one
-walk of its codings, and the cheap filter of every other type) and patient_resource.py (the
-Patient: age, sex, death).
+Here: `build_record`, which hands each reader its part of the chart (the one walk of the chart:
+chart_walk.py); apart, each testable alone: request_resources.py (each resource counted once, and
+whether it is this patient's), resource_routing.py (which reader an Observation goes to, and the
+cheap filter of every other type) and patient_resource.py (the Patient: age, sex, death).
 """
 
 from __future__ import annotations
@@ -48,6 +46,7 @@ from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.excluded_resources import replaced_record_gaps
 from fhir_mapping.fhir_fields import SITE_ZONE
+from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
@@ -66,7 +65,7 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals
-from fhir_mapping.refills_unread import DISPENSE_FEED, refills_unread
+from fhir_mapping.refills_unread import refills_judged
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -92,6 +91,7 @@ from fhir_mapping.resource_routing import _wants_observation as _wants_observati
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
+from fhir_mapping.unread_fills import with_unread_fills
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -205,11 +205,11 @@ def _build_record(
         drafted=frozenset([d.ingredient for d in drafts]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
     )
-    skipped += len({g.source for g in medication_gaps})
+    # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
+    skipped += len({g.source for g in medication_gaps if not from_order(g)})
     # A record to confirm that a later record ends, or that is stale, is no longer read as
     # possibly running, for every check at once (to_confirm_settled.py, review s21 RR f. 5).
-    window = policy.maybe_running_days
-    gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=window))
+    gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
     if administrations:
         # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
         # its course joins the history; the rest of the MAR is read for sessions below.
@@ -296,8 +296,9 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
-    if DISPENSE_FEED in read_failed:  # refill data not read: adherence not known (s21 RC W2)
-        courses = refills_unread(courses)
+    # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
+    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
+    courses = with_unread_fills(courses, gaps)
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)

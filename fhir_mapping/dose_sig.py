@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from fhir_mapping.dose_tables import as_needed_terms, frequency_table, unit_factor
-from fhir_mapping.sig_amounts import UNREAD, SigAmount, alternative, sig_amounts
+from fhir_mapping.sig_amounts import NUM, UNREAD, SigAmount, alternative, sig_amounts
 
-_NUM = r"\d+(?:\.\d+)?"
 _WORD_NUMBERS = {
     "one and a half": "1.5",
     "one-half": "0.5",
@@ -25,11 +24,11 @@ _WORD_NUMBERS = {
     "six": "6",
 }
 _EVERY_HOURS = re.compile(
-    rf"\b(?:every|q)\s*(?P<n>{_NUM})\s*(?:-\s*(?P<hi>{_NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
+    rf"\b(?:every|q)\s*(?P<n>{NUM})\s*(?:-\s*(?P<hi>{NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
 )
-_EVERY_DAYS = re.compile(rf"\bevery\s*(?P<n>{_NUM})\s*days?\b")
+_EVERY_DAYS = re.compile(rf"\bevery\s*(?P<n>{NUM})\s*days?\b")
 _TIMES_A_DAY = re.compile(
-    rf"\b(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*"
+    rf"\b(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\s*(?:x|times)\s*(?:a|per|each)?\s*"
     r"(?:day|daily)\b"
 )
 # The words of data/sig_frequencies.csv's `as-needed` rows ("prn", "as needed", "as required").
@@ -47,16 +46,16 @@ _INCREASE = re.compile(
     r"\b[^.;]*"
 )
 _DISPENSE = re.compile(
-    rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{_NUM}\s*[a-z{{}}]*"
+    rf"(?:#|\bdisp(?:ense)?\b:?|\bqty\b:?|\bquantity\b:?|\brefills?\b:?)\s*{NUM}\s*[a-z{{}}]*"
 )
 # "1 tablet (50 mg total)": the mass in parentheses is the dose; "100 mg (2 tablets)": the mass is.
 _COUNT_THEN_MASS = re.compile(
-    rf"{_NUM}\s*(?:[a-z{{}}]+\s*){{0,3}}\(\s*(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\b[^)]*\)"
+    rf"{NUM}\s*(?:[a-z{{}}]+\s*){{0,3}}\(\s*(?P<mass>{NUM}\s*(?:mg|mcg|ug|g))\b[^)]*\)"
 )
 # Oracle Health (Cerner) writes the mass equal to the count: "50 mg = 1 tab(s)": the mass is.
 _MASS_THEN_COUNT = re.compile(
-    rf"(?P<mass>{_NUM}\s*(?:mg|mcg|ug|g))\s*(?:\(\s*{_NUM}\s*[a-z{{}}]+[^)]*\)|"
-    rf"=\s*{_NUM}\s*[a-z{{}}]+(?:\(s\))?)"
+    rf"(?P<mass>{NUM}\s*(?:mg|mcg|ug|g))\s*(?:\(\s*{NUM}\s*[a-z{{}}]+[^)]*\)|"
+    rf"=\s*{NUM}\s*[a-z{{}}]+(?:\(s\))?)"
 )
 
 
@@ -261,7 +260,7 @@ _NEGATED = re.compile(
     r"|\b(?:taper|wean)\w*\s+(?:when|if|before|on)\s+(?:stopp|discontinu)\w*"
     r"|\btaper\w*\s+up\b"
 )
-_FOR_TIME = re.compile(rf"\b(?:for|x|times)\s*(?P<n>{_NUM})\s*(?P<u>[a-z]+)\b")
+_FOR_TIME = re.compile(rf"\b(?:for|x|times)\s*(?P<n>{NUM})\s*(?P<u>[a-z]+)\b")
 
 
 @dataclass(frozen=True, slots=True)

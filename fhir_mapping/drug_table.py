@@ -34,6 +34,18 @@ _FILES = (
 )
 
 
+# The class column's MAOI group: the antidepressant MAOIs and the drugs that act as one
+# (linezolid, intravenous methylene blue). Their own checks (the MAOI washout and combination
+# rules) speak for them, so the duplicate, cross-taper and reuptake checks leave them out; the
+# test is read in one place so every check draws that line the same way.
+MAOI_CLASS = "MAOI"
+
+
+def is_maoi_class(drug_class: str) -> bool:
+    """Whether a drug-table class is the MAOI group ("MAOI"; an MAO-B inhibitor is not)."""
+    return MAOI_CLASS in drug_class.upper()
+
+
 @dataclass(frozen=True, slots=True)
 class DrugInfo:
     ingredient: str  # lower-case generic name, the key used everywhere ("sertraline")

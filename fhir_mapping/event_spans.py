@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.medication_types import STATEMENT_STOPPED, TAKEN_NOW
+from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.usable_events import _EventKey
 
@@ -68,7 +68,7 @@ class _Span:
     taken_before: date | None = None
     # Rule 2f: a statement that says the drug is no longer taken, its supply or assumed fill
     # cut at as-of: it reaches as-of but does not run the course on (trial_record.py). Rule 2g
-    # too: an order `stopped`, cut at its meta.lastUpdated (or as-of). Either way the span's
+    # too: an order `stopped` or `completed`, cut at its meta.lastUpdated (or as-of). Either way the span's
     # end is only the day the stop was recorded by, not a recorded last dose
     # (Trial.end_not_recorded, review s20 r4 finding 3).
     stopped: bool = False
@@ -103,6 +103,19 @@ def _past_span(event: MedicationEvent, key: _EventKey) -> _Span:
     stands at the day it was entered, by which the course had ended (never ongoing: episodes.py
     places it apart from the drug's dated courses, and no PHQ-9 is its outcome)."""
     return _Span(event, key, event.start, event.start, None, False, taken_before=event.start)
+
+
+def _end_recorded(event: MedicationEvent) -> bool:
+    """Rule 2g reads this order's status as an end recorded by its meta.lastUpdated (or as-of):
+    an order `stopped`; an order `completed` (medication_types.ORDER_ENDED, review s21 RR
+    finding 3) only when it was last stored after the day it was written, a later version
+    carrying the status. One stored on its own day was written `completed` (Synthea writes
+    every renewed order so, tests/fhir_mapping/test_renewals.py; an entry of a past
+    prescription): its lastUpdated dates the entry, not an end, and it reads as before."""
+    if event.status == _STOPPED:
+        return True
+    asserted = event.asserted
+    return event.status in ORDER_ENDED and asserted is not None and asserted > event.start
 
 
 def _next_start(starts: Sequence[date], after: date) -> date | None:
@@ -278,7 +291,7 @@ def _span(
         )
     elif (
         is_order
-        and event.status == _STOPPED
+        and _end_recorded(event)
         and (end >= as_of or (event.asserted is not None and event.asserted < end))
     ):
         # 2g (fix 20 item 2): an order `stopped` with no stated end whose assumed fill or one
@@ -288,7 +301,10 @@ def _span(
         # (session 21 F3 item 1: a 90-day order stopped by week 11 read as 13 weeks taken once
         # as-of passed its supply's end, and the same chart changed verdict with the date).
         # Stated after as-of (a replay), the stop may have come after it: read as before. Not
-        # stated: up to as-of, the latest day it may have been taken, as 2f.
+        # stated: up to as-of, the latest day it may have been taken, as 2f. An order
+        # `completed` alike when a later version recorded it (`_end_recorded`, review s21 RR
+        # finding 3): its status says it had ended by that day, and no fill shows its supply
+        # taken.
         stop = event.asserted if event.asserted is not None else as_of
         if stop <= as_of:
             end = stop if stop > start else start

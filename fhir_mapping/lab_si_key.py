@@ -19,18 +19,26 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.lab_names import LAB_NAMES
-from fhir_mapping.lab_units import si_codes
+from fhir_mapping.lab_units import si_codes, si_rows
+
+
+@cache
+def _assay_rows() -> tuple[dict[str, str], ...]:
+    """The rows of data/lab_assay_codes.csv with a code, read once for the codes and the words."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_assay_codes.csv").read_text("utf-8")
+    return tuple(row for row in csv.DictReader(text.splitlines()) if row["loinc"].strip())
+
+
+@cache
+def _si_rows() -> tuple[dict[str, str], ...]:
+    """The rows of data/lab_si_units.csv with a code (lab_units.py reads the file once)."""
+    return tuple(row for row in si_rows() if row["loinc"].strip())
 
 
 @cache
 def assay_codes() -> frozenset[tuple[str, str]]:
     """(test, LOINC code) of data/lab_assay_codes.csv: a test under its assay method's code."""
-    text = resources.files("fhir_mapping").joinpath("data/lab_assay_codes.csv").read_text("utf-8")
-    return frozenset(
-        (row["test"].strip(), row["loinc"].strip())
-        for row in csv.DictReader(text.splitlines())
-        if row["loinc"].strip()
-    )
+    return frozenset((row["test"].strip(), row["loinc"].strip()) for row in _assay_rows())
 
 
 @cache
@@ -46,11 +54,6 @@ def key_tests() -> frozenset[str]:
     return frozenset(test for test, _ in key_codes())
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
-    return [row for row in csv.DictReader(text.splitlines()) if row["loinc"].strip()]
-
-
 def _names(tests: list[str], conj: str = "and") -> str:
     """ "vitamin B12, folate and vitamin D": each test once, in table order."""
     named = [LAB_NAMES.get(t, t) for t in dict.fromkeys(tests)]
@@ -62,8 +65,8 @@ def key_words() -> str:
     """What the key carries, in plain words from data/lab_si_units.csv and
     data/lab_assay_codes.csv: "vitamin B12, folate and vitamin D reported in SI units (pmol/L,
     nmol/L), and TSH under an assay method's code (LOINC 11580-8, 11579-0)"."""
-    si = _rows("lab_si_units.csv")
-    assay = _rows("lab_assay_codes.csv")
+    si = _si_rows()
+    assay = _assay_rows()
     parts = []
     if si:
         units = ", ".join(dict.fromkeys(row["unit"].strip() for row in si))
@@ -81,5 +84,5 @@ def key_words() -> str:
 def key_names(conj: str = "and") -> str:
     """The tests alone, SI ones first: "vitamin B12, folate, vitamin D and TSH" (`conj` "or"
     for one result of any of them)."""
-    rows = _rows("lab_si_units.csv") + _rows("lab_assay_codes.csv")
+    rows = _si_rows() + _assay_rows()
     return _names([row["test"].strip() for row in rows], conj)

@@ -42,13 +42,19 @@ def _unit_key(unit: str) -> str:
 
 
 @cache
+def si_rows() -> tuple[dict[str, str], ...]:
+    """The rows of data/lab_si_units.csv, read once for the factors, the codes and the words of
+    the `labsSI` key (lab_si_key.py)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_si_units.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+@cache
 def si_factors() -> dict[tuple[str, str], float]:
     """(test, SI unit in lower case) -> how many SI units make one of the table's unit
     (data/lab_si_units.csv: B12 0.738 pmol/L per pg/mL)."""
-    text = resources.files("fhir_mapping").joinpath("data/lab_si_units.csv").read_text("utf-8")
     return {
-        (row["test"], _unit_key(row["unit"])): float(row["si_per_table_unit"])
-        for row in csv.DictReader(text.splitlines())
+        (row["test"], _unit_key(row["unit"])): float(row["si_per_table_unit"]) for row in si_rows()
     }
 
 
@@ -56,11 +62,8 @@ def si_factors() -> dict[tuple[str, str], float]:
 def si_codes() -> frozenset[tuple[str, str]]:
     """(test, LOINC code) of the SI (moles) forms of the tests data/lab_si_units.csv names:
     services/catalog.py asks for them under their own prefetch key."""
-    text = resources.files("fhir_mapping").joinpath("data/lab_si_units.csv").read_text("utf-8")
     return frozenset(
-        (row["test"], row["loinc"].strip())
-        for row in csv.DictReader(text.splitlines())
-        if row["loinc"].strip()
+        (row["test"], row["loinc"].strip()) for row in si_rows() if row["loinc"].strip()
     )
 
 

@@ -193,8 +193,9 @@ def reversed_period(resource: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def stop_recorded(resource: Mapping[str, Any]) -> date | None:
-    """The day an order `stopped` with no stated end was stopped by (episodes.py rule 2g, fix 20
-    item 2): its meta.lastUpdated. R4 gives a MedicationRequest no date of its status change;
+    """The day an order `stopped` (or `completed`: medication_types.ORDER_ENDED, review s21 RR
+    finding 3) with no stated end was stopped by (episodes.py rule 2g, fix 20 item 2): its
+    meta.lastUpdated. R4 gives a MedicationRequest no date of its status change;
     the version that carries `stopped` was stored on lastUpdated, so the stop was made on or
     before it, the earliest day the record proves the drug stopped by. Later than the real stop
     when the server stored the record again (policy.py: lastUpdated is no confirmation), which

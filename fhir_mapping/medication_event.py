@@ -43,6 +43,7 @@ from fhir_mapping.medication_supply import (
 from fhir_mapping.medication_types import (
     DISPENSE,
     ORDER,
+    ORDER_ENDED,
     STATEMENT,
     TypeReading,
     not_shown_taken,
@@ -128,11 +129,12 @@ def events_of(
     refills = refills_allowed(resource) if kind is ORDER else 0
     stated_supply = duration_days(resource.get("daysSupply")) if kind is DISPENSE else None
     # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
-    # An order `stopped`: its meta.lastUpdated, the day the stop was recorded by (rule 2g).
+    # An order `stopped` or `completed` (ORDER_ENDED): its meta.lastUpdated, the day the end was
+    # recorded by (rule 2g).
     if kind is STATEMENT:
         asserted = parse_date(resource.get("dateAsserted"))
     else:
-        asserted = stop_recorded(resource) if kind is ORDER and status == "stopped" else None
+        asserted = stop_recorded(resource) if kind is ORDER and status in ORDER_ENDED else None
     entry_dated = _entry_dated(resource, kind, reported_by_patient)
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.

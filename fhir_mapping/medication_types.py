@@ -3,7 +3,8 @@
 One `TypeReading` per type (MedicationRequest, MedicationStatement, MedicationDispense): its event
 kind, the statuses that drop it and the field holding its dosage lines (read by `dosage_lines`
 and `resource_dosage_lines`); `TAKEN_NOW`, the statuses that say an undated drug is taken now;
-`STATEMENT_STOPPED`, the statement statuses that say it is no longer taken;
+`STATEMENT_STOPPED`, the statement statuses that say it is no longer taken; `ORDER_ENDED`, the
+order statuses that say the order ended on a day only its meta.lastUpdated dates;
 `not_prescribed`, the MedicationRequests that say not to give the drug or only suggest it;
 `not_shown_taken`, the kept MedicationRequests that on their own do not show the drug was taken
 (intent `plan`, status `unknown`). Why each status is dropped or kept: the medications.py
@@ -104,8 +105,20 @@ TAKEN_NOW: dict[EventKind, frozenset[str]] = {
 # `completed` "no longer being taken", `stopped` "stopped being taken"), as of the statement's
 # dateAsserted: such a statement's supply or assumed fill never runs a course on at as-of
 # (episodes.py rule 2f). An order's status carries no date (a replay would read a stop made after
-# its as-of), and an order `completed` says only that its fills were given.
+# its as-of): an order's is read by `ORDER_ENDED` and its meta.lastUpdated (rule 2g).
 STATEMENT_STOPPED = frozenset({"completed", "stopped"})
+# Order statuses that say the order has ended with no date of their own (FHIR R4
+# medicationrequest-status: `stopped` "permanently halted", `completed` "all actions implied by
+# the request have occurred"; R5 groups both under "ended: the subject should no longer be taking
+# the medication"). With no stated end, the day the status was recorded by (meta.lastUpdated,
+# medication_dates.stop_recorded) is the latest day the order shows the drug taken: its supply,
+# ordered, not shown taken, never runs past it (episodes.py rule 2g). Review s21 RR finding 3: a
+# 90-day order `completed` by week 11 with no fill counted 13 weeks and a failed adequate trial
+# for TMS where the same order `stopped` was "adequacy to confirm". A `completed` order's fills,
+# when there are any, carry the time (rule 2b) as a `stopped` one's do. Only when a later version
+# carries it (lastUpdated after the order's day: event_spans._end_recorded): an order stored
+# `completed` on the day it was written (Synthea's renewals) dates no end.
+ORDER_ENDED = frozenset({"completed", "stopped"})
 
 
 def not_prescribed(request: Mapping[str, Any]) -> bool:

@@ -45,6 +45,8 @@ from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
+from fhir_mapping.fill_order_drug import order_drug, order_index, own_medication_unread
+from fhir_mapping.fill_order_drug import reason as order_reason
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
@@ -142,9 +144,10 @@ def medication_events(
     seen: set[tuple[str, str]] = set()
     pending: list[PendingDispense] = []  # dispenses without days of supply: estimate_supplies
     # Resources whose every drug is read only with another, until the others are known.
-    deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any]] = []
+    deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any, str]] = []
     conditional = conditional_ingredients()
     found: dict[str, Mapping[str, Any]] | None = None
+    orders: dict[str, Mapping[str, Any]] | None = None  # by id, for a fill read from its order
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
 
     def conditions() -> Mapping[str, Mapping[str, Any]]:
@@ -186,6 +189,21 @@ def medication_events(
         if medications is None and resource.get("medicationReference") is not None:
             medications = medication_index(resources)
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
+        from_order = ""
+        if (
+            unreadable is not None
+            and reading.kind is DISPENSE
+            and own_medication_unread(unreadable)
+        ):
+            # Its own Medication not had: read with its order's drug, when that order is read
+            # (fill_order_drug.py, review s21 RC M3); never a guess otherwise.
+            if orders is None:
+                orders = order_index(resources)
+            ordered = order_drug(resource, orders, medications or NO_MEDICATIONS)
+            if ordered is not None:
+                from_order, unreadable = unreadable, None
+                components, medication = ordered
+                fill = None  # its repeats are read on their own: each fill names its order
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
             stated = unread_codes(resource, medication)
@@ -212,18 +230,21 @@ def medication_events(
         if components[0].ingredient in conditional and all(
             c.ingredient in conditional for c in components
         ):
-            deferred.append((resource, reading, components, medication))
+            deferred.append((resource, reading, components, medication, from_order))
             continue
         read = len(events)
         _read_resource(
             resource, reading, components, medication, as_of, events, gaps, pending, conditions
         )
+        if from_order and len(events) > read:
+            gaps.extend(_from_order_gap(resource, from_order, components))
         if fill is not None and len(events) > read and rememberable(fill):
             repeats[fill] = remember(product_of(components)[1], events[read:])
     if deferred:
         present = drafted.union([e.ingredient for e in events])
-        for resource, reading, components, medication in deferred:
+        for resource, reading, components, medication, from_order in deferred:
             if any(conditional[c.ingredient] & present for c in components):
+                read = len(events)
                 _read_resource(
                     resource,
                     reading,
@@ -235,10 +256,21 @@ def medication_events(
                     pending,
                     conditions,
                 )
+                if from_order and len(events) > read:
+                    gaps.extend(_from_order_gap(resource, from_order, components))
     if pending:
         estimate_supplies(events, pending, resources, medications)
     events.sort(key=_EVENT_ORDER)
     return events, gaps
+
+
+def _from_order_gap(
+    resource: Mapping[str, Any], own: str, components: tuple[Component, ...]
+) -> list[DataGap]:
+    """The line of a fill read with its order's drug (fill_order_drug.py), `own` saying why its
+    own Medication was not read; placed by what its drug is, as an undated one would be."""
+    domain = undated_drug(c.ingredient for c in components)[1]
+    return resource_gap(resource, order_reason(own), domain)
 
 
 def _read_resource(

@@ -27,19 +27,19 @@ from dataclasses import dataclass
 
 from fhir_mapping.dose_tables import unit_factor
 
-_NUM = r"\d+(?:\.\d+)?"
+# A number as a sig writes it ("2", "0.5", "37.5"): the one pattern dose_sig.py and
+# sig_strength.py read amounts with too, so every sig reader takes the same numbers.
+NUM = r"\d+(?:\.\d+)?"
 AMOUNT = re.compile(
-    rf"(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+(?:\(s\))?)"
+    rf"(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+(?:\(s\))?)"
     r"(?![a-z])"
 )
-BARE_TAKE = re.compile(
-    rf"\b(?:take|give|chew)\s+(?:(?P<lo>{_NUM})\s*(?:-|to|or)\s*)?(?P<n>{_NUM})\b"
-)
+BARE_TAKE = re.compile(rf"\b(?:take|give|chew)\s+(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\b")
 # The word after a mass that makes it the strength of one unit: "5 mg tablet", "5mg tab(s)".
 _UNIT_WORD = re.compile(r"\s*(?:oral\s+)?(?P<w>\{[a-z]+\}|[a-z]+(?:\(s\))?)")
 # A count written before a strength: "take 2 x 5 mg tablets", "take 2 5 mg tablets", "2 x 5 mg".
 _COUNT_BEFORE = re.compile(
-    rf"(?:\b(?:take|give|chew)\s+(?P<n>{_NUM})\s*(?:x\s*)?|(?P<x>{_NUM})\s*x\s*)$"
+    rf"(?:\b(?:take|give|chew)\s+(?P<n>{NUM})\s*(?:x\s*)?|(?P<x>{NUM})\s*x\s*)$"
 )
 # The words between two amounts that make them alternatives: "5 mg or 10 mg", "10 mg daily or
 # 20 mg", "5 mg-10 mg", "5 mg to 10 mg" (not "increase to": a later dose, dose_sig.governing_step).

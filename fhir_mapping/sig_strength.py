@@ -24,14 +24,14 @@ from typing import Any
 from fhir_mapping.dose_amount import ordered_dose, quantity_amount
 from fhir_mapping.dose_tables import unit_factor
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.sig_amounts import NUM
 
-_NUM = r"\d+(?:\.\d+)?"
 # "1 tablet (5 mg)", "2 tabs (10 mg total)", "0.5 tablet (2.5 mg)".
 _COUNT_MASS = re.compile(
-    rf"(?P<n>{_NUM})\s*(?P<u>[a-z{{}}]+)\s*\(\s*(?P<m>{_NUM})\s*(?P<mu>mg|mcg|ug|g)\b[^)]*\)"
+    rf"(?P<n>{NUM})\s*(?P<u>[a-z{{}}]+)\s*\(\s*(?P<m>{NUM})\s*(?P<mu>mg|mcg|ug|g)\b[^)]*\)"
 )
 # Any amount in mass units: the text must hold one only.
-_MASS = re.compile(rf"{_NUM}\s*(?:mg|mcg|ug|g)\b")
+_MASS = re.compile(rf"{NUM}\s*(?:mg|mcg|ug|g)\b")
 
 
 def _line_strength(line: Mapping[str, Any]) -> float | None:

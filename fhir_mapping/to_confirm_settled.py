@@ -16,7 +16,10 @@ rule, here, before any check reads the gap (so every user of "may be running" fo
   keeps the safer reading. A fill is no stop record: its supply running out says nothing of what
   the patient took after it;
 - else, when the newest record of each of its drugs (its own day, or any later order, fill or
-  statement of the drug) is older than MappingPolicy.maybe_running_days, it is stale.
+  statement of the drug) is older than MappingPolicy.maybe_running_days, it is stale, unless one
+  of its drugs is an MAOI (data/antidepressants.csv class MAOI): an MAOI that may be taken is
+  never aged out, as a years-old `active` statement of one is not (an MAOI with a serotonergic
+  drug can kill; MAOIs are rare, so the question costs little noise).
 
 Either way its drugs move from `taken_now` to `set_aside` (DataGap.set_aside): no check reads them
 as running, and the data-gap line names the record, the drug and why. A record with no day of
@@ -38,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from fhir_mapping import drug_table
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
 from fhir_mapping.record import DataGap, SetAside
@@ -75,12 +79,22 @@ def _settled(
     if all(s is not None for s in stops):
         why = "; ".join(dict.fromkeys(s for s in stops if s is not None))
         return _set_aside(gap, why)
+    if any(_is_maoi(d) for d in drugs):
+        # An MAOI that may still be taken is never aged out: with a serotonergic drug it can
+        # kill, and MAOIs are prescribed rarely enough that keeping the question costs little
+        # noise (the lead's decision on review s21 RR finding 5; a later stop still settles it).
+        return gap
     newest = max(_newest(day, [e for e in events if e.ingredient == d], as_of) for d in drugs)
     if newest + timedelta(days=window_days) < as_of:
         what = "it" if len(drugs) == 1 else "them"
         why = f"no record of {what} in the last {window_days} days"
         return _set_aside(gap, why)
     return gap
+
+
+def _is_maoi(ingredient: str) -> bool:
+    info = drug_table.drug_info(ingredient)
+    return info is not None and info.drug_class == "MAOI"
 
 
 def _set_aside(gap: DataGap, why: str) -> DataGap:

@@ -30,6 +30,7 @@ from fhir_mapping.record import (
 )
 from services import cards, tables, transaminases, unidentified_running
 from services.pathway_options import unverified_mark
+from services.recommendation import Indicator
 
 
 @cache
@@ -80,6 +81,30 @@ ITEM9_NOT_RULED_OUT = (
     "A later PHQ-9 item 9 answer cannot be ruled out among the rating-scale results not read: "
     "check the chart's latest PHQ-9 before acting"
 )
+
+
+# The causes of a rating-scale gap whose results exist and were not seen: a search or prefetch
+# that failed (NOT_READ), a Bundle whose later pages could not be read (PARTIAL). Not data merely
+# not offered (NOT_PROVIDED: a set-up fact) nor one result left out (LEFT_OUT: named by itself).
+_UNSEEN = frozenset({GapCause.NOT_READ, GapCause.PARTIAL})
+
+
+def item9_unseen(gaps: Sequence[DataGap]) -> bool:
+    """Whether `gaps` hold rating-scale results that exist and could not be read: then a PHQ-9
+    item 9 answer may be among them, and the card that says so (ITEM9_NOT_RULED_OUT) is at
+    least a warning (session 21 RCM: a failed QuestionnaireResponse search put it on an info
+    measurement-based-care card; a suicide-item answer that may exist and was not seen is a
+    safety matter, `raised`)."""
+    return any(g.domain is DataDomain.SCORES and g.cause in _UNSEEN for g in gaps)
+
+
+def raised(indicator: Indicator, gaps: Sequence[DataGap]) -> Indicator:
+    """`indicator`, raised to a warning when an info card lists `gaps` that `item9_unseen`.
+    The card that lists them is raised, not a second card made (each gap block once per
+    screen: audit 15 W3): it already says "check the chart's latest PHQ-9 before acting"."""
+    if indicator is Indicator.INFO and item9_unseen(gaps):
+        return Indicator.WARNING
+    return indicator
 
 
 def section(

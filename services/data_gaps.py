@@ -50,6 +50,7 @@ from services.data_gap_section import (
     card_domains,
     conditions_matter_at,
     liver_tests_matter,
+    raised,
     section,
     shown_gaps,
 )
@@ -181,6 +182,8 @@ def annotate(
         else:
             block = section(gaps, antidepressant=antidepressant, record=record)
             listed_on.append((frozenset(gaps), rec.topic))
+            # The card listing a possible unseen item 9 answer in full is at least a warning.
+            rec = dataclasses.replace(rec, indicator=raised(rec.indicator, gaps))
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     unreported = [
         g

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
+from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
@@ -24,7 +25,12 @@ from fhir_mapping.gaps import (
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject, unidentified_running
-from services.data_gap_section import SENT_OR_FETCHED, bipolar_not_ruled_out, section
+from services.data_gap_section import (
+    SENT_OR_FETCHED,
+    bipolar_not_ruled_out,
+    item9_unseen,
+    section,
+)
 from services.recommendation import Indicator, Recommendation
 
 TOPIC = "data-quality"
@@ -34,8 +40,16 @@ def data_quality_card(
     record: PatientRecord, gaps: Sequence[DataGap], *, antidepressant: bool = False
 ) -> Recommendation:
     # The Patient record's own status is no resource left unread (fix 19a): never counted.
-    resources_left = [g for g in gaps if g.source is not None and not is_record_status(g)]
-    if resources_left:
+    # A fill read with its order's drug (fill_order_drug.py) was read: never counted as left.
+    resources_left = [
+        g for g in gaps if g.source is not None and not is_record_status(g) and not from_order(g)
+    ]
+    read_from_order = [g for g in gaps if from_order(g)]
+    if read_from_order and len(read_from_order) == len(gaps):
+        n = len({g.source for g in read_from_order})
+        head = f"{n} fill{'' if n == 1 else 's'} read as the drug {'its' if n == 1 else 'their'} order names"
+        summary = f"{head}: {'its' if n == 1 else 'their'} own medication could not be read"
+    elif resources_left:
         # Counted by the noun a card says (a partner drug's record is a medication record too),
         # an order and its fills as one medication (gap_counts.py).
         head = f"{counted(resources_left)} could not be read"
@@ -107,6 +121,8 @@ def data_quality_card(
         summary = cards.fit_summary(
             f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
         )
+    if indicator is None and item9_unseen(gaps):
+        indicator = Indicator.WARNING  # a PHQ-9 item 9 answer may be among them (session 21 RCM)
     detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).
     source = dataclasses.replace(cards.source_for(TOPIC), label=DATA_SOURCE, url=None)

@@ -10,7 +10,7 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 from __future__ import annotations
 
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
-from fhir_mapping.refills_unread import REFILLS_NOT_READ
+from fhir_mapping.refills_unread import REFILLS_UNKNOWN
 from services.card_format import fmt_pct, fmt_weeks, plural
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -57,10 +57,13 @@ def adherence_text(trial: Trial) -> str:
     if trial.intolerance is not None and adherence.status is _UNVERIFIED:
         # Refill data of a course stopped for intolerance are not judged (issue 10): no PDC.
         return adherence.documented or "not judged: the course ended for intolerance"
-    if adherence.not_verified == REFILLS_NOT_READ:
-        # Refill data that could not be read (fhir_mapping/refills_unread.py, review s21 RC W2):
-        # not "unverified" nor "no dispensing data", which would say there were none.
-        return "; ".join([REFILLS_NOT_READ, *filter(None, [adherence.documented])])
+    unknown = adherence.not_verified
+    if unknown in REFILLS_UNKNOWN:
+        # Refill data that could not be read (fhir_mapping/refills_unread.py, review s21 RC W2),
+        # or read only in part under a POOR reading (review s21 RR finding 4): not "unverified"
+        # nor "no dispensing data", which would say there were none, nor a PDC or gap that may
+        # be only the fills not read.
+        return "; ".join([unknown, *filter(None, [adherence.documented])])
     status, pdc = adherence.status, adherence.pdc
     lapses = supply_lapses(adherence)
     parts: list[str] = []
@@ -146,16 +149,35 @@ def no_supply_since(trial: Trial, *, count: bool = True) -> str:
     ran_out = trial.supply_ran_out
     if ran_out is None:
         return ""
+    unread = trial.unread_fills
+    if unread:
+        # Fills left out after the supply ran out that could be this course's (review s21 RR2
+        # finding 4, fhir_mapping/unread_fills.py): "no supply since" would claim more than the
+        # record shows. "supply read to 2026-09-12, 3 fills since could not be read (DATES)".
+        read = f"supply read to {ran_out.isoformat()}"
+        if not count:
+            return f"{read}, {plural(len(unread), 'fill')} since not read"
+        days = ", ".join(d.isoformat() for d in unread)
+        return f"{read}, {unread_since(trial)} ({days})"
     said = f"no supply since {ran_out.isoformat()}"
     return f"{said} ({plural(no_supply_days(trial), 'day')})" if count else said
 
 
+def unread_since(trial: Trial) -> str:
+    """ "3 fills since could not be read" (Trial.unread_fills), "" when none was left out."""
+    unread = len(trial.unread_fills)
+    if not unread:
+        return ""
+    return f"{plural(unread, 'fill')} since could not be read"
+
+
 def no_supply_for(trial: Trial) -> str:
     """ "no supply for 43 days": `no_supply_since`'s short form, for a summary that must fit;
+    "3 fills since could not be read" when fills after it were left out (Trial.unread_fills);
     "" when the supply did not run out."""
     if trial.supply_ran_out is None:
         return ""
-    return f"no supply for {plural(no_supply_days(trial), 'day')}"
+    return unread_since(trial) or f"no supply for {plural(no_supply_days(trial), 'day')}"
 
 
 def no_supply_days(trial: Trial) -> int:

@@ -15,7 +15,7 @@ from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.partial_response import partial_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
-from fhir_mapping.refills_unread import REFILLS_NOT_READ
+from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_NOT_READ
 from services import trial_dates, trial_indication
 from services.card_format import fmt_mg, fmt_pct, fmt_weeks, plural, record_cite, weeks_text
 from services.trial_adherence_text import adherence_text
@@ -150,11 +150,14 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         return intolerance_text(trial)
     if reason is InadequacyReason.ADHERENCE_NOT_READ:
         # fhir_mapping/refills_unread.py (review s21 RC W2): the weeks may be enough, but the
-        # refill data that would show the drug taken could not be read.
+        # refill data that would show the drug taken could not be read; or were read only in
+        # part (review s21 RR finding 4): the weeks are those the fills read show.
+        in_part = trial.adherence.not_verified == REFILLS_INCOMPLETE
+        shown = " on the fills read" if in_part else ""
         return (
-            f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose; adherence "
-            f"{REFILLS_NOT_READ}: not counted as a failed adequate trial until confirmed with "
-            "the patient or pharmacy"
+            f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose{shown}; "
+            f"adherence {REFILLS_INCOMPLETE if in_part else REFILLS_NOT_READ}: not counted as a failed "
+            "adequate trial until confirmed with the patient or pharmacy"
         )
     if reason is InadequacyReason.DOSE_UNKNOWN:
         if trial.dose_basis is not DoseBasis.DAILY:

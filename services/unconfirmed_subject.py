@@ -25,14 +25,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from fhir_mapping.drug_table import DrugInfo, drug_info
+from fhir_mapping.drug_table import DrugInfo, drug_info, is_maoi_class
 from fhir_mapping.excluded_resources import unconfirmed_drugs
 from fhir_mapping.record import DataGap, DraftOrder, PatientRecord, Role
 from services import cards, drug_names, washout_table
 from services.card_format import plural
 from services.recommendation import Recommendation
 
-_MAOI = "MAOI"
 OPTIMISE_TOPIC = "optimize-switch-augment"
 
 
@@ -48,7 +47,7 @@ def _order(gap: DataGap) -> tuple[str, list[DrugInfo]] | None:
 
 def _running_with(record: PatientRecord, drugs: Sequence[DrugInfo]) -> list[str]:
     """The running antidepressants an MAOI among `drugs` would be critical with."""
-    if not any(d.drug_class == _MAOI for d in drugs):
+    if not any(is_maoi_class(d.drug_class) for d in drugs):
         return []
     return sorted(
         {
@@ -57,7 +56,7 @@ def _running_with(record: PatientRecord, drugs: Sequence[DrugInfo]) -> list[str]
             if t.ongoing
             and t.role is Role.ANTIDEPRESSANT
             and (info := drug_info(t.ingredient)) is not None
-            and info.drug_class != _MAOI
+            and not is_maoi_class(info.drug_class)
         }
     )
 
@@ -155,7 +154,7 @@ def on_optimise(
 ) -> list[Recommendation]:
     """The optimise card with one line naming an MAOI order of unconfirmed subject: its switch
     options assume no MAOI is running (audit 17 M1)."""
-    maois = [o for g in gaps if (o := _order(g)) and any(d.drug_class == _MAOI for d in o[1])]
+    maois = [o for g in gaps if (o := _order(g)) and any(is_maoi_class(d.drug_class) for d in o[1])]
     if not maois:
         return list(recs)
     named = "; ".join(words for words, _ in maois)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
 from services import cards, draft_tapers, serotonin_reuptake
 from services.card_format import plural
@@ -53,7 +53,7 @@ def _lines() -> dict[str, _Line]:
 
 
 def _antidepressant(draft: DraftOrder) -> bool:
-    return draft.role is Role.ANTIDEPRESSANT and "MAOI" not in draft.drug_class.upper()
+    return draft.role is Role.ANTIDEPRESSANT and not is_maoi_class(draft.drug_class)
 
 
 def _overlapping(draft: DraftOrder, other: DraftOrder) -> bool:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers
 from services.order_checks import duplicate_maybe
@@ -65,7 +65,7 @@ from services.rules.context import RuleContext
 
 
 def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+    if draft.role is not Role.ANTIDEPRESSANT or is_maoi_class(draft.drug_class):
         return []
     return [
         t
@@ -90,7 +90,7 @@ def _same_class_draft(draft: DraftOrder, other: DraftOrder) -> bool:
         and other.role is Role.ANTIDEPRESSANT
         and other.ingredient != draft.ingredient
         and other.drug_class == draft.drug_class
-        and "MAOI" not in other.drug_class.upper()
+        and not is_maoi_class(other.drug_class)
         and not shared_ingredients(draft.ingredient, other.ingredient)
         and not low_dose_draft(other)
     )
@@ -102,7 +102,7 @@ def _drafted_same_class(
     """The other drafts of the order of `draft`'s class. A pair is said once: on the later draft
     when the hook checks both, and from the checked one when it checks one only (order-select
     with one selection). `selected`: the drafts the hook checks; None, all of them."""
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+    if draft.role is not Role.ANTIDEPRESSANT or is_maoi_class(draft.drug_class):
         return []
     drafts = list(ctx.record.draft_orders)
     checked = drafts if selected is None else list(selected)

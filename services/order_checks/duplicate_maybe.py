@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
 from services import cards, draft_tapers, maybe_running, serotonin_reuptake, taken_to_confirm
 from services.maybe_running import MaybeRunning
@@ -27,14 +27,14 @@ from services.rules.context import RuleContext
 
 
 def _candidates(ctx: RuleContext, draft: DraftOrder) -> list[MaybeRunning]:
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+    if draft.role is not Role.ANTIDEPRESSANT or is_maoi_class(draft.drug_class):
         return []
     return [
         m
         for m in maybe_running.antidepressants(ctx.record)
         if m.ingredient != draft.ingredient
         # MAOIs are the MAOI check's, which reads these records already.
-        and "MAOI" not in m.drug_class.upper()
+        and not is_maoi_class(m.drug_class)
         # A shared ingredient is the shared-ingredient card's; a taper to a stop on this order
         # is the cross-taper card's.
         and not shared_ingredients(draft.ingredient, m.ingredient)

@@ -10,7 +10,7 @@ draft's own class: a combination CANMAT may make, save for two reuptake inhibito
 
 from __future__ import annotations
 
-from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers, serotonin_reuptake
 from services.order_checks.model import SAME_CLASS, OrderCheck
@@ -33,7 +33,7 @@ RUNNING_LINE_HEADINGS = RUNNING_HEADINGS
 def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
     """Antidepressants of another class running beside the drafted one (MAOIs are the MAOI
     check's, on either side)."""
-    if draft.role is not Role.ANTIDEPRESSANT or "MAOI" in draft.drug_class.upper():
+    if draft.role is not Role.ANTIDEPRESSANT or is_maoi_class(draft.drug_class):
         return []
     return [
         t
@@ -42,7 +42,7 @@ def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.role is Role.ANTIDEPRESSANT
         and t.ingredient != draft.ingredient
         and t.drug_class != draft.drug_class
-        and "MAOI" not in t.drug_class.upper()
+        and not is_maoi_class(t.drug_class)
         # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
         and draft_tapers.taper_of(ctx.record, t.ingredient) is None
     ]

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
+from fhir_mapping.refills_unread import REFILLS_INCOMPLETE
 from services import cards, screen, trial_dates
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
@@ -176,6 +177,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             return f"{weeks}, possibly adequate"
         return weeks
     if InadequacyReason.ADHERENCE_NOT_READ in reasons:
+        if trial.adherence.not_verified == REFILLS_INCOMPLETE:  # s21 RR finding 4
+            return f"{trial.ingredient} refill data incomplete"
         return f"{trial.ingredient} refill data not read"
     if InadequacyReason.DOSE_UNKNOWN in reasons:
         if trial.min_adequate_mg is None:

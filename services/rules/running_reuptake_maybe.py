@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from fhir_mapping.drug_table import shared_ingredients
+from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import Trial
 from services import cards, maybe_running, serotonin_reuptake, taken_to_confirm
 from services.maybe_running import MaybeRunning
@@ -71,7 +71,7 @@ def maybe_pair(ctx: RuleContext, running: Sequence[Trial]) -> MaybePair | None:
     maybes = tuple(
         m
         for m in maybe_running.antidepressants(ctx.record)
-        if "MAOI" not in m.drug_class.upper()
+        if not is_maoi_class(m.drug_class)
         and serotonin_reuptake.inhibits_reuptake(m.ingredient, m.drug_class)
         and not any(
             m.ingredient == t.ingredient or shared_ingredients(m.ingredient, t.ingredient)
@@ -139,12 +139,12 @@ def others(ctx: RuleContext, named: AbstractSet[str]) -> tuple[MaybeRunning, ...
     pair's drugs) and those of a record with an MAOI reading (the MAOI checks read and name
     that record: an order coded escitalopram and named phenelzine), in maybe_running's order."""
     found = maybe_running.antidepressants(ctx.record)
-    maoi_records = {m.source for m in found if "MAOI" in m.drug_class.upper()}
+    maoi_records = {m.source for m in found if is_maoi_class(m.drug_class)}
     return tuple(
         m
         for m in found
         if m.ingredient not in named
-        and "MAOI" not in m.drug_class.upper()
+        and not is_maoi_class(m.drug_class)
         and (m.source is None or m.source not in maoi_records)
     )
 

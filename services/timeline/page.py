@@ -15,6 +15,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from fhir_mapping.draft_medication import is_unidentified_draft
+from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, status_line
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
@@ -122,6 +123,7 @@ def _unread(record: PatientRecord) -> list[DataGap]:
         and g.reason != ANOTHER_PATIENT
         and not is_record_status(g)
         and not is_unidentified_draft(g)
+        and not from_order(g)  # read, with its order's drug (fill_order_drug.py)
     ]
 
 

@@ -14,6 +14,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from fhir_mapping.refills_unread import unknown_words
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
@@ -137,6 +138,9 @@ def _reason_word(trial: Trial, reason: InadequacyReason) -> str:
             return f"adequacy to confirm: {unknown}"  # session 21 F3 item 1
         if unknown is not None:
             return unknown
+    if reason is InadequacyReason.ADHERENCE_NOT_READ:
+        # Not read, or read only in part (fhir_mapping/refills_unread.py, s21 RR finding 4).
+        return f"adherence not known: {unknown_words(trial)}"
     return _REASON_TEXT.get(reason, str(reason))
 
 

@@ -22,9 +22,8 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -32,12 +31,11 @@ AS_OF = date(2025, 6, 2)
 Doc = dict[str, Any]
 _DIR = Path(__file__).parent / "maybe_running_charts"
 _chart = chart_files.loader(_DIR)
+_at = Evaluator(AS_OF)
 
 
 def _cards(name: str) -> dict[str, Doc]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+    return _at.by_topic(_chart(name))
 
 
 def _statement(name: str) -> str:

@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -30,9 +29,7 @@ CONTROL = "s01_control_with_order"
 
 
 def _run(name: str, as_of: date) -> tuple[list[Doc], Any]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
-    return result.response.to_json()["cards"], result.evaluation.record
+    return Evaluator(as_of).cards_and_record(_chart(name))
 
 
 def _shown(cards: list[Doc]) -> list[tuple[str, str, str]]:

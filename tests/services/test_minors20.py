@@ -26,7 +26,6 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.partial_response import baseline_on_treatment, partial_response, response_words
 from fhir_mapping.record import Intolerance, PatientRecord
@@ -34,22 +33,21 @@ from fhir_mapping.source_ref import SourceRef
 from services import tolerability
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
 AS_OF = date(2026, 12, 1)
 Doc = dict[str, Any]
 _chart = chart_files.loader(Path(__file__).parent / "minors20_charts")
+_at = Evaluator(AS_OF)
 _RESOURCE_ID = re.compile(
     r"\b(MedicationRequest|MedicationStatement|MedicationDispense)/[A-Za-z0-9.\-]+"
 )
 
 
 def _cards(name: str) -> list[Doc]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+    return _at.cards(_chart(name))
 
 
 def _topic(cards: list[Doc], topic: str) -> Doc:
@@ -89,8 +87,7 @@ def test_maudsley_severity_is_the_newer_rating_with_the_older_code_named() -> No
 
 
 def _record(name: str) -> PatientRecord:
-    doc = _chart(name)
-    return evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy()).evaluation.record
+    return _at.result(_chart(name)).evaluation.record
 
 
 def test_duration_names_the_silent_untreated_gap_the_episode_runs_across() -> None:
@@ -121,9 +118,7 @@ _c19_chart = chart_files.loader(Path(__file__).parent / "consistency19_charts")
 
 
 def _topics(name: str, policy: Policy | None = None) -> dict[str, Doc]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=policy or Policy())
-    return {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
+    return _at.by_topic(_chart(name), policy=policy)
 
 
 def test_running_dose_above_the_us_label_gets_a_line_on_chart_open() -> None:
@@ -140,9 +135,7 @@ def test_running_dose_above_the_us_label_gets_a_line_on_chart_open() -> None:
         "CANMAT 2023 Table 3.3 lists up to 300). The label allows up to 300 mg/day for "
         "hospitalised patients." in card["detail"]
     )
-    doc = _c19_chart("c06_mirtazapine60_us_site_epic")
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    summaries = [c["summary"] for c in result.response.to_json()["cards"]]
+    summaries = [c["summary"] for c in _at.cards(_c19_chart("c06_mirtazapine60_us_site_epic"))]
     assert "Mirtazapine 60 mg/day running: above the US label's maximum of 45 mg/day" in summaries
 
 
@@ -215,9 +208,7 @@ def test_dated_records_are_named_by_code_and_date_not_resource_id(
     chart: str, topic: str, named: str
 ) -> None:
     folder, name = chart.split("/")
-    doc = chart_files.loader(_SERVICES / folder)(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    card = _topic(result.response.to_json()["cards"], topic)
+    card = _topic(_at.cards(chart_files.loader(_SERVICES / folder)(name)), topic)
     text = card["summary"] + card["detail"]
     assert named in text
     assert not _RECORD_ID.search(text)

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from services import interaction_table
 from services.card_format import SUMMARY_MAX
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,14 +40,8 @@ REPEATS = "order-repeats-failed-trial"
 _chart = chart_files.loader(Path(__file__).parent / "order_minors_charts")
 
 
-def _cards(doc: Doc, hook: str | None = None) -> list[Doc]:
-    result = evaluate_document(doc, hook=hook or doc["hook"], as_of=AS_OF, policy=Policy())
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
-
-
-def _by_topic(cards: list[Doc]) -> dict[str, Doc]:
-    return {c["source"]["topic"]["code"]: c for c in cards}
+_at = Evaluator(AS_OF)
+_by_topic = _at.by_topic
 
 
 def _draft_ids(doc: Doc) -> list[str]:
@@ -69,7 +63,7 @@ def _draft_ids(doc: Doc) -> list[str]:
 def test_two_adjuncts_on_one_order_get_a_warning_naming_both(
     name: str, first: str, second: str
 ) -> None:
-    cards = _by_topic(_cards(_chart(name)))
+    cards = _by_topic(_chart(name))
     card = cards[ADJUNCTS]
     assert card["indicator"] == "warning"
     summary = card["summary"]
@@ -88,7 +82,7 @@ def test_two_adjuncts_card_at_order_select_of_one_of_them() -> None:
     doc = _chart("aripiprazole_and_lithium_drafted_sign")
     doc["hook"] = "order-select"
     doc["context"]["selections"] = _draft_ids(doc)[:1]
-    card = _by_topic(_cards(doc))[ADJUNCTS]
+    card = _by_topic(doc)[ADJUNCTS]
     assert "Aripiprazole" in card["summary"] and "lithium" in card["summary"]
 
 
@@ -102,7 +96,7 @@ def test_one_adjunct_beside_a_running_one_is_no_pair() -> None:
     bundle.setdefault("entry", []).append({"resource": running})
     if "total" in bundle:
         bundle["total"] = len(bundle["entry"])
-    assert ADJUNCTS not in _by_topic(_cards(doc))
+    assert ADJUNCTS not in _by_topic(doc)
 
 
 def test_two_adjuncts_with_bipolar_disorder_is_no_card() -> None:
@@ -125,28 +119,28 @@ def test_two_adjuncts_with_bipolar_disorder_is_no_card() -> None:
     conditions["entry"].append({"resource": bipolar})
     if "total" in conditions:
         conditions["total"] = len(conditions["entry"])
-    assert ADJUNCTS not in _by_topic(_cards(doc))
+    assert ADJUNCTS not in _by_topic(doc)
 
 
 # --- finding 7: summaries ----------------------------------------------------------------------
 
 
 def test_linezolid_summary_says_stop_give_monitor() -> None:
-    card = _by_topic(_cards(_chart("linezolid_beside_sertraline_select")))[MAOI]
+    card = _by_topic(_chart("linezolid_beside_sertraline_select"))[MAOI]
     assert card["indicator"] == "critical"
     assert "stop sertraline, give linezolid, monitor" in card["summary"]
     assert len(card["summary"]) <= SUMMARY_MAX
 
 
 def test_warfarin_order_summary_says_check_the_inr() -> None:
-    card = _by_topic(_cards(_chart("warfarin_beside_sertraline_sign")))[INTERACTION]
+    card = _by_topic(_chart("warfarin_beside_sertraline_sign"))[INTERACTION]
     assert "check the INR" in card["summary"]
     assert "if on warfarin" not in card["summary"]
     assert "if on warfarin" not in card["detail"]
 
 
 def test_several_interaction_pairs_are_named_in_the_summary() -> None:
-    card = _by_topic(_cards(_chart("tramadol_bupropion_ibuprofen_drafted_sign")))[INTERACTION]
+    card = _by_topic(_chart("tramadol_bupropion_ibuprofen_drafted_sign"))[INTERACTION]
     summary = card["summary"]
     assert len(summary) <= SUMMARY_MAX
     assert "more)" not in summary
@@ -155,7 +149,7 @@ def test_several_interaction_pairs_are_named_in_the_summary() -> None:
 
 
 def test_failed_ssri_on_running_ssri_leads_with_two_ssris() -> None:
-    card = _by_topic(_cards(_chart("escitalopram_onto_running_sertraline_sign")))[REPEATS]
+    card = _by_topic(_chart("escitalopram_onto_running_sertraline_sign"))[REPEATS]
     summary = card["summary"]
     assert summary.startswith("Two SSRIs")
     assert "sertraline" in summary and "escitalopram" in summary.lower()

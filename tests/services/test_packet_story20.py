@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from services.packet.page import render_packet
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -34,7 +34,7 @@ _chart = chart_files.loader(Path(__file__).parent / "packet_story20_charts")
 
 def _run(name: str, as_of: date) -> tuple[list[dict[str, Any]], str]:
     policy = Policy()
-    done = evaluate_document(_chart(name), hook="patient-view", as_of=as_of, policy=policy)
+    done = Evaluator(as_of, hook="patient-view", policy=policy).result(_chart(name))
     packet = render_packet(done.evaluation.record, policy)
     text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " | ", packet)))
     return done.response.to_json()["cards"], re.sub(r"(\s*\|\s*)+", " | ", text)

@@ -20,10 +20,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import PatientRecord
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -34,10 +33,7 @@ _chart = chart_files.loader(Path(__file__).parent / "reading20_charts")
 CHART = "p01_phq9_flowsheet_local_and_response_utc_same_instant"
 
 
-def _evaluate(doc: Doc) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
-    return cards, result.evaluation.record
+_evaluate = Evaluator(AS_OF).by_topic_and_record
 
 
 def _late_may(record: PatientRecord) -> list[tuple[date, int | None]]:

@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import PatientRecord, Trial
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -36,10 +35,7 @@ UPDATED = "s01_phenelzine_order_stopped_updated_yesterday_on_escitalopram"
 NO_DAY = "s01_phenelzine_order_stopped_no_last_updated_on_escitalopram"
 
 
-def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
-    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
-    return cards, result.evaluation.record
+_evaluate = Evaluator(AS_OF).by_topic_and_record
 
 
 def _phenelzine(record: PatientRecord) -> Trial:

@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import PatientRecord
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -36,11 +35,11 @@ UNKNOWN = "u01_phenelzine_statement_unknown_on_escitalopram"
 ACTIVE = "u01_phenelzine_statement_active_on_escitalopram"
 
 
+_at = Evaluator(AS_OF)
+
+
 def _evaluate(name: str) -> tuple[dict[str, Doc], PatientRecord]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
-    return cards, result.evaluation.record
+    return _at.by_topic_and_record(_chart(name))
 
 
 def _statement_id(name: str) -> str:

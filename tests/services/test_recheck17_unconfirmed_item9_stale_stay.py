@@ -176,7 +176,10 @@ def test_the_left_open_stay_without_its_later_visits_holds_as_before() -> None:
         e for e in entries if e["resource"]["class"]["code"] != "AMB"
     ]
     # Outpatient fills after the admission show it was left as well (second recheck M2).
+    # A true empty search: a Bundle still counting its 10 dispenses (`total`) with none sent is
+    # refill data not read (review s21 RR finding 4), which this test is not about.
     doc["prefetch"]["medicationDispenses"]["entry"] = []
+    doc["prefetch"]["medicationDispenses"]["total"] = 0
     cards, _ = _evaluate(doc)
     assert "Currently admitted (medical) since 2023-05-10" in cards[OPTIMISE]["detail"]
     assert _drug_orders(cards[OPTIMISE]) == []

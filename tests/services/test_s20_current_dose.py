@@ -27,11 +27,11 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
+from cds_hooks.offline import OfflineResult
 from fhir_mapping.dose import daily_dose_mg
 from services.order_doses import dose_text
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -41,13 +41,12 @@ OPTIMISE = "optimize-switch-augment"
 _chart = chart_files.loader(Path(__file__).parent / "current_dose_charts")
 
 
-def _run(name: str, as_of: date, doc: Doc | None = None) -> Any:
-    return evaluate_document(doc or _chart(name), hook="patient-view", as_of=as_of, policy=Policy())
+def _run(name: str, as_of: date, doc: Doc | None = None) -> OfflineResult:
+    return Evaluator(as_of, hook="patient-view").result(doc or _chart(name))
 
 
 def _cards(name: str, as_of: date, doc: Doc | None = None) -> dict[str, Doc]:
-    cards = _run(name, as_of, doc).response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+    return Evaluator(as_of, hook="patient-view").by_topic(doc or _chart(name))
 
 
 def _trial(name: str, as_of: date, ingredient: str, doc: Doc | None = None) -> Any:

@@ -19,19 +19,18 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.dose import daily_dose_bounds
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 Doc = dict[str, Any]
 _chart = chart_files.loader(Path(__file__).parent / "dose_reading_charts")
 AS_OF = date(2025, 8, 25)
+_at = Evaluator(AS_OF, hook="patient-view")
 
 
 def _cards(name: str, as_of: date = AS_OF) -> list[Doc]:
-    result = evaluate_document(_chart(name), hook="patient-view", as_of=as_of, policy=Policy())
-    return result.response.to_json()["cards"]
+    return _at.cards(_chart(name), as_of=as_of)
 
 
 def _text(cards: list[Doc]) -> str:
@@ -151,7 +150,6 @@ def test_the_repeat_card_names_a_running_failed_course_by_its_present_dose() -> 
     # Was "(150 mg/day, running since 2025-05-05)": the course's top dose beside its start.
     from services.order_checks.repeat import _dose_when
 
-    doc = _chart("continues_below_dose_not_tolerated")
-    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
+    result = _at.result(_chart("continues_below_dose_not_tolerated"))
     (trial,) = [t for t in result.evaluation.record.trials if t.ingredient == "sertraline"]
     assert _dose_when(trial) == "running since 2025-05-05; 100 mg/day since 2025-07-14"

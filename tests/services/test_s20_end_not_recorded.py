@@ -28,13 +28,13 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.record import PatientRecord
 from services.packet import render_packet
 from services.policy import Policy
 from services.timeline import render_svg
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -47,8 +47,7 @@ RAN_OUT_AS_OF = date(2026, 12, 1)
 
 
 def _evaluate(doc: Doc, as_of: date) -> tuple[list[Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
-    return result.response.to_json()["cards"], result.evaluation.record
+    return Evaluator(as_of).cards_and_record(doc)
 
 
 def _text(markup: str) -> str:

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from cds_hooks.offline import evaluate_document
+from cds_hooks.offline import OfflineResult
 from services.pathway import derive_facts
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 FOLDER = Path(__file__).parent / "gap_trials_charts"
 _load = chart_files.loader(FOLDER)
@@ -28,11 +29,9 @@ DATES = sorted(p.name[len("duloxetine_refill_gap_asof_") : -5] for p in FOLDER.g
 BEFORE_RESTART = [d for d in DATES if d < "2025-07-10"]
 
 
-def _run(day: str):  # type: ignore[no-untyped-def]
+def _run(day: str) -> OfflineResult:
     doc = _load(f"duloxetine_refill_gap_asof_{day}")
-    return evaluate_document(
-        doc, hook="patient-view", as_of=date.fromisoformat(day), policy=Policy()
-    )
+    return Evaluator(date.fromisoformat(day), hook="patient-view").result(doc)
 
 
 def _failed(day: str) -> int:
@@ -91,8 +90,7 @@ def test_no_supply_since_is_named_once_the_grace_has_passed() -> None:
 
 
 def _cards(doc: dict, day: date) -> list[dict]:  # type: ignore[type-arg]
-    result = evaluate_document(doc, hook="patient-view", as_of=day, policy=Policy())
-    return result.response.to_json()["cards"]  # type: ignore[no-any-return]
+    return Evaluator(day, hook="patient-view").cards(doc)
 
 
 def _orders_a_drug(card: dict) -> bool:  # type: ignore[type-arg]

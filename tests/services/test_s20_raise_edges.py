@@ -28,9 +28,9 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
+from cds_hooks.offline import OfflineResult
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,13 +40,12 @@ OPTIMISE = "optimize-switch-augment"
 _chart = chart_files.loader(Path(__file__).parent / "raise_edges20_charts")
 
 
-def _run(name: str, as_of: date) -> Any:
-    return evaluate_document(_chart(name), hook="patient-view", as_of=as_of, policy=Policy())
+def _run(name: str, as_of: date) -> OfflineResult:
+    return Evaluator(as_of, hook="patient-view").result(_chart(name))
 
 
 def _cards(name: str, as_of: date) -> dict[str, Doc]:
-    cards: list[Doc] = _run(name, as_of).response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+    return Evaluator(as_of, hook="patient-view").by_topic(_chart(name))
 
 
 def _drug_orders(card: Doc) -> list[str]:
@@ -91,8 +90,7 @@ def test_worse_since_raise_ends_with_a_phq9_that_judges_it() -> None:
             again["issued"] = "2025-03-31T10:05:00-05:00"
             url = entry["fullUrl"].rsplit("/", 1)[0] + "/" + again["id"]
             entries.append({**entry, "fullUrl": url, "resource": again})
-    result = evaluate_document(doc, hook="patient-view", as_of=date(2025, 3, 31), policy=Policy())
-    card = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}[OPTIMISE]
+    card = Evaluator(date(2025, 3, 31), hook="patient-view").by_topic(doc)[OPTIMISE]
     assert "worse since" not in card["summary"]
     assert "Raise sertraline to 200 mg/day (dose first, CANMAT 2023 para 187)" in _drug_orders(card)
 

@@ -26,11 +26,10 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
 from fhir_mapping.record import PatientRecord, Trial
 from services.card_format import plural
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -43,10 +42,7 @@ NO_DAY = "phenelzine_order_stopped_no_day_on_escitalopram"
 WEEK = "sertraline_lowered_for_reaction_one_week_ago"
 
 
-def _evaluate(doc: Doc, as_of: date = AS_OF) -> tuple[dict[str, Doc], PatientRecord]:
-    result = evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
-    cards = {c["source"]["topic"]["code"]: c for c in result.response.to_json()["cards"]}
-    return cards, result.evaluation.record
+_evaluate = Evaluator(AS_OF).by_topic_and_record
 
 
 def _phenelzine(record: PatientRecord) -> Trial:

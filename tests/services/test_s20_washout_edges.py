@@ -28,11 +28,12 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import document_resources, evaluate_document
+from cds_hooks.offline import document_resources
 from fhir_mapping.build import build_record
 from fhir_mapping.policy import MappingPolicy
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -52,12 +53,7 @@ SERTRALINE = {"code": "312938", "display": "sertraline 100 MG Oral Tablet"}
 PHENELZINE = {"code": "312347", "display": "phenelzine 15 MG Oral Tablet"}
 
 
-def _cards(doc: Doc, *, hook: str | None = None, policy: Policy | None = None) -> list[Doc]:
-    result = evaluate_document(
-        doc, hook=hook or doc["hook"], as_of=AS_OF, policy=policy or Policy()
-    )
-    found: list[Doc] = result.response.to_json()["cards"]
-    return found
+_cards = Evaluator(AS_OF).cards
 
 
 def _orders(doc: Doc) -> list[Doc]:

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import OfflineResult, evaluate_document
+from cds_hooks.offline import OfflineResult
 from fhir_mapping.gaps import SI_LABS_NOT_RECEIVED
 from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.lab_si_key import key_tests
@@ -36,6 +36,7 @@ from services.packet.page import render_packet
 from services.policy import Policy
 from services.timeline.summary import describe
 from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic, card_list
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -44,14 +45,15 @@ Doc = dict[str, Any]
 _chart = chart_files.loader(Path(__file__).parent / "wording20_charts")
 
 
+_at = Evaluator(AS_OF)
+
+
 def _run(name: str, as_of: date = AS_OF) -> OfflineResult:
-    doc = _chart(name)
-    return evaluate_document(doc, hook=doc["hook"], as_of=as_of, policy=Policy())
+    return _at.result(_chart(name), as_of=as_of)
 
 
 def _cards(result: OfflineResult) -> dict[str, Doc]:
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+    return by_topic(card_list(result))
 
 
 def _packet_text(result: OfflineResult) -> str:

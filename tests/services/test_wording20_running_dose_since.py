@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 
-from cds_hooks.offline import evaluate_document
-from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -35,11 +34,11 @@ Doc = dict[str, Any]
 _chart = chart_files.loader(Path(__file__).parent / "wording20_charts")
 
 
+_at = Evaluator(AS_OF)
+
+
 def _cards(name: str) -> dict[str, Doc]:
-    doc = _chart(name)
-    result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
-    cards: list[Doc] = result.response.to_json()["cards"]
-    return {c["source"]["topic"]["code"]: c for c in cards}
+    return _at.by_topic(_chart(name))
 
 
 LITHIUM = "w01_lithium_600_to_900_egfr45_lisinopril"

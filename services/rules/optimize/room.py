@@ -55,7 +55,26 @@ class Room:
     hold_short: str | None = None  # the same in a few words, for the summary
 
 
-def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
+@dataclass(frozen=True, slots=True)
+class _Organs:
+    """The liver and kidney readings on record with the drug's rows of the hepatic and renal
+    tables: read once, since both a ceiling (`_caps`) and a hold (`_hold`) come from them."""
+
+    liver: hepatic_doses.Liver | None
+    hepatic: hepatic_doses.HepaticRow | None
+    renal: renal_doses.RenalRow | None
+
+
+def _organs(ctx: RuleContext, name: str) -> _Organs:
+    kidney = renal_doses.reading(ctx.record, ctx.policy)
+    return _Organs(
+        hepatic_doses.reading(ctx.record),
+        hepatic_doses.row_for(name),
+        kidney.row(name) if kidney is not None else None,
+    )
+
+
+def _caps(ctx: RuleContext, trial: Trial, organs: _Organs) -> list[tuple[float, str]]:
     """Every ceiling that applies to this patient, each with its words."""
     name, record = trial.ingredient, ctx.record
     site = site_ceiling(ctx.policy, trial)
@@ -65,13 +84,11 @@ def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
         found.append(
             (limit.max_mg, f" (the {limit.words()} from age {limit.min_age}, {limit.cite})")
         )
-    liver = hepatic_doses.reading(record)
-    row = hepatic_doses.row_for(name)
+    liver, row = organs.liver, organs.hepatic
     if liver is not None and row is not None and row.action == "max" and row.max_mg is not None:
         words = f"the labelled maximum {hepatic_doses.if_severity(row)}"
         found.append((row.max_mg, f" ({words}, {hepatic_doses.cite(row)}; {liver.short()})"))
-    kidney = renal_doses.reading(record, ctx.policy)
-    band = kidney.row(name) if kidney is not None else None
+    band = organs.renal
     if band is not None and band.action in ("max", "reduce") and band.max_mg is not None:
         found.append((band.max_mg, f" (the labelled maximum in {band.band}, {band.cite})"))
     for pgx_row in pgx_doses.rows_for(name):
@@ -82,7 +99,7 @@ def _caps(ctx: RuleContext, trial: Trial) -> list[tuple[float, str]]:
     return found
 
 
-def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
+def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | None:
     """Why a raise of this course is text only (the card's sentence, a few words), or None."""
     name, record = trial.ingredient, ctx.record
     course = tolerability.not_tolerated(record).get(name)
@@ -105,7 +122,7 @@ def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
             "offered as a ready-to-accept order).",
             "QTc first",
         )
-    liver, row = hepatic_doses.reading(record), hepatic_doses.row_for(name)
+    liver, row = organs.liver, organs.hepatic
     # A "caution" row is the order check's unless the table marks it a warning (as the
     # running-drug card reads it: rules/running_hepatic.py).
     if (
@@ -120,8 +137,7 @@ def _hold(ctx: RuleContext, trial: Trial) -> tuple[str, str] | None:
             "ready-to-accept order.",
             "hepatic impairment",
         )
-    kidney = renal_doses.reading(record, ctx.policy)
-    band = kidney.row(name) if kidney is not None else None
+    band = organs.renal
     if band is not None and band.max_mg is None and band.indicator is Indicator.WARNING:
         return (
             f"At the kidney function on record the {name} label ({band.cite}) says: "
@@ -151,7 +167,8 @@ def room(ctx: RuleContext, trial: Trial) -> Room | None:
         or trial.min_adequate_mg is None
     ):
         return None
-    caps = _caps(ctx, trial)
+    organs = _organs(ctx, trial.ingredient)
+    caps = _caps(ctx, trial, organs)
     stopped = stopped_cap(trial)
     if stopped is not None:
         caps.append(stopped)
@@ -160,7 +177,7 @@ def room(ctx: RuleContext, trial: Trial) -> Room | None:
     top, words = min(caps, key=lambda cap: cap[0])
     if now >= top:
         return None
-    hold = _hold(ctx, trial)
+    hold = _hold(ctx, trial, organs)
     return Room(
         trial,
         now,
