@@ -83,3 +83,46 @@ def test_a_level_three_days_after_a_raise_is_too_early() -> None:
     assert "repeat the level 5-7 days after it" in card["summary"]
     assert "too early after the change on 2026-11-17" in card["summary"]
     assert "Its level is too early after the change on 2026-11-17" in text
+
+
+# --- the lithium-ECT line (services/lithium_ect.py) ----------------------------------------------
+
+
+def _all_text(name: str) -> str:
+    return "\n".join(_text(c) for c in _at.cards(_chart(name)))
+
+
+@pytest.mark.parametrize(
+    ("name", "held"),
+    [
+        ("E1_lithium_stopped_before_ect", "its order stopped on 2026-11-18"),
+        ("E1b_lithium_on_hold_for_ect", "its order on hold (supply on record to 2026-12-01)"),
+    ],
+)
+def test_a_stopped_or_held_lithium_order_is_not_called_running(name: str, held: str) -> None:
+    # Recheck E1/E1b: "lithium 600 mg/day since 2026-09-10 during an ECT course" for an order
+    # stopped ("Held before ECT") or on hold; its fill of 11-09 may still be at home.
+    text = _all_text(name)
+    assert "lithium 600 mg/day since 2026-09-10 during an ECT course" not in text
+    assert (
+        f"**Lithium during ECT:** lithium 600 mg/day since 2026-09-10, {held}, during an ECT "
+        "course (last session 2026-11-23): confirm it is not being taken" in text
+    )
+
+
+def test_an_ect_order_left_active_after_its_course_is_no_current_course() -> None:
+    # Recheck E2: sessions in May only, the ECT order of 2026-04-20 still `active`.
+    assert "Lithium during ECT" not in _all_text("E2_ect_6_months_ago_order_left_active")
+    assert "Lithium during ECT" not in _all_text("E3_ect_6_months_ago_no_order")
+
+
+def test_an_old_ect_order_with_no_session_after_it_still_counts() -> None:
+    # An order with no session after it is a course not yet started: it counts at any age.
+    doc = _chart("E2_ect_6_months_ago_order_left_active")
+    procedures = doc["prefetch"]["procedures"]
+    procedures["entry"] = [
+        e for e in procedures["entry"] if "90870" not in str(e["resource"].get("code"))
+    ]
+    procedures["total"] = len(procedures["entry"])
+    text = "\n".join(_text(c) for c in _at.cards(doc))
+    assert "during an ECT course (ECT order of 2026-04-20 active)" in text

@@ -99,7 +99,8 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     target = f"a level of {found.bounds()}" if found.rule is not None else "its serum level"
     if found.rule is not None and found.rule.check.endswith("-older"):
         # The older-adult target (lab_safety.csv lithium-target-older): say whose it is.
-        target += f" (at {ctx.policy.older_adult_age} and over: {found.rule.cite})"
+        # (the level line below names its source).
+        target = f"a level of {found.bounds()}, the target at {ctx.policy.older_adult_age} and over"
     labs = (
         lab_safety.lithium_level_text(ctx.record, ctx.policy)
         if trial.ingredient == "lithium"
