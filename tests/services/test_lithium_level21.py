@@ -126,3 +126,37 @@ def test_an_old_ect_order_with_no_session_after_it_still_counts() -> None:
     procedures["total"] = len(procedures["entry"])
     text = "\n".join(_text(c) for c in _at.cards(doc))
     assert "during an ECT course (ECT order of 2026-04-20 active)" in text
+
+
+# --- IV ketamine doses with a stated reason (fhir_mapping/named_doses.py) -----------------------
+
+_KETAMINE_LINE = "**IV ketamine on the MAR in this episode:**"
+
+
+def test_ketamine_doses_given_for_burn_dressings_are_not_a_possible_depression_series() -> None:
+    # Recheck K1: six IV doses, reasonCode "Burn dressing change" (SNOMED 225401003).
+    text = _all_text("K1_ketamine_burn_dressing_changes")
+    assert _KETAMINE_LINE not in text
+    assert "IV ketamine (off-label)" in text  # still offered: never given for depression
+
+
+def test_ketamine_doses_given_for_depression_are_still_named() -> None:
+    doc = _chart("K1_ketamine_burn_dressing_changes")
+    for resource in chart_files.prefetch_resources(doc):
+        if resource["resourceType"] == "MedicationAdministration" and "ketamine" in str(
+            resource.get("medicationCodeableConcept")
+        ):
+            resource["reasonCode"] = [
+                {
+                    "coding": [
+                        {
+                            "system": "http://snomed.info/sct",
+                            "code": "1153570009",
+                            "display": "Treatment resistant depression (disorder)",
+                        }
+                    ],
+                    "text": "Treatment resistant depression",
+                }
+            ]
+    text = "\n".join(_text(c) for c in _at.cards(doc))
+    assert f"{_KETAMINE_LINE} given on 6 days" in text
