@@ -99,9 +99,12 @@ def _depressive(reason: Resource) -> bool:
         if not isinstance(coding, JSON_OBJECT):
             continue
         system, code = coding.get("system"), coding.get("code")
-        if isinstance(system, str) and isinstance(code, str):
-            if any(row.kind in _DEPRESSIVE_KINDS for row in condition_matches(system, code)):
-                return True
+        if (
+            isinstance(system, str)
+            and isinstance(code, str)
+            and any(row.kind in _DEPRESSIVE_KINDS for row in condition_matches(system, code))
+        ):
+            return True
     return False
 
 

@@ -87,7 +87,7 @@ def ect_now(
             for r in record.referrals
             if r.kind == "ect"
             and r.status in OPEN_REQUEST_STATUSES
-            and _order_current(r, latest, record.as_of, window)
+            and (recent is not None or _order_current(r, latest, record.as_of, window))
         ),
         None,
     )
@@ -97,8 +97,9 @@ def ect_now(
 
 
 def _order_current(order: Referral, latest: date | None, as_of: date, window: timedelta) -> bool:
-    """An open ECT order is a current course when written within policy.ect_recent_session_days
-    or no session on record followed it (just ordered, not yet started). An order left `active`
+    """With no recent session, an open ECT order is a current course when written within
+    policy.ect_recent_session_days or no session on record followed it (just ordered, not yet
+    started); with a recent session it is that course's order and is named beside it. An order left `active`
     months after its course's last session is not (review s21 RR2 finding 7: an order of
     2026-04-20, sessions in May only, read "during an ECT course" in December). An undated
     order counts (nothing says it is old: the safer reading)."""
