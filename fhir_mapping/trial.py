@@ -209,6 +209,12 @@ class Trial(TrialOutcome):
     # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
     # still taken); cards say "no supply since DATE". None for every other course.
     supply_ran_out: date | None = None
+    # The days of the fills left out (data gaps: their medication not read, several orders
+    # named) dated after `supply_ran_out` that could be this course's: they name its order, or
+    # no order at all (fhir_mapping/unread_fills.py, review s21 RR2 finding 4). The record then
+    # does not show the supply ran out, only that the fills since were not read: cards say so,
+    # never "no fill since ... likely stopped". () for every other course.
+    unread_fills: tuple[date, ...] = ()
     # The course had become an adequate trial on its supply before its first supply gap of
     # >= MappingPolicy.supply_gap_days, its supply taken up again after it (session 21 G:
     # fhir_mapping/verdict_before_gap.py): that course judged up to the gap. Once its PHQ-9 up
