@@ -144,6 +144,11 @@ class Trial(TrialOutcome):
     # on hold beside an active order filled on 2025-06-01 was named on no card. Whether the drug
     # is being held again is the prescriber's to confirm; the course is counted as running.
     newer_order_on_hold: date | None = None
+    # The course runs on only by supply after its latest order was recorded `stopped` (review s21
+    # RR2 finding 5: lithium "Held before ECT", a fill not used up): the order's stated end, its
+    # stop recorded (meta.lastUpdated), else its own date. The course stays ongoing for the safety
+    # checks (tablets at home); a card that calls the drug running says the order is stopped.
+    order_stopped: date | None = None
     # The clinic's least baseline PHQ-9 for a failed trial (MappingPolicy.
     # failure_min_baseline_phq9: the moderate floor, 10), carried like `remission_below`. A
     # trial from a milder baseline that is still below it on treatment is `mild_residual`, not
