@@ -45,11 +45,13 @@ $(FHIR_VENV)/.installed:
 browser:
 	@bash scripts/install-chromium.sh
 
+# `make run PORT=8095` when 8080 is taken (then `trd-cds request --url http://127.0.0.1:8095`).
+PORT = 8080
 run: install
 	@mkdir -p var
-	@echo "make: serving http://127.0.0.1:8080 (embedded defaults: SQLite under ./var, auth off, loopback FHIR servers only); Ctrl-C stops"
-	@echo "make: first call: $(BIN)/trd-cds request tests/fixtures/patients/trd_meets_tms.request.json --shift-dates-to-today"
-	$(BIN)/trd-cds serve --host 127.0.0.1 --port 8080
+	@echo "make: serving http://127.0.0.1:$(PORT) (embedded defaults: SQLite under ./var, auth off, loopback FHIR servers only); Ctrl-C stops"
+	@echo "make: first call: $(BIN)/trd-cds request tests/fixtures/patients/trd_meets_tms.request.json --shift-dates-to-today$(if $(filter-out 8080,$(PORT)), --url http://127.0.0.1:$(PORT))"
+	$(BIN)/trd-cds serve --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -167,7 +167,7 @@ def _open_store(settings: Settings) -> Store:
             **fields,
             exception=type(exc).__name__,
             detail=_first_line(exc, settings.database.url),
-            hint="check [database] url (or TRD_CDS_DATABASE__URL) and that the database answers",
+            hint=_unreachable_hint(exc),
         )
         raise StartupError(f"the database ({fields['database']}) cannot be reached") from exc
     if store.schema.upgraded:
@@ -186,6 +186,18 @@ def _open_store(settings: Settings) -> Store:
             "version still works, but upgrade it",
         )
     return store
+
+
+def _unreachable_hint(exc: BaseException) -> str:
+    """What to do about a database the service cannot open. A driver not installed is no
+    database down (review s21 RI finding 5: `make run` installs no PostgreSQL driver, and the hint
+    said to check that the database answers): name the extra that installs it."""
+    if isinstance(exc, ImportError) and (exc.name or "").split(".")[0] == "psycopg":
+        return (
+            "the PostgreSQL driver (psycopg) is not installed: pip install -e '.[postgres]' "
+            "(the container image has it)"
+        )
+    return "check [database] url (or TRD_CDS_DATABASE__URL) and that the database answers"
 
 
 def _database_fields(url: str) -> dict[str, Any]:

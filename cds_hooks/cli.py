@@ -3,14 +3,15 @@ saved `request` to a running service.
 
     trd-cds --version
     trd-cds serve [--host 127.0.0.1] [--port 8080] [--config FILE]
-    trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--config FILE]
+    trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--timezone ZONE]
+                          [--config FILE]
                           [--explain] [--timeline out.svg] [--packet out.html] [--strict]
     trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
                          [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json] [--config FILE]
     trd-cds db upgrade|current [--config FILE]
 
-`serve` exits 2 on a configuration error and 3 when the database cannot be reached (one log line
-says why). `request` is the first call of the README (first_call.py): it exits 0 when the service
+`serve` exits 2 on a configuration error, 3 when the database cannot be reached (one log line
+says why) and 4 when its address is already in use (listen.py). `request` is the first call of the README (first_call.py): it exits 0 when the service
 answered 200, 1 on an error answer, 2 when the file or the service cannot be used.
 
 `evaluate` prints the CDS Hooks response JSON on stdout and exits 0; bad input prints one line on
@@ -33,6 +34,7 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
+from cds_hooks import listen
 from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.observability.version import VERSION
 
@@ -169,20 +171,27 @@ def _serve(args: argparse.Namespace) -> int:
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
     settings = settings.model_copy(update={"server": server})
-    try:
-        app = create_app(settings, listen_host=server.host)
-    except StartupError as exc:  # already logged as one line
-        return int(exc.code or 1)
-    except ConfigError as exc:  # e.g. auth on without public_url
-        return _fail(str(exc))
-    uvicorn.run(
-        app,
-        host=server.host,
-        port=server.port,
-        access_log=False,
-        log_level=settings.logging.level.lower(),
-        proxy_headers=False,
-    )
+    try:  # first: a port in use is said before the database is opened or a file written
+        sock = listen.bind(server.host, server.port)
+    except listen.AddressInUse as exc:
+        print(f"trd-cds: error: {exc}", file=sys.stderr)
+        return listen.EXIT_ADDRESS_IN_USE
+    with sock:
+        try:
+            app = create_app(settings, listen_host=server.host)
+        except StartupError as exc:  # already logged as one line
+            return int(exc.code or 1)
+        except ConfigError as exc:  # e.g. auth on without public_url
+            return _fail(str(exc))
+        config = uvicorn.Config(
+            app,
+            host=server.host,
+            port=server.port,
+            access_log=False,
+            log_level=settings.logging.level.lower(),
+            proxy_headers=False,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 

@@ -186,9 +186,15 @@ def run(
         )
         print(body_text, file=out)
         if answer.status == 401:
+            # A token passed and refused is not a token missing (review s21 RI finding 9: a
+            # used jti was told to "pass --bearer TOKEN"): the service's log line says why.
             print(
-                "trd-cds: the service wants a JWT (auth on): pass --bearer TOKEN, signed for "
-                f"aud {answer.url} (README, Security)",
+                "trd-cds: the service refused the JWT passed with --bearer (expired, already "
+                "used: a token serves one call, another aud or issuer, ...): the service's "
+                f"auth.refused log line says why; the aud must be {answer.url} (README, Security)"
+                if bearer
+                else "trd-cds: the service wants a JWT (auth on): pass --bearer TOKEN, signed "
+                f"for aud {answer.url} (README, Security)",
                 file=err,
             )
         return EXIT_ERROR_ANSWER

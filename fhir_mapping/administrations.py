@@ -42,7 +42,7 @@ from fhir_mapping.dose_basis import term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
-from fhir_mapping.named_doses import named_drugs, other_use, reasons_text
+from fhir_mapping.named_doses import named_drugs, other_use, reasons_text, stated_other_reason
 from fhir_mapping.record import DataDomain, DataGap, ProcedureKind, ProcedureRecord
 
 Resource = Mapping[str, Any]
@@ -140,7 +140,7 @@ def read_sessions(
         if drug is None:
             named = next((others[c.ingredient] for c in components if c.ingredient in others), None)
             words = f"{_words(resource, medication)} {reasons_text(resource)}"
-            if named is None or other_use(named, words):
+            if named is None or other_use(named, words) or stated_other_reason(resource):
                 skipped += 1
                 continue
             kind, ingredient = named.kind, named.ingredient

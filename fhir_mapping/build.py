@@ -8,12 +8,10 @@ Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / D
 context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
 sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
 
-Here: `build_record`, which hands each reader its part of the chart. The one walk of the chart that
-sends each resource to its reader is chart_walk.py; the steps before and beside that walk live
-apart too, each usable and testable alone: request_resources.py (each resource counted once, and
-whether it is this patient's), resource_routing.py (which reader an Observation goes to, from one
-walk of its codings, and the cheap filter of every other type) and patient_resource.py (the
-Patient: age, sex, death).
+Here: `build_record`, which hands each reader its part of the chart (the one walk of the chart:
+chart_walk.py); apart, each testable alone: request_resources.py (each resource counted once, and
+whether it is this patient's), resource_routing.py (which reader an Observation goes to, and the
+cheap filter of every other type) and patient_resource.py (the Patient: age, sex, death).
 """
 
 from __future__ import annotations
@@ -93,6 +91,7 @@ from fhir_mapping.resource_routing import _wants_observation as _wants_observati
 from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
+from fhir_mapping.unread_fills import with_unread_fills
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -297,10 +296,11 @@ def _build_record(
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
     courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
+    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
+    courses = with_unread_fills(courses, gaps)
     days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
     courses, patient = at_death(courses, kept, patient_id, as_of, events, days)  # s21 RN 2: died
-    # Refill data not (all) read: adherence not known where they would judge it (s21 RC W2, RR 4).
-    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)

@@ -158,6 +158,20 @@ def _stop_recorded_after(spans: Sequence[_Span], end: date, as_of: date) -> date
     return found
 
 
+def _order_stopped(spans: Sequence[_Span]) -> date | None:
+    """The day the course's latest order was recorded `stopped` when no later order or statement
+    takes the drug up again (its fills before the stop may still cover as-of): the order's stated
+    end, else its stop recorded (meta.lastUpdated), else its own date; None otherwise."""
+    records = [s for s in spans if s.event.kind is not _DISPENSE]
+    if not records:
+        return None
+    latest = max(records, key=lambda s: s.start)
+    event = latest.event
+    if event.kind is not _ORDER or event.status != "stopped":
+        return None
+    return event.end or event.asserted or event.start
+
+
 def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
     """The date a course on hold was last taken by the record (review 6 finding 3), when its
     latest order or statement is `on-hold` and no record of the drug after it takes it up

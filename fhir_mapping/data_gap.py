@@ -125,6 +125,10 @@ class DataGap:
     # cards count an order and its fills left out as one medication, not as so many records
     # (fhir_mapping/gap_counts.py; audit 18: "6 medication records" for one order, five fills).
     fills: SourceRef | None = None
+    # Every MedicationRequest id a MedicationDispense left out names (`fills` only when it names
+    # one), so a fill naming two orders can still be matched to a course whose supply ran out
+    # (fhir_mapping/unread_fills.py, review s21 RR2 finding 4). () for every other gap.
+    orders: tuple[str, ...] = ()
     # A record to confirm whose `taken_now` was set aside (SetAside): its drugs, and why.
     set_aside: SetAside | None = None
 

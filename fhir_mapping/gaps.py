@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from fhir_mapping.authorising_order import the_order
+from fhir_mapping.authorising_order import order_ids
 from fhir_mapping.drug_table import all_drugs, drug_info
 from fhir_mapping.fill_order_drug import from_order, own_reason
 from fhir_mapping.gap_counts import fold, phrase
@@ -143,10 +143,16 @@ def resource_gap(
         return []
     source = SourceRef(kind, rid) if isinstance(rid, str) and rid else None
     # A fill is counted with its order on the cards (gap_counts.py), never as another drug.
-    order = the_order(resource) if kind == "MedicationDispense" else None
-    fills = None if order is None else SourceRef("MedicationRequest", order)
+    orders = order_ids(resource) if kind == "MedicationDispense" else ()
+    fills = SourceRef("MedicationRequest", orders[0]) if len(orders) == 1 else None
     gap = DataGap(
-        domain or domains[0], reason, source, taken_now=taken_now, stated=stated, fills=fills
+        domain or domains[0],
+        reason,
+        source,
+        taken_now=taken_now,
+        stated=stated,
+        fills=fills,
+        orders=orders,
     )
     return [replace(gap, recorded=record_day(resource))]
 

@@ -12,7 +12,8 @@ untried list.
 
 Rules: status `not-done` and `entered-in-error` are no dose (as administrations.py); a dose
 whose route, text, drug text or reason names an anaesthetic, sedative or pain use (the row's
-`not_when_terms`) is left out; the day is effectiveDateTime, else effectivePeriod's start; a dose
+`not_when_terms`), or that states reasons none of which is a depressive disorder
+(`stated_other_reason`), is left out; the day is effectiveDateTime, else effectivePeriod's start; a dose
 with no day or after as-of is left out.
 """
 
@@ -26,6 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.dose_basis import term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text
 from fhir_mapping.record import ProcedureKind
@@ -61,6 +63,49 @@ def reasons_text(resource: Resource) -> str:
     if not isinstance(reasons, list):
         return ""
     return " ".join(concept_text(r) for r in reasons if isinstance(r, JSON_OBJECT))
+
+
+# The condition_codes.csv kinds of a depressive disorder: a dose given for one of these may be a
+# depression series.
+_DEPRESSIVE_KINDS = frozenset(
+    {"depression", "depression-not-mdd", "depression-unspecified", "mdd-in-remission", "postpartum"}
+)
+
+
+def stated_other_reason(resource: Resource) -> bool:
+    """Whether the dose states a reason (reasonCode, or reasonReference's display) and none of
+    them is a depressive disorder, by code (condition_codes.csv) or by words ("depress"): the dose
+    was given for something else (review s21 RR2 finding 8: six IV doses with reasonCode "Burn
+    dressing change" were named as a possible depression series, the not_when_terms list not
+    naming every such use). A dose with no reason, or a reference with no display, is not
+    judged here (nothing says what it was for)."""
+    stated: list[Resource] = []
+    for key in ("reasonCode", "reasonReference"):
+        items = resource.get(key)
+        if isinstance(items, list):
+            stated.extend(i for i in items if isinstance(i, JSON_OBJECT))
+    reasons = [r for r in stated if r.get("coding") or r.get("text") or r.get("display")]
+    if not reasons:
+        return False
+    return not any(_depressive(r) for r in reasons)
+
+
+def _depressive(reason: Resource) -> bool:
+    words = f"{concept_text(reason)} {reason.get('display') or ''}".lower()
+    if "depress" in words:
+        return True
+    codings = reason.get("coding")
+    for coding in codings if isinstance(codings, list) else ():
+        if not isinstance(coding, JSON_OBJECT):
+            continue
+        system, code = coding.get("system"), coding.get("code")
+        if (
+            isinstance(system, str)
+            and isinstance(code, str)
+            and any(row.kind in _DEPRESSIVE_KINDS for row in condition_matches(system, code))
+        ):
+            return True
+    return False
 
 
 def other_use(drug: NamedDrug, words: str) -> bool:

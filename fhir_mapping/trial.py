@@ -144,6 +144,11 @@ class Trial(TrialOutcome):
     # on hold beside an active order filled on 2025-06-01 was named on no card. Whether the drug
     # is being held again is the prescriber's to confirm; the course is counted as running.
     newer_order_on_hold: date | None = None
+    # The course runs on only by supply after its latest order was recorded `stopped` (review s21
+    # RR2 finding 5: lithium "Held before ECT", a fill not used up): the order's stated end, its
+    # stop recorded (meta.lastUpdated), else its own date. The course stays ongoing for the safety
+    # checks (tablets at home); a card that calls the drug running says the order is stopped.
+    order_stopped: date | None = None
     # The clinic's least baseline PHQ-9 for a failed trial (MappingPolicy.
     # failure_min_baseline_phq9: the moderate floor, 10), carried like `remission_below`. A
     # trial from a milder baseline that is still below it on treatment is `mild_residual`, not
@@ -204,6 +209,12 @@ class Trial(TrialOutcome):
     # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
     # still taken); cards say "no supply since DATE". None for every other course.
     supply_ran_out: date | None = None
+    # The days of the fills left out (data gaps: their medication not read, several orders
+    # named) dated after `supply_ran_out` that could be this course's: they name its order, or
+    # no order at all (fhir_mapping/unread_fills.py, review s21 RR2 finding 4). The record then
+    # does not show the supply ran out, only that the fills since were not read: cards say so,
+    # never "no fill since ... likely stopped". () for every other course.
+    unread_fills: tuple[date, ...] = ()
     # The course had become an adequate trial on its supply before its first supply gap of
     # >= MappingPolicy.supply_gap_days, its supply taken up again after it (session 21 G:
     # fhir_mapping/verdict_before_gap.py): that course judged up to the gap. Once its PHQ-9 up

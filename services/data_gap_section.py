@@ -146,8 +146,12 @@ def section(
 # from the EHR's FHIR server (a search that returned another patient's entries: review s21 RC
 # M2), and the gap does not say which, so the heading names neither as the culprit; both are the
 # EHR team's to look into.
+# Where another patient's records came from, in every line that names them (the Excluded head,
+# the data-quality card's summary and lead: review s21 RI finding 4, the card said "The request
+# held" of records the FHIR server answered with).
+SENT_OR_FETCHED = "the data sent or fetched"
 EXCLUDED_HEAD = (
-    "**Excluded** (another patient's records among the data sent or fetched from the EHR: "
+    f"**Excluded** (another patient's records among {SENT_OR_FETCHED} from the EHR: "
     "never read for this patient; report it to the EHR team):"
 )
 

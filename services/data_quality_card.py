@@ -25,7 +25,12 @@ from fhir_mapping.gaps import (
 )
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject, unidentified_running
-from services.data_gap_section import bipolar_not_ruled_out, item9_unseen, section
+from services.data_gap_section import (
+    SENT_OR_FETCHED,
+    bipolar_not_ruled_out,
+    item9_unseen,
+    section,
+)
 from services.recommendation import Indicator, Recommendation
 
 TOPIC = "data-quality"
@@ -100,10 +105,10 @@ def data_quality_card(
         summary = cards.fit_summary(f"{head}: {means}", head)
     elif all(g.reason == ANOTHER_PATIENT for g in gaps):
         summary = cards.fit_summary(
-            f"The request held {counted(resources_left) if resources_left else 'records'} of "
-            "another patient: "
-            "excluded, never read for this patient",
-            "The request held another patient's records: excluded, never read for this patient",
+            f"{counted(resources_left) if resources_left else 'Records'} of "
+            f"another patient among {SENT_OR_FETCHED}: excluded, never read for this patient",
+            f"Another patient's records among {SENT_OR_FETCHED}: excluded, never read for this "
+            "patient",
         )
         head = ""
         lead = EXCLUDED_LEAD
@@ -193,9 +198,12 @@ UNCONFIRMED_LEAD = (
 UNCONFIRMED_OTHER_LEAD = (
     "If the record below is this patient's, no card read it: check whose it is in the chart."
 )
-# Review 17 M7: another patient's records in the request are an interface error, not a gap in
-# this patient's data.
-EXCLUDED_LEAD = "The request held records of another patient (an interface or proxy error)."
+# Review 17 M7: another patient's records are an interface error, not a gap in this patient's
+# data; they may have come in the request or from the EHR's FHIR server (review s21 RI finding 4).
+EXCLUDED_LEAD = (
+    f"{SENT_OR_FETCHED.capitalize()} from the EHR held records of another patient (an "
+    "interface, proxy or FHIR server error)."
+)
 
 
 # The data-quality card's source: what it reports on.

@@ -19,7 +19,7 @@ from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.lab_si_key import key_tests
-from fhir_mapping.record import DataDomain, LabResult, PatientRecord
+from fhir_mapping.record import DataDomain, GapCause, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
 
@@ -126,6 +126,21 @@ def is_recent(record: PatientRecord, policy: Policy, lab: LabResult) -> bool:
 def labs_missing(record: PatientRecord) -> bool:
     """Some lab results could not be obtained: an absence proves nothing."""
     return record.incomplete(DataDomain.LABS)
+
+
+def labs_unread_words(record: PatientRecord) -> str:
+    """Why lab results are not all known, in every card's words (review s21 RI finding 12: the
+    TSH line said "could not all be read" when the `labs` key was simply not sent). A read that
+    was tried and failed (GapCause.NOT_READ: an error answer) "could not be read"; a search whose
+    later pages were not had (PARTIAL) "could not all be read"; a key neither sent nor fetchable
+    (NOT_PROVIDED) "not available". A failure among them is said first: the results exist and
+    were not seen, the stronger reason to check the chart."""
+    causes = {g.cause for g in record.gaps if g.domain is DataDomain.LABS}
+    if GapCause.NOT_READ in causes:
+        return "lab results could not be read"
+    if GapCause.PARTIAL in causes:
+        return "lab results could not all be read"
+    return "lab results not available"
 
 
 def labs_si_missing(record: PatientRecord, test: str) -> bool:

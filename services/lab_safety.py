@@ -29,6 +29,7 @@ from services.lab_readings import deciding as deciding
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
 from services.lab_readings import labs_si_missing as labs_si_missing
+from services.lab_readings import labs_unread_words as labs_unread_words
 from services.lab_readings import latest as latest
 from services.lab_readings import latest_readable as latest_readable
 
@@ -126,6 +127,18 @@ def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
     )
 
 
+def level_target(ingredient: str, age: int | None, policy: Policy) -> LabRule | None:
+    """The serum-level target of a drug dosed by its level, for this patient: its "-target" row
+    (lithium-target, CANMAT 2023 0.5-0.8 mmol/L), or at policy.older_adult_age and over its
+    "-target-older" row when there is one (lithium-target-older, NICE NG222 0.4-0.6 mmol/L at 65
+    and over: review s21 RR2 finding 3, 0.45 at 79 read "raise toward 0.5-0.8"). The one place
+    the age picks the target; an unknown age keeps the general row (nothing says older)."""
+    general = rule_for(f"{ingredient}-target", ingredient, "")
+    if age is not None and age >= policy.older_adult_age:
+        return rule_for(f"{ingredient}-target-older", ingredient, "") or general
+    return general
+
+
 def above(rule: LabRule, lab: LabResult) -> bool | None:
     """Whether the result is above the rule's upper bound: by its value in a known unit, else by
     the lab's own interpretation (H/HH) when the rule has an upper bound; None: not known."""
@@ -161,9 +174,10 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
 
 def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
     """ "no lithium level on record" ("... on record since 2024-07-01"), or, while lab results
-    could not all be obtained, "lithium level not checked: lab results not (fully) available"."""
+    could not all be obtained, "lithium level not checked: lab results not available" (or "could
+    not be read": lab_readings.labs_unread_words)."""
     if labs_missing(record):
-        return f"{what} not checked: lab results not (fully) available"
+        return f"{what} not checked: {labs_unread_words(record)}"
     return f"no {what} on record" + (f" since {since.isoformat()}" if since else "")
 
 
@@ -175,7 +189,7 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
     against the augmentation target ("last level 1.4 mmol/L on 2025-05-20: **above the 0.5-0.8
     mmol/L target**"), its creatinine and eGFR (CANMAT 2023 para 164), or that none is on
     record, or that the check was not done."""
-    rule = rule_for("lithium-target", "lithium", "")
+    rule = level_target("lithium", record.patient.age, policy)
     lab = latest(record, "lithium")
     if lab is None:
         level = absent_text(record, "lithium level")
@@ -186,11 +200,15 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
             if high:
                 # Bold: the level that decides the next dose (toxicity tracks the serum level:
                 # FDA boxed warning), even when it is older than lab_recent_days.
-                level += f": **above the {rule.bounds()} target**"
+                level += f": **above the {rule.bounds()} target**{_whose(rule, policy)}"
             elif low:
-                level += f": below the {rule.bounds()} target"
+                level += f": below the {rule.bounds()} target{_whose(rule, policy)}"
             elif high is None and low is None:
                 level += " (unit not compared)"
+            elif rule.check.endswith("-older"):
+                # The older-adult target differs from the one the card names elsewhere (0.5-0.8):
+                # say the level is within it, and whose it is (review s21 RR2 finding 3).
+                level += f": in the {rule.bounds()} target{_whose(rule, policy)}"
         # Due by the monitoring interval of the level (data/level_monitoring.csv: every 6-12
         # months, CANMAT 2023 para 164; review 13 W8), else by the clinic's lab window.
         interval = level_monitoring.interval_for("lithium")
@@ -205,6 +223,13 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
     ]
     renal = "; ".join(kidney) if kidney else absent_text(record, "creatinine or eGFR")
     return f"{level}; {renal}"
+
+
+def _whose(rule: LabRule, policy: Policy) -> str:
+    """ " at 65 and over (NICE NG222 ...)" for the older-adult target row, else nothing."""
+    if not rule.check.endswith("-older"):
+        return ""
+    return f" at {policy.older_adult_age} and over ({rule.cite})"
 
 
 def metabolic_text(record: PatientRecord, started: date) -> str:

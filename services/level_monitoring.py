@@ -20,6 +20,14 @@ class LevelInterval:
     due_days: int  # a level older than this is due
     interval: str  # as the guideline says it ("every 6-12 months")
     cite: str
+    # Days after a start or dose change before a level is the dose's steady state (5-7 days for
+    # lithium: the csv's steady_source); 0 when the table gives none.
+    steady_from_days: int = 0
+    steady_to_days: int = 0
+
+    def steady_days(self) -> str:
+        """ "5-7 days": when to draw the level after a change."""
+        return f"{self.steady_from_days}-{self.steady_to_days} days"
 
     def is_due(self, taken: date, as_of: date) -> bool:
         return (as_of - taken).days > self.due_days
@@ -39,6 +47,8 @@ def intervals() -> dict[str, LevelInterval]:
             due_days=int(row["due_days"]),
             interval=row["interval"].strip(),
             cite=row["cite"].strip(),
+            steady_from_days=int(row.get("steady_from_days") or 0),
+            steady_to_days=int(row.get("steady_to_days") or 0),
         )
         for row in csv.DictReader(text.splitlines())
     }

@@ -11,9 +11,12 @@ ECT course and the lithium course apart, never together.
 An ECT course is current (`ect_now`) when its latest session (CPT 90870: ProcedureKind.ECT) is
 at most policy.ect_recent_session_days old, or an ECT order is open (a ServiceRequest the chart
 holds as draft, active or on hold: open_referrals.OPEN_REQUEST_STATUSES; or one on the order
-being written). Either alone is enough: a course between monthly sessions and a course just
+being written) written within that window or followed by no session (`_order_current`: an order
+left active months after its last session is not a course). Either alone is enough: a course between monthly sessions and a course just
 ordered are both one the ECT team must know lithium beside. Lithium is running when an
-augmentation course of it is ongoing (PathwayFacts.augmentations); an ended course is not.
+augmentation course of it is ongoing (PathwayFacts.augmentations); an ended course is not; one
+running on only by the supply of an order stopped or on hold is named so (`held_text`), to be
+confirmed not taken, never called running.
 
 Said as a warning: the harm is a confused patient after a treatment, not an emergency, and the
 decision (hold the dose before each treatment, lower it, or keep it) is the ECT team's, so nothing
@@ -79,7 +82,13 @@ def ect_now(
     window = timedelta(days=policy.ect_recent_session_days)
     recent = latest if latest is not None and record.as_of - latest <= window else None
     order = next((r for r in drafted if r.kind == "ect"), None) or next(
-        (r for r in record.referrals if r.kind == "ect" and r.status in OPEN_REQUEST_STATUSES),
+        (
+            r
+            for r in record.referrals
+            if r.kind == "ect"
+            and r.status in OPEN_REQUEST_STATUSES
+            and (recent is not None or _order_current(r, latest, record.as_of, window))
+        ),
         None,
     )
     if recent is None and order is None:
@@ -87,9 +96,33 @@ def ect_now(
     return EctNow(recent, order)
 
 
+def _order_current(order: Referral, latest: date | None, as_of: date, window: timedelta) -> bool:
+    """With no recent session, an open ECT order is a current course when written within
+    policy.ect_recent_session_days or no session on record followed it (just ordered, not yet
+    started); with a recent session it is that course's order and is named beside it. An order left `active`
+    months after its course's last session is not (review s21 RR2 finding 7: an order of
+    2026-04-20, sessions in May only, read "during an ECT course" in December). An undated
+    order counts (nothing says it is old: the safer reading)."""
+    written = order.authored
+    if written is None or as_of - written <= window:
+        return True
+    return latest is None or latest < written
+
+
 def running_lithium(trials: Sequence[Trial]) -> Trial | None:
     """The ongoing lithium course among `trials` (PathwayFacts.augmentations), or None."""
     return next((t for t in trials if t.ongoing and t.ingredient == LITHIUM), None)
+
+
+def held_text(trial: Trial) -> str:
+    """ "its order stopped on 2026-11-18" / "its order on hold (supply on record to 2026-12-01)"
+    for a course running on only by the supply of an order stopped or held (Trial.order_stopped,
+    Trial.on_hold: review s21 RR2 finding 5, "Held before ECT" still read running); "" else."""
+    if trial.order_stopped is not None:
+        return f"its order stopped on {trial.order_stopped.isoformat()}"
+    if trial.on_hold is not None:
+        return f"its order on hold (supply on record to {trial.on_hold.isoformat()})"
+    return ""
 
 
 def advice() -> str:
@@ -97,8 +130,15 @@ def advice() -> str:
     return tms_gate.line(_ROW)
 
 
-def line(lithium: str, ect: EctNow) -> str:
+def line(lithium: str, ect: EctNow, held: str = "") -> str:
     """ "**Lithium during ECT:** lithium 900 mg/day since 2026-09-10 during an ECT course (last
     session 2026-11-23): lithium with ECT can cause ...", one paragraph for a card; `lithium`
-    names the course or the order ("lithium ordered")."""
+    names the course or the order ("lithium ordered"). `held` (held_text): the order is stopped
+    or on hold, so the drug is not called running: it is to be confirmed not taken (a fill
+    before the stop may still be at home; the safer reading than saying nothing)."""
+    if held:
+        return (
+            f"**Lithium during ECT:** {lithium}, {held}, during an ECT course ({ect.text()}): "
+            f"confirm it is not being taken (an earlier fill may remain); {advice()}."
+        )
     return f"**Lithium during ECT:** {lithium} during an ECT course ({ect.text()}): {advice()}."

@@ -149,16 +149,35 @@ def no_supply_since(trial: Trial, *, count: bool = True) -> str:
     ran_out = trial.supply_ran_out
     if ran_out is None:
         return ""
+    unread = trial.unread_fills
+    if unread:
+        # Fills left out after the supply ran out that could be this course's (review s21 RR2
+        # finding 4, fhir_mapping/unread_fills.py): "no supply since" would claim more than the
+        # record shows. "supply read to 2026-09-12, 3 fills since could not be read (DATES)".
+        read = f"supply read to {ran_out.isoformat()}"
+        if not count:
+            return f"{read}, {plural(len(unread), 'fill')} since not read"
+        days = ", ".join(d.isoformat() for d in unread)
+        return f"{read}, {unread_since(trial)} ({days})"
     said = f"no supply since {ran_out.isoformat()}"
     return f"{said} ({plural(no_supply_days(trial), 'day')})" if count else said
 
 
+def unread_since(trial: Trial) -> str:
+    """ "3 fills since could not be read" (Trial.unread_fills), "" when none was left out."""
+    unread = len(trial.unread_fills)
+    if not unread:
+        return ""
+    return f"{plural(unread, 'fill')} since could not be read"
+
+
 def no_supply_for(trial: Trial) -> str:
     """ "no supply for 43 days": `no_supply_since`'s short form, for a summary that must fit;
+    "3 fills since could not be read" when fills after it were left out (Trial.unread_fills);
     "" when the supply did not run out."""
     if trial.supply_ran_out is None:
         return ""
-    return f"no supply for {plural(no_supply_days(trial), 'day')}"
+    return unread_since(trial) or f"no supply for {plural(no_supply_days(trial), 'day')}"
 
 
 def no_supply_days(trial: Trial) -> int:

@@ -79,7 +79,9 @@ def _sodium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     lab = _recent(ctx, "sodium")
     if lab is None:
         return (
-            _not_checked(SODIUM, draft, "sodium") if lab_safety.labs_missing(ctx.record) else None
+            _not_checked(ctx, SODIUM, draft, "sodium")
+            if lab_safety.labs_missing(ctx.record)
+            else None
         )
     if not lab_safety.below(rule, lab):
         return None

@@ -140,7 +140,7 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # latest of the last lab_recent_days.
     lab = lithium_level.judged_level(ctx)
     if lab is None and lab_safety.labs_missing(ctx.record):
-        return _not_checked(LITHIUM, draft, "lithium level")
+        return _not_checked(ctx, LITHIUM, draft, "lithium level")
     if lab is None or not lab_safety.above(rule, lab):
         # No level above target: the baseline labs (review 11 finding 1). With lab results not
         # all obtained, an absent result proves nothing: no baseline card then.

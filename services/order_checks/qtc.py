@@ -83,7 +83,7 @@ def _qtc_card(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     lab = lab_safety.deciding(ctx.record, "qtc")
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        return _not_checked(QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
+        return _not_checked(ctx, QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
     if lab_safety.readable(lab):
         return _with_partners(ctx, draft, _qtc_compared(draft, lab, stop, caution))
     # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A

@@ -18,12 +18,19 @@ def recent(ctx: RuleContext, *tests: str) -> LabResult | None:
     return lab
 
 
-def not_checked(topic: str, draft: DraftOrder, what: str) -> OrderCheck:
+def not_checked(ctx: RuleContext, topic: str, draft: DraftOrder, what: str) -> OrderCheck:
     name = draft.ingredient.capitalize()
+    # The labs' own words (not sent, or a read that failed: lab_readings.labs_unread_words);
+    # a QTc whose ECG results alone could not all be read keeps the general words.
+    why = (
+        lab_safety.labs_unread_words(ctx.record)
+        if lab_safety.labs_missing(ctx.record)
+        else "results could not all be read"
+    )
     return OrderCheck(
         topic,
         draft,
-        f"{name} order: {what} not checked, lab results could not all be read",
+        f"{name} order: {what} not checked, {why}",
         f"The {what} check of this {draft.ingredient} order was not done: the lab results could "
         f"not all be obtained (see the data-quality notes). Check the latest {what} in the chart.",
         indicator=Indicator.INFO,

@@ -107,7 +107,8 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     )
     unread = renal_doses.unread(ctx.record)
     if lab_safety.labs_missing(ctx.record) and unread is None:
-        what, short = "eGFR not checked: lab results could not all be read", "eGFR not checked"
+        what = f"eGFR not checked: {lab_safety.labs_unread_words(ctx.record)}"
+        short = "eGFR not checked"
     elif unread is not None:
         # Named by its day, never its resource id (a lab result is always dated: session 21).
         what = f"the eGFR of {unread.date.isoformat()} has no value this service can compare"

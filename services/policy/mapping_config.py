@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _MappingPolicyConfig(BaseModel):
+    """Every MappingPolicy field a clinic may set (all but site_codes and site_zone, which the
+    `[codes]` table and `[server] timezone` set: tests/services/test_policy_config_keys.py)."""
+
     model_config = ConfigDict(extra="forbid")
     min_adequate_weeks: float = Field(6.0, gt=0, le=52)
     possibly_adequate_weeks: float = Field(4.0, ge=0, le=52)
     pdc_threshold: float = Field(0.8, gt=0, le=1)
     new_trial_gap_weeks: float = Field(26.0, gt=0)
     refill_gap_weeks: float = Field(14.0, gt=0)
+    renewal_join_days: int = Field(400, ge=1, le=3660)
     supply_gap_days: int = Field(30, ge=1, le=365)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)
@@ -21,6 +25,8 @@ class _MappingPolicyConfig(BaseModel):
     on_treatment_days_after_end: int = Field(30, ge=0)
     episode_gap_months: int = Field(6, ge=1)
     remission_below: int = Field(5, ge=1, le=27)
+    episode_recovery_months: int = Field(2, ge=1, le=60)
+    relapse_phq9_at_least: int = Field(10, ge=1, le=27)
     failure_min_baseline_phq9: int = Field(10, ge=0, le=27)
     pregnancy_status_weeks: float = Field(42.0, gt=0, le=60)
     pregnancy_edd_overdue_days: int = Field(14, ge=0, le=60)
@@ -44,3 +50,15 @@ class _MappingPolicyConfig(BaseModel):
                 "record to confirm within a washout period is still read as possibly running"
             )
         return days
+
+    @model_validator(mode="after")
+    def _relapse_above_remission(self) -> _MappingPolicyConfig:
+        """A PHQ-9 read as relapse (or a new episode) must not also be read as remission: below
+        remission_below the same score would be both, and a patient in remission would be told
+        she relapsed."""
+        if self.relapse_phq9_at_least < self.remission_below:
+            raise ValueError(
+                f"relapse_phq9_at_least ({self.relapse_phq9_at_least}) must be at least "
+                f"remission_below ({self.remission_below}): a score in remission cannot be a relapse"
+            )
+        return self

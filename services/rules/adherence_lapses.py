@@ -137,6 +137,14 @@ def ran_out_line(trial: Trial) -> str:
     stopped, so its count stands; whether it is still taken is the question."""
     assert trial.supply_ran_out is not None
     counted = "counted up to then as a failed trial" if trial.failed else "judged up to then"
+    if trial.unread_fills:
+        # Fills since that could not be read (review s21 RR2 finding 4): never "no fill since"
+        # nor "likely stopped", which the record does not show.
+        return (
+            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
+            "record of those fills) before raising or adding to it."
+        )
     return (
         f"{no_supply_since(trial)} and no fill since, its order "
         f"still open: likely stopped; {counted}, the days since not counted as time on the "

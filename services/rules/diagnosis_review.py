@@ -96,7 +96,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     labs_unread = lab_safety.tsh_unread(ctx.record)
     # Why, in the card's words: the labs as a whole, or the TSH assay codes alone.
     unread_why = (
-        "lab results not available"
+        lab_safety.labs_unread_words(ctx.record)
         if lab_safety.labs_missing(ctx.record)
         else "not all TSH results received"
     )
@@ -107,7 +107,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # Without the names: a drug named here would repeat another card's caution about it.
         _, failed = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
         why = (
-            "lab results could not all be read"
+            lab_safety.labs_unread_words(ctx.record)
             if lab_safety.labs_missing(ctx.record)
             # The gap line (fhir_mapping.gaps.SI_LABS_NOT_RECEIVED) says what was not received.
             else "a TSH under a second- or third-generation assay's code was not received "

@@ -37,7 +37,7 @@ def current_line(ctx: RuleContext) -> str:
     ect = lithium_ect.ect_now(ctx.record, ctx.policy)
     if ect is None:
         return ""
-    return lithium_ect.line(running_dose(trial), ect)
+    return lithium_ect.line(running_dose(trial), ect, lithium_ect.held_text(trial))
 
 
 def on_screen(
@@ -69,10 +69,18 @@ def on_screen(
         else ""
     )
     name = trial.ingredient.capitalize() if trial is not None else "Lithium"
-    summary = cards.fit_summary(
-        f"{name} running during an ECT course{when}: agree with the ECT team whether to hold it "
-        "before treatments",
-        f"{name} running during an ECT course: hold before treatments? (ECT team)",
+    held = lithium_ect.held_text(trial) if trial is not None else ""
+    summary = (
+        cards.fit_summary(
+            f"{name} during an ECT course{when}, {held}: confirm it is not being taken",
+            f"{name} during an ECT course, {held}: confirm it is not taken",
+        )
+        if held
+        else cards.fit_summary(
+            f"{name} running during an ECT course{when}: agree with the ECT team whether to hold it "
+            "before treatments",
+            f"{name} running during an ECT course: hold before treatments? (ECT team)",
+        )
     )
     card = cards.make(TOPIC, summary=summary, detail=said)
     return list(cards.ordered([*recs, card]))

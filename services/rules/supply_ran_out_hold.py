@@ -107,9 +107,11 @@ def _summary(ctx: RuleContext, trials: Sequence[Trial]) -> str:
 
 def _line(trials: Sequence[Trial], step: str, held: Sequence[Suggestion]) -> str:
     """The optimise card's step, folded: what it proposes and why not now."""
+    # Fills since that were not read (Trial.unread_fills): not "no supply on record".
+    why = "the fills since are not read" if trials[0].unread_fills else "no supply is on record"
     text = (
         f"**Next step once {cards.names(trials)} is confirmed taken** (the optimise card, held "
-        f"while no supply is on record): {step}."
+        f"while {why}): {step}."
     )
     if held:
         text += f" Not one click until then: {'; '.join(s.label for s in held)}."
@@ -178,7 +180,9 @@ def _fold(
     and detail as a section of it, the evidence it shares with this card once (this card's copy),
     the rest (the staging) moved over with its section."""
     lines = []
-    if not rec.summary.startswith(f"{trials[0].ingredient}: no supply"):
+    lead = trials[0]
+    heads = tuple(f"{lead.ingredient}: {h}" for h in (no_supply_since(lead), no_supply_for(lead)))
+    if not rec.summary.startswith(heads):
         # The card led with another finding (a trial not adequate): it stays said.
         lines.append(f"**Also:** {rec.summary}.")
     evidence = rec.evidence

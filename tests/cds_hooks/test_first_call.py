@@ -169,3 +169,28 @@ def test_the_cards_are_printed_without_colour_when_not_a_terminal(
     out = io.StringIO()
     code = first_call.run(TRD, base_url=service + "/cds-services/", shift_dates=True, out=out)
     assert code == 0 and "\x1b[" not in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "bearer, said",
+    [
+        (None, "the service wants a JWT (auth on): pass --bearer TOKEN"),
+        ("a.b.c", "the service refused the JWT passed with --bearer"),
+    ],
+)
+def test_a_401_says_whether_a_token_was_missing_or_refused(
+    monkeypatch: pytest.MonkeyPatch, bearer: str | None, said: str
+) -> None:
+    """Review s21 RI finding 9: a refused token (a jti already used) was told to "pass --bearer
+    TOKEN" although one was passed."""
+    url = "http://127.0.0.1:9/cds-services/trd-patient-view"
+    refused = first_call.Answer(url, 401, {"error": "unauthorized"}, 0.01, None)
+    monkeypatch.setattr(first_call, "call", lambda *_a, **_k: refused)
+    err = io.StringIO()
+    code = first_call.run(
+        TRD, service_id="trd-patient-view", bearer=bearer, out=io.StringIO(), err=err
+    )
+    assert code == 1
+    assert said in err.getvalue() and url in err.getvalue()
+    if bearer:
+        assert "pass --bearer" not in err.getvalue() and "auth.refused" in err.getvalue()

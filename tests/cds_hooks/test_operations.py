@@ -495,3 +495,46 @@ def test_reason_labels_are_bounded(client: TestClient, monkeypatch: pytest.Monke
         if s.labels == {"status": "400", "reason": "other"}
     ]
     assert other and other[0] >= 5
+
+
+def test_a_missing_postgresql_driver_names_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review s21 RI finding 5: with `make run`'s .venv (no psycopg) a PostgreSQL url was
+    "check [database] url ... and that the database answers"; the driver is what is missing."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ModuleNotFoundError
+    settings = load_settings(None, database={"url": "postgresql+psycopg://trd:pw@127.0.0.1:1/trd"})
+    with pytest.raises(StartupError) as raised:
+        create_app(settings)
+    assert raised.value.code == EXIT_STARTUP_FAILED
+    err = capsys.readouterr().err
+    (line,) = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
+    assert line["event"] == "service.database_unreachable"
+    assert "pip install -e '.[postgres]'" in line["hint"]
+
+
+def test_serve_on_a_port_in_use_exits_4_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review s21 RI finding 8: uvicorn's bind error exited 3, the database's status, and the
+    SQLite file was made first. Now one line naming the address and the way out, exit 4, and
+    nothing opened or written."""
+    import socket
+
+    from cds_hooks.cli import main
+    from cds_hooks.listen import EXIT_ADDRESS_IN_USE
+
+    database = tmp_path / "never.db"
+    monkeypatch.setenv("TRD_CDS_DATABASE__URL", f"sqlite:///{database}")
+    monkeypatch.setenv("TRD_CDS_SECRETS_DIR", str(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == EXIT_ADDRESS_IN_USE == 4
+    assert f"127.0.0.1:{port} is already in use" in err and "make run PORT=N" in err
+    assert "Traceback" not in err and not database.exists()

@@ -178,7 +178,7 @@ def test_an_outcome_severity_of_another_json_type_is_no_500(
     client: TestClient, severity: object
 ) -> None:
     """With its severity a list, the `labs` outcome was a 500; now the labs search counts as
-    failed and, with no fhirServer to ask again, the labs are not available (a domain gap, said
+    failed and, with no fhirServer to ask again, the labs could not be read (a domain gap, said
     on a card whose conclusion labs could change: since the chart's two failed trials count as
     failed whatever the days since its last fill (fix20-gap-trials), that is the TSH line, which
     cannot say "no TSH" with the labs unread; every other card is the same)."""
@@ -191,8 +191,9 @@ def test_an_outcome_severity_of_another_json_type_is_no_500(
     assert [(i, summary) for i, summary, _ in added] == [
         (
             "info",
-            "TSH not known (lab results not available) after 2 adequate trials failed: check it "
-            "in the chart",
+            # A failed read, not a key not sent (review s21 RI finding 12).
+            "TSH not known (lab results could not be read) after 2 adequate trials failed: "
+            "check it in the chart",
         )
     ]
     assert "Labs not (fully) available" in added[0][2]

@@ -191,6 +191,19 @@ def labels(card: Doc) -> list[str]:
     return [s["label"] for s in card.get("suggestions", [])]
 
 
+def drug_orders(card: Doc) -> list[str]:
+    """The labels of a JSON card's suggestions that order a drug (a MedicationRequest action):
+    what a hold keeps from one click."""
+    return [
+        s["label"]
+        for s in card.get("suggestions", [])
+        if any(
+            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
+            for a in s.get("actions", [])
+        )
+    ]
+
+
 def line_starting(card: Doc, start: str) -> str:
     """The first line of a JSON card's detail that starts with `start`."""
     found: str = next(line for line in card["detail"].split("\n") if line.startswith(start))

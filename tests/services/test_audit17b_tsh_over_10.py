@@ -22,6 +22,7 @@ import pytest
 
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -49,17 +50,6 @@ OLDER = (
 
 _at = Evaluator(AS_OF)
 _cards = _at.by_topic
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 def _tsh(doc: Doc) -> Doc:

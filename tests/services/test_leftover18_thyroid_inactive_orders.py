@@ -29,6 +29,7 @@ import pytest
 
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
+from tests.services.helpers import drug_orders as _drug_orders
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -43,17 +44,6 @@ DIAGNOSIS = "diagnosis-review"
 _chart = chart_files.loader(Path(__file__).parent / "leftover18_charts")
 _at = Evaluator(AS_OF)
 _cards = _at.cards
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 def _thyroid_text(doc: Doc, text: str) -> Doc:

@@ -158,21 +158,26 @@ def test_age_78_egfr_45_level_in_target_gets_no_one_click_raise() -> None:
     # Before: ['Raise lithium to 600 mg/day'].
     assert [s.label for s in card.suggestions] == []
     assert not any("lithium" in s.label.lower() for s in card.suggestions)
+    # Review s21 RR2 finding 3: at 65 and over the target is NICE NG222's 0.4-0.6 mmol/L
+    # (lab_safety.csv lithium-target-older), so 0.7 at 78 is above it (was "in the 0.5-0.8").
     assert card.summary == (
-        "Lithium 300 mg/day added 2025-01-06 (21 weeks), level 0.7 mmol/L in the 0.5-0.8 "
+        "Lithium 300 mg/day added 2025-01-06 (21 weeks), level 0.7 mmol/L above the 0.4-0.6 "
         "target; PHQ-9 21: adjust by level or change strategy"
     )
     assert len(card.summary) <= 140
     assert "raise it" not in card.summary
     assert (
         "**Adjunct dosed by its level:** lithium 300 mg/day added 2025-01-06 (21 weeks); "
-        "PHQ-9 21 on 2025-05-19 (no baseline): adjust lithium to a level of 0.5-0.8 mmol/L "
-        "(check level, renal function, interacting drugs); last level 0.7 mmol/L on 2025-05-20; "
-        "creatinine 0.9 mg/dL on 2024-11-14; eGFR 45 mL/min/1.73 m2 on 2025-05-20; lisinopril "
+        "PHQ-9 21 on 2025-05-19 (no baseline): adjust lithium to a level of 0.4-0.6 mmol/L, the "
+        "target at 65 and over (check level, renal function, interacting drugs); last level 0.7 "
+        "mmol/L on 2025-05-20: **above the 0.4-0.6 mmol/L target** at 65 and over (NICE NG222 "
+        "(lithium augmentation in older people)); creatinine 0.9 mg/dL on 2024-11-14; eGFR 45 mL/min/1.73 m2 on 2025-05-20; lisinopril "
         "running, which raises the level." in card.detail
     )
     assert "no dose change is offered as a ready-to-accept order" in card.detail
-    assert "change strategy (below: replace it or switch) rather than raise it" in card.detail
+    assert (
+        "Adjust it to the level, or change strategy (below: replace it or switch)." in card.detail
+    )
     assert "**Adjunct below its range:**" not in card.detail
     # The contradiction of the old card: "PHQ-9 21" in the summary, "not measured" below.
     assert "PHQ-9 not measured" not in card.detail

@@ -28,6 +28,7 @@ from fhir_mapping.admissions import read_current_stays
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -53,17 +54,6 @@ STALE_LINE = (
 _chart = chart_files.loader(CHARTS)
 _at = Evaluator(AS_OF)
 _evaluate = _at.by_topic_and_record
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 def _unconfirmed(doc: Doc, code: str) -> Doc:

@@ -33,6 +33,7 @@ from fhir_mapping.policy import MappingPolicy
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
@@ -53,17 +54,6 @@ def _all_cards(doc: Doc) -> list[Doc]:
     result = evaluate_document(doc, hook=doc["hook"], as_of=AS_OF, policy=Policy())
     cards: list[Doc] = result.response.to_json()["cards"]
     return cards
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 def _lab_order(card: Doc, label: str) -> Doc:

@@ -217,8 +217,8 @@ def test_only_another_patients_records_raise_a_card_worded_as_excluded() -> None
     )
     card = data_gaps._card(record, record.gaps)
     assert card.summary == (
-        "The request held 1 medication record and 2 rating-scale results of another patient: "
-        "excluded, never read for this patient"
+        "1 medication record and 2 rating-scale results of another patient among the data sent "
+        "or fetched: excluded, never read for this patient"
     )
     assert card.detail.startswith(data_gaps.EXCLUDED_LEAD)
     assert OLD_HEAD not in card.detail

@@ -27,6 +27,7 @@ import pytest
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
+from tests.services.helpers import drug_orders as _drug_orders
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -38,17 +39,6 @@ TMS = "tms-referral"
 _chart = chart_files.loader(Path(__file__).parent / "rf21_far_pathway_charts")
 _at = Evaluator(AS_OF)
 _cards = _at.cards
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 def _lithium_level(doc: Doc) -> Doc:

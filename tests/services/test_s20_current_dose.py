@@ -32,6 +32,7 @@ from fhir_mapping.dose import daily_dose_mg
 from services.order_doses import dose_text
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -52,17 +53,6 @@ def _cards(name: str, as_of: date, doc: Doc | None = None) -> dict[str, Doc]:
 def _trial(name: str, as_of: date, ingredient: str, doc: Doc | None = None) -> Any:
     record = _run(name, as_of, doc).evaluation.record
     return next(t for t in record.trials if t.ingredient == ingredient)
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 # --- finding 2: a dose written on the as-of day is today's dose ----------------------------

@@ -31,6 +31,7 @@ import pytest
 from cds_hooks.offline import OfflineResult
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -46,17 +47,6 @@ def _run(name: str, as_of: date) -> OfflineResult:
 
 def _cards(name: str, as_of: date) -> dict[str, Doc]:
     return Evaluator(as_of, hook="patient-view").by_topic(_chart(name))
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 # --- finding 2: a PHQ-9 worse since the raise ---------------------------------------------------

@@ -36,6 +36,7 @@ from services.patient_view import patient_view
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
+from tests.services.helpers import drug_orders as _drug_orders
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -54,17 +55,6 @@ OPTIMISE = "optimize-switch-augment"
 def _statement(doc: Doc) -> str:
     (entry,) = doc["prefetch"]["medicationStatements"]["entry"]
     return f"MedicationStatement/{entry['resource']['id']}"
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 @pytest.mark.parametrize("path", sorted(_DIR.glob("*.json")), ids=lambda p: p.stem)

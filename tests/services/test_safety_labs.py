@@ -198,7 +198,7 @@ def test_running_lithium_with_no_level_says_so() -> None:
 
 def test_running_lithium_with_labs_not_obtained_says_not_checked_not_absent() -> None:
     card = optimise(labs_not_provided(trd(LITHIUM_900)))
-    assert "lithium level not checked: lab results not (fully) available" in card.detail
+    assert "lithium level not checked: lab results could not all be read" in card.detail
     assert "no lithium level on record" not in card.detail
 
 

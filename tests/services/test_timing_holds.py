@@ -27,6 +27,7 @@ from cds_hooks.offline import evaluate_document
 from fhir_mapping.policy import MappingPolicy
 from services.policy import Policy
 from tests.services import chart_files
+from tests.services.helpers import drug_orders as _drug_orders
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -41,17 +42,6 @@ def _optimise(doc: Doc, as_of: date, policy: Policy | None = None) -> Doc:
     cards = result.response.to_json()["cards"]
     (card,) = [c for c in cards if c["source"]["topic"]["code"] == OPTIMISE]
     return card
-
-
-def _drug_orders(card: Doc) -> list[str]:
-    return [
-        s["label"]
-        for s in card.get("suggestions", [])
-        if any(
-            (a.get("resource") or {}).get("resourceType") == "MedicationRequest"
-            for a in s.get("actions", [])
-        )
-    ]
 
 
 # --- finding 5: reassess a raised dose before anything else ------------------------------------

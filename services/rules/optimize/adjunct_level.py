@@ -26,7 +26,7 @@ from enum import Enum
 
 from fhir_mapping import drug_table
 from fhir_mapping.record import LabResult, Trial
-from services import cards, lab_safety
+from services import cards, lab_safety, level_monitoring
 from services.lab_safety import LabRule
 from services.rules.context import RuleContext
 
@@ -37,13 +37,22 @@ class LevelState(Enum):
     ABOVE = "above"  # above the target, current
     OLD = "old"  # older than policy.adjunct_level_current_days: not today's
     BEFORE_DOSE = "before dose"  # taken before the dose running now started
+    EARLY = "early"  # taken before steady state after the dose running now started
+    HIGH_BEFORE = "high before"  # current, but an earlier current level on the course was above
     UNKNOWN = "unknown"  # unit not compared
     NONE = "none"  # no level on this course
 
 
 # The states whose level is not today's: a new level comes before any dose change.
 NOT_TODAYS = frozenset(
-    {LevelState.OLD, LevelState.BEFORE_DOSE, LevelState.UNKNOWN, LevelState.NONE}
+    {
+        LevelState.OLD,
+        LevelState.BEFORE_DOSE,
+        LevelState.EARLY,
+        LevelState.HIGH_BEFORE,
+        LevelState.UNKNOWN,
+        LevelState.NONE,
+    }
 )
 
 
@@ -53,12 +62,10 @@ def dosed_by_level(ingredient: str) -> bool:
     return any(d.dose_by_level for d in drug_table.all_drugs() if d.ingredient == ingredient)
 
 
-def target(ingredient: str) -> LabRule | None:
-    """The serum-level target of a drug dosed by level (lab_safety.csv "lithium-target")."""
-    return next(
-        (r for r in lab_safety.rules() if r.check.endswith("-target") and ingredient in r.drugs),
-        None,
-    )
+def target(ctx: RuleContext, ingredient: str) -> LabRule | None:
+    """The serum-level target of a drug dosed by level for this patient (lab_safety.csv
+    "lithium-target", or "lithium-target-older" at policy.older_adult_age and over)."""
+    return lab_safety.level_target(ingredient, ctx.record.patient.age, ctx.policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,10 @@ class LevelReading:
     # reason not to add a second adjunct on it); None: not compared.
     below: bool | None
     as_of: date
+    # HIGH_BEFORE: the latest earlier level on the course within policy.adjunct_level_current_days
+    # above the target, and the toxicity row when it is at or above that line.
+    high: LabResult | None = None
+    toxic: LabRule | None = None
 
     @property
     def todays(self) -> bool:
@@ -96,9 +107,42 @@ class LevelReading:
         if self.state is LevelState.BEFORE_DOSE:
             since = _dose_start(self.trial).isoformat()
             return f"level {shown} on {lab.date.isoformat()} (before the dose since {since})"
+        if self.state is LevelState.EARLY:
+            return (
+                f"level {shown} on {lab.date.isoformat()} (too early after the "
+                f"{self.change_words()}: not yet the level of this dose)"
+            )
+        if self.state is LevelState.HIGH_BEFORE:
+            return f"{self.high_words()}, then level {shown} on {lab.date.isoformat()}"
         bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
         place = {LevelState.IN: "in", LevelState.BELOW: "below", LevelState.ABOVE: "above"}
         return f"level {shown} {place[self.state]} the {bounds} target"
+
+    def change_words(self) -> str:
+        """ "change on 2026-11-17" (a dose change), "start on 2026-09-10" (the first dose)."""
+        since = _dose_start(self.trial)
+        what = "start" if since <= self.trial.start else "change"
+        return f"{what} on {since.isoformat()}"
+
+    def repeat_text(self) -> str:
+        """ "repeat the level 5-7 days after it" (data/level_monitoring.csv steady days)."""
+        interval = level_monitoring.interval_for(self.trial.ingredient)
+        if interval is None or not interval.steady_to_days:
+            return "repeat the level at steady state"
+        return f"repeat the level {interval.steady_days()} after it"
+
+    def high_words(self) -> str:
+        """ "level 1.6 mmol/L on 2026-11-18, above the 0.5-0.8 mmol/L target and at or above
+        1.5 mmol/L, where the lithium label puts a greater risk of toxicity"."""
+        lab, rule = self.high, self.rule
+        if lab is None or rule is None:
+            return ""
+        number = lab_safety.value(lab)
+        shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "a level"
+        text = f"level {shown} on {lab.date.isoformat()}, above the {rule.bounds()} target"
+        if self.toxic is not None:
+            text += f" (at or above {self.toxic.bounds()}, {self.toxic.says})"
+        return text
 
     def short(self) -> str:
         """ "level 0.3 on 2026-11-20" (the summary's parenthesis), "no level since 2026-09-10"."""
@@ -114,7 +158,7 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
     """The level of a running course dosed by its level; None for any other drug."""
     if not dosed_by_level(trial.ingredient):
         return None
-    rule = target(trial.ingredient)
+    rule = target(ctx, trial.ingredient)
     test = rule.test if rule is not None else trial.ingredient
     lab = lab_safety.latest(ctx.record, test, since=trial.start)
     as_of = ctx.record.as_of
@@ -123,6 +167,7 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
     low = lab_safety.below(rule, lab)
     high = lab_safety.above(rule, lab)
     dose_start = _dose_start(trial)
+    earlier_high = _earlier_high(ctx, trial, rule, lab)
     if low is None and high is None:
         state = LevelState.UNKNOWN
     elif (as_of - lab.date).days > ctx.policy.adjunct_level_current_days:
@@ -132,11 +177,48 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
         state = LevelState.BEFORE_DOSE
     elif high:
         state = LevelState.ABOVE
+    elif earlier_high is not None:
+        # 1.6 then 0.3 two days later (review s21 RR2 finding 2): the low level follows a high
+        # one (held? toxicity?), never a reason to raise the dose.
+        state = LevelState.HIGH_BEFORE
+    elif (lab.date - dose_start).days < _steady_from(trial.ingredient):
+        # Drawn before steady state after the start or change (review s21 RR2 finding 1).
+        state = LevelState.EARLY
     elif low:
         state = LevelState.BELOW
     else:
         state = LevelState.IN
-    return LevelReading(trial, rule, lab, state, low, as_of)
+    toxic = None
+    if earlier_high is not None:
+        line = lab_safety.rule_for(f"{trial.ingredient}-toxic", trial.ingredient, "")
+        if line is not None and line.high is not None:
+            number = lab_safety.value(earlier_high)
+            toxic = line if number is not None and number >= line.high else None
+    return LevelReading(trial, rule, lab, state, low, as_of, earlier_high, toxic)
+
+
+def _steady_from(ingredient: str) -> int:
+    """Days after a start or dose change before a level is that dose's (level_monitoring.csv)."""
+    interval = level_monitoring.interval_for(ingredient)
+    return interval.steady_from_days if interval is not None else 0
+
+
+def _earlier_high(
+    ctx: RuleContext, trial: Trial, rule: LabRule, latest: LabResult
+) -> LabResult | None:
+    """The latest level on this course before `latest`, within
+    policy.adjunct_level_current_days, above the target; None without one."""
+    window = ctx.policy.adjunct_level_current_days
+    found = [
+        lab
+        for lab in ctx.record.context.labs
+        if lab.test == rule.test
+        and lab is not latest
+        and trial.start <= lab.date <= latest.date
+        and (ctx.record.as_of - lab.date).days <= window
+        and lab_safety.above(rule, lab)
+    ]
+    return max(found, key=lambda lab: lab.date, default=None)
 
 
 def below_target(ctx: RuleContext, trial: Trial) -> LevelReading | None:

@@ -12,7 +12,7 @@ an adjunct already given, and reads its levels and interactions.
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, interaction_table, lab_safety
+from services import cards, interaction_table, lab_safety, level_monitoring
 from services.card_format import plural
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
@@ -97,6 +97,10 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     assert found is not None  # dosed_by_level: the caller's test
     weeks = (trial.end - trial.start).days // 7
     target = f"a level of {found.bounds()}" if found.rule is not None else "its serum level"
+    if found.rule is not None and found.rule.check.endswith("-older"):
+        # The older-adult target (lab_safety.csv lithium-target-older): say whose it is.
+        # (the level line below names its source).
+        target = f"a level of {found.bounds()}, the target at {ctx.policy.older_adult_age} and over"
     labs = (
         lab_safety.lithium_level_text(ctx.record, ctx.policy)
         if trial.ingredient == "lithium"
@@ -113,8 +117,19 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     elif state is LevelState.BELOW:
         way = (
             f"Below the target it has not had a fair dose yet: raise it toward {found.bounds()} "
-            "first (CANMAT 2023 para 187: optimise before adding), with a level 5-7 days after "
-            "each change, or change strategy (below: replace it or switch)."
+            f"first (CANMAT 2023 para 187: optimise before adding), with a level {_steady(trial)} "
+            "after each change, or change strategy (below: replace it or switch)."
+        )
+    elif state is LevelState.EARLY:
+        way = (
+            f"Its level is too early after the {found.change_words()}: {found.repeat_text()} "
+            "before any dose change or another adjunct."
+        )
+    elif state is LevelState.HIGH_BEFORE:
+        way = (
+            f"Its {found.high_words()} came before the last: do not raise it on the later level; "
+            "find out why it fell (held or stopped for toxicity?) and check the level and "
+            "creatinine/eGFR before any dose change or another adjunct."
         )
     elif state in (LevelState.NONE, LevelState.UNKNOWN):
         way = (
@@ -165,6 +180,25 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
             f"{name} {dose}: {act} ({found.short()})",
             f"{name}: {act}",
         )
+    if found.state is LevelState.EARLY:
+        act = f"{found.repeat_text()} ({found.short()}, too early after the {found.change_words()})"
+        return cards.fit_summary(
+            f"{name} {dose} since {since}, {phq}: {act}",
+            f"{name} {dose}, {phq}: {act}",
+            f"{name} {dose}: {found.repeat_text()}",
+            f"{name}: {found.repeat_text()}",
+        )
+    if found.state is LevelState.HIGH_BEFORE and found.high is not None:
+        high = lab_safety.value(found.high)
+        was = f"{cards.fmt_mg(high) if high is not None else 'a high level'} on {found.high.date}"
+        over = "at the toxicity line" if found.toxic is not None else "above target"
+        act = f"level {was} ({over}) before the last: check before any dose change"
+        return cards.fit_summary(
+            f"{name} {dose} since {since}, {phq}: {act} ({found.short()})",
+            f"{name} {dose}, {phq}: {act}",
+            f"{name} {dose}: {act}",
+            f"{name}: check the level before any dose change",
+        )
     if not found.todays and found.lab is not None:
         act = f"check a {trial.ingredient} level first"
         last = f"last {found.short().removeprefix('level ')}"
@@ -186,3 +220,9 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
         f"{name} {dose}, {level}: {act}",
         f"{name} is dosed by its level: {act}",
     )
+
+
+def _steady(trial: Trial) -> str:
+    """ "5-7 days": when a level is drawn after a change (data/level_monitoring.csv)."""
+    interval = level_monitoring.interval_for(trial.ingredient)
+    return interval.steady_days() if interval is not None else "at steady state"
