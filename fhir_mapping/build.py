@@ -3,15 +3,14 @@
 Steps: de-duplicate (same resourceType and id count once, the latest meta.lastUpdated / versionId
 winning; resources without an id by their canonical JSON), drop other patients' resources, keep
 only the types and codes the rules read (a cheap dict check), then map them with tolerant readers
-(no whole-resource validation; what cannot be read is reported as a DataGap, see gaps.py): medications -> trials (episodes.py, adherence.py),
-Observations -> scores (scores.py) and labs (labs.py), Condition / Procedure / Device -> clinical
-context (context.py), ServiceRequest -> referrals (referrals.py), Encounter -> psychotherapy
-sessions and booked visits (encounters.py, review 14 M2), and the current episode (episode.py).
+(no whole-resource validation; what cannot be read is a DataGap, gaps.py): medications -> trials,
+Observations -> scores and labs, Condition / Procedure / Device -> clinical context,
+ServiceRequest -> referrals, Encounter -> sessions and visits, and the current episode.
 
-Here: `build_record`, which hands each reader its part of the chart (the one walk of the chart:
-chart_walk.py); apart, each testable alone: request_resources.py (each resource counted once, and
-whether it is this patient's), resource_routing.py (which reader an Observation goes to, and the
-cheap filter of every other type) and patient_resource.py (the Patient: age, sex, death).
+Here: `build_record`, which hands each reader its part of the chart (chart_walk.py); apart, each
+testable alone: request_resources.py (each resource once, and whether it is this patient's),
+resource_routing.py (which reader an Observation goes to; the cheap filter of every other type)
+and patient_resource.py (the Patient: age, sex, death).
 """
 
 from __future__ import annotations
@@ -207,8 +206,7 @@ def _build_record(
     )
     # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
     skipped += len({g.source for g in medication_gaps if not from_order(g)})
-    # A record to confirm that a later record ends, or that is stale, is no longer read as
-    # possibly running, for every check at once (to_confirm_settled.py, review s21 RR f. 5).
+    # A record to confirm that a later record ends, or stale, is not running (to_confirm_settled).
     gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
     if administrations:
         # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
