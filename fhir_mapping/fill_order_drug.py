@@ -19,6 +19,8 @@ Medication WAS read and names a drug the tables do not know (an NDC only, an unk
 fill says something of its own then, and reading the order instead would hide a product that
 may differ from it.
 
+A fill whose own product WAS read and whose one order names another drug: fill_order_mismatch.py.
+
 A fill read so is named on the cards (`DRUG_FROM_ORDER`, gaps.describe): its own medication was
 not read, and the clinician can check it in the pharmacy record; it is no record "left out"
 (never counted as one: `from_order`).

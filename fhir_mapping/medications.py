@@ -40,13 +40,19 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from fhir_mapping.authorising_order import the_order
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
-from fhir_mapping.fill_order_drug import order_drug, order_index, own_medication_unread
+from fhir_mapping.fill_order_drug import (
+    order_drug,
+    order_index,
+    own_medication_unread,
+)
 from fhir_mapping.fill_order_drug import reason as order_reason
+from fhir_mapping.fill_order_mismatch import mismatch_gaps
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
 from fhir_mapping.indications import condition_index
 from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
@@ -74,7 +80,11 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
-from fhir_mapping.product_conflict import DRUG_TO_CONFIRM, drug_conflict, with_stated_dose
+from fhir_mapping.product_conflict import (
+    DRUG_TO_CONFIRM,
+    drug_conflict,
+    with_stated_dose,
+)
 from fhir_mapping.record import DataGap
 from fhir_mapping.repeat_fills import (
     RepeatFill,
@@ -156,6 +166,20 @@ def medication_events(
             found = condition_index(resources if chart is None else chart)
         return found
 
+    def mismatch(
+        dispense: Mapping[str, Any], components: tuple[Component, ...], medication: Any
+    ) -> bool:
+        """Whether `dispense`, read as `components`, fills one order of another drug: its gap
+        added then (fill_order_mismatch.py), it is read no further."""
+        nonlocal orders, medications
+        if the_order(dispense) is None:
+            return False
+        orders = order_index(resources) if orders is None else orders
+        medications = medication_index(resources) if medications is None else medications
+        found = mismatch_gaps(dispense, components, medication, orders, medications, as_of)
+        gaps.extend(found or ())
+        return found is not None
+
     for resource in resources:
         if not isinstance(resource, JSON_OBJECT):
             continue
@@ -179,7 +203,11 @@ def medication_events(
         # A fill whose product and sig an earlier fill of this chart had (repeat_fills.py):
         # only its dates and source are read.
         fill = repeat_key(resource) if reading.kind is DISPENSE else None
-        if fill is not None and (known := repeats.get(fill)) is not None:
+        if (
+            fill is not None
+            and (known := repeats.get(fill)) is not None
+            and not mismatch(resource, known.components, None)
+        ):
             new = repeat_events(resource, known, source_of(resource, reading), as_of)
             if new is not None:
                 events.extend(new)
@@ -226,6 +254,14 @@ def medication_events(
                     stated=conflict.stated(),
                 )
             )
+            continue
+        # A fill whose own product is not the drug of the order it fills (session 21 X1):
+        # neither wins, as above (fill_order_drug.order_mismatch).
+        if (
+            reading.kind is DISPENSE
+            and not from_order
+            and mismatch(resource, components, medication)
+        ):
             continue
         if components[0].ingredient in conditional and all(
             c.ingredient in conditional for c in components

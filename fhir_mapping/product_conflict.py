@@ -46,6 +46,11 @@ from fhir_mapping.terminology import Component
 # The gap reason of a record whose code and name name different drugs. No drug names: reasons go
 # to the logs; the card line names both readings from DataGap.stated and taken_now.
 DRUG_TO_CONFIRM = "drug to confirm: its code and its name give different drugs"
+# A fill whose own product names another drug than the one order it fills (session 21 X1 item 1:
+# fill_order_drug.order_mismatch): to confirm as the record above is, for the same reason.
+FILL_ORDER_TO_CONFIRM = "drug to confirm: the fill and its order give different drugs"
+# Every reason of a record that gives two drugs where one was taken, at most.
+TWO_DRUGS_TO_CONFIRM = frozenset({DRUG_TO_CONFIRM, FILL_ORDER_TO_CONFIRM})
 
 _DAILY = DoseBasis.DAILY
 # How a dose-to-confirm note of a disagreement starts, after its source: `readings` finds it.

@@ -43,12 +43,12 @@ from datetime import date, timedelta
 
 from fhir_mapping import drug_table
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
+from fhir_mapping.product_conflict import TWO_DRUGS_TO_CONFIRM
 from fhir_mapping.record import DataGap, SetAside
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # The gap reasons of a record that says only that its drug may be taken now.
-TO_CONFIRM = frozenset({DRUG_TO_CONFIRM, STATUS_TO_CONFIRM})
+TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM})
 # The statuses an order or a statement records its end by (FHIR R4 medicationrequest-status and
 # medication-statement-status): FHIR structure, so in code.
 _ENDED = frozenset({"stopped", "completed"})

@@ -24,14 +24,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.gaps import cite
-from fhir_mapping.product_conflict import DRUG_TO_CONFIRM
+from fhir_mapping.product_conflict import (
+    DRUG_TO_CONFIRM,
+    FILL_ORDER_TO_CONFIRM,
+    TWO_DRUGS_TO_CONFIRM,
+)
 from fhir_mapping.record import DataGap, SourceRef
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
-_TO_CONFIRM = frozenset({DRUG_TO_CONFIRM, STATUS_TO_CONFIRM})
+_TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM})
 # How the readings of a record whose code and name give different drugs start (`same_record`).
 _EITHER = "coded and named as different drugs"
+# A fill whose own product is not its order's drug (fhir_mapping/fill_order_mismatch.py).
+_FILLED_OTHER = "filled as another drug than its order"
+# How the line of a record giving two drugs starts, by its gap reason.
+_TWO = {DRUG_TO_CONFIRM: _EITHER, FILL_ORDER_TO_CONFIRM: _FILLED_OTHER}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +69,9 @@ def readings(gap: DataGap) -> str:
     or a statement whose status says its use is not known (fix 20 item 1: "status unknown,
     recorded 2025-05-26: confirm whether the patient takes it; checked as taken"); "" for any
     other gap (an undated active record says its drug is taken: it is running)."""
-    if gap.reason == DRUG_TO_CONFIRM:
-        return f"{_EITHER} ({gap.stated}): confirm which the patient takes; checked as either drug"
+    if gap.reason in _TWO:
+        said = _TWO[gap.reason]
+        return f"{said} ({gap.stated}): confirm which the patient takes; checked as either drug"
     if gap.reason == STATUS_TO_CONFIRM:
         return f"{gap.stated}: confirm whether the patient takes it; checked as taken"
     return ""
@@ -88,7 +97,7 @@ def same_record(a: tuple[SourceRef | None, str], b: tuple[SourceRef | None, str]
     """Whether two drugs, each as (source, readings), are the two readings of one record to
     confirm: the patient takes one of them at most, so they are no pair. The drugs of one
     record whose status is unknown (a combination product) are taken together, if at all."""
-    return a[1].startswith(_EITHER) and a == b and a[0] is not None
+    return a[1].startswith((_EITHER, _FILLED_OTHER)) and a == b and a[0] is not None
 
 
 def confirm_line(record: str, said: str) -> str:
