@@ -167,7 +167,11 @@ def medication_events(
         return found
 
     def mismatch(
-        dispense: Mapping[str, Any], components: tuple[Component, ...], medication: Any
+        dispense: Mapping[str, Any],
+        components: tuple[Component, ...],
+        medication: Any,
+        *,
+        add: bool = True,
     ) -> bool:
         """Whether `dispense`, read as `components`, fills one order of another drug: its gap
         added then (fill_order_mismatch.py), it is read no further."""
@@ -177,7 +181,8 @@ def medication_events(
         orders = order_index(resources) if orders is None else orders
         medications = medication_index(resources) if medications is None else medications
         found = mismatch_gaps(dispense, components, medication, orders, medications, as_of)
-        gaps.extend(found or ())
+        if add:  # else the fill is read in full, its Medication with it (the gap's words)
+            gaps.extend(found or ())
         return found is not None
 
     for resource in resources:
@@ -206,7 +211,7 @@ def medication_events(
         if (
             fill is not None
             and (known := repeats.get(fill)) is not None
-            and not mismatch(resource, known.components, None)
+            and not mismatch(resource, known.components, None, add=False)
         ):
             new = repeat_events(resource, known, source_of(resource, reading), as_of)
             if new is not None:
